@@ -1,0 +1,56 @@
+# twinschema: every target that needs the environment builds it first, so a fresh clone needs
+# nothing but Python 3.11+ and make.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+TS := $(VENV)/bin/twinschema
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install check-sync migrate-local migrate-remote test lint format bench db-start db-stop clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: migrate both databases, then check every layer (exit 0 in sync, 1 drift).
+check-sync: $(STAMP)
+	$(TS) migrate local
+	$(TS) migrate remote
+	$(TS) check
+
+## The local SQLite database (var/local.db unless LOCAL_DATABASE_URL is set) to head.
+migrate-local: $(STAMP)
+	$(TS) migrate local
+
+## The remote PostgreSQL (DATABASE_URL, or the embedded server under var/pg) to head.
+migrate-remote: $(STAMP)
+	$(TS) migrate remote
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+## Keep the embedded PostgreSQL running between commands (faster), and stop it.
+db-start: $(STAMP)
+	$(TS) db start
+
+db-stop: $(STAMP)
+	$(TS) db stop
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,55 @@
+"""Shared fixtures: real SQLite files and a real PostgreSQL server, never mocks.
+
+The PostgreSQL server is ``TEST_DATABASE_URL`` when set, otherwise an embedded server started for
+the session in a temporary directory (and deleted afterwards). ``DATABASE_URL`` is never read.
+Each test that asks for a database gets a new, empty one.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the application's schemas/ package is imported by path
+    sys.path.insert(0, str(ROOT))
+
+from twinschema import testing  # noqa: E402
+
+DIALECTS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of the session's PostgreSQL server (its maintenance database)."""
+    with testing.postgres_server(tmp_path_factory.mktemp("pgserver")) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """URL of a new, empty PostgreSQL database, dropped after the test."""
+    with testing.scratch_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """URL of a SQLite file path in the test's temporary directory (not created yet)."""
+    return testing.sqlite_url(tmp_path / "test.db")
+
+
+@pytest.fixture(params=DIALECTS)
+def dialect(request: pytest.FixtureRequest) -> str:
+    """Each test that takes it runs once per dialect."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(dialect: str, request: pytest.FixtureRequest) -> str:
+    """URL of a new, empty database of ``dialect``."""
+    fixture = "sqlite_url" if dialect == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(fixture))

@@ -1,0 +1,158 @@
+"""``[tool.twinschema]`` in ``pyproject.toml``: where the domain, the metadata modules, the
+migration chains and the databases of each dialect are.
+
+Precedence for database URLs: command-line flags, then the environment variable named by
+``url_env``, then ``default_url``; for PostgreSQL with none of these, the embedded server.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from twinschema.domain import suggestion
+from twinschema.errors import UsageError
+
+DIALECTS = ("sqlite", "postgresql")
+
+_TOP_KEYS = ("domain", "postgres_schema", "exclude", "embedded_dir", "sqlite", "postgresql",
+             "migrate_lock_timeout")
+_DIALECT_KEYS = ("metadata", "migrations", "url_env", "default_url", "exclude")
+
+
+@dataclass(frozen=True)
+class DialectConfig:
+    """The configuration of one dialect's side of the application."""
+
+    dialect: str
+    metadata: str | None = None  # "package.module:attribute"
+    migrations: Path | None = None
+    url_env: str | None = None
+    default_url: str | None = None
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole ``[tool.twinschema]`` table, with paths resolved against the project root."""
+
+    root: Path
+    domain: Path | None = None
+    postgres_schema: str = "public"
+    exclude: tuple[str, ...] = ()
+    embedded_dir: Path = Path("var/pg")
+    migrate_lock_timeout: float = 60.0
+    dialects: Mapping[str, DialectConfig] = field(default_factory=dict)
+    source: str = "pyproject.toml"
+
+    def side(self, dialect: str) -> DialectConfig:
+        """The configuration of ``dialect`` (empty when the project does not configure it)."""
+        return self.dialects.get(dialect) or DialectConfig(dialect)
+
+    def env_url(self, dialect: str, environ: Mapping[str, str] | None = None) -> str | None:
+        """The database URL of ``dialect`` from its environment variable or its default, if any."""
+        env = os.environ if environ is None else environ
+        side = self.side(dialect)
+        if side.url_env and env.get(side.url_env):
+            return env[side.url_env]
+        if side.default_url:
+            return _resolve_sqlite_default(side.default_url, self.root)
+        return None
+
+
+def _resolve_sqlite_default(url: str, root: Path) -> str:
+    """A relative ``sqlite:///var/x.db`` default is relative to the project root, not the cwd."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url[len(prefix):].startswith("/"):
+        return prefix + str(root / url[len(prefix):])
+    return url
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` (the working directory by default)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read ``[tool.twinschema]``; without a pyproject.toml, an empty configuration at the cwd."""
+    pyproject = path or find_pyproject()
+    if pyproject is None:
+        return Config(root=Path.cwd())
+    label = str(pyproject)
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{label}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{label}: not valid TOML: {exc}") from None
+    table = data.get("tool", {}).get("twinschema")
+    if table is None:
+        return Config(root=pyproject.parent, source=label)
+    return _parse(table, pyproject.parent, label)
+
+
+def _parse(table: Any, root: Path, label: str) -> Config:
+    where = f"{label} [tool.twinschema]"
+    if not isinstance(table, dict):
+        raise UsageError(f"{where} must be a table")
+    _check_keys(table, _TOP_KEYS, where)
+    dialects = {
+        name: _dialect(name, table[name], root, f"{label} [tool.twinschema.{name}]")
+        for name in DIALECTS
+        if name in table
+    }
+    domain = table.get("domain")
+    return Config(
+        root=root,
+        domain=root / _string(domain, where, "domain") if domain else None,
+        postgres_schema=_string(table.get("postgres_schema", "public"), where, "postgres_schema"),
+        exclude=_strings(table.get("exclude", []), where, "exclude"),
+        embedded_dir=root / _string(table.get("embedded_dir", "var/pg"), where, "embedded_dir"),
+        migrate_lock_timeout=float(table.get("migrate_lock_timeout", 60.0)),
+        dialects=dialects,
+        source=label,
+    )
+
+
+def _dialect(name: str, table: Any, root: Path, where: str) -> DialectConfig:
+    if not isinstance(table, dict):
+        raise UsageError(f"{where} must be a table")
+    _check_keys(table, _DIALECT_KEYS, where)
+    migrations = table.get("migrations")
+    return DialectConfig(
+        dialect=name,
+        metadata=_string(table["metadata"], where, "metadata") if "metadata" in table else None,
+        migrations=root / _string(migrations, where, "migrations") if migrations else None,
+        url_env=_string(table["url_env"], where, "url_env") if "url_env" in table else None,
+        default_url=(
+            _string(table["default_url"], where, "default_url") if "default_url" in table else None
+        ),
+        exclude=_strings(table.get("exclude", []), where, "exclude"),
+    )
+
+
+def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise UsageError(f"{where}: unknown key {key!r}" + suggestion(key, allowed))
+
+
+def _string(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise UsageError(f"{where}: {key} must be a non-empty string")
+    return value
+
+
+def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{where}: {key} must be a list of strings")
+    return tuple(value)

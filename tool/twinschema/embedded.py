@@ -1,0 +1,99 @@
+"""The embedded PostgreSQL server: a real server the project starts by itself when no URL is given.
+
+It is ``pgserver`` (PostgreSQL 16 shipped as a pip wheel): it installs from the package index like
+any dependency, starts in well under a second, listens only on a Unix socket (nothing exposed on
+the network), and runs as root by switching to an unprivileged system user, which CI needs since
+PostgreSQL refuses to run as root. The server is stopped when the process that started it exits;
+a server that was already running (``twinschema db start``) is reused and left running.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from twinschema.errors import DatabaseError
+
+DEFAULT_DATABASE = "postgres"
+
+
+@dataclass
+class EmbeddedServer:
+    """A running embedded server; ``url(db)`` gives a SQLAlchemy URL to one of its databases."""
+
+    datadir: Path
+    socket_dir: str
+    _handle: Any
+
+    def url(self, database: str = DEFAULT_DATABASE) -> str:
+        """A ``postgresql+psycopg`` URL over the server's Unix socket."""
+        return f"postgresql+psycopg://postgres@/{database}?host={quote(self.socket_dir, safe='/')}"
+
+    def stop(self) -> None:
+        """Stop the server now if this process started it (and no other process uses it)."""
+        self._handle.cleanup()
+
+
+def _pgserver() -> Any:
+    """Import pgserver quietly: it warns about XDG_RUNTIME_DIR and logs at INFO on import."""
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver  # noqa: PLC0415 - imported only by the commands that need a server
+
+    return pgserver
+
+
+def is_running(datadir: Path) -> bool:
+    """True when a server is already running on ``datadir``."""
+    from pgserver.utils import PostmasterInfo  # noqa: PLC0415
+
+    _pgserver()
+    info = PostmasterInfo.read_from_pgdata(Path(datadir))
+    return bool(info is not None and info.is_running())
+
+
+def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) -> EmbeddedServer:
+    """Start (or attach to) the embedded server whose data lives in ``datadir``.
+
+    Unless ``keep_running``, a server this call starts is stopped when the process exits; one that
+    was already running is left as it was. ``delete`` removes the data directory at exit (tests).
+    """
+    pgserver = _pgserver()
+    datadir = Path(datadir).resolve()
+    datadir.parent.mkdir(parents=True, exist_ok=True)
+    mode: str | None
+    if delete:
+        mode = "delete"
+    elif keep_running or is_running(datadir):
+        mode = None
+    else:
+        mode = "stop"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            handle = pgserver.get_server(datadir, cleanup_mode=mode)
+    except Exception as exc:  # pgserver raises CalledProcessError, TimeoutExpired, OSError...
+        log = datadir / "log"
+        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
+        raise DatabaseError(
+            f"cannot start the embedded PostgreSQL in {datadir}: {type(exc).__name__}"
+            + (f" ({tail[0]})" if tail else "")
+        ) from None
+    uri = handle.get_uri()
+    socket_dir = uri.split("host=", 1)[1] if "host=" in uri else str(datadir)
+    return EmbeddedServer(datadir=datadir, socket_dir=socket_dir, _handle=handle)
+
+
+def stop(datadir: Path) -> bool:
+    """Stop the embedded server of ``datadir`` if it runs; True when one was stopped."""
+    if not is_running(datadir):
+        return False
+    server = start(datadir, keep_running=True)
+    server._handle.cleanup_mode = "stop"
+    server.stop()
+    return True

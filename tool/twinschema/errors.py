@@ -1,0 +1,59 @@
+"""The checker's exceptions: each carries the exit code and a one-line message a user can act on.
+
+Exit codes (stable, documented in README.md):
+
+* 0 in sync, 1 differences found (not an error, see ``cli``),
+* 2 a problem in the user's files or flags (configuration, ``domain.yaml``, a metadata module),
+* 3 a database could not be reached or read,
+* 4 an internal error.
+"""
+
+from __future__ import annotations
+
+EXIT_IN_SYNC = 0
+EXIT_DRIFT = 1
+EXIT_USAGE = 2
+EXIT_DATABASE = 3
+EXIT_INTERNAL = 4
+
+
+class TwinschemaError(Exception):
+    """Base of every error the checker reports to a user; never shown as a traceback."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(TwinschemaError):
+    """The user's configuration, flags or files are wrong; the message names the file and place."""
+
+    exit_code = EXIT_USAGE
+
+
+class DomainError(UsageError):
+    """``domain.yaml`` is malformed or a name asked of it does not exist."""
+
+
+class DomainNameError(DomainError, AttributeError):
+    """A metadata module asked the domain for a table or column it does not define.
+
+    Also an ``AttributeError`` so that ``getattr(names, "x", default)`` keeps working.
+    """
+
+
+class DatabaseError(TwinschemaError):
+    """A database could not be reached, opened or read."""
+
+    exit_code = EXIT_DATABASE
+
+
+class InternalError(TwinschemaError):
+    """A bug in twinschema: reported in one line, with the exit code 4."""
+
+    exit_code = EXIT_INTERNAL

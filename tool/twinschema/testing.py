@@ -1,0 +1,61 @@
+"""Real databases for tests: a PostgreSQL server (``TEST_DATABASE_URL`` or the embedded one) and
+scratch databases on it, and scratch SQLite files. Used by our suite and by the pytest plugin.
+
+``DATABASE_URL`` is never read here: it may be production.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from twinschema import embedded
+from twinschema.urls import parse_url
+
+TEST_URL_ENV = "TEST_DATABASE_URL"
+
+
+@contextmanager
+def postgres_server(workdir: Path) -> Iterator[str]:
+    """The URL of a PostgreSQL server for tests: ``TEST_DATABASE_URL``, or an embedded one that
+    lives in ``workdir`` and is deleted afterwards."""
+    given = os.environ.get(TEST_URL_ENV)
+    if given:
+        yield parse_url(given).render_as_string(hide_password=False)
+        return
+    server = embedded.start(workdir / "pg", delete=True)
+    try:
+        yield server.url()
+    finally:
+        server.stop()
+
+
+def admin_engine(server_url: str) -> sa.Engine:
+    """An autocommit engine on the server, for CREATE and DROP DATABASE."""
+    return sa.create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str = "ts") -> Iterator[str]:
+    """A new, empty database on the server for the duration of the block; its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = admin_engine(server_url)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = parse_url(server_url).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{path}"

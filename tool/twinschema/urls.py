@@ -1,0 +1,72 @@
+"""Database URLs: recognising their dialect, and writing them without their secrets."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from twinschema.errors import UsageError
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+
+# "postgres://" and "postgresql://" are accepted as the psycopg 3 driver.
+_SCHEME_ALIASES = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "sqlite": "sqlite",
+    "sqlite+pysqlite": "sqlite",
+}
+
+_PASSWORD_IN_TEXT = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]*)(?P<tail>@)")
+_SECRET_PARAMS = re.compile(r"(?i)(?P<head>[?&](password|passwd|pwd|sslpassword|token|secret)=)[^&\s]*")
+
+
+def looks_like_url(text: str) -> bool:
+    """True for ``scheme://...`` strings, which are database URLs rather than module paths."""
+    return "://" in text
+
+
+def parse_url(text: str) -> URL:
+    """Parse a database URL, normalising the scheme to a driver twinschema ships with."""
+    scheme = text.split("://", 1)[0].lower()
+    if scheme not in _SCHEME_ALIASES:
+        raise UsageError(
+            f"unsupported database URL scheme {scheme!r} in {redact(text)}: "
+            "use sqlite:///PATH or postgresql://USER@HOST/DB"
+        )
+    try:
+        url = make_url(_SCHEME_ALIASES[scheme] + text[len(scheme) :])
+    except ArgumentError as exc:
+        raise UsageError(f"not a database URL: {redact(text)} ({exc})") from None
+    return url
+
+
+def dialect_of(url: URL) -> str:
+    """The twinschema dialect name (``sqlite`` or ``postgresql``) of a parsed URL."""
+    return SQLITE if url.get_backend_name() == SQLITE else POSTGRESQL
+
+
+def redact(value: str | URL) -> str:
+    """The URL as text, with any password or secret query parameter replaced by ``***``."""
+    if isinstance(value, URL):
+        safe = value
+        if value.password is not None:
+            safe = value.set(password="***")
+        text = safe.render_as_string(hide_password=False)
+    else:
+        text = value
+    text = _PASSWORD_IN_TEXT.sub(lambda m: m["head"] + "***" + m["tail"], text)
+    return _SECRET_PARAMS.sub(lambda m: m["head"] + "***", text)
+
+
+def scrub(message: str, *secrets: str | None) -> str:
+    """Remove URL passwords and the given secret strings from a message (e.g. a driver error)."""
+    out = redact(message)
+    for secret in secrets:
+        if secret:
+            out = out.replace(secret, "***")
+    return out
