@@ -22,6 +22,85 @@ def cli() -> None:
     """Keep a SQLite schema and a PostgreSQL schema of one application in sync."""
 
 
+_LAYER = click.Choice(["domain", "models", "live", "migrations"])
+_FORMAT = click.Choice(["text", "json", "junit", "github"])
+
+
+def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bool) -> None:
+    from twinschema.report import render
+
+    color = output is None and fmt == "text" and not no_color and sys.stdout.isatty()
+    text = render(report, fmt, verbose=verbose, color=color)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.option("--layer", "layers", multiple=True, type=_LAYER,
+              help="Layers to run (repeatable); all by default.")
+@click.option("--sqlite-url", help="The SQLite database (default: LOCAL_DATABASE_URL, then config).")
+@click.option("--postgres-url",
+              help="The PostgreSQL database (default: DATABASE_URL, then the embedded server).")
+@click.option("--format", "fmt", type=_FORMAT, default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the equivalences accepted.")
+@click.option("--no-color", is_flag=True, help="Never colour the text report.")
+def check(layers: tuple[str, ...], sqlite_url: str | None, postgres_url: str | None, fmt: str,
+          output: str | None, verbose: bool, no_color: bool) -> None:
+    """Compare every layer: domain, models, live databases, migrations.
+
+    Exit codes: 0 in sync, 1 differences, 2 bad configuration or files, 3 a database could not be
+    read, 4 internal error.
+    """
+    from twinschema import commands
+    from twinschema.check import LAYERS
+    from twinschema.config import load_config
+
+    commands.check_output_path(output)
+    report = commands.check(load_config(), layers or LAYERS, sqlite_url, postgres_url)
+    _emit(report, fmt, output, verbose, no_color)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("source_a")
+@click.argument("source_b")
+@click.option("--domain", "domain_path", type=click.Path(dir_okay=False),
+              help="A domain file mapping the two sides' names (else matched by name).")
+@click.option("--dialect", type=click.Choice(["sqlite", "postgresql"]),
+              help="Dialect of a metadata module or SQL file that does not say.")
+@click.option("--format", "fmt", type=_FORMAT, default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the equivalences accepted.")
+@click.option("--no-color", is_flag=True, help="Never colour the text report.")
+def diff(source_a: str, source_b: str, domain_path: str | None, dialect: str | None, fmt: str,
+         output: str | None, verbose: bool, no_color: bool) -> None:
+    """Compare any two sources: database URLs, metadata modules (pkg.module:attr), SQL files."""
+    from twinschema import commands
+    from twinschema.config import load_config
+
+    commands.check_output_path(output)
+    report = commands.diff(load_config(), source_a, source_b, domain_path, dialect)
+    _emit(report, fmt, output, verbose, no_color)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--dialect", type=click.Choice(["sqlite", "postgresql"]),
+              help="Dialect of a metadata module or SQL file that does not say.")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
+              show_default=True)
+def inspect(source: str, dialect: str | None, fmt: str) -> None:
+    """Print the neutral model of one source."""
+    from twinschema import commands
+    from twinschema.config import load_config
+
+    click.echo(commands.inspect(load_config(), source, dialect, fmt), nl=False)
+
+
 @cli.group()
 def db() -> None:
     """The embedded PostgreSQL server used when DATABASE_URL is not set."""
@@ -57,6 +136,23 @@ def db_url() -> None:
     from twinschema import embedded
 
     click.echo(embedded.start(_embedded_dir()).url())
+
+
+@cli.command("migrate")
+@click.argument("side", type=click.Choice(["local", "remote"]))
+@click.option(
+    "--to", "to", default="head", show_default=True, metavar="REV", help="The revision to reach."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print the SQL instead of running it; change nothing."
+)
+def migrate_command(side: str, to: str, dry_run: bool) -> None:
+    """Upgrade a side's database with its Alembic chain: local (SQLite: LOCAL_DATABASE_URL, or
+    var/local.db) or remote (PostgreSQL: DATABASE_URL, or the embedded server in var/pg)."""
+    from twinschema.config import load_config
+    from twinschema.migrate import migrate
+
+    migrate(load_config(), side, to=to, dry_run=dry_run, echo=click.echo, output=sys.stdout)
 
 
 def main(argv: list[str] | None = None) -> Any:

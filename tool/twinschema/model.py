@@ -103,6 +103,10 @@ class CheckConstraint:
     expression: str
     name: str | None = field(default=None, compare=False)
     raw: str = field(default="", compare=False)
+    # Set by ``normalize`` when the CHECK only restricts one column to a list of literals
+    # (``x IN (0, 1)``, ``status IN ('a', 'b')``): how SQLite spells booleans and enums.
+    column: str | None = field(default=None, compare=False)
+    values: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,187 @@
+"""``twinschema check``: walk every configured layer, collect one report.
+
+Layers: ``domain`` (domain.yaml against each metadata module), ``models`` (the two metadata
+modules), ``live`` (each metadata module against its database, and the two databases), and
+``migrations`` (each chain against its metadata). A layer whose database is not configured is
+``skipped``; one that could not be read is ``error``: a check never passes when it could not look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from twinschema.compare import Comparison, Side, compare
+from twinschema.config import Config
+from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
+from twinschema.differences import Difference, Equivalence
+from twinschema.domain import Domain, load_domain
+from twinschema.domaincheck import compare_domain
+from twinschema.errors import EXIT_DATABASE, EXIT_DRIFT, EXIT_IN_SYNC, DatabaseError, UsageError
+from twinschema.model import Schema
+from twinschema.sources import make_canonical, read_metadata, reflect_url
+from twinschema.urls import redact
+
+LAYERS = ("domain", "models", "live", "migrations")
+DIALECTS = ("sqlite", "postgresql")
+MIGRATE_COMMAND = {"sqlite": "twinschema migrate local", "postgresql": "twinschema migrate remote"}
+
+IN_SYNC, DRIFT, SKIPPED, ERROR = "in_sync", "drift", "skipped", "error"
+
+
+@dataclass
+class LayerResult:
+    """One comparison of a layer: its two sides, its status, and why when skipped or failed."""
+
+    name: str
+    left: str
+    right: str
+    status: str
+    message: str | None = None
+
+
+@dataclass
+class Report:
+    """Everything one check found, in the shape every reporter renders."""
+
+    layers: list[LayerResult] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    equivalences: list[Equivalence] = field(default_factory=list)
+    not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def in_sync(self) -> bool:
+        """True only when every layer looked and found nothing."""
+        return not self.differences and all(r.status in (IN_SYNC, SKIPPED) for r in self.layers)
+
+    @property
+    def exit_code(self) -> int:
+        """0 in sync, 1 drift, 3 when a database could not be read."""
+        if any(r.status == ERROR for r in self.layers):
+            return EXIT_DATABASE
+        return EXIT_DRIFT if self.differences else EXIT_IN_SYNC
+
+    def add(self, result: LayerResult, comparison: Comparison | None = None) -> None:
+        """Record a layer's comparison; its status follows from what it found."""
+        if comparison is not None:
+            self.differences.extend(comparison.differences)
+            self.equivalences.extend(comparison.equivalences)
+            result.status = DRIFT if comparison.differences else IN_SYNC
+        self.layers.append(result)
+
+    def count_not_compared(self, schema: Schema, label: str) -> None:
+        """Note the objects of a source that no layer compares (views, triggers...)."""
+        if schema.not_compared:
+            self.not_compared[label] = dict(schema.not_compared)
+
+
+@dataclass
+class CheckPlan:
+    """What a check run needs: configuration, layers, the database URLs of each side."""
+
+    config: Config
+    layers: Sequence[str]
+    urls: dict[str, str | None]  # dialect -> URL (None: not configured)
+    url_errors: dict[str, str] = field(default_factory=dict)
+
+
+class _Sources:
+    """Each source read once per run, canonical in the domain's names; failures remembered."""
+
+    def __init__(self, plan: CheckPlan, domain: Domain | None) -> None:
+        self.plan, self.domain = plan, domain
+        config = plan.config
+        self.options = {
+            dialect: ReflectOptions(
+                schema=config.postgres_schema,
+                exclude=(*DEFAULT_EXCLUDE, *config.exclude, *config.side(dialect).exclude),
+            )
+            for dialect in DIALECTS
+        }
+        self._models: dict[str, Side] = {}
+        self._live: dict[str, Side | DatabaseError] = {}
+
+    def model(self, dialect: str) -> Side:
+        if dialect not in self._models:
+            spec = self.plan.config.side(dialect).metadata
+            if spec is None:
+                raise UsageError(
+                    f"{self.plan.config.source}: no metadata module configured for {dialect} "
+                    f"([tool.twinschema.{dialect}] metadata = \"package.module:attribute\")"
+                )
+            raw, path = read_metadata(spec, dialect, self.options[dialect], self.plan.config.root)
+            self._models[dialect] = Side(make_canonical(raw, self.domain), path, path)
+        return self._models[dialect]
+
+    def live(self, dialect: str, report: Report) -> Side | DatabaseError:
+        if dialect not in self._live:
+            url = self.plan.urls[dialect]
+            assert url is not None
+            label = redact(url)
+            fix = f"the database {label} (run: {MIGRATE_COMMAND[dialect]})"
+            try:
+                raw = reflect_url(url, self.options[dialect])
+            except DatabaseError as exc:
+                self._live[dialect] = exc
+            else:
+                report.count_not_compared(raw, label)
+                self._live[dialect] = Side(make_canonical(raw, self.domain), label, fix)
+        return self._live[dialect]
+
+
+def run_check(plan: CheckPlan, migrations: Callable[[CheckPlan, Domain | None, Report], None] | None = None) -> Report:
+    """Run the planned layers and return one report (never raises for a database it cannot read)."""
+    config = plan.config
+    domain = load_domain(config.domain) if config.domain else None
+    sources = _Sources(plan, domain)
+    report = Report()
+    if "domain" in plan.layers:
+        for dialect in DIALECTS:
+            if domain is None:
+                report.add(LayerResult("domain", "domain.yaml", dialect, SKIPPED,
+                                       "no domain file configured"))
+                continue
+            side = sources.model(dialect)
+            report.add(LayerResult("domain", domain.path, side.label, IN_SYNC),
+                       compare_domain(domain, side))
+    if "models" in plan.layers:
+        left, right = sources.model("sqlite"), sources.model("postgresql")
+        report.add(LayerResult("models", left.label, right.label, IN_SYNC),
+                   compare(left, right, layer="models", domain=domain))
+    if "live" in plan.layers:
+        _live_layer(plan, sources, domain, report)
+    if "migrations" in plan.layers:
+        if migrations is None:
+            report.add(LayerResult("migrations", "migrations_sqlite", "migrations_postgres", SKIPPED,
+                                   "the migrations layer is not available yet"))
+        else:
+            migrations(plan, domain, report)
+    return report
+
+
+def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, report: Report) -> None:
+    live: dict[str, Side | None] = {}
+    for dialect in DIALECTS:
+        url = plan.urls.get(dialect)
+        model = sources.model(dialect)
+        if url is None:
+            why = plan.url_errors.get(dialect, f"no {dialect} database configured")
+            status = ERROR if dialect in plan.url_errors else SKIPPED
+            report.add(LayerResult("live", model.label, f"{dialect} database", status, why))
+            live[dialect] = None
+            continue
+        found = sources.live(dialect, report)
+        if isinstance(found, DatabaseError):
+            report.add(LayerResult("live", model.label, redact(url), ERROR, found.message))
+            live[dialect] = None
+            continue
+        live[dialect] = found
+        report.add(LayerResult("live", model.label, found.label, IN_SYNC),
+                   compare(model, found, layer="live", domain=domain))
+    left, right = live["sqlite"], live["postgresql"]
+    if left is None or right is None:
+        report.add(LayerResult("live", "sqlite database", "postgresql database", SKIPPED,
+                               "needs both databases"))
+        return
+    report.add(LayerResult("live", left.label, right.label, IN_SYNC),
+               compare(left, right, layer="live", domain=domain))

@@ -1,0 +1,166 @@
+"""The work behind ``check``, ``diff`` and ``inspect``, kept out of ``cli`` so the CLI stays thin."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from twinschema.check import DIALECTS, IN_SYNC, CheckPlan, LayerResult, Report, run_check
+from twinschema.compare import Side, compare
+from twinschema.config import Config
+from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
+from twinschema.domain import Domain, load_domain
+from twinschema.errors import DatabaseError, UsageError
+from twinschema.model import Schema
+from twinschema.sources import (
+    MODULE,
+    SQL_FILE,
+    URL,
+    classify,
+    label_of,
+    make_canonical,
+    read_metadata,
+    read_sql_file,
+    reflect_url,
+    url_dialect,
+)
+
+
+def plan_check(
+    config: Config,
+    layers: Sequence[str],
+    sqlite_url: str | None,
+    postgres_url: str | None,
+    stack: ExitStack,
+) -> CheckPlan:
+    """Resolve each side's database URL: flag, then environment, then configuration, then (for
+    PostgreSQL) the embedded server, started only when the live layer needs it."""
+    urls: dict[str, str | None] = {
+        "sqlite": sqlite_url or config.env_url("sqlite"),
+        "postgresql": postgres_url or config.env_url("postgresql"),
+    }
+    errors: dict[str, str] = {}
+    needs_db = "live" in layers or "migrations" in layers
+    if needs_db and urls["postgresql"] is None and "postgresql" in config.dialects:
+        from twinschema import embedded
+
+        try:
+            server = embedded.start(config.embedded_dir)
+        except DatabaseError as exc:
+            errors["postgresql"] = exc.message
+        else:
+            stack.callback(server.stop)
+            urls["postgresql"] = server.url()
+    return CheckPlan(config=config, layers=layers, urls=urls, url_errors=errors)
+
+
+def check(
+    config: Config, layers: Sequence[str], sqlite_url: str | None, postgres_url: str | None
+) -> Report:
+    """Run ``twinschema check`` and return its report."""
+    with ExitStack() as stack:
+        plan = plan_check(config, layers, sqlite_url, postgres_url, stack)
+        return run_check(plan, _migrations_layer())
+
+
+def _migrations_layer() -> Any:
+    try:
+        from twinschema.migrations_layer import check_migrations
+    except ImportError:
+        return None
+    return check_migrations
+
+
+def _options(config: Config, dialect: str) -> ReflectOptions:
+    return ReflectOptions(
+        schema=config.postgres_schema,
+        exclude=(*DEFAULT_EXCLUDE, *config.exclude, *config.side(dialect).exclude),
+    )
+
+
+@contextmanager
+def open_source(
+    spec: str, dialect: str | None, config: Config, domain: Domain | None
+) -> Iterator[Side]:
+    """A source given on the command line, read and made canonical, as one side of a diff."""
+    kind = classify(spec)
+    if kind == MODULE and dialect is None:
+        raise UsageError(
+            f"cannot tell the dialect of metadata module {spec}: pass --dialect sqlite|postgresql"
+        )
+    if kind == URL:
+        raw = reflect_url(spec, _options(config, url_dialect(spec)))
+        yield _side(raw, label_of(spec), domain)
+    elif kind == SQL_FILE:
+        with read_sql_file(spec, dialect, _options(config, dialect or "postgresql")) as raw:
+            yield _side(raw, spec, domain)
+    else:
+        assert dialect is not None
+        raw, path = read_metadata(spec, dialect, _options(config, dialect), config.root)
+        yield _side(raw, path, domain)
+
+
+def _side(raw: Schema, label: str, domain: Domain | None) -> Side:
+    return Side(make_canonical(raw, domain), label, label)
+
+
+def source_dialect(spec: str, config: Config) -> str | None:
+    """The dialect a source states by itself: a URL's, or a configured metadata module's."""
+    kind = classify(spec)
+    if kind == URL:
+        return url_dialect(spec)
+    if kind == MODULE:
+        for dialect in DIALECTS:
+            if config.side(dialect).metadata == spec:
+                return dialect
+    return None
+
+
+def diff(
+    config: Config, a: str, b: str, domain_path: str | None, dialect: str | None
+) -> Report:
+    """Run ``twinschema diff`` on any two sources and return its report."""
+    domain = load_domain(domain_path) if domain_path else None
+    # A metadata module takes the configured dialect, else the other side's, else --dialect.
+    da, db = source_dialect(a, config), source_dialect(b, config)
+    da, db = da or dialect or db, db or dialect or da
+    report = Report()
+    with open_source(a, da, config, domain) as left, open_source(b, db, config, domain) as right:
+        for side in (left, right):
+            report.count_not_compared(side.schema, side.label)
+        report.add(
+            LayerResult("diff", left.label, right.label, IN_SYNC),
+            compare(left, right, layer="diff", domain=domain),
+        )
+    return report
+
+
+def inspect(config: Config, spec: str, dialect: str | None, fmt: str) -> str:
+    """The neutral model of one source, as JSON or YAML."""
+    dialect = source_dialect(spec, config) or dialect
+    with open_source(spec, dialect, config, None) as side:
+        document = _schema_document(side.schema)
+    if fmt == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(document, sort_keys=False))
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _schema_document(schema: Schema) -> dict[str, Any]:
+    return {
+        "dialect": schema.dialect,
+        "source": schema.source,
+        "tables": {name: asdict(table) for name, table in schema.tables.items()},
+        "not_compared": dict(schema.not_compared),
+    }
+
+
+def check_output_path(output: str | None) -> None:
+    """Refuse, before any work, an output file whose directory does not exist."""
+    if output and not Path(output).resolve().parent.is_dir():
+        raise UsageError(f"{output}: the output directory does not exist")

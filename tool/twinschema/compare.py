@@ -1,0 +1,646 @@
+"""The comparer: two canonical schemas in, typed differences and equivalences out.
+
+Pure: no database access and no knowledge of any dialect. Dialect facts reach it only as data
+(the type table in ``typemap``) and as canonical expressions made by ``normalize``. ``left`` and
+``right`` are the two sides as the caller names them (``expected``/``actual`` in spirit for a
+metadata module against its database; two peers for the two dialects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from deepdiff import DeepDiff
+
+from twinschema import typemap
+from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
+from twinschema.domain import Allowance, Domain, DomainColumn
+from twinschema.model import (
+    IDENTITY_ROWID,
+    CheckConstraint,
+    Column,
+    ColumnType,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+)
+
+# Logical kinds a column can *encode* through a CHECK ... IN list, and the kind of the base type
+# that carries them: SQLite spells booleans as integers in (0, 1) and enums as text in (...).
+_ENCODED_KINDS = {"boolean": "integer", "enum": "text"}
+_BOOLEAN_VALUES = frozenset({"0", "1"})
+
+K = TypeVar("K", bound=Hashable)
+
+# The attributes of a column other than its type, as DeepDiff reports their paths.
+_COLUMN_FIELDS = {
+    "nullable": "column_nullable",
+    "default": "column_default",
+    "identity": "column_default",
+}
+
+
+@dataclass
+class Comparison:
+    """What a comparison found."""
+
+    differences: list[Difference] = field(default_factory=list)
+    equivalences: list[Equivalence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: its schema, how reports name it, and where a fix to it goes."""
+
+    schema: Schema
+    label: str
+    fix: str  # e.g. "schemas/sqlite.py" or "the database (run: twinschema migrate local)"
+
+
+def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None) -> Comparison:
+    """Every difference between two sides, minus those ``domain.yaml`` declares as allowed."""
+    run = _Run(left, right, layer, domain)
+    run.tables()
+    if run.cross and domain is not None:
+        run.apply_allowances()
+    return run.result
+
+
+class _Run:
+    def __init__(self, left: Side, right: Side, layer: str, domain: Domain | None) -> None:
+        self.left, self.right, self.layer, self.domain = left, right, layer, domain
+        self.cross = left.schema.dialect != right.schema.dialect
+        self.result = Comparison()
+
+    # -- recording --------------------------------------------------------------------------
+
+    def diff(
+        self,
+        kind: str,
+        table: str,
+        column: str | None,
+        name: str | None,
+        left: str | None,
+        right: str | None,
+        message: str,
+        hint: str | None = None,
+    ) -> None:
+        if hint is None:
+            hint = _hint(kind, left, right, self.left.fix, self.right.fix)
+        self.result.differences.append(
+            Difference(
+                layer=self.layer,
+                kind=kind,
+                table=table,
+                column=column,
+                name=name,
+                left=left,
+                right=right,
+                message=message,
+                hint=hint,
+                left_source=self.left.label,
+                right_source=self.right.label,
+            )
+        )
+
+    def same(self, table: str, column: str | None, rule: str, left: str, right: str) -> None:
+        self.result.equivalences.append(
+            Equivalence(
+                self.layer, table, column, rule, left, right, self.left.label, self.right.label
+            )
+        )
+
+    # -- tables -----------------------------------------------------------------------------
+
+    def tables(self) -> None:
+        lt, rt = self.left.schema.tables, self.right.schema.tables
+        for name in sorted(lt.keys() | rt.keys()):
+            left, right = lt.get(name), rt.get(name)
+            if left is not None and right is not None:
+                self.table(left, right)
+            elif not self._expected_absent(name, left is None):
+                side = "left" if left is not None else "right"
+                self.diff(
+                    "table_missing",
+                    name,
+                    None,
+                    name,
+                    name if left else None,
+                    name if right else None,
+                    f"table {name} exists only in {self._label(side)}",
+                )
+
+    def _expected_absent(self, table: str, left_missing: bool) -> bool:
+        """A table the domain declares for one dialect only is expected to be absent elsewhere."""
+        if self.domain is None or table not in self.domain.tables:
+            return False
+        missing = (self.left if left_missing else self.right).schema.dialect
+        return missing not in self.domain.tables[table].dialects
+
+    def _label(self, side: str) -> str:
+        return self.left.label if side == "left" else self.right.label
+
+    def table(self, left: Table, right: Table) -> None:
+        consumed: set[int] = set()
+        lcols = {c.name: c for c in left.columns}
+        rcols = {c.name: c for c in right.columns}
+        for name in [c.name for c in left.columns] + [
+            c.name for c in right.columns if c.name not in lcols
+        ]:
+            lc, rc = lcols.get(name), rcols.get(name)
+            if lc is None or rc is None:
+                side = "left" if lc is not None else "right"
+                self.diff(
+                    "column_missing",
+                    left.name,
+                    name,
+                    name,
+                    _spell(lc),
+                    _spell(rc),
+                    f"column {left.name}.{name} exists only in {self._label(side)}",
+                )
+                continue
+            consumed.update(self.column(left, right, lc, rc))
+        if left.primary_key != right.primary_key:
+            self.diff(
+                "primary_key",
+                left.name,
+                None,
+                None,
+                _cols(left.primary_key) or None,
+                _cols(right.primary_key) or None,
+                f"primary key of {left.name} differs",
+            )
+        self.foreign_keys(left, right)
+        self.uniques_and_indexes(left, right)
+        self.checks(left, right, consumed)
+        self.security(left, right)
+
+    # -- columns ----------------------------------------------------------------------------
+
+    def column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> set[int]:
+        """Compare one column pair; return the ids of CHECKs that its type accounts for."""
+        consumed = self.column_type(lt, rt, lc, rc)
+        lid, rid = lc.identity, rc.identity
+        if IDENTITY_ROWID in (lid, rid) and lc.name in lt.primary_key and lc.name in rt.primary_key:
+            # A rowid alias always assigns ids: it matches an integer key with or without an
+            # identity or a sequence default.
+            if lid != rid:
+                self.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
+            lid = rid = IDENTITY_ROWID
+        mine = {"nullable": lc.nullable, "default": lc.default, "identity": lid}
+        theirs = {"nullable": rc.nullable, "default": rc.default, "identity": rid}
+        if mine != theirs:
+            for path in DeepDiff(mine, theirs).affected_root_keys:
+                self.column_field(lt.name, lc, rc, str(path))
+        elif lc.raw_default != rc.raw_default and lc.default is not None:
+            self.same(lt.name, lc.name, "default", lc.raw_default or "", rc.raw_default or "")
+        return consumed
+
+    def column_field(self, table: str, lc: Column, rc: Column, field_name: str) -> None:
+        kind = _COLUMN_FIELDS[field_name]
+        where = f"{table}.{lc.name}"
+        if field_name == "nullable":
+            self.diff(
+                kind,
+                table,
+                lc.name,
+                lc.name,
+                _null(lc.nullable),
+                _null(rc.nullable),
+                f"{where} is {_null(lc.nullable)} on the left, {_null(rc.nullable)} on the right",
+            )
+        elif field_name == "default":
+            self.diff(
+                kind,
+                table,
+                lc.name,
+                lc.name,
+                lc.raw_default or "none",
+                rc.raw_default or "none",
+                f"default of {where} differs: {lc.raw_default or 'none'} vs {rc.raw_default or 'none'}",
+            )
+        else:
+            self.diff(
+                kind,
+                table,
+                lc.name,
+                lc.name,
+                f"identity {lc.identity or 'none'}",
+                f"identity {rc.identity or 'none'}",
+                f"how {where} is generated differs: {lc.identity or 'none'} vs {rc.identity or 'none'}",
+            )
+
+    def column_type(self, lt: Table, rt: Table, lc: Column, rc: Column) -> set[int]:
+        # Across dialects, a CHECK ... IN list may carry the type (see _encodings): try the encoded
+        # types first, then the declared ones.
+        none: list[tuple[ColumnType, CheckConstraint | None]] = [(lc.type, None)]
+        lv: list[tuple[ColumnType, CheckConstraint | None]] = (
+            [*_encodings(lc, lt), *none] if self.cross else none
+        )
+        none = [(rc.type, None)]
+        rv: list[tuple[ColumnType, CheckConstraint | None]] = (
+            [*_encodings(rc, rt), *none] if self.cross else none
+        )
+        for ltype, lcheck in lv:
+            for rtype, rcheck in rv:
+                kind = typemap.shared_kind(ltype, rtype)
+                if kind is None:
+                    continue
+                self.type_parameters(lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
+                return {id(c) for c in (lcheck, rcheck) if c is not None}
+        self.diff(
+            "column_type",
+            lt.name,
+            lc.name,
+            lc.name,
+            _spell(lc),
+            _spell(rc),
+            f"type of {lt.name}.{lc.name} differs: {_spell(lc)} vs {_spell(rc)} "
+            "(no logical kind accepts both)",
+        )
+        return set()
+
+    def type_parameters(
+        self,
+        table: str,
+        lc: Column,
+        kind: str,
+        ltype: ColumnType,
+        rtype: ColumnType,
+        lcheck: CheckConstraint | None,
+        rcheck: CheckConstraint | None,
+    ) -> None:
+        cross_or_loose = self.cross
+        for param in typemap.params_of(kind):
+            lval, rval = getattr(ltype, param), getattr(rtype, param)
+            if param == "values" and lval is not None and rval is not None:
+                if sorted(lval) != sorted(rval):
+                    self.diff(
+                        "enum",
+                        table,
+                        lc.name,
+                        lc.name,
+                        _values(lval),
+                        _values(rval),
+                        f"allowed values of {table}.{lc.name} differ: "
+                        f"{_values(lval)} vs {_values(rval)}",
+                    )
+                continue
+            if lval != rval and ((lval is not None and rval is not None) or not cross_or_loose):
+                self.diff(
+                    "column_type",
+                    table,
+                    lc.name,
+                    lc.name,
+                    ltype.spelling(),
+                    rtype.spelling(),
+                    f"{param} of {table}.{lc.name} differs: {lval} vs {rval}",
+                )
+                return
+        lspell = _type_text(ltype, lcheck)
+        rspell = _type_text(rtype, rcheck)
+        if lspell != rspell or self.cross:
+            self.same(table, lc.name, kind, lspell, rspell)
+
+    # -- constraints and indexes ------------------------------------------------------------
+
+    def foreign_keys(self, left: Table, right: Table) -> None:
+        lkeys = {(fk.columns, fk.ref_table): fk for fk in left.foreign_keys}
+        rkeys = {(fk.columns, fk.ref_table): fk for fk in right.foreign_keys}
+        for key in _ordered(lkeys, rkeys):
+            lfk, rfk = lkeys.get(key), rkeys.get(key)
+            column = key[0][0] if len(key[0]) == 1 else None
+            name = (lfk or rfk).name if (lfk or rfk) else None
+            if lfk is None or rfk is None:
+                side = "left" if lfk else "right"
+                self.diff(
+                    "foreign_key",
+                    left.name,
+                    column,
+                    name,
+                    _fk(lfk),
+                    _fk(rfk),
+                    f"foreign key {left.name}({_cols(key[0])}) -> {key[1]} exists only in "
+                    f"{self._label(side)}",
+                )
+            elif lfk != rfk:
+                what = [
+                    f"{label} {a} vs {b}"
+                    for label, a, b in (
+                        ("referenced columns", _cols(lfk.ref_columns), _cols(rfk.ref_columns)),
+                        ("ON DELETE", lfk.on_delete, rfk.on_delete),
+                        ("ON UPDATE", lfk.on_update, rfk.on_update),
+                    )
+                    if a != b
+                ]
+                self.diff(
+                    "foreign_key",
+                    left.name,
+                    column,
+                    name,
+                    _fk(lfk),
+                    _fk(rfk),
+                    f"foreign key {left.name}({_cols(key[0])}) -> {key[1]} differs: "
+                    + "; ".join(what),
+                )
+
+    def uniques_and_indexes(self, left: Table, right: Table) -> None:
+        lu = {frozenset(u.columns): u for u in left.uniques}
+        ru = {frozenset(u.columns): u for u in right.uniques}
+        li = {_index_key(i): i for i in left.indexes}
+        ri = {_index_key(i): i for i in right.indexes}
+        only_lu = [k for k in lu if k not in ru]
+        only_ru = [k for k in ru if k not in lu]
+        only_li = [k for k in li if k not in ri]
+        only_ri = [k for k in ri if k not in li]
+        # A rule that is unique on one side and a plain index on the other is one difference.
+        for uniques, indexes, unique_side in (
+            (only_lu, only_ri, "left"),
+            (only_ru, only_li, "right"),
+        ):
+            for ukey in list(uniques):
+                match = next((k for k in indexes if _plain_index_on(k, ukey)), None)
+                if match is None:
+                    continue
+                uniques.remove(ukey)
+                indexes.remove(match)
+                cols = _cols(sorted(ukey))
+                lval = f"UNIQUE ({cols})" if unique_side == "left" else f"INDEX ({cols})"
+                rval = f"UNIQUE ({cols})" if unique_side == "right" else f"INDEX ({cols})"
+                col = next(iter(ukey)) if len(ukey) == 1 else None
+                unique = lu.get(ukey) or ru[ukey]
+                self.diff(
+                    "unique",
+                    left.name,
+                    col,
+                    unique.name,
+                    lval,
+                    rval,
+                    f"({cols}) on {left.name} is unique on one side only: {lval} vs {rval}",
+                )
+        for key in only_lu + only_ru:
+            unique = lu.get(key) or ru[key]
+            on_left = key in lu
+            text = f"UNIQUE ({_cols(unique.columns)})"
+            self.diff(
+                "unique",
+                left.name,
+                unique.columns[0] if len(unique.columns) == 1 else None,
+                unique.name,
+                text if on_left else None,
+                None if on_left else text,
+                f"{text} on {left.name} exists only in {self._label('left' if on_left else 'right')}",
+            )
+        for key in only_li + only_ri:
+            index = li.get(key) or ri[key]
+            on_left = key in li
+            text = _index_text(index)
+            self.diff(
+                "index",
+                left.name,
+                index.expressions[0] if len(index.expressions) == 1 else None,
+                index.name,
+                text if on_left else None,
+                None if on_left else text,
+                f"index {index.name or ''} {text} on {left.name} exists only in "
+                f"{self._label('left' if on_left else 'right')}",
+            )
+
+    def checks(self, left: Table, right: Table, consumed: set[int]) -> None:
+        lc = {c.expression: c for c in left.checks if id(c) not in consumed}
+        rc = {c.expression: c for c in right.checks if id(c) not in consumed}
+        for expression in _ordered(lc, rc):
+            if expression in lc and expression in rc:
+                continue
+            check = lc.get(expression) or rc[expression]
+            on_left = expression in lc
+            text = f"CHECK ({check.raw or expression})"
+            self.diff(
+                "check",
+                left.name,
+                check.column,
+                check.name,
+                text if on_left else None,
+                None if on_left else text,
+                f"{text} on {left.name} exists only in {self._label('left' if on_left else 'right')}",
+            )
+
+    def security(self, left: Table, right: Table) -> None:
+        if left.row_level_security != right.row_level_security:
+            self.diff(
+                "dialect_object",
+                left.name,
+                None,
+                "row_level_security",
+                _on(left.row_level_security),
+                _on(right.row_level_security),
+                f"row-level security on {left.name} is {_on(left.row_level_security)} on the "
+                f"left, {_on(right.row_level_security)} on the right",
+            )
+        lp = {p.name: p for p in left.policies}
+        rp = {p.name: p for p in right.policies}
+        for name in _ordered(lp, rp):
+            lpol, rpol = lp.get(name), rp.get(name)
+            if lpol is None or rpol is None:
+                on_left = lpol is not None
+                self.diff(
+                    "dialect_object",
+                    left.name,
+                    None,
+                    name,
+                    f"policy {name}" if on_left else None,
+                    None if on_left else f"policy {name}",
+                    f"policy {name} on {left.name} exists only in "
+                    f"{self._label('left' if on_left else 'right')}",
+                )
+                continue
+            if lpol.using is None or rpol.using is None:
+                continue  # declared by name only (a metadata module's info): the name is enough
+            for attr in ("command", "using", "with_check"):
+                a, b = getattr(lpol, attr), getattr(rpol, attr)
+                if a != b:
+                    self.diff(
+                        "dialect_object",
+                        left.name,
+                        None,
+                        name,
+                        f"{attr} {a}",
+                        f"{attr} {b}",
+                        f"policy {name} on {left.name}: {attr} differs: {a} vs {b}",
+                    )
+
+    # -- allowances -------------------------------------------------------------------------
+
+    def apply_allowances(self) -> None:
+        assert self.domain is not None
+        used: set[Allowance] = set()
+        kept: list[Difference] = []
+        sides = {self.left.schema.dialect: "left", self.right.schema.dialect: "right"}
+        for difference in self.result.differences:
+            allowance = _matching_allowance(self.domain, difference, sides)
+            if allowance is None:
+                kept.append(difference)
+            else:
+                used.add(allowance)
+        for allowance in self.domain.allowances():
+            if allowance in used or not self._visible(allowance):
+                continue
+            kept.append(
+                Difference(
+                    layer=self.layer,
+                    kind="stale_allowance",
+                    table=allowance.table,
+                    column=allowance.column,
+                    name=allowance.name,
+                    left=None,
+                    right=None,
+                    message=f"allowance {allowance.describe()} matches nothing here",
+                    hint=f"{self.domain.path}:{allowance.line}: remove this allowance, or restore "
+                    "the difference it declares",
+                    severity=SEVERITY_WARNING,
+                    left_source=self.left.label,
+                    right_source=self.right.label,
+                )
+            )
+        self.result.differences = kept
+
+    def _visible(self, allowance: Allowance) -> bool:
+        return all(allowance.table in side.schema.tables for side in (self.left, self.right))
+
+
+def _matching_allowance(
+    domain: Domain, difference: Difference, sides: dict[str, str]
+) -> Allowance | None:
+    table = domain.tables.get(difference.table or "")
+    if table is None:
+        return None
+    for allowance in table.allow:
+        if allowance.kind != difference.kind:
+            continue
+        if allowance.column is not None and allowance.column != difference.column:
+            continue
+        if allowance.name is not None and allowance.name != difference.name:
+            continue
+        if allowance.dialect is not None:
+            side = sides.get(allowance.dialect)
+            present = difference.left if side == "left" else difference.right
+            if side is None or present is None or present == "off":
+                continue
+        return allowance
+    return None
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _encodings(column: Column, table: Table) -> list[tuple[ColumnType, CheckConstraint]]:
+    """The logical types a column encodes through a CHECK ... IN list on it, with that CHECK.
+
+    An integer restricted to (0, 1) is a boolean; a text restricted to a list of strings is an
+    enum. A native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on
+    SQLite does) yields its own type, so that the CHECK is accounted for by the type.
+    """
+    kinds = typemap.kinds_of(column.type)
+    found: list[tuple[ColumnType, CheckConstraint]] = []
+    for check in table.checks:
+        if check.column != column.name or not check.values:
+            continue
+        if frozenset(check.values) == _BOOLEAN_VALUES and kinds & {"integer", "boolean"}:
+            found.append((_virtual(column.type, "boolean"), check))
+        elif kinds & {"text", "enum"}:
+            found.append((_virtual(column.type, "enum", check.values), check))
+    return found
+
+
+def _virtual(ctype: ColumnType, name: str, values: tuple[str, ...] | None = None) -> ColumnType:
+    return replace(ctype, name=name, length=None, precision=None, scale=None, values=values)
+
+
+def satisfies(kind: str, declared: DomainColumn, column: Column, table: Table) -> bool:
+    """True when ``column`` can stand for the domain's declared ``kind`` (and its parameters)."""
+    candidates = [*(t for t, _ in _encodings(column, table)), column.type]
+    for ctype in candidates:
+        if not typemap.accepts(kind, ctype):
+            continue
+        if kind == "enum" and declared.values is not None:
+            return ctype.values is not None and sorted(ctype.values) == sorted(declared.values)
+        for param in ("length", "precision", "scale"):
+            want = getattr(declared, param)
+            if want is not None and getattr(ctype, param) not in (None, want):
+                return False
+        return True
+    return False
+
+
+def _ordered(left: Iterable[K], right: Iterable[K]) -> Iterator[K]:
+    """The keys of both sides, left's first, each once."""
+    seen: set[K] = set()
+    for key in (*left, *right):
+        if key not in seen:
+            seen.add(key)
+            yield key
+
+
+def _index_key(index: Index) -> tuple[object, ...]:
+    return (index.expressions, index.unique, index.where, index.method)
+
+
+def _plain_index_on(key: tuple[object, ...], columns: frozenset[str]) -> bool:
+    expressions, unique, where, method = key
+    return not unique and where is None and method == "btree" and frozenset(expressions) == columns  # type: ignore[arg-type]
+
+
+def _spell(column: Column | None) -> str | None:
+    return column.type.spelling() if column is not None else None
+
+
+def _type_text(ctype: ColumnType, check: CheckConstraint | None) -> str:
+    return (
+        ctype.raw or ctype.spelling()
+        if check is None
+        else f"{ctype.raw or ctype.name} CHECK ({check.raw})"
+    )
+
+
+def _cols(columns: Iterable[str]) -> str:
+    return ", ".join(columns)
+
+
+def _values(values: Iterable[str]) -> str:
+    return "(" + ", ".join(sorted(values)) + ")"
+
+
+def _null(nullable: bool) -> str:
+    return "NULL" if nullable else "NOT NULL"
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"
+
+
+def _fk(fk: ForeignKey | None) -> str | None:
+    if fk is None:
+        return None
+    return (
+        f"({_cols(fk.columns)}) -> {fk.ref_table}({_cols(fk.ref_columns)}) "
+        f"ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}"
+    )
+
+
+def _index_text(index: Index) -> str:
+    text = ("UNIQUE " if index.unique else "") + f"({_cols(index.expressions)})"
+    if index.method != "btree":
+        text = f"USING {index.method} {text}"
+    return text + (f" WHERE {index.where}" if index.where else "")
+
+
+def _hint(kind: str, left: str | None, right: str | None, left_fix: str, right_fix: str) -> str:
+    if left is None:
+        return f"add it to {left_fix}, or remove it from {right_fix}"
+    if right is None:
+        return f"add it to {right_fix}, or remove it from {left_fix}"
+    return f"make {left_fix} and {right_fix} agree"

@@ -1,0 +1,93 @@
+"""The typed records every comparison returns and every reporter renders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Every difference kind, with what it means and how to fix it (``check --explain KIND``).
+DIFFERENCE_KINDS: dict[str, str] = {
+    "table_missing": "A table exists on one side only. Add it to the side that lacks it (its "
+    "metadata module, then a migration), or declare it dialect-only in domain.yaml with "
+    "`dialects: [...]`.",
+    "column_missing": "A column exists on one side only. Add it to the side that lacks it, or "
+    "drop it from the other; if it is dialect-only on purpose, allow it in domain.yaml.",
+    "column_type": "The two sides' types do not stand for the same logical kind (see the type "
+    "table, `twinschema check --verbose` for the equivalences used), or their parameters "
+    "(length, precision, enum values) differ.",
+    "column_nullable": "One side allows NULL and the other does not. Make both NOT NULL or both "
+    "nullable.",
+    "column_default": "The server defaults (compared after parsing, so `now()` equals "
+    "CURRENT_TIMESTAMP) or the identity/autoincrement differ.",
+    "primary_key": "The primary key columns differ.",
+    "foreign_key": "A foreign key exists on one side only, or its referenced columns or its "
+    "ON DELETE / ON UPDATE actions differ.",
+    "unique": "A uniqueness rule (a UNIQUE constraint or a full unique index: the same rule) "
+    "exists on one side only, or is unique on one side and a plain index on the other.",
+    "index": "An index (matched by columns or expressions, uniqueness, partial predicate and "
+    "method, never by name) exists on one side only.",
+    "check": "A CHECK constraint (compared by meaning, not by name or spelling) exists on one "
+    "side only.",
+    "enum": "The allowed values of an enum (or of a text column's CHECK ... IN list) differ.",
+    "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
+    "take it out of the metadata module.",
+    "dialect_object": "A declared dialect-only object (row-level security, a policy) is missing "
+    "where it was declared, or differs between a metadata module and its database.",
+    "stale_allowance": "An allowance in domain.yaml no longer matches any difference: the two "
+    "sides now agree, or the object is gone. Remove the allowance.",
+    "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "
+    "so each chain has exactly one.",
+    "migration_parity": "The two migration chains do not move together: a revision has no twin "
+    "in the other chain, or a head is not at the domain's version.",
+    "migration_drift": "Upgrading an empty database to the chain's head does not give the "
+    "schema of its metadata module: a migration is missing or wrong.",
+    "migration_roundtrip": "Downgrading to base and upgrading again leaves a trace: a "
+    "downgrade does not undo its upgrade.",
+    "migration_state": "A live database is not at its chain's head. Run the migrate command "
+    "the hint names.",
+    "destructive_change": "A migration drops or narrows something, or adds a NOT NULL column "
+    "without a default, without an allow marker that gives the reason.",
+}
+
+SEVERITY_ERROR = "error"
+SEVERITY_WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One real difference between two sides, with what a user needs to fix it."""
+
+    layer: str
+    kind: str
+    table: str | None
+    column: str | None
+    name: str | None
+    left: str | None  # the left side's value, None where the object is absent
+    right: str | None
+    message: str
+    hint: str
+    severity: str = SEVERITY_ERROR
+    left_source: str = ""
+    right_source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as the JSON report writes it."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalence:
+    """Two different spellings accepted as the same thing, and the rule that accepted them."""
+
+    layer: str
+    table: str
+    column: str | None
+    rule: str
+    left: str
+    right: str
+    left_source: str = ""
+    right_source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as the JSON report writes it."""
+        return asdict(self)

@@ -1,0 +1,127 @@
+"""From a raw ``Schema`` (physical names, expressions as each dialect wrote them) to the canonical
+one every comparison uses: logical names from the domain, canonical expressions, one form for a
+uniqueness rule. The same for every source, so the comparer needs no dialect knowledge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from twinschema import typemap
+from twinschema.domain import IDENTITY, NameMap
+from twinschema.expressions import Renames, canonical, is_null
+from twinschema.model import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Policy,
+    Schema,
+    Table,
+    UniqueConstraint,
+)
+
+# Kinds whose defaults are numbers, where the literal '0' means 0 and true means 1.
+_NUMERIC_KINDS = frozenset({"integer", "bigint", "smallint", "boolean", "numeric", "float"})
+
+
+def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
+    """The comparable form of a raw schema: logical names, canonical expressions."""
+    tables: dict[str, Table] = {}
+    for physical, table in raw.tables.items():
+        logical = names.table(physical)
+        tables[logical] = _table(raw.dialect, table, logical, names)
+    return Schema(
+        dialect=raw.dialect, tables=tables, source=raw.source, not_compared=raw.not_compared
+    )
+
+
+def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
+    physical = table.name
+    column_names = {c.name: names.column(physical, c.name) for c in table.columns}
+    renames: Renames = tuple(column_names.items())
+
+    def col(name: str) -> str:
+        return column_names.get(name, name)
+
+    columns = tuple(_column(dialect, c, col(c.name), renames) for c in table.columns)
+    uniques: dict[frozenset[str], UniqueConstraint] = {}
+    for unique in table.uniques:
+        logical_columns = tuple(map(col, unique.columns))
+        uniques.setdefault(
+            frozenset(logical_columns), UniqueConstraint(logical_columns, unique.name)
+        )
+    indexes: list[Index] = []
+    for index in table.indexes:
+        expressions = tuple(
+            col(e) if e in column_names else canonical(dialect, e, renames).text
+            for e in index.expressions
+        )
+        where = canonical(dialect, index.where, renames).text if index.where else None
+        plain = all(e in column_names for e in index.expressions)
+        if index.unique and where is None and plain and index.method == "btree":
+            # A full unique index on plain columns is the same rule as a UNIQUE constraint.
+            uniques.setdefault(frozenset(expressions), UniqueConstraint(expressions, index.name))
+            continue
+        indexes.append(Index(expressions, index.unique, where, index.method, index.name))
+    return Table(
+        name=logical,
+        columns=columns,
+        primary_key=tuple(map(col, table.primary_key)),
+        foreign_keys=tuple(_foreign_key(fk, col, names) for fk in table.foreign_keys),
+        uniques=tuple(uniques.values()),
+        indexes=tuple(indexes),
+        checks=tuple(_check(dialect, c, renames) for c in table.checks),
+        row_level_security=table.row_level_security,
+        policies=tuple(_policy(dialect, p, renames) for p in table.policies),
+    )
+
+
+def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Column:
+    raw_default = column.raw_default if column.raw_default is not None else column.default
+    default = None
+    if not is_null(column.default):
+        numeric = bool(typemap.kinds_of(column.type) & _NUMERIC_KINDS)
+        default = canonical(dialect, str(column.default), renames, numeric).text
+    return Column(
+        name=logical,
+        type=column.type,
+        nullable=column.nullable,
+        default=default,
+        identity=column.identity,
+        raw_default=raw_default,
+    )
+
+
+def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> ForeignKey:
+    return ForeignKey(
+        columns=tuple(col(c) for c in fk.columns),
+        ref_table=names.table(fk.ref_table),
+        ref_columns=tuple(names.column(fk.ref_table, c) for c in fk.ref_columns),
+        on_delete=fk.on_delete,
+        on_update=fk.on_update,
+        name=fk.name,
+    )
+
+
+def _check(dialect: str, check: CheckConstraint, renames: Renames) -> CheckConstraint:
+    result = canonical(dialect, check.expression, renames)
+    return CheckConstraint(
+        expression=result.text,
+        name=check.name,
+        raw=check.raw or check.expression,
+        column=result.column,
+        values=result.values,
+    )
+
+
+def _policy(dialect: str, policy: Policy, renames: Renames) -> Policy:
+    def expr(text: str | None) -> str | None:
+        return canonical(dialect, text, renames).text if text else None
+
+    return Policy(policy.name, policy.command.upper(), expr(policy.using), expr(policy.with_check))
+
+
+def logical_names(schema: Schema) -> Mapping[str, tuple[str, ...]]:
+    """Table -> column names of a canonical schema (what the domain layer checks)."""
+    return {name: tuple(c.name for c in table.columns) for name, table in schema.tables.items()}

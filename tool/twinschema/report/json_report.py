@@ -1,0 +1,21 @@
+"""JSON for machines: the stable contract documented in README.md."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from twinschema.check import Report
+
+
+def render(report: Report, verbose: bool, color: bool) -> str:
+    """``{"in_sync", "layers", "differences", "equivalences", "not_compared"}``."""
+    document = {
+        "in_sync": report.in_sync,
+        "exit_code": report.exit_code,
+        "layers": [asdict(layer) for layer in report.layers],
+        "differences": [d.to_dict() for d in report.differences],
+        "equivalences": [e.to_dict() for e in report.equivalences],
+        "not_compared": report.not_compared,
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,106 @@
+"""Where schemas come from: a database URL, a metadata module path, or a SQL file; each read as a
+raw ``Schema`` and then made canonical in the domain's logical names."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from twinschema.dialects import ReflectOptions, adapter
+from twinschema.domain import IDENTITY, Domain
+from twinschema.errors import UsageError
+from twinschema.model import Schema
+from twinschema.normalize import canonicalize
+from twinschema.urls import dialect_of, looks_like_url, parse_url, redact
+
+URL = "url"
+MODULE = "module"
+SQL_FILE = "sql"
+
+# Where scratch databases for PostgreSQL SQL files are made (else the embedded server).
+SCRATCH_URL_ENV = "TWINSCHEMA_SCRATCH_URL"
+
+
+def classify(spec: str) -> str:
+    """``url``, ``sql`` (a .sql file) or ``module`` (``package.module:attribute``)."""
+    if looks_like_url(spec):
+        return URL
+    if spec.lower().endswith(".sql") or Path(spec).is_file():
+        return SQL_FILE
+    return MODULE
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A source read and made canonical, with the names reports use for it."""
+
+    schema: Schema
+    label: str  # how reports name it: a file path, a module file, a redacted URL
+    dialect: str
+
+
+def url_dialect(spec: str) -> str:
+    """The dialect of a database URL."""
+    return dialect_of(parse_url(spec))
+
+
+def reflect_url(spec: str, options: ReflectOptions) -> Schema:
+    """The raw schema of a live database."""
+    url = parse_url(spec)
+    return adapter(dialect_of(url)).reflect(url, options)
+
+
+def read_metadata(spec: str, dialect: str, options: ReflectOptions, root: Path | None = None) -> tuple[Schema, str]:
+    """The raw schema a metadata module describes on ``dialect``, and the module's file."""
+    from twinschema.sources.metadata import from_metadata, import_metadata
+
+    metadata, path = import_metadata(spec, root)
+    return from_metadata(metadata, dialect, path, options), path
+
+
+@contextmanager
+def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> Iterator[Schema]:
+    """The raw schema a SQL file builds, loaded into a scratch database of its dialect."""
+    from twinschema import sqlfile
+
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"{path}: SQL file not found")
+    text = file.read_text(encoding="utf-8", errors="replace")
+    dialect = dialect or sqlfile.detect_dialect(text)
+    if dialect == "sqlite":
+        from twinschema.dialects.sqlite import reflect_connection
+
+        conn = sqlfile.load_sqlite(file)
+        try:
+            yield reflect_connection(conn, options, str(path))
+        finally:
+            conn.close()
+        return
+    server = os.environ.get(SCRATCH_URL_ENV)
+    if server:
+        with sqlfile.load_postgresql(file, server) as url:
+            yield _relabel(reflect_url(url, options), str(path))
+        return
+    from twinschema import embedded
+    from twinschema.config import load_config
+
+    with sqlfile.load_postgresql(file, embedded.start(load_config().embedded_dir).url()) as url:
+        yield _relabel(reflect_url(url, options), str(path))
+
+
+def _relabel(schema: Schema, source: str) -> Schema:
+    return Schema(schema.dialect, schema.tables, source, schema.not_compared)
+
+
+def make_canonical(raw: Schema, domain: Domain | None) -> Schema:
+    """The canonical schema, in the domain's logical names when a domain is given."""
+    return canonicalize(raw, domain.name_map(raw.dialect) if domain else IDENTITY)
+
+
+def label_of(spec: str) -> str:
+    """How a source is named in reports (URLs without their password)."""
+    return redact(spec) if looks_like_url(spec) else spec
