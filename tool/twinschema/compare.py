@@ -303,7 +303,7 @@ class _Run:
                 return
         lspell = _type_text(ltype, lcheck)
         rspell = _type_text(rtype, rcheck)
-        if lspell != rspell or self.cross:
+        if lspell.lower() != rspell.lower():
             self.same(table, lc.name, kind, lspell, rspell)
 
     # -- constraints and indexes ------------------------------------------------------------

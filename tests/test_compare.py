@@ -1,0 +1,228 @@
+"""The comparer, table-driven and without a database: each object kind, changed on one side of an
+otherwise identical pair, yields exactly one typed difference; equivalent spellings yield none."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from twinschema.compare import Side, compare
+from twinschema.dialects import adapter
+from twinschema.domain import parse_domain
+from twinschema.model import (
+    IDENTITY_ROWID,
+    IDENTITY_SEQUENCE,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Policy,
+    Schema,
+    Table,
+    UniqueConstraint,
+)
+from twinschema.normalize import canonicalize
+
+
+def col(dialect: str, name: str, spelling: str, **kw: object) -> Column:
+    return Column(name, adapter(dialect).parse_type(spelling), **kw)  # type: ignore[arg-type]
+
+
+def sqlite_tables() -> dict[str, Table]:
+    parent = Table(
+        "parent",
+        columns=(col("sqlite", "id", "INTEGER", nullable=False, identity=IDENTITY_ROWID),),
+        primary_key=("id",),
+    )
+    child = Table(
+        "child",
+        columns=(
+            col("sqlite", "id", "TEXT", nullable=False),
+            col("sqlite", "parent_id", "INTEGER", nullable=False),
+            col("sqlite", "name", "VARCHAR(40)", nullable=False, default="'x'"),
+            col("sqlite", "active", "INTEGER", nullable=False, default="1"),
+            col("sqlite", "status", "TEXT", default="'new'"),
+            col("sqlite", "created_at", "TEXT", nullable=False, default="CURRENT_TIMESTAMP"),
+            col("sqlite", "score", "INTEGER", nullable=False, default="(0)"),
+        ),
+        primary_key=("id",),
+        foreign_keys=(ForeignKey(("parent_id",), "parent", ("id",), "CASCADE"),),
+        uniques=(UniqueConstraint(("parent_id", "name")),),
+        indexes=(Index(("name",)), Index(("parent_id",), where="status IS NULL")),
+        checks=(
+            CheckConstraint("active IN (0, 1)"),
+            CheckConstraint("status IN ('new', 'done')"),
+            CheckConstraint("score >= 0"),
+        ),
+    )
+    return {"parent": parent, "child": child}
+
+
+def pg_tables() -> dict[str, Table]:
+    parent = Table(
+        "parent",
+        columns=(col("postgresql", "id", "integer", nullable=False, identity=IDENTITY_SEQUENCE),),
+        primary_key=("id",),
+    )
+    child = Table(
+        "child",
+        columns=(
+            col("postgresql", "id", "uuid", nullable=False),
+            col("postgresql", "parent_id", "integer", nullable=False),
+            col("postgresql", "name", "character varying(40)", nullable=False, default="'x'::text"),
+            col("postgresql", "active", "boolean", nullable=False, default="true"),
+            Column("status", replace(adapter("postgresql").parse_type("text"), name="enum",
+                                     values=("new", "done")), default="'new'::status"),
+            col("postgresql", "created_at", "timestamp with time zone", nullable=False,
+                default="now()"),
+            col("postgresql", "score", "integer", nullable=False, default="0"),
+        ),
+        primary_key=("id",),
+        foreign_keys=(ForeignKey(("parent_id",), "parent", ("id",), "CASCADE"),),
+        indexes=(
+            Index(("parent_id", "name"), unique=True),  # the same rule as the UNIQUE constraint
+            Index(("name",)),
+            Index(("parent_id",), where="(status IS NULL)"),
+        ),
+        checks=(CheckConstraint("(score >= 0)"),),
+        row_level_security=True,
+        policies=(Policy("tenant"),),
+    )
+    return {"parent": parent, "child": child}
+
+
+DOMAIN = parse_domain("""
+version: 1
+tables:
+  parent:
+    columns: {id: {kind: integer}}
+  child:
+    columns: {id: , parent_id: , name: , active: , status: , created_at: , score: }
+    allow:
+      - {kind: dialect_object, dialect: postgresql, name: row_level_security, reason: tenancy}
+      - {kind: dialect_object, dialect: postgresql, name: tenant, reason: tenancy}
+""")
+
+
+def run(sqlite: dict[str, Table], pg: dict[str, Table], domain: object = DOMAIN):
+    left = Side(canonicalize(Schema("sqlite", sqlite)), "left.py", "left.py")
+    right = Side(canonicalize(Schema("postgresql", pg)), "right.py", "right.py")
+    return compare(left, right, layer="models", domain=domain)  # type: ignore[arg-type]
+
+
+def test_the_synced_pair_has_no_difference() -> None:
+    result = run(sqlite_tables(), pg_tables())
+    assert result.differences == []
+    rules = {(e.column, e.rule) for e in result.equivalences}
+    assert ("active", "boolean") in rules
+    assert ("status", "enum") in rules
+    assert ("id", "uuid") in rules
+    assert ("id", "rowid-alias") in rules
+    assert ("created_at", "default") in rules
+
+
+def change(tables: dict[str, Table], table: str, **changes: object) -> dict[str, Table]:
+    tables = dict(tables)
+    tables[table] = replace(tables[table], **changes)  # type: ignore[arg-type]
+    return tables
+
+
+def change_column(tables: dict[str, Table], table: str, column: str, **changes: object) -> dict[str, Table]:
+    columns = tuple(
+        replace(c, **changes) if c.name == column else c for c in tables[table].columns  # type: ignore[arg-type]
+    )
+    return change(tables, table, columns=columns)
+
+
+S, P = sqlite_tables(), pg_tables()
+CHILD_S, CHILD_P = S["child"], P["child"]
+
+# (id, sqlite tables, pg tables, expected (kind, table, column) records)
+DRIFT = [
+    ("table", {"parent": S["parent"]} | {"child": CHILD_S, "extra": S["parent"]}, P,
+     [("table_missing", "extra", None)]),
+    ("column", change(S, "child", columns=CHILD_S.columns[:-1]), P,
+     [("column_missing", "child", "score")]),
+    ("type", change_column(S, "child", "created_at", type=adapter("sqlite").parse_type("INTEGER")), P,
+     [("column_type", "child", "created_at")]),
+    ("varchar_length", S, change_column(P, "child", "name",
+     type=adapter("postgresql").parse_type("character varying(80)")),
+     [("column_type", "child", "name")]),
+    ("nullable", change_column(S, "child", "score", nullable=True), P,
+     [("column_nullable", "child", "score")]),
+    ("default", change_column(S, "child", "name", default="'y'"), P,
+     [("column_default", "child", "name")]),
+    ("identity", S, change_column(P, "child", "score", identity=IDENTITY_SEQUENCE),
+     [("column_default", "child", "score")]),
+    ("primary_key", change(S, "child", primary_key=("id", "name")), P,
+     [("primary_key", "child", None)]),
+    ("fk_action", S, change(P, "child", foreign_keys=(
+        ForeignKey(("parent_id",), "parent", ("id",), "SET NULL"),)),
+     [("foreign_key", "child", "parent_id")]),
+    ("fk_missing", change(S, "child", foreign_keys=()), P,
+     [("foreign_key", "child", "parent_id")]),
+    ("unique", change(S, "child", uniques=()), P, [("unique", "child", None)]),
+    ("unique_vs_index", change(S, "child", uniques=(), indexes=(
+        *CHILD_S.indexes, Index(("parent_id", "name")))), P, [("unique", "child", None)]),
+    ("index", change(S, "child", indexes=CHILD_S.indexes[:1]), P, [("index", "child", "parent_id")]),
+    ("partial_predicate", change(S, "child", indexes=(
+        CHILD_S.indexes[0], Index(("parent_id",), where="status IS NOT NULL"))), P,
+     [("index", "child", "parent_id"), ("index", "child", "parent_id")]),
+    ("check", S, change(P, "child", checks=()), [("check", "child", None)]),
+    ("enum_values", change(S, "child", checks=(
+        *CHILD_S.checks[:1], CheckConstraint("status IN ('new', 'gone')"), CHILD_S.checks[2])), P,
+     [("enum", "child", "status")]),
+    ("boolean_without_check", change(S, "child", checks=(CHILD_S.checks[1], CHILD_S.checks[2])), P,
+     [("column_type", "child", "active")]),
+    ("policy_missing_on_pg", S, change(P, "child", policies=()),
+     [("stale_allowance", "child", None)]),
+]
+
+
+@pytest.mark.parametrize(("sqlite", "pg", "expected"), [d[1:] for d in DRIFT], ids=[d[0] for d in DRIFT])
+def test_drift_is_one_exact_record(sqlite: dict[str, Table], pg: dict[str, Table], expected: list[tuple[str, str, str | None]]) -> None:
+    found = sorted((d.kind, d.table, d.column) for d in run(sqlite, pg).differences)
+    assert found == sorted(expected)
+
+
+def test_records_carry_both_sides_sources_and_a_hint() -> None:
+    (difference,) = run(change(S, "child", columns=CHILD_S.columns[:-1]), P).differences
+    assert difference.left is None
+    assert difference.right == "integer"
+    assert difference.left_source == "left.py"
+    assert difference.right_source == "right.py"
+    assert "left.py" in difference.hint
+    assert difference.layer == "models"
+
+
+def test_without_domain_dialect_objects_are_differences() -> None:
+    kinds = sorted(d.kind for d in run(S, P, domain=None).differences)
+    assert kinds == ["dialect_object", "dialect_object"]
+
+
+def test_same_dialect_does_not_read_checks_as_types() -> None:
+    # SQLite against SQLite: an INTEGER with CHECK (x IN (0, 1)) is not a BOOLEAN.
+    other = change_column(S, "child", "active", type=adapter("sqlite").parse_type("BOOLEAN"))
+    left = Side(canonicalize(Schema("sqlite", S)), "a", "a")
+    right = Side(canonicalize(Schema("sqlite", other)), "b", "b")
+    found = [(d.kind, d.column) for d in compare(left, right, layer="live").differences]
+    assert found == [("column_type", "active")]
+
+
+def test_dialect_only_table_is_not_missing() -> None:
+    domain = parse_domain("""
+version: 1
+tables:
+  parent: {columns: {id: }}
+  child:
+    columns: {id: , parent_id: , name: , active: , status: , created_at: , score: }
+    allow:
+      - {kind: dialect_object, dialect: postgresql, name: row_level_security, reason: tenancy}
+      - {kind: dialect_object, dialect: postgresql, name: tenant, reason: tenancy}
+  audit:
+    dialects: [postgresql]
+    columns: {id: }
+""")
+    pg = P | {"audit": P["parent"]}
+    assert run(S, pg, domain).differences == []
