@@ -71,8 +71,9 @@ class Report:
 
     def count_not_compared(self, schema: Schema, label: str) -> None:
         """Note the objects of a source that no layer compares (views, triggers...)."""
-        if schema.not_compared:
-            self.not_compared[label] = dict(schema.not_compared)
+        counts = {kind: n for kind, n in schema.not_compared.items() if n}
+        if counts:
+            self.not_compared[label] = counts
 
 
 @dataclass
