@@ -43,16 +43,16 @@ def _pgserver() -> Any:
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgserver  # noqa: PLC0415 - imported only by the commands that need a server
+        import pgserver  # imported only by the commands that need a server
 
     return pgserver
 
 
 def is_running(datadir: Path) -> bool:
     """True when a server is already running on ``datadir``."""
-    from pgserver.utils import PostmasterInfo  # noqa: PLC0415
-
     _pgserver()
+    from pgserver.utils import PostmasterInfo
+
     info = PostmasterInfo.read_from_pgdata(Path(datadir))
     return bool(info is not None and info.is_running())
 
