@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
+
 from twinschema import migrate
 from twinschema.cli import cli, main
 from twinschema.config import load_config
