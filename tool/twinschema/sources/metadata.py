@@ -158,7 +158,9 @@ def _table(table: sa.Table, dialect: str, ddl: DDLCompiler, types: _TypeCache) -
             if isinstance(u, sa.UniqueConstraint)
         ),
         indexes=tuple(_index(i, dialect, ddl) for i in table.indexes),
-        checks=tuple(_checks(table.constraints, ddl)),
+        checks=tuple(
+            _checks([*table.constraints, *(k for c in table.columns for k in c.constraints)], ddl)
+        ),
         row_level_security=bool(info.get("row_level_security", False)),
         policies=tuple(_policy(p) for p in info.get("policies", ())),
     )
