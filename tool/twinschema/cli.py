@@ -12,11 +12,30 @@ from typing import Any
 
 import click
 
-from twinschema.errors import EXIT_INTERNAL, EXIT_USAGE, TwinschemaError
-from twinschema.urls import scrub
+from twinschema.errors import InternalError, TwinschemaError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns anything unexpected into one line and exit code 4, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+        except Exception as exc:
+            raise InternalError(f"internal error: {type(exc).__name__}: {exc}") from None
+
+
+class Interrupted(TwinschemaError):
+    """Ctrl-C: the conventional exit code of a process stopped by SIGINT."""
+
+    exit_code = 130
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="twinschema")
 def cli() -> None:
     """Keep a SQLite schema and a PostgreSQL schema of one application in sync."""
@@ -38,17 +57,33 @@ def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bo
 
 
 @cli.command()
-@click.option("--layer", "layers", multiple=True, type=_LAYER,
-              help="Layers to run (repeatable); all by default.")
-@click.option("--sqlite-url", help="The SQLite database (default: LOCAL_DATABASE_URL, then config).")
-@click.option("--postgres-url",
-              help="The PostgreSQL database (default: DATABASE_URL, then the embedded server).")
+@click.option(
+    "--layer",
+    "layers",
+    multiple=True,
+    type=_LAYER,
+    help="Layers to run (repeatable); all by default.",
+)
+@click.option(
+    "--sqlite-url", help="The SQLite database (default: LOCAL_DATABASE_URL, then config)."
+)
+@click.option(
+    "--postgres-url",
+    help="The PostgreSQL database (default: DATABASE_URL, then the embedded server).",
+)
 @click.option("--format", "fmt", type=_FORMAT, default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the equivalences accepted.")
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
-def check(layers: tuple[str, ...], sqlite_url: str | None, postgres_url: str | None, fmt: str,
-          output: str | None, verbose: bool, no_color: bool) -> None:
+def check(
+    layers: tuple[str, ...],
+    sqlite_url: str | None,
+    postgres_url: str | None,
+    fmt: str,
+    output: str | None,
+    verbose: bool,
+    no_color: bool,
+) -> None:
     """Compare every layer: domain, models, live databases, migrations.
 
     Exit codes: 0 in sync, 1 differences, 2 bad configuration or files, 3 a database could not be
@@ -67,16 +102,31 @@ def check(layers: tuple[str, ...], sqlite_url: str | None, postgres_url: str | N
 @cli.command()
 @click.argument("source_a")
 @click.argument("source_b")
-@click.option("--domain", "domain_path", type=click.Path(dir_okay=False),
-              help="A domain file mapping the two sides' names (else matched by name).")
-@click.option("--dialect", type=click.Choice(["sqlite", "postgresql"]),
-              help="Dialect of a metadata module or SQL file that does not say.")
+@click.option(
+    "--domain",
+    "domain_path",
+    type=click.Path(dir_okay=False),
+    help="A domain file mapping the two sides' names (else matched by name).",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["sqlite", "postgresql"]),
+    help="Dialect of a metadata module or SQL file that does not say.",
+)
 @click.option("--format", "fmt", type=_FORMAT, default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the equivalences accepted.")
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
-def diff(source_a: str, source_b: str, domain_path: str | None, dialect: str | None, fmt: str,
-         output: str | None, verbose: bool, no_color: bool) -> None:
+def diff(
+    source_a: str,
+    source_b: str,
+    domain_path: str | None,
+    dialect: str | None,
+    fmt: str,
+    output: str | None,
+    verbose: bool,
+    no_color: bool,
+) -> None:
     """Compare any two sources: database URLs, metadata modules (pkg.module:attr), SQL files."""
     from twinschema import commands
     from twinschema.config import load_config
@@ -89,10 +139,14 @@ def diff(source_a: str, source_b: str, domain_path: str | None, dialect: str | N
 
 @cli.command()
 @click.argument("source")
-@click.option("--dialect", type=click.Choice(["sqlite", "postgresql"]),
-              help="Dialect of a metadata module or SQL file that does not say.")
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
-              show_default=True)
+@click.option(
+    "--dialect",
+    type=click.Choice(["sqlite", "postgresql"]),
+    help="Dialect of a metadata module or SQL file that does not say.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+)
 def inspect(source: str, dialect: str | None, fmt: str) -> None:
     """Print the neutral model of one source."""
     from twinschema import commands
@@ -156,25 +210,5 @@ def migrate_command(side: str, to: str, dry_run: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: run the CLI and turn every error into one line and its exit code."""
-    try:
-        return cli.main(args=argv, prog_name="twinschema", standalone_mode=False)
-    except TwinschemaError as exc:
-        click.echo(f"twinschema: error: {scrub(exc.message)}", err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("twinschema: aborted", err=True)
-        sys.exit(EXIT_USAGE)
-    except click.ClickException as exc:
-        click.echo(f"twinschema: error: {scrub(exc.format_message())}", err=True)
-        sys.exit(EXIT_USAGE)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("twinschema: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 4
-        click.echo(
-            f"twinschema: internal error: {type(exc).__name__}: {scrub(str(exc))}", err=True
-        )
-        sys.exit(EXIT_INTERNAL)
+    """Entry point of the ``twinschema`` script."""
+    return cli.main(args=argv, prog_name="twinschema")

@@ -10,6 +10,10 @@ Exit codes (stable, documented in README.md):
 
 from __future__ import annotations
 
+from typing import IO, Any
+
+import click
+
 EXIT_IN_SYNC = 0
 EXIT_DRIFT = 1
 EXIT_USAGE = 2
@@ -17,8 +21,12 @@ EXIT_DATABASE = 3
 EXIT_INTERNAL = 4
 
 
-class TwinschemaError(Exception):
-    """Base of every error the checker reports to a user; never shown as a traceback."""
+class TwinschemaError(click.ClickException):
+    """Base of every error the checker reports to a user; never shown as a traceback.
+
+    A ``ClickException``, so the CLI (and click's test runner) print it as one line and exit with
+    its class's code.
+    """
 
     exit_code = EXIT_INTERNAL
 
@@ -28,6 +36,12 @@ class TwinschemaError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """One line on stderr: ``twinschema: error: <message>``, secrets removed."""
+        from twinschema.urls import scrub
+
+        click.echo(f"twinschema: error: {scrub(self.format_message())}", file=file, err=True)
 
 
 class UsageError(TwinschemaError):
