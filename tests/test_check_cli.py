@@ -1,0 +1,169 @@
+"""``twinschema check``, ``diff`` and ``inspect`` on the project's own schemas, through the CLI as a
+user runs them: exit codes, the JSON contract, every output format, layer selection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from click.testing import CliRunner, Result
+
+from twinschema.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The project's two databases, fresh and migrated to head."""
+    monkeypatch.chdir(ROOT)
+    env = {"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url}
+    assert invoke("migrate", "local", env=env).exit_code == 0
+    assert invoke("migrate", "remote", env=env).exit_code == 0
+    return sqlite_url, pg_url
+
+
+def check(urls: tuple[str, str], *args: str) -> Result:
+    return invoke("check", "--sqlite-url", urls[0], "--postgres-url", urls[1], *args)
+
+
+def test_the_project_is_in_sync_on_every_layer(migrated: tuple[str, str]) -> None:
+    result = check(migrated, "--format", "json")
+    document = json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    assert document["in_sync"] is True
+    assert document["differences"] == []
+    statuses = {(layer["name"], layer["status"]) for layer in document["layers"]}
+    for name in ("domain", "models", "live"):
+        assert (name, "in_sync") in statuses
+    assert sum(layer["name"] == "live" for layer in document["layers"]) == 3
+
+
+def test_json_contract_of_a_difference(migrated: tuple[str, str]) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(migrated[1])
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE badges ADD COLUMN note text"))
+    engine.dispose()
+    result = check(migrated, "--layer", "live", "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["in_sync"] is False
+    keys = {
+        "layer",
+        "left_source",
+        "right_source",
+        "kind",
+        "table",
+        "column",
+        "name",
+        "left",
+        "right",
+        "severity",
+        "message",
+        "hint",
+    }
+    found = [(d["layer"], d["kind"], d["table"], d["column"]) for d in document["differences"]]
+    assert found == [("live", "column_missing", "badges", "note")] * 2
+    for difference in document["differences"]:
+        assert keys <= difference.keys()
+        assert difference["left"] is None
+        assert difference["right"] == "text"
+    assert {"name", "left", "right", "status"} <= document["layers"][0].keys()
+    assert isinstance(document["equivalences"], list)
+    assert "not_compared" in document
+
+
+def test_layers_can_be_chosen(migrated: tuple[str, str]) -> None:
+    document = json.loads(check(migrated, "--layer", "models", "--format", "json").stdout)
+    assert [layer["name"] for layer in document["layers"]] == ["models"]
+
+
+def test_verbose_lists_the_equivalence_rules(migrated: tuple[str, str]) -> None:
+    result = check(migrated, "--layer", "models", "--verbose")
+    assert result.exit_code == 0
+    assert "communities.id: TEXT ~ UUID  (rule: uuid)" in result.output
+    assert "(rule: boolean)" in result.output
+    assert "(rule: enum)" in result.output
+    quiet = check(migrated, "--layer", "models")
+    assert "rule:" not in quiet.output
+    document = json.loads(check(migrated, "--layer", "models", "--format", "json").stdout)
+    rules = {(e["table"], e["column"], e["rule"]) for e in document["equivalences"]}
+    assert ("communities", "settings", "json") in rules
+
+
+def test_junit_and_github_formats(migrated: tuple[str, str], tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(migrated[0])
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_profiles_wallet_address"))
+    engine.dispose()
+    out = tmp_path / "report.xml"
+    result = check(migrated, "--layer", "live", "--format", "junit", "--output", str(out))
+    assert result.exit_code == 1
+    root = ET.fromstring(out.read_text())
+    failures = [
+        case.get("name") for case in root.iter("testcase") if case.find("failure") is not None
+    ]
+    assert failures == ["profiles", "profiles"]
+    assert root.get("failures") == "2"
+    github = check(migrated, "--layer", "live", "--format", "github").output.splitlines()
+    assert len(github) == 2
+    assert all(line.startswith("::error ") for line in github)
+    assert "title=twinschema live%3A index profiles.wallet_address" in github[0]
+
+
+def test_inspect_prints_the_neutral_model(migrated: tuple[str, str]) -> None:
+    result = invoke("inspect", migrated[1])
+    document = json.loads(result.stdout)
+    assert document["dialect"] == "postgresql"
+    profiles = document["tables"]["profiles"]
+    assert profiles["primary_key"] == ["id"]
+    assert {fk["on_delete"] for fk in profiles["foreign_keys"]} == {"CASCADE"}
+    assert profiles["row_level_security"] is True
+
+
+def test_diff_of_the_two_metadata_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = invoke(
+        "diff", "schemas.sqlite:metadata", "schemas.postgres:metadata", "--domain", "domain.yaml"
+    )
+    assert result.exit_code == 0, result.output
+    # Without the domain the PostgreSQL-only objects are differences.
+    result = invoke(
+        "diff", "schemas.sqlite:metadata", "schemas.postgres:metadata", "--format", "json"
+    )
+    assert result.exit_code == 1
+    kinds = {d["kind"] for d in json.loads(result.stdout)["differences"]}
+    assert kinds == {"index", "dialect_object"}
+
+
+def test_a_missing_sqlite_database_is_an_error_never_in_sync(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    missing = tmp_path / "nope.db"
+    result = invoke(
+        "check",
+        "--layer",
+        "live",
+        "--sqlite-url",
+        f"sqlite:///{missing}",
+        "--postgres-url",
+        pg_url,
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 3
+    document = json.loads(result.stdout)
+    assert document["in_sync"] is False
+    assert any(layer["status"] == "error" for layer in document["layers"])
+    assert not missing.exists()
