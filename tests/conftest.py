@@ -7,7 +7,9 @@ Each test that asks for a database gets a new, empty one.
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,10 +25,19 @@ DIALECTS = ("sqlite", "postgresql")
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of the session's PostgreSQL server (its maintenance database)."""
-    with testing.postgres_server(tmp_path_factory.mktemp("pgserver")) as url:
-        yield url
+def pg_server() -> Iterator[str]:
+    """URL of the session's PostgreSQL server (its maintenance database).
+
+    Its data lives in a directory of its own under the system temp dir, not under pytest's
+    basetemp: pytest keeps that private (0700) and re-applies it whenever a session starts,
+    which would lock out the unprivileged user the embedded server runs as under root.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="twinschema-test-"))
+    try:
+        with testing.postgres_server(workdir) as url:
+            yield url
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
