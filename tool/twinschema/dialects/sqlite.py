@@ -1,0 +1,625 @@
+"""The SQLite adapter: reads a live SQLite file read-only, in a fixed number of catalog queries.
+
+SQLAlchemy's SQLite reflection issues several ``PRAGMA`` statements per table and re-parses each
+table's SQL per object kind (it grows as N^2 with the number of tables), and it drops the ON DELETE
+action of inline foreign keys and inline UNIQUE constraints. So this adapter reads the catalog
+itself, with the stdlib ``sqlite3`` module: ``sqlite_master`` once, then one query per object kind
+that joins a PRAGMA table-valued function over every table (columns, foreign keys, indexes with
+their elements). CHECK constraints have no PRAGMA: they are found in each table's stored SQL by a
+small tokenizer, which also supplies the names of named constraints and the expression text of
+expression indexes and partial-index predicates.
+
+What comes back is a *raw* ``Schema`` (see ``twinschema.dialects``): physical names and SQL text
+exactly as the catalog stores it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy.engine import URL
+
+from twinschema.dialects import Adapter, ReflectOptions, excluded
+from twinschema.errors import DatabaseError
+from twinschema.model import (
+    FK_ACTIONS,
+    IDENTITY_ROWID,
+    NO_ACTION,
+    CheckConstraint,
+    Column,
+    ColumnType,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+    UniqueConstraint,
+)
+
+NAME = "sqlite"
+
+# What ``Schema.not_compared`` counts; every key is always present (as for PostgreSQL).
+NOT_COMPARED_KEYS = ("views", "triggers", "virtual_tables")
+
+# Virtual-table modules whose shadow tables are named ``<table>_<suffix>`` and are part of the
+# virtual table, not of the application (https://sqlite.org/fts5.html, https://sqlite.org/rtree.html).
+_SHADOW_MODULES = frozenset({"fts3", "fts4", "fts5", "rtree", "rtree_i32", "geopoly"})
+_SHADOW_SUFFIXES = (
+    "content", "segments", "segdir", "docsize", "stat", "data", "idx", "config",
+    "node", "parent", "rowid",
+)  # fmt: skip
+
+# One query per object kind, each over every ordinary table at once. Virtual tables are filtered
+# out before their PRAGMA runs: a PRAGMA on a virtual table whose module is not loaded fails.
+_TABLES = (
+    "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+    "AND m.sql NOT LIKE 'CREATE VIRTUAL %'"
+)
+_MASTER_QUERY = "SELECT type, name, tbl_name, sql FROM main.sqlite_master"
+_COLUMNS_QUERY = (
+    'SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk '
+    "FROM main.sqlite_master AS m JOIN pragma_table_xinfo(m.name, 'main') AS p "
+    f"WHERE {_TABLES}"
+)
+_FOREIGN_KEYS_QUERY = (
+    'SELECT m.name, f.id, f."table", f."from", f."to", f.on_update, f.on_delete '
+    "FROM main.sqlite_master AS m JOIN pragma_foreign_key_list(m.name, 'main') AS f "
+    f"WHERE {_TABLES}"
+)
+_INDEXES_QUERY = (
+    'SELECT m.name, l.name, l."unique", l.origin, l.partial, x.cid, x.name '
+    "FROM main.sqlite_master AS m JOIN pragma_index_list(m.name, 'main') AS l "
+    "JOIN pragma_index_xinfo(l.name, 'main') AS x "
+    f"WHERE {_TABLES} AND x.key = 1"
+)
+
+# How SQLite spells a foreign-key action in pragma_foreign_key_list, mapped to model.FK_ACTIONS.
+_FK_ACTION = {action: action for action in FK_ACTIONS} | {"NONE": NO_ACTION, "": NO_ACTION}
+
+
+# ---------------------------------------------------------------------------------------------
+# Types
+
+
+_TYPE_PARAMS = re.compile(r"\(([^()]*)\)")
+_PRECISION_FIRST = frozenset({"numeric", "decimal"})
+
+
+def parse_type(spelling: str) -> ColumnType:
+    """Reduce a declared SQLite type (``NVARCHAR(160)``, ``NUMERIC(10, 2)``) to a ``ColumnType``.
+
+    The name is the lower-case spelling without its parameters, inner whitespace collapsed, so that
+    ``typemap.kinds_of`` can apply SQLite's affinity rules to it. One parameter is a length (a
+    precision for NUMERIC and DECIMAL), two are a precision and a scale. Parameters that are not
+    integers are dropped rather than guessed at.
+    """
+    params: list[int] = []
+    match = _TYPE_PARAMS.search(spelling)
+    base = spelling
+    if match is not None:
+        base = spelling[: match.start()] + " " + spelling[match.end() :]
+        try:
+            params = [int(part) for part in match.group(1).split(",")]
+        except ValueError:
+            params = []
+    name = " ".join(base.lower().split())
+    if len(params) == 1 and name not in _PRECISION_FIRST:
+        return ColumnType(NAME, name, length=params[0], raw=spelling)
+    if len(params) == 1:
+        return ColumnType(NAME, name, precision=params[0], raw=spelling)
+    if len(params) == 2:
+        return ColumnType(NAME, name, precision=params[0], scale=params[1], raw=spelling)
+    return ColumnType(NAME, name, raw=spelling)
+
+
+# ---------------------------------------------------------------------------------------------
+# The tokenizer: just enough of SQLite's lexer to see keywords, parentheses and commas outside
+# strings, quoted identifiers and comments. Speed matters (it runs over every table's SQL), so the
+# hot scans run over an ASCII-lower-cased copy of the statement (same length, same offsets) with
+# patterns whose every branch starts with a literal character: the regex engine then skips to
+# candidate positions in C, and Python sees only the few tokens that matter. A keyword's left word
+# boundary is checked in Python (a look-behind would defeat that skip).
+
+_LITERALS = r"""
+      '[^']*(?:''[^']*)*'           # string literal, '' escapes a quote
+    | "[^"]*(?:""[^"]*)*"           # quoted identifier
+    | `[^`]*(?:``[^`]*)*`           # MySQL-style quoted identifier
+    | \[[^\]]*\]                    # MS-style quoted identifier
+    | --[^\n]*                      # line comment
+    | /\*(?:.*?\*/|.*)              # block comment (unterminated runs to the end)
+"""
+_SKIPPED = frozenset("'\"`[-/")  # first characters of the lexemes above
+
+
+def _lexer(extra: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern matching strings, quoted names and comments, plus the ``extra`` branches."""
+    return re.compile(_LITERALS + extra, re.VERBOSE | re.DOTALL | flags)
+
+
+def _keywords(*words: str) -> str:
+    return "".join(f"| {word}(?![\\w$])" for word in words)
+
+
+# Every token, words included: only for the rare paths (constraint names, virtual-table modules).
+_TOKEN = _lexer(r"| [(),] | [A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*")
+# Over lower-cased text: the keywords CHECKs and constraint names hang on. Both are reserved
+# words in SQLite, so outside strings, quoted names and comments they are always keywords.
+_TABLE_TOKEN = _lexer(_keywords("check", "constraint"))
+_BODY_TOKEN = _lexer(r"| \( | \)")
+_ELEMENT_TOKEN = _lexer(r"| \( | \) | ,")
+_INDEX_TOKEN = _lexer(r"| \( | \) | ," + _keywords("where", "asc", "desc"))
+_HARD = re.compile(r"[-'\"`\[/(]")  # what makes a CHECK body need the full scan
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_QUOTES = {'"': '"', "`": "`", "[": "]"}
+
+
+def _lower(sql: str) -> str:
+    """``sql`` with ASCII letters lower-cased: offsets stay valid (``str.lower`` may not)."""
+    return sql.lower() if sql.isascii() else sql.translate(_ASCII_LOWER)
+
+
+def _starts_word(text: str, pos: int) -> bool:
+    """True when ``text[pos]`` is not in the middle of a word (``xcheck`` holds no ``check``)."""
+    if pos == 0:
+        return True
+    before = text[pos - 1]
+    return not (before.isalnum() or before in "_$")
+
+
+def _next_token(sql: str, pos: int) -> re.Match[str] | None:
+    """The first token at or after ``pos`` that is not a comment."""
+    while True:
+        match = _TOKEN.search(sql, pos)
+        if match is None or not match.group().startswith(("--", "/*")):
+            return match
+        pos = match.end()
+
+
+def _unquote(text: str) -> str:
+    """An identifier token as a name: ``"a""b"`` -> ``a"b``, ``[x]`` -> ``x``, ``'s'`` -> ``s``."""
+    first = text[0]
+    if first in _QUOTES:
+        return text[1:-1].replace(first * 2, first) if first != "[" else text[1:-1]
+    if first == "'":  # SQLite accepts a string literal where an identifier is expected
+        return text[1:-1].replace("''", "'")
+    return text
+
+
+@dataclass(slots=True)
+class _TableSql:
+    """What the tokenizer finds in a CREATE TABLE statement."""
+
+    checks: list[CheckConstraint] = field(default_factory=list)
+    unique_names: dict[tuple[str, ...], str] = field(default_factory=dict)
+    fk_names: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+
+def _scan_table(sql: str, low: str) -> _TableSql:
+    """Find the CHECK constraints, and the names of named UNIQUE and FOREIGN KEY constraints.
+
+    A CHECK body is the text between the parenthesis after CHECK and the one that closes it,
+    nested groups, strings and comments included. A ``CONSTRAINT name`` names the constraint
+    whose keyword follows it (the names of NOT NULL, DEFAULT and PRIMARY KEY are not kept).
+    ``low`` is ``_lower(sql)``.
+    """
+    found = _TableSql()
+    pos = 0
+    while (match := _TABLE_TOKEN.search(low, pos)) is not None:
+        start, pos = match.span()
+        word = match.group()
+        if word[0] in _SKIPPED or not _starts_word(low, start):
+            continue
+        name = None
+        if word == "constraint":
+            token = _next_token(sql, pos)
+            keyword = _next_token(sql, token.end()) if token is not None else None
+            if token is None or keyword is None:
+                break
+            name = _unquote(token.group())
+            start, pos = keyword.span()
+            word = keyword.group().lower()
+        if word == "check":
+            span = _balanced(low, pos)
+            if span is not None:
+                body = sql[span[0] : span[1]].strip()
+                found.checks.append(CheckConstraint(body, name=name, raw=body))
+                pos = span[1] + 1
+        elif name is not None and word in ("unique", "foreign", "references"):
+            _name_constraint(found, sql, low, word, name, start, pos)
+    return found
+
+
+def _balanced(low: str, pos: int) -> tuple[int, int] | None:
+    """The span inside the parenthesised group that opens next at or after ``pos``."""
+    opened = low.find("(", pos) + 1
+    closed = low.find(")", opened)
+    if (
+        opened
+        and closed > 0
+        and not low[pos : opened - 1].strip()
+        and _HARD.search(low, opened, closed) is None  # the common case: nothing nested
+    ):
+        return opened, closed
+    depth = 0
+    opened = -1
+    for match in _BODY_TOKEN.finditer(low, pos):
+        char = match.group()[0]
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                opened = match.end()
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return (opened, match.start()) if opened >= 0 else None
+        elif opened < 0 and char not in "-/":  # something other than a comment before "("
+            return None
+    return (opened, len(low)) if opened >= 0 else None
+
+
+def _name_constraint(
+    found: _TableSql, sql: str, low: str, word: str, name: str, start: int, pos: int
+) -> None:
+    """Record the name of a UNIQUE or FOREIGN KEY constraint under its columns (rare path)."""
+    first = _next_token(sql, _element_start(low, start))
+    leading = first.group().lower() if first is not None else ""
+    if first is not None and (
+        word == "references" or (word == "unique" and leading not in ("constraint", "unique"))
+    ):
+        columns: tuple[str, ...] = (_unquote(first.group()),)  # a column constraint
+    else:  # a table constraint: UNIQUE (a, b) or FOREIGN KEY (a, b)
+        columns = _name_list(sql, pos)
+    (found.unique_names if word == "unique" else found.fk_names)[columns] = name
+
+
+def _element_start(low: str, pos: int) -> int:
+    """Where the column definition or table constraint holding offset ``pos`` starts."""
+    depth = 0
+    element = 0
+    for match in _ELEMENT_TOKEN.finditer(low, 0, pos):
+        char = match.group()[0]
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                element = match.end()
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 1:
+            element = match.end()
+    return element
+
+
+def _name_list(sql: str, pos: int) -> tuple[str, ...]:
+    """The names of the first parenthesised list at or after ``pos``: ``(a, "b c")``."""
+    names: list[str] = []
+    opened = False
+    expect_name = True
+    for match in _TOKEN.finditer(sql, pos):
+        text = match.group()
+        if text.startswith(("--", "/*")):
+            continue
+        if text == "(":
+            opened = True
+        elif text == ")":
+            break
+        elif text == ",":
+            expect_name = True
+        elif opened and expect_name:
+            names.append(_unquote(text))
+            expect_name = False
+    return tuple(names)
+
+
+def _scan_index(sql: str) -> tuple[list[str], str | None]:
+    """The element texts of a CREATE INDEX statement (ASC/DESC removed) and its WHERE text.
+
+    The element list is the first parenthesised group: the index and table names before it can
+    only hold a parenthesis when quoted, and quoted names are single tokens.
+    """
+    low = _lower(sql)
+    elements: list[str] = []
+    depth = 0
+    start = -1
+    closed = False
+    order: tuple[int, int] | None = None  # a trailing ASC or DESC of the current element
+    for match in _INDEX_TOKEN.finditer(low):
+        text = match.group()
+        first = text[0]
+        if first in _SKIPPED:
+            if depth == 1 and first not in "-/":
+                order = None  # a quoted name or string after an ASC is not the end
+            continue
+        if first.isalpha() and not _starts_word(low, match.start()):
+            continue
+        if closed:  # after the element list, only WHERE matters
+            if text == "where":
+                return elements, sql[match.end() :].strip().rstrip(";").strip()
+        elif first == "(":
+            depth += 1
+            if depth == 1:
+                start, order = match.end(), None
+        elif first == ")":
+            depth -= 1
+            if depth == 0:
+                elements.append(_element(sql, start, match.start(), order))
+                closed = True
+        elif depth == 1 and first == ",":
+            elements.append(_element(sql, start, match.start(), order))
+            start, order = match.end(), None
+        elif depth == 1:
+            order = match.span() if text in ("asc", "desc") else None
+    return elements, None
+
+
+def _element(sql: str, start: int, end: int, order: tuple[int, int] | None) -> str:
+    """One index element's text, without its trailing ASC or DESC."""
+    if order is not None and sql[start : order[0]].strip():
+        end = order[0]
+    return sql[start:end].strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reflection
+
+
+def reflect(url: URL, options: ReflectOptions) -> Schema:
+    """Read every table of the SQLite database at ``url``, opened read-only (see ``connect``).
+
+    ``sqlite://`` and ``sqlite:///:memory:`` open an empty in-memory database. Any SQLite failure
+    (not a database, locked past ``options.busy_timeout``) is a ``DatabaseError`` naming the path.
+    """
+    path = url.database or ""
+    if path in ("", ":memory:"):
+        conn, source = sqlite3.connect(":memory:"), ":memory:"
+    else:
+        conn, source = connect(path, options.busy_timeout), path
+    try:
+        return reflect_connection(conn, options, source)
+    finally:
+        conn.close()
+
+
+def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
+    """Open the SQLite file at ``path`` read-only, waiting up to ``busy_timeout`` s for a lock.
+
+    The check must never change or create what it checks: a missing path is an error raised
+    before connecting (``sqlite3.connect`` would create an empty database), and the file is
+    opened with ``mode=ro`` so that SQLite itself refuses any write. The path is URI-quoted, so
+    names holding ``?``, ``#`` or ``%`` open the right file.
+    """
+    if not os.path.exists(path):
+        raise DatabaseError(f"{path}: SQLite database not found")
+    if os.path.isdir(path):
+        raise DatabaseError(f"{path}: is a directory, not a SQLite database")
+    target = "file:" + quote(os.path.abspath(path)) + "?mode=ro"
+    try:
+        return sqlite3.connect(target, uri=True, timeout=busy_timeout)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path}: cannot open SQLite database: {exc}") from None
+
+
+def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source: str) -> Schema:
+    """Read every table through an open connection (e.g. an in-memory database loaded from SQL).
+
+    Runs a fixed number of statements whatever the number of tables, inside one read
+    transaction so that the queries see one snapshot. ``source`` labels the result and any error.
+    """
+    own_transaction = not conn.in_transaction
+    try:
+        if own_transaction:
+            conn.execute("BEGIN")
+        try:
+            master = conn.execute(_MASTER_QUERY).fetchall()
+            column_rows = conn.execute(_COLUMNS_QUERY).fetchall()
+            fk_rows = conn.execute(_FOREIGN_KEYS_QUERY).fetchall()
+            index_rows = conn.execute(_INDEXES_QUERY).fetchall()
+        finally:
+            if own_transaction:
+                conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{source}: cannot read SQLite database: {exc}") from None
+    return _build(master, column_rows, fk_rows, index_rows, options, source)
+
+
+_Row = tuple[Any, ...]
+
+
+def _build(
+    master: list[_Row],
+    column_rows: list[_Row],
+    fk_rows: list[_Row],
+    index_rows: list[_Row],
+    options: ReflectOptions,
+    source: str,
+) -> Schema:
+    """Assemble the raw ``Schema`` from the catalog rows: pure Python, linear in the rows."""
+    table_sql: dict[str, str] = {}
+    index_sql: dict[str, str] = {}
+    virtual: list[tuple[str, str]] = []  # (name, sql)
+    counts = dict.fromkeys(NOT_COMPARED_KEYS, 0)
+    for kind, name, _tbl, sql in master:
+        if kind == "table":
+            if str(sql or "")[:21].upper() == "CREATE VIRTUAL TABLE ":
+                virtual.append((name, sql))
+            else:
+                table_sql[name] = sql or ""
+        elif kind == "index":
+            if sql is not None:
+                index_sql[name] = sql
+        elif kind == "view":
+            counts["views"] += 1
+        elif kind == "trigger":
+            counts["triggers"] += 1
+
+    skip: set[str] = set()
+    for name, sql in virtual:
+        if not excluded(name, options.exclude):
+            counts["virtual_tables"] += 1
+        if _module_of(sql) in _SHADOW_MODULES:  # excluded or not, its shadows are never tables
+            skip.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
+    keep = [
+        name
+        for name in sorted(table_sql)
+        if name not in skip
+        and not name.lower().startswith("sqlite_")  # sqlite_sequence, sqlite_stat1..4
+        and not excluded(name, options.exclude)
+    ]
+
+    # Columns of every table (a referenced table may be excluded), in cid order; the rows of
+    # one table are contiguous. Columns are immutable, so equal ones are shared between tables.
+    types: dict[str, ColumnType] = {}
+    made: dict[tuple[str, str, int, str | None], Column] = {}
+    columns: dict[str, list[Column]] = {}
+    pk_parts: dict[str, list[tuple[int, int]]] = {}  # table -> (pk ordinal, column position)
+    current = ""
+    table_list: list[Column] = []
+    for table, col, declared, notnull, default, pk in column_rows:
+        if table != current:
+            current, table_list = table, columns.setdefault(table, [])
+        if default is not None and default.upper() == "NULL":
+            default = None
+        key = (col, declared, notnull, default)
+        column = made.get(key)
+        if column is None:
+            spelling = declared or ""
+            ctype = types.get(spelling)
+            if ctype is None:
+                ctype = types[spelling] = parse_type(spelling)
+            column = made[key] = Column(col, ctype, not notnull, default, None, default)
+        if pk:
+            pk_parts.setdefault(table, []).append((pk, len(table_list)))
+        table_list.append(column)
+    primary = {
+        table: tuple(columns[table][position].name for _, position in sorted(parts))
+        for table, parts in pk_parts.items()
+    }
+
+    # Index elements grouped per table and index, in seqno order; PK autoindexes only noted.
+    indexes_of: dict[str, dict[str, tuple[bool, str, bool, list[tuple[int, str]]]]] = {}
+    has_pk_index: set[str] = set()
+    for table, index, unique, origin, partial, cid, col in index_rows:
+        if origin == "pk":
+            has_pk_index.add(table)
+            continue
+        of_table = indexes_of.setdefault(table, {})
+        entry = of_table.get(index)
+        if entry is None:
+            entry = of_table[index] = (bool(unique), origin, bool(partial), [])
+        entry[3].append((cid, col or ""))  # expressions (cid -2) have no name
+
+    # Foreign keys grouped by id, columns in seq order.
+    fk_groups: dict[str, dict[int, list[_Row]]] = {}
+    for row in fk_rows:
+        fk_groups.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+    by_lower = {name.lower(): name for name in table_sql}
+
+    tables: dict[str, Table] = {}
+    for table in keep:
+        sql = table_sql[table]
+        low = _lower(sql)
+        scanned = _scan_table(sql, low) if "check" in low or "constraint" in low else _EMPTY
+        pk = primary.get(table, ())
+        table_columns = columns.get(table, [])
+        if len(pk) == 1 and table not in has_pk_index:
+            # A rowid alias: a one-column INTEGER primary key that got no index of its own (a
+            # WITHOUT ROWID table and the INTEGER PRIMARY KEY DESC quirk both get one). It can
+            # never be NULL, whatever its declaration says.
+            position = pk_parts[table][0][1]
+            alias = table_columns[position]
+            if alias.type.raw.upper() == "INTEGER":
+                table_columns = list(table_columns)
+                table_columns[position] = Column(
+                    alias.name, alias.type, False, alias.default, IDENTITY_ROWID, alias.default
+                )
+        uniques: list[UniqueConstraint] = []
+        indexes: list[Index] = []
+        for index, (unique, origin, partial, elems) in indexes_of.get(table, {}).items():
+            if origin == "u":
+                names = tuple(col for _, col in elems)
+                uniques.append(UniqueConstraint(names, name=scanned.unique_names.get(names)))
+                continue
+            texts: list[str] = []
+            where = None
+            if partial or any(cid < 0 for cid, _ in elems):
+                texts, where = _scan_index(index_sql.get(index, ""))
+            expressions = tuple(
+                col if cid >= 0 else (texts[n] if n < len(texts) else "")
+                for n, (cid, col) in enumerate(elems)
+            )
+            indexes.append(Index(expressions, unique=unique, where=where, name=index))
+        foreign_keys: list[ForeignKey] = []
+        groups = fk_groups.get(table, {})
+        for fk_id in sorted(groups, reverse=True):  # SQLite numbers the last-declared FK 0
+            rows = groups[fk_id]
+            written: str = rows[0][2]
+            ref_table = by_lower.get(written.lower(), written)
+            fk_columns = tuple(r[3] for r in rows)
+            foreign_keys.append(
+                ForeignKey(
+                    columns=fk_columns,
+                    ref_table=ref_table,
+                    ref_columns=(
+                        primary.get(ref_table, ())
+                        if any(r[4] is None for r in rows)
+                        else tuple(r[4] for r in rows)
+                    ),
+                    on_delete=_action(rows[0][6]),
+                    on_update=_action(rows[0][5]),
+                    name=scanned.fk_names.get(fk_columns),
+                )
+            )
+        tables[table] = Table(
+            name=table,
+            columns=tuple(table_columns),
+            primary_key=pk,
+            foreign_keys=tuple(foreign_keys),
+            uniques=tuple(uniques),
+            indexes=tuple(sorted(indexes, key=lambda ix: ix.name or "")),
+            checks=tuple(scanned.checks),
+        )
+    return Schema(
+        dialect=NAME,
+        tables=MappingProxyType(tables),
+        source=source,
+        not_compared=MappingProxyType(counts),
+    )
+
+
+_EMPTY = _TableSql()
+
+
+def _action(spelling: str) -> str:
+    """A foreign-key action as ``model.FK_ACTIONS`` spells it (SQLite says NONE for none)."""
+    return _FK_ACTION.get(spelling.upper(), spelling.upper())
+
+
+def _module_of(sql: str) -> str:
+    """The module name of a CREATE VIRTUAL TABLE statement (``fts5``), lower-case."""
+    for match in _TOKEN.finditer(sql):
+        if match.group().lower() == "using":
+            module = _next_token(sql, match.end())
+            return _unquote(module.group()).lower() if module is not None else ""
+    return ""
+
+
+class SQLiteAdapter:
+    """The SQLite dialect adapter (see ``twinschema.dialects.Adapter``)."""
+
+    name: str = NAME
+    sqlglot_dialect: str = "sqlite"
+
+    def parse_type(self, spelling: str) -> ColumnType:
+        """Reduce a declared SQLite type to a ``ColumnType`` (see the module's ``parse_type``)."""
+        return parse_type(spelling)
+
+    def reflect(self, url: URL, options: ReflectOptions) -> Schema:
+        """Read every table of the live SQLite file read-only (see the module's ``reflect``)."""
+        return reflect(url, options)
+
+
+ADAPTER: Adapter = SQLiteAdapter()
