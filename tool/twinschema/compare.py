@@ -248,7 +248,7 @@ class _Run:
         for ltype, lcheck in lv:
             for rtype, rcheck in rv:
                 kind = typemap.shared_kind(ltype, rtype)
-                if kind is None:
+                if kind is None or ltype.array != rtype.array:
                     continue
                 self.type_parameters(lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
                 return {id(c) for c in (lcheck, rcheck) if c is not None}
