@@ -118,7 +118,7 @@ def test_junit_and_github_formats(migrated: tuple[str, str], tmp_path: Path) -> 
     github = check(migrated, "--layer", "live", "--format", "github").output.splitlines()
     assert len(github) == 2
     assert all(line.startswith("::error ") for line in github)
-    assert "title=twinschema live%3A index profiles.wallet_address" in github[0]
+    assert "title=twinschema live%3A index profiles" in github[0]
 
 
 def test_inspect_prints_the_neutral_model(migrated: tuple[str, str]) -> None:

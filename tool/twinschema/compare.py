@@ -313,7 +313,7 @@ class _Run:
         rkeys = {(fk.columns, fk.ref_table): fk for fk in right.foreign_keys}
         for key in _ordered(lkeys, rkeys):
             lfk, rfk = lkeys.get(key), rkeys.get(key)
-            column = key[0][0] if len(key[0]) == 1 else None
+            column = None  # a constraint is a table-level object, even on one column
             name = (lfk or rfk).name if (lfk or rfk) else None
             if lfk is None or rfk is None:
                 side = "left" if lfk else "right"
@@ -371,12 +371,11 @@ class _Run:
                 cols = _cols(sorted(ukey))
                 lval = f"UNIQUE ({cols})" if unique_side == "left" else f"INDEX ({cols})"
                 rval = f"UNIQUE ({cols})" if unique_side == "right" else f"INDEX ({cols})"
-                col = next(iter(ukey)) if len(ukey) == 1 else None
                 unique = lu.get(ukey) or ru[ukey]
                 self.diff(
                     "unique",
                     left.name,
-                    col,
+                    None,
                     unique.name,
                     lval,
                     rval,
@@ -389,7 +388,7 @@ class _Run:
             self.diff(
                 "unique",
                 left.name,
-                unique.columns[0] if len(unique.columns) == 1 else None,
+                None,
                 unique.name,
                 text if on_left else None,
                 None if on_left else text,
@@ -402,7 +401,7 @@ class _Run:
             self.diff(
                 "index",
                 left.name,
-                index.expressions[0] if len(index.expressions) == 1 else None,
+                None,
                 index.name,
                 text if on_left else None,
                 None if on_left else text,
@@ -422,7 +421,7 @@ class _Run:
             self.diff(
                 "check",
                 left.name,
-                check.column,
+                None,
                 check.name,
                 text if on_left else None,
                 None if on_left else text,
