@@ -58,6 +58,7 @@ class Side:
     schema: Schema
     label: str
     fix: str  # e.g. "schemas/sqlite.py" or "the database (run: twinschema migrate local)"
+    role: str = "model"  # "model" (metadata, files) or "database" (a live database)
 
 
 def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None) -> Comparison:
@@ -89,7 +90,7 @@ class _Run:
         hint: str | None = None,
     ) -> None:
         if hint is None:
-            hint = _hint(kind, left, right, self.left.fix, self.right.fix)
+            hint = _hint(left, right, self.left, self.right)
         self.result.differences.append(
             Difference(
                 layer=self.layer,
@@ -637,9 +638,19 @@ def _index_text(index: Index) -> str:
     return text + (f" WHERE {index.where}" if index.where else "")
 
 
-def _hint(kind: str, left: str | None, right: str | None, left_fix: str, right_fix: str) -> str:
-    if left is None:
-        return f"add it to {left_fix}, or remove it from {right_fix}"
-    if right is None:
-        return f"add it to {right_fix}, or remove it from {left_fix}"
-    return f"make {left_fix} and {right_fix} agree"
+def _hint(left: str | None, right: str | None, left_side: Side, right_side: Side) -> str:
+    """Where the fix goes, and the likely cause when a metadata module meets its database."""
+    if left is not None and right is not None:
+        hint = f"make {left_side.fix} and {right_side.fix} agree"
+        missing = present = None
+    else:
+        missing, present = (left_side, right_side) if left is None else (right_side, left_side)
+        hint = f"add it to {missing.fix}, or remove it from {present.fix}"
+    roles = {left_side.role, right_side.role}
+    if roles != {"model", "database"}:
+        return hint
+    if missing is not None and missing.role == "model":
+        return hint + " (only the database has it: this usually means someone changed it by hand)"
+    if missing is not None:
+        return hint + " (the database lacks it: it is behind its chain, or a migration is missing)"
+    return hint + " (a migration is missing, or the database was changed by hand)"
