@@ -38,6 +38,7 @@ class LayerResult:
     right: str
     status: str
     message: str | None = None
+    tables: list[str] = field(default_factory=list)  # the tables compared (one JUnit case each)
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Report:
         if comparison is not None:
             self.differences.extend(comparison.differences)
             self.equivalences.extend(comparison.equivalences)
+            result.tables = list(comparison.tables)
             result.status = DRIFT if comparison.differences else IN_SYNC
         self.layers.append(result)
 

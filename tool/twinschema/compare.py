@@ -49,6 +49,7 @@ class Comparison:
 
     differences: list[Difference] = field(default_factory=list)
     equivalences: list[Equivalence] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # every table compared, in logical names
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ class _Run:
 
     def tables(self) -> None:
         lt, rt = self.left.schema.tables, self.right.schema.tables
-        for name in sorted(lt.keys() | rt.keys()):
+        self.result.tables = sorted(lt.keys() | rt.keys())
+        for name in self.result.tables:
             left, right = lt.get(name), rt.get(name)
             if left is not None and right is not None:
                 self.table(left, right)

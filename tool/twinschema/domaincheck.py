@@ -17,6 +17,8 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
     result = Comparison()
     schema = side.schema
     dialect = schema.dialect
+    named = {name for name, table in domain.tables.items() if dialect in table.dialects}
+    result.tables = sorted(named | schema.tables.keys())
 
     def add(kind: str, table: str, column: str | None, left: str | None, right: str | None,
             message: str, hint: str) -> None:
