@@ -98,6 +98,8 @@ class _Sources:
             dialect: ReflectOptions(
                 schema=config.postgres_schema,
                 exclude=(*DEFAULT_EXCLUDE, *config.exclude, *config.side(dialect).exclude),
+                connect_timeout=config.connect_timeout,
+                busy_timeout=config.busy_timeout,
             )
             for dialect in DIALECTS
         }

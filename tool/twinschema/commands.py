@@ -79,6 +79,8 @@ def _options(config: Config, dialect: str) -> ReflectOptions:
     return ReflectOptions(
         schema=config.postgres_schema,
         exclude=(*DEFAULT_EXCLUDE, *config.exclude, *config.side(dialect).exclude),
+        connect_timeout=config.connect_timeout,
+        busy_timeout=config.busy_timeout,
     )
 
 

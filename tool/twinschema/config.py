@@ -20,7 +20,7 @@ from twinschema.errors import UsageError
 DIALECTS = ("sqlite", "postgresql")
 
 _TOP_KEYS = ("domain", "postgres_schema", "exclude", "embedded_dir", "sqlite", "postgresql",
-             "migrate_lock_timeout")
+             "migrate_lock_timeout", "connect_timeout", "busy_timeout")
 _DIALECT_KEYS = ("metadata", "migrations", "url_env", "default_url", "exclude")
 
 
@@ -46,6 +46,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     embedded_dir: Path = Path("var/pg")
     migrate_lock_timeout: float = 60.0
+    # Seconds a check waits for PostgreSQL to answer a connection, and for a locked SQLite file.
+    connect_timeout: float = 10.0
+    busy_timeout: float = 5.0
     dialects: Mapping[str, DialectConfig] = field(default_factory=dict)
     source: str = "pyproject.toml"
 
@@ -117,7 +120,10 @@ def _parse(table: Any, root: Path, label: str) -> Config:
         postgres_schema=_string(table.get("postgres_schema", "public"), where, "postgres_schema"),
         exclude=_strings(table.get("exclude", []), where, "exclude"),
         embedded_dir=root / _string(table.get("embedded_dir", "var/pg"), where, "embedded_dir"),
-        migrate_lock_timeout=float(table.get("migrate_lock_timeout", 60.0)),
+        migrate_lock_timeout=_seconds(table.get("migrate_lock_timeout", 60.0), where,
+                                      "migrate_lock_timeout"),
+        connect_timeout=_seconds(table.get("connect_timeout", 10.0), where, "connect_timeout"),
+        busy_timeout=_seconds(table.get("busy_timeout", 5.0), where, "busy_timeout"),
         dialects=dialects,
         source=label,
     )
@@ -150,6 +156,12 @@ def _string(value: Any, where: str, key: str) -> str:
     if not isinstance(value, str) or not value:
         raise UsageError(f"{where}: {key} must be a non-empty string")
     return value
+
+
+def _seconds(value: Any, where: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise UsageError(f"{where}: {key} must be a positive number of seconds, not {value!r}")
+    return float(value)
 
 
 def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:

@@ -1,0 +1,141 @@
+"""Helpers shared by the bad-input, security and fault tests: roles on a real PostgreSQL server,
+and a dedicated embedded server that really checks passwords.
+
+The session's embedded server trusts every connection over its Unix socket (pgserver runs initdb
+with ``--auth=trust``), so it cannot refuse a wrong password. ``password_server`` starts another
+embedded server in a temporary directory and puts ``scram-sha-256`` first in its ``pg_hba.conf``
+for the roles it creates, so a wrong password is refused exactly as a production server would.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from twinschema import embedded, testing
+
+ROOT = Path(__file__).resolve().parent.parent
+TWINSCHEMA = str(ROOT / ".venv" / "bin" / "twinschema")
+PYTHON = sys.executable
+
+# The role that the password server authenticates by password; every other role is trusted.
+PASSWORD_ROLE = "secretuser"
+PASSWORD = "S3cr3t-P@ss"
+
+
+def admin(server_url: str, *statements: str, database: str | None = None) -> None:
+    """Run statements in autocommit as the server's administrator (on ``database`` if given)."""
+    url = make_url(server_url)
+    if database is not None:
+        url = url.set(database=database)
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+def as_role(db_url: str, role: str, password: str | None = None) -> str:
+    """``db_url`` connecting as ``role`` (with ``password`` if given)."""
+    url = make_url(db_url).set(username=role, password=password)
+    return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def role(server_url: str, prefix: str = "ts_role", password: str = "pw-unused") -> Iterator[str]:
+    """A new LOGIN role with no privileges for the block; its name. Dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin(server_url, f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+    try:
+        yield name
+    finally:
+        # Its grants live in the scratch databases, which are dropped by their own fixtures.
+        for _ in range(20):
+            try:
+                admin(server_url, f"DROP ROLE IF EXISTS {name}")
+                break
+            except sa.exc.DBAPIError:  # still owns grants in a database not dropped yet
+                time.sleep(0.1)
+
+
+@dataclass
+class PasswordServer:
+    """A dedicated embedded server; ``PASSWORD_ROLE`` must give ``PASSWORD`` to connect."""
+
+    admin_url: str  # the trusted superuser, maintenance database
+    datadir: Path
+
+    def url(self, database: str, user: str = PASSWORD_ROLE, password: str | None = PASSWORD) -> str:
+        """A URL to ``database`` as ``user`` (the password goes in the URL when given)."""
+        return as_role(
+            make_url(self.admin_url).set(database=database).render_as_string(hide_password=False),
+            user,
+            password,
+        )
+
+
+@contextmanager
+def password_server(workdir: Path) -> Iterator[PasswordServer]:
+    """Start an embedded server that checks ``PASSWORD_ROLE``'s password (scram-sha-256)."""
+    server = embedded.start(workdir / "pg", delete=True)
+    try:
+        hba = server.datadir / "pg_hba.conf"
+        rule = f"local all {PASSWORD_ROLE} scram-sha-256\n"
+        hba.write_text(rule + hba.read_text())
+        url = server.url()
+        admin(
+            url,
+            "SET password_encryption = 'scram-sha-256'",
+            f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{PASSWORD}'",
+            "SELECT pg_reload_conf()",
+        )
+        time.sleep(0.2)  # the postmaster re-reads pg_hba.conf asynchronously
+        yield PasswordServer(admin_url=url, datadir=server.datadir)
+    finally:
+        server.stop()
+
+
+@contextmanager
+def scratch(server_url: str) -> Iterator[str]:
+    """A new database on ``server_url`` (see ``twinschema.testing.scratch_database``)."""
+    with testing.scratch_database(server_url) as url:
+        yield url
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a twinschema subprocess: no DATABASE_URL unless given, no PG* vars."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "LOCAL_DATABASE_URL", "TEST_DATABASE_URL")
+        and not k.startswith("PG")
+    }
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``twinschema`` script, as a user would, and capture everything."""
+    return subprocess.run(
+        [TWINSCHEMA, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
