@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from twinschema.errors import InternalError, TwinschemaError
+from twinschema.errors import InternalError, TwinschemaError, UsageError
 
 
 class _Group(click.Group):
@@ -21,6 +21,10 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # click prints usage, a hint and the error on several lines; ours is one (issue 6).
+            where = exc.ctx.command_path if exc.ctx else "twinschema"
+            raise UsageError(f"{where}: {exc.format_message()} (see {where} --help)") from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
@@ -54,6 +58,13 @@ def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bo
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+    # A layer that could not look also says why on stderr, in one line, as every other error
+    # does: a CI log shows it even when the report went to a file or is JSON (issue 6).
+    errors = dict.fromkeys(r.message or r.name for r in report.layers if r.status == "error")
+    if errors:
+        from twinschema.urls import scrub
+
+        click.echo(f"twinschema: error: {scrub('; '.join(errors))}", err=True)
 
 
 @cli.command()
