@@ -78,6 +78,9 @@ _INDEXES_QUERY = (
     f"WHERE {_TABLES} AND x.key = 1"
 )
 
+# Every statement reflection runs besides BEGIN and ROLLBACK: the floor a benchmark compares to.
+QUERIES = (_MASTER_QUERY, _COLUMNS_QUERY, _FOREIGN_KEYS_QUERY, _INDEXES_QUERY)
+
 # How SQLite spells a foreign-key action in pragma_foreign_key_list, mapped to model.FK_ACTIONS.
 _FK_ACTION = {action: action for action in FK_ACTIONS} | {"NONE": NO_ACTION, "": NO_ACTION}
 
@@ -221,7 +224,7 @@ def _scan_table(sql: str, low: str) -> _TableSql:
             if token is None or keyword is None:
                 break
             name = _unquote(token.group())
-            start, pos = keyword.span()
+            pos = keyword.end()
             word = keyword.group().lower()
         if word == "check":
             span = _balanced(low, pos)
@@ -265,7 +268,18 @@ def _balanced(low: str, pos: int) -> tuple[int, int] | None:
 def _name_constraint(
     found: _TableSql, sql: str, low: str, word: str, name: str, start: int, pos: int
 ) -> None:
-    """Record the name of a UNIQUE or FOREIGN KEY constraint under its columns (rare path)."""
+    """Record the name of a UNIQUE or FOREIGN KEY constraint under its columns.
+
+    ``start`` is where its ``CONSTRAINT`` keyword starts, ``pos`` where its own keyword ends.
+    """
+    before = start - 1
+    while before >= 0 and low[before] in " \t\r\n":
+        before -= 1
+    if before >= 0 and low[before] in ",(" and word != "references":
+        # ``CONSTRAINT name`` opens the element: a table constraint, UNIQUE (a, b) or FOREIGN
+        # KEY (a, b). Otherwise it follows a column definition's start (the rarer path below).
+        (found.unique_names if word == "unique" else found.fk_names)[_name_list(sql, pos)] = name
+        return
     first = _next_token(sql, _element_start(low, start))
     leading = first.group().lower() if first is not None else ""
     if first is not None and (
@@ -414,10 +428,9 @@ def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source
         if own_transaction:
             conn.execute("BEGIN")
         try:
-            master = conn.execute(_MASTER_QUERY).fetchall()
-            column_rows = conn.execute(_COLUMNS_QUERY).fetchall()
-            fk_rows = conn.execute(_FOREIGN_KEYS_QUERY).fetchall()
-            index_rows = conn.execute(_INDEXES_QUERY).fetchall()
+            master, column_rows, fk_rows, index_rows = (
+                conn.execute(query).fetchall() for query in QUERIES
+            )
         finally:
             if own_transaction:
                 conn.execute("ROLLBACK")
