@@ -42,7 +42,7 @@ from twinschema.model import (
 
 _DIALECTS: dict[str, Dialect] = {
     "sqlite": sqlite_dialect.dialect(),
-    "postgresql": pg_dialect.dialect(),
+    "postgresql": pg_dialect.dialect(),  # type: ignore[no-untyped-call]
 }
 
 INFO_KEY = "twinschema"
@@ -64,8 +64,13 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
         sys.path.insert(0, base)
     try:
         module = importlib.import_module(module_name)
-    except TwinschemaError:
-        raise
+    except TwinschemaError as exc:
+        # e.g. a DomainNameError from a typo: also say which line of the user's module asked.
+        frames = _user_frames(exc)
+        if not frames:
+            raise
+        where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
+        raise type(exc)(f"{exc.message} (asked by {where})") from None
     except ModuleNotFoundError as exc:
         if exc.name and module_name.startswith(exc.name):
             raise UsageError(f"cannot import metadata module {module_name!r}: not found") from None
@@ -91,6 +96,16 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
     return metadata, rel
 
 
+def _user_frames(exc: BaseException) -> list[traceback.FrameSummary]:
+    """The frames of ``exc`` in the user's code: neither importlib's nor twinschema's."""
+    package = str(Path(__file__).resolve().parent.parent)
+    return [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if "importlib" not in f.filename and not str(Path(f.filename).resolve()).startswith(package)
+    ]
+
+
 def _where(exc: BaseException) -> str:
     """``ExcType: message (file.py:12)``: the user's innermost frame, never a traceback."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -110,7 +125,7 @@ def from_metadata(
     """The raw ``Schema`` that ``metadata`` describes when created on ``dialect``."""
     options = options or ReflectOptions()
     sa_dialect = _DIALECTS[dialect]
-    ddl = sa_dialect.ddl_compiler(sa_dialect, None)
+    ddl = sa_dialect.ddl_compiler(sa_dialect, None)  # type: ignore[arg-type]
     types = _TypeCache(adapter(dialect), sa_dialect)
     tables = {
         table.name: _table(table, dialect, ddl, types)
