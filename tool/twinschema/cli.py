@@ -220,6 +220,41 @@ def migrate_command(side: str, to: str, dry_run: bool) -> None:
     migrate(load_config(), side, to=to, dry_run=dry_run, echo=click.echo, output=sys.stdout)
 
 
+@cli.command("init")
+@click.option("--sqlite-url", help="The SQLite database (default: LOCAL_DATABASE_URL).")
+@click.option("--postgres-url", help="The PostgreSQL database (default: DATABASE_URL).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The domain file to write (default: [tool.twinschema] domain, else domain.yaml).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the domain file if it exists.")
+@click.option(
+    "--stamp",
+    is_flag=True,
+    help="Also WRITE to both databases: record each at a revision of its chain (alembic_version); "
+    "an empty chain first gets a baseline revision, a chain with revisions is stamped at its "
+    "head only if the database has exactly the schema that head builds.",
+)
+def init_command(
+    sqlite_url: str | None, postgres_url: str | None, output: str | None, force: bool, stamp: bool
+) -> None:
+    """Write a first domain.yaml from two existing databases, pairing their tables and columns by
+    name (exact, case, PascalCase/snake_case, singular/plural); reads them only, unless --stamp."""
+    from twinschema import init
+    from twinschema.config import load_config
+
+    config = load_config()
+    urls = {
+        "sqlite": init.database_url(config, "sqlite", sqlite_url),
+        "postgresql": init.database_url(config, "postgresql", postgres_url),
+    }
+    path = Path(output) if output else init.default_output(config)
+    result = init.run_init(config, urls, path, force=force, stamp=stamp)
+    for line in init.summary(result):
+        click.echo(line)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``twinschema`` script."""
     return cli.main(args=argv, prog_name="twinschema")
