@@ -435,6 +435,10 @@ CASES = [
          ("unsupported database URL scheme 'mysql'", "sqlite:///")),
     Case("check_unknown_scheme", ["check", "--layer", "live", "--postgres-url", "oracle://u@h/x",
                                   "--sqlite-url", "{sqlite}"], 2, ("scheme 'oracle'",)),
+    Case("url_port_not_a_number", ["diff", "postgresql://u:S3cretX@localhost:notaport/db",
+                                   "{sqlite}"], 2, ("not a database URL", "u:***@", "notaport")),
+    Case("url_unencoded_at_in_password", ["diff", "postgresql://u:S3cr@tX@127.0.0.1/db",
+                                          "{sqlite}"], 2, ("more than one '@'", "%40")),
     Case("diff_module_without_dialect", ["diff", "other_mod:metadata", "elsewhere:metadata"], 2,
          ("cannot tell the dialect", "--dialect")),
     Case("diff_sql_file_missing", ["diff", "missing.sql", "{sqlite}"], 2,
@@ -544,6 +548,7 @@ def test_bad_input_is_one_line_and_its_exit_code(
     result, elapsed, _ = run_case(case, tmp_path, request)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
+    assert "S3cr" not in output, output  # no row's secret is ever shown, even partly
     assert result.returncode == case.code, output
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr

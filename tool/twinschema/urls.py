@@ -22,7 +22,10 @@ _SCHEME_ALIASES = {
 }
 
 _PASSWORD_IN_TEXT = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]*)(?P<tail>@)")
-_SECRET_PARAMS = re.compile(r"(?i)(?P<head>[?&](password|passwd|pwd|sslpassword|token|secret)=)[^&\s]*")
+# In a URL's query (?password=...) and in libpq's "key=value key=value" connection strings.
+_SECRET_PARAMS = re.compile(
+    r"(?i)(?P<head>(?:[?&]|\b)(password|passwd|pwd|sslpassword|token|secret)\s*=\s*)[^&\s]*"
+)
 
 
 def looks_like_url(text: str) -> bool:
@@ -38,10 +41,18 @@ def parse_url(text: str) -> URL:
             f"unsupported database URL scheme {scheme!r} in {redact(text)}: "
             "use sqlite:///PATH or postgresql://USER@HOST/DB"
         )
+    authority = re.split(r"[/?]", text[len(scheme) + 3 :], maxsplit=1)[0]
+    if authority.count("@") > 1:
+        # An unencoded '@' in a password: the parsers disagree on where the secret ends, so
+        # neither the URL nor any part of it can be shown safely.
+        raise UsageError(
+            f"not a database URL: {scheme}://... has more than one '@' before the host; "
+            "write '@' in a user name or password as %40"
+        )
     try:
         url = make_url(_SCHEME_ALIASES[scheme] + text[len(scheme) :])
-    except ArgumentError as exc:
-        raise UsageError(f"not a database URL: {redact(text)} ({exc})") from None
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise UsageError(f"not a database URL: {redact(text)} ({scrub(str(exc))})") from None
     return url
 
 
