@@ -40,8 +40,11 @@ OPTIONS: dict[str, Any] = {
     "compare_type": True,
     "include_object": include_object,
     "version_table": VERSION_TABLE,
-    # New revisions declare the domain version they build (see script.py.mako).
-    "template_args": {"domain_version": DOMAIN.version},
+    # New revisions declare the domain version they build (see script.py.mako);
+    # `twinschema revision` passes the version it is about to write to domain.yaml.
+    "template_args": {"domain_version": config.attributes.get("domain_version", DOMAIN.version)},
+    # `twinschema migrate` learns which revisions were applied (to name the one that failed).
+    "on_version_apply": config.attributes.get("on_version_apply", ()),
 }
 
 

@@ -18,25 +18,36 @@ it), and ``migrate`` (the command: all of the above, reported in lines).
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from alembic.script.revision import RevisionError
 from alembic.util import CommandError
+from sqlalchemy import event
 from sqlalchemy.engine import URL
 
 from twinschema import embedded
 from twinschema.config import Config
-from twinschema.errors import DatabaseError, TwinschemaError, UsageError
+from twinschema.errors import (
+    EXIT_DRIFT,
+    DatabaseError,
+    InternalError,
+    TwinschemaError,
+    UsageError,
+)
 from twinschema.urls import dialect_of, parse_url, redact, scrub
 
 # The two sides of the application, as the command line names them.
@@ -243,15 +254,46 @@ def render_sql(cfg: AlembicConfig, current: tuple[str, ...], target: str = HEAD)
     command.upgrade(cfg, start + target, sql=True)
 
 
+def pending_revisions(
+    cfg: AlembicConfig, current: tuple[str, ...], target: str = HEAD
+) -> list[Script]:
+    """The revisions an upgrade from ``current`` to ``target`` applies, in the order it applies
+    them (empty when there is nothing to do)."""
+    script = script_directory(cfg)
+    lower = current if current else None
+    return list(reversed(list(script.iterate_revisions(target, lower, implicit_base=True))))
+
+
 # ---------------------------------------------------------------------------------------------
 # Connections, with errors a user can act on
 
 
+class MigrationFailed(DatabaseError):
+    """A migration failed (a statement, or the foreign key check before COMMIT) and everything it
+    did was rolled back. Exit code 3, as for any database that refused: the user's data or a
+    revision must change, and the message names the revision, the table and the revision the
+    database is still at."""
+
+
+class Refused(TwinschemaError):
+    """The destructive-change lint refused a revision that lacks an allow marker; nothing was
+    applied. Exit code 1, as for differences: the revisions, not the databases, need work."""
+
+    exit_code = EXIT_DRIFT
+
+
+class _RollBack(Exception):
+    """Leaves a dry run's transaction through its rollback."""
+
+
 @contextmanager
-def connect(target: Target, *, create: bool = True) -> Iterator[sa.Connection]:
+def connect(target: Target, *, create: bool = True, write: bool = True) -> Iterator[sa.Connection]:
     """A connection in a transaction (committed at the end of the block) to ``target``.
 
-    For SQLite, ``create`` makes the file's folder; without it a missing file is an error.
+    For SQLite, ``create`` makes the file's folder; without it a missing file is an error. The
+    transaction is a real one on SQLite too, with foreign keys handled for batch mode (see
+    ``sqlite_transaction``); ``write`` takes the write lock at BEGIN and checks foreign keys
+    before COMMIT.
     """
     if target.dialect == "sqlite":
         path = sqlite_path(target.url)
@@ -265,19 +307,181 @@ def connect(target: Target, *, create: bool = True) -> Iterator[sa.Connection]:
             connection = engine.connect()
         except sa.exc.DBAPIError as exc:
             raise DatabaseError(f"cannot connect to {target.label}: {_reason(exc)}") from None
-        with connection, connection.begin():
+        with connection:
             try:
-                yield connection
+                if target.dialect == "sqlite":
+                    with sqlite_transaction(connection, write=write):
+                        yield connection
+                else:
+                    with connection.begin():
+                        yield connection
             except sa.exc.DBAPIError as exc:
                 raise DatabaseError(f"{target.label}: {_reason(exc)}") from None
     finally:
         engine.dispose()
 
 
+@contextmanager
+def sqlite_transaction(connection: sa.Connection, *, write: bool = True) -> Iterator[None]:
+    """The block in one real SQLite transaction, with foreign keys off and checked before COMMIT.
+
+    ``connection`` must not be in a transaction. Two things are taken over from the defaults:
+
+    * pysqlite's implicit transactions: it BEGINs only before INSERT/UPDATE/DELETE, so a CREATE
+      or DROP TABLE that comes first runs in autocommit and survives a later failure. The driver's
+      handling is switched off and the block runs inside an explicit ``BEGIN IMMEDIATE`` (the
+      write lock taken at once; plain ``BEGIN`` when ``write`` is false): SQLite's DDL is
+      transactional, so schema, data and ``alembic_version`` commit or roll back together.
+    * foreign keys: batch mode recreates a table (copy, DROP, RENAME); with enforcement on, the
+      DROP deletes every ON DELETE CASCADE child row (and nulls SET NULL ones). ``PRAGMA
+      foreign_keys`` is a no-op inside a transaction, so it is switched OFF before BEGIN;
+      ``PRAGMA foreign_key_check`` runs before COMMIT, and a violation rolls everything back
+      (``MigrationFailed``). The connection's previous setting is restored afterwards.
+    """
+    raw: Any = connection.connection.driver_connection
+    if raw.in_transaction:
+        raise InternalError("sqlite_transaction needs a connection outside any transaction")
+    isolation = raw.isolation_level
+    foreign_keys = bool(raw.execute("PRAGMA foreign_keys").fetchone()[0])
+    raw.isolation_level = None  # no implicit BEGIN: ours is explicit
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with connection.begin():
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield
+            if write:
+                check_foreign_keys(connection)
+    finally:
+        raw.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        raw.isolation_level = isolation
+
+
+def check_foreign_keys(connection: sa.Connection) -> None:
+    """``PRAGMA foreign_key_check`` over the whole SQLite database; a violation raises
+    ``MigrationFailed`` naming the first table and its parent."""
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if not rows:
+        return
+    counts = Counter((str(row[0]), str(row[2])) for row in rows)
+    (table, parent), n = next(iter(counts.items()))
+    more = f" (and {len(rows) - n} more in other tables)" if len(rows) > n else ""
+    raise MigrationFailed(
+        f"foreign key check failed: {n} row(s) of {table} point at no row of {parent}{more}"
+    )
+
+
 def _reason(exc: sa.exc.DBAPIError) -> str:
     """The driver's message, first line only, with any secret removed."""
     lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
     return scrub(lines[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Serializing `migrate remote`: a PostgreSQL advisory lock
+
+# One key for every twinschema migration of a database (advisory locks are per database); derived
+# from a name so that it does not collide with small integers an application may lock.
+LOCK_KEY = int.from_bytes(hashlib.sha256(b"twinschema migrate").digest()[:8], "big", signed=True)
+_LOCK_POLL = 0.25  # seconds between two tries while waiting
+
+
+def acquire_migration_lock(
+    connection: sa.Connection, timeout: float, say: Callable[[str], None], label: str
+) -> None:
+    """Take the migration lock for the connection's transaction (``pg_try_advisory_xact_lock``:
+    released by COMMIT, ROLLBACK or the session's end, even a killed one), waiting up to
+    ``timeout`` seconds and saying so; a timeout is a ``DatabaseError`` (exit 3)."""
+    query = sa.text("SELECT pg_try_advisory_xact_lock(:key)")
+    if connection.execute(query, {"key": LOCK_KEY}).scalar():
+        return
+    holder = _lock_holder(connection)
+    say(
+        f"{label}: another migration holds the migration lock ({holder}); "
+        f"waiting up to {timeout:g}s for it to finish"
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        time.sleep(max(0.0, min(_LOCK_POLL, deadline - time.monotonic())))
+        if connection.execute(query, {"key": LOCK_KEY}).scalar():
+            return
+        if time.monotonic() >= deadline:
+            raise DatabaseError(
+                f"{label}: another migration still holds the migration lock after {timeout:g}s "
+                f"({_lock_holder(connection)}); nothing was applied. Run again when it is "
+                "done, or wait longer with --lock-timeout (migrate_lock_timeout)"
+            )
+
+
+def _lock_holder(connection: sa.Connection) -> str:
+    """Which session holds the lock, as a user can look it up in pg_stat_activity."""
+    unsigned = LOCK_KEY & 0xFFFFFFFFFFFFFFFF
+    pid = connection.execute(
+        sa.text(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = :hi AND objid = :lo AND objsubid = 1"
+        ),
+        {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF},
+    ).scalar()
+    return f"PostgreSQL backend pid {pid}" if pid is not None else "its session just ended"
+
+
+def _notice_a_dead_client(connection: sa.Connection) -> None:
+    """Have the server abort this session's transaction soon after the client dies (SIGKILL),
+    instead of finishing a long statement first (PostgreSQL 14+). The transaction is rolled
+    back either way; this only shortens how long the lock outlives its client."""
+    version = connection.execute(sa.text("SHOW server_version_num")).scalar()
+    if int(str(version)) >= 140000:
+        connection.execute(
+            sa.text("SELECT set_config('client_connection_check_interval', '1s', false)")
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Dry runs: the real statements, in a transaction that is rolled back
+
+# Statements that only read (catalog reflection for batch mode, Alembic's version query) are
+# left out of a dry run's listing: they change nothing.
+_READ_ONLY = re.compile(
+    r"^\s*(?:SELECT\b|SHOW\b|PRAGMA\s+[\w.]+\s*(?:\(.*\))?\s*;?\s*$)", re.I | re.S
+)
+
+
+@contextmanager
+def capture_statements(connection: sa.Connection) -> Iterator[list[str]]:
+    """Every statement that changes something, as sent on ``connection`` during the block."""
+    statements: list[str] = []
+
+    def before_cursor_execute(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+    ) -> None:
+        if _READ_ONLY.match(statement):
+            return
+        text = statement.strip().rstrip(";")
+        if parameters:
+            text += f"\n-- parameters: {parameters!r}"
+        statements.append(text)
+
+    event.listen(connection, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", before_cursor_execute)
+
+
+def _write_sql(output: TextIO | None, dialect: str, statements: list[str]) -> None:
+    out = output or sys.stdout
+    if dialect == "sqlite":
+        out.write(
+            "-- foreign keys are switched off around this transaction and checked before "
+            "COMMIT (PRAGMA foreign_key_check)\nPRAGMA foreign_keys = OFF;\n\n"
+            "BEGIN IMMEDIATE;\n\n"
+        )
+    else:
+        out.write("BEGIN;\n\n")
+    for statement in statements:
+        out.write(f"{statement};\n\n")
+    out.write("COMMIT;\n\n")
+    out.flush()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,25 +494,33 @@ def migrate(
     *,
     to: str = HEAD,
     dry_run: bool = False,
+    lock_timeout: float | None = None,
     echo: Callable[[str], None] = print,
     output: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Upgrade ``side`` (``local`` or ``remote``) to ``to``, reporting in lines through ``echo``.
 
-    A dry run prints the SQL to ``output`` (stdout) instead, prefixing the report lines with
-    ``-- `` so that the whole output stays valid SQL, and changes nothing.
+    In order, inside one transaction: take the migration lock (PostgreSQL: other runs wait up to
+    ``lock_timeout`` seconds, ``config.migrate_lock_timeout`` by default), read where the database
+    is, lint the revisions about to be applied (``Refused``, exit 1, when one is destructive
+    without an allow marker), upgrade, check foreign keys (SQLite), COMMIT. Any failure rolls
+    back everything: the database stays at the revision it had (``MigrationFailed``, exit 3).
+
+    A dry run does all of that and then rolls back, printing the statements it sent to
+    ``output`` (stdout): exactly what a real run would send, SQLite batch operations included
+    (rendered against the live tables, which Alembic's offline mode cannot reflect). The report
+    lines are prefixed with ``-- `` so that the whole output stays valid SQL. A SQLite file that
+    does not exist is never created: the dry run runs on an empty in-memory database instead.
     """
     dialect = side_dialect(side)
     say = (lambda line: echo(f"-- {line}")) if dry_run else echo
+    timeout = config.migrate_lock_timeout if lock_timeout is None else lock_timeout
     with resolve_target(config, dialect, environ) as target:
         if target.note:
             say(target.note)
         try:
-            if dry_run:
-                outcome = _dry_run(config, target, to, output)
-            else:
-                outcome = _upgrade(config, target, to)
+            outcome = _migrate(config, target, to, dry_run, timeout, say, output)
         except (CommandError, RevisionError) as exc:
             raise UsageError(f"{target.label}: Alembic: {scrub(str(exc))}") from None
         except TwinschemaError:
@@ -319,36 +531,116 @@ def migrate(
     return outcome
 
 
-def _upgrade(config: Config, target: Target, to: str) -> Outcome:
-    with connect(target) as connection:
-        cfg = alembic_config(config, target.dialect, url=target.url, connection=connection)
-        head = head_revision(cfg)
-        before = current_revisions(connection)
-        _refuse_downgrade(cfg, target, before, to)
-        if to in before or (to == HEAD and before == (head,)):
-            after = before
-        else:
-            upgrade(cfg, to)
-            after = current_revisions(connection)
-    return Outcome(target.label, before, after, head)
-
-
-def _dry_run(config: Config, target: Target, to: str, output: TextIO | None) -> Outcome:
+def _migrate(
+    config: Config,
+    target: Target,
+    to: str,
+    dry_run: bool,
+    timeout: float,
+    say: Callable[[str], None],
+    output: TextIO | None,
+) -> Outcome:
+    work = target
     path = sqlite_path(target.url) if target.dialect == "sqlite" else None
-    if path is not None and not path.exists():
-        before: tuple[str, ...] = ()  # connecting would create the file: a dry run must not
-    else:
-        with connect(target, create=False) as connection:
-            before = current_revisions(connection)
-    cfg = alembic_config(config, target.dialect, url=target.url, output=output)
+    if dry_run and path is not None and not path.exists():
+        work = Target("sqlite", parse_url("sqlite://"))  # connecting would create the file
+    state: dict[str, Any] = {}
+    try:
+        with connect(work, create=not dry_run) as connection:
+            if target.dialect == "postgresql":
+                _notice_a_dead_client(connection)
+                acquire_migration_lock(connection, timeout, say, target.label)
+            outcome = _upgrade_in(config, target, connection, to, dry_run, say, state)
+            if dry_run and outcome.changed:
+                raise _RollBack
+    except _RollBack:
+        _write_sql(output, target.dialect, state["statements"])
+    except MigrationFailed as exc:
+        rolled_back = "" if dry_run else "; rolled back"
+        where = f"{target.label} is still at {_revs(state.get('before', ()))}"
+        raise MigrationFailed(f"{target.label}: {exc.message}{rolled_back}: {where}") from None
+    return outcome
+
+
+def _upgrade_in(
+    config: Config,
+    target: Target,
+    connection: sa.Connection,
+    to: str,
+    dry_run: bool,
+    say: Callable[[str], None],
+    state: dict[str, Any],
+) -> Outcome:
+    """The upgrade inside the caller's transaction (which the caller commits or rolls back)."""
+    applied: list[str] = []
+    cfg = alembic_config(config, target.dialect, url=target.url, connection=connection)
+    cfg.attributes["on_version_apply"] = lambda *, step, **_: applied.append(step.up_revision_id)
     head = head_revision(cfg)
+    before = state["before"] = current_revisions(connection)
     _refuse_downgrade(cfg, target, before, to)
-    resolved = head if to == HEAD else script_directory(cfg).get_revision(to)
-    wanted = resolved if isinstance(resolved, str) or resolved is None else resolved.revision
-    if wanted is None or wanted in before:
-        return Outcome(target.label, before, before, head, dry_run=True)
-    render_sql(cfg, before, to)
-    return Outcome(target.label, before, (wanted,), head, dry_run=True)
+    pending = pending_revisions(cfg, before, to)
+    if not pending:
+        return Outcome(target.label, before, before, head, dry_run=dry_run)
+    _lint(config, target, connection, pending, say)
+    with capture_statements(connection) as statements:
+        state["statements"] = statements
+        try:
+            upgrade(cfg, to)
+            if target.dialect == "sqlite" and dry_run:
+                check_foreign_keys(connection)  # a real run checks just before its COMMIT
+        except sa.exc.DBAPIError as exc:
+            failed = next((s.revision for s in pending if s.revision not in applied), "?")
+            raise MigrationFailed(f"revision {failed} failed: {_reason(exc)}") from None
+    after = current_revisions(connection)
+    return Outcome(target.label, before, after, head, dry_run=dry_run)
+
+
+def _lint(
+    config: Config,
+    target: Target,
+    connection: sa.Connection,
+    pending: list[Script],
+    say: Callable[[str], None],
+) -> None:
+    """The destructive-change lint over the revisions about to be applied, on the live rows."""
+    from twinschema import lint
+
+    schema = config.postgres_schema if target.dialect == "postgresql" else None
+    folder = config.side(target.dialect).migrations
+    chain = lint._shown(folder, config.root) if folder else target.dialect
+    result = lint.lint_scripts(
+        pending,
+        target.dialect,
+        chain,
+        config.root,
+        lambda table: _has_rows(connection, table, schema),
+    )
+    for finding in result.findings:
+        if not finding.refused:
+            say(
+                f"allowed: {finding.path}: revision {finding.revision} {finding.change.message} "
+                f"(reason: {finding.reason})"
+            )
+    for finding in result.refused:
+        say(
+            f"refused: {finding.path}: revision {finding.revision} {finding.change.message}; "
+            f'if the data may go, add {lint.MARKER} = {{"{finding.change.key}": "<why>"}}'
+        )
+    for revision, path, key in result.stale:
+        say(f"refused: {path}: revision {revision} allows {key!r}, but does no such thing")
+    if not result.ok:
+        n = len(result.refused) + len(result.stale)
+        raise Refused(
+            f"{target.label}: the destructive-change lint refused {n} change(s) "
+            "(listed above); nothing was applied"
+        )
+
+
+def _has_rows(connection: sa.Connection, table: str, schema: str | None) -> bool:
+    if not sa.inspect(connection).has_table(table, schema=schema):
+        return False
+    query = sa.select(sa.literal(1)).select_from(sa.table(table, schema=schema)).limit(1)
+    return connection.execute(query).first() is not None
 
 
 def _refuse_downgrade(cfg: AlembicConfig, target: Target, before: tuple[str, ...], to: str) -> None:
