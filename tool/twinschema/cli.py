@@ -7,6 +7,8 @@ Every failure a user can cause ends in one line on stderr and a documented exit 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +48,42 @@ def cli() -> None:
 
 
 _LAYER = click.Choice(["domain", "models", "live", "migrations"])
-_FORMAT = click.Choice(["text", "json", "junit", "github"])
+_FORMAT = click.Choice(["text", "json", "junit", "github", "sarif"])
+
+
+def _on_terminal(stream: Any) -> bool:
+    """True when ``stream`` is a terminal (as click decides it, so its test runner's ``color=True``
+    stands for a terminal too)."""
+    return not click.utils.should_strip_ansi(stream)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _progress(what: str, no_color: bool) -> Iterator[None]:
+    """A spinner on stderr while a long step runs, on a real terminal only (rich is imported then
+    only: the check command stays fast to import); nothing in pipes, files, CI or tests."""
+    if no_color or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"twinschema: {what}", spinner="dots"):
+        yield
+
+
+def _explain(ctx: click.Context, param: click.Parameter, kind: str | None) -> None:
+    """``--explain KIND``: print and stop before any configuration or database is touched."""
+    if kind is None or ctx.resilient_parsing:
+        return
+    from twinschema.explain import explain
+
+    click.echo(explain(kind), nl=False)
+    ctx.exit(0)
 
 
 def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bool) -> None:
     from twinschema.report import render
 
-    color = output is None and fmt == "text" and not no_color and sys.stdout.isatty()
+    color = output is None and fmt == "text" and not no_color and _on_terminal(sys.stdout)
     text = render(report, fmt, verbose=verbose, color=color)
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -86,6 +117,14 @@ def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bo
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the equivalences accepted.")
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
+@click.option(
+    "--explain",
+    metavar="KIND",
+    is_eager=True,
+    expose_value=False,
+    callback=_explain,
+    help="Print what a difference kind means and how to fix it (all: every kind), and exit.",
+)
 def check(
     layers: tuple[str, ...],
     sqlite_url: str | None,
@@ -105,7 +144,8 @@ def check(
     from twinschema.config import load_config
 
     commands.check_output_path(output)
-    report = commands.check(load_config(), layers or LAYERS, sqlite_url, postgres_url)
+    with _progress("checking " + ", ".join(layers or LAYERS), no_color):
+        report = commands.check(load_config(), layers or LAYERS, sqlite_url, postgres_url)
     _emit(report, fmt, output, verbose, no_color)
     sys.exit(report.exit_code)
 
@@ -143,7 +183,8 @@ def diff(
     from twinschema.config import load_config
 
     commands.check_output_path(output)
-    report = commands.diff(load_config(), source_a, source_b, domain_path, dialect)
+    with _progress(f"comparing {source_a} with {source_b}", no_color):
+        report = commands.diff(load_config(), source_a, source_b, domain_path, dialect)
     _emit(report, fmt, output, verbose, no_color)
     sys.exit(report.exit_code)
 

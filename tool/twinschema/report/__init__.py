@@ -1,5 +1,6 @@
-"""Reporters: the same ``Report`` rendered for people (text), machines (json), CI (junit) and
-GitHub (annotations). An explicit dict maps format names to renderers."""
+"""Reporters: the same ``Report`` rendered for people (text; ``rich`` on a terminal), machines
+(json), CI (junit), GitHub (annotations) and code-scanning dashboards (sarif). An explicit dict
+maps format names to renderer modules, imported only when used."""
 
 from __future__ import annotations
 
@@ -10,11 +11,29 @@ from twinschema.check import Report
 
 Renderer = Callable[[Report, bool, bool], str]  # (report, verbose, color) -> text
 
-FORMATS = ("text", "json", "junit", "github")
+# Format name -> the module whose ``render(report, verbose, color)`` writes it.
+RENDERERS: dict[str, str] = {
+    "text": "twinschema.report.text_report",
+    "json": "twinschema.report.json_report",
+    "junit": "twinschema.report.junit_report",
+    "github": "twinschema.report.github_report",
+    "sarif": "twinschema.report.sarif_report",
+}
+
+FORMATS = tuple(RENDERERS)
 
 
 def render(report: Report, fmt: str, *, verbose: bool = False, color: bool = False) -> str:
-    """The report in format ``fmt``."""
-    module = import_module(f"twinschema.report.{fmt}_report")
-    renderer: Renderer = module.render
+    """The report in format ``fmt`` (one of ``FORMATS``); ``color`` only matters to ``text``."""
+    try:
+        module_name = RENDERERS[fmt]
+    except KeyError:
+        from twinschema.domain import suggestion
+        from twinschema.errors import UsageError
+
+        raise UsageError(
+            f"unknown report format {fmt!r}"
+            + (suggestion(fmt, FORMATS) or f" ({', '.join(FORMATS)})")
+        ) from None
+    renderer: Renderer = import_module(module_name).render
     return renderer(report, verbose, color)

@@ -1,5 +1,7 @@
-"""JUnit XML for CI systems: a test suite per compared pair, a test case per table, so a failure
-names the layer and the table, and its text lists the differences with their hints."""
+"""JUnit XML for CI systems: a test suite per compared pair, a test case per table, so a CI's test
+view lists every table of every layer and a failure names the layer and the table; its text lists
+the differences with their hints. A pair that could not look (or was skipped) is one test case in
+error (or skipped). A failing case carries the file where the fix goes (see ``locate``)."""
 
 from __future__ import annotations
 
@@ -8,46 +10,59 @@ from xml.etree import ElementTree as ET
 
 from twinschema.check import ERROR, SKIPPED, Report
 from twinschema.differences import Difference
+from twinschema.report.locate import Locator
+
+SCHEMA_LEVEL = "(schema)"  # the test case of differences that belong to no table (migrations)
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
     """The report as a JUnit ``<testsuites>`` document."""
+    locator = Locator.for_report(report)
     root = ET.Element("testsuites", name="twinschema")
     by_pair: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for d in report.differences:
-        by_pair[(d.layer, d.left_source, d.right_source)][d.table or "(schema)"].append(d)
-    total = failures = errors = skipped = 0
+        by_pair[(d.layer, d.left_source, d.right_source)][d.table or SCHEMA_LEVEL].append(d)
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for layer in report.layers:
-        suite = ET.SubElement(root, "testsuite", name=f"{layer.name}: {layer.left} <> {layer.right}")
+        suite = ET.SubElement(
+            root, "testsuite", name=f"{layer.name}: {layer.left} <> {layer.right}"
+        )
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         tables = by_pair.get((layer.name, layer.left, layer.right), {})
-        cases = 0
         if layer.status in (ERROR, SKIPPED):
             case = ET.SubElement(suite, "testcase", classname=layer.name, name=layer.name)
             tag = "error" if layer.status == ERROR else "skipped"
             ET.SubElement(case, tag, message=layer.message or layer.status)
-            cases = 1
-            errors += layer.status == ERROR
-            skipped += layer.status == SKIPPED
-        for table in sorted(tables):
+            counts["tests"] += 1
+            counts["errors" if layer.status == ERROR else "skipped"] += 1
+        names = sorted(set(layer.tables) | tables.keys())
+        for table in names:
             case = ET.SubElement(suite, "testcase", classname=layer.name, name=table)
-            differences = tables[table]
+            counts["tests"] += 1
+            differences = tables.get(table)
+            if not differences:
+                continue
+            where = locator.locate(differences[0])
+            if where is not None:
+                case.set("file", where.path)
+                case.set("line", str(where.line))
             failure = ET.SubElement(
-                case, "failure", message=f"{len(differences)} difference(s) in {table}",
+                case,
+                "failure",
+                message=f"{len(differences)} difference(s) in {table}",
                 type="drift",
             )
             failure.text = "\n".join(f"{d.kind}: {d.message} (hint: {d.hint})" for d in differences)
-            cases += 1
-            failures += 1
-        if cases == 0:
+            counts["failures"] += 1
+        if counts["tests"] == 0:
             ET.SubElement(suite, "testcase", classname=layer.name, name="in sync")
-            cases = 1
-        suite.set("tests", str(cases))
-        total += cases
-    root.set("tests", str(total))
-    root.set("failures", str(failures))
-    root.set("errors", str(errors))
-    root.set("skipped", str(skipped))
+            counts["tests"] = 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,29 +1,33 @@
 """Text for people: layers with their status, then differences grouped by layer and table, each on
-one line with both sides and a hint naming what to change."""
+one line with both sides and a hint naming what to change.
+
+This plain rendering is the contract of files, pipes and CI logs (tests compare it); a terminal
+gets the ``rich`` rendering of ``rich_report`` instead."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-import click
-
-from twinschema.check import DRIFT, ERROR, IN_SYNC, SKIPPED, Report
+from twinschema.check import ERROR, Report
 from twinschema.differences import Difference
-
-_STATUS_COLOR = {IN_SYNC: "green", DRIFT: "red", ERROR: "red", SKIPPED: "yellow"}
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
-    """The report as lines of text; colour only when asked (on a terminal)."""
+    """The report as lines of text; with colour (a terminal) the ``rich`` report instead."""
+    if color:
+        # Imported here: rich is for terminals only, and slow enough to import to matter.
+        from twinschema.report import rich_report
 
-    def style(text: str, fg: str | None = None, bold: bool = False) -> str:
-        return click.style(text, fg=fg, bold=bold) if color else text
+        return rich_report.render(report, verbose, color)
+    return plain(report, verbose)
 
+
+def plain(report: Report, verbose: bool) -> str:
+    """The report as plain lines of text: files, pipes, CI logs, ``--no-color``."""
     lines: list[str] = []
-    for layer in report.layers:
-        status = style(f"{layer.status:8}", _STATUS_COLOR.get(layer.status))
-        why = f"  ({layer.message})" if layer.message else ""
-        lines.append(f"{status} {layer.name:10} {layer.left} <> {layer.right}{why}")
+    for result in report.layers:
+        why = f"  ({result.message})" if result.message else ""
+        lines.append(f"{result.status:8} {result.name:10} {result.left} <> {result.right}{why}")
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -31,16 +35,16 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         groups[(d.layer, d.left_source, d.right_source)][d.table or "-"].append(d)
     for (layer, left, right), tables in groups.items():
         lines.append("")
-        lines.append(style(f"[{layer}] {left} <> {right}", bold=True))
+        lines.append(f"[{layer}] {left} <> {right}")
         for table, differences in tables.items():
-            lines.append(f"  {style(table, bold=True)}")
+            lines.append(f"  {table}")
             for d in differences:
                 sides = f"  left: {d.left or '-'} | right: {d.right or '-'}"
-                lines.append(f"    {style(d.kind, 'red')}: {d.message}.{sides}")
+                lines.append(f"    {d.kind}: {d.message}.{sides}")
                 lines.append(f"      hint: {d.hint}")
     if verbose and report.equivalences:
         lines.append("")
-        lines.append(style("equivalences (accepted as the same):", bold=True))
+        lines.append("equivalences (accepted as the same):")
         for e in report.equivalences:
             where = e.table + (f".{e.column}" if e.column else "")
             lines.append(f"  [{e.layer}] {where}: {e.left} ~ {e.right}  (rule: {e.rule})")
@@ -54,10 +58,10 @@ def render(report: Report, verbose: bool, color: bool) -> str:
     n = len(report.differences)
     errors = sum(1 for layer in report.layers if layer.status == ERROR)
     if errors:
-        summary = style(f"could not check {errors} comparison(s); {n} difference(s) found", "red")
+        summary = f"could not check {errors} comparison(s); {n} difference(s) found"
     elif n:
-        summary = style(f"{n} difference(s) found", "red")
+        summary = f"{n} difference(s) found"
     else:
-        summary = style("in sync", "green")
+        summary = "in sync"
     lines.append(summary)
     return "\n".join(lines) + "\n"

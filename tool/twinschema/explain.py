@@ -1,0 +1,53 @@
+"""``twinschema check --explain KIND``: what a difference kind means and how to fix it.
+
+The text is ``differences.DIFFERENCE_KINDS`` (the same the SARIF rules carry); this adds whether
+``domain.yaml`` may declare the kind as an allowed dialect difference, with the shape of such an
+allowance. It needs no configuration and no database.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from twinschema.differences import DIFFERENCE_KINDS
+from twinschema.domain import ALLOWABLE_KINDS, suggestion
+from twinschema.errors import UsageError
+
+ALL = "all"
+_WIDTH = 100
+
+
+def explain(kind: str) -> str:
+    """The explanation of ``kind`` (``all``: of every kind); an unknown kind is a usage error
+    that suggests the closest kind."""
+    key = kind.strip().lower().replace("-", "_")
+    if key == ALL:
+        return "\n".join(_one(k) for k in DIFFERENCE_KINDS)
+    if key not in DIFFERENCE_KINDS:
+        raise UsageError(
+            f"unknown difference kind {kind!r}"
+            + (suggestion(key, DIFFERENCE_KINDS) or "")
+            + f"; kinds: {', '.join(DIFFERENCE_KINDS)} (or {ALL})"
+        )
+    return _one(key)
+
+
+def _one(kind: str) -> str:
+    lines = [kind]
+    lines += textwrap.wrap(
+        DIFFERENCE_KINDS[kind], _WIDTH, initial_indent="  ", subsequent_indent="  "
+    )
+    if kind in ALLOWABLE_KINDS:
+        lines.append(
+            "  When the difference is on purpose, declare it under the table in domain.yaml:"
+        )
+        lines += [
+            "    allow:",
+            f"      - kind: {kind}",
+            "        dialect: postgresql   # the side that has it (optional)",
+            "        name: ...             # the object's name, or column: ... (optional)",
+            "        reason: why the two dialects differ here",
+        ]
+    else:
+        lines.append("  domain.yaml cannot allow this kind: it is always fixed in the files.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,457 @@
+"""Where the fix of a difference goes: a file and a line, for GitHub annotations and SARIF.
+
+A difference names its two sides by label (a metadata module's path such as ``schemas/sqlite.py``,
+the domain file, a SQL file, or a redacted database URL) and its object by logical names. The fix
+goes to the side that lacks the object, else to a metadata module, else to the left side; a
+database URL stands for the metadata module of its dialect when the report pairs them (the
+``live`` layer compares each module with its database), since the module is what a person edits.
+
+The line comes from the file itself: in a metadata module, the ``Table(...)``/``Column(...)``/
+``Index(...)`` call that builds the object (found with ``ast``: ``c = N.<table>`` then
+``Table(c.__tablename__, ...)`` and ``Column(c.<column>, ...)``, or string literals); in
+``domain.yaml``, the line of the table's or column's key (recorded by the loader); in a SQL file,
+the ``CREATE TABLE`` statement and the column's line in it. Failing that, the first line that
+mentions the name, then line 1. Nothing here raises: a file that cannot be read or parsed simply
+gives line 1.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from twinschema.check import Report
+from twinschema.differences import Difference
+
+_MODULE_SUFFIXES = (".py",)
+_DOMAIN_SUFFIXES = (".yaml", ".yml")
+_SQL_SUFFIXES = (".sql",)
+_FILE_SUFFIXES = _MODULE_SUFFIXES + _DOMAIN_SUFFIXES + _SQL_SUFFIXES
+
+# SQLAlchemy constructs that build a named schema object inside (or next to) a Table.
+_OBJECT_CALLS = frozenset(
+    {
+        "Index",
+        "UniqueConstraint",
+        "CheckConstraint",
+        "PrimaryKeyConstraint",
+        "ForeignKeyConstraint",
+        "ForeignKey",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A file (as the report names it: relative to the working directory when inside it) and a
+    1-based line."""
+
+    path: str
+    line: int = 1
+
+
+def url_dialect(label: str) -> str | None:
+    """``sqlite`` or ``postgresql`` for a database URL label, else None."""
+    scheme = label.split(":", 1)[0].split("+", 1)[0].lower() if ":" in label else ""
+    if scheme == "sqlite":
+        return "sqlite"
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql"
+    return None
+
+
+def is_file_label(label: str) -> bool:
+    """True for a label that names a file a fix can go to (not a URL, not a folder)."""
+    return url_dialect(label) is None and label.endswith(_FILE_SUFFIXES)
+
+
+def modules_by_dialect(report: Report) -> dict[str, str]:
+    """The metadata module of each dialect, as the report pairs them: a ``live`` comparison of a
+    module with a database URL says the module's dialect; the ``models`` layer compares the
+    SQLite module (left) with the PostgreSQL one (right)."""
+    found: dict[str, str] = {}
+    for layer in report.layers:
+        for module, other in ((layer.left, layer.right), (layer.right, layer.left)):
+            dialect = url_dialect(other)
+            if dialect and module.endswith(_MODULE_SUFFIXES):
+                found.setdefault(dialect, module)
+    for layer in report.layers:
+        if layer.name == "models":
+            for dialect, module in (("sqlite", layer.left), ("postgresql", layer.right)):
+                if module.endswith(_MODULE_SUFFIXES):
+                    found.setdefault(dialect, module)
+    return found
+
+
+def domain_file(report: Report) -> str | None:
+    """The domain file, as the ``domain`` layer names it (its left side)."""
+    for layer in report.layers:
+        if layer.name == "domain" and layer.left.endswith(_DOMAIN_SUFFIXES):
+            return layer.left
+    return None
+
+
+_HINT_FILE_LINE = re.compile(r"(?P<path>[^\s:]+\.(?:ya?ml|py|sql)):(?P<line>\d+)")
+
+
+@dataclass
+class Locator:
+    """Finds where each difference's fix goes; each file is read and parsed once."""
+
+    modules: dict[str, str] = field(default_factory=dict)  # dialect -> metadata module path
+    domain: str | None = None
+    root: Path = field(default_factory=Path.cwd)
+    _python: dict[str, _ModuleIndex | None] = field(default_factory=dict)
+    _lines: dict[str, list[str] | None] = field(default_factory=dict)
+    _domains: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def for_report(cls, report: Report, root: Path | None = None) -> Locator:
+        """A locator that knows the modules and the domain file the report names."""
+        return cls(
+            modules=modules_by_dialect(report), domain=domain_file(report), root=root or Path.cwd()
+        )
+
+    def target(self, d: Difference) -> str | None:
+        """The file the fix goes to (as labelled), or None when no file is known."""
+        for label in self._candidates(d):
+            if self._exists(label):
+                return label
+        return None
+
+    def locate(self, d: Difference) -> Location | None:
+        """The file and line where the fix goes, or None when no file is known."""
+        if d.kind == "stale_allowance":
+            found = self._from_hint(d.hint)
+            if found is not None:
+                return found
+        path = self.target(d)
+        if path is None:
+            return None
+        return Location(path, self.line(path, d))
+
+    # -- which file ---------------------------------------------------------------------------
+
+    def _candidates(self, d: Difference) -> list[str]:
+        left, right = d.left_source, d.right_source
+        if d.left is None and d.right is not None:
+            order = [left, right]  # the left side lacks it: add it there (or remove it right)
+        elif d.right is None and d.left is not None:
+            order = [right, left]
+        elif right.endswith(_MODULE_SUFFIXES) and not left.endswith(_MODULE_SUFFIXES):
+            order = [right, left]  # both have it: a metadata module is what people edit
+        else:
+            order = [left, right]
+        out: list[str] = []
+        for label in order:
+            dialect = url_dialect(label)
+            if dialect is not None:
+                module = self.modules.get(dialect)
+                if module is not None:
+                    out.append(module)
+            else:
+                out.append(label)
+        if self.domain is not None:
+            out.append(self.domain)
+        return out
+
+    def _exists(self, label: str) -> bool:
+        return is_file_label(label) and self._path(label).is_file()
+
+    def _path(self, label: str) -> Path:
+        path = Path(label)
+        return path if path.is_absolute() else self.root / path
+
+    def _from_hint(self, hint: str) -> Location | None:
+        match = _HINT_FILE_LINE.search(hint)
+        if match and self._exists(match["path"]):
+            return Location(match["path"], int(match["line"]))
+        return None
+
+    # -- which line ---------------------------------------------------------------------------
+
+    def line(self, path: str, d: Difference) -> int:
+        """The line in ``path`` of the object ``d`` is about (1 when it cannot tell)."""
+        if path.endswith(_MODULE_SUFFIXES):
+            found = self._module_line(path, d)
+        elif path.endswith(_DOMAIN_SUFFIXES):
+            found = self._domain_line(path, d)
+        else:
+            found = self._sql_line(path, d)
+        if found is None:
+            found = self._mention(path, d)
+        return found or 1
+
+    def _text(self, path: str) -> list[str] | None:
+        if path not in self._lines:
+            try:
+                self._lines[path] = self._path(path).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[path] = None
+        return self._lines[path]
+
+    def _mention(self, path: str, d: Difference) -> int | None:
+        lines = self._text(path)
+        if not lines:
+            return None
+        for word in (d.name, d.column, d.table):
+            if not word:
+                continue
+            pattern = re.compile(rf"(?<![\w$]){re.escape(word)}(?![\w$])")
+            for number, text in enumerate(lines, 1):
+                if pattern.search(text):
+                    return number
+        return None
+
+    def _module_line(self, path: str, d: Difference) -> int | None:
+        if path not in self._python:
+            lines = self._text(path)
+            try:
+                tree = ast.parse("\n".join(lines)) if lines is not None else None
+            except (SyntaxError, ValueError):
+                tree = None
+            self._python[path] = _ModuleIndex.build(tree) if tree is not None else None
+        index = self._python[path]
+        if index is None or d.table is None:
+            return None
+        table = index.tables.get(d.table)
+        if table is None:
+            return None
+        if d.name and d.name not in (d.table, d.column):
+            named = table.object_line(d.name, d.kind)
+            if named is not None:
+                return named
+        if d.column and d.column in table.columns:
+            return table.columns[d.column]
+        return table.line
+
+    def _domain_line(self, path: str, d: Difference) -> int | None:
+        from twinschema.domain import Domain, load_domain
+        from twinschema.errors import TwinschemaError
+
+        if path not in self._domains:
+            try:
+                self._domains[path] = load_domain(self._path(path))
+            except TwinschemaError:
+                self._domains[path] = None
+        domain = self._domains[path]
+        if not isinstance(domain, Domain):
+            return None
+        table = domain.tables.get(d.table or "")
+        if table is None:
+            return self._key_line(path, "tables")  # where a new table goes
+        column = table.columns.get(d.column or "")
+        return column.line if column is not None else table.line
+
+    def _key_line(self, path: str, key: str) -> int | None:
+        pattern = re.compile(rf"^{re.escape(key)}\s*:")
+        for number, text in enumerate(self._text(path) or [], 1):
+            if pattern.match(text):
+                return number
+        return None
+
+    def _sql_line(self, path: str, d: Difference) -> int | None:
+        lines = self._text(path)
+        if not lines or not d.table:
+            return None
+        quoted = r"[\"`\[]?"
+        unquoted = r"[\"`\]]?"
+        create = re.compile(
+            r"create\s+(?:(?:global\s+|local\s+)?(?:temp|temporary|unlogged)\s+)?table\s+"
+            rf"(?:if\s+not\s+exists\s+)?(?:{quoted}\w+{unquoted}\.)?{quoted}"
+            rf"{re.escape(d.table)}{unquoted}(?![\w$])",
+            re.IGNORECASE,
+        )
+        start = next((n for n, text in enumerate(lines, 1) if create.search(text)), None)
+        if start is None or not d.column:
+            return start
+        column = re.compile(rf"^\s*,?\s*{quoted}{re.escape(d.column)}{unquoted}(?![\w$])", re.I)
+        for number in range(start, len(lines) + 1):
+            text = lines[number - 1]
+            if number > start and re.match(r"^\s*\)", text):
+                break
+            if column.search(text) or (number == start and f"({d.column} " in text):
+                return number
+        return start
+
+
+@dataclass
+class _TableIndex:
+    """The lines of one ``Table(...)`` call of a metadata module and of what it builds."""
+
+    line: int
+    columns: dict[str, int] = field(default_factory=dict)  # logical column -> line
+    # (line, string literals, column names referenced, call name) of each object built
+    objects: list[tuple[int, tuple[str, ...], tuple[str, ...], str]] = field(default_factory=list)
+
+    def object_line(self, name: str, kind: str) -> int | None:
+        """The line of the Index/constraint named ``name`` (by a literal, or by the naming
+        convention's ``<prefix>_<table>_<col1>_<col2>...`` built from the columns it uses)."""
+        best: tuple[int, int] | None = None  # (score, line)
+        for line, literals, columns, call in self.objects:
+            score = 0
+            if name in literals:
+                score = 1000
+            elif any(lit and name.endswith("_" + lit) for lit in literals):
+                score = 500 + max(len(lit) for lit in literals if name.endswith("_" + lit))
+            elif columns:
+                joined = "_".join(columns)
+                if name.endswith("_" + joined) or f"_{joined}_" in name:
+                    score = len(joined)
+            if kind == "foreign_key" and call == "ForeignKey":
+                score += 1 if score else 0
+            if kind == "dialect_object" and call == "info":
+                score = max(score, 100)
+            if score and (best is None or score > best[0]):
+                best = (score, line)
+        return best[1] if best else None
+
+
+@dataclass
+class _ModuleIndex:
+    """Every table a metadata module builds, by logical name, with its lines."""
+
+    tables: dict[str, _TableIndex] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, tree: ast.Module) -> _ModuleIndex:
+        index = cls()
+        bindings: dict[str, str] = {}  # a variable bound to N.<table> -> the table's name
+        variables: dict[str, str] = {}  # a variable bound to a Table(...) -> the table's name
+        for statement in tree.body:
+            for call in _calls(statement):
+                if _call_name(call) == "Table" and call.args:
+                    table = _table_name(call.args[0], bindings)
+                    if table is not None:
+                        index.tables.setdefault(table, _index_table(call, table, bindings))
+            if isinstance(statement, ast.Assign):
+                value = statement.value
+                for target in statement.targets:
+                    if not isinstance(target, ast.Name):
+                        continue
+                    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+                        bindings[target.id] = value.attr
+                    elif isinstance(value, ast.Call) and _call_name(value) == "Table":
+                        name = _table_name(value.args[0], bindings) if value.args else None
+                        if name is not None:
+                            variables[target.id] = name
+        # Indexes and constraints built outside their Table: Index("ix", table.c.col) and such.
+        for statement in tree.body:
+            for call in _calls(statement):
+                if _call_name(call) not in _OBJECT_CALLS:
+                    continue
+                owner = _owner(call, variables, bindings)
+                if owner in index.tables:
+                    table_index = index.tables[owner]
+                    if not any(o[0] == call.lineno for o in table_index.objects):
+                        table_index.objects.append(_object(call, bindings, ()))
+        return index
+
+
+def _calls(node: ast.AST) -> list[ast.Call]:
+    return [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _table_name(node: ast.expr, bindings: dict[str, str]) -> str | None:
+    """``c.__tablename__`` with ``c = N.<table>``, ``N.<table>.__tablename__``, or a literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Attribute) and node.attr == "__tablename__":
+        owner = node.value
+        if isinstance(owner, ast.Name):
+            return bindings.get(owner.id)
+        if isinstance(owner, ast.Attribute):
+            return owner.attr
+    return None
+
+
+def _column_name(node: ast.expr, table: str, bindings: dict[str, str]) -> str | None:
+    """``c.<column>`` with ``c`` bound to ``table``, or a string literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and bindings.get(node.value.id) == table
+        and not node.attr.startswith("__")
+    ):
+        return node.attr
+    return None
+
+
+def _referenced(node: ast.AST, bindings: dict[str, str]) -> tuple[str, ...]:
+    """The column names a call's arguments name through a bound variable (``c.col``)."""
+    out: list[str] = []
+    for n in ast.walk(node):
+        if (
+            isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and n.value.id in bindings
+            and not n.attr.startswith("__")
+        ):
+            out.append(n.attr)
+    return tuple(out)
+
+
+def _literals(call: ast.Call) -> tuple[str, ...]:
+    values = [*call.args, *(k.value for k in call.keywords if k.arg == "name")]
+    return tuple(
+        v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+    )
+
+
+def _object(
+    call: ast.Call, bindings: dict[str, str], columns: tuple[str, ...]
+) -> tuple[int, tuple[str, ...], tuple[str, ...], str]:
+    name = _call_name(call)
+    referenced = columns if name == "ForeignKey" else _referenced(call, bindings)
+    return (call.lineno, _literals(call), referenced, name)
+
+
+def _index_table(call: ast.Call, table: str, bindings: dict[str, str]) -> _TableIndex:
+    index = _TableIndex(line=call.lineno)
+    for arg in call.args[1:]:
+        if not isinstance(arg, ast.Call):
+            continue
+        name = _call_name(arg)
+        if name == "Column" and arg.args:
+            column = _column_name(arg.args[0], table, bindings)
+            if column is None:
+                continue
+            index.columns.setdefault(column, arg.lineno)
+            for inner in _calls(arg):
+                if inner is not arg and _call_name(inner) == "ForeignKey":
+                    index.objects.append(_object(inner, bindings, (column,)))
+        else:  # an Index or constraint, or a helper that builds one (``_boolean(c.flag)``)
+            index.objects.append(_object(arg, bindings, ()))
+    for keyword in call.keywords:
+        if keyword.arg == "info":  # row-level security and policies live in Table.info
+            index.objects.append((keyword.value.lineno, ("row_level_security",), (), "info"))
+    return index
+
+
+def _owner(call: ast.Call, variables: dict[str, str], bindings: dict[str, str]) -> str | None:
+    """The table an Index/constraint outside a Table belongs to: ``profiles.c[...]``/``.c.x``."""
+    attributes = [
+        n for n in ast.walk(call) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+    ]
+    for n in attributes:
+        assert isinstance(n.value, ast.Name)
+        if n.attr in ("c", "columns") and n.value.id in variables:
+            return variables[n.value.id]
+    for n in attributes:
+        assert isinstance(n.value, ast.Name)
+        if n.value.id in bindings:
+            return bindings[n.value.id]
+    return None

@@ -1,0 +1,143 @@
+"""The text report for a terminal, with ``rich``: a summary table of the layers, then the
+differences of each compared pair in a table grouped by table, each with its hint.
+
+Imported only when the report goes to a terminal (``text`` with colour): ``rich`` costs more to
+import than the whole check command otherwise does, and the plain text renderer
+(``text_report``) stays the format of files, pipes and CI logs.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections import defaultdict
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from twinschema.check import DRIFT, ERROR, IN_SYNC, SKIPPED, Report
+from twinschema.differences import Difference
+
+_STATUS_STYLE = {IN_SYNC: "green", DRIFT: "bold red", ERROR: "bold red", SKIPPED: "yellow"}
+_STATUS_TEXT = {IN_SYNC: "in sync", DRIFT: "drift", ERROR: "error", SKIPPED: "skipped"}
+
+
+def console(width: int | None = None) -> Console:
+    """A console that writes to a string, as a terminal of the current width would show it."""
+    return Console(
+        file=io.StringIO(),
+        force_terminal=True,
+        width=width or shutil.get_terminal_size((100, 24)).columns,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def render(report: Report, verbose: bool, color: bool, width: int | None = None) -> str:
+    """The report as a terminal shows it (ANSI styles and box drawing)."""
+    out = console(width)
+    out.print(_renderable(report, verbose))
+    file = out.file
+    assert isinstance(file, io.StringIO)
+    return file.getvalue()
+
+
+def _renderable(report: Report, verbose: bool) -> RenderableType:
+    parts: list[RenderableType] = [_layers(report)]
+    groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for d in report.differences:
+        groups[(d.layer, d.left_source, d.right_source)][d.table or "-"].append(d)
+    for (layer, left, right), tables in groups.items():
+        parts.append(_differences(layer, left, right, tables))
+    if verbose and report.equivalences:
+        parts.append(_equivalences(report))
+    if report.not_compared:
+        lines = Text("not compared (present, but no layer compares them yet):", style="dim")
+        for source, counts in report.not_compared.items():
+            listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+            lines.append(f"\n  {source}: {listed}", style="dim")
+        parts.append(lines)
+    parts.append(_summary(report))
+    return Group(*parts)
+
+
+def _layers(report: Report) -> Table:
+    table = Table(title=Text("layers", style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("status")
+    table.add_column("layer", style="bold")
+    table.add_column("left")
+    table.add_column("right")
+    table.add_column("differences", justify="right")
+    table.add_column("note", style="dim")
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for d in report.differences:
+        counts[(d.layer, d.left_source, d.right_source)] += 1
+    for layer in report.layers:
+        n = counts.get((layer.name, layer.left, layer.right), 0)
+        table.add_row(
+            Text(_STATUS_TEXT.get(layer.status, layer.status), _STATUS_STYLE.get(layer.status, "")),
+            layer.name,
+            layer.left,
+            layer.right,
+            str(n) if layer.status in (IN_SYNC, DRIFT) else "-",
+            layer.message or "",
+        )
+    return table
+
+
+def _differences(layer: str, left: str, right: str, tables: dict[str, list[Difference]]) -> Table:
+    table = Table(
+        title=Text(f"[{layer}] {left} <> {right}", style="bold"),
+        title_style="bold",
+        title_justify="left",
+        box=box.ROUNDED,
+        show_lines=False,
+    )
+    table.add_column("table", style="bold", no_wrap=True)
+    table.add_column("kind", style="red", no_wrap=True)
+    table.add_column("difference and fix", ratio=3)
+    table.add_column("left", ratio=1)
+    table.add_column("right", ratio=1)
+    names = list(tables)
+    for i, name in enumerate(names):
+        rows = tables[name]
+        for j, d in enumerate(rows):
+            what = Text(d.message)
+            what.append(f"\nhint: {d.hint}", style="cyan")
+            table.add_row(
+                name if j == 0 else "",
+                d.kind,
+                what,
+                d.left or "-",
+                d.right or "-",
+                end_section=j == len(rows) - 1 and i < len(names) - 1,
+            )
+    return table
+
+
+def _equivalences(report: Report) -> Table:
+    table = Table(
+        title=Text("equivalences (accepted as the same)", style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("layer", "where", "left", "right", "rule"):
+        table.add_column(column)
+    for e in report.equivalences:
+        where = e.table + (f".{e.column}" if e.column else "")
+        table.add_row(e.layer, where, e.left, e.right, e.rule)
+    return table
+
+
+def _summary(report: Report) -> Text:
+    n = len(report.differences)
+    errors = sum(1 for layer in report.layers if layer.status == ERROR)
+    if errors:
+        return Text(f"could not check {errors} comparison(s); {n} difference(s) found", "bold red")
+    if n:
+        return Text(f"{n} difference(s) found", "bold red")
+    return Text("in sync", "bold green")
