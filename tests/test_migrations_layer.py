@@ -1,0 +1,459 @@
+"""The ``migrations`` layer of ``twinschema check`` (issue 4), on real databases.
+
+The project's own chains are in sync. Every other case runs on a scratch copy of the project
+(domain.yaml, schemas/, both chains, pyproject.toml, the Makefile) in ``tmp_path``, through the
+real command line in a subprocess whose working directory is the copy: a copy's ``schemas``
+package must not meet this process's. Its databases are a SQLite file under the copy's ``var/`` and
+a scratch PostgreSQL database on the session's server, given as ``DATABASE_URL`` to the
+subprocess only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from twinschema import testing
+from twinschema.check import IN_SYNC, CheckPlan, run_check
+from twinschema.config import load_config
+from twinschema.migrations_layer import (
+    Chain,
+    Revision,
+    check_migrations,
+    parity,
+    upgrade_database,
+)
+from twinschema.urls import parse_url, redact
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = load_config(ROOT / "pyproject.toml")
+VENV = Path(sys.executable).parent.parent
+TWINSCHEMA = Path(sys.executable).parent / "twinschema"
+COPIED = (
+    "domain.yaml",
+    "schemas",
+    "migrations_sqlite",
+    "migrations_postgres",
+    "pyproject.toml",
+    "Makefile",
+)
+
+# The "Done when" change: a column in domain.yaml and schemas/postgres.py, brought by a
+# PostgreSQL revision of domain version 2; its twin is the same in SQLite.
+COLUMN_LINE = "      wallet_address: {kind: text}\n"
+PG_REVISION = "0002_nickname_postgresql"
+SQLITE_REVISION = "0002_nickname_sqlite"
+
+
+def revision_text(
+    revision: str, down: str, domain_version: int, upgrade: str, downgrade: str
+) -> str:
+    return f'''"""test revision {revision}"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = {revision!r}
+down_revision = {down!r}
+branch_labels = None
+depends_on = None
+domain_version = {domain_version}
+
+
+def upgrade() -> None:
+    {upgrade}
+
+
+def downgrade() -> None:
+    {downgrade}
+'''
+
+
+PG_NICKNAME = revision_text(
+    PG_REVISION,
+    "0001_initial_postgresql",
+    2,
+    'op.add_column("profiles", sa.Column("nickname", sa.Text(), nullable=True))',
+    'op.drop_column("profiles", "nickname")',
+)
+SQLITE_NICKNAME = revision_text(
+    SQLITE_REVISION,
+    "0001_initial_sqlite",
+    2,
+    'with op.batch_alter_table("profiles") as batch:\n'
+    '        batch.add_column(sa.Column("nickname", sa.Text(), nullable=True))',
+    'with op.batch_alter_table("profiles") as batch:\n        batch.drop_column("nickname")',
+)
+
+
+@dataclass
+class Project:
+    """A scratch copy of the repository and the environment its commands run in."""
+
+    root: Path
+    env: dict[str, str]
+    stamp: Path
+
+    def edit(self, path: str, old: str, new: str) -> None:
+        file = self.root / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"{path}: {old!r} not found"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def write(self, path: str, text: str) -> None:
+        (self.root / path).write_text(text, encoding="utf-8")
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            args, cwd=self.root, env=self.env, capture_output=True, text=True, timeout=600
+        )
+
+    def twinschema(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return self.run(str(TWINSCHEMA), *args)
+
+    def migrate(self, *args: str) -> None:
+        done = self.twinschema("migrate", *args)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def check(self, *args: str) -> tuple[int, dict[str, Any]]:
+        done = self.twinschema("check", "--format", "json", *args)
+        assert done.returncode in (0, 1, 3), done.stdout + done.stderr
+        return done.returncode, json.loads(done.stdout)
+
+    def make(self, target: str) -> subprocess.CompletedProcess[str]:
+        # The project's own Makefile, on this virtualenv; a fresh stamp so make installs nothing.
+        return self.run(
+            "make", "--no-print-directory", target, f"VENV={VENV}", f"STAMP={self.stamp}"
+        )
+
+    def add_column_to_postgres(self) -> None:
+        """The issue's change, PostgreSQL side only."""
+        self.edit("domain.yaml", "version: 1\n", "version: 2\n")
+        self.edit("domain.yaml", COLUMN_LINE, COLUMN_LINE + "      nickname: {kind: text}\n")
+        self.edit(
+            "schemas/postgres.py",
+            "    sa.Column(p.wallet_address, sa.Text),\n",
+            "    sa.Column(p.wallet_address, sa.Text),\n    sa.Column(p.nickname, sa.Text),\n",
+        )
+        self.write(f"migrations_postgres/versions/{PG_REVISION}.py", PG_NICKNAME)
+
+    def add_sqlite_twin(self) -> None:
+        """The twin: the SQLite column and its revision."""
+        self.edit(
+            "schemas/sqlite.py",
+            "    sa.Column(p.wallet_address, sa.Text),\n",
+            "    sa.Column(p.wallet_address, sa.Text),\n    sa.Column(p.nickname, sa.Text),\n",
+        )
+        self.write(f"migrations_sqlite/versions/{SQLITE_REVISION}.py", SQLITE_NICKNAME)
+
+
+@pytest.fixture
+def project(tmp_path: Path, pg_server: str, pg_url: str) -> Project:
+    root = tmp_path / "app"
+    root.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=ignore)
+        else:
+            shutil.copy2(source, root / name)
+    (root / "tests").mkdir()
+    for name in ("conftest.py", "test_schema_sync.py"):  # `make test` of the copy: the suite
+        shutil.copy2(ROOT / "tests" / name, root / "tests" / name)
+    stamp = tmp_path / "installed-stamp"
+    stamp.touch()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "LOCAL_DATABASE"))}
+    env.update(DATABASE_URL=pg_url, TEST_DATABASE_URL=pg_server, NO_COLOR="1")
+    return Project(root, env, stamp)
+
+
+def found(report: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [d for d in report["differences"] if d["kind"] == kind]
+
+
+# ---------------------------------------------------------------------------------------------
+# The project's own chains
+
+
+@pytest.fixture
+def migrated(tmp_path: Path, pg_url: str) -> dict[str, str | None]:
+    """The project's two databases (fresh), migrated to head."""
+    urls: dict[str, str | None] = {
+        "sqlite": testing.sqlite_url(tmp_path / "local.db"),
+        "postgresql": pg_url,
+    }
+    for dialect, url in urls.items():
+        assert url is not None
+        assert upgrade_database(CONFIG, dialect, url) is None
+    return urls
+
+
+def test_own_chains_are_in_sync(migrated: dict[str, str | None]) -> None:
+    """Both chains: one head, head == metadata, a clean round trip, parity, databases at head."""
+    report = run_check(CheckPlan(CONFIG, ["migrations"], migrated), check_migrations)
+    assert report.differences == []
+    assert [(r.left, r.right, r.status) for r in report.layers] == [
+        ("migrations_sqlite", "schemas/sqlite.py", IN_SYNC),
+        ("migrations_postgres", "schemas/postgres.py", IN_SYNC),
+        ("migrations_sqlite", "migrations_postgres", IN_SYNC),
+        (redact(str(migrated["sqlite"])), "migrations_sqlite", IN_SYNC),
+        (redact(str(migrated["postgresql"])), "migrations_postgres", IN_SYNC),
+    ]
+    assert report.exit_code == 0
+
+
+def test_state_is_read_only(tmp_path: Path, pg_url: str) -> None:
+    """A SQLite path that does not exist is an error, never a new empty database; a PostgreSQL
+    database at base (never migrated) is behind head."""
+    missing = tmp_path / "missing.db"
+    report = run_check(
+        CheckPlan(
+            CONFIG, ["migrations"], {"sqlite": testing.sqlite_url(missing), "postgresql": pg_url}
+        ),
+        check_migrations,
+    )
+    assert not missing.exists()
+    [sqlite_state] = [r for r in report.layers if r.right == "migrations_sqlite"]
+    assert (sqlite_state.status, sqlite_state.message) == (
+        "error",
+        f"{missing}: SQLite database not found",
+    )
+    [state] = [d for d in report.differences if d.kind == "migration_state"]
+    assert (state.left, state.right) == ("base", "0001_initial_postgresql")
+    assert "make migrate-remote" in state.hint
+    assert report.exit_code == 3
+
+
+def test_no_scratch_database_is_an_error(migrated: dict[str, str | None], pg_server: str) -> None:
+    """A role that may not CREATE DATABASE cannot test the PostgreSQL chain: the layer says so
+    and the check exits 3, never skipping in silence."""
+    role = f"ts_nocreate_{uuid.uuid4().hex[:8]}"
+    admin = testing.admin_engine(str(migrated["postgresql"]))
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE ROLE {role} LOGIN NOCREATEDB"))
+        conn.execute(sa.text(f"GRANT SELECT ON alembic_version TO {role}"))
+    try:
+        urls = dict(migrated)
+        urls["postgresql"] = (
+            parse_url(str(migrated["postgresql"]))
+            .set(username=role)
+            .render_as_string(hide_password=False)
+        )
+        report = run_check(CheckPlan(CONFIG, ["migrations"], urls), check_migrations)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"REVOKE ALL ON alembic_version FROM {role}"))
+            conn.execute(sa.text(f"DROP ROLE {role}"))
+        admin.dispose()
+    [chain] = [r for r in report.layers if r.left == "migrations_postgres"]
+    assert chain.status == "error"
+    assert chain.message is not None
+    assert "cannot create a scratch database" in chain.message
+    assert "permission denied to create database" in chain.message
+    assert report.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    ("sqlite_versions", "postgres_versions", "expected"),
+    [
+        ([1, 2], [1, 2], []),
+        ([1], [1, 2], [("0002_postgresql", "2", None), ("0001_sqlite", "1", "2")]),
+        ([1, 2, 3], [1, 2], [("0003_sqlite", "3", None), ("0003_sqlite", "3", "2")]),
+        ([1, None], [1], [("0002_sqlite", None, None), ("0001_postgresql", "1", "2")]),
+    ],
+    ids=["twins", "missing-sqlite-twin", "sqlite-ahead-of-domain", "no-domain-version"],
+)
+def test_parity(
+    sqlite_versions: list[int | None],
+    postgres_versions: list[int | None],
+    expected: list[tuple[str, str | None, str | None]],
+) -> None:
+    """Twins by domain version; each head at domain.yaml's version (here 2)."""
+    from twinschema.domain import Domain
+
+    def chain(dialect: str, versions: list[int | None]) -> Chain:
+        revisions = tuple(
+            Revision(f"{n:04d}_{dialect}", v, f"v/{n:04d}.py") for n, v in enumerate(versions, 1)
+        )
+        return Chain(CONFIG, dialect, f"migrations_{dialect}", (revisions[-1].revision,), revisions)
+
+    differences = parity(
+        chain("sqlite", sqlite_versions), chain("postgresql", postgres_versions), Domain(2, {})
+    ).differences
+    assert [(d.name, d.left, d.right) for d in differences] == expected
+    assert {d.kind for d in differences} <= {"migration_parity"}
+
+
+# ---------------------------------------------------------------------------------------------
+# A scratch copy of the project
+
+
+def test_done_when_a_column_without_its_twin_fails_then_passes(project: Project) -> None:
+    """The issue's "Done when": a column added to schemas/postgres.py with a PostgreSQL revision
+    only fails `make check-sync` and `make test`, naming the column and the missing revision;
+    adding the SQLite twin makes both pass."""
+    project.add_column_to_postgres()
+
+    sync = project.make("check-sync")
+    # `twinschema check` exits 1 (drift), and make with 2 because a recipe failed.
+    assert ": check-sync] Error 1" in sync.stderr, sync.stdout + sync.stderr
+    assert sync.returncode == 2
+    assert "column_missing: column profiles.nickname exists only in schemas/postgres.py" in (
+        sync.stdout
+    )
+    assert (
+        f"revision {PG_REVISION} (migrations_postgres/versions/{PG_REVISION}.py, domain "
+        "version 2) has no twin in migrations_sqlite"
+    ) in sync.stdout
+    _, report = project.check()
+    assert ("models", "column_missing", "profiles", "nickname") in {
+        (d["layer"], d["kind"], d["table"], d["column"]) for d in report["differences"]
+    }
+    assert [(d["name"], d["right"]) for d in found(report, "migration_parity")] == [
+        (PG_REVISION, None),
+        ("0001_initial_sqlite", "2"),  # the SQLite head is still at domain version 1
+    ]
+
+    tests = project.make("test")
+    assert ": test] Error 1" in tests.stderr, tests.stdout + tests.stderr
+    assert "FAILED tests/test_schema_sync.py::test_models[profiles]" in tests.stdout
+    assert "FAILED tests/test_schema_sync.py::test_migrations[(layer)]" in tests.stdout
+    assert "profiles.nickname: column_missing" in tests.stdout
+    assert f"revision {PG_REVISION}" in tests.stdout
+    assert "passed" in tests.stdout  # the other tables' tests ran and passed
+
+    project.add_sqlite_twin()
+    sync = project.make("check-sync")
+    assert sync.returncode == 0, sync.stdout + sync.stderr
+    assert sync.stdout.rstrip().endswith("in sync")
+    tests = project.make("test")
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert " 24 passed" in tests.stdout
+
+
+def test_head_that_differs_from_its_metadata_is_drift(project: Project) -> None:
+    """A column in the metadata that no revision adds: migration_drift, naming the column and
+    the original kind."""
+    project.migrate("local")
+    project.migrate("remote")
+    project.edit("domain.yaml", COLUMN_LINE, COLUMN_LINE + "      nickname: {kind: text}\n")
+    for module in ("schemas/postgres.py", "schemas/sqlite.py"):
+        project.edit(
+            module,
+            "    sa.Column(p.wallet_address, sa.Text),\n",
+            "    sa.Column(p.wallet_address, sa.Text),\n    sa.Column(p.nickname, sa.Text),\n",
+        )
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    drift = found(report, "migration_drift")
+    assert [(d["left_source"], d["table"], d["column"]) for d in drift] == [
+        ("schemas/sqlite.py", "profiles", "nickname"),
+        ("schemas/postgres.py", "profiles", "nickname"),
+    ]
+    assert all("column_missing" in d["message"] for d in drift)
+    assert all("migrations_" in d["hint"] for d in drift)
+
+
+def test_two_heads(project: Project) -> None:
+    """A chain with two heads: migration_heads, naming both revisions."""
+    project.migrate("local")
+    project.migrate("remote")
+    for branch in ("a", "b"):
+        project.write(
+            f"migrations_sqlite/versions/0002{branch}.py",
+            revision_text(f"0002{branch}_sqlite", "0001_initial_sqlite", 1, "pass", "pass"),
+        )
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    heads = found(report, "migration_heads")
+    assert [d["name"] for d in heads] == ["0002a_sqlite", "0002b_sqlite"]
+    assert all("0002a_sqlite, 0002b_sqlite" in d["message"] for d in heads)
+    assert all("alembic merge" in d["hint"] for d in heads)
+    # Both heads build the same schema, so nothing else is wrong with the chain itself.
+    assert found(report, "migration_drift") == found(report, "migration_roundtrip") == []
+
+
+def test_downgrade_that_leaves_objects_behind(project: Project) -> None:
+    """A SQLite downgrade that forgets a table, a PostgreSQL one that forgets the enum type:
+    migration_roundtrip names each leftover (and the upgrade that then fails)."""
+    project.migrate("local")
+    project.migrate("remote")
+    project.edit(
+        "migrations_sqlite/versions/0001_initial_sqlite.py", '    op.drop_table("badges")\n', ""
+    )
+    project.edit(
+        "migrations_postgres/versions/0001_initial_postgresql.py",
+        '    op.execute("DROP TYPE subscription_tier")\n',
+        "",
+    )
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    roundtrip = found(report, "migration_roundtrip")
+    messages = [(d["left_source"], d["message"]) for d in roundtrip]
+    assert (
+        "migrations_sqlite",
+        "after downgrading to base, table badges is left behind",
+    ) in messages
+    assert (
+        "migrations_postgres",
+        "after downgrading to base, enum type subscription_tier is left behind",
+    ) in messages
+    failed = [m for source, m in messages if m.startswith("upgrading again after base fails")]
+    assert len(failed) == 2  # the leftovers then break the next upgrade, in both chains
+    assert found(report, "migration_drift") == []
+
+
+def test_live_database_behind_or_ahead_of_head(project: Project) -> None:
+    """A database behind head or ahead of the chain: migration_state, with the command that
+    fixes it."""
+    project.add_column_to_postgres()
+    project.add_sqlite_twin()
+    project.migrate("local", "--to", "0001_initial_sqlite")
+    project.migrate("remote", "--to", "0001_initial_postgresql")
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    states = found(report, "migration_state")
+    assert [(d["left"], d["right"]) for d in states] == [
+        ("0001_initial_sqlite", SQLITE_REVISION),
+        ("0001_initial_postgresql", PG_REVISION),
+    ]
+    assert [
+        "make migrate-local" in states[0]["hint"],
+        "make migrate-remote" in states[1]["hint"],
+    ] == [True, True]
+    assert "behind migrations_sqlite" in states[0]["message"]
+
+    project.migrate("local")
+    project.migrate("remote")
+    database = project.root / "var" / "local.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0003_from_another_branch'")
+    before = database.stat().st_mtime_ns
+    code, report = project.check("--layer", "migrations")
+    assert database.stat().st_mtime_ns == before  # read, never written
+    [ahead] = found(report, "migration_state")
+    assert "ahead of migrations_sqlite" in ahead["message"]
+    assert "0003_from_another_branch" in ahead["hint"]
+    assert "make migrate-local" in ahead["hint"]
+
+
+@pytest.fixture(autouse=True)
+def _no_leak() -> Iterator[None]:
+    """The copies' commands never touch this repository's var/."""
+    before = sorted(p.name for p in (ROOT / "var").glob("*")) if (ROOT / "var").is_dir() else []
+    yield
+    after = sorted(p.name for p in (ROOT / "var").glob("*")) if (ROOT / "var").is_dir() else []
+    assert after == before
