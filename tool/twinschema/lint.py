@@ -58,7 +58,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from sqlglot import exp
 
-from twinschema.check import DRIFT, IN_SYNC, LayerResult, Report
+from twinschema.check import DRIFT, IN_SYNC, SKIPPED, LayerResult, Report
+from twinschema.config import Config
 from twinschema.differences import SEVERITY_ERROR, Difference, Equivalence
 from twinschema.errors import UsageError
 
@@ -547,3 +548,24 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
     if not lint.ok:
         layer.status = DRIFT
     report.layers.append(layer)
+
+
+def lint_project(config: Config, dialects: Sequence[str] = ("sqlite", "postgresql")) -> Report:
+    """``twinschema lint``: every revision of each configured chain, without a database (a NOT
+    NULL column added without a default is refused whenever its table may have rows)."""
+    from twinschema.migrate import alembic_config, script_directory
+
+    report = Report()
+    for dialect in dialects:
+        if config.side(dialect).migrations is None:
+            report.layers.append(
+                LayerResult(LAYER, dialect, ANY_DATABASE, SKIPPED, "no migrations configured")
+            )
+            continue
+        cfg = alembic_config(config, dialect)
+        folder = Path(cfg.get_main_option("script_location") or dialect)
+        scripts = chain_scripts(script_directory(cfg))
+        add_to_report(
+            report, lint_scripts(scripts, dialect, _shown(folder, config.root), config.root)
+        )
+    return report

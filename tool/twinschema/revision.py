@@ -1,0 +1,173 @@
+"""``twinschema revision -m MESSAGE``: twin revisions, one in each chain, that move together.
+
+For each dialect, an Alembic autogenerate run compares the chain's metadata module with a scratch
+database upgraded to the chain's head: a temporary SQLite file, and a scratch database created on
+a PostgreSQL server (the embedded one by default, or ``--scratch-server``) and dropped after. The
+user's own databases are never used. Both new revisions declare ``domain_version = N`` (N the
+domain version plus one), their ids share a stem (``0002_add_nickname_sqlite`` and
+``0002_add_nickname_postgresql``), and only then is the ``version:`` line of ``domain.yaml``
+rewritten to N (nothing else in the file changes). When autogenerate finds nothing for a dialect,
+the twin is written anyway, empty, so that the chains stay in step. If anything fails, no file
+is left behind and ``domain.yaml`` is untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+
+from twinschema import embedded, testing
+from twinschema.config import Config
+from twinschema.domain import load_domain
+from twinschema.errors import UsageError
+from twinschema.migrate import (
+    HEAD,
+    Target,
+    alembic_config,
+    connect,
+    head_revision,
+    script_directory,
+)
+from twinschema.urls import parse_url
+
+DIALECTS = ("sqlite", "postgresql")
+# alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
+MAX_REVISION_ID = 32
+_VERSION_LINE = re.compile(r"^(version:[ \t]*)(\d+)", re.M)
+
+
+@dataclass(frozen=True)
+class Written:
+    """One new revision file, and whether autogenerate found anything for it."""
+
+    dialect: str
+    revision: str
+    path: Path
+    empty: bool
+
+
+def stem_of(version: int, message: str) -> str:
+    """``NNNN_<slug of message>``, short enough for every dialect's suffix to fit 32 characters."""
+    prefix = f"{version:04d}_"
+    room = MAX_REVISION_ID - len(prefix) - len("_postgresql")
+    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:room].rstrip("_")
+    return prefix + (slug or "revision")
+
+
+def make_revisions(
+    config: Config,
+    message: str,
+    *,
+    scratch_server: str | None = None,
+    echo: Callable[[str], None] = print,
+) -> list[Written]:
+    """Write the twin revisions and bump ``domain.yaml``; see the module docstring."""
+    if not message.strip():
+        raise UsageError("a revision needs a message: -m MESSAGE")
+    if config.domain is None:
+        raise UsageError(f"{config.source}: [tool.twinschema] sets no 'domain'")
+    domain = load_domain(config.domain)
+    text = config.domain.read_text(encoding="utf-8")
+    if not _VERSION_LINE.search(text):
+        raise UsageError(f"{config.domain}: no top-level 'version: N' line to bump")
+    version = domain.version + 1
+    stem = stem_of(version, message)
+    for dialect in DIALECTS:
+        _check_head(config, dialect, domain.version, f"{stem}_{dialect}")
+    written: list[Written] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="twinschema-revision-") as tmp:
+            urls = {"sqlite": testing.sqlite_url(Path(tmp) / "scratch.db")}
+            with _scratch_postgres(config, scratch_server) as pg_url:
+                urls["postgresql"] = pg_url
+                for dialect in DIALECTS:
+                    written.append(
+                        _autogenerate(config, dialect, urls[dialect], message, stem, version)
+                    )
+    except BaseException:
+        for w in written:
+            w.path.unlink(missing_ok=True)
+        raise
+    config.domain.write_text(_VERSION_LINE.sub(rf"\g<1>{version}", text, count=1), "utf-8")
+    for w in written:
+        note = (
+            f"  (empty: autogenerate found no change for {w.dialect}; the twin keeps the "
+            "chains in step)"
+            if w.empty
+            else ""
+        )
+        echo(f"{_shown(w.path, config.root)}{note}")
+    echo(f"{_shown(config.domain, config.root)}: version {domain.version} -> {version}")
+    return written
+
+
+def _check_head(config: Config, dialect: str, version: int, revision: str) -> None:
+    cfg = alembic_config(config, dialect)
+    head = head_revision(cfg)
+    script = script_directory(cfg)
+    folder = cfg.get_main_option("script_location")
+    if head is not None:
+        declared = getattr(script.get_revision(head).module, "domain_version", None)
+        if declared != version:
+            raise UsageError(
+                f"{folder}: head {head} declares domain_version {declared}, but domain.yaml is "
+                f"at version {version}: bring the chains in step first "
+                "(twinschema check --layer migrations)"
+            )
+    if revision in {s.revision for s in script.walk_revisions("base", "heads")}:
+        raise UsageError(f"{folder}: revision {revision} exists already")
+
+
+@contextmanager
+def _scratch_postgres(config: Config, server: str | None) -> Iterator[str]:
+    """A new, empty database on ``server`` (or the embedded server), dropped afterwards."""
+    if server is not None:
+        with testing.scratch_database(server, prefix="twinschema_revision") as url:
+            yield url
+        return
+    running = embedded.start(config.embedded_dir)
+    try:
+        with testing.scratch_database(running.url(), prefix="twinschema_revision") as url:
+            yield url
+    finally:
+        running.stop()
+
+
+def _autogenerate(
+    config: Config, dialect: str, url: str, message: str, stem: str, version: int
+) -> Written:
+    revision = f"{stem}_{dialect}"
+    found: dict[str, bool] = {}
+
+    def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
+        found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
+
+    with connect(Target(dialect, parse_url(url))) as connection:
+        cfg = alembic_config(config, dialect, connection=connection)
+        command.upgrade(cfg, HEAD)
+        cfg.attributes["domain_version"] = version
+        result = command.revision(
+            cfg,
+            message=message,
+            autogenerate=True,
+            rev_id=revision,
+            process_revision_directives=directives,
+        )
+    scripts = result if isinstance(result, list) else [result]
+    if len(scripts) != 1 or scripts[0] is None:
+        raise UsageError(f"{dialect}: autogenerate made {len(scripts)} revisions, expected one")
+    return Written(dialect, revision, Path(scripts[0].path), found.get("empty", True))
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
