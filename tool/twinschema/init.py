@@ -44,9 +44,10 @@ from twinschema import migrate, typemap
 from twinschema.compare import Side, compare, satisfies
 from twinschema.config import Config
 from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
-from twinschema.domain import DIALECTS, DomainColumn, check_identifier, parse_domain
+from twinschema.domain import DIALECTS, DomainColumn, NameMap, check_identifier, parse_domain
 from twinschema.errors import DatabaseError, DomainError, InternalError, UsageError
 from twinschema.model import Column, Schema, Table
+from twinschema.normalize import canonicalize
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import dialect_of, parse_url, redact, scrub
 
@@ -266,7 +267,8 @@ def _unique(name: str, taken: set[str]) -> str:
 
 
 def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
-    """Pair the tables and columns of two canonical schemas (physical names) into a domain."""
+    """Pair the tables and columns of two raw schemas (physical names) into a domain, then give
+    each paired column the kind both sides agree on."""
     sides = {SQLITE: sqlite, POSTGRESQL: postgresql}
     proposal = Proposal(tables=[], unpaired=[])
     logical_tables: set[str] = set()
@@ -316,7 +318,37 @@ def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
             continue
         proposal.tables.append(table)
     proposal.tables.sort(key=lambda t: t.name)
+    _add_kinds(proposal, sides)
     return proposal
+
+
+def name_map(proposal: Proposal, dialect: str) -> NameMap:
+    """Physical-to-logical names of ``dialect`` as the proposal would write them."""
+    tables: dict[str, str] = {}
+    columns: dict[tuple[str, str], str] = {}
+    for table in proposal.tables:
+        if dialect not in table.names:
+            continue
+        physical = table.names[dialect]
+        tables[physical] = table.name
+        for column in table.columns:
+            columns[(physical, column.names[dialect])] = column.name
+    return NameMap(tables, columns)
+
+
+def _add_kinds(proposal: Proposal, raw: Mapping[str, Schema]) -> None:
+    """Kinds are read on the schemas in logical names, exactly as ``diff --domain`` reads them
+    (a CHECK names its column by the logical name once both are renamed)."""
+    canonical = {d: canonicalize(schema, name_map(proposal, d)) for d, schema in raw.items()}
+    for table in proposal.tables:
+        if table.dialects != DIALECTS:
+            continue
+        st = canonical[SQLITE].tables[table.name]
+        pt = canonical[POSTGRESQL].tables[table.name]
+        for column in table.columns:
+            sc, pc = st.column(column.name), pt.column(column.name)
+            assert sc is not None and pc is not None  # both were paired by these names
+            column.kind = shared_kind((st, sc), (pt, pc))
 
 
 def _logical_columns(columns: Sequence[Column]) -> list[tuple[str, Column]]:
@@ -348,7 +380,6 @@ def _pair_columns(
             InitColumn(
                 _unique(snake_case(p_name), taken),
                 {SQLITE: s_name, POSTGRESQL: p_name},
-                shared_kind((st, scols[s_name]), (pt, pcols[p_name])),
             )
         )
     for dialect, names in ((SQLITE, pairing.left_only), (POSTGRESQL, pairing.right_only)):
@@ -486,8 +517,7 @@ def run_init(
     if output.is_dir() or not output.resolve().parent.is_dir():
         raise UsageError(f"{output}: not a file in an existing directory")
     raw = {d: reflect_url(urls[d], reflect_options(config, d)) for d in DIALECTS}
-    canonical = {d: make_canonical(schema, None) for d, schema in raw.items()}
-    proposal = propose(canonical[SQLITE], canonical[POSTGRESQL])
+    proposal = propose(raw[SQLITE], raw[POSTGRESQL])
     text = render(proposal, output, {d: redact(urls[d]) for d in DIALECTS})
     try:
         parse_domain(text, str(output))

@@ -1,0 +1,486 @@
+"""``twinschema init`` (issue 7): a domain.yaml from two existing databases, on real databases.
+
+* Pairing by name is table-driven: exact, case, PascalCase/camelCase against snake_case, singular
+  against plural; a name with more than one candidate stays unpaired.
+* Chinook's two versions (PascalCase SQLite, snake_case PostgreSQL): ``init`` then
+  ``diff --domain`` is in sync, with no hand edit, and the file says what the hand-written
+  ``chinook/domain.yaml`` says.
+* What cannot be paired is written as comments, and one-sided tables as ``dialects: [...]``.
+* An existing file is never overwritten without ``--force``.
+* ``--stamp`` on a scratch copy of a project: empty chains get a baseline revision and both
+  databases are stamped there; chains with revisions are stamped at head only when the database
+  has the head's schema, and otherwise nothing is written.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
+
+from twinschema import init, migrate, sqlfile, testing
+from twinschema.cli import cli
+from twinschema.config import load_config
+from twinschema.domain import load_domain
+from twinschema.urls import parse_url
+
+ROOT = Path(__file__).resolve().parent.parent
+CHINOOK = Path(__file__).parent / "fixtures" / "realworld" / "chinook"
+PACKAGE = ROOT / "tool" / "twinschema"
+VERSION_TABLE = "alembic_version"
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def run_init(sqlite_url: str, pg_url: str, output: Path, *options: str) -> Result:
+    return invoke(
+        "init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--output", str(output),
+        *options,
+    )  # fmt: skip
+
+
+def run_diff(left: str, right: str, domain: Path) -> tuple[int, dict[str, Any]]:
+    result = invoke("diff", left, right, "--domain", str(domain), "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def execute(url: str, *statements: str) -> None:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+def revisions(url: str) -> list[str]:
+    """The rows of ``alembic_version`` ([] when the table does not exist)."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table(VERSION_TABLE):
+                return []
+            rows = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}"))
+            return sorted(rows.scalars())
+    finally:
+        engine.dispose()
+
+
+def sqlite_file(path: Path, script: str) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(script)
+    finally:
+        conn.close()
+    return testing.sqlite_url(path)
+
+
+@pytest.fixture
+def chinook_sqlite(tmp_path: Path) -> str:
+    return sqlite_file(tmp_path / "chinook.db", (CHINOOK / "Chinook_Sqlite.sql").read_text("utf-8"))
+
+
+@pytest.fixture
+def chinook_pg(pg_server: str) -> Iterator[str]:
+    with sqlfile.load_postgresql(CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
+        yield url
+
+
+# ---------------------------------------------------------------------------------------------
+# Pairing by name, no database
+
+
+@pytest.mark.parametrize(
+    ("name", "snake"),
+    [
+        ("album", "album"),
+        ("Album", "album"),
+        ("AlbumId", "album_id"),
+        ("InvoiceLine", "invoice_line"),
+        ("invoiceLine", "invoice_line"),
+        ("invoice_line", "invoice_line"),
+        ("HTTPRequest", "http_request"),
+        ("AddressLine2", "address_line2"),
+        ("MEDIA_TYPE", "media_type"),
+    ],
+)
+def test_snake_case(name: str, snake: str) -> None:
+    assert init.snake_case(name) == snake
+
+
+PAIRING_CASES = [
+    # (sqlite names, postgresql names, expected pairs with their stage, sqlite only, pg only)
+    pytest.param(["album"], ["album"], [("album", "album", "exact")], [], [], id="exact"),
+    pytest.param(["ALBUM"], ["album"], [("ALBUM", "album", "case")], [], [], id="case"),
+    pytest.param(["album"], ["Album"], [("album", "Album", "case")], [], [], id="quoted"),
+    pytest.param(["InvoiceLine"], ["invoice_line"], [("InvoiceLine", "invoice_line", "convention")],
+                 [], [], id="pascal-snake"),
+    pytest.param(["AlbumId"], ["album_id"], [("AlbumId", "album_id", "convention")], [], [],
+                 id="pascal-snake-column"),
+    pytest.param(["invoiceLine"], ["invoice_line"],
+                 [("invoiceLine", "invoice_line", "convention")], [], [], id="camel-snake"),
+    pytest.param(["Album"], ["albums"], [("Album", "albums", "plural")], [], [], id="plural-s"),
+    pytest.param(["category"], ["categories"], [("category", "categories", "plural")], [], [],
+                 id="plural-ies"),
+    pytest.param(["box"], ["boxes"], [("box", "boxes", "plural")], [], [], id="plural-es"),
+    pytest.param(["Statuses"], ["status"], [("Statuses", "status", "plural")], [], [],
+                 id="plural-on-the-sqlite-side"),
+    pytest.param(["Person"], ["people"], [("Person", "people", "plural")], [], [],
+                 id="plural-irregular"),
+    pytest.param(["InvoiceLine"], ["invoice_lines"],
+                 [("InvoiceLine", "invoice_lines", "plural")], [], [], id="plural-last-word"),
+    pytest.param(["category"], ["categories", "categorys"], [], ["category"],
+                 ["categories", "categorys"], id="ambiguous-plural"),
+    pytest.param(["ALBUM"], ["Album", "album"], [], ["ALBUM"], ["Album", "album"],
+                 id="ambiguous-case"),
+    pytest.param(["Album", "Albums"], ["album"], [("Album", "album", "case")], ["Albums"], [],
+                 id="stricter-stage-first"),
+    pytest.param(["album", "albums"], ["albums", "album"],
+                 [("album", "album", "exact"), ("albums", "albums", "exact")], [], [],
+                 id="both-forms-on-both-sides"),
+    pytest.param(["address"], ["addres"], [], ["address"], ["addres"], id="ss-is-not-a-plural"),
+    pytest.param(["status"], ["statu"], [], ["status"], ["statu"], id="us-is-not-a-plural"),
+    pytest.param(["artist"], ["album"], [], ["artist"], ["album"], id="unrelated"),
+    pytest.param(["AlbumTrack"], ["album"], [], ["AlbumTrack"], ["album"], id="prefix-only"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("left", "right", "pairs", "left_only", "right_only"), PAIRING_CASES)
+def test_pair_names(
+    left: list[str],
+    right: list[str],
+    pairs: list[tuple[str, str, str]],
+    left_only: list[str],
+    right_only: list[str],
+) -> None:
+    found = init.pair_names(left, right)
+    assert sorted(found.pairs) == sorted(pairs)
+    assert sorted(found.left_only) == sorted(left_only)
+    assert sorted(found.right_only) == sorted(right_only)
+
+
+# ---------------------------------------------------------------------------------------------
+# Chinook: init, then diff, with no hand edit
+
+
+def test_chinook_init_then_diff_is_in_sync(
+    chinook_sqlite: str, chinook_pg: str, tmp_path: Path
+) -> None:
+    output = tmp_path / "domain.yaml"
+    result = run_init(chinook_sqlite, chinook_pg, output)
+    assert result.exit_code == 0, result.output
+    assert "11 tables and 64 columns paired" in result.stdout
+    assert "could not pair" not in result.stdout
+
+    code, report = run_diff(chinook_sqlite, chinook_pg, output)
+    assert report["differences"] == [], json.dumps(report["differences"], indent=2)
+    assert report["in_sync"] is True
+    assert code == 0
+    # The other way round too: the domain is not written for one order.
+    code, report = run_diff(chinook_pg, chinook_sqlite, output)
+    assert (code, report["differences"]) == (0, [])
+    # init only reads: no bookkeeping table appeared.
+    assert revisions(chinook_sqlite) == revisions(chinook_pg) == []
+
+
+def test_chinook_init_writes_what_a_person_wrote(
+    chinook_sqlite: str, chinook_pg: str, tmp_path: Path
+) -> None:
+    """Every table and column of the hand-written chinook/domain.yaml, with the same names in
+    both dialects and the same kinds and parameters."""
+    output = tmp_path / "domain.yaml"
+    assert run_init(chinook_sqlite, chinook_pg, output).exit_code == 0
+    written, by_hand = load_domain(output), load_domain(CHINOOK / "domain.yaml")
+
+    def summary(domain: Any) -> dict[str, Any]:
+        return {
+            table.name: (
+                dict(table.names),
+                table.dialects,
+                {
+                    c.name: (dict(c.names), c.kind, c.length, c.precision, c.scale, c.values)
+                    for c in table.columns.values()
+                },
+            )
+            for table in domain.tables.values()
+        }
+
+    assert summary(written) == summary(by_hand)
+
+
+def test_the_file_points_at_the_packaged_json_schema(
+    chinook_sqlite: str, chinook_pg: str, tmp_path: Path
+) -> None:
+    output = tmp_path / "nested" / "domain.yaml"
+    output.parent.mkdir()
+    assert run_init(chinook_sqlite, chinook_pg, output).exit_code == 0
+    first = output.read_text("utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix)
+    reference = (output.parent / first[len(prefix) :]).resolve()
+    assert reference == (PACKAGE / "domain.schema.json").resolve()
+
+
+# ---------------------------------------------------------------------------------------------
+# What cannot be paired, kinds both sides agree on
+
+
+SQLITE_SHOP = """
+CREATE TABLE Customer (
+    CustomerId INTEGER PRIMARY KEY,
+    Email TEXT NOT NULL,
+    IsActive INTEGER NOT NULL DEFAULT 1 CHECK (IsActive IN (0, 1)),
+    Tier TEXT CHECK (Tier IN ('free', 'pro')),
+    ExternalId TEXT,
+    CreatedAt DATETIME,
+    Fax TEXT
+);
+CREATE TABLE Categories (CategoryId INTEGER PRIMARY KEY, Name VARCHAR(40));
+CREATE TABLE LocalCache (Key TEXT PRIMARY KEY, Value BLOB);
+"""
+
+PG_SHOP = [
+    "CREATE TYPE tier AS ENUM ('free', 'pro')",
+    """CREATE TABLE customers (
+        customer_id integer PRIMARY KEY,
+        email text NOT NULL,
+        is_active boolean NOT NULL DEFAULT true,
+        tier tier,
+        external_id uuid,
+        created_at timestamptz,
+        loyalty_points integer
+    )""",
+    "CREATE TABLE category (category_id integer PRIMARY KEY, name varchar(40))",
+    "CREATE TABLE audit_log (id bigint PRIMARY KEY, at timestamptz NOT NULL)",
+]
+
+
+@pytest.fixture
+def shop(tmp_path: Path, pg_url: str) -> tuple[str, str]:
+    execute(pg_url, *PG_SHOP)
+    return sqlite_file(tmp_path / "shop.db", SQLITE_SHOP), pg_url
+
+
+def test_unpaired_tables_and_columns_are_comments(shop: tuple[str, str], tmp_path: Path) -> None:
+    output = tmp_path / "domain.yaml"
+    result = run_init(*shop, output)
+    assert result.exit_code == 0, result.output
+    text = output.read_text("utf-8")
+    for line in (
+        "# sqlite only: table LocalCache",
+        "# postgresql only: table audit_log",
+        "# sqlite only: column customers.Fax",
+        "# postgresql only: column customers.loyalty_points",
+    ):
+        assert line in text, text
+        assert line[2:] in result.stdout
+    domain = load_domain(output)
+    assert domain.tables["local_cache"].dialects == ("sqlite",)
+    assert domain.tables["audit_log"].dialects == ("postgresql",)
+    customers = domain.tables["customers"]
+    assert dict(customers.names) == {"sqlite": "Customer", "postgresql": "customers"}
+    assert "fax" not in customers.columns and "loyalty_points" not in customers.columns
+    category = domain.tables["category"]
+    assert dict(category.names) == {"sqlite": "Categories", "postgresql": "category"}
+
+    # The diff names the unpaired columns, and only them: one-sided tables are declared.
+    code, report = run_diff(*shop, output)
+    found = sorted((d["kind"], d["table"], d["column"]) for d in report["differences"])
+    assert found == [
+        ("column_missing", "customers", "Fax"),
+        ("column_missing", "customers", "loyalty_points"),
+    ], report["differences"]
+    assert code == 1
+    assert revisions(shop[0]) == revisions(shop[1]) == []
+
+
+def test_kinds_are_those_both_sides_agree_on(shop: tuple[str, str], tmp_path: Path) -> None:
+    """A CHECK ... IN list stands for a boolean or an enum, as the comparer reads it; a kind only
+    one side has (LocalCache) or none shared is left out."""
+    output = tmp_path / "domain.yaml"
+    assert run_init(*shop, output).exit_code == 0
+    domain = load_domain(output)
+    kinds = {
+        (t.name, c.name): (c.kind, c.length, c.values)
+        for t in domain.tables.values()
+        for c in t.columns.values()
+    }
+    assert kinds == {
+        ("customers", "customer_id"): ("integer", None, None),
+        ("customers", "email"): ("text", None, None),
+        ("customers", "is_active"): ("boolean", None, None),
+        ("customers", "tier"): ("enum", None, ("free", "pro")),
+        ("customers", "external_id"): ("uuid", None, None),
+        ("customers", "created_at"): ("timestamptz", None, None),
+        ("category", "category_id"): ("integer", None, None),
+        ("category", "name"): ("varchar", 40, None),
+        ("local_cache", "key"): (None, None, None),
+        ("local_cache", "value"): (None, None, None),
+        ("audit_log", "id"): (None, None, None),
+        ("audit_log", "at"): (None, None, None),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Never overwrite without --force
+
+
+def test_refuses_to_overwrite_without_force(
+    chinook_sqlite: str, chinook_pg: str, tmp_path: Path
+) -> None:
+    output = tmp_path / "domain.yaml"
+    output.write_text("# mine\n", encoding="utf-8")
+    result = run_init(chinook_sqlite, chinook_pg, output)
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr and "--force" in result.stderr
+    assert output.read_text("utf-8") == "# mine\n"
+
+    result = run_init(chinook_sqlite, chinook_pg, output, "--force")
+    assert result.exit_code == 0, result.output
+    assert load_domain(output).tables.keys() >= {"album", "invoice_line"}
+
+
+# ---------------------------------------------------------------------------------------------
+# --stamp, on a scratch copy of a project
+
+
+def scratch_project(root: Path, *, with_revisions: bool) -> Path:
+    """A project in ``root``: pyproject.toml with [tool.twinschema] and the two chains' env.py and
+    script.py.mako copied from this project (with its revisions, or with none)."""
+    root.mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[tool.twinschema]\ndomain = "domain.yaml"\n\n'
+        '[tool.twinschema.sqlite]\nmigrations = "migrations_sqlite"\n\n'
+        '[tool.twinschema.postgresql]\nmigrations = "migrations_postgres"\n',
+        encoding="utf-8",
+    )
+    for chain in ("migrations_sqlite", "migrations_postgres"):
+        (root / chain / "versions").mkdir(parents=True)
+        for name in ("env.py", "script.py.mako"):
+            shutil.copy(ROOT / chain / name, root / chain / name)
+        if with_revisions:
+            for revision in (ROOT / chain / "versions").glob("*.py"):
+                shutil.copy(revision, root / chain / "versions" / revision.name)
+    return root
+
+
+def test_stamp_starts_empty_chains_from_what_exists(
+    chinook_sqlite: str, chinook_pg: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = scratch_project(tmp_path / "app", with_revisions=False)
+    monkeypatch.chdir(project)
+    result = invoke("init", "--sqlite-url", chinook_sqlite, "--postgres-url", chinook_pg, "--stamp")
+    assert result.exit_code == 0, result.output
+    assert (project / "domain.yaml").is_file()  # the configured domain file
+
+    baselines = {"sqlite": "0001_baseline_sqlite", "postgresql": "0001_baseline_postgresql"}
+    for dialect, chain in (("sqlite", "migrations_sqlite"), ("postgresql", "migrations_postgres")):
+        path = project / chain / "versions" / f"{baselines[dialect]}.py"
+        text = path.read_text("utf-8")
+        assert "domain_version = 1" in text
+        assert "down_revision: str | Sequence[str] | None = None" in text
+        assert f"stamped the {dialect} database at {baselines[dialect]}" in result.stdout
+    assert revisions(chinook_sqlite) == [baselines["sqlite"]]
+    assert revisions(chinook_pg) == [baselines["postgresql"]]
+
+    # Alembic itself sees each database at its chain's head.
+    config = load_config(project / "pyproject.toml")
+    for dialect, url in (("sqlite", chinook_sqlite), ("postgresql", chinook_pg)):
+        target = migrate.Target(dialect, parse_url(url))
+        with migrate.connect(target, create=False) as connection:
+            cfg = migrate.alembic_config(config, dialect, connection=connection)
+            assert migrate.head_revision(cfg) == baselines[dialect]
+            assert migrate.current_revisions(connection) == (baselines[dialect],)
+
+    if importlib.util.find_spec("twinschema.migrations_layer") is not None:
+        check = invoke(
+            "check", "--layer", "migrations", "--sqlite-url", chinook_sqlite,
+            "--postgres-url", chinook_pg, "--format", "json",
+        )  # fmt: skip
+        report = json.loads(check.stdout)
+        assert report["differences"] == [], json.dumps(report["differences"], indent=2)
+        assert check.exit_code == 0, check.output
+
+    # Again: the databases are already at head, nothing new is created.
+    again = invoke(
+        "init", "--sqlite-url", chinook_sqlite, "--postgres-url", chinook_pg, "--stamp", "--force"
+    )
+    assert again.exit_code == 0, again.output
+    assert "created baseline" not in again.stdout
+    assert sorted(p.name for p in (project / "migrations_sqlite" / "versions").glob("*.py")) == [
+        "0001_baseline_sqlite.py"
+    ]
+
+
+@pytest.fixture
+def project_at_head(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, str, str]:
+    """A scratch project with this project's chains, and two databases built by them whose
+    ``alembic_version`` was then dropped: the schema of head, not recorded as such."""
+    project = scratch_project(tmp_path / "app", with_revisions=True)
+    monkeypatch.chdir(project)
+    sqlite_url = testing.sqlite_url(tmp_path / "local.db")
+    config = load_config(project / "pyproject.toml")
+    for dialect, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
+        with migrate.connect(migrate.Target(dialect, parse_url(url))) as connection:
+            migrate.upgrade(migrate.alembic_config(config, dialect, connection=connection))
+        execute(url, f"DROP TABLE {VERSION_TABLE}")
+    return project, sqlite_url, pg_url
+
+
+def test_stamp_at_head_when_the_database_has_the_head_schema(
+    project_at_head: tuple[Path, str, str],
+) -> None:
+    project, sqlite_url, pg_url = project_at_head
+    result = invoke("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp")
+    assert result.exit_code == 0, result.output
+    assert revisions(sqlite_url) == ["0001_initial_sqlite"]
+    assert revisions(pg_url) == ["0001_initial_postgresql"]
+    assert "created baseline" not in result.stdout
+    assert sorted(p.name for p in (project / "migrations_postgres" / "versions").glob("*.py")) == [
+        "0001_initial_postgresql.py"
+    ]
+
+
+def test_stamp_refuses_a_database_unlike_the_head(
+    project_at_head: tuple[Path, str, str], chinook_pg: str
+) -> None:
+    """Chinook is not what the chain builds: nothing is stamped, and no file is written."""
+    project, sqlite_url, _ = project_at_head
+    result = invoke("init", "--sqlite-url", sqlite_url, "--postgres-url", chinook_pg, "--stamp")
+    assert result.exit_code == 2, result.output
+    assert "does not have the schema that the head 0001_initial_postgresql" in result.stderr
+    assert revisions(sqlite_url) == revisions(chinook_pg) == []
+    assert not (project / "domain.yaml").exists()
+
+
+def test_stamp_refuses_when_only_one_chain_is_empty(
+    chinook_sqlite: str, chinook_pg: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = scratch_project(tmp_path / "app", with_revisions=True)
+    for revision in (project / "migrations_sqlite" / "versions").glob("*.py"):
+        revision.unlink()
+    monkeypatch.chdir(project)
+    result = invoke("init", "--sqlite-url", chinook_sqlite, "--postgres-url", chinook_pg, "--stamp")
+    assert result.exit_code == 2, result.output
+    assert "the sqlite chain" in result.stderr and "has no revision" in result.stderr
+    assert revisions(chinook_sqlite) == revisions(chinook_pg) == []
+
+
+def test_init_help_says_stamp_writes() -> None:
+    result = invoke("init", "--help")
+    assert result.exit_code == 0
+    assert "WRITE" in result.stdout and "alembic_version" in result.stdout
