@@ -46,11 +46,9 @@ CONFIG = load_config(ROOT / "pyproject.toml")
 
 # What README.md's "Supported versions" states.
 POSTGRES_MAJORS = {"embedded": 16, "system": 15}
-SQLITE_MINIMUM = (
-    3,
-    26,
-    0,
-)  # pragma_table_xinfo; table-valued PRAGMAs are 3.16, partial indexes 3.8
+# Generated columns (hidden in pragma_table_xinfo) are 3.31; pragma_table_xinfo 3.26; table-valued
+# PRAGMAs with a schema argument 3.16; partial indexes 3.8.
+SQLITE_MINIMUM = (3, 31, 0)
 SERVERS = tuple(POSTGRES_MAJORS)
 
 
@@ -126,6 +124,15 @@ def test_the_two_servers_are_two_majors(embedded_pg: str, system_pg: systempg.Sy
     }
     assert majors == set(POSTGRES_MAJORS.values())
     assert system_pg.major == POSTGRES_MAJORS["system"]
+
+
+def test_missing_system_binaries_say_what_to_install(tmp_path: Path) -> None:
+    """A machine without them fails with the package to install (the fixture installs nothing)."""
+    (tmp_path / "15" / "bin").mkdir(parents=True)
+    (tmp_path / "15" / "bin" / "psql").touch()  # a client alone is not a server
+    with pytest.raises(DatabaseError, match=r"apt-get install -y postgresql-15"):
+        systempg.find_bindir(root=tmp_path)
+    assert systempg.installed_majors(tmp_path) == []
 
 
 # ---------------------------------------------------------------------------------------------
