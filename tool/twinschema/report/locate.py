@@ -253,28 +253,45 @@ class Locator:
         return None
 
     def _sql_line(self, path: str, d: Difference) -> int | None:
+        """The ``CREATE TABLE`` line, and the column's line in it. Names are matched loosely
+        (case, quotes and underscores aside): a SQL file holds physical names, a difference
+        logical ones, and ``InvoiceLineId`` is ``invoice_line_id`` in another convention."""
         lines = self._text(path)
         if not lines or not d.table:
             return None
-        quoted = r"[\"`\[]?"
-        unquoted = r"[\"`\]]?"
-        create = re.compile(
-            r"create\s+(?:(?:global\s+|local\s+)?(?:temp|temporary|unlogged)\s+)?table\s+"
-            rf"(?:if\s+not\s+exists\s+)?(?:{quoted}\w+{unquoted}\.)?{quoted}"
-            rf"{re.escape(d.table)}{unquoted}(?![\w$])",
-            re.IGNORECASE,
-        )
-        start = next((n for n, text in enumerate(lines, 1) if create.search(text)), None)
+        table = _loose(d.table)
+        start = None
+        for number, text in enumerate(lines, 1):
+            match = _CREATE_TABLE.search(text)
+            if match and _loose(match["name"]) == table:
+                start = number
+                break
         if start is None or not d.column:
             return start
-        column = re.compile(rf"^\s*,?\s*{quoted}{re.escape(d.column)}{unquoted}(?![\w$])", re.I)
+        column = _loose(d.column)
         for number in range(start, len(lines) + 1):
             text = lines[number - 1]
             if number > start and re.match(r"^\s*\)", text):
                 break
-            if column.search(text) or (number == start and f"({d.column} " in text):
+            body = text[text.index("(") + 1 :] if number == start and "(" in text else text
+            if number == start and "(" not in text:
+                continue
+            match = _FIRST_NAME.match(body)
+            if match and _loose(match["name"]) == column:
                 return number
         return start
+
+
+_CREATE_TABLE = re.compile(
+    r"create\s+(?:(?:global\s+|local\s+)?(?:temp|temporary|unlogged)\s+)?table\s+"
+    r"(?:if\s+not\s+exists\s+)?(?:[\"`\[]?\w+[\"`\]]?\.)?[\"`\[]?(?P<name>[\w$]+)",
+    re.IGNORECASE,
+)
+_FIRST_NAME = re.compile(r"^\s*,?\s*[\"`\[]?(?P<name>[\w$]+)")
+
+
+def _loose(name: str) -> str:
+    return name.replace("_", "").lower()
 
 
 @dataclass
@@ -429,7 +446,8 @@ def _index_table(call: ast.Call, table: str, bindings: dict[str, str]) -> _Table
             column = _column_name(arg.args[0], table, bindings)
             if column is None:
                 continue
-            index.columns.setdefault(column, arg.lineno)
+            # The line of the column's name (``sa.Column(\n    p.metadata, ...`` spans lines).
+            index.columns.setdefault(column, arg.args[0].lineno)
             for inner in _calls(arg):
                 if inner is not arg and _call_name(inner) == "ForeignKey":
                     index.objects.append(_object(inner, bindings, (column,)))

@@ -1,0 +1,145 @@
+"""The JSON Schema of domain.yaml (shipped in the package, named on the file's first line) accepts
+what the loader accepts and rejects the unknown keys and kinds the loader rejects."""
+
+from __future__ import annotations
+
+import copy
+import json
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from twinschema import domain as loader
+from twinschema.domain import ALLOWABLE_KINDS, parse_domain
+from twinschema.errors import DomainError
+from twinschema.typemap import KINDS
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "tool" / "twinschema" / "domain.schema.json"
+DOMAINS = [
+    ROOT / "domain.yaml",
+    ROOT / "tests" / "fixtures" / "realworld" / "chinook" / "domain.yaml",
+]
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(SCHEMA_FILE.read_text("utf-8"))
+    return document
+
+
+@pytest.fixture(scope="module")
+def validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_the_schema_ships_in_the_package() -> None:
+    shipped = files("twinschema") / "domain.schema.json"
+    assert shipped.is_file()
+    assert json.loads(shipped.read_text("utf-8")) == json.loads(SCHEMA_FILE.read_text("utf-8"))
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    assert "domain.schema.json" in pyproject["tool"]["setuptools"]["package-data"]["twinschema"]
+
+
+def test_domain_yaml_names_the_schema_on_its_first_line() -> None:
+    first = (ROOT / "domain.yaml").read_text("utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix)
+    assert (ROOT / first[len(prefix) :]).resolve() == SCHEMA_FILE.resolve()
+
+
+@pytest.mark.parametrize("path", DOMAINS, ids=lambda p: p.parent.name)
+def test_real_domains_validate(path: Path, validator: jsonschema.protocols.Validator) -> None:
+    document = yaml.safe_load(path.read_text("utf-8"))
+    assert [e.message for e in validator.iter_errors(document)] == []
+    parse_domain(path.read_text("utf-8"), str(path))  # and the loader agrees
+
+
+def test_the_kind_enums_are_the_loaders(schema: dict[str, Any]) -> None:
+    column = schema["$defs"]["column"]["anyOf"][1]["properties"]
+    assert column["kind"]["enum"] == list(KINDS)
+    assert schema["$defs"]["allowance"]["properties"]["kind"]["enum"] == list(ALLOWABLE_KINDS)
+
+
+def test_the_keys_are_the_loaders(schema: dict[str, Any]) -> None:
+    defs = schema["$defs"]
+    assert tuple(schema["properties"]) == loader._TOP_KEYS
+    assert tuple(defs["table"]["properties"]) == loader._TABLE_KEYS
+    assert tuple(defs["column"]["anyOf"][1]["properties"]) == loader._COLUMN_KEYS
+    assert tuple(defs["allowance"]["properties"]) == loader._ALLOW_KEYS
+    for where in (schema, defs["table"], defs["column"]["anyOf"][1], defs["allowance"]):
+        assert where["additionalProperties"] is False
+
+
+BASE: dict[str, Any] = {
+    "version": 1,
+    "tables": {
+        "users": {
+            "names": {"sqlite": "Users", "postgresql": "users"},
+            "columns": {
+                "id": {"kind": "uuid"},
+                "role": {"kind": "enum", "values": ["admin", "member"]},
+                "name": {"kind": "varchar", "length": 80, "names": {"sqlite": "Name"}},
+                "note": None,
+            },
+            "allow": [
+                {"kind": "index", "dialect": "postgresql", "name": "ix_gin", "reason": "GIN"},
+            ],
+        },
+        "audit": {"dialects": ["postgresql"], "columns": {"id": {"kind": "bigint"}}},
+    },
+}
+
+
+def _mutated(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    document = copy.deepcopy(BASE)
+    node: Any = document
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return document
+
+
+INVALID = {
+    "unknown top-level key": (("colour",), "blue"),
+    "unknown table key": (("tables", "users", "primary"), "id"),
+    "unknown column key": (("tables", "users", "columns", "id", "nullable"), True),
+    "unknown allowance key": (("tables", "users", "allow", 0, "because"), "x"),
+    "unknown column kind": (("tables", "users", "columns", "id", "kind"), "guid"),
+    "unknown allowance kind": (("tables", "users", "allow", 0, "kind"), "column_typo"),
+    "unknown dialect": (("tables", "audit", "dialects"), ["oracle"]),
+    "unknown dialect in names": (("tables", "users", "names"), {"mysql": "users"}),
+    "allowance without reason": (("tables", "users", "allow", 0), {"kind": "index"}),
+    "table without columns": (("tables", "audit"), {"dialects": ["postgresql"]}),
+    "values on a non-enum kind": (("tables", "users", "columns", "role", "kind"), "text"),
+    "version not a number": (("version",), "one"),
+    "a table name with a space": (("tables", "bad name"), {"columns": {"id": None}}),
+}
+
+
+def test_the_base_document_is_valid_for_both(validator: jsonschema.protocols.Validator) -> None:
+    assert list(validator.iter_errors(BASE)) == []
+    parse_domain(yaml.safe_dump(BASE))
+
+
+@pytest.mark.parametrize("case", list(INVALID), ids=list(INVALID))
+def test_rejected_by_the_loader_and_the_schema(
+    case: str, validator: jsonschema.protocols.Validator
+) -> None:
+    path, value = INVALID[case]
+    document = _mutated(path, value)
+    assert list(validator.iter_errors(document)), f"the schema accepts {case}"
+    with pytest.raises(DomainError):
+        parse_domain(yaml.safe_dump(document))
