@@ -411,10 +411,31 @@ def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
     if os.path.isdir(path):
         raise DatabaseError(f"{path}: is a directory, not a SQLite database")
     target = "file:" + quote(os.path.abspath(path)) + "?mode=ro"
+    if _idle_wal(path):
+        target += "&immutable=1"
     try:
         return sqlite3.connect(target, uri=True, timeout=busy_timeout)
     except sqlite3.Error as exc:
         raise DatabaseError(f"{path}: cannot open SQLite database: {exc}") from None
+
+
+def _idle_wal(path: str) -> bool:
+    """True for a WAL-mode file that no process has open (no ``-wal`` file beside it).
+
+    Even with ``mode=ro``, SQLite creates ``-wal`` and ``-shm`` files beside such a database (and
+    leaves them: a read-only connection cannot remove them). Its content is then all in the main
+    file, so it is opened ``immutable``, which creates nothing. A WAL database in use has its
+    ``-wal`` file and is read normally (issue 6: the checker never writes).
+    """
+    if os.path.exists(path + "-wal"):
+        return False
+    try:
+        with open(path, "rb") as file:
+            header = file.read(20)
+    except OSError:
+        return False
+    # Bytes 18 and 19 of the header: file format write and read versions, 2 in WAL mode.
+    return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
 
 
 def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source: str) -> Schema:

@@ -1,0 +1,534 @@
+"""Security (issue 6): the checker never leaks a secret, never writes, and sends no SQL but
+catalog reads.
+
+* No password from a URL (user-info or ``?password=``) or from the environment (``PGPASSWORD``)
+  appears in any output format of ``check`` and ``diff`` (text, json, junit, github; stdout and
+  ``--output`` files), in error messages, or in log records. The server here really checks the
+  password (scram-sha-256, see ``pg_helpers.password_server``), so the secret is really used.
+* ``check`` works as a role that holds only CONNECT, USAGE and SELECT, and nothing in the database
+  changes; the adapter's PostgreSQL sessions are read-only even for a superuser.
+* A SQLite file is opened read-only: its bytes and mtime are unchanged and no ``-journal``,
+  ``-wal`` or ``-shm`` file is created, in rollback-journal and in WAL mode.
+* Identifiers from ``domain.yaml`` never reach SQL unquoted: with hostile-but-legal names
+  (reserved words, mixed case, ``$``) the check works, and a trace of every statement sent to
+  SQLite (``set_trace_callback``) and PostgreSQL (libpq's protocol trace) shows catalog reads only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+import sys
+import textwrap
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from pg_helpers import (
+    PASSWORD,
+    PASSWORD_ROLE,
+    PasswordServer,
+    admin,
+    as_role,
+    clean_env,
+    password_server,
+    role,
+    run_cli,
+    scratch,
+)
+from sqlalchemy.engine import make_url
+
+import twinschema.dialects.postgresql as pg_adapter
+import twinschema.dialects.sqlite as sqlite_adapter
+from twinschema.cli import main
+from twinschema.dialects import ReflectOptions
+from twinschema.errors import DatabaseError
+
+FORMATS = ("text", "json", "junit", "github")
+# Every spelling the secret could be printed in: as given, percent-encoded, or a fragment of it.
+SECRET_FRAGMENTS = (PASSWORD, "S3cr3t-P%40ss", "S3cr3t")
+
+DOMAIN = """\
+version: 1
+tables:
+  items:
+    columns:
+      id: {kind: integer}
+      name: {kind: text}
+"""
+
+
+def module_source(extra_column: bool = False) -> str:
+    extra = '    sa.Column("note", sa.Text),\n' if extra_column else ""
+    return (
+        "import sqlalchemy as sa\n\n"
+        "metadata = sa.MetaData()\n"
+        'sa.Table(\n    "items",\n    metadata,\n'
+        '    sa.Column("id", sa.Integer, primary_key=True),\n'
+        '    sa.Column("name", sa.Text, nullable=False),\n'
+        f"{extra})\n"
+    )
+
+
+@dataclass
+class Project:
+    """A project folder with uniquely named metadata modules (so in-process runs can import)."""
+
+    root: Path
+    sqlite_module: str
+    postgres_module: str
+
+    @property
+    def sqlite(self) -> str:
+        return f"sqlite:///{self.root / 'local.db'}"
+
+
+def make_project(
+    root: Path, domain: str = DOMAIN, sqlite_src: str = "", pg_src: str = ""
+) -> Project:
+    tag = uuid.uuid4().hex[:8]
+    project = Project(root, f"sec_{tag}_sqlite", f"sec_{tag}_postgres")
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent(f"""\
+            [tool.twinschema]
+            domain = "domain.yaml"
+            connect_timeout = 3
+
+            [tool.twinschema.sqlite]
+            metadata = "{project.sqlite_module}:metadata"
+            url_env = "LOCAL_DATABASE_URL"
+
+            [tool.twinschema.postgresql]
+            metadata = "{project.postgres_module}:metadata"
+            url_env = "DATABASE_URL"
+            """)
+    )
+    (root / "domain.yaml").write_text(domain)
+    (root / f"{project.sqlite_module}.py").write_text(sqlite_src or module_source())
+    (root / f"{project.postgres_module}.py").write_text(pg_src or module_source())
+    build(project.sqlite, sqlite_src or module_source())
+    return project
+
+
+def build(url: str, source: str) -> None:
+    """Create the tables a metadata module's source describes in the database at ``url``."""
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        namespace["metadata"].create_all(engine)
+    finally:
+        engine.dispose()
+
+
+def assert_no_secret(*texts: str) -> None:
+    for text in texts:
+        for fragment in SECRET_FRAGMENTS:
+            assert fragment not in text, f"secret {fragment!r} shown in:\n{text}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Never leaks
+
+
+@pytest.fixture(scope="module")
+def pw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PasswordServer]:
+    with password_server(tmp_path_factory.mktemp("pwserver")) as server:
+        yield server
+
+
+@pytest.fixture
+def secret_db(pw: PasswordServer) -> Iterator[str]:
+    """A database on the password server that ``secretuser`` may read; its name."""
+    with scratch(pw.admin_url) as url:
+        build(url, module_source())
+        name = str(make_url(url).database)
+        admin(
+            url,
+            f'GRANT CONNECT ON DATABASE "{name}" TO {PASSWORD_ROLE}',
+            f"GRANT USAGE ON SCHEMA public TO {PASSWORD_ROLE}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {PASSWORD_ROLE}",
+        )
+        yield name
+        admin(url, f"DROP OWNED BY {PASSWORD_ROLE}")
+
+
+def secret_url(pw: PasswordServer, database: str, how: str) -> tuple[str, dict[str, str]]:
+    """The URL of ``database`` with the password given ``how``, and the environment it needs."""
+    if how == "url":
+        return pw.url(database), {}
+    if how == "query":
+        bare = make_url(pw.url(database, password=None))
+        url = bare.update_query_dict({"password": PASSWORD})
+        return url.render_as_string(hide_password=False), {}
+    assert how == "env"
+    return pw.url(database, password=None), {"PGPASSWORD": PASSWORD}
+
+
+SECRET_HOW = ("url", "query", "env")
+SCENARIOS = ("drift", "error")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("command", ["check", "diff"])
+@pytest.mark.parametrize("how", SECRET_HOW)
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_no_secret_in_any_output_format(
+    tmp_path: Path,
+    pw: PasswordServer,
+    secret_db: str,
+    fmt: str,
+    command: str,
+    how: str,
+    scenario: str,
+) -> None:
+    # drift: the metadata has a column the database lacks, so the URL is named in differences;
+    # error: the database does not exist, so the URL is named in the error message.
+    project = make_project(tmp_path, pg_src=module_source(extra_column=True))
+    database = secret_db if scenario == "drift" else secret_db + "_gone"
+    url, extra_env = secret_url(pw, database, how)
+    env = clean_env(LOCAL_DATABASE_URL=project.sqlite, DATABASE_URL=url, **extra_env)
+    if command == "check":
+        args = ["check", "--layer", "live"]
+    else:
+        args = ["diff", url, f"{project.postgres_module}:metadata"]
+    expected = 1 if scenario == "drift" else 3
+    report = tmp_path / f"report.{fmt}"
+    for output in ([], ["--output", str(report)]):
+        result = run_cli([*args, "--format", fmt, *output], tmp_path, env)
+        written = report.read_text() if output and report.exists() else ""
+        assert result.returncode == expected, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        assert_no_secret(result.stdout, result.stderr, written)
+        if scenario == "drift":
+            shown = written or result.stdout
+            assert PASSWORD_ROLE in shown  # the URL is in the report, without its secret
+            if how == "url":
+                assert f"{PASSWORD_ROLE}:***@" in shown
+        else:
+            assert "does not exist" in result.stderr
+
+
+@pytest.fixture
+def in_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the CLI in this process: no DATABASE_URL, modules of the project importable."""
+    for name in ("DATABASE_URL", "LOCAL_DATABASE_URL", "PGPASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    before = set(sys.modules)
+    path = list(sys.path)
+    yield
+    for name in set(sys.modules) - before:
+        if name.startswith("sec_"):
+            del sys.modules[name]
+    sys.path[:] = path
+
+
+def run_main(args: list[str]) -> int:
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    code = exit_info.value.code
+    return code if isinstance(code, int) else 0
+
+
+@pytest.mark.parametrize("scenario", ["drift", "error", "wrong_password"])
+def test_no_secret_in_logs_or_exceptions(
+    tmp_path: Path,
+    pw: PasswordServer,
+    secret_db: str,
+    scenario: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    in_process: None,
+) -> None:
+    project = make_project(tmp_path, pg_src=module_source(extra_column=True))
+    database = secret_db if scenario != "error" else secret_db + "_gone"
+    url = pw.url(database)
+    if scenario == "wrong_password":
+        url = pw.url(database, password=PASSWORD + "-but-wrong")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LOCAL_DATABASE_URL", project.sqlite)
+    caplog.set_level(logging.DEBUG)  # every logger, every level: pgserver, psycopg, SQLAlchemy
+    codes = []
+    for fmt in FORMATS:
+        codes.append(run_main(["check", "--postgres-url", url, "--format", fmt, "-v"]))
+        codes.append(
+            run_main(["diff", url, f"{project.postgres_module}:metadata", "--format", fmt])
+        )
+    out, err = capsys.readouterr()
+    records = "\n".join(
+        f"{r.name} {r.levelname} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records
+    )
+    assert_no_secret(out, err, records, caplog.text)
+    assert set(codes) == ({1} if scenario == "drift" else {3}), (codes, out, err)
+    if scenario == "wrong_password":
+        assert "password authentication failed" in err
+
+    if scenario == "drift":
+        return
+    # The exception a library user would catch says why, without the secret, and hides the
+    # driver's exception (which a traceback would otherwise print).
+    with pytest.raises(DatabaseError) as caught:
+        pg_adapter.reflect(make_url(url), ReflectOptions())
+    assert_no_secret(str(caught.value), repr(caught.value))
+    assert caught.value.__suppress_context__
+
+
+# ---------------------------------------------------------------------------------------------
+# Never writes: PostgreSQL
+
+
+def snapshot(url: str) -> dict[str, Any]:
+    """Everything a write could change: objects, their privileges, rows, per-table write stats."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            objects = conn.execute(
+                sa.text(
+                    "SELECT n.nspname, c.relname, c.relkind, c.relacl::text "
+                    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
+                    "ORDER BY 1, 2"
+                )
+            ).all()
+            rows = conn.execute(sa.text("SELECT id, name FROM items ORDER BY id")).all()
+            schemas = conn.execute(
+                sa.text("SELECT nspname, nspacl::text FROM pg_namespace ORDER BY 1")
+            ).all()
+            roles = conn.execute(sa.text("SELECT rolname FROM pg_roles ORDER BY 1")).all()
+            conn.execute(sa.text("SELECT pg_stat_force_next_flush()"))
+            writes = conn.execute(
+                sa.text(
+                    "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del "
+                    "FROM pg_stat_user_tables ORDER BY 1"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return {"objects": objects, "rows": rows, "schemas": schemas, "roles": roles, "w": writes}
+
+
+def test_check_works_as_a_select_only_role_and_writes_nothing(
+    tmp_path: Path, pg_server: str, pg_url: str
+) -> None:
+    project = make_project(tmp_path)
+    build(pg_url, module_source())
+    admin(pg_url, "INSERT INTO items (name) VALUES ('a'), ('b'), ('c')")
+    database = make_url(pg_url).database
+    with role(pg_server, "ts_reader", password="reader-pw") as reader:
+        admin(
+            pg_url,
+            f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC',
+            "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+            f'GRANT CONNECT ON DATABASE "{database}" TO {reader}',
+            f"GRANT USAGE ON SCHEMA public TO {reader}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}",
+        )
+        reader_url = as_role(pg_url, reader, "reader-pw")
+        # The role really cannot write: not a row, not a table, not a temporary table.
+        with psycopg.connect(
+            **pg_adapter.connect_kwargs(make_url(reader_url), ReflectOptions())
+        ) as c:
+            for statement in (
+                "INSERT INTO items (name) VALUES ('x')",
+                "CREATE TABLE public.t (a int)",
+                "CREATE TEMP TABLE t (a int)",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    c.execute(statement)
+                c.rollback()
+
+        before = snapshot(pg_url)
+        env = clean_env(LOCAL_DATABASE_URL=project.sqlite, DATABASE_URL=reader_url)
+        result = run_cli(["check", "--format", "json"], tmp_path, env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert '"in_sync": true' in result.stdout
+        assert snapshot(pg_url) == before
+        admin(pg_url, f"DROP OWNED BY {reader}")
+
+
+def test_the_adapters_postgresql_session_is_read_only_even_for_a_superuser(pg_url: str) -> None:
+    build(pg_url, module_source())
+    conn = pg_adapter.connect(make_url(pg_url), ReflectOptions())
+    try:
+        assert conn.execute("SHOW transaction_read_only").fetchone() == ("on",)
+        is_superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert is_superuser.fetchone() == (True,)
+        conn.rollback()
+        for statement in ("INSERT INTO items (name) VALUES ('x')", "CREATE TABLE t (a int)"):
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                conn.execute(statement)
+            conn.rollback()
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Never writes: SQLite
+
+
+def file_state(folder: Path) -> dict[str, tuple[str, int]]:
+    """Each file of ``folder``: its SHA-256 and its mtime in nanoseconds."""
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("journal_mode", ["delete", "wal"])
+def test_sqlite_is_opened_read_only_and_left_untouched(
+    tmp_path: Path, pg_url: str, journal_mode: str
+) -> None:
+    project = make_project(tmp_path)
+    build(pg_url, module_source())
+    db = tmp_path / "local.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA journal_mode = {journal_mode}")
+        conn.execute("INSERT INTO items (name) VALUES ('a')")
+    conn.close()
+    assert not (tmp_path / "local.db-wal").exists()  # closed cleanly: all in the main file
+    os.utime(db, ns=(1_000_000_000, 1_000_000_000))  # an mtime any write would move
+    before = file_state(tmp_path)
+
+    env = clean_env(LOCAL_DATABASE_URL=project.sqlite, DATABASE_URL=pg_url)
+    result = run_cli(["check"], tmp_path, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = file_state(tmp_path)
+    assert after == before  # same files (no -journal, -wal, -shm), same bytes, same mtimes
+
+    # And SQLite itself refuses a write through the adapter's connection.
+    conn = sqlite_adapter.connect(str(db))
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("INSERT INTO items (name) VALUES ('x')")
+    finally:
+        conn.close()
+    assert file_state(tmp_path) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Identifiers reach SQL only quoted: hostile-but-legal names, and a trace of every statement.
+
+HOSTILE_DOMAIN = """\
+version: 1
+tables:
+  group:
+    columns:
+      order: {kind: integer}
+      select: {kind: text}
+      MixedCase: {kind: text}
+  MixedCase:
+    columns:
+      Id: {kind: integer}
+      from: {kind: integer}
+  user$data:
+    columns:
+      where: {kind: integer}
+"""
+
+HOSTILE_MODULE = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table(
+    "group",
+    metadata,
+    sa.Column("order", sa.Integer, primary_key=True),
+    sa.Column("select", sa.Text, nullable=False, unique=True),
+    sa.Column("MixedCase", sa.Text, server_default="drop"),
+    sa.CheckConstraint('"order" >= 0', name="ck_group_order"),
+)
+sa.Index("ix_group_mixed", metadata.tables["group"].c.MixedCase)
+sa.Table(
+    "MixedCase",
+    metadata,
+    sa.Column("Id", sa.Integer, primary_key=True),
+    sa.Column("from", sa.Integer, sa.ForeignKey("group.order", ondelete="CASCADE")),
+)
+sa.Table("user$data", metadata, sa.Column("where", sa.Integer, primary_key=True))
+"""
+
+# What a statement may start with: reads of the catalog and transaction control, nothing else.
+READ_ONLY_STARTS = ("SELECT", "WITH", "PRAGMA", "BEGIN", "SET", "SHOW", "COMMIT", "ROLLBACK")
+
+
+def first_word(statement: str) -> str:
+    # SQLite reports the statements its PRAGMA table-valued functions run as "-- PRAGMA ...".
+    text = statement.strip().removeprefix("--")
+    return text.strip().split(None, 1)[0].upper().rstrip(";")
+
+
+def test_hostile_names_work_and_only_catalog_reads_are_sent(
+    tmp_path: Path,
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_process: None,
+) -> None:
+    project = make_project(
+        tmp_path, HOSTILE_DOMAIN, sqlite_src=HOSTILE_MODULE, pg_src=HOSTILE_MODULE
+    )
+    build(pg_url, HOSTILE_MODULE)
+
+    sqlite_statements: list[str] = []
+    real_sqlite_connect = sqlite3.connect
+
+    def traced_sqlite_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = real_sqlite_connect(*args, **kwargs)
+        conn.set_trace_callback(sqlite_statements.append)
+        return conn
+
+    trace_file = tmp_path / "libpq.trace"
+    real_pg_connect = pg_adapter.connect
+
+    def traced_pg_connect(*args: Any, **kwargs: Any) -> psycopg.Connection[Any]:
+        conn = real_pg_connect(*args, **kwargs)
+        handle = open(trace_file, "a")  # noqa: SIM115 - closed with the connection's process
+        conn.pgconn.trace(handle.fileno())
+        conn.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
+        opened.append(handle)
+        return conn
+
+    opened: list[Any] = []
+    # Spies, not mocks: they call the real functions and only record what is sent.
+    monkeypatch.setattr(sqlite3, "connect", traced_sqlite_connect)
+    monkeypatch.setattr(pg_adapter, "connect", traced_pg_connect)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LOCAL_DATABASE_URL", project.sqlite)
+
+    code = run_main(["check", "--postgres-url", pg_url, "--format", "json"])
+    out, err = capsys.readouterr()
+    for handle in opened:
+        handle.close()
+    assert code == 0, out + err
+    assert '"in_sync": true' in out
+
+    assert sqlite_statements, "the SQLite trace saw nothing"
+    for statement in sqlite_statements:
+        assert first_word(statement) in READ_ONLY_STARTS, statement
+
+    # libpq's trace: one entry per protocol message ("F" from the client), SQL on several lines.
+    # The SQL a client sends is in Query (simple protocol) and Parse (extended protocol).
+    messages = re.split(r"\n(?=[FB]\t\d+\t)", trace_file.read_text())
+    sent = []
+    for message in messages:
+        parsed = re.match(r'F\t\d+\tParse\t "[^"]*" "(.*)" \d+(?: \d+)*\s*$', message, re.S)
+        query = re.match(r'F\t\d+\tQuery\t "(.*)"\s*$', message, re.S)
+        if parsed or query:
+            sent.append((parsed or query).group(1))  # type: ignore[union-attr]
+    assert len(sent) > len(pg_adapter.QUERIES), sent  # the catalog queries and BEGIN
+    begins = [statement for statement in sent if first_word(statement) == "BEGIN"]
+    assert begins and all(b.strip() == "BEGIN READ ONLY" for b in begins), begins
+    for statement in sent:
+        assert first_word(statement) in READ_ONLY_STARTS, statement
+        # Names are bound parameters or catalog rows, never spliced into the SQL text.
+        assert "MixedCase" not in statement and "user$data" not in statement, statement
