@@ -557,7 +557,7 @@ def _migrate(
         _write_sql(output, target.dialect, state["statements"])
     except MigrationFailed as exc:
         rolled_back = "" if dry_run else "; rolled back"
-        where = f"{target.label} is still at {_revs(state.get('before', ()))}"
+        where = f"the database is still at {_revs(state.get('before', ()))}"
         raise MigrationFailed(f"{target.label}: {exc.message}{rolled_back}: {where}") from None
     return outcome
 
