@@ -7,6 +7,7 @@ Each test that asks for a database gets a new, empty one.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,7 @@ if str(ROOT) not in sys.path:  # the application's schemas/ package is imported 
     sys.path.insert(0, str(ROOT))
 
 from twinschema import testing  # noqa: E402
+from twinschema.sources import SCRATCH_URL_ENV  # noqa: E402
 
 DIALECTS = ("sqlite", "postgresql")
 
@@ -35,7 +37,17 @@ def pg_server() -> Iterator[str]:
     workdir = Path(tempfile.mkdtemp(prefix="twinschema-test-"))
     try:
         with testing.postgres_server(workdir) as url:
-            yield url
+            # Scratch databases (SQL files, the migrations layer) go to this server too, never
+            # to the project's own embedded server under var/.
+            previous = os.environ.get(SCRATCH_URL_ENV)
+            os.environ[SCRATCH_URL_ENV] = url
+            try:
+                yield url
+            finally:
+                if previous is None:
+                    os.environ.pop(SCRATCH_URL_ENV, None)
+                else:
+                    os.environ[SCRATCH_URL_ENV] = previous
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -252,7 +252,8 @@ def test_no_scratch_database_is_an_error(migrated: dict[str, str | None], pg_ser
             .set(username=role)
             .render_as_string(hide_password=False)
         )
-        report = run_check(CheckPlan(CONFIG, ["migrations"], urls), check_migrations)
+        plan = CheckPlan(CONFIG, ["migrations"], urls, scratch_url=urls["postgresql"])
+        report = run_check(plan, check_migrations)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f"REVOKE ALL ON alembic_version FROM {role}"))

@@ -86,6 +86,15 @@ class CheckPlan:
     layers: Sequence[str]
     urls: dict[str, str | None]  # dialect -> URL (None: not configured)
     url_errors: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # dialect -> how reports name its database
+    # A PostgreSQL server where scratch databases may be made (the migrations layer), never the
+    # server being checked unless it is the embedded one; None: start the embedded one if needed.
+    scratch_url: str | None = None
+
+    def label(self, dialect: str) -> str:
+        """How reports name the database of ``dialect`` (a URL without its password)."""
+        url = self.urls.get(dialect)
+        return self.labels.get(dialect) or (redact(url) if url else f"{dialect} database")
 
 
 class _Sources:
@@ -112,7 +121,7 @@ class _Sources:
             if spec is None:
                 raise UsageError(
                     f"{self.plan.config.source}: no metadata module configured for {dialect} "
-                    f"([tool.twinschema.{dialect}] metadata = \"package.module:attribute\")"
+                    f'([tool.twinschema.{dialect}] metadata = "package.module:attribute")'
                 )
             raw, path = read_metadata(spec, dialect, self.options[dialect], self.plan.config.root)
             self._models[dialect] = Side(make_canonical(raw, self.domain), path, path)
@@ -122,7 +131,7 @@ class _Sources:
         if dialect not in self._live:
             url = self.plan.urls[dialect]
             assert url is not None
-            label = redact(url)
+            label = self.plan.label(dialect)
             fix = f"the database {label} (run: {MIGRATE_COMMAND[dialect]})"
             try:
                 raw = reflect_url(url, self.options[dialect])
@@ -130,11 +139,14 @@ class _Sources:
                 self._live[dialect] = exc
             else:
                 report.count_not_compared(raw, label)
-                self._live[dialect] = Side(make_canonical(raw, self.domain), label, fix)
+                canonical = make_canonical(raw, self.domain)
+                self._live[dialect] = Side(canonical, label, fix, role="database")
         return self._live[dialect]
 
 
-def run_check(plan: CheckPlan, migrations: Callable[[CheckPlan, Domain | None, Report], None] | None = None) -> Report:
+def run_check(
+    plan: CheckPlan, migrations: Callable[[CheckPlan, Domain | None, Report], None] | None = None
+) -> Report:
     """Run the planned layers and return one report (never raises for a database it cannot read)."""
     config = plan.config
     domain = load_domain(config.domain) if config.domain else None
@@ -143,22 +155,36 @@ def run_check(plan: CheckPlan, migrations: Callable[[CheckPlan, Domain | None, R
     if "domain" in plan.layers:
         for dialect in DIALECTS:
             if domain is None:
-                report.add(LayerResult("domain", "domain.yaml", dialect, SKIPPED,
-                                       "no domain file configured"))
+                report.add(
+                    LayerResult(
+                        "domain", "domain.yaml", dialect, SKIPPED, "no domain file configured"
+                    )
+                )
                 continue
             side = sources.model(dialect)
-            report.add(LayerResult("domain", domain.path, side.label, IN_SYNC),
-                       compare_domain(domain, side))
+            report.add(
+                LayerResult("domain", domain.path, side.label, IN_SYNC),
+                compare_domain(domain, side),
+            )
     if "models" in plan.layers:
         left, right = sources.model("sqlite"), sources.model("postgresql")
-        report.add(LayerResult("models", left.label, right.label, IN_SYNC),
-                   compare(left, right, layer="models", domain=domain))
+        report.add(
+            LayerResult("models", left.label, right.label, IN_SYNC),
+            compare(left, right, layer="models", domain=domain),
+        )
     if "live" in plan.layers:
         _live_layer(plan, sources, domain, report)
     if "migrations" in plan.layers:
         if migrations is None:
-            report.add(LayerResult("migrations", "migrations_sqlite", "migrations_postgres", SKIPPED,
-                                   "the migrations layer is not available yet"))
+            report.add(
+                LayerResult(
+                    "migrations",
+                    "migrations_sqlite",
+                    "migrations_postgres",
+                    SKIPPED,
+                    "the migrations layer is not available yet",
+                )
+            )
         else:
             migrations(plan, domain, report)
     return report
@@ -177,16 +203,23 @@ def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, repor
             continue
         found = sources.live(dialect, report)
         if isinstance(found, DatabaseError):
-            report.add(LayerResult("live", model.label, redact(url), ERROR, found.message))
+            report.add(LayerResult("live", model.label, plan.label(dialect), ERROR, found.message))
             live[dialect] = None
             continue
         live[dialect] = found
-        report.add(LayerResult("live", model.label, found.label, IN_SYNC),
-                   compare(model, found, layer="live", domain=domain))
+        report.add(
+            LayerResult("live", model.label, found.label, IN_SYNC),
+            compare(model, found, layer="live", domain=domain),
+        )
     left, right = live["sqlite"], live["postgresql"]
     if left is None or right is None:
-        report.add(LayerResult("live", "sqlite database", "postgresql database", SKIPPED,
-                               "needs both databases"))
+        report.add(
+            LayerResult(
+                "live", "sqlite database", "postgresql database", SKIPPED, "needs both databases"
+            )
+        )
         return
-    report.add(LayerResult("live", left.label, right.label, IN_SYNC),
-               compare(left, right, layer="live", domain=domain))
+    report.add(
+        LayerResult("live", left.label, right.label, IN_SYNC),
+        compare(left, right, layer="live", domain=domain),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
@@ -17,6 +18,7 @@ from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
 from twinschema.sources import (
+    SCRATCH_URL_ENV,
     MODULE,
     SQL_FILE,
     URL,
@@ -43,7 +45,9 @@ def plan_check(
         "sqlite": sqlite_url or config.env_url("sqlite"),
         "postgresql": postgres_url or config.env_url("postgresql"),
     }
-    errors: dict[str, str] = {}
+    plan = CheckPlan(
+        config=config, layers=layers, urls=urls, scratch_url=os.environ.get(SCRATCH_URL_ENV) or None
+    )
     needs_db = "live" in layers or "migrations" in layers
     if needs_db and urls["postgresql"] is None and "postgresql" in config.dialects:
         from twinschema import embedded
@@ -51,11 +55,21 @@ def plan_check(
         try:
             server = embedded.start(config.embedded_dir)
         except DatabaseError as exc:
-            errors["postgresql"] = exc.message
+            plan.url_errors["postgresql"] = exc.message
         else:
             stack.callback(server.stop)
             urls["postgresql"] = server.url()
-    return CheckPlan(config=config, layers=layers, urls=urls, url_errors=errors)
+            plan.labels["postgresql"] = f"embedded PostgreSQL ({_shown(config.embedded_dir)})"
+            plan.scratch_url = plan.scratch_url or server.url()
+    return plan
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def check(
@@ -122,9 +136,7 @@ def source_dialect(spec: str, config: Config) -> str | None:
     return None
 
 
-def diff(
-    config: Config, a: str, b: str, domain_path: str | None, dialect: str | None
-) -> Report:
+def diff(config: Config, a: str, b: str, domain_path: str | None, dialect: str | None) -> Report:
     """Run ``twinschema diff`` on any two sources and return its report."""
     domain = load_domain(domain_path) if domain_path else None
     # A metadata module takes the configured dialect, else the other side's, else --dialect.

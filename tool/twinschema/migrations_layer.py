@@ -24,6 +24,7 @@ downgrade, upgrade) happens once per check run, on one scratch database.
 from __future__ import annotations
 
 import sqlite3
+import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +46,7 @@ from twinschema.differences import Difference
 from twinschema.domain import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
 from twinschema.sources import make_canonical, read_metadata, reflect_url
+from twinschema.sources import SCRATCH_URL_ENV
 from twinschema.urls import parse_url, redact, scrub
 
 LAYER = "migrations"
@@ -562,14 +564,21 @@ def scratch_database(plan: CheckPlan, dialect: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="twinschema-") as folder:
             yield f"sqlite:///{Path(folder) / 'scratch.db'}"
         return
-    server = plan.urls.get(dialect)
-    if server is None:
-        why = plan.url_errors.get(dialect, "no PostgreSQL database configured")
-        raise DatabaseError(
-            f"the PostgreSQL chain needs a server to upgrade a scratch database on: {why}"
-        )
-    with scratch_postgres(server) as url:
-        yield url
+    # Scratch work never happens on the server being checked (it may be production, and the
+    # check must not write there): TWINSCHEMA_SCRATCH_URL, or the embedded server.
+    given = plan.scratch_url or os.environ.get(SCRATCH_URL_ENV)
+    if given:
+        with scratch_postgres(given) as url:
+            yield url
+        return
+    from twinschema import embedded
+
+    server = embedded.start(plan.config.embedded_dir)
+    try:
+        with scratch_postgres(server.url()) as url:
+            yield url
+    finally:
+        server.stop()
 
 
 @contextmanager
@@ -590,7 +599,7 @@ def scratch_postgres(server_url: str) -> Iterator[str]:
             reason = _reason(exc)
             raise DatabaseError(
                 f"cannot create a scratch database on {redact(base)} to test the PostgreSQL "
-                f"migrations: {reason} (the role needs CREATEDB, or point DATABASE_URL at a "
+                f"migrations: {reason} (the role needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a "
                 "server where it has it)"
             ) from None
         try:

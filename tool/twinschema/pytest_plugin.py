@@ -210,13 +210,19 @@ def twinschema_databases(
 
 
 @pytest.fixture(scope="session")
-def twinschema_report(twinschema_config: Config, twinschema_databases: dict[str, str]) -> Report:
+def twinschema_report(
+    twinschema_config: Config,
+    twinschema_databases: dict[str, str],
+    twinschema_postgres_server: str,
+) -> Report:
     """The report of ``twinschema check`` over every layer, on ``twinschema_databases``."""
     from twinschema.check import DIALECTS, LAYERS, CheckPlan, run_check
     from twinschema.migrations_layer import check_migrations
 
     urls: dict[str, str | None] = {d: twinschema_databases.get(d) for d in DIALECTS}
-    plan = CheckPlan(config=twinschema_config, layers=LAYERS, urls=urls)
+    plan = CheckPlan(
+        config=twinschema_config, layers=LAYERS, urls=urls, scratch_url=twinschema_postgres_server
+    )
     return run_check(plan, check_migrations)
 
 
