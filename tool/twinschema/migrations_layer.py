@@ -23,8 +23,8 @@ downgrade, upgrade) happens once per check run, on one scratch database.
 
 from __future__ import annotations
 
-import sqlite3
 import os
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -45,8 +45,7 @@ from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.differences import Difference
 from twinschema.domain import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
-from twinschema.sources import make_canonical, read_metadata, reflect_url
-from twinschema.sources import SCRATCH_URL_ENV
+from twinschema.sources import SCRATCH_URL_ENV, make_canonical, read_metadata, reflect_url
 from twinschema.urls import parse_url, redact, scrub
 
 LAYER = "migrations"
@@ -446,7 +445,7 @@ def _state_check(plan: CheckPlan, chain: Chain, report: Report) -> None:
         status = ERROR if dialect in plan.url_errors else SKIPPED
         report.add(LayerResult(LAYER, f"{dialect} database", chain.label, status, why))
         return
-    label = redact(url)
+    label = plan.label(dialect)
     result = LayerResult(LAYER, label, chain.label, IN_SYNC)
     try:
         current = current_revisions(url, plan.config.postgres_schema)
@@ -599,8 +598,8 @@ def scratch_postgres(server_url: str) -> Iterator[str]:
             reason = _reason(exc)
             raise DatabaseError(
                 f"cannot create a scratch database on {redact(base)} to test the PostgreSQL "
-                f"migrations: {reason} (the role needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a "
-                "server where it has it)"
+                f"migrations: {reason} (the role needs CREATEDB, or point "
+                "TWINSCHEMA_SCRATCH_URL at a server where it has it)"
             ) from None
         try:
             yield base.set(database=name).render_as_string(hide_password=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -68,6 +69,9 @@ def redact(value: str | URL) -> str:
         if value.password is not None:
             safe = value.set(password="***")
         text = safe.render_as_string(hide_password=False)
+        if "?" in text:  # a socket directory reads better unescaped: ?host=/run/pg, not %2Frun
+            head, _, query = text.partition("?")
+            text = head + "?" + unquote(query)
     else:
         text = value
     text = _PASSWORD_IN_TEXT.sub(lambda m: m["head"] + "***" + m["tail"], text)
