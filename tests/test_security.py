@@ -22,10 +22,7 @@ import os
 import re
 import sqlite3
 import sys
-import textwrap
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +35,10 @@ from pg_helpers import (
     PasswordServer,
     admin,
     as_role,
+    build,
     clean_env,
+    make_project,
+    module_source,
     password_server,
     role,
     run_cli,
@@ -55,78 +55,6 @@ from twinschema.errors import DatabaseError
 FORMATS = ("text", "json", "junit", "github")
 # Every spelling the secret could be printed in: as given, percent-encoded, or a fragment of it.
 SECRET_FRAGMENTS = (PASSWORD, "S3cr3t-P%40ss", "S3cr3t")
-
-DOMAIN = """\
-version: 1
-tables:
-  items:
-    columns:
-      id: {kind: integer}
-      name: {kind: text}
-"""
-
-
-def module_source(extra_column: bool = False) -> str:
-    extra = '    sa.Column("note", sa.Text),\n' if extra_column else ""
-    return (
-        "import sqlalchemy as sa\n\n"
-        "metadata = sa.MetaData()\n"
-        'sa.Table(\n    "items",\n    metadata,\n'
-        '    sa.Column("id", sa.Integer, primary_key=True),\n'
-        '    sa.Column("name", sa.Text, nullable=False),\n'
-        f"{extra})\n"
-    )
-
-
-@dataclass
-class Project:
-    """A project folder with uniquely named metadata modules (so in-process runs can import)."""
-
-    root: Path
-    sqlite_module: str
-    postgres_module: str
-
-    @property
-    def sqlite(self) -> str:
-        return f"sqlite:///{self.root / 'local.db'}"
-
-
-def make_project(
-    root: Path, domain: str = DOMAIN, sqlite_src: str = "", pg_src: str = ""
-) -> Project:
-    tag = uuid.uuid4().hex[:8]
-    project = Project(root, f"sec_{tag}_sqlite", f"sec_{tag}_postgres")
-    (root / "pyproject.toml").write_text(
-        textwrap.dedent(f"""\
-            [tool.twinschema]
-            domain = "domain.yaml"
-            connect_timeout = 3
-
-            [tool.twinschema.sqlite]
-            metadata = "{project.sqlite_module}:metadata"
-            url_env = "LOCAL_DATABASE_URL"
-
-            [tool.twinschema.postgresql]
-            metadata = "{project.postgres_module}:metadata"
-            url_env = "DATABASE_URL"
-            """)
-    )
-    (root / "domain.yaml").write_text(domain)
-    (root / f"{project.sqlite_module}.py").write_text(sqlite_src or module_source())
-    (root / f"{project.postgres_module}.py").write_text(pg_src or module_source())
-    build(project.sqlite, sqlite_src or module_source())
-    return project
-
-
-def build(url: str, source: str) -> None:
-    """Create the tables a metadata module's source describes in the database at ``url``."""
-    namespace: dict[str, Any] = {}
-    exec(source, namespace)
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        namespace["metadata"].create_all(engine)
-    finally:
-        engine.dispose()
 
 
 def assert_no_secret(*texts: str) -> None:
