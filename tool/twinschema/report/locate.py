@@ -123,7 +123,7 @@ class Locator:
 
     def locate(self, d: Difference) -> Location | None:
         """The file and line where the fix goes, or None when no file is known."""
-        if d.kind == "stale_allowance":
+        if d.kind in ("stale_allowance", "destructive_change"):  # the hint names file:line
             found = self._from_hint(d.hint)
             if found is not None:
                 return found
