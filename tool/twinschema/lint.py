@@ -43,11 +43,14 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType, TracebackType
 from typing import Any
 
 import sqlalchemy as sa
@@ -101,6 +104,12 @@ class Finding:
     path: str
     change: Change
     reason: str | None = None  # the allow marker's reason; None: refused
+    line: int = 1  # of the operation in the revision file
+
+    @property
+    def where(self) -> str:
+        """``path:line`` of the operation."""
+        return f"{self.path}:{self.line}"
 
     @property
     def refused(self) -> bool:
@@ -116,7 +125,7 @@ class ChainLint:
     chain: str  # the migrations folder, as shown
     revisions: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    stale: list[tuple[str, str, str]] = field(default_factory=list)  # (revision, path, key)
+    stale: list[tuple[str, str, str]] = field(default_factory=list)  # (revision, path:line, key)
 
     @property
     def refused(self) -> list[Finding]:
@@ -141,17 +150,35 @@ class _BatchTarget:
     schema: str | None
 
 
-def record_upgrade(script: Script, dialect: str) -> tuple[list[Any], BaseException | None]:
+@dataclass(frozen=True)
+class Recording:
+    """What a revision's ``upgrade()`` invoked, with the line of each call in the revision."""
+
+    operations: list[tuple[Any, int]]
+    error: BaseException | None = None  # what stopped upgrade() early, if anything
+    error_line: int = 1
+
+
+def record_upgrade(script: Script, dialect: str) -> Recording:
     """The operations ``script``'s ``upgrade()`` invokes, recorded without running them; and the
     exception that stopped it early, if any (operations up to that point are kept)."""
     context = MigrationContext.configure(
         dialect_name=_ALEMBIC_DIALECT[dialect],
         opts={"as_sql": True, "output_buffer": io.StringIO()},
     )
-    recorded: list[Any] = []
+    recorded: list[tuple[Any, int]] = []
+    source = os.path.realpath(script.path)
+
+    def line_in_revision(frame: FrameType | None) -> int:
+        found = 1
+        while frame is not None:
+            if os.path.realpath(frame.f_code.co_filename) == source:
+                return frame.f_lineno
+            frame = frame.f_back
+        return found
 
     def invoke(operation: Any) -> Any:
-        recorded.append(operation)
+        recorded.append((operation, line_in_revision(sys._getframe(1))))
         if isinstance(operation, alembic_ops.CreateTableOp):
             return operation.to_table(context)  # for op.bulk_insert(op.create_table(...), rows)
         return None
@@ -172,40 +199,56 @@ def record_upgrade(script: Script, dialect: str) -> tuple[list[Any], BaseExcepti
     try:
         script.module.upgrade()
     except Exception as exc:  # the revision's own code: whatever it raises, report it
-        return recorded, exc
+        lines = [
+            tb.tb_lineno
+            for tb in _tracebacks(exc.__traceback__)
+            if os.path.realpath(tb.tb_frame.f_code.co_filename) == source
+        ]
+        return Recording(recorded, exc, lines[-1] if lines else 1)
     finally:
         operations._remove_proxy()
-    return recorded, None
+    return Recording(recorded)
+
+
+def _tracebacks(tb: TracebackType | None) -> Iterator[TracebackType]:
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
 
 
 # ---------------------------------------------------------------------------------------------
 # Classification
 
 
-def changes_of(operations: Iterable[Any], dialect: str, rows: RowsProbe) -> list[Change]:
-    """The operations that can lose data, in order; ``rows`` says whether a table has rows."""
-    changes: list[Change] = []
+def changes_of(
+    operations: Iterable[tuple[Any, int]], dialect: str, rows: RowsProbe
+) -> list[tuple[Change, int]]:
+    """The operations that can lose data, in order, with their lines; ``rows`` says whether a
+    table has rows."""
+    changes: list[tuple[Change, int]] = []
     created: set[str] = set()
-    for operation in operations:
+    for operation, line in operations:
+        found: list[Change] = []
         if isinstance(operation, alembic_ops.CreateTableOp):
             created.add(operation.table_name)
         elif isinstance(operation, alembic_ops.DropTableOp):
-            changes.append(_drop_table(operation.table_name))
+            found.append(_drop_table(operation.table_name))
             created.discard(operation.table_name)
         elif isinstance(operation, alembic_ops.DropColumnOp):
-            changes.append(_drop_column(operation.table_name, operation.column_name))
+            found.append(_drop_column(operation.table_name, operation.column_name))
         elif isinstance(operation, alembic_ops.AlterColumnOp):
             change = _alter_type(operation, dialect)
             if change is not None:
-                changes.append(change)
+                found.append(change)
         elif isinstance(operation, alembic_ops.AddColumnOp):
             table = operation.table_name
             if _needs_a_value(operation.column) and table not in created:
                 has_rows = rows(table)
                 if has_rows is not False:
-                    changes.append(_add_not_null(table, operation.column, dialect, has_rows))
+                    found.append(_add_not_null(table, operation.column, dialect, has_rows))
         elif isinstance(operation, alembic_ops.ExecuteSQLOp):
-            changes.extend(_raw_sql(operation.sqltext, dialect))
+            found.extend(_raw_sql(operation.sqltext, dialect))
+        changes.extend((change, line) for change in found)
     return changes
 
 
@@ -350,7 +393,7 @@ def narrowing(before: sa.types.TypeEngine[Any], after: sa.types.TypeEngine[Any])
     if kind == "numeric":
         (p, s), (p2, s2) = (old[1], old[2] or 0), (new[1], new[2] or 0)
         if p2 is None:
-            return None if s2 >= s or p is None else "the new scale is smaller"
+            return None  # numeric without a precision holds any value
         if p is None:
             return "an unbounded numeric becomes bounded"
         if s2 < s:
@@ -443,32 +486,42 @@ def lint_scripts(
     for script in scripts:
         path = _shown(Path(script.path), root)
         markers = allow_markers(script, path)
-        operations, error = record_upgrade(script, dialect)
-        changes = changes_of(operations, dialect, rows)
-        seen = {c.key for c in changes}
+        recording = record_upgrade(script, dialect)
+        changes = changes_of(recording.operations, dialect, rows)
+        error = recording.error
         if error is not None:
             detail = f"{type(error).__name__}: {error}".splitlines()[0]
-            changes.append(
-                Change(
-                    "unlinted",
-                    None,
-                    None,
-                    "upgrade()",
-                    "not linted",
-                    f"upgrade() cannot run in recording mode ({detail}), so what it does after "
-                    "that point is not linted",
-                )
+            unlinted = Change(
+                "unlinted",
+                None,
+                None,
+                "upgrade()",
+                "not linted",
+                f"upgrade() cannot run in recording mode ({detail}), so what it does after "
+                "that point is not linted",
             )
+            changes.append((unlinted, recording.error_line))
         # Every operation a key could match counts against staleness, refused or not (a NOT NULL
         # column added to an empty table is fine today, and the marker still means something).
-        seen |= {c.key for c in changes_of(operations, dialect, lambda table: True)}
-        if error is not None:
-            seen.add("unlinted")
+        seen = {c.key for c, _ in changes_of(recording.operations, dialect, lambda table: True)}
+        seen |= {c.key for c, _ in changes}
         result.revisions.append(script.revision)
-        for change in changes:
-            result.findings.append(Finding(script.revision, path, change, markers.get(change.key)))
-        result.stale.extend((script.revision, path, key) for key in markers if key not in seen)
+        for change, line in changes:
+            result.findings.append(
+                Finding(script.revision, path, change, markers.get(change.key), line)
+            )
+        marker_line = f"{path}:{_marker_line(script)}"
+        result.stale.extend((script.revision, marker_line, k) for k in markers if k not in seen)
     return result
+
+
+def _marker_line(script: Script) -> int:
+    """The line of the ``allow_destructive`` assignment (1 when it cannot be found)."""
+    try:
+        lines = Path(script.path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    return next((n for n, text in enumerate(lines, 1) if text.startswith(MARKER)), 1)
 
 
 def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:
@@ -506,13 +559,13 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
                     right=change.after,
                     message=f"revision {finding.revision} {change.message}",
                     hint=(
-                        f"if the data may go, add to {finding.path}: "
+                        f"at {finding.where}: if the data may go, add to that revision "
                         f'{MARKER} = {{"{change.key}": "<why>"}}; otherwise keep the data '
                         "(copy it first, widen instead of narrowing, give the column a "
                         "server default)"
                     ),
                     severity=SEVERITY_ERROR,
-                    left_source=finding.path,
+                    left_source=lint.chain,
                     right_source=target,
                 )
             )
@@ -522,14 +575,14 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
                     layer=LAYER,
                     table=change.table or "-",
                     column=change.column,
-                    rule=f"allowed by {finding.path}: {finding.reason}",
+                    rule=f"allowed by {finding.where}: {finding.reason}",
                     left=change.before,
                     right=change.after,
-                    left_source=finding.path,
+                    left_source=lint.chain,
                     right_source=target,
                 )
             )
-    for revision, path, key in lint.stale:
+    for revision, where, key in lint.stale:
         report.differences.append(
             Difference(
                 layer=LAYER,
@@ -538,10 +591,10 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
                 column=None,
                 name=key,
                 left=key,
-                right=None,
+                right="no such operation",
                 message=f"revision {revision} allows {key!r}, but does no such thing",
-                hint=f"fix the key or remove it from {MARKER} in {path}",
-                left_source=path,
+                hint=f"fix the key or remove it from {MARKER} at {where}",
+                left_source=lint.chain,
                 right_source=target,
             )
         )

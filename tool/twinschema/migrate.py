@@ -618,16 +618,16 @@ def _lint(
     for finding in result.findings:
         if not finding.refused:
             say(
-                f"allowed: {finding.path}: revision {finding.revision} {finding.change.message} "
+                f"allowed: {finding.where}: revision {finding.revision} {finding.change.message} "
                 f"(reason: {finding.reason})"
             )
     for finding in result.refused:
         say(
-            f"refused: {finding.path}: revision {finding.revision} {finding.change.message}; "
+            f"refused: {finding.where}: revision {finding.revision} {finding.change.message}; "
             f'if the data may go, add {lint.MARKER} = {{"{finding.change.key}": "<why>"}}'
         )
-    for revision, path, key in result.stale:
-        say(f"refused: {path}: revision {revision} allows {key!r}, but does no such thing")
+    for revision, where, key in result.stale:
+        say(f"refused: {where}: revision {revision} allows {key!r}, but does no such thing")
     if not result.ok:
         n = len(result.refused) + len(result.stale)
         raise Refused(
