@@ -13,6 +13,8 @@ is left behind and ``domain.yaml`` is untouched.
 
 from __future__ import annotations
 
+import argparse
+import io
 import re
 import tempfile
 from collections.abc import Callable, Iterator
@@ -21,12 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
+from alembic.util import CommandError
 
 from twinschema import embedded, testing
 from twinschema.config import Config
 from twinschema.domain import load_domain
-from twinschema.errors import UsageError
+from twinschema.errors import DatabaseError, UsageError
 from twinschema.migrate import (
     HEAD,
     Target,
@@ -35,7 +39,7 @@ from twinschema.migrate import (
     head_revision,
     script_directory,
 )
-from twinschema.urls import parse_url
+from twinschema.urls import parse_url, redact, scrub
 
 DIALECTS = ("sqlite", "postgresql")
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
@@ -91,9 +95,14 @@ def make_revisions(
                     written.append(
                         _autogenerate(config, dialect, urls[dialect], message, stem, version)
                     )
-    except BaseException:
+    except BaseException as exc:
         for w in written:
             w.path.unlink(missing_ok=True)
+        if isinstance(exc, CommandError):
+            raise UsageError(f"Alembic: {scrub(str(exc))}") from None
+        if isinstance(exc, sa.exc.DBAPIError):
+            reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+            raise DatabaseError(f"scratch database: {scrub(reason)}") from None
         raise
     config.domain.write_text(_VERSION_LINE.sub(rf"\g<1>{version}", text, count=1), "utf-8")
     for w in written:
@@ -129,8 +138,14 @@ def _check_head(config: Config, dialect: str, version: int, revision: str) -> No
 def _scratch_postgres(config: Config, server: str | None) -> Iterator[str]:
     """A new, empty database on ``server`` (or the embedded server), dropped afterwards."""
     if server is not None:
-        with testing.scratch_database(server, prefix="twinschema_revision") as url:
-            yield url
+        try:
+            with testing.scratch_database(server, prefix="twinschema_revision") as url:
+                yield url
+        except sa.exc.OperationalError as exc:
+            reason = (str(exc.orig).strip().splitlines() or ["unreachable"])[0]
+            raise DatabaseError(
+                f"cannot create a scratch database on {redact(server)}: {scrub(reason)}"
+            ) from None
         return
     running = embedded.start(config.embedded_dir)
     try:
@@ -150,7 +165,9 @@ def _autogenerate(
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
 
     with connect(Target(dialect, parse_url(url))) as connection:
-        cfg = alembic_config(config, dialect, connection=connection)
+        cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
+        # Alembic's own "Generating ... done" line is not ours to print.
+        cfg.cmd_opts = argparse.Namespace(quiet=True)
         command.upgrade(cfg, HEAD)
         cfg.attributes["domain_version"] = version
         result = command.revision(
