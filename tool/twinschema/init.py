@@ -20,7 +20,8 @@ tables of one side only are declared for that dialect (``dialects: [...]``).
 (Alembic's ``alembic_version``), so the chains start from what exists. An empty chain first gets a
 baseline revision that does nothing (``domain_version = 1``); a chain with revisions is stamped at
 its head only when the database has exactly the schema that head builds (checked on a scratch
-database upgraded to head), never otherwise.
+database upgraded to head, on ``TWINSCHEMA_SCRATCH_URL`` or the embedded server, never on the
+server being stamped), never otherwise.
 """
 
 from __future__ import annotations
@@ -29,13 +30,11 @@ import json
 import os
 import re
 import tempfile
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlalchemy as sa
 import yaml
 from alembic import command
 from alembic.util import CommandError
@@ -45,10 +44,10 @@ from twinschema.compare import Side, compare, satisfies
 from twinschema.config import Config
 from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.domain import DIALECTS, DomainColumn, NameMap, check_identifier, parse_domain
-from twinschema.errors import DatabaseError, DomainError, InternalError, UsageError
+from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Column, Schema, Table
 from twinschema.normalize import canonicalize
-from twinschema.sources import make_canonical, reflect_url
+from twinschema.sources import SCRATCH_URL_ENV, make_canonical, reflect_url
 from twinschema.urls import dialect_of, parse_url, redact, scrub
 
 SQLITE, POSTGRESQL = DIALECTS
@@ -611,7 +610,7 @@ def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
     """How the live database differs from the schema its chain's head builds (upgraded on a
     scratch database of the same dialect; empty when they are the same)."""
     options = reflect_options(config, dialect)
-    with _scratch(dialect, url) as scratch:
+    with _scratch(config, dialect) as scratch:
         target = migrate.Target(dialect, parse_url(scratch))
         try:
             with migrate.connect(target) as connection:
@@ -629,37 +628,29 @@ def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
 
 
 @contextmanager
-def _scratch(dialect: str, url: str) -> Iterator[str]:
-    """An empty database of ``dialect`` for the block: a temporary SQLite file, or a database
-    created on the same PostgreSQL server as ``url`` and dropped afterwards."""
+def _scratch(config: Config, dialect: str) -> Iterator[str]:
+    """An empty database of ``dialect`` for the block: a temporary SQLite file, or a database on
+    ``TWINSCHEMA_SCRATCH_URL``'s server, else on the embedded one; never on the server being
+    stamped, which may be production (the migrations layer's rule)."""
     if dialect == SQLITE:
         with tempfile.TemporaryDirectory(prefix="twinschema-init-") as folder:
             yield f"sqlite:///{Path(folder) / 'head.db'}"
         return
-    base = parse_url(url)
-    name = f"twinschema_init_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(
-        base.render_as_string(hide_password=False),
-        isolation_level="AUTOCOMMIT",
-        poolclass=sa.pool.NullPool,
-    )
+    from twinschema.migrations_layer import scratch_postgres
+
+    given = os.environ.get(SCRATCH_URL_ENV)
+    if given:
+        with scratch_postgres(given) as url:
+            yield url
+        return
+    from twinschema import embedded
+
+    server = embedded.start(config.embedded_dir)
     try:
-        try:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        except sa.exc.DBAPIError as exc:
-            reason = scrub(str(exc.orig).strip().splitlines()[0] if str(exc.orig) else "")
-            raise DatabaseError(
-                f"--stamp: cannot create a scratch database on {redact(base)} to build the "
-                f"chain's head: {reason} (the role needs CREATEDB)"
-            ) from None
-        try:
-            yield base.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with scratch_postgres(server.url()) as url:
+            yield url
     finally:
-        admin.dispose()
+        server.stop()
 
 
 def create_baseline(config: Config, dialect: str, revision: str) -> Path:
