@@ -179,8 +179,10 @@ def test_chinook_init_then_diff_is_in_sync(
     chinook_sqlite: str, chinook_pg: str, tmp_path: Path
 ) -> None:
     output = tmp_path / "domain.yaml"
+    before = Path(parse_url(chinook_sqlite).database or "").read_bytes()
     result = run_init(chinook_sqlite, chinook_pg, output)
     assert result.exit_code == 0, result.output
+    assert Path(parse_url(chinook_sqlite).database or "").read_bytes() == before  # read-only
     assert "11 tables and 64 columns paired" in result.stdout
     assert "could not pair" not in result.stdout
 
@@ -331,6 +333,36 @@ def test_kinds_are_those_both_sides_agree_on(shop: tuple[str, str], tmp_path: Pa
         ("audit_log", "id"): (None, None, None),
         ("audit_log", "at"): (None, None, None),
     }
+
+
+def test_names_the_domain_cannot_hold_or_that_collide(tmp_path: Path, pg_url: str) -> None:
+    """A name with a space stays a comment; "Album" and "album" (both quoted in PostgreSQL)
+    against SQLite's ALBUM are ambiguous, so all three are kept one-sided under distinct logical
+    names; the file still loads."""
+    execute(
+        pg_url,
+        'CREATE TABLE "Album" (id integer PRIMARY KEY)',
+        "CREATE TABLE album (id integer PRIMARY KEY)",
+        'CREATE TABLE "order items" (id integer PRIMARY KEY)',
+    )
+    sqlite_url = sqlite_file(
+        tmp_path / "odd.db",
+        'CREATE TABLE ALBUM (Id INTEGER PRIMARY KEY); CREATE TABLE "order items" (id INTEGER);',
+    )
+    output = tmp_path / "domain.yaml"
+    result = run_init(sqlite_url, pg_url, output)
+    assert result.exit_code == 0, result.output
+    text = output.read_text("utf-8")
+    assert "# sqlite table 'order items': not a name domain.yaml can hold" in text
+    assert "# postgresql table 'order items': not a name domain.yaml can hold" in text
+    domain = load_domain(output)
+    physical = {name: (dict(t.names), t.dialects) for name, t in domain.tables.items()}
+    assert sorted(physical) == ["album", "album_2", "album_3"]
+    assert sorted((t.dialects[0], t.physical(t.dialects[0])) for t in domain.tables.values()) == [
+        ("postgresql", "Album"),
+        ("postgresql", "album"),
+        ("sqlite", "ALBUM"),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

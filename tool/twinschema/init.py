@@ -287,9 +287,8 @@ def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
     for _, _, stage in tables.pairs:
         count(stage)
     for s_name, p_name in entries:
-        if (s_name is not None and skip(SQLITE, s_name)) or (
-            p_name is not None and skip(POSTGRESQL, p_name)
-        ):
+        skipped = [skip(d, n) for d, n in ((SQLITE, s_name), (POSTGRESQL, p_name)) if n]
+        if any(skipped):
             continue
         physical = {d: n for d, n in ((SQLITE, s_name), (POSTGRESQL, p_name)) if n is not None}
         logical = _unique(snake_case(p_name if p_name is not None else str(s_name)), logical_tables)
