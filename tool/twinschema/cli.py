@@ -16,17 +16,42 @@ import click
 
 from twinschema.errors import InternalError, TwinschemaError, UsageError
 
+# click >= 8.2 raises this to print a group's help when it is called without a command.
+_NO_ARGS_HELP: tuple[type[Exception], ...] = tuple(
+    c for c in [getattr(click.exceptions, "NoArgsIsHelpError", None)] if c is not None
+)
+
+
+def _one_line(exc: click.UsageError) -> UsageError:
+    """click prints usage, a hint and the error on several lines; ours is one (issue 6)."""
+    where = exc.ctx.command_path if exc.ctx else "twinschema"
+    return UsageError(f"{where}: {exc.format_message()} (see {where} --help)")
+
 
 class _Group(click.Group):
     """Turns anything unexpected into one line and exit code 4, never a traceback."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except _NO_ARGS_HELP:
+            raise  # ``twinschema`` alone: click prints the help, as it should
+        except click.UsageError as exc:  # an option of the top-level command itself
+            raise _one_line(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except _NO_ARGS_HELP:
+            raise
         except click.UsageError as exc:
-            # click prints usage, a hint and the error on several lines; ours is one (issue 6).
-            where = exc.ctx.command_path if exc.ctx else "twinschema"
-            raise UsageError(f"{where}: {exc.format_message()} (see {where} --help)") from None
+            raise _one_line(exc) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
