@@ -235,6 +235,21 @@ def test_the_file_points_at_the_packaged_json_schema(
     assert reference == (PACKAGE / "domain.schema.json").resolve()
 
 
+def test_what_init_writes_validates_against_the_json_schema(
+    chinook_sqlite: str, chinook_pg: str, shop: tuple[str, str], tmp_path: Path
+) -> None:
+    """Editors validate the file with the packaged schema: what init writes must pass it, with
+    kinds, parameters, enum values, per-dialect names and one-sided tables."""
+    import jsonschema
+    import yaml
+
+    schema = json.loads((PACKAGE / "domain.schema.json").read_text("utf-8"))
+    for name, urls in (("chinook", (chinook_sqlite, chinook_pg)), ("shop", shop)):
+        output = tmp_path / f"{name}.yaml"
+        assert run_init(*urls, output).exit_code == 0
+        jsonschema.validate(yaml.safe_load(output.read_text("utf-8")), schema)
+
+
 # ---------------------------------------------------------------------------------------------
 # What cannot be paired, kinds both sides agree on
 
