@@ -191,6 +191,8 @@ def test_no_secret_in_logs_or_exceptions(
         codes.append(
             run_main(["diff", url, f"{project.postgres_module}:metadata", "--format", fmt])
         )
+    inspected = run_main(["inspect", url, "--format", "yaml"])
+    assert inspected == (0 if scenario == "drift" else 3)
     out, err = capsys.readouterr()
     records = "\n".join(
         f"{r.name} {r.levelname} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records
