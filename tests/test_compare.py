@@ -226,3 +226,11 @@ tables:
 """)
     pg = P | {"audit": P["parent"]}
     assert run(S, pg, domain).differences == []
+
+
+def test_encodings_find_mixed_case_columns() -> None:
+    # Canonical CHECK text is lower-case; the column keeps its case ("IsActive").
+    sqlite = {"t": Table("t", columns=(col("sqlite", "IsActive", "INTEGER"),),
+                         checks=(CheckConstraint('"IsActive" IN (0, 1)'),))}
+    pg = {"t": Table("t", columns=(col("postgresql", "IsActive", "boolean"),))}
+    assert run(sqlite, pg, domain=None).differences == []

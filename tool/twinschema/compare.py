@@ -549,7 +549,7 @@ def _encodings(column: Column, table: Table) -> list[tuple[ColumnType, CheckCons
     kinds = typemap.kinds_of(column.type)
     found: list[tuple[ColumnType, CheckConstraint]] = []
     for check in table.checks:
-        if check.column != column.name or not check.values:
+        if check.column != column.name.lower() or not check.values:  # canonical text is lower-case
             continue
         if frozenset(check.values) == _BOOLEAN_VALUES and kinds & {"integer", "boolean"}:
             found.append((_virtual(column.type, "boolean"), check))
