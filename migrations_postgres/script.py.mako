@@ -22,6 +22,12 @@ depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 # dialect's chain declares the same one.
 domain_version = ${domain_version}
 
+# `twinschema migrate` and `twinschema lint` refuse a revision that drops a table or column,
+# narrows a type, or adds a NOT NULL column without a server default to a table with rows, unless
+# it says why the data may go (keys: drop_table:T, drop_column:T.C, narrow_type:T.C,
+# add_not_null:T.C, unlinted; see tool/twinschema/lint.py):
+# allow_destructive = {"drop_column:table.column": "why this data may go"}
+
 
 def upgrade() -> None:
     ${upgrades if upgrades else "pass"}

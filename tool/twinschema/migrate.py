@@ -287,14 +287,18 @@ class _RollBack(Exception):
 
 
 @contextmanager
-def connect(target: Target, *, create: bool = True, write: bool = True) -> Iterator[sa.Connection]:
+def connect(
+    target: Target, *, create: bool = True, write: bool | None = None
+) -> Iterator[sa.Connection]:
     """A connection in a transaction (committed at the end of the block) to ``target``.
 
     For SQLite, ``create`` makes the file's folder; without it a missing file is an error. The
     transaction is a real one on SQLite too, with foreign keys handled for batch mode (see
-    ``sqlite_transaction``); ``write`` takes the write lock at BEGIN and checks foreign keys
-    before COMMIT.
+    ``sqlite_transaction``); ``write`` (by default: ``create``) takes the write lock at BEGIN
+    and checks foreign keys before COMMIT, else a plain deferred BEGIN reads without locking
+    writers out.
     """
+    write = create if write is None else write
     if target.dialect == "sqlite":
         path = sqlite_path(target.url)
         if path is not None and create:
@@ -546,7 +550,7 @@ def _migrate(
         work = Target("sqlite", parse_url("sqlite://"))  # connecting would create the file
     state: dict[str, Any] = {}
     try:
-        with connect(work, create=not dry_run) as connection:
+        with connect(work, create=not dry_run, write=True) as connection:
             if target.dialect == "postgresql":
                 _notice_a_dead_client(connection)
                 acquire_migration_lock(connection, timeout, say, target.label)
