@@ -72,10 +72,20 @@ def pg_tables() -> dict[str, Table]:
             col("postgresql", "parent_id", "integer", nullable=False),
             col("postgresql", "name", "character varying(40)", nullable=False, default="'x'::text"),
             col("postgresql", "active", "boolean", nullable=False, default="true"),
-            Column("status", replace(adapter("postgresql").parse_type("text"), name="enum",
-                                     values=("new", "done")), default="'new'::status"),
-            col("postgresql", "created_at", "timestamp with time zone", nullable=False,
-                default="now()"),
+            Column(
+                "status",
+                replace(
+                    adapter("postgresql").parse_type("text"), name="enum", values=("new", "done")
+                ),
+                default="'new'::status",
+            ),
+            col(
+                "postgresql",
+                "created_at",
+                "timestamp with time zone",
+                nullable=False,
+                default="now()",
+            ),
             col("postgresql", "score", "integer", nullable=False, default="0"),
         ),
         primary_key=("id",),
@@ -128,9 +138,12 @@ def change(tables: dict[str, Table], table: str, **changes: object) -> dict[str,
     return tables
 
 
-def change_column(tables: dict[str, Table], table: str, column: str, **changes: object) -> dict[str, Table]:
+def change_column(
+    tables: dict[str, Table], table: str, column: str, **changes: object
+) -> dict[str, Table]:
     columns = tuple(
-        replace(c, **changes) if c.name == column else c for c in tables[table].columns  # type: ignore[arg-type]
+        replace(c, **changes) if c.name == column else c
+        for c in tables[table].columns  # type: ignore[arg-type]
     )
     return change(tables, table, columns=columns)
 
@@ -140,48 +153,119 @@ CHILD_S, CHILD_P = S["child"], P["child"]
 
 # (id, sqlite tables, pg tables, expected (kind, table, column) records)
 DRIFT = [
-    ("table", {"parent": S["parent"]} | {"child": CHILD_S, "extra": S["parent"]}, P,
-     [("table_missing", "extra", None)]),
-    ("column", change(S, "child", columns=CHILD_S.columns[:-1]), P,
-     [("column_missing", "child", "score")]),
-    ("type", change_column(S, "child", "created_at", type=adapter("sqlite").parse_type("INTEGER")), P,
-     [("column_type", "child", "created_at")]),
-    ("varchar_length", S, change_column(P, "child", "name",
-     type=adapter("postgresql").parse_type("character varying(80)")),
-     [("column_type", "child", "name")]),
-    ("nullable", change_column(S, "child", "score", nullable=True), P,
-     [("column_nullable", "child", "score")]),
-    ("default", change_column(S, "child", "name", default="'y'"), P,
-     [("column_default", "child", "name")]),
-    ("identity", S, change_column(P, "child", "score", identity=IDENTITY_SEQUENCE),
-     [("column_default", "child", "score")]),
-    ("primary_key", change(S, "child", primary_key=("id", "name")), P,
-     [("primary_key", "child", None)]),
-    ("fk_action", S, change(P, "child", foreign_keys=(
-        ForeignKey(("parent_id",), "parent", ("id",), "SET NULL"),)),
-     [("foreign_key", "child", None)]),
-    ("fk_missing", change(S, "child", foreign_keys=()), P,
-     [("foreign_key", "child", None)]),
+    (
+        "table",
+        {"parent": S["parent"]} | {"child": CHILD_S, "extra": S["parent"]},
+        P,
+        [("table_missing", "extra", None)],
+    ),
+    (
+        "column",
+        change(S, "child", columns=CHILD_S.columns[:-1]),
+        P,
+        [("column_missing", "child", "score")],
+    ),
+    (
+        "type",
+        change_column(S, "child", "created_at", type=adapter("sqlite").parse_type("INTEGER")),
+        P,
+        [("column_type", "child", "created_at")],
+    ),
+    (
+        "varchar_length",
+        S,
+        change_column(
+            P, "child", "name", type=adapter("postgresql").parse_type("character varying(80)")
+        ),
+        [("column_type", "child", "name")],
+    ),
+    (
+        "nullable",
+        change_column(S, "child", "score", nullable=True),
+        P,
+        [("column_nullable", "child", "score")],
+    ),
+    (
+        "default",
+        change_column(S, "child", "name", default="'y'"),
+        P,
+        [("column_default", "child", "name")],
+    ),
+    (
+        "identity",
+        S,
+        change_column(P, "child", "score", identity=IDENTITY_SEQUENCE),
+        [("column_default", "child", "score")],
+    ),
+    (
+        "primary_key",
+        change(S, "child", primary_key=("id", "name")),
+        P,
+        [("primary_key", "child", None)],
+    ),
+    (
+        "fk_action",
+        S,
+        change(
+            P, "child", foreign_keys=(ForeignKey(("parent_id",), "parent", ("id",), "SET NULL"),)
+        ),
+        [("foreign_key", "child", None)],
+    ),
+    ("fk_missing", change(S, "child", foreign_keys=()), P, [("foreign_key", "child", None)]),
     ("unique", change(S, "child", uniques=()), P, [("unique", "child", None)]),
-    ("unique_vs_index", change(S, "child", uniques=(), indexes=(
-        *CHILD_S.indexes, Index(("parent_id", "name")))), P, [("unique", "child", None)]),
+    (
+        "unique_vs_index",
+        change(S, "child", uniques=(), indexes=(*CHILD_S.indexes, Index(("parent_id", "name")))),
+        P,
+        [("unique", "child", None)],
+    ),
     ("index", change(S, "child", indexes=CHILD_S.indexes[:1]), P, [("index", "child", None)]),
-    ("partial_predicate", change(S, "child", indexes=(
-        CHILD_S.indexes[0], Index(("parent_id",), where="status IS NOT NULL"))), P,
-     [("index", "child", None), ("index", "child", None)]),
+    (
+        "partial_predicate",
+        change(
+            S,
+            "child",
+            indexes=(CHILD_S.indexes[0], Index(("parent_id",), where="status IS NOT NULL")),
+        ),
+        P,
+        [("index", "child", None), ("index", "child", None)],
+    ),
     ("check", S, change(P, "child", checks=()), [("check", "child", None)]),
-    ("enum_values", change(S, "child", checks=(
-        *CHILD_S.checks[:1], CheckConstraint("status IN ('new', 'gone')"), CHILD_S.checks[2])), P,
-     [("enum", "child", "status")]),
-    ("boolean_without_check", change(S, "child", checks=(CHILD_S.checks[1], CHILD_S.checks[2])), P,
-     [("column_type", "child", "active")]),
-    ("policy_missing_on_pg", S, change(P, "child", policies=()),
-     [("stale_allowance", "child", None)]),
+    (
+        "enum_values",
+        change(
+            S,
+            "child",
+            checks=(
+                *CHILD_S.checks[:1],
+                CheckConstraint("status IN ('new', 'gone')"),
+                CHILD_S.checks[2],
+            ),
+        ),
+        P,
+        [("enum", "child", "status")],
+    ),
+    (
+        "boolean_without_check",
+        change(S, "child", checks=(CHILD_S.checks[1], CHILD_S.checks[2])),
+        P,
+        [("column_type", "child", "active")],
+    ),
+    (
+        "policy_missing_on_pg",
+        S,
+        change(P, "child", policies=()),
+        [("stale_allowance", "child", None)],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("sqlite", "pg", "expected"), [d[1:] for d in DRIFT], ids=[d[0] for d in DRIFT])
-def test_drift_is_one_exact_record(sqlite: dict[str, Table], pg: dict[str, Table], expected: list[tuple[str, str, str | None]]) -> None:
+@pytest.mark.parametrize(
+    ("sqlite", "pg", "expected"), [d[1:] for d in DRIFT], ids=[d[0] for d in DRIFT]
+)
+def test_drift_is_one_exact_record(
+    sqlite: dict[str, Table], pg: dict[str, Table], expected: list[tuple[str, str, str | None]]
+) -> None:
     found = sorted((d.kind, d.table, d.column) for d in run(sqlite, pg).differences)
     assert found == sorted(expected)
 
@@ -230,7 +314,12 @@ tables:
 
 def test_encodings_find_mixed_case_columns() -> None:
     # Canonical CHECK text is lower-case; the column keeps its case ("IsActive").
-    sqlite = {"t": Table("t", columns=(col("sqlite", "IsActive", "INTEGER"),),
-                         checks=(CheckConstraint('"IsActive" IN (0, 1)'),))}
+    sqlite = {
+        "t": Table(
+            "t",
+            columns=(col("sqlite", "IsActive", "INTEGER"),),
+            checks=(CheckConstraint('"IsActive" IN (0, 1)'),),
+        )
+    }
     pg = {"t": Table("t", columns=(col("postgresql", "IsActive", "boolean"),))}
     assert run(sqlite, pg, domain=None).differences == []

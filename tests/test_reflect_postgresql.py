@@ -15,6 +15,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as sa_pg
+
 from twinschema.dialects import ReflectOptions, adapter
 from twinschema.dialects.postgresql import (
     ADAPTER,

@@ -18,8 +18,8 @@ from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
 from twinschema.sources import (
-    SCRATCH_URL_ENV,
     MODULE,
+    SCRATCH_URL_ENV,
     SQL_FILE,
     URL,
     classify,

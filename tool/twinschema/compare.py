@@ -317,7 +317,7 @@ class _Run:
         for key in _ordered(lkeys, rkeys):
             lfk, rfk = lkeys.get(key), rkeys.get(key)
             column = None  # a constraint is a table-level object, even on one column
-            name = (lfk or rfk).name if (lfk or rfk) else None
+            name = lfk.name if lfk is not None else rfk.name if rfk is not None else None
             if lfk is None or rfk is None:
                 side = "left" if lfk else "right"
                 self.diff(
@@ -397,9 +397,9 @@ class _Run:
                 None if on_left else text,
                 f"{text} on {left.name} exists only in {self._label('left' if on_left else 'right')}",
             )
-        for key in only_li + only_ri:
-            index = li.get(key) or ri[key]
-            on_left = key in li
+        for ikey in only_li + only_ri:
+            index = li.get(ikey) or ri[ikey]
+            on_left = ikey in li
             text = _index_text(index)
             self.diff(
                 "index",
@@ -587,13 +587,16 @@ def _ordered(left: Iterable[K], right: Iterable[K]) -> Iterator[K]:
             yield key
 
 
-def _index_key(index: Index) -> tuple[object, ...]:
+IndexKey = tuple[tuple[str, ...], bool, str | None, str]
+
+
+def _index_key(index: Index) -> IndexKey:
     return (index.expressions, index.unique, index.where, index.method)
 
 
-def _plain_index_on(key: tuple[object, ...], columns: frozenset[str]) -> bool:
+def _plain_index_on(key: IndexKey, columns: frozenset[str]) -> bool:
     expressions, unique, where, method = key
-    return not unique and where is None and method == "btree" and frozenset(expressions) == columns  # type: ignore[arg-type]
+    return not unique and where is None and method == "btree" and frozenset(expressions) == columns
 
 
 def _spell(column: Column | None) -> str | None:

@@ -19,8 +19,17 @@ from twinschema.errors import UsageError
 
 DIALECTS = ("sqlite", "postgresql")
 
-_TOP_KEYS = ("domain", "postgres_schema", "exclude", "embedded_dir", "sqlite", "postgresql",
-             "migrate_lock_timeout", "connect_timeout", "busy_timeout")
+_TOP_KEYS = (
+    "domain",
+    "postgres_schema",
+    "exclude",
+    "embedded_dir",
+    "sqlite",
+    "postgresql",
+    "migrate_lock_timeout",
+    "connect_timeout",
+    "busy_timeout",
+)
 _DIALECT_KEYS = ("metadata", "migrations", "url_env", "default_url", "exclude")
 
 
@@ -70,8 +79,8 @@ class Config:
 def _resolve_sqlite_default(url: str, root: Path) -> str:
     """A relative ``sqlite:///var/x.db`` default is relative to the project root, not the cwd."""
     prefix = "sqlite:///"
-    if url.startswith(prefix) and not url[len(prefix):].startswith("/"):
-        return prefix + str(root / url[len(prefix):])
+    if url.startswith(prefix) and not url[len(prefix) :].startswith("/"):
+        return prefix + str(root / url[len(prefix) :])
     return url
 
 
@@ -120,8 +129,9 @@ def _parse(table: Any, root: Path, label: str) -> Config:
         postgres_schema=_string(table.get("postgres_schema", "public"), where, "postgres_schema"),
         exclude=_strings(table.get("exclude", []), where, "exclude"),
         embedded_dir=root / _string(table.get("embedded_dir", "var/pg"), where, "embedded_dir"),
-        migrate_lock_timeout=_seconds(table.get("migrate_lock_timeout", 60.0), where,
-                                      "migrate_lock_timeout"),
+        migrate_lock_timeout=_seconds(
+            table.get("migrate_lock_timeout", 60.0), where, "migrate_lock_timeout"
+        ),
         connect_timeout=_seconds(table.get("connect_timeout", 10.0), where, "connect_timeout"),
         busy_timeout=_seconds(table.get("busy_timeout", 5.0), where, "busy_timeout"),
         dialects=dialects,

@@ -25,8 +25,18 @@ _DIALECT_ALIASES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": 
 # Difference kinds an allowance may name (see compare.DIFFERENCE_KINDS; kept here as data to
 # avoid an import cycle, and checked against it by the tests).
 ALLOWABLE_KINDS = (
-    "table_missing", "column_missing", "column_type", "column_nullable", "column_default",
-    "primary_key", "foreign_key", "unique", "index", "check", "enum", "dialect_object",
+    "table_missing",
+    "column_missing",
+    "column_type",
+    "column_nullable",
+    "column_default",
+    "primary_key",
+    "foreign_key",
+    "unique",
+    "index",
+    "check",
+    "enum",
+    "dialect_object",
 )
 
 # PostgreSQL truncates identifiers at 63 bytes; a longer name silently becomes another name.
@@ -268,8 +278,7 @@ def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
     if not tables_map:
         raise DomainError(f"{label}:{_line(tables_node)}: 'tables' is empty")
     tables = {
-        name: _table(name, key_node, node, label)
-        for name, (key_node, node) in tables_map.items()
+        name: _table(name, key_node, node, label) for name, (key_node, node) in tables_map.items()
     }
     _check_physical_uniqueness(tables, label)
     domain = Domain(version=version, tables=tables, path=label)
@@ -347,9 +356,7 @@ def check_identifier(name: str, where: str, what: str) -> str:
     return name
 
 
-def _names(
-    pairs: _Pairs, logical: str, label: str, what: str
-) -> dict[str, str]:
+def _names(pairs: _Pairs, logical: str, label: str, what: str) -> dict[str, str]:
     base = _identifier(pairs["name"][1], label, f"{what} name") if "name" in pairs else logical
     names = dict.fromkeys(DIALECTS, base)
     if "names" in pairs:
@@ -386,7 +393,9 @@ def _table(logical: str, key_node: yaml.Node, node: yaml.Node, label: str) -> Do
     _check_unique_physical(
         {c.name: c.names for c in columns.values()}, label, _line(key_node), f"columns of {what}"
     )
-    allow = tuple(_allowance(item, label, logical, columns) for item in _sequence(pairs, "allow", label, what))
+    allow = tuple(
+        _allowance(item, label, logical, columns) for item in _sequence(pairs, "allow", label, what)
+    )
     return DomainTable(
         name=logical,
         names=_names(pairs, logical, label, what),
@@ -425,7 +434,9 @@ def _column(
     if "values" in pairs:
         vnode = pairs["values"][1]
         if not isinstance(vnode, yaml.SequenceNode) or not vnode.value:
-            raise DomainError(f"{label}:{_line(vnode)}: 'values' of {what} must be a non-empty list")
+            raise DomainError(
+                f"{label}:{_line(vnode)}: 'values' of {what} must be a non-empty list"
+            )
         values = tuple(_scalar(v, label, f"a value of {what}") for v in vnode.value)
         if kind not in (None, "enum"):
             raise DomainError(f"{label}:{_line(vnode)}: 'values' needs kind enum on {what}")
@@ -472,8 +483,9 @@ def _allowance(
             + suggestion(column, columns)
         )
     name = _scalar(pairs["name"][1], label, "name") if "name" in pairs else None
-    return Allowance(table=table, kind=kind, reason=reason, dialect=dialect, column=column,
-                     name=name, line=line)
+    return Allowance(
+        table=table, kind=kind, reason=reason, dialect=dialect, column=column, name=name, line=line
+    )
 
 
 def _check_unique_physical(

@@ -20,13 +20,30 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
     named = {name for name, table in domain.tables.items() if dialect in table.dialects}
     result.tables = sorted(named | schema.tables.keys())
 
-    def add(kind: str, table: str, column: str | None, left: str | None, right: str | None,
-            message: str, hint: str) -> None:
-        result.differences.append(Difference(
-            layer=layer, kind=kind, table=table, column=column, name=column or table,
-            left=left, right=right, message=message, hint=hint,
-            left_source=domain.path, right_source=side.label,
-        ))
+    def add(
+        kind: str,
+        table: str,
+        column: str | None,
+        left: str | None,
+        right: str | None,
+        message: str,
+        hint: str,
+    ) -> None:
+        result.differences.append(
+            Difference(
+                layer=layer,
+                kind=kind,
+                table=table,
+                column=column,
+                name=column or table,
+                left=left,
+                right=right,
+                message=message,
+                hint=hint,
+                left_source=domain.path,
+                right_source=side.label,
+            )
+        )
 
     for name, declared in domain.tables.items():
         if dialect not in declared.dialects:
@@ -34,33 +51,63 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
         table = schema.tables.get(name)
         physical = declared.physical(dialect)
         if table is None:
-            add("table_missing", name, None, name, None,
+            add(
+                "table_missing",
+                name,
+                None,
+                name,
+                None,
                 f"table {name} ({dialect} name {physical}) is in {domain.path} but not in {side.label}",
-                f"add table {physical} to {side.fix}, or remove it from {domain.path}")
+                f"add table {physical} to {side.fix}, or remove it from {domain.path}",
+            )
             continue
         present = {c.name: c for c in table.columns}
         for column_name, column in declared.columns.items():
             found = present.get(column_name)
             if found is None:
-                add("column_missing", name, column_name, column_name, None,
+                add(
+                    "column_missing",
+                    name,
+                    column_name,
+                    column_name,
+                    None,
                     f"column {name}.{column_name} is in {domain.path} but not in {side.label}",
-                    f"add column {column.physical(dialect)} to table {physical} in {side.fix}")
+                    f"add column {column.physical(dialect)} to table {physical} in {side.fix}",
+                )
                 continue
             if column.kind is not None and not satisfies(column.kind, column, found, table):
-                add("column_type", name, column_name, _declared(column), found.type.spelling(),
+                add(
+                    "column_type",
+                    name,
+                    column_name,
+                    _declared(column),
+                    found.type.spelling(),
                     f"{name}.{column_name} is {found.type.spelling()} in {side.label}, which cannot "
                     f"stand for the declared kind {_declared(column)}",
-                    f"change its type in {side.fix}, or its kind in {domain.path}:{column.line}")
+                    f"change its type in {side.fix}, or its kind in {domain.path}:{column.line}",
+                )
         for column_name in present:
             if column_name not in declared.columns:
-                add("domain_name", name, column_name, None, column_name,
+                add(
+                    "domain_name",
+                    name,
+                    column_name,
+                    None,
+                    column_name,
                     f"column {name}.{column_name} in {side.label} is not named in {domain.path}",
-                    f"add it under tables.{name}.columns in {domain.path}, or remove it from {side.fix}")
+                    f"add it under tables.{name}.columns in {domain.path}, or remove it from {side.fix}",
+                )
     for name in schema.tables:
         if name not in domain.tables or dialect not in domain.tables[name].dialects:
-            add("domain_name", name, None, None, name,
+            add(
+                "domain_name",
+                name,
+                None,
+                None,
+                name,
                 f"table {name} in {side.label} is not named in {domain.path}",
-                f"add it under tables in {domain.path}, or remove it from {side.fix}")
+                f"add it under tables in {domain.path}, or remove it from {side.fix}",
+            )
     return result
 
 

@@ -30,10 +30,6 @@ class TwinschemaError(click.ClickException):
 
     exit_code = EXIT_INTERNAL
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
     def __str__(self) -> str:
         return self.message
 

@@ -34,39 +34,72 @@ def _names(*names: str) -> frozenset[str]:
 
 
 # SQLite affinity classes (the declared type's name decides, see the module docstring).
-_SQLITE_INTEGER = _names("integer", "int", "tinyint", "smallint", "mediumint", "bigint",
-                         "unsigned big int", "int2", "int4", "int8", "serial", "bigserial")
-_SQLITE_TEXT = _names("text", "character", "char", "varchar", "varying character", "nchar",
-                      "native character", "nvarchar", "clob", "character varying", "string")
+_SQLITE_INTEGER = _names(
+    "integer",
+    "int",
+    "tinyint",
+    "smallint",
+    "mediumint",
+    "bigint",
+    "unsigned big int",
+    "int2",
+    "int4",
+    "int8",
+    "serial",
+    "bigserial",
+)
+_SQLITE_TEXT = _names(
+    "text",
+    "character",
+    "char",
+    "varchar",
+    "varying character",
+    "nchar",
+    "native character",
+    "nvarchar",
+    "clob",
+    "character varying",
+    "string",
+)
 _SQLITE_REAL = _names("real", "double", "double precision", "float", "float4", "float8")
 _SQLITE_NUMERIC = _names("numeric", "decimal")
 _SQLITE_TEMPORAL = _names("datetime", "timestamp", "timestamptz", "date", "time")
 
-TYPE_TABLE: Mapping[str, KindRule] = MappingProxyType({
-    "uuid": KindRule(_names("uuid"), _SQLITE_TEXT | _names("uuid", "blob")),
-    "varchar": KindRule(_names("character varying"),
-                        _names("varchar", "nvarchar", "character varying", "varying character"),
-                        params=("length",)),
-    "char": KindRule(_names("character"), _names("char", "character", "nchar", "native character"),
-                     params=("length",)),
-    "integer": KindRule(_names("integer"), _SQLITE_INTEGER),
-    "bigint": KindRule(_names("bigint"), _SQLITE_INTEGER),
-    "smallint": KindRule(_names("smallint"), _SQLITE_INTEGER),
-    "boolean": KindRule(_names("boolean"), _names("boolean", "bool")),
-    "timestamp": KindRule(_names("timestamp without time zone"),
-                          _SQLITE_TEXT | _names("datetime", "timestamp")),
-    "timestamptz": KindRule(_names("timestamp with time zone"),
-                            _SQLITE_TEXT | _names("datetime", "timestamp", "timestamptz")),
-    "date": KindRule(_names("date"), _SQLITE_TEXT | _names("date")),
-    "time": KindRule(_names("time without time zone"), _SQLITE_TEXT | _names("time")),
-    "numeric": KindRule(_names("numeric"), _SQLITE_NUMERIC, params=("precision", "scale")),
-    "float": KindRule(_names("double precision", "real"), _SQLITE_REAL),
-    "json": KindRule(_names("json", "jsonb"), _SQLITE_TEXT | _names("json", "jsonb")),
-    "bytes": KindRule(_names("bytea"), _names("blob", "")),
-    "enum": KindRule(_names("enum"), _names("enum"), params=("values",)),
-    # Last: the loosest kind, chosen only when no more specific kind is shared.
-    "text": KindRule(_names("text", "character varying", "citext", "name"), _SQLITE_TEXT),
-})
+TYPE_TABLE: Mapping[str, KindRule] = MappingProxyType(
+    {
+        "uuid": KindRule(_names("uuid"), _SQLITE_TEXT | _names("uuid", "blob")),
+        "varchar": KindRule(
+            _names("character varying"),
+            _names("varchar", "nvarchar", "character varying", "varying character"),
+            params=("length",),
+        ),
+        "char": KindRule(
+            _names("character"),
+            _names("char", "character", "nchar", "native character"),
+            params=("length",),
+        ),
+        "integer": KindRule(_names("integer"), _SQLITE_INTEGER),
+        "bigint": KindRule(_names("bigint"), _SQLITE_INTEGER),
+        "smallint": KindRule(_names("smallint"), _SQLITE_INTEGER),
+        "boolean": KindRule(_names("boolean"), _names("boolean", "bool")),
+        "timestamp": KindRule(
+            _names("timestamp without time zone"), _SQLITE_TEXT | _names("datetime", "timestamp")
+        ),
+        "timestamptz": KindRule(
+            _names("timestamp with time zone"),
+            _SQLITE_TEXT | _names("datetime", "timestamp", "timestamptz"),
+        ),
+        "date": KindRule(_names("date"), _SQLITE_TEXT | _names("date")),
+        "time": KindRule(_names("time without time zone"), _SQLITE_TEXT | _names("time")),
+        "numeric": KindRule(_names("numeric"), _SQLITE_NUMERIC, params=("precision", "scale")),
+        "float": KindRule(_names("double precision", "real"), _SQLITE_REAL),
+        "json": KindRule(_names("json", "jsonb"), _SQLITE_TEXT | _names("json", "jsonb")),
+        "bytes": KindRule(_names("bytea"), _names("blob", "")),
+        "enum": KindRule(_names("enum"), _names("enum"), params=("values",)),
+        # Last: the loosest kind, chosen only when no more specific kind is shared.
+        "text": KindRule(_names("text", "character varying", "citext", "name"), _SQLITE_TEXT),
+    }
+)
 
 KINDS: tuple[str, ...] = tuple(TYPE_TABLE)
 

@@ -22,7 +22,9 @@ _SCHEME_ALIASES = {
     "sqlite+pysqlite": "sqlite",
 }
 
-_PASSWORD_IN_TEXT = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]*)(?P<tail>@)")
+_PASSWORD_IN_TEXT = re.compile(
+    r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]*)(?P<tail>@)"
+)
 # In a URL's query (?password=...) and in libpq's "key=value key=value" connection strings.
 _SECRET_PARAMS = re.compile(
     r"(?i)(?P<head>(?:[?&]|\b)(password|passwd|pwd|sslpassword|token|secret)\s*=\s*)[^&\s]*"

@@ -53,7 +53,9 @@ def reflect_url(spec: str, options: ReflectOptions) -> Schema:
     return adapter(dialect_of(url)).reflect(url, options)
 
 
-def read_metadata(spec: str, dialect: str, options: ReflectOptions, root: Path | None = None) -> tuple[Schema, str]:
+def read_metadata(
+    spec: str, dialect: str, options: ReflectOptions, root: Path | None = None
+) -> tuple[Schema, str]:
     """The raw schema a metadata module describes on ``dialect``, and the module's file."""
     from twinschema.sources.metadata import from_metadata, import_metadata
 

@@ -77,7 +77,7 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
         raise UsageError(
             f"metadata module {module_name!r} fails to import: {_where(exc)}"
         ) from None
-    except Exception as exc:  # noqa: BLE001 - any error in the user's module is theirs to fix
+    except Exception as exc:
         raise UsageError(
             f"metadata module {module_name!r} fails to import: {_where(exc)}"
         ) from None
