@@ -51,6 +51,52 @@ def canonical(dialect: str, text: str, renames: Renames = (), numeric: bool = Fa
 
 @lru_cache(maxsize=65536)
 def _canonical(dialect: str, text: str, renames: Renames, numeric: bool) -> Canonical:
+    shape = _shape(text)
+    if shape is None:
+        return _parsed(dialect, text, renames, numeric)
+    template, numbers = shape
+    found = _parsed(dialect, template, renames, numeric)
+    if found.values is not None or _PLACEHOLDER.search(found.column or ""):
+        return _parsed(dialect, text, renames, numeric)
+    return Canonical(_PLACEHOLDER.sub(lambda m: numbers[int(m.group(1))], found.text))
+
+
+# Schemas repeat a few expression shapes with different numbers (``x <= 100``, ``x <= 250``,
+# ``length(code) >= 3``...), and parsing is most of what canonicalizing costs. So the numbers are
+# replaced by numbered placeholders, each shape is parsed once, and the numbers are put back in
+# the canonical text. Parsing and printing never depend on a number's value, except where the
+# canonical form orders or extracts values: IN lists and ``= ANY (ARRAY[...])``, which are parsed
+# as written. Numbers inside strings, quoted names and comments are left alone.
+_SHAPE_TOKEN = re.compile(
+    r"""'[^']*(?:''[^']*)*'|"[^"]*(?:""[^"]*)*"|`[^`]*`|\[[^\]]*\]"""
+    r"""|(?<![\w.$])(\d+(?:\.\d+)?)(?![\w.$])"""
+)
+_UNSHAPED = re.compile(r"\b(?:in|any|array|some|all)\b|--|/\*|987654321", re.IGNORECASE)
+_PLACEHOLDER_BASE = 98765432100000
+_PLACEHOLDER = re.compile(r"987654321(\d{5})")
+
+
+def _shape(text: str) -> tuple[str, list[str]] | None:
+    """``text`` with each number replaced by a placeholder, and the numbers; None if not worth it."""
+    if not any(char.isdigit() for char in text) or _UNSHAPED.search(text):
+        return None
+    numbers: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        number = match.group(1)
+        if number is None:
+            return match.group()
+        numbers.append(number)
+        return str(_PLACEHOLDER_BASE + len(numbers) - 1)
+
+    template = _SHAPE_TOKEN.sub(placeholder, text)
+    if not numbers or len(numbers) > 99_999:
+        return None
+    return template, numbers
+
+
+@lru_cache(maxsize=65536)
+def _parsed(dialect: str, text: str, renames: Renames, numeric: bool) -> Canonical:
     try:
         tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS.get(dialect, dialect))
     except SqlglotError:

@@ -39,7 +39,11 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
 def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     physical = table.name
     column_names = {c.name: names.column(physical, c.name) for c in table.columns}
-    renames: Renames = tuple(column_names.items())
+    # No renames at all when every name is kept: the expression cache is keyed by the renames,
+    # and a key holding the table's column list would make every table's expressions distinct.
+    renames: Renames = (
+        () if all(p == n for p, n in column_names.items()) else tuple(column_names.items())
+    )
 
     def col(name: str) -> str:
         return column_names.get(name, name)
