@@ -5,7 +5,10 @@ uniqueness rule. The same for every source, so the comparer needs no dialect kno
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Callable, Mapping
+from typing import ParamSpec, TypeVar
 
 from twinschema import typemap
 from twinschema.domain import IDENTITY, NameMap
@@ -21,10 +24,38 @@ from twinschema.model import (
     UniqueConstraint,
 )
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def without_gc(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` with Python's cyclic garbage collector paused (restored as it was after).
+
+    Reading a schema allocates hundreds of thousands of small objects that all stay alive, and
+    every few thousand allocations the collector walks them again, along with every object the
+    process already holds (a large ``MetaData``): at 1,000 tables that was 30-60% of the time.
+    What is made here stays alive, except parsed expression trees: a little cyclic garbage that
+    the collector frees when it runs again afterwards.
+    """
+
+    @functools.wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
 # Kinds whose defaults are numbers, where the literal '0' means 0 and true means 1.
 _NUMERIC_KINDS = frozenset({"integer", "bigint", "smallint", "boolean", "numeric", "float"})
 
 
+@without_gc
 def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
     """The comparable form of a raw schema: logical names, canonical expressions."""
     tables: dict[str, Table] = {}

@@ -53,6 +53,7 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
+from twinschema.normalize import without_gc
 from twinschema.urls import redact, scrub
 
 DIALECT = "postgresql"
@@ -449,6 +450,7 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
         conn.close()
 
 
+@without_gc
 def reflect_connection(
     conn: psycopg.Connection[Any], options: ReflectOptions, source: str
 ) -> Schema:

@@ -40,6 +40,7 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
+from twinschema.normalize import without_gc
 
 NAME = "sqlite"
 
@@ -438,6 +439,7 @@ def _idle_wal(path: str) -> bool:
     return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
 
 
+@without_gc
 def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source: str) -> Schema:
     """Read every table through an open connection (e.g. an in-memory database loaded from SQL).
 

@@ -39,6 +39,7 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
+from twinschema.normalize import without_gc
 
 _DIALECTS: dict[str, Dialect] = {
     "sqlite": sqlite_dialect.dialect(),
@@ -116,6 +117,7 @@ def _where(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{location}"
 
 
+@without_gc
 def from_metadata(
     metadata: sa.MetaData,
     dialect: str,
