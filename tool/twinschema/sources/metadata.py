@@ -143,7 +143,7 @@ class _TypeCache:
     def __init__(self, adapter: Adapter, sa_dialect: Dialect) -> None:
         self._adapter = adapter
         self._dialect = sa_dialect
-        self._cache: dict[tuple[type, str], ColumnType] = {}
+        self._cache: dict[tuple[type, Any], ColumnType] = {}
 
     def __call__(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:
         if (
@@ -154,12 +154,32 @@ class _TypeCache:
             return ColumnType(
                 "postgresql", "enum", values=tuple(sa_type.enums), raw=sa_type.name or ""
             )
-        key = (type(sa_type), repr(sa_type))
+        key = _type_key(sa_type)
         found = self._cache.get(key)
         if found is None:
             spelling = sa_type.compile(dialect=self._dialect)
             found = self._cache[key] = self._adapter.parse_type(spelling)
         return found
+
+
+# Attribute values that can be part of a key (``type``: SQLAlchemy memoizes a type's affinity
+# class on it), and the one attribute that never changes a spelling (a SchemaType's events).
+_PLAIN = (str, int, float, bool, type(None), type)
+_NOT_SPELLING = "dispatch"
+
+
+def _type_key(sa_type: sa.types.TypeEngine[Any]) -> tuple[type, Any]:
+    """What decides how a type compiles: its class and its attributes.
+
+    When every attribute is a plain value, the attributes themselves are the key (two types with
+    equal ones compile alike); otherwise (a TypeDecorator's impl, a variant mapping) it is the
+    type's ``repr``, which costs ten times more (SQLAlchemy inspects the constructor for it).
+    """
+    items = tuple(vars(sa_type).items())
+    for name, value in items:
+        if not isinstance(value, _PLAIN) and name != _NOT_SPELLING:
+            return type(sa_type), repr(sa_type)
+    return type(sa_type), tuple(item for item in items if item[0] != _NOT_SPELLING)
 
 
 def _table(table: sa.Table, dialect: str, ddl: DDLCompiler, types: _TypeCache) -> Table:
