@@ -11,9 +11,18 @@ file, and never printed: output names databases with ``urls.redact``):
   is given).
 
 The steps are small functions so later commands can build on them: ``resolve_target`` (which
-database), ``alembic_config`` (a chain's Config), ``head_revision`` / ``current_revisions``
-(where a chain and a database are), ``upgrade`` / ``downgrade`` / ``render_sql`` (do it, or show
-it), and ``migrate`` (the command: all of the above, reported in lines).
+database), ``alembic_config`` (a chain's Config), ``head_revision`` / ``current_revisions`` /
+``pending_revisions`` (where a chain and a database are), ``connect`` / ``sqlite_transaction``
+(one real transaction, SQLite foreign keys handled), ``acquire_migration_lock`` (PostgreSQL),
+``upgrade`` / ``downgrade``, ``capture_statements`` (a dry run's SQL), and ``migrate`` (the
+command: all of the above, linted first, reported in lines; see its docstring for the order and
+the guarantees).
+
+Exit codes: 0 done (or nothing to do); 1 the destructive-change lint refused a revision
+(``Refused``, nothing applied); 2 bad flags or chain (``--to`` behind the database, an unknown
+revision, several heads); 3 the database could not be reached, the migration lock was not
+granted in time, or the migration failed and was rolled back (``MigrationFailed``: a statement
+failed, or SQLite's foreign key check found orphans).
 """
 
 from __future__ import annotations
@@ -243,15 +252,6 @@ def upgrade(cfg: AlembicConfig, target: str = HEAD) -> None:
 def downgrade(cfg: AlembicConfig, target: str = BASE) -> None:
     """Downgrade on ``cfg.attributes["connection"]`` (or its URL) to ``target``."""
     command.downgrade(cfg, target)
-
-
-def render_sql(cfg: AlembicConfig, current: tuple[str, ...], target: str = HEAD) -> None:
-    """Write the SQL of the upgrade from ``current`` to ``target`` to the config's output buffer
-    (Alembic's offline mode: nothing is sent to a database)."""
-    if len(current) > 1:
-        raise UsageError(f"the database is at several revisions ({_revs(current)}); cannot render")
-    start = f"{current[0]}:" if current else ""
-    command.upgrade(cfg, start + target, sql=True)
 
 
 def pending_revisions(
