@@ -38,6 +38,7 @@ from alembic.util import CommandError
 from sqlalchemy.engine import URL
 
 from twinschema import migrate
+from twinschema.alembic_env import VERSION_TABLE
 from twinschema.check import DIALECTS, ERROR, IN_SYNC, SKIPPED, CheckPlan, LayerResult, Report
 from twinschema.compare import Comparison, Side, compare
 from twinschema.config import Config
@@ -49,7 +50,6 @@ from twinschema.sources import SCRATCH_URL_ENV, make_canonical, read_metadata, r
 from twinschema.urls import parse_url, redact, scrub
 
 LAYER = "migrations"
-VERSION_TABLE = "alembic_version"
 SIDE_OF = {"sqlite": "local", "postgresql": "remote"}
 
 HEADS, PARITY, DRIFT, ROUNDTRIP, STATE = (
