@@ -262,33 +262,18 @@ def upgrade_checks(
 
 
 def _run(config: Config, target: tuple[str, str], step: Callable[..., None], to: str) -> str | None:
-    """Run one Alembic step on the scratch database, committed; its error in one line, if any."""
+    """Run one Alembic step on the scratch database in one transaction, as ``migrate`` does
+    (atomic on SQLite too); its error in one line, if any."""
     dialect, url = target
-    with scratch_connection(url) as connection:
-        try:
-            with connection.begin():
-                step(migrate.alembic_config(config, dialect, connection=connection), to)
-        except TwinschemaError as exc:
-            return exc.message
-        except Exception as exc:  # a revision's own error is a finding, not a crash
-            lines = str(exc).strip().splitlines() or [""]
-            return scrub(f"{type(exc).__name__}: {lines[0]}".rstrip(": "))
-    return None
-
-
-@contextmanager
-def scratch_connection(url: str) -> Iterator[sa.Connection]:
-    """A connection to a database this layer made (or a test's), for running a chain on it."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
-        try:
-            connection = engine.connect()
-        except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"cannot connect to {redact(url)}: {_reason(exc)}") from None
-        with connection:
-            yield connection
-    finally:
-        engine.dispose()
+        with migrate.connect(migrate.Target(dialect, parse_url(url))) as connection:
+            step(migrate.alembic_config(config, dialect, connection=connection), to)
+    except TwinschemaError as exc:
+        return exc.message
+    except Exception as exc:  # a revision's own error is a finding, not a crash
+        lines = str(exc).strip().splitlines() or [""]
+        return scrub(f"{type(exc).__name__}: {lines[0]}".rstrip(": "))
+    return None
 
 
 def upgrade_database(config: Config, dialect: str, url: str, to: str = "heads") -> str | None:
