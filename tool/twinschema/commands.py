@@ -78,7 +78,7 @@ def check(
     """Run ``twinschema check`` and return its report."""
     with ExitStack() as stack:
         plan = plan_check(config, layers, sqlite_url, postgres_url, stack)
-        return run_check(plan, _migrations_layer())
+        return run_check(plan, _migrations_layer() if "migrations" in layers else None)
 
 
 def _migrations_layer() -> Any:

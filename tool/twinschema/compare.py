@@ -12,8 +12,6 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from deepdiff import DeepDiff
-
 from twinschema import typemap
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
@@ -27,6 +25,7 @@ from twinschema.model import (
     Schema,
     Table,
 )
+from twinschema.normalize import without_gc
 
 # Logical kinds a column can *encode* through a CHECK ... IN list, and the kind of the base type
 # that carries them: SQLite spells booleans as integers in (0, 1) and enums as text in (...).
@@ -62,6 +61,7 @@ class Side:
     role: str = "model"  # "model" (metadata, files) or "database" (a live database)
 
 
+@without_gc
 def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None) -> Comparison:
     """Every difference between two sides, minus those ``domain.yaml`` declares as allowed."""
     run = _Run(left, right, layer, domain)
@@ -186,6 +186,8 @@ class _Run:
 
     def column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> set[int]:
         """Compare one column pair; return the ids of CHECKs that its type accounts for."""
+        if lc == rc and lc.raw_default == rc.raw_default and not self.cross:
+            return set()  # the same in every respect, spelling included: nothing to say
         consumed = self.column_type(lt, rt, lc, rc)
         lid, rid = lc.identity, rc.identity
         if IDENTITY_ROWID in (lid, rid) and lc.name in lt.primary_key and lc.name in rt.primary_key:
@@ -197,6 +199,8 @@ class _Run:
         mine = {"nullable": lc.nullable, "default": lc.default, "identity": lid}
         theirs = {"nullable": rc.nullable, "default": rc.default, "identity": rid}
         if mine != theirs:
+            from deepdiff import DeepDiff  # imported only when a column pair really differs
+
             for path in DeepDiff(mine, theirs).affected_root_keys:
                 self.column_field(lt.name, lc, rc, str(path))
         elif lc.raw_default != rc.raw_default and lc.default is not None:

@@ -113,6 +113,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
 
 
 def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Column:
+    if column.default is None and logical == column.name:
+        return column  # nothing to rename or rewrite: the raw column is already canonical
     raw_default = column.raw_default if column.raw_default is not None else column.default
     default = None
     if not is_null(column.default):
