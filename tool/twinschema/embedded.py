@@ -65,6 +65,10 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
     """
     pgserver = _pgserver()
     datadir = Path(datadir).resolve()
+    if not delete:
+        attached = _attach(datadir)
+        if attached is not None:
+            return attached
     datadir.parent.mkdir(parents=True, exist_ok=True)
     mode: str | None
     if delete:
@@ -89,11 +93,46 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
     return EmbeddedServer(datadir=datadir, socket_dir=socket_dir, _handle=handle)
 
 
+class _Attached:
+    """The handle of a server this process found running and does not own: stop() leaves it."""
+
+    def cleanup(self) -> None:
+        """Nothing to do: whoever started the server stops it (``twinschema db stop``)."""
+
+
+def _attach(datadir: Path) -> EmbeddedServer | None:
+    """The server already running on ``datadir`` with no process holding it (one that
+    ``twinschema db start`` left running), used as it is; else None.
+
+    pgserver's own attach takes a machine-wide lock and polls it with sleeps (seen: 1.3 s
+    while another process held it); a server nobody holds cannot be stopped under us by a
+    process's exit, so it is safe to use without registering.
+    """
+    import json
+
+    from pgserver.utils import PostmasterInfo, process_is_running
+
+    info = PostmasterInfo.read_from_pgdata(datadir)
+    if info is None or not info.is_running() or info.status != "ready" or not info.socket_dir:
+        return None
+    try:
+        holders = json.loads((datadir / ".handle_pids.json").read_text() or "[]")
+    except FileNotFoundError:
+        holders = []
+    except (OSError, ValueError):
+        return None
+    if any(process_is_running(int(pid)) for pid in holders):
+        return None
+    return EmbeddedServer(datadir=datadir, socket_dir=str(info.socket_dir), _handle=_Attached())
+
+
 def stop(datadir: Path) -> bool:
     """Stop the embedded server of ``datadir`` if it runs; True when one was stopped."""
     if not is_running(datadir):
         return False
-    server = start(datadir, keep_running=True)
-    server._handle.cleanup_mode = "stop"
-    server.stop()
-    return True
+    pgserver = _pgserver()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        handle = pgserver.get_server(Path(datadir).resolve(), cleanup_mode="stop")
+    handle.cleanup()  # stops it unless another process still holds it
+    return not is_running(datadir)

@@ -1,0 +1,57 @@
+"""The embedded PostgreSQL: started by the commands that need it and stopped when they exit (no
+orphan server), or kept running by ``db start`` and then reused as it is, until ``db stop``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from twinschema import embedded
+
+TWINSCHEMA = str(Path(sys.executable).with_name("twinschema"))
+
+
+@pytest.fixture
+def project() -> Iterator[Path]:
+    """A project whose embedded server lives in a fresh directory (outside pytest's basetemp,
+    which is private to root and would lock out the server's unprivileged user)."""
+    folder = Path(tempfile.mkdtemp(prefix="twinschema-embedded-"))
+    (folder / "pyproject.toml").write_text('[tool.twinschema]\nembedded_dir = "pg"\n')
+    try:
+        yield folder
+    finally:
+        embedded.stop(folder / "pg")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TWINSCHEMA, *args], cwd=project, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_a_command_stops_the_server_it_started(project: Path) -> None:
+    result = run(project, "db", "url")
+    assert result.returncode == 0, result.stderr
+    assert f"host={project / 'pg'}" in result.stdout
+    assert not embedded.is_running(project / "pg")
+
+
+def test_db_start_keeps_it_running_for_later_commands_until_db_stop(project: Path) -> None:
+    assert run(project, "db", "start").returncode == 0
+    datadir = project / "pg"
+    assert embedded.is_running(datadir)
+    pid = (datadir / "postmaster.pid").read_text().split()[0]
+    assert run(project, "db", "url").returncode == 0
+    assert embedded.is_running(datadir)
+    assert (datadir / "postmaster.pid").read_text().split()[0] == pid  # reused, not restarted
+    result = run(project, "db", "stop")
+    assert result.stdout.strip() == "stopped"
+    assert not embedded.is_running(datadir)
+    assert run(project, "db", "stop").stdout.strip() == "not running"
