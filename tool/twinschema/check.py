@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from twinschema.compare import Comparison, Side, compare
 from twinschema.config import Config
-from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.differences import Difference, Equivalence
 from twinschema.domain import Domain, load_domain
 from twinschema.domaincheck import compare_domain
@@ -103,15 +102,7 @@ class _Sources:
     def __init__(self, plan: CheckPlan, domain: Domain | None) -> None:
         self.plan, self.domain = plan, domain
         config = plan.config
-        self.options = {
-            dialect: ReflectOptions(
-                schema=config.postgres_schema,
-                exclude=(*DEFAULT_EXCLUDE, *config.exclude, *config.side(dialect).exclude),
-                connect_timeout=config.connect_timeout,
-                busy_timeout=config.busy_timeout,
-            )
-            for dialect in DIALECTS
-        }
+        self.options = {dialect: config.reflect_options(dialect) for dialect in DIALECTS}
         self._models: dict[str, Side] = {}
         self._live: dict[str, Side | DatabaseError] = {}
 

@@ -13,7 +13,6 @@ from typing import Any
 from twinschema.check import DIALECTS, IN_SYNC, CheckPlan, LayerResult, Report, run_check
 from twinschema.compare import Side, compare
 from twinschema.config import Config
-from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
@@ -82,20 +81,9 @@ def check(
 
 
 def _migrations_layer() -> Any:
-    try:
-        from twinschema.migrations_layer import check_migrations
-    except ImportError:
-        return None
+    from twinschema.migrations_layer import check_migrations  # Alembic: imported only for it
+
     return check_migrations
-
-
-def _options(config: Config, dialect: str) -> ReflectOptions:
-    return ReflectOptions(
-        schema=config.postgres_schema,
-        exclude=(*DEFAULT_EXCLUDE, *config.exclude, *config.side(dialect).exclude),
-        connect_timeout=config.connect_timeout,
-        busy_timeout=config.busy_timeout,
-    )
 
 
 @contextmanager
@@ -109,14 +97,14 @@ def open_source(
             f"cannot tell the dialect of metadata module {spec}: pass --dialect sqlite|postgresql"
         )
     if kind == URL:
-        raw = reflect_url(spec, _options(config, url_dialect(spec)))
+        raw = reflect_url(spec, config.reflect_options(url_dialect(spec)))
         yield _side(raw, label_of(spec), domain)
     elif kind == SQL_FILE:
-        with read_sql_file(spec, dialect, _options(config, dialect or "postgresql")) as raw:
+        with read_sql_file(spec, dialect, config.reflect_options(dialect or "postgresql")) as raw:
             yield _side(raw, spec, domain)
     else:
         assert dialect is not None
-        raw, path = read_metadata(spec, dialect, _options(config, dialect), config.root)
+        raw, path = read_metadata(spec, dialect, config.reflect_options(dialect), config.root)
         yield _side(raw, path, domain)
 
 

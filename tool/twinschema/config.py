@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.domain import suggestion
 from twinschema.errors import UsageError
 
@@ -64,6 +65,16 @@ class Config:
     def side(self, dialect: str) -> DialectConfig:
         """The configuration of ``dialect`` (empty when the project does not configure it)."""
         return self.dialects.get(dialect) or DialectConfig(dialect)
+
+    def reflect_options(self, dialect: str) -> ReflectOptions:
+        """How every command reads a database of ``dialect``: the PostgreSQL schema, the tables
+        left out (tools' own, plus the configured patterns) and the timeouts."""
+        return ReflectOptions(
+            schema=self.postgres_schema,
+            exclude=(*DEFAULT_EXCLUDE, *self.exclude, *self.side(dialect).exclude),
+            connect_timeout=self.connect_timeout,
+            busy_timeout=self.busy_timeout,
+        )
 
     def env_url(self, dialect: str, environ: Mapping[str, str] | None = None) -> str | None:
         """The database URL of ``dialect`` from its environment variable or its default, if any."""

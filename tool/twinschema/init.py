@@ -42,7 +42,6 @@ from alembic.util import CommandError
 from twinschema import migrate, typemap
 from twinschema.compare import Side, compare, satisfies
 from twinschema.config import Config
-from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.domain import DIALECTS, DomainColumn, NameMap, check_identifier, parse_domain
 from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Column, Schema, Table
@@ -475,16 +474,6 @@ class InitResult:
     created: tuple[Path, ...] = ()  # baseline revision files
 
 
-def reflect_options(config: Config, dialect: str) -> ReflectOptions:
-    """How ``init`` reads a database: the schema and exclusions every command uses."""
-    return ReflectOptions(
-        schema=config.postgres_schema,
-        exclude=(*DEFAULT_EXCLUDE, *config.exclude, *config.side(dialect).exclude),
-        connect_timeout=config.connect_timeout,
-        busy_timeout=config.busy_timeout,
-    )
-
-
 def database_url(config: Config, dialect: str, given: str | None) -> str:
     """The database of ``dialect``: the flag, else its environment variable or default."""
     text = given or config.env_url(dialect)
@@ -514,7 +503,7 @@ def run_init(
         raise UsageError(f"{output} already exists: pass --force to overwrite it")
     if output.is_dir() or not output.resolve().parent.is_dir():
         raise UsageError(f"{output}: not a file in an existing directory")
-    raw = {d: reflect_url(urls[d], reflect_options(config, d)) for d in DIALECTS}
+    raw = {d: reflect_url(urls[d], config.reflect_options(d)) for d in DIALECTS}
     proposal = propose(raw[SQLITE], raw[POSTGRESQL])
     text = render(proposal, output, {d: redact(urls[d]) for d in DIALECTS})
     try:
@@ -608,7 +597,7 @@ def _side(dialect: str) -> str:
 def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
     """How the live database differs from the schema its chain's head builds (upgraded on a
     scratch database of the same dialect; empty when they are the same)."""
-    options = reflect_options(config, dialect)
+    options = config.reflect_options(dialect)
     with _scratch(config, dialect) as scratch:
         target = migrate.Target(dialect, parse_url(scratch))
         try:

@@ -42,7 +42,7 @@ from twinschema.alembic_env import VERSION_TABLE
 from twinschema.check import DIALECTS, ERROR, IN_SYNC, SKIPPED, CheckPlan, LayerResult, Report
 from twinschema.compare import Comparison, Side, compare
 from twinschema.config import Config
-from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
+from twinschema.dialects import ReflectOptions
 from twinschema.differences import Difference
 from twinschema.domain import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
@@ -162,7 +162,7 @@ def _chain_checks(plan: CheckPlan, domain: Domain | None, chain: Chain, report: 
         result.status, result.message = SKIPPED, f"no {dialect} metadata module to compare with"
         report.add(result)
         return
-    options = reflect_options(config, dialect)
+    options = config.reflect_options(dialect)
     raw, path = read_metadata(spec, dialect, options, config.root)
     metadata = Side(make_canonical(raw, domain), path, path)
     result.right = path
@@ -531,14 +531,6 @@ def fix_command(chain: Chain) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Scratch databases
-
-
-def reflect_options(config: Config, dialect: str) -> ReflectOptions:
-    """How the check reads ``dialect``'s databases (the same exclusions as every layer)."""
-    return ReflectOptions(
-        schema=config.postgres_schema,
-        exclude=(*DEFAULT_EXCLUDE, *config.exclude, *config.side(dialect).exclude),
-    )
 
 
 @contextmanager
