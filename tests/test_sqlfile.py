@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from twinschema import sqlfile
 from twinschema.errors import DatabaseError, UsageError
+from twinschema.sources import MODULE, SQL_FILE, URL, classify
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK_SQLITE = REALWORLD / "chinook" / "Chinook_Sqlite.sql"
@@ -110,10 +111,10 @@ def test_ambiguous_text_is_a_usage_error(text: str) -> None:
         sqlfile.detect_dialect(text, "mine.sql")
 
 
-def test_looks_like_sql_file() -> None:
-    assert sqlfile.looks_like_sql_file("dumps/app.SQL")
-    assert not sqlfile.looks_like_sql_file("sqlite:///app.sql")
-    assert not sqlfile.looks_like_sql_file("schemas.sqlite:metadata")
+def test_sources_are_told_apart() -> None:
+    assert classify("dumps/app.SQL") == SQL_FILE
+    assert classify("sqlite:///app.sql") == URL
+    assert classify("schemas.sqlite:metadata") == MODULE
 
 
 # ---------------------------------------------------------------------------------------------

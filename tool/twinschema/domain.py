@@ -152,14 +152,6 @@ class NameMap:
         """The logical name of a physical column of a physical table."""
         return self.columns.get((physical_table, physical), physical)
 
-    def knows_table(self, physical: str) -> bool:
-        """True when the domain names this physical table."""
-        return physical in self.tables
-
-    def knows_column(self, physical_table: str, physical: str) -> bool:
-        """True when the domain names this physical column."""
-        return (physical_table, physical) in self.columns
-
 
 IDENTITY = NameMap()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from twinschema import typemap
@@ -157,8 +157,3 @@ def _policy(dialect: str, policy: Policy, renames: Renames) -> Policy:
         return canonical(dialect, text, renames).text if text else None
 
     return Policy(policy.name, policy.command.upper(), expr(policy.using), expr(policy.with_check))
-
-
-def logical_names(schema: Schema) -> Mapping[str, tuple[str, ...]]:
-    """Table -> column names of a canonical schema (what the domain layer checks)."""
-    return {name: tuple(c.name for c in table.columns) for name, table in schema.tables.items()}

@@ -34,15 +34,10 @@ from typing import Any
 import psycopg
 
 from twinschema.errors import DatabaseError, UsageError
-from twinschema.urls import POSTGRESQL, SQLITE, looks_like_url, parse_url, redact, scrub
+from twinschema.urls import POSTGRESQL, SQLITE, parse_url, redact, scrub
 
 # ---------------------------------------------------------------------------------------------
 # Reading
-
-
-def looks_like_sql_file(source: str) -> bool:
-    """True when a command-line source names a SQL file (``*.sql``) rather than a URL or module."""
-    return not looks_like_url(source) and source.lower().endswith(".sql")
 
 
 def read_sql(path: str | Path) -> str:

@@ -42,7 +42,6 @@ class Adapter(Protocol):
     """What every dialect adapter provides."""
 
     name: str  # "sqlite" or "postgresql"
-    sqlglot_dialect: str  # the dialect sqlglot parses this database's expressions in
 
     def parse_type(self, spelling: str) -> ColumnType:
         """Reduce a type as the dialect spells it (reflected or compiled) to a ``ColumnType``."""

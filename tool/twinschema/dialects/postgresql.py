@@ -614,7 +614,6 @@ class PostgreSQLAdapter:
     """The PostgreSQL dialect: ``format_type()`` spellings and ``pg_catalog`` reflection."""
 
     name: str = DIALECT
-    sqlglot_dialect: str = "postgres"
 
     def parse_type(self, spelling: str) -> ColumnType:
         """Reduce a type spelling to a ``ColumnType`` (see the module's ``parse_type``)."""

@@ -647,7 +647,6 @@ class SQLiteAdapter:
     """The SQLite dialect adapter (see ``twinschema.dialects.Adapter``)."""
 
     name: str = NAME
-    sqlglot_dialect: str = "sqlite"
 
     def parse_type(self, spelling: str) -> ColumnType:
         """Reduce a declared SQLite type to a ``ColumnType`` (see the module's ``parse_type``)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from twinschema.dialects import ReflectOptions, adapter
@@ -31,15 +30,6 @@ def classify(spec: str) -> str:
     if spec.lower().endswith(".sql") or Path(spec).is_file():
         return SQL_FILE
     return MODULE
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A source read and made canonical, with the names reports use for it."""
-
-    schema: Schema
-    label: str  # how reports name it: a file path, a module file, a redacted URL
-    dialect: str
 
 
 def url_dialect(spec: str) -> str:
