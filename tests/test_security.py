@@ -52,7 +52,7 @@ from twinschema.cli import main
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 
-FORMATS = ("text", "json", "junit", "github")
+FORMATS = ("text", "json", "junit", "github", "sarif")
 # Every spelling the secret could be printed in: as given, percent-encoded, or a fragment of it.
 SECRET_FRAGMENTS = (PASSWORD, "S3cr3t-P%40ss", "S3cr3t")
 

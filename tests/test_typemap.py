@@ -82,3 +82,30 @@ def test_same_spelling_in_one_dialect_always_matches() -> None:
 
 def test_unknown_postgresql_type_has_no_kind() -> None:
     assert typemap.kinds_of(pg("tsvector")) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("sqlite_type", "pg_type", "kind"),
+    [row for row in TRUTH_TABLE if row[2] is not None],
+)
+def test_every_equivalent_row_is_no_difference_to_the_comparer(
+    sqlite_type: str, pg_type: str, kind: str
+) -> None:
+    """The comparer, not only the table: a column pair of each equivalent row is in sync, and
+    the equivalence is reported with the row's rule name."""
+    from twinschema.compare import Side, compare
+    from twinschema.model import Column, Schema, Table
+
+    def side(dialect: str, ctype: ColumnType) -> Side:
+        table = Table("t", columns=(Column("c", ctype),))
+        return Side(Schema(dialect, {"t": table}), dialect, dialect)
+
+    result = compare(
+        side("sqlite", sqlite(sqlite_type)), side("postgresql", pg(pg_type)), layer="models"
+    )
+    if pg(pg_type).array:  # a scalar never equals an array
+        assert [d.kind for d in result.differences] == ["column_type"]
+        return
+    assert result.differences == []
+    rules = {e.rule for e in result.equivalences}
+    assert rules <= {kind}

@@ -72,44 +72,57 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     column_names = {c.name: names.column(physical, c.name) for c in table.columns}
     # No renames at all when every name is kept: the expression cache is keyed by the renames,
     # and a key holding the table's column list would make every table's expressions distinct.
-    renames: Renames = (
-        () if all(p == n for p, n in column_names.items()) else tuple(column_names.items())
-    )
+    renamed = any(p != n for p, n in column_names.items())
+    renames: Renames = tuple(column_names.items()) if renamed else ()
 
     def col(name: str) -> str:
         return column_names.get(name, name)
 
+    # What needs no rewriting is kept as it is (the same objects): most of a schema.
     columns = tuple(_column(dialect, c, col(c.name), renames) for c in table.columns)
     uniques: dict[frozenset[str], UniqueConstraint] = {}
     for unique in table.uniques:
-        logical_columns = tuple(map(col, unique.columns))
-        uniques.setdefault(
-            frozenset(logical_columns), UniqueConstraint(logical_columns, unique.name)
-        )
+        if renamed:
+            unique = UniqueConstraint(tuple(map(col, unique.columns)), unique.name)
+        uniques.setdefault(frozenset(unique.columns), unique)
     indexes: list[Index] = []
     for index in table.indexes:
-        expressions = tuple(
-            col(e) if e in column_names else canonical(dialect, e, renames).text
-            for e in index.expressions
-        )
-        where = canonical(dialect, index.where, renames).text if index.where else None
         plain = all(e in column_names for e in index.expressions)
+        if plain and index.where is None and not renamed:
+            expressions, where = index.expressions, None
+        else:
+            expressions = tuple(
+                col(e) if e in column_names else canonical(dialect, e, renames).text
+                for e in index.expressions
+            )
+            where = canonical(dialect, index.where, renames).text if index.where else None
         if index.unique and where is None and plain and index.method == "btree":
             # A full unique index on plain columns is the same rule as a UNIQUE constraint.
             uniques.setdefault(frozenset(expressions), UniqueConstraint(expressions, index.name))
             continue
-        indexes.append(Index(expressions, index.unique, where, index.method, index.name))
+        if expressions is not index.expressions or where is not None:
+            index = Index(expressions, index.unique, where, index.method, index.name)
+        indexes.append(index)
+    foreign_keys = table.foreign_keys
+    if renamed or any(_renamed_reference(fk, names) for fk in foreign_keys):
+        foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
     return Table(
         name=logical,
         columns=columns,
-        primary_key=tuple(map(col, table.primary_key)),
-        foreign_keys=tuple(_foreign_key(fk, col, names) for fk in table.foreign_keys),
+        primary_key=tuple(map(col, table.primary_key)) if renamed else table.primary_key,
+        foreign_keys=foreign_keys,
         uniques=tuple(uniques.values()),
         indexes=tuple(indexes),
         checks=tuple(_check(dialect, c, renames) for c in table.checks),
         row_level_security=table.row_level_security,
         policies=tuple(_policy(dialect, p, renames) for p in table.policies),
     )
+
+
+def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
+    """True when the domain gives the referenced table or columns other names."""
+    ref = fk.ref_table
+    return names.table(ref) != ref or any(names.column(ref, c) != c for c in fk.ref_columns)
 
 
 def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Column:
