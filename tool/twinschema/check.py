@@ -23,7 +23,20 @@ from twinschema.urls import redact
 
 LAYERS = ("domain", "models", "live", "migrations")
 DIALECTS = ("sqlite", "postgresql")
-MIGRATE_COMMAND = {"sqlite": "twinschema migrate local", "postgresql": "twinschema migrate remote"}
+SIDE_OF = {"sqlite": "local", "postgresql": "remote"}
+
+
+def migrate_command(config: Config, dialect: str) -> str:
+    """The command that migrates ``dialect``'s database: ``make migrate-local`` where the
+    project's Makefile has that target, else the CLI's own ``twinschema migrate local``."""
+    side = SIDE_OF[dialect]
+    try:
+        if f"migrate-{side}:" in (config.root / "Makefile").read_text(encoding="utf-8"):
+            return f"make migrate-{side}"
+    except OSError:
+        pass
+    return f"twinschema migrate {side}"
+
 
 IN_SYNC, DRIFT, SKIPPED, ERROR = "in_sync", "drift", "skipped", "error"
 
@@ -123,7 +136,7 @@ class _Sources:
             url = self.plan.urls[dialect]
             assert url is not None
             label = self.plan.label(dialect)
-            fix = f"the database {label} (run: {MIGRATE_COMMAND[dialect]})"
+            fix = f"the database {label} (run: {migrate_command(self.plan.config, dialect)})"
             try:
                 raw = reflect_url(url, self.options[dialect])
             except DatabaseError as exc:

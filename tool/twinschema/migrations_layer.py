@@ -39,7 +39,16 @@ from sqlalchemy.engine import URL
 
 from twinschema import migrate
 from twinschema.alembic_env import VERSION_TABLE
-from twinschema.check import DIALECTS, ERROR, IN_SYNC, SKIPPED, CheckPlan, LayerResult, Report
+from twinschema.check import (
+    DIALECTS,
+    ERROR,
+    IN_SYNC,
+    SKIPPED,
+    CheckPlan,
+    LayerResult,
+    Report,
+    migrate_command,
+)
 from twinschema.compare import Comparison, Side, compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
@@ -50,7 +59,6 @@ from twinschema.sources import SCRATCH_URL_ENV, make_canonical, read_metadata, r
 from twinschema.urls import parse_url, redact, scrub
 
 LAYER = "migrations"
-SIDE_OF = {"sqlite": "local", "postgresql": "remote"}
 
 HEADS, PARITY, DRIFT, ROUNDTRIP, STATE = (
     "migration_heads",
@@ -518,15 +526,8 @@ def state_differences(chain: Chain, current: Sequence[str], label: str) -> list[
 
 
 def fix_command(chain: Chain) -> str:
-    """``make migrate-local`` where the project's Makefile has it, else the CLI command."""
-    side = SIDE_OF[chain.dialect]
-    makefile = chain.config.root / "Makefile"
-    try:
-        if f"migrate-{side}:" in makefile.read_text(encoding="utf-8"):
-            return f"make migrate-{side}"
-    except OSError:
-        pass
-    return f"twinschema migrate {side}"
+    """The command that brings a database to its chain's head."""
+    return migrate_command(chain.config, chain.dialect)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -112,9 +112,11 @@ def _where(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     user = [f for f in frames if "importlib" not in f.filename]
     location = f" ({Path(user[-1].filename).name}:{user[-1].lineno})" if user else ""
+    message = str(exc)
     if isinstance(exc, SyntaxError) and exc.filename:
-        location = f" ({Path(exc.filename).name}:{exc.lineno})"
-    return f"{type(exc).__name__}: {exc}{location}"
+        # str() of a SyntaxError already says "(file.py, line 2)": say it once, our way.
+        message, location = exc.msg, f" ({Path(exc.filename).name}:{exc.lineno})"
+    return f"{type(exc).__name__}: {message}{location}"
 
 
 @without_gc
