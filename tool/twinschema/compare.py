@@ -655,6 +655,8 @@ def _hint(left: str | None, right: str | None, left_side: Side, right_side: Side
     else:
         missing, present = (left_side, right_side) if left is None else (right_side, left_side)
         hint = f"add it to {missing.fix}, or remove it from {present.fix}"
+    if left_side.schema.dialect != right_side.schema.dialect:
+        hint += "; if it differs on purpose, allow it in domain.yaml with a reason"
     roles = {left_side.role, right_side.role}
     if roles != {"model", "database"}:
         return hint

@@ -39,9 +39,8 @@ def plain(report: Report, verbose: bool) -> str:
         for table, differences in tables.items():
             lines.append(f"  {table}")
             for d in differences:
-                sides = f"  left: {d.left or '-'} | right: {d.right or '-'}"
-                lines.append(f"    {d.kind}: {d.message}.{sides}")
-                lines.append(f"      hint: {d.hint}")
+                sides = f"left: {d.left or '-'} | right: {d.right or '-'}"
+                lines.append(f"    {d.kind}: {d.message}. [{sides}] hint: {d.hint}")
     if verbose and report.equivalences:
         lines.append("")
         lines.append("equivalences (accepted as the same):")
