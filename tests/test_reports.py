@@ -365,3 +365,17 @@ def test_an_unknown_format_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError, match="did you mean 'sarif'"):
         render(Report(), "sarif2")
+
+
+def test_long_runs_tell_their_progress_to_a_listener(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layers say what they are doing (the CLI shows it in its spinner on a terminal)."""
+    from twinschema import commands, progress
+    from twinschema.config import load_config
+
+    monkeypatch.chdir(ROOT)
+    seen: list[str] = []
+    with progress.listening(seen.append):
+        commands.check(load_config(), ["domain", "models"], None, None)
+    assert seen == ["reading schemas.sqlite:metadata", "reading schemas.postgres:metadata"]
+    progress.step("nobody listens now")  # and nothing happens
+    assert len(seen) == 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from twinschema import progress
 from twinschema.compare import Comparison, Side, compare
 from twinschema.config import Config
 from twinschema.differences import Difference, Equivalence
@@ -127,6 +128,7 @@ class _Sources:
                     f"{self.plan.config.source}: no metadata module configured for {dialect} "
                     f'([tool.twinschema.{dialect}] metadata = "package.module:attribute")'
                 )
+            progress.step(f"reading {spec}")
             raw, path = read_metadata(spec, dialect, self.options[dialect], self.plan.config.root)
             self._models[dialect] = Side(make_canonical(raw, self.domain), path, path)
         return self._models[dialect]
@@ -137,6 +139,7 @@ class _Sources:
             assert url is not None
             label = self.plan.label(dialect)
             fix = f"the database {label} (run: {migrate_command(self.plan.config, dialect)})"
+            progress.step(f"reading the {dialect} database {label}")
             try:
                 raw = reflect_url(url, self.options[dialect])
             except DatabaseError as exc:

@@ -91,8 +91,15 @@ def _progress(what: str, no_color: bool) -> Iterator[None]:
         return
     from rich.console import Console
 
-    with Console(stderr=True).status(f"twinschema: {what}", spinner="dots"):
-        yield
+    from twinschema import progress
+
+    with Console(stderr=True).status(f"twinschema: {what}", spinner="dots") as status:
+
+        def show(message: str) -> None:
+            status.update(f"twinschema: {what}: {message}")
+
+        with progress.listening(show):
+            yield
 
 
 def _explain(ctx: click.Context, param: click.Parameter, kind: str | None) -> None:

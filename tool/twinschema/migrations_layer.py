@@ -37,7 +37,7 @@ from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy.engine import URL
 
-from twinschema import migrate
+from twinschema import migrate, progress
 from twinschema.alembic_env import VERSION_TABLE
 from twinschema.check import (
     DIALECTS,
@@ -170,6 +170,7 @@ def _chain_checks(plan: CheckPlan, domain: Domain | None, chain: Chain, report: 
         result.status, result.message = SKIPPED, f"no {dialect} metadata module to compare with"
         report.add(result)
         return
+    progress.step(f"upgrading a scratch {dialect} database with {chain.label}")
     options = config.reflect_options(dialect)
     raw, path = read_metadata(spec, dialect, options, config.root)
     metadata = Side(make_canonical(raw, domain), path, path)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from twinschema import progress
 from twinschema.dialects import ReflectOptions, adapter
 from twinschema.domain import IDENTITY, Domain
 from twinschema.errors import UsageError
@@ -63,6 +64,7 @@ def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> It
         raise UsageError(f"{path}: SQL file not found")
     text = file.read_text(encoding="utf-8", errors="replace")
     dialect = dialect or sqlfile.detect_dialect(text)
+    progress.step(f"loading {path} into a scratch {dialect} database")
     if dialect == "sqlite":
         from twinschema.dialects.sqlite import reflect_connection
 
