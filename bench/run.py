@@ -56,7 +56,11 @@ from twinschema.compare import Side, compare  # noqa: E402
 from twinschema.dialects import ReflectOptions  # noqa: E402
 from twinschema.dialects import postgresql as pg_adapter  # noqa: E402
 from twinschema.dialects import sqlite as sqlite_adapter  # noqa: E402
-from twinschema.sources import make_canonical, reflect_url  # noqa: E402
+from twinschema.sources import (  # noqa: E402
+    make_canonical,
+    reflect_in_background,
+    reflect_url,
+)
 from twinschema.sources import metadata as metadata_source  # noqa: E402
 from twinschema.sources.metadata import from_metadata  # noqa: E402
 from twinschema.urls import parse_url  # noqa: E402
@@ -119,17 +123,22 @@ def measure(fn: Callable[[], Any], runs: int, budget: float | None = None) -> di
 
 
 def live_layer(url: str, metadata: sa.MetaData, dialect: str) -> int:
-    """twinschema's live layer: reflect, make both sides canonical, compare; differences found."""
-    live = make_canonical(reflect_url(url, OPTIONS), None)
+    """twinschema's live layer as ``check`` runs it: reflect the database (in the background,
+    started first) while the metadata side is built, make both canonical, compare; the
+    differences found."""
+    reading = reflect_in_background(url, OPTIONS)
     model = make_canonical(from_metadata(metadata, dialect, "bench", OPTIONS), None)
+    live = make_canonical(reading.result(), None)
     result = compare(Side(model, "metadata", "m"), Side(live, "live", "l"), layer="live")
     return len(result.differences)
 
 
 def live_pair(sqlite_url: str, pg_url: str) -> int:
-    """Live SQLite against live PostgreSQL: both reflected and made canonical, then compared."""
+    """Live SQLite against live PostgreSQL: both reflected (at once, as ``check`` does) and made
+    canonical, then compared."""
+    reading = reflect_in_background(pg_url, OPTIONS)
     left = make_canonical(reflect_url(sqlite_url, OPTIONS), None)
-    right = make_canonical(reflect_url(pg_url, OPTIONS), None)
+    right = make_canonical(reading.result(), None)
     result = compare(Side(left, "sqlite", "s"), Side(right, "postgresql", "p"), layer="live")
     return len(result.differences)
 

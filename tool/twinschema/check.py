@@ -9,6 +9,7 @@ modules), ``live`` (each metadata module against its database, and the two datab
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from twinschema import progress
@@ -19,7 +20,7 @@ from twinschema.domain import Domain, load_domain
 from twinschema.domaincheck import compare_domain
 from twinschema.errors import EXIT_DATABASE, EXIT_DRIFT, EXIT_IN_SYNC, DatabaseError, UsageError
 from twinschema.model import Schema
-from twinschema.sources import make_canonical, read_metadata, reflect_url
+from twinschema.sources import make_canonical, read_metadata, reflect_in_background
 from twinschema.urls import redact
 
 LAYERS = ("domain", "models", "live", "migrations")
@@ -119,6 +120,13 @@ class _Sources:
         self.options = {dialect: config.reflect_options(dialect) for dialect in DIALECTS}
         self._models: dict[str, Side] = {}
         self._live: dict[str, Side | DatabaseError] = {}
+        self._reading: dict[str, Future[Schema]] = {}
+
+    def start_reading(self, dialect: str) -> None:
+        """Begin reflecting ``dialect``'s live database now, while metadata is read and compared."""
+        url = self.plan.urls.get(dialect)
+        if url is not None and dialect not in self._reading:
+            self._reading[dialect] = reflect_in_background(url, self.options[dialect])
 
     def model(self, dialect: str) -> Side:
         if dialect not in self._models:
@@ -140,8 +148,9 @@ class _Sources:
             label = self.plan.label(dialect)
             fix = f"the database {label} (run: {migrate_command(self.plan.config, dialect)})"
             progress.step(f"reading the {dialect} database {label}")
+            self.start_reading(dialect)
             try:
-                raw = reflect_url(url, self.options[dialect])
+                raw = self._reading[dialect].result()
             except DatabaseError as exc:
                 self._live[dialect] = exc
             else:
@@ -159,6 +168,9 @@ def run_check(
     domain = load_domain(config.domain) if config.domain else None
     sources = _Sources(plan, domain)
     report = Report()
+    if "live" in plan.layers:
+        for dialect in DIALECTS:
+            sources.start_reading(dialect)
     if "domain" in plan.layers:
         for dialect in DIALECTS:
             if domain is None:

@@ -3,8 +3,10 @@ raw ``Schema`` and then made canonical in the domain's logical names."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +44,17 @@ def reflect_url(spec: str, options: ReflectOptions) -> Schema:
     """The raw schema of a live database."""
     url = parse_url(spec)
     return adapter(dialect_of(url)).reflect(url, options)
+
+
+def reflect_in_background(spec: str, options: ReflectOptions) -> Future[Schema]:
+    """``reflect_url`` in a worker thread, started now: the database answers its catalog
+    queries (the driver waits without the GIL) while this thread builds the metadata side.
+    ``result()`` returns the schema or raises what reflecting raised."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twinschema-reflect")
+    try:
+        return pool.submit(contextvars.copy_context().run, reflect_url, spec, options)
+    finally:
+        pool.shutdown(wait=False)  # the worker ends when its one task does
 
 
 def read_metadata(
