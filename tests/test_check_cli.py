@@ -167,3 +167,23 @@ def test_a_missing_sqlite_database_is_an_error_never_in_sync(
     assert document["in_sync"] is False
     assert any(layer["status"] == "error" for layer in document["layers"])
     assert not missing.exists()
+
+
+def test_a_metadata_module_takes_the_dialect_of_the_database_it_meets(
+    migrated: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unconfigured module compared with a live database is read in that database's dialect;
+    a SQL file keeps the dialect its content says, whatever it is compared with."""
+    module = tmp_path / "other_models.py"
+    module.write_text((ROOT / "schemas" / "postgres.py").read_text())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    result = invoke("diff", "other_models:metadata", migrated[1], "--format", "json")
+    assert result.exit_code == 0, result.output
+    sql = tmp_path / "dump.sql"
+    sql.write_text("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);\n")
+    result = invoke("inspect", str(sql))
+    assert json.loads(result.stdout)["dialect"] == "sqlite"
+    result = invoke("diff", str(sql), migrated[1], "--format", "json")
+    assert json.loads(result.stdout)["layers"][0]["left"] == str(sql)
+    kinds = {d["kind"] for d in json.loads(result.stdout)["differences"]}
+    assert "table_missing" in kinds  # compared as SQLite against the PostgreSQL database

@@ -124,12 +124,22 @@ def source_dialect(spec: str, config: Config) -> str | None:
     return None
 
 
+def _diff_dialect(spec: str, other: str, config: Config, flag: str | None) -> str | None:
+    """The dialect ``spec`` is read in: a URL's own; a metadata module's configured one, else
+    that of the live database it is compared with, else ``--dialect``; a SQL file's
+    ``--dialect``, else (None) what its content says."""
+    own = source_dialect(spec, config)
+    if own is not None:
+        return own
+    if classify(spec) == MODULE and classify(other) == URL:
+        return url_dialect(other)
+    return flag
+
+
 def diff(config: Config, a: str, b: str, domain_path: str | None, dialect: str | None) -> Report:
     """Run ``twinschema diff`` on any two sources and return its report."""
     domain = load_domain(domain_path) if domain_path else None
-    # A metadata module takes the configured dialect, else the other side's, else --dialect.
-    da, db = source_dialect(a, config), source_dialect(b, config)
-    da, db = da or dialect or db, db or dialect or da
+    da, db = _diff_dialect(a, b, config, dialect), _diff_dialect(b, a, config, dialect)
     report = Report()
     with open_source(a, da, config, domain) as left, open_source(b, db, config, domain) as right:
         for side in (left, right):
