@@ -31,6 +31,7 @@ migrate-remote: $(STAMP)
 	$(TS) migrate remote
 
 test: $(STAMP)
+	@bash scripts/ensure-system-postgres.sh
 	$(PY) -m pytest
 
 lint: $(STAMP)
