@@ -156,39 +156,27 @@ class _TypeCache:
             return ColumnType(
                 "postgresql", "enum", values=tuple(sa_type.enums), raw=sa_type.name or ""
             )
-        key = _type_key(sa_type)
-        found = self._cache.get(key)
+        # What decides how a type compiles: its class and its attributes. A type with an
+        # attribute that cannot be hashed (a dict, a list) is compiled each time.
+        key = (type(sa_type), tuple(vars(sa_type).items()))
+        try:
+            found = self._cache.get(key)
+        except TypeError:
+            return self._adapter.parse_type(sa_type.compile(dialect=self._dialect))
         if found is None:
-            spelling = sa_type.compile(dialect=self._dialect)
-            found = self._cache[key] = self._adapter.parse_type(spelling)
+            found = self._cache[key] = self._adapter.parse_type(
+                sa_type.compile(dialect=self._dialect)
+            )
         return found
-
-
-# Attribute values that can be part of a key (``type``: SQLAlchemy memoizes a type's affinity
-# class on it), and the one attribute that never changes a spelling (a SchemaType's events).
-_PLAIN = (str, int, float, bool, type(None), type)
-_NOT_SPELLING = "dispatch"
-
-
-def _type_key(sa_type: sa.types.TypeEngine[Any]) -> tuple[type, Any]:
-    """What decides how a type compiles: its class and its attributes.
-
-    When every attribute is a plain value, the attributes themselves are the key (two types with
-    equal ones compile alike); otherwise (a TypeDecorator's impl, a variant mapping) it is the
-    type's ``repr``, which costs ten times more (SQLAlchemy inspects the constructor for it).
-    """
-    items = tuple(vars(sa_type).items())
-    for name, value in items:
-        if not isinstance(value, _PLAIN) and name != _NOT_SPELLING:
-            return type(sa_type), repr(sa_type)
-    return type(sa_type), tuple(item for item in items if item[0] != _NOT_SPELLING)
 
 
 def _table(table: sa.Table, dialect: str, ddl: DDLCompiler, types: _TypeCache) -> Table:
     info = table.info.get(INFO_KEY, {}) if dialect == "postgresql" else {}
     return Table(
         name=table.name,
-        columns=tuple(_column(c, table, dialect, ddl, types) for c in table.columns),
+        columns=tuple(
+            _column(c, table.autoincrement_column, dialect, ddl, types) for c in table.columns
+        ),
         primary_key=tuple(c.name for c in table.primary_key.columns),
         foreign_keys=tuple(_foreign_key(fk) for fk in table.foreign_key_constraints),
         uniques=tuple(
@@ -210,7 +198,11 @@ def _name(name: Any) -> str | None:
 
 
 def _column(
-    column: sa.Column[Any], table: sa.Table, dialect: str, ddl: DDLCompiler, types: _TypeCache
+    column: sa.Column[Any],
+    autoincrement: sa.Column[Any] | None,
+    dialect: str,
+    ddl: DDLCompiler,
+    types: _TypeCache,
 ) -> Column:
     ctype = types(column.type)
     default = ddl.get_column_default_string(column) if column.server_default is not None else None
@@ -219,17 +211,17 @@ def _column(
         type=ctype,
         nullable=bool(column.nullable),
         default=default,
-        identity=_identity(column, table, dialect, ctype),
+        identity=_identity(column, autoincrement, dialect, ctype),
         raw_default=default,
     )
 
 
 def _identity(
-    column: sa.Column[Any], table: sa.Table, dialect: str, ctype: ColumnType
+    column: sa.Column[Any], autoincrement: sa.Column[Any] | None, dialect: str, ctype: ColumnType
 ) -> str | None:
     if column.identity is not None:
         return IDENTITY_ALWAYS if column.identity.always else IDENTITY_BY_DEFAULT
-    if column is not table.autoincrement_column or column.server_default is not None:
+    if column is not autoincrement or column.server_default is not None:
         return None
     if dialect == "sqlite":
         # SQLAlchemy renders a lone integer primary key as INTEGER PRIMARY KEY: a rowid alias.
