@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,18 +77,11 @@ def revisions(url: str) -> list[str]:
         engine.dispose()
 
 
-def sqlite_file(path: Path, script: str) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        conn.executescript(script)
-    finally:
-        conn.close()
-    return testing.sqlite_url(path)
-
-
 @pytest.fixture
 def chinook_sqlite(tmp_path: Path) -> str:
-    return sqlite_file(tmp_path / "chinook.db", (CHINOOK / "Chinook_Sqlite.sql").read_text("utf-8"))
+    return testing.sqlite_file(
+        tmp_path / "chinook.db", (CHINOOK / "Chinook_Sqlite.sql").read_text("utf-8")
+    )
 
 
 @pytest.fixture
@@ -287,7 +279,7 @@ PG_SHOP = [
 @pytest.fixture
 def shop(tmp_path: Path, pg_url: str) -> tuple[str, str]:
     execute(pg_url, *PG_SHOP)
-    return sqlite_file(tmp_path / "shop.db", SQLITE_SHOP), pg_url
+    return testing.sqlite_file(tmp_path / "shop.db", SQLITE_SHOP), pg_url
 
 
 def test_unpaired_tables_and_columns_are_comments(shop: tuple[str, str], tmp_path: Path) -> None:
@@ -360,7 +352,7 @@ def test_names_the_domain_cannot_hold_or_that_collide(tmp_path: Path, pg_url: st
         "CREATE TABLE album (id integer PRIMARY KEY)",
         'CREATE TABLE "order items" (id integer PRIMARY KEY)',
     )
-    sqlite_url = sqlite_file(
+    sqlite_url = testing.sqlite_file(
         tmp_path / "odd.db",
         'CREATE TABLE ALBUM (Id INTEGER PRIMARY KEY); CREATE TABLE "order items" (id INTEGER);',
     )

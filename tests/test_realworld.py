@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,17 +86,6 @@ def _listed(records: Counter[Record]) -> list[Record]:
     return sorted(records.elements(), key=str)
 
 
-def sqlite_file(tmp_path: Path, name: str, script: str) -> str:
-    """A SQLite file under ``tmp_path`` built by ``executescript``; its URL."""
-    path = tmp_path / name
-    conn = sqlite3.connect(path)
-    try:
-        conn.executescript(script)
-    finally:
-        conn.close()
-    return testing.sqlite_url(path)
-
-
 def pg_execute(url: str, statement: str) -> None:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -142,8 +130,8 @@ def side_counts(not_compared: Any) -> list[dict[str, int]]:
 
 @pytest.fixture
 def chinook_sqlite(tmp_path: Path) -> str:
-    return sqlite_file(
-        tmp_path, "chinook.db", (CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
+    return testing.sqlite_file(
+        tmp_path / "chinook.db", (CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
     )
 
 
@@ -197,7 +185,7 @@ def test_chinook_drift_foreign_key_action_in_sqlite(tmp_path: Path, chinook_pg: 
         script,
     )
     assert count == 1
-    left = sqlite_file(tmp_path, "chinook-drift.db", drifted)
+    left = testing.sqlite_file(tmp_path / "chinook-drift.db", drifted)
     code, report = run_diff(left, chinook_pg, "--domain", str(CHINOOK / "domain.yaml"))
     assert records(report) == [("foreign_key", "invoice_line", None)], report["differences"]
     (difference,) = report["differences"]
@@ -217,8 +205,8 @@ def sakila_expected() -> dict[str, Any]:
 
 @pytest.fixture
 def sakila_report(tmp_path: Path, pg_server: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    left = sqlite_file(
-        tmp_path, "sakila.db", (SAKILA / "sqlite-sakila-schema.sql").read_text(encoding="utf-8")
+    left = testing.sqlite_file(
+        tmp_path / "sakila.db", (SAKILA / "sqlite-sakila-schema.sql").read_text(encoding="utf-8")
     )
     with sqlfile.load_postgresql(SAKILA / "postgres-sakila-schema.sql", pg_server) as right:
         yield run_diff(left, right)

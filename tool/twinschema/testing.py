@@ -7,6 +7,7 @@ scratch databases on it, and scratch SQLite files. Used by our suite and by the 
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,3 +60,13 @@ def scratch_database(server_url: str, prefix: str = "ts") -> Iterator[str]:
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{path}"
+
+
+def sqlite_file(path: Path, script: str) -> str:
+    """A SQLite file built by running ``script`` (``executescript``); its URL."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(script)
+    finally:
+        conn.close()
+    return sqlite_url(path)
