@@ -48,6 +48,7 @@ COPIED = (
     "migrations_postgres",
     "pyproject.toml",
     "Makefile",
+    "scripts",  # the Makefile's test target runs scripts/ensure-system-postgres.sh
 )
 
 # The "Done when" change: a column in domain.yaml and schemas/postgres.py, brought by a
