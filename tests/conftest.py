@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:  # the application's schemas/ package is imported 
     sys.path.insert(0, str(ROOT))
 
 from twinschema import testing  # noqa: E402
-from twinschema.sources import SCRATCH_URL_ENV  # noqa: E402
+from twinschema.scratch import SCRATCH_URL_ENV  # noqa: E402
 
 DIALECTS = ("sqlite", "postgresql")
 

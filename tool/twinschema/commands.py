@@ -16,9 +16,9 @@ from twinschema.config import Config
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
+from twinschema.scratch import SCRATCH_URL_ENV
 from twinschema.sources import (
     MODULE,
-    SCRATCH_URL_ENV,
     SQL_FILE,
     URL,
     classify,

@@ -29,9 +29,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,14 +37,14 @@ import yaml
 from alembic import command
 from alembic.util import CommandError
 
-from twinschema import migrate, typemap
+from twinschema import migrate, scratch, typemap
 from twinschema.compare import Side, compare, satisfies
 from twinschema.config import Config
 from twinschema.domain import DIALECTS, DomainColumn, NameMap, check_identifier, parse_domain
 from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Column, Schema, Table
 from twinschema.normalize import canonicalize
-from twinschema.sources import SCRATCH_URL_ENV, make_canonical, reflect_url
+from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import dialect_of, parse_url, redact, scrub
 
 SQLITE, POSTGRESQL = DIALECTS
@@ -598,14 +596,14 @@ def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
     """How the live database differs from the schema its chain's head builds (upgraded on a
     scratch database of the same dialect; empty when they are the same)."""
     options = config.reflect_options(dialect)
-    with _scratch(config, dialect) as scratch:
-        target = migrate.Target(dialect, parse_url(scratch))
+    with scratch.empty_database(config, dialect) as head_url:
+        target = migrate.Target(dialect, parse_url(head_url))
         try:
             with migrate.connect(target) as connection:
                 migrate.upgrade(migrate.alembic_config(config, dialect, connection=connection))
         except CommandError as exc:
             raise UsageError(f"--stamp: Alembic: {scrub(str(exc))}") from None
-        head = make_canonical(reflect_url(scratch, options), None)
+        head = make_canonical(reflect_url(head_url, options), None)
     live = make_canonical(reflect_url(url, options), None)
     comparison = compare(
         Side(head, "the chain's head", "the chain"),
@@ -613,32 +611,6 @@ def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
         layer="stamp",
     )
     return [d.message for d in comparison.differences]
-
-
-@contextmanager
-def _scratch(config: Config, dialect: str) -> Iterator[str]:
-    """An empty database of ``dialect`` for the block: a temporary SQLite file, or a database on
-    ``TWINSCHEMA_SCRATCH_URL``'s server, else on the embedded one; never on the server being
-    stamped, which may be production (the migrations layer's rule)."""
-    if dialect == SQLITE:
-        with tempfile.TemporaryDirectory(prefix="twinschema-init-") as folder:
-            yield f"sqlite:///{Path(folder) / 'head.db'}"
-        return
-    from twinschema.migrations_layer import scratch_postgres
-
-    given = os.environ.get(SCRATCH_URL_ENV)
-    if given:
-        with scratch_postgres(given) as url:
-            yield url
-        return
-    from twinschema import embedded
-
-    server = embedded.start(config.embedded_dir)
-    try:
-        with scratch_postgres(server.url()) as url:
-            yield url
-    finally:
-        server.stop()
 
 
 def create_baseline(config: Config, dialect: str, revision: str) -> Path:

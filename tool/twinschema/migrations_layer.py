@@ -23,21 +23,16 @@ downgrade, upgrade) happens once per check run, on one scratch database.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy.engine import URL
 
-from twinschema import migrate, progress
+from twinschema import migrate, progress, scratch
 from twinschema.alembic_env import VERSION_TABLE
 from twinschema.check import (
     DIALECTS,
@@ -55,8 +50,8 @@ from twinschema.dialects import ReflectOptions
 from twinschema.differences import Difference
 from twinschema.domain import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
-from twinschema.sources import SCRATCH_URL_ENV, make_canonical, read_metadata, reflect_url
-from twinschema.urls import parse_url, redact, scrub
+from twinschema.sources import make_canonical, read_metadata, reflect_url
+from twinschema.urls import parse_url, scrub
 
 LAYER = "migrations"
 
@@ -177,7 +172,7 @@ def _chain_checks(plan: CheckPlan, domain: Domain | None, chain: Chain, report: 
     result.right = path
     comparison = Comparison(differences=heads_differences(chain, path))
     try:
-        with scratch_database(plan, dialect) as url:
+        with scratch.empty_database(config, dialect, plan.scratch_url) as url:
             comparison.differences.extend(
                 upgrade_checks(config, chain, url, metadata, domain, options)
             )
@@ -533,65 +528,6 @@ def fix_command(chain: Chain) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Scratch databases
-
-
-@contextmanager
-def scratch_database(plan: CheckPlan, dialect: str) -> Iterator[str]:
-    """A new, empty database of ``dialect`` for the block; its URL (with any secret)."""
-    if dialect == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="twinschema-") as folder:
-            yield f"sqlite:///{Path(folder) / 'scratch.db'}"
-        return
-    # Scratch work never happens on the server being checked (it may be production, and the
-    # check must not write there): TWINSCHEMA_SCRATCH_URL, or the embedded server.
-    given = plan.scratch_url or os.environ.get(SCRATCH_URL_ENV)
-    if given:
-        with scratch_postgres(given) as url:
-            yield url
-        return
-    from twinschema import embedded
-
-    server = embedded.start(plan.config.embedded_dir)
-    try:
-        with scratch_postgres(server.url()) as url:
-            yield url
-    finally:
-        server.stop()
-
-
-@contextmanager
-def scratch_postgres(server_url: str) -> Iterator[str]:
-    """A database created next to ``server_url``'s (same server, same role), dropped after."""
-    base = parse_url(server_url)
-    name = f"twinschema_scratch_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(
-        base.render_as_string(hide_password=False),
-        isolation_level="AUTOCOMMIT",
-        poolclass=sa.pool.NullPool,
-    )
-    try:
-        try:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        except sa.exc.DBAPIError as exc:
-            reason = _reason(exc)
-            raise DatabaseError(
-                f"cannot create a scratch database on {redact(base)} to test the PostgreSQL "
-                f"migrations: {reason} (the role needs CREATEDB, or point "
-                "TWINSCHEMA_SCRATCH_URL at a server where it has it)"
-            ) from None
-        try:
-            yield base.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
-def _reason(exc: sa.exc.DBAPIError) -> str:
-    lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
-    return scrub(lines[0])
 
 
 def _difference(

@@ -184,9 +184,9 @@ def twinschema_databases(
 ) -> Iterator[dict[str, str]]:
     """``{dialect: url}``: a new database per configured dialect, migrated to head (a failing
     migration is left for the ``migrations`` layer to report)."""
-    from twinschema import testing
+    from twinschema import scratch, testing
     from twinschema.check import DIALECTS
-    from twinschema.migrations_layer import scratch_postgres, upgrade_database
+    from twinschema.migrations_layer import upgrade_database
     from twinschema.urls import parse_url
 
     config = twinschema_config
@@ -199,7 +199,7 @@ def twinschema_databases(
                 url = testing.sqlite_url(tmp_path_factory.mktemp("twinschema-sqlite") / "app.db")
             else:
                 server = request.getfixturevalue("twinschema_postgres_server")
-                url = stack.enter_context(scratch_postgres(server))
+                url = stack.enter_context(scratch.database(server))
             urls[dialect] = url
             if config.side(dialect).migrations is not None:
                 # A failing chain is left for the migrations layer to report, with its error.

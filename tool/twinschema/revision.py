@@ -17,8 +17,7 @@ import argparse
 import io
 import re
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.util import CommandError
 
-from twinschema import embedded, testing
+from twinschema import scratch, testing
 from twinschema.config import Config
 from twinschema.domain import load_domain
 from twinschema.errors import DatabaseError, UsageError
@@ -39,7 +38,7 @@ from twinschema.migrate import (
     head_revision,
     script_directory,
 )
-from twinschema.urls import parse_url, redact, scrub
+from twinschema.urls import parse_url, scrub
 
 DIALECTS = ("sqlite", "postgresql")
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
@@ -89,7 +88,10 @@ def make_revisions(
     try:
         with tempfile.TemporaryDirectory(prefix="twinschema-revision-") as tmp:
             urls = {"sqlite": testing.sqlite_url(Path(tmp) / "scratch.db")}
-            with _scratch_postgres(config, scratch_server) as pg_url:
+            with (
+                scratch.server(config, scratch_server) as server,
+                scratch.database(server, prefix="twinschema_revision") as pg_url,
+            ):
                 urls["postgresql"] = pg_url
                 for dialect in DIALECTS:
                     written.append(
@@ -132,27 +134,6 @@ def _check_head(config: Config, dialect: str, version: int, revision: str) -> No
             )
     if revision in {s.revision for s in script.walk_revisions("base", "heads")}:
         raise UsageError(f"{folder}: revision {revision} exists already")
-
-
-@contextmanager
-def _scratch_postgres(config: Config, server: str | None) -> Iterator[str]:
-    """A new, empty database on ``server`` (or the embedded server), dropped afterwards."""
-    if server is not None:
-        try:
-            with testing.scratch_database(server, prefix="twinschema_revision") as url:
-                yield url
-        except sa.exc.OperationalError as exc:
-            reason = (str(exc.orig).strip().splitlines() or ["unreachable"])[0]
-            raise DatabaseError(
-                f"cannot create a scratch database on {redact(server)}: {scrub(reason)}"
-            ) from None
-        return
-    running = embedded.start(config.embedded_dir)
-    try:
-        with testing.scratch_database(running.url(), prefix="twinschema_revision") as url:
-            yield url
-    finally:
-        running.stop()
 
 
 def _autogenerate(

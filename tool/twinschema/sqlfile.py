@@ -24,15 +24,15 @@ from __future__ import annotations
 import bisect
 import re
 import sqlite3
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from twinschema import scratch
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.urls import POSTGRESQL, SQLITE, parse_url, redact, scrub
 
@@ -478,7 +478,7 @@ def load_postgresql(path: str | Path, server_url: str) -> Iterator[str]:
     label = str(path)
     text = read_sql(path)
     pieces = _split_psql_script(text, label)
-    with _scratch_database(server_url) as url:
+    with scratch.database(server_url, prefix="twinschema_sql") as url:
         conn = _connect(url)
         try:
             _execute_pieces(conn, text, pieces, label, url)
@@ -511,28 +511,6 @@ def _connect(url: str) -> psycopg.Connection[Any]:
         raise DatabaseError(
             f"cannot connect to {redact(url)}: {scrub(str(exc).strip(), password)}"
         ) from None
-
-
-@contextmanager
-def _scratch_database(server_url: str) -> Iterator[str]:
-    """A new, empty database on the server (as ``testing.scratch_database``), with errors a user
-    can act on; dropped (forcing other sessions off) when the block ends. No connection to the
-    server is held in between."""
-    name = f"twinschema_sql_{uuid.uuid4().hex[:12]}"
-    with _connect(server_url) as admin:
-        try:
-            admin.execute(f'CREATE DATABASE "{name}"'.encode())
-        except psycopg.Error as exc:
-            password = parse_url(server_url).password
-            raise DatabaseError(
-                f"cannot create a scratch database on {redact(server_url)}: "
-                f"{scrub(str(exc).strip(), password)}"
-            ) from None
-    try:
-        yield parse_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with suppress(DatabaseError, psycopg.Error), _connect(server_url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
 
 def _execute_pieces(

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from twinschema import embedded
+from twinschema import embedded, scratch
 from twinschema.urls import parse_url
 
 TEST_URL_ENV = "TEST_DATABASE_URL"
@@ -44,17 +43,8 @@ def admin_engine(server_url: str) -> sa.Engine:
 @contextmanager
 def scratch_database(server_url: str, prefix: str = "ts") -> Iterator[str]:
     """A new, empty database on the server for the duration of the block; its URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = admin_engine(server_url)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = parse_url(server_url).set(database=name)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch.database(server_url, prefix) as url:
+        yield url
 
 
 def sqlite_url(path: Path) -> str:

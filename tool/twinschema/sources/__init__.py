@@ -4,7 +4,6 @@ raw ``Schema`` and then made canonical in the domain's logical names."""
 from __future__ import annotations
 
 import contextvars
-import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -21,9 +20,6 @@ from twinschema.urls import dialect_of, looks_like_url, parse_url, redact
 URL = "url"
 MODULE = "module"
 SQL_FILE = "sql"
-
-# Where scratch databases for PostgreSQL SQL files are made (else the embedded server).
-SCRATCH_URL_ENV = "TWINSCHEMA_SCRATCH_URL"
 
 
 def classify(spec: str) -> str:
@@ -87,15 +83,13 @@ def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> It
         finally:
             conn.close()
         return
-    server = os.environ.get(SCRATCH_URL_ENV)
-    if server:
-        with sqlfile.load_postgresql(file, server) as url:
-            yield _relabel(reflect_url(url, options), str(path))
-        return
-    from twinschema import embedded
+    from twinschema import scratch
     from twinschema.config import load_config
 
-    with sqlfile.load_postgresql(file, embedded.start(load_config().embedded_dir).url()) as url:
+    with (
+        scratch.server(load_config()) as server,
+        sqlfile.load_postgresql(file, server) as url,
+    ):
         yield _relabel(reflect_url(url, options), str(path))
 
 

@@ -1,0 +1,92 @@
+"""Scratch databases: made for a block of work (upgrading a chain to compare its head, loading
+a SQL file, autogenerating a revision) and dropped after.
+
+They are never made on the server being checked, which may be production: a PostgreSQL scratch
+database goes to ``TWINSCHEMA_SCRATCH_URL`` when set (or a server the caller names), else to the
+embedded server; a SQLite one is a file in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from twinschema.config import Config
+from twinschema.errors import DatabaseError
+from twinschema.urls import parse_url, redact, scrub
+
+SCRATCH_URL_ENV = "TWINSCHEMA_SCRATCH_URL"
+
+
+@contextmanager
+def server(config: Config, given: str | None = None) -> Iterator[str]:
+    """The URL of a PostgreSQL server for scratch databases: ``given``, else
+    ``TWINSCHEMA_SCRATCH_URL``, else the embedded server (started for the block if needed)."""
+    url = given or os.environ.get(SCRATCH_URL_ENV)
+    if url:
+        yield url
+        return
+    from twinschema import embedded
+
+    running = embedded.start(config.embedded_dir)
+    try:
+        yield running.url()
+    finally:
+        running.stop()
+
+
+@contextmanager
+def database(server_url: str, prefix: str = "twinschema_scratch") -> Iterator[str]:
+    """A new, empty database on ``server_url`` for the block (its URL, with any secret); dropped
+    afterwards, other sessions forced off. A server that cannot be reached or refuses CREATE
+    DATABASE is a one-line ``DatabaseError`` without the password."""
+    base = parse_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    try:
+        try:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        except sa.exc.DBAPIError as exc:
+            raise DatabaseError(
+                f"cannot create a scratch database on {redact(base)}: {_reason(exc)} (the role "
+                "needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it has it)"
+            ) from None
+        failed = True
+        try:
+            yield base.set(database=name).render_as_string(hide_password=False)
+            failed = False
+        finally:
+            try:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except sa.exc.DBAPIError as exc:
+                if not failed:  # never hide the error that ended the block
+                    raise DatabaseError(
+                        f"cannot drop scratch database {name} on {redact(base)}: {_reason(exc)}"
+                    ) from None
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def empty_database(config: Config, dialect: str, given: str | None = None) -> Iterator[str]:
+    """An empty database of ``dialect`` for the block: a SQLite file in a temporary directory,
+    or a PostgreSQL database on the scratch ``server``."""
+    if dialect == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="twinschema-") as folder:
+            yield f"sqlite:///{Path(folder) / 'scratch.db'}"
+        return
+    with server(config, given) as url, database(url) as scratch:
+        yield scratch
+
+
+def _reason(exc: sa.exc.DBAPIError) -> str:
+    lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
+    return scrub(lines[0])
