@@ -487,25 +487,13 @@ def load_postgresql(path: str | Path, server_url: str) -> Iterator[str]:
         yield url
 
 
-def _psycopg_url(url: str) -> tuple[str, dict[str, Any]]:
-    """psycopg ``connect`` arguments for a SQLAlchemy-style URL, through SQLAlchemy's dialect."""
-    import sqlalchemy as sa  # only a PostgreSQL file needs it
-
-    parsed = parse_url(url)
-    engine = sa.create_engine(parsed, poolclass=sa.pool.NullPool)
-    try:
-        cargs, cparams = engine.dialect.create_connect_args(parsed)
-    finally:
-        engine.dispose()
-    cparams.pop("context", None)  # SQLAlchemy's own type adapters: not wanted for plain loading
-    return (str(cargs[0]) if cargs else ""), dict(cparams)
-
-
 def _connect(url: str) -> psycopg.Connection[Any]:
     """An autocommit connection, as psql runs a script; a failure is a ``DatabaseError``."""
-    conninfo, params = _psycopg_url(url)
+    from twinschema.dialects import ReflectOptions
+    from twinschema.dialects.postgresql import connect_kwargs
+
     try:
-        return psycopg.connect(conninfo, autocommit=True, connect_timeout=10, **params)
+        return psycopg.connect(**connect_kwargs(parse_url(url), ReflectOptions()), autocommit=True)
     except psycopg.Error as exc:
         password = parse_url(url).password
         raise DatabaseError(
