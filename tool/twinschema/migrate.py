@@ -57,7 +57,7 @@ from twinschema.errors import (
     TwinschemaError,
     UsageError,
 )
-from twinschema.urls import dialect_of, parse_url, redact, scrub
+from twinschema.urls import dialect_of, first_line, parse_url, redact, scrub
 
 # The two sides of the application, as the command line names them.
 SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
@@ -310,7 +310,7 @@ def connect(
         try:
             connection = engine.connect()
         except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"cannot connect to {target.label}: {_reason(exc)}") from None
+            raise DatabaseError(f"cannot connect to {target.label}: {first_line(exc)}") from None
         with connection:
             try:
                 if target.dialect == "sqlite":
@@ -320,7 +320,7 @@ def connect(
                     with connection.begin():
                         yield connection
             except sa.exc.DBAPIError as exc:
-                raise DatabaseError(f"{target.label}: {_reason(exc)}") from None
+                raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
     finally:
         engine.dispose()
 
@@ -372,12 +372,6 @@ def check_foreign_keys(connection: sa.Connection) -> None:
     raise MigrationFailed(
         f"foreign key check failed: {n} row(s) of {table} point at no row of {parent}{more}"
     )
-
-
-def _reason(exc: sa.exc.DBAPIError) -> str:
-    """The driver's message, first line only, with any secret removed."""
-    lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
-    return scrub(lines[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,7 +524,7 @@ def migrate(
         except TwinschemaError:
             raise
         except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"{target.label}: {_reason(exc)}") from None
+            raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
     say(outcome.describe())
     return outcome
 
@@ -594,7 +588,7 @@ def _upgrade_in(
                 check_foreign_keys(connection)  # a real run checks just before its COMMIT
         except sa.exc.DBAPIError as exc:
             failed = next((s.revision for s in pending if s.revision not in applied), "?")
-            raise MigrationFailed(f"revision {failed} failed: {_reason(exc)}") from None
+            raise MigrationFailed(f"revision {failed} failed: {first_line(exc)}") from None
     after = current_revisions(connection)
     return Outcome(target.label, before, after, head, dry_run=dry_run)
 

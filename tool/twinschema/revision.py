@@ -38,7 +38,7 @@ from twinschema.migrate import (
     head_revision,
     script_directory,
 )
-from twinschema.urls import parse_url, scrub
+from twinschema.urls import first_line, parse_url, scrub
 
 DIALECTS = ("sqlite", "postgresql")
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
@@ -103,8 +103,7 @@ def make_revisions(
         if isinstance(exc, CommandError):
             raise UsageError(f"Alembic: {scrub(str(exc))}") from None
         if isinstance(exc, sa.exc.DBAPIError):
-            reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-            raise DatabaseError(f"scratch database: {scrub(reason)}") from None
+            raise DatabaseError(f"scratch database: {first_line(exc)}") from None
         raise
     config.domain.write_text(_VERSION_LINE.sub(rf"\g<1>{version}", text, count=1), "utf-8")
     for w in written:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from twinschema.config import Config
 from twinschema.errors import DatabaseError
-from twinschema.urls import parse_url, redact, scrub
+from twinschema.urls import first_line, parse_url, redact
 
 SCRATCH_URL_ENV = "TWINSCHEMA_SCRATCH_URL"
 
@@ -55,7 +55,7 @@ def database(server_url: str, prefix: str = "twinschema_scratch") -> Iterator[st
                 conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         except sa.exc.DBAPIError as exc:
             raise DatabaseError(
-                f"cannot create a scratch database on {redact(base)}: {_reason(exc)} (the role "
+                f"cannot create a scratch database on {redact(base)}: {first_line(exc)} (the role "
                 "needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it has it)"
             ) from None
         failed = True
@@ -69,7 +69,7 @@ def database(server_url: str, prefix: str = "twinschema_scratch") -> Iterator[st
             except sa.exc.DBAPIError as exc:
                 if not failed:  # never hide the error that ended the block
                     raise DatabaseError(
-                        f"cannot drop scratch database {name} on {redact(base)}: {_reason(exc)}"
+                        f"cannot drop scratch database {name} on {redact(base)}: {first_line(exc)}"
                     ) from None
     finally:
         admin.dispose()
@@ -85,8 +85,3 @@ def empty_database(config: Config, dialect: str, given: str | None = None) -> It
         return
     with server(config, given) as url, database(url) as scratch:
         yield scratch
-
-
-def _reason(exc: sa.exc.DBAPIError) -> str:
-    lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
-    return scrub(lines[0])

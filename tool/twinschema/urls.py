@@ -87,3 +87,11 @@ def scrub(message: str, *secrets: str | None) -> str:
         if secret:
             out = out.replace(secret, "***")
     return out
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (a database driver's own, under SQLAlchemy's
+    wrapper), secrets removed: what a one-line error says about its cause."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines() or [type(cause).__name__]
+    return scrub(lines[0])
