@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from twinschema import progress
 from twinschema.compare import Comparison, Side, compare
-from twinschema.config import Config
+from twinschema.config import SIDE_OF, Config
 from twinschema.differences import Difference, Equivalence
 from twinschema.domain import Domain, load_domain
 from twinschema.domaincheck import compare_domain
@@ -25,7 +25,6 @@ from twinschema.urls import redact
 
 LAYERS = ("domain", "models", "live", "migrations")
 DIALECTS = ("sqlite", "postgresql")
-SIDE_OF = {"sqlite": "local", "postgresql": "remote"}
 
 
 def migrate_command(config: Config, dialect: str) -> str:

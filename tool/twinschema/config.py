@@ -19,6 +19,9 @@ from twinschema.domain import suggestion
 from twinschema.errors import UsageError
 
 DIALECTS = ("sqlite", "postgresql")
+# The two sides of the application, as `twinschema migrate local|remote` names them.
+SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
+SIDE_OF: Mapping[str, str] = {dialect: side for side, dialect in SIDES.items()}
 
 _TOP_KEYS = (
     "domain",

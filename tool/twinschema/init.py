@@ -39,7 +39,7 @@ from alembic.util import CommandError
 
 from twinschema import migrate, scratch, typemap
 from twinschema.compare import Side, compare, satisfies
-from twinschema.config import Config
+from twinschema.config import SIDE_OF, Config
 from twinschema.domain import DIALECTS, DomainColumn, NameMap, check_identifier, parse_domain
 from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Column, Schema, Table
@@ -572,7 +572,7 @@ def plan_stamp(config: Config, urls: Mapping[str, str]) -> dict[str, StampStep]:
             raise UsageError(
                 f"--stamp: {redact(url)} is at {', '.join(current)}, not at the head {head} of "
                 f"{config.side(dialect).migrations}; upgrade it (twinschema migrate "
-                f"{_side(dialect)}) instead of stamping"
+                f"{SIDE_OF[dialect]}) instead of stamping"
             )
         mismatch = head_mismatch(config, dialect, url)
         if mismatch:
@@ -586,10 +586,6 @@ def plan_stamp(config: Config, urls: Mapping[str, str]) -> dict[str, StampStep]:
             )
         plan[dialect] = StampStep(dialect, url, head)
     return plan
-
-
-def _side(dialect: str) -> str:
-    return next(side for side, d in migrate.SIDES.items() if d == dialect)
 
 
 def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:

@@ -49,7 +49,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL
 
 from twinschema import embedded
-from twinschema.config import Config
+from twinschema.config import SIDES, Config
 from twinschema.errors import (
     EXIT_DRIFT,
     DatabaseError,
@@ -60,7 +60,6 @@ from twinschema.errors import (
 from twinschema.urls import dialect_of, first_line, parse_url, redact, scrub
 
 # The two sides of the application, as the command line names them.
-SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
 
 HEAD = "head"
 BASE = "base"
