@@ -16,6 +16,7 @@ from twinschema.config import Config
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
+from twinschema.paths import shown
 from twinschema.scratch import SCRATCH_URL_ENV
 from twinschema.sources import (
     MODULE,
@@ -58,17 +59,9 @@ def plan_check(
         else:
             stack.callback(server.stop)
             urls["postgresql"] = server.url()
-            plan.labels["postgresql"] = f"embedded PostgreSQL ({_shown(config.embedded_dir)})"
+            plan.labels["postgresql"] = f"embedded PostgreSQL ({shown(config.embedded_dir)})"
             plan.scratch_url = plan.scratch_url or server.url()
     return plan
-
-
-def _shown(path: Path) -> str:
-    """A path relative to the working directory when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def check(

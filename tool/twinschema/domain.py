@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from twinschema.errors import DomainError, DomainNameError
+from twinschema.paths import shown
 from twinschema.typemap import KINDS
 
 DIALECTS = ("sqlite", "postgresql")
@@ -228,7 +229,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def load_domain(path: str | Path) -> Domain:
     """Read and validate ``domain.yaml``; every problem raises ``DomainError`` naming file and line."""
     path = Path(path)
-    label = _display(path)
+    label = shown(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -236,14 +237,6 @@ def load_domain(path: str | Path) -> Domain:
     except (OSError, UnicodeDecodeError) as exc:
         raise DomainError(f"{label}: cannot read the domain file ({exc})") from None
     return parse_domain(text, label)
-
-
-def _display(path: Path) -> str:
-    """The path as people typed it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def parse_domain(text: str, label: str = "domain.yaml") -> Domain:

@@ -65,6 +65,7 @@ from twinschema.check import DRIFT, IN_SYNC, SKIPPED, LayerResult, Report
 from twinschema.config import Config
 from twinschema.differences import SEVERITY_ERROR, Difference, Equivalence
 from twinschema.errors import UsageError
+from twinschema.paths import shown
 
 LAYER = "lint"
 KIND = "destructive_change"
@@ -484,7 +485,7 @@ def lint_scripts(
     """Lint ``scripts`` (in upgrade order) of one chain; ``rows`` as in ``changes_of``."""
     result = ChainLint(dialect, chain)
     for script in scripts:
-        path = _shown(Path(script.path), root)
+        path = shown(Path(script.path), root)
         markers = allow_markers(script, path)
         recording = record_upgrade(script, dialect)
         changes = changes_of(recording.operations, dialect, rows)
@@ -527,13 +528,6 @@ def _marker_line(script: Script) -> int:
 def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:
     """Every revision of a chain, base first."""
     return list(reversed(list(script_dir.walk_revisions("base", "heads"))))
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -619,6 +613,6 @@ def lint_project(config: Config, dialects: Sequence[str] = ("sqlite", "postgresq
         folder = Path(cfg.get_main_option("script_location") or dialect)
         scripts = chain_scripts(script_directory(cfg))
         add_to_report(
-            report, lint_scripts(scripts, dialect, _shown(folder, config.root), config.root)
+            report, lint_scripts(scripts, dialect, shown(folder, config.root), config.root)
         )
     return report

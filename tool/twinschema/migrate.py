@@ -57,6 +57,7 @@ from twinschema.errors import (
     TwinschemaError,
     UsageError,
 )
+from twinschema.paths import shown
 from twinschema.urls import dialect_of, first_line, parse_url, redact, scrub
 
 # The two sides of the application, as the command line names them.
@@ -144,17 +145,11 @@ def resolve_target(
         raise UsageError(f"no {dialect} database: set {env_name}")
     server = embedded.start(config.embedded_dir)
     try:
-        note = f"{env_name} is not set: using the embedded PostgreSQL in {_shown(config)}"
+        where = shown(config.embedded_dir, config.root)
+        note = f"{env_name} is not set: using the embedded PostgreSQL in {where}"
         yield Target(dialect, parse_url(server.url()), note=note)
     finally:
         server.stop()
-
-
-def _shown(config: Config) -> str:
-    try:
-        return str(config.embedded_dir.relative_to(config.root))
-    except ValueError:
-        return str(config.embedded_dir)
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -604,7 +599,7 @@ def _lint(
 
     schema = config.postgres_schema if target.dialect == "postgresql" else None
     folder = config.side(target.dialect).migrations
-    chain = lint._shown(folder, config.root) if folder else target.dialect
+    chain = shown(folder, config.root) if folder else target.dialect
     result = lint.lint_scripts(
         pending,
         target.dialect,

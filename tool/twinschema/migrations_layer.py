@@ -50,6 +50,7 @@ from twinschema.dialects import ReflectOptions
 from twinschema.differences import Difference
 from twinschema.domain import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
+from twinschema.paths import shown
 from twinschema.sources import make_canonical, read_metadata, reflect_url
 from twinschema.urls import parse_url, scrub
 
@@ -134,21 +135,14 @@ def read_chain(config: Config, dialect: str, folder: Path) -> Chain:
     for rev in reversed(list(script.walk_revisions())):
         version = getattr(rev.module, "domain_version", None)
         declared = version if isinstance(version, int) and not isinstance(version, bool) else None
-        revisions.append(Revision(rev.revision, declared, _relative(Path(rev.path), config.root)))
+        revisions.append(Revision(rev.revision, declared, shown(Path(rev.path), config.root)))
     return Chain(
         config,
         dialect,
-        _relative(folder, config.root),
+        shown(folder, config.root),
         tuple(sorted(script.get_heads())),
         tuple(revisions),
     )
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 # ---------------------------------------------------------------------------------------------

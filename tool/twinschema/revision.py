@@ -38,6 +38,7 @@ from twinschema.migrate import (
     head_revision,
     script_directory,
 )
+from twinschema.paths import shown
 from twinschema.urls import first_line, parse_url, scrub
 
 DIALECTS = ("sqlite", "postgresql")
@@ -113,8 +114,8 @@ def make_revisions(
             if w.empty
             else ""
         )
-        echo(f"{_shown(w.path, config.root)}{note}")
-    echo(f"{_shown(config.domain, config.root)}: version {domain.version} -> {version}")
+        echo(f"{shown(w.path, config.root)}{note}")
+    echo(f"{shown(config.domain, config.root)}: version {domain.version} -> {version}")
     return written
 
 
@@ -161,10 +162,3 @@ def _autogenerate(
     if len(scripts) != 1 or scripts[0] is None:
         raise UsageError(f"{dialect}: autogenerate made {len(scripts)} revisions, expected one")
     return Written(dialect, revision, Path(scripts[0].path), found.get("empty", True))
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

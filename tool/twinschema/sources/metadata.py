@@ -40,6 +40,7 @@ from twinschema.model import (
     UniqueConstraint,
 )
 from twinschema.normalize import without_gc
+from twinschema.paths import shown
 
 _DIALECTS: dict[str, Dialect] = {
     "sqlite": sqlite_dialect.dialect(),
@@ -83,10 +84,7 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
             f"metadata module {module_name!r} fails to import: {_where(exc)}"
         ) from None
     path = getattr(module, "__file__", None) or module_name
-    try:
-        rel = str(Path(path).resolve().relative_to(Path(base).resolve()))
-    except ValueError:
-        rel = str(path)
+    rel = shown(path, base)
     if not hasattr(module, attribute):
         raise UsageError(f"{rel}: module {module_name!r} has no attribute {attribute!r}")
     metadata = getattr(module, attribute)
