@@ -32,8 +32,11 @@ def build(change: Change | None = None) -> sa.MetaData:
         sa.Column("status", sa.Text, sa.CheckConstraint("status IN ('new', 'done')")),
         sa.Column("score", sa.Integer, nullable=False, server_default=sa.text("0")),
         sa.Column("created_at", sa.DateTime, server_default=sa.func.current_timestamp()),
+        sa.Column("progress", sa.Text, server_default="0%"),
         sa.UniqueConstraint("parent_id", "name"),
         sa.CheckConstraint("score >= 0", name="score_positive"),
+        # A percent sign, which psycopg's paramstyle makes SQLAlchemy double in rendered DDL.
+        sa.CheckConstraint("name NOT LIKE 'tmp%'", name="name_not_temporary"),
         sa.Index("ix_child_name", "name"),
         sa.Index(
             "ix_child_open",

@@ -42,9 +42,12 @@ from twinschema.model import (
 from twinschema.normalize import without_gc
 from twinschema.paths import shown
 
+# The DDL is rendered as the server receives it. PostgreSQL's default paramstyle (pyformat)
+# makes SQLAlchemy double every "%" for the driver, which undoes it before sending: a CHECK
+# ``name LIKE 'a%'`` would otherwise read ``'a%%'`` here and differ from the live database.
 _DIALECTS: dict[str, Dialect] = {
     "sqlite": sqlite_dialect.dialect(),
-    "postgresql": pg_dialect.dialect(),  # type: ignore[no-untyped-call]
+    "postgresql": pg_dialect.dialect(paramstyle="named"),  # type: ignore[no-untyped-call]
 }
 
 INFO_KEY = "twinschema"
@@ -170,11 +173,10 @@ class _TypeCache:
 
 def _table(table: sa.Table, dialect: str, ddl: DDLCompiler, types: _TypeCache) -> Table:
     info = table.info.get(INFO_KEY, {}) if dialect == "postgresql" else {}
+    autoincrement = table.autoincrement_column  # a property that searches the columns: read once
     return Table(
         name=table.name,
-        columns=tuple(
-            _column(c, table.autoincrement_column, dialect, ddl, types) for c in table.columns
-        ),
+        columns=tuple(_column(c, autoincrement, dialect, ddl, types) for c in table.columns),
         primary_key=tuple(c.name for c in table.primary_key.columns),
         foreign_keys=tuple(_foreign_key(fk) for fk in table.foreign_key_constraints),
         uniques=tuple(
