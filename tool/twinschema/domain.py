@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -149,9 +150,26 @@ class NameMap:
         """The logical name of a physical table."""
         return self.tables.get(physical, physical)
 
+    _renames: Mapping[str, Mapping[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        renames: dict[str, dict[str, str]] = {}
+        for (table, physical), logical in self.columns.items():
+            if logical != physical:
+                renames.setdefault(table, {})[physical] = logical
+        object.__setattr__(self, "_renames", renames)
+
     def column(self, physical_table: str, physical: str) -> str:
         """The logical name of a physical column of a physical table."""
         return self.columns.get((physical_table, physical), physical)
+
+    def renames(self, physical_table: str) -> Mapping[str, str]:
+        """The columns of a physical table whose logical name differs, physical -> logical:
+        empty for most tables, which lets normalizing skip the name lookups."""
+        return self._renames.get(physical_table, _NO_RENAMES)
+
+
+_NO_RENAMES: Mapping[str, str] = MappingProxyType({})
 
 
 IDENTITY = NameMap()

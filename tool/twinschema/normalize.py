@@ -69,23 +69,26 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
 
 def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     physical = table.name
-    column_names = {c.name: names.column(physical, c.name) for c in table.columns}
-    # No renames at all when every name is kept: the expression cache is keyed by the renames,
-    # and a key holding the table's column list would make every table's expressions distinct.
-    renamed = any(p != n for p, n in column_names.items())
-    renames: Renames = tuple(column_names.items()) if renamed else ()
+    renamed = names.renames(physical)  # most tables have no renamed column: no lookups then
+    # The renames go into the expression cache's key: only the renamed columns, so that tables
+    # which rename nothing share their canonical expressions.
+    renames: Renames = tuple(renamed.items())
 
     def col(name: str) -> str:
-        return column_names.get(name, name)
+        return renamed.get(name, name)
 
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
-    columns = tuple(_column(dialect, c, col(c.name), renames) for c in table.columns)
+    columns = table.columns
+    if renamed or any(c.default is not None for c in columns):
+        columns = tuple(_column(dialect, c, col(c.name), renames) for c in columns)
     uniques: dict[frozenset[str], UniqueConstraint] = {}
     for unique in table.uniques:
         if renamed:
             unique = UniqueConstraint(tuple(map(col, unique.columns)), unique.name)
         uniques.setdefault(frozenset(unique.columns), unique)
     indexes: list[Index] = []
+    if table.indexes:
+        column_names = {c.name for c in table.columns}
     for index in table.indexes:
         plain = all(e in column_names for e in index.expressions)
         if plain and index.where is None and not renamed:
@@ -122,7 +125,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
 def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
     """True when the domain gives the referenced table or columns other names."""
     ref = fk.ref_table
-    return names.table(ref) != ref or any(names.column(ref, c) != c for c in fk.ref_columns)
+    renamed = names.renames(ref)
+    return names.table(ref) != ref or any(c in renamed for c in fk.ref_columns)
 
 
 def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Column:

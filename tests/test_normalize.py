@@ -1,0 +1,96 @@
+"""normalize.canonicalize: physical names become the domain's logical names everywhere a name
+appears (columns, keys, indexes, expressions), and what needs no rewriting is kept as it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from twinschema.domain import IDENTITY, NameMap
+from twinschema.model import (
+    CheckConstraint,
+    Column,
+    ColumnType,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+    UniqueConstraint,
+)
+from twinschema.normalize import canonicalize
+
+DIALECTS = ("sqlite", "postgresql")
+
+
+def raw_schema(dialect: str) -> Schema:
+    """Two tables in physical names: ``item`` renames ``qty`` and is referenced by ``line``."""
+    text = ColumnType(dialect, "text")
+    integer = ColumnType(dialect, "integer")
+    item = Table(
+        name="item_v1",
+        columns=(Column("id", integer, False), Column("qty", integer, False, "0")),
+        primary_key=("id",),
+        uniques=(UniqueConstraint(("qty",), "item_qty_key"),),
+        indexes=(Index(("qty",), where="qty > 0", name="ix_item_qty"),),
+        checks=(CheckConstraint("qty >= 0", name="qty_positive"),),
+    )
+    line = Table(
+        name="line",
+        columns=(Column("id", integer, False), Column("item_id", integer), Column("note", text)),
+        primary_key=("id",),
+        foreign_keys=(ForeignKey(("item_id",), "item_v1", ("qty",), on_delete="CASCADE"),),
+        indexes=(Index(("note",), name="ix_line_note"),),
+    )
+    return Schema(dialect=dialect, tables={"item_v1": item, "line": line})
+
+
+NAMES = NameMap(
+    tables={"item_v1": "item", "line": "line"},
+    columns={
+        ("item_v1", "id"): "id",
+        ("item_v1", "qty"): "quantity",
+        ("line", "id"): "id",
+        ("line", "item_id"): "item_id",
+        ("line", "note"): "note",
+    },
+)
+
+
+def test_name_map_renames_holds_only_the_columns_that_change() -> None:
+    assert NAMES.renames("item_v1") == {"qty": "quantity"}
+    assert NAMES.renames("line") == {}
+    assert NAMES.renames("unknown") == {}
+    assert IDENTITY.renames("item_v1") == {}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_renamed_names_everywhere(dialect: str) -> None:
+    schema = canonicalize(raw_schema(dialect), NAMES)
+    assert set(schema.tables) == {"item", "line"}
+    item = schema.tables["item"]
+    assert [c.name for c in item.columns] == ["id", "quantity"]
+    assert item.primary_key == ("id",)
+    assert [u.columns for u in item.uniques] == [("quantity",)]
+    assert [(i.expressions, i.where) for i in item.indexes] == [(("quantity",), "quantity > 0")]
+    assert [c.expression for c in item.checks] == ["quantity >= 0"]
+    line = schema.tables["line"]
+    assert line.foreign_keys == (ForeignKey(("item_id",), "item", ("quantity",), "CASCADE"),)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_what_needs_no_rewriting_is_kept(dialect: str) -> None:
+    raw = raw_schema(dialect)
+    schema = canonicalize(raw, NAMES)
+    # ``line`` renames nothing and has no default: its columns and indexes are the raw objects.
+    assert schema.tables["line"].columns is raw.tables["line"].columns
+    assert schema.tables["line"].indexes[0] is raw.tables["line"].indexes[0]
+    # Its foreign key points at a renamed column, so that is rewritten.
+    assert schema.tables["line"].foreign_keys != raw.tables["line"].foreign_keys
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_identity_keeps_physical_names(dialect: str) -> None:
+    schema = canonicalize(raw_schema(dialect))
+    item = schema.tables["item_v1"]
+    assert [c.name for c in item.columns] == ["id", "qty"]
+    assert [c.expression for c in item.checks] == ["qty >= 0"]
+    assert schema.tables["line"].foreign_keys[0].ref_columns == ("qty",)
