@@ -30,6 +30,7 @@ from twinschema.dialects.sqlite import (
 )
 from twinschema.errors import DatabaseError
 from twinschema.model import IDENTITY_ROWID, ColumnType, ForeignKey, Index, Schema, Table
+from twinschema.sources import reflect_in_background
 from twinschema.typemap import kinds_of
 
 OPTIONS = ReflectOptions()
@@ -526,6 +527,28 @@ def test_missing_file_is_an_error_and_is_not_created(sqlite_url: str) -> None:
     assert str(path) in str(info.value)
     assert not path.exists()
     assert list(path.parent.iterdir()) == []
+
+
+def test_background_read_reports_open_errors_through_its_result(sqlite_url: str) -> None:
+    """The file is checked and opened before the worker starts, yet a failure is still raised
+    by ``result()``, where a check's layer handles it, and still creates nothing."""
+    path = Path(make_url(sqlite_url).database or "")
+    reading = reflect_in_background(sqlite_url, OPTIONS)
+    with pytest.raises(DatabaseError, match="SQLite database not found"):
+        reading.result()
+    assert not path.exists()
+
+
+def test_background_read_uses_the_connection_opened_in_the_caller(tmp_path: Path) -> None:
+    """The connection is opened in this thread and read in the worker: same schema as a read
+    in this thread, and the file is closed afterwards."""
+    path = tmp_path / "full.db"
+    url = make_db(path, SCHEMA_SQL)
+    in_background = reflect_in_background(url, OPTIONS).result()
+    assert in_background == ADAPTER.reflect(make_url(url), OPTIONS)
+    assert in_background.tables
+    open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
+    assert str(path.resolve()) not in open_files
 
 
 def test_directory_is_an_error(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -622,6 +622,10 @@ class PostgreSQLAdapter:
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of ``options.schema``, read-only (see the module's ``reflect``)."""
         return reflect(url, options)
+
+    def open_reader(self, url: URL, options: ReflectOptions) -> Callable[[], Schema]:
+        """Nothing to do now: connecting is network waits, which belong in the reader too."""
+        return functools.partial(reflect, url, options)
 
 
 ADAPTER: Adapter = PostgreSQLAdapter()

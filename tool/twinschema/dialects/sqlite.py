@@ -19,7 +19,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -404,15 +404,29 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
     ``sqlite://`` and ``sqlite:///:memory:`` open an empty in-memory database. Any SQLite failure
     (not a database, locked past ``options.busy_timeout``) is a ``DatabaseError`` naming the path.
     """
+    return open_reader(url, options)()
+
+
+def open_reader(url: URL, options: ReflectOptions) -> Callable[[], Schema]:
+    """Check the path and open the file now; return the function that reads the catalog and
+    closes the connection (it may run in another thread).
+
+    Opening is local and quick, but takes a few file-system calls, each of which would cost a
+    background reader a GIL hand-off: done here, the reader only runs its one statement.
+    """
     path = url.database or ""
     if path in ("", ":memory:"):
-        conn, source = sqlite3.connect(":memory:"), ":memory:"
+        conn, source = sqlite3.connect(":memory:", check_same_thread=False), ":memory:"
     else:
         conn, source = connect(path, options.busy_timeout), path
-    try:
-        return reflect_connection(conn, options, source)
-    finally:
-        conn.close()
+
+    def read() -> Schema:
+        try:
+            return reflect_connection(conn, options, source)
+        finally:
+            conn.close()
+
+    return read
 
 
 def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
@@ -421,7 +435,8 @@ def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
     The check must never change or create what it checks: a missing path is an error raised
     before connecting (``sqlite3.connect`` would create an empty database), and the file is
     opened with ``mode=ro`` so that SQLite itself refuses any write. The path is URI-quoted, so
-    names holding ``?``, ``#`` or ``%`` open the right file.
+    names holding ``?``, ``#`` or ``%`` open the right file. The connection may be handed to
+    another thread (one thread at a time: see ``open_reader``).
     """
     if not os.path.exists(path):
         raise DatabaseError(f"{path}: SQLite database not found")
@@ -431,7 +446,7 @@ def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
     if _idle_wal(path):
         target += "&immutable=1"
     try:
-        return sqlite3.connect(target, uri=True, timeout=busy_timeout)
+        return sqlite3.connect(target, uri=True, timeout=busy_timeout, check_same_thread=False)
     except sqlite3.Error as exc:
         raise DatabaseError(f"{path}: cannot open SQLite database: {exc}") from None
 
@@ -683,6 +698,10 @@ class SQLiteAdapter:
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of the live SQLite file read-only (see the module's ``reflect``)."""
         return reflect(url, options)
+
+    def open_reader(self, url: URL, options: ReflectOptions) -> Callable[[], Schema]:
+        """Open the file now; the returned function reads it (see the module's ``open_reader``)."""
+        return open_reader(url, options)
 
 
 ADAPTER: Adapter = SQLiteAdapter()

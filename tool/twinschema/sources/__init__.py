@@ -45,10 +45,17 @@ def reflect_url(spec: str, options: ReflectOptions) -> Schema:
 def reflect_in_background(spec: str, options: ReflectOptions) -> Future[Schema]:
     """``reflect_url`` in a worker thread, started now: the database answers its catalog
     queries (the driver waits without the GIL) while this thread builds the metadata side.
-    ``result()`` returns the schema or raises what reflecting raised."""
+    ``result()`` returns the schema or raises what reflecting (or opening) raised."""
+    try:
+        url = parse_url(spec)
+        read = adapter(dialect_of(url)).open_reader(url, options)
+    except Exception as exc:
+        failed: Future[Schema] = Future()
+        failed.set_exception(exc)
+        return failed
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twinschema-reflect")
     try:
-        return pool.submit(contextvars.copy_context().run, reflect_url, spec, options)
+        return pool.submit(contextvars.copy_context().run, read)
     finally:
         pool.shutdown(wait=False)  # the worker ends when its one task does
 

@@ -205,7 +205,7 @@ def _column(
     types: _TypeCache,
 ) -> Column:
     ctype = types(column.type)
-    default = ddl.get_column_default_string(column) if column.server_default is not None else None
+    default = _default(column.server_default, ddl)
     return Column(
         name=column.name,
         type=ctype,
@@ -268,9 +268,29 @@ def _checks(constraints: Iterable[sa.Constraint], ddl: DDLCompiler) -> Iterable[
         yield CheckConstraint(expression=text, name=_name(constraint.name), raw=text)
 
 
+def _default(server_default: Any, ddl: DDLCompiler) -> str | None:
+    """What ``DEFAULT`` clause the DDL compiler writes for a column's ``server_default``."""
+    if not isinstance(server_default, sa.DefaultClause):
+        return None  # none, or a FetchedValue (a trigger or a computed value: no DEFAULT)
+    arg = server_default.arg
+    if isinstance(arg, str):
+        return _string_literal(arg, ddl)
+    return _sql(arg, ddl)
+
+
+def _string_literal(value: str, ddl: DDLCompiler) -> str:
+    return str(ddl.sql_compiler.render_literal_value(value, sa.types.STRINGTYPE))
+
+
 def _sql(element: Any, ddl: DDLCompiler) -> str:
+    """The SQL text of a CHECK, an index expression or predicate, or a default, as the DDL
+    compiler writes it."""
     if isinstance(element, str):
         return element
+    if type(element) is sa.TextClause and ":" not in element.text:
+        # text() without bind parameters (written ":name") or escaped colons: the compiler
+        # returns its text unchanged, and a schema holds thousands of these.
+        return element.text
     return str(ddl.sql_compiler.process(element, include_table=False, literal_binds=True))
 
 
