@@ -9,6 +9,7 @@ metadata module against its database; two peers for the two dialects).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -33,6 +34,8 @@ _ENCODED_KINDS = {"boolean": "integer", "enum": "text"}
 _BOOLEAN_VALUES = frozenset({"0", "1"})
 
 K = TypeVar("K", bound=Hashable)
+
+_NOTHING: AbstractSet[int] = frozenset()  # no CHECK accounted for by a column's type
 
 # The attributes of a column other than its type, as DeepDiff reports their paths.
 _COLUMN_FIELDS = {
@@ -76,6 +79,9 @@ class _Run:
         self.left, self.right, self.layer, self.domain = left, right, layer, domain
         self.cross = left.schema.dialect != right.schema.dialect
         self.result = Comparison()
+        # Column pairs (by identity) found equal, spelling included. Sources share equal
+        # columns between tables, so a schema holds few distinct ones: each pair is compared once.
+        self.equal_columns: set[tuple[int, int]] = set()
 
     # -- recording --------------------------------------------------------------------------
 
@@ -148,25 +154,17 @@ class _Run:
 
     def table(self, left: Table, right: Table) -> None:
         consumed: set[int] = set()
-        lcols = {c.name: c for c in left.columns}
-        rcols = {c.name: c for c in right.columns}
-        for name in [c.name for c in left.columns] + [
-            c.name for c in right.columns if c.name not in lcols
-        ]:
-            lc, rc = lcols.get(name), rcols.get(name)
-            if lc is None or rc is None:
-                side = "left" if lc is not None else "right"
-                self.diff(
-                    "column_missing",
-                    left.name,
-                    name,
-                    name,
-                    _spell(lc),
-                    _spell(rc),
-                    f"column {left.name}.{name} exists only in {self._label(side)}",
-                )
-                continue
-            consumed.update(self.column(left, right, lc, rc))
+        unmatched = {c.name: c for c in right.columns}
+        for lc in left.columns:
+            rc = unmatched.pop(lc.name, None)
+            if rc is None:
+                self.column_missing(left.name, lc, None)
+            else:
+                accounted = self.column(left, right, lc, rc)
+                if accounted:
+                    consumed.update(accounted)
+        for rc in unmatched.values():
+            self.column_missing(left.name, None, rc)
         if left.primary_key != right.primary_key:
             self.diff(
                 "primary_key",
@@ -184,10 +182,28 @@ class _Run:
 
     # -- columns ----------------------------------------------------------------------------
 
-    def column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> set[int]:
+    def column_missing(self, table: str, lc: Column | None, rc: Column | None) -> None:
+        name = lc.name if lc is not None else rc.name if rc is not None else ""
+        side = "left" if lc is not None else "right"
+        self.diff(
+            "column_missing",
+            table,
+            name,
+            name,
+            _spell(lc),
+            _spell(rc),
+            f"column {table}.{name} exists only in {self._label(side)}",
+        )
+
+    def column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
         """Compare one column pair; return the ids of CHECKs that its type accounts for."""
-        if lc == rc and lc.raw_default == rc.raw_default and not self.cross:
-            return set()  # the same in every respect, spelling included: nothing to say
+        if not self.cross:
+            pair = (id(lc), id(rc))
+            if pair in self.equal_columns:
+                return _NOTHING
+            if lc == rc and lc.raw_default == rc.raw_default:
+                self.equal_columns.add(pair)
+                return _NOTHING  # the same in every respect, spelling included: nothing to say
         consumed = self.column_type(lt, rt, lc, rc)
         lid, rid = lc.identity, rc.identity
         if IDENTITY_ROWID in (lid, rid) and lc.name in lt.primary_key and lc.name in rt.primary_key:
@@ -241,7 +257,7 @@ class _Run:
                 f"how {where} is generated differs: {lc.identity or 'none'} vs {rc.identity or 'none'}",
             )
 
-    def column_type(self, lt: Table, rt: Table, lc: Column, rc: Column) -> set[int]:
+    def column_type(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
         # Across dialects, a CHECK ... IN list may carry the type (see _encodings): try the encoded
         # types first, then the declared ones.
         none: list[tuple[ColumnType, CheckConstraint | None]] = [(lc.type, None)]
@@ -269,7 +285,7 @@ class _Run:
             f"type of {lt.name}.{lc.name} differs: {_spell(lc)} vs {_spell(rc)} "
             "(no logical kind accepts both)",
         )
-        return set()
+        return _NOTHING
 
     def type_parameters(
         self,

@@ -59,15 +59,20 @@ _NUMERIC_KINDS = frozenset({"integer", "bigint", "smallint", "boolean", "numeric
 def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
     """The comparable form of a raw schema: logical names, canonical expressions."""
     tables: dict[str, Table] = {}
+    # Canonical columns by the identity of their raw column, for tables that rename nothing:
+    # sources share equal columns between tables, so each is normalized once.
+    shared: dict[int, Column] = {}
     for physical, table in raw.tables.items():
         logical = names.table(physical)
-        tables[logical] = _table(raw.dialect, table, logical, names)
+        tables[logical] = _table(raw.dialect, table, logical, names, shared)
     return Schema(
         dialect=raw.dialect, tables=tables, source=raw.source, not_compared=raw.not_compared
     )
 
 
-def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
+def _table(
+    dialect: str, table: Table, logical: str, names: NameMap, shared: dict[int, Column]
+) -> Table:
     physical = table.name
     renamed = names.renames(physical)  # most tables have no renamed column: no lookups then
     # The renames go into the expression cache's key: only the renamed columns, so that tables
@@ -79,8 +84,10 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
 
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
     columns = table.columns
-    if renamed or any(c.default is not None for c in columns):
+    if renamed:
         columns = tuple(_column(dialect, c, col(c.name), renames) for c in columns)
+    elif any(c.default is not None for c in columns):
+        columns = tuple(_shared_column(dialect, c, shared) for c in columns)
     uniques: dict[frozenset[str], UniqueConstraint] = {}
     for unique in table.uniques:
         if renamed:
@@ -127,6 +134,13 @@ def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
     ref = fk.ref_table
     renamed = names.renames(ref)
     return names.table(ref) != ref or any(c in renamed for c in fk.ref_columns)
+
+
+def _shared_column(dialect: str, column: Column, shared: dict[int, Column]) -> Column:
+    found = shared.get(id(column))
+    if found is None:
+        found = shared[id(column)] = _column(dialect, column, column.name, ())
+    return found
 
 
 def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Column:

@@ -132,8 +132,9 @@ def from_metadata(
     sa_dialect = _DIALECTS[dialect]
     ddl = sa_dialect.ddl_compiler(sa_dialect, None)  # type: ignore[arg-type]
     types = _TypeCache(adapter(dialect), sa_dialect)
+    columns: _Columns = {}
     tables = {
-        table.name: _table(table, dialect, ddl, types)
+        table.name: _table(table, dialect, ddl, types, columns)
         for table in metadata.tables.values()
         if not excluded(table.name, options.exclude)
     }
@@ -171,12 +172,20 @@ class _TypeCache:
         return found
 
 
-def _table(table: sa.Table, dialect: str, ddl: DDLCompiler, types: _TypeCache) -> Table:
+# Columns already made, by name, type (by identity: types come from the cache), nullability,
+# default and identity. Equal columns are shared between tables, as in the SQLite adapter: a
+# schema repeats a few column shapes, and shared objects are normalized once.
+_Columns = dict[tuple[str, int, bool, str | None, str | None], Column]
+
+
+def _table(
+    table: sa.Table, dialect: str, ddl: DDLCompiler, types: _TypeCache, made: _Columns
+) -> Table:
     info = table.info.get(INFO_KEY, {}) if dialect == "postgresql" else {}
     autoincrement = table.autoincrement_column  # a property that searches the columns: read once
     return Table(
         name=table.name,
-        columns=tuple(_column(c, autoincrement, dialect, ddl, types) for c in table.columns),
+        columns=tuple(_column(c, autoincrement, dialect, ddl, types, made) for c in table.columns),
         primary_key=tuple(c.name for c in table.primary_key.columns),
         foreign_keys=tuple(_foreign_key(fk) for fk in table.foreign_key_constraints),
         uniques=tuple(
@@ -203,17 +212,17 @@ def _column(
     dialect: str,
     ddl: DDLCompiler,
     types: _TypeCache,
+    made: _Columns,
 ) -> Column:
     ctype = types(column.type)
     default = _default(column.server_default, ddl)
-    return Column(
-        name=column.name,
-        type=ctype,
-        nullable=bool(column.nullable),
-        default=default,
-        identity=_identity(column, autoincrement, dialect, ctype),
-        raw_default=default,
-    )
+    nullable = bool(column.nullable)
+    identity = _identity(column, autoincrement, dialect, ctype)
+    key = (column.name, id(ctype), nullable, default, identity)
+    found = made.get(key)
+    if found is None:
+        found = made[key] = Column(column.name, ctype, nullable, default, identity, default)
+    return found
 
 
 def _identity(
