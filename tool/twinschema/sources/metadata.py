@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import DDLCompiler
 
-from twinschema.dialects import Adapter, ReflectOptions, adapter, excluded
+from twinschema.dialects import ReflectOptions, adapter, excluded
 from twinschema.errors import TwinschemaError, UsageError
 from twinschema.model import (
     IDENTITY_ALWAYS,
@@ -129,100 +130,146 @@ def from_metadata(
 ) -> Schema:
     """The raw ``Schema`` that ``metadata`` describes when created on ``dialect``."""
     options = options or ReflectOptions()
-    sa_dialect = _DIALECTS[dialect]
-    ddl = sa_dialect.ddl_compiler(sa_dialect, None)  # type: ignore[arg-type]
-    types = _TypeCache(adapter(dialect), sa_dialect)
-    columns: _Columns = {}
+    reader = _Reader(dialect)
     tables = {
-        table.name: _table(table, dialect, ddl, types, columns)
+        table.name: reader.table(table)
         for table in metadata.tables.values()
         if not excluded(table.name, options.exclude)
     }
     return Schema(dialect=dialect, tables=tables, source=source)
 
 
-class _TypeCache:
-    """Compiles each distinct SQLAlchemy type once (compiling is the costly part)."""
+# A column as ``_Reader`` shares it: name, type (by identity: types come from its cache),
+# nullability, default and identity.
+_ColumnKey = tuple[str, int, bool, str | None, str | None]
 
-    def __init__(self, adapter: Adapter, sa_dialect: Dialect) -> None:
-        self._adapter = adapter
-        self._dialect = sa_dialect
-        self._cache: dict[tuple[type, Any], ColumnType] = {}
 
-    def __call__(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:
-        if (
-            isinstance(sa_type, sa.Enum)
-            and sa_type.native_enum
-            and self._adapter.name == "postgresql"
-        ):
-            return ColumnType(
-                "postgresql", "enum", values=tuple(sa_type.enums), raw=sa_type.name or ""
-            )
-        # What decides how a type compiles: its class and its attributes. A type with an
-        # attribute that cannot be hashed (a dict, a list) is compiled each time.
-        key = (type(sa_type), tuple(vars(sa_type).items()))
-        try:
-            found = self._cache.get(key)
-        except TypeError:
-            return self._adapter.parse_type(sa_type.compile(dialect=self._dialect))
+class _Reader:
+    """Renders one MetaData's objects as ``dialect``'s DDL compiler would, into model objects.
+
+    It remembers what it already rendered: each distinct SQLAlchemy type is compiled once
+    (compiling is the costly part), each string default quoted once, and equal columns are one
+    shared object, as in the SQLite adapter (a schema repeats a few column shapes, and shared
+    objects are normalized once).
+    """
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.sa_dialect = _DIALECTS[dialect]
+        self.ddl: DDLCompiler = self.sa_dialect.ddl_compiler(self.sa_dialect, None)  # type: ignore[arg-type]
+        self.adapter = adapter(dialect)
+        self.types: dict[tuple[type, Any], ColumnType] = {}
+        self.literals: dict[str, str] = {}
+        self.columns: dict[_ColumnKey, Column] = {}
+
+    def table(self, table: sa.Table) -> Table:
+        info = table.info.get(INFO_KEY, {}) if self.dialect == "postgresql" else {}
+        autoincrement = table.autoincrement_column  # a property that searches: read it once
+        return Table(
+            name=table.name,
+            columns=tuple(self.column(c, autoincrement) for c in table.columns),
+            primary_key=tuple(c.name for c in table.primary_key.columns),
+            foreign_keys=tuple(_foreign_key(fk) for fk in table.foreign_key_constraints),
+            uniques=tuple(
+                UniqueConstraint(tuple(c.name for c in u.columns), _name(u.name))
+                for u in table.constraints
+                if isinstance(u, sa.UniqueConstraint)
+            ),
+            indexes=tuple(self.index(i) for i in table.indexes),
+            checks=tuple(self.checks(table)),
+            row_level_security=bool(info.get("row_level_security", False)),
+            policies=tuple(_policy(p) for p in info.get("policies", ())),
+        )
+
+    def column(self, column: sa.Column[Any], autoincrement: sa.Column[Any] | None) -> Column:
+        ctype = self.type(column.type)
+        default = self.default(column.server_default)
+        nullable = bool(column.nullable)
+        identity = _identity(column, autoincrement, self.dialect, ctype)
+        key = (column.name, id(ctype), nullable, default, identity)
+        found = self.columns.get(key)
         if found is None:
-            found = self._cache[key] = self._adapter.parse_type(
-                sa_type.compile(dialect=self._dialect)
+            found = self.columns[key] = Column(
+                column.name, ctype, nullable, default, identity, default
             )
         return found
 
+    def type(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:
+        """The column type as the dialect compiles it."""
+        # What decides how a type compiles: its class and its attributes. A type with an
+        # attribute that cannot be hashed (a dict, a list: an Enum) is compiled each time.
+        key = (type(sa_type), tuple(vars(sa_type).items()))
+        try:
+            found = self.types.get(key)
+        except TypeError:
+            return self._compile_type(sa_type)
+        if found is None:
+            found = self.types[key] = self._compile_type(sa_type)
+        return found
 
-# Columns already made, by name, type (by identity: types come from the cache), nullability,
-# default and identity. Equal columns are shared between tables, as in the SQLite adapter: a
-# schema repeats a few column shapes, and shared objects are normalized once.
-_Columns = dict[tuple[str, int, bool, str | None, str | None], Column]
+    def _compile_type(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:
+        if isinstance(sa_type, sa.Enum) and sa_type.native_enum and self.dialect == "postgresql":
+            return ColumnType(
+                "postgresql", "enum", values=tuple(sa_type.enums), raw=sa_type.name or ""
+            )
+        return self.adapter.parse_type(sa_type.compile(dialect=self.sa_dialect))
 
+    def default(self, server_default: Any) -> str | None:
+        """The text of the ``DEFAULT`` clause the DDL compiler writes for ``server_default``."""
+        if not isinstance(server_default, sa.DefaultClause):
+            return None  # none, or a FetchedValue (a trigger or a computed value: no DEFAULT)
+        arg = server_default.arg
+        if not isinstance(arg, str):
+            return self.sql(arg)
+        found = self.literals.get(arg)
+        if found is None:
+            found = self.literals[arg] = str(
+                self.ddl.sql_compiler.render_literal_value(arg, sa.types.STRINGTYPE)
+            )
+        return found
 
-def _table(
-    table: sa.Table, dialect: str, ddl: DDLCompiler, types: _TypeCache, made: _Columns
-) -> Table:
-    info = table.info.get(INFO_KEY, {}) if dialect == "postgresql" else {}
-    autoincrement = table.autoincrement_column  # a property that searches the columns: read once
-    return Table(
-        name=table.name,
-        columns=tuple(_column(c, autoincrement, dialect, ddl, types, made) for c in table.columns),
-        primary_key=tuple(c.name for c in table.primary_key.columns),
-        foreign_keys=tuple(_foreign_key(fk) for fk in table.foreign_key_constraints),
-        uniques=tuple(
-            UniqueConstraint(tuple(c.name for c in u.columns), _name(u.name))
-            for u in table.constraints
-            if isinstance(u, sa.UniqueConstraint)
-        ),
-        indexes=tuple(_index(i, dialect, ddl) for i in table.indexes),
-        checks=tuple(
-            _checks([*table.constraints, *(k for c in table.columns for k in c.constraints)], ddl)
-        ),
-        row_level_security=bool(info.get("row_level_security", False)),
-        policies=tuple(_policy(p) for p in info.get("policies", ())),
-    )
+    def index(self, index: sa.Index) -> Index:
+        dialect = self.dialect
+        options = index.dialect_options[dialect] if dialect in ("sqlite", "postgresql") else {}
+        expressions = tuple(
+            element.name if isinstance(element, sa.Column) else self.sql(element)
+            for element in index.expressions
+        )
+        where = options.get("where")
+        method = options.get("using") if dialect == "postgresql" else None
+        return Index(
+            expressions=expressions,
+            unique=bool(index.unique),
+            where=self.sql(where) if where is not None else None,
+            method=str(method or "btree").lower(),
+            name=_name(index.name),
+        )
+
+    def checks(self, table: sa.Table) -> Iterator[CheckConstraint]:
+        """The CHECKs the DDL creates: the table's and its columns' own."""
+        for constraint in chain(table.constraints, *(c.constraints for c in table.columns)):
+            if not isinstance(constraint, sa.CheckConstraint):
+                continue
+            rule = getattr(constraint, "_create_rule", None)
+            if rule is not None and not rule(self.ddl):
+                continue  # e.g. the CHECK of a native enum, which PostgreSQL does not create
+            text = self.sql(constraint.sqltext)
+            yield CheckConstraint(expression=text, name=_name(constraint.name), raw=text)
+
+    def sql(self, element: Any) -> str:
+        """The SQL text of a CHECK, an index expression or predicate, or a default, as the DDL
+        compiler writes it."""
+        if isinstance(element, str):
+            return element
+        if type(element) is sa.TextClause and ":" not in element.text:
+            # text() without bind parameters (written ":name") or escaped colons: the compiler
+            # returns its text unchanged, and a schema holds thousands of these.
+            return element.text
+        return str(self.ddl.sql_compiler.process(element, include_table=False, literal_binds=True))
 
 
 def _name(name: Any) -> str | None:
     return None if name is None or type(name).__name__ == "_NoneName" else str(name)
-
-
-def _column(
-    column: sa.Column[Any],
-    autoincrement: sa.Column[Any] | None,
-    dialect: str,
-    ddl: DDLCompiler,
-    types: _TypeCache,
-    made: _Columns,
-) -> Column:
-    ctype = types(column.type)
-    default = _default(column.server_default, ddl)
-    nullable = bool(column.nullable)
-    identity = _identity(column, autoincrement, dialect, ctype)
-    key = (column.name, id(ctype), nullable, default, identity)
-    found = made.get(key)
-    if found is None:
-        found = made[key] = Column(column.name, ctype, nullable, default, identity, default)
-    return found
 
 
 def _identity(
@@ -247,60 +294,6 @@ def _foreign_key(fk: sa.ForeignKeyConstraint) -> ForeignKey:
         on_update=(fk.onupdate or NO_ACTION).upper(),
         name=_name(fk.name),
     )
-
-
-def _index(index: sa.Index, dialect: str, ddl: DDLCompiler) -> Index:
-    options = index.dialect_options[dialect] if dialect in ("sqlite", "postgresql") else {}
-    expressions = tuple(
-        element.name if isinstance(element, sa.Column) else _sql(element, ddl)
-        for element in index.expressions
-    )
-    where = options.get("where")
-    method = options.get("using") if dialect == "postgresql" else None
-    return Index(
-        expressions=expressions,
-        unique=bool(index.unique),
-        where=_sql(where, ddl) if where is not None else None,
-        method=str(method or "btree").lower(),
-        name=_name(index.name),
-    )
-
-
-def _checks(constraints: Iterable[sa.Constraint], ddl: DDLCompiler) -> Iterable[CheckConstraint]:
-    for constraint in constraints:
-        if not isinstance(constraint, sa.CheckConstraint):
-            continue
-        rule = getattr(constraint, "_create_rule", None)
-        if rule is not None and not rule(ddl):
-            continue  # e.g. the CHECK of a native enum, which PostgreSQL does not create
-        text = _sql(constraint.sqltext, ddl)
-        yield CheckConstraint(expression=text, name=_name(constraint.name), raw=text)
-
-
-def _default(server_default: Any, ddl: DDLCompiler) -> str | None:
-    """What ``DEFAULT`` clause the DDL compiler writes for a column's ``server_default``."""
-    if not isinstance(server_default, sa.DefaultClause):
-        return None  # none, or a FetchedValue (a trigger or a computed value: no DEFAULT)
-    arg = server_default.arg
-    if isinstance(arg, str):
-        return _string_literal(arg, ddl)
-    return _sql(arg, ddl)
-
-
-def _string_literal(value: str, ddl: DDLCompiler) -> str:
-    return str(ddl.sql_compiler.render_literal_value(value, sa.types.STRINGTYPE))
-
-
-def _sql(element: Any, ddl: DDLCompiler) -> str:
-    """The SQL text of a CHECK, an index expression or predicate, or a default, as the DDL
-    compiler writes it."""
-    if isinstance(element, str):
-        return element
-    if type(element) is sa.TextClause and ":" not in element.text:
-        # text() without bind parameters (written ":name") or escaped colons: the compiler
-        # returns its text unchanged, and a schema holds thousands of these.
-        return element.text
-    return str(ddl.sql_compiler.process(element, include_table=False, literal_binds=True))
 
 
 def _policy(entry: Any) -> Policy:
