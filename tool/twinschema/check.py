@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from twinschema import progress
+from twinschema import gcpause, progress
 from twinschema.compare import Comparison, Side, compare
 from twinschema.config import SIDE_OF, Config
 from twinschema.differences import Difference, Equivalence
@@ -167,6 +167,28 @@ def run_check(
     domain = load_domain(config.domain) if config.domain else None
     sources = _Sources(plan, domain)
     report = Report()
+    with gcpause.paused():  # one pause for every schema built and compared (see gcpause)
+        _schema_layers(plan, sources, domain, report)
+    if "migrations" in plan.layers:
+        if migrations is None:
+            report.add(
+                LayerResult(
+                    "migrations",
+                    "migrations_sqlite",
+                    "migrations_postgres",
+                    SKIPPED,
+                    "the migrations layer is not available yet",
+                )
+            )
+        else:
+            migrations(plan, domain, report)
+    return report
+
+
+def _schema_layers(
+    plan: CheckPlan, sources: _Sources, domain: Domain | None, report: Report
+) -> None:
+    """The domain, models and live layers: schemas read, made canonical and compared."""
     if "live" in plan.layers:
         for dialect in DIALECTS:
             sources.start_reading(dialect)
@@ -192,20 +214,6 @@ def run_check(
         )
     if "live" in plan.layers:
         _live_layer(plan, sources, domain, report)
-    if "migrations" in plan.layers:
-        if migrations is None:
-            report.add(
-                LayerResult(
-                    "migrations",
-                    "migrations_sqlite",
-                    "migrations_postgres",
-                    SKIPPED,
-                    "the migrations layer is not available yet",
-                )
-            )
-        else:
-            migrations(plan, domain, report)
-    return report
 
 
 def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, report: Report) -> None:

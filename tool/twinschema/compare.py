@@ -16,6 +16,7 @@ from typing import TypeVar
 from twinschema import typemap
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
+from twinschema.gcpause import without_gc
 from twinschema.model import (
     IDENTITY_ROWID,
     CheckConstraint,
@@ -26,7 +27,6 @@ from twinschema.model import (
     Schema,
     Table,
 )
-from twinschema.normalize import without_gc
 
 # Logical kinds a column can *encode* through a CHECK ... IN list, and the kind of the base type
 # that carries them: SQLite spells booleans as integers in (0, 1) and enums as text in (...).

@@ -74,11 +74,12 @@ _SHAPE_TOKEN = re.compile(
 _UNSHAPED = re.compile(r"\b(?:in|any|array|some|all)\b|--|/\*|987654321", re.IGNORECASE)
 _PLACEHOLDER_BASE = 98765432100000
 _PLACEHOLDER = re.compile(r"987654321(\d{5})")
+_DIGIT = re.compile(r"\d")
 
 
 def _shape(text: str) -> tuple[str, list[str]] | None:
     """``text`` with each number replaced by a placeholder, and the numbers; None if not worth it."""
-    if not any(char.isdigit() for char in text) or _UNSHAPED.search(text):
+    if _DIGIT.search(text) is None or _UNSHAPED.search(text):
         return None
     numbers: list[str] = []
 

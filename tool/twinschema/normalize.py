@@ -5,14 +5,12 @@ uniqueness rule. The same for every source, so the comparer needs no dialect kno
 
 from __future__ import annotations
 
-import functools
-import gc
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
 
 from twinschema import typemap
 from twinschema.domain import IDENTITY, NameMap
 from twinschema.expressions import Renames, canonical, is_null
+from twinschema.gcpause import without_gc
 from twinschema.model import (
     CheckConstraint,
     Column,
@@ -23,33 +21,6 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def without_gc(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run ``fn`` with Python's cyclic garbage collector paused (restored as it was after).
-
-    Reading a schema allocates hundreds of thousands of small objects that all stay alive, and
-    every few thousand allocations the collector walks them again, along with every object the
-    process already holds (a large ``MetaData``): at 1,000 tables that was 30-60% of the time.
-    What is made here stays alive, except parsed expression trees: a little cyclic garbage that
-    the collector frees when it runs again afterwards.
-    """
-
-    @functools.wraps(fn)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return fn(*args, **kwargs)
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
-
 
 # Kinds whose defaults are numbers, where the literal '0' means 0 and true means 1.
 _NUMERIC_KINDS = frozenset({"integer", "bigint", "smallint", "boolean", "numeric", "float"})
@@ -87,7 +58,8 @@ def _table(
     if renamed:
         columns = tuple(_column(dialect, c, col(c.name), renames) for c in columns)
     elif any(c.default is not None for c in columns):
-        columns = tuple(_shared_column(dialect, c, shared) for c in columns)
+        known = shared.get  # inline the memo's hits: most columns were seen in an earlier table
+        columns = tuple(known(id(c)) or _shared_column(dialect, c, shared) for c in columns)
     uniques: dict[frozenset[str], UniqueConstraint] = {}
     for unique in table.uniques:
         if renamed:

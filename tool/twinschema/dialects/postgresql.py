@@ -39,6 +39,7 @@ from sqlalchemy.engine import URL
 
 from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.errors import DatabaseError
+from twinschema.gcpause import without_gc
 from twinschema.model import (
     IDENTITY_ALWAYS,
     IDENTITY_BY_DEFAULT,
@@ -53,7 +54,6 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
-from twinschema.normalize import without_gc
 from twinschema.urls import redact, scrub
 
 DIALECT = "postgresql"

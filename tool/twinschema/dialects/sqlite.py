@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL
 
 from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.errors import DatabaseError
+from twinschema.gcpause import without_gc
 from twinschema.model import (
     FK_ACTIONS,
     IDENTITY_ROWID,
@@ -42,7 +43,6 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
-from twinschema.normalize import without_gc
 
 NAME = "sqlite"
 

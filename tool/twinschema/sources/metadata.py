@@ -24,6 +24,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
 from twinschema.errors import TwinschemaError, UsageError
+from twinschema.gcpause import without_gc
 from twinschema.model import (
     IDENTITY_ALWAYS,
     IDENTITY_BY_DEFAULT,
@@ -40,7 +41,6 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
-from twinschema.normalize import without_gc
 from twinschema.paths import shown
 
 # The DDL is rendered as the server receives it. PostgreSQL's default paramstyle (pyformat)
