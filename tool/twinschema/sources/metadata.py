@@ -183,9 +183,15 @@ class _Reader:
 
     def column(self, column: sa.Column[Any], autoincrement: sa.Column[Any] | None) -> Column:
         ctype = self.type(column.type)
-        default = self.default(column.server_default)
+        server_default = column.server_default
+        # The common cases inline (no default; no identity): this runs for every column.
+        default = None if server_default is None else self.default(server_default)
         nullable = bool(column.nullable)
-        identity = _identity(column, autoincrement, self.dialect, ctype)
+        identity = (
+            None
+            if column.identity is None and column is not autoincrement
+            else _identity(column, autoincrement, self.dialect, ctype)
+        )
         key = (column.name, id(ctype), nullable, default, identity)
         found = self.columns.get(key)
         if found is None:
