@@ -60,6 +60,17 @@ def test_name_map_renames_holds_only_the_columns_that_change() -> None:
     assert NAMES.renames("line") == {}
     assert NAMES.renames("unknown") == {}
     assert IDENTITY.renames("item_v1") == {}
+    assert NAMES.renames_any and not IDENTITY.renames_any
+    assert not NameMap({"line": "line"}, {("line", "id"): "id"}).renames_any
+    assert NameMap({"line_v2": "line"}, {}).renames_any  # a renamed table alone counts
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_reference_to_a_renamed_table_is_rewritten(dialect: str) -> None:
+    """A foreign key of a table that renames nothing still follows its target's new name."""
+    names = NameMap(tables={"item_v1": "item", "line": "line"}, columns={})
+    line = canonicalize(raw_schema(dialect), names).tables["line"]
+    assert line.foreign_keys[0].ref_table == "item"
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

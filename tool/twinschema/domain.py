@@ -151,6 +151,8 @@ class NameMap:
         return self.tables.get(physical, physical)
 
     _renames: Mapping[str, Mapping[str, str]] = field(init=False, repr=False, compare=False)
+    # True when some table or column has a logical name other than its physical one.
+    renames_any: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         renames: dict[str, dict[str, str]] = {}
@@ -158,6 +160,8 @@ class NameMap:
             if logical != physical:
                 renames.setdefault(table, {})[physical] = logical
         object.__setattr__(self, "_renames", renames)
+        tables_renamed = any(p != logical for p, logical in self.tables.items())
+        object.__setattr__(self, "renames_any", bool(renames) or tables_renamed)
 
     def column(self, physical_table: str, physical: str) -> str:
         """The logical name of a physical column of a physical table."""

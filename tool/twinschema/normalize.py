@@ -86,7 +86,7 @@ def _table(
             index = Index(expressions, index.unique, where, index.method, index.name)
         indexes.append(index)
     foreign_keys = table.foreign_keys
-    if renamed or any(_renamed_reference(fk, names) for fk in foreign_keys):
+    if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
         foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
     return Table(
         name=logical,
@@ -97,7 +97,9 @@ def _table(
         indexes=tuple(indexes),
         checks=tuple(_check(dialect, c, renames) for c in table.checks),
         row_level_security=table.row_level_security,
-        policies=tuple(_policy(dialect, p, renames) for p in table.policies),
+        policies=tuple(_policy(dialect, p, renames) for p in table.policies)
+        if table.policies
+        else (),
     )
 
 
