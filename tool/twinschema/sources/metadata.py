@@ -11,8 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from collections.abc import Iterator
-from itertools import chain
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -165,18 +164,30 @@ class _Reader:
     def table(self, table: sa.Table) -> Table:
         info = table.info.get(INFO_KEY, {}) if self.dialect == "postgresql" else {}
         autoincrement = table.autoincrement_column  # a property that searches: read it once
+        columns: list[Column] = []
+        checks: list[CheckConstraint] = []
+        for sa_column in table.columns:
+            columns.append(self.column(sa_column, autoincrement))
+            if sa_column.constraints:  # a CHECK written on the column
+                checks.extend(self.checks(sa_column.constraints))
+        # One pass over the table's constraints (foreign_key_constraints would build a set).
+        foreign_keys: list[ForeignKey] = []
+        uniques: list[UniqueConstraint] = []
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.ForeignKeyConstraint):
+                foreign_keys.append(_foreign_key(constraint))
+            elif isinstance(constraint, sa.UniqueConstraint):
+                names = tuple(c.name for c in constraint.columns)
+                uniques.append(UniqueConstraint(names, _name(constraint.name)))
+        checks[:0] = self.checks(table.constraints)
         return Table(
             name=table.name,
-            columns=tuple(self.column(c, autoincrement) for c in table.columns),
+            columns=tuple(columns),
             primary_key=tuple(c.name for c in table.primary_key.columns),
-            foreign_keys=tuple(_foreign_key(fk) for fk in table.foreign_key_constraints),
-            uniques=tuple(
-                UniqueConstraint(tuple(c.name for c in u.columns), _name(u.name))
-                for u in table.constraints
-                if isinstance(u, sa.UniqueConstraint)
-            ),
+            foreign_keys=tuple(foreign_keys),
+            uniques=tuple(uniques),
             indexes=tuple(self.index(i) for i in table.indexes),
-            checks=tuple(self.checks(table)),
+            checks=tuple(checks),
             row_level_security=bool(info.get("row_level_security", False)),
             policies=tuple(_policy(p) for p in info.get("policies", ())),
         )
@@ -251,9 +262,9 @@ class _Reader:
             name=_name(index.name),
         )
 
-    def checks(self, table: sa.Table) -> Iterator[CheckConstraint]:
-        """The CHECKs the DDL creates: the table's and its columns' own."""
-        for constraint in chain(table.constraints, *(c.constraints for c in table.columns)):
+    def checks(self, constraints: Iterable[sa.Constraint]) -> Iterator[CheckConstraint]:
+        """The CHECKs among ``constraints`` that the DDL creates."""
+        for constraint in constraints:
             if not isinstance(constraint, sa.CheckConstraint):
                 continue
             rule = getattr(constraint, "_create_rule", None)
