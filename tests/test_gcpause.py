@@ -70,3 +70,28 @@ def test_overlapping_pauses_in_two_threads() -> None:
         assert seen == [False]  # the worker's pause ended while the main one held
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_what_was_made_goes_to_the_oldest_generation_unwalked() -> None:
+    """The first collection after a pause does not walk everything the pause made."""
+    gc.enable()
+    gc.collect()
+    with paused():
+        made = [[n] for n in range(50_000)]
+    assert gc.get_count()[0] < 100  # no young collection pending over the 50,000 lists
+    young = gc.get_objects(generation=0) + gc.get_objects(generation=1)
+    assert not any(obj is made[0] for obj in young)
+    assert any(obj is made[0] for obj in gc.get_objects(generation=2))
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_the_process_froze_stay_frozen() -> None:
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused():
+            _ = [[n] for n in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -42,8 +42,24 @@ def paused() -> Iterator[None]:
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _was_enabled:
-                gc.enable()
+            if _depth == 0:
+                _promote_without_walking()
+                if _was_enabled:
+                    gc.enable()
+
+
+def _promote_without_walking() -> None:
+    """Move every tracked object to the oldest generation, without a collection.
+
+    While paused, the young generation's allocation count kept growing: the first collection
+    after it would walk every object made here (at 1,000 tables, 5-10 ms) only to find them
+    alive. gc.freeze() moves all tracked objects aside and resets that count, and gc.unfreeze()
+    puts them back into the oldest generation, which only full collections walk. Skipped when
+    the process froze objects itself (unfreezing would release those too).
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def without_gc(fn: Callable[P, R]) -> Callable[P, R]:
