@@ -98,14 +98,10 @@ def cold() -> None:
                 value.cache_clear()
 
 
-def measure(
-    fn: Callable[[], Any], runs: int, budget: float | None = None, warm: bool = False
-) -> dict[str, Any]:
+def measure(fn: Callable[[], Any], runs: int, budget: float | None = None) -> dict[str, Any]:
     """Median, min and max of ``runs`` calls (fewer when the first already uses the budget)."""
     times: list[float] = []
     for n in range(runs):
-        if warm:
-            fn()
         cold()  # twinschema's caches are per process: every run starts without them
         gc.collect()  # and with no garbage left by the run before
         start = time.perf_counter()
