@@ -15,6 +15,7 @@ from twinschema.model import (
     IDENTITY_SEQUENCE,
     CheckConstraint,
     Column,
+    ColumnType,
     ForeignKey,
     Index,
     Policy,
@@ -323,3 +324,49 @@ def test_encodings_find_mixed_case_columns() -> None:
     }
     pg = {"t": Table("t", columns=(col("postgresql", "IsActive", "boolean"),))}
     assert run(sqlite, pg, domain=None).differences == []
+
+
+# Sources share equal column objects between tables, and the comparer remembers the outcome of
+# each same-dialect pair: what it remembers must not leak from one table to another.
+
+
+def _shared_schema(
+    dialect: str, tables: dict[str, tuple[tuple[Column, ...], tuple[str, ...]]]
+) -> Schema:
+    return Schema(
+        dialect,
+        {name: Table(name, columns, primary_key=pk) for name, (columns, pk) in tables.items()},
+    )
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_shared_column_pair_is_judged_in_each_table(dialect: str) -> None:
+    integer = ColumnType(dialect, "integer")
+    left_id = Column("id", integer, False, identity=IDENTITY_ROWID)
+    right_id = Column("id", integer, False)
+    left = _shared_schema(dialect, {"a": ((left_id,), ("id",)), "b": ((left_id,), ("id",))})
+    right = _shared_schema(dialect, {"a": ((right_id,), ("id",)), "b": ((right_id,), ())})
+    result = compare(Side(left, "l", "l"), Side(right, "r", "r"), layer="live")
+    # In a, a key on both sides: the rowid alias matches. In b, the right side has no key, so
+    # how the id is generated differs (reported as a default) besides the key itself.
+    assert [(e.table, e.rule) for e in result.equivalences] == [("a", "rowid-alias")]
+    assert sorted((d.table, d.kind, d.left) for d in result.differences) == [
+        ("b", "column_default", "identity rowid"),
+        ("b", "primary_key", "id"),
+    ]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_an_equivalence_of_a_shared_pair_is_recorded_for_each_table(dialect: str) -> None:
+    text = ColumnType(dialect, "text")
+    left_status = Column("status", text, default="'new'", raw_default="'new'")
+    right_status = Column("status", text, default="'new'", raw_default="'new'::text")
+    tables = {"a": ((left_status,), ()), "b": ((left_status,), ())}
+    left = _shared_schema(dialect, tables)
+    right = _shared_schema(dialect, {"a": ((right_status,), ()), "b": ((right_status,), ())})
+    result = compare(Side(left, "l", "l"), Side(right, "r", "r"), layer="live")
+    assert result.differences == []
+    assert [(e.table, e.column, e.rule, e.right) for e in result.equivalences] == [
+        ("a", "status", "default", "'new'::text"),
+        ("b", "status", "default", "'new'::text"),
+    ]

@@ -79,9 +79,11 @@ class _Run:
         self.left, self.right, self.layer, self.domain = left, right, layer, domain
         self.cross = left.schema.dialect != right.schema.dialect
         self.result = Comparison()
-        # Column pairs (by identity) found equal, spelling included. Sources share equal
-        # columns between tables, so a schema holds few distinct ones: each pair is compared once.
-        self.equal_columns: set[tuple[int, int]] = set()
+        # Same-dialect column pairs (by identity, and whether the column is in both primary
+        # keys) that differ in nothing, with the equivalences they record (rule, left, right).
+        # Sources share equal columns between tables, so a schema holds few distinct ones:
+        # each pair is compared once. Across dialects a column's CHECKs take part: not kept.
+        self.same_columns: dict[tuple[int, int, bool], tuple[tuple[str, str, str], ...]] = {}
 
     # -- recording --------------------------------------------------------------------------
 
@@ -197,13 +199,27 @@ class _Run:
 
     def column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
         """Compare one column pair; return the ids of CHECKs that its type accounts for."""
-        if not self.cross:
-            pair = (id(lc), id(rc))
-            if pair in self.equal_columns:
-                return _NOTHING
-            if lc == rc and lc.raw_default == rc.raw_default:
-                self.equal_columns.add(pair)
-                return _NOTHING  # the same in every respect, spelling included: nothing to say
+        if self.cross:
+            return self.compare_column(lt, rt, lc, rc)
+        key = (id(lc), id(rc), lc.name in lt.primary_key and lc.name in rt.primary_key)
+        known = self.same_columns.get(key)
+        if known is not None:
+            for rule, left, right in known:
+                self.same(lt.name, lc.name, rule, left, right)
+            return _NOTHING
+        if lc == rc and lc.raw_default == rc.raw_default:
+            self.same_columns[key] = ()  # the same in every respect, spelling included
+            return _NOTHING
+        differences, equivalences = self.result.differences, self.result.equivalences
+        before = (len(differences), len(equivalences))
+        consumed = self.compare_column(lt, rt, lc, rc)
+        if len(differences) == before[0]:
+            self.same_columns[key] = tuple(
+                (e.rule, e.left, e.right) for e in equivalences[before[1] :]
+            )
+        return consumed
+
+    def compare_column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
         consumed = self.column_type(lt, rt, lc, rc)
         lid, rid = lc.identity, rc.identity
         if IDENTITY_ROWID in (lid, rid) and lc.name in lt.primary_key and lc.name in rt.primary_key:

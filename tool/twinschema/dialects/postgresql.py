@@ -518,6 +518,9 @@ def _tables(
 ) -> dict[int, tuple[_TableParts, bool]]:
     """Tables (in name order) with their columns, keyed by oid, each with its readability."""
     tables: dict[int, tuple[_TableParts, bool]] = {}
+    # Equal columns are one shared object (types come from a cache, so by identity), as in the
+    # other sources: a schema repeats a few column shapes, normalized and compared once each.
+    made: dict[tuple[str, int, bool, str | None, str | None, str | None], Column] = {}
     current: _TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
@@ -545,9 +548,13 @@ def _tables(
             raw_default = f"GENERATED ALWAYS AS ({raw_default}) STORED"
         elif default is not None and default.startswith("nextval("):
             default, column_identity = None, IDENTITY_SEQUENCE
-        current.columns.append(
-            Column(name, ctype, not notnull, default, column_identity, raw_default)
-        )
+        key = (name, id(ctype), not notnull, default, column_identity, raw_default)
+        column = made.get(key)
+        if column is None:
+            column = made[key] = Column(
+                name, ctype, not notnull, default, column_identity, raw_default
+            )
+        current.columns.append(column)
     return tables
 
 
