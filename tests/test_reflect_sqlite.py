@@ -317,6 +317,46 @@ def test_uniques(schema: Schema) -> None:
     assert pair.indexes == ()  # neither the uniques nor the PK are indexes
 
 
+NAMED_SQL = """
+CREATE TABLE named (
+    id INTEGER PRIMARY KEY,
+    "a b" INT,
+    c INT,
+    d INT,
+    e INT,
+    CONSTRAINT "ck quoted" CHECK (c > 0),
+    CONSTRAINT /* why */ ck_commented CHECK (c < 10),
+    constraint Mixed_Case Check (c <> 5),
+    CONSTRAINT [uq bracket] UNIQUE ("a b", c),
+    CONSTRAINT uq_spaced UNIQUE ( c , e ),
+    CONSTRAINT fk_commented -- the owner
+        FOREIGN KEY ( d ) REFERENCES named(id),
+    CONSTRAINT "fk quoted" FOREIGN KEY("a b", e) REFERENCES pair_of(x, y)
+);
+CREATE TABLE pair_of (x INT, y INT, PRIMARY KEY (x, y));
+"""
+
+
+def test_constraint_names_plain_quoted_and_commented(tmp_path: Path) -> None:
+    """Plain names take a fast path; quoted names and comments between the words go through
+    the tokenizer: both find the same names."""
+    url = make_db(tmp_path / "named.db", NAMED_SQL)
+    table = ADAPTER.reflect(make_url(url), OPTIONS).tables["named"]
+    assert {c.name: c.expression for c in table.checks} == {
+        "ck quoted": "c > 0",
+        "ck_commented": "c < 10",
+        "Mixed_Case": "c <> 5",
+    }
+    assert {u.columns: u.name for u in table.uniques} == {
+        ("a b", "c"): "uq bracket",
+        ("c", "e"): "uq_spaced",
+    }
+    assert {fk.columns: fk.name for fk in table.foreign_keys} == {
+        ("d",): "fk_commented",
+        ("a b", "e"): "fk quoted",
+    }
+
+
 def test_indexes(schema: Schema) -> None:
     """CREATE INDEX objects: columns by name, expressions as text, partial predicates as text."""
     indexes = {ix.name: ix for ix in schema.tables["child"].indexes}
