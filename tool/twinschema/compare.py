@@ -213,7 +213,7 @@ class _Run:
         differences, equivalences = self.result.differences, self.result.equivalences
         before = (len(differences), len(equivalences))
         consumed = self.compare_column(lt, rt, lc, rc)
-        if len(differences) == before[0]:
+        if len(differences) == before[0] and not consumed:
             self.same_columns[key] = tuple(
                 (e.rule, e.left, e.right) for e in equivalences[before[1] :]
             )

@@ -5,9 +5,10 @@ table's SQL per object kind (it grows as N^2 with the number of tables), and it 
 action of inline foreign keys and inline UNIQUE constraints. So this adapter reads the catalog
 itself, with the stdlib ``sqlite3`` module: ``sqlite_master`` once, then one query per object kind
 that joins a PRAGMA table-valued function over every table (columns, foreign keys, indexes with
-their elements). CHECK constraints have no PRAGMA: they are found in each table's stored SQL by a
-small tokenizer, which also supplies the names of named constraints and the expression text of
-expression indexes and partial-index predicates.
+their elements), all four sent as one statement that returns each as JSON (see
+``SNAPSHOT_QUERY``). CHECK constraints have no PRAGMA: they are found in each table's stored SQL
+by a small tokenizer, which also supplies the names of named constraints and the expression text
+of expression indexes and partial-index predicates.
 
 What comes back is a *raw* ``Schema`` (see ``twinschema.dialects``): physical names and SQL text
 exactly as the catalog stores it.
