@@ -256,8 +256,8 @@ def test_sqlite_features_the_adapter_relies_on(tmp_path: Path) -> None:
             "SELECT l.name, l.partial FROM pragma_index_list('t', 'main') AS l"
         ).fetchall()
         assert partial == [("ix_live_email", 1)]
-        xinfo = conn.execute("SELECT name FROM pragma_index_xinfo('ix_live_email')").fetchall()
-        assert ("email",) in xinfo
+        info = conn.execute("SELECT name FROM pragma_index_info('ix_live_email')").fetchall()
+        assert info == [("email",)]
     finally:
         conn.close()
     # The adapter, read-only through a URI, reads the partial index's predicate.

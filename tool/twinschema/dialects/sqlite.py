@@ -78,8 +78,8 @@ _FOREIGN_KEYS_QUERY = (
 _INDEXES_QUERY = (
     'SELECT m.name, l.name, l."unique", l.origin, l.partial, x.cid, x.name '
     "FROM main.sqlite_master AS m JOIN pragma_index_list(m.name, 'main') AS l "
-    "JOIN pragma_index_xinfo(l.name, 'main') AS x "
-    f"WHERE {_TABLES} AND x.key = 1"
+    "JOIN pragma_index_info(l.name, 'main') AS x "  # key columns only (xinfo adds the rowid)
+    f"WHERE {_TABLES}"
 )
 
 # The catalog queries, each returning plain rows: the floor a benchmark compares to.
