@@ -39,6 +39,10 @@ def raw_schema(dialect: str) -> Schema:
         primary_key=("id",),
         foreign_keys=(ForeignKey(("item_id",), "item_v1", ("qty",), on_delete="CASCADE"),),
         indexes=(Index(("note",), name="ix_line_note"),),
+        checks=(
+            CheckConstraint("note <> ''", name="note_set", raw="note <> ''"),
+            CheckConstraint("item_id IN (1, 2)", name="item_listed", raw="item_id IN (1, 2)"),
+        ),
     )
     return Schema(dialect=dialect, tables={"item_v1": item, "line": line})
 
@@ -94,6 +98,11 @@ def test_what_needs_no_rewriting_is_kept(dialect: str) -> None:
     # ``line`` renames nothing and has no default: its columns and indexes are the raw objects.
     assert schema.tables["line"].columns is raw.tables["line"].columns
     assert schema.tables["line"].indexes[0] is raw.tables["line"].indexes[0]
+    # A CHECK already in canonical form is kept; one that lists a column's values is not, as
+    # canonicalizing records the column and its values.
+    kept, listed = schema.tables["line"].checks
+    assert kept is raw.tables["line"].checks[0]
+    assert (listed.column, listed.values) == ("item_id", ("1", "2"))
     # Its foreign key points at a renamed column, so that is rewritten.
     assert schema.tables["line"].foreign_keys != raw.tables["line"].foreign_keys
 

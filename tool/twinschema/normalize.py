@@ -148,6 +148,8 @@ def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> F
 
 def _check(dialect: str, check: CheckConstraint, renames: Renames) -> CheckConstraint:
     result = canonical(dialect, check.expression, renames)
+    if result.text == check.expression and result.column is None and check.raw:
+        return check  # already canonical, and not a column's list of values: kept as it is
     return CheckConstraint(
         expression=result.text,
         name=check.name,
