@@ -46,6 +46,7 @@ from twinschema.model import (
     IDENTITY_SEQUENCE,
     CheckConstraint,
     Column,
+    ColumnPool,
     ColumnType,
     ForeignKey,
     Index,
@@ -518,9 +519,7 @@ def _tables(
 ) -> dict[int, tuple[_TableParts, bool]]:
     """Tables (in name order) with their columns, keyed by oid, each with its readability."""
     tables: dict[int, tuple[_TableParts, bool]] = {}
-    # Equal columns are one shared object (types come from a cache, so by identity), as in the
-    # other sources: a schema repeats a few column shapes, normalized and compared once each.
-    made: dict[tuple[str, int, bool, str | None, str | None, str | None], Column] = {}
+    pool = ColumnPool()  # equal columns shared, as in every source
     current: _TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
@@ -548,13 +547,9 @@ def _tables(
             raw_default = f"GENERATED ALWAYS AS ({raw_default}) STORED"
         elif default is not None and default.startswith("nextval("):
             default, column_identity = None, IDENTITY_SEQUENCE
-        key = (name, id(ctype), not notnull, default, column_identity, raw_default)
-        column = made.get(key)
-        if column is None:
-            column = made[key] = Column(
-                name, ctype, not notnull, default, column_identity, raw_default
-            )
-        current.columns.append(column)
+        current.columns.append(
+            pool.column(name, ctype, not notnull, default, column_identity, raw_default)
+        )
     return tables
 
 

@@ -37,6 +37,7 @@ from twinschema.model import (
     NO_ACTION,
     CheckConstraint,
     Column,
+    ColumnPool,
     ColumnType,
     ForeignKey,
     Index,
@@ -567,9 +568,9 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     ]
 
     # Columns of every table (a referenced table may be excluded), in cid order; the rows of
-    # one table are contiguous. Columns are immutable, so equal ones are shared between tables.
+    # one table are contiguous. Equal columns are shared between tables (``model.ColumnPool``).
     types: dict[str, ColumnType] = {}
-    made: dict[tuple[str, str, int, str | None], Column] = {}
+    pool = ColumnPool()
     columns: dict[str, list[Column]] = {}
     pk_parts: dict[str, list[tuple[int, int]]] = {}  # table -> (pk ordinal, column position)
     current = ""
@@ -579,14 +580,11 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
             current, table_list = table, columns.setdefault(table, [])
         if default is not None and default.upper() == "NULL":
             default = None
-        key = (col, declared, notnull, default)
-        column = made.get(key)
-        if column is None:
-            spelling = declared or ""
-            ctype = types.get(spelling)
-            if ctype is None:
-                ctype = types[spelling] = parse_type(spelling)
-            column = made[key] = Column(col, ctype, not notnull, default, None, default)
+        spelling = declared or ""
+        ctype = types.get(spelling)
+        if ctype is None:
+            ctype = types[spelling] = parse_type(spelling)
+        column = pool.column(col, ctype, not notnull, default, None, default)
         if pk:
             pk_parts.setdefault(table, []).append((pk, len(table_list)))
         table_list.append(column)

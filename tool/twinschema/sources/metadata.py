@@ -32,6 +32,7 @@ from twinschema.model import (
     NO_ACTION,
     CheckConstraint,
     Column,
+    ColumnPool,
     ColumnType,
     ForeignKey,
     Index,
@@ -138,18 +139,12 @@ def from_metadata(
     return Schema(dialect=dialect, tables=tables, source=source)
 
 
-# A column as ``_Reader`` shares it: name, type (by identity: types come from its cache),
-# nullability, default and identity.
-_ColumnKey = tuple[str, int, bool, str | None, str | None]
-
-
 class _Reader:
     """Renders one MetaData's objects as ``dialect``'s DDL compiler would, into model objects.
 
     It remembers what it already rendered: each distinct SQLAlchemy type is compiled once
     (compiling is the costly part), each string default quoted once, and equal columns are one
-    shared object, as in the SQLite adapter (a schema repeats a few column shapes, and shared
-    objects are normalized once).
+    shared object (``model.ColumnPool``).
     """
 
     def __init__(self, dialect: str) -> None:
@@ -159,7 +154,7 @@ class _Reader:
         self.adapter = adapter(dialect)
         self.types: dict[tuple[type, Any], ColumnType] = {}
         self.literals: dict[str, str] = {}
-        self.columns: dict[_ColumnKey, Column] = {}
+        self.columns = ColumnPool()
 
     def table(self, table: sa.Table) -> Table:
         info = table.info.get(INFO_KEY, {}) if self.dialect == "postgresql" else {}
@@ -203,13 +198,7 @@ class _Reader:
             if column.identity is None and column is not autoincrement
             else _identity(column, autoincrement, self.dialect, ctype)
         )
-        key = (column.name, id(ctype), nullable, default, identity)
-        found = self.columns.get(key)
-        if found is None:
-            found = self.columns[key] = Column(
-                column.name, ctype, nullable, default, identity, default
-            )
-        return found
+        return self.columns.column(column.name, ctype, nullable, default, identity, default)
 
     def type(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:
         """The column type as the dialect compiles it."""
