@@ -370,3 +370,54 @@ def test_an_equivalence_of_a_shared_pair_is_recorded_for_each_table(dialect: str
         ("a", "status", "default", "'new'::text"),
         ("b", "status", "default", "'new'::text"),
     ]
+
+
+# Objects of one kind are compared in full only when the two sides hold different ones: the
+# same objects in another order (a metadata module lists constraints in no fixed order) are no
+# difference, and one changed object among equal ones is still found.
+
+_TABLE_OBJECTS = {
+    "foreign_keys": (
+        ForeignKey(("a",), "t", ("id",), "CASCADE", name="fk_a"),
+        ForeignKey(("b",), "t", ("id",), name="fk_b"),
+    ),
+    "uniques": (UniqueConstraint(("a", "b"), "uq_ab"), UniqueConstraint(("b",), "uq_b")),
+    "indexes": (Index(("a",), name="ix_a"), Index(("b",), where="a > 0", name="ix_b")),
+    "checks": (
+        CheckConstraint("a > 0", "ck_a", "a > 0"),
+        CheckConstraint("b > 0", "ck_b", "b > 0"),
+    ),
+}
+_CHANGED = {
+    "foreign_keys": ForeignKey(("b",), "t", ("id",), "SET NULL", name="fk_b"),
+    "uniques": UniqueConstraint(("a",), "uq_b"),
+    "indexes": Index(("b",), where="a > 1", name="ix_b"),
+    "checks": CheckConstraint("b > 1", "ck_b", "b > 1"),
+}
+
+
+def _objects_table(dialect: str, kind: str, objects: tuple[object, ...]) -> Schema:
+    integer = ColumnType(dialect, "integer")
+    columns = tuple(Column(name, integer, name != "id") for name in ("id", "a", "b"))
+    table = replace(Table("t", columns, primary_key=("id",)), **{kind: objects})
+    return Schema(dialect, {"t": table})
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("kind", sorted(_TABLE_OBJECTS))
+def test_objects_in_another_order_are_no_difference(dialect: str, kind: str) -> None:
+    objects = _TABLE_OBJECTS[kind]
+    left = Side(_objects_table(dialect, kind, objects), "l", "l")
+    reordered = Side(_objects_table(dialect, kind, objects[::-1]), "r", "r")
+    assert compare(left, reordered, layer="live").differences == []
+    changed = Side(_objects_table(dialect, kind, (_CHANGED[kind], objects[0])), "r", "r")
+    found = compare(left, changed, layer="live").differences
+    # A changed foreign key (same columns and table) differs; another object of the other
+    # kinds is one side's only, and the object it replaced the other's.
+    count, difference = {
+        "foreign_keys": (1, "foreign_key"),
+        "uniques": (2, "unique"),
+        "indexes": (2, "index"),
+        "checks": (2, "check"),
+    }[kind]
+    assert [d.kind for d in found] == [difference] * count, [d.message for d in found]

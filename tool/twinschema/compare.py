@@ -157,30 +157,48 @@ class _Run:
     def table(self, left: Table, right: Table) -> None:
         consumed: set[int] = set()
         unmatched = {c.name: c for c in right.columns}
+        # Same-dialect column pairs already judged (see same_columns) are looked up here,
+        # inline: this loop runs for every column of every table.
+        known_pairs = None if self.cross else self.same_columns
+        lpk, rpk = left.primary_key, right.primary_key
         for lc in left.columns:
             rc = unmatched.pop(lc.name, None)
             if rc is None:
                 self.column_missing(left.name, lc, None)
-            else:
-                accounted = self.column(left, right, lc, rc)
-                if accounted:
-                    consumed.update(accounted)
+                continue
+            if known_pairs is not None:
+                known = known_pairs.get((id(lc), id(rc), lc.name in lpk and lc.name in rpk))
+                if known is not None:
+                    for rule, lval, rval in known:
+                        self.same(left.name, lc.name, rule, lval, rval)
+                    continue
+            accounted = self.column(left, right, lc, rc)
+            if accounted:
+                consumed.update(accounted)
         for rc in unmatched.values():
             self.column_missing(left.name, None, rc)
-        if left.primary_key != right.primary_key:
+        if lpk != rpk:
             self.diff(
                 "primary_key",
                 left.name,
                 None,
                 None,
-                _cols(left.primary_key) or None,
-                _cols(right.primary_key) or None,
+                _cols(lpk) or None,
+                _cols(rpk) or None,
                 f"primary key of {left.name} differs",
             )
-        self.foreign_keys(left, right)
-        self.uniques_and_indexes(left, right)
-        self.checks(left, right, consumed)
-        self.security(left, right)
+        # Each kind of object is compared in full only when the two sides hold different ones
+        # (equality ignores names and spellings, as the full comparison does).
+        if not _same_items(left.foreign_keys, right.foreign_keys):
+            self.foreign_keys(left, right)
+        if not (
+            _same_items(left.uniques, right.uniques) and _same_items(left.indexes, right.indexes)
+        ):
+            self.uniques_and_indexes(left, right)
+        if consumed or not _same_items(left.checks, right.checks):
+            self.checks(left, right, consumed)
+        if left.row_level_security or right.row_level_security or left.policies or right.policies:
+            self.security(left, right)
 
     # -- columns ----------------------------------------------------------------------------
 
@@ -198,15 +216,12 @@ class _Run:
         )
 
     def column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
-        """Compare one column pair; return the ids of CHECKs that its type accounts for."""
+        """Compare one column pair not judged before; return the ids of CHECKs that its type
+        accounts for. A same-dialect pair that differs in nothing is remembered (see
+        ``same_columns``) with the equivalences it recorded."""
         if self.cross:
             return self.compare_column(lt, rt, lc, rc)
         key = (id(lc), id(rc), lc.name in lt.primary_key and lc.name in rt.primary_key)
-        known = self.same_columns.get(key)
-        if known is not None:
-            for rule, left, right in known:
-                self.same(lt.name, lc.name, rule, left, right)
-            return _NOTHING
         if lc == rc and lc.raw_default == rc.raw_default:
             self.same_columns[key] = ()  # the same in every respect, spelling included
             return _NOTHING
@@ -612,6 +627,11 @@ def satisfies(kind: str, declared: DomainColumn, column: Column, table: Table) -
                 return False
         return True
     return False
+
+
+def _same_items(left: tuple[Hashable, ...], right: tuple[Hashable, ...]) -> bool:
+    """True when two sides hold equal objects, in any order: nothing of that kind differs."""
+    return left == right or (len(left) == len(right) and set(left) == set(right))
 
 
 def _ordered(left: Iterable[K], right: Iterable[K]) -> Iterator[K]:
