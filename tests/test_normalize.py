@@ -3,6 +3,8 @@ appears (columns, keys, indexes, expressions), and what needs no rewriting is ke
 
 from __future__ import annotations
 
+import operator
+
 import pytest
 
 from twinschema.domain import IDENTITY, NameMap
@@ -96,7 +98,10 @@ def test_what_needs_no_rewriting_is_kept(dialect: str) -> None:
     raw = raw_schema(dialect)
     schema = canonicalize(raw, NAMES)
     # ``line`` renames nothing and has no default: its columns and indexes are the raw objects.
-    assert schema.tables["line"].columns is raw.tables["line"].columns
+    assert all(map(operator.is_, schema.tables["line"].columns, raw.tables["line"].columns))
+    # ``item`` renames ``qty``: that column is new, its ``id`` is kept.
+    item, raw_item = schema.tables["item"].columns, raw.tables["item_v1"].columns
+    assert list(map(operator.is_, item, raw_item)) == [True, False]
     assert schema.tables["line"].indexes[0] is raw.tables["line"].indexes[0]
     # A CHECK already in canonical form is kept; one that lists a column's values is not, as
     # canonicalizing records the column and its values.

@@ -54,17 +54,19 @@ def _table(
         return renamed.get(name, name)
 
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
-    columns = table.columns
     if renamed:
-        columns = tuple(_column(dialect, c, col(c.name), renames) for c in columns)
-    elif any(c.default is not None for c in columns):
-        known = shared.get  # inline the memo's hits: most columns were seen in an earlier table
-        columns = tuple(known(id(c)) or _shared_column(dialect, c, shared) for c in columns)
-    uniques: dict[frozenset[str], UniqueConstraint] = {}
-    for unique in table.uniques:
-        if renamed:
-            unique = UniqueConstraint(tuple(map(col, unique.columns)), unique.name)
-        uniques.setdefault(frozenset(unique.columns), unique)
+        columns = tuple(_column(dialect, c, col(c.name), renames) for c in table.columns)
+    else:
+        columns = _shared_columns(dialect, table.columns, shared)
+    uniques = table.uniques
+    if renamed:
+        uniques = tuple(UniqueConstraint(tuple(map(col, u.columns)), u.name) for u in uniques)
+    # One rule per set of columns: a full unique index is the same rule as a UNIQUE constraint.
+    by_columns: dict[frozenset[str], UniqueConstraint] | None = None
+    if len(uniques) > 1:
+        by_columns = {}
+        for unique in uniques:
+            by_columns.setdefault(frozenset(unique.columns), unique)
     indexes: list[Index] = []
     if table.indexes:
         column_names = {c.name for c in table.columns}
@@ -79,8 +81,9 @@ def _table(
             )
             where = canonical(dialect, index.where, renames).text if index.where else None
         if index.unique and where is None and plain and index.method == "btree":
-            # A full unique index on plain columns is the same rule as a UNIQUE constraint.
-            uniques.setdefault(frozenset(expressions), UniqueConstraint(expressions, index.name))
+            if by_columns is None:
+                by_columns = {frozenset(u.columns): u for u in uniques}
+            by_columns.setdefault(frozenset(expressions), UniqueConstraint(expressions, index.name))
             continue
         if expressions is not index.expressions or where is not None:
             index = Index(expressions, index.unique, where, index.method, index.name)
@@ -89,18 +92,30 @@ def _table(
     if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
         foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
     return Table(
-        name=logical,
-        columns=columns,
-        primary_key=tuple(map(col, table.primary_key)) if renamed else table.primary_key,
-        foreign_keys=foreign_keys,
-        uniques=tuple(uniques.values()),
-        indexes=tuple(indexes),
-        checks=tuple(_check(dialect, c, renames) for c in table.checks),
-        row_level_security=table.row_level_security,
-        policies=tuple(_policy(dialect, p, renames) for p in table.policies)
-        if table.policies
-        else (),
+        logical,
+        columns,
+        tuple(map(col, table.primary_key)) if renamed else table.primary_key,
+        foreign_keys,
+        uniques if by_columns is None else tuple(by_columns.values()),
+        tuple(indexes),
+        tuple([_check(dialect, c, renames) for c in table.checks]) if table.checks else (),
+        table.row_level_security,
+        tuple(_policy(dialect, p, renames) for p in table.policies) if table.policies else (),
     )
+
+
+def _shared_columns(
+    dialect: str, columns: tuple[Column, ...], shared: dict[int, Column]
+) -> tuple[Column, ...]:
+    """The canonical columns of a table that renames nothing, each raw column normalized once
+    (see ``canonicalize``): after the first tables, every column is found in ``shared``."""
+    try:
+        return tuple(map(shared.__getitem__, map(id, columns)))
+    except KeyError:
+        for column in columns:
+            if id(column) not in shared:
+                shared[id(column)] = _column(dialect, column, column.name, ())
+        return tuple(map(shared.__getitem__, map(id, columns)))
 
 
 def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
@@ -108,13 +123,6 @@ def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
     ref = fk.ref_table
     renamed = names.renames(ref)
     return names.table(ref) != ref or any(c in renamed for c in fk.ref_columns)
-
-
-def _shared_column(dialect: str, column: Column, shared: dict[int, Column]) -> Column:
-    found = shared.get(id(column))
-    if found is None:
-        found = shared[id(column)] = _column(dialect, column, column.name, ())
-    return found
 
 
 def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Column:
