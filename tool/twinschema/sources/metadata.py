@@ -159,59 +159,62 @@ class _Reader:
     def table(self, table: sa.Table) -> Table:
         info = table.info.get(INFO_KEY, {}) if self.dialect == "postgresql" else {}
         autoincrement = table.autoincrement_column  # a property that searches: read it once
+        column = self.column
         columns: list[Column] = []
         checks: list[CheckConstraint] = []
         for sa_column in table.columns:
-            columns.append(self.column(sa_column, autoincrement))
+            columns.append(column(sa_column, autoincrement))
             if sa_column.constraints:  # a CHECK written on the column
                 checks.extend(self.checks(sa_column.constraints))
         # One pass over the table's constraints (foreign_key_constraints would build a set).
         foreign_keys: list[ForeignKey] = []
         uniques: list[UniqueConstraint] = []
+        table_checks: list[sa.CheckConstraint] = []
         for constraint in table.constraints:
             if isinstance(constraint, sa.ForeignKeyConstraint):
                 foreign_keys.append(_foreign_key(constraint))
             elif isinstance(constraint, sa.UniqueConstraint):
                 names = tuple(c.name for c in constraint.columns)
                 uniques.append(UniqueConstraint(names, _name(constraint.name)))
-        checks[:0] = self.checks(table.constraints)
+            elif isinstance(constraint, sa.CheckConstraint):
+                table_checks.append(constraint)
+        if table_checks:
+            checks[:0] = self.checks(table_checks)
         return Table(
             name=table.name,
             columns=tuple(columns),
             primary_key=tuple(c.name for c in table.primary_key.columns),
             foreign_keys=tuple(foreign_keys),
             uniques=tuple(uniques),
-            indexes=tuple(self.index(i) for i in table.indexes),
+            indexes=tuple(map(self.index, table.indexes)) if table.indexes else (),
             checks=tuple(checks),
             row_level_security=bool(info.get("row_level_security", False)),
             policies=tuple(_policy(p) for p in info.get("policies", ())),
         )
 
     def column(self, column: sa.Column[Any], autoincrement: sa.Column[Any] | None) -> Column:
-        ctype = self.type(column.type)
+        # The common cases inline (a type seen before; no default; no identity): this runs for
+        # every column. What decides how a type compiles is its class and its attributes; a
+        # type with an attribute that cannot be hashed (a dict, a list: an Enum) is compiled
+        # each time.
+        sa_type = column.type
+        key = (type(sa_type), tuple(vars(sa_type).items()))
+        try:
+            ctype = self.types[key]
+        except KeyError:
+            ctype = self.types[key] = self._compile_type(sa_type)
+        except TypeError:
+            ctype = self._compile_type(sa_type)
         server_default = column.server_default
-        # The common cases inline (no default; no identity): this runs for every column.
         default = None if server_default is None else self.default(server_default)
-        nullable = bool(column.nullable)
         identity = (
             None
             if column.identity is None and column is not autoincrement
             else _identity(column, autoincrement, self.dialect, ctype)
         )
-        return self.columns.column(column.name, ctype, nullable, default, identity, default)
-
-    def type(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:
-        """The column type as the dialect compiles it."""
-        # What decides how a type compiles: its class and its attributes. A type with an
-        # attribute that cannot be hashed (a dict, a list: an Enum) is compiled each time.
-        key = (type(sa_type), tuple(vars(sa_type).items()))
-        try:
-            found = self.types.get(key)
-        except TypeError:
-            return self._compile_type(sa_type)
-        if found is None:
-            found = self.types[key] = self._compile_type(sa_type)
-        return found
+        return self.columns.column(
+            column.name, ctype, bool(column.nullable), default, identity, default
+        )
 
     def _compile_type(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:
         if isinstance(sa_type, sa.Enum) and sa_type.native_enum and self.dialect == "postgresql":
@@ -292,10 +295,11 @@ def _identity(
 
 
 def _foreign_key(fk: sa.ForeignKeyConstraint) -> ForeignKey:
+    elements = fk.elements  # each: the local column (parent) and the one it refers to
     return ForeignKey(
-        columns=tuple(c.name for c in fk.columns),
-        ref_table=fk.referred_table.name,
-        ref_columns=tuple(element.column.name for element in fk.elements),
+        columns=tuple(element.parent.name for element in elements),
+        ref_table=elements[0].column.table.name,
+        ref_columns=tuple(element.column.name for element in elements),
         on_delete=(fk.ondelete or NO_ACTION).upper(),
         on_update=(fk.onupdate or NO_ACTION).upper(),
         name=_name(fk.name),
