@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from twinschema import sqlfile, testing
 from twinschema.dialects import ReflectOptions, adapter
+from twinschema.dialects import sqlite as sqlite_adapter
 from twinschema.dialects.sqlite import (
     ADAPTER,
     SNAPSHOT_QUERY,
@@ -488,6 +490,47 @@ def test_snapshot_query_reads_what_the_plain_queries_read(sql_file: str) -> None
     conn.close()
     assert [[list(row) for row in rows] for rows in plain] == snapshot
     assert all(snapshot)  # every kind has rows: tables, columns, foreign keys, indexes
+
+
+def _tables_sql(source: str) -> list[str]:
+    """The CREATE TABLE text of every table of a test schema or a real-world SQL file."""
+    if source.endswith(".sql"):
+        conn = sqlfile.load_sqlite(REALWORLD / source)
+    else:
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(globals()[source])
+    found = [row[0] for row in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table'")]
+    conn.close()
+    return found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "SCHEMA_SQL",
+        "NAMED_SQL",
+        "chinook/Chinook_Sqlite.sql",
+        "sakila/sqlite-sakila-schema.sql",
+        "roundcube/sqlite.initial.sql",
+    ],
+)
+def test_whole_constructs_read_as_the_tokenizer_reads_them(
+    source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CHECKs and named constraints matched whole give what the keyword-by-keyword tokenizer
+    gives, for every table of the test schemas and the real-world ones."""
+    tables = _tables_sql(source)
+    scan = sqlite_adapter._scan_table
+
+    def read(sql: str) -> tuple[object, ...]:
+        found = scan(sql, sqlite_adapter._lower(sql))
+        checks = [(c.expression, c.name) for c in found.checks]
+        return checks, found.unique_names, found.fk_names
+
+    whole = [read(sql) for sql in tables]
+    monkeypatch.setattr(sqlite_adapter, "_WHOLE", re.compile("(?!)"))  # matches nothing
+    assert [read(sql) for sql in tables] == whole
+    assert any(checks or names for checks, *names in whole)  # there was something to find
 
 
 # --------------------------------------------------------------------------------------------
