@@ -55,10 +55,10 @@ def _canonical(dialect: str, text: str, renames: Renames, numeric: bool) -> Cano
     if shape is None:
         return _parsed(dialect, text, renames, numeric)
     template, numbers = shape
-    found = _parsed(dialect, template, renames, numeric)
-    if found.values is not None or _PLACEHOLDER.search(found.column or ""):
+    fill = _filler(dialect, template, renames, numeric)
+    if fill is None:
         return _parsed(dialect, text, renames, numeric)
-    return Canonical(_PLACEHOLDER.sub(lambda m: numbers[int(m.group(1))], found.text))
+    return Canonical(fill.format(*numbers))
 
 
 # Schemas repeat a few expression shapes with different numbers (``x <= 100``, ``x <= 250``,
@@ -71,29 +71,58 @@ _SHAPE_TOKEN = re.compile(
     r"""'[^']*(?:''[^']*)*'|"[^"]*(?:""[^"]*)*"|`[^`]*`|\[[^\]]*\]"""
     r"""|(?<![\w.$])(\d+(?:\.\d+)?)(?![\w.$])"""
 )
-_UNSHAPED = re.compile(r"\b(?:in|any|array|some|all)\b|--|/\*|987654321", re.IGNORECASE)
+# Each pattern starts with a character class, so that the regex engine skips to candidates in C;
+# the word boundary before a keyword is the look-behind after its first letter.
+_UNSHAPED = re.compile(
+    r"[iIaAsS](?<![\w$][iIaAsS])(?i:n|ny|rray|ome|ll)(?![\w$])|--|/\*|987654321"
+)  # IN, ANY, ARRAY, SOME, ALL, comments, and what looks like a placeholder
 _PLACEHOLDER_BASE = 98765432100000
 _PLACEHOLDER = re.compile(r"987654321(\d{5})")
 _DIGIT = re.compile(r"\d")
+_BARE_NUMBER = re.compile(r"(\d(?<![\w.$]\d)\d*(?:\.\d+)?)(?![\w.$])")  # as _SHAPE_TOKEN's
+_QUOTED = re.compile(r"['\"`\[]")  # what may hold a number that is not one
 
 
 def _shape(text: str) -> tuple[str, list[str]] | None:
     """``text`` with each number replaced by a placeholder, and the numbers; None if not worth it."""
     if _DIGIT.search(text) is None or _UNSHAPED.search(text):
         return None
-    numbers: list[str] = []
+    if _QUOTED.search(text) is None:  # no string or quoted name: every number is a number
+        parts = _BARE_NUMBER.split(text)  # text, number, text, ..., text
+        count = len(parts) // 2
+        if not count or count > 99_999:
+            return None
+        numbers = parts[1::2]
+        parts[1::2] = map(_placeholder, range(count))
+        return "".join(parts), numbers
+    found: list[str] = []
 
     def placeholder(match: re.Match[str]) -> str:
         number = match.group(1)
         if number is None:
             return match.group()
-        numbers.append(number)
-        return str(_PLACEHOLDER_BASE + len(numbers) - 1)
+        found.append(number)
+        return _placeholder(len(found) - 1)
 
     template = _SHAPE_TOKEN.sub(placeholder, text)
-    if not numbers or len(numbers) > 99_999:
+    if not found or len(found) > 99_999:
         return None
-    return template, numbers
+    return template, found
+
+
+def _placeholder(n: int) -> str:
+    return str(_PLACEHOLDER_BASE + n)
+
+
+@lru_cache(maxsize=4096)
+def _filler(dialect: str, template: str, renames: Renames, numeric: bool) -> str | None:
+    """The canonical text of a shape as a format string that takes its numbers in order; None
+    where the canonical form depends on them (an IN list's values)."""
+    found = _parsed(dialect, template, renames, numeric)
+    if found.values is not None or _PLACEHOLDER.search(found.column or ""):
+        return None
+    escaped = found.text.replace("{", "{{").replace("}", "}}")
+    return _PLACEHOLDER.sub(lambda m: "{" + str(int(m.group(1))) + "}", escaped)
 
 
 @lru_cache(maxsize=65536)
