@@ -35,7 +35,7 @@ class ReflectOptions:
 
 def excluded(name: str, patterns: Sequence[str]) -> bool:
     """True when a table name matches one of the glob ``patterns`` (``audit_*``)."""
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+    return bool(patterns) and any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
 class Adapter(Protocol):

@@ -637,17 +637,21 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     }
 
     # Index elements grouped per table and index, in seqno order; PK autoindexes only noted.
-    indexes_of: dict[str, dict[str, tuple[bool, str, bool, list[tuple[int, str]]]]] = {}
+    # Per table and index: unique, origin, partial, then its elements' names and column ids.
+    indexes_of: dict[str, dict[str, tuple[bool, str, bool, list[str], list[int]]]] = {}
     has_pk_index: set[str] = set()
     for table, index, unique, origin, partial, cid, col in index_rows:
         if origin == "pk":
             has_pk_index.add(table)
             continue
-        of_table = indexes_of.setdefault(table, {})
+        of_table = indexes_of.get(table)
+        if of_table is None:
+            of_table = indexes_of[table] = {}
         entry = of_table.get(index)
         if entry is None:
-            entry = of_table[index] = (bool(unique), origin, bool(partial), [])
-        entry[3].append((cid, col or ""))  # expressions (cid -2) have no name
+            entry = of_table[index] = (bool(unique), origin, bool(partial), [], [])
+        entry[3].append(col or "")  # expressions (cid -2) have no name
+        entry[4].append(cid)
 
     # Foreign keys grouped by id, columns in seq order.
     fk_groups: dict[str, dict[int, list[_Row]]] = {}
@@ -675,39 +679,45 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
                 )
         uniques: list[UniqueConstraint] = []
         indexes: list[Index] = []
-        for index, (unique, origin, partial, elems) in indexes_of.get(table, {}).items():
+        for index, (unique, origin, partial, names, cids) in indexes_of.get(table, {}).items():
             if origin == "u":
-                names = tuple(col for _, col in elems)
-                uniques.append(UniqueConstraint(names, name=scanned.unique_names.get(names)))
+                key = tuple(names)
+                uniques.append(UniqueConstraint(key, name=scanned.unique_names.get(key)))
                 continue
-            texts: list[str] = []
-            where = None
-            if partial or any(cid < 0 for cid, _ in elems):
-                texts, where = _scan_index(index_sql.get(index, ""))
+            if not partial and min(cids) >= 0:  # plain columns: nothing to read in its SQL
+                indexes.append(Index(tuple(names), unique=unique, name=index))
+                continue
+            texts, where = _scan_index(index_sql.get(index, ""))
             expressions = tuple(
                 col if cid >= 0 else (texts[n] if n < len(texts) else "")
-                for n, (cid, col) in enumerate(elems)
+                for n, (cid, col) in enumerate(zip(cids, names, strict=True))
             )
             indexes.append(Index(expressions, unique=unique, where=where, name=index))
         foreign_keys: list[ForeignKey] = []
         groups = fk_groups.get(table, {})
         for fk_id in sorted(groups, reverse=True):  # SQLite numbers the last-declared FK 0
             rows = groups[fk_id]
-            written: str = rows[0][2]
+            first = rows[0]
+            written: str = first[2]
             ref_table = by_lower.get(written.lower(), written)
-            fk_columns = tuple(r[3] for r in rows)
+            if len(rows) == 1:
+                fk_columns: tuple[str, ...] = (first[3],)
+                ref_columns = primary.get(ref_table, ()) if first[4] is None else (first[4],)
+            else:
+                fk_columns = tuple(r[3] for r in rows)
+                ref_columns = (
+                    primary.get(ref_table, ())
+                    if any(r[4] is None for r in rows)
+                    else tuple(r[4] for r in rows)
+                )
             foreign_keys.append(
                 ForeignKey(
-                    columns=fk_columns,
-                    ref_table=ref_table,
-                    ref_columns=(
-                        primary.get(ref_table, ())
-                        if any(r[4] is None for r in rows)
-                        else tuple(r[4] for r in rows)
-                    ),
-                    on_delete=_action(rows[0][6]),
-                    on_update=_action(rows[0][5]),
-                    name=scanned.fk_names.get(fk_columns),
+                    fk_columns,
+                    ref_table,
+                    ref_columns,
+                    _action(first[6]),
+                    _action(first[5]),
+                    scanned.fk_names.get(fk_columns),
                 )
             )
         tables[table] = Table(
