@@ -85,7 +85,7 @@ def _table(
                 by_columns = {frozenset(u.columns): u for u in uniques}
             by_columns.setdefault(frozenset(expressions), UniqueConstraint(expressions, index.name))
             continue
-        if expressions is not index.expressions or where is not None:
+        if expressions != index.expressions or where != index.where:
             index = Index(expressions, index.unique, where, index.method, index.name)
         indexes.append(index)
     foreign_keys = table.foreign_keys
