@@ -149,7 +149,7 @@ def test_server_stops_during_the_catalog_reads(
     )
 
 
-def test_server_stops_between_the_sqlite_and_the_postgresql_reads(
+def test_server_stops_while_the_sqlite_read_waits(
     tmp_path: Path, doomed_server: embedded.EmbeddedServer
 ) -> None:
     project = make_project(tmp_path)
@@ -158,8 +158,9 @@ def test_server_stops_between_the_sqlite_and_the_postgresql_reads(
     url = doomed_server.url()
     env = clean_env(LOCAL_DATABASE_URL=project.sqlite, DATABASE_URL=url)
     report = tmp_path / "report.json"
-    # Another process holds the SQLite file exclusively: the check's live layer waits there,
-    # with the domain and models layers done and PostgreSQL not read yet.
+    # Both live databases are read at once, in the background. Another process holds the SQLite
+    # file exclusively, so that read waits; a lock on pg_policy holds the PostgreSQL read too,
+    # so that it cannot finish before the server is stopped (it would race it otherwise).
     holder = subprocess.Popen(
         [
             PYTHON,
@@ -179,8 +180,10 @@ def test_server_stops_between_the_sqlite_and_the_postgresql_reads(
         stdout=subprocess.PIPE,
         text=True,
     )
+    locker = psycopg.connect(**libpq_kwargs(url))  # its server goes away: closed, not exited
     check = None
     try:
+        locker.execute("LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE")
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         check = start_check(tmp_path, env, report)
         deadline = time.monotonic() + 30
@@ -190,16 +193,22 @@ def test_server_stops_between_the_sqlite_and_the_postgresql_reads(
         ):
             assert time.monotonic() < deadline, "the check never opened the SQLite file"
             time.sleep(0.05)
+        wait_for_lock_wait(url)
         os.kill(postmaster_pid(doomed_server), signal.SIGINT)
         while embedded.is_running(doomed_server.datadir):
             time.sleep(0.05)
-        holder.communicate("go\n", timeout=30)  # the SQLite read goes on, then PostgreSQL
+        holder.communicate("go\n", timeout=30)  # the SQLite read goes on and completes
         out, err = check.communicate(timeout=60)
     finally:
+        locker.close()
         for proc in (holder, check):
             if proc is not None and proc.poll() is None:
                 proc.kill()
-    document = assert_incomplete((check.returncode, out, err), report, ("cannot connect",))
+    document = assert_incomplete(
+        (check.returncode, out, err),
+        report,
+        ("server closed the connection", "terminating connection", "connection"),
+    )
     sqlite_live = [
         layer for layer in document["layers"]
         if layer["name"] == "live" and layer["right"].startswith("sqlite")
