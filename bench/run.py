@@ -18,6 +18,7 @@ process each time, import time included), and the live layer's peak memory at th
 
     .venv/bin/python bench/run.py                 # the full run, writes bench/results.json
     .venv/bin/python bench/run.py --sizes 50,200  # a quick one
+    .venv/bin/python bench/run.py --busy-core     # with one core kept busy (a contended host)
 
 PostgreSQL: ``BENCH_DATABASE_URL`` or ``TEST_DATABASE_URL`` (a server where databases may be
 created and dropped), else an embedded server under var/bench-pg, deleted at the end.
@@ -565,6 +566,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-migra", action="store_true", help="leave migra out")
     parser.add_argument("--no-command", action="store_true", help="leave the CLI timing out")
+    parser.add_argument(
+        "--busy-core",
+        action="store_true",
+        help="keep one core busy with a spinning process while measuring (a contended host)",
+    )
     parser.add_argument("--output", default=str(HERE / "results.json"))
     args = parser.parse_args(argv)
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -572,8 +578,9 @@ def main(argv: list[str] | None = None) -> int:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     begun = time.perf_counter()
     results: dict[str, Any] = {"machine": machine(), "runs": args.runs, "sizes": {}}
+    results["machine"]["busy_core"] = args.busy_core
     try:
-        with postgres_server() as server:
+        with postgres_server() as server, busy_core(args.busy_core):
             results["versions"] = versions(server)
             for n in args.sizes:
                 with ExitStack() as per_size:
@@ -588,6 +595,21 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.output} ({results['total_seconds']:.0f} s)")
     return 0
+
+
+@contextmanager
+def busy_core(wanted: bool) -> Iterator[subprocess.Popen[bytes] | None]:
+    """With ``wanted``, a process spinning on one core for the duration: what a host busy with
+    other work leaves (twinschema reads in a background thread; Alembic runs in one)."""
+    if not wanted:
+        yield None
+        return
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield spinner
+    finally:
+        spinner.kill()
+        spinner.wait()
 
 
 def _max_rss_mib() -> float:
