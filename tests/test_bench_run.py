@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "bench") not in sys.path:
     sys.path.insert(0, str(ROOT / "bench"))
@@ -31,3 +33,23 @@ def test_busy_core_keeps_one_core_busy_for_the_duration() -> None:
 def test_busy_core_off_starts_nothing() -> None:
     with bench_run.busy_core(False) as spinner:
         assert spinner is None
+
+
+def test_in_own_process_returns_the_childs_result_and_leaves_this_process_alone() -> None:
+    marker: list[int] = []
+
+    def work() -> dict[str, object]:
+        marker.append(os.getpid())  # in the child's copy of the list only
+        return {"pid": os.getpid()}
+
+    result = bench_run.in_own_process(work)
+    assert result["pid"] != os.getpid()
+    assert marker == []
+
+
+def test_in_own_process_reports_a_failure() -> None:
+    def fail() -> dict[str, object]:
+        raise RuntimeError("boom")
+
+    with pytest.raises(SystemExit, match="RuntimeError: boom"):
+        bench_run.in_own_process(fail)
