@@ -5,8 +5,9 @@ For each size N and dialect, in this one run so that the figures compare:
 * ``twinschema``: the live layer of ``twinschema check`` on an already-built ``MetaData`` (as
   Alembic is given one): reflect the live database, make both sides canonical, compare. It must
   find no difference (the database is built from that same metadata), else the run fails.
-* ``alembic``: ``alembic.autogenerate.compare_metadata(MigrationContext.configure(conn), metadata)``,
-  timed in a forked copy of this process (see ``in_own_process``).
+* ``alembic``: ``alembic.autogenerate.compare_metadata(MigrationContext.configure(conn), metadata)``.
+
+Each tool is timed in a new process of its own (``bench/worker.py``), as its users run it.
 * ``floor``: connect and run only the catalog queries twinschema's adapter runs (the same text),
   fetched to Python tuples: what any reflection must pay at least. On SQLite, the adapter runs
   these four queries as one statement returning JSON (so that a background read holds the GIL
@@ -391,19 +392,13 @@ def bench_size(
     entry: dict[str, Any] = {"build_seconds": built}
     previous = results["sizes"].get(str(args.previous.get(n)), {})
     for dialect in DIALECTS:
-        url, md = urls[dialect], metadata[dialect]
-        found = live_layer(url, md, dialect)
-        if found:
-            raise SystemExit(f"N={n} {dialect}: the live layer found {found} differences, not 0")
-        figures: dict[str, Any] = {"differences": found}
-        figures["twinschema"] = measure(
-            lambda url=url, md=md, d=dialect: live_layer(url, md, d), args.runs
-        )
-        if dialect == "postgresql":
-            figures["floor"] = measure(lambda: floor_postgresql(pg_url), args.runs)
-        else:
-            figures["floor"] = measure(lambda: floor_sqlite(path), args.runs)
-        figures["alembic"] = bench_alembic(n, dialect, url, md, args, previous.get(dialect))
+        url = urls[dialect]
+        figures = apart("twinschema", n, dialect, url, path, args)
+        if figures["differences"]:
+            raise SystemExit(
+                f"N={n} {dialect}: the live layer found {figures['differences']} differences, not 0"
+            )
+        figures["alembic"] = bench_alembic(n, dialect, url, path, args, previous.get(dialect))
         entry[dialect] = figures
         print(f"N={n} {dialect}: " + summary(figures), flush=True)
     if n == args.cross_n:
@@ -433,7 +428,7 @@ def bench_alembic(
     n: int,
     dialect: str,
     url: str,
-    metadata: sa.MetaData,
+    path: Path,
     args: argparse.Namespace,
     previous: dict[str, Any] | None,
 ) -> dict[str, Any]:
@@ -449,20 +444,7 @@ def bench_alembic(
                 "skipped": f"one run predicted at {predicted:.0f} s (from N={before_n}), over "
                 f"the {args.alembic_budget:.0f} s budget"
             }
-
-    def timed() -> dict[str, Any]:
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-        try:
-            changes = alembic_compare(engine, metadata)
-            result = measure(
-                lambda: alembic_compare(engine, metadata), args.runs, budget=args.alembic_budget
-            )
-        finally:
-            engine.dispose()
-        result["changes_listed"] = changes
-        return result
-
-    figures = in_own_process(timed)
+    figures = apart("alembic", n, dialect, url, path, args)
     if figures["runs"] < args.runs:
         figures["note"] = (
             f"{figures['runs']} run(s): {args.runs} would exceed the "
@@ -471,34 +453,22 @@ def bench_alembic(
     return figures
 
 
-def in_own_process(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``fn()`` run in a forked child process; its result, which must be JSON.
-
-    A comparison that builds and drops millions of objects leaves its process slower for what
-    runs next in it: after one Alembic run at N = 1,000, SQLite's own catalog reads take 20%
-    longer in that process. So Alembic is timed in a child (a copy of this process, metadata
-    included) and leaves this one as it was, as migra is timed in its own process.
-    """
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: run, write the result, exit without cleanup handlers
-        os.close(read_end)
-        code = 0
-        try:
-            payload = json.dumps(fn())
-        except BaseException as exc:  # reported by the parent
-            payload, code = json.dumps({"error": f"{type(exc).__name__}: {exc}"}), 1
-        with os.fdopen(write_end, "w", encoding="utf-8") as out:
-            out.write(payload)
-        os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, encoding="utf-8") as child:
-        text = child.read()
-    os.waitpid(pid, 0)
-    result: dict[str, Any] = json.loads(text) if text else {"error": "the child wrote nothing"}
-    if "error" in result:
-        raise SystemExit(f"timing in a child process failed: {result['error']}")
-    return result
+def apart(
+    kind: str, n: int, dialect: str, url: str, path: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """``kind``'s figures (twinschema with the floor, or Alembic), timed by ``bench/worker.py``
+    in a new process: see there why."""
+    command = [sys.executable, str(HERE / "worker.py"), kind, str(n), dialect, str(path)]
+    done = subprocess.run(
+        [*command, str(args.runs), str(args.alembic_budget)],
+        env={**os.environ, "BENCH_WORKER_URL": url},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"N={n} {dialect}: timing {kind} failed: {done.stderr.strip()[-800:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def summary(figures: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -13,7 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "bench") not in sys.path:
     sys.path.insert(0, str(ROOT / "bench"))
 
+import generate  # noqa: E402
 import run as bench_run  # noqa: E402
+
+from twinschema import testing  # noqa: E402
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -35,21 +39,34 @@ def test_busy_core_off_starts_nothing() -> None:
         assert spinner is None
 
 
-def test_in_own_process_returns_the_childs_result_and_leaves_this_process_alone() -> None:
-    marker: list[int] = []
-
-    def work() -> dict[str, object]:
-        marker.append(os.getpid())  # in the child's copy of the list only
-        return {"pid": os.getpid()}
-
-    result = bench_run.in_own_process(work)
-    assert result["pid"] != os.getpid()
-    assert marker == []
+N = 5
+ARGS = argparse.Namespace(runs=2, alembic_budget=60.0)
 
 
-def test_in_own_process_reports_a_failure() -> None:
-    def fail() -> dict[str, object]:
-        raise RuntimeError("boom")
+@pytest.fixture
+def bench_db(tmp_path: Path) -> tuple[str, Path]:
+    path = tmp_path / "bench.db"
+    generate.create_sqlite(path, generate.metadata_for("sqlite", generate.describe(N)))
+    return testing.sqlite_url(path), path
 
-    with pytest.raises(SystemExit, match="RuntimeError: boom"):
-        bench_run.in_own_process(fail)
+
+def test_worker_times_twinschema_and_the_floor_in_a_new_process(bench_db: tuple[str, Path]) -> None:
+    url, path = bench_db
+    figures = bench_run.apart("twinschema", N, "sqlite", url, path, ARGS)
+    assert figures["differences"] == 0  # it rebuilt the same metadata the database came from
+    for kind in ("twinschema", "floor"):
+        assert figures[kind]["runs"] == 2
+        assert 0 < figures[kind]["min"] <= figures[kind]["median"] <= figures[kind]["max"]
+
+
+def test_worker_times_alembic_in_a_new_process(bench_db: tuple[str, Path]) -> None:
+    url, path = bench_db
+    figures = bench_run.apart("alembic", N, "sqlite", url, path, ARGS)
+    assert figures["runs"] == 2 and figures["median"] > 0
+    assert isinstance(figures["changes_listed"], int)
+
+
+def test_worker_failure_names_the_size_and_tool(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    with pytest.raises(SystemExit, match="N=5 sqlite: timing twinschema failed"):
+        bench_run.apart("twinschema", N, "sqlite", testing.sqlite_url(missing), missing, ARGS)
