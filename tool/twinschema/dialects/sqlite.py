@@ -193,14 +193,6 @@ _BODY_TOKEN = _lexer(r"| \( | \)")
 _ELEMENT_TOKEN = _lexer(r"| \( | \) | ,")
 _INDEX_TOKEN = _lexer(r"| \( | \) | ," + _keywords("where", "asc", "desc"))
 _HARD = re.compile(r"[-'\"`\[/(]")  # what makes a CHECK body need the full scan
-# Fast paths for what SQLAlchemy and most people write, with nothing quoted and no comment in
-# between; anything else goes through the tokenizer. ``CONSTRAINT`` followed by a plain name and
-# a plain keyword; a list of plain names, after FOREIGN's KEY for a foreign key.
-_PLAIN_NAMED = re.compile(r"\s+([A-Za-z_][A-Za-z0-9_$]*)\s+([A-Za-z]+)(?![\w$])")
-_PLAIN_LIST = re.compile(
-    r"(?:\s+KEY)?\s*\(\s*([A-Za-z_][A-Za-z0-9_$]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_$]*)*)\s*\)",
-    re.IGNORECASE,
-)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _QUOTES = {'"': '"', "`": "`", "[": "]"}
 
@@ -279,10 +271,7 @@ def _scan_table(sql: str, low: str) -> _TableSql:
                 pos = whole.end()
                 continue
         name = None
-        plain = _PLAIN_NAMED.match(sql, pos) if word == "constraint" else None
-        if plain is not None:  # CONSTRAINT name KEYWORD, all plain words: the common case
-            name, word, pos = plain.group(1), plain.group(2).lower(), plain.end()
-        elif word == "constraint":
+        if word == "constraint":
             token = _next_token(sql, pos)
             keyword = _next_token(sql, token.end()) if token is not None else None
             if token is None or keyword is None:
@@ -345,10 +334,7 @@ def _name_constraint(
 
     ``start`` is where its ``CONSTRAINT`` keyword starts, ``pos`` where its own keyword ends.
     """
-    before = start - 1
-    while before >= 0 and low[before] in " \t\r\n":
-        before -= 1
-    if before >= 0 and low[before] in ",(" and word != "references":
+    if word != "references" and _opens_element(low, start):
         # ``CONSTRAINT name`` opens the element: a table constraint, UNIQUE (a, b) or FOREIGN
         # KEY (a, b). Otherwise it follows a column definition's start (the rarer path below).
         (found.unique_names if word == "unique" else found.fk_names)[_name_list(sql, pos)] = name
@@ -383,9 +369,6 @@ def _element_start(low: str, pos: int) -> int:
 
 def _name_list(sql: str, pos: int) -> tuple[str, ...]:
     """The names of the first parenthesised list at or after ``pos``: ``(a, "b c")``."""
-    plain = _PLAIN_LIST.match(sql, pos)
-    if plain is not None:
-        return tuple(name.strip() for name in plain.group(1).split(","))
     names: list[str] = []
     opened = False
     expect_name = True
