@@ -166,13 +166,16 @@ class _Run:
             if rc is None:
                 self.column_missing(left.name, lc, None)
                 continue
-            if known_pairs is not None:
-                known = known_pairs.get((id(lc), id(rc), lc.name in lpk and lc.name in rpk))
+            if known_pairs is None:
+                accounted = self.compare_column(left, right, lc, rc)
+            else:
+                key = (id(lc), id(rc), lc.name in lpk and lc.name in rpk)
+                known = known_pairs.get(key)
                 if known is not None:
                     for rule, lval, rval in known:
                         self.same(left.name, lc.name, rule, lval, rval)
                     continue
-            accounted = self.column(left, right, lc, rc)
+                accounted = self.same_dialect_column(left, right, lc, rc, key)
             if accounted:
                 consumed.update(accounted)
         for rc in unmatched.values():
@@ -215,13 +218,12 @@ class _Run:
             f"column {table}.{name} exists only in {self._label(side)}",
         )
 
-    def column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
-        """Compare one column pair not judged before; return the ids of CHECKs that its type
-        accounts for. A same-dialect pair that differs in nothing is remembered (see
+    def same_dialect_column(
+        self, lt: Table, rt: Table, lc: Column, rc: Column, key: tuple[int, int, bool]
+    ) -> AbstractSet[int]:
+        """Compare a same-dialect column pair not judged before; return the ids of CHECKs that
+        its type accounts for. A pair that differs in nothing is remembered under ``key`` (see
         ``same_columns``) with the equivalences it recorded."""
-        if self.cross:
-            return self.compare_column(lt, rt, lc, rc)
-        key = (id(lc), id(rc), lc.name in lt.primary_key and lc.name in rt.primary_key)
         if lc == rc and lc.raw_default == rc.raw_default:
             self.same_columns[key] = ()  # the same in every respect, spelling included
             return _NOTHING

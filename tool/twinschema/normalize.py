@@ -56,11 +56,10 @@ def _table(
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
     if renamed:
         columns = tuple(_column(dialect, c, col(c.name), renames) for c in table.columns)
+        uniques = tuple(UniqueConstraint(tuple(map(col, u.columns)), u.name) for u in table.uniques)
     else:
         columns = _shared_columns(dialect, table.columns, shared)
-    uniques = table.uniques
-    if renamed:
-        uniques = tuple(UniqueConstraint(tuple(map(col, u.columns)), u.name) for u in uniques)
+        uniques = table.uniques
     # One rule per set of columns: a full unique index is the same rule as a UNIQUE constraint.
     by_columns: dict[frozenset[str], UniqueConstraint] | None = None
     if len(uniques) > 1:
