@@ -4,7 +4,7 @@ raw ``Schema`` and then made canonical in the domain's logical names."""
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,8 +38,12 @@ def url_dialect(spec: str) -> str:
 
 def reflect_url(spec: str, options: ReflectOptions) -> Schema:
     """The raw schema of a live database."""
+    return _open_reader(spec, options)()
+
+
+def _open_reader(spec: str, options: ReflectOptions) -> Callable[[], Schema]:
     url = parse_url(spec)
-    return adapter(dialect_of(url)).reflect(url, options)
+    return adapter(dialect_of(url)).open_reader(url, options)
 
 
 def reflect_in_background(spec: str, options: ReflectOptions) -> Future[Schema]:
@@ -47,8 +51,7 @@ def reflect_in_background(spec: str, options: ReflectOptions) -> Future[Schema]:
     queries (the driver waits without the GIL) while this thread builds the metadata side.
     ``result()`` returns the schema or raises what reflecting (or opening) raised."""
     try:
-        url = parse_url(spec)
-        read = adapter(dialect_of(url)).open_reader(url, options)
+        read = _open_reader(spec, options)
     except Exception as exc:
         failed: Future[Schema] = Future()
         failed.set_exception(exc)
