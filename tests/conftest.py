@@ -53,6 +53,21 @@ def pg_server() -> Iterator[str]:
 
 
 @pytest.fixture
+def private_dir() -> Iterator[Path]:
+    """A new directory for a test's own embedded server, removed afterwards.
+
+    Not under pytest's basetemp: pytest makes that private (0700) again whenever another test
+    run starts on the machine, which locks out the unprivileged user the server runs as under
+    root, and it prunes old runs' folders while a server may still live in one.
+    """
+    path = Path(tempfile.mkdtemp(prefix="twinschema-test-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """URL of a new, empty PostgreSQL database, dropped after the test."""
     with testing.scratch_database(pg_server) as url:

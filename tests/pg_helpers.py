@@ -10,8 +10,10 @@ for the roles it creates, so a wrong password is refused exactly as a production
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -89,9 +91,15 @@ class PasswordServer:
 
 
 @contextmanager
-def password_server(workdir: Path) -> Iterator[PasswordServer]:
-    """Start an embedded server that checks ``PASSWORD_ROLE``'s password (scram-sha-256)."""
-    server = embedded.start(workdir / "pg", delete=True)
+def password_server(workdir: Path | None = None) -> Iterator[PasswordServer]:
+    """Start an embedded server that checks ``PASSWORD_ROLE``'s password (scram-sha-256).
+
+    Without ``workdir`` it lives in a new directory of its own under the system temp dir (not
+    pytest's shared basetemp, which another test run on the machine may prune), removed after.
+    """
+    own = workdir is None
+    base = Path(tempfile.mkdtemp(prefix="twinschema-pw-")) if workdir is None else workdir
+    server = embedded.start(base / "pg", delete=True)
     try:
         hba = server.datadir / "pg_hba.conf"
         rule = f"local all {PASSWORD_ROLE} scram-sha-256\n"
@@ -103,10 +111,29 @@ def password_server(workdir: Path) -> Iterator[PasswordServer]:
             f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{PASSWORD}'",
             "SELECT pg_reload_conf()",
         )
-        time.sleep(0.2)  # the postmaster re-reads pg_hba.conf asynchronously
+        _wait_until_password_checked(url)
         yield PasswordServer(admin_url=url, datadir=server.datadir)
     finally:
         server.stop()
+        if own:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _wait_until_password_checked(admin_url: str) -> None:
+    """The postmaster re-reads pg_hba.conf asynchronously: wait (bounded) until a wrong password
+    for ``PASSWORD_ROLE`` is really refused."""
+    wrong = as_role(admin_url, PASSWORD_ROLE, "not-the-password")
+    for _ in range(600):
+        engine = sa.create_engine(wrong, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect():
+                pass
+        except sa.exc.OperationalError:
+            return
+        finally:
+            engine.dispose()
+        time.sleep(0.05)
+    raise AssertionError("the password server never started checking passwords")
 
 
 @contextmanager

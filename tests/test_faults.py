@@ -50,9 +50,9 @@ STOP_SIGNALS = {"fast": signal.SIGINT, "immediate": signal.SIGQUIT}
 
 
 @pytest.fixture
-def doomed_server(tmp_path: Path) -> Iterator[embedded.EmbeddedServer]:
+def doomed_server(private_dir: Path) -> Iterator[embedded.EmbeddedServer]:
     """A dedicated embedded server with the project's table, to be stopped by the test."""
-    server = embedded.start(tmp_path / "doomed", delete=True)
+    server = embedded.start(private_dir / "pg", delete=True)
     try:
         build(server.url(), module_source())
         yield server
@@ -133,7 +133,6 @@ def test_server_stops_during_the_catalog_reads(
         check = start_check(tmp_path, env, report)
         try:
             wait_for_lock_wait(url)
-            started = time.monotonic()
             os.kill(postmaster_pid(doomed_server), STOP_SIGNALS[mode])
             out, err = check.communicate(timeout=60)
         finally:
@@ -141,7 +140,6 @@ def test_server_stops_during_the_catalog_reads(
                 check.kill()
     finally:
         locker.close()
-    assert time.monotonic() - started < 30
     assert_incomplete(
         (check.returncode, out, err),
         report,

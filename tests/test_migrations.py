@@ -323,13 +323,14 @@ def test_cli_refuses_a_url_of_the_other_dialect(
     assert "s3cr3t-pw" not in err
 
 
-def test_remote_without_database_url_uses_the_embedded_server(tmp_path: Path) -> None:
+def test_remote_without_database_url_uses_the_embedded_server(private_dir: Path) -> None:
     """No DATABASE_URL: the embedded server (here in a temporary folder), and it says so."""
-    config = dataclasses.replace(CONFIG, embedded_dir=tmp_path / "pg")
+    config = dataclasses.replace(CONFIG, embedded_dir=private_dir / "pg")
     lines: list[str] = []
     outcome = migrate.migrate(config, "remote", echo=lines.append, environ={})
     assert (
-        lines[0] == f"DATABASE_URL is not set: using the embedded PostgreSQL in {tmp_path / 'pg'}"
+        lines[0]
+        == f"DATABASE_URL is not set: using the embedded PostgreSQL in {private_dir / 'pg'}"
     )
     assert outcome.after == (HEADS["postgresql"],)
     lines.clear()

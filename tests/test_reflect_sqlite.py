@@ -10,7 +10,6 @@ import json
 import os
 import re
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -657,12 +656,9 @@ def test_exclusive_lock_times_out(tmp_path: Path) -> None:
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        started = time.monotonic()
         with pytest.raises(DatabaseError, match="locked") as info:
             reflect(make_url(url), ReflectOptions(busy_timeout=0.3))
-        elapsed = time.monotonic() - started
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert str(path) in str(info.value)
-    assert 0.25 <= elapsed < 5

@@ -6,7 +6,6 @@ server (``pg_server``). The real-world files are the upstream scripts, unchanged
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,9 +121,7 @@ def test_sources_are_told_apart() -> None:
 
 
 def test_chinook_loads_into_sqlite() -> None:
-    start = time.perf_counter()
     conn = sqlfile.load_sqlite(CHINOOK_SQLITE)
-    elapsed = time.perf_counter() - start
     try:
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
         assert tables == (11,)
@@ -132,7 +129,6 @@ def test_chinook_loads_into_sqlite() -> None:
         assert conn.execute("SELECT count(*) FROM PlaylistTrack").fetchone() == (8715,)
     finally:
         conn.close()
-    assert elapsed < 1.0
 
 
 def test_sakila_loads_into_sqlite() -> None:
@@ -181,16 +177,13 @@ def test_missing_sql_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_chinook_loads_into_postgresql_skipping_its_own_database(pg_server: str) -> None:
     """The script drops, creates and enters ``chinook`` with ``\\c``: all of it goes into the
     scratch database instead, and no ``chinook`` database appears on the server."""
-    start = time.perf_counter()
     with sqlfile.load_postgresql(CHINOOK_PG, pg_server) as url:
-        elapsed = time.perf_counter() - start
         assert pg_table_count(url) == 11
         assert pg_scalar(url, "SELECT count(*) FROM track") == 3503
         assert pg_scalar(url, "SELECT count(*) FROM playlist_track") == 8715
         assert (
             pg_scalar(pg_server, "SELECT count(*) FROM pg_database WHERE datname = 'chinook'") == 0
         )
-    assert elapsed < 2.0  # ~0.3 s; generous for slow CI machines
     # The scratch database is dropped afterwards.
     name = sa.make_url(url).database
     assert pg_scalar(pg_server, f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == 0
