@@ -57,7 +57,26 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             raise Interrupted("interrupted") from None
         except Exception as exc:
+            _debug_traceback(exc)
             raise InternalError(f"internal error: {type(exc).__name__}: {exc}") from None
+
+
+DEBUG_ENV = "TWINSCHEMA_DEBUG"
+
+
+def _debug_traceback(exc: BaseException) -> None:
+    """With ``TWINSCHEMA_DEBUG=1``, the traceback behind an internal error on stderr, for a bug
+    report, every credential masked (SQLAlchemy's errors echo URLs)."""
+    import os
+
+    if os.environ.get(DEBUG_ENV, "") in ("", "0"):
+        return
+    import traceback
+
+    from twinschema.urls import scrub
+
+    text = "".join(traceback.format_exception(exc))
+    click.echo(scrub(text).rstrip("\n"), err=True)
 
 
 class Interrupted(TwinschemaError):

@@ -22,6 +22,7 @@ from twinschema.sources import (
     MODULE,
     SQL_FILE,
     URL,
+    as_source,
     classify,
     label_of,
     make_canonical,
@@ -132,6 +133,7 @@ def _diff_dialect(spec: str, other: str, config: Config, flag: str | None) -> st
 def diff(config: Config, a: str, b: str, domain_path: str | None, dialect: str | None) -> Report:
     """Run ``twinschema diff`` on any two sources and return its report."""
     domain = load_domain(domain_path) if domain_path else None
+    a, b = as_source(a), as_source(b)
     da, db = _diff_dialect(a, b, config, dialect), _diff_dialect(b, a, config, dialect)
     report = Report()
     with open_source(a, da, config, domain) as left, open_source(b, db, config, domain) as right:
@@ -146,6 +148,7 @@ def diff(config: Config, a: str, b: str, domain_path: str | None, dialect: str |
 
 def inspect(config: Config, spec: str, dialect: str | None, fmt: str) -> str:
     """The neutral model of one source, as JSON or YAML."""
+    spec = as_source(spec)
     dialect = source_dialect(spec, config) or dialect
     with open_source(spec, dialect, config, None) as side:
         document = _schema_document(side.schema)

@@ -31,6 +31,29 @@ def classify(spec: str) -> str:
     return MODULE
 
 
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def as_source(spec: str) -> str:
+    """A source as the user gave it, made explicit: a path to a SQLite database file (recognised
+    by its header, whatever its name) becomes its ``sqlite:///`` URL, so that it is read as a
+    database and not as SQL text; a Python file is refused with the form a module path takes."""
+    if looks_like_url(spec):
+        return spec
+    path = Path(spec)
+    if path.suffix == ".py":
+        module = ".".join(path.with_suffix("").parts)
+        raise UsageError(
+            f"{spec}: a Python file is not a source; name its metadata as module:attribute "
+            f"(e.g. {module}:metadata)"
+        )
+    if path.is_file():  # a regular file only: reading a FIFO's header would wait for a writer
+        with path.open("rb") as file:
+            if file.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER:
+                return f"sqlite:///{path.resolve()}"
+    return spec
+
+
 def url_dialect(spec: str) -> str:
     """The dialect of a database URL."""
     return dialect_of(parse_url(spec))
