@@ -137,13 +137,24 @@ def test_diff_of_the_two_metadata_modules(monkeypatch: pytest.MonkeyPatch) -> No
         "diff", "schemas.sqlite:metadata", "schemas.postgres:metadata", "--domain", "domain.yaml"
     )
     assert result.exit_code == 0, result.output
+    # Inside the project, its configured domain.yaml is the default (issue 13).
+    result = invoke("diff", "schemas.sqlite:metadata", "schemas.postgres:metadata")
+    assert result.exit_code == 0, result.output
     # Without the domain the PostgreSQL-only objects are differences.
     result = invoke(
-        "diff", "schemas.sqlite:metadata", "schemas.postgres:metadata", "--format", "json"
-    )
+        "diff", "schemas.sqlite:metadata", "schemas.postgres:metadata", "--no-domain",
+        "--format", "json",
+    )  # fmt: skip
     assert result.exit_code == 1
     kinds = {d["kind"] for d in json.loads(result.stdout)["differences"]}
     assert kinds == {"index", "dialect_object"}
+
+
+def test_diff_refuses_domain_and_no_domain_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = invoke("diff", "a.sql", "b.sql", "--domain", "domain.yaml", "--no-domain")
+    assert result.exit_code == 2
+    assert "--no-domain" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_missing_sqlite_database_is_an_error_never_in_sync(

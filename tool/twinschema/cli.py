@@ -208,7 +208,11 @@ def check(
     "--domain",
     "domain_path",
     type=click.Path(dir_okay=False),
-    help="A domain file mapping the two sides' names (else matched by name).",
+    help="A domain file mapping the two sides' names (default: the project's domain.yaml, "
+    "if it configures one; else matched by name).",
+)
+@click.option(
+    "--no-domain", is_flag=True, help="Match by name, even inside a project with a domain.yaml."
 )
 @click.option(
     "--dialect",
@@ -223,6 +227,7 @@ def diff(
     source_a: str,
     source_b: str,
     domain_path: str | None,
+    no_domain: bool,
     dialect: str | None,
     fmt: str,
     output: str | None,
@@ -234,8 +239,13 @@ def diff(
     from twinschema.config import load_config
 
     commands.check_output_path(output)
+    if domain_path and no_domain:
+        raise UsageError("twinschema diff: --domain and --no-domain exclude each other")
+    config = load_config()
+    if domain_path is None and not no_domain and config.domain is not None:
+        domain_path = str(config.domain)  # inside a project: its own domain, as check uses
     with _progress(f"comparing {source_a} with {source_b}", no_color):
-        report = commands.diff(load_config(), source_a, source_b, domain_path, dialect)
+        report = commands.diff(config, source_a, source_b, domain_path, dialect)
     _emit(report, fmt, output, verbose, no_color)
     sys.exit(report.exit_code)
 
