@@ -258,7 +258,12 @@ def diff(
     help="Dialect of a metadata module or SQL file that does not say.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "yaml", "text"]),
+    default="json",
+    show_default=True,
+    help="json and yaml for programs; text for people, a table per table as psql's \\d shows it.",
 )
 def inspect(source: str, dialect: str | None, fmt: str) -> None:
     """Print the neutral model of one source."""

@@ -147,11 +147,16 @@ def diff(config: Config, a: str, b: str, domain_path: str | None, dialect: str |
 
 
 def inspect(config: Config, spec: str, dialect: str | None, fmt: str) -> str:
-    """The neutral model of one source, as JSON or YAML."""
+    """The neutral model of one source, as JSON or YAML, or as text for people."""
     spec = as_source(spec)
     dialect = source_dialect(spec, config) or dialect
     with open_source(spec, dialect, config, None) as side:
-        document = _schema_document(side.schema)
+        schema = side.schema
+    if fmt == "text":
+        from twinschema.report.schema_text import render_schema
+
+        return render_schema(schema)
+    document = _schema_document(schema)
     if fmt == "yaml":
         import yaml
 

@@ -1,0 +1,59 @@
+"""``twinschema inspect --format text``: a schema as people read it, a table per table (issue 13),
+on both dialects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from twinschema.cli import cli
+from twinschema.testing import sqlite_file
+
+DDL = [
+    "CREATE TABLE owners (id INTEGER PRIMARY KEY, email VARCHAR(80) NOT NULL UNIQUE)",
+    "CREATE TABLE pets (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL REFERENCES owners (id)"
+    " ON DELETE CASCADE, name TEXT DEFAULT 'rex', legs INTEGER CHECK (legs >= 0))",
+    "CREATE INDEX ix_pets_name ON pets (name) WHERE name IS NOT NULL",
+]
+
+
+def _build(dialect: str, db_url: str) -> str:
+    if dialect == "sqlite":
+        return sqlite_file(Path(db_url.removeprefix("sqlite:///")), ";\n".join(DDL) + ";")
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        for statement in DDL:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+    return db_url
+
+
+def test_inspect_text_shows_each_table_like_psql_d(dialect: str, db_url: str) -> None:
+    url = _build(dialect, db_url)
+    result = CliRunner().invoke(cli, ["inspect", url, "--format", "text"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.index('Table "owners"') < text.index('Table "pets"')  # sorted by name
+    pets = text[text.index('Table "pets"') :]
+    header = pets.splitlines()[1]
+    assert [cell.strip() for cell in header.split("|")] == ["Column", "Type", "Nullable", "Default"]
+    owner_row = next(line for line in pets.splitlines() if line.startswith(" owner_id "))
+    assert "not null" in owner_row
+    assert "rex" in next(line for line in pets.splitlines() if line.startswith(" name "))
+    assert "Primary key: (id)" in pets
+    assert "(owner_id) -> owners(id) ON DELETE CASCADE" in pets
+    assert "legs >= 0" in pets
+    assert "(name) WHERE" in pets and "ix_pets_name" in pets
+    owners = text[text.index('Table "owners"') : text.index('Table "pets"')]
+    assert "Unique:" in owners and "(email)" in owners
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "text"])
+def test_inspect_formats_are_deterministic(fmt: str, sqlite_url: str) -> None:
+    url = _build("sqlite", sqlite_url)
+    first = CliRunner().invoke(cli, ["inspect", url, "--format", fmt])
+    again = CliRunner().invoke(cli, ["inspect", url, "--format", fmt])
+    assert first.exit_code == 0 and first.stdout == again.stdout and first.stdout.strip()
