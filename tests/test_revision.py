@@ -170,6 +170,20 @@ def test_chains_out_of_step_are_refused_before_anything_is_made(tmp_path: Path) 
 
 def test_revision_ids_fit_alembic_s_version_column() -> None:
     stem = stem_of(12, "Add a very long descriptive message about nicknames")
-    assert stem == "0012_add_a_very_long"  # cut at 16 characters, no trailing _
+    assert stem == "0012_add_a_very_long"  # whole words within 16 characters
     assert len(f"{stem}_postgresql") <= 32
     assert stem_of(2, "!!!") == "0002_revision"
+
+
+@pytest.mark.parametrize(
+    ("message", "stem"),
+    [
+        ("Add profile nicknames", "0003_add_profile"),  # "nicknames" would be cut: left out
+        ("add nicknames to profiles", "0003_add_nicknames_to"),
+        ("Internationalization", "0003_internationaliza"),  # one word too long: the only cut
+        ("Drop tiers; add ranks!", "0003_drop_tiers_add"),
+    ],
+)
+def test_revision_names_keep_whole_words(message: str, stem: str) -> None:
+    assert stem_of(3, message) == stem
+    assert len(f"{stem}_postgresql") <= 32

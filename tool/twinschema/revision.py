@@ -61,7 +61,15 @@ def stem_of(version: int, message: str) -> str:
     """``NNNN_<slug of message>``, short enough for every dialect's suffix to fit 32 characters."""
     prefix = f"{version:04d}_"
     room = MAX_REVISION_ID - len(prefix) - len("_postgresql")
-    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:room].rstrip("_")
+    words = re.sub(r"[^a-z0-9]+", " ", message.lower()).split()
+    slug = ""
+    for word in words:  # whole words only, as many as fit (issue 13)
+        longer = f"{slug}_{word}" if slug else word
+        if len(longer) > room:
+            break
+        slug = longer
+    if not slug and words:  # a first word longer than the room: the only one cut
+        slug = words[0][:room]
     return prefix + (slug or "revision")
 
 
