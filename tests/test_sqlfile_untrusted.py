@@ -582,3 +582,53 @@ def test_a_refused_extension_names_its_line_in_the_loader(pg_server: str, tmp_pa
         sqlfile.load_postgresql(path, pg_server),
     ):
         pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the file's CREATE EXTENSION (the privileged connection runs our statement, not its)
+
+
+def test_create_extension_statements_are_read_into_their_parts() -> None:
+    text = (
+        "CREATE TABLE t (id integer);\n"
+        'CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA "My Ext" VERSION \'1.1\';\n'
+        "create extension PG_TRGM /* a comment; */ cascade;\n"
+        "CREATE OR REPLACE PROCEDURAL LANGUAGE plpgsql;\n"
+        "CREATE EXTENSION citext"
+    )
+    script = sqlfile._split_psql_script(text, "x.sql")
+    found = [(e.name, e.schema, e.version, e.cascade) for e in script.extensions]
+    assert found == [
+        ("uuid-ossp", "My Ext", "1.1", False),
+        ("pg_trgm", None, None, True),
+        ("plpgsql", None, None, False),
+        ("citext", None, None, False),
+    ]
+    runs = [p for p in script.pieces if isinstance(p, sqlfile._Run)]
+    assert [text[a:b] for run in runs for a, b in run.statements] == [
+        "CREATE TABLE t (id integer);"
+    ]
+
+
+def test_unreadable_create_extension_names_its_line() -> None:
+    text = "CREATE TABLE t (id integer);\n\nCREATE EXTENSION vector SCHEMA;\n"
+    with pytest.raises(UsageError, match=r"^x\.sql:3: cannot read this CREATE EXTENSION"):
+        sqlfile._split_psql_script(text, "x.sql")
+
+
+def test_skipped_statements_keep_the_lines_of_the_rest() -> None:
+    """Skipped statements are blanked in their run, so a position the server reports still
+    maps to the file's line; at most 100 statements go in one run."""
+    text = (
+        "CREATE TABLE a (id integer);\nALTER TABLE a OWNER TO bob;\n"
+        "GRANT SELECT ON a TO PUBLIC;\nCREATE TABLE b (id integer);\n"
+        + "".join(f"CREATE TABLE c{i} (id integer);\n" for i in range(250))
+    )
+    runs = [p for p in sqlfile._split_psql_script(text, "x.sql").pieces]
+    assert [len(r.statements) for r in runs if isinstance(r, sqlfile._Run)] == [100, 100, 52]
+    first = runs[0]
+    assert isinstance(first, sqlfile._Run)
+    sent = first.sql(text)
+    assert "OWNER" not in sent and "GRANT" not in sent
+    assert sent.splitlines()[3] == "CREATE TABLE b (id integer);"
+    assert len(sent) == first.end - first.start

@@ -6,9 +6,15 @@ is loaded into a database of its own dialect and then reflected like any live da
 * SQLite: an in-memory database, loaded with ``executescript`` (the whole file in one call).
 * PostgreSQL: a new scratch database on a server the caller names (the CLI passes
   ``TWINSCHEMA_SCRATCH_URL`` when set, else the embedded server), dropped afterwards. Runs of
-  plain SQL go to the server in one ``execute`` each (psycopg 3 sends a query without parameters
-  with the simple query protocol, which accepts many statements), so a dump with its data loads
-  about as fast as ``psql -f`` does.
+  plain SQL (up to ``_BATCH`` statements) go to the server in one ``execute`` each (psycopg 3
+  sends a query without parameters with the simple query protocol, which accepts many
+  statements), so a dump with its data loads about as fast as ``psql -f`` does.
+
+A SQL file is untrusted input (issue 14): loading it may only build a schema in its scratch
+database. SQLite files run under an authorizer that refuses ATTACH of a file (and so VACUUM
+INTO), ``load_extension()`` and process-wide PRAGMAs. PostgreSQL files run as a login role made
+for the load, which owns the scratch database's schemas and has no other right; allow-listed
+extensions are created beforehand by the privileged connection (see ``load_postgresql``).
 
 PostgreSQL dumps are often written for psql, not for a driver. What psql alone understands is
 handled here rather than refused where that is safe: ``\\c``/``\\connect`` and the file's own
