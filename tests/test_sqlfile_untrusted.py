@@ -454,6 +454,61 @@ def test_password_server_loads_a_good_file(tmp_path: Path, password_only_server:
     assert server_state(password_only_server) == before
 
 
+@contextmanager
+def only_postgres_may_log_in(server_url: str) -> Iterator[None]:
+    """For the block, the password server lets no role but ``postgres`` in (as a server whose
+    pg_hba.conf names its users one by one would)."""
+    url = sa.make_url(server_url)
+    datadir = Path(
+        str(
+            admin_scalar(
+                server_url, "SELECT setting FROM pg_settings WHERE name = 'data_directory'"
+            )
+        )
+    )
+    hba = datadir / "pg_hba.conf"
+    original = hba.read_text()
+    with role(server_url, prefix="ts_probe", password="probe-pw") as probe:
+        hba.write_text("local all postgres scram-sha-256\nlocal all all reject\n")
+        try:
+            admin(server_url, "SELECT pg_reload_conf()")
+            wait_until_refused(url.set(username=probe, password="probe-pw"))
+            yield
+        finally:
+            hba.write_text(original)
+            admin(server_url, "SELECT pg_reload_conf()")
+            for _ in range(200):  # until the probe is let in again
+                if can_log_in(url.set(username=probe, password="probe-pw")):
+                    break
+                threading.Event().wait(0.05)
+
+
+def admin_scalar(server_url: str, query: str) -> object:
+    engine = sa.create_engine(server_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(query)).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_server_that_refuses_the_load_role_is_a_clear_error(
+    tmp_path: Path, password_only_server: str
+) -> None:
+    """pg_hba.conf lets only named roles in: the load role cannot log in, exit 3 with one line
+    saying what the server must allow; the role and the scratch database are gone after."""
+    with only_postgres_may_log_in(password_only_server):
+        before = server_state(password_only_server)
+        done, _ = inspect(tmp_path, "x.sql", "CREATE TABLE t (id serial);\n", password_only_server)
+        after = server_state(password_only_server)
+    line = one_error_line(done)
+    assert line.startswith("cannot log in to the scratch database as the role made to load x.sql")
+    assert line.endswith("(the server must let a new role log in with a password)"), line
+    assert "super-Secret-1" not in done.stderr
+    assert done.returncode == 3
+    assert after == before
+
+
 def test_scratch_role_without_createrole_is_a_clear_error(tmp_path: Path, pg_server: str) -> None:
     """A scratch server role that may create databases but not roles: exit 3, one line saying
     what it needs; nothing is created."""
@@ -632,3 +687,28 @@ def test_skipped_statements_keep_the_lines_of_the_rest() -> None:
     assert "OWNER" not in sent and "GRANT" not in sent
     assert sent.splitlines()[3] == "CREATE TABLE b (id integer);"
     assert len(sent) == first.end - first.start
+
+
+def test_a_transaction_of_the_file_spans_batches(pg_server: str, tmp_path: Path) -> None:
+    """The file's own BEGIN ... COMMIT around more statements than one batch still loads whole,
+    and an error after a batch boundary inside it names its line."""
+    creates = "".join(f"CREATE TABLE c{i} (id integer);\n" for i in range(150))
+    good = tmp_path / "good.sql"
+    good.write_text("BEGIN;\n" + creates + "COMMIT;\n")
+    with sqlfile.load_postgresql(good, pg_server) as url:
+        count = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            with count.connect() as conn:
+                tables = conn.execute(
+                    sa.text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+                ).scalar()
+        finally:
+            count.dispose()
+    assert tables == 150
+    bad = tmp_path / "bad.sql"
+    bad.write_text("BEGIN;\n" + creates + "INSERT INTO nowhere VALUES (1);\nCOMMIT;\n")
+    with (
+        pytest.raises(UsageError, match=r'^.*bad\.sql:152: relation "nowhere" does not exist'),
+        sqlfile.load_postgresql(bad, pg_server),
+    ):
+        pass
