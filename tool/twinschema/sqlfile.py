@@ -732,12 +732,7 @@ def load_postgresql(
     text = read_sql(path)
     script = _split_psql_script(text, label)
     lines = _LineIndex(text)
-    for extension in script.extensions:
-        if extension.name not in ALLOWED_EXTENSIONS:
-            raise UsageError(
-                f"{label}:{lines.line(extension.offset)}: extension {extension.name} is not on "
-                f"the list of extensions a SQL file may create ({', '.join(sorted(ALLOWED_EXTENSIONS))})"
-            )
+    _refuse_unlisted_extensions(script.extensions, label, lines)
     schemas = {e.schema for e in script.extensions if e.schema} - _BUILT_IN_SCHEMAS
     _skip_create_schema(text, script.pieces, schemas)
     with (
@@ -752,6 +747,19 @@ def load_postgresql(
         finally:
             conn.close()
         yield url
+
+
+def _refuse_unlisted_extensions(
+    extensions: list[_Extension], label: str, lines: _LineIndex
+) -> None:
+    """A ``UsageError`` naming the line of the first extension off ``ALLOWED_EXTENSIONS``."""
+    for extension in extensions:
+        if extension.name not in ALLOWED_EXTENSIONS:
+            allowed = ", ".join(sorted(ALLOWED_EXTENSIONS))
+            raise UsageError(
+                f"{label}:{lines.line(extension.offset)}: extension {extension.name} is not on "
+                f"the list of extensions a SQL file may create ({allowed})"
+            )
 
 
 @dataclass(frozen=True)
