@@ -6,9 +6,15 @@ is loaded into a database of its own dialect and then reflected like any live da
 * SQLite: an in-memory database, loaded with ``executescript`` (the whole file in one call).
 * PostgreSQL: a new scratch database on a server the caller names (the CLI passes
   ``TWINSCHEMA_SCRATCH_URL`` when set, else the embedded server), dropped afterwards. Runs of
-  plain SQL go to the server in one ``execute`` each (psycopg 3 sends a query without parameters
-  with the simple query protocol, which accepts many statements), so a dump with its data loads
-  about as fast as ``psql -f`` does.
+  plain SQL (up to ``_BATCH`` statements) go to the server in one ``execute`` each (psycopg 3
+  sends a query without parameters with the simple query protocol, which accepts many
+  statements), so a dump with its data loads about as fast as ``psql -f`` does.
+
+A SQL file is untrusted input (issue 14): loading it may only build a schema in its scratch
+database. SQLite files run under an authorizer that refuses ATTACH of a file (and so VACUUM
+INTO), ``load_extension()`` and process-wide PRAGMAs. PostgreSQL files run as a login role made
+for the load, which owns the scratch database's schemas and has no other right; allow-listed
+extensions are created beforehand by the privileged connection (see ``load_postgresql``).
 
 PostgreSQL dumps are often written for psql, not for a driver. What psql alone understands is
 handled here rather than refused where that is safe: ``\\c``/``\\connect`` and the file's own
@@ -23,7 +29,9 @@ from __future__ import annotations
 
 import bisect
 import re
+import secrets
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from twinschema import scratch
 from twinschema.errors import DatabaseError, UsageError
@@ -172,21 +181,77 @@ def detect_dialect(text: str, label: str = "SQL text") -> str:
 def load_sqlite(path: str | Path) -> sqlite3.Connection:
     """A new in-memory SQLite database holding what the SQL file at ``path`` creates.
 
+    The file is untrusted input: an authorizer (``_SqliteSandbox``) refuses whatever would reach
+    past the in-memory database (ATTACH of a file, and so VACUUM INTO; ``load_extension()``; the
+    PRAGMAs that set process-wide directories), so the file can build a schema and nothing else.
+
     The whole file runs in one ``executescript`` call (Chinook's 600 kB with data: ~0.05 s). On a
-    SQL error the file is replayed statement by statement in a second database to find the line
-    of the failing statement; the ``UsageError`` names the file, that line and SQLite's message.
-    The caller owns (and closes) the returned connection.
+    SQL error the file is replayed statement by statement in a second sandboxed database to find
+    the line of the failing statement; the ``UsageError`` names the file, that line and SQLite's
+    message (or what was refused). The caller owns (and closes) the returned connection.
     """
     label = str(path)
     text = read_sql(path)
-    conn = sqlite3.connect(":memory:")
+    conn = _sandboxed_sqlite(_SqliteSandbox())
     try:
         conn.executescript(text)
     except sqlite3.Error as exc:
         conn.close()
-        line = _sqlite_failing_line(text)
+        line, refused = _sqlite_failing_line(text)
         where = f"{label}:{line}" if line else label
+        if refused:
+            raise UsageError(
+                f"{where}: {refused} is refused: a SQL file may only build a schema in its "
+                "scratch database"
+            ) from None
         raise UsageError(f"{where}: SQLite error: {exc}") from None
+    return conn
+
+
+# PRAGMAs that change process-wide state or name directories outside the database.
+_SQLITE_REFUSED_PRAGMAS = frozenset({"temp_store_directory", "data_store_directory"})
+# SQL functions that reach outside the database (extension code, a tokenizer's raw pointer).
+_SQLITE_REFUSED_FUNCTIONS = frozenset({"load_extension", "fts3_tokenizer"})
+# ATTACH targets that are private to the connection: '' (a temporary file SQLite deletes at
+# close, which plain VACUUM uses) and ':memory:'.
+_SQLITE_PRIVATE_ATTACH = frozenset({"", ":memory:"})
+
+
+class _SqliteSandbox:
+    """An authorizer for loading untrusted SQL into an in-memory SQLite database: it denies
+    what would reach another file or the process, and remembers what it refused last (for
+    the message)."""
+
+    def __init__(self) -> None:
+        self.refused: str | None = None
+
+    def __call__(
+        self, action: int, arg1: str | None, arg2: str | None, _db: str | None, _src: str | None
+    ) -> int:
+        refused = _sqlite_refusal(action, arg1, arg2)
+        if refused is None:
+            return sqlite3.SQLITE_OK
+        self.refused = refused
+        return sqlite3.SQLITE_DENY
+
+
+def _sqlite_refusal(action: int, arg1: str | None, arg2: str | None) -> str | None:
+    """What an authorizer request would do outside the scratch database, or None."""
+    if action == sqlite3.SQLITE_ATTACH and (arg1 or "") not in _SQLITE_PRIVATE_ATTACH:
+        return f"opening another database file ({arg1!r}, by ATTACH or VACUUM INTO)"
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _SQLITE_REFUSED_FUNCTIONS:
+        return f"the function {(arg2 or '').lower()}()"
+    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _SQLITE_REFUSED_PRAGMAS:
+        return f"PRAGMA {(arg1 or '').lower()}"
+    return None
+
+
+def _sandboxed_sqlite(sandbox: _SqliteSandbox) -> sqlite3.Connection:
+    """A new in-memory database whose statements pass through ``sandbox``."""
+    conn = sqlite3.connect(":memory:")
+    if hasattr(conn, "enable_load_extension"):  # absent when Python's SQLite cannot load any
+        conn.enable_load_extension(False)
+    conn.set_authorizer(sandbox)
     return conn
 
 
@@ -203,20 +268,24 @@ def _sqlite_statements(text: str) -> Iterator[tuple[int, str]]:
         yield start, text[start:]
 
 
-def _sqlite_failing_line(text: str) -> int | None:
-    """Replay the script one statement at a time; the line where the first failing one starts."""
+def _sqlite_failing_line(text: str) -> tuple[int | None, str | None]:
+    """Replay the script one statement at a time (in a sandbox too); the line where the first
+    failing one starts, and what the sandbox refused there if that is why it failed."""
     lines = _LineIndex(text)
-    probe = sqlite3.connect(":memory:", isolation_level=None)
+    sandbox = _SqliteSandbox()
+    probe = _sandboxed_sqlite(sandbox)
+    probe.isolation_level = None  # autocommit, as executescript runs the file
     try:
         for start, statement in _sqlite_statements(text):
+            sandbox.refused = None
             try:
                 probe.execute(statement)
             except sqlite3.Error:
                 first = re.search(r"\S", statement)
-                return lines.line(start + (first.start() if first else 0))
+                return lines.line(start + (first.start() if first else 0)), sandbox.refused
     finally:
         probe.close()
-    return None
+    return None, None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,7 +309,20 @@ class _Run:
     start: int
     end: int
     statements: list[tuple[int, int]] = field(default_factory=list)  # (start, end) offsets
+    skipped: list[tuple[int, int]] = field(default_factory=list)  # blanked out when sent
     transaction_control: bool = False  # BEGIN/COMMIT inside: a failed run may be half applied
+
+    def sql(self, text: str) -> str:
+        """The run's text with its skipped statements blanked; newlines and lengths are kept,
+        so a position the server reports still maps to the file's line."""
+        parts: list[str] = []
+        pos = self.start
+        for start, end in sorted(self.skipped):
+            parts.append(text[pos:start])
+            parts.append(_BLANK.sub(" ", text[start:end]))
+            pos = end
+        parts.append(text[pos : self.end])
+        return "".join(parts)
 
 
 @dataclass
@@ -255,6 +337,33 @@ class _Copy:
 
 
 _Piece = _Run | _Copy
+
+
+@dataclass(frozen=True)
+class _Extension:
+    """A ``CREATE EXTENSION`` (or handler-less ``CREATE LANGUAGE``) of the file, read into its
+    parts so that the privileged connection runs a statement of our own, never the file's."""
+
+    name: str
+    schema: str | None
+    version: str | None
+    cascade: bool
+    offset: int
+
+
+@dataclass
+class _Script:
+    """A psql script cut into what a driver runs, and the extensions it asks for."""
+
+    pieces: list[_Piece]
+    extensions: list[_Extension]
+
+
+# At most this many statements go in one ``execute``: a multi-statement query is one implicit
+# transaction, which holds a lock on every object it creates until it ends, and a long DDL file
+# in one transaction runs out of the server's lock table ("out of shared memory").
+_BATCH = 100
+_BLANK = re.compile(r"[^\n]")
 
 # Statements about a database as a whole: the file's own database is the scratch database.
 _DATABASE_LEVEL = re.compile(
@@ -285,6 +394,31 @@ _LEXICAL_SETTING = re.compile(
     re.IGNORECASE,
 )
 
+# Statements skipped because the load role may not, and need not, run them: ownership and
+# privileges name roles of the file's server (the load role owns everything it creates), and
+# role switches would leave the load role. Matched on the statement with its comments and string
+# literals blanked.
+_SKIPPED_STATEMENT = re.compile(
+    r"(GRANT|REVOKE)\b|ALTER\s+DEFAULT\s+PRIVILEGES\b|COMMENT\s+ON\s+EXTENSION\b"
+    r"|SET\s+((SESSION|LOCAL)\s+)?(ROLE|SESSION\s+AUTHORIZATION)\b"
+    r"|RESET\s+(ROLE|SESSION\s+AUTHORIZATION)\b"
+    r"|ALTER\b.*\bOWNER\s+TO\s+(\"(?:[^\"]|\"\")*\"|[\w$]+)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_CREATES_EXTENSION = re.compile(
+    r"CREATE\s+(OR\s+REPLACE\s+)?(TRUSTED\s+)?(PROCEDURAL\s+)?(EXTENSION|LANGUAGE)\b",
+    re.IGNORECASE,
+)
+_CREATE_SCHEMA = re.compile(
+    r"CREATE\s+SCHEMA\s+(?P<name>\"(?:[^\"]|\"\")*\"|[^\W\d][\w$]*)"
+    r"(\s+AUTHORIZATION\s+(\"(?:[^\"]|\"\")*\"|[\w$]+))?\s*$",
+    re.IGNORECASE,
+)
+_CODE_NOISE = re.compile(
+    r"'[^']*(?:''[^']*)*'|--[^\n]*|/\*.*?\*/|\$([^\W\d]\w*)?\$.*?\$\1\$", re.DOTALL
+)
+_TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|[^\s\"']+")
+
 # psql meta-commands: skipped because the scratch database replaces the file's own database...
 _SKIPPED_META = frozenset({"c", "connect"})
 # ...or ignored because they only change psql's display or its variables.
@@ -301,16 +435,19 @@ _META = re.compile(r"\\([A-Za-z]+|[^A-Za-z\s])")
 _COPY_END = re.compile(r"^\\\.[ \t]*\r?$", re.MULTILINE)
 
 
-def _split_psql_script(text: str, label: str) -> list[_Piece]:
+def _split_psql_script(text: str, label: str) -> _Script:
     """Cut a psql script into runs of plain SQL and COPY blocks, dropping what psql alone does.
 
     A lexer that knows PostgreSQL's quoting (strings, E'' strings, ``"names"``, ``$tag$`` bodies,
     nested comments, ``standard_conforming_strings = off``) finds statement ends and backslashes
     outside quotes, which psql reads as meta-commands. Statement boundaries are kept so that an
-    error can be traced to its line.
+    error can be traced to its line. A run holds at most ``_BATCH`` statements. Statements the
+    load role skips (``_SKIPPED_STATEMENT``, the file's own database) are blanked in their run;
+    ``CREATE EXTENSION`` statements are taken out, read, and returned apart.
     """
     lines = _LineIndex(text)
     pieces: list[_Piece] = []
+    extensions: list[_Extension] = []
     run = _Run(0, 0)
     stmt_start: int | None = None
     scs = True  # standard_conforming_strings: backslashes are plain characters in '' strings
@@ -364,6 +501,13 @@ def _split_psql_script(text: str, label: str) -> list[_Piece]:
                 continue
             statement = text[stmt_start:here]
             kind = _classify(statement)
+            if kind == "extension":
+                found_extension = _read_extension(statement, stmt_start, label, lines)
+                if found_extension is None:
+                    kind = "sql"  # CREATE LANGUAGE with a HANDLER: the load role runs it
+                else:
+                    extensions.append(found_extension)
+                    kind = "skip"
             if kind == "sql":
                 run.statements.append((stmt_start, pos))
                 if _TRANSACTION.match(statement):
@@ -371,13 +515,11 @@ def _split_psql_script(text: str, label: str) -> list[_Piece]:
                 scs_set = _SCS.match(statement)
                 if scs_set:
                     scs = scs_set["value"].lower() == "on"
-                if _LEXICAL_SETTING.match(statement):
+                if _LEXICAL_SETTING.match(statement) or len(run.statements) >= _BATCH:
                     stmt_start = None
                     close_run(pos, pos)
             elif kind == "skip":
-                begin = stmt_start
-                stmt_start = None
-                close_run(begin, pos)
+                run.skipped.append((stmt_start, pos))
             elif kind == "alone":
                 begin = stmt_start
                 stmt_start = None
@@ -422,9 +564,19 @@ def _split_psql_script(text: str, label: str) -> list[_Piece]:
             pos = newline + 1 if newline >= 0 else size
             close_run(here, pos)
     if stmt_start is not None:  # a last statement without its semicolon
-        run.statements.append((stmt_start, size))
+        statement = text[stmt_start:size]
+        kind = _classify(statement)
+        found_extension = None
+        if kind == "extension":
+            found_extension = _read_extension(statement, stmt_start, label, lines)
+        if found_extension is not None:
+            extensions.append(found_extension)
+        if kind == "skip" or found_extension is not None:
+            run.skipped.append((stmt_start, size))
+        else:
+            run.statements.append((stmt_start, size))
     close_run(size, size)
-    return pieces
+    return _Script(pieces, extensions)
 
 
 def _is_word(char: str) -> bool:
@@ -446,8 +598,10 @@ def _skip_block_comment(text: str, start: int) -> int:
 
 
 def _classify(statement: str) -> str:
-    if _DATABASE_LEVEL.match(statement):
+    if _DATABASE_LEVEL.match(statement) or _SKIPPED_STATEMENT.match(_code_of(statement)):
         return "skip"
+    if _CREATES_EXTENSION.match(statement):
+        return "extension"
     if _COPY_FROM_STDIN.match(statement):
         return "copy"
     if _COPY_TO_STDOUT.match(statement):
@@ -457,47 +611,296 @@ def _classify(statement: str) -> str:
     return "sql"
 
 
+def _code_of(statement: str) -> str:
+    """The statement with its comments, string literals and ``$$`` bodies blanked (quoted names
+    are kept): what the skip patterns are matched on."""
+    return _CODE_NOISE.sub(" ", statement).strip()
+
+
+def _identifier(token: str) -> str:
+    """A name as PostgreSQL reads it: ``"Quoted"`` kept as written, a bare name folded."""
+    if token.startswith('"'):
+        return token[1:-1].replace('""', '"')
+    return token.lower()
+
+
+def _read_extension(
+    statement: str, offset: int, label: str, lines: _LineIndex
+) -> _Extension | None:
+    """The parts of ``CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v]
+    [CASCADE]``, or of a ``CREATE LANGUAGE name`` without a handler (which PostgreSQL runs as
+    CREATE EXTENSION); None for a language with a handler. A form not understood is refused."""
+    tokens = _TOKEN.findall(_CODE_NOISE.sub(lambda m: m[0] if m[0][0] == "'" else " ", statement))
+    words = [token.upper() for token in tokens]
+    keyword = "EXTENSION" if "EXTENSION" in words[:5] else "LANGUAGE"
+    if keyword == "LANGUAGE" and "HANDLER" in words:
+        return None
+    at = words.index(keyword) + 1
+    if words[at : at + 3] == ["IF", "NOT", "EXISTS"]:
+        at += 3
+    values: dict[str, str] = {}
+    cascade = False
+    if at < len(tokens):
+        values["name"] = _identifier(tokens[at])
+        at += 1
+    while at < len(tokens):
+        if words[at] == "WITH":
+            at += 1
+        elif words[at] == "CASCADE":
+            cascade, at = True, at + 1
+        elif words[at] in ("SCHEMA", "VERSION", "FROM") and at + 1 < len(tokens):
+            value = tokens[at + 1]
+            values[words[at]] = value[1:-1].replace("''", "'") if value[0] == "'" else value
+            if words[at] == "SCHEMA":
+                values["SCHEMA"] = _identifier(value)
+            at += 2
+        else:
+            break
+    if "name" not in values or at < len(tokens):
+        raise UsageError(
+            f"{label}:{lines.line(offset)}: cannot read this CREATE {keyword} statement; write "
+            "it as CREATE EXTENSION [IF NOT EXISTS] name [WITH SCHEMA s] [VERSION v] [CASCADE]"
+        )
+    return _Extension(values["name"], values.get("SCHEMA"), values.get("VERSION"), cascade, offset)
+
+
+def _skip_create_schema(text: str, pieces: list[_Piece], schemas: set[str]) -> None:
+    """Skip the file's plain ``CREATE SCHEMA s`` of each schema that was made before the load
+    (to hold an extension); the load role owns it already."""
+    for piece in pieces:
+        if not isinstance(piece, _Run):
+            continue
+        for start, end in list(piece.statements):
+            found = _CREATE_SCHEMA.match(_code_of(text[start:end]).rstrip(";").strip())
+            if found and _identifier(found["name"]) in schemas:
+                piece.statements.remove((start, end))
+                piece.skipped.append((start, end))
+
+
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL: loading
 
 
-@contextmanager
-def load_postgresql(path: str | Path, server_url: str) -> Iterator[str]:
-    """A scratch database on ``server_url`` holding what the SQL file at ``path`` creates; yields
-    the database's URL and drops the database when the block ends.
+# Extensions a SQL file may ask for. They are created by the privileged connection, into the
+# scratch database, before the load role runs anything (an extension script run as a superuser
+# in a schema that an untrusted role already controls could be led astray). None of them
+# reaches outside its database: no foreign data wrappers, no untrusted languages, no dblink.
+ALLOWED_EXTENSIONS = frozenset(
+    {
+        "address_standardizer", "bloom", "btree_gin", "btree_gist", "citext", "cube",
+        "dict_int", "dict_xsyn", "earthdistance", "fuzzystrmatch", "hstore", "intagg",
+        "intarray", "isn", "lo", "ltree", "pg_stat_statements", "pg_trgm", "pgcrypto",
+        "pgrouting", "plpgsql", "postgis", "postgis_raster", "postgis_sfcgal",
+        "postgis_tiger_geocoder", "postgis_topology", "seg", "tablefunc", "tcn",
+        "tsm_system_rows", "tsm_system_time", "unaccent", "uuid-ossp", "vector",
+    }
+)  # fmt: skip
+_BUILT_IN_SCHEMAS = frozenset({"public", "pg_catalog"})
 
-    Everything goes into the scratch database: the file's ``\\c``/``\\connect`` lines and its own
-    CREATE/DROP/ALTER DATABASE and COMMENT ON DATABASE statements are skipped, so a script that
-    creates and enters ``chinook`` builds its tables in the scratch database instead. ``COPY ...
-    FROM stdin`` data is streamed with ``cursor.copy()``; harmless psql settings (``\\set``,
-    ``\\pset``, ``\\timing``, ``\\echo``) are ignored; another meta-command is a ``UsageError``
-    naming its line. A SQL error is a ``UsageError`` "<file>:<line>: <message>"; a server that
-    cannot be reached, or refuses to create a database, is a ``DatabaseError``. The statements run
-    as the URL's role in autocommit, as ``psql -f`` runs them.
+
+@contextmanager
+def load_postgresql(
+    path: str | Path, server_url: str, connect_timeout: float = 10.0
+) -> Iterator[str]:
+    """A scratch database on ``server_url`` holding what the SQL file at ``path`` creates; yields
+    the database's URL (as the load role, see below) and drops the database when the block ends.
+
+    The file is untrusted input and may only build a schema in its scratch database. It runs
+    as a role made for this load (random name and password, no superuser, CREATEDB, CREATEROLE,
+    REPLICATION or BYPASSRLS), over a connection of its own that authenticates as that role, so
+    that no ``RESET ROLE`` in the file can climb back to the privileged role. The load role owns
+    the scratch database's ``public`` schema and may create in that database, nothing else; a
+    statement that needs more (``DROP ROLE``, ``ALTER ROLE postgres PASSWORD``, ``COPY ... FROM
+    PROGRAM``) fails with a ``UsageError`` naming its line. The role is dropped after the database.
+
+    ``pg_dump`` output still loads: its ``OWNER TO``, ``GRANT``/``REVOKE``, ``ALTER DEFAULT
+    PRIVILEGES``, ``SET ROLE``/``SET SESSION AUTHORIZATION`` and ``COMMENT ON EXTENSION``
+    statements are skipped (the load role owns what it creates), its session settings (``SET``,
+    ``set_config``) run as they are, and the extensions it creates, if on ``ALLOWED_EXTENSIONS``,
+    are created first by the privileged connection (an extension off the list is a ``UsageError``
+    naming its line, before anything runs).
+
+    As before: ``\\c``/``\\connect`` and the file's own CREATE/DROP/ALTER DATABASE and COMMENT ON
+    DATABASE are skipped, ``COPY ... FROM stdin`` data is streamed with ``cursor.copy()``, harmless
+    psql settings are ignored, another meta-command is a ``UsageError`` naming its line. Statements
+    go in batches of at most ``_BATCH`` (one implicit transaction each), so a long DDL file does
+    not exhaust the server's lock table. A server that cannot be reached within
+    ``connect_timeout`` seconds, refuses to create the role or the database, or will not let the
+    load role log in, is a ``DatabaseError``.
     """
     label = str(path)
     text = read_sql(path)
-    pieces = _split_psql_script(text, label)
-    with scratch.database(server_url, prefix="twinschema_sql") as url:
-        conn = _connect(url)
+    script = _split_psql_script(text, label)
+    lines = _LineIndex(text)
+    _refuse_unlisted_extensions(script.extensions, label, lines)
+    schemas = {e.schema for e in script.extensions if e.schema} - _BUILT_IN_SCHEMAS
+    _skip_create_schema(text, script.pieces, schemas)
+    with (
+        _load_role(server_url, connect_timeout, label) as role,
+        scratch.database(server_url, prefix="twinschema_sql") as admin_url,
+    ):
+        _prepare(admin_url, role, script.extensions, sorted(schemas), connect_timeout, label, lines)
+        url = role.url(admin_url)
+        conn = _connect(url, connect_timeout, login=label)
         try:
-            _execute_pieces(conn, text, pieces, label, url)
+            _execute_pieces(conn, text, script.pieces, label, url)
         finally:
             conn.close()
         yield url
 
 
-def _connect(url: str) -> psycopg.Connection[Any]:
-    """An autocommit connection, as psql runs a script; a failure is a ``DatabaseError``."""
+def _refuse_unlisted_extensions(
+    extensions: list[_Extension], label: str, lines: _LineIndex
+) -> None:
+    """A ``UsageError`` naming the line of the first extension off ``ALLOWED_EXTENSIONS``."""
+    for extension in extensions:
+        if extension.name not in ALLOWED_EXTENSIONS:
+            allowed = ", ".join(sorted(ALLOWED_EXTENSIONS))
+            raise UsageError(
+                f"{label}:{lines.line(extension.offset)}: extension {extension.name} is not on "
+                f"the list of extensions a SQL file may create ({allowed})"
+            )
+
+
+@dataclass(frozen=True)
+class _LoadRole:
+    """The role a SQL file is loaded as: made for one load, dropped after it."""
+
+    name: str
+    password: str
+
+    def url(self, database_url: str) -> str:
+        """``database_url`` logging in as this role (any user or password in its query removed)."""
+        url = parse_url(database_url).difference_update_query(["user", "password", "passfile"])
+        return url.set(username=self.name, password=self.password).render_as_string(
+            hide_password=False
+        )
+
+
+@contextmanager
+def _load_role(server_url: str, connect_timeout: float, label: str) -> Iterator[_LoadRole]:
+    """A new login role with no privileges on ``server_url`` for the block; dropped afterwards
+    (after the scratch database it owns objects in, which the caller drops first)."""
+    role = _LoadRole(f"twinschema_load_{uuid.uuid4().hex[:12]}", secrets.token_urlsafe(24))
+    with _privileged(server_url, connect_timeout) as conn:
+        try:
+            _create_role(conn, role)
+        except psycopg.Error as exc:
+            raise DatabaseError(
+                f"cannot create a role to load {label} as, on {redact(server_url)}: "
+                f"{scrub(_pg_message(exc), parse_url(server_url).password)} (a SQL file is loaded "
+                "as a role of its own that can build only in its scratch database: the scratch "
+                "server's role needs CREATEROLE and CREATEDB)"
+            ) from None
+    failed = True
+    try:
+        yield role
+        failed = False
+    finally:
+        try:
+            with _privileged(server_url, connect_timeout) as conn:
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role.name)))
+        except (psycopg.Error, DatabaseError) as exc:
+            if not failed:  # never hide the error that ended the block
+                raise DatabaseError(
+                    f"cannot drop the role {role.name} that loaded {label}, on "
+                    f"{redact(server_url)}: {scrub(_pg_message(exc), parse_url(server_url).password)}"
+                ) from None
+
+
+def _create_role(conn: psycopg.Connection[Any], role: _LoadRole) -> None:
+    """CREATE ROLE with the password encrypted here (the server's log never sees it); a
+    privileged role that is not a superuser is made a member, to hand schemas to the new role."""
+    encrypted = conn.pgconn.encrypt_password(role.password.encode(), role.name.encode())
+    conn.execute(
+        sql.SQL(
+            "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+            "NOINHERIT PASSWORD {}"
+        ).format(sql.Identifier(role.name), sql.Literal(encrypted.decode()))
+    )
+    superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    row = superuser.fetchone()
+    if not (row and row[0]):
+        conn.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(sql.Identifier(role.name)))
+
+
+def _prepare(
+    admin_url: str,
+    role: _LoadRole,
+    extensions: list[_Extension],
+    schemas: list[str],
+    connect_timeout: float,
+    label: str,
+    lines: _LineIndex,
+) -> None:
+    """Before the load role connects: create the file's allowed extensions (and the schemas
+    that hold them), then give the load role the schemas and the right to create in the
+    scratch database."""
+    database = parse_url(admin_url).database or ""
+    with _privileged(admin_url, connect_timeout) as conn:
+        for schema in schemas:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        for extension in extensions:
+            try:
+                conn.execute(_create_extension(extension))
+            except psycopg.Error as exc:
+                line = lines.line(extension.offset)
+                raise UsageError(f"{label}:{line}: {_pg_message(exc)}") from None
+        public = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'public'").fetchone()
+        for schema in [*schemas, *(["public"] if public else [])]:
+            conn.execute(
+                sql.SQL("ALTER SCHEMA {} OWNER TO {}").format(
+                    sql.Identifier(schema), sql.Identifier(role.name)
+                )
+            )
+        conn.execute(
+            sql.SQL("GRANT CONNECT, CREATE, TEMPORARY ON DATABASE {} TO {}").format(
+                sql.Identifier(database), sql.Identifier(role.name)
+            )
+        )
+
+
+def _create_extension(extension: _Extension) -> sql.Composed:
+    """Our own CREATE EXTENSION for what the file asked: names and version quoted as data."""
+    parts: list[sql.Composable] = [
+        sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(extension.name))
+    ]
+    if extension.schema:
+        parts.append(sql.SQL("SCHEMA {}").format(sql.Identifier(extension.schema)))
+    if extension.version:
+        parts.append(sql.SQL("VERSION {}").format(sql.Literal(extension.version)))
+    if extension.cascade:
+        parts.append(sql.SQL("CASCADE"))
+    return sql.SQL(" ").join(parts)
+
+
+@contextmanager
+def _privileged(url: str, connect_timeout: float) -> Iterator[psycopg.Connection[Any]]:
+    """An autocommit connection as the server URL's own role, closed after the block."""
+    conn = _connect(url, connect_timeout)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _connect(url: str, connect_timeout: float, login: str | None = None) -> psycopg.Connection[Any]:
+    """An autocommit connection, as psql runs a script; a failure (or no answer within
+    ``connect_timeout`` seconds) is a ``DatabaseError``. ``login`` names the file when this
+    is the load role logging in, so the message says why a new role must be let in."""
     from twinschema.dialects import ReflectOptions
     from twinschema.dialects.postgresql import connect_kwargs
 
+    options = ReflectOptions(connect_timeout=connect_timeout)
     try:
-        return psycopg.connect(**connect_kwargs(parse_url(url), ReflectOptions()), autocommit=True)
+        return psycopg.connect(**connect_kwargs(parse_url(url), options), autocommit=True)
     except psycopg.Error as exc:
-        password = parse_url(url).password
+        reason = scrub(" ".join(str(exc).split()), parse_url(url).password)
+        if login is None:
+            raise DatabaseError(f"cannot connect to {redact(url)}: {reason}") from None
         raise DatabaseError(
-            f"cannot connect to {redact(url)}: {scrub(str(exc).strip(), password)}"
+            f"cannot log in to the scratch database as the role made to load {login} "
+            f"({redact(url)}): {reason} (the server must let a new role log in with a password)"
         ) from None
 
 
@@ -516,8 +919,8 @@ def _execute_pieces(
                                 pass
                         else:
                             copy.write(piece.data)
-                else:
-                    cur.execute(text[piece.start : piece.end])
+                elif piece.statements:
+                    cur.execute(piece.sql(text))
         except psycopg.Error as exc:
             if conn.broken:
                 raise DatabaseError(
@@ -525,7 +928,13 @@ def _execute_pieces(
                     f"{scrub(str(exc).strip(), password)}"
                 ) from None
             line = _failing_line(conn, text, piece, exc, lines)
-            raise UsageError(f"{label}:{line}: {scrub(_pg_message(exc), password)}") from None
+            message = scrub(_pg_message(exc), password)
+            if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+                message += (
+                    "; refused: a SQL file is loaded as a role that may only build a schema in "
+                    "its scratch database"
+                )
+            raise UsageError(f"{label}:{line}: {message}") from None
 
 
 def _pg_message(exc: Exception) -> str:
@@ -561,6 +970,8 @@ def _failing_line(
 
 
 def _replay(conn: psycopg.Connection[Any], text: str, run: _Run) -> int | None:
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        return None  # inside the file's own transaction: nothing to replay in isolation
     try:
         with conn.transaction(force_rollback=True), conn.cursor() as cur:
             for start, end in run.statements:

@@ -121,7 +121,7 @@ def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> It
 
     with (
         scratch.server(load_config()) as server,
-        sqlfile.load_postgresql(file, server) as url,
+        sqlfile.load_postgresql(file, server, options.connect_timeout) as url,
     ):
         yield _relabel(reflect_url(url, options), str(path))
 
