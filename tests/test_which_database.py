@@ -278,6 +278,29 @@ def test_a_variable_of_the_wrong_scheme_is_ignored_with_a_notice(
     before.assert_same("var/local.db")  # the user's PostgreSQL database is still empty
 
 
+def test_init_ignores_a_variable_of_the_wrong_scheme_with_a_notice(
+    project: Path, pg_url: str, pg_server: str, tmp_path: Path
+) -> None:
+    """``init`` reads the same variables: LOCAL_DATABASE_URL of PostgreSQL is ignored, said in
+    one line, and the default file is read instead; nothing is written but the domain file."""
+    assert run_cli(["migrate", "local"], project, env(pg_server)).returncode == 0
+    flag = ["--postgres-url", pg_url]
+    assert run_cli(["migrate", "remote", *flag], project, env(pg_server)).returncode == 0
+    before = Unchanged(project, pg_url, pg_server)
+    output = tmp_path / "domain.yaml"
+    result = run_cli(
+        ["init", *flag, "--output", str(output)],
+        project,
+        env(pg_server, LOCAL_DATABASE_URL=pg_url),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert one_line(result.stderr) == (
+        f"twinschema: LOCAL_DATABASE_URL ({redact(pg_url)}) is not a SQLite URL: ignored"
+    )
+    assert "communities" in yaml.safe_load(output.read_text())["tables"]
+    before.assert_same()
+
+
 def test_a_flag_of_the_wrong_scheme_is_refused(
     project: Path, pg_url: str, pg_server: str, tmp_path: Path
 ) -> None:

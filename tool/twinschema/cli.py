@@ -421,8 +421,8 @@ def init_command(
 
     config = load_config()
     urls = {
-        "sqlite": init.database_url(config, "sqlite", sqlite_url),
-        "postgresql": init.database_url(config, "postgresql", postgres_url),
+        "sqlite": init.database_url(config, "sqlite", sqlite_url, _notice),
+        "postgresql": init.database_url(config, "postgresql", postgres_url, _notice),
     }
     path = Path(output) if output else init.default_output(config)
     result = init.run_init(config, urls, path, force=force, stamp=stamp)

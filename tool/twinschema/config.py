@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,7 @@ class Database:
     origin: str
     owned: bool = False
     note: str | None = None
+    ignored: str | None = None  # the variable of the wrong scheme that was ignored, said alone
 
     @property
     def named(self) -> bool:
@@ -138,7 +139,8 @@ class Config:
             if scheme_dialect(text) == dialect:
                 return Database(dialect, text, name)
             ignored = f"{name} ({redact(text)}) is not a {DIALECT_NAME[dialect]} URL: ignored"
-        return self._unnamed(dialect, ignored or f"{name} is not set", bool(ignored))
+        chosen = self._unnamed(dialect, ignored or f"{name} is not set", bool(ignored))
+        return replace(chosen, ignored=ignored)
 
     def _unnamed(self, dialect: str, why: str, say_why: bool) -> Database:
         """The side's database when no flag or variable names one (``why`` says so)."""
