@@ -16,10 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: migrate both databases, then check every layer (exit 0 in sync, 1 drift).
+## The main job, a check: migrate only the databases the project owns under var/ (the default
+## var/local.db, the embedded server), never one named by LOCAL_DATABASE_URL, DATABASE_URL or a
+## flag; then check every layer (exit 0 in sync, 1 drift: a named database behind its chain is
+## reported as migration_state, with the command that migrates it).
 check-sync: $(STAMP)
-	$(TS) migrate local
-	$(TS) migrate remote
+	$(TS) migrate local --owned-only
+	$(TS) migrate remote --owned-only
 	$(TS) check
 
 ## The local SQLite database (var/local.db unless LOCAL_DATABASE_URL is set) to head.

@@ -314,12 +314,13 @@ def test_cli_never_prints_a_password(
 def test_cli_refuses_a_url_of_the_other_dialect(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LOCAL_DATABASE_URL", "postgresql://app:s3cr3t-pw@127.0.0.1:9/app")
+    """A flag of the other dialect is refused (a variable is ignored instead: see
+    test_which_database)."""
     with pytest.raises(SystemExit) as exit_info:
-        main(["migrate", "local"])
+        main(["migrate", "local", "--sqlite-url", "postgresql://app:s3cr3t-pw@127.0.0.1:9/app"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert "LOCAL_DATABASE_URL is a postgresql URL" in err
+    assert "--sqlite-url postgresql://app:***@127.0.0.1:9/app is not a SQLite URL" in err
     assert "s3cr3t-pw" not in err
 
 

@@ -309,6 +309,8 @@ def test_done_when_a_column_without_its_twin_fails_then_passes(project: Project)
     adding the SQLite twin makes both pass."""
     project.add_column_to_postgres()
 
+    # check-sync only checks the database DATABASE_URL names: migrated first, as CI does.
+    assert project.make("migrate-remote").returncode == 0
     sync = project.make("check-sync")
     # `twinschema check` exits 1 (drift), and make with 2 because a recipe failed.
     assert ": check-sync] Error 1" in sync.stderr, sync.stdout + sync.stderr
@@ -338,6 +340,7 @@ def test_done_when_a_column_without_its_twin_fails_then_passes(project: Project)
     assert "passed" in tests.stdout  # the other tables' tests ran and passed
 
     project.add_sqlite_twin()
+    assert project.make("migrate-remote").returncode == 0
     sync = project.make("check-sync")
     assert sync.returncode == 0, sync.stdout + sync.stderr
     assert sync.stdout.rstrip().endswith("in sync")

@@ -103,6 +103,13 @@ class CheckPlan:
     # A PostgreSQL server where scratch databases may be made (the migrations layer), never the
     # server being checked unless it is the embedded one; None: start the embedded one if needed.
     scratch_url: str | None = None
+    # dialect -> the command that migrates its database, when the project's own does not (a
+    # database named by a flag: `twinschema migrate remote --postgres-url ...`).
+    fixes: dict[str, str] = field(default_factory=dict)
+
+    def fix_command(self, dialect: str) -> str:
+        """The command that migrates the database this check reads for ``dialect``."""
+        return self.fixes.get(dialect) or migrate_command(self.config, dialect)
 
     def label(self, dialect: str) -> str:
         """How reports name the database of ``dialect`` (a URL without its password)."""
@@ -145,7 +152,7 @@ class _Sources:
             url = self.plan.urls[dialect]
             assert url is not None
             label = self.plan.label(dialect)
-            fix = f"the database {label} (run: {migrate_command(self.plan.config, dialect)})"
+            fix = f"the database {label} (run: {self.plan.fix_command(dialect)})"
             progress.step(f"reading the {dialect} database {label}")
             self.start_reading(dialect)
             try:

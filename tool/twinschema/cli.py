@@ -131,6 +131,11 @@ def _explain(ctx: click.Context, param: click.Parameter, kind: str | None) -> No
     ctx.exit(0)
 
 
+def _notice(line: str) -> None:
+    """Which database a command uses, when it is not the obvious one: one line on stderr."""
+    click.echo(f"twinschema: {line}", err=True)
+
+
 def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bool) -> None:
     from twinschema.report import render
 
@@ -158,11 +163,14 @@ def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bo
     help="Layers to run (repeatable); all by default.",
 )
 @click.option(
-    "--sqlite-url", help="The SQLite database (default: LOCAL_DATABASE_URL, then config)."
+    "--sqlite-url",
+    help="The SQLite database (default: LOCAL_DATABASE_URL, or the variable url_env names; "
+    "then default_url).",
 )
 @click.option(
     "--postgres-url",
-    help="The PostgreSQL database (default: DATABASE_URL, then the embedded server).",
+    help="The PostgreSQL database (default: DATABASE_URL, or the variable url_env names; then "
+    "default_url, then the embedded server).",
 )
 @click.option("--format", "fmt", type=_FORMAT, default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
@@ -196,7 +204,9 @@ def check(
 
     commands.check_output_path(output)
     with _progress("checking " + ", ".join(layers or LAYERS), no_color):
-        report = commands.check(load_config(), layers or LAYERS, sqlite_url, postgres_url)
+        report = commands.check(
+            load_config(), layers or LAYERS, sqlite_url, postgres_url, say=_notice
+        )
     _emit(report, fmt, output, verbose, no_color)
     sys.exit(report.exit_code)
 
@@ -324,24 +334,62 @@ def db_url() -> None:
     metavar="SECONDS",
     help="How long to wait for another migration of the database (default: migrate_lock_timeout).",
 )
-def migrate_command(side: str, to: str, dry_run: bool, lock_timeout: float | None) -> None:
-    """Upgrade a side's database with its Alembic chain: local (SQLite: LOCAL_DATABASE_URL, or
-    var/local.db) or remote (PostgreSQL: DATABASE_URL, or the embedded server in var/pg).
+@click.option("--sqlite-url", help="The SQLite database of `migrate local`.")
+@click.option("--postgres-url", help="The PostgreSQL database of `migrate remote`.")
+@click.option(
+    "--owned-only",
+    is_flag=True,
+    help="Migrate only a database the project owns (the embedded server, the default_url file "
+    "under var/); leave one named by a variable or flag as it is (make check-sync).",
+)
+def migrate_command(
+    side: str,
+    to: str,
+    dry_run: bool,
+    lock_timeout: float | None,
+    sqlite_url: str | None,
+    postgres_url: str | None,
+    owned_only: bool,
+) -> None:
+    """Upgrade a side's database with its Alembic chain: local (SQLite: --sqlite-url, else
+    LOCAL_DATABASE_URL, else var/local.db) or remote (PostgreSQL: --postgres-url, else
+    DATABASE_URL, else the embedded server in var/pg).
 
     One transaction, rolled back on any failure; destructive revisions without an allow marker
     are refused (exit 1, see `twinschema lint`)."""
     from twinschema.config import load_config
-    from twinschema.migrate import migrate
+    from twinschema.migrate import left_alone, migrate
 
+    url = _side_url(side, sqlite_url, postgres_url)
+    config = load_config()
+    if owned_only:
+        line = left_alone(config, side, url)
+        if line is not None:
+            click.echo(line)
+            return
     migrate(
-        load_config(),
+        config,
         side,
         to=to,
         dry_run=dry_run,
         lock_timeout=lock_timeout,
         echo=click.echo,
         output=sys.stdout,
+        url=url,
     )
+
+
+def _side_url(side: str, sqlite_url: str | None, postgres_url: str | None) -> str | None:
+    """The URL flag of ``side``; the other side's flag is a usage error (exit 2)."""
+    own, other = (
+        (sqlite_url, ("--postgres-url", postgres_url))
+        if side == "local"
+        else (postgres_url, ("--sqlite-url", sqlite_url))
+    )
+    if other[1] is not None:
+        flag = "--sqlite-url" if side == "local" else "--postgres-url"
+        raise UsageError(f"twinschema migrate {side} takes {flag}, not {other[0]}")
+    return own
 
 
 @cli.command("lint")
@@ -407,8 +455,8 @@ def init_command(
 
     config = load_config()
     urls = {
-        "sqlite": init.database_url(config, "sqlite", sqlite_url),
-        "postgresql": init.database_url(config, "postgresql", postgres_url),
+        "sqlite": init.database_url(config, "sqlite", sqlite_url, _notice),
+        "postgresql": init.database_url(config, "postgresql", postgres_url, _notice),
     }
     path = Path(output) if output else init.default_output(config)
     result = init.run_init(config, urls, path, force=force, stamp=stamp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Any
 
 from twinschema.check import DIALECTS, IN_SYNC, CheckPlan, LayerResult, Report, run_check
 from twinschema.compare import Side, compare
-from twinschema.config import Config
+from twinschema.config import SIDE_OF, URL_FLAG, Config
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
@@ -31,6 +31,7 @@ from twinschema.sources import (
     reflect_url,
     url_dialect,
 )
+from twinschema.urls import redact
 
 
 def plan_check(
@@ -39,38 +40,63 @@ def plan_check(
     sqlite_url: str | None,
     postgres_url: str | None,
     stack: ExitStack,
+    say: Callable[[str], None] | None = None,
 ) -> CheckPlan:
-    """Resolve each side's database URL: flag, then environment, then configuration, then (for
-    PostgreSQL) the embedded server, started only when the live layer needs it."""
-    urls: dict[str, str | None] = {
-        "sqlite": sqlite_url or config.env_url("sqlite"),
-        "postgresql": postgres_url or config.env_url("postgresql"),
+    """Resolve each side's database as ``Config.database`` does (flag, then variable, then
+    ``default_url``, then for PostgreSQL the embedded server, started only when the live or
+    migrations layer needs it). A flag of the wrong dialect is a ``UsageError`` before anything
+    is read; ``say`` gets the one line of each note (a variable ignored, the embedded server
+    used) when the layers read databases."""
+    chosen = {
+        "sqlite": config.database("sqlite", sqlite_url),
+        "postgresql": config.database("postgresql", postgres_url),
     }
+    urls: dict[str, str | None] = {dialect: found.url for dialect, found in chosen.items()}
     plan = CheckPlan(
         config=config, layers=layers, urls=urls, scratch_url=os.environ.get(SCRATCH_URL_ENV) or None
     )
+    for dialect, found in chosen.items():
+        if found.url is not None and found.origin == URL_FLAG[dialect]:
+            plan.fixes[dialect] = (
+                f"twinschema migrate {SIDE_OF[dialect]} {found.origin} {redact(found.url)}"
+            )
     needs_db = "live" in layers or "migrations" in layers
-    if needs_db and urls["postgresql"] is None and "postgresql" in config.dialects:
-        from twinschema import embedded
-
-        try:
-            server = embedded.start(config.embedded_dir)
-        except DatabaseError as exc:
-            plan.url_errors["postgresql"] = exc.message
-        else:
-            stack.callback(server.stop)
-            urls["postgresql"] = server.url()
-            plan.labels["postgresql"] = f"embedded PostgreSQL ({shown(config.embedded_dir)})"
-            plan.scratch_url = plan.scratch_url or server.url()
+    if not needs_db:
+        return plan
+    for dialect, found in chosen.items():
+        if found.note and say is not None and (found.url is not None or dialect in config.dialects):
+            say(found.note)
+    if urls["postgresql"] is None and "postgresql" in config.dialects:
+        _start_embedded(config, plan, stack)
     return plan
 
 
+def _start_embedded(config: Config, plan: CheckPlan, stack: ExitStack) -> None:
+    """The embedded server as the PostgreSQL side, stopped with ``stack``; a server that cannot
+    start makes the layers that need it ``error``."""
+    from twinschema import embedded
+
+    try:
+        server = embedded.start(config.embedded_dir)
+    except DatabaseError as exc:
+        plan.url_errors["postgresql"] = exc.message
+        return
+    stack.callback(server.stop)
+    plan.urls["postgresql"] = server.url()
+    plan.labels["postgresql"] = f"embedded PostgreSQL ({shown(config.embedded_dir)})"
+    plan.scratch_url = plan.scratch_url or server.url()
+
+
 def check(
-    config: Config, layers: Sequence[str], sqlite_url: str | None, postgres_url: str | None
+    config: Config,
+    layers: Sequence[str],
+    sqlite_url: str | None,
+    postgres_url: str | None,
+    say: Callable[[str], None] | None = None,
 ) -> Report:
-    """Run ``twinschema check`` and return its report."""
+    """Run ``twinschema check`` and return its report (``say``: see ``plan_check``)."""
     with ExitStack() as stack:
-        plan = plan_check(config, layers, sqlite_url, postgres_url, stack)
+        plan = plan_check(config, layers, sqlite_url, postgres_url, stack, say)
         return run_check(plan, _migrations_layer() if "migrations" in layers else None)
 
 

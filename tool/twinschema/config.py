@@ -1,8 +1,12 @@
 """``[tool.twinschema]`` in ``pyproject.toml``: where the domain, the metadata modules, the
 migration chains and the databases of each dialect are.
 
-Precedence for database URLs: command-line flags, then the environment variable named by
-``url_env``, then ``default_url``; for PostgreSQL with none of these, the embedded server.
+Which database each side is (``Config.database``, the one place that decides it): the command-line
+flag (``--sqlite-url`` / ``--postgres-url``), then the side's environment variable
+(``LOCAL_DATABASE_URL`` / ``DATABASE_URL`` in any project; ``url_env`` replaces it), then
+``default_url``; for PostgreSQL with none of these, the embedded server. A flag whose scheme does
+not fit its side is refused (exit 2); a variable whose scheme does not fit is ignored, with a
+notice.
 """
 
 from __future__ import annotations
@@ -10,18 +14,26 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.domain import suggestion
 from twinschema.errors import UsageError
+from twinschema.paths import shown
+from twinschema.urls import parse_url, redact
 
 DIALECTS = ("sqlite", "postgresql")
 # The two sides of the application, as `twinschema migrate local|remote` names them.
 SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
 SIDE_OF: Mapping[str, str] = {dialect: side for side, dialect in SIDES.items()}
+# The variable each side reads when its table sets no ``url_env``, and the flag that names it.
+DEFAULT_URL_ENV: Mapping[str, str] = {"sqlite": "LOCAL_DATABASE_URL", "postgresql": "DATABASE_URL"}
+URL_FLAG: Mapping[str, str] = {"sqlite": "--sqlite-url", "postgresql": "--postgres-url"}
+DIALECT_NAME: Mapping[str, str] = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# Where a side's database came from (``Database.origin``) when neither a flag nor a variable named it.
+DEFAULT_URL, EMBEDDED, NOWHERE = "default_url", "embedded", "nowhere"
 
 _TOP_KEYS = (
     "domain",
@@ -47,6 +59,27 @@ class DialectConfig:
     url_env: str | None = None
     default_url: str | None = None
     exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Database:
+    """Which database a side is, and why: ``url`` (None for the embedded server, or for a side
+    with no database at all), ``origin`` (the flag or variable that named it, ``default_url``,
+    ``embedded`` or ``nowhere``), ``owned`` (the project's own database under ``var/``: the
+    embedded server or the ``default_url`` file, which ``make check-sync`` may migrate), and
+    ``note``: the one line to say before using it (a variable ignored, the embedded server used)."""
+
+    dialect: str
+    url: str | None
+    origin: str
+    owned: bool = False
+    note: str | None = None
+    ignored: str | None = None  # the variable of the wrong scheme that was ignored, said alone
+
+    @property
+    def named(self) -> bool:
+        """True when a flag or an environment variable named the database: the user's own."""
+        return self.origin not in (DEFAULT_URL, EMBEDDED, NOWHERE)
 
 
 @dataclass(frozen=True)
@@ -79,15 +112,76 @@ class Config:
             busy_timeout=self.busy_timeout,
         )
 
-    def env_url(self, dialect: str, environ: Mapping[str, str] | None = None) -> str | None:
-        """The database URL of ``dialect`` from its environment variable or its default, if any."""
+    def url_env_name(self, dialect: str) -> str:
+        """The environment variable that names ``dialect``'s database: ``url_env`` when set,
+        else ``LOCAL_DATABASE_URL`` (SQLite) or ``DATABASE_URL`` (PostgreSQL), in any project."""
+        return self.side(dialect).url_env or DEFAULT_URL_ENV[dialect]
+
+    def database(
+        self, dialect: str, flag: str | None = None, environ: Mapping[str, str] | None = None
+    ) -> Database:
+        """Which database ``dialect``'s side is: ``flag``, else the side's variable, else
+        ``default_url``, else (PostgreSQL) the embedded server. A flag of the other dialect is a
+        ``UsageError``; a variable of the other dialect is ignored and ``note`` says so."""
+        if flag:
+            if scheme_dialect(flag) is None:
+                parse_url(flag)  # an unsupported scheme: its own error, naming the scheme
+            if scheme_dialect(flag) != dialect:
+                raise UsageError(
+                    f"{URL_FLAG[dialect]} {redact(flag)} is not a {DIALECT_NAME[dialect]} URL"
+                )
+            return Database(dialect, flag, URL_FLAG[dialect])
         env = os.environ if environ is None else environ
-        side = self.side(dialect)
-        if side.url_env and env.get(side.url_env):
-            return env[side.url_env]
-        if side.default_url:
-            return _resolve_sqlite_default(side.default_url, self.root)
-        return None
+        name = self.url_env_name(dialect)
+        text = env.get(name)
+        ignored = None
+        if text:
+            if scheme_dialect(text) == dialect:
+                return Database(dialect, text, name)
+            ignored = f"{name} ({redact(text)}) is not a {DIALECT_NAME[dialect]} URL: ignored"
+        chosen = self._unnamed(dialect, ignored or f"{name} is not set", bool(ignored))
+        return replace(chosen, ignored=ignored)
+
+    def _unnamed(self, dialect: str, why: str, say_why: bool) -> Database:
+        """The side's database when no flag or variable names one (``why`` says so)."""
+        default = self.side(dialect).default_url
+        if default:
+            url = _resolve_sqlite_default(default, self.root)
+            if scheme_dialect(url) != dialect:
+                raise UsageError(
+                    f"{self.source} [tool.twinschema.{dialect}] default_url {redact(url)} is not "
+                    f"a {DIALECT_NAME[dialect]} URL"
+                )
+            note = f"{why}; using {redact(url)} (default_url)" if say_why else None
+            return Database(dialect, url, DEFAULT_URL, owned=self._owns(url), note=note)
+        if dialect == "postgresql":
+            where = shown(self.embedded_dir, self.root)
+            note = f"{why}{'; ' if say_why else ': '}using the embedded PostgreSQL in {where}"
+            return Database(dialect, None, EMBEDDED, owned=True, note=note)
+        return Database(dialect, None, NOWHERE, note=why if say_why else None)
+
+    def _owns(self, url: str) -> bool:
+        """True for a SQLite file under the project's ``var/`` (where twinschema keeps what it
+        creates): a database the project owns, not the user's."""
+        path = url.split("///", 1)[1] if url.startswith("sqlite:///") else ""
+        if not path or path.startswith(":") or path.startswith("file:"):
+            return False
+        return Path(path).resolve().is_relative_to((self.root / "var").resolve())
+
+    def env_url(self, dialect: str, environ: Mapping[str, str] | None = None) -> str | None:
+        """The database URL of ``dialect`` from its environment variable or its default, if any
+        (see ``database``; None for the embedded server or no database)."""
+        return self.database(dialect, None, environ).url
+
+
+def scheme_dialect(url: str) -> str | None:
+    """The side a URL's scheme fits (``sqlite`` or ``postgresql``), None for any other scheme."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme.startswith("sqlite"):
+        return "sqlite"
+    if scheme.startswith("postgres"):
+        return "postgresql"
+    return None
 
 
 def _resolve_sqlite_default(url: str, root: Path) -> str:

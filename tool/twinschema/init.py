@@ -45,7 +45,7 @@ from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Column, Schema, Table
 from twinschema.normalize import canonicalize
 from twinschema.sources import make_canonical, reflect_url
-from twinschema.urls import dialect_of, parse_url, redact, scrub
+from twinschema.urls import parse_url, redact, scrub
 
 SQLITE, POSTGRESQL = DIALECTS
 SCHEMA_FILE = "domain.schema.json"  # shipped next to this module
@@ -472,15 +472,19 @@ class InitResult:
     created: tuple[Path, ...] = ()  # baseline revision files
 
 
-def database_url(config: Config, dialect: str, given: str | None) -> str:
-    """The database of ``dialect``: the flag, else its environment variable or default."""
-    text = given or config.env_url(dialect)
+def database_url(
+    config: Config, dialect: str, given: str | None, say: Callable[[str], None] | None = None
+) -> str:
+    """The database of ``dialect`` as ``Config.database`` decides it: the flag (of the wrong
+    dialect: refused), else its environment variable (of the wrong dialect: ignored, and ``say``
+    gets the notice), else its default; never the embedded server."""
+    chosen = config.database(dialect, given)
+    if chosen.ignored and say is not None:
+        say(chosen.ignored)
     flag = "--sqlite-url" if dialect == SQLITE else "--postgres-url"
-    if text is None:
+    if chosen.url is None:
         raise UsageError(f"twinschema init: no {dialect} database: pass {flag}")
-    if dialect_of(parse_url(text)) != dialect:
-        raise UsageError(f"{flag} {redact(text)} is not a {dialect} database URL")
-    return text
+    return chosen.url
 
 
 def default_output(config: Config) -> Path:

@@ -49,7 +49,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL
 
 from twinschema import embedded
-from twinschema.config import SIDES, Config
+from twinschema.config import EMBEDDED, SIDES, URL_FLAG, Config, Database
 from twinschema.errors import (
     EXIT_DRIFT,
     DatabaseError,
@@ -58,7 +58,7 @@ from twinschema.errors import (
     UsageError,
 )
 from twinschema.paths import shown
-from twinschema.urls import dialect_of, first_line, parse_url, redact, scrub
+from twinschema.urls import first_line, parse_url, redact, scrub
 
 # The two sides of the application, as the command line names them.
 
@@ -73,6 +73,7 @@ class Target:
     dialect: str
     url: URL
     note: str | None = None  # said once before anything else, e.g. that the embedded server is used
+    database: Database | None = None  # which database, and why (see ``Config.database``)
 
     @property
     def label(self) -> str:
@@ -127,27 +128,34 @@ def side_dialect(side: str) -> str:
 
 @contextmanager
 def resolve_target(
-    config: Config, dialect: str, environ: Mapping[str, str] | None = None
+    config: Config,
+    dialect: str,
+    environ: Mapping[str, str] | None = None,
+    flag: str | None = None,
 ) -> Iterator[Target]:
-    """The database of ``dialect``: its configured URL, or for PostgreSQL with none, the embedded
-    server (started for the block, stopped after it unless it was already running)."""
-    text = config.env_url(dialect, environ)
-    env_name = config.side(dialect).url_env or "a database URL"
-    if text is not None:
-        url = parse_url(text)
-        if dialect_of(url) != dialect:
-            raise UsageError(
-                f"{env_name} is a {dialect_of(url)} URL ({redact(url)}), but this side is {dialect}"
-            )
-        yield Target(dialect, url)
+    """The database of ``dialect`` as ``Config.database`` decides it (``flag``, variable,
+    ``default_url``), or for PostgreSQL with none, the embedded server (started for the block,
+    stopped after it unless it was already running). ``Target.note`` carries the line to say
+    first: a variable ignored, the embedded server used."""
+    chosen = config.database(dialect, flag, environ)
+    with _target_of(config, chosen) as target:
+        yield target
+
+
+@contextmanager
+def _target_of(config: Config, chosen: Database) -> Iterator[Target]:
+    if chosen.url is not None:
+        yield Target(chosen.dialect, parse_url(chosen.url), note=chosen.note, database=chosen)
         return
-    if dialect != "postgresql":
-        raise UsageError(f"no {dialect} database: set {env_name}")
+    if chosen.origin != EMBEDDED:
+        why = f"{chosen.note}; " if chosen.note else ""
+        name = config.url_env_name(chosen.dialect)
+        raise UsageError(
+            f"{why}no {chosen.dialect} database: set {name} or pass {URL_FLAG[chosen.dialect]}"
+        )
     server = embedded.start(config.embedded_dir)
     try:
-        where = shown(config.embedded_dir, config.root)
-        note = f"{env_name} is not set: using the embedded PostgreSQL in {where}"
-        yield Target(dialect, parse_url(server.url()), note=note)
+        yield Target(chosen.dialect, parse_url(server.url()), note=chosen.note, database=chosen)
     finally:
         server.stop()
 
@@ -490,8 +498,12 @@ def migrate(
     echo: Callable[[str], None] = print,
     output: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
+    url: str | None = None,
 ) -> Outcome:
     """Upgrade ``side`` (``local`` or ``remote``) to ``to``, reporting in lines through ``echo``.
+
+    The database is ``url`` (``--sqlite-url`` / ``--postgres-url``) when given, else the side's
+    variable, ``default_url`` or the embedded server (``Config.database``).
 
     In order, inside one transaction: take the migration lock (PostgreSQL: other runs wait up to
     ``lock_timeout`` seconds, ``config.migrate_lock_timeout`` by default), read where the database
@@ -508,7 +520,7 @@ def migrate(
     dialect = side_dialect(side)
     say = (lambda line: echo(f"-- {line}")) if dry_run else echo
     timeout = config.migrate_lock_timeout if lock_timeout is None else lock_timeout
-    with resolve_target(config, dialect, environ) as target:
+    with resolve_target(config, dialect, environ, url) as target:
         if target.note:
             say(target.note)
         try:
@@ -521,6 +533,30 @@ def migrate(
             raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
     say(outcome.describe())
     return outcome
+
+
+def left_alone(
+    config: Config,
+    side: str,
+    url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str | None:
+    """``migrate --owned-only`` (``make check-sync``): None when ``side``'s database is one the
+    project owns (the embedded server, the ``default_url`` file under ``var/``), which may be
+    migrated; else the one line saying that the user's database is left as it is, for ``check``
+    to report (``migration_state``) if it is behind its chain."""
+    chosen = config.database(side_dialect(side), url, environ)
+    if chosen.owned:
+        return None
+    if chosen.url is None:
+        why = chosen.note or f"{config.url_env_name(chosen.dialect)} is not set"
+        return f"no {chosen.dialect} database ({why}): nothing to migrate"
+    label = redact(parse_url(chosen.url))
+    why = f"named by {chosen.origin}" if chosen.named else "outside the project's var/"
+    return (
+        f"{label}: {why}, not a database this project owns: left as it is (--owned-only); "
+        f"`twinschema check` says whether it is behind its chain"
+    )
 
 
 def _migrate(

@@ -436,7 +436,8 @@ def _state_check(plan: CheckPlan, chain: Chain, report: Report) -> None:
         result.status, result.message = ERROR, exc.message
         report.add(result)
         return
-    report.add(result, Comparison(differences=state_differences(chain, current, label)))
+    fix = plan.fix_command(dialect)
+    report.add(result, Comparison(differences=state_differences(chain, current, label, fix)))
 
 
 def current_revisions(url: str, schema: str = "public") -> tuple[str, ...]:
@@ -477,11 +478,14 @@ def _sqlite_revisions(url: URL) -> tuple[str, ...]:
     return tuple(sorted(str(row[0]) for row in rows))
 
 
-def state_differences(chain: Chain, current: Sequence[str], label: str) -> list[Difference]:
-    """``migration_state`` when the database is not exactly at the chain's heads."""
+def state_differences(
+    chain: Chain, current: Sequence[str], label: str, fix: str | None = None
+) -> list[Difference]:
+    """``migration_state`` when the database is not exactly at the chain's heads; ``fix`` is
+    the command that migrates that database (by default the project's, ``fix_command``)."""
     if set(current) == set(chain.heads):
         return []
-    fix = fix_command(chain)
+    fix = fix or fix_command(chain)
     at = ", ".join(current) or "base"
     heads = ", ".join(chain.heads) or "base"
     known = set().union(*(chain.ancestors(head) for head in chain.heads)) if chain.heads else set()

@@ -13,8 +13,10 @@ its twin, a database behind head, a layer that could not look).
 
 The checks run once per session, on real databases: a temporary SQLite file and a scratch
 database on a PostgreSQL server (``TEST_DATABASE_URL``, else an embedded server), both migrated to
-head with the project's own chains; ``DATABASE_URL`` is never read. Each fixture can be overridden
-in a ``conftest.py``:
+head with the project's own chains. The variables that name the user's databases
+(``DATABASE_URL``, ``LOCAL_DATABASE_URL``, the ones ``url_env`` names) are never read, nor
+``default_url`` or ``var/``: the plugin resolves no URL through ``Config.database``. Each fixture
+can be overridden in a ``conftest.py``:
 
 * ``twinschema_config``: the project's ``[tool.twinschema]`` (from the rootdir's pyproject.toml);
 * ``twinschema_postgres_server``: the URL of the server to create the scratch database on;
