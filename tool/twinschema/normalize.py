@@ -100,6 +100,7 @@ def _table(
         tuple([_check(dialect, c, renames) for c in table.checks]) if table.checks else (),
         table.row_level_security,
         tuple(_policy(dialect, p, renames) for p in table.policies) if table.policies else (),
+        table.options,
     )
 
 
