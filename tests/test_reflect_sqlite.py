@@ -53,9 +53,9 @@ OPTIONS = ReflectOptions()
 TYPES = [
     ("NVARCHAR(160)", "nvarchar", 160, None, None),
     ("NUMERIC(10,2)", "numeric", None, 10, 2),
-    ("DECIMAL(5, 2)", "decimal", None, 5, 2),
+    ("DECIMAL(5, 2)", "numeric", None, 5, 2),  # one type in SQL, and alike to SQLite
     ("NUMERIC(10)", "numeric", None, 10, None),
-    ("decimal( 7 )", "decimal", None, 7, None),
+    ("decimal( 7 )", "numeric", None, 7, None),
     ("INTEGER", "integer", None, None, None),
     ("", "", None, None, None),
     ("BLOB SUB_TYPE TEXT", "blob sub_type text", None, None, None),

@@ -113,6 +113,10 @@ _FK_ACTION = {action: action for action in FK_ACTIONS} | {"NONE": NO_ACTION, "":
 
 _TYPE_PARAMS = re.compile(r"\(([^()]*)\)")
 _PRECISION_FIRST = frozenset({"numeric", "decimal"})
+# Names that SQL defines as one type and SQLite treats alike (the same affinity, no rule of its
+# own), reduced to one so that a same-dialect pair, compared exactly, does not tell them apart.
+# INT and INTEGER are not among them: only INTEGER PRIMARY KEY aliases the rowid.
+_SYNONYMS = {"decimal": "numeric"}
 
 
 def parse_type(spelling: str) -> ColumnType:
@@ -133,6 +137,7 @@ def parse_type(spelling: str) -> ColumnType:
         except ValueError:
             params = []
     name = " ".join(base.lower().split())
+    name = _SYNONYMS.get(name, name)
     if len(params) == 1 and name not in _PRECISION_FIRST:
         return ColumnType(NAME, name, length=params[0], raw=spelling)
     if len(params) == 1:
