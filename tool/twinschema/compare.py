@@ -29,11 +29,6 @@ from twinschema.model import (
     Table,
 )
 
-# Logical kinds a column can *encode* through a CHECK ... IN list, and the kind of the base type
-# that carries them: SQLite spells booleans as integers in (0, 1) and enums as text in (...).
-_ENCODED_KINDS = {"boolean": "integer", "enum": "text"}
-_BOOLEAN_VALUES = frozenset({"0", "1"})
-
 K = TypeVar("K", bound=Hashable)
 
 _NOTHING: AbstractSet[int] = frozenset()  # no CHECK accounted for by a column's type
@@ -300,16 +295,10 @@ class _Run:
             )
 
     def column_type(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
-        # Across dialects, a CHECK ... IN list may carry the type (see _encodings): try the encoded
-        # types first, then the declared ones.
-        none: list[tuple[ColumnType, CheckConstraint | None]] = [(lc.type, None)]
-        lv: list[tuple[ColumnType, CheckConstraint | None]] = (
-            [*_encodings(lc, lt), *none] if self.cross else none
-        )
-        none = [(rc.type, None)]
-        rv: list[tuple[ColumnType, CheckConstraint | None]] = (
-            [*_encodings(rc, rt), *none] if self.cross else none
-        )
+        # A CHECK ... IN list may carry the type (``Column.encodings``, made by normalize): try
+        # the logical types it encodes first, then the declared ones.
+        lv: list[tuple[ColumnType, CheckConstraint | None]] = [*lc.encodings, (lc.type, None)]
+        rv: list[tuple[ColumnType, CheckConstraint | None]] = [*rc.encodings, (rc.type, None)]
         for ltype, lcheck in lv:
             for rtype, rcheck in rv:
                 kind = typemap.shared_kind(ltype, rtype)
@@ -351,8 +340,8 @@ class _Run:
                 if lval is None or rval is None:
                     continue  # an enum's labels against a column that does not list them
                 order = sorted(lval) == sorted(rval)
-                if order and kind != typemap.SAME:
-                    continue  # across dialects: a CHECK ... IN list has no order
+                if order and not typemap.values_ordered(kind, ltype):
+                    continue  # a CHECK ... IN list has no order
                 self.diff(
                     "enum",
                     table,
@@ -642,32 +631,9 @@ def _matching_allowance(
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _encodings(column: Column, table: Table) -> list[tuple[ColumnType, CheckConstraint]]:
-    """The logical types a column encodes through a CHECK ... IN list on it, with that CHECK.
-
-    An integer restricted to (0, 1) is a boolean; a text restricted to a list of strings is an
-    enum. A native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on
-    SQLite does) yields its own type, so that the CHECK is accounted for by the type.
-    """
-    kinds = typemap.kinds_of(column.type)
-    found: list[tuple[ColumnType, CheckConstraint]] = []
-    for check in table.checks:
-        if check.column != column.name.lower() or not check.values:  # canonical text is lower-case
-            continue
-        if frozenset(check.values) == _BOOLEAN_VALUES and kinds & {"integer", "boolean"}:
-            found.append((_virtual(column.type, "boolean"), check))
-        elif kinds & {"text", "enum"}:
-            found.append((_virtual(column.type, "enum", check.values), check))
-    return found
-
-
-def _virtual(ctype: ColumnType, name: str, values: tuple[str, ...] | None = None) -> ColumnType:
-    return replace(ctype, name=name, length=None, precision=None, scale=None, values=values)
-
-
 def satisfies(kind: str, declared: DomainColumn, column: Column, table: Table) -> bool:
     """True when ``column`` can stand for the domain's declared ``kind`` (and its parameters)."""
-    candidates = [*(t for t, _ in _encodings(column, table)), column.type]
+    candidates = [*(t for t, _ in typemap.encodings_of(column, table.checks)), column.type]
     for ctype in candidates:
         if not typemap.accepts(kind, ctype):
             continue

@@ -54,7 +54,7 @@ class ColumnType:
         elif self.precision is not None:
             text += f"({self.precision}" + (f", {self.scale})" if self.scale is not None else ")")
         text += "[]" if self.array else ""
-        return text if self.definition is None else f"{text} (domain over {self.definition})"
+        return text if self.definition is None else f"{text} ({self.definition})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,9 @@ class Column:
     default: str | None = None  # canonical expression text, see ``expressions``
     identity: str | None = None  # one of the IDENTITY_* constants
     raw_default: str | None = field(default=None, compare=False)
+    # Set by ``normalize``: the logical types a CHECK ... IN list on this column encodes (SQLite's
+    # INTEGER in (0, 1) is a boolean, a TEXT in ('a', 'b') an enum), each with that CHECK.
+    encodings: tuple[tuple[ColumnType, CheckConstraint], ...] = ()
 
 
 class ColumnPool:

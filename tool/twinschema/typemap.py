@@ -17,7 +17,8 @@ TEXT`` or ``NATIVE CHARACTER(70)`` are understood as SQLite itself understands t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
 from twinschema.model import (
@@ -26,6 +27,8 @@ from twinschema.model import (
     IDENTITY_BY_DEFAULT,
     IDENTITY_ROWID,
     IDENTITY_SEQUENCE,
+    CheckConstraint,
+    Column,
     ColumnType,
 )
 
@@ -275,3 +278,51 @@ def length_effect(bounded: tuple[str, str, int], other: tuple[str, str, int | No
         f"{label} ({name}) declares at most {length} characters but does not enforce it; "
         f"{olabel} ({oname}) declares {'no bound' if olength is None else olength}"
     )
+
+
+# What a CHECK ... IN list on a column of a given kind encodes: SQLite spells booleans as
+# integers restricted to (0, 1) and enums as text restricted to a list of strings.
+_BOOLEAN_VALUES = frozenset({"0", "1"})
+_BOOLEAN_CARRIERS = frozenset({"integer", "boolean"})
+_ENUM_CARRIERS = frozenset({"text", "enum"})
+
+
+def encodings_of(
+    column: Column, checks: Iterable[CheckConstraint]
+) -> tuple[tuple[ColumnType, CheckConstraint], ...]:
+    """The logical types ``column`` encodes through a CHECK ... IN list on it, with that CHECK.
+
+    An integer restricted to (0, 1) is a boolean; a text restricted to a list of strings is an
+    enum. A native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on
+    SQLite does) yields its own type, so that the CHECK is accounted for by the type. The
+    logical type keeps what carries it as its ``definition``: two columns of one dialect are
+    the same type only when their carriers are (INTEGER in (0, 1) is not BOOLEAN in (0, 1)).
+    """
+    kinds = kinds_of(column.type)
+    found: list[tuple[ColumnType, CheckConstraint]] = []
+    for check in checks:
+        if check.column != column.name.lower() or not check.values:  # canonical text is lower-case
+            continue
+        if frozenset(check.values) == _BOOLEAN_VALUES and kinds & _BOOLEAN_CARRIERS:
+            found.append((_logical(column.type, "boolean"), check))
+        elif kinds & _ENUM_CARRIERS:
+            found.append((_logical(column.type, "enum", check.values), check))
+    return tuple(found)
+
+
+def _logical(ctype: ColumnType, name: str, values: tuple[str, ...] | None = None) -> ColumnType:
+    return replace(
+        ctype,
+        name=name,
+        length=None,
+        precision=None,
+        scale=None,
+        values=values,
+        definition=ctype.spelling(),
+    )
+
+
+def values_ordered(kind: str, ctype: ColumnType) -> bool:
+    """True when the order of ``ctype``'s values means something: a native enum (PostgreSQL
+    sorts by it) compared within one dialect. A CHECK ... IN list has no order."""
+    return kind == SAME and ctype.definition is None
