@@ -203,7 +203,9 @@ class _Run:
             self.checks(left, right, consumed)
         if left.row_level_security or right.row_level_security or left.policies or right.policies:
             self.security(left, right)
-        if left.options != right.options and not self.cross:  # options are one dialect's own
+        if left.options != right.options and typemap.options_compared(
+            self.left.schema.dialect, self.right.schema.dialect
+        ):
             self.table_options(left, right)
 
     # -- columns ----------------------------------------------------------------------------
@@ -314,11 +316,7 @@ class _Run:
             _spell(lc),
             _spell(rc),
             f"type of {lt.name}.{lc.name} differs: {_spell(lc)} vs {_spell(rc)} "
-            + (
-                "(no logical kind accepts both)"
-                if self.cross
-                else "(one database engine: the declared types must be equal)"
-            ),
+            f"({typemap.why_types_differ(lc.type, rc.type)})",
         )
         return _NOTHING
 

@@ -225,6 +225,19 @@ def shared_kind(left: ColumnType, right: ColumnType) -> str | None:
     return None
 
 
+def why_types_differ(left: ColumnType, right: ColumnType) -> str:
+    """Why ``shared_kind`` found no kind for two types, in words for a message."""
+    if left.dialect == right.dialect:
+        return "one database engine: the declared types must be equal"
+    return "no logical kind accepts both"
+
+
+def options_compared(left_dialect: str, right_dialect: str) -> bool:
+    """True when two tables' options (SQLite's STRICT, WITHOUT ROWID) are compared: they are
+    one dialect's own, so only between two sources of that dialect."""
+    return left_dialect == right_dialect
+
+
 def params_of(kind: str) -> tuple[str, ...]:
     """The ColumnType fields a kind compares (``length`` for varchar, ``values`` for enum)."""
     return PARAMETERS.get(kind, ())
