@@ -150,28 +150,50 @@ def compare_case(loader: Loader, case: Case) -> Comparison:
     )
 
 
-def try_row(loader: Loader, dialect: str, handle: Any, table: str, row: dict[str, Any]) -> str:
-    """``accept`` or ``reject``: what a real database of ``dialect`` does with ``row``."""
-    columns = list(row)
+def try_row(
+    loader: Loader,
+    dialect: str,
+    handle: Any,
+    table: str,
+    row: dict[str, Any],
+    setup: list[dict[str, Any]] | None = None,
+) -> str:
+    """``accept`` or ``reject``: what a real database of ``dialect`` does with ``row``, inserted
+    after the ``setup`` rows (each must be accepted) in one transaction that is rolled back."""
     if dialect == "sqlite":
-        sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
         handle.execute("BEGIN")
         try:
-            handle.execute(sql, [row[c] for c in columns])
-        except sqlite3.Error:
-            return "reject"
+            for earlier in setup or ():
+                handle.execute(*_insert(table, earlier, "?"))
+            try:
+                handle.execute(*_insert(table, row, "?"))
+            except sqlite3.Error:
+                return "reject"
         finally:
-            handle.execute("ROLLBACK")
+            if handle.in_transaction:  # some errors (SQLITE_FULL) roll back by themselves
+                handle.execute("ROLLBACK")
         return "accept"
-    sql = (
-        f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("%s" for _ in columns)})'
-    )
     with loader.connect() as conn:
         conn.execute(f"SET search_path TO {handle}, public")
         try:
-            conn.execute(sql.encode(), [row[c] for c in columns])
-        except psycopg.Error:
-            return "reject"
+            for earlier in setup or ():
+                conn.execute(*_insert(table, earlier, "%s", encode=True))
+            try:
+                conn.execute(*_insert(table, row, "%s", encode=True))
+            except psycopg.Error:
+                return "reject"
         finally:
             conn.rollback()
     return "accept"
+
+
+def _insert(
+    table: str, row: dict[str, Any], mark: str, encode: bool = False
+) -> tuple[Any, list[Any]]:
+    """An INSERT of ``row`` into ``table`` with ``mark`` placeholders, and its parameters."""
+    columns = list(row)
+    if not columns:
+        sql = f'INSERT INTO "{table}" DEFAULT VALUES'
+    else:
+        sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join(mark for _ in columns)})'
+    return (sql.encode() if encode else sql), [row[c] for c in columns]

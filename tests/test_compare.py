@@ -347,10 +347,11 @@ def test_a_shared_column_pair_is_judged_in_each_table(dialect: str) -> None:
     left = _shared_schema(dialect, {"a": ((left_id,), ("id",)), "b": ((left_id,), ("id",))})
     right = _shared_schema(dialect, {"a": ((right_id,), ("id",)), "b": ((right_id,), ())})
     result = compare(Side(left, "l", "l"), Side(right, "r", "r"), layer="live")
-    # In a, a key on both sides: the rowid alias matches. In b, the right side has no key, so
-    # how the id is generated differs (reported as a default) besides the key itself.
-    assert [(e.table, e.rule) for e in result.equivalences] == [("a", "rowid-alias")]
+    # One dialect: a rowid alias is not a plain integer key (only the alias assigns ids), in a
+    # and in b alike; in b the key itself differs too.
+    assert result.equivalences == []
     assert sorted((d.table, d.kind, d.left) for d in result.differences) == [
+        ("a", "column_default", "identity rowid"),
         ("b", "column_default", "identity rowid"),
         ("b", "primary_key", "id"),
     ]
@@ -421,3 +422,155 @@ def test_objects_in_another_order_are_no_difference(dialect: str, kind: str) -> 
         "checks": (2, "check"),
     }[kind]
     assert [d.kind for d in found] == [difference] * count, [d.message for d in found]
+
+
+# Same-dialect pairs compare declared types exactly; names pair by each dialect's folding rule.
+
+
+def _one_column(dialect: str, column: Column, table: str = "t") -> Side:
+    schema = Schema(dialect, {table: Table(table, columns=(column,))})
+    return Side(canonicalize(schema), dialect, dialect)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "left", "right"),
+    [
+        ("postgresql", "citext", "text"),  # citext is not in the embedded server: no probe case
+        ("postgresql", "character varying(10)", "text"),
+        ("postgresql", "timestamp(3) without time zone", "timestamp without time zone"),
+        ("sqlite", "NVARCHAR(10)", "VARCHAR(10)"),
+    ],
+)
+def test_same_dialect_declared_types_differ(dialect: str, left: str, right: str) -> None:
+    result = compare(
+        _one_column(dialect, col(dialect, "x", left)),
+        _one_column(dialect, col(dialect, "x", right)),
+        layer="live",
+    )
+    assert [(d.kind, d.column) for d in result.differences] == [("column_type", "x")]
+
+
+def test_enum_order_differs_between_postgresql_sources_only() -> None:
+    """A PostgreSQL enum sorts by its labels' order; a SQLite CHECK list has none."""
+    first = ColumnType("postgresql", "enum", values=("a", "b"))
+    second = ColumnType("postgresql", "enum", values=("b", "a"))
+    result = compare(
+        _one_column("postgresql", Column("m", first)),
+        _one_column("postgresql", Column("m", second)),
+        layer="live",
+    )
+    assert [d.kind for d in result.differences] == ["enum"]
+    assert "in order" in result.differences[0].message
+    sqlite = Schema(
+        "sqlite",
+        {
+            "t": Table(
+                "t",
+                columns=(col("sqlite", "m", "TEXT"),),
+                checks=(CheckConstraint("m IN ('b', 'a')"),),
+            )
+        },
+    )
+    across = compare(
+        Side(canonicalize(sqlite), "s", "s"),
+        _one_column("postgresql", Column("m", first)),
+        layer="models",
+    )
+    assert across.differences == []
+
+
+def test_a_length_on_one_side_says_what_it_means_for_data() -> None:
+    result = compare(
+        _one_column("sqlite", col("sqlite", "x", "TEXT")),
+        _one_column("postgresql", col("postgresql", "x", "varchar(50)")),
+        layer="models",
+    )
+    assert [d.kind for d in result.differences] == ["column_type"]
+    assert (
+        "postgresql (PostgreSQL) rejects values longer than 50 characters that sqlite (SQLite)"
+        in (result.differences[0].message)
+    )
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "paired"),
+    [
+        (("sqlite", "Lock"), ("postgresql", "lock"), True),
+        (("postgresql", "lock"), ("sqlite", "LOCK"), True),
+        (("sqlite", "Lock"), ("sqlite", "lock"), True),
+        (("postgresql", "Amount"), ("postgresql", "amount"), False),
+        (("sqlite", "Lock"), ("postgresql", "locks"), False),
+    ],
+)
+def test_column_names_pair_by_the_dialects_folding_rule(
+    left: tuple[str, str], right: tuple[str, str], paired: bool
+) -> None:
+    result = compare(
+        _one_column(left[0], col(left[0], left[1], "integer")),
+        _one_column(right[0], col(right[0], right[1], "integer")),
+        layer="models",
+    )
+    if paired:
+        assert result.differences == []
+        assert [(e.rule, e.left, e.right) for e in result.equivalences] == [
+            ("identifier case", left[1], right[1])
+        ]
+    else:
+        assert sorted(d.kind for d in result.differences) == ["column_missing", "column_missing"]
+
+
+def test_a_folded_table_name_renames_what_refers_to_it() -> None:
+    """SQLite's Users(Id) and a foreign key to it pair with PostgreSQL's users(id)."""
+    sqlite = Schema(
+        "sqlite",
+        {
+            "Users": Table(
+                "Users",
+                columns=(col("sqlite", "Id", "INTEGER", nullable=False, identity=IDENTITY_ROWID),),
+                primary_key=("Id",),
+            ),
+            "posts": Table(
+                "posts",
+                columns=(col("sqlite", "User_Id", "INTEGER"),),
+                foreign_keys=(ForeignKey(("User_Id",), "Users", ("Id",)),),
+                uniques=(UniqueConstraint(("User_Id",)),),
+            ),
+        },
+    )
+    pg = Schema(
+        "postgresql",
+        {
+            "users": Table(
+                "users",
+                columns=(col("postgresql", "id", "integer", nullable=False),),
+                primary_key=("id",),
+            ),
+            "posts": Table(
+                "posts",
+                columns=(col("postgresql", "user_id", "integer"),),
+                foreign_keys=(ForeignKey(("user_id",), "users", ("id",)),),
+                uniques=(UniqueConstraint(("user_id",)),),
+            ),
+        },
+    )
+    result = compare(Side(sqlite, "s", "s"), Side(pg, "p", "p"), layer="models")
+    assert result.differences == []
+    assert result.tables == ["Users", "posts"]
+
+
+def test_sqlite_table_options_are_compared_between_sqlite_sources_only() -> None:
+    strict = Table("t", columns=(col("sqlite", "x", "INTEGER"),), options=("strict",))
+    plain = Table("t", columns=(col("sqlite", "x", "INTEGER"),))
+    same = compare(
+        Side(Schema("sqlite", {"t": strict}), "a", "a"),
+        Side(Schema("sqlite", {"t": plain}), "b", "b"),
+        layer="live",
+    )
+    assert [(d.kind, d.name) for d in same.differences] == [("column_type", "strict")]
+    pg = Table("t", columns=(col("postgresql", "x", "integer"),))
+    across = compare(
+        Side(Schema("sqlite", {"t": strict}), "a", "a"),
+        Side(Schema("postgresql", {"t": pg}), "b", "b"),
+        layer="models",
+    )
+    assert across.differences == []

@@ -330,7 +330,9 @@ EXPECTED_ACCOUNT = Table(
         Column("feeling", MOOD, True, "'ok'::mood", None, "'ok'::mood"),
         Column("feelings", ctype("enum", "mood[]", values=MOOD.values, array=True)),
         Column("tags", ctype("text", "text[]", array=True)),
-        Column("contact", ctype("email", "email")),
+        Column(
+            "contact", ctype("email", "email", definition="text CHECK ((VALUE ~~ '%@%'::text))")
+        ),
         Column("kind", ctype("text", "text"), False, "'x'::text", None, "'x'::text"),
     ),
     primary_key=("id",),
@@ -517,7 +519,7 @@ def test_other_schema_and_cross_schema_fk(pg_url: str) -> None:
     assert list(schema.tables) == ["item", "part"]
     item = schema.tables["item"]
     assert item.foreign_keys[0].ref_table == "public.owner"
-    assert item.columns[2].type == ColumnType(PG, "code")
+    assert item.columns[2].type == ColumnType(PG, "code", definition="text")
     assert schema.tables["part"].foreign_keys[0].ref_table == "item"
 
 

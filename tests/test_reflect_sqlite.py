@@ -30,7 +30,17 @@ from twinschema.dialects.sqlite import (
     reflect_connection,
 )
 from twinschema.errors import DatabaseError
-from twinschema.model import IDENTITY_ROWID, ColumnType, ForeignKey, Index, Schema, Table
+from twinschema.model import (
+    IDENTITY_AUTOINCREMENT,
+    IDENTITY_ROWID,
+    OPTION_STRICT,
+    OPTION_WITHOUT_ROWID,
+    ColumnType,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+)
 from twinschema.sources import reflect_in_background
 from twinschema.typemap import kinds_of
 
@@ -42,9 +52,9 @@ OPTIONS = ReflectOptions()
 TYPES = [
     ("NVARCHAR(160)", "nvarchar", 160, None, None),
     ("NUMERIC(10,2)", "numeric", None, 10, 2),
-    ("DECIMAL(5, 2)", "decimal", None, 5, 2),
+    ("DECIMAL(5, 2)", "numeric", None, 5, 2),  # one type in SQL, and alike to SQLite
     ("NUMERIC(10)", "numeric", None, 10, None),
-    ("decimal( 7 )", "decimal", None, 7, None),
+    ("decimal( 7 )", "numeric", None, 7, None),
     ("INTEGER", "integer", None, None, None),
     ("", "", None, None, None),
     ("BLOB SUB_TYPE TEXT", "blob sub_type text", None, None, None),
@@ -246,9 +256,10 @@ def test_columns_types_and_nullability(schema: Schema) -> None:
 
 
 def test_rowid_alias(schema: Schema) -> None:
-    """Only a lone INTEGER PRIMARY KEY of a rowid table aliases the rowid (and is never NULL)."""
+    """Only a lone INTEGER PRIMARY KEY of a rowid table aliases the rowid (and is never NULL);
+    AUTOINCREMENT on it is kept (it never reuses an id)."""
     pk = schema.tables["parent"].column("id")
-    assert pk is not None and pk.identity == IDENTITY_ROWID and pk.nullable is False
+    assert pk is not None and pk.identity == IDENTITY_AUTOINCREMENT and pk.nullable is False
     lowercase = schema.tables["defaults"].column("id")
     assert lowercase is not None and lowercase.identity == IDENTITY_ROWID
     # INT PRIMARY KEY is an ordinary column, and SQLite lets a rowid table's PK hold NULL.
@@ -262,6 +273,40 @@ def test_rowid_alias(schema: Schema) -> None:
     # The INTEGER PRIMARY KEY DESC quirk: not an alias (https://sqlite.org/lang_createtable.html).
     desc = schema.tables["desc_key"].column("k")
     assert desc is not None and desc.identity is None
+
+
+def test_table_options(schema: Schema) -> None:
+    """WITHOUT ROWID is read from the table's SQL; a plain table has no options."""
+    assert schema.tables["keyed"].options == (OPTION_WITHOUT_ROWID,)
+    assert schema.tables["parent"].options == ()
+
+
+@pytest.mark.parametrize(
+    ("sql", "options", "autoincrement"),
+    [
+        ("CREATE TABLE t (x INTEGER) STRICT", (OPTION_STRICT,), False),
+        (
+            "CREATE TABLE t (k TEXT PRIMARY KEY) WITHOUT ROWID, STRICT",
+            (OPTION_STRICT, OPTION_WITHOUT_ROWID),
+            False,
+        ),
+        (
+            "CREATE TABLE t (k TEXT PRIMARY KEY) /* ) */ without\n rowid",
+            (OPTION_WITHOUT_ROWID,),
+            False,
+        ),
+        ("CREATE TABLE t (strict INT, \"rowid x\" TEXT, y TEXT DEFAULT ')')", (), False),
+        ("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT)", (), True),
+        ("CREATE TABLE t (id INTEGER PRIMARY KEY, x DEFAULT 'autoincrement')", (), False),
+        ("CREATE TABLE t (id INTEGER PRIMARY KEY -- autoincrement\n)", (), False),
+    ],
+)
+def test_table_options_are_read_outside_strings_and_comments(
+    sql: str, options: tuple[str, ...], autoincrement: bool
+) -> None:
+    from twinschema.dialects.sqlite import table_options
+
+    assert table_options(sql, sql.lower()) == (options, autoincrement)
 
 
 def test_primary_keys(schema: Schema) -> None:

@@ -69,15 +69,100 @@ def test_truth_table(sqlite_type: str, pg_type: str, kind: str | None) -> None:
 
 @pytest.mark.parametrize("kind", typemap.KINDS)
 def test_every_kind_has_spellings_in_both_dialects(kind: str) -> None:
-    rule = typemap.TYPE_TABLE[kind]
-    assert rule.postgresql and rule.sqlite
-    for spelling in rule.postgresql:
-        assert kind in typemap.kinds_of(ColumnType("postgresql", spelling))
+    spellings = typemap.TYPE_TABLE[kind]
+    assert set(spellings) == {"postgresql", "sqlite"}
+    assert spellings["postgresql"] and spellings["sqlite"]
+    for dialect, names in spellings.items():
+        for spelling in names:
+            assert kind in typemap.kinds_of(ColumnType(dialect, spelling))
+
+
+def test_specificity_orders_every_kind_once() -> None:
+    """The order is explicit: every kind of the table once, text (the loosest) last."""
+    assert sorted(typemap.SPECIFICITY) == sorted(typemap.TYPE_TABLE)
+    assert typemap.SPECIFICITY[-1] == "text"
 
 
 def test_same_spelling_in_one_dialect_always_matches() -> None:
     assert typemap.shared_kind(pg("tsvector"), pg("tsvector")) == "same"
     assert typemap.shared_kind(pg("tsvector"), pg("text")) is None
+
+
+# Same-dialect pairs never borrow the cross-dialect kinds: each of these shares a kind across
+# dialects with a third type, yet one engine treats the two as different types.
+SAME_DIALECT_DIFFERENT = [
+    ("postgresql", "character varying(10)", "text"),
+    ("postgresql", "real", "double precision"),
+    ("postgresql", "json", "jsonb"),
+    ("postgresql", "citext", "text"),
+    ("postgresql", "integer", "bigint"),
+    ("postgresql", "timestamp", "timestamptz"),
+    ("sqlite", "DATETIME", "TEXT"),
+    ("sqlite", "NVARCHAR(10)", "VARCHAR(10)"),
+    ("sqlite", "BIGINT", "INTEGER"),
+    ("sqlite", "INT", "INTEGER"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "one", "other"), SAME_DIALECT_DIFFERENT)
+def test_same_dialect_types_compare_exactly(dialect: str, one: str, other: str) -> None:
+    parse = sqlite if dialect == "sqlite" else pg
+    assert typemap.shared_kind(parse(one), parse(other)) is None
+    assert typemap.shared_kind(parse(one), parse(one)) == typemap.SAME
+
+
+def test_same_dialect_array_element_types_compare_exactly() -> None:
+    assert typemap.shared_kind(pg("text[]"), pg("character varying(5)[]")) is None
+    assert typemap.shared_kind(pg("text[]"), pg("text")) is None
+    assert typemap.shared_kind(pg("text[]"), pg("text[]")) == typemap.SAME
+
+
+def test_domain_definitions_take_part_in_the_declared_type() -> None:
+    bare = ColumnType("postgresql", "posint", definition="integer")
+    checked = ColumnType("postgresql", "posint", definition="integer CHECK ((VALUE > 0))")
+    assert typemap.shared_kind(bare, checked) is None
+    assert typemap.shared_kind(checked, checked) == typemap.SAME
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "match"),
+    [
+        (("sqlite", "rowid"), ("postgresql", "always"), True),
+        (("sqlite", "rowid"), ("postgresql", "by default"), True),
+        (("sqlite", "rowid"), ("postgresql", "sequence"), True),
+        (("sqlite", "rowid"), ("postgresql", None), True),
+        (("sqlite", "autoincrement"), ("postgresql", "by default"), True),
+        (("postgresql", "always"), ("sqlite", "rowid"), True),
+        (("sqlite", None), ("postgresql", "always"), False),
+        (("postgresql", "always"), ("postgresql", "by default"), False),
+        (("postgresql", "sequence"), ("postgresql", "by default"), False),
+        (("sqlite", "rowid"), ("sqlite", None), False),
+        (("sqlite", "rowid"), ("sqlite", "autoincrement"), False),
+        (("postgresql", "always"), ("postgresql", "always"), True),
+    ],
+)
+def test_key_generators(
+    left: tuple[str, str | None], right: tuple[str, str | None], match: bool
+) -> None:
+    """A rowid alias matches any PostgreSQL integer key generator, or none, across dialects
+    only; ALWAYS vs BY DEFAULT is compared between PostgreSQL sources."""
+    assert typemap.generators_match(left[0], left[1], right[0], right[1]) is match
+
+
+def test_identifier_folding_is_a_fact_of_the_dialects() -> None:
+    assert typemap.folds_names("sqlite", "postgresql")
+    assert typemap.folds_names("sqlite", "sqlite")
+    assert not typemap.folds_names("postgresql", "postgresql")
+    assert typemap.fold("Lock") == typemap.fold("LOCK") == "lock"
+    assert typemap.fold("Élan") == "Élan"  # SQLite folds ASCII letters only
+
+
+def test_length_effect_says_what_it_means_for_data() -> None:
+    assert typemap.length_effect(("b.sql", "postgresql", 50), ("a.sql", "sqlite", None)) == (
+        "b.sql (PostgreSQL) rejects values longer than 50 characters that a.sql (SQLite) stores"
+    )
+    declared = typemap.length_effect(("a.sql", "sqlite", 20), ("b.sql", "postgresql", None))
+    assert "does not enforce" in declared
 
 
 def test_unknown_postgresql_type_has_no_kind() -> None:
@@ -104,6 +189,10 @@ def test_every_equivalent_row_is_no_difference_to_the_comparer(
         side("sqlite", sqlite(sqlite_type)), side("postgresql", pg(pg_type)), layer="models"
     )
     if pg(pg_type).array:  # a scalar never equals an array
+        assert [d.kind for d in result.differences] == ["column_type"]
+        return
+    if kind in ("text", "varchar", "char") and sqlite(sqlite_type).length != pg(pg_type).length:
+        # A length declared on one side only is a difference (declared only, for SQLite's).
         assert [d.kind for d in result.differences] == ["column_type"]
         return
     assert result.differences == []

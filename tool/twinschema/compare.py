@@ -13,12 +13,13 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from twinschema import typemap
+from twinschema import folding, typemap
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
 from twinschema.gcpause import without_gc
 from twinschema.model import (
-    IDENTITY_ROWID,
+    OPTION_STRICT,
+    OPTION_WITHOUT_ROWID,
     CheckConstraint,
     Column,
     ColumnType,
@@ -27,11 +28,6 @@ from twinschema.model import (
     Schema,
     Table,
 )
-
-# Logical kinds a column can *encode* through a CHECK ... IN list, and the kind of the base type
-# that carries them: SQLite spells booleans as integers in (0, 1) and enums as text in (...).
-_ENCODED_KINDS = {"boolean": "integer", "enum": "text"}
-_BOOLEAN_VALUES = frozenset({"0", "1"})
 
 K = TypeVar("K", bound=Hashable)
 
@@ -67,7 +63,12 @@ class Side:
 @without_gc
 def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None) -> Comparison:
     """Every difference between two sides, minus those ``domain.yaml`` declares as allowed."""
+    aligned, renamed = folding.align(left.schema, right.schema)
+    if renamed:
+        right = replace(right, schema=aligned)
     run = _Run(left, right, layer, domain)
+    for table, column, spelling in renamed:  # names one dialect matches whatever their case
+        run.same(table, column, "identifier case", column or table, spelling)
     run.tables()
     if run.cross and domain is not None:
         run.apply_allowances()
@@ -202,6 +203,10 @@ class _Run:
             self.checks(left, right, consumed)
         if left.row_level_security or right.row_level_security or left.policies or right.policies:
             self.security(left, right)
+        if left.options != right.options and typemap.options_compared(
+            self.left.schema.dialect, self.right.schema.dialect
+        ):
+            self.table_options(left, right)
 
     # -- columns ----------------------------------------------------------------------------
 
@@ -239,12 +244,13 @@ class _Run:
     def compare_column(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
         consumed = self.column_type(lt, rt, lc, rc)
         lid, rid = lc.identity, rc.identity
-        if IDENTITY_ROWID in (lid, rid) and lc.name in lt.primary_key and lc.name in rt.primary_key:
-            # A rowid alias always assigns ids: it matches an integer key with or without an
-            # identity or a sequence default.
-            if lid != rid:
+        if lid != rid and lc.name in lt.primary_key and lc.name in rt.primary_key:
+            # A key's generators that mean the same across dialects (a rowid alias against an
+            # integer key with an identity, a sequence or none: see typemap.KEY_GENERATORS).
+            ldialect, rdialect = self.left.schema.dialect, self.right.schema.dialect
+            if typemap.generators_match(ldialect, lid, rdialect, rid):
                 self.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
-            lid = rid = IDENTITY_ROWID
+                rid = lid
         mine = {"nullable": lc.nullable, "default": lc.default, "identity": lid}
         theirs = {"nullable": rc.nullable, "default": rc.default, "identity": rid}
         if mine != theirs:
@@ -291,16 +297,10 @@ class _Run:
             )
 
     def column_type(self, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
-        # Across dialects, a CHECK ... IN list may carry the type (see _encodings): try the encoded
-        # types first, then the declared ones.
-        none: list[tuple[ColumnType, CheckConstraint | None]] = [(lc.type, None)]
-        lv: list[tuple[ColumnType, CheckConstraint | None]] = (
-            [*_encodings(lc, lt), *none] if self.cross else none
-        )
-        none = [(rc.type, None)]
-        rv: list[tuple[ColumnType, CheckConstraint | None]] = (
-            [*_encodings(rc, rt), *none] if self.cross else none
-        )
+        # A CHECK ... IN list may carry the type (``Column.encodings``, made by normalize): try
+        # the logical types it encodes first, then the declared ones.
+        lv: list[tuple[ColumnType, CheckConstraint | None]] = [*lc.encodings, (lc.type, None)]
+        rv: list[tuple[ColumnType, CheckConstraint | None]] = [*rc.encodings, (rc.type, None)]
         for ltype, lcheck in lv:
             for rtype, rcheck in rv:
                 kind = typemap.shared_kind(ltype, rtype)
@@ -316,7 +316,7 @@ class _Run:
             _spell(lc),
             _spell(rc),
             f"type of {lt.name}.{lc.name} differs: {_spell(lc)} vs {_spell(rc)} "
-            "(no logical kind accepts both)",
+            f"({typemap.why_types_differ(lc.type, rc.type)})",
         )
         return _NOTHING
 
@@ -330,37 +330,74 @@ class _Run:
         lcheck: CheckConstraint | None,
         rcheck: CheckConstraint | None,
     ) -> None:
-        cross_or_loose = self.cross
         for param in typemap.params_of(kind):
             lval, rval = getattr(ltype, param), getattr(rtype, param)
-            if param == "values" and lval is not None and rval is not None:
-                if sorted(lval) != sorted(rval):
-                    self.diff(
-                        "enum",
-                        table,
-                        lc.name,
-                        lc.name,
-                        _values(lval),
-                        _values(rval),
-                        f"allowed values of {table}.{lc.name} differ: "
-                        f"{_values(lval)} vs {_values(rval)}",
-                    )
+            if lval == rval:
                 continue
-            if lval != rval and ((lval is not None and rval is not None) or not cross_or_loose):
+            if param == "values":
+                if lval is None or rval is None:
+                    continue  # an enum's labels against a column that does not list them
+                order = sorted(lval) == sorted(rval)
+                if order and not typemap.values_ordered(kind, ltype):
+                    continue  # a CHECK ... IN list has no order
                 self.diff(
-                    "column_type",
+                    "enum",
                     table,
                     lc.name,
                     lc.name,
-                    ltype.spelling(),
-                    rtype.spelling(),
-                    f"{param} of {table}.{lc.name} differs: {lval} vs {rval}",
+                    _values(lval, keep_order=order),
+                    _values(rval, keep_order=order),
+                    f"allowed values of {table}.{lc.name} differ"
+                    + (" in order (an enum sorts by it)" if order else "")
+                    + f": {_values(lval, order)} vs {_values(rval, order)}",
                 )
                 return
+            message = f"{param} of {table}.{lc.name} differs: {_bound(lval)} vs {_bound(rval)}"
+            if param == "length":
+                message += f" ({self._length_effect(lval, rval)})"
+            self.diff(
+                "column_type",
+                table,
+                lc.name,
+                lc.name,
+                ltype.spelling(),
+                rtype.spelling(),
+                message,
+            )
+            return
         lspell = _type_text(ltype, lcheck)
         rspell = _type_text(rtype, rcheck)
         if lspell.lower() != rspell.lower():
             self.same(table, lc.name, kind, lspell, rspell)
+
+    def _length_effect(self, lval: int | None, rval: int | None) -> str:
+        """What two declared lengths mean for data (the smaller, or only, bound first)."""
+        sides = [
+            (self.left.label, self.left.schema.dialect, lval),
+            (self.right.label, self.right.schema.dialect, rval),
+        ]
+        sides.sort(key=lambda side: (side[2] is None, side[2] or 0))
+        (label, dialect, length), other = sides
+        assert length is not None  # lengths differ, so at least one is declared
+        return typemap.length_effect((label, dialect, length), other)
+
+    def table_options(self, left: Table, right: Table) -> None:
+        """Table options (SQLite's STRICT, WITHOUT ROWID) of two same-dialect tables: each
+        changes what the table's columns accept, so a difference is a ``column_type`` one."""
+        for option in _ordered(left.options, right.options):
+            if option in left.options and option in right.options:
+                continue
+            on_left = option in left.options
+            self.diff(
+                "column_type",
+                left.name,
+                None,
+                option,
+                option.upper() if on_left else None,
+                None if on_left else option.upper(),
+                f"table {left.name} is {option.upper()} in "
+                f"{self._label('left' if on_left else 'right')} only: {_OPTION_EFFECTS[option]}",
+            )
 
     # -- constraints and indexes ------------------------------------------------------------
 
@@ -592,32 +629,9 @@ def _matching_allowance(
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _encodings(column: Column, table: Table) -> list[tuple[ColumnType, CheckConstraint]]:
-    """The logical types a column encodes through a CHECK ... IN list on it, with that CHECK.
-
-    An integer restricted to (0, 1) is a boolean; a text restricted to a list of strings is an
-    enum. A native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on
-    SQLite does) yields its own type, so that the CHECK is accounted for by the type.
-    """
-    kinds = typemap.kinds_of(column.type)
-    found: list[tuple[ColumnType, CheckConstraint]] = []
-    for check in table.checks:
-        if check.column != column.name.lower() or not check.values:  # canonical text is lower-case
-            continue
-        if frozenset(check.values) == _BOOLEAN_VALUES and kinds & {"integer", "boolean"}:
-            found.append((_virtual(column.type, "boolean"), check))
-        elif kinds & {"text", "enum"}:
-            found.append((_virtual(column.type, "enum", check.values), check))
-    return found
-
-
-def _virtual(ctype: ColumnType, name: str, values: tuple[str, ...] | None = None) -> ColumnType:
-    return replace(ctype, name=name, length=None, precision=None, scale=None, values=values)
-
-
 def satisfies(kind: str, declared: DomainColumn, column: Column, table: Table) -> bool:
     """True when ``column`` can stand for the domain's declared ``kind`` (and its parameters)."""
-    candidates = [*(t for t, _ in _encodings(column, table)), column.type]
+    candidates = [*(t for t, _ in typemap.encodings_of(column, table.checks)), column.type]
     for ctype in candidates:
         if not typemap.accepts(kind, ctype):
             continue
@@ -673,8 +687,21 @@ def _cols(columns: Iterable[str]) -> str:
     return ", ".join(columns)
 
 
-def _values(values: Iterable[str]) -> str:
-    return "(" + ", ".join(sorted(values)) + ")"
+def _values(values: Iterable[str], keep_order: bool = False) -> str:
+    return "(" + ", ".join(values if keep_order else sorted(values)) + ")"
+
+
+def _bound(value: int | None) -> str:
+    return "none" if value is None else str(value)
+
+
+# What each table option changes, for the message of a table that has it on one side only.
+_OPTION_EFFECTS = {
+    OPTION_STRICT: "a STRICT table rejects a value its column's type cannot hold, a plain one "
+    "stores it (type affinity)",
+    OPTION_WITHOUT_ROWID: "a WITHOUT ROWID table has no rowid (an INTEGER PRIMARY KEY assigns "
+    "no ids) and rejects NULL in its primary key",
+}
 
 
 def _null(nullable: bool) -> str:

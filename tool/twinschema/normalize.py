@@ -6,6 +6,7 @@ uniqueness rule. The same for every source, so the comparer needs no dialect kno
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from twinschema import typemap
 from twinschema.domain import IDENTITY, NameMap
@@ -87,6 +88,9 @@ def _table(
         if expressions != index.expressions or where != index.where:
             index = Index(expressions, index.unique, where, index.method, index.name)
         indexes.append(index)
+    checks = tuple([_check(dialect, c, renames) for c in table.checks]) if table.checks else ()
+    if any(c.column is not None for c in checks):
+        columns = _with_encodings(columns, checks)
     foreign_keys = table.foreign_keys
     if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
         foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
@@ -97,9 +101,10 @@ def _table(
         foreign_keys,
         uniques if by_columns is None else tuple(by_columns.values()),
         tuple(indexes),
-        tuple([_check(dialect, c, renames) for c in table.checks]) if table.checks else (),
+        checks,
         table.row_level_security,
         tuple(_policy(dialect, p, renames) for p in table.policies) if table.policies else (),
+        table.options,
     )
 
 
@@ -115,6 +120,19 @@ def _shared_columns(
             if id(column) not in shared:
                 shared[id(column)] = _column(dialect, column, column.name, ())
         return tuple(map(shared.__getitem__, map(id, columns)))
+
+
+def _with_encodings(
+    columns: tuple[Column, ...], checks: tuple[CheckConstraint, ...]
+) -> tuple[Column, ...]:
+    """The columns, each with the logical types its CHECK ... IN lists encode (an INTEGER in
+    (0, 1) is a boolean, a TEXT in a list of strings an enum: ``typemap.encodings_of``), so
+    that the comparer sees logical types and needs no knowledge of how a dialect spells them."""
+    found = []
+    for column in columns:
+        encodings = typemap.encodings_of(column, checks)
+        found.append(replace(column, encodings=encodings) if encodings else column)
+    return tuple(found)
 
 
 def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:

@@ -1,10 +1,14 @@
-"""The cross-dialect type equivalence table: logical kind -> accepted spellings per dialect.
+"""Dialect facts as data: the cross-dialect type table, identifier folding, key generators.
 
-This is data, not logic. A type reflected from either dialect is reduced (by its dialect adapter)
-to a lower-case base name such as ``timestamp with time zone`` or ``nvarchar``; ``kinds_of`` says
-which logical kinds that name can stand for, and two columns agree on type when they share a kind
-(and that kind's parameters agree). The rule's name is the kind, so a match is reported as an
-equivalence ("uuid: uuid ~ text") and never as a difference.
+The type table is ``{kind: {dialect: spellings}}``: a type reflected from either dialect is reduced
+(by its dialect adapter) to a lower-case base name such as ``timestamp with time zone`` or
+``nvarchar``; ``kinds_of`` says which logical kinds that name can stand for. Two columns of
+*different* dialects agree on type when they share a kind (the first of ``SPECIFICITY`` they share)
+and that kind's parameters agree; the rule's name is the kind, so a match is reported as an
+equivalence ("uuid: uuid ~ text") and never as a difference. Two columns of the *same* dialect
+never consult the table: their declared types must be equal (``varchar(10)`` equals only
+``varchar(10)``, a ``tsvector`` equals a ``tsvector``), because one database engine treats two
+spellings alike only when they are the same type.
 
 SQLite spellings follow its type affinity rules (https://sqlite.org/datatype3.html#affinity_name_examples):
 any declared name that is not listed falls back to the kinds of its affinity, so ``BLOB SUB_TYPE
@@ -13,20 +17,37 @@ TEXT`` or ``NATIVE CHARACTER(70)`` are understood as SQLite itself understands t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
-from twinschema.model import ColumnType
+from twinschema.model import (
+    IDENTITY_ALWAYS,
+    IDENTITY_AUTOINCREMENT,
+    IDENTITY_BY_DEFAULT,
+    IDENTITY_ROWID,
+    IDENTITY_SEQUENCE,
+    CheckConstraint,
+    Column,
+    ColumnType,
+)
 
+POSTGRESQL, SQLITE = "postgresql", "sqlite"
 
-@dataclass(frozen=True)
-class KindRule:
-    """One row of the table: a logical kind, its spellings per dialect, the parameters it compares."""
+# How people name each dialect in a message.
+DIALECT_NAMES: Mapping[str, str] = MappingProxyType({POSTGRESQL: "PostgreSQL", SQLITE: "SQLite"})
 
-    postgresql: frozenset[str]
-    sqlite: frozenset[str]
-    params: tuple[str, ...] = ()  # ColumnType fields that must agree when both sides declare them
+# Dialects that reject a value longer than a column's declared length (SQLite never does, even
+# in a STRICT table: https://sqlite.org/datatype3.html).
+ENFORCES_LENGTH = frozenset({POSTGRESQL})
+
+# Dialects whose identifiers are case-insensitive: SQLite matches ``Lock`` and ``lock`` as one
+# name (ASCII letters only). PostgreSQL folds an unquoted name to lower case when it reads SQL,
+# and stores the result; a quoted ``"Amount"`` stays ``Amount``, another name than ``amount``.
+CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
+
+# The kind of a same-dialect pair whose declared types are equal.
+SAME = "same"
 
 
 def _names(*names: str) -> frozenset[str]:
@@ -63,64 +84,114 @@ _SQLITE_TEXT = _names(
 )
 _SQLITE_REAL = _names("real", "double", "double precision", "float", "float4", "float8")
 _SQLITE_NUMERIC = _names("numeric", "decimal")
-_SQLITE_TEMPORAL = _names("datetime", "timestamp", "timestamptz", "date", "time")
 
-TYPE_TABLE: Mapping[str, KindRule] = MappingProxyType(
+
+def _kind(postgresql: frozenset[str], sqlite: frozenset[str]) -> Mapping[str, frozenset[str]]:
+    return MappingProxyType({POSTGRESQL: postgresql, SQLITE: sqlite})
+
+
+# {kind: {dialect: spellings}}, consulted only across dialects.
+TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
     {
-        "uuid": KindRule(_names("uuid"), _SQLITE_TEXT | _names("uuid", "blob")),
-        "varchar": KindRule(
+        "uuid": _kind(_names("uuid"), _SQLITE_TEXT | _names("uuid", "blob")),
+        "varchar": _kind(
             _names("character varying"),
             _names("varchar", "nvarchar", "character varying", "varying character"),
-            params=("length",),
         ),
-        "char": KindRule(
-            _names("character"),
-            _names("char", "character", "nchar", "native character"),
-            params=("length",),
+        "char": _kind(
+            _names("character"), _names("char", "character", "nchar", "native character")
         ),
-        "integer": KindRule(_names("integer"), _SQLITE_INTEGER),
-        "bigint": KindRule(_names("bigint"), _SQLITE_INTEGER),
-        "smallint": KindRule(_names("smallint"), _SQLITE_INTEGER),
-        "boolean": KindRule(_names("boolean"), _names("boolean", "bool")),
-        "timestamp": KindRule(
+        "integer": _kind(_names("integer"), _SQLITE_INTEGER),
+        "bigint": _kind(_names("bigint"), _SQLITE_INTEGER),
+        "smallint": _kind(_names("smallint"), _SQLITE_INTEGER),
+        "boolean": _kind(_names("boolean"), _names("boolean", "bool")),
+        "timestamp": _kind(
             _names("timestamp without time zone"), _SQLITE_TEXT | _names("datetime", "timestamp")
         ),
-        "timestamptz": KindRule(
+        "timestamptz": _kind(
             _names("timestamp with time zone"),
             _SQLITE_TEXT | _names("datetime", "timestamp", "timestamptz"),
         ),
-        "date": KindRule(_names("date"), _SQLITE_TEXT | _names("date")),
-        "time": KindRule(_names("time without time zone"), _SQLITE_TEXT | _names("time")),
-        "numeric": KindRule(_names("numeric"), _SQLITE_NUMERIC, params=("precision", "scale")),
-        "float": KindRule(_names("double precision", "real"), _SQLITE_REAL),
-        "json": KindRule(_names("json", "jsonb"), _SQLITE_TEXT | _names("json", "jsonb")),
-        "bytes": KindRule(_names("bytea"), _names("blob", "")),
-        "enum": KindRule(_names("enum"), _names("enum"), params=("values",)),
-        # Last: the loosest kind, chosen only when no more specific kind is shared.
-        "text": KindRule(_names("text", "character varying", "citext", "name"), _SQLITE_TEXT),
+        "date": _kind(_names("date"), _SQLITE_TEXT | _names("date")),
+        "time": _kind(_names("time without time zone"), _SQLITE_TEXT | _names("time")),
+        "numeric": _kind(_names("numeric"), _SQLITE_NUMERIC),
+        "float": _kind(_names("double precision", "real"), _SQLITE_REAL),
+        "json": _kind(_names("json", "jsonb"), _SQLITE_TEXT | _names("json", "jsonb")),
+        "bytes": _kind(_names("bytea"), _names("blob", "")),
+        "enum": _kind(_names("enum"), _names("enum")),
+        "text": _kind(_names("text", "character varying", "citext", "name"), _SQLITE_TEXT),
     }
 )
 
-KINDS: tuple[str, ...] = tuple(TYPE_TABLE)
+# Which kind wins when two types share several: the most specific first, the loosest (text,
+# which shares its spellings with many) last. Also the order ``domain.yaml`` lists kinds in.
+SPECIFICITY: tuple[str, ...] = (
+    "uuid",
+    "varchar",
+    "char",
+    "integer",
+    "bigint",
+    "smallint",
+    "boolean",
+    "timestamp",
+    "timestamptz",
+    "date",
+    "time",
+    "numeric",
+    "float",
+    "json",
+    "bytes",
+    "enum",
+    "text",
+)
+KINDS = SPECIFICITY
+
+# The ColumnType fields each kind compares. A declared bound (a length, a precision) on one side
+# and none on the other is a difference: one side rejects or rounds values the other keeps.
+PARAMETERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "varchar": ("length",),
+        "char": ("length",),
+        "text": ("length",),
+        "numeric": ("precision", "scale"),
+        "enum": ("values",),
+        SAME: ("values", "length", "precision", "scale"),
+    }
+)
+
+# How a key column gets its values, per dialect, for the one cross-dialect rule on identities:
+# SQLite cannot declare an integer key without a generator when the key aliases the rowid, so a
+# rowid alias (with or without AUTOINCREMENT) matches a PostgreSQL integer key with an identity
+# (BY DEFAULT or ALWAYS), a serial/nextval default, or none. Same-dialect identities compare
+# exactly (ALWAYS vs BY DEFAULT between PostgreSQL sources is a difference).
+KEY_GENERATORS: Mapping[str, frozenset[str | None]] = MappingProxyType(
+    {
+        SQLITE: frozenset({IDENTITY_ROWID, IDENTITY_AUTOINCREMENT}),
+        POSTGRESQL: frozenset({IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE, None}),
+    }
+)
+
+if set(SPECIFICITY) != set(TYPE_TABLE):  # pragma: no cover - a table edit that forgot the order
+    raise AssertionError("typemap: SPECIFICITY must list every kind of TYPE_TABLE exactly once")
 
 # The reverse lookup, built once: (dialect, spelling) -> kinds.
 _BY_SPELLING: dict[tuple[str, str], frozenset[str]] = {}
-for _kind, _rule in TYPE_TABLE.items():
-    for _dialect, _spellings in (("postgresql", _rule.postgresql), ("sqlite", _rule.sqlite)):
+for _kind_name, _spellings_of in TYPE_TABLE.items():
+    for _dialect, _spellings in _spellings_of.items():
         for _spelling in _spellings:
-            key = (_dialect, _spelling)
-            _BY_SPELLING[key] = _BY_SPELLING.get(key, frozenset()) | {_kind}
+            _key = (_dialect, _spelling)
+            _BY_SPELLING[_key] = _BY_SPELLING.get(_key, frozenset()) | {_kind_name}
 
 # Kinds of an unlisted SQLite name, by affinity (first matching substring wins, as in SQLite).
 _SQLITE_AFFINITY: tuple[tuple[str, frozenset[str]], ...] = (
-    ("int", _BY_SPELLING[("sqlite", "integer")]),
-    ("char", _BY_SPELLING[("sqlite", "text")]),
-    ("clob", _BY_SPELLING[("sqlite", "text")]),
-    ("text", _BY_SPELLING[("sqlite", "text")]),
-    ("blob", _BY_SPELLING[("sqlite", "blob")]),
-    ("real", _BY_SPELLING[("sqlite", "real")]),
-    ("floa", _BY_SPELLING[("sqlite", "real")]),
-    ("doub", _BY_SPELLING[("sqlite", "real")]),
+    ("int", _BY_SPELLING[(SQLITE, "integer")]),
+    ("char", _BY_SPELLING[(SQLITE, "text")]),
+    ("clob", _BY_SPELLING[(SQLITE, "text")]),
+    ("text", _BY_SPELLING[(SQLITE, "text")]),
+    ("blob", _BY_SPELLING[(SQLITE, "blob")]),
+    ("real", _BY_SPELLING[(SQLITE, "real")]),
+    ("floa", _BY_SPELLING[(SQLITE, "real")]),
+    ("doub", _BY_SPELLING[(SQLITE, "real")]),
 )
 
 
@@ -129,37 +200,142 @@ def kinds_of(ctype: ColumnType) -> frozenset[str]:
     found = _BY_SPELLING.get((ctype.dialect, ctype.name))
     if found is not None:
         return found
-    if ctype.dialect == "sqlite":
+    if ctype.dialect == SQLITE:
         for fragment, kinds in _SQLITE_AFFINITY:
             if fragment in ctype.name:
                 return kinds
-        return _BY_SPELLING[("sqlite", "numeric")]
+        return _BY_SPELLING[(SQLITE, "numeric")]
     return frozenset()
 
 
 def shared_kind(left: ColumnType, right: ColumnType) -> str | None:
     """The logical kind both types stand for, preferring the most specific; None if there is none.
 
-    Identical spellings in one dialect always agree, even for types the table does not know
-    (a PostgreSQL ``tsvector`` equals a ``tsvector``), under the kind ``same``.
+    Two types of one dialect share the kind ``same`` when their declared base names (and array
+    flag and domain definition) are equal, whatever the table says; their parameters are then
+    compared exactly (see ``PARAMETERS``). Only across dialects is the table consulted.
     """
-    if left.dialect == right.dialect and left.name == right.name:
-        return "same"
+    if left.dialect == right.dialect:
+        declared = (left.name, left.array, left.definition)
+        return SAME if declared == (right.name, right.array, right.definition) else None
     common = kinds_of(left) & kinds_of(right)
-    if not common:
-        return None
-    for kind in KINDS:  # table order: specific kinds before the looser ones that share spellings
+    for kind in SPECIFICITY:
         if kind in common:
             return kind
-    return None  # unreachable: common is a subset of KINDS
+    return None
+
+
+def why_types_differ(left: ColumnType, right: ColumnType) -> str:
+    """Why ``shared_kind`` found no kind for two types, in words for a message."""
+    if left.dialect == right.dialect:
+        return "one database engine: the declared types must be equal"
+    return "no logical kind accepts both"
+
+
+def options_compared(left_dialect: str, right_dialect: str) -> bool:
+    """True when two tables' options (SQLite's STRICT, WITHOUT ROWID) are compared: they are
+    one dialect's own, so only between two sources of that dialect."""
+    return left_dialect == right_dialect
 
 
 def params_of(kind: str) -> tuple[str, ...]:
     """The ColumnType fields a kind compares (``length`` for varchar, ``values`` for enum)."""
-    rule = TYPE_TABLE.get(kind)
-    return rule.params if rule else ("length", "precision", "scale", "values")
+    return PARAMETERS.get(kind, ())
 
 
 def accepts(kind: str, ctype: ColumnType) -> bool:
     """True when ``ctype`` can stand for the logical ``kind`` (used to check a declared kind)."""
     return kind in kinds_of(ctype)
+
+
+def generators_match(
+    left_dialect: str, left: str | None, right_dialect: str, right: str | None
+) -> bool:
+    """True when two key columns' generators mean the same (see ``KEY_GENERATORS``): equal, or
+    a SQLite rowid alias against a PostgreSQL integer key with any generator or none."""
+    if left == right:
+        return True
+    if left_dialect == right_dialect:
+        return False
+    lset, rset = KEY_GENERATORS.get(left_dialect), KEY_GENERATORS.get(right_dialect)
+    return lset is not None and rset is not None and left in lset and right in rset
+
+
+def folds_names(left_dialect: str, right_dialect: str) -> bool:
+    """True when names of these two sides pair case-insensitively: when either side's dialect
+    matches identifiers without regard to case (a SQLite ``Lock`` is PostgreSQL's ``lock``)."""
+    return bool({left_dialect, right_dialect} & CASE_INSENSITIVE_NAMES)
+
+
+def fold(name: str) -> str:
+    """The case-insensitive key of a name (ASCII letters only, as SQLite compares them)."""
+    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def length_effect(bounded: tuple[str, str, int], other: tuple[str, str, int | None]) -> str:
+    """What a length bound means for data, in words: ``bounded`` is (label, dialect, length) of
+    the side with the smaller (or only) bound, ``other`` the other side's."""
+    label, dialect, length = bounded
+    olabel, odialect, olength = other
+    name, oname = DIALECT_NAMES.get(dialect, dialect), DIALECT_NAMES.get(odialect, odialect)
+    kept = "stores" if olength is None or odialect not in ENFORCES_LENGTH else "accepts"
+    if dialect in ENFORCES_LENGTH:
+        return (
+            f"{label} ({name}) rejects values longer than {length} characters that "
+            f"{olabel} ({oname}) {kept}"
+        )
+    return (
+        f"{label} ({name}) declares at most {length} characters but does not enforce it; "
+        f"{olabel} ({oname}) declares {'no bound' if olength is None else olength}"
+    )
+
+
+# What a CHECK ... IN list on a column of a given kind encodes: SQLite spells booleans as
+# integers restricted to (0, 1) and enums as text restricted to a list of strings.
+_BOOLEAN_VALUES = frozenset({"0", "1"})
+_BOOLEAN_CARRIERS = frozenset({"integer", "boolean"})
+_ENUM_CARRIERS = frozenset({"text", "enum"})
+
+
+def encodings_of(
+    column: Column, checks: Iterable[CheckConstraint]
+) -> tuple[tuple[ColumnType, CheckConstraint], ...]:
+    """The logical types ``column`` encodes through a CHECK ... IN list on it, with that CHECK.
+
+    An integer restricted to (0, 1) is a boolean; a text restricted to a list of strings is an
+    enum. A native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on
+    SQLite does) yields its own type, so that the CHECK is accounted for by the type. The
+    logical type keeps what carries it as its ``definition``: two columns of one dialect are
+    the same type only when their carriers are (INTEGER in (0, 1) is not BOOLEAN in (0, 1)).
+    """
+    kinds = kinds_of(column.type)
+    found: list[tuple[ColumnType, CheckConstraint]] = []
+    for check in checks:
+        if check.column != column.name.lower() or not check.values:  # canonical text is lower-case
+            continue
+        if frozenset(check.values) == _BOOLEAN_VALUES and kinds & _BOOLEAN_CARRIERS:
+            found.append((_logical(column.type, "boolean"), check))
+        elif kinds & _ENUM_CARRIERS:
+            found.append((_logical(column.type, "enum", check.values), check))
+    return tuple(found)
+
+
+def _logical(ctype: ColumnType, name: str, values: tuple[str, ...] | None = None) -> ColumnType:
+    return replace(
+        ctype,
+        name=name,
+        length=None,
+        precision=None,
+        scale=None,
+        values=values,
+        definition=ctype.spelling(),
+    )
+
+
+def values_ordered(kind: str, ctype: ColumnType) -> bool:
+    """True when the order of ``ctype``'s values means something: a native enum (PostgreSQL
+    sorts by it) compared within one dialect. A CHECK ... IN list has no order."""
+    return kind == SAME and ctype.definition is None

@@ -265,7 +265,13 @@ SQL_COLUMNS = f"""
 SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SELECT'),
        a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
        a.attgenerated, pg_get_expr(d.adbin, d.adrelid), et.typtype, et.typname::text, et.oid,
-       et.oid IS DISTINCT FROM t.oid
+       et.oid IS DISTINCT FROM t.oid,
+       CASE WHEN et.typtype = 'd' THEN concat_ws(' ',
+           format_type(et.typbasetype, et.typtypmod),
+           CASE WHEN et.typnotnull THEN 'NOT NULL' END,
+           'DEFAULT ' || et.typdefault,
+           (SELECT string_agg(pg_get_constraintdef(k.oid), ' ' ORDER BY pg_get_constraintdef(k.oid))
+            FROM pg_constraint k WHERE k.contypid = et.oid)) END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -523,7 +529,7 @@ def _tables(
     current: _TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
-         typtype, typname, type_oid, array) in rows:  # fmt: skip
+         typtype, typname, type_oid, array, domain) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -536,8 +542,8 @@ def _tables(
         if typtype == "e":
             ctype = ColumnType(DIALECT, "enum", values=enums.get(type_oid, ()), array=array,
                                raw=spelling)  # fmt: skip
-        elif typtype == "d":
-            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling)
+        elif typtype == "d":  # a domain: its definition is part of the declared type
+            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=domain)
         else:
             ctype = _parse_type(spelling)
         column_identity = IDENTITY_CODES.get(identity)

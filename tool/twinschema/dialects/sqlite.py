@@ -33,8 +33,11 @@ from twinschema.errors import DatabaseError
 from twinschema.gcpause import without_gc
 from twinschema.model import (
     FK_ACTIONS,
+    IDENTITY_AUTOINCREMENT,
     IDENTITY_ROWID,
     NO_ACTION,
+    OPTION_STRICT,
+    OPTION_WITHOUT_ROWID,
     CheckConstraint,
     Column,
     ColumnPool,
@@ -110,6 +113,10 @@ _FK_ACTION = {action: action for action in FK_ACTIONS} | {"NONE": NO_ACTION, "":
 
 _TYPE_PARAMS = re.compile(r"\(([^()]*)\)")
 _PRECISION_FIRST = frozenset({"numeric", "decimal"})
+# Names that SQL defines as one type and SQLite treats alike (the same affinity, no rule of its
+# own), reduced to one so that a same-dialect pair, compared exactly, does not tell them apart.
+# INT and INTEGER are not among them: only INTEGER PRIMARY KEY aliases the rowid.
+_SYNONYMS = {"decimal": "numeric"}
 
 
 def parse_type(spelling: str) -> ColumnType:
@@ -130,6 +137,7 @@ def parse_type(spelling: str) -> ColumnType:
         except ValueError:
             params = []
     name = " ".join(base.lower().split())
+    name = _SYNONYMS.get(name, name)
     if len(params) == 1 and name not in _PRECISION_FIRST:
         return ColumnType(NAME, name, length=params[0], raw=spelling)
     if len(params) == 1:
@@ -137,6 +145,39 @@ def parse_type(spelling: str) -> ColumnType:
     if len(params) == 2:
         return ColumnType(NAME, name, precision=params[0], scale=params[1], raw=spelling)
     return ColumnType(NAME, name, raw=spelling)
+
+
+_OPTION_WORDS = {"strict": OPTION_STRICT, "rowid": OPTION_WITHOUT_ROWID}  # WITHOUT ROWID
+
+
+def table_options(sql: str, low: str) -> tuple[tuple[str, ...], bool]:
+    """The options of a CREATE TABLE statement (``STRICT``, ``WITHOUT ROWID``: sorted
+    ``model.OPTION_*`` values) and whether a column is AUTOINCREMENT. ``low`` is ``_lower(sql)``.
+
+    Options follow the parenthesis that closes the column list; AUTOINCREMENT is a keyword
+    inside it. Both are looked for token by token (outside strings, quoted names and comments)
+    only when the words appear at all, which is rare.
+    """
+    tail = low[low.rfind(")") + 1 :]
+    wanted = [word for word in _OPTION_WORDS if word in tail]
+    if not wanted and "autoincrement" not in low:
+        return (), False
+    depth, seen_list = 0, False
+    options: set[str] = set()
+    autoincrement = False
+    for match in _TOKEN.finditer(sql):
+        token = match.group()
+        if token == "(":
+            depth, seen_list = depth + 1, True
+        elif token == ")":
+            depth -= 1
+        elif token[0] not in _SKIPPED:
+            word = token.lower()
+            if depth == 1 and word == "autoincrement":
+                autoincrement = True
+            elif depth == 0 and seen_list and word in _OPTION_WORDS:
+                options.add(_OPTION_WORDS[word])
+    return tuple(sorted(options)), autoincrement
 
 
 # ---------------------------------------------------------------------------------------------
@@ -649,16 +690,19 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
         scanned = _scan_table(sql, low) if "check" in low or "constraint" in low else _EMPTY
         pk = primary.get(table, ())
         table_columns = columns.get(table, [])
+        kept_options, autoincrement = table_options(sql, low)
         if len(pk) == 1 and table not in has_pk_index:
             # A rowid alias: a one-column INTEGER primary key that got no index of its own (a
             # WITHOUT ROWID table and the INTEGER PRIMARY KEY DESC quirk both get one). It can
-            # never be NULL, whatever its declaration says.
+            # never be NULL, whatever its declaration says. AUTOINCREMENT (allowed only here)
+            # makes it never reuse the ids of deleted rows, and fail once the largest is taken.
             position = pk_parts[table][0][1]
             alias = table_columns[position]
             if alias.type.raw.upper() == "INTEGER":
                 table_columns = list(table_columns)
+                identity = IDENTITY_AUTOINCREMENT if autoincrement else IDENTITY_ROWID
                 table_columns[position] = Column(
-                    alias.name, alias.type, False, alias.default, IDENTITY_ROWID, alias.default
+                    alias.name, alias.type, False, alias.default, identity, alias.default
                 )
         uniques: list[UniqueConstraint] = []
         indexes: list[Index] = []
@@ -711,6 +755,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
             uniques=tuple(uniques),
             indexes=tuple(sorted(indexes, key=lambda ix: ix.name or "")),
             checks=tuple(scanned.checks),
+            options=kept_options,
         )
     return Schema(
         dialect=NAME,

@@ -26,10 +26,13 @@ from twinschema.errors import TwinschemaError, UsageError
 from twinschema.gcpause import without_gc
 from twinschema.model import (
     IDENTITY_ALWAYS,
+    IDENTITY_AUTOINCREMENT,
     IDENTITY_BY_DEFAULT,
     IDENTITY_ROWID,
     IDENTITY_SEQUENCE,
     NO_ACTION,
+    OPTION_STRICT,
+    OPTION_WITHOUT_ROWID,
     CheckConstraint,
     Column,
     ColumnPool,
@@ -159,6 +162,10 @@ class _Reader:
     def table(self, table: sa.Table) -> Table:
         info = table.info.get(INFO_KEY, {}) if self.dialect == "postgresql" else {}
         autoincrement = table.autoincrement_column  # a property that searches: read it once
+        if self.dialect == "sqlite" and len(table.primary_key.columns) == 1:
+            # SQLite makes a lone INTEGER key the rowid's alias whatever SQLAlchemy's
+            # autoincrement flag says (False only leaves AUTOINCREMENT out): see _identity.
+            autoincrement = next(iter(table.primary_key.columns))
         column = self.column
         columns: list[Column] = []
         checks: list[CheckConstraint] = []
@@ -190,6 +197,7 @@ class _Reader:
             checks=tuple(checks),
             row_level_security=bool(info.get("row_level_security", False)),
             policies=tuple(_policy(p) for p in info.get("policies", ())),
+            options=_sqlite_options(table) if self.dialect == "sqlite" else (),
         )
 
     def column(self, column: sa.Column[Any], autoincrement: sa.Column[Any] | None) -> Column:
@@ -289,9 +297,22 @@ def _identity(
     if column is not autoincrement or column.server_default is not None:
         return None
     if dialect == "sqlite":
-        # SQLAlchemy renders a lone integer primary key as INTEGER PRIMARY KEY: a rowid alias.
-        return IDENTITY_ROWID if ctype.name == "integer" else None
+        # SQLAlchemy renders a lone integer primary key as INTEGER PRIMARY KEY: a rowid alias
+        # (none in a WITHOUT ROWID table), AUTOINCREMENT when the table asks for it.
+        options = column.table.dialect_options["sqlite"]
+        if ctype.name != "integer" or not options.get("with_rowid", True):
+            return None
+        return IDENTITY_AUTOINCREMENT if options.get("autoincrement") else IDENTITY_ROWID
     return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
+
+
+def _sqlite_options(table: sa.Table) -> tuple[str, ...]:
+    """The SQLite table options the DDL compiler writes (``sqlite_strict``, ``sqlite_with_rowid``)."""
+    options = table.dialect_options["sqlite"]
+    found = [OPTION_STRICT] if options.get("strict") else []
+    if not options.get("with_rowid", True):
+        found.append(OPTION_WITHOUT_ROWID)
+    return tuple(sorted(found))
 
 
 def _foreign_key(fk: sa.ForeignKeyConstraint) -> ForeignKey:
