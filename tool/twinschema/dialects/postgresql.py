@@ -582,10 +582,9 @@ def _read_once(
         with _maybe_pipeline(conn):
             conn.execute(SQL_LOCK_TIMEOUT, params)
             cursors = [conn.execute(sql, params) for sql in QUERIES]
-            conn.commit()  # the snapshot ends; the fingerprint below is read in a new one
-            after = conn.execute(SQL_FINGERPRINT, params)
         results: list[list[Any]] = [cur.fetchall() for cur in cursors]
-        now = after.fetchall()
+        conn.commit()  # the snapshot ends; the fingerprint below is read in a new one
+        now = conn.execute(SQL_FINGERPRINT, params).fetchall()
         conn.rollback()
     except psycopg.errors.LockNotAvailable:
         conn.rollback()
