@@ -415,49 +415,44 @@ POLICY_COMMANDS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# The schema's catalog rows, reduced to one digest of their keys and ``xmin``s: any committed
-# change to them (a row added, removed or updated) changes it. It covers every catalog row that
-# the queries read or that a pg_get_* function or format_type looks up: the schema, its relations
-# (tables, indexes, sequences, views) and the tables its foreign keys reference, their columns,
-# defaults, indexes, constraints, policies and triggers, the types its columns use (and their
-# elements and enum labels), and its functions.
+# The schema's catalog rows, reduced to their count and a sum of hashes of their keys and
+# ``xmin``s: any committed change to them (a row added, removed or updated) changes it. It covers
+# every catalog row that the queries read or that a pg_get_* function or format_type looks up:
+# the schema, its relations (tables, indexes, sequences, views) and the tables its foreign keys
+# reference, their columns, defaults, indexes, constraints, policies and triggers, the types the
+# columns use (their elements, enum labels and schemas), and the schema's functions. A sum, not
+# an ordered list: no sort, and two moments that differ collide with a chance of 2^-64.
 SQL_FINGERPRINT = """
 WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s),
-own AS (SELECT c.oid FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns)),
-rel AS (SELECT oid FROM own
-        UNION SELECT con.confrelid FROM pg_constraint con
-        WHERE con.conrelid IN (SELECT oid FROM own) AND con.confrelid <> 0),
-typ AS (SELECT t.oid, t.typelem FROM pg_type t
-        WHERE t.typnamespace IN (SELECT oid FROM ns) OR t.oid IN (
-            SELECT a.atttypid FROM pg_attribute a
-            WHERE a.attrelid IN (SELECT oid FROM own) AND a.attnum > 0)),
-typs AS (SELECT oid FROM typ UNION SELECT typelem FROM typ WHERE typelem <> 0)
-SELECT md5(concat_ws('/',
-  (SELECT string_agg(n.oid::text || ':' || n.xmin::text, ',' ORDER BY n.oid) FROM pg_namespace n
-   WHERE n.oid IN (SELECT c.relnamespace FROM pg_class c WHERE c.oid IN (SELECT oid FROM rel))
-      OR n.oid IN (SELECT oid FROM ns)),
-  (SELECT string_agg(c.oid::text || ':' || c.xmin::text, ',' ORDER BY c.oid) FROM pg_class c
-   WHERE c.oid IN (SELECT oid FROM rel)),
-  (SELECT string_agg(a.attrelid::text || '.' || a.attnum::text || ':' || a.xmin::text, ','
-                     ORDER BY a.attrelid, a.attnum) FROM pg_attribute a
-   WHERE a.attrelid IN (SELECT oid FROM rel) AND a.attnum > 0),
-  (SELECT string_agg(d.oid::text || ':' || d.xmin::text, ',' ORDER BY d.oid) FROM pg_attrdef d
-   WHERE d.adrelid IN (SELECT oid FROM own)),
-  (SELECT string_agg(i.indexrelid::text || ':' || i.xmin::text, ',' ORDER BY i.indexrelid)
-   FROM pg_index i WHERE i.indrelid IN (SELECT oid FROM own)),
-  (SELECT string_agg(con.oid::text || ':' || con.xmin::text, ',' ORDER BY con.oid)
-   FROM pg_constraint con
-   WHERE con.conrelid IN (SELECT oid FROM own) OR con.connamespace IN (SELECT oid FROM ns)),
-  (SELECT string_agg(p.oid::text || ':' || p.xmin::text, ',' ORDER BY p.oid) FROM pg_policy p
-   WHERE p.polrelid IN (SELECT oid FROM own)),
-  (SELECT string_agg(tg.oid::text || ':' || tg.xmin::text, ',' ORDER BY tg.oid)
-   FROM pg_trigger tg WHERE tg.tgrelid IN (SELECT oid FROM own)),
-  (SELECT string_agg(t.oid::text || ':' || t.xmin::text, ',' ORDER BY t.oid) FROM pg_type t
-   WHERE t.oid IN (SELECT oid FROM typs)),
-  (SELECT string_agg(e.oid::text || ':' || e.xmin::text, ',' ORDER BY e.oid) FROM pg_enum e
-   WHERE e.enumtypid IN (SELECT oid FROM typs)),
-  (SELECT string_agg(p.oid::text || ':' || p.xmin::text, ',' ORDER BY p.oid) FROM pg_proc p
-   WHERE p.pronamespace IN (SELECT oid FROM ns))))"""
+own AS (SELECT c.oid, c.relkind, c.xmin FROM pg_class c JOIN ns ON c.relnamespace = ns.oid),
+ref AS (SELECT DISTINCT con.confrelid AS oid FROM pg_constraint con
+        JOIN own ON con.conrelid = own.oid WHERE con.confrelid <> 0),
+col AS (SELECT a.attrelid, a.attnum, a.atttypid, a.xmin FROM pg_attribute a
+        WHERE a.attnum > 0 AND (a.attrelid IN (SELECT oid FROM own WHERE relkind IN ('r', 'p'))
+                                OR a.attrelid IN (SELECT oid FROM ref))),
+typ AS (SELECT t.oid, t.typelem, t.typnamespace, t.xmin FROM pg_type t
+        WHERE t.oid IN (SELECT atttypid FROM col)),
+typs AS (SELECT oid, typnamespace, xmin FROM typ
+         UNION SELECT t.oid, t.typnamespace, t.xmin FROM typ JOIN pg_type t ON t.oid = typ.typelem)
+SELECT count(*), sum(hashtextextended(k, 0)::numeric) FROM (
+  SELECT 'n' || n.oid || ':' || n.xmin FROM pg_namespace n
+  WHERE n.oid IN (SELECT oid FROM ns UNION SELECT typnamespace FROM typs
+                  UNION SELECT c.relnamespace FROM pg_class c JOIN ref ON c.oid = ref.oid)
+  UNION ALL SELECT 'r' || oid || ':' || xmin FROM own
+  UNION ALL SELECT 'R' || c.oid || ':' || c.xmin FROM ref JOIN pg_class c ON c.oid = ref.oid
+  UNION ALL SELECT 'a' || attrelid || '.' || attnum || ':' || xmin FROM col
+  UNION ALL SELECT 'd' || d.oid || ':' || d.xmin FROM own JOIN pg_attrdef d ON d.adrelid = own.oid
+  UNION ALL SELECT 'i' || i.indexrelid || ':' || i.xmin FROM own
+            JOIN pg_index i ON i.indrelid = own.oid
+  UNION ALL SELECT 'k' || con.oid || ':' || con.xmin FROM pg_constraint con
+            WHERE con.conrelid IN (SELECT oid FROM own) OR con.connamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'p' || p.oid || ':' || p.xmin FROM own JOIN pg_policy p ON p.polrelid = own.oid
+  UNION ALL SELECT 'g' || tg.oid || ':' || tg.xmin FROM own
+            JOIN pg_trigger tg ON tg.tgrelid = own.oid
+  UNION ALL SELECT 't' || oid || ':' || xmin FROM typs
+  UNION ALL SELECT 'e' || e.oid || ':' || e.xmin FROM typs JOIN pg_enum e ON e.enumtypid = typs.oid
+  UNION ALL SELECT 'f' || p.oid || ':' || p.xmin FROM pg_proc p JOIN ns ON p.pronamespace = ns.oid
+) AS catalog_rows (k)"""
 
 # Sent first, in the read's transaction: how long any lock is waited for (SET LOCAL, in ms).
 SQL_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %(lock_timeout)s, true)"
