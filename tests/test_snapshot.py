@@ -330,3 +330,92 @@ def test_lock_timeout_must_be_a_positive_number(setup: Setup, value: str) -> Non
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert "pyproject.toml [tool.twinschema]: lock_timeout must be a positive number" in lines[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# What the fingerprint sees: every committed change a pg_get_* function or format_type could
+# print differently, and nothing else.
+
+FINGERPRINTED = """
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE DOMAIN short_text AS text CHECK (length(VALUE) < 10);
+CREATE TABLE parent (id serial PRIMARY KEY);
+CREATE TABLE child (
+    id int PRIMARY KEY, parent_id int REFERENCES parent (id), name text DEFAULT 'x',
+    feeling mood, tag short_text, score int CHECK (score > 0));
+CREATE INDEX ix_child_name ON child (lower(name)) WHERE score > 1;
+CREATE POLICY p_child ON child USING (parent_id > 0);
+"""
+
+SCHEMA_CHANGES = {
+    "rename column": "ALTER TABLE child RENAME COLUMN name TO title",
+    "retype column": "ALTER TABLE child ALTER COLUMN score TYPE bigint",
+    "new default": "ALTER TABLE child ALTER COLUMN name SET DEFAULT 'y'",
+    "drop default": "ALTER TABLE child ALTER COLUMN name DROP DEFAULT",
+    "not null": "ALTER TABLE child ALTER COLUMN name SET NOT NULL",
+    "add check": "ALTER TABLE child ADD CONSTRAINT c_name CHECK (name <> '')",
+    "rename index": "ALTER INDEX ix_child_name RENAME TO ix_child_title",
+    "drop index": "DROP INDEX ix_child_name",
+    "rename table": "ALTER TABLE parent RENAME TO parents",
+    "enum label": "ALTER TYPE mood ADD VALUE 'glad'",
+    "rename enum": "ALTER TYPE mood RENAME TO feeling",
+    "rename domain": "ALTER DOMAIN short_text RENAME TO tiny_text",
+    "policy": "ALTER POLICY p_child ON child USING (parent_id > 2)",
+    "row level security": "ALTER TABLE child ENABLE ROW LEVEL SECURITY",
+    "trigger": "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+    " CREATE TRIGGER tg BEFORE INSERT ON child FOR EACH ROW EXECUTE FUNCTION f()",
+    "view": "CREATE VIEW v AS SELECT 1 AS one",
+    "referenced schema": "CREATE SCHEMA other; ALTER TABLE parent SET SCHEMA other",
+}
+
+NOT_SCHEMA_CHANGES = (
+    "INSERT INTO parent DEFAULT VALUES",
+    "ANALYZE child",
+    "VACUUM child",
+    "CREATE TABLE elsewhere.unrelated (id int)",
+)
+
+
+def fingerprint(url: str) -> Any:
+    from twinschema.dialects.postgresql import SQL_FINGERPRINT
+
+    with psycopg.connect(**libpq(url, "twinschema-test-reader"), autocommit=True) as conn:
+        return conn.execute(SQL_FINGERPRINT, {"schema": "public"}).fetchall()
+
+
+@pytest.mark.parametrize("change", sorted(SCHEMA_CHANGES))
+def test_every_schema_change_changes_the_fingerprint(pg_url: str, change: str) -> None:
+    admin(pg_url, FINGERPRINTED)
+    before = fingerprint(pg_url)
+    assert fingerprint(pg_url) == before
+    admin(pg_url, SCHEMA_CHANGES[change])
+    assert fingerprint(pg_url) != before
+
+
+def test_rows_statistics_and_other_schemas_leave_the_fingerprint_alone(pg_url: str) -> None:
+    admin(pg_url, FINGERPRINTED, "CREATE SCHEMA elsewhere")
+    before = fingerprint(pg_url)
+    admin(pg_url, *NOT_SCHEMA_CHANGES)
+    assert fingerprint(pg_url) == before
+
+
+def test_a_locked_catalog_is_named_too(pg_url: str) -> None:
+    """A lock on a catalog the read needs (pg_policy) is named like a table's."""
+    from twinschema.dialects import ReflectOptions
+    from twinschema.dialects.postgresql import reflect
+    from twinschema.errors import DatabaseError
+
+    build(pg_url, module_source())
+    locker = holder(pg_url, "LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE")
+    try:
+        with pytest.raises(DatabaseError) as raised:
+            reflect(make_url(pg_url), ReflectOptions(lock_timeout=0.5))
+    finally:
+        locker.rollback()
+        locker.close()
+    message = raised.value.message
+    assert "\n" not in message
+    assert "table pg_catalog.pg_policy locked ACCESS EXCLUSIVE (held by another session)" in message
+    assert "lock_timeout (0.5 s) ran out" in message
+    # Released: the same read now succeeds.
+    assert set(reflect(make_url(pg_url), ReflectOptions(lock_timeout=0.5)).tables) == {"items"}
