@@ -531,8 +531,9 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
         conn.close()
 
 
-# Statements one attempt runs: the lock timeout, the batched queries, the fingerprint after.
-STATEMENTS = len(QUERIES) + 2
+# Statements one attempt runs: the lock timeout and the batched queries in the snapshot, then
+# the lock timeout again and the fingerprint in a new transaction.
+STATEMENTS = len(QUERIES) + 3
 
 # A read that saw the schema change is made this many times in all before it gives up.
 ATTEMPTS = 2
@@ -571,7 +572,7 @@ def _read_once(
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
     _snapshot_transactions(conn)
-    params = {"schema": options.schema, "lock_timeout": f"{_milliseconds(options.lock_timeout)}ms"}
+    params = _params(options)
     cursors: list[psycopg.Cursor[Any]] = []
     try:
         with _maybe_pipeline(conn):
@@ -579,21 +580,28 @@ def _read_once(
             cursors = [conn.execute(sql, params) for sql in QUERIES]
         results: list[list[Any]] = [cur.fetchall() for cur in cursors]
         conn.commit()  # the snapshot ends; the fingerprint below is read in a new one
-        now = conn.execute(SQL_FINGERPRINT, params).fetchall()
-        conn.rollback()
+        now = _fingerprint_now(conn, params)
     except psycopg.errors.LockNotAvailable:
         conn.rollback()
         raise DatabaseError(_locked_message(conn, options, source)) from None
     except psycopg.Error:
+        if conn.broken:
+            raise
         # A pg_get_* function can fail on an object a concurrent DDL just dropped: a change.
         conn.rollback()
-        before = _fingerprint(cursors[0]) if cursors else None
-        if before is not None and before != _fresh_fingerprint(conn, params):
+        before = _fetched(cursors[0]) if cursors else None
+        if before is not None and before != _fingerprint_now(conn, params):
             raise _SchemaChanged from None
         raise
     if results[0] != now or _unprintable(results):
         raise _SchemaChanged
     return results
+
+
+def _params(options: ReflectOptions) -> dict[str, str]:
+    """The queries' parameters: the schema, and the lock timeout as PostgreSQL spells it."""
+    milliseconds = max(1, math.ceil(options.lock_timeout * 1000))
+    return {"schema": options.schema, "lock_timeout": f"{milliseconds}ms"}
 
 
 @contextmanager
@@ -606,18 +614,25 @@ def _maybe_pipeline(conn: psycopg.Connection[Any]) -> Iterator[None]:
         yield
 
 
-def _fingerprint(cursor: psycopg.Cursor[Any]) -> Any:
+def _fetched(cursor: psycopg.Cursor[Any]) -> Any:
+    """A cursor's rows, or None when its statement did not run (a batch that failed first)."""
     try:
         return cursor.fetchall()
     except psycopg.Error:
         return None
 
 
-def _fresh_fingerprint(conn: psycopg.Connection[Any], params: Mapping[str, Any]) -> Any:
+def _fingerprint_now(conn: psycopg.Connection[Any], params: Mapping[str, str]) -> Any:
+    """The fingerprint in a transaction of its own, under the same lock timeout (SET LOCAL, so
+    that nothing outlives it on a pooled server connection)."""
     try:
-        return conn.execute(SQL_FINGERPRINT, params).fetchall()
+        with _maybe_pipeline(conn):
+            conn.execute(SQL_LOCK_TIMEOUT, params)
+            cursor = conn.execute(SQL_FINGERPRINT, params)
+        return cursor.fetchall()
     finally:
-        conn.rollback()
+        if not conn.broken:
+            conn.rollback()
 
 
 def _unprintable(results: Sequence[Sequence[Any]]) -> bool:
@@ -631,20 +646,21 @@ def _unprintable(results: Sequence[Sequence[Any]]) -> bool:
     )
 
 
-def _milliseconds(seconds: float) -> int:
-    return max(1, math.ceil(seconds * 1000))
-
-
 def _locked_message(conn: psycopg.Connection[Any], options: ReflectOptions, source: str) -> str:
     """Which table a lock timeout waited for, and in which lock mode: read in ``pg_locks`` once
     the wait is over (the error itself names neither)."""
     waited = f"lock_timeout ({options.lock_timeout:g} s) ran out"
     advice = "run the check again when it is released, or raise lock_timeout in [tool.twinschema]"
+    params = _params(options)
     try:
-        rows = conn.execute(SQL_LOCKED, {"schema": options.schema}).fetchall()
-        conn.rollback()
+        with _maybe_pipeline(conn):
+            conn.execute(SQL_LOCK_TIMEOUT, params)
+            cursor = conn.execute(SQL_LOCKED, params)
+        rows = cursor.fetchall()
     except psycopg.Error:
         rows = []
+    if not conn.broken:
+        conn.rollback()
     held = [row for row in rows if row[2]] or rows
     if not held:
         return (
