@@ -2,8 +2,8 @@
 
 Reflection reads ``pg_catalog`` directly with psycopg 3 (SQLAlchemy's reflection is several times
 slower on large schemas) in a fixed set of batched queries, one per object kind for the whole
-schema, sent in a single pipeline: one round trip whatever the number of tables. The session is
-read-only and nothing is ever written.
+schema, sent in a single pipeline: one round trip whatever the number of tables (then one more for
+the fingerprint below). The session is read-only and nothing is ever written.
 
 A read sees one moment of the database: the queries run in one ``REPEATABLE READ READ ONLY``
 transaction, so every catalog row they scan comes from the same snapshot. The ``pg_get_*``
