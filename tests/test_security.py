@@ -457,7 +457,9 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
             sent.append((parsed or query).group(1))  # type: ignore[union-attr]
     assert len(sent) > len(pg_adapter.QUERIES), sent  # the catalog queries and BEGIN
     begins = [statement for statement in sent if first_word(statement) == "BEGIN"]
-    assert begins and all(b.strip() == "BEGIN READ ONLY" for b in begins), begins
+    # One snapshot per read (REPEATABLE READ), and read-only.
+    begins_read_only = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    assert begins and all(b.strip() == begins_read_only for b in begins), begins
     for statement in sent:
         assert first_word(statement) in READ_ONLY_STARTS, statement
         # Names are bound parameters or catalog rows, never spliced into the SQL text.

@@ -45,6 +45,7 @@ _TOP_KEYS = (
     "migrate_lock_timeout",
     "connect_timeout",
     "busy_timeout",
+    "lock_timeout",
 )
 _DIALECT_KEYS = ("metadata", "migrations", "url_env", "default_url", "exclude")
 
@@ -95,6 +96,8 @@ class Config:
     # Seconds a check waits for PostgreSQL to answer a connection, and for a locked SQLite file.
     connect_timeout: float = 10.0
     busy_timeout: float = 5.0
+    # Seconds a PostgreSQL read waits for a table lock (a migration's ACCESS EXCLUSIVE).
+    lock_timeout: float = 5.0
     dialects: Mapping[str, DialectConfig] = field(default_factory=dict)
     source: str = "pyproject.toml"
 
@@ -110,6 +113,7 @@ class Config:
             exclude=(*DEFAULT_EXCLUDE, *self.exclude, *self.side(dialect).exclude),
             connect_timeout=self.connect_timeout,
             busy_timeout=self.busy_timeout,
+            lock_timeout=self.lock_timeout,
         )
 
     def url_env_name(self, dialect: str) -> str:
@@ -242,6 +246,7 @@ def _parse(table: Any, root: Path, label: str) -> Config:
         ),
         connect_timeout=_seconds(table.get("connect_timeout", 10.0), where, "connect_timeout"),
         busy_timeout=_seconds(table.get("busy_timeout", 5.0), where, "busy_timeout"),
+        lock_timeout=_seconds(table.get("lock_timeout", 5.0), where, "lock_timeout"),
         dialects=dialects,
         source=label,
     )

@@ -25,12 +25,17 @@ DEFAULT_EXCLUDE = ("alembic_version",)
 
 @dataclass(frozen=True)
 class ReflectOptions:
-    """What to read: the PostgreSQL schema, table-name patterns to leave out, timeouts."""
+    """What to read: the PostgreSQL schema, table-name patterns to leave out, timeouts.
+
+    ``lock_timeout`` is how long a PostgreSQL read waits for one table lock (a migration's
+    ACCESS EXCLUSIVE) before it gives up, as ``busy_timeout`` is for a locked SQLite file.
+    """
 
     schema: str = "public"
     exclude: Sequence[str] = DEFAULT_EXCLUDE
     connect_timeout: float = 10.0
     busy_timeout: float = 5.0
+    lock_timeout: float = 5.0
 
 
 def excluded(name: str, patterns: Sequence[str]) -> bool:

@@ -2,8 +2,19 @@
 
 Reflection reads ``pg_catalog`` directly with psycopg 3 (SQLAlchemy's reflection is several times
 slower on large schemas) in a fixed set of batched queries, one per object kind for the whole
-schema, sent in a single pipeline: one round trip whatever the number of tables. The session is
-read-only (``BEGIN READ ONLY``) and nothing is ever written.
+schema, sent in a single pipeline: one round trip whatever the number of tables (then one more for
+the fingerprint below). The session is read-only and nothing is ever written.
+
+A read sees one moment of the database: the queries run in one ``REPEATABLE READ READ ONLY``
+transaction, so every catalog row they scan comes from the same snapshot. The ``pg_get_*``
+functions and ``format_type`` do not: they read the catalog caches, which hold the latest
+*committed* state, and they wait for a table's lock first (a concurrent ALTER TABLE holds ACCESS
+EXCLUSIVE until it commits). So the read also fingerprints the schema's catalog rows (keys and
+``xmin``, which every committed change renews) once inside the snapshot and once in a new
+transaction after it: equal fingerprints mean that nothing committed between the snapshot and the
+end of the read, so what those functions printed is the snapshot's moment too. A read that sees a
+change (or a ``pg_get_*`` that found its object gone) is made again once, then given up with
+"the schema changed while it was read". Every lock is waited for at most ``lock_timeout``.
 
 What comes back is a *raw* ``Schema`` (see ``twinschema.dialects``): physical names, and defaults,
 CHECK expressions, index predicates and expressions, and policy expressions exactly as PostgreSQL's
@@ -29,7 +40,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -230,7 +242,8 @@ def connect_kwargs(url: URL, options: ReflectOptions) -> dict[str, Any]:
 
 
 def connect(url: URL, options: ReflectOptions) -> psycopg.Connection[tuple[Any, ...]]:
-    """A read-only psycopg connection to ``url``: every transaction it opens is READ ONLY.
+    """A read-only psycopg connection to ``url``: every transaction it opens is READ ONLY, and
+    REPEATABLE READ so that all its statements see one snapshot.
 
     Connection failures become a one-line ``DatabaseError`` naming the redacted URL.
     """
@@ -238,8 +251,14 @@ def connect(url: URL, options: ReflectOptions) -> psycopg.Connection[tuple[Any, 
         conn = psycopg.connect(**connect_kwargs(url, options), autocommit=False)
     except psycopg.Error as exc:
         raise DatabaseError(f"cannot connect to {redact(url)}: {_one_line(exc, url)}") from None
-    conn.read_only = True  # psycopg starts each transaction with BEGIN READ ONLY
+    _snapshot_transactions(conn)
     return conn
+
+
+def _snapshot_transactions(conn: psycopg.Connection[Any]) -> None:
+    # psycopg starts each transaction with BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY.
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    conn.read_only = True
 
 
 def _one_line(exc: BaseException, url: URL) -> str:
@@ -271,7 +290,8 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
            CASE WHEN et.typnotnull THEN 'NOT NULL' END,
            'DEFAULT ' || et.typdefault,
            (SELECT string_agg(pg_get_constraintdef(k.oid), ' ' ORDER BY pg_get_constraintdef(k.oid))
-            FROM pg_constraint k WHERE k.contypid = et.oid)) END
+            FROM pg_constraint k WHERE k.contypid = et.oid)) END,
+       d.adbin IS NOT NULL
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -402,8 +422,69 @@ POLICY_COMMANDS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# The batched queries, in the order they are sent.
+# The schema's catalog rows, reduced to their count and a sum of hashes of their keys and
+# ``xmin``s: any committed change to them (a row added, removed or updated) changes it. It covers
+# every catalog row that the queries read or that a pg_get_* function or format_type looks up:
+# the schema, its relations (tables, indexes, sequences, views) and the tables its foreign keys
+# reference, their columns, defaults, indexes, constraints, policies and triggers, the types the
+# columns use (their elements, enum labels and schemas), and the schema's functions. A sum, not
+# an ordered list: no sort, and two moments that differ collide with a chance of 2^-64.
+SQL_FINGERPRINT = """
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s),
+own AS (SELECT c.oid, c.relkind, c.xmin FROM pg_class c JOIN ns ON c.relnamespace = ns.oid),
+ref AS (SELECT DISTINCT con.confrelid AS oid FROM pg_constraint con
+        JOIN own ON con.conrelid = own.oid WHERE con.confrelid <> 0),
+col AS (SELECT a.attrelid, a.attnum, a.atttypid, a.xmin FROM pg_attribute a
+        WHERE a.attnum > 0 AND (a.attrelid IN (SELECT oid FROM own WHERE relkind IN ('r', 'p'))
+                                OR a.attrelid IN (SELECT oid FROM ref))),
+typ AS (SELECT t.oid, t.typelem, t.typnamespace, t.xmin FROM pg_type t
+        WHERE t.oid IN (SELECT atttypid FROM col)),
+typs AS (SELECT oid, typnamespace, xmin FROM typ
+         UNION SELECT t.oid, t.typnamespace, t.xmin FROM typ JOIN pg_type t ON t.oid = typ.typelem)
+SELECT count(*), sum(hashtextextended(k, 0)::numeric) FROM (
+  SELECT 'n' || n.oid || ':' || n.xmin FROM pg_namespace n
+  WHERE n.oid IN (SELECT oid FROM ns UNION SELECT typnamespace FROM typs
+                  UNION SELECT c.relnamespace FROM pg_class c JOIN ref ON c.oid = ref.oid)
+  UNION ALL SELECT 'r' || oid || ':' || xmin FROM own
+  UNION ALL SELECT 'R' || c.oid || ':' || c.xmin FROM ref JOIN pg_class c ON c.oid = ref.oid
+  UNION ALL SELECT 'a' || attrelid || '.' || attnum || ':' || xmin FROM col
+  UNION ALL SELECT 'd' || d.oid || ':' || d.xmin FROM own JOIN pg_attrdef d ON d.adrelid = own.oid
+  UNION ALL SELECT 'i' || i.indexrelid || ':' || i.xmin FROM own
+            JOIN pg_index i ON i.indrelid = own.oid
+  UNION ALL SELECT 'k' || con.oid || ':' || con.xmin FROM pg_constraint con
+            WHERE con.conrelid IN (SELECT oid FROM own) OR con.connamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'p' || p.oid || ':' || p.xmin FROM own JOIN pg_policy p ON p.polrelid = own.oid
+  UNION ALL SELECT 'g' || tg.oid || ':' || tg.xmin FROM own
+            JOIN pg_trigger tg ON tg.tgrelid = own.oid
+  UNION ALL SELECT 't' || oid || ':' || xmin FROM typs
+  UNION ALL SELECT 'e' || e.oid || ':' || e.xmin FROM typs JOIN pg_enum e ON e.enumtypid = typs.oid
+  UNION ALL SELECT 'f' || p.oid || ':' || p.xmin FROM pg_proc p JOIN ns ON p.pronamespace = ns.oid
+) AS catalog_rows (k)"""
+
+# Sent first, in the read's transaction: how long any lock is waited for (SET LOCAL, in ms).
+SQL_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %(lock_timeout)s, true)"
+
+# Who holds (or waits ahead of a read for) an ACCESS EXCLUSIVE lock on the schema's relations or
+# on the catalogs: the only mode that blocks the ACCESS SHARE locks a read takes. An index is
+# named by its table; names are schema-qualified and quoted where SQL needs it. Holders first.
+SQL_LOCKED = """
+SELECT DISTINCT format('%%I.%%I', COALESCE(tn.nspname, n.nspname), COALESCE(t.relname, c.relname)),
+       l.mode, l.granted
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_index i ON i.indexrelid = c.oid
+LEFT JOIN pg_class t ON t.oid = i.indrelid
+LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()
+  AND l.database IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+  AND n.nspname IN (%(schema)s, 'pg_catalog')
+ORDER BY 3 DESC, 1"""
+
+# The batched queries, in the order they are sent, all in one snapshot. The fingerprint comes
+# first: its result is kept even when a later query fails.
 QUERIES = (
+    SQL_FINGERPRINT,
     SQL_SCHEMA,
     SQL_COLUMNS,
     SQL_CONSTRAINTS,
@@ -457,24 +538,162 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
         conn.close()
 
 
+# Statements one attempt runs: the lock timeout and the batched queries in the snapshot, then
+# the lock timeout again and the fingerprint in a new transaction.
+STATEMENTS = len(QUERIES) + 3
+
+# A read that saw the schema change is made this many times in all before it gives up.
+ATTEMPTS = 2
+
+
+class _SchemaChanged(Exception):
+    """The catalog changed between a read's snapshot and the end of the read."""
+
+
 @without_gc
 def reflect_connection(
     conn: psycopg.Connection[Any], options: ReflectOptions, source: str
 ) -> Schema:
     """Reflect ``options.schema`` over an open psycopg connection (``reflect`` opens one).
 
-    Runs exactly ``len(QUERIES)`` statements and rolls back; ``source`` labels the result and
-    the errors (a redacted URL).
+    Each attempt runs exactly ``STATEMENTS`` statements and sees one moment of the database
+    (see the module's docstring); a second attempt follows only when the schema changed during
+    the first. ``source`` labels the result and the errors (a redacted URL).
     """
-    params = {"schema": options.schema}
-    if psycopg.Pipeline.is_supported():  # one round trip; libpq < 14 sends them one by one
-        with conn.pipeline():
+    for _ in range(ATTEMPTS):
+        try:
+            return _build(_read_once(conn, options, source), options, source)
+        except _SchemaChanged:
+            continue
+    raise DatabaseError(
+        f"cannot read {source}: the schema changed while it was read ({ATTEMPTS} attempts); "
+        "run the check again once the migration or DDL is over"
+    )
+
+
+def _read_once(
+    conn: psycopg.Connection[Any], options: ReflectOptions, source: str
+) -> list[list[Any]]:
+    """The rows of ``QUERIES`` from one snapshot; ``_SchemaChanged`` when the schema's catalog
+    committed a change between the snapshot and the end of the read."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn.rollback()
+    _snapshot_transactions(conn)
+    params = _params(options)
+    cursors: list[psycopg.Cursor[Any]] = []
+    try:
+        with _maybe_pipeline(conn):
+            conn.execute(SQL_LOCK_TIMEOUT, params)
             cursors = [conn.execute(sql, params) for sql in QUERIES]
+        results: list[list[Any]] = [cur.fetchall() for cur in cursors]
+        conn.commit()  # the snapshot ends; the fingerprint below is read in a new one
+        now = _fingerprint_now(conn, params)
+    except psycopg.errors.LockNotAvailable:
+        conn.rollback()
+        raise DatabaseError(_locked_message(conn, options, source)) from None
+    except psycopg.Error:
+        if conn.broken:
+            raise
+        # A pg_get_* function can fail on an object a concurrent DDL just dropped: a change.
+        conn.rollback()
+        before = _fetched(cursors[0]) if cursors else None
+        if before is not None and before != _fingerprint_now(conn, params):
+            raise _SchemaChanged from None
+        raise
+    if results[0] != now or _unprintable(results):
+        raise _SchemaChanged
+    return results
+
+
+def _params(options: ReflectOptions) -> dict[str, str]:
+    """The queries' parameters: the schema, and the lock timeout as PostgreSQL spells it."""
+    milliseconds = max(1, math.ceil(options.lock_timeout * 1000))
+    return {"schema": options.schema, "lock_timeout": f"{milliseconds}ms"}
+
+
+@contextmanager
+def _maybe_pipeline(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """One round trip for the batch where libpq can (14 and later); else one per statement."""
+    if psycopg.Pipeline.is_supported():
+        with conn.pipeline():
+            yield
     else:
-        cursors = [conn.execute(sql, params) for sql in QUERIES]
-    results: list[list[Any]] = [cur.fetchall() for cur in cursors]
-    conn.rollback()
+        yield
+
+
+def _fetched(cursor: psycopg.Cursor[Any]) -> Any:
+    """A cursor's rows, or None when its statement did not run (a batch that failed first)."""
+    try:
+        return cursor.fetchall()
+    except psycopg.Error:
+        return None
+
+
+def _fingerprint_now(conn: psycopg.Connection[Any], params: Mapping[str, str]) -> Any:
+    """The fingerprint in a transaction of its own, under the same lock timeout (SET LOCAL, so
+    that nothing outlives it on a pooled server connection)."""
+    try:
+        with _maybe_pipeline(conn):
+            conn.execute(SQL_LOCK_TIMEOUT, params)
+            cursor = conn.execute(SQL_FINGERPRINT, params)
+        return cursor.fetchall()
+    finally:
+        if not conn.broken:
+            conn.rollback()
+
+
+def _unprintable(results: Sequence[Sequence[Any]]) -> bool:
+    """True when a pg_get_* function printed NULL for an object the snapshot holds: the object
+    was dropped (and committed) after the snapshot was taken."""
+    columns, constraints, indexes = results[2], results[3], results[4]
+    return (
+        any(row[-1] and row[9] is None for row in columns)  # a default pg_get_expr lost
+        or any(row[2] == "c" and row[-1] is None for row in constraints)
+        or any(None in row[4] for row in indexes)
+    )
+
+
+def _locked_message(conn: psycopg.Connection[Any], options: ReflectOptions, source: str) -> str:
+    """Which table a lock timeout waited for, and in which lock mode: read in ``pg_locks`` once
+    the wait is over (the error itself names neither)."""
+    waited = f"lock_timeout ({options.lock_timeout:g} s) ran out"
+    advice = "run the check again when it is released, or raise lock_timeout in [tool.twinschema]"
+    params = _params(options)
+    try:
+        with _maybe_pipeline(conn):
+            conn.execute(SQL_LOCK_TIMEOUT, params)
+            cursor = conn.execute(SQL_LOCKED, params)
+        rows = cursor.fetchall()
+    except psycopg.Error:
+        rows = []
+    if not conn.broken:
+        conn.rollback()
+    held = [row for row in rows if row[2]] or rows
+    if not held:
+        return (
+            f"cannot read {source}: a table of schema {options.schema!r} stayed locked by "
+            f"another session and {waited}; {advice}"
+        )
+    names = list(dict.fromkeys(name for name, _, _ in held))
+    modes = " and ".join(sorted({_lock_mode(mode) for _, mode, _ in held}))
+    how = "held" if held[0][2] else "requested first"
+    noun = "table" if len(names) == 1 else "tables"
+    return (
+        f"cannot read {source}: {noun} {', '.join(names)} locked {modes} ({how} by another session), and "
+        f"{waited}; {advice}"
+    )
+
+
+def _lock_mode(mode: str) -> str:
+    """``AccessExclusiveLock`` as SQL spells it: ``ACCESS EXCLUSIVE``."""
+    words = re.findall(r"[A-Z][a-z]*", mode.removesuffix("Lock"))
+    return " ".join(words).upper()
+
+
+def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Schema:
+    """The raw ``Schema`` from the rows of ``QUERIES``."""
     (
+        _,
         schema_rows,
         column_rows,
         constraint_rows,
@@ -529,7 +748,7 @@ def _tables(
     current: _TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
-         typtype, typname, type_oid, array, domain) in rows:  # fmt: skip
+         typtype, typname, type_oid, array, domain, _) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
