@@ -37,7 +37,7 @@ from typing import Any
 import psutil
 import pytest
 import sqlalchemy as sa
-from pg_helpers import clean_env, run_cli
+from pg_helpers import PYTHON, clean_env, run_cli
 from test_migrate_safety import (
     HEADS,
     SIDE,
@@ -579,4 +579,49 @@ def test_db_stop_stops_a_server_whose_starting_command_was_killed() -> None:
         embedded.stop(datadir)
         for pid in postmasters(datadir):
             psutil.Process(pid).kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from twinschema import embedded
+embedded.start(Path(sys.argv[1]))
+Path(sys.argv[2]).touch()
+time.sleep(600)
+"""
+
+
+def test_db_stop_leaves_a_server_a_live_command_uses_and_says_so() -> None:
+    """A live process holds the embedded server: ``db stop`` says which one, exit 3, and the
+    server keeps running; once that process is gone (SIGTERM: no cleanup), ``db stop`` stops
+    it."""
+    folder = Path(tempfile.mkdtemp(prefix="twinschema-held-"))
+    project = folder / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.twinschema]\nembedded_dir = "pg"\n')
+    datadir = (project / "pg").resolve()
+    ready = folder / "ready"
+    holder = subprocess.Popen([PYTHON, "-c", HOLDER, str(datadir), str(ready)], env=clean_env())
+    try:
+        wait_for(lambda: holder.poll() is None and ready.exists(), "the holder to start it")
+        held = run_cli(["db", "stop"], project, clean_env())
+        assert held.returncode == 3, held.stdout + held.stderr
+        assert held.stdout == ""
+        assert held.stderr.strip() == (
+            f"twinschema: error: the embedded PostgreSQL in {datadir} is in use by process "
+            f"{holder.pid}; it stops when that command ends (or run `twinschema db stop` again "
+            "after it)"
+        )
+        assert embedded.is_running(datadir)
+        holder.send_signal(signal.SIGTERM)
+        holder.wait(timeout=60)
+        assert embedded.is_running(datadir), "SIGTERM left the server running"
+        result = run_cli(["db", "stop"], project, clean_env())
+        assert (result.returncode, result.stdout.strip()) == (0, "stopped"), result.stderr
+        wait_for(lambda: not postmasters(datadir), "every server process to end", limit=60)
+    finally:
+        holder.kill()
+        holder.wait(timeout=60)
+        embedded.stop(datadir)
         shutil.rmtree(folder, ignore_errors=True)
