@@ -414,7 +414,8 @@ def connect(
         _make_folder(target, path)
     elif path is not None and not path.exists():
         raise DatabaseError(f"{target.label}: no such SQLite file")
-    new_file = path is not None and not path.exists()
+    # A file SQLite could not create: nothing at ``path`` once the driver has failed.
+    missing = path if path is not None and not path.exists() else None
     engine = sa.create_engine(
         target.secret_url,
         poolclass=sa.pool.NullPool,
@@ -424,7 +425,7 @@ def connect(
         try:
             connection = engine.connect()
         except sa.exc.DBAPIError as exc:
-            raise _cannot_connect(target, path if new_file else None, exc) from None
+            raise _cannot_connect(target, missing, exc) from None
         with connection:
             try:
                 if target.dialect == "sqlite":
@@ -436,8 +437,8 @@ def connect(
                     with connection.begin():
                         yield connection
             except sa.exc.DBAPIError as exc:
-                if new_file:
-                    raise _cannot_connect(target, path, exc) from None
+                if missing is not None and not missing.exists():
+                    raise _cannot_connect(target, missing, exc) from None
                 raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
     finally:
         engine.dispose()
@@ -455,12 +456,12 @@ def _make_folder(target: Target, path: Path) -> None:
         ) from None
 
 
-def _cannot_connect(target: Target, new_file: Path | None, exc: sa.exc.DBAPIError) -> DatabaseError:
+def _cannot_connect(target: Target, missing: Path | None, exc: sa.exc.DBAPIError) -> DatabaseError:
     """A connection that failed, in one line; for a SQLite file that does not exist yet, why it
     could not be created (a read-only folder, most often)."""
-    if new_file is None:
+    if missing is None or missing.exists():
         return DatabaseError(f"cannot connect to {target.label}: {first_line(exc)}")
-    folder = new_file.parent
+    folder = missing.parent
     why = "the folder is not writable" if not os.access(folder, os.W_OK) else first_line(exc)
     return DatabaseError(f"{target.label}: cannot create the SQLite file in {folder}: {why}")
 
