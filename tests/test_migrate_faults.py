@@ -467,8 +467,8 @@ def test_two_local_migrations_at_once_are_serialized(
         assert second.stdout is not None
         waiting = second.stdout.readline()
         assert waiting.strip() == (
-            f"{redact(sqlite_url)}: another connection holds the SQLite write lock (another "
-            "migration, or the application writing); waiting up to 300s for it to finish"
+            f"{redact(sqlite_url)}: another migration (process {first.pid}: twinschema migrate "
+            "local) holds the SQLite write lock; waiting up to 300s for it to finish"
         )
         time.sleep(1.0)  # five times busy_timeout: the second run still waits
         assert alive(second)
@@ -511,12 +511,15 @@ def test_a_local_migration_waits_no_longer_than_lock_timeout(
         holder.rollback()
     assert result.exit_code == 3, result.output
     label = redact(sqlite_url)
+    # The holder is this test's own process: named by its program, never its command line.
+    holder = (
+        f"another connection (process {os.getpid()}: {Path(psutil.Process().cmdline()[0]).name})"
+    )
     assert result.output.strip().splitlines() == [
-        f"{label}: another connection holds the SQLite write lock (another migration, or the "
-        "application writing); waiting up to 0.5s for it to finish",
-        f"twinschema: error: {label}: another connection still holds the SQLite write lock "
-        "after 0.5s; nothing was applied. Run again when it is done, or wait longer with "
-        "--lock-timeout (migrate_lock_timeout)",
+        f"{label}: {holder} holds the SQLite write lock; waiting up to 0.5s for it to finish",
+        f"twinschema: error: {label}: {holder} still holds the SQLite write lock after 0.5s; "
+        "nothing was applied. Run again when it is done, or wait longer with --lock-timeout "
+        "(migrate_lock_timeout)",
     ]
     assert state(project, sqlite_url, engine) == before
 
