@@ -59,7 +59,7 @@ from test_migrate_safety import (
     write_revision,
 )
 
-from twinschema import embedded
+from twinschema import embedded, migrate
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -374,6 +374,35 @@ def test_sigint_during_a_postgresql_statement_cancels_it_and_rolls_back(
     assert state(project, pg_url, engine) == before
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_waiting_for_another_migration_applies_nothing(
+    dialect: str, db_url: str, tmp_path: Path, engine: Any, signum: int
+) -> None:
+    """A run waits (up to 300 s) for the lock another session holds, and is stopped by a
+    signal: it ends at once (exit 130 / 143), "interrupted; nothing was applied"."""
+    body = 'op.add_column("communities", sa.Column("note", sa.Text()))'
+    project = filled(tmp_path, dialect, db_url, engine, body)
+    before = state(project, db_url, engine)
+    with engine(db_url).connect() as holder:
+        if dialect == "sqlite":
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": migrate.LOCK_KEY})
+        process = spawn(project, dialect, db_url, "--lock-timeout", "300")
+        try:
+            assert process.stdout is not None
+            waiting = process.stdout.readline()
+            assert "waiting up to 300s" in waiting, waiting
+            process.send_signal(signum)
+            out, _ = process.communicate(timeout=120)
+        finally:
+            process.kill()
+        holder.rollback()
+    assert process.returncode == EXIT_CODES[signum], out
+    assert out.strip() == f"twinschema: error: {redact(db_url)}: interrupted; nothing was applied"
+    assert state(project, db_url, engine) == before
+
+
 # ---------------------------------------------------------------------------------------------
 # Clear errors where an internal error was
 
@@ -588,7 +617,7 @@ def test_db_stop_stops_a_server_whose_starting_command_was_killed() -> None:
 HOLDER = """
 import sys, time
 from pathlib import Path
-from twinschema import embedded
+from twinschema import embedded, migrate
 embedded.start(Path(sys.argv[1]))
 Path(sys.argv[2]).touch()
 time.sleep(600)

@@ -483,15 +483,21 @@ def _write_lock(target: Target, waits: Waits) -> Callable[[sa.Connection], None]
                 f"{target.label}: {_sqlite_writer(sqlite_path(target.url))} holds the SQLite "
                 f"write lock; waiting up to {timeout:g}s for it to finish"
             )
-            connection.exec_driver_sql(f"PRAGMA busy_timeout = {_ms(timeout)}")
-            if not _try_begin_immediate(connection):
-                raise DatabaseError(
-                    f"{target.label}: {_sqlite_writer(sqlite_path(target.url))} still holds the "
-                    f"SQLite write lock after {timeout:g}s; nothing was applied. Run again when "
-                    "it is done, or wait longer with --lock-timeout (migrate_lock_timeout)"
-                )
+            # In short tries, not one long busy wait: Python runs a signal's handler (Ctrl-C)
+            # only once SQLite's busy handler returns.
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {_ms(min(left, _LOCK_POLL))}")
+                if _try_begin_immediate(connection):
+                    return
+            raise DatabaseError(
+                f"{target.label}: {_sqlite_writer(sqlite_path(target.url))} still holds the "
+                f"SQLite write lock after {timeout:g}s; nothing was applied. Run again when "
+                "it is done, or wait longer with --lock-timeout (migrate_lock_timeout)"
+            )
         finally:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
+            if not connection.invalidated:  # an interrupt in a statement drops the connection
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
 
     return take
 
