@@ -12,8 +12,11 @@ project's files.
   stopped by SIGINT (exit 130) or SIGTERM (exit 143);
 * a new SQLite file in a read-only folder, ``connect_timeout = 1e309`` and ``--lock-timeout
   nan`` are clear errors (exit 3, 2, 2), never exit 4;
-* a second ``migrate local`` waits for the first, says why, and finds the database at head;
-* ``db stop`` stops an embedded server whose starting command was killed with SIGKILL.
+* a second ``migrate local`` waits for the first, names it, and finds the database at head;
+  it waits no longer than ``--lock-timeout``, and a signal while it waits (either dialect)
+  ends it at once with nothing applied;
+* ``db stop`` stops an embedded server whose starting command was killed with SIGKILL, and
+  leaves one that a live command still uses, naming that command's process.
 """
 
 # ruff: noqa: F811  (the `engine` fixture, imported, is each test's argument)
