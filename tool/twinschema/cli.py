@@ -91,6 +91,15 @@ def cli() -> None:
     """Keep a SQLite schema and a PostgreSQL schema of one application in sync."""
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A finite positive number of seconds (``nan`` and ``inf`` are refused: a wait must end)."""
+    from twinschema.config import finite_positive
+
+    if value is not None and not finite_positive(value):
+        raise click.BadParameter(f"{value!r} is not a finite positive number of seconds")
+    return value
+
+
 _LAYER = click.Choice(["domain", "models", "live", "migrations"])
 _FORMAT = click.Choice(["text", "json", "junit", "github", "sarif"])
 
@@ -330,7 +339,8 @@ def db_url() -> None:
 )
 @click.option(
     "--lock-timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=float,
+    callback=_seconds,
     metavar="SECONDS",
     help="How long to wait for another migration of the database (default: migrate_lock_timeout).",
 )

@@ -11,6 +11,7 @@ notice.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -282,9 +283,21 @@ def _string(value: Any, where: str, key: str) -> str:
 
 
 def _seconds(value: Any, where: str, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise UsageError(f"{where}: {key} must be a positive number of seconds, not {value!r}")
+    """A number of seconds: finite and positive (TOML's ``inf`` and ``nan``, and an integer too
+    large for a float, would make a wait endless or break it)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not finite_positive(value):
+        raise UsageError(
+            f"{where}: {key} must be a finite positive number of seconds, not {value!r}"
+        )
     return float(value)
+
+
+def finite_positive(value: float) -> bool:
+    """True for a finite number above zero (never for ``nan`` or ``inf``)."""
+    try:
+        return math.isfinite(value) and value > 0
+    except OverflowError:  # an int beyond a float's range
+        return False
 
 
 def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:

@@ -127,12 +127,45 @@ def _attach(datadir: Path) -> EmbeddedServer | None:
 
 
 def stop(datadir: Path) -> bool:
-    """Stop the embedded server of ``datadir`` if it runs; True when one was stopped."""
+    """Stop the embedded server of ``datadir`` if it runs; True when one was stopped, False when
+    none ran, a ``DatabaseError`` when a live process still uses it (it is left running).
+
+    The server is found by its data directory (``postmaster.pid``), whoever started it. pgserver
+    stops a server only when the last process that holds it lets go; a holder that died without
+    letting go (a command killed with SIGKILL) would keep it running for ever, so dead holders
+    are forgotten first. A server that a live process still uses is left running.
+    """
+    datadir = Path(datadir).resolve()
     if not is_running(datadir):
         return False
     pgserver = _pgserver()
+    _forget_dead_holders(datadir)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        handle = pgserver.get_server(Path(datadir).resolve(), cleanup_mode="stop")
+        handle = pgserver.get_server(datadir, cleanup_mode="stop")
     handle.cleanup()  # stops it unless another process still holds it
-    return not is_running(datadir)
+    if is_running(datadir):
+        users = ", ".join(str(pid) for pid in _forget_dead_holders(datadir)) or "unknown"
+        raise DatabaseError(
+            f"the embedded PostgreSQL in {datadir} is in use by process {users}; it stops when "
+            "that command ends (or run `twinschema db stop` again after it)"
+        )
+    return True
+
+
+def _forget_dead_holders(datadir: Path) -> list[int]:
+    """Remove from pgserver's list of the server's holders every process that no longer runs
+    (under pgserver's own machine-wide lock, as it edits that list); the live ones."""
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import DiskList, process_is_running
+
+    holders = DiskList(datadir / ".handle_pids.json")
+    with PostgresServer._lock:
+        try:
+            pids = [int(pid) for pid in holders.get()]
+        except (OSError, ValueError, TypeError):
+            pids = []
+        alive = [pid for pid in pids if process_is_running(pid)]
+        if alive != pids:
+            holders.put(alive)
+    return alive

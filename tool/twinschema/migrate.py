@@ -20,22 +20,30 @@ the guarantees).
 
 Exit codes: 0 done (or nothing to do); 1 the destructive-change lint refused a revision
 (``Refused``, nothing applied); 2 bad flags or chain (``--to`` behind the database, an unknown
-revision, several heads); 3 the database could not be reached, the migration lock was not
-granted in time, or the migration failed and was rolled back (``MigrationFailed``: a statement
-failed, or SQLite's foreign key check found orphans).
+revision, several heads); 3 the database could not be reached (within ``connect_timeout``), the
+migration lock (PostgreSQL) or the file's write lock (SQLite) was not granted within
+``--lock-timeout``, or the migration failed and was rolled back (``MigrationFailed``: a
+statement, the revision's own Python, or SQLite's foreign key check found orphans); 130 / 143
+SIGINT / SIGTERM stopped it, and it was rolled back (``MigrationInterrupted``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import os
 import re
+import signal
+import sqlite3
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -284,13 +292,120 @@ class Refused(TwinschemaError):
     exit_code = EXIT_DRIFT
 
 
+class MigrationInterrupted(DatabaseError):
+    """SIGINT (Ctrl-C) during a migration: everything it did was rolled back (or, when the signal
+    came during COMMIT, the migration completed first). The exit code is the shell's for a
+    process stopped by the signal, 128 + its number: 130."""
+
+    exit_code = 128 + signal.SIGINT
+
+
+class MigrationTerminated(MigrationInterrupted):
+    """SIGTERM during a migration, handled as SIGINT is; exit code 143."""
+
+    exit_code = 128 + signal.SIGTERM
+
+
+def _interruption(message: str, signum: int) -> MigrationInterrupted:
+    """The error for a migration stopped by ``signum``."""
+    if signum == signal.SIGTERM:
+        return MigrationTerminated(message)
+    return MigrationInterrupted(message)
+
+
+class _Signalled(KeyboardInterrupt):
+    """Raised in the main thread by SIGINT or SIGTERM during a migration. A KeyboardInterrupt,
+    so that psycopg cancels the running query and SQLAlchemy drops the connection, as for Ctrl-C:
+    the server (or SQLite) then rolls the transaction back."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _SignalGuard:
+    """While armed, the first SIGINT or SIGTERM raises ``_Signalled``; once disarmed (the COMMIT
+    is under way) or after that first one, a signal is only remembered, so that a rollback or a
+    commit is never cut in the middle."""
+
+    def __init__(self) -> None:
+        self.armed = True
+        self.received: int | None = None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.received is None:
+            self.received = signum
+        if self.armed:
+            self.armed = False
+            raise _Signalled(signum)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _signals_roll_back() -> Iterator[_SignalGuard]:
+    """SIGINT and SIGTERM handled by a ``_SignalGuard`` for the block (main thread only: Python
+    delivers signals there), the previous handlers restored after it."""
+    guard = _SignalGuard()
+    if threading.current_thread() is not threading.main_thread():
+        yield guard
+        return
+    previous = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, guard)
+    try:
+        yield guard
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
 class _RollBack(Exception):
     """Leaves a dry run's transaction through its rollback."""
 
 
+# The longest wait a driver takes (SQLite counts milliseconds in a C int): about 24 days.
+_LONGEST_WAIT = (2**31 - 1) // 1000
+
+
+def _ms(seconds: float) -> int:
+    """``seconds`` in milliseconds for SQLite's busy_timeout, within what it can count."""
+    return int(min(seconds, _LONGEST_WAIT) * 1000)
+
+
+@dataclass(frozen=True)
+class Waits:
+    """How long a connection waits, in seconds: for a PostgreSQL server to answer
+    (``connect_timeout``), for a locked SQLite file at each statement (``busy_timeout``), and,
+    for a SQLite migration, for another writer to let go of the file before BEGIN IMMEDIATE
+    (``lock_timeout``, said once through ``say``; None: ``busy_timeout`` only)."""
+
+    connect_timeout: float = 10.0
+    busy_timeout: float = 5.0
+    lock_timeout: float | None = None
+    say: Callable[[str], None] | None = None
+
+    @classmethod
+    def of(cls, config: Config, **more: Any) -> Waits:
+        """The waits ``[tool.twinschema]`` configures (``more`` adds the lock wait)."""
+        return cls(config.connect_timeout, config.busy_timeout, **more)
+
+    def connect_args(self, dialect: str) -> dict[str, Any]:
+        """The driver's keyword arguments for these waits."""
+        if dialect == "sqlite":
+            return {"timeout": min(self.busy_timeout, _LONGEST_WAIT)}
+        # libpq counts whole seconds, and 0 would mean "wait forever".
+        return {"connect_timeout": max(1, math.ceil(min(self.connect_timeout, _LONGEST_WAIT)))}
+
+
 @contextmanager
 def connect(
-    target: Target, *, create: bool = True, write: bool | None = None
+    target: Target,
+    *,
+    create: bool = True,
+    write: bool | None = None,
+    waits: Waits | None = None,
 ) -> Iterator[sa.Connection]:
     """A connection in a transaction (committed at the end of the block) to ``target``.
 
@@ -298,37 +413,170 @@ def connect(
     transaction is a real one on SQLite too, with foreign keys handled for batch mode (see
     ``sqlite_transaction``); ``write`` (by default: ``create``) takes the write lock at BEGIN
     and checks foreign keys before COMMIT, else a plain deferred BEGIN reads without locking
-    writers out.
+    writers out. ``waits`` bounds every wait (default: ``Waits()``, 10 s to connect).
     """
     write = create if write is None else write
-    if target.dialect == "sqlite":
-        path = sqlite_path(target.url)
-        if path is not None and create:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        elif path is not None and not path.exists():
-            raise DatabaseError(f"{target.label}: no such SQLite file")
-    engine = sa.create_engine(target.secret_url, poolclass=sa.pool.NullPool)
+    waits = waits or Waits()
+    path = sqlite_path(target.url) if target.dialect == "sqlite" else None
+    if path is not None and create:
+        _make_folder(target, path)
+    elif path is not None and not path.exists():
+        raise DatabaseError(f"{target.label}: no such SQLite file")
+    # A file SQLite could not create: nothing at ``path`` once the driver has failed.
+    missing = path if path is not None and not path.exists() else None
+    engine = sa.create_engine(
+        target.secret_url,
+        poolclass=sa.pool.NullPool,
+        connect_args=waits.connect_args(target.dialect),
+    )
     try:
         try:
             connection = engine.connect()
         except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"cannot connect to {target.label}: {first_line(exc)}") from None
+            raise _cannot_connect(target, missing, exc) from None
         with connection:
             try:
                 if target.dialect == "sqlite":
-                    with sqlite_transaction(connection, write=write):
+                    with sqlite_transaction(
+                        connection, write=write, lock=_write_lock(target, waits)
+                    ):
                         yield connection
                 else:
                     with connection.begin():
                         yield connection
             except sa.exc.DBAPIError as exc:
+                if missing is not None and not missing.exists():
+                    raise _cannot_connect(target, missing, exc) from None
                 raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
     finally:
         engine.dispose()
 
 
+def _make_folder(target: Target, path: Path) -> None:
+    """The folder of a SQLite file about to be created; a folder that cannot be made is a
+    database problem (exit 3), said in one line."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"{target.label}: cannot create the folder of the SQLite file: "
+            f"{exc.strerror or type(exc).__name__}: {exc.filename or path.parent}"
+        ) from None
+
+
+def _cannot_connect(target: Target, missing: Path | None, exc: sa.exc.DBAPIError) -> DatabaseError:
+    """A connection that failed, in one line; for a SQLite file that does not exist yet, why it
+    could not be created (a read-only folder, most often)."""
+    if missing is None or missing.exists():
+        return DatabaseError(f"cannot connect to {target.label}: {first_line(exc)}")
+    folder = missing.parent
+    why = "the folder is not writable" if not os.access(folder, os.W_OK) else first_line(exc)
+    return DatabaseError(f"{target.label}: cannot create the SQLite file in {folder}: {why}")
+
+
+def _write_lock(target: Target, waits: Waits) -> Callable[[sa.Connection], None] | None:
+    """How a SQLite migration takes the write lock: at once, or after saying it waits for
+    another writer, up to ``waits.lock_timeout`` (None: BEGIN IMMEDIATE with the busy timeout)."""
+    timeout, say = waits.lock_timeout, waits.say
+    if timeout is None or say is None:
+        return None
+
+    def take(connection: sa.Connection) -> None:
+        busy = _ms(waits.busy_timeout)
+        connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            if _try_begin_immediate(connection):
+                return
+            say(
+                f"{target.label}: {_sqlite_writer(sqlite_path(target.url))} holds the SQLite "
+                f"write lock; waiting up to {timeout:g}s for it to finish"
+            )
+            # In short tries, not one long busy wait: Python runs a signal's handler (Ctrl-C)
+            # only once SQLite's busy handler returns.
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {_ms(min(left, _LOCK_POLL))}")
+                if _try_begin_immediate(connection):
+                    return
+            raise DatabaseError(
+                f"{target.label}: {_sqlite_writer(sqlite_path(target.url))} still holds the "
+                f"SQLite write lock after {timeout:g}s; nothing was applied. Run again when "
+                "it is done, or wait longer with --lock-timeout (migrate_lock_timeout)"
+            )
+        finally:
+            if not connection.invalidated:  # an interrupt in a statement drops the connection
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
+
+    return take
+
+
+# SQLite's write lock in rollback-journal mode: a POSIX lock on the RESERVED byte, one past
+# PENDING_BYTE (0x40000000), held from BEGIN IMMEDIATE to COMMIT.
+_RESERVED_BYTE = 0x40000001
+_SOMEONE = "another connection (another migration, or the application writing)"
+
+
+def _sqlite_writer(path: Path | None) -> str:
+    """Who holds the write lock on a SQLite file, as a user can look it up: the process and its
+    command, read from Linux's ``/proc/locks`` (``another migration (process 123: twinschema
+    migrate local)``); a general phrase where that cannot be told (another system, WAL mode)."""
+    if path is None:
+        return _SOMEONE
+    try:
+        found = path.stat()
+        locks = Path("/proc/locks").read_text()
+    except OSError:
+        return _SOMEONE
+    for line in locks.splitlines():
+        # "1: POSIX  ADVISORY  WRITE 4242 fe:00:2147318 1073741825 1073741825" (waiters: "->").
+        # Matched by inode number alone: on overlay file systems (containers) the device shown
+        # is the layer's, not the one stat() gives; SQLite's lock byte makes a mix-up unlikely.
+        fields = line.split()
+        if len(fields) < 8 or fields[1] != "POSIX":
+            continue
+        if fields[5].rpartition(":")[2] != str(found.st_ino):
+            continue
+        start, end = int(fields[6]), fields[7]
+        if start <= _RESERVED_BYTE and (end == "EOF" or int(end) >= _RESERVED_BYTE):
+            return _process(int(fields[4]))
+    return _SOMEONE
+
+
+def _process(pid: int) -> str:
+    """A process by its id and what it runs, e.g. ``another migration (process 123: twinschema
+    migrate local)``. Only the program's name is shown, and for twinschema its command and side:
+    never the rest of a command line, which may hold a password."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return f"another connection (process {pid})"
+    names = [Path(arg).name for arg in argv if arg]
+    if "twinschema" not in names:
+        return f"another connection (process {pid}: {names[0] if names else '?'})"
+    words = names[names.index("twinschema") + 1 :][:2]
+    if words and words[0] == "migrate" and words[1:] in (["local"], ["remote"]):
+        return f"another migration (process {pid}: twinschema {' '.join(words)})"
+    return f"another connection (process {pid}: twinschema)"
+
+
+def _try_begin_immediate(connection: sa.Connection) -> bool:
+    """``BEGIN IMMEDIATE``; False when another connection holds the lock (SQLITE_BUSY)."""
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except sa.exc.OperationalError as exc:
+        if getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+            return False
+        raise
+    return True
+
+
 @contextmanager
-def sqlite_transaction(connection: sa.Connection, *, write: bool = True) -> Iterator[None]:
+def sqlite_transaction(
+    connection: sa.Connection,
+    *,
+    write: bool = True,
+    lock: Callable[[sa.Connection], None] | None = None,
+) -> Iterator[None]:
     """The block in one real SQLite transaction, with foreign keys off and checked before COMMIT.
 
     ``connection`` must not be in a transaction. Two things are taken over from the defaults:
@@ -343,6 +591,10 @@ def sqlite_transaction(connection: sa.Connection, *, write: bool = True) -> Iter
       foreign_keys`` is a no-op inside a transaction, so it is switched OFF before BEGIN;
       ``PRAGMA foreign_key_check`` runs before COMMIT, and a violation rolls everything back
       (``MigrationFailed``). The connection's previous setting is restored afterwards.
+
+    ``lock``, when given, takes the write lock in place of a plain ``BEGIN IMMEDIATE`` (a
+    migration waits for another one, saying so). A connection that SQLAlchemy dropped on the
+    way out (an interrupt in a statement closes it, and SQLite rolls back) needs no restoring.
     """
     raw: Any = connection.connection.driver_connection
     if raw.in_transaction:
@@ -353,13 +605,17 @@ def sqlite_transaction(connection: sa.Connection, *, write: bool = True) -> Iter
     raw.execute("PRAGMA foreign_keys = OFF")
     try:
         with connection.begin():
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            if write and lock is not None:
+                lock(connection)
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
             yield
             if write:
                 check_foreign_keys(connection)
     finally:
-        raw.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        raw.isolation_level = isolation
+        if not connection.invalidated and not connection.closed:
+            raw.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+            raw.isolation_level = isolation
 
 
 def check_foreign_keys(connection: sa.Connection) -> None:
@@ -568,26 +824,46 @@ def _migrate(
     say: Callable[[str], None],
     output: TextIO | None,
 ) -> Outcome:
+    """The migration in one transaction, SIGINT and SIGTERM turned into a rollback."""
     work = target
     path = sqlite_path(target.url) if target.dialect == "sqlite" else None
     if dry_run and path is not None and not path.exists():
         work = Target("sqlite", parse_url("sqlite://"))  # connecting would create the file
     state: dict[str, Any] = {}
-    try:
-        with connect(work, create=not dry_run, write=True) as connection:
-            if target.dialect == "postgresql":
-                _notice_a_dead_client(connection)
-                acquire_migration_lock(connection, timeout, say, target.label)
-            outcome = _upgrade_in(config, target, connection, to, dry_run, say, state)
-            if dry_run and outcome.changed:
-                raise _RollBack
-    except _RollBack:
-        _write_sql(output, target.dialect, state["statements"])
-    except MigrationFailed as exc:
-        rolled_back = "" if dry_run else "; rolled back"
-        where = f"the database is still at {_revs(state.get('before', ()))}"
-        raise MigrationFailed(f"{target.label}: {exc.message}{rolled_back}: {where}") from None
+    waits = Waits.of(config, lock_timeout=timeout, say=say)
+    with _signals_roll_back() as guard:
+        try:
+            with connect(work, create=not dry_run, write=True, waits=waits) as connection:
+                if target.dialect == "postgresql":
+                    _notice_a_dead_client(connection)
+                    acquire_migration_lock(connection, timeout, say, target.label)
+                outcome = _upgrade_in(config, target, connection, to, dry_run, say, state)
+                if dry_run and outcome.changed:
+                    raise _RollBack
+                guard.armed = False  # COMMIT (and SQLite's foreign key check) is not cut short
+        except _RollBack:
+            _write_sql(output, target.dialect, state["statements"])
+        except _Signalled as exc:
+            raise _interruption(_interrupted(target, state), exc.signum) from None
+        except MigrationFailed as exc:
+            rolled_back = "" if dry_run else "; rolled back"
+            where = f"the database is still at {_revs(state.get('before', ()))}"
+            raise MigrationFailed(f"{target.label}: {exc.message}{rolled_back}: {where}") from None
+    if guard.received is not None:
+        say(outcome.describe())
+        raise _interruption(
+            f"{target.label}: interrupted while committing; the migration completed first: "
+            f"the database is at {_revs(outcome.after)}",
+            guard.received,
+        )
     return outcome
+
+
+def _interrupted(target: Target, state: Mapping[str, Any]) -> str:
+    """The line for a migration stopped by a signal: where the database still is."""
+    if "before" not in state:
+        return f"{target.label}: interrupted; nothing was applied"
+    return f"{target.label}: interrupted; rolled back: the database is still at {_revs(state['before'])}"
 
 
 def _upgrade_in(
@@ -616,11 +892,19 @@ def _upgrade_in(
             upgrade(cfg, to)
             if target.dialect == "sqlite" and dry_run:
                 check_foreign_keys(connection)  # a real run checks just before its COMMIT
-        except sa.exc.DBAPIError as exc:
+        except Exception as exc:  # a statement, or the revision's own Python: rolled back
             failed = next((s.revision for s in pending if s.revision not in applied), "?")
-            raise MigrationFailed(f"revision {failed} failed: {first_line(exc)}") from None
+            raise MigrationFailed(f"revision {failed} failed: {_cause(exc)}") from None
     after = current_revisions(connection)
     return Outcome(target.label, before, after, head, dry_run=dry_run)
+
+
+def _cause(exc: Exception) -> str:
+    """What made a revision fail, in one line: the database's message, or the Python error's
+    type and message."""
+    if isinstance(exc, sa.exc.DBAPIError | TwinschemaError):
+        return first_line(exc)
+    return f"{type(exc).__name__}: {first_line(exc)}".rstrip(": ")
 
 
 def _lint(

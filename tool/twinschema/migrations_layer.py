@@ -238,7 +238,7 @@ def upgrade_checks(
             message=f"after downgrading to base, {what} {name} is left behind",
             hint=f"drop it in the downgrade() of the revision that creates it ({chain.label})",
         )
-        for what, name, table in leftovers(chain.dialect, url, options.schema)
+        for what, name, table in leftovers(chain.dialect, url, options.schema, options)
     )
     failed = _run(config, target, migrate.upgrade, "heads")
     if failed:
@@ -264,7 +264,8 @@ def _run(config: Config, target: tuple[str, str], step: Callable[..., None], to:
     (atomic on SQLite too); its error in one line, if any."""
     dialect, url = target
     try:
-        with migrate.connect(migrate.Target(dialect, parse_url(url))) as connection:
+        waits = migrate.Waits.of(config)
+        with migrate.connect(migrate.Target(dialect, parse_url(url)), waits=waits) as connection:
             step(migrate.alembic_config(config, dialect, connection=connection), to)
     except TwinschemaError as exc:
         return exc.message
@@ -334,8 +335,11 @@ ORDER BY type, name
 """
 
 
-def leftovers(dialect: str, url: str, schema: str) -> list[tuple[str, str, str | None]]:
-    """``(what, name, table)`` of every object left in the database besides the version table."""
+def leftovers(
+    dialect: str, url: str, schema: str, options: ReflectOptions | None = None
+) -> list[tuple[str, str, str | None]]:
+    """``(what, name, table)`` of every object left in the database besides the version table
+    (connecting with ``options``' timeouts)."""
     if dialect == "sqlite":
         from twinschema.dialects import sqlite as sqlite_dialect
 
@@ -348,7 +352,8 @@ def leftovers(dialect: str, url: str, schema: str) -> list[tuple[str, str, str |
         return [(str(kind), str(name), str(table)) for kind, name, table in rows]
     from twinschema.dialects import postgresql as pg_dialect
 
-    with pg_dialect.connect(parse_url(url), ReflectOptions(schema=schema)) as conn:
+    options = replace(options or ReflectOptions(), schema=schema)
+    with pg_dialect.connect(parse_url(url), options) as conn:
         found = conn.execute(
             _PG_LEFTOVERS, {"schema": schema, "version_table": VERSION_TABLE}
         ).fetchall()

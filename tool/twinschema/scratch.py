@@ -8,6 +8,7 @@ embedded server; a SQLite one is a file in a temporary directory.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import uuid
@@ -42,13 +43,22 @@ def server(config: Config, given: str | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def database(server_url: str, prefix: str = "twinschema_scratch") -> Iterator[str]:
+def database(
+    server_url: str, prefix: str = "twinschema_scratch", *, connect_timeout: float = 10.0
+) -> Iterator[str]:
     """A new, empty database on ``server_url`` for the block (its URL, with any secret); dropped
     afterwards, other sessions forced off. A server that cannot be reached or refuses CREATE
-    DATABASE is a one-line ``DatabaseError`` without the password."""
+    DATABASE is a one-line ``DatabaseError`` without the password; one that does not answer is
+    given up after ``connect_timeout`` seconds (``[tool.twinschema] connect_timeout``)."""
     base = parse_url(server_url)
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    admin = sa.create_engine(
+        base,
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+        # libpq counts whole seconds, and 0 would mean "wait forever".
+        connect_args={"connect_timeout": max(1, math.ceil(connect_timeout))},
+    )
     try:
         try:
             with admin.connect() as conn:
@@ -83,5 +93,8 @@ def empty_database(config: Config, dialect: str, given: str | None = None) -> It
         with tempfile.TemporaryDirectory(prefix="twinschema-") as folder:
             yield f"sqlite:///{Path(folder) / 'scratch.db'}"
         return
-    with server(config, given) as url, database(url) as scratch:
+    with (
+        server(config, given) as url,
+        database(url, connect_timeout=config.connect_timeout) as scratch,
+    ):
         yield scratch
