@@ -41,19 +41,27 @@ from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.errors import DatabaseError
 from twinschema.gcpause import without_gc
 from twinschema.model import (
+    EQUALITY_CASE,
+    EQUALITY_CASE_ACCENT,
+    EQUALITY_EXACT,
+    GENERATED_STORED,
+    GENERATED_VIRTUAL,
     IDENTITY_ALWAYS,
     IDENTITY_BY_DEFAULT,
     IDENTITY_SEQUENCE,
     CheckConstraint,
+    Collation,
     Column,
     ColumnPool,
     ColumnType,
     ForeignKey,
+    Generated,
     Index,
     Policy,
     Schema,
     Table,
     UniqueConstraint,
+    element_flags,
 )
 from twinschema.urls import redact, scrub
 
@@ -261,11 +269,17 @@ SQL_SCHEMA = """
 SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text
 FROM pg_namespace n WHERE n.nspname = %(schema)s"""
 
+# The locale of a collation: colllocale (17+), colliculocale (15, 16), collcollate (ICU before 15),
+# read through to_jsonb so that one query text serves every version. Its columns: co.
+_COLLATION_LOCALE = """coalesce(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale',
+                co.collcollate::text)"""
+
 SQL_COLUMNS = f"""
 SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SELECT'),
        a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
        a.attgenerated, pg_get_expr(d.adbin, d.adrelid), et.typtype, et.typname::text, et.oid,
-       et.oid IS DISTINCT FROM t.oid
+       et.oid IS DISTINCT FROM t.oid,
+       co.collname::text, co.collisdeterministic, {_COLLATION_LOCALE}
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -273,6 +287,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
 LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE
     WHEN t.typtype <> 'd' AND t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
+LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
 WHERE {_TABLE_FILTER}
 ORDER BY c.relname, a.attnum"""
 
@@ -288,7 +303,15 @@ SELECT con.conrelid, con.conname::text, con.contype,
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
              ORDER BY k.ord),
        con.confdeltype, con.confupdtype,
-       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END
+       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END,
+       CASE WHEN con.contype = 'u' THEN ARRAY(
+           SELECT a.attname::text FROM pg_index ix
+           CROSS JOIN LATERAL generate_series(ix.indnkeyatts + 1, ix.indnatts) k
+           JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1]
+           WHERE ix.indexrelid = con.conindid ORDER BY k) END,
+       CASE WHEN con.contype = 'u' THEN (
+           SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean FROM pg_index ix
+           WHERE ix.indexrelid = con.conindid) END
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
@@ -300,7 +323,10 @@ WHERE con.contype IN ('p', 'u', 'f', 'c') AND {_TABLE_FILTER}
 ORDER BY con.conname"""
 
 # Indexes that no PRIMARY KEY, UNIQUE or EXCLUDE constraint owns (those are compared as the
-# constraint). Key columns only: INCLUDE columns are not part of what an index matches.
+# constraint). Key columns make what an index matches; then, per key column, its options
+# (indoption: bit 1 DESC, bit 2 NULLS FIRST), its operator class when not the type's default,
+# and its collation when not its column's own (an expression's: the default one), with what
+# that collation makes equal; then the INCLUDE columns and NULLS NOT DISTINCT (15+).
 SQL_INDEXES = f"""
 SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
        ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text
@@ -308,7 +334,21 @@ SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
              FROM generate_series(1, i.indnkeyatts) k
              LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
              ORDER BY k),
-       pg_get_expr(i.indpred, i.indrelid)
+       pg_get_expr(i.indpred, i.indrelid),
+       ARRAY(SELECT json_build_array(
+                 i.indoption[k - 1],
+                 CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END,
+                 co.collname::text, co.collisdeterministic, {_COLLATION_LOCALE})
+             FROM generate_series(1, i.indnkeyatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1]
+             LEFT JOIN pg_collation co ON co.oid = i.indcollation[k - 1]
+                 AND i.indcollation[k - 1] <> coalesce(a.attcollation, 100)
+             ORDER BY k),
+       ARRAY(SELECT a.attname::text FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             ORDER BY k),
+       coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false)
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
@@ -523,7 +563,7 @@ def _tables(
     current: _TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
-         typtype, typname, type_oid, array) in rows:  # fmt: skip
+         typtype, typname, type_oid, array, coll_name, coll_exact, coll_locale) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -542,13 +582,17 @@ def _tables(
             ctype = _parse_type(spelling)
         column_identity = IDENTITY_CODES.get(identity)
         raw_default = default
+        computed = None
         if generated:  # a generated column has an expression, not a default
-            default = None
-            raw_default = f"GENERATED ALWAYS AS ({raw_default}) STORED"
+            computed = Generated(default, GENERATED_CODES.get(generated, generated), default)
+            default = raw_default = None
         elif default is not None and default.startswith("nextval("):
             default, column_identity = None, IDENTITY_SEQUENCE
+        collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
         current.columns.append(
-            pool.column(name, ctype, not notnull, default, column_identity, raw_default)
+            pool.column(
+                name, ctype, not notnull, default, column_identity, raw_default, collation, computed
+            )
         )
     return tables
 
@@ -557,14 +601,26 @@ def _add_constraints(
     tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]], schema: str
 ) -> None:
     for (oid, name, kind, columns, ref_schema, ref_table, ref_columns, on_delete, on_update,
-         definition) in rows:  # fmt: skip
+         definition, include, nulls_not_distinct) in rows:  # fmt: skip
         parts = tables.get(oid)
         if parts is None:
             continue
         if kind == "p":
             parts.primary_key = tuple(columns)
+        elif kind == "u" and include:  # UNIQUE (a) INCLUDE (b): a unique index with INCLUDE
+            parts.indexes.append(
+                Index(
+                    tuple(columns),
+                    unique=True,
+                    name=name,
+                    nulls=(),
+                    opclasses=(),
+                    include=tuple(include),
+                    nulls_distinct=not nulls_not_distinct,
+                )
+            )
         elif kind == "u":
-            parts.uniques.append(UniqueConstraint(tuple(columns), name))
+            parts.uniques.append(UniqueConstraint(tuple(columns), name, not nulls_not_distinct))
         elif kind == "f":
             parts.foreign_keys.append(
                 ForeignKey(
@@ -599,10 +655,95 @@ def check_expression(definition: str) -> str:
 
 
 def _add_indexes(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
-    for oid, name, unique, method, expressions, where in rows:
+    for oid, name, unique, method, expressions, where, elements, include, not_distinct in rows:
         parts = tables.get(oid)
-        if parts is not None:
-            parts.indexes.append(Index(tuple(expressions), unique, where, method, name))
+        if parts is None:
+            continue
+        options = [int(e[0] or 0) for e in elements]
+        descending = [bool(o & INDOPTION_DESC) for o in options]
+        parts.indexes.append(
+            Index(
+                tuple(expressions),
+                unique,
+                where,
+                method,
+                name,
+                descending=element_flags(descending, False),
+                collations=element_flags(
+                    (None if e[2] is None else collation_of(e[2], e[3], e[4]) for e in elements),
+                    None,
+                ),
+                nulls=element_flags(
+                    (
+                        _NULLS[bool(o & INDOPTION_NULLS_FIRST)]
+                        if bool(o & INDOPTION_NULLS_FIRST) != desc
+                        else ""
+                        for o, desc in zip(options, descending, strict=True)
+                    ),
+                    "",
+                ),
+                opclasses=element_flags((e[1] or "" for e in elements), ""),
+                include=tuple(include),
+                nulls_distinct=not not_distinct,
+            )
+        )
+
+
+# pg_index.indoption bits (src/include/catalog/pg_index.h); a NULLS placement is kept only where
+# it is not the default for its direction (NULLS LAST for ASC, NULLS FIRST for DESC).
+INDOPTION_DESC = 1
+INDOPTION_NULLS_FIRST = 2
+_NULLS = {True: "NULLS FIRST", False: "NULLS LAST"}
+
+# pg_attribute.attgenerated: 's' stored (12+), 'v' virtual (18+).
+GENERATED_CODES: Mapping[str, str] = MappingProxyType(
+    {"s": GENERATED_STORED, "v": GENERATED_VIRTUAL}
+)
+
+# What a nondeterministic ICU collation makes equal, by its strength: the ``ks`` keyword of a
+# BCP 47 locale (und-u-ks-level2) or the older ``colStrength`` attribute (@colStrength=secondary).
+# Level 3 and above tell case apart: only a nondeterministic collation below it merges values.
+ICU_STRENGTHS: Mapping[str, str] = MappingProxyType(
+    {
+        "level1": EQUALITY_CASE_ACCENT,
+        "primary": EQUALITY_CASE_ACCENT,
+        "level2": EQUALITY_CASE,
+        "secondary": EQUALITY_CASE,
+    }
+)
+_ICU_STRENGTH = re.compile(r"(?:-ks-|colstrength=)([a-z0-9]+)", re.IGNORECASE)
+
+
+def collation_of(name: str, deterministic: bool | None, locale: str | None) -> Collation:
+    """A PostgreSQL collation other than the default, with what it makes equal.
+
+    A deterministic collation never makes different strings equal (it may sort them its own
+    way); a nondeterministic one (ICU) does, as far as its strength says (``ICU_STRENGTHS``).
+    ``deterministic`` None means only the name is known (a metadata module): see
+    ``named_collation``.
+    """
+    if deterministic is None:
+        return named_collation(name)
+    if deterministic:
+        return Collation(name, EQUALITY_EXACT)
+    strength = _ICU_STRENGTH.search(locale or "")
+    equality = ICU_STRENGTHS.get(strength.group(1).lower()) if strength else None
+    return Collation(name, equality or f"nondeterministic {locale}")
+
+
+# The collations every PostgreSQL server has, all deterministic (initdb creates one per locale of
+# the system (en_US, en_US.utf8) and per ICU locale (de-DE-x-icu), all deterministic too.
+_BUILTIN_DETERMINISTIC = frozenset({"c", "posix", "ucs_basic", "unicode", "default"})
+_LOCALE_NAME = re.compile(r"^(?:[a-z]{2,3}(?:_[a-z]{2})?(?:\.[a-z0-9-]+)?|.+-x-icu)$", re.I)
+
+
+def named_collation(name: str) -> Collation:
+    """A collation known by name only (a metadata module's ``String(collation=...)``): a built-in
+    or a locale-named one is deterministic; any other may be a nondeterministic collation that
+    a migration creates, so what it makes equal is unknown (None)."""
+    if name.lower() in _BUILTIN_DETERMINISTIC or _LOCALE_NAME.match(name):
+        return Collation(name, EQUALITY_EXACT)
+    return Collation(name, None)
 
 
 def _add_policies(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
