@@ -606,6 +606,7 @@ class _Run:
     def index_changes(self, left: Index, right: Index) -> Iterator[tuple[bool, str]]:
         """(changes which rows are accepted, what differs) for each differing attribute."""
         count = len(left.expressions)
+        own = "its column's own collation"
         for n in range(count):
             element = left.expressions[n]
             ldesc, rdesc = _nth(left.descending, n, False), _nth(right.descending, n, False)
@@ -623,8 +624,8 @@ class _Run:
                 yield (
                     bool(left.unique),
                     (
-                        f"{element} is compared with {_coll_meaning(lcoll, 'its column')} on the "
-                        f"left, {_coll_meaning(rcoll, 'its column')} on the right"
+                        f"{element} is compared with {_coll_meaning(lcoll, own)} on the "
+                        f"left, {_coll_meaning(rcoll, own)} on the right"
                         + (
                             " (a unique index then takes two values as the same on one side only)"
                             if left.unique
@@ -890,10 +891,12 @@ def _coll_text(collation: Collation | None) -> str:
     return f"COLLATE {collation.name}" if collation is not None else "default collation"
 
 
-def _coll_meaning(collation: Collation | None, default: str = "the default collation") -> str:
-    if collation is None:
-        return f"{default} ({EQUALITY_MEANINGS[EQUALITY_EXACT]})"
-    return collation.describe()
+def _coll_meaning(collation: Collation | None, default: str | None = None) -> str:
+    """What a collation makes equal; None is ``default`` (an index element: its column's
+    own collation), else the dialect's default collation."""
+    if collation is not None:
+        return collation.describe()
+    return default or f"the default collation ({EQUALITY_MEANINGS[EQUALITY_EXACT]})"
 
 
 def _unique_text(unique: UniqueConstraint) -> str:

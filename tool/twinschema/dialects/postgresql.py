@@ -762,6 +762,10 @@ class PostgreSQLAdapter:
         """Reduce a type spelling to a ``ColumnType`` (see the module's ``parse_type``)."""
         return parse_type(spelling)
 
+    def collation(self, name: str) -> Collation | None:
+        """A collation by name (see the module's ``named_collation``); "default" is None."""
+        return None if name == "default" else named_collation(name)
+
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of ``options.schema``, read-only (see the module's ``reflect``)."""
         return reflect(url, options)

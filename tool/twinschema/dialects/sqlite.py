@@ -891,6 +891,10 @@ class SQLiteAdapter:
         """Reduce a declared SQLite type to a ``ColumnType`` (see the module's ``parse_type``)."""
         return parse_type(spelling)
 
+    def collation(self, name: str) -> Collation | None:
+        """A collation by name (see the module's ``collation_of``)."""
+        return collation_of(name)
+
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of the live SQLite file read-only (see the module's ``reflect``)."""
         return reflect(url, options)
