@@ -10,6 +10,8 @@ why: one sentence: what the case pins down
 witness:             # optional: rows that show the verdict on the real databases
   table: t
   declared_only: false   # true: a declared difference no row can show (both behave the same)
+  setup:                 # optional: rows inserted first, on both sides (each must be accepted)
+    - {x: 1, y: 1}
   rows:
     - {row: {x: -1, y: -1}, a: accept, b: reject}
 ```
@@ -24,7 +26,7 @@ diff`` does, and tries witness rows.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,28 +152,47 @@ def compare_case(loader: Loader, case: Case) -> Comparison:
     )
 
 
-def try_row(loader: Loader, dialect: str, handle: Any, table: str, row: dict[str, Any]) -> str:
-    """``accept`` or ``reject``: what a real database of ``dialect`` does with ``row``."""
+def _insert(table: str, row: dict[str, Any], mark: str) -> tuple[str, list[Any]]:
     columns = list(row)
+    marks = ", ".join(mark for _ in columns)
+    return f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', [
+        row[c] for c in columns
+    ]
+
+
+def try_row(
+    loader: Loader,
+    dialect: str,
+    handle: Any,
+    table: str,
+    row: dict[str, Any],
+    setup: Sequence[dict[str, Any]] = (),
+) -> str:
+    """``accept`` or ``reject``: what a real database of ``dialect`` does with ``row``, after
+    the ``setup`` rows (which must be accepted) in the same transaction, rolled back after."""
     if dialect == "sqlite":
-        sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
         handle.execute("BEGIN")
         try:
-            handle.execute(sql, [row[c] for c in columns])
-        except sqlite3.Error:
-            return "reject"
+            for first in setup:
+                handle.execute(*_insert(table, first, "?"))
+            try:
+                handle.execute(*_insert(table, row, "?"))
+            except sqlite3.Error:
+                return "reject"
         finally:
             handle.execute("ROLLBACK")
         return "accept"
-    sql = (
-        f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("%s" for _ in columns)})'
-    )
     with loader.connect() as conn:
         conn.execute(f"SET search_path TO {handle}, public")
         try:
-            conn.execute(sql.encode(), [row[c] for c in columns])
-        except psycopg.Error:
-            return "reject"
+            for first in setup:
+                sql, values = _insert(table, first, "%s")
+                conn.execute(sql.encode(), values)
+            sql, values = _insert(table, row, "%s")
+            try:
+                conn.execute(sql.encode(), values)
+            except psycopg.Error:
+                return "reject"
         finally:
             conn.rollback()
     return "accept"

@@ -272,6 +272,15 @@ class _Run:
             self.same(table, lc.name, "collation", _coll_text(lcoll), _coll_text(rcoll))
             return
         where = f"{table}.{lc.name}"
+        lequal = lcoll.equality if lcoll is not None else EQUALITY_EXACT
+        requal = rcoll.equality if rcoll is not None else EQUALITY_EXACT
+        effect = (
+            f"both tell every two values apart, but may sort them differently (ORDER BY, < and > "
+            f"on {where}, and which indexes serve them)"
+            if lequal == requal
+            else f"comparisons, UNIQUE rules and = on {where} can treat two values as equal on "
+            "one side and as different on the other"
+        )
         self.diff(
             "column_type",
             table,
@@ -280,8 +289,7 @@ class _Run:
             _coll_text(lcoll),
             _coll_text(rcoll),
             f"collation of {where} differs: {_coll_meaning(lcoll)} on the left, "
-            f"{_coll_meaning(rcoll)} on the right: comparisons, UNIQUE rules and = on {where} "
-            "can treat two values as equal on one side and as different on the other",
+            f"{_coll_meaning(rcoll)} on the right: {effect}",
         )
 
     def collations_differ(self, left: Collation | None, right: Collation | None) -> bool:
@@ -605,42 +613,29 @@ class _Run:
 
     def index_changes(self, left: Index, right: Index) -> Iterator[tuple[bool, str]]:
         """(changes which rows are accepted, what differs) for each differing attribute."""
-        count = len(left.expressions)
-        own = "its column's own collation"
-        for n in range(count):
-            element = left.expressions[n]
+        for n, element in enumerate(left.expressions):
             ldesc, rdesc = _nth(left.descending, n, False), _nth(right.descending, n, False)
             if ldesc != rdesc:
                 yield (
                     False,
                     (
                         f"{element} sorts {_direction(ldesc)} on the left, {_direction(rdesc)} on "
-                        "the right (the same rows are accepted; queries that read in that order "
-                        "are served on one side only)"
+                        f"the right ({_SAME_ROWS}; queries that read in that order are served on "
+                        "one side only)"
                     ),
                 )
             lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
             if lcoll != rcoll and self.collations_differ(lcoll, rcoll):
-                yield (
-                    bool(left.unique),
-                    (
-                        f"{element} is compared with {_coll_meaning(lcoll, own)} on the "
-                        f"left, {_coll_meaning(rcoll, own)} on the right"
-                        + (
-                            " (a unique index then takes two values as the same on one side only)"
-                            if left.unique
-                            else ""
-                        )
-                    ),
-                )
+                yield left.unique, _element_collations(element, lcoll, rcoll, left.unique)
             if left.nulls is not None and right.nulls is not None:
                 lnulls, rnulls = _nth(left.nulls, n, ""), _nth(right.nulls, n, "")
                 if lnulls != rnulls:
                     yield (
                         False,
                         (
-                            f"{element} places NULLs {lnulls or 'by default'} on the left, "
-                            f"{rnulls or 'by default'} on the right"
+                            f"{element} sorts {lnulls or _NULLS_DEFAULT} on the left, "
+                            f"{rnulls or _NULLS_DEFAULT} on the right ({_SAME_ROWS}; an ORDER BY "
+                            "with that NULLS placement is served on one side only)"
                         ),
                     )
             if left.opclasses is not None and right.opclasses is not None:
@@ -650,8 +645,8 @@ class _Run:
                         False,
                         (
                             f"{element} has operator class {lops or 'default'} on the left, "
-                            f"{rops or 'default'} on the right (which operators the index serves "
-                            "differs, e.g. LIKE 'abc%' needs text_pattern_ops)"
+                            f"{rops or 'default'} on the right ({_SAME_ROWS}; which operators the "
+                            "index serves differs, e.g. LIKE 'abc%' needs text_pattern_ops)"
                         ),
                     )
         linclude, rinclude = left.include, right.include
@@ -660,7 +655,7 @@ class _Run:
                 False,
                 (
                     f"INCLUDE ({_cols(linclude) or 'none'}) on the left, ({_cols(rinclude) or 'none'})"
-                    " on the right (the same rows are accepted; index-only scans differ)"
+                    f" on the right ({_SAME_ROWS}; index-only scans differ)"
                 ),
             )
         if left.nulls_distinct != right.nulls_distinct:
@@ -881,6 +876,23 @@ def _index_on(index: Index, columns: frozenset[str]) -> bool:
 def _nth(values: tuple[K, ...], n: int, default: K) -> K:
     """Element ``n`` of a per-element attribute (an empty tuple: every element's default)."""
     return values[n] if values else default
+
+
+_SAME_ROWS = "the same rows are accepted"
+_NULLS_DEFAULT = "NULLs where its direction puts them"
+
+
+def _element_collations(
+    element: str, left: Collation | None, right: Collation | None, unique: bool
+) -> str:
+    own = "its column's own collation"
+    text = (
+        f"{element} is compared with {_coll_meaning(left, own)} on the left, "
+        f"{_coll_meaning(right, own)} on the right"
+    )
+    if unique:
+        return text + " (a unique index then takes two values as the same on one side only)"
+    return text + " (which comparisons and ORDER BY the index serves differs)"
 
 
 def _direction(descending: bool) -> str:
