@@ -41,6 +41,8 @@ def build(dialect: str, change: Change | None = None) -> sa.MetaData:
     )
     sa.Index("ix_person_name_desc", person.c.name.desc(), person.c.id)
     sa.Index("ix_person_nick_ci", person.c.nick.collate(COLLATION[dialect]))
+    # An expression derives its column's collation: no collation of its own.
+    sa.Index("ix_person_name_lower", sa.func.lower(person.c.name))
     if pg:
         sa.Index(
             "ix_person_nick_ops",

@@ -325,8 +325,9 @@ ORDER BY con.conname"""
 # Indexes that no PRIMARY KEY, UNIQUE or EXCLUDE constraint owns (those are compared as the
 # constraint). Key columns make what an index matches; then, per key column, its options
 # (indoption: bit 1 DESC, bit 2 NULLS FIRST), its operator class when not the type's default,
-# and its collation when not its column's own (an expression's: the default one), with what
-# that collation makes equal; then the INCLUDE columns and NULLS NOT DISTINCT (15+).
+# and its collation when not its column's own (an expression's: any, with the whole definition,
+# which writes COLLATE only where it is not the one the expression derives), with what that
+# collation makes equal; then the INCLUDE columns and NULLS NOT DISTINCT (15+).
 SQL_INDEXES = f"""
 SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
        ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text
@@ -343,8 +344,9 @@ SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
              LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
              LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1]
              LEFT JOIN pg_collation co ON co.oid = i.indcollation[k - 1]
-                 AND i.indcollation[k - 1] <> coalesce(a.attcollation, 100)
+                 AND i.indcollation[k - 1] <> coalesce(a.attcollation, 0)
              ORDER BY k),
+       CASE WHEN 0 = ANY (i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid) END,
        ARRAY(SELECT a.attname::text FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
              ORDER BY k),
@@ -655,10 +657,12 @@ def check_expression(definition: str) -> str:
 
 
 def _add_indexes(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
-    for oid, name, unique, method, expressions, where, elements, include, not_distinct in rows:
+    for (oid, name, unique, method, expressions, where, elements, definition, include,
+         not_distinct) in rows:  # fmt: skip
         parts = tables.get(oid)
         if parts is None:
             continue
+        columns = {c.name for c in parts.columns}
         options = [int(e[0] or 0) for e in elements]
         descending = [bool(o & INDOPTION_DESC) for o in options]
         parts.indexes.append(
@@ -670,7 +674,12 @@ def _add_indexes(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]
                 name,
                 descending=element_flags(descending, False),
                 collations=element_flags(
-                    (None if e[2] is None else collation_of(e[2], e[3], e[4]) for e in elements),
+                    (
+                        None
+                        if e[2] is None or not _written_collation(text, columns, definition)
+                        else collation_of(e[2], e[3], e[4])
+                        for e, text in zip(elements, expressions, strict=True)
+                    ),
                     None,
                 ),
                 nulls=element_flags(
@@ -687,6 +696,16 @@ def _add_indexes(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]
                 nulls_distinct=not not_distinct,
             )
         )
+
+
+def _written_collation(element: str, columns: set[str], definition: str | None) -> bool:
+    """True when an index element's collation is its own: a column's always (the query keeps
+    only one that differs from the column's), an expression's when the index definition writes
+    it (``lower(a) COLLATE "C"``; the catalog also holds the one it derives from ``a``)."""
+    if element in columns:
+        return True
+    text = definition or ""
+    return f"{element} COLLATE " in text or f"{element}) COLLATE " in text
 
 
 # pg_index.indoption bits (src/include/catalog/pg_index.h); a NULLS placement is kept only where

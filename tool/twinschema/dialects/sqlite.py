@@ -703,31 +703,16 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
         own = {c.name: c.collation for c in table_columns}
         for index, entry in indexes_of.get(table, {}).items():
             unique, origin, partial, names, cids, descs, colls = entry
+            texts: list[str] = []
+            where = None
+            if partial or min(cids) < 0:  # expressions or a predicate: read in its SQL
+                texts, where = _scan_index(index_sql.get(index, ""))
             descending = element_flags(descs, False)
-            collations = element_flags(
-                (
-                    None if coll_name.upper() == (own.get(col) or _BINARY).name else coll
-                    for col, coll_name in zip(names, colls, strict=True)
-                    for coll in (collation_of(coll_name) or _BINARY,)
-                ),
-                None,
-            )
+            collations = _element_collations(names, cids, colls, own, texts)
             if origin == "u" and not descending and not collations:
                 key = tuple(names)
                 uniques.append(UniqueConstraint(key, name=scanned.unique_names.get(key)))
                 continue
-            if origin == "u" or (not partial and min(cids) >= 0):  # plain columns only
-                indexes.append(
-                    Index(
-                        tuple(names),
-                        unique=unique,
-                        name=scanned.unique_names.get(tuple(names)) if origin == "u" else index,
-                        descending=descending,
-                        collations=collations,
-                    )
-                )
-                continue
-            texts, where = _scan_index(index_sql.get(index, ""))
             expressions = tuple(
                 col if cid >= 0 else (_COLLATE_SUFFIX.sub("", texts[n]) if n < len(texts) else "")
                 for n, (cid, col) in enumerate(zip(cids, names, strict=True))
@@ -737,7 +722,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
                     expressions,
                     unique=unique,
                     where=where,
-                    name=index,
+                    name=scanned.unique_names.get(expressions) if origin == "u" else index,
                     descending=descending,
                     collations=collations,
                 )
@@ -800,6 +785,27 @@ _COLLATE_SUFFIX = re.compile(
 )
 # The words of a column definition that the clause scan below looks for.
 _TABLE_CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign"})
+
+
+def _element_collations(
+    names: list[str],
+    cids: list[int],
+    colls: list[str],
+    own: dict[str, Collation | None],
+    texts: list[str],
+) -> tuple[Collation | None, ...]:
+    """Each index element's collation where it is not its own: a column's, where it differs
+    from the column's collation; an expression's, where its text names one (the catalog gives
+    an expression the collation it derives from its operands, which no COLLATE wrote)."""
+    found: list[Collation | None] = []
+    for n, (name, cid, coll_name) in enumerate(zip(names, cids, colls, strict=True)):
+        coll = collation_of(coll_name) or _BINARY
+        if cid >= 0:
+            found.append(None if coll.name == (own.get(name) or _BINARY).name else coll)
+        else:
+            written = texts[n] if n < len(texts) else ""
+            found.append(coll if _COLLATE_SUFFIX.search(written) else None)
+    return element_flags(found, None)
 
 
 def _with_clauses(columns: list[Column], sql: str, generated: dict[str, str]) -> list[Column]:
