@@ -269,7 +269,8 @@ class _Run:
         one dialect, also when their names differ (sorting and comparison may differ)."""
         lcoll, rcoll = lc.collation, rc.collation
         if not self.collations_differ(lcoll, rcoll):
-            self.same(table, lc.name, "collation", _coll_text(lcoll), _coll_text(rcoll))
+            if _coll_text(lcoll) != _coll_text(rcoll):
+                self.same(table, lc.name, "collation", _coll_text(lcoll), _coll_text(rcoll))
             return
         where = f"{table}.{lc.name}"
         lequal = lcoll.equality if lcoll is not None else EQUALITY_EXACT
@@ -312,10 +313,9 @@ class _Run:
         ltext = lgen.describe() if lgen is not None else "not generated"
         rtext = rgen.describe() if rgen is not None else "not generated"
         if lgen is None or rgen is None:
-            side = "left" if lgen is not None else "right"
-            other = "right" if side == "left" else "left"
+            side, other = ("left", "right") if lgen is not None else ("right", "left")
             message = (
-                f"{where} is generated on the {side} ({(lgen or rgen).describe()}), a plain "  # type: ignore[union-attr]
+                f"{where} is generated on the {side} ({ltext if lgen else rtext}), a plain "
                 f"column on the {other}: a row that sets {where} is rejected on the {side} and "
                 f"stored as given on the {other}"
             )
@@ -590,11 +590,7 @@ class _Run:
     def index_attributes(self, table: str, lindex: Index, rindex: Index) -> None:
         """One difference for two indexes on the same expressions that differ in attributes:
         ``unique`` when it changes which rows a unique index accepts, else ``index``."""
-        found = [
-            (changes_data, what)
-            for changes_data, what in self.index_changes(lindex, rindex)
-            if what
-        ]
+        found = list(self.index_changes(lindex, rindex))
         if not found:
             return
         kind = "unique" if lindex.unique and any(data for data, _ in found) else "index"
@@ -613,54 +609,62 @@ class _Run:
 
     def index_changes(self, left: Index, right: Index) -> Iterator[tuple[bool, str]]:
         """(changes which rows are accepted, what differs) for each differing attribute."""
-        for n, element in enumerate(left.expressions):
-            ldesc, rdesc = _nth(left.descending, n, False), _nth(right.descending, n, False)
-            if ldesc != rdesc:
-                yield (
-                    False,
-                    (
-                        f"{element} sorts {_direction(ldesc)} on the left, {_direction(rdesc)} on "
-                        f"the right ({_SAME_ROWS}; queries that read in that order are served on "
-                        "one side only)"
-                    ),
-                )
-            lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
-            if lcoll != rcoll and self.collations_differ(lcoll, rcoll):
-                yield left.unique, _element_collations(element, lcoll, rcoll, left.unique)
-            if left.nulls is not None and right.nulls is not None:
-                lnulls, rnulls = _nth(left.nulls, n, ""), _nth(right.nulls, n, "")
-                if lnulls != rnulls:
-                    yield (
-                        False,
-                        (
-                            f"{element} sorts {lnulls or _NULLS_DEFAULT} on the left, "
-                            f"{rnulls or _NULLS_DEFAULT} on the right ({_SAME_ROWS}; an ORDER BY "
-                            "with that NULLS placement is served on one side only)"
-                        ),
-                    )
-            if left.opclasses is not None and right.opclasses is not None:
-                lops, rops = _nth(left.opclasses, n, ""), _nth(right.opclasses, n, "")
-                if lops != rops:
-                    yield (
-                        False,
-                        (
-                            f"{element} has operator class {lops or 'default'} on the left, "
-                            f"{rops or 'default'} on the right ({_SAME_ROWS}; which operators the "
-                            "index serves differs, e.g. LIKE 'abc%' needs text_pattern_ops)"
-                        ),
-                    )
+        for n in range(len(left.expressions)):
+            yield from self.element_changes(left, right, n)
         linclude, rinclude = left.include, right.include
         if linclude is not None and rinclude is not None and linclude != rinclude:
             yield (
                 False,
                 (
-                    f"INCLUDE ({_cols(linclude) or 'none'}) on the left, ({_cols(rinclude) or 'none'})"
-                    f" on the right ({_SAME_ROWS}; index-only scans differ)"
+                    f"INCLUDE ({_cols(linclude) or 'none'}) on the left, "
+                    f"({_cols(rinclude) or 'none'}) on the right ({_SAME_ROWS}; index-only scans "
+                    "differ)"
                 ),
             )
         if left.nulls_distinct != right.nulls_distinct:
             columns = _cols(left.expressions)
             yield True, _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, columns)
+
+    def element_changes(self, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
+        """What differs in element ``n`` of two paired indexes: its sort direction, its
+        collation, and, where both sides can declare them, its NULLS placement and operator
+        class."""
+        element = left.expressions[n]
+        ldesc, rdesc = _nth(left.descending, n, False), _nth(right.descending, n, False)
+        if ldesc != rdesc:
+            yield (
+                False,
+                (
+                    f"{element} sorts {_direction(ldesc)} on the left, {_direction(rdesc)} on the "
+                    f"right ({_SAME_ROWS}; queries that read in that order are served on one side "
+                    "only)"
+                ),
+            )
+        lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
+        if lcoll != rcoll and self.collations_differ(lcoll, rcoll):
+            yield left.unique, _element_collations(element, lcoll, rcoll, left.unique)
+        if left.nulls is not None and right.nulls is not None:
+            lnulls, rnulls = _nth(left.nulls, n, ""), _nth(right.nulls, n, "")
+            if lnulls != rnulls:
+                yield (
+                    False,
+                    (
+                        f"{element} sorts {lnulls or _NULLS_DEFAULT} on the left, "
+                        f"{rnulls or _NULLS_DEFAULT} on the right ({_SAME_ROWS}; an ORDER BY with "
+                        "that NULLS placement is served on one side only)"
+                    ),
+                )
+        if left.opclasses is not None and right.opclasses is not None:
+            lops, rops = _nth(left.opclasses, n, ""), _nth(right.opclasses, n, "")
+            if lops != rops:
+                yield (
+                    False,
+                    (
+                        f"{element} has operator class {lops or 'default'} on the left, "
+                        f"{rops or 'default'} on the right ({_SAME_ROWS}; which operators the index "
+                        "serves differs, e.g. LIKE 'abc%' needs text_pattern_ops)"
+                    ),
+                )
 
     def rule_nulls(self, table: str, left: UniqueConstraint, right: UniqueConstraint) -> None:
         """UNIQUE on the same columns, NULLS NOT DISTINCT on one side only."""
