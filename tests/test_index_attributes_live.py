@@ -48,7 +48,8 @@ def build(dialect: str, change: Change | None = None) -> sa.MetaData:
             "ix_person_nick_ops",
             person.c.nick,
             person.c.id.asc().nulls_first(),
-            postgresql_ops={"nick": "text_pattern_ops"},
+            # int4_ops is the default: named or not, the catalog says "default"
+            postgresql_ops={"nick": "text_pattern_ops", "id": "int4_ops"},
             postgresql_include=["email"],
         )
     if change is not None:

@@ -708,6 +708,36 @@ def _written_collation(element: str, columns: set[str], definition: str | None) 
     return f"{element} COLLATE " in text or f"{element}) COLLATE " in text
 
 
+# The built-in operator classes that are the default of every index method they belong to
+# (``pg_opclass.opcdefault`` on PostgreSQL 16; ``inet_ops`` is not: it is GiST's default only).
+# The catalog says whether an index uses its type's default operator class; a model names one
+# by name only: one of these named in a model is the default, as the catalog would say.
+DEFAULT_OPCLASSES = frozenset(
+    {
+        "aclitem_ops", "array_ops", "bit_minmax_ops", "bit_ops", "bool_ops", "box_inclusion_ops",
+        "box_ops", "bpchar_minmax_ops", "bpchar_ops", "bytea_minmax_ops", "bytea_ops",
+        "char_minmax_ops", "char_ops", "cid_ops", "circle_ops", "date_minmax_ops", "date_ops",
+        "enum_ops", "float4_minmax_ops", "float4_ops", "float8_minmax_ops", "float8_ops",
+        "inet_inclusion_ops", "int2_minmax_ops", "int2_ops", "int4_minmax_ops", "int4_ops",
+        "int8_minmax_ops", "int8_ops", "interval_minmax_ops", "interval_ops", "jsonb_ops",
+        "macaddr8_minmax_ops", "macaddr8_ops", "macaddr_minmax_ops", "macaddr_ops", "money_ops",
+        "multirange_ops", "name_minmax_ops", "name_ops", "numeric_minmax_ops", "numeric_ops",
+        "oid_minmax_ops", "oid_ops", "oidvector_ops", "pg_lsn_minmax_ops", "pg_lsn_ops",
+        "point_ops", "poly_ops", "quad_point_ops", "range_inclusion_ops", "range_ops",
+        "record_ops", "text_minmax_ops", "text_ops", "tid_minmax_ops", "tid_ops",
+        "time_minmax_ops", "time_ops", "timestamp_minmax_ops", "timestamp_ops",
+        "timestamptz_minmax_ops", "timestamptz_ops", "timetz_minmax_ops", "timetz_ops",
+        "tsquery_ops", "tsvector_ops", "uuid_minmax_ops", "uuid_ops", "varbit_minmax_ops",
+        "varbit_ops", "xid8_ops", "xid_ops",
+    }
+)  # fmt: skip
+
+
+def operator_class(name: str) -> str:
+    """An operator class as an ``Index`` keeps it: "" for a built-in default one."""
+    return "" if name.lower() in DEFAULT_OPCLASSES else name
+
+
 # pg_index.indoption bits (src/include/catalog/pg_index.h); a NULLS placement is kept only where
 # it is not the default for its direction (NULLS LAST for ASC, NULLS FIRST for DESC).
 INDOPTION_DESC = 1

@@ -296,7 +296,9 @@ class _Reader:
             )
             if pg
             else None,
-            opclasses=element_flags((ops.get(e, "") for e in expressions), "") if pg else None,
+            opclasses=element_flags((_opclass(ops.get(e, "")) for e in expressions), "")
+            if pg
+            else None,
             include=_names(options.get("include") or ()) if pg else None,
             nulls_distinct=not options.get("nulls_not_distinct") if pg else True,
         )
@@ -390,6 +392,15 @@ _ORDER_MODIFIERS = (
     operators.nulls_first_op,
     operators.nulls_last_op,
 )
+
+
+def _opclass(name: str) -> str:
+    """A PostgreSQL operator class a model names, "" when it is a built-in default one."""
+    if not name:
+        return ""
+    from twinschema.dialects.postgresql import operator_class  # psycopg: only when needed
+
+    return operator_class(name)
 
 
 def _names(columns: Iterable[Any]) -> tuple[str, ...]:
