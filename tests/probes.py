@@ -10,6 +10,8 @@ why: one sentence: what the case pins down
 witness:             # optional: rows that show the verdict on the real databases
   table: t
   declared_only: false   # true: a declared difference no row can show (both behave the same)
+  setup:                 # optional: rows inserted first, on both sides (each must be accepted)
+    - {x: 1, y: 1}
   rows:
     - {row: {x: -1, y: -1}, a: accept, b: reject}
 ```

@@ -57,3 +57,52 @@ def test_inspect_formats_are_deterministic(fmt: str, sqlite_url: str) -> None:
     first = CliRunner().invoke(cli, ["inspect", url, "--format", fmt])
     again = CliRunner().invoke(cli, ["inspect", url, "--format", fmt])
     assert first.exit_code == 0 and first.stdout == again.stdout and first.stdout.strip()
+
+
+# Index and column attributes each dialect can declare, and how the text report shows them.
+ATTRIBUTE_DDL = {
+    "sqlite": [
+        "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE, nick TEXT,"
+        " twice INTEGER GENERATED ALWAYS AS (id * 2) STORED)",
+        "CREATE INDEX ix_people_nick ON people (nick COLLATE NOCASE DESC, id)",
+    ],
+    "postgresql": [
+        'CREATE TABLE people (id integer PRIMARY KEY, name text COLLATE "C", nick text,'
+        " twice integer GENERATED ALWAYS AS (id * 2) STORED, UNIQUE NULLS NOT DISTINCT (nick))",
+        "CREATE INDEX ix_people_nick ON people (nick text_pattern_ops DESC, id NULLS FIRST)"
+        " INCLUDE (name)",
+    ],
+}
+ATTRIBUTE_TEXT = {
+    "sqlite": [
+        "TEXT COLLATE NOCASE",
+        "GENERATED ALWAYS AS (id * 2) STORED",
+        "(nick COLLATE NOCASE DESC, id)",
+    ],
+    "postgresql": [
+        "text COLLATE C",
+        "GENERATED ALWAYS AS ((id * 2)) STORED",
+        "(nick) NULLS NOT DISTINCT",
+        "(nick text_pattern_ops DESC, id NULLS FIRST) INCLUDE (name)",
+    ],
+}
+
+
+def test_inspect_text_shows_index_and_column_attributes(dialect: str, db_url: str) -> None:
+    """Collations, generated columns, sort order, NULLS placement, operator classes, INCLUDE
+    and NULLS NOT DISTINCT appear as DDL writes them."""
+    if dialect == "sqlite":
+        url = sqlite_file(
+            Path(db_url.removeprefix("sqlite:///")), ";\n".join(ATTRIBUTE_DDL[dialect]) + ";"
+        )
+    else:
+        url = db_url
+        engine = sa.create_engine(db_url)
+        with engine.begin() as conn:
+            for statement in ATTRIBUTE_DDL[dialect]:
+                conn.execute(sa.text(statement))
+        engine.dispose()
+    result = CliRunner().invoke(cli, ["inspect", url, "--format", "text"])
+    assert result.exit_code == 0, result.output
+    for expected in ATTRIBUTE_TEXT[dialect]:
+        assert expected in result.stdout, (expected, result.stdout)

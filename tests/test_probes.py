@@ -44,14 +44,15 @@ def test_witness(loader: Loader, case: Case) -> None:
     assert case.witness is not None
     table = case.witness["table"]
     rows = case.witness["rows"]
+    setup = case.witness.get("setup") or ()
     da, db = case.dialects
     outcomes = []
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
         for item in rows:
-            setup = item.get("setup")
+            first = list(item.get("setup", setup))  # a row's own setup, else the case's
             got = (
-                try_row(loader, da, ha, table, item["row"], setup),
-                try_row(loader, db, hb, table, item["row"], setup),
+                try_row(loader, da, ha, table, item["row"], first),
+                try_row(loader, db, hb, table, item["row"], first),
             )
             assert got == (item["a"], item["b"]), (
                 f"{case.name}: row {item['row']}: a {got[0]}, b {got[1]}"

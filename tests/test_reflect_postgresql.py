@@ -32,6 +32,7 @@ from twinschema.model import (
     Column,
     ColumnType,
     ForeignKey,
+    Generated,
     Index,
     Policy,
     Table,
@@ -310,6 +311,8 @@ CREATE TRIGGER version_touch BEFORE UPDATE ON alembic_version
 UUID = ctype("uuid", "uuid")
 MOOD = ctype("enum", "mood", values=("sad", "ok", "happy"))
 
+PG_PLAIN: dict[str, Any] = {"nulls": (), "opclasses": (), "include": ()}
+
 EXPECTED_ACCOUNT = Table(
     name="account",
     columns=(
@@ -337,15 +340,19 @@ EXPECTED_ACCOUNT = Table(
     ),
     primary_key=("id",),
     uniques=(UniqueConstraint(("handle",), "account_handle_key"),),
+    # A live PostgreSQL index says it has no INCLUDE columns, NULLS placement or operator
+    # class beyond the defaults (empty), where SQLite cannot declare them (None).
     indexes=(
-        Index(("lower(handle::text)",), True, None, "btree", "account_lower_handle"),
-        Index(("payload",), False, None, "gin", "account_payload"),
+        Index(("lower(handle::text)",), True, None, "btree", "account_lower_handle", **PG_PLAIN),
+        Index(("payload",), False, None, "gin", "account_payload", **PG_PLAIN),
         Index(
             ("created_at", "handle"),
             False,
             "(active AND (kind <> 'b'::text))",
             "btree",
             "account_recent",
+            descending=(True, False),
+            **PG_PLAIN,
         ),
     ),
     checks=(),  # filled below: CheckConstraint has fields other engineers may extend
@@ -390,7 +397,8 @@ EXPECTED_COUNTER = Table(
             True,
             None,
             None,
-            "GENERATED ALWAYS AS ((big * 2)) STORED",
+            None,
+            generated=Generated("(big * 2)", "stored", "(big * 2)"),
         ),
     ),
     primary_key=("id",),

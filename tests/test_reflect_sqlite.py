@@ -407,8 +407,10 @@ def test_indexes(schema: Schema) -> None:
     """CREATE INDEX objects: columns by name, expressions as text, partial predicates as text."""
     indexes = {ix.name: ix for ix in schema.tables["child"].indexes}
     assert indexes == {
-        "ix_child_expr": Index(("lower(code)", "a", "(b + 1)")),
-        "ix_child_partial": Index(("code", "a"), where="a > 0 AND code <> 'x'"),
+        "ix_child_expr": Index(("lower(code)", "a", "(b + 1)"), descending=(True, False, False)),
+        "ix_child_partial": Index(
+            ("code", "a"), where="a > 0 AND code <> 'x'", descending=(False, True)
+        ),
         "ux_child_b": Index(("b",), unique=True),
     }
     assert schema.tables["keyed"].indexes == ()  # the WITHOUT ROWID key is not an index

@@ -18,15 +18,19 @@ from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
 from twinschema.gcpause import without_gc
 from twinschema.model import (
+    EQUALITY_EXACT,
+    EQUALITY_MEANINGS,
     OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
     CheckConstraint,
+    Collation,
     Column,
     ColumnType,
     ForeignKey,
     Index,
     Schema,
     Table,
+    UniqueConstraint,
 )
 
 K = TypeVar("K", bound=Hashable)
@@ -260,7 +264,82 @@ class _Run:
                     self.column_field(lt.name, lc, rc, field_name)
         elif lc.raw_default != rc.raw_default and lc.default is not None:
             self.same(lt.name, lc.name, "default", lc.raw_default or "", rc.raw_default or "")
+        if lc.collation != rc.collation:
+            self.column_collation(lt.name, lc, rc)
+        if lc.generated != rc.generated:
+            self.column_generated(lt.name, lc, rc)
         return consumed
+
+    def column_collation(self, table: str, lc: Column, rc: Column) -> None:
+        """Collations differ when they make different values equal; between two sources of
+        one dialect, also when their names differ (sorting and comparison may differ)."""
+        lcoll, rcoll = lc.collation, rc.collation
+        if not self.collations_differ(lcoll, rcoll):
+            if _coll_text(lcoll) != _coll_text(rcoll):
+                self.same(table, lc.name, "collation", _coll_text(lcoll), _coll_text(rcoll))
+            return
+        where = f"{table}.{lc.name}"
+        lequal = lcoll.equality if lcoll is not None else EQUALITY_EXACT
+        requal = rcoll.equality if rcoll is not None else EQUALITY_EXACT
+        effect = (
+            f"both tell every two values apart, but may sort them differently (ORDER BY, < and > "
+            f"on {where}, and which indexes serve them)"
+            if lequal == requal
+            else f"comparisons, UNIQUE rules and = on {where} can treat two values as equal on "
+            "one side and as different on the other"
+        )
+        self.diff(
+            "column_type",
+            table,
+            lc.name,
+            lc.name,
+            _coll_text(lcoll),
+            _coll_text(rcoll),
+            f"collation of {where} differs: {_coll_meaning(lcoll)} on the left, "
+            f"{_coll_meaning(rcoll)} on the right: {effect}",
+        )
+
+    def collations_differ(self, left: Collation | None, right: Collation | None) -> bool:
+        """Across dialects only what a collation makes equal counts (each dialect's default is
+        exact, whatever its name); between sources of one dialect, the names count too, and
+        what they make equal where both sides know it."""
+        lequal = left.equality if left is not None else EQUALITY_EXACT
+        requal = right.equality if right is not None else EQUALITY_EXACT
+        if self.cross:
+            return lequal is None or requal is None or lequal != requal
+        lname = left.name if left is not None else None
+        rname = right.name if right is not None else None
+        return lname != rname or (lequal is not None and requal is not None and lequal != requal)
+
+    def column_generated(self, table: str, lc: Column, rc: Column) -> None:
+        """A generated column against a plain one, or two generating expressions; the storage
+        (STORED, VIRTUAL) counts only between sources of one dialect."""
+        lgen, rgen = lc.generated, rc.generated
+        where = f"{table}.{lc.name}"
+        ltext = lgen.describe() if lgen is not None else "not generated"
+        rtext = rgen.describe() if rgen is not None else "not generated"
+        if lgen is None or rgen is None:
+            side, other = ("left", "right") if lgen is not None else ("right", "left")
+            message = (
+                f"{where} is generated on the {side} ({ltext if lgen else rtext}), a plain "
+                f"column on the {other}: a row that sets {where} is rejected on the {side} and "
+                f"stored as given on the {other}"
+            )
+        elif lgen.expression != rgen.expression:
+            message = (
+                f"the generating expression of {where} differs: {lgen.raw or lgen.expression} vs "
+                f"{rgen.raw or rgen.expression}: the two sides compute different values"
+            )
+        elif self.cross:  # only the storage differs, which each dialect chooses its own way
+            self.same(table, lc.name, "generated-storage", ltext, rtext)
+            return
+        else:
+            message = (
+                f"{where} is generated {lgen.storage.upper()} on the left, "
+                f"{rgen.storage.upper()} on the right: the values are the same, but a STORED "
+                "one is computed on write and takes space, a VIRTUAL one is computed on read"
+            )
+        self.diff("column_default", table, lc.name, lc.name, ltext, rtext, message)
 
     def column_field(self, table: str, lc: Column, rc: Column, field_name: str) -> None:
         kind = _COLUMN_FIELDS[field_name]
@@ -444,27 +523,33 @@ class _Run:
     def uniques_and_indexes(self, left: Table, right: Table) -> None:
         lu = {frozenset(u.columns): u for u in left.uniques}
         ru = {frozenset(u.columns): u for u in right.uniques}
-        li = {_index_key(i): i for i in left.indexes}
-        ri = {_index_key(i): i for i in right.indexes}
+        for key in _ordered(lu, ru):
+            if key in lu and key in ru and lu[key].nulls_distinct != ru[key].nulls_distinct:
+                self.rule_nulls(left.name, lu[key], ru[key])
         only_lu = [k for k in lu if k not in ru]
         only_ru = [k for k in ru if k not in lu]
-        only_li = [k for k in li if k not in ri]
-        only_ri = [k for k in ri if k not in li]
-        # A rule that is unique on one side and a plain index on the other is one difference.
+        only_li, only_ri = self.paired_indexes(left, right)
+        # A rule that is unique on one side and an index on the other is one difference: the
+        # same rule with other index attributes, or unique on one side only.
         for uniques, indexes, unique_side in (
             (only_lu, only_ri, "left"),
             (only_ru, only_li, "right"),
         ):
             for ukey in list(uniques):
-                match = next((k for k in indexes if _plain_index_on(k, ukey)), None)
+                match = next((i for i in indexes if _index_on(i, ukey)), None)
                 if match is None:
                     continue
                 uniques.remove(ukey)
                 indexes.remove(match)
-                cols = _cols(sorted(ukey))
-                lval = f"UNIQUE ({cols})" if unique_side == "left" else f"INDEX ({cols})"
-                rval = f"UNIQUE ({cols})" if unique_side == "right" else f"INDEX ({cols})"
                 unique = lu.get(ukey) or ru[ukey]
+                if match.unique:
+                    rule = self.rule_as_index(unique, match)
+                    pair = (rule, match) if unique_side == "left" else (match, rule)
+                    self.index_attributes(left.name, *pair)
+                    continue
+                cols = _cols(sorted(ukey))
+                lval = f"UNIQUE ({cols})" if unique_side == "left" else match.describe()
+                rval = f"UNIQUE ({cols})" if unique_side == "right" else match.describe()
                 self.diff(
                     "unique",
                     left.name,
@@ -477,7 +562,7 @@ class _Run:
         for key in only_lu + only_ru:
             unique = lu.get(key) or ru[key]
             on_left = key in lu
-            text = f"UNIQUE ({_cols(unique.columns)})"
+            text = _unique_text(unique)
             self.diff(
                 "unique",
                 left.name,
@@ -487,10 +572,9 @@ class _Run:
                 None if on_left else text,
                 f"{text} on {left.name} exists only in {self._label('left' if on_left else 'right')}",
             )
-        for ikey in only_li + only_ri:
-            index = li.get(ikey) or ri[ikey]
-            on_left = ikey in li
-            text = _index_text(index)
+        for index in only_li + only_ri:
+            on_left = any(index is i for i in only_li)
+            text = index.describe()
             self.diff(
                 "index",
                 left.name,
@@ -501,6 +585,136 @@ class _Run:
                 f"index {index.name or ''} {text} on {left.name} exists only in "
                 f"{self._label('left' if on_left else 'right')}",
             )
+
+    def paired_indexes(self, left: Table, right: Table) -> tuple[list[Index], list[Index]]:
+        """Pair the two sides' indexes on the same expressions, uniqueness, predicate and
+        method; report the attributes in which a pair differs; return the unpaired ones."""
+        li: dict[IndexKey, list[Index]] = {}
+        ri: dict[IndexKey, list[Index]] = {}
+        for found, indexes in ((li, left.indexes), (ri, right.indexes)):
+            for index in indexes:
+                found.setdefault(_index_key(index), []).append(index)
+        only_li: list[Index] = []
+        only_ri: list[Index] = []
+        for key in _ordered(li, ri):
+            lrest, rrest = list(li.get(key, ())), list(ri.get(key, ()))
+            for index in list(lrest):
+                twin = next((r for r in rrest if r == index), None)
+                if twin is not None:
+                    lrest.remove(index)
+                    rrest.remove(twin)
+            for lindex, rindex in zip(lrest, rrest, strict=False):
+                self.index_attributes(left.name, lindex, rindex)
+            only_li += lrest[len(rrest) :]
+            only_ri += rrest[len(lrest) :]
+        return only_li, only_ri
+
+    def rule_as_index(self, unique: UniqueConstraint, index: Index) -> Index:
+        """A UNIQUE rule as the unique index it stands for, its columns in ``index``'s order,
+        so that the two compare attribute by attribute. The attributes only one dialect can
+        declare are the same kind of nothing as ``index``'s between sources of one dialect."""
+        empty: tuple[str, ...] | None = None if self.cross else ()
+        return Index(
+            index.expressions,
+            unique=True,
+            name=unique.name,
+            nulls=empty if index.nulls is not None else None,
+            opclasses=empty if index.opclasses is not None else None,
+            include=empty if index.include is not None else None,
+            nulls_distinct=unique.nulls_distinct,
+        )
+
+    def index_attributes(self, table: str, lindex: Index, rindex: Index) -> None:
+        """One difference for two indexes on the same expressions that differ in attributes:
+        ``unique`` when it changes which rows a unique index accepts, else ``index``."""
+        found = list(self.index_changes(lindex, rindex))
+        if not found:
+            return
+        kind = "unique" if lindex.unique and any(data for data, _ in found) else "index"
+        name = lindex.name or rindex.name
+        ltext, rtext = lindex.describe(), rindex.describe()
+        self.diff(
+            kind,
+            table,
+            None,
+            name,
+            ltext,
+            rtext,
+            f"index {name or ''} on {table}({_cols(lindex.expressions)}) differs: "
+            + "; ".join(what for _, what in found),
+        )
+
+    def index_changes(self, left: Index, right: Index) -> Iterator[tuple[bool, str]]:
+        """(changes which rows are accepted, what differs) for each differing attribute."""
+        for n in range(len(left.expressions)):
+            yield from self.element_changes(left, right, n)
+        linclude, rinclude = left.include, right.include
+        if linclude is not None and rinclude is not None and linclude != rinclude:
+            yield (
+                False,
+                (
+                    f"INCLUDE ({_cols(linclude) or 'none'}) on the left, "
+                    f"({_cols(rinclude) or 'none'}) on the right ({_SAME_ROWS}; index-only scans "
+                    "differ)"
+                ),
+            )
+        if left.nulls_distinct != right.nulls_distinct:
+            columns = _cols(left.expressions)
+            yield True, _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, columns)
+
+    def element_changes(self, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
+        """What differs in element ``n`` of two paired indexes: its sort direction, its
+        collation, and, where both sides can declare them, its NULLS placement and operator
+        class."""
+        element = left.expressions[n]
+        ldesc, rdesc = _nth(left.descending, n, False), _nth(right.descending, n, False)
+        if ldesc != rdesc:
+            yield (
+                False,
+                (
+                    f"{element} sorts {_direction(ldesc)} on the left, {_direction(rdesc)} on the "
+                    f"right ({_SAME_ROWS}; queries that read in that order are served on one side "
+                    "only)"
+                ),
+            )
+        lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
+        if lcoll != rcoll and self.collations_differ(lcoll, rcoll):
+            yield left.unique, _element_collations(element, lcoll, rcoll, left.unique)
+        if left.nulls is not None and right.nulls is not None:
+            lnulls, rnulls = _nth(left.nulls, n, ""), _nth(right.nulls, n, "")
+            if lnulls != rnulls:
+                yield (
+                    False,
+                    (
+                        f"{element} sorts {lnulls or _NULLS_DEFAULT} on the left, "
+                        f"{rnulls or _NULLS_DEFAULT} on the right ({_SAME_ROWS}; an ORDER BY with "
+                        "that NULLS placement is served on one side only)"
+                    ),
+                )
+        if left.opclasses is not None and right.opclasses is not None:
+            lops, rops = _nth(left.opclasses, n, ""), _nth(right.opclasses, n, "")
+            if lops != rops:
+                yield (
+                    False,
+                    (
+                        f"{element} has operator class {lops or 'default'} on the left, "
+                        f"{rops or 'default'} on the right ({_SAME_ROWS}; which operators the index "
+                        "serves differs, e.g. LIKE 'abc%' needs text_pattern_ops)"
+                    ),
+                )
+
+    def rule_nulls(self, table: str, left: UniqueConstraint, right: UniqueConstraint) -> None:
+        """UNIQUE on the same columns, NULLS NOT DISTINCT on one side only."""
+        self.diff(
+            "unique",
+            table,
+            None,
+            left.name or right.name,
+            _unique_text(left),
+            _unique_text(right),
+            f"UNIQUE ({_cols(left.columns)}) on {table} differs: "
+            + _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, _cols(left.columns)),
+        )
 
     def checks(self, left: Table, right: Table, consumed: set[int]) -> None:
         lc = {c.expression: c for c in left.checks if id(c) not in consumed}
@@ -666,9 +880,66 @@ def _index_key(index: Index) -> IndexKey:
     return (index.expressions, index.unique, index.where, index.method)
 
 
-def _plain_index_on(key: IndexKey, columns: frozenset[str]) -> bool:
-    expressions, unique, where, method = key
-    return not unique and where is None and method == "btree" and frozenset(expressions) == columns
+def _index_on(index: Index, columns: frozenset[str]) -> bool:
+    """True when ``index`` is a full btree index on exactly ``columns``: a UNIQUE rule on
+    them is the same index, unique or not, perhaps with other attributes."""
+    return (
+        index.where is None
+        and index.method == "btree"
+        and len(index.expressions) == len(columns)
+        and frozenset(index.expressions) == columns
+    )
+
+
+def _nth(values: tuple[K, ...], n: int, default: K) -> K:
+    """Element ``n`` of a per-element attribute (an empty tuple: every element's default)."""
+    return values[n] if values else default
+
+
+_SAME_ROWS = "the same rows are accepted"
+_NULLS_DEFAULT = "NULLs where its direction puts them"
+
+
+def _element_collations(
+    element: str, left: Collation | None, right: Collation | None, unique: bool
+) -> str:
+    own = "its column's own collation"
+    text = (
+        f"{element} is compared with {_coll_meaning(left, own)} on the left, "
+        f"{_coll_meaning(right, own)} on the right"
+    )
+    if unique:
+        return text + " (a unique index then takes two values as the same on one side only)"
+    return text + " (which comparisons and ORDER BY the index serves differs)"
+
+
+def _direction(descending: bool) -> str:
+    return "descending" if descending else "ascending"
+
+
+def _coll_text(collation: Collation | None) -> str:
+    return f"COLLATE {collation.name}" if collation is not None else "default collation"
+
+
+def _coll_meaning(collation: Collation | None, default: str | None = None) -> str:
+    """What a collation makes equal; None is ``default`` (an index element: its column's
+    own collation), else the dialect's default collation."""
+    if collation is not None:
+        return collation.describe()
+    return default or f"the default collation ({EQUALITY_MEANINGS[EQUALITY_EXACT]})"
+
+
+def _unique_text(unique: UniqueConstraint) -> str:
+    text = f"UNIQUE ({_cols(unique.columns)})"
+    return text if unique.nulls_distinct else text.replace("UNIQUE", "UNIQUE NULLS NOT DISTINCT")
+
+
+def _nulls_distinct_text(left: bool, right: bool, columns: str) -> str:
+    side, other = ("right", "left") if left else ("left", "right")
+    return (
+        f"NULLS NOT DISTINCT on the {side} only: the {side} rejects a second row with NULL in "
+        f"({columns}), the {other} accepts it"
+    )
 
 
 def _spell(column: Column | None) -> str | None:
@@ -719,13 +990,6 @@ def _fk(fk: ForeignKey | None) -> str | None:
         f"({_cols(fk.columns)}) -> {fk.ref_table}({_cols(fk.ref_columns)}) "
         f"ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}"
     )
-
-
-def _index_text(index: Index) -> str:
-    text = ("UNIQUE " if index.unique else "") + f"({_cols(index.expressions)})"
-    if index.method != "btree":
-        text = f"USING {index.method} {text}"
-    return text + (f" WHERE {index.where}" if index.where else "")
 
 
 def _hint(left: str | None, right: str | None, left_side: Side, right_side: Side) -> str:

@@ -14,18 +14,30 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "drop it from the other; if it is dialect-only on purpose, allow it in domain.yaml.",
     "column_type": "The two sides' types do not stand for the same logical kind (see the type "
     "table, `twinschema check --verbose` for the equivalences used), or their parameters "
-    "(length, precision, enum values) differ.",
+    "(length, precision, enum values) differ, or their collations do: across dialects only "
+    "whether a collation makes different values equal counts (SQLite NOCASE and a PostgreSQL "
+    "case-insensitive ICU collation both take 'Bob' and 'bob' as equal; each dialect's default "
+    "collation never does); between sources of one dialect, the collation's name counts too.",
     "column_nullable": "One side allows NULL and the other does not. Make both NOT NULL or both "
     "nullable.",
     "column_default": "The server defaults (compared after parsing, so `now()` equals "
-    "CURRENT_TIMESTAMP) or the identity/autoincrement differ.",
+    "CURRENT_TIMESTAMP) or the identity/autoincrement differ, or a column is generated "
+    "(GENERATED ALWAYS AS ...) on one side only (a row that sets it is rejected there), or the "
+    "generating expressions differ; STORED against VIRTUAL counts between sources of one "
+    "dialect only.",
     "primary_key": "The primary key columns differ.",
     "foreign_key": "A foreign key exists on one side only, or its referenced columns or its "
     "ON DELETE / ON UPDATE actions differ.",
     "unique": "A uniqueness rule (a UNIQUE constraint or a full unique index: the same rule) "
-    "exists on one side only, or is unique on one side and a plain index on the other.",
+    "exists on one side only, or is unique on one side and a plain index on the other, or it "
+    "accepts other rows: NULLS NOT DISTINCT (PostgreSQL 15+) on one side only (a second NULL "
+    "is rejected there), or a collation on one side that makes different values equal (a "
+    "NOCASE unique index rejects 'bob' after 'Bob').",
     "index": "An index (matched by columns or expressions, uniqueness, partial predicate and "
-    "method, never by name) exists on one side only.",
+    "method, never by name) exists on one side only, or differs in an attribute that changes "
+    "which queries it serves but not which rows are accepted: sort order (DESC), an element's "
+    "collation, and, between PostgreSQL sources only (SQLite cannot declare them), NULLS "
+    "FIRST/LAST, operator classes and INCLUDE columns.",
     "check": "A CHECK constraint (compared by meaning, not by name or spelling) exists on one "
     "side only.",
     "enum": "The allowed values of an enum (or of a text column's CHECK ... IN list) differ.",

@@ -9,9 +9,12 @@ name and parameters); ``typemap`` decides which logical kinds a spelling can sta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Foreign-key actions, in the catalog's own words. A missing action is "NO ACTION".
 NO_ACTION = "NO ACTION"
@@ -57,9 +60,60 @@ class ColumnType:
         return text if self.definition is None else f"{text} ({self.definition})"
 
 
+# What a collation does to equality, in neutral words: the dialects' collations are reduced to
+# these by their adapters (data tables there), so that the comparer can tell, across dialects,
+# whether two collations make different values equal. EXACT: no two different values are equal
+# (SQLite's BINARY, every deterministic PostgreSQL collation).
+EQUALITY_EXACT = "exact"
+EQUALITY_CASE = "case"  # equal ignoring letter case: SQLite NOCASE, an ICU ks-level2 collation
+EQUALITY_CASE_ACCENT = "case-accent"  # equal ignoring case and accents: ICU ks-level1
+EQUALITY_TRAILING_SPACE = "trailing-space"  # equal ignoring trailing spaces: SQLite RTRIM
+EQUALITY_MEANINGS: Mapping[str, str] = MappingProxyType(
+    {
+        EQUALITY_EXACT: "different values are never equal",
+        EQUALITY_CASE: "values that differ only in letter case are equal ('Bob' = 'bob')",
+        EQUALITY_CASE_ACCENT: "values that differ only in case or accents are equal",
+        EQUALITY_TRAILING_SPACE: "values that differ only in trailing spaces are equal",
+    }
+)
+
+# Generated columns: how the value is kept.
+GENERATED_STORED = "stored"
+GENERATED_VIRTUAL = "virtual"
+
+
+@dataclass(frozen=True, slots=True)
+class Collation:
+    """A collation other than its dialect's default: its name as the dialect spells it, and
+    what it does to equality (one of the EQUALITY_* words; None when the source cannot know,
+    e.g. a PostgreSQL collation a metadata module names without defining it)."""
+
+    name: str
+    equality: str | None = EQUALITY_EXACT
+
+    def describe(self) -> str:
+        """``NOCASE (values that differ only in letter case are equal ...)``."""
+        meaning = EQUALITY_MEANINGS.get(self.equality or "", "what it makes equal is unknown")
+        return f"{self.name} ({meaning})"
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """A generated column's expression (canonical text once normalized) and its storage."""
+
+    expression: str
+    storage: str = GENERATED_STORED  # GENERATED_STORED or GENERATED_VIRTUAL
+    raw: str = field(default="", compare=False)
+
+    def describe(self) -> str:
+        """``GENERATED ALWAYS AS (a + b) STORED``, as written."""
+        return f"GENERATED ALWAYS AS ({self.raw or self.expression}) {self.storage.upper()}"
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: type, nullability, canonical server default and identity."""
+    """One column: type, nullability, canonical server default and identity; its collation
+    when it is not the dialect's default; its generating expression when it is generated."""
 
     name: str
     type: ColumnType
@@ -67,6 +121,8 @@ class Column:
     default: str | None = None  # canonical expression text, see ``expressions``
     identity: str | None = None  # one of the IDENTITY_* constants
     raw_default: str | None = field(default=None, compare=False)
+    collation: Collation | None = None  # None: the dialect's default collation
+    generated: Generated | None = None
     # Set by ``normalize``: the logical types a CHECK ... IN list on this column encodes (SQLite's
     # INTEGER in (0, 1) is a boolean, a TEXT in ('a', 'b') an enum), each with that CHECK.
     encodings: tuple[tuple[ColumnType, CheckConstraint], ...] = ()
@@ -84,7 +140,9 @@ class ColumnPool:
     __slots__ = ("_made",)
 
     def __init__(self) -> None:
-        self._made: dict[tuple[str, int, bool, str | None, str | None, str | None], Column] = {}
+        self._made: dict[
+            tuple[str, int, bool, str | None, str | None, str | None, Any, Any], Column
+        ] = {}
 
     def column(
         self,
@@ -94,12 +152,16 @@ class ColumnPool:
         default: str | None,
         identity: str | None,
         raw_default: str | None,
+        collation: Collation | None = None,
+        generated: Generated | None = None,
     ) -> Column:
         """The pooled column with these fields (made now if it is the first)."""
-        key = (name, id(type), nullable, default, identity, raw_default)
+        key = (name, id(type), nullable, default, identity, raw_default, collation, generated)
         found = self._made.get(key)
         if found is None:
-            found = self._made[key] = Column(name, type, nullable, default, identity, raw_default)
+            found = self._made[key] = Column(
+                name, type, nullable, default, identity, raw_default, collation, generated
+            )
         return found
 
 
@@ -117,10 +179,15 @@ class ForeignKey:
 
 @dataclass(frozen=True, slots=True)
 class UniqueConstraint:
-    """A uniqueness rule over plain columns (a UNIQUE constraint or a full unique index)."""
+    """A uniqueness rule over plain columns (a UNIQUE constraint or a full unique index).
+
+    ``nulls_distinct`` is False for PostgreSQL's UNIQUE NULLS NOT DISTINCT, under which two
+    rows with NULL in the same columns collide (SQLite's rules are always NULLS DISTINCT).
+    """
 
     columns: tuple[str, ...]
     name: str | None = field(default=None, compare=False)
+    nulls_distinct: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +196,14 @@ class Index:
 
     ``expressions`` holds column names or canonical expression text; ``where`` is the canonical
     partial-index predicate; ``method`` is ``btree`` unless the dialect says otherwise (gin, gist).
+
+    The per-element attributes are empty tuples when every element has its default, else one
+    entry per element: ``descending`` (DESC), ``collations`` (a collation other than the
+    element's column's own, or None), ``nulls`` (``NULLS FIRST``/``NULLS LAST`` where it is not
+    the default for the element's direction, else ""), ``opclasses`` (an operator class other
+    than the type's default, else ""). ``nulls``, ``opclasses`` and ``include`` (INCLUDE
+    columns) are None where the source's dialect cannot declare them (SQLite): such an
+    attribute is compared only between two sources that can.
     """
 
     expressions: tuple[str, ...]
@@ -136,6 +211,55 @@ class Index:
     where: str | None = None
     method: str = "btree"
     name: str | None = field(default=None, compare=False)
+    descending: tuple[bool, ...] = ()
+    collations: tuple[Collation | None, ...] = ()
+    nulls: tuple[str, ...] | None = None
+    opclasses: tuple[str, ...] | None = None
+    include: tuple[str, ...] | None = None
+    nulls_distinct: bool = True
+
+    def element_text(self, n: int) -> str:
+        """Element ``n`` as DDL writes it: ``name COLLATE NOCASE text_pattern_ops DESC``."""
+        text = self.expressions[n]
+        if self.collations and self.collations[n] is not None:
+            text += f" COLLATE {self.collations[n].name}"  # type: ignore[union-attr]
+        if self.opclasses and self.opclasses[n]:
+            text += f" {self.opclasses[n]}"
+        if self.descending and self.descending[n]:
+            text += " DESC"
+        if self.nulls and self.nulls[n]:
+            text += f" {self.nulls[n]}"
+        return text
+
+    def describe(self) -> str:
+        """The index as DDL writes it, without its name and table: ``UNIQUE (a DESC) INCLUDE
+        (b) NULLS NOT DISTINCT WHERE ...``, ``USING gin (doc jsonb_path_ops)``."""
+        elements = ", ".join(self.element_text(n) for n in range(len(self.expressions)))
+        text = ("UNIQUE " if self.unique else "") + f"({elements})"
+        if self.method != "btree":
+            text = f"USING {self.method} {text}"
+        if self.include:
+            text += f" INCLUDE ({', '.join(self.include)})"
+        if not self.nulls_distinct:
+            text += " NULLS NOT DISTINCT"
+        return text + (f" WHERE {self.where}" if self.where else "")
+
+    def plain(self) -> bool:
+        """True when nothing but its expressions, uniqueness, predicate and method is declared:
+        a unique one on plain columns is then the same rule as a UNIQUE constraint."""
+        return (
+            not self.descending
+            and not self.collations
+            and not self.nulls
+            and not self.opclasses
+            and not self.include
+        )
+
+
+def element_flags(values: Iterable[T], default: T) -> tuple[T, ...]:
+    """Per-element attribute values as an ``Index`` keeps them: () when all are the default."""
+    found = tuple(values)
+    return found if any(v != default for v in found) else ()
 
 
 @dataclass(frozen=True, slots=True)

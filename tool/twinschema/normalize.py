@@ -57,7 +57,7 @@ def _table(
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
     if renamed:
         columns = tuple(_column(dialect, c, col(c.name), renames) for c in table.columns)
-        uniques = tuple(UniqueConstraint(tuple(map(col, u.columns)), u.name) for u in table.uniques)
+        uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in table.uniques)
     else:
         columns = _shared_columns(dialect, table.columns, shared)
         uniques = table.uniques
@@ -80,13 +80,19 @@ def _table(
                 for e in index.expressions
             )
             where = canonical(dialect, index.where, renames).text if index.where else None
-        if index.unique and where is None and plain and index.method == "btree":
+        if index.unique and where is None and plain and index.method == "btree" and index.plain():
             if by_columns is None:
                 by_columns = {frozenset(u.columns): u for u in uniques}
-            by_columns.setdefault(frozenset(expressions), UniqueConstraint(expressions, index.name))
+            by_columns.setdefault(
+                frozenset(expressions),
+                UniqueConstraint(expressions, index.name, index.nulls_distinct),
+            )
             continue
-        if expressions != index.expressions or where != index.where:
-            index = Index(expressions, index.unique, where, index.method, index.name)
+        include = index.include
+        if include:  # INCLUDE columns in any order are the same index
+            include = tuple(sorted(map(col, include)))
+        if expressions != index.expressions or where != index.where or include != index.include:
+            index = replace(index, expressions=expressions, where=where, include=include)
         indexes.append(index)
     checks = tuple([_check(dialect, c, renames) for c in table.checks]) if table.checks else ()
     if any(c.column is not None for c in checks):
@@ -143,6 +149,12 @@ def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
 
 
 def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Column:
+    if column.generated is not None:
+        generated = column.generated
+        text = canonical(dialect, generated.expression, renames).text
+        column = replace(
+            column, generated=replace(generated, expression=text, raw=generated.raw or text)
+        )
     if column.default is None and logical == column.name:
         return column  # nothing to rename or rewrite: the raw column is already canonical
     raw_default = column.raw_default if column.raw_default is not None else column.default
@@ -150,14 +162,7 @@ def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Col
     if not is_null(column.default):
         numeric = bool(typemap.kinds_of(column.type) & _NUMERIC_KINDS)
         default = canonical(dialect, str(column.default), renames, numeric).text
-    return Column(
-        name=logical,
-        type=column.type,
-        nullable=column.nullable,
-        default=default,
-        identity=column.identity,
-        raw_default=raw_default,
-    )
+    return replace(column, name=logical, default=default, raw_default=raw_default)
 
 
 def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> ForeignKey:

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from sqlalchemy.engine import URL
 
-from twinschema.model import ColumnType, Schema
+from twinschema.model import Collation, ColumnType, Schema
 
 # Objects that tools own, never the domain: excluded unless the user asks otherwise.
 DEFAULT_EXCLUDE = ("alembic_version",)
@@ -50,6 +50,11 @@ class Adapter(Protocol):
 
     def parse_type(self, spelling: str) -> ColumnType:
         """Reduce a type as the dialect spells it (reflected or compiled) to a ``ColumnType``."""
+        ...
+
+    def collation(self, name: str) -> Collation | None:
+        """A collation a model names (``String(collation=...)``): None for the dialect's
+        default, else its name with what it makes equal, as far as the name tells."""
         ...
 
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:

@@ -53,19 +53,27 @@ from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.errors import DatabaseError
 from twinschema.gcpause import without_gc
 from twinschema.model import (
+    EQUALITY_CASE,
+    EQUALITY_CASE_ACCENT,
+    EQUALITY_EXACT,
+    GENERATED_STORED,
+    GENERATED_VIRTUAL,
     IDENTITY_ALWAYS,
     IDENTITY_BY_DEFAULT,
     IDENTITY_SEQUENCE,
     CheckConstraint,
+    Collation,
     Column,
     ColumnPool,
     ColumnType,
     ForeignKey,
+    Generated,
     Index,
     Policy,
     Schema,
     Table,
     UniqueConstraint,
+    element_flags,
 )
 from twinschema.urls import redact, scrub
 
@@ -280,6 +288,11 @@ SQL_SCHEMA = """
 SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text
 FROM pg_namespace n WHERE n.nspname = %(schema)s"""
 
+# The locale of a collation: colllocale (17+), colliculocale (15, 16), collcollate (ICU before 15),
+# read through to_jsonb so that one query text serves every version. Its columns: co.
+_COLLATION_LOCALE = """coalesce(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale',
+                co.collcollate::text)"""
+
 SQL_COLUMNS = f"""
 SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SELECT'),
        a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
@@ -291,6 +304,7 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
            'DEFAULT ' || et.typdefault,
            (SELECT string_agg(pg_get_constraintdef(k.oid), ' ' ORDER BY pg_get_constraintdef(k.oid))
             FROM pg_constraint k WHERE k.contypid = et.oid)) END,
+       co.collname::text, co.collisdeterministic, {_COLLATION_LOCALE},
        d.adbin IS NOT NULL
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
@@ -299,6 +313,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
 LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE
     WHEN t.typtype <> 'd' AND t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
+LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
 WHERE {_TABLE_FILTER}
 ORDER BY c.relname, a.attnum"""
 
@@ -314,7 +329,15 @@ SELECT con.conrelid, con.conname::text, con.contype,
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
              ORDER BY k.ord),
        con.confdeltype, con.confupdtype,
-       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END
+       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END,
+       CASE WHEN con.contype = 'u' THEN ARRAY(
+           SELECT a.attname::text FROM pg_index ix
+           CROSS JOIN LATERAL generate_series(ix.indnkeyatts + 1, ix.indnatts) k
+           JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1]
+           WHERE ix.indexrelid = con.conindid ORDER BY k) END,
+       CASE WHEN con.contype = 'u' THEN (
+           SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean FROM pg_index ix
+           WHERE ix.indexrelid = con.conindid) END
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
@@ -326,7 +349,11 @@ WHERE con.contype IN ('p', 'u', 'f', 'c') AND {_TABLE_FILTER}
 ORDER BY con.conname"""
 
 # Indexes that no PRIMARY KEY, UNIQUE or EXCLUDE constraint owns (those are compared as the
-# constraint). Key columns only: INCLUDE columns are not part of what an index matches.
+# constraint). Key columns make what an index matches; then, per key column, its options
+# (indoption: bit 1 DESC, bit 2 NULLS FIRST), its operator class when not the type's default,
+# and its collation when not its column's own (an expression's: any, with the whole definition,
+# which writes COLLATE only where it is not the one the expression derives), with what that
+# collation makes equal; then the INCLUDE columns and NULLS NOT DISTINCT (15+).
 SQL_INDEXES = f"""
 SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
        ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text
@@ -334,7 +361,22 @@ SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
              FROM generate_series(1, i.indnkeyatts) k
              LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
              ORDER BY k),
-       pg_get_expr(i.indpred, i.indrelid)
+       pg_get_expr(i.indpred, i.indrelid),
+       ARRAY(SELECT json_build_array(
+                 i.indoption[k - 1],
+                 CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END,
+                 co.collname::text, co.collisdeterministic, {_COLLATION_LOCALE})
+             FROM generate_series(1, i.indnkeyatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1]
+             LEFT JOIN pg_collation co ON co.oid = i.indcollation[k - 1]
+                 AND i.indcollation[k - 1] <> coalesce(a.attcollation, 0)
+             ORDER BY k),
+       CASE WHEN 0 = ANY (i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid) END,
+       ARRAY(SELECT a.attname::text FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             ORDER BY k),
+       coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false)
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
@@ -648,7 +690,7 @@ def _unprintable(results: Sequence[Sequence[Any]]) -> bool:
     columns, constraints, indexes = results[2], results[3], results[4]
     return (
         any(row[-1] and row[9] is None for row in columns)  # a default pg_get_expr lost
-        or any(row[2] == "c" and row[-1] is None for row in constraints)
+        or any(row[2] == "c" and row[9] is None for row in constraints)  # a CHECK's definition
         or any(None in row[4] for row in indexes)
     )
 
@@ -748,7 +790,8 @@ def _tables(
     current: _TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
-         typtype, typname, type_oid, array, domain, _) in rows:  # fmt: skip
+         typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
+         _) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -767,13 +810,17 @@ def _tables(
             ctype = _parse_type(spelling)
         column_identity = IDENTITY_CODES.get(identity)
         raw_default = default
+        computed = None
         if generated:  # a generated column has an expression, not a default
-            default = None
-            raw_default = f"GENERATED ALWAYS AS ({raw_default}) STORED"
+            computed = Generated(default, GENERATED_CODES.get(generated, generated), default)
+            default = raw_default = None
         elif default is not None and default.startswith("nextval("):
             default, column_identity = None, IDENTITY_SEQUENCE
+        collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
         current.columns.append(
-            pool.column(name, ctype, not notnull, default, column_identity, raw_default)
+            pool.column(
+                name, ctype, not notnull, default, column_identity, raw_default, collation, computed
+            )
         )
     return tables
 
@@ -782,14 +829,26 @@ def _add_constraints(
     tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]], schema: str
 ) -> None:
     for (oid, name, kind, columns, ref_schema, ref_table, ref_columns, on_delete, on_update,
-         definition) in rows:  # fmt: skip
+         definition, include, nulls_not_distinct) in rows:  # fmt: skip
         parts = tables.get(oid)
         if parts is None:
             continue
         if kind == "p":
             parts.primary_key = tuple(columns)
+        elif kind == "u" and include:  # UNIQUE (a) INCLUDE (b): a unique index with INCLUDE
+            parts.indexes.append(
+                Index(
+                    tuple(columns),
+                    unique=True,
+                    name=name,
+                    nulls=(),
+                    opclasses=(),
+                    include=tuple(include),
+                    nulls_distinct=not nulls_not_distinct,
+                )
+            )
         elif kind == "u":
-            parts.uniques.append(UniqueConstraint(tuple(columns), name))
+            parts.uniques.append(UniqueConstraint(tuple(columns), name, not nulls_not_distinct))
         elif kind == "f":
             parts.foreign_keys.append(
                 ForeignKey(
@@ -824,10 +883,142 @@ def check_expression(definition: str) -> str:
 
 
 def _add_indexes(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
-    for oid, name, unique, method, expressions, where in rows:
+    for (oid, name, unique, method, expressions, where, elements, definition, include,
+         not_distinct) in rows:  # fmt: skip
         parts = tables.get(oid)
-        if parts is not None:
-            parts.indexes.append(Index(tuple(expressions), unique, where, method, name))
+        if parts is None:
+            continue
+        columns = {c.name for c in parts.columns}
+        options = [int(e[0] or 0) for e in elements]
+        descending = [bool(o & INDOPTION_DESC) for o in options]
+        parts.indexes.append(
+            Index(
+                tuple(expressions),
+                unique,
+                where,
+                method,
+                name,
+                descending=element_flags(descending, False),
+                collations=element_flags(
+                    (
+                        None
+                        if e[2] is None or not _written_collation(text, columns, definition)
+                        else collation_of(e[2], e[3], e[4])
+                        for e, text in zip(elements, expressions, strict=True)
+                    ),
+                    None,
+                ),
+                nulls=element_flags(
+                    (
+                        _NULLS[bool(o & INDOPTION_NULLS_FIRST)]
+                        if bool(o & INDOPTION_NULLS_FIRST) != desc
+                        else ""
+                        for o, desc in zip(options, descending, strict=True)
+                    ),
+                    "",
+                ),
+                opclasses=element_flags((e[1] or "" for e in elements), ""),
+                include=tuple(include),
+                nulls_distinct=not not_distinct,
+            )
+        )
+
+
+def _written_collation(element: str, columns: set[str], definition: str | None) -> bool:
+    """True when an index element's collation is its own: a column's always (the query keeps
+    only one that differs from the column's), an expression's when the index definition writes
+    it (``lower(a) COLLATE "C"``; the catalog also holds the one it derives from ``a``)."""
+    if element in columns:
+        return True
+    text = definition or ""
+    return f"{element} COLLATE " in text or f"{element}) COLLATE " in text
+
+
+# The built-in operator classes that are the default of every index method they belong to
+# (``pg_opclass.opcdefault`` on PostgreSQL 16; ``inet_ops`` is not: it is GiST's default only).
+# The catalog says whether an index uses its type's default operator class; a model names one
+# by name only: one of these named in a model is the default, as the catalog would say.
+DEFAULT_OPCLASSES = frozenset(
+    {
+        "aclitem_ops", "array_ops", "bit_minmax_ops", "bit_ops", "bool_ops", "box_inclusion_ops",
+        "box_ops", "bpchar_minmax_ops", "bpchar_ops", "bytea_minmax_ops", "bytea_ops",
+        "char_minmax_ops", "char_ops", "cid_ops", "circle_ops", "date_minmax_ops", "date_ops",
+        "enum_ops", "float4_minmax_ops", "float4_ops", "float8_minmax_ops", "float8_ops",
+        "inet_inclusion_ops", "int2_minmax_ops", "int2_ops", "int4_minmax_ops", "int4_ops",
+        "int8_minmax_ops", "int8_ops", "interval_minmax_ops", "interval_ops", "jsonb_ops",
+        "macaddr8_minmax_ops", "macaddr8_ops", "macaddr_minmax_ops", "macaddr_ops", "money_ops",
+        "multirange_ops", "name_minmax_ops", "name_ops", "numeric_minmax_ops", "numeric_ops",
+        "oid_minmax_ops", "oid_ops", "oidvector_ops", "pg_lsn_minmax_ops", "pg_lsn_ops",
+        "point_ops", "poly_ops", "quad_point_ops", "range_inclusion_ops", "range_ops",
+        "record_ops", "text_minmax_ops", "text_ops", "tid_minmax_ops", "tid_ops",
+        "time_minmax_ops", "time_ops", "timestamp_minmax_ops", "timestamp_ops",
+        "timestamptz_minmax_ops", "timestamptz_ops", "timetz_minmax_ops", "timetz_ops",
+        "tsquery_ops", "tsvector_ops", "uuid_minmax_ops", "uuid_ops", "varbit_minmax_ops",
+        "varbit_ops", "xid8_ops", "xid_ops",
+    }
+)  # fmt: skip
+
+
+def operator_class(name: str) -> str:
+    """An operator class as an ``Index`` keeps it: "" for a built-in default one."""
+    return "" if name.lower() in DEFAULT_OPCLASSES else name
+
+
+# pg_index.indoption bits (src/include/catalog/pg_index.h); a NULLS placement is kept only where
+# it is not the default for its direction (NULLS LAST for ASC, NULLS FIRST for DESC).
+INDOPTION_DESC = 1
+INDOPTION_NULLS_FIRST = 2
+_NULLS = {True: "NULLS FIRST", False: "NULLS LAST"}
+
+# pg_attribute.attgenerated: 's' stored (12+), 'v' virtual (18+).
+GENERATED_CODES: Mapping[str, str] = MappingProxyType(
+    {"s": GENERATED_STORED, "v": GENERATED_VIRTUAL}
+)
+
+# What a nondeterministic ICU collation makes equal, by its strength: the ``ks`` keyword of a
+# BCP 47 locale (und-u-ks-level2) or the older ``colStrength`` attribute (@colStrength=secondary).
+# Level 3 and above tell case apart: only a nondeterministic collation below it merges values.
+ICU_STRENGTHS: Mapping[str, str] = MappingProxyType(
+    {
+        "level1": EQUALITY_CASE_ACCENT,
+        "primary": EQUALITY_CASE_ACCENT,
+        "level2": EQUALITY_CASE,
+        "secondary": EQUALITY_CASE,
+    }
+)
+_ICU_STRENGTH = re.compile(r"(?:-ks-|colstrength=)([a-z0-9]+)", re.IGNORECASE)
+
+
+def collation_of(name: str, deterministic: bool | None, locale: str | None) -> Collation:
+    """A PostgreSQL collation other than the default, with what it makes equal.
+
+    A deterministic collation never makes different strings equal (it may sort them its own
+    way); a nondeterministic one (ICU) does, as far as its strength says (``ICU_STRENGTHS``).
+    ``deterministic`` None means only the name is known (a metadata module): see
+    ``named_collation``.
+    """
+    if deterministic is None:
+        return named_collation(name)
+    if deterministic:
+        return Collation(name, EQUALITY_EXACT)
+    strength = _ICU_STRENGTH.search(locale or "")
+    equality = ICU_STRENGTHS.get(strength.group(1).lower()) if strength else None
+    return Collation(name, equality or f"nondeterministic {locale}")
+
+
+# The collations every PostgreSQL server has, all deterministic (initdb creates one per locale of
+# the system (en_US, en_US.utf8) and per ICU locale (de-DE-x-icu), all deterministic too.
+_BUILTIN_DETERMINISTIC = frozenset({"c", "posix", "ucs_basic", "unicode", "default"})
+_LOCALE_NAME = re.compile(r"^(?:[a-z]{2,3}(?:_[a-z]{2})?(?:\.[a-z0-9-]+)?|.+-x-icu)$", re.I)
+
+
+def named_collation(name: str) -> Collation:
+    """A collation known by name only (a metadata module's ``String(collation=...)``): a built-in
+    or a locale-named one is deterministic; any other may be a nondeterministic collation that
+    a migration creates, so what it makes equal is unknown (None)."""
+    if name.lower() in _BUILTIN_DETERMINISTIC or _LOCALE_NAME.match(name):
+        return Collation(name, EQUALITY_EXACT)
+    return Collation(name, None)
 
 
 def _add_policies(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
@@ -845,6 +1036,10 @@ class PostgreSQLAdapter:
     def parse_type(self, spelling: str) -> ColumnType:
         """Reduce a type spelling to a ``ColumnType`` (see the module's ``parse_type``)."""
         return parse_type(spelling)
+
+    def collation(self, name: str) -> Collation | None:
+        """A collation by name (see the module's ``named_collation``); "default" is None."""
+        return None if name == "default" else named_collation(name)
 
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of ``options.schema``, read-only (see the module's ``reflect``)."""

@@ -21,7 +21,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
@@ -32,21 +32,29 @@ from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.errors import DatabaseError
 from twinschema.gcpause import without_gc
 from twinschema.model import (
+    EQUALITY_CASE,
+    EQUALITY_EXACT,
+    EQUALITY_TRAILING_SPACE,
     FK_ACTIONS,
+    GENERATED_STORED,
+    GENERATED_VIRTUAL,
     IDENTITY_AUTOINCREMENT,
     IDENTITY_ROWID,
     NO_ACTION,
     OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
     CheckConstraint,
+    Collation,
     Column,
     ColumnPool,
     ColumnType,
     ForeignKey,
+    Generated,
     Index,
     Schema,
     Table,
     UniqueConstraint,
+    element_flags,
 )
 
 NAME = "sqlite"
@@ -70,7 +78,7 @@ _TABLES = (
 )
 _MASTER_QUERY = "SELECT type, name, tbl_name, sql FROM main.sqlite_master"
 _COLUMNS_QUERY = (
-    'SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk '
+    'SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
     "FROM main.sqlite_master AS m JOIN pragma_table_xinfo(m.name, 'main') AS p "
     f"WHERE {_TABLES}"
 )
@@ -80,10 +88,10 @@ _FOREIGN_KEYS_QUERY = (
     f"WHERE {_TABLES}"
 )
 _INDEXES_QUERY = (
-    'SELECT m.name, l.name, l."unique", l.origin, l.partial, x.cid, x.name '
+    'SELECT m.name, l.name, l."unique", l.origin, l.partial, x.cid, x.name, x."desc", x.coll '
     "FROM main.sqlite_master AS m JOIN pragma_index_list(m.name, 'main') AS l "
-    "JOIN pragma_index_info(l.name, 'main') AS x "  # key columns only (xinfo adds the rowid)
-    f"WHERE {_TABLES}"
+    "JOIN pragma_index_xinfo(l.name, 'main') AS x "
+    f"WHERE {_TABLES} AND x.key = 1"  # key columns only (the others are the rowid)
 )
 
 # The catalog queries, each returning plain rows: the floor a benchmark compares to.
@@ -102,6 +110,29 @@ def _as_json(query: str) -> str:
 # back for every row and waits behind the busy main thread each time (the switch interval is
 # 5 ms), which made the overlap worthless. One statement is also one consistent snapshot.
 SNAPSHOT_QUERY = "SELECT " + ", ".join(map(_as_json, QUERIES))
+
+# What SQLite's built-in collations make equal (https://sqlite.org/datatype3.html#collation).
+# BINARY is the default (None). A collation an application registers is unknown (None).
+COLLATIONS: dict[str, str | None] = {
+    "NOCASE": EQUALITY_CASE,  # ASCII letters only, as PostgreSQL's ICU level 2 for all letters
+    "RTRIM": EQUALITY_TRAILING_SPACE,
+}
+_DEFAULT_COLLATION = "BINARY"
+
+# pragma_table_xinfo's ``hidden``: 2 a VIRTUAL generated column, 3 a STORED one.
+_GENERATED_HIDDEN = {2: GENERATED_VIRTUAL, 3: GENERATED_STORED}
+
+
+def collation_of(name: str | None) -> Collation | None:
+    """A SQLite collation as the model keeps it: None for BINARY (the default), else its
+    upper-case name (SQLite's names ignore case) with what it makes equal."""
+    if name is None:
+        return None
+    upper = _unquote(name.strip()).upper()
+    if upper == _DEFAULT_COLLATION:
+        return None
+    return Collation(upper, COLLATIONS.get(upper))
+
 
 # How SQLite spells a foreign-key action in pragma_foreign_key_list, mapped to model.FK_ACTIONS.
 _FK_ACTION = {action: action for action in FK_ACTIONS} | {"NONE": NO_ACTION, "": NO_ACTION}
@@ -642,7 +673,10 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     pk_parts: dict[str, list[tuple[int, int]]] = {}  # table -> (pk ordinal, column position)
     current = ""
     table_list: list[Column] = []
-    for table, col, declared, notnull, default, pk in column_rows:
+    generated_of: dict[str, dict[str, str]] = {}  # table -> generated column -> storage
+    for table, col, declared, notnull, default, pk, hidden in column_rows:
+        if hidden in _GENERATED_HIDDEN:
+            generated_of.setdefault(table, {})[col] = _GENERATED_HIDDEN[hidden]
         if table != current:
             current, table_list = table, columns.setdefault(table, [])
         if default is not None and default.upper() == "NULL":
@@ -662,9 +696,9 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
 
     # Index elements grouped per table and index, in seqno order; PK autoindexes only noted.
     # Per table and index: unique, origin, partial, then its elements' names and column ids.
-    indexes_of: dict[str, dict[str, tuple[bool, str, bool, list[str], list[int]]]] = {}
+    indexes_of: dict[str, dict[str, _IndexRows]] = {}
     has_pk_index: set[str] = set()
-    for table, index, unique, origin, partial, cid, col in index_rows:
+    for table, index, unique, origin, partial, cid, col, desc, coll in index_rows:
         if origin == "pk":
             has_pk_index.add(table)
             continue
@@ -673,9 +707,11 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
             of_table = indexes_of[table] = {}
         entry = of_table.get(index)
         if entry is None:
-            entry = of_table[index] = (bool(unique), origin, bool(partial), [], [])
+            entry = of_table[index] = (bool(unique), origin, bool(partial), [], [], [], [])
         entry[3].append(col or "")  # expressions (cid -2) have no name
         entry[4].append(cid)
+        entry[5].append(bool(desc))
+        entry[6].append(coll)
 
     # Foreign keys grouped by id, columns in seq order.
     fk_groups: dict[str, dict[int, list[_Row]]] = {}
@@ -691,6 +727,8 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
         pk = primary.get(table, ())
         table_columns = columns.get(table, [])
         kept_options, autoincrement = table_options(sql, low)
+        if "collate" in low or table in generated_of:
+            table_columns = _with_clauses(table_columns, sql, generated_of.get(table, {}))
         if len(pk) == 1 and table not in has_pk_index:
             # A rowid alias: a one-column INTEGER primary key that got no index of its own (a
             # WITHOUT ROWID table and the INTEGER PRIMARY KEY DESC quirk both get one). It can
@@ -706,20 +744,33 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
                 )
         uniques: list[UniqueConstraint] = []
         indexes: list[Index] = []
-        for index, (unique, origin, partial, names, cids) in indexes_of.get(table, {}).items():
-            if origin == "u":
+        own = {c.name: c.collation for c in table_columns}
+        for index, entry in indexes_of.get(table, {}).items():
+            unique, origin, partial, names, cids, descs, colls = entry
+            texts: list[str] = []
+            where = None
+            if partial or min(cids) < 0:  # expressions or a predicate: read in its SQL
+                texts, where = _scan_index(index_sql.get(index, ""))
+            descending = element_flags(descs, False)
+            collations = _element_collations(names, cids, colls, own, texts)
+            if origin == "u" and not descending and not collations:
                 key = tuple(names)
                 uniques.append(UniqueConstraint(key, name=scanned.unique_names.get(key)))
                 continue
-            if not partial and min(cids) >= 0:  # plain columns: nothing to read in its SQL
-                indexes.append(Index(tuple(names), unique=unique, name=index))
-                continue
-            texts, where = _scan_index(index_sql.get(index, ""))
             expressions = tuple(
-                col if cid >= 0 else (texts[n] if n < len(texts) else "")
+                col if cid >= 0 else (_COLLATE_SUFFIX.sub("", texts[n]) if n < len(texts) else "")
                 for n, (cid, col) in enumerate(zip(cids, names, strict=True))
             )
-            indexes.append(Index(expressions, unique=unique, where=where, name=index))
+            indexes.append(
+                Index(
+                    expressions,
+                    unique=unique,
+                    where=where,
+                    name=scanned.unique_names.get(expressions) if origin == "u" else index,
+                    descending=descending,
+                    collations=collations,
+                )
+            )
         foreign_keys: list[ForeignKey] = []
         groups = fk_groups.get(table, {})
         for fk_id in sorted(groups, reverse=True):  # SQLite numbers the last-declared FK 0
@@ -767,6 +818,106 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
 
 _EMPTY = _TableSql()
 
+# Per index: unique, origin, partial, then per key element its name, column id, DESC, collation.
+_IndexRows = tuple[bool, str, bool, list[str], list[int], list[bool], list[str]]
+
+# BINARY as an explicit collation (an index element that overrides a NOCASE column's).
+_BINARY = Collation(_DEFAULT_COLLATION, EQUALITY_EXACT)
+
+# A COLLATE clause that ends an index element's text (its collation comes from the catalog).
+_COLLATE_SUFFIX = re.compile(
+    r"\s+collate\s+(?:\"[^\"]*\"|'[^']*'|`[^`]*`|\[[^\]]*\]|\w+)\s*$", re.I
+)
+# The words of a column definition that the clause scan below looks for.
+_TABLE_CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign"})
+
+
+def _element_collations(
+    names: list[str],
+    cids: list[int],
+    colls: list[str],
+    own: dict[str, Collation | None],
+    texts: list[str],
+) -> tuple[Collation | None, ...]:
+    """Each index element's collation where it is not its own: a column's, where it differs
+    from the column's collation; an expression's, where its text names one (the catalog gives
+    an expression the collation it derives from its operands, which no COLLATE wrote)."""
+    found: list[Collation | None] = []
+    for n, (name, cid, coll_name) in enumerate(zip(names, cids, colls, strict=True)):
+        coll = collation_of(coll_name) or _BINARY
+        if cid >= 0:
+            found.append(None if coll.name == (own.get(name) or _BINARY).name else coll)
+        else:
+            written = texts[n] if n < len(texts) else ""
+            found.append(coll if _COLLATE_SUFFIX.search(written) else None)
+    return element_flags(found, None)
+
+
+def _with_clauses(columns: list[Column], sql: str, generated: dict[str, str]) -> list[Column]:
+    """``columns`` with the COLLATE and GENERATED ALWAYS AS clauses of their definitions in
+    ``sql`` (no PRAGMA reports either): a column keeps its shared object when it has neither."""
+    clauses = _column_clauses(sql)
+    result = []
+    for column in columns:
+        collation_name, expression = clauses.get(column.name.lower(), (None, None))
+        storage = generated.get(column.name)
+        computed = None
+        if storage is not None and expression is not None:
+            computed = Generated(expression, storage, expression)
+        collation = collation_of(collation_name)
+        if collation is not None or computed is not None:
+            column = replace(column, collation=collation, generated=computed)
+        result.append(column)
+    return result
+
+
+def _column_clauses(sql: str) -> dict[str, tuple[str | None, str | None]]:
+    """Per column (lower-case name): its COLLATE name and its generating expression's text, as
+    the column definitions of a CREATE TABLE statement write them."""
+    found: dict[str, tuple[str | None, str | None]] = {}
+    depth = 0
+    column: str | None = None
+    expect_name = False
+    collation: str | None = None
+    expression: str | None = None
+    after: str | None = None  # the keyword whose operand comes next: "collate" or "as"
+    opened = -1
+    for match in _TOKEN.finditer(sql):
+        text = match.group()
+        if text.startswith(("--", "/*")):
+            continue
+        if text == "(":
+            depth += 1
+            if depth == 1:
+                expect_name = True
+            elif depth == 2 and after == "as":
+                opened = match.end()
+            continue
+        if text == ")":
+            depth -= 1
+            if depth == 1 and opened >= 0:
+                expression, opened, after = sql[opened : match.start()].strip(), -1, None
+        if depth == 0 and text != ")":
+            continue  # CREATE TABLE name, before the list of definitions
+        if depth == 0 or (depth == 1 and text == ","):  # the end of a definition
+            if column is not None and (collation is not None or expression is not None):
+                found[column] = (collation, expression)
+            column, collation, expression, after, expect_name = None, None, None, None, True
+            if depth == 0:
+                break
+            continue
+        if depth != 1 or text == ")":
+            continue
+        word = text.lower()
+        if expect_name:
+            expect_name = False
+            column = None if word in _TABLE_CONSTRAINT_WORDS else _unquote(text).lower()
+        elif after == "collate":
+            collation, after = text, None
+        elif word in ("collate", "as"):
+            after = word
+    return found
+
 
 def _action(spelling: str) -> str:
     """A foreign-key action as ``model.FK_ACTIONS`` spells it (SQLite says NONE for none)."""
@@ -790,6 +941,10 @@ class SQLiteAdapter:
     def parse_type(self, spelling: str) -> ColumnType:
         """Reduce a declared SQLite type to a ``ColumnType`` (see the module's ``parse_type``)."""
         return parse_type(spelling)
+
+    def collation(self, name: str) -> Collation | None:
+        """A collation by name (see the module's ``collation_of``)."""
+        return collation_of(name)
 
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of the live SQLite file read-only (see the module's ``reflect``)."""

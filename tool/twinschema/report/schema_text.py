@@ -30,7 +30,15 @@ def _table(table: Table) -> list[str]:
     if table.primary_key:
         lines.append(f"Primary key: ({', '.join(table.primary_key)})")
     sections: list[tuple[str, list[str]]] = [
-        ("Unique", [f"({', '.join(u.columns)})" + _named(u.name) for u in table.uniques]),
+        (
+            "Unique",
+            [
+                f"({', '.join(u.columns)})"
+                + ("" if u.nulls_distinct else " NULLS NOT DISTINCT")
+                + _named(u.name)
+                for u in table.uniques
+            ],
+        ),
         ("Indexes", [_index(i) for i in table.indexes]),
         (
             "Foreign keys",
@@ -59,19 +67,21 @@ def _column_row(column: Column) -> tuple[str, str, str, str]:
     default = column.raw_default or column.default or ""
     if column.identity:
         default = (default + " " if default else "") + f"(identity: {column.identity})"
+    if column.generated is not None:
+        default = column.generated.describe()
+    spelling = column.type.raw or column.type.spelling()
+    if column.collation is not None:
+        spelling += f" COLLATE {column.collation.name}"
     return (
         column.name,
-        column.type.raw or column.type.spelling(),
+        spelling,
         "" if column.nullable else "not null",
         default,
     )
 
 
 def _index(index: Index) -> str:
-    text = ("UNIQUE " if index.unique else "") + f"({', '.join(index.expressions)})"
-    if index.method != "btree":
-        text = f"USING {index.method} {text}"
-    return text + (f" WHERE {index.where}" if index.where else "") + _named(index.name)
+    return index.describe() + _named(index.name)
 
 
 def _named(name: str | None) -> str:

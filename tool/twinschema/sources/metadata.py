@@ -9,6 +9,7 @@ declared in ``Table.info["twinschema"]``: ``{"row_level_security": True, "polici
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import traceback
 from collections.abc import Iterable, Iterator
@@ -19,12 +20,17 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.compiler import DDLCompiler
+from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
 from twinschema.errors import TwinschemaError, UsageError
 from twinschema.gcpause import without_gc
 from twinschema.model import (
+    EQUALITY_EXACT,
+    GENERATED_STORED,
+    GENERATED_VIRTUAL,
     IDENTITY_ALWAYS,
     IDENTITY_AUTOINCREMENT,
     IDENTITY_BY_DEFAULT,
@@ -34,15 +40,18 @@ from twinschema.model import (
     OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
     CheckConstraint,
+    Collation,
     Column,
     ColumnPool,
     ColumnType,
     ForeignKey,
+    Generated,
     Index,
     Policy,
     Schema,
     Table,
     UniqueConstraint,
+    element_flags,
 )
 from twinschema.paths import shown
 
@@ -176,13 +185,17 @@ class _Reader:
         # One pass over the table's constraints (foreign_key_constraints would build a set).
         foreign_keys: list[ForeignKey] = []
         uniques: list[UniqueConstraint] = []
+        rule_indexes: list[Index] = []  # UNIQUE ... INCLUDE: a unique index
         table_checks: list[sa.CheckConstraint] = []
         for constraint in table.constraints:
             if isinstance(constraint, sa.ForeignKeyConstraint):
                 foreign_keys.append(_foreign_key(constraint))
             elif isinstance(constraint, sa.UniqueConstraint):
-                names = tuple(c.name for c in constraint.columns)
-                uniques.append(UniqueConstraint(names, _name(constraint.name)))
+                rule = self.unique(constraint)
+                if isinstance(rule, Index):
+                    rule_indexes.append(rule)
+                else:
+                    uniques.append(rule)
             elif isinstance(constraint, sa.CheckConstraint):
                 table_checks.append(constraint)
         if table_checks:
@@ -193,7 +206,9 @@ class _Reader:
             primary_key=tuple(c.name for c in table.primary_key.columns),
             foreign_keys=tuple(foreign_keys),
             uniques=tuple(uniques),
-            indexes=tuple(map(self.index, table.indexes)) if table.indexes else (),
+            indexes=(*rule_indexes, *map(self.index, table.indexes))
+            if table.indexes or rule_indexes
+            else (),
             checks=tuple(checks),
             row_level_security=bool(info.get("row_level_security", False)),
             policies=tuple(_policy(p) for p in info.get("policies", ())),
@@ -220,8 +235,23 @@ class _Reader:
             if column.identity is None and column is not autoincrement
             else _identity(column, autoincrement, self.dialect, ctype)
         )
+        collation_name = getattr(sa_type, "collation", None)
+        collation = self.adapter.collation(collation_name) if collation_name else None
+        computed = column.computed
+        generated = None
+        if computed is not None:
+            storage = GENERATED_STORED if computed.persisted else GENERATED_VIRTUAL
+            text = self.sql(computed.sqltext)
+            generated = Generated(text, storage, text)
         return self.columns.column(
-            column.name, ctype, bool(column.nullable), default, identity, default
+            column.name,
+            ctype,
+            bool(column.nullable),
+            default,
+            identity,
+            default,
+            collation,
+            generated,
         )
 
     def _compile_type(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:
@@ -229,7 +259,9 @@ class _Reader:
             return ColumnType(
                 "postgresql", "enum", values=tuple(sa_type.enums), raw=sa_type.name or ""
             )
-        return self.adapter.parse_type(sa_type.compile(dialect=self.sa_dialect))
+        # A type's COLLATE clause is the column's collation (see ``column``), not its type.
+        spelling = _COLLATE.sub("", sa_type.compile(dialect=self.sa_dialect))
+        return self.adapter.parse_type(spelling)
 
     def default(self, server_default: Any) -> str | None:
         """The text of the ``DEFAULT`` clause the DDL compiler writes for ``server_default``."""
@@ -248,19 +280,65 @@ class _Reader:
     def index(self, index: sa.Index) -> Index:
         dialect = self.dialect
         options = index.dialect_options[dialect] if dialect in ("sqlite", "postgresql") else {}
+        elements = [_index_element(element) for element in index.expressions]
         expressions = tuple(
-            element.name if isinstance(element, sa.Column) else self.sql(element)
-            for element in index.expressions
+            inner.name if isinstance(inner, sa.Column) else self.sql(inner)
+            for inner, _, _, _ in elements
         )
         where = options.get("where")
-        method = options.get("using") if dialect == "postgresql" else None
+        pg = dialect == "postgresql"
+        method = options.get("using") if pg else None
+        ops = (options.get("ops") or {}) if pg else {}
         return Index(
             expressions=expressions,
             unique=bool(index.unique),
             where=self.sql(where) if where is not None else None,
             method=str(method or "btree").lower(),
             name=_name(index.name),
+            descending=element_flags((desc for _, desc, _, _ in elements), False),
+            collations=element_flags(
+                (self._override(inner, name) for inner, _, _, name in elements), None
+            ),
+            nulls=element_flags(
+                (_NULLS.get((desc, first), "") for _, desc, first, _ in elements), ""
+            )
+            if pg
+            else None,
+            opclasses=element_flags((_opclass(ops.get(e, "")) for e in expressions), "")
+            if pg
+            else None,
+            include=_names(options.get("include") or ()) if pg else None,
+            nulls_distinct=not options.get("nulls_not_distinct") if pg else True,
         )
+
+    def unique(self, constraint: sa.UniqueConstraint) -> UniqueConstraint | Index:
+        """A UNIQUE constraint; with PostgreSQL INCLUDE columns, the unique index it makes."""
+        names = tuple(c.name for c in constraint.columns)
+        if self.dialect != "postgresql":
+            return UniqueConstraint(names, _name(constraint.name))
+        options = constraint.dialect_options["postgresql"]
+        distinct = not options.get("nulls_not_distinct")
+        include = _names(options.get("include") or ())
+        if include:
+            return Index(
+                names,
+                unique=True,
+                name=_name(constraint.name),
+                nulls=(),
+                opclasses=(),
+                include=include,
+                nulls_distinct=distinct,
+            )
+        return UniqueConstraint(names, _name(constraint.name), distinct)
+
+    def _override(self, inner: Any, name: str | None) -> Collation | None:
+        """An index element's collation where it is not its column's own."""
+        if name is None:
+            return None
+        own = getattr(inner.type, "collation", None) if isinstance(inner, sa.Column) else None
+        if own is not None and own.lower() == name.lower():
+            return None
+        return self.adapter.collation(name) or Collation(name, EQUALITY_EXACT)
 
     def checks(self, constraints: Iterable[sa.Constraint]) -> Iterator[CheckConstraint]:
         """The CHECKs among ``constraints`` that the DDL creates."""
@@ -283,6 +361,59 @@ class _Reader:
             # returns its text unchanged, and a schema holds thousands of these.
             return element.text
         return str(self.ddl.sql_compiler.process(element, include_table=False, literal_binds=True))
+
+
+_COLLATE = re.compile(r"\s+COLLATE\s+.*$", re.IGNORECASE | re.DOTALL)
+
+# (descending, NULLS FIRST) -> the NULLS placement an Index keeps: only one that is not the
+# default for its direction (PostgreSQL: NULLS LAST ascending, NULLS FIRST descending).
+_NULLS = {(False, True): "NULLS FIRST", (True, False): "NULLS LAST"}
+
+
+def _index_element(element: Any) -> tuple[Any, bool, bool, str | None]:
+    """An index element without its modifiers: (expression, DESC, NULLS FIRST (by default as
+    PostgreSQL places NULLs), COLLATE name or None), from ``col.desc().nulls_first()``,
+    ``col.collate(...)``."""
+    descending, collation = False, None
+    first: bool | None = None
+    while True:
+        if isinstance(element, UnaryExpression) and element.modifier in _ORDER_MODIFIERS:
+            modifier = element.modifier
+            if modifier is operators.desc_op:
+                descending = True
+            elif modifier is not operators.asc_op:
+                first = modifier is operators.nulls_first_op
+            element = element.element
+        elif isinstance(element, BinaryExpression) and element.operator is operators.collate:
+            collation = str(element.right.collation)
+            element = element.left
+        else:
+            break
+    if first is None:
+        first = descending  # PostgreSQL's default placement
+    return element, descending, first, collation
+
+
+_ORDER_MODIFIERS = (
+    operators.desc_op,
+    operators.asc_op,
+    operators.nulls_first_op,
+    operators.nulls_last_op,
+)
+
+
+def _opclass(name: str) -> str:
+    """A PostgreSQL operator class a model names, "" when it is a built-in default one."""
+    if not name:
+        return ""
+    from twinschema.dialects.postgresql import operator_class  # psycopg: only when needed
+
+    return operator_class(name)
+
+
+def _names(columns: Iterable[Any]) -> tuple[str, ...]:
+    """Column names from a list of names or ``Column`` objects (``postgresql_include``)."""
+    return tuple(c if isinstance(c, str) else str(c.name) for c in columns)
 
 
 def _name(name: Any) -> str | None:
