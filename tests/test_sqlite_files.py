@@ -30,7 +30,6 @@ import sqlalchemy as sa
 from pg_helpers import clean_env, run_cli
 from test_migrate_safety import (
     fill_every_table,
-    run_migrate,
     scratch_project,
     spawn,
     wait_for,
@@ -58,6 +57,11 @@ class Setup:
     def check(self) -> subprocess.CompletedProcess[str]:
         """``twinschema check --layer live``, as a user runs it (a hang fails, never blocks)."""
         return run_cli(["check", "--layer", "live"], self.project, self.env, timeout=120)
+
+    def migrate(self, side: str) -> subprocess.CompletedProcess[str]:
+        """``twinschema migrate local|remote`` in a process of its own (the project's schemas
+        are imported there, not into the test session)."""
+        return run_cli(["migrate", side], self.project, self.env, timeout=300)
 
     def files(self) -> dict[str, tuple[str, int]]:
         """The database's files that exist: SHA-256 and mtime (ns) of each."""
@@ -89,8 +93,9 @@ def setup(tmp_path: Path, pg_url: str) -> Setup:
     db = tmp_path / "data" / "local.db"
     db.parent.mkdir()
     done = Setup(project, db, clean_env(LOCAL_DATABASE_URL=f"sqlite:///{db}", DATABASE_URL=pg_url))
-    assert run_migrate(project, "sqlite", done.url).exit_code == 0
-    assert run_migrate(project, "postgresql", pg_url).exit_code == 0
+    for side in ("local", "remote"):
+        migrated = done.migrate(side)
+        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     return done
 
 
@@ -278,7 +283,8 @@ def test_hot_journal_says_what_happened_and_what_fixes_it(
     )
     # And it does: the journal is rolled back, then the migration applied from the old state.
     (tmp_path / "gate").touch()
-    assert run_migrate(setup.project, "sqlite", setup.url).exit_code == 0
+    recovered = setup.migrate("local")
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
     assert not Path(f"{setup.db}-journal").exists()
     assert setup.check().returncode == 0
 
