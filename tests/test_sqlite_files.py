@@ -63,6 +63,10 @@ class Setup:
         are imported there, not into the test session)."""
         return run_cli(["migrate", side], self.project, self.env, timeout=300)
 
+    def temporary_files(self) -> list[str]:
+        """What the check left in its temporary folder (``TMPDIR``)."""
+        return sorted(p.name for p in Path(self.env["TMPDIR"]).iterdir())
+
     def files(self) -> dict[str, tuple[str, int]]:
         """The database's files that exist: SHA-256 and mtime (ns) of each."""
         return file_state(self.db)
@@ -92,7 +96,10 @@ def setup(tmp_path: Path, pg_url: str) -> Setup:
     )
     db = tmp_path / "data" / "local.db"
     db.parent.mkdir()
-    done = Setup(project, db, clean_env(LOCAL_DATABASE_URL=f"sqlite:///{db}", DATABASE_URL=pg_url))
+    private = tmp_path / "tmp"  # the checks' temporary folder: private copies go there
+    private.mkdir()
+    env = clean_env(LOCAL_DATABASE_URL=f"sqlite:///{db}", DATABASE_URL=pg_url, TMPDIR=str(private))
+    done = Setup(project, db, env)
     for side in ("local", "remote"):
         migrated = done.migrate(side)
         assert migrated.returncode == 0, migrated.stdout + migrated.stderr
@@ -210,6 +217,7 @@ def test_check_during_migrate_sees_the_old_schema_or_busy(
     during = setup.check()
 
     assert setup.files() == held  # the check changed nothing, not even the writer's -shm
+    assert setup.temporary_files() == []  # a private copy, if one was made, is gone
     assert during.returncode == expected, during.stdout + during.stderr
     if expected == 1:
         assert during.stdout.count(OLD_SCHEMA_LINE) == 2, during.stdout  # vs metadata and PG
@@ -342,6 +350,7 @@ def test_wal_database_is_read_from_a_private_copy(setup: Setup, tmp_path: Path, 
     result = setup.check()
 
     assert setup.files() == before  # no -shm created or rewritten, nothing checkpointed
+    assert setup.temporary_files() == []  # the private copy is gone
     assert sorted(p.name for p in setup.db.parent.iterdir()) == sorted(before)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr == ""
