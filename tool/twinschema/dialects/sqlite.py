@@ -458,7 +458,8 @@ def open_reader(url: URL, options: ReflectOptions) -> Callable[[], Schema]:
     if path in ("", ":memory:"):
         conn, source = sqlite3.connect(":memory:", check_same_thread=False), ":memory:"
     else:
-        conn, source = connect(path, options.busy_timeout), path
+        # No probe: a lock wait belongs in the background read, not in this thread.
+        conn, source = sqlite_files.connect(path, options.busy_timeout, probe=False), path
 
     def read() -> Schema:
         try:

@@ -45,14 +45,16 @@ _RETRY = 0.05  # seconds between two attempts at a stable copy
 _SETTLE_NS = 50_000_000
 
 
-def connect(path: str, busy_timeout: float) -> sqlite3.Connection:
+def connect(path: str, busy_timeout: float, *, probe: bool = True) -> sqlite3.Connection:
     """A read-only connection on a consistent state of the SQLite file at ``path``.
 
     ``path`` is checked first (missing, a directory, not a regular file: ``DatabaseError``,
     exit 3). A file in WAL mode, or with a ``-wal`` beside it, is read from a private copy (see
-    the module docstring); any other is opened ``mode=ro``. The first read happens here, so that
-    a hot journal, a lock held past ``busy_timeout`` or a file that is not a database is reported
-    now, in words (see ``explain``).
+    the module docstring); any other is opened ``mode=ro``. With ``probe``, a first read happens
+    here, so that a hot journal, a lock held past ``busy_timeout`` or a file that is not a
+    database is reported now, in words (see ``explain``); without it (a background reader, which
+    must not wait for a lock in the caller's thread) the caller reports its own read's error
+    with ``explain``.
     """
     _check_path(path)
     if os.path.exists(path + "-wal") or _in_wal_mode(path):
@@ -63,6 +65,8 @@ def connect(path: str, busy_timeout: float) -> sqlite3.Connection:
             conn = sqlite3.connect(target, uri=True, timeout=busy_timeout, check_same_thread=False)
         except sqlite3.Error as exc:
             raise DatabaseError(f"{path}: cannot open SQLite database: {exc}") from None
+    if not probe:
+        return conn
     try:
         # Page 1's header only: takes and drops a read lock without parsing the schema.
         conn.execute("PRAGMA schema_version").fetchone()
