@@ -358,3 +358,48 @@ def test_wal_database_is_read_from_a_private_copy(setup: Setup, tmp_path: Path, 
     assert result.stdout.count(OLD_SCHEMA_LINE) == 2, result.stdout
     assert "uncommitted_table" not in result.stdout
     assert "table_missing" not in result.stdout and "exists only in sqlite" not in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# A writer that keeps changing the schema: every check sees one committed state, or is busy
+
+
+@pytest.mark.parametrize("journal_mode", ["delete", "wal"])
+def test_checks_against_a_busy_writer_see_one_committed_state(
+    setup: Setup, processes: list[subprocess.Popen[str]], journal_mode: str
+) -> None:
+    """A writer drops and re-creates the index in turn, one commit each (checkpoints included
+    in WAL mode). Each check sees the index (exit 0), or its absence and nothing else (exit 1),
+    or says the file is busy (exit 3): never another difference, never a damaged read."""
+    fill_badges(setup.db, 2_000)
+    sqlite_run(setup.db, journal_mode=journal_mode)
+    script = textwrap.dedent(
+        f"""
+        import sqlite3, time
+        conn = sqlite3.connect({str(setup.db)!r}, isolation_level=None)
+        print("ready", flush=True)
+        while True:
+            conn.execute("DROP INDEX {INDEX}")
+            time.sleep(0.1)
+            conn.execute("CREATE INDEX {INDEX} ON badges (profile_id)")
+            time.sleep(0.1)
+        """
+    )
+    writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    processes.append(writer)
+    assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
+    for _ in range(4):
+        result = setup.check()
+        assert result.returncode in (0, 1, 3), result.stdout + result.stderr
+        if result.returncode == 0:
+            assert result.stderr == "" and "in sync" in result.stdout
+        elif result.returncode == 1:
+            assert result.stderr == ""
+            assert result.stdout.count(OLD_SCHEMA_LINE) == 2, result.stdout
+            assert "2 difference(s) found" in result.stdout
+        else:
+            assert "database is" in one_error_line(result)
+    assert writer.poll() is None  # the writer ran all along
+    writer.kill()
+    writer.communicate(timeout=120)
+    assert setup.temporary_files() == []
