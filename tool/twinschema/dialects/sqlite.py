@@ -17,18 +17,16 @@ exactly as the catalog stores it.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy.engine import URL
 
-from twinschema.dialects import Adapter, ReflectOptions, excluded
+from twinschema.dialects import Adapter, ReflectOptions, excluded, sqlite_files
 from twinschema.errors import DatabaseError
 from twinschema.gcpause import without_gc
 from twinschema.model import (
@@ -532,11 +530,12 @@ def open_reader(url: URL, options: ReflectOptions) -> Callable[[], Schema]:
     if path in ("", ":memory:"):
         conn, source = sqlite3.connect(":memory:", check_same_thread=False), ":memory:"
     else:
-        conn, source = connect(path, options.busy_timeout), path
+        # No probe: a lock wait belongs in the background read, not in this thread.
+        conn, source = sqlite_files.connect(path, options.busy_timeout, probe=False), path
 
     def read() -> Schema:
         try:
-            rows = _catalog(conn, source)
+            rows = _catalog(conn, source, options.busy_timeout)
         finally:
             conn.close()  # before building: closing frees the parsed schema, a few ms at 1,000 tables
         return _build(rows, options, source)
@@ -547,42 +546,15 @@ def open_reader(url: URL, options: ReflectOptions) -> Callable[[], Schema]:
 def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
     """Open the SQLite file at ``path`` read-only, waiting up to ``busy_timeout`` s for a lock.
 
-    The check must never change or create what it checks: a missing path is an error raised
-    before connecting (``sqlite3.connect`` would create an empty database), and the file is
-    opened with ``mode=ro`` so that SQLite itself refuses any write. The path is URI-quoted, so
-    names holding ``?``, ``#`` or ``%`` open the right file. The connection may be handed to
-    another thread (one thread at a time: see ``open_reader``).
+    The check must never change or create what it checks, and must see one committed state: a
+    missing path or one that is not a regular file is an error raised before connecting
+    (``sqlite3.connect`` would create an empty database, a FIFO would block), a rollback-journal
+    file is opened ``mode=ro`` so that SQLite itself refuses any write, and a WAL-mode file (or
+    one with a ``-wal``) is read from a private copy (see ``sqlite_files``). The path is
+    URI-quoted, so names holding ``?``, ``#`` or ``%`` open the right file. The connection may be
+    handed to another thread (one thread at a time: see ``open_reader``).
     """
-    if not os.path.exists(path):
-        raise DatabaseError(f"{path}: SQLite database not found")
-    if os.path.isdir(path):
-        raise DatabaseError(f"{path}: is a directory, not a SQLite database")
-    target = "file:" + quote(os.path.abspath(path)) + "?mode=ro"
-    if _idle_wal(path):
-        target += "&immutable=1"
-    try:
-        return sqlite3.connect(target, uri=True, timeout=busy_timeout, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"{path}: cannot open SQLite database: {exc}") from None
-
-
-def _idle_wal(path: str) -> bool:
-    """True for a WAL-mode file that no process has open (no ``-wal`` file beside it).
-
-    Even with ``mode=ro``, SQLite creates ``-wal`` and ``-shm`` files beside such a database (and
-    leaves them: a read-only connection cannot remove them). Its content is then all in the main
-    file, so it is opened ``immutable``, which creates nothing. A WAL database in use has its
-    ``-wal`` file and is read normally (issue 6: the checker never writes).
-    """
-    if os.path.exists(path + "-wal"):
-        return False
-    try:
-        with open(path, "rb") as file:
-            header = file.read(20)
-    except OSError:
-        return False
-    # Bytes 18 and 19 of the header: file format write and read versions, 2 in WAL mode.
-    return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
+    return sqlite_files.connect(path, busy_timeout)
 
 
 _Row = Sequence[Any]
@@ -599,8 +571,9 @@ def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source
     return _build(_catalog(conn, source), options, source)
 
 
-def _catalog(conn: sqlite3.Connection, source: str) -> _Catalog:
-    """The rows of each of ``QUERIES``, read in one statement where SQLite has JSON functions."""
+def _catalog(conn: sqlite3.Connection, source: str, busy_timeout: float = 0.0) -> _Catalog:
+    """The rows of each of ``QUERIES``, read in one statement where SQLite has JSON functions:
+    one snapshot. An error is explained in words (``sqlite_files.explain``)."""
     try:
         try:
             row = conn.execute(SNAPSHOT_QUERY).fetchone()
@@ -612,7 +585,7 @@ def _catalog(conn: sqlite3.Connection, source: str) -> _Catalog:
             master, columns, foreign_keys, indexes = map(json.loads, row)
         return master, columns, foreign_keys, indexes
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{source}: cannot read SQLite database: {exc}") from None
+        raise DatabaseError(sqlite_files.explain(source, exc, busy_timeout)) from None
 
 
 def catalog_rows(conn: sqlite3.Connection) -> list[list[_Row]]:
