@@ -16,6 +16,7 @@ from typing import TypeVar
 from twinschema import typemap
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
+from twinschema.expressions import across
 from twinschema.gcpause import without_gc
 from twinschema.model import (
     IDENTITY_ROWID,
@@ -198,7 +199,7 @@ class _Run:
             _same_items(left.uniques, right.uniques) and _same_items(left.indexes, right.indexes)
         ):
             self.uniques_and_indexes(left, right)
-        if consumed or not _same_items(left.checks, right.checks):
+        if consumed or not _same_items(left.checks, right.checks) or (self.cross and left.checks):
             self.checks(left, right, consumed)
         if left.row_level_security or right.row_level_security or left.policies or right.policies:
             self.security(left, right)
@@ -245,15 +246,21 @@ class _Run:
             if lid != rid:
                 self.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
             lid = rid = IDENTITY_ROWID
-        mine = {"nullable": lc.nullable, "default": lc.default, "identity": lid}
-        theirs = {"nullable": rc.nullable, "default": rc.default, "identity": rid}
+        ldefault, rdefault, rule = lc.default, rc.default, None
+        if self.cross and ldefault is not None and rdefault is not None:
+            (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
+            rule = max(lrule or "", rrule or "", key=len) or None  # the one with a note
+        mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid}
+        theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid}
         if mine != theirs:
             from deepdiff import DeepDiff  # imported only when a column pair really differs
 
             for path in DeepDiff(mine, theirs).affected_root_keys:
                 self.column_field(lt.name, lc, rc, str(path))
         elif lc.raw_default != rc.raw_default and lc.default is not None:
-            self.same(lt.name, lc.name, "default", lc.raw_default or "", rc.raw_default or "")
+            self.same(
+                lt.name, lc.name, rule or "default", lc.raw_default or "", rc.raw_default or ""
+            )
         return consumed
 
     def column_field(self, table: str, lc: Column, rc: Column, field_name: str) -> None:
@@ -466,10 +473,21 @@ class _Run:
             )
 
     def checks(self, left: Table, right: Table, consumed: set[int]) -> None:
-        lc = {c.expression: c for c in left.checks if id(c) not in consumed}
-        rc = {c.expression: c for c in right.checks if id(c) not in consumed}
+        # Across dialects a CHECK is keyed by its cross-dialect form (see expressions.across).
+        def keyed(checks: tuple[CheckConstraint, ...]) -> dict[str, CheckConstraint]:
+            return {
+                across(c.expression)[0] if self.cross else c.expression: c
+                for c in checks
+                if id(c) not in consumed
+            }
+
+        lc, rc = keyed(left.checks), keyed(right.checks)
         for expression in _ordered(lc, rc):
             if expression in lc and expression in rc:
+                rule = across(expression)[1] if self.cross else None
+                if rule is not None:
+                    lraw, rraw = lc[expression].raw, rc[expression].raw
+                    self.same(left.name, None, rule, lraw or expression, rraw or expression)
                 continue
             check = lc.get(expression) or rc[expression]
             on_left = expression in lc
@@ -602,7 +620,7 @@ def _encodings(column: Column, table: Table) -> list[tuple[ColumnType, CheckCons
     kinds = typemap.kinds_of(column.type)
     found: list[tuple[ColumnType, CheckConstraint]] = []
     for check in table.checks:
-        if check.column != column.name.lower() or not check.values:  # canonical text is lower-case
+        if check.column != column.name or not check.values:
             continue
         if frozenset(check.values) == _BOOLEAN_VALUES and kinds & {"integer", "boolean"}:
             found.append((_virtual(column.type, "boolean"), check))
