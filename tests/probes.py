@@ -12,6 +12,10 @@ witness:             # optional: rows that show the verdict on the real database
   declared_only: false   # true: a declared difference no row can show (both behave the same)
   rows:
     - {row: {x: -1, y: -1}, a: accept, b: reject}
+    - {rows: [{x: 1}, {x: 1}], a: accept, b: reject}   # several rows, in one transaction
+  default_of: d          # optional: insert default_row (columns other than d), read d back
+  default_row: {id: 1}   # the values stored in d must differ exactly when a column_default is
+                         # expected (a default's value is what no accept/reject can show)
 ```
 
 An optional ``domain.yaml`` beside them gives cross-dialect names and kinds (``diff --domain``).
@@ -27,6 +31,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -150,28 +155,68 @@ def compare_case(loader: Loader, case: Case) -> Comparison:
     )
 
 
-def try_row(loader: Loader, dialect: str, handle: Any, table: str, row: dict[str, Any]) -> str:
-    """``accept`` or ``reject``: what a real database of ``dialect`` does with ``row``."""
-    columns = list(row)
+def _insert(table: str, row: dict[str, Any], mark: str) -> str:
+    if not row:
+        return f'INSERT INTO "{table}" DEFAULT VALUES'
+    names = ", ".join(f'"{c}"' for c in row)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(mark for _ in row)})'
+
+
+def try_row(
+    loader: Loader, dialect: str, handle: Any, table: str, rows: list[dict[str, Any]]
+) -> str:
+    """``accept`` or ``reject``: what a real database of ``dialect`` does with ``rows``, inserted
+    in one transaction (rolled back)."""
     if dialect == "sqlite":
-        sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
         handle.execute("BEGIN")
         try:
-            handle.execute(sql, [row[c] for c in columns])
+            for row in rows:
+                handle.execute(_insert(table, row, "?"), list(row.values()))
         except sqlite3.Error:
             return "reject"
         finally:
             handle.execute("ROLLBACK")
         return "accept"
-    sql = (
-        f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("%s" for _ in columns)})'
-    )
     with loader.connect() as conn:
         conn.execute(f"SET search_path TO {handle}, public")
         try:
-            conn.execute(sql.encode(), [row[c] for c in columns])
+            for row in rows:
+                conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
         except psycopg.Error:
             return "reject"
         finally:
             conn.rollback()
     return "accept"
+
+
+def stored_default(
+    loader: Loader, dialect: str, handle: Any, table: str, row: dict[str, Any], column: str
+) -> Any:
+    """The value a real database stores in ``column`` for ``row``, which leaves it out."""
+    if dialect == "sqlite":
+        handle.execute("BEGIN")
+        try:
+            handle.execute(_insert(table, row, "?"), list(row.values()))
+            return handle.execute(f'SELECT "{column}" FROM "{table}"').fetchone()[0]
+        finally:
+            handle.execute("ROLLBACK")
+    with loader.connect() as conn:
+        conn.execute(f"SET search_path TO {handle}, public")
+        try:
+            conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
+            found = conn.execute(f'SELECT "{column}" FROM "{table}"'.encode()).fetchone()
+            return None if found is None else found[0]
+        finally:
+            conn.rollback()
+
+
+def same_value(a: Any, b: Any, same_dialect: bool) -> bool:
+    """Two stored values are the same value. Within one dialect, of the same type too (SQLite's
+    integer 1 is not its real 1.0, nor the text '1'); across dialects numbers compare by value (a
+    PostgreSQL boolean as 0 or 1, a numeric as its number) and text by text."""
+    if same_dialect:
+        return type(a) is type(b) and bool(a == b)
+    numbers = (int, float, Decimal)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return float(a) == float(b)
+    return type(a) is type(b) and bool(a == b)
