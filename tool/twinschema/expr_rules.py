@@ -127,9 +127,60 @@ def _children(node: exp.Expr, ctx: Context) -> exp.Expr:
     return node
 
 
+_OPERATORS: dict[type[exp.Expr], str] = {
+    exp.EQ: "=",
+    exp.NEQ: "<>",
+    exp.GT: ">",
+    exp.GTE: ">=",
+    exp.LT: "<",
+    exp.LTE: "<=",
+    exp.NullSafeEQ: "IS NOT DISTINCT FROM",
+    exp.NullSafeNEQ: "IS DISTINCT FROM",
+    exp.Add: "+",
+    exp.Sub: "-",
+    exp.Mul: "*",
+    exp.Div: "/",
+    exp.Mod: "%",
+    exp.DPipe: "||",
+    exp.Like: "LIKE",
+    exp.Glob: "GLOB",
+    exp.Is: "IS",
+}
+
+
 def key(node: exp.Expr) -> str:
-    """The canonical text of a canonical tree: what sorting and comparing use."""
-    return node.sql(comments=False, normalize_functions="lower", unsupported_level=ErrorLevel.RAISE)
+    """The canonical text of a canonical tree: what sorting and comparing use. The common nodes
+    are printed here (sqlglot's printer copies and walks a tree for each call, which was most of
+    the cost of canonicalizing a schema); any other node by sqlglot."""
+    cls = type(node)
+    if cls in _OPERATORS:
+        return f"{key(node.this)} {_OPERATORS[cls]} {key(node.expression)}"
+    if cls is exp.And or cls is exp.Or:  # a left-deep chain (see _chain), walked without recursion
+        items = []
+        while type(node) is cls:
+            items.append(node.expression)
+            node = node.this
+        items.append(node)
+        return f" {cls.__name__.upper()} ".join(key(item) for item in reversed(items))
+    if cls is exp.Column and not node.args.get("table"):
+        name = node.name
+        return name if _PLAIN_NAME.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+    if cls is exp.Literal:
+        text = str(node.this)
+        return "'" + text.replace("'", "''") + "'" if node.is_string else text
+    if cls is exp.Paren:
+        return f"({key(node.this)})"
+    if cls is exp.Not:
+        return f"NOT {key(node.this)}"
+    if cls is exp.Neg:
+        return f"-{key(node.this)}"
+    if cls is exp.In and not node.args.get("query") and node.expressions:
+        return f"{key(node.this)} IN ({', '.join(key(item) for item in node.expressions)})"
+    if cls is exp.Var:
+        return str(node.this)
+    return node.sql(
+        copy=False, comments=False, normalize_functions="lower", unsupported_level=ErrorLevel.RAISE
+    )
 
 
 def _sorted_unique(nodes: Iterable[exp.Expr]) -> list[exp.Expr]:

@@ -5,6 +5,7 @@ uniqueness rule. The same for every source, so the comparer needs no dialect kno
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from twinschema.domain import IDENTITY, NameMap
@@ -200,16 +201,22 @@ def _checks(
     kinds = [(c.name, col(c.name), value_kind(c.type)) for c in table.columns]
     scope = Scope(tuple(kinds))
     checks = tuple(_check(dialect, c, scope) for c in table.checks)
-    flags = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
-    if not any(logical in flags and kind == "integer" for _, logical, kind in kinds):
+    listed = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
+    flags = {logical for _, logical, kind in kinds if logical in listed and kind == "integer"}
+    if not flags:
         return checks, scope
     scope = Scope(
         tuple(
-            (name, logical, "boolean" if logical in flags and kind == "integer" else kind)
+            (name, logical, "boolean" if logical in flags else kind)
             for name, logical, kind in kinds
         )
     )
-    return tuple(_check(dialect, c, scope) for c in table.checks), scope
+    # Only a CHECK that names a flag and is not its list can read differently now.
+    named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")
+    return tuple(
+        _check(dialect, raw, scope) if c.column not in flags and named.search(c.expression) else c
+        for raw, c in zip(table.checks, checks, strict=True)
+    ), scope
 
 
 def _check(dialect: str, check: CheckConstraint, scope: Scope) -> CheckConstraint:
