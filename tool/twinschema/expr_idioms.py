@@ -5,9 +5,11 @@ Current time, within one dialect, by value (so same-dialect pairs compare exactl
 
 - SQLite: ``CURRENT_TIMESTAMP``, ``datetime('now')`` and ``strftime('%Y-%m-%d %H:%M:%S', 'now')``
   give one text (UTC, to the second): ``CURRENT_TIMESTAMP``. ``strftime('%Y-%m-%d %H:%M:%f',
-  'now')`` and ``datetime('now', 'subsec')`` (SQLite 3.42+) give milliseconds: printed as the
-  former. Other formats stay as written. SQLite has no ``now()``: it accepts ``DEFAULT (now())``
-  and then fails every insert, so ``now()`` is kept as an unknown function, never an idiom.
+  'now')`` gives milliseconds, and so does ``datetime('now', 'subsec')`` from SQLite 3.42 on
+  (older versions give NULL for it): printed as the former where the SQLite library this runs
+  on knows ``subsec``, kept as written where it does not. Other formats stay as written.
+  SQLite has no ``now()``: it accepts ``DEFAULT (now())`` and then fails every insert, so
+  ``now()`` is kept as an unknown function, never an idiom.
 - PostgreSQL: ``now()``, ``CURRENT_TIMESTAMP`` and ``transaction_timestamp()`` are one value (the
   transaction's start): ``CURRENT_TIMESTAMP``; stored into a ``timestamp`` without time zone column
   it is the server's local time, which ``LOCALTIMESTAMP`` also gives: there all four are
@@ -21,6 +23,7 @@ access: each is recorded as an equivalence with a note where the two part.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from sqlglot import exp
 
@@ -46,6 +49,10 @@ SUBSECOND = "%Y-%m-%d %H:%M:%f"
 _DATETIME_FORMAT = re.compile(r"%Y-%m-%d[ T]%H:%M(:%S|:%f)?Z?")
 _STRFTIME_NOW = re.compile(r"strftime\('([^']*)', 'now'\)")
 _PG_NOW = frozenset({"now", "transaction_timestamp"})
+# datetime('now', 'subsec') is the current time from SQLite 3.42 on; NULL before.
+SUBSEC_MODIFIERS = frozenset(
+    {"subsec", "subsecond"} if sqlite3.sqlite_version_info >= (3, 42) else ()
+)
 
 
 def family(to: exp.DataType) -> str | None:
@@ -90,7 +97,7 @@ def _sqlite_now(node: exp.Expr) -> exp.Expr | None:
         if args and _is_now_literal(args[0]) and len(modifiers) == len(args) - 1:
             if not modifiers:
                 return exp.var(NOW)
-            if modifiers <= {"subsec", "subsecond"}:
+            if modifiers <= SUBSEC_MODIFIERS:
                 return _strftime(SUBSECOND)
     return None
 
