@@ -7,6 +7,7 @@ a: sqlite            # the dialect of a.sql
 b: postgresql        # the dialect of b.sql
 expect: [check]      # the difference kinds the checker must report, or [] for "same meaning"
 why: one sentence: what the case pins down
+equivalence: check   # optional, with expect []: a rule the comparison lists under equivalences
 witness:             # optional: rows that show the verdict on the real databases
   table: t
   declared_only: false   # true: a declared difference no row can show (both behave the same)
@@ -61,6 +62,7 @@ class Case:
     expect: frozenset[str]
     why: str
     witness: dict[str, Any] | None = field(default=None)
+    equivalence: str | None = None
 
     def sql(self, side: str) -> str:
         """The DDL of side ``a`` or ``b``."""
@@ -83,6 +85,7 @@ def cases() -> list[Case]:
                 expect=frozenset(spec["expect"] or ()),
                 why=spec["why"],
                 witness=spec.get("witness"),
+                equivalence=spec.get("equivalence"),
             )
         )
     return found

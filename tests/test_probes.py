@@ -36,6 +36,11 @@ def test_verdict(loader: Loader, case: Case) -> None:
         f"{case.name} ({case.why}): expected {sorted(case.expect) or 'same'}, got "
         + ("; ".join(d.message for d in found.differences) or "same")
     )
+    if case.equivalence is not None:
+        rules = sorted({e.rule for e in found.equivalences})
+        assert any(rule.startswith(case.equivalence) for rule in rules), (
+            f"{case.name}: expected the equivalence {case.equivalence!r} listed, got {rules}"
+        )
 
 
 @pytest.mark.parametrize("case", WITNESSED, ids=[c.name for c in WITNESSED])

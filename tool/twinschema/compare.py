@@ -199,7 +199,12 @@ class _Run:
             _same_items(left.uniques, right.uniques) and _same_items(left.indexes, right.indexes)
         ):
             self.uniques_and_indexes(left, right)
-        if consumed or not _same_items(left.checks, right.checks) or (self.cross and left.checks):
+        if (
+            consumed
+            or not _same_items(left.checks, right.checks)
+            or (self.cross and left.checks)
+            or [c.raw for c in left.checks] != [c.raw for c in right.checks]
+        ):
             self.checks(left, right, consumed)
         if left.row_level_security or right.row_level_security or left.policies or right.policies:
             self.security(left, right)
@@ -484,10 +489,11 @@ class _Run:
         lc, rc = keyed(left.checks), keyed(right.checks)
         for expression in _ordered(lc, rc):
             if expression in lc and expression in rc:
+                lraw = lc[expression].raw or lc[expression].expression
+                rraw = rc[expression].raw or rc[expression].expression
                 rule = across(expression)[1] if self.cross else None
-                if rule is not None:
-                    lraw, rraw = lc[expression].raw, rc[expression].raw
-                    self.same(left.name, None, rule, lraw or expression, rraw or expression)
+                if rule is not None or lraw != rraw:  # one meaning, spelled two ways
+                    self.same(left.name, None, rule or "check", lraw, rraw)
                 continue
             check = lc.get(expression) or rc[expression]
             on_left = expression in lc
