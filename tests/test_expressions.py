@@ -20,6 +20,8 @@ COLUMNS = (
     ("amount", "amount", "integer"),
     ("price", "price", "numeric"),
     ("c", "c", "json"),
+    ("d", "d", "date"),
+    ("mood", "mood", "other"),
 )
 PG, SL = "postgresql", "sqlite"
 
@@ -71,6 +73,8 @@ EQUIVALENT = [
     (PG, "price > (0)::numeric", PG, "price > 0", None),
     (PG, "status <> 'x'::character varying", SL, "status <> 'x'", None),
     (SL, "json_extract(c, '$.id') IS NOT NULL", PG, "((c ->> 'id'::text) IS NOT NULL)", None),
+    (SL, "d > '2020-01-01'", PG, "(d > '2020-01-01'::date)", None),
+    (SL, "mood IN ('sad', 'ok')", PG, "(mood = ANY (ARRAY['ok'::mood, 'sad'::mood]))", None),
     # defaults: the literal as the column stores it
     (SL, "0", PG, "'0'::text", "text"),
     (SL, "'0'", SL, "0", "text"),
@@ -118,6 +122,7 @@ DIFFERENT = [
     (SL, "x = 1", SL, "x IS 1", None),
     (PG, "'abc'::character varying(2)", PG, "'abc'", None),
     (SL, "x > 1.5", SL, "x > 1", None),
+    (PG, "x > '1'::date", PG, "x > '1'", None),  # cast to another kind than the column's
     (SL, "((1 + 2) * 3)", SL, "(1 + 2 * 3)", "integer"),
     (SL, "'a'", SL, "'A'", "text"),
     (SL, "0", SL, "'0'", "other"),

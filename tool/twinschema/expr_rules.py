@@ -370,6 +370,7 @@ def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
     if listed is not None:
         return canon(listed, ctx)
     a, b = canon(node.this, ctx), canon(right, ctx)
+    a, b = _as_column_kind(a, b, ctx), _as_column_kind(b, a, ctx)
     flag = _boolean_test(cls, a, b, ctx)
     if flag is not None:
         return flag
@@ -436,8 +437,20 @@ def _truth(node: exp.Expr) -> bool | None:
 def _in_list(node: exp.Expr, ctx: Context) -> exp.Expr:
     if node.args.get("query") or not node.expressions:
         return _children(node, ctx)
-    values = [canon(v, ctx) for v in node.expressions]
-    return _in(canon(node.this, ctx), values)
+    operand = canon(node.this, ctx)
+    values = [_as_column_kind(canon(v, ctx), operand, ctx) for v in node.expressions]
+    return _in(operand, values)
+
+
+def _as_column_kind(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
+    """A literal cast to the kind of the column it is compared with is that literal: the column
+    casts it the same (PostgreSQL prints ``d > '2020-01-01'::date``, ``s IN ('a'::mood)``)."""
+    if not isinstance(value, exp.Cast) or not isinstance(value.this, exp.Literal):
+        return value
+    to, kind = value.args.get("to"), kind_of(other, ctx)
+    if kind is None or not isinstance(to, exp.DataType) or expr_idioms.family(to) != kind:
+        return value
+    return value.this if _length(to) is None else value
 
 
 def _commutative(node: exp.Expr, ctx: Context) -> exp.Expr:
