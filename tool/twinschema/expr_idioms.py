@@ -65,6 +65,43 @@ def family(to: exp.DataType) -> str | None:
     return None
 
 
+def cast_is_noop(inner: exp.Expr, to: exp.DataType, own: str | None, kind: str | None) -> bool:
+    """True when casting ``inner`` (canonical; of value kind ``kind`` if a column) to ``to``
+    cannot change its value: NULL to anything; a string literal to a text type long enough for
+    it; a number to a numeric type that holds it unchanged (an integer to any, a decimal to a
+    decimal or float); a text column to text; in a default of kind ``own``, a literal to it."""
+    if isinstance(inner, exp.Null):
+        return True
+    target = family(to)
+    if target is None:
+        return False
+    length = type_length(to) if target == "text" else None
+    if isinstance(inner, exp.Literal) and length is not None:
+        return len(str(inner.this)) <= length  # a longer one is cut to the length
+    if isinstance(inner, exp.Literal) and own is not None and target == own:
+        return True
+    if target == "text":
+        if isinstance(inner, exp.Literal) and inner.is_string:
+            return True
+        return length is None and kind == "text"
+    if isinstance(inner, exp.Literal) and not inner.is_string:
+        integral = re.fullmatch(r"-?\d+", str(inner.this)) is not None
+        return target in ("numeric", "float") or (target == "integer" and integral)
+    return False
+
+
+def type_length(to: exp.Expr | None) -> int | None:
+    """The length of a type such as ``varchar(10)``, None when it has none."""
+    params = to.expressions if isinstance(to, exp.DataType) else []
+    if not params:
+        return None
+    first = params[0].this if isinstance(params[0], exp.DataTypeParam) else params[0]
+    try:
+        return int(str(first.this if isinstance(first, exp.Literal) else first))
+    except ValueError:
+        return None
+
+
 def idiom(node: exp.Expr, dialect: str, own: str | None) -> exp.Expr | None:
     """The canonical node of a current-time idiom, None when ``node`` is not one."""
     if dialect == "sqlite":

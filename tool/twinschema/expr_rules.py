@@ -15,23 +15,34 @@ Each rule keeps the meaning of what it rewrites (three-valued logic included):
 - names are matched to the table's columns as the dialect folds them (``identifiers``), quoted
   names keep their case where the dialect does, and string literals always keep theirs.
 
-The current-time idioms and the literal forms of defaults are in ``expr_idioms``.
+The current-time idioms, cast targets and the literal forms of defaults are in ``expr_idioms``;
+building and printing canonical trees in ``expr_tree``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlglot import exp
-from sqlglot.errors import ErrorLevel
 
 from twinschema import expr_idioms
+from twinschema.expr_tree import (
+    PLAIN_NAME,
+    chain,
+    is_literal,
+    key,
+    make,
+    operands,
+    sorted_unique,
+    unparen,
+    wrapped,
+)
 from twinschema.identifiers import fold
 
 # The value kinds the engine knows (see ``normalize.value_kind``).
-TEXT, BOOLEAN = "text", "boolean"
+BOOLEAN = "boolean"  # a value kind, see normalize.value_kind
 
 
 @dataclass(frozen=True)
@@ -64,12 +75,11 @@ _MIRRORED: dict[type[exp.Expr], type[exp.Expr]] = {  # a op b == b mirror(op) a
 }
 _SYMMETRIC = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)
 _COMMUTATIVE = (exp.Add, exp.Mul)  # two operands only: regrouping floats may change a result
-_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def canon(node: exp.Expr, ctx: Context) -> exp.Expr:
     """The canonical tree of ``node`` (consumed: the caller's tree is rewritten in place)."""
-    node = _unparen(node)
+    node = unparen(node)
     if node.args.get("negate") and not _is_row_null_test(node):
         node.set("negate", False)
         return _negation(node, ctx)
@@ -85,113 +95,17 @@ def canon(node: exp.Expr, ctx: Context) -> exp.Expr:
 # -- structure ----------------------------------------------------------------------------------
 
 
-def _unparen(node: exp.Expr) -> exp.Expr:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    return node
-
-
-def is_operator(node: exp.Expr) -> bool:
-    """True for a node printed between or before its operands, which may need parentheses."""
-    if isinstance(node, exp.Connector | exp.Collate | exp.Pow):  # operators that sqlglot
-        return True  # files under its functions
-    return isinstance(node, exp.Binary | exp.Unary | exp.Predicate) and not isinstance(
-        node, exp.Func | exp.Paren
-    )
-
-
-def _wrapped(parent: exp.Expr, child: exp.Expr) -> exp.Expr:
-    """``child`` in parentheses when it is an operator under the operator ``parent``."""
-    if is_operator(parent) and is_operator(child):
-        return exp.Paren(this=child)
-    return child
-
-
-def _make(cls: type[exp.Expr], **args: exp.Expr) -> exp.Expr:
-    node = cls()
-    for key, value in args.items():
-        node.set(key, _wrapped(node, value))
-    return node
-
-
 def _children(node: exp.Expr, ctx: Context) -> exp.Expr:
     """Any other node: its operands made canonical, in place, wrapped where precedence needs."""
-    for key, value in list(node.args.items()):
+    for name, value in list(node.args.items()):
         if isinstance(value, exp.Expr):
-            node.set(key, _wrapped(node, canon(value, ctx)))
+            node.set(name, wrapped(node, canon(value, ctx)))
         elif isinstance(value, list):
             node.set(
-                key,
-                [_wrapped(node, canon(v, ctx)) if isinstance(v, exp.Expr) else v for v in value],
+                name,
+                [wrapped(node, canon(v, ctx)) if isinstance(v, exp.Expr) else v for v in value],
             )
     return node
-
-
-_OPERATORS: dict[type[exp.Expr], str] = {
-    exp.EQ: "=",
-    exp.NEQ: "<>",
-    exp.GT: ">",
-    exp.GTE: ">=",
-    exp.LT: "<",
-    exp.LTE: "<=",
-    exp.NullSafeEQ: "IS NOT DISTINCT FROM",
-    exp.NullSafeNEQ: "IS DISTINCT FROM",
-    exp.Add: "+",
-    exp.Sub: "-",
-    exp.Mul: "*",
-    exp.Div: "/",
-    exp.Mod: "%",
-    exp.DPipe: "||",
-    exp.Like: "LIKE",
-    exp.Glob: "GLOB",
-    exp.Is: "IS",
-}
-
-
-def key(node: exp.Expr) -> str:
-    """The canonical text of a canonical tree: what sorting and comparing use. The common nodes
-    are printed here (sqlglot's printer copies and walks a tree for each call, which was most of
-    the cost of canonicalizing a schema); any other node by sqlglot."""
-    cls = type(node)
-    if cls in _OPERATORS:
-        return f"{key(node.this)} {_OPERATORS[cls]} {key(node.expression)}"
-    if cls is exp.And or cls is exp.Or:  # a left-deep chain (see _chain), walked without recursion
-        items = []
-        while type(node) is cls:
-            items.append(node.expression)
-            node = node.this
-        items.append(node)
-        return f" {cls.__name__.upper()} ".join(key(item) for item in reversed(items))
-    if cls is exp.Column and not node.args.get("table"):
-        name = node.name
-        return name if _PLAIN_NAME.fullmatch(name) else '"' + name.replace('"', '""') + '"'
-    if cls is exp.Literal:
-        text = str(node.this)
-        return "'" + text.replace("'", "''") + "'" if node.is_string else text
-    if cls is exp.Paren:
-        return f"({key(node.this)})"
-    if cls is exp.Not:
-        return f"NOT {key(node.this)}"
-    if cls is exp.Neg:
-        return f"-{key(node.this)}"
-    if cls is exp.In and not node.args.get("query") and node.expressions:
-        return f"{key(node.this)} IN ({', '.join(key(item) for item in node.expressions)})"
-    if cls is exp.Var:
-        return str(node.this)
-    return node.sql(
-        copy=False, comments=False, normalize_functions="lower", unsupported_level=ErrorLevel.RAISE
-    )
-
-
-def _sorted_unique(nodes: Iterable[exp.Expr]) -> list[exp.Expr]:
-    found: dict[str, exp.Expr] = {}
-    for node in nodes:
-        found.setdefault(key(node), node)
-    return [found[k] for k in sorted(found)]
-
-
-def _is_literal(node: exp.Expr) -> bool:
-    return isinstance(node, exp.Literal | exp.Boolean | exp.Null)
 
 
 # -- names and literals -------------------------------------------------------------------------
@@ -204,7 +118,7 @@ def _column(node: exp.Expr, ctx: Context) -> exp.Expr:
     name = fold(ctx.dialect, str(ident.this), bool(ident.quoted))
     logical = ctx.columns.get(name, (name, ""))[0]
     # A CHECK or an index names columns of its own table only: a qualifier adds nothing.
-    return exp.column(logical, quoted=not _PLAIN_NAME.fullmatch(logical))
+    return exp.column(logical, quoted=not PLAIN_NAME.fullmatch(logical))
 
 
 def kind_of(node: exp.Expr, ctx: Context) -> str | None:
@@ -228,43 +142,21 @@ def _neg(node: exp.Expr, ctx: Context) -> exp.Expr:
     if isinstance(inner, exp.Literal) and not inner.is_string:
         text = str(inner.this)
         return exp.Literal.number(text[1:] if text.startswith("-") else "-" + text)
-    return _make(exp.Neg, this=inner)
+    return make(exp.Neg, this=inner)
 
 
 # -- logic --------------------------------------------------------------------------------------
 
 
-def _operands(node: exp.Expr, cls: type[exp.Expr]) -> list[exp.Expr]:
-    """The operands of a chain of ``cls`` (AND or OR) at any depth, without recursion."""
-    found, stack = [], [node]
-    while stack:
-        item = _unparen(stack.pop())
-        if type(item) is cls:
-            stack += (item.expression, item.this)
-        else:
-            found.append(item)
-    return found
-
-
-def _chain(cls: type[exp.Expr], items: list[exp.Expr]) -> exp.Expr:
-    result = items[0]
-    for item in items[1:]:
-        node = cls()
-        node.set("this", result if type(result) is cls else _wrapped(node, result))
-        node.set("expression", _wrapped(node, item))
-        result = node
-    return result
-
-
 def _connector(node: exp.Expr, ctx: Context) -> exp.Expr:
     cls = type(node)
     items: list[exp.Expr] = []
-    for operand in _operands(node, cls):
+    for operand in operands(node, cls):
         done = canon(operand, ctx)
-        items += _operands(done, cls) if type(done) is cls else [done]
+        items += operands(done, cls) if type(done) is cls else [done]
     items = _grouped(items, cls is exp.Or)
-    items = _sorted_unique(items)
-    return _chain(cls, items) if len(items) > 1 else items[0]
+    items = sorted_unique(items)
+    return chain(cls, items) if len(items) > 1 else items[0]
 
 
 def _grouped(items: list[exp.Expr], disjunction: bool) -> list[exp.Expr]:
@@ -276,7 +168,7 @@ def _grouped(items: list[exp.Expr], disjunction: bool) -> list[exp.Expr]:
         if disjunction:
             found = _list_of(item, exp.EQ)
         elif isinstance(item, exp.Not):
-            inner = _unparen(item.this)
+            inner = unparen(item.this)
             found = _list_of(inner, exp.NEQ) if isinstance(inner, exp.In) else None
         else:
             found = _list_of(item, exp.NEQ)
@@ -293,37 +185,37 @@ def _grouped(items: list[exp.Expr], disjunction: bool) -> list[exp.Expr]:
 def _list_of(node: exp.Expr, comparison: type[exp.Expr]) -> tuple[exp.Expr, list[exp.Expr]] | None:
     """(operand, literal values) of ``x = literal`` (``x <> literal`` with ``comparison`` NEQ) or
     of ``x IN (literals)``."""
-    node = _unparen(node)
-    if type(node) is comparison and _is_literal(node.expression) and not _is_literal(node.this):
+    node = unparen(node)
+    if type(node) is comparison and is_literal(node.expression) and not is_literal(node.this):
         return node.this, [node.expression]
-    if isinstance(node, exp.In) and all(_is_literal(v) for v in node.expressions):
-        return _unparen(node.this), list(node.expressions)
+    if isinstance(node, exp.In) and all(is_literal(v) for v in node.expressions):
+        return unparen(node.this), list(node.expressions)
     return None
 
 
 def _in(operand: exp.Expr, values: list[exp.Expr], negated: bool = False) -> exp.Expr:
-    unique = _sorted_unique(values)
+    unique = sorted_unique(values)
     if len(unique) == 1:
-        found = _make(exp.NEQ if negated else exp.EQ, this=operand, expression=unique[0])
+        found = make(exp.NEQ if negated else exp.EQ, this=operand, expression=unique[0])
         return found
-    node = _make(exp.In, this=operand)
+    node = make(exp.In, this=operand)
     node.set("expressions", unique)
-    return _make(exp.Not, this=node) if negated else node
+    return make(exp.Not, this=node) if negated else node
 
 
 def _not(node: exp.Expr, ctx: Context) -> exp.Expr:
-    return _negation(_unparen(node.this), ctx)
+    return _negation(unparen(node.this), ctx)
 
 
 def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
     """The canonical form of NOT ``inner`` (``inner`` raw), with NOT pushed inwards."""
-    inner = _unparen(inner)
+    inner = unparen(inner)
     if isinstance(inner, exp.Not):
         return canon(inner.this, ctx)
     if isinstance(inner, exp.And | exp.Or):
         flipped = exp.Or if isinstance(inner, exp.And) else exp.And
-        parts = [exp.Not(this=item) for item in _operands(inner, type(inner))]
-        return canon(_chain(flipped, parts), ctx)  # type: ignore[arg-type]
+        parts = [exp.Not(this=item) for item in operands(inner, type(inner))]
+        return canon(chain(flipped, parts), ctx)  # type: ignore[arg-type]
     opposite = _COMPARISONS.get(type(inner))
     if opposite is not None:
         return canon(opposite(this=inner.this, expression=inner.expression), ctx)
@@ -333,8 +225,8 @@ def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
         return canon(exp.Or(this=low, expression=high), ctx)
     done = canon(inner, ctx)
     if isinstance(done, exp.Not):  # e.g. a boolean column compared with false
-        return _unparen(done.this)
-    return _make(exp.Not, this=done)
+        return unparen(done.this)
+    return make(exp.Not, this=done)
 
 
 def _between(node: exp.Expr, ctx: Context) -> exp.Expr:
@@ -347,14 +239,14 @@ def _is_row_null_test(node: exp.Expr) -> bool:
     """``ROW(a, b) IS NOT NULL`` is not ``NOT ROW(a, b) IS NULL``: kept as written."""
     return (
         isinstance(node, exp.Is)
-        and isinstance(_unparen(node.this), exp.Tuple | exp.Struct | exp.Anonymous)
-        and _unparen(node.this).name.lower() in ("", "row")
+        and isinstance(unparen(node.this), exp.Tuple | exp.Struct | exp.Anonymous)
+        and unparen(node.this).name.lower() in ("", "row")
     )
 
 
 def _is(node: exp.Expr, ctx: Context) -> exp.Expr:
     if _is_row_null_test(node):
-        row = _unparen(node.this)
+        row = unparen(node.this)
         row.set("expressions", [canon(e, ctx) for e in row.expressions])
         return node
     return _children(node, ctx)
@@ -365,7 +257,7 @@ def _is(node: exp.Expr, ctx: Context) -> exp.Expr:
 
 def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
     cls = type(node)
-    right = _unparen(node.expression)
+    right = unparen(node.expression)
     listed = _array_compare(cls, node.this, right)
     if listed is not None:
         return canon(listed, ctx)
@@ -375,15 +267,15 @@ def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
     if flag is not None:
         return flag
     if cls in _SYMMETRIC:
-        if _is_literal(a) == _is_literal(b):
+        if is_literal(a) == is_literal(b):
             a, b = sorted((a, b), key=key)
-        elif _is_literal(a):
+        elif is_literal(a):
             a, b = b, a
-    elif _is_literal(a) > _is_literal(b) or (
-        _is_literal(a) == _is_literal(b) and cls in (exp.LT, exp.LTE)
+    elif is_literal(a) > is_literal(b) or (
+        is_literal(a) == is_literal(b) and cls in (exp.LT, exp.LTE)
     ):  # the literal goes right; otherwise > and >= are the one direction
         cls, a, b = _MIRRORED[cls], b, a
-    return _make(cls, this=a, expression=b)
+    return make(cls, this=a, expression=b)
 
 
 def _array_compare(cls: type[exp.Expr], left: exp.Expr, right: exp.Expr) -> exp.Expr | None:
@@ -423,7 +315,7 @@ def _boolean_test(cls: type[exp.Expr], a: exp.Expr, b: exp.Expr, ctx: Context) -
     truth = _truth(value)
     if truth is None:
         return None
-    return column if truth == (cls is exp.EQ) else _make(exp.Not, this=column)
+    return column if truth == (cls is exp.EQ) else make(exp.Not, this=column)
 
 
 def _truth(node: exp.Expr) -> bool | None:
@@ -450,12 +342,12 @@ def _as_column_kind(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
     to, kind = value.args.get("to"), kind_of(other, ctx)
     if kind is None or not isinstance(to, exp.DataType) or expr_idioms.family(to) != kind:
         return value
-    return value.this if _length(to) is None else value
+    return value.this if expr_idioms.type_length(to) is None else value
 
 
 def _commutative(node: exp.Expr, ctx: Context) -> exp.Expr:
     a, b = sorted((canon(node.this, ctx), canon(node.expression, ctx)), key=key)
-    return _make(type(node), this=a, expression=b)
+    return make(type(node), this=a, expression=b)
 
 
 # -- casts --------------------------------------------------------------------------------------
@@ -469,42 +361,12 @@ def _cast(node: exp.Expr, ctx: Context) -> exp.Expr:
     ``'{}'::jsonb``). Any other cast (``price::integer``) is kept."""
     inner = canon(node.this, ctx)
     to = node.args.get("to")
-    family = expr_idioms.family(to) if isinstance(to, exp.DataType) else None
-    if _cast_is_noop(inner, family, to, ctx):
+    if isinstance(to, exp.DataType) and expr_idioms.cast_is_noop(
+        inner, to, ctx.own, kind_of(inner, ctx)
+    ):
         return inner
     node.set("this", inner)
     return node
-
-
-def _cast_is_noop(inner: exp.Expr, family: str | None, to: exp.Expr | None, ctx: Context) -> bool:
-    if isinstance(inner, exp.Null):
-        return True
-    if family is None:
-        return False
-    length = _length(to) if family == TEXT else None
-    if isinstance(inner, exp.Literal) and length is not None:
-        return len(str(inner.this)) <= length  # a longer one is cut to the length
-    if isinstance(inner, exp.Literal) and ctx.own is not None and family == ctx.own:
-        return True
-    if family == TEXT:
-        if isinstance(inner, exp.Literal) and inner.is_string:
-            return True
-        return length is None and kind_of(inner, ctx) == TEXT
-    if isinstance(inner, exp.Literal) and not inner.is_string:
-        integral = re.fullmatch(r"-?\d+", str(inner.this)) is not None
-        return family in ("numeric", "float") or (family == "integer" and integral)
-    return False
-
-
-def _length(to: exp.Expr | None) -> int | None:
-    params = to.expressions if isinstance(to, exp.DataType) else []
-    if not params:
-        return None
-    first = params[0].this if isinstance(params[0], exp.DataTypeParam) else params[0]
-    try:
-        return int(str(first.this if isinstance(first, exp.Literal) else first))
-    except ValueError:
-        return None
 
 
 def _json_access(node: exp.Expr, ctx: Context) -> exp.Expr:

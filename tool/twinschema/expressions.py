@@ -21,7 +21,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from twinschema import expr_idioms, expr_rules
+from twinschema import expr_idioms, expr_rules, expr_tree
 from twinschema.identifiers import catalog_key, fold
 
 # sqlglot dialect names of twinschema's dialects.
@@ -70,7 +70,7 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
         tree = expr_rules.canon(tree, context)
         if scope.own is not None:
             tree = expr_idioms.default_literal(tree, dialect, scope.own)
-        return Canonical(expr_rules.key(tree), *_in_list(tree))
+        return Canonical(expr_tree.key(tree), *_in_list(tree))
     except (SqlglotError, RecursionError):
         # Nested deeper than Python's stack (AND and OR chains of any length are not), or a
         # node the printer does not know: compared as written.
