@@ -7,6 +7,11 @@ logic, comparisons, casts, names; ``expr_idioms``: the current time, a default's
 spellings with the same canonical text mean the same; a difference the rules cannot see stays a
 difference. Text sqlglot cannot parse is compared as written, with only its layout normalized.
 
+sqlglot's own optimizer (``simplify`` then ``normalize``) was measured on the cases of
+``tests/test_expressions.py`` before writing these rules: it found 14 of 34 equivalences (not
+BETWEEN, IN against OR, NOT IS NULL, casts, booleans, names) and cannot parse ``~>=~``; the rules
+here are the engine's own.
+
 What the engine needs to know of the table (its columns, their logical names and value kinds, the
 kind of the column a default belongs to) comes in as plain data: a ``Scope``.
 """
