@@ -256,3 +256,20 @@ def test_in_lists_report_their_column_and_values() -> None:
 @pytest.mark.parametrize("value", [None, "NULL", "(NULL)", " null "])
 def test_default_null_means_no_default(value: str | None) -> None:
     assert is_null(value)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "name", "quoted", "folded"),
+    [
+        (PG, "Amount", True, "Amount"),  # PostgreSQL keeps a quoted name
+        (PG, "Amount", False, "amount"),  # and folds an unquoted one to lower case
+        (SL, "Amount", True, "amount"),  # SQLite matches names without regard to case
+        (SL, "AMOUNT", False, "amount"),
+    ],
+)
+def test_each_dialect_folds_names_its_own_way(
+    dialect: str, name: str, quoted: bool, folded: str
+) -> None:
+    from twinschema.identifiers import fold
+
+    assert fold(dialect, name, quoted) == folded
