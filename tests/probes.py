@@ -7,13 +7,19 @@ a: sqlite            # the dialect of a.sql
 b: postgresql        # the dialect of b.sql
 expect: [check]      # the difference kinds the checker must report, or [] for "same meaning"
 why: one sentence: what the case pins down
+equivalence: check   # optional, with expect []: a rule the comparison lists under equivalences
 witness:             # optional: rows that show the verdict on the real databases
   table: t
   declared_only: false   # true: a declared difference no row can show (both behave the same)
-  setup:                 # optional: rows inserted first, on both sides (each must be accepted)
+  setup:                 # optional: rows inserted first in the same transaction (a row may
+                         # carry its own setup: instead)
     - {x: 1, y: 1}
   rows:
     - {row: {x: -1, y: -1}, a: accept, b: reject}
+    - {rows: [{x: 1}, {x: 1}], a: accept, b: reject}   # several rows, in one transaction
+  default_of: d          # optional: insert default_row (columns other than d), read d back
+  default_row: {id: 1}   # the values stored in d must differ exactly when a column_default is
+                         # expected (a default's value is what no accept/reject can show)
 ```
 
 An optional ``domain.yaml`` beside them gives cross-dialect names and kinds (``diff --domain``).
@@ -29,6 +35,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +65,7 @@ class Case:
     expect: frozenset[str]
     why: str
     witness: dict[str, Any] | None = field(default=None)
+    equivalence: str | None = None
 
     def sql(self, side: str) -> str:
         """The DDL of side ``a`` or ``b``."""
@@ -80,6 +88,7 @@ def cases() -> list[Case]:
                 expect=frozenset(spec["expect"] or ()),
                 why=spec["why"],
                 witness=spec.get("witness"),
+                equivalence=spec.get("equivalence"),
             )
         )
     return found
@@ -152,25 +161,25 @@ def compare_case(loader: Loader, case: Case) -> Comparison:
     )
 
 
+def _insert(table: str, row: dict[str, Any], mark: str) -> str:
+    if not row:
+        return f'INSERT INTO "{table}" DEFAULT VALUES'
+    names = ", ".join(f'"{c}"' for c in row)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(mark for _ in row)})'
+
+
 def try_row(
-    loader: Loader,
-    dialect: str,
-    handle: Any,
-    table: str,
-    row: dict[str, Any],
-    setup: list[dict[str, Any]] | None = None,
+    loader: Loader, dialect: str, handle: Any, table: str, rows: list[dict[str, Any]]
 ) -> str:
-    """``accept`` or ``reject``: what a real database of ``dialect`` does with ``row``, inserted
-    after the ``setup`` rows (each must be accepted) in one transaction that is rolled back."""
+    """``accept`` or ``reject``: what a real database of ``dialect`` does with ``rows``, inserted
+    in one transaction (rolled back)."""
     if dialect == "sqlite":
         handle.execute("BEGIN")
         try:
-            for earlier in setup or ():
-                handle.execute(*_insert(table, earlier, "?"))
-            try:
-                handle.execute(*_insert(table, row, "?"))
-            except sqlite3.Error:
-                return "reject"
+            for row in rows:
+                handle.execute(_insert(table, row, "?"), list(row.values()))
+        except sqlite3.Error:
+            return "reject"
         finally:
             if handle.in_transaction:  # some errors (SQLITE_FULL) roll back by themselves
                 handle.execute("ROLLBACK")
@@ -178,24 +187,43 @@ def try_row(
     with loader.connect() as conn:
         conn.execute(f"SET search_path TO {handle}, public")
         try:
-            for earlier in setup or ():
-                conn.execute(*_insert(table, earlier, "%s", encode=True))
-            try:
-                conn.execute(*_insert(table, row, "%s", encode=True))
-            except psycopg.Error:
-                return "reject"
+            for row in rows:
+                conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
+        except psycopg.Error:
+            return "reject"
         finally:
             conn.rollback()
     return "accept"
 
 
-def _insert(
-    table: str, row: dict[str, Any], mark: str, encode: bool = False
-) -> tuple[Any, list[Any]]:
-    """An INSERT of ``row`` into ``table`` with ``mark`` placeholders, and its parameters."""
-    columns = list(row)
-    if not columns:
-        sql = f'INSERT INTO "{table}" DEFAULT VALUES'
-    else:
-        sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join(mark for _ in columns)})'
-    return (sql.encode() if encode else sql), [row[c] for c in columns]
+def stored_default(
+    loader: Loader, dialect: str, handle: Any, table: str, row: dict[str, Any], column: str
+) -> Any:
+    """The value a real database stores in ``column`` for ``row``, which leaves it out."""
+    if dialect == "sqlite":
+        handle.execute("BEGIN")
+        try:
+            handle.execute(_insert(table, row, "?"), list(row.values()))
+            return handle.execute(f'SELECT "{column}" FROM "{table}"').fetchone()[0]
+        finally:
+            handle.execute("ROLLBACK")
+    with loader.connect() as conn:
+        conn.execute(f"SET search_path TO {handle}, public")
+        try:
+            conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
+            found = conn.execute(f'SELECT "{column}" FROM "{table}"'.encode()).fetchone()
+            return None if found is None else found[0]
+        finally:
+            conn.rollback()
+
+
+def same_value(a: Any, b: Any, same_dialect: bool) -> bool:
+    """Two stored values are the same value. Within one dialect, of the same type too (SQLite's
+    integer 1 is not its real 1.0, nor the text '1'); across dialects numbers compare by value (a
+    PostgreSQL boolean as 0 or 1, a numeric as its number) and text by text."""
+    if same_dialect:
+        return type(a) is type(b) and bool(a == b)
+    numbers = (int, float, Decimal)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return float(a) == float(b)
+    return type(a) is type(b) and bool(a == b)

@@ -130,7 +130,7 @@ def test_the_synced_pair_has_no_difference() -> None:
     assert ("status", "enum") in rules
     assert ("id", "uuid") in rules
     assert ("id", "rowid-alias") in rules
-    assert ("created_at", "default") in rules
+    assert ("created_at", "current-time") in rules
 
 
 def change(tables: dict[str, Table], table: str, **changes: object) -> dict[str, Table]:

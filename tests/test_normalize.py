@@ -18,7 +18,7 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
-from twinschema.normalize import canonicalize
+from twinschema.normalize import canonicalize, value_kind
 
 DIALECTS = ("sqlite", "postgresql")
 
@@ -119,3 +119,84 @@ def test_identity_keeps_physical_names(dialect: str) -> None:
     assert [c.name for c in item.columns] == ["id", "qty"]
     assert [c.expression for c in item.checks] == ["qty >= 0"]
     assert schema.tables["line"].foreign_keys[0].ref_columns == ("qty",)
+
+
+VALUE_KINDS = [
+    # (dialect, type name, array, expected value kind): what the expression engine is told
+    ("postgresql", "character varying", False, "text"),
+    ("postgresql", "text", False, "text"),
+    ("postgresql", "integer", False, "integer"),
+    ("postgresql", "double precision", False, "float"),
+    ("postgresql", "numeric", False, "numeric"),
+    ("postgresql", "boolean", False, "boolean"),
+    ("postgresql", "timestamp without time zone", False, "timestamp"),
+    ("postgresql", "timestamp with time zone", False, "timestamptz"),
+    ("postgresql", "jsonb", False, "json"),
+    ("postgresql", "text", True, "other"),
+    ("postgresql", "tsvector", False, "other"),
+    ("sqlite", "varchar", False, "text"),  # SQLite's affinity rules
+    ("sqlite", "bigint", False, "integer"),
+    ("sqlite", "double", False, "float"),
+    ("sqlite", "datetime", False, "numeric"),
+    ("sqlite", "boolean", False, "boolean"),
+    ("sqlite", "blob", False, "other"),
+    ("sqlite", "", False, "other"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "name", "array", "kind"), VALUE_KINDS)
+def test_value_kind_follows_each_dialect(dialect: str, name: str, array: bool, kind: str) -> None:
+    assert value_kind(ColumnType(dialect, name, array=array)) == kind
+
+
+def flag_table(dialect: str, where: str, listed: bool) -> Schema:
+    """An integer ``active``, kept to 0 and 1 by a CHECK when ``listed``, in a partial index."""
+    integer = ColumnType(dialect, "integer")
+    checks = (CheckConstraint("active IN (0, 1)"),) if listed else ()
+    table = Table(
+        name="t",
+        columns=(Column("k", integer), Column("active", integer)),
+        indexes=(Index(("k",), unique=True, where=where, name="t_k"),),
+        checks=(*checks, CheckConstraint(f"k > 0 OR {where}")),
+    )
+    return Schema(dialect=dialect, tables={"t": table})
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_an_integer_kept_to_0_and_1_reads_as_a_boolean(dialect: str) -> None:
+    """``active = 1`` is ``active`` when a CHECK keeps active to 0 and 1, in every expression of
+    the table (index predicates and other CHECKs), and only then."""
+    bare = canonicalize(flag_table(dialect, "active", True)).tables["t"]
+    compared = canonicalize(flag_table(dialect, "active = 1", True)).tables["t"]
+    assert bare.indexes == compared.indexes
+    assert {c.expression for c in bare.checks} == {c.expression for c in compared.checks}
+    loose = canonicalize(flag_table(dialect, "active = 1", False)).tables["t"]
+    plain = canonicalize(flag_table(dialect, "active", False)).tables["t"]
+    assert loose.indexes != plain.indexes  # WHERE active is any non-zero value there
+
+
+def test_quoted_names_keep_their_case_on_postgresql() -> None:
+    integer = ColumnType("postgresql", "integer")
+    table = Table(
+        name="t",
+        columns=(Column("Amount", integer), Column("amount", integer)),
+        checks=(CheckConstraint('"Amount" > 0'), CheckConstraint("AMOUNT > 0")),
+    )
+    schema = canonicalize(Schema(dialect="postgresql", tables={"t": table}))
+    assert [c.expression for c in schema.tables["t"].checks] == ['"Amount" > 0', "amount > 0"]
+
+
+def test_defaults_store_what_their_column_stores() -> None:
+    """A default is read as its column's kind: TEXT 0 is '0', REAL 1 is 1.0."""
+    text, real = ColumnType("sqlite", "text"), ColumnType("sqlite", "real")
+    table = Table(
+        name="t",
+        columns=(Column("s", text, default="0"), Column("p", real, default="1")),
+    )
+    other = Table(
+        name="t",
+        columns=(Column("s", text, default="'0'"), Column("p", real, default="1.0")),
+    )
+    left = canonicalize(Schema(dialect="sqlite", tables={"t": table})).tables["t"]
+    right = canonicalize(Schema(dialect="sqlite", tables={"t": other})).tables["t"]
+    assert [c.default for c in left.columns] == [c.default for c in right.columns]

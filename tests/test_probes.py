@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from probes import Case, Loader, cases, compare_case, try_row
+from probes import Case, Loader, cases, compare_case, same_value, stored_default, try_row
 
 CASES = cases()
-WITNESSED = [c for c in CASES if c.witness]
+WITNESSED = [c for c in CASES if c.witness and c.witness.get("rows")]
+DEFAULTS = [c for c in CASES if c.witness and c.witness.get("default_of")]
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,11 @@ def test_verdict(loader: Loader, case: Case) -> None:
         f"{case.name} ({case.why}): expected {sorted(case.expect) or 'same'}, got "
         + ("; ".join(d.message for d in found.differences) or "same")
     )
+    if case.equivalence is not None:
+        rules = sorted({e.rule for e in found.equivalences})
+        assert any(rule.startswith(case.equivalence) for rule in rules), (
+            f"{case.name}: expected the equivalence {case.equivalence!r} listed, got {rules}"
+        )
 
 
 @pytest.mark.parametrize("case", WITNESSED, ids=[c.name for c in WITNESSED])
@@ -49,13 +55,14 @@ def test_witness(loader: Loader, case: Case) -> None:
     outcomes = []
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
         for item in rows:
-            first = list(item.get("setup", setup))  # a row's own setup, else the case's
+            # A row's own setup rows, else the case's, go first in the same transaction.
+            batch = item["rows"] if "rows" in item else [*item.get("setup", setup), item["row"]]
             got = (
-                try_row(loader, da, ha, table, item["row"], first),
-                try_row(loader, db, hb, table, item["row"], first),
+                try_row(loader, da, ha, table, batch),
+                try_row(loader, db, hb, table, batch),
             )
             assert got == (item["a"], item["b"]), (
-                f"{case.name}: row {item['row']}: a {got[0]}, b {got[1]}"
+                f"{case.name}: rows {batch}: a {got[0]}, b {got[1]}"
             )
             outcomes.append(got)
     parted = any(a != b for a, b in outcomes)
@@ -63,4 +70,22 @@ def test_witness(loader: Loader, case: Case) -> None:
     assert parted == behaves_differently, (
         f"{case.name}: the witness rows {'part' if parted else 'do not part'} the two sides, but "
         f"the case expects {'a difference in behaviour' if behaves_differently else 'the same behaviour'}"
+    )
+
+
+@pytest.mark.parametrize("case", DEFAULTS, ids=[c.name for c in DEFAULTS])
+def test_default_witness(loader: Loader, case: Case) -> None:
+    """A row that leaves the column out stores different values on the two sides exactly when the
+    case expects a column_default difference (a default's value is what no rejection shows)."""
+    assert case.witness is not None
+    table, column = case.witness["table"], case.witness["default_of"]
+    row = case.witness.get("default_row") or {}
+    da, db = case.dialects
+    with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
+        a = stored_default(loader, da, ha, table, row, column)
+        b = stored_default(loader, db, hb, table, row, column)
+    expected_same = "column_default" not in case.expect
+    assert same_value(a, b, da == db) == expected_same, (
+        f"{case.name} ({case.why}): stored {a!r} and {b!r}, but the case expects "
+        + ("the same value" if expected_same else "different values")
     )

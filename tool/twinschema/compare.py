@@ -16,6 +16,7 @@ from typing import TypeVar
 from twinschema import folding, typemap
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
+from twinschema.expressions import across
 from twinschema.gcpause import without_gc
 from twinschema.model import (
     EQUALITY_EXACT,
@@ -203,7 +204,12 @@ class _Run:
             _same_items(left.uniques, right.uniques) and _same_items(left.indexes, right.indexes)
         ):
             self.uniques_and_indexes(left, right)
-        if consumed or not _same_items(left.checks, right.checks):
+        if (
+            consumed
+            or not _same_items(left.checks, right.checks)
+            or (self.cross and left.checks)
+            or [c.raw for c in left.checks] != [c.raw for c in right.checks]
+        ):
             self.checks(left, right, consumed)
         if left.row_level_security or right.row_level_security or left.policies or right.policies:
             self.security(left, right)
@@ -255,15 +261,21 @@ class _Run:
             if typemap.generators_match(ldialect, lid, rdialect, rid):
                 self.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
                 rid = lid
-        mine = {"nullable": lc.nullable, "default": lc.default, "identity": lid}
-        theirs = {"nullable": rc.nullable, "default": rc.default, "identity": rid}
+        ldefault, rdefault, rule = lc.default, rc.default, None
+        if self.cross and ldefault is not None and rdefault is not None:
+            (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
+            rule = max(lrule or "", rrule or "", key=len) or None  # the one with a note
+        mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid}
+        theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid}
         if mine != theirs:
             # In a fixed order (the dict's), so that reports come out the same on every run.
             for field_name, value in mine.items():
                 if value != theirs[field_name]:
                     self.column_field(lt.name, lc, rc, field_name)
         elif lc.raw_default != rc.raw_default and lc.default is not None:
-            self.same(lt.name, lc.name, "default", lc.raw_default or "", rc.raw_default or "")
+            self.same(
+                lt.name, lc.name, rule or "default", lc.raw_default or "", rc.raw_default or ""
+            )
         if lc.collation != rc.collation:
             self.column_collation(lt.name, lc, rc)
         if lc.generated != rc.generated:
@@ -717,10 +729,22 @@ class _Run:
         )
 
     def checks(self, left: Table, right: Table, consumed: set[int]) -> None:
-        lc = {c.expression: c for c in left.checks if id(c) not in consumed}
-        rc = {c.expression: c for c in right.checks if id(c) not in consumed}
+        # Across dialects a CHECK is keyed by its cross-dialect form (see expressions.across).
+        def keyed(checks: tuple[CheckConstraint, ...]) -> dict[str, CheckConstraint]:
+            return {
+                across(c.expression)[0] if self.cross else c.expression: c
+                for c in checks
+                if id(c) not in consumed
+            }
+
+        lc, rc = keyed(left.checks), keyed(right.checks)
         for expression in _ordered(lc, rc):
             if expression in lc and expression in rc:
+                lraw = lc[expression].raw or lc[expression].expression
+                rraw = rc[expression].raw or rc[expression].expression
+                rule = across(expression)[1] if self.cross else None
+                if rule is not None or lraw != rraw:  # one meaning, spelled two ways
+                    self.same(left.name, None, rule or "check", lraw, rraw)
                 continue
             check = lc.get(expression) or rc[expression]
             on_left = expression in lc

@@ -5,16 +5,18 @@ uniqueness rule. The same for every source, so the comparer needs no dialect kno
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from twinschema import typemap
 from twinschema.domain import IDENTITY, NameMap
-from twinschema.expressions import Renames, canonical, is_null
+from twinschema.expressions import Scope, canonical, is_null
 from twinschema.gcpause import without_gc
 from twinschema.model import (
     CheckConstraint,
     Column,
+    ColumnType,
     ForeignKey,
     Index,
     Policy,
@@ -23,8 +25,45 @@ from twinschema.model import (
     UniqueConstraint,
 )
 
-# Kinds whose defaults are numbers, where the literal '0' means 0 and true means 1.
-_NUMERIC_KINDS = frozenset({"integer", "bigint", "smallint", "boolean", "numeric", "float"})
+# How the expression engine treats a column's values (``expressions.Scope``), by type name.
+_PG_VALUE_KINDS = {
+    **dict.fromkeys(("text", "character varying", "character", "citext", "name", "bpchar"), "text"),
+    **dict.fromkeys(("integer", "bigint", "smallint", "serial", "bigserial"), "integer"),
+    **dict.fromkeys(("real", "double precision"), "float"),
+    "numeric": "numeric",
+    "boolean": "boolean",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+    "date": "date",
+    **dict.fromkeys(("json", "jsonb"), "json"),
+    "uuid": "uuid",
+}
+# SQLite's type affinity (first matching fragment wins, as in SQLite), plus its booleans.
+_SQLITE_AFFINITY = (
+    ("int", "integer"),
+    ("char", "text"),
+    ("clob", "text"),
+    ("text", "text"),
+    ("blob", "other"),
+    ("real", "float"),
+    ("floa", "float"),
+    ("doub", "float"),
+)
+
+
+def value_kind(ctype: ColumnType) -> str:
+    """How the expression engine treats values of ``ctype``: what a cast to it can change, which
+    literal a default stores, what ``col = 1`` means (see ``expressions.Scope``)."""
+    if ctype.array or ctype.values is not None:
+        return "other"
+    if ctype.dialect != "sqlite":
+        return _PG_VALUE_KINDS.get(ctype.name, "other")
+    if ctype.name in ("boolean", "bool"):
+        return "boolean"
+    for fragment, kind in _SQLITE_AFFINITY:
+        if fragment in ctype.name:
+            return kind
+    return "other" if not ctype.name else "numeric"
 
 
 @without_gc
@@ -47,16 +86,14 @@ def _table(
 ) -> Table:
     physical = table.name
     renamed = names.renames(physical)  # most tables have no renamed column: no lookups then
-    # The renames go into the expression cache's key: only the renamed columns, so that tables
-    # which rename nothing share their canonical expressions.
-    renames: Renames = tuple(renamed.items())
 
     def col(name: str) -> str:
         return renamed.get(name, name)
 
+    checks, scope = _checks(dialect, table, col)
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
     if renamed:
-        columns = tuple(_column(dialect, c, col(c.name), renames) for c in table.columns)
+        columns = tuple(_column(dialect, c, col(c.name)) for c in table.columns)
         uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in table.uniques)
     else:
         columns = _shared_columns(dialect, table.columns, shared)
@@ -76,10 +113,10 @@ def _table(
             expressions, where = index.expressions, None
         else:
             expressions = tuple(
-                col(e) if e in column_names else canonical(dialect, e, renames).text
+                col(e) if e in column_names else canonical(dialect, e, scope).text
                 for e in index.expressions
             )
-            where = canonical(dialect, index.where, renames).text if index.where else None
+            where = canonical(dialect, index.where, scope).text if index.where else None
         if index.unique and where is None and plain and index.method == "btree" and index.plain():
             if by_columns is None:
                 by_columns = {frozenset(u.columns): u for u in uniques}
@@ -94,7 +131,8 @@ def _table(
         if expressions != index.expressions or where != index.where or include != index.include:
             index = replace(index, expressions=expressions, where=where, include=include)
         indexes.append(index)
-    checks = tuple([_check(dialect, c, renames) for c in table.checks]) if table.checks else ()
+    if any(c.generated is not None for c in columns):
+        columns = tuple(_generated(dialect, c, scope) for c in columns)
     if any(c.column is not None for c in checks):
         columns = _with_encodings(columns, checks)
     foreign_keys = table.foreign_keys
@@ -109,7 +147,7 @@ def _table(
         tuple(indexes),
         checks,
         table.row_level_security,
-        tuple(_policy(dialect, p, renames) for p in table.policies) if table.policies else (),
+        tuple(_policy(dialect, p, scope) for p in table.policies) if table.policies else (),
         table.options,
     )
 
@@ -124,7 +162,7 @@ def _shared_columns(
     except KeyError:
         for column in columns:
             if id(column) not in shared:
-                shared[id(column)] = _column(dialect, column, column.name, ())
+                shared[id(column)] = _column(dialect, column, column.name)
         return tuple(map(shared.__getitem__, map(id, columns)))
 
 
@@ -148,20 +186,25 @@ def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
     return names.table(ref) != ref or any(c in renamed for c in fk.ref_columns)
 
 
-def _column(dialect: str, column: Column, logical: str, renames: Renames) -> Column:
-    if column.generated is not None:
-        generated = column.generated
-        text = canonical(dialect, generated.expression, renames).text
-        column = replace(
-            column, generated=replace(generated, expression=text, raw=generated.raw or text)
-        )
+def _generated(dialect: str, column: Column, scope: Scope) -> Column:
+    """The column with its generating expression in canonical form, read in its table's scope
+    (it names the table's columns)."""
+    generated = column.generated
+    if generated is None:
+        return column
+    text = canonical(dialect, generated.expression, scope).text
+    return replace(column, generated=replace(generated, expression=text, raw=generated.raw or text))
+
+
+def _column(dialect: str, column: Column, logical: str) -> Column:
     if column.default is None and logical == column.name:
         return column  # nothing to rename or rewrite: the raw column is already canonical
     raw_default = column.raw_default if column.raw_default is not None else column.default
     default = None
     if not is_null(column.default):
-        numeric = bool(typemap.kinds_of(column.type) & _NUMERIC_KINDS)
-        default = canonical(dialect, str(column.default), renames, numeric).text
+        # A default names no column: its meaning depends on its own column's kind only.
+        own = Scope(own=value_kind(column.type))
+        default = canonical(dialect, str(column.default), own).text
     return replace(column, name=logical, default=default, raw_default=raw_default)
 
 
@@ -176,8 +219,37 @@ def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> F
     )
 
 
-def _check(dialect: str, check: CheckConstraint, renames: Renames) -> CheckConstraint:
-    result = canonical(dialect, check.expression, renames)
+def _checks(
+    dialect: str, table: Table, col: Callable[[str], str]
+) -> tuple[tuple[CheckConstraint, ...], Scope]:
+    """The canonical CHECKs of a table, and the scope its other expressions are read in.
+
+    An integer column that a CHECK keeps to 0 and 1 is a boolean (how SQLite spells one): in the
+    scope it has the kind ``boolean``, so that ``active = 1`` reads as ``active`` everywhere.
+    """
+    kinds = [(c.name, col(c.name), value_kind(c.type)) for c in table.columns]
+    scope = Scope(tuple(kinds))
+    checks = tuple(_check(dialect, c, scope) for c in table.checks)
+    listed = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
+    flags = {logical for _, logical, kind in kinds if logical in listed and kind == "integer"}
+    if not flags:
+        return checks, scope
+    scope = Scope(
+        tuple(
+            (name, logical, "boolean" if logical in flags else kind)
+            for name, logical, kind in kinds
+        )
+    )
+    # Only a CHECK that names a flag and is not its list can read differently now.
+    named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")
+    return tuple(
+        _check(dialect, raw, scope) if c.column not in flags and named.search(c.expression) else c
+        for raw, c in zip(table.checks, checks, strict=True)
+    ), scope
+
+
+def _check(dialect: str, check: CheckConstraint, scope: Scope) -> CheckConstraint:
+    result = canonical(dialect, check.expression, scope)
     if result.text == check.expression and result.column is None and check.raw:
         return check  # already canonical, and not a column's list of values: kept as it is
     return CheckConstraint(
@@ -189,8 +261,8 @@ def _check(dialect: str, check: CheckConstraint, renames: Renames) -> CheckConst
     )
 
 
-def _policy(dialect: str, policy: Policy, renames: Renames) -> Policy:
+def _policy(dialect: str, policy: Policy, scope: Scope) -> Policy:
     def expr(text: str | None) -> str | None:
-        return canonical(dialect, text, renames).text if text else None
+        return canonical(dialect, text, scope).text if text else None
 
     return Policy(policy.name, policy.command.upper(), expr(policy.using), expr(policy.with_check))

@@ -314,7 +314,7 @@ def encodings_of(
     kinds = kinds_of(column.type)
     found: list[tuple[ColumnType, CheckConstraint]] = []
     for check in checks:
-        if check.column != column.name.lower() or not check.values:  # canonical text is lower-case
+        if check.column != column.name or not check.values:  # the logical name, as the column
             continue
         if frozenset(check.values) == _BOOLEAN_VALUES and kinds & _BOOLEAN_CARRIERS:
             found.append((_logical(column.type, "boolean"), check))

@@ -1,0 +1,223 @@
+"""Dialect idioms the expression engine knows: the current time, type families of casts, the
+literal forms of a default, and what is the same only across dialects.
+
+Current time, within one dialect, by value (so same-dialect pairs compare exactly):
+
+- SQLite: ``CURRENT_TIMESTAMP``, ``datetime('now')`` and ``strftime('%Y-%m-%d %H:%M:%S', 'now')``
+  give one text (UTC, to the second): ``CURRENT_TIMESTAMP``. ``strftime('%Y-%m-%d %H:%M:%f',
+  'now')`` gives milliseconds, and so does ``datetime('now', 'subsec')`` from SQLite 3.42 on
+  (older versions give NULL for it): printed as the former where the SQLite library this runs
+  on knows ``subsec``, kept as written where it does not. Other formats stay as written.
+  SQLite has no ``now()``: it accepts ``DEFAULT (now())`` and then fails every insert, so
+  ``now()`` is kept as an unknown function, never an idiom.
+- PostgreSQL: ``now()``, ``CURRENT_TIMESTAMP`` and ``transaction_timestamp()`` are one value (the
+  transaction's start): ``CURRENT_TIMESTAMP``; stored into a ``timestamp`` without time zone column
+  it is the server's local time, which ``LOCALTIMESTAMP`` also gives: there all four are
+  ``LOCALTIMESTAMP``. ``statement_timestamp()`` and ``clock_timestamp()`` are other values.
+
+Across dialects (``across``), every one of these is "the current time", and a JSON text access
+(SQLite ``json_extract(c, '$.id')``, PostgreSQL ``c ->> 'id'``, one tree already) is the same
+access: each is recorded as an equivalence with a note where the two part.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from sqlglot import exp
+
+# Value kinds of cast targets (sqlglot type -> the kind of ``normalize.value_kind``).
+_FAMILIES: dict[str, frozenset[exp.DType]] = {
+    "text": frozenset(exp.DataType.TEXT_TYPES | {exp.DataType.Type.BPCHAR}),
+    "integer": frozenset(exp.DataType.INTEGER_TYPES),
+    "float": frozenset(exp.DataType.REAL_TYPES - {exp.DataType.Type.DECIMAL}),
+    "numeric": frozenset({exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL}),
+    "boolean": frozenset({exp.DataType.Type.BOOLEAN}),
+    "timestamp": frozenset({exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATETIME}),
+    "timestamptz": frozenset({exp.DataType.Type.TIMESTAMPTZ}),
+    "date": frozenset({exp.DataType.Type.DATE}),
+    "json": frozenset({exp.DataType.Type.JSON, exp.DataType.Type.JSONB}),
+    "uuid": frozenset({exp.DataType.Type.UUID}),
+    "other": frozenset({exp.DataType.Type.USERDEFINED}),  # an enum or a domain
+}
+
+NOW = "CURRENT_TIMESTAMP"
+LOCAL_NOW = "LOCALTIMESTAMP"
+SUBSECOND = "%Y-%m-%d %H:%M:%f"
+# strftime formats of the current date and time as text (the "variants" of the idiom).
+_DATETIME_FORMAT = re.compile(r"%Y-%m-%d[ T]%H:%M(:%S|:%f)?Z?")
+_STRFTIME_NOW = re.compile(r"strftime\('([^']*)', 'now'\)")
+_PG_NOW = frozenset({"now", "transaction_timestamp"})
+# datetime('now', 'subsec') is the current time from SQLite 3.42 on; NULL before.
+SUBSEC_MODIFIERS = frozenset(
+    {"subsec", "subsecond"} if sqlite3.sqlite_version_info >= (3, 42) else ()
+)
+
+
+def family(to: exp.DataType) -> str | None:
+    """The value kind a cast target belongs to, None when the engine does not know it."""
+    if to.this == exp.DataType.Type.ARRAY:
+        return None
+    for name, types in _FAMILIES.items():
+        if to.this in types:
+            return name
+    return None
+
+
+def cast_is_noop(inner: exp.Expr, to: exp.DataType, own: str | None, kind: str | None) -> bool:
+    """True when casting ``inner`` (canonical; of value kind ``kind`` if a column) to ``to``
+    cannot change its value: NULL to anything; a string literal to a text type long enough for
+    it; a number to a numeric type that holds it unchanged (an integer to any, a decimal to a
+    decimal or float); a text column to text; in a default of kind ``own``, a literal to it."""
+    if isinstance(inner, exp.Null):
+        return True
+    target = family(to)
+    if target is None:
+        return False
+    length = type_length(to) if target == "text" else None
+    if isinstance(inner, exp.Literal) and length is not None:
+        return len(str(inner.this)) <= length  # a longer one is cut to the length
+    if isinstance(inner, exp.Literal) and own is not None and target == own:
+        return True
+    if target == "text":
+        if isinstance(inner, exp.Literal) and inner.is_string:
+            return True
+        return length is None and kind == "text"
+    if isinstance(inner, exp.Literal) and not inner.is_string:
+        integral = re.fullmatch(r"-?\d+", str(inner.this)) is not None
+        return target in ("numeric", "float") or (target == "integer" and integral)
+    return False
+
+
+def type_length(to: exp.Expr | None) -> int | None:
+    """The length of a type such as ``varchar(10)``, None when it has none."""
+    params = to.expressions if isinstance(to, exp.DataType) else []
+    if not params:
+        return None
+    first = params[0].this if isinstance(params[0], exp.DataTypeParam) else params[0]
+    try:
+        return int(str(first.this if isinstance(first, exp.Literal) else first))
+    except ValueError:
+        return None
+
+
+def idiom(node: exp.Expr, dialect: str, own: str | None) -> exp.Expr | None:
+    """The canonical node of a current-time idiom, None when ``node`` is not one."""
+    if dialect == "sqlite":
+        return _sqlite_now(node)
+    if _is_pg_now(node):
+        return exp.var(LOCAL_NOW if own == "timestamp" else NOW)
+    if isinstance(node, exp.Localtimestamp) and not node.this:
+        if own == "timestamptz":  # the server's local time read back as a timestamptz
+            return exp.Cast(this=exp.var(LOCAL_NOW), to=exp.DataType.build("timestamptz"))
+        return exp.var(LOCAL_NOW)
+    return None
+
+
+def _is_pg_now(node: exp.Expr) -> bool:
+    if isinstance(node, exp.CurrentTimestamp):
+        return not node.this  # CURRENT_TIMESTAMP(3) is rounded: another value
+    return isinstance(node, exp.Anonymous) and node.name.lower() in _PG_NOW and not node.expressions
+
+
+def _sqlite_now(node: exp.Expr) -> exp.Expr | None:
+    if isinstance(node, exp.CurrentTimestamp) and not node.this:
+        return exp.var(NOW)
+    if isinstance(node, exp.TimeToStr) and _is_now_literal(node.this):
+        fmt = node.args.get("format")
+        if isinstance(fmt, exp.Literal) and fmt.is_string:
+            return _strftime(str(fmt.this))
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "datetime":
+        args = node.expressions
+        modifiers = {str(a.this).lower() for a in args[1:] if isinstance(a, exp.Literal)}
+        if args and _is_now_literal(args[0]) and len(modifiers) == len(args) - 1:
+            if not modifiers:
+                return exp.var(NOW)
+            if modifiers <= SUBSEC_MODIFIERS:
+                return _strftime(SUBSECOND)
+    return None
+
+
+def _is_now_literal(node: exp.Expr) -> bool:
+    while isinstance(node, exp.TsOrDsToTimestamp | exp.Cast):
+        node = node.this
+    return isinstance(node, exp.Literal) and node.is_string and str(node.this).lower() == "now"
+
+
+def _strftime(fmt: str) -> exp.Expr:
+    if fmt == "%Y-%m-%d %H:%M:%S":
+        return exp.var(NOW)
+    return exp.Anonymous(
+        this="strftime", expressions=[exp.Literal.string(fmt), exp.Literal.string("now")]
+    )
+
+
+# -- defaults -----------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_PG_TRUE = frozenset({"t", "true", "y", "yes", "on", "1"})
+_PG_FALSE = frozenset({"f", "false", "n", "no", "off", "0"})
+NUMBERS = frozenset({"integer", "float", "numeric", "boolean"})
+
+
+def default_literal(node: exp.Expr, dialect: str, own: str) -> exp.Expr:
+    """A default's literal as the column stores it: ``0`` on a text column is ``'0'``, ``'0'`` on
+    a number column is ``0``, ``1`` on a float column is ``1.0``; a boolean's is 1 or 0 (how SQLite
+    stores one, and what an integer kept to 0 and 1 holds)."""
+    if not isinstance(node, exp.Literal | exp.Boolean):
+        return node
+    if own == "boolean":
+        return _boolean_default(node, dialect)
+    if not isinstance(node, exp.Literal):
+        return node
+    text = str(node.this)
+    if own == "text" and not node.is_string:
+        return exp.Literal.string(text)
+    if own not in NUMBERS or not _NUMBER.fullmatch(text):
+        return node
+    if own == "float":
+        return exp.Literal.number(repr(float(text)))
+    if own == "integer" and float(text).is_integer() and abs(float(text)) < 2**53:
+        return exp.Literal.number(str(int(float(text))))
+    return exp.Literal.number(text)
+
+
+def _boolean_default(node: exp.Expr, dialect: str) -> exp.Expr:
+    if isinstance(node, exp.Boolean):
+        return exp.Literal.number(1 if node.this else 0)
+    text = str(node.this).lower()
+    if not node.is_string or dialect == "postgresql":  # SQLite stores the string 'true' as text
+        if text in _PG_TRUE:
+            return exp.Literal.number(1)
+        if text in _PG_FALSE:
+            return exp.Literal.number(0)
+    return node
+
+
+# -- across dialects ----------------------------------------------------------------------------
+
+CURRENT_TIME = "current-time"
+LOCAL_TIME_NOTE = (
+    "current-time (PostgreSQL stores the server's local time in a timestamp without time zone, "
+    "SQLite's idiom stores UTC: the same only when the server's TimeZone is UTC)"
+)
+JSON_ACCESS = (
+    "json-access (they part on non-text JSON values: SQLite keeps numbers as numbers, so 1 and "
+    "1.0 differ; PostgreSQL's ->> gives their text)"
+)
+
+
+def across(text: str) -> tuple[str, str | None]:
+    """A canonical text in the form that compares across dialects, and the rule (with its note)
+    that made two spellings equal there; None when nothing was rewritten."""
+    if text == NOW:
+        return NOW, CURRENT_TIME
+    if text == LOCAL_NOW:
+        return NOW, LOCAL_TIME_NOTE
+    found = _STRFTIME_NOW.fullmatch(text)
+    if found is not None and _DATETIME_FORMAT.fullmatch(found.group(1)):
+        return NOW, CURRENT_TIME
+    if "json_extract_scalar(" in text:
+        return text, JSON_ACCESS
+    return text, None

@@ -1,0 +1,402 @@
+"""The rewriting rules of the expression engine: a parsed sqlglot tree in, its canonical tree out.
+
+Each rule keeps the meaning of what it rewrites (three-valued logic included):
+
+- parentheses go, and come back exactly around an operator that is the operand of another
+  operator, so precedence is explicit and never lost (``(a + b) * 2`` is not ``a + b * 2``);
+- the operands of AND and OR are flattened, deduplicated and sorted; an OR of equalities on one
+  operand is an IN list, an AND of inequalities a NOT IN list; a one-item IN list is an equality;
+- NOT is pushed inwards (De Morgan, ``NOT x > 1`` is ``x <= 1``, ``NOT NOT x`` is ``x``), so
+  ``NOT x IS NULL`` and ``x IS NOT NULL`` meet (for a row value they differ and are kept apart);
+- ``x BETWEEN a AND b`` is ``x >= a AND x <= b``; ``0 < x`` is ``x > 0``; the operands of ``=``,
+  ``<>``, ``+`` and ``*`` are sorted; ``x = ANY (ARRAY[...])`` is ``x IN (...)``;
+- a cast goes only when it cannot change the value (see ``_cast``); a cast that can is kept;
+- on a boolean column ``active = 1`` and ``active = true`` are ``active``;
+- names are matched to the table's columns as the dialect folds them (``identifiers``), quoted
+  names keep their case where the dialect does, and string literals always keep theirs.
+
+The current-time idioms, cast targets and the literal forms of defaults are in ``expr_idioms``;
+building and printing canonical trees in ``expr_tree``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from twinschema import expr_idioms
+from twinschema.expr_tree import (
+    PLAIN_NAME,
+    chain,
+    is_literal,
+    key,
+    make,
+    operands,
+    sorted_unique,
+    unparen,
+    wrapped,
+)
+from twinschema.identifiers import fold
+
+# The value kinds the engine knows (see ``normalize.value_kind``).
+BOOLEAN = "boolean"  # a value kind, see normalize.value_kind
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rewriting one expression needs: its dialect, the table's columns, the default's own
+    column kind (None outside a default)."""
+
+    dialect: str
+    columns: dict[str, tuple[str, str]]  # folded catalog name -> (logical name, value kind)
+    own: str | None
+
+
+Rule = Callable[[exp.Expr, Context], exp.Expr]
+
+_COMPARISONS: dict[type[exp.Expr], type[exp.Expr]] = {  # each comparison and its negation
+    exp.EQ: exp.NEQ,
+    exp.NEQ: exp.EQ,
+    exp.GT: exp.LTE,
+    exp.LTE: exp.GT,
+    exp.LT: exp.GTE,
+    exp.GTE: exp.LT,
+    exp.NullSafeEQ: exp.NullSafeNEQ,
+    exp.NullSafeNEQ: exp.NullSafeEQ,
+}
+_MIRRORED: dict[type[exp.Expr], type[exp.Expr]] = {  # a op b == b mirror(op) a
+    exp.GT: exp.LT,
+    exp.LT: exp.GT,
+    exp.GTE: exp.LTE,
+    exp.LTE: exp.GTE,
+}
+_SYMMETRIC = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)
+_COMMUTATIVE = (exp.Add, exp.Mul)  # two operands only: regrouping floats may change a result
+
+
+def canon(node: exp.Expr, ctx: Context) -> exp.Expr:
+    """The canonical tree of ``node`` (consumed: the caller's tree is rewritten in place)."""
+    node = unparen(node)
+    if node.args.get("negate") and not _is_row_null_test(node):
+        node.set("negate", False)
+        return _negation(node, ctx)
+    rule = _RULES.get(type(node))
+    if rule is not None:
+        return rule(node, ctx)
+    idiom = expr_idioms.idiom(node, ctx.dialect, ctx.own)
+    if idiom is not None:
+        return idiom
+    return _children(node, ctx)
+
+
+# -- structure ----------------------------------------------------------------------------------
+
+
+def _children(node: exp.Expr, ctx: Context) -> exp.Expr:
+    """Any other node: its operands made canonical, in place, wrapped where precedence needs."""
+    for name, value in list(node.args.items()):
+        if isinstance(value, exp.Expr):
+            node.set(name, wrapped(node, canon(value, ctx)))
+        elif isinstance(value, list):
+            node.set(
+                name,
+                [wrapped(node, canon(v, ctx)) if isinstance(v, exp.Expr) else v for v in value],
+            )
+    return node
+
+
+# -- names and literals -------------------------------------------------------------------------
+
+
+def _column(node: exp.Expr, ctx: Context) -> exp.Expr:
+    ident = node.this
+    if not isinstance(ident, exp.Identifier):
+        return _children(node, ctx)
+    name = fold(ctx.dialect, str(ident.this), bool(ident.quoted))
+    logical = ctx.columns.get(name, (name, ""))[0]
+    # A CHECK or an index names columns of its own table only: a qualifier adds nothing.
+    return exp.column(logical, quoted=not PLAIN_NAME.fullmatch(logical))
+
+
+def kind_of(node: exp.Expr, ctx: Context) -> str | None:
+    """The value kind of a canonical column reference, None for anything else."""
+    if not isinstance(node, exp.Column):
+        return None
+    for logical, kind in ctx.columns.values():
+        if logical == node.name:
+            return kind
+    return None
+
+
+def _boolean(node: exp.Expr, ctx: Context) -> exp.Expr:
+    if ctx.dialect == "sqlite":  # SQLite's TRUE and FALSE are the integers 1 and 0
+        return exp.Literal.number(1 if node.this else 0)
+    return node
+
+
+def _neg(node: exp.Expr, ctx: Context) -> exp.Expr:
+    inner = canon(node.this, ctx)
+    if isinstance(inner, exp.Literal) and not inner.is_string:
+        text = str(inner.this)
+        return exp.Literal.number(text[1:] if text.startswith("-") else "-" + text)
+    return make(exp.Neg, this=inner)
+
+
+# -- logic --------------------------------------------------------------------------------------
+
+
+def _connector(node: exp.Expr, ctx: Context) -> exp.Expr:
+    cls = type(node)
+    items: list[exp.Expr] = []
+    for operand in operands(node, cls):
+        done = canon(operand, ctx)
+        items += operands(done, cls) if type(done) is cls else [done]
+    items = _grouped(items, cls is exp.Or)
+    items = sorted_unique(items)
+    return chain(cls, items) if len(items) > 1 else items[0]
+
+
+def _grouped(items: list[exp.Expr], disjunction: bool) -> list[exp.Expr]:
+    """OR of ``x = literal`` / ``x IN (...)`` on one ``x``: one IN list. AND of ``x <> literal`` /
+    ``x NOT IN (...)``: one NOT IN list. (Both are what IN and NOT IN mean.)"""
+    lists: dict[str, tuple[exp.Expr, list[exp.Expr]]] = {}
+    rest: list[exp.Expr] = []
+    for item in items:
+        if disjunction:
+            found = _list_of(item, exp.EQ)
+        elif isinstance(item, exp.Not):
+            inner = unparen(item.this)
+            found = _list_of(inner, exp.NEQ) if isinstance(inner, exp.In) else None
+        else:
+            found = _list_of(item, exp.NEQ)
+        if found is None:
+            rest.append(item)
+            continue
+        operand, values = found
+        lists.setdefault(key(operand), (operand, []))[1].extend(values)
+    for operand, values in lists.values():
+        rest.append(_in(operand, values, negated=not disjunction))
+    return rest
+
+
+def _list_of(node: exp.Expr, comparison: type[exp.Expr]) -> tuple[exp.Expr, list[exp.Expr]] | None:
+    """(operand, literal values) of ``x = literal`` (``x <> literal`` with ``comparison`` NEQ) or
+    of ``x IN (literals)``."""
+    node = unparen(node)
+    if type(node) is comparison and is_literal(node.expression) and not is_literal(node.this):
+        return node.this, [node.expression]
+    if isinstance(node, exp.In) and all(is_literal(v) for v in node.expressions):
+        return unparen(node.this), list(node.expressions)
+    return None
+
+
+def _in(operand: exp.Expr, values: list[exp.Expr], negated: bool = False) -> exp.Expr:
+    unique = sorted_unique(values)
+    if len(unique) == 1:
+        found = make(exp.NEQ if negated else exp.EQ, this=operand, expression=unique[0])
+        return found
+    node = make(exp.In, this=operand)
+    node.set("expressions", unique)
+    return make(exp.Not, this=node) if negated else node
+
+
+def _not(node: exp.Expr, ctx: Context) -> exp.Expr:
+    return _negation(unparen(node.this), ctx)
+
+
+def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
+    """The canonical form of NOT ``inner`` (``inner`` raw), with NOT pushed inwards."""
+    inner = unparen(inner)
+    if isinstance(inner, exp.Not):
+        return canon(inner.this, ctx)
+    if isinstance(inner, exp.And | exp.Or):
+        flipped = exp.Or if isinstance(inner, exp.And) else exp.And
+        parts = [exp.Not(this=item) for item in operands(inner, type(inner))]
+        return canon(chain(flipped, parts), ctx)  # type: ignore[arg-type]
+    opposite = _COMPARISONS.get(type(inner))
+    if opposite is not None:
+        return canon(opposite(this=inner.this, expression=inner.expression), ctx)
+    if isinstance(inner, exp.Between):
+        low = exp.LT(this=inner.this, expression=inner.args["low"])
+        high = exp.GT(this=inner.this.copy(), expression=inner.args["high"])
+        return canon(exp.Or(this=low, expression=high), ctx)
+    done = canon(inner, ctx)
+    if isinstance(done, exp.Not):  # e.g. a boolean column compared with false
+        return unparen(done.this)
+    return make(exp.Not, this=done)
+
+
+def _between(node: exp.Expr, ctx: Context) -> exp.Expr:
+    low = exp.GTE(this=node.this, expression=node.args["low"])
+    high = exp.LTE(this=node.this.copy(), expression=node.args["high"])
+    return canon(exp.And(this=low, expression=high), ctx)
+
+
+def _is_row_null_test(node: exp.Expr) -> bool:
+    """``ROW(a, b) IS NOT NULL`` is not ``NOT ROW(a, b) IS NULL``: kept as written."""
+    return (
+        isinstance(node, exp.Is)
+        and isinstance(unparen(node.this), exp.Tuple | exp.Struct | exp.Anonymous)
+        and unparen(node.this).name.lower() in ("", "row")
+    )
+
+
+def _is(node: exp.Expr, ctx: Context) -> exp.Expr:
+    if _is_row_null_test(node):
+        row = unparen(node.this)
+        row.set("expressions", [canon(e, ctx) for e in row.expressions])
+        return node
+    return _children(node, ctx)
+
+
+# -- comparisons --------------------------------------------------------------------------------
+
+
+def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
+    cls = type(node)
+    right = unparen(node.expression)
+    listed = _array_compare(cls, node.this, right)
+    if listed is not None:
+        return canon(listed, ctx)
+    a, b = canon(node.this, ctx), canon(right, ctx)
+    a, b = _as_column_kind(a, b, ctx), _as_column_kind(b, a, ctx)
+    flag = _boolean_test(cls, a, b, ctx)
+    if flag is not None:
+        return flag
+    if cls in _SYMMETRIC:
+        if is_literal(a) == is_literal(b):
+            a, b = sorted((a, b), key=key)
+        elif is_literal(a):
+            a, b = b, a
+    elif is_literal(a) > is_literal(b) or (
+        is_literal(a) == is_literal(b) and cls in (exp.LT, exp.LTE)
+    ):  # the literal goes right; otherwise > and >= are the one direction
+        cls, a, b = _MIRRORED[cls], b, a
+    return make(cls, this=a, expression=b)
+
+
+def _array_compare(cls: type[exp.Expr], left: exp.Expr, right: exp.Expr) -> exp.Expr | None:
+    """``x = ANY (ARRAY[...])`` as ``x IN (...)``, ``x <> ALL (ARRAY[...])`` as NOT IN."""
+    if cls is exp.EQ and isinstance(right, exp.Any):
+        items = _array_items(right.this)
+        return None if items is None else exp.In(this=left, expressions=items)
+    if (
+        cls is exp.NEQ
+        and isinstance(right, exp.All | exp.Anonymous)
+        and right.name.upper()
+        in (
+            "ALL",
+            "",
+        )
+    ):
+        inner = right.this if isinstance(right, exp.All) else (right.expressions or [None])[0]
+        items = _array_items(inner) if isinstance(inner, exp.Expr) else None
+        return None if items is None else exp.Not(this=exp.In(this=left, expressions=items))
+    return None
+
+
+def _array_items(node: exp.Expr) -> list[exp.Expr] | None:
+    while isinstance(node, exp.Paren | exp.Cast):
+        node = node.this
+    return list(node.expressions) if isinstance(node, exp.Array) else None
+
+
+def _boolean_test(cls: type[exp.Expr], a: exp.Expr, b: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """On a boolean column (native, or an integer kept to 0 and 1), ``c = 1`` and ``c = true``
+    are ``c``; ``c = 0`` and ``c <> 1`` are ``NOT c``."""
+    if cls not in (exp.EQ, exp.NEQ):
+        return None
+    column, value = (a, b) if kind_of(a, ctx) == BOOLEAN else (b, a)
+    if kind_of(column, ctx) != BOOLEAN:
+        return None
+    truth = _truth(value)
+    if truth is None:
+        return None
+    return column if truth == (cls is exp.EQ) else make(exp.Not, this=column)
+
+
+def _truth(node: exp.Expr) -> bool | None:
+    if isinstance(node, exp.Boolean):
+        return bool(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string and str(node.this) in ("0", "1"):
+        return str(node.this) == "1"
+    return None
+
+
+def _in_list(node: exp.Expr, ctx: Context) -> exp.Expr:
+    if node.args.get("query") or not node.expressions:
+        return _children(node, ctx)
+    operand = canon(node.this, ctx)
+    values = [_as_column_kind(canon(v, ctx), operand, ctx) for v in node.expressions]
+    return _in(operand, values)
+
+
+def _as_column_kind(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
+    """A literal cast to the kind of the column it is compared with is that literal: the column
+    casts it the same (PostgreSQL prints ``d > '2020-01-01'::date``, ``s IN ('a'::mood)``)."""
+    if not isinstance(value, exp.Cast) or not isinstance(value.this, exp.Literal):
+        return value
+    to, kind = value.args.get("to"), kind_of(other, ctx)
+    if kind is None or not isinstance(to, exp.DataType) or expr_idioms.family(to) != kind:
+        return value
+    return value.this if expr_idioms.type_length(to) is None else value
+
+
+def _commutative(node: exp.Expr, ctx: Context) -> exp.Expr:
+    a, b = sorted((canon(node.this, ctx), canon(node.expression, ctx)), key=key)
+    return make(type(node), this=a, expression=b)
+
+
+# -- casts --------------------------------------------------------------------------------------
+
+
+def _cast(node: exp.Expr, ctx: Context) -> exp.Expr:
+    """A cast that cannot change the value goes: a string literal to a text type long enough for
+    it, a number to a numeric type that holds it unchanged (an integer to any, a decimal to a
+    decimal or float), NULL to anything, a text column to text, and, in a default, a literal to
+    its column's own kind (PostgreSQL prints ``'x'::character varying``, ``(0)::numeric``,
+    ``'{}'::jsonb``). Any other cast (``price::integer``) is kept."""
+    inner = canon(node.this, ctx)
+    to = node.args.get("to")
+    if isinstance(to, exp.DataType) and expr_idioms.cast_is_noop(
+        inner, to, ctx.own, kind_of(inner, ctx)
+    ):
+        return inner
+    node.set("this", inner)
+    return node
+
+
+def _json_access(node: exp.Expr, ctx: Context) -> exp.Expr:
+    """PostgreSQL's ``c ->> 'id'`` as the path SQLite writes, ``json_extract(c, '$.id')``."""
+    node = _children(node, ctx)
+    arg = node.expression
+    if ctx.dialect == "postgresql" and isinstance(arg, exp.Literal):
+        text = str(arg.this)
+        if not arg.is_string:
+            node.set("expression", exp.Literal.string(f"$[{text}]"))
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
+            node.set("expression", exp.Literal.string(f"$.{text}"))
+        else:
+            node.set("expression", exp.Literal.string('$."' + text.replace('"', '\\"') + '"'))
+    return node
+
+
+_RULES: dict[type[exp.Expr], Rule] = {
+    exp.JSONExtract: _json_access,
+    exp.JSONExtractScalar: _json_access,
+    exp.Column: _column,
+    exp.Boolean: _boolean,
+    exp.Neg: _neg,
+    exp.And: _connector,
+    exp.Or: _connector,
+    exp.Not: _not,
+    exp.Between: _between,
+    exp.Is: _is,
+    exp.In: _in_list,
+    exp.Cast: _cast,
+    **{cls: _comparison for cls in _COMPARISONS},
+    **{cls: _commutative for cls in _COMMUTATIVE},
+}

@@ -1,0 +1,139 @@
+"""Building and printing the canonical trees of the expression engine (``expr_rules``).
+
+A canonical tree holds parentheses exactly around an operator that is the operand of another
+operator (``wrapped``), AND and OR as left-deep chains of sorted operands (``chain``), and prints
+as one text (``key``): two trees with the same text mean the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+
+PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")  # a name printed without quotes
+
+
+def unparen(node: exp.Expr) -> exp.Expr:
+    """``node`` without the parentheses around it."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
+def is_operator(node: exp.Expr) -> bool:
+    """True for a node printed between or before its operands, which may need parentheses."""
+    if isinstance(node, exp.Connector | exp.Collate | exp.Pow):  # operators that sqlglot
+        return True  # files under its functions
+    return isinstance(node, exp.Binary | exp.Unary | exp.Predicate) and not isinstance(
+        node, exp.Func | exp.Paren
+    )
+
+
+def wrapped(parent: exp.Expr, child: exp.Expr) -> exp.Expr:
+    """``child`` in parentheses when it is an operator under the operator ``parent``."""
+    if is_operator(parent) and is_operator(child):
+        return exp.Paren(this=child)
+    return child
+
+
+def make(cls: type[exp.Expr], **args: exp.Expr) -> exp.Expr:
+    """A new ``cls`` node of ``args``, each operand wrapped where precedence needs."""
+    node = cls()
+    for key, value in args.items():
+        node.set(key, wrapped(node, value))
+    return node
+
+
+_OPERATORS: dict[type[exp.Expr], str] = {
+    exp.EQ: "=",
+    exp.NEQ: "<>",
+    exp.GT: ">",
+    exp.GTE: ">=",
+    exp.LT: "<",
+    exp.LTE: "<=",
+    exp.NullSafeEQ: "IS NOT DISTINCT FROM",
+    exp.NullSafeNEQ: "IS DISTINCT FROM",
+    exp.Add: "+",
+    exp.Sub: "-",
+    exp.Mul: "*",
+    exp.Div: "/",
+    exp.Mod: "%",
+    exp.DPipe: "||",
+    exp.Like: "LIKE",
+    exp.Glob: "GLOB",
+    exp.Is: "IS",
+}
+
+
+def key(node: exp.Expr) -> str:
+    """The canonical text of a canonical tree: what sorting and comparing use. The common nodes
+    are printed here (sqlglot's printer copies and walks a tree for each call, which was most of
+    the cost of canonicalizing a schema); any other node by sqlglot."""
+    cls = type(node)
+    if cls in _OPERATORS:
+        return f"{key(node.this)} {_OPERATORS[cls]} {key(node.expression)}"
+    if cls is exp.And or cls is exp.Or:  # a left-deep chain (see _chain), walked without recursion
+        items = []
+        while type(node) is cls:
+            items.append(node.expression)
+            node = node.this
+        items.append(node)
+        return f" {cls.__name__.upper()} ".join(key(item) for item in reversed(items))
+    if cls is exp.Column and not node.args.get("table"):
+        name = node.name
+        return name if PLAIN_NAME.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+    if cls is exp.Literal:
+        text = str(node.this)
+        return "'" + text.replace("'", "''") + "'" if node.is_string else text
+    if cls is exp.Paren:
+        return f"({key(node.this)})"
+    if cls is exp.Not:
+        return f"NOT {key(node.this)}"
+    if cls is exp.Neg:
+        return f"-{key(node.this)}"
+    if cls is exp.In and not node.args.get("query") and node.expressions:
+        return f"{key(node.this)} IN ({', '.join(key(item) for item in node.expressions)})"
+    if cls is exp.Var:
+        return str(node.this)
+    return node.sql(
+        copy=False, comments=False, normalize_functions="lower", unsupported_level=ErrorLevel.RAISE
+    )
+
+
+def sorted_unique(nodes: Iterable[exp.Expr]) -> list[exp.Expr]:
+    """``nodes`` in the order of their texts, each text once (for commutative operands)."""
+    found: dict[str, exp.Expr] = {}
+    for node in nodes:
+        found.setdefault(key(node), node)
+    return [found[k] for k in sorted(found)]
+
+
+def is_literal(node: exp.Expr) -> bool:
+    """True for a string, number, boolean or NULL literal."""
+    return isinstance(node, exp.Literal | exp.Boolean | exp.Null)
+
+
+def operands(node: exp.Expr, cls: type[exp.Expr]) -> list[exp.Expr]:
+    """The operands of a chain of ``cls`` (AND or OR) at any depth, without recursion."""
+    found, stack = [], [node]
+    while stack:
+        item = unparen(stack.pop())
+        if type(item) is cls:
+            stack += (item.expression, item.this)
+        else:
+            found.append(item)
+    return found
+
+
+def chain(cls: type[exp.Expr], items: list[exp.Expr]) -> exp.Expr:
+    """``items`` joined by ``cls`` (AND or OR) as a left-deep chain."""
+    result = items[0]
+    for item in items[1:]:
+        node = cls()
+        node.set("this", result if type(result) is cls else wrapped(node, result))
+        node.set("expression", wrapped(node, item))
+        result = node
+    return result

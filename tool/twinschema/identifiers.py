@@ -1,0 +1,36 @@
+"""How each dialect folds identifiers: the one place that knows it.
+
+PostgreSQL folds an unquoted name to lower case and keeps a quoted one exactly (``"Amount"`` and
+``amount`` are two columns). SQLite compares names without regard to ASCII case, quoted or not
+(``Amount``, ``"AMOUNT"`` and ``amount`` are one column). Everything that matches a name written in
+SQL against a catalog name goes through ``fold``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+
+def _postgresql(name: str, quoted: bool) -> str:
+    return name if quoted else name.lower()
+
+
+def _sqlite(name: str, quoted: bool) -> str:
+    return name.lower()
+
+
+# dialect -> how a name written in SQL (quoted or not) becomes the key it is matched by.
+FOLDING: Mapping[str, Callable[[str, bool], str]] = {
+    "postgresql": _postgresql,
+    "sqlite": _sqlite,
+}
+
+
+def fold(dialect: str, name: str, quoted: bool) -> str:
+    """The key a name written in ``dialect`` SQL is matched by (quoted: written in quotes)."""
+    return FOLDING.get(dialect, _postgresql)(name, quoted)
+
+
+def catalog_key(dialect: str, name: str) -> str:
+    """The key of a name as the catalog stores it (the exact name a quoted reference matches)."""
+    return fold(dialect, name, True)
