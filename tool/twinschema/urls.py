@@ -48,9 +48,13 @@ _URL_START = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:/+")
 # runs to the last '@' of its word (an unencoded '@' in a password), never across a space or a
 # quote (which would break the JSON or XML around it).
 _SECRET = r"[^\s'\"<>]+(?=@)"
-_URL_USERINFO = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*:/{1,3}[^\s:/@'\"<>]*:)" + _SECRET)
+# (Each starts only where a scheme or a word can start, and never gives back what it took: one
+# pass over a report of any size, whatever its long words.)
+_URL_USERINFO = re.compile(
+    r"(?P<head>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*+:/{1,3}[^\s:/@'\"<>]*+:)" + _SECRET
+)
 _BARE_USERINFO = re.compile(
-    r"(?P<head>(?<![^\s'\"(\[<=,;])[^\s:/@'\"<>()\[\]=,;]+:)(?!/)" + _SECRET
+    r"(?P<head>(?<![^\s'\"(\[<=,;])[^\s:/@'\"<>()\[\]=,;]++:)(?!/)" + _SECRET
 )
 # A URL's query (?password=...), also inside XML (&amp;password=...).
 _QUERY_SECRET = re.compile(
@@ -146,12 +150,19 @@ def _mask_userinfo(text: str) -> str:
 
 def _mask_text(text: str, conninfo: bool) -> str:
     """Every URL-shaped credential in free text masked (``conninfo``: libpq ``password=`` too)."""
-    for pattern in (_URL_USERINFO, _BARE_USERINFO):
-        text = pattern.sub(lambda m: m["head"] + MASK, text)
+    if "@" in text:  # only the lines that have one can hold user information
+        lines = text.splitlines(keepends=True)
+        text = "".join(_mask_userinfo_in_line(line) if "@" in line else line for line in lines)
     text = _QUERY_SECRET.sub(lambda m: m["head"] + MASK, text)
     if conninfo:
         text = _CONNINFO_SECRET.sub(lambda m: m["head"] + MASK, text)
     return text
+
+
+def _mask_userinfo_in_line(line: str) -> str:
+    for pattern in (_URL_USERINFO, _BARE_USERINFO):
+        line = pattern.sub(lambda m: m["head"] + MASK, line)
+    return line
 
 
 def remember(*values: str | None) -> None:
