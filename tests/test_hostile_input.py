@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
+from xml.etree import ElementTree as ET
 
 import pytest
 from pg_helpers import (
@@ -425,6 +426,14 @@ def command(how: str, url: str, project: Project, good_pg: str) -> tuple[list[st
     return live, {variable: url, **other}
 
 
+def assert_parses(fmt: str, text: str) -> None:
+    """Masking kept the report well formed: JSON and SARIF load, JUnit XML parses."""
+    if fmt in ("json", "sarif"):
+        json.loads(text)
+    elif fmt == "junit":
+        ET.fromstring(text)
+
+
 def assert_no_secret(*texts: str) -> None:
     for text in texts:
         assert SECRET not in text.lower(), f"the password is shown in:\n{text}"
@@ -466,6 +475,8 @@ def test_no_url_shape_shows_its_password(
         if to_file:
             assert written if reported else not report.exists()
             report.unlink(missing_ok=True)
+        if reported:
+            assert_parses(fmt if how != INSPECT else "json", written or result.stdout)
         if code == 1:
             # The URL is named in the report (so the masking is what hides the password).
             shown = written or result.stdout
@@ -480,3 +491,22 @@ def test_every_shape_is_tried_every_way() -> None:
     assert {"space_in_password", "unencoded_at", "query_password", "libpq_string"} <= ids
     ways = {row.values[1] for row in ROWS}
     assert ways == {POSTGRES_FLAG, SQLITE_FLAG, DIFF, INSPECT, ENV}
+
+
+@pytest.mark.parametrize("shape", [*ACCEPTED, *REFUSED, SQLITE_MISSING], ids=lambda s: s.id)
+def test_masking_a_report_keeps_it_well_formed(shape: Shape) -> None:
+    """Each shape, remembered as the CLI remembers its inputs, is masked inside a JSON string,
+    an XML attribute and XML text (escaped as each writer escapes it), and both still parse."""
+    from twinschema import urls
+
+    url = shape.url.format(user="app", pw="S3cr3t-P%40ss", db="app", sock="/run/pg")
+    urls.remember(url)
+    as_json = urls.mask_output(json.dumps({"source": url, "message": f"cannot read {url}: x"}))
+    assert_no_secret(as_json)
+    assert json.loads(as_json)["message"].endswith(": x")
+    element = ET.Element("testcase", {"name": url})
+    element.text = f"cannot read {url}"
+    as_xml = urls.mask_output(ET.tostring(element, encoding="unicode"))
+    assert_no_secret(as_xml)
+    assert ET.fromstring(as_xml).tag == "testcase"
+    assert_no_secret(urls.redact(url), urls.scrub(f"error: {url}; more"))

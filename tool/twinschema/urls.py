@@ -59,12 +59,12 @@ _BARE_USERINFO = re.compile(
 # A URL's query (?password=...), also inside XML (&amp;password=...).
 _QUERY_SECRET = re.compile(
     r"(?i)(?P<head>(?:[?&]|&amp;)(?:password|passwd|pwd|sslpassword|token|secret)=)"
-    r"[^&\s'\"<>#]*"
+    r"(?P<value>[^&\s'\"<>#]*)"
 )
 # libpq's "key=value key='va lue'" connection strings (and the same words in any message).
 _CONNINFO_SECRET = re.compile(
     r"(?i)(?P<head>(?<![\w.-])(?:password|passwd|pwd|sslpassword|token|secret)\s*=\s*)"
-    r"(?:'(?:[^'\\]|\\.)*'?|[^&\s]*)"
+    r"(?P<value>'(?:[^'\\]|\\.)*'?|[^&\s]*)"
 )
 
 # Inputs (flags, arguments, environment values) that carry a credential: raw text -> redacted.
@@ -153,10 +153,18 @@ def _mask_text(text: str, conninfo: bool) -> str:
     if "@" in text:  # only the lines that have one can hold user information
         lines = text.splitlines(keepends=True)
         text = "".join(_mask_userinfo_in_line(line) if "@" in line else line for line in lines)
-    text = _QUERY_SECRET.sub(lambda m: m["head"] + MASK, text)
+    text = _QUERY_SECRET.sub(_mask_value, text)
     if conninfo:
-        text = _CONNINFO_SECRET.sub(lambda m: m["head"] + MASK, text)
+        text = _CONNINFO_SECRET.sub(_mask_value, text)
     return text
+
+
+def _mask_value(match: re.Match[str]) -> str:
+    """``key=***``; a value masked already keeps the punctuation after it (``password=***:``)."""
+    value = match["value"]
+    if value.startswith(MASK) and not value[len(MASK) :].strip(":;,.)]}"):
+        return match["head"] + value
+    return match["head"] + MASK
 
 
 def _mask_userinfo_in_line(line: str) -> str:
