@@ -6,6 +6,7 @@ Every failure a user can cause ends in one line on stderr and a documented exit 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,10 @@ class _Group(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
+        from twinschema.urls import remember
+
+        # Every URL given (flags, arguments, environment) is masked wherever it would be echoed.
+        remember(*args, *os.environ.values())
         try:
             return super().make_context(info_name, args, parent, **extra)
         except _NO_ARGS_HELP:
@@ -120,11 +125,13 @@ def _progress(what: str, no_color: bool) -> Iterator[None]:
     from rich.console import Console
 
     from twinschema import progress
+    from twinschema.urls import scrub
 
+    what = scrub(what)
     with Console(stderr=True).status(f"twinschema: {what}", spinner="dots") as status:
 
         def show(message: str) -> None:
-            status.update(f"twinschema: {what}: {message}")
+            status.update(f"twinschema: {what}: {scrub(message)}")
 
         with progress.listening(show):
             yield
@@ -146,21 +153,41 @@ def _notice(line: str) -> None:
 
 
 def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bool) -> None:
+    from twinschema.errors import safe_message
     from twinschema.report import render
+    from twinschema.urls import mask_output
 
     color = output is None and fmt == "text" and not no_color and _on_terminal(sys.stdout)
-    text = render(report, fmt, verbose=verbose, color=color)
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    _write(mask_output(render(report, fmt, verbose=verbose, color=color)), output)
     # A layer that could not look also says why on stderr, in one line, as every other error
     # does: a CI log shows it even when the report went to a file or is JSON (issue 6).
     errors = dict.fromkeys(r.message or r.name for r in report.layers if r.status == "error")
     if errors:
-        from twinschema.urls import scrub
+        click.echo(f"twinschema: error: {safe_message('; '.join(errors))}", err=True)
 
-        click.echo(f"twinschema: error: {scrub('; '.join(errors))}", err=True)
+
+def _write(text: str, output: str | None) -> None:
+    """The report to ``output``, else stdout. A file that cannot be written (a full disk, a
+    read-only file) is the user's to fix: exit 2 in one line, and no partial new file left."""
+    if not output:
+        try:
+            click.echo(text, nl=False)
+        except OSError as exc:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no second error at exit
+            raise UsageError(f"cannot write the report to standard output: {_why(exc)}") from None
+        return
+    path = Path(output)
+    existed = path.exists()
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        if not existed and path.is_file():
+            path.unlink()
+        raise UsageError(f"{output}: cannot write the report: {_why(exc)}") from None
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 @cli.command()
@@ -288,8 +315,9 @@ def inspect(source: str, dialect: str | None, fmt: str) -> None:
     """Print the neutral model of one source."""
     from twinschema import commands
     from twinschema.config import load_config
+    from twinschema.urls import mask_output
 
-    click.echo(commands.inspect(load_config(), source, dialect, fmt), nl=False)
+    click.echo(mask_output(commands.inspect(load_config(), source, dialect, fmt)), nl=False)
 
 
 @cli.group()

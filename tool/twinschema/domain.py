@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,12 +254,36 @@ def load_domain(path: str | Path) -> Domain:
     path = Path(path)
     label = shown(path)
     try:
+        mode = path.stat().st_mode  # before opening: opening a FIFO waits for a writer
+        if not stat.S_ISREG(mode):
+            raise DomainError(
+                f"{label}: the domain file is {_file_kind(mode)}, not a regular file; "
+                "name a YAML file"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DomainError(f"{label}: domain file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DomainError(f"{label}: cannot read the domain file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise DomainError(
+            f"{label}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise DomainError(f"{label}: cannot read the domain file ({exc.strerror})") from None
     return parse_domain(text, label)
+
+
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for an error message."""
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
 
 
 def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
@@ -270,8 +295,16 @@ def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
         raise DomainError(f"{label}{where}: not valid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a NUL byte)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        what = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
+        raise DomainError(
+            f"{label}:{line}:{column}: not valid YAML: {what} is not allowed (a binary file?)"
+        ) from None
     except yaml.YAMLError as exc:
-        raise DomainError(f"{label}: not valid YAML: {exc}") from None
+        raise DomainError(f"{label}: not valid YAML: {' '.join(str(exc).split())}") from None
     if root is None:
         raise DomainError(f"{label}: the domain file is empty; it needs 'version' and 'tables'")
     top = _mapping(root, label, "the domain file")
@@ -328,10 +361,26 @@ def _check_keys(pairs: _Pairs, allowed: tuple[str, ...], label: str, what: str) 
             )
 
 
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
 def _scalar(node: yaml.Node, label: str, what: str) -> str:
-    if not isinstance(node, yaml.ScalarNode):
-        raise DomainError(f"{label}:{_line(node)}: {what} must be a single value")
-    return str(node.value)
+    """The text of a single value; a list, a mapping or a null where text belongs is refused."""
+    if isinstance(node, yaml.ScalarNode) and node.tag != _NULL_TAG:
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        found = "a list"
+    elif isinstance(node, yaml.MappingNode):
+        found = "a mapping"
+    else:
+        found = f"null ({node.value})" if node.value else "empty"
+    raise DomainError(f"{label}:{_line(node)}: {what} must be a single value, not {found}")
+
+
+def _description(pairs: _Pairs, label: str, what: str) -> None:
+    """A description is for people only, but it is text: a list or a mapping there is refused."""
+    if "description" in pairs:
+        _scalar(pairs["description"][1], label, f"the description of {what}")
 
 
 def _integer(node: yaml.Node, label: str, what: str) -> int:
@@ -379,6 +428,7 @@ def _table(logical: str, key_node: yaml.Node, node: yaml.Node, label: str) -> Do
     check_identifier(logical, f"{label}:{_line(key_node)}", "table name")
     pairs = _mapping(node, label, what)
     _check_keys(pairs, _TABLE_KEYS, label, what)
+    _description(pairs, label, what)
     if "columns" not in pairs:
         raise DomainError(f"{label}:{_line(key_node)}: {what} has no 'columns'")
     dialects: tuple[str, ...] = DIALECTS
@@ -429,6 +479,7 @@ def _column(
     check_identifier(logical, f"{label}:{_line(key_node)}", "column name")
     pairs = _mapping(node, label, what)
     _check_keys(pairs, _COLUMN_KEYS, label, what)
+    _description(pairs, label, what)
     kind = None
     if "kind" in pairs:
         kind = _scalar(pairs["kind"][1], label, f"kind of {what}").lower()

@@ -10,6 +10,7 @@ Exit codes (stable, documented in README.md):
 
 from __future__ import annotations
 
+import re
 from typing import IO, Any
 
 import click
@@ -35,9 +36,26 @@ class TwinschemaError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         """One line on stderr: ``twinschema: error: <message>``, secrets removed."""
-        from twinschema.urls import scrub
+        click.echo(f"twinschema: error: {safe_message(self.format_message())}", file=file, err=True)
 
-        click.echo(f"twinschema: error: {scrub(self.format_message())}", file=file, err=True)
+
+# Line breaks (every character ``str.splitlines`` breaks at) and other control characters: a
+# message holding one (a module's multi-line error, a NUL byte) would not be one line.
+_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def safe_message(message: str) -> str:
+    """``message`` as one printable line without secrets: what every error line says.
+
+    Line breaks become spaces, other control characters (a NUL, an escape sequence) become
+    ``\\x..``, and credentials are masked (``urls.scrub``).
+    """
+    from twinschema.urls import scrub
+
+    line = _BREAKS.sub(" ", scrub(message).strip())
+    line = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line).replace("\t", " ")
+    return scrub(line)
 
 
 class UsageError(TwinschemaError):

@@ -1,17 +1,31 @@
-"""Database URLs: recognising their dialect, and writing them without their secrets."""
+"""Database URLs: recognising their dialect, and writing them without their secrets.
+
+Secrets are masked in three places, so that no output path can show one:
+
+* ``redact`` writes one URL (as given, whatever its scheme, case or shape) without its
+  credentials: what labels and error messages name a database by;
+* ``scrub`` masks every URL-shaped credential in a free-text message (a driver's error);
+* ``mask_output`` masks a rendered report (JSON, XML, text) without breaking its structure;
+  with ``scrub`` it also replaces every credential-bearing input the command was given
+  (``remember``: flags, arguments, environment), wherever and however it was echoed.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 
 from twinschema.errors import UsageError
 
+if TYPE_CHECKING:  # SQLAlchemy is imported when a URL is parsed: masking text needs none of it
+    from sqlalchemy.engine import URL
+
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
+MASK = "***"
 
 # "postgres://" and "postgresql://" are accepted as the psycopg 3 driver.
 _SCHEME_ALIASES = {
@@ -22,29 +36,66 @@ _SCHEME_ALIASES = {
     "sqlite+pysqlite": "sqlite",
 }
 
-_PASSWORD_IN_TEXT = re.compile(
-    r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]*)(?P<tail>@)"
+_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
+# What a person meant as a database URL: ``scheme://`` or ``scheme:/`` (any scheme, any case),
+# ``user:secret@host`` without a scheme, or a libpq ``key=value`` connection string. A metadata
+# module path (``package.module:attribute``) and a SQL file path are none of these.
+_URLISH = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]+:/|[^\s/:@]+:[^@]*@|[A-Za-z_]+\s*=)")
+# The scheme and slashes that start one URL; three slashes mean an empty authority (a file).
+_URL_START = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:/+")
+
+# In free text: ``scheme:/user:secret@``, then ``user:secret@`` at a word's start. The secret
+# runs to the last '@' of its word (an unencoded '@' in a password), never across a space or a
+# quote (which would break the JSON or XML around it).
+_SECRET = r"[^\s'\"<>]+(?=@)"
+# (Each starts only where a scheme or a word can start, and never gives back what it took: one
+# pass over a report of any size, whatever its long words.)
+_URL_USERINFO = re.compile(
+    r"(?P<head>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*+:/{1,3}[^\s:/@'\"<>]*+:)" + _SECRET
 )
-# In a URL's query (?password=...) and in libpq's "key=value key=value" connection strings.
-_SECRET_PARAMS = re.compile(
-    r"(?i)(?P<head>(?:[?&]|\b)(password|passwd|pwd|sslpassword|token|secret)\s*=\s*)[^&\s]*"
+_BARE_USERINFO = re.compile(
+    r"(?P<head>(?<![^\s'\"(\[<=,;])[^\s:/@'\"<>()\[\]=,;]++:)(?!/)" + _SECRET
 )
+# A URL's query (?password=...), also inside XML (&amp;password=...).
+_QUERY_SECRET = re.compile(
+    r"(?i)(?P<head>(?:[?&]|&amp;)(?:password|passwd|pwd|sslpassword|token|secret)=)"
+    r"(?P<value>[^&\s'\"<>#]*)"
+)
+# libpq's "key=value key='va lue'" connection strings (and the same words in any message).
+_CONNINFO_SECRET = re.compile(
+    r"(?i)(?P<head>(?<![\w.-])(?:password|passwd|pwd|sslpassword|token|secret)\s*=\s*)"
+    r"(?P<value>'(?:[^'\\]|\\.)*'?|[^&\s]*)"
+)
+
+# Inputs (flags, arguments, environment values) that carry a credential: raw text -> redacted.
+_REMEMBERED: dict[str, str] = {}
 
 
 def looks_like_url(text: str) -> bool:
-    """True for ``scheme://...`` strings, which are database URLs rather than module paths."""
-    return "://" in text
+    """True for strings meant as database URLs (``scheme://...``, or a URL-shaped string that
+    twinschema will refuse, without echoing its secret), rather than module paths or files."""
+    return "://" in text or _URLISH.match(text) is not None
 
 
 def parse_url(text: str) -> URL:
     """Parse a database URL, normalising the scheme to a driver twinschema ships with."""
-    scheme = text.split("://", 1)[0].lower()
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    match = _SCHEME.match(text)
+    if match is None:
+        raise UsageError(
+            f"not a database URL: {redact(text)} (expected scheme://..., such as "
+            "sqlite:///PATH or postgresql://USER@HOST/DB)"
+        )
+    scheme = match["scheme"].lower()
+    rest = text[match.end() :]
     if scheme not in _SCHEME_ALIASES:
         raise UsageError(
             f"unsupported database URL scheme {scheme!r} in {redact(text)}: "
             "use sqlite:///PATH or postgresql://USER@HOST/DB"
         )
-    authority = re.split(r"[/?]", text[len(scheme) + 3 :], maxsplit=1)[0]
+    authority = re.split(r"[/?]", rest, maxsplit=1)[0]
     if authority.count("@") > 1:
         # An unencoded '@' in a password: the parsers disagree on where the secret ends, so
         # neither the URL nor any part of it can be shown safely.
@@ -53,7 +104,7 @@ def parse_url(text: str) -> URL:
             "write '@' in a user name or password as %40"
         )
     try:
-        url = make_url(_SCHEME_ALIASES[scheme] + text[len(scheme) :])
+        url = make_url(f"{_SCHEME_ALIASES[scheme]}://{rest}")
     except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
         raise UsageError(f"not a database URL: {redact(text)} ({scrub(str(exc))})") from None
     return url
@@ -65,28 +116,101 @@ def dialect_of(url: URL) -> str:
 
 
 def redact(value: str | URL) -> str:
-    """The URL as text, with any password or secret query parameter replaced by ``***``."""
-    if isinstance(value, URL):
+    """One URL as text, with any password or secret parameter replaced by ``***``.
+
+    A string is taken as one URL, whatever its scheme, case or shape: everything between the
+    user name and the last '@' is the password, even with spaces or an unencoded '@' in it.
+    """
+    if isinstance(value, str):
+        text = _mask_userinfo(value)
+    else:
         safe = value
         if value.password is not None:
-            safe = value.set(password="***")
+            safe = value.set(password=MASK)
         text = safe.render_as_string(hide_password=False)
         if "?" in text:  # a socket directory reads better unescaped: ?host=/run/pg, not %2Frun
             head, _, query = text.partition("?")
             text = head + "?" + unquote(query)
-    else:
-        text = value
-    text = _PASSWORD_IN_TEXT.sub(lambda m: m["head"] + "***" + m["tail"], text)
-    return _SECRET_PARAMS.sub(lambda m: m["head"] + "***", text)
+    return _mask_text(text, conninfo=True)
+
+
+def _mask_userinfo(text: str) -> str:
+    """``text`` as one URL with the password of its user information masked."""
+    start = _URL_START.match(text)
+    prefix = start.group() if start else ""
+    if prefix.endswith("///"):
+        return text  # sqlite:///path: no host, so no user information
+    rest = text[len(prefix) :]
+    userinfo, at, host = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return text
+    user = userinfo.split(":", 1)[0]
+    return f"{prefix}{user}:{MASK}@{host}"
+
+
+def _mask_text(text: str, conninfo: bool) -> str:
+    """Every URL-shaped credential in free text masked (``conninfo``: libpq ``password=`` too)."""
+    if "@" in text:  # only the lines that have one can hold user information
+        lines = text.splitlines(keepends=True)
+        text = "".join(_mask_userinfo_in_line(line) if "@" in line else line for line in lines)
+    text = _QUERY_SECRET.sub(_mask_value, text)
+    if conninfo:
+        text = _CONNINFO_SECRET.sub(_mask_value, text)
+    return text
+
+
+def _mask_value(match: re.Match[str]) -> str:
+    """``key=***``; a value masked already keeps the punctuation after it (``password=***:``)."""
+    value = match["value"]
+    if value.startswith(MASK) and not value[len(MASK) :].strip(":;,.)]}"):
+        return match["head"] + value
+    return match["head"] + MASK
+
+
+def _mask_userinfo_in_line(line: str) -> str:
+    for pattern in (_URL_USERINFO, _BARE_USERINFO):
+        line = pattern.sub(lambda m: m["head"] + MASK, line)
+    return line
+
+
+def remember(*values: str | None) -> None:
+    """Note inputs that carry a credential (flags, arguments, environment values), so that
+    ``scrub`` and ``mask_output`` mask them wherever they would be echoed, even verbatim."""
+    for value in values:
+        if value and looks_like_url(value):
+            masked = redact(value)
+            if masked != value:
+                _REMEMBERED[value] = masked
+
+
+def _mask_remembered(text: str) -> str:
+    """Each remembered input replaced by its redacted form: as given, JSON- or XML-escaped."""
+    for raw in sorted(_REMEMBERED, key=len, reverse=True):
+        masked = _REMEMBERED[raw]
+        for escape in (str, _json_escaped, html.escape):
+            shown = escape(raw)
+            if shown in text:
+                text = text.replace(shown, escape(masked))
+    return text
+
+
+def _json_escaped(text: str) -> str:
+    return json.dumps(text)[1:-1]
 
 
 def scrub(message: str, *secrets: str | None) -> str:
     """Remove URL passwords and the given secret strings from a message (e.g. a driver error)."""
-    out = redact(message)
+    out = _mask_text(_mask_remembered(message), conninfo=True)
     for secret in secrets:
         if secret:
-            out = out.replace(secret, "***")
+            out = out.replace(secret, MASK)
     return out
+
+
+def mask_output(text: str) -> str:
+    """A rendered report (text, JSON, JUnit XML, SARIF, GitHub annotations) with every
+    credential masked; the rest of it, its quotes and its markup are left as they are."""
+    return _mask_text(_mask_remembered(text), conninfo=False)
 
 
 def first_line(exc: BaseException) -> str:

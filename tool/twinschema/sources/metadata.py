@@ -9,11 +9,14 @@ declared in ``Table.info["twinschema"]``: ``{"row_level_security": True, "polici
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import sys
 import traceback
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
@@ -80,8 +83,26 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
     base = str(root or Path.cwd())
     if base not in sys.path:
         sys.path.insert(0, base)
+    module = _import(module_name)
+    path = getattr(module, "__file__", None) or module_name
+    rel = shown(path, base)
+    if not hasattr(module, attribute):
+        raise UsageError(f"{rel}: module {module_name!r} has no attribute {attribute!r}")
+    metadata = getattr(module, attribute)
+    if not isinstance(metadata, sa.MetaData):
+        raise UsageError(
+            f"{rel}: {module_name}:{attribute} is a {type(metadata).__name__}, not a MetaData"
+        )
+    return metadata, rel
+
+
+def _import(module_name: str) -> ModuleType:
+    """Import the user's module. What it prints goes to stderr (stdout holds the report only);
+    anything it raises, ``sys.exit()`` included, is a ``UsageError`` naming it; only Ctrl-C
+    goes through."""
     try:
-        module = importlib.import_module(module_name)
+        with _stdout_to_stderr():
+            return importlib.import_module(module_name)
     except TwinschemaError as exc:
         # e.g. a DomainNameError from a typo: also say which line of the user's module asked.
         frames = _user_frames(exc)
@@ -95,20 +116,37 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
         raise UsageError(
             f"metadata module {module_name!r} fails to import: {_where(exc)}"
         ) from None
-    except Exception as exc:
+    except SystemExit as exc:
+        raise UsageError(
+            f"metadata module {module_name!r} called sys.exit({exc.code!r}) while being imported"
+            f"{_location(exc)}: a metadata module must define tables, not end the program"
+        ) from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
         raise UsageError(
             f"metadata module {module_name!r} fails to import: {_where(exc)}"
         ) from None
-    path = getattr(module, "__file__", None) or module_name
-    rel = shown(path, base)
-    if not hasattr(module, attribute):
-        raise UsageError(f"{rel}: module {module_name!r} has no attribute {attribute!r}")
-    metadata = getattr(module, attribute)
-    if not isinstance(metadata, sa.MetaData):
-        raise UsageError(
-            f"{rel}: {module_name}:{attribute} is a {type(metadata).__name__}, not a MetaData"
-        )
-    return metadata, rel
+
+
+@contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Python's stdout and file descriptor 1 (C code, ``os.write(1, ...)``) both go to stderr."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no descriptor 1: only Python's stdout can be redirected
+        saved = -1
+    try:
+        if saved >= 0:
+            os.dup2(2, 1)
+        with redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdout.flush()
+        if saved >= 0:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def _user_frames(exc: BaseException) -> list[traceback.FrameSummary]:
@@ -121,12 +159,17 @@ def _user_frames(exc: BaseException) -> list[traceback.FrameSummary]:
     ]
 
 
-def _where(exc: BaseException) -> str:
-    """``ExcType: message (file.py:12)``: the user's innermost frame, never a traceback."""
+def _location(exc: BaseException) -> str:
+    """`` (file.py:12)``: where in the user's code ``exc`` was raised, or nothing."""
     frames = traceback.extract_tb(exc.__traceback__)
     user = [f for f in frames if "importlib" not in f.filename]
-    location = f" ({Path(user[-1].filename).name}:{user[-1].lineno})" if user else ""
-    message = str(exc)
+    return f" ({Path(user[-1].filename).name}:{user[-1].lineno})" if user else ""
+
+
+def _where(exc: BaseException) -> str:
+    """``ExcType: message (file.py:12)``: the user's innermost frame, never a traceback."""
+    location = _location(exc)
+    message = " ".join(str(exc).split())
     if isinstance(exc, SyntaxError) and exc.filename:
         # str() of a SyntaxError already says "(file.py, line 2)": say it once, our way.
         message, location = exc.msg, f" ({Path(exc.filename).name}:{exc.lineno})"
