@@ -12,6 +12,8 @@ witness:             # optional: rows that show the verdict on the real database
   declared_only: false   # true: a declared difference no row can show (both behave the same)
   rows:
     - {row: {x: -1, y: -1}, a: accept, b: reject}
+  setup: ["INSERT INTO p VALUES (1)"]   # optional: statements run on both sides (or a mapping
+                                       # {a: [...], b: [...]}) before the rows are tried
 ```
 
 An optional ``domain.yaml`` beside them gives cross-dialect names and kinds (``diff --domain``).
@@ -148,6 +150,26 @@ def compare_case(loader: Loader, case: Case) -> Comparison:
     return compare(
         Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql"), layer="diff", domain=domain
     )
+
+
+def setup_statements(case: Case, side: str) -> list[str]:
+    """The witness's ``setup`` statements for side ``a`` or ``b``."""
+    setup = (case.witness or {}).get("setup") or []
+    return list(setup.get(side) or []) if isinstance(setup, dict) else list(setup)
+
+
+def run_setup(loader: Loader, dialect: str, handle: Any, statements: list[str]) -> None:
+    """Run ``statements`` on a loaded side, committed, so that witness rows can refer to them."""
+    if not statements:
+        return
+    if dialect == "sqlite":
+        for statement in statements:
+            handle.execute(statement)
+        return
+    with loader.connect(autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {handle}, public")
+        for statement in statements:
+            conn.execute(statement.encode())
 
 
 def try_row(loader: Loader, dialect: str, handle: Any, table: str, row: dict[str, Any]) -> str:

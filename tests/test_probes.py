@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from probes import Case, Loader, cases, compare_case, try_row
+from probes import Case, Loader, cases, compare_case, run_setup, setup_statements, try_row
 
 CASES = cases()
 WITNESSED = [c for c in CASES if c.witness]
@@ -47,6 +47,8 @@ def test_witness(loader: Loader, case: Case) -> None:
     da, db = case.dialects
     outcomes = []
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
+        run_setup(loader, da, ha, setup_statements(case, "a"))
+        run_setup(loader, db, hb, setup_statements(case, "b"))
         for item in rows:
             got = (
                 try_row(loader, da, ha, table, item["row"]),
