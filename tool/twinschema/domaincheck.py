@@ -10,7 +10,7 @@ from __future__ import annotations
 from twinschema.compare import Comparison, Side, satisfies
 from twinschema.differences import Difference
 from twinschema.domain import Domain, DomainColumn
-from twinschema.model import Column
+from twinschema.model import Column, Table
 
 
 def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comparison:
@@ -85,7 +85,7 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                     found.type.spelling(),
                     f"{name}.{column_name} is {found.type.spelling()} in {side.label}, which cannot "
                     f"stand for the declared kind {_declared(column)}"
-                    + _values_apart(column, found, domain.path, side.label),
+                    + _values_apart(column, _listed(found, table), domain.path, side.label),
                     f"change its type in {side.fix}, or its kind in {domain.path}:{column.line}",
                 )
             elif column.kind == "enum" and _out_of_order(column, found):
@@ -136,9 +136,18 @@ def _out_of_order(declared: DomainColumn, found: Column) -> bool:
     return sorted(values) == sorted(declared.values) and tuple(values) != tuple(declared.values)
 
 
-def _values_apart(declared: DomainColumn, found: Column, path: str, label: str) -> str:
-    """For an enum whose type lists other values: which are on which side."""
-    values = found.type.values
+def _listed(column: Column, table: Table) -> tuple[str, ...] | None:
+    """The values a column is restricted to: its type's (an enum), else a CHECK ... IN list's."""
+    if column.type.values is not None:
+        return column.type.values
+    name = column.name.lower()  # canonical CHECK text is lower-case
+    return next((c.values for c in table.checks if c.column == name and c.values), None)
+
+
+def _values_apart(
+    declared: DomainColumn, values: tuple[str, ...] | None, path: str, label: str
+) -> str:
+    """For an enum restricted to other values: which are on which side."""
     if declared.kind != "enum" or declared.values is None or values is None:
         return ""
     parts = [
