@@ -14,12 +14,17 @@ Choices worth knowing:
 * A type's schema is not kept (``app.email`` and ``email`` are both ``email``): both sides of a
   twin live in one schema each, and ``format_type`` qualifies names only off the search path.
 * ``Schema.not_compared`` always has the same keys: views, materialized views, foreign tables,
-  sequences, functions, triggers and exclusion constraints. Sequences owned by a column (serial,
+  sequences, functions, triggers, exclusion constraints and rules (a view's own ``_RETURN``
+  rule is not counted). Sequences owned by a column (serial,
   identity, ``OWNED BY``) are not counted: they are compared through that column's identity.
   Functions count every ``pg_proc`` entry (functions, procedures, aggregates) that no extension
   owns; triggers count the non-internal triggers of the schema's relations that are not excluded.
   Enum types are not counted: they are compared through the columns that use them.
 * A foreign key to a table of another schema names it ``schema.table``.
+* ``Schema.elsewhere`` names, for each table of another schema of the database that the read
+  schema lacks, the schemas holding it: a table created in the wrong schema is reported as such.
+* ``ON DELETE SET NULL (cols)`` (PostgreSQL 15+) is read from ``to_jsonb(pg_constraint)`` so
+  that the same query runs on older servers.
 * A role that cannot read the schema (no USAGE) or one of its tables (no SELECT) is an error, not
   a schema with tables missing: the checker must never report drift it merely failed to see.
 """
