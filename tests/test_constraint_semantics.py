@@ -322,3 +322,52 @@ def test_inspect_text_shows_match_sqlite_ignores(sqlite_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert "MATCH FULL (enforced as SIMPLE)" in result.stdout
     assert "DEFERRABLE INITIALLY DEFERRED" in result.stdout
+
+
+SQLITE_KEYS = """
+CREATE TABLE p (id INTEGER PRIMARY KEY, code INTEGER UNIQUE, a INTEGER, b INTEGER,
+                UNIQUE (a, b));
+CREATE TABLE c (
+    id INTEGER PRIMARY KEY,
+    -- a comment that says REFERENCES p DEFERRABLE INITIALLY DEFERRED
+    x INTEGER REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED NOT NULL,
+    y INTEGER CONSTRAINT y_code REFERENCES p (code) NOT DEFERRABLE INITIALLY DEFERRED,
+    note TEXT DEFAULT 'references p match full',
+    a INTEGER, b INTEGER,
+    z INTEGER REFERENCES p (id) DEFERRABLE INITIALLY IMMEDIATE,
+    FOREIGN KEY (a, b) REFERENCES p (a, b) MATCH FULL ON DELETE SET NULL,
+    FOREIGN KEY (z) REFERENCES p (code) deferrable initially deferred
+);
+"""
+
+
+def test_sqlite_reads_deferral_and_match_from_the_table_sql() -> None:
+    """pragma_foreign_key_list tells neither: each REFERENCES clause of the stored SQL is read
+    in order, past comments and strings. Only DEFERRABLE INITIALLY DEFERRED defers a key in
+    SQLite; MATCH is kept as declared but enforced as SIMPLE."""
+    import sqlite3
+
+    from twinschema.dialects.sqlite import reflect_connection
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(SQLITE_KEYS)
+        schema = reflect_connection(conn, ReflectOptions(), "c.db")
+    finally:
+        conn.close()
+    keys = {
+        (fk.columns, fk.ref_columns): (
+            fk.deferrable,
+            fk.initially_deferred,
+            fk.match,
+            fk.match_declared,
+        )
+        for fk in schema.tables["c"].foreign_keys
+    }
+    assert keys == {
+        (("x",), ("id",)): (True, True, "SIMPLE", None),
+        (("y",), ("code",)): (False, False, "SIMPLE", None),
+        (("z",), ("id",)): (False, False, "SIMPLE", None),
+        (("a", "b"), ("a", "b")): (False, False, "SIMPLE", "FULL"),
+        (("z",), ("code",)): (True, True, "SIMPLE", None),
+    }
