@@ -156,6 +156,33 @@ def test_a_second_key_on_the_same_columns_is_kept(db_url: str, dialect: str) -> 
     assert message.startswith("a second foreign key child(a) -> parent(code) exists only in live")
 
 
+def test_on_delete_set_null_columns_from_metadata(pg_url: str) -> None:
+    """SQLAlchemy passes ``ondelete="SET NULL (b)"`` through: read as the action and its
+    columns, it matches the database; listing every column is plain SET NULL."""
+    create(pg_url, "postgresql")
+
+    def set_null(columns: str) -> Change:
+        def change(m: sa.MetaData) -> None:
+            child = m.tables["child"]
+            fk = next(c for c in child.foreign_key_constraints if c.name == "fk_pair")
+            fk.ondelete = f"SET NULL ({columns})"
+
+        return change
+
+    admin(
+        pg_url,
+        "ALTER TABLE child DROP CONSTRAINT fk_pair",
+        "ALTER TABLE child ADD CONSTRAINT fk_pair FOREIGN KEY (a, b) REFERENCES pair (x, y) "
+        "MATCH FULL ON DELETE SET NULL (b)",
+    )
+    assert messages(model("postgresql", set_null("B")), live(pg_url)) == []
+    ((kind, name, message),) = messages(model("postgresql", set_null("a, b")), live(pg_url))
+    assert (kind, name) == ("foreign_key", "fk_pair")
+    assert "ON DELETE SET NULL vs SET NULL (b): deleting the referenced row sets different" in (
+        message
+    )
+
+
 def test_force_rls_and_policy_kind_and_roles_against_the_model(pg_url: str) -> None:
     create(pg_url, "postgresql")
     admin(

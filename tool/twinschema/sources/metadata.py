@@ -12,6 +12,7 @@ UNLOGGED (``prefixes=["UNLOGGED"]``) and ``postgresql_partition_by`` are read fr
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import traceback
 from collections.abc import Iterable, Iterator
@@ -324,18 +325,42 @@ def _foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
         declared, match = (match if fk.match else None), MATCH_SIMPLE
     else:
         declared = None
+    columns = tuple(element.parent.name for element in elements)
+    on_delete, set_columns = _action_columns(fk.ondelete or NO_ACTION, columns)
     return ForeignKey(
-        columns=tuple(element.parent.name for element in elements),
+        columns=columns,
         ref_table=elements[0].column.table.name,
         ref_columns=tuple(element.column.name for element in elements),
-        on_delete=(fk.ondelete or NO_ACTION).upper(),
+        on_delete=on_delete,
         on_update=(fk.onupdate or NO_ACTION).upper(),
         name=_name(fk.name),
+        on_delete_columns=set_columns,
         deferrable=deferrable,
         initially_deferred=deferred,
         match=match,
         match_declared=declared,
     )
+
+
+_SET_COLUMNS = re.compile(
+    r"^\s*(SET\s+NULL|SET\s+DEFAULT)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL
+)
+
+
+def _action_columns(text: str, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """``ondelete="SET NULL (pid)"`` (PostgreSQL 15+, passed through by SQLAlchemy) as the
+    action and the columns it sets; () when it lists every column of the key (plain SET NULL).
+    Unquoted names fold to lower case, as PostgreSQL folds them."""
+    match = _SET_COLUMNS.match(text)
+    if match is None:
+        return text.upper(), ()
+    listed = tuple(
+        name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+        for name in (part.strip() for part in match.group(2).split(","))
+        if name
+    )
+    action = " ".join(match.group(1).upper().split())
+    return action, (() if set(listed) >= set(columns) else listed)
 
 
 def _partition_key(text: str) -> str:
