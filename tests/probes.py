@@ -20,6 +20,8 @@ witness:             # optional: rows that show the verdict on the real database
   default_of: d          # optional: insert default_row (columns other than d), read d back
   default_row: {id: 1}   # the values stored in d must differ exactly when a column_default is
                          # expected (a default's value is what no accept/reject can show)
+  setup_sql: ["INSERT INTO p VALUES (1)"]   # optional: statements run on both sides (or a mapping
+                                       # {a: [...], b: [...]}) before the rows are tried
 ```
 
 An optional ``domain.yaml`` beside them gives cross-dialect names and kinds (``diff --domain``).
@@ -159,6 +161,26 @@ def compare_case(loader: Loader, case: Case) -> Comparison:
     return compare(
         Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql"), layer="diff", domain=domain
     )
+
+
+def setup_statements(case: Case, side: str) -> list[str]:
+    """The witness's ``setup_sql`` statements for side ``a`` or ``b``."""
+    setup = (case.witness or {}).get("setup_sql") or []
+    return list(setup.get(side) or []) if isinstance(setup, dict) else list(setup)
+
+
+def run_setup(loader: Loader, dialect: str, handle: Any, statements: list[str]) -> None:
+    """Run ``statements`` on a loaded side, committed, so that witness rows can refer to them."""
+    if not statements:
+        return
+    if dialect == "sqlite":
+        for statement in statements:
+            handle.execute(statement)
+        return
+    with loader.connect(autocommit=True) as conn:
+        conn.execute(f"SET search_path TO {handle}, public")
+        for statement in statements:
+            conn.execute(statement.encode())
 
 
 def _insert(table: str, row: dict[str, Any], mark: str) -> str:

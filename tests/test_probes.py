@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from probes import Case, Loader, cases, compare_case, same_value, stored_default, try_row
+from probes import (
+    Case,
+    Loader,
+    cases,
+    compare_case,
+    run_setup,
+    same_value,
+    setup_statements,
+    stored_default,
+    try_row,
+)
 
 CASES = cases()
 WITNESSED = [c for c in CASES if c.witness and c.witness.get("rows")]
@@ -54,6 +64,8 @@ def test_witness(loader: Loader, case: Case) -> None:
     da, db = case.dialects
     outcomes = []
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
+        run_setup(loader, da, ha, setup_statements(case, "a"))
+        run_setup(loader, db, hb, setup_statements(case, "b"))
         for item in rows:
             # A row's own setup rows, else the case's, go first in the same transaction.
             batch = item["rows"] if "rows" in item else [*item.get("setup", setup), item["row"]]

@@ -8,6 +8,7 @@ metadata module against its database; two peers for the two dialects).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from twinschema.gcpause import without_gc
 from twinschema.model import (
     EQUALITY_EXACT,
     EQUALITY_MEANINGS,
+    MATCH_SIMPLE,
     OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
     CheckConstraint,
@@ -29,6 +31,7 @@ from twinschema.model import (
     ColumnType,
     ForeignKey,
     Index,
+    Policy,
     Schema,
     Table,
     UniqueConstraint,
@@ -147,8 +150,21 @@ class _Run:
                     name,
                     name if left else None,
                     name if right else None,
-                    f"table {name} exists only in {self._label(side)}",
+                    f"table {name} exists only in {self._label(side)}"
+                    + self._elsewhere(name, "right" if left is not None else "left"),
                 )
+
+    def _elsewhere(self, table: str, side: str) -> str:
+        """Where else the side that lacks ``table`` holds one: another schema of its database."""
+        schemas = (self.left if side == "left" else self.right).schema.elsewhere.get(table)
+        if not schemas:
+            return ""
+        names = ", ".join(schemas)
+        noun = "schema" if len(schemas) == 1 else "schemas"
+        return (
+            f"; on the {side} it exists only in {noun} {names} ({self._label(side)}), "
+            "not in the schema compared"
+        )
 
     def _expected_absent(self, table: str, left_missing: bool) -> bool:
         """A table the domain declares for one dialect only is expected to be absent elsewhere."""
@@ -211,12 +227,21 @@ class _Run:
             or [c.raw for c in left.checks] != [c.raw for c in right.checks]
         ):
             self.checks(left, right, consumed)
-        if left.row_level_security or right.row_level_security or left.policies or right.policies:
+        if (
+            left.row_level_security
+            or right.row_level_security
+            or left.force_row_level_security
+            or right.force_row_level_security
+            or left.policies
+            or right.policies
+        ):
             self.security(left, right)
         if left.options != right.options and typemap.options_compared(
             self.left.schema.dialect, self.right.schema.dialect
         ):
             self.table_options(left, right)
+        if (left.unlogged, left.partitioned) != (right.unlogged, right.partitioned):
+            self.storage(left, right)
 
     # -- columns ----------------------------------------------------------------------------
 
@@ -428,20 +453,10 @@ class _Run:
             if param == "values":
                 if lval is None or rval is None:
                     continue  # an enum's labels against a column that does not list them
-                order = sorted(lval) == sorted(rval)
-                if order and not typemap.values_ordered(kind, ltype):
+                ordered = typemap.values_ordered(kind, ltype)
+                if sorted(lval) == sorted(rval) and not ordered:
                     continue  # a CHECK ... IN list has no order
-                self.diff(
-                    "enum",
-                    table,
-                    lc.name,
-                    lc.name,
-                    _values(lval, keep_order=order),
-                    _values(rval, keep_order=order),
-                    f"allowed values of {table}.{lc.name} differ"
-                    + (" in order (an enum sorts by it)" if order else "")
-                    + f": {_values(lval, order)} vs {_values(rval, order)}",
-                )
+                self.enum_values(table, lc.name, lval, rval, ordered)
                 return
             message = f"{param} of {table}.{lc.name} differs: {_bound(lval)} vs {_bound(rval)}"
             if param == "length":
@@ -490,47 +505,103 @@ class _Run:
                 f"{self._label('left' if on_left else 'right')} only: {_OPTION_EFFECTS[option]}",
             )
 
+    def enum_values(
+        self, table: str, column: str, lval: tuple[str, ...], rval: tuple[str, ...], ordered: bool
+    ) -> None:
+        """Values on one side only, named with their side; else, for two enum types, their order."""
+        if sorted(lval) != sorted(rval):
+            only = [
+                f"{', '.join(v for v in mine if v not in theirs)} only in {self._label(side)}"
+                for mine, theirs, side in ((lval, rval, "left"), (rval, lval, "right"))
+                if set(mine) - set(theirs)
+            ]
+            self.diff(
+                "enum",
+                table,
+                column,
+                column,
+                _values(lval),
+                _values(rval),
+                f"allowed values of {table}.{column} differ: " + "; ".join(only),
+            )
+        elif ordered and lval != rval:
+            self.diff(
+                "enum",
+                table,
+                column,
+                column,
+                "(" + ", ".join(lval) + ")",
+                "(" + ", ".join(rval) + ")",
+                f"the values of {table}.{column} are declared in another order: "
+                f"({', '.join(lval)}) vs ({', '.join(rval)}); an enum sorts by that order, so "
+                "ORDER BY, < and > on it give different results",
+            )
+
     # -- constraints and indexes ------------------------------------------------------------
 
     def foreign_keys(self, left: Table, right: Table) -> None:
-        lkeys = {(fk.columns, fk.ref_table): fk for fk in left.foreign_keys}
-        rkeys = {(fk.columns, fk.ref_table): fk for fk in right.foreign_keys}
+        """Foreign keys matched on their columns and referenced table; several on the same
+        columns to the same table are each kept (equal ones paired first)."""
+        lkeys = _grouped(left.foreign_keys)
+        rkeys = _grouped(right.foreign_keys)
         for key in _ordered(lkeys, rkeys):
-            lfk, rfk = lkeys.get(key), rkeys.get(key)
-            column = None  # a constraint is a table-level object, even on one column
-            name = lfk.name if lfk is not None else rfk.name if rfk is not None else None
-            if lfk is None or rfk is None:
-                side = "left" if lfk else "right"
-                self.diff(
-                    "foreign_key",
-                    left.name,
-                    column,
-                    name,
-                    _fk(lfk),
-                    _fk(rfk),
-                    f"foreign key {left.name}({_cols(key[0])}) -> {key[1]} exists only in "
-                    f"{self._label(side)}",
-                )
-            elif lfk != rfk:
-                what = [
-                    f"{label} {a} vs {b}"
-                    for label, a, b in (
-                        ("referenced columns", _cols(lfk.ref_columns), _cols(rfk.ref_columns)),
-                        ("ON DELETE", lfk.on_delete, rfk.on_delete),
-                        ("ON UPDATE", lfk.on_update, rfk.on_update),
-                    )
-                    if a != b
-                ]
-                self.diff(
-                    "foreign_key",
-                    left.name,
-                    column,
-                    name,
-                    _fk(lfk),
-                    _fk(rfk),
-                    f"foreign key {left.name}({_cols(key[0])}) -> {key[1]} differs: "
-                    + "; ".join(what),
-                )
+            for lfk, rfk in _paired(lkeys.get(key, []), rkeys.get(key, [])):
+                if lfk is None or rfk is None:
+                    self.foreign_key_missing(left.name, key, lfk, rfk, lkeys, rkeys)
+                elif lfk != rfk:
+                    self.foreign_key_differs(left.name, key, lfk, rfk)
+
+    def foreign_key_missing(
+        self,
+        table: str,
+        key: tuple[tuple[str, ...], str],
+        lfk: ForeignKey | None,
+        rfk: ForeignKey | None,
+        lkeys: dict[tuple[tuple[str, ...], str], list[ForeignKey]],
+        rkeys: dict[tuple[tuple[str, ...], str], list[ForeignKey]],
+    ) -> None:
+        fk = lfk or rfk
+        assert fk is not None
+        side = "left" if lfk else "right"
+        other = rkeys if lfk else lkeys
+        what = f"foreign key {table}({_cols(key[0])}) -> {key[1]}"
+        if other.get(key):  # the other side has one on these columns too, but not this one
+            what = f"a second {what}({_cols(fk.ref_columns)})"
+        self.diff(
+            "foreign_key",
+            table,
+            None,  # a constraint is a table-level object, even on one column
+            fk.name,
+            _fk(lfk),
+            _fk(rfk),
+            f"{what} exists only in {self._label(side)}: only there must a row's "
+            f"({_cols(key[0])}) match a row of {key[1]}({_cols(fk.ref_columns)})",
+        )
+
+    def foreign_key_differs(
+        self, table: str, key: tuple[tuple[str, ...], str], lfk: ForeignKey, rfk: ForeignKey
+    ) -> None:
+        what = [
+            f"{label} {a} vs {b}"
+            for label, a, b in (
+                ("referenced columns", _cols(lfk.ref_columns), _cols(rfk.ref_columns)),
+                ("ON DELETE", _on_delete(lfk), _on_delete(rfk)),
+                ("ON UPDATE", lfk.on_update, rfk.on_update),
+            )
+            if a != b
+        ]
+        if lfk.on_delete == rfk.on_delete and lfk.on_delete_columns != rfk.on_delete_columns:
+            what[-1] += ": deleting the referenced row sets different columns"
+        what += _fk_timing(lfk, rfk) + _fk_match(lfk, rfk)
+        self.diff(
+            "foreign_key",
+            table,
+            None,
+            lfk.name or rfk.name,
+            _fk(lfk),
+            _fk(rfk),
+            f"foreign key {table}({_cols(key[0])}) -> {key[1]} differs: " + "; ".join(what),
+        )
 
     def uniques_and_indexes(self, left: Table, right: Table) -> None:
         lu = {frozenset(u.columns): u for u in left.uniques}
@@ -771,6 +842,22 @@ class _Run:
                 f"row-level security on {left.name} is {_on(left.row_level_security)} on the "
                 f"left, {_on(right.row_level_security)} on the right",
             )
+        lforce, rforce = left.force_row_level_security, right.force_row_level_security
+        if lforce is not None and rforce is not None and lforce != rforce:
+            self.diff(
+                "dialect_object",
+                left.name,
+                None,
+                "force_row_level_security",
+                _on(lforce),
+                _on(rforce),
+                f"FORCE ROW LEVEL SECURITY on {left.name} is {_on(lforce)} on the left, "
+                f"{_on(rforce)} on the right: where it is off, the table's owner bypasses its "
+                "policies and reads and writes every row",
+            )
+        self.policies(left, right)
+
+    def policies(self, left: Table, right: Table) -> None:
         lp = {p.name: p for p in left.policies}
         rp = {p.name: p for p in right.policies}
         for name in _ordered(lp, rp):
@@ -788,10 +875,10 @@ class _Run:
                     f"{self._label('left' if on_left else 'right')}",
                 )
                 continue
-            if lpol.using is None or rpol.using is None:
-                continue  # declared by name only (a metadata module's info): the name is enough
-            for attr in ("command", "using", "with_check"):
-                a, b = getattr(lpol, attr), getattr(rpol, attr)
+            for attr in _POLICY_ATTRIBUTES:
+                if not (_states(lpol, attr) and _states(rpol, attr)):
+                    continue  # e.g. a metadata module that names the policy only
+                a, b = _policy_attr(lpol, attr), _policy_attr(rpol, attr)
                 if a != b:
                     self.diff(
                         "dialect_object",
@@ -800,8 +887,37 @@ class _Run:
                         name,
                         f"{attr} {a}",
                         f"{attr} {b}",
-                        f"policy {name} on {left.name}: {attr} differs: {a} vs {b}",
+                        f"policy {name} on {left.name}: {_POLICY_LABEL.get(attr, attr)} "
+                        f"{a} vs {b}" + _POLICY_MEANING.get(attr, ""),
                     )
+
+    def storage(self, left: Table, right: Table) -> None:
+        """UNLOGGED and PARTITION BY, between sources that both state them."""
+        lflag, rflag = left.unlogged, right.unlogged
+        if lflag is not None and rflag is not None and lflag != rflag:
+            self.diff(
+                "dialect_object",
+                left.name,
+                None,
+                "unlogged",
+                _logged(lflag),
+                _logged(rflag),
+                f"{left.name} is {_logged(lflag)} on the left, {_logged(rflag)} on the right: "
+                "an UNLOGGED table is emptied after a crash and is not on replicas",
+            )
+        lkey, rkey = left.partitioned, right.partitioned
+        if lkey is not None and rkey is not None and lkey != rkey:
+            lpart, rpart = _partitioning(lkey), _partitioning(rkey)
+            self.diff(
+                "dialect_object",
+                left.name,
+                None,
+                "partitioned",
+                lpart,
+                rpart,
+                f"{left.name} is {lpart} on the left, {rpart} on the right: rows are stored "
+                "by another rule, and a unique rule there must include the partition key",
+            )
 
     # -- allowances -------------------------------------------------------------------------
 
@@ -885,7 +1001,7 @@ def satisfies(kind: str, declared: DomainColumn, column: Column, table: Table) -
 
 def _same_items(left: tuple[Hashable, ...], right: tuple[Hashable, ...]) -> bool:
     """True when two sides hold equal objects, in any order: nothing of that kind differs."""
-    return left == right or (len(left) == len(right) and set(left) == set(right))
+    return left == right or (len(left) == len(right) and Counter(left) == Counter(right))
 
 
 def _ordered(left: Iterable[K], right: Iterable[K]) -> Iterator[K]:
@@ -1010,10 +1126,126 @@ def _on(flag: bool) -> str:
 def _fk(fk: ForeignKey | None) -> str | None:
     if fk is None:
         return None
-    return (
+    text = (
         f"({_cols(fk.columns)}) -> {fk.ref_table}({_cols(fk.ref_columns)}) "
-        f"ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}"
+        f"ON DELETE {_on_delete(fk)} ON UPDATE {fk.on_update}"
     )
+    if fk.match != MATCH_SIMPLE:
+        text += f" MATCH {fk.match}"
+    if fk.deferrable:
+        text += " " + _timing(fk)
+    return text
+
+
+FkKey = tuple[tuple[str, ...], str]
+
+
+def _grouped(keys: Iterable[ForeignKey]) -> dict[FkKey, list[ForeignKey]]:
+    """Foreign keys by their columns and referenced table, in their order."""
+    found: dict[FkKey, list[ForeignKey]] = {}
+    for fk in keys:
+        found.setdefault((fk.columns, fk.ref_table), []).append(fk)
+    return found
+
+
+def _paired(
+    left: list[ForeignKey], right: list[ForeignKey]
+) -> Iterator[tuple[ForeignKey | None, ForeignKey | None]]:
+    """Pairs of foreign keys on the same columns and table: equal ones first, then those with
+    the same referenced columns, then in order; what is left is on one side only."""
+    rest = list(right)
+    unmatched: list[ForeignKey] = []
+    for fk in left:
+        if fk in rest:
+            rest.remove(fk)
+            yield fk, fk
+        else:
+            unmatched.append(fk)
+    for fk in list(unmatched):
+        twin = next((r for r in rest if r.ref_columns == fk.ref_columns), None)
+        if twin is not None:
+            unmatched.remove(fk)
+            rest.remove(twin)
+            yield fk, twin
+    yield from zip(unmatched, rest, strict=False)
+    n = min(len(unmatched), len(rest))
+    yield from ((fk, None) for fk in unmatched[n:])
+    yield from ((None, fk) for fk in rest[n:])
+
+
+def _on_delete(fk: ForeignKey) -> str:
+    """ON DELETE, with the columns SET NULL / SET DEFAULT sets when they are not all."""
+    return fk.on_delete + (f" ({_cols(fk.on_delete_columns)})" if fk.on_delete_columns else "")
+
+
+def _timing(fk: ForeignKey) -> str:
+    if fk.initially_deferred:
+        return "DEFERRABLE INITIALLY DEFERRED"
+    return "DEFERRABLE" if fk.deferrable else "NOT DEFERRABLE"
+
+
+def _fk_timing(lfk: ForeignKey, rfk: ForeignKey) -> list[str]:
+    """When each side checks the key, and what that lets a transaction do."""
+    if (lfk.deferrable, lfk.initially_deferred) == (rfk.deferrable, rfk.initially_deferred):
+        return []
+    text = f"{_timing(lfk)} vs {_timing(rfk)}"
+    if lfk.initially_deferred != rfk.initially_deferred:
+        return [
+            text + ": an INITIALLY DEFERRED key is checked at COMMIT, so a transaction may "
+            "break it until then; the other side rejects the row at once"
+        ]
+    return [text + ": a DEFERRABLE key lets a transaction break it until COMMIT"]
+
+
+def _fk_match(lfk: ForeignKey, rfk: ForeignKey) -> list[str]:
+    """MATCH FULL vs SIMPLE: which keys with NULLs in some of their columns pass."""
+    if lfk.match == rfk.match:
+        return []
+    text = f"MATCH {lfk.match} vs MATCH {rfk.match}"
+    for fk, side in ((lfk, "left"), (rfk, "right")):
+        if fk.match_declared and fk.match_declared != fk.match:
+            text += f" (the {side} declares MATCH {fk.match_declared} but enforces {fk.match})"
+    return [
+        text + ": MATCH FULL rejects a key with some but not all of its columns NULL, which "
+        "MATCH SIMPLE accepts unchecked"
+    ]
+
+
+_POLICY_ATTRIBUTES = ("command", "permissive", "roles", "using", "with_check")
+_POLICY_LABEL = {
+    "command": "command",
+    "permissive": "kind",
+    "roles": "roles",
+    "using": "USING",
+    "with_check": "WITH CHECK",
+}
+_POLICY_MEANING = {
+    "command": " (the statements it governs)",
+    "permissive": ": a RESTRICTIVE policy must pass as well as a permissive one, a PERMISSIVE "
+    "one is enough alone, so the two sides let different rows through",
+    "roles": " (the roles it applies to)",
+}
+
+
+def _states(policy: Policy, attr: str) -> bool:
+    return policy.declared is None or attr in policy.declared
+
+
+def _policy_attr(policy: Policy, attr: str) -> str | None:
+    value = getattr(policy, attr)
+    if attr == "permissive":
+        return "PERMISSIVE" if value else "RESTRICTIVE"
+    if attr == "roles":
+        return _cols(value)
+    return str(value) if value is not None else None
+
+
+def _logged(unlogged: bool) -> str:
+    return "UNLOGGED" if unlogged else "logged"
+
+
+def _partitioning(key: str) -> str:
+    return f"partitioned by {key}" if key else "a plain table"
 
 
 def _hint(left: str | None, right: str | None, left_side: Side, right_side: Side) -> str:

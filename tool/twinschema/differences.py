@@ -26,8 +26,11 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "generating expressions differ; STORED against VIRTUAL counts between sources of one "
     "dialect only.",
     "primary_key": "The primary key columns differ.",
-    "foreign_key": "A foreign key exists on one side only, or its referenced columns or its "
-    "ON DELETE / ON UPDATE actions differ.",
+    "foreign_key": "A foreign key exists on one side only (a second key on the same columns to "
+    "the same table counts as its own), or its referenced columns, its ON DELETE / ON UPDATE "
+    "actions (with the columns SET NULL / SET DEFAULT (cols) sets), when it is checked "
+    "(DEFERRABLE, INITIALLY DEFERRED: at COMMIT) or its MATCH (FULL rejects a key with some "
+    "but not all columns NULL; SQLite parses MATCH and enforces SIMPLE) differ.",
     "unique": "A uniqueness rule (a UNIQUE constraint or a full unique index: the same rule) "
     "exists on one side only, or is unique on one side and a plain index on the other, or it "
     "accepts other rows: NULLS NOT DISTINCT (PostgreSQL 15+) on one side only (a second NULL "
@@ -40,11 +43,16 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "FIRST/LAST, operator classes and INCLUDE columns.",
     "check": "A CHECK constraint (compared by meaning, not by name or spelling) exists on one "
     "side only.",
-    "enum": "The allowed values of an enum (or of a text column's CHECK ... IN list) differ.",
+    "enum": "The allowed values of an enum (or of a text column's CHECK ... IN list) differ "
+    "(the message names the values each side has alone), or two enum types, or an enum type "
+    "and domain.yaml's `values`, list them in another order (an enum sorts by it; a CHECK list "
+    "has no order, so across dialects only the set is compared).",
     "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
     "take it out of the metadata module.",
-    "dialect_object": "A declared dialect-only object (row-level security, a policy) is missing "
-    "where it was declared, or differs between a metadata module and its database.",
+    "dialect_object": "A declared dialect-only object or attribute (row-level security and "
+    "FORCE ROW LEVEL SECURITY, a policy with its command, PERMISSIVE/RESTRICTIVE, roles and "
+    "expressions, UNLOGGED, PARTITION BY) is missing where it was declared, or differs between "
+    "two sources that both state it.",
     "stale_allowance": "An allowance in domain.yaml no longer matches any difference: the two "
     "sides now agree, or the object is gone. Remove the allowance.",
     "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "

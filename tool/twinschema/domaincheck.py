@@ -10,6 +10,7 @@ from __future__ import annotations
 from twinschema.compare import Comparison, Side, satisfies
 from twinschema.differences import Difference
 from twinschema.domain import Domain, DomainColumn
+from twinschema.model import Column, Table
 
 
 def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comparison:
@@ -83,8 +84,23 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                     _declared(column),
                     found.type.spelling(),
                     f"{name}.{column_name} is {found.type.spelling()} in {side.label}, which cannot "
-                    f"stand for the declared kind {_declared(column)}",
+                    f"stand for the declared kind {_declared(column)}"
+                    + _values_apart(column, _listed(found, table), domain.path, side.label),
                     f"change its type in {side.fix}, or its kind in {domain.path}:{column.line}",
+                )
+            elif column.kind == "enum" and _out_of_order(column, found):
+                add(
+                    "enum",
+                    name,
+                    column_name,
+                    _declared(column),
+                    found.type.spelling(),
+                    f"{name}.{column_name} declares its values in another order in {side.label} "
+                    f"({', '.join(found.type.values or ())}) than {domain.path} "
+                    f"({', '.join(column.values or ())}): an enum sorts by that order, so ORDER "
+                    "BY, < and > on it give different results",
+                    f"reorder the values in {side.fix} (a new migration), or in "
+                    f"{domain.path}:{column.line}",
                 )
         for column_name in present:
             if column_name not in declared.columns:
@@ -109,6 +125,40 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                 f"add it under tables in {domain.path}, or remove it from {side.fix}",
             )
     return result
+
+
+def _out_of_order(declared: DomainColumn, found: Column) -> bool:
+    """True when a column whose own type lists its values (a native enum, which sorts by that
+    list) lists the declared values in another order. A CHECK ... IN list has no order."""
+    values = found.type.values
+    if values is None or declared.values is None:
+        return False
+    return sorted(values) == sorted(declared.values) and tuple(values) != tuple(declared.values)
+
+
+def _listed(column: Column, table: Table) -> tuple[str, ...] | None:
+    """The values a column is restricted to: its type's (an enum), else a CHECK ... IN list's."""
+    if column.type.values is not None:
+        return column.type.values
+    name = column.name.lower()  # canonical CHECK text is lower-case
+    return next((c.values for c in table.checks if c.column == name and c.values), None)
+
+
+def _values_apart(
+    declared: DomainColumn, values: tuple[str, ...] | None, path: str, label: str
+) -> str:
+    """For an enum restricted to other values: which are on which side."""
+    if declared.kind != "enum" or declared.values is None or values is None:
+        return ""
+    parts = [
+        f"{', '.join(v for v in mine if v not in theirs)} only in {where}"
+        for mine, theirs, where in (
+            (declared.values, values, path),
+            (values, declared.values, label),
+        )
+        if set(mine) - set(theirs)
+    ]
+    return (": " + "; ".join(parts)) if parts else ""
 
 
 def _declared(column: DomainColumn) -> str:

@@ -19,6 +19,10 @@ T = TypeVar("T")
 # Foreign-key actions, in the catalog's own words. A missing action is "NO ACTION".
 NO_ACTION = "NO ACTION"
 FK_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
+# How a foreign key treats a key with some of its columns NULL. SIMPLE (the default everywhere)
+# skips the check when any column is NULL; FULL rejects a key that is NULL in some columns only.
+MATCH_SIMPLE = "SIMPLE"
+MATCH_KINDS = ("SIMPLE", "FULL", "PARTIAL")
 
 # How a column gets its values assigned by the database when an INSERT leaves it out.
 IDENTITY_ALWAYS = "always"  # GENERATED ALWAYS AS IDENTITY
@@ -175,6 +179,16 @@ class ForeignKey:
     on_delete: str = NO_ACTION
     on_update: str = NO_ACTION
     name: str | None = field(default=None, compare=False)
+    # DEFERRABLE: a transaction may postpone the check (SET CONSTRAINTS) until COMMIT;
+    # INITIALLY DEFERRED: it does so unless told otherwise.
+    deferrable: bool = False
+    initially_deferred: bool = False
+    # What the database enforces (MATCH_KINDS). A dialect that parses MATCH and ignores it
+    # (SQLite) says SIMPLE here and keeps what was written in ``match_declared``.
+    match: str = MATCH_SIMPLE
+    match_declared: str | None = field(default=None, compare=False)
+    # ON DELETE SET NULL / SET DEFAULT (cols): the columns the action sets; () for all of them.
+    on_delete_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +297,11 @@ class Policy:
     command: str = "ALL"
     using: str | None = None
     with_check: str | None = None
+    permissive: bool = True  # AS PERMISSIVE (rows pass any one) or RESTRICTIVE (must pass all)
+    roles: tuple[str, ...] = ("public",)  # TO ...: sorted role names; "public" is every role
+    # The attributes the source states (a metadata module may name a policy only): None for
+    # all of them (a live database); compared are the attributes both sides state.
+    declared: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +318,15 @@ class Table:
     row_level_security: bool = False
     policies: tuple[Policy, ...] = ()
     options: tuple[str, ...] = ()  # sorted OPTION_* values the table was created with
+    # Attributes only some dialects have: None where the source's dialect has no such notion
+    # (SQLite), so that they are compared only between sources that both state them.
+    # FORCE ROW LEVEL SECURITY: the policies bind the table's owner too.
+    force_row_level_security: bool | None = None
+    # UNLOGGED: not written to the WAL, emptied after a crash and absent from replicas.
+    unlogged: bool | None = None
+    # PARTITION BY ...: the partition key as the catalog prints it (``RANGE (created_at)``),
+    # "" for a plain table.
+    partitioned: str | None = None
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, or None."""
@@ -320,3 +348,6 @@ class Schema:
     tables: Mapping[str, Table]
     source: str = ""  # a label for people: a file path or a redacted URL
     not_compared: Mapping[str, int] = field(default_factory=_frozen)  # e.g. {"views": 5}
+    # Tables not in the compared schema that other schemas of the same database hold:
+    # table name -> those schemas' names, sorted (PostgreSQL's ``audit.events``).
+    elsewhere: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))

@@ -77,7 +77,11 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
         logical = names.table(physical)
         tables[logical] = _table(raw.dialect, table, logical, names, shared)
     return Schema(
-        dialect=raw.dialect, tables=tables, source=raw.source, not_compared=raw.not_compared
+        dialect=raw.dialect,
+        tables=tables,
+        source=raw.source,
+        not_compared=raw.not_compared,
+        elsewhere={names.table(name): where for name, where in raw.elsewhere.items()},
     )
 
 
@@ -149,6 +153,9 @@ def _table(
         table.row_level_security,
         tuple(_policy(dialect, p, scope) for p in table.policies) if table.policies else (),
         table.options,
+        force_row_level_security=table.force_row_level_security,
+        unlogged=table.unlogged,
+        partitioned=table.partitioned,
     )
 
 
@@ -209,13 +216,12 @@ def _column(dialect: str, column: Column, logical: str) -> Column:
 
 
 def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> ForeignKey:
-    return ForeignKey(
+    return replace(
+        fk,
         columns=tuple(col(c) for c in fk.columns),
         ref_table=names.table(fk.ref_table),
         ref_columns=tuple(names.column(fk.ref_table, c) for c in fk.ref_columns),
-        on_delete=fk.on_delete,
-        on_update=fk.on_update,
-        name=fk.name,
+        on_delete_columns=tuple(col(c) for c in fk.on_delete_columns),
     )
 
 
@@ -265,4 +271,9 @@ def _policy(dialect: str, policy: Policy, scope: Scope) -> Policy:
     def expr(text: str | None) -> str | None:
         return canonical(dialect, text, scope).text if text else None
 
-    return Policy(policy.name, policy.command.upper(), expr(policy.using), expr(policy.with_check))
+    return replace(
+        policy,
+        command=policy.command.upper(),
+        using=expr(policy.using),
+        with_check=expr(policy.with_check),
+    )

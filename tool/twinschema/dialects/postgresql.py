@@ -25,12 +25,17 @@ Choices worth knowing:
 * A type's schema is not kept (``app.email`` and ``email`` are both ``email``): both sides of a
   twin live in one schema each, and ``format_type`` qualifies names only off the search path.
 * ``Schema.not_compared`` always has the same keys: views, materialized views, foreign tables,
-  sequences, functions, triggers and exclusion constraints. Sequences owned by a column (serial,
+  sequences, functions, triggers, exclusion constraints and rules (a view's own ``_RETURN``
+  rule is not counted). Sequences owned by a column (serial,
   identity, ``OWNED BY``) are not counted: they are compared through that column's identity.
   Functions count every ``pg_proc`` entry (functions, procedures, aggregates) that no extension
   owns; triggers count the non-internal triggers of the schema's relations that are not excluded.
   Enum types are not counted: they are compared through the columns that use them.
 * A foreign key to a table of another schema names it ``schema.table``.
+* ``Schema.elsewhere`` names, for each table of another schema of the database that the read
+  schema lacks, the schemas holding it: a table created in the wrong schema is reported as such.
+* ``ON DELETE SET NULL (cols)`` (PostgreSQL 15+) is read from ``to_jsonb(pg_constraint)`` so
+  that the same query runs on older servers.
 * A role that cannot read the schema (no USAGE) or one of its tables (no SELECT) is an error, not
   a schema with tables missing: the checker must never report drift it merely failed to see.
 """
@@ -337,7 +342,13 @@ SELECT con.conrelid, con.conname::text, con.contype,
            WHERE ix.indexrelid = con.conindid ORDER BY k) END,
        CASE WHEN con.contype = 'u' THEN (
            SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean FROM pg_index ix
-           WHERE ix.indexrelid = con.conindid) END
+           WHERE ix.indexrelid = con.conindid) END,
+       con.condeferrable, con.condeferred, con.confmatchtype,
+       ARRAY(SELECT a.attname::text  -- read as JSON: the column is new in PostgreSQL 15
+             FROM jsonb_array_elements_text(CASE
+                 WHEN jsonb_typeof(to_jsonb(con) -> 'confdelsetcols') = 'array'
+                 THEN to_jsonb(con) -> 'confdelsetcols' ELSE '[]' END) k(num)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num::int2)
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
@@ -402,11 +413,37 @@ GROUP BY e.enumtypid"""
 
 SQL_POLICIES = """
 SELECT p.polrelid, p.polname::text, p.polcmd,
-       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+       p.polpermissive,
+       ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END
+             FROM unnest(p.polroles) r(oid) ORDER BY 1)
 FROM pg_policy p
 JOIN pg_class c ON c.oid = p.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 ORDER BY p.polname"""
+
+# Table attributes beyond columns and constraints, for the tables that have one: FORCE ROW
+# LEVEL SECURITY, UNLOGGED, and the partition key of a partitioned table.
+SQL_TABLE_OPTIONS = f"""
+SELECT c.oid, c.relforcerowsecurity, c.relpersistence = 'u',
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
+WHERE {_TABLE_FILTER}
+  AND (c.relforcerowsecurity OR c.relpersistence = 'u' OR c.relkind = 'p')"""
+
+# Tables of other schemas of the database whose names the compared schema lacks, with those
+# schemas: a table missing here may have been created in (or moved to) another schema.
+SQL_ELSEWHERE = f"""
+SELECT c.relname::text, array_agg(DISTINCT n.nspname::text ORDER BY n.nspname::text)
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> %(schema)s AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
+  AND NOT c.relispartition AND {_TABLE_FILTER}
+  AND c.relname NOT IN (SELECT t.relname FROM pg_class t JOIN pg_namespace tn
+                        ON tn.oid = t.relnamespace AND tn.nspname = %(schema)s)
+GROUP BY c.relname"""
 
 # What the schema holds that is not compared. Triggers come as their tables' names (one entry
 # per trigger) so that triggers of excluded tables are left out like the tables.
@@ -429,7 +466,9 @@ SELECT
   ARRAY(SELECT c.relname::text FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
         WHERE c.oid IN (SELECT oid FROM rel) AND NOT tg.tgisinternal),
   (SELECT count(*) FROM pg_constraint con WHERE con.contype = 'x'
-       AND con.conrelid IN (SELECT oid FROM rel))"""
+       AND con.conrelid IN (SELECT oid FROM rel)),
+  (SELECT count(*) FROM pg_rewrite rw WHERE rw.ev_class IN (SELECT oid FROM rel)
+       AND rw.rulename <> '_RETURN')"""
 
 NOT_COMPARED_KEYS = (
     "views",
@@ -439,6 +478,7 @@ NOT_COMPARED_KEYS = (
     "functions",
     "triggers",
     "exclusion_constraints",
+    "rules",
 )
 
 # The catalog's one-letter codes, in the model's words.
@@ -451,6 +491,7 @@ FK_ACTION_CODES: Mapping[str, str] = MappingProxyType(
         "d": "SET DEFAULT",
     }
 )
+FK_MATCH_CODES: Mapping[str, str] = MappingProxyType({"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"})
 IDENTITY_CODES: Mapping[str, str] = MappingProxyType(
     {"a": IDENTITY_ALWAYS, "d": IDENTITY_BY_DEFAULT}
 )
@@ -534,6 +575,8 @@ QUERIES = (
     SQL_ENUMS,
     SQL_POLICIES,
     SQL_COUNTS,
+    SQL_TABLE_OPTIONS,
+    SQL_ELSEWHERE,
 )
 
 
@@ -550,6 +593,9 @@ class _TableParts:
     indexes: list[Index] = field(default_factory=list)
     checks: list[CheckConstraint] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)
+    force_row_level_security: bool = False
+    unlogged: bool = False
+    partitioned: str = ""
 
     def build(self) -> Table:
         return Table(
@@ -562,6 +608,9 @@ class _TableParts:
             checks=tuple(self.checks),
             row_level_security=self.row_level_security,
             policies=tuple(self.policies),
+            force_row_level_security=self.force_row_level_security,
+            unlogged=self.unlogged,
+            partitioned=self.partitioned,
         )
 
 
@@ -743,6 +792,8 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
         enum_rows,
         policy_rows,
         count_rows,
+        option_rows,
+        elsewhere_rows,
     ) = results
 
     if not schema_rows:
@@ -769,15 +820,25 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     _add_constraints(parts_by_oid, constraint_rows, options.schema)
     _add_indexes(parts_by_oid, index_rows)
     _add_policies(parts_by_oid, policy_rows)
+    _add_table_options(parts_by_oid, option_rows)
 
-    views, matviews, foreign, sequences, functions, trigger_tables, exclusions = count_rows[0]
+    views, matviews, foreign, sequences, functions, trigger_tables, exclusions, rules = count_rows[
+        0
+    ]
     triggers = sum(1 for name in trigger_tables if not excluded(name, options.exclude))
-    counts = (views, matviews, foreign, sequences, functions, triggers, exclusions)
+    counts = (views, matviews, foreign, sequences, functions, triggers, exclusions, rules)
     return Schema(
         dialect=DIALECT,
         tables=MappingProxyType({p.name: p.build() for p in parts_by_oid.values()}),
         source=source,
         not_compared=MappingProxyType(dict(zip(NOT_COMPARED_KEYS, map(int, counts), strict=True))),
+        elsewhere=MappingProxyType(
+            {
+                name: tuple(schemas)
+                for name, schemas in elsewhere_rows
+                if not excluded(name, options.exclude)
+            }
+        ),
     )
 
 
@@ -829,7 +890,8 @@ def _add_constraints(
     tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]], schema: str
 ) -> None:
     for (oid, name, kind, columns, ref_schema, ref_table, ref_columns, on_delete, on_update,
-         definition, include, nulls_not_distinct) in rows:  # fmt: skip
+         definition, include, nulls_not_distinct, deferrable, deferred, match,
+         set_columns) in rows:  # fmt: skip
         parts = tables.get(oid)
         if parts is None:
             continue
@@ -858,11 +920,21 @@ def _add_constraints(
                     on_delete=FK_ACTION_CODES[on_delete],
                     on_update=FK_ACTION_CODES[on_update],
                     name=name,
+                    deferrable=deferrable,
+                    initially_deferred=deferred,
+                    match=FK_MATCH_CODES.get(match, match),
+                    on_delete_columns=_set_columns(tuple(set_columns), tuple(columns)),
                 )
             )
         else:
             expression = check_expression(definition)
             parts.checks.append(CheckConstraint(expression, name, expression))
+
+
+def _set_columns(listed: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, ...]:
+    """ON DELETE SET NULL (cols): the listed columns, () when they are all the key's columns
+    (the same as no list)."""
+    return () if set(listed) >= set(columns) else listed
 
 
 _CHECK_SUFFIXES = (" NOT VALID", " NO INHERIT")
@@ -1022,10 +1094,28 @@ def named_collation(name: str) -> Collation:
 
 
 def _add_policies(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
-    for oid, name, command, using, with_check in rows:
+    for oid, name, command, using, with_check, permissive, roles in rows:
         parts = tables.get(oid)
         if parts is not None:
-            parts.policies.append(Policy(name, POLICY_COMMANDS[command], using, with_check))
+            parts.policies.append(
+                Policy(
+                    name,
+                    POLICY_COMMANDS[command],
+                    using,
+                    with_check,
+                    permissive=permissive,
+                    roles=tuple(sorted(roles)),
+                )
+            )
+
+
+def _add_table_options(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
+    for oid, force, unlogged, partition_key in rows:
+        parts = tables.get(oid)
+        if parts is not None:
+            parts.force_row_level_security = force
+            parts.unlogged = unlogged
+            parts.partitioned = partition_key
 
 
 class PostgreSQLAdapter:

@@ -38,6 +38,7 @@ from twinschema.model import (
     GENERATED_VIRTUAL,
     IDENTITY_AUTOINCREMENT,
     IDENTITY_ROWID,
+    MATCH_KINDS,
     NO_ACTION,
     OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
@@ -746,7 +747,8 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
             )
         foreign_keys: list[ForeignKey] = []
         groups = fk_groups.get(table, {})
-        for fk_id in sorted(groups, reverse=True):  # SQLite numbers the last-declared FK 0
+        clauses = _fk_clauses(sql, len(groups)) if "deferr" in low or "match" in low else None
+        for n, fk_id in enumerate(sorted(groups, reverse=True)):  # the last-declared FK is 0
             rows = groups[fk_id]
             first = rows[0]
             written: str = first[2]
@@ -761,6 +763,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
                     if any(r[4] is None for r in rows)
                     else tuple(r[4] for r in rows)
                 )
+            deferred, match = clauses[n] if clauses is not None else (False, None)
             foreign_keys.append(
                 ForeignKey(
                     fk_columns,
@@ -769,6 +772,9 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
                     _action(first[6]),
                     _action(first[5]),
                     scanned.fk_names.get(fk_columns),
+                    deferrable=deferred,
+                    initially_deferred=deferred,
+                    match_declared=match,
                 )
             )
         tables[table] = Table(
@@ -890,6 +896,41 @@ def _column_clauses(sql: str) -> dict[str, tuple[str | None, str | None]]:
         elif word in ("collate", "as"):
             after = word
     return found
+
+
+def _fk_clauses(sql: str, count: int) -> list[tuple[bool, str | None]] | None:
+    """Per foreign key, in the order the table declares them: whether it is DEFERRABLE INITIALLY
+    DEFERRED, and the MATCH it declares (None when none), read from the table's SQL.
+
+    pragma_foreign_key_list reports neither (its ``match`` column always says NONE). SQLite
+    defers a key only when it is DEFERRABLE INITIALLY DEFERRED (plain DEFERRABLE, INITIALLY
+    IMMEDIATE and NOT DEFERRABLE all check each statement, and no statement can defer one key),
+    and it parses MATCH but enforces MATCH SIMPLE whatever is written
+    (https://sqlite.org/foreignkeys.html). Each REFERENCES opens one foreign key, in order; None
+    when the count does not match ``count`` (the SQL could not be read as expected).
+    """
+    words = [
+        m.group().lower()
+        for m in _TOKEN.finditer(sql)
+        if m.group()[0].isalpha() or m.group()[0] == "_"
+    ]
+    found: list[list[Any]] = []
+    for n, word in enumerate(words):
+        if word == "references":
+            found.append([False, None])
+        elif not found:
+            continue
+        elif word == "match" and n + 1 < len(words) and words[n + 1].upper() in MATCH_KINDS:
+            found[-1][1] = words[n + 1].upper()
+        elif (
+            word == "deferrable"
+            and words[n - 1] != "not"
+            and words[n + 1 : n + 3] == ["initially", "deferred"]
+        ):
+            found[-1][0] = True
+    if len(found) != count:
+        return None
+    return [(bool(deferred), match) for deferred, match in found]
 
 
 def _action(spelling: str) -> str:

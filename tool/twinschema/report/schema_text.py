@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from twinschema.model import Column, Index, Schema, Table
+from twinschema.model import MATCH_SIMPLE, Column, ForeignKey, Index, Policy, Schema, Table
 
 
 def render_schema(schema: Schema) -> str:
@@ -42,25 +42,54 @@ def _table(table: Table) -> list[str]:
         ("Indexes", [_index(i) for i in table.indexes]),
         (
             "Foreign keys",
-            [
-                f"({', '.join(fk.columns)}) -> {fk.ref_table}({', '.join(fk.ref_columns)})"
-                f" ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}" + _named(fk.name)
-                for fk in table.foreign_keys
-            ],
+            [_foreign_key(fk) for fk in table.foreign_keys],
         ),
         (
             "Check constraints",
             [f"CHECK ({c.raw or c.expression})" + _named(c.name) for c in table.checks],
         ),
-        ("Policies", [f"{p.name} FOR {p.command}" for p in table.policies]),
+        ("Policies", [_policy(p) for p in table.policies]),
     ]
     for title, items in sections:
         if items:
             lines.append(f"{title}:")
             lines += [f"    {item}" for item in sorted(items)]
     if table.row_level_security:
-        lines.append("Row-level security: on")
+        lines.append(
+            "Row-level security: on" + (" (forced)" if table.force_row_level_security else "")
+        )
+    elif table.force_row_level_security:
+        lines.append("Row-level security: off (forced when enabled)")
+    if table.unlogged:
+        lines.append("Unlogged")
+    if table.partitioned:
+        lines.append(f"Partitioned by {table.partitioned}")
     return lines
+
+
+def _foreign_key(fk: ForeignKey) -> str:
+    """``(a) -> t(id) ON DELETE ... ON UPDATE ...`` with MATCH and DEFERRABLE when not defaults."""
+    on_delete = fk.on_delete + (
+        f" ({', '.join(fk.on_delete_columns)})" if fk.on_delete_columns else ""
+    )
+    text = (
+        f"({', '.join(fk.columns)}) -> {fk.ref_table}({', '.join(fk.ref_columns)})"
+        f" ON DELETE {on_delete} ON UPDATE {fk.on_update}"
+    )
+    if fk.match != MATCH_SIMPLE:
+        text += f" MATCH {fk.match}"
+    elif fk.match_declared and fk.match_declared != fk.match:
+        text += f" MATCH {fk.match_declared} (enforced as {fk.match})"
+    if fk.deferrable:
+        text += " DEFERRABLE INITIALLY " + ("DEFERRED" if fk.initially_deferred else "IMMEDIATE")
+    return text + _named(fk.name)
+
+
+def _policy(policy: Policy) -> str:
+    text = f"{policy.name} AS {'PERMISSIVE' if policy.permissive else 'RESTRICTIVE'} FOR {policy.command}"
+    if policy.declared is None or "roles" in policy.declared:
+        text += f" TO {', '.join(policy.roles)}"
+    return text
 
 
 def _column_row(column: Column) -> tuple[str, str, str, str]:

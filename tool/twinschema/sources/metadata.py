@@ -3,7 +3,10 @@ and index rendered exactly as that dialect's DDL compiler would write it, so tha
 module and the database its migrations built are reduced by the same adapter code.
 
 PostgreSQL-only facts that SQLAlchemy does not model (row-level security and its policies) are
-declared in ``Table.info["twinschema"]``: ``{"row_level_security": True, "policies": ["name"]}``.
+declared in ``Table.info["twinschema"]``: ``{"row_level_security": True, "policies": ["name"]}``,
+plus ``"force_row_level_security": True``; a policy is a name, or a mapping with ``name`` and any
+of ``command``, ``permissive``, ``roles``, ``using``, ``with_check`` (what it states is compared).
+UNLOGGED (``prefixes=["UNLOGGED"]``) and ``postgresql_partition_by`` are read from the table.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from twinschema.model import (
     IDENTITY_BY_DEFAULT,
     IDENTITY_ROWID,
     IDENTITY_SEQUENCE,
+    MATCH_SIMPLE,
     NO_ACTION,
     OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
@@ -232,7 +236,7 @@ class _Reader:
         table_checks: list[sa.CheckConstraint] = []
         for constraint in table.constraints:
             if isinstance(constraint, sa.ForeignKeyConstraint):
-                foreign_keys.append(_foreign_key(constraint))
+                foreign_keys.append(_foreign_key(constraint, self.dialect))
             elif isinstance(constraint, sa.UniqueConstraint):
                 rule = self.unique(constraint)
                 if isinstance(rule, Index):
@@ -256,7 +260,21 @@ class _Reader:
             row_level_security=bool(info.get("row_level_security", False)),
             policies=tuple(_policy(p) for p in info.get("policies", ())),
             options=_sqlite_options(table) if self.dialect == "sqlite" else (),
+            **self.postgresql_only(table, info),
         )
+
+    def postgresql_only(self, table: sa.Table, info: dict[str, Any]) -> dict[str, Any]:
+        """FORCE ROW LEVEL SECURITY (from ``info``), UNLOGGED and PARTITION BY, as the
+        PostgreSQL DDL compiler writes them; nothing for a dialect without them."""
+        if self.dialect != "postgresql":
+            return {}
+        prefixes = {str(p).upper() for p in getattr(table, "_prefixes", ())}
+        partition_by = table.dialect_options["postgresql"].get("partition_by")
+        return {
+            "force_row_level_security": bool(info.get("force_row_level_security", False)),
+            "unlogged": "UNLOGGED" in prefixes,
+            "partitioned": _partition_key(str(partition_by)) if partition_by else "",
+        }
 
     def column(self, column: sa.Column[Any], autoincrement: sa.Column[Any] | None) -> Column:
         # The common cases inline (a type seen before; no default; no identity): this runs for
@@ -489,24 +507,76 @@ def _sqlite_options(table: sa.Table) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _foreign_key(fk: sa.ForeignKeyConstraint) -> ForeignKey:
+def _foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
     elements = fk.elements  # each: the local column (parent) and the one it refers to
+    deferred = (fk.initially or "").upper() == "DEFERRED"
+    deferrable = bool(fk.deferrable) or deferred  # INITIALLY DEFERRED implies DEFERRABLE
+    match = (fk.match or MATCH_SIMPLE).upper()
+    if dialect == "sqlite":
+        # As the SQLite adapter reads the database this DDL creates: only DEFERRABLE INITIALLY
+        # DEFERRED defers a key, and MATCH is parsed but SIMPLE is enforced.
+        deferrable = deferred = bool(fk.deferrable) and deferred
+        declared, match = (match if fk.match else None), MATCH_SIMPLE
+    else:
+        declared = None
+    columns = tuple(element.parent.name for element in elements)
+    on_delete, set_columns = _action_columns(fk.ondelete or NO_ACTION, columns)
     return ForeignKey(
-        columns=tuple(element.parent.name for element in elements),
+        columns=columns,
         ref_table=elements[0].column.table.name,
         ref_columns=tuple(element.column.name for element in elements),
-        on_delete=(fk.ondelete or NO_ACTION).upper(),
+        on_delete=on_delete,
         on_update=(fk.onupdate or NO_ACTION).upper(),
         name=_name(fk.name),
+        on_delete_columns=set_columns,
+        deferrable=deferrable,
+        initially_deferred=deferred,
+        match=match,
+        match_declared=declared,
     )
+
+
+_SET_COLUMNS = re.compile(
+    r"^\s*(SET\s+NULL|SET\s+DEFAULT)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL
+)
+
+
+def _action_columns(text: str, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """``ondelete="SET NULL (pid)"`` (PostgreSQL 15+, passed through by SQLAlchemy) as the
+    action and the columns it sets; () when it lists every column of the key (plain SET NULL).
+    Unquoted names fold to lower case, as PostgreSQL folds them."""
+    match = _SET_COLUMNS.match(text)
+    if match is None:
+        return text.upper(), ()
+    listed = tuple(
+        name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+        for name in (part.strip() for part in match.group(2).split(","))
+        if name
+    )
+    action = " ".join(match.group(1).upper().split())
+    return action, (() if set(listed) >= set(columns) else listed)
+
+
+def _partition_key(text: str) -> str:
+    """``postgresql_partition_by="range (created_at)"`` as ``pg_get_partkeydef`` prints it:
+    ``RANGE (created_at)``."""
+    method, _, rest = text.strip().partition("(")
+    return f"{method.strip().upper()} ({rest.strip()}" if rest else text.strip().upper()
+
+
+_POLICY_ATTRIBUTES = ("command", "permissive", "roles", "using", "with_check")
 
 
 def _policy(entry: Any) -> Policy:
     if isinstance(entry, str):
-        return Policy(name=entry)
+        return Policy(name=entry, declared=())
+    roles = entry.get("roles", ("public",))
     return Policy(
         name=str(entry["name"]),
         command=str(entry.get("command", "ALL")),
         using=entry.get("using"),
         with_check=entry.get("with_check"),
+        permissive=bool(entry.get("permissive", True)),
+        roles=tuple(sorted(str(r) for r in ([roles] if isinstance(roles, str) else roles))),
+        declared=tuple(a for a in _POLICY_ATTRIBUTES if a in entry),
     )
