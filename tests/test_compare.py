@@ -460,7 +460,7 @@ def test_enum_order_differs_between_postgresql_sources_only() -> None:
         layer="live",
     )
     assert [d.kind for d in result.differences] == ["enum"]
-    assert "in order" in result.differences[0].message
+    assert "another order" in result.differences[0].message
     sqlite = Schema(
         "sqlite",
         {
