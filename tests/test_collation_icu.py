@@ -102,8 +102,8 @@ def test_icu_collation_against_sqlite(
         icu_loader.load("postgresql", case.sql("b")) as pg,
     ):
         got = (
-            try_row(icu_loader, "sqlite", lite, "t", row, setup),
-            try_row(icu_loader, "postgresql", pg, "t", row, setup),
+            try_row(icu_loader, "sqlite", lite, "t", [*setup, row]),
+            try_row(icu_loader, "postgresql", pg, "t", [*setup, row]),
         )
     assert got == (on_sqlite, on_pg)
     assert (on_sqlite != on_pg) == bool(expect)
@@ -117,8 +117,7 @@ def test_icu_accents_part_ci_from_ci_ai(icu_loader: Loader) -> None:
             "postgresql",
             ci,
             "t",
-            {"id": 2, "name": "José"},
-            [{"id": 1, "name": "jose"}],
+            [{"id": 1, "name": "jose"}, {"id": 2, "name": "José"}],
         )
     sql = COLLATIONS + pg_table("ci_ai")
     with icu_loader.load("postgresql", sql) as ci_ai:
@@ -127,8 +126,7 @@ def test_icu_accents_part_ci_from_ci_ai(icu_loader: Loader) -> None:
             "postgresql",
             ci_ai,
             "t",
-            {"id": 2, "name": "José"},
-            [{"id": 1, "name": "jose"}],
+            [{"id": 1, "name": "jose"}, {"id": 2, "name": "José"}],
         )
     assert (accepted_ci, accepted_ci_ai) == ("accept", "reject")
 
