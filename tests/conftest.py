@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -24,6 +25,34 @@ from twinschema import testing  # noqa: E402
 from twinschema.scratch import SCRATCH_URL_ENV  # noqa: E402
 
 DIALECTS = ("sqlite", "postgresql")
+# The application's own top-level package: scratch projects in tests have one of the same name.
+_APP_PACKAGE = "schemas"
+
+
+def _app_modules() -> dict[str, ModuleType]:
+    return {
+        name: module
+        for name, module in sys.modules.items()
+        if name == _APP_PACKAGE or name.startswith(_APP_PACKAGE + ".")
+    }
+
+
+@pytest.fixture(autouse=True)
+def _own_imports() -> Iterator[None]:
+    """Each test imports the ``schemas`` package it means: an in-process command run from a
+    scratch project's folder imports that project's ``schemas``, which must neither be shadowed
+    by this repository's (already imported) nor shadow it for the tests after."""
+    saved = _app_modules()
+    path = list(sys.path)
+    for name in saved:
+        del sys.modules[name]
+    try:
+        yield
+    finally:
+        for name in _app_modules():
+            del sys.modules[name]
+        sys.modules.update(saved)
+        sys.path[:] = path
 
 
 @pytest.fixture(scope="session")
