@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from twinschema import folding, typemap
+from twinschema.compare_objects import compare_objects
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
 from twinschema.gcpause import without_gc
@@ -48,6 +49,9 @@ class Comparison:
     differences: list[Difference] = field(default_factory=list)
     equivalences: list[Equivalence] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)  # every table compared, in logical names
+    # Per source label, the views, triggers, functions and sequences this comparison could not
+    # compare (see compare_objects), e.g. {"b.sql": {"views": 2}}.
+    not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None
     for table, column, spelling in renamed:  # names one dialect matches whatever their case
         run.same(table, column, "identifier case", column or table, spelling)
     run.tables()
+    run.objects()
     if run.cross and domain is not None:
         run.apply_allowances()
     return run.result
@@ -91,7 +96,7 @@ class _Run:
     def diff(
         self,
         kind: str,
-        table: str,
+        table: str | None,
         column: str | None,
         name: str | None,
         left: str | None,
@@ -207,6 +212,17 @@ class _Run:
             self.left.schema.dialect, self.right.schema.dialect
         ):
             self.table_options(left, right)
+
+    # -- views, triggers, functions, sequences ----------------------------------------------
+
+    def objects(self) -> None:
+        left, right = self.left, self.right
+        found = compare_objects(left.schema, right.schema, (left.label, right.label), self.domain)
+        for d in found.differences:
+            self.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message)
+        for side, counts in zip((left, right), found.not_compared, strict=True):
+            if counts:
+                self.result.not_compared[side.label] = counts
 
     # -- columns ----------------------------------------------------------------------------
 

@@ -37,9 +37,7 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
     for physical, table in raw.tables.items():
         logical = names.table(physical)
         tables[logical] = _table(raw.dialect, table, logical, names, shared)
-    return Schema(
-        dialect=raw.dialect, tables=tables, source=raw.source, not_compared=raw.not_compared
-    )
+    return replace(raw, tables=tables)  # views, triggers... pass through (see model.Schema)
 
 
 def _table(

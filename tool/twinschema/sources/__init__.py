@@ -7,6 +7,7 @@ import contextvars
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from twinschema import progress
@@ -127,7 +128,7 @@ def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> It
 
 
 def _relabel(schema: Schema, source: str) -> Schema:
-    return Schema(schema.dialect, schema.tables, source, schema.not_compared)
+    return replace(schema, source=source)
 
 
 def make_canonical(raw: Schema, domain: Domain | None) -> Schema:
