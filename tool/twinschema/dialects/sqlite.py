@@ -622,9 +622,12 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
         elif kind == "index":
             if sql is not None:
                 index_sql[name] = sql
-        elif kind in (OBJECT_VIEW, OBJECT_TRIGGER) and sql is not None:
-            if kind == OBJECT_VIEW or not excluded(_tbl, options.exclude):
-                objects.append(schema_object(kind, name, _tbl, sql))
+        elif (
+            kind in (OBJECT_VIEW, OBJECT_TRIGGER)
+            and sql is not None
+            and (kind == OBJECT_VIEW or not excluded(_tbl, options.exclude))
+        ):  # a trigger of an excluded table is left out with it
+            objects.append(schema_object(kind, name, _tbl, sql))
 
     skip: set[str] = set()
     for name, sql in virtual:
