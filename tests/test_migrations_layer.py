@@ -509,6 +509,11 @@ def test_trigger_a_migration_creates_and_a_hand_edit_dropped(project: Project) -
     ]
     assert all(d["layer"] == "migrations" for d in triggers)
     assert all("exists only in" in d["message"] for d in triggers)
+    assert [d["hint"].split(", or ")[1] for d in triggers] == [
+        "remove it from a revision in migrations_sqlite",
+        "remove it from a revision in migrations_postgres",
+    ]
+    assert all(d["hint"].startswith("add it to the database ") for d in triggers)
     assert {d["kind"] for d in report["differences"]} == {"trigger"}  # the function stays
 
 

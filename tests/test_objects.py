@@ -60,6 +60,8 @@ def test_same_dialect_compares_them_and_counts_none(tmp_path: Path) -> None:
     assert "NEW.name = ''" in report["differences"][0]["left"]
     assert "NEW.name = ' '" in report["differences"][0]["right"]
     assert report["not_compared"] == {}
+    [same] = [e for e in report["equivalences"] if e["rule"] == "view definition"]
+    assert (same["table"], same["left"].split()[:3]) == ("named", ["CREATE", "VIEW", "named"])
 
 
 def test_a_metadata_module_holds_none_so_the_database_counts_them(tmp_path: Path) -> None:

@@ -61,7 +61,9 @@ class Side:
     schema: Schema
     label: str
     fix: str  # e.g. "schemas/sqlite.py" or "the database (run: twinschema migrate local)"
-    role: str = "model"  # "model" (metadata, files) or "database" (a live database)
+    # "model" (metadata, files), "database" (a live database) or "chain" (a scratch database
+    # a migration chain built)
+    role: str = "model"
 
 
 @without_gc
@@ -220,6 +222,8 @@ class _Run:
         found = compare_objects(left.schema, right.schema, (left.label, right.label), self.domain)
         for d in found.differences:
             self.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message)
+        for e in found.equivalences:
+            self.same(e.table, None, f"{e.kind} definition", e.left, e.right)
         for side, counts in zip((left, right), found.not_compared, strict=True):
             if counts:
                 self.result.not_compared[side.label] = counts

@@ -13,7 +13,7 @@ Pure and dialect-free: it compares dialect names for equality only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from twinschema.domain import DeclaredObject, Domain
 from twinschema.model import OBJECT_KINDS, Schema, SchemaObject
@@ -39,12 +39,24 @@ class ObjectDifference:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectEquivalence:
+    """Two objects written differently whose canonical definitions are the same."""
+
+    kind: str
+    table: str  # a trigger's table; a view's, function's or sequence's own name
+    left: str
+    right: str
+
+
 @dataclass
 class ObjectComparison:
-    """The differences found, and per side the objects that could not be compared."""
+    """The differences found, the spellings accepted as the same, and per side the objects
+    that could not be compared."""
 
     differences: list[ObjectDifference]
     not_compared: tuple[dict[str, int], dict[str, int]]  # left's, right's: count key -> n
+    equivalences: list[ObjectEquivalence] = field(default_factory=list)
 
 
 def compare_objects(
@@ -53,7 +65,11 @@ def compare_objects(
     """Compare the objects of two schemas (see the module); ``labels`` name the two sides."""
     result = ObjectComparison([], ({}, {}))
     if left.objects_read and right.objects_read and left.dialect == right.dialect:
-        result.differences = list(_pairwise(left.objects, right.objects, labels))
+        for found in _pairwise(left.objects, right.objects, labels):
+            if isinstance(found, ObjectDifference):
+                result.differences.append(found)
+            else:
+                result.equivalences.append(found)
         return result
     declared = domain.objects if domain is not None else ()
     for index, (schema, label) in enumerate(((left, labels[0]), (right, labels[1]))):
@@ -75,14 +91,17 @@ def compare_objects(
 
 def _pairwise(
     left: Sequence[SchemaObject], right: Sequence[SchemaObject], labels: tuple[str, str]
-) -> Iterable[ObjectDifference]:
-    """Each object of one side only, and each pair whose definitions differ, in key order."""
+) -> Iterable[ObjectDifference | ObjectEquivalence]:
+    """Each object of one side only, each pair whose definitions differ, and each pair spelled
+    differently with the same definition, in key order."""
     lk = {o.key: o for o in left}
     rk = {o.key: o for o in right}
     for key in sorted(lk.keys() | rk.keys()):
         lo, ro = lk.get(key), rk.get(key)
         if lo is not None and ro is not None:
-            if lo.definition != ro.definition:
+            if lo.definition == ro.definition and lo.raw != ro.raw:
+                yield ObjectEquivalence(lo.kind, lo.table or lo.name, lo.raw, ro.raw)
+            elif lo.definition != ro.definition:
                 yield ObjectDifference(
                     lo.kind,
                     lo.table,

@@ -214,8 +214,8 @@ def live_at_head(plan: CheckPlan, chain: Chain, options: ReflectOptions) -> Side
     except DatabaseError:
         return None
     label = plan.label(chain.dialect)
-    fix = f"the database {label} (run: {plan.fix_command(chain.dialect)})"
-    return Side(raw, label, fix, role="database")
+    # At head already: migrating does not bring back what a hand edit took away.
+    return Side(raw, label, f"the database {label}", role="database")
 
 
 def objects_at_head(live: Side, head: Side, domain: Domain | None) -> list[Difference]:
@@ -223,7 +223,7 @@ def objects_at_head(live: Side, head: Side, domain: Domain | None) -> list[Diffe
     (tables are the live layer's: compared against the metadata module, not again here)."""
     compared = compare(
         replace(live, schema=replace(live.schema, tables={})),
-        replace(head, schema=replace(head.schema, tables={})),
+        replace(head, schema=replace(head.schema, tables={}), role="chain"),
         layer=LAYER,
         domain=domain,
     )
