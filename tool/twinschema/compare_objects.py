@@ -65,17 +65,17 @@ def compare_objects(
     """Compare the objects of two schemas (see the module); ``labels`` name the two sides."""
     result = ObjectComparison([], ({}, {}))
     if left.objects_read and right.objects_read and left.dialect == right.dialect:
-        for found in _pairwise(left.objects, right.objects, labels):
-            if isinstance(found, ObjectDifference):
-                result.differences.append(found)
+        for finding in _pairwise(left.objects, right.objects, labels):
+            if isinstance(finding, ObjectDifference):
+                result.differences.append(finding)
             else:
-                result.equivalences.append(found)
+                result.equivalences.append(finding)
         return result
     declared = domain.objects if domain is not None else ()
     for index, (schema, label) in enumerate(((left, labels[0]), (right, labels[1]))):
         if not schema.objects_read:
             continue
-        checked = set()
+        checked: set[tuple[str, str, str]] = set()
         for wanted in declared:
             if schema.dialect not in wanted.dialects:
                 continue
