@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from pg_helpers import clean_env, make_project, run_cli
 
 from twinschema import testing
+from twinschema.definitions import canonical_sql
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import QUERIES, connect_kwargs
 from twinschema.sources import reflect_url
@@ -149,3 +151,31 @@ def test_postgresql_reads_them_in_the_same_batch(pg_url: str) -> None:
     assert statements_for(pg_url) == (len(QUERIES), 1)
     kinds = [o.kind for o in reflect_url(pg_url, ReflectOptions()).objects]
     assert (kinds.count("view"), kinds.count("function"), kinds.count("trigger")) == (100, 99, 99)
+
+
+@pytest.mark.parametrize(
+    ("text", "fold", "canonical"),
+    [
+        # Layout, comments and the case of unquoted words do not count; literals keep theirs.
+        (
+            "SELECT  a -- note\n FROM t /* x */ WHERE b = 'Q  r';",
+            False,
+            "select a from t where b = 'Q  r'",
+        ),
+        # PostgreSQL: a quoted identifier keeps its case, and loses quotes it does not need.
+        ('SELECT "Ab", "ab", "a b" FROM t', False, 'select "Ab" , ab , "a b" from t'),
+        # SQLite: every quoting style is one, and all identifiers fold.
+        ('SELECT [My Col], `T`, "X" FROM t', True, 'select "my col" , t , x from t'),
+        # A dollar-quoted string is data ($$ and $tag$), a function body is code.
+        ("SELECT $$ a  B $$, $x$ y $x$", False, "select $$ a  B $$ , $x$ y $x$"),
+        (
+            "AS $function$ BEGIN  RETURN 1; -- x\n END $function$",
+            False,
+            "as $function$ begin return 1 ; end $function$",
+        ),
+    ],
+)
+def test_canonical_definition_text(text: str, fold: bool, canonical: str) -> None:
+    """The canonical text of a definition: what cannot change its meaning is made uniform, and
+    nothing else (a string literal's case and spacing is data)."""
+    assert canonical_sql(text, fold) == canonical

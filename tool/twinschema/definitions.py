@@ -21,7 +21,7 @@ _COMMON = r"""
  (?P<ws>\s+)
 |(?P<comment>--[^\n]*|/\*.*?\*/)
 |(?P<string>[eEnNxXbBuU]?'(?:[^']|'')*')
-|(?P<dollar>\$(?P<tag>[A-Za-z_][A-Za-z0-9_]*)?\$.*?\$(?P=tag)\$)
+|(?P<dollar>\$(?P<tag>[A-Za-z_][A-Za-z0-9_]*|)\$.*?\$(?P=tag)\$)
 |(?P<quoted>"(?:[^"]|"")*"{extra})
 |(?P<word>[A-Za-z_][A-Za-z0-9_$]*)
 |(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
