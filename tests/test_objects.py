@@ -179,3 +179,26 @@ def test_canonical_definition_text(text: str, fold: bool, canonical: str) -> Non
     """The canonical text of a definition: what cannot change its meaning is made uniform, and
     nothing else (a string literal's case and spacing is data)."""
     assert canonical_sql(text, fold) == canonical
+
+
+def test_inspect_shows_them(tmp_path: Path) -> None:
+    """``inspect`` lists the objects it read, with the canonical definitions compared."""
+    db = testing.sqlite_file(
+        tmp_path / "a.db",
+        TABLE + "CREATE VIEW Named AS SELECT id FROM items;\n"
+        "CREATE TRIGGER touch AFTER UPDATE ON items BEGIN SELECT 1; END;",
+    )
+    done = run_cli(["inspect", db, "--format", "json"], tmp_path, clean_env())
+    assert done.returncode == 0, done.stderr
+    objects = json.loads(done.stdout)["objects"]
+    assert [(o["kind"], o["name"], o["table"], o["definition"]) for o in objects] == [
+        (
+            "trigger",
+            "touch",
+            "items",
+            "create trigger touch after update on items begin select 1 ; end",
+        ),
+        ("view", "named", None, "create view named as select id from items"),
+    ]
+    done = run_cli(["inspect", db, "--format", "text"], tmp_path, clean_env())
+    assert "  trigger touch on items\n  view named\n" in done.stdout
