@@ -202,3 +202,18 @@ def test_inspect_shows_them(tmp_path: Path) -> None:
     ]
     done = run_cli(["inspect", db, "--format", "text"], tmp_path, clean_env())
     assert "  trigger touch on items\n  view named\n" in done.stdout
+
+
+def test_a_partitioned_tables_trigger_is_one_trigger(pg_url: str) -> None:
+    """PostgreSQL clones a partitioned table's row trigger onto each partition: the clones are
+    the parent's trigger, not objects of their own."""
+    run_ddl(
+        pg_url,
+        "CREATE TABLE m (id integer, x integer) PARTITION BY RANGE (id);"
+        "CREATE TABLE m_low PARTITION OF m FOR VALUES FROM (0) TO (100);"
+        "CREATE TABLE m_high PARTITION OF m FOR VALUES FROM (100) TO (200);"
+        "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;"
+        "CREATE TRIGGER touch BEFORE INSERT ON m FOR EACH ROW EXECUTE FUNCTION f();",
+    )
+    schema = reflect_url(pg_url, ReflectOptions())
+    assert [o.key for o in schema.objects if o.kind == "trigger"] == [("trigger", "m", "touch")]

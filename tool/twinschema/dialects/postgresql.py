@@ -410,7 +410,8 @@ FROM rel c WHERE c.relkind IN ('v', 'm')
 UNION ALL
 SELECT 'trigger', tg.tgname::text, c.relname::text, tg.tgenabled::text,
        pg_get_triggerdef(tg.oid, false), quote_ident(%(schema)s)
-FROM pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid WHERE NOT tg.tgisinternal
+FROM pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
+WHERE NOT tg.tgisinternal AND tg.tgparentid = 0  -- a partition's clone is its parent's trigger
 UNION ALL
 SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
        NULL, NULL, pg_get_functiondef(p.oid), quote_ident(%(schema)s)
