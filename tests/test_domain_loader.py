@@ -215,3 +215,33 @@ def test_no_table_or_column_name_is_a_string_literal(module: str) -> None:
         and node.value in domain_names - NOT_NAMES
     }
     assert literals == set(), f"{path}: use the loader, not literals"
+
+
+def test_declared_views_and_triggers() -> None:
+    """``views:`` and ``triggers:`` declare objects each named dialect must have; a trigger names
+    a declared table, and a wrong one is one error naming the file and line."""
+    from twinschema.domain import DeclaredObject, parse_domain
+    from twinschema.errors import DomainError
+
+    base = "version: 1\ntables:\n  users:\n    columns:\n      id: {kind: integer}\n"
+    domain = parse_domain(
+        base + "views:\n  active_users: {dialects: [postgres]}\n  report:\n"
+        "triggers:\n  users_touch: {table: users}\n",
+        "d.yaml",
+    )
+    assert domain.objects == (
+        DeclaredObject("view", "active_users", ("postgresql",), None, 7),
+        DeclaredObject("view", "report", ("sqlite", "postgresql"), None, 8),
+        DeclaredObject("trigger", "users_touch", ("sqlite", "postgresql"), "users", 10),
+    )
+    with pytest.raises(DomainError) as raised:
+        parse_domain(base + "triggers:\n  users_touch: {table: user}\n", "d.yaml")
+    assert str(raised.value) == (
+        "d.yaml:7: trigger 'users_touch' is on table 'user', which 'tables' does not declare "
+        "(did you mean 'users'?)"
+    )
+    with pytest.raises(DomainError) as raised:
+        parse_domain(base + "triggers:\n  users_touch: {dialects: [sqlite]}\n", "d.yaml")
+    assert str(raised.value) == (
+        "d.yaml:7: trigger 'users_touch' needs 'table' (the table it is on)"
+    )

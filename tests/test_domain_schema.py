@@ -75,11 +75,20 @@ def test_the_kind_enums_are_the_loaders(schema: dict[str, Any]) -> None:
 
 def test_the_keys_are_the_loaders(schema: dict[str, Any]) -> None:
     defs = schema["$defs"]
-    assert tuple(schema["properties"]) == loader._TOP_KEYS
+    assert tuple(schema["properties"]) == loader._TOP_KEYS + loader._OPTIONAL_TOP_KEYS
+    assert tuple(defs["view"]["anyOf"][1]["properties"]) == loader._VIEW_KEYS
+    assert tuple(defs["trigger"]["properties"]) == loader._TRIGGER_KEYS
     assert tuple(defs["table"]["properties"]) == loader._TABLE_KEYS
     assert tuple(defs["column"]["anyOf"][1]["properties"]) == loader._COLUMN_KEYS
     assert tuple(defs["allowance"]["properties"]) == loader._ALLOW_KEYS
-    for where in (schema, defs["table"], defs["column"]["anyOf"][1], defs["allowance"]):
+    for where in (
+        schema,
+        defs["table"],
+        defs["column"]["anyOf"][1],
+        defs["allowance"],
+        defs["view"]["anyOf"][1],
+        defs["trigger"],
+    ):
         assert where["additionalProperties"] is False
 
 
@@ -100,6 +109,8 @@ BASE: dict[str, Any] = {
         },
         "audit": {"dialects": ["postgresql"], "columns": {"id": {"kind": "bigint"}}},
     },
+    "views": {"active_users": {"dialects": ["sqlite", "postgresql"]}, "report": None},
+    "triggers": {"users_touch": {"table": "users", "dialects": ["postgresql"]}},
 }
 
 
@@ -126,6 +137,11 @@ INVALID = {
     "values on a non-enum kind": (("tables", "users", "columns", "role", "kind"), "text"),
     "version not a number": (("version",), "one"),
     "a table name with a space": (("tables", "bad name"), {"columns": {"id": None}}),
+    "unknown view key": (("views", "active_users", "sql"), "SELECT 1"),
+    "view dialect unknown": (("views", "active_users", "dialects"), ["oracle"]),
+    "trigger without its table": (("triggers", "users_touch"), {"dialects": ["postgresql"]}),
+    "unknown trigger key": (("triggers", "users_touch", "when"), "before"),
+    "a view name with a space": (("views", "bad view"), None),
 }
 
 

@@ -5,7 +5,8 @@
 * Chinook's two versions (PascalCase SQLite, snake_case PostgreSQL): ``init`` then
   ``diff --domain`` is in sync, with no hand edit, and the file says what the hand-written
   ``chinook/domain.yaml`` says.
-* What cannot be paired is written as comments, and one-sided tables as ``dialects: [...]``.
+* What cannot be paired is written as comments; a one-sided table is written for both dialects
+  with its ``dialects: [...]`` commented out, so the next diff reports it until a person decides.
 * An existing file is never overwritten without ``--force``.
 * ``--stamp`` on a scratch copy of a project: empty chains get a baseline revision and both
   databases are stamped there; chains with revisions are stamped at head only when the database
@@ -295,24 +296,36 @@ def test_unpaired_tables_and_columns_are_comments(shop: tuple[str, str], tmp_pat
     ):
         assert line in text, text
         assert line[2:] in result.stdout
+    # One-sided tables: the declaration is a comment for a person to uncomment, not a decision.
+    assert "    # dialects: [sqlite]  # found on sqlite only" in text
+    assert "    # dialects: [postgresql]  # found on postgresql only" in text
     domain = load_domain(output)
-    assert domain.tables["local_cache"].dialects == ("sqlite",)
-    assert domain.tables["audit_log"].dialects == ("postgresql",)
+    assert domain.tables["local_cache"].dialects == ("sqlite", "postgresql")
+    assert domain.tables["audit_log"].dialects == ("sqlite", "postgresql")
     customers = domain.tables["customers"]
     assert dict(customers.names) == {"sqlite": "Customer", "postgresql": "customers"}
     assert "fax" not in customers.columns and "loyalty_points" not in customers.columns
     category = domain.tables["category"]
     assert dict(category.names) == {"sqlite": "Categories", "postgresql": "category"}
 
-    # The diff names the unpaired columns, and only them: one-sided tables are declared.
+    # The diff names the unpaired columns and the one-sided tables, and only them: init never
+    # declares a table one-sided by itself (that would make the diff say "in sync").
     code, report = run_diff(*shop, output)
     found = sorted((d["kind"], d["table"], d["column"]) for d in report["differences"])
     assert found == [
         ("column_missing", "customers", "Fax"),
         ("column_missing", "customers", "loyalty_points"),
+        ("table_missing", "audit_log", None),
+        ("table_missing", "local_cache", None),
     ], report["differences"]
     assert code == 1
     assert revisions(shop[0]) == revisions(shop[1]) == []
+
+    # Once a person uncomments the declarations, the tables are one-sided on purpose.
+    output.write_text(text.replace("    # dialects: [", "    dialects: ["), "utf-8")
+    code, report = run_diff(*shop, output)
+    found = sorted((d["kind"], d["table"], d["column"]) for d in report["differences"])
+    assert [f[0] for f in found] == ["column_missing", "column_missing"], found
 
 
 def test_kinds_are_those_both_sides_agree_on(shop: tuple[str, str], tmp_path: Path) -> None:
@@ -362,12 +375,18 @@ def test_names_the_domain_cannot_hold_or_that_collide(tmp_path: Path, pg_url: st
     text = output.read_text("utf-8")
     assert "# sqlite table 'order items': not a name domain.yaml can hold" in text
     assert "# postgresql table 'order items': not a name domain.yaml can hold" in text
+    assert text.count("    # dialects: [") == 3  # each one-sided, for a person to decide
     domain = load_domain(output)
-    physical = {name: (dict(t.names), t.dialects) for name, t in domain.tables.items()}
-    assert sorted(physical) == ["album", "album_2", "album_3"]
-    assert sorted((t.dialects[0], t.physical(t.dialects[0])) for t in domain.tables.values()) == [
+    assert sorted(domain.tables) == ["album", "album_2", "album_3"]
+    assert sorted(
+        (dialect, name)
+        for t in domain.tables.values()
+        for dialect, name in t.names.items()
+        if name != t.name
+    ) == [
         ("postgresql", "Album"),
         ("postgresql", "album"),
+        ("postgresql", "album_2"),  # SQLite's ALBUM where PostgreSQL lacks it: not "album"
         ("sqlite", "ALBUM"),
     ]
 

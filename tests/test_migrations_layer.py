@@ -455,6 +455,68 @@ def test_live_database_behind_or_ahead_of_head(project: Project) -> None:
     assert "make migrate-local" in ahead["hint"]
 
 
+# A trigger each chain's first revision creates (and its downgrade drops).
+PG_TRIGGER_UP = (
+    '    op.execute("CREATE FUNCTION touch_profile() RETURNS trigger LANGUAGE plpgsql AS '
+    '$$ BEGIN RETURN NEW; END $$")\n'
+    '    op.execute("CREATE TRIGGER profiles_touch BEFORE UPDATE ON profiles FOR EACH ROW '
+    'EXECUTE FUNCTION touch_profile()")\n'
+)
+PG_TRIGGER_DOWN = (
+    '    op.execute("DROP TRIGGER profiles_touch ON profiles")\n'
+    '    op.execute("DROP FUNCTION touch_profile()")\n'
+)
+SQLITE_TRIGGER_UP = (
+    '    op.execute("CREATE TRIGGER profiles_touch AFTER UPDATE ON profiles BEGIN SELECT 1; END")\n'
+)
+SQLITE_TRIGGER_DOWN = '    op.execute("DROP TRIGGER profiles_touch")\n'
+
+
+def test_trigger_a_migration_creates_and_a_hand_edit_dropped(project: Project) -> None:
+    """Metadata modules hold no triggers: the live database is compared with the scratch
+    database its chain builds at head, so a trigger dropped by hand is reported, on each
+    dialect, as a ``trigger`` difference of the migrations layer naming the live database."""
+    down = "\n\ndef downgrade() -> None:\n"
+    project.edit(
+        "migrations_postgres/versions/0001_initial_postgresql.py",
+        down,
+        "\n" + PG_TRIGGER_UP + down + PG_TRIGGER_DOWN,
+    )
+    project.edit(
+        "migrations_sqlite/versions/0001_initial_sqlite.py",
+        down,
+        "\n" + SQLITE_TRIGGER_UP + down + SQLITE_TRIGGER_DOWN,
+    )
+    project.migrate("local")
+    project.migrate("remote")
+    code, report = project.check("--layer", "migrations")
+    assert (code, report["differences"]) == (0, [])  # built from the chains: the same
+
+    with sqlite3.connect(project.root / "var" / "local.db") as conn:
+        conn.execute("DROP TRIGGER profiles_touch")
+    engine = sa.create_engine(project.env["DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TRIGGER profiles_touch ON profiles"))
+    finally:
+        engine.dispose()
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    triggers = found(report, "trigger")
+    assert [(d["table"], d["name"], d["left"], d["right_source"]) for d in triggers] == [
+        ("profiles", "profiles_touch", None, "migrations_sqlite at head (scratch database)"),
+        ("profiles", "profiles_touch", None, "migrations_postgres at head (scratch database)"),
+    ]
+    assert all(d["layer"] == "migrations" for d in triggers)
+    assert all("exists only in" in d["message"] for d in triggers)
+    assert [d["hint"].split(", or ")[1] for d in triggers] == [
+        "remove it from a revision in migrations_sqlite",
+        "remove it from a revision in migrations_postgres",
+    ]
+    assert all(d["hint"].startswith("add it to the database ") for d in triggers)
+    assert {d["kind"] for d in report["differences"]} == {"trigger"}  # the function stays
+
+
 @pytest.fixture(autouse=True)
 def _no_leak() -> Iterator[None]:
     """The copies' commands never touch this repository's var/."""

@@ -496,15 +496,31 @@ def test_reflect_fk_actions(app_schema: Any) -> None:
     assert asdict(app_schema.tables["fk_actions"]) == asdict(_pg(EXPECTED_FK_ACTIONS))
 
 
-def test_not_compared_counts(app_schema: Any) -> None:
-    """Views, materialized views, free sequences, routines and triggers are counted, not compared.
+def test_views_triggers_routines_sequences_are_read(app_schema: Any) -> None:
+    """Views, materialized views, free sequences, routines and triggers are read as objects with
+    their definitions, and no longer counted as not compared.
 
-    The serial and identity sequences belong to their columns and are not counted; the trigger
-    of the excluded alembic_version is left out with its table; the enum is not counted.
+    The serial and identity sequences belong to their columns and are not objects; the trigger
+    of the excluded alembic_version is left out with its table; the enum is not an object.
     """
-    assert dict(app_schema.not_compared) == no_counts(
-        views=1, materialized_views=1, sequences=1, functions=2, triggers=1
+    assert app_schema.objects_read
+    assert [o.key for o in app_schema.objects] == [
+        ("function", "", "noop()"),
+        ("function", "", "touch()"),
+        ("sequence", "", "invoice_number"),
+        ("trigger", "account", "account_touch"),
+        ("view", "", "account_count"),
+        ("view", "", "active_account"),
+    ]
+    by_name = {o.name: o.definition for o in app_schema.objects}
+    assert by_name["account_count"].startswith("materialized view select count ( * ) as n")
+    assert by_name["active_account"] == "view select id from account where active"
+    assert by_name["account_touch"] == (
+        "create trigger account_touch before update on account for each row "
+        "execute function touch ( )"
     )
+    assert "invoice_number" in by_name and "start 1" in by_name["invoice_number"]
+    assert dict(app_schema.not_compared) == no_counts()
 
 
 def test_exclude_patterns(pg_url: str) -> None:

@@ -8,7 +8,7 @@ modules), ``live`` (each metadata module against its database, and the two datab
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -81,14 +81,23 @@ class Report:
             self.differences.extend(comparison.differences)
             self.equivalences.extend(comparison.equivalences)
             result.tables = list(comparison.tables)
+            for label, counts in comparison.not_compared.items():
+                self.note_not_compared(label, counts)
             result.status = DRIFT if comparison.differences else IN_SYNC
         self.layers.append(result)
 
     def count_not_compared(self, schema: Schema, label: str) -> None:
-        """Note the objects of a source that no layer compares (views, triggers...)."""
-        counts = {kind: n for kind, n in schema.not_compared.items() if n}
-        if counts:
-            self.not_compared[label] = counts
+        """Note the objects of a source that no layer compares (foreign tables, rules...)."""
+        self.note_not_compared(label, schema.not_compared)
+
+    def note_not_compared(self, label: str, counts: Mapping[str, int]) -> None:
+        """Note objects of source ``label`` that a comparison could not compare: views,
+        triggers... compared only within one dialect. A source compared several times keeps the
+        largest count of each kind."""
+        for kind, n in counts.items():
+            if n:
+                mine = self.not_compared.setdefault(label, {})
+                mine[kind] = max(mine.get(kind, 0), n)
 
 
 @dataclass

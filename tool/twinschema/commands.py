@@ -196,6 +196,8 @@ def _schema_document(schema: Schema) -> dict[str, Any]:
         "source": schema.source,
         "tables": {name: asdict(table) for name, table in schema.tables.items()},
         "not_compared": dict(schema.not_compared),
+        # Views, triggers, functions and sequences, with the canonical definitions compared.
+        "objects": [asdict(o) for o in schema.objects],
     }
 
 

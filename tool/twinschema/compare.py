@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from twinschema import folding, typemap
+from twinschema.compare_objects import compare_objects
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
 from twinschema.expressions import across
@@ -56,6 +57,9 @@ class Comparison:
     differences: list[Difference] = field(default_factory=list)
     equivalences: list[Equivalence] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)  # every table compared, in logical names
+    # Per source label, the views, triggers, functions and sequences this comparison could not
+    # compare (see compare_objects), e.g. {"b.sql": {"views": 2}}.
+    not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,9 @@ class Side:
     schema: Schema
     label: str
     fix: str  # e.g. "schemas/sqlite.py" or "the database (run: twinschema migrate local)"
-    role: str = "model"  # "model" (metadata, files) or "database" (a live database)
+    # "model" (metadata, files), "database" (a live database) or "chain" (a scratch database
+    # a migration chain built)
+    role: str = "model"
 
 
 @without_gc
@@ -78,6 +84,7 @@ def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None
     for table, column, spelling in renamed:  # names one dialect matches whatever their case
         run.same(table, column, "identifier case", column or table, spelling)
     run.tables()
+    run.objects()
     if run.cross and domain is not None:
         run.apply_allowances()
     return run.result
@@ -99,7 +106,7 @@ class _Run:
     def diff(
         self,
         kind: str,
-        table: str,
+        table: str | None,
         column: str | None,
         name: str | None,
         left: str | None,
@@ -242,6 +249,19 @@ class _Run:
             self.table_options(left, right)
         if (left.unlogged, left.partitioned) != (right.unlogged, right.partitioned):
             self.storage(left, right)
+
+    # -- views, triggers, functions, sequences ----------------------------------------------
+
+    def objects(self) -> None:
+        left, right = self.left, self.right
+        found = compare_objects(left.schema, right.schema, (left.label, right.label), self.domain)
+        for d in found.differences:
+            self.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message)
+        for e in found.equivalences:
+            self.same(e.table, None, f"{e.kind} definition", e.left, e.right)
+        for side, counts in zip((left, right), found.not_compared, strict=True):
+            if counts:
+                self.result.not_compared[side.label] = counts
 
     # -- columns ----------------------------------------------------------------------------
 

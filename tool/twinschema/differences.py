@@ -47,6 +47,21 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "(the message names the values each side has alone), or two enum types, or an enum type "
     "and domain.yaml's `values`, list them in another order (an enum sorts by it; a CHECK list "
     "has no order, so across dialects only the set is compared).",
+    "view": "A view (materialized or not) exists on one side only, or its definition differs. "
+    "Definitions are compared between two sources of the same dialect, after the dialect's own "
+    "normalization (pg_get_viewdef on PostgreSQL; whitespace, comments and identifier case on "
+    "SQLite); across dialects, a view domain.yaml declares under `views:` must exist on each "
+    "dialect it names. Recreate the view from its migration, or declare it where it belongs.",
+    "trigger": "A trigger exists on one side only, or its definition (timing, events, table, "
+    "body, enabled state) differs. Compared like views; across dialects, a trigger domain.yaml "
+    "declares under `triggers:` (with its `table`) must exist on each dialect it names. A "
+    "trigger a migration creates and a hand edit dropped is caught by the migrations layer.",
+    "function": "A PostgreSQL function or procedure (by name and argument types) exists on one "
+    "side only, or its definition (pg_get_functiondef, body made canonical) differs. Compared "
+    "between two PostgreSQL sources only.",
+    "sequence": "A PostgreSQL sequence that no column owns exists on one side only, or its "
+    "parameters (type, start, bounds, increment, cache, cycle) differ. Compared between two "
+    "PostgreSQL sources only; a column's own sequence is compared as its identity.",
     "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
     "take it out of the metadata module.",
     "dialect_object": "A declared dialect-only object or attribute (row-level security and "

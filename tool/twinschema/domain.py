@@ -50,6 +50,9 @@ MAX_NAME_BYTES = 63
 _IDENTIFIER = re.compile(r"^[^\W\d]\w*(\$\w*)*$")
 
 _TOP_KEYS = ("version", "tables")
+_OPTIONAL_TOP_KEYS = ("views", "triggers")  # declared views and triggers, see DeclaredObject
+_VIEW_KEYS = ("dialects", "description")
+_TRIGGER_KEYS = ("table", "dialects", "description")
 _TABLE_KEYS = ("name", "names", "dialects", "columns", "allow", "description")
 _COLUMN_KEYS = ("kind", "length", "precision", "scale", "values", "name", "names", "description")
 _ALLOW_KEYS = ("kind", "dialect", "column", "name", "reason")
@@ -110,12 +113,28 @@ class DomainTable:
 
 
 @dataclass(frozen=True)
+class DeclaredObject:
+    """A view or trigger ``domain.yaml`` declares: it must exist on each dialect it names.
+
+    Views and triggers are compared by definition only within one dialect (their SQL is each
+    dialect's own); across dialects, a declaration is how a person says one must exist.
+    """
+
+    kind: str  # "view" or "trigger"
+    name: str
+    dialects: tuple[str, ...] = DIALECTS
+    table: str | None = None  # a trigger's table, by logical name
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Domain:
     """The parsed ``domain.yaml``."""
 
     version: int
     tables: Mapping[str, DomainTable]
     path: str = "domain.yaml"
+    objects: tuple[DeclaredObject, ...] = ()  # declared views and triggers, in file order
 
     def allowances(self) -> Iterator[Allowance]:
         """Every allowance of every table, in file order."""
@@ -308,7 +327,7 @@ def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
     if root is None:
         raise DomainError(f"{label}: the domain file is empty; it needs 'version' and 'tables'")
     top = _mapping(root, label, "the domain file")
-    _check_keys(top, _TOP_KEYS, label, "the domain file")
+    _check_keys(top, _TOP_KEYS + _OPTIONAL_TOP_KEYS, label, "the domain file")
     for required in _TOP_KEYS:
         if required not in top:
             raise DomainError(f"{label}:{_line(root)}: missing top-level key {required!r}")
@@ -321,7 +340,13 @@ def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
         name: _table(name, key_node, node, label) for name, (key_node, node) in tables_map.items()
     }
     _check_physical_uniqueness(tables, label)
-    domain = Domain(version=version, tables=tables, path=label)
+    objects = tuple(
+        _declared(kind, name, key_node, node, label, tables)
+        for kind, key in (("view", "views"), ("trigger", "triggers"))
+        if key in top
+        for name, (key_node, node) in _mapping(top[key][1], label, f"'{key}'").items()
+    )
+    domain = Domain(version=version, tables=tables, path=label, objects=objects)
     return domain
 
 
@@ -461,6 +486,47 @@ def _table(logical: str, key_node: yaml.Node, node: yaml.Node, label: str) -> Do
         allow=allow,
         line=_line(key_node),
     )
+
+
+def _dialects(pairs: _Pairs, label: str, what: str) -> tuple[str, ...]:
+    """The ``dialects`` list of an entry (every dialect when it has none)."""
+    if "dialects" not in pairs:
+        return DIALECTS
+    dnode = pairs["dialects"][1]
+    if not isinstance(dnode, yaml.SequenceNode) or not dnode.value:
+        raise DomainError(f"{label}:{_line(dnode)}: 'dialects' of {what} must be a list")
+    return tuple(
+        canonical_dialect(_scalar(item, label, "a dialect"), label, _line(item))
+        for item in dnode.value
+    )
+
+
+def _declared(
+    kind: str,
+    name: str,
+    key_node: yaml.Node,
+    node: yaml.Node,
+    label: str,
+    tables: Mapping[str, DomainTable],
+) -> DeclaredObject:
+    """One entry of ``views:`` or ``triggers:``."""
+    what = f"{kind} {name!r}"
+    check_identifier(name, f"{label}:{_line(key_node)}", f"{kind} name")
+    pairs = _mapping(node, label, what)
+    _check_keys(pairs, _TRIGGER_KEYS if kind == "trigger" else _VIEW_KEYS, label, what)
+    table = None
+    if kind == "trigger":
+        if "table" not in pairs:
+            raise DomainError(
+                f"{label}:{_line(key_node)}: {what} needs 'table' (the table it is on)"
+            )
+        table = _identifier(pairs["table"][1], label, f"table of {what}")
+        if table not in tables:
+            raise DomainError(
+                f"{label}:{_line(pairs['table'][1])}: {what} is on table {table!r}, which "
+                f"'tables' does not declare" + suggestion(table, tables)
+            )
+    return DeclaredObject(kind, name, _dialects(pairs, label, what), table, _line(key_node))
 
 
 def _sequence(pairs: _Pairs, key: str, label: str, what: str) -> list[yaml.Node]:

@@ -14,7 +14,9 @@ The file speaks in logical names, the PostgreSQL names in snake_case; ``names`` 
 own spelling only where it differs. A column gets a logical kind where both sides can stand for
 one (the comparer's rules: ``typemap`` plus the CHECK ... IN lists that encode booleans and enums in
 SQLite), with its parameters where they agree. What could not be paired is listed as comments;
-tables of one side only are declared for that dialect (``dialects: [...]``).
+tables of one side only are written for both dialects, with ``dialects: [...]`` as a comment a
+person uncomments once they have decided the table belongs to one dialect: until then, it is a
+reported ``table_missing``, never a silent "in sync".
 
 ``--stamp`` is the one write to a database: it records each database at a revision of its chain
 (Alembic's ``alembic_version``), so the chains start from what exists. An empty chain first gets a
@@ -313,8 +315,20 @@ def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
             continue
         proposal.tables.append(table)
     proposal.tables.sort(key=lambda t: t.name)
+    _name_missing_sides(proposal)
     _add_kinds(proposal, sides)
     return proposal
+
+
+def _name_missing_sides(proposal: Proposal) -> None:
+    """Give a one-sided table a name on the dialect that lacks it, where its logical name is
+    taken there (case-insensitively) by another table: the file declares every table for both
+    dialects (see ``_one_sided_comment``), and two tables may not share a physical name."""
+    taken = {d: {t.names[d].lower() for t in proposal.tables if d in t.names} for d in DIALECTS}
+    for table in proposal.tables:
+        for dialect in DIALECTS:
+            if dialect not in table.names and table.name.lower() in taken[dialect]:
+                table.names[dialect] = _unique(table.name, taken[dialect])
 
 
 def name_map(proposal: Proposal, dialect: str) -> NameMap:
@@ -322,7 +336,7 @@ def name_map(proposal: Proposal, dialect: str) -> NameMap:
     tables: dict[str, str] = {}
     columns: dict[tuple[str, str], str] = {}
     for table in proposal.tables:
-        if dialect not in table.names:
+        if dialect not in table.dialects:  # not found there (its name is a placeholder)
             continue
         physical = table.names[dialect]
         tables[physical] = table.name
@@ -432,6 +446,21 @@ def _column_yaml(column: InitColumn) -> str:
     return f"      {_scalar(column.name)}: {_flow(items)}"
 
 
+def _one_sided_comment(found: tuple[str, ...]) -> str:
+    """The line for a table found on one dialect only: a comment, not a declaration.
+
+    Declared for both dialects, the table stays a reported ``table_missing`` until a person
+    decides: init cannot tell a table that belongs to one dialect from one that a migration
+    forgot, and writing ``dialects: [...]`` for it would make the next diff say "in sync".
+    """
+    only = ", ".join(found)
+    missing = ", ".join(d for d in DIALECTS if d not in found)
+    return (
+        f"    # dialects: [{only}]  # found on {only} only, so it is reported missing on "
+        f"{missing}: uncomment to declare it {only}-only, or add it to {missing}"
+    )
+
+
 def render(proposal: Proposal, output: Path, sources: Mapping[str, str]) -> str:
     """The text of ``domain.yaml``: the schema reference first, then a header, then the tables."""
     lines = [
@@ -450,8 +479,7 @@ def render(proposal: Proposal, output: Path, sources: Mapping[str, str]) -> str:
         lines.append(f"  {_scalar(table.name)}:")
         lines += [f"    {k}: {v}" for k, v in _names(table.name, table.names)]
         if table.dialects != DIALECTS:
-            only = ", ".join(table.dialects)
-            lines.append(f"    dialects: [{only}]  # {only} only")
+            lines.append(_one_sided_comment(table.dialects))
         lines.append("    columns:")
         lines += [_column_yaml(c) for c in table.columns]
         lines += [f"      # {line}" for line in table.unpaired]

@@ -165,10 +165,11 @@ def _chain_checks(plan: CheckPlan, domain: Domain | None, chain: Chain, report: 
     metadata = Side(make_canonical(raw, domain), path, path)
     result.right = path
     comparison = Comparison(differences=heads_differences(chain, path))
+    live = live_at_head(plan, chain, options)
     try:
         with scratch.empty_database(config, dialect, plan.scratch_url) as url:
             comparison.differences.extend(
-                upgrade_checks(config, chain, url, metadata, domain, options)
+                upgrade_checks(config, chain, url, metadata, domain, options, live)
             )
     except DatabaseError as exc:
         result.status, result.message = ERROR, exc.message
@@ -198,6 +199,37 @@ def heads_differences(chain: Chain, against: str) -> list[Difference]:
     ]
 
 
+def live_at_head(plan: CheckPlan, chain: Chain, options: ReflectOptions) -> Side | None:
+    """The chain's live database, read-only, when it is exactly at the chain's head: its views,
+    triggers, functions and sequences are then compared with the scratch database the chain
+    builds (metadata modules hold none of them). None when there is no database, when it cannot
+    be read or when it is not at head: the state check reports those."""
+    url = plan.urls.get(chain.dialect)
+    if url is None or not chain.heads:
+        return None
+    try:
+        if set(current_revisions(url, plan.config.postgres_schema)) != set(chain.heads):
+            return None
+        raw = reflect_url(url, options)
+    except DatabaseError:
+        return None
+    label = plan.label(chain.dialect)
+    # At head already: migrating does not bring back what a hand edit took away.
+    return Side(raw, label, f"the database {label}", role="database")
+
+
+def objects_at_head(live: Side, head: Side, domain: Domain | None) -> list[Difference]:
+    """The views, triggers, functions and sequences of ``live`` against the chain at head
+    (tables are the live layer's: compared against the metadata module, not again here)."""
+    compared = compare(
+        replace(live, schema=replace(live.schema, tables={})),
+        replace(head, schema=replace(head.schema, tables={}), role="chain"),
+        layer=LAYER,
+        domain=domain,
+    )
+    return compared.differences
+
+
 def upgrade_checks(
     config: Config,
     chain: Chain,
@@ -205,9 +237,11 @@ def upgrade_checks(
     metadata: Side,
     domain: Domain | None,
     options: ReflectOptions,
+    live: Side | None = None,
 ) -> list[Difference]:
-    """Upgrade the empty database at ``url`` to head, compare with the metadata; downgrade to
-    base, look for leftovers; upgrade again and compare with the first upgrade."""
+    """Upgrade the empty database at ``url`` to head, compare with the metadata (and the
+    objects of ``live``, a database at head); downgrade to base, look for leftovers; upgrade
+    again and compare with the first upgrade."""
     target = (chain.dialect, url)
     scratch = f"{chain.label} at head (scratch database)"
     failed = _run(config, target, migrate.upgrade, "heads")
@@ -221,6 +255,8 @@ def upgrade_checks(
         _relabel(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
         for d in compare(metadata, head, layer=LAYER, domain=domain).differences
     ]
+    if live is not None:
+        differences.extend(objects_at_head(live, head, domain))
     failed = _run(config, target, migrate.downgrade, "base")
     if failed:
         return [

@@ -336,6 +336,37 @@ class Table:
         return None
 
 
+# The kinds of schema object compared by definition (``SchemaObject.kind``). A materialized view
+# is a view whose definition says so.
+OBJECT_VIEW = "view"
+OBJECT_TRIGGER = "trigger"
+OBJECT_FUNCTION = "function"
+OBJECT_SEQUENCE = "sequence"
+OBJECT_KINDS = (OBJECT_VIEW, OBJECT_TRIGGER, OBJECT_FUNCTION, OBJECT_SEQUENCE)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaObject:
+    """A view, trigger, function or sequence, compared by its canonical definition.
+
+    ``definition`` is the dialect's own normalized text (whitespace, comments and the case of
+    unquoted words made uniform by the adapter), so it is compared only with an object of the
+    same dialect. ``name`` is unique within its kind: a function's includes its argument types
+    (``f(integer)``), a trigger's is its own name with ``table`` the table it is on.
+    """
+
+    kind: str
+    name: str
+    definition: str
+    table: str | None = None
+    raw: str = field(default="", compare=False)  # as the catalog prints it, for messages
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What pairs two objects of two sources: kind, table (if any) and name."""
+        return (self.kind, self.table or "", self.name)
+
+
 def _frozen(mapping: Mapping[str, int] | None = None) -> Mapping[str, int]:
     return MappingProxyType(dict(mapping or {}))
 
@@ -351,3 +382,8 @@ class Schema:
     # Tables not in the compared schema that other schemas of the same database hold:
     # table name -> those schemas' names, sorted (PostgreSQL's ``audit.events``).
     elsewhere: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    # Views, triggers, functions and sequences, in key order. ``objects_read`` says whether the
+    # source can hold them at all (a live database or a SQL file can, a metadata module cannot):
+    # a source that cannot is never said to lack one.
+    objects: tuple[SchemaObject, ...] = ()
+    objects_read: bool = False

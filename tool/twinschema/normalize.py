@@ -76,11 +76,9 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
     for physical, table in raw.tables.items():
         logical = names.table(physical)
         tables[logical] = _table(raw.dialect, table, logical, names, shared)
-    return Schema(
-        dialect=raw.dialect,
+    return replace(  # views, triggers... pass through (see model.Schema)
+        raw,
         tables=tables,
-        source=raw.source,
-        not_compared=raw.not_compared,
         elsewhere={names.table(name): where for name, where in raw.elsewhere.items()},
     )
 

@@ -54,6 +54,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import URL
 
+from twinschema.definitions import canonical_sql
 from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.errors import DatabaseError
 from twinschema.gcpause import without_gc
@@ -66,6 +67,9 @@ from twinschema.model import (
     IDENTITY_ALWAYS,
     IDENTITY_BY_DEFAULT,
     IDENTITY_SEQUENCE,
+    OBJECT_FUNCTION,
+    OBJECT_TRIGGER,
+    OBJECT_VIEW,
     CheckConstraint,
     Collation,
     Column,
@@ -76,6 +80,7 @@ from twinschema.model import (
     Index,
     Policy,
     Schema,
+    SchemaObject,
     Table,
     UniqueConstraint,
     element_flags,
@@ -480,6 +485,51 @@ NOT_COMPARED_KEYS = (
     "exclusion_constraints",
     "rules",
 )
+# Of those, the kinds read as ``SchemaObject``s (see SQL_OBJECTS) and so no longer counted by the
+# adapter: a comparison counts the ones it could not compare (``compare_objects``). Aggregates
+# and window functions have no pg_get_functiondef: they stay counted, as "functions".
+OBJECT_COUNT_KEYS = frozenset({"views", "materialized_views", "sequences", "triggers"})
+
+# Views, triggers, functions and sequences print their definitions with the schema's own names
+# unqualified (pg_get_viewdef qualifies a name only when the search path does not find it), so
+# that two databases holding the same objects in differently named schemas read alike. Set for
+# the read-only transaction only, just before SQL_OBJECTS.
+SQL_SEARCH_PATH = "SELECT set_config('search_path', quote_ident(%(schema)s), true)"
+
+# One row per view (materialized too), trigger, function or procedure, and sequence that no
+# extension owns and no column owns (serial and identity sequences are compared as the column's
+# identity): kind, name, table, a detail (a view's relkind and options, a trigger's tgenabled),
+# the definition as the catalog prints it, and the schema's name as SQL quotes it.
+_PROC = _NOT_EXTENSION.format(catalog="'pg_proc'", oid="p.oid")
+SQL_OBJECTS = f"""
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s),
+rel AS (SELECT c.oid, c.relkind, c.relname, c.reloptions FROM pg_class c
+        WHERE c.relnamespace IN (SELECT oid FROM ns) AND {_REL})
+SELECT 'view', c.relname::text, NULL::text,
+       c.relkind::text || coalesce(' ' || array_to_string(c.reloptions, ', '), ''),
+       pg_get_viewdef(c.oid, true), quote_ident(%(schema)s)
+FROM rel c WHERE c.relkind IN ('v', 'm')
+UNION ALL
+SELECT 'trigger', tg.tgname::text, c.relname::text, tg.tgenabled::text,
+       pg_get_triggerdef(tg.oid, false), quote_ident(%(schema)s)
+FROM pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
+WHERE NOT tg.tgisinternal AND tg.tgparentid = 0  -- a partition's clone is its parent's trigger
+UNION ALL
+SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       NULL, NULL, pg_get_functiondef(p.oid), quote_ident(%(schema)s)
+FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.prokind IN ('f', 'p')
+  AND {_PROC}
+UNION ALL
+SELECT 'sequence', s.sequencename::text, NULL, NULL,
+       concat_ws(' ', 'as', s.data_type::regtype::text, 'start', s.start_value,
+                 'minvalue', s.min_value, 'maxvalue', s.max_value, 'increment', s.increment_by,
+                 'cache', s.cache_size, CASE WHEN s.cycle THEN 'cycle' ELSE 'no cycle' END),
+       quote_ident(%(schema)s)
+FROM pg_sequences s JOIN rel c ON c.relname = s.sequencename AND c.relkind = 'S'
+WHERE s.schemaname = %(schema)s AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+ORDER BY 1, 3, 2"""
 
 # The catalog's one-letter codes, in the model's words.
 FK_ACTION_CODES: Mapping[str, str] = MappingProxyType(
@@ -577,6 +627,8 @@ QUERIES = (
     SQL_COUNTS,
     SQL_TABLE_OPTIONS,
     SQL_ELSEWHERE,
+    SQL_SEARCH_PATH,
+    SQL_OBJECTS,
 )
 
 
@@ -794,6 +846,8 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
         count_rows,
         option_rows,
         elsewhere_rows,
+        _search_path,
+        object_rows,
     ) = results
 
     if not schema_rows:
@@ -827,11 +881,16 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     ]
     triggers = sum(1 for name in trigger_tables if not excluded(name, options.exclude))
     counts = (views, matviews, foreign, sequences, functions, triggers, exclusions, rules)
+    objects = schema_objects(object_rows, options.exclude)
+    not_compared = dict(zip(NOT_COMPARED_KEYS, map(int, counts), strict=True))
+    for key in OBJECT_COUNT_KEYS:
+        not_compared[key] = 0
+    not_compared["functions"] -= sum(1 for o in objects if o.kind == OBJECT_FUNCTION)
     return Schema(
         dialect=DIALECT,
         tables=MappingProxyType({p.name: p.build() for p in parts_by_oid.values()}),
         source=source,
-        not_compared=MappingProxyType(dict(zip(NOT_COMPARED_KEYS, map(int, counts), strict=True))),
+        not_compared=MappingProxyType(not_compared),
         elsewhere=MappingProxyType(
             {
                 name: tuple(schemas)
@@ -839,7 +898,55 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
                 if not excluded(name, options.exclude)
             }
         ),
+        objects=objects,
+        objects_read=True,
     )
+
+
+# pg_trigger.tgenabled: "O" (origin and local, the default) says nothing; the others are kept.
+_TRIGGER_STATES: Mapping[str, str] = MappingProxyType(
+    {"D": "disabled", "R": "enabled replica", "A": "enabled always"}
+)
+
+
+def schema_objects(
+    rows: Sequence[Sequence[Any]], exclude: Sequence[str]
+) -> tuple[SchemaObject, ...]:
+    """The rows of SQL_OBJECTS as ``SchemaObject``s with canonical definitions, in key order.
+
+    Triggers of excluded tables are left out, like their tables.
+    """
+    objects: list[SchemaObject] = []
+    for kind, name, table, detail, definition, schema in rows:
+        if table is not None and excluded(table, exclude):
+            continue
+        text = str(definition or "")
+        if kind == OBJECT_VIEW:
+            relkind, _, reloptions = str(detail).partition(" ")
+            head = "materialized view" if relkind == "m" else "view"
+            canonical = f"{head} {canonical_sql(text, False)}"
+            canonical += f" with ( {reloptions} )" if reloptions else ""
+        elif kind == OBJECT_TRIGGER:
+            canonical = canonical_sql(_unqualified(text, schema, "ON"), False)
+            state = _TRIGGER_STATES.get(str(detail))
+            canonical += f" {state}" if state else ""
+        elif kind == OBJECT_FUNCTION:
+            canonical = canonical_sql(_unqualified(text, schema, "FUNCTION", "PROCEDURE"), False)
+        else:
+            canonical = text
+        objects.append(SchemaObject(kind, name, canonical, table, text))
+    return tuple(sorted(objects, key=lambda o: o.key))
+
+
+def _unqualified(definition: str, quoted_schema: str, *words: str) -> str:
+    """``definition`` with the schema's name taken off the first name after one of ``words``:
+    pg_get_functiondef always qualifies the function (``FUNCTION app.f(``), pg_get_triggerdef
+    the table (``ON app.t``), whatever the search path."""
+    for word in words:
+        qualified = f" {word} {quoted_schema}."
+        if qualified in definition:
+            return definition.replace(qualified, f" {word} ", 1)
+    return definition
 
 
 def _tables(

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
+from twinschema.definitions import canonical_sql, without_words
 from twinschema.dialects import Adapter, ReflectOptions, excluded, sqlite_files
 from twinschema.errors import DatabaseError
 from twinschema.gcpause import without_gc
@@ -40,6 +41,8 @@ from twinschema.model import (
     IDENTITY_ROWID,
     MATCH_KINDS,
     NO_ACTION,
+    OBJECT_TRIGGER,
+    OBJECT_VIEW,
     OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
     CheckConstraint,
@@ -51,6 +54,7 @@ from twinschema.model import (
     Generated,
     Index,
     Schema,
+    SchemaObject,
     Table,
     UniqueConstraint,
     element_flags,
@@ -59,6 +63,8 @@ from twinschema.model import (
 NAME = "sqlite"
 
 # What ``Schema.not_compared`` counts; every key is always present (as for PostgreSQL).
+# Views and triggers are read as ``SchemaObject``s: their keys stay, always 0, for reports that
+# read them; a comparison counts the ones it could not compare (``compare_objects``).
 NOT_COMPARED_KEYS = ("views", "triggers", "virtual_tables")
 
 # Virtual-table modules whose shadow tables are named ``<table>_<suffix>`` and are part of the
@@ -611,6 +617,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     index_sql: dict[str, str] = {}
     virtual: list[tuple[str, str]] = []  # (name, sql)
     counts = dict.fromkeys(NOT_COMPARED_KEYS, 0)
+    objects: list[SchemaObject] = []
     for kind, name, _tbl, sql in master:
         if kind == "table":
             if str(sql or "")[:21].upper() == "CREATE VIRTUAL TABLE ":
@@ -620,10 +627,12 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
         elif kind == "index":
             if sql is not None:
                 index_sql[name] = sql
-        elif kind == "view":
-            counts["views"] += 1
-        elif kind == "trigger":
-            counts["triggers"] += 1
+        elif (
+            kind in (OBJECT_VIEW, OBJECT_TRIGGER)
+            and sql is not None
+            and (kind == OBJECT_VIEW or not excluded(_tbl, options.exclude))
+        ):  # a trigger of an excluded table is left out with it
+            objects.append(schema_object(kind, name, _tbl, sql))
 
     skip: set[str] = set()
     for name, sql in virtual:
@@ -792,7 +801,24 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
         tables=MappingProxyType(tables),
         source=source,
         not_compared=MappingProxyType(counts),
+        objects=tuple(sorted(objects, key=lambda o: o.key)),
+        objects_read=True,
     )
+
+
+def schema_object(kind: str, name: str, table: str, sql: str) -> SchemaObject:
+    """A view or trigger from its stored CREATE statement, made canonical.
+
+    SQLite keeps the statement as written: whitespace, comments, the case of keywords and of
+    identifiers (quoted or not: SQLite folds them all) and the optional ``FOR EACH ROW`` of a
+    trigger (SQLite has only row triggers) are made uniform. A view is keyed by its name alone
+    (a view is a relation), a trigger by its table and name.
+    """
+    canonical = canonical_sql(sql, True)
+    if kind == OBJECT_TRIGGER:
+        canonical = without_words(canonical, "for each row")
+        return SchemaObject(kind, name.lower(), canonical, table.lower(), sql)
+    return SchemaObject(kind, name.lower(), canonical, None, sql)
 
 
 _EMPTY = _TableSql()

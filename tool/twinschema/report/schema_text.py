@@ -11,6 +11,11 @@ def render_schema(schema: Schema) -> str:
     out = [f"{schema.dialect} schema of {schema.source}" if schema.source else schema.dialect]
     for name in sorted(schema.tables):
         out += ["", *_table(schema.tables[name])]
+    if schema.objects:  # views, triggers, functions, sequences, by kind then name
+        out += ["", "Objects (compared by definition within one dialect):"]
+        out += [
+            f"  {o.kind} {o.name}" + (f" on {o.table}" if o.table else "") for o in schema.objects
+        ]
     counted = {kind: n for kind, n in sorted(schema.not_compared.items()) if n}
     if counted:
         out += ["", "Not compared: " + ", ".join(f"{n} {kind}" for kind, n in counted.items())]

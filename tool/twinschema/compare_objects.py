@@ -1,0 +1,173 @@
+"""The comparator of views, triggers, functions and sequences (``model.SchemaObject``).
+
+Their definitions are each dialect's own SQL, made canonical by its adapter, so two sources of
+the same dialect that both hold such objects (live databases, SQL files) are compared object by
+object: one side only, or a different definition, is a difference of the object's kind. Between
+dialects, or against a source that cannot hold them (a metadata module), only what
+``domain.yaml`` declares is checked: a declared view or trigger must exist on each dialect it
+names. Everything else is counted as not compared, per source, so silence is never sameness.
+
+Pure and dialect-free: it compares dialect names for equality only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from twinschema.domain import DeclaredObject, Domain
+from twinschema.model import OBJECT_KINDS, Schema, SchemaObject
+
+# The ``not_compared`` key of each object kind (the keys the adapters used to count them under).
+COUNT_KEYS = {
+    "view": "views",
+    "trigger": "triggers",
+    "function": "functions",
+    "sequence": "sequences",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectDifference:
+    """One difference found here; the comparer turns it into a ``Difference``."""
+
+    kind: str  # the object's kind, which is the difference's kind
+    table: str | None
+    name: str
+    left: str | None
+    right: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectEquivalence:
+    """Two objects written differently whose canonical definitions are the same."""
+
+    kind: str
+    table: str  # a trigger's table; a view's, function's or sequence's own name
+    left: str
+    right: str
+
+
+@dataclass
+class ObjectComparison:
+    """The differences found, the spellings accepted as the same, and per side the objects
+    that could not be compared."""
+
+    differences: list[ObjectDifference]
+    not_compared: tuple[dict[str, int], dict[str, int]]  # left's, right's: count key -> n
+    equivalences: list[ObjectEquivalence] = field(default_factory=list)
+
+
+def compare_objects(
+    left: Schema, right: Schema, labels: tuple[str, str], domain: Domain | None
+) -> ObjectComparison:
+    """Compare the objects of two schemas (see the module); ``labels`` name the two sides."""
+    result = ObjectComparison([], ({}, {}))
+    if left.objects_read and right.objects_read and left.dialect == right.dialect:
+        for finding in _pairwise(left.objects, right.objects, labels):
+            if isinstance(finding, ObjectDifference):
+                result.differences.append(finding)
+            else:
+                result.equivalences.append(finding)
+        return result
+    declared = domain.objects if domain is not None else ()
+    for index, (schema, label) in enumerate(((left, labels[0]), (right, labels[1]))):
+        if not schema.objects_read:
+            continue
+        checked: set[tuple[str, str, str]] = set()
+        for wanted in declared:
+            if schema.dialect not in wanted.dialects:
+                continue
+            found = _find(schema, wanted, domain)
+            if found is None:
+                result.differences.append(_declared_missing(wanted, schema, label, index))
+            else:
+                checked.add(found.key)
+        counts = _counts(o for o in schema.objects if o.key not in checked)
+        result.not_compared[index].update(counts)
+    return result
+
+
+def _pairwise(
+    left: Sequence[SchemaObject], right: Sequence[SchemaObject], labels: tuple[str, str]
+) -> Iterable[ObjectDifference | ObjectEquivalence]:
+    """Each object of one side only, each pair whose definitions differ, and each pair spelled
+    differently with the same definition, in key order."""
+    lk = {o.key: o for o in left}
+    rk = {o.key: o for o in right}
+    for key in sorted(lk.keys() | rk.keys()):
+        lo, ro = lk.get(key), rk.get(key)
+        if lo is not None and ro is not None:
+            if lo.definition == ro.definition and lo.raw != ro.raw:
+                yield ObjectEquivalence(lo.kind, lo.table or lo.name, lo.raw, ro.raw)
+            elif lo.definition != ro.definition:
+                yield ObjectDifference(
+                    lo.kind,
+                    lo.table,
+                    lo.name,
+                    lo.raw or lo.definition,
+                    ro.raw or ro.definition,
+                    f"{_what(lo)} differs: {lo.definition} vs {ro.definition}",
+                )
+            continue
+        only = lo if lo is not None else ro
+        assert only is not None
+        side = labels[0] if lo is not None else labels[1]
+        text = only.raw or only.definition
+        yield ObjectDifference(
+            only.kind,
+            only.table,
+            only.name,
+            text if lo is not None else None,
+            text if ro is not None else None,
+            f"{_what(only)} exists only in {side}",
+        )
+
+
+def _find(schema: Schema, wanted: DeclaredObject, domain: Domain | None) -> SchemaObject | None:
+    """The object of ``schema`` a declaration names (names compared case-insensitively: both
+    dialects fold unquoted names, to opposite cases for PostgreSQL and none for SQLite)."""
+    table = None
+    if wanted.table is not None:
+        table = wanted.table
+        if domain is not None and wanted.table in domain.tables:
+            declared = domain.tables[wanted.table]
+            table = declared.names.get(schema.dialect, wanted.table)
+    for obj in schema.objects:
+        if obj.kind != wanted.kind or obj.name.lower() != wanted.name.lower():
+            continue
+        if table is None or (obj.table or "").lower() == table.lower():
+            return obj
+    return None
+
+
+def _declared_missing(
+    wanted: DeclaredObject, schema: Schema, label: str, index: int
+) -> ObjectDifference:
+    on = f" on {wanted.table}" if wanted.table else ""
+    text = f"{wanted.kind} {wanted.name}{on}"
+    return ObjectDifference(
+        wanted.kind,
+        wanted.table,
+        wanted.name,
+        None if index == 0 else text,
+        text if index == 0 else None,
+        f"{text} is declared in domain.yaml for {schema.dialect} but {label} lacks it",
+    )
+
+
+def _counts(objects: Iterable[SchemaObject]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for obj in objects:
+        key = COUNT_KEYS[obj.kind]
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _what(obj: SchemaObject) -> str:
+    on = f" on {obj.table}" if obj.table else ""
+    return f"{obj.kind} {obj.name}{on}"
+
+
+assert set(COUNT_KEYS) == set(OBJECT_KINDS)
