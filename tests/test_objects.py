@@ -20,7 +20,7 @@ from pg_helpers import clean_env, make_project, run_cli
 from twinschema import testing
 from twinschema.definitions import canonical_sql
 from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import QUERIES, connect_kwargs
+from twinschema.dialects.postgresql import STATEMENTS, connect_kwargs
 from twinschema.sources import reflect_url
 from twinschema.urls import parse_url, redact
 
@@ -138,7 +138,7 @@ def test_postgresql_reads_them_in_the_same_batch(pg_url: str) -> None:
         "CREATE TABLE items (id integer PRIMARY KEY);"
         "CREATE VIEW v0 AS SELECT id FROM items WHERE id > 0;",
     )
-    assert statements_for(pg_url) == (len(QUERIES), 1)
+    assert statements_for(pg_url) == (STATEMENTS, 1)
     run_ddl(
         pg_url,
         "".join(
@@ -148,7 +148,7 @@ def test_postgresql_reads_them_in_the_same_batch(pg_url: str) -> None:
             for n in range(1, 100)
         ),
     )
-    assert statements_for(pg_url) == (len(QUERIES), 1)
+    assert statements_for(pg_url) == (STATEMENTS, 1)
     kinds = [o.kind for o in reflect_url(pg_url, ReflectOptions()).objects]
     assert (kinds.count("view"), kinds.count("function"), kinds.count("trigger")) == (100, 99, 99)
 
