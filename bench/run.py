@@ -56,7 +56,7 @@ import sqlalchemy as sa  # noqa: E402
 from alembic.autogenerate import compare_metadata  # noqa: E402
 from alembic.runtime.migration import MigrationContext  # noqa: E402
 
-from twinschema import expressions, gcpause, normalize, testing  # noqa: E402
+from twinschema import expressions, normalize, testing  # noqa: E402
 from twinschema.compare import Side, compare  # noqa: E402
 from twinschema.dialects import ReflectOptions  # noqa: E402
 from twinschema.dialects import postgresql as pg_adapter  # noqa: E402
@@ -122,22 +122,20 @@ def live_layer(url: str, metadata: sa.MetaData, dialect: str) -> int:
     """twinschema's live layer as ``check`` runs it: reflect the database (in the background,
     started first) while the metadata side is built, make both canonical, compare; the
     differences found."""
-    with gcpause.paused():  # as check pauses it around its schema layers
-        reading = reflect_in_background(url, OPTIONS)
-        model = make_canonical(from_metadata(metadata, dialect, "bench", OPTIONS), None)
-        live = make_canonical(reading.result(), None)
-        result = compare(Side(model, "metadata", "m"), Side(live, "live", "l"), layer="live")
+    reading = reflect_in_background(url, OPTIONS)
+    model = make_canonical(from_metadata(metadata, dialect, "bench", OPTIONS), None)
+    live = make_canonical(reading.result(), None)
+    result = compare(Side(model, "metadata", "m"), Side(live, "live", "l"), layer="live")
     return len(result.differences)
 
 
 def live_pair(sqlite_url: str, pg_url: str) -> int:
     """Live SQLite against live PostgreSQL: both reflected (at once, as ``check`` does) and made
     canonical, then compared."""
-    with gcpause.paused():
-        reading = reflect_in_background(pg_url, OPTIONS)
-        left = make_canonical(reflect_url(sqlite_url, OPTIONS), None)
-        right = make_canonical(reading.result(), None)
-        result = compare(Side(left, "sqlite", "s"), Side(right, "postgresql", "p"), layer="live")
+    reading = reflect_in_background(pg_url, OPTIONS)
+    left = make_canonical(reflect_url(sqlite_url, OPTIONS), None)
+    right = make_canonical(reading.result(), None)
+    result = compare(Side(left, "sqlite", "s"), Side(right, "postgresql", "p"), layer="live")
     return len(result.differences)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from twinschema import gcpause, progress
+from twinschema import progress
 from twinschema.compare import Comparison, Side, compare
 from twinschema.config import SIDE_OF, Config
 from twinschema.differences import Difference, Equivalence
@@ -183,8 +183,7 @@ def run_check(
     domain = load_domain(config.domain) if config.domain else None
     sources = _Sources(plan, domain)
     report = Report()
-    with gcpause.paused():  # one pause for every schema built and compared (see gcpause)
-        _schema_layers(plan, sources, domain, report)
+    _schema_layers(plan, sources, domain, report)
     if "migrations" in plan.layers:
         if migrations is None:
             report.add(

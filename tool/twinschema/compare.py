@@ -19,7 +19,6 @@ from twinschema.compare_objects import compare_objects
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
 from twinschema.expressions import across
-from twinschema.gcpause import without_gc
 from twinschema.model import (
     EQUALITY_EXACT,
     EQUALITY_MEANINGS,
@@ -74,7 +73,6 @@ class Side:
     role: str = "model"
 
 
-@without_gc
 def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None) -> Comparison:
     """Every difference between two sides, minus those ``domain.yaml`` declares as allowed."""
     aligned, renamed = folding.align(left.schema, right.schema)

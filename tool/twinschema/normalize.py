@@ -12,7 +12,6 @@ from dataclasses import replace
 from twinschema import typemap
 from twinschema.domain import IDENTITY, NameMap
 from twinschema.expressions import Scope, canonical, is_null
-from twinschema.gcpause import without_gc
 from twinschema.model import (
     CheckConstraint,
     Column,
@@ -66,7 +65,6 @@ def value_kind(ctype: ColumnType) -> str:
     return "other" if not ctype.name else "numeric"
 
 
-@without_gc
 def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
     """The comparable form of a raw schema: logical names, canonical expressions."""
     tables: dict[str, Table] = {}

@@ -57,7 +57,6 @@ from sqlalchemy.engine import URL
 from twinschema.definitions import canonical_sql
 from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.errors import DatabaseError
-from twinschema.gcpause import without_gc
 from twinschema.model import (
     EQUALITY_CASE,
     EQUALITY_CASE_ACCENT,
@@ -693,7 +692,6 @@ class _SchemaChanged(Exception):
     """The catalog changed between a read's snapshot and the end of the read."""
 
 
-@without_gc
 def reflect_connection(
     conn: psycopg.Connection[Any], options: ReflectOptions, source: str
 ) -> Schema:

@@ -29,7 +29,6 @@ from sqlalchemy.engine import URL
 from twinschema.definitions import canonical_sql, without_words
 from twinschema.dialects import Adapter, ReflectOptions, excluded, sqlite_files
 from twinschema.errors import DatabaseError
-from twinschema.gcpause import without_gc
 from twinschema.model import (
     EQUALITY_CASE,
     EQUALITY_EXACT,
@@ -609,7 +608,6 @@ def catalog_rows(conn: sqlite3.Connection) -> list[list[_Row]]:
             conn.execute("ROLLBACK")
 
 
-@without_gc
 def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     """Assemble the raw ``Schema`` from the catalog rows: pure Python, linear in the rows."""
     master, column_rows, fk_rows, index_rows = catalog

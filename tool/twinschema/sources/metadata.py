@@ -32,7 +32,6 @@ from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
 from twinschema.errors import TwinschemaError, UsageError
-from twinschema.gcpause import without_gc
 from twinschema.model import (
     EQUALITY_EXACT,
     GENERATED_STORED,
@@ -180,7 +179,6 @@ def _where(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}{location}"
 
 
-@without_gc
 def from_metadata(
     metadata: sa.MetaData,
     dialect: str,
