@@ -99,7 +99,9 @@ def make_revisions(
             urls = {"sqlite": testing.sqlite_url(Path(tmp) / "scratch.db")}
             with (
                 scratch.server(config, scratch_server) as server,
-                scratch.database(server, prefix="twinschema_revision") as pg_url,
+                scratch.database(
+                    server, prefix="twinschema_revision", connect_timeout=config.connect_timeout
+                ) as pg_url,
             ):
                 urls["postgresql"] = pg_url
                 for dialect in DIALECTS:

@@ -737,7 +737,9 @@ def load_postgresql(
     _skip_create_schema(text, script.pieces, schemas)
     with (
         _load_role(server_url, connect_timeout, label) as role,
-        scratch.database(server_url, prefix="twinschema_sql") as admin_url,
+        scratch.database(
+            server_url, prefix="twinschema_sql", connect_timeout=connect_timeout
+        ) as admin_url,
     ):
         _prepare(admin_url, role, script.extensions, sorted(schemas), connect_timeout, label, lines)
         url = role.url(admin_url)
