@@ -33,6 +33,49 @@ def include_object(
     return not (type_ == "table" and name == VERSION_TABLE)
 
 
+_NUMERIC = (sa.Integer, sa.Numeric, sa.Boolean)
+
+
+def compare_server_default(
+    context: Any,
+    inspected_column: sa.Column[Any],
+    metadata_column: sa.Column[Any],
+    inspected_default: str | None,
+    metadata_default: Any,
+    rendered_metadata_default: str | None,
+) -> bool | None:
+    """Autogenerate's server default comparison, judged as twinschema's migrations layer judges
+    it: both defaults in canonical form (``now()`` = ``CURRENT_TIMESTAMP``, ``'x'::text`` =
+    ``'x'``, ``(0)`` = ``0``). True: the revision alters the default; False: the same default;
+    None: Alembic's own comparison (a computed column or a default twinschema does not read)."""
+    from twinschema.expressions import canonical, is_null
+
+    if metadata_default is not None and not isinstance(metadata_default, sa.DefaultClause):
+        return None
+    dialect = context.dialect
+    ours: str | None = None
+    if metadata_default is not None:
+        arg = metadata_default.arg
+        if isinstance(arg, str):
+            ours = str(sa.literal(arg).compile(dialect=dialect, compile_kwargs=_LITERAL))
+        else:
+            ours = rendered_metadata_default
+    theirs = inspected_default
+    if ours is None and theirs is not None and "nextval(" in theirs.lower():
+        return False  # a serial column's sequence: not a default the metadata declares
+    numeric = isinstance(metadata_column.type, _NUMERIC)
+
+    def canon(text: str | None) -> str | None:
+        if text is None or is_null(text):
+            return None
+        return canonical(dialect.name, text, (), numeric).text
+
+    return canon(ours) != canon(theirs)
+
+
+_LITERAL = {"literal_binds": True}
+
+
 def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bool) -> None:
     """Run the current Alembic command of a chain that targets ``metadata``.
 
@@ -46,6 +89,7 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
         "target_metadata": metadata,
         "render_as_batch": render_as_batch,
         "compare_type": True,
+        "compare_server_default": compare_server_default,
         "include_object": include_object,
         "version_table": VERSION_TABLE,
         "template_args": {

@@ -543,9 +543,7 @@ def _marker_line(script: Script, marker: str = MARKER) -> int:
         lines = Path(script.path).read_text(encoding="utf-8").splitlines()
     except OSError:
         return 1
-    return next(
-        (n for n, text in enumerate(lines, 1) if re.match(rf"{marker}\s*[:=]", text)), 1
-    )
+    return next((n for n, text in enumerate(lines, 1) if re.match(rf"{marker}\s*[:=]", text)), 1)
 
 
 def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:
