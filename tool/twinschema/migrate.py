@@ -1015,12 +1015,12 @@ def _upgrade_in(
     cfg.attributes["on_version_apply"] = lambda *, step, **_: applied.append(step.up_revision_id)
     head = head_revision(cfg)
     before = state["before"] = current_revisions(connection)
-    to = resolve_to(cfg, before, to)
+    asked, to = to, resolve_to(cfg, before, to)
     down = is_behind(cfg, before, to)
     if down:
         pending = undone_revisions(cfg, before, to)
         if not (allow_downgrade or dry_run):
-            _refuse_downgrade(target, before, to, pending)
+            _refuse_downgrade(target, before, asked if asked == to else f"{asked} ({to})", pending)
     else:
         pending = pending_revisions(cfg, before, to)
     if not pending:
