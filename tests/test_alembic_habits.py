@@ -177,6 +177,12 @@ def test_current_reads_both_sides_and_a_missing_file_is_an_error_never_created(
     assert result.returncode == 3, result.stdout
     assert "not found" in one_error_line(result.stderr)
     assert not missing.exists()
+    result = twinschema(
+        project, "stamp", "local", "head", LOCAL_DATABASE_URL=f"sqlite:///{missing}"
+    )
+    assert result.returncode == 3, result.stdout
+    assert "no such SQLite file" in one_error_line(result.stderr)
+    assert not missing.exists()
 
 
 def test_history_lists_each_chain_newest_first_and_marks_the_current_revision(
@@ -521,3 +527,16 @@ def test_the_new_commands_refuse_the_other_side_s_flag(tmp_path: Path, command: 
     result = twinschema(project, command, "local", *extra, "--postgres-url", "postgresql://x@h/d")
     assert result.returncode == 2
     assert f"twinschema {command} local takes --sqlite-url" in one_error_line(result.stderr)
+
+
+def test_twinschema_lint_checks_the_form_of_the_downgrade_marker(tmp_path: Path) -> None:
+    """A malformed ``allow_destructive_downgrade`` is found by ``twinschema lint`` already, not
+    only when a downgrade is about to run: exit 2, one line naming the revision file."""
+    project = scratch_project(tmp_path)
+    add_note_revision(project, "sqlite", 'allow_destructive_downgrade = ["drop_column:x.y"]')
+    add_note_revision(project, "postgresql")
+    result = twinschema(project, "lint")
+    assert result.returncode == 2, result.stdout
+    line = one_error_line(result.stderr)
+    assert f"{CHAIN['sqlite']}/versions/{NOTE['sqlite']}.py" in line
+    assert "allow_destructive_downgrade must be a dict" in line

@@ -33,6 +33,12 @@ change through)::
         "narrow_type:profiles.wallet_address": "addresses are 42 characters; checked in 0006",
     }
 
+A revision's ``downgrade()`` is linted the same way when ``twinschema migrate --to REV
+--yes-downgrade`` is about to run it, with its own marker, ``allow_destructive_downgrade`` (same
+keys); there, a table or column that holds no data on the live database loses nothing and is let
+through. ``twinschema lint`` checks that marker's form only (a downgrade is not part of the
+everyday path).
+
 Table and column names are the physical names of the revision's dialect. A marker that is not a
 dict of non-empty strings, or whose key is not of the forms above, is a usage error (exit 2); a
 key that matches no operation of its revision is reported as ``stale_allowance``, so a typo never
@@ -506,6 +512,8 @@ def lint_scripts(
     for script in scripts:
         path = shown(Path(script.path), root)
         markers = allow_markers(script, path, marker)
+        if direction == UPGRADE:  # the downgrade's marker is used later; its form is checked now
+            allow_markers(script, path, DOWNGRADE_MARKER)
         recording = record(script, dialect, direction)
         changes = changes_of(recording.operations, dialect, rows)
         if loses is not None:
