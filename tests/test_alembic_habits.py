@@ -540,3 +540,36 @@ def test_twinschema_lint_checks_the_form_of_the_downgrade_marker(tmp_path: Path)
     line = one_error_line(result.stderr)
     assert f"{CHAIN['sqlite']}/versions/{NOTE['sqlite']}.py" in line
     assert "allow_destructive_downgrade must be a dict" in line
+
+
+def test_relative_steps_as_alembic_takes_them(
+    tmp_path: Path,
+    sqlite_url: str,
+    engine: Any,  # noqa: F811
+) -> None:
+    """``--to +N`` and ``--to -N`` count revisions from where the database is."""
+    project = scratch_project(tmp_path)
+    note = add_note_revision(project, "sqlite")
+    env = on("sqlite", sqlite_url)
+    steps = (
+        ("+1", 0, (HEADS["sqlite"],)),
+        ("+2", 2, (HEADS["sqlite"],)),  # only one revision above: refused
+        ("+1", 0, (note,)),
+        ("-2", 2, (note,)),  # without --yes-downgrade: refused
+    )
+    for to, code, after in steps:
+        result = twinschema(project, "migrate", "local", "--to", to, **env)
+        assert result.returncode == code, result.stdout + result.stderr
+        if code:
+            one_error_line(result.stderr)
+        with engine(sqlite_url).connect() as connection:
+            assert at(connection) == after
+    result = twinschema(project, "migrate", "local", "--to", "-2", "--yes-downgrade", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"{label(sqlite_url)}: downgraded from {note} to base"
+    with engine(sqlite_url).connect() as connection:
+        assert at(connection) == ()
+        assert sa.inspect(connection).get_table_names() == ["alembic_version"]
+    result = twinschema(project, "migrate", "local", "--to", "-1", "--yes-downgrade", **env)
+    assert result.returncode == 2
+    assert "the database is at base" in one_error_line(result.stderr)

@@ -262,21 +262,30 @@ def is_behind(cfg: AlembicConfig, current: tuple[str, ...], target: str) -> bool
     return target_rev.revision in ancestors and target_rev.revision not in current
 
 
-_RELATIVE = re.compile(r"^-(\d+)$")
+_RELATIVE = re.compile(r"^([-+])(\d+)$")
 
 
 def resolve_to(cfg: AlembicConfig, current: tuple[str, ...], to: str) -> str:
-    """``--to`` as a revision Alembic can reach from ``current``: ``-N`` (Alembic's relative
-    downgrade) becomes the revision N steps below the database's; anything else is kept."""
+    """``--to`` as a revision Alembic can reach from ``current``: ``-N`` / ``+N`` (Alembic's
+    relative steps) become the revision N steps below / above the database's; anything else is
+    kept."""
     found = _RELATIVE.match(to)
     if found is None:
         return to
+    steps = int(found.group(2))
+    if found.group(1) == "+":
+        ahead = pending_revisions(cfg, current, HEAD)
+        if steps > len(ahead):
+            raise UsageError(
+                f"--to {to}: the chain has {len(ahead)} revision(s) above {_revs(current)}"
+            )
+        return ahead[steps - 1].revision if steps else (current[0] if current else BASE)
     if len(current) != 1:
         at = _revs(current)
         raise UsageError(f"--to {to}: the database is at {at}; name the revision to reach")
     script = script_directory(cfg)
     revision: str | None = current[0]
-    for _ in range(int(found.group(1))):
+    for _ in range(steps):
         if revision is None:
             raise UsageError(f"--to {to}: the chain has fewer revisions below {current[0]}")
         below = script.get_revision(revision)
