@@ -286,16 +286,22 @@ def redacted(url: str) -> str:
 def test_cli_refuses_to_downgrade_and_unknown_revisions(
     dialect: str, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``--to`` behind the database, or unknown: exit 2, one line, nothing changed."""
+    """``--to`` behind the database (without ``--yes-downgrade``), or unknown: exit 2, one
+    line, nothing changed."""
     monkeypatch.setenv(URL_ENV[dialect], db_url)
     upgrade(dialect, db_url)
-    for rev, expected in (("base", "only upgrades"), ("nope", "Can't locate revision")):
+    for rev, expected in (
+        ("base", f"is a downgrade: it would undo {HEADS[dialect]}"),
+        ("nope", "Can't locate revision"),
+    ):
         with pytest.raises(SystemExit) as exit_info:
             main(["migrate", SIDE[dialect], "--to", rev])
         assert exit_info.value.code == 2
         err = capsys.readouterr().err
         assert expected in err
         assert len(err.strip().splitlines()) == 1
+        with migrate.connect(target(dialect, db_url)) as connection:
+            assert migrate.current_revisions(connection) == (HEADS[dialect],)
 
 
 def test_cli_never_prints_a_password(

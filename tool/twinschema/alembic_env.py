@@ -1,14 +1,24 @@
 """What every chain's ``env.py`` does, once: run Alembic the way twinschema drives it.
 
-There is no ``alembic.ini``: ``twinschema migrate`` builds the Config in code and passes the
-database as ``config.attributes["connection"]`` (online; the caller owns the transaction) or
+``twinschema migrate`` builds the Config in code and passes the database as
+``config.attributes["connection"]`` (online; the caller owns the transaction) or
 ``config.attributes["url"]``, so a URL is never written to a file. ``domain_version`` (the version
 new revisions declare, see ``script.py.mako``) and ``on_version_apply`` (which revision ran, to
 name the one that failed) come the same way.
+
+Plain Alembic works too, through the ``alembic.ini`` beside each chain's ``env.py``
+(``alembic -c migrations_sqlite/alembic.ini upgrade head``): with neither attribute set, the chain
+finds its project's ``[tool.twinschema]``, tells its dialect from the ``migrations`` folder that
+names it, and takes the database as ``twinschema migrate`` does (``-x url=URL``, else the side's
+variable, ``default_url``, the embedded server), in the same one transaction (SQLite foreign keys
+off and checked before COMMIT, the PostgreSQL migration lock). What plain Alembic does not do is
+twinschema's own: the destructive-change lint and the downgrade confirmation.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +31,49 @@ def include_object(
 ) -> bool:
     """Autogenerate compares the application's tables, never Alembic's own bookkeeping."""
     return not (type_ == "table" and name == VERSION_TABLE)
+
+
+_NUMERIC = (sa.Integer, sa.Numeric, sa.Boolean)
+
+
+def compare_server_default(
+    context: Any,
+    inspected_column: sa.Column[Any],
+    metadata_column: sa.Column[Any],
+    inspected_default: str | None,
+    metadata_default: Any,
+    rendered_metadata_default: str | None,
+) -> bool | None:
+    """Autogenerate's server default comparison, judged as twinschema's migrations layer judges
+    it: both defaults in canonical form (``now()`` = ``CURRENT_TIMESTAMP``, ``'x'::text`` =
+    ``'x'``, ``(0)`` = ``0``). True: the revision alters the default; False: the same default;
+    None: Alembic's own comparison (a computed column or a default twinschema does not read)."""
+    from twinschema.expressions import canonical, is_null
+
+    if metadata_default is not None and not isinstance(metadata_default, sa.DefaultClause):
+        return None
+    dialect = context.dialect
+    ours: str | None = None
+    if metadata_default is not None:
+        arg = metadata_default.arg
+        if isinstance(arg, str):
+            ours = str(sa.literal(arg).compile(dialect=dialect, compile_kwargs=_LITERAL))
+        else:
+            ours = rendered_metadata_default
+    theirs = inspected_default
+    if ours is None and theirs is not None and "nextval(" in theirs.lower():
+        return False  # a serial column's sequence: not a default the metadata declares
+    numeric = isinstance(metadata_column.type, _NUMERIC)
+
+    def canon(text: str | None) -> str | None:
+        if text is None or is_null(text):
+            return None
+        return canonical(dialect.name, text, (), numeric).text
+
+    return canon(ours) != canon(theirs)
+
+
+_LITERAL = {"literal_binds": True}
 
 
 def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bool) -> None:
@@ -36,6 +89,7 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
         "target_metadata": metadata,
         "render_as_batch": render_as_batch,
         "compare_type": True,
+        "compare_server_default": compare_server_default,
         "include_object": include_object,
         "version_table": VERSION_TABLE,
         "template_args": {
@@ -44,29 +98,88 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
         "on_version_apply": config.attributes.get("on_version_apply", ()),
     }
 
-    def url() -> str:
-        given = config.attributes.get("url")
-        if not given:
-            raise RuntimeError("no database given: run this chain through `twinschema migrate`")
-        return str(given)
-
     def run(connection: sa.Connection) -> None:
         context.configure(connection=connection, **options)
         with context.begin_transaction():
             context.run_migrations()
 
+    given = config.attributes.get("url")
+    connection = config.attributes.get("connection")
+    if not given and connection is None:
+        _standalone(context, options, run)
+        return
     if context.is_offline_mode():
-        context.configure(url=url(), literal_binds=True, **options)
+        context.configure(url=str(given), literal_binds=True, **options)
         with context.begin_transaction():
             context.run_migrations()
         return
-    connection = config.attributes.get("connection")
     if connection is not None:
         run(connection)
         return
-    engine = sa.create_engine(url(), poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(str(given), poolclass=sa.pool.NullPool)
     try:
         with engine.begin() as conn:
             run(conn)
     finally:
         engine.dispose()
+
+
+def _standalone(context: Any, options: dict[str, Any], run: Any) -> None:
+    """Plain ``alembic -c <chain>/alembic.ini ...``: the database as ``twinschema migrate``
+    takes it, in its transaction (see the module docstring). A problem is one line on stderr
+    and twinschema's exit code, never a traceback."""
+    from twinschema.errors import TwinschemaError
+
+    try:
+        _standalone_run(context, options, run)
+    except TwinschemaError as exc:
+        print(f"twinschema: error: {exc.message}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
+
+
+def _standalone_run(context: Any, options: dict[str, Any], run: Any) -> None:
+    from twinschema import migrate
+    from twinschema.config import find_pyproject, load_config
+    from twinschema.errors import UsageError
+
+    folder = Path(context.config.get_main_option("script_location") or ".").resolve()
+    pyproject = find_pyproject(folder)
+    config = load_config(pyproject) if pyproject else None
+    dialect = next(
+        (
+            d
+            for d in ("sqlite", "postgresql")
+            if config is not None
+            and (config.side(d).migrations or Path("/nonexistent")).resolve() == folder
+        ),
+        None,
+    )
+    if config is None or dialect is None:
+        raise UsageError(
+            f"{folder}: no [tool.twinschema] in a pyproject.toml above it names this folder as "
+            "a chain's migrations"
+        )
+    flag = context.get_x_argument(as_dictionary=True).get("url")
+    if context.is_offline_mode():
+        chosen = config.database(dialect, flag)
+        if chosen.url is not None:
+            context.configure(url=chosen.url, literal_binds=True, **options)
+        else:
+            context.configure(dialect_name=dialect, literal_binds=True, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def say(line: str) -> None:
+        print(f"twinschema: {line}", file=sys.stderr)
+
+    with migrate.resolve_target(config, dialect, None, flag) as target:
+        if target.note:
+            say(target.note)
+        waits = migrate.Waits.of(config)
+        with migrate.connect(target, create=True, write=True, waits=waits) as connection:
+            if dialect == "postgresql":
+                migrate.acquire_migration_lock(
+                    connection, config.migrate_lock_timeout, say, target.label
+                )
+            run(connection)

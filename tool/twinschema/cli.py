@@ -380,6 +380,12 @@ def db_url() -> None:
     help="Migrate only a database the project owns (the embedded server, the default_url file "
     "under var/); leave one named by a variable or flag as it is (make check-sync).",
 )
+@click.option(
+    "--yes-downgrade",
+    is_flag=True,
+    help="Allow --to REV behind the database (a revision it is past, base, or -N): run the "
+    "downgrade() of every revision above REV, linted for data they would drop.",
+)
 def migrate_command(
     side: str,
     to: str,
@@ -388,13 +394,15 @@ def migrate_command(
     sqlite_url: str | None,
     postgres_url: str | None,
     owned_only: bool,
+    yes_downgrade: bool,
 ) -> None:
     """Upgrade a side's database with its Alembic chain: local (SQLite: --sqlite-url, else
     LOCAL_DATABASE_URL, else var/local.db) or remote (PostgreSQL: --postgres-url, else
     DATABASE_URL, else the embedded server in var/pg).
 
     One transaction, rolled back on any failure; destructive revisions without an allow marker
-    are refused (exit 1, see `twinschema lint`)."""
+    are refused (exit 1, see `twinschema lint`). A --to behind the database is a downgrade:
+    refused without --yes-downgrade (exit 2, nothing changed)."""
     from twinschema.config import load_config
     from twinschema.migrate import left_alone, migrate
 
@@ -414,10 +422,108 @@ def migrate_command(
         echo=click.echo,
         output=sys.stdout,
         url=url,
+        allow_downgrade=yes_downgrade,
     )
 
 
-def _side_url(side: str, sqlite_url: str | None, postgres_url: str | None) -> str | None:
+_SIDE = click.Choice(["local", "remote"])
+_SQLITE_URL = click.option(
+    "--sqlite-url", help="The SQLite database (as `migrate local` reads it)."
+)
+_POSTGRES_URL = click.option(
+    "--postgres-url", help="The PostgreSQL database (as `migrate remote` reads it)."
+)
+
+
+@cli.command("current")
+@click.argument("side", type=_SIDE, required=False)
+@_SQLITE_URL
+@_POSTGRES_URL
+def current_command(side: str | None, sqlite_url: str | None, postgres_url: str | None) -> None:
+    """Print the revision each database is at (both sides, or SIDE), and whether it is at head.
+    Reads alembic_version only, read-only, from the database `migrate` would use."""
+    from twinschema.config import load_config
+    from twinschema.history import sides_of, where
+
+    config = load_config()
+    urls = {"local": sqlite_url, "remote": postgres_url}
+    for each in sides_of(config, side):
+        if side is not None:
+            _side_url(each, sqlite_url, postgres_url, "current")
+        click.echo(where(config, each, urls[each], say=_notice).describe())
+
+
+@cli.command("history")
+@click.argument("side", type=_SIDE, required=False)
+@click.option(
+    "--indicate-current",
+    "-i",
+    is_flag=True,
+    help="Mark the revision each database is at (reads it, read-only, as `current` does).",
+)
+@_SQLITE_URL
+@_POSTGRES_URL
+def history_command(
+    side: str | None, indicate_current: bool, sqlite_url: str | None, postgres_url: str | None
+) -> None:
+    """Print each chain's revisions (both sides, or SIDE), newest first, with the domain_version
+    each declares. Reads no database unless --indicate-current."""
+    from twinschema.config import load_config
+    from twinschema.history import history_lines, sides_of, where
+
+    config = load_config()
+    urls = {"local": sqlite_url, "remote": postgres_url}
+    for each in sides_of(config, side):
+        current = None
+        if side is not None:
+            _side_url(each, sqlite_url, postgres_url, "history")
+        if indicate_current:
+            current = where(config, each, urls[each], say=_notice).current
+        for line in history_lines(config, each, current):
+            click.echo(line)
+
+
+@cli.command("stamp")
+@click.argument("side", type=_SIDE)
+@click.argument("revision", metavar="REV")
+@click.option("--purge", is_flag=True, help="First forget revisions the chain does not know.")
+@click.option(
+    "--lock-timeout",
+    type=float,
+    callback=_seconds,
+    metavar="SECONDS",
+    help="How long to wait for a migration of the database (default: migrate_lock_timeout).",
+)
+@_SQLITE_URL
+@_POSTGRES_URL
+def stamp_command(
+    side: str,
+    revision: str,
+    purge: bool,
+    lock_timeout: float | None,
+    sqlite_url: str | None,
+    postgres_url: str | None,
+) -> None:
+    """Record a side's database at REV of its chain (base, head, or a revision) without running
+    any revision: writes alembic_version only, nothing else."""
+    from twinschema.config import load_config
+    from twinschema.migrate import stamp
+
+    url = _side_url(side, sqlite_url, postgres_url, "stamp")
+    stamp(
+        load_config(),
+        side,
+        revision,
+        purge=purge,
+        lock_timeout=lock_timeout,
+        echo=click.echo,
+        url=url,
+    )
+
+
+def _side_url(
+    side: str, sqlite_url: str | None, postgres_url: str | None, command: str = "migrate"
+) -> str | None:
     """The URL flag of ``side``; the other side's flag is a usage error (exit 2)."""
     own, other = (
         (sqlite_url, ("--postgres-url", postgres_url))
@@ -426,7 +532,7 @@ def _side_url(side: str, sqlite_url: str | None, postgres_url: str | None) -> st
     )
     if other[1] is not None:
         flag = "--sqlite-url" if side == "local" else "--postgres-url"
-        raise UsageError(f"twinschema migrate {side} takes {flag}, not {other[0]}")
+        raise UsageError(f"twinschema {command} {side} takes {flag}, not {other[0]}")
     return own
 
 

@@ -33,6 +33,12 @@ change through)::
         "narrow_type:profiles.wallet_address": "addresses are 42 characters; checked in 0006",
     }
 
+A revision's ``downgrade()`` is linted the same way when ``twinschema migrate --to REV
+--yes-downgrade`` is about to run it, with its own marker, ``allow_destructive_downgrade`` (same
+keys); there, a table or column that holds no data on the live database loses nothing and is let
+through. ``twinschema lint`` checks that marker's form only (a downgrade is not part of the
+everyday path).
+
 Table and column names are the physical names of the revision's dialect. A marker that is not a
 dict of non-empty strings, or whose key is not of the forms above, is a usage error (exit 2); a
 key that matches no operation of its revision is reported as ``stale_allowance``, so a typo never
@@ -70,6 +76,10 @@ from twinschema.paths import shown
 LAYER = "lint"
 KIND = "destructive_change"
 MARKER = "allow_destructive"
+# The marker of the downgrade path (``twinschema migrate --to REV --yes-downgrade``): the same
+# keys, for what the revision's ``downgrade()`` may lose.
+DOWNGRADE_MARKER = "allow_destructive_downgrade"
+UPGRADE, DOWNGRADE = "upgrade", "downgrade"
 ANY_DATABASE = "any database"
 
 # The dialect names Alembic and sqlglot use for each of ours.
@@ -163,6 +173,12 @@ class Recording:
 def record_upgrade(script: Script, dialect: str) -> Recording:
     """The operations ``script``'s ``upgrade()`` invokes, recorded without running them; and the
     exception that stopped it early, if any (operations up to that point are kept)."""
+    return record(script, dialect, UPGRADE)
+
+
+def record(script: Script, dialect: str, direction: str) -> Recording:
+    """The operations ``script``'s ``upgrade()`` or ``downgrade()`` (``direction``) invokes,
+    recorded as ``record_upgrade`` does."""
     context = MigrationContext.configure(
         dialect_name=_ALEMBIC_DIALECT[dialect],
         opts={"as_sql": True, "output_buffer": io.StringIO()},
@@ -198,7 +214,7 @@ def record_upgrade(script: Script, dialect: str) -> Recording:
     operations.batch_alter_table = batch_alter_table  # type: ignore[method-assign,assignment]
     operations._install_proxy()
     try:
-        script.module.upgrade()
+        getattr(script.module, direction)()
     except Exception as exc:  # the revision's own code: whatever it raises, report it
         lines = [
             tb.tb_lineno
@@ -456,22 +472,23 @@ def _dialect(name: str) -> sa.engine.Dialect:
 # Allow markers and chains
 
 
-def allow_markers(script: Script, path: str) -> dict[str, str]:
-    """The revision's ``allow_destructive`` dict, checked (a usage error when malformed)."""
-    markers = getattr(script.module, MARKER, None)
+def allow_markers(script: Script, path: str, marker: str = MARKER) -> dict[str, str]:
+    """The revision's ``allow_destructive`` dict (or ``marker``), checked (a usage error when
+    malformed)."""
+    markers = getattr(script.module, marker, None)
     if markers is None:
         return {}
-    example = f'{MARKER} = {{"drop_column:table.column": "why this data may go"}}'
+    example = f'{marker} = {{"drop_column:table.column": "why this data may go"}}'
     if not isinstance(markers, dict):
-        raise UsageError(f"{path}: {MARKER} must be a dict, e.g. {example}")
+        raise UsageError(f"{path}: {marker} must be a dict, e.g. {example}")
     for key, reason in markers.items():
         if not isinstance(key, str) or not _KEY.match(key):
             raise UsageError(
-                f"{path}: {MARKER} key {key!r} is not one of drop_table:T, drop_column:T.C, "
+                f"{path}: {marker} key {key!r} is not one of drop_table:T, drop_column:T.C, "
                 "narrow_type:T.C, add_not_null:T.C, unlinted"
             )
         if not isinstance(reason, str) or not reason.strip():
-            raise UsageError(f"{path}: {MARKER}[{key!r}] needs a reason (a non-empty string)")
+            raise UsageError(f"{path}: {marker}[{key!r}] needs a reason (a non-empty string)")
     return dict(markers)
 
 
@@ -481,14 +498,26 @@ def lint_scripts(
     chain: str,
     root: Path,
     rows: RowsProbe = lambda table: None,
+    *,
+    direction: str = UPGRADE,
+    loses: Callable[[Change], bool | None] | None = None,
 ) -> ChainLint:
-    """Lint ``scripts`` (in upgrade order) of one chain; ``rows`` as in ``changes_of``."""
+    """Lint ``scripts`` of one chain, in the order they run: their ``upgrade()`` (allowed by
+    ``allow_destructive``), or with ``direction="downgrade"`` their ``downgrade()`` (allowed by
+    ``allow_destructive_downgrade``). ``rows`` as in ``changes_of``; ``loses``, when given, says
+    whether a change would lose data on the live database (False: nothing to lose, e.g. a column
+    dropped while it holds no value, and the change is let through)."""
+    marker = DOWNGRADE_MARKER if direction == DOWNGRADE else MARKER
     result = ChainLint(dialect, chain)
     for script in scripts:
         path = shown(Path(script.path), root)
-        markers = allow_markers(script, path)
-        recording = record_upgrade(script, dialect)
+        markers = allow_markers(script, path, marker)
+        if direction == UPGRADE:  # the downgrade's marker is used later; its form is checked now
+            allow_markers(script, path, DOWNGRADE_MARKER)
+        recording = record(script, dialect, direction)
         changes = changes_of(recording.operations, dialect, rows)
+        if loses is not None:
+            changes = [(c, line) for c, line in changes if loses(c) is not False]
         error = recording.error
         if error is not None:
             detail = f"{type(error).__name__}: {error}".splitlines()[0]
@@ -496,9 +525,9 @@ def lint_scripts(
                 "unlinted",
                 None,
                 None,
-                "upgrade()",
+                f"{direction}()",
                 "not linted",
-                f"upgrade() cannot run in recording mode ({detail}), so what it does after "
+                f"{direction}() cannot run in recording mode ({detail}), so what it does after "
                 "that point is not linted",
             )
             changes.append((unlinted, recording.error_line))
@@ -511,18 +540,18 @@ def lint_scripts(
             result.findings.append(
                 Finding(script.revision, path, change, markers.get(change.key), line)
             )
-        marker_line = f"{path}:{_marker_line(script)}"
+        marker_line = f"{path}:{_marker_line(script, marker)}"
         result.stale.extend((script.revision, marker_line, k) for k in markers if k not in seen)
     return result
 
 
-def _marker_line(script: Script) -> int:
-    """The line of the ``allow_destructive`` assignment (1 when it cannot be found)."""
+def _marker_line(script: Script, marker: str = MARKER) -> int:
+    """The line of the ``marker`` assignment (1 when it cannot be found)."""
     try:
         lines = Path(script.path).read_text(encoding="utf-8").splitlines()
     except OSError:
         return 1
-    return next((n for n, text in enumerate(lines, 1) if text.startswith(MARKER)), 1)
+    return next((n for n, text in enumerate(lines, 1) if re.match(rf"{marker}\s*[:=]", text)), 1)
 
 
 def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:

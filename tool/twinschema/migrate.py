@@ -18,10 +18,15 @@ database), ``alembic_config`` (a chain's Config), ``head_revision`` / ``current_
 command: all of the above, linted first, reported in lines; see its docstring for the order and
 the guarantees).
 
+A ``--to`` behind the database downgrades, only with ``--yes-downgrade`` (or ``--dry-run``),
+in the same transaction and with the lint read over the ``downgrade()`` of what it undoes.
+``stamp`` writes ``alembic_version`` only, in the same kind of transaction.
+
 Exit codes: 0 done (or nothing to do); 1 the destructive-change lint refused a revision
-(``Refused``, nothing applied); 2 bad flags or chain (``--to`` behind the database, an unknown
-revision, several heads); 3 the database could not be reached (within ``connect_timeout``), the
-migration lock (PostgreSQL) or the file's write lock (SQLite) was not granted within
+(``Refused``, nothing applied); 2 bad flags or chain (``--to`` behind the database without
+``--yes-downgrade``, an unknown revision, several heads); 3 the database could not be reached
+(within ``connect_timeout``), the migration lock (PostgreSQL) or the file's write lock (SQLite)
+was not granted within
 ``--lock-timeout``, or the migration failed and was rolled back (``MigrationFailed``: a
 statement, the revision's own Python, or SQLite's foreign key check found orphans); 130 / 143
 SIGINT / SIGTERM stopped it, and it was rolled back (``MigrationInterrupted``).
@@ -72,6 +77,8 @@ from twinschema.urls import first_line, parse_url, redact, scrub
 
 HEAD = "head"
 BASE = "base"
+# Which function of each revision runs (as ``twinschema.lint`` names them).
+UPGRADE, DOWNGRADE = "upgrade", "downgrade"
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ class Outcome:
     after: tuple[str, ...]
     head: str | None
     dry_run: bool = False
+    action: str = "upgrade"  # or "downgrade" (``--yes-downgrade``), "stamp"
 
     @property
     def changed(self) -> bool:
@@ -114,7 +122,7 @@ class Outcome:
         after = _revs(self.after) + (" (head)" if self.after == (self.head,) else "")
         if not self.changed:
             return f"{self.label}: already at {after}; nothing to do"
-        verb = "would upgrade" if self.dry_run else "upgraded"
+        verb = f"would {self.action}" if self.dry_run else f"{self.action.rstrip('e')}ed"
         return f"{self.label}: {verb} from {_revs(self.before)} to {after}"
 
 
@@ -252,6 +260,47 @@ def is_behind(cfg: AlembicConfig, current: tuple[str, ...], target: str) -> bool
     except (CommandError, RevisionError) as exc:
         raise UsageError(f"Alembic: {exc}") from None
     return target_rev.revision in ancestors and target_rev.revision not in current
+
+
+_RELATIVE = re.compile(r"^([-+])(\d+)$")
+
+
+def resolve_to(cfg: AlembicConfig, current: tuple[str, ...], to: str) -> str:
+    """``--to`` as a revision Alembic can reach from ``current``: ``-N`` / ``+N`` (Alembic's
+    relative steps) become the revision N steps below / above the database's; anything else is
+    kept."""
+    found = _RELATIVE.match(to)
+    if found is None:
+        return to
+    steps = int(found.group(2))
+    if found.group(1) == "+":
+        ahead = pending_revisions(cfg, current, HEAD)
+        if steps > len(ahead):
+            raise UsageError(
+                f"--to {to}: the chain has {len(ahead)} revision(s) above {_revs(current)}"
+            )
+        return ahead[steps - 1].revision if steps else (current[0] if current else BASE)
+    if len(current) != 1:
+        at = _revs(current)
+        raise UsageError(f"--to {to}: the database is at {at}; name the revision to reach")
+    script = script_directory(cfg)
+    revision: str | None = current[0]
+    for _ in range(steps):
+        if revision is None:
+            raise UsageError(f"--to {to}: the chain has fewer revisions below {current[0]}")
+        below = script.get_revision(revision)
+        down = below.down_revision if below is not None else None
+        if isinstance(down, tuple | list):
+            raise UsageError(f"--to {to}: {revision} merges {len(down)} revisions; name one")
+        revision = down
+    return revision or BASE
+
+
+def undone_revisions(cfg: AlembicConfig, current: tuple[str, ...], target: str) -> list[Script]:
+    """The revisions a downgrade from ``current`` to ``target`` undoes, in the order their
+    ``downgrade()`` runs (the newest first)."""
+    script = script_directory(cfg)
+    return list(script.iterate_revisions(current, target))
 
 
 def upgrade(cfg: AlembicConfig, target: str = HEAD) -> None:
@@ -755,8 +804,16 @@ def migrate(
     output: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
     url: str | None = None,
+    allow_downgrade: bool = False,
 ) -> Outcome:
     """Upgrade ``side`` (``local`` or ``remote``) to ``to``, reporting in lines through ``echo``.
+
+    A ``to`` behind the database (a revision it is past, ``base``, or ``-N``) is a downgrade:
+    refused with one line naming what it would undo (``UsageError``, exit 2, nothing changed)
+    unless ``allow_downgrade`` (``--yes-downgrade``) or ``dry_run``. It runs as an upgrade
+    does, in one transaction with every guarantee below, and the destructive-change lint reads
+    the ``downgrade()`` of each revision undone (``allow_destructive_downgrade`` lets a change
+    through; a table or column that holds no data on the live database loses nothing).
 
     The database is ``url`` (``--sqlite-url`` / ``--postgres-url``) when given, else the side's
     variable, ``default_url`` or the embedded server (``Config.database``).
@@ -780,7 +837,17 @@ def migrate(
         if target.note:
             say(target.note)
         try:
-            outcome = _migrate(config, target, to, dry_run, timeout, say, output)
+            outcome = _migrate(
+                config,
+                target,
+                dry_run,
+                timeout,
+                say,
+                output,
+                lambda connection, state: _upgrade_in(
+                    config, target, connection, to, dry_run, say, state, allow_downgrade
+                ),
+            )
         except (CommandError, RevisionError) as exc:
             raise UsageError(f"{target.label}: Alembic: {scrub(str(exc))}") from None
         except TwinschemaError:
@@ -789,6 +856,70 @@ def migrate(
             raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
     say(outcome.describe())
     return outcome
+
+
+def stamp(
+    config: Config,
+    side: str,
+    revision: str,
+    *,
+    purge: bool = False,
+    lock_timeout: float | None = None,
+    echo: Callable[[str], None] = print,
+    environ: Mapping[str, str] | None = None,
+    url: str | None = None,
+) -> Outcome:
+    """``twinschema stamp local|remote REV``: record ``side``'s database at ``revision`` of its
+    chain (``base`` empties the record) without running any revision: only ``alembic_version``
+    is written, in one transaction taken as ``migrate`` takes it (the PostgreSQL migration lock,
+    the SQLite write lock). ``purge`` first forgets revisions the chain does not know (Alembic's
+    ``stamp --purge``). The database is chosen as ``migrate`` chooses it; a missing SQLite file
+    is an error, never a new database. An unknown revision is a ``UsageError`` (exit 2)."""
+    dialect = side_dialect(side)
+    timeout = config.migrate_lock_timeout if lock_timeout is None else lock_timeout
+    with resolve_target(config, dialect, environ, url) as target:
+        if target.note:
+            echo(target.note)
+        try:
+            outcome = _migrate(
+                config,
+                target,
+                False,
+                timeout,
+                echo,
+                None,
+                lambda connection, state: _stamp_in(
+                    config, target, connection, revision, purge, state
+                ),
+                create=False,
+            )
+        except (CommandError, RevisionError) as exc:
+            raise UsageError(f"{target.label}: Alembic: {scrub(str(exc))}") from None
+        except sa.exc.DBAPIError as exc:
+            raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
+    written = "; only alembic_version was written, no revision ran" if outcome.changed else ""
+    echo(outcome.describe() + written)
+    return outcome
+
+
+def _stamp_in(
+    config: Config,
+    target: Target,
+    connection: sa.Connection,
+    revision: str,
+    purge: bool,
+    state: dict[str, Any],
+) -> Outcome:
+    """The stamp inside the caller's transaction."""
+    cfg = alembic_config(config, target.dialect, url=target.url, connection=connection)
+    head = head_revision(cfg)
+    before = state["before"] = current_revisions(connection)
+    script = script_directory(cfg)
+    if revision not in (BASE, HEAD, "heads"):
+        script.get_revision(revision)  # an unknown revision: CommandError, said as exit 2
+    command.stamp(cfg, revision, purge=purge)
+    after = current_revisions(connection)
+    return Outcome(target.label, before, after, head, action="stamp")
 
 
 def left_alone(
@@ -815,16 +946,24 @@ def left_alone(
     )
 
 
+# The work ``_migrate`` runs in its transaction: (connection, state) -> what it did. ``state``
+# receives "before" (the revisions the database was at) and, for a dry run, "statements".
+_Body = Callable[[sa.Connection, dict[str, Any]], Outcome]
+
+
 def _migrate(
     config: Config,
     target: Target,
-    to: str,
     dry_run: bool,
     timeout: float,
     say: Callable[[str], None],
     output: TextIO | None,
+    body: _Body,
+    create: bool = True,
 ) -> Outcome:
-    """The migration in one transaction, SIGINT and SIGTERM turned into a rollback."""
+    """``body`` (an upgrade, a downgrade, a stamp) in one transaction, with the migration lock
+    (PostgreSQL) or the write lock and foreign keys handled (SQLite), SIGINT and SIGTERM turned
+    into a rollback. ``create``: a missing SQLite file may be created (a stamp may not)."""
     work = target
     path = sqlite_path(target.url) if target.dialect == "sqlite" else None
     if dry_run and path is not None and not path.exists():
@@ -833,11 +972,13 @@ def _migrate(
     waits = Waits.of(config, lock_timeout=timeout, say=say)
     with _signals_roll_back() as guard:
         try:
-            with connect(work, create=not dry_run, write=True, waits=waits) as connection:
+            with connect(
+                work, create=create and not dry_run, write=True, waits=waits
+            ) as connection:
                 if target.dialect == "postgresql":
                     _notice_a_dead_client(connection)
                     acquire_migration_lock(connection, timeout, say, target.label)
-                outcome = _upgrade_in(config, target, connection, to, dry_run, say, state)
+                outcome = body(connection, state)
                 if dry_run and outcome.changed:
                     raise _RollBack
                 guard.armed = False  # COMMIT (and SQLite's foreign key check) is not cut short
@@ -874,29 +1015,39 @@ def _upgrade_in(
     dry_run: bool,
     say: Callable[[str], None],
     state: dict[str, Any],
+    allow_downgrade: bool = False,
 ) -> Outcome:
-    """The upgrade inside the caller's transaction (which the caller commits or rolls back)."""
+    """The upgrade (or downgrade) inside the caller's transaction (which the caller commits or
+    rolls back)."""
     applied: list[str] = []
     cfg = alembic_config(config, target.dialect, url=target.url, connection=connection)
     cfg.attributes["on_version_apply"] = lambda *, step, **_: applied.append(step.up_revision_id)
     head = head_revision(cfg)
     before = state["before"] = current_revisions(connection)
-    _refuse_downgrade(cfg, target, before, to)
-    pending = pending_revisions(cfg, before, to)
+    asked, to = to, resolve_to(cfg, before, to)
+    down = is_behind(cfg, before, to)
+    if down:
+        pending = undone_revisions(cfg, before, to)
+        if not (allow_downgrade or dry_run):
+            _refuse_downgrade(target, before, asked if asked == to else f"{asked} ({to})", pending)
+    else:
+        pending = pending_revisions(cfg, before, to)
     if not pending:
         return Outcome(target.label, before, before, head, dry_run=dry_run)
-    _lint(config, target, connection, pending, say)
+    _lint(config, target, connection, pending, say, DOWNGRADE if down else UPGRADE)
     with capture_statements(connection) as statements:
         state["statements"] = statements
         try:
-            upgrade(cfg, to)
+            (downgrade if down else upgrade)(cfg, to)
             if target.dialect == "sqlite" and dry_run:
                 check_foreign_keys(connection)  # a real run checks just before its COMMIT
         except Exception as exc:  # a statement, or the revision's own Python: rolled back
             failed = next((s.revision for s in pending if s.revision not in applied), "?")
             raise MigrationFailed(f"revision {failed} failed: {_cause(exc)}") from None
     after = current_revisions(connection)
-    return Outcome(target.label, before, after, head, dry_run=dry_run)
+    return Outcome(
+        target.label, before, after, head, dry_run=dry_run, action=DOWNGRADE if down else UPGRADE
+    )
 
 
 def _cause(exc: Exception) -> str:
@@ -913,37 +1064,45 @@ def _lint(
     connection: sa.Connection,
     pending: list[Script],
     say: Callable[[str], None],
+    direction: str = UPGRADE,
 ) -> None:
-    """The destructive-change lint over the revisions about to be applied, on the live rows."""
+    """The destructive-change lint over the revisions about to be applied (their ``upgrade()``,
+    or for a downgrade their ``downgrade()``), on the live rows."""
     from twinschema import lint
 
     schema = config.postgres_schema if target.dialect == "postgresql" else None
     folder = config.side(target.dialect).migrations
     chain = shown(folder, config.root) if folder else target.dialect
+    down = direction == DOWNGRADE
     result = lint.lint_scripts(
         pending,
         target.dialect,
         chain,
         config.root,
         lambda table: _has_rows(connection, table, schema),
+        direction=direction,
+        loses=(lambda change: _loses(connection, change, schema)) if down else None,
     )
+    marker = lint.DOWNGRADE_MARKER if down else lint.MARKER
+    of = "the downgrade of revision" if down else "revision"
     for finding in result.findings:
         if not finding.refused:
             say(
-                f"allowed: {finding.where}: revision {finding.revision} {finding.change.message} "
+                f"allowed: {finding.where}: {of} {finding.revision} {finding.change.message} "
                 f"(reason: {finding.reason})"
             )
     for finding in result.refused:
         say(
-            f"refused: {finding.where}: revision {finding.revision} {finding.change.message}; "
-            f'if the data may go, add {lint.MARKER} = {{"{finding.change.key}": "<why>"}}'
+            f"refused: {finding.where}: {of} {finding.revision} {finding.change.message}; "
+            f'if the data may go, add {marker} = {{"{finding.change.key}": "<why>"}}'
         )
     for revision, where, key in result.stale:
-        say(f"refused: {where}: revision {revision} allows {key!r}, but does no such thing")
+        say(f"refused: {where}: {of} {revision} allows {key!r}, but does no such thing")
     if not result.ok:
         n = len(result.refused) + len(result.stale)
+        what = f"{n} change(s) of the downgrade" if down else f"{n} change(s)"
         raise Refused(
-            f"{target.label}: the destructive-change lint refused {n} change(s) "
+            f"{target.label}: the destructive-change lint refused {what} "
             "(listed above); nothing was applied"
         )
 
@@ -955,9 +1114,37 @@ def _has_rows(connection: sa.Connection, table: str, schema: str | None) -> bool
     return connection.execute(query).first() is not None
 
 
-def _refuse_downgrade(cfg: AlembicConfig, target: Target, before: tuple[str, ...], to: str) -> None:
-    if is_behind(cfg, before, to):
-        raise UsageError(
-            f"{target.label}: is at {_revs(before)}, past {to}; `twinschema migrate` only "
-            "upgrades (downgrade deliberately, with Alembic)"
-        )
+def _loses(connection: sa.Connection, change: Any, schema: str | None) -> bool | None:
+    """Whether a downgrade's change would lose data on the live database: a dropped table with
+    rows, a dropped or narrowed column holding a value (False when there is nothing to lose;
+    None, i.e. refused unless allowed, for what cannot be told)."""
+    key = change.key.split(":", 1)[0]
+    if key == "drop_table" and change.table is not None:
+        return _has_rows(connection, change.table, schema)
+    if key not in ("drop_column", "narrow_type") or change.table is None or not change.column:
+        return None
+    inspector = sa.inspect(connection)
+    if not inspector.has_table(change.table, schema=schema):
+        return False
+    if change.column not in {c["name"] for c in inspector.get_columns(change.table, schema)}:
+        return False
+    column: sa.ColumnClause[Any] = sa.column(change.column)
+    query = (
+        sa.select(sa.literal(1))
+        .select_from(sa.table(change.table, column, schema=schema))
+        .where(column.is_not(None))
+        .limit(1)
+    )
+    return connection.execute(query).first() is not None
+
+
+def _refuse_downgrade(
+    target: Target, before: tuple[str, ...], to: str, undone: list[Script]
+) -> None:
+    """A downgrade without ``--yes-downgrade``: one line naming what it would undo."""
+    names = ", ".join(s.revision for s in undone)
+    raise UsageError(
+        f"{target.label}: is at {_revs(before)}; --to {to} is a downgrade: it would undo "
+        f"{names} (running their downgrade()); pass --yes-downgrade to do it, or --dry-run to "
+        "see its SQL"
+    )

@@ -9,6 +9,13 @@ domain version plus one), their ids share a stem (``0002_add_nickname_sqlite`` a
 rewritten to N (nothing else in the file changes). When autogenerate finds nothing for a dialect,
 the twin is written anyway, empty, so that the chains stay in step. If anything fails, no file
 is left behind and ``domain.yaml`` is untouched.
+
+Autogenerate compares types and server defaults too (``alembic_env.compare_server_default``:
+defaults are judged by twinschema's canonical expressions, as the migrations layer judges them,
+so a default added or changed is in the revision, and a spelling Alembic reads back differently
+is not mistaken for a change). Nothing is written while the models layer (the two metadata
+modules against each other) has differences: twins generated from drifted models would carry
+the drift into both chains. ``ModelsOutOfSync`` (exit 1) lists them.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from alembic.util import CommandError
 from twinschema import scratch, testing
 from twinschema.config import Config
 from twinschema.domain import load_domain
-from twinschema.errors import DatabaseError, UsageError
+from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
 from twinschema.migrate import (
     HEAD,
     Target,
@@ -45,6 +52,13 @@ DIALECTS = ("sqlite", "postgresql")
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
 MAX_REVISION_ID = 32
 _VERSION_LINE = re.compile(r"^(version:[ \t]*)(\d+)", re.M)
+
+
+class ModelsOutOfSync(TwinschemaError):
+    """The models layer has differences: no revision is made (exit 1, as for drift: the
+    metadata modules, listed line by line before this error, need work first)."""
+
+    exit_code = EXIT_DRIFT
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,7 @@ def make_revisions(
     stem = stem_of(version, message)
     for dialect in DIALECTS:
         _check_head(config, dialect, domain.version, f"{stem}_{dialect}")
+    _refuse_drifted_models(config, echo)
     written: list[Written] = []
     try:
         with tempfile.TemporaryDirectory(prefix="twinschema-revision-") as tmp:
@@ -127,6 +142,25 @@ def make_revisions(
         echo(f"{shown(w.path, config.root)}{note}")
     echo(f"{shown(config.domain, config.root)}: version {domain.version} -> {version}")
     return written
+
+
+def _refuse_drifted_models(config: Config, echo: Callable[[str], None]) -> None:
+    """``ModelsOutOfSync`` when the two metadata modules differ (``twinschema check --layer
+    models``: no database read), after listing each difference through ``echo``."""
+    from twinschema.check import CheckPlan, run_check
+
+    report = run_check(CheckPlan(config=config, layers=("models",), urls={}))
+    if not report.differences:
+        return
+    for d in report.differences:
+        where = ".".join(part for part in (d.table, d.column) if part) or d.name or "-"
+        echo(f"models: {d.kind}: {where}: {d.message}")
+    raise ModelsOutOfSync(
+        f"the models layer has {len(report.differences)} difference(s) (listed above): twin "
+        "revisions made now would carry them into both chains; make the metadata modules agree "
+        "(or allow the difference in domain.yaml), then run `twinschema revision` again "
+        "(`twinschema check --layer models` shows them with hints)"
+    )
 
 
 def _check_head(config: Config, dialect: str, version: int, revision: str) -> None:
