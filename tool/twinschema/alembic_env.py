@@ -33,9 +33,6 @@ def include_object(
     return not (type_ == "table" and name == VERSION_TABLE)
 
 
-_NUMERIC = (sa.Integer, sa.Numeric, sa.Boolean)
-
-
 def compare_server_default(
     context: Any,
     inspected_column: sa.Column[Any],
@@ -48,7 +45,7 @@ def compare_server_default(
     it: both defaults in canonical form (``now()`` = ``CURRENT_TIMESTAMP``, ``'x'::text`` =
     ``'x'``, ``(0)`` = ``0``). True: the revision alters the default; False: the same default;
     None: Alembic's own comparison (a computed column or a default twinschema does not read)."""
-    from twinschema.expressions import canonical, is_null
+    from twinschema.expressions import Scope, canonical, is_null
 
     if metadata_default is not None and not isinstance(metadata_default, sa.DefaultClause):
         return None
@@ -63,17 +60,35 @@ def compare_server_default(
     theirs = inspected_default
     if ours is None and theirs is not None and "nextval(" in theirs.lower():
         return False  # a serial column's sequence: not a default the metadata declares
-    numeric = isinstance(metadata_column.type, _NUMERIC)
+    own = Scope(own=_value_kind(metadata_column.type))
 
     def canon(text: str | None) -> str | None:
         if text is None or is_null(text):
             return None
-        return canonical(dialect.name, text, (), numeric).text
+        return canonical(dialect.name, text, own).text
 
     return canon(ours) != canon(theirs)
 
 
 _LITERAL = {"literal_binds": True}
+
+# How the expression engine reads a default of a SQLAlchemy type (``expressions.Scope.own``);
+# the first class that matches wins (Boolean before Integer: SQLAlchemy's is not a subclass,
+# but order keeps the intent plain).
+_VALUE_KINDS: tuple[tuple[type[sa.types.TypeEngine[Any]], str], ...] = (
+    (sa.Boolean, "boolean"),
+    (sa.Integer, "integer"),
+    (sa.Float, "float"),
+    (sa.Numeric, "numeric"),
+    (sa.String, "text"),
+)
+
+
+def _value_kind(type_: sa.types.TypeEngine[Any]) -> str | None:
+    for cls, kind in _VALUE_KINDS:
+        if isinstance(type_, cls):
+            return kind
+    return None
 
 
 def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bool) -> None:
