@@ -377,8 +377,8 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def pw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PasswordServer]:
-    with password_server(tmp_path_factory.mktemp("pwserver")) as server:
+def pw() -> Iterator[PasswordServer]:
+    with password_server() as server:
         yield server
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -179,9 +180,16 @@ class Config:
         return self.database(dialect, None, environ).url
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
 def scheme_dialect(url: str) -> str | None:
-    """The side a URL's scheme fits (``sqlite`` or ``postgresql``), None for any other scheme."""
-    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    """The side a URL's scheme fits (``sqlite`` or ``postgresql``), None for any other scheme.
+
+    The scheme is what comes before the first colon, whatever follows it: ``SQLITE:/x.db`` (one
+    slash) is a SQLite URL written wrongly, to be refused as such, not a URL of no side."""
+    match = _SCHEME.match(url)
+    scheme = match.group(1).lower() if match else ""
     if scheme.startswith("sqlite"):
         return "sqlite"
     if scheme.startswith("postgres"):

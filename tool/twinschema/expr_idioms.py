@@ -90,6 +90,24 @@ def cast_is_noop(inner: exp.Expr, to: exp.DataType, own: str | None, kind: str |
     return False
 
 
+_INTEGRAL = re.compile(r"-?\d+")
+_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
+
+
+def numeric_string(inner: exp.Expr, to: exp.Expr | None) -> str | None:
+    """The number a string literal cast to an exact numeric type is (``'-10'::integer`` is -10,
+    ``'1.50'::numeric`` is 1.50), None for anything else. Not to a float type: ``'0.1'::real``
+    is the nearest 4-byte float, not 0.1."""
+    if not (isinstance(inner, exp.Literal) and inner.is_string and isinstance(to, exp.DataType)):
+        return None
+    text, target = str(inner.this), family(to)
+    if target == "integer" and _INTEGRAL.fullmatch(text):
+        return text
+    if target == "numeric" and _DECIMAL.fullmatch(text):
+        return text
+    return None
+
+
 def type_length(to: exp.Expr | None) -> int | None:
     """The length of a type such as ``varchar(10)``, None when it has none."""
     params = to.expressions if isinstance(to, exp.DataType) else []
@@ -165,6 +183,14 @@ def default_literal(node: exp.Expr, dialect: str, own: str) -> exp.Expr:
     """A default's literal as the column stores it: ``0`` on a text column is ``'0'``, ``'0'`` on
     a number column is ``0``, ``1`` on a float column is ``1.0``; a boolean's is 1 or 0 (how SQLite
     stores one, and what an integer kept to 0 and 1 holds)."""
+    if _negative_number(node):  # sqlglot holds -1 as Neg(1)
+        assert isinstance(node, exp.Neg)
+        text = "-" + str(node.this.this)
+        if own == "text":
+            return exp.Literal.string(text)
+        if own not in NUMBERS:
+            return node
+        return exp.Literal.number(_stored_number(text, own))
     if not isinstance(node, exp.Literal | exp.Boolean):
         return node
     if own == "boolean":
@@ -176,11 +202,26 @@ def default_literal(node: exp.Expr, dialect: str, own: str) -> exp.Expr:
         return exp.Literal.string(text)
     if own not in NUMBERS or not _NUMBER.fullmatch(text):
         return node
+    return exp.Literal.number(_stored_number(text, own))
+
+
+def _negative_number(node: exp.Expr) -> bool:
+    return (
+        isinstance(node, exp.Neg)
+        and isinstance(node.this, exp.Literal)
+        and not node.this.is_string
+        and _NUMBER.fullmatch(str(node.this.this)) is not None
+    )
+
+
+def _stored_number(text: str, own: str) -> str:
+    """A number's text as a column of kind ``own`` stores it: a float as a float, an integral
+    value of an integer column without a fraction."""
     if own == "float":
-        return exp.Literal.number(repr(float(text)))
+        return repr(float(text))
     if own == "integer" and float(text).is_integer() and abs(float(text)) < 2**53:
-        return exp.Literal.number(str(int(float(text))))
-    return exp.Literal.number(text)
+        return str(int(float(text)))
+    return text
 
 
 def _boolean_default(node: exp.Expr, dialect: str) -> exp.Expr:

@@ -365,6 +365,9 @@ def _cast(node: exp.Expr, ctx: Context) -> exp.Expr:
         inner, to, ctx.own, kind_of(inner, ctx)
     ):
         return inner
+    number = expr_idioms.numeric_string(inner, to)
+    if number is not None:  # '-10'::integer, as PostgreSQL prints a negative literal, is -10
+        return exp.Literal.number(number)
     node.set("this", inner)
     return node
 
