@@ -120,11 +120,20 @@ def type_length(to: exp.Expr | None) -> int | None:
         return None
 
 
+# The value kinds of a PostgreSQL column (or None: not a default) where now() is the current-time
+# idiom SQLite's CURRENT_TIMESTAMP and its kin stand for.
+_PG_TIME_KINDS = frozenset({"timestamp", "timestamptz", None})
+
+
 def idiom(node: exp.Expr, dialect: str, own: str | None) -> exp.Expr | None:
     """The canonical node of a current-time idiom, None when ``node`` is not one."""
     if dialect == "sqlite":
         return _sqlite_now(node)
     if _is_pg_now(node):
+        if own not in _PG_TIME_KINDS:
+            # now() on a date, time or text column stores a date, a time or now()'s text, not
+            # the "YYYY-MM-DD HH:MM:SS" that SQLite's idioms store: no idiom there.
+            return None
         return exp.var(LOCAL_NOW if own == "timestamp" else NOW)
     if isinstance(node, exp.Localtimestamp) and not node.this:
         if own == "timestamptz":  # the server's local time read back as a timestamptz
