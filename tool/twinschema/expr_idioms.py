@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 
 from sqlglot import exp
 
@@ -119,6 +120,20 @@ def type_length(to: exp.Expr | None) -> int | None:
     except ValueError:
         return None
 
+
+# Operations whose SQLite meaning parts from PostgreSQL's on some values, each a witness away:
+# printed under a name of their own, so that across dialects they never equal PostgreSQL's
+# operation of the same spelling (between two SQLite sources both print the same name).
+SQLITE_OWN_MEANING: Mapping[type[exp.Expr], str] = {
+    # case-insensitive for ASCII letters only: 'abc' LIKE 'A%' holds (not on PostgreSQL, whose
+    # LIKE is case-sensitive) and 'é' LIKE 'É' does not (it does under PostgreSQL's ILIKE)
+    exp.Like: "sqlite_like",
+    exp.Lower: "sqlite_lower",  # ASCII letters only: lower('É') is 'É'
+    exp.Upper: "sqlite_upper",
+    exp.Round: "sqlite_round",  # half away from zero: PostgreSQL's round(0.5::float8) is 0
+}
+# CAST(x AS INTEGER) of a non-literal truncates on SQLite (0.7 -> 0), rounds on PostgreSQL (-> 1).
+SQLITE_CAST_INTEGER = "sqlite_cast_integer"
 
 # The value kinds of a PostgreSQL column (or None: not a default) where now() is the current-time
 # idiom SQLite's CURRENT_TIMESTAMP and its kin stand for.

@@ -83,6 +83,10 @@ def canon(node: exp.Expr, ctx: Context) -> exp.Expr:
     if node.args.get("negate") and not _is_row_null_test(node):
         node.set("negate", False)
         return _negation(node, ctx)
+    own_meaning = expr_idioms.SQLITE_OWN_MEANING.get(type(node))
+    if own_meaning is not None and ctx.dialect == "sqlite":
+        args = [canon(v, ctx) for v in node.args.values() if isinstance(v, exp.Expr)]
+        return exp.Anonymous(this=own_meaning, expressions=args)
     rule = _RULES.get(type(node))
     if rule is not None:
         return rule(node, ctx)
@@ -368,6 +372,13 @@ def _cast(node: exp.Expr, ctx: Context) -> exp.Expr:
     number = expr_idioms.numeric_string(inner, to)
     if number is not None:  # '-10'::integer, as PostgreSQL prints a negative literal, is -10
         return exp.Literal.number(number)
+    if (
+        ctx.dialect == "sqlite"
+        and isinstance(to, exp.DataType)
+        and expr_idioms.family(to) == "integer"
+        and not isinstance(inner, exp.Literal)
+    ):
+        return exp.Anonymous(this=expr_idioms.SQLITE_CAST_INTEGER, expressions=[inner])
     node.set("this", inner)
     return node
 
