@@ -20,6 +20,8 @@ witness:             # optional: rows that show the verdict on the real database
   default_of: d          # optional: insert default_row (columns other than d), read d back
   default_row: {id: 1}   # the values stored in d must differ exactly when a column_default is
                          # expected (a default's value is what no accept/reject can show)
+  stored_of: n           # optional: insert stored_row (which sets n), read n back: the values
+  stored_row: {id: 1, n: 16777217}  # differ exactly when a difference is expected (rounding)
   setup_sql: ["INSERT INTO p VALUES (1)"]   # optional: statements run on both sides (or a mapping
                                        # {a: [...], b: [...]}) before the rows are tried
 ```
@@ -37,6 +39,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -248,4 +251,11 @@ def same_value(a: Any, b: Any, same_dialect: bool) -> bool:
     numbers = (int, float, Decimal)
     if isinstance(a, numbers) and isinstance(b, numbers):
         return float(a) == float(b)
+    if isinstance(a, str) and isinstance(b, datetime):  # SQLite keeps a timestamp as its text
+        a, b = b, a
+    if isinstance(a, datetime) and isinstance(b, str):
+        try:
+            return a == datetime.fromisoformat(b)
+        except ValueError:
+            return False
     return type(a) is type(b) and bool(a == b)

@@ -27,6 +27,7 @@ from probes import (
 CASES = cases()
 WITNESSED = [c for c in CASES if c.witness and c.witness.get("rows")]
 DEFAULTS = [c for c in CASES if c.witness and c.witness.get("default_of")]
+STORED = [c for c in CASES if c.witness and c.witness.get("stored_of")]
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +98,24 @@ def test_default_witness(loader: Loader, case: Case) -> None:
         a = stored_default(loader, da, ha, table, row, column)
         b = stored_default(loader, db, hb, table, row, column)
     expected_same = "column_default" not in case.expect
+    assert same_value(a, b, da == db) == expected_same, (
+        f"{case.name} ({case.why}): stored {a!r} and {b!r}, but the case expects "
+        + ("the same value" if expected_same else "different values")
+    )
+
+
+@pytest.mark.parametrize("case", STORED, ids=[c.name for c in STORED])
+def test_stored_witness(loader: Loader, case: Case) -> None:
+    """A row both sides accept is stored as different values exactly when the case expects a
+    difference: what a type's rounding or padding changes, no rejection shows."""
+    assert case.witness is not None
+    table, column = case.witness["table"], case.witness["stored_of"]
+    row = case.witness["stored_row"]
+    da, db = case.dialects
+    with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
+        a = stored_default(loader, da, ha, table, row, column)
+        b = stored_default(loader, db, hb, table, row, column)
+    expected_same = not case.expect
     assert same_value(a, b, da == db) == expected_same, (
         f"{case.name} ({case.why}): stored {a!r} and {b!r}, but the case expects "
         + ("the same value" if expected_same else "different values")

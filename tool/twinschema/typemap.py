@@ -98,9 +98,9 @@ TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
             _names("character varying"),
             _names("varchar", "nvarchar", "character varying", "varying character"),
         ),
-        "char": _kind(
-            _names("character"), _names("char", "character", "nchar", "native character")
-        ),
+        # No SQLite spelling stands for PostgreSQL's character(n): it pads values to n and
+        # ignores trailing spaces in comparisons ('X ' = 'X'), which SQLite's CHAR never does.
+        "char": _kind(_names("character"), _names()),
         "integer": _kind(_names("integer"), _SQLITE_INTEGER),
         "bigint": _kind(_names("bigint"), _SQLITE_INTEGER),
         "smallint": _kind(_names("smallint"), _SQLITE_INTEGER),
@@ -115,7 +115,8 @@ TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
         "date": _kind(_names("date"), _SQLITE_TEXT | _names("date")),
         "time": _kind(_names("time without time zone"), _SQLITE_TEXT | _names("time")),
         "numeric": _kind(_names("numeric"), _SQLITE_NUMERIC),
-        "float": _kind(_names("double precision", "real"), _SQLITE_REAL),
+        # SQLite's REAL is an 8-byte float: PostgreSQL's 4-byte real rounds 16777217 to 16777216.
+        "float": _kind(_names("double precision"), _SQLITE_REAL),
         "json": _kind(_names("json", "jsonb"), _SQLITE_TEXT | _names("json", "jsonb")),
         "bytes": _kind(_names("bytea"), _names("blob", "")),
         "enum": _kind(_names("enum"), _names("enum")),
@@ -154,6 +155,10 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "char": ("length",),
         "text": ("length",),
         "numeric": ("precision", "scale"),
+        # Fractional seconds: timestamp(0) rounds 10:00:00.7 to 10:00:01.
+        "timestamp": ("precision",),
+        "timestamptz": ("precision",),
+        "time": ("precision",),
         "enum": ("values",),
         SAME: ("values", "length", "precision", "scale"),
     }
