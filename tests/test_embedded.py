@@ -3,6 +3,8 @@ orphan server), or kept running by ``db start`` and then reused as it is, until 
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -55,3 +57,24 @@ def test_db_start_keeps_it_running_for_later_commands_until_db_stop(project: Pat
     assert result.stdout.strip() == "stopped"
     assert not embedded.is_running(datadir)
     assert run(project, "db", "stop").stdout.strip() == "not running"
+
+
+def test_two_postgresql_sql_files_share_the_server_one_command_started(project: Path) -> None:
+    """A diff of two PostgreSQL files loads each into the embedded server it starts; the first
+    file's end must not stop the server under the second (it did: exit 3, 'cannot drop scratch
+    database')."""
+    (project / "a.sql").write_text("CREATE TABLE t (x integer);\n")
+    (project / "b.sql").write_text("CREATE TABLE t (x bigint);\n")
+    env = {k: v for k, v in os.environ.items() if k != "TWINSCHEMA_SCRATCH_URL"}
+    result = subprocess.run(
+        [TWINSCHEMA, "diff", "a.sql", "b.sql", "--dialect", "postgresql", "--format", "json"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert [d["kind"] for d in json.loads(result.stdout)["differences"]] == ["column_type"]
+    assert not embedded.is_running(project / "pg")  # stopped once both were done

@@ -65,6 +65,10 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
     """
     pgserver = _pgserver()
     datadir = Path(datadir).resolve()
+    held = _HELD.get(datadir)
+    if held is not None:  # this process started it and still uses it: share that start
+        held.users += 1
+        return EmbeddedServer(datadir=datadir, socket_dir=held.socket_dir, _handle=held)
     if not delete:
         attached = _attach(datadir)
         if attached is not None:
@@ -90,7 +94,29 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
         ) from None
     uri = handle.get_uri()
     socket_dir = uri.split("host=", 1)[1] if "host=" in uri else str(datadir)
-    return EmbeddedServer(datadir=datadir, socket_dir=socket_dir, _handle=handle)
+    shared = _Held(datadir, socket_dir, handle)
+    _HELD[datadir] = shared
+    return EmbeddedServer(datadir=datadir, socket_dir=socket_dir, _handle=shared)
+
+
+class _Held:
+    """A server this process started, shared by every start() of the same data directory in
+    the process (two SQL files of one diff each load into it): pgserver keeps one handle per
+    directory, so the first stop() would otherwise stop it under the others. The server is
+    cleaned up when the last user stops."""
+
+    def __init__(self, datadir: Path, socket_dir: str, handle: Any) -> None:
+        self.datadir, self.socket_dir, self.handle, self.users = datadir, socket_dir, handle, 1
+
+    def cleanup(self) -> None:
+        """One user fewer; the last one cleans the server up as it was started to be."""
+        self.users -= 1
+        if self.users == 0:
+            _HELD.pop(self.datadir, None)
+            self.handle.cleanup()
+
+
+_HELD: dict[Path, _Held] = {}
 
 
 class _Attached:
