@@ -245,6 +245,8 @@ class _Run:
             self.left.schema.dialect, self.right.schema.dialect
         ):
             self.table_options(left, right)
+        if left.conflict_clauses != right.conflict_clauses:
+            self.conflict_clauses(left, right)
         if (left.unlogged, left.partitioned) != (right.unlogged, right.partitioned):
             self.storage(left, right)
 
@@ -504,6 +506,26 @@ class _Run:
         (label, dialect, length), other = sides
         assert length is not None  # lengths differ, so at least one is declared
         return typemap.length_effect((label, dialect, length), other)
+
+    def conflict_clauses(self, left: Table, right: Table) -> None:
+        """SQLite's ON CONFLICT clauses on one side only: there a violation deletes the old row
+        (REPLACE) or drops the new one (IGNORE) silently, where the other side rejects it."""
+        for clause in _ordered(left.conflict_clauses, right.conflict_clauses):
+            if clause in left.conflict_clauses and clause in right.conflict_clauses:
+                continue
+            on_left = clause in left.conflict_clauses
+            owner, _, algorithm = clause.rpartition(": ")
+            self.diff(
+                "dialect_object",
+                left.name,
+                None,
+                "on_conflict",
+                f"{owner} ON CONFLICT {algorithm}" if on_left else None,
+                None if on_left else f"{owner} ON CONFLICT {algorithm}",
+                f"{owner} of {left.name} resolves conflicts by {algorithm} in "
+                f"{self._label('left' if on_left else 'right')} only: "
+                + _CONFLICT_EFFECTS.get(algorithm, "a violation does not fail there"),
+            )
 
     def table_options(self, left: Table, right: Table) -> None:
         """Table options (SQLite's STRICT, WITHOUT ROWID) of two same-dialect tables: each
@@ -1123,6 +1145,14 @@ def _values(values: Iterable[str], keep_order: bool = False) -> str:
 def _bound(value: int | None) -> str:
     return "none" if value is None else str(value)
 
+
+# What each ON CONFLICT algorithm does to a violation, where the other side rejects the row.
+_CONFLICT_EFFECTS = {
+    "REPLACE": "a row that violates it deletes the row it conflicts with and goes in",
+    "IGNORE": "a row that violates it is dropped silently, without an error",
+    "FAIL": "a violation keeps the statement's earlier changes instead of undoing them",
+    "ROLLBACK": "a violation rolls the whole transaction back",
+}
 
 # What each table option changes, for the message of a table that has it on one side only.
 _OPTION_EFFECTS = {

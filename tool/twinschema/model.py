@@ -318,6 +318,9 @@ class Table:
     row_level_security: bool = False
     policies: tuple[Policy, ...] = ()
     options: tuple[str, ...] = ()  # sorted OPTION_* values the table was created with
+    # SQLite's ON CONFLICT clauses other than the default ABORT (``email UNIQUE: REPLACE``):
+    # a violation deletes the old row or drops the new one silently instead of failing.
+    conflict_clauses: tuple[str, ...] = ()
     # Attributes only some dialects have: None where the source's dialect has no such notion
     # (SQLite), so that they are compared only between sources that both state them.
     # FORCE ROW LEVEL SECURITY: the policies bind the table's owner too.

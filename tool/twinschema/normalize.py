@@ -6,7 +6,7 @@ uniqueness rule. The same for every source, so the comparer needs no dialect kno
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from twinschema import typemap
@@ -149,6 +149,7 @@ def _table(
         table.row_level_security,
         tuple(_policy(dialect, p, scope) for p in table.policies) if table.policies else (),
         table.options,
+        conflict_clauses=_renamed_conflicts(table.conflict_clauses, renamed),
         force_row_level_security=table.force_row_level_security,
         unlogged=table.unlogged,
         partitioned=table.partitioned,
@@ -180,6 +181,25 @@ def _with_encodings(
         encodings = typemap.encodings_of(column, checks)
         found.append(replace(column, encodings=encodings) if encodings else column)
     return tuple(found)
+
+
+def _renamed_conflicts(clauses: tuple[str, ...], renamed: Mapping[str, str]) -> tuple[str, ...]:
+    """SQLite's ON CONFLICT clauses with a column's name (``email UNIQUE: REPLACE``) in the
+    domain's logical name; a table constraint's column list is renamed too."""
+    if not clauses or not renamed:
+        return clauses
+    out = []
+    for clause in clauses:
+        owner, _, algorithm = clause.rpartition(": ")
+        if "(" in owner:
+            kind, _, cols = owner.partition(" (")
+            names = [renamed.get(c, c) for c in cols.rstrip(")").split(", ")]
+            owner = f"{kind} ({', '.join(names)})"
+        else:
+            column, _, constraint = owner.partition(" ")
+            owner = f"{renamed.get(column, column)} {constraint}".strip()
+        out.append(f"{owner}: {algorithm}")
+    return tuple(sorted(out))
 
 
 def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:

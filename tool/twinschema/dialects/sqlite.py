@@ -215,6 +215,69 @@ def table_options(sql: str, low: str) -> tuple[tuple[str, ...], bool]:
     return tuple(sorted(options)), autoincrement
 
 
+_CONFLICT_ALGORITHMS = frozenset({"rollback", "fail", "ignore", "replace"})  # ABORT: the default
+_TABLE_CONSTRAINTS = frozenset({"constraint", "primary", "unique", "check", "foreign"})
+_COLUMN_CONSTRAINTS = {"primary": "PRIMARY KEY", "unique": "UNIQUE", "not": "NOT NULL"}
+
+
+def conflict_clauses(sql: str, low: str) -> tuple[str, ...]:
+    """The ON CONFLICT clauses of a CREATE TABLE statement other than the default ABORT, each as
+    ``<column> <constraint>: <ALGORITHM>`` or ``<CONSTRAINT> (<columns>): <ALGORITHM>``
+    (``email UNIQUE: REPLACE``), sorted. A REPLACE deletes the row a new one conflicts with, an
+    IGNORE drops the new row silently, where another database rejects it: no catalog says so, so
+    it is read in the table's SQL (token by token, outside strings and comments)."""
+    if "conflict" not in low:
+        return ()
+    found: list[str] = []
+    depth = 0
+    words: list[str] = []  # the current definition's words at depth 1, lower-cased
+    columns: list[str] = []  # a table constraint's column list
+    head = ""
+    for match in _TOKEN.finditer(sql):
+        token = match.group()
+        if token.startswith(("--", "/*")):
+            continue
+        if token == "(":
+            depth += 1
+            continue
+        if token == ")":
+            depth -= 1
+            continue
+        if depth == 1 and token == ",":
+            words, columns, head = [], [], ""
+            continue
+        if depth == 2 and words and words[0] in _TABLE_CONSTRAINTS and token != ",":
+            columns.append(_unquote(token))
+        if depth != 1 or token[0] in "'\"":
+            if depth == 1 and not words:
+                words.append(_unquote(token).lower())
+                head = _unquote(token)
+            continue
+        word = token.lower()
+        if not words:
+            head = _unquote(token)
+        words.append(word)
+        if word in _CONFLICT_ALGORITHMS and words[-3:-1] == ["on", "conflict"]:
+            found.append(f"{_conflict_owner(words, head, columns)}: {word.upper()}")
+    return tuple(sorted(found))
+
+
+def _conflict_owner(words: list[str], head: str, columns: list[str]) -> str:
+    """What an ON CONFLICT clause belongs to: a table constraint and its columns, or a column
+    and the constraint of its definition the clause follows."""
+    if words[0] in _TABLE_CONSTRAINTS:
+        kinds = [w for w in words if w in ("primary", "unique", "check")]
+        kind = _COLUMN_CONSTRAINTS.get(kinds[-1], kinds[-1].upper()) if kinds else "CONSTRAINT"
+        if len(columns) == 1 and kind != "CHECK":  # UNIQUE (email) is email's UNIQUE
+            return f"{columns[0]} {kind}"
+        return f"{kind} ({', '.join(columns)})"
+    constraint = ""
+    for word in words[1:-3]:
+        if word in _COLUMN_CONSTRAINTS:
+            constraint = _COLUMN_CONSTRAINTS[word]
+    return f"{head} {constraint}".strip()
+
+
 # ---------------------------------------------------------------------------------------------
 # The tokenizer: just enough of SQLite's lexer to see keywords, parentheses and commas outside
 # strings, quoted identifiers and comments. Speed matters (it runs over every table's SQL), so the
@@ -793,6 +856,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
             indexes=tuple(sorted(indexes, key=lambda ix: ix.name or "")),
             checks=tuple(scanned.checks),
             options=kept_options,
+            conflict_clauses=conflict_clauses(sql, low),
         )
     return Schema(
         dialect=NAME,

@@ -258,6 +258,7 @@ class _Reader:
             row_level_security=bool(info.get("row_level_security", False)),
             policies=tuple(_policy(p) for p in info.get("policies", ())),
             options=_sqlite_options(table) if self.dialect == "sqlite" else (),
+            conflict_clauses=_sqlite_conflicts(table) if self.dialect == "sqlite" else (),
             **self.postgresql_only(table, info),
         )
 
@@ -494,6 +495,21 @@ def _identity(
             return None
         return IDENTITY_AUTOINCREMENT if options.get("autoincrement") else IDENTITY_ROWID
     return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
+
+
+def _sqlite_conflicts(table: sa.Table) -> tuple[str, ...]:
+    """The ON CONFLICT clauses SQLite's DDL compiler writes for ``table`` (``sqlite_on_conflict``
+    and its kin on columns and constraints), read from that DDL as the adapter reads a live
+    table's SQL; () at no cost for the tables that declare none."""
+    holders = [*table.columns, *table.constraints]
+    if not any(k.startswith("sqlite_on_conflict") for h in holders for k in h.dialect_kwargs):
+        return ()
+    from sqlalchemy.schema import CreateTable
+
+    from twinschema.dialects.sqlite import conflict_clauses
+
+    sql = str(CreateTable(table).compile(dialect=_DIALECTS["sqlite"]))
+    return conflict_clauses(sql, sql.lower())
 
 
 def _sqlite_options(table: sa.Table) -> tuple[str, ...]:

@@ -1,0 +1,53 @@
+"""SQLite's ON CONFLICT clauses: read from a live table's SQL and from a metadata module
+(SQLAlchemy's ``sqlite_on_conflict*`` options) alike, and compared (found by a stranger's trial:
+an ON CONFLICT REPLACE on one side only was "in sync")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from twinschema.compare import Side, compare
+from twinschema.dialects import ReflectOptions
+from twinschema.sources import make_canonical, reflect_url
+from twinschema.sources.metadata import from_metadata
+
+
+def _model(replace: bool) -> sa.MetaData:
+    metadata = sa.MetaData()
+    extra = {"sqlite_on_conflict_unique": "REPLACE"} if replace else {}
+    sa.Table(
+        "users",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.Text, unique=True, **extra),
+        sa.Column("name", sa.Text, nullable=False, sqlite_on_conflict_not_null="IGNORE"),
+    )
+    return metadata
+
+
+def _kinds(model: sa.MetaData, url: str) -> list[tuple[str, str | None]]:
+    options = ReflectOptions()
+    left = make_canonical(from_metadata(model, "sqlite", "model", options), None)
+    right = make_canonical(reflect_url(url, options), None)
+    found = compare(Side(left, "model", "m"), Side(right, "live", "l"), layer="live")
+    return [(d.kind, d.left or d.right) for d in found.differences]
+
+
+def test_a_model_matches_the_database_it_built(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = sa.create_engine(url)
+    _model(replace=True).create_all(engine)
+    engine.dispose()
+    assert _kinds(_model(replace=True), url) == []
+
+
+def test_a_clause_on_one_side_only_is_a_difference(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = sa.create_engine(url)
+    _model(replace=True).create_all(engine)
+    engine.dispose()
+    assert _kinds(_model(replace=False), url) == [
+        ("dialect_object", "email UNIQUE ON CONFLICT REPLACE")
+    ]
