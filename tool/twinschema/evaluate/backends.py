@@ -1,0 +1,208 @@
+"""Where expressions run: a database of their own dialect that nobody's data lives in.
+
+SQLite runs in memory; PostgreSQL in a scratch database (``TWINSCHEMA_SCRATCH_URL``, the server
+the caller names, or the embedded server), made on first need and dropped when the evaluator
+closes. A database being checked is never used. Each run creates a temporary table whose
+columns carry the expressions as defaults, inserts rows that omit them, reads the rows back and
+rolls everything back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from twinschema.model import ColumnType
+
+# How many rows each run inserts (each in its own statement), and how long one may take.
+ROWS = 3
+TIMEOUT_SECONDS = 5.0
+
+# PostgreSQL error classes that mean "the scratch database lacks something the checked one has"
+# (a function from an extension or the user's own, a type, a schema): not evaluated.
+_MISSING_SQLSTATES = frozenset({"42883", "42704", "3F000", "42P01", "42501", "0A000"})
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one run gave: a row of values per insert (one value per expression), or why not.
+
+    ``error`` is the database's message when an insert (or the table) failed on its own
+    dialect; ``missing`` says the failure is the scratch database's lack (not evaluated).
+    ``started`` and ``ended`` bound the run on the evaluation's clock (UTC seconds)."""
+
+    rows: tuple[tuple[Any, ...], ...] = ()
+    error: str | None = None
+    missing: bool = False
+    started: float = 0.0
+    ended: float = 0.0
+
+
+class Backend(Protocol):
+    """A scratch database of one dialect that runs defaults."""
+
+    where: str
+
+    def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
+        """Insert ``ROWS`` rows that omit every column, each column's default being its
+        expression, and return the values read back."""
+        ...  # pragma: no cover
+
+    def close(self) -> None:
+        """Release the database."""
+        ...  # pragma: no cover
+
+
+def type_sql(ctype: ColumnType) -> str:
+    """The column type as DDL: the source's own spelling when it kept one."""
+    if ctype.raw:
+        return ctype.raw
+    text = ctype.name
+    if ctype.values is not None:
+        text = "text"  # an enum declared by a metadata module: its labels are text
+    elif ctype.length is not None:
+        text += f"({ctype.length})"
+    elif ctype.precision is not None:
+        text += f"({ctype.precision}" + (f", {ctype.scale})" if ctype.scale is not None else ")")
+    return text + ("[]" if ctype.array else "")
+
+
+def _table_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
+    parts = ["k integer"]
+    for n, (expression, ctype) in enumerate(columns):
+        parts.append(f"c{n} {type_sql(ctype)} DEFAULT ({expression})")
+    return f"CREATE TEMP TABLE twinschema_probe ({', '.join(parts)})"
+
+
+def _select_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
+    names = ", ".join(f"c{n}" for n in range(len(columns)))
+    return f"SELECT {names} FROM twinschema_probe ORDER BY k"
+
+
+class SQLiteBackend:
+    """SQLite in memory: cheap enough to run every default of a SQLite side."""
+
+    where = "SQLite in memory"
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        self.deadline = 0.0
+        # A runaway expression (a huge randomblob, a recursive CTE) is stopped at the deadline.
+        self.conn.set_progress_handler(self._stop_when_late, 10_000)
+
+    def _stop_when_late(self) -> int:
+        return 1 if time.monotonic() > self.deadline else 0
+
+    def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
+        """See ``Backend.run``; a statement SQLite refuses is an error of the expression."""
+        self.deadline = time.monotonic() + TIMEOUT_SECONDS
+        started = time.time()
+        conn = self.conn
+        try:
+            conn.execute(_table_sql(columns))
+        except sqlite3.Error as exc:
+            return Run(error=_first_line(exc), started=started, ended=time.time())
+        try:
+            for k in range(ROWS):
+                conn.execute("INSERT INTO twinschema_probe (k) VALUES (?)", (k,))
+            rows = tuple(tuple(r) for r in conn.execute(_select_sql(columns)))
+        except sqlite3.Error as exc:
+            return Run(error=_first_line(exc), started=started, ended=time.time())
+        finally:
+            conn.execute("DROP TABLE IF EXISTS temp.twinschema_probe")
+        return Run(rows=rows, started=started, ended=time.time())
+
+    def close(self) -> None:
+        """Close the in-memory database."""
+        self.conn.close()
+
+
+class PostgreSQLBackend:
+    """A PostgreSQL scratch database: one transaction per run, rolled back, in UTC."""
+
+    def __init__(self, database_url: str, where: str) -> None:
+        import psycopg
+
+        from twinschema.dialects import ReflectOptions
+        from twinschema.dialects.postgresql import connect_kwargs
+        from twinschema.urls import parse_url
+
+        self.where = where
+        kwargs = connect_kwargs(parse_url(database_url), ReflectOptions())
+        self.conn = psycopg.connect(**kwargs, autocommit=False)
+        self.conn.execute("SET TIME ZONE 'UTC'")
+        self.conn.execute(f"SET statement_timeout = {int(TIMEOUT_SECONDS * 1000)}")
+        self.conn.commit()
+
+    def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
+        """See ``Backend.run``. All rows are inserted in one transaction, each by its own
+        statement, so that transaction time and statement time give different rows."""
+        import psycopg
+
+        started = time.time()
+        conn = self.conn
+        try:
+            conn.execute(_table_sql(columns).encode())
+            for k in range(ROWS):
+                conn.execute(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,))
+            rows = tuple(tuple(r) for r in conn.execute(_select_sql(columns).encode()))
+        except psycopg.Error as exc:
+            missing = getattr(exc, "sqlstate", None) in _MISSING_SQLSTATES
+            return Run(
+                error=_first_line(exc), missing=missing, started=started, ended=time.time()
+            )
+        finally:
+            conn.rollback()
+        return Run(rows=rows, started=started, ended=time.time())
+
+    def close(self) -> None:
+        """Close the connection (the scratch database is dropped by its owner)."""
+        self.conn.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class PostgreSQLScratch:
+    """Makes the PostgreSQL backend on first need: a scratch database on ``server_url`` (or,
+    when None, on the server ``scratch.server`` picks), or ``database_url`` as it is (a
+    database that is already a scratch one, as the test corpus uses)."""
+
+    def __init__(
+        self,
+        stack: ExitStack,
+        *,
+        config: Any = None,
+        server_url: str | None = None,
+        database_url: str | None = None,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        self.stack, self.config = stack, config
+        self.server_url, self.database_url = server_url, database_url
+        self.connect_timeout = connect_timeout
+
+    def open(self) -> Backend:
+        """The backend, its scratch database made now (closed and dropped with the stack)."""
+        from twinschema import scratch
+        from twinschema.urls import redact
+
+        url = self.database_url
+        if url is None:
+            server = self.server_url
+            if server is None:
+                server = self.stack.enter_context(scratch.server(self.config))
+            url = self.stack.enter_context(
+                scratch.database(server, "twinschema_eval", connect_timeout=self.connect_timeout)
+            )
+            where = f"PostgreSQL scratch database on {redact(server)}"
+        else:
+            where = f"PostgreSQL scratch database {redact(url)}"
+        backend = PostgreSQLBackend(url, where)
+        self.stack.callback(backend.close)
+        return backend
