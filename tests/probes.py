@@ -97,9 +97,8 @@ class Loader:
         """The evaluation stage's evaluator for every case (PostgreSQL expressions run on the
         scratch database itself, in transactions that are rolled back)."""
         if self._evaluator is None:
-            ev = Evaluator()
-            ev._postgresql = PostgreSQLScratch(ev.stack, database_url=self.pg_url)
-            self._evaluator = ev
+            scratch = PostgreSQLScratch(database_url=self.pg_url)
+            self._evaluator = Evaluator(scratch)
         return self._evaluator
 
     def close(self) -> None:

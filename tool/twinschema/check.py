@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from twinschema import gcpause, progress
@@ -19,6 +20,7 @@ from twinschema.differences import Difference, Equivalence
 from twinschema.domain import Domain, load_domain
 from twinschema.domaincheck import compare_domain
 from twinschema.errors import EXIT_DATABASE, EXIT_DRIFT, EXIT_IN_SYNC, DatabaseError, UsageError
+from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
 from twinschema.model import Schema
 from twinschema.sources import make_canonical, read_metadata, reflect_in_background
 from twinschema.urls import redact
@@ -52,6 +54,11 @@ class LayerResult:
     status: str
     message: str | None = None
     tables: list[str] = field(default_factory=list)  # the tables compared (one JUnit case each)
+    # The evaluation stage (``twinschema.evaluate``): default pairs it ran, pairs it could not
+    # run (a function the scratch database lacks), and where each dialect's expressions ran.
+    evaluated: int = 0
+    not_evaluated: int = 0
+    evaluated_on: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,8 +82,17 @@ class Report:
             return EXIT_DATABASE
         return EXIT_DRIFT if self.differences else EXIT_IN_SYNC
 
-    def add(self, result: LayerResult, comparison: Comparison | None = None) -> None:
-        """Record a layer's comparison; its status follows from what it found."""
+    def add(
+        self,
+        result: LayerResult,
+        comparison: Comparison | None = None,
+        evaluation: Evaluation | None = None,
+    ) -> None:
+        """Record a layer's comparison (and what the evaluation stage did for it); its status
+        follows from what it found."""
+        if evaluation is not None:
+            result.evaluated, result.not_evaluated = evaluation.evaluated, evaluation.not_evaluated
+            result.evaluated_on = dict(sorted(evaluation.where.items()))
         if comparison is not None:
             self.differences.extend(comparison.differences)
             self.equivalences.extend(comparison.equivalences)
@@ -106,6 +122,8 @@ class CheckPlan:
     # dialect -> the command that migrates its database, when the project's own does not (a
     # database named by a flag: `twinschema migrate remote --postgres-url ...`).
     fixes: dict[str, str] = field(default_factory=dict)
+    # Run the evaluation stage after each models and live comparison (``--no-evaluate``: off).
+    evaluate: bool = True
 
     def fix_command(self, dialect: str) -> str:
         """The command that migrates the database this check reads for ``dialect``."""
@@ -174,8 +192,8 @@ def run_check(
     domain = load_domain(config.domain) if config.domain else None
     sources = _Sources(plan, domain)
     report = Report()
-    with gcpause.paused():  # one pause for every schema built and compared (see gcpause)
-        _schema_layers(plan, sources, domain, report)
+    with gcpause.paused(), evaluator_for(plan) as evaluator:  # one pause: see gcpause
+        _schema_layers(plan, sources, domain, report, evaluator)
     if "migrations" in plan.layers:
         if migrations is None:
             report.add(
@@ -192,8 +210,36 @@ def run_check(
     return report
 
 
+def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
+    """The evaluation stage's evaluator for a run (its PostgreSQL scratch database on the
+    plan's scratch server, made only if a PostgreSQL expression must run), or none when
+    ``--no-evaluate`` turned the stage off."""
+    if not plan.evaluate:
+        return nullcontext()
+    config = plan.config
+    return Evaluator(
+        PostgreSQLScratch(
+            config=config, server_url=plan.scratch_url, connect_timeout=config.connect_timeout
+        )
+    )
+
+
+def compared(
+    left: Side, right: Side, layer: str, domain: Domain | None, evaluator: Evaluator | None
+) -> tuple[Comparison, Evaluation | None]:
+    """The comparer's findings on two sides, then the evaluation stage's (when on)."""
+    comparison = compare(left, right, layer=layer, domain=domain)
+    if evaluator is None:
+        return comparison, None
+    return comparison, evaluate(comparison, left, right, evaluator)
+
+
 def _schema_layers(
-    plan: CheckPlan, sources: _Sources, domain: Domain | None, report: Report
+    plan: CheckPlan,
+    sources: _Sources,
+    domain: Domain | None,
+    report: Report,
+    evaluator: Evaluator | None,
 ) -> None:
     """The domain, models and live layers: schemas read, made canonical and compared."""
     if "live" in plan.layers:
@@ -217,13 +263,19 @@ def _schema_layers(
         left, right = sources.model("sqlite"), sources.model("postgresql")
         report.add(
             LayerResult("models", left.label, right.label, IN_SYNC),
-            compare(left, right, layer="models", domain=domain),
+            *compared(left, right, "models", domain, evaluator),
         )
     if "live" in plan.layers:
-        _live_layer(plan, sources, domain, report)
+        _live_layer(plan, sources, domain, report, evaluator)
 
 
-def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, report: Report) -> None:
+def _live_layer(
+    plan: CheckPlan,
+    sources: _Sources,
+    domain: Domain | None,
+    report: Report,
+    evaluator: Evaluator | None,
+) -> None:
     live: dict[str, Side | None] = {}
     for dialect in DIALECTS:
         url = plan.urls.get(dialect)
@@ -242,7 +294,7 @@ def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, repor
         live[dialect] = found
         report.add(
             LayerResult("live", model.label, found.label, IN_SYNC),
-            compare(model, found, layer="live", domain=domain),
+            *compared(model, found, "live", domain, evaluator),
         )
     left, right = live["sqlite"], live["postgresql"]
     if left is None or right is None:
@@ -254,5 +306,5 @@ def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, repor
         return
     report.add(
         LayerResult("live", left.label, right.label, IN_SYNC),
-        compare(left, right, layer="live", domain=domain),
+        *compared(left, right, "live", domain, evaluator),
     )

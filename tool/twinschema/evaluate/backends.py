@@ -152,9 +152,7 @@ class PostgreSQLBackend:
             rows = tuple(tuple(r) for r in conn.execute(_select_sql(columns).encode()))
         except psycopg.Error as exc:
             missing = getattr(exc, "sqlstate", None) in _MISSING_SQLSTATES
-            return Run(
-                error=_first_line(exc), missing=missing, started=started, ended=time.time()
-            )
+            return Run(error=_first_line(exc), missing=missing, started=started, ended=time.time())
         finally:
             conn.rollback()
         return Run(rows=rows, started=started, ended=time.time())
@@ -176,19 +174,18 @@ class PostgreSQLScratch:
 
     def __init__(
         self,
-        stack: ExitStack,
         *,
         config: Any = None,
         server_url: str | None = None,
         database_url: str | None = None,
         connect_timeout: float = 10.0,
     ) -> None:
-        self.stack, self.config = stack, config
+        self.config = config
         self.server_url, self.database_url = server_url, database_url
         self.connect_timeout = connect_timeout
 
-    def open(self) -> Backend:
-        """The backend, its scratch database made now (closed and dropped with the stack)."""
+    def open(self, stack: ExitStack) -> Backend:
+        """The backend, its scratch database made now (closed and dropped with ``stack``)."""
         from twinschema import scratch
         from twinschema.urls import redact
 
@@ -196,13 +193,20 @@ class PostgreSQLScratch:
         if url is None:
             server = self.server_url
             if server is None:
-                server = self.stack.enter_context(scratch.server(self.config))
-            url = self.stack.enter_context(
+                server = stack.enter_context(scratch.server(self.config))
+            url = stack.enter_context(
                 scratch.database(server, "twinschema_eval", connect_timeout=self.connect_timeout)
             )
             where = f"PostgreSQL scratch database on {redact(server)}"
         else:
             where = f"PostgreSQL scratch database {redact(url)}"
-        backend = PostgreSQLBackend(url, where)
-        self.stack.callback(backend.close)
+        import psycopg
+
+        from twinschema.errors import DatabaseError
+
+        try:
+            backend = PostgreSQLBackend(url, where)
+        except psycopg.Error as exc:
+            raise DatabaseError(f"cannot connect to the {where}: {_first_line(exc)}") from None
+        stack.callback(backend.close)
         return backend

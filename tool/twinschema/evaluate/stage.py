@@ -100,7 +100,7 @@ class Evaluator:
             return None
         else:
             try:
-                made = self._postgresql.open()
+                made = self._postgresql.open(self.stack)
             except DatabaseError as exc:
                 self._unavailable[dialect] = exc.message
                 return None
@@ -190,6 +190,7 @@ class _Stage:
         table = (lt or rt).name if (lt or rt) is not None else table_name  # type: ignore[union-attr]
         key = (table, column)
         self.failed.add(key)
+        self.result.evaluated += 1
         self._drop(key)
         error = where[0][1]
         both = " (on both sides)" if len(where) > 1 else f" ({where[0][0]})"

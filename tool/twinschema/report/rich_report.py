@@ -19,6 +19,7 @@ from rich.text import Text
 
 from twinschema.check import DRIFT, ERROR, IN_SYNC, SKIPPED, Report
 from twinschema.differences import Difference
+from twinschema.report.text_report import evaluation_line
 
 _STATUS_STYLE = {IN_SYNC: "green", DRIFT: "bold red", ERROR: "bold red", SKIPPED: "yellow"}
 _STATUS_TEXT = {IN_SYNC: "in sync", DRIFT: "drift", ERROR: "error", SKIPPED: "skipped"}
@@ -84,7 +85,7 @@ def _layers(report: Report) -> Table:
             layer.left,
             layer.right,
             str(n) if layer.status in (IN_SYNC, DRIFT) else "-",
-            layer.message or "",
+            "; ".join(filter(None, (layer.message, evaluation_line(layer)))),
         )
     return table
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from twinschema.check import ERROR, Report
+from twinschema.check import ERROR, LayerResult, Report
 from twinschema.differences import Difference
 
 
@@ -28,6 +28,9 @@ def plain(report: Report, verbose: bool) -> str:
     for result in report.layers:
         why = f"  ({result.message})" if result.message else ""
         lines.append(f"{result.status:8} {result.name:10} {result.left} <> {result.right}{why}")
+        evaluation = evaluation_line(result)
+        if evaluation:
+            lines.append(f"{'':8} {'':10} {evaluation}")
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -64,3 +67,16 @@ def plain(report: Report, verbose: bool) -> str:
         summary = "in sync"
     lines.append(summary)
     return "\n".join(lines) + "\n"
+
+
+def evaluation_line(result: LayerResult) -> str | None:
+    """What the evaluation stage did for a layer, in one line (None when it ran nothing):
+    ``evaluated 2 default pair(s) (postgresql: PostgreSQL scratch database on ...; sqlite:
+    SQLite in memory); 1 not evaluated``."""
+    if not (result.evaluated or result.not_evaluated):
+        return None
+    where = "; ".join(f"{dialect}: {place}" for dialect, place in result.evaluated_on.items())
+    line = f"evaluated {result.evaluated} default pair(s) by running them ({where})"
+    if result.not_evaluated:
+        line += f"; {result.not_evaluated} not evaluated (the comparer's verdict stands)"
+    return line
