@@ -73,6 +73,7 @@ class Evaluator:
         self._unavailable: dict[str, str] = {}
         self._single: dict[tuple[str, str, str], Verdict] = {}
         self._pairs: dict[tuple[str, str, str, str, str], Run] = {}
+        self.runs = 0  # expressions (or side-by-side pairs) actually run: the cost
 
     def __enter__(self) -> Evaluator:
         return self
@@ -123,6 +124,7 @@ class Evaluator:
             if backend is None:
                 found = Verdict(NOT_EVALUATED, error=self._unavailable[dialect])
             else:
+                self.runs += 1
                 found = classify(backend.run([(expression, column.type)]))
             self._single[key] = found
         return found
@@ -136,6 +138,7 @@ class Evaluator:
             backend = self.backend(dialect)
             if backend is None:
                 return None
+            self.runs += 1
             self._pairs[key] = backend.run([(left[0], left[1].type), (right[0], right[1].type)])
         return self._pairs[key]
 

@@ -98,7 +98,7 @@ def same_class(left: Verdict, right: Verdict, kind: str | None) -> bool:
     if left.kind != right.kind:
         return False
     if left.kind == CONSTANT:
-        return convert(left.value, kind) == convert(right.value, kind)
+        return bool(convert(left.value, kind) == convert(right.value, kind))
     if left.kind == RANDOM_UUID:
         return bool(left.value == right.value)
     return left.kind in CLASSES

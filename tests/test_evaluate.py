@@ -1,0 +1,324 @@
+"""The evaluation stage (``twinschema.evaluate``) on real databases: defaults judged by running
+them on scratch databases of their own dialect, through ``check`` and ``diff`` as users run
+them, and the classes of what a default gives, each from a real run.
+
+The golden corpus (``tests/fixtures/probes/*.eval-*``) holds the idioms; this file holds what
+the corpus cannot show: the flag, the report's counts, where each side ran, the cache, the
+scratch database dropped, and a function the scratch database lacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
+
+from twinschema.cli import cli
+from twinschema.compare import Side, compare
+from twinschema.dialects import ReflectOptions
+from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
+from twinschema.evaluate.backends import PostgreSQLBackend, SQLiteBackend
+from twinschema.evaluate.values import (
+    CONSTANT,
+    CURRENT_DATE,
+    CURRENT_TIME,
+    FAILED,
+    NOT_EVALUATED,
+    RANDOM_UUID,
+    VARYING,
+    classify,
+)
+from twinschema.model import ColumnType
+from twinschema.sources import make_canonical, reflect_url
+
+ROOT = Path(__file__).resolve().parent.parent
+HAND_BUILT_UUID = (
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || "
+    "substr(lower(hex(randomblob(2))),2) || '-' || substr('89ab', abs(random()) % 4 + 1, 1) || "
+    "substr(lower(hex(randomblob(2))),2) || '-' || lower(hex(randomblob(6)))"
+)
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def run_sql(url: str, *statements: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+
+
+def sqlite_db(path: Path, script: str) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(script)
+    finally:
+        conn.close()
+    return f"sqlite:///{path}"
+
+
+def scratch_databases(server_url: str) -> list[str]:
+    engine = sa.create_engine(server_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        names = conn.execute(
+            sa.text("SELECT datname FROM pg_database WHERE datname LIKE 'twinschema_eval%'")
+        )
+        found = [row[0] for row in names]
+    engine.dispose()
+    return found
+
+
+# -- check, on the project's own schemas --------------------------------------------------------
+
+
+@pytest.fixture
+def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The project's two databases, fresh and migrated to head."""
+    monkeypatch.chdir(ROOT)
+    env = {"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url}
+    assert invoke("migrate", "local", env=env).exit_code == 0
+    assert invoke("migrate", "remote", env=env).exit_code == 0
+    return sqlite_url, pg_url
+
+
+def check_json(urls: tuple[str, str], *args: str) -> tuple[int, dict[str, object]]:
+    result = invoke(
+        "check", "--sqlite-url", urls[0], "--postgres-url", urls[1], "--format", "json", *args
+    )
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_check_settles_a_default_only_evaluation_can(
+    migrated: tuple[str, str], pg_server: str
+) -> None:
+    """A live default spelt (2 - 1) against the metadata's 1: no canonical form folds it, the
+    stage runs both and finds one value. ``--no-evaluate`` turns the stage off: the difference
+    is back, and no layer says it evaluated anything."""
+    run_sql(migrated[1], "ALTER TABLE profiles ALTER COLUMN version SET DEFAULT (2 - 1)")
+    code, report = check_json(migrated, "--layer", "live")
+    assert code == 0, report["differences"]
+    layers = report["layers"]
+    assert isinstance(layers, list)
+    evaluated = [layer for layer in layers if layer["evaluated"]]
+    assert evaluated, layers
+    for layer in evaluated:
+        assert layer["evaluated_on"]["postgresql"].startswith("PostgreSQL scratch database on")
+    rules = [e["rule"] for e in report["equivalences"]]  # type: ignore[union-attr]
+    assert "equal by evaluation: both give 1" in rules
+    assert scratch_databases(pg_server) == []  # made for the run, dropped after it
+
+    code, report = check_json(migrated, "--layer", "live", "--no-evaluate")
+    assert code == 1
+    found = {(d["kind"], d["table"], d["column"]) for d in report["differences"]}  # type: ignore[union-attr]
+    assert found == {("column_default", "profiles", "version")}
+    assert all(layer["evaluated"] == 0 for layer in report["layers"])  # type: ignore[union-attr]
+
+
+def test_check_tells_statement_time_from_transaction_time(migrated: tuple[str, str]) -> None:
+    """Between the PostgreSQL metadata (now()) and its database (statement_timestamp()) the
+    two run side by side in one transaction give different times: a difference. Across
+    dialects, against SQLite's CURRENT_TIMESTAMP, both are 'the current time': no difference."""
+    run_sql(
+        migrated[1], "ALTER TABLE badges ALTER COLUMN created_at SET DEFAULT statement_timestamp()"
+    )
+    code, report = check_json(migrated, "--layer", "live")
+    assert code == 1
+    found = [d for d in report["differences"]]  # type: ignore[union-attr]
+    assert [(d["kind"], d["table"], d["column"]) for d in found] == [
+        ("column_default", "badges", "created_at")
+    ]
+    assert "by evaluation" in found[0]["message"]
+    assert found[0]["left_source"].endswith("postgres.py")
+
+
+def test_text_report_says_what_was_evaluated_and_where(migrated: tuple[str, str]) -> None:
+    run_sql(migrated[1], "ALTER TABLE profiles ALTER COLUMN version SET DEFAULT (2 - 1)")
+    result = invoke(
+        "check", "--sqlite-url", migrated[0], "--postgres-url", migrated[1], "--layer", "live"
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stdout.splitlines() if "evaluated" in line]
+    assert lines, result.stdout
+    assert all(line.startswith("evaluated ") for line in lines)
+    assert any("postgresql: PostgreSQL scratch database on" in line for line in lines)
+
+
+# -- diff ---------------------------------------------------------------------------------------
+
+
+def test_diff_reports_a_sqlite_default_that_fails_every_insert(tmp_path: Path, pg_url: str) -> None:
+    """SQLite accepts DEFAULT (GEN_RANDOM_UUID()) at CREATE and fails every insert that omits
+    the column: a difference with SQLite's error, though the canonical texts match. A real
+    insert shows it: the SQLite file rejects the row, PostgreSQL accepts it."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE profiles (id TEXT PRIMARY KEY NOT NULL DEFAULT (GEN_RANDOM_UUID()), n INT);",
+    )
+    run_sql(pg_url, "CREATE TABLE profiles (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), n int)")
+    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    [difference] = report["differences"]
+    assert difference["kind"] == "column_default"
+    assert difference["message"].startswith("inserts that omit profiles.id fail on SQLite: ")
+    assert "GEN_RANDOM_UUID" in difference["message"]
+    assert report["layers"][0]["evaluated_on"]["sqlite"] == "SQLite in memory"
+    # The witness, on the real databases.
+    conn = sqlite3.connect(tmp_path / "a.db")
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("INSERT INTO profiles (n) VALUES (1)")
+    conn.close()
+    run_sql(pg_url, "INSERT INTO profiles (n) VALUES (1)")
+
+    off = json.loads(
+        invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
+    )
+    assert not any("fail on SQLite" in d["message"] for d in off["differences"])
+    assert off["layers"][0]["evaluated"] == 0
+
+
+def test_a_function_the_scratch_database_lacks_is_not_evaluated(
+    tmp_path: Path, pg_url: str, pg_server: str
+) -> None:
+    """The checked database has the user's own function; the scratch database does not. The
+    pair is counted as not evaluated, and the comparer's verdict stands: no failure claimed."""
+    sl = sqlite_db(tmp_path / "a.db", f"CREATE TABLE t (id TEXT DEFAULT ({HAND_BUILT_UUID}));")
+    run_sql(
+        pg_url,
+        "CREATE FUNCTION my_uuid() RETURNS uuid LANGUAGE sql AS 'SELECT gen_random_uuid()'",
+        "CREATE TABLE t (id uuid DEFAULT my_uuid())",
+    )
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    layer = report["layers"][0]
+    assert (layer["evaluated"], layer["not_evaluated"]) == (0, 1)
+    [difference] = report["differences"]
+    assert difference["kind"] == "column_default"
+    assert "fail" not in difference["message"]
+    assert scratch_databases(pg_server) == []
+
+
+def test_each_distinct_expression_runs_once(tmp_path: Path) -> None:
+    """300 tables with the same differing pair of defaults: 300 pairs settled, by 3 runs (each
+    side's text once, for failures, and the pair side by side once)."""
+    n = 300
+    left = sqlite_db(
+        tmp_path / "a.db",
+        "".join(f"CREATE TABLE t{i} (c INTEGER DEFAULT ((1 + 2) * 3));" for i in range(n)),
+    )
+    right = sqlite_db(
+        tmp_path / "b.db", "".join(f"CREATE TABLE t{i} (c INTEGER DEFAULT 9);" for i in range(n))
+    )
+    sides = [
+        Side(make_canonical(reflect_url(url, ReflectOptions()), None), url, url)
+        for url in (left, right)
+    ]
+    comparison = compare(*sides, layer="diff")
+    assert len(comparison.differences) == n  # the comparer alone cannot tell
+    with Evaluator() as evaluator:
+        evaluation = evaluate(comparison, *sides, evaluator)
+        assert evaluator.runs == 3
+    assert comparison.differences == []
+    assert evaluation.evaluated == n
+    assert {e.rule for e in comparison.equivalences} == {"equal by evaluation: both give 9"}
+
+
+# -- classes, each from a real run --------------------------------------------------------------
+
+TEXT = ColumnType("sqlite", "text", raw="TEXT")
+
+
+@pytest.mark.parametrize(
+    ("expression", "kind", "value"),
+    [
+        ("CURRENT_TIMESTAMP", CURRENT_TIME, None),
+        ("datetime('now')", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%d %H:%M:%f000', 'now')", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%d %H:%M:%S+00:00', 'now')", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%d %H:%M:%S', 'now', '+2 hours') || '+02:00'", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%d %H:%M:%S', 'now') || '+02:00'", "not now", None),  # 2 hours off
+        ("date('now')", CURRENT_DATE, None),
+        (HAND_BUILT_UUID, RANDOM_UUID, 4),
+        ("upper(hex(randomblob(16)))", VARYING, None),
+        ("'x'", CONSTANT, "x"),
+        ("1 + 2 * 3", CONSTANT, "7"),  # stored in a TEXT column
+        ("GEN_RANDOM_UUID()", FAILED, None),
+    ],
+)
+def test_sqlite_classes(expression: str, kind: str, value: object) -> None:
+    backend = SQLiteBackend()
+    try:
+        verdict = classify(backend.run([(expression, TEXT)]))
+    finally:
+        backend.close()
+    if kind == "not now":  # the same text within a second, or a new one: never the current time
+        assert verdict.kind in (CONSTANT, VARYING), verdict
+    elif kind == VARYING:
+        assert verdict.kind == VARYING, verdict
+    else:
+        assert (verdict.kind, verdict.value) == (kind, value), verdict
+
+
+@pytest.fixture(scope="module")
+def pg_backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
+    from twinschema.testing import scratch_database
+
+    with scratch_database(pg_server, prefix="evaluate") as url:
+        backend = PostgreSQLBackend(url, "test")
+        try:
+            yield backend
+        finally:
+            backend.close()
+
+
+@pytest.mark.parametrize(
+    ("expression", "type_name", "kind", "value"),
+    [
+        ("now()", "timestamptz", CURRENT_TIME, None),
+        ("LOCALTIMESTAMP", "timestamp", CURRENT_TIME, None),
+        ("(now())::text", "text", CURRENT_TIME, None),
+        ("CURRENT_DATE", "date", CURRENT_DATE, None),
+        ("gen_random_uuid()", "uuid", RANDOM_UUID, 4),
+        ("'a'::text", "text", CONSTANT, "a"),
+        ("no_such_function_here()", "text", NOT_EVALUATED, None),
+        ("'abc'::text::integer", "integer", FAILED, None),
+    ],
+)
+def test_postgresql_classes(
+    pg_backend: PostgreSQLBackend, expression: str, type_name: str, kind: str, value: object
+) -> None:
+    ctype = ColumnType("postgresql", type_name, raw=type_name)
+    verdict = classify(pg_backend.run([(expression, ctype)]))
+    assert (verdict.kind, verdict.value) == (kind, value), verdict
+
+
+def test_postgresql_scratch_made_on_first_need_and_dropped(pg_server: str) -> None:
+    """The evaluator makes its PostgreSQL scratch database only when a PostgreSQL expression
+    must run, and drops it when closed."""
+    with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
+        assert scratch_databases(pg_server) == []
+        backend = evaluator.backend("postgresql")
+        assert backend is not None
+        assert len(scratch_databases(pg_server)) == 1
+    assert scratch_databases(pg_server) == []
+
+
+def test_no_scratch_server_is_not_evaluated() -> None:
+    """Without a scratch server configured, PostgreSQL defaults are not evaluated (and nothing
+    fails)."""
+    from twinschema.model import Column
+
+    with Evaluator() as evaluator:
+        column = Column("c", ColumnType("postgresql", "uuid", raw="uuid"), default="x")
+        verdict = evaluator.single("postgresql", "gen_random_uuid()", column)
+    assert verdict.kind == NOT_EVALUATED
+    assert psycopg is not None
