@@ -25,9 +25,12 @@ from twinschema.dialects import ReflectOptions
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.evaluate.backends import PostgreSQLBackend, SQLiteBackend
 from twinschema.evaluate.values import (
+    CLOCK_NUMBER,
+    CLOCK_OFFSET,
     CONSTANT,
     CURRENT_DATE,
     CURRENT_TIME,
+    DATE_OFFSET,
     FAILED,
     NOT_EVALUATED,
     RANDOM_UUID,
@@ -233,7 +236,7 @@ def test_each_distinct_expression_runs_once(tmp_path: Path) -> None:
 
 # -- classes, each from a real run --------------------------------------------------------------
 
-TEXT = ColumnType("sqlite", "text", raw="TEXT")
+UNTYPED = ColumnType("sqlite", "")  # no affinity: each value kept as the expression gives it
 
 
 @pytest.mark.parametrize(
@@ -245,24 +248,26 @@ TEXT = ColumnType("sqlite", "text", raw="TEXT")
         ("strftime('%Y-%m-%d %H:%M:%f000', 'now')", CURRENT_TIME, None),
         ("strftime('%Y-%m-%d %H:%M:%S+00:00', 'now')", CURRENT_TIME, None),
         ("strftime('%Y-%m-%d %H:%M:%S', 'now', '+2 hours') || '+02:00'", CURRENT_TIME, None),
-        ("strftime('%Y-%m-%d %H:%M:%S', 'now') || '+02:00'", "not now", None),  # 2 hours off
+        ("strftime('%Y-%m-%d %H:%M:%S', 'now') || '+02:00'", CLOCK_OFFSET, -7200),  # UTC as +02
+        ("datetime('now', '+1 hour')", CLOCK_OFFSET, 3600),
+        ("date('now', '-1 day')", DATE_OFFSET, -1),
+        ("julianday('now')", CLOCK_NUMBER, "a Julian day"),
+        ("unixepoch('now')", CLOCK_NUMBER, "Unix seconds"),
         ("date('now')", CURRENT_DATE, None),
         (HAND_BUILT_UUID, RANDOM_UUID, 4),
         ("upper(hex(randomblob(16)))", VARYING, None),
         ("'x'", CONSTANT, "x"),
-        ("1 + 2 * 3", CONSTANT, "7"),  # stored in a TEXT column
+        ("1 + 2 * 3", CONSTANT, 7),
         ("GEN_RANDOM_UUID()", FAILED, None),
     ],
 )
 def test_sqlite_classes(expression: str, kind: str, value: object) -> None:
     backend = SQLiteBackend()
     try:
-        verdict = classify(backend.run([(expression, TEXT)]))
+        verdict = classify(backend.run([(expression, UNTYPED)]))
     finally:
         backend.close()
-    if kind == "not now":  # the same text within a second, or a new one: never the current time
-        assert verdict.kind in (CONSTANT, VARYING), verdict
-    elif kind == VARYING:
+    if kind == VARYING:
         assert verdict.kind == VARYING, verdict
     else:
         assert (verdict.kind, verdict.value) == (kind, value), verdict
@@ -322,3 +327,59 @@ def test_no_scratch_server_is_not_evaluated() -> None:
         verdict = evaluator.single("postgresql", "gen_random_uuid()", column)
     assert verdict.kind == NOT_EVALUATED
     assert psycopg is not None
+
+
+# -- CHECKs by probes ---------------------------------------------------------------------------
+
+
+def test_diff_names_a_witness_row_for_checks_that_differ(tmp_path: Path, pg_url: str) -> None:
+    """BETWEEN 1 AND 10 against a half-open range: the probes find 10, which SQLite accepts
+    and PostgreSQL rejects; the real databases agree with the witness."""
+    sl = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (x INTEGER, CHECK (x BETWEEN 1 AND 10));")
+    run_sql(pg_url, "CREATE TABLE t (x integer, CHECK (x >= 1 AND x < 10))")
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    checks = [d for d in report["differences"] if d["kind"] == "check"]
+    assert len(checks) == 2
+    for d in checks:
+        assert d["message"].endswith("; witness (x) = (10): SQLite accepts, PostgreSQL rejects")
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (x) VALUES (10)")  # accepted
+    conn.close()
+    with pytest.raises(sa.exc.IntegrityError):
+        run_sql(pg_url, "INSERT INTO t (x) VALUES (10)")
+
+
+def test_diff_accepts_checks_equal_on_every_probe(tmp_path: Path, pg_url: str) -> None:
+    """Two CHECKs that only evaluation can call equal (a + b <= 100 and a <= 100 - b): an
+    equivalence that says it was found on probes, never proven; ``--no-evaluate``: drift."""
+    sl = sqlite_db(
+        tmp_path / "a.db", "CREATE TABLE t (a INTEGER, b INTEGER, CHECK (a + b <= 100));"
+    )
+    run_sql(pg_url, "CREATE TABLE t (a integer, b integer, CHECK (a <= 100 - b))")
+    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["differences"]
+    rules = [e["rule"] for e in report["equivalences"]]
+    probed = [r for r in rules if r.startswith("equal on ")]
+    assert len(probed) == 1 and probed[0].endswith(" probes"), rules
+    assert int(probed[0].split()[2]) > 100  # the cross product over both columns
+    assert report["layers"][0]["evaluated"] == 1
+    off = invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate")
+    assert off.exit_code == 1
+
+
+def test_probe_rows_follow_the_kind_and_the_literals() -> None:
+    """The probes of an integer column hold NULL, the literals and their neighbours, and 2^31;
+    those of a text column the literals' case variants and the bound and one past it."""
+    from twinschema.evaluate import probes
+
+    found = probes.reads("postgresql", "x BETWEEN -5 AND 7 AND s <> 'Ab'")
+    assert found is not None
+    assert found.columns == {"x", "s"}
+    numbers = probes.values_for("integer", found.numbers, found.strings)
+    assert {None, -5, -6, -4, 7, 6, 8, 0, 2**31}.issubset(numbers)
+    strings = probes.values_for("varchar", found.numbers, found.strings, length=3)
+    assert {None, "", "Ab", "AB", "ab", "aB", "xxx", "xxxx"}.issubset(strings)
+    rows = probes.cross([numbers, strings], limit=50)
+    assert 0 < len(rows) <= 50
+    assert (None, None) in rows

@@ -52,6 +52,14 @@ class Backend(Protocol):
         expression, and return the values read back."""
         ...  # pragma: no cover
 
+    def try_rows(
+        self, columns: Sequence[tuple[str, ColumnType]], check: str, rows: Sequence[tuple[Any, ...]]
+    ) -> list[bool | None]:
+        """For each row: True when a table with these columns and ``CHECK (check)`` accepts
+        it, False when the CHECK rejects it, None when the row fails for another reason (a
+        value the column's type cannot hold: not a verdict on the CHECK)."""
+        ...  # pragma: no cover
+
     def close(self) -> None:
         """Release the database."""
         ...  # pragma: no cover
@@ -76,6 +84,17 @@ def _table_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
     for n, (expression, ctype) in enumerate(columns):
         parts.append(f"c{n} {type_sql(ctype)} DEFAULT ({expression})")
     return f"CREATE TEMP TABLE twinschema_probe ({', '.join(parts)})"
+
+
+def _check_table_sql(columns: Sequence[tuple[str, ColumnType]], check: str) -> str:
+    parts = [f'"{name}" {type_sql(ctype)}' for name, ctype in columns]
+    return f"CREATE TEMP TABLE twinschema_check ({', '.join(parts)}, CHECK ({check}))"
+
+
+def _check_insert_sql(columns: Sequence[tuple[str, ColumnType]], mark: str) -> str:
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    marks = ", ".join(mark for _ in columns)
+    return f"INSERT INTO twinschema_check ({names}) VALUES ({marks})"
 
 
 def _select_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
@@ -115,6 +134,31 @@ class SQLiteBackend:
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_probe")
         return Run(rows=rows, started=started, ended=time.time())
+
+    def try_rows(
+        self, columns: Sequence[tuple[str, ColumnType]], check: str, rows: Sequence[tuple[Any, ...]]
+    ) -> list[bool | None]:
+        """See ``Backend.try_rows``; a CHECK SQLite cannot create gives no verdicts."""
+        self.deadline = time.monotonic() + TIMEOUT_SECONDS
+        conn = self.conn
+        try:
+            conn.execute(_check_table_sql(columns, check))
+        except sqlite3.Error:
+            return [None] * len(rows)
+        insert = _check_insert_sql(columns, "?")
+        found: list[bool | None] = []
+        try:
+            for row in rows:
+                try:
+                    conn.execute(insert, tuple(_for_sqlite(v) for v in row))
+                    found.append(True)
+                except sqlite3.IntegrityError as exc:
+                    found.append(False if "CHECK constraint failed" in str(exc) else None)
+                except (sqlite3.Error, OverflowError):
+                    found.append(None)
+        finally:
+            conn.execute("DROP TABLE IF EXISTS temp.twinschema_check")
+        return found
 
     def close(self) -> None:
         """Close the in-memory database."""
@@ -157,9 +201,41 @@ class PostgreSQLBackend:
             conn.rollback()
         return Run(rows=rows, started=started, ended=time.time())
 
+    def try_rows(
+        self, columns: Sequence[tuple[str, ColumnType]], check: str, rows: Sequence[tuple[Any, ...]]
+    ) -> list[bool | None]:
+        """See ``Backend.try_rows``: one transaction, each row under a savepoint, rolled back."""
+        import psycopg
+
+        conn = self.conn
+        found: list[bool | None] = []
+        try:
+            try:
+                conn.execute(_check_table_sql(columns, check).encode())
+            except psycopg.Error:
+                return [None] * len(rows)
+            insert = _check_insert_sql(columns, "%s").encode()
+            for row in rows:
+                try:
+                    with conn.transaction():
+                        conn.execute(insert, row)
+                    found.append(True)
+                except psycopg.Error as exc:
+                    found.append(False if getattr(exc, "sqlstate", None) == "23514" else None)
+        finally:
+            conn.rollback()
+        return found
+
     def close(self) -> None:
         """Close the connection (the scratch database is dropped by its owner)."""
         self.conn.close()
+
+
+def _for_sqlite(value: Any) -> Any:
+    """A probe value as sqlite3 can bind it (it has no adapter for Decimal)."""
+    from decimal import Decimal
+
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _first_line(exc: BaseException) -> str:

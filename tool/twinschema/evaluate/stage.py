@@ -29,6 +29,7 @@ from twinschema import typemap
 from twinschema.compare import Comparison, Side
 from twinschema.differences import Difference, Equivalence
 from twinschema.errors import DatabaseError
+from twinschema.evaluate import probes
 from twinschema.evaluate.backends import (
     Backend,
     PostgreSQLScratch,
@@ -150,6 +151,7 @@ def evaluate(comparison: Comparison, left: Side, right: Side, evaluator: Evaluat
     stage.failures()
     stage.differences()
     stage.equivalences()
+    stage.checks()
     return stage.result
 
 
@@ -294,10 +296,11 @@ class _Stage:
         if _same_rows(run):
             self._same(d, f"equal by evaluation: both give {self._shown(dialect, left)}")
             return None
+        said, other = self._shown(dialect, left), self._shown(dialect, right)
+        if said == other:  # one class, different values side by side (statement vs transaction)
+            said, other = "rows inserted side by side get different values", ""
         return replace(
-            d,
-            message=f"{d.message} (by evaluation: {self._shown(dialect, left)} vs "
-            f"{self._shown(dialect, right)})",
+            d, message=f"{d.message} (by evaluation: {said}{f' vs {other}' if other else ''})"
         )
 
     def _shown(self, dialect: str, side: tuple[str, Column]) -> str:
@@ -338,6 +341,87 @@ class _Stage:
             left_source=self.left.label,
             right_source=self.right.label,
         )
+
+    # -- CHECKs by probes ----------------------------------------------------------------------
+
+    def checks(self) -> None:
+        for ld, rd in _check_pairs(self.comparison.differences):
+            self._probe(ld, rd)
+
+    def _probe(self, ld: Difference, rd: Difference) -> None:
+        assert ld.table is not None
+        lt, _ = _find(self.left, ld.table, "")
+        rt, _ = _find(self.right, ld.table, "")
+        ltext, rtext = _check_text(self.left, lt, ld.left), _check_text(self.right, rt, rd.right)
+        ldialect, rdialect = self.left.schema.dialect, self.right.schema.dialect
+        if lt is None or rt is None or ltext is None or rtext is None:
+            return
+        lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
+        if lreads is None or rreads is None:
+            self.result.not_evaluated += 1
+            return
+        names = sorted(lreads.columns | rreads.columns)
+        lcols = [_find(self.left, lt.name, n)[1] for n in names]
+        rcols = [_find(self.right, rt.name, n)[1] for n in names]
+        if not names or None in lcols or None in rcols:
+            self.result.not_evaluated += 1
+            return
+        numbers = lreads.numbers + rreads.numbers
+        strings = lreads.strings + rreads.strings
+        values = []
+        for lc, rc in zip(lcols, rcols, strict=True):
+            assert lc is not None and rc is not None
+            bound = lc.type.length if lc.type.length is not None else rc.type.length
+            scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
+            values.append(probes.values_for(probes.kind_of(lc, rc), numbers, strings, bound, scale))
+        rows = probes.cross(values)
+        lb, rb = self.ev.backend(ldialect), self.ev.backend(rdialect)
+        self._note(ldialect, rdialect)
+        if lb is None or rb is None:
+            self.result.not_evaluated += 1
+            return
+        lgot = lb.try_rows([(c.name, c.type) for c in lcols if c is not None], ltext, rows)
+        rgot = rb.try_rows([(c.name, c.type) for c in rcols if c is not None], rtext, rows)
+        both = [
+            (row, a, b) for row, a, b in zip(rows, lgot, rgot, strict=True) if None not in (a, b)
+        ]
+        if not both:
+            self.result.not_evaluated += 1
+            return
+        self.result.evaluated += 1
+        witness = next(((row, a, b) for row, a, b in both if a != b), None)
+        if witness is None:
+            self.comparison.differences = [
+                d for d in self.comparison.differences if d is not ld and d is not rd
+            ]
+            self.comparison.equivalences.append(
+                Equivalence(
+                    ld.layer,
+                    ld.table,
+                    None,
+                    f"equal on {len(both)} probes",
+                    ld.left or "",
+                    rd.right or "",
+                    ld.left_source,
+                    ld.right_source,
+                )
+            )
+            return
+        row, a, b = witness
+        said = (
+            f"witness ({', '.join(names)}) = ({', '.join(_probe_text(v) for v in row)}): "
+            f"{self._side_name('left')} {_verb(a)}, {self._side_name('right')} {_verb(b)}"
+        )
+        self.comparison.differences = [
+            replace(d, message=f"{d.message}; {said}") if d is ld or d is rd else d
+            for d in self.comparison.differences
+        ]
+
+    def _side_name(self, side: str) -> str:
+        dialect = (self.left if side == "left" else self.right).schema.dialect
+        if self.cross:
+            return DIALECT_NAMES[dialect]
+        return f"{side} ({(self.left if side == 'left' else self.right).label})"
 
     # -- same-dialect equivalences of two calls ------------------------------------------------
 
@@ -388,6 +472,19 @@ class _Stage:
         )
 
 
+def _verb(accepted: bool | None) -> str:
+    return "accepts" if accepted else "rejects"
+
+
+def _probe_text(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        shown = value if len(value) <= 12 else f"{value[:5]}...({len(value)} chars)"
+        return "'" + shown.replace("'", "''") + "'"
+    return str(value)
+
+
 def _default_text(column: Column) -> str | None:
     """The default as its source wrote it (what runs), None when the column has none."""
     if column.default is None:
@@ -435,3 +532,30 @@ def _equal(a: Any, b: Any) -> bool:
 def evaluated_pairs(results: Sequence[Evaluation]) -> int:
     """How many pairs a list of stage results evaluated."""
     return sum(r.evaluated for r in results)
+
+
+# -- CHECKs by probes (a method set kept apart from the defaults' for reading) -------------------
+
+
+def _check_pairs(differences: list[Difference]) -> list[tuple[Difference, Difference]]:
+    """The ``check`` differences that pair up: one CHECK on each side of the same table."""
+    by_table: dict[str, tuple[list[Difference], list[Difference]]] = {}
+    for d in differences:
+        if d.kind == "check" and d.table is not None:
+            lists = by_table.setdefault(d.table, ([], []))
+            (lists[0] if d.left is not None else lists[1]).append(d)
+    return [
+        (lefts[0], rights[0])
+        for lefts, rights in by_table.values()
+        if len(lefts) == len(rights) == 1
+    ]
+
+
+def _check_text(side: Side, table: Table | None, shown: str | None) -> str | None:
+    """The raw expression of the CHECK a difference shows as ``CHECK (...)``."""
+    if table is None or shown is None:
+        return None
+    for check in table.checks:
+        if f"CHECK ({check.raw or check.expression})" == shown:
+            return check.raw or check.expression
+    return None

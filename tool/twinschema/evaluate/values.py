@@ -25,6 +25,11 @@ CURRENT_TIME = "current time"
 CURRENT_DATE = "current date"
 CURRENT_TIME_OF_DAY = "current time of day"
 RANDOM_UUID = "random uuid"
+# The clock moved by a fixed amount (``datetime('now', '+1 hour')``, ``date('now', '-1 day')``),
+# or written as a number (a Unix time, a Julian day): the value is the amount or the format.
+CLOCK_OFFSET = "clock offset"
+DATE_OFFSET = "date offset"
+CLOCK_NUMBER = "clock number"
 VARYING = "varying"
 FAILED = "failed"
 NOT_EVALUATED = "not evaluated"
@@ -32,7 +37,21 @@ NOT_EVALUATED = "not evaluated"
 # The classes that stand for a value the database makes when the row is inserted: equal across
 # dialects by class, never between two sources of one dialect (statement_timestamp() is not
 # now() there, and those are compared by their values, run side by side).
-CLASSES = frozenset({CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY, RANDOM_UUID})
+CLASSES = frozenset(
+    {
+        CURRENT_TIME,
+        CURRENT_DATE,
+        CURRENT_TIME_OF_DAY,
+        RANDOM_UUID,
+        CLOCK_OFFSET,
+        DATE_OFFSET,
+        CLOCK_NUMBER,
+    }
+)
+# How far from the clock a moved time may be and still be read as "the clock, moved" (a
+# literal default is never this close to the day a check runs).
+_NEAR_SECONDS = 8 * 86400
+_UNIX_EPOCH_JULIAN_DAY = 2440587.5
 
 # How far from the evaluation's clock "the current time" may be (a busy machine, a server
 # clock that is a little off).
@@ -64,6 +83,13 @@ class Verdict:
             return f"a random version-{self.value} UUID"
         if self.kind in (CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY):
             return f"the {self.kind}"
+        if self.kind == CLOCK_OFFSET:
+            sign = "+" if self.value >= 0 else "-"
+            return f"the current time {sign} {dt.timedelta(seconds=abs(self.value))}"
+        if self.kind == DATE_OFFSET:
+            return f"the current date {'+' if self.value >= 0 else '-'} {abs(self.value)} day(s)"
+        if self.kind == CLOCK_NUMBER:
+            return f"the current time as {self.value}"
         if self.kind == VARYING:
             return "values that vary from insert to insert"
         if self.kind == FAILED:
@@ -83,6 +109,9 @@ def classify(run: Run) -> Verdict:
         return Verdict(CURRENT_DATE)
     if values and all(_is_time_now(v, low, high) for v in values):
         return Verdict(CURRENT_TIME_OF_DAY)
+    moved = _moved_clock(values, low, high)
+    if moved is not None:
+        return moved
     first = values[0] if values else None
     if all(_same(v, first) for v in values):
         return Verdict(CONSTANT, first)
@@ -99,7 +128,7 @@ def same_class(left: Verdict, right: Verdict, kind: str | None) -> bool:
         return False
     if left.kind == CONSTANT:
         return bool(convert(left.value, kind) == convert(right.value, kind))
-    if left.kind == RANDOM_UUID:
+    if left.kind in (RANDOM_UUID, CLOCK_OFFSET, DATE_OFFSET, CLOCK_NUMBER):
         return bool(left.value == right.value)
     return left.kind in CLASSES
 
@@ -260,6 +289,37 @@ def _is_time_now(value: Any, low: float, high: float) -> bool:
     return start <= seconds <= end if start <= end else seconds >= start or seconds <= end
 
 
+def _moved_clock(values: list[Any], low: float, high: float) -> Verdict | None:
+    """The clock moved by a fixed amount, or written as a number, when every value is one."""
+    if not values:
+        return None
+    middle = (low + high) / 2
+    stamps = [_timestamp(v) for v in values]
+    if all(s is not None for s in stamps):
+        offsets = [s.timestamp() - middle for s in stamps if s is not None]
+        if all(abs(o) <= _NEAR_SECONDS for o in offsets):
+            return Verdict(CLOCK_OFFSET, round(offsets[0] / 60.0) * 60)
+    days = [_date(v) if isinstance(v, str | dt.date) and not isinstance(v, dt.datetime) else None
+            for v in values]  # fmt: skip
+    if all(d is not None for d in days):
+        today = dt.datetime.fromtimestamp(middle, dt.UTC).date()
+        shifts = [(d - today).days for d in days if d is not None]
+        if all(abs(n) <= _NEAR_SECONDS // 86400 for n in shifts):
+            return Verdict(DATE_OFFSET, shifts[0])
+    if all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in values):
+        numbers = [float(v) for v in values]
+        slack = high - low
+        for label, clock in (
+            ("Unix seconds", middle),
+            ("Unix milliseconds", middle * 1000),
+            ("a Julian day", middle / 86400 + _UNIX_EPOCH_JULIAN_DAY),
+        ):
+            scale = 1000 if "milli" in label else 1 / 86400 if "Julian" in label else 1
+            if all(abs(n - clock) <= slack * scale for n in numbers):
+                return Verdict(CLOCK_NUMBER, label)
+    return None
+
+
 def _same(value: Any, other: Any) -> bool:
     return type(value) is type(other) and bool(value == other)
 
@@ -292,4 +352,6 @@ def _show(value: Any) -> str:
         return "NULL"
     if isinstance(value, bytes | bytearray | memoryview):
         return "X'" + bytes(value).hex().upper() + "'"
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
     return str(value)
