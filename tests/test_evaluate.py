@@ -23,7 +23,7 @@ from twinschema.cli import cli
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
-from twinschema.evaluate.backends import PostgreSQLBackend, SQLiteBackend
+from twinschema.evaluate.backends import EVALUATION_DATABASE, PostgreSQLBackend, SQLiteBackend
 from twinschema.evaluate.values import (
     CLOCK_NUMBER,
     CLOCK_OFFSET,
@@ -69,15 +69,22 @@ def sqlite_db(path: Path, script: str) -> str:
     return f"sqlite:///{path}"
 
 
-def scratch_databases(server_url: str) -> list[str]:
-    engine = sa.create_engine(server_url, poolclass=sa.pool.NullPool)
+def evaluation_tables(server_url: str) -> list[str]:
+    """The tables of the evaluation database on ``server_url``: always none (only temporary
+    tables, in transactions rolled back, ever touch it)."""
+    url = sa.make_url(server_url).set(database=EVALUATION_DATABASE)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
-        names = conn.execute(
-            sa.text("SELECT datname FROM pg_database WHERE datname LIKE 'twinschema_eval%'")
+        found = conn.execute(
+            sa.text(
+                "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                "AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast%'"
+            )
         )
-        found = [row[0] for row in names]
+        names = [row[0] for row in found]
     engine.dispose()
-    return found
+    return names
 
 
 # -- check, on the project's own schemas --------------------------------------------------------
@@ -114,10 +121,12 @@ def test_check_settles_a_default_only_evaluation_can(
     evaluated = [layer for layer in layers if layer["evaluated"]]
     assert evaluated, layers
     for layer in evaluated:
-        assert layer["evaluated_on"]["postgresql"].startswith("PostgreSQL scratch database on")
+        assert layer["evaluated_on"]["postgresql"].startswith(
+            f"PostgreSQL {EVALUATION_DATABASE} on "
+        )
     rules = [e["rule"] for e in report["equivalences"]]  # type: ignore[union-attr]
     assert "equal by evaluation: both give 1" in rules
-    assert scratch_databases(pg_server) == []  # made for the run, dropped after it
+    assert evaluation_tables(pg_server) == []  # the scratch server's, and left empty
 
     code, report = check_json(migrated, "--layer", "live", "--no-evaluate")
     assert code == 1
@@ -152,7 +161,7 @@ def test_text_report_says_what_was_evaluated_and_where(migrated: tuple[str, str]
     lines = [line.strip() for line in result.stdout.splitlines() if "evaluated" in line]
     assert lines, result.stdout
     assert all(line.startswith("evaluated ") for line in lines)
-    assert any("postgresql: PostgreSQL scratch database on" in line for line in lines)
+    assert any(f"postgresql: PostgreSQL {EVALUATION_DATABASE} on " in line for line in lines)
 
 
 # -- diff ---------------------------------------------------------------------------------------
@@ -206,7 +215,7 @@ def test_a_function_the_scratch_database_lacks_is_not_evaluated(
     [difference] = report["differences"]
     assert difference["kind"] == "column_default"
     assert "fail" not in difference["message"]
-    assert scratch_databases(pg_server) == []
+    assert evaluation_tables(pg_server) == []
 
 
 def test_each_distinct_expression_runs_once(tmp_path: Path) -> None:
@@ -306,15 +315,22 @@ def test_postgresql_classes(
     assert (verdict.kind, verdict.value) == (kind, value), verdict
 
 
-def test_postgresql_scratch_made_on_first_need_and_dropped(pg_server: str) -> None:
-    """The evaluator makes its PostgreSQL scratch database only when a PostgreSQL expression
-    must run, and drops it when closed."""
+def test_postgresql_runs_on_the_evaluation_database_of_the_scratch_server(
+    pg_server: str,
+) -> None:
+    """The evaluator connects to PostgreSQL only when a PostgreSQL expression must run, on the
+    evaluation database of the scratch server (made on first need, kept empty), never on the
+    database a URL names."""
     with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
-        assert scratch_databases(pg_server) == []
+        assert evaluator.where("postgresql").startswith("not evaluated")
         backend = evaluator.backend("postgresql")
         assert backend is not None
-        assert len(scratch_databases(pg_server)) == 1
-    assert scratch_databases(pg_server) == []
+        assert backend.where.startswith(f"PostgreSQL {EVALUATION_DATABASE} on postgresql")
+        from twinschema.model import Column
+
+        column = Column("c", ColumnType("postgresql", "integer", raw="integer"), default="x")
+        assert evaluator.single("postgresql", "(2 - 1)", column).value == 1
+    assert evaluation_tables(pg_server) == []
 
 
 def test_no_scratch_server_is_not_evaluated() -> None:

@@ -243,10 +243,17 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+# The one database on a scratch server where expressions run: made on first need and kept for
+# later runs (CREATE DATABASE costs more than a whole comparison), and always empty: only
+# temporary tables, in transactions that are rolled back, ever touch it.
+EVALUATION_DATABASE = "twinschema_evaluate"
+
+
 class PostgreSQLScratch:
-    """Makes the PostgreSQL backend on first need: a scratch database on ``server_url`` (or,
-    when None, on the server ``scratch.server`` picks), or ``database_url`` as it is (a
-    database that is already a scratch one, as the test corpus uses)."""
+    """Makes the PostgreSQL backend on first need: on the database ``EVALUATION_DATABASE`` of
+    ``server_url`` (when None, the server ``scratch.server`` picks: ``TWINSCHEMA_SCRATCH_URL``
+    or the embedded one), or on ``database_url`` as it is (a database that is already a scratch
+    one, as the test corpus uses). Never on a database being checked."""
 
     def __init__(
         self,
@@ -261,8 +268,12 @@ class PostgreSQLScratch:
         self.connect_timeout = connect_timeout
 
     def open(self, stack: ExitStack) -> Backend:
-        """The backend, its scratch database made now (closed and dropped with ``stack``)."""
+        """The backend (closed with ``stack``); a server that cannot be reached, or refuses
+        to make the evaluation database, is a one-line ``DatabaseError``."""
+        import psycopg
+
         from twinschema import scratch
+        from twinschema.errors import DatabaseError
         from twinschema.urls import redact
 
         url = self.database_url
@@ -270,19 +281,44 @@ class PostgreSQLScratch:
             server = self.server_url
             if server is None:
                 server = stack.enter_context(scratch.server(self.config))
-            url = stack.enter_context(
-                scratch.database(server, "twinschema_eval", connect_timeout=self.connect_timeout)
-            )
-            where = f"PostgreSQL scratch database on {redact(server)}"
+            url = self._evaluation_database(server)
+            where = f"PostgreSQL {EVALUATION_DATABASE} on {redact(server)}"
         else:
             where = f"PostgreSQL scratch database {redact(url)}"
-        import psycopg
-
-        from twinschema.errors import DatabaseError
-
         try:
             backend = PostgreSQLBackend(url, where)
         except psycopg.Error as exc:
             raise DatabaseError(f"cannot connect to the {where}: {_first_line(exc)}") from None
         stack.callback(backend.close)
         return backend
+
+    def _evaluation_database(self, server: str) -> str:
+        """The URL of ``EVALUATION_DATABASE`` on ``server``, made if it does not exist yet."""
+        import psycopg
+
+        from twinschema.dialects import ReflectOptions
+        from twinschema.dialects.postgresql import connect_kwargs
+        from twinschema.errors import DatabaseError
+        from twinschema.urls import parse_url, redact
+
+        base = parse_url(server)
+        options = ReflectOptions(connect_timeout=self.connect_timeout)
+        try:
+            with psycopg.connect(**connect_kwargs(base, options), autocommit=True) as conn:
+                found = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", (EVALUATION_DATABASE,)
+                ).fetchone()
+                if found is None:
+                    try:
+                        conn.execute(f'CREATE DATABASE "{EVALUATION_DATABASE}"')
+                    except psycopg.errors.DuplicateDatabase:
+                        pass  # another run made it meanwhile
+                    except psycopg.errors.UniqueViolation:
+                        pass  # the same race, seen in pg_database's unique index
+        except psycopg.Error as exc:
+            raise DatabaseError(
+                f"cannot use {EVALUATION_DATABASE} on the scratch server {redact(base)}: "
+                f"{_first_line(exc)} (point TWINSCHEMA_SCRATCH_URL at a server where the role "
+                "may create databases, or pass --no-evaluate)"
+            ) from None
+        return base.set(database=EVALUATION_DATABASE).render_as_string(hide_password=False)
