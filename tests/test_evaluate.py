@@ -399,3 +399,23 @@ def test_probe_rows_follow_the_kind_and_the_literals() -> None:
     rows = probes.cross([numbers, strings], limit=50)
     assert 0 < len(rows) <= 50
     assert (None, None) in rows
+
+
+def test_several_checks_on_a_table_pair_by_the_columns_they_read(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Two CHECKs on each side: the pair on s is equal on probes (gone from the differences),
+    the pair on x keeps its two differences, each with the witness 10."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (x INTEGER, s TEXT, CHECK (x BETWEEN 1 AND 10), CHECK (s <> ''));",
+    )
+    run_sql(
+        pg_url,
+        "CREATE TABLE t (x integer, s text, CHECK (x >= 1 AND x < 10), CHECK (length(s) > 0))",
+    )
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    messages = [d["message"] for d in report["differences"]]
+    assert len(messages) == 2, messages
+    assert all("(x) = (10)" in m for m in messages)
+    assert sum(e["rule"].startswith("equal on ") for e in report["equivalences"]) == 1

@@ -345,8 +345,43 @@ class _Stage:
     # -- CHECKs by probes ----------------------------------------------------------------------
 
     def checks(self) -> None:
-        for ld, rd in _check_pairs(self.comparison.differences):
+        for ld, rd in self._check_pairs():
             self._probe(ld, rd)
+
+    def _check_pairs(self) -> list[tuple[Difference, Difference]]:
+        """The ``check`` differences that pair up on a table: the one CHECK on each side, or,
+        where a table has several, the two that alone read the same columns."""
+        by_table: dict[str, tuple[list[Difference], list[Difference]]] = {}
+        for d in self.comparison.differences:
+            if d.kind == "check" and d.table is not None:
+                lists = by_table.setdefault(d.table, ([], []))
+                (lists[0] if d.left is not None else lists[1]).append(d)
+        pairs: list[tuple[Difference, Difference]] = []
+        for table, (lefts, rights) in by_table.items():
+            if len(lefts) == len(rights) == 1:
+                pairs.append((lefts[0], rights[0]))
+                continue
+            lsets = self._by_columns(self.left, table, [(d, d.left) for d in lefts])
+            rsets = self._by_columns(self.right, table, [(d, d.right) for d in rights])
+            for columns, found in lsets.items():
+                others = rsets.get(columns, [])
+                if len(found) == len(others) == 1:
+                    pairs.append((found[0], others[0]))
+        return pairs
+
+    def _by_columns(
+        self, side: Side, table_name: str, shown: list[tuple[Difference, str | None]]
+    ) -> dict[frozenset[str], list[Difference]]:
+        """Check differences of one side grouped by the (case-folded) columns they read."""
+        table, _ = _find(side, table_name, "")
+        grouped: dict[frozenset[str], list[Difference]] = {}
+        for d, text in shown:
+            raw = _check_text(side, table, text)
+            found = probes.reads(side.schema.dialect, raw) if raw is not None else None
+            if found is not None:
+                key = frozenset(c.lower() for c in found.columns)
+                grouped.setdefault(key, []).append(d)
+        return grouped
 
     def _probe(self, ld: Difference, rd: Difference) -> None:
         assert ld.table is not None
@@ -535,20 +570,6 @@ def evaluated_pairs(results: Sequence[Evaluation]) -> int:
 
 
 # -- CHECKs by probes (a method set kept apart from the defaults' for reading) -------------------
-
-
-def _check_pairs(differences: list[Difference]) -> list[tuple[Difference, Difference]]:
-    """The ``check`` differences that pair up: one CHECK on each side of the same table."""
-    by_table: dict[str, tuple[list[Difference], list[Difference]]] = {}
-    for d in differences:
-        if d.kind == "check" and d.table is not None:
-            lists = by_table.setdefault(d.table, ([], []))
-            (lists[0] if d.left is not None else lists[1]).append(d)
-    return [
-        (lefts[0], rights[0])
-        for lefts, rights in by_table.values()
-        if len(lefts) == len(rights) == 1
-    ]
 
 
 def _check_text(side: Side, table: Table | None, shown: str | None) -> str | None:
