@@ -419,3 +419,43 @@ def test_several_checks_on_a_table_pair_by_the_columns_they_read(
     assert len(messages) == 2, messages
     assert all("(x) = (10)" in m for m in messages)
     assert sum(e["rule"].startswith("equal on ") for e in report["equivalences"]) == 1
+
+
+# -- runs that say nothing of the expression ------------------------------------------------------
+
+
+def test_a_sqlite_run_stopped_at_its_deadline_is_not_a_failure() -> None:
+    """A default of 65,535 additions (SQLite has no subqueries in defaults, so this is as long
+    as a default gets) against a deadline already passed: stopped, not evaluated, never a
+    failure; with time enough it is the constant 32768."""
+
+    def tree(depth: int) -> str:
+        return "1" if depth == 0 else f"({tree(depth - 1)} + {tree(depth - 1)})"
+
+    for timeout, kind, value in ((0.0, NOT_EVALUATED, None), (30.0, CONSTANT, 32768)):
+        backend = SQLiteBackend(timeout=timeout)
+        try:
+            verdict = classify(backend.run([(tree(15), UNTYPED)]))
+        finally:
+            backend.close()
+        assert (verdict.kind, verdict.value) == (kind, value), verdict
+
+
+def test_postgresql_timeout_and_lost_connection_are_not_failures(pg_server: str) -> None:
+    """A statement timeout, then the scratch session killed by the server: each run is 'not
+    evaluated' (the comparer's verdict stands), and nothing raises."""
+    from twinschema.testing import scratch_database
+
+    integer = ColumnType("postgresql", "integer", raw="integer")
+    with scratch_database(pg_server, prefix="evaluate") as url:
+        backend = PostgreSQLBackend(url, "test", timeout=0.5)
+        try:
+            slow = classify(backend.run([("(SELECT 1 FROM pg_sleep(5))", integer)]))
+            assert slow.kind == NOT_EVALUATED, slow
+            pid = backend.conn.info.backend_pid
+            run_sql(pg_server, f"SELECT pg_terminate_backend({pid})")
+            lost = classify(backend.run([("1", integer)]))
+            assert lost.kind == NOT_EVALUATED, lost
+            assert classify(backend.run([("1", integer)])).kind == NOT_EVALUATED
+        finally:
+            backend.close()

@@ -22,9 +22,13 @@ from twinschema.model import ColumnType
 ROWS = 3
 TIMEOUT_SECONDS = 5.0
 
-# PostgreSQL error classes that mean "the scratch database lacks something the checked one has"
-# (a function from an extension or the user's own, a type, a schema): not evaluated.
+# PostgreSQL errors that mean "the scratch database lacks something the checked one has" (a
+# function from an extension or the user's own, a type, a schema): not evaluated.
 _MISSING_SQLSTATES = frozenset({"42883", "42704", "3F000", "42P01", "42501", "0A000"})
+# The error classes that are the expression's own failure (a data exception, a constraint, a
+# syntax or type error, a function that raised). Any other (a lost connection, a timeout, a
+# server out of resources) says nothing of the expression: not evaluated.
+_FAILURE_CLASSES = ("22", "23", "42", "2F", "38", "39", "P0")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class Run:
 
     rows: tuple[tuple[Any, ...], ...] = ()
     error: str | None = None
-    missing: bool = False
+    missing: bool = False  # not evaluated: the scratch database lacks something, or gave up
     started: float = 0.0
     ended: float = 0.0
 
@@ -107,8 +111,9 @@ class SQLiteBackend:
 
     where = "SQLite in memory"
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = TIMEOUT_SECONDS) -> None:
         self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        self.timeout = timeout
         self.deadline = 0.0
         # A runaway expression (a huge randomblob, a recursive CTE) is stopped at the deadline.
         self.conn.set_progress_handler(self._stop_when_late, 10_000)
@@ -118,28 +123,34 @@ class SQLiteBackend:
 
     def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
         """See ``Backend.run``; a statement SQLite refuses is an error of the expression."""
-        self.deadline = time.monotonic() + TIMEOUT_SECONDS
+        self.deadline = time.monotonic() + self.timeout
         started = time.time()
         conn = self.conn
         try:
             conn.execute(_table_sql(columns))
         except sqlite3.Error as exc:
-            return Run(error=_first_line(exc), started=started, ended=time.time())
+            return self._failed(exc, started)
         try:
             for k in range(ROWS):
                 conn.execute("INSERT INTO twinschema_probe (k) VALUES (?)", (k,))
             rows = tuple(tuple(r) for r in conn.execute(_select_sql(columns)))
         except sqlite3.Error as exc:
-            return Run(error=_first_line(exc), started=started, ended=time.time())
+            return self._failed(exc, started)
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_probe")
         return Run(rows=rows, started=started, ended=time.time())
+
+    def _failed(self, exc: sqlite3.Error, started: float) -> Run:
+        """The expression's error; or, when the run was stopped at its deadline, no verdict."""
+        late = time.monotonic() > self.deadline
+        error = f"gave up after {self.timeout:g} s" if late else _first_line(exc)
+        return Run(error=error, missing=late, started=started, ended=time.time())
 
     def try_rows(
         self, columns: Sequence[tuple[str, ColumnType]], check: str, rows: Sequence[tuple[Any, ...]]
     ) -> list[bool | None]:
         """See ``Backend.try_rows``; a CHECK SQLite cannot create gives no verdicts."""
-        self.deadline = time.monotonic() + TIMEOUT_SECONDS
+        self.deadline = time.monotonic() + self.timeout
         conn = self.conn
         try:
             conn.execute(_check_table_sql(columns, check))
@@ -168,7 +179,7 @@ class SQLiteBackend:
 class PostgreSQLBackend:
     """A PostgreSQL scratch database: one transaction per run, rolled back, in UTC."""
 
-    def __init__(self, database_url: str, where: str) -> None:
+    def __init__(self, database_url: str, where: str, timeout: float = TIMEOUT_SECONDS) -> None:
         import psycopg
 
         from twinschema.dialects import ReflectOptions
@@ -179,8 +190,17 @@ class PostgreSQLBackend:
         kwargs = connect_kwargs(parse_url(database_url), ReflectOptions())
         self.conn = psycopg.connect(**kwargs, autocommit=False)
         self.conn.execute("SET TIME ZONE 'UTC'")
-        self.conn.execute(f"SET statement_timeout = {int(TIMEOUT_SECONDS * 1000)}")
+        self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
         self.conn.commit()
+        self.lost: str | None = None  # why the connection cannot be used any more
+
+    def _rollback(self) -> None:
+        import psycopg
+
+        try:
+            self.conn.rollback()
+        except psycopg.Error as exc:
+            self.lost = _first_line(exc)
 
     def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
         """See ``Backend.run``. All rows are inserted in one transaction, each by its own
@@ -188,6 +208,8 @@ class PostgreSQLBackend:
         import psycopg
 
         started = time.time()
+        if self.lost is not None:
+            return Run(error=f"the scratch connection was lost: {self.lost}", missing=True)
         conn = self.conn
         try:
             conn.execute(_table_sql(columns).encode())
@@ -195,10 +217,11 @@ class PostgreSQLBackend:
                 conn.execute(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,))
             rows = tuple(tuple(r) for r in conn.execute(_select_sql(columns).encode()))
         except psycopg.Error as exc:
-            missing = getattr(exc, "sqlstate", None) in _MISSING_SQLSTATES
+            state = getattr(exc, "sqlstate", None) or ""
+            missing = state in _MISSING_SQLSTATES or not state.startswith(_FAILURE_CLASSES)
             return Run(error=_first_line(exc), missing=missing, started=started, ended=time.time())
         finally:
-            conn.rollback()
+            self._rollback()
         return Run(rows=rows, started=started, ended=time.time())
 
     def try_rows(
@@ -207,6 +230,8 @@ class PostgreSQLBackend:
         """See ``Backend.try_rows``: one transaction, each row under a savepoint, rolled back."""
         import psycopg
 
+        if self.lost is not None:
+            return [None] * len(rows)
         conn = self.conn
         found: list[bool | None] = []
         try:
@@ -223,7 +248,7 @@ class PostgreSQLBackend:
                 except psycopg.Error as exc:
                     found.append(False if getattr(exc, "sqlstate", None) == "23514" else None)
         finally:
-            conn.rollback()
+            self._rollback()
         return found
 
     def close(self) -> None:
