@@ -18,7 +18,11 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "column_nullable": "One side allows NULL and the other does not. Make both NOT NULL or both "
     "nullable.",
     "column_default": "The server defaults (compared after parsing, so `now()` equals "
-    "CURRENT_TIMESTAMP) or the identity/autoincrement differ.",
+    "CURRENT_TIMESTAMP, then, where the texts still differ, by running both on scratch databases: "
+    "the same constant, the current time or a random UUID of one version is the same default "
+    "across dialects) or the identity/autoincrement differ. A default that fails when run "
+    "(SQLite accepts DEFAULT (GEN_RANDOM_UUID()) and then fails every insert that omits the "
+    "column) is always a difference, with the error. `--no-evaluate` judges by text only.",
     "primary_key": "The primary key columns differ.",
     "foreign_key": "A foreign key exists on one side only, or its referenced columns or its "
     "ON DELETE / ON UPDATE actions differ.",
@@ -27,7 +31,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "index": "An index (matched by columns or expressions, uniqueness, partial predicate and "
     "method, never by name) exists on one side only.",
     "check": "A CHECK constraint (compared by meaning, not by name or spelling) exists on one "
-    "side only.",
+    "side only. Where one CHECK on each side still differs, both are run on probe rows: equal "
+    "verdicts on every probe make them an equivalence ('equal on N probes', never a proof), "
+    "else the message names a witness row that one side accepts and the other rejects.",
     "enum": "The allowed values of an enum (or of a text column's CHECK ... IN list) differ.",
     "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
     "take it out of the metadata module.",
