@@ -459,3 +459,55 @@ def test_postgresql_timeout_and_lost_connection_are_not_failures(pg_server: str)
             assert classify(backend.run([("1", integer)])).kind == NOT_EVALUATED
         finally:
             backend.close()
+
+
+# -- values that cross the sync boundary --------------------------------------------------------
+
+
+def test_values_one_side_stores_and_the_other_rejects_are_warnings(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Each column pair gets the values its kind makes risky, run through both real columns:
+    past int4, not a UUID, rounded by the scale. A column whose SQLite CHECK enforces the rule
+    (the boolean's IN (0, 1)) gives none. Warnings leave in_sync and the exit code alone; the real
+    databases show the first one."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, u TEXT, "
+        "ok INTEGER NOT NULL CHECK (ok IN (0, 1)), price NUMERIC(10, 2));",
+    )
+    run_sql(
+        pg_url,
+        "CREATE TABLE t (id integer PRIMARY KEY, name text, n integer, u uuid, "
+        "ok boolean NOT NULL, price numeric(10, 2))",
+    )
+    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["differences"]
+    assert report["in_sync"] is True and report["differences"] == []
+    found = {(w["kind"], w["column"], w["severity"]) for w in report["warnings"]}
+    assert found == {
+        ("value_compatibility", column, "warning") for column in ("id", "n", "u", "price")
+    }
+    by_column = {w["column"]: w["message"] for w in report["warnings"]}
+    assert "2147483648" in by_column["n"] and "PostgreSQL rejects it" in by_column["n"]
+    assert "SQLite stores 1.001, PostgreSQL 1.00" in by_column["price"]
+    # The witness of t.n on the real databases.
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (id, n, ok) VALUES (1, 2147483648, 1)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(sa.exc.DataError):
+        run_sql(pg_url, "INSERT INTO t (id, n, ok) VALUES (1, 2147483648, true)")
+
+    off = json.loads(
+        invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
+    )
+    assert off["warnings"] == []
+
+
+def test_no_value_warnings_between_sources_of_one_dialect(tmp_path: Path) -> None:
+    left = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    right = sqlite_db(tmp_path / "b.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    report = json.loads(invoke("diff", left, right, "--no-domain", "--format", "json").stdout)
+    assert report["warnings"] == [] and report["in_sync"] is True

@@ -69,6 +69,8 @@ class Report:
     differences: list[Difference] = field(default_factory=list)
     equivalences: list[Equivalence] = field(default_factory=list)
     not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
+    # ``value_compatibility`` findings: warnings that leave ``in_sync`` and the exit code alone.
+    warnings: list[Difference] = field(default_factory=list)
 
     @property
     def in_sync(self) -> bool:
@@ -93,6 +95,7 @@ class Report:
         if evaluation is not None:
             result.evaluated, result.not_evaluated = evaluation.evaluated, evaluation.not_evaluated
             result.evaluated_on = dict(sorted(evaluation.where.items()))
+            self.warnings.extend(evaluation.warnings)
         if comparison is not None:
             self.differences.extend(comparison.differences)
             self.equivalences.extend(comparison.equivalences)
@@ -231,7 +234,8 @@ def compared(
     comparison = compare(left, right, layer=layer, domain=domain)
     if evaluator is None:
         return comparison, None
-    return comparison, evaluate(comparison, left, right, evaluator)
+    cross = left.schema.dialect != right.schema.dialect
+    return comparison, evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
 
 
 def _schema_layers(

@@ -18,6 +18,16 @@ from typing import Any, Protocol
 
 from twinschema.model import ColumnType
 
+
+class _Rejected:
+    """What ``Backend.store`` gives for a value the column refused."""
+
+    def __repr__(self) -> str:
+        return "REJECTED"
+
+
+REJECTED: Any = _Rejected()
+
 # How many rows each run inserts (each in its own statement), and how long one may take.
 ROWS = 3
 TIMEOUT_SECONDS = 5.0
@@ -64,6 +74,14 @@ class Backend(Protocol):
         value the column's type cannot hold: not a verdict on the CHECK)."""
         ...  # pragma: no cover
 
+    def store(
+        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any]
+    ) -> list[Any] | None:
+        """For each value: what a column ``name`` of this type, with these CHECKs, stores
+        (read back), or ``REJECTED``; None when no such column can be made here (a type or
+        function the scratch database lacks): nothing to say."""
+        ...  # pragma: no cover
+
     def close(self) -> None:
         """Release the database."""
         ...  # pragma: no cover
@@ -99,6 +117,15 @@ def _check_insert_sql(columns: Sequence[tuple[str, ColumnType]], mark: str) -> s
     names = ", ".join(f'"{name}"' for name, _ in columns)
     marks = ", ".join(mark for _ in columns)
     return f"INSERT INTO twinschema_check ({names}) VALUES ({marks})"
+
+
+def _value_table_sql(name: str, ctype: ColumnType, checks: Sequence[str]) -> str:
+    parts = [f'"{name}" {type_sql(ctype)}', *(f"CHECK ({c})" for c in checks)]
+    return f"CREATE TEMP TABLE twinschema_value ({', '.join(parts)})"
+
+
+def _value_insert_sql(name: str, mark: str) -> str:
+    return f'INSERT INTO twinschema_value ("{name}") VALUES ({mark}) RETURNING "{name}"'
 
 
 def _select_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
@@ -169,6 +196,31 @@ class SQLiteBackend:
                     found.append(None)
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_check")
+        return found
+
+    def store(
+        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any]
+    ) -> list[Any] | None:
+        """See ``Backend.store``."""
+        self.deadline = time.monotonic() + self.timeout
+        conn = self.conn
+        try:
+            conn.execute(_value_table_sql(name, ctype, checks))
+        except sqlite3.Error:
+            return None
+        found: list[Any] = []
+        try:
+            for value in values:
+                try:
+                    found.append(
+                        conn.execute(
+                            _value_insert_sql(name, "?"), (_for_sqlite(value),)
+                        ).fetchone()[0]
+                    )
+                except (sqlite3.Error, OverflowError):
+                    found.append(REJECTED)
+        finally:
+            conn.execute("DROP TABLE IF EXISTS temp.twinschema_value")
         return found
 
     def close(self) -> None:
@@ -247,6 +299,33 @@ class PostgreSQLBackend:
                     found.append(True)
                 except psycopg.Error as exc:
                     found.append(False if getattr(exc, "sqlstate", None) == "23514" else None)
+        finally:
+            self._rollback()
+        return found
+
+    def store(
+        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any]
+    ) -> list[Any] | None:
+        """See ``Backend.store``: one transaction, each value under a savepoint, rolled back."""
+        import psycopg
+
+        if self.lost is not None:
+            return None
+        conn = self.conn
+        found: list[Any] = []
+        try:
+            try:
+                conn.execute(_value_table_sql(name, ctype, checks).encode())
+            except psycopg.Error:
+                return None
+            insert = _value_insert_sql(name, "%s").encode()
+            for value in values:
+                try:
+                    with conn.transaction():
+                        row = conn.execute(insert, (value,)).fetchone()
+                    found.append(row[0] if row is not None else REJECTED)
+                except psycopg.Error:
+                    found.append(REJECTED)
         finally:
             self._rollback()
         return found

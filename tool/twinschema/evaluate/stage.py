@@ -29,7 +29,7 @@ from twinschema import typemap
 from twinschema.compare import Comparison, Side
 from twinschema.differences import Difference, Equivalence
 from twinschema.errors import DatabaseError
-from twinschema.evaluate import probes
+from twinschema.evaluate import crossing, probes
 from twinschema.evaluate.backends import (
     Backend,
     PostgreSQLScratch,
@@ -60,6 +60,8 @@ class Evaluation:
     evaluated: int = 0
     not_evaluated: int = 0
     where: dict[str, str] = field(default_factory=dict)
+    # ``value_compatibility`` warnings: values one side stores and the other rejects or changes.
+    warnings: list[Difference] = field(default_factory=list)
 
 
 class Evaluator:
@@ -74,6 +76,7 @@ class Evaluator:
         self._unavailable: dict[str, str] = {}
         self._single: dict[tuple[str, str, str], Verdict] = {}
         self._pairs: dict[tuple[str, str, str, str, str], Run] = {}
+        self.crossing = crossing.Crossing()
         self.runs = 0  # expressions (or side-by-side pairs) actually run: the cost
 
     def __enter__(self) -> Evaluator:
@@ -144,14 +147,29 @@ class Evaluator:
         return self._pairs[key]
 
 
-def evaluate(comparison: Comparison, left: Side, right: Side, evaluator: Evaluator) -> Evaluation:
-    """Settle ``comparison``'s default findings by running them (see the module docstring);
-    ``comparison`` is rewritten in place. Returns what was evaluated and where."""
+def evaluate(
+    comparison: Comparison,
+    left: Side,
+    right: Side,
+    evaluator: Evaluator,
+    *,
+    layer: str | None = None,
+    values: bool = False,
+) -> Evaluation:
+    """Settle ``comparison``'s default and CHECK findings by running them (see the module
+    docstring); ``comparison`` is rewritten in place. With ``values``, two sides of different
+    dialects also get their ``value_compatibility`` warnings (``crossing``). Returns what was
+    evaluated, where, and the warnings. ``layer`` names the layer of the findings it adds
+    (default: that of the comparison's own, else ``diff``)."""
     stage = _Stage(comparison, left, right, evaluator)
+    if layer is not None:
+        stage.layer = layer
     stage.failures()
     stage.differences()
     stage.equivalences()
     stage.checks()
+    if values and stage.cross:
+        stage.values()
     return stage.result
 
 
@@ -340,6 +358,20 @@ class _Stage:
             "can evaluate, or none",
             left_source=self.left.label,
             right_source=self.right.label,
+        )
+
+    # -- values that cross the sync boundary ---------------------------------------------------
+
+    def values(self) -> None:
+        dialects = (self.left.schema.dialect, self.right.schema.dialect)
+        backends = {d: self.ev.backend(d) for d in dialects}
+        self._note(*dialects)
+        ready = {d: b for d, b in backends.items() if b is not None}
+        if len(ready) < 2:
+            return
+        layer = self.layer or "diff"
+        self.result.warnings = crossing.findings(
+            self.left, self.right, ready, self.ev.crossing, layer
         )
 
     # -- CHECKs by probes ----------------------------------------------------------------------

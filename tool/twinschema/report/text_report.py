@@ -44,6 +44,11 @@ def plain(report: Report, verbose: bool) -> str:
             for d in differences:
                 sides = f"left: {d.left or '-'} | right: {d.right or '-'}"
                 lines.append(f"    {d.kind}: {d.message}. [{sides}] hint: {d.hint}")
+    if report.warnings:
+        lines.append("")
+        lines.append("warnings (values that cross the sync boundary; the exit code ignores them):")
+        for w in report.warnings:
+            lines.append(f"  [{w.layer}] {w.kind}: {w.message}. hint: {w.hint}")
     if verbose and report.equivalences:
         lines.append("")
         lines.append("equivalences (accepted as the same):")
