@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -511,3 +512,68 @@ def test_no_value_warnings_between_sources_of_one_dialect(tmp_path: Path) -> Non
     right = sqlite_db(tmp_path / "b.db", "CREATE TABLE t (n INTEGER, u TEXT);")
     report = json.loads(invoke("diff", left, right, "--no-domain", "--format", "json").stdout)
     assert report["warnings"] == [] and report["in_sync"] is True
+
+
+@pytest.fixture
+def value_project(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A SQLite file and a PostgreSQL database that differ only in what t.n accepts (past
+    int4 on SQLite), in a folder of its own (no project configuration yet)."""
+    sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    run_sql(pg_url, "CREATE TABLE t (n integer, u text)")
+    monkeypatch.chdir(tmp_path)
+    yield f"sqlite:///{tmp_path / 'a.db'}"
+
+
+def diff_values(sl: str, pg_url: str, *args: str) -> tuple[int, dict[str, Any]]:
+    result = invoke("diff", sl, pg_url, "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_fail_on_value_compatibility_fails_a_push(value_project: str, pg_url: str) -> None:
+    """``fail_on = ["value_compatibility"]``: the value SQLite stores and PostgreSQL rejects is
+    an error, and the exit code says drift."""
+    code, report = diff_values(value_project, pg_url, "--no-domain")
+    assert code == 0 and [w["column"] for w in report["warnings"]] == ["n"]
+    Path("pyproject.toml").write_text('[tool.twinschema]\nfail_on = ["value_compatibility"]\n')
+    code, report = diff_values(value_project, pg_url, "--no-domain")
+    assert code == 1
+    assert [(d["kind"], d["column"], d["severity"]) for d in report["differences"]] == [
+        ("value_compatibility", "n", "error")
+    ]
+    assert report["warnings"] == []
+
+
+def test_fail_on_refuses_an_unknown_kind(value_project: str, pg_url: str) -> None:
+    Path("pyproject.toml").write_text('[tool.twinschema]\nfail_on = ["column_type"]\n')
+    result = invoke("diff", value_project, pg_url, "--no-domain")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "fail_on lists 'column_type'" in lines[0], result.stderr
+
+
+DOMAIN_WITH_VALUE_ALLOWANCE = """\
+version: 1
+tables:
+  t:
+    columns:
+      n: {kind: integer}
+      u: {kind: text}
+    allow:
+      - kind: value_compatibility
+        column: {column}
+        reason: ids never pass 2^31 on a device
+"""
+
+
+def test_domain_allows_a_value_warning_and_flags_a_stale_one(
+    value_project: str, pg_url: str
+) -> None:
+    """An allowance with its reason accepts the warning; one on a column that has none is a
+    stale allowance."""
+    Path("domain.yaml").write_text(DOMAIN_WITH_VALUE_ALLOWANCE.replace("{column}", "n"))
+    code, report = diff_values(value_project, pg_url, "--domain", "domain.yaml")
+    assert (code, report["warnings"], report["differences"]) == (0, [], [])
+    Path("domain.yaml").write_text(DOMAIN_WITH_VALUE_ALLOWANCE.replace("{column}", "u"))
+    code, report = diff_values(value_project, pg_url, "--domain", "domain.yaml")
+    assert [w["column"] for w in report["warnings"]] == ["n"]
+    assert [(d["kind"], d["column"]) for d in report["differences"]] == [("stale_allowance", "u")]

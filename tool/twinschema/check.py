@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from twinschema import gcpause, progress
 from twinschema.compare import Comparison, Side, compare
+from twinschema.compare import _matching_allowance as matching_allowance
 from twinschema.config import SIDE_OF, Config
-from twinschema.differences import Difference, Equivalence
+from twinschema.differences import SEVERITY_ERROR, SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Domain, load_domain
 from twinschema.domaincheck import compare_domain
 from twinschema.errors import EXIT_DATABASE, EXIT_DRIFT, EXIT_IN_SYNC, DatabaseError, UsageError
@@ -228,14 +229,81 @@ def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
 
 
 def compared(
-    left: Side, right: Side, layer: str, domain: Domain | None, evaluator: Evaluator | None
+    left: Side,
+    right: Side,
+    layer: str,
+    domain: Domain | None,
+    evaluator: Evaluator | None,
+    fail_on: Sequence[str] = (),
 ) -> tuple[Comparison, Evaluation | None]:
-    """The comparer's findings on two sides, then the evaluation stage's (when on)."""
+    """The comparer's findings on two sides, then the evaluation stage's (when on). With
+    ``value_compatibility`` in ``fail_on`` (``[tool.twinschema] fail_on``), a value the device
+    stores and the server rejects is a difference (an error), not a warning."""
     comparison = compare(left, right, layer=layer, domain=domain)
+    # The comparer cannot see value_compatibility findings: their allowances are judged here.
+    comparison.differences = [d for d in comparison.differences if not _values_allowance(d)]
     if evaluator is None:
         return comparison, None
     cross = left.schema.dialect != right.schema.dialect
-    return comparison, evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
+    evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
+    if domain is not None and cross:
+        _apply_value_allowances(domain, left, right, layer, comparison, evaluation)
+    if "value_compatibility" in fail_on and evaluation.push_failures:
+        failing = {id(d) for d in evaluation.push_failures}
+        evaluation.warnings = [w for w in evaluation.warnings if id(w) not in failing]
+        comparison.differences.extend(
+            replace(d, severity=SEVERITY_ERROR) for d in evaluation.push_failures
+        )
+    return comparison, evaluation
+
+
+def _values_allowance(d: Difference) -> bool:
+    return d.kind == "stale_allowance" and d.message.startswith("allowance value_compatibility ")
+
+
+def _apply_value_allowances(
+    domain: Domain,
+    left: Side,
+    right: Side,
+    layer: str,
+    comparison: Comparison,
+    evaluation: Evaluation,
+) -> None:
+    """Drop the warnings ``domain.yaml`` accepts (with their reason); an allowance that accepts
+    none, on tables both sides have, is a ``stale_allowance`` as the comparer reports them."""
+    sides = {left.schema.dialect: "left", right.schema.dialect: "right"}
+    used: set[int] = set()
+    kept = []
+    for w in evaluation.warnings:
+        allowance = matching_allowance(domain, w, sides)
+        if allowance is None:
+            kept.append(w)
+        else:
+            used.add(id(allowance))
+    evaluation.warnings = kept
+    evaluation.push_failures = [w for w in evaluation.push_failures if w in kept]
+    for allowance in domain.allowances():
+        if allowance.kind != "value_compatibility" or id(allowance) in used:
+            continue
+        if not all(allowance.table in s.schema.tables for s in (left, right)):
+            continue
+        comparison.differences.append(
+            Difference(
+                layer=layer,
+                kind="stale_allowance",
+                table=allowance.table,
+                column=allowance.column,
+                name=allowance.name,
+                left=None,
+                right=None,
+                message=f"allowance {allowance.describe()} matches nothing here",
+                hint=f"{domain.path}:{allowance.line}: remove this allowance, or restore the "
+                "difference it declares",
+                severity=SEVERITY_WARNING,
+                left_source=left.label,
+                right_source=right.label,
+            )
+        )
 
 
 def _schema_layers(
@@ -267,7 +335,7 @@ def _schema_layers(
         left, right = sources.model("sqlite"), sources.model("postgresql")
         report.add(
             LayerResult("models", left.label, right.label, IN_SYNC),
-            *compared(left, right, "models", domain, evaluator),
+            *compared(left, right, "models", domain, evaluator, plan.config.fail_on),
         )
     if "live" in plan.layers:
         _live_layer(plan, sources, domain, report, evaluator)
@@ -298,7 +366,7 @@ def _live_layer(
         live[dialect] = found
         report.add(
             LayerResult("live", model.label, found.label, IN_SYNC),
-            *compared(model, found, "live", domain, evaluator),
+            *compared(model, found, "live", domain, evaluator, plan.config.fail_on),
         )
     left, right = live["sqlite"], live["postgresql"]
     if left is None or right is None:
@@ -310,5 +378,5 @@ def _live_layer(
         return
     report.add(
         LayerResult("live", left.label, right.label, IN_SYNC),
-        *compared(left, right, "live", domain, evaluator),
+        *compared(left, right, "live", domain, evaluator, plan.config.fail_on),
     )

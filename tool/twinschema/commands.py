@@ -200,7 +200,7 @@ def diff(
             report.count_not_compared(side.schema, side.label)
         report.add(
             LayerResult("diff", left.label, right.label, IN_SYNC),
-            *compared(left, right, "diff", domain, evaluator),
+            *compared(left, right, "diff", domain, evaluator, config.fail_on),
         )
     return report
 

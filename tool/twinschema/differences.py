@@ -51,6 +51,13 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "downgrade does not undo its upgrade.",
     "migration_state": "A live database is not at its chain's head. Run the migrate command "
     "the hint names.",
+    "value_compatibility": "A warning: a value that one side's column stores and the other's "
+    "rejects or changes (a string past PostgreSQL's bound, an integer past int4, a number rounded "
+    "by its scale, text that is not a UUID, a boolean stored as 2), found by running it through "
+    "scratch copies of both columns with their own CHECKs. It leaves the exit code alone unless "
+    "[tool.twinschema] fail_on lists value_compatibility: then a value SQLite stores and "
+    "PostgreSQL rejects (a push that fails) is a difference. Enforce the rule on the side that "
+    "stores it (a CHECK), or allow it in domain.yaml with its reason.",
     "destructive_change": "A migration drops or narrows something, or adds a NOT NULL column "
     "without a default, without an allow marker that gives the reason.",
 }

@@ -84,12 +84,13 @@ def findings(
     backends: dict[str, Backend],
     crossing: Crossing,
     layer: str,
-) -> list[Difference]:
-    """The ``value_compatibility`` warnings of two sides of different dialects."""
+) -> list[tuple[bool, Difference]]:
+    """The ``value_compatibility`` warnings of two sides of different dialects, each with
+    whether it breaks a push (SQLite stores the value, PostgreSQL rejects it)."""
     from twinschema import typemap
     from twinschema.evaluate.backends import REJECTED
 
-    found: list[Difference] = []
+    found: list[tuple[bool, Difference]] = []
     ld, rd = left.schema.dialect, right.schema.dialect
     for name, lt in left.schema.tables.items():
         rt = right.schema.tables.get(name)
@@ -120,25 +121,30 @@ def findings(
                         f"{DIALECT_NAMES[ld]} stores {_shown(a)}, {DIALECT_NAMES[rd]} {_shown(b)}"
                     )
                     direction = "changed on the way"
+                    push = False
                 else:
                     keeps, refuses = (ld, rd) if b is REJECTED else (rd, ld)
+                    push = keeps == "sqlite" and refuses == "postgresql"
                     what = f"{DIALECT_NAMES[keeps]} stores it, {DIALECT_NAMES[refuses]} rejects it"
                     direction = f"a {DIALECT_NAMES[keeps]} to {DIALECT_NAMES[refuses]} sync fails"
                 found.append(
-                    Difference(
-                        layer=layer,
-                        kind=KIND,
-                        table=name,
-                        column=lc.name,
-                        name=lc.name,
-                        left=lc.type.raw or lc.type.spelling(),
-                        right=rc.type.raw or rc.type.spelling(),
-                        message=f"{name}.{lc.name}: {said}: {what} ({direction})",
-                        hint="enforce the same rule on both sides (a CHECK on the side that "
-                        "stores it), or allow it in domain.yaml with a reason",
-                        severity=SEVERITY_WARNING,
-                        left_source=left.label,
-                        right_source=right.label,
+                    (
+                        push,
+                        Difference(
+                            layer=layer,
+                            kind=KIND,
+                            table=name,
+                            column=lc.name,
+                            name=lc.name,
+                            left=lc.type.raw or lc.type.spelling(),
+                            right=rc.type.raw or rc.type.spelling(),
+                            message=f"{name}.{lc.name}: {said}: {what} ({direction})",
+                            hint="enforce the same rule on both sides (a CHECK on the side that "
+                            "stores it), or allow it in domain.yaml with a reason",
+                            severity=SEVERITY_WARNING,
+                            left_source=left.label,
+                            right_source=right.label,
+                        ),
                     )
                 )
     return found

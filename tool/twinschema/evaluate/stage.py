@@ -62,6 +62,8 @@ class Evaluation:
     where: dict[str, str] = field(default_factory=dict)
     # ``value_compatibility`` warnings: values one side stores and the other rejects or changes.
     warnings: list[Difference] = field(default_factory=list)
+    # The warnings that break a push (the device stores the value, the server rejects it).
+    push_failures: list[Difference] = field(default_factory=list)
 
 
 class Evaluator:
@@ -370,9 +372,9 @@ class _Stage:
         if len(ready) < 2:
             return
         layer = self.layer or "diff"
-        self.result.warnings = crossing.findings(
-            self.left, self.right, ready, self.ev.crossing, layer
-        )
+        found = crossing.findings(self.left, self.right, ready, self.ev.crossing, layer)
+        self.result.warnings = [d for _, d in found]
+        self.result.push_failures = [d for push, d in found if push]
 
     # -- CHECKs by probes ----------------------------------------------------------------------
 
