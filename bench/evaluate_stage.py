@@ -103,11 +103,12 @@ def figures(left: Side, right: Side, server_url: str, runs: int) -> dict[str, An
     def staged() -> None:
         found = compare(left, right, layer="diff")
         with Evaluator(PostgreSQLScratch(server_url=server_url)) as evaluator:
-            result = evaluate(found, left, right, evaluator)
+            result = evaluate(found, left, right, evaluator, layer="diff", values=True)
             outcome.update(
                 differences=len(found.differences),
                 evaluated=result.evaluated,
                 runs=evaluator.runs,
+                warnings=len(result.warnings),
             )
 
     base, with_stage = timed(alone, runs), timed(staged, runs)
