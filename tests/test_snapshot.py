@@ -329,7 +329,10 @@ def test_lock_timeout_must_be_a_positive_number(setup: Setup, value: str) -> Non
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert "pyproject.toml [tool.twinschema]: lock_timeout must be a finite positive number" in lines[0]
+    assert (
+        "pyproject.toml [tool.twinschema]: lock_timeout must be a finite positive number"
+        in lines[0]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
