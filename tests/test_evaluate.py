@@ -10,6 +10,7 @@ scratch database dropped, and a function the scratch database lacks.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -577,3 +578,26 @@ def test_domain_allows_a_value_warning_and_flags_a_stale_one(
     code, report = diff_values(value_project, pg_url, "--domain", "domain.yaml")
     assert [w["column"] for w in report["warnings"]] == ["n"]
     assert [(d["kind"], d["column"]) for d in report["differences"]] == [("stale_allowance", "u")]
+
+
+def test_warnings_are_rendered_in_text_and_on_a_terminal() -> None:
+    """The plain text and the rich rendering list the warnings under their own heading, and
+    the summary still says in sync."""
+    from twinschema.check import Report
+    from twinschema.differences import SEVERITY_WARNING, Difference
+    from twinschema.report import render
+
+    warning = Difference(
+        layer="diff", kind="value_compatibility", table="t", column="n", name="n",
+        left="INTEGER", right="integer",
+        message="t.n: the integer 2147483648 (past integer): SQLite stores it, PostgreSQL "
+        "rejects it (a SQLite to PostgreSQL sync fails)",
+        hint="enforce the same rule on both sides", severity=SEVERITY_WARNING,
+    )  # fmt: skip
+    report = Report(warnings=[warning])
+    assert report.in_sync and report.exit_code == 0
+    for color in (False, True):
+        text = re.sub(r"\x1b\[[0-9;]*m", "", render(report, "text", color=color))
+        assert "warnings (values that cross the sync boundary" in text
+        assert "value_compatibility: t.n: the integer 2147483648" in " ".join(text.split())
+        assert text.rstrip().endswith("in sync")

@@ -54,6 +54,14 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
         groups[(d.layer, d.left_source, d.right_source)][d.table or "-"].append(d)
     for (layer, left, right), tables in groups.items():
         parts.append(_differences(layer, left, right, tables))
+    if report.warnings:
+        lines = Text(
+            "warnings (values that cross the sync boundary; the exit code ignores them):",
+            style="yellow",
+        )
+        for w in report.warnings:
+            lines.append(f"\n  [{w.layer}] {w.kind}: {w.message}", style="yellow")
+        parts.append(lines)
     if verbose and report.equivalences:
         parts.append(_equivalences(report))
     if report.not_compared:
