@@ -164,8 +164,8 @@ def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bo
 
 
 _NO_EVALUATE_HELP = (
-    "Do not run defaults on scratch databases (the evaluation stage): judge them by their "
-    "canonical text only."
+    "Skip the evaluation stage: run no default, CHECK or value probe on scratch databases; "
+    "judge expressions by their canonical text only, and give no value_compatibility warnings."
 )
 
 
