@@ -601,3 +601,21 @@ def test_warnings_are_rendered_in_text_and_on_a_terminal() -> None:
         assert "warnings (values that cross the sync boundary" in text
         assert "value_compatibility: t.n: the integer 2147483648" in " ".join(text.split())
         assert text.rstrip().endswith("in sync")
+
+
+def test_values_are_not_probed_without_a_scratch_server_at_hand(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """No scratch server named: the stage starts none for warnings (a models-only check reads
+    no database), and says so."""
+    sl = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER);")
+    run_sql(pg_url, "CREATE TABLE t (n integer)")
+    sides = [
+        Side(make_canonical(reflect_url(url, ReflectOptions()), None), url, url)
+        for url in (sl, pg_url)
+    ]
+    comparison = compare(*sides, layer="diff")
+    with Evaluator() as evaluator:
+        evaluation = evaluate(comparison, *sides, evaluator, values=True)
+    assert evaluation.warnings == []
+    assert evaluation.where["postgresql"].startswith("values not probed")

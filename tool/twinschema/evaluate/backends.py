@@ -371,6 +371,10 @@ class PostgreSQLScratch:
         self.server_url, self.database_url = server_url, database_url
         self.connect_timeout = connect_timeout
 
+    def at_hand(self) -> bool:
+        """True when a scratch server is named (no embedded server would have to start)."""
+        return self.server_url is not None or self.database_url is not None
+
     def open(self, stack: ExitStack) -> Backend:
         """The backend (closed with ``stack``); a server that cannot be reached, or refuses
         to make the evaluation database, is a one-line ``DatabaseError``."""

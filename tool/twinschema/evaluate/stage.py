@@ -114,6 +114,10 @@ class Evaluator:
         self._backends[dialect] = made
         return made
 
+    def postgresql_at_hand(self) -> bool:
+        """True when PostgreSQL expressions can run without starting a server."""
+        return self._postgresql is not None and self._postgresql.at_hand()
+
     def where(self, dialect: str) -> str:
         """Where ``dialect``'s expressions ran, or why they could not."""
         found = self._backends.get(dialect)
@@ -365,6 +369,14 @@ class _Stage:
     # -- values that cross the sync boundary ---------------------------------------------------
 
     def values(self) -> None:
+        if not self.ev.postgresql_at_hand():
+            # Every column pair would need PostgreSQL: not worth starting a server for
+            # warnings (a models-only check reads no database).
+            self.result.where.setdefault(
+                "postgresql",
+                "values not probed: no scratch PostgreSQL server at hand (TWINSCHEMA_SCRATCH_URL)",
+            )
+            return
         dialects = (self.left.schema.dialect, self.right.schema.dialect)
         backends = {d: self.ev.backend(d) for d in dialects}
         self._note(*dialects)
