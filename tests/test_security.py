@@ -450,7 +450,9 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
     # The evaluation stage writes only to temporary tables of its own in-memory database.
     for statement in scratch_statements:
         if first_word(statement) not in READ_ONLY_STARTS:
-            assert re.search(r"\b(temp\.)?twinschema_(probe|check)\b", statement, re.I), statement
+            assert re.search(r"\b(temp\.)?twinschema_(probe|check|value)\b", statement, re.I), (
+                statement
+            )
 
     # libpq's trace: one entry per protocol message ("F" from the client), SQL on several lines.
     # The SQL a client sends is in Query (simple protocol) and Parse (extended protocol).
