@@ -581,8 +581,8 @@ def test_domain_allows_a_value_warning_and_flags_a_stale_one(
 
 
 def test_warnings_are_rendered_in_text_and_on_a_terminal() -> None:
-    """The plain text and the rich rendering list the warnings under their own heading, and
-    the summary still says in sync."""
+    """The plain text and the rich rendering count the warnings under their own heading, list
+    them with --verbose, and the summary still says in sync."""
     from twinschema.check import Report
     from twinschema.differences import SEVERITY_WARNING, Difference
     from twinschema.report import render
@@ -597,10 +597,13 @@ def test_warnings_are_rendered_in_text_and_on_a_terminal() -> None:
     report = Report(warnings=[warning])
     assert report.in_sync and report.exit_code == 0
     for color in (False, True):
-        text = re.sub(r"\x1b\[[0-9;]*m", "", render(report, "text", color=color))
-        assert "warnings (values that cross the sync boundary" in text
-        assert "value_compatibility: t.n: the integer 2147483648" in " ".join(text.split())
-        assert text.rstrip().endswith("in sync")
+        listed = re.sub(r"\x1b\[[0-9;]*m", "", render(report, "text", verbose=True, color=color))
+        assert "1 value_compatibility warning(s): values one side stores" in listed
+        assert "value_compatibility: t.n: the integer 2147483648" in " ".join(listed.split())
+        assert listed.rstrip().endswith("in sync")
+        short = re.sub(r"\x1b\[[0-9;]*m", "", render(report, "text", color=color))
+        assert "--verbose or --format json lists them" in " ".join(short.split())
+        assert "2147483648" not in short
 
 
 def test_values_are_not_probed_without_a_scratch_server_at_hand(

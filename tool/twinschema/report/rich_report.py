@@ -19,7 +19,7 @@ from rich.text import Text
 
 from twinschema.check import DRIFT, ERROR, IN_SYNC, SKIPPED, Report
 from twinschema.differences import Difference
-from twinschema.report.text_report import evaluation_line
+from twinschema.report.text_report import evaluation_line, warnings_heading
 
 _STATUS_STYLE = {IN_SYNC: "green", DRIFT: "bold red", ERROR: "bold red", SKIPPED: "yellow"}
 _STATUS_TEXT = {IN_SYNC: "in sync", DRIFT: "drift", ERROR: "error", SKIPPED: "skipped"}
@@ -55,11 +55,8 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
     for (layer, left, right), tables in groups.items():
         parts.append(_differences(layer, left, right, tables))
     if report.warnings:
-        lines = Text(
-            "warnings (values that cross the sync boundary; the exit code ignores them):",
-            style="yellow",
-        )
-        for w in report.warnings:
+        lines = Text(warnings_heading(report, verbose), style="yellow")
+        for w in report.warnings if verbose else ():
             lines.append(f"\n  [{w.layer}] {w.kind}: {w.message}", style="yellow")
         parts.append(lines)
     if verbose and report.equivalences:

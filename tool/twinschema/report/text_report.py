@@ -46,8 +46,8 @@ def plain(report: Report, verbose: bool) -> str:
                 lines.append(f"    {d.kind}: {d.message}. [{sides}] hint: {d.hint}")
     if report.warnings:
         lines.append("")
-        lines.append("warnings (values that cross the sync boundary; the exit code ignores them):")
-        for w in report.warnings:
+        lines.append(warnings_heading(report, verbose))
+        for w in report.warnings if verbose else ():
             lines.append(f"  [{w.layer}] {w.kind}: {w.message}. hint: {w.hint}")
     if verbose and report.equivalences:
         lines.append("")
@@ -85,3 +85,14 @@ def evaluation_line(result: LayerResult) -> str | None:
     if result.not_evaluated:
         line += f"; {result.not_evaluated} not evaluated (the comparer's verdict stands)"
     return line
+
+
+def warnings_heading(report: Report, verbose: bool) -> str:
+    """The heading of the value warnings; without ``verbose`` it stands for the list (which a
+    schema with many columns makes long), and says how to see it."""
+    n = len(report.warnings)
+    text = (
+        f"{n} value_compatibility warning(s): values one side stores and the other rejects or "
+        "changes (the exit code ignores them"
+    )
+    return text + ("):" if verbose else "; --verbose or --format json lists them)")
