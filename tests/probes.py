@@ -52,6 +52,7 @@ from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.dialects.sqlite import reflect_connection
 from twinschema.domain import Domain, load_domain
+from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.model import Schema
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url
@@ -105,6 +106,21 @@ class Loader:
     def __init__(self, pg_url: str) -> None:
         self.pg_url = pg_url
         self.count = 0
+        self._evaluator: Evaluator | None = None
+
+    @property
+    def evaluator(self) -> Evaluator:
+        """The evaluation stage's evaluator for every case (PostgreSQL expressions run on the
+        scratch database itself, in transactions that are rolled back)."""
+        if self._evaluator is None:
+            scratch = PostgreSQLScratch(database_url=self.pg_url)
+            self._evaluator = Evaluator(scratch)
+        return self._evaluator
+
+    def close(self) -> None:
+        """Close the evaluator's connections."""
+        if self._evaluator is not None:
+            self._evaluator.close()
 
     def connect(self, autocommit: bool = False) -> psycopg.Connection[Any]:
         """A new connection to the scratch database."""
@@ -155,15 +171,17 @@ def domain_of(case: Case) -> Domain | None:
 
 
 def compare_case(loader: Loader, case: Case) -> Comparison:
-    """Compare the two sides of ``case`` as ``twinschema diff a b [--domain]`` does."""
+    """Compare the two sides of ``case`` as ``twinschema diff a b [--domain]`` does: the
+    comparer, then the evaluation stage."""
     domain = domain_of(case)
     da, db = case.dialects
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
         left = make_canonical(loader.schema(da, ha, "a.sql"), domain)
         right = make_canonical(loader.schema(db, hb, "b.sql"), domain)
-    return compare(
-        Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql"), layer="diff", domain=domain
-    )
+    sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
+    found = compare(*sides, layer="diff", domain=domain)
+    evaluate(found, *sides, loader.evaluator)
+    return found
 
 
 def setup_statements(case: Case, side: str) -> list[str]:

@@ -35,7 +35,11 @@ def loader(pg_server: str) -> Iterator[Loader]:
     from twinschema.testing import scratch_database
 
     with scratch_database(pg_server, prefix="probes") as url:
-        yield Loader(url)
+        found = Loader(url)
+        try:
+            yield found
+        finally:
+            found.close()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -87,7 +87,7 @@ EXPECTED_FIX = {
 def test_json_keeps_its_contract(drifted: tuple[str, str]) -> None:
     document = report_of(drifted)
     assert set(document) == {
-        "in_sync", "exit_code", "layers", "differences", "equivalences", "not_compared",
+        "in_sync", "exit_code", "layers", "differences", "equivalences", "not_compared", "warnings",
     }  # fmt: skip
     assert document["in_sync"] is False and document["exit_code"] == 1
     for layer in document["layers"]:

@@ -410,11 +410,13 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
     build(pg_url, HOSTILE_MODULE)
 
     sqlite_statements: list[str] = []
+    scratch_statements: list[str] = []  # the evaluation stage's own in-memory database
     real_sqlite_connect = sqlite3.connect
 
     def traced_sqlite_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         conn = real_sqlite_connect(*args, **kwargs)
-        conn.set_trace_callback(sqlite_statements.append)
+        in_memory = (args[0] if args else kwargs.get("database")) == ":memory:"
+        conn.set_trace_callback((scratch_statements if in_memory else sqlite_statements).append)
         return conn
 
     trace_file = tmp_path / "libpq.trace"
@@ -445,6 +447,12 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
     assert sqlite_statements, "the SQLite trace saw nothing"
     for statement in sqlite_statements:
         assert first_word(statement) in READ_ONLY_STARTS, statement
+    # The evaluation stage writes only to temporary tables of its own in-memory database.
+    for statement in scratch_statements:
+        if first_word(statement) not in READ_ONLY_STARTS:
+            assert re.search(r"\b(temp\.)?twinschema_(probe|check|value)\b", statement, re.I), (
+                statement
+            )
 
     # libpq's trace: one entry per protocol message ("F" from the client), SQL on several lines.
     # The SQL a client sends is in Query (simple protocol) and Parse (extended protocol).

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 
 from twinschema import progress
 from twinschema.compare import Comparison, Side, compare
+from twinschema.compare import _matching_allowance as matching_allowance
 from twinschema.config import SIDE_OF, Config
-from twinschema.differences import Difference, Equivalence
+from twinschema.differences import SEVERITY_ERROR, SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Domain, load_domain
 from twinschema.domaincheck import compare_domain
 from twinschema.errors import EXIT_DATABASE, EXIT_DRIFT, EXIT_IN_SYNC, DatabaseError, UsageError
+from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
 from twinschema.model import Schema
 from twinschema.sources import make_canonical, read_metadata, reflect_in_background
 from twinschema.urls import redact
@@ -52,6 +55,11 @@ class LayerResult:
     status: str
     message: str | None = None
     tables: list[str] = field(default_factory=list)  # the tables compared (one JUnit case each)
+    # The evaluation stage (``twinschema.evaluate``): default pairs it ran, pairs it could not
+    # run (a function the scratch database lacks), and where each dialect's expressions ran.
+    evaluated: int = 0
+    not_evaluated: int = 0
+    evaluated_on: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,6 +70,8 @@ class Report:
     differences: list[Difference] = field(default_factory=list)
     equivalences: list[Equivalence] = field(default_factory=list)
     not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
+    # ``value_compatibility`` findings: warnings that leave ``in_sync`` and the exit code alone.
+    warnings: list[Difference] = field(default_factory=list)
 
     @property
     def in_sync(self) -> bool:
@@ -75,8 +85,18 @@ class Report:
             return EXIT_DATABASE
         return EXIT_DRIFT if self.differences else EXIT_IN_SYNC
 
-    def add(self, result: LayerResult, comparison: Comparison | None = None) -> None:
-        """Record a layer's comparison; its status follows from what it found."""
+    def add(
+        self,
+        result: LayerResult,
+        comparison: Comparison | None = None,
+        evaluation: Evaluation | None = None,
+    ) -> None:
+        """Record a layer's comparison (and what the evaluation stage did for it); its status
+        follows from what it found."""
+        if evaluation is not None:
+            result.evaluated, result.not_evaluated = evaluation.evaluated, evaluation.not_evaluated
+            result.evaluated_on = dict(sorted(evaluation.where.items()))
+            self.warnings.extend(evaluation.warnings)
         if comparison is not None:
             self.differences.extend(comparison.differences)
             self.equivalences.extend(comparison.equivalences)
@@ -115,6 +135,8 @@ class CheckPlan:
     # dialect -> the command that migrates its database, when the project's own does not (a
     # database named by a flag: `twinschema migrate remote --postgres-url ...`).
     fixes: dict[str, str] = field(default_factory=dict)
+    # Run the evaluation stage after each models and live comparison (``--no-evaluate``: off).
+    evaluate: bool = True
 
     def fix_command(self, dialect: str) -> str:
         """The command that migrates the database this check reads for ``dialect``."""
@@ -183,7 +205,8 @@ def run_check(
     domain = load_domain(config.domain) if config.domain else None
     sources = _Sources(plan, domain)
     report = Report()
-    _schema_layers(plan, sources, domain, report)
+    with evaluator_for(plan) as evaluator:
+        _schema_layers(plan, sources, domain, report, evaluator)
     if "migrations" in plan.layers:
         if migrations is None:
             report.add(
@@ -200,8 +223,104 @@ def run_check(
     return report
 
 
+def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
+    """The evaluation stage's evaluator for a run (its PostgreSQL scratch database on the
+    plan's scratch server, made only if a PostgreSQL expression must run), or none when
+    ``--no-evaluate`` turned the stage off."""
+    if not plan.evaluate:
+        return nullcontext()
+    config = plan.config
+    return Evaluator(
+        PostgreSQLScratch(
+            config=config, server_url=plan.scratch_url, connect_timeout=config.connect_timeout
+        )
+    )
+
+
+def compared(
+    left: Side,
+    right: Side,
+    layer: str,
+    domain: Domain | None,
+    evaluator: Evaluator | None,
+    fail_on: Sequence[str] = (),
+) -> tuple[Comparison, Evaluation | None]:
+    """The comparer's findings on two sides, then the evaluation stage's (when on). With
+    ``value_compatibility`` in ``fail_on`` (``[tool.twinschema] fail_on``), a value the device
+    stores and the server rejects is a difference (an error), not a warning."""
+    comparison = compare(left, right, layer=layer, domain=domain)
+    # The comparer cannot see value_compatibility findings: their allowances are judged here.
+    comparison.differences = [d for d in comparison.differences if not _values_allowance(d)]
+    if evaluator is None:
+        return comparison, None
+    cross = left.schema.dialect != right.schema.dialect
+    evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
+    if domain is not None and cross:
+        _apply_value_allowances(domain, left, right, layer, comparison, evaluation)
+    if "value_compatibility" in fail_on and evaluation.push_failures:
+        failing = {id(d) for d in evaluation.push_failures}
+        evaluation.warnings = [w for w in evaluation.warnings if id(w) not in failing]
+        comparison.differences.extend(
+            replace(d, severity=SEVERITY_ERROR) for d in evaluation.push_failures
+        )
+    return comparison, evaluation
+
+
+def _values_allowance(d: Difference) -> bool:
+    return d.kind == "stale_allowance" and d.message.startswith("allowance value_compatibility ")
+
+
+def _apply_value_allowances(
+    domain: Domain,
+    left: Side,
+    right: Side,
+    layer: str,
+    comparison: Comparison,
+    evaluation: Evaluation,
+) -> None:
+    """Drop the warnings ``domain.yaml`` accepts (with their reason); an allowance that accepts
+    none, on tables both sides have, is a ``stale_allowance`` as the comparer reports them."""
+    sides = {left.schema.dialect: "left", right.schema.dialect: "right"}
+    used: set[int] = set()
+    kept = []
+    for w in evaluation.warnings:
+        allowance = matching_allowance(domain, w, sides)
+        if allowance is None:
+            kept.append(w)
+        else:
+            used.add(id(allowance))
+    evaluation.warnings = kept
+    evaluation.push_failures = [w for w in evaluation.push_failures if w in kept]
+    for allowance in domain.allowances():
+        if allowance.kind != "value_compatibility" or id(allowance) in used:
+            continue
+        if not all(allowance.table in s.schema.tables for s in (left, right)):
+            continue
+        comparison.differences.append(
+            Difference(
+                layer=layer,
+                kind="stale_allowance",
+                table=allowance.table,
+                column=allowance.column,
+                name=allowance.name,
+                left=None,
+                right=None,
+                message=f"allowance {allowance.describe()} matches nothing here",
+                hint=f"{domain.path}:{allowance.line}: remove this allowance, or restore the "
+                "difference it declares",
+                severity=SEVERITY_WARNING,
+                left_source=left.label,
+                right_source=right.label,
+            )
+        )
+
+
 def _schema_layers(
-    plan: CheckPlan, sources: _Sources, domain: Domain | None, report: Report
+    plan: CheckPlan,
+    sources: _Sources,
+    domain: Domain | None,
+    report: Report,
+    evaluator: Evaluator | None,
 ) -> None:
     """The domain, models and live layers: schemas read, made canonical and compared."""
     if "live" in plan.layers:
@@ -225,13 +344,19 @@ def _schema_layers(
         left, right = sources.model("sqlite"), sources.model("postgresql")
         report.add(
             LayerResult("models", left.label, right.label, IN_SYNC),
-            compare(left, right, layer="models", domain=domain),
+            *compared(left, right, "models", domain, evaluator, plan.config.fail_on),
         )
     if "live" in plan.layers:
-        _live_layer(plan, sources, domain, report)
+        _live_layer(plan, sources, domain, report, evaluator)
 
 
-def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, report: Report) -> None:
+def _live_layer(
+    plan: CheckPlan,
+    sources: _Sources,
+    domain: Domain | None,
+    report: Report,
+    evaluator: Evaluator | None,
+) -> None:
     live: dict[str, Side | None] = {}
     for dialect in DIALECTS:
         url = plan.urls.get(dialect)
@@ -250,7 +375,7 @@ def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, repor
         live[dialect] = found
         report.add(
             LayerResult("live", model.label, found.label, IN_SYNC),
-            compare(model, found, layer="live", domain=domain),
+            *compared(model, found, "live", domain, evaluator, plan.config.fail_on),
         )
     left, right = live["sqlite"], live["postgresql"]
     if left is None or right is None:
@@ -262,5 +387,5 @@ def _live_layer(plan: CheckPlan, sources: _Sources, domain: Domain | None, repor
         return
     report.add(
         LayerResult("live", left.label, right.label, IN_SYNC),
-        compare(left, right, layer="live", domain=domain),
+        *compared(left, right, "live", domain, evaluator, plan.config.fail_on),
     )

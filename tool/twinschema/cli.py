@@ -190,6 +190,12 @@ def _why(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+_NO_EVALUATE_HELP = (
+    "Skip the evaluation stage: run no default, CHECK or value probe on scratch databases; "
+    "judge expressions by their canonical text only, and give no value_compatibility warnings."
+)
+
+
 @cli.command()
 @click.option(
     "--layer",
@@ -220,6 +226,7 @@ def _why(exc: OSError) -> str:
     callback=_explain,
     help="Print what a difference kind means and how to fix it (all: every kind), and exit.",
 )
+@click.option("--no-evaluate", is_flag=True, help=_NO_EVALUATE_HELP)
 def check(
     layers: tuple[str, ...],
     sqlite_url: str | None,
@@ -228,6 +235,7 @@ def check(
     output: str | None,
     verbose: bool,
     no_color: bool,
+    no_evaluate: bool,
 ) -> None:
     """Compare every layer: domain, models, live databases, migrations.
 
@@ -241,7 +249,12 @@ def check(
     commands.check_output_path(output)
     with _progress("checking " + ", ".join(layers or LAYERS), no_color):
         report = commands.check(
-            load_config(), layers or LAYERS, sqlite_url, postgres_url, say=_notice
+            load_config(),
+            layers or LAYERS,
+            sqlite_url,
+            postgres_url,
+            say=_notice,
+            evaluate=not no_evaluate,
         )
     _emit(report, fmt, output, verbose, no_color)
     sys.exit(report.exit_code)
@@ -269,6 +282,7 @@ def check(
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the equivalences accepted.")
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
+@click.option("--no-evaluate", is_flag=True, help=_NO_EVALUATE_HELP)
 def diff(
     source_a: str,
     source_b: str,
@@ -279,6 +293,7 @@ def diff(
     output: str | None,
     verbose: bool,
     no_color: bool,
+    no_evaluate: bool,
 ) -> None:
     """Compare any two sources: database URLs, metadata modules (pkg.module:attr), SQL files."""
     from twinschema import commands
@@ -291,7 +306,9 @@ def diff(
     if domain_path is None and not no_domain and config.domain is not None:
         domain_path = str(config.domain)  # inside a project: its own domain, as check uses
     with _progress(f"comparing {source_a} with {source_b}", no_color):
-        report = commands.diff(config, source_a, source_b, domain_path, dialect)
+        report = commands.diff(
+            config, source_a, source_b, domain_path, dialect, evaluate=not no_evaluate
+        )
     _emit(report, fmt, output, verbose, no_color)
     sys.exit(report.exit_code)
 

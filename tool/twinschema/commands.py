@@ -10,8 +10,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from twinschema.check import DIALECTS, IN_SYNC, CheckPlan, LayerResult, Report, run_check
-from twinschema.compare import Side, compare
+from twinschema.check import (
+    DIALECTS,
+    IN_SYNC,
+    CheckPlan,
+    LayerResult,
+    Report,
+    compared,
+    evaluator_for,
+    run_check,
+)
+from twinschema.compare import Side
 from twinschema.config import SIDE_OF, URL_FLAG, Config
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
@@ -93,10 +102,13 @@ def check(
     sqlite_url: str | None,
     postgres_url: str | None,
     say: Callable[[str], None] | None = None,
+    evaluate: bool = True,
 ) -> Report:
-    """Run ``twinschema check`` and return its report (``say``: see ``plan_check``)."""
+    """Run ``twinschema check`` and return its report (``say``: see ``plan_check``;
+    ``evaluate``: run the evaluation stage, off with ``--no-evaluate``)."""
     with ExitStack() as stack:
         plan = plan_check(config, layers, sqlite_url, postgres_url, stack, say)
+        plan.evaluate = evaluate
         return run_check(plan, _migrations_layer() if "migrations" in layers else None)
 
 
@@ -156,18 +168,39 @@ def _diff_dialect(spec: str, other: str, config: Config, flag: str | None) -> st
     return flag
 
 
-def diff(config: Config, a: str, b: str, domain_path: str | None, dialect: str | None) -> Report:
-    """Run ``twinschema diff`` on any two sources and return its report."""
+def diff(
+    config: Config,
+    a: str,
+    b: str,
+    domain_path: str | None,
+    dialect: str | None,
+    evaluate: bool = True,
+) -> Report:
+    """Run ``twinschema diff`` on any two sources and return its report: the comparer, then
+    (``evaluate``, off with ``--no-evaluate``) the evaluation stage, whose PostgreSQL
+    expressions run on a scratch database (``TWINSCHEMA_SCRATCH_URL`` or the embedded server),
+    never on a source."""
     domain = load_domain(domain_path) if domain_path else None
     a, b = as_source(a), as_source(b)
     da, db = _diff_dialect(a, b, config, dialect), _diff_dialect(b, a, config, dialect)
     report = Report()
-    with open_source(a, da, config, domain) as left, open_source(b, db, config, domain) as right:
+    plan = CheckPlan(
+        config=config,
+        layers=(),
+        urls={},
+        scratch_url=os.environ.get(SCRATCH_URL_ENV) or None,
+        evaluate=evaluate,
+    )
+    with (
+        open_source(a, da, config, domain) as left,
+        open_source(b, db, config, domain) as right,
+        evaluator_for(plan) as evaluator,
+    ):
         for side in (left, right):
             report.count_not_compared(side.schema, side.label)
         report.add(
             LayerResult("diff", left.label, right.label, IN_SYNC),
-            compare(left, right, layer="diff", domain=domain),
+            *compared(left, right, "diff", domain, evaluator, config.fail_on),
         )
     return report
 

@@ -48,7 +48,10 @@ _TOP_KEYS = (
     "connect_timeout",
     "busy_timeout",
     "lock_timeout",
+    "fail_on",
 )
+# The warning kinds ``fail_on`` may turn into failures.
+FAIL_ON_KINDS = ("value_compatibility",)
 _DIALECT_KEYS = ("metadata", "migrations", "url_env", "default_url", "exclude")
 
 
@@ -100,6 +103,9 @@ class Config:
     busy_timeout: float = 5.0
     # Seconds a PostgreSQL read waits for a table lock (a migration's ACCESS EXCLUSIVE).
     lock_timeout: float = 5.0
+    # Warning kinds that fail the check (``value_compatibility``: a value the device stores and
+    # the server rejects, the direction that breaks a push).
+    fail_on: tuple[str, ...] = ()
     dialects: Mapping[str, DialectConfig] = field(default_factory=dict)
     source: str = "pyproject.toml"
 
@@ -256,9 +262,21 @@ def _parse(table: Any, root: Path, label: str) -> Config:
         connect_timeout=_seconds(table.get("connect_timeout", 10.0), where, "connect_timeout"),
         busy_timeout=_seconds(table.get("busy_timeout", 5.0), where, "busy_timeout"),
         lock_timeout=_seconds(table.get("lock_timeout", 5.0), where, "lock_timeout"),
+        fail_on=_fail_on(table.get("fail_on", []), where),
         dialects=dialects,
         source=label,
     )
+
+
+def _fail_on(value: Any, where: str) -> tuple[str, ...]:
+    kinds = _strings(value, where, "fail_on")
+    for kind in kinds:
+        if kind not in FAIL_ON_KINDS:
+            raise UsageError(
+                f"{where}: fail_on lists {kind!r}, which is not a warning kind "
+                f"(known: {', '.join(FAIL_ON_KINDS)})"
+            )
+    return tuple(kinds)
 
 
 def _dialect(name: str, table: Any, root: Path, where: str) -> DialectConfig:

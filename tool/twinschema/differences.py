@@ -21,10 +21,14 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "column_nullable": "One side allows NULL and the other does not. Make both NOT NULL or both "
     "nullable.",
     "column_default": "The server defaults (compared after parsing, so `now()` equals "
-    "CURRENT_TIMESTAMP) or the identity/autoincrement differ, or a column is generated "
-    "(GENERATED ALWAYS AS ...) on one side only (a row that sets it is rejected there), or the "
-    "generating expressions differ; STORED against VIRTUAL counts between sources of one "
-    "dialect only.",
+    "CURRENT_TIMESTAMP, then, where the texts still differ, by running both on scratch databases: "
+    "the same constant, the current time or a random UUID of one version is the same default "
+    "across dialects) or the identity/autoincrement differ. A default that fails when run "
+    "(SQLite accepts DEFAULT (GEN_RANDOM_UUID()) and then fails every insert that omits the "
+    "column) is always a difference, with the error. `--no-evaluate` judges by text only. Also: "
+    "a column generated (GENERATED ALWAYS AS ...) on one side only (a row that sets it is "
+    "rejected there), or generating expressions that differ; STORED against VIRTUAL counts "
+    "between sources of one dialect only.",
     "primary_key": "The primary key columns differ.",
     "foreign_key": "A foreign key exists on one side only (a second key on the same columns to "
     "the same table counts as its own), or its referenced columns, its ON DELETE / ON UPDATE "
@@ -42,7 +46,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "collation, and, between PostgreSQL sources only (SQLite cannot declare them), NULLS "
     "FIRST/LAST, operator classes and INCLUDE columns.",
     "check": "A CHECK constraint (compared by meaning, not by name or spelling) exists on one "
-    "side only.",
+    "side only. Where one CHECK on each side still differs, both are run on probe rows: equal "
+    "verdicts on every probe make them an equivalence ('equal on N probes', never a proof), "
+    "else the message names a witness row that one side accepts and the other rejects.",
     "enum": "The allowed values of an enum (or of a text column's CHECK ... IN list) differ "
     "(the message names the values each side has alone), or two enum types, or an enum type "
     "and domain.yaml's `values`, list them in another order (an enum sorts by it; a CHECK list "
@@ -80,6 +86,13 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "downgrade does not undo its upgrade.",
     "migration_state": "A live database is not at its chain's head. Run the migrate command "
     "the hint names.",
+    "value_compatibility": "A warning: a value that one side's column stores and the other's "
+    "rejects or changes (a string past PostgreSQL's bound, an integer past int4, a number rounded "
+    "by its scale, text that is not a UUID, a boolean stored as 2), found by running it through "
+    "scratch copies of both columns with their own CHECKs. It leaves the exit code alone unless "
+    "[tool.twinschema] fail_on lists value_compatibility: then a value SQLite stores and "
+    "PostgreSQL rejects (a push that fails) is a difference. Enforce the rule on the side that "
+    "stores it (a CHECK), or allow it in domain.yaml with its reason.",
     "destructive_change": "A migration drops or narrows something, or adds a NOT NULL column "
     "without a default, without an allow marker that gives the reason.",
 }

@@ -40,6 +40,7 @@ ALLOWABLE_KINDS = (
     "check",
     "enum",
     "dialect_object",
+    "value_compatibility",
 )
 
 # PostgreSQL truncates identifiers at 63 bytes; a longer name silently becomes another name.

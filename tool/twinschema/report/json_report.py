@@ -9,7 +9,7 @@ from twinschema.check import Report
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
-    """``{"in_sync", "layers", "differences", "equivalences", "not_compared"}``."""
+    """``{"in_sync", "layers", "differences", "equivalences", "not_compared", "warnings"}``."""
     document = {
         "in_sync": report.in_sync,
         "exit_code": report.exit_code,
@@ -17,5 +17,6 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         "differences": [d.to_dict() for d in report.differences],
         "equivalences": [e.to_dict() for e in report.equivalences],
         "not_compared": report.not_compared,
+        "warnings": [w.to_dict() for w in report.warnings],
     }
     return json.dumps(document, indent=2) + "\n"

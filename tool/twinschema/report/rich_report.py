@@ -19,6 +19,7 @@ from rich.text import Text
 
 from twinschema.check import DRIFT, ERROR, IN_SYNC, SKIPPED, Report
 from twinschema.differences import Difference
+from twinschema.report.text_report import evaluation_line, warnings_heading
 
 _STATUS_STYLE = {IN_SYNC: "green", DRIFT: "bold red", ERROR: "bold red", SKIPPED: "yellow"}
 _STATUS_TEXT = {IN_SYNC: "in sync", DRIFT: "drift", ERROR: "error", SKIPPED: "skipped"}
@@ -53,6 +54,11 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
         groups[(d.layer, d.left_source, d.right_source)][d.table or "-"].append(d)
     for (layer, left, right), tables in groups.items():
         parts.append(_differences(layer, left, right, tables))
+    if report.warnings:
+        lines = Text(warnings_heading(report, verbose), style="yellow")
+        for w in report.warnings if verbose else ():
+            lines.append(f"\n  [{w.layer}] {w.kind}: {w.message}", style="yellow")
+        parts.append(lines)
     if verbose and report.equivalences:
         parts.append(_equivalences(report))
     if report.not_compared:
@@ -84,7 +90,7 @@ def _layers(report: Report) -> Table:
             layer.left,
             layer.right,
             str(n) if layer.status in (IN_SYNC, DRIFT) else "-",
-            layer.message or "",
+            "; ".join(filter(None, (layer.message, evaluation_line(layer)))),
         )
     return table
 

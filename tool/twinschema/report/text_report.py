@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from twinschema.check import ERROR, Report
+from twinschema.check import ERROR, LayerResult, Report
 from twinschema.differences import Difference
 
 
@@ -28,6 +28,9 @@ def plain(report: Report, verbose: bool) -> str:
     for result in report.layers:
         why = f"  ({result.message})" if result.message else ""
         lines.append(f"{result.status:8} {result.name:10} {result.left} <> {result.right}{why}")
+        evaluation = evaluation_line(result)
+        if evaluation:
+            lines.append(f"{'':8} {'':10} {evaluation}")
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -41,6 +44,11 @@ def plain(report: Report, verbose: bool) -> str:
             for d in differences:
                 sides = f"left: {d.left or '-'} | right: {d.right or '-'}"
                 lines.append(f"    {d.kind}: {d.message}. [{sides}] hint: {d.hint}")
+    if report.warnings:
+        lines.append("")
+        lines.append(warnings_heading(report, verbose))
+        for w in report.warnings if verbose else ():
+            lines.append(f"  [{w.layer}] {w.kind}: {w.message}. hint: {w.hint}")
     if verbose and report.equivalences:
         lines.append("")
         lines.append("equivalences (accepted as the same):")
@@ -64,3 +72,27 @@ def plain(report: Report, verbose: bool) -> str:
         summary = "in sync"
     lines.append(summary)
     return "\n".join(lines) + "\n"
+
+
+def evaluation_line(result: LayerResult) -> str | None:
+    """What the evaluation stage did for a layer, in one line (None when it ran nothing):
+    ``evaluated 2 default pair(s) (postgresql: PostgreSQL scratch database on ...; sqlite:
+    SQLite in memory); 1 not evaluated``."""
+    if not (result.evaluated or result.not_evaluated):
+        return None
+    where = "; ".join(f"{dialect}: {place}" for dialect, place in result.evaluated_on.items())
+    line = f"evaluated {result.evaluated} default pair(s) by running them ({where})"
+    if result.not_evaluated:
+        line += f"; {result.not_evaluated} not evaluated (the comparer's verdict stands)"
+    return line
+
+
+def warnings_heading(report: Report, verbose: bool) -> str:
+    """The heading of the value warnings; without ``verbose`` it stands for the list (which a
+    schema with many columns makes long), and says how to see it."""
+    n = len(report.warnings)
+    text = (
+        f"{n} value_compatibility warning(s): values one side stores and the other rejects or "
+        "changes (the exit code ignores them"
+    )
+    return text + ("):" if verbose else "; --verbose or --format json lists them)")

@@ -1,0 +1,624 @@
+"""The evaluation stage (``twinschema.evaluate``) on real databases: defaults judged by running
+them on scratch databases of their own dialect, through ``check`` and ``diff`` as users run
+them, and the classes of what a default gives, each from a real run.
+
+The golden corpus (``tests/fixtures/probes/*.eval-*``) holds the idioms; this file holds what
+the corpus cannot show: the flag, the report's counts, where each side ran, the cache, the
+scratch database dropped, and a function the scratch database lacks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
+
+from twinschema.cli import cli
+from twinschema.compare import Side, compare
+from twinschema.dialects import ReflectOptions
+from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
+from twinschema.evaluate.backends import EVALUATION_DATABASE, PostgreSQLBackend, SQLiteBackend
+from twinschema.evaluate.values import (
+    CLOCK_NUMBER,
+    CLOCK_OFFSET,
+    CONSTANT,
+    CURRENT_DATE,
+    CURRENT_TIME,
+    DATE_OFFSET,
+    FAILED,
+    NOT_EVALUATED,
+    RANDOM_UUID,
+    VARYING,
+    classify,
+)
+from twinschema.model import ColumnType
+from twinschema.sources import make_canonical, reflect_url
+
+ROOT = Path(__file__).resolve().parent.parent
+HAND_BUILT_UUID = (
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || "
+    "substr(lower(hex(randomblob(2))),2) || '-' || substr('89ab', abs(random()) % 4 + 1, 1) || "
+    "substr(lower(hex(randomblob(2))),2) || '-' || lower(hex(randomblob(6)))"
+)
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def run_sql(url: str, *statements: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+
+
+def sqlite_db(path: Path, script: str) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(script)
+    finally:
+        conn.close()
+    return f"sqlite:///{path}"
+
+
+def evaluation_tables(server_url: str) -> list[str]:
+    """The tables of the evaluation database on ``server_url``: always none (only temporary
+    tables, in transactions rolled back, ever touch it)."""
+    url = sa.make_url(server_url).set(database=EVALUATION_DATABASE)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.text(
+                "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                "AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast%'"
+            )
+        )
+        names = [row[0] for row in found]
+    engine.dispose()
+    return names
+
+
+# -- check, on the project's own schemas --------------------------------------------------------
+
+
+@pytest.fixture
+def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The project's two databases, fresh and migrated to head."""
+    monkeypatch.chdir(ROOT)
+    env = {"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url}
+    assert invoke("migrate", "local", env=env).exit_code == 0
+    assert invoke("migrate", "remote", env=env).exit_code == 0
+    return sqlite_url, pg_url
+
+
+def check_json(urls: tuple[str, str], *args: str) -> tuple[int, dict[str, object]]:
+    result = invoke(
+        "check", "--sqlite-url", urls[0], "--postgres-url", urls[1], "--format", "json", *args
+    )
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_check_settles_a_default_only_evaluation_can(
+    migrated: tuple[str, str], pg_server: str
+) -> None:
+    """A live default spelt (2 - 1) against the metadata's 1: no canonical form folds it, the
+    stage runs both and finds one value. ``--no-evaluate`` turns the stage off: the difference
+    is back, and no layer says it evaluated anything."""
+    run_sql(migrated[1], "ALTER TABLE profiles ALTER COLUMN version SET DEFAULT (2 - 1)")
+    code, report = check_json(migrated, "--layer", "live")
+    assert code == 0, report["differences"]
+    layers = report["layers"]
+    assert isinstance(layers, list)
+    evaluated = [layer for layer in layers if layer["evaluated"]]
+    assert evaluated, layers
+    for layer in evaluated:
+        assert layer["evaluated_on"]["postgresql"].startswith(
+            f"PostgreSQL {EVALUATION_DATABASE} on "
+        )
+    rules = [e["rule"] for e in report["equivalences"]]  # type: ignore[union-attr]
+    assert "equal by evaluation: both give 1" in rules
+    assert evaluation_tables(pg_server) == []  # the scratch server's, and left empty
+
+    code, report = check_json(migrated, "--layer", "live", "--no-evaluate")
+    assert code == 1
+    found = {(d["kind"], d["table"], d["column"]) for d in report["differences"]}  # type: ignore[union-attr]
+    assert found == {("column_default", "profiles", "version")}
+    assert all(layer["evaluated"] == 0 for layer in report["layers"])  # type: ignore[union-attr]
+
+
+def test_check_tells_statement_time_from_transaction_time(migrated: tuple[str, str]) -> None:
+    """Between the PostgreSQL metadata (now()) and its database (statement_timestamp()) the
+    two run side by side in one transaction give different times: a difference. Across
+    dialects, against SQLite's CURRENT_TIMESTAMP, both are 'the current time': no difference."""
+    run_sql(
+        migrated[1], "ALTER TABLE badges ALTER COLUMN created_at SET DEFAULT statement_timestamp()"
+    )
+    code, report = check_json(migrated, "--layer", "live")
+    assert code == 1
+    found = [d for d in report["differences"]]  # type: ignore[union-attr]
+    assert [(d["kind"], d["table"], d["column"]) for d in found] == [
+        ("column_default", "badges", "created_at")
+    ]
+    assert "by evaluation" in found[0]["message"]
+    assert found[0]["left_source"].endswith("postgres.py")
+
+
+def test_text_report_says_what_was_evaluated_and_where(migrated: tuple[str, str]) -> None:
+    run_sql(migrated[1], "ALTER TABLE profiles ALTER COLUMN version SET DEFAULT (2 - 1)")
+    result = invoke(
+        "check", "--sqlite-url", migrated[0], "--postgres-url", migrated[1], "--layer", "live"
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stdout.splitlines() if "evaluated" in line]
+    assert lines, result.stdout
+    assert all(line.startswith("evaluated ") for line in lines)
+    assert any(f"postgresql: PostgreSQL {EVALUATION_DATABASE} on " in line for line in lines)
+
+
+# -- diff ---------------------------------------------------------------------------------------
+
+
+def test_diff_reports_a_sqlite_default_that_fails_every_insert(tmp_path: Path, pg_url: str) -> None:
+    """SQLite accepts DEFAULT (GEN_RANDOM_UUID()) at CREATE and fails every insert that omits
+    the column: a difference with SQLite's error, though the canonical texts match. A real
+    insert shows it: the SQLite file rejects the row, PostgreSQL accepts it."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE profiles (id TEXT PRIMARY KEY NOT NULL DEFAULT (GEN_RANDOM_UUID()), n INT);",
+    )
+    run_sql(pg_url, "CREATE TABLE profiles (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), n int)")
+    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    [difference] = report["differences"]
+    assert difference["kind"] == "column_default"
+    assert difference["message"].startswith("inserts that omit profiles.id fail on SQLite: ")
+    assert "GEN_RANDOM_UUID" in difference["message"]
+    assert report["layers"][0]["evaluated_on"]["sqlite"] == "SQLite in memory"
+    # The witness, on the real databases.
+    conn = sqlite3.connect(tmp_path / "a.db")
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("INSERT INTO profiles (n) VALUES (1)")
+    conn.close()
+    run_sql(pg_url, "INSERT INTO profiles (n) VALUES (1)")
+
+    off = json.loads(
+        invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
+    )
+    assert not any("fail on SQLite" in d["message"] for d in off["differences"])
+    assert off["layers"][0]["evaluated"] == 0
+
+
+def test_a_function_the_scratch_database_lacks_is_not_evaluated(
+    tmp_path: Path, pg_url: str, pg_server: str
+) -> None:
+    """The checked database has the user's own function; the scratch database does not. The
+    pair is counted as not evaluated, and the comparer's verdict stands: no failure claimed."""
+    sl = sqlite_db(tmp_path / "a.db", f"CREATE TABLE t (id TEXT DEFAULT ({HAND_BUILT_UUID}));")
+    run_sql(
+        pg_url,
+        "CREATE FUNCTION my_uuid() RETURNS uuid LANGUAGE sql AS 'SELECT gen_random_uuid()'",
+        "CREATE TABLE t (id uuid DEFAULT my_uuid())",
+    )
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    layer = report["layers"][0]
+    assert (layer["evaluated"], layer["not_evaluated"]) == (0, 1)
+    [difference] = report["differences"]
+    assert difference["kind"] == "column_default"
+    assert "fail" not in difference["message"]
+    assert evaluation_tables(pg_server) == []
+
+
+def test_each_distinct_expression_runs_once(tmp_path: Path) -> None:
+    """300 tables with the same differing pair of defaults: 300 pairs settled, by 3 runs (each
+    side's text once, for failures, and the pair side by side once)."""
+    n = 300
+    left = sqlite_db(
+        tmp_path / "a.db",
+        "".join(f"CREATE TABLE t{i} (c INTEGER DEFAULT ((1 + 2) * 3));" for i in range(n)),
+    )
+    right = sqlite_db(
+        tmp_path / "b.db", "".join(f"CREATE TABLE t{i} (c INTEGER DEFAULT 9);" for i in range(n))
+    )
+    sides = [
+        Side(make_canonical(reflect_url(url, ReflectOptions()), None), url, url)
+        for url in (left, right)
+    ]
+    comparison = compare(*sides, layer="diff")
+    assert len(comparison.differences) == n  # the comparer alone cannot tell
+    with Evaluator() as evaluator:
+        evaluation = evaluate(comparison, *sides, evaluator)
+        assert evaluator.runs == 3
+    assert comparison.differences == []
+    assert evaluation.evaluated == n
+    assert {e.rule for e in comparison.equivalences} == {"equal by evaluation: both give 9"}
+
+
+# -- classes, each from a real run --------------------------------------------------------------
+
+UNTYPED = ColumnType("sqlite", "")  # no affinity: each value kept as the expression gives it
+
+
+@pytest.mark.parametrize(
+    ("expression", "kind", "value"),
+    [
+        ("CURRENT_TIMESTAMP", CURRENT_TIME, None),
+        ("datetime('now')", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%d %H:%M:%f000', 'now')", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%d %H:%M:%S+00:00', 'now')", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%d %H:%M:%S', 'now', '+2 hours') || '+02:00'", CURRENT_TIME, None),
+        ("strftime('%Y-%m-%d %H:%M:%S', 'now') || '+02:00'", CLOCK_OFFSET, -7200),  # UTC as +02
+        ("datetime('now', '+1 hour')", CLOCK_OFFSET, 3600),
+        ("date('now', '-1 day')", DATE_OFFSET, -1),
+        ("julianday('now')", CLOCK_NUMBER, "a Julian day"),
+        ("unixepoch('now')", CLOCK_NUMBER, "Unix seconds"),
+        ("date('now')", CURRENT_DATE, None),
+        (HAND_BUILT_UUID, RANDOM_UUID, 4),
+        ("upper(hex(randomblob(16)))", VARYING, None),
+        ("'x'", CONSTANT, "x"),
+        ("1 + 2 * 3", CONSTANT, 7),
+        ("GEN_RANDOM_UUID()", FAILED, None),
+    ],
+)
+def test_sqlite_classes(expression: str, kind: str, value: object) -> None:
+    backend = SQLiteBackend()
+    try:
+        verdict = classify(backend.run([(expression, UNTYPED)]))
+    finally:
+        backend.close()
+    if kind == VARYING:
+        assert verdict.kind == VARYING, verdict
+    else:
+        assert (verdict.kind, verdict.value) == (kind, value), verdict
+
+
+@pytest.fixture(scope="module")
+def pg_backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
+    from twinschema.testing import scratch_database
+
+    with scratch_database(pg_server, prefix="evaluate") as url:
+        backend = PostgreSQLBackend(url, "test")
+        try:
+            yield backend
+        finally:
+            backend.close()
+
+
+@pytest.mark.parametrize(
+    ("expression", "type_name", "kind", "value"),
+    [
+        ("now()", "timestamptz", CURRENT_TIME, None),
+        ("LOCALTIMESTAMP", "timestamp", CURRENT_TIME, None),
+        ("(now())::text", "text", CURRENT_TIME, None),
+        ("CURRENT_DATE", "date", CURRENT_DATE, None),
+        ("gen_random_uuid()", "uuid", RANDOM_UUID, 4),
+        ("'a'::text", "text", CONSTANT, "a"),
+        ("no_such_function_here()", "text", NOT_EVALUATED, None),
+        ("'abc'::text::integer", "integer", FAILED, None),
+    ],
+)
+def test_postgresql_classes(
+    pg_backend: PostgreSQLBackend, expression: str, type_name: str, kind: str, value: object
+) -> None:
+    ctype = ColumnType("postgresql", type_name, raw=type_name)
+    verdict = classify(pg_backend.run([(expression, ctype)]))
+    assert (verdict.kind, verdict.value) == (kind, value), verdict
+
+
+def test_postgresql_runs_on_the_evaluation_database_of_the_scratch_server(
+    pg_server: str,
+) -> None:
+    """The evaluator connects to PostgreSQL only when a PostgreSQL expression must run, on the
+    evaluation database of the scratch server (made on first need, kept empty), never on the
+    database a URL names."""
+    with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
+        assert evaluator.where("postgresql").startswith("not evaluated")
+        backend = evaluator.backend("postgresql")
+        assert backend is not None
+        assert backend.where.startswith(f"PostgreSQL {EVALUATION_DATABASE} on postgresql")
+        from twinschema.model import Column
+
+        column = Column("c", ColumnType("postgresql", "integer", raw="integer"), default="x")
+        assert evaluator.single("postgresql", "(2 - 1)", column).value == 1
+    assert evaluation_tables(pg_server) == []
+
+
+def test_no_scratch_server_is_not_evaluated() -> None:
+    """Without a scratch server configured, PostgreSQL defaults are not evaluated (and nothing
+    fails)."""
+    from twinschema.model import Column
+
+    with Evaluator() as evaluator:
+        column = Column("c", ColumnType("postgresql", "uuid", raw="uuid"), default="x")
+        verdict = evaluator.single("postgresql", "gen_random_uuid()", column)
+    assert verdict.kind == NOT_EVALUATED
+    assert psycopg is not None
+
+
+# -- CHECKs by probes ---------------------------------------------------------------------------
+
+
+def test_diff_names_a_witness_row_for_checks_that_differ(tmp_path: Path, pg_url: str) -> None:
+    """BETWEEN 1 AND 10 against a half-open range: the probes find 10, which SQLite accepts
+    and PostgreSQL rejects; the real databases agree with the witness."""
+    sl = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (x INTEGER, CHECK (x BETWEEN 1 AND 10));")
+    run_sql(pg_url, "CREATE TABLE t (x integer, CHECK (x >= 1 AND x < 10))")
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    checks = [d for d in report["differences"] if d["kind"] == "check"]
+    assert len(checks) == 2
+    for d in checks:
+        assert d["message"].endswith("; witness (x) = (10): SQLite accepts, PostgreSQL rejects")
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (x) VALUES (10)")  # accepted
+    conn.close()
+    with pytest.raises(sa.exc.IntegrityError):
+        run_sql(pg_url, "INSERT INTO t (x) VALUES (10)")
+
+
+def test_diff_accepts_checks_equal_on_every_probe(tmp_path: Path, pg_url: str) -> None:
+    """Two CHECKs that only evaluation can call equal (a + b <= 100 and a <= 100 - b): an
+    equivalence that says it was found on probes, never proven; ``--no-evaluate``: drift."""
+    sl = sqlite_db(
+        tmp_path / "a.db", "CREATE TABLE t (a INTEGER, b INTEGER, CHECK (a + b <= 100));"
+    )
+    run_sql(pg_url, "CREATE TABLE t (a integer, b integer, CHECK (a <= 100 - b))")
+    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["differences"]
+    rules = [e["rule"] for e in report["equivalences"]]
+    probed = [r for r in rules if r.startswith("equal on ")]
+    assert len(probed) == 1 and probed[0].endswith(" probes"), rules
+    assert int(probed[0].split()[2]) > 100  # the cross product over both columns
+    assert report["layers"][0]["evaluated"] == 1
+    off = invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate")
+    assert off.exit_code == 1
+
+
+def test_probe_rows_follow_the_kind_and_the_literals() -> None:
+    """The probes of an integer column hold NULL, the literals and their neighbours, and 2^31;
+    those of a text column the literals' case variants and the bound and one past it."""
+    from twinschema.evaluate import probes
+
+    found = probes.reads("postgresql", "x BETWEEN -5 AND 7 AND s <> 'Ab'")
+    assert found is not None
+    assert found.columns == {"x", "s"}
+    numbers = probes.values_for("integer", found.numbers, found.strings)
+    assert {None, -5, -6, -4, 7, 6, 8, 0, 2**31}.issubset(numbers)
+    strings = probes.values_for("varchar", found.numbers, found.strings, length=3)
+    assert {None, "", "Ab", "AB", "ab", "aB", "xxx", "xxxx"}.issubset(strings)
+    rows = probes.cross([numbers, strings], limit=50)
+    assert 0 < len(rows) <= 50
+    assert (None, None) in rows
+
+
+def test_several_checks_on_a_table_pair_by_the_columns_they_read(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Two CHECKs on each side: the pair on s is equal on probes (gone from the differences),
+    the pair on x keeps its two differences, each with the witness 10."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (x INTEGER, s TEXT, CHECK (x BETWEEN 1 AND 10), CHECK (s <> ''));",
+    )
+    run_sql(
+        pg_url,
+        "CREATE TABLE t (x integer, s text, CHECK (x >= 1 AND x < 10), CHECK (length(s) > 0))",
+    )
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    messages = [d["message"] for d in report["differences"]]
+    assert len(messages) == 2, messages
+    assert all("(x) = (10)" in m for m in messages)
+    assert sum(e["rule"].startswith("equal on ") for e in report["equivalences"]) == 1
+
+
+# -- runs that say nothing of the expression ------------------------------------------------------
+
+
+def test_a_sqlite_run_stopped_at_its_deadline_is_not_a_failure() -> None:
+    """A default of 65,535 additions (SQLite has no subqueries in defaults, so this is as long
+    as a default gets) against a deadline already passed: stopped, not evaluated, never a
+    failure; with time enough it is the constant 32768."""
+
+    def tree(depth: int) -> str:
+        return "1" if depth == 0 else f"({tree(depth - 1)} + {tree(depth - 1)})"
+
+    for timeout, kind, value in ((0.0, NOT_EVALUATED, None), (30.0, CONSTANT, 32768)):
+        backend = SQLiteBackend(timeout=timeout)
+        try:
+            verdict = classify(backend.run([(tree(15), UNTYPED)]))
+        finally:
+            backend.close()
+        assert (verdict.kind, verdict.value) == (kind, value), verdict
+
+
+def test_postgresql_timeout_and_lost_connection_are_not_failures(pg_server: str) -> None:
+    """A statement timeout, then the scratch session killed by the server: each run is 'not
+    evaluated' (the comparer's verdict stands), and nothing raises."""
+    from twinschema.testing import scratch_database
+
+    integer = ColumnType("postgresql", "integer", raw="integer")
+    with scratch_database(pg_server, prefix="evaluate") as url:
+        backend = PostgreSQLBackend(url, "test", timeout=0.5)
+        try:
+            slow = classify(backend.run([("(SELECT 1 FROM pg_sleep(5))", integer)]))
+            assert slow.kind == NOT_EVALUATED, slow
+            pid = backend.conn.info.backend_pid
+            run_sql(pg_server, f"SELECT pg_terminate_backend({pid})")
+            lost = classify(backend.run([("1", integer)]))
+            assert lost.kind == NOT_EVALUATED, lost
+            assert classify(backend.run([("1", integer)])).kind == NOT_EVALUATED
+        finally:
+            backend.close()
+
+
+# -- values that cross the sync boundary --------------------------------------------------------
+
+
+def test_values_one_side_stores_and_the_other_rejects_are_warnings(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Each column pair gets the values its kind makes risky, run through both real columns:
+    past int4, not a UUID, rounded by the scale. A column whose SQLite CHECK enforces the rule
+    (the boolean's IN (0, 1)) gives none. Warnings leave in_sync and the exit code alone; the real
+    databases show the first one."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, u TEXT, "
+        "ok INTEGER NOT NULL CHECK (ok IN (0, 1)), price NUMERIC(10, 2));",
+    )
+    run_sql(
+        pg_url,
+        "CREATE TABLE t (id integer PRIMARY KEY, name text, n integer, u uuid, "
+        "ok boolean NOT NULL, price numeric(10, 2))",
+    )
+    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["differences"]
+    assert report["in_sync"] is True and report["differences"] == []
+    found = {(w["kind"], w["column"], w["severity"]) for w in report["warnings"]}
+    assert found == {
+        ("value_compatibility", column, "warning") for column in ("id", "n", "u", "price")
+    }
+    by_column = {w["column"]: w["message"] for w in report["warnings"]}
+    assert "2147483648" in by_column["n"] and "PostgreSQL rejects it" in by_column["n"]
+    assert "SQLite stores 1.001, PostgreSQL 1.00" in by_column["price"]
+    # The witness of t.n on the real databases.
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (id, n, ok) VALUES (1, 2147483648, 1)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(sa.exc.DataError):
+        run_sql(pg_url, "INSERT INTO t (id, n, ok) VALUES (1, 2147483648, true)")
+
+    off = json.loads(
+        invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
+    )
+    assert off["warnings"] == []
+
+
+def test_no_value_warnings_between_sources_of_one_dialect(tmp_path: Path) -> None:
+    left = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    right = sqlite_db(tmp_path / "b.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    report = json.loads(invoke("diff", left, right, "--no-domain", "--format", "json").stdout)
+    assert report["warnings"] == [] and report["in_sync"] is True
+
+
+@pytest.fixture
+def value_project(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A SQLite file and a PostgreSQL database that differ only in what t.n accepts (past
+    int4 on SQLite), in a folder of its own (no project configuration yet)."""
+    sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    run_sql(pg_url, "CREATE TABLE t (n integer, u text)")
+    monkeypatch.chdir(tmp_path)
+    yield f"sqlite:///{tmp_path / 'a.db'}"
+
+
+def diff_values(sl: str, pg_url: str, *args: str) -> tuple[int, dict[str, Any]]:
+    result = invoke("diff", sl, pg_url, "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_fail_on_value_compatibility_fails_a_push(value_project: str, pg_url: str) -> None:
+    """``fail_on = ["value_compatibility"]``: the value SQLite stores and PostgreSQL rejects is
+    an error, and the exit code says drift."""
+    code, report = diff_values(value_project, pg_url, "--no-domain")
+    assert code == 0 and [w["column"] for w in report["warnings"]] == ["n"]
+    Path("pyproject.toml").write_text('[tool.twinschema]\nfail_on = ["value_compatibility"]\n')
+    code, report = diff_values(value_project, pg_url, "--no-domain")
+    assert code == 1
+    assert [(d["kind"], d["column"], d["severity"]) for d in report["differences"]] == [
+        ("value_compatibility", "n", "error")
+    ]
+    assert report["warnings"] == []
+
+
+def test_fail_on_refuses_an_unknown_kind(value_project: str, pg_url: str) -> None:
+    Path("pyproject.toml").write_text('[tool.twinschema]\nfail_on = ["column_type"]\n')
+    result = invoke("diff", value_project, pg_url, "--no-domain")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "fail_on lists 'column_type'" in lines[0], result.stderr
+
+
+DOMAIN_WITH_VALUE_ALLOWANCE = """\
+version: 1
+tables:
+  t:
+    columns:
+      n: {kind: integer}
+      u: {kind: text}
+    allow:
+      - kind: value_compatibility
+        column: {column}
+        reason: ids never pass 2^31 on a device
+"""
+
+
+def test_domain_allows_a_value_warning_and_flags_a_stale_one(
+    value_project: str, pg_url: str
+) -> None:
+    """An allowance with its reason accepts the warning; one on a column that has none is a
+    stale allowance."""
+    Path("domain.yaml").write_text(DOMAIN_WITH_VALUE_ALLOWANCE.replace("{column}", "n"))
+    code, report = diff_values(value_project, pg_url, "--domain", "domain.yaml")
+    assert (code, report["warnings"], report["differences"]) == (0, [], [])
+    Path("domain.yaml").write_text(DOMAIN_WITH_VALUE_ALLOWANCE.replace("{column}", "u"))
+    code, report = diff_values(value_project, pg_url, "--domain", "domain.yaml")
+    assert [w["column"] for w in report["warnings"]] == ["n"]
+    assert [(d["kind"], d["column"]) for d in report["differences"]] == [("stale_allowance", "u")]
+
+
+def test_warnings_are_rendered_in_text_and_on_a_terminal() -> None:
+    """The plain text and the rich rendering count the warnings under their own heading, list
+    them with --verbose, and the summary still says in sync."""
+    from twinschema.check import Report
+    from twinschema.differences import SEVERITY_WARNING, Difference
+    from twinschema.report import render
+
+    warning = Difference(
+        layer="diff", kind="value_compatibility", table="t", column="n", name="n",
+        left="INTEGER", right="integer",
+        message="t.n: the integer 2147483648 (past integer): SQLite stores it, PostgreSQL "
+        "rejects it (a SQLite to PostgreSQL sync fails)",
+        hint="enforce the same rule on both sides", severity=SEVERITY_WARNING,
+    )  # fmt: skip
+    report = Report(warnings=[warning])
+    assert report.in_sync and report.exit_code == 0
+    for color in (False, True):
+        listed = re.sub(r"\x1b\[[0-9;]*m", "", render(report, "text", verbose=True, color=color))
+        assert "1 value_compatibility warning(s): values one side stores" in listed
+        assert "value_compatibility: t.n: the integer 2147483648" in " ".join(listed.split())
+        assert listed.rstrip().endswith("in sync")
+        short = re.sub(r"\x1b\[[0-9;]*m", "", render(report, "text", color=color))
+        assert "--verbose or --format json lists them" in " ".join(short.split())
+        assert "2147483648" not in short
+
+
+def test_values_are_not_probed_without_a_scratch_server_at_hand(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """No scratch server named: the stage starts none for warnings (a models-only check reads
+    no database), and says so."""
+    sl = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER);")
+    run_sql(pg_url, "CREATE TABLE t (n integer)")
+    sides = [
+        Side(make_canonical(reflect_url(url, ReflectOptions()), None), url, url)
+        for url in (sl, pg_url)
+    ]
+    comparison = compare(*sides, layer="diff")
+    with Evaluator() as evaluator:
+        evaluation = evaluate(comparison, *sides, evaluator, values=True)
+    assert evaluation.warnings == []
+    assert evaluation.where["postgresql"].startswith("values not probed")

@@ -1,0 +1,149 @@
+"""Probe rows for CHECK constraints: values chosen per column from its logical kind and from the
+literals of the expressions, crossed over the columns an expression reads, bounded.
+
+Two CHECKs that accept and reject the same probe rows are "equal on N probes" (never proven);
+a row on which they part is a witness of the difference.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from twinschema import typemap
+from twinschema.model import Column
+
+# At most this many rows are tried per pair of CHECKs (the cross product is cut down to it).
+MAX_ROWS = 600
+
+_INTEGER_KINDS = frozenset({"integer", "bigint", "smallint"})
+_DECIMAL_KINDS = frozenset({"numeric", "float"})
+_TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
+_INT4 = 2**31
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What an expression reads: its column names, and the number and string literals in it."""
+
+    columns: frozenset[str]
+    numbers: tuple[Decimal, ...]
+    strings: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def reads(dialect: str, text: str) -> Reads | None:
+    """The columns and literals of ``text`` (None when it does not parse)."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from twinschema.expressions import SQLGLOT_DIALECTS
+
+    try:
+        tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS[dialect])
+    except (SqlglotError, ValueError):
+        return None
+    columns = frozenset(c.name for c in tree.find_all(exp.Column))
+    numbers: list[Decimal] = []
+    strings: list[str] = []
+    for literal in tree.find_all(exp.Literal):
+        if literal.is_string:
+            strings.append(str(literal.this))
+            continue
+        try:
+            value = Decimal(str(literal.this))
+        except InvalidOperation:
+            continue
+        numbers.append(-value if isinstance(literal.parent, exp.Neg) else value)
+    return Reads(columns, tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(strings)))
+
+
+def kind_of(left: Column, right: Column | None = None) -> str | None:
+    """The logical kind the probes of a column follow: the kind both sides share, else the
+    most specific kind of the left one."""
+    if right is not None and left.type.dialect != right.type.dialect:
+        shared = typemap.shared_kind(left.type, right.type)
+        if shared is not None:
+            return shared
+    kinds = typemap.kinds_of(left.type)
+    return next((k for k in typemap.SPECIFICITY if k in kinds), None)
+
+
+def values_for(
+    kind: str | None,
+    numbers: tuple[Decimal, ...],
+    strings: tuple[str, ...],
+    length: int | None = None,
+    scale: int | None = None,
+) -> list[Any]:
+    """The probe values of one column, most telling first (NULL, the literals and their
+    neighbours, then the boundaries)."""
+    found: list[Any] = [None]
+    if kind == "boolean":
+        found += [False, True]
+    elif kind in _INTEGER_KINDS:
+        found += _integers(numbers)
+    elif kind in _DECIMAL_KINDS:
+        found += _decimals(numbers, scale)
+    elif kind in _TEXT_KINDS or kind is None:
+        found += _strings(strings, length)
+        if kind is None:
+            found += _integers(numbers)
+    else:  # dates, times, UUIDs, JSON: the literals as written, and nothing made up
+        found += list(strings)
+    return list(dict.fromkeys(found))
+
+
+def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
+    found: list[int] = []
+    for n in numbers:
+        whole = int(n)
+        found += [whole, whole - 1, whole + 1]
+        if n != whole:
+            found.append(whole + (1 if n > 0 else -1))
+    found += [0, 1, -1, 2, -2, 10, -10, 100, _INT4 - 1, _INT4, -_INT4]
+    return list(found)
+
+
+def _decimals(numbers: tuple[Decimal, ...], scale: int | None) -> list[Any]:
+    step = Decimal(1).scaleb(-(scale if scale is not None else 2))
+    found: list[Decimal] = []
+    for n in numbers:
+        found += [n, n - step, n + step, n - 1, n + 1]
+    found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
+    if scale is not None:
+        found = [d.quantize(step) for d in found]
+    return [float(d) if scale is None else d for d in found]
+
+
+def _strings(strings: tuple[str, ...], length: int | None) -> list[Any]:
+    found: list[str] = []
+    for s in strings:
+        found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
+    found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "x" * 40]
+    if length is not None:
+        found += ["x" * length, "x" * (length + 1), "x" * max(length - 1, 0)]
+    return found
+
+
+def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:
+    """The cross product of the columns' values, each list cut from its end (its least telling
+    values) until the product fits ``limit``."""
+    lists = [list(v) for v in columns]
+    while _product(lists) > limit:
+        longest = max(range(len(lists)), key=lambda i: len(lists[i]))
+        if len(lists[longest]) <= 2:
+            break
+        lists[longest].pop()
+    return list(itertools.product(*lists))
+
+
+def _product(lists: list[list[Any]]) -> int:
+    total = 1
+    for values in lists:
+        total *= len(values)
+    return total
