@@ -8,6 +8,7 @@ a row on which they part is a witness of the difference.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -59,6 +60,8 @@ def reads(dialect: str, text: str) -> Reads | None:
         except InvalidOperation:
             continue
         numbers.append(-value if isinstance(literal.parent, exp.Neg) else value)
+    # A JSON path becomes a path object, not a literal, in the tree: its text is read as written.
+    strings += [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", text)]
     return Reads(columns, tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(strings)))
 
 
@@ -70,6 +73,8 @@ def kind_of(left: Column, right: Column | None = None) -> str | None:
         if shared is not None:
             return shared
     kinds = typemap.kinds_of(left.type)
+    if "text" in kinds:  # a SQLite TEXT may stand for a uuid or a timestamp: it holds any text
+        return "text"
     return next((k for k in typemap.SPECIFICITY if k in kinds), None)
 
 
@@ -91,9 +96,13 @@ def values_for(
         found += _decimals(numbers, scale)
     elif kind in _TEXT_KINDS or kind is None:
         found += _strings(strings, length)
-        if kind is None:
-            found += _integers(numbers)
-    else:  # dates, times, UUIDs, JSON: the literals as written, and nothing made up
+        if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
+            found += _json(strings)
+        if kind is None:  # a type no kind stands for (PostgreSQL's real...): numbers too
+            found += _integers(numbers) + _decimals(numbers, None)
+    elif kind == "json":
+        found += _json(strings)
+    else:  # dates, times, UUIDs: the literals as written, and nothing made up
         found += list(strings)
     return list(dict.fromkeys(found))
 
@@ -115,9 +124,31 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None) -> list[Any]:
     for n in numbers:
         found += [n, n - step, n + step, n - 1, n + 1]
     found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
+    # Fractions where truncating, rounding half to even and half away from zero part
+    # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).
+    found += [Decimal(v) for v in ("0.4", "0.7", "1.5", "2.5", "-0.5", "-0.7", "-1.5")]
     if scale is not None:
         found = [d.quantize(step) for d in found]
     return [float(d) if scale is None else d for d in found]
+
+
+def _json(strings: tuple[str, ...]) -> list[Any]:
+    """JSON documents: the literals that parse as JSON, and, for each literal used as a key or a
+    path, a document where it holds null, a number and a string (a JSON null is not SQL NULL,
+    1 is not "1": where -> and ->>, json_extract and ->> part)."""
+    import json
+
+    found: list[str] = ["{}", "[]", "null", "1", '"1"', "true"]
+    for s in strings:
+        try:
+            json.loads(s)
+            found.append(s)
+        except ValueError:
+            pass
+        key = s.removeprefix("$.").strip('"')
+        for value in ("null", "1", '"1"', "true", "{}"):
+            found.append(json.dumps({key: json.loads(value)}))
+    return found
 
 
 def _strings(strings: tuple[str, ...], length: int | None) -> list[Any]:
@@ -125,6 +156,8 @@ def _strings(strings: tuple[str, ...], length: int | None) -> list[Any]:
     for s in strings:
         found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
     found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "x" * 40]
+    # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
+    found += ["É", "é", "Éa", "éa", "ß"]
     if length is not None:
         found += ["x" * length, "x" * (length + 1), "x" * max(length - 1, 0)]
     return found
