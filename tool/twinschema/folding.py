@@ -11,12 +11,14 @@ quoted ``"Amount"`` and ``amount`` are two columns there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
 from twinschema import typemap
-from twinschema.model import ForeignKey, Schema, Table, UniqueConstraint
+from twinschema.expr_tree import PLAIN_NAME
+from twinschema.model import CheckConstraint, Column, ForeignKey, Index, Policy, Schema, Table
 
 # One renamed name: (table as the left names it, column or None for the table, right's spelling).
 Renamed = tuple[str, str | None, str]
@@ -69,7 +71,8 @@ def _table(
     table: Table, tables: Mapping[str, str], columns: Mapping[str, Mapping[str, str]]
 ) -> Table:
     """``table`` in the left's spelling of its own name, its columns and the tables and columns
-    its foreign keys refer to. (A CHECK's column is held lower-cased: nothing to rename.)"""
+        its foreign keys refer to, in every expression that names them (CHECKs, index expressions
+    and predicates, generated columns, policies)."""
     own = columns.get(table.name, {})
     refers = any(fk.ref_table in tables or fk.ref_table in columns for fk in table.foreign_keys)
     if not own and table.name not in tables and not refers:
@@ -78,19 +81,85 @@ def _table(
     def col(name: str) -> str:
         return own.get(name, name)
 
+    def text(expression: str | None) -> str | None:
+        return renamed_in(expression, own) if expression and own else expression
+
     return replace(
         table,
         name=tables.get(table.name, table.name),
-        columns=tuple(
-            c if c.name not in own else replace(c, name=own[c.name]) for c in table.columns
-        ),
+        columns=tuple(_column(c, own, text) for c in table.columns),
         primary_key=tuple(map(col, table.primary_key)),
         foreign_keys=tuple(_foreign_key(fk, col, tables, columns) for fk in table.foreign_keys),
-        uniques=tuple(UniqueConstraint(tuple(map(col, u.columns)), u.name) for u in table.uniques),
-        indexes=tuple(
-            replace(i, expressions=tuple(map(col, i.expressions))) for i in table.indexes
-        ),
+        uniques=tuple(replace(u, columns=tuple(map(col, u.columns))) for u in table.uniques),
+        indexes=tuple(_index(i, col, text) for i in table.indexes),
+        checks=tuple(_check(c, col, text) for c in table.checks),
+        policies=tuple(_policy(p, text) for p in table.policies),
     )
+
+
+def _column(
+    column: Column, own: Mapping[str, str], text: Callable[[str | None], str | None]
+) -> Column:
+    if column.name in own:
+        column = replace(column, name=own[column.name])
+    if column.generated is not None and own:
+        generated = column.generated
+        column = replace(
+            column, generated=replace(generated, expression=text(generated.expression) or "")
+        )
+    return column
+
+
+def _index(
+    index: Index, col: Callable[[str], str], text: Callable[[str | None], str | None]
+) -> Index:
+    """A column's name renamed as a name; an expression's text, its names renamed within."""
+    return replace(
+        index,
+        expressions=tuple(col(e) if col(e) != e else text(e) or "" for e in index.expressions),
+        where=text(index.where),
+        include=tuple(map(col, index.include)) if index.include is not None else None,
+    )
+
+
+def _check(
+    check: CheckConstraint, col: Callable[[str], str], text: Callable[[str | None], str | None]
+) -> CheckConstraint:
+    return replace(
+        check,
+        expression=text(check.expression) or "",
+        column=col(check.column) if check.column is not None else None,
+    )
+
+
+def _policy(policy: Policy, text: Callable[[str | None], str | None]) -> Policy:
+    return replace(policy, using=text(policy.using), with_check=text(policy.with_check))
+
+
+# What an identifier can be in canonical expression text: a string literal (left alone), a
+# quoted name, or a bare word that is not a function's name (not followed by "(").
+_TOKEN = re.compile(
+    r"(?P<string>'(?:[^']|'')*')"
+    r'|"(?P<quoted>(?:[^"]|"")*)"'
+    r"|(?P<word>(?<![\w$])[A-Za-z_][A-Za-z0-9_$]*)(?![\w$])(?!\s*\()"
+)
+
+
+def renamed_in(expression: str, names: Mapping[str, str]) -> str:
+    """Canonical expression text with the column names in ``names`` (old -> new) renamed, as the
+    expression engine prints a name (plain when it can be, else quoted); strings untouched."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group("string") is not None:
+            return match.group()
+        quoted = match.group("quoted")
+        old = quoted.replace('""', '"') if quoted is not None else match.group("word")
+        new = names.get(old)
+        if new is None:
+            return match.group()
+        return new if PLAIN_NAME.fullmatch(new) else '"' + new.replace('"', '""') + '"'
+
+    return _TOKEN.sub(one, expression)
 
 
 def _foreign_key(
