@@ -117,7 +117,9 @@ TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
         "numeric": _kind(_names("numeric"), _SQLITE_NUMERIC),
         "float": _kind(_names("double precision", "real"), _SQLITE_REAL),
         "json": _kind(_names("json", "jsonb"), _SQLITE_TEXT | _names("json", "jsonb")),
-        "bytes": _kind(_names("bytea"), _names("blob", "")),
+        # SQLite's ``bytea`` (Synapse declares it) has NUMERIC affinity, which stores a blob
+        # unchanged, as BLOB affinity does: the name says bytes.
+        "bytes": _kind(_names("bytea"), _names("blob", "", "bytea")),
         "enum": _kind(_names("enum"), _names("enum")),
         "text": _kind(_names("text", "character varying", "citext", "name"), _SQLITE_TEXT),
     }
