@@ -23,9 +23,9 @@ from click.testing import CliRunner
 from twinschema import systempg, testing
 from twinschema.compare import Side
 from twinschema.dialects import ReflectOptions
-from twinschema.domain import load_domain
+from twinschema.domain import load_domain, parse_domain
 from twinschema.domaincheck import compare_domain
-from twinschema.errors import DatabaseError
+from twinschema.errors import DatabaseError, DomainError
 from twinschema.sources import make_canonical, reflect_url
 
 EMBEDDED_MAJOR = 16
@@ -130,6 +130,9 @@ def test_pgvector_dimensions_between_postgresql_sources(
     code, report = run_diff(a, b, "--no-domain")
     assert kinds(report) == expect, report["differences"]
     assert code == (1 if expect else 0)
+    for difference in report["differences"]:  # dimensions, never a length in characters
+        assert "dimensions of t.e differ" in difference["message"], difference
+        assert "characters" not in difference["message"], difference
 
 
 def test_pgvector_dimensions_witness(two_pg: tuple[str, str]) -> None:
@@ -315,3 +318,63 @@ def test_postgis_geometry_across_dialects_is_compared_with_its_declaration(
     code, report = run_diff(lite, pg, *options)
     assert [k for k, _ in kinds(report)] == expect, report["differences"]
     assert code == (1 if expect else 0)
+    if expect and declared and "srid" in declared and "sqlite" not in declared:
+        (difference,) = report["differences"]
+        assert "geometry type or SRID of t.e differs" in difference["message"], difference
+
+
+# ---------------------------------------------------------------------------------------------
+# domain.yaml: the declaration itself (loader and JSON schema agree)
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "tool" / "twinschema" / "domain.schema.json"
+
+
+def _domain_text(column: str) -> str:
+    return f"version: 1\ntables:\n  t:\n    columns:\n      e: {column}\n"
+
+
+@pytest.mark.parametrize(
+    ("column", "storage"),
+    [
+        ("{kind: vector, dimensions: 1536}", ("vector", ("blob",), 1536, None, None)),
+        (
+            "{kind: vector, dimensions: 3, sqlite: [BLOB, text]}",
+            ("vector", ("blob", "text"), 3, None, None),
+        ),
+        (
+            "{kind: geometry, geometry: Point, srid: 4326}",
+            ("geometry", ("blob", "text"), None, "point", 4326),
+        ),
+        ("{kind: geometry, sqlite: TEXT}", ("geometry", ("text",), None, None, None)),
+    ],
+)
+def test_extension_declarations_load(column: str, storage: tuple[Any, ...]) -> None:
+    """Each accepted declaration, as the loader reads it and as the JSON schema accepts it."""
+    import jsonschema
+    import yaml
+
+    declared = parse_domain(_domain_text(column)).tables["t"].columns["e"].storage
+    assert declared is not None
+    got = (declared.kind, declared.sqlite, declared.dimensions, declared.geometry, declared.srid)
+    assert got == storage
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load(_domain_text(column)), schema)
+
+
+@pytest.mark.parametrize(
+    ("column", "message"),
+    [
+        ("{kind: text, dimensions: 3}", "'dimensions' needs kind vector"),
+        ("{kind: vector, srid: 4326}", "'srid' needs kind geometry"),
+        ("{kind: bytes, sqlite: [blob]}", "'sqlite' needs kind vector or geometry"),
+        ("{kind: vector, dimensions: many}", "must be a whole number"),
+        ("{kind: geometry, geometry: 'Point; DROP'}", "must be a PostGIS type name"),
+        ("{kind: geometry, sqlite: []}", "must name a SQLite type"),
+    ],
+)
+def test_bad_extension_declarations_name_their_line(column: str, message: str) -> None:
+    """A wrong declaration is one DomainError naming the file and line, never a traceback."""
+    with pytest.raises(DomainError) as raised:
+        parse_domain(_domain_text(column), "d.yaml")
+    assert message in str(raised.value)
+    assert str(raised.value).startswith("d.yaml:5")

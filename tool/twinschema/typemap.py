@@ -409,3 +409,18 @@ def fits_storage(storage: Storage, ctype: ColumnType) -> bool:
         return ctype.name == VECTOR and storage.dimensions in (None, ctype.length)
     wanted = storage.logical(ctype.dialect).name
     return ctype.name == wanted or (storage.geometry is None and storage.srid is None)
+
+
+def extension_difference(ctype: ColumnType, param: str, where: str) -> str | None:
+    """The start of the message for a differing parameter of an extension type (``where`` is
+    table.column), or None for any other type: a vector's length is its dimensions, not a number
+    of characters; a geometry's name holds its type and SRID."""
+    base = ctype.name.split("(", 1)[0]
+    if base == VECTOR and param == "length":
+        return f"dimensions of {where} differ (vector(n) rejects a vector of other dimensions)"
+    if base == GEOMETRY and param == "name":
+        return (
+            f"geometry type or SRID of {where} differs (a typed geometry column rejects "
+            "a geometry of another type or SRID)"
+        )
+    return None
