@@ -254,3 +254,122 @@ def test_sakila_counts_views_and_triggers_as_not_compared(
         (counts["views"], counts["triggers"]) for counts in sakila_expected["not_compared"].values()
     )
     assert seen == wanted, report["not_compared"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Synapse: one application model written twice by hand, in sync except its genuine differences
+
+SYNAPSE = REALWORLD / "synapse"
+SYNAPSE_MODULES = ("common", "main", "state")  # the order Synapse creates them in
+
+
+def synapse_script(suffix: str) -> str:
+    """The three modules' dumps of one dialect (``sqlite`` or ``postgres``), as one script."""
+    return "\n".join(
+        (SYNAPSE / module / f"full.sql.{suffix}").read_text(encoding="utf-8")
+        for module in SYNAPSE_MODULES
+    )
+
+
+@pytest.fixture(scope="module")
+def synapse_expected() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SYNAPSE / "expected.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture
+def synapse_dbs(tmp_path: Path, pg_server: str) -> Iterator[tuple[str, str]]:
+    left = testing.sqlite_file(tmp_path / "synapse.db", synapse_script("sqlite"))
+    script = tmp_path / "synapse.sql"
+    script.write_text(synapse_script("postgres"), encoding="utf-8")
+    with sqlfile.load_postgresql(script, pg_server) as right:
+        yield left, right
+
+
+def test_synapse_expected_findings_are_well_formed(synapse_expected: dict[str, Any]) -> None:
+    """The fixture itself: 29 records, each explained in DIFFERENCES.md."""
+    differences = synapse_expected["differences"]
+    assert Counter(d["kind"] for d in differences) == {
+        "column_nullable": 21, "table_missing": 4, "column_missing": 1, "column_default": 1,
+        "primary_key": 1, "unique": 1,
+    }  # fmt: skip
+    explained = (SYNAPSE / "DIFFERENCES.md").read_text(encoding="utf-8")
+    for d in differences:
+        named = f"{d['table']}.{d['column']}" if d["column"] else d["table"]
+        assert f"`{named}`" in explained or named in explained, f"{named} is not explained"
+
+
+@pytest.mark.parametrize("order", ["sqlite-first", "postgresql-first"])
+def test_synapse_reports_exactly_its_genuine_differences(
+    synapse_dbs: tuple[str, str], synapse_expected: dict[str, Any], order: str
+) -> None:
+    """In sync except DIFFERENCES.md's genuine differences (``--no-domain``: Synapse has a
+    ``profiles`` table, which this project's own domain.yaml also names): no noise from Lock vs lock, the
+    bpchar literal of its CHECKs, bytea declared in SQLite, BIGINT vs bigint, BOOL vs boolean."""
+    left, right = synapse_dbs
+    if order == "postgresql-first":
+        left, right = right, left
+    code, report = run_diff(left, right, "--no-domain")
+    expected = sorted(
+        ((d["kind"], d["table"], d["column"]) for d in synapse_expected["differences"]),
+        key=lambda r: (r[0], r[1], r[2] or ""),
+    )
+    assert_same_records(records(report), expected, report)
+    assert report["in_sync"] is False
+    assert code == 1
+
+
+def test_synapse_counts_what_it_does_not_compare(
+    synapse_dbs: tuple[str, str], synapse_expected: dict[str, Any]
+) -> None:
+    """The FTS4 virtual tables, triggers, functions and sequences are counted per side."""
+    code, report = run_diff(*synapse_dbs, "--no-domain")
+    assert code == 1
+    counted = sorted(sorted(side.items()) for side in report["not_compared"].values())
+    wanted = sorted(sorted(side.items()) for side in synapse_expected["not_compared"].values())
+    assert counted == wanted, report["not_compared"]
+
+
+def test_synapse_null_key_witness(synapse_dbs: tuple[str, str]) -> None:
+    """The reason for the nullable primary keys, shown on the real databases: SQLite stores an
+    access token with a NULL id, PostgreSQL rejects it."""
+    left, right = synapse_dbs
+    row = "INSERT INTO access_tokens (id, user_id, token) VALUES (NULL, '@a:b', 't1')"
+    outcomes = []
+    for url in (left, right):
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                try:
+                    conn.execute(sa.text(row))
+                    outcomes.append("accept")
+                except sa.exc.IntegrityError:
+                    outcomes.append("reject")
+                conn.rollback()
+        finally:
+            engine.dispose()
+    assert outcomes == ["accept", "reject"]
+
+
+def test_synapse_bytea_witness(synapse_dbs: tuple[str, str]) -> None:
+    """SQLite's ``bytea`` (NUMERIC affinity) keeps a blob as PostgreSQL's bytea does: the same
+    bytes come back from both, which is why the pair is bytes, not a type difference."""
+    blob = b"\x00\xff{}12"
+    stored = []
+    for url in synapse_dbs:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO user_filters (user_id, filter_id, filter_json) "
+                        "VALUES ('u', 1, :b)"
+                    ),
+                    {"b": blob},
+                )
+                value = conn.execute(sa.text("SELECT filter_json FROM user_filters")).scalar()
+                stored.append(bytes(value))
+                conn.rollback()
+        finally:
+            engine.dispose()
+    assert stored == [blob, blob]

@@ -479,7 +479,10 @@ class _Run:
                 self.enum_values(table, lc.name, lval, rval, ordered)
                 return
             message = f"{param} of {table}.{lc.name} differs: {_bound(lval)} vs {_bound(rval)}"
-            if param == "length":
+            extension = typemap.extension_difference(ltype, param, f"{table}.{lc.name}")
+            if extension is not None:
+                message = f"{extension}: {_bound(lval)} vs {_bound(rval)}"
+            elif param == "length":
                 message += f" ({self._length_effect(lval, rval)})"
             self.diff(
                 "column_type",

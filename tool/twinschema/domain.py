@@ -20,7 +20,7 @@ import yaml
 
 from twinschema.errors import DomainError, DomainNameError
 from twinschema.paths import shown
-from twinschema.typemap import KINDS
+from twinschema.typemap import EXTENSION_KINDS, GEOMETRY, KINDS, VECTOR, Storage
 
 DIALECTS = ("sqlite", "postgresql")
 _DIALECT_ALIASES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
@@ -55,7 +55,22 @@ _OPTIONAL_TOP_KEYS = ("views", "triggers")  # declared views and triggers, see D
 _VIEW_KEYS = ("dialects", "description")
 _TRIGGER_KEYS = ("table", "dialects", "description")
 _TABLE_KEYS = ("name", "names", "dialects", "columns", "allow", "description")
-_COLUMN_KEYS = ("kind", "length", "precision", "scale", "values", "name", "names", "description")
+_COLUMN_KEYS = (
+    "kind",
+    "length",
+    "precision",
+    "scale",
+    "dimensions",
+    "geometry",
+    "srid",
+    "sqlite",
+    "values",
+    "name",
+    "names",
+    "description",
+)
+# The keys an extension kind takes (typemap.Storage), besides ``sqlite``.
+_EXTENSION_KEYS = {VECTOR: ("dimensions",), GEOMETRY: ("geometry", "srid")}
 _ALLOW_KEYS = ("kind", "dialect", "column", "name", "reason")
 
 
@@ -91,6 +106,8 @@ class DomainColumn:
     scale: int | None = None
     values: tuple[str, ...] | None = None
     line: int = 0
+    # An extension kind (vector, geometry): its parameters and how SQLite stores it.
+    storage: Storage | None = None
 
     def physical(self, dialect: str) -> str:
         """The column's name in ``dialect``."""
@@ -146,6 +163,7 @@ class Domain:
         """Physical-to-logical names for ``dialect``: what sources use to speak in domain names."""
         tables: dict[str, str] = {}
         columns: dict[tuple[str, str], str] = {}
+        storages: dict[tuple[str, str], Storage] = {}
         for table in self.tables.values():
             if dialect not in table.dialects:
                 continue
@@ -153,7 +171,9 @@ class Domain:
             tables[physical] = table.name
             for column in table.columns.values():
                 columns[(physical, column.physical(dialect))] = column.name
-        return NameMap(tables, columns)
+                if column.storage is not None:
+                    storages[(table.name, column.name)] = column.storage
+        return NameMap(tables, columns, storages)
 
     def names(self, dialect: str) -> DomainNames:
         """Attribute access to the physical names of ``dialect``; a typo raises at once."""
@@ -166,6 +186,8 @@ class NameMap:
 
     tables: Mapping[str, str] = field(default_factory=dict)
     columns: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # (logical table, logical column) -> its declared extension type (vector, geometry).
+    storages: Mapping[tuple[str, str], Storage] = field(default_factory=dict)
 
     def table(self, physical: str) -> str:
         """The logical name of a physical table."""
@@ -577,8 +599,50 @@ def _column(
         kind=kind,
         values=values,
         line=_line(key_node),
+        storage=_storage(kind, pairs, label, what),
         **numbers,
     )
+
+
+def _storage(kind: str | None, pairs: _Pairs, label: str, what: str) -> Storage | None:
+    """The declared extension type of a column (``kind: vector`` / ``geometry``), or None; a
+    key of an extension kind on another kind is refused, naming its line."""
+    allowed = ("sqlite", *_EXTENSION_KEYS[kind]) if kind in _EXTENSION_KEYS else ()
+    for key in ("dimensions", "geometry", "srid", "sqlite"):
+        if key in pairs and key not in allowed:
+            wants = next(
+                (k for k, keys in _EXTENSION_KEYS.items() if key in keys), "vector or geometry"
+            )
+            raise DomainError(
+                f"{label}:{_line(pairs[key][1])}: '{key}' needs kind {wants} on {what}"
+            )
+    if kind is None or kind not in EXTENSION_KINDS:
+        return None
+    sqlite = EXTENSION_KINDS[kind]
+    if "sqlite" in pairs:
+        node = pairs["sqlite"][1]
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        sqlite = tuple(
+            " ".join(_scalar(i, label, f"a SQLite spelling of {what}").lower().split())
+            for i in items
+        )
+        if not sqlite or not all(sqlite):
+            raise DomainError(f"{label}:{_line(node)}: 'sqlite' of {what} must name a SQLite type")
+    dimensions = (
+        _integer(pairs["dimensions"][1], label, f"dimensions of {what}")
+        if "dimensions" in pairs
+        else None
+    )
+    srid = _integer(pairs["srid"][1], label, f"srid of {what}") if "srid" in pairs else None
+    geometry = None
+    if "geometry" in pairs:
+        geometry = _scalar(pairs["geometry"][1], label, f"geometry type of {what}").lower().strip()
+        if not re.fullmatch(r"[a-z]+[zm]{0,2}", geometry):
+            raise DomainError(
+                f"{label}:{_line(pairs['geometry'][1])}: geometry type of {what} must be a "
+                f"PostGIS type name such as Point or MultiPolygon, not {geometry!r}"
+            )
+    return Storage(kind, sqlite, dimensions=dimensions, geometry=geometry, srid=srid)
 
 
 def _allowance(

@@ -11,6 +11,7 @@ from twinschema.compare import Comparison, Side, satisfies
 from twinschema.differences import Difference
 from twinschema.domain import Domain, DomainColumn
 from twinschema.model import Column, Table
+from twinschema.typemap import fits_storage
 
 
 def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comparison:
@@ -76,7 +77,7 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                     f"add column {column.physical(dialect)} to table {physical} in {side.fix}",
                 )
                 continue
-            if column.kind is not None and not satisfies(column.kind, column, found, table):
+            if column.kind is not None and not _fits(column, found, table):
                 add(
                     "column_type",
                     name,
@@ -127,6 +128,16 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
     return result
 
 
+def _fits(declared: DomainColumn, found: Column, table: Table) -> bool:
+    """True when ``found`` can stand for the declared kind: an extension type (vector, geometry)
+    with its declared parameters, or a SQLite column stored in an accepted spelling; any other
+    kind as the type table says (``compare.satisfies``)."""
+    assert declared.kind is not None
+    if declared.storage is not None:
+        return fits_storage(declared.storage, found.type)
+    return satisfies(declared.kind, declared, found, table)
+
+
 def _out_of_order(declared: DomainColumn, found: Column) -> bool:
     """True when a column whose own type lists its values (a native enum, which sorts by that
     list) lists the declared values in another order. A CHECK ... IN list has no order."""
@@ -162,6 +173,8 @@ def _values_apart(
 
 
 def _declared(column: DomainColumn) -> str:
+    if column.storage is not None:
+        return column.storage.logical("postgresql").spelling()
     text = column.kind or "?"
     if column.values:
         text += "(" + ", ".join(column.values) + ")"

@@ -135,6 +135,10 @@ def _table(
         columns = tuple(_generated(dialect, c, scope) for c in columns)
     if any(c.column is not None for c in checks):
         columns = _with_encodings(columns, checks)
+    if names.storages:  # a declared extension type stored in a SQLite spelling is that type
+        columns = tuple(
+            typemap.stored_as(c, names.storages.get((logical, c.name))) for c in columns
+        )
     foreign_keys = table.foreign_keys
     if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
         foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)

@@ -18,7 +18,7 @@ TEXT`` or ``NATIVE CHARACTER(70)`` are understood as SQLite itself understands t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from twinschema.model import (
@@ -48,6 +48,14 @@ CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
 
 # The kind of a same-dialect pair whose declared types are equal.
 SAME = "same"
+
+# Extension kinds: server types that SQLite has no name for. ``domain.yaml`` declares how the
+# device stores one (``kind: vector`` with ``dimensions``; ``kind: geometry`` with ``geometry``,
+# its type, and ``srid``; each with ``sqlite``, its accepted SQLite spellings).
+VECTOR, GEOMETRY = "vector", "geometry"
+EXTENSION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {VECTOR: ("blob",), GEOMETRY: ("blob", "text")}  # the SQLite spellings accepted by default
+)
 
 
 def _names(*names: str) -> frozenset[str]:
@@ -118,8 +126,14 @@ TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
         # SQLite's REAL is an 8-byte float: PostgreSQL's 4-byte real rounds 16777217 to 16777216.
         "float": _kind(_names("double precision"), _SQLITE_REAL),
         "json": _kind(_names("json", "jsonb"), _SQLITE_TEXT | _names("json", "jsonb")),
-        "bytes": _kind(_names("bytea"), _names("blob", "")),
+        # SQLite's ``bytea`` (Synapse declares it) has NUMERIC affinity, which stores a blob
+        # unchanged, as BLOB affinity does: the name says bytes.
+        "bytes": _kind(_names("bytea"), _names("blob", "", "bytea")),
         "enum": _kind(_names("enum"), _names("enum")),
+        # Extension types (pgvector, PostGIS): the SQLite spelling is the logical type that a
+        # ``domain.yaml`` declaration makes of an accepted storage spelling (``stored_as``).
+        VECTOR: _kind(_names(VECTOR), _names(VECTOR)),
+        GEOMETRY: _kind(_names(GEOMETRY), _names(GEOMETRY)),
         "text": _kind(_names("text", "character varying", "citext", "name"), _SQLITE_TEXT),
     }
 )
@@ -143,6 +157,8 @@ SPECIFICITY: tuple[str, ...] = (
     "json",
     "bytes",
     "enum",
+    VECTOR,
+    GEOMETRY,
     "text",
 )
 KINDS = SPECIFICITY
@@ -160,6 +176,8 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "timestamptz": ("precision",),
         "time": ("precision",),
         "enum": ("values",),
+        VECTOR: ("length",),  # its dimensions
+        GEOMETRY: ("name",),  # geometry(point,4326): its geometry type and SRID
         SAME: ("values", "length", "precision", "scale"),
     }
 )
@@ -202,7 +220,7 @@ _SQLITE_AFFINITY: tuple[tuple[str, frozenset[str]], ...] = (
 
 def kinds_of(ctype: ColumnType) -> frozenset[str]:
     """The logical kinds a reflected or declared type can stand for (empty when none is known)."""
-    found = _BY_SPELLING.get((ctype.dialect, ctype.name))
+    found = _BY_SPELLING.get((ctype.dialect, ctype.name.split("(", 1)[0]))
     if found is not None:
         return found
     if ctype.dialect == SQLITE:
@@ -344,3 +362,70 @@ def values_ordered(kind: str, ctype: ColumnType) -> bool:
     """True when the order of ``ctype``'s values means something: a native enum (PostgreSQL
     sorts by it) compared within one dialect. A CHECK ... IN list has no order."""
     return kind == SAME and ctype.definition is None
+
+
+@dataclass(frozen=True)
+class Storage:
+    """How ``domain.yaml`` declares an extension type and its storage on the device.
+
+    ``kind`` is ``vector`` (``dimensions``) or ``geometry`` (``geometry``, its type such as
+    ``point``, and ``srid``); ``sqlite`` lists the SQLite spellings that may store it (lower case).
+    """
+
+    kind: str
+    sqlite: tuple[str, ...]
+    dimensions: int | None = None
+    geometry: str | None = None
+    srid: int | None = None
+
+    def logical(self, dialect: str, spelling: str = "") -> ColumnType:
+        """The logical type the declaration stands for, as ``dialect``'s adapter would give the
+        server type (PostgreSQL prints ``vector(1536)``, ``geometry(Point,4326)``)."""
+        if self.kind == VECTOR:
+            return ColumnType(dialect, VECTOR, length=self.dimensions, definition=spelling or None)
+        args = [a for a in (self.geometry, None if self.srid is None else str(self.srid)) if a]
+        if self.srid is not None and self.geometry is None:
+            args.insert(0, "geometry")
+        name = GEOMETRY + (f"({','.join(args)})" if args else "")
+        return ColumnType(dialect, name, definition=spelling or None)
+
+
+def stored_as(column: Column, storage: Storage | None) -> Column:
+    """``column`` with its logical type when it is a SQLite column stored as ``storage`` declares
+    (an accepted spelling): a BLOB that holds a ``vector(1536)`` is compared as that vector.
+    Any other column is returned unchanged, so that a spelling not accepted stays a difference."""
+    if storage is None or column.type.dialect != SQLITE or column.type.array:
+        return column
+    spelling = column.type.spelling()
+    if column.type.name not in storage.sqlite:
+        return column
+    return replace(column, type=replace(storage.logical(SQLITE, spelling), raw=column.type.raw))
+
+
+def fits_storage(storage: Storage, ctype: ColumnType) -> bool:
+    """True when a server column's type is the declared extension type: ``vector`` with the
+    declared dimensions, ``geometry`` with the declared type and SRID (a parameter the
+    declaration leaves out is not compared)."""
+    if ctype.dialect == SQLITE:
+        return ctype.name == storage.logical(SQLITE).name and (
+            storage.kind != VECTOR or ctype.length == storage.dimensions
+        )
+    if storage.kind == VECTOR:
+        return ctype.name == VECTOR and storage.dimensions in (None, ctype.length)
+    wanted = storage.logical(ctype.dialect).name
+    return ctype.name == wanted or (storage.geometry is None and storage.srid is None)
+
+
+def extension_difference(ctype: ColumnType, param: str, where: str) -> str | None:
+    """The start of the message for a differing parameter of an extension type (``where`` is
+    table.column), or None for any other type: a vector's length is its dimensions, not a number
+    of characters; a geometry's name holds its type and SRID."""
+    base = ctype.name.split("(", 1)[0]
+    if base == VECTOR and param == "length":
+        return f"dimensions of {where} differ (vector(n) rejects a vector of other dimensions)"
+    if base == GEOMETRY and param == "name":
+        return (
+            f"geometry type or SRID of {where} differs (a typed geometry column rejects "
+            "a geometry of another type or SRID)"
+        )
+    return None
