@@ -712,3 +712,64 @@ def test_a_transaction_of_the_file_spans_batches(pg_server: str, tmp_path: Path)
         sqlfile.load_postgresql(bad, pg_server),
     ):
         pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Found by a stranger's trial: an ATTACH whose file name is an expression, process-wide heap
+# limits, and statements that never end.
+
+
+def test_sqlite_attach_of_an_expression_is_refused(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.db"
+    sqlite3.connect(victim).executescript("CREATE TABLE keep (x); INSERT INTO keep VALUES (1);")
+    before = victim.read_bytes()
+    sql = tmp_path / "a.sql"
+    sql.write_text(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY);\n"
+        f"ATTACH '{tmp_path}/vic' || 'tim.db' AS v;\nDROP TABLE v.keep;\n"
+    )
+    with pytest.raises(UsageError, match=r"a\.sql:2: .*a file named by an expression"):
+        sqlfile.load_sqlite(sql)
+    assert victim.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.sql", "victim.db"]
+
+
+@pytest.mark.parametrize(
+    "pragma", ["hard_heap_limit=1", "soft_heap_limit=1", "MAIN.HARD_HEAP_LIMIT = 1"]
+)
+def test_sqlite_process_wide_heap_limits_are_refused(pragma: str, tmp_path: Path) -> None:
+    sql = tmp_path / "p.sql"
+    sql.write_text(f"CREATE TABLE t (id INTEGER PRIMARY KEY);\nPRAGMA {pragma};\n")
+    with pytest.raises(UsageError, match=r"p\.sql:2: PRAGMA \w+_heap_limit is refused"):
+        sqlfile.load_sqlite(sql)
+    sqlite3.connect(":memory:").execute("SELECT randomblob(1000000)").fetchone()  # still works
+
+
+def test_a_sqlite_file_that_never_ends_is_stopped(tmp_path: Path) -> None:
+    sql = tmp_path / "forever.sql"
+    sql.write_text(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY);\n"
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;\n"
+    )
+    with pytest.raises(UsageError, match=r"forever\.sql: loading took longer than 1 s"):
+        sqlfile.load_sqlite(sql, timeout=1)
+
+
+def test_a_postgresql_file_that_never_ends_is_cancelled(tmp_path: Path, pg_server: str) -> None:
+    sql = tmp_path / "sleep.sql"
+    sql.write_text("CREATE TABLE t (id integer PRIMARY KEY);\nSELECT pg_sleep(1000);\n")
+    with (
+        pytest.raises(UsageError, match=r"sleep\.sql: loading took longer than 1 s"),
+        sqlfile.load_postgresql(sql, pg_server, timeout=1),
+    ):
+        pass
+    engine = sa.create_engine(pg_server, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        left = conn.execute(
+            sa.text(
+                "SELECT (SELECT count(*) FROM pg_database WHERE datname LIKE 'twinschema_sql%'),"
+                " (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'twinschema_load%')"
+            )
+        ).one()
+    engine.dispose()
+    assert tuple(left) == (0, 0)  # the scratch database and the load role are gone

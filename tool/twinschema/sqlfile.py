@@ -31,6 +31,8 @@ import bisect
 import re
 import secrets
 import sqlite3
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -178,7 +180,12 @@ def detect_dialect(text: str, label: str = "SQL text") -> str:
 # SQLite
 
 
-def load_sqlite(path: str | Path) -> sqlite3.Connection:
+# How long loading one SQL file may take: a file is untrusted, and one that never ends (a
+# recursive CTE, pg_sleep) must not hold the command. Far above any real schema dump's load.
+LOAD_TIMEOUT_SECONDS = 120.0
+
+
+def load_sqlite(path: str | Path, timeout: float = LOAD_TIMEOUT_SECONDS) -> sqlite3.Connection:
     """A new in-memory SQLite database holding what the SQL file at ``path`` creates.
 
     The file is untrusted input: an authorizer (``_SqliteSandbox``) refuses whatever would reach
@@ -193,10 +200,17 @@ def load_sqlite(path: str | Path) -> sqlite3.Connection:
     label = str(path)
     text = read_sql(path)
     conn = _sandboxed_sqlite(_SqliteSandbox())
+    deadline = time.monotonic() + timeout
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
         conn.executescript(text)
     except sqlite3.Error as exc:
         conn.close()
+        if time.monotonic() > deadline:
+            raise UsageError(
+                f"{label}: loading took longer than {timeout:g} s and was stopped (a statement "
+                "that never ends, such as a recursive query without a limit)"
+            ) from None
         line, refused = _sqlite_failing_line(text)
         where = f"{label}:{line}" if line else label
         if refused:
@@ -209,7 +223,11 @@ def load_sqlite(path: str | Path) -> sqlite3.Connection:
 
 
 # PRAGMAs that change process-wide state or name directories outside the database.
-_SQLITE_REFUSED_PRAGMAS = frozenset({"temp_store_directory", "data_store_directory"})
+# PRAGMAs that act on the whole process, not the connection (https://sqlite.org/pragma.html):
+# a heap limit of 1 byte makes the tool itself fail.
+_SQLITE_REFUSED_PRAGMAS = frozenset(
+    {"temp_store_directory", "data_store_directory", "hard_heap_limit", "soft_heap_limit"}
+)
 # SQL functions that reach outside the database (extension code, a tokenizer's raw pointer).
 _SQLITE_REFUSED_FUNCTIONS = frozenset({"load_extension", "fts3_tokenizer"})
 # ATTACH targets that are private to the connection: '' (a temporary file SQLite deletes at
@@ -237,8 +255,10 @@ class _SqliteSandbox:
 
 def _sqlite_refusal(action: int, arg1: str | None, arg2: str | None) -> str | None:
     """What an authorizer request would do outside the scratch database, or None."""
-    if action == sqlite3.SQLITE_ATTACH and (arg1 or "") not in _SQLITE_PRIVATE_ATTACH:
-        return f"opening another database file ({arg1!r}, by ATTACH or VACUUM INTO)"
+    if action == sqlite3.SQLITE_ATTACH and (arg1 is None or arg1 not in _SQLITE_PRIVATE_ATTACH):
+        # None: the file name is an expression ('/tmp/a' || 'b.db'), unknown until it runs.
+        target = "a file named by an expression" if arg1 is None else repr(arg1)
+        return f"opening another database file ({target}, by ATTACH or VACUUM INTO)"
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _SQLITE_REFUSED_FUNCTIONS:
         return f"the function {(arg2 or '').lower()}()"
     if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _SQLITE_REFUSED_PRAGMAS:
@@ -700,7 +720,10 @@ _BUILT_IN_SCHEMAS = frozenset({"public", "pg_catalog"})
 
 @contextmanager
 def load_postgresql(
-    path: str | Path, server_url: str, connect_timeout: float = 10.0
+    path: str | Path,
+    server_url: str,
+    connect_timeout: float = 10.0,
+    timeout: float = LOAD_TIMEOUT_SECONDS,
 ) -> Iterator[str]:
     """A scratch database on ``server_url`` holding what the SQL file at ``path`` creates; yields
     the database's URL (as the load role, see below) and drops the database when the block ends.
@@ -745,7 +768,7 @@ def load_postgresql(
         url = role.url(admin_url)
         conn = _connect(url, connect_timeout, login=label)
         try:
-            _execute_pieces(conn, text, script.pieces, label, url)
+            _execute_pieces(conn, text, script.pieces, label, url, timeout)
         finally:
             conn.close()
         yield url
@@ -907,10 +930,37 @@ def _connect(url: str, connect_timeout: float, login: str | None = None) -> psyc
 
 
 def _execute_pieces(
-    conn: psycopg.Connection[Any], text: str, pieces: list[_Piece], label: str, url: str
+    conn: psycopg.Connection[Any],
+    text: str,
+    pieces: list[_Piece],
+    label: str,
+    url: str,
+    timeout: float = LOAD_TIMEOUT_SECONDS,
 ) -> None:
     lines = _LineIndex(text)
     password = parse_url(url).password
+    # A statement that never ends (pg_sleep, a recursive query) is cancelled from outside at the
+    # deadline: a setting the file could SET back, statement_timeout, would not hold it.
+    deadline = threading.Timer(timeout, conn.cancel)
+    deadline.daemon = True
+    deadline.start()
+    try:
+        _run_pieces(conn, text, pieces, label, url, lines, password, deadline, timeout)
+    finally:
+        deadline.cancel()
+
+
+def _run_pieces(
+    conn: psycopg.Connection[Any],
+    text: str,
+    pieces: list[_Piece],
+    label: str,
+    url: str,
+    lines: _LineIndex,
+    password: str | None,
+    deadline: threading.Timer,
+    timeout: float,
+) -> None:
     for piece in pieces:
         try:
             with conn.cursor() as cur:
@@ -924,6 +974,11 @@ def _execute_pieces(
                 elif piece.statements:
                     cur.execute(piece.sql(text))
         except psycopg.Error as exc:
+            if isinstance(exc, psycopg.errors.QueryCanceled) and deadline.finished.is_set():
+                raise UsageError(
+                    f"{label}: loading took longer than {timeout:g} s and was stopped (a "
+                    "statement that never ends, such as pg_sleep)"
+                ) from None
             if conn.broken:
                 raise DatabaseError(
                     f"{label}: the connection to {redact(url)} was lost while loading: "
