@@ -112,13 +112,16 @@ def contents(url: str) -> dict[str, list[Any]]:
 
 
 def server_state(pg_server: str) -> tuple[list[str], list[str]]:
-    """The server's roles and databases."""
+    """The server's roles and databases, but the evaluation stage's own scratch database, which
+    it keeps on the scratch server (here the test server too) by design."""
     engine = sa.create_engine(pg_server, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
             roles = sorted(str(r[0]) for r in conn.execute(sa.text("SELECT rolname FROM pg_roles")))
             databases = sorted(
-                str(r[0]) for r in conn.execute(sa.text("SELECT datname FROM pg_database"))
+                str(r[0])
+                for r in conn.execute(sa.text("SELECT datname FROM pg_database"))
+                if r[0] != "twinschema_evaluate"
             )
     finally:
         engine.dispose()

@@ -142,14 +142,14 @@ class Config:
                 raise UsageError(
                     f"{URL_FLAG[dialect]} {redact(flag)} is not a {DIALECT_NAME[dialect]} URL"
                 )
-            return Database(dialect, flag, URL_FLAG[dialect])
+            return Database(dialect, _named_file(flag, URL_FLAG[dialect]), URL_FLAG[dialect])
         env = os.environ if environ is None else environ
         name = self.url_env_name(dialect)
-        text = env.get(name)
+        text = (env.get(name) or "").strip()  # a stray space from a .env file is no new URL
         ignored = None
         if text:
             if scheme_dialect(text) == dialect:
-                return Database(dialect, text, name)
+                return Database(dialect, _named_file(text, name), name)
             ignored = f"{name} ({redact(text)}) is not a {DIALECT_NAME[dialect]} URL: ignored"
         chosen = self._unnamed(dialect, ignored or f"{name} is not set", bool(ignored))
         return replace(chosen, ignored=ignored)
@@ -187,6 +187,22 @@ class Config:
 
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _named_file(url: str, given_by: str) -> str:
+    """``url``, unless it is a SQLite URL that names no file (``sqlite://``, ``sqlite:///``,
+    ``:memory:``): a check or a migration of a database that vanishes at exit would pass or
+    apply nothing real, so it is refused (exit 2)."""
+    if scheme_dialect(url) != "sqlite":
+        return url
+    path = url.split("://", 1)[1] if "://" in url else ""
+    path = path[1:] if path.startswith("/") else path
+    if path.split("?", 1)[0] in ("", ":memory:"):
+        raise UsageError(
+            f"{given_by} {redact(url)} names no SQLite file (an in-memory database vanishes "
+            "at exit): give sqlite:///path/to/file.db"
+        )
+    return url
 
 
 def scheme_dialect(url: str) -> str | None:
