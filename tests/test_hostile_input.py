@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import textwrap
@@ -32,6 +33,7 @@ import pytest
 from pg_helpers import (
     PASSWORD,
     PASSWORD_ROLE,
+    ROOT,
     TWINSCHEMA,
     PasswordServer,
     Project,
@@ -510,3 +512,26 @@ def test_masking_a_report_keeps_it_well_formed(shape: Shape) -> None:
     assert_no_secret(as_xml)
     assert ET.fromstring(as_xml).tag == "testcase"
     assert_no_secret(urls.redact(url), urls.scrub(f"error: {url}; more"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--explain", "all"], ["db", "url"], ["history"], ["inspect", "{db}"]],
+    ids=["explain", "db-url", "history", "inspect"],
+)
+def test_every_command_that_prints_to_a_full_stdout_is_exit_2(
+    args: list[str], tmp_path: Path
+) -> None:
+    """Found by a stranger's trial: these gave exit 4 'internal error' on /dev/full."""
+    db = tmp_path / "app.db"
+    sqlite3.connect(db).executescript("CREATE TABLE t (id INTEGER PRIMARY KEY);")
+    argv = [a.replace("{db}", str(db)) for a in args]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [TWINSCHEMA, *argv], cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True,
+            timeout=120, check=False,
+        )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "twinschema: error: cannot write to standard output: No space left on device"
+    ]

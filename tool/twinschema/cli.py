@@ -61,6 +61,12 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             raise Interrupted("interrupted") from None
+        except OSError as exc:
+            if not _stdout_broken(exc):
+                _debug_traceback(exc)
+                raise InternalError(f"internal error: {type(exc).__name__}: {exc}") from None
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no second error at exit
+            raise UsageError(f"cannot write to standard output: {_why(exc)}") from None
         except Exception as exc:
             _debug_traceback(exc)
             raise InternalError(f"internal error: {type(exc).__name__}: {exc}") from None
@@ -184,6 +190,23 @@ def _write(text: str, output: str | None) -> None:
         if not existed and path.is_file():
             path.unlink()
         raise UsageError(f"{output}: cannot write the report: {_why(exc)}") from None
+
+
+def _stdout_broken(exc: OSError) -> bool:
+    """True when ``exc`` is standard output refusing what a command prints (a full disk, a
+    closed pipe): the user's redirection to fix, not a bug. Told by where it was raised: in
+    click's ``echo`` to stdout, or in a flush of stdout itself."""
+    frame = exc.__traceback__
+    while frame is not None:
+        code = frame.tb_frame.f_code
+        if code.co_name == "echo" and "click" in code.co_filename:
+            return not frame.tb_frame.f_locals.get("err", False)
+        frame = frame.tb_next
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
 
 
 def _why(exc: OSError) -> str:
