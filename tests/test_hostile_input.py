@@ -346,6 +346,12 @@ REFUSED = [
     Shape("port_not_a_number", "postgresql://app:S3cr3t port@db.internal:abc/app", 2),
     Shape("libpq_string", "host=db.internal user=app password=S3cr3t-libpq dbname=app", 2),
     Shape("libpq_quoted", "host=db.internal password='S3cr3t libpq' dbname=app", 2),
+    # a space libpq would refuse: the words after it are the password too (a stranger's trial)
+    Shape(
+        "libpq_unquoted_space",
+        "host=db.internal user=app password=Hunter S3cr3t-space dbname=app",
+        2,
+    ),
     Shape("sqlite_one_slash", "SQLITE:/app:S3cr3t-sqlite@local.db", 2, sqlite=True),
 ]
 # A SQLite URL with user information: the file does not exist (exit 3), and is not created.

@@ -64,7 +64,9 @@ _QUERY_SECRET = re.compile(
 # libpq's "key=value key='va lue'" connection strings (and the same words in any message).
 _CONNINFO_SECRET = re.compile(
     r"(?i)(?P<head>(?<![\w.-])(?:password|passwd|pwd|sslpassword|token|secret)\s*=\s*)"
-    r"(?P<value>'(?:[^'\\]|\\.)*'?|[^&\s]*)"
+    # Unquoted, a value ends where the next "key=" begins: libpq would refuse a space in it,
+    # but the words after the space are still the password someone meant.
+    r"(?P<value>'(?:[^'\\]|\\.)*'?|[^&\s]*(?:\s+(?![\w.-]+\s*=)[^&\s'\"<>]+)*)"
 )
 
 # Inputs (flags, arguments, environment values) that carry a credential: raw text -> redacted.
