@@ -422,3 +422,29 @@ def test_a_locked_catalog_is_named_too(pg_url: str) -> None:
     assert "lock_timeout (0.5 s) ran out" in message
     # Released: the same read now succeeds.
     assert set(reflect(make_url(pg_url), ReflectOptions(lock_timeout=0.5)).tables) == {"items"}
+
+
+def test_a_locked_alembic_version_is_bounded_by_lock_timeout(pg_url: str) -> None:
+    """Found by a stranger's trial: the migrations layer waited as long as a session held
+    alembic_version locked (150 s), then said in sync. It waits lock_timeout, then names it."""
+    import psycopg
+
+    from twinschema.dialects import ReflectOptions
+    from twinschema.dialects.postgresql import connect_kwargs
+    from twinschema.errors import DatabaseError
+    from twinschema.migrations_layer import current_revisions
+    from twinschema.urls import parse_url
+
+    kwargs = connect_kwargs(parse_url(pg_url), ReflectOptions())
+    with psycopg.connect(**kwargs, autocommit=True) as setup:
+        setup.execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)")
+        setup.execute("INSERT INTO alembic_version VALUES ('0001')")
+    assert current_revisions(pg_url) == ("0001",)
+    with psycopg.connect(**kwargs) as holder:
+        holder.execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(
+            DatabaseError, match=r"alembic_version is locked .*lock_timeout \(1 s\)"
+        ):
+            current_revisions(pg_url, lock_timeout=1)
+        holder.rollback()
+    assert current_revisions(pg_url) == ("0001",)  # nothing changed

@@ -84,7 +84,7 @@ def where(
     with resolve_target(config, dialect, environ, url) as target:
         if target.note and say is not None:
             say(target.note)
-        current = current_revisions(target.secret_url, config.postgres_schema)
+        current = current_revisions(target.secret_url, config.postgres_schema, config.lock_timeout)
         label = target.label
     unknown = tuple(r for r in current if r not in known)
     behind = 0

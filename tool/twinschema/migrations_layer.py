@@ -52,7 +52,7 @@ from twinschema.domain import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
 from twinschema.paths import shown
 from twinschema.sources import make_canonical, read_metadata, reflect_url
-from twinschema.urls import parse_url, scrub
+from twinschema.urls import parse_url, redact, scrub
 
 LAYER = "migrations"
 
@@ -208,7 +208,9 @@ def live_at_head(plan: CheckPlan, chain: Chain, options: ReflectOptions) -> Side
     if url is None or not chain.heads:
         return None
     try:
-        if set(current_revisions(url, plan.config.postgres_schema)) != set(chain.heads):
+        if set(
+            current_revisions(url, plan.config.postgres_schema, plan.config.lock_timeout)
+        ) != set(chain.heads):
             return None
         raw = reflect_url(url, options)
     except DatabaseError:
@@ -472,7 +474,7 @@ def _state_check(plan: CheckPlan, chain: Chain, report: Report) -> None:
     label = plan.label(dialect)
     result = LayerResult(LAYER, label, chain.label, IN_SYNC)
     try:
-        current = current_revisions(url, plan.config.postgres_schema)
+        current = current_revisions(url, plan.config.postgres_schema, plan.config.lock_timeout)
     except DatabaseError as exc:
         result.status, result.message = ERROR, exc.message
         report.add(result)
@@ -481,22 +483,35 @@ def _state_check(plan: CheckPlan, chain: Chain, report: Report) -> None:
     report.add(result, Comparison(differences=state_differences(chain, current, label, fix)))
 
 
-def current_revisions(url: str, schema: str = "public") -> tuple[str, ...]:
+def current_revisions(
+    url: str, schema: str = "public", lock_timeout: float = 5.0
+) -> tuple[str, ...]:
     """The revisions a live database is at, read through a read-only connection (a missing
-    SQLite file is an error, never a new empty database)."""
+    SQLite file is an error, never a new empty database). A table locked longer than
+    ``lock_timeout`` (a migration holding alembic_version) is a ``DatabaseError`` naming it."""
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_revisions(parsed)
+    import psycopg
+
     from twinschema.dialects import postgresql as pg_dialect
 
     with pg_dialect.connect(parsed, ReflectOptions(schema=schema)) as conn:
+        conn.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
         exists = conn.execute(
             "SELECT to_regclass(quote_ident(%(schema)s) || '.' || %(table)s)",
             {"schema": schema, "table": VERSION_TABLE},
         ).fetchone()
         if exists is None or exists[0] is None:
             return ()
-        rows = conn.execute(f'SELECT version_num FROM "{schema}".{VERSION_TABLE}').fetchall()
+        try:
+            rows = conn.execute(f'SELECT version_num FROM "{schema}".{VERSION_TABLE}').fetchall()
+        except psycopg.errors.LockNotAvailable:
+            raise DatabaseError(
+                f"cannot read {redact(url)}: table {schema}.{VERSION_TABLE} is locked (a migration "
+                f"may be running), and lock_timeout ({lock_timeout:g} s) ran out; run the check "
+                "again when it is done, or raise lock_timeout in [tool.twinschema]"
+            ) from None
     return tuple(sorted(str(row[0]) for row in rows))
 
 
