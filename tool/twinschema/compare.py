@@ -18,6 +18,7 @@ from twinschema import folding, typemap
 from twinschema.compare_objects import compare_objects
 from twinschema.differences import SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Allowance, Domain, DomainColumn
+from twinschema.expr_idioms import LOCAL_TIME_NOTE
 from twinschema.expressions import across
 from twinschema.model import (
     EQUALITY_EXACT,
@@ -310,6 +311,10 @@ class _Run:
         if self.cross and ldefault is not None and rdefault is not None:
             (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
             rule = max(lrule or "", rrule or "", key=len) or None  # the one with a note
+        zone_differs = False
+        if rule == LOCAL_TIME_NOTE and ldefault == rdefault:
+            rule = self.local_time(lt.name, lc, rc)
+            zone_differs = rule is None  # reported by local_time, with the server's zone
         mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid}
         theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid}
         if mine != theirs:
@@ -317,7 +322,7 @@ class _Run:
             for field_name, value in mine.items():
                 if value != theirs[field_name]:
                     self.column_field(lt.name, lc, rc, field_name)
-        elif lc.raw_default != rc.raw_default and lc.default is not None:
+        elif lc.raw_default != rc.raw_default and lc.default is not None and not zone_differs:
             self.same(
                 lt.name, lc.name, rule or "default", lc.raw_default or "", rc.raw_default or ""
             )
@@ -326,6 +331,30 @@ class _Run:
         if lc.generated != rc.generated:
             self.column_generated(lt.name, lc, rc)
         return consumed
+
+    def local_time(self, table: str, lc: Column, rc: Column) -> str | None:
+        """SQLite's current-time idiom against PostgreSQL's now() in a timestamp without time
+        zone: the same value only where the server's TimeZone is UTC. Read from the server
+        (a metadata module has none: the note says what it depends on); another TimeZone is a
+        difference, reported here: None then."""
+        zone = self.left.schema.timezone or self.right.schema.timezone
+        if zone is None:
+            return LOCAL_TIME_NOTE
+        if zone.upper() in _UTC_ZONES:
+            return f"current-time (the server's TimeZone is {zone})"
+        where = f"{table}.{lc.name}"
+        self.diff(
+            "column_default",
+            table,
+            lc.name,
+            lc.name,
+            lc.raw_default or "none",
+            rc.raw_default or "none",
+            f"default of {where}: PostgreSQL stores the server's local time (TimeZone {zone}) in "
+            "a timestamp without time zone, SQLite's idiom stores UTC: the values differ by the "
+            "zone's offset",
+        )
+        return None
 
     def column_collation(self, table: str, lc: Column, rc: Column) -> None:
         """Collations differ when they make different values equal; between two sources of
@@ -1148,6 +1177,9 @@ def _values(values: Iterable[str], keep_order: bool = False) -> str:
 def _bound(value: int | None) -> str:
     return "none" if value is None else str(value)
 
+
+# PostgreSQL TimeZone settings that are UTC.
+_UTC_ZONES = frozenset({"UTC", "ETC/UTC", "UCT", "ETC/UCT", "GMT", "ETC/GMT", "Z", "ZULU"})
 
 # What each ON CONFLICT algorithm does to a violation, where the other side rejects the row.
 _CONFLICT_EFFECTS = {

@@ -390,3 +390,6 @@ class Schema:
     # a source that cannot is never said to lack one.
     objects: tuple[SchemaObject, ...] = ()
     objects_read: bool = False
+    # A PostgreSQL server's TimeZone setting (None where there is no server: SQLite, a metadata
+    # module): what now() stores in a timestamp without time zone, which SQLite stores as UTC.
+    timezone: str | None = None

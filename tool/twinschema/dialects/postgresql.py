@@ -294,7 +294,8 @@ _TABLE_FILTER = """
                     AND e.objid = c.oid AND e.deptype = 'e')"""
 
 SQL_SCHEMA = """
-SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text
+SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text,
+       current_setting('TimeZone')
 FROM pg_namespace n WHERE n.nspname = %(schema)s"""
 
 # The locale of a collation: colllocale (17+), colliculocale (15, 16), collcollate (ICU before 15),
@@ -850,7 +851,7 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
 
     if not schema_rows:
         raise DatabaseError(f"schema {options.schema!r} does not exist in {source}")
-    _, usage, role = schema_rows[0]
+    _, usage, role, timezone = schema_rows[0]
     if not usage:
         raise DatabaseError(
             f"role {role!r} lacks USAGE on schema {options.schema!r} in {source}: "
@@ -896,6 +897,7 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
                 if not excluded(name, options.exclude)
             }
         ),
+        timezone=str(timezone),
         objects=objects,
         objects_read=True,
     )

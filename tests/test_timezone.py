@@ -1,0 +1,48 @@
+"""SQLite's current-time idiom against PostgreSQL's now() in a timestamp without time zone: the
+same value only where the server's TimeZone is UTC (issue 15). The server's setting is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from twinschema.compare import Side, compare
+from twinschema.dialects import ReflectOptions
+from twinschema.dialects.postgresql import connect_kwargs
+from twinschema.sources import make_canonical, reflect_url
+from twinschema.testing import sqlite_file
+from twinschema.urls import parse_url
+
+
+@pytest.mark.parametrize(
+    ("zone", "kinds", "rule"),
+    [
+        ("UTC", [], "current-time (the server's TimeZone is UTC)"),
+        ("Europe/Paris", ["column_default"], None),
+    ],
+)
+def test_the_servers_timezone_decides(
+    zone: str, kinds: list[str], rule: str | None, pg_url: str, tmp_path: Path
+) -> None:
+    kwargs = connect_kwargs(parse_url(pg_url), ReflectOptions())
+    with psycopg.connect(**kwargs, autocommit=True) as conn:
+        database = conn.execute("SELECT current_database()").fetchone()
+        assert database is not None
+        conn.execute(f"ALTER DATABASE \"{database[0]}\" SET timezone = '{zone}'")
+        conn.execute("CREATE TABLE t (id integer PRIMARY KEY, at timestamp DEFAULT now())")
+    sqlite_url = sqlite_file(
+        tmp_path / "a.db",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);",
+    )
+    options = ReflectOptions()
+    left = make_canonical(reflect_url(sqlite_url, options), None)
+    right = make_canonical(reflect_url(pg_url, options), None)
+    assert right.timezone == zone
+    found = compare(Side(left, "a", "a"), Side(right, "b", "b"), layer="diff")
+    assert [d.kind for d in found.differences] == kinds
+    if kinds:
+        assert f"TimeZone {zone}" in found.differences[0].message
+    rules = [e.rule for e in found.equivalences if e.column == "at"]
+    assert (rule in rules) if rule else not any(r.startswith("current-time") for r in rules)
