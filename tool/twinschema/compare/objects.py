@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from twinschema.compare.context import Context
 from twinschema.domain import DeclaredObject, Domain
 from twinschema.model import OBJECT_KINDS, Schema, SchemaObject
 
@@ -57,6 +58,19 @@ class ObjectComparison:
     differences: list[ObjectDifference]
     not_compared: tuple[dict[str, int], dict[str, int]]  # left's, right's: count key -> n
     equivalences: list[ObjectEquivalence] = field(default_factory=list)
+
+
+def objects(ctx: Context) -> None:
+    """Compare the two sides' views, triggers, functions and sequences into ``ctx``."""
+    left, right = ctx.left, ctx.right
+    found = compare_objects(left.schema, right.schema, (left.label, right.label), ctx.domain)
+    for d in found.differences:
+        ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message)
+    for e in found.equivalences:
+        ctx.same(e.table, None, f"{e.kind} definition", e.left, e.right)
+    for side, counts in zip((left, right), found.not_compared, strict=True):
+        if counts:
+            ctx.result.not_compared[side.label] = counts
 
 
 def compare_objects(
