@@ -38,6 +38,6 @@ def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None
         ctx.same(table, column, "identifier case", column or table, spelling)
     tables(ctx)
     objects(ctx)
-    if ctx.cross and domain is not None:
+    if ctx.pairing.allowances_apply and domain is not None:
         apply_allowances(ctx)
     return ctx.result

@@ -14,10 +14,10 @@ from twinschema.model import (
 
 
 def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
-    # Across dialects a CHECK is keyed by its cross-dialect form (see expressions.across).
+    # Keyed by the cross-dialect form when ``pairing.checks_across`` (see expressions.across).
     def keyed(checks: tuple[CheckConstraint, ...]) -> dict[str, CheckConstraint]:
         return {
-            across(c.expression)[0] if ctx.cross else c.expression: c
+            across(c.expression)[0] if ctx.pairing.checks_across else c.expression: c
             for c in checks
             if id(c) not in consumed
         }
@@ -27,7 +27,7 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
         if expression in lc and expression in rc:
             lraw = lc[expression].raw or lc[expression].expression
             rraw = rc[expression].raw or rc[expression].expression
-            rule = across(expression)[1] if ctx.cross else None
+            rule = across(expression)[1] if ctx.pairing.checks_across else None
             if rule is not None or lraw != rraw:  # one meaning, spelled two ways
                 ctx.same(left.name, None, rule or "check", lraw, rraw)
             continue

@@ -38,7 +38,7 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
             ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
             rid = lid
     ldefault, rdefault, rule = lc.default, rc.default, None
-    if ctx.cross and ldefault is not None and rdefault is not None:
+    if ctx.pairing.current_time_idioms and ldefault is not None and rdefault is not None:
         (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
         rule = max(lrule or "", rrule or "", key=len) or None  # the one with a note
     mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid}
@@ -93,7 +93,7 @@ def collations_differ(ctx: Context, left: Collation | None, right: Collation | N
     what they make equal where both sides know it."""
     lequal = left.equality if left is not None else EQUALITY_EXACT
     requal = right.equality if right is not None else EQUALITY_EXACT
-    if ctx.cross:
+    if not ctx.pairing.collation_names_count:
         return lequal is None or requal is None or lequal != requal
     lname = left.name if left is not None else None
     rname = right.name if right is not None else None
@@ -119,7 +119,7 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
             f"the generating expression of {where} differs: {lgen.raw or lgen.expression} vs "
             f"{rgen.raw or rgen.expression}: the two sides compute different values"
         )
-    elif ctx.cross:  # only the storage differs, which each dialect chooses its own way
+    elif not ctx.pairing.storage_counts:  # only the storage differs, each dialect's own choice
         ctx.same(table, lc.name, "generated-storage", ltext, rtext)
         return
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from twinschema.compare.pairing import Pairing
 from twinschema.differences import Difference, Equivalence
 from twinschema.domain import Domain
 from twinschema.model import (
@@ -29,7 +30,7 @@ class Side:
 
     schema: Schema
     label: str
-    fix: str  # e.g. "schemas/sqlite.py" or "the database (run: twinschema migrate local)"
+    fix: str  # e.g. "schemas/<dialect>.py" or "the database (run: twinschema migrate local)"
     # "model" (metadata, files), "database" (a live database) or "chain" (a scratch database
     # a migration chain built)
     role: str = "model"
@@ -41,12 +42,13 @@ class Context:
 
     def __init__(self, left: Side, right: Side, layer: str, domain: Domain | None) -> None:
         self.left, self.right, self.layer, self.domain = left, right, layer, domain
-        self.cross = left.schema.dialect != right.schema.dialect
+        # What the two dialects let this comparison compare (see ``pairing``).
+        self.pairing = Pairing.of(left.schema.dialect, right.schema.dialect)
         self.result = Comparison()
-        # Same-dialect column pairs (by identity, and whether the column is in both primary
-        # keys) that differ in nothing, with the equivalences they record (rule, left, right).
-        # Sources share equal columns between tables, so a schema holds few distinct ones:
-        # each pair is compared once. Across dialects a column's CHECKs take part: not kept.
+        # Column pairs (by identity, and whether the column is in both primary keys) that
+        # differ in nothing, with the equivalences they record (rule, left, right); kept when
+        # ``pairing.column_pairs_cached``. Sources share equal columns between tables, so a
+        # schema holds few distinct ones: each pair is compared once.
         self.same_columns: dict[tuple[int, int, bool], tuple[tuple[str, str, str], ...]] = {}
 
     def diff(
@@ -61,7 +63,7 @@ class Context:
         hint: str | None = None,
     ) -> None:
         if hint is None:
-            hint = hint_for(left, right, self.left, self.right)
+            hint = hint_for(left, right, self.left, self.right, self.pairing)
         self.result.differences.append(
             Difference(
                 layer=self.layer,
@@ -90,7 +92,9 @@ class Context:
         return self.left.label if side == "left" else self.right.label
 
 
-def hint_for(left: str | None, right: str | None, left_side: Side, right_side: Side) -> str:
+def hint_for(
+    left: str | None, right: str | None, left_side: Side, right_side: Side, pairing: Pairing
+) -> str:
     """Where the fix goes, and the likely cause when a metadata module meets its database."""
     if left is not None and right is not None:
         hint = f"make {left_side.fix} and {right_side.fix} agree"
@@ -98,7 +102,7 @@ def hint_for(left: str | None, right: str | None, left_side: Side, right_side: S
     else:
         missing, present = (left_side, right_side) if left is None else (right_side, left_side)
         hint = f"add it to {missing.fix}, or remove it from {present.fix}"
-    if left_side.schema.dialect != right_side.schema.dialect:
+    if pairing.allowances_apply:
         hint += "; if it differs on purpose, allow it in domain.yaml with a reason"
     roles = {left_side.role, right_side.role}
     if roles != {"model", "database"}:

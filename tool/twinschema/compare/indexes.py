@@ -115,7 +115,7 @@ def rule_as_index(ctx: Context, unique: UniqueConstraint, index: Index) -> Index
     """A UNIQUE rule as the unique index it stands for, its columns in ``index``'s order,
     so that the two compare attribute by attribute. The attributes only one dialect can
     declare are the same kind of nothing as ``index``'s between sources of one dialect."""
-    empty: tuple[str, ...] | None = None if ctx.cross else ()
+    empty: tuple[str, ...] | None = () if ctx.pairing.rule_attributes_empty else None
     return Index(
         index.expressions,
         unique=True,

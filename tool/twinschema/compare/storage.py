@@ -14,7 +14,7 @@ from twinschema.model import (
 
 
 def table_options(ctx: Context, left: Table, right: Table) -> None:
-    """Table options (SQLite's STRICT, WITHOUT ROWID) of two same-dialect tables: each
+    """Table options (STRICT, WITHOUT ROWID) of two tables, when ``pairing.options_compared``: each
     changes what the table's columns accept, so a difference is a ``column_type`` one."""
     for option in ordered_keys(left.options, right.options):
         if option in left.options and option in right.options:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 
-from twinschema import typemap
 from twinschema.compare.checks import checks
 from twinschema.compare.columns import compare_column
 from twinschema.compare.common import (
@@ -73,9 +72,9 @@ def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:
 def table(ctx: Context, left: Table, right: Table) -> None:
     consumed: set[int] = set()
     unmatched = {c.name: c for c in right.columns}
-    # Same-dialect column pairs already judged (see same_columns) are looked up here,
+    # Column pairs already judged (see same_columns) are looked up here,
     # inline: this loop runs for every column of every table.
-    known_pairs = None if ctx.cross else ctx.same_columns
+    known_pairs = ctx.same_columns if ctx.pairing.column_pairs_cached else None
     lpk, rpk = left.primary_key, right.primary_key
     for lc in left.columns:
         rc = unmatched.pop(lc.name, None)
@@ -91,7 +90,7 @@ def table(ctx: Context, left: Table, right: Table) -> None:
                 for rule, lval, rval in known:
                     ctx.same(left.name, lc.name, rule, lval, rval)
                 continue
-            accounted = same_dialect_column(ctx, left, right, lc, rc, key)
+            accounted = cached_column(ctx, left, right, lc, rc, key)
         if accounted:
             consumed.update(accounted)
     for rc in unmatched.values():
@@ -115,7 +114,7 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     if (
         consumed
         or not same_items(left.checks, right.checks)
-        or (ctx.cross and left.checks)
+        or (ctx.pairing.checks_across and left.checks)
         or [c.raw for c in left.checks] != [c.raw for c in right.checks]
     ):
         checks(ctx, left, right, consumed)
@@ -128,9 +127,7 @@ def table(ctx: Context, left: Table, right: Table) -> None:
         or right.policies
     ):
         security(ctx, left, right)
-    if left.options != right.options and typemap.options_compared(
-        ctx.left.schema.dialect, ctx.right.schema.dialect
-    ):
+    if left.options != right.options and ctx.pairing.options_compared:
         table_options(ctx, left, right)
     if (left.unlogged, left.partitioned) != (right.unlogged, right.partitioned):
         storage(ctx, left, right)
@@ -150,11 +147,11 @@ def column_missing(ctx: Context, table: str, lc: Column | None, rc: Column | Non
     )
 
 
-def same_dialect_column(
+def cached_column(
     ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column, key: tuple[int, int, bool]
 ) -> AbstractSet[int]:
-    """Compare a same-dialect column pair not judged before; return the ids of CHECKs that
-    its type accounts for. A pair that differs in nothing is remembered under ``key`` (see
+    """Compare a column pair not judged before (``pairing.column_pairs_cached``); return the
+    ids of CHECKs that its type accounts for. A pair that differs in nothing is remembered under ``key`` (see
     ``same_columns``) with the equivalences it recorded."""
     if lc == rc and lc.raw_default == rc.raw_default:
         ctx.same_columns[key] = ()  # the same in every respect, spelling included
