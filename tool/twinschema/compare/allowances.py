@@ -8,6 +8,7 @@ from twinschema.domain import Allowance, Domain
 
 
 def apply_allowances(ctx: Context) -> None:
+    """Drop the differences ``domain.yaml`` allows; warn of each allowance that matches none."""
     assert ctx.domain is not None
     used: set[Allowance] = set()
     kept: list[Difference] = []

@@ -14,7 +14,10 @@ from twinschema.model import (
 
 
 def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
+    """CHECKs on one side only (those a column's type accounts for, ``consumed``, aside);
+    record two spellings of one CHECK as an equivalence."""
     # Keyed by the cross-dialect form when ``pairing.checks_across`` (see expressions.across).
+
     def keyed(checks: tuple[CheckConstraint, ...]) -> dict[str, CheckConstraint]:
         return {
             across(c.expression)[0] if ctx.pairing.checks_across else c.expression: c

@@ -28,6 +28,7 @@ _COLUMN_FIELDS = {
 
 
 def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
+    """Compare two columns of one name; return the ids of the CHECKs their type accounts for."""
     consumed = column_type(ctx, lt, rt, lc, rc)
     lid, rid = lc.identity, rc.identity
     if lid != rid and lc.name in lt.primary_key and lc.name in rt.primary_key:
@@ -132,6 +133,7 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
 
 
 def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: str) -> None:
+    """One difference in nullability, default or identity (``field_name``) of a column."""
     kind = _COLUMN_FIELDS[field_name]
     where = f"{table}.{lc.name}"
     if field_name == "nullable":

@@ -34,6 +34,7 @@ def ordered_keys(left: Iterable[K], right: Iterable[K]) -> Iterator[K]:
 
 
 def coll_text(collation: Collation | None) -> str:
+    """A collation as a report spells it."""
     return f"COLLATE {collation.name}" if collation is not None else "default collation"
 
 
@@ -46,8 +47,10 @@ def coll_meaning(collation: Collation | None, default: str | None = None) -> str
 
 
 def spell(column: Column | None) -> str | None:
+    """A column's type as a report spells it (None: the column is absent)."""
     return column.type.spelling() if column is not None else None
 
 
 def cols(columns: Iterable[str]) -> str:
+    """Column names as a report lists them."""
     return ", ".join(columns)

@@ -62,6 +62,7 @@ class Context:
         message: str,
         hint: str | None = None,
     ) -> None:
+        """Record a difference; its hint says where the fix goes unless ``hint`` is given."""
         if hint is None:
             hint = hint_for(left, right, self.left, self.right, self.pairing)
         self.result.differences.append(
@@ -81,6 +82,7 @@ class Context:
         )
 
     def same(self, table: str, column: str | None, rule: str, left: str, right: str) -> None:
+        """Record an equivalence: two spellings that ``rule`` finds to mean the same."""
         self.result.equivalences.append(
             Equivalence(
                 self.layer, table, column, rule, left, right, self.left.label, self.right.label

@@ -21,6 +21,8 @@ from twinschema.model import (
 
 
 def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
+    """UNIQUE rules and indexes of two tables: a rule that is unique on one side and an
+    index on the other is one difference, the rest are paired or on one side only."""
     lu = {frozenset(u.columns): u for u in left.uniques}
     ru = {frozenset(u.columns): u for u in right.uniques}
     for key in ordered_keys(lu, ru):

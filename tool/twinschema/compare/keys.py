@@ -38,6 +38,7 @@ def foreign_key_missing(
     lkeys: dict[tuple[tuple[str, ...], str], list[ForeignKey]],
     rkeys: dict[tuple[tuple[str, ...], str], list[ForeignKey]],
 ) -> None:
+    """A foreign key on one side only (or a second one on the same columns and table)."""
     fk = lfk or rfk
     assert fk is not None
     side = "left" if lfk else "right"
@@ -60,6 +61,7 @@ def foreign_key_missing(
 def foreign_key_differs(
     ctx: Context, table: str, key: tuple[tuple[str, ...], str], lfk: ForeignKey, rfk: ForeignKey
 ) -> None:
+    """Two foreign keys on the same columns and table that differ in what they enforce."""
     what = [
         f"{label} {a} vs {b}"
         for label, a, b in (
@@ -81,10 +83,6 @@ def foreign_key_differs(
         _fk(rfk),
         f"foreign key {table}({cols(key[0])}) -> {key[1]} differs: " + "; ".join(what),
     )
-
-
-def _on(flag: bool) -> str:
-    return "on" if flag else "off"
 
 
 def _fk(fk: ForeignKey | None) -> str | None:

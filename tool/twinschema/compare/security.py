@@ -14,6 +14,7 @@ from twinschema.model import (
 
 
 def security(ctx: Context, left: Table, right: Table) -> None:
+    """Row-level security, its FORCE flag where both sides state it, and the policies."""
     if left.row_level_security != right.row_level_security:
         ctx.diff(
             "dialect_object",
@@ -42,6 +43,7 @@ def security(ctx: Context, left: Table, right: Table) -> None:
 
 
 def policies(ctx: Context, left: Table, right: Table) -> None:
+    """Policies matched by name: one side only, or an attribute both sides state differs."""
     lp = {p.name: p for p in left.policies}
     rp = {p.name: p for p in right.policies}
     for name in ordered_keys(lp, rp):

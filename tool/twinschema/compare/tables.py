@@ -28,6 +28,8 @@ from twinschema.model import (
 
 
 def tables(ctx: Context) -> None:
+    """Every table of either side: a pair is compared, one side only is a difference
+    (unless the domain declares the table for one dialect only)."""
     lt, rt = ctx.left.schema.tables, ctx.right.schema.tables
     ctx.result.tables = sorted(lt.keys() | rt.keys())
     for name in ctx.result.tables:
@@ -70,6 +72,8 @@ def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:
 
 
 def table(ctx: Context, left: Table, right: Table) -> None:
+    """Compare two tables of one name: their columns, primary key, and each kind of object
+    the two sides hold differently."""
     consumed: set[int] = set()
     unmatched = {c.name: c for c in right.columns}
     # Column pairs already judged (see same_columns) are looked up here,
@@ -134,6 +138,7 @@ def table(ctx: Context, left: Table, right: Table) -> None:
 
 
 def column_missing(ctx: Context, table: str, lc: Column | None, rc: Column | None) -> None:
+    """A column on one side only."""
     name = lc.name if lc is not None else rc.name if rc is not None else ""
     side = "left" if lc is not None else "right"
     ctx.diff(

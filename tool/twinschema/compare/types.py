@@ -21,6 +21,8 @@ from twinschema.model import (
 
 
 def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
+    """Compare two columns' types; return the ids of the CHECKs (e.g. an IN list) that
+    carried the matching type."""
     # A CHECK ... IN list may carry the type (``Column.encodings``, made by normalize): try
     # the logical types it encodes first, then the declared ones.
     lv: list[tuple[ColumnType, CheckConstraint | None]] = [*lc.encodings, (lc.type, None)]
@@ -55,6 +57,8 @@ def type_parameters(
     lcheck: CheckConstraint | None,
     rcheck: CheckConstraint | None,
 ) -> None:
+    """The parameters of two types of one kind (length, precision, values...): the first
+    that differs is one difference; none differing, two spellings are an equivalence."""
     for param in typemap.params_of(kind):
         lval, rval = getattr(ltype, param), getattr(rtype, param)
         if lval == rval:
