@@ -10,7 +10,9 @@ sides and the ``Comparison`` being recorded): ``tables`` (which tables, and whic
 pair needs), ``columns``, ``types``, ``keys`` (primary and foreign), ``indexes`` (UNIQUE rules
 and indexes), ``checks``, ``security`` (row-level security, policies), ``storage`` (table
 options, UNLOGGED, partitioning), ``objects`` (views, triggers, functions, sequences) and
-``allowances`` (what ``domain.yaml`` allows).
+``allowances`` (what ``domain.yaml`` allows). Where the two sides' dialects matter, a comparator
+asks a named fact of ``pairing.Pairing`` (computed once per comparison), never a dialect name;
+``tests/test_compare_is_dialect_free.py`` keeps it so.
 """
 
 from __future__ import annotations
