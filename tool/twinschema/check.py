@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from twinschema import progress
 from twinschema.compare import Comparison, Side, compare
-from twinschema.compare import _matching_allowance as matching_allowance
+from twinschema.compare.allowances import matching_allowance
 from twinschema.config import SIDE_OF, Config
 from twinschema.differences import SEVERITY_ERROR, SEVERITY_WARNING, Difference, Equivalence
 from twinschema.domain import Domain, load_domain

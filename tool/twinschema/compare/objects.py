@@ -7,7 +7,7 @@ dialects, or against a source that cannot hold them (a metadata module), only wh
 ``domain.yaml`` declares is checked: a declared view or trigger must exist on each dialect it
 names. Everything else is counted as not compared, per source, so silence is never sameness.
 
-Pure and dialect-free: it compares dialect names for equality only.
+Pure and dialect-free: ``pairing.objects_pairwise`` says when objects pair one by one.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from twinschema.compare.context import Context
+from twinschema.compare.pairing import Pairing
 from twinschema.domain import DeclaredObject, Domain
 from twinschema.model import OBJECT_KINDS, Schema, SchemaObject
 
@@ -59,12 +61,30 @@ class ObjectComparison:
     equivalences: list[ObjectEquivalence] = field(default_factory=list)
 
 
+def objects(ctx: Context) -> None:
+    """Compare the two sides' views, triggers, functions and sequences into ``ctx``."""
+    left, right = ctx.left, ctx.right
+    labels = (left.label, right.label)
+    found = compare_objects(left.schema, right.schema, labels, ctx.domain, ctx.pairing)
+    for d in found.differences:
+        ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message)
+    for e in found.equivalences:
+        ctx.same(e.table, None, f"{e.kind} definition", e.left, e.right)
+    for side, counts in zip((left, right), found.not_compared, strict=True):
+        if counts:
+            ctx.result.not_compared[side.label] = counts
+
+
 def compare_objects(
-    left: Schema, right: Schema, labels: tuple[str, str], domain: Domain | None
+    left: Schema,
+    right: Schema,
+    labels: tuple[str, str],
+    domain: Domain | None,
+    pairing: Pairing,
 ) -> ObjectComparison:
     """Compare the objects of two schemas (see the module); ``labels`` name the two sides."""
     result = ObjectComparison([], ({}, {}))
-    if left.objects_read and right.objects_read and left.dialect == right.dialect:
+    if left.objects_read and right.objects_read and pairing.objects_pairwise:
         for finding in _pairwise(left.objects, right.objects, labels):
             if isinstance(finding, ObjectDifference):
                 result.differences.append(finding)
@@ -127,7 +147,7 @@ def _pairwise(
 
 def _find(schema: Schema, wanted: DeclaredObject, domain: Domain | None) -> SchemaObject | None:
     """The object of ``schema`` a declaration names (names compared case-insensitively: both
-    dialects fold unquoted names, to opposite cases for PostgreSQL and none for SQLite)."""
+    dialects fold unquoted names, each its own way: see ``typemap.CASE_INSENSITIVE_NAMES``)."""
     table = None
     if wanted.table is not None:
         table = wanted.table

@@ -1,0 +1,70 @@
+"""The differences ``domain.yaml`` allows, and the allowances that match nothing (stale)."""
+
+from __future__ import annotations
+
+from twinschema.compare.context import Context
+from twinschema.differences import SEVERITY_WARNING, Difference
+from twinschema.domain import Allowance, Domain
+
+
+def apply_allowances(ctx: Context) -> None:
+    """Drop the differences ``domain.yaml`` allows; warn of each allowance that matches none."""
+    assert ctx.domain is not None
+    used: set[Allowance] = set()
+    kept: list[Difference] = []
+    sides = {ctx.left.schema.dialect: "left", ctx.right.schema.dialect: "right"}
+    for difference in ctx.result.differences:
+        allowance = matching_allowance(ctx.domain, difference, sides)
+        if allowance is None:
+            kept.append(difference)
+        else:
+            used.add(allowance)
+    for allowance in ctx.domain.allowances():
+        if allowance in used or not _visible(ctx, allowance):
+            continue
+        kept.append(
+            Difference(
+                layer=ctx.layer,
+                kind="stale_allowance",
+                table=allowance.table,
+                column=allowance.column,
+                name=allowance.name,
+                left=None,
+                right=None,
+                message=f"allowance {allowance.describe()} matches nothing here",
+                hint=f"{ctx.domain.path}:{allowance.line}: remove this allowance, or restore "
+                "the difference it declares",
+                severity=SEVERITY_WARNING,
+                left_source=ctx.left.label,
+                right_source=ctx.right.label,
+            )
+        )
+    ctx.result.differences = kept
+
+
+def _visible(ctx: Context, allowance: Allowance) -> bool:
+    return all(allowance.table in side.schema.tables for side in (ctx.left, ctx.right))
+
+
+def matching_allowance(
+    domain: Domain, difference: Difference, sides: dict[str, str]
+) -> Allowance | None:
+    """The allowance of ``domain.yaml`` that accepts ``difference`` (``sides``: dialect -> left
+    or right), None when none does; the evaluation stage applies it to its warnings too."""
+    table = domain.tables.get(difference.table or "")
+    if table is None:
+        return None
+    for allowance in table.allow:
+        if allowance.kind != difference.kind:
+            continue
+        if allowance.column is not None and allowance.column != difference.column:
+            continue
+        if allowance.name is not None and allowance.name != difference.name:
+            continue
+        if allowance.dialect is not None:
+            side = sides.get(allowance.dialect)
+            present = difference.left if side == "left" else difference.right
+            if side is None or present is None or present == "off":
+                continue
+        return allowance
+    return None

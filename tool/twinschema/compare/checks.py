@@ -1,0 +1,48 @@
+"""CHECK constraints of a pair of tables, keyed by their canonical expression."""
+
+from __future__ import annotations
+
+from twinschema.compare.common import (
+    ordered_keys,
+)
+from twinschema.compare.context import Context
+from twinschema.expressions import across
+from twinschema.model import (
+    CheckConstraint,
+    Table,
+)
+
+
+def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
+    """CHECKs on one side only (those a column's type accounts for, ``consumed``, aside);
+    record two spellings of one CHECK as an equivalence."""
+    # Keyed by the cross-dialect form when ``pairing.checks_across`` (see expressions.across).
+
+    def keyed(checks: tuple[CheckConstraint, ...]) -> dict[str, CheckConstraint]:
+        return {
+            across(c.expression)[0] if ctx.pairing.checks_across else c.expression: c
+            for c in checks
+            if id(c) not in consumed
+        }
+
+    lc, rc = keyed(left.checks), keyed(right.checks)
+    for expression in ordered_keys(lc, rc):
+        if expression in lc and expression in rc:
+            lraw = lc[expression].raw or lc[expression].expression
+            rraw = rc[expression].raw or rc[expression].expression
+            rule = across(expression)[1] if ctx.pairing.checks_across else None
+            if rule is not None or lraw != rraw:  # one meaning, spelled two ways
+                ctx.same(left.name, None, rule or "check", lraw, rraw)
+            continue
+        check = lc.get(expression) or rc[expression]
+        on_left = expression in lc
+        text = f"CHECK ({check.raw or expression})"
+        ctx.diff(
+            "check",
+            left.name,
+            None,
+            check.name,
+            text if on_left else None,
+            None if on_left else text,
+            f"{text} on {left.name} exists only in {ctx.label('left' if on_left else 'right')}",
+        )

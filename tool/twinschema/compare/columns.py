@@ -1,0 +1,204 @@
+"""A pair of columns: nullability, default, identity, collation and generation (their types: ``types``)."""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+
+from twinschema import typemap
+from twinschema.compare.common import (
+    coll_meaning,
+    coll_text,
+)
+from twinschema.compare.context import Context
+from twinschema.compare.types import column_type
+from twinschema.expr_idioms import LOCAL_TIME_NOTE
+from twinschema.expressions import across
+from twinschema.model import (
+    EQUALITY_EXACT,
+    Collation,
+    Column,
+    Table,
+)
+
+# The attributes of a column other than its type, and the difference kind of each.
+_COLUMN_FIELDS = {
+    "nullable": "column_nullable",
+    "default": "column_default",
+    "identity": "column_default",
+}
+
+
+def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
+    """Compare two columns of one name; return the ids of the CHECKs their type accounts for."""
+    consumed = column_type(ctx, lt, rt, lc, rc)
+    lid, rid = lc.identity, rc.identity
+    if lid != rid and lc.name in lt.primary_key and lc.name in rt.primary_key:
+        # A key's generators that mean the same across dialects (a rowid alias against an
+        # integer key with an identity, a sequence or none: see typemap.KEY_GENERATORS).
+        ldialect, rdialect = ctx.left.schema.dialect, ctx.right.schema.dialect
+        if typemap.generators_match(ldialect, lid, rdialect, rid):
+            ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
+            rid = lid
+    ldefault, rdefault, rule = lc.default, rc.default, None
+    if ctx.pairing.current_time_idioms and ldefault is not None and rdefault is not None:
+        (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
+        rule = max(lrule or "", rrule or "", key=len) or None  # the one with a note
+    zone_differs = False
+    if rule == LOCAL_TIME_NOTE and ldefault == rdefault:
+        rule = local_time(ctx, lt.name, lc, rc)
+        zone_differs = rule is None  # reported by local_time, with the server's zone
+    mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid}
+    theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid}
+    if mine != theirs:
+        # In a fixed order (the dict's), so that reports come out the same on every run.
+        for field_name, value in mine.items():
+            if value != theirs[field_name]:
+                column_field(ctx, lt.name, lc, rc, field_name)
+    elif lc.raw_default != rc.raw_default and lc.default is not None and not zone_differs:
+        ctx.same(lt.name, lc.name, rule or "default", lc.raw_default or "", rc.raw_default or "")
+    if lc.collation != rc.collation:
+        column_collation(ctx, lt.name, lc, rc)
+    if lc.generated != rc.generated:
+        column_generated(ctx, lt.name, lc, rc)
+    return consumed
+
+
+# TimeZone settings of a server that are UTC.
+_UTC_ZONES = frozenset({"UTC", "ETC/UTC", "UCT", "ETC/UCT", "GMT", "ETC/GMT", "Z", "ZULU"})
+
+
+def local_time(ctx: Context, table: str, lc: Column, rc: Column) -> str | None:
+    """A current-time idiom against now() in a timestamp without time zone: the same value only
+    where the server's TimeZone is UTC. Read from the server (a metadata module has none: the
+    note says what it depends on); another TimeZone is a difference, reported here: None then."""
+    zone = ctx.left.schema.timezone or ctx.right.schema.timezone
+    if zone is None:
+        return LOCAL_TIME_NOTE
+    if zone.upper() in _UTC_ZONES:
+        return f"current-time (the server's TimeZone is {zone})"
+    ctx.diff(
+        "column_default",
+        table,
+        lc.name,
+        lc.name,
+        lc.raw_default or "none",
+        rc.raw_default or "none",
+        f"default of {table}.{lc.name}: the server stores its local time (TimeZone {zone}) in a "
+        "timestamp without time zone, the other side's idiom stores UTC: the values differ by "
+        "the zone's offset",
+    )
+    return None
+
+
+def column_collation(ctx: Context, table: str, lc: Column, rc: Column) -> None:
+    """Collations differ when they make different values equal; between two sources of
+    one dialect, also when their names differ (sorting and comparison may differ)."""
+    lcoll, rcoll = lc.collation, rc.collation
+    if not collations_differ(ctx, lcoll, rcoll):
+        if coll_text(lcoll) != coll_text(rcoll):
+            ctx.same(table, lc.name, "collation", coll_text(lcoll), coll_text(rcoll))
+        return
+    where = f"{table}.{lc.name}"
+    lequal = lcoll.equality if lcoll is not None else EQUALITY_EXACT
+    requal = rcoll.equality if rcoll is not None else EQUALITY_EXACT
+    effect = (
+        f"both tell every two values apart, but may sort them differently (ORDER BY, < and > "
+        f"on {where}, and which indexes serve them)"
+        if lequal == requal
+        else f"comparisons, UNIQUE rules and = on {where} can treat two values as equal on "
+        "one side and as different on the other"
+    )
+    ctx.diff(
+        "column_type",
+        table,
+        lc.name,
+        lc.name,
+        coll_text(lcoll),
+        coll_text(rcoll),
+        f"collation of {where} differs: {coll_meaning(lcoll)} on the left, "
+        f"{coll_meaning(rcoll)} on the right: {effect}",
+    )
+
+
+def collations_differ(ctx: Context, left: Collation | None, right: Collation | None) -> bool:
+    """Across dialects only what a collation makes equal counts (each dialect's default is
+    exact, whatever its name); between sources of one dialect, the names count too, and
+    what they make equal where both sides know it."""
+    lequal = left.equality if left is not None else EQUALITY_EXACT
+    requal = right.equality if right is not None else EQUALITY_EXACT
+    if not ctx.pairing.collation_names_count:
+        return lequal is None or requal is None or lequal != requal
+    lname = left.name if left is not None else None
+    rname = right.name if right is not None else None
+    return lname != rname or (lequal is not None and requal is not None and lequal != requal)
+
+
+def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
+    """A generated column against a plain one, or two generating expressions; the storage
+    (STORED, VIRTUAL) counts only between sources of one dialect."""
+    lgen, rgen = lc.generated, rc.generated
+    where = f"{table}.{lc.name}"
+    ltext = lgen.describe() if lgen is not None else "not generated"
+    rtext = rgen.describe() if rgen is not None else "not generated"
+    if lgen is None or rgen is None:
+        side, other = ("left", "right") if lgen is not None else ("right", "left")
+        message = (
+            f"{where} is generated on the {side} ({ltext if lgen else rtext}), a plain "
+            f"column on the {other}: a row that sets {where} is rejected on the {side} and "
+            f"stored as given on the {other}"
+        )
+    elif lgen.expression != rgen.expression:
+        message = (
+            f"the generating expression of {where} differs: {lgen.raw or lgen.expression} vs "
+            f"{rgen.raw or rgen.expression}: the two sides compute different values"
+        )
+    elif not ctx.pairing.storage_counts:  # only the storage differs, each dialect's own choice
+        ctx.same(table, lc.name, "generated-storage", ltext, rtext)
+        return
+    else:
+        message = (
+            f"{where} is generated {lgen.storage.upper()} on the left, "
+            f"{rgen.storage.upper()} on the right: the values are the same, but a STORED "
+            "one is computed on write and takes space, a VIRTUAL one is computed on read"
+        )
+    ctx.diff("column_default", table, lc.name, lc.name, ltext, rtext, message)
+
+
+def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: str) -> None:
+    """One difference in nullability, default or identity (``field_name``) of a column."""
+    kind = _COLUMN_FIELDS[field_name]
+    where = f"{table}.{lc.name}"
+    if field_name == "nullable":
+        ctx.diff(
+            kind,
+            table,
+            lc.name,
+            lc.name,
+            _null(lc.nullable),
+            _null(rc.nullable),
+            f"{where} is {_null(lc.nullable)} on the left, {_null(rc.nullable)} on the right",
+        )
+    elif field_name == "default":
+        ctx.diff(
+            kind,
+            table,
+            lc.name,
+            lc.name,
+            lc.raw_default or "none",
+            rc.raw_default or "none",
+            f"default of {where} differs: {lc.raw_default or 'none'} vs {rc.raw_default or 'none'}",
+        )
+    else:
+        ctx.diff(
+            kind,
+            table,
+            lc.name,
+            lc.name,
+            f"identity {lc.identity or 'none'}",
+            f"identity {rc.identity or 'none'}",
+            f"how {where} is generated differs: {lc.identity or 'none'} vs {rc.identity or 'none'}",
+        )
+
+
+def _null(nullable: bool) -> str:
+    return "NULL" if nullable else "NOT NULL"

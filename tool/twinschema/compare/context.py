@@ -1,0 +1,116 @@
+"""The recording context of one comparison, its public records, and the hint of each difference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from twinschema.compare.pairing import Pairing
+from twinschema.differences import Difference, Equivalence
+from twinschema.domain import Domain
+from twinschema.model import (
+    Schema,
+)
+
+
+@dataclass
+class Comparison:
+    """What a comparison found."""
+
+    differences: list[Difference] = field(default_factory=list)
+    equivalences: list[Equivalence] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # every table compared, in logical names
+    # Per source label, the views, triggers, functions and sequences this comparison could not
+    # compare (see compare_objects), e.g. {"b.sql": {"views": 2}}.
+    not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: its schema, how reports name it, and where a fix to it goes."""
+
+    schema: Schema
+    label: str
+    fix: str  # e.g. "schemas/<dialect>.py" or "the database (run: twinschema migrate local)"
+    # "model" (metadata, files), "database" (a live database) or "chain" (a scratch database
+    # a migration chain built)
+    role: str = "model"
+
+
+class Context:
+    """What the comparators of one comparison share: the two sides, the layer reported, the
+    domain, and the ``Comparison`` they record into (through ``diff`` and ``same`` only)."""
+
+    def __init__(self, left: Side, right: Side, layer: str, domain: Domain | None) -> None:
+        self.left, self.right, self.layer, self.domain = left, right, layer, domain
+        # What the two dialects let this comparison compare (see ``pairing``).
+        self.pairing = Pairing.of(left.schema.dialect, right.schema.dialect)
+        self.result = Comparison()
+        # Column pairs (by identity, and whether the column is in both primary keys) that
+        # differ in nothing, with the equivalences they record (rule, left, right); kept when
+        # ``pairing.column_pairs_cached``. Sources share equal columns between tables, so a
+        # schema holds few distinct ones: each pair is compared once.
+        self.same_columns: dict[tuple[int, int, bool], tuple[tuple[str, str, str], ...]] = {}
+
+    def diff(
+        self,
+        kind: str,
+        table: str | None,
+        column: str | None,
+        name: str | None,
+        left: str | None,
+        right: str | None,
+        message: str,
+        hint: str | None = None,
+    ) -> None:
+        """Record a difference; its hint says where the fix goes unless ``hint`` is given."""
+        if hint is None:
+            hint = hint_for(left, right, self.left, self.right, self.pairing)
+        self.result.differences.append(
+            Difference(
+                layer=self.layer,
+                kind=kind,
+                table=table,
+                column=column,
+                name=name,
+                left=left,
+                right=right,
+                message=message,
+                hint=hint,
+                left_source=self.left.label,
+                right_source=self.right.label,
+            )
+        )
+
+    def same(self, table: str, column: str | None, rule: str, left: str, right: str) -> None:
+        """Record an equivalence: two spellings that ``rule`` finds to mean the same."""
+        self.result.equivalences.append(
+            Equivalence(
+                self.layer, table, column, rule, left, right, self.left.label, self.right.label
+            )
+        )
+
+    def label(self, side: str) -> str:
+        """How reports name ``side`` ("left" or "right")."""
+        return self.left.label if side == "left" else self.right.label
+
+
+def hint_for(
+    left: str | None, right: str | None, left_side: Side, right_side: Side, pairing: Pairing
+) -> str:
+    """Where the fix goes, and the likely cause when a metadata module meets its database."""
+    if left is not None and right is not None:
+        hint = f"make {left_side.fix} and {right_side.fix} agree"
+        missing = present = None
+    else:
+        missing, present = (left_side, right_side) if left is None else (right_side, left_side)
+        hint = f"add it to {missing.fix}, or remove it from {present.fix}"
+    if pairing.allowances_apply:
+        hint += "; if it differs on purpose, allow it in domain.yaml with a reason"
+    roles = {left_side.role, right_side.role}
+    if roles != {"model", "database"}:
+        return hint
+    if missing is not None and missing.role == "model":
+        return hint + " (only the database has it: this usually means someone changed it by hand)"
+    if missing is not None:
+        return hint + " (the database lacks it: it is behind its chain, or a migration is missing)"
+    return hint + " (a migration is missing, or the database was changed by hand)"

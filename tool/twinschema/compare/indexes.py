@@ -1,0 +1,282 @@
+"""UNIQUE rules and indexes of a pair of tables, and the attributes in which paired ones differ."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from twinschema.compare.columns import collations_differ
+from twinschema.compare.common import (
+    K,
+    coll_meaning,
+    cols,
+    ordered_keys,
+)
+from twinschema.compare.context import Context
+from twinschema.model import (
+    Collation,
+    Index,
+    Table,
+    UniqueConstraint,
+)
+
+
+def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
+    """UNIQUE rules and indexes of two tables: a rule that is unique on one side and an
+    index on the other is one difference, the rest are paired or on one side only."""
+    lu = {frozenset(u.columns): u for u in left.uniques}
+    ru = {frozenset(u.columns): u for u in right.uniques}
+    for key in ordered_keys(lu, ru):
+        if key in lu and key in ru and lu[key].nulls_distinct != ru[key].nulls_distinct:
+            rule_nulls(ctx, left.name, lu[key], ru[key])
+    only_lu = [k for k in lu if k not in ru]
+    only_ru = [k for k in ru if k not in lu]
+    only_li, only_ri = paired_indexes(ctx, left, right)
+    # A rule that is unique on one side and an index on the other is one difference: the
+    # same rule with other index attributes, or unique on one side only.
+    for uniques, indexes, unique_side in (
+        (only_lu, only_ri, "left"),
+        (only_ru, only_li, "right"),
+    ):
+        for ukey in list(uniques):
+            match = next((i for i in indexes if _index_on(i, ukey)), None)
+            if match is None:
+                continue
+            uniques.remove(ukey)
+            indexes.remove(match)
+            unique = lu.get(ukey) or ru[ukey]
+            if match.unique:
+                rule = rule_as_index(ctx, unique, match)
+                pair = (rule, match) if unique_side == "left" else (match, rule)
+                index_attributes(ctx, left.name, *pair)
+                continue
+            names = cols(sorted(ukey))
+            lval = f"UNIQUE ({names})" if unique_side == "left" else match.describe()
+            rval = f"UNIQUE ({names})" if unique_side == "right" else match.describe()
+            ctx.diff(
+                "unique",
+                left.name,
+                None,
+                unique.name,
+                lval,
+                rval,
+                f"({names}) on {left.name} is unique on one side only: {lval} vs {rval}",
+            )
+    for key in only_lu + only_ru:
+        unique = lu.get(key) or ru[key]
+        on_left = key in lu
+        text = _unique_text(unique)
+        ctx.diff(
+            "unique",
+            left.name,
+            None,
+            unique.name,
+            text if on_left else None,
+            None if on_left else text,
+            f"{text} on {left.name} exists only in {ctx.label('left' if on_left else 'right')}",
+        )
+    for index in only_li + only_ri:
+        on_left = any(index is i for i in only_li)
+        text = index.describe()
+        ctx.diff(
+            "index",
+            left.name,
+            None,
+            index.name,
+            text if on_left else None,
+            None if on_left else text,
+            f"index {index.name or ''} {text} on {left.name} exists only in "
+            f"{ctx.label('left' if on_left else 'right')}",
+        )
+
+
+def paired_indexes(ctx: Context, left: Table, right: Table) -> tuple[list[Index], list[Index]]:
+    """Pair the two sides' indexes on the same expressions, uniqueness, predicate and
+    method; report the attributes in which a pair differs; return the unpaired ones."""
+    li: dict[IndexKey, list[Index]] = {}
+    ri: dict[IndexKey, list[Index]] = {}
+    for found, indexes in ((li, left.indexes), (ri, right.indexes)):
+        for index in indexes:
+            found.setdefault(_index_key(index), []).append(index)
+    only_li: list[Index] = []
+    only_ri: list[Index] = []
+    for key in ordered_keys(li, ri):
+        lrest, rrest = list(li.get(key, ())), list(ri.get(key, ()))
+        for index in list(lrest):
+            twin = next((r for r in rrest if r == index), None)
+            if twin is not None:
+                lrest.remove(index)
+                rrest.remove(twin)
+        for lindex, rindex in zip(lrest, rrest, strict=False):
+            index_attributes(ctx, left.name, lindex, rindex)
+        only_li += lrest[len(rrest) :]
+        only_ri += rrest[len(lrest) :]
+    return only_li, only_ri
+
+
+def rule_as_index(ctx: Context, unique: UniqueConstraint, index: Index) -> Index:
+    """A UNIQUE rule as the unique index it stands for, its columns in ``index``'s order,
+    so that the two compare attribute by attribute. The attributes only one dialect can
+    declare are the same kind of nothing as ``index``'s between sources of one dialect."""
+    empty: tuple[str, ...] | None = () if ctx.pairing.rule_attributes_empty else None
+    return Index(
+        index.expressions,
+        unique=True,
+        name=unique.name,
+        nulls=empty if index.nulls is not None else None,
+        opclasses=empty if index.opclasses is not None else None,
+        include=empty if index.include is not None else None,
+        nulls_distinct=unique.nulls_distinct,
+    )
+
+
+def index_attributes(ctx: Context, table: str, lindex: Index, rindex: Index) -> None:
+    """One difference for two indexes on the same expressions that differ in attributes:
+    ``unique`` when it changes which rows a unique index accepts, else ``index``."""
+    found = list(index_changes(ctx, lindex, rindex))
+    if not found:
+        return
+    kind = "unique" if lindex.unique and any(data for data, _ in found) else "index"
+    name = lindex.name or rindex.name
+    ltext, rtext = lindex.describe(), rindex.describe()
+    ctx.diff(
+        kind,
+        table,
+        None,
+        name,
+        ltext,
+        rtext,
+        f"index {name or ''} on {table}({cols(lindex.expressions)}) differs: "
+        + "; ".join(what for _, what in found),
+    )
+
+
+def index_changes(ctx: Context, left: Index, right: Index) -> Iterator[tuple[bool, str]]:
+    """(changes which rows are accepted, what differs) for each differing attribute."""
+    for n in range(len(left.expressions)):
+        yield from element_changes(ctx, left, right, n)
+    linclude, rinclude = left.include, right.include
+    if linclude is not None and rinclude is not None and linclude != rinclude:
+        yield (
+            False,
+            (
+                f"INCLUDE ({cols(linclude) or 'none'}) on the left, "
+                f"({cols(rinclude) or 'none'}) on the right ({_SAME_ROWS}; index-only scans "
+                "differ)"
+            ),
+        )
+    if left.nulls_distinct != right.nulls_distinct:
+        columns = cols(left.expressions)
+        yield True, _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, columns)
+
+
+def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
+    """What differs in element ``n`` of two paired indexes: its sort direction, its
+    collation, and, where both sides can declare them, its NULLS placement and operator
+    class."""
+    element = left.expressions[n]
+    ldesc, rdesc = _nth(left.descending, n, False), _nth(right.descending, n, False)
+    if ldesc != rdesc:
+        yield (
+            False,
+            (
+                f"{element} sorts {_direction(ldesc)} on the left, {_direction(rdesc)} on the "
+                f"right ({_SAME_ROWS}; queries that read in that order are served on one side "
+                "only)"
+            ),
+        )
+    lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
+    if lcoll != rcoll and collations_differ(ctx, lcoll, rcoll):
+        yield left.unique, _element_collations(element, lcoll, rcoll, left.unique)
+    if left.nulls is not None and right.nulls is not None:
+        lnulls, rnulls = _nth(left.nulls, n, ""), _nth(right.nulls, n, "")
+        if lnulls != rnulls:
+            yield (
+                False,
+                (
+                    f"{element} sorts {lnulls or _NULLS_DEFAULT} on the left, "
+                    f"{rnulls or _NULLS_DEFAULT} on the right ({_SAME_ROWS}; an ORDER BY with "
+                    "that NULLS placement is served on one side only)"
+                ),
+            )
+    if left.opclasses is not None and right.opclasses is not None:
+        lops, rops = _nth(left.opclasses, n, ""), _nth(right.opclasses, n, "")
+        if lops != rops:
+            yield (
+                False,
+                (
+                    f"{element} has operator class {lops or 'default'} on the left, "
+                    f"{rops or 'default'} on the right ({_SAME_ROWS}; which operators the index "
+                    "serves differs, e.g. LIKE 'abc%' needs text_pattern_ops)"
+                ),
+            )
+
+
+def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueConstraint) -> None:
+    """UNIQUE on the same columns, NULLS NOT DISTINCT on one side only."""
+    ctx.diff(
+        "unique",
+        table,
+        None,
+        left.name or right.name,
+        _unique_text(left),
+        _unique_text(right),
+        f"UNIQUE ({cols(left.columns)}) on {table} differs: "
+        + _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, cols(left.columns)),
+    )
+
+
+IndexKey = tuple[tuple[str, ...], bool, str | None, str]
+
+
+def _index_key(index: Index) -> IndexKey:
+    return (index.expressions, index.unique, index.where, index.method)
+
+
+def _index_on(index: Index, columns: frozenset[str]) -> bool:
+    """True when ``index`` is a full btree index on exactly ``columns``: a UNIQUE rule on
+    them is the same index, unique or not, perhaps with other attributes."""
+    return (
+        index.where is None
+        and index.method == "btree"
+        and len(index.expressions) == len(columns)
+        and frozenset(index.expressions) == columns
+    )
+
+
+def _nth(values: tuple[K, ...], n: int, default: K) -> K:
+    """Element ``n`` of a per-element attribute (an empty tuple: every element's default)."""
+    return values[n] if values else default
+
+
+_SAME_ROWS = "the same rows are accepted"
+_NULLS_DEFAULT = "NULLs where its direction puts them"
+
+
+def _element_collations(
+    element: str, left: Collation | None, right: Collation | None, unique: bool
+) -> str:
+    own = "its column's own collation"
+    text = (
+        f"{element} is compared with {coll_meaning(left, own)} on the left, "
+        f"{coll_meaning(right, own)} on the right"
+    )
+    if unique:
+        return text + " (a unique index then takes two values as the same on one side only)"
+    return text + " (which comparisons and ORDER BY the index serves differs)"
+
+
+def _direction(descending: bool) -> str:
+    return "descending" if descending else "ascending"
+
+
+def _unique_text(unique: UniqueConstraint) -> str:
+    text = f"UNIQUE ({cols(unique.columns)})"
+    return text if unique.nulls_distinct else text.replace("UNIQUE", "UNIQUE NULLS NOT DISTINCT")
+
+
+def _nulls_distinct_text(left: bool, right: bool, columns: str) -> str:
+    side, other = ("right", "left") if left else ("left", "right")
+    return (
+        f"NULLS NOT DISTINCT on the {side} only: the {side} rejects a second row with NULL in "
+        f"({columns}), the {other} accepts it"
+    )

@@ -1,0 +1,173 @@
+"""The primary key and the foreign keys of a pair of tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from twinschema.compare.common import (
+    cols,
+    ordered_keys,
+)
+from twinschema.compare.context import Context
+from twinschema.model import (
+    MATCH_SIMPLE,
+    ForeignKey,
+    Table,
+)
+
+
+def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
+    """Foreign keys matched on their columns and referenced table; several on the same
+    columns to the same table are each kept (equal ones paired first)."""
+    lkeys = _grouped(left.foreign_keys)
+    rkeys = _grouped(right.foreign_keys)
+    for key in ordered_keys(lkeys, rkeys):
+        for lfk, rfk in _paired(lkeys.get(key, []), rkeys.get(key, [])):
+            if lfk is None or rfk is None:
+                foreign_key_missing(ctx, left.name, key, lfk, rfk, lkeys, rkeys)
+            elif lfk != rfk:
+                foreign_key_differs(ctx, left.name, key, lfk, rfk)
+
+
+def foreign_key_missing(
+    ctx: Context,
+    table: str,
+    key: tuple[tuple[str, ...], str],
+    lfk: ForeignKey | None,
+    rfk: ForeignKey | None,
+    lkeys: dict[tuple[tuple[str, ...], str], list[ForeignKey]],
+    rkeys: dict[tuple[tuple[str, ...], str], list[ForeignKey]],
+) -> None:
+    """A foreign key on one side only (or a second one on the same columns and table)."""
+    fk = lfk or rfk
+    assert fk is not None
+    side = "left" if lfk else "right"
+    other = rkeys if lfk else lkeys
+    what = f"foreign key {table}({cols(key[0])}) -> {key[1]}"
+    if other.get(key):  # the other side has one on these columns too, but not this one
+        what = f"a second {what}({cols(fk.ref_columns)})"
+    ctx.diff(
+        "foreign_key",
+        table,
+        None,  # a constraint is a table-level object, even on one column
+        fk.name,
+        _fk(lfk),
+        _fk(rfk),
+        f"{what} exists only in {ctx.label(side)}: only there must a row's "
+        f"({cols(key[0])}) match a row of {key[1]}({cols(fk.ref_columns)})",
+    )
+
+
+def foreign_key_differs(
+    ctx: Context, table: str, key: tuple[tuple[str, ...], str], lfk: ForeignKey, rfk: ForeignKey
+) -> None:
+    """Two foreign keys on the same columns and table that differ in what they enforce."""
+    what = [
+        f"{label} {a} vs {b}"
+        for label, a, b in (
+            ("referenced columns", cols(lfk.ref_columns), cols(rfk.ref_columns)),
+            ("ON DELETE", _on_delete(lfk), _on_delete(rfk)),
+            ("ON UPDATE", lfk.on_update, rfk.on_update),
+        )
+        if a != b
+    ]
+    if lfk.on_delete == rfk.on_delete and lfk.on_delete_columns != rfk.on_delete_columns:
+        what[-1] += ": deleting the referenced row sets different columns"
+    what += _fk_timing(lfk, rfk) + _fk_match(lfk, rfk)
+    ctx.diff(
+        "foreign_key",
+        table,
+        None,
+        lfk.name or rfk.name,
+        _fk(lfk),
+        _fk(rfk),
+        f"foreign key {table}({cols(key[0])}) -> {key[1]} differs: " + "; ".join(what),
+    )
+
+
+def _fk(fk: ForeignKey | None) -> str | None:
+    if fk is None:
+        return None
+    text = (
+        f"({cols(fk.columns)}) -> {fk.ref_table}({cols(fk.ref_columns)}) "
+        f"ON DELETE {_on_delete(fk)} ON UPDATE {fk.on_update}"
+    )
+    if fk.match != MATCH_SIMPLE:
+        text += f" MATCH {fk.match}"
+    if fk.deferrable:
+        text += " " + _timing(fk)
+    return text
+
+
+FkKey = tuple[tuple[str, ...], str]
+
+
+def _grouped(keys: Iterable[ForeignKey]) -> dict[FkKey, list[ForeignKey]]:
+    """Foreign keys by their columns and referenced table, in their order."""
+    found: dict[FkKey, list[ForeignKey]] = {}
+    for fk in keys:
+        found.setdefault((fk.columns, fk.ref_table), []).append(fk)
+    return found
+
+
+def _paired(
+    left: list[ForeignKey], right: list[ForeignKey]
+) -> Iterator[tuple[ForeignKey | None, ForeignKey | None]]:
+    """Pairs of foreign keys on the same columns and table: equal ones first, then those with
+    the same referenced columns, then in order; what is left is on one side only."""
+    rest = list(right)
+    unmatched: list[ForeignKey] = []
+    for fk in left:
+        if fk in rest:
+            rest.remove(fk)
+            yield fk, fk
+        else:
+            unmatched.append(fk)
+    for fk in list(unmatched):
+        twin = next((r for r in rest if r.ref_columns == fk.ref_columns), None)
+        if twin is not None:
+            unmatched.remove(fk)
+            rest.remove(twin)
+            yield fk, twin
+    yield from zip(unmatched, rest, strict=False)
+    n = min(len(unmatched), len(rest))
+    yield from ((fk, None) for fk in unmatched[n:])
+    yield from ((None, fk) for fk in rest[n:])
+
+
+def _on_delete(fk: ForeignKey) -> str:
+    """ON DELETE, with the columns SET NULL / SET DEFAULT sets when they are not all."""
+    return fk.on_delete + (f" ({cols(fk.on_delete_columns)})" if fk.on_delete_columns else "")
+
+
+def _timing(fk: ForeignKey) -> str:
+    if fk.initially_deferred:
+        return "DEFERRABLE INITIALLY DEFERRED"
+    return "DEFERRABLE" if fk.deferrable else "NOT DEFERRABLE"
+
+
+def _fk_timing(lfk: ForeignKey, rfk: ForeignKey) -> list[str]:
+    """When each side checks the key, and what that lets a transaction do."""
+    if (lfk.deferrable, lfk.initially_deferred) == (rfk.deferrable, rfk.initially_deferred):
+        return []
+    text = f"{_timing(lfk)} vs {_timing(rfk)}"
+    if lfk.initially_deferred != rfk.initially_deferred:
+        return [
+            text + ": an INITIALLY DEFERRED key is checked at COMMIT, so a transaction may "
+            "break it until then; the other side rejects the row at once"
+        ]
+    return [text + ": a DEFERRABLE key lets a transaction break it until COMMIT"]
+
+
+def _fk_match(lfk: ForeignKey, rfk: ForeignKey) -> list[str]:
+    """MATCH FULL vs SIMPLE: which keys with NULLs in some of their columns pass."""
+    if lfk.match == rfk.match:
+        return []
+    text = f"MATCH {lfk.match} vs MATCH {rfk.match}"
+    for fk, side in ((lfk, "left"), (rfk, "right")):
+        if fk.match_declared and fk.match_declared != fk.match:
+            text += f" (the {side} declares MATCH {fk.match_declared} but enforces {fk.match})"
+    return [
+        text + ": MATCH FULL rejects a key with some but not all of its columns NULL, which "
+        "MATCH SIMPLE accepts unchecked"
+    ]

@@ -1,0 +1,64 @@
+"""What the two sides' dialects let a comparison compare, as named facts computed once.
+
+The comparators never name a dialect and never ask whether the two sides are of one: each
+asks the fact it needs. The facts come from the dialect names' equality and from the tables
+of ``typemap``; each is documented where it is defined, with why it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twinschema import typemap
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """The facts one pair of dialects fixes for a whole comparison."""
+
+    # Two sources of one dialect are one database engine: a difference between them is drift,
+    # never a difference the dialects force, so ``domain.yaml`` allowances (which declare what
+    # the two dialects may do differently) apply, and are suggested in hints, only across.
+    allowances_apply: bool
+    # Column pairs that differ in nothing are judged once and remembered (``Context``): only
+    # between sources of one dialect, where a pair's verdict does not depend on its table.
+    # Across dialects a column's type may be carried by a CHECK of its table, so it does.
+    column_pairs_cached: bool
+    # Defaults are compared in their cross-dialect form (``expressions.across``), where one
+    # dialect's current-time idiom equals the other's and the rule that matched is recorded.
+    current_time_idioms: bool
+    # CHECKs are keyed by their cross-dialect form (``expressions.across``), and every CHECK of
+    # a table is compared in full, so that the idioms each side spells its own way are recorded.
+    checks_across: bool
+    # A collation's name counts, not only what it makes equal: between sources of one dialect
+    # two names are two collations; across, each dialect's names (and default) are its own.
+    collation_names_count: bool
+    # A generated column's storage (STORED, VIRTUAL) counts: between sources of one dialect it
+    # is a choice that differs; across, each dialect chooses its own way.
+    storage_counts: bool
+    # Table options (STRICT, WITHOUT ROWID) are compared: see ``typemap.options_compared``.
+    options_compared: bool
+    # A UNIQUE rule stands for a unique index whose attributes that only one dialect can
+    # declare (NULLS placement, operator classes, INCLUDE) are empty where the index states
+    # them: between sources of one dialect an absent declaration is an empty one; across, it
+    # is unknown (None) and not compared.
+    rule_attributes_empty: bool
+    # Views, triggers, functions and sequences are compared object by object: their
+    # definitions are one dialect's own SQL, so only between sources of one dialect.
+    objects_pairwise: bool
+
+    @classmethod
+    def of(cls, left_dialect: str, right_dialect: str) -> Pairing:
+        """The facts for a left side of ``left_dialect`` and a right one of ``right_dialect``."""
+        one = left_dialect == right_dialect
+        return cls(
+            allowances_apply=not one,
+            column_pairs_cached=one,
+            current_time_idioms=not one,
+            checks_across=not one,
+            collation_names_count=one,
+            storage_counts=one,
+            options_compared=typemap.options_compared(left_dialect, right_dialect),
+            rule_attributes_empty=one,
+            objects_pairwise=one,
+        )

@@ -1,0 +1,111 @@
+"""Row-level security and policies of a pair of tables."""
+
+from __future__ import annotations
+
+from twinschema.compare.common import (
+    cols,
+    ordered_keys,
+)
+from twinschema.compare.context import Context
+from twinschema.model import (
+    Policy,
+    Table,
+)
+
+
+def security(ctx: Context, left: Table, right: Table) -> None:
+    """Row-level security, its FORCE flag where both sides state it, and the policies."""
+    if left.row_level_security != right.row_level_security:
+        ctx.diff(
+            "dialect_object",
+            left.name,
+            None,
+            "row_level_security",
+            _on(left.row_level_security),
+            _on(right.row_level_security),
+            f"row-level security on {left.name} is {_on(left.row_level_security)} on the "
+            f"left, {_on(right.row_level_security)} on the right",
+        )
+    lforce, rforce = left.force_row_level_security, right.force_row_level_security
+    if lforce is not None and rforce is not None and lforce != rforce:
+        ctx.diff(
+            "dialect_object",
+            left.name,
+            None,
+            "force_row_level_security",
+            _on(lforce),
+            _on(rforce),
+            f"FORCE ROW LEVEL SECURITY on {left.name} is {_on(lforce)} on the left, "
+            f"{_on(rforce)} on the right: where it is off, the table's owner bypasses its "
+            "policies and reads and writes every row",
+        )
+    policies(ctx, left, right)
+
+
+def policies(ctx: Context, left: Table, right: Table) -> None:
+    """Policies matched by name: one side only, or an attribute both sides state differs."""
+    lp = {p.name: p for p in left.policies}
+    rp = {p.name: p for p in right.policies}
+    for name in ordered_keys(lp, rp):
+        lpol, rpol = lp.get(name), rp.get(name)
+        if lpol is None or rpol is None:
+            on_left = lpol is not None
+            ctx.diff(
+                "dialect_object",
+                left.name,
+                None,
+                name,
+                f"policy {name}" if on_left else None,
+                None if on_left else f"policy {name}",
+                f"policy {name} on {left.name} exists only in "
+                f"{ctx.label('left' if on_left else 'right')}",
+            )
+            continue
+        for attr in _POLICY_ATTRIBUTES:
+            if not (_states(lpol, attr) and _states(rpol, attr)):
+                continue  # e.g. a metadata module that names the policy only
+            a, b = _policy_attr(lpol, attr), _policy_attr(rpol, attr)
+            if a != b:
+                ctx.diff(
+                    "dialect_object",
+                    left.name,
+                    None,
+                    name,
+                    f"{attr} {a}",
+                    f"{attr} {b}",
+                    f"policy {name} on {left.name}: {_POLICY_LABEL.get(attr, attr)} "
+                    f"{a} vs {b}" + _POLICY_MEANING.get(attr, ""),
+                )
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"
+
+
+_POLICY_ATTRIBUTES = ("command", "permissive", "roles", "using", "with_check")
+_POLICY_LABEL = {
+    "command": "command",
+    "permissive": "kind",
+    "roles": "roles",
+    "using": "USING",
+    "with_check": "WITH CHECK",
+}
+_POLICY_MEANING = {
+    "command": " (the statements it governs)",
+    "permissive": ": a RESTRICTIVE policy must pass as well as a permissive one, a PERMISSIVE "
+    "one is enough alone, so the two sides let different rows through",
+    "roles": " (the roles it applies to)",
+}
+
+
+def _states(policy: Policy, attr: str) -> bool:
+    return policy.declared is None or attr in policy.declared
+
+
+def _policy_attr(policy: Policy, attr: str) -> str | None:
+    value = getattr(policy, attr)
+    if attr == "permissive":
+        return "PERMISSIVE" if value else "RESTRICTIVE"
+    if attr == "roles":
+        return cols(value)
+    return str(value) if value is not None else None

@@ -1,0 +1,109 @@
+"""Table options (STRICT, WITHOUT ROWID), SQLite's ON CONFLICT clauses and storage (UNLOGGED,
+PARTITION BY) of a pair of tables."""
+
+from __future__ import annotations
+
+from twinschema.compare.common import (
+    ordered_keys,
+)
+from twinschema.compare.context import Context
+from twinschema.model import (
+    OPTION_STRICT,
+    OPTION_WITHOUT_ROWID,
+    Table,
+)
+
+
+def table_options(ctx: Context, left: Table, right: Table) -> None:
+    """Table options (STRICT, WITHOUT ROWID) of two tables, when ``pairing.options_compared``: each
+    changes what the table's columns accept, so a difference is a ``column_type`` one."""
+    for option in ordered_keys(left.options, right.options):
+        if option in left.options and option in right.options:
+            continue
+        on_left = option in left.options
+        ctx.diff(
+            "column_type",
+            left.name,
+            None,
+            option,
+            option.upper() if on_left else None,
+            None if on_left else option.upper(),
+            f"table {left.name} is {option.upper()} in "
+            f"{ctx.label('left' if on_left else 'right')} only: {_OPTION_EFFECTS[option]}",
+        )
+
+
+def conflict_clauses(ctx: Context, left: Table, right: Table) -> None:
+    """ON CONFLICT clauses on one side only: there a violation deletes the old row (REPLACE) or
+    drops the new one (IGNORE) silently, where the other side rejects it."""
+    for clause in ordered_keys(left.conflict_clauses, right.conflict_clauses):
+        if clause in left.conflict_clauses and clause in right.conflict_clauses:
+            continue
+        on_left = clause in left.conflict_clauses
+        owner, _, algorithm = clause.rpartition(": ")
+        ctx.diff(
+            "dialect_object",
+            left.name,
+            None,
+            "on_conflict",
+            f"{owner} ON CONFLICT {algorithm}" if on_left else None,
+            None if on_left else f"{owner} ON CONFLICT {algorithm}",
+            f"{owner} of {left.name} resolves conflicts by {algorithm} in "
+            f"{ctx.label('left' if on_left else 'right')} only: "
+            + _CONFLICT_EFFECTS.get(algorithm, "a violation does not fail there"),
+        )
+
+
+# What each ON CONFLICT algorithm does to a violation, where the other side rejects the row.
+_CONFLICT_EFFECTS = {
+    "REPLACE": "a row that violates it deletes the row it conflicts with and goes in",
+    "IGNORE": "a row that violates it is dropped silently, without an error",
+    "FAIL": "a violation keeps the statement's earlier changes instead of undoing them",
+    "ROLLBACK": "a violation rolls the whole transaction back",
+}
+
+
+def storage(ctx: Context, left: Table, right: Table) -> None:
+    """UNLOGGED and PARTITION BY, between sources that both state them."""
+    lflag, rflag = left.unlogged, right.unlogged
+    if lflag is not None and rflag is not None and lflag != rflag:
+        ctx.diff(
+            "dialect_object",
+            left.name,
+            None,
+            "unlogged",
+            _logged(lflag),
+            _logged(rflag),
+            f"{left.name} is {_logged(lflag)} on the left, {_logged(rflag)} on the right: "
+            "an UNLOGGED table is emptied after a crash and is not on replicas",
+        )
+    lkey, rkey = left.partitioned, right.partitioned
+    if lkey is not None and rkey is not None and lkey != rkey:
+        lpart, rpart = _partitioning(lkey), _partitioning(rkey)
+        ctx.diff(
+            "dialect_object",
+            left.name,
+            None,
+            "partitioned",
+            lpart,
+            rpart,
+            f"{left.name} is {lpart} on the left, {rpart} on the right: rows are stored "
+            "by another rule, and a unique rule there must include the partition key",
+        )
+
+
+# What each table option changes, for the message of a table that has it on one side only.
+_OPTION_EFFECTS = {
+    OPTION_STRICT: "a STRICT table rejects a value its column's type cannot hold, a plain one "
+    "stores it (type affinity)",
+    OPTION_WITHOUT_ROWID: "a WITHOUT ROWID table has no rowid (an INTEGER PRIMARY KEY assigns "
+    "no ids) and rejects NULL in its primary key",
+}
+
+
+def _logged(unlogged: bool) -> str:
+    return "UNLOGGED" if unlogged else "logged"
+
+
+def _partitioning(key: str) -> str:
+    return f"partitioned by {key}" if key else "a plain table"

@@ -1,0 +1,171 @@
+"""Tables: which exist on one side only, and for a pair, which comparators run.
+
+Each kind of object is compared in full only when the two sides hold different ones, so that
+a schema of a thousand equal tables costs little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+
+from twinschema.compare.checks import checks
+from twinschema.compare.columns import compare_column
+from twinschema.compare.common import (
+    NOTHING,
+    cols,
+    same_items,
+    spell,
+)
+from twinschema.compare.context import Context
+from twinschema.compare.indexes import uniques_and_indexes
+from twinschema.compare.keys import foreign_keys
+from twinschema.compare.security import security
+from twinschema.compare.storage import conflict_clauses, storage, table_options
+from twinschema.model import (
+    Column,
+    Table,
+)
+
+
+def tables(ctx: Context) -> None:
+    """Every table of either side: a pair is compared, one side only is a difference
+    (unless the domain declares the table for one dialect only)."""
+    lt, rt = ctx.left.schema.tables, ctx.right.schema.tables
+    ctx.result.tables = sorted(lt.keys() | rt.keys())
+    for name in ctx.result.tables:
+        left, right = lt.get(name), rt.get(name)
+        if left is not None and right is not None:
+            table(ctx, left, right)
+        elif not _expected_absent(ctx, name, left is None):
+            side = "left" if left is not None else "right"
+            ctx.diff(
+                "table_missing",
+                name,
+                None,
+                name,
+                name if left else None,
+                name if right else None,
+                f"table {name} exists only in {ctx.label(side)}"
+                + _elsewhere(ctx, name, "right" if left is not None else "left"),
+            )
+
+
+def _elsewhere(ctx: Context, table: str, side: str) -> str:
+    """Where else the side that lacks ``table`` holds one: another schema of its database."""
+    schemas = (ctx.left if side == "left" else ctx.right).schema.elsewhere.get(table)
+    if not schemas:
+        return ""
+    names = ", ".join(schemas)
+    noun = "schema" if len(schemas) == 1 else "schemas"
+    return (
+        f"; on the {side} it exists only in {noun} {names} ({ctx.label(side)}), "
+        "not in the schema compared"
+    )
+
+
+def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:
+    """A table the domain declares for one dialect only is expected to be absent elsewhere."""
+    if ctx.domain is None or table not in ctx.domain.tables:
+        return False
+    missing = (ctx.left if left_missing else ctx.right).schema.dialect
+    return missing not in ctx.domain.tables[table].dialects
+
+
+def table(ctx: Context, left: Table, right: Table) -> None:
+    """Compare two tables of one name: their columns, primary key, and each kind of object
+    the two sides hold differently."""
+    consumed: set[int] = set()
+    unmatched = {c.name: c for c in right.columns}
+    # Column pairs already judged (see same_columns) are looked up here,
+    # inline: this loop runs for every column of every table.
+    known_pairs = ctx.same_columns if ctx.pairing.column_pairs_cached else None
+    lpk, rpk = left.primary_key, right.primary_key
+    for lc in left.columns:
+        rc = unmatched.pop(lc.name, None)
+        if rc is None:
+            column_missing(ctx, left.name, lc, None)
+            continue
+        if known_pairs is None:
+            accounted = compare_column(ctx, left, right, lc, rc)
+        else:
+            key = (id(lc), id(rc), lc.name in lpk and lc.name in rpk)
+            known = known_pairs.get(key)
+            if known is not None:
+                for rule, lval, rval in known:
+                    ctx.same(left.name, lc.name, rule, lval, rval)
+                continue
+            accounted = cached_column(ctx, left, right, lc, rc, key)
+        if accounted:
+            consumed.update(accounted)
+    for rc in unmatched.values():
+        column_missing(ctx, left.name, None, rc)
+    if lpk != rpk:
+        ctx.diff(
+            "primary_key",
+            left.name,
+            None,
+            None,
+            cols(lpk) or None,
+            cols(rpk) or None,
+            f"primary key of {left.name} differs",
+        )
+    # Each kind of object is compared in full only when the two sides hold different ones
+    # (equality ignores names and spellings, as the full comparison does).
+    if not same_items(left.foreign_keys, right.foreign_keys):
+        foreign_keys(ctx, left, right)
+    if not (same_items(left.uniques, right.uniques) and same_items(left.indexes, right.indexes)):
+        uniques_and_indexes(ctx, left, right)
+    if (
+        consumed
+        or not same_items(left.checks, right.checks)
+        or (ctx.pairing.checks_across and left.checks)
+        or [c.raw for c in left.checks] != [c.raw for c in right.checks]
+    ):
+        checks(ctx, left, right, consumed)
+    if (
+        left.row_level_security
+        or right.row_level_security
+        or left.force_row_level_security
+        or right.force_row_level_security
+        or left.policies
+        or right.policies
+    ):
+        security(ctx, left, right)
+    if left.options != right.options and ctx.pairing.options_compared:
+        table_options(ctx, left, right)
+    if left.conflict_clauses != right.conflict_clauses:
+        conflict_clauses(ctx, left, right)
+    if (left.unlogged, left.partitioned) != (right.unlogged, right.partitioned):
+        storage(ctx, left, right)
+
+
+def column_missing(ctx: Context, table: str, lc: Column | None, rc: Column | None) -> None:
+    """A column on one side only."""
+    name = lc.name if lc is not None else rc.name if rc is not None else ""
+    side = "left" if lc is not None else "right"
+    ctx.diff(
+        "column_missing",
+        table,
+        name,
+        name,
+        spell(lc),
+        spell(rc),
+        f"column {table}.{name} exists only in {ctx.label(side)}",
+    )
+
+
+def cached_column(
+    ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column, key: tuple[int, int, bool]
+) -> AbstractSet[int]:
+    """Compare a column pair not judged before (``pairing.column_pairs_cached``); return the
+    ids of CHECKs that its type accounts for. A pair that differs in nothing is remembered under ``key`` (see
+    ``same_columns``) with the equivalences it recorded."""
+    if lc == rc and lc.raw_default == rc.raw_default:
+        ctx.same_columns[key] = ()  # the same in every respect, spelling included
+        return NOTHING
+    differences, equivalences = ctx.result.differences, ctx.result.equivalences
+    before = (len(differences), len(equivalences))
+    consumed = compare_column(ctx, lt, rt, lc, rc)
+    if len(differences) == before[0] and not consumed:
+        ctx.same_columns[key] = tuple((e.rule, e.left, e.right) for e in equivalences[before[1] :])
+    return consumed

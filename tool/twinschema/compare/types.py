@@ -1,0 +1,175 @@
+"""Column types: kinds shared across dialects (``typemap``), their parameters, enum values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+
+from twinschema import typemap
+from twinschema.compare.common import (
+    NOTHING,
+    spell,
+)
+from twinschema.compare.context import Context
+from twinschema.domain import DomainColumn
+from twinschema.model import (
+    CheckConstraint,
+    Column,
+    ColumnType,
+    Table,
+)
+
+
+def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
+    """Compare two columns' types; return the ids of the CHECKs (e.g. an IN list) that
+    carried the matching type."""
+    # A CHECK ... IN list may carry the type (``Column.encodings``, made by normalize): try
+    # the logical types it encodes first, then the declared ones.
+    lv: list[tuple[ColumnType, CheckConstraint | None]] = [*lc.encodings, (lc.type, None)]
+    rv: list[tuple[ColumnType, CheckConstraint | None]] = [*rc.encodings, (rc.type, None)]
+    for ltype, lcheck in lv:
+        for rtype, rcheck in rv:
+            kind = typemap.shared_kind(ltype, rtype)
+            if kind is None or ltype.array != rtype.array:
+                continue
+            type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
+            return {id(c) for c in (lcheck, rcheck) if c is not None}
+    ctx.diff(
+        "column_type",
+        lt.name,
+        lc.name,
+        lc.name,
+        spell(lc),
+        spell(rc),
+        f"type of {lt.name}.{lc.name} differs: {spell(lc)} vs {spell(rc)} "
+        f"({typemap.why_types_differ(lc.type, rc.type)})",
+    )
+    return NOTHING
+
+
+def type_parameters(
+    ctx: Context,
+    table: str,
+    lc: Column,
+    kind: str,
+    ltype: ColumnType,
+    rtype: ColumnType,
+    lcheck: CheckConstraint | None,
+    rcheck: CheckConstraint | None,
+) -> None:
+    """The parameters of two types of one kind (length, precision, values...): the first
+    that differs is one difference; none differing, two spellings are an equivalence."""
+    for param in typemap.params_of(kind):
+        lval, rval = getattr(ltype, param), getattr(rtype, param)
+        if lval == rval:
+            continue
+        if param == "values":
+            if lval is None or rval is None:
+                continue  # an enum's labels against a column that does not list them
+            ordered = typemap.values_ordered(kind, ltype)
+            if sorted(lval) == sorted(rval) and not ordered:
+                continue  # a CHECK ... IN list has no order
+            enum_values(ctx, table, lc.name, lval, rval, ordered)
+            return
+        message = f"{param} of {table}.{lc.name} differs: {_bound(lval)} vs {_bound(rval)}"
+        extension = typemap.extension_difference(ltype, param, f"{table}.{lc.name}")
+        if extension is not None:
+            message = f"{extension}: {_bound(lval)} vs {_bound(rval)}"
+        elif param == "length":
+            message += f" ({_length_effect(ctx, lval, rval)})"
+        ctx.diff(
+            "column_type",
+            table,
+            lc.name,
+            lc.name,
+            ltype.spelling(),
+            rtype.spelling(),
+            message,
+        )
+        return
+    lspell = _type_text(ltype, lcheck)
+    rspell = _type_text(rtype, rcheck)
+    if lspell.lower() != rspell.lower():
+        ctx.same(table, lc.name, kind, lspell, rspell)
+
+
+def _length_effect(ctx: Context, lval: int | None, rval: int | None) -> str:
+    """What two declared lengths mean for data (the smaller, or only, bound first)."""
+    sides = [
+        (ctx.left.label, ctx.left.schema.dialect, lval),
+        (ctx.right.label, ctx.right.schema.dialect, rval),
+    ]
+    sides.sort(key=lambda side: (side[2] is None, side[2] or 0))
+    (label, dialect, length), other = sides
+    assert length is not None  # lengths differ, so at least one is declared
+    return typemap.length_effect((label, dialect, length), other)
+
+
+def enum_values(
+    ctx: Context,
+    table: str,
+    column: str,
+    lval: tuple[str, ...],
+    rval: tuple[str, ...],
+    ordered: bool,
+) -> None:
+    """Values on one side only, named with their side; else, for two enum types, their order."""
+    if sorted(lval) != sorted(rval):
+        only = [
+            f"{', '.join(v for v in mine if v not in theirs)} only in {ctx.label(side)}"
+            for mine, theirs, side in ((lval, rval, "left"), (rval, lval, "right"))
+            if set(mine) - set(theirs)
+        ]
+        ctx.diff(
+            "enum",
+            table,
+            column,
+            column,
+            _values(lval),
+            _values(rval),
+            f"allowed values of {table}.{column} differ: " + "; ".join(only),
+        )
+    elif ordered and lval != rval:
+        ctx.diff(
+            "enum",
+            table,
+            column,
+            column,
+            "(" + ", ".join(lval) + ")",
+            "(" + ", ".join(rval) + ")",
+            f"the values of {table}.{column} are declared in another order: "
+            f"({', '.join(lval)}) vs ({', '.join(rval)}); an enum sorts by that order, so "
+            "ORDER BY, < and > on it give different results",
+        )
+
+
+def satisfies(kind: str, declared: DomainColumn, column: Column, table: Table) -> bool:
+    """True when ``column`` can stand for the domain's declared ``kind`` (and its parameters)."""
+    candidates = [*(t for t, _ in typemap.encodings_of(column, table.checks)), column.type]
+    for ctype in candidates:
+        if not typemap.accepts(kind, ctype):
+            continue
+        if kind == "enum" and declared.values is not None:
+            return ctype.values is not None and sorted(ctype.values) == sorted(declared.values)
+        for param in ("length", "precision", "scale"):
+            want = getattr(declared, param)
+            if want is not None and getattr(ctype, param) not in (None, want):
+                return False
+        return True
+    return False
+
+
+def _type_text(ctype: ColumnType, check: CheckConstraint | None) -> str:
+    return (
+        ctype.raw or ctype.spelling()
+        if check is None
+        else f"{ctype.raw or ctype.name} CHECK ({check.raw})"
+    )
+
+
+def _values(values: Iterable[str], keep_order: bool = False) -> str:
+    return "(" + ", ".join(values if keep_order else sorted(values)) + ")"
+
+
+def _bound(value: int | None) -> str:
+    return "none" if value is None else str(value)
