@@ -1,4 +1,4 @@
-"""Table options (STRICT, WITHOUT ROWID), SQLite's ON CONFLICT clauses and storage (UNLOGGED,
+"""Table options (STRICT, WITHOUT ROWID), ON CONFLICT clauses and storage (UNLOGGED,
 PARTITION BY) of a pair of tables."""
 
 from __future__ import annotations
