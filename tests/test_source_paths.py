@@ -54,3 +54,13 @@ def test_a_python_file_is_refused_with_the_module_form(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "schemas/sqlite.py" in lines[0] and "schemas.sqlite:metadata" in lines[0]
+
+
+def test_a_misspelt_metadata_attribute_gets_the_closest_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    result = CliRunner().invoke(cli, ["inspect", "schemas.sqlite:metadat", "--dialect", "sqlite"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "did you mean 'metadata'?" in lines[0], result.stderr

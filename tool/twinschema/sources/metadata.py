@@ -31,6 +31,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
+from twinschema.domain import suggestion
 from twinschema.errors import TwinschemaError, UsageError
 from twinschema.model import (
     EQUALITY_EXACT,
@@ -90,7 +91,11 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
     path = getattr(module, "__file__", None) or module_name
     rel = shown(path, base)
     if not hasattr(module, attribute):
-        raise UsageError(f"{rel}: module {module_name!r} has no attribute {attribute!r}")
+        metadatas = [n for n, v in vars(module).items() if isinstance(v, sa.MetaData)]
+        raise UsageError(
+            f"{rel}: module {module_name!r} has no attribute {attribute!r}"
+            + (suggestion(attribute, metadatas) or suggestion(attribute, vars(module)))
+        )
     metadata = getattr(module, attribute)
     if not isinstance(metadata, sa.MetaData):
         raise UsageError(
