@@ -8,6 +8,7 @@ b: postgresql        # the dialect of b.sql
 expect: [check]      # the difference kinds the checker must report, or [] for "same meaning"
 why: one sentence: what the case pins down
 equivalence: check   # optional, with expect []: a rule the comparison lists under equivalences
+no_witness: why      # a difference no fixed row can show (a time or random value): why
 witness:             # optional: rows that show the verdict on the real databases
   table: t
   declared_only: false   # true: a declared difference no row can show (both behave the same)
@@ -72,6 +73,7 @@ class Case:
     why: str
     witness: dict[str, Any] | None = field(default=None)
     equivalence: str | None = None
+    no_witness: str | None = None
 
     def sql(self, side: str) -> str:
         """The DDL of side ``a`` or ``b``."""
@@ -95,6 +97,7 @@ def cases() -> list[Case]:
                 why=spec["why"],
                 witness=spec.get("witness"),
                 equivalence=spec.get("equivalence"),
+                no_witness=spec.get("no_witness"),
             )
         )
     return found
