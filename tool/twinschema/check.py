@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 
 from twinschema import progress
 from twinschema.compare import Comparison, Side, compare
-from twinschema.compare.allowances import matching_allowance
+from twinschema.compare.allowances import matching_allowance, stale_allowance
 from twinschema.config import SIDE_OF, Config
-from twinschema.differences import SEVERITY_ERROR, SEVERITY_WARNING, Difference, Equivalence
+from twinschema.differences import SEVERITY_ERROR, Difference, Equivalence
 from twinschema.domain import Domain, load_domain
 from twinschema.domaincheck import compare_domain
 from twinschema.errors import EXIT_DATABASE, EXIT_DRIFT, EXIT_IN_SYNC, DatabaseError, UsageError
@@ -297,21 +297,7 @@ def _apply_value_allowances(
         if not all(allowance.table in s.schema.tables for s in (left, right)):
             continue
         comparison.differences.append(
-            Difference(
-                layer=layer,
-                kind="stale_allowance",
-                table=allowance.table,
-                column=allowance.column,
-                name=allowance.name,
-                left=None,
-                right=None,
-                message=f"allowance {allowance.describe()} matches nothing here",
-                hint=f"{domain.path}:{allowance.line}: remove this allowance, or restore the "
-                "difference it declares",
-                severity=SEVERITY_WARNING,
-                left_source=left.label,
-                right_source=right.label,
-            )
+            stale_allowance(domain, allowance, layer, left.label, right.label)
         )
 
 

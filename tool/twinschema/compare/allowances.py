@@ -23,23 +23,32 @@ def apply_allowances(ctx: Context) -> None:
         if allowance in used or not _visible(ctx, allowance):
             continue
         kept.append(
-            Difference(
-                layer=ctx.layer,
-                kind="stale_allowance",
-                table=allowance.table,
-                column=allowance.column,
-                name=allowance.name,
-                left=None,
-                right=None,
-                message=f"allowance {allowance.describe()} matches nothing here",
-                hint=f"{ctx.domain.path}:{allowance.line}: remove this allowance, or restore "
-                "the difference it declares",
-                severity=SEVERITY_WARNING,
-                left_source=ctx.left.label,
-                right_source=ctx.right.label,
-            )
+            stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)
         )
     ctx.result.differences = kept
+
+
+def stale_allowance(
+    domain: Domain, allowance: Allowance, layer: str, left: str, right: str
+) -> Difference:
+    """The warning for an allowance that matched nothing between sources ``left`` and
+    ``right``: the two sides agree now, or the object is gone (also used for the evaluation
+    stage's ``value_compatibility`` allowances)."""
+    return Difference(
+        layer=layer,
+        kind="stale_allowance",
+        table=allowance.table,
+        column=allowance.column,
+        name=allowance.name,
+        left=None,
+        right=None,
+        message=f"allowance {allowance.describe()} matches nothing here",
+        hint=f"{domain.path}:{allowance.line}: remove this allowance, or restore the "
+        "difference it declares",
+        severity=SEVERITY_WARNING,
+        left_source=left,
+        right_source=right,
+    )
 
 
 def _visible(ctx: Context, allowance: Allowance) -> bool:
