@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -244,3 +246,50 @@ def build(url: str, source: str) -> None:
         namespace["metadata"].create_all(engine)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def secret_database(pw: PasswordServer) -> Iterator[str]:
+    """A database on the password server, built from ``module_source()``, that ``secretuser``
+    may read; its name. Its grants are dropped afterwards."""
+    with scratch(pw.admin_url) as url:
+        build(url, module_source())
+        name = str(make_url(url).database)
+        admin(
+            url,
+            f'GRANT CONNECT ON DATABASE "{name}" TO {PASSWORD_ROLE}',
+            f"GRANT USAGE ON SCHEMA public TO {PASSWORD_ROLE}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {PASSWORD_ROLE}",
+        )
+        yield name
+        admin(url, f"DROP OWNED BY {PASSWORD_ROLE}")
+
+
+@contextmanager
+def silent_listener() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A TCP listener on 127.0.0.1 that accepts connections and never says a word: its port,
+    and the connections it accepted."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted: list[socket.socket] = []
+    done = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not done.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], accepted
+    finally:
+        done.set()
+        thread.join(timeout=10)
+        for conn in accepted:
+            conn.close()
+        server.close()

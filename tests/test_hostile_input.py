@@ -37,14 +37,12 @@ from pg_helpers import (
     TWINSCHEMA,
     PasswordServer,
     Project,
-    admin,
-    build,
     clean_env,
     make_project,
     module_source,
     password_server,
     run_cli,
-    scratch,
+    secret_database,
 )
 from sqlalchemy.engine import make_url
 
@@ -393,17 +391,8 @@ def pw() -> Iterator[PasswordServer]:
 @pytest.fixture(scope="module")
 def secret_db(pw: PasswordServer) -> Iterator[str]:
     """A database on the password server that ``secretuser`` may read; its name."""
-    with scratch(pw.admin_url) as url:
-        build(url, module_source())
-        name = str(make_url(url).database)
-        admin(
-            url,
-            f'GRANT CONNECT ON DATABASE "{name}" TO {PASSWORD_ROLE}',
-            f"GRANT USAGE ON SCHEMA public TO {PASSWORD_ROLE}",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {PASSWORD_ROLE}",
-        )
+    with secret_database(pw) as name:
         yield name
-        admin(url, f"DROP OWNED BY {PASSWORD_ROLE}")
 
 
 def fill(shape: Shape, pw: PasswordServer, database: str) -> str:

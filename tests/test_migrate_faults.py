@@ -27,10 +27,8 @@ import hashlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +38,7 @@ from typing import Any
 import psutil
 import pytest
 import sqlalchemy as sa
-from pg_helpers import PYTHON, clean_env, run_cli
+from pg_helpers import PYTHON, clean_env, run_cli, silent_listener
 from test_migrate_safety import (
     HEADS,
     SIDE,
@@ -112,36 +110,6 @@ def filled(tmp_path: Path, dialect: str, db_url: str, make: Any, body: str, **kw
 
 def last_line(output: str) -> str:
     return output.strip().splitlines()[-1]
-
-
-@contextmanager
-def silent_listener() -> Iterator[tuple[int, list[socket.socket]]]:
-    """A TCP listener on 127.0.0.1 that accepts connections and never says a word: its port,
-    and the connections it accepted."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    accepted: list[socket.socket] = []
-    done = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not done.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1], accepted
-    finally:
-        done.set()
-        thread.join(timeout=10)
-        for conn in accepted:
-            conn.close()
-        server.close()
 
 
 @contextmanager

@@ -42,7 +42,7 @@ from pg_helpers import (
     password_server,
     role,
     run_cli,
-    scratch,
+    secret_database,
 )
 from sqlalchemy.engine import make_url
 
@@ -76,17 +76,8 @@ def pw() -> Iterator[PasswordServer]:
 @pytest.fixture
 def secret_db(pw: PasswordServer) -> Iterator[str]:
     """A database on the password server that ``secretuser`` may read; its name."""
-    with scratch(pw.admin_url) as url:
-        build(url, module_source())
-        name = str(make_url(url).database)
-        admin(
-            url,
-            f'GRANT CONNECT ON DATABASE "{name}" TO {PASSWORD_ROLE}',
-            f"GRANT USAGE ON SCHEMA public TO {PASSWORD_ROLE}",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {PASSWORD_ROLE}",
-        )
+    with secret_database(pw) as name:
         yield name
-        admin(url, f"DROP OWNED BY {PASSWORD_ROLE}")
 
 
 def secret_url(pw: PasswordServer, database: str, how: str) -> tuple[str, dict[str, str]]:

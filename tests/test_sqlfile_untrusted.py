@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -25,7 +24,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
-from pg_helpers import TWINSCHEMA, admin, clean_env, role
+from pg_helpers import TWINSCHEMA, admin, clean_env, role, silent_listener
 
 from twinschema import embedded, sqlfile
 from twinschema.errors import DatabaseError, UsageError
@@ -552,39 +551,10 @@ def test_scratch_role_with_createrole_and_createdb_loads(tmp_path: Path, pg_serv
 # Bounded waits and big files
 
 
-@contextmanager
-def silent_listener() -> Iterator[int]:
-    """A TCP port that accepts connections and never says a word; its port number."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        for conn in accepted:
-            conn.close()
-        server.close()
-
-
 def test_connect_timeout_bounds_the_scratch_server(tmp_path: Path) -> None:
     """A scratch server that accepts and never answers: the load gives up after connect_timeout
     (2 s here; psycopg alone would wait 130 s, past this run's 60 s limit), exit 3."""
-    with silent_listener() as port:
+    with silent_listener() as (port, _):
         done, _ = inspect(
             tmp_path,
             "x.sql",
@@ -604,7 +574,7 @@ def test_connect_timeout_in_the_loader(pg_server: str, tmp_path: Path) -> None:
     path = tmp_path / "x.sql"
     path.write_text("CREATE TABLE t (id serial);\n")
     with (
-        silent_listener() as port,
+        silent_listener() as (port, _),
         pytest.raises(DatabaseError, match="timeout"),
         sqlfile.load_postgresql(path, f"postgresql://u@127.0.0.1:{port}/db", 1),
     ):
