@@ -836,7 +836,7 @@ def migrate(
     with resolve_target(config, dialect, environ, url) as target:
         if target.note:
             say(target.note)
-        try:
+        with _as_user_errors(target.label):
             outcome = _migrate(
                 config,
                 target,
@@ -848,14 +848,21 @@ def migrate(
                     config, target, connection, to, dry_run, say, state, allow_downgrade
                 ),
             )
-        except (CommandError, RevisionError) as exc:
-            raise UsageError(f"{target.label}: Alembic: {scrub(str(exc))}") from None
-        except TwinschemaError:
-            raise
-        except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
     say(outcome.describe())
     return outcome
+
+
+@contextmanager
+def _as_user_errors(label: str) -> Iterator[None]:
+    """What Alembic or the driver raise while ``migrate`` or ``stamp`` runs, as the one-line
+    errors of their exit codes: a revision Alembic cannot find or order (2), a database
+    that fails (3)."""
+    try:
+        yield
+    except (CommandError, RevisionError) as exc:
+        raise UsageError(f"{label}: Alembic: {scrub(str(exc))}") from None
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(f"{label}: {first_line(exc)}") from None
 
 
 def stamp(
@@ -880,7 +887,7 @@ def stamp(
     with resolve_target(config, dialect, environ, url) as target:
         if target.note:
             echo(target.note)
-        try:
+        with _as_user_errors(target.label):
             outcome = _migrate(
                 config,
                 target,
@@ -893,10 +900,6 @@ def stamp(
                 ),
                 create=False,
             )
-        except (CommandError, RevisionError) as exc:
-            raise UsageError(f"{target.label}: Alembic: {scrub(str(exc))}") from None
-        except sa.exc.DBAPIError as exc:
-            raise DatabaseError(f"{target.label}: {first_line(exc)}") from None
     written = "; only alembic_version was written, no revision ran" if outcome.changed else ""
     echo(outcome.describe() + written)
     return outcome
