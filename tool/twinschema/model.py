@@ -304,6 +304,24 @@ class Policy:
     declared: tuple[str, ...] | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class ConflictClause:
+    """A SQLite ON CONFLICT clause: the constraint it is on (``UNIQUE``, ``PRIMARY KEY``,
+    ``NOT NULL``, ``CHECK``), that constraint's columns, and its algorithm (``REPLACE``...)."""
+
+    constraint: str
+    columns: tuple[str, ...]
+    algorithm: str
+
+    def describe(self) -> str:
+        """``email UNIQUE ON CONFLICT REPLACE``, or ``UNIQUE (a, b) ON CONFLICT REPLACE``."""
+        if len(self.columns) == 1:
+            owner = f"{self.columns[0]} {self.constraint}"
+        else:
+            owner = f"{self.constraint} ({', '.join(self.columns)})"
+        return f"{owner} ON CONFLICT {self.algorithm}"
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """A table with everything the checker compares."""
@@ -318,9 +336,9 @@ class Table:
     row_level_security: bool = False
     policies: tuple[Policy, ...] = ()
     options: tuple[str, ...] = ()  # sorted OPTION_* values the table was created with
-    # SQLite's ON CONFLICT clauses other than the default ABORT (``email UNIQUE: REPLACE``):
-    # a violation deletes the old row or drops the new one silently instead of failing.
-    conflict_clauses: tuple[str, ...] = ()
+    # SQLite's ON CONFLICT clauses other than the default ABORT, sorted: a violation deletes the
+    # old row or drops the new one silently instead of failing.
+    conflict_clauses: tuple[ConflictClause, ...] = ()
     # Attributes only some dialects have: None where the source's dialect has no such notion
     # (SQLite), so that they are compared only between sources that both state them.
     # FORCE ROW LEVEL SECURITY: the policies bind the table's owner too.

@@ -16,6 +16,7 @@ from twinschema.model import (
     CheckConstraint,
     Column,
     ColumnType,
+    ConflictClause,
     ForeignKey,
     Index,
     Policy,
@@ -187,23 +188,15 @@ def _with_encodings(
     return tuple(found)
 
 
-def _renamed_conflicts(clauses: tuple[str, ...], renamed: Mapping[str, str]) -> tuple[str, ...]:
-    """SQLite's ON CONFLICT clauses with a column's name (``email UNIQUE: REPLACE``) in the
-    domain's logical name; a table constraint's column list is renamed too."""
+def _renamed_conflicts(
+    clauses: tuple[ConflictClause, ...], renamed: Mapping[str, str]
+) -> tuple[ConflictClause, ...]:
+    """SQLite's ON CONFLICT clauses with their columns in the domain's logical names."""
     if not clauses or not renamed:
         return clauses
-    out = []
-    for clause in clauses:
-        owner, _, algorithm = clause.rpartition(": ")
-        if "(" in owner:
-            kind, _, cols = owner.partition(" (")
-            names = [renamed.get(c, c) for c in cols.rstrip(")").split(", ")]
-            owner = f"{kind} ({', '.join(names)})"
-        else:
-            column, _, constraint = owner.partition(" ")
-            owner = f"{renamed.get(column, column)} {constraint}".strip()
-        out.append(f"{owner}: {algorithm}")
-    return tuple(sorted(out))
+    return tuple(
+        sorted(replace(c, columns=tuple(renamed.get(n, n) for n in c.columns)) for c in clauses)
+    )
 
 
 def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:

@@ -40,17 +40,17 @@ def conflict_clauses(ctx: Context, left: Table, right: Table) -> None:
         if clause in left.conflict_clauses and clause in right.conflict_clauses:
             continue
         on_left = clause in left.conflict_clauses
-        owner, _, algorithm = clause.rpartition(": ")
+        text = clause.describe()
         ctx.diff(
             "dialect_object",
             left.name,
             None,
             "on_conflict",
-            f"{owner} ON CONFLICT {algorithm}" if on_left else None,
-            None if on_left else f"{owner} ON CONFLICT {algorithm}",
-            f"{owner} of {left.name} resolves conflicts by {algorithm} in "
-            f"{ctx.label('left' if on_left else 'right')} only: "
-            + _CONFLICT_EFFECTS.get(algorithm, "a violation does not fail there"),
+            text if on_left else None,
+            None if on_left else text,
+            f"{text.removesuffix(' ON CONFLICT ' + clause.algorithm)} of {left.name} resolves "
+            f"conflicts by {clause.algorithm} in {ctx.label('left' if on_left else 'right')} "
+            "only: " + _CONFLICT_EFFECTS.get(clause.algorithm, "a violation does not fail there"),
         )
 
 

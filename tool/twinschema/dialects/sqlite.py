@@ -49,6 +49,7 @@ from twinschema.model import (
     Column,
     ColumnPool,
     ColumnType,
+    ConflictClause,
     ForeignKey,
     Generated,
     Index,
@@ -220,15 +221,14 @@ _TABLE_CONSTRAINTS = frozenset({"constraint", "primary", "unique", "check", "for
 _COLUMN_CONSTRAINTS = {"primary": "PRIMARY KEY", "unique": "UNIQUE", "not": "NOT NULL"}
 
 
-def conflict_clauses(sql: str, low: str) -> tuple[str, ...]:
-    """The ON CONFLICT clauses of a CREATE TABLE statement other than the default ABORT, each as
-    ``<column> <constraint>: <ALGORITHM>`` or ``<CONSTRAINT> (<columns>): <ALGORITHM>``
-    (``email UNIQUE: REPLACE``), sorted. A REPLACE deletes the row a new one conflicts with, an
-    IGNORE drops the new row silently, where another database rejects it: no catalog says so, so
-    it is read in the table's SQL (token by token, outside strings and comments)."""
+def conflict_clauses(sql: str, low: str) -> tuple[ConflictClause, ...]:
+    """The ON CONFLICT clauses of a CREATE TABLE statement other than the default ABORT, sorted.
+    A REPLACE deletes the row a new one conflicts with, an IGNORE drops the new row silently,
+    where another database rejects it: no catalog says so, so it is read in the table's SQL
+    (token by token, outside strings and comments)."""
     if "conflict" not in low:
         return ()
-    found: list[str] = []
+    found: list[ConflictClause] = []
     depth = 0
     words: list[str] = []  # the current definition's words at depth 1, lower-cased
     columns: list[str] = []  # a table constraint's column list
@@ -258,24 +258,24 @@ def conflict_clauses(sql: str, low: str) -> tuple[str, ...]:
             head = _unquote(token)
         words.append(word)
         if word in _CONFLICT_ALGORITHMS and words[-3:-1] == ["on", "conflict"]:
-            found.append(f"{_conflict_owner(words, head, columns)}: {word.upper()}")
+            constraint, on = _conflict_owner(words, head, columns)
+            found.append(ConflictClause(constraint, on, word.upper()))
     return tuple(sorted(found))
 
 
-def _conflict_owner(words: list[str], head: str, columns: list[str]) -> str:
-    """What an ON CONFLICT clause belongs to: a table constraint and its columns, or a column
-    and the constraint of its definition the clause follows."""
+def _conflict_owner(words: list[str], head: str, columns: list[str]) -> tuple[str, tuple[str, ...]]:
+    """The constraint an ON CONFLICT clause belongs to and its columns: a table constraint's, or
+    the constraint of a column definition that the clause follows (UNIQUE (email) and email's
+    UNIQUE are one)."""
     if words[0] in _TABLE_CONSTRAINTS:
         kinds = [w for w in words if w in ("primary", "unique", "check")]
         kind = _COLUMN_CONSTRAINTS.get(kinds[-1], kinds[-1].upper()) if kinds else "CONSTRAINT"
-        if len(columns) == 1 and kind != "CHECK":  # UNIQUE (email) is email's UNIQUE
-            return f"{columns[0]} {kind}"
-        return f"{kind} ({', '.join(columns)})"
+        return kind, tuple(columns)
     constraint = ""
     for word in words[1:-3]:
         if word in _COLUMN_CONSTRAINTS:
             constraint = _COLUMN_CONSTRAINTS[word]
-    return f"{head} {constraint}".strip()
+    return constraint, (head,)
 
 
 # ---------------------------------------------------------------------------------------------

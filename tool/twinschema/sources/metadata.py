@@ -51,6 +51,7 @@ from twinschema.model import (
     Column,
     ColumnPool,
     ColumnType,
+    ConflictClause,
     ForeignKey,
     Generated,
     Index,
@@ -502,7 +503,7 @@ def _identity(
     return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
 
 
-def _sqlite_conflicts(table: sa.Table) -> tuple[str, ...]:
+def _sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
     """The ON CONFLICT clauses SQLite's DDL compiler writes for ``table`` (``sqlite_on_conflict``
     and its kin on columns and constraints), read from that DDL as the adapter reads a live
     table's SQL; () at no cost for the tables that declare none."""
