@@ -18,8 +18,7 @@ from sqlalchemy.dialects import sqlite as sa_sqlite
 from sqlalchemy.engine import make_url
 
 from twinschema import sqlfile, testing
-from twinschema.dialects import ReflectOptions, adapter
-from twinschema.dialects import sqlite as sqlite_adapter
+from twinschema.dialects import ReflectOptions, adapter, sqlite_ddl, sqlite_lexer
 from twinschema.dialects.sqlite import (
     ADAPTER,
     SNAPSHOT_QUERY,
@@ -575,15 +574,15 @@ def test_whole_constructs_read_as_the_tokenizer_reads_them(
     """CHECKs and named constraints matched whole give what the keyword-by-keyword tokenizer
     gives, for every table of the test schemas and the real-world ones."""
     tables = _tables_sql(source)
-    scan = sqlite_adapter._scan_table
+    scan = sqlite_ddl._scan_table
 
     def read(sql: str) -> tuple[object, ...]:
-        found = scan(sql, sqlite_adapter._lower(sql))
+        found = scan(sql, sqlite_lexer._lower(sql))
         checks = [(c.expression, c.name) for c in found.checks]
         return checks, found.unique_names, found.fk_names
 
     whole = [read(sql) for sql in tables]
-    monkeypatch.setattr(sqlite_adapter, "_WHOLE", re.compile("(?!)"))  # matches nothing
+    monkeypatch.setattr(sqlite_ddl, "_WHOLE", re.compile("(?!)"))  # matches nothing
     assert [read(sql) for sql in tables] == whole
     assert any(checks or names for checks, *names in whole)  # there was something to find
 

@@ -1,0 +1,292 @@
+"""Reading a stored CREATE TABLE or CREATE INDEX statement: the CHECK constraints, the names of
+named UNIQUE and FOREIGN KEY constraints, and the elements and predicate of an index, which no
+PRAGMA reports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from twinschema.definitions import canonical_sql, without_words
+from twinschema.dialects.sqlite_lexer import (
+    _SKIPPED,
+    _TOKEN,
+    _keywords,
+    _lexer,
+    _lower,
+    _next_token,
+    _starts_word,
+    _unquote,
+)
+from twinschema.model import (
+    OBJECT_TRIGGER,
+    CheckConstraint,
+    SchemaObject,
+)
+
+# Over lower-cased text: the keywords CHECKs and constraint names hang on. Both are reserved
+# words in SQLite, so outside strings, quoted names and comments they are always keywords.
+_TABLE_TOKEN = _lexer(_keywords("check", "constraint"))
+
+# What SQLAlchemy and most people write is matched whole at its keyword, in one call: a CHECK
+# whose body holds no quoted name, no comment and parentheses at most one deep, with or
+# without ``CONSTRAINT name``; a named UNIQUE or FOREIGN KEY on a list of plain names. Anything
+# else is read token by token below. The quantifiers are possessive (``*+``): a run of plain
+# characters is taken in one step and never backtracked into (four times faster than ``*``).
+_NAME = r"[a-z_][a-z0-9_$]*+"
+
+
+_NAMES = rf"{_NAME}(?:\s*+,\s*+{_NAME})*+"
+
+
+_PLAIN = r"""(?:[^()'"`\[\-/]++|-(?!-)|/(?!\*)|'[^']*+(?:''[^']*+)*+')"""
+
+
+_BODY = rf"(?:{_PLAIN}|\({_PLAIN}*+\))*+"
+
+
+_WHOLE = re.compile(
+    rf"""constraint\s++(?P<check_name>{_NAME})\s++check\s*+\((?P<named_check>{_BODY})\)
+    | check\s*+\((?P<check>{_BODY})\)
+    | constraint\s++(?P<unique_name>{_NAME})\s++unique\s*+\(\s*+(?P<unique>{_NAMES})\s*+\)
+    | constraint\s++(?P<fk_name>{_NAME})\s++foreign\s++key\s*+\(\s*+(?P<fk>{_NAMES})\s*+\)
+    """,
+    re.VERBOSE,
+)
+
+
+_BODY_TOKEN = _lexer(r"| \( | \)")
+
+
+_ELEMENT_TOKEN = _lexer(r"| \( | \) | ,")
+
+
+_INDEX_TOKEN = _lexer(r"| \( | \) | ," + _keywords("where", "asc", "desc"))
+
+
+_HARD = re.compile(r"[-'\"`\[/(]")  # what makes a CHECK body need the full scan
+
+
+@dataclass(slots=True)
+class _TableSql:
+    """What the tokenizer finds in a CREATE TABLE statement."""
+
+    checks: list[CheckConstraint] = field(default_factory=list)
+    unique_names: dict[tuple[str, ...], str] = field(default_factory=dict)
+    fk_names: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+
+def _scan_table(sql: str, low: str) -> _TableSql:
+    """Find the CHECK constraints, and the names of named UNIQUE and FOREIGN KEY constraints.
+
+    A CHECK body is the text between the parenthesis after CHECK and the one that closes it,
+    nested groups, strings and comments included. A ``CONSTRAINT name`` names the constraint
+    whose keyword follows it (the names of NOT NULL, DEFAULT and PRIMARY KEY are not kept).
+    ``low`` is ``_lower(sql)``.
+    """
+    found = _TableSql()
+    pos = 0
+    while (match := _TABLE_TOKEN.search(low, pos)) is not None:
+        start, pos = match.span()
+        word = match.group()
+        if word[0] in _SKIPPED or not _starts_word(low, start):
+            continue
+        whole = _WHOLE.match(low, start)
+        if whole is not None:
+            kind = whole.lastgroup or ""
+            if kind.endswith("check"):
+                body = sql[whole.start(kind) : whole.end(kind)].strip()
+                name = sql[whole.start(1) : whole.end(1)] if kind == "named_check" else None
+                found.checks.append(CheckConstraint(body, name=name, raw=body))
+                pos = whole.end()
+                continue
+            if _opens_element(low, start):  # a table UNIQUE or FOREIGN KEY, not a column's
+                names = tuple(
+                    n.strip() for n in sql[whole.start(kind) : whole.end(kind)].split(",")
+                )
+                named = found.unique_names if kind == "unique" else found.fk_names
+                named[names] = sql[whole.start(kind + "_name") : whole.end(kind + "_name")]
+                pos = whole.end()
+                continue
+        name = None
+        if word == "constraint":
+            token = _next_token(sql, pos)
+            keyword = _next_token(sql, token.end()) if token is not None else None
+            if token is None or keyword is None:
+                break
+            name = _unquote(token.group())
+            pos = keyword.end()
+            word = keyword.group().lower()
+        if word == "check":
+            span = _balanced(low, pos)
+            if span is not None:
+                body = sql[span[0] : span[1]].strip()
+                found.checks.append(CheckConstraint(body, name=name, raw=body))
+                pos = span[1] + 1
+        elif name is not None and word in ("unique", "foreign", "references"):
+            _name_constraint(found, sql, low, word, name, start, pos)
+    return found
+
+
+def _opens_element(low: str, pos: int) -> bool:
+    """True when only whitespace lies between ``pos`` and the comma or parenthesis before it:
+    what starts there is a table constraint, not part of a column definition."""
+    before = pos - 1
+    while before >= 0 and low[before] in " \t\r\n":
+        before -= 1
+    return before >= 0 and low[before] in ",("
+
+
+def _balanced(low: str, pos: int) -> tuple[int, int] | None:
+    """The span inside the parenthesised group that opens next at or after ``pos``."""
+    opened = low.find("(", pos) + 1
+    closed = low.find(")", opened)
+    if (
+        opened
+        and closed > 0
+        and not low[pos : opened - 1].strip()
+        and _HARD.search(low, opened, closed) is None  # the common case: nothing nested
+    ):
+        return opened, closed
+    depth = 0
+    opened = -1
+    for match in _BODY_TOKEN.finditer(low, pos):
+        char = match.group()[0]
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                opened = match.end()
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return (opened, match.start()) if opened >= 0 else None
+        elif opened < 0 and char not in "-/":  # something other than a comment before "("
+            return None
+    return (opened, len(low)) if opened >= 0 else None
+
+
+def _name_constraint(
+    found: _TableSql, sql: str, low: str, word: str, name: str, start: int, pos: int
+) -> None:
+    """Record the name of a UNIQUE or FOREIGN KEY constraint under its columns.
+
+    ``start`` is where its ``CONSTRAINT`` keyword starts, ``pos`` where its own keyword ends.
+    """
+    if word != "references" and _opens_element(low, start):
+        # ``CONSTRAINT name`` opens the element: a table constraint, UNIQUE (a, b) or FOREIGN
+        # KEY (a, b). Otherwise it follows a column definition's start (the rarer path below).
+        (found.unique_names if word == "unique" else found.fk_names)[_name_list(sql, pos)] = name
+        return
+    first = _next_token(sql, _element_start(low, start))
+    leading = first.group().lower() if first is not None else ""
+    if first is not None and (
+        word == "references" or (word == "unique" and leading not in ("constraint", "unique"))
+    ):
+        columns: tuple[str, ...] = (_unquote(first.group()),)  # a column constraint
+    else:  # a table constraint: UNIQUE (a, b) or FOREIGN KEY (a, b)
+        columns = _name_list(sql, pos)
+    (found.unique_names if word == "unique" else found.fk_names)[columns] = name
+
+
+def _element_start(low: str, pos: int) -> int:
+    """Where the column definition or table constraint holding offset ``pos`` starts."""
+    depth = 0
+    element = 0
+    for match in _ELEMENT_TOKEN.finditer(low, 0, pos):
+        char = match.group()[0]
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                element = match.end()
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 1:
+            element = match.end()
+    return element
+
+
+def _name_list(sql: str, pos: int) -> tuple[str, ...]:
+    """The names of the first parenthesised list at or after ``pos``: ``(a, "b c")``."""
+    names: list[str] = []
+    opened = False
+    expect_name = True
+    for match in _TOKEN.finditer(sql, pos):
+        text = match.group()
+        if text.startswith(("--", "/*")):
+            continue
+        if text == "(":
+            opened = True
+        elif text == ")":
+            break
+        elif text == ",":
+            expect_name = True
+        elif opened and expect_name:
+            names.append(_unquote(text))
+            expect_name = False
+    return tuple(names)
+
+
+def _scan_index(sql: str) -> tuple[list[str], str | None]:
+    """The element texts of a CREATE INDEX statement (ASC/DESC removed) and its WHERE text.
+
+    The element list is the first parenthesised group: the index and table names before it can
+    only hold a parenthesis when quoted, and quoted names are single tokens.
+    """
+    low = _lower(sql)
+    elements: list[str] = []
+    depth = 0
+    start = -1
+    closed = False
+    order: tuple[int, int] | None = None  # a trailing ASC or DESC of the current element
+    for match in _INDEX_TOKEN.finditer(low):
+        text = match.group()
+        first = text[0]
+        if first in _SKIPPED:
+            if depth == 1 and first not in "-/":
+                order = None  # a quoted name or string after an ASC is not the end
+            continue
+        if first.isalpha() and not _starts_word(low, match.start()):
+            continue
+        if closed:  # after the element list, only WHERE matters
+            if text == "where":
+                return elements, sql[match.end() :].strip().rstrip(";").strip()
+        elif first == "(":
+            depth += 1
+            if depth == 1:
+                start, order = match.end(), None
+        elif first == ")":
+            depth -= 1
+            if depth == 0:
+                elements.append(_element(sql, start, match.start(), order))
+                closed = True
+        elif depth == 1 and first == ",":
+            elements.append(_element(sql, start, match.start(), order))
+            start, order = match.end(), None
+        elif depth == 1:
+            order = match.span() if text in ("asc", "desc") else None
+    return elements, None
+
+
+def _element(sql: str, start: int, end: int, order: tuple[int, int] | None) -> str:
+    """One index element's text, without its trailing ASC or DESC."""
+    if order is not None and sql[start : order[0]].strip():
+        end = order[0]
+    return sql[start:end].strip()
+
+
+_EMPTY = _TableSql()
+
+
+def schema_object(kind: str, name: str, table: str, sql: str) -> SchemaObject:
+    """A view or trigger from its stored CREATE statement, made canonical.
+
+    SQLite keeps the statement as written: whitespace, comments, the case of keywords and of
+    identifiers (quoted or not: SQLite folds them all) and the optional ``FOR EACH ROW`` of a
+    trigger (SQLite has only row triggers) are made uniform. A view is keyed by its name alone
+    (a view is a relation), a trigger by its table and name.
+    """
+    canonical = canonical_sql(sql, True)
+    if kind == OBJECT_TRIGGER:
+        canonical = without_words(canonical, "for each row")
+        return SchemaObject(kind, name.lower(), canonical, table.lower(), sql)
+    return SchemaObject(kind, name.lower(), canonical, None, sql)

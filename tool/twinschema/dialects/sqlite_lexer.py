@@ -1,0 +1,74 @@
+"""Just enough of SQLite's lexer to see keywords, parentheses and commas outside
+strings, quoted identifiers and comments. Speed matters (it runs over every table's SQL), so the
+hot scans run over an ASCII-lower-cased copy of the statement (same length, same offsets) with
+patterns whose every branch starts with a literal character: the regex engine then skips to
+candidate positions in C, and Python sees only the few tokens that matter. A keyword's left word
+boundary is checked in Python (a look-behind would defeat that skip).
+"""
+
+from __future__ import annotations
+
+import re
+
+_LITERALS = r"""
+      '[^']*(?:''[^']*)*'           # string literal, '' escapes a quote
+    | "[^"]*(?:""[^"]*)*"           # quoted identifier
+    | `[^`]*(?:``[^`]*)*`           # MySQL-style quoted identifier
+    | \[[^\]]*\]                    # MS-style quoted identifier
+    | --[^\n]*                      # line comment
+    | /\*(?:.*?\*/|.*)              # block comment (unterminated runs to the end)
+"""
+
+
+_SKIPPED = frozenset("'\"`[-/")  # first characters of the lexemes above
+
+
+def _lexer(extra: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern matching strings, quoted names and comments, plus the ``extra`` branches."""
+    return re.compile(_LITERALS + extra, re.VERBOSE | re.DOTALL | flags)
+
+
+def _keywords(*words: str) -> str:
+    return "".join(f"| {word}(?![\\w$])" for word in words)
+
+
+# Every token, words included: only for the rare paths (constraint names, virtual-table modules).
+_TOKEN = _lexer(r"| [(),] | [A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*")
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+_QUOTES = {'"': '"', "`": "`", "[": "]"}
+
+
+def _lower(sql: str) -> str:
+    """``sql`` with ASCII letters lower-cased: offsets stay valid (``str.lower`` may not)."""
+    return sql.lower() if sql.isascii() else sql.translate(_ASCII_LOWER)
+
+
+def _starts_word(text: str, pos: int) -> bool:
+    """True when ``text[pos]`` is not in the middle of a word (``xcheck`` holds no ``check``)."""
+    if pos == 0:
+        return True
+    before = text[pos - 1]
+    return not (before.isalnum() or before in "_$")
+
+
+def _next_token(sql: str, pos: int) -> re.Match[str] | None:
+    """The first token at or after ``pos`` that is not a comment."""
+    while True:
+        match = _TOKEN.search(sql, pos)
+        if match is None or not match.group().startswith(("--", "/*")):
+            return match
+        pos = match.end()
+
+
+def _unquote(text: str) -> str:
+    """An identifier token as a name: ``"a""b"`` -> ``a"b``, ``[x]`` -> ``x``, ``'s'`` -> ``s``."""
+    first = text[0]
+    if first in _QUOTES:
+        return text[1:-1].replace(first * 2, first) if first != "[" else text[1:-1]
+    if first == "'":  # SQLite accepts a string literal where an identifier is expected
+        return text[1:-1].replace("''", "'")
+    return text
