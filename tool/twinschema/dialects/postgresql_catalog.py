@@ -1,0 +1,397 @@
+"""The catalog queries the PostgreSQL adapter sends, one per object kind for the whole schema, and
+the catalog's one-letter codes in the model's words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from twinschema.model import (
+    GENERATED_STORED,
+    GENERATED_VIRTUAL,
+    IDENTITY_ALWAYS,
+    IDENTITY_BY_DEFAULT,
+)
+
+# Every query takes the schema's name as %(schema)s and reads tables and partitioned tables that
+# no extension owns. One row per column (a table without columns has one row with NULLs).
+_TABLE_FILTER = """
+    c.relkind IN ('r', 'p')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
+                    AND e.objid = c.oid AND e.deptype = 'e')"""
+
+
+SQL_SCHEMA = """
+SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text,
+       current_setting('TimeZone')
+FROM pg_namespace n WHERE n.nspname = %(schema)s"""
+
+
+# The locale of a collation: colllocale (17+), colliculocale (15, 16), collcollate (ICU before 15),
+# read through to_jsonb so that one query text serves every version. Its columns: co.
+_COLLATION_LOCALE = """coalesce(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale',
+                co.collcollate::text)"""
+
+
+SQL_COLUMNS = f"""
+SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SELECT'),
+       a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
+       a.attgenerated, pg_get_expr(d.adbin, d.adrelid), et.typtype, et.typname::text, et.oid,
+       et.oid IS DISTINCT FROM t.oid,
+       CASE WHEN et.typtype = 'd' THEN concat_ws(' ',
+           format_type(et.typbasetype, et.typtypmod),
+           CASE WHEN et.typnotnull THEN 'NOT NULL' END,
+           'DEFAULT ' || et.typdefault,
+           (SELECT string_agg(pg_get_constraintdef(k.oid), ' ' ORDER BY pg_get_constraintdef(k.oid))
+            FROM pg_constraint k WHERE k.contypid = et.oid)) END,
+       co.collname::text, co.collisdeterministic, {_COLLATION_LOCALE},
+       d.adbin IS NOT NULL
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+LEFT JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_type et ON et.oid = CASE
+    WHEN t.typtype <> 'd' AND t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
+LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
+WHERE {_TABLE_FILTER}
+ORDER BY c.relname, a.attnum"""
+
+
+# PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK constraints. A foreign key that references a
+# partitioned table has one hidden child row per referenced partition: those are left out.
+SQL_CONSTRAINTS = f"""
+SELECT con.conrelid, con.conname::text, con.contype,
+       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
+             ORDER BY k.ord),
+       rn.nspname::text, rc.relname::text,
+       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
+             ORDER BY k.ord),
+       con.confdeltype, con.confupdtype,
+       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END,
+       CASE WHEN con.contype = 'u' THEN ARRAY(
+           SELECT a.attname::text FROM pg_index ix
+           CROSS JOIN LATERAL generate_series(ix.indnkeyatts + 1, ix.indnatts) k
+           JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1]
+           WHERE ix.indexrelid = con.conindid ORDER BY k) END,
+       CASE WHEN con.contype = 'u' THEN (
+           SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean FROM pg_index ix
+           WHERE ix.indexrelid = con.conindid) END,
+       con.condeferrable, con.condeferred, con.confmatchtype,
+       ARRAY(SELECT a.attname::text  -- read as JSON: the column is new in PostgreSQL 15
+             FROM jsonb_array_elements_text(CASE
+                 WHEN jsonb_typeof(to_jsonb(con) -> 'confdelsetcols') = 'array'
+                 THEN to_jsonb(con) -> 'confdelsetcols' ELSE '[]' END) k(num)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num::int2)
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE con.contype IN ('p', 'u', 'f', 'c') AND {_TABLE_FILTER}
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint pc
+                  WHERE pc.oid = con.conparentid AND pc.conrelid = con.conrelid)
+ORDER BY con.conname"""
+
+
+# Indexes that no PRIMARY KEY, UNIQUE or EXCLUDE constraint owns (those are compared as the
+# constraint). Key columns make what an index matches; then, per key column, its options
+# (indoption: bit 1 DESC, bit 2 NULLS FIRST), its operator class when not the type's default,
+# and its collation when not its column's own (an expression's: any, with the whole definition,
+# which writes COLLATE only where it is not the one the expression derives), with what that
+# collation makes equal; then the INCLUDE columns and NULLS NOT DISTINCT (15+).
+SQL_INDEXES = f"""
+SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
+       ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text
+                         ELSE pg_get_indexdef(i.indexrelid, k, true) END
+             FROM generate_series(1, i.indnkeyatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             ORDER BY k),
+       pg_get_expr(i.indpred, i.indrelid),
+       ARRAY(SELECT json_build_array(
+                 i.indoption[k - 1],
+                 CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END,
+                 co.collname::text, co.collisdeterministic, {_COLLATION_LOCALE})
+             FROM generate_series(1, i.indnkeyatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1]
+             LEFT JOIN pg_collation co ON co.oid = i.indcollation[k - 1]
+                 AND i.indcollation[k - 1] <> coalesce(a.attcollation, 0)
+             ORDER BY k),
+       CASE WHEN 0 = ANY (i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid) END,
+       ARRAY(SELECT a.attname::text FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             ORDER BY k),
+       coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false)
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_am am ON am.oid = ic.relam
+WHERE {_TABLE_FILTER}
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conrelid = i.indrelid
+                  AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+ORDER BY ic.relname"""
+
+
+# Labels of every enum type the schema's columns use (directly or as an array element).
+SQL_ENUMS = """
+SELECT e.enumtypid, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
+FROM pg_enum e
+WHERE e.enumtypid IN (
+    SELECT CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
+    JOIN pg_type t ON t.oid = a.atttypid
+    WHERE a.attnum > 0 AND c.relkind IN ('r', 'p'))
+GROUP BY e.enumtypid"""
+
+
+SQL_POLICIES = """
+SELECT p.polrelid, p.polname::text, p.polcmd,
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+       p.polpermissive,
+       ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END
+             FROM unnest(p.polroles) r(oid) ORDER BY 1)
+FROM pg_policy p
+JOIN pg_class c ON c.oid = p.polrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
+ORDER BY p.polname"""
+
+
+# Table attributes beyond columns and constraints, for the tables that have one: FORCE ROW
+# LEVEL SECURITY, UNLOGGED, and the partition key of a partitioned table.
+SQL_TABLE_OPTIONS = f"""
+SELECT c.oid, c.relforcerowsecurity, c.relpersistence = 'u',
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
+WHERE {_TABLE_FILTER}
+  AND (c.relforcerowsecurity OR c.relpersistence = 'u' OR c.relkind = 'p')"""
+
+
+# Tables of other schemas of the database whose names the compared schema lacks, with those
+# schemas: a table missing here may have been created in (or moved to) another schema.
+SQL_ELSEWHERE = f"""
+SELECT c.relname::text, array_agg(DISTINCT n.nspname::text ORDER BY n.nspname::text)
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> %(schema)s AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
+  AND NOT c.relispartition AND {_TABLE_FILTER}
+  AND c.relname NOT IN (SELECT t.relname FROM pg_class t JOIN pg_namespace tn
+                        ON tn.oid = t.relnamespace AND tn.nspname = %(schema)s)
+GROUP BY c.relname"""
+
+
+# What the schema holds that is not compared. Triggers come as their tables' names (one entry
+# per trigger) so that triggers of excluded tables are left out like the tables.
+_NOT_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = {catalog}::regclass
+                                AND e.objid = {oid} AND e.deptype = 'e')"""
+
+
+_REL = _NOT_EXTENSION.format(catalog="'pg_class'", oid="c.oid")
+
+
+SQL_COUNTS = f"""
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s),
+rel AS (SELECT c.oid, c.relkind FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns)
+        AND {_REL})
+SELECT
+  (SELECT count(*) FROM rel WHERE relkind = 'v'),
+  (SELECT count(*) FROM rel WHERE relkind = 'm'),
+  (SELECT count(*) FROM rel WHERE relkind = 'f'),
+  (SELECT count(*) FROM rel c WHERE c.relkind = 'S' AND NOT EXISTS (
+       SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+       AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))),
+  (SELECT count(*) FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns)
+       AND {_NOT_EXTENSION.format(catalog="'pg_proc'", oid="p.oid")}),
+  ARRAY(SELECT c.relname::text FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
+        WHERE c.oid IN (SELECT oid FROM rel) AND NOT tg.tgisinternal),
+  (SELECT count(*) FROM pg_constraint con WHERE con.contype = 'x'
+       AND con.conrelid IN (SELECT oid FROM rel)),
+  (SELECT count(*) FROM pg_rewrite rw WHERE rw.ev_class IN (SELECT oid FROM rel)
+       AND rw.rulename <> '_RETURN')"""
+
+
+NOT_COMPARED_KEYS = (
+    "views",
+    "materialized_views",
+    "foreign_tables",
+    "sequences",
+    "functions",
+    "triggers",
+    "exclusion_constraints",
+    "rules",
+)
+
+
+# Of those, the kinds read as ``SchemaObject``s (see SQL_OBJECTS) and so no longer counted by the
+# adapter: a comparison counts the ones it could not compare (``compare_objects``). Aggregates
+# and window functions have no pg_get_functiondef: they stay counted, as "functions".
+OBJECT_COUNT_KEYS = frozenset({"views", "materialized_views", "sequences", "triggers"})
+
+
+# Views, triggers, functions and sequences print their definitions with the schema's own names
+# unqualified (pg_get_viewdef qualifies a name only when the search path does not find it), so
+# that two databases holding the same objects in differently named schemas read alike. Set for
+# the read-only transaction only, just before SQL_OBJECTS.
+SQL_SEARCH_PATH = "SELECT set_config('search_path', quote_ident(%(schema)s), true)"
+
+
+# One row per view (materialized too), trigger, function or procedure, and sequence that no
+# extension owns and no column owns (serial and identity sequences are compared as the column's
+# identity): kind, name, table, a detail (a view's relkind and options, a trigger's tgenabled),
+# the definition as the catalog prints it, and the schema's name as SQL quotes it.
+_PROC = _NOT_EXTENSION.format(catalog="'pg_proc'", oid="p.oid")
+
+
+SQL_OBJECTS = f"""
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s),
+rel AS (SELECT c.oid, c.relkind, c.relname, c.reloptions FROM pg_class c
+        WHERE c.relnamespace IN (SELECT oid FROM ns) AND {_REL})
+SELECT 'view', c.relname::text, NULL::text,
+       c.relkind::text || coalesce(' ' || array_to_string(c.reloptions, ', '), ''),
+       pg_get_viewdef(c.oid, true), quote_ident(%(schema)s)
+FROM rel c WHERE c.relkind IN ('v', 'm')
+UNION ALL
+SELECT 'trigger', tg.tgname::text, c.relname::text, tg.tgenabled::text,
+       pg_get_triggerdef(tg.oid, false), quote_ident(%(schema)s)
+FROM pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
+WHERE NOT tg.tgisinternal AND tg.tgparentid = 0  -- a partition's clone is its parent's trigger
+UNION ALL
+SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       NULL, NULL, pg_get_functiondef(p.oid), quote_ident(%(schema)s)
+FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.prokind IN ('f', 'p')
+  AND {_PROC}
+UNION ALL
+SELECT 'sequence', s.sequencename::text, NULL, NULL,
+       concat_ws(' ', 'as', s.data_type::regtype::text, 'start', s.start_value,
+                 'minvalue', s.min_value, 'maxvalue', s.max_value, 'increment', s.increment_by,
+                 'cache', s.cache_size, CASE WHEN s.cycle THEN 'cycle' ELSE 'no cycle' END),
+       quote_ident(%(schema)s)
+FROM pg_sequences s JOIN rel c ON c.relname = s.sequencename AND c.relkind = 'S'
+WHERE s.schemaname = %(schema)s AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+ORDER BY 1, 3, 2"""
+
+
+# The catalog's one-letter codes, in the model's words.
+FK_ACTION_CODES: Mapping[str, str] = MappingProxyType(
+    {
+        "a": "NO ACTION",
+        "r": "RESTRICT",
+        "c": "CASCADE",
+        "n": "SET NULL",
+        "d": "SET DEFAULT",
+    }
+)
+
+
+FK_MATCH_CODES: Mapping[str, str] = MappingProxyType({"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"})
+
+
+IDENTITY_CODES: Mapping[str, str] = MappingProxyType(
+    {"a": IDENTITY_ALWAYS, "d": IDENTITY_BY_DEFAULT}
+)
+
+
+POLICY_COMMANDS: Mapping[str, str] = MappingProxyType(
+    {
+        "*": "ALL",
+        "r": "SELECT",
+        "a": "INSERT",
+        "w": "UPDATE",
+        "d": "DELETE",
+    }
+)
+
+
+# The schema's catalog rows, reduced to their count and a sum of hashes of their keys and
+# ``xmin``s: any committed change to them (a row added, removed or updated) changes it. It covers
+# every catalog row that the queries read or that a pg_get_* function or format_type looks up:
+# the schema, its relations (tables, indexes, sequences, views) and the tables its foreign keys
+# reference, their columns, defaults, indexes, constraints, policies and triggers, the types the
+# columns use (their elements, enum labels and schemas), and the schema's functions. A sum, not
+# an ordered list: no sort, and two moments that differ collide with a chance of 2^-64.
+SQL_FINGERPRINT = """
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s),
+own AS (SELECT c.oid, c.relkind, c.xmin FROM pg_class c JOIN ns ON c.relnamespace = ns.oid),
+ref AS (SELECT DISTINCT con.confrelid AS oid FROM pg_constraint con
+        JOIN own ON con.conrelid = own.oid WHERE con.confrelid <> 0),
+col AS (SELECT a.attrelid, a.attnum, a.atttypid, a.xmin FROM pg_attribute a
+        WHERE a.attnum > 0 AND (a.attrelid IN (SELECT oid FROM own WHERE relkind IN ('r', 'p'))
+                                OR a.attrelid IN (SELECT oid FROM ref))),
+typ AS (SELECT t.oid, t.typelem, t.typnamespace, t.xmin FROM pg_type t
+        WHERE t.oid IN (SELECT atttypid FROM col)),
+typs AS (SELECT oid, typnamespace, xmin FROM typ
+         UNION SELECT t.oid, t.typnamespace, t.xmin FROM typ JOIN pg_type t ON t.oid = typ.typelem)
+SELECT count(*), sum(hashtextextended(k, 0)::numeric) FROM (
+  SELECT 'n' || n.oid || ':' || n.xmin FROM pg_namespace n
+  WHERE n.oid IN (SELECT oid FROM ns UNION SELECT typnamespace FROM typs
+                  UNION SELECT c.relnamespace FROM pg_class c JOIN ref ON c.oid = ref.oid)
+  UNION ALL SELECT 'r' || oid || ':' || xmin FROM own
+  UNION ALL SELECT 'R' || c.oid || ':' || c.xmin FROM ref JOIN pg_class c ON c.oid = ref.oid
+  UNION ALL SELECT 'a' || attrelid || '.' || attnum || ':' || xmin FROM col
+  UNION ALL SELECT 'd' || d.oid || ':' || d.xmin FROM own JOIN pg_attrdef d ON d.adrelid = own.oid
+  UNION ALL SELECT 'i' || i.indexrelid || ':' || i.xmin FROM own
+            JOIN pg_index i ON i.indrelid = own.oid
+  UNION ALL SELECT 'k' || con.oid || ':' || con.xmin FROM pg_constraint con
+            WHERE con.conrelid IN (SELECT oid FROM own) OR con.connamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'p' || p.oid || ':' || p.xmin FROM own JOIN pg_policy p ON p.polrelid = own.oid
+  UNION ALL SELECT 'g' || tg.oid || ':' || tg.xmin FROM own
+            JOIN pg_trigger tg ON tg.tgrelid = own.oid
+  UNION ALL SELECT 't' || oid || ':' || xmin FROM typs
+  UNION ALL SELECT 'e' || e.oid || ':' || e.xmin FROM typs JOIN pg_enum e ON e.enumtypid = typs.oid
+  UNION ALL SELECT 'f' || p.oid || ':' || p.xmin FROM pg_proc p JOIN ns ON p.pronamespace = ns.oid
+) AS catalog_rows (k)"""
+
+
+# Sent first, in the read's transaction: how long any lock is waited for (SET LOCAL, in ms).
+SQL_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %(lock_timeout)s, true)"
+
+
+# Who holds (or waits ahead of a read for) an ACCESS EXCLUSIVE lock on the schema's relations or
+# on the catalogs: the only mode that blocks the ACCESS SHARE locks a read takes. An index is
+# named by its table; names are schema-qualified and quoted where SQL needs it. Holders first.
+SQL_LOCKED = """
+SELECT DISTINCT format('%%I.%%I', COALESCE(tn.nspname, n.nspname), COALESCE(t.relname, c.relname)),
+       l.mode, l.granted
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_index i ON i.indexrelid = c.oid
+LEFT JOIN pg_class t ON t.oid = i.indrelid
+LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()
+  AND l.database IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+  AND n.nspname IN (%(schema)s, 'pg_catalog')
+ORDER BY 3 DESC, 1"""
+
+
+# The batched queries, in the order they are sent, all in one snapshot. The fingerprint comes
+# first: its result is kept even when a later query fails.
+QUERIES = (
+    SQL_FINGERPRINT,
+    SQL_SCHEMA,
+    SQL_COLUMNS,
+    SQL_CONSTRAINTS,
+    SQL_INDEXES,
+    SQL_ENUMS,
+    SQL_POLICIES,
+    SQL_COUNTS,
+    SQL_TABLE_OPTIONS,
+    SQL_ELSEWHERE,
+    SQL_SEARCH_PATH,
+    SQL_OBJECTS,
+)
+
+
+# pg_attribute.attgenerated: 's' stored (12+), 'v' virtual (18+).
+GENERATED_CODES: Mapping[str, str] = MappingProxyType(
+    {"s": GENERATED_STORED, "v": GENERATED_VIRTUAL}
+)

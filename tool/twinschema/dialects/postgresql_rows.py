@@ -1,0 +1,264 @@
+"""Catalog rows of constraints, indexes, policies, table options and schema objects turned into
+the parts of the model's tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from twinschema.definitions import canonical_sql
+from twinschema.dialects import excluded
+from twinschema.dialects.postgresql_catalog import FK_ACTION_CODES, FK_MATCH_CODES, POLICY_COMMANDS
+from twinschema.dialects.postgresql_types import collation_of
+from twinschema.model import (
+    OBJECT_FUNCTION,
+    OBJECT_TRIGGER,
+    OBJECT_VIEW,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Policy,
+    SchemaObject,
+    Table,
+    UniqueConstraint,
+    element_flags,
+)
+
+
+@dataclass
+class _TableParts:
+    """A table being assembled from the batched rows."""
+
+    name: str
+    row_level_security: bool
+    columns: list[Column] = field(default_factory=list)
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    uniques: list[UniqueConstraint] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    checks: list[CheckConstraint] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+    force_row_level_security: bool = False
+    unlogged: bool = False
+    partitioned: str = ""
+
+    def build(self) -> Table:
+        return Table(
+            name=self.name,
+            columns=tuple(self.columns),
+            primary_key=self.primary_key,
+            foreign_keys=tuple(self.foreign_keys),
+            uniques=tuple(self.uniques),
+            indexes=tuple(self.indexes),
+            checks=tuple(self.checks),
+            row_level_security=self.row_level_security,
+            policies=tuple(self.policies),
+            force_row_level_security=self.force_row_level_security,
+            unlogged=self.unlogged,
+            partitioned=self.partitioned,
+        )
+
+
+# pg_trigger.tgenabled: "O" (origin and local, the default) says nothing; the others are kept.
+_TRIGGER_STATES: Mapping[str, str] = MappingProxyType(
+    {"D": "disabled", "R": "enabled replica", "A": "enabled always"}
+)
+
+
+def schema_objects(
+    rows: Sequence[Sequence[Any]], exclude: Sequence[str]
+) -> tuple[SchemaObject, ...]:
+    """The rows of SQL_OBJECTS as ``SchemaObject``s with canonical definitions, in key order.
+
+    Triggers of excluded tables are left out, like their tables.
+    """
+    objects: list[SchemaObject] = []
+    for kind, name, table, detail, definition, schema in rows:
+        if table is not None and excluded(table, exclude):
+            continue
+        text = str(definition or "")
+        if kind == OBJECT_VIEW:
+            relkind, _, reloptions = str(detail).partition(" ")
+            head = "materialized view" if relkind == "m" else "view"
+            canonical = f"{head} {canonical_sql(text, False)}"
+            canonical += f" with ( {reloptions} )" if reloptions else ""
+        elif kind == OBJECT_TRIGGER:
+            canonical = canonical_sql(_unqualified(text, schema, "ON"), False)
+            state = _TRIGGER_STATES.get(str(detail))
+            canonical += f" {state}" if state else ""
+        elif kind == OBJECT_FUNCTION:
+            canonical = canonical_sql(_unqualified(text, schema, "FUNCTION", "PROCEDURE"), False)
+        else:
+            canonical = text
+        objects.append(SchemaObject(kind, name, canonical, table, text))
+    return tuple(sorted(objects, key=lambda o: o.key))
+
+
+def _unqualified(definition: str, quoted_schema: str, *words: str) -> str:
+    """``definition`` with the schema's name taken off the first name after one of ``words``:
+    pg_get_functiondef always qualifies the function (``FUNCTION app.f(``), pg_get_triggerdef
+    the table (``ON app.t``), whatever the search path."""
+    for word in words:
+        qualified = f" {word} {quoted_schema}."
+        if qualified in definition:
+            return definition.replace(qualified, f" {word} ", 1)
+    return definition
+
+
+def _add_constraints(
+    tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]], schema: str
+) -> None:
+    for (oid, name, kind, columns, ref_schema, ref_table, ref_columns, on_delete, on_update,
+         definition, include, nulls_not_distinct, deferrable, deferred, match,
+         set_columns) in rows:  # fmt: skip
+        parts = tables.get(oid)
+        if parts is None:
+            continue
+        if kind == "p":
+            parts.primary_key = tuple(columns)
+        elif kind == "u" and include:  # UNIQUE (a) INCLUDE (b): a unique index with INCLUDE
+            parts.indexes.append(
+                Index(
+                    tuple(columns),
+                    unique=True,
+                    name=name,
+                    nulls=(),
+                    opclasses=(),
+                    include=tuple(include),
+                    nulls_distinct=not nulls_not_distinct,
+                )
+            )
+        elif kind == "u":
+            parts.uniques.append(UniqueConstraint(tuple(columns), name, not nulls_not_distinct))
+        elif kind == "f":
+            parts.foreign_keys.append(
+                ForeignKey(
+                    columns=tuple(columns),
+                    ref_table=ref_table if ref_schema == schema else f"{ref_schema}.{ref_table}",
+                    ref_columns=tuple(ref_columns),
+                    on_delete=FK_ACTION_CODES[on_delete],
+                    on_update=FK_ACTION_CODES[on_update],
+                    name=name,
+                    deferrable=deferrable,
+                    initially_deferred=deferred,
+                    match=FK_MATCH_CODES.get(match, match),
+                    on_delete_columns=_set_columns(tuple(set_columns), tuple(columns)),
+                )
+            )
+        else:
+            expression = check_expression(definition)
+            parts.checks.append(CheckConstraint(expression, name, expression))
+
+
+def _set_columns(listed: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, ...]:
+    """ON DELETE SET NULL (cols): the listed columns, () when they are all the key's columns
+    (the same as no list)."""
+    return () if set(listed) >= set(columns) else listed
+
+
+_CHECK_SUFFIXES = (" NOT VALID", " NO INHERIT")
+
+
+def check_expression(definition: str) -> str:
+    """The expression inside ``CHECK (...)`` as ``pg_get_constraintdef`` prints a CHECK."""
+    text = definition.strip()
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _CHECK_SUFFIXES:
+            if text.endswith(suffix):
+                text, stripped = text[: -len(suffix)].rstrip(), True
+    if text.startswith("CHECK (") and text.endswith(")"):
+        return text[len("CHECK (") : -1]
+    return text
+
+
+def _add_indexes(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
+    for (oid, name, unique, method, expressions, where, elements, definition, include,
+         not_distinct) in rows:  # fmt: skip
+        parts = tables.get(oid)
+        if parts is None:
+            continue
+        columns = {c.name for c in parts.columns}
+        options = [int(e[0] or 0) for e in elements]
+        descending = [bool(o & INDOPTION_DESC) for o in options]
+        parts.indexes.append(
+            Index(
+                tuple(expressions),
+                unique,
+                where,
+                method,
+                name,
+                descending=element_flags(descending, False),
+                collations=element_flags(
+                    (
+                        None
+                        if e[2] is None or not _written_collation(text, columns, definition)
+                        else collation_of(e[2], e[3], e[4])
+                        for e, text in zip(elements, expressions, strict=True)
+                    ),
+                    None,
+                ),
+                nulls=element_flags(
+                    (
+                        _NULLS[bool(o & INDOPTION_NULLS_FIRST)]
+                        if bool(o & INDOPTION_NULLS_FIRST) != desc
+                        else ""
+                        for o, desc in zip(options, descending, strict=True)
+                    ),
+                    "",
+                ),
+                opclasses=element_flags((e[1] or "" for e in elements), ""),
+                include=tuple(include),
+                nulls_distinct=not not_distinct,
+            )
+        )
+
+
+def _written_collation(element: str, columns: set[str], definition: str | None) -> bool:
+    """True when an index element's collation is its own: a column's always (the query keeps
+    only one that differs from the column's), an expression's when the index definition writes
+    it (``lower(a) COLLATE "C"``; the catalog also holds the one it derives from ``a``)."""
+    if element in columns:
+        return True
+    text = definition or ""
+    return f"{element} COLLATE " in text or f"{element}) COLLATE " in text
+
+
+# pg_index.indoption bits (src/include/catalog/pg_index.h); a NULLS placement is kept only where
+# it is not the default for its direction (NULLS LAST for ASC, NULLS FIRST for DESC).
+INDOPTION_DESC = 1
+
+
+INDOPTION_NULLS_FIRST = 2
+
+
+_NULLS = {True: "NULLS FIRST", False: "NULLS LAST"}
+
+
+def _add_policies(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
+    for oid, name, command, using, with_check, permissive, roles in rows:
+        parts = tables.get(oid)
+        if parts is not None:
+            parts.policies.append(
+                Policy(
+                    name,
+                    POLICY_COMMANDS[command],
+                    using,
+                    with_check,
+                    permissive=permissive,
+                    roles=tuple(sorted(roles)),
+                )
+            )
+
+
+def _add_table_options(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
+    for oid, force, unlogged, partition_key in rows:
+        parts = tables.get(oid)
+        if parts is not None:
+            parts.force_row_level_security = force
+            parts.unlogged = unlogged
+            parts.partitioned = partition_key
