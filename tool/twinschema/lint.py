@@ -71,6 +71,7 @@ from twinschema.check import DRIFT, IN_SYNC, SKIPPED, LayerResult, Report
 from twinschema.config import Config
 from twinschema.differences import SEVERITY_ERROR, Difference, Equivalence
 from twinschema.errors import UsageError
+from twinschema.migrate_chain import alembic_config, script_directory
 from twinschema.paths import shown
 
 LAYER = "lint"
@@ -629,8 +630,6 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
 def lint_project(config: Config, dialects: Sequence[str] = ("sqlite", "postgresql")) -> Report:
     """``twinschema lint``: every revision of each configured chain, without a database (a NOT
     NULL column added without a default is refused whenever its table may have rows)."""
-    from twinschema.migrate import alembic_config, script_directory
-
     report = Report()
     for dialect in dialects:
         if config.side(dialect).migrations is None:

@@ -1,0 +1,120 @@
+"""The destructive-change lint as a step of a migration: run over the revisions about to be
+applied, on the live rows; a refusal stops the migration before anything is applied."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.script import Script
+
+from twinschema.config import Config
+from twinschema.errors import (
+    TwinschemaError,
+    UsageError,
+)
+from twinschema.migrate_chain import DOWNGRADE, UPGRADE, Target, _revs
+from twinschema.migrate_errors import Refused
+from twinschema.paths import shown
+from twinschema.urls import first_line
+
+
+def _cause(exc: Exception) -> str:
+    """What made a revision fail, in one line: the database's message, or the Python error's
+    type and message."""
+    if isinstance(exc, sa.exc.DBAPIError | TwinschemaError):
+        return first_line(exc)
+    return f"{type(exc).__name__}: {first_line(exc)}".rstrip(": ")
+
+
+def _lint(
+    config: Config,
+    target: Target,
+    connection: sa.Connection,
+    pending: list[Script],
+    say: Callable[[str], None],
+    direction: str = UPGRADE,
+) -> None:
+    """The destructive-change lint over the revisions about to be applied (their ``upgrade()``,
+    or for a downgrade their ``downgrade()``), on the live rows."""
+    from twinschema import lint
+
+    schema = config.postgres_schema if target.dialect == "postgresql" else None
+    folder = config.side(target.dialect).migrations
+    chain = shown(folder, config.root) if folder else target.dialect
+    down = direction == DOWNGRADE
+    result = lint.lint_scripts(
+        pending,
+        target.dialect,
+        chain,
+        config.root,
+        lambda table: _has_rows(connection, table, schema),
+        direction=direction,
+        loses=(lambda change: _loses(connection, change, schema)) if down else None,
+    )
+    marker = lint.DOWNGRADE_MARKER if down else lint.MARKER
+    of = "the downgrade of revision" if down else "revision"
+    for finding in result.findings:
+        if not finding.refused:
+            say(
+                f"allowed: {finding.where}: {of} {finding.revision} {finding.change.message} "
+                f"(reason: {finding.reason})"
+            )
+    for finding in result.refused:
+        say(
+            f"refused: {finding.where}: {of} {finding.revision} {finding.change.message}; "
+            f'if the data may go, add {marker} = {{"{finding.change.key}": "<why>"}}'
+        )
+    for revision, where, key in result.stale:
+        say(f"refused: {where}: {of} {revision} allows {key!r}, but does no such thing")
+    if not result.ok:
+        n = len(result.refused) + len(result.stale)
+        what = f"{n} change(s) of the downgrade" if down else f"{n} change(s)"
+        raise Refused(
+            f"{target.label}: the destructive-change lint refused {what} "
+            "(listed above); nothing was applied"
+        )
+
+
+def _has_rows(connection: sa.Connection, table: str, schema: str | None) -> bool:
+    if not sa.inspect(connection).has_table(table, schema=schema):
+        return False
+    query = sa.select(sa.literal(1)).select_from(sa.table(table, schema=schema)).limit(1)
+    return connection.execute(query).first() is not None
+
+
+def _loses(connection: sa.Connection, change: Any, schema: str | None) -> bool | None:
+    """Whether a downgrade's change would lose data on the live database: a dropped table with
+    rows, a dropped or narrowed column holding a value (False when there is nothing to lose;
+    None, i.e. refused unless allowed, for what cannot be told)."""
+    key = change.key.split(":", 1)[0]
+    if key == "drop_table" and change.table is not None:
+        return _has_rows(connection, change.table, schema)
+    if key not in ("drop_column", "narrow_type") or change.table is None or not change.column:
+        return None
+    inspector = sa.inspect(connection)
+    if not inspector.has_table(change.table, schema=schema):
+        return False
+    if change.column not in {c["name"] for c in inspector.get_columns(change.table, schema)}:
+        return False
+    column: sa.ColumnClause[Any] = sa.column(change.column)
+    query = (
+        sa.select(sa.literal(1))
+        .select_from(sa.table(change.table, column, schema=schema))
+        .where(column.is_not(None))
+        .limit(1)
+    )
+    return connection.execute(query).first() is not None
+
+
+def _refuse_downgrade(
+    target: Target, before: tuple[str, ...], to: str, undone: list[Script]
+) -> None:
+    """A downgrade without ``--yes-downgrade``: one line naming what it would undo."""
+    names = ", ".join(s.revision for s in undone)
+    raise UsageError(
+        f"{target.label}: is at {_revs(before)}; --to {to} is a downgrade: it would undo "
+        f"{names} (running their downgrade()); pass --yes-downgrade to do it, or --dry-run to "
+        "see its SQL"
+    )
