@@ -1,0 +1,274 @@
+"""The recorded operations of a revision classified into the changes that can lose data: dropped
+tables and columns, narrowed types, NOT NULL columns added without a default, and the same in
+raw SQL."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+import sqlglot
+from alembic.operations import ops as alembic_ops
+from sqlglot import exp
+
+# The dialect names sqlglot uses for each of ours.
+_SQLGLOT_DIALECT = {"sqlite": "sqlite", "postgresql": "postgres"}
+
+
+_KEY = re.compile(
+    r"^(?:drop_table:[^.\s:]+|(?:drop_column|narrow_type|add_not_null):[^.\s:]+\.[^.\s:]+|unlinted)$"
+)
+
+
+# ``rows(table)`` -> True when the table has rows, False when it has none or does not exist,
+# None when nobody can tell (``twinschema lint`` without a database).
+RowsProbe = Callable[[str], "bool | None"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One operation of a revision that can lose data (or fail on data), and its marker key."""
+
+    key: str
+    table: str | None
+    column: str | None
+    before: str
+    after: str
+    message: str
+
+
+def changes_of(
+    operations: Iterable[tuple[Any, int]], dialect: str, rows: RowsProbe
+) -> list[tuple[Change, int]]:
+    """The operations that can lose data, in order, with their lines; ``rows`` says whether a
+    table has rows."""
+    changes: list[tuple[Change, int]] = []
+    created: set[str] = set()
+    for operation, line in operations:
+        found: list[Change] = []
+        if isinstance(operation, alembic_ops.CreateTableOp):
+            created.add(operation.table_name)
+        elif isinstance(operation, alembic_ops.DropTableOp):
+            found.append(_drop_table(operation.table_name))
+            created.discard(operation.table_name)
+        elif isinstance(operation, alembic_ops.DropColumnOp):
+            found.append(_drop_column(operation.table_name, operation.column_name))
+        elif isinstance(operation, alembic_ops.AlterColumnOp):
+            change = _alter_type(operation, dialect)
+            if change is not None:
+                found.append(change)
+        elif isinstance(operation, alembic_ops.AddColumnOp):
+            table = operation.table_name
+            if _needs_a_value(operation.column) and table not in created:
+                has_rows = rows(table)
+                if has_rows is not False:
+                    found.append(_add_not_null(table, operation.column, dialect, has_rows))
+        elif isinstance(operation, alembic_ops.ExecuteSQLOp):
+            found.extend(_raw_sql(operation.sqltext, dialect))
+        changes.extend((change, line) for change in found)
+    return changes
+
+
+def _drop_table(table: str) -> Change:
+    return Change(
+        f"drop_table:{table}",
+        table,
+        None,
+        f"table {table}",
+        "dropped",
+        f"drops table {table} and every row in it",
+    )
+
+
+def _drop_column(table: str, column: str) -> Change:
+    return Change(
+        f"drop_column:{table}.{column}",
+        table,
+        column,
+        f"column {table}.{column}",
+        "dropped",
+        f"drops column {table}.{column} and every value in it",
+    )
+
+
+def _needs_a_value(column: sa.Column[Any]) -> bool:
+    """NOT NULL, and nothing fills existing rows: no server default, identity or computed value."""
+    return (
+        not column.nullable
+        and column.server_default is None
+        and column.identity is None
+        and column.computed is None
+    )
+
+
+def _add_not_null(
+    table: str, column: sa.Column[Any], dialect: str, has_rows: bool | None
+) -> Change:
+    where = "has rows" if has_rows else "may have rows"
+    return Change(
+        f"add_not_null:{table}.{column.name}",
+        table,
+        column.name,
+        "no column",
+        f"{column.name} {_spell(column.type, dialect)} NOT NULL",
+        f"adds NOT NULL column {table}.{column.name} without a server default, and {table} "
+        f"{where}: every existing row would need a value",
+    )
+
+
+def _raw_sql(sqltext: Any, dialect: str) -> list[Change]:
+    """DROP TABLE and ALTER TABLE ... DROP COLUMN written by hand in ``op.execute``."""
+    text = sqltext if isinstance(sqltext, str) else getattr(sqltext, "text", None)
+    if not isinstance(text, str):
+        return []
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # "falling back to parsing as a Command" is no news here
+    try:
+        statements = sqlglot.parse(text, read=_SQLGLOT_DIALECT[dialect])
+    except sqlglot.errors.SqlglotError:
+        return []
+    finally:
+        logger.setLevel(level)
+    changes: list[Change] = []
+    for statement in statements:
+        if isinstance(statement, exp.Drop) and str(statement.args.get("kind")).upper() == "TABLE":
+            changes.extend(_drop_table(t.name) for t in statement.args.get("tables") or [])
+        elif isinstance(statement, exp.Alter) and isinstance(statement.this, exp.Table):
+            table = statement.this.name
+            for action in statement.args.get("actions") or []:
+                if (
+                    isinstance(action, exp.Drop)
+                    and str(action.args.get("kind")).upper() == "COLUMN"
+                ):
+                    changes.extend(_drop_column(table, c.name) for c in action.args["tables"])
+    return changes
+
+
+# Integer widths, by SQLAlchemy's generic type (checked most specific first).
+_INTEGER_BYTES: tuple[tuple[type[sa.types.TypeEngine[Any]], int], ...] = (
+    (sa.SmallInteger, 2),
+    (sa.BigInteger, 8),
+    (sa.Integer, 4),
+)
+
+
+_INTEGER_DIGITS = {2: 5, 4: 10, 8: 19}
+
+
+def _family(type_: sa.types.TypeEngine[Any]) -> tuple[Any, ...]:
+    """A type as (family, parameters): what narrowing is judged on."""
+    if isinstance(type_, sa.Boolean):
+        return ("boolean",)
+    for cls, size in _INTEGER_BYTES:
+        if isinstance(type_, cls):
+            return ("integer", size)
+    if isinstance(type_, sa.Float):
+        return ("float", type_.precision)
+    if isinstance(type_, sa.Numeric):
+        return ("numeric", type_.precision, type_.scale)
+    if isinstance(type_, sa.Enum):
+        return ("enum", tuple(type_.enums))
+    if isinstance(type_, sa.String):
+        return ("string", type_.length)
+    if isinstance(type_, sa.DateTime):
+        return ("datetime", bool(type_.timezone))
+    if isinstance(type_, sa.Date):
+        return ("date",)
+    return ("other", repr(type_))
+
+
+def narrowing(before: sa.types.TypeEngine[Any], after: sa.types.TypeEngine[Any]) -> str | None:
+    """Why changing ``before`` to ``after`` may lose values; None when every value fits."""
+    old, new = _family(before), _family(after)
+    if old == new:
+        return None
+    if new == ("string", None):
+        return None  # every value has a text form
+    kind = old[0]
+    if kind != new[0]:
+        widening = {
+            ("boolean", "integer"),
+            ("date", "datetime"),
+        }
+        if (kind, new[0]) in widening:
+            return None
+        if kind == "integer" and new[0] == "numeric":
+            precision, scale = new[1], new[2] or 0
+            if precision is None or precision - scale >= _INTEGER_DIGITS[old[1]]:
+                return None
+            return "not every integer fits in the new precision"
+        if kind == "enum" and new[0] == "string":
+            if new[1] >= max((len(v) for v in old[1]), default=0):
+                return None
+            return "the new length is shorter than the longest enum value"
+        return "the lint cannot prove every old value converts"
+    if kind == "string":
+        if old[1] is None:
+            return "an unbounded text becomes bounded"
+        return "the new length is smaller" if new[1] < old[1] else None
+    if kind == "integer":
+        return "the new integer type is smaller" if new[1] < old[1] else None
+    if kind == "numeric":
+        (p, s), (p2, s2) = (old[1], old[2] or 0), (new[1], new[2] or 0)
+        if p2 is None:
+            return None  # numeric without a precision holds any value
+        if p is None:
+            return "an unbounded numeric becomes bounded"
+        if s2 < s:
+            return "the new scale is smaller (digits after the point are lost)"
+        return "the new precision is smaller" if p2 - s2 < p - s else None
+    if kind == "float":
+        return "the new precision is smaller" if (new[1] or 53) < (old[1] or 53) else None
+    if kind == "enum":
+        lost = set(old[1]) - set(new[1])
+        return f"values {sorted(lost)} are no longer allowed" if lost else None
+    if kind == "datetime":
+        return "the time zone is dropped" if old[1] and not new[1] else None
+    return "the lint cannot prove every old value converts"
+
+
+def _alter_type(operation: alembic_ops.AlterColumnOp, dialect: str) -> Change | None:
+    if operation.modify_type is None:
+        return None
+    table, column = operation.table_name, operation.column_name
+    after = sa.types.to_instance(operation.modify_type)
+    key = f"narrow_type:{table}.{column}"
+    if operation.existing_type is None:
+        return Change(
+            key,
+            table,
+            column,
+            "unknown type",
+            _spell(after, dialect),
+            f"changes the type of {table}.{column} to {_spell(after, dialect)} without "
+            "existing_type=, so the lint cannot tell whether it narrows (give existing_type=)",
+        )
+    before = sa.types.to_instance(operation.existing_type)
+    why = narrowing(before, after)
+    if why is None:
+        return None
+    old, new = _spell(before, dialect), _spell(after, dialect)
+    return Change(
+        key, table, column, old, new, f"narrows {table}.{column} from {old} to {new}: {why}"
+    )
+
+
+def _spell(type_: sa.types.TypeEngine[Any], dialect: str) -> str:
+    """A type as its dialect writes it (``VARCHAR(20)``), or its repr when it cannot compile."""
+    try:
+        return str(type_.compile(dialect=_dialect(dialect)))
+    except Exception:  # a type that does not compile for this dialect: still name it
+        return repr(type_)
+
+
+def _dialect(name: str) -> sa.engine.Dialect:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    module: Any = sqlite if name == "sqlite" else postgresql
+    dialect: sa.engine.Dialect = module.dialect()
+    return dialect

@@ -1,0 +1,104 @@
+"""Recording mode: a revision's upgrade() or downgrade() run against an Operations that
+records each operation instead of running it, on an offline MigrationContext of the chain's
+dialect: no database is touched."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType, TracebackType
+from typing import Any
+
+from alembic.operations import BatchOperations, Operations
+from alembic.operations import ops as alembic_ops
+from alembic.runtime.migration import MigrationContext
+from alembic.script import Script
+
+from twinschema.migrate_chain import UPGRADE
+
+# The dialect names Alembic uses for each of ours.
+_ALEMBIC_DIALECT = {"sqlite": "sqlite", "postgresql": "postgresql"}
+
+
+@dataclass
+class _BatchTarget:
+    """What ``BatchOperations`` needs of its impl to build operations: the table it alters."""
+
+    table_name: str
+    schema: str | None
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What a revision's ``upgrade()`` invoked, with the line of each call in the revision."""
+
+    operations: list[tuple[Any, int]]
+    error: BaseException | None = None  # what stopped upgrade() early, if anything
+    error_line: int = 1
+
+
+def record_upgrade(script: Script, dialect: str) -> Recording:
+    """The operations ``script``'s ``upgrade()`` invokes, recorded without running them; and the
+    exception that stopped it early, if any (operations up to that point are kept)."""
+    return record(script, dialect, UPGRADE)
+
+
+def record(script: Script, dialect: str, direction: str) -> Recording:
+    """The operations ``script``'s ``upgrade()`` or ``downgrade()`` (``direction``) invokes,
+    recorded as ``record_upgrade`` does."""
+    context = MigrationContext.configure(
+        dialect_name=_ALEMBIC_DIALECT[dialect],
+        opts={"as_sql": True, "output_buffer": io.StringIO()},
+    )
+    recorded: list[tuple[Any, int]] = []
+    source = os.path.realpath(script.path)
+
+    def line_in_revision(frame: FrameType | None) -> int:
+        found = 1
+        while frame is not None:
+            if os.path.realpath(frame.f_code.co_filename) == source:
+                return frame.f_lineno
+            frame = frame.f_back
+        return found
+
+    def invoke(operation: Any) -> Any:
+        recorded.append((operation, line_in_revision(sys._getframe(1))))
+        if isinstance(operation, alembic_ops.CreateTableOp):
+            return operation.to_table(context)  # for op.bulk_insert(op.create_table(...), rows)
+        return None
+
+    @contextmanager
+    def batch_alter_table(
+        table_name: str, schema: str | None = None, **_: Any
+    ) -> Iterator[BatchOperations]:
+        batch = BatchOperations(context, impl=_BatchTarget(table_name, schema))  # type: ignore[arg-type]
+        batch.invoke = invoke  # type: ignore[method-assign]
+        yield batch
+
+    operations = Operations(context)
+    # Instance attributes shadow the methods; _install_proxy binds ``alembic.op`` to them.
+    operations.invoke = invoke  # type: ignore[method-assign]
+    operations.batch_alter_table = batch_alter_table  # type: ignore[method-assign,assignment]
+    operations._install_proxy()
+    try:
+        getattr(script.module, direction)()
+    except Exception as exc:  # the revision's own code: whatever it raises, report it
+        lines = [
+            tb.tb_lineno
+            for tb in _tracebacks(exc.__traceback__)
+            if os.path.realpath(tb.tb_frame.f_code.co_filename) == source
+        ]
+        return Recording(recorded, exc, lines[-1] if lines else 1)
+    finally:
+        operations._remove_proxy()
+    return Recording(recorded)
+
+
+def _tracebacks(tb: TracebackType | None) -> Iterator[TracebackType]:
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
