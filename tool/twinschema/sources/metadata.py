@@ -11,57 +11,48 @@ UNLOGGED (``prefixes=["UNLOGGED"]``) and ``postgresql_partition_by`` are read fr
 
 from __future__ import annotations
 
-import importlib
-import os
-import re
-import sys
-import traceback
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, redirect_stdout
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import operators
 from sqlalchemy.sql.compiler import DDLCompiler
-from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
-from twinschema.domain import suggestion
-from twinschema.errors import TwinschemaError, UsageError
 from twinschema.model import (
     EQUALITY_EXACT,
     GENERATED_STORED,
     GENERATED_VIRTUAL,
-    IDENTITY_ALWAYS,
-    IDENTITY_AUTOINCREMENT,
-    IDENTITY_BY_DEFAULT,
-    IDENTITY_ROWID,
-    IDENTITY_SEQUENCE,
-    MATCH_SIMPLE,
-    NO_ACTION,
-    OPTION_STRICT,
-    OPTION_WITHOUT_ROWID,
     CheckConstraint,
     Collation,
     Column,
     ColumnPool,
     ColumnType,
-    ConflictClause,
     ForeignKey,
     Generated,
     Index,
-    Policy,
     Schema,
     Table,
     UniqueConstraint,
     element_flags,
 )
-from twinschema.paths import shown
+from twinschema.sources.metadata_import import import_metadata
+from twinschema.sources.metadata_parts import (
+    _COLLATE,
+    _NULLS,
+    _foreign_key,
+    _identity,
+    _index_element,
+    _name,
+    _names,
+    _opclass,
+    _partition_key,
+    _policy,
+    _sqlite_conflicts,
+    _sqlite_options,
+)
 
 # The DDL is rendered as the server receives it. PostgreSQL's default paramstyle (pyformat)
 # makes SQLAlchemy double every "%" for the driver, which undoes it before sending: a CHECK
@@ -71,118 +62,10 @@ _DIALECTS: dict[str, Dialect] = {
     "postgresql": pg_dialect.dialect(paramstyle="named"),  # type: ignore[no-untyped-call]
 }
 
+# What callers import from here (importing the module is ``metadata_import``'s job).
+__all__ = ["INFO_KEY", "from_metadata", "import_metadata"]
+
 INFO_KEY = "twinschema"
-
-
-def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, str]:
-    """Import ``package.module:attribute`` and return the ``MetaData`` with its file path.
-
-    Every way this can fail is the user's to fix, so each becomes a one-line ``UsageError``.
-    """
-    module_name, _, attribute = spec.partition(":")
-    attribute = attribute or "metadata"
-    if not module_name or not all(part.isidentifier() for part in module_name.split(".")):
-        raise UsageError(
-            f"not a metadata module path: {spec!r} (expected package.module:attribute)"
-        )
-    base = str(root or Path.cwd())
-    if base not in sys.path:
-        sys.path.insert(0, base)
-    module = _import(module_name)
-    path = getattr(module, "__file__", None) or module_name
-    rel = shown(path, base)
-    if not hasattr(module, attribute):
-        metadatas = [n for n, v in vars(module).items() if isinstance(v, sa.MetaData)]
-        raise UsageError(
-            f"{rel}: module {module_name!r} has no attribute {attribute!r}"
-            + (suggestion(attribute, metadatas) or suggestion(attribute, vars(module)))
-        )
-    metadata = getattr(module, attribute)
-    if not isinstance(metadata, sa.MetaData):
-        raise UsageError(
-            f"{rel}: {module_name}:{attribute} is a {type(metadata).__name__}, not a MetaData"
-        )
-    return metadata, rel
-
-
-def _import(module_name: str) -> ModuleType:
-    """Import the user's module. What it prints goes to stderr (stdout holds the report only);
-    anything it raises, ``sys.exit()`` included, is a ``UsageError`` naming it; only Ctrl-C
-    goes through."""
-    try:
-        with _stdout_to_stderr():
-            return importlib.import_module(module_name)
-    except TwinschemaError as exc:
-        # e.g. a DomainNameError from a typo: also say which line of the user's module asked.
-        frames = _user_frames(exc)
-        if not frames:
-            raise
-        where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
-        raise type(exc)(f"{exc.message} (asked by {where})") from None
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            raise UsageError(f"cannot import metadata module {module_name!r}: not found") from None
-        raise UsageError(
-            f"metadata module {module_name!r} fails to import: {_where(exc)}"
-        ) from None
-    except SystemExit as exc:
-        raise UsageError(
-            f"metadata module {module_name!r} called sys.exit({exc.code!r}) while being imported"
-            f"{_location(exc)}: a metadata module must define tables, not end the program"
-        ) from None
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:
-        raise UsageError(
-            f"metadata module {module_name!r} fails to import: {_where(exc)}"
-        ) from None
-
-
-@contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """Python's stdout and file descriptor 1 (C code, ``os.write(1, ...)``) both go to stderr."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no descriptor 1: only Python's stdout can be redirected
-        saved = -1
-    try:
-        if saved >= 0:
-            os.dup2(2, 1)
-        with redirect_stdout(sys.stderr):
-            yield
-    finally:
-        sys.stdout.flush()
-        if saved >= 0:
-            os.dup2(saved, 1)
-            os.close(saved)
-
-
-def _user_frames(exc: BaseException) -> list[traceback.FrameSummary]:
-    """The frames of ``exc`` in the user's code: neither importlib's nor twinschema's."""
-    package = str(Path(__file__).resolve().parent.parent)
-    return [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if "importlib" not in f.filename and not str(Path(f.filename).resolve()).startswith(package)
-    ]
-
-
-def _location(exc: BaseException) -> str:
-    """`` (file.py:12)``: where in the user's code ``exc`` was raised, or nothing."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    user = [f for f in frames if "importlib" not in f.filename]
-    return f" ({Path(user[-1].filename).name}:{user[-1].lineno})" if user else ""
-
-
-def _where(exc: BaseException) -> str:
-    """``ExcType: message (file.py:12)``: the user's innermost frame, never a traceback."""
-    location = _location(exc)
-    message = " ".join(str(exc).split())
-    if isinstance(exc, SyntaxError) and exc.filename:
-        # str() of a SyntaxError already says "(file.py, line 2)": say it once, our way.
-        message, location = exc.msg, f" ({Path(exc.filename).name}:{exc.lineno})"
-    return f"{type(exc).__name__}: {message}{location}"
 
 
 def from_metadata(
@@ -427,176 +310,3 @@ class _Reader:
             # returns its text unchanged, and a schema holds thousands of these.
             return element.text
         return str(self.ddl.sql_compiler.process(element, include_table=False, literal_binds=True))
-
-
-_COLLATE = re.compile(r"\s+COLLATE\s+.*$", re.IGNORECASE | re.DOTALL)
-
-# (descending, NULLS FIRST) -> the NULLS placement an Index keeps: only one that is not the
-# default for its direction (PostgreSQL: NULLS LAST ascending, NULLS FIRST descending).
-_NULLS = {(False, True): "NULLS FIRST", (True, False): "NULLS LAST"}
-
-
-def _index_element(element: Any) -> tuple[Any, bool, bool, str | None]:
-    """An index element without its modifiers: (expression, DESC, NULLS FIRST (by default as
-    PostgreSQL places NULLs), COLLATE name or None), from ``col.desc().nulls_first()``,
-    ``col.collate(...)``."""
-    descending, collation = False, None
-    first: bool | None = None
-    while True:
-        if isinstance(element, UnaryExpression) and element.modifier in _ORDER_MODIFIERS:
-            modifier = element.modifier
-            if modifier is operators.desc_op:
-                descending = True
-            elif modifier is not operators.asc_op:
-                first = modifier is operators.nulls_first_op
-            element = element.element
-        elif isinstance(element, BinaryExpression) and element.operator is operators.collate:
-            collation = str(element.right.collation)
-            element = element.left
-        else:
-            break
-    if first is None:
-        first = descending  # PostgreSQL's default placement
-    return element, descending, first, collation
-
-
-_ORDER_MODIFIERS = (
-    operators.desc_op,
-    operators.asc_op,
-    operators.nulls_first_op,
-    operators.nulls_last_op,
-)
-
-
-def _opclass(name: str) -> str:
-    """A PostgreSQL operator class a model names, "" when it is a built-in default one."""
-    if not name:
-        return ""
-    from twinschema.dialects.postgresql import operator_class  # psycopg: only when needed
-
-    return operator_class(name)
-
-
-def _names(columns: Iterable[Any]) -> tuple[str, ...]:
-    """Column names from a list of names or ``Column`` objects (``postgresql_include``)."""
-    return tuple(c if isinstance(c, str) else str(c.name) for c in columns)
-
-
-def _name(name: Any) -> str | None:
-    return None if name is None or type(name).__name__ == "_NoneName" else str(name)
-
-
-def _identity(
-    column: sa.Column[Any], autoincrement: sa.Column[Any] | None, dialect: str, ctype: ColumnType
-) -> str | None:
-    if column.identity is not None:
-        return IDENTITY_ALWAYS if column.identity.always else IDENTITY_BY_DEFAULT
-    if column is not autoincrement or column.server_default is not None:
-        return None
-    if dialect == "sqlite":
-        # SQLAlchemy renders a lone integer primary key as INTEGER PRIMARY KEY: a rowid alias
-        # (none in a WITHOUT ROWID table), AUTOINCREMENT when the table asks for it.
-        options = column.table.dialect_options["sqlite"]
-        if ctype.name != "integer" or not options.get("with_rowid", True):
-            return None
-        return IDENTITY_AUTOINCREMENT if options.get("autoincrement") else IDENTITY_ROWID
-    return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
-
-
-def _sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
-    """The ON CONFLICT clauses SQLite's DDL compiler writes for ``table`` (``sqlite_on_conflict``
-    and its kin on columns and constraints), read from that DDL as the adapter reads a live
-    table's SQL; () at no cost for the tables that declare none."""
-    holders = [*table.columns, *table.constraints]
-    if not any(k.startswith("sqlite_on_conflict") for h in holders for k in h.dialect_kwargs):
-        return ()
-    from sqlalchemy.schema import CreateTable
-
-    from twinschema.dialects.sqlite import conflict_clauses
-
-    sql = str(CreateTable(table).compile(dialect=_DIALECTS["sqlite"]))
-    return conflict_clauses(sql, sql.lower())
-
-
-def _sqlite_options(table: sa.Table) -> tuple[str, ...]:
-    """The SQLite table options the DDL compiler writes (``sqlite_strict``, ``sqlite_with_rowid``)."""
-    options = table.dialect_options["sqlite"]
-    found = [OPTION_STRICT] if options.get("strict") else []
-    if not options.get("with_rowid", True):
-        found.append(OPTION_WITHOUT_ROWID)
-    return tuple(sorted(found))
-
-
-def _foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
-    elements = fk.elements  # each: the local column (parent) and the one it refers to
-    deferred = (fk.initially or "").upper() == "DEFERRED"
-    deferrable = bool(fk.deferrable) or deferred  # INITIALLY DEFERRED implies DEFERRABLE
-    match = (fk.match or MATCH_SIMPLE).upper()
-    if dialect == "sqlite":
-        # As the SQLite adapter reads the database this DDL creates: only DEFERRABLE INITIALLY
-        # DEFERRED defers a key, and MATCH is parsed but SIMPLE is enforced.
-        deferrable = deferred = bool(fk.deferrable) and deferred
-        declared, match = (match if fk.match else None), MATCH_SIMPLE
-    else:
-        declared = None
-    columns = tuple(element.parent.name for element in elements)
-    on_delete, set_columns = _action_columns(fk.ondelete or NO_ACTION, columns)
-    return ForeignKey(
-        columns=columns,
-        ref_table=elements[0].column.table.name,
-        ref_columns=tuple(element.column.name for element in elements),
-        on_delete=on_delete,
-        on_update=(fk.onupdate or NO_ACTION).upper(),
-        name=_name(fk.name),
-        on_delete_columns=set_columns,
-        deferrable=deferrable,
-        initially_deferred=deferred,
-        match=match,
-        match_declared=declared,
-    )
-
-
-_SET_COLUMNS = re.compile(
-    r"^\s*(SET\s+NULL|SET\s+DEFAULT)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL
-)
-
-
-def _action_columns(text: str, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """``ondelete="SET NULL (pid)"`` (PostgreSQL 15+, passed through by SQLAlchemy) as the
-    action and the columns it sets; () when it lists every column of the key (plain SET NULL).
-    Unquoted names fold to lower case, as PostgreSQL folds them."""
-    match = _SET_COLUMNS.match(text)
-    if match is None:
-        return text.upper(), ()
-    listed = tuple(
-        name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
-        for name in (part.strip() for part in match.group(2).split(","))
-        if name
-    )
-    action = " ".join(match.group(1).upper().split())
-    return action, (() if set(listed) >= set(columns) else listed)
-
-
-def _partition_key(text: str) -> str:
-    """``postgresql_partition_by="range (created_at)"`` as ``pg_get_partkeydef`` prints it:
-    ``RANGE (created_at)``."""
-    method, _, rest = text.strip().partition("(")
-    return f"{method.strip().upper()} ({rest.strip()}" if rest else text.strip().upper()
-
-
-_POLICY_ATTRIBUTES = ("command", "permissive", "roles", "using", "with_check")
-
-
-def _policy(entry: Any) -> Policy:
-    if isinstance(entry, str):
-        return Policy(name=entry, declared=())
-    roles = entry.get("roles", ("public",))
-    return Policy(
-        name=str(entry["name"]),
-        command=str(entry.get("command", "ALL")),
-        using=entry.get("using"),
-        with_check=entry.get("with_check"),
-        permissive=bool(entry.get("permissive", True)),
-        roles=tuple(sorted(str(r) for r in ([roles] if isinstance(roles, str) else roles))),
-        declared=tuple(a for a in _POLICY_ATTRIBUTES if a in entry),
-    )

@@ -1,0 +1,202 @@
+"""SQLAlchemy constructs (index elements, identities, foreign keys, policies, SQLite table
+options) turned into the parts of the model's tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
+
+from twinschema.model import (
+    IDENTITY_ALWAYS,
+    IDENTITY_AUTOINCREMENT,
+    IDENTITY_BY_DEFAULT,
+    IDENTITY_ROWID,
+    IDENTITY_SEQUENCE,
+    MATCH_SIMPLE,
+    NO_ACTION,
+    OPTION_STRICT,
+    OPTION_WITHOUT_ROWID,
+    ColumnType,
+    ConflictClause,
+    ForeignKey,
+    Policy,
+)
+from twinschema.sources.metadata import _DIALECTS
+
+_COLLATE = re.compile(r"\s+COLLATE\s+.*$", re.IGNORECASE | re.DOTALL)
+
+
+# (descending, NULLS FIRST) -> the NULLS placement an Index keeps: only one that is not the
+# default for its direction (PostgreSQL: NULLS LAST ascending, NULLS FIRST descending).
+_NULLS = {(False, True): "NULLS FIRST", (True, False): "NULLS LAST"}
+
+
+def _index_element(element: Any) -> tuple[Any, bool, bool, str | None]:
+    """An index element without its modifiers: (expression, DESC, NULLS FIRST (by default as
+    PostgreSQL places NULLs), COLLATE name or None), from ``col.desc().nulls_first()``,
+    ``col.collate(...)``."""
+    descending, collation = False, None
+    first: bool | None = None
+    while True:
+        if isinstance(element, UnaryExpression) and element.modifier in _ORDER_MODIFIERS:
+            modifier = element.modifier
+            if modifier is operators.desc_op:
+                descending = True
+            elif modifier is not operators.asc_op:
+                first = modifier is operators.nulls_first_op
+            element = element.element
+        elif isinstance(element, BinaryExpression) and element.operator is operators.collate:
+            collation = str(element.right.collation)
+            element = element.left
+        else:
+            break
+    if first is None:
+        first = descending  # PostgreSQL's default placement
+    return element, descending, first, collation
+
+
+_ORDER_MODIFIERS = (
+    operators.desc_op,
+    operators.asc_op,
+    operators.nulls_first_op,
+    operators.nulls_last_op,
+)
+
+
+def _opclass(name: str) -> str:
+    """A PostgreSQL operator class a model names, "" when it is a built-in default one."""
+    if not name:
+        return ""
+    from twinschema.dialects.postgresql import operator_class  # psycopg: only when needed
+
+    return operator_class(name)
+
+
+def _names(columns: Iterable[Any]) -> tuple[str, ...]:
+    """Column names from a list of names or ``Column`` objects (``postgresql_include``)."""
+    return tuple(c if isinstance(c, str) else str(c.name) for c in columns)
+
+
+def _name(name: Any) -> str | None:
+    return None if name is None or type(name).__name__ == "_NoneName" else str(name)
+
+
+def _identity(
+    column: sa.Column[Any], autoincrement: sa.Column[Any] | None, dialect: str, ctype: ColumnType
+) -> str | None:
+    if column.identity is not None:
+        return IDENTITY_ALWAYS if column.identity.always else IDENTITY_BY_DEFAULT
+    if column is not autoincrement or column.server_default is not None:
+        return None
+    if dialect == "sqlite":
+        # SQLAlchemy renders a lone integer primary key as INTEGER PRIMARY KEY: a rowid alias
+        # (none in a WITHOUT ROWID table), AUTOINCREMENT when the table asks for it.
+        options = column.table.dialect_options["sqlite"]
+        if ctype.name != "integer" or not options.get("with_rowid", True):
+            return None
+        return IDENTITY_AUTOINCREMENT if options.get("autoincrement") else IDENTITY_ROWID
+    return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
+
+
+def _sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
+    """The ON CONFLICT clauses SQLite's DDL compiler writes for ``table`` (``sqlite_on_conflict``
+    and its kin on columns and constraints), read from that DDL as the adapter reads a live
+    table's SQL; () at no cost for the tables that declare none."""
+    holders = [*table.columns, *table.constraints]
+    if not any(k.startswith("sqlite_on_conflict") for h in holders for k in h.dialect_kwargs):
+        return ()
+    from sqlalchemy.schema import CreateTable
+
+    from twinschema.dialects.sqlite import conflict_clauses
+
+    sql = str(CreateTable(table).compile(dialect=_DIALECTS["sqlite"]))
+    return conflict_clauses(sql, sql.lower())
+
+
+def _sqlite_options(table: sa.Table) -> tuple[str, ...]:
+    """The SQLite table options the DDL compiler writes (``sqlite_strict``, ``sqlite_with_rowid``)."""
+    options = table.dialect_options["sqlite"]
+    found = [OPTION_STRICT] if options.get("strict") else []
+    if not options.get("with_rowid", True):
+        found.append(OPTION_WITHOUT_ROWID)
+    return tuple(sorted(found))
+
+
+def _foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
+    elements = fk.elements  # each: the local column (parent) and the one it refers to
+    deferred = (fk.initially or "").upper() == "DEFERRED"
+    deferrable = bool(fk.deferrable) or deferred  # INITIALLY DEFERRED implies DEFERRABLE
+    match = (fk.match or MATCH_SIMPLE).upper()
+    if dialect == "sqlite":
+        # As the SQLite adapter reads the database this DDL creates: only DEFERRABLE INITIALLY
+        # DEFERRED defers a key, and MATCH is parsed but SIMPLE is enforced.
+        deferrable = deferred = bool(fk.deferrable) and deferred
+        declared, match = (match if fk.match else None), MATCH_SIMPLE
+    else:
+        declared = None
+    columns = tuple(element.parent.name for element in elements)
+    on_delete, set_columns = _action_columns(fk.ondelete or NO_ACTION, columns)
+    return ForeignKey(
+        columns=columns,
+        ref_table=elements[0].column.table.name,
+        ref_columns=tuple(element.column.name for element in elements),
+        on_delete=on_delete,
+        on_update=(fk.onupdate or NO_ACTION).upper(),
+        name=_name(fk.name),
+        on_delete_columns=set_columns,
+        deferrable=deferrable,
+        initially_deferred=deferred,
+        match=match,
+        match_declared=declared,
+    )
+
+
+_SET_COLUMNS = re.compile(
+    r"^\s*(SET\s+NULL|SET\s+DEFAULT)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL
+)
+
+
+def _action_columns(text: str, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """``ondelete="SET NULL (pid)"`` (PostgreSQL 15+, passed through by SQLAlchemy) as the
+    action and the columns it sets; () when it lists every column of the key (plain SET NULL).
+    Unquoted names fold to lower case, as PostgreSQL folds them."""
+    match = _SET_COLUMNS.match(text)
+    if match is None:
+        return text.upper(), ()
+    listed = tuple(
+        name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+        for name in (part.strip() for part in match.group(2).split(","))
+        if name
+    )
+    action = " ".join(match.group(1).upper().split())
+    return action, (() if set(listed) >= set(columns) else listed)
+
+
+def _partition_key(text: str) -> str:
+    """``postgresql_partition_by="range (created_at)"`` as ``pg_get_partkeydef`` prints it:
+    ``RANGE (created_at)``."""
+    method, _, rest = text.strip().partition("(")
+    return f"{method.strip().upper()} ({rest.strip()}" if rest else text.strip().upper()
+
+
+_POLICY_ATTRIBUTES = ("command", "permissive", "roles", "using", "with_check")
+
+
+def _policy(entry: Any) -> Policy:
+    if isinstance(entry, str):
+        return Policy(name=entry, declared=())
+    roles = entry.get("roles", ("public",))
+    return Policy(
+        name=str(entry["name"]),
+        command=str(entry.get("command", "ALL")),
+        using=entry.get("using"),
+        with_check=entry.get("with_check"),
+        permissive=bool(entry.get("permissive", True)),
+        roles=tuple(sorted(str(r) for r in ([roles] if isinstance(roles, str) else roles))),
+        declared=tuple(a for a in _POLICY_ATTRIBUTES if a in entry),
+    )
