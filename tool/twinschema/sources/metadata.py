@@ -15,9 +15,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
@@ -41,6 +38,7 @@ from twinschema.model import (
 from twinschema.sources.metadata_import import import_metadata
 from twinschema.sources.metadata_parts import (
     _COLLATE,
+    _DIALECTS,
     _NULLS,
     _foreign_key,
     _identity,
@@ -53,14 +51,6 @@ from twinschema.sources.metadata_parts import (
     _sqlite_conflicts,
     _sqlite_options,
 )
-
-# The DDL is rendered as the server receives it. PostgreSQL's default paramstyle (pyformat)
-# makes SQLAlchemy double every "%" for the driver, which undoes it before sending: a CHECK
-# ``name LIKE 'a%'`` would otherwise read ``'a%%'`` here and differ from the live database.
-_DIALECTS: dict[str, Dialect] = {
-    "sqlite": sqlite_dialect.dialect(),
-    "postgresql": pg_dialect.dialect(paramstyle="named"),  # type: ignore[no-untyped-call]
-}
 
 # What callers import from here (importing the module is ``metadata_import``'s job).
 __all__ = ["INFO_KEY", "from_metadata", "import_metadata"]

@@ -8,6 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 
@@ -26,7 +29,6 @@ from twinschema.model import (
     ForeignKey,
     Policy,
 )
-from twinschema.sources.metadata import _DIALECTS
 
 _COLLATE = re.compile(r"\s+COLLATE\s+.*$", re.IGNORECASE | re.DOTALL)
 
@@ -200,3 +202,12 @@ def _policy(entry: Any) -> Policy:
         roles=tuple(sorted(str(r) for r in ([roles] if isinstance(roles, str) else roles))),
         declared=tuple(a for a in _POLICY_ATTRIBUTES if a in entry),
     )
+
+
+# The DDL is rendered as the server receives it. PostgreSQL's default paramstyle (pyformat)
+# makes SQLAlchemy double every "%" for the driver, which undoes it before sending: a CHECK
+# ``name LIKE 'a%'`` would otherwise read ``'a%%'`` here and differ from the live database.
+_DIALECTS: dict[str, Dialect] = {
+    "sqlite": sqlite_dialect.dialect(),
+    "postgresql": pg_dialect.dialect(paramstyle="named"),  # type: ignore[no-untyped-call]
+}
