@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from twinschema import domain as loader
+from twinschema import domain_load as loader
 from twinschema.domain import ALLOWABLE_KINDS, parse_domain
 from twinschema.errors import DomainError
 from twinschema.typemap import KINDS
