@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from twinschema import domain_load as loader
+from twinschema import domain_schema
 from twinschema.domain import ALLOWABLE_KINDS, parse_domain
 from twinschema.errors import DomainError
 from twinschema.typemap import KINDS
@@ -68,28 +68,62 @@ def test_real_domains_validate(path: Path, validator: jsonschema.protocols.Valid
 
 
 def test_the_kind_enums_are_the_loaders(schema: dict[str, Any]) -> None:
-    column = schema["$defs"]["column"]["anyOf"][1]["properties"]
+    column = schema["$defs"]["column"]["properties"]
     assert column["kind"]["enum"] == list(KINDS)
     assert schema["$defs"]["allowance"]["properties"]["kind"]["enum"] == list(ALLOWABLE_KINDS)
 
 
-def test_the_keys_are_the_loaders(schema: dict[str, Any]) -> None:
+def test_the_loader_validates_with_the_shipped_schema(schema: dict[str, Any]) -> None:
+    """One set of rules: the loader's schema is the file editors use, closed at every level."""
+    assert domain_schema.schema() == schema
     defs = schema["$defs"]
-    assert tuple(schema["properties"]) == loader._TOP_KEYS + loader._OPTIONAL_TOP_KEYS
-    assert tuple(defs["view"]["anyOf"][1]["properties"]) == loader._VIEW_KEYS
-    assert tuple(defs["trigger"]["properties"]) == loader._TRIGGER_KEYS
-    assert tuple(defs["table"]["properties"]) == loader._TABLE_KEYS
-    assert tuple(defs["column"]["anyOf"][1]["properties"]) == loader._COLUMN_KEYS
-    assert tuple(defs["allowance"]["properties"]) == loader._ALLOW_KEYS
     for where in (
         schema,
         defs["table"],
-        defs["column"]["anyOf"][1],
+        defs["column"],
         defs["allowance"],
-        defs["view"]["anyOf"][1],
+        defs["view"],
         defs["trigger"],
     ):
         assert where["additionalProperties"] is False
+
+
+# A schema error, told in the loader's words at the line of the part at fault.
+SCHEMA_ERRORS = {
+    "unknown column key": (
+        "version: 1\ntables:\n  items:\n    columns:\n      id: {kind: integer, nulable: true}\n",
+        "d.yaml:5: unknown key 'nulable' in column items.id (valid keys: kind, length, precision, "
+        "scale, dimensions, geometry, srid, sqlite, values, name, names, description)",
+    ),
+    "a list where text belongs": (
+        "version: 1\ntables:\n  items:\n    columns:\n      id:\n        kind: [integer]\n",
+        "d.yaml:6: kind of column items.id must be a single value (text), not a list",
+    ),
+    "a negative length": (
+        "version: 1\ntables:\n  items:\n    columns:\n      id: {kind: varchar, length: -3}\n",
+        "d.yaml:5: length of column items.id must be a whole number, not '-3'",
+    ),
+    "a table without columns, in block style": (
+        "version: 1\ntables:\n  items:\n    dialects: [sqlite]\n",
+        "d.yaml:3: table 'items' has no 'columns'",
+    ),
+    "an empty dialects list": (
+        "version: 1\ntables:\n  items:\n    dialects: []\n    columns: {id: {}}\n",
+        "d.yaml:4: 'dialects' of table 'items' must be a non-empty list",
+    ),
+    "the first error in the file wins": (
+        "version: 1\ntables:\n  b: {columns: {id: {kind: nope}}}\n  a: {colums: {}}\n",
+        "d.yaml:3: unknown kind 'nope' for column b.id (kinds: " + ", ".join(KINDS) + ")",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SCHEMA_ERRORS), ids=list(SCHEMA_ERRORS))
+def test_a_schema_error_is_one_line_at_its_place(case: str) -> None:
+    text, message = SCHEMA_ERRORS[case]
+    with pytest.raises(DomainError) as raised:
+        parse_domain(text, "d.yaml")
+    assert str(raised.value) == message
 
 
 BASE: dict[str, Any] = {

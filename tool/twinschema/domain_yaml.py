@@ -1,32 +1,51 @@
-"""YAML nodes read one by one, each error naming the file, line and column at fault: the helpers
-domain_load reads domain.yaml with. Duplicate keys, which YAML would silently merge, are
-refused."""
+"""``domain.yaml`` as plain data with the line of every key and value, so that each error can name
+the file and line at fault. YAML errors are told in one line; duplicate keys, which YAML would
+silently merge, are refused. What the data must look like is ``domain.schema.json``'s to say
+(``domain_schema``); this module only reads."""
 
 from __future__ import annotations
 
 import re
 import stat
+from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
-from twinschema.domain_model import suggestion
 from twinschema.errors import DomainError
 
 # PostgreSQL truncates identifiers at 63 bytes; a longer name silently becomes another name.
 MAX_NAME_BYTES = 63
 
-
 # Identifiers: letters, digits, underscore and $, not starting with a digit. Names are always
 # quoted when they reach SQL, so reserved words (``group``, ``order``) are legal; quotes,
-# semicolons, spaces and control characters are not, since no sane schema needs them.
+# semicolons, spaces and control characters are not, since no sane schema needs them. (The JSON
+# Schema cannot say this exactly: its ``\w`` is ASCII, and it counts characters, not bytes.)
 _IDENTIFIER = re.compile(r"^[^\W\d]\w*(\$\w*)*$")
 
+# Where a value is in the document: its keys and list positions from the top.
+Where = tuple[str | int, ...]
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A SafeLoader used only to compose nodes; duplicate keys are found while walking."""
+
+@dataclass
+class Located:
+    """A domain file as plain data, with the lines its parts start on."""
+
+    data: Any
+    key_lines: dict[Where, int] = field(default_factory=dict)  # a mapping key's, a list item's
+    value_lines: dict[Where, int] = field(default_factory=dict)
+    texts: dict[Where, str] = field(default_factory=dict)  # each scalar as written
+
+    def line(self, where: Where) -> int:
+        """The line of the key (or list item) at ``where``, else of its value."""
+        return self.key_lines.get(where) or self.value_lines.get(where, 1)
+
+    def value_line(self, where: Where) -> int:
+        """The line the value at ``where`` starts on."""
+        return self.value_lines.get(where) or self.line(where)
 
 
-def _file_kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
     """What a file that is not a regular file is, for an error message."""
     for test, kind in (
         (stat.S_ISDIR, "a directory"),
@@ -40,74 +59,108 @@ def _file_kind(mode: int) -> str:
     return "a special file"
 
 
-_Pairs = dict[str, tuple[yaml.Node, yaml.Node]]
+def compose(text: str, label: str) -> Located | None:
+    """The document in ``text`` as located data; None when it holds nothing. A YAML error or a
+    duplicate key is a ``DomainError`` naming ``label`` and the line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DomainError(f"{label}{where}: not valid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a NUL byte)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        what = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
+        raise DomainError(
+            f"{label}:{line}:{column}: not valid YAML: {what} is not allowed (a binary file?)"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DomainError(f"{label}: not valid YAML: {' '.join(str(exc).split())}") from None
+    if root is None:
+        return None
+    located = Located(None)
+    located.data = _data(root, (), located, yaml.SafeLoader(""), label)
+    return located
 
 
 def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _mapping(node: yaml.Node, label: str, what: str) -> _Pairs:
-    if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        raise DomainError(f"{label}:{_line(node)}: {what} must be a mapping")
-    pairs: _Pairs = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise DomainError(f"{label}:{_line(key_node)}: keys in {what} must be plain names")
-        key = str(key_node.value)
-        if key in pairs:
-            first = _line(pairs[key][0])
-            raise DomainError(
-                f"{label}:{_line(key_node)}: duplicate name {key!r} in {what} "
-                f"(first at line {first})"
-            )
-        pairs[key] = (key_node, value_node)
-    return pairs
-
-
-def _check_keys(pairs: _Pairs, allowed: tuple[str, ...], label: str, what: str) -> None:
-    for key, (key_node, _) in pairs.items():
-        if key not in allowed:
-            raise DomainError(
-                f"{label}:{_line(key_node)}: unknown key {key!r} in {what}"
-                + (suggestion(key, allowed) or f" (valid keys: {', '.join(allowed)})")
-            )
-
-
-_NULL_TAG = "tag:yaml.org,2002:null"
-
-
-def _scalar(node: yaml.Node, label: str, what: str) -> str:
-    """The text of a single value; a list, a mapping or a null where text belongs is refused."""
-    if isinstance(node, yaml.ScalarNode) and node.tag != _NULL_TAG:
-        return str(node.value)
+def _data(node: yaml.Node, where: Where, out: Located, loader: yaml.SafeLoader, label: str) -> Any:
+    """The value of ``node`` (scalars typed as YAML types them), its lines noted in ``out``."""
+    out.value_lines[where] = _line(node)
+    if isinstance(node, yaml.MappingNode):
+        found: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise DomainError(
+                    f"{label}:{_line(key_node)}: keys in {describe(where)} must be plain names"
+                )
+            key = str(key_node.value)
+            if key in found:
+                first = out.key_lines[(*where, key)]
+                raise DomainError(
+                    f"{label}:{_line(key_node)}: duplicate name {key!r} in {describe(where)} "
+                    f"(first at line {first})"
+                )
+            out.key_lines[(*where, key)] = _line(key_node)
+            found[key] = _data(value_node, (*where, key), out, loader, label)
+        return found
     if isinstance(node, yaml.SequenceNode):
-        found = "a list"
-    elif isinstance(node, yaml.MappingNode):
-        found = "a mapping"
-    else:
-        found = f"null ({node.value})" if node.value else "empty"
-    raise DomainError(f"{label}:{_line(node)}: {what} must be a single value, not {found}")
+        items = []
+        for n, item in enumerate(node.value):
+            out.key_lines[(*where, n)] = _line(item)
+            items.append(_data(item, (*where, n), out, loader, label))
+        return items
+    out.texts[where] = str(node.value)
+    return loader.construct_object(node)
 
 
-def _description(pairs: _Pairs, label: str, what: str) -> None:
-    """A description is for people only, but it is text: a list or a mapping there is refused."""
-    if "description" in pairs:
-        _scalar(pairs["description"][1], label, f"the description of {what}")
+def describe(where: Where) -> str:
+    """The part of the domain file at ``where``, in words: ``column items.id``, ``a dialect``."""
+    if not where:
+        return "the domain file"
+    head = where[0]
+    if len(where) == 1:
+        return str(head) if head == "version" else f"'{head}'"
+    if head == "tables":
+        table = f"table {where[1]!r}"
+        rest = where[2:]
+        if rest[:1] == ("columns",) and len(rest) > 1:
+            return _member(f"column {where[1]}.{rest[1]}", rest[2:])
+        if rest[:1] == ("allow",) and len(rest) > 1:
+            return _member(f"an allowance of {table}", rest[2:], bare=True)
+        return _member(table, rest)
+    if head in ("views", "triggers"):
+        return _member(f"{head[:-1]} {where[1]!r}", where[2:])
+    return "/".join(map(str, where))
 
 
-def _integer(node: yaml.Node, label: str, what: str) -> int:
-    text = _scalar(node, label, what)
-    if not re.fullmatch(r"[0-9]+", text.strip()):
-        raise DomainError(f"{label}:{_line(node)}: {what} must be a whole number, not {text!r}")
-    return int(text)
-
-
-def _identifier(node: yaml.Node, label: str, what: str) -> str:
-    text = _scalar(node, label, what)
-    return check_identifier(text, f"{label}:{_line(node)}", what)
+def _member(what: str, rest: Where, bare: bool = False) -> str:
+    """A key of the entry ``what`` (``bare``: an allowance's keys are named alone)."""
+    if not rest:
+        return what
+    key = rest[0]
+    if len(rest) > 1 and key in ("dialects", "values", "sqlite", "names"):
+        return {
+            "dialects": "a dialect",
+            "values": f"a value of {what}",
+            "sqlite": f"a SQLite spelling of {what}",
+            "names": f"{rest[1]} name of {what}",
+        }[str(key)]
+    if bare and key != "dialect":
+        return str(key)
+    if key == "name":
+        return f"{what} name"
+    if key == "description":
+        return f"the description of {what}"
+    if key in ("columns", "dialects", "values", "names", "allow"):
+        return f"'{key}' of {what}"
+    return f"{key} of {what}"
 
 
 def check_identifier(name: str, where: str, what: str) -> str:

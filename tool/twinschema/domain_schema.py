@@ -1,0 +1,228 @@
+"""``domain.yaml``'s rules, once: the JSON Schema shipped in the package (``domain.schema.json``,
+the one editors use) validates every domain file at run time, and its first error (in file
+order) becomes one ``DomainError`` naming the file and line, in the loader's words."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from importlib.resources import files
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from twinschema.domain_model import canonical_dialect, suggestion
+from twinschema.domain_yaml import Located, Where, check_identifier, describe
+from twinschema.errors import DomainError
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema of ``domain.yaml``, as shipped in the package."""
+    document: dict[str, Any] = json.loads(
+        (files("twinschema") / "domain.schema.json").read_text("utf-8")
+    )
+    return document
+
+
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    document = schema()
+    cls = jsonschema.validators.validator_for(document)
+    return cls(document)
+
+
+def validate(located: Located, label: str) -> None:
+    """Refuse ``located`` unless the schema accepts it: the error that comes first in the file,
+    as one ``DomainError`` (``file:line: ...``). A missing key is told last: it is most often
+    the consequence of a misspelt one, which is the error to fix."""
+    first: tuple[bool, int, int, str] | None = None
+    for order, error in enumerate(_validator().iter_errors(located.data)):
+        line, message = _explain(error, located, label)
+        rank = (error.validator == "required", line, order, message)
+        if first is None or rank < first:
+            first = rank
+    if first is not None:
+        raise DomainError(f"{label}:{first[1]}: {first[3]}")
+
+
+def _explain(error: ValidationError, located: Located, label: str) -> tuple[int, str]:
+    """The line an error belongs to, and what to say about it."""
+    where: Where = tuple(error.absolute_path)
+    if "propertyNames" in error.relative_schema_path:  # a key of ``where`` is at fault
+        name = str(error.instance)
+        key = (*where, name)
+        if error.validator == "enum":
+            return _said(lambda: canonical_dialect(name, label, located.line(key)), label)
+        return _said(
+            lambda: check_identifier(name, f"{label}:{located.line(key)}", _name_of(where)),
+            label,
+            (located.line(key), f"{_name_of(where)} {name!r}: {error.message}"),
+        )
+    explain = _EXPLAIN.get(str(error.validator), _generic)
+    return explain(error, where, located, label)
+
+
+def _said(
+    check: Callable[[], object], label: str, otherwise: tuple[int, str] | None = None
+) -> tuple[int, str]:
+    """Run a check that raises the loader's own message (it says more than the schema: the
+    closest valid word, the byte count); split that message into line and text."""
+    try:
+        check()
+    except DomainError as exc:
+        line, _, message = str(exc).removeprefix(f"{label}:").partition(": ")
+        return int(line), message
+    return otherwise or (1, "refused by domain.schema.json")
+
+
+def _name_of(where: Where) -> str:
+    """What the keys of the mapping at ``where`` name."""
+    kinds = {"tables": "table", "columns": "column", "views": "view", "triggers": "trigger"}
+    return f"{kinds.get(str(where[-1]), 'a')} name" if where else "a name"
+
+
+_Explain = Callable[[ValidationError, Where, Located, str], tuple[int, str]]
+
+
+def _unknown_key(
+    error: ValidationError, where: Where, located: Located, label: str
+) -> tuple[int, str]:
+    allowed = list(error.schema.get("properties", {}))
+    extra = next(str(k) for k in error.instance if k not in allowed)
+    line = located.line((*where, extra))
+    if "enum" in error.schema.get("propertyNames", {}):  # a dialect's name
+        return _said(lambda: canonical_dialect(extra, label, line), label)
+    hint = suggestion(extra, allowed) or f" (valid keys: {', '.join(allowed)})"
+    return line, f"unknown key {extra!r} in {describe(where)}{hint}"
+
+
+def _missing(error: ValidationError, where: Where, located: Located, label: str) -> tuple[int, str]:
+    wanted = next(k for k in error.validator_value if k not in (error.instance or {}))
+    what = describe(where)
+    if not where:
+        message = f"missing top-level key {wanted!r}"
+    elif where[0] == "triggers":
+        message = f"{what} needs 'table' (the table it is on)"
+    elif wanted == "reason":
+        message = f"{what} ({error.instance.get('kind')}) has no 'reason': say why it is allowed"
+    else:
+        message = f"{what} has no {wanted!r}"
+    return located.line(where), message
+
+
+def _empty(error: ValidationError, where: Where, located: Located, label: str) -> tuple[int, str]:
+    if where[-1:] == ("columns",):
+        return located.line(where[:-1]), f"{describe(where[:-1])} has no columns"
+    return located.value_line(where), f"{describe(where)} is empty"
+
+
+def _wrong_type(
+    error: ValidationError, where: Where, located: Located, label: str
+) -> tuple[int, str]:
+    expected = error.validator_value
+    wanted = set(expected) if isinstance(expected, list) else {expected}
+    value = error.instance
+    if value is None and "object" in wanted:  # an empty entry: what it lacks
+        if error.schema.get("required"):
+            return _missing(error, where, located, label)
+        if error.schema.get("minProperties"):
+            return _empty(error, where, located, label)
+    line, what = located.value_line(where), describe(where)
+    if "integer" in wanted:
+        return line, f"{what} must be a whole number, not {located.texts.get(where, value)!r}"
+    if "object" in wanted:
+        return line, f"{what} must be a mapping"
+    if "array" in wanted:
+        return line, f"{what} must be a list"
+    if isinstance(value, list | dict):
+        found = "a list" if isinstance(value, list) else "a mapping"
+    else:
+        found = "null" if value is None else repr(located.texts.get(where, value))
+    return line, f"{what} must be a single value (text), not {found}"
+
+
+def _not_one_of(
+    error: ValidationError, where: Where, located: Located, label: str
+) -> tuple[int, str]:
+    line, value = located.value_line(where), str(error.instance)
+    options = [str(v) for v in error.validator_value]
+    if "postgresql" in options:
+        return _said(lambda: canonical_dialect(value, label, line), label)
+    if where[-1:] == ("kind",) and "table_missing" in options:
+        return line, (
+            f"{describe(where[:-1])} has unknown kind {value!r}" + suggestion(value, options)
+        )
+    if where[-1:] == ("kind",):
+        hint = suggestion(value, options) or f" (kinds: {', '.join(options)})"
+        return line, f"unknown kind {value!r} for {describe(where[:-1])}{hint}"
+    return line, f"{describe(where)} is {value!r}; expected one of {', '.join(options)}"
+
+
+def _bad_text(
+    error: ValidationError, where: Where, located: Located, label: str
+) -> tuple[int, str]:
+    line = located.value_line(where)
+    if where[-1:] == ("reason",):
+        kind = _at(located.data, (*where[:-1], "kind"))
+        what = describe(where[:-1])
+        return located.line(where[:-1]), f"{what} ({kind}) has no 'reason': say why it is allowed"
+    if where[-1:] == ("geometry",):
+        return line, (
+            f"geometry type of {describe(where[:-1])} must be a PostGIS type name such as Point "
+            f"or MultiPolygon, not {str(error.instance).lower()!r}"
+        )
+    name = str(error.instance)
+    return _said(
+        lambda: check_identifier(name, f"{label}:{line}", describe(where)),
+        label,
+        (line, f"{describe(where)}: {error.message}"),
+    )
+
+
+def _at(data: Any, where: Where) -> Any:
+    """The value at ``where`` in ``data`` (None where there is none)."""
+    for key in where:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _whole_number(
+    error: ValidationError, where: Where, located: Located, label: str
+) -> tuple[int, str]:
+    text = located.texts.get(where, str(error.instance))
+    return located.value_line(where), f"{describe(where)} must be a whole number, not {text!r}"
+
+
+def _any_of(error: ValidationError, where: Where, located: Located, label: str) -> tuple[int, str]:
+    if where[-1:] == ("sqlite",):
+        what = describe(where[:-1])
+        return located.value_line(where), f"'sqlite' of {what} must name a SQLite type"
+    return _generic(error, where, located, label)
+
+
+def _generic(error: ValidationError, where: Where, located: Located, label: str) -> tuple[int, str]:
+    return located.value_line(where), f"{describe(where)}: {error.message}"
+
+
+_EXPLAIN: dict[str, _Explain] = {
+    "additionalProperties": _unknown_key,
+    "required": _missing,
+    "minProperties": _empty,
+    "minItems": lambda e, w, loc, lab: (
+        loc.value_line(w),
+        f"{describe(w)} must be a non-empty list",
+    ),
+    "type": _wrong_type,
+    "enum": _not_one_of,
+    "minimum": _whole_number,
+    "pattern": _bad_text,
+    "minLength": _bad_text,
+    "maxLength": _bad_text,
+    "anyOf": _any_of,
+}
