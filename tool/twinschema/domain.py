@@ -20,28 +20,12 @@ import yaml
 
 from twinschema.errors import DomainError, DomainNameError
 from twinschema.paths import shown
+from twinschema.records import ALLOWABLE_KINDS
+from twinschema.records import DIALECTS as DIALECTS  # as init imports it
 from twinschema.typemap import EXTENSION_KINDS, GEOMETRY, KINDS, VECTOR, Storage
 
-DIALECTS = ("sqlite", "postgresql")
 _DIALECT_ALIASES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
 
-# Difference kinds an allowance may name (see compare.DIFFERENCE_KINDS; kept here as data to
-# avoid an import cycle, and checked against it by the tests).
-ALLOWABLE_KINDS = (
-    "table_missing",
-    "column_missing",
-    "column_type",
-    "column_nullable",
-    "column_default",
-    "primary_key",
-    "foreign_key",
-    "unique",
-    "index",
-    "check",
-    "enum",
-    "dialect_object",
-    "value_compatibility",
-)
 
 # PostgreSQL truncates identifiers at 63 bytes; a longer name silently becomes another name.
 MAX_NAME_BYTES = 63

@@ -23,8 +23,6 @@ from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.compiler import DDLCompiler
@@ -62,14 +60,12 @@ from twinschema.model import (
     element_flags,
 )
 from twinschema.paths import shown
+from twinschema.records import DIALECTS, sqlalchemy_dialect
 
 # The DDL is rendered as the server receives it. PostgreSQL's default paramstyle (pyformat)
 # makes SQLAlchemy double every "%" for the driver, which undoes it before sending: a CHECK
 # ``name LIKE 'a%'`` would otherwise read ``'a%%'`` here and differ from the live database.
-_DIALECTS: dict[str, Dialect] = {
-    "sqlite": sqlite_dialect.dialect(),
-    "postgresql": pg_dialect.dialect(paramstyle="named"),  # type: ignore[no-untyped-call]
-}
+_DIALECTS: dict[str, Dialect] = {name: sqlalchemy_dialect(name) for name in DIALECTS}
 
 INFO_KEY = "twinschema"
 
