@@ -10,22 +10,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from twinschema.check import (
-    DIALECTS,
-    IN_SYNC,
-    CheckPlan,
-    LayerResult,
-    Report,
-    compared,
-    evaluator_for,
-    run_check,
-)
-from twinschema.compare import Side
+from twinschema.check import CheckPlan, run_check
 from twinschema.config import SIDE_OF, URL_FLAG, Config
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
+from twinschema.layers.pairs import compared, evaluator_for
 from twinschema.model import Schema
 from twinschema.paths import shown
+from twinschema.records import DIALECTS, LayerResult, Report, Side, Status
 from twinschema.scratch import SCRATCH_URL_ENV
 from twinschema.sources import (
     MODULE,
@@ -109,13 +101,7 @@ def check(
     with ExitStack() as stack:
         plan = plan_check(config, layers, sqlite_url, postgres_url, stack, say)
         plan.evaluate = evaluate
-        return run_check(plan, _migrations_layer() if "migrations" in layers else None)
-
-
-def _migrations_layer() -> Any:
-    from twinschema.migrations_layer import check_migrations  # Alembic: imported only for it
-
-    return check_migrations
+        return run_check(plan)
 
 
 @contextmanager
@@ -130,18 +116,20 @@ def open_source(
         )
     if kind == URL:
         raw = reflect_url(spec, config.reflect_options(url_dialect(spec)))
-        yield _side(raw, label_of(spec), domain)
+        yield _side(raw, label_of(spec), domain, file=None)
     elif kind == SQL_FILE:
         with read_sql_file(spec, dialect, config.reflect_options(dialect or "postgresql")) as raw:
-            yield _side(raw, spec, domain)
+            yield _side(raw, spec, domain, file=spec)
     else:
         assert dialect is not None
         raw, path = read_metadata(spec, dialect, config.reflect_options(dialect), config.root)
-        yield _side(raw, path, domain)
+        yield _side(raw, path, domain, file=path)
 
 
-def _side(raw: Schema, label: str, domain: Domain | None) -> Side:
-    return Side(make_canonical(raw, domain), label, label)
+def _side(raw: Schema, label: str, domain: Domain | None, file: str | None) -> Side:
+    """A source as one side of a diff; ``file``: the file its fixes go to (none for a
+    database: a diff does not know which module builds it)."""
+    return Side(make_canonical(raw, domain), label, label, file=file)
 
 
 def source_dialect(spec: str, config: Config) -> str | None:
@@ -196,12 +184,10 @@ def diff(
         open_source(b, db, config, domain) as right,
         evaluator_for(plan) as evaluator,
     ):
+        result = LayerResult("diff", left.label, right.label, Status.IN_SYNC)
         for side in (left, right):
-            report.count_not_compared(side.schema, side.label)
-        report.add(
-            LayerResult("diff", left.label, right.label, IN_SYNC),
-            *compared(left, right, "diff", domain, evaluator, config.fail_on),
-        )
+            result.note_not_compared(side.label, side.schema.not_compared)
+        report.add(result.record(*compared(left, right, "diff", domain, evaluator, config.fail_on)))
     return report
 
 

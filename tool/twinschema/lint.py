@@ -67,11 +67,20 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from sqlglot import exp
 
-from twinschema.check import DRIFT, IN_SYNC, SKIPPED, LayerResult, Report
 from twinschema.config import Config
-from twinschema.differences import SEVERITY_ERROR, Difference, Equivalence
 from twinschema.errors import UsageError
 from twinschema.paths import shown
+from twinschema.records import (
+    SQLGLOT_DIALECTS,
+    Difference,
+    Equivalence,
+    FixSite,
+    LayerResult,
+    Report,
+    Severity,
+    Status,
+    sqlalchemy_dialect,
+)
 
 LAYER = "lint"
 KIND = "destructive_change"
@@ -84,7 +93,7 @@ ANY_DATABASE = "any database"
 
 # The dialect names Alembic and sqlglot use for each of ours.
 _ALEMBIC_DIALECT = {"sqlite": "sqlite", "postgresql": "postgresql"}
-_SQLGLOT_DIALECT = {"sqlite": "sqlite", "postgresql": "postgres"}
+_SQLGLOT_DIALECT = SQLGLOT_DIALECTS
 
 _KEY = re.compile(
     r"^(?:drop_table:[^.\s:]+|(?:drop_column|narrow_type|add_not_null):[^.\s:]+\.[^.\s:]+|unlinted)$"
@@ -461,11 +470,7 @@ def _spell(type_: sa.types.TypeEngine[Any], dialect: str) -> str:
 
 
 def _dialect(name: str) -> sa.engine.Dialect:
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    module: Any = sqlite if name == "sqlite" else postgresql
-    dialect: sa.engine.Dialect = module.dialect()
-    return dialect
+    return sqlalchemy_dialect(name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -567,11 +572,11 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
     """The chain's lint as a ``lint`` layer: refused changes and stale markers as differences,
     allowed changes as equivalences (shown with ``--verbose``, with their reasons)."""
     span = f"{len(lint.revisions)} revision(s)"
-    layer = LayerResult(LAYER, lint.chain, target, IN_SYNC, span if lint.ok else None)
+    layer = LayerResult(LAYER, lint.chain, target, Status.IN_SYNC, span if lint.ok else None)
     for finding in lint.findings:
         change = finding.change
         if finding.refused:
-            report.differences.append(
+            layer.differences.append(
                 Difference(
                     layer=LAYER,
                     kind=KIND,
@@ -587,13 +592,14 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
                         "(copy it first, widen instead of narrowing, give the column a "
                         "server default)"
                     ),
-                    severity=SEVERITY_ERROR,
+                    severity=Severity.ERROR,
                     left_source=lint.chain,
                     right_source=target,
+                    fix=FixSite(file=finding.path, line=finding.line),
                 )
             )
         else:
-            report.equivalences.append(
+            layer.equivalences.append(
                 Equivalence(
                     layer=LAYER,
                     table=change.table or "-",
@@ -606,7 +612,8 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
                 )
             )
     for revision, where, key in lint.stale:
-        report.differences.append(
+        path, _, line = where.rpartition(":")
+        layer.differences.append(
             Difference(
                 layer=LAYER,
                 kind="stale_allowance",
@@ -619,11 +626,12 @@ def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -
                 hint=f"fix the key or remove it from {MARKER} at {where}",
                 left_source=lint.chain,
                 right_source=target,
+                fix=FixSite(file=path, line=int(line)) if line.isdigit() else None,
             )
         )
     if not lint.ok:
-        layer.status = DRIFT
-    report.layers.append(layer)
+        layer.status = Status.DRIFT
+    report.add(layer)
 
 
 def lint_project(config: Config, dialects: Sequence[str] = ("sqlite", "postgresql")) -> Report:
@@ -635,7 +643,9 @@ def lint_project(config: Config, dialects: Sequence[str] = ("sqlite", "postgresq
     for dialect in dialects:
         if config.side(dialect).migrations is None:
             report.layers.append(
-                LayerResult(LAYER, dialect, ANY_DATABASE, SKIPPED, "no migrations configured")
+                LayerResult(
+                    LAYER, dialect, ANY_DATABASE, Status.SKIPPED, "no migrations configured"
+                )
             )
             continue
         cfg = alembic_config(config, dialect)
