@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from twinschema.check import Report
+from twinschema.records import Report
 
 Renderer = Callable[[Report, bool, bool], str]  # (report, verbose, color) -> text
 
