@@ -637,8 +637,8 @@ def lint_command(fmt: str, output: str | None, verbose: bool, no_color: bool) ->
     Exit codes: 0 nothing refused, 1 something refused, 2 bad configuration or marker.
     """
     from twinschema import commands
+    from twinschema.commands import lint_project
     from twinschema.config import load_config
-    from twinschema.lint import lint_project
 
     commands.check_output_path(output)
     report = lint_project(load_config())

@@ -8,16 +8,35 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twinschema.check import CheckPlan, run_check
 from twinschema.config import SIDE_OF, URL_FLAG, Config
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.layers.pairs import compared, evaluator_for
+from twinschema.lint import (
+    ANY_DATABASE,
+    KIND,
+    LAYER,
+    MARKER,
+    ChainLint,
+    chain_scripts,
+    lint_scripts,
+)
 from twinschema.model import Schema
 from twinschema.paths import shown
-from twinschema.records import DIALECTS, LayerResult, Report, Side, Status
+from twinschema.records import (
+    DIALECTS,
+    Difference,
+    Equivalence,
+    FixSite,
+    LayerResult,
+    Report,
+    Severity,
+    Side,
+    Status,
+)
 from twinschema.scratch import SCRATCH_URL_ENV
 from twinschema.sources import (
     MODULE,
@@ -33,6 +52,9 @@ from twinschema.sources import (
     url_dialect,
 )
 from twinschema.urls import redact
+
+if TYPE_CHECKING:
+    from twinschema.lint import ChainLint
 
 
 def plan_check(
@@ -224,3 +246,100 @@ def check_output_path(output: str | None) -> None:
     """Refuse, before any work, an output file whose directory does not exist."""
     if output and not Path(output).resolve().parent.is_dir():
         raise UsageError(f"{output}: the output directory does not exist")
+
+
+# ---------------------------------------------------------------------------------------------
+# ``twinschema lint`` as a report (here, not in ``lint``: it reads the chains through
+# ``migrate``, which runs the lint before it applies a revision)
+
+
+def add_to_report(report: Report, lint: ChainLint, target: str | None = None) -> None:
+    """The chain's lint as a ``lint`` layer: refused changes and stale markers as differences,
+    allowed changes as equivalences (shown with ``--verbose``, with their reasons); ``target``:
+    the database the revisions are about to be applied to, none named by default."""
+
+    target = target or ANY_DATABASE
+    span = f"{len(lint.revisions)} revision(s)"
+    layer = LayerResult(LAYER, lint.chain, target, Status.IN_SYNC, span if lint.ok else None)
+    for finding in lint.findings:
+        change = finding.change
+        if finding.refused:
+            layer.differences.append(
+                Difference(
+                    layer=LAYER,
+                    kind=KIND,
+                    table=change.table,
+                    column=change.column,
+                    name=change.key,
+                    left=change.before,
+                    right=change.after,
+                    message=f"revision {finding.revision} {change.message}",
+                    hint=(
+                        f"at {finding.where}: if the data may go, add to that revision "
+                        f'{MARKER} = {{"{change.key}": "<why>"}}; otherwise keep the data '
+                        "(copy it first, widen instead of narrowing, give the column a "
+                        "server default)"
+                    ),
+                    severity=Severity.ERROR,
+                    left_source=lint.chain,
+                    right_source=target,
+                    fix=FixSite(file=finding.path, line=finding.line),
+                )
+            )
+        else:
+            layer.equivalences.append(
+                Equivalence(
+                    layer=LAYER,
+                    table=change.table or "-",
+                    column=change.column,
+                    rule=f"allowed by {finding.where}: {finding.reason}",
+                    left=change.before,
+                    right=change.after,
+                    left_source=lint.chain,
+                    right_source=target,
+                )
+            )
+    for revision, where, key in lint.stale:
+        path, _, line = where.rpartition(":")
+        layer.differences.append(
+            Difference(
+                layer=LAYER,
+                kind="stale_allowance",
+                table=None,
+                column=None,
+                name=key,
+                left=key,
+                right="no such operation",
+                message=f"revision {revision} allows {key!r}, but does no such thing",
+                hint=f"fix the key or remove it from {MARKER} at {where}",
+                left_source=lint.chain,
+                right_source=target,
+                fix=FixSite(file=path, line=int(line)) if line.isdigit() else None,
+            )
+        )
+    if not lint.ok:
+        layer.status = Status.DRIFT
+    report.add(layer)
+
+
+def lint_project(config: Config, dialects: Sequence[str] = ("sqlite", "postgresql")) -> Report:
+    """``twinschema lint``: every revision of each configured chain, without a database (a NOT
+    NULL column added without a default is refused whenever its table may have rows)."""
+    from twinschema.migrate import alembic_config, script_directory
+
+    report = Report()
+    for dialect in dialects:
+        if config.side(dialect).migrations is None:
+            report.layers.append(
+                LayerResult(
+                    LAYER, dialect, ANY_DATABASE, Status.SKIPPED, "no migrations configured"
+                )
+            )
+            continue
+        cfg = alembic_config(config, dialect)
+        folder = Path(cfg.get_main_option("script_location") or dialect)
+        scripts = chain_scripts(script_directory(cfg))
+        add_to_report(
+            report, lint_scripts(scripts, dialect, shown(folder, config.root), config.root)
+        )
+    return report
