@@ -12,12 +12,8 @@ from twinschema.records import Difference, LayerResult, Report
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
-    """The report as lines of text; with colour (a terminal) the ``rich`` report instead."""
-    if color:
-        # Imported here: rich is for terminals only, and slow enough to import to matter.
-        from twinschema.report import rich_report
-
-        return rich_report.render(report, verbose, color)
+    """The report as lines of text (``report.render`` sends a terminal's, ``color``, to the
+    ``rich`` report instead: rich_report uses this module's lines, not the other way round)."""
     return plain(report, verbose)
 
 
