@@ -248,3 +248,60 @@ def test_the_walk_sees_imports_inside_functions() -> None:
     # report.locate reads domain.yaml only when it must place a line in it: a lazy import.
     assert "twinschema.domain" in GRAPH["twinschema.report.locate"]
     assert "twinschema.records" in GRAPH["twinschema.report.locate"]
+
+
+def test_reporters_import_the_records_never_check() -> None:
+    """Reporters render records; the module that runs a check is not theirs to import."""
+    reporters = [name for name in GRAPH if name.startswith("twinschema.report")]
+    assert reporters
+    assert [name for name in reporters if "twinschema.check" in GRAPH[name]] == []
+    assert all(
+        "twinschema.records" in GRAPH[name] for name in reporters if name.endswith("_report")
+    )
+
+
+# Concrete dialect modules imported past the adapter registry (``twinschema.dialects.adapter``),
+# with why. A new one fails: ask the registry for the dialect's adapter instead.
+CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
+    ("twinschema.evaluate.backends", "twinschema.dialects.postgresql"): "connect_kwargs: "
+    "the scratch database's driver options (wp-eval)",
+    ("twinschema.sqlfile", "twinschema.dialects.postgresql"): "connect_kwargs (wp-adopt)",
+    ("twinschema.sources", "twinschema.dialects.sqlite"): "reflect_connection: a SQL file "
+    "loaded into an in-memory SQLite database",
+    ("twinschema.sources.metadata", "twinschema.dialects.postgresql"): "operator_class (wp-core)",
+    ("twinschema.sources.metadata", "twinschema.dialects.sqlite"): "conflict_clauses (wp-core)",
+    ("twinschema.migrations_layer", "twinschema.dialects.postgresql"): "connect, to read a "
+    "database's alembic_version (wp-eval splits this module)",
+    ("twinschema.migrations_layer", "twinschema.dialects.sqlite"): "connect, as above",
+}
+
+
+def test_concrete_dialect_modules_are_reached_through_the_registry() -> None:
+    concrete = {"twinschema.dialects.sqlite", "twinschema.dialects.postgresql"}
+    found = {
+        (name, target)
+        for name, targets in GRAPH.items()
+        if not name.startswith("twinschema.dialects")
+        for target in targets & concrete
+    }
+    assert sorted(found - CONCRETE_DIALECT_USERS.keys()) == []
+    assert sorted(CONCRETE_DIALECT_USERS.keys() - found) == []  # an allowance outliving its use
+
+
+# Statuses and severities are enums (``records.Status``, ``records.Severity``): no code compares
+# a value with their spelling.
+_SPELLINGS = {"in_sync", "drift", "skipped", "error", "warning"}
+
+
+def test_no_status_or_severity_is_compared_as_a_string() -> None:
+    found = []
+    for name, path in module_names().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Compare):
+                operands: list[ast.expr] = [node.left, *node.comparators]
+                for group in [o for o in operands if isinstance(o, ast.Tuple | ast.List | ast.Set)]:
+                    operands += group.elts  # ``status in ("error", "skipped")``
+                for operand in operands:
+                    if isinstance(operand, ast.Constant) and operand.value in _SPELLINGS:
+                        found.append(f"{name}:{node.lineno}")
+    assert found == []
