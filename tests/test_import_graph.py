@@ -305,3 +305,25 @@ def test_no_status_or_severity_is_compared_as_a_string() -> None:
                     if isinstance(operand, ast.Constant) and operand.value in _SPELLINGS:
                         found.append(f"{name}:{node.lineno}")
     assert found == []
+
+
+def test_a_check_without_migrations_does_not_import_alembic() -> None:
+    """The lint and the migrations layer import Alembic when they run, not before (a fresh
+    process: what a module imported is the point)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from twinschema.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['check', '--layer', 'domain', '--layer', 'models'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(sorted(m for m in ('alembic', 'twinschema.lint', 'twinschema.migrate') "
+        "if m in sys.modules))\n"
+    )
+    root = PACKAGE.parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -15,15 +15,6 @@ from twinschema.config import SIDE_OF, URL_FLAG, Config
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.layers.pairs import compared, evaluator_for
-from twinschema.lint import (
-    ANY_DATABASE,
-    KIND,
-    LAYER,
-    MARKER,
-    ChainLint,
-    chain_scripts,
-    lint_scripts,
-)
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import (
@@ -52,6 +43,9 @@ from twinschema.sources import (
     url_dialect,
 )
 from twinschema.urls import redact
+
+if TYPE_CHECKING:
+    from twinschema.lint import ChainLint  # Alembic: imported only when lint runs
 
 if TYPE_CHECKING:
     from twinschema.lint import ChainLint
@@ -257,6 +251,7 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
     """The chain's lint as a ``lint`` layer: refused changes and stale markers as differences,
     allowed changes as equivalences (shown with ``--verbose``, with their reasons); ``target``:
     the database the revisions are about to be applied to, none named by default."""
+    from twinschema.lint import ANY_DATABASE, KIND, LAYER, MARKER
 
     target = target or ANY_DATABASE
     span = f"{len(lint.revisions)} revision(s)"
@@ -322,9 +317,10 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
     report.add(layer)
 
 
-def lint_project(config: Config, dialects: Sequence[str] = ("sqlite", "postgresql")) -> Report:
+def lint_project(config: Config, dialects: Sequence[str] = DIALECTS) -> Report:
     """``twinschema lint``: every revision of each configured chain, without a database (a NOT
     NULL column added without a default is refused whenever its table may have rows)."""
+    from twinschema.lint import ANY_DATABASE, LAYER, chain_scripts, lint_scripts
     from twinschema.migrate import alembic_config, script_directory
 
     report = Report()

@@ -156,7 +156,7 @@ def _chain_checks(plan: CheckPlan, domain: Domain | None, chain: Chain, report: 
     progress.step(f"upgrading a scratch {dialect} database with {chain.label}")
     options = config.reflect_options(dialect)
     raw, path = read_metadata(spec, dialect, options, config.root)
-    metadata = Side(make_canonical(raw, domain), path, path)
+    metadata = Side(make_canonical(raw, domain), path, path, file=path)
     result.right = path
     comparison = Comparison(differences=heads_differences(chain, path))
     live = live_at_head(plan, chain, options)
