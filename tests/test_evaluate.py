@@ -583,8 +583,7 @@ def test_domain_allows_a_value_warning_and_flags_a_stale_one(
 def test_warnings_are_rendered_in_text_and_on_a_terminal() -> None:
     """The plain text and the rich rendering count the warnings under their own heading, list
     them with --verbose, and the summary still says in sync."""
-    from twinschema.check import Report
-    from twinschema.differences import SEVERITY_WARNING, Difference
+    from twinschema.records import SEVERITY_WARNING, Difference, LayerResult, Report, Status
     from twinschema.report import render
 
     warning = Difference(
@@ -594,7 +593,8 @@ def test_warnings_are_rendered_in_text_and_on_a_terminal() -> None:
         "rejects it (a SQLite to PostgreSQL sync fails)",
         hint="enforce the same rule on both sides", severity=SEVERITY_WARNING,
     )  # fmt: skip
-    report = Report(warnings=[warning])
+    layer = LayerResult("diff", "a.db", "b.db", Status.IN_SYNC, warnings=[warning])
+    report = Report(layers=[layer])
     assert report.in_sync and report.exit_code == 0
     for color in (False, True):
         listed = re.sub(r"\x1b\[[0-9;]*m", "", render(report, "text", verbose=True, color=color))

@@ -1,6 +1,7 @@
-"""``report.locate``: the file and line where a difference's fix goes, found in the metadata
-modules (by ``ast``), in domain.yaml (the loader's lines) and in SQL files, with fallbacks that
-never raise. Expected lines are found in the files' own text, so editing them keeps this true."""
+"""``report.locate``: the line where a difference's fix goes, in the file its maker named
+(``Difference.fix``), found in the metadata modules (by ``ast``), in domain.yaml (the loader's
+lines) and in SQL files, with fallbacks that never raise. Expected lines are found in the files'
+own text, so editing them keeps this true."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from twinschema.check import LayerResult, Report
-from twinschema.differences import Difference
 from twinschema.domain import load_domain
-from twinschema.report.locate import Location, Locator, is_file_label, modules_by_dialect
+from twinschema.records import Difference, FixSide, FixSite, LayerResult, Report
+from twinschema.records.comparison import fix_site
+from twinschema.report.locate import Location, Locator, domain_file
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = {"sqlite": "schemas/sqlite.py", "postgresql": "schemas/postgres.py"}
@@ -37,16 +38,22 @@ def diff(
     left_source: str = "schemas/sqlite.py",
     right_source: str = "schemas/postgres.py",
     hint: str = "",
+    files: tuple[str | None, str | None] | None = None,
+    fix: FixSite | None = None,
 ) -> Difference:
+    """A difference as a comparison makes it: ``files`` are the files each side's fixes go to
+    (by default its sources), ``fix`` where the maker says the fix goes (else ``fix_site``)."""
+    files = files or (left_source, right_source)
     return Difference(
         layer="models", kind=kind, table=table, column=column, name=name, left=left, right=right,
         message="m", hint=hint, left_source=left_source, right_source=right_source,
+        fix=fix or fix_site(left, right, *files),
     )  # fmt: skip
 
 
 @pytest.fixture
 def locator() -> Locator:
-    return Locator(modules=dict(MODULES), domain="domain.yaml", root=ROOT)
+    return Locator(domain="domain.yaml", root=ROOT)
 
 
 @pytest.mark.parametrize("dialect", list(MODULES))
@@ -112,25 +119,31 @@ def test_the_fix_goes_to_the_side_that_lacks_the_object(locator: Locator) -> Non
     assert locator.target(lacks_right) == "schemas/postgres.py"
 
 
-def test_a_database_stands_for_its_dialects_module(locator: Locator) -> None:
+def test_a_database_side_sends_its_fixes_to_the_file_it_names(locator: Locator) -> None:
+    # Two databases (labelled by URL): the live layer names each one's metadata module.
+    urls = dict(left_source="sqlite:////tmp/x.db", right_source="postgresql://u:***@h:5432/db")
     d = diff(
         "badges", "note", kind="column_missing", left=None, right="text",
-        left_source="sqlite:////tmp/x.db", right_source="postgresql://u:***@h:5432/db",
+        files=("schemas/sqlite.py", "schemas/postgres.py"), **urls,
     )  # fmt: skip
+    assert d.fix == FixSite(FixSide.LEFT, "schemas/sqlite.py")
     assert locator.target(d) == "schemas/sqlite.py"
-    nothing = Locator(root=ROOT)
-    assert nothing.locate(d) is None
+    # No file named, no domain file: nowhere (the label is never read as a dialect).
+    unnamed = diff("badges", "note", kind="column_missing", left=None, right="text", **urls)
+    assert unnamed.fix == FixSite(FixSide.LEFT, "sqlite:////tmp/x.db")
+    assert Locator(root=ROOT).locate(unnamed) is None
+    assert locator.locate(unnamed) == Location("domain.yaml", DOMAIN.tables["badges"].line)
 
 
-def test_modules_by_dialect_from_the_layers_of_a_report() -> None:
+def test_the_domain_file_is_the_domain_layers_left_side() -> None:
     report = Report(
         layers=[
             LayerResult("models", "app/lite.py", "app/pg.py", "in_sync"),
-            LayerResult("live", "app/pg.py", "postgresql://u:***@h/db", "in_sync"),
-            LayerResult("live", "app/lite.py", "sqlite:///var/local.db", "in_sync"),
+            LayerResult("domain", "conf/domain.yaml", "app/pg.py", "in_sync"),
         ]
     )
-    assert modules_by_dialect(report) == {"postgresql": "app/pg.py", "sqlite": "app/lite.py"}
+    assert domain_file(report) == "conf/domain.yaml"
+    assert domain_file(Report(layers=report.layers[:1])) is None
 
 
 def test_domain_yaml_lines(locator: Locator) -> None:
@@ -147,12 +160,14 @@ def test_domain_yaml_lines(locator: Locator) -> None:
 
 
 def test_a_stale_allowance_points_at_its_line(locator: Locator) -> None:
+    from twinschema.compare.allowances import stale_allowance
+
     allowance = next(DOMAIN.allowances())
-    d = diff(
-        allowance.table, kind="stale_allowance", name=allowance.name, left=None, right=None,
-        hint=f"domain.yaml:{allowance.line}: remove this allowance, or restore the difference",
-    )  # fmt: skip
-    assert locator.locate(d) == Location("domain.yaml", allowance.line)
+    d = stale_allowance(DOMAIN, allowance, "models", "schemas/sqlite.py", "schemas/postgres.py")
+    assert d.fix == FixSite(file=DOMAIN.path, line=allowance.line)
+    found = Locator(root=ROOT).locate(d)
+    assert found is not None and found.line == allowance.line
+    assert Path(found.path).resolve() == (ROOT / "domain.yaml").resolve()
 
 
 @pytest.mark.parametrize(
@@ -190,8 +205,6 @@ def test_broken_or_unknown_files_give_line_one(tmp_path: Path) -> None:
             name, 1
         )
     assert locator.locate(diff("t", left_source="gone.py", right_source="gone.py")) is None
-    assert not is_file_label("postgresql://u:***@h/db.py")
-    assert not is_file_label("migrations_sqlite")
 
 
 def test_literal_names_and_indexes_outside_the_table(tmp_path: Path) -> None:

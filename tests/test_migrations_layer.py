@@ -26,16 +26,18 @@ import pytest
 import sqlalchemy as sa
 
 from twinschema import testing
-from twinschema.check import IN_SYNC, CheckPlan, run_check
+from twinschema.check import CheckPlan, run_check
 from twinschema.config import load_config
 from twinschema.migrations_layer import (
     Chain,
     Revision,
-    check_migrations,
     parity,
     upgrade_database,
 )
+from twinschema.records import Status
 from twinschema.urls import parse_url, redact
+
+IN_SYNC = Status.IN_SYNC
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT / "pyproject.toml")
@@ -204,7 +206,7 @@ def migrated(tmp_path: Path, pg_url: str) -> dict[str, str | None]:
 
 def test_own_chains_are_in_sync(migrated: dict[str, str | None]) -> None:
     """Both chains: one head, head == metadata, a clean round trip, parity, databases at head."""
-    report = run_check(CheckPlan(CONFIG, ["migrations"], migrated), check_migrations)
+    report = run_check(CheckPlan(CONFIG, ["migrations"], migrated))
     assert report.differences == []
     assert [(r.left, r.right, r.status) for r in report.layers] == [
         ("migrations_sqlite", "schemas/sqlite.py", IN_SYNC),
@@ -223,8 +225,7 @@ def test_state_is_read_only(tmp_path: Path, pg_url: str) -> None:
     report = run_check(
         CheckPlan(
             CONFIG, ["migrations"], {"sqlite": testing.sqlite_url(missing), "postgresql": pg_url}
-        ),
-        check_migrations,
+        )
     )
     assert not missing.exists()
     [sqlite_state] = [r for r in report.layers if r.right == "migrations_sqlite"]
@@ -254,7 +255,7 @@ def test_no_scratch_database_is_an_error(migrated: dict[str, str | None], pg_ser
             .render_as_string(hide_password=False)
         )
         plan = CheckPlan(CONFIG, ["migrations"], urls, scratch_url=urls["postgresql"])
-        report = run_check(plan, check_migrations)
+        report = run_check(plan)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f"REVOKE ALL ON alembic_version FROM {role}"))

@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from twinschema.check import Report
 from twinschema.cli import cli
-from twinschema.differences import DIFFERENCE_KINDS, Difference
+from twinschema.records import DIFFERENCE_KINDS, Difference, LayerResult, Report, Status
+from twinschema.records.comparison import fix_site
 from twinschema.report import FORMATS, render
 from twinschema.report.locate import Locator
 from twinschema.report.text_report import plain
@@ -261,7 +261,7 @@ def test_rich_on_a_terminal(drifted: tuple[str, str]) -> None:
 
 
 def test_the_plain_renderer_is_the_text_format_without_color() -> None:
-    report = Report(differences=[_difference("profiles", "tier", "column_type", "text", "int")])
+    report = _report(_difference("profiles", "tier", "column_type", "text", "int"))
     assert render(report, "text") == plain(report, False)
     assert not ANSI.search(render(report, "text"))
     assert ANSI.search(render(report, "text", color=True))
@@ -300,28 +300,37 @@ def _difference(
     layer: str = "domain",
     left_source: str = "domain.yaml",
     right_source: str = "schemas/sqlite.py",
+    files: tuple[str | None, str | None] = ("domain.yaml", "schemas/sqlite.py"),
 ) -> Difference:
+    """A difference as a layer makes it: ``files`` are the files each side's fixes go to."""
     return Difference(
         layer=layer, kind=kind, table=table, column=column, name=column or table, left=left,
         right=right, message=f"{kind} on {table}", hint="fix it", left_source=left_source,
-        right_source=right_source,
+        right_source=right_source, fix=fix_site(left, right, *files),
     )  # fmt: skip
+
+
+def _report(*differences: Difference) -> Report:
+    """A report of one layer that found ``differences`` (the layer owns them)."""
+    first = differences[0]
+    layer = LayerResult(first.layer, first.left_source, first.right_source, Status.IN_SYNC)
+    layer.found(differences)
+    return Report(layers=[layer])
 
 
 def test_domain_layer_fixes_point_into_the_module_or_domain_yaml(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(ROOT)
-    report = Report(
-        differences=[
-            # In domain.yaml, not in the module: add it to the module (its table's line).
-            _difference("profiles", "ghost", "column_missing", "ghost", None),
-            # In the module, not in domain.yaml: name it in domain.yaml (the table's key).
-            _difference("profiles", "nickname", "domain_name", None, "nickname"),
-            # A type the declared kind does not allow: the module's column.
-            _difference("manifests", "checksum", "column_type", "text", "INTEGER"),
-        ]
+    report = _report(
+        # In domain.yaml, not in the module: add it to the module (its table's line).
+        _difference("profiles", "ghost", "column_missing", "ghost", None),
+        # In the module, not in domain.yaml: name it in domain.yaml (the table's key).
+        _difference("profiles", "nickname", "domain_name", None, "nickname"),
+        # A type the declared kind does not allow: the module's column.
+        _difference("manifests", "checksum", "column_type", "text", "INTEGER"),
     )
+    assert report.layers[0].status == Status.DRIFT
     github = render(report, "github").splitlines()
     assert (
         f"file=schemas/sqlite.py,line={line_of('schemas/sqlite.py', 'profiles = sa.Table(')}"
@@ -350,9 +359,9 @@ def test_without_a_known_file_a_result_has_logical_locations_only(
     monkeypatch.chdir(ROOT)
     d = _difference(
         "t", "c", "column_type", "text", "integer", layer="diff",
-        left_source="sqlite:///a.db", right_source="postgresql://u:***@h/db",
+        left_source="sqlite:///a.db", right_source="postgresql://u:***@h/db", files=(None, None),
     )  # fmt: skip
-    report = Report(differences=[d])
+    report = _report(d)
     assert Locator.for_report(report).locate(d) is None
     assert render(report, "github").startswith("::error title=")
     (result,) = json.loads(render(report, "sarif"))["runs"][0]["results"]

@@ -7,15 +7,19 @@ Every failure a user can cause ends in one line on stderr and a documented exit 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from twinschema.errors import InternalError, TwinschemaError, UsageError
+
+if TYPE_CHECKING:
+    from twinschema.records import Report
 
 # click >= 8.2 raises this to print a group's help when it is called without a command.
 _NO_ARGS_HELP: tuple[type[Exception], ...] = tuple(
@@ -29,8 +33,42 @@ def _one_line(exc: click.UsageError) -> UsageError:
     return UsageError(f"{where}: {exc.format_message()} (see {where} --help)")
 
 
+# Line breaks (every character ``str.splitlines`` breaks at) and other control characters: a
+# message holding one (a module's multi-line error, a NUL byte) would not be one line.
+_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def safe_message(message: str) -> str:
+    """``message`` as one printable line without secrets: what every error line says.
+
+    Line breaks become spaces, other control characters (a NUL, an escape sequence) become
+    ``\\x..``, and credentials are masked (``urls.scrub``).
+    """
+    from twinschema.urls import scrub
+
+    line = _BREAKS.sub(" ", scrub(message).strip())
+    line = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line).replace("\t", " ")
+    return scrub(line)
+
+
+class _Failed(click.ClickException):
+    """A ``TwinschemaError`` as click reports it: one line on stderr and the error's exit code
+    (the core's errors know nothing of click; this is the one place they meet)."""
+
+    def __init__(self, error: TwinschemaError) -> None:
+        super().__init__(error.message)
+        # click declares exit_code on the class; each error brings its own.
+        self.exit_code = error.exit_code  # type: ignore[misc]
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """One line on stderr: ``twinschema: error: <message>``, secrets removed."""
+        click.echo(f"twinschema: error: {safe_message(self.format_message())}", file=file, err=True)
+
+
 class _Group(click.Group):
-    """Turns anything unexpected into one line and exit code 4, never a traceback."""
+    """Maps the core's errors to one line and their exit code, and anything unexpected to one
+    line and exit code 4, never a traceback."""
 
     def make_context(
         self,
@@ -48,16 +86,29 @@ class _Group(click.Group):
         except _NO_ARGS_HELP:
             raise  # ``twinschema`` alone: click prints the help, as it should
         except click.UsageError as exc:  # an option of the top-level command itself
-            raise _one_line(exc) from None
+            raise _Failed(_one_line(exc)) from None
+        except TwinschemaError as exc:  # an eager option's callback
+            raise _Failed(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return self._invoke(ctx)
+        except TwinschemaError as exc:
+            raise _Failed(exc) from None
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except _NO_ARGS_HELP:
             raise
         except click.UsageError as exc:
             raise _one_line(exc) from None
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except (
+            TwinschemaError,
+            click.ClickException,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+        ):
             raise
         except KeyboardInterrupt:
             raise Interrupted("interrupted") from None
@@ -158,8 +209,7 @@ def _notice(line: str) -> None:
     click.echo(f"twinschema: {line}", err=True)
 
 
-def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bool) -> None:
-    from twinschema.errors import safe_message
+def _emit(report: Report, fmt: str, output: str | None, verbose: bool, no_color: bool) -> None:
     from twinschema.report import render
     from twinschema.urls import mask_output
 
@@ -167,7 +217,7 @@ def _emit(report: Any, fmt: str, output: str | None, verbose: bool, no_color: bo
     _write(mask_output(render(report, fmt, verbose=verbose, color=color)), output)
     # A layer that could not look also says why on stderr, in one line, as every other error
     # does: a CI log shows it even when the report went to a file or is JSON (issue 6).
-    errors = dict.fromkeys(r.message or r.name for r in report.layers if r.status == "error")
+    errors = dict.fromkeys(r.message or r.name for r in report.errors)
     if errors:
         click.echo(f"twinschema: error: {safe_message('; '.join(errors))}", err=True)
 
@@ -587,8 +637,8 @@ def lint_command(fmt: str, output: str | None, verbose: bool, no_color: bool) ->
     Exit codes: 0 nothing refused, 1 something refused, 2 bad configuration or marker.
     """
     from twinschema import commands
+    from twinschema.commands import lint_project
     from twinschema.config import load_config
-    from twinschema.lint import lint_project
 
     commands.check_output_path(output)
     report = lint_project(load_config())

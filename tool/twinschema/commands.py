@@ -8,24 +8,26 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from twinschema.check import (
-    DIALECTS,
-    IN_SYNC,
-    CheckPlan,
-    LayerResult,
-    Report,
-    compared,
-    evaluator_for,
-    run_check,
-)
-from twinschema.compare import Side
+from twinschema.check import CheckPlan, run_check
 from twinschema.config import SIDE_OF, URL_FLAG, Config
 from twinschema.domain import Domain, load_domain
 from twinschema.errors import DatabaseError, UsageError
+from twinschema.layers.pairs import compared, evaluator_for
 from twinschema.model import Schema
 from twinschema.paths import shown
+from twinschema.records import (
+    DIALECTS,
+    Difference,
+    Equivalence,
+    FixSite,
+    LayerResult,
+    Report,
+    Severity,
+    Side,
+    Status,
+)
 from twinschema.scratch import SCRATCH_URL_ENV
 from twinschema.sources import (
     MODULE,
@@ -41,6 +43,12 @@ from twinschema.sources import (
     url_dialect,
 )
 from twinschema.urls import redact
+
+if TYPE_CHECKING:
+    from twinschema.lint import ChainLint  # Alembic: imported only when lint runs
+
+if TYPE_CHECKING:
+    from twinschema.lint import ChainLint
 
 
 def plan_check(
@@ -109,13 +117,7 @@ def check(
     with ExitStack() as stack:
         plan = plan_check(config, layers, sqlite_url, postgres_url, stack, say)
         plan.evaluate = evaluate
-        return run_check(plan, _migrations_layer() if "migrations" in layers else None)
-
-
-def _migrations_layer() -> Any:
-    from twinschema.migrations_layer import check_migrations  # Alembic: imported only for it
-
-    return check_migrations
+        return run_check(plan)
 
 
 @contextmanager
@@ -130,18 +132,20 @@ def open_source(
         )
     if kind == URL:
         raw = reflect_url(spec, config.reflect_options(url_dialect(spec)))
-        yield _side(raw, label_of(spec), domain)
+        yield _side(raw, label_of(spec), domain, file=None)
     elif kind == SQL_FILE:
         with read_sql_file(spec, dialect, config.reflect_options(dialect or "postgresql")) as raw:
-            yield _side(raw, spec, domain)
+            yield _side(raw, spec, domain, file=spec)
     else:
         assert dialect is not None
         raw, path = read_metadata(spec, dialect, config.reflect_options(dialect), config.root)
-        yield _side(raw, path, domain)
+        yield _side(raw, path, domain, file=path)
 
 
-def _side(raw: Schema, label: str, domain: Domain | None) -> Side:
-    return Side(make_canonical(raw, domain), label, label)
+def _side(raw: Schema, label: str, domain: Domain | None, file: str | None) -> Side:
+    """A source as one side of a diff; ``file``: the file its fixes go to (none for a
+    database: a diff does not know which module builds it)."""
+    return Side(make_canonical(raw, domain), label, label, file=file)
 
 
 def source_dialect(spec: str, config: Config) -> str | None:
@@ -196,12 +200,10 @@ def diff(
         open_source(b, db, config, domain) as right,
         evaluator_for(plan) as evaluator,
     ):
+        result = LayerResult("diff", left.label, right.label, Status.IN_SYNC)
         for side in (left, right):
-            report.count_not_compared(side.schema, side.label)
-        report.add(
-            LayerResult("diff", left.label, right.label, IN_SYNC),
-            *compared(left, right, "diff", domain, evaluator, config.fail_on),
-        )
+            result.note_not_compared(side.label, side.schema.not_compared)
+        report.add(result.record(*compared(left, right, "diff", domain, evaluator, config.fail_on)))
     return report
 
 
@@ -238,3 +240,102 @@ def check_output_path(output: str | None) -> None:
     """Refuse, before any work, an output file whose directory does not exist."""
     if output and not Path(output).resolve().parent.is_dir():
         raise UsageError(f"{output}: the output directory does not exist")
+
+
+# ---------------------------------------------------------------------------------------------
+# ``twinschema lint`` as a report (here, not in ``lint``: it reads the chains through
+# ``migrate``, which runs the lint before it applies a revision)
+
+
+def add_to_report(report: Report, lint: ChainLint, target: str | None = None) -> None:
+    """The chain's lint as a ``lint`` layer: refused changes and stale markers as differences,
+    allowed changes as equivalences (shown with ``--verbose``, with their reasons); ``target``:
+    the database the revisions are about to be applied to, none named by default."""
+    from twinschema.lint import ANY_DATABASE, KIND, LAYER, MARKER
+
+    target = target or ANY_DATABASE
+    span = f"{len(lint.revisions)} revision(s)"
+    layer = LayerResult(LAYER, lint.chain, target, Status.IN_SYNC, span if lint.ok else None)
+    for finding in lint.findings:
+        change = finding.change
+        if finding.refused:
+            layer.differences.append(
+                Difference(
+                    layer=LAYER,
+                    kind=KIND,
+                    table=change.table,
+                    column=change.column,
+                    name=change.key,
+                    left=change.before,
+                    right=change.after,
+                    message=f"revision {finding.revision} {change.message}",
+                    hint=(
+                        f"at {finding.where}: if the data may go, add to that revision "
+                        f'{MARKER} = {{"{change.key}": "<why>"}}; otherwise keep the data '
+                        "(copy it first, widen instead of narrowing, give the column a "
+                        "server default)"
+                    ),
+                    severity=Severity.ERROR,
+                    left_source=lint.chain,
+                    right_source=target,
+                    fix=FixSite(file=finding.path, line=finding.line),
+                )
+            )
+        else:
+            layer.equivalences.append(
+                Equivalence(
+                    layer=LAYER,
+                    table=change.table or "-",
+                    column=change.column,
+                    rule=f"allowed by {finding.where}: {finding.reason}",
+                    left=change.before,
+                    right=change.after,
+                    left_source=lint.chain,
+                    right_source=target,
+                )
+            )
+    for revision, where, key in lint.stale:
+        path, _, line = where.rpartition(":")
+        layer.differences.append(
+            Difference(
+                layer=LAYER,
+                kind="stale_allowance",
+                table=None,
+                column=None,
+                name=key,
+                left=key,
+                right="no such operation",
+                message=f"revision {revision} allows {key!r}, but does no such thing",
+                hint=f"fix the key or remove it from {MARKER} at {where}",
+                left_source=lint.chain,
+                right_source=target,
+                fix=FixSite(file=path, line=int(line)) if line.isdigit() else None,
+            )
+        )
+    if not lint.ok:
+        layer.status = Status.DRIFT
+    report.add(layer)
+
+
+def lint_project(config: Config, dialects: Sequence[str] = DIALECTS) -> Report:
+    """``twinschema lint``: every revision of each configured chain, without a database (a NOT
+    NULL column added without a default is refused whenever its table may have rows)."""
+    from twinschema.lint import ANY_DATABASE, LAYER, chain_scripts, lint_scripts
+    from twinschema.migrate import alembic_config, script_directory
+
+    report = Report()
+    for dialect in dialects:
+        if config.side(dialect).migrations is None:
+            report.layers.append(
+                LayerResult(
+                    LAYER, dialect, ANY_DATABASE, Status.SKIPPED, "no migrations configured"
+                )
+            )
+            continue
+        cfg = alembic_config(config, dialect)
+        folder = Path(cfg.get_main_option("script_location") or dialect)
+        scripts = chain_scripts(script_directory(cfg))
+        add_to_report(
+            report, lint_scripts(scripts, dialect, shown(folder, config.root), config.root)
+        )
+    return report

@@ -24,9 +24,9 @@ from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.domain import suggestion
 from twinschema.errors import UsageError
 from twinschema.paths import shown
+from twinschema.records import DIALECTS
 from twinschema.urls import parse_url, redact
 
-DIALECTS = ("sqlite", "postgresql")
 # The two sides of the application, as `twinschema migrate local|remote` names them.
 SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
 SIDE_OF: Mapping[str, str] = {dialect: side for side, dialect in SIDES.items()}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from twinschema.domain_load import load_domain, parse_domain
 from twinschema.domain_model import (
-    ALLOWABLE_KINDS,
     DIALECTS,
     IDENTITY,
     Allowance,
@@ -25,6 +24,7 @@ from twinschema.domain_model import (
     suggestion,
 )
 from twinschema.domain_yaml import MAX_NAME_BYTES, check_identifier
+from twinschema.records import ALLOWABLE_KINDS
 
 __all__ = [
     "ALLOWABLE_KINDS",

@@ -10,28 +10,10 @@ from types import MappingProxyType
 from typing import Any
 
 from twinschema.errors import DomainError, DomainNameError
+from twinschema.records import DIALECTS as DIALECTS  # as the domain's readers import it
 from twinschema.typemap import Storage
 
-DIALECTS = ("sqlite", "postgresql")
 _DIALECT_ALIASES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
-
-# Difference kinds an allowance may name (see compare.DIFFERENCE_KINDS; kept here as data to
-# avoid an import cycle, and checked against it by the tests).
-ALLOWABLE_KINDS = (
-    "table_missing",
-    "column_missing",
-    "column_type",
-    "column_nullable",
-    "column_default",
-    "primary_key",
-    "foreign_key",
-    "unique",
-    "index",
-    "check",
-    "enum",
-    "dialect_object",
-    "value_compatibility",
-)
 
 
 @dataclass(frozen=True)

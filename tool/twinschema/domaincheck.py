@@ -7,10 +7,11 @@ stand for it.
 
 from __future__ import annotations
 
-from twinschema.compare import Comparison, Side, satisfies
-from twinschema.differences import Difference
+from twinschema.compare import satisfies
 from twinschema.domain import Domain, DomainColumn
 from twinschema.model import Column, Table
+from twinschema.records import Comparison, Difference, Side
+from twinschema.records.comparison import fix_site
 from twinschema.typemap import fits_storage
 
 
@@ -44,6 +45,7 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                 hint=hint,
                 left_source=domain.path,
                 right_source=side.label,
+                fix=fix_site(left, right, domain.path, side.file),
             )
         )
 

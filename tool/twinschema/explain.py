@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import textwrap
 
-from twinschema.differences import DIFFERENCE_KINDS
-from twinschema.domain import ALLOWABLE_KINDS, suggestion
+from twinschema.domain import suggestion
 from twinschema.errors import UsageError
+from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS
 
 ALL = "all"
 _WIDTH = 100

@@ -29,9 +29,9 @@ from sqlglot.errors import SqlglotError
 
 from twinschema import expr_idioms, expr_rules, expr_tree
 from twinschema.identifiers import catalog_key, fold
+from twinschema.records import SQLGLOT_DIALECTS
 
 # sqlglot dialect names of twinschema's dialects.
-SQLGLOT_DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
 
 
 @dataclass(frozen=True, slots=True)

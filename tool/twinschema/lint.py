@@ -54,13 +54,10 @@ from pathlib import Path
 
 from alembic.script import Script, ScriptDirectory
 
-from twinschema.check import DRIFT, IN_SYNC, SKIPPED, LayerResult, Report
-from twinschema.config import Config
-from twinschema.differences import SEVERITY_ERROR, Difference, Equivalence
 from twinschema.errors import UsageError
 from twinschema.lint_classify import _KEY, Change, RowsProbe, changes_of, narrowing
 from twinschema.lint_record import Recording, record, record_upgrade
-from twinschema.migrate_chain import DOWNGRADE, UPGRADE, alembic_config, script_directory
+from twinschema.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
 
 # The lint's names and its parts' (lint_record, lint_classify), importable from here as before.
@@ -75,11 +72,9 @@ __all__ = [
     "Finding",
     "Recording",
     "RowsProbe",
-    "add_to_report",
     "allow_markers",
     "chain_scripts",
     "changes_of",
-    "lint_project",
     "lint_scripts",
     "narrowing",
     "record",
@@ -226,89 +221,3 @@ def _marker_line(script: Script, marker: str = MARKER) -> int:
 def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:
     """Every revision of a chain, base first."""
     return list(reversed(list(script_dir.walk_revisions("base", "heads"))))
-
-
-# ---------------------------------------------------------------------------------------------
-# As a report
-
-
-def add_to_report(report: Report, lint: ChainLint, target: str = ANY_DATABASE) -> None:
-    """The chain's lint as a ``lint`` layer: refused changes and stale markers as differences,
-    allowed changes as equivalences (shown with ``--verbose``, with their reasons)."""
-    span = f"{len(lint.revisions)} revision(s)"
-    layer = LayerResult(LAYER, lint.chain, target, IN_SYNC, span if lint.ok else None)
-    for finding in lint.findings:
-        change = finding.change
-        if finding.refused:
-            report.differences.append(
-                Difference(
-                    layer=LAYER,
-                    kind=KIND,
-                    table=change.table,
-                    column=change.column,
-                    name=change.key,
-                    left=change.before,
-                    right=change.after,
-                    message=f"revision {finding.revision} {change.message}",
-                    hint=(
-                        f"at {finding.where}: if the data may go, add to that revision "
-                        f'{MARKER} = {{"{change.key}": "<why>"}}; otherwise keep the data '
-                        "(copy it first, widen instead of narrowing, give the column a "
-                        "server default)"
-                    ),
-                    severity=SEVERITY_ERROR,
-                    left_source=lint.chain,
-                    right_source=target,
-                )
-            )
-        else:
-            report.equivalences.append(
-                Equivalence(
-                    layer=LAYER,
-                    table=change.table or "-",
-                    column=change.column,
-                    rule=f"allowed by {finding.where}: {finding.reason}",
-                    left=change.before,
-                    right=change.after,
-                    left_source=lint.chain,
-                    right_source=target,
-                )
-            )
-    for revision, where, key in lint.stale:
-        report.differences.append(
-            Difference(
-                layer=LAYER,
-                kind="stale_allowance",
-                table=None,
-                column=None,
-                name=key,
-                left=key,
-                right="no such operation",
-                message=f"revision {revision} allows {key!r}, but does no such thing",
-                hint=f"fix the key or remove it from {MARKER} at {where}",
-                left_source=lint.chain,
-                right_source=target,
-            )
-        )
-    if not lint.ok:
-        layer.status = DRIFT
-    report.layers.append(layer)
-
-
-def lint_project(config: Config, dialects: Sequence[str] = ("sqlite", "postgresql")) -> Report:
-    """``twinschema lint``: every revision of each configured chain, without a database (a NOT
-    NULL column added without a default is refused whenever its table may have rows)."""
-    report = Report()
-    for dialect in dialects:
-        if config.side(dialect).migrations is None:
-            report.layers.append(
-                LayerResult(LAYER, dialect, ANY_DATABASE, SKIPPED, "no migrations configured")
-            )
-            continue
-        cfg = alembic_config(config, dialect)
-        folder = Path(cfg.get_main_option("script_location") or dialect)
-        scripts = chain_scripts(script_directory(cfg))
-        add_to_report(
-            report, lint_scripts(scripts, dialect, shown(folder, config.root), config.root)
-        )
-    return report

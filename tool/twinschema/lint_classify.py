@@ -15,8 +15,9 @@ import sqlglot
 from alembic.operations import ops as alembic_ops
 from sqlglot import exp
 
-# The dialect names sqlglot uses for each of ours.
-_SQLGLOT_DIALECT = {"sqlite": "sqlite", "postgresql": "postgres"}
+from twinschema.records import SQLGLOT_DIALECTS, sqlalchemy_dialect
+
+_SQLGLOT_DIALECT = SQLGLOT_DIALECTS
 
 
 _KEY = re.compile(
@@ -267,8 +268,4 @@ def _spell(type_: sa.types.TypeEngine[Any], dialect: str) -> str:
 
 
 def _dialect(name: str) -> sa.engine.Dialect:
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    module: Any = sqlite if name == "sqlite" else postgresql
-    dialect: sa.engine.Dialect = module.dialect()
-    return dialect
+    return sqlalchemy_dialect(name)

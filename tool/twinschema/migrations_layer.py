@@ -34,23 +34,14 @@ from sqlalchemy.engine import URL
 
 from twinschema import migrate, progress, scratch
 from twinschema.alembic_env import VERSION_TABLE
-from twinschema.check import (
-    DIALECTS,
-    ERROR,
-    IN_SYNC,
-    SKIPPED,
-    CheckPlan,
-    LayerResult,
-    Report,
-    migrate_command,
-)
-from twinschema.compare import Comparison, Side, compare
+from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
-from twinschema.differences import Difference
 from twinschema.domain import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
+from twinschema.layers.plan import CheckPlan, migrate_command
 from twinschema.paths import shown
+from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
 from twinschema.sources import make_canonical, read_metadata, reflect_url
 from twinschema.urls import parse_url, redact, scrub
 
@@ -75,7 +66,7 @@ def check_migrations(plan: CheckPlan, domain: Domain | None, report: Report) -> 
                 LAYER,
                 "migrations",
                 "metadata",
-                SKIPPED,
+                Status.SKIPPED,
                 'no migration chain configured ([tool.twinschema.<dialect>] migrations = "folder")',
             )
         )
@@ -88,7 +79,7 @@ def check_migrations(plan: CheckPlan, domain: Domain | None, report: Report) -> 
         _chain_checks(plan, domain, chain, report)
     if len(found) == len(DIALECTS):
         report.add(
-            LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, IN_SYNC),
+            LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
             parity(found["sqlite"], found["postgresql"], domain),
         )
     for chain in found.values():
@@ -153,16 +144,19 @@ def _chain_checks(plan: CheckPlan, domain: Domain | None, chain: Chain, report: 
     config = plan.config
     dialect = chain.dialect
     spec = config.side(dialect).metadata
-    result = LayerResult(LAYER, chain.label, spec or f"{dialect} metadata", IN_SYNC)
+    result = LayerResult(LAYER, chain.label, spec or f"{dialect} metadata", Status.IN_SYNC)
     comparison = Comparison(differences=heads_differences(chain, result.right))
     if spec is None:
-        result.status, result.message = SKIPPED, f"no {dialect} metadata module to compare with"
+        result.status, result.message = (
+            Status.SKIPPED,
+            f"no {dialect} metadata module to compare with",
+        )
         report.add(result)
         return
     progress.step(f"upgrading a scratch {dialect} database with {chain.label}")
     options = config.reflect_options(dialect)
     raw, path = read_metadata(spec, dialect, options, config.root)
-    metadata = Side(make_canonical(raw, domain), path, path)
+    metadata = Side(make_canonical(raw, domain), path, path, file=path)
     result.right = path
     comparison = Comparison(differences=heads_differences(chain, path))
     live = live_at_head(plan, chain, options)
@@ -172,7 +166,7 @@ def _chain_checks(plan: CheckPlan, domain: Domain | None, chain: Chain, report: 
                 upgrade_checks(config, chain, url, metadata, domain, options, live)
             )
     except DatabaseError as exc:
-        result.status, result.message = ERROR, exc.message
+        result.status, result.message = Status.ERROR, exc.message
         report.add(result)
         return
     report.add(result, comparison)
@@ -468,15 +462,15 @@ def _state_check(plan: CheckPlan, chain: Chain, report: Report) -> None:
     url = plan.urls.get(dialect)
     if url is None:
         why = plan.url_errors.get(dialect, f"no {dialect} database configured")
-        status = ERROR if dialect in plan.url_errors else SKIPPED
+        status = Status.ERROR if dialect in plan.url_errors else Status.SKIPPED
         report.add(LayerResult(LAYER, f"{dialect} database", chain.label, status, why))
         return
     label = plan.label(dialect)
-    result = LayerResult(LAYER, label, chain.label, IN_SYNC)
+    result = LayerResult(LAYER, label, chain.label, Status.IN_SYNC)
     try:
         current = current_revisions(url, plan.config.postgres_schema, plan.config.lock_timeout)
     except DatabaseError as exc:
-        result.status, result.message = ERROR, exc.message
+        result.status, result.message = Status.ERROR, exc.message
         report.add(result)
         return
     fix = plan.fix_command(dialect)

@@ -39,9 +39,8 @@ import pytest
 # Only what collection needs is imported at load time: the plugin is loaded by every pytest run
 # of an environment where twinschema is installed, used or not.
 if TYPE_CHECKING:
-    from twinschema.check import LayerResult, Report
     from twinschema.config import Config
-    from twinschema.differences import Difference
+    from twinschema.records import Difference, LayerResult, Report
 
 # The parameter every generated test takes, and the id of the item that holds what names no table.
 TABLE_PARAM = "twinschema_table"
@@ -85,16 +84,17 @@ class SchemaSyncError(AssertionError):
 def _check(layer: str, report: Report, table: str, known: Iterable[str]) -> None:
     """Fail with ``SchemaSyncError`` when ``layer`` found anything for ``table``."""
     __tracebackhide__ = True
-    from twinschema.check import ERROR, SKIPPED
+    from twinschema.records import Status
 
     results = [r for r in report.layers if r.name == layer]
-    errors = [r for r in results if r.status == ERROR]
+    errors = [r for r in results if r.status == Status.ERROR]
     lines = [_layer_line(r) for r in errors]
     known = set(known)
+    differences = [d for r in results for d in r.differences]
     if table == WHOLE_LAYER:
-        found = [d for d in report.differences if d.layer == layer and d.table not in known]
+        found = [d for d in differences if d.table not in known]
     else:
-        found = [d for d in report.differences if d.layer == layer and d.table == table]
+        found = [d for d in differences if d.table == table]
     lines.extend(line for d in found for line in _difference_lines(d))
     if lines:
         cause = LIKELY_CAUSE.get(layer, "")
@@ -103,7 +103,7 @@ def _check(layer: str, report: Report, table: str, known: Iterable[str]) -> None
                 r.message or r.name for r in errors
             )
         raise SchemaSyncError(layer, table, lines, cause)
-    if results and all(r.status == SKIPPED for r in results):
+    if results and all(r.status == Status.SKIPPED for r in results):
         pytest.skip("; ".join(r.message or "skipped" for r in results))
 
 
@@ -113,7 +113,7 @@ def _layer_line(result: LayerResult) -> str:
 
 
 def _difference_lines(d: Difference) -> list[str]:
-    from twinschema.differences import DIFFERENCE_KINDS
+    from twinschema.records import DIFFERENCE_KINDS
 
     where = (d.table or "-") + (f".{d.column}" if d.column else "")
     return [
@@ -187,8 +187,8 @@ def twinschema_databases(
     """``{dialect: url}``: a new database per configured dialect, migrated to head (a failing
     migration is left for the ``migrations`` layer to report)."""
     from twinschema import scratch, testing
-    from twinschema.check import DIALECTS
     from twinschema.migrations_layer import upgrade_database
+    from twinschema.records import DIALECTS
     from twinschema.urls import parse_url
 
     config = twinschema_config
@@ -218,14 +218,14 @@ def twinschema_report(
     twinschema_postgres_server: str,
 ) -> Report:
     """The report of ``twinschema check`` over every layer, on ``twinschema_databases``."""
-    from twinschema.check import DIALECTS, LAYERS, CheckPlan, run_check
-    from twinschema.migrations_layer import check_migrations
+    from twinschema.check import CheckPlan, run_check
+    from twinschema.records import DIALECTS, LAYERS
 
     urls: dict[str, str | None] = {d: twinschema_databases.get(d) for d in DIALECTS}
     plan = CheckPlan(
         config=twinschema_config, layers=LAYERS, urls=urls, scratch_url=twinschema_postgres_server
     )
-    return run_check(plan, check_migrations)
+    return run_check(plan)
 
 
 @pytest.fixture(scope="session")

@@ -46,9 +46,9 @@ from twinschema.migrate import (
     script_directory,
 )
 from twinschema.paths import shown
+from twinschema.records import DIALECTS
 from twinschema.urls import first_line, parse_url, scrub
 
-DIALECTS = ("sqlite", "postgresql")
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
 MAX_REVISION_ID = 32
 _VERSION_LINE = re.compile(r"^(version:[ \t]*)(\d+)", re.M)

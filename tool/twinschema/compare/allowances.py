@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from twinschema.compare.context import Context
-from twinschema.differences import SEVERITY_WARNING, Difference
 from twinschema.domain import Allowance, Domain
+from twinschema.records import Difference, FixSide, FixSite, Severity
 
 
 def apply_allowances(ctx: Context) -> None:
@@ -12,7 +12,7 @@ def apply_allowances(ctx: Context) -> None:
     assert ctx.domain is not None
     used: set[Allowance] = set()
     kept: list[Difference] = []
-    sides = {ctx.left.schema.dialect: "left", ctx.right.schema.dialect: "right"}
+    sides = {ctx.left.schema.dialect: FixSide.LEFT, ctx.right.schema.dialect: FixSide.RIGHT}
     for difference in ctx.result.differences:
         allowance = matching_allowance(ctx.domain, difference, sides)
         if allowance is None:
@@ -45,9 +45,10 @@ def stale_allowance(
         message=f"allowance {allowance.describe()} matches nothing here",
         hint=f"{domain.path}:{allowance.line}: remove this allowance, or restore the "
         "difference it declares",
-        severity=SEVERITY_WARNING,
+        severity=Severity.WARNING,
         left_source=left,
         right_source=right,
+        fix=FixSite(file=domain.path, line=allowance.line),
     )
 
 
@@ -56,7 +57,7 @@ def _visible(ctx: Context, allowance: Allowance) -> bool:
 
 
 def matching_allowance(
-    domain: Domain, difference: Difference, sides: dict[str, str]
+    domain: Domain, difference: Difference, sides: dict[str, FixSide]
 ) -> Allowance | None:
     """The allowance of ``domain.yaml`` that accepts ``difference`` (``sides``: dialect -> left
     or right), None when none does; the evaluation stage applies it to its warnings too."""
@@ -72,8 +73,7 @@ def matching_allowance(
             continue
         if allowance.dialect is not None:
             side = sides.get(allowance.dialect)
-            present = difference.left if side == "left" else difference.right
-            if side is None or present is None or present == "off":
+            if side is None or not difference.holds(side):
                 continue
         return allowance
     return None

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from twinschema.compare.pairing import Pairing
-from twinschema.differences import Difference, Equivalence
 from twinschema.domain import Domain
-from twinschema.model import (
-    Schema,
-)
+from twinschema.records import Comparison, Difference, Equivalence, FixSide, Side
+from twinschema.records.comparison import fix_site
 
-
-@dataclass
-class Comparison:
-    """What a comparison found."""
-
-    differences: list[Difference] = field(default_factory=list)
-    equivalences: list[Equivalence] = field(default_factory=list)
-    tables: list[str] = field(default_factory=list)  # every table compared, in logical names
-    # Per source label, the views, triggers, functions and sequences this comparison could not
-    # compare (see compare_objects), e.g. {"b.sql": {"views": 2}}.
-    not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Side:
-    """One side of a comparison: its schema, how reports name it, and where a fix to it goes."""
-
-    schema: Schema
-    label: str
-    fix: str  # e.g. "schemas/<dialect>.py" or "the database (run: twinschema migrate local)"
-    # "model" (metadata, files), "database" (a live database) or "chain" (a scratch database
-    # a migration chain built)
-    role: str = "model"
+__all__ = ["Comparison", "Context", "Side", "hint_for"]
 
 
 class Context:
@@ -61,8 +35,11 @@ class Context:
         right: str | None,
         message: str,
         hint: str | None = None,
+        present: FixSide | None = None,
     ) -> None:
-        """Record a difference; its hint says where the fix goes unless ``hint`` is given."""
+        """Record a difference; its hint says where the fix goes unless ``hint`` is given, and
+        its ``fix`` where the fix goes as data. ``present``: for a flag both sides state (on
+        against off), the side where it is on."""
         if hint is None:
             hint = hint_for(left, right, self.left, self.right, self.pairing)
         self.result.differences.append(
@@ -78,6 +55,8 @@ class Context:
                 hint=hint,
                 left_source=self.left.label,
                 right_source=self.right.label,
+                fix=fix_site(left, right, self.left.file, self.right.file),
+                present=present,
             )
         )
 

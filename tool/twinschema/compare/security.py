@@ -11,6 +11,7 @@ from twinschema.model import (
     Policy,
     Table,
 )
+from twinschema.records import FixSide
 
 
 def security(ctx: Context, left: Table, right: Table) -> None:
@@ -25,6 +26,7 @@ def security(ctx: Context, left: Table, right: Table) -> None:
             _on(right.row_level_security),
             f"row-level security on {left.name} is {_on(left.row_level_security)} on the "
             f"left, {_on(right.row_level_security)} on the right",
+            present=FixSide.LEFT if left.row_level_security else FixSide.RIGHT,
         )
     lforce, rforce = left.force_row_level_security, right.force_row_level_security
     if lforce is not None and rforce is not None and lforce != rforce:
@@ -38,6 +40,7 @@ def security(ctx: Context, left: Table, right: Table) -> None:
             f"FORCE ROW LEVEL SECURITY on {left.name} is {_on(lforce)} on the left, "
             f"{_on(rforce)} on the right: where it is off, the table's owner bypasses its "
             "policies and reads and writes every row",
+            present=FixSide.LEFT if lforce else FixSide.RIGHT,
         )
     policies(ctx, left, right)
 

@@ -42,7 +42,7 @@ def reads(dialect: str, text: str) -> Reads | None:
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
-    from twinschema.expressions import SQLGLOT_DIALECTS
+    from twinschema.records import SQLGLOT_DIALECTS
 
     try:
         tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS[dialect])

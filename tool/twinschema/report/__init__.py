@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from twinschema.check import Report
+from twinschema.records import Report
 
 Renderer = Callable[[Report, bool, bool], str]  # (report, verbose, color) -> text
 
@@ -35,5 +35,8 @@ def render(report: Report, fmt: str, *, verbose: bool = False, color: bool = Fal
             f"unknown report format {fmt!r}"
             + (suggestion(fmt, FORMATS) or f" ({', '.join(FORMATS)})")
         ) from None
+    if fmt == "text" and color:
+        # A terminal: the rich rendering, imported only then (rich is slow to import).
+        module_name = "twinschema.report.rich_report"
     renderer: Renderer = import_module(module_name).render
     return renderer(report, verbose, color)

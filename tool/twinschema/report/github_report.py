@@ -6,7 +6,7 @@ is still written, on the run rather than on a file."""
 
 from __future__ import annotations
 
-from twinschema.check import ERROR, Report
+from twinschema.records import Report, Severity, Status
 from twinschema.report.locate import Locator
 
 
@@ -28,10 +28,10 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         title = f"twinschema {d.layer}: {d.kind} {d.table or ''}" + (
             f".{d.column}" if d.column else ""
         )
-        level = "warning" if d.severity == "warning" else "error"
+        level = "warning" if d.severity == Severity.WARNING else "error"
         lines.append(f"::{level} {props}title={_prop(title)}::{_escape(d.message + '. ' + d.hint)}")
     for layer in report.layers:
-        if layer.status == ERROR:
+        if layer.status == Status.ERROR:
             lines.append(
                 f"::error title={_prop('twinschema ' + layer.name)}::"
                 f"{_escape(f'{layer.left} <> {layer.right}: {layer.message}')}"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
-from twinschema.check import Report
+from twinschema.records import Report
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
@@ -13,7 +12,7 @@ def render(report: Report, verbose: bool, color: bool) -> str:
     document = {
         "in_sync": report.in_sync,
         "exit_code": report.exit_code,
-        "layers": [asdict(layer) for layer in report.layers],
+        "layers": [layer.summary() for layer in report.layers],
         "differences": [d.to_dict() for d in report.differences],
         "equivalences": [e.to_dict() for e in report.equivalences],
         "not_compared": report.not_compared,

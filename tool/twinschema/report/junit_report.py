@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from twinschema.check import ERROR, SKIPPED, Report
-from twinschema.differences import Difference
+from twinschema.records import Difference, Report, Status
 from twinschema.report.locate import Locator
 
 SCHEMA_LEVEL = "(schema)"  # the test case of differences that belong to no table (migrations)
@@ -19,24 +18,21 @@ def render(report: Report, verbose: bool, color: bool) -> str:
     """The report as a JUnit ``<testsuites>`` document."""
     locator = Locator.for_report(report)
     root = ET.Element("testsuites", name="twinschema")
-    by_pair: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for d in report.differences:
-        by_pair[(d.layer, d.left_source, d.right_source)][d.table or SCHEMA_LEVEL].append(d)
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for layer in report.layers:
         suite = ET.SubElement(
             root, "testsuite", name=f"{layer.name}: {layer.left} <> {layer.right}"
         )
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        tables = by_pair.get((layer.name, layer.left, layer.right), {})
-        if layer.status in (ERROR, SKIPPED):
+        tables: dict[str, list[Difference]] = defaultdict(list)
+        for d in layer.differences:
+            tables[d.table or SCHEMA_LEVEL].append(d)
+        if layer.status in (Status.ERROR, Status.SKIPPED):
             case = ET.SubElement(suite, "testcase", classname=layer.name, name=layer.name)
-            tag = "error" if layer.status == ERROR else "skipped"
+            tag = "error" if layer.status == Status.ERROR else "skipped"
             ET.SubElement(case, tag, message=layer.message or layer.status)
             counts["tests"] += 1
-            counts["errors" if layer.status == ERROR else "skipped"] += 1
+            counts["errors" if layer.status == Status.ERROR else "skipped"] += 1
         names = sorted(set(layer.tables) | tables.keys())
         for table in names:
             case = ET.SubElement(suite, "testcase", classname=layer.name, name=table)

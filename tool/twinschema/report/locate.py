@@ -1,10 +1,9 @@
 """Where the fix of a difference goes: a file and a line, for GitHub annotations and SARIF.
 
-A difference names its two sides by label (a metadata module's path such as ``schemas/sqlite.py``,
-the domain file, a SQL file, or a redacted database URL) and its object by logical names. The fix
-goes to the side that lacks the object, else to a metadata module, else to the left side; a
-database URL stands for the metadata module of its dialect when the report pairs them (the
-``live`` layer compares each module with its database), since the module is what a person edits.
+A difference says where its fix goes, as data set where it was made (``Difference.fix``: a side,
+a file, and the line when its maker knows it, as for a stale allowance or a refused migration);
+a database's fixes go to the metadata module of its dialect, since the module is what a person
+edits. A difference whose maker named no file that exists points at the domain file, if any.
 
 The line comes from the file itself: in a metadata module, the ``Table(...)``/``Column(...)``/
 ``Index(...)`` call that builds the object (found with ``ast``: ``c = N.<table>`` then
@@ -22,13 +21,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from twinschema.check import Report
-from twinschema.differences import Difference
+from twinschema.records import Difference, Report
 
 _MODULE_SUFFIXES = (".py",)
 _DOMAIN_SUFFIXES = (".yaml", ".yml")
-_SQL_SUFFIXES = (".sql",)
-_FILE_SUFFIXES = _MODULE_SUFFIXES + _DOMAIN_SUFFIXES + _SQL_SUFFIXES
 
 # SQLAlchemy constructs that build a named schema object inside (or next to) a Table.
 _OBJECT_CALLS = frozenset(
@@ -52,39 +48,6 @@ class Location:
     line: int = 1
 
 
-def url_dialect(label: str) -> str | None:
-    """``sqlite`` or ``postgresql`` for a database URL label, else None."""
-    scheme = label.split(":", 1)[0].split("+", 1)[0].lower() if ":" in label else ""
-    if scheme == "sqlite":
-        return "sqlite"
-    if scheme in ("postgresql", "postgres"):
-        return "postgresql"
-    return None
-
-
-def is_file_label(label: str) -> bool:
-    """True for a label that names a file a fix can go to (not a URL, not a folder)."""
-    return url_dialect(label) is None and label.endswith(_FILE_SUFFIXES)
-
-
-def modules_by_dialect(report: Report) -> dict[str, str]:
-    """The metadata module of each dialect, as the report pairs them: a ``live`` comparison of a
-    module with a database URL says the module's dialect; the ``models`` layer compares the
-    SQLite module (left) with the PostgreSQL one (right)."""
-    found: dict[str, str] = {}
-    for layer in report.layers:
-        for module, other in ((layer.left, layer.right), (layer.right, layer.left)):
-            dialect = url_dialect(other)
-            if dialect and module.endswith(_MODULE_SUFFIXES):
-                found.setdefault(dialect, module)
-    for layer in report.layers:
-        if layer.name == "models":
-            for dialect, module in (("sqlite", layer.left), ("postgresql", layer.right)):
-                if module.endswith(_MODULE_SUFFIXES):
-                    found.setdefault(dialect, module)
-    return found
-
-
 def domain_file(report: Report) -> str | None:
     """The domain file, as the ``domain`` layer names it (its left side)."""
     for layer in report.layers:
@@ -93,15 +56,12 @@ def domain_file(report: Report) -> str | None:
     return None
 
 
-_HINT_FILE_LINE = re.compile(r"(?P<path>[^\s:]+\.(?:ya?ml|py|sql)):(?P<line>\d+)")
-
-
 @dataclass
 class Locator:
-    """Finds where each difference's fix goes; each file is read and parsed once."""
+    """Finds the line of each difference's fix in the file its maker named (``Difference.fix``);
+    each file is read and parsed once."""
 
-    modules: dict[str, str] = field(default_factory=dict)  # dialect -> metadata module path
-    domain: str | None = None
+    domain: str | None = None  # where a fix goes whose maker named no file that exists
     root: Path = field(default_factory=Path.cwd)
     _python: dict[str, _ModuleIndex | None] = field(default_factory=dict)
     _lines: dict[str, list[str] | None] = field(default_factory=dict)
@@ -109,66 +69,32 @@ class Locator:
 
     @classmethod
     def for_report(cls, report: Report, root: Path | None = None) -> Locator:
-        """A locator that knows the modules and the domain file the report names."""
-        return cls(
-            modules=modules_by_dialect(report), domain=domain_file(report), root=root or Path.cwd()
-        )
+        """A locator that knows the domain file the report names."""
+        return cls(domain=domain_file(report), root=root or Path.cwd())
 
     def target(self, d: Difference) -> str | None:
-        """The file the fix goes to (as labelled), or None when no file is known."""
-        for label in self._candidates(d):
-            if self._exists(label):
-                return label
+        """The file the fix goes to (as the difference names it), else the domain file, or
+        None when neither exists."""
+        for path in (d.fix.file if d.fix else None, self.domain):
+            if path is not None and self._exists(path):
+                return path
         return None
 
     def locate(self, d: Difference) -> Location | None:
         """The file and line where the fix goes, or None when no file is known."""
-        if d.kind in ("stale_allowance", "destructive_change"):  # the hint names file:line
-            found = self._from_hint(d.hint)
-            if found is not None:
-                return found
         path = self.target(d)
         if path is None:
             return None
+        if d.fix is not None and d.fix.file == path and d.fix.line is not None:
+            return Location(path, d.fix.line)
         return Location(path, self.line(path, d))
 
-    # -- which file ---------------------------------------------------------------------------
-
-    def _candidates(self, d: Difference) -> list[str]:
-        left, right = d.left_source, d.right_source
-        if d.left is None and d.right is not None:
-            order = [left, right]  # the left side lacks it: add it there (or remove it right)
-        elif d.right is None and d.left is not None:
-            order = [right, left]
-        elif right.endswith(_MODULE_SUFFIXES) and not left.endswith(_MODULE_SUFFIXES):
-            order = [right, left]  # both have it: a metadata module is what people edit
-        else:
-            order = [left, right]
-        out: list[str] = []
-        for label in order:
-            dialect = url_dialect(label)
-            if dialect is not None:
-                module = self.modules.get(dialect)
-                if module is not None:
-                    out.append(module)
-            else:
-                out.append(label)
-        if self.domain is not None:
-            out.append(self.domain)
-        return out
-
-    def _exists(self, label: str) -> bool:
-        return is_file_label(label) and self._path(label).is_file()
+    def _exists(self, path: str) -> bool:
+        return self._path(path).is_file()
 
     def _path(self, label: str) -> Path:
         path = Path(label)
         return path if path.is_absolute() else self.root / path
-
-    def _from_hint(self, hint: str) -> Location | None:
-        match = _HINT_FILE_LINE.search(hint)
-        if match and self._exists(match["path"]):
-            return Location(match["path"], int(match["line"]))
-        return None
 
     # -- which line ---------------------------------------------------------------------------
 

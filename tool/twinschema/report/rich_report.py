@@ -17,12 +17,21 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from twinschema.check import DRIFT, ERROR, IN_SYNC, SKIPPED, Report
-from twinschema.differences import Difference
+from twinschema.records import Difference, Report, Status
 from twinschema.report.text_report import evaluation_line, warnings_heading
 
-_STATUS_STYLE = {IN_SYNC: "green", DRIFT: "bold red", ERROR: "bold red", SKIPPED: "yellow"}
-_STATUS_TEXT = {IN_SYNC: "in sync", DRIFT: "drift", ERROR: "error", SKIPPED: "skipped"}
+_STATUS_STYLE = {
+    Status.IN_SYNC: "green",
+    Status.DRIFT: "bold red",
+    Status.ERROR: "bold red",
+    Status.SKIPPED: "yellow",
+}
+_STATUS_TEXT = {
+    Status.IN_SYNC: "in sync",
+    Status.DRIFT: "drift",
+    Status.ERROR: "error",
+    Status.SKIPPED: "skipped",
+}
 
 
 def console(width: int | None = None) -> Console:
@@ -50,8 +59,9 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for d in report.differences:
-        groups[(d.layer, d.left_source, d.right_source)][d.table or "-"].append(d)
+    for result in report.layers:
+        for d in result.differences:
+            groups[(result.name, result.left, result.right)][d.table or "-"].append(d)
     for (layer, left, right), tables in groups.items():
         parts.append(_differences(layer, left, right, tables))
     if report.warnings:
@@ -79,17 +89,14 @@ def _layers(report: Report) -> Table:
     table.add_column("right")
     table.add_column("differences", justify="right")
     table.add_column("note", style="dim")
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    for d in report.differences:
-        counts[(d.layer, d.left_source, d.right_source)] += 1
     for layer in report.layers:
-        n = counts.get((layer.name, layer.left, layer.right), 0)
+        n = len(layer.differences)
         table.add_row(
             Text(_STATUS_TEXT.get(layer.status, layer.status), _STATUS_STYLE.get(layer.status, "")),
             layer.name,
             layer.left,
             layer.right,
-            str(n) if layer.status in (IN_SYNC, DRIFT) else "-",
+            str(n) if layer.status in (Status.IN_SYNC, Status.DRIFT) else "-",
             "; ".join(filter(None, (layer.message, evaluation_line(layer)))),
         )
     return table
@@ -141,7 +148,7 @@ def _equivalences(report: Report) -> Table:
 
 def _summary(report: Report) -> Text:
     n = len(report.differences)
-    errors = sum(1 for layer in report.layers if layer.status == ERROR)
+    errors = len(report.errors)
     if errors:
         return Text(f"could not check {errors} comparison(s); {n} difference(s) found", "bold red")
     if n:

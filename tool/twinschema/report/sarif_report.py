@@ -15,9 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from twinschema.check import ERROR, Report
-from twinschema.differences import DIFFERENCE_KINDS, Difference
 from twinschema.errors import EXIT_DATABASE
+from twinschema.records import DIFFERENCE_KINDS, Difference, Report, Severity, Status
 from twinschema.report.locate import Location, Locator
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -101,7 +100,7 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
         result: dict[str, Any] = {
             "ruleId": d.kind,
             "ruleIndex": index[d.kind],
-            "level": "warning" if d.severity == "warning" else "error",
+            "level": "warning" if d.severity == Severity.WARNING else "error",
             "message": {"text": f"{d.message}. {d.hint}"},
             "partialFingerprints": {"twinschemaDifference/v1": _fingerprint(d)},
             "properties": {
@@ -124,7 +123,7 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
             "message": {"text": f"{layer.name}: {layer.left} <> {layer.right}: {layer.message}"},
         }
         for layer in report.layers
-        if layer.status == ERROR
+        if layer.status == Status.ERROR
     ]
     invocation: dict[str, Any] = {
         "executionSuccessful": report.exit_code != EXIT_DATABASE,

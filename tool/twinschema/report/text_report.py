@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from twinschema.check import ERROR, LayerResult, Report
-from twinschema.differences import Difference
+from twinschema.records import Difference, LayerResult, Report
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
-    """The report as lines of text; with colour (a terminal) the ``rich`` report instead."""
-    if color:
-        # Imported here: rich is for terminals only, and slow enough to import to matter.
-        from twinschema.report import rich_report
-
-        return rich_report.render(report, verbose, color)
+    """The report as lines of text (``report.render`` sends a terminal's, ``color``, to the
+    ``rich`` report instead: rich_report uses this module's lines, not the other way round)."""
     return plain(report, verbose)
 
 
@@ -34,8 +29,9 @@ def plain(report: Report, verbose: bool) -> str:
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for d in report.differences:
-        groups[(d.layer, d.left_source, d.right_source)][d.table or "-"].append(d)
+    for result in report.layers:
+        for d in result.differences:
+            groups[(result.name, result.left, result.right)][d.table or "-"].append(d)
     for (layer, left, right), tables in groups.items():
         lines.append("")
         lines.append(f"[{layer}] {left} <> {right}")
@@ -63,7 +59,7 @@ def plain(report: Report, verbose: bool) -> str:
             lines.append(f"  {source}: {listed}")
     lines.append("")
     n = len(report.differences)
-    errors = sum(1 for layer in report.layers if layer.status == ERROR)
+    errors = len(report.errors)
     if errors:
         summary = f"could not check {errors} comparison(s); {n} difference(s) found"
     elif n:

@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
@@ -29,6 +27,7 @@ from twinschema.model import (
     ForeignKey,
     Policy,
 )
+from twinschema.records import DIALECTS, sqlalchemy_dialect
 
 _COLLATE = re.compile(r"\s+COLLATE\s+.*$", re.IGNORECASE | re.DOTALL)
 
@@ -207,7 +206,4 @@ def _policy(entry: Any) -> Policy:
 # The DDL is rendered as the server receives it. PostgreSQL's default paramstyle (pyformat)
 # makes SQLAlchemy double every "%" for the driver, which undoes it before sending: a CHECK
 # ``name LIKE 'a%'`` would otherwise read ``'a%%'`` here and differ from the live database.
-_DIALECTS: dict[str, Dialect] = {
-    "sqlite": sqlite_dialect.dialect(),
-    "postgresql": pg_dialect.dialect(paramstyle="named"),  # type: ignore[no-untyped-call]
-}
+_DIALECTS: dict[str, Dialect] = {name: sqlalchemy_dialect(name) for name in DIALECTS}

@@ -1,0 +1,329 @@
+"""The package's imports (every ``import`` statement, at module level or inside a function, read
+with ``ast``) form floors that data flows up through: no module imports one on a higher floor,
+and no group of modules imports itself round. A new arrow upward or a new cycle fails here.
+
+Floors, from the bottom (the order data flows; see DESIGN.md, "Architecture"):
+
+0. records: the result records, the neutral model, the exit codes and the small utilities every
+   stage shares (URLs without secrets, paths as shown, progress notes);
+1. dialects, sources and servers: the adapters, the readers of metadata modules, SQL files and
+   domain.yaml, the configuration, the embedded and scratch PostgreSQL servers;
+2. canonical: expressions, the type table, identifier folding, normalize (and the ``sources``
+   facade, which reads a source *and* makes it canonical);
+3. evaluate: expressions run on scratch databases;
+4. compare: one comparator per kind (and ``domaincheck``, the domain's comparator);
+5. layers: one module per layer, ``check`` composing them;
+6. report: every format, ``--explain``;
+7. migrations and adopt: migrate, lint, revision, the Alembic environment, history, init;
+8. cli: the command line, the commands behind it, the pytest plugin.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "tool" / "twinschema"
+
+# Module -> floor. A name ending in ".*" gives a floor to every module below that package (the
+# longest match wins); a module no entry covers fails the test: give it its floor here.
+FLOORS: dict[str, int] = {
+    "twinschema": 0,
+    "twinschema.records": 0,
+    "twinschema.records.*": 0,
+    "twinschema.model": 0,
+    "twinschema.differences": 0,  # re-exports records.differences for older imports
+    "twinschema.errors": 0,
+    "twinschema.urls": 0,
+    "twinschema.paths": 0,
+    "twinschema.progress": 0,
+    "twinschema.dialects": 1,
+    "twinschema.dialects.*": 1,
+    "twinschema.definitions": 1,
+    "twinschema.sources.*": 1,
+    "twinschema.sqlfile": 1,
+    "twinschema.domain": 1,
+    "twinschema.domain.*": 1,
+    "twinschema.config": 1,
+    "twinschema.servers.*": 1,
+    "twinschema.embedded": 1,
+    "twinschema.scratch": 1,
+    "twinschema.systempg": 1,
+    "twinschema.testing": 1,
+    "twinschema.canonical.*": 2,
+    "twinschema.sources": 2,  # the facade: read a source, then make it canonical
+    "twinschema.expressions": 2,
+    "twinschema.expr_idioms": 2,
+    "twinschema.expr_rules": 2,
+    "twinschema.expr_tree": 2,
+    "twinschema.identifiers": 2,
+    "twinschema.folding": 2,
+    "twinschema.typemap": 2,
+    "twinschema.normalize": 2,
+    "twinschema.evaluate": 3,
+    "twinschema.evaluate.*": 3,
+    "twinschema.compare": 4,
+    "twinschema.compare.*": 4,
+    "twinschema.domaincheck": 4,
+    "twinschema.layers": 5,
+    "twinschema.layers.*": 5,
+    "twinschema.check": 5,
+    "twinschema.migrations_layer": 5,
+    "twinschema.migrations_layer.*": 5,
+    "twinschema.report": 6,
+    "twinschema.report.*": 6,
+    "twinschema.explain": 6,
+    "twinschema.migrations.*": 7,
+    "twinschema.migrate": 7,
+    "twinschema.lint": 7,
+    "twinschema.revision": 7,
+    "twinschema.alembic_env": 7,
+    "twinschema.history": 7,
+    "twinschema.init": 7,
+    "twinschema.adopt.*": 7,
+    "twinschema.cli": 8,
+    "twinschema.commands": 8,
+    "twinschema.pytest_plugin": 8,
+}
+
+# Arrows upward that stay, each with why. Remove one when its cause goes; never add one to make a
+# new arrow pass without saying here why it cannot point down.
+ALLOWED_UPWARD: dict[tuple[str, str], str] = {
+    ("twinschema.domain", "twinschema.typemap"): "the domain loader checks each column's "
+    "kind against the type table's kinds (KINDS, EXTENSION_KINDS, Storage); the list of logical "
+    "kinds belongs in records, a move for when domain.py's split (wp-core) and typemap's "
+    "rework (wp-sem) have landed",
+    ("twinschema.migrations_layer", "twinschema.migrate"): "the migrations layer builds each "
+    "chain's head on a scratch database with the same engine `twinschema migrate` uses",
+    ("twinschema.migrations_layer", "twinschema.alembic_env"): "the migrations layer reads the "
+    "Alembic version table the environment names",
+}
+
+
+def module_names() -> dict[str, Path]:
+    """Every module of the package, by dotted name (a package by its ``__init__``)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+def imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The package's modules that module ``name`` imports (``from a import b`` counts as
+    ``a.b`` when ``b`` is a module, else as ``a``)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            # ``from a import b``: the module a.b when there is one, else a (a name in it).
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                for alias in node.names
+            ]
+        else:
+            continue
+        for target in targets:
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target.startswith("twinschema") and target != name:
+                found.add(target)
+    return found
+
+
+def floor_of(name: str) -> int | None:
+    """The floor of a module: its own entry, else that of the closest package ``.*`` entry."""
+    if name in FLOORS:
+        return FLOORS[name]
+    parts = name.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        key = ".".join(parts[:end]) + ".*"
+        if key in FLOORS:
+            return FLOORS[key]
+    return None
+
+
+GRAPH = {name: imports(name, path, module_names()) for name, path in module_names().items()}
+
+
+def test_every_module_has_a_floor() -> None:
+    assert [name for name in GRAPH if floor_of(name) is None] == []
+
+
+def upward(graph: dict[str, set[str]]) -> list[str]:
+    """Every arrow from a module to one on a higher floor that ``ALLOWED_UPWARD`` does not
+    name, as ``a (floor n) -> b (floor m)``."""
+    return sorted(
+        f"{name} (floor {floor_of(name)}) -> {target} (floor {floor_of(target)})"
+        for name, targets in graph.items()
+        for target in targets
+        if (floor_of(target) or 0) > (floor_of(name) or 0) and (name, target) not in ALLOWED_UPWARD
+    )
+
+
+def test_no_module_imports_a_higher_floor() -> None:
+    assert upward(GRAPH) == []
+
+
+def test_an_arrow_upward_is_found() -> None:
+    # What the tree had: the evaluation stage importing the comparer for the Side record.
+    graph = {"twinschema.evaluate.stage": {"twinschema.compare", "twinschema.records"}}
+    assert upward(graph) == ["twinschema.evaluate.stage (floor 3) -> twinschema.compare (floor 4)"]
+    assert upward({"twinschema.check": {"twinschema.report"}}) == [
+        "twinschema.check (floor 5) -> twinschema.report (floor 6)"
+    ]
+    assert upward({"twinschema.report.json_report": {"twinschema.check"}}) == []  # downward
+
+
+def test_the_allowed_upward_arrows_still_exist() -> None:
+    """An allowance for an arrow that is gone must go too (it would let the arrow back)."""
+    assert [pair for pair in ALLOWED_UPWARD if pair[1] not in GRAPH.get(pair[0], set())] == []
+
+
+def test_no_import_cycle() -> None:
+    cycles = _cycles(GRAPH)
+    assert cycles == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(groups)
+
+
+@pytest.mark.parametrize(
+    ("graph", "expected"),
+    [
+        ({"a": {"b"}, "b": {"a"}, "c": {"a"}}, [["a", "b"]]),
+        ({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}, [["a", "b", "c"]]),
+        ({"a": {"b"}, "b": set()}, []),
+    ],
+)
+def test_the_cycle_finder_finds_cycles(
+    graph: dict[str, set[str]], expected: list[list[str]]
+) -> None:
+    assert _cycles(graph) == expected
+
+
+def test_the_walk_sees_imports_inside_functions() -> None:
+    # report.locate reads domain.yaml only when it must place a line in it: a lazy import.
+    assert "twinschema.domain" in GRAPH["twinschema.report.locate"]
+    assert "twinschema.records" in GRAPH["twinschema.report.locate"]
+
+
+def test_reporters_import_the_records_never_check() -> None:
+    """Reporters render records; the module that runs a check is not theirs to import."""
+    reporters = [name for name in GRAPH if name.startswith("twinschema.report")]
+    assert reporters
+    assert [name for name in reporters if "twinschema.check" in GRAPH[name]] == []
+    assert all(
+        "twinschema.records" in GRAPH[name] for name in reporters if name.endswith("_report")
+    )
+
+
+# Concrete dialect modules imported past the adapter registry (``twinschema.dialects.adapter``),
+# with why. A new one fails: ask the registry for the dialect's adapter instead.
+CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
+    ("twinschema.evaluate.backends", "twinschema.dialects.postgresql"): "connect_kwargs: "
+    "the scratch database's driver options (wp-eval)",
+    ("twinschema.sqlfile", "twinschema.dialects.postgresql"): "connect_kwargs (wp-adopt)",
+    ("twinschema.sources", "twinschema.dialects.sqlite"): "reflect_connection: a SQL file "
+    "loaded into an in-memory SQLite database",
+    ("twinschema.sources.metadata", "twinschema.dialects.postgresql"): "operator_class (wp-core)",
+    ("twinschema.sources.metadata", "twinschema.dialects.sqlite"): "conflict_clauses (wp-core)",
+    ("twinschema.migrations_layer", "twinschema.dialects.postgresql"): "connect, to read a "
+    "database's alembic_version (wp-eval splits this module)",
+    ("twinschema.migrations_layer", "twinschema.dialects.sqlite"): "connect, as above",
+}
+
+
+def test_concrete_dialect_modules_are_reached_through_the_registry() -> None:
+    concrete = {"twinschema.dialects.sqlite", "twinschema.dialects.postgresql"}
+    found = {
+        (name, target)
+        for name, targets in GRAPH.items()
+        if not name.startswith("twinschema.dialects")
+        for target in targets & concrete
+    }
+    assert sorted(found - CONCRETE_DIALECT_USERS.keys()) == []
+    assert sorted(CONCRETE_DIALECT_USERS.keys() - found) == []  # an allowance outliving its use
+
+
+# Statuses and severities are enums (``records.Status``, ``records.Severity``): no code compares
+# a value with their spelling.
+_SPELLINGS = {"in_sync", "drift", "skipped", "error", "warning"}
+
+
+def test_no_status_or_severity_is_compared_as_a_string() -> None:
+    found = []
+    for name, path in module_names().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Compare):
+                operands: list[ast.expr] = [node.left, *node.comparators]
+                for group in [o for o in operands if isinstance(o, ast.Tuple | ast.List | ast.Set)]:
+                    operands += group.elts  # ``status in ("error", "skipped")``
+                for operand in operands:
+                    if isinstance(operand, ast.Constant) and operand.value in _SPELLINGS:
+                        found.append(f"{name}:{node.lineno}")
+    assert found == []
+
+
+def test_a_check_without_migrations_does_not_import_alembic() -> None:
+    """The lint and the migrations layer import Alembic when they run, not before (a fresh
+    process: what a module imported is the point)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from twinschema.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['check', '--layer', 'domain', '--layer', 'models'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(sorted(m for m in ('alembic', 'twinschema.lint', 'twinschema.migrate') "
+        "if m in sys.modules))\n"
+    )
+    root = PACKAGE.parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,135 @@
+"""``twinschema.records``: results own their findings, statuses are enums, a difference says where
+its fix goes, and an allowance for one dialect tests which side *has* the object, never how a
+value is displayed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from twinschema.compare import compare
+from twinschema.dialects import adapter
+from twinschema.domain import parse_domain
+from twinschema.model import Column, Schema, Table
+from twinschema.normalize import canonicalize
+from twinschema.records import (
+    DIFFERENCE_KINDS,
+    Comparison,
+    Difference,
+    FixSide,
+    FixSite,
+    LayerResult,
+    Report,
+    Severity,
+    Side,
+    Status,
+)
+from twinschema.records.comparison import fix_site
+from twinschema.report import render
+
+DOMAIN = parse_domain("""
+version: 1
+tables:
+  t:
+    columns: {id: {kind: integer}}
+    allow:
+      - {kind: dialect_object, dialect: postgresql, name: row_level_security, reason: tenancy}
+""")
+
+
+def _side(dialect: str, rls: bool, file: str) -> Side:
+    column = Column("id", adapter(dialect).parse_type("integer"), nullable=False)
+    table = Table("t", columns=(column,), primary_key=("id",), row_level_security=rls)
+    return Side(canonicalize(Schema(dialect, {"t": table})), file, file, file=file)
+
+
+def _found(sqlite_rls: bool, pg_rls: bool) -> list[Difference]:
+    left, right = _side("sqlite", sqlite_rls, "lite.py"), _side("postgresql", pg_rls, "pg.py")
+    return compare(left, right, layer="models", domain=DOMAIN).differences
+
+
+def test_an_allowance_for_one_dialect_matches_where_that_dialect_has_it() -> None:
+    # Row-level security on PostgreSQL only: what domain.yaml allows.
+    assert _found(sqlite_rls=False, pg_rls=True) == []
+    # On SQLite's side only (it reads "on" left, "off" right): not what is allowed. Both
+    # values are set ("on"/"off"), so only the record's ``present`` tells the sides apart.
+    [difference] = [d for d in _found(sqlite_rls=True, pg_rls=False) if d.kind != "stale_allowance"]
+    assert (difference.kind, difference.name) == ("dialect_object", "row_level_security")
+    assert (difference.left, difference.right) == ("on", "off")
+    assert difference.present is FixSide.LEFT
+    assert difference.holds(FixSide.LEFT) and not difference.holds(FixSide.RIGHT)
+
+
+def test_the_comparer_says_where_each_fix_goes() -> None:
+    [difference] = _found(sqlite_rls=True, pg_rls=False)[:1]
+    assert difference.fix == FixSite(FixSide.LEFT, "lite.py")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "files", "expected"),
+    [
+        (None, "x", ("a.py", "b.py"), FixSite(FixSide.LEFT, "a.py")),  # the side that lacks it
+        ("x", None, ("a.py", "b.py"), FixSite(FixSide.RIGHT, "b.py")),
+        ("x", "y", ("domain.yaml", "b.py"), FixSite(FixSide.RIGHT, "b.py")),  # the module
+        ("x", "y", ("a.py", "b.py"), FixSite(FixSide.LEFT, "a.py")),
+        (None, "x", (None, "b.py"), FixSite(FixSide.RIGHT, "b.py")),  # the file there is
+        ("x", "y", (None, None), FixSite(FixSide.LEFT)),
+    ],
+)
+def test_fix_site(
+    left: str | None,
+    right: str | None,
+    files: tuple[str | None, str | None],
+    expected: FixSite,
+) -> None:
+    assert fix_site(left, right, *files) == expected
+
+
+def _difference(kind: str = "column_type", severity: Severity = Severity.ERROR) -> Difference:
+    return Difference(
+        layer="models", kind=kind, table="t", column="c", name="c", left="a", right="b",
+        message="m", hint="h", severity=severity, left_source="a.py", right_source="b.py",
+        fix=FixSite(FixSide.LEFT, "a.py", 3),
+    )  # fmt: skip
+
+
+def test_each_layer_owns_its_findings_and_the_report_lists_them_in_order() -> None:
+    first = LayerResult("models", "a.py", "b.py", Status.IN_SYNC)
+    second = LayerResult("live", "a.py", "db", "in_sync")  # a status given by its value
+    assert second.status is Status.IN_SYNC
+    warning = _difference("value_compatibility", Severity.WARNING)
+    report = Report()
+    report.add(first, Comparison(differences=[_difference()], tables=["t"]))
+    report.add(second.record(Comparison(equivalences=[]), None))
+    second.warnings.append(warning)
+    assert first.status is Status.DRIFT and second.status is Status.IN_SYNC
+    assert report.differences == first.differences == [_difference()]
+    assert report.warnings == [warning]
+    assert report.exit_code == 1 and not report.in_sync
+    skipped = LayerResult("live", "a", "b", Status.SKIPPED, "no database")
+    assert Report(layers=[skipped, second]).in_sync
+    failed = Report(layers=[LayerResult("live", "a", "b", Status.ERROR, "unreachable")])
+    assert failed.exit_code == 3 and failed.errors == failed.layers
+
+
+def test_json_writes_statuses_severities_and_fixes_as_before_plus_the_fix() -> None:
+    layer = LayerResult("models", "a.py", "b.py", Status.IN_SYNC)
+    layer.found([_difference()])
+    document = json.loads(render(Report(layers=[layer]), "json"))
+    assert document["layers"] == [
+        {
+            "name": "models", "left": "a.py", "right": "b.py", "status": "drift",
+            "message": None, "tables": [], "evaluated": 0, "not_evaluated": 0, "evaluated_on": {},
+        }
+    ]  # fmt: skip
+    [written] = document["differences"]
+    assert written["severity"] == "error"
+    assert written["fix"] == {"side": "left", "file": "a.py", "line": 3}
+    assert written["present"] is None
+
+
+def test_allowable_kinds_are_difference_kinds() -> None:
+    from twinschema.records import ALLOWABLE_KINDS
+
+    assert set(ALLOWABLE_KINDS) <= set(DIFFERENCE_KINDS)

@@ -1,0 +1,48 @@
+"""The ``live`` layer: each metadata module against its database, then the two databases."""
+
+from __future__ import annotations
+
+from twinschema.domain import Domain
+from twinschema.errors import DatabaseError
+from twinschema.evaluate import Evaluator
+from twinschema.layers.pairs import pair_result
+from twinschema.layers.sources import Sources
+from twinschema.records import DIALECTS, POSTGRESQL, SQLITE, LayerResult, Side, Status
+
+
+def live_layer(
+    sources: Sources, domain: Domain | None, evaluator: Evaluator | None
+) -> list[LayerResult]:
+    """Each module against its database (skipped when none is configured, an error when one
+    cannot be read: a check never passes when it could not look), then the two databases."""
+    results: list[LayerResult] = []
+    live: dict[str, Side | None] = {}
+    for dialect in DIALECTS:
+        result, live[dialect] = _module_and_database(sources, domain, evaluator, dialect)
+        results.append(result)
+    left, right = live[SQLITE], live[POSTGRESQL]
+    if left is None or right is None:
+        skipped = LayerResult(
+            "live", "sqlite database", "postgresql database", Status.SKIPPED, "needs both databases"
+        )
+        return [*results, skipped]
+    fail_on = sources.plan.config.fail_on
+    return [*results, pair_result("live", left, right, domain, evaluator, fail_on)]
+
+
+def _module_and_database(
+    sources: Sources, domain: Domain | None, evaluator: Evaluator | None, dialect: str
+) -> tuple[LayerResult, Side | None]:
+    plan = sources.plan
+    model = sources.model(dialect)
+    if plan.urls.get(dialect) is None:
+        why = plan.url_errors.get(dialect, f"no {dialect} database configured")
+        status = Status.ERROR if dialect in plan.url_errors else Status.SKIPPED
+        return LayerResult("live", model.label, f"{dialect} database", status, why), None
+    found = sources.live(dialect)
+    if isinstance(found, DatabaseError):
+        failed = LayerResult("live", model.label, plan.label(dialect), Status.ERROR, found.message)
+        return failed, None
+    result = pair_result("live", model, found, domain, evaluator, plan.config.fail_on)
+    result.note_not_compared(found.label, sources.live_not_compared(dialect))
+    return result, found

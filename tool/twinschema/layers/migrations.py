@@ -1,0 +1,18 @@
+"""The ``migrations`` layer: each chain against its metadata, the two chains together, and each
+live database's revision. The work is ``twinschema.migrations_layer``'s (Alembic, imported only
+when this layer runs); this is its entry point among the layers."""
+
+from __future__ import annotations
+
+from twinschema.domain import Domain
+from twinschema.layers.plan import CheckPlan
+from twinschema.records import LayerResult, Report
+
+
+def migrations_layer(plan: CheckPlan, domain: Domain | None) -> list[LayerResult]:
+    """The layer's results, in the order its checks ran."""
+    from twinschema.migrations_layer import check_migrations
+
+    collected = Report()
+    check_migrations(plan, domain, collected)
+    return collected.layers

@@ -1,0 +1,106 @@
+"""Two sides compared: the comparer's findings, then the evaluation stage's (when on)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import nullcontext
+from dataclasses import replace
+
+from twinschema.compare import compare
+from twinschema.compare.allowances import matching_allowance, stale_allowance
+from twinschema.domain import Allowance, Domain
+from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
+from twinschema.layers.plan import CheckPlan
+from twinschema.records import Comparison, Difference, FixSide, LayerResult, Severity, Side, Status
+
+
+def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
+    """The evaluation stage's evaluator for a run (its PostgreSQL scratch database on the
+    plan's scratch server, made only if a PostgreSQL expression must run), or none when
+    ``--no-evaluate`` turned the stage off."""
+    if not plan.evaluate:
+        return nullcontext()
+    config = plan.config
+    return Evaluator(
+        PostgreSQLScratch(
+            config=config, server_url=plan.scratch_url, connect_timeout=config.connect_timeout
+        )
+    )
+
+
+def compared(
+    left: Side,
+    right: Side,
+    layer: str,
+    domain: Domain | None,
+    evaluator: Evaluator | None,
+    fail_on: Sequence[str] = (),
+) -> tuple[Comparison, Evaluation | None]:
+    """The comparer's findings on two sides, then the evaluation stage's (when on). With
+    ``value_compatibility`` in ``fail_on`` (``[tool.twinschema] fail_on``), a value the device
+    stores and the server rejects is a difference (an error), not a warning."""
+    comparison = compare(left, right, layer=layer, domain=domain)
+    # The comparer cannot see value_compatibility findings: their allowances are judged here.
+    comparison.differences = [d for d in comparison.differences if not _values_allowance(d)]
+    if evaluator is None:
+        return comparison, None
+    cross = left.schema.dialect != right.schema.dialect
+    evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
+    if domain is not None and cross:
+        _apply_value_allowances(domain, left, right, layer, comparison, evaluation)
+    if "value_compatibility" in fail_on and evaluation.push_failures:
+        failing = {id(d) for d in evaluation.push_failures}
+        evaluation.warnings = [w for w in evaluation.warnings if id(w) not in failing]
+        comparison.differences.extend(
+            replace(d, severity=Severity.ERROR) for d in evaluation.push_failures
+        )
+    return comparison, evaluation
+
+
+def pair_result(
+    name: str,
+    left: Side,
+    right: Side,
+    domain: Domain | None,
+    evaluator: Evaluator | None,
+    fail_on: Sequence[str] = (),
+) -> LayerResult:
+    """The result of comparing ``left`` with ``right`` in layer ``name``: its status follows
+    from what the comparer and the evaluation stage found."""
+    result = LayerResult(name, left.label, right.label, Status.IN_SYNC)
+    return result.record(*compared(left, right, name, domain, evaluator, fail_on))
+
+
+def _values_allowance(d: Difference) -> bool:
+    return d.kind == "stale_allowance" and d.message.startswith("allowance value_compatibility ")
+
+
+def _apply_value_allowances(
+    domain: Domain,
+    left: Side,
+    right: Side,
+    layer: str,
+    comparison: Comparison,
+    evaluation: Evaluation,
+) -> None:
+    """Drop the warnings ``domain.yaml`` accepts (with their reason); an allowance that accepts
+    none, on tables both sides have, is a ``stale_allowance`` as the comparer reports them."""
+    sides = {left.schema.dialect: FixSide.LEFT, right.schema.dialect: FixSide.RIGHT}
+    used: set[Allowance] = set()
+    kept = []
+    for w in evaluation.warnings:
+        allowance = matching_allowance(domain, w, sides)
+        if allowance is None:
+            kept.append(w)
+        else:
+            used.add(allowance)
+    evaluation.warnings = kept
+    evaluation.push_failures = [w for w in evaluation.push_failures if w in kept]
+    for allowance in domain.allowances():
+        if allowance.kind != "value_compatibility" or allowance in used:
+            continue
+        if not all(allowance.table in s.schema.tables for s in (left, right)):
+            continue
+        comparison.differences.append(
+            stale_allowance(domain, allowance, layer, left.label, right.label)
+        )

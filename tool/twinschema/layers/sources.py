@@ -1,0 +1,81 @@
+"""The sources of a check run, each read once and made canonical in the domain's names."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+
+from twinschema import progress
+from twinschema.domain import Domain
+from twinschema.errors import DatabaseError, UsageError
+from twinschema.layers.plan import CheckPlan
+from twinschema.model import Schema
+from twinschema.records import DIALECTS, Side
+from twinschema.sources import make_canonical, read_metadata, reflect_in_background
+
+
+class Sources:
+    """Each source read once per run, canonical in the domain's names; failures remembered."""
+
+    def __init__(self, plan: CheckPlan, domain: Domain | None) -> None:
+        self.plan, self.domain = plan, domain
+        config = plan.config
+        self.options = {dialect: config.reflect_options(dialect) for dialect in DIALECTS}
+        self._models: dict[str, Side] = {}
+        self._live: dict[str, Side | DatabaseError] = {}
+        self._raw: dict[str, Schema] = {}
+        self._reading: dict[str, Future[Schema]] = {}
+
+    def start_reading(self, dialect: str) -> None:
+        """Begin reflecting ``dialect``'s live database now, while metadata is read and compared."""
+        url = self.plan.urls.get(dialect)
+        if url is not None and dialect not in self._reading:
+            self._reading[dialect] = reflect_in_background(url, self.options[dialect])
+
+    def model(self, dialect: str) -> Side:
+        """``dialect``'s metadata module, read and made canonical (a usage error when none is
+        configured)."""
+        if dialect not in self._models:
+            spec = self.plan.config.side(dialect).metadata
+            if spec is None:
+                raise UsageError(
+                    f"{self.plan.config.source}: no metadata module configured for {dialect} "
+                    f'([tool.twinschema.{dialect}] metadata = "package.module:attribute")'
+                )
+            progress.step(f"reading {spec}")
+            raw, path = read_metadata(spec, dialect, self.options[dialect], self.plan.config.root)
+            canonical = make_canonical(raw, self.domain)
+            self._models[dialect] = Side(canonical, path, path, file=path)
+        return self._models[dialect]
+
+    def live(self, dialect: str) -> Side | DatabaseError:
+        """``dialect``'s live database, read and made canonical, or why it could not be read.
+        Its fixes go to the metadata module of its dialect (what a person edits)."""
+        if dialect not in self._live:
+            url = self.plan.urls[dialect]
+            assert url is not None
+            label = self.plan.label(dialect)
+            fix = f"the database {label} (run: {self.plan.fix_command(dialect)})"
+            progress.step(f"reading the {dialect} database {label}")
+            self.start_reading(dialect)
+            try:
+                raw = self._reading[dialect].result()
+            except DatabaseError as exc:
+                self._live[dialect] = exc
+            else:
+                self._raw[dialect] = raw
+                canonical = make_canonical(raw, self.domain)
+                module = self._module_file(dialect)
+                self._live[dialect] = Side(canonical, label, fix, role="database", file=module)
+        return self._live[dialect]
+
+    def live_not_compared(self, dialect: str) -> dict[str, int]:
+        """The objects of ``dialect``'s live database that no layer compares (foreign tables,
+        rules...), once it was read."""
+        raw = self._raw.get(dialect)
+        return dict(raw.not_compared) if raw is not None else {}
+
+    def _module_file(self, dialect: str) -> str | None:
+        try:
+            return self.model(dialect).file
+        except UsageError:
+            return None

@@ -1,0 +1,51 @@
+"""The bottom floor: the records every stage passes up (results, differences, sides) and the
+facts every stage shares (the dialects and how dependencies name them, the difference kinds).
+Imports nothing of twinschema but the neutral model (``twinschema.model``) and the exit codes."""
+
+from __future__ import annotations
+
+from twinschema.records.comparison import Comparison, Side
+from twinschema.records.dialects import (
+    DIALECTS,
+    POSTGRESQL,
+    SQLGLOT_DIALECTS,
+    SQLITE,
+    sqlalchemy_dialect,
+)
+from twinschema.records.differences import (
+    ALLOWABLE_KINDS,
+    DIFFERENCE_KINDS,
+    SEVERITY_ERROR,
+    SEVERITY_WARNING,
+    Difference,
+    Equivalence,
+    FixSide,
+    FixSite,
+    Severity,
+)
+from twinschema.records.results import LayerResult, Report, Status
+
+LAYERS = ("domain", "models", "live", "migrations")
+
+__all__ = [
+    "ALLOWABLE_KINDS",
+    "DIALECTS",
+    "DIFFERENCE_KINDS",
+    "LAYERS",
+    "POSTGRESQL",
+    "SEVERITY_ERROR",
+    "SEVERITY_WARNING",
+    "SQLGLOT_DIALECTS",
+    "SQLITE",
+    "Comparison",
+    "Difference",
+    "Equivalence",
+    "FixSide",
+    "FixSite",
+    "LayerResult",
+    "Report",
+    "Severity",
+    "Side",
+    "Status",
+    "sqlalchemy_dialect",
+]

@@ -1,0 +1,62 @@
+"""The two records a comparison works on and returns: its ``Side`` s and its ``Comparison``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from twinschema.model import Schema
+from twinschema.records.differences import Difference, Equivalence, FixSide, FixSite
+
+
+@dataclass
+class Comparison:
+    """What a comparison found."""
+
+    differences: list[Difference] = field(default_factory=list)
+    equivalences: list[Equivalence] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # every table compared, in logical names
+    # Per source label, the views, triggers, functions and sequences this comparison could not
+    # compare (see compare_objects), e.g. {"b.sql": {"views": 2}}.
+    not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: its schema, how reports name it, and where a fix to it goes."""
+
+    schema: Schema
+    label: str
+    fix: str  # e.g. "schemas/<dialect>.py" or "the database (run: twinschema migrate local)"
+    # "model" (metadata, files), "database" (a live database) or "chain" (a scratch database
+    # a migration chain built)
+    role: str = "model"
+    # The file a person edits to fix this side (its metadata module; for a database, the
+    # metadata module of its dialect; a SQL file), None when there is none: what reporters
+    # point annotations at (``Difference.fix``).
+    file: str | None = None
+
+
+def fix_site(
+    left_value: str | None, right_value: str | None, left_file: str | None, right_file: str | None
+) -> FixSite:
+    """Where the fix of a difference goes, given each side's value (None: it lacks the object)
+    and the file each side's fixes go to (``Side.file``): the side that lacks the object (add
+    it there); when both have it, the side whose file is a metadata module (what people edit),
+    else the left one. Its file is that side's, else the other side's."""
+    left, right = (FixSide.LEFT, left_file), (FixSide.RIGHT, right_file)
+    if left_value is None and right_value is not None:
+        order = [left, right]
+    elif (right_value is None and left_value is not None) or (
+        _is_module(right_file) and not _is_module(left_file)
+    ):
+        order = [right, left]
+    else:
+        order = [left, right]
+    for side, file in order:
+        if file is not None:
+            return FixSite(side=side, file=file)
+    return FixSite(side=order[0][0])
+
+
+def _is_module(file: str | None) -> bool:
+    return file is not None and file.endswith(".py")

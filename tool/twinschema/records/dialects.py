@@ -1,0 +1,37 @@
+"""The two dialects twinschema pairs, and how its dependencies spell them: the one place a
+dialect name is mapped to sqlglot's or SQLAlchemy's."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+# Every dialect, in the order reports list them (the device's first, then the server's).
+DIALECTS: tuple[str, str] = (SQLITE, POSTGRESQL)
+
+# sqlglot's name of each dialect (``read=`` / ``dialect=``).
+SQLGLOT_DIALECTS: dict[str, str] = {SQLITE: "sqlite", POSTGRESQL: "postgres"}
+
+
+@cache
+def sqlalchemy_dialect(dialect: str) -> Dialect:
+    """SQLAlchemy's dialect object for ``dialect``, made once (imported only when asked: the
+    SQLAlchemy dialect modules cost start-up time a check without metadata does not need).
+
+    PostgreSQL's is made with the ``named`` paramstyle: its default (pyformat) makes SQLAlchemy
+    double every "%" when rendering DDL, so a CHECK ``name LIKE 'a%'`` would read ``'a%%'``.
+    """
+    if dialect == SQLITE:
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.dialect()
+    if dialect == POSTGRESQL:
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
+    raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")

@@ -1,0 +1,201 @@
+"""The typed records every comparison returns and every reporter renders: a ``Difference``
+(with where its fix goes, as data), an ``Equivalence``, severities, and the one list of
+difference kinds."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+# Every difference kind, with what it means and how to fix it (``check --explain KIND``).
+DIFFERENCE_KINDS: dict[str, str] = {
+    "table_missing": "A table exists on one side only. Add it to the side that lacks it (its "
+    "metadata module, then a migration), or declare it dialect-only in domain.yaml with "
+    "`dialects: [...]`.",
+    "column_missing": "A column exists on one side only. Add it to the side that lacks it, or "
+    "drop it from the other; if it is dialect-only on purpose, allow it in domain.yaml.",
+    "column_type": "The two sides' types do not stand for the same logical kind (see the type "
+    "table, `twinschema check --verbose` for the equivalences used), or their parameters "
+    "(length, precision, enum values) differ, or their collations do: across dialects only "
+    "whether a collation makes different values equal counts (SQLite NOCASE and a PostgreSQL "
+    "case-insensitive ICU collation both take 'Bob' and 'bob' as equal; each dialect's default "
+    "collation never does); between sources of one dialect, the collation's name counts too.",
+    "column_nullable": "One side allows NULL and the other does not. Make both NOT NULL or both "
+    "nullable.",
+    "column_default": "The server defaults (compared after parsing, so `now()` equals "
+    "CURRENT_TIMESTAMP, then, where the texts still differ, by running both on scratch databases: "
+    "the same constant, the current time or a random UUID of one version is the same default "
+    "across dialects) or the identity/autoincrement differ. A default that fails when run "
+    "(SQLite accepts DEFAULT (GEN_RANDOM_UUID()) and then fails every insert that omits the "
+    "column) is always a difference, with the error. `--no-evaluate` judges by text only. Also: "
+    "a column generated (GENERATED ALWAYS AS ...) on one side only (a row that sets it is "
+    "rejected there), or generating expressions that differ; STORED against VIRTUAL counts "
+    "between sources of one dialect only.",
+    "primary_key": "The primary key columns differ.",
+    "foreign_key": "A foreign key exists on one side only (a second key on the same columns to "
+    "the same table counts as its own), or its referenced columns, its ON DELETE / ON UPDATE "
+    "actions (with the columns SET NULL / SET DEFAULT (cols) sets), when it is checked "
+    "(DEFERRABLE, INITIALLY DEFERRED: at COMMIT) or its MATCH (FULL rejects a key with some "
+    "but not all columns NULL; SQLite parses MATCH and enforces SIMPLE) differ.",
+    "unique": "A uniqueness rule (a UNIQUE constraint or a full unique index: the same rule) "
+    "exists on one side only, or is unique on one side and a plain index on the other, or it "
+    "accepts other rows: NULLS NOT DISTINCT (PostgreSQL 15+) on one side only (a second NULL "
+    "is rejected there), or a collation on one side that makes different values equal (a "
+    "NOCASE unique index rejects 'bob' after 'Bob').",
+    "index": "An index (matched by columns or expressions, uniqueness, partial predicate and "
+    "method, never by name) exists on one side only, or differs in an attribute that changes "
+    "which queries it serves but not which rows are accepted: sort order (DESC), an element's "
+    "collation, and, between PostgreSQL sources only (SQLite cannot declare them), NULLS "
+    "FIRST/LAST, operator classes and INCLUDE columns.",
+    "check": "A CHECK constraint (compared by meaning, not by name or spelling) exists on one "
+    "side only. Where one CHECK on each side still differs, both are run on probe rows: equal "
+    "verdicts on every probe make them an equivalence ('equal on N probes', never a proof), "
+    "else the message names a witness row that one side accepts and the other rejects.",
+    "enum": "The allowed values of an enum (or of a text column's CHECK ... IN list) differ "
+    "(the message names the values each side has alone), or two enum types, or an enum type "
+    "and domain.yaml's `values`, list them in another order (an enum sorts by it; a CHECK list "
+    "has no order, so across dialects only the set is compared).",
+    "view": "A view (materialized or not) exists on one side only, or its definition differs. "
+    "Definitions are compared between two sources of the same dialect, after the dialect's own "
+    "normalization (pg_get_viewdef on PostgreSQL; whitespace, comments and identifier case on "
+    "SQLite); across dialects, a view domain.yaml declares under `views:` must exist on each "
+    "dialect it names. Recreate the view from its migration, or declare it where it belongs.",
+    "trigger": "A trigger exists on one side only, or its definition (timing, events, table, "
+    "body, enabled state) differs. Compared like views; across dialects, a trigger domain.yaml "
+    "declares under `triggers:` (with its `table`) must exist on each dialect it names. A "
+    "trigger a migration creates and a hand edit dropped is caught by the migrations layer.",
+    "function": "A PostgreSQL function or procedure (by name and argument types) exists on one "
+    "side only, or its definition (pg_get_functiondef, body made canonical) differs. Compared "
+    "between two PostgreSQL sources only.",
+    "sequence": "A PostgreSQL sequence that no column owns exists on one side only, or its "
+    "parameters (type, start, bounds, increment, cache, cycle) differ. Compared between two "
+    "PostgreSQL sources only; a column's own sequence is compared as its identity.",
+    "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
+    "take it out of the metadata module.",
+    "dialect_object": "A declared dialect-only object or attribute (row-level security and "
+    "FORCE ROW LEVEL SECURITY, a policy with its command, PERMISSIVE/RESTRICTIVE, roles and "
+    "expressions, UNLOGGED, PARTITION BY) is missing where it was declared, or differs between "
+    "two sources that both state it.",
+    "stale_allowance": "An allowance in domain.yaml no longer matches any difference: the two "
+    "sides now agree, or the object is gone. Remove the allowance.",
+    "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "
+    "so each chain has exactly one.",
+    "migration_parity": "The two migration chains do not move together: a revision has no twin "
+    "in the other chain, or a head is not at the domain's version.",
+    "migration_drift": "Upgrading an empty database to the chain's head does not give the "
+    "schema of its metadata module: a migration is missing or wrong.",
+    "migration_roundtrip": "Downgrading to base and upgrading again leaves a trace: a "
+    "downgrade does not undo its upgrade.",
+    "migration_state": "A live database is not at its chain's head. Run the migrate command "
+    "the hint names.",
+    "value_compatibility": "A warning: a value that one side's column stores and the other's "
+    "rejects or changes (a string past PostgreSQL's bound, an integer past int4, a number rounded "
+    "by its scale, text that is not a UUID, a boolean stored as 2), found by running it through "
+    "scratch copies of both columns with their own CHECKs. It leaves the exit code alone unless "
+    "[tool.twinschema] fail_on lists value_compatibility: then a value SQLite stores and "
+    "PostgreSQL rejects (a push that fails) is a difference. Enforce the rule on the side that "
+    "stores it (a CHECK), or allow it in domain.yaml with its reason.",
+    "destructive_change": "A migration drops or narrows something, or adds a NOT NULL column "
+    "without a default, without an allow marker that gives the reason.",
+}
+
+# The kinds an allowance in domain.yaml may name: what may differ on purpose between the two
+# dialects (never a migration's or an allowance's own finding).
+ALLOWABLE_KINDS: tuple[str, ...] = (
+    "table_missing",
+    "column_missing",
+    "column_type",
+    "column_nullable",
+    "column_default",
+    "primary_key",
+    "foreign_key",
+    "unique",
+    "index",
+    "check",
+    "enum",
+    "dialect_object",
+    "value_compatibility",
+)
+
+
+class Severity(StrEnum):
+    """How much a finding weighs: an error fails the check, a warning is reported only.
+
+    A ``str`` so that the JSON and SARIF reports write it as before (``"error"``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+SEVERITY_ERROR = Severity.ERROR
+SEVERITY_WARNING = Severity.WARNING
+
+
+class FixSide(StrEnum):
+    """Which side of a comparison a fix goes to."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class FixSite:
+    """Where the fix of a difference goes, set where the difference is made: the side, the
+    file a person edits (a metadata module, domain.yaml, a SQL file, a migration), and the
+    line when the maker knows it (else reporters find the object's line in the file)."""
+
+    side: FixSide | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One real difference between two sides, with what a user needs to fix it."""
+
+    layer: str
+    kind: str
+    table: str | None
+    column: str | None
+    name: str | None
+    left: str | None  # the left side's value, None where the object is absent
+    right: str | None
+    message: str
+    hint: str
+    severity: Severity = Severity.ERROR
+    left_source: str = ""
+    right_source: str = ""
+    fix: FixSite | None = None  # where the fix goes; None when no file is known
+    # For a flag both sides state (row-level security "on" against "off"): the side where it
+    # is on. What an allowance for one dialect tests, never the display string.
+    present: FixSide | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as the JSON report writes it (``fix``: ``{side, file, line}`` or null)."""
+        return asdict(self)
+
+    def holds(self, side: FixSide) -> bool:
+        """True when ``side`` has the object this difference is about: its value is not None
+        and, for a flag stated on both sides (row-level security on/off), it is the side the
+        maker marked ``present``. What an allowance for one dialect tests."""
+        value = self.left if side is FixSide.LEFT else self.right
+        return value is not None and (self.present is None or self.present is side)
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalence:
+    """Two different spellings accepted as the same thing, and the rule that accepted them."""
+
+    layer: str
+    table: str
+    column: str | None
+    rule: str
+    left: str
+    right: str
+    left_source: str = ""
+    right_source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as the JSON report writes it."""
+        return asdict(self)
