@@ -315,7 +315,22 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
            (SELECT string_agg(pg_get_constraintdef(k.oid), ' ' ORDER BY pg_get_constraintdef(k.oid))
             FROM pg_constraint k WHERE k.contypid = et.oid)) END,
        co.collname::text, co.collisdeterministic, {_COLLATION_LOCALE},
-       d.adbin IS NOT NULL
+       d.adbin IS NOT NULL,
+       (SELECT concat_ws(' ', 'start', s.seqstart, 'increment', s.seqincrement,
+                         -- a bound beyond the column's own range is that range: the insert
+                         -- fails there either way (a bigint sequence OWNED BY an integer key)
+                         'minvalue', greatest(s.seqmin, CASE a.atttypid
+                             WHEN 'int2'::regtype THEN -32768 WHEN 'int4'::regtype
+                             THEN -2147483648 ELSE s.seqmin END),
+                         'maxvalue', least(s.seqmax, CASE a.atttypid
+                             WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype
+                             THEN 2147483647 ELSE s.seqmax END),
+                         'cache', s.seqcache,
+                         CASE WHEN s.seqcycle THEN 'cycle' ELSE 'no cycle' END)
+        FROM pg_depend q JOIN pg_sequence s ON s.seqrelid = q.objid
+        WHERE q.classid = 'pg_class'::regclass AND q.refclassid = 'pg_class'::regclass
+          AND q.refobjid = c.oid AND q.refobjsubid = a.attnum AND q.deptype IN ('a', 'i')
+        ORDER BY s.seqrelid LIMIT 1)
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -789,7 +804,7 @@ def _unprintable(results: Sequence[Sequence[Any]]) -> bool:
     was dropped (and committed) after the snapshot was taken."""
     columns, constraints, indexes = results[2], results[3], results[4]
     return (
-        any(row[-1] and row[9] is None for row in columns)  # a default pg_get_expr lost
+        any(row[18] and row[9] is None for row in columns)  # a default pg_get_expr lost
         or any(row[2] == "c" and row[9] is None for row in constraints)  # a CHECK's definition
         or any(None in row[4] for row in indexes)
     )
@@ -959,7 +974,7 @@ def _tables(
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _) in rows:  # fmt: skip
+         _, generator) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -987,7 +1002,15 @@ def _tables(
         collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
         current.columns.append(
             pool.column(
-                name, ctype, not notnull, default, column_identity, raw_default, collation, computed
+                name,
+                ctype,
+                not notnull,
+                default,
+                column_identity,
+                raw_default,
+                collation,
+                computed,
+                generator if column_identity else None,
             )
         )
     return tables
