@@ -379,6 +379,9 @@ EXPECTED_CHECKS = [
     ("account_kind_check", "(kind = ANY (ARRAY['a'::text, 'b'::text]))"),
 ]
 
+# The options of each column's own sequence (its identity or serial), as the reader prints them.
+INT_SEQUENCE = "start 1 increment 1 minvalue 1 maxvalue 2147483647 cache 1 no cycle"
+BIGINT_SEQUENCE = "start 1 increment 1 minvalue 1 maxvalue 9223372036854775807 cache 1 no cycle"
 EXPECTED_COUNTER = Table(
     name="counter_t",
     columns=(
@@ -389,6 +392,7 @@ EXPECTED_COUNTER = Table(
             None,
             "sequence",
             "nextval('counter_t_id_seq'::regclass)",
+            generator=INT_SEQUENCE,
         ),
         Column(
             "big",
@@ -397,9 +401,19 @@ EXPECTED_COUNTER = Table(
             None,
             "sequence",
             "nextval('counter_t_big_seq'::regclass)",
+            generator=BIGINT_SEQUENCE,
         ),
-        Column("always_id", ctype("integer", "integer"), False, None, "always"),
-        Column("default_id", ctype("bigint", "bigint"), False, None, "by default"),
+        Column(
+            "always_id", ctype("integer", "integer"), False, None, "always", generator=INT_SEQUENCE
+        ),
+        Column(
+            "default_id",
+            ctype("bigint", "bigint"),
+            False,
+            None,
+            "by default",
+            generator=BIGINT_SEQUENCE,
+        ),
         Column(
             "doubled",
             ctype("bigint", "bigint"),

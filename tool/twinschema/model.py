@@ -127,6 +127,10 @@ class Column:
     raw_default: str | None = field(default=None, compare=False)
     collation: Collation | None = None  # None: the dialect's default collation
     generated: Generated | None = None
+    # The options of the sequence that generates the values (a PostgreSQL identity or serial):
+    # ``start 1 increment 1 minvalue 1 maxvalue 2147483647 cache 1 no cycle``. None where the
+    # source does not read them (SQLite, a metadata module): compared only when both sides have it.
+    generator: str | None = None
     # Set by ``normalize``: the logical types a CHECK ... IN list on this column encodes (SQLite's
     # INTEGER in (0, 1) is a boolean, a TEXT in ('a', 'b') an enum), each with that CHECK.
     encodings: tuple[tuple[ColumnType, CheckConstraint], ...] = ()
@@ -145,7 +149,7 @@ class ColumnPool:
 
     def __init__(self) -> None:
         self._made: dict[
-            tuple[str, int, bool, str | None, str | None, str | None, Any, Any], Column
+            tuple[str, int, bool, str | None, str | None, str | None, Any, Any, str | None], Column
         ] = {}
 
     def column(
@@ -158,14 +162,19 @@ class ColumnPool:
         raw_default: str | None,
         collation: Collation | None = None,
         generated: Generated | None = None,
+        generator: str | None = None,
     ) -> Column:
         """The pooled column with these fields (made now if it is the first)."""
-        key = (name, id(type), nullable, default, identity, raw_default, collation, generated)
+        key = (
+            name, id(type), nullable, default, identity, raw_default, collation, generated,
+            generator,
+        )  # fmt: skip
         found = self._made.get(key)
         if found is None:
             found = self._made[key] = Column(
-                name, type, nullable, default, identity, raw_default, collation, generated
-            )
+                name, type, nullable, default, identity, raw_default, collation, generated,
+                generator,
+            )  # fmt: skip
         return found
 
 

@@ -25,6 +25,7 @@ _COLUMN_FIELDS = {
     "nullable": "column_nullable",
     "default": "column_default",
     "identity": "column_default",
+    "generator": "column_default",
 }
 
 
@@ -47,8 +48,10 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if rule == LOCAL_TIME_NOTE and ldefault == rdefault:
         rule = local_time(ctx, lt.name, lc, rc)
         zone_differs = rule is None  # reported by local_time, with the server's zone
-    mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid}
-    theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid}
+    # A sequence's options are compared where both sources read them (two PostgreSQL sides).
+    lgen, rgen = (lc.generator, rc.generator) if lc.generator and rc.generator else (None, None)
+    mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid, "generator": lgen}
+    theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid, "generator": rgen}
     if mine != theirs:
         # In a fixed order (the dict's), so that reports come out the same on every run.
         for field_name, value in mine.items():
@@ -187,6 +190,17 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             lc.raw_default or "none",
             rc.raw_default or "none",
             f"default of {where} differs: {lc.raw_default or 'none'} vs {rc.raw_default or 'none'}",
+        )
+    elif field_name == "generator":
+        ctx.diff(
+            kind,
+            table,
+            lc.name,
+            lc.name,
+            f"sequence {lc.generator}",
+            f"sequence {rc.generator}",
+            f"the sequence that generates {where} differs (the ids the next rows get): "
+            f"{lc.generator} vs {rc.generator}",
         )
     else:
         ctx.diff(

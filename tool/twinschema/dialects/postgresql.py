@@ -238,7 +238,7 @@ def _tables(
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _) in rows:  # fmt: skip
+         _, generator) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -266,7 +266,15 @@ def _tables(
         collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
         current.columns.append(
             pool.column(
-                name, ctype, not notnull, default, column_identity, raw_default, collation, computed
+                name,
+                ctype,
+                not notnull,
+                default,
+                column_identity,
+                raw_default,
+                collation,
+                computed,
+                generator if column_identity else None,
             )
         )
     return tables

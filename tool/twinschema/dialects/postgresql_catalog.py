@@ -45,7 +45,22 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
            (SELECT string_agg(pg_get_constraintdef(k.oid), ' ' ORDER BY pg_get_constraintdef(k.oid))
             FROM pg_constraint k WHERE k.contypid = et.oid)) END,
        co.collname::text, co.collisdeterministic, {_COLLATION_LOCALE},
-       d.adbin IS NOT NULL
+       d.adbin IS NOT NULL,
+       (SELECT concat_ws(' ', 'start', s.seqstart, 'increment', s.seqincrement,
+                         -- a bound beyond the column's own range is that range: the insert
+                         -- fails there either way (a bigint sequence OWNED BY an integer key)
+                         'minvalue', greatest(s.seqmin, CASE a.atttypid
+                             WHEN 'int2'::regtype THEN -32768 WHEN 'int4'::regtype
+                             THEN -2147483648 ELSE s.seqmin END),
+                         'maxvalue', least(s.seqmax, CASE a.atttypid
+                             WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype
+                             THEN 2147483647 ELSE s.seqmax END),
+                         'cache', s.seqcache,
+                         CASE WHEN s.seqcycle THEN 'cycle' ELSE 'no cycle' END)
+        FROM pg_depend q JOIN pg_sequence s ON s.seqrelid = q.objid
+        WHERE q.classid = 'pg_class'::regclass AND q.refclassid = 'pg_class'::regclass
+          AND q.refobjid = c.oid AND q.refobjsubid = a.attnum AND q.deptype IN ('a', 'i')
+        ORDER BY s.seqrelid LIMIT 1)
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped

@@ -157,7 +157,7 @@ def _unprintable(results: Sequence[Sequence[Any]]) -> bool:
     was dropped (and committed) after the snapshot was taken."""
     columns, constraints, indexes = results[2], results[3], results[4]
     return (
-        any(row[-1] and row[9] is None for row in columns)  # a default pg_get_expr lost
+        any(row[18] and row[9] is None for row in columns)  # a default pg_get_expr lost
         or any(row[2] == "c" and row[9] is None for row in constraints)  # a CHECK's definition
         or any(None in row[4] for row in indexes)
     )
