@@ -100,7 +100,7 @@ def read_metadata(
 @contextmanager
 def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> Iterator[Schema]:
     """The raw schema a SQL file builds, loaded into a scratch database of its dialect."""
-    from twinschema import sqlfile
+    from twinschema.sources import sqlfile
 
     file = Path(path)
     if not file.is_file():
