@@ -109,5 +109,5 @@ def detect_dialect(text: str, label: str = "SQL text") -> str:
     raise UsageError(
         f"{label}: cannot tell whether this SQL is for SQLite or PostgreSQL "
         f"(SQLite markers: {names(SQLITE)}; PostgreSQL markers: {names(POSTGRESQL)}); "
-        "pass --dialect sqlite or --dialect postgresql"
+        "pass --dialect sqlite or --dialect postgresql (diff: --dialect-a/--dialect-b for one side)"
     )

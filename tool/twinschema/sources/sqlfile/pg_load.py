@@ -17,6 +17,7 @@ from psycopg import sql
 
 from twinschema import scratch
 from twinschema.errors import DatabaseError, UsageError
+from twinschema.sources.sqlfile.pg_dump import refuse_newer_dump, skip_unknown_settings, tell
 from twinschema.sources.sqlfile.psql_extensions import (
     _BUILT_IN_SCHEMAS,
     _create_extension,
@@ -55,7 +56,9 @@ def load_postgresql(
     ``pg_dump`` output still loads: its ``OWNER TO``, ``GRANT``/``REVOKE``, ``ALTER DEFAULT
     PRIVILEGES``, ``SET ROLE``/``SET SESSION AUTHORIZATION`` and ``COMMENT ON EXTENSION``
     statements are skipped (the load role owns what it creates), its session settings (``SET``,
-    ``set_config``) run as they are, and the extensions it creates, if on ``ALLOWED_EXTENSIONS``,
+    ``set_config``) run as they are, except a setting the scratch server does not have (skipped
+    with a notice on stderr); a dump from a newer major than the scratch server is refused, naming
+    both versions, and the extensions it creates, if on ``ALLOWED_EXTENSIONS``,
     are created first by the privileged connection (an extension off the list is a ``UsageError``
     naming its line, before anything runs).
 
@@ -74,6 +77,9 @@ def load_postgresql(
     _refuse_unlisted_extensions(script.extensions, label, lines)
     schemas = {e.schema for e in script.extensions if e.schema} - _BUILT_IN_SCHEMAS
     _skip_create_schema(text, script.pieces, schemas)
+    version, settings = _server_facts(server_url, connect_timeout)
+    refuse_newer_dump(text, label, version)
+    tell(skip_unknown_settings(text, script.pieces, settings, label, version))
     with (
         _load_role(server_url, connect_timeout, label) as role,
         scratch.database(
@@ -186,6 +192,14 @@ def _prepare(
                 sql.Identifier(database), sql.Identifier(role.name)
             )
         )
+
+
+def _server_facts(server_url: str, connect_timeout: float) -> tuple[int, frozenset[str]]:
+    """The scratch server's ``server_version_num`` and the names of its settings, read before
+    anything is created: a dump from a newer major is refused, a setting it lacks skipped."""
+    with _privileged(server_url, connect_timeout) as conn:
+        names = frozenset(row[0] for row in conn.execute("SELECT name FROM pg_settings"))
+        return conn.info.server_version, names
 
 
 @contextmanager

@@ -121,7 +121,22 @@ _CREATE_SCHEMA = re.compile(
 # psql meta-commands: skipped because the scratch database replaces the file's own database...
 _SKIPPED_META = frozenset({"c", "connect"})
 # ...or ignored because they only change psql's display or its variables.
-_IGNORED_META = frozenset({"set", "unset", "pset", "timing", "echo", "qecho", "warn", "encoding"})
+# \restrict KEY / \unrestrict KEY (pg_dump 13.22, 14.19, 15.14, 16.10, 17.6 and later) only stop
+# psql from running other meta-commands in between: nothing to do when none is run.
+_IGNORED_META = frozenset(
+    {
+        "set",
+        "unset",
+        "pset",
+        "timing",
+        "echo",
+        "qecho",
+        "warn",
+        "encoding",
+        "restrict",
+        "unrestrict",
+    }
+)
 
 _SPECIAL = re.compile(r"['\"$;\\]|--|/\*")
 _NONSPACE = re.compile(r"\S")

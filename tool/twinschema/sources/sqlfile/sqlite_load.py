@@ -23,9 +23,13 @@ def load_sqlite(path: str | Path, timeout: float = LOAD_TIMEOUT_SECONDS) -> sqli
     SQL error the file is replayed statement by statement in a second sandboxed database to find
     the line of the failing statement; the ``UsageError`` names the file, that line and SQLite's
     message (or what was refused). The caller owns (and closes) the returned connection.
+
+    ``sqlite3 .schema`` output loads as it is: its ``CREATE TABLE sqlite_sequence`` and
+    ``sqlite_stat1``/``sqlite_stat4`` (tables SQLite makes itself, for AUTOINCREMENT and ANALYZE,
+    and refuses to have created) are skipped.
     """
     label = str(path)
-    text = read_sql(path)
+    text = _without_internal_tables(read_sql(path))
     conn = _sandboxed_sqlite(_SqliteSandbox())
     deadline = time.monotonic() + timeout
     conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
@@ -133,3 +137,30 @@ def _sqlite_failing_line(text: str) -> tuple[int | None, str | None]:
     finally:
         probe.close()
     return None, None
+
+
+# SQLite's own tables, which ``.schema`` prints but SQLite refuses to have created ("object name
+# reserved for internal use"): sqlite_sequence (AUTOINCREMENT makes it), sqlite_stat1..4 (ANALYZE).
+_INTERNAL_NAME = re.compile(r"sqlite_(sequence|stat\d)\b", re.IGNORECASE)
+_CREATE_INTERNAL = re.compile(
+    r"(\s+|--[^\n]*\n|/\*.*?\*/)*CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?"
+    r"(\w+\.)?[\"`\[]?sqlite_(sequence|stat\d)[\"`\]]?\s*\(",
+    re.IGNORECASE | re.DOTALL,
+)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _without_internal_tables(text: str) -> str:
+    """``text`` with each ``CREATE TABLE`` of one of SQLite's own tables blanked (newlines
+    kept, so that a later error still names the file's line)."""
+    if not _INTERNAL_NAME.search(text):
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, statement in _sqlite_statements(text):
+        if _CREATE_INTERNAL.match(statement):
+            parts.append(text[pos:start])
+            parts.append(_NOT_NEWLINE.sub(" ", statement))
+            pos = start + len(statement)
+    parts.append(text[pos:])
+    return "".join(parts)
