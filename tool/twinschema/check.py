@@ -22,6 +22,7 @@ from twinschema.domain import Domain, load_domain
 from twinschema.domaincheck import compare_domain
 from twinschema.errors import EXIT_DATABASE, EXIT_DRIFT, EXIT_IN_SYNC, DatabaseError, UsageError
 from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
+from twinschema.hints import chain_state, database_fix, live_pair_hints
 from twinschema.model import Schema
 from twinschema.sources import make_canonical, read_metadata, reflect_in_background
 from twinschema.urls import redact
@@ -183,7 +184,8 @@ class _Sources:
             url = self.plan.urls[dialect]
             assert url is not None
             label = self.plan.label(dialect)
-            fix = f"the database {label} (run: {self.plan.fix_command(dialect)})"
+            state = chain_state(self.plan.config, dialect, url)
+            fix = database_fix(label, state, self.plan.fix_command(dialect))
             progress.step(f"reading the {dialect} database {label}")
             self.start_reading(dialect)
             try:
@@ -193,7 +195,7 @@ class _Sources:
             else:
                 report.count_not_compared(raw, label)
                 canonical = make_canonical(raw, self.domain)
-                self._live[dialect] = Side(canonical, label, fix, role="database")
+                self._live[dialect] = Side(canonical, label, fix, "database", state)
         return self._live[dialect]
 
 
@@ -371,7 +373,11 @@ def _live_layer(
             )
         )
         return
-    report.add(
-        LayerResult("live", left.label, right.label, IN_SYNC),
-        *compared(left, right, "live", domain, evaluator, plan.config.fail_on),
+    comparison, evaluation = compared(left, right, "live", domain, evaluator, plan.config.fail_on)
+    models = {sources.model(d).label for d in DIALECTS}
+    comparison.differences = live_pair_hints(
+        comparison.differences,
+        [d for d in report.differences if d.layer == "live" and d.left_source in models],
+        [d for d in report.differences if d.layer == "models"],
     )
+    report.add(LayerResult("live", left.label, right.label, IN_SYNC), comparison, evaluation)
