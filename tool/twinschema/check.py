@@ -37,7 +37,8 @@ def run_check(plan: CheckPlan) -> Report:
         if "models" in plan.layers:
             results += models_layer(sources, domain, evaluator)
         if "live" in plan.layers:
-            results += live_layer(sources, domain, evaluator)
+            models = [d for r in results if r.name == "models" for d in r.differences]
+            results += live_layer(sources, domain, evaluator, models)
     if "migrations" in plan.layers:
         results += migrations_layer(plan, domain)
     report = Report()

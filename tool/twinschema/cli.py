@@ -349,7 +349,17 @@ def check(
 @click.option(
     "--dialect",
     type=click.Choice(["sqlite", "postgresql"]),
-    help="Dialect of a metadata module or SQL file that does not say.",
+    help="Dialect of a metadata module or SQL file that does not say (both sides).",
+)
+@click.option(
+    "--dialect-a",
+    type=click.Choice(["sqlite", "postgresql"]),
+    help="Dialect of SOURCE_A only, when it does not say (overrides --dialect for it).",
+)
+@click.option(
+    "--dialect-b",
+    type=click.Choice(["sqlite", "postgresql"]),
+    help="Dialect of SOURCE_B only, when it does not say (overrides --dialect for it).",
 )
 @click.option("--format", "fmt", type=_FORMAT, default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
@@ -362,6 +372,8 @@ def diff(
     domain_path: str | None,
     no_domain: bool,
     dialect: str | None,
+    dialect_a: str | None,
+    dialect_b: str | None,
     fmt: str,
     output: str | None,
     verbose: bool,
@@ -380,7 +392,13 @@ def diff(
         domain_path = str(config.domain)  # inside a project: its own domain, as check uses
     with _progress(f"comparing {source_a} with {source_b}", no_color):
         report = commands.diff(
-            config, source_a, source_b, domain_path, dialect, evaluate=not no_evaluate
+            config,
+            source_a,
+            source_b,
+            domain_path,
+            dialect,
+            evaluate=not no_evaluate,
+            dialects=(dialect_a, dialect_b),
         )
     _emit(report, fmt, output, verbose, no_color)
     sys.exit(report.exit_code)

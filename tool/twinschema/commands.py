@@ -179,14 +179,18 @@ def diff(
     domain_path: str | None,
     dialect: str | None,
     evaluate: bool = True,
+    dialects: tuple[str | None, str | None] = (None, None),
 ) -> Report:
     """Run ``twinschema diff`` on any two sources and return its report: the comparer, then
     (``evaluate``, off with ``--no-evaluate``) the evaluation stage, whose PostgreSQL
     expressions run on a scratch database (``TWINSCHEMA_SCRATCH_URL`` or the embedded server),
-    never on a source."""
+    never on a source. ``dialects`` (``--dialect-a``/``--dialect-b``) name one side's dialect,
+    over ``dialect`` (``--dialect``, both sides): a SQLite file and a PostgreSQL file can be
+    compared when detection fails on one of them."""
     domain = load_domain(domain_path) if domain_path else None
     a, b = as_source(a), as_source(b)
-    da, db = _diff_dialect(a, b, config, dialect), _diff_dialect(b, a, config, dialect)
+    da = _diff_dialect(a, b, config, dialects[0] or dialect)
+    db = _diff_dialect(b, a, config, dialects[1] or dialect)
     report = Report()
     plan = CheckPlan(
         config=config,

@@ -88,8 +88,16 @@ def hint_for(
     roles = {left_side.role, right_side.role}
     if roles != {"model", "database"}:
         return hint
+    database = left_side if left_side.role == "database" else right_side
     if missing is not None and missing.role == "model":
         return hint + " (only the database has it: this usually means someone changed it by hand)"
+    if database.state == "at_head":
+        return (
+            hint
+            + " (the database is at its chain's head: a revision is missing, or it was changed by hand)"
+        )
+    if database.state == "behind":
+        return hint + " (the database is behind its chain: migrating it may fix this)"
     if missing is not None:
         return hint + " (the database lacks it: it is behind its chain, or a migration is missing)"
     return hint + " (a migration is missing, or the database was changed by hand)"

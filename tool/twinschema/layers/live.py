@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from twinschema.domain import Domain
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
-from twinschema.layers.pairs import pair_result
+from twinschema.hints import live_pair_hints
+from twinschema.layers.pairs import compared, pair_result
 from twinschema.layers.sources import Sources
-from twinschema.records import DIALECTS, POSTGRESQL, SQLITE, LayerResult, Side, Status
+from twinschema.records import (
+    DIALECTS,
+    POSTGRESQL,
+    SQLITE,
+    Difference,
+    LayerResult,
+    Side,
+    Status,
+)
 
 
 def live_layer(
-    sources: Sources, domain: Domain | None, evaluator: Evaluator | None
+    sources: Sources,
+    domain: Domain | None,
+    evaluator: Evaluator | None,
+    models: Sequence[Difference] = (),
 ) -> list[LayerResult]:
     """Each module against its database (skipped when none is configured, an error when one
-    cannot be read: a check never passes when it could not look), then the two databases."""
+    cannot be read: a check never passes when it could not look), then the two databases,
+    whose differences point at their cause: a database that differs from its module, else the
+    modules' own differences (``models``, from the models layer)."""
     results: list[LayerResult] = []
     live: dict[str, Side | None] = {}
     for dialect in DIALECTS:
@@ -27,7 +43,12 @@ def live_layer(
         )
         return [*results, skipped]
     fail_on = sources.plan.config.fail_on
-    return [*results, pair_result("live", left, right, domain, evaluator, fail_on)]
+    comparison, evaluation = compared(left, right, "live", domain, evaluator, fail_on)
+    comparison.differences = live_pair_hints(
+        comparison.differences, [d for r in results for d in r.differences], models
+    )
+    pair = LayerResult("live", left.label, right.label, Status.IN_SYNC)
+    return [*results, pair.record(comparison, evaluation)]
 
 
 def _module_and_database(

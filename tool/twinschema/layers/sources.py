@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from twinschema import progress
 from twinschema.domain import Domain
 from twinschema.errors import DatabaseError, UsageError
+from twinschema.hints import chain_state, database_fix
 from twinschema.layers.plan import CheckPlan
 from twinschema.model import Schema
 from twinschema.records import DIALECTS, Side
@@ -54,7 +55,8 @@ class Sources:
             url = self.plan.urls[dialect]
             assert url is not None
             label = self.plan.label(dialect)
-            fix = f"the database {label} (run: {self.plan.fix_command(dialect)})"
+            state = chain_state(self.plan.config, dialect, url)
+            fix = database_fix(label, state, self.plan.fix_command(dialect))
             progress.step(f"reading the {dialect} database {label}")
             self.start_reading(dialect)
             try:
@@ -65,7 +67,9 @@ class Sources:
                 self._raw[dialect] = raw
                 canonical = make_canonical(raw, self.domain)
                 module = self._module_file(dialect)
-                self._live[dialect] = Side(canonical, label, fix, role="database", file=module)
+                self._live[dialect] = Side(
+                    canonical, label, fix, role="database", file=module, state=state
+                )
         return self._live[dialect]
 
     def live_not_compared(self, dialect: str) -> dict[str, int]:

@@ -34,6 +34,9 @@ class Side:
     # metadata module of its dialect; a SQL file), None when there is none: what reporters
     # point annotations at (``Difference.fix``).
     file: str | None = None
+    # A live database's place on its Alembic chain (``hints.AT_HEAD``/``BEHIND``), None if unknown:
+    # whether migrating it can fix a difference.
+    state: str | None = None
 
 
 def fix_site(

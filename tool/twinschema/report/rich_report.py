@@ -56,13 +56,7 @@ def render(report: Report, verbose: bool, color: bool, width: int | None = None)
 
 def _renderable(report: Report, verbose: bool) -> RenderableType:
     parts: list[RenderableType] = [_layers(report)]
-    groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for result in report.layers:
-        for d in result.differences:
-            groups[(result.name, result.left, result.right)][d.table or "-"].append(d)
-    for (layer, left, right), tables in groups.items():
+    for (layer, left, right), tables in _groups(report).items():
         parts.append(_differences(layer, left, right, tables))
     if report.warnings:
         lines = Text(warnings_heading(report, verbose), style="yellow")
@@ -81,52 +75,83 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
     return Group(*parts)
 
 
+Pair = tuple[str, str, str]  # (layer, left source, right source)
+
+
+def _groups(report: Report) -> dict[Pair, dict[str, list[Difference]]]:
+    """The differences per compared pair, then per table, in report order: the one grouping
+    both the layers table's counts and the tables of details under it are made from."""
+    groups: dict[Pair, dict[str, list[Difference]]] = defaultdict(lambda: defaultdict(list))
+    for result in report.layers:
+        for d in result.differences:
+            groups[(result.name, result.left, result.right)][d.table or "-"].append(d)
+    return groups
+
+
+def _count(tables: dict[str, list[Difference]]) -> int:
+    return sum(len(rows) for rows in tables.values())
+
+
+def _pair(left: str, right: str) -> Text:
+    """Both sources in full (a long URL folds onto the next line, it is never cut)."""
+    return Text(f"{left} <> {right}", overflow="fold")
+
+
 def _layers(report: Report) -> Table:
-    table = Table(title=Text("layers", style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("status")
-    table.add_column("layer", style="bold")
-    table.add_column("left")
-    table.add_column("right")
-    table.add_column("differences", justify="right")
-    table.add_column("note", style="dim")
+    """One row per layer: status, layer, its count of differences, what it compared (in full,
+    in the last column, so that at 80 columns it wraps rather than being cut) and its note."""
+    table = Table(
+        title=Text("layers", style="bold"),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column("status", no_wrap=True)
+    table.add_column("layer", style="bold", no_wrap=True)
+    table.add_column("diffs", justify="right", no_wrap=True)
+    table.add_column("left <> right", overflow="fold", ratio=1)
     for layer in report.layers:
         n = len(layer.differences)
+        compared = _pair(layer.left, layer.right)
+        note = "; ".join(filter(None, (layer.message, evaluation_line(layer))))
+        if note:
+            compared.append(f"\n{note}", style="dim")
         table.add_row(
             Text(_STATUS_TEXT.get(layer.status, layer.status), _STATUS_STYLE.get(layer.status, "")),
             layer.name,
-            layer.left,
-            layer.right,
             str(n) if layer.status in (Status.IN_SYNC, Status.DRIFT) else "-",
-            "; ".join(filter(None, (layer.message, evaluation_line(layer)))),
+            compared,
         )
     return table
 
 
 def _differences(layer: str, left: str, right: str, tables: dict[str, list[Difference]]) -> Table:
+    """The differences of one compared pair: its title names both sources in full and the
+    count (the layers table's); each row holds the message, both sides' values and the hint in
+    one column wide enough for 80-column terminals."""
+    title = Text(f"[{layer}] ", style="bold")
+    title.append_text(_pair(left, right))
+    title.append(f": {_count(tables)} difference(s)")
     table = Table(
-        title=Text(f"[{layer}] {left} <> {right}", style="bold"),
-        title_style="bold",
+        title=title,
         title_justify="left",
         box=box.ROUNDED,
         show_lines=False,
     )
-    table.add_column("table", style="bold", no_wrap=True)
-    table.add_column("kind", style="red", no_wrap=True)
-    table.add_column("difference and fix", ratio=3)
-    table.add_column("left", ratio=1)
-    table.add_column("right", ratio=1)
+    table.add_column("table", style="bold", overflow="fold", max_width=24)
+    table.add_column("kind", style="red", overflow="fold", max_width=22)
+    table.add_column("difference, left | right, and fix", overflow="fold", ratio=1)
     names = list(tables)
     for i, name in enumerate(names):
         rows = tables[name]
         for j, d in enumerate(rows):
-            what = Text(d.message)
+            what = Text(d.message, overflow="fold")
+            what.append(f"\nleft: {d.left or '-'} | right: {d.right or '-'}", style="dim")
             what.append(f"\nhint: {d.hint}", style="cyan")
             table.add_row(
                 name if j == 0 else "",
                 d.kind,
                 what,
-                d.left or "-",
-                d.right or "-",
                 end_section=j == len(rows) - 1 and i < len(names) - 1,
             )
     return table

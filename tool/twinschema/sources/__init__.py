@@ -100,13 +100,13 @@ def read_metadata(
 @contextmanager
 def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> Iterator[Schema]:
     """The raw schema a SQL file builds, loaded into a scratch database of its dialect."""
-    from twinschema import sqlfile
+    from twinschema.sources import sqlfile
 
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"{path}: SQL file not found")
     text = file.read_text(encoding="utf-8", errors="replace")
-    dialect = dialect or sqlfile.detect_dialect(text)
+    dialect = dialect or sqlfile.detect_dialect(text, str(path))
     progress.step(f"loading {path} into a scratch {dialect} database")
     if dialect == "sqlite":
         from twinschema.dialects.sqlite import reflect_connection

@@ -1,0 +1,119 @@
+"""Hints name the command that fixes the cause (issue 13): a database changed by hand while at
+its chain's head is not told to migrate (that changes nothing) but to write a revision or revert
+the edit; one behind its chain is told to migrate; a difference between the two live databases
+points at its cause, the database that differs from its module or the modules themselves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from pg_helpers import build, make_project, module_source
+
+from twinschema.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _check(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, ["check", *args, "--format", "json"], env=env)
+    assert result.exit_code == 1, result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def _edit(url: str, ddl: str) -> None:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(ddl))
+    finally:
+        engine.dispose()
+
+
+def _project_check(sqlite_url: str, pg_url: str) -> dict[str, Any]:
+    return _check(
+        "--layer", "domain", "--layer", "models", "--layer", "live",
+        "--sqlite-url", sqlite_url, "--postgres-url", pg_url,
+    )  # fmt: skip
+
+
+def _migrate(side: str, flag: str, url: str) -> None:
+    result = CliRunner().invoke(cli, ["migrate", side, flag, url])
+    assert result.exit_code == 0, result.output
+
+
+def test_hand_edits_at_head_are_told_to_write_a_revision_or_revert(
+    sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    _migrate("local", "--sqlite-url", sqlite_url)
+    _migrate("remote", "--postgres-url", pg_url)
+    _edit(sqlite_url, "DROP INDEX ix_profiles_wallet_address")
+    _edit(pg_url, "ALTER TABLE badges ADD COLUMN note text")
+    report = _project_check(sqlite_url, pg_url)
+    index = [
+        d for d in report["differences"]
+        if d["kind"] == "index" and d["left_source"] == "schemas/sqlite.py"
+    ]  # fmt: skip
+    assert len(index) == 1
+    hint = index[0]["hint"]
+    assert "migrate local" not in hint and "make migrate" not in hint, hint
+    assert "twinschema revision" in hint and "revert the hand edit" in hint
+    assert "at its chain's head" in hint
+    column = [
+        d for d in report["differences"]
+        if d["kind"] == "column_missing" and d["left_source"] == "schemas/postgres.py"
+    ]  # fmt: skip
+    assert len(column) == 1
+    assert "migrate remote" not in column[0]["hint"] and "revert" in column[0]["hint"]
+
+    pair = [d for d in report["differences"] if d["left_source"] == index[0]["right_source"]]
+    assert {d["kind"] for d in pair} == {"index", "column_missing"}
+    for d in pair:
+        module = "schemas/sqlite.py" if d["kind"] == "index" else "schemas/postgres.py"
+        assert f"differs from its module {module} here" in d["hint"], d["hint"]
+        assert "migrate" not in d["hint"]
+
+
+def test_a_database_behind_its_chain_is_told_to_migrate(
+    sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    _migrate("remote", "--postgres-url", pg_url)
+    _edit(sqlite_url, "CREATE TABLE unrelated (id integer)")  # a file, never migrated
+    report = _project_check(sqlite_url, pg_url)
+    behind = [d for d in report["differences"] if d["left_source"] == "schemas/sqlite.py"]
+    assert behind
+    for d in behind:
+        assert f"twinschema migrate local --sqlite-url {sqlite_url}" in d["hint"], d["hint"]
+        assert "twinschema revision" not in d["hint"]
+
+
+def test_live_pair_differences_caused_by_the_modules_point_at_the_modules(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each database matches its own module; the modules differ: the live pair's difference
+    points at the modules, not at either database."""
+    project = make_project(tmp_path, sqlite_src=module_source(extra_column=True))
+    build(pg_url, module_source())
+    monkeypatch.chdir(tmp_path)
+    report = _check(
+        "--layer", "models", "--layer", "live",
+        "--sqlite-url", project.sqlite, "--postgres-url", pg_url,
+    )  # fmt: skip
+    pair = [
+        d for d in report["differences"]
+        if d["layer"] == "live" and d["left_source"].startswith("sqlite:")
+    ]  # fmt: skip
+    assert [(d["kind"], d["column"]) for d in pair] == [("column_missing", "note")]
+    hint = pair[0]["hint"]
+    assert hint.startswith("each database matches its module: the modules differ (")
+    assert f"{project.sqlite_module}.py" in hint and f"{project.postgres_module}.py" in hint
+    assert "twinschema revision" in hint
+    models = [d for d in report["differences"] if d["layer"] == "models"]
+    assert [(d["kind"], d["column"]) for d in models] == [("column_missing", "note")]

@@ -1,0 +1,87 @@
+"""Hints that name the command fixing the cause of a difference (issue 13).
+
+A live database that differs from its metadata module is fixed one way when it is behind its
+Alembic chain (migrate it) and another when it is already at the chain's head (then migrating
+does nothing: a revision is missing, or someone edited the database by hand). And a difference
+between the two live databases has a cause elsewhere in the same report: one database differs
+from its module (fix that database), or the two modules differ (fix a module, then a revision
+and a migration for each database). This module tells those apart for ``check``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from twinschema.config import Config
+from twinschema.records import Difference
+
+AT_HEAD, BEHIND = "at_head", "behind"
+REVISION_COMMAND = 'twinschema revision -m "..."'
+
+
+def chain_state(config: Config, dialect: str, url: str) -> str | None:
+    """``AT_HEAD`` or ``BEHIND``: where the live database at ``url`` stands on ``dialect``'s
+    Alembic chain, read without writing; None when there is no chain or it cannot be read (the
+    migrations layer reports why), and the hint then names both causes."""
+    if config.side(dialect).migrations is None:
+        return None
+    try:
+        from twinschema import migrate
+        from twinschema.migrations_layer import current_revisions
+
+        script = migrate.script_directory(migrate.alembic_config(config, dialect))
+        heads = set(script.get_heads())
+        current = set(current_revisions(url, config.postgres_schema, config.lock_timeout))
+    except Exception:  # a broken chain or an unreadable database: reported by its own layer
+        return None
+    return AT_HEAD if current == heads else BEHIND
+
+
+def database_fix(label: str, state: str | None, migrate_command: str) -> str:
+    """Where a fix to a live database goes, and the command for it: a database behind its chain
+    is migrated; one at the head is not (migrating does nothing), it needs a revision or the
+    hand edit reverted."""
+    if state == AT_HEAD:
+        return (
+            f"the database {label} (at its chain's head, so migrating changes nothing: revert "
+            f"the hand edit, or write a revision with `{REVISION_COMMAND}`)"
+        )
+    return f"the database {label} (run: {migrate_command})"
+
+
+def _key(d: Difference) -> tuple[str, str | None, str | None, str | None]:
+    return (d.kind, d.table, d.column, d.name)
+
+
+def live_pair_hints(
+    pair: Sequence[Difference],
+    module_vs_database: Iterable[Difference],
+    models: Iterable[Difference],
+) -> list[Difference]:
+    """The live-vs-live differences of ``pair`` with hints pointing at their cause: the database
+    whose own comparison with its module shows the same difference, else (the two databases
+    each match their module) the metadata modules, whose comparison shows it."""
+    by_database: dict[tuple[str, str | None, str | None, str | None], Difference] = {}
+    for d in module_vs_database:
+        by_database.setdefault(_key(d), d)
+    by_models = {_key(d): d for d in models}
+    result = []
+    for d in pair:
+        cause = by_database.get(_key(d))
+        module = by_models.get(_key(d))
+        if cause is not None:
+            hint = (
+                f"the database {cause.right_source} differs from its module {cause.left_source} "
+                f"here: fix that (the hint of [live] {cause.left_source} <> "
+                f"{cause.right_source}), and this difference goes with it"
+            )
+        elif module is not None:
+            hint = (
+                f"each database matches its module: the modules differ ({module.hint}), "
+                f"then write a revision for each chain, `{REVISION_COMMAND}`, and migrate both"
+            )
+        else:
+            result.append(d)
+            continue
+        result.append(replace(d, hint=hint))
+    return result
