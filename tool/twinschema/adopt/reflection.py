@@ -1,0 +1,88 @@
+"""Read-only SQLAlchemy reflection of a live database, for the files ``init`` writes.
+
+The comparer reads databases through the dialect adapters (``twinschema.dialects``); the files
+``init`` generates (metadata modules, baseline revisions) are SQLAlchemy and Alembic code, so they
+are rendered from SQLAlchemy's own reflection. Both go through the same read-only connections: a
+SQLite file opened ``mode=ro`` (or a private copy in WAL mode), a PostgreSQL session whose
+transactions are READ ONLY. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from twinschema.dialects import ReflectOptions
+from twinschema.errors import DatabaseError
+from twinschema.urls import parse_url, redact, scrub
+
+
+def _creator(url: str, options: ReflectOptions) -> tuple[str, Callable[[], Any]]:
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        from twinschema.dialects import sqlite_files
+
+        path = parsed.database or ""
+        return "sqlite://", lambda: sqlite_files.connect(path, options.busy_timeout)
+    from twinschema.dialects import postgresql
+
+    return "postgresql+psycopg://", lambda: postgresql.connect(parsed, options)
+
+
+@contextmanager
+def read_only(url: str, options: ReflectOptions) -> Iterator[sa.Connection]:
+    """A SQLAlchemy connection on ``url`` that cannot write; errors as one-line
+    ``DatabaseError`` naming the redacted URL."""
+    base, creator = _creator(url, options)
+    engine = sa.create_engine(base, creator=creator, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"{redact(url)}: {scrub(' '.join(str(exc).split()))}") from None
+    finally:
+        engine.dispose()
+
+
+def reflect_tables(url: str, options: ReflectOptions, names: Iterable[str]) -> sa.MetaData:
+    """The tables ``names`` of the database at ``url``, reflected by SQLAlchemy."""
+    metadata = sa.MetaData()
+    with read_only(url, options) as connection:
+        schema = None
+        if connection.dialect.name == "postgresql" and options.schema != "public":
+            schema = options.schema
+        metadata.reflect(connection, schema=schema, only=sorted(names))
+    return metadata
+
+
+def sqlite_master(url: str, options: ReflectOptions) -> list[tuple[str, str, str, str]]:
+    """``(type, name, tbl_name, sql)`` of every object of a SQLite file, in creation order,
+    without SQLite's own (``sqlite_%``) and Alembic's ``alembic_version``."""
+    with read_only(url, options) as connection:
+        raw = connection.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        rows = raw.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> 'alembic_version' "
+            "ORDER BY rowid"
+        ).fetchall()
+    return [(str(t), str(n), str(tb), str(s)) for t, n, tb, s in rows]
+
+
+def rows(
+    url: str, options: ReflectOptions, query: str, tables: Iterable[str] = ()
+) -> list[tuple[Any, ...]]:
+    """The rows of one catalog query on a PostgreSQL database: ``%(schema)s`` in it is the
+    schema, ``%(tables)s`` the list ``tables``; any other ``%`` is the query's own (``%I``)."""
+    escaped = query.replace("%", "%%")
+    for name in ("schema", "tables"):
+        escaped = escaped.replace(f"%%({name})s", f"%({name})s")
+    with read_only(url, options) as connection:
+        result = connection.exec_driver_sql(
+            escaped, {"schema": options.schema, "tables": list(tables)}
+        )
+        return [tuple(row) for row in result]
