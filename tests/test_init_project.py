@@ -20,23 +20,45 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner, Result
+from pg_helpers import clean_env, run_cli
 
 from twinschema import sqlfile, testing
-from twinschema.cli import cli
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK = REALWORLD / "chinook"
 ENV = {"sqlite": "LOCAL_DATABASE_URL", "postgresql": "DATABASE_URL"}
 
 
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+@dataclass
+class Run:
+    """One ``twinschema`` process: its exit code and output."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class Shell:
+    """``twinschema`` run as a user runs it: a new process each time (so that a metadata module
+    edited between two commands is read again), in the project folder, with its environment."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.env = clean_env()
+
+    def __call__(self, *args: str) -> Run:
+        done = run_cli(list(args), self.cwd, self.env, timeout=600)
+        return Run(done.returncode, done.stdout, done.stderr)
 
 
 def execute(url: str, *statements: str) -> None:
@@ -53,32 +75,32 @@ def versions(url: str) -> list[str]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            return sorted(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
+            return sorted(
+                conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+            )
     finally:
         engine.dispose()
 
 
-def adopt(project: Path, sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Result:
-    """``init --stamp`` in the empty folder ``project``, then the URLs in the environment."""
+def adopt(project: Path, sqlite_url: str, pg_url: str) -> Shell:
+    """``init --stamp`` in the empty folder ``project``; then a shell with the URLs in the
+    variables the written configuration names."""
     project.mkdir()
-    monkeypatch.chdir(project)
-    for name in ENV.values():
-        monkeypatch.delenv(name, raising=False)
-    result = invoke("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp")
+    shell = Shell(project)
+    result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp")
     assert result.exit_code == 0, result.output
-    monkeypatch.setenv(ENV["sqlite"], sqlite_url)
-    monkeypatch.setenv(ENV["postgresql"], pg_url)
-    return result
+    shell.env.update({ENV["sqlite"]: sqlite_url, ENV["postgresql"]: pg_url})
+    return shell
 
 
-def check() -> tuple[int, dict[str, Any]]:
-    result = invoke("check", "--format", "json")
+def check(shell: Shell) -> tuple[int, dict[str, Any]]:
+    result = shell("check", "--format", "json")
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
 
 
-def diff(sqlite_url: str, pg_url: str) -> tuple[int, dict[str, Any]]:
-    result = invoke("diff", sqlite_url, pg_url, "--domain", "domain.yaml", "--format", "json")
+def diff(shell: Shell, sqlite_url: str, pg_url: str) -> tuple[int, dict[str, Any]]:
+    result = shell("diff", sqlite_url, pg_url, "--domain", "domain.yaml", "--format", "json")
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
 
@@ -95,13 +117,13 @@ def details(report: dict[str, Any]) -> str:
     )
 
 
-def assert_green(sqlite_url: str, pg_url: str) -> None:
+def assert_green(shell: Shell, sqlite_url: str, pg_url: str) -> None:
     """``check`` exits 0 with no difference, and ``diff --domain`` agrees."""
-    code, report = check()
+    code, report = check(shell)
     assert report["differences"] == [], details(report)
     assert code == 0, report["layers"]
     assert all(layer["status"] == "in_sync" for layer in report["layers"]), report["layers"]
-    assert diff(sqlite_url, pg_url)[1]["differences"] == []
+    assert diff(shell, sqlite_url, pg_url)[1]["differences"] == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,10 +143,10 @@ def chinook_pg(pg_server: str) -> Iterator[str]:
 
 
 def test_chinook_init_stamp_then_check_is_green(
-    chinook_sqlite: str, chinook_pg: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    chinook_sqlite: str, chinook_pg: str, tmp_path: Path
 ) -> None:
     project = tmp_path / "app"
-    result = adopt(project, chinook_sqlite, chinook_pg, monkeypatch)
+    shell = adopt(project, chinook_sqlite, chinook_pg)
     for path in (
         "domain.yaml", "pyproject.toml", "schemas/__init__.py", "schemas/domain.py",
         "schemas/sqlite.py", "schemas/postgres.py",
@@ -134,10 +156,134 @@ def test_chinook_init_stamp_then_check_is_green(
         "migrations_postgres/script.py.mako",
         "migrations_postgres/versions/0001_baseline_postgresql.py",
     ):  # fmt: skip
-        assert (project / path).is_file(), (path, result.output)
+        assert (project / path).is_file(), path
     assert versions(chinook_sqlite) == ["0001_baseline_sqlite"]
     assert versions(chinook_pg) == ["0001_baseline_postgresql"]
     config = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["tool"]["twinschema"]
     assert {d: config[d]["url_env"] for d in ENV} == ENV
     assert "postgresql://" not in (project / "pyproject.toml").read_text("utf-8")
-    assert_green(chinook_sqlite, chinook_pg)
+    assert_green(shell, chinook_sqlite, chinook_pg)
+
+
+# ---------------------------------------------------------------------------------------------
+# A pair made for the test: PascalCase plural names in SQLite, snake_case singular in PostgreSQL,
+# with booleans, an enum, defaults, a partial index, a view, a trigger and a sequence.
+
+SHOP_SQLITE = """
+CREATE TABLE Customers (
+    CustomerId INTEGER PRIMARY KEY,
+    Email TEXT NOT NULL UNIQUE,
+    IsActive INTEGER NOT NULL DEFAULT 1 CHECK (IsActive IN (0, 1)),
+    Tier TEXT NOT NULL DEFAULT 'free' CHECK (Tier IN ('free', 'pro')),
+    CreatedAt TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE TABLE Invoices (
+    InvoiceId INTEGER PRIMARY KEY,
+    CustomerId INTEGER NOT NULL REFERENCES Customers (CustomerId) ON DELETE CASCADE,
+    Total NUMERIC(10, 2) NOT NULL DEFAULT 0 CHECK (Total >= 0),
+    PaidAt TEXT
+);
+CREATE INDEX IX_Invoices_Unpaid ON Invoices (CustomerId) WHERE PaidAt IS NULL;
+CREATE TABLE InvoiceLines (
+    InvoiceLineId INTEGER PRIMARY KEY,
+    InvoiceId INTEGER NOT NULL REFERENCES Invoices (InvoiceId) ON DELETE CASCADE,
+    Quantity INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (InvoiceId, Quantity)
+);
+CREATE VIEW OpenInvoices AS SELECT InvoiceId, CustomerId FROM Invoices WHERE PaidAt IS NULL;
+CREATE TRIGGER TouchCustomer AFTER INSERT ON Invoices
+BEGIN
+    UPDATE Customers SET IsActive = 1 WHERE CustomerId = NEW.CustomerId;
+END;
+"""
+
+SHOP_POSTGRESQL = [
+    "CREATE TYPE tier AS ENUM ('free', 'pro')",
+    "CREATE SEQUENCE invoice_number_seq START 1000",
+    """CREATE TABLE customer (
+        customer_id serial PRIMARY KEY,
+        email text NOT NULL UNIQUE,
+        is_active boolean NOT NULL DEFAULT true,
+        tier tier NOT NULL DEFAULT 'free',
+        created_at timestamptz NOT NULL DEFAULT now()
+    )""",
+    """CREATE TABLE invoice (
+        invoice_id integer PRIMARY KEY,
+        customer_id integer NOT NULL REFERENCES customer (customer_id) ON DELETE CASCADE,
+        total numeric(10, 2) NOT NULL DEFAULT 0 CHECK (total >= 0),
+        paid_at timestamptz
+    )""",
+    "CREATE INDEX ix_invoice_unpaid ON invoice (customer_id) WHERE paid_at IS NULL",
+    """CREATE TABLE invoice_line (
+        invoice_line_id integer PRIMARY KEY,
+        invoice_id integer NOT NULL REFERENCES invoice (invoice_id) ON DELETE CASCADE,
+        quantity integer NOT NULL DEFAULT 1,
+        UNIQUE (invoice_id, quantity)
+    )""",
+    "CREATE VIEW open_invoice AS SELECT invoice_id, customer_id FROM invoice WHERE paid_at IS NULL",
+    """CREATE FUNCTION touch_customer() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE customer SET is_active = true WHERE customer_id = NEW.customer_id;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER touch_customer AFTER INSERT ON invoice
+        FOR EACH ROW EXECUTE FUNCTION touch_customer()""",
+]
+
+
+@pytest.fixture
+def shop(tmp_path: Path, pg_url: str) -> tuple[str, str]:
+    execute(pg_url, *SHOP_POSTGRESQL)
+    return testing.sqlite_file(tmp_path / "shop.db", SHOP_SQLITE), pg_url
+
+
+def add_column(project: Path) -> None:
+    """A person's edit: one column in domain.yaml and in both metadata modules. (On a table no
+    SQLite trigger or view names: a batch migration that rebuilds a table such a trigger
+    names fails its downgrade, see the final report of issue 13's init work.)"""
+    domain = project / "domain.yaml"
+    text = domain.read_text("utf-8")
+    marker = "  invoice_line:\n    names: {sqlite: InvoiceLines}\n    columns:\n"
+    assert marker in text, text
+    domain.write_text(
+        text.replace(marker, marker + "      note: {kind: text, names: {sqlite: Note}}\n"),
+        encoding="utf-8",
+    )
+    for module in ("sqlite", "postgres"):
+        path = project / "schemas" / f"{module}.py"
+        text = path.read_text("utf-8")
+        anchor = (
+            "t = N.invoice_line\ninvoice_line = sa.Table(\n    t.__tablename__,\n    metadata,\n"
+        )
+        assert anchor in text, text
+        path.write_text(text.replace(anchor, anchor + "    sa.Column(t.note, sa.TEXT()),\n"))
+
+
+def test_pascal_case_plural_pair_init_stamp_check_then_a_revision(
+    shop: tuple[str, str], tmp_path: Path
+) -> None:
+    sqlite_url, pg_url = shop
+    project = tmp_path / "app"
+    shell = adopt(project, sqlite_url, pg_url)
+    baseline = (project / "migrations_postgres/versions/0001_baseline_postgresql.py").read_text()
+    for made in ("CREATE TYPE tier", "CREATE SEQUENCE invoice_number_seq", "touch_customer()",
+                 "CREATE VIEW open_invoice", "CREATE TRIGGER touch_customer",
+                 "WHERE (paid_at IS NULL)"):  # fmt: skip
+        assert made in baseline, made
+    assert_green(shell, sqlite_url, pg_url)
+
+    add_column(project)
+    result = shell("revision", "-m", "invoice line note")
+    assert result.exit_code == 0, result.output
+    for side in ("local", "remote"):
+        result = shell("migrate", side)
+        assert result.exit_code == 0, result.output
+    assert_green(shell, sqlite_url, pg_url)
+    for url, table in ((sqlite_url, "InvoiceLines"), (pg_url, "invoice_line")):
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                names = [c["name"] for c in sa.inspect(conn).get_columns(table)]
+        finally:
+            engine.dispose()
+        assert names[-1] in ("Note", "note"), names

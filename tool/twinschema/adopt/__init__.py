@@ -114,6 +114,7 @@ def project_files(
         options = config.reflect_options(dialect)
         names = name_map(proposal, dialect)
         reflected = reflection.reflect_tables(urls[dialect], options, names.tables)
+        reflection.complete(reflected, raw[dialect])
         owned[where.module_file(where.modules[dialect])] = models.render_module(
             dialect, reflected, names, raw[dialect], where.loader, redact(urls[dialect])
         )
@@ -124,7 +125,7 @@ def project_files(
         if not new_chains:
             continue
         if dialect == SQLITE:
-            up, down = baseline.sqlite_bodies(urls[dialect], options, set(names.tables))
+            up, down = baseline.sqlite_bodies(urls[dialect], options, reflected)
         else:
             up, down = baseline.postgresql_bodies(urls[dialect], options, reflected)
         path = folder / "versions" / f"{baseline.revision_id(dialect)}.py"

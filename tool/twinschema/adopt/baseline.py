@@ -93,21 +93,36 @@ _SQLITE_ORDER = {"table": 0, "index": 1, "view": 2, "trigger": 3}
 
 
 def sqlite_bodies(
-    url: str, options: ReflectOptions, tables: set[str]
+    url: str, options: ReflectOptions, metadata: sa.MetaData
 ) -> tuple[list[str], list[str]]:
-    """Upgrade and downgrade of the SQLite baseline: the catalog's own SQL, replayed."""
+    """Upgrade and downgrade of the SQLite baseline: tables rendered by Alembic (the form
+    autogenerate reads back exactly, foreign key actions included), then the catalog's own SQL
+    of indexes, views and triggers, replayed as written."""
+    tables = set(metadata.tables)
+    for table in metadata.tables.values():
+        _reset_indexes(table)
     objects = [
         row
         for row in reflection.sqlite_master(url, options)
-        if row[0] in _SQLITE_ORDER and (row[0] == "view" or row[2] in tables)
+        if row[0] in ("index", "view", "trigger") and (row[0] == "view" or row[2] in tables)
     ]
     objects.sort(key=lambda row: _SQLITE_ORDER[row[0]])  # stable: creation order within a kind
-    drops = [
+    operations, order = _create_tables(metadata)
+    upgrade = _rendered(operations) + _executes(sql for _, _, _, sql in objects)
+    downgrade = _executes(
         f"DROP {kind.upper()} {_quote(name)}"
         for kind, name, _, _ in reversed(objects)
-        if kind != "index"  # dropped with its table
-    ]
-    return _executes(sql for _, _, _, sql in objects), _executes(drops)
+        if kind == "view"  # indexes and triggers go with their table
+    )
+    downgrade += [f"    op.drop_table({name!r})" for name in reversed(order)]
+    return upgrade, downgrade
+
+
+def _rendered(operations: list[ops.MigrateOperation]) -> list[str]:
+    if not operations:
+        return []
+    code = render_python_code(ops.UpgradeOps(ops=operations))
+    return [line for line in code.splitlines() if line.strip() and not line.strip().startswith("#")]
 
 
 # ---------------------------------------------------------------------------------------------

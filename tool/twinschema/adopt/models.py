@@ -24,7 +24,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
 
 from twinschema.domain import NameMap
-from twinschema.model import IDENTITY_AUTOINCREMENT, OPTION_WITHOUT_ROWID, Schema
+from twinschema.model import Schema
 
 _DEFAULT_INDEX_OPTIONS: Mapping[str, Any] = {
     "postgresql_using": "btree",
@@ -113,7 +113,9 @@ class TableRenderer:
         """``sa.Column(t.name, TYPE, ...)``, with a comment when the domain lacks it."""
         name = self.naming.column(table.name, column.name)
         args = [name, alembic_render._repr_type(column.type, self.context)]
-        if not column.nullable and not column.primary_key:
+        if column.primary_key and column.nullable:  # SQLite: a key column may hold NULL
+            args.append("nullable=True")
+        elif not column.nullable and not column.primary_key:
             args.append("nullable=False")
         default = column.server_default
         text = _sql(default.arg, self.dialect) if isinstance(default, sa.DefaultClause) else None
@@ -157,11 +159,8 @@ class TableRenderer:
             )
         for fk in sorted(table.foreign_key_constraints, key=_fk_key):
             targets = [e.target_fullname.rsplit(".", 2)[-2:] for e in fk.elements]
-            options = [
-                f"{k}={getattr(fk, k)!r}"
-                for k in ("ondelete", "onupdate", "deferrable", "initially", "match")
-                if getattr(fk, k)
-            ]
+            keys = ("ondelete", "onupdate", "deferrable", "initially", "match")
+            options = [f"{k}={getattr(fk, k)!r}" for k in keys if getattr(fk, k)]
             items.append(
                 "sa.ForeignKeyConstraint(["
                 + ", ".join(col(table.name, c) for c in fk.column_keys)
@@ -212,16 +211,16 @@ class TableRenderer:
         return f"sa.Index({', '.join(args)})"
 
     def table_options(self, table: sa.Table) -> list[str]:
-        """SQLite's AUTOINCREMENT and WITHOUT ROWID, read from the adapter's schema."""
-        found = self.raw.tables.get(table.name)
-        if found is None or self.raw.dialect != "sqlite":
+        """SQLite's AUTOINCREMENT and WITHOUT ROWID (see ``reflection.complete``)."""
+        if self.dialect.name != "sqlite":
             return []
-        options = []
-        if any(c.identity == IDENTITY_AUTOINCREMENT for c in found.columns):
-            options.append("sqlite_autoincrement=True")
-        if OPTION_WITHOUT_ROWID in found.options:
-            options.append("sqlite_with_rowid=False")
-        return options
+        options = table.dialect_options["sqlite"]
+        found = []
+        if options.get("autoincrement"):
+            found.append("sqlite_autoincrement=True")
+        if options.get("with_rowid") is False:
+            found.append("sqlite_with_rowid=False")
+        return found
 
 
 def _fk_key(fk: sa.ForeignKeyConstraint) -> tuple[list[str], list[str]]:

@@ -18,6 +18,13 @@ import sqlalchemy as sa
 
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
+from twinschema.model import (
+    IDENTITY_AUTOINCREMENT,
+    MATCH_SIMPLE,
+    NO_ACTION,
+    OPTION_WITHOUT_ROWID,
+    Schema,
+)
 from twinschema.urls import parse_url, redact, scrub
 
 
@@ -57,6 +64,37 @@ def reflect_tables(url: str, options: ReflectOptions, names: Iterable[str]) -> s
             schema = options.schema
         metadata.reflect(connection, schema=schema, only=sorted(names))
     return metadata
+
+
+def complete(metadata: sa.MetaData, raw: Schema) -> None:
+    """Give the reflected foreign keys the actions the dialect adapter read (``raw``):
+    SQLAlchemy's SQLite reflection reads ON DELETE / ON UPDATE only from table-level
+    ``FOREIGN KEY`` clauses, not from a column's ``REFERENCES ... ON DELETE CASCADE``. SQLite's
+    ``AUTOINCREMENT`` and ``WITHOUT ROWID``, and the NOT NULL of a rowid alias, come from there
+    too, so that the metadata modules and the baselines say the same as the comparer reads."""
+    for table in metadata.tables.values():
+        found = raw.tables.get(table.name)
+        if found is None:
+            continue
+        for fk in table.foreign_key_constraints:
+            ref = fk.elements[0].target_fullname.rsplit(".", 2)[-2] if fk.elements else ""
+            for key in found.foreign_keys:
+                if key.columns == tuple(fk.column_keys) and key.ref_table == ref:
+                    fk.ondelete = key.on_delete if key.on_delete != NO_ACTION else None
+                    fk.onupdate = key.on_update if key.on_update != NO_ACTION else None
+                    fk.deferrable = key.deferrable or None
+                    fk.initially = "DEFERRED" if key.initially_deferred else None
+                    fk.match = key.match if key.match != MATCH_SIMPLE else None
+                    break
+        for column in table.columns:
+            read = found.column(column.name)
+            if read is not None and not read.nullable:
+                column.nullable = False  # SQLite's INTEGER PRIMARY KEY: the rowid, never NULL
+        if raw.dialect == "sqlite":
+            if any(c.identity == IDENTITY_AUTOINCREMENT for c in found.columns):
+                table.dialect_options["sqlite"]["autoincrement"] = True
+            if OPTION_WITHOUT_ROWID in found.options:
+                table.dialect_options["sqlite"]["with_rowid"] = False
 
 
 def sqlite_master(url: str, options: ReflectOptions) -> list[tuple[str, str, str, str]]:
