@@ -16,7 +16,6 @@ session's PostgreSQL server):
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
@@ -287,3 +286,69 @@ def test_pascal_case_plural_pair_init_stamp_check_then_a_revision(
         finally:
             engine.dispose()
         assert names[-1] in ("Note", "note"), names
+
+
+def locations(report: dict[str, Any]) -> set[tuple[str, str | None]]:
+    """Where a report found differences: (table, column), whichever layer and kind."""
+    return {(d["table"], d["column"]) for d in report["differences"]}
+
+
+def test_one_sided_table_and_column_are_reported_until_a_person_declares_them(
+    shop: tuple[str, str], tmp_path: Path
+) -> None:
+    """A column on one side and a table on the other: init declares neither for one dialect
+    (they stay reported, by check exactly where diff --domain reports them); uncommenting the
+    ``dialects:`` lines init wrote makes the check green, the column's included."""
+    sqlite_url, pg_url = shop
+    execute(sqlite_url, "ALTER TABLE Customers ADD COLUMN Fax TEXT")
+    execute(pg_url, "CREATE TABLE audit_log (id bigint PRIMARY KEY, at timestamptz NOT NULL)")
+    project = tmp_path / "app"
+    shell = adopt(project, sqlite_url, pg_url)
+    domain = (project / "domain.yaml").read_text("utf-8")
+    column_line = (
+        "      # fax: {names: {sqlite: Fax}, dialects: [sqlite]}  # uncomment to declare "
+        "customer.fax sqlite-only"
+    )
+    table_line = "    # dialects: [postgresql]  # found on postgresql only"
+    assert column_line in domain and table_line in domain, domain
+
+    code, report = check(shell)
+    _, by_diff = diff(shell, sqlite_url, pg_url)
+    assert code == 1
+    assert locations(by_diff) == {("customer", "Fax"), ("audit_log", None)}, details(by_diff)
+    assert locations(report) == locations(by_diff), details(report)
+    assert {d["kind"] for d in by_diff["differences"]} <= {d["kind"] for d in report["differences"]}
+
+    declared = domain.replace(column_line, column_line.replace("# fax:", "fax:", 1)).replace(
+        table_line, table_line.replace("# dialects", "dialects", 1)
+    )
+    (project / "domain.yaml").write_text(declared, encoding="utf-8")
+    assert_green(shell, sqlite_url, pg_url)
+
+
+def test_a_column_declared_for_one_dialect(tmp_path: Path) -> None:
+    """``dialects:`` on a column: the JSON Schema accepts it, the loader gives its name on that
+    dialect and refuses it, naming the line, on the other."""
+    import jsonschema
+    import yaml
+
+    from twinschema.domain import load_domain
+    from twinschema.errors import DomainNameError
+
+    text = (
+        "version: 1\ntables:\n  customer:\n    columns:\n      id: {kind: integer}\n"
+        "      fax: {names: {sqlite: Fax}, dialects: [sqlite]}\n"
+    )
+    path = tmp_path / "domain.yaml"
+    path.write_text(text, encoding="utf-8")
+    schema = json.loads(
+        (Path(__file__).parent.parent / "tool/twinschema/domain.schema.json").read_text()
+    )
+    jsonschema.validate(yaml.safe_load(text), schema)
+    domain = load_domain(path)
+    assert domain.tables["customer"].columns["fax"].dialects == ("sqlite",)
+    assert domain.names("sqlite").customer.fax == "Fax"
+    with pytest.raises(
+        DomainNameError, match=r"domain.yaml:6: column customer.fax is declared for sqlite only"
+    ):
+        _ = domain.names("postgresql").customer.fax

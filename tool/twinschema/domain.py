@@ -67,6 +67,7 @@ _COLUMN_KEYS = (
     "values",
     "name",
     "names",
+    "dialects",
     "description",
 )
 # The keys an extension kind takes (typemap.Storage), besides ``sqlite``.
@@ -108,6 +109,8 @@ class DomainColumn:
     line: int = 0
     # An extension kind (vector, geometry): its parameters and how SQLite stores it.
     storage: Storage | None = None
+    # The dialects that have the column (``dialects:``): absent elsewhere, it is no difference.
+    dialects: tuple[str, ...] = DIALECTS
 
     def physical(self, dialect: str) -> str:
         """The column's name in ``dialect``."""
@@ -239,6 +242,11 @@ class TableNames:
             raise DomainNameError(
                 f"{self._path}: table {self._table.name!r} has no column {name!r}"
                 + suggestion(name, self._table.columns)
+            )
+        if self._dialect not in column.dialects:
+            raise DomainNameError(
+                f"{self._path}:{column.line}: column {self._table.name}.{name} is declared for "
+                f"{', '.join(column.dialects)} only, not {self._dialect}"
             )
         return column.physical(self._dialect)
 
@@ -600,6 +608,7 @@ def _column(
         values=values,
         line=_line(key_node),
         storage=_storage(kind, pairs, label, what),
+        dialects=_dialects(pairs, label, what),
         **numbers,
     )
 

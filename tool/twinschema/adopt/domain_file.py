@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from twinschema.adopt.naming import snake_case
 from twinschema.adopt.proposal import InitColumn, Proposal
 from twinschema.domain import DIALECTS
 
@@ -74,6 +75,18 @@ def _one_sided_comment(found: tuple[str, ...]) -> str:
     )
 
 
+def _one_sided_column(table: str, dialect: str, physical: str) -> str:
+    """A column found on one dialect only, as a declaration commented out: until a person
+    uncomments it (or adds the column to the other database) it is a reported difference."""
+    logical = snake_case(physical)
+    names = _names(logical, {dialect: physical})
+    items = [*names, ("dialects", f"[{dialect}]")]
+    return (
+        f"      # {_scalar(logical)}: {_flow(items)}  # uncomment to declare {table}.{logical} "
+        f"{dialect}-only"
+    )
+
+
 def render(proposal: Proposal, output: Path, sources: Mapping[str, str]) -> str:
     """The text of ``domain.yaml``: the schema reference first, then a header, then the tables."""
     lines = [
@@ -96,4 +109,5 @@ def render(proposal: Proposal, output: Path, sources: Mapping[str, str]) -> str:
         lines.append("    columns:")
         lines += [_column_yaml(c) for c in table.columns]
         lines += [f"      # {line}" for line in table.unpaired]
+        lines += [_one_sided_column(table.name, d, name) for d, name in table.one_sided]
     return "\n".join(lines) + "\n"

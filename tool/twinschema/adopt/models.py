@@ -134,7 +134,8 @@ class TableRenderer:
             args.append("autoincrement=False")
         line = f"sa.Column({', '.join(args)})"
         if name.startswith(("'", '"')):
-            line += "  # not in domain.yaml (found on this side only): declare it, or drop it"
+            note = "# not in domain.yaml (found on this side only): declare it, or drop it"
+            line = f"{note}\n    {line}"
         return line
 
     def _needs_autoincrement_false(

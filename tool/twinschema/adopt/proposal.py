@@ -33,6 +33,8 @@ class InitTable:
     dialects: tuple[str, ...]
     columns: list[InitColumn] = field(default_factory=list)
     unpaired: list[str] = field(default_factory=list)  # "sqlite only: column album.Foo"
+    # Columns found on one dialect only: (dialect, physical name), never declared by init.
+    one_sided: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -193,4 +195,5 @@ def _pair_columns(
         for name in names:
             line = f"{dialect} only: column {table.name}.{name}"
             table.unpaired.append(line)
+            table.one_sided.append((dialect, name))
             proposal.unpaired.append(line)
