@@ -352,3 +352,27 @@ def test_a_column_declared_for_one_dialect(tmp_path: Path) -> None:
         DomainNameError, match=r"domain.yaml:6: column customer.fax is declared for sqlite only"
     ):
         _ = domain.names("postgresql").customer.fax
+
+
+def test_what_init_writes_does_not_depend_on_the_hash_seed(
+    shop: tuple[str, str], tmp_path: Path
+) -> None:
+    """Two runs under different ``PYTHONHASHSEED`` write byte-identical files."""
+    sqlite_url, pg_url = shop
+    written = []
+    for seed in ("0", "1"):
+        project = tmp_path / f"seed{seed}"
+        project.mkdir()
+        shell = Shell(project)
+        shell.env["PYTHONHASHSEED"] = seed
+        result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url)
+        assert result.exit_code == 0, result.output
+        written.append(
+            {
+                p.relative_to(project).as_posix(): p.read_bytes()
+                for p in sorted(project.rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts
+            }
+        )
+    assert len(written[0]) >= 12, sorted(written[0])
+    assert written[0] == written[1]
