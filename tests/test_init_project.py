@@ -376,3 +376,33 @@ def test_what_init_writes_does_not_depend_on_the_hash_seed(
         )
     assert len(written[0]) >= 12, sorted(written[0])
     assert written[0] == written[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sakila: two ports that drift; check reports exactly the documented differences
+
+SAKILA = REALWORLD / "sakila"
+
+
+@pytest.fixture
+def sakila(tmp_path: Path, pg_server: str) -> Iterator[tuple[str, str]]:
+    script = (SAKILA / "sqlite-sakila-schema.sql").read_text(encoding="utf-8")
+    left = testing.sqlite_file(tmp_path / "sakila.db", script)
+    with sqlfile.load_postgresql(SAKILA / "postgres-sakila-schema.sql", pg_server) as right:
+        yield left, right
+
+
+def test_sakila_init_stamp_then_check_reports_its_documented_differences(
+    sakila: tuple[str, str], tmp_path: Path
+) -> None:
+    sqlite_url, pg_url = sakila
+    shell = adopt(tmp_path / "app", sqlite_url, pg_url)
+    expected = json.loads((SAKILA / "expected.json").read_text("utf-8"))["differences"]
+    documented = {(d["table"], d["column"]) for d in expected}
+    code, report = check(shell)
+    _, by_diff = diff(shell, sqlite_url, pg_url)
+    assert code == 1
+    assert locations(by_diff) == documented, details(by_diff)
+    extra = [d for d in report["differences"] if (d["table"], d["column"]) not in documented]
+    missing = documented - locations(report)
+    assert not extra and not missing, (sorted(missing, key=str), details({"differences": extra}))

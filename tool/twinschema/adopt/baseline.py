@@ -3,21 +3,25 @@
 An empty database upgraded to a chain's baseline equals the live database it was read from (the
 migrations layer compares them), and ``downgrade()`` drops it all again:
 
-* SQLite: the ``sqlite_master`` SQL replayed as written (tables in creation order, then
-  indexes, views and triggers); downgrade drops triggers, views and tables in reverse order.
-* PostgreSQL: extensions, enum types, sequences and functions (``pg_get_functiondef``) first,
-  tables rendered by Alembic from SQLAlchemy's reflection (foreign keys of a cycle added once
-  both tables exist), then sequences' ``OWNED BY``, indexes (``pg_get_indexdef``), views
-  (``pg_get_viewdef``) and triggers (``pg_get_triggerdef``); downgrade drops them in reverse.
+* SQLite: tables rendered by Alembic from SQLAlchemy's reflection, completed with what the
+  dialect adapter read (see ``reflection.complete``), then the ``sqlite_master`` SQL of indexes,
+  views and triggers replayed as written; downgrade drops views and tables in reverse order.
+* PostgreSQL: extensions, enum types, domains and sequences first, tables rendered by Alembic from
+  SQLAlchemy's reflection (foreign keys of a cycle added once both tables exist), then functions
+  (``pg_get_functiondef``, bodies unchecked: they may name a table's row type), sequences'
+  ``OWNED BY``, indexes (``pg_get_indexdef``), views (``pg_get_viewdef``) and triggers
+  (``pg_get_triggerdef``); downgrade drops them in reverse. Aggregates follow the functions. Not
+  written: table inheritance (``INHERITS``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from alembic.autogenerate import render_python_code
+from alembic.autogenerate.api import AutogenContext
 from alembic.operations import ops
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
@@ -42,6 +46,10 @@ def revision_file(
     imports = ["import sqlalchemy as sa", "from alembic import op"]
     if dialect == "postgresql":
         imports.append("from sqlalchemy.dialects import postgresql  # noqa: F401")
+        # A domain's or an array's element type renders unqualified (``data_type=INTEGER()``).
+        imports.append(
+            "from sqlalchemy.types import BIGINT, INTEGER, NUMERIC, SMALLINT, TEXT, VARCHAR  # noqa: F401"
+        )
     return "\n".join(
         [
             f'"""{MESSAGE}',
@@ -107,7 +115,7 @@ def sqlite_bodies(
         if row[0] in ("index", "view", "trigger") and (row[0] == "view" or row[2] in tables)
     ]
     objects.sort(key=lambda row: _SQLITE_ORDER[row[0]])  # stable: creation order within a kind
-    operations, order = _create_tables(metadata)
+    operations, order = _create_tables(metadata, inline=True)
     upgrade = _rendered(operations) + _executes(sql for _, _, _, sql in objects)
     downgrade = _executes(
         f"DROP {kind.upper()} {_quote(name)}"
@@ -118,10 +126,24 @@ def sqlite_bodies(
     return upgrade, downgrade
 
 
+def _existing_type(kind: str, obj: Any, context: AutogenContext) -> str | Literal[False]:
+    """An enum type or a domain, as a column's type that the table must not create: the
+    baseline creates each once, before the tables (SQLAlchemy's repr leaves this out)."""
+    if kind != "type" or not hasattr(obj, "create_type"):
+        return False
+    from alembic.autogenerate.render import _repr_type
+
+    if isinstance(obj, sa.Enum):
+        values = ", ".join(repr(v) for v in obj.enums)
+        return f"postgresql.ENUM({values}, name={obj.name!r}, create_type=False)"
+    base = _repr_type(obj.data_type, context)
+    return f"postgresql.DOMAIN({obj.name!r}, {base}, create_type=False)"
+
+
 def _rendered(operations: list[ops.MigrateOperation]) -> list[str]:
     if not operations:
         return []
-    code = render_python_code(ops.UpgradeOps(ops=operations))
+    code = render_python_code(ops.UpgradeOps(ops=operations), render_item=_existing_type)
     return [line for line in code.splitlines() if line.strip() and not line.strip().startswith("#")]
 
 
@@ -145,6 +167,23 @@ SELECT t.typname,
        format('DROP TYPE %I', t.typname)
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = %(schema)s AND t.typtype = 'e' AND """
+    + _NOT_EXTENSION.format(oid="t.oid")
+    + """
+ORDER BY t.oid"""
+)
+
+PG_DOMAINS = (
+    """
+SELECT t.typname,
+       format('CREATE DOMAIN %I AS %s%s%s%s', t.typname, format_type(t.typbasetype, t.typtypmod),
+              CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault END,
+              CASE WHEN t.typnotnull THEN ' NOT NULL' END,
+              coalesce((SELECT string_agg(' CONSTRAINT ' || quote_ident(k.conname) || ' '
+                                          || pg_get_constraintdef(k.oid), '' ORDER BY k.conname)
+                        FROM pg_constraint k WHERE k.contypid = t.oid), '')),
+       format('DROP DOMAIN IF EXISTS %I', t.typname)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = %(schema)s AND t.typtype = 'd' AND """
     + _NOT_EXTENSION.format(oid="t.oid")
     + """
 ORDER BY t.oid"""
@@ -182,6 +221,25 @@ WHERE n.nspname = %(schema)s AND p.prokind IN ('f', 'p') AND """
 ORDER BY p.oid"""
 )
 
+PG_AGGREGATES = (
+    """
+SELECT p.proname,
+       format('CREATE AGGREGATE %I(%s) (SFUNC = %s, STYPE = %s%s%s)', p.proname,
+              pg_get_function_identity_arguments(p.oid), a.aggtransfn::regproc,
+              format_type(a.aggtranstype, NULL),
+              CASE WHEN a.aggfinalfn::oid <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc END,
+              CASE WHEN a.agginitval IS NOT NULL
+                   THEN ', INITCOND = ' || quote_literal(a.agginitval) END),
+       format('DROP AGGREGATE IF EXISTS %I(%s)', p.proname,
+              pg_get_function_identity_arguments(p.oid))
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = %(schema)s AND """
+    + _NOT_EXTENSION.format(oid="p.oid")
+    + """
+ORDER BY p.oid"""
+)
+
 PG_INDEXES = """
 SELECT i.relname, pg_get_indexdef(i.oid), ''
 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
@@ -205,7 +263,7 @@ ORDER BY c.oid"""
 )
 
 PG_TRIGGERS = """
-SELECT g.tgname, pg_get_triggerdef(g.oid), ''
+SELECT g.tgname, pg_get_triggerdef(g.oid), format('DROP TRIGGER IF EXISTS %I ON %I', g.tgname, c.relname)
 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = %(schema)s AND NOT g.tgisinternal AND c.relname <> 'alembic_version'
 ORDER BY g.oid"""
@@ -218,9 +276,12 @@ def _catalog(
     return [(str(n), str(c), str(d)) for n, c, d in found]
 
 
-def _create_tables(metadata: sa.MetaData) -> tuple[list[ops.MigrateOperation], list[str]]:
-    """Alembic operations creating every table (foreign keys of a cycle added after), and the
-    tables in the order to drop them."""
+def _create_tables(
+    metadata: sa.MetaData, inline: bool = False
+) -> tuple[list[ops.MigrateOperation], list[str]]:
+    """Alembic operations creating every table, and the tables in the order to drop them.
+    Foreign keys of a cycle are added once both tables exist, unless ``inline`` (SQLite, which
+    cannot add one to a table, and does not need the target to exist)."""
     created: list[ops.MigrateOperation] = []
     order: list[str] = []
     steps = list(
@@ -228,7 +289,7 @@ def _create_tables(metadata: sa.MetaData) -> tuple[list[ops.MigrateOperation], l
             sorted(metadata.tables.values(), key=lambda t: t.name)
         )
     )
-    cycle = [fk for table, fks in steps if table is None for fk in fks]
+    cycle = [] if inline else [fk for table, fks in steps if table is None for fk in fks]
     for table, _ in steps:
         if table is None:
             continue
@@ -254,8 +315,12 @@ def postgresql_bodies(
     before = [
         *_catalog(url, options, PG_EXTENSIONS),
         *_catalog(url, options, PG_ENUMS),
+        *_catalog(url, options, PG_DOMAINS),
         *_catalog(url, options, PG_SEQUENCES),
+    ]
+    routines = [
         *_catalog(url, options, PG_FUNCTIONS),
+        *_catalog(url, options, PG_AGGREGATES),
     ]
     after = [
         *_catalog(url, options, PG_OWNED_BY),
@@ -264,23 +329,26 @@ def postgresql_bodies(
         *_catalog(url, options, PG_TRIGGERS),
     ]
     operations, order = _create_tables(metadata)
-    code = render_python_code(ops.UpgradeOps(ops=operations)) if operations else ""
     upgrade = ["    op.execute('SET LOCAL check_function_bodies = false')"]
     upgrade += _executes(c for _, c, _ in before)
-    upgrade += [
-        line for line in code.splitlines() if line.strip() and not line.strip().startswith("#")
-    ]
-    upgrade += _executes(c for _, c, _ in after)
-    downgrade = _executes(d for _, _, d in reversed(after) if d)
-    downgrade += [f"    op.drop_table({name!r})" for name in reversed(order)]
+    upgrade += _rendered(operations)
+    upgrade += _executes(c for _, c, _ in [*routines, *after])
+    # Triggers and views first, then the routines (a function may return a table's rows), the
+    # tables (their indexes with them), then the types and sequences the tables used.
+    downgrade = _executes(d for _, _, d in reversed([*routines, *after]) if d)
+    # CASCADE: the baseline drops everything it made, whatever else refers to a table
+    # (a table INHERITS another, a foreign key of a cycle).
+    downgrade += _executes(
+        f"DROP TABLE IF EXISTS {_quote(name)} CASCADE" for name in reversed(order)
+    )
     downgrade += _executes(d for _, _, d in reversed(before) if d)
     return upgrade, downgrade
 
 
 def _reset_indexes(table: sa.Table) -> None:
     """Indexes come from ``pg_get_indexdef``, exactly as the server prints them: the table
-    operations must not create them a second time. Enum types are created before the tables."""
+    operations must not create them a second time; nor enum types and domains, made before."""
     table.indexes.clear()
     for column in table.columns:
-        if isinstance(column.type, sa.Enum):
+        if hasattr(column.type, "create_type"):  # an enum or a domain: made before the tables
             column.type.create_type = False

@@ -119,7 +119,13 @@ class TableRenderer:
             args.append("nullable=False")
         default = column.server_default
         text = _sql(default.arg, self.dialect) if isinstance(default, sa.DefaultClause) else None
-        serial = text is not None and text.startswith("nextval(") and column.autoincrement is True
+        serial = (
+            text is not None
+            and text.startswith("nextval(")
+            and column.autoincrement is True
+            and list(table.primary_key.columns) == [column]
+            and isinstance(column.type, sa.Integer)
+        )  # SQLAlchemy makes it SERIAL: a sequence of its own, as the database has
         if column.identity is not None:
             args.append(f"sa.Identity(always={bool(column.identity.always)})")
         elif text is not None and not serial:
