@@ -26,6 +26,7 @@ from alembic.operations import ops
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt import reflection
+from twinschema.adopt.declared import Declared
 from twinschema.dialects import ReflectOptions
 
 BASELINE_STEM = "0001_baseline"
@@ -44,6 +45,8 @@ def revision_file(
     """The text of the baseline revision: ``upgrade`` and ``downgrade`` are the bodies' lines
     (already indented by four spaces)."""
     imports = ["import sqlalchemy as sa", "from alembic import op"]
+    if dialect == "sqlite":  # a type as SQLite declares it (INT is no rowid alias)
+        imports.append("from twinschema.adopt.declared import Declared  # noqa: F401")
     if dialect == "postgresql":
         imports.append("from sqlalchemy.dialects import postgresql  # noqa: F401")
         # A domain's or an array's element type renders unqualified (``data_type=INTEGER()``).
@@ -128,10 +131,15 @@ def sqlite_bodies(
 
 def _existing_type(kind: str, obj: Any, context: AutogenContext) -> str | Literal[False]:
     """An enum type or a domain, as a column's type that the table must not create: the
-    baseline creates each once, before the tables (SQLAlchemy's repr leaves this out)."""
+    baseline creates each once, before the tables (SQLAlchemy's repr leaves this out); a
+    SQLite type as declared (``Declared``)."""
+    from alembic.autogenerate.render import _repr_type
+
+    if kind == "type" and isinstance(obj, Declared):
+        impl = _repr_type(obj.impl, context)  # type: ignore[arg-type]
+        return f"Declared({obj.spelling!r}, {impl})"
     if kind != "type" or not hasattr(obj, "create_type"):
         return False
-    from alembic.autogenerate.render import _repr_type
 
     if isinstance(obj, sa.Enum):
         values = ", ".join(repr(v) for v in obj.enums)

@@ -23,6 +23,7 @@ from alembic.autogenerate import render as alembic_render
 from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
 
+from twinschema.adopt.declared import Declared
 from twinschema.domain import NameMap
 from twinschema.model import Schema
 
@@ -46,6 +47,15 @@ def type_renderer(dialect: str) -> AutogenContext:
         opts={"sqlalchemy_module_prefix": "sa.", "alembic_module_prefix": "op.",
               "user_module_prefix": None},
     )  # fmt: skip
+
+
+def render_type(type_: sa.types.TypeEngine[Any], context: AutogenContext) -> str:
+    """A column type as code: Alembic's rendering, or ``Declared("INT", sa.INTEGER())`` for a
+    SQLite spelling SQLAlchemy would not keep."""
+    if isinstance(type_, Declared):
+        impl = alembic_render._repr_type(type_.impl, context)  # type: ignore[arg-type]
+        return f"Declared({type_.spelling!r}, {impl})"
+    return alembic_render._repr_type(type_, context)
 
 
 def attribute(owner: str, name: str) -> str:
@@ -112,7 +122,7 @@ class TableRenderer:
     def column(self, table: sa.Table, column: sa.Column[Any]) -> str:
         """``sa.Column(t.name, TYPE, ...)``, with a comment when the domain lacks it."""
         name = self.naming.column(table.name, column.name)
-        args = [name, alembic_render._repr_type(column.type, self.context)]
+        args = [name, render_type(column.type, self.context)]
         if column.primary_key and column.nullable:  # SQLite: a key column may hold NULL
             args.append("nullable=True")
         elif not column.nullable and not column.primary_key:
@@ -278,6 +288,8 @@ def render_module(
         imports.append("from sqlalchemy.dialects import postgresql")
     if any("sqlite." in line for line in body):
         imports.append("from sqlalchemy.dialects import sqlite")
+    if any("Declared(" in line for line in body):
+        imports += ["", "from twinschema.adopt.declared import Declared"]
     header = [
         f'"""The {label} schema, every name from domain.yaml.',
         "",

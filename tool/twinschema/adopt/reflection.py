@@ -90,11 +90,28 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
             read = found.column(column.name)
             if read is not None and not read.nullable:
                 column.nullable = False  # SQLite's INTEGER PRIMARY KEY: the rowid, never NULL
+            if read is not None and raw.dialect == "sqlite":
+                _keep_spelling(column, read.type.raw)
         if raw.dialect == "sqlite":
             if any(c.identity == IDENTITY_AUTOINCREMENT for c in found.columns):
                 table.dialect_options["sqlite"]["autoincrement"] = True
             if OPTION_WITHOUT_ROWID in found.options:
                 table.dialect_options["sqlite"]["with_rowid"] = False
+
+
+def _keep_spelling(column: sa.Column[Any], spelling: str) -> None:
+    """Give ``column`` SQLite's declared type where SQLAlchemy's spells it otherwise."""
+    from sqlalchemy.dialects import sqlite
+
+    from twinschema.adopt.declared import Declared
+
+    compiled = column.type.compile(dialect=sqlite.dialect())
+    if spelling and _squeezed(compiled) != _squeezed(spelling):
+        column.type = Declared(spelling, column.type)
+
+
+def _squeezed(spelling: str) -> str:
+    return "".join(spelling.split()).upper()
 
 
 def sqlite_master(url: str, options: ReflectOptions) -> list[tuple[str, str, str, str]]:
