@@ -38,6 +38,12 @@ PACKAGE = ROOT / "tool" / "twinschema"
 VERSION_TABLE = "alembic_version"
 
 
+@pytest.fixture(autouse=True)
+def _in_a_new_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """init writes a whole project where it runs: each test runs it in a folder of its own."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
@@ -239,7 +245,7 @@ def test_what_init_writes_validates_against_the_json_schema(
     schema = json.loads((PACKAGE / "domain.schema.json").read_text("utf-8"))
     for name, urls in (("chinook", (chinook_sqlite, chinook_pg)), ("shop", shop)):
         output = tmp_path / f"{name}.yaml"
-        assert run_init(*urls, output).exit_code == 0
+        assert run_init(*urls, output, "--force").exit_code == 0
         jsonschema.validate(yaml.safe_load(output.read_text("utf-8")), schema)
 
 

@@ -157,6 +157,7 @@ class _Reader:
             values=values,
             line=self.located.line(where),
             storage=self.storage(kind, entry, where),
+            dialects=self._dialects(entry, where),
             **numbers,
         )
 

@@ -50,6 +50,8 @@ class DomainColumn:
     line: int = 0
     # An extension kind (vector, geometry): its parameters and how SQLite stores it.
     storage: Storage | None = None
+    # The dialects that have the column (``dialects:``): absent elsewhere, it is no difference.
+    dialects: tuple[str, ...] = DIALECTS
 
     def physical(self, dialect: str) -> str:
         """The column's name in ``dialect``."""
@@ -181,6 +183,11 @@ class TableNames:
             raise DomainNameError(
                 f"{self._path}: table {self._table.name!r} has no column {name!r}"
                 + suggestion(name, self._table.columns)
+            )
+        if self._dialect not in column.dialects:
+            raise DomainNameError(
+                f"{self._path}:{column.line}: column {self._table.name}.{name} is declared for "
+                f"{', '.join(column.dialects)} only, not {self._dialect}"
             )
         return column.physical(self._dialect)
 

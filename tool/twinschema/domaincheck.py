@@ -68,6 +68,8 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
         present = {c.name: c for c in table.columns}
         for column_name, column in declared.columns.items():
             found = present.get(column_name)
+            if found is None and dialect not in column.dialects:
+                continue  # declared for the other dialect only
             if found is None:
                 add(
                     "column_missing",

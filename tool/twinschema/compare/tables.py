@@ -71,6 +71,15 @@ def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:
     return missing not in ctx.domain.tables[table].dialects
 
 
+def _column_expected_absent(ctx: Context, table: str, column: str, missing_left: bool) -> bool:
+    """A column the domain declares for one dialect only is expected to be absent elsewhere."""
+    declared = ctx.domain.tables.get(table) if ctx.domain is not None else None
+    found = declared.columns.get(column) if declared is not None else None
+    if found is None:
+        return False
+    return (ctx.left if missing_left else ctx.right).schema.dialect not in found.dialects
+
+
 def table(ctx: Context, left: Table, right: Table) -> None:
     """Compare two tables of one name: their columns, primary key, and each kind of object
     the two sides hold differently."""
@@ -140,9 +149,12 @@ def table(ctx: Context, left: Table, right: Table) -> None:
 
 
 def column_missing(ctx: Context, table: str, lc: Column | None, rc: Column | None) -> None:
-    """A column on one side only."""
+    """A column on one side only (none when the domain declares it for that side's dialect
+    only: ``dialects:`` on the column)."""
     name = lc.name if lc is not None else rc.name if rc is not None else ""
     side = "left" if lc is not None else "right"
+    if _column_expected_absent(ctx, table, name, missing_left=lc is None):
+        return
     ctx.diff(
         "column_missing",
         table,

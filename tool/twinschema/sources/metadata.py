@@ -174,6 +174,10 @@ class _Reader:
             if column.identity is None and column is not autoincrement
             else _identity(column, autoincrement, self.dialect, ctype)
         )
+        if self.dialect == "postgresql" and default is not None and default.startswith("nextval("):
+            # As the adapter reads a database: a sequence's nextval() is how the column is
+            # generated (a serial, or a column sharing a sequence such as an INHERITS child's).
+            default, identity = None, IDENTITY_SEQUENCE
         collation_name = getattr(sa_type, "collation", None)
         collation = self.adapter.collation(collation_name) if collation_name else None
         computed = column.computed

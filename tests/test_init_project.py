@@ -1,0 +1,408 @@
+"""``twinschema init`` writes a whole project that passes on the first run (issue 13).
+
+Each test starts from an empty folder and two real databases (a SQLite file, a database on the
+session's PostgreSQL server):
+
+* ``init --stamp`` writes domain.yaml, ``[tool.twinschema]`` in pyproject.toml (variable names,
+  never a URL), both metadata modules with their domain loader, both Alembic environments and a
+  baseline revision each, and records both databases at that baseline;
+* ``twinschema check``, with the two URLs in the variables ``url_env`` names, exits 0 where the
+  databases agree, and reports exactly what ``diff --domain`` reports on the two databases;
+* one column added to both metadata modules, then ``revision``, ``migrate local`` and
+  ``migrate remote``: the check is green again;
+* what init writes does not depend on ``PYTHONHASHSEED``.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from pg_helpers import clean_env, run_cli
+
+from twinschema import sqlfile, testing
+
+REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
+CHINOOK = REALWORLD / "chinook"
+ENV = {"sqlite": "LOCAL_DATABASE_URL", "postgresql": "DATABASE_URL"}
+
+
+@dataclass
+class Run:
+    """One ``twinschema`` process: its exit code and output."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class Shell:
+    """``twinschema`` run as a user runs it: a new process each time (so that a metadata module
+    edited between two commands is read again), in the project folder, with its environment."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.env = clean_env()
+
+    def __call__(self, *args: str) -> Run:
+        done = run_cli(list(args), self.cwd, self.env, timeout=600)
+        return Run(done.returncode, done.stdout, done.stderr)
+
+
+def execute(url: str, *statements: str) -> None:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+def versions(url: str) -> list[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return sorted(
+                conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+def adopt(project: Path, sqlite_url: str, pg_url: str) -> Shell:
+    """``init --stamp`` in the empty folder ``project``; then a shell with the URLs in the
+    variables the written configuration names."""
+    project.mkdir()
+    shell = Shell(project)
+    result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp")
+    assert result.exit_code == 0, result.output
+    shell.env.update({ENV["sqlite"]: sqlite_url, ENV["postgresql"]: pg_url})
+    return shell
+
+
+def check(shell: Shell) -> tuple[int, dict[str, Any]]:
+    result = shell("check", "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def diff(shell: Shell, sqlite_url: str, pg_url: str) -> tuple[int, dict[str, Any]]:
+    result = shell("diff", sqlite_url, pg_url, "--domain", "domain.yaml", "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def kinds(report: dict[str, Any]) -> Counter[tuple[str, str, str | None]]:
+    """What a report found, once per (kind, table, column), whichever layer found it."""
+    return Counter({(d["kind"], d["table"], d["column"]) for d in report["differences"]})
+
+
+def details(report: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{d['layer']} {d['kind']} {d['table']}.{d['column']}: {d['message']}"
+        for d in report["differences"]
+    )
+
+
+def assert_green(shell: Shell, sqlite_url: str, pg_url: str) -> None:
+    """``check`` exits 0 with no difference, and ``diff --domain`` agrees."""
+    code, report = check(shell)
+    assert report["differences"] == [], details(report)
+    assert code == 0, report["layers"]
+    assert all(layer["status"] == "in_sync" for layer in report["layers"]), report["layers"]
+    assert diff(shell, sqlite_url, pg_url)[1]["differences"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Chinook
+
+
+@pytest.fixture
+def chinook_sqlite(tmp_path: Path) -> str:
+    script = (CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
+    return testing.sqlite_file(tmp_path / "chinook.db", script)
+
+
+@pytest.fixture
+def chinook_pg(pg_server: str) -> Iterator[str]:
+    with sqlfile.load_postgresql(CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
+        yield url
+
+
+def test_chinook_init_stamp_then_check_is_green(
+    chinook_sqlite: str, chinook_pg: str, tmp_path: Path
+) -> None:
+    project = tmp_path / "app"
+    shell = adopt(project, chinook_sqlite, chinook_pg)
+    for path in (
+        "domain.yaml", "pyproject.toml", "schemas/__init__.py", "schemas/domain.py",
+        "schemas/sqlite.py", "schemas/postgres.py",
+        "migrations_sqlite/alembic.ini", "migrations_sqlite/env.py",
+        "migrations_sqlite/script.py.mako", "migrations_sqlite/versions/0001_baseline_sqlite.py",
+        "migrations_postgres/alembic.ini", "migrations_postgres/env.py",
+        "migrations_postgres/script.py.mako",
+        "migrations_postgres/versions/0001_baseline_postgresql.py",
+    ):  # fmt: skip
+        assert (project / path).is_file(), path
+    assert versions(chinook_sqlite) == ["0001_baseline_sqlite"]
+    assert versions(chinook_pg) == ["0001_baseline_postgresql"]
+    config = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["tool"]["twinschema"]
+    assert {d: config[d]["url_env"] for d in ENV} == ENV
+    assert "postgresql://" not in (project / "pyproject.toml").read_text("utf-8")
+    assert_green(shell, chinook_sqlite, chinook_pg)
+
+
+# ---------------------------------------------------------------------------------------------
+# A pair made for the test: PascalCase plural names in SQLite, snake_case singular in PostgreSQL,
+# with booleans, an enum, defaults, a partial index, a view, a trigger and a sequence.
+
+SHOP_SQLITE = """
+CREATE TABLE Customers (
+    CustomerId INTEGER PRIMARY KEY,
+    Email TEXT NOT NULL UNIQUE,
+    IsActive INTEGER NOT NULL DEFAULT 1 CHECK (IsActive IN (0, 1)),
+    Tier TEXT NOT NULL DEFAULT 'free' CHECK (Tier IN ('free', 'pro')),
+    CreatedAt TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE TABLE Invoices (
+    InvoiceId INTEGER PRIMARY KEY,
+    CustomerId INTEGER NOT NULL REFERENCES Customers (CustomerId) ON DELETE CASCADE,
+    Total NUMERIC(10, 2) NOT NULL DEFAULT 0 CHECK (Total >= 0),
+    PaidAt TEXT
+);
+CREATE INDEX IX_Invoices_Unpaid ON Invoices (CustomerId) WHERE PaidAt IS NULL;
+CREATE TABLE InvoiceLines (
+    InvoiceLineId INTEGER PRIMARY KEY,
+    InvoiceId INTEGER NOT NULL REFERENCES Invoices (InvoiceId) ON DELETE CASCADE,
+    Quantity INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (InvoiceId, Quantity)
+);
+CREATE VIEW OpenInvoices AS SELECT InvoiceId, CustomerId FROM Invoices WHERE PaidAt IS NULL;
+CREATE TRIGGER TouchCustomer AFTER INSERT ON Invoices
+BEGIN
+    UPDATE Customers SET IsActive = 1 WHERE CustomerId = NEW.CustomerId;
+END;
+"""
+
+SHOP_POSTGRESQL = [
+    "CREATE TYPE tier AS ENUM ('free', 'pro')",
+    "CREATE SEQUENCE invoice_number_seq START 1000",
+    """CREATE TABLE customer (
+        customer_id serial PRIMARY KEY,
+        email text NOT NULL UNIQUE,
+        is_active boolean NOT NULL DEFAULT true,
+        tier tier NOT NULL DEFAULT 'free',
+        created_at timestamptz NOT NULL DEFAULT now()
+    )""",
+    """CREATE TABLE invoice (
+        invoice_id integer PRIMARY KEY,
+        customer_id integer NOT NULL REFERENCES customer (customer_id) ON DELETE CASCADE,
+        total numeric(10, 2) NOT NULL DEFAULT 0 CHECK (total >= 0),
+        paid_at timestamptz
+    )""",
+    "CREATE INDEX ix_invoice_unpaid ON invoice (customer_id) WHERE paid_at IS NULL",
+    """CREATE TABLE invoice_line (
+        invoice_line_id integer PRIMARY KEY,
+        invoice_id integer NOT NULL REFERENCES invoice (invoice_id) ON DELETE CASCADE,
+        quantity integer NOT NULL DEFAULT 1,
+        UNIQUE (invoice_id, quantity)
+    )""",
+    "CREATE VIEW open_invoice AS SELECT invoice_id, customer_id FROM invoice WHERE paid_at IS NULL",
+    """CREATE FUNCTION touch_customer() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE customer SET is_active = true WHERE customer_id = NEW.customer_id;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER touch_customer AFTER INSERT ON invoice
+        FOR EACH ROW EXECUTE FUNCTION touch_customer()""",
+]
+
+
+@pytest.fixture
+def shop(tmp_path: Path, pg_url: str) -> tuple[str, str]:
+    execute(pg_url, *SHOP_POSTGRESQL)
+    return testing.sqlite_file(tmp_path / "shop.db", SHOP_SQLITE), pg_url
+
+
+def add_column(project: Path) -> None:
+    """A person's edit: one column in domain.yaml and in both metadata modules. (On a table no
+    SQLite trigger or view names: a batch migration that rebuilds a table such a trigger
+    names fails its downgrade, see the final report of issue 13's init work.)"""
+    domain = project / "domain.yaml"
+    text = domain.read_text("utf-8")
+    marker = "  invoice_line:\n    names: {sqlite: InvoiceLines}\n    columns:\n"
+    assert marker in text, text
+    domain.write_text(
+        text.replace(marker, marker + "      note: {kind: text, names: {sqlite: Note}}\n"),
+        encoding="utf-8",
+    )
+    for module in ("sqlite", "postgres"):
+        path = project / "schemas" / f"{module}.py"
+        text = path.read_text("utf-8")
+        anchor = (
+            "t = N.invoice_line\ninvoice_line = sa.Table(\n    t.__tablename__,\n    metadata,\n"
+        )
+        assert anchor in text, text
+        path.write_text(text.replace(anchor, anchor + "    sa.Column(t.note, sa.TEXT()),\n"))
+
+
+def test_pascal_case_plural_pair_init_stamp_check_then_a_revision(
+    shop: tuple[str, str], tmp_path: Path
+) -> None:
+    sqlite_url, pg_url = shop
+    project = tmp_path / "app"
+    shell = adopt(project, sqlite_url, pg_url)
+    baseline = (project / "migrations_postgres/versions/0001_baseline_postgresql.py").read_text()
+    for made in ("CREATE TYPE tier", "CREATE SEQUENCE invoice_number_seq", "touch_customer()",
+                 "CREATE VIEW open_invoice", "CREATE TRIGGER touch_customer",
+                 "WHERE (paid_at IS NULL)"):  # fmt: skip
+        assert made in baseline, made
+    assert_green(shell, sqlite_url, pg_url)
+
+    add_column(project)
+    result = shell("revision", "-m", "invoice line note")
+    assert result.exit_code == 0, result.output
+    for side in ("local", "remote"):
+        result = shell("migrate", side)
+        assert result.exit_code == 0, result.output
+    assert_green(shell, sqlite_url, pg_url)
+    for url, table in ((sqlite_url, "InvoiceLines"), (pg_url, "invoice_line")):
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                names = [c["name"] for c in sa.inspect(conn).get_columns(table)]
+        finally:
+            engine.dispose()
+        assert names[-1] in ("Note", "note"), names
+
+
+def locations(report: dict[str, Any]) -> set[tuple[str, str | None]]:
+    """Where a report found differences: (table, column), whichever layer and kind."""
+    return {(d["table"], d["column"]) for d in report["differences"]}
+
+
+def test_one_sided_table_and_column_are_reported_until_a_person_declares_them(
+    shop: tuple[str, str], tmp_path: Path
+) -> None:
+    """A column on one side and a table on the other: init declares neither for one dialect
+    (they stay reported, by check exactly where diff --domain reports them); uncommenting the
+    ``dialects:`` lines init wrote makes the check green, the column's included."""
+    sqlite_url, pg_url = shop
+    execute(sqlite_url, "ALTER TABLE Customers ADD COLUMN Fax TEXT")
+    execute(pg_url, "CREATE TABLE audit_log (id bigint PRIMARY KEY, at timestamptz NOT NULL)")
+    project = tmp_path / "app"
+    shell = adopt(project, sqlite_url, pg_url)
+    domain = (project / "domain.yaml").read_text("utf-8")
+    column_line = (
+        "      # fax: {names: {sqlite: Fax}, dialects: [sqlite]}  # uncomment to declare "
+        "customer.fax sqlite-only"
+    )
+    table_line = "    # dialects: [postgresql]  # found on postgresql only"
+    assert column_line in domain and table_line in domain, domain
+
+    code, report = check(shell)
+    _, by_diff = diff(shell, sqlite_url, pg_url)
+    assert code == 1
+    assert locations(by_diff) == {("customer", "Fax"), ("audit_log", None)}, details(by_diff)
+    assert locations(report) == locations(by_diff), details(report)
+    assert {d["kind"] for d in by_diff["differences"]} <= {d["kind"] for d in report["differences"]}
+
+    declared = domain.replace(column_line, column_line.replace("# fax:", "fax:", 1)).replace(
+        table_line, table_line.replace("# dialects", "dialects", 1)
+    )
+    (project / "domain.yaml").write_text(declared, encoding="utf-8")
+    assert_green(shell, sqlite_url, pg_url)
+
+
+def test_a_column_declared_for_one_dialect(tmp_path: Path) -> None:
+    """``dialects:`` on a column: the JSON Schema accepts it, the loader gives its name on that
+    dialect and refuses it, naming the line, on the other."""
+    import jsonschema
+    import yaml
+
+    from twinschema.domain import load_domain
+    from twinschema.errors import DomainNameError
+
+    text = (
+        "version: 1\ntables:\n  customer:\n    columns:\n      id: {kind: integer}\n"
+        "      fax: {names: {sqlite: Fax}, dialects: [sqlite]}\n"
+    )
+    path = tmp_path / "domain.yaml"
+    path.write_text(text, encoding="utf-8")
+    schema = json.loads(
+        (Path(__file__).parent.parent / "tool/twinschema/domain.schema.json").read_text()
+    )
+    jsonschema.validate(yaml.safe_load(text), schema)
+    domain = load_domain(path)
+    assert domain.tables["customer"].columns["fax"].dialects == ("sqlite",)
+    assert domain.names("sqlite").customer.fax == "Fax"
+    with pytest.raises(
+        DomainNameError, match=r"domain.yaml:6: column customer.fax is declared for sqlite only"
+    ):
+        _ = domain.names("postgresql").customer.fax
+
+
+def test_what_init_writes_does_not_depend_on_the_hash_seed(
+    shop: tuple[str, str], tmp_path: Path
+) -> None:
+    """Two runs under different ``PYTHONHASHSEED`` write byte-identical files."""
+    sqlite_url, pg_url = shop
+    written = []
+    for seed in ("0", "1"):
+        project = tmp_path / f"seed{seed}"
+        project.mkdir()
+        shell = Shell(project)
+        shell.env["PYTHONHASHSEED"] = seed
+        result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url)
+        assert result.exit_code == 0, result.output
+        written.append(
+            {
+                p.relative_to(project).as_posix(): p.read_bytes()
+                for p in sorted(project.rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts
+            }
+        )
+    assert len(written[0]) >= 12, sorted(written[0])
+    assert written[0] == written[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sakila: two ports that drift; check reports exactly the documented differences
+
+SAKILA = REALWORLD / "sakila"
+
+
+@pytest.fixture
+def sakila(tmp_path: Path, pg_server: str) -> Iterator[tuple[str, str]]:
+    script = (SAKILA / "sqlite-sakila-schema.sql").read_text(encoding="utf-8")
+    left = testing.sqlite_file(tmp_path / "sakila.db", script)
+    with sqlfile.load_postgresql(SAKILA / "postgres-sakila-schema.sql", pg_server) as right:
+        yield left, right
+
+
+def test_sakila_init_stamp_then_check_reports_its_documented_differences(
+    sakila: tuple[str, str], tmp_path: Path
+) -> None:
+    sqlite_url, pg_url = sakila
+    shell = adopt(tmp_path / "app", sqlite_url, pg_url)
+    expected = json.loads((SAKILA / "expected.json").read_text("utf-8"))["differences"]
+    documented = {(d["table"], d["column"]) for d in expected}
+    code, report = check(shell)
+    _, by_diff = diff(shell, sqlite_url, pg_url)
+    assert code == 1
+    assert locations(by_diff) == documented, details(by_diff)
+    extra = [d for d in report["differences"] if (d["table"], d["column"]) not in documented]
+    missing = documented - locations(report)
+    assert not extra and not missing, (sorted(missing, key=str), details({"differences": extra}))

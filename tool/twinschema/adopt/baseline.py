@@ -1,0 +1,362 @@
+"""Baseline revisions: one per chain, creating the schema as the live database has it.
+
+An empty database upgraded to a chain's baseline equals the live database it was read from (the
+migrations layer compares them), and ``downgrade()`` drops it all again:
+
+* SQLite: tables rendered by Alembic from SQLAlchemy's reflection, completed with what the
+  dialect adapter read (see ``reflection.complete``), then the ``sqlite_master`` SQL of indexes,
+  views and triggers replayed as written; downgrade drops views and tables in reverse order.
+* PostgreSQL: extensions, enum types, domains and sequences first, tables rendered by Alembic from
+  SQLAlchemy's reflection (foreign keys of a cycle added once both tables exist), then functions
+  (``pg_get_functiondef``, bodies unchecked: they may name a table's row type), sequences'
+  ``OWNED BY``, indexes (``pg_get_indexdef``), views (``pg_get_viewdef``) and triggers
+  (``pg_get_triggerdef``); downgrade drops them in reverse. Aggregates follow the functions. Not
+  written: table inheritance (``INHERITS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from alembic.autogenerate import render_python_code
+from alembic.autogenerate.api import AutogenContext
+from alembic.operations import ops
+from sqlalchemy.sql.ddl import sort_tables_and_constraints
+
+from twinschema.adopt import reflection
+from twinschema.adopt.declared import Declared
+from twinschema.dialects import ReflectOptions
+
+BASELINE_STEM = "0001_baseline"
+BASELINE_VERSION = 1
+MESSAGE = "baseline: the schema as the database had it when twinschema init read it"
+
+
+def revision_id(dialect: str) -> str:
+    """The baseline's revision id (and file name) in ``dialect``'s chain."""
+    return f"{BASELINE_STEM}_{dialect}"
+
+
+def revision_file(
+    dialect: str, upgrade: Sequence[str], downgrade: Sequence[str], source: str
+) -> str:
+    """The text of the baseline revision: ``upgrade`` and ``downgrade`` are the bodies' lines
+    (already indented by four spaces)."""
+    imports = ["import sqlalchemy as sa", "from alembic import op"]
+    if dialect == "sqlite":  # a type as SQLite declares it (INT is no rowid alias)
+        imports.append("from twinschema.adopt.declared import Declared  # noqa: F401")
+    if dialect == "postgresql":
+        imports.append("from sqlalchemy.dialects import postgresql  # noqa: F401")
+        # A domain's or an array's element type renders unqualified (``data_type=INTEGER()``).
+        imports.append(
+            "from sqlalchemy.types import BIGINT, INTEGER, NUMERIC, SMALLINT, TEXT, VARCHAR  # noqa: F401"
+        )
+    return "\n".join(
+        [
+            f'"""{MESSAGE}',
+            "",
+            f"Revision ID: {revision_id(dialect)}",
+            "Revises:",
+            f"Read from: {source}",
+            "",
+            '"""',
+            "",
+            "from collections.abc import Sequence",
+            "",
+            *imports,
+            "",
+            "# revision identifiers, used by Alembic.",
+            f"revision: str = {revision_id(dialect)!r}",
+            "down_revision: str | Sequence[str] | None = None",
+            "branch_labels: str | Sequence[str] | None = None",
+            "depends_on: str | Sequence[str] | None = None",
+            "",
+            "# The domain.yaml version this revision brings the schema to: the twin revision of the other",
+            "# dialect's chain declares the same one.",
+            f"domain_version = {BASELINE_VERSION}",
+            "",
+            "",
+            "def upgrade() -> None:",
+            *(upgrade or ["    pass"]),
+            "",
+            "",
+            "def downgrade() -> None:",
+            *(downgrade or ["    pass"]),
+            "",
+        ]
+    )
+
+
+def _executes(statements: Iterable[str]) -> list[str]:
+    return [f"    op.execute({s!r})" for s in statements]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------------------------------------
+# SQLite
+
+_SQLITE_ORDER = {"table": 0, "index": 1, "view": 2, "trigger": 3}
+
+
+def sqlite_bodies(
+    url: str, options: ReflectOptions, metadata: sa.MetaData
+) -> tuple[list[str], list[str]]:
+    """Upgrade and downgrade of the SQLite baseline: tables rendered by Alembic (the form
+    autogenerate reads back exactly, foreign key actions included), then the catalog's own SQL
+    of indexes, views and triggers, replayed as written."""
+    tables = set(metadata.tables)
+    for table in metadata.tables.values():
+        _reset_indexes(table)
+    objects = [
+        row
+        for row in reflection.sqlite_master(url, options)
+        if row[0] in ("index", "view", "trigger") and (row[0] == "view" or row[2] in tables)
+    ]
+    objects.sort(key=lambda row: _SQLITE_ORDER[row[0]])  # stable: creation order within a kind
+    operations, order = _create_tables(metadata, inline=True)
+    upgrade = _rendered(operations) + _executes(sql for _, _, _, sql in objects)
+    downgrade = _executes(
+        f"DROP {kind.upper()} {_quote(name)}"
+        for kind, name, _, _ in reversed(objects)
+        if kind == "view"  # indexes and triggers go with their table
+    )
+    downgrade += [f"    op.drop_table({name!r})" for name in reversed(order)]
+    return upgrade, downgrade
+
+
+def _existing_type(kind: str, obj: Any, context: AutogenContext) -> str | Literal[False]:
+    """An enum type or a domain, as a column's type that the table must not create: the
+    baseline creates each once, before the tables (SQLAlchemy's repr leaves this out); a
+    SQLite type as declared (``Declared``)."""
+    from alembic.autogenerate.render import _repr_type
+
+    if kind == "type" and isinstance(obj, Declared):
+        impl = _repr_type(obj.impl, context)  # type: ignore[arg-type]
+        return f"Declared({obj.spelling!r}, {impl})"
+    if kind != "type" or not hasattr(obj, "create_type"):
+        return False
+
+    if isinstance(obj, sa.Enum):
+        values = ", ".join(repr(v) for v in obj.enums)
+        return f"postgresql.ENUM({values}, name={obj.name!r}, create_type=False)"
+    base = _repr_type(obj.data_type, context)
+    return f"postgresql.DOMAIN({obj.name!r}, {base}, create_type=False)"
+
+
+def _rendered(operations: list[ops.MigrateOperation]) -> list[str]:
+    if not operations:
+        return []
+    code = render_python_code(ops.UpgradeOps(ops=operations), render_item=_existing_type)
+    return [line for line in code.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: catalog queries, each ``(name, create, drop)`` in creation order
+
+_NOT_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {oid}
+    AND e.deptype = 'e')"""
+
+PG_EXTENSIONS = """
+SELECT extname, format('CREATE EXTENSION IF NOT EXISTS %I', extname),
+       format('DROP EXTENSION IF EXISTS %I', extname)
+FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname"""
+
+PG_ENUMS = (
+    """
+SELECT t.typname,
+       format('CREATE TYPE %I AS ENUM (%s)', t.typname,
+              (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+               FROM pg_enum e WHERE e.enumtypid = t.oid)),
+       format('DROP TYPE %I', t.typname)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = %(schema)s AND t.typtype = 'e' AND """
+    + _NOT_EXTENSION.format(oid="t.oid")
+    + """
+ORDER BY t.oid"""
+)
+
+PG_DOMAINS = (
+    """
+SELECT t.typname,
+       format('CREATE DOMAIN %I AS %s%s%s%s', t.typname, format_type(t.typbasetype, t.typtypmod),
+              CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault END,
+              CASE WHEN t.typnotnull THEN ' NOT NULL' END,
+              coalesce((SELECT string_agg(' CONSTRAINT ' || quote_ident(k.conname) || ' '
+                                          || pg_get_constraintdef(k.oid), '' ORDER BY k.conname)
+                        FROM pg_constraint k WHERE k.contypid = t.oid), '')),
+       format('DROP DOMAIN IF EXISTS %I', t.typname)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = %(schema)s AND t.typtype = 'd' AND """
+    + _NOT_EXTENSION.format(oid="t.oid")
+    + """
+ORDER BY t.oid"""
+)
+
+PG_SEQUENCES = """
+SELECT s.sequencename,
+       format('CREATE SEQUENCE %I AS %s INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s '
+              'CACHE %s%s', s.sequencename, s.data_type, s.increment_by, s.min_value,
+              s.max_value, s.start_value, s.cache_size, CASE WHEN s.cycle THEN ' CYCLE' END),
+       format('DROP SEQUENCE IF EXISTS %I', s.sequencename)
+FROM pg_sequences s JOIN pg_class c ON c.relname = s.sequencename
+JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = s.schemaname
+WHERE s.schemaname = %(schema)s
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('i', 'e'))
+ORDER BY c.oid"""
+
+PG_OWNED_BY = """
+SELECT c.relname, format('ALTER SEQUENCE %I OWNED BY %I.%I', c.relname, t.relname, a.attname), ''
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_depend d ON d.objid = c.oid AND d.deptype = 'a' AND d.refobjsubid > 0
+JOIN pg_class t ON t.oid = d.refobjid
+JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+WHERE n.nspname = %(schema)s AND c.relkind = 'S' ORDER BY c.oid"""
+
+PG_FUNCTIONS = (
+    """
+SELECT p.proname, pg_get_functiondef(p.oid),
+       format('DROP %s IF EXISTS %I(%s)', CASE p.prokind WHEN 'p' THEN 'PROCEDURE'
+              ELSE 'FUNCTION' END, p.proname, pg_get_function_identity_arguments(p.oid))
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = %(schema)s AND p.prokind IN ('f', 'p') AND """
+    + _NOT_EXTENSION.format(oid="p.oid")
+    + """
+ORDER BY p.oid"""
+)
+
+PG_AGGREGATES = (
+    """
+SELECT p.proname,
+       format('CREATE AGGREGATE %I(%s) (SFUNC = %s, STYPE = %s%s%s)', p.proname,
+              pg_get_function_identity_arguments(p.oid), a.aggtransfn::regproc,
+              format_type(a.aggtranstype, NULL),
+              CASE WHEN a.aggfinalfn::oid <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc END,
+              CASE WHEN a.agginitval IS NOT NULL
+                   THEN ', INITCOND = ' || quote_literal(a.agginitval) END),
+       format('DROP AGGREGATE IF EXISTS %I(%s)', p.proname,
+              pg_get_function_identity_arguments(p.oid))
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = %(schema)s AND """
+    + _NOT_EXTENSION.format(oid="p.oid")
+    + """
+ORDER BY p.oid"""
+)
+
+PG_INDEXES = """
+SELECT i.relname, pg_get_indexdef(i.oid), ''
+FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = %(schema)s AND t.relname = ANY(%(tables)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid)
+ORDER BY i.oid"""
+
+PG_VIEWS = (
+    """
+SELECT c.relname,
+       format('CREATE %sVIEW %I AS %s', CASE c.relkind WHEN 'm' THEN 'MATERIALIZED ' ELSE '' END,
+              c.relname, rtrim(pg_get_viewdef(c.oid, true), ';')),
+       format('DROP %sVIEW IF EXISTS %I', CASE c.relkind WHEN 'm' THEN 'MATERIALIZED ' ELSE '' END,
+              c.relname)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %(schema)s AND c.relkind IN ('v', 'm') AND """
+    + _NOT_EXTENSION.format(oid="c.oid")
+    + """
+ORDER BY c.oid"""
+)
+
+PG_TRIGGERS = """
+SELECT g.tgname, pg_get_triggerdef(g.oid), format('DROP TRIGGER IF EXISTS %I ON %I', g.tgname, c.relname)
+FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %(schema)s AND NOT g.tgisinternal AND c.relname <> 'alembic_version'
+ORDER BY g.oid"""
+
+
+def _catalog(
+    url: str, options: ReflectOptions, query: str, tables: Sequence[str] = ()
+) -> list[tuple[str, str, str]]:
+    found = reflection.rows(url, options, query, tables)
+    return [(str(n), str(c), str(d)) for n, c, d in found]
+
+
+def _create_tables(
+    metadata: sa.MetaData, inline: bool = False
+) -> tuple[list[ops.MigrateOperation], list[str]]:
+    """Alembic operations creating every table, and the tables in the order to drop them.
+    Foreign keys of a cycle are added once both tables exist, unless ``inline`` (SQLite, which
+    cannot add one to a table, and does not need the target to exist)."""
+    created: list[ops.MigrateOperation] = []
+    order: list[str] = []
+    steps = list(
+        sort_tables_and_constraints(  # type: ignore[no-untyped-call]
+            sorted(metadata.tables.values(), key=lambda t: t.name)
+        )
+    )
+    cycle = [] if inline else [fk for table, fks in steps if table is None for fk in fks]
+    for table, _ in steps:
+        if table is None:
+            continue
+        op = ops.CreateTableOp.from_table(table)
+        op.columns = [c for c in op.columns if not any(c is fk for fk in cycle)]
+        created.append(op)
+        order.append(table.name)
+    later = [ops.CreateForeignKeyOp.from_constraint(fk) for fk in _sorted_fks(cycle)]
+    return created + later, order
+
+
+def _sorted_fks(fks: Iterable[Any]) -> list[sa.ForeignKeyConstraint]:
+    return sorted(fks, key=lambda fk: (fk.table.name, str(fk.name), list(fk.column_keys)))
+
+
+def postgresql_bodies(
+    url: str, options: ReflectOptions, metadata: sa.MetaData
+) -> tuple[list[str], list[str]]:
+    """Upgrade and downgrade of the PostgreSQL baseline."""
+    tables = sorted(metadata.tables)
+    for table in metadata.tables.values():
+        _reset_indexes(table)
+    before = [
+        *_catalog(url, options, PG_EXTENSIONS),
+        *_catalog(url, options, PG_ENUMS),
+        *_catalog(url, options, PG_DOMAINS),
+        *_catalog(url, options, PG_SEQUENCES),
+    ]
+    routines = [
+        *_catalog(url, options, PG_FUNCTIONS),
+        *_catalog(url, options, PG_AGGREGATES),
+    ]
+    after = [
+        *_catalog(url, options, PG_OWNED_BY),
+        *_catalog(url, options, PG_INDEXES, tables),
+        *_catalog(url, options, PG_VIEWS),
+        *_catalog(url, options, PG_TRIGGERS),
+    ]
+    operations, order = _create_tables(metadata)
+    upgrade = ["    op.execute('SET LOCAL check_function_bodies = false')"]
+    upgrade += _executes(c for _, c, _ in before)
+    upgrade += _rendered(operations)
+    upgrade += _executes(c for _, c, _ in [*routines, *after])
+    # Triggers and views first, then the routines (a function may return a table's rows), the
+    # tables (their indexes with them), then the types and sequences the tables used.
+    downgrade = _executes(d for _, _, d in reversed([*routines, *after]) if d)
+    # CASCADE: the baseline drops everything it made, whatever else refers to a table
+    # (a table INHERITS another, a foreign key of a cycle).
+    downgrade += _executes(
+        f"DROP TABLE IF EXISTS {_quote(name)} CASCADE" for name in reversed(order)
+    )
+    downgrade += _executes(d for _, _, d in reversed(before) if d)
+    return upgrade, downgrade
+
+
+def _reset_indexes(table: sa.Table) -> None:
+    """Indexes come from ``pg_get_indexdef``, exactly as the server prints them: the table
+    operations must not create them a second time; nor enum types and domains, made before."""
+    table.indexes.clear()
+    for column in table.columns:
+        if hasattr(column.type, "create_type"):  # an enum or a domain: made before the tables
+            column.type.create_type = False

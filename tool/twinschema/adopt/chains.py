@@ -1,0 +1,112 @@
+"""The two Alembic environments ``init`` writes: ``alembic.ini``, ``env.py``, ``script.py.mako``
+and ``versions/``, like this repository's ``migrations_sqlite/`` and ``migrations_postgres/``.
+
+``env.py`` hands everything to ``twinschema.alembic_env.run_chain`` (batch mode for SQLite), so
+``twinschema migrate`` and plain ``alembic -c FOLDER/alembic.ini`` both work; ``script.py.mako``
+gives each revision its ``domain_version`` and the destructive-change marker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ENV = '''"""Alembic environment of the {label} chain, written by `twinschema init`.
+
+It targets ``{module}:metadata``{batch}. Run it through ``twinschema migrate``
+(see ``twinschema.alembic_env``), or plain ``alembic -c {folder}/alembic.ini``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent{parents}
+if str(ROOT) not in sys.path:  # the application's metadata modules live at the project root
+    sys.path.insert(0, str(ROOT))
+
+from {loader} import DOMAIN  # noqa: E402
+from {module} import metadata  # noqa: E402
+from twinschema.alembic_env import run_chain  # noqa: E402
+
+run_chain(metadata, domain_version=DOMAIN.version, render_as_batch={as_batch})
+'''
+
+ALEMBIC_INI = """\
+# Plain Alembic on this chain, from anywhere:
+#   alembic -c {folder}/alembic.ini upgrade head      (current, history, downgrade -1, ...)
+#   alembic -c {folder}/alembic.ini -x url=URL upgrade head
+# The database is the one `twinschema migrate` would use (-x url=, else the side's variable,
+# else default_url, else the embedded server), never written here; see
+# twinschema.alembic_env. Prefer `twinschema migrate`: it also runs the destructive-change
+# lint and asks before a downgrade.
+[alembic]
+script_location = %(here)s
+file_template = %%(rev)s
+path_separator = os
+"""
+
+SCRIPT_MAKO = '''\
+"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+${imports if imports else ""}
+
+# revision identifiers, used by Alembic.
+revision: str = ${repr(up_revision)}
+down_revision: str | Sequence[str] | None = ${repr(down_revision)}
+branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
+depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+
+# The domain.yaml version this revision brings the schema to: the twin revision of the other
+# dialect's chain declares the same one.
+domain_version = ${domain_version}
+
+# `twinschema migrate` and `twinschema lint` refuse a revision that drops a table or column,
+# narrows a type, or adds a NOT NULL column without a server default to a table with rows, unless
+# it says why the data may go (keys: drop_table:T, drop_column:T.C, narrow_type:T.C,
+# add_not_null:T.C, unlinted; see tool/twinschema/lint.py):
+# allow_destructive = {"drop_column:table.column": "why this data may go"}
+# `twinschema migrate --to REV --yes-downgrade` lints downgrade() the same way (a table or column
+# holding no data loses nothing); its marker is allow_destructive_downgrade, with the same keys.
+
+
+def upgrade() -> None:
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    ${downgrades if downgrades else "pass"}
+'''
+
+
+def chain_files(
+    dialect: str, folder: Path, root: Path, module: str, loader: str
+) -> dict[Path, str]:
+    """The files of ``dialect``'s chain in ``folder`` (under the project ``root``): its
+    ``env.py`` imports ``module``'s metadata and ``loader``'s domain."""
+    relative = folder.resolve().relative_to(root.resolve())
+    sqlite = dialect == "sqlite"
+    env = ENV.format(
+        label="SQLite" if sqlite else "PostgreSQL",
+        module=module,
+        loader=loader,
+        folder=relative.as_posix(),
+        batch=" in batch mode (SQLite cannot ALTER most things)" if sqlite else "",
+        parents=".parent" * len(relative.parts),
+        as_batch=sqlite,
+    )
+    return {
+        folder / "alembic.ini": ALEMBIC_INI.format(folder=relative.as_posix()),
+        folder / "env.py": env,
+        folder / "script.py.mako": SCRIPT_MAKO,
+    }

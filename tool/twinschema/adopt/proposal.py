@@ -1,0 +1,199 @@
+"""The domain as data: which tables and columns pair, under which logical names and kinds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from twinschema.adopt.kinds import Kind, shared_kind
+from twinschema.adopt.naming import pair_names, snake_case
+from twinschema.domain import DIALECTS, NameMap, check_identifier
+from twinschema.errors import DomainError
+from twinschema.model import Column, Schema, Table
+from twinschema.normalize import canonicalize
+
+SQLITE, POSTGRESQL = DIALECTS
+
+
+@dataclass
+class InitColumn:
+    """A column of the domain to write."""
+
+    name: str
+    names: dict[str, str]
+    kind: Kind | None = None
+
+
+@dataclass
+class InitTable:
+    """A table of the domain to write, with the columns of one side that found no partner."""
+
+    name: str
+    names: dict[str, str]
+    dialects: tuple[str, ...]
+    columns: list[InitColumn] = field(default_factory=list)
+    unpaired: list[str] = field(default_factory=list)  # "sqlite only: column album.Foo"
+    # Columns found on one dialect only: (dialect, physical name), never declared by init.
+    one_sided: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Proposal:
+    """What ``init`` found: the tables to write and everything it could not pair."""
+
+    tables: list[InitTable]
+    unpaired: list[str]  # one line each, e.g. "postgresql only: table audit_log"
+    paired_tables: int = 0
+    paired_columns: int = 0
+    stages: dict[str, int] = field(default_factory=dict)  # pairs per naming stage
+
+
+def _representable(name: str) -> bool:
+    try:
+        check_identifier(name, "", "")
+    except DomainError:
+        return False
+    return True
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
+    """Pair the tables and columns of two raw schemas (physical names) into a domain, then give
+    each paired column the kind both sides agree on."""
+    sides = {SQLITE: sqlite, POSTGRESQL: postgresql}
+    proposal = Proposal(tables=[], unpaired=[])
+    logical_tables: set[str] = set()
+
+    def count(stage: str) -> None:
+        proposal.stages[stage] = proposal.stages.get(stage, 0) + 1
+
+    def skip(dialect: str, name: str) -> bool:
+        if _representable(name):
+            return False
+        proposal.unpaired.append(f"{dialect} table {name!r}: not a name domain.yaml can hold")
+        return True
+
+    tables = pair_names(sqlite.tables, postgresql.tables)
+    entries: list[tuple[str | None, str | None]] = [(s, p) for s, p, _ in tables.pairs]
+    entries += [(s, None) for s in tables.left_only] + [(None, p) for p in tables.right_only]
+    for _, _, stage in tables.pairs:
+        count(stage)
+    for s_name, p_name in entries:
+        skipped = [skip(d, n) for d, n in ((SQLITE, s_name), (POSTGRESQL, p_name)) if n]
+        if any(skipped):
+            continue
+        physical = {d: n for d, n in ((SQLITE, s_name), (POSTGRESQL, p_name)) if n is not None}
+        logical = _unique(snake_case(p_name if p_name is not None else str(s_name)), logical_tables)
+        table = InitTable(logical, physical, tuple(physical))
+        if len(physical) == 1:
+            (only,) = physical
+            proposal.unpaired.append(f"{only} only: table {physical[only]}")
+            table.columns = [
+                InitColumn(name, {only: c.name})
+                for name, c in _logical_columns(sides[only].tables[physical[only]].columns)
+            ]
+        else:
+            proposal.paired_tables += 1
+            _pair_columns(
+                table,
+                sqlite.tables[physical[SQLITE]],
+                postgresql.tables[physical[POSTGRESQL]],
+                proposal,
+                count,
+            )
+        if not table.columns:
+            proposal.unpaired.append(
+                f"table {logical}: no column could be paired, so it is left out"
+            )
+            continue
+        proposal.tables.append(table)
+    proposal.tables.sort(key=lambda t: t.name)
+    _name_missing_sides(proposal)
+    _add_kinds(proposal, sides)
+    return proposal
+
+
+def _name_missing_sides(proposal: Proposal) -> None:
+    """Give a one-sided table a name on the dialect that lacks it, where its logical name is
+    taken there (case-insensitively) by another table: the file declares every table for both
+    dialects (see ``_one_sided_comment``), and two tables may not share a physical name."""
+    taken = {d: {t.names[d].lower() for t in proposal.tables if d in t.names} for d in DIALECTS}
+    for table in proposal.tables:
+        for dialect in DIALECTS:
+            if dialect not in table.names and table.name.lower() in taken[dialect]:
+                table.names[dialect] = _unique(table.name, taken[dialect])
+
+
+def name_map(proposal: Proposal, dialect: str) -> NameMap:
+    """Physical-to-logical names of ``dialect`` as the proposal would write them."""
+    tables: dict[str, str] = {}
+    columns: dict[tuple[str, str], str] = {}
+    for table in proposal.tables:
+        if dialect not in table.dialects:  # not found there (its name is a placeholder)
+            continue
+        physical = table.names[dialect]
+        tables[physical] = table.name
+        for column in table.columns:
+            columns[(physical, column.names[dialect])] = column.name
+    return NameMap(tables, columns)
+
+
+def _add_kinds(proposal: Proposal, raw: Mapping[str, Schema]) -> None:
+    """Kinds are read on the schemas in logical names, exactly as ``diff --domain`` reads them
+    (a CHECK names its column by the logical name once both are renamed)."""
+    canonical = {d: canonicalize(schema, name_map(proposal, d)) for d, schema in raw.items()}
+    for table in proposal.tables:
+        if table.dialects != DIALECTS:
+            continue
+        st = canonical[SQLITE].tables[table.name]
+        pt = canonical[POSTGRESQL].tables[table.name]
+        for column in table.columns:
+            sc, pc = st.column(column.name), pt.column(column.name)
+            assert sc is not None and pc is not None  # both were paired by these names
+            column.kind = shared_kind((st, sc), (pt, pc))
+
+
+def _logical_columns(columns: Sequence[Column]) -> list[tuple[str, Column]]:
+    taken: set[str] = set()
+    return [(_unique(snake_case(c.name), taken), c) for c in columns if _representable(c.name)]
+
+
+def _pair_columns(
+    table: InitTable,
+    st: Table,
+    pt: Table,
+    proposal: Proposal,
+    count: Callable[[str], None],
+) -> None:
+    scols, pcols = {c.name: c for c in st.columns}, {c.name: c for c in pt.columns}
+    pairing = pair_names(scols, pcols)
+    taken: set[str] = set()
+    by_pg = {p: (s, stage) for s, p, stage in pairing.pairs}
+    for p_name in pcols:  # in PostgreSQL's column order
+        if p_name not in by_pg:
+            continue
+        s_name, stage = by_pg[p_name]
+        if not (_representable(s_name) and _representable(p_name)):
+            table.unpaired.append(f"column {table.name}.{p_name}: not a name domain.yaml can hold")
+            continue
+        count(stage)
+        proposal.paired_columns += 1
+        table.columns.append(
+            InitColumn(
+                _unique(snake_case(p_name), taken),
+                {SQLITE: s_name, POSTGRESQL: p_name},
+            )
+        )
+    for dialect, names in ((SQLITE, pairing.left_only), (POSTGRESQL, pairing.right_only)):
+        for name in names:
+            line = f"{dialect} only: column {table.name}.{name}"
+            table.unpaired.append(line)
+            table.one_sided.append((dialect, name))
+            proposal.unpaired.append(line)
