@@ -93,7 +93,7 @@ SCHEMA_ERRORS = {
     "unknown column key": (
         "version: 1\ntables:\n  items:\n    columns:\n      id: {kind: integer, nulable: true}\n",
         "d.yaml:5: unknown key 'nulable' in column items.id (valid keys: kind, length, precision, "
-        "scale, dimensions, geometry, srid, sqlite, values, name, names, description)",
+        "scale, dimensions, geometry, srid, sqlite, values, name, names, dialects, description)",
     ),
     "a list where text belongs": (
         "version: 1\ntables:\n  items:\n    columns:\n      id:\n        kind: [integer]\n",

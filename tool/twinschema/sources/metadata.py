@@ -22,6 +22,7 @@ from twinschema.model import (
     EQUALITY_EXACT,
     GENERATED_STORED,
     GENERATED_VIRTUAL,
+    IDENTITY_SEQUENCE,
     CheckConstraint,
     Collation,
     Column,
