@@ -406,3 +406,40 @@ def test_sakila_init_stamp_then_check_reports_its_documented_differences(
     extra = [d for d in report["differences"] if (d["table"], d["column"]) not in documented]
     missing = documented - locations(report)
     assert not extra and not missing, (sorted(missing, key=str), details({"differences": extra}))
+
+
+def test_in_an_existing_project_init_merges_pyproject_and_never_clobbers(
+    shop: tuple[str, str], tmp_path: Path
+) -> None:
+    """pyproject.toml keeps its other tables, keys and comments; a metadata module that exists
+    stops init before it writes anything, unless --force."""
+    sqlite_url, pg_url = shop
+    project = tmp_path / "app"
+    (project / "schemas").mkdir(parents=True)
+    mine = '[project]\nname = "shop"  # ours\n\n[tool.ruff]\nline-length = 99\n'
+    (project / "pyproject.toml").write_text(mine, encoding="utf-8")
+    (project / "schemas" / "sqlite.py").write_text("# my models\n", encoding="utf-8")
+    shell = Shell(project)
+    args = ("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url)
+
+    refused = shell(*args)
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.startswith("twinschema: error: schemas/sqlite.py")
+    assert "--force" in refused.stderr and len(refused.stderr.splitlines()) == 1
+    assert (project / "schemas" / "sqlite.py").read_text("utf-8") == "# my models\n"
+    assert (project / "pyproject.toml").read_text("utf-8") == mine
+    assert not (project / "domain.yaml").exists()
+
+    forced = shell(*args, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert (project / "schemas" / "sqlite.py").read_text("utf-8").startswith('"""The SQLite')
+    merged = (project / "pyproject.toml").read_text("utf-8")
+    assert merged.startswith(mine), merged
+    config = tomllib.loads(merged)
+    assert config["tool"]["ruff"] == {"line-length": 99}
+    assert config["tool"]["twinschema"]["postgresql"] == {
+        "metadata": "schemas.postgres:metadata",
+        "migrations": "migrations_postgres",
+        "url_env": "DATABASE_URL",
+    }
+    assert "postgresql+psycopg:" not in merged and "sqlite:///" not in merged
