@@ -39,7 +39,9 @@ VERSION_TABLE = "alembic_version"
 
 
 @pytest.fixture(autouse=True)
-def _in_a_new_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _in_a_new_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """init writes a whole project where it runs: each test runs it in a folder of its own."""
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 

@@ -54,6 +54,7 @@ class Shell:
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd
         self.env = clean_env()
+        self.init: Run | None = None  # what init printed, once it ran
 
     def __call__(self, *args: str) -> Run:
         done = run_cli(list(args), self.cwd, self.env, timeout=600)
@@ -81,6 +82,16 @@ def versions(url: str) -> list[str]:
         engine.dispose()
 
 
+def tables(url: str) -> list[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            return sorted([*inspector.get_table_names(), *inspector.get_view_names()])
+    finally:
+        engine.dispose()
+
+
 def adopt(project: Path, sqlite_url: str, pg_url: str) -> Shell:
     """``init --stamp`` in the empty folder ``project``; then a shell with the URLs in the
     variables the written configuration names."""
@@ -88,6 +99,7 @@ def adopt(project: Path, sqlite_url: str, pg_url: str) -> Shell:
     shell = Shell(project)
     result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp")
     assert result.exit_code == 0, result.output
+    shell.init = result
     shell.env.update({ENV["sqlite"]: sqlite_url, ENV["postgresql"]: pg_url})
     return shell
 
@@ -145,7 +157,18 @@ def test_chinook_init_stamp_then_check_is_green(
     chinook_sqlite: str, chinook_pg: str, tmp_path: Path
 ) -> None:
     project = tmp_path / "app"
+    before = {url: tables(url) for url in (chinook_sqlite, chinook_pg)}
     shell = adopt(project, chinook_sqlite, chinook_pg)
+    # --stamp wrote alembic_version and nothing else to either database.
+    for url, found in before.items():
+        assert tables(url) == sorted([*found, "alembic_version"])
+    # The loader's URL carries a password: no file init wrote holds it.
+    password = sa.engine.make_url(chinook_pg).password
+    assert password and shell.init is not None
+    assert password not in shell.init.output
+    for path in project.rglob("*"):
+        if path.is_file():
+            assert password not in path.read_text("utf-8", errors="replace"), path
     for path in (
         "domain.yaml", "pyproject.toml", "schemas/__init__.py", "schemas/domain.py",
         "schemas/sqlite.py", "schemas/postgres.py",
@@ -406,3 +429,40 @@ def test_sakila_init_stamp_then_check_reports_its_documented_differences(
     extra = [d for d in report["differences"] if (d["table"], d["column"]) not in documented]
     missing = documented - locations(report)
     assert not extra and not missing, (sorted(missing, key=str), details({"differences": extra}))
+
+
+def test_in_an_existing_project_init_merges_pyproject_and_never_clobbers(
+    shop: tuple[str, str], tmp_path: Path
+) -> None:
+    """pyproject.toml keeps its other tables, keys and comments; a metadata module that exists
+    stops init before it writes anything, unless --force."""
+    sqlite_url, pg_url = shop
+    project = tmp_path / "app"
+    (project / "schemas").mkdir(parents=True)
+    mine = '[project]\nname = "shop"  # ours\n\n[tool.ruff]\nline-length = 99\n'
+    (project / "pyproject.toml").write_text(mine, encoding="utf-8")
+    (project / "schemas" / "sqlite.py").write_text("# my models\n", encoding="utf-8")
+    shell = Shell(project)
+    args = ("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url)
+
+    refused = shell(*args)
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.startswith("twinschema: error: schemas/sqlite.py")
+    assert "--force" in refused.stderr and len(refused.stderr.splitlines()) == 1
+    assert (project / "schemas" / "sqlite.py").read_text("utf-8") == "# my models\n"
+    assert (project / "pyproject.toml").read_text("utf-8") == mine
+    assert not (project / "domain.yaml").exists()
+
+    forced = shell(*args, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert (project / "schemas" / "sqlite.py").read_text("utf-8").startswith('"""The SQLite')
+    merged = (project / "pyproject.toml").read_text("utf-8")
+    assert merged.startswith(mine), merged
+    config = tomllib.loads(merged)
+    assert config["tool"]["ruff"] == {"line-length": 99}
+    assert config["tool"]["twinschema"]["postgresql"] == {
+        "metadata": "schemas.postgres:metadata",
+        "migrations": "migrations_postgres",
+        "url_env": "DATABASE_URL",
+    }
+    assert "postgresql+psycopg:" not in merged and "sqlite:///" not in merged

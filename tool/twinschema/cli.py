@@ -689,19 +689,23 @@ def revision_command(message: str, scratch_server: str | None) -> None:
     type=click.Path(dir_okay=False),
     help="The domain file to write (default: [tool.twinschema] domain, else domain.yaml).",
 )
-@click.option("--force", is_flag=True, help="Overwrite the domain file if it exists.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite the files init writes (domain, modules) if they exist."
+)
 @click.option(
     "--stamp",
     is_flag=True,
     help="Also WRITE to both databases: record each at a revision of its chain (alembic_version); "
-    "an empty chain first gets a baseline revision, a chain with revisions is stamped at its "
-    "head only if the database has exactly the schema that head builds.",
+    "a new chain at the baseline init writes, a chain with revisions at its head only if the "
+    "database has exactly the schema that head builds.",
 )
 def init_command(
     sqlite_url: str | None, postgres_url: str | None, output: str | None, force: bool, stamp: bool
 ) -> None:
-    """Write a first domain.yaml from two existing databases, pairing their tables and columns by
-    name (exact, case, PascalCase/snake_case, singular/plural); reads them only, unless --stamp."""
+    """Write a project from two existing databases: domain.yaml (tables and columns paired by name:
+    exact, case, PascalCase/snake_case, singular/plural), [tool.twinschema] in pyproject.toml,
+    both metadata modules, both Alembic environments with a baseline revision that creates the
+    schema as it is. Reads the databases only, unless --stamp."""
     from twinschema import init
     from twinschema.config import load_config
 

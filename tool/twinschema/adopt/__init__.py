@@ -155,12 +155,12 @@ def run_init(
     if clashes and not force:
         shown = ", ".join(relative(p, where.root) for p in clashes)
         raise UsageError(f"{shown}: already exist(s): pass --force to overwrite")
+    pyproject = where.root / "pyproject.toml"
+    url_env = {d: config.url_env_name(d) for d in DIALECTS}
+    merged = merged_pyproject(pyproject, where, url_env)  # refused before anything is written
     revisions = {d: baseline.revision_id(d) for d in baselines}
     plan = plan_stamp(config, urls, revisions) if stamp else None
     written, kept = _write(owned, scaffold, force)
-    pyproject = where.root / "pyproject.toml"
-    url_env = {d: config.url_env_name(d) for d in DIALECTS}
-    merged = merged_pyproject(pyproject, where, url_env)
     if _differs(pyproject, merged):
         pyproject.write_text(merged, encoding="utf-8")
         written.append(pyproject)

@@ -13,6 +13,7 @@ as a string, with a comment: it is reported until a person declares it (or drops
 
 from __future__ import annotations
 
+import json
 import keyword
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -293,8 +294,12 @@ def render_module(
     header = [
         f'"""The {label} schema, every name from domain.yaml.',
         "",
-        f"Written by `twinschema init` from {source}, as the database was then; from now on it is",
-        "yours to edit (then: `twinschema revision -m ...` writes the migrations of both chains).",
+        "Written by `twinschema init` from the database as it was then:",
+        "",
+        f"    {source}",
+        "",
+        "From now on it is yours to edit; `twinschema revision -m ...` then writes the migrations",
+        "of both chains.",
         '"""',
         "",
         "from __future__ import annotations",
@@ -303,7 +308,7 @@ def render_module(
         "",
         f"from {loader} import TableNames, names",
         "",
-        f"N = names({dialect!r})",
+        f"N = names({json.dumps(dialect)})",
         "",
         "metadata = sa.MetaData()",
         "",
