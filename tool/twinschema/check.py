@@ -184,8 +184,6 @@ class _Sources:
             url = self.plan.urls[dialect]
             assert url is not None
             label = self.plan.label(dialect)
-            state = chain_state(self.plan.config, dialect, url)
-            fix = database_fix(label, state, self.plan.fix_command(dialect))
             progress.step(f"reading the {dialect} database {label}")
             self.start_reading(dialect)
             try:
@@ -193,6 +191,9 @@ class _Sources:
             except DatabaseError as exc:
                 self._live[dialect] = exc
             else:
+                # Read once the database answered: whether migrating it can fix what differs.
+                state = chain_state(self.plan.config, dialect, url)
+                fix = database_fix(label, state, self.plan.fix_command(dialect))
                 report.count_not_compared(raw, label)
                 canonical = make_canonical(raw, self.domain)
                 self._live[dialect] = Side(canonical, label, fix, "database", state)
