@@ -195,3 +195,16 @@ def test_dialect_for_both_sides_still_applies_to_both(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     kinds = [d["kind"] for d in json.loads(result.stdout)["differences"]]
     assert kinds == ["column_missing"]
+
+
+def test_plain_sqlite_ddl_with_a_typeless_column_is_told_apart(tmp_path: Path) -> None:
+    """A column without a type (``CREATE TABLE t(a, b)``) is SQLite's alone: the file loads as
+    SQLite with no --dialect."""
+    path = tmp_path / "plain.sql"
+    path.write_text(
+        "CREATE TABLE tags(name, weight);\nCREATE TABLE items (id integer PRIMARY KEY, tag text);\n"
+    )
+    result, document = _inspect(path)
+    assert result.exit_code == 0, result.output
+    assert document["dialect"] == "sqlite"
+    assert sorted(document["tables"]) == ["items", "tags"]
