@@ -15,7 +15,7 @@ SAKILA = Path(__file__).parent / "fixtures" / "realworld" / "sakila"
 FORMATS = ("text", "json", "junit", "github", "sarif")
 
 
-def _report(fmt: str, seed: int, tmp_path: Path) -> str:
+def _report(fmt: str, seed: str, tmp_path: Path) -> str:
     result = subprocess.run(
         [
             TWINSCHEMA,
@@ -26,7 +26,7 @@ def _report(fmt: str, seed: int, tmp_path: Path) -> str:
             fmt,
         ],
         cwd=tmp_path,
-        env=clean_env(PYTHONHASHSEED=str(seed)),
+        env=clean_env(PYTHONHASHSEED=seed),
         capture_output=True,
         text=True,
         timeout=300,
@@ -38,10 +38,10 @@ def _report(fmt: str, seed: int, tmp_path: Path) -> str:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_same_report_whatever_the_hash_seed(fmt: str, tmp_path: Path, pg_server: str) -> None:
-    reports = {seed: _report(fmt, seed, tmp_path) for seed in (0, 1, 2, 3)}
-    assert reports[0].strip(), "an empty report proves nothing"
+    reports = {seed: _report(fmt, seed, tmp_path) for seed in ("0", "1", "2", "random")}
+    assert reports["0"].strip(), "an empty report proves nothing"
     for seed, text in reports.items():
-        assert text == reports[0], f"--format {fmt}: hash seed {seed} gave another report"
+        assert text == reports["0"], f"--format {fmt}: hash seed {seed} gave another report"
 
 
 @pytest.fixture

@@ -55,8 +55,6 @@ class Sources:
             url = self.plan.urls[dialect]
             assert url is not None
             label = self.plan.label(dialect)
-            state = chain_state(self.plan.config, dialect, url)
-            fix = database_fix(label, state, self.plan.fix_command(dialect))
             progress.step(f"reading the {dialect} database {label}")
             self.start_reading(dialect)
             try:
@@ -64,6 +62,9 @@ class Sources:
             except DatabaseError as exc:
                 self._live[dialect] = exc
             else:
+                # Read once the database answered: whether migrating it can fix what differs.
+                state = chain_state(self.plan.config, dialect, url)
+                fix = database_fix(label, state, self.plan.fix_command(dialect))
                 self._raw[dialect] = raw
                 canonical = make_canonical(raw, self.domain)
                 module = self._module_file(dialect)

@@ -67,6 +67,14 @@ MARKERS: tuple[Marker, ...] = (
     _m(SQLITE, "datetime(...)", r"\b(datetime|strftime|julianday)\s*\(", 2),
     _m(SQLITE, "sqlite_ object", r"\bsqlite_(master|schema|sequence|stat\d)\b", 3),
     _m(SQLITE, "SQLite-only type", r"\b(datetime|tinyint|mediumint|nvarchar|blob|clob)\b", 2),
+    # CREATE TABLE t(a, b): a column without a type, which PostgreSQL rejects (sqlite3 .schema
+    # prints sqlite_sequence(name,seq) so; the first column is enough to tell).
+    _m(
+        SQLITE,
+        "column without a type",
+        r"\bCREATE\s+(TEMP\w*\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?[\w.]+\s*\(\s*\w+\s*[,)]",
+        3,
+    ),
 )
 
 # String literals, quoted identifiers and comments, blanked before the markers are searched.
