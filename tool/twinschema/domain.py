@@ -20,7 +20,7 @@ import yaml
 
 from twinschema.errors import DomainError, DomainNameError
 from twinschema.paths import shown
-from twinschema.records import ALLOWABLE_KINDS
+from twinschema.records import ALLOWABLE_KINDS as ALLOWABLE_KINDS  # as tests import it
 from twinschema.records import DIALECTS as DIALECTS  # as init imports it
 from twinschema.typemap import EXTENSION_KINDS, GEOMETRY, KINDS, VECTOR, Storage
 
