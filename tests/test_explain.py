@@ -9,9 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from twinschema.cli import cli
-from twinschema.differences import DIFFERENCE_KINDS
-from twinschema.domain import ALLOWABLE_KINDS
 from twinschema.errors import EXIT_USAGE
+from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,6 +5,7 @@ value is displayed."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,37 @@ def test_allowable_kinds_are_difference_kinds() -> None:
     from twinschema.records import ALLOWABLE_KINDS
 
     assert set(ALLOWABLE_KINDS) <= set(DIFFERENCE_KINDS)
+
+
+def test_core_errors_are_plain_and_the_cli_maps_them_to_one_line_and_a_code(
+    tmp_path: Path,
+) -> None:
+    """The core's errors know nothing of click; the CLI prints each as one line with its code."""
+    import click
+    from click.testing import CliRunner
+
+    from twinschema.cli import cli
+    from twinschema.errors import DatabaseError, TwinschemaError, UsageError
+
+    assert not issubclass(TwinschemaError, click.ClickException)
+    assert (UsageError.exit_code, DatabaseError.exit_code) == (2, 3)
+    runner = CliRunner()
+    usage = runner.invoke(cli, ["diff", "a.sql", "b.sql", "--domain", "d.yaml", "--no-domain"])
+    assert usage.exit_code == 2
+    assert usage.stderr == (
+        "twinschema: error: twinschema diff: --domain and --no-domain exclude each other\n"
+    )
+    missing = tmp_path / "missing.db"
+    database = runner.invoke(cli, ["inspect", f"sqlite:///{missing}"])
+    assert database.exit_code == 3
+    assert database.stderr.startswith("twinschema: error: ") and database.stderr.count("\n") == 1
+    assert str(missing) in database.stderr and not missing.exists()
+
+
+def test_the_cli_offers_the_layers_a_check_runs() -> None:
+    """``--layer`` is spelled in the CLI (which imports no records at start-up): the same list."""
+    from twinschema.cli import check
+    from twinschema.records import LAYERS
+
+    [layer] = [p for p in check.params if p.name == "layers"]
+    assert tuple(layer.type.choices) == LAYERS  # type: ignore[attr-defined]

@@ -316,8 +316,8 @@ def check(
     read, 4 internal error.
     """
     from twinschema import commands
-    from twinschema.check import LAYERS
     from twinschema.config import load_config
+    from twinschema.records import LAYERS
 
     commands.check_output_path(output)
     with _progress("checking " + ", ".join(layers or LAYERS), no_color):

@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from twinschema.differences import SEVERITY_WARNING, Difference
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, Table
-from twinschema.records import Side
+from twinschema.records import SEVERITY_WARNING, Difference, Side
 
 KIND = "value_compatibility"
 DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}

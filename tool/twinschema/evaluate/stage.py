@@ -26,7 +26,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from twinschema import typemap
-from twinschema.differences import Difference, Equivalence
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import crossing, probes
 from twinschema.evaluate.backends import (
@@ -47,7 +46,7 @@ from twinschema.evaluate.values import (
     same_class,
 )
 from twinschema.model import Column, Table
-from twinschema.records import Comparison, Side
+from twinschema.records import Comparison, Difference, Equivalence, Side
 
 DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 

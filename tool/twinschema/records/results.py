@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Protocol
 
@@ -35,6 +35,10 @@ class EvaluationCounts(Protocol):
     def warnings(self) -> list[Difference]: ...
 
 
+# The fields of a LayerResult that hold what it found (the JSON report lists them apart).
+_FINDINGS = frozenset({"differences", "equivalences", "warnings", "not_compared"})
+
+
 @dataclass
 class LayerResult:
     """One comparison of a layer: its two sides, its status, why when skipped or failed, and
@@ -64,10 +68,7 @@ class LayerResult:
 
     def summary(self) -> dict[str, object]:
         """The result without its findings, as the JSON report lists layers."""
-        out = asdict(self)
-        for key in ("differences", "equivalences", "warnings", "not_compared"):
-            del out[key]
-        return out
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _FINDINGS}
 
     def note_not_compared(self, label: str, counts: Mapping[str, int]) -> None:
         """Note objects of source ``label`` that this comparison could not compare."""
