@@ -284,6 +284,8 @@ class _Reader:
         for constraint in constraints:
             if not isinstance(constraint, sa.CheckConstraint):
                 continue
+            # The type's own rule for whether the DDL creates its CHECK (private; no public API
+            # says it; see tests/test_metadata_source.py::test_sqlalchemy_private_parts_we_rely_on).
             rule = getattr(constraint, "_create_rule", None)
             if rule is not None and not rule(self.ddl):
                 continue  # e.g. the CHECK of a native enum, which PostgreSQL does not create
