@@ -61,9 +61,10 @@ def test_bound_parameters_are_rendered_as_literals(dialect: str) -> None:
 
 
 def test_sqlalchemy_private_parts_we_rely_on() -> None:
-    """SQLAlchemy publishes no API for two things the metadata source needs: whether the DDL
-    creates a type's own CHECK on a dialect (``CheckConstraint._create_rule``), and the marker
-    name of an unnamed constraint under a naming convention (``_NoneName``). pyproject pins
+    """SQLAlchemy publishes no API for three things the metadata source needs: whether the DDL
+    creates a type's own CHECK on a dialect (``CheckConstraint._create_rule``), the marker
+    name of an unnamed constraint under a naming convention (``_NoneName``), and a table's
+    ``prefixes`` (``Table._prefixes``: UNLOGGED). pyproject pins
     SQLAlchemy below its next minor release; this fails loudly if an allowed release moves either."""
     metadata = sa.MetaData(naming_convention={"ck": "ck_%(table_name)s_%(constraint_name)s"})
     table = sa.Table(
@@ -82,3 +83,6 @@ def test_sqlalchemy_private_parts_we_rely_on() -> None:
     source = from_metadata(metadata, "sqlite")
     assert sorted(c.name or "" for c in source.tables["t"].checks) == ["", "ck_t_e"]
     assert from_metadata(metadata, "postgresql").tables["t"].checks == ()
+    unlogged = sa.Table("u", metadata, sa.Column("id", sa.Integer), prefixes=["UNLOGGED"])
+    assert unlogged._prefixes == ["UNLOGGED"]
+    assert from_metadata(metadata, "postgresql").tables["u"].unlogged

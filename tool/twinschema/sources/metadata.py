@@ -146,6 +146,7 @@ class _Reader:
         PostgreSQL DDL compiler writes them; nothing for a dialect without them."""
         if self.dialect != "postgresql":
             return {}
+        # Table(prefixes=[...]) is kept only as a private attribute (see the contract test).
         prefixes = {str(p).upper() for p in getattr(table, "_prefixes", ())}
         partition_by = table.dialect_options["postgresql"].get("partition_by")
         return {
