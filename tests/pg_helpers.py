@@ -27,8 +27,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from support import testing
 
-from twinschema import embedded, testing
+from twinschema import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 TWINSCHEMA = str(ROOT / ".venv" / "bin" / "twinschema")

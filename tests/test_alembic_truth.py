@@ -141,7 +141,7 @@ DEFAULT_CASES = [
 @pytest.fixture(scope="module")
 def pg_scratch(pg_server: str) -> Iterator[str]:
     """One scratch PostgreSQL database for the module; each case gets a schema of its own."""
-    from twinschema.testing import scratch_database
+    from support.testing import scratch_database
 
     with scratch_database(pg_server, prefix="alembic") as url:
         yield url

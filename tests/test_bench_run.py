@@ -15,8 +15,7 @@ if str(ROOT / "bench") not in sys.path:
 
 import generate  # noqa: E402
 import run as bench_run  # noqa: E402
-
-from twinschema import testing  # noqa: E402
+from support import testing  # noqa: E402
 
 
 def _cmdline(pid: int) -> list[bytes]:

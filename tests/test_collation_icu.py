@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from probes import Case, Loader, compare_case, try_row
+from support import systempg, testing
 
-from twinschema import systempg, testing
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.model import EQUALITY_CASE, EQUALITY_CASE_ACCENT

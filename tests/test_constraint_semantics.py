@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from pg_helpers import admin
+from support.testing import scratch_database
 
 from twinschema.cli import cli
 from twinschema.compare import Side, compare
@@ -22,7 +23,6 @@ from twinschema.domaincheck import compare_domain
 from twinschema.model import Schema
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.sources.metadata import from_metadata
-from twinschema.testing import scratch_database
 
 Change = Callable[[sa.MetaData], None]
 STATUS = ("draft", "live", "archived")

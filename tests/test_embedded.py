@@ -78,3 +78,30 @@ def test_two_postgresql_sql_files_share_the_server_one_command_started(project: 
     assert result.returncode == 1, result.stderr
     assert [d["kind"] for d in json.loads(result.stdout)["differences"]] == ["column_type"]
     assert not embedded.is_running(project / "pg")  # stopped once both were done
+
+
+def test_pgserver_holder_bookkeeping_is_what_we_rely_on() -> None:
+    """pgserver publishes no API for the processes holding a server; ``embedded`` reads and
+    edits its bookkeeping (``HOLDERS_FILE``, ``DiskList``, ``PostgresServer._lock``). pyproject
+    pins pgserver below its next release; this fails loudly if an allowed release moves any of it."""
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import DiskList
+
+    folder = Path(tempfile.mkdtemp(prefix="twinschema-contract-"))
+    try:
+        server = embedded.start(folder / "pg")
+        try:
+            holders = folder / "pg" / embedded.HOLDERS_FILE
+            assert os.getpid() in json.loads(holders.read_text())
+            assert os.getpid() in DiskList(holders).get()
+            with PostgresServer._lock:  # a lock held across processes, as pgserver holds it
+                pass
+            info = embedded.postmaster(folder / "pg")
+            assert info is not None and info.status == "ready"
+            assert info.socket_dir == server.socket_dir
+        finally:
+            server.stop()
+        assert not embedded.is_running(folder / "pg")
+    finally:
+        embedded.stop(folder / "pg")
+        shutil.rmtree(folder, ignore_errors=True)

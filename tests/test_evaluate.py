@@ -286,7 +286,7 @@ def test_sqlite_classes(expression: str, kind: str, value: object) -> None:
 
 @pytest.fixture(scope="module")
 def pg_backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
-    from twinschema.testing import scratch_database
+    from support.testing import scratch_database
 
     with scratch_database(pg_server, prefix="evaluate") as url:
         backend = PostgreSQLBackend(url, "test")
@@ -446,7 +446,7 @@ def test_a_sqlite_run_stopped_at_its_deadline_is_not_a_failure() -> None:
 def test_postgresql_timeout_and_lost_connection_are_not_failures(pg_server: str) -> None:
     """A statement timeout, then the scratch session killed by the server: each run is 'not
     evaluated' (the comparer's verdict stands), and nothing raises."""
-    from twinschema.testing import scratch_database
+    from support.testing import scratch_database
 
     integer = ColumnType("postgresql", "integer", raw="integer")
     with scratch_database(pg_server, prefix="evaluate") as url:

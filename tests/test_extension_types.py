@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from support import systempg, testing
 
-from twinschema import systempg, testing
 from twinschema.compare import Side
 from twinschema.dialects import ReflectOptions
 from twinschema.domain import load_domain, parse_domain

@@ -25,8 +25,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
+from support import testing
 
-from twinschema import init, migrate, sqlfile, testing
+from twinschema import init, migrate, sqlfile
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.domain import load_domain

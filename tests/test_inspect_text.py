@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from support.testing import sqlite_file
 
 from twinschema.cli import cli
-from twinschema.testing import sqlite_file
 
 DDL = [
     "CREATE TABLE owners (id INTEGER PRIMARY KEY, email VARCHAR(80) NOT NULL UNIQUE)",

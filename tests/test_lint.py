@@ -164,7 +164,11 @@ def test_lint_finds_every_destructive_operation_in_both_chains(tmp_path: Path) -
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_lint_speaks_every_format_of_check(tmp_path: Path, fmt: str) -> None:
     project = scratch_project(tmp_path)
-    write_revision(project, "sqlite", 'op.drop_column("profiles", "tier")')
+    body = """
+        op.drop_column("profiles", "tier")
+        raise ValueError("a revision that fails half way")
+    """
+    write_revision(project, "sqlite", body)
     result = lint_cli(project, "--format", fmt)
     assert result.exit_code == 1, result.output
     assert "profiles" in result.output and "tier" in result.output
@@ -246,6 +250,24 @@ def test_an_upgrade_that_reads_the_database_is_unlinted(tmp_path: Path) -> None:
         """,
     )
     assert lint_cli(project).exit_code == 0
+
+
+def test_recording_leaves_no_alembic_op_proxy_behind(tmp_path: Path) -> None:
+    """The lint binds ``alembic.op`` only while a revision runs (Alembic's public
+    ``Operations.context``), even when the revision raises: afterwards ``op`` is unbound, as
+    Alembic leaves it outside a migration (a call fails)."""
+    from alembic import op
+
+    project = scratch_project(tmp_path)
+    body = """
+        op.drop_column("profiles", "tier")
+        raise ValueError("a revision that fails half way")
+    """
+    write_revision(project, "sqlite", body)
+    report = json.loads(lint_cli(project, "--format", "json").output)
+    assert [d["name"] for d in report["differences"]] == ["drop_column:profiles.tier", "unlinted"]
+    with pytest.raises((NameError, AttributeError)):  # a leaked proxy would record it silently
+        op.drop_column("profiles", "tier")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -58,3 +58,31 @@ def test_bound_parameters_are_rendered_as_literals(dialect: str) -> None:
         sa.CheckConstraint(sa.text("n > :low").bindparams(low=5), name="ck"),
     )
     assert from_metadata(metadata, dialect).tables["t"].checks[0].expression == "n > 5"
+
+
+def test_sqlalchemy_private_parts_we_rely_on() -> None:
+    """SQLAlchemy publishes no API for three things the metadata source needs: whether the DDL
+    creates a type's own CHECK on a dialect (``CheckConstraint._create_rule``), the marker
+    name of an unnamed constraint under a naming convention (``_NoneName``), and a table's
+    ``prefixes`` (``Table._prefixes``: UNLOGGED). pyproject pins
+    SQLAlchemy below its next minor release; this fails loudly if an allowed release moves either."""
+    metadata = sa.MetaData(naming_convention={"ck": "ck_%(table_name)s_%(constraint_name)s"})
+    table = sa.Table(
+        "t",
+        metadata,
+        sa.Column("flag", sa.Boolean(create_constraint=True)),
+        sa.Column("e", sa.Enum("a", "b", name="e", create_constraint=True)),
+    )
+    checks = [c for c in table.constraints if isinstance(c, sa.CheckConstraint)]
+    assert len(checks) == 2
+    for dialect, created in ((postgresql.dialect(), False), (sqlite.dialect(), True)):
+        ddl = dialect.ddl_compiler(dialect, None)
+        assert [c._create_rule(ddl) for c in checks] == [created, created]
+    names = {type(c.name).__name__ for c in checks}
+    assert names == {"conv", "_NoneName"}
+    source = from_metadata(metadata, "sqlite")
+    assert sorted(c.name or "" for c in source.tables["t"].checks) == ["", "ck_t_e"]
+    assert from_metadata(metadata, "postgresql").tables["t"].checks == ()
+    unlogged = sa.Table("u", metadata, sa.Column("id", sa.Integer), prefixes=["UNLOGGED"])
+    assert unlogged._prefixes == ["UNLOGGED"]
+    assert from_metadata(metadata, "postgresql").tables["u"].unlogged

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from support import testing
 
-from twinschema import testing
 from twinschema.check import CheckPlan, run_check
 from twinschema.config import load_config
 from twinschema.migrations_layer import (

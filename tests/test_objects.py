@@ -16,8 +16,8 @@ from typing import Any
 import psycopg
 import pytest
 from pg_helpers import clean_env, make_project, run_cli
+from support import testing
 
-from twinschema import testing
 from twinschema.definitions import canonical_sql
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import STATEMENTS, connect_kwargs

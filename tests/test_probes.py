@@ -32,7 +32,7 @@ STORED = [c for c in CASES if c.witness and c.witness.get("stored_of")]
 
 @pytest.fixture(scope="module")
 def loader(pg_server: str) -> Iterator[Loader]:
-    from twinschema.testing import scratch_database
+    from support.testing import scratch_database
 
     with scratch_database(pg_server, prefix="probes") as url:
         found = Loader(url)

@@ -27,8 +27,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from support import testing
 
-from twinschema import sqlfile, testing
+from twinschema import sqlfile
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK = REALWORLD / "chinook"

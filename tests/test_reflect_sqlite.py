@@ -16,8 +16,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sa_sqlite
 from sqlalchemy.engine import make_url
+from support import testing
 
-from twinschema import sqlfile, testing
+from twinschema import sqlfile
 from twinschema.dialects import ReflectOptions, adapter, sqlite_ddl, sqlite_lexer
 from twinschema.dialects.sqlite import (
     ADAPTER,

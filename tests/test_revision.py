@@ -25,8 +25,9 @@ from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
 )
 
 from twinschema.config import load_config
+from twinschema.domain import parse_domain
 from twinschema.errors import UsageError
-from twinschema.revision import stem_of
+from twinschema.revision import bumped, stem_of
 
 
 def revision_cli(project: Path, pg_server: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -189,3 +190,49 @@ def test_revision_ids_fit_alembic_s_version_column() -> None:
 def test_revision_names_keep_whole_words(message: str, stem: str) -> None:
     assert stem_of(3, message) == stem
     assert len(f"{stem}_postgresql") <= 32
+
+
+# Layouts a hand-kept domain.yaml has: comments everywhere, flow and block styles, quotes, lists
+# indented under their key or not, long lines.
+LAYOUTS = {
+    "indented lists": """\
+# yaml-language-server: $schema=tool/twinschema/domain.schema.json
+version: 7   # bumped by twinschema revision
+tables:
+  # the people
+  users:
+    columns:
+      id: {kind: uuid}   # primary key
+      name: {kind: varchar, length: 80, description: 'a "quoted" name, kept as written'}
+    allow:
+      - kind: index
+        dialect: postgresql
+        name: ix_users_name_trgm
+        reason: >-
+          a trigram index that only PostgreSQL has, for search; SQLite searches with LIKE over a
+          small table
+""",
+    "lists at the key's column": """\
+version: 0
+tables:
+    items:
+        dialects:
+        - sqlite
+        - postgresql
+        columns: {id: {kind: integer}, label: {kind: text, names: {sqlite: Label}}}
+""",
+}
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS), ids=list(LAYOUTS))
+def test_the_version_bump_changes_the_version_and_nothing_else(layout: str) -> None:
+    """domain.yaml is rewritten by a round-trip YAML library: only the version's value changes;
+    comments, quoting, key order, flow and block styles and indentation all survive."""
+    text = LAYOUTS[layout]
+    old = next(line for line in text.splitlines() if line.startswith("version:"))
+    number = int(old.split()[1])
+    new = bumped(text, number + 1)
+    assert new.splitlines() == [
+        line.replace(f"version: {number}", f"version: {number + 1}") for line in text.splitlines()
+    ]
+    assert parse_domain(new, "d.yaml").version == number + 1

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.testing import sqlite_file
 
 from twinschema.cli import cli
-from twinschema.testing import sqlite_file
 
 
 @pytest.mark.parametrize("name", ["var/local.db", "app.sqlite3", "no_extension"])

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from support.testing import sqlite_file
 
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.sources import make_canonical, reflect_url
-from twinschema.testing import sqlite_file
 from twinschema.urls import parse_url
 
 

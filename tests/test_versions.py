@@ -32,8 +32,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from packaging.requirements import Requirement
+from support import systempg, testing
 
-from twinschema import embedded, migrate, sqlfile, systempg, testing
+from twinschema import embedded, migrate, sqlfile
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.dialects import ReflectOptions

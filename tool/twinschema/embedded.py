@@ -9,7 +9,9 @@ a server that was already running (``twinschema db start``) is reused and left r
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,12 @@ from urllib.parse import quote
 from twinschema.errors import DatabaseError
 
 DEFAULT_DATABASE = "postgres"
+
+# pgserver has no public API for the processes holding a server (it stops the server when the
+# last one lets go). Its bookkeeping is used as it is: this file of holder pids, ``DiskList``
+# and ``PostgresServer._lock``. pyproject pins pgserver below its next release and
+# tests/test_embedded.py::test_pgserver_holder_bookkeeping_is_what_we_rely_on fails if any moves.
+HOLDERS_FILE = ".handle_pids.json"
 
 
 @dataclass
@@ -48,13 +56,45 @@ def _pgserver() -> Any:
     return pgserver
 
 
+@dataclass(frozen=True)
+class Postmaster:
+    """What ``postmaster.pid`` says of the server running on a data directory (PostgreSQL's own
+    file, documented in "Database File Layout": pid, data directory, start time, port, socket
+    directory, listen address, shared memory key, status)."""
+
+    pid: int
+    socket_dir: str
+    status: str
+
+
+def postmaster(datadir: Path) -> Postmaster | None:
+    """The server running on ``datadir``, read from its ``postmaster.pid``; None when there is
+    none (no file, an unreadable one, or its process is gone)."""
+    try:
+        lines = (Path(datadir) / "postmaster.pid").read_text().splitlines()
+        pid = int(lines[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    if not process_is_running(pid):
+        return None
+    field_of = dict(enumerate(line.strip() for line in lines))
+    return Postmaster(pid, field_of.get(4, ""), field_of.get(7, ""))
+
+
+def process_is_running(pid: int) -> bool:
+    """True when process ``pid`` exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by another user
+        return True
+    return True
+
+
 def is_running(datadir: Path) -> bool:
     """True when a server is already running on ``datadir``."""
-    _pgserver()
-    from pgserver.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(Path(datadir))
-    return bool(info is not None and info.is_running())
+    return postmaster(datadir) is not None
 
 
 def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) -> EmbeddedServer:
@@ -134,15 +174,11 @@ def _attach(datadir: Path) -> EmbeddedServer | None:
     while another process held it); a server nobody holds cannot be stopped under us by a
     process's exit, so it is safe to use without registering.
     """
-    import json
-
-    from pgserver.utils import PostmasterInfo, process_is_running
-
-    info = PostmasterInfo.read_from_pgdata(datadir)
-    if info is None or not info.is_running() or info.status != "ready" or not info.socket_dir:
+    info = postmaster(datadir)
+    if info is None or info.status != "ready" or not info.socket_dir:
         return None
     try:
-        holders = json.loads((datadir / ".handle_pids.json").read_text() or "[]")
+        holders = json.loads((datadir / HOLDERS_FILE).read_text() or "[]")
     except FileNotFoundError:
         holders = []
     except (OSError, ValueError):
@@ -183,9 +219,9 @@ def _forget_dead_holders(datadir: Path) -> list[int]:
     """Remove from pgserver's list of the server's holders every process that no longer runs
     (under pgserver's own machine-wide lock, as it edits that list); the live ones."""
     from pgserver.postgres_server import PostgresServer
-    from pgserver.utils import DiskList, process_is_running
+    from pgserver.utils import DiskList
 
-    holders = DiskList(datadir / ".handle_pids.json")
+    holders = DiskList(datadir / HOLDERS_FILE)
     with PostgresServer._lock:
         try:
             pids = [int(pid) for pid in holders.get()]

@@ -4,9 +4,9 @@ dialect: no database is touched."""
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,7 +66,7 @@ def record(script: Script, dialect: str, direction: str) -> Recording:
         return found
 
     def invoke(operation: Any) -> Any:
-        recorded.append((operation, line_in_revision(sys._getframe(1))))
+        recorded.append((operation, line_in_revision(inspect.currentframe())))
         if isinstance(operation, alembic_ops.CreateTableOp):
             return operation.to_table(context)  # for op.bulk_insert(op.create_table(...), rows)
         return None
@@ -79,22 +79,20 @@ def record(script: Script, dialect: str, direction: str) -> Recording:
         batch.invoke = invoke  # type: ignore[method-assign]
         yield batch
 
-    operations = Operations(context)
-    # Instance attributes shadow the methods; _install_proxy binds ``alembic.op`` to them.
-    operations.invoke = invoke  # type: ignore[method-assign]
-    operations.batch_alter_table = batch_alter_table  # type: ignore[method-assign,assignment]
-    operations._install_proxy()
-    try:
-        getattr(script.module, direction)()
-    except Exception as exc:  # the revision's own code: whatever it raises, report it
-        lines = [
-            tb.tb_lineno
-            for tb in _tracebacks(exc.__traceback__)
-            if os.path.realpath(tb.tb_frame.f_code.co_filename) == source
-        ]
-        return Recording(recorded, exc, lines[-1] if lines else 1)
-    finally:
-        operations._remove_proxy()
+    # Operations.context installs ``alembic.op`` as a proxy to the Operations it yields (and
+    # removes it when the block ends); instance attributes shadow its methods.
+    with Operations.context(context) as operations:
+        operations.invoke = invoke  # type: ignore[method-assign]
+        operations.batch_alter_table = batch_alter_table  # type: ignore[method-assign,assignment]
+        try:
+            getattr(script.module, direction)()
+        except Exception as exc:  # the revision's own code: whatever it raises, report it
+            lines = [
+                tb.tb_lineno
+                for tb in _tracebacks(exc.__traceback__)
+                if os.path.realpath(tb.tb_frame.f_code.co_filename) == source
+            ]
+            return Recording(recorded, exc, lines[-1] if lines else 1)
     return Recording(recorded)
 
 

@@ -32,8 +32,9 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.util import CommandError
+from ruamel.yaml import YAML
 
-from twinschema import scratch, testing
+from twinschema import scratch
 from twinschema.config import Config
 from twinschema.domain import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
@@ -51,7 +52,43 @@ from twinschema.urls import first_line, parse_url, scrub
 
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
 MAX_REVISION_ID = 32
-_VERSION_LINE = re.compile(r"^(version:[ \t]*)(\d+)", re.M)
+
+
+def bumped(text: str, version: int) -> str:
+    """The text of a domain file with its top-level ``version`` set to ``version``, written by a
+    round-trip YAML library so that comments, key order, quoting and styles survive, with the
+    file's own indentation (see ``_indentation``)."""
+    yaml = YAML()  # round-trip
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long line
+    mapping, offset = _indentation(text)
+    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    data = yaml.load(text)
+    data["version"] = version
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _indentation(text: str) -> tuple[int, int]:
+    """How far a block mapping's keys, and a block list's dashes, sit right of their parent key
+    (2 and 0 when the file does not show it). The first nested key and list tell."""
+    mapping: int | None = None
+    offset: int | None = None
+    parent: int | None = None  # the indentation of a key that opens a block
+    for line in text.splitlines():
+        body = line.split(" #", 1)[0].rstrip()
+        stripped = body.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(body) - len(stripped)
+        if parent is not None and indent > parent:
+            if stripped.startswith("- ") or stripped == "-":
+                offset = indent - parent if offset is None else offset
+            else:
+                mapping = indent - parent if mapping is None else mapping
+        parent = indent if body.endswith(":") and not stripped.startswith("- ") else None
+    return mapping or 2, offset or 0
 
 
 class ModelsOutOfSync(TwinschemaError):
@@ -101,9 +138,8 @@ def make_revisions(
         raise UsageError(f"{config.source}: [tool.twinschema] sets no 'domain'")
     domain = load_domain(config.domain)
     text = config.domain.read_text(encoding="utf-8")
-    if not _VERSION_LINE.search(text):
-        raise UsageError(f"{config.domain}: no top-level 'version: N' line to bump")
     version = domain.version + 1
+    new_text = bumped(text, version)
     stem = stem_of(version, message)
     for dialect in DIALECTS:
         _check_head(config, dialect, domain.version, f"{stem}_{dialect}")
@@ -111,7 +147,7 @@ def make_revisions(
     written: list[Written] = []
     try:
         with tempfile.TemporaryDirectory(prefix="twinschema-revision-") as tmp:
-            urls = {"sqlite": testing.sqlite_url(Path(tmp) / "scratch.db")}
+            urls = {"sqlite": f"sqlite:///{Path(tmp) / 'scratch.db'}"}
             with (
                 scratch.server(config, scratch_server) as server,
                 scratch.database(
@@ -131,7 +167,7 @@ def make_revisions(
         if isinstance(exc, sa.exc.DBAPIError):
             raise DatabaseError(f"scratch database: {first_line(exc)}") from None
         raise
-    config.domain.write_text(_VERSION_LINE.sub(rf"\g<1>{version}", text, count=1), "utf-8")
+    config.domain.write_text(new_text, "utf-8")
     for w in written:
         note = (
             f"  (empty: autogenerate found no change for {w.dialect}; the twin keeps the "

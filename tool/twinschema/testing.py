@@ -1,5 +1,7 @@
 """Real databases for tests: a PostgreSQL server (``TEST_DATABASE_URL`` or the embedded one) and
-scratch databases on it, and scratch SQLite files. Used by our suite and by the pytest plugin.
+scratch databases on it, and SQLite URLs. It stays in the installed package because the pytest
+plugin users install needs ``postgres_server`` and ``sqlite_url``, and ``make bench`` the scratch
+databases; the helpers only this project's tests use live in ``tests/support``.
 
 ``DATABASE_URL`` is never read here: it may be production.
 """
@@ -7,7 +9,6 @@ scratch databases on it, and scratch SQLite files. Used by our suite and by the 
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,13 +51,3 @@ def scratch_database(server_url: str, prefix: str = "ts") -> Iterator[str]:
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{path}"
-
-
-def sqlite_file(path: Path, script: str) -> str:
-    """A SQLite file built by running ``script`` (``executescript``); its URL."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.executescript(script)
-    finally:
-        conn.close()
-    return sqlite_url(path)

@@ -1,6 +1,13 @@
 """Reading a stored CREATE TABLE or CREATE INDEX statement: the CHECK constraints, the names of
 named UNIQUE and FOREIGN KEY constraints, and the elements and predicate of an index, which no
-PRAGMA reports."""
+PRAGMA reports.
+
+Why a tokenizer and not sqlglot, which parses SQLite DDL: on the real-world fixtures sqlglot 30
+gives up on ``WITHOUT ROWID`` tables (it falls back to an opaque Command), fails to parse two of
+sakila's tables, and regenerates a CHECK's text where the model keeps it as SQLite stores it
+(``raw``). The scans are separate (CHECKs and names here; options, ON CONFLICT, COLLATE and
+GENERATED, DEFERRABLE and MATCH in ``sqlite_clauses``), each run only when a cheap substring test
+says its words occur: most tables get one scan or none."""
 
 from __future__ import annotations
 
@@ -33,6 +40,8 @@ _TABLE_TOKEN = _lexer(_keywords("check", "constraint"))
 # without ``CONSTRAINT name``; a named UNIQUE or FOREIGN KEY on a list of plain names. Anything
 # else is read token by token below. The quantifiers are possessive (``*+``): a run of plain
 # characters is taken in one step and never backtracked into (four times faster than ``*``).
+# Measured (reflecting the bench schema, median of 7, busy 2-core machine): 216 ms with this
+# path, 237 ms without at N = 1,000 (9%); 2.45 s against 2.95 s at N = 5,000 (17%).
 _NAME = r"[a-z_][a-z0-9_$]*+"
 
 

@@ -147,6 +147,7 @@ class _Reader:
         PostgreSQL DDL compiler writes them; nothing for a dialect without them."""
         if self.dialect != "postgresql":
             return {}
+        # Table(prefixes=[...]) is kept only as a private attribute (see the contract test).
         prefixes = {str(p).upper() for p in getattr(table, "_prefixes", ())}
         partition_by = table.dialect_options["postgresql"].get("partition_by")
         return {
@@ -289,6 +290,8 @@ class _Reader:
         for constraint in constraints:
             if not isinstance(constraint, sa.CheckConstraint):
                 continue
+            # The type's own rule for whether the DDL creates its CHECK (private; no public API
+            # says it; see tests/test_metadata_source.py::test_sqlalchemy_private_parts_we_rely_on).
             rule = getattr(constraint, "_create_rule", None)
             if rule is not None and not rule(self.ddl):
                 continue  # e.g. the CHECK of a native enum, which PostgreSQL does not create

@@ -84,6 +84,9 @@ def _names(columns: Iterable[Any]) -> tuple[str, ...]:
 
 
 def _name(name: Any) -> str | None:
+    """A constraint's name; None for none, and for the ``_NoneName`` SQLAlchemy gives an unnamed
+    constraint under a naming convention (private: pinned in pyproject, and pinned down by
+    tests/test_metadata_source.py::test_sqlalchemy_private_parts_we_rely_on)."""
     return None if name is None or type(name).__name__ == "_NoneName" else str(name)
 
 
