@@ -25,7 +25,8 @@ from twinschema.cli import cli
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
-from twinschema.evaluate.backends import EVALUATION_DATABASE, PostgreSQLBackend, SQLiteBackend
+from twinschema.evaluate.backends import SQLiteBackend
+from twinschema.evaluate.pg_backend import EVALUATION_DATABASE, PostgreSQLBackend
 from twinschema.evaluate.values import (
     CLOCK_NUMBER,
     CLOCK_OFFSET,

@@ -5,7 +5,7 @@ dialect that nobody's data lives in; ``evaluate`` is the stage that, after the c
 settles the default findings a canonical form cannot (see ``stage``).
 """
 
-from twinschema.evaluate.backends import PostgreSQLScratch
+from twinschema.evaluate.pg_backend import PostgreSQLScratch
 from twinschema.evaluate.stage import Evaluation, Evaluator, evaluate
 
 __all__ = ["Evaluation", "Evaluator", "PostgreSQLScratch", "evaluate"]
