@@ -227,15 +227,17 @@ def _difference(
 
 
 def equivalences(st: StageContext) -> None:
-    """Between sources of one dialect, re-run two calls the canonical form calls equal: rows
-    that differ side by side make it a difference."""
-    if st.cross:
+    """Re-run two calls or casts the canonical form calls equal: between sources of one
+    dialect, rows that differ side by side make it a difference; across dialects (only when
+    a scratch PostgreSQL server is at hand: no server is started for this), values of
+    different classes do (``CAST(3.7 AS INTEGER)`` is 3 on SQLite, ``3.7::integer`` 4)."""
+    if st.cross and not st.ev.postgresql_at_hand():
         return
     kept: list[Equivalence] = []
     dialect = st.left.schema.dialect
     for e in st.comparison.equivalences:
         if e.rule == "default" and "(" in e.left + e.right and e.column is not None:
-            found = _recheck(st, dialect, e)
+            found = _recheck_cross(st, e) if st.cross else _recheck(st, dialect, e)
             if found is not None:
                 st.comparison.differences.append(found)
                 continue
@@ -281,4 +283,36 @@ def _is_default(d: Difference) -> bool:
     """True for a default finding, not an identity one (both are ``column_default``)."""
     return not (d.left or "").startswith("identity ") and not (d.right or "").startswith(
         "identity "
+    )
+
+
+def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
+    """A difference when two defaults of different dialects that the canonical form calls
+    equal give values of different classes; else None."""
+    assert e.column is not None
+    _, lc = find(st.left, e.table, e.column)
+    _, rc = find(st.right, e.table, e.column)
+    if lc is None or rc is None or (e.table, lc.name) in st.failed:
+        return None
+    ltext, rtext = default_text(lc), default_text(rc)
+    if ltext is None or rtext is None:
+        return None
+    ld, rd = st.left.schema.dialect, st.right.schema.dialect
+    lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
+    st.note(ld, rd)
+    if {lv.kind, rv.kind} & {NOT_EVALUATED, FAILED}:
+        st.result.not_evaluated += 1
+        return None
+    st.result.evaluated += 1
+    if same_class(lv, rv, typemap.shared_kind(lc.type, rc.type)):
+        return None
+    return _difference(
+        st,
+        e.table,
+        lc.name,
+        e.left,
+        e.right,
+        f"default of {e.table}.{lc.name} differs: {e.left} vs {e.right} (by evaluation: "
+        f"{DIALECT_NAMES[ld]} gives {lv.describe()}, {DIALECT_NAMES[rd]} gives "
+        f"{rv.describe()})",
     )
