@@ -55,8 +55,9 @@ class LayerResult:
     status: str
     message: str | None = None
     tables: list[str] = field(default_factory=list)  # the tables compared (one JUnit case each)
-    # The evaluation stage (``twinschema.evaluate``): default pairs it ran, pairs it could not
-    # run (a function the scratch database lacks), and where each dialect's expressions ran.
+    # The evaluation stage (``twinschema.evaluate``): pairs it ran (defaults, CHECKs, partial-
+    # index predicates, generated columns), pairs it could not run (a function the scratch
+    # database lacks), and where each dialect's expressions ran.
     evaluated: int = 0
     not_evaluated: int = 0
     evaluated_on: dict[str, str] = field(default_factory=dict)
