@@ -9,7 +9,9 @@ comparer cannot settle (SQLite's ``strftime('%Y-%m-%d %H:%M:%f000', 'now')`` aga
 server, and dropped, inside the timing). Also: N tables with K distinct differing defaults, and
 N tables whose defaults agree.
 
-    .venv/bin/python bench/evaluate_stage.py --sizes 1000,5000
+    .venv/bin/python bench/evaluate_stage.py --sizes 1000,5000   # writes bench/results-evaluate.json
+
+``make bench`` runs it after ``bench/run.py`` (``BENCH_EVALUATE_ARGS`` passes it flags).
 
 PostgreSQL: ``BENCH_DATABASE_URL`` or ``TEST_DATABASE_URL``, else an embedded server under
 var/bench-eval-pg, deleted at the end.
@@ -124,6 +126,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results-evaluate.json"))
     args = parser.parse_args()
     results: dict[str, Any] = {}
     folder = Path(tempfile.mkdtemp(prefix="bench-eval-"))
@@ -152,7 +155,9 @@ def main() -> int:
                     print(f"N={n}: {name}: {results[f'N={n}: {name}']}", flush=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(json.dumps(results, indent=2))
+    text = json.dumps(results, indent=2) + "\n"
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(text, end="")
     return 0
 
 
