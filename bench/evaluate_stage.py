@@ -6,8 +6,9 @@ For each N: a SQLite file and a PostgreSQL database of N tables, each with one d
 comparer cannot settle (SQLite's ``strftime('%Y-%m-%d %H:%M:%f000', 'now')`` against
 ``CURRENT_TIMESTAMP``), read and made canonical once; then timed: ``compare`` alone, and
 ``compare`` plus the stage with a new evaluator (its PostgreSQL scratch database made on the
-server, and dropped, inside the timing). Also: N tables with K distinct differing defaults, and
-N tables whose defaults agree.
+server on first need, inside the timing), without and with the value probes of every column
+pair (``value_compatibility``, which ``check`` runs across dialects). Also: N tables with K
+distinct differing defaults, and N tables whose defaults agree.
 
     .venv/bin/python bench/evaluate_stage.py --sizes 1000,5000   # writes bench/results-evaluate.json
 
@@ -97,27 +98,37 @@ def timed(fn: Callable[[], Any], runs: int) -> float:
 
 
 def figures(left: Side, right: Side, server_url: str, runs: int) -> dict[str, Any]:
+    """compare alone; compare and the stage (defaults, CHECKs, predicates, generated columns);
+    and compare, the stage and the value probes of every column pair (``values=True``, what
+    ``check`` runs across dialects), each with a new evaluator inside the timing."""
+
     def alone() -> None:
         compare(left, right, layer="diff")
 
     outcome: dict[str, Any] = {}
 
-    def staged() -> None:
-        found = compare(left, right, layer="diff")
-        with Evaluator(PostgreSQLScratch(server_url=server_url)) as evaluator:
-            result = evaluate(found, left, right, evaluator, layer="diff", values=True)
-            outcome.update(
-                differences=len(found.differences),
-                evaluated=result.evaluated,
-                runs=evaluator.runs,
-                warnings=len(result.warnings),
-            )
+    def staged(values: bool) -> Callable[[], None]:
+        def run() -> None:
+            found = compare(left, right, layer="diff")
+            with Evaluator(PostgreSQLScratch(server_url=server_url)) as evaluator:
+                result = evaluate(found, left, right, evaluator, layer="diff", values=values)
+                key = "with_values" if values else "stage"
+                outcome[key] = {
+                    "differences": len(found.differences),
+                    "evaluated": result.evaluated,
+                    "runs": evaluator.runs,
+                    "warnings": len(result.warnings),
+                }
 
-    base, with_stage = timed(alone, runs), timed(staged, runs)
+        return run
+
+    base = timed(alone, runs)
+    with_stage = timed(staged(False), runs)
+    with_values = timed(staged(True), runs)
     return {
         "compare_s": round(base, 4),
-        "compare_and_stage_s": round(with_stage, 4),
         "stage_adds_s": round(with_stage - base, 4),
+        "stage_and_value_probes_add_s": round(with_values - base, 4),
         **outcome,
     }
 
