@@ -46,8 +46,11 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+## The live layer against Alembic and the catalog floor (without the evaluation stage), then
+## what the evaluation stage adds to a cross-dialect comparison (bench/results-evaluate.json).
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/evaluate_stage.py $(BENCH_EVALUATE_ARGS)
 
 ## Keep the embedded PostgreSQL running between commands (faster), and stop it.
 db-start: $(STAMP)

@@ -6,10 +6,13 @@ For each N: a SQLite file and a PostgreSQL database of N tables, each with one d
 comparer cannot settle (SQLite's ``strftime('%Y-%m-%d %H:%M:%f000', 'now')`` against
 ``CURRENT_TIMESTAMP``), read and made canonical once; then timed: ``compare`` alone, and
 ``compare`` plus the stage with a new evaluator (its PostgreSQL scratch database made on the
-server, and dropped, inside the timing). Also: N tables with K distinct differing defaults, and
-N tables whose defaults agree.
+server on first need, inside the timing), without and with the value probes of every column
+pair (``value_compatibility``, which ``check`` runs across dialects). Also: N tables with K
+distinct differing defaults, and N tables whose defaults agree.
 
-    .venv/bin/python bench/evaluate_stage.py --sizes 1000,5000
+    .venv/bin/python bench/evaluate_stage.py --sizes 1000,5000   # writes bench/results-evaluate.json
+
+``make bench`` runs it after ``bench/run.py`` (``BENCH_EVALUATE_ARGS`` passes it flags).
 
 PostgreSQL: ``BENCH_DATABASE_URL`` or ``TEST_DATABASE_URL``, else an embedded server under
 var/bench-eval-pg, deleted at the end.
@@ -95,27 +98,37 @@ def timed(fn: Callable[[], Any], runs: int) -> float:
 
 
 def figures(left: Side, right: Side, server_url: str, runs: int) -> dict[str, Any]:
+    """compare alone; compare and the stage (defaults, CHECKs, predicates, generated columns);
+    and compare, the stage and the value probes of every column pair (``values=True``, what
+    ``check`` runs across dialects), each with a new evaluator inside the timing."""
+
     def alone() -> None:
         compare(left, right, layer="diff")
 
     outcome: dict[str, Any] = {}
 
-    def staged() -> None:
-        found = compare(left, right, layer="diff")
-        with Evaluator(PostgreSQLScratch(server_url=server_url)) as evaluator:
-            result = evaluate(found, left, right, evaluator, layer="diff", values=True)
-            outcome.update(
-                differences=len(found.differences),
-                evaluated=result.evaluated,
-                runs=evaluator.runs,
-                warnings=len(result.warnings),
-            )
+    def staged(values: bool) -> Callable[[], None]:
+        def run() -> None:
+            found = compare(left, right, layer="diff")
+            with Evaluator(PostgreSQLScratch(server_url=server_url)) as evaluator:
+                result = evaluate(found, left, right, evaluator, layer="diff", values=values)
+                key = "with_values" if values else "stage"
+                outcome[key] = {
+                    "differences": len(found.differences),
+                    "evaluated": result.evaluated,
+                    "runs": evaluator.runs,
+                    "warnings": len(result.warnings),
+                }
 
-    base, with_stage = timed(alone, runs), timed(staged, runs)
+        return run
+
+    base = timed(alone, runs)
+    with_stage = timed(staged(False), runs)
+    with_values = timed(staged(True), runs)
     return {
         "compare_s": round(base, 4),
-        "compare_and_stage_s": round(with_stage, 4),
         "stage_adds_s": round(with_stage - base, 4),
+        "stage_and_value_probes_add_s": round(with_values - base, 4),
         **outcome,
     }
 
@@ -124,6 +137,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results-evaluate.json"))
     args = parser.parse_args()
     results: dict[str, Any] = {}
     folder = Path(tempfile.mkdtemp(prefix="bench-eval-"))
@@ -152,7 +166,9 @@ def main() -> int:
                     print(f"N={n}: {name}: {results[f'N={n}: {name}']}", flush=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(json.dumps(results, indent=2))
+    text = json.dumps(results, indent=2) + "\n"
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(text, end="")
     return 0
 
 

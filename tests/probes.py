@@ -36,6 +36,7 @@ diff`` does, and tries witness rows.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -173,9 +174,9 @@ def domain_of(case: Case) -> Domain | None:
     return load_domain(path) if path.is_file() else None
 
 
-def compare_case(loader: Loader, case: Case) -> Comparison:
+def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparison:
     """Compare the two sides of ``case`` as ``twinschema diff a b [--domain]`` does: the
-    comparer, then the evaluation stage."""
+    comparer, then the evaluation stage (not with ``evaluated=False``: ``--no-evaluate``)."""
     domain = domain_of(case)
     da, db = case.dialects
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
@@ -183,7 +184,8 @@ def compare_case(loader: Loader, case: Case) -> Comparison:
         right = make_canonical(loader.schema(db, hb, "b.sql"), domain)
     sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
     found = compare(*sides, layer="diff", domain=domain)
-    evaluate(found, *sides, loader.evaluator)
+    if evaluated:
+        evaluate(found, *sides, loader.evaluator)
     return found
 
 
@@ -272,6 +274,13 @@ def same_value(a: Any, b: Any, same_dialect: bool) -> bool:
     numbers = (int, float, Decimal)
     if isinstance(a, numbers) and isinstance(b, numbers):
         return float(a) == float(b)
+    if isinstance(a, (dict, list)) and isinstance(b, str):  # SQLite keeps JSON as its text
+        a, b = b, a
+    if isinstance(a, str) and isinstance(b, (dict, list)):
+        try:
+            return bool(json.loads(a) == b)
+        except ValueError:
+            return False
     if isinstance(a, str) and isinstance(b, datetime):  # SQLite keeps a timestamp as its text
         a, b = b, a
     if isinstance(a, datetime) and isinstance(b, str):

@@ -25,7 +25,8 @@ from twinschema.cli import cli
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
-from twinschema.evaluate.backends import EVALUATION_DATABASE, PostgreSQLBackend, SQLiteBackend
+from twinschema.evaluate.backends import SQLiteBackend
+from twinschema.evaluate.pg_backend import EVALUATION_DATABASE, PostgreSQLBackend
 from twinschema.evaluate.values import (
     CLOCK_NUMBER,
     CLOCK_OFFSET,
@@ -386,6 +387,80 @@ def test_diff_accepts_checks_equal_on_every_probe(tmp_path: Path, pg_url: str) -
     assert off.exit_code == 1
 
 
+def test_diff_names_a_witness_row_for_partial_indexes_that_differ(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Two unique indexes alike but for WHERE x >= 0 against WHERE x > 0: the probes find x = 0,
+    in the index on SQLite only; the real databases agree (two such rows: SQLite rejects the
+    second). Equal predicates (x > 0, x >= 1) are an equivalence found on probes."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (k INTEGER, x INTEGER); CREATE UNIQUE INDEX t_k ON t (k) WHERE x >= 0;",
+    )
+    run_sql(pg_url, "CREATE TABLE t (k integer, x integer)")
+    run_sql(pg_url, "CREATE UNIQUE INDEX t_k ON t (k) WHERE x > 0")
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    indexes = [d for d in report["differences"] if d["kind"] == "index"]
+    assert len(indexes) == 2
+    for d in indexes:
+        assert d["message"].endswith(
+            "; witness (x) = (0): the row is in the partial index on SQLite, not on PostgreSQL"
+        ), d["message"]
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t VALUES (1, 0)")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO t VALUES (1, 0)")
+    conn.close()
+    run_sql(pg_url, "INSERT INTO t VALUES (1, 0)", "INSERT INTO t VALUES (1, 0)")  # accepted
+
+    run_sql(pg_url, "DELETE FROM t", "DROP INDEX t_k")
+    run_sql(pg_url, "CREATE UNIQUE INDEX t_k ON t (k) WHERE x > -1")
+    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["differences"]
+    [probed] = [e for e in report["equivalences"] if e["rule"].startswith("equal on ")]
+    assert probed["left"].endswith("WHERE x >= 0") and probed["right"].endswith("WHERE x > (-1)")
+
+
+def test_diff_names_a_witness_row_for_generated_columns_that_differ(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """x * 2 against x + 2: the probes find x = 1 (2 against 3), and the real databases store
+    those values; x * 2 against x + x is an equivalence found on probes."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER, "
+        "g INTEGER GENERATED ALWAYS AS (x * 2) STORED);",
+    )
+    run_sql(
+        pg_url,
+        "CREATE TABLE t (id integer PRIMARY KEY, x integer, "
+        "g integer GENERATED ALWAYS AS (x + 2) STORED)",
+    )
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    [d] = [d for d in report["differences"] if d["column"] == "g"]
+    assert d["message"].endswith("; witness (x) = (1): SQLite computes 2, PostgreSQL computes 3"), (
+        d["message"]
+    )
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (id, x) VALUES (1, 1)")
+    assert conn.execute("SELECT g FROM t").fetchone() == (2,)
+    conn.close()
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as pg:
+        pg.execute(sa.text("INSERT INTO t (id, x) VALUES (1, 1)"))
+        assert pg.execute(sa.text("SELECT g FROM t")).scalar() == 3
+        pg.execute(sa.text("DELETE FROM t"))
+        pg.execute(sa.text("ALTER TABLE t DROP COLUMN g"))
+        pg.execute(sa.text("ALTER TABLE t ADD COLUMN g integer GENERATED ALWAYS AS (x + x) STORED"))
+    engine.dispose()
+    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["differences"]
+    [probed] = [e for e in report["equivalences"] if e["rule"].startswith("equal on ")]
+    assert probed["column"] == "g"
+
+
 def test_probe_rows_follow_the_kind_and_the_literals() -> None:
     """The probes of an integer column hold NULL, the literals and their neighbours, and 2^31;
     those of a text column the literals' case variants and the bound and one past it."""
@@ -622,3 +697,13 @@ def test_values_are_not_probed_without_a_scratch_server_at_hand(
         evaluation = evaluate(comparison, *sides, evaluator, values=True)
     assert evaluation.warnings == []
     assert evaluation.where["postgresql"].startswith("values not probed")
+
+
+def test_the_stage_and_the_migrations_layer_stay_small() -> None:
+    """Each module of the evaluation stage and of the migrations layer does one job, in at most
+    400 lines (the rule the comparer package keeps, see test_compare_is_dialect_free.py)."""
+    tool = ROOT / "tool" / "twinschema"
+    modules = [*sorted((tool / "evaluate").glob("*.py")), *sorted(tool.glob("migrations_*.py"))]
+    assert len(modules) >= 10
+    sizes = {m.name: len(m.read_text(encoding="utf-8").splitlines()) for m in modules}
+    assert max(sizes.values()) <= 400, sizes

@@ -525,3 +525,29 @@ def _no_leak() -> Iterator[None]:
     yield
     after = sorted(p.name for p in (ROOT / "var").glob("*")) if (ROOT / "var").is_dir() else []
     assert after == before
+
+
+def test_head_against_metadata_runs_the_evaluation_stage(project: Project) -> None:
+    """The metadata module spells a default that the chain writes otherwise and that only
+    running them shows equal: no drift, and the layer says what it evaluated and where; with
+    --no-evaluate it is drift. A near miss stays drift, saying what each side gives."""
+    project.migrate("local")
+    project.migrate("remote")
+    rank = 'sa.Column(p.current_rank, sa.Integer, nullable=False, server_default=sa.text("0"))'
+    project.edit("schemas/sqlite.py", rank, rank.replace('"0"', '"(1 - 1)"'))
+    code, report = project.check("--layer", "migrations")
+    assert (code, report["differences"]) == (0, [])
+    [layer] = [r for r in report["layers"] if r["right"] == "schemas/sqlite.py"]
+    assert layer["left"] == "migrations_sqlite" and layer["evaluated"] >= 1
+    assert layer["evaluated_on"]["sqlite"] == "SQLite in memory"
+    code, report = project.check("--layer", "migrations", "--no-evaluate")
+    assert code == 1
+    assert [(d["table"], d["column"]) for d in found(report, "migration_drift")] == [
+        ("profiles", "current_rank")
+    ]
+    project.edit("schemas/sqlite.py", '"(1 - 1)"', '"(1 + 1)"')
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    [drift] = found(report, "migration_drift")
+    assert (drift["table"], drift["column"]) == ("profiles", "current_rank")
+    assert "by evaluation" in drift["message"], drift["message"]

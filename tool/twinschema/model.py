@@ -240,6 +240,8 @@ class Index:
     opclasses: tuple[str, ...] | None = None
     include: tuple[str, ...] | None = None
     nulls_distinct: bool = True
+    # The predicate as its source wrote it (what runs; ``where`` is canonical), None: ``where``.
+    raw_where: str | None = field(default=None, compare=False)
 
     def element_text(self, n: int) -> str:
         """Element ``n`` as DDL writes it: ``name COLLATE NOCASE text_pattern_ops DESC``."""

@@ -130,7 +130,13 @@ def _table(
         if include:  # INCLUDE columns in any order are the same index
             include = tuple(sorted(map(col, include)))
         if expressions != index.expressions or where != index.where or include != index.include:
-            index = replace(index, expressions=expressions, where=where, include=include)
+            index = replace(
+                index,
+                expressions=expressions,
+                where=where,
+                include=include,
+                raw_where=index.raw_where or index.where,
+            )
         indexes.append(index)
     if any(c.generated is not None for c in columns):
         columns = tuple(_generated(dialect, c, scope) for c in columns)

@@ -69,9 +69,12 @@ def kind_of(left: Column, right: Column | None = None) -> str | None:
     """The logical kind the probes of a column follow: the kind both sides share, else the
     most specific kind of the left one."""
     if right is not None and left.type.dialect != right.type.dialect:
-        shared = typemap.shared_kind(left.type, right.type)
-        if shared is not None:
-            return shared
+        # A side's encoding counts too: SQLite's INTEGER CHECK (x IN (0, 1)) is a boolean.
+        for ltype in (left.type, *(t for t, _ in left.encodings)):
+            for rtype in (right.type, *(t for t, _ in right.encodings)):
+                shared = typemap.shared_kind(ltype, rtype)
+                if shared is not None:
+                    return shared
     kinds = typemap.kinds_of(left.type)
     if "text" in kinds:  # a SQLite TEXT may stand for a uuid or a timestamp: it holds any text
         return "text"

@@ -1,13 +1,15 @@
 """GitHub Actions workflow commands: one ``::error`` (or ``::warning``) annotation per difference,
 on the file and line where the fix goes (a metadata module's ``Table``/``Column``/``Index`` call,
 or the table's or column's key in domain.yaml; see ``locate``), plus one per layer that could
-not look. Without a file (two database URLs and no metadata module in the report) the annotation
-is still written, on the run rather than on a file."""
+not look, one ``::warning`` per value warning, and one ``::notice`` per layer saying how many
+pairs the evaluation stage ran and where. Without a file (two database URLs and no metadata
+module in the report) the annotation is still written, on the run rather than on a file."""
 
 from __future__ import annotations
 
 from twinschema.records import Report, Severity, Status
 from twinschema.report.locate import Locator
+from twinschema.report.text_report import evaluation_line
 
 
 def _escape(text: str) -> str:
@@ -22,7 +24,7 @@ def render(report: Report, verbose: bool, color: bool) -> str:
     """One workflow command per line."""
     locator = Locator.for_report(report)
     lines = []
-    for d in report.differences:
+    for d in [*report.differences, *report.warnings]:  # warnings: ``::warning``
         where = locator.locate(d)
         props = f"file={_prop(where.path)},line={where.line}," if where else ""
         title = f"twinschema {d.layer}: {d.kind} {d.table or ''}" + (
@@ -31,6 +33,12 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         level = "warning" if d.severity == Severity.WARNING else "error"
         lines.append(f"::{level} {props}title={_prop(title)}::{_escape(d.message + '. ' + d.hint)}")
     for layer in report.layers:
+        evaluation = evaluation_line(layer)
+        if evaluation:
+            lines.append(
+                f"::notice title={_prop('twinschema ' + layer.name + ' evaluation')}::"
+                f"{_escape(f'{layer.left} <> {layer.right}: {evaluation}')}"
+            )
         if layer.status == Status.ERROR:
             lines.append(
                 f"::error title={_prop('twinschema ' + layer.name)}::"

@@ -1,14 +1,16 @@
 """JUnit XML for CI systems: a test suite per compared pair, a test case per table, so a CI's test
 view lists every table of every layer and a failure names the layer and the table; its text lists
 the differences with their hints. A pair that could not look (or was skipped) is one test case in
-error (or skipped). A failing case carries the file where the fix goes (see ``locate``)."""
+error (or skipped). A failing case carries the file where the fix goes (see ``locate``). A
+suite's properties say how many pairs the evaluation stage ran and where; its value warnings
+(which fail nothing) are in its ``system-out``."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from twinschema.records import Difference, Report, Status
+from twinschema.records import Difference, LayerResult, Report, Status
 from twinschema.report.locate import Locator
 
 SCHEMA_LEVEL = "(schema)"  # the test case of differences that belong to no table (migrations)
@@ -55,6 +57,7 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         if counts["tests"] == 0:
             ET.SubElement(suite, "testcase", classname=layer.name, name="in sync")
             counts["tests"] = 1
+        _evaluation(suite, layer)
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
@@ -62,3 +65,18 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         root.set(key, str(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _evaluation(suite: ET.Element, layer: LayerResult) -> None:
+    """The layer's evaluation tally as suite properties, and its value warnings (which fail
+    no test: the exit code ignores them) in the suite's ``system-out``."""
+    if layer.evaluated or layer.not_evaluated:
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="evaluated", value=str(layer.evaluated))
+        ET.SubElement(properties, "property", name="not_evaluated", value=str(layer.not_evaluated))
+        for dialect, place in layer.evaluated_on.items():
+            ET.SubElement(properties, "property", name=f"evaluated_on.{dialect}", value=place)
+    warnings = layer.warnings
+    if warnings:
+        out = ET.SubElement(suite, "system-out")
+        out.text = "\n".join(f"warning: {w.kind}: {w.message} (hint: {w.hint})" for w in warnings)

@@ -1,11 +1,13 @@
 """SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning and others).
 
 One run; its driver lists every difference kind as a rule (``twinschema check --explain KIND``
-says the same); one result per difference, at the file and line where the fix goes (see
-``locate``) with the table and column as logical locations, and a fingerprint that stays the
-same from run to run while the difference does, so a dashboard tracks it rather than reopening
-it. A layer that could not look is a tool execution notification, and the invocation is then
-not successful. Paths are relative to the working directory (``%SRCROOT%``), as GitHub expects.
+says the same); one result per difference (and per value warning, at level ``warning``), at
+the file and line where the fix goes (see ``locate``) with the table and column as logical
+locations, and a fingerprint that stays the same from run to run while the difference does, so
+a dashboard tracks it rather than reopening it. A layer that could not look is a tool execution
+notification, and the invocation is then not successful. The run's ``properties.evaluation``
+says, per layer, how many pairs the evaluation stage ran and where. Paths are relative to the
+working directory (``%SRCROOT%``), as GitHub expects.
 """
 
 from __future__ import annotations
@@ -83,10 +85,11 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
     root = root or Path.cwd()
     locator = Locator.for_report(report, root)
     kinds = list(DIFFERENCE_KINDS)
-    kinds += sorted({d.kind for d in report.differences} - set(kinds))
+    findings = [*report.differences, *report.warnings]  # warnings: level "warning"
+    kinds += sorted({d.kind for d in findings} - set(kinds))
     index = {kind: i for i, kind in enumerate(kinds)}
     results = []
-    for d in report.differences:
+    for d in findings:
         location: dict[str, Any] = {}
         where = locator.locate(d)
         if where is not None:
@@ -145,9 +148,26 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
                 },
                 "invocations": [invocation],
                 "results": results,
+                "properties": {"evaluation": _evaluation(report)},
             }
         ],
     }
+
+
+def _evaluation(report: Report) -> list[dict[str, Any]]:
+    """Per layer that ran the evaluation stage: the pairs it evaluated, could not, and where."""
+    return [
+        {
+            "layer": layer.name,
+            "left": layer.left,
+            "right": layer.right,
+            "evaluated": layer.evaluated,
+            "notEvaluated": layer.not_evaluated,
+            "evaluatedOn": layer.evaluated_on,
+        }
+        for layer in report.layers
+        if layer.evaluated or layer.not_evaluated
+    ]
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:

@@ -72,12 +72,12 @@ def plain(report: Report, verbose: bool) -> str:
 
 def evaluation_line(result: LayerResult) -> str | None:
     """What the evaluation stage did for a layer, in one line (None when it ran nothing):
-    ``evaluated 2 default pair(s) (postgresql: PostgreSQL scratch database on ...; sqlite:
+    ``evaluated 2 pair(s) by running them (postgresql: PostgreSQL scratch database on ...; sqlite:
     SQLite in memory); 1 not evaluated``."""
     if not (result.evaluated or result.not_evaluated):
         return None
     where = "; ".join(f"{dialect}: {place}" for dialect, place in result.evaluated_on.items())
-    line = f"evaluated {result.evaluated} default pair(s) by running them ({where})"
+    line = f"evaluated {result.evaluated} pair(s) by running them ({where})"
     if result.not_evaluated:
         line += f"; {result.not_evaluated} not evaluated (the comparer's verdict stands)"
     return line

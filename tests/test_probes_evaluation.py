@@ -1,0 +1,102 @@
+"""The corpus cases that only evaluation settles (``tests/fixtures/probes/*eval-*``), and how
+many there are against issue 12's bar.
+
+An ``eval-`` case of "same meaning" must be a difference without the evaluation stage (the
+canonical forms differ: only running them says they agree); an ``eval-`` near miss must carry
+what evaluation found (a witness row, the values each side gives, or the error of a default
+that fails on its own dialect), or be a difference the comparer alone does not see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from probes import Case, Loader, cases, compare_case
+
+EVAL = [c for c in cases() if ".eval-" in c.name]
+CHECK_PAIRS = [c for c in EVAL if ".eval-check-" in c.name]
+SHAPED = ("eval-check-", "eval-predicate-", "eval-generated-")
+DEFAULTS = [c for c in EVAL if not any(s in c.name for s in SHAPED)]
+# What the stage adds to a finding it judged (see twinschema.evaluate).
+EVALUATED = re.compile(r"by evaluation|witness \(|fail on (SQLite|PostgreSQL)")
+
+
+@pytest.fixture(scope="module")
+def loader(pg_server: str) -> Iterator[Loader]:
+    from twinschema.testing import scratch_database
+
+    with scratch_database(pg_server, prefix="probes_eval") as url:
+        found = Loader(url)
+        try:
+            yield found
+        finally:
+            found.close()
+
+
+def settled_by_evaluation(loader: Loader, case: Case) -> bool:
+    """True when only evaluation settles ``case``: without the stage its verdict is another,
+    or (a near miss the comparer also reports) only the stage's finding says what each side
+    does."""
+    without = compare_case(loader, case, evaluated=False)
+    kinds = {d.kind for d in without.differences}
+    if kinds != case.expect:
+        return True
+    with_stage = compare_case(loader, case)
+    return any(EVALUATED.search(d.message) for d in with_stage.differences)
+
+
+@pytest.fixture(scope="module")
+def settled(loader: Loader) -> dict[str, bool]:
+    """Each ``eval-`` case: does only evaluation settle it?"""
+    return {case.name: settled_by_evaluation(loader, case) for case in EVAL}
+
+
+NEW_SHAPES = [c for c in EVAL if "eval-predicate-" in c.name or "eval-generated-" in c.name]
+
+
+@pytest.mark.parametrize("case", NEW_SHAPES, ids=[c.name for c in NEW_SHAPES])
+def test_predicates_and_generated_need_evaluation(settled: dict[str, bool], case: Case) -> None:
+    """Every partial-index and generated-column case is one the canonical form cannot settle."""
+    assert settled[case.name], f"{case.name}: the comparer alone settles it ({case.why})"
+
+
+def _defaults(sql: str) -> set[str]:
+    """The DEFAULT expressions of a case side, as written (to the end of the column)."""
+    found = set()
+    for m in re.finditer(r"\bDEFAULT\s+", sql, re.I):
+        depth, end = 0, m.end()
+        while end < len(sql):
+            ch = sql[end]
+            if ch in "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif ch == "," and depth == 0:
+                break
+            end += 1
+        found.add(sql[m.end() : end].strip())
+    return found
+
+
+def test_corpus_size(settled: dict[str, bool]) -> None:
+    """Issue 12: at least 40 default idioms of each dialect, matched to their equivalents and
+    near misses, and at least 30 CHECK pairs, counted only in cases that evaluation alone
+    settles (an ``eval-`` case the canonical form has since learned does not count)."""
+    idioms: dict[str, set[str]] = {"sqlite": set(), "postgresql": set()}
+    for case in DEFAULTS:
+        if not settled[case.name]:
+            continue
+        for side, dialect in zip(("a", "b"), case.dialects, strict=True):
+            idioms[dialect] |= _defaults(case.sql(side))
+    counts = {dialect: len(found) for dialect, found in idioms.items()}
+    checks = [c.name for c in CHECK_PAIRS if settled[c.name]]
+    assert counts["sqlite"] >= 40 and counts["postgresql"] >= 40, counts
+    assert len(checks) >= 30, len(checks)
+    for kind in ("eval-predicate-", "eval-generated-"):
+        found = [c for c in EVAL if kind in c.name]
+        same = [c for c in found if not c.expect]
+        assert same and len(same) < len(found), f"{kind}: need equal and near-miss cases"

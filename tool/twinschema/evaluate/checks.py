@@ -1,0 +1,174 @@
+"""CHECKs judged on probe rows (see ``stage``): the two sides' CHECK differences on a table
+are paired, both run over the same rows, and their accept/reject vectors compared. Equal
+vectors make them "equal on N probes" (never proven); a row on which they part is the witness.
+
+``probe_rows`` builds the rows for any pair of expressions over one table's columns; partial
+index predicates and generated columns (``computed``) use it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from twinschema.evaluate import probes
+from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.context import StageContext, find, probe_text
+from twinschema.model import Column, ColumnType, Table
+from twinschema.records import Difference, Side
+
+
+@dataclass(frozen=True)
+class ProbeSet:
+    """The rows two expressions are run over: the columns they read (by name, with each
+    side's column types) and the cross product of each column's probe values."""
+
+    names: tuple[str, ...]
+    left: tuple[tuple[str, ColumnType], ...]
+    right: tuple[tuple[str, ColumnType], ...]
+    rows: tuple[tuple[Any, ...], ...]
+    backends: tuple[Backend, Backend]
+
+
+def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet | None:
+    """The probe rows for two expressions over ``table``: each column they read gets values
+    from its logical kind and from both expressions' literals. None (counted as not
+    evaluated) when an expression does not parse, reads a column one side lacks, or a
+    dialect has no scratch database."""
+    ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
+    lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
+    if lreads is None or rreads is None:
+        st.result.not_evaluated += 1
+        return None
+    names = sorted({c.lower() for c in lreads.columns | rreads.columns})
+    lcols = [find(st.left, table, n)[1] for n in names]
+    rcols = [find(st.right, table, n)[1] for n in names]
+    if not names or None in lcols or None in rcols:
+        st.result.not_evaluated += 1
+        return None
+    numbers = lreads.numbers + rreads.numbers
+    strings = lreads.strings + rreads.strings
+    values = []
+    pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
+    for lc, rc in pairs:
+        bound = lc.type.length if lc.type.length is not None else rc.type.length
+        scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
+        values.append(probes.values_for(probes.kind_of(lc, rc), numbers, strings, bound, scale))
+    lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
+    st.note(ldialect, rdialect)
+    if lb is None or rb is None:
+        st.result.not_evaluated += 1
+        return None
+    return ProbeSet(
+        tuple(lc.name for lc, _ in pairs),
+        tuple(_typed(lc) for lc, _ in pairs),
+        tuple(_typed(rc) for _, rc in pairs),
+        tuple(probes.cross(values)),
+        (lb, rb),
+    )
+
+
+def _typed(column: Column) -> tuple[str, ColumnType]:
+    return column.name, column.type
+
+
+def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
+    """``witness (a, b) = (1, NULL): <said>``."""
+    return f"witness ({', '.join(names)}) = ({', '.join(probe_text(v) for v in row)}): {said}"
+
+
+def accept_vectors(
+    found: ProbeSet, ltext: str, rtext: str
+) -> list[tuple[tuple[Any, ...], bool, bool]]:
+    """The rows both sides gave a verdict on, with each side's (True: the CHECK accepts it)."""
+    lb, rb = found.backends
+    lgot = lb.try_rows(found.left, ltext, found.rows)
+    rgot = rb.try_rows(found.right, rtext, found.rows)
+    return [
+        (row, a, b)
+        for row, a, b in zip(found.rows, lgot, rgot, strict=True)
+        if a is not None and b is not None
+    ]
+
+
+def checks(st: StageContext) -> None:
+    """Settle or explain each pair of CHECK differences on a table by its probe rows."""
+    for ld, rd in _check_pairs(st):
+        _probe(st, ld, rd)
+
+
+def _check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
+    """The ``check`` differences that pair up on a table: the one CHECK on each side, or,
+    where a table has several, the two that alone read the same columns."""
+    by_table: dict[str, tuple[list[Difference], list[Difference]]] = {}
+    for d in st.comparison.differences:
+        if d.kind == "check" and d.table is not None:
+            lists = by_table.setdefault(d.table, ([], []))
+            (lists[0] if d.left is not None else lists[1]).append(d)
+    pairs: list[tuple[Difference, Difference]] = []
+    for table, (lefts, rights) in by_table.items():
+        if len(lefts) == len(rights) == 1:
+            pairs.append((lefts[0], rights[0]))
+            continue
+        lsets = _by_columns(st.left, table, [(d, d.left) for d in lefts])
+        rsets = _by_columns(st.right, table, [(d, d.right) for d in rights])
+        for columns, found in lsets.items():
+            others = rsets.get(columns, [])
+            if len(found) == len(others) == 1:
+                pairs.append((found[0], others[0]))
+    return pairs
+
+
+def _by_columns(
+    side: Side, table_name: str, shown: list[tuple[Difference, str | None]]
+) -> dict[frozenset[str], list[Difference]]:
+    """Check differences of one side grouped by the (case-folded) columns they read."""
+    table, _ = find(side, table_name, "")
+    grouped: dict[frozenset[str], list[Difference]] = {}
+    for d, text in shown:
+        raw = _check_text(table, text)
+        found = probes.reads(side.schema.dialect, raw) if raw is not None else None
+        if found is not None:
+            key = frozenset(c.lower() for c in found.columns)
+            grouped.setdefault(key, []).append(d)
+    return grouped
+
+
+def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
+    assert ld.table is not None
+    lt, _ = find(st.left, ld.table, "")
+    rt, _ = find(st.right, ld.table, "")
+    ltext, rtext = _check_text(lt, ld.left), _check_text(rt, rd.right)
+    if lt is None or ltext is None or rtext is None:
+        return
+    found = probe_rows(st, lt.name, ltext, rtext)
+    if found is None:
+        return
+    both = accept_vectors(found, ltext, rtext)
+    if not both:
+        st.result.not_evaluated += 1
+        return
+    st.result.evaluated += 1
+    witness = next(((row, a, b) for row, a, b in both if a != b), None)
+    if witness is None:
+        st.equal_on_probes(ld, rd, len(both), None)
+        return
+    row, a, b = witness
+    said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
+    st.annotate(witness_text(st, found.names, row, said), ld, rd)
+
+
+def verb(accepted: bool | None) -> str:
+    """``accepts`` or ``rejects``."""
+    return "accepts" if accepted else "rejects"
+
+
+def _check_text(table: Table | None, shown: str | None) -> str | None:
+    """The raw expression of the CHECK a difference shows as ``CHECK (...)``."""
+    if table is None or shown is None:
+        return None
+    for check in table.checks:
+        if f"CHECK ({check.raw or check.expression})" == shown:
+            return check.raw or check.expression
+    return None

@@ -1,0 +1,211 @@
+"""Partial-index predicates and generated columns judged on probe rows (see ``stage``).
+
+Two indexes alike but for their WHERE are reported by the comparer as one index on each side
+only; here both predicates are run over the same probe rows (``checks.probe_rows``) as STORED
+generated columns ``CASE WHEN (predicate) THEN 1 ELSE 0 END``, and the in-the-index vectors
+compared. Two generating expressions that differ in text are run the same way, each as its own
+column's generated expression, and the values compared (converted to the column's logical
+kind across dialects; a row that fails on one dialect only gives no verdict there). Equal
+vectors: "equal on N probes", never proven; else one witness row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinschema import typemap
+from twinschema.evaluate.backends import Computed
+from twinschema.evaluate.checks import ProbeSet, probe_rows, witness_text
+from twinschema.evaluate.context import StageContext, equal, find
+from twinschema.evaluate.values import convert
+from twinschema.model import Column, ColumnType, Index, Table
+from twinschema.records import Difference
+
+_IN_INDEX = ColumnType("any", "integer", raw="integer")
+_INDEX_KINDS = ("index", "unique")
+
+
+# -- partial-index predicates ---------------------------------------------------------------
+
+
+def predicates(st: StageContext) -> None:
+    """Settle or explain each pair of indexes that differ only in their WHERE."""
+    for ld, rd, lwhere, rwhere in _predicate_pairs(st):
+        _probe_predicate(st, ld, rd, lwhere, rwhere)
+
+
+def _predicate_pairs(
+    st: StageContext,
+) -> list[tuple[Difference, Difference, str, str]]:
+    """(left difference, right difference, left raw WHERE, right raw WHERE) for each index
+    present on one side only that has a twin on the other side but for its predicate."""
+    lefts: dict[str, list[tuple[Difference, Index]]] = {}
+    rights: dict[str, list[tuple[Difference, Index]]] = {}
+    for d in st.comparison.differences:
+        if d.kind not in _INDEX_KINDS or d.table is None or (d.left is None) == (d.right is None):
+            continue
+        side, found = (st.left, lefts) if d.left is not None else (st.right, rights)
+        found_table, _ = find(side, d.table, "")
+        index = _index_shown(found_table, d.left if d.left is not None else d.right)
+        if index is not None and index.where is not None:
+            found.setdefault(d.table, []).append((d, index))
+    pairs = []
+    for table, here in lefts.items():
+        there = list(rights.get(table, ()))
+        for ld, li in here:
+            twin = next(((rd, ri) for rd, ri in there if _alike(li, ri)), None)
+            if twin is None:
+                continue
+            there.remove(twin)
+            rd, ri = twin
+            pairs.append((ld, rd, _raw_where(li), _raw_where(ri)))
+    return pairs
+
+
+def _index_shown(table: Table | None, shown: str | None) -> Index | None:
+    if table is None or shown is None:
+        return None
+    return next((i for i in table.indexes if i.describe() == shown), None)
+
+
+def _raw_where(index: Index) -> str:
+    return index.raw_where or index.where or ""
+
+
+def _alike(left: Index, right: Index) -> bool:
+    """The same index but for its predicate: expressions, uniqueness, method, directions,
+    collations, NULLS [NOT] DISTINCT, and the attributes both sides can declare."""
+    same = (
+        left.expressions == right.expressions
+        and left.unique == right.unique
+        and left.method == right.method
+        and left.descending == right.descending
+        and left.collations == right.collations
+        and left.nulls_distinct == right.nulls_distinct
+    )
+    for a, b in ((left.nulls, right.nulls), (left.opclasses, right.opclasses)):
+        same = same and (a is None or b is None or a == b)
+    return same and (left.include or ()) == (right.include or ())
+
+
+def _probe_predicate(
+    st: StageContext, ld: Difference, rd: Difference, lwhere: str, rwhere: str
+) -> None:
+    assert ld.table is not None
+    table, _ = find(st.left, ld.table, "")
+    assert table is not None
+    found = probe_rows(st, table.name, lwhere, rwhere)
+    if found is None:
+        return
+    lb, rb = found.backends
+    lgot = lb.computed(found.left, _in_index(lwhere), _IN_INDEX, found.rows)
+    rgot = rb.computed(found.right, _in_index(rwhere), _IN_INDEX, found.rows)
+    both = _both(found, lgot, rgot)
+    if not both:
+        st.result.not_evaluated += 1
+        return
+    st.result.evaluated += 1
+    witness = next(((row, a, b) for row, a, b in both if bool(a[1]) != bool(b[1])), None)
+    if witness is None:
+        st.equal_on_probes(ld, rd, len(both), None)
+        return
+    row, a, _ = witness
+    inside, outside = ("left", "right") if a[1] else ("right", "left")
+    said = (
+        f"the row is in the partial index on {st.side_name(inside)}, not on {st.side_name(outside)}"
+    )
+    st.annotate(witness_text(st, found.names, row, said), ld, rd)
+
+
+def _in_index(predicate: str) -> str:
+    return f"CASE WHEN ({predicate}) THEN 1 ELSE 0 END"
+
+
+def _both(
+    found: ProbeSet, left: list[Computed | None] | None, right: list[Computed | None] | None
+) -> list[tuple[tuple[Any, ...], Computed, Computed]]:
+    """The rows both sides could store, with what each computed (a predicate's error on a
+    row, on either side, gives no verdict on it)."""
+    if left is None or right is None:
+        return []
+    return [
+        (row, a, b)
+        for row, a, b in zip(found.rows, left, right, strict=True)
+        if a is not None and b is not None and a[0] and b[0]
+    ]
+
+
+# -- generated columns ----------------------------------------------------------------------
+
+
+def generated(st: StageContext) -> None:
+    """Settle or explain each generated column whose two expressions differ in text."""
+    for d in list(st.comparison.differences):
+        if d.kind != "column_default" or d.table is None or d.column is None:
+            continue
+        _, lc = find(st.left, d.table, d.column)
+        _, rc = find(st.right, d.table, d.column)
+        if lc is None or rc is None or lc.generated is None or rc.generated is None:
+            continue
+        if lc.generated.expression == rc.generated.expression:
+            continue  # only the storage differs: nothing to run
+        _probe_generated(st, d, lc, rc)
+
+
+def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) -> None:
+    assert d.table is not None and lc.generated is not None and rc.generated is not None
+    table, _ = find(st.left, d.table, "")
+    assert table is not None
+    ltext = lc.generated.raw or lc.generated.expression
+    rtext = rc.generated.raw or rc.generated.expression
+    found = probe_rows(st, table.name, ltext, rtext)
+    if found is None:
+        return
+    lb, rb = found.backends
+    lgot = lb.computed(_without(found.left, lc), ltext, lc.type, found.rows)
+    rgot = rb.computed(_without(found.right, rc), rtext, rc.type, found.rows)
+    if lgot is None or rgot is None:
+        st.result.not_evaluated += 1
+        return
+    # Across dialects, a row one side alone fails on (an int4 overflow SQLite does not have)
+    # says nothing of the expressions: the type comparison and value_compatibility say it.
+    both = [
+        (row, a, b)
+        for row, a, b in zip(found.rows, lgot, rgot, strict=True)
+        if a is not None and b is not None and (a[0] == b[0] or not st.cross)
+    ]
+    if not both:
+        st.result.not_evaluated += 1
+        return
+    st.result.evaluated += 1
+    kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
+    witness = next(((r, a, b) for r, a, b in both if not _same(a, b, kind, st.cross)), None)
+    if witness is None:
+        st.equal_on_probes(d, d, len(both), lc.name)
+        return
+    row, a, b = witness
+    said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
+    st.annotate(witness_text(st, found.names, row, said), d)
+
+
+def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:
+    """The probe columns less the generated column itself (an expression never reads it)."""
+    return tuple(c for c in columns if c[0].lower() != column.name.lower())
+
+
+def _same(a: Computed, b: Computed, kind: str | None, cross: bool) -> bool:
+    """Two outcomes agree: both fail, or both give the same value (across dialects, as the
+    column's shared logical kind reads it)."""
+    if not a[0] or not b[0]:
+        return a[0] == b[0]
+    if cross:
+        return bool(convert(a[1], kind) == convert(b[1], kind))
+    return equal(a[1], b[1])
+
+
+def _gives(outcome: Computed) -> str:
+    ok, value = outcome
+    if not ok:
+        return f"fails ({value})"
+    shown = "NULL" if value is None else repr(value) if isinstance(value, str) else str(value)
+    return f"computes {shown}"

@@ -1,0 +1,136 @@
+"""What every part of the evaluation stage shares for one comparison: the two sides, the
+comparison it rewrites, the evaluator, what it did so far, and small lookups on the sides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from twinschema.evaluate.backends import Run
+from twinschema.evaluate.evaluator import Evaluation, Evaluator
+from twinschema.model import Column, Table
+from twinschema.records import Comparison, Difference, Equivalence, Side
+
+DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+@dataclass
+class StageContext:
+    """One comparison under evaluation: ``comparison`` is rewritten in place; ``result``
+    counts what was evaluated and where; ``failed`` names the columns whose default fails on
+    its own dialect (judged once, by ``defaults.failures``)."""
+
+    comparison: Comparison
+    left: Side
+    right: Side
+    ev: Evaluator
+    result: Evaluation = field(default_factory=Evaluation)
+    layer: str | None = None
+    failed: set[tuple[str, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if self.layer is None and self.comparison.differences:
+            self.layer = self.comparison.differences[0].layer
+
+    @property
+    def cross(self) -> bool:
+        """True when the two sides are of different dialects."""
+        return self.left.schema.dialect != self.right.schema.dialect
+
+    def note(self, *dialects: str) -> None:
+        """Record where ``dialects``' expressions ran (or why they could not)."""
+        for dialect in dialects:
+            self.result.where[dialect] = self.ev.where(dialect)
+
+    def side_name(self, side: str) -> str:
+        """How a witness names ``side``: its dialect across dialects, else left/right and label."""
+        chosen = self.left if side == "left" else self.right
+        if self.cross:
+            return DIALECT_NAMES[chosen.schema.dialect]
+        return f"{side} ({chosen.label})"
+
+    def drop(self, *found: Difference) -> None:
+        """Remove these very differences (by identity) from the comparison."""
+        self.comparison.differences = [
+            d for d in self.comparison.differences if not any(d is f for f in found)
+        ]
+
+    def annotate(self, said: str, *found: Difference) -> None:
+        """Append ``said`` to the message of these very differences."""
+        self.comparison.differences = [
+            _with_note(d, said) if any(d is f for f in found) else d
+            for d in self.comparison.differences
+        ]
+
+    def equal_on_probes(self, ld: Difference, rd: Difference, n: int, column: str | None) -> None:
+        """Settle two differences as one equivalence found on ``n`` probe rows (never proven)."""
+        assert ld.table is not None
+        self.drop(ld, rd)
+        self.comparison.equivalences.append(
+            Equivalence(
+                ld.layer,
+                ld.table,
+                column,
+                f"equal on {n} probes",
+                ld.left or "",
+                rd.right or "",
+                ld.left_source,
+                ld.right_source,
+            )
+        )
+
+
+def _with_note(d: Difference, said: str) -> Difference:
+    from dataclasses import replace
+
+    return replace(d, message=f"{d.message}; {said}")
+
+
+def find(side: Side, table: str, column: str) -> tuple[Table | None, Column | None]:
+    """The table and column of ``side`` named so, matched exactly, else whatever the case."""
+    tables = side.schema.tables
+    found = tables.get(table)
+    if found is None:
+        folded = table.lower()
+        found = next((t for n, t in tables.items() if n.lower() == folded), None)
+    if found is None:
+        return None, None
+    col = found.column(column)
+    if col is None:
+        folded = column.lower()
+        col = next((c for c in found.columns if c.name.lower() == folded), None)
+    return found, col
+
+
+def default_text(column: Column) -> str | None:
+    """The default as its source wrote it (what runs), None when the column has none."""
+    if column.default is None:
+        return None
+    return column.raw_default if column.raw_default is not None else column.default
+
+
+def shown_default(column: Column | None) -> str | None:
+    """A column's default as reports show it ("none" when it has none)."""
+    if column is None:
+        return None
+    return column.raw_default or column.default or "none"
+
+
+def same_rows(run: Run) -> bool:
+    """True when every row of a side-by-side run holds the same value twice."""
+    return all(equal(row[0], row[1]) for row in run.rows)
+
+
+def equal(a: Any, b: Any) -> bool:
+    """Equal values of the same type (SQLite's 1 is not its 1.0)."""
+    return type(a) is type(b) and bool(a == b)
+
+
+def probe_text(value: Any) -> str:
+    """A probe value as a witness shows it (long strings cut, quotes doubled)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        shown = value if len(value) <= 12 else f"{value[:5]}...({len(value)} chars)"
+        return "'" + shown.replace("'", "''") + "'"
+    return str(value)

@@ -1,0 +1,318 @@
+"""Defaults judged by evaluation (see ``stage``): failures on their own dialect, default
+differences settled or explained by what each side gives, and same-dialect calls that the
+canonical form calls equal but that give different rows side by side."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from twinschema import typemap
+from twinschema.evaluate.context import (
+    DIALECT_NAMES,
+    StageContext,
+    default_text,
+    find,
+    same_rows,
+    shown_default,
+)
+from twinschema.evaluate.values import (
+    CLASSES,
+    FAILED,
+    NOT_EVALUATED,
+    RANDOM_UUID,
+    VARYING,
+    same_class,
+)
+from twinschema.model import Column
+from twinschema.records import Difference, Equivalence
+
+# -- defaults that fail on their own dialect ---------------------------------------------
+
+
+def failures(st: StageContext) -> None:
+    """Run every default of a SQLite side: one that fails is a difference, even where the
+    other side's canonical text matched."""
+    sides = [s for s in (st.left, st.right) if s.schema.dialect == "sqlite"]
+    if not sides:
+        return
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for side in sides:
+        for table in side.schema.tables.values():
+            for column in table.columns:
+                text = default_text(column)
+                if text is None:
+                    continue
+                verdict = st.ev.single("sqlite", text, column)
+                if verdict.kind == FAILED:
+                    key = (table.name, column.name.lower())
+                    found.setdefault(key, []).append((side.label, verdict.error or ""))
+    st.note("sqlite")
+    for (table_name, column_name), where in sorted(found.items()):
+        _failure(st, table_name, column_name, where)
+
+
+def _failure(
+    st: StageContext, table_name: str, column_name: str, where: list[tuple[str, str]]
+) -> None:
+    lt, lc = find(st.left, table_name, column_name)
+    rt, rc = find(st.right, table_name, column_name)
+    column = (lc or rc).name if (lc or rc) is not None else column_name  # type: ignore[union-attr]
+    table = (lt or rt).name if (lt or rt) is not None else table_name  # type: ignore[union-attr]
+    key = (table, column)
+    st.failed.add(key)
+    st.result.evaluated += 1
+    _drop(st, key)
+    error = where[0][1]
+    both = " (on both sides)" if len(where) > 1 else f" ({where[0][0]})"
+    st.comparison.differences.append(
+        _difference(
+            st,
+            table,
+            column,
+            shown_default(lc),
+            shown_default(rc),
+            f"inserts that omit {table}.{column} fail on SQLite: {error}{both}",
+        )
+    )
+
+
+def _drop(st: StageContext, key: tuple[str, str]) -> None:
+    """Forget the comparer's default findings on a column the stage re-judged."""
+    st.comparison.differences = [
+        d
+        for d in st.comparison.differences
+        if not (d.kind == "column_default" and (d.table, d.column) == key and _is_default(d))
+    ]
+    st.comparison.equivalences = [
+        e
+        for e in st.comparison.equivalences
+        if not (e.rule == "default" and (e.table, e.column) == key)
+    ]
+
+
+# -- default differences ----------------------------------------------------------------
+
+
+def differences(st: StageContext) -> None:
+    """Judge each default difference by evaluation: settled ones become equivalences."""
+    kept: list[Difference] = []
+    for d in st.comparison.differences:
+        judged = _judge(st, d) if d.kind == "column_default" and _is_default(d) else d
+        if judged is not None:
+            kept.append(judged)
+    st.comparison.differences = kept
+
+
+def _judge(st: StageContext, d: Difference) -> Difference | None:
+    """The difference as evaluation leaves it (annotated), or None when it is settled as
+    an equivalence (recorded)."""
+    if d.table is None or d.column is None or (d.table, d.column) in st.failed:
+        return d
+    _, lc = find(st.left, d.table, d.column)
+    _, rc = find(st.right, d.table, d.column)
+    if lc is None or rc is None:
+        return d
+    ltext, rtext = default_text(lc), default_text(rc)
+    if ltext is None or rtext is None or lc.identity or rc.identity:
+        return d
+    ld, rd = st.left.schema.dialect, st.right.schema.dialect
+    if st.cross:
+        return _judge_cross(st, d, (ld, ltext, lc), (rd, rtext, rc))
+    return _judge_same(st, d, ld, (ltext, lc), (rtext, rc))
+
+
+def _judge_cross(
+    st: StageContext, d: Difference, left: tuple[str, str, Column], right: tuple[str, str, Column]
+) -> Difference | None:
+    (ld, ltext, lc), (rd, rtext, rc) = left, right
+    lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
+    st.note(ld, rd)
+    for dialect, verdict in ((ld, lv), (rd, rv)):
+        if verdict.kind == FAILED:
+            st.result.evaluated += 1
+            return replace(
+                d,
+                message=f"inserts that omit {d.table}.{d.column} fail on "
+                f"{DIALECT_NAMES[dialect]}: {verdict.error}",
+            )
+    if NOT_EVALUATED in (lv.kind, rv.kind):
+        st.result.not_evaluated += 1
+        return d
+    st.result.evaluated += 1
+    kind = typemap.shared_kind(lc.type, rc.type)
+    if same_class(lv, rv, kind):
+        what = "the same value" if kind is None and lv.kind not in CLASSES else lv.describe()
+        _same(st, d, f"equal by evaluation: both give {what}")
+        return None
+    return replace(
+        d,
+        message=f"{d.message} (by evaluation: {DIALECT_NAMES[ld]} gives {lv.describe()}, "
+        f"{DIALECT_NAMES[rd]} gives {rv.describe()})",
+    )
+
+
+def _judge_same(
+    st: StageContext,
+    d: Difference,
+    dialect: str,
+    left: tuple[str, Column],
+    right: tuple[str, Column],
+) -> Difference | None:
+    run = st.ev.side_by_side(dialect, left, right)
+    st.note(dialect)
+    if run is None or run.missing:
+        st.result.not_evaluated += 1
+        return d
+    st.result.evaluated += 1
+    if run.error is not None:
+        return replace(
+            d,
+            message=f"{d.message} (inserts that omit {d.table}.{d.column} fail on "
+            f"{DIALECT_NAMES[dialect]} on one side: {run.error})",
+        )
+    if same_rows(run):
+        _same(st, d, f"equal by evaluation: both give {_shown(st, dialect, left)}")
+        return None
+    said, other = _shown(st, dialect, left), _shown(st, dialect, right)
+    if said == other:  # one class, different values side by side (statement vs transaction)
+        said, other = "rows inserted side by side get different values", ""
+    return replace(
+        d, message=f"{d.message} (by evaluation: {said}{f' vs {other}' if other else ''})"
+    )
+
+
+def _shown(st: StageContext, dialect: str, side: tuple[str, Column]) -> str:
+    """What one side's default gives, in words that are the same on every run (a
+    constant's value; a class, never a time or a random value)."""
+    return st.ev.single(dialect, side[0], side[1]).describe()
+
+
+def _same(st: StageContext, d: Difference, rule: str) -> None:
+    assert d.table is not None
+    st.comparison.equivalences.append(
+        Equivalence(
+            d.layer,
+            d.table,
+            d.column,
+            rule,
+            d.left or "",
+            d.right or "",
+            d.left_source,
+            d.right_source,
+        )
+    )
+
+
+def _difference(
+    st: StageContext, table: str, column: str, left: str | None, right: str | None, message: str
+) -> Difference:
+    layer = st.layer or "diff"
+    return Difference(
+        layer=layer,
+        kind="column_default",
+        table=table,
+        column=column,
+        name=column,
+        left=left,
+        right=right,
+        message=message,
+        hint=f"give {table}.{column} a default that {'each side' if st.cross else 'it'} "
+        "can evaluate, or none",
+        left_source=st.left.label,
+        right_source=st.right.label,
+    )
+
+
+# -- same-dialect equivalences of two calls ------------------------------------------------
+
+
+def equivalences(st: StageContext) -> None:
+    """Re-run two calls or casts the canonical form calls equal: between sources of one
+    dialect, rows that differ side by side make it a difference; across dialects (only when
+    a scratch PostgreSQL server is at hand: no server is started for this), values of
+    different classes do (``CAST(3.7 AS INTEGER)`` is 3 on SQLite, ``3.7::integer`` 4)."""
+    if st.cross and not st.ev.postgresql_at_hand():
+        return
+    kept: list[Equivalence] = []
+    dialect = st.left.schema.dialect
+    for e in st.comparison.equivalences:
+        if e.rule == "default" and "(" in e.left + e.right and e.column is not None:
+            found = _recheck_cross(st, e) if st.cross else _recheck(st, dialect, e)
+            if found is not None:
+                st.comparison.differences.append(found)
+                continue
+        kept.append(e)
+    st.comparison.equivalences = kept
+
+
+def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | None:
+    """A difference when two calls the canonical form calls equal give different values
+    side by side (and not merely different random values); else None."""
+    assert e.column is not None
+    _, lc = find(st.left, e.table, e.column)
+    _, rc = find(st.right, e.table, e.column)
+    if lc is None or rc is None:
+        return None
+    ltext, rtext = default_text(lc), default_text(rc)
+    if ltext is None or rtext is None:
+        return None
+    run = st.ev.side_by_side(dialect, (ltext, lc), (rtext, rc))
+    st.note(dialect)
+    if run is None or run.error is not None:
+        st.result.not_evaluated += 1
+        return None
+    st.result.evaluated += 1
+    if same_rows(run):
+        return None
+    random = {RANDOM_UUID, VARYING}
+    kinds = {st.ev.single(dialect, ltext, lc).kind, st.ev.single(dialect, rtext, rc).kind}
+    if kinds <= random:
+        return None  # two random values: no run tells two generators apart
+    return _difference(
+        st,
+        e.table,
+        lc.name,
+        e.left,
+        e.right,
+        f"default of {e.table}.{lc.name} differs: {e.left} vs {e.right} (by evaluation: "
+        "rows inserted in one transaction get different values)",
+    )
+
+
+def _is_default(d: Difference) -> bool:
+    """True for a default finding, not an identity one (both are ``column_default``)."""
+    return not (d.left or "").startswith("identity ") and not (d.right or "").startswith(
+        "identity "
+    )
+
+
+def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
+    """A difference when two defaults of different dialects that the canonical form calls
+    equal give values of different classes; else None."""
+    assert e.column is not None
+    _, lc = find(st.left, e.table, e.column)
+    _, rc = find(st.right, e.table, e.column)
+    if lc is None or rc is None or (e.table, lc.name) in st.failed:
+        return None
+    ltext, rtext = default_text(lc), default_text(rc)
+    if ltext is None or rtext is None:
+        return None
+    ld, rd = st.left.schema.dialect, st.right.schema.dialect
+    lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
+    st.note(ld, rd)
+    if {lv.kind, rv.kind} & {NOT_EVALUATED, FAILED}:
+        st.result.not_evaluated += 1
+        return None
+    st.result.evaluated += 1
+    if same_class(lv, rv, typemap.shared_kind(lc.type, rc.type)):
+        return None
+    return _difference(
+        st,
+        e.table,
+        lc.name,
+        e.left,
+        e.right,
+        f"default of {e.table}.{lc.name} differs: {e.left} vs {e.right} (by evaluation: "
+        f"{DIALECT_NAMES[ld]} gives {lv.describe()}, {DIALECT_NAMES[rd]} gives "
+        f"{rv.describe()})",
+    )

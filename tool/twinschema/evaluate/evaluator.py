@@ -1,0 +1,121 @@
+"""The evaluator: where expressions run, each distinct one once per run.
+
+``Evaluator`` makes the scratch backends on first need (SQLite in memory; PostgreSQL on a
+scratch server, see ``backends``), remembers why one could not be had, and caches what each
+distinct (dialect, expression, type) gave, so the cost grows with a schema's variety, not its
+size. ``Evaluation`` is what the stage did for one comparison.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from twinschema.errors import DatabaseError
+from twinschema.evaluate import crossing
+from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
+from twinschema.evaluate.pg_backend import PostgreSQLScratch
+from twinschema.evaluate.values import NOT_EVALUATED, Verdict, classify
+from twinschema.model import Column
+from twinschema.records import Difference
+
+
+@dataclass
+class Evaluation:
+    """What the stage did for one comparison: pairs it evaluated, pairs it could not, and
+    where each dialect's expressions ran."""
+
+    evaluated: int = 0
+    not_evaluated: int = 0
+    where: dict[str, str] = field(default_factory=dict)
+    # ``value_compatibility`` warnings: values one side stores and the other rejects or changes.
+    warnings: list[Difference] = field(default_factory=list)
+    # The warnings that break a push (the device stores the value, the server rejects it).
+    push_failures: list[Difference] = field(default_factory=list)
+
+
+class Evaluator:
+    """Runs expressions, each distinct (dialect, expression, type) once per evaluator, so the
+    cost grows with a schema's variety, not its size. Use as a context manager: the scratch
+    databases it made are closed and dropped on exit."""
+
+    def __init__(self, postgresql: PostgreSQLScratch | None = None) -> None:
+        self.stack = ExitStack()
+        self._postgresql = postgresql
+        self._backends: dict[str, Backend] = {}
+        self._unavailable: dict[str, str] = {}
+        self._single: dict[tuple[str, str, str], Verdict] = {}
+        self._pairs: dict[tuple[str, str, str, str, str], Run] = {}
+        self.crossing = crossing.Crossing()
+        self.runs = 0  # expressions (or side-by-side pairs) actually run: the cost
+
+    def __enter__(self) -> Evaluator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every backend and drop the scratch databases made."""
+        self._backends.clear()
+        self.stack.close()
+
+    def backend(self, dialect: str) -> Backend | None:
+        """The backend of ``dialect``, made on first need; None when none can be had (no
+        scratch PostgreSQL server), with the reason kept for ``unavailable``."""
+        if dialect in self._backends:
+            return self._backends[dialect]
+        if dialect in self._unavailable:
+            return None
+        if dialect == "sqlite":
+            made: Backend = SQLiteBackend()
+            self.stack.callback(made.close)
+        elif self._postgresql is None:
+            self._unavailable[dialect] = "no scratch PostgreSQL server"
+            return None
+        else:
+            try:
+                made = self._postgresql.open(self.stack)
+            except DatabaseError as exc:
+                self._unavailable[dialect] = exc.message
+                return None
+        self._backends[dialect] = made
+        return made
+
+    def postgresql_at_hand(self) -> bool:
+        """True when PostgreSQL expressions can run without starting a server."""
+        return self._postgresql is not None and self._postgresql.at_hand()
+
+    def where(self, dialect: str) -> str:
+        """Where ``dialect``'s expressions ran, or why they could not."""
+        found = self._backends.get(dialect)
+        if found is not None:
+            return found.where
+        return "not evaluated: " + self._unavailable.get(dialect, "not needed")
+
+    def single(self, dialect: str, expression: str, column: Column) -> Verdict:
+        """The class of what ``expression`` gives as the default of a column of this type."""
+        key = (dialect, expression, type_sql(column.type))
+        found = self._single.get(key)
+        if found is None:
+            backend = self.backend(dialect)
+            if backend is None:
+                found = Verdict(NOT_EVALUATED, error=self._unavailable[dialect])
+            else:
+                self.runs += 1
+                found = classify(backend.run([(expression, column.type)]))
+            self._single[key] = found
+        return found
+
+    def side_by_side(
+        self, dialect: str, left: tuple[str, Column], right: tuple[str, Column]
+    ) -> Run | None:
+        """Both expressions as the defaults of two columns of one table, in one run."""
+        key = (dialect, left[0], type_sql(left[1].type), right[0], type_sql(right[1].type))
+        if key not in self._pairs:
+            backend = self.backend(dialect)
+            if backend is None:
+                return None
+            self.runs += 1
+            self._pairs[key] = backend.run([(left[0], left[1].type), (right[0], right[1].type)])
+        return self._pairs[key]

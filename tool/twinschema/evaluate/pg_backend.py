@@ -1,0 +1,272 @@
+"""PostgreSQL as a place where expressions run: ``PostgreSQLBackend`` (one scratch database,
+one transaction per run, rolled back) and ``PostgreSQLScratch``, which picks that database on
+first need: ``TWINSCHEMA_SCRATCH_URL``, the server the caller names, or the embedded server;
+never a database being checked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from contextlib import ExitStack
+from typing import Any
+
+from twinschema.evaluate.backends import (
+    REJECTED,
+    ROWS,
+    TIMEOUT_SECONDS,
+    Backend,
+    Computed,
+    Run,
+    check_insert_sql,
+    check_table_sql,
+    computed_tables_sql,
+    first_line,
+    insert_row_sql,
+    select_sql,
+    table_sql,
+    value_insert_sql,
+    value_table_sql,
+)
+from twinschema.model import ColumnType
+
+# PostgreSQL errors that mean "the scratch database lacks something the checked one has" (a
+# function from an extension or the user's own, a type, a schema): not evaluated.
+_MISSING_SQLSTATES = frozenset({"42883", "42704", "3F000", "42P01", "42501", "0A000"})
+# The error classes that are the expression's own failure (a data exception, a constraint, a
+# syntax or type error, a function that raised). Any other (a lost connection, a timeout, a
+# server out of resources) says nothing of the expression: not evaluated.
+_FAILURE_CLASSES = ("22", "23", "42", "2F", "38", "39", "P0")
+
+
+class PostgreSQLBackend:
+    """A PostgreSQL scratch database: one transaction per run, rolled back, in UTC."""
+
+    def __init__(self, database_url: str, where: str, timeout: float = TIMEOUT_SECONDS) -> None:
+        import psycopg
+
+        from twinschema.dialects import ReflectOptions
+        from twinschema.dialects.postgresql import connect_kwargs
+        from twinschema.urls import parse_url
+
+        self.where = where
+        kwargs = connect_kwargs(parse_url(database_url), ReflectOptions())
+        self.conn = psycopg.connect(**kwargs, autocommit=False)
+        self.conn.execute("SET TIME ZONE 'UTC'")
+        self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
+        self.conn.commit()
+        self.lost: str | None = None  # why the connection cannot be used any more
+
+    def _rollback(self) -> None:
+        import psycopg
+
+        try:
+            self.conn.rollback()
+        except psycopg.Error as exc:
+            self.lost = first_line(exc)
+
+    def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
+        """See ``Backend.run``. All rows are inserted in one transaction, each by its own
+        statement, so that transaction time and statement time give different rows."""
+        import psycopg
+
+        started = time.time()
+        if self.lost is not None:
+            return Run(error=f"the scratch connection was lost: {self.lost}", missing=True)
+        conn = self.conn
+        try:
+            conn.execute(table_sql(columns).encode())
+            for k in range(ROWS):
+                conn.execute(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,))
+            rows = tuple(tuple(r) for r in conn.execute(select_sql(columns).encode()))
+        except psycopg.Error as exc:
+            state = getattr(exc, "sqlstate", None) or ""
+            missing = state in _MISSING_SQLSTATES or not state.startswith(_FAILURE_CLASSES)
+            return Run(error=first_line(exc), missing=missing, started=started, ended=time.time())
+        finally:
+            self._rollback()
+        return Run(rows=rows, started=started, ended=time.time())
+
+    def try_rows(
+        self, columns: Sequence[tuple[str, ColumnType]], check: str, rows: Sequence[tuple[Any, ...]]
+    ) -> list[bool | None]:
+        """See ``Backend.try_rows``: one transaction, each row under a savepoint, rolled back."""
+        import psycopg
+
+        if self.lost is not None:
+            return [None] * len(rows)
+        conn = self.conn
+        found: list[bool | None] = []
+        try:
+            try:
+                conn.execute(check_table_sql(columns, check).encode())
+            except psycopg.Error:
+                return [None] * len(rows)
+            insert = check_insert_sql(columns, "%s").encode()
+            for row in rows:
+                try:
+                    with conn.transaction():
+                        conn.execute(insert, row)
+                    found.append(True)
+                except psycopg.Error as exc:
+                    found.append(False if getattr(exc, "sqlstate", None) == "23514" else None)
+        finally:
+            self._rollback()
+        return found
+
+    def store(
+        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any]
+    ) -> list[Any] | None:
+        """See ``Backend.store``: one transaction, each value under a savepoint, rolled back."""
+        import psycopg
+
+        if self.lost is not None:
+            return None
+        conn = self.conn
+        found: list[Any] = []
+        try:
+            try:
+                conn.execute(value_table_sql(name, ctype, checks).encode())
+            except psycopg.Error:
+                return None
+            insert = value_insert_sql(name, "%s").encode()
+            for value in values:
+                try:
+                    with conn.transaction():
+                        row = conn.execute(insert, (value,)).fetchone()
+                    found.append(row[0] if row is not None else REJECTED)
+                except psycopg.Error:
+                    found.append(REJECTED)
+        finally:
+            self._rollback()
+        return found
+
+    def computed(
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        expression: str,
+        ctype: ColumnType,
+        rows: Sequence[tuple[Any, ...]],
+    ) -> list[Computed | None] | None:
+        """See ``Backend.computed``: one transaction, each insert under a savepoint, rolled
+        back."""
+        import psycopg
+
+        if self.lost is not None:
+            return None
+        conn = self.conn
+        plain, computed = computed_tables_sql(columns, expression, ctype)
+        found: list[Computed | None] = []
+        try:
+            try:
+                conn.execute(plain.encode())
+                conn.execute(computed.encode())
+            except psycopg.Error:
+                return None
+            for row in rows:
+                try:
+                    with conn.transaction():
+                        conn.execute(insert_row_sql("twinschema_rows", columns, "%s").encode(), row)
+                except psycopg.Error:
+                    found.append(None)
+                    continue
+                try:
+                    with conn.transaction():
+                        got = conn.execute(
+                            insert_row_sql("twinschema_computed", columns, "%s").encode(), row
+                        ).fetchone()
+                    found.append((True, got[0] if got is not None else None))
+                except psycopg.Error as exc:
+                    found.append((False, first_line(exc)))
+        finally:
+            self._rollback()
+        return found
+
+    def close(self) -> None:
+        """Close the connection (the scratch database is dropped by its owner)."""
+        self.conn.close()
+
+
+# The one database on a scratch server where expressions run: made on first need and kept for
+# later runs (CREATE DATABASE costs more than a whole comparison), and always empty: only
+# temporary tables, in transactions that are rolled back, ever touch it.
+EVALUATION_DATABASE = "twinschema_evaluate"
+
+
+class PostgreSQLScratch:
+    """Makes the PostgreSQL backend on first need: on the database ``EVALUATION_DATABASE`` of
+    ``server_url`` (when None, the server ``scratch.server`` picks: ``TWINSCHEMA_SCRATCH_URL``
+    or the embedded one), or on ``database_url`` as it is (a database that is already a scratch
+    one, as the test corpus uses). Never on a database being checked."""
+
+    def __init__(
+        self,
+        *,
+        config: Any = None,
+        server_url: str | None = None,
+        database_url: str | None = None,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        self.config = config
+        self.server_url, self.database_url = server_url, database_url
+        self.connect_timeout = connect_timeout
+
+    def at_hand(self) -> bool:
+        """True when a scratch server is named (no embedded server would have to start)."""
+        return self.server_url is not None or self.database_url is not None
+
+    def open(self, stack: ExitStack) -> Backend:
+        """The backend (closed with ``stack``); a server that cannot be reached, or refuses
+        to make the evaluation database, is a one-line ``DatabaseError``."""
+        import psycopg
+
+        from twinschema import scratch
+        from twinschema.errors import DatabaseError
+        from twinschema.urls import redact
+
+        url = self.database_url
+        if url is None:
+            server = self.server_url
+            if server is None:
+                server = stack.enter_context(scratch.server(self.config))
+            url = self._evaluation_database(server)
+            where = f"PostgreSQL {EVALUATION_DATABASE} on {redact(server)}"
+        else:
+            where = f"PostgreSQL scratch database {redact(url)}"
+        try:
+            backend = PostgreSQLBackend(url, where)
+        except psycopg.Error as exc:
+            raise DatabaseError(f"cannot connect to the {where}: {first_line(exc)}") from None
+        stack.callback(backend.close)
+        return backend
+
+    def _evaluation_database(self, server: str) -> str:
+        """The URL of ``EVALUATION_DATABASE`` on ``server``, made if it does not exist yet."""
+        import psycopg
+
+        from twinschema.dialects import ReflectOptions
+        from twinschema.dialects.postgresql import connect_kwargs
+        from twinschema.errors import DatabaseError
+        from twinschema.urls import parse_url, redact
+
+        base = parse_url(server)
+        options = ReflectOptions(connect_timeout=self.connect_timeout)
+        try:
+            with psycopg.connect(**connect_kwargs(base, options), autocommit=True) as conn:
+                found = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", (EVALUATION_DATABASE,)
+                ).fetchone()
+                if found is None:
+                    try:
+                        conn.execute(f'CREATE DATABASE "{EVALUATION_DATABASE}"')
+                    except psycopg.errors.DuplicateDatabase:
+                        pass  # another run made it meanwhile
+                    except psycopg.errors.UniqueViolation:
+                        pass  # the same race, seen in pg_database's unique index
+        except psycopg.Error as exc:
+            raise DatabaseError(
+                f"cannot use {EVALUATION_DATABASE} on the scratch server {redact(base)}: "
+                f"{first_line(exc)} (point TWINSCHEMA_SCRATCH_URL at a server where the role "
+                "may create databases, or pass --no-evaluate)"
+            ) from None
+        return base.set(database=EVALUATION_DATABASE).render_as_string(hide_password=False)
