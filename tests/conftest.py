@@ -38,19 +38,37 @@ def _app_modules() -> dict[str, ModuleType]:
     }
 
 
+def _scratch_modules(before: set[str]) -> list[str]:
+    """Modules imported since ``before`` from a file under the temporary root: a scratch
+    project's metadata modules (``app_sqlite``, ``sec_..._postgres``), not the libraries."""
+    temp = Path(tempfile.gettempdir()).resolve()
+    found = []
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if name not in before and file and Path(file).resolve().is_relative_to(temp):
+            found.append(name)
+    return found
+
+
 @pytest.fixture(autouse=True)
 def _own_imports() -> Iterator[None]:
     """Each test imports the ``schemas`` package it means: an in-process command run from a
     scratch project's folder imports that project's ``schemas``, which must neither be shadowed
-    by this repository's (already imported) nor shadow it for the tests after."""
+    by this repository's (already imported) nor shadow it for the tests after. Likewise a
+    scratch project's own metadata modules are forgotten after its test, so the next test's
+    module of the same name (``app_sqlite``) is imported from its own folder, as a new process
+    would."""
     saved = _app_modules()
     path = list(sys.path)
+    before = set(sys.modules)
     for name in saved:
         del sys.modules[name]
     try:
         yield
     finally:
         for name in _app_modules():
+            del sys.modules[name]
+        for name in _scratch_modules(before):
             del sys.modules[name]
         sys.modules.update(saved)
         sys.path[:] = path

@@ -18,6 +18,7 @@ import tempfile
 import textwrap
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -171,6 +172,39 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def invoke_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the ``twinschema`` command in this process (click's ``CliRunner``) in ``cwd`` with
+    exactly the environment ``env``, and capture what ``run_cli`` captures: the exit code, stdout
+    and stderr, with the traceback an interpreter would print should anything escape.
+
+    For the tests whose subject is what a command says and returns, not the process: it saves a
+    new interpreter's start-up (imports of SQLAlchemy, Alembic, sqlglot) per command, which was
+    most of the suite's time. The URLs a command remembers to mask are process state: each call
+    starts with none, as a new process would, so a secret is never masked thanks to an earlier
+    command of the same test run."""
+    from click.testing import CliRunner
+
+    from twinschema import urls
+    from twinschema.cli import cli
+
+    overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}
+    overrides.update(env)
+    remembered = dict(urls._REMEMBERED)
+    urls._REMEMBERED.clear()
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, args, env=overrides, prog_name="twinschema")
+    finally:
+        os.chdir(previous)
+        urls._REMEMBERED.clear()
+        urls._REMEMBERED.update(remembered)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess([TWINSCHEMA, *args], result.exit_code, result.stdout, stderr)
 
 
 # ---------------------------------------------------------------------------------------------

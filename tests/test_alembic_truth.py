@@ -120,9 +120,18 @@ def _type_id(row: tuple[Any, Any, bool, tuple[str, ...]]) -> str:
     return f"{live!r}-vs-{model!r}-{'change' if change else 'same'}".replace(" ", "")
 
 
+def _sql(default: Any) -> str:
+    """A default as SQL text (a function call compiled with its literal arguments): a test id
+    that is the same in every process, unlike a repr with an object's address (pytest-xdist
+    workers must collect the same ids)."""
+    if isinstance(default, sa.sql.ClauseElement):
+        return "func:" + str(default.compile(compile_kwargs={"literal_binds": True}))
+    return repr(default)
+
+
 def _default_id(row: tuple[Any, Any, Any, tuple[str, ...]]) -> str:
     ctype, live, model, _ = row
-    text = lambda d: getattr(d, "text", None) or repr(d)  # noqa: E731
+    text = lambda d: getattr(d, "text", None) or _sql(d)  # noqa: E731
     return f"{ctype!r}-{text(live)}-vs-{'same' if model is None else text(model)}".replace(" ", "")
 
 

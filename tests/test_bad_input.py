@@ -4,8 +4,10 @@ files and flags, 3 for databases), and never a traceback.
 
 Each row builds a small project in ``tmp_path`` (``pyproject.toml`` with ``[tool.twinschema]``,
 ``domain.yaml``, two metadata modules, a real SQLite file and, when the row needs it, a real
-PostgreSQL database), breaks one thing, and runs the installed ``twinschema`` script in a
-subprocess with a clean environment (no ``DATABASE_URL``), exactly as a user or CI would.
+PostgreSQL database), breaks one thing, and runs the ``twinschema`` command with a clean
+environment (no ``DATABASE_URL``), in this process (``pg_helpers.invoke_cli``): what a row proves
+is the line said and the exit code, which the process adds nothing to (test_hostile_input and
+test_migrate_faults run the installed script where the process is the point).
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from pg_helpers import (
     admin,
     as_role,
     clean_env,
+    invoke_cli,
     password_server,
     role,
-    run_cli,
     scratch,
 )
 
@@ -536,7 +538,7 @@ def run_case(
         if project.pg:
             env["DATABASE_URL"] = project.pg
         args = [project.format(a) for a in case.args]
-        result = run_cli(args, tmp_path, env)
+        result = invoke_cli(args, tmp_path, env)
     return result, project
 
 

@@ -12,6 +12,10 @@ The secrets table passes each URL shape as ``--postgres-url``, ``--sqlite-url``,
 stream and in no report format (text, JSON, JUnit, SARIF, GitHub annotations), in any case.
 The accepted shapes authenticate against a server that really checks the password
 (``pg_helpers.password_server``), so the URL is used and named in a report of real drift.
+Its rows run the command in-process (``pg_helpers.invoke_cli``: the same exit code and streams,
+with the masking state of a new process), as what they prove is what the command says, not
+how a process starts; the rows about the process itself (a full stdout, a module that exits)
+keep the subprocess.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from pg_helpers import (
     PasswordServer,
     Project,
     clean_env,
+    invoke_cli,
     make_project,
     module_source,
     password_server,
@@ -456,7 +461,7 @@ def test_no_url_shape_shows_its_password(
         report = tmp_path / f"report.{fmt}"
         to_file = fmt not in ("text", "json") and how != INSPECT
         extra = [] if how == INSPECT else ["--format", fmt]
-        result = run_cli(
+        result = invoke_cli(
             [*args, *extra, *(["--output", str(report)] if to_file else [])], tmp_path, env
         )
         written = report.read_text() if report.exists() else ""

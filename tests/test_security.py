@@ -37,6 +37,7 @@ from pg_helpers import (
     as_role,
     build,
     clean_env,
+    invoke_cli,
     make_project,
     module_source,
     password_server,
@@ -73,9 +74,10 @@ def pw() -> Iterator[PasswordServer]:
         yield server
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def secret_db(pw: PasswordServer) -> Iterator[str]:
-    """A database on the password server that ``secretuser`` may read; its name."""
+    """A database on the password server that ``secretuser`` may read; its name. The tests only
+    read it, so the module shares one (a CREATE DATABASE per test was most of their time)."""
     with secret_database(pw) as name:
         yield name
 
@@ -122,7 +124,7 @@ def test_no_secret_in_any_output_format(
     expected = 1 if scenario == "drift" else 3
     report = tmp_path / f"report.{fmt}"
     for output in ([], ["--output", str(report)]):
-        result = run_cli([*args, "--format", fmt, *output], tmp_path, env)
+        result = invoke_cli([*args, "--format", fmt, *output], tmp_path, env)
         written = report.read_text() if output and report.exists() else ""
         assert result.returncode == expected, result.stdout + result.stderr
         assert "Traceback" not in result.stdout + result.stderr
