@@ -100,6 +100,12 @@ def across(text: str) -> tuple[str, str | None]:
     return expr_idioms.across(text)
 
 
+def reads_json_text(text: str) -> bool:
+    """True when a canonical text reads a JSON member as a scalar (``json_extract(c, '$.id')``,
+    ``c ->> 'id'``): where SQLite and PostgreSQL part on which values are equal."""
+    return expr_idioms.across(text)[1] == expr_idioms.JSON_ACCESS
+
+
 # Unparseable text: strings and quoted names as written (a quoted name folded as the dialect
 # folds it), comments dropped, the rest in lower case, whitespace and outer parentheses normalised.
 _TOKEN = re.compile(

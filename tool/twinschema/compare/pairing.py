@@ -46,6 +46,10 @@ class Pairing:
     # Views, triggers, functions and sequences are compared object by object: their
     # definitions are one dialect's own SQL, so only between sources of one dialect.
     objects_pairwise: bool
+    # A unique index on a JSON member read as text (SQLite's json_extract, PostgreSQL's ->>)
+    # makes different values collide across dialects: SQLite keeps JSON numbers and strings
+    # apart (1 equals 1.0, '1' is not 1), ->> compares their text ('1.0' is not '1', '1' is 1).
+    json_keys_collide_differently: bool
 
     @classmethod
     def of(cls, left_dialect: str, right_dialect: str) -> Pairing:
@@ -61,4 +65,5 @@ class Pairing:
             options_compared=typemap.options_compared(left_dialect, right_dialect),
             rule_attributes_empty=one,
             objects_pairwise=one,
+            json_keys_collide_differently=not one,
         )
