@@ -339,8 +339,9 @@ def encodings_of(
     """The logical types ``column`` encodes through a CHECK ... IN list on it, with that CHECK.
 
     An integer (or a SQLite NUMERIC) restricted to (0, 1) is a boolean; a text restricted to a
-    list of strings is an enum; a SQLite text kept to valid JSON (``json_valid``) is json. A native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on
-    SQLite does) yields its own type, so that the CHECK is accounted for by the type. The
+    list of strings is an enum; a SQLite text kept to valid JSON (``json_valid``) is json. A
+    native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on SQLite does)
+    yields its own type, so that the CHECK is accounted for by the type. The
     logical type keeps what carries it as its ``definition``: two columns of one dialect are
     the same type only when their carriers are (INTEGER in (0, 1) is not BOOLEAN in (0, 1)).
     """

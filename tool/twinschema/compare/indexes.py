@@ -193,9 +193,9 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
                 "only)"
             ),
         )
-    if left.unique and right.unique and ctx.pairing.json_keys_collide_differently:
-        if reads_json_text(element):
-            yield True, _JSON_KEYS.format(element=element)
+    json_keys = left.unique and right.unique and ctx.pairing.json_keys_collide_differently
+    if json_keys and reads_json_text(element):
+        yield True, _JSON_KEYS.format(element=element)
     lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
     if lcoll != rcoll and collations_differ(ctx, lcoll, rcoll):
         yield left.unique, _element_collations(element, lcoll, rcoll, left.unique)
