@@ -57,6 +57,7 @@ from sqlalchemy.engine import URL
 from twinschema.definitions import canonical_sql
 from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.errors import DatabaseError
+from twinschema.expressions import domain_definition
 from twinschema.model import (
     EQUALITY_CASE,
     EQUALITY_CASE_ACCENT,
@@ -988,7 +989,8 @@ def _tables(
             ctype = ColumnType(DIALECT, "enum", values=enums.get(type_oid, ()), array=array,
                                raw=spelling)  # fmt: skip
         elif typtype == "d":  # a domain: its definition is part of the declared type
-            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=domain)
+            definition = domain_definition(DIALECT, domain)
+            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=definition)
         else:
             ctype = _parse_type(spelling)
         column_identity = IDENTITY_CODES.get(identity)
