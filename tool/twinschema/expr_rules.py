@@ -120,9 +120,23 @@ def _column(node: exp.Expr, ctx: Context) -> exp.Expr:
     if not isinstance(ident, exp.Identifier):
         return _children(node, ctx)
     name = fold(ctx.dialect, str(ident.this), bool(ident.quoted))
+    if _double_quoted_string(node, name, ctx):
+        return exp.Literal.string(str(ident.this))
     logical = ctx.columns.get(name, (name, ""))[0]
     # A CHECK or an index names columns of its own table only: a qualifier adds nothing.
     return exp.column(logical, quoted=not PLAIN_NAME.fullmatch(logical))
+
+
+def _double_quoted_string(node: exp.Expr, name: str, ctx: Context) -> bool:
+    """SQLite reads a double-quoted name that names no column of the table as a string literal
+    (``CHECK (s IN ("a", "b"))``): known only where the table's columns are."""
+    return (
+        ctx.dialect == "sqlite"
+        and bool(node.this.quoted)
+        and not node.args.get("table")
+        and bool(ctx.columns)
+        and name not in ctx.columns
+    )
 
 
 def kind_of(node: exp.Expr, ctx: Context) -> str | None:
@@ -160,7 +174,39 @@ def _connector(node: exp.Expr, ctx: Context) -> exp.Expr:
         items += operands(done, cls) if type(done) is cls else [done]
     items = _grouped(items, cls is exp.Or)
     items = sorted_unique(items)
+    if cls is exp.Or:
+        items = _symmetric_range(items)
     return chain(cls, items) if len(items) > 1 else items[0]
+
+
+def _symmetric_range(items: list[exp.Expr]) -> list[exp.Expr]:
+    """``(x >= a AND x <= b) OR (x >= b AND x <= a)`` with number bounds (how PostgreSQL
+    stores ``x BETWEEN SYMMETRIC a AND b``) is the one range of the two that is not empty: the
+    other is false for any x that is not NULL, and NULL with the first for a NULL x."""
+    if len(items) != 2:
+        return items
+    ranges = [_range_of(item) for item in items]
+    if ranges[0] is None or ranges[1] is None:
+        return items
+    (x0, low0, high0), (x1, low1, high1) = ranges
+    if x0 != x1 or (low0, high0) != (high1, low1):
+        return items
+    return [items[0] if low0 <= high0 else items[1]]
+
+
+def _range_of(node: exp.Expr) -> tuple[str, float, float] | None:
+    """(operand text, low, high) of a canonical ``x <= high AND x >= low`` on number bounds."""
+    node = unparen(node)
+    if type(node) is not exp.And:
+        return None
+    parts = [unparen(part) for part in operands(node, exp.And)]
+    if len(parts) != 2 or {type(part) for part in parts} != {exp.GTE, exp.LTE}:
+        return None
+    low_part, high_part = parts if isinstance(parts[0], exp.GTE) else parts[::-1]
+    low, high = _number(unparen(low_part.expression)), _number(unparen(high_part.expression))
+    if low is None or high is None or key(low_part.this) != key(high_part.this):
+        return None
+    return key(low_part.this), low, high
 
 
 def _grouped(items: list[exp.Expr], disjunction: bool) -> list[exp.Expr]:
@@ -223,6 +269,8 @@ def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
     opposite = _COMPARISONS.get(type(inner))
     if opposite is not None:
         return canon(opposite(this=inner.this, expression=inner.expression), ctx)
+    if isinstance(inner, exp.Between) and inner.args.get("symmetric"):
+        return canon(exp.Not(this=exp.Paren(this=_symmetric(inner))), ctx)
     if isinstance(inner, exp.Between):
         low = exp.LT(this=inner.this, expression=inner.args["low"])
         high = exp.GT(this=inner.this.copy(), expression=inner.args["high"])
@@ -234,9 +282,38 @@ def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
 
 
 def _between(node: exp.Expr, ctx: Context) -> exp.Expr:
+    if node.args.get("symmetric"):
+        return canon(_symmetric(node), ctx)
     low = exp.GTE(this=node.this, expression=node.args["low"])
     high = exp.LTE(this=node.this.copy(), expression=node.args["high"])
     return canon(exp.And(this=low, expression=high), ctx)
+
+
+def _symmetric(node: exp.Expr) -> exp.Expr:
+    """``x BETWEEN SYMMETRIC a AND b`` (raw): with two number bounds, a plain BETWEEN of the
+    smaller and the larger; else the OR of both orders, which is what SYMMETRIC means."""
+    x, low, high = node.this, node.args["low"], node.args["high"]
+    bounds = (_number(unparen(low)), _number(unparen(high)))
+    if bounds[0] is not None and bounds[1] is not None:
+        if bounds[0] > bounds[1]:
+            low, high = high, low
+        return exp.Between(this=x, low=low, high=high)
+    plain = exp.Between(this=x, low=low, high=high)
+    swapped = exp.Between(this=x.copy(), low=high.copy(), high=low.copy())
+    return exp.Or(this=plain, expression=swapped)
+
+
+def _number(node: exp.Expr) -> float | None:
+    """The value of a number literal (a negated one too), None for anything else."""
+    sign = 1.0
+    if isinstance(node, exp.Neg):
+        sign, node = -1.0, unparen(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string:
+        try:
+            return sign * float(str(node.this))
+        except ValueError:
+            return None
+    return None
 
 
 def _is_row_null_test(node: exp.Expr) -> bool:
