@@ -333,6 +333,62 @@ def _is(node: exp.Expr, ctx: Context) -> exp.Expr:
     return _children(node, ctx)
 
 
+def passes_on_null(tree: exp.Expr) -> exp.Expr:
+    """A CHECK's canonical tree without the ``x IS NULL`` operands of its top OR that add
+    nothing: a CHECK passes when it is NULL, and each other operand is NULL when x is (a
+    comparison of x), so ``a > 0 OR a IS NULL`` is ``a > 0``. ``(a > 0 AND b > 0) OR a IS NULL``
+    keeps it: with a NULL and b = -1 the AND is false, not NULL."""
+    if type(tree) is not exp.Or:
+        return tree
+    items = operands(tree, exp.Or)
+    tests = {key(unparen(i.this)): i for i in items if _is_null_test(i)}
+    rest = [i for i in items if not _is_null_test(i)]
+    if not tests or not rest:
+        return tree
+    kept = [i for name, i in tests.items() if not all(_strict(r, name) for r in rest)]
+    if len(kept) == len(tests):
+        return tree
+    items = sorted_unique([*rest, *kept])
+    return chain(exp.Or, items) if len(items) > 1 else unparen(items[0])
+
+
+def _is_null_test(node: exp.Expr) -> bool:
+    node = unparen(node)
+    return (
+        isinstance(node, exp.Is)
+        and isinstance(unparen(node.expression), exp.Null)
+        and isinstance(unparen(node.this), exp.Column)
+    )
+
+
+_STRICT_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
+_STRICT_TESTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.Glob)
+
+
+def _strict(node: exp.Expr, name: str) -> bool:
+    """True when ``node`` (a canonical condition) is NULL whenever the column ``name`` is."""
+    node = unparen(node)
+    if isinstance(node, exp.Not):
+        return _strict(node.this, name)
+    if isinstance(node, exp.In) and not node.args.get("query"):
+        return _strict_term(node.this, name)
+    if isinstance(node, _STRICT_TESTS):
+        return _strict_term(node.this, name) or _strict_term(node.expression, name)
+    return False
+
+
+def _strict_term(node: exp.Expr, name: str) -> bool:
+    """True when the value ``node`` is NULL whenever the column ``name`` is."""
+    node = unparen(node)
+    if isinstance(node, exp.Column):
+        return key(node) == name
+    if isinstance(node, exp.Neg):
+        return _strict_term(node.this, name)
+    if isinstance(node, _STRICT_OPERATORS):
+        return _strict_term(node.this, name) or _strict_term(node.expression, name)
+    return False
+
+
 # -- comparisons --------------------------------------------------------------------------------
 
 
@@ -344,6 +400,7 @@ def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
         return canon(listed, ctx)
     a, b = canon(node.this, ctx), canon(right, ctx)
     a, b = _as_column_kind(a, b, ctx), _as_column_kind(b, a, ctx)
+    a, b = _affinity(a, b, ctx), _affinity(b, a, ctx)
     flag = _boolean_test(cls, a, b, ctx)
     if flag is not None:
         return flag
@@ -411,7 +468,10 @@ def _in_list(node: exp.Expr, ctx: Context) -> exp.Expr:
     if node.args.get("query") or not node.expressions:
         return _children(node, ctx)
     operand = canon(node.this, ctx)
-    values = [_as_column_kind(canon(v, ctx), operand, ctx) for v in node.expressions]
+    values = [
+        _affinity(_as_column_kind(canon(v, ctx), operand, ctx), operand, ctx)
+        for v in node.expressions
+    ]
     return _in(operand, values)
 
 
@@ -424,6 +484,25 @@ def _as_column_kind(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
     if kind is None or not isinstance(to, exp.DataType) or expr_idioms.family(to) != kind:
         return value
     return value.this if expr_idioms.type_length(to) is None else value
+
+
+# The value kinds of SQLite columns with numeric affinity (INTEGER, REAL, NUMERIC) and text.
+_NUMERIC_AFFINITY = frozenset({"integer", "float", "numeric"})
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _affinity(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
+    """SQLite gives a literal compared with a column that column's affinity: against an
+    INTEGER, REAL or NUMERIC column the text '5' is the number 5; against a TEXT column the
+    number 5 is the text '5' (a BLOB column converts nothing)."""
+    if ctx.dialect != "sqlite" or not isinstance(value, exp.Literal):
+        return value
+    kind, text = kind_of(other, ctx), str(value.this)
+    if kind in _NUMERIC_AFFINITY and value.is_string and _NUMBER.fullmatch(text):
+        return exp.Literal.number(text.lstrip("+"))
+    if kind == "text" and not value.is_string:
+        return exp.Literal.string(text)
+    return value
 
 
 def _commutative(node: exp.Expr, ctx: Context) -> exp.Expr:

@@ -42,10 +42,13 @@ class Scope:
     ``normalize.value_kind`` gives them (``text``, ``integer``, ``float``, ``numeric``,
     ``boolean``, ``timestamp``, ``timestamptz``, ``date``, ``json``, ``uuid``, ``other``).
     ``own`` is the value kind of the column whose default the expression is (None elsewhere).
+    ``check`` is True for a CHECK's expression: a CHECK passes when it is NULL, so ``a > 0 OR a
+    IS NULL`` is ``a > 0`` there (not in an index predicate, where NULL excludes the row).
     """
 
     columns: tuple[tuple[str, str, str], ...] = ()
     own: str | None = None
+    check: bool = False  # a CHECK's expression, which passes on NULL as on true
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,8 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
     context = expr_rules.Context(dialect, columns, scope.own)
     try:
         tree = expr_rules.canon(tree, context)
+        if scope.check:
+            tree = expr_rules.passes_on_null(tree)
         if scope.own is not None:
             tree = expr_idioms.default_literal(tree, dialect, scope.own)
         return Canonical(expr_tree.key(tree), *_in_list(tree))

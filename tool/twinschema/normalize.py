@@ -268,7 +268,7 @@ def _checks(
 
 
 def _check(dialect: str, check: CheckConstraint, scope: Scope) -> CheckConstraint:
-    result = canonical(dialect, check.expression, scope)
+    result = canonical(dialect, check.expression, replace(scope, check=True))
     if result.text == check.expression and result.column is None and check.raw:
         return check  # already canonical, and not a column's list of values: kept as it is
     return CheckConstraint(
