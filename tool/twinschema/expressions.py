@@ -105,6 +105,15 @@ def across(text: str) -> tuple[str, str | None]:
     return expr_idioms.across(text)
 
 
+# Why a unique index on a JSON member is a difference across dialects (``{element}``: the
+# index's element), verified on both real databases (tests/fixtures/probes).
+JSON_KEYS_NOTE = (
+    "{element} reads a JSON member: SQLite's json_extract keeps numbers and strings apart "
+    "(1 and 1.0 collide, '1' and 1 do not), PostgreSQL's ->> compares their text (1 and 1.0 "
+    "do not collide, '1' and 1 do): the unique index accepts different rows on each side"
+)
+
+
 def reads_json_text(text: str) -> bool:
     """True when a canonical text reads a JSON member as a scalar (``json_extract(c, '$.id')``,
     ``c ->> 'id'``): where SQLite and PostgreSQL part on which values are equal."""

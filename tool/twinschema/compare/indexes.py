@@ -12,7 +12,7 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
-from twinschema.expressions import reads_json_text
+from twinschema.expressions import JSON_KEYS_NOTE, reads_json_text
 from twinschema.model import (
     Collation,
     Index,
@@ -170,14 +170,6 @@ def index_changes(ctx: Context, left: Index, right: Index) -> Iterator[tuple[boo
         yield True, _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, columns)
 
 
-# A unique index on a JSON member read as text, across dialects (see Pairing).
-_JSON_KEYS = (
-    "{element} reads a JSON member: SQLite's json_extract keeps numbers and strings apart "
-    "(1 and 1.0 collide, '1' and 1 do not), PostgreSQL's ->> compares their text (1 and 1.0 "
-    "do not collide, '1' and 1 do): the unique index accepts different rows on each side"
-)
-
-
 def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
     """What differs in element ``n`` of two paired indexes: its sort direction, its
     collation, and, where both sides can declare them, its NULLS placement and operator
@@ -195,7 +187,7 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
         )
     json_keys = left.unique and right.unique and ctx.pairing.json_keys_collide_differently
     if json_keys and reads_json_text(element):
-        yield True, _JSON_KEYS.format(element=element)
+        yield True, JSON_KEYS_NOTE.format(element=element)
     lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
     if lcoll != rcoll and collations_differ(ctx, lcoll, rcoll):
         yield left.unique, _element_collations(element, lcoll, rcoll, left.unique)

@@ -46,9 +46,8 @@ class Pairing:
     # Views, triggers, functions and sequences are compared object by object: their
     # definitions are one dialect's own SQL, so only between sources of one dialect.
     objects_pairwise: bool
-    # A unique index on a JSON member read as text (SQLite's json_extract, PostgreSQL's ->>)
-    # makes different values collide across dialects: SQLite keeps JSON numbers and strings
-    # apart (1 equals 1.0, '1' is not 1), ->> compares their text ('1.0' is not '1', '1' is 1).
+    # A unique index on a JSON member read as a scalar makes different values collide across
+    # dialects (see ``expressions.JSON_KEYS_NOTE``): a difference across, never within one.
     json_keys_collide_differently: bool
 
     @classmethod
