@@ -185,10 +185,10 @@ def _symmetric_range(items: list[exp.Expr]) -> list[exp.Expr]:
     other is false for any x that is not NULL, and NULL with the first for a NULL x."""
     if len(items) != 2:
         return items
-    ranges = [_range_of(item) for item in items]
-    if ranges[0] is None or ranges[1] is None:
+    first, second = _range_of(items[0]), _range_of(items[1])
+    if first is None or second is None:
         return items
-    (x0, low0, high0), (x1, low1, high1) = ranges
+    (x0, low0, high0), (x1, low1, high1) = first, second
     if x0 != x1 or (low0, high0) != (high1, low1):
         return items
     return [items[0] if low0 <= high0 else items[1]]
