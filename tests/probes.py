@@ -23,6 +23,11 @@ witness:             # optional: rows that show the verdict on the real database
                          # expected (a default's value is what no accept/reject can show)
   stored_of: n           # optional: insert stored_row (which sets n), read n back: the values
   stored_row: {id: 1, n: 16777217}  # differ exactly when a difference is expected (rounding)
+  measure:               # optional: insert rows (each its own statement, one transaction; a
+    rows: [{k: 1}, {k: 2}]   # sequence is not rolled back), then read one value with sql (or
+    sql: SELECT count(DISTINCT at) FROM t   # a mapping {a: ..., b: ...}): the values differ
+                         # exactly when a difference is expected (what a time, a random or a
+                         # generated value is like, where no fixed row shows it)
   setup_sql: ["INSERT INTO p VALUES (1)"]   # optional: statements run on both sides (or a mapping
                                        # {a: [...], b: [...]}) before the rows are tried
 ```
@@ -263,6 +268,33 @@ def stored_default(
             return None if found is None else found[0]
         finally:
             conn.rollback()
+
+
+def measured(
+    loader: Loader, dialect: str, handle: Any, table: str, rows: list[dict[str, Any]], sql: str
+) -> Any:
+    """The value ``sql`` reads on a loaded side after ``rows`` are inserted, each by its own
+    statement, in one transaction (rolled back): a number as a float, a boolean as 0 or 1."""
+    if dialect == "sqlite":
+        handle.execute("BEGIN")
+        try:
+            for row in rows:
+                handle.execute(_insert(table, row, "?"), list(row.values()))
+            found = handle.execute(sql).fetchone()[0]
+        finally:
+            handle.execute("ROLLBACK")
+    else:
+        with loader.connect() as conn:
+            conn.execute(f"SET search_path TO {handle}, public")
+            try:
+                for row in rows:
+                    conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
+                found = conn.execute(sql.encode()).fetchone()[0]  # type: ignore[index]
+            finally:
+                conn.rollback()
+    if isinstance(found, bool | int | float | Decimal):
+        return float(found)
+    return found
 
 
 def same_value(a: Any, b: Any, same_dialect: bool) -> bool:

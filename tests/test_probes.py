@@ -17,6 +17,7 @@ from probes import (
     Loader,
     cases,
     compare_case,
+    measured,
     run_setup,
     same_value,
     setup_statements,
@@ -28,6 +29,7 @@ CASES = cases()
 WITNESSED = [c for c in CASES if c.witness and c.witness.get("rows")]
 DEFAULTS = [c for c in CASES if c.witness and c.witness.get("default_of")]
 STORED = [c for c in CASES if c.witness and c.witness.get("stored_of")]
+MEASURED = [c for c in CASES if c.witness and c.witness.get("measure")]
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +128,26 @@ def test_stored_witness(loader: Loader, case: Case) -> None:
     )
 
 
+@pytest.mark.parametrize("case", MEASURED, ids=[c.name for c in MEASURED])
+def test_measured_witness(loader: Loader, case: Case) -> None:
+    """What the inserted rows' generated values are like (how many distinct times two rows
+    got, how far a time is from the database's own clock, a value's shape), read on each real
+    database, differs exactly when the case expects a difference: a time or random default
+    that no fixed row shows."""
+    assert case.witness is not None
+    table, measure = case.witness["table"], case.witness["measure"]
+    rows, sql = measure.get("rows") or [{}], measure["sql"]
+    da, db = case.dialects
+    with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
+        a = measured(loader, da, ha, table, rows, sql["a"] if isinstance(sql, dict) else sql)
+        b = measured(loader, db, hb, table, rows, sql["b"] if isinstance(sql, dict) else sql)
+    expected_same = not case.expect or case.witness.get("declared_only", False)
+    assert (a == b) == expected_same, (
+        f"{case.name} ({case.why}): measured {a!r} and {b!r}, but the case expects "
+        + ("the same" if expected_same else "a difference")
+    )
+
+
 # The kinds whose difference a row can show: a CHECK, a default, a type (issue 15).
 _BEHAVIOUR = frozenset({"check", "column_default", "column_type"})
 
@@ -140,7 +162,8 @@ def test_a_claimed_difference_has_a_witness_or_says_why_not() -> None:
         c.name
         for c in claimed
         if not any(
-            (c.witness or {}).get(k) for k in ("rows", "default_of", "stored_of", "declared_only")
+            (c.witness or {}).get(k)
+            for k in ("rows", "default_of", "stored_of", "measure", "declared_only")
         )
         and not c.no_witness
     ]

@@ -333,9 +333,7 @@ EXPECTED_ACCOUNT = Table(
         Column("feeling", MOOD, True, "'ok'::mood", None, "'ok'::mood"),
         Column("feelings", ctype("enum", "mood[]", values=MOOD.values, array=True)),
         Column("tags", ctype("text", "text[]", array=True)),
-        Column(
-            "contact", ctype("email", "email", definition="text CHECK ((VALUE ~~ '%@%'::text))")
-        ),
+        Column("contact", ctype("email", "email", definition="text CHECK (value LIKE '%@%')")),
         Column("kind", ctype("text", "text"), False, "'x'::text", None, "'x'::text"),
     ),
     primary_key=("id",),

@@ -120,9 +120,23 @@ def _column(node: exp.Expr, ctx: Context) -> exp.Expr:
     if not isinstance(ident, exp.Identifier):
         return _children(node, ctx)
     name = fold(ctx.dialect, str(ident.this), bool(ident.quoted))
+    if _double_quoted_string(node, name, ctx):
+        return exp.Literal.string(str(ident.this))
     logical = ctx.columns.get(name, (name, ""))[0]
     # A CHECK or an index names columns of its own table only: a qualifier adds nothing.
     return exp.column(logical, quoted=not PLAIN_NAME.fullmatch(logical))
+
+
+def _double_quoted_string(node: exp.Expr, name: str, ctx: Context) -> bool:
+    """SQLite reads a double-quoted name that names no column of the table as a string literal
+    (``CHECK (s IN ("a", "b"))``): known only where the table's columns are."""
+    return (
+        ctx.dialect == "sqlite"
+        and bool(node.this.quoted)
+        and not node.args.get("table")
+        and bool(ctx.columns)
+        and name not in ctx.columns
+    )
 
 
 def kind_of(node: exp.Expr, ctx: Context) -> str | None:
@@ -160,7 +174,39 @@ def _connector(node: exp.Expr, ctx: Context) -> exp.Expr:
         items += operands(done, cls) if type(done) is cls else [done]
     items = _grouped(items, cls is exp.Or)
     items = sorted_unique(items)
+    if cls is exp.Or:
+        items = _symmetric_range(items)
     return chain(cls, items) if len(items) > 1 else items[0]
+
+
+def _symmetric_range(items: list[exp.Expr]) -> list[exp.Expr]:
+    """``(x >= a AND x <= b) OR (x >= b AND x <= a)`` with number bounds (how PostgreSQL
+    stores ``x BETWEEN SYMMETRIC a AND b``) is the one range of the two that is not empty: the
+    other is false for any x that is not NULL, and NULL with the first for a NULL x."""
+    if len(items) != 2:
+        return items
+    first, second = _range_of(items[0]), _range_of(items[1])
+    if first is None or second is None:
+        return items
+    (x0, low0, high0), (x1, low1, high1) = first, second
+    if x0 != x1 or (low0, high0) != (high1, low1):
+        return items
+    return [items[0] if low0 <= high0 else items[1]]
+
+
+def _range_of(node: exp.Expr) -> tuple[str, float, float] | None:
+    """(operand text, low, high) of a canonical ``x <= high AND x >= low`` on number bounds."""
+    node = unparen(node)
+    if type(node) is not exp.And:
+        return None
+    parts = [unparen(part) for part in operands(node, exp.And)]
+    if len(parts) != 2 or {type(part) for part in parts} != {exp.GTE, exp.LTE}:
+        return None
+    low_part, high_part = parts if isinstance(parts[0], exp.GTE) else parts[::-1]
+    low, high = _number(unparen(low_part.expression)), _number(unparen(high_part.expression))
+    if low is None or high is None or key(low_part.this) != key(high_part.this):
+        return None
+    return key(low_part.this), low, high
 
 
 def _grouped(items: list[exp.Expr], disjunction: bool) -> list[exp.Expr]:
@@ -223,6 +269,8 @@ def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
     opposite = _COMPARISONS.get(type(inner))
     if opposite is not None:
         return canon(opposite(this=inner.this, expression=inner.expression), ctx)
+    if isinstance(inner, exp.Between) and inner.args.get("symmetric"):
+        return canon(exp.Not(this=exp.Paren(this=_symmetric(inner))), ctx)
     if isinstance(inner, exp.Between):
         low = exp.LT(this=inner.this, expression=inner.args["low"])
         high = exp.GT(this=inner.this.copy(), expression=inner.args["high"])
@@ -234,9 +282,38 @@ def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
 
 
 def _between(node: exp.Expr, ctx: Context) -> exp.Expr:
+    if node.args.get("symmetric"):
+        return canon(_symmetric(node), ctx)
     low = exp.GTE(this=node.this, expression=node.args["low"])
     high = exp.LTE(this=node.this.copy(), expression=node.args["high"])
     return canon(exp.And(this=low, expression=high), ctx)
+
+
+def _symmetric(node: exp.Expr) -> exp.Expr:
+    """``x BETWEEN SYMMETRIC a AND b`` (raw): with two number bounds, a plain BETWEEN of the
+    smaller and the larger; else the OR of both orders, which is what SYMMETRIC means."""
+    x, low, high = node.this, node.args["low"], node.args["high"]
+    bounds = (_number(unparen(low)), _number(unparen(high)))
+    if bounds[0] is not None and bounds[1] is not None:
+        if bounds[0] > bounds[1]:
+            low, high = high, low
+        return exp.Between(this=x, low=low, high=high)
+    plain = exp.Between(this=x, low=low, high=high)
+    swapped = exp.Between(this=x.copy(), low=high.copy(), high=low.copy())
+    return exp.Or(this=plain, expression=swapped)
+
+
+def _number(node: exp.Expr) -> float | None:
+    """The value of a number literal (a negated one too), None for anything else."""
+    sign = 1.0
+    if isinstance(node, exp.Neg):
+        sign, node = -1.0, unparen(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string:
+        try:
+            return sign * float(str(node.this))
+        except ValueError:
+            return None
+    return None
 
 
 def _is_row_null_test(node: exp.Expr) -> bool:
@@ -256,6 +333,62 @@ def _is(node: exp.Expr, ctx: Context) -> exp.Expr:
     return _children(node, ctx)
 
 
+def passes_on_null(tree: exp.Expr) -> exp.Expr:
+    """A CHECK's canonical tree without the ``x IS NULL`` operands of its top OR that add
+    nothing: a CHECK passes when it is NULL, and each other operand is NULL when x is (a
+    comparison of x), so ``a > 0 OR a IS NULL`` is ``a > 0``. ``(a > 0 AND b > 0) OR a IS NULL``
+    keeps it: with a NULL and b = -1 the AND is false, not NULL."""
+    if type(tree) is not exp.Or:
+        return tree
+    items = operands(tree, exp.Or)
+    tests = {key(unparen(i.this)): i for i in items if _is_null_test(i)}
+    rest = [i for i in items if not _is_null_test(i)]
+    if not tests or not rest:
+        return tree
+    kept = [i for name, i in tests.items() if not all(_strict(r, name) for r in rest)]
+    if len(kept) == len(tests):
+        return tree
+    items = sorted_unique([*rest, *kept])
+    return chain(exp.Or, items) if len(items) > 1 else unparen(items[0])
+
+
+def _is_null_test(node: exp.Expr) -> bool:
+    node = unparen(node)
+    return (
+        isinstance(node, exp.Is)
+        and isinstance(unparen(node.expression), exp.Null)
+        and isinstance(unparen(node.this), exp.Column)
+    )
+
+
+_STRICT_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
+_STRICT_TESTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.Glob)
+
+
+def _strict(node: exp.Expr, name: str) -> bool:
+    """True when ``node`` (a canonical condition) is NULL whenever the column ``name`` is."""
+    node = unparen(node)
+    if isinstance(node, exp.Not):
+        return _strict(node.this, name)
+    if isinstance(node, exp.In) and not node.args.get("query"):
+        return _strict_term(node.this, name)
+    if isinstance(node, _STRICT_TESTS):
+        return _strict_term(node.this, name) or _strict_term(node.expression, name)
+    return False
+
+
+def _strict_term(node: exp.Expr, name: str) -> bool:
+    """True when the value ``node`` is NULL whenever the column ``name`` is."""
+    node = unparen(node)
+    if isinstance(node, exp.Column):
+        return key(node) == name
+    if isinstance(node, exp.Neg):
+        return _strict_term(node.this, name)
+    if isinstance(node, _STRICT_OPERATORS):
+        return _strict_term(node.this, name) or _strict_term(node.expression, name)
+    return False
+
+
 # -- comparisons --------------------------------------------------------------------------------
 
 
@@ -267,6 +400,7 @@ def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
         return canon(listed, ctx)
     a, b = canon(node.this, ctx), canon(right, ctx)
     a, b = _as_column_kind(a, b, ctx), _as_column_kind(b, a, ctx)
+    a, b = _affinity(a, b, ctx), _affinity(b, a, ctx)
     flag = _boolean_test(cls, a, b, ctx)
     if flag is not None:
         return flag
@@ -334,7 +468,10 @@ def _in_list(node: exp.Expr, ctx: Context) -> exp.Expr:
     if node.args.get("query") or not node.expressions:
         return _children(node, ctx)
     operand = canon(node.this, ctx)
-    values = [_as_column_kind(canon(v, ctx), operand, ctx) for v in node.expressions]
+    values = [
+        _affinity(_as_column_kind(canon(v, ctx), operand, ctx), operand, ctx)
+        for v in node.expressions
+    ]
     return _in(operand, values)
 
 
@@ -347,6 +484,25 @@ def _as_column_kind(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
     if kind is None or not isinstance(to, exp.DataType) or expr_idioms.family(to) != kind:
         return value
     return value.this if expr_idioms.type_length(to) is None else value
+
+
+# The value kinds of SQLite columns with numeric affinity (INTEGER, REAL, NUMERIC) and text.
+_NUMERIC_AFFINITY = frozenset({"integer", "float", "numeric"})
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _affinity(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
+    """SQLite gives a literal compared with a column that column's affinity: against an
+    INTEGER, REAL or NUMERIC column the text '5' is the number 5; against a TEXT column the
+    number 5 is the text '5' (a BLOB column converts nothing)."""
+    if ctx.dialect != "sqlite" or not isinstance(value, exp.Literal):
+        return value
+    kind, text = kind_of(other, ctx), str(value.this)
+    if kind in _NUMERIC_AFFINITY and value.is_string and _NUMBER.fullmatch(text):
+        return exp.Literal.number(text.lstrip("+"))
+    if kind == "text" and not value.is_string:
+        return exp.Literal.string(text)
+    return value
 
 
 def _commutative(node: exp.Expr, ctx: Context) -> exp.Expr:

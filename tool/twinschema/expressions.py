@@ -42,10 +42,13 @@ class Scope:
     ``normalize.value_kind`` gives them (``text``, ``integer``, ``float``, ``numeric``,
     ``boolean``, ``timestamp``, ``timestamptz``, ``date``, ``json``, ``uuid``, ``other``).
     ``own`` is the value kind of the column whose default the expression is (None elsewhere).
+    ``check`` is True for a CHECK's expression: a CHECK passes when it is NULL, so ``a > 0 OR a
+    IS NULL`` is ``a > 0`` there (not in an index predicate, where NULL excludes the row).
     """
 
     columns: tuple[tuple[str, str, str], ...] = ()
     own: str | None = None
+    check: bool = False  # a CHECK's expression, which passes on NULL as on true
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,8 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
     context = expr_rules.Context(dialect, columns, scope.own)
     try:
         tree = expr_rules.canon(tree, context)
+        if scope.check:
+            tree = expr_rules.passes_on_null(tree)
         if scope.own is not None:
             tree = expr_idioms.default_literal(tree, dialect, scope.own)
         return Canonical(expr_tree.key(tree), *_in_list(tree))
@@ -98,6 +103,57 @@ def across(text: str) -> tuple[str, str | None]:
     is noted where SQLite and PostgreSQL part. Same-dialect pairs compare canonical texts as
     they are."""
     return expr_idioms.across(text)
+
+
+# Why a unique index on a JSON member is a difference across dialects (``{element}``: the
+# index's element), verified on both real databases (tests/fixtures/probes).
+JSON_KEYS_NOTE = (
+    "{element} reads a JSON member: SQLite's json_extract keeps numbers and strings apart "
+    "(1 and 1.0 collide, '1' and 1 do not), PostgreSQL's ->> compares their text (1 and 1.0 "
+    "do not collide, '1' and 1 do): the unique index accepts different rows on each side"
+)
+
+
+def reads_json_text(text: str) -> bool:
+    """True when a canonical text reads a JSON member as a scalar (``json_extract(c, '$.id')``,
+    ``c ->> 'id'``): where SQLite and PostgreSQL part on which values are equal."""
+    return expr_idioms.across(text)[1] == expr_idioms.JSON_ACCESS
+
+
+def domain_definition(dialect: str, text: str) -> str:
+    """A domain's definition (``integer NOT NULL CHECK ((0 < VALUE))``, as the PostgreSQL reader
+    prints it) with each CHECK in canonical form and the CHECKs in order: ``0 < VALUE`` and
+    ``VALUE > 0`` are one domain. Text that does not take that shape is returned as it is."""
+    head, marker, rest = text.partition(" CHECK (")
+    if not marker:
+        return text
+    checks: list[str] = []
+    body = "CHECK (" + rest
+    while body:
+        if not body.startswith("CHECK ("):
+            return text
+        end = _closing(body, len("CHECK"))
+        if end is None:
+            return text
+        checks.append(canonical(dialect, body[len("CHECK (") : end]).text)
+        body = body[end + 1 :].strip()
+    return " ".join([head, *(f"CHECK ({c})" for c in sorted(set(checks)))])
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index of the parenthesis that closes the one at ``start`` (strings skipped)."""
+    depth, quoted = 0, False
+    for i in range(start, len(text)):
+        char = text[i]
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
 
 
 # Unparseable text: strings and quoted names as written (a quoted name folded as the dialect

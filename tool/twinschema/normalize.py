@@ -140,7 +140,7 @@ def _table(
         indexes.append(index)
     if any(c.generated is not None for c in columns):
         columns = tuple(_generated(dialect, c, scope) for c in columns)
-    if any(c.column is not None for c in checks):
+    if any(c.column is not None or c.expression.startswith("json_valid(") for c in checks):
         columns = _with_encodings(columns, checks)
     if names.storages:  # a declared extension type stored in a SQLite spelling is that type
         columns = tuple(
@@ -274,7 +274,7 @@ def _checks(
 
 
 def _check(dialect: str, check: CheckConstraint, scope: Scope) -> CheckConstraint:
-    result = canonical(dialect, check.expression, scope)
+    result = canonical(dialect, check.expression, replace(scope, check=True))
     if result.text == check.expression and result.column is None and check.raw:
         return check  # already canonical, and not a column's list of values: kept as it is
     return CheckConstraint(

@@ -317,10 +317,20 @@ def length_effect(bounded: tuple[str, str, int], other: tuple[str, str, int | No
 
 
 # What a CHECK ... IN list on a column of a given kind encodes: SQLite spells booleans as
-# integers restricted to (0, 1) and enums as text restricted to a list of strings.
+# integers restricted to (0, 1) and enums as text restricted to a list of strings. SQLite's
+# NUMERIC affinity stores 1, 1.0 and '1' as the integer 1, as INTEGER does: a carrier too.
 _BOOLEAN_VALUES = frozenset({"0", "1"})
 _BOOLEAN_CARRIERS = frozenset({"integer", "boolean"})
+_SQLITE_BOOLEAN_CARRIERS = frozenset({"integer", "boolean", "numeric"})
 _ENUM_CARRIERS = frozenset({"text", "enum"})
+# SQLite spells a JSON column as text kept to valid JSON by ``CHECK (json_valid(c))``.
+_JSON_CARRIERS = frozenset({"text", "json"})
+
+
+def _json_valid_of(check: CheckConstraint, column: str) -> bool:
+    """True for ``CHECK (json_valid(c))`` on ``column`` (canonical text, either quoting)."""
+    quoted = '"' + column.replace('"', '""') + '"'
+    return check.expression in (f"json_valid({column})", f"json_valid({quoted})")
 
 
 def encodings_of(
@@ -328,18 +338,24 @@ def encodings_of(
 ) -> tuple[tuple[ColumnType, CheckConstraint], ...]:
     """The logical types ``column`` encodes through a CHECK ... IN list on it, with that CHECK.
 
-    An integer restricted to (0, 1) is a boolean; a text restricted to a list of strings is an
-    enum. A native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on
-    SQLite does) yields its own type, so that the CHECK is accounted for by the type. The
+    An integer (or a SQLite NUMERIC) restricted to (0, 1) is a boolean; a text restricted to a
+    list of strings is an enum; a SQLite text kept to valid JSON (``json_valid``) is json. A
+    native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on SQLite does)
+    yields its own type, so that the CHECK is accounted for by the type. The
     logical type keeps what carries it as its ``definition``: two columns of one dialect are
     the same type only when their carriers are (INTEGER in (0, 1) is not BOOLEAN in (0, 1)).
     """
     kinds = kinds_of(column.type)
+    sqlite = column.type.dialect == SQLITE
+    booleans = _SQLITE_BOOLEAN_CARRIERS if sqlite else _BOOLEAN_CARRIERS
     found: list[tuple[ColumnType, CheckConstraint]] = []
     for check in checks:
+        if sqlite and kinds & _JSON_CARRIERS and _json_valid_of(check, column.name):
+            found.append((_logical(column.type, "json"), check))
+            continue
         if check.column != column.name or not check.values:  # the logical name, as the column
             continue
-        if frozenset(check.values) == _BOOLEAN_VALUES and kinds & _BOOLEAN_CARRIERS:
+        if frozenset(check.values) == _BOOLEAN_VALUES and kinds & booleans:
             found.append((_logical(column.type, "boolean"), check))
         elif kinds & _ENUM_CARRIERS:
             found.append((_logical(column.type, "enum", check.values), check))

@@ -48,7 +48,7 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if rule == LOCAL_TIME_NOTE and ldefault == rdefault:
         rule = local_time(ctx, lt.name, lc, rc)
         zone_differs = rule is None  # reported by local_time, with the server's zone
-    # A sequence's options are compared where both sources read them (two PostgreSQL sides).
+    # A sequence's options are compared where both sources read them (a live database does).
     lgen, rgen = (lc.generator, rc.generator) if lc.generator and rc.generator else (None, None)
     mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid, "generator": lgen}
     theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid, "generator": rgen}

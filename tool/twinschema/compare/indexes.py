@@ -12,6 +12,7 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
+from twinschema.expressions import JSON_KEYS_NOTE, reads_json_text
 from twinschema.model import (
     Collation,
     Index,
@@ -184,6 +185,9 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
                 "only)"
             ),
         )
+    json_keys = left.unique and right.unique and ctx.pairing.json_keys_collide_differently
+    if json_keys and reads_json_text(element):
+        yield True, JSON_KEYS_NOTE.format(element=element)
     lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
     if lcoll != rcoll and collations_differ(ctx, lcoll, rcoll):
         yield left.unique, _element_collations(element, lcoll, rcoll, left.unique)

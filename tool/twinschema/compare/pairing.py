@@ -46,6 +46,9 @@ class Pairing:
     # Views, triggers, functions and sequences are compared object by object: their
     # definitions are one dialect's own SQL, so only between sources of one dialect.
     objects_pairwise: bool
+    # A unique index on a JSON member read as a scalar makes different values collide across
+    # dialects (see ``expressions.JSON_KEYS_NOTE``): a difference across, never within one.
+    json_keys_collide_differently: bool
 
     @classmethod
     def of(cls, left_dialect: str, right_dialect: str) -> Pairing:
@@ -61,4 +64,5 @@ class Pairing:
             options_compared=typemap.options_compared(left_dialect, right_dialect),
             rule_attributes_empty=one,
             objects_pairwise=one,
+            json_keys_collide_differently=not one,
         )

@@ -90,6 +90,7 @@ from twinschema.dialects.postgresql_types import (
     parse_type,
 )
 from twinschema.errors import DatabaseError
+from twinschema.expressions import domain_definition
 from twinschema.model import (
     IDENTITY_SEQUENCE,
     OBJECT_FUNCTION,
@@ -252,7 +253,8 @@ def _tables(
             ctype = ColumnType(DIALECT, "enum", values=enums.get(type_oid, ()), array=array,
                                raw=spelling)  # fmt: skip
         elif typtype == "d":  # a domain: its definition is part of the declared type
-            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=domain)
+            definition = domain_definition(DIALECT, domain)
+            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=definition)
         else:
             ctype = _parse_type(spelling)
         column_identity = IDENTITY_CODES.get(identity)
