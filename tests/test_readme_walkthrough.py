@@ -15,9 +15,8 @@ import subprocess
 from pathlib import Path
 
 from pg_helpers import clean_env
+from support import testing
 from test_init_project import SHOP_POSTGRESQL, SHOP_SQLITE, execute
-
-from twinschema import testing
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADING = "## Use it on your own application"
