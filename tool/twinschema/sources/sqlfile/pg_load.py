@@ -244,11 +244,17 @@ def _execute_pieces(
     password = parse_url(url).password
     # A statement that never ends (pg_sleep, a recursive query) is cancelled from outside at the
     # deadline: a setting the file could SET back, statement_timeout, would not hold it.
-    deadline = threading.Timer(timeout, conn.cancel)
+    fired = threading.Event()
+
+    def stop() -> None:
+        fired.set()  # before the cancel: the error it causes may reach the loader first
+        conn.cancel()
+
+    deadline = threading.Timer(timeout, stop)
     deadline.daemon = True
     deadline.start()
     try:
-        _run_pieces(conn, text, pieces, label, url, lines, password, deadline, timeout)
+        _run_pieces(conn, text, pieces, label, url, lines, password, fired, timeout)
     finally:
         deadline.cancel()
 
@@ -261,7 +267,7 @@ def _run_pieces(
     url: str,
     lines: LineIndex,
     password: str | None,
-    deadline: threading.Timer,
+    fired: threading.Event,
     timeout: float,
 ) -> None:
     for piece in pieces:
@@ -277,7 +283,7 @@ def _run_pieces(
                 elif piece.statements:
                     cur.execute(piece.sql(text))
         except psycopg.Error as exc:
-            if isinstance(exc, psycopg.errors.QueryCanceled) and deadline.finished.is_set():
+            if fired.is_set():  # the deadline's cancel, whatever error it surfaced as
                 raise UsageError(
                     f"{label}: loading took longer than {timeout:g} s and was stopped (a "
                     "statement that never ends, such as pg_sleep)"
