@@ -352,6 +352,26 @@ def passes_on_null(tree: exp.Expr) -> exp.Expr:
     return chain(exp.Or, items) if len(items) > 1 else unparen(items[0])
 
 
+def without_not_null(tree: exp.Expr, not_null: tuple[str, ...]) -> exp.Expr:
+    """A CHECK's canonical tree without the ``x IS NOT NULL`` operands of its top AND where the
+    column x is NOT NULL: the column already rejects what they reject."""
+    if not not_null or type(tree) is not exp.And:
+        return tree
+    items = operands(tree, exp.And)
+    kept = [i for i in items if not _not_null_test(i, not_null)]
+    if not kept or len(kept) == len(items):
+        return tree
+    return chain(exp.And, kept) if len(kept) > 1 else unparen(kept[0])
+
+
+def _not_null_test(node: exp.Expr, not_null: tuple[str, ...]) -> bool:
+    node = unparen(node)
+    if not isinstance(node, exp.Not) or not _is_null_test(node.this):
+        return False
+    column = unparen(unparen(node.this).this)
+    return isinstance(column, exp.Column) and column.name in not_null
+
+
 def _is_null_test(node: exp.Expr) -> bool:
     node = unparen(node)
     return (
