@@ -281,3 +281,81 @@ def test_each_dialect_folds_names_its_own_way(
     from twinschema.identifiers import fold
 
     assert fold(dialect, name, quoted) == folded
+
+
+def check(dialect: str, sql: str, not_null: tuple[str, ...] = ()) -> str:
+    """The canonical text of ``sql`` as a CHECK of the test table (``not_null``: its NOT NULL
+    columns)."""
+    return canonical(dialect, sql, Scope(COLUMNS, check=True, not_null=not_null)).text
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "not_null"),
+    [
+        ("x > 0 OR x IS NULL", "x > 0", ()),
+        ("x IS NULL OR x + 1 > y", "x + 1 > y", ()),
+        ("status IN ('a', 'b') OR status IS NULL", "status IN ('a', 'b')", ()),
+        ("x > 0 AND x IS NOT NULL", "x > 0", ("x",)),
+    ],
+)
+def test_a_check_passes_on_null(a: str, b: str, not_null: tuple[str, ...]) -> None:
+    """A CHECK passes when it is NULL: ``OR x IS NULL`` adds nothing where the rest is NULL for
+    a NULL x, and ``AND x IS NOT NULL`` nothing on a NOT NULL column."""
+    for dialect in (PG, SL):
+        assert check(dialect, a, not_null) == check(dialect, b, not_null)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("(x > 0 AND y > 0) OR x IS NULL", "x > 0 AND y > 0"),  # false, not NULL, at y = -1
+        ("x > 0 OR y IS NULL", "x > 0"),  # another column
+        ("x > 0 AND x IS NOT NULL", "x > 0"),  # x may be NULL
+    ],
+)
+def test_a_null_test_that_counts_stays(a: str, b: str) -> None:
+    """The NULL tests that change which rows a CHECK accepts are kept."""
+    assert check(PG, a) != check(PG, b)
+
+
+def test_null_tests_count_in_an_index_predicate() -> None:
+    """Outside a CHECK (an index predicate), NULL excludes the row: OR x IS NULL counts."""
+    assert text(PG, "x > 0 OR x IS NULL") != text(PG, "x > 0")
+
+
+def test_between_symmetric() -> None:
+    """BETWEEN SYMMETRIC is the non-empty range of number bounds (as PostgreSQL stores it, an
+    OR of both orders), and the OR of both orders for other bounds."""
+    stored = "(((x >= 10) AND (x <= 0)) OR ((x >= 0) AND (x <= 10)))"
+    assert text(PG, "x BETWEEN SYMMETRIC 10 AND 0") == text(SL, "x BETWEEN 0 AND 10")
+    assert text(PG, stored) == text(SL, "x BETWEEN 0 AND 10")
+    assert text(PG, "x BETWEEN 10 AND 0") != text(PG, "x BETWEEN SYMMETRIC 10 AND 0")
+    assert text(PG, "x BETWEEN SYMMETRIC y AND z") == text(
+        PG, "x >= y AND x <= z OR x >= z AND x <= y"
+    )
+    assert text(PG, "x BETWEEN SYMMETRIC y AND z") != text(PG, "x BETWEEN y AND z")
+
+
+def test_sqlite_double_quoted_strings_and_literal_affinity() -> None:
+    """SQLite reads a double-quoted name that is no column as a string, and gives a literal
+    compared with a column that column's affinity; a BLOB (``other``) column converts nothing."""
+    assert text(SL, 'status IN ("a", "b")') == text(PG, "status IN ('a', 'b')")
+    assert text(SL, '"x" > 0') == text(PG, "x > 0")  # a column, quoted
+    assert text(SL, "x > '5'") == text(PG, "x > 5")
+    assert text(SL, "status > 5") == text(PG, "status > '5'")
+    assert text(SL, "mood > 5") != text(SL, "mood > '5'")
+    assert text(PG, "status > 5") != text(PG, "status > '5'")  # PostgreSQL converts nothing
+
+
+def test_a_domains_checks_compare_in_canonical_form() -> None:
+    """A PostgreSQL domain's definition, as the reader prints it, holds its CHECKs in canonical
+    form and order: ``0 < VALUE`` is ``VALUE > 0``, ``0 <= VALUE`` is not."""
+    from twinschema.expressions import domain_definition
+
+    one = domain_definition(PG, "integer NOT NULL CHECK ((0 < VALUE)) CHECK ((VALUE < 9))")
+    two = domain_definition(PG, "integer NOT NULL CHECK ((VALUE < 9)) CHECK ((VALUE > 0))")
+    assert one == two == "integer NOT NULL CHECK (value < 9) CHECK (value > 0)"
+    assert domain_definition(PG, "integer CHECK ((0 <= VALUE))") != domain_definition(
+        PG, "integer CHECK ((VALUE > 0))"
+    )
+    assert domain_definition(PG, "text") == "text"

@@ -199,14 +199,19 @@ def _range_of(node: exp.Expr) -> tuple[str, float, float] | None:
     node = unparen(node)
     if type(node) is not exp.And:
         return None
-    parts = [unparen(part) for part in operands(node, exp.And)]
-    if len(parts) != 2 or {type(part) for part in parts} != {exp.GTE, exp.LTE}:
+    bounds: dict[type[exp.Expr], tuple[str, float]] = {}
+    for part in operands(node, exp.And):
+        part = unparen(part)
+        cls, x, bound = type(part), part.this, part.expression
+        if _number(unparen(x)) is not None and cls in _MIRRORED:  # (-5) >= x is x <= -5
+            cls, x, bound = _MIRRORED[cls], bound, x
+        value = _number(unparen(bound))
+        if cls not in (exp.GTE, exp.LTE) or value is None or cls in bounds:
+            return None
+        bounds[cls] = (key(x), value)
+    if set(bounds) != {exp.GTE, exp.LTE} or bounds[exp.GTE][0] != bounds[exp.LTE][0]:
         return None
-    low_part, high_part = parts if isinstance(parts[0], exp.GTE) else parts[::-1]
-    low, high = _number(unparen(low_part.expression)), _number(unparen(high_part.expression))
-    if low is None or high is None or key(low_part.this) != key(high_part.this):
-        return None
-    return key(low_part.this), low, high
+    return bounds[exp.GTE][0], bounds[exp.GTE][1], bounds[exp.LTE][1]
 
 
 def _grouped(items: list[exp.Expr], disjunction: bool) -> list[exp.Expr]:
@@ -350,6 +355,26 @@ def passes_on_null(tree: exp.Expr) -> exp.Expr:
         return tree
     items = sorted_unique([*rest, *kept])
     return chain(exp.Or, items) if len(items) > 1 else unparen(items[0])
+
+
+def without_not_null(tree: exp.Expr, not_null: tuple[str, ...]) -> exp.Expr:
+    """A CHECK's canonical tree without the ``x IS NOT NULL`` operands of its top AND where the
+    column x is NOT NULL: the column already rejects what they reject."""
+    if not not_null or type(tree) is not exp.And:
+        return tree
+    items = operands(tree, exp.And)
+    kept = [i for i in items if not _not_null_test(i, not_null)]
+    if not kept or len(kept) == len(items):
+        return tree
+    return chain(exp.And, kept) if len(kept) > 1 else unparen(kept[0])
+
+
+def _not_null_test(node: exp.Expr, not_null: tuple[str, ...]) -> bool:
+    node = unparen(node)
+    if not isinstance(node, exp.Not) or not _is_null_test(node.this):
+        return False
+    column = unparen(unparen(node.this).this)
+    return isinstance(column, exp.Column) and column.name in not_null
 
 
 def _is_null_test(node: exp.Expr) -> bool:

@@ -43,12 +43,14 @@ class Scope:
     ``boolean``, ``timestamp``, ``timestamptz``, ``date``, ``json``, ``uuid``, ``other``).
     ``own`` is the value kind of the column whose default the expression is (None elsewhere).
     ``check`` is True for a CHECK's expression: a CHECK passes when it is NULL, so ``a > 0 OR a
-    IS NULL`` is ``a > 0`` there (not in an index predicate, where NULL excludes the row).
+    IS NULL`` is ``a > 0`` there (not in an index predicate, where NULL excludes the row);
+    ``not_null`` names the columns whose ``IS NOT NULL`` test in a CHECK's top AND adds nothing.
     """
 
     columns: tuple[tuple[str, str, str], ...] = ()
     own: str | None = None
     check: bool = False  # a CHECK's expression, which passes on NULL as on true
+    not_null: tuple[str, ...] = ()  # in a CHECK: the logical names of the NOT NULL columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
     try:
         tree = expr_rules.canon(tree, context)
         if scope.check:
-            tree = expr_rules.passes_on_null(tree)
+            tree = expr_rules.passes_on_null(expr_rules.without_not_null(tree, scope.not_null))
         if scope.own is not None:
             tree = expr_idioms.default_literal(tree, dialect, scope.own)
         return Canonical(expr_tree.key(tree), *_in_list(tree))

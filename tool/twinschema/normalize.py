@@ -254,7 +254,8 @@ def _checks(
     """
     kinds = [(c.name, col(c.name), value_kind(c.type)) for c in table.columns]
     scope = Scope(tuple(kinds))
-    checks = tuple(_check(dialect, c, scope) for c in table.checks)
+    not_null = tuple(col(c.name) for c in table.columns if not c.nullable)
+    checks = tuple(_check(dialect, c, scope, not_null) for c in table.checks)
     listed = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
     flags = {logical for _, logical, kind in kinds if logical in listed and kind == "integer"}
     if not flags:
@@ -268,13 +269,17 @@ def _checks(
     # Only a CHECK that names a flag and is not its list can read differently now.
     named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")
     return tuple(
-        _check(dialect, raw, scope) if c.column not in flags and named.search(c.expression) else c
+        _check(dialect, raw, scope, not_null)
+        if c.column not in flags and named.search(c.expression)
+        else c
         for raw, c in zip(table.checks, checks, strict=True)
     ), scope
 
 
-def _check(dialect: str, check: CheckConstraint, scope: Scope) -> CheckConstraint:
-    result = canonical(dialect, check.expression, replace(scope, check=True))
+def _check(
+    dialect: str, check: CheckConstraint, scope: Scope, not_null: tuple[str, ...]
+) -> CheckConstraint:
+    result = canonical(dialect, check.expression, replace(scope, check=True, not_null=not_null))
     if result.text == check.expression and result.column is None and check.raw:
         return check  # already canonical, and not a column's list of values: kept as it is
     return CheckConstraint(
