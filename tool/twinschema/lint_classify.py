@@ -19,7 +19,7 @@ from sqlglot import exp
 _SQLGLOT_DIALECT = {"sqlite": "sqlite", "postgresql": "postgres"}
 
 
-_KEY = re.compile(
+CHANGE_KEY = re.compile(
     r"^(?:drop_table:[^.\s:]+|(?:drop_column|narrow_type|add_not_null):[^.\s:]+\.[^.\s:]+|unlinted)$"
 )
 
