@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the application's schemas/ package is imported by path
     sys.path.insert(0, str(ROOT))
 
-from support import testing  # noqa: E402
-
+from twinschema import testing  # noqa: E402
 from twinschema.scratch import SCRATCH_URL_ENV  # noqa: E402
 
 DIALECTS = ("sqlite", "postgresql")

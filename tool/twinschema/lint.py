@@ -55,7 +55,7 @@ from pathlib import Path
 from alembic.script import Script, ScriptDirectory
 
 from twinschema.errors import UsageError
-from twinschema.lint_classify import _KEY, Change, RowsProbe, changes_of, narrowing
+from twinschema.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of, narrowing
 from twinschema.lint_record import Recording, record, record_upgrade
 from twinschema.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
@@ -146,7 +146,7 @@ def allow_markers(script: Script, path: str, marker: str = MARKER) -> dict[str, 
     if not isinstance(markers, dict):
         raise UsageError(f"{path}: {marker} must be a dict, e.g. {example}")
     for key, reason in markers.items():
-        if not isinstance(key, str) or not _KEY.match(key):
+        if not isinstance(key, str) or not CHANGE_KEY.match(key):
             raise UsageError(
                 f"{path}: {marker} key {key!r} is not one of drop_table:T, drop_column:T.C, "
                 "narrow_type:T.C, add_not_null:T.C, unlinted"

@@ -20,7 +20,7 @@ from twinschema.records import SQLGLOT_DIALECTS, sqlalchemy_dialect
 _SQLGLOT_DIALECT = SQLGLOT_DIALECTS
 
 
-_KEY = re.compile(
+CHANGE_KEY = re.compile(
     r"^(?:drop_table:[^.\s:]+|(?:drop_column|narrow_type|add_not_null):[^.\s:]+\.[^.\s:]+|unlinted)$"
 )
 

@@ -48,7 +48,6 @@ from twinschema.migrate_chain import (
     HEAD,
     UPGRADE,
     Target,
-    _revs,
     alembic_config,
     current_revisions,
     downgrade,
@@ -57,6 +56,7 @@ from twinschema.migrate_chain import (
     pending_revisions,
     resolve_target,
     resolve_to,
+    revisions_text,
     script_directory,
     side_dialect,
     sqlite_path,
@@ -66,26 +66,26 @@ from twinschema.migrate_chain import (
 from twinschema.migrate_connect import (
     LOCK_KEY,
     Waits,
-    _notice_a_dead_client,
     acquire_migration_lock,
     check_foreign_keys,
     connect,
+    notice_a_dead_client,
     sqlite_transaction,
 )
-from twinschema.migrate_dryrun import _write_sql, capture_statements
+from twinschema.migrate_dryrun import capture_statements, write_sql
 from twinschema.migrate_errors import (
     MigrationFailed,
     MigrationInterrupted,
     MigrationTerminated,
     Refused,
-    _as_user_errors,
-    _interrupted,
-    _interruption,
-    _RollBack,
-    _Signalled,
-    _signals_roll_back,
+    RollBack,
+    Signalled,
+    as_user_errors,
+    interrupted_message,
+    interruption,
+    signals_roll_back,
 )
-from twinschema.migrate_lint import _cause, _lint, _refuse_downgrade
+from twinschema.migrate_lint import cause_of, lint_pending, refuse_downgrade
 from twinschema.urls import parse_url, redact
 
 # The command's names and its parts' (modules of their own: migrate_chain, migrate_errors,
@@ -145,11 +145,11 @@ class Outcome:
 
     def describe(self) -> str:
         """One line: ``<url>: upgraded from base to 0001 (head)`` or ``... already at ...``."""
-        after = _revs(self.after) + (" (head)" if self.after == (self.head,) else "")
+        after = revisions_text(self.after) + (" (head)" if self.after == (self.head,) else "")
         if not self.changed:
             return f"{self.label}: already at {after}; nothing to do"
         verb = f"would {self.action}" if self.dry_run else f"{self.action.rstrip('e')}ed"
-        return f"{self.label}: {verb} from {_revs(self.before)} to {after}"
+        return f"{self.label}: {verb} from {revisions_text(self.before)} to {after}"
 
 
 def migrate(
@@ -195,7 +195,7 @@ def migrate(
     with resolve_target(config, dialect, environ, url) as target:
         if target.note:
             say(target.note)
-        with _as_user_errors(target.label):
+        with as_user_errors(target.label):
             outcome = _migrate(
                 config,
                 target,
@@ -233,7 +233,7 @@ def stamp(
     with resolve_target(config, dialect, environ, url) as target:
         if target.note:
             echo(target.note)
-        with _as_user_errors(target.label):
+        with as_user_errors(target.label):
             outcome = _migrate(
                 config,
                 target,
@@ -319,31 +319,31 @@ def _migrate(
         work = Target("sqlite", parse_url("sqlite://"))  # connecting would create the file
     state: dict[str, Any] = {}
     waits = Waits.of(config, lock_timeout=timeout, say=say)
-    with _signals_roll_back() as guard:
+    with signals_roll_back() as guard:
         try:
             with connect(
                 work, create=create and not dry_run, write=True, waits=waits
             ) as connection:
                 if target.dialect == "postgresql":
-                    _notice_a_dead_client(connection)
+                    notice_a_dead_client(connection)
                     acquire_migration_lock(connection, timeout, say, target.label)
                 outcome = body(connection, state)
                 if dry_run and outcome.changed:
-                    raise _RollBack
+                    raise RollBack
                 guard.armed = False  # COMMIT (and SQLite's foreign key check) is not cut short
-        except _RollBack:
-            _write_sql(output, target.dialect, state["statements"])
-        except _Signalled as exc:
-            raise _interruption(_interrupted(target, state), exc.signum) from None
+        except RollBack:
+            write_sql(output, target.dialect, state["statements"])
+        except Signalled as exc:
+            raise interruption(interrupted_message(target, state), exc.signum) from None
         except MigrationFailed as exc:
             rolled_back = "" if dry_run else "; rolled back"
-            where = f"the database is still at {_revs(state.get('before', ()))}"
+            where = f"the database is still at {revisions_text(state.get('before', ()))}"
             raise MigrationFailed(f"{target.label}: {exc.message}{rolled_back}: {where}") from None
     if guard.received is not None:
         say(outcome.describe())
-        raise _interruption(
+        raise interruption(
             f"{target.label}: interrupted while committing; the migration completed first: "
-            f"the database is at {_revs(outcome.after)}",
+            f"the database is at {revisions_text(outcome.after)}",
             guard.received,
         )
     return outcome
@@ -371,12 +371,12 @@ def _upgrade_in(
     if down:
         pending = undone_revisions(cfg, before, to)
         if not (allow_downgrade or dry_run):
-            _refuse_downgrade(target, before, asked if asked == to else f"{asked} ({to})", pending)
+            refuse_downgrade(target, before, asked if asked == to else f"{asked} ({to})", pending)
     else:
         pending = pending_revisions(cfg, before, to)
     if not pending:
         return Outcome(target.label, before, before, head, dry_run=dry_run)
-    _lint(config, target, connection, pending, say, DOWNGRADE if down else UPGRADE)
+    lint_pending(config, target, connection, pending, say, DOWNGRADE if down else UPGRADE)
     with capture_statements(connection) as statements:
         state["statements"] = statements
         try:
@@ -385,7 +385,7 @@ def _upgrade_in(
                 check_foreign_keys(connection)  # a real run checks just before its COMMIT
         except Exception as exc:  # a statement, or the revision's own Python: rolled back
             failed = next((s.revision for s in pending if s.revision not in applied), "?")
-            raise MigrationFailed(f"revision {failed} failed: {_cause(exc)}") from None
+            raise MigrationFailed(f"revision {failed} failed: {cause_of(exc)}") from None
     after = current_revisions(connection)
     return Outcome(
         target.label, before, after, head, dry_run=dry_run, action=DOWNGRADE if down else UPGRADE

@@ -55,7 +55,8 @@ class Target:
         return self.url.render_as_string(hide_password=False)
 
 
-def _revs(revisions: tuple[str, ...]) -> str:
+def revisions_text(revisions: tuple[str, ...]) -> str:
+    """Revisions as one line names them: ``0001, 0002``, or ``base`` for none."""
     return ", ".join(revisions) if revisions else BASE
 
 
@@ -198,11 +199,11 @@ def resolve_to(cfg: AlembicConfig, current: tuple[str, ...], to: str) -> str:
         ahead = pending_revisions(cfg, current, HEAD)
         if steps > len(ahead):
             raise UsageError(
-                f"--to {to}: the chain has {len(ahead)} revision(s) above {_revs(current)}"
+                f"--to {to}: the chain has {len(ahead)} revision(s) above {revisions_text(current)}"
             )
         return ahead[steps - 1].revision if steps else (current[0] if current else BASE)
     if len(current) != 1:
-        at = _revs(current)
+        at = revisions_text(current)
         raise UsageError(f"--to {to}: the database is at {at}; name the revision to reach")
     script = script_directory(cfg)
     revision: str | None = current[0]

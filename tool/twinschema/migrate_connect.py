@@ -344,7 +344,7 @@ def _lock_holder(connection: sa.Connection) -> str:
     return f"PostgreSQL backend pid {pid}" if pid is not None else "its session just ended"
 
 
-def _notice_a_dead_client(connection: sa.Connection) -> None:
+def notice_a_dead_client(connection: sa.Connection) -> None:
     """Have the server abort this session's transaction soon after the client dies (SIGKILL),
     instead of finishing a long statement first (PostgreSQL 14+). The transaction is rolled
     back either way; this only shortens how long the lock outlives its client."""

@@ -40,7 +40,9 @@ def capture_statements(connection: sa.Connection) -> Iterator[list[str]]:
         event.remove(connection, "before_cursor_execute", before_cursor_execute)
 
 
-def _write_sql(output: TextIO | None, dialect: str, statements: list[str]) -> None:
+def write_sql(output: TextIO | None, dialect: str, statements: list[str]) -> None:
+    """Write a dry run's statements as a SQL script of ``dialect`` to ``output`` (stdout when
+    None), framed as the real run frames them."""
     out = output or sys.stdout
     if dialect == "sqlite":
         out.write(

@@ -20,7 +20,7 @@ from twinschema.errors import (
     TwinschemaError,
     UsageError,
 )
-from twinschema.migrate_chain import Target, _revs
+from twinschema.migrate_chain import Target, revisions_text
 from twinschema.urls import first_line, scrub
 
 
@@ -52,14 +52,14 @@ class MigrationTerminated(MigrationInterrupted):
     exit_code = 128 + signal.SIGTERM
 
 
-def _interruption(message: str, signum: int) -> MigrationInterrupted:
+def interruption(message: str, signum: int) -> MigrationInterrupted:
     """The error for a migration stopped by ``signum``."""
     if signum == signal.SIGTERM:
         return MigrationTerminated(message)
     return MigrationInterrupted(message)
 
 
-class _Signalled(KeyboardInterrupt):
+class Signalled(KeyboardInterrupt):
     """Raised in the main thread by SIGINT or SIGTERM during a migration. A KeyboardInterrupt,
     so that psycopg cancels the running query and SQLAlchemy drops the connection, as for Ctrl-C:
     the server (or SQLite) then rolls the transaction back."""
@@ -70,7 +70,7 @@ class _Signalled(KeyboardInterrupt):
 
 
 class _SignalGuard:
-    """While armed, the first SIGINT or SIGTERM raises ``_Signalled``; once disarmed (the COMMIT
+    """While armed, the first SIGINT or SIGTERM raises ``Signalled``; once disarmed (the COMMIT
     is under way) or after that first one, a signal is only remembered, so that a rollback or a
     commit is never cut in the middle."""
 
@@ -83,14 +83,14 @@ class _SignalGuard:
             self.received = signum
         if self.armed:
             self.armed = False
-            raise _Signalled(signum)
+            raise Signalled(signum)
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
-def _signals_roll_back() -> Iterator[_SignalGuard]:
+def signals_roll_back() -> Iterator[_SignalGuard]:
     """SIGINT and SIGTERM handled by a ``_SignalGuard`` for the block (main thread only: Python
     delivers signals there), the previous handlers restored after it."""
     guard = _SignalGuard()
@@ -107,12 +107,12 @@ def _signals_roll_back() -> Iterator[_SignalGuard]:
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
-class _RollBack(Exception):
+class RollBack(Exception):
     """Leaves a dry run's transaction through its rollback."""
 
 
 @contextmanager
-def _as_user_errors(label: str) -> Iterator[None]:
+def as_user_errors(label: str) -> Iterator[None]:
     """What Alembic or the driver raise while ``migrate`` or ``stamp`` runs, as the one-line
     errors of their exit codes: a revision Alembic cannot find or order (2), a database
     that fails (3)."""
@@ -124,8 +124,9 @@ def _as_user_errors(label: str) -> Iterator[None]:
         raise DatabaseError(f"{label}: {first_line(exc)}") from None
 
 
-def _interrupted(target: Target, state: Mapping[str, Any]) -> str:
+def interrupted_message(target: Target, state: Mapping[str, Any]) -> str:
     """The line for a migration stopped by a signal: where the database still is."""
     if "before" not in state:
         return f"{target.label}: interrupted; nothing was applied"
-    return f"{target.label}: interrupted; rolled back: the database is still at {_revs(state['before'])}"
+    at = revisions_text(state["before"])
+    return f"{target.label}: interrupted; rolled back: the database is still at {at}"

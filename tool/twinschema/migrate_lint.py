@@ -14,13 +14,13 @@ from twinschema.errors import (
     TwinschemaError,
     UsageError,
 )
-from twinschema.migrate_chain import DOWNGRADE, UPGRADE, Target, _revs
+from twinschema.migrate_chain import DOWNGRADE, UPGRADE, Target, revisions_text
 from twinschema.migrate_errors import Refused
 from twinschema.paths import shown
 from twinschema.urls import first_line
 
 
-def _cause(exc: Exception) -> str:
+def cause_of(exc: Exception) -> str:
     """What made a revision fail, in one line: the database's message, or the Python error's
     type and message."""
     if isinstance(exc, sa.exc.DBAPIError | TwinschemaError):
@@ -28,7 +28,7 @@ def _cause(exc: Exception) -> str:
     return f"{type(exc).__name__}: {first_line(exc)}".rstrip(": ")
 
 
-def _lint(
+def lint_pending(
     config: Config,
     target: Target,
     connection: sa.Connection,
@@ -108,13 +108,13 @@ def _loses(connection: sa.Connection, change: Any, schema: str | None) -> bool |
     return connection.execute(query).first() is not None
 
 
-def _refuse_downgrade(
+def refuse_downgrade(
     target: Target, before: tuple[str, ...], to: str, undone: list[Script]
 ) -> None:
     """A downgrade without ``--yes-downgrade``: one line naming what it would undo."""
     names = ", ".join(s.revision for s in undone)
     raise UsageError(
-        f"{target.label}: is at {_revs(before)}; --to {to} is a downgrade: it would undo "
+        f"{target.label}: is at {revisions_text(before)}; --to {to} is a downgrade: it would undo "
         f"{names} (running their downgrade()); pass --yes-downgrade to do it, or --dry-run to "
         "see its SQL"
     )

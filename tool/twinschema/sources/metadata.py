@@ -38,19 +38,19 @@ from twinschema.model import (
 )
 from twinschema.sources.metadata_import import import_metadata
 from twinschema.sources.metadata_parts import (
-    _COLLATE,
-    _DIALECTS,
-    _NULLS,
-    _foreign_key,
-    _identity,
-    _index_element,
-    _name,
-    _names,
-    _opclass,
-    _partition_key,
-    _policy,
-    _sqlite_conflicts,
-    _sqlite_options,
+    COLLATE_CLAUSE,
+    DDL_DIALECTS,
+    NULLS_ORDER,
+    foreign_key,
+    identity_of,
+    index_element,
+    name_of,
+    names_of,
+    opclass,
+    partition_key,
+    policy_of,
+    sqlite_conflicts,
+    sqlite_options,
 )
 
 # What callers import from here (importing the module is ``metadata_import``'s job).
@@ -86,7 +86,7 @@ class _Reader:
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
-        self.sa_dialect = _DIALECTS[dialect]
+        self.sa_dialect = DDL_DIALECTS[dialect]
         self.ddl: DDLCompiler = self.sa_dialect.ddl_compiler(self.sa_dialect, None)  # type: ignore[arg-type]
         self.adapter = adapter(dialect)
         self.types: dict[tuple[type, Any], ColumnType] = {}
@@ -98,7 +98,7 @@ class _Reader:
         autoincrement = table.autoincrement_column  # a property that searches: read it once
         if self.dialect == "sqlite" and len(table.primary_key.columns) == 1:
             # SQLite makes a lone INTEGER key the rowid's alias whatever SQLAlchemy's
-            # autoincrement flag says (False only leaves AUTOINCREMENT out): see _identity.
+            # autoincrement flag says (False only leaves AUTOINCREMENT out): see identity_of.
             autoincrement = next(iter(table.primary_key.columns))
         column = self.column
         columns: list[Column] = []
@@ -114,7 +114,7 @@ class _Reader:
         table_checks: list[sa.CheckConstraint] = []
         for constraint in table.constraints:
             if isinstance(constraint, sa.ForeignKeyConstraint):
-                foreign_keys.append(_foreign_key(constraint, self.dialect))
+                foreign_keys.append(foreign_key(constraint, self.dialect))
             elif isinstance(constraint, sa.UniqueConstraint):
                 rule = self.unique(constraint)
                 if isinstance(rule, Index):
@@ -136,9 +136,9 @@ class _Reader:
             else (),
             checks=tuple(checks),
             row_level_security=bool(info.get("row_level_security", False)),
-            policies=tuple(_policy(p) for p in info.get("policies", ())),
-            options=_sqlite_options(table) if self.dialect == "sqlite" else (),
-            conflict_clauses=_sqlite_conflicts(table) if self.dialect == "sqlite" else (),
+            policies=tuple(policy_of(p) for p in info.get("policies", ())),
+            options=sqlite_options(table) if self.dialect == "sqlite" else (),
+            conflict_clauses=sqlite_conflicts(table) if self.dialect == "sqlite" else (),
             **self.postgresql_only(table, info),
         )
 
@@ -153,7 +153,7 @@ class _Reader:
         return {
             "force_row_level_security": bool(info.get("force_row_level_security", False)),
             "unlogged": "UNLOGGED" in prefixes,
-            "partitioned": _partition_key(str(partition_by)) if partition_by else "",
+            "partitioned": partition_key(str(partition_by)) if partition_by else "",
         }
 
     def column(self, column: sa.Column[Any], autoincrement: sa.Column[Any] | None) -> Column:
@@ -174,7 +174,7 @@ class _Reader:
         identity = (
             None
             if column.identity is None and column is not autoincrement
-            else _identity(column, autoincrement, self.dialect, ctype)
+            else identity_of(column, autoincrement, self.dialect, ctype)
         )
         if self.dialect == "postgresql" and default is not None and default.startswith("nextval("):
             # As the adapter reads a database: a sequence's nextval() is how the column is
@@ -205,7 +205,7 @@ class _Reader:
                 "postgresql", "enum", values=tuple(sa_type.enums), raw=sa_type.name or ""
             )
         # A type's COLLATE clause is the column's collation (see ``column``), not its type.
-        spelling = _COLLATE.sub("", sa_type.compile(dialect=self.sa_dialect))
+        spelling = COLLATE_CLAUSE.sub("", sa_type.compile(dialect=self.sa_dialect))
         return self.adapter.parse_type(spelling)
 
     def default(self, server_default: Any) -> str | None:
@@ -225,7 +225,7 @@ class _Reader:
     def index(self, index: sa.Index) -> Index:
         dialect = self.dialect
         options = index.dialect_options[dialect] if dialect in ("sqlite", "postgresql") else {}
-        elements = [_index_element(element) for element in index.expressions]
+        elements = [index_element(element) for element in index.expressions]
         expressions = tuple(
             inner.name if isinstance(inner, sa.Column) else self.sql(inner)
             for inner, _, _, _ in elements
@@ -239,20 +239,20 @@ class _Reader:
             unique=bool(index.unique),
             where=self.sql(where) if where is not None else None,
             method=str(method or "btree").lower(),
-            name=_name(index.name),
+            name=name_of(index.name),
             descending=element_flags((desc for _, desc, _, _ in elements), False),
             collations=element_flags(
                 (self._override(inner, name) for inner, _, _, name in elements), None
             ),
             nulls=element_flags(
-                (_NULLS.get((desc, first), "") for _, desc, first, _ in elements), ""
+                (NULLS_ORDER.get((desc, first), "") for _, desc, first, _ in elements), ""
             )
             if pg
             else None,
-            opclasses=element_flags((_opclass(ops.get(e, "")) for e in expressions), "")
+            opclasses=element_flags((opclass(ops.get(e, "")) for e in expressions), "")
             if pg
             else None,
-            include=_names(options.get("include") or ()) if pg else None,
+            include=names_of(options.get("include") or ()) if pg else None,
             nulls_distinct=not options.get("nulls_not_distinct") if pg else True,
         )
 
@@ -260,21 +260,21 @@ class _Reader:
         """A UNIQUE constraint; with PostgreSQL INCLUDE columns, the unique index it makes."""
         names = tuple(c.name for c in constraint.columns)
         if self.dialect != "postgresql":
-            return UniqueConstraint(names, _name(constraint.name))
+            return UniqueConstraint(names, name_of(constraint.name))
         options = constraint.dialect_options["postgresql"]
         distinct = not options.get("nulls_not_distinct")
-        include = _names(options.get("include") or ())
+        include = names_of(options.get("include") or ())
         if include:
             return Index(
                 names,
                 unique=True,
-                name=_name(constraint.name),
+                name=name_of(constraint.name),
                 nulls=(),
                 opclasses=(),
                 include=include,
                 nulls_distinct=distinct,
             )
-        return UniqueConstraint(names, _name(constraint.name), distinct)
+        return UniqueConstraint(names, name_of(constraint.name), distinct)
 
     def _override(self, inner: Any, name: str | None) -> Collation | None:
         """An index element's collation where it is not its column's own."""
@@ -296,7 +296,7 @@ class _Reader:
             if rule is not None and not rule(self.ddl):
                 continue  # e.g. the CHECK of a native enum, which PostgreSQL does not create
             text = self.sql(constraint.sqltext)
-            yield CheckConstraint(expression=text, name=_name(constraint.name), raw=text)
+            yield CheckConstraint(expression=text, name=name_of(constraint.name), raw=text)
 
     def sql(self, element: Any) -> str:
         """The SQL text of a CHECK, an index expression or predicate, or a default, as the DDL

@@ -29,15 +29,15 @@ from twinschema.model import (
 )
 from twinschema.records import DIALECTS, sqlalchemy_dialect
 
-_COLLATE = re.compile(r"\s+COLLATE\s+.*$", re.IGNORECASE | re.DOTALL)
+COLLATE_CLAUSE = re.compile(r"\s+COLLATE\s+.*$", re.IGNORECASE | re.DOTALL)
 
 
 # (descending, NULLS FIRST) -> the NULLS placement an Index keeps: only one that is not the
 # default for its direction (PostgreSQL: NULLS LAST ascending, NULLS FIRST descending).
-_NULLS = {(False, True): "NULLS FIRST", (True, False): "NULLS LAST"}
+NULLS_ORDER = {(False, True): "NULLS FIRST", (True, False): "NULLS LAST"}
 
 
-def _index_element(element: Any) -> tuple[Any, bool, bool, str | None]:
+def index_element(element: Any) -> tuple[Any, bool, bool, str | None]:
     """An index element without its modifiers: (expression, DESC, NULLS FIRST (by default as
     PostgreSQL places NULLs), COLLATE name or None), from ``col.desc().nulls_first()``,
     ``col.collate(...)``."""
@@ -69,7 +69,7 @@ _ORDER_MODIFIERS = (
 )
 
 
-def _opclass(name: str) -> str:
+def opclass(name: str) -> str:
     """A PostgreSQL operator class a model names, "" when it is a built-in default one."""
     if not name:
         return ""
@@ -78,21 +78,23 @@ def _opclass(name: str) -> str:
     return operator_class(name)
 
 
-def _names(columns: Iterable[Any]) -> tuple[str, ...]:
+def names_of(columns: Iterable[Any]) -> tuple[str, ...]:
     """Column names from a list of names or ``Column`` objects (``postgresql_include``)."""
     return tuple(c if isinstance(c, str) else str(c.name) for c in columns)
 
 
-def _name(name: Any) -> str | None:
+def name_of(name: Any) -> str | None:
     """A constraint's name; None for none, and for the ``_NoneName`` SQLAlchemy gives an unnamed
     constraint under a naming convention (private: pinned in pyproject, and pinned down by
     tests/test_metadata_source.py::test_sqlalchemy_private_parts_we_rely_on)."""
     return None if name is None or type(name).__name__ == "_NoneName" else str(name)
 
 
-def _identity(
+def identity_of(
     column: sa.Column[Any], autoincrement: sa.Column[Any] | None, dialect: str, ctype: ColumnType
 ) -> str | None:
+    """How a column gets its values when none is given: an IDENTITY (always or by default), a
+    SQLite rowid alias, a sequence; None for none."""
     if column.identity is not None:
         return IDENTITY_ALWAYS if column.identity.always else IDENTITY_BY_DEFAULT
     if column is not autoincrement or column.server_default is not None:
@@ -107,7 +109,7 @@ def _identity(
     return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
 
 
-def _sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
+def sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
     """The ON CONFLICT clauses SQLite's DDL compiler writes for ``table`` (``sqlite_on_conflict``
     and its kin on columns and constraints), read from that DDL as the adapter reads a live
     table's SQL; () at no cost for the tables that declare none."""
@@ -118,11 +120,11 @@ def _sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
 
     from twinschema.dialects.sqlite import conflict_clauses
 
-    sql = str(CreateTable(table).compile(dialect=_DIALECTS["sqlite"]))
+    sql = str(CreateTable(table).compile(dialect=DDL_DIALECTS["sqlite"]))
     return conflict_clauses(sql, sql.lower())
 
 
-def _sqlite_options(table: sa.Table) -> tuple[str, ...]:
+def sqlite_options(table: sa.Table) -> tuple[str, ...]:
     """The SQLite table options the DDL compiler writes (``sqlite_strict``, ``sqlite_with_rowid``)."""
     options = table.dialect_options["sqlite"]
     found = [OPTION_STRICT] if options.get("strict") else []
@@ -131,7 +133,9 @@ def _sqlite_options(table: sa.Table) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
+def foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
+    """A SQLAlchemy foreign key as the model keeps it: columns, referred table and columns,
+    actions, deferral and MATCH."""
     elements = fk.elements  # each: the local column (parent) and the one it refers to
     deferred = (fk.initially or "").upper() == "DEFERRED"
     deferrable = bool(fk.deferrable) or deferred  # INITIALLY DEFERRED implies DEFERRABLE
@@ -151,7 +155,7 @@ def _foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
         ref_columns=tuple(element.column.name for element in elements),
         on_delete=on_delete,
         on_update=(fk.onupdate or NO_ACTION).upper(),
-        name=_name(fk.name),
+        name=name_of(fk.name),
         on_delete_columns=set_columns,
         deferrable=deferrable,
         initially_deferred=deferred,
@@ -181,7 +185,7 @@ def _action_columns(text: str, columns: tuple[str, ...]) -> tuple[str, tuple[str
     return action, (() if set(listed) >= set(columns) else listed)
 
 
-def _partition_key(text: str) -> str:
+def partition_key(text: str) -> str:
     """``postgresql_partition_by="range (created_at)"`` as ``pg_get_partkeydef`` prints it:
     ``RANGE (created_at)``."""
     method, _, rest = text.strip().partition("(")
@@ -191,7 +195,9 @@ def _partition_key(text: str) -> str:
 _POLICY_ATTRIBUTES = ("command", "permissive", "roles", "using", "with_check")
 
 
-def _policy(entry: Any) -> Policy:
+def policy_of(entry: Any) -> Policy:
+    """A row-level security policy declared in a table's ``info`` (a name, or a mapping with
+    its command, roles and expressions)."""
     if isinstance(entry, str):
         return Policy(name=entry, declared=())
     roles = entry.get("roles", ("public",))
@@ -209,4 +215,4 @@ def _policy(entry: Any) -> Policy:
 # The DDL is rendered as the server receives it. PostgreSQL's default paramstyle (pyformat)
 # makes SQLAlchemy double every "%" for the driver, which undoes it before sending: a CHECK
 # ``name LIKE 'a%'`` would otherwise read ``'a%%'`` here and differ from the live database.
-_DIALECTS: dict[str, Dialect] = {name: sqlalchemy_dialect(name) for name in DIALECTS}
+DDL_DIALECTS: dict[str, Dialect] = {name: sqlalchemy_dialect(name) for name in DIALECTS}
