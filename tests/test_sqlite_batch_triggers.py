@@ -117,24 +117,24 @@ def test_a_batch_rebuild_keeps_other_tables_triggers_and_views(
     objects = with_objects(project)
     revision(
         project,
-        "0003_drop_tier_sqlite",
+        "0003_drop_last_seen_sqlite",
         objects,
         3,
-        'with op.batch_alter_table("profiles") as batch:\n    batch.drop_column("tier")',
+        'with op.batch_alter_table("profiles") as batch:\n    batch.drop_column("last_seen_at")',
         'with op.batch_alter_table("profiles", recreate="always") as batch:\n'
-        '    batch.add_column(sa.Column("tier", sa.Text(), nullable=True))',
-        header='allow_destructive = {"drop_column:profiles.tier": "no tier is set yet"}',
+        '    batch.add_column(sa.Column("last_seen_at", sa.Text(), nullable=True))',
+        header='allow_destructive = {"drop_column:profiles.last_seen_at": "never set yet"}',
     )
     migrate(project, sqlite_url, "--to", objects)
     assert award(sqlite_url)[0] == 1
 
     migrate(project, sqlite_url)  # the rebuild that dropped the column failed here
-    assert "tier" not in columns(sqlite_url, "profiles")
+    assert "last_seen_at" not in columns(sqlite_url, "profiles")
     score, holders = award(sqlite_url)
     assert score == 1 and [n for _, n in holders] == [1]
 
     migrate(project, sqlite_url, "--to", objects, "--yes-downgrade")  # a rebuild that adds it
-    assert "tier" in columns(sqlite_url, "profiles")
+    assert "last_seen_at" in columns(sqlite_url, "profiles")
     score, holders = award(sqlite_url)
     assert score == 1 and [n for _, n in holders] == [1]
 
