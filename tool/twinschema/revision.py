@@ -47,6 +47,7 @@ from twinschema.migrate import (
 )
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
+from twinschema.revision_identity import fix_identity_alterations
 from twinschema.urls import first_line, parse_url, scrub
 
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
@@ -188,6 +189,8 @@ def _autogenerate(
 
     def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
+        for script in generated:
+            fix_identity_alterations(context, script)
 
     with connect(Target(dialect, parse_url(url))) as connection:
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
