@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_migrate_safety import CHAIN, scratch_project
-from test_revision import add_nickname, revision_cli
+from test_revision import add_nickname, edit, revision_cli
 
 
 def test_an_enum_default_read_back_with_its_cast_is_no_change(
@@ -23,3 +23,23 @@ def test_an_enum_default_read_back_with_its_cast_is_no_change(
     ).read_text()
     assert "nickname" in text
     assert "subscription_tier" not in text, text
+
+
+def test_an_enum_default_changed_is_in_the_revision(tmp_path: Path, pg_server: str) -> None:
+    project = scratch_project(tmp_path)
+    edit(
+        project / "schemas" / "postgres.py",
+        'name=SUBSCRIPTION_TIER_TYPE),\n        server_default="free",',
+        'name=SUBSCRIPTION_TIER_TYPE),\n        server_default="pro",',
+    )
+    edit(
+        project / "schemas" / "sqlite.py",
+        'c.subscription_tier,\n        sa.Text,\n        server_default="free",',
+        'c.subscription_tier,\n        sa.Text,\n        server_default="pro",',
+    )
+    result = revision_cli(project, pg_server, "-m", "tier pro")
+    assert result.returncode == 0, result.stderr
+    for dialect in ("postgresql", "sqlite"):
+        path = project / CHAIN[dialect] / "versions" / f"0002_tier_pro_{dialect}.py"
+        text = path.read_text().replace('"', "'")
+        assert "'subscription_tier'" in text and "server_default='pro'" in text, text
