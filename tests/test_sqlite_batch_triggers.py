@@ -159,3 +159,31 @@ def test_rename_table_still_rewrites_the_triggers_and_views_that_name_it(
     migrate(project, sqlite_url, "--to", objects, "--yes-downgrade")
     score, holders = award(sqlite_url)
     assert score == 1 and [n for _, n in holders] == [1]
+
+
+def test_only_the_batch_rename_is_legacy_and_the_connection_s_setting_comes_back(
+    tmp_path: Path,
+) -> None:
+    """A connection that had ``legacy_alter_table`` ON gets it back; inside the transaction,
+    every statement but batch mode's closing RENAME runs with it OFF."""
+    from twinschema.migrate_connect import sqlite_transaction
+    from twinschema.testing import sqlite_url
+
+    engine = sa.create_engine(sqlite_url(tmp_path / "legacy.db"), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            run = connection.exec_driver_sql
+            run("PRAGMA legacy_alter_table = ON")
+            connection.commit()
+            with sqlite_transaction(connection):
+                run("CREATE TABLE t (a INTEGER)")
+                run("CREATE VIEW v AS SELECT a FROM t")
+                run("ALTER TABLE t RENAME TO t2")  # not a batch copy: the view follows it
+                inside = run("PRAGMA legacy_alter_table").scalar()
+                view = run("SELECT sql FROM sqlite_master WHERE name = 'v'").scalar()
+            after = run("PRAGMA legacy_alter_table").scalar()
+    finally:
+        engine.dispose()
+    assert inside == 0
+    assert "t2" in str(view)
+    assert after == 1
