@@ -43,3 +43,36 @@ def test_an_enum_default_changed_is_in_the_revision(tmp_path: Path, pg_server: s
         path = project / CHAIN[dialect] / "versions" / f"0002_tier_pro_{dialect}.py"
         text = path.read_text().replace('"', "'")
         assert "'subscription_tier'" in text and "server_default='pro'" in text, text
+
+
+def test_a_computed_column_in_both_chains_is_no_change(tmp_path: Path, pg_server: str) -> None:
+    """A generated column (``sa.Computed``), read back as one: no exit 4 (Alembic's default
+    hook read ``.arg`` of it), no change in either revision but the new column."""
+    project = scratch_project(tmp_path)
+    edit(
+        project / "domain.yaml",
+        "      conviction_score: {kind: integer}\n",
+        "      conviction_score: {kind: integer}\n      total_score: {kind: integer}\n",
+    )
+    for module in ("sqlite", "postgres"):
+        edit(
+            project / "schemas" / f"{module}.py",
+            '    sa.Column(p.conviction_score, sa.Integer, nullable=False, server_default=sa.text("0")),\n',
+            '    sa.Column(p.conviction_score, sa.Integer, nullable=False, server_default=sa.text("0")),\n'
+            '    sa.Column(p.total_score, sa.Integer, sa.Computed("activity_score + conviction_score")),\n',
+        )
+    for dialect in ("sqlite", "postgresql"):
+        edit(
+            project / CHAIN[dialect] / "versions" / f"0001_initial_{dialect}.py",
+            'sa.Column("conviction_score", sa.Integer(), server_default=sa.text("0"), nullable=False),\n',
+            'sa.Column("conviction_score", sa.Integer(), server_default=sa.text("0"), nullable=False),\n'
+            '        sa.Column("total_score", sa.Integer(), '
+            'sa.Computed("activity_score + conviction_score")),\n',
+        )
+    add_nickname(project)
+    result = revision_cli(project, pg_server, "-m", "add nickname")
+    assert result.returncode == 0, result.stderr
+    for dialect in ("sqlite", "postgresql"):
+        path = project / CHAIN[dialect] / "versions" / f"0002_add_nickname_{dialect}.py"
+        text = path.read_text()
+        assert "nickname" in text and "total_score" not in text, text
