@@ -13,7 +13,9 @@ is left behind and ``domain.yaml`` is untouched.
 Autogenerate compares types and server defaults too (``alembic_env.compare_server_default``:
 defaults are judged by twinschema's canonical expressions, as the migrations layer judges them,
 so a default added or changed is in the revision, and a spelling Alembic reads back differently
-is not mistaken for a change). Nothing is written while the models layer (the two metadata
+is not mistaken for a change; identity and computed columns are left to Alembic's own
+comparison, and an identity added, changed or dropped is written as statements that apply,
+``revision_identity``). Nothing is written while the models layer (the two metadata
 modules against each other) has differences: twins generated from drifted models would carry
 the drift into both chains. ``ModelsOutOfSync`` (exit 1) lists them.
 """
