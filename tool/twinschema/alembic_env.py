@@ -72,10 +72,86 @@ def compare_server_default(
 
 _LITERAL = {"literal_binds": True}
 
+# The autogenerate plugin that runs ``compare_server_default`` (Alembic 1.18+). Alembic's own
+# hook for it (``compare_server_default=<callable>``) reads ``.arg`` of the reflected default
+# before calling it, which an ``Identity`` or a ``Computed`` does not have (exit 4 on any
+# identity column), and it asserts when a plain default becomes an identity. The plugin runs
+# first, judges plain defaults itself and leaves identities and computed columns to Alembic.
+PLUGIN = "twinschema.server_default"
+
+
+def _plugin_names() -> list[str] | None:
+    """The ``autogenerate_plugins`` a chain runs with: Alembic's own and twinschema's; None on
+    an Alembic without plugins (before 1.18), whose callable hook then does the comparison."""
+    try:
+        from alembic.runtime.plugins import Plugin, _all_plugins
+    except ImportError:  # pragma: no cover - Alembic before 1.18
+        return None
+    if PLUGIN not in _all_plugins:
+        from alembic.util import DispatchPriority
+
+        Plugin(PLUGIN).add_autogenerate_comparator(
+            _compare_column_default, "column", "server_default", priority=DispatchPriority.FIRST
+        )
+    return ["alembic.autogenerate.*", PLUGIN]
+
+
+def _compare_column_default(
+    autogen_context: Any,
+    alter_column_op: Any,
+    schema: str | None,
+    tname: str,
+    cname: str,
+    conn_col: sa.Column[Any],
+    metadata_col: sa.Column[Any],
+) -> Any:
+    """One column's server default, as autogenerate's first comparator: plain defaults (or
+    none) on both sides are judged by ``compare_server_default`` and decided here; a plain
+    default on one side and an identity on the other is a change (Alembic's identity comparison
+    asserts on it); identities and computed columns go on to Alembic's own comparators."""
+    from alembic.util import PriorityDispatchResult
+
+    ours, theirs = metadata_col.server_default, conn_col.server_default
+    if ours is None and theirs is None:
+        return PriorityDispatchResult.CONTINUE
+    plain = (sa.DefaultClause, type(None))
+    if not isinstance(ours, plain) or not isinstance(theirs, plain):
+        if _identity_against_plain(ours, theirs):
+            alter_column_op.modify_server_default = ours
+            return PriorityDispatchResult.STOP
+        return PriorityDispatchResult.CONTINUE
+    rendered: str | None = None
+    if ours is not None:
+        arg = ours.arg
+        rendered = (
+            arg
+            if isinstance(arg, str)
+            else str(arg.compile(dialect=autogen_context.dialect, compile_kwargs=_LITERAL))
+        )
+    inspected = theirs.arg.text if theirs is not None else None  # type: ignore[union-attr]
+    changed = compare_server_default(
+        autogen_context.migration_context, conn_col, metadata_col, inspected, ours, rendered
+    )
+    if changed:
+        alter_column_op.modify_server_default = ours
+    return PriorityDispatchResult.STOP
+
+
+def _identity_against_plain(ours: Any, theirs: Any) -> bool:
+    """An identity on one side, a plain default (not none) on the other."""
+    return (isinstance(ours, sa.Identity) and isinstance(theirs, sa.DefaultClause)) or (
+        isinstance(theirs, sa.Identity) and isinstance(ours, sa.DefaultClause)
+    )
+
+
 # How the expression engine reads a default of a SQLAlchemy type (``expressions.Scope.own``);
 # the first class that matches wins (Boolean before Integer: SQLAlchemy's is not a subclass,
-# but order keeps the intent plain).
+# but order keeps the intent plain). An enum or an array is "other", as ``normalize.value_kind``
+# has it for the migrations layer: a cast to it changes nothing (``'free'::subscription_tier``
+# is ``'free'``), and sa.Enum, a String, must not be read as text.
 _VALUE_KINDS: tuple[tuple[type[sa.types.TypeEngine[Any]], str], ...] = (
+    (sa.Enum, "other"),
+    (sa.ARRAY, "other"),
     (sa.Boolean, "boolean"),
     (sa.Integer, "integer"),
     (sa.Float, "float"),
@@ -100,11 +176,13 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
     from alembic import context
 
     config = context.config
+    plugins = _plugin_names()
     options: dict[str, Any] = {
         "target_metadata": metadata,
         "render_as_batch": render_as_batch,
         "compare_type": True,
-        "compare_server_default": compare_server_default,
+        # With the plugin, Alembic's callable hook is off (True: compare, through the plugin).
+        "compare_server_default": compare_server_default if plugins is None else True,
         "include_object": include_object,
         "version_table": VERSION_TABLE,
         "template_args": {
@@ -112,6 +190,8 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
         },
         "on_version_apply": config.attributes.get("on_version_apply", ()),
     }
+    if plugins is not None:
+        options["autogenerate_plugins"] = plugins
 
     def run(connection: sa.Connection) -> None:
         context.configure(connection=connection, **options)

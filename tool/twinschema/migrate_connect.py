@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -254,6 +255,7 @@ def sqlite_transaction(
       foreign_keys`` is a no-op inside a transaction, so it is switched OFF before BEGIN;
       ``PRAGMA foreign_key_check`` runs before COMMIT, and a violation rolls everything back
       (``MigrationFailed``). The connection's previous setting is restored afterwards.
+    * the RENAME that ends a batch rebuild: see ``legacy_batch_renames``.
 
     ``lock``, when given, takes the write lock in place of a plain ``BEGIN IMMEDIATE`` (a
     migration waits for another one, saying so). A connection that SQLAlchemy dropped on the
@@ -272,13 +274,50 @@ def sqlite_transaction(
                 lock(connection)
             else:
                 connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-            yield
+            with legacy_batch_renames(connection):
+                yield
             if write:
                 check_foreign_keys(connection)
     finally:
         if not connection.invalidated and not connection.closed:
             raw.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
             raw.isolation_level = isolation
+
+
+# The statement that ends a batch rebuild: Alembic's copy renamed to the table's name.
+_BATCH_RENAME = re.compile(
+    r'\s*ALTER\s+TABLE\s+(?:"?main"?\.)?"?_alembic_tmp_[^\s"]*"?\s+RENAME\s+TO\s', re.IGNORECASE
+)
+
+
+@contextmanager
+def legacy_batch_renames(connection: sa.Connection) -> Iterator[None]:
+    """Batch mode's closing RENAME (``_alembic_tmp_<t>`` to ``<t>``) runs with ``PRAGMA
+    legacy_alter_table = ON``, every other statement with it OFF.
+
+    Why: the rebuild has just dropped ``<t>``, and since SQLite 3.26 a RENAME re-reads every
+    trigger and view of the schema, so one of ANOTHER table that names ``<t>`` fails it ("error
+    in trigger ...: no such table"). The legacy RENAME reads none of them, and once ``<t>`` is
+    back they work as before. It is switched on for that statement only: the legacy RENAME also
+    leaves triggers and views naming a renamed table unchanged, which would break them after an
+    ``op.rename_table``. The connection's own setting is restored afterwards."""
+    raw: Any = connection.connection.driver_connection
+    original = bool(raw.execute("PRAGMA legacy_alter_table").fetchone()[0])
+    state = {"legacy": original}
+
+    def before(conn: sa.Connection, cursor: Any, statement: str, *rest: Any) -> None:
+        wanted = _BATCH_RENAME.match(statement) is not None
+        if wanted != state["legacy"]:
+            cursor.execute(f"PRAGMA legacy_alter_table = {'ON' if wanted else 'OFF'}")
+            state["legacy"] = wanted
+
+    sa.event.listen(connection, "before_cursor_execute", before)
+    try:
+        yield
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", before)
+        if state["legacy"] != original and not connection.invalidated and not connection.closed:
+            raw.execute(f"PRAGMA legacy_alter_table = {'ON' if original else 'OFF'}")
 
 
 def check_foreign_keys(connection: sa.Connection) -> None:

@@ -13,7 +13,9 @@ is left behind and ``domain.yaml`` is untouched.
 Autogenerate compares types and server defaults too (``alembic_env.compare_server_default``:
 defaults are judged by twinschema's canonical expressions, as the migrations layer judges them,
 so a default added or changed is in the revision, and a spelling Alembic reads back differently
-is not mistaken for a change). Nothing is written while the models layer (the two metadata
+is not mistaken for a change; identity and computed columns are left to Alembic's own
+comparison, and an identity added, changed or dropped is written as statements that apply,
+``revision_identity``). Nothing is written while the models layer (the two metadata
 modules against each other) has differences: twins generated from drifted models would carry
 the drift into both chains. ``ModelsOutOfSync`` (exit 1) lists them.
 """
@@ -48,6 +50,7 @@ from twinschema.migrate import (
 )
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
+from twinschema.revision_identity import fix_identity_alterations
 from twinschema.urls import first_line, parse_url, scrub
 
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
@@ -224,6 +227,8 @@ def _autogenerate(
 
     def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
+        for script in generated:
+            fix_identity_alterations(context, script)
 
     with connect(Target(dialect, parse_url(url))) as connection:
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())

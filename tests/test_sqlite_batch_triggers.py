@@ -1,0 +1,189 @@
+"""SQLite batch migrations and the triggers and views of OTHER tables (issue 13).
+
+Batch mode rebuilds a table (create ``_alembic_tmp_<t>``, copy, DROP ``<t>``, RENAME the copy to
+``<t>``). Since SQLite 3.26 a RENAME re-reads every trigger and view of the schema, and one that
+names the dropped ``<t>`` fails it: "error in trigger ...: no such table". twinschema's SQLite
+transaction renames batch copies the legacy way (``PRAGMA legacy_alter_table``), and only those:
+an ``op.rename_table`` still rewrites the triggers and views that name the table.
+
+Real SQLite files, the project's chain plus the revisions written here, run by
+``twinschema migrate local`` (in-process).
+"""
+
+from __future__ import annotations
+
+import textwrap
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from test_migrate_safety import CHAIN, HEADS, run_migrate, scratch_project
+
+TRIGGER = """
+CREATE TRIGGER badges_score AFTER INSERT ON badges
+BEGIN
+    UPDATE profiles SET activity_score = activity_score + 1 WHERE id = NEW.profile_id;
+END
+"""
+VIEW = """
+CREATE VIEW badge_holders AS
+SELECT p.id AS id, count(b.id) AS n FROM profiles p JOIN badges b ON b.profile_id = p.id
+GROUP BY p.id
+"""
+
+
+def revision(
+    project: Path, name: str, down: str, version: int, up: str, back: str, header: str = ""
+) -> str:
+    """A SQLite revision with its upgrade and downgrade bodies; its id."""
+    text = f'''"""{name}"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = {name!r}
+down_revision = {down!r}
+branch_labels = None
+depends_on = None
+domain_version = {version}
+{header}
+
+
+def upgrade() -> None:
+{textwrap.indent(textwrap.dedent(up).strip(), "    ")}
+
+
+def downgrade() -> None:
+{textwrap.indent(textwrap.dedent(back).strip(), "    ")}
+'''
+    (project / CHAIN["sqlite"] / "versions" / f"{name}.py").write_text(text)
+    return name
+
+
+def with_objects(project: Path) -> str:
+    """0002: a trigger on badges and a view over badges, both naming profiles."""
+    return revision(
+        project,
+        "0002_objects_sqlite",
+        HEADS["sqlite"],
+        2,
+        f"op.execute({TRIGGER!r})\nop.execute({VIEW!r})",
+        'op.execute("DROP VIEW badge_holders")\nop.execute("DROP TRIGGER badges_score")',
+    )
+
+
+def migrate(project: Path, url: str, *args: str) -> None:
+    result = run_migrate(project, "sqlite", url, *args)
+    assert result.exit_code == 0, result.output
+
+
+def award(url: str, table: str = "profiles") -> tuple[int, list[tuple[str, int]]]:
+    """A new profile gets a badge: its score (raised by the trigger) and the view's rows."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    community, profile = uuid.uuid4().hex, uuid.uuid4().hex
+    try:
+        with engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run("INSERT INTO communities (id, name) VALUES (?, 'c')", (community,))
+            run(
+                f"INSERT INTO {table} (id, community_id) VALUES (?, ?)",
+                (profile, community),
+            )
+            run(
+                "INSERT INTO badges (id, community_id, profile_id, badge_type) "
+                "VALUES (?, ?, ?, 'gold')",
+                (uuid.uuid4().hex, community, profile),
+            )
+            score = run(f"SELECT activity_score FROM {table} WHERE id = ?", (profile,)).scalar()
+            rows = [(str(r[0]), int(r[1])) for r in run("SELECT id, n FROM badge_holders")]
+    finally:
+        engine.dispose()
+    return int(score), [r for r in rows if r[0] == profile]
+
+
+def columns(url: str, table: str) -> set[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            return {c["name"] for c in sa.inspect(connection).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
+def test_a_batch_rebuild_keeps_other_tables_triggers_and_views(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    project = scratch_project(tmp_path)
+    objects = with_objects(project)
+    revision(
+        project,
+        "0003_drop_last_seen_sqlite",
+        objects,
+        3,
+        'with op.batch_alter_table("profiles") as batch:\n    batch.drop_column("last_seen_at")',
+        'with op.batch_alter_table("profiles", recreate="always") as batch:\n'
+        '    batch.add_column(sa.Column("last_seen_at", sa.Text(), nullable=True))',
+        header='allow_destructive = {"drop_column:profiles.last_seen_at": "never set yet"}',
+    )
+    migrate(project, sqlite_url, "--to", objects)
+    assert award(sqlite_url)[0] == 1
+
+    migrate(project, sqlite_url)  # the rebuild that dropped the column failed here
+    assert "last_seen_at" not in columns(sqlite_url, "profiles")
+    score, holders = award(sqlite_url)
+    assert score == 1 and [n for _, n in holders] == [1]
+
+    migrate(project, sqlite_url, "--to", objects, "--yes-downgrade")  # a rebuild that adds it
+    assert "last_seen_at" in columns(sqlite_url, "profiles")
+    score, holders = award(sqlite_url)
+    assert score == 1 and [n for _, n in holders] == [1]
+
+
+def test_rename_table_still_rewrites_the_triggers_and_views_that_name_it(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    project = scratch_project(tmp_path)
+    objects = with_objects(project)
+    revision(
+        project,
+        "0003_rename_sqlite",
+        objects,
+        3,
+        'op.rename_table("profiles", "people")',
+        'op.rename_table("people", "profiles")',
+    )
+    migrate(project, sqlite_url)
+    score, holders = award(sqlite_url, "people")  # trigger and view now name people
+    assert score == 1 and [n for _, n in holders] == [1]
+
+    migrate(project, sqlite_url, "--to", objects, "--yes-downgrade")
+    score, holders = award(sqlite_url)
+    assert score == 1 and [n for _, n in holders] == [1]
+
+
+def test_only_the_batch_rename_is_legacy_and_the_connection_s_setting_comes_back(
+    tmp_path: Path,
+) -> None:
+    """A connection that had ``legacy_alter_table`` ON gets it back; inside the transaction,
+    every statement but batch mode's closing RENAME runs with it OFF."""
+    from twinschema.migrate_connect import sqlite_transaction
+    from twinschema.testing import sqlite_url
+
+    engine = sa.create_engine(sqlite_url(tmp_path / "legacy.db"), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            run = connection.exec_driver_sql
+            run("PRAGMA legacy_alter_table = ON")
+            connection.commit()
+            with sqlite_transaction(connection):
+                run("CREATE TABLE t (a INTEGER)")
+                run("CREATE VIEW v AS SELECT a FROM t")
+                run("ALTER TABLE t RENAME TO t2")  # not a batch copy: the view follows it
+                inside = run("PRAGMA legacy_alter_table").scalar()
+                view = run("SELECT sql FROM sqlite_master WHERE name = 'v'").scalar()
+            after = run("PRAGMA legacy_alter_table").scalar()
+    finally:
+        engine.dispose()
+    assert inside == 0
+    assert "t2" in str(view)
+    assert after == 1
