@@ -93,6 +93,7 @@ FLOORS: dict[str, int] = {
     "twinschema.lint_classify": 7,
     "twinschema.lint_record": 7,
     "twinschema.revision": 7,
+    "twinschema.revision_identity": 7,
     "twinschema.alembic_env": 7,
     "twinschema.history": 7,
     "twinschema.init": 7,
