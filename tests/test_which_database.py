@@ -285,17 +285,23 @@ def test_init_ignores_a_variable_of_the_wrong_scheme_with_a_notice(
     project: Path, pg_url: str, pg_server: str, tmp_path: Path
 ) -> None:
     """``init`` reads the same variables: LOCAL_DATABASE_URL of PostgreSQL is ignored, said in
-    one line, and the default file is read instead; nothing is written but the domain file."""
+    one line, and the configured default file is read instead. ``init`` writes a project, so it
+    runs in a new folder whose configuration names the project's database as its default;
+    the project, its database and the server are left as they were."""
     assert run_cli(["migrate", "local"], project, env(pg_server)).returncode == 0
     flag = ["--postgres-url", pg_url]
     assert run_cli(["migrate", "remote", *flag], project, env(pg_server)).returncode == 0
     before = Unchanged(project, pg_url, pg_server)
-    output = tmp_path / "domain.yaml"
-    result = run_cli(
-        ["init", *flag, "--output", str(output)],
-        project,
-        env(pg_server, LOCAL_DATABASE_URL=pg_url),
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "pyproject.toml").write_text(
+        "[tool.twinschema.sqlite]\n"
+        'url_env = "LOCAL_DATABASE_URL"\n'
+        f'default_url = "sqlite:///{project / "var" / "local.db"}"\n',
+        encoding="utf-8",
     )
+    output = fresh / "domain.yaml"
+    result = run_cli(["init", *flag], fresh, env(pg_server, LOCAL_DATABASE_URL=pg_url))
     assert result.returncode == 0, result.stdout + result.stderr
     assert one_line(result.stderr) == (
         f"twinschema: LOCAL_DATABASE_URL ({redact(pg_url)}) is not a SQLite URL: ignored"
