@@ -583,6 +583,58 @@ def test_values_one_side_stores_and_the_other_rejects_are_warnings(
     assert off["warnings"] == []
 
 
+JSON_DOMAIN = """\
+version: 1
+tables:
+  t:
+    columns:
+      j: {kind: json}
+      jb: {kind: json}
+      k: {kind: json}
+"""
+
+
+def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """SQLite TEXT against PostgreSQL json/jsonb is the same kind (the type verdict is an
+    equivalence, as TEXT against uuid is), but PostgreSQL rejects text that is not JSON: a
+    ``value_compatibility`` warning naming the witness, in the direction that breaks a push. A
+    SQLite ``CHECK (json_valid(k))`` enforces the rule itself: no warning, with or without a
+    ``domain.yaml`` declaring kind json. The real databases show the witness."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (j TEXT, jb TEXT, k TEXT CHECK (json_valid(k)));",
+    )
+    run_sql(pg_url, "CREATE TABLE t (j json, jb jsonb, k jsonb)")
+    domain = tmp_path / "domain.yaml"
+    domain.write_text(JSON_DOMAIN)
+    for how in (("--no-domain",), ("--domain", str(domain))):
+        result = invoke("diff", sl, pg_url, *how, "--format", "json")
+        report = json.loads(result.stdout)
+        assert result.exit_code == 0 and report["in_sync"] is True, report["differences"]
+        assert report["differences"] == []
+        rules = {(e["column"], e["rule"]) for e in report["equivalences"]}
+        assert {("j", "json"), ("jb", "json"), ("k", "json")} <= rules
+        by_column = {w["column"]: w for w in report["warnings"]}
+        assert sorted(by_column) == ["j", "jb"], how
+        for column in ("j", "jb"):
+            warning = by_column[column]
+            assert warning["kind"] == "value_compatibility" and warning["severity"] == "warning"
+            assert "the text '{not json'" in warning["message"]
+            assert "SQLite stores it, PostgreSQL rejects it" in warning["message"]
+    # The witness on the real databases: SQLite's TEXT stores it, its CHECK refuses it, and
+    # PostgreSQL's json and jsonb reject it.
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (j, jb, k) VALUES ('{not json', '{not json', '{}')")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO t (j, k) VALUES ('{}', '{not json')")
+    conn.close()
+    for column in ("j", "jb"):
+        with pytest.raises(sa.exc.DataError):
+            run_sql(pg_url, f"INSERT INTO t ({column}) VALUES ('{{not json')")
+
+
 def test_no_value_warnings_between_sources_of_one_dialect(tmp_path: Path) -> None:
     left = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
     right = sqlite_db(tmp_path / "b.db", "CREATE TABLE t (n INTEGER, u TEXT);")
