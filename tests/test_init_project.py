@@ -26,8 +26,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pg_helpers import clean_env, run_cli
+from support import testing
 
-from twinschema import sqlfile, testing
+from twinschema import sqlfile
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK = REALWORLD / "chinook"
