@@ -201,6 +201,34 @@ def test_diff_reports_a_sqlite_default_that_fails_every_insert(tmp_path: Path, p
     assert off["layers"][0]["evaluated"] == 0
 
 
+def test_diff_reports_a_postgresql_default_that_fails_though_the_texts_match(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The canonical form calls abs(2147483647 + 1) equal on both dialects; re-run, it
+    overflows integer on PostgreSQL. That is a difference with PostgreSQL's error, counted as
+    evaluated, never "not evaluated" (issue 12). The real databases show it."""
+    sl = sqlite_db(
+        tmp_path / "a.db", "CREATE TABLE t (id INTEGER, c INTEGER DEFAULT (abs(2147483647 + 1)));"
+    )
+    run_sql(pg_url, "CREATE TABLE t (id integer, c integer DEFAULT abs(2147483647 + 1))")
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    layer = report["layers"][0]
+    assert layer["not_evaluated"] == 0 and layer["evaluated"] >= 1, layer
+    failures = [d for d in report["differences"] if d["kind"] == "column_default"]
+    assert [d["message"] for d in failures] == [
+        "inserts that omit t.c fail on PostgreSQL: integer out of range"
+    ]
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (id) VALUES (1)")
+    conn.close()
+    with pytest.raises(sa.exc.DataError):
+        run_sql(pg_url, "INSERT INTO t (id) VALUES (1)")
+    off = json.loads(
+        invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
+    )
+    assert not [d for d in off["differences"] if d["kind"] == "column_default"]
+
+
 def test_a_function_the_scratch_database_lacks_is_not_evaluated(
     tmp_path: Path, pg_url: str, pg_server: str
 ) -> None:
