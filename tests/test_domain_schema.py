@@ -14,10 +14,13 @@ import jsonschema
 import pytest
 import yaml
 
-from twinschema import domain_schema
-from twinschema.domain import ALLOWABLE_KINDS, parse_domain
+from twinschema import domain_schema, typemap
+from twinschema.domain import parse_domain
 from twinschema.errors import DomainError
-from twinschema.typemap import KINDS
+from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS
+from twinschema.records.kinds import EXTENSION_KINDS, LOGICAL_KINDS
+
+KINDS = LOGICAL_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "tool" / "twinschema" / "domain.schema.json"
@@ -67,10 +70,15 @@ def test_real_domains_validate(path: Path, validator: jsonschema.protocols.Valid
     parse_domain(path.read_text("utf-8"), str(path))  # and the loader agrees
 
 
-def test_the_kind_enums_are_the_loaders(schema: dict[str, Any]) -> None:
+def test_the_kind_enums_are_the_records(schema: dict[str, Any]) -> None:
+    """One source for each list of kinds (``records``): the shipped schema's enums equal them,
+    in order, and the type table prefers the kinds in the same order."""
     column = schema["$defs"]["column"]["properties"]
-    assert column["kind"]["enum"] == list(KINDS)
+    assert column["kind"]["enum"] == list(LOGICAL_KINDS)
+    assert typemap.KINDS == typemap.SPECIFICITY == LOGICAL_KINDS
+    assert set(EXTENSION_KINDS) < set(LOGICAL_KINDS)
     assert schema["$defs"]["allowance"]["properties"]["kind"]["enum"] == list(ALLOWABLE_KINDS)
+    assert set(ALLOWABLE_KINDS) < set(DIFFERENCE_KINDS)
 
 
 def test_the_loader_validates_with_the_shipped_schema(schema: dict[str, Any]) -> None:

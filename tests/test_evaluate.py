@@ -201,6 +201,34 @@ def test_diff_reports_a_sqlite_default_that_fails_every_insert(tmp_path: Path, p
     assert off["layers"][0]["evaluated"] == 0
 
 
+def test_diff_reports_a_postgresql_default_that_fails_though_the_texts_match(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The canonical form calls abs(2147483647 + 1) equal on both dialects; re-run, it
+    overflows integer on PostgreSQL. That is a difference with PostgreSQL's error, counted as
+    evaluated, never "not evaluated" (issue 12). The real databases show it."""
+    sl = sqlite_db(
+        tmp_path / "a.db", "CREATE TABLE t (id INTEGER, c INTEGER DEFAULT (abs(2147483647 + 1)));"
+    )
+    run_sql(pg_url, "CREATE TABLE t (id integer, c integer DEFAULT abs(2147483647 + 1))")
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    layer = report["layers"][0]
+    assert layer["not_evaluated"] == 0 and layer["evaluated"] >= 1, layer
+    failures = [d for d in report["differences"] if d["kind"] == "column_default"]
+    assert [d["message"] for d in failures] == [
+        "inserts that omit t.c fail on PostgreSQL: integer out of range"
+    ]
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (id) VALUES (1)")
+    conn.close()
+    with pytest.raises(sa.exc.DataError):
+        run_sql(pg_url, "INSERT INTO t (id) VALUES (1)")
+    off = json.loads(
+        invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
+    )
+    assert not [d for d in off["differences"] if d["kind"] == "column_default"]
+
+
 def test_a_function_the_scratch_database_lacks_is_not_evaluated(
     tmp_path: Path, pg_url: str, pg_server: str
 ) -> None:
@@ -581,6 +609,58 @@ def test_values_one_side_stores_and_the_other_rejects_are_warnings(
         invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
     )
     assert off["warnings"] == []
+
+
+JSON_DOMAIN = """\
+version: 1
+tables:
+  t:
+    columns:
+      j: {kind: json}
+      jb: {kind: json}
+      k: {kind: json}
+"""
+
+
+def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """SQLite TEXT against PostgreSQL json/jsonb is the same kind (the type verdict is an
+    equivalence, as TEXT against uuid is), but PostgreSQL rejects text that is not JSON: a
+    ``value_compatibility`` warning naming the witness, in the direction that breaks a push. A
+    SQLite ``CHECK (json_valid(k))`` enforces the rule itself: no warning, with or without a
+    ``domain.yaml`` declaring kind json. The real databases show the witness."""
+    sl = sqlite_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (j TEXT, jb TEXT, k TEXT CHECK (json_valid(k)));",
+    )
+    run_sql(pg_url, "CREATE TABLE t (j json, jb jsonb, k jsonb)")
+    domain = tmp_path / "domain.yaml"
+    domain.write_text(JSON_DOMAIN)
+    for how in (("--no-domain",), ("--domain", str(domain))):
+        result = invoke("diff", sl, pg_url, *how, "--format", "json")
+        report = json.loads(result.stdout)
+        assert result.exit_code == 0 and report["in_sync"] is True, report["differences"]
+        assert report["differences"] == []
+        rules = {(e["column"], e["rule"]) for e in report["equivalences"]}
+        assert {("j", "json"), ("jb", "json"), ("k", "json")} <= rules
+        by_column = {w["column"]: w for w in report["warnings"]}
+        assert sorted(by_column) == ["j", "jb"], how
+        for column in ("j", "jb"):
+            warning = by_column[column]
+            assert warning["kind"] == "value_compatibility" and warning["severity"] == "warning"
+            assert "the text '{not json'" in warning["message"]
+            assert "SQLite stores it, PostgreSQL rejects it" in warning["message"]
+    # The witness on the real databases: SQLite's TEXT stores it, its CHECK refuses it, and
+    # PostgreSQL's json and jsonb reject it.
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (j, jb, k) VALUES ('{not json', '{not json', '{}')")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO t (j, k) VALUES ('{}', '{not json')")
+    conn.close()
+    for column in ("j", "jb"):
+        with pytest.raises(sa.exc.DataError):
+            run_sql(pg_url, f"INSERT INTO t ({column}) VALUES ('{{not json')")
 
 
 def test_no_value_warnings_between_sources_of_one_dialect(tmp_path: Path) -> None:

@@ -551,3 +551,92 @@ def test_init_help_says_stamp_writes() -> None:
     result = invoke("init", "--help")
     assert result.exit_code == 0
     assert "WRITE" in result.stdout and "alembic_version" in result.stdout
+
+
+DOMAIN_AFTER_HEADER = """\
+# Written by `twinschema init` from
+#   sqlite: sqlite:///app.db
+#   postgresql: postgresql://app:***@db/app
+# Logical names are the PostgreSQL names in snake_case; `names` gives a dialect's own
+# spelling where it differs. Kinds are those both databases agree on.
+# Review, then commit.
+# Could not pair (decide by hand: rename, pair in `names`, or drop):
+# postgresql only: table audit_log
+version: 1
+tables:
+  album:
+    names: {sqlite: Album}
+    columns:
+      album_id: {kind: integer, names: {sqlite: AlbumId}}
+      price: {kind: numeric, precision: 10, scale: 2}
+      status: {kind: enum, values: ["yes", "a:b", "x#y", '1e3', ok]}
+      "yes": {names: {sqlite: "Yes"}}
+      # sqlite only: column album.Foo
+      # foo_bar: {names: {sqlite: FooBar}, dialects: [sqlite]}  # uncomment to declare \
+album.foo_bar sqlite-only
+  audit_log:
+    # dialects: [postgresql]  # found on postgresql only, so it is reported missing on sqlite: \
+uncomment to declare it postgresql-only, or add it to sqlite
+    columns:
+      id: {kind: varchar, length: 36}
+"""
+
+
+def test_domain_file_is_a_round_trip_yaml_document(tmp_path: Path) -> None:
+    """``domain.yaml`` is written through ruamel.yaml (issue 16): the header, the one-sided
+    table's and columns' declarations commented out, and the unpaired lines are comments where a
+    person expects them; a string YAML 1.1 or 1.2 would read as something else (``yes``, ``1e3``)
+    is quoted; reading the file with ruamel.yaml and writing it back changes no byte, so a later
+    edit by a round-trip tool (``revision`` bumping ``version``) keeps every comment; and each
+    commented-out declaration, uncommented, is a valid one."""
+    from io import StringIO
+
+    import yaml
+    from ruamel.yaml import YAML
+
+    from twinschema.adopt.domain_file import render
+    from twinschema.adopt.kinds import Kind
+    from twinschema.adopt.proposal import InitColumn, InitTable, Proposal
+    from twinschema.domain import parse_domain
+
+    both = ("sqlite", "postgresql")
+    album = InitTable("album", {"sqlite": "Album", "postgresql": "album"}, both)
+    album.columns = [
+        InitColumn("album_id", {"sqlite": "AlbumId", "postgresql": "album_id"}, Kind("integer")),
+        InitColumn("price", {}, Kind("numeric", precision=10, scale=2)),
+        InitColumn("status", {}, Kind("enum", values=("yes", "a:b", "x#y", "1e3", "ok"))),
+        InitColumn("yes", {"sqlite": "Yes", "postgresql": "yes"}),
+    ]
+    album.unpaired = ["sqlite only: column album.Foo"]
+    album.one_sided = [("sqlite", "FooBar")]
+    audit = InitTable("audit_log", {"postgresql": "audit_log"}, ("postgresql",))
+    audit.columns = [InitColumn("id", {"postgresql": "id"}, Kind("varchar", length=36))]
+    proposal = Proposal([album, audit], ["postgresql only: table audit_log"])
+    sources = {"sqlite": "sqlite:///app.db", "postgresql": "postgresql://app:***@db/app"}
+    output = tmp_path / "domain.yaml"
+    text = render(proposal, output, sources)
+    first, rest = text.split("\n", 1)
+    assert first.startswith("# yaml-language-server: $schema=")
+    assert rest == DOMAIN_AFTER_HEADER
+
+    round_trip = YAML()
+    round_trip.indent(mapping=2, sequence=4, offset=2)
+    round_trip.width = 1 << 16
+    round_trip.preserve_quotes = True
+    again = StringIO()
+    round_trip.dump(round_trip.load(text), again)
+    assert again.getvalue() == text
+
+    data = round_trip.load(text)  # YAML 1.2: 1e3 unquoted would be a float
+    assert list(data["tables"]["album"]["columns"]["status"]["values"]) == [
+        "yes", "a:b", "x#y", "1e3", "ok",
+    ]  # fmt: skip
+    assert yaml.safe_load(text)["tables"]["album"]["columns"]["yes"] == {"names": {"sqlite": "Yes"}}
+    uncommented = (
+        text.replace("    # dialects: [postgresql]", "    dialects: [postgresql]")
+        .replace("      # foo_bar:", "      foo_bar:")
+    )  # fmt: skip
+    domain = parse_domain(uncommented, str(output))
+    assert domain.tables["audit_log"].dialects == ("postgresql",)
+    foo_bar = domain.tables["album"].columns["foo_bar"]
+    assert (foo_bar.dialects, foo_bar.physical("sqlite")) == (("sqlite",), "FooBar")

@@ -18,7 +18,7 @@ TEXT`` or ``NATIVE CHARACTER(70)`` are understood as SQLite itself understands t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
 
 from twinschema.model import (
@@ -31,6 +31,7 @@ from twinschema.model import (
     Column,
     ColumnType,
 )
+from twinschema.records.kinds import GEOMETRY, LOGICAL_KINDS, VECTOR, Storage
 
 POSTGRESQL, SQLITE = "postgresql", "sqlite"
 
@@ -48,14 +49,6 @@ CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
 
 # The kind of a same-dialect pair whose declared types are equal.
 SAME = "same"
-
-# Extension kinds: server types that SQLite has no name for. ``domain.yaml`` declares how the
-# device stores one (``kind: vector`` with ``dimensions``; ``kind: geometry`` with ``geometry``,
-# its type, and ``srid``; each with ``sqlite``, its accepted SQLite spellings).
-VECTOR, GEOMETRY = "vector", "geometry"
-EXTENSION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {VECTOR: ("blob",), GEOMETRY: ("blob", "text")}  # the SQLite spellings accepted by default
-)
 
 
 def _names(*names: str) -> frozenset[str]:
@@ -140,27 +133,7 @@ TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
 
 # Which kind wins when two types share several: the most specific first, the loosest (text,
 # which shares its spellings with many) last. Also the order ``domain.yaml`` lists kinds in.
-SPECIFICITY: tuple[str, ...] = (
-    "uuid",
-    "varchar",
-    "char",
-    "integer",
-    "bigint",
-    "smallint",
-    "boolean",
-    "timestamp",
-    "timestamptz",
-    "date",
-    "time",
-    "numeric",
-    "float",
-    "json",
-    "bytes",
-    "enum",
-    VECTOR,
-    GEOMETRY,
-    "text",
-)
+SPECIFICITY: tuple[str, ...] = LOGICAL_KINDS
 KINDS = SPECIFICITY
 
 # The ColumnType fields each kind compares. A declared bound (a length, a precision) on one side
@@ -378,32 +351,6 @@ def values_ordered(kind: str, ctype: ColumnType) -> bool:
     """True when the order of ``ctype``'s values means something: a native enum (PostgreSQL
     sorts by it) compared within one dialect. A CHECK ... IN list has no order."""
     return kind == SAME and ctype.definition is None
-
-
-@dataclass(frozen=True)
-class Storage:
-    """How ``domain.yaml`` declares an extension type and its storage on the device.
-
-    ``kind`` is ``vector`` (``dimensions``) or ``geometry`` (``geometry``, its type such as
-    ``point``, and ``srid``); ``sqlite`` lists the SQLite spellings that may store it (lower case).
-    """
-
-    kind: str
-    sqlite: tuple[str, ...]
-    dimensions: int | None = None
-    geometry: str | None = None
-    srid: int | None = None
-
-    def logical(self, dialect: str, spelling: str = "") -> ColumnType:
-        """The logical type the declaration stands for, as ``dialect``'s adapter would give the
-        server type (PostgreSQL prints ``vector(1536)``, ``geometry(Point,4326)``)."""
-        if self.kind == VECTOR:
-            return ColumnType(dialect, VECTOR, length=self.dimensions, definition=spelling or None)
-        args = [a for a in (self.geometry, None if self.srid is None else str(self.srid)) if a]
-        if self.srid is not None and self.geometry is None:
-            args.insert(0, "geometry")
-        name = GEOMETRY + (f"({','.join(args)})" if args else "")
-        return ColumnType(dialect, name, definition=spelling or None)
 
 
 def stored_as(column: Column, storage: Storage | None) -> Column:

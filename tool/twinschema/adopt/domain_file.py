@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import json
+import io
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from twinschema.adopt.naming import snake_case
-from twinschema.adopt.proposal import InitColumn, Proposal
+from twinschema.adopt.proposal import InitColumn, InitTable, Proposal
 from twinschema.domain import DIALECTS
 
 SCHEMA_FILE = "domain.schema.json"  # shipped in the package, next to domain.py
@@ -27,37 +33,42 @@ def schema_reference(output: Path) -> str:
 
 
 def _scalar(value: str) -> str:
-    """A YAML scalar that reads back as the same string (quoted when YAML would read it as
-    something else, such as ``yes``, ``null`` or ``1e3``)."""
+    """A YAML scalar that reads back as the same string: double-quoted when YAML would read it
+    plain as something else (``yes``, ``null``, ``1e3``) or when it holds ``#`` or ``:``."""
     try:
         plain = yaml.safe_load(value) == value and "#" not in value and ":" not in value
     except yaml.YAMLError:
         plain = False
-    return value if plain and value.strip() == value and value else json.dumps(value)
+    return value if plain and value.strip() == value and value else DoubleQuotedScalarString(value)
 
 
-def _flow(items: Iterable[tuple[str, str]]) -> str:
-    return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+def _flow(items: Iterable[tuple[str, Any]]) -> CommentedMap:
+    """A mapping written on one line (``{kind: integer, length: 10}``)."""
+    found = CommentedMap(items)
+    found.fa.set_flow_style()
+    return found
 
 
-def _names(logical: str, names: Mapping[str, str]) -> list[tuple[str, str]]:
+def _names(logical: str, names: Mapping[str, str]) -> list[tuple[str, CommentedMap]]:
     differing = {d: n for d, n in names.items() if n != logical}
     return [("names", _flow((d, _scalar(n)) for d, n in differing.items()))] if differing else []
 
 
-def _column_yaml(column: InitColumn) -> str:
-    items: list[tuple[str, str]] = []
+def _column(column: InitColumn) -> CommentedMap:
+    items: list[tuple[str, Any]] = []
     if column.kind is not None:
         kind = column.kind
         items.append(("kind", kind.kind))
         for param in ("length", "precision", "scale"):
             value = getattr(kind, param)
             if value is not None:
-                items.append((param, str(value)))
+                items.append((param, value))
         if kind.values is not None:
-            items.append(("values", "[" + ", ".join(_scalar(v) for v in kind.values) + "]"))
+            values = CommentedSeq(_scalar(v) for v in kind.values)
+            values.fa.set_flow_style()
+            items.append(("values", values))
     items += _names(column.name, column.names)
-    return f"      {_scalar(column.name)}: {_flow(items)}"
+    return _flow(items)
 
 
 def _one_sided_comment(found: tuple[str, ...]) -> str:
@@ -70,7 +81,7 @@ def _one_sided_comment(found: tuple[str, ...]) -> str:
     only = ", ".join(found)
     missing = ", ".join(d for d in DIALECTS if d not in found)
     return (
-        f"    # dialects: [{only}]  # found on {only} only, so it is reported missing on "
+        f"dialects: [{only}]  # found on {only} only, so it is reported missing on "
         f"{missing}: uncomment to declare it {only}-only, or add it to {missing}"
     )
 
@@ -79,35 +90,79 @@ def _one_sided_column(table: str, dialect: str, physical: str) -> str:
     """A column found on one dialect only, as a declaration commented out: until a person
     uncomments it (or adds the column to the other database) it is a reported difference."""
     logical = snake_case(physical)
-    names = _names(logical, {dialect: physical})
-    items = [*names, ("dialects", f"[{dialect}]")]
+    declared = _flow([*_names(logical, {dialect: physical}), ("dialects", _flow_list([dialect]))])
     return (
-        f"      # {_scalar(logical)}: {_flow(items)}  # uncomment to declare {table}.{logical} "
-        f"{dialect}-only"
+        f"{_dumped(CommentedMap([(_scalar(logical), declared)]))}  # uncomment to declare "
+        f"{table}.{logical} {dialect}-only"
     )
 
 
+def _flow_list(items: Iterable[str]) -> CommentedSeq:
+    found = CommentedSeq(items)
+    found.fa.set_flow_style()
+    return found
+
+
+def _yaml() -> YAML:
+    """The round-trip writer: two-space indents, and no line folded (a long flow mapping or
+    header stays on one line, as a person would write it)."""
+    writer = YAML()
+    writer.indent(mapping=2, sequence=4, offset=2)
+    writer.width = 1 << 16
+    return writer
+
+
+def _dumped(data: CommentedMap) -> str:
+    """One small mapping as its YAML line (for a declaration written inside a comment)."""
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue().rstrip("\n")
+
+
+def _after(mapping: CommentedMap, key: str, lines: list[str], indent: int) -> None:
+    """Comment lines written after ``key``'s value (on lines of their own, at ``indent``)."""
+    text = "".join(f"\n{' ' * indent}# {line}" for line in lines) + "\n"
+    mapping.ca.items[key] = [None, None, CommentToken(text, CommentMark(0), None), None]
+
+
+def _table(table: InitTable) -> CommentedMap:
+    found = CommentedMap(_names(table.name, table.names))
+    columns = CommentedMap((_scalar(c.name), _column(c)) for c in table.columns)
+    found["columns"] = columns if table.columns else None
+    if table.dialects != DIALECTS:
+        found.yaml_set_comment_before_after_key(
+            "columns", before=_one_sided_comment(table.dialects), indent=4
+        )
+    after = [*table.unpaired, *(_one_sided_column(table.name, d, n) for d, n in table.one_sided)]
+    if after and table.columns:
+        _after(columns, _scalar(table.columns[-1].name), after, 6)
+    elif after:
+        _after(found, "columns", after, 6)
+    return found
+
+
 def render(proposal: Proposal, output: Path, sources: Mapping[str, str]) -> str:
-    """The text of ``domain.yaml``: the schema reference first, then a header, then the tables."""
-    lines = [
-        f"# yaml-language-server: $schema={schema_reference(output)}",
-        "# Written by `twinschema init` from",
-        *(f"#   {dialect}: {label}" for dialect, label in sources.items()),
-        "# Logical names are the PostgreSQL names in snake_case; `names` gives a dialect's own",
-        "# spelling where it differs. Kinds are those both databases agree on.",
-        "# Review, then commit.",
+    """The text of ``domain.yaml``: the schema reference first, then a header, then the tables.
+
+    Built as a round-trip YAML document (``ruamel.yaml``) rather than from string templates, so
+    that quoting, flow mappings and comments are the library's to get right, and the file reads
+    back as written; the order of everything is the proposal's (no set or dict of unknown order),
+    so the bytes do not depend on ``PYTHONHASHSEED``."""
+    header = [
+        f"yaml-language-server: $schema={schema_reference(output)}",
+        "Written by `twinschema init` from",
+        *(f"  {dialect}: {label}" for dialect, label in sources.items()),
+        "Logical names are the PostgreSQL names in snake_case; `names` gives a dialect's own",
+        "spelling where it differs. Kinds are those both databases agree on.",
+        "Review, then commit.",
     ]
     if proposal.unpaired:
-        lines.append("# Could not pair (decide by hand: rename, pair in `names`, or drop):")
-        lines += [f"# {line}" for line in proposal.unpaired]
-    lines += ["version: 1", "tables:"]
-    for table in proposal.tables:
-        lines.append(f"  {_scalar(table.name)}:")
-        lines += [f"    {k}: {v}" for k, v in _names(table.name, table.names)]
-        if table.dialects != DIALECTS:
-            lines.append(_one_sided_comment(table.dialects))
-        lines.append("    columns:")
-        lines += [_column_yaml(c) for c in table.columns]
-        lines += [f"      # {line}" for line in table.unpaired]
-        lines += [_one_sided_column(table.name, d, name) for d, name in table.one_sided]
-    return "\n".join(lines) + "\n"
+        header.append("Could not pair (decide by hand: rename, pair in `names`, or drop):")
+        header += proposal.unpaired
+    document = CommentedMap()
+    document["version"] = 1
+    document["tables"] = CommentedMap((_scalar(t.name), _table(t)) for t in proposal.tables)
+    document.yaml_set_start_comment("\n".join(header))
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue()

@@ -21,6 +21,7 @@ from twinschema.evaluate.values import (
     NOT_EVALUATED,
     RANDOM_UUID,
     VARYING,
+    Verdict,
     same_class,
 )
 from twinschema.model import Column
@@ -258,9 +259,17 @@ def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | Non
         return None
     run = st.ev.side_by_side(dialect, (ltext, lc), (rtext, rc))
     st.note(dialect)
-    if run is None or run.error is not None:
+    if run is None or run.missing:
         st.result.not_evaluated += 1
         return None
+    if run.error is not None:
+        verdicts = tuple(
+            (dialect, st.ev.single(dialect, t, c)) for t, c in ((ltext, lc), (rtext, rc))
+        )
+        found = _failed_side(st, e, lc.name, verdicts)
+        if found is None:  # the pair fails together only (not a verdict on either default)
+            st.result.not_evaluated += 1
+        return found
     st.result.evaluated += 1
     if same_rows(run):
         return None
@@ -300,7 +309,10 @@ def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
     lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
     st.note(ld, rd)
-    if {lv.kind, rv.kind} & {NOT_EVALUATED, FAILED}:
+    failed = _failed_side(st, e, lc.name, ((ld, lv), (rd, rv)))
+    if failed is not None:
+        return failed
+    if NOT_EVALUATED in (lv.kind, rv.kind):
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
@@ -316,3 +328,25 @@ def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
         f"{DIALECT_NAMES[ld]} gives {lv.describe()}, {DIALECT_NAMES[rd]} gives "
         f"{rv.describe()})",
     )
+
+
+def _failed_side(
+    st: StageContext, e: Equivalence, column: str, verdicts: tuple[tuple[str, Verdict], ...]
+) -> Difference | None:
+    """The difference for a default that fails on its own dialect (an unknown function, a
+    value out of its type's range), with the error; None when neither side failed. Such a
+    default is always a difference, never "not evaluated": every insert that omits the column
+    fails there, whatever the canonical form says of the two texts."""
+    for dialect, verdict in verdicts:
+        if verdict.kind == FAILED:
+            st.result.evaluated += 1
+            return _difference(
+                st,
+                e.table,
+                column,
+                e.left,
+                e.right,
+                f"inserts that omit {e.table}.{column} fail on {DIALECT_NAMES[dialect]}: "
+                f"{verdict.error}",
+            )
+    return None
