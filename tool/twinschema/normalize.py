@@ -140,7 +140,7 @@ def _table(
         indexes.append(index)
     if any(c.generated is not None for c in columns):
         columns = tuple(_generated(dialect, c, scope) for c in columns)
-    if any(c.column is not None or c.expression.startswith("json_valid(") for c in checks):
+    if any(c.column is not None or "json_valid(" in c.expression for c in checks):
         columns = _with_encodings(columns, checks)
     if names.storages:  # a declared extension type stored in a SQLite spelling is that type
         columns = tuple(

@@ -17,8 +17,11 @@ TEXT`` or ``NATIVE CHARACTER(70)`` are understood as SQLite itself understands t
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
+from contextlib import closing
 from dataclasses import replace
+from functools import cache
 from types import MappingProxyType
 
 from twinschema.model import (
@@ -300,10 +303,31 @@ _ENUM_CARRIERS = frozenset({"text", "enum"})
 _JSON_CARRIERS = frozenset({"text", "json"})
 
 
-def _json_valid_of(check: CheckConstraint, column: str) -> bool:
-    """True for ``CHECK (json_valid(c))`` on ``column`` (canonical text, either quoting)."""
-    quoted = '"' + column.replace('"', '""') + '"'
-    return check.expression in (f"json_valid({column})", f"json_valid({quoted})")
+@cache
+def _json_valid_passes_null() -> bool:
+    """Whether ``CHECK (json_valid(c))`` lets a NULL through on this SQLite library: 3.40's
+    ``json_valid(NULL)`` is 0 (the CHECK rejects NULL), where a NULL result would pass."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        return bool(conn.execute("SELECT json_valid(NULL) IS NULL").fetchone()[0])
+
+
+def _json_valid_of(check: CheckConstraint, column: Column) -> bool:
+    """True for a CHECK that keeps ``column`` to valid JSON and lets every NULL a nullable
+    column holds through, as a json/jsonb column does: ``json_valid(c) OR c IS NULL`` (canonical
+    text, either quoting, either order), or ``json_valid(c)`` alone on a NOT NULL column or where
+    ``json_valid(NULL)`` is NULL."""
+    name = column.name
+    for spelled in (name, '"' + name.replace('"', '""') + '"'):
+        valid = f"json_valid({spelled})"
+        if check.expression == valid:
+            return not column.nullable or _json_valid_passes_null()
+        null = f"{spelled} IS NULL"
+        if check.expression.replace("(" + null + ")", null) in (
+            f"{valid} OR {null}",
+            f"{null} OR {valid}",
+        ):
+            return True
+    return False
 
 
 def encodings_of(
@@ -323,7 +347,7 @@ def encodings_of(
     booleans = _SQLITE_BOOLEAN_CARRIERS if sqlite else _BOOLEAN_CARRIERS
     found: list[tuple[ColumnType, CheckConstraint]] = []
     for check in checks:
-        if sqlite and kinds & _JSON_CARRIERS and _json_valid_of(check, column.name):
+        if sqlite and kinds & _JSON_CARRIERS and _json_valid_of(check, column):
             found.append((_logical(column.type, "json"), check))
             continue
         if check.column != column.name or not check.values:  # the logical name, as the column
