@@ -628,11 +628,11 @@ def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
     """SQLite TEXT against PostgreSQL json/jsonb is the same kind (the type verdict is an
     equivalence, as TEXT against uuid is), but PostgreSQL rejects text that is not JSON: a
     ``value_compatibility`` warning naming the witness, in the direction that breaks a push. A
-    SQLite ``CHECK (json_valid(k))`` enforces the rule itself: no warning, with or without a
+    SQLite ``CHECK (json_valid(k) OR k IS NULL)`` enforces the rule itself: no warning, with or without a
     ``domain.yaml`` declaring kind json. The real databases show the witness."""
     sl = sqlite_db(
         tmp_path / "a.db",
-        "CREATE TABLE t (j TEXT, jb TEXT, k TEXT CHECK (json_valid(k)));",
+        "CREATE TABLE t (j TEXT, jb TEXT, k TEXT CHECK (json_valid(k) OR k IS NULL));",
     )
     run_sql(pg_url, "CREATE TABLE t (j json, jb jsonb, k jsonb)")
     domain = tmp_path / "domain.yaml"
