@@ -65,6 +65,7 @@ FLOORS: dict[str, int] = {
     "twinschema.identifiers": 2,
     "twinschema.folding": 2,
     "twinschema.typemap": 2,
+    "twinschema.typemap_storage": 2,
     "twinschema.normalize": 2,
     "twinschema.evaluate": 3,
     "twinschema.evaluate.*": 3,
@@ -110,7 +111,9 @@ ALLOWED_UPWARD: dict[tuple[str, str], str] = {
     ("twinschema.domain_load", "twinschema.typemap"): "the domain loader checks each column's "
     "kind against the type table's kinds (KINDS, EXTENSION_KINDS); the list of logical kinds "
     "belongs in records",
-    ("twinschema.domain_model", "twinschema.typemap"): "a declared extension column keeps "
+    ("twinschema.domain_load", "twinschema.typemap_storage"): "the loader builds each declared "
+    "extension column's Storage record",
+    ("twinschema.domain_model", "twinschema.typemap_storage"): "a declared extension column keeps "
     "typemap's Storage record (how SQLite stores a vector or geometry)",
     ("twinschema.dialects.postgresql", "twinschema.expressions"): "a domain type's CHECKs are "
     "read in canonical form, so that 0 < VALUE and VALUE > 0 are one domain",

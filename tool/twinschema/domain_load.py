@@ -25,9 +25,10 @@ from twinschema.domain_schema import validate
 from twinschema.domain_yaml import Located, Where, check_identifier, compose, describe, file_kind
 from twinschema.errors import DomainError
 from twinschema.paths import shown
-from twinschema.typemap import EXTENSION_KINDS, GEOMETRY, VECTOR, Storage
+from twinschema.typemap import EXTENSION_KINDS, GEOMETRY, VECTOR
+from twinschema.typemap_storage import Storage
 
-# The keys an extension kind takes (typemap.Storage), besides ``sqlite``.
+# The keys an extension kind takes (typemap_storage.Storage), besides ``sqlite``.
 _EXTENSION_KEYS = {VECTOR: ("dimensions",), GEOMETRY: ("geometry", "srid")}
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from twinschema.errors import DomainError, DomainNameError
 from twinschema.records import DIALECTS as DIALECTS  # as the domain's readers import it
-from twinschema.typemap import Storage
+from twinschema.typemap_storage import Storage
 
 _DIALECT_ALIASES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
 
