@@ -15,8 +15,9 @@ import pytest
 import yaml
 
 from twinschema import domain_schema
-from twinschema.domain import ALLOWABLE_KINDS, parse_domain
+from twinschema.domain_load import parse_domain
 from twinschema.errors import DomainError
+from twinschema.records.differences import ALLOWABLE_KINDS
 from twinschema.typemap import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ from support import testing
 from twinschema import init, migrate, sqlfile
 from twinschema.cli import cli
 from twinschema.config import load_config
-from twinschema.domain import load_domain
+from twinschema.domain_load import load_domain
 from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -355,7 +355,7 @@ def test_a_column_declared_for_one_dialect(tmp_path: Path) -> None:
     import jsonschema
     import yaml
 
-    from twinschema.domain import load_domain
+    from twinschema.domain_load import load_domain
     from twinschema.errors import DomainNameError
 
     text = (

@@ -285,7 +285,7 @@ def test_parity(
     expected: list[tuple[str, str | None, str | None]],
 ) -> None:
     """Twins by domain version; each head at domain.yaml's version (here 2)."""
-    from twinschema.domain import Domain
+    from twinschema.domain_model import Domain
 
     def chain(dialect: str, versions: list[int | None]) -> Chain:
         revisions = tuple(

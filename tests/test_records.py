@@ -11,7 +11,7 @@ import pytest
 
 from twinschema.compare import compare
 from twinschema.dialects import adapter
-from twinschema.domain import parse_domain
+from twinschema.domain_load import parse_domain
 from twinschema.model import Column, Schema, Table
 from twinschema.normalize import canonicalize
 from twinschema.records import (

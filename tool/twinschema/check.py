@@ -9,7 +9,7 @@ check never passes when it could not look.
 
 from __future__ import annotations
 
-from twinschema.domain import load_domain
+from twinschema.domain_load import load_domain
 from twinschema.layers.domain import domain_layer
 from twinschema.layers.live import live_layer
 from twinschema.layers.migrations import migrations_layer

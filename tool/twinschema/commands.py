@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from twinschema.check import CheckPlan, run_check
 from twinschema.config import SIDE_OF, URL_FLAG, Config
-from twinschema.domain import Domain, load_domain
+from twinschema.domain_load import load_domain
+from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.layers.pairs import compared, evaluator_for
 from twinschema.model import Schema

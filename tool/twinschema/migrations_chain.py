@@ -13,7 +13,7 @@ from alembic.util import CommandError
 
 from twinschema import migrate
 from twinschema.config import Config
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.paths import shown
 from twinschema.records import Comparison, Difference
 

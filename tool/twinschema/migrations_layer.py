@@ -37,7 +37,7 @@ from twinschema import migrate, progress, scratch
 from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
 from twinschema.evaluate import Evaluation, Evaluator, evaluate
 from twinschema.layers.pairs import evaluator_for

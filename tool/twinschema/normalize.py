@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from twinschema import typemap_storage
-from twinschema.domain import IDENTITY, NameMap
+from twinschema.domain_model import IDENTITY, NameMap
 from twinschema.expressions import Scope, canonical, is_null
 from twinschema.model import (
     CheckConstraint,

@@ -134,7 +134,7 @@ _COLLECTED = pytest.StashKey[tuple[str, ...]]()
 def collected_tables(config: pytest.Config) -> tuple[str, ...]:
     """The logical table names of the project's ``domain.yaml`` (read once per session)."""
     if _COLLECTED not in config.stash:
-        from twinschema.domain import load_domain
+        from twinschema.domain_load import load_domain
 
         ts_config = _load_config(config.rootpath)
         tables: tuple[str, ...] = ()

@@ -38,7 +38,7 @@ from ruamel.yaml import YAML
 
 from twinschema import scratch
 from twinschema.config import Config
-from twinschema.domain import load_domain
+from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
 from twinschema.migrate import (
     HEAD,

@@ -11,7 +11,7 @@ import yaml
 
 from twinschema.adopt.naming import snake_case
 from twinschema.adopt.proposal import InitColumn, Proposal
-from twinschema.domain import DIALECTS
+from twinschema.domain_model import DIALECTS
 
 SCHEMA_FILE = "domain.schema.json"  # shipped in the package, next to domain.py
 

@@ -11,7 +11,7 @@ from twinschema.compare.common import (
     spell,
 )
 from twinschema.compare.context import Context
-from twinschema.domain import DomainColumn
+from twinschema.domain_model import DomainColumn
 from twinschema.model import (
     CheckConstraint,
     Column,
