@@ -34,7 +34,6 @@ FLOORS: dict[str, int] = {
     "twinschema.records": 0,
     "twinschema.records.*": 0,
     "twinschema.model": 0,
-    "twinschema.differences": 0,  # re-exports records.differences for older imports
     "twinschema.errors": 0,
     "twinschema.urls": 0,
     "twinschema.paths": 0,
