@@ -27,10 +27,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from support import testing
 
-from twinschema import init, migrate, sqlfile
+from twinschema import adopt, migrate
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.domain_load import load_domain
+from twinschema.sources import sqlfile
 from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +120,7 @@ def chinook_pg(pg_server: str) -> Iterator[str]:
     ],
 )
 def test_snake_case(name: str, snake: str) -> None:
-    assert init.snake_case(name) == snake
+    assert adopt.snake_case(name) == snake
 
 
 PAIRING_CASES = [
@@ -167,7 +168,7 @@ def test_pair_names(
     left_only: list[str],
     right_only: list[str],
 ) -> None:
-    found = init.pair_names(left, right)
+    found = adopt.pair_names(left, right)
     assert sorted(found.pairs) == sorted(pairs)
     assert sorted(found.left_only) == sorted(left_only)
     assert sorted(found.right_only) == sorted(right_only)

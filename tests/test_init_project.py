@@ -27,7 +27,8 @@ import pytest
 import sqlalchemy as sa
 from pg_helpers import clean_env, run_cli
 
-from twinschema import sqlfile, testing
+from twinschema import testing
+from twinschema.sources import sqlfile
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK = REALWORLD / "chinook"

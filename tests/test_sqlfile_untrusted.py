@@ -26,9 +26,10 @@ import pytest
 import sqlalchemy as sa
 from pg_helpers import TWINSCHEMA, admin, clean_env, role, silent_listener
 
-from twinschema import embedded, sqlfile
+from twinschema import embedded
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.scratch import SCRATCH_URL_ENV
+from twinschema.sources import sqlfile
 from twinschema.sources.sqlfile import psql_split
 
 REFUSED = "is refused: a SQL file may only build a schema in its scratch database"

@@ -34,12 +34,12 @@ from click.testing import CliRunner
 from packaging.requirements import Requirement
 from support import systempg, testing
 
-from twinschema import embedded, migrate, sqlfile
+from twinschema import embedded, migrate
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
-from twinschema.sources import reflect_url
+from twinschema.sources import reflect_url, sqlfile
 from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent

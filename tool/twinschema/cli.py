@@ -706,17 +706,17 @@ def init_command(
     exact, case, PascalCase/snake_case, singular/plural), [tool.twinschema] in pyproject.toml,
     both metadata modules, both Alembic environments with a baseline revision that creates the
     schema as it is. Reads the databases only, unless --stamp."""
-    from twinschema import init
+    from twinschema import adopt
     from twinschema.config import load_config
 
     config = load_config()
     urls = {
-        "sqlite": init.database_url(config, "sqlite", sqlite_url, _notice),
-        "postgresql": init.database_url(config, "postgresql", postgres_url, _notice),
+        "sqlite": adopt.database_url(config, "sqlite", sqlite_url, _notice),
+        "postgresql": adopt.database_url(config, "postgresql", postgres_url, _notice),
     }
-    path = Path(output) if output else init.default_output(config)
-    result = init.run_init(config, urls, path, force=force, stamp=stamp)
-    for line in init.summary(result):
+    path = Path(output) if output else adopt.default_output(config)
+    result = adopt.run_init(config, urls, path, force=force, stamp=stamp)
+    for line in adopt.summary(result):
         click.echo(line)
 
 
