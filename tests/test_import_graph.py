@@ -113,13 +113,15 @@ ALLOWED_UPWARD: dict[tuple[str, str], str] = {
     "typemap's Storage record (how SQLite stores a vector or geometry)",
     ("twinschema.dialects.postgresql", "twinschema.expressions"): "a domain type's CHECKs are "
     "read in canonical form, so that 0 < VALUE and VALUE > 0 are one domain",
-    ("twinschema.migrations_chain", "twinschema.migrate"): "the migrations layer builds each "
+    ("twinschema.migrations_chain", "twinschema.migrate_chain"): "the migrations layer builds each "
     "chain's head on a scratch database with the same engine `twinschema migrate` uses",
-    ("twinschema.migrations_layer", "twinschema.migrate"): "as above: it upgrades and "
+    ("twinschema.migrations_layer", "twinschema.migrate_chain"): "as above: it upgrades and "
     "downgrades the scratch databases",
+    ("twinschema.migrations_layer", "twinschema.migrate_connect"): "as above: it connects to "
+    "the scratch databases the way `twinschema migrate` does",
     ("twinschema.migrations_state", "twinschema.alembic_env"): "the migrations layer reads the "
     "Alembic version table the environment names",
-    ("twinschema.hints", "twinschema.migrate"): "a hint says whether a database is at its "
+    ("twinschema.hints", "twinschema.migrate_chain"): "a hint says whether a database is at its "
     "chain's head, which it reads from the chain's script directory",
 }
 

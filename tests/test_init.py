@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from support import testing
 
-from twinschema import adopt, migrate
+from twinschema import adopt, migrate_chain, migrate_connect
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.domain_load import load_domain
@@ -466,11 +466,11 @@ def test_stamp_starts_empty_chains_from_what_exists(
     # Alembic itself sees each database at its chain's head.
     config = load_config(project / "pyproject.toml")
     for dialect, url in (("sqlite", chinook_sqlite), ("postgresql", chinook_pg)):
-        target = migrate.Target(dialect, parse_url(url))
-        with migrate.connect(target, create=False) as connection:
-            cfg = migrate.alembic_config(config, dialect, connection=connection)
-            assert migrate.head_revision(cfg) == baselines[dialect]
-            assert migrate.current_revisions(connection) == (baselines[dialect],)
+        target = migrate_chain.Target(dialect, parse_url(url))
+        with migrate_connect.connect(target, create=False) as connection:
+            cfg = migrate_chain.alembic_config(config, dialect, connection=connection)
+            assert migrate_chain.head_revision(cfg) == baselines[dialect]
+            assert migrate_chain.current_revisions(connection) == (baselines[dialect],)
 
     if importlib.util.find_spec("twinschema.migrations_layer") is not None:
         check = invoke(
@@ -503,8 +503,10 @@ def project_at_head(
     sqlite_url = testing.sqlite_url(tmp_path / "local.db")
     config = load_config(project / "pyproject.toml")
     for dialect, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
-        with migrate.connect(migrate.Target(dialect, parse_url(url))) as connection:
-            migrate.upgrade(migrate.alembic_config(config, dialect, connection=connection))
+        with migrate_connect.connect(migrate_chain.Target(dialect, parse_url(url))) as connection:
+            migrate_chain.upgrade(
+                migrate_chain.alembic_config(config, dialect, connection=connection)
+            )
         execute(url, f"DROP TABLE {VERSION_TABLE}")
     return project, sqlite_url, pg_url
 

@@ -15,11 +15,11 @@ from twinschema.layers.live import live_layer
 from twinschema.layers.migrations import migrations_layer
 from twinschema.layers.models import models_layer
 from twinschema.layers.pairs import evaluator_for
-from twinschema.layers.plan import CheckPlan, migrate_command
+from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
-from twinschema.records import DIALECTS, LAYERS, LayerResult, Report
+from twinschema.records import DIALECTS, LayerResult, Report
 
-__all__ = ["DIALECTS", "LAYERS", "CheckPlan", "migrate_command", "run_check"]
+__all__ = ["run_check"]
 
 
 def run_check(plan: CheckPlan) -> Report:

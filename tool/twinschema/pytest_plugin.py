@@ -218,7 +218,8 @@ def twinschema_report(
     twinschema_postgres_server: str,
 ) -> Report:
     """The report of ``twinschema check`` over every layer, on ``twinschema_databases``."""
-    from twinschema.check import CheckPlan, run_check
+    from twinschema.check import run_check
+    from twinschema.layers.plan import CheckPlan
     from twinschema.records import DIALECTS, LAYERS
 
     urls: dict[str, str | None] = {d: twinschema_databases.get(d) for d in DIALECTS}
