@@ -34,6 +34,7 @@ FLOORS: dict[str, int] = {
     "twinschema.records": 0,
     "twinschema.records.*": 0,
     "twinschema.model": 0,
+    "twinschema.model_pool": 0,
     "twinschema.errors": 0,
     "twinschema.urls": 0,
     "twinschema.paths": 0,

@@ -95,11 +95,11 @@ from twinschema.model import (
     IDENTITY_SEQUENCE,
     OBJECT_FUNCTION,
     Collation,
-    ColumnPool,
     ColumnType,
     Generated,
     Schema,
 )
+from twinschema.model_pool import ColumnPool
 from twinschema.urls import redact
 
 # What callers import from here (the parts are modules of their own).
