@@ -56,13 +56,12 @@ from sqlalchemy.engine import URL
 
 from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.dialects.postgresql_catalog import (
-    GENERATED_CODES,
-    IDENTITY_CODES,
     NOT_COMPARED_KEYS,
     OBJECT_COUNT_KEYS,
     QUERIES,
     SQL_FINGERPRINT,
 )
+from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
 from twinschema.dialects.postgresql_read import (
     ATTEMPTS,
     STATEMENTS,

@@ -10,7 +10,7 @@ from typing import Any
 
 from twinschema.definitions import canonical_sql
 from twinschema.dialects import excluded
-from twinschema.dialects.postgresql_catalog import FK_ACTION_CODES, FK_MATCH_CODES, POLICY_COMMANDS
+from twinschema.dialects.postgresql_codes import FK_ACTION_CODES, FK_MATCH_CODES, POLICY_COMMANDS
 from twinschema.dialects.postgresql_types import collation_of
 from twinschema.model import (
     OBJECT_FUNCTION,
