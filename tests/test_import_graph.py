@@ -59,6 +59,7 @@ FLOORS: dict[str, int] = {
     "twinschema.expressions": 2,
     "twinschema.expr_idioms": 2,
     "twinschema.expr_rules": 2,
+    "twinschema.expr_nulls": 2,
     "twinschema.expr_tree": 2,
     "twinschema.identifiers": 2,
     "twinschema.folding": 2,
