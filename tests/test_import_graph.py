@@ -60,6 +60,7 @@ FLOORS: dict[str, int] = {
     "twinschema.expr_idioms": 2,
     "twinschema.expr_rules": 2,
     "twinschema.expr_nulls": 2,
+    "twinschema.expr_shapes": 2,
     "twinschema.expr_tree": 2,
     "twinschema.identifiers": 2,
     "twinschema.folding": 2,
