@@ -100,6 +100,7 @@ FLOORS: dict[str, int] = {
     "twinschema.adopt": 7,
     "twinschema.adopt.*": 7,
     "twinschema.cli": 8,
+    "twinschema.cli.*": 8,
     "twinschema.commands": 8,
     "twinschema.pytest_plugin": 8,
 }
