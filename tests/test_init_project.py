@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pg_helpers import clean_env, run_cli
+from support import testing
 
-from twinschema import testing
 from twinschema.sources import sqlfile
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
