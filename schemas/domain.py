@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twinschema.domain import Domain, DomainNames, load_domain, suggestion
+from twinschema.domain_load import load_domain
+from twinschema.domain_model import Domain, DomainNames, suggestion
 from twinschema.errors import DomainNameError
 
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yaml"

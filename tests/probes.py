@@ -58,7 +58,8 @@ from twinschema.compare import Comparison, Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.dialects.sqlite import reflect_connection
-from twinschema.domain import Domain, load_domain
+from twinschema.domain_load import load_domain
+from twinschema.domain_model import Domain
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.model import Schema
 from twinschema.sources import make_canonical, reflect_url

@@ -410,7 +410,7 @@ CASES = [
          ("domain.yaml", "no table 'itemz'", "did you mean 'items'", "app_sqlite.py:5"),
          files={"app_sqlite.py": textwrap.dedent("""\
             import sqlalchemy as sa
-            from twinschema.domain import load_domain
+            from twinschema.domain_load import load_domain
             N = load_domain("domain.yaml").names("sqlite")
             metadata = sa.MetaData()
             sa.Table(N.itemz.__tablename__, metadata, sa.Column("id", sa.Integer))
@@ -419,7 +419,7 @@ CASES = [
          ("domain.yaml", "'items' has no column 'nmae'", "did you mean 'name'"),
          files={"app_postgres.py": textwrap.dedent("""\
             import sqlalchemy as sa
-            from twinschema.domain import load_domain
+            from twinschema.domain_load import load_domain
             N = load_domain("domain.yaml").names("postgresql")
             metadata = sa.MetaData()
             sa.Table(N.items.__tablename__, metadata, sa.Column(N.items.nmae, sa.Text))

@@ -9,7 +9,7 @@ import pytest
 
 from twinschema.compare import Side, compare
 from twinschema.dialects import adapter
-from twinschema.domain import parse_domain
+from twinschema.domain_load import parse_domain
 from twinschema.model import (
     IDENTITY_ROWID,
     IDENTITY_SEQUENCE,

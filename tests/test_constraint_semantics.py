@@ -18,7 +18,7 @@ from support.testing import scratch_database
 from twinschema.cli import cli
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
-from twinschema.domain import parse_domain
+from twinschema.domain_load import parse_domain
 from twinschema.domaincheck import compare_domain
 from twinschema.model import Schema
 from twinschema.sources import make_canonical, reflect_url

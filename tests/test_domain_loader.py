@@ -220,7 +220,8 @@ def test_no_table_or_column_name_is_a_string_literal(module: str) -> None:
 def test_declared_views_and_triggers() -> None:
     """``views:`` and ``triggers:`` declare objects each named dialect must have; a trigger names
     a declared table, and a wrong one is one error naming the file and line."""
-    from twinschema.domain import DeclaredObject, parse_domain
+    from twinschema.domain_load import parse_domain
+    from twinschema.domain_model import DeclaredObject
     from twinschema.errors import DomainError
 
     base = "version: 1\ntables:\n  users:\n    columns:\n      id: {kind: integer}\n"

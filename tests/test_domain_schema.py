@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from twinschema import domain_schema, typemap
-from twinschema.domain import parse_domain
+from twinschema.domain_load import parse_domain
 from twinschema.errors import DomainError
 from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS
 from twinschema.records.kinds import EXTENSION_KINDS, LOGICAL_KINDS

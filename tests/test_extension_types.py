@@ -23,7 +23,7 @@ from support import systempg, testing
 
 from twinschema.compare import Side
 from twinschema.dialects import ReflectOptions
-from twinschema.domain import load_domain, parse_domain
+from twinschema.domain_load import load_domain, parse_domain
 from twinschema.domaincheck import compare_domain
 from twinschema.errors import DatabaseError, DomainError
 from twinschema.sources import make_canonical, reflect_url

@@ -27,10 +27,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from support import testing
 
-from twinschema import init, migrate, sqlfile
+from twinschema import adopt, migrate_chain, migrate_connect
 from twinschema.cli import cli
 from twinschema.config import load_config
-from twinschema.domain import load_domain
+from twinschema.domain_load import load_domain
+from twinschema.sources import sqlfile
 from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +120,7 @@ def chinook_pg(pg_server: str) -> Iterator[str]:
     ],
 )
 def test_snake_case(name: str, snake: str) -> None:
-    assert init.snake_case(name) == snake
+    assert adopt.snake_case(name) == snake
 
 
 PAIRING_CASES = [
@@ -167,7 +168,7 @@ def test_pair_names(
     left_only: list[str],
     right_only: list[str],
 ) -> None:
-    found = init.pair_names(left, right)
+    found = adopt.pair_names(left, right)
     assert sorted(found.pairs) == sorted(pairs)
     assert sorted(found.left_only) == sorted(left_only)
     assert sorted(found.right_only) == sorted(right_only)
@@ -465,11 +466,11 @@ def test_stamp_starts_empty_chains_from_what_exists(
     # Alembic itself sees each database at its chain's head.
     config = load_config(project / "pyproject.toml")
     for dialect, url in (("sqlite", chinook_sqlite), ("postgresql", chinook_pg)):
-        target = migrate.Target(dialect, parse_url(url))
-        with migrate.connect(target, create=False) as connection:
-            cfg = migrate.alembic_config(config, dialect, connection=connection)
-            assert migrate.head_revision(cfg) == baselines[dialect]
-            assert migrate.current_revisions(connection) == (baselines[dialect],)
+        target = migrate_chain.Target(dialect, parse_url(url))
+        with migrate_connect.connect(target, create=False) as connection:
+            cfg = migrate_chain.alembic_config(config, dialect, connection=connection)
+            assert migrate_chain.head_revision(cfg) == baselines[dialect]
+            assert migrate_chain.current_revisions(connection) == (baselines[dialect],)
 
     if importlib.util.find_spec("twinschema.migrations_layer") is not None:
         check = invoke(
@@ -502,8 +503,10 @@ def project_at_head(
     sqlite_url = testing.sqlite_url(tmp_path / "local.db")
     config = load_config(project / "pyproject.toml")
     for dialect, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
-        with migrate.connect(migrate.Target(dialect, parse_url(url))) as connection:
-            migrate.upgrade(migrate.alembic_config(config, dialect, connection=connection))
+        with migrate_connect.connect(migrate_chain.Target(dialect, parse_url(url))) as connection:
+            migrate_chain.upgrade(
+                migrate_chain.alembic_config(config, dialect, connection=connection)
+            )
         execute(url, f"DROP TABLE {VERSION_TABLE}")
     return project, sqlite_url, pg_url
 

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from pg_helpers import clean_env, run_cli
 from support import testing
 
-from twinschema import sqlfile
+from twinschema.sources import sqlfile
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK = REALWORLD / "chinook"
@@ -356,7 +356,7 @@ def test_a_column_declared_for_one_dialect(tmp_path: Path) -> None:
     import jsonschema
     import yaml
 
-    from twinschema.domain import load_domain
+    from twinschema.domain_load import load_domain
     from twinschema.errors import DomainNameError
 
     text = (

@@ -27,8 +27,9 @@ from test_migrate_safety import (
     write_revision,
 )
 
-from twinschema import lint, migrate
+from twinschema import migrate_chain
 from twinschema.cli import cli
+from twinschema.lint_classify import narrowing
 from twinschema.report import FORMATS
 
 # ---------------------------------------------------------------------------------------------
@@ -68,7 +69,7 @@ NARROWING = [
 
 @pytest.mark.parametrize(("before", "after", "narrows"), NARROWING, ids=repr)
 def test_narrowing_truth_table(before: Any, after: Any, narrows: bool) -> None:
-    assert (lint.narrowing(before, after) is not None) == narrows
+    assert (narrowing(before, after) is not None) == narrows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def test_migrate_refuses_a_destructive_revision_and_applies_nothing(
     assert 'allow_destructive = {"drop_column:profiles.tier": "<why>"}' in lines[0]
     assert "refused 1 change(s) (listed above); nothing was applied" in lines[-1]
     with engine(db_url).connect() as connection:
-        assert migrate.current_revisions(connection) == (HEADS[dialect],)
+        assert migrate_chain.current_revisions(connection) == (HEADS[dialect],)
         assert "tier" in {c["name"] for c in sa.inspect(connection).get_columns("profiles")}
 
 

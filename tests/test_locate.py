@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from twinschema.domain import load_domain
+from twinschema.domain_load import load_domain
 from twinschema.records import Difference, FixSide, FixSite, LayerResult, Report
 from twinschema.records.comparison import fix_site
 from twinschema.report.locate import Location, Locator, domain_file

@@ -60,7 +60,7 @@ from test_migrate_safety import (
     write_revision,
 )
 
-from twinschema import embedded, migrate
+from twinschema import embedded, migrate_connect
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -358,7 +358,7 @@ def test_a_signal_while_waiting_for_another_migration_applies_nothing(
         if dialect == "sqlite":
             holder.exec_driver_sql("BEGIN IMMEDIATE")
         else:
-            holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": migrate.LOCK_KEY})
+            holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": migrate_connect.LOCK_KEY})
         process = spawn(project, dialect, db_url, "--lock-timeout", "300")
         try:
             assert process.stdout is not None
@@ -588,7 +588,7 @@ def test_db_stop_stops_a_server_whose_starting_command_was_killed() -> None:
 HOLDER = """
 import sys, time
 from pathlib import Path
-from twinschema import embedded, migrate
+from twinschema import embedded, migrate, migrate_connect
 embedded.start(Path(sys.argv[1]))
 Path(sys.argv[2]).touch()
 time.sleep(600)

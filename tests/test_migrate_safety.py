@@ -28,7 +28,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from twinschema import migrate
+from twinschema import migrate_chain, migrate_connect
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.urls import parse_url
@@ -97,8 +97,10 @@ def downgrade() -> None:
 def upgrade_to(project: Path, dialect: str, url: str, to: str) -> None:
     """Upgrade with the project's chain, in-process, through ``twinschema.migrate``."""
     config = load_config(project / "pyproject.toml")
-    with migrate.connect(migrate.Target(dialect, parse_url(url))) as connection:
-        migrate.upgrade(migrate.alembic_config(config, dialect, connection=connection), to)
+    with migrate_connect.connect(migrate_chain.Target(dialect, parse_url(url))) as connection:
+        migrate_chain.upgrade(
+            migrate_chain.alembic_config(config, dialect, connection=connection), to
+        )
 
 
 def run_migrate(project: Path, dialect: str, url: str, *args: str) -> Any:
@@ -302,7 +304,7 @@ def schema_of(connection: sa.Connection) -> Any:
 
 
 def at(connection: sa.Connection) -> tuple[str, ...]:
-    return migrate.current_revisions(connection)
+    return migrate_chain.current_revisions(connection)
 
 
 def sqlite_file(url: str) -> Path:
@@ -380,8 +382,10 @@ def test_sqlite_foreign_keys_are_off_during_the_migration_and_restored_after(
     with app.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         connection.commit()  # leave SQLAlchemy's autobegun transaction: the PRAGMA needs none
-        with migrate.sqlite_transaction(connection):
-            migrate.upgrade(migrate.alembic_config(config, "sqlite", connection=connection))
+        with migrate_connect.sqlite_transaction(connection):
+            migrate_chain.upgrade(
+                migrate_chain.alembic_config(config, "sqlite", connection=connection)
+            )
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         after = contents(connection)
     assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
@@ -402,7 +406,7 @@ def test_control_without_it_a_batch_recreate_cascades_children_away(
     sa.event.listen(app, "connect", lambda dbapi, _: dbapi.execute("PRAGMA foreign_keys = ON"))
     config = load_config(project / "pyproject.toml")
     with app.begin() as connection:
-        migrate.upgrade(migrate.alembic_config(config, "sqlite", connection=connection))
+        migrate_chain.upgrade(migrate_chain.alembic_config(config, "sqlite", connection=connection))
     with engine(sqlite_url).connect() as connection:
         after = contents(connection)
     assert after["communities"] and not after["profiles"] and not after["badges"]
@@ -439,7 +443,7 @@ def test_sqlite_a_foreign_key_violation_rolls_everything_back(
 
 
 def redact(url: str) -> str:
-    return migrate.Target("", parse_url(url)).label
+    return migrate_chain.Target("", parse_url(url)).label
 
 
 # ---------------------------------------------------------------------------------------------
@@ -602,7 +606,7 @@ def test_lock_timeout_is_a_clear_error_and_applies_nothing(
     write_revision(project, "postgresql", 'op.add_column("communities", sa.Column("x", sa.Text()))')
     upgrade_to(project, "postgresql", pg_url, HEADS["postgresql"])
     with engine(pg_url).connect() as holder:
-        holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": migrate.LOCK_KEY})
+        holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": migrate_connect.LOCK_KEY})
         result = run_migrate(project, "postgresql", pg_url, "--lock-timeout", "0.5")
     assert result.exit_code == 3, result.output
     assert "waiting up to 0.5s" in result.output

@@ -25,7 +25,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 
-from twinschema import migrate
+from twinschema import migrate, migrate_chain, migrate_connect
 from twinschema.cli import cli, main
 from twinschema.config import load_config
 from twinschema.urls import parse_url
@@ -45,18 +45,22 @@ def metadata_of(dialect: str) -> sa.MetaData:
     return metadata
 
 
-def target(dialect: str, url: str) -> migrate.Target:
-    return migrate.Target(dialect, parse_url(url))
+def target(dialect: str, url: str) -> migrate_chain.Target:
+    return migrate_chain.Target(dialect, parse_url(url))
 
 
 def upgrade(dialect: str, url: str, to: str = "head") -> None:
-    with migrate.connect(target(dialect, url)) as connection:
-        migrate.upgrade(migrate.alembic_config(CONFIG, dialect, connection=connection), to)
+    with migrate_connect.connect(target(dialect, url)) as connection:
+        migrate_chain.upgrade(
+            migrate_chain.alembic_config(CONFIG, dialect, connection=connection), to
+        )
 
 
 def downgrade(dialect: str, url: str, to: str = "base") -> None:
-    with migrate.connect(target(dialect, url)) as connection:
-        migrate.downgrade(migrate.alembic_config(CONFIG, dialect, connection=connection), to)
+    with migrate_connect.connect(target(dialect, url)) as connection:
+        migrate_chain.downgrade(
+            migrate_chain.alembic_config(CONFIG, dialect, connection=connection), to
+        )
 
 
 @pytest.fixture
@@ -93,7 +97,7 @@ def app_tables(connection: sa.Connection) -> set[str]:
 
 
 def revision(connection: sa.Connection) -> tuple[str, ...]:
-    return migrate.current_revisions(connection)
+    return migrate_chain.current_revisions(connection)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,10 +106,10 @@ def revision(connection: sa.Connection) -> tuple[str, ...]:
 
 def test_each_chain_has_one_head_at_the_same_domain_version(dialect: str) -> None:
     """One head per chain, and the twin heads declare the same domain version."""
-    cfg = migrate.alembic_config(CONFIG, dialect)
-    head = migrate.head_revision(cfg)
+    cfg = migrate_chain.alembic_config(CONFIG, dialect)
+    head = migrate_chain.head_revision(cfg)
     assert head == HEADS[dialect]
-    script = migrate.script_directory(cfg).get_revision(head)
+    script = migrate_chain.script_directory(cfg).get_revision(head)
     assert script is not None
     assert script.module.domain_version == 1
 
@@ -280,7 +284,7 @@ def test_cli_dry_run_prints_sql_and_changes_nothing(
 
 
 def redacted(url: str) -> str:
-    return migrate.Target("", parse_url(url)).label
+    return migrate_chain.Target("", parse_url(url)).label
 
 
 def test_cli_refuses_to_downgrade_and_unknown_revisions(
@@ -300,8 +304,8 @@ def test_cli_refuses_to_downgrade_and_unknown_revisions(
         err = capsys.readouterr().err
         assert expected in err
         assert len(err.strip().splitlines()) == 1
-        with migrate.connect(target(dialect, db_url)) as connection:
-            assert migrate.current_revisions(connection) == (HEADS[dialect],)
+        with migrate_connect.connect(target(dialect, db_url)) as connection:
+            assert migrate_chain.current_revisions(connection) == (HEADS[dialect],)
 
 
 def test_cli_never_prints_a_password(

@@ -26,14 +26,11 @@ import pytest
 import sqlalchemy as sa
 from support import testing
 
-from twinschema.check import CheckPlan, run_check
+from twinschema.check import run_check
 from twinschema.config import load_config
-from twinschema.migrations_layer import (
-    Chain,
-    Revision,
-    parity,
-    upgrade_database,
-)
+from twinschema.layers.plan import CheckPlan
+from twinschema.migrations_chain import Chain, Revision, parity
+from twinschema.migrations_layer import upgrade_database
 from twinschema.records import Status
 from twinschema.urls import parse_url, redact
 
@@ -285,7 +282,7 @@ def test_parity(
     expected: list[tuple[str, str | None, str | None]],
 ) -> None:
     """Twins by domain version; each head at domain.yaml's version (here 2)."""
-    from twinschema.domain import Domain
+    from twinschema.domain_model import Domain
 
     def chain(dialect: str, versions: list[int | None]) -> Chain:
         revisions = tuple(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinschema.domain import IDENTITY, NameMap
+from twinschema.domain_model import IDENTITY, NameMap
 from twinschema.model import (
     CheckConstraint,
     Column,

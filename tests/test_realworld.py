@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from support import testing
 
-from twinschema import sqlfile
+from twinschema.sources import sqlfile
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK = REALWORLD / "chinook"

@@ -11,7 +11,7 @@ import pytest
 
 from twinschema.compare import compare
 from twinschema.dialects import adapter
-from twinschema.domain import parse_domain
+from twinschema.domain_load import parse_domain
 from twinschema.model import Column, Schema, Table
 from twinschema.normalize import canonicalize
 from twinschema.records import (
@@ -163,7 +163,7 @@ def test_core_errors_are_plain_and_the_cli_maps_them_to_one_line_and_a_code(
 
 def test_the_cli_offers_the_layers_a_check_runs() -> None:
     """``--layer`` is spelled in the CLI (which imports no records at start-up): the same list."""
-    from twinschema.cli import check
+    from twinschema.cli.compare_commands import check
     from twinschema.records import LAYERS
 
     [layer] = [p for p in check.params if p.name == "layers"]

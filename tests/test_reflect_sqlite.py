@@ -18,7 +18,6 @@ from sqlalchemy.dialects import sqlite as sa_sqlite
 from sqlalchemy.engine import make_url
 from support import testing
 
-from twinschema import sqlfile
 from twinschema.dialects import ReflectOptions, adapter, sqlite_ddl, sqlite_lexer
 from twinschema.dialects.sqlite import (
     ADAPTER,
@@ -41,7 +40,7 @@ from twinschema.model import (
     Schema,
     Table,
 )
-from twinschema.sources import reflect_in_background
+from twinschema.sources import reflect_in_background, sqlfile
 from twinschema.typemap import kinds_of
 
 OPTIONS = ReflectOptions()

@@ -25,7 +25,7 @@ from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
 )
 
 from twinschema.config import load_config
-from twinschema.domain import parse_domain
+from twinschema.domain_load import parse_domain
 from twinschema.errors import UsageError
 from twinschema.revision import bumped, stem_of
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from twinschema import sqlfile
 from twinschema.errors import DatabaseError, UsageError
-from twinschema.sources import MODULE, SQL_FILE, URL, classify
+from twinschema.sources import MODULE, SQL_FILE, URL, classify, sqlfile
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK_SQLITE = REALWORLD / "chinook" / "Chinook_Sqlite.sql"

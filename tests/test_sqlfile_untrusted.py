@@ -26,9 +26,10 @@ import pytest
 import sqlalchemy as sa
 from pg_helpers import TWINSCHEMA, admin, clean_env, role, silent_listener
 
-from twinschema import embedded, sqlfile
+from twinschema import embedded
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.scratch import SCRATCH_URL_ENV
+from twinschema.sources import sqlfile
 from twinschema.sources.sqlfile import psql_split
 
 REFUSED = "is refused: a SQL file may only build a schema in its scratch database"
@@ -622,7 +623,7 @@ def test_create_extension_statements_are_read_into_their_parts() -> None:
         "CREATE OR REPLACE PROCEDURAL LANGUAGE plpgsql;\n"
         "CREATE EXTENSION citext"
     )
-    script = psql_split._split_psql_script(text, "x.sql")
+    script = psql_split.split_psql_script(text, "x.sql")
     found = [(e.name, e.schema, e.version, e.cascade) for e in script.extensions]
     assert found == [
         ("uuid-ossp", "My Ext", "1.1", False),
@@ -630,7 +631,7 @@ def test_create_extension_statements_are_read_into_their_parts() -> None:
         ("plpgsql", None, None, False),
         ("citext", None, None, False),
     ]
-    runs = [p for p in script.pieces if isinstance(p, psql_split._Run)]
+    runs = [p for p in script.pieces if isinstance(p, psql_split.Run)]
     assert [text[a:b] for run in runs for a, b in run.statements] == [
         "CREATE TABLE t (id integer);"
     ]
@@ -639,7 +640,7 @@ def test_create_extension_statements_are_read_into_their_parts() -> None:
 def test_unreadable_create_extension_names_its_line() -> None:
     text = "CREATE TABLE t (id integer);\n\nCREATE EXTENSION vector SCHEMA;\n"
     with pytest.raises(UsageError, match=r"^x\.sql:3: cannot read this CREATE EXTENSION"):
-        psql_split._split_psql_script(text, "x.sql")
+        psql_split.split_psql_script(text, "x.sql")
 
 
 def test_skipped_statements_keep_the_lines_of_the_rest() -> None:
@@ -650,10 +651,10 @@ def test_skipped_statements_keep_the_lines_of_the_rest() -> None:
         "GRANT SELECT ON a TO PUBLIC;\nCREATE TABLE b (id integer);\n"
         + "".join(f"CREATE TABLE c{i} (id integer);\n" for i in range(250))
     )
-    runs = [p for p in psql_split._split_psql_script(text, "x.sql").pieces]
-    assert [len(r.statements) for r in runs if isinstance(r, psql_split._Run)] == [100, 100, 52]
+    runs = [p for p in psql_split.split_psql_script(text, "x.sql").pieces]
+    assert [len(r.statements) for r in runs if isinstance(r, psql_split.Run)] == [100, 100, 52]
     first = runs[0]
-    assert isinstance(first, psql_split._Run)
+    assert isinstance(first, psql_split.Run)
     sent = first.sql(text)
     assert "OWNER" not in sent and "GRANT" not in sent
     assert sent.splitlines()[3] == "CREATE TABLE b (id integer);"

@@ -34,12 +34,12 @@ from click.testing import CliRunner
 from packaging.requirements import Requirement
 from support import systempg, testing
 
-from twinschema import embedded, migrate, sqlfile
+from twinschema import embedded, migrate_chain, migrate_connect
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
-from twinschema.sources import reflect_url
+from twinschema.sources import reflect_url, sqlfile
 from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,14 +142,14 @@ def test_missing_system_binaries_say_what_to_install(tmp_path: Path) -> None:
 
 
 def upgrade(dialect: str, url: str) -> tuple[str, ...]:
-    with migrate.connect(migrate.Target(dialect, parse_url(url))) as connection:
-        migrate.upgrade(migrate.alembic_config(CONFIG, dialect, connection=connection))
-        return migrate.current_revisions(connection)
+    with migrate_connect.connect(migrate_chain.Target(dialect, parse_url(url))) as connection:
+        migrate_chain.upgrade(migrate_chain.alembic_config(CONFIG, dialect, connection=connection))
+        return migrate_chain.current_revisions(connection)
 
 
 def test_migrations_upgrade_to_head(server_db: tuple[str, str]) -> None:
     _, url = server_db
-    head = migrate.head_revision(migrate.alembic_config(CONFIG, "postgresql"))
+    head = migrate_chain.head_revision(migrate_chain.alembic_config(CONFIG, "postgresql"))
     assert upgrade("postgresql", url) == (head,)
 
 

@@ -233,7 +233,7 @@ def _standalone(context: Any, options: dict[str, Any], run: Any) -> None:
 
 
 def _standalone_run(context: Any, options: dict[str, Any], run: Any) -> None:
-    from twinschema import migrate
+    from twinschema import migrate_chain, migrate_connect
     from twinschema.config import find_pyproject, load_config
     from twinschema.errors import UsageError
 
@@ -268,13 +268,13 @@ def _standalone_run(context: Any, options: dict[str, Any], run: Any) -> None:
     def say(line: str) -> None:
         print(f"twinschema: {line}", file=sys.stderr)
 
-    with migrate.resolve_target(config, dialect, None, flag) as target:
+    with migrate_chain.resolve_target(config, dialect, None, flag) as target:
         if target.note:
             say(target.note)
-        waits = migrate.Waits.of(config)
-        with migrate.connect(target, create=True, write=True, waits=waits) as connection:
+        waits = migrate_connect.Waits.of(config)
+        with migrate_connect.connect(target, create=True, write=True, waits=waits) as connection:
             if dialect == "postgresql":
-                migrate.acquire_migration_lock(
+                migrate_connect.acquire_migration_lock(
                     connection, config.migrate_lock_timeout, say, target.label
                 )
             run(connection)

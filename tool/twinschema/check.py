@@ -9,17 +9,17 @@ check never passes when it could not look.
 
 from __future__ import annotations
 
-from twinschema.domain import load_domain
+from twinschema.domain_load import load_domain
 from twinschema.layers.domain import domain_layer
 from twinschema.layers.live import live_layer
 from twinschema.layers.migrations import migrations_layer
 from twinschema.layers.models import models_layer
 from twinschema.layers.pairs import evaluator_for
-from twinschema.layers.plan import CheckPlan, migrate_command
+from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
-from twinschema.records import DIALECTS, LAYERS, LayerResult, Report
+from twinschema.records import DIALECTS, LayerResult, Report
 
-__all__ = ["DIALECTS", "LAYERS", "CheckPlan", "migrate_command", "run_check"]
+__all__ = ["run_check"]
 
 
 def run_check(plan: CheckPlan) -> Report:

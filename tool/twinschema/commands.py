@@ -10,11 +10,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twinschema.check import CheckPlan, run_check
+from twinschema.check import run_check
 from twinschema.config import SIDE_OF, URL_FLAG, Config
-from twinschema.domain import Domain, load_domain
+from twinschema.domain_load import load_domain
+from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.layers.pairs import compared, evaluator_for
+from twinschema.layers.plan import CheckPlan
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import (
@@ -45,7 +47,7 @@ from twinschema.sources import (
 from twinschema.urls import redact
 
 if TYPE_CHECKING:
-    from twinschema.lint import ChainLint  # Alembic: imported only when lint runs
+    from twinschema.lint import ChainLint
 
 if TYPE_CHECKING:
     from twinschema.lint import ChainLint
@@ -325,7 +327,7 @@ def lint_project(config: Config, dialects: Sequence[str] = DIALECTS) -> Report:
     """``twinschema lint``: every revision of each configured chain, without a database (a NOT
     NULL column added without a default is refused whenever its table may have rows)."""
     from twinschema.lint import ANY_DATABASE, LAYER, chain_scripts, lint_scripts
-    from twinschema.migrate import alembic_config, script_directory
+    from twinschema.migrate_chain import alembic_config, script_directory
 
     report = Report()
     for dialect in dialects:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
-from twinschema.domain import suggestion
+from twinschema.domain_model import suggestion
 from twinschema.errors import UsageError
 from twinschema.paths import shown
 from twinschema.records import DIALECTS

@@ -8,11 +8,11 @@ stand for it.
 from __future__ import annotations
 
 from twinschema.compare import satisfies
-from twinschema.domain import Domain, DomainColumn
+from twinschema.domain_model import Domain, DomainColumn
 from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Side
 from twinschema.records.comparison import fix_site
-from twinschema.typemap import fits_storage
+from twinschema.typemap_storage import fits_storage
 
 
 def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comparison:

@@ -28,6 +28,16 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from twinschema import expr_idioms
+from twinschema.expr_shapes import (
+    MIRRORED,
+    array_compare,
+    grouped,
+    is_row_null_test,
+    make_in,
+    symmetric,
+    symmetric_range,
+    truth_of,
+)
 from twinschema.expr_tree import (
     PLAIN_NAME,
     chain,
@@ -67,12 +77,6 @@ _COMPARISONS: dict[type[exp.Expr], type[exp.Expr]] = {  # each comparison and it
     exp.NullSafeEQ: exp.NullSafeNEQ,
     exp.NullSafeNEQ: exp.NullSafeEQ,
 }
-_MIRRORED: dict[type[exp.Expr], type[exp.Expr]] = {  # a op b == b mirror(op) a
-    exp.GT: exp.LT,
-    exp.LT: exp.GT,
-    exp.GTE: exp.LTE,
-    exp.LTE: exp.GTE,
-}
 _SYMMETRIC = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)
 _COMMUTATIVE = (exp.Add, exp.Mul)  # two operands only: regrouping floats may change a result
 
@@ -80,7 +84,7 @@ _COMMUTATIVE = (exp.Add, exp.Mul)  # two operands only: regrouping floats may ch
 def canon(node: exp.Expr, ctx: Context) -> exp.Expr:
     """The canonical tree of ``node`` (consumed: the caller's tree is rewritten in place)."""
     node = unparen(node)
-    if node.args.get("negate") and not _is_row_null_test(node):
+    if node.args.get("negate") and not is_row_null_test(node):
         node.set("negate", False)
         return _negation(node, ctx)
     own_meaning = expr_idioms.SQLITE_OWN_MEANING.get(type(node))
@@ -172,90 +176,11 @@ def _connector(node: exp.Expr, ctx: Context) -> exp.Expr:
     for operand in operands(node, cls):
         done = canon(operand, ctx)
         items += operands(done, cls) if type(done) is cls else [done]
-    items = _grouped(items, cls is exp.Or)
+    items = grouped(items, cls is exp.Or)
     items = sorted_unique(items)
     if cls is exp.Or:
-        items = _symmetric_range(items)
+        items = symmetric_range(items)
     return chain(cls, items) if len(items) > 1 else items[0]
-
-
-def _symmetric_range(items: list[exp.Expr]) -> list[exp.Expr]:
-    """``(x >= a AND x <= b) OR (x >= b AND x <= a)`` with number bounds (how PostgreSQL
-    stores ``x BETWEEN SYMMETRIC a AND b``) is the one range of the two that is not empty: the
-    other is false for any x that is not NULL, and NULL with the first for a NULL x."""
-    if len(items) != 2:
-        return items
-    first, second = _range_of(items[0]), _range_of(items[1])
-    if first is None or second is None:
-        return items
-    (x0, low0, high0), (x1, low1, high1) = first, second
-    if x0 != x1 or (low0, high0) != (high1, low1):
-        return items
-    return [items[0] if low0 <= high0 else items[1]]
-
-
-def _range_of(node: exp.Expr) -> tuple[str, float, float] | None:
-    """(operand text, low, high) of a canonical ``x <= high AND x >= low`` on number bounds."""
-    node = unparen(node)
-    if type(node) is not exp.And:
-        return None
-    bounds: dict[type[exp.Expr], tuple[str, float]] = {}
-    for part in operands(node, exp.And):
-        part = unparen(part)
-        cls, x, bound = type(part), part.this, part.expression
-        if _number(unparen(x)) is not None and cls in _MIRRORED:  # (-5) >= x is x <= -5
-            cls, x, bound = _MIRRORED[cls], bound, x
-        value = _number(unparen(bound))
-        if cls not in (exp.GTE, exp.LTE) or value is None or cls in bounds:
-            return None
-        bounds[cls] = (key(x), value)
-    if set(bounds) != {exp.GTE, exp.LTE} or bounds[exp.GTE][0] != bounds[exp.LTE][0]:
-        return None
-    return bounds[exp.GTE][0], bounds[exp.GTE][1], bounds[exp.LTE][1]
-
-
-def _grouped(items: list[exp.Expr], disjunction: bool) -> list[exp.Expr]:
-    """OR of ``x = literal`` / ``x IN (...)`` on one ``x``: one IN list. AND of ``x <> literal`` /
-    ``x NOT IN (...)``: one NOT IN list. (Both are what IN and NOT IN mean.)"""
-    lists: dict[str, tuple[exp.Expr, list[exp.Expr]]] = {}
-    rest: list[exp.Expr] = []
-    for item in items:
-        if disjunction:
-            found = _list_of(item, exp.EQ)
-        elif isinstance(item, exp.Not):
-            inner = unparen(item.this)
-            found = _list_of(inner, exp.NEQ) if isinstance(inner, exp.In) else None
-        else:
-            found = _list_of(item, exp.NEQ)
-        if found is None:
-            rest.append(item)
-            continue
-        operand, values = found
-        lists.setdefault(key(operand), (operand, []))[1].extend(values)
-    for operand, values in lists.values():
-        rest.append(_in(operand, values, negated=not disjunction))
-    return rest
-
-
-def _list_of(node: exp.Expr, comparison: type[exp.Expr]) -> tuple[exp.Expr, list[exp.Expr]] | None:
-    """(operand, literal values) of ``x = literal`` (``x <> literal`` with ``comparison`` NEQ) or
-    of ``x IN (literals)``."""
-    node = unparen(node)
-    if type(node) is comparison and is_literal(node.expression) and not is_literal(node.this):
-        return node.this, [node.expression]
-    if isinstance(node, exp.In) and all(is_literal(v) for v in node.expressions):
-        return unparen(node.this), list(node.expressions)
-    return None
-
-
-def _in(operand: exp.Expr, values: list[exp.Expr], negated: bool = False) -> exp.Expr:
-    unique = sorted_unique(values)
-    if len(unique) == 1:
-        found = make(exp.NEQ if negated else exp.EQ, this=operand, expression=unique[0])
-        return found
-    node = make(exp.In, this=operand)
-    node.set("expressions", unique)
-    return make(exp.Not, this=node) if negated else node
 
 
 def _not(node: exp.Expr, ctx: Context) -> exp.Expr:
@@ -275,7 +200,7 @@ def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
     if opposite is not None:
         return canon(opposite(this=inner.this, expression=inner.expression), ctx)
     if isinstance(inner, exp.Between) and inner.args.get("symmetric"):
-        return canon(exp.Not(this=exp.Paren(this=_symmetric(inner))), ctx)
+        return canon(exp.Not(this=exp.Paren(this=symmetric(inner))), ctx)
     if isinstance(inner, exp.Between):
         low = exp.LT(this=inner.this, expression=inner.args["low"])
         high = exp.GT(this=inner.this.copy(), expression=inner.args["high"])
@@ -288,130 +213,18 @@ def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
 
 def _between(node: exp.Expr, ctx: Context) -> exp.Expr:
     if node.args.get("symmetric"):
-        return canon(_symmetric(node), ctx)
+        return canon(symmetric(node), ctx)
     low = exp.GTE(this=node.this, expression=node.args["low"])
     high = exp.LTE(this=node.this.copy(), expression=node.args["high"])
     return canon(exp.And(this=low, expression=high), ctx)
 
 
-def _symmetric(node: exp.Expr) -> exp.Expr:
-    """``x BETWEEN SYMMETRIC a AND b`` (raw): with two number bounds, a plain BETWEEN of the
-    smaller and the larger; else the OR of both orders, which is what SYMMETRIC means."""
-    x, low, high = node.this, node.args["low"], node.args["high"]
-    bounds = (_number(unparen(low)), _number(unparen(high)))
-    if bounds[0] is not None and bounds[1] is not None:
-        if bounds[0] > bounds[1]:
-            low, high = high, low
-        return exp.Between(this=x, low=low, high=high)
-    plain = exp.Between(this=x, low=low, high=high)
-    swapped = exp.Between(this=x.copy(), low=high.copy(), high=low.copy())
-    return exp.Or(this=plain, expression=swapped)
-
-
-def _number(node: exp.Expr) -> float | None:
-    """The value of a number literal (a negated one too), None for anything else."""
-    sign = 1.0
-    if isinstance(node, exp.Neg):
-        sign, node = -1.0, unparen(node.this)
-    if isinstance(node, exp.Literal) and not node.is_string:
-        try:
-            return sign * float(str(node.this))
-        except ValueError:
-            return None
-    return None
-
-
-def _is_row_null_test(node: exp.Expr) -> bool:
-    """``ROW(a, b) IS NOT NULL`` is not ``NOT ROW(a, b) IS NULL``: kept as written."""
-    return (
-        isinstance(node, exp.Is)
-        and isinstance(unparen(node.this), exp.Tuple | exp.Struct | exp.Anonymous)
-        and unparen(node.this).name.lower() in ("", "row")
-    )
-
-
 def _is(node: exp.Expr, ctx: Context) -> exp.Expr:
-    if _is_row_null_test(node):
+    if is_row_null_test(node):
         row = unparen(node.this)
         row.set("expressions", [canon(e, ctx) for e in row.expressions])
         return node
     return _children(node, ctx)
-
-
-def passes_on_null(tree: exp.Expr) -> exp.Expr:
-    """A CHECK's canonical tree without the ``x IS NULL`` operands of its top OR that add
-    nothing: a CHECK passes when it is NULL, and each other operand is NULL when x is (a
-    comparison of x), so ``a > 0 OR a IS NULL`` is ``a > 0``. ``(a > 0 AND b > 0) OR a IS NULL``
-    keeps it: with a NULL and b = -1 the AND is false, not NULL."""
-    if type(tree) is not exp.Or:
-        return tree
-    items = operands(tree, exp.Or)
-    tests = {key(unparen(i.this)): i for i in items if _is_null_test(i)}
-    rest = [i for i in items if not _is_null_test(i)]
-    if not tests or not rest:
-        return tree
-    kept = [i for name, i in tests.items() if not all(_strict(r, name) for r in rest)]
-    if len(kept) == len(tests):
-        return tree
-    items = sorted_unique([*rest, *kept])
-    return chain(exp.Or, items) if len(items) > 1 else unparen(items[0])
-
-
-def without_not_null(tree: exp.Expr, not_null: tuple[str, ...]) -> exp.Expr:
-    """A CHECK's canonical tree without the ``x IS NOT NULL`` operands of its top AND where the
-    column x is NOT NULL: the column already rejects what they reject."""
-    if not not_null or type(tree) is not exp.And:
-        return tree
-    items = operands(tree, exp.And)
-    kept = [i for i in items if not _not_null_test(i, not_null)]
-    if not kept or len(kept) == len(items):
-        return tree
-    return chain(exp.And, kept) if len(kept) > 1 else unparen(kept[0])
-
-
-def _not_null_test(node: exp.Expr, not_null: tuple[str, ...]) -> bool:
-    node = unparen(node)
-    if not isinstance(node, exp.Not) or not _is_null_test(node.this):
-        return False
-    column = unparen(unparen(node.this).this)
-    return isinstance(column, exp.Column) and column.name in not_null
-
-
-def _is_null_test(node: exp.Expr) -> bool:
-    node = unparen(node)
-    return (
-        isinstance(node, exp.Is)
-        and isinstance(unparen(node.expression), exp.Null)
-        and isinstance(unparen(node.this), exp.Column)
-    )
-
-
-_STRICT_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
-_STRICT_TESTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.Glob)
-
-
-def _strict(node: exp.Expr, name: str) -> bool:
-    """True when ``node`` (a canonical condition) is NULL whenever the column ``name`` is."""
-    node = unparen(node)
-    if isinstance(node, exp.Not):
-        return _strict(node.this, name)
-    if isinstance(node, exp.In) and not node.args.get("query"):
-        return _strict_term(node.this, name)
-    if isinstance(node, _STRICT_TESTS):
-        return _strict_term(node.this, name) or _strict_term(node.expression, name)
-    return False
-
-
-def _strict_term(node: exp.Expr, name: str) -> bool:
-    """True when the value ``node`` is NULL whenever the column ``name`` is."""
-    node = unparen(node)
-    if isinstance(node, exp.Column):
-        return key(node) == name
-    if isinstance(node, exp.Neg):
-        return _strict_term(node.this, name)
-    if isinstance(node, _STRICT_OPERATORS):
-        return _strict_term(node.this, name) or _strict_term(node.expression, name)
-    return False
 
 
 # -- comparisons --------------------------------------------------------------------------------
@@ -420,7 +233,7 @@ def _strict_term(node: exp.Expr, name: str) -> bool:
 def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
     cls = type(node)
     right = unparen(node.expression)
-    listed = _array_compare(cls, node.this, right)
+    listed = array_compare(cls, node.this, right)
     if listed is not None:
         return canon(listed, ctx)
     a, b = canon(node.this, ctx), canon(right, ctx)
@@ -437,34 +250,8 @@ def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
     elif is_literal(a) > is_literal(b) or (
         is_literal(a) == is_literal(b) and cls in (exp.LT, exp.LTE)
     ):  # the literal goes right; otherwise > and >= are the one direction
-        cls, a, b = _MIRRORED[cls], b, a
+        cls, a, b = MIRRORED[cls], b, a
     return make(cls, this=a, expression=b)
-
-
-def _array_compare(cls: type[exp.Expr], left: exp.Expr, right: exp.Expr) -> exp.Expr | None:
-    """``x = ANY (ARRAY[...])`` as ``x IN (...)``, ``x <> ALL (ARRAY[...])`` as NOT IN."""
-    if cls is exp.EQ and isinstance(right, exp.Any):
-        items = _array_items(right.this)
-        return None if items is None else exp.In(this=left, expressions=items)
-    if (
-        cls is exp.NEQ
-        and isinstance(right, exp.All | exp.Anonymous)
-        and right.name.upper()
-        in (
-            "ALL",
-            "",
-        )
-    ):
-        inner = right.this if isinstance(right, exp.All) else (right.expressions or [None])[0]
-        items = _array_items(inner) if isinstance(inner, exp.Expr) else None
-        return None if items is None else exp.Not(this=exp.In(this=left, expressions=items))
-    return None
-
-
-def _array_items(node: exp.Expr) -> list[exp.Expr] | None:
-    while isinstance(node, exp.Paren | exp.Cast):
-        node = node.this
-    return list(node.expressions) if isinstance(node, exp.Array) else None
 
 
 def _boolean_test(cls: type[exp.Expr], a: exp.Expr, b: exp.Expr, ctx: Context) -> exp.Expr | None:
@@ -475,18 +262,10 @@ def _boolean_test(cls: type[exp.Expr], a: exp.Expr, b: exp.Expr, ctx: Context) -
     column, value = (a, b) if kind_of(a, ctx) == BOOLEAN else (b, a)
     if kind_of(column, ctx) != BOOLEAN:
         return None
-    truth = _truth(value)
+    truth = truth_of(value)
     if truth is None:
         return None
     return column if truth == (cls is exp.EQ) else make(exp.Not, this=column)
-
-
-def _truth(node: exp.Expr) -> bool | None:
-    if isinstance(node, exp.Boolean):
-        return bool(node.this)
-    if isinstance(node, exp.Literal) and not node.is_string and str(node.this) in ("0", "1"):
-        return str(node.this) == "1"
-    return None
 
 
 def _in_list(node: exp.Expr, ctx: Context) -> exp.Expr:
@@ -497,7 +276,7 @@ def _in_list(node: exp.Expr, ctx: Context) -> exp.Expr:
         _affinity(_as_column_kind(canon(v, ctx), operand, ctx), operand, ctx)
         for v in node.expressions
     ]
-    return _in(operand, values)
+    return make_in(operand, values)
 
 
 def _as_column_kind(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:

@@ -27,7 +27,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from twinschema import expr_idioms, expr_rules, expr_tree
+from twinschema import expr_idioms, expr_nulls, expr_rules, expr_tree
 from twinschema.identifiers import catalog_key, fold
 from twinschema.records import SQLGLOT_DIALECTS
 
@@ -80,7 +80,7 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
     try:
         tree = expr_rules.canon(tree, context)
         if scope.check:
-            tree = expr_rules.passes_on_null(expr_rules.without_not_null(tree, scope.not_null))
+            tree = expr_nulls.passes_on_null(expr_nulls.without_not_null(tree, scope.not_null))
         if scope.own is not None:
             tree = expr_idioms.default_literal(tree, dialect, scope.own)
         return Canonical(expr_tree.key(tree), *_in_list(tree))

@@ -26,10 +26,10 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
     if config.side(dialect).migrations is None:
         return None
     try:
-        from twinschema import migrate
-        from twinschema.migrations_layer import current_revisions
+        from twinschema import migrate_chain
+        from twinschema.migrations_state import current_revisions
 
-        script = migrate.script_directory(migrate.alembic_config(config, dialect))
+        script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
         heads = set(script.get_heads())
         current = set(current_revisions(url, config.postgres_schema, config.lock_timeout))
     except Exception:  # a broken chain or an unreadable database: reported by its own layer

@@ -17,7 +17,7 @@ from alembic.script import Script
 
 from twinschema.config import SIDES, Config
 from twinschema.errors import UsageError
-from twinschema.migrate import (
+from twinschema.migrate_chain import (
     BASE,
     alembic_config,
     resolve_target,
@@ -74,7 +74,7 @@ def where(
     say: Callable[[str], None] | None = None,
 ) -> Where:
     """Where ``side``'s database is on its chain, read-only (see the module docstring)."""
-    from twinschema.migrations_layer import current_revisions
+    from twinschema.migrations_state import current_revisions
 
     dialect = side_dialect(side)
     cfg = alembic_config(config, dialect)

@@ -55,8 +55,8 @@ from pathlib import Path
 from alembic.script import Script, ScriptDirectory
 
 from twinschema.errors import UsageError
-from twinschema.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of, narrowing
-from twinschema.lint_record import Recording, record, record_upgrade
+from twinschema.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of
+from twinschema.lint_record import record
 from twinschema.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
 
@@ -68,17 +68,10 @@ __all__ = [
     "LAYER",
     "MARKER",
     "ChainLint",
-    "Change",
     "Finding",
-    "Recording",
-    "RowsProbe",
     "allow_markers",
     "chain_scripts",
-    "changes_of",
     "lint_scripts",
-    "narrowing",
-    "record",
-    "record_upgrade",
 ]
 
 LAYER = "lint"

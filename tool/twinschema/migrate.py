@@ -64,20 +64,15 @@ from twinschema.migrate_chain import (
     upgrade,
 )
 from twinschema.migrate_connect import (
-    LOCK_KEY,
     Waits,
     acquire_migration_lock,
     check_foreign_keys,
     connect,
     notice_a_dead_client,
-    sqlite_transaction,
 )
 from twinschema.migrate_dryrun import capture_statements, write_sql
 from twinschema.migrate_errors import (
     MigrationFailed,
-    MigrationInterrupted,
-    MigrationTerminated,
-    Refused,
     RollBack,
     Signalled,
     as_user_errors,
@@ -90,41 +85,7 @@ from twinschema.urls import parse_url, redact
 
 # The command's names and its parts' (modules of their own: migrate_chain, migrate_errors,
 # migrate_connect, migrate_dryrun, migrate_lint), importable from here as before.
-__all__ = [
-    "BASE",
-    "DOWNGRADE",
-    "HEAD",
-    "LOCK_KEY",
-    "UPGRADE",
-    "MigrationFailed",
-    "MigrationInterrupted",
-    "MigrationTerminated",
-    "Outcome",
-    "Refused",
-    "Target",
-    "Waits",
-    "acquire_migration_lock",
-    "alembic_config",
-    "capture_statements",
-    "check_foreign_keys",
-    "connect",
-    "current_revisions",
-    "downgrade",
-    "head_revision",
-    "is_behind",
-    "left_alone",
-    "migrate",
-    "pending_revisions",
-    "resolve_target",
-    "resolve_to",
-    "script_directory",
-    "side_dialect",
-    "sqlite_path",
-    "sqlite_transaction",
-    "stamp",
-    "undone_revisions",
-    "upgrade",
-]
+__all__ = ["Outcome", "left_alone", "migrate", "stamp"]
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 
-from twinschema import migrate
+from twinschema import migrate_chain
 from twinschema.config import Config
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.paths import shown
 from twinschema.records import Comparison, Difference
 
@@ -54,7 +54,9 @@ class Chain:
 
     def ancestors(self, revision: str) -> set[str]:
         """``revision`` and every revision below it (empty if the chain does not know it)."""
-        script = migrate.script_directory(migrate.alembic_config(self.config, self.dialect))
+        script = migrate_chain.script_directory(
+            migrate_chain.alembic_config(self.config, self.dialect)
+        )
         try:
             return {rev.revision for rev in script.walk_revisions("base", revision)}
         except (CommandError, RevisionError):  # an unknown revision id: the database is ahead
@@ -63,7 +65,7 @@ class Chain:
 
 def read_chain(config: Config, dialect: str, folder: Path) -> Chain:
     """The heads and revisions of ``dialect``'s chain (importing each revision module once)."""
-    script = migrate.script_directory(migrate.alembic_config(config, dialect))
+    script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
     revisions = []
     for rev in reversed(list(script.walk_revisions())):
         version = getattr(rev.module, "domain_version", None)

@@ -33,11 +33,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from twinschema import migrate, progress, scratch
+from twinschema import migrate_chain, migrate_connect, progress, scratch
 from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
 from twinschema.evaluate import Evaluation, Evaluator, evaluate
 from twinschema.layers.pairs import evaluator_for
@@ -46,45 +46,22 @@ from twinschema.migrations_chain import (
     DRIFT,
     HEADS,
     LAYER,
-    PARITY,
     ROUNDTRIP,
-    STATE,
     Chain,
-    Revision,
     migration_difference,
     parity,
     read_chain,
 )
 from twinschema.migrations_state import (
     current_revisions,
-    fix_command,
     leftovers,
     state_check,
-    state_differences,
 )
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
 from twinschema.sources import make_canonical, read_metadata, reflect_url
 from twinschema.urls import parse_url, scrub
 
-__all__ = [
-    "DRIFT",
-    "HEADS",
-    "LAYER",
-    "PARITY",
-    "ROUNDTRIP",
-    "STATE",
-    "Chain",
-    "Revision",
-    "check_migrations",
-    "current_revisions",
-    "fix_command",
-    "leftovers",
-    "parity",
-    "read_chain",
-    "state_differences",
-    "upgrade_checks",
-    "upgrade_database",
-]
+__all__ = ["check_migrations", "upgrade_checks", "upgrade_database"]
 
 
 def check_migrations(plan: CheckPlan, domain: Domain | None, report: Report) -> None:
@@ -256,7 +233,7 @@ def upgrade_checks(
     upgrade."""
     target = (chain.dialect, url)
     scratch = f"{chain.label} at head (scratch database)"
-    failed = _run(config, target, migrate.upgrade, "heads")
+    failed = _run(config, target, migrate_chain.upgrade, "heads")
     if failed:
         return [
             _failure(DRIFT, chain, metadata.label, "upgrading an empty database to head", failed)
@@ -269,7 +246,7 @@ def upgrade_checks(
     ]
     if live is not None:
         differences.extend(objects_at_head(live, head, domain, stage))
-    failed = _run(config, target, migrate.downgrade, "base")
+    failed = _run(config, target, migrate_chain.downgrade, "base")
     if failed:
         return [
             *differences,
@@ -288,7 +265,7 @@ def upgrade_checks(
         )
         for what, name, table in leftovers(chain.dialect, url, options.schema, options)
     )
-    failed = _run(config, target, migrate.upgrade, "heads")
+    failed = _run(config, target, migrate_chain.upgrade, "heads")
     if failed:
         return [
             *differences,
@@ -312,9 +289,11 @@ def _run(config: Config, target: tuple[str, str], step: Callable[..., None], to:
     (atomic on SQLite too); its error in one line, if any."""
     dialect, url = target
     try:
-        waits = migrate.Waits.of(config)
-        with migrate.connect(migrate.Target(dialect, parse_url(url)), waits=waits) as connection:
-            step(migrate.alembic_config(config, dialect, connection=connection), to)
+        waits = migrate_connect.Waits.of(config)
+        with migrate_connect.connect(
+            migrate_chain.Target(dialect, parse_url(url)), waits=waits
+        ) as connection:
+            step(migrate_chain.alembic_config(config, dialect, connection=connection), to)
     except TwinschemaError as exc:
         return exc.message
     except Exception as exc:  # a revision's own error is a finding, not a crash
@@ -326,7 +305,7 @@ def _run(config: Config, target: tuple[str, str], step: Callable[..., None], to:
 def upgrade_database(config: Config, dialect: str, url: str, to: str = "heads") -> str | None:
     """Upgrade the database at ``url`` with ``dialect``'s chain (the pytest plugin's databases);
     the failure in one line, if any."""
-    return _run(config, (dialect, url), migrate.upgrade, to)
+    return _run(config, (dialect, url), migrate_chain.upgrade, to)
 
 
 def _failure(kind: str, chain: Chain, against: str, doing: str, error: str) -> Difference:

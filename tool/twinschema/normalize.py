@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from twinschema import typemap
-from twinschema.domain import IDENTITY, NameMap
+from twinschema import typemap_storage
+from twinschema.domain_model import IDENTITY, NameMap
 from twinschema.expressions import Scope, canonical, is_null
 from twinschema.model import (
     CheckConstraint,
@@ -144,7 +144,7 @@ def _table(
         columns = _with_encodings(columns, checks)
     if names.storages:  # a declared extension type stored in a SQLite spelling is that type
         columns = tuple(
-            typemap.stored_as(c, names.storages.get((logical, c.name))) for c in columns
+            typemap_storage.stored_as(c, names.storages.get((logical, c.name))) for c in columns
         )
     foreign_keys = table.foreign_keys
     if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
@@ -185,11 +185,11 @@ def _with_encodings(
     columns: tuple[Column, ...], checks: tuple[CheckConstraint, ...]
 ) -> tuple[Column, ...]:
     """The columns, each with the logical types its CHECK ... IN lists encode (an INTEGER in
-    (0, 1) is a boolean, a TEXT in a list of strings an enum: ``typemap.encodings_of``), so
+    (0, 1) is a boolean, a TEXT in a list of strings an enum: ``typemap_storage.encodings_of``), so
     that the comparer sees logical types and needs no knowledge of how a dialect spells them."""
     found = []
     for column in columns:
-        encodings = typemap.encodings_of(column, checks)
+        encodings = typemap_storage.encodings_of(column, checks)
         found.append(replace(column, encodings=encodings) if encodings else column)
     return tuple(found)
 

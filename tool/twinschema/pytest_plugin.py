@@ -134,7 +134,7 @@ _COLLECTED = pytest.StashKey[tuple[str, ...]]()
 def collected_tables(config: pytest.Config) -> tuple[str, ...]:
     """The logical table names of the project's ``domain.yaml`` (read once per session)."""
     if _COLLECTED not in config.stash:
-        from twinschema.domain import load_domain
+        from twinschema.domain_load import load_domain
 
         ts_config = _load_config(config.rootpath)
         tables: tuple[str, ...] = ()
@@ -218,7 +218,8 @@ def twinschema_report(
     twinschema_postgres_server: str,
 ) -> Report:
     """The report of ``twinschema check`` over every layer, on ``twinschema_databases``."""
-    from twinschema.check import CheckPlan, run_check
+    from twinschema.check import run_check
+    from twinschema.layers.plan import CheckPlan
     from twinschema.records import DIALECTS, LAYERS
 
     urls: dict[str, str | None] = {d: twinschema_databases.get(d) for d in DIALECTS}

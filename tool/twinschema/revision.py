@@ -38,16 +38,10 @@ from ruamel.yaml import YAML
 
 from twinschema import scratch
 from twinschema.config import Config
-from twinschema.domain import load_domain
+from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
-from twinschema.migrate import (
-    HEAD,
-    Target,
-    alembic_config,
-    connect,
-    head_revision,
-    script_directory,
-)
+from twinschema.migrate_chain import HEAD, Target, alembic_config, head_revision, script_directory
+from twinschema.migrate_connect import connect
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.revision_identity import fix_identity_alterations
@@ -186,7 +180,8 @@ def make_revisions(
 def _refuse_drifted_models(config: Config, echo: Callable[[str], None]) -> None:
     """``ModelsOutOfSync`` when the two metadata modules differ (``twinschema check --layer
     models``: no database read), after listing each difference through ``echo``."""
-    from twinschema.check import CheckPlan, run_check
+    from twinschema.check import run_check
+    from twinschema.layers.plan import CheckPlan
 
     report = run_check(CheckPlan(config=config, layers=("models",), urls={}))
     if not report.differences:

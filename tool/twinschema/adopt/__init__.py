@@ -29,7 +29,8 @@ from twinschema.adopt.project import Layout, layout, merged_pyproject, relative
 from twinschema.adopt.proposal import Proposal, name_map, propose
 from twinschema.adopt.stamp import apply_stamp, plan_stamp
 from twinschema.config import Config, load_config
-from twinschema.domain import DIALECTS, parse_domain
+from twinschema.domain_load import parse_domain
+from twinschema.domain_model import DIALECTS
 from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Schema
 from twinschema.sources import reflect_url

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from twinschema import typemap
 from twinschema.compare import satisfies
-from twinschema.domain import DomainColumn
+from twinschema.domain_model import DomainColumn
 from twinschema.model import Column, Table
 
 

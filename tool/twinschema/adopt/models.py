@@ -25,7 +25,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
 
 from twinschema.adopt.declared import Declared
-from twinschema.domain import NameMap
+from twinschema.domain_model import NameMap
 from twinschema.model import Schema
 
 _DEFAULT_INDEX_OPTIONS: Mapping[str, Any] = {
@@ -336,7 +336,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twinschema.domain import Domain, DomainNames, TableNames, load_domain
+from twinschema.domain_load import load_domain
+from twinschema.domain_model import Domain, DomainNames, TableNames
 
 __all__ = ["DOMAIN", "VALUES", "TableNames", "names"]
 

@@ -20,7 +20,7 @@ import tomlkit
 from tomlkit.items import Table as TomlTable
 
 from twinschema.config import Config
-from twinschema.domain import DIALECTS
+from twinschema.domain_model import DIALECTS
 from twinschema.errors import UsageError
 
 DEFAULT_MODULES: Mapping[str, str] = {"sqlite": "schemas.sqlite", "postgresql": "schemas.postgres"}

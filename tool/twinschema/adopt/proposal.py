@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from twinschema.adopt.kinds import Kind, shared_kind
 from twinschema.adopt.naming import pair_names, snake_case
-from twinschema.domain import DIALECTS, NameMap, check_identifier
+from twinschema.domain_model import DIALECTS, NameMap
+from twinschema.domain_yaml import check_identifier
 from twinschema.errors import DomainError
 from twinschema.model import Column, Schema, Table
 from twinschema.normalize import canonicalize

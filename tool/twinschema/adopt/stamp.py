@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from alembic import command
 from alembic.util import CommandError
 
-from twinschema import migrate, scratch
+from twinschema import migrate_chain, migrate_connect, scratch
 from twinschema.compare import Side, compare
 from twinschema.config import SIDE_OF, Config
-from twinschema.domain import DIALECTS
+from twinschema.domain_model import DIALECTS
 from twinschema.errors import UsageError
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url, redact, scrub
@@ -35,9 +35,9 @@ class StampStep:
 
 
 def _current(config: Config, dialect: str, url: str) -> tuple[str, ...]:
-    target = migrate.Target(dialect, parse_url(url))
-    with migrate.connect(target, create=False) as connection:
-        return migrate.current_revisions(connection)
+    target = migrate_chain.Target(dialect, parse_url(url))
+    with migrate_connect.connect(target, create=False) as connection:
+        return migrate_chain.current_revisions(connection)
 
 
 def plan_stamp(
@@ -52,7 +52,7 @@ def plan_stamp(
         if dialect in baselines:
             heads[dialect] = None
             continue
-        heads[dialect] = migrate.head_revision(migrate.alembic_config(config, dialect))
+        heads[dialect] = migrate_chain.head_revision(migrate_chain.alembic_config(config, dialect))
     empty = [d for d in DIALECTS if heads[d] is None and d not in baselines]
     if empty and len(empty) < len(DIALECTS) - len(baselines):
         bare = empty[0]
@@ -103,10 +103,12 @@ def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
     scratch database of the same dialect; empty when they are the same)."""
     options = config.reflect_options(dialect)
     with scratch.empty_database(config, dialect) as head_url:
-        target = migrate.Target(dialect, parse_url(head_url))
+        target = migrate_chain.Target(dialect, parse_url(head_url))
         try:
-            with migrate.connect(target) as connection:
-                migrate.upgrade(migrate.alembic_config(config, dialect, connection=connection))
+            with migrate_connect.connect(target) as connection:
+                migrate_chain.upgrade(
+                    migrate_chain.alembic_config(config, dialect, connection=connection)
+                )
         except CommandError as exc:
             raise UsageError(f"--stamp: Alembic: {scrub(str(exc))}") from None
         head = make_canonical(reflect_url(head_url, options), None)
@@ -124,9 +126,9 @@ def apply_stamp(config: Config, plan: Mapping[str, StampStep]) -> None:
     for step in plan.values():
         if step.done:
             continue
-        target = migrate.Target(step.dialect, parse_url(step.url))
-        with migrate.connect(target, create=False) as connection:
-            cfg = migrate.alembic_config(config, step.dialect, connection=connection)
+        target = migrate_chain.Target(step.dialect, parse_url(step.url))
+        with migrate_connect.connect(target, create=False) as connection:
+            cfg = migrate_chain.alembic_config(config, step.dialect, connection=connection)
             try:
                 command.stamp(cfg, step.revision)
             except CommandError as exc:

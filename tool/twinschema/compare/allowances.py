@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from twinschema.compare.context import Context
-from twinschema.domain import Allowance, Domain
+from twinschema.domain_model import Allowance, Domain
 from twinschema.records import Difference, FixSide, FixSite, Severity
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from twinschema.compare.pairing import Pairing
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, Side
 from twinschema.records.comparison import fix_site
 

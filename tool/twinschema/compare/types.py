@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
-from twinschema import typemap
+from twinschema import typemap, typemap_storage
 from twinschema.compare.common import (
     NOTHING,
     spell,
 )
 from twinschema.compare.context import Context
-from twinschema.domain import DomainColumn
+from twinschema.domain_model import DomainColumn
 from twinschema.model import (
     CheckConstraint,
     Column,
@@ -66,13 +66,13 @@ def type_parameters(
         if param == "values":
             if lval is None or rval is None:
                 continue  # an enum's labels against a column that does not list them
-            ordered = typemap.values_ordered(kind, ltype)
+            ordered = typemap_storage.values_ordered(kind, ltype)
             if sorted(lval) == sorted(rval) and not ordered:
                 continue  # a CHECK ... IN list has no order
             enum_values(ctx, table, lc.name, lval, rval, ordered)
             return
         message = f"{param} of {table}.{lc.name} differs: {_bound(lval)} vs {_bound(rval)}"
-        extension = typemap.extension_difference(ltype, param, f"{table}.{lc.name}")
+        extension = typemap_storage.extension_difference(ltype, param, f"{table}.{lc.name}")
         if extension is not None:
             message = f"{extension}: {_bound(lval)} vs {_bound(rval)}"
         elif param == "length":
@@ -145,7 +145,7 @@ def enum_values(
 
 def satisfies(kind: str, declared: DomainColumn, column: Column, table: Table) -> bool:
     """True when ``column`` can stand for the domain's declared ``kind`` (and its parameters)."""
-    candidates = [*(t for t, _ in typemap.encodings_of(column, table.checks)), column.type]
+    candidates = [*(t for t, _ in typemap_storage.encodings_of(column, table.checks)), column.type]
     for ctype in candidates:
         if not typemap.accepts(kind, ctype):
             continue

@@ -56,38 +56,37 @@ from sqlalchemy.engine import URL
 
 from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.dialects.postgresql_catalog import (
-    GENERATED_CODES,
-    IDENTITY_CODES,
     NOT_COMPARED_KEYS,
     OBJECT_COUNT_KEYS,
     QUERIES,
     SQL_FINGERPRINT,
 )
+from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
 from twinschema.dialects.postgresql_read import (
     ATTEMPTS,
     STATEMENTS,
-    _one_line,
-    _read_once,
-    _SchemaChanged,
+    SchemaChanged,
     connect,
     connect_kwargs,
+    one_line,
+    read_once,
 )
 from twinschema.dialects.postgresql_rows import (
-    _add_constraints,
-    _add_indexes,
-    _add_policies,
-    _add_table_options,
-    _TableParts,
+    TableParts,
+    add_constraints,
+    add_indexes,
+    add_policies,
+    add_table_options,
     check_expression,
     schema_objects,
 )
 from twinschema.dialects.postgresql_types import (
     DIALECT,
-    _parse_type,
     collation_of,
     named_collation,
     operator_class,
     parse_type,
+    parse_type_cached,
 )
 from twinschema.errors import DatabaseError
 from twinschema.expressions import domain_definition
@@ -95,11 +94,11 @@ from twinschema.model import (
     IDENTITY_SEQUENCE,
     OBJECT_FUNCTION,
     Collation,
-    ColumnPool,
     ColumnType,
     Generated,
     Schema,
 )
+from twinschema.model_pool import ColumnPool
 from twinschema.urls import redact
 
 # What callers import from here (the parts are modules of their own).
@@ -133,7 +132,7 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
     try:
         return reflect_connection(conn, options, redact(url))
     except psycopg.Error as exc:
-        raise DatabaseError(f"cannot read {redact(url)}: {_one_line(exc, url)}") from None
+        raise DatabaseError(f"cannot read {redact(url)}: {one_line(exc, url)}") from None
     finally:
         conn.close()
 
@@ -149,8 +148,8 @@ def reflect_connection(
     """
     for _ in range(ATTEMPTS):
         try:
-            return _build(_read_once(conn, options, source), options, source)
-        except _SchemaChanged:
+            return _build(read_once(conn, options, source), options, source)
+        except SchemaChanged:
             continue
     raise DatabaseError(
         f"cannot read {source}: the schema changed while it was read ({ATTEMPTS} attempts); "
@@ -196,10 +195,10 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
             f"{source}: GRANT SELECT ON ALL TABLES IN SCHEMA {options.schema} TO {role}"
         )
     parts_by_oid = {oid: parts for oid, (parts, _) in tables.items()}
-    _add_constraints(parts_by_oid, constraint_rows, options.schema)
-    _add_indexes(parts_by_oid, index_rows)
-    _add_policies(parts_by_oid, policy_rows)
-    _add_table_options(parts_by_oid, option_rows)
+    add_constraints(parts_by_oid, constraint_rows, options.schema)
+    add_indexes(parts_by_oid, index_rows)
+    add_policies(parts_by_oid, policy_rows)
+    add_table_options(parts_by_oid, option_rows)
 
     views, matviews, foreign, sequences, functions, trigger_tables, exclusions, rules = count_rows[
         0
@@ -231,11 +230,11 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
 
 def _tables(
     rows: Sequence[Sequence[Any]], enums: Mapping[int, tuple[str, ...]], exclude: Sequence[str]
-) -> dict[int, tuple[_TableParts, bool]]:
+) -> dict[int, tuple[TableParts, bool]]:
     """Tables (in name order) with their columns, keyed by oid, each with its readability."""
-    tables: dict[int, tuple[_TableParts, bool]] = {}
+    tables: dict[int, tuple[TableParts, bool]] = {}
     pool = ColumnPool()  # equal columns shared, as in every source
-    current: _TableParts | None = None
+    current: TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
@@ -245,7 +244,7 @@ def _tables(
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
                 current = None
             else:
-                current = _TableParts(table, rls)
+                current = TableParts(table, rls)
                 tables[oid] = (current, readable)
         if current is None or name is None:
             continue
@@ -256,7 +255,7 @@ def _tables(
             definition = domain_definition(DIALECT, domain)
             ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=definition)
         else:
-            ctype = _parse_type(spelling)
+            ctype = parse_type_cached(spelling)
         column_identity = IDENTITY_CODES.get(identity)
         raw_default = default
         computed = None

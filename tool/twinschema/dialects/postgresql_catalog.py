@@ -1,17 +1,7 @@
-"""The catalog queries the PostgreSQL adapter sends, one per object kind for the whole schema, and
-the catalog's one-letter codes in the model's words."""
+"""The catalog queries the PostgreSQL adapter sends, one per object kind for the whole schema (the
+catalog's one-letter codes are in ``postgresql_codes``)."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from types import MappingProxyType
-
-from twinschema.model import (
-    GENERATED_STORED,
-    GENERATED_VIRTUAL,
-    IDENTITY_ALWAYS,
-    IDENTITY_BY_DEFAULT,
-)
 
 # Every query takes the schema's name as %(schema)s and reads tables and partitioned tables that
 # no extension owns. One row per column (a table without columns has one row with NULLs).
@@ -295,37 +285,6 @@ WHERE s.schemaname = %(schema)s AND NOT EXISTS (
 ORDER BY 1, 3, 2"""
 
 
-# The catalog's one-letter codes, in the model's words.
-FK_ACTION_CODES: Mapping[str, str] = MappingProxyType(
-    {
-        "a": "NO ACTION",
-        "r": "RESTRICT",
-        "c": "CASCADE",
-        "n": "SET NULL",
-        "d": "SET DEFAULT",
-    }
-)
-
-
-FK_MATCH_CODES: Mapping[str, str] = MappingProxyType({"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"})
-
-
-IDENTITY_CODES: Mapping[str, str] = MappingProxyType(
-    {"a": IDENTITY_ALWAYS, "d": IDENTITY_BY_DEFAULT}
-)
-
-
-POLICY_COMMANDS: Mapping[str, str] = MappingProxyType(
-    {
-        "*": "ALL",
-        "r": "SELECT",
-        "a": "INSERT",
-        "w": "UPDATE",
-        "d": "DELETE",
-    }
-)
-
-
 # The schema's catalog rows, reduced to their count and a sum of hashes of their keys and
 # ``xmin``s: any committed change to them (a row added, removed or updated) changes it. It covers
 # every catalog row that the queries read or that a pg_get_* function or format_type looks up:
@@ -403,10 +362,4 @@ QUERIES = (
     SQL_ELSEWHERE,
     SQL_SEARCH_PATH,
     SQL_OBJECTS,
-)
-
-
-# pg_attribute.attgenerated: 's' stored (12+), 'v' virtual (18+).
-GENERATED_CODES: Mapping[str, str] = MappingProxyType(
-    {"s": GENERATED_STORED, "v": GENERATED_VIRTUAL}
 )

@@ -53,7 +53,7 @@ def connect(url: URL, options: ReflectOptions) -> psycopg.Connection[tuple[Any, 
     try:
         conn = psycopg.connect(**connect_kwargs(url, options), autocommit=False)
     except psycopg.Error as exc:
-        raise DatabaseError(f"cannot connect to {redact(url)}: {_one_line(exc, url)}") from None
+        raise DatabaseError(f"cannot connect to {redact(url)}: {one_line(exc, url)}") from None
     _snapshot_transactions(conn)
     return conn
 
@@ -64,7 +64,8 @@ def _snapshot_transactions(conn: psycopg.Connection[Any]) -> None:
     conn.read_only = True
 
 
-def _one_line(exc: BaseException, url: URL) -> str:
+def one_line(exc: BaseException, url: URL) -> str:
+    """A driver error on one line, without the URL's password (for a one-line message)."""
     return scrub(" ".join(str(exc).split()), url.password)
 
 
@@ -77,14 +78,14 @@ STATEMENTS = len(QUERIES) + 3
 ATTEMPTS = 2
 
 
-class _SchemaChanged(Exception):
+class SchemaChanged(Exception):
     """The catalog changed between a read's snapshot and the end of the read."""
 
 
-def _read_once(
+def read_once(
     conn: psycopg.Connection[Any], options: ReflectOptions, source: str
 ) -> list[list[Any]]:
-    """The rows of ``QUERIES`` from one snapshot; ``_SchemaChanged`` when the schema's catalog
+    """The rows of ``QUERIES`` from one snapshot; ``SchemaChanged`` when the schema's catalog
     committed a change between the snapshot and the end of the read."""
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
@@ -108,10 +109,10 @@ def _read_once(
         conn.rollback()
         before = _fetched(cursors[0]) if cursors else None
         if before is not None and before != _fingerprint_now(conn, params):
-            raise _SchemaChanged from None
+            raise SchemaChanged from None
         raise
     if results[0] != now or _unprintable(results):
-        raise _SchemaChanged
+        raise SchemaChanged
     return results
 
 

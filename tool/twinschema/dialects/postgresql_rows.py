@@ -10,7 +10,7 @@ from typing import Any
 
 from twinschema.definitions import canonical_sql
 from twinschema.dialects import excluded
-from twinschema.dialects.postgresql_catalog import FK_ACTION_CODES, FK_MATCH_CODES, POLICY_COMMANDS
+from twinschema.dialects.postgresql_codes import FK_ACTION_CODES, FK_MATCH_CODES, POLICY_COMMANDS
 from twinschema.dialects.postgresql_types import collation_of
 from twinschema.model import (
     OBJECT_FUNCTION,
@@ -29,7 +29,7 @@ from twinschema.model import (
 
 
 @dataclass
-class _TableParts:
+class TableParts:
     """A table being assembled from the batched rows."""
 
     name: str
@@ -108,9 +108,10 @@ def _unqualified(definition: str, quoted_schema: str, *words: str) -> str:
     return definition
 
 
-def _add_constraints(
-    tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]], schema: str
+def add_constraints(
+    tables: Mapping[int, TableParts], rows: Sequence[Sequence[Any]], schema: str
 ) -> None:
+    """Add the catalog's constraint rows to the parts of the tables they belong to."""
     for (oid, name, kind, columns, ref_schema, ref_table, ref_columns, on_delete, on_update,
          definition, include, nulls_not_distinct, deferrable, deferred, match,
          set_columns) in rows:  # fmt: skip
@@ -176,7 +177,8 @@ def check_expression(definition: str) -> str:
     return text
 
 
-def _add_indexes(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
+def add_indexes(tables: Mapping[int, TableParts], rows: Sequence[Sequence[Any]]) -> None:
+    """Add the catalog's index rows to the parts of the tables they belong to."""
     for (oid, name, unique, method, expressions, where, elements, definition, include,
          not_distinct) in rows:  # fmt: skip
         parts = tables.get(oid)
@@ -239,7 +241,8 @@ INDOPTION_NULLS_FIRST = 2
 _NULLS = {True: "NULLS FIRST", False: "NULLS LAST"}
 
 
-def _add_policies(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
+def add_policies(tables: Mapping[int, TableParts], rows: Sequence[Sequence[Any]]) -> None:
+    """Add the catalog's row-level security policies to the parts of their tables."""
     for oid, name, command, using, with_check, permissive, roles in rows:
         parts = tables.get(oid)
         if parts is not None:
@@ -255,7 +258,8 @@ def _add_policies(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any
             )
 
 
-def _add_table_options(tables: Mapping[int, _TableParts], rows: Sequence[Sequence[Any]]) -> None:
+def add_table_options(tables: Mapping[int, TableParts], rows: Sequence[Sequence[Any]]) -> None:
+    """Add the catalog's table options (forced RLS, unlogged, partition key) to their tables."""
     for oid, force, unlogged, partition_key in rows:
         parts = tables.get(oid)
         if parts is not None:

@@ -118,12 +118,13 @@ def parse_type(spelling: str) -> ColumnType:
     difference is never reported as drift. Unknown names (tsvector, a domain) are kept, lower-cased
     unless quoted; a type's schema qualifier and COLLATE clause are dropped.
     """
-    return _parse_type(spelling)
+    return parse_type_cached(spelling)
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_type(spelling: str) -> ColumnType:
-    # Cached: a reflected schema repeats a handful of spellings thousands of times.
+def parse_type_cached(spelling: str) -> ColumnType:
+    """``parse_type``'s work, cached: a reflected schema repeats a handful of spellings
+    thousands of times."""
     text = _COLLATE.sub("", spelling.strip())
     array_match = _ARRAY.search(text)
     array = array_match is not None

@@ -62,7 +62,6 @@ from twinschema.model import (
     OBJECT_VIEW,
     Collation,
     Column,
-    ColumnPool,
     ColumnType,
     ForeignKey,
     Index,
@@ -72,6 +71,7 @@ from twinschema.model import (
     UniqueConstraint,
     element_flags,
 )
+from twinschema.model_pool import ColumnPool
 
 # What callers import from here (the parts are modules of their own).
 __all__ = [
@@ -190,7 +190,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     ]
 
     # Columns of every table (a referenced table may be excluded), in cid order; the rows of
-    # one table are contiguous. Equal columns are shared between tables (``model.ColumnPool``).
+    # one table are contiguous. Equal columns are shared between tables (``model_pool.ColumnPool``).
     types: dict[str, ColumnType] = {}
     pool = ColumnPool()
     columns: dict[str, list[Column]] = {}

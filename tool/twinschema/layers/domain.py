@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.domaincheck import compare_domain
 from twinschema.layers.sources import Sources
 from twinschema.records import DIALECTS, LayerResult, Status

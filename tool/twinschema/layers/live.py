@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
 from twinschema.hints import live_pair_hints

@@ -4,7 +4,7 @@ when this layer runs); this is its entry point among the layers."""
 
 from __future__ import annotations
 
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.layers.plan import CheckPlan
 from twinschema.records import LayerResult, Report
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.evaluate import Evaluator
 from twinschema.layers.pairs import pair_result
 from twinschema.layers.sources import Sources

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 
 from twinschema import progress
-from twinschema.domain import Domain
+from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import chain_state, database_fix
 from twinschema.layers.plan import CheckPlan

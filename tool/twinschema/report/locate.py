@@ -143,7 +143,8 @@ class Locator:
         return table.line
 
     def _domain_line(self, path: str, d: Difference) -> int | None:
-        from twinschema.domain import Domain, load_domain
+        from twinschema.domain_load import load_domain
+        from twinschema.domain_model import Domain
         from twinschema.errors import TwinschemaError
 
         if path not in self._domains:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from twinschema import progress
 from twinschema.dialects import ReflectOptions, adapter
-from twinschema.domain import IDENTITY, Domain
+from twinschema.domain_model import IDENTITY, Domain
 from twinschema.errors import UsageError
 from twinschema.model import Schema
 from twinschema.normalize import canonicalize

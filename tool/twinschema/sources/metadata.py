@@ -26,7 +26,6 @@ from twinschema.model import (
     CheckConstraint,
     Collation,
     Column,
-    ColumnPool,
     ColumnType,
     ForeignKey,
     Generated,
@@ -36,6 +35,7 @@ from twinschema.model import (
     UniqueConstraint,
     element_flags,
 )
+from twinschema.model_pool import ColumnPool
 from twinschema.sources.metadata_import import import_metadata
 from twinschema.sources.metadata_parts import (
     COLLATE_CLAUSE,
@@ -81,7 +81,7 @@ class _Reader:
 
     It remembers what it already rendered: each distinct SQLAlchemy type is compiled once
     (compiling is the costly part), each string default quoted once, and equal columns are one
-    shared object (``model.ColumnPool``).
+    shared object (``model_pool.ColumnPool``).
     """
 
     def __init__(self, dialect: str) -> None:

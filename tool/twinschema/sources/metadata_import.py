@@ -15,7 +15,7 @@ from types import ModuleType
 
 import sqlalchemy as sa
 
-from twinschema.domain import suggestion
+from twinschema.domain_model import suggestion
 from twinschema.errors import TwinschemaError, UsageError
 from twinschema.paths import shown
 

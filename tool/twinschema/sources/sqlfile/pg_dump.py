@@ -9,7 +9,7 @@ import re
 import sys
 
 from twinschema.errors import UsageError
-from twinschema.sources.sqlfile.psql_split import _Piece, _Run
+from twinschema.sources.sqlfile.psql_split import Piece, Run
 from twinschema.sources.sqlfile.text import LineIndex
 
 # "-- Dumped from database version 17.2 (Debian 17.2-1.pgdg120+1)"; before 10, "9.6.24".
@@ -56,7 +56,7 @@ def _version_text(server_version: int) -> str:
 
 
 def skip_unknown_settings(
-    text: str, pieces: list[_Piece], known: frozenset[str], label: str, server_version: int
+    text: str, pieces: list[Piece], known: frozenset[str], label: str, server_version: int
 ) -> list[str]:
     """Skip each statement that sets a setting the scratch server does not have (a newer
     ``pg_dump``'s preamble, such as ``SET transaction_timeout = 0`` on PostgreSQL 16): it would
@@ -65,7 +65,7 @@ def skip_unknown_settings(
     lines = LineIndex(text)
     notices: list[str] = []
     for piece in pieces:
-        if not isinstance(piece, _Run):
+        if not isinstance(piece, Run):
             continue
         for start, end in list(piece.statements):
             found = _SETTING.match(text, start, end)

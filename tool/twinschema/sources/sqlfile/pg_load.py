@@ -19,17 +19,17 @@ from twinschema import scratch
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.sources.sqlfile.pg_dump import refuse_newer_dump, skip_unknown_settings, tell
 from twinschema.sources.sqlfile.psql_extensions import (
-    _BUILT_IN_SCHEMAS,
-    _create_extension,
-    _Extension,
-    _refuse_unlisted_extensions,
+    BUILT_IN_SCHEMAS,
+    Extension,
+    create_extension,
+    refuse_unlisted_extensions,
 )
 from twinschema.sources.sqlfile.psql_split import (
-    _Copy,
-    _Piece,
-    _Run,
-    _skip_create_schema,
-    _split_psql_script,
+    Copy,
+    Piece,
+    Run,
+    skip_create_schema,
+    split_psql_script,
 )
 from twinschema.sources.sqlfile.text import LOAD_TIMEOUT_SECONDS, LineIndex, read_sql
 from twinschema.urls import parse_url, redact, scrub
@@ -72,11 +72,11 @@ def load_postgresql(
     """
     label = str(path)
     text = read_sql(path)
-    script = _split_psql_script(text, label)
+    script = split_psql_script(text, label)
     lines = LineIndex(text)
-    _refuse_unlisted_extensions(script.extensions, label, lines)
-    schemas = {e.schema for e in script.extensions if e.schema} - _BUILT_IN_SCHEMAS
-    _skip_create_schema(text, script.pieces, schemas)
+    refuse_unlisted_extensions(script.extensions, label, lines)
+    schemas = {e.schema for e in script.extensions if e.schema} - BUILT_IN_SCHEMAS
+    skip_create_schema(text, script.pieces, schemas)
     version, settings = _server_facts(server_url, connect_timeout)
     refuse_newer_dump(text, label, version)
     tell(skip_unknown_settings(text, script.pieces, settings, label, version))
@@ -161,7 +161,7 @@ def _create_role(conn: psycopg.Connection[Any], role: _LoadRole) -> None:
 def _prepare(
     admin_url: str,
     role: _LoadRole,
-    extensions: list[_Extension],
+    extensions: list[Extension],
     schemas: list[str],
     connect_timeout: float,
     label: str,
@@ -176,7 +176,7 @@ def _prepare(
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         for extension in extensions:
             try:
-                conn.execute(_create_extension(extension))
+                conn.execute(create_extension(extension))
             except psycopg.Error as exc:
                 line = lines.line(extension.offset)
                 raise UsageError(f"{label}:{line}: {_pg_message(exc)}") from None
@@ -235,7 +235,7 @@ def _connect(url: str, connect_timeout: float, login: str | None = None) -> psyc
 def _execute_pieces(
     conn: psycopg.Connection[Any],
     text: str,
-    pieces: list[_Piece],
+    pieces: list[Piece],
     label: str,
     url: str,
     timeout: float = LOAD_TIMEOUT_SECONDS,
@@ -262,7 +262,7 @@ def _execute_pieces(
 def _run_pieces(
     conn: psycopg.Connection[Any],
     text: str,
-    pieces: list[_Piece],
+    pieces: list[Piece],
     label: str,
     url: str,
     lines: LineIndex,
@@ -273,7 +273,7 @@ def _run_pieces(
     for piece in pieces:
         try:
             with conn.cursor() as cur:
-                if isinstance(piece, _Copy):
+                if isinstance(piece, Copy):
                     with cur.copy(piece.statement) as copy:
                         if piece.to_stdout:
                             for _ in copy:
@@ -311,11 +311,11 @@ def _pg_message(exc: Exception) -> str:
 
 
 def _failing_line(
-    conn: psycopg.Connection[Any], text: str, piece: _Piece, exc: Exception, lines: LineIndex
+    conn: psycopg.Connection[Any], text: str, piece: Piece, exc: Exception, lines: LineIndex
 ) -> str:
     """The line (or range) of the file where the failing statement or COPY row is."""
     diag = getattr(exc, "diag", None)
-    if isinstance(piece, _Copy):
+    if isinstance(piece, Copy):
         row = re.search(r"\bline (\d+)", getattr(diag, "context", None) or "")
         if row and not piece.to_stdout:
             return str(lines.line(piece.data_start) + int(row.group(1)) - 1)
@@ -335,7 +335,7 @@ def _failing_line(
     return f"{first}-{lines.line(max(piece.end - 1, piece.start))}"
 
 
-def _replay(conn: psycopg.Connection[Any], text: str, run: _Run) -> int | None:
+def _replay(conn: psycopg.Connection[Any], text: str, run: Run) -> int | None:
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         return None  # inside the file's own transaction: nothing to replay in isolation
     try:

@@ -18,7 +18,7 @@ _TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|[^\s\"']+")
 
 
 @dataclass(frozen=True)
-class _Extension:
+class Extension:
     """A ``CREATE EXTENSION`` (or handler-less ``CREATE LANGUAGE``) of the file, read into its
     parts so that the privileged connection runs a statement of our own, never the file's."""
 
@@ -29,20 +29,20 @@ class _Extension:
     offset: int
 
 
-def _code_of(statement: str) -> str:
+def code_of(statement: str) -> str:
     """The statement with its comments, string literals and ``$$`` bodies blanked (quoted names
     are kept): what the skip patterns are matched on."""
     return _CODE_NOISE.sub(" ", statement).strip()
 
 
-def _identifier(token: str) -> str:
+def identifier(token: str) -> str:
     """A name as PostgreSQL reads it: ``"Quoted"`` kept as written, a bare name folded."""
     if token.startswith('"'):
         return token[1:-1].replace('""', '"')
     return token.lower()
 
 
-def _read_extension(statement: str, offset: int, label: str, lines: LineIndex) -> _Extension | None:
+def read_extension(statement: str, offset: int, label: str, lines: LineIndex) -> Extension | None:
     """The parts of ``CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v]
     [CASCADE]``, or of a ``CREATE LANGUAGE name`` without a handler (which PostgreSQL runs as
     CREATE EXTENSION); None for a language with a handler. A form not understood is refused."""
@@ -57,7 +57,7 @@ def _read_extension(statement: str, offset: int, label: str, lines: LineIndex) -
     values: dict[str, str] = {}
     cascade = False
     if at < len(tokens):
-        values["name"] = _identifier(tokens[at])
+        values["name"] = identifier(tokens[at])
         at += 1
     while at < len(tokens):
         if words[at] == "WITH":
@@ -68,7 +68,7 @@ def _read_extension(statement: str, offset: int, label: str, lines: LineIndex) -
             value = tokens[at + 1]
             values[words[at]] = value[1:-1].replace("''", "'") if value[0] == "'" else value
             if words[at] == "SCHEMA":
-                values["SCHEMA"] = _identifier(value)
+                values["SCHEMA"] = identifier(value)
             at += 2
         else:
             break
@@ -77,7 +77,7 @@ def _read_extension(statement: str, offset: int, label: str, lines: LineIndex) -
             f"{label}:{lines.line(offset)}: cannot read this CREATE {keyword} statement; write "
             "it as CREATE EXTENSION [IF NOT EXISTS] name [WITH SCHEMA s] [VERSION v] [CASCADE]"
         )
-    return _Extension(values["name"], values.get("SCHEMA"), values.get("VERSION"), cascade, offset)
+    return Extension(values["name"], values.get("SCHEMA"), values.get("VERSION"), cascade, offset)
 
 
 # Extensions a SQL file may ask for. They are created by the privileged connection, into the
@@ -94,10 +94,10 @@ ALLOWED_EXTENSIONS = frozenset(
         "tsm_system_rows", "tsm_system_time", "unaccent", "uuid-ossp", "vector",
     }
 )  # fmt: skip
-_BUILT_IN_SCHEMAS = frozenset({"public", "pg_catalog"})
+BUILT_IN_SCHEMAS = frozenset({"public", "pg_catalog"})
 
 
-def _refuse_unlisted_extensions(extensions: list[_Extension], label: str, lines: LineIndex) -> None:
+def refuse_unlisted_extensions(extensions: list[Extension], label: str, lines: LineIndex) -> None:
     """A ``UsageError`` naming the line of the first extension off ``ALLOWED_EXTENSIONS``."""
     for extension in extensions:
         if extension.name not in ALLOWED_EXTENSIONS:
@@ -108,7 +108,7 @@ def _refuse_unlisted_extensions(extensions: list[_Extension], label: str, lines:
             )
 
 
-def _create_extension(extension: _Extension) -> sql.Composed:
+def create_extension(extension: Extension) -> sql.Composed:
     """Our own CREATE EXTENSION for what the file asked: names and version quoted as data."""
     parts: list[sql.Composable] = [
         sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(extension.name))

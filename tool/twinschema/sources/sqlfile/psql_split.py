@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 
 from twinschema.errors import UsageError
 from twinschema.sources.sqlfile.psql_extensions import (
-    _code_of,
-    _Extension,
-    _identifier,
-    _read_extension,
+    Extension,
+    code_of,
+    identifier,
+    read_extension,
 )
 from twinschema.sources.sqlfile.text import LineIndex
 
 
 @dataclass
-class _Run:
+class Run:
     """Consecutive plain SQL statements, sent in one ``execute``."""
 
     start: int
@@ -40,7 +40,7 @@ class _Run:
 
 
 @dataclass
-class _Copy:
+class Copy:
     """A ``COPY ... FROM stdin`` statement and its data block, or a ``COPY ... TO stdout``."""
 
     start: int
@@ -50,15 +50,15 @@ class _Copy:
     to_stdout: bool = False
 
 
-_Piece = _Run | _Copy
+Piece = Run | Copy
 
 
 @dataclass
 class _Script:
     """A psql script cut into what a driver runs, and the extensions it asks for."""
 
-    pieces: list[_Piece]
-    extensions: list[_Extension]
+    pieces: list[Piece]
+    extensions: list[Extension]
 
 
 # At most this many statements go in one ``execute``: a multi-statement query is one implicit
@@ -149,7 +149,7 @@ _META = re.compile(r"\\([A-Za-z]+|[^A-Za-z\s])")
 _COPY_END = re.compile(r"^\\\.[ \t]*\r?$", re.MULTILINE)
 
 
-def _split_psql_script(text: str, label: str) -> _Script:
+def split_psql_script(text: str, label: str) -> _Script:
     """Cut a psql script into runs of plain SQL and COPY blocks, dropping what psql alone does.
 
     A lexer that knows PostgreSQL's quoting (strings, E'' strings, ``"names"``, ``$tag$`` bodies,
@@ -160,9 +160,9 @@ def _split_psql_script(text: str, label: str) -> _Script:
     ``CREATE EXTENSION`` statements are taken out, read, and returned apart.
     """
     lines = LineIndex(text)
-    pieces: list[_Piece] = []
-    extensions: list[_Extension] = []
-    run = _Run(0, 0)
+    pieces: list[Piece] = []
+    extensions: list[Extension] = []
+    run = Run(0, 0)
     stmt_start: int | None = None
     scs = True  # standard_conforming_strings: backslashes are plain characters in '' strings
     pos = 0
@@ -173,7 +173,7 @@ def _split_psql_script(text: str, label: str) -> _Script:
         if run.statements or stmt_start is not None:
             run.end = end
             pieces.append(run)
-        run = _Run(restart, restart)
+        run = Run(restart, restart)
 
     while pos < size:
         match = _SPECIAL.search(text, pos)
@@ -216,7 +216,7 @@ def _split_psql_script(text: str, label: str) -> _Script:
             statement = text[stmt_start:here]
             kind = _classify(statement)
             if kind == "extension":
-                found_extension = _read_extension(statement, stmt_start, label, lines)
+                found_extension = read_extension(statement, stmt_start, label, lines)
                 if found_extension is None:
                     kind = "sql"  # CREATE LANGUAGE with a HANDLER: the load role runs it
                 else:
@@ -238,8 +238,8 @@ def _split_psql_script(text: str, label: str) -> _Script:
                 begin = stmt_start
                 stmt_start = None
                 close_run(begin, begin)
-                pieces.append(_Run(begin, pos, [(begin, pos)]))
-                run = _Run(pos, pos)
+                pieces.append(Run(begin, pos, [(begin, pos)]))
+                run = Run(pos, pos)
             else:  # copy
                 begin = stmt_start
                 stmt_start = None
@@ -247,16 +247,16 @@ def _split_psql_script(text: str, label: str) -> _Script:
                 newline = text.find("\n", pos)
                 data_start = newline + 1 if newline >= 0 else size
                 if kind == "copy-out":
-                    pieces.append(_Copy(begin, statement, "", data_start, to_stdout=True))
+                    pieces.append(Copy(begin, statement, "", data_start, to_stdout=True))
                     pos = data_start
                 else:
                     end = _COPY_END.search(text, data_start)
                     data_end = end.start() if end else size
-                    pieces.append(_Copy(begin, statement, text[data_start:data_end], data_start))
+                    pieces.append(Copy(begin, statement, text[data_start:data_end], data_start))
                     pos = text.find("\n", end.end()) + 1 if end else size
                     if pos == 0:
                         pos = size
-                run = _Run(pos, pos)
+                run = Run(pos, pos)
             stmt_start = None
         else:  # a backslash outside quotes: a psql meta-command, which runs to the end of the line
             meta = _META.match(text, here)
@@ -282,7 +282,7 @@ def _split_psql_script(text: str, label: str) -> _Script:
         kind = _classify(statement)
         found_extension = None
         if kind == "extension":
-            found_extension = _read_extension(statement, stmt_start, label, lines)
+            found_extension = read_extension(statement, stmt_start, label, lines)
         if found_extension is not None:
             extensions.append(found_extension)
         if kind == "skip" or found_extension is not None:
@@ -312,7 +312,7 @@ def _skip_block_comment(text: str, start: int) -> int:
 
 
 def _classify(statement: str) -> str:
-    if _DATABASE_LEVEL.match(statement) or _SKIPPED_STATEMENT.match(_code_of(statement)):
+    if _DATABASE_LEVEL.match(statement) or _SKIPPED_STATEMENT.match(code_of(statement)):
         return "skip"
     if _CREATES_EXTENSION.match(statement):
         return "extension"
@@ -325,14 +325,14 @@ def _classify(statement: str) -> str:
     return "sql"
 
 
-def _skip_create_schema(text: str, pieces: list[_Piece], schemas: set[str]) -> None:
+def skip_create_schema(text: str, pieces: list[Piece], schemas: set[str]) -> None:
     """Skip the file's plain ``CREATE SCHEMA s`` of each schema that was made before the load
     (to hold an extension); the load role owns it already."""
     for piece in pieces:
-        if not isinstance(piece, _Run):
+        if not isinstance(piece, Run):
             continue
         for start, end in list(piece.statements):
-            found = _CREATE_SCHEMA.match(_code_of(text[start:end]).rstrip(";").strip())
-            if found and _identifier(found["name"]) in schemas:
+            found = _CREATE_SCHEMA.match(code_of(text[start:end]).rstrip(";").strip())
+            if found and identifier(found["name"]) in schemas:
                 piece.statements.remove((start, end))
                 piece.skipped.append((start, end))

@@ -1,0 +1,51 @@
+"""``twinschema init``: a project from two existing databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    pass
+from twinschema.cli.app import cli, notice
+
+
+@cli.command("init")
+@click.option("--sqlite-url", help="The SQLite database (default: LOCAL_DATABASE_URL).")
+@click.option("--postgres-url", help="The PostgreSQL database (default: DATABASE_URL).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The domain file to write (default: [tool.twinschema] domain, else domain.yaml).",
+)
+@click.option(
+    "--force", is_flag=True, help="Overwrite the files init writes (domain, modules) if they exist."
+)
+@click.option(
+    "--stamp",
+    is_flag=True,
+    help="Also WRITE to both databases: record each at a revision of its chain (alembic_version); "
+    "a new chain at the baseline init writes, a chain with revisions at its head only if the "
+    "database has exactly the schema that head builds.",
+)
+def init_command(
+    sqlite_url: str | None, postgres_url: str | None, output: str | None, force: bool, stamp: bool
+) -> None:
+    """Write a project from two existing databases: domain.yaml (tables and columns paired by name:
+    exact, case, PascalCase/snake_case, singular/plural), [tool.twinschema] in pyproject.toml,
+    both metadata modules, both Alembic environments with a baseline revision that creates the
+    schema as it is. Reads the databases only, unless --stamp."""
+    from twinschema import adopt
+    from twinschema.config import load_config
+
+    config = load_config()
+    urls = {
+        "sqlite": adopt.database_url(config, "sqlite", sqlite_url, notice),
+        "postgresql": adopt.database_url(config, "postgresql", postgres_url, notice),
+    }
+    path = Path(output) if output else adopt.default_output(config)
+    result = adopt.run_init(config, urls, path, force=force, stamp=stamp)
+    for line in adopt.summary(result):
+        click.echo(line)

@@ -1,0 +1,93 @@
+"""What a CHECK's NULL does: the operands of a canonical CHECK that add nothing, because a CHECK
+passes when it is NULL (``passes_on_null``) or because the column is NOT NULL
+(``without_not_null``)."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from twinschema.expr_tree import (
+    chain,
+    key,
+    operands,
+    sorted_unique,
+    unparen,
+)
+
+
+def passes_on_null(tree: exp.Expr) -> exp.Expr:
+    """A CHECK's canonical tree without the ``x IS NULL`` operands of its top OR that add
+    nothing: a CHECK passes when it is NULL, and each other operand is NULL when x is (a
+    comparison of x), so ``a > 0 OR a IS NULL`` is ``a > 0``. ``(a > 0 AND b > 0) OR a IS NULL``
+    keeps it: with a NULL and b = -1 the AND is false, not NULL."""
+    if type(tree) is not exp.Or:
+        return tree
+    items = operands(tree, exp.Or)
+    tests = {key(unparen(i.this)): i for i in items if _is_null_test(i)}
+    rest = [i for i in items if not _is_null_test(i)]
+    if not tests or not rest:
+        return tree
+    kept = [i for name, i in tests.items() if not all(_strict(r, name) for r in rest)]
+    if len(kept) == len(tests):
+        return tree
+    items = sorted_unique([*rest, *kept])
+    return chain(exp.Or, items) if len(items) > 1 else unparen(items[0])
+
+
+def without_not_null(tree: exp.Expr, not_null: tuple[str, ...]) -> exp.Expr:
+    """A CHECK's canonical tree without the ``x IS NOT NULL`` operands of its top AND where the
+    column x is NOT NULL: the column already rejects what they reject."""
+    if not not_null or type(tree) is not exp.And:
+        return tree
+    items = operands(tree, exp.And)
+    kept = [i for i in items if not _not_null_test(i, not_null)]
+    if not kept or len(kept) == len(items):
+        return tree
+    return chain(exp.And, kept) if len(kept) > 1 else unparen(kept[0])
+
+
+def _not_null_test(node: exp.Expr, not_null: tuple[str, ...]) -> bool:
+    node = unparen(node)
+    if not isinstance(node, exp.Not) or not _is_null_test(node.this):
+        return False
+    column = unparen(unparen(node.this).this)
+    return isinstance(column, exp.Column) and column.name in not_null
+
+
+def _is_null_test(node: exp.Expr) -> bool:
+    node = unparen(node)
+    return (
+        isinstance(node, exp.Is)
+        and isinstance(unparen(node.expression), exp.Null)
+        and isinstance(unparen(node.this), exp.Column)
+    )
+
+
+_STRICT_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
+
+
+_STRICT_TESTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.Glob)
+
+
+def _strict(node: exp.Expr, name: str) -> bool:
+    """True when ``node`` (a canonical condition) is NULL whenever the column ``name`` is."""
+    node = unparen(node)
+    if isinstance(node, exp.Not):
+        return _strict(node.this, name)
+    if isinstance(node, exp.In) and not node.args.get("query"):
+        return _strict_term(node.this, name)
+    if isinstance(node, _STRICT_TESTS):
+        return _strict_term(node.this, name) or _strict_term(node.expression, name)
+    return False
+
+
+def _strict_term(node: exp.Expr, name: str) -> bool:
+    """True when the value ``node`` is NULL whenever the column ``name`` is."""
+    node = unparen(node)
+    if isinstance(node, exp.Column):
+        return key(node) == name
+    if isinstance(node, exp.Neg):
+        return _strict_term(node.this, name)
+    if isinstance(node, _STRICT_OPERATORS):
+        return _strict_term(node.this, name) or _strict_term(node.expression, name)
+    return False

@@ -1,0 +1,142 @@
+"""How a logical type is carried by a stored one: a CHECK ... IN list that makes an integer a
+boolean or a text an enum (``encodings_of``), and the extension types (vector, geometry) that
+``domain.yaml`` declares a SQLite spelling for (``Storage``). The type table they read is
+``typemap``'s.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import replace
+from functools import cache
+
+from twinschema.model import CheckConstraint, Column, ColumnType
+from twinschema.records.kinds import GEOMETRY, VECTOR, Storage
+from twinschema.typemap import SAME, SQLITE, kinds_of
+
+# What a CHECK ... IN list on a column of a given kind encodes: SQLite spells booleans as
+# integers restricted to (0, 1) and enums as text restricted to a list of strings. SQLite's
+# NUMERIC affinity stores 1, 1.0 and '1' as the integer 1, as INTEGER does: a carrier too.
+_BOOLEAN_VALUES = frozenset({"0", "1"})
+_BOOLEAN_CARRIERS = frozenset({"integer", "boolean"})
+_SQLITE_BOOLEAN_CARRIERS = frozenset({"integer", "boolean", "numeric"})
+_ENUM_CARRIERS = frozenset({"text", "enum"})
+# SQLite spells a JSON column as text kept to valid JSON by ``CHECK (json_valid(c))``.
+_JSON_CARRIERS = frozenset({"text", "json"})
+
+
+@cache
+def _json_valid_passes_null() -> bool:
+    """Whether ``CHECK (json_valid(c))`` lets a NULL through on this SQLite library: 3.40's
+    ``json_valid(NULL)`` is 0 (the CHECK rejects NULL), where a NULL result would pass."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        return bool(conn.execute("SELECT json_valid(NULL) IS NULL").fetchone()[0])
+
+
+def _json_valid_of(check: CheckConstraint, column: Column) -> bool:
+    """True for a CHECK that keeps ``column`` to valid JSON and lets every NULL a nullable
+    column holds through, as a json/jsonb column does: ``json_valid(c) OR c IS NULL`` (canonical
+    text, either quoting, either order), or ``json_valid(c)`` alone on a NOT NULL column or where
+    ``json_valid(NULL)`` is NULL."""
+    name = column.name
+    for spelled in (name, '"' + name.replace('"', '""') + '"'):
+        valid = f"json_valid({spelled})"
+        if check.expression == valid:
+            return not column.nullable or _json_valid_passes_null()
+        null = f"{spelled} IS NULL"
+        if check.expression.replace("(" + null + ")", null) in (
+            f"{valid} OR {null}",
+            f"{null} OR {valid}",
+        ):
+            return True
+    return False
+
+
+def encodings_of(
+    column: Column, checks: Iterable[CheckConstraint]
+) -> tuple[tuple[ColumnType, CheckConstraint], ...]:
+    """The logical types ``column`` encodes through a CHECK ... IN list on it, with that CHECK.
+
+    An integer (or a SQLite NUMERIC) restricted to (0, 1) is a boolean; a text restricted to a
+    list of strings is an enum; a SQLite text kept to valid JSON (``json_valid``) is json. A
+    native boolean or enum that restates itself in a CHECK (SQLAlchemy's Boolean on SQLite does)
+    yields its own type, so that the CHECK is accounted for by the type. The
+    logical type keeps what carries it as its ``definition``: two columns of one dialect are
+    the same type only when their carriers are (INTEGER in (0, 1) is not BOOLEAN in (0, 1)).
+    """
+    kinds = kinds_of(column.type)
+    sqlite = column.type.dialect == SQLITE
+    booleans = _SQLITE_BOOLEAN_CARRIERS if sqlite else _BOOLEAN_CARRIERS
+    found: list[tuple[ColumnType, CheckConstraint]] = []
+    for check in checks:
+        if sqlite and kinds & _JSON_CARRIERS and _json_valid_of(check, column):
+            found.append((_logical(column.type, "json"), check))
+            continue
+        if check.column != column.name or not check.values:  # the logical name, as the column
+            continue
+        if frozenset(check.values) == _BOOLEAN_VALUES and kinds & booleans:
+            found.append((_logical(column.type, "boolean"), check))
+        elif kinds & _ENUM_CARRIERS:
+            found.append((_logical(column.type, "enum", check.values), check))
+    return tuple(found)
+
+
+def _logical(ctype: ColumnType, name: str, values: tuple[str, ...] | None = None) -> ColumnType:
+    return replace(
+        ctype,
+        name=name,
+        length=None,
+        precision=None,
+        scale=None,
+        values=values,
+        definition=ctype.spelling(),
+    )
+
+
+def values_ordered(kind: str, ctype: ColumnType) -> bool:
+    """True when the order of ``ctype``'s values means something: a native enum (PostgreSQL
+    sorts by it) compared within one dialect. A CHECK ... IN list has no order."""
+    return kind == SAME and ctype.definition is None
+
+
+def stored_as(column: Column, storage: Storage | None) -> Column:
+    """``column`` with its logical type when it is a SQLite column stored as ``storage`` declares
+    (an accepted spelling): a BLOB that holds a ``vector(1536)`` is compared as that vector.
+    Any other column is returned unchanged, so that a spelling not accepted stays a difference."""
+    if storage is None or column.type.dialect != SQLITE or column.type.array:
+        return column
+    spelling = column.type.spelling()
+    if column.type.name not in storage.sqlite:
+        return column
+    return replace(column, type=replace(storage.logical(SQLITE, spelling), raw=column.type.raw))
+
+
+def fits_storage(storage: Storage, ctype: ColumnType) -> bool:
+    """True when a server column's type is the declared extension type: ``vector`` with the
+    declared dimensions, ``geometry`` with the declared type and SRID (a parameter the
+    declaration leaves out is not compared)."""
+    if ctype.dialect == SQLITE:
+        return ctype.name == storage.logical(SQLITE).name and (
+            storage.kind != VECTOR or ctype.length == storage.dimensions
+        )
+    if storage.kind == VECTOR:
+        return ctype.name == VECTOR and storage.dimensions in (None, ctype.length)
+    wanted = storage.logical(ctype.dialect).name
+    return ctype.name == wanted or (storage.geometry is None and storage.srid is None)
+
+
+def extension_difference(ctype: ColumnType, param: str, where: str) -> str | None:
+    """The start of the message for a differing parameter of an extension type (``where`` is
+    table.column), or None for any other type: a vector's length is its dimensions, not a number
+    of characters; a geometry's name holds its type and SRID."""
+    base = ctype.name.split("(", 1)[0]
+    if base == VECTOR and param == "length":
+        return f"dimensions of {where} differ (vector(n) rejects a vector of other dimensions)"
+    if base == GEOMETRY and param == "name":
+        return (
+            f"geometry type or SRID of {where} differs (a typed geometry column rejects "
+            "a geometry of another type or SRID)"
+        )
+    return None
