@@ -47,7 +47,6 @@ FLOORS: dict[str, int] = {
     "twinschema.domain_model": 1,
     "twinschema.domain_schema": 1,
     "twinschema.domain_yaml": 1,
-    "twinschema.domain.*": 1,
     "twinschema.config": 1,
     "twinschema.servers.*": 1,
     "twinschema.embedded": 1,

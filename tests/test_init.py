@@ -600,7 +600,7 @@ def test_domain_file_is_a_round_trip_yaml_document(tmp_path: Path) -> None:
     from twinschema.adopt.domain_file import render
     from twinschema.adopt.kinds import Kind
     from twinschema.adopt.proposal import InitColumn, InitTable, Proposal
-    from twinschema.domain import parse_domain
+    from twinschema.domain_load import parse_domain
 
     both = ("sqlite", "postgresql")
     album = InitTable("album", {"sqlite": "Album", "postgresql": "album"}, both)
