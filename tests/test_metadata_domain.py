@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-from tests.pg_helpers import clean_env, invoke_cli
+from pg_helpers import clean_env, invoke_cli
 
 MODULE = """\
 import sqlalchemy as sa
