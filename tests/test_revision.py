@@ -8,13 +8,16 @@ environment: the user's databases are never involved.
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from pg_helpers import clean_env, run_cli
 from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
     CHAIN,
     HEADS,
@@ -236,3 +239,49 @@ def test_the_version_bump_changes_the_version_and_nothing_else(layout: str) -> N
         line.replace(f"version: {number}", f"version: {number + 1}") for line in text.splitlines()
     ]
     assert parse_domain(new, "d.yaml").version == number + 1
+
+
+def test_a_version_bumped_by_hand_is_set_back_and_revision_bumps_it(
+    tmp_path: Path, pg_server: str, pg_url: str
+) -> None:
+    """domain.yaml's version bumped by hand ahead of the chains: both ``check`` (its hint) and
+    ``revision`` (its refusal, one line, exit 2, nothing written) say to set the version back to
+    the chains' head version and run ``twinschema revision``, which bumps it itself."""
+    project = scratch_project(tmp_path)
+    edit(project / "domain.yaml", "\nversion: 1\n", "\nversion: 2\n")
+    sqlite3.connect(tmp_path / "local.db").close()
+    env = clean_env(
+        LOCAL_DATABASE_URL=f"sqlite:///{tmp_path / 'local.db'}",
+        DATABASE_URL=pg_url,
+        TWINSCHEMA_SCRATCH_URL=pg_server,
+    )
+    checked = run_cli(["check", "--layer", "migrations", "--format", "json"], project, env)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    heads = [
+        d
+        for d in json.loads(checked.stdout)["differences"]
+        if d["kind"] == "migration_parity" and d["right"] == "2"
+    ]
+    assert sorted(d["name"] for d in heads) == sorted(HEADS.values()), heads
+    for d in heads:
+        assert d["left"] == "1", d
+        assert d["hint"] == (
+            "set version: 1 back in domain.yaml (the chains' head version) and run "
+            "`twinschema revision -m MESSAGE`, which writes the twin revisions and bumps the "
+            "version itself"
+        ), d
+
+    domain = (project / "domain.yaml").read_text()
+    refused = revision_cli(project, pg_server, "-m", "x")
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.splitlines() == [
+        f"twinschema: error: {project / CHAIN['sqlite']}: head {HEADS['sqlite']} declares "
+        "domain_version 1, but domain.yaml is at version 2: set version: 1 back in domain.yaml "
+        "(the chains' head version) and run `twinschema revision` again: it bumps the version "
+        "itself"
+    ]
+    assert (project / "domain.yaml").read_text() == domain
+    for dialect in ("sqlite", "postgresql"):
+        assert sorted(p.name for p in (project / CHAIN[dialect] / "versions").glob("*.py")) == [
+            f"{HEADS[dialect]}.py"
+        ]

@@ -132,8 +132,9 @@ def parity(left: Chain, right: Chain, domain: Domain | None) -> Comparison:
                             right=str(domain.version),
                             message=f"the head of {chain.label}, {head}, is at domain version "
                             f"{version}, but {domain.path} is at version {domain.version}",
-                            hint=f"add a revision to {chain.label} that brings the schema to "
-                            f"domain version {domain.version}"
+                            hint=f"set version: {version} back in {domain.path} (the chains' "
+                            "head version) and run `twinschema revision -m MESSAGE`, which "
+                            "writes the twin revisions and bumps the version itself"
                             if version < domain.version
                             else f"set version: {version} in {domain.path}",
                         )

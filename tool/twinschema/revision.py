@@ -207,11 +207,21 @@ def _check_head(config: Config, dialect: str, version: int, revision: str) -> No
         if declared != version:
             raise UsageError(
                 f"{folder}: head {head} declares domain_version {declared}, but domain.yaml is "
-                f"at version {version}: bring the chains in step first "
-                "(twinschema check --layer migrations)"
+                f"at version {version}: {_in_step(declared, version)}"
             )
     if revision in {s.revision for s in script.walk_revisions("base", "heads")}:
         raise UsageError(f"{folder}: revision {revision} exists already")
+
+
+def _in_step(declared: object, version: int) -> str:
+    """What to do when a chain's head and domain.yaml disagree: a version bumped by hand ahead
+    of the chains is set back, since ``revision`` bumps it itself (the user's likely mistake)."""
+    if isinstance(declared, int) and declared < version:
+        return (
+            f"set version: {declared} back in domain.yaml (the chains' head version) and run "
+            "`twinschema revision` again: it bumps the version itself"
+        )
+    return "bring the chains in step first (twinschema check --layer migrations)"
 
 
 def _autogenerate(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from twinschema.config import Config
 from twinschema.errors import DatabaseError
+from twinschema.paths import shown
 from twinschema.urls import first_line, parse_url, redact
 
 SCRATCH_URL_ENV = "TWINSCHEMA_SCRATCH_URL"
@@ -35,11 +37,27 @@ def server(config: Config, given: str | None = None) -> Iterator[str]:
         return
     from twinschema import embedded
 
+    announce_embedded(config.embedded_dir)
     running = embedded.start(config.embedded_dir)
     try:
         yield running.url()
     finally:
         running.stop()
+
+
+def announce_embedded(datadir: Path) -> None:
+    """One stderr line when the embedded server's data folder is about to be created for scratch
+    databases: it takes tens of MB in the working directory (``./var/pg`` outside a project), and
+    a user who named no database was told nothing else. Said once: the folder then exists."""
+    if datadir.exists():
+        return
+    where = shown(datadir)
+    where = where if Path(where).is_absolute() else f"./{where}"
+    sys.stderr.write(
+        f"twinschema: starting the embedded PostgreSQL in {where} for scratch databases "
+        f"(set {SCRATCH_URL_ENV} to use another server)\n"
+    )
+    sys.stderr.flush()
 
 
 @contextmanager

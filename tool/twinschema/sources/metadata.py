@@ -12,12 +12,16 @@ UNLOGGED (``prefixes=["UNLOGGED"]``) and ``postgresql_partition_by`` are read fr
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.compiler import DDLCompiler
+from sqlalchemy.sql.type_api import to_instance
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
+from twinschema.expressions import domain_definition
 from twinschema.model import (
     EQUALITY_EXACT,
     GENERATED_STORED,
@@ -206,7 +210,24 @@ class _Reader:
             )
         # A type's COLLATE clause is the column's collation (see ``column``), not its type.
         spelling = COLLATE_CLAUSE.sub("", sa_type.compile(dialect=self.sa_dialect))
-        return self.adapter.parse_type(spelling)
+        ctype = self.adapter.parse_type(spelling)
+        if isinstance(sa_type, postgresql.DOMAIN) and self.dialect == "postgresql":
+            return replace(ctype, definition=self.domain(sa_type))
+        return ctype
+
+    def domain(self, domain: postgresql.DOMAIN) -> str:
+        """A DOMAIN's definition as the PostgreSQL reader builds it from the catalog (base type
+        as ``format_type`` spells it, NOT NULL, DEFAULT, CHECKs in canonical form), so that the
+        domain a module declares and the one a database holds compare equal when they are."""
+        base = self._compile_type(to_instance(domain.data_type)).spelling().replace(", ", ",")
+        parts = [base]
+        if domain.not_null:
+            parts.append("NOT NULL")
+        if domain.default is not None:
+            parts.append("DEFAULT " + self.sql(domain.default))
+        if domain.check is not None:
+            parts.append(f"CHECK ({self.sql(domain.check)})")
+        return domain_definition(self.dialect, " ".join(parts))
 
     def default(self, server_default: Any) -> str | None:
         """The text of the ``DEFAULT`` clause the DDL compiler writes for ``server_default``."""

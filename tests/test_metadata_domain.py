@@ -1,0 +1,88 @@
+"""A PostgreSQL DOMAIN declared in a metadata module reads as the PostgreSQL reader reads the
+same domain from a database: base type, NOT NULL, DEFAULT and CHECKs (issue V3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pg_helpers import clean_env, invoke_cli
+
+MODULE = """\
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData()
+sa.Table(
+    "film",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("release_year", postgresql.DOMAIN({args}, create_type=False)),
+)
+"""
+
+YEAR = "CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155)"
+TABLE = "CREATE TABLE film (id integer PRIMARY KEY, release_year year)"
+
+
+def diff(tmp_path: Path, pg_url: str, domain_args: str, *ddl: str) -> dict[str, object]:
+    """``twinschema diff dmod:metadata <pg_url> --no-domain`` after ``ddl`` on ``pg_url``."""
+    engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        for statement in ddl:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+    (tmp_path / "dmod.py").write_text(MODULE.format(args=domain_args), encoding="utf-8")
+    args = ["diff", "dmod:metadata", pg_url, "--no-domain", "--format", "json"]
+    result = invoke_cli(args, tmp_path, clean_env())
+    assert result.returncode in (0, 1), result.stderr
+    report: dict[str, object] = json.loads(result.stdout)
+    report["exit_code"] = result.returncode
+    return report
+
+
+@pytest.mark.parametrize(
+    ("domain_args", "ddl"),
+    [
+        (
+            '"year", sa.INTEGER(), constraint_name="year_check",'
+            ' check="VALUE >= 1901 AND VALUE <= 2155"',
+            YEAR,
+        ),
+        (
+            '"code", sa.SmallInteger(), not_null=True, default="1", check="0 < VALUE"',
+            "CREATE DOMAIN code AS smallint NOT NULL DEFAULT 1 CHECK (VALUE > 0)",
+        ),
+        ('"price", sa.Numeric(5, 2)', "CREATE DOMAIN price AS numeric(5,2)"),
+        ('"label", sa.String(10), not_null=True', "CREATE DOMAIN label AS varchar(10) NOT NULL"),
+    ],
+    ids=["year", "not-null-default", "numeric", "varchar"],
+)
+def test_a_domain_declared_as_the_database_holds_it_is_no_difference(
+    tmp_path: Path, pg_url: str, domain_args: str, ddl: str
+) -> None:
+    name = domain_args.split('"')[1]
+    table = f"CREATE TABLE film (id integer PRIMARY KEY, release_year {name})"
+    report = diff(tmp_path, pg_url, domain_args, ddl, table)
+    assert report["exit_code"] == 0, json.dumps(report["differences"])
+    assert report["differences"] == [], report
+
+
+@pytest.mark.parametrize(
+    "domain_args",
+    [
+        '"year", sa.INTEGER(), check="VALUE >= 1901 AND VALUE <= 2156"',
+        '"year", sa.BIGINT(), check="VALUE >= 1901 AND VALUE <= 2155"',
+        '"year", sa.INTEGER(), not_null=True, check="VALUE >= 1901 AND VALUE <= 2155"',
+        '"year", sa.INTEGER()',
+    ],
+    ids=["check-bound", "base-type", "not-null", "no-check"],
+)
+def test_a_near_miss_domain_still_differs(tmp_path: Path, pg_url: str, domain_args: str) -> None:
+    report = diff(tmp_path, pg_url, domain_args, YEAR, TABLE)
+    assert report["exit_code"] == 1, report
+    differences = report["differences"]
+    assert isinstance(differences, list) and len(differences) == 1, differences
+    assert differences[0]["column"] == "release_year", differences
