@@ -78,6 +78,12 @@ EQUIVALENT = [
     # defaults: the literal as the column stores it
     (SL, "0", PG, "'0'::text", "text"),
     (SL, "'0'", SL, "0", "text"),
+    # A number on TEXT is the text SQLite renders its value as (issue 15): 007 is '7'.
+    (SL, "007", SL, "'7'", "text"),
+    (SL, "1e3", SL, "'1000.0'", "text"),
+    (SL, "1.5", PG, "'1.5'::text", "text"),
+    (SL, "-5", PG, "'-5'::text", "text"),
+    (SL, "status > 007", SL, "status > '7'", None),
     (SL, "1", SL, "1.0", "float"),
     (PG, "1", SL, "1.0", "float"),
     (SL, "'1'", SL, "1", "integer"),
@@ -134,6 +140,13 @@ DIFFERENT = [
     (SL, "((1 + 2) * 3)", SL, "(1 + 2 * 3)", "integer"),
     (SL, "'a'", SL, "'A'", "text"),
     (SL, "0", SL, "'0'", "other"),
+    # A number on TEXT is not the text of its spelling (issue 15): SQLite stores '7', '1000.0'.
+    (SL, "007", SL, "'007'", "text"),
+    (SL, "007", PG, "'007'::text", "text"),
+    (SL, "1e3", PG, "'1e3'::text", "text"),
+    (SL, "1.50", PG, "'1.50'::text", "text"),
+    (SL, "status > 007", SL, "status > '007'", None),
+    (SL, "status > 1e3", PG, "status > '1e3'::text", None),
     (SL, "'true'", SL, "1", "boolean"),  # SQLite stores the string 'true' as text
     (SL, "CURRENT_TIMESTAMP", SL, "strftime('%Y-%m-%d %H:%M:%f', 'now')", "text"),
     (SL, "CURRENT_TIMESTAMP", SL, "datetime('now', 'localtime')", "text"),

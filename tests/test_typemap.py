@@ -46,7 +46,11 @@ TRUTH_TABLE = [
     ("FLOAT", "double precision", "float"),
     ("REAL", "real", None),  # SQLite's REAL is 8 bytes, PostgreSQL's real 4
     ("TEXT", "jsonb", "json"),
-    ("JSON", "json", "json"),
+    ("JSON", "json", None),  # NUMERIC affinity: SQLite stores the JSON text 1e2 as 100
+    ("STRING", "text", None),  # NUMERIC affinity: SQLite stores the text 007 as 7
+    ("JSONB", "jsonb", None),
+    ("STRING", "numeric", "numeric"),  # NUMERIC affinity, as NUMERIC
+    ("VARCHAR2(10)", "text", "text"),  # affinity: contains "CHAR"
     ("BLOB", "bytea", "bytes"),
     ("", "bytea", "bytes"),
     ("BLOB SUB_TYPE TEXT", "text", "text"),  # affinity: contains "TEXT"

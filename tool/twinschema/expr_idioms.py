@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Mapping
+from contextlib import closing
+from functools import cache
 
 from sqlglot import exp
 
@@ -211,7 +213,7 @@ def default_literal(node: exp.Expr, dialect: str, own: str) -> exp.Expr:
         assert isinstance(node, exp.Neg)
         text = "-" + str(node.this.this)
         if own == "text":
-            return exp.Literal.string(text)
+            return number_as_text(node, text, dialect)
         if own not in NUMBERS:
             return node
         return exp.Literal.number(_stored_number(text, own))
@@ -223,10 +225,35 @@ def default_literal(node: exp.Expr, dialect: str, own: str) -> exp.Expr:
         return node
     text = str(node.this)
     if own == "text" and not node.is_string:
-        return exp.Literal.string(text)
+        return number_as_text(node, text, dialect)
     if own not in NUMBERS or not _NUMBER.fullmatch(text):
         return node
     return exp.Literal.number(_stored_number(text, own))
+
+
+def number_as_text(node: exp.Expr, text: str, dialect: str) -> exp.Expr:
+    """A number literal (spelled ``text``) that a TEXT column stores or is compared with, as the
+    text it becomes: its value's rendering, not its spelling (SQLite stores ``DEFAULT 007`` as
+    '7' and ``1e3`` as '1000.0'). On SQLite that rendering; elsewhere the spelling only where
+    SQLite renders it so (``5``, ``1.5``: PostgreSQL renders those alike too), else the number
+    itself, which equals no string."""
+    rendered = sqlite_text_of_number(text)
+    if rendered is None:
+        return node
+    if dialect == "sqlite":
+        return exp.Literal.string(rendered)
+    return exp.Literal.string(text) if rendered == text else node
+
+
+@cache
+def sqlite_text_of_number(text: str) -> str | None:
+    """What SQLite renders a number literal spelled ``text`` as (``SELECT CAST(007 AS TEXT)`` is
+    '7'), asked of an in-memory SQLite; None for a text that is no plain number literal."""
+    if not _NUMBER.fullmatch(text):
+        return None
+    with closing(sqlite3.connect(":memory:")) as conn:
+        found = conn.execute(f"SELECT CAST({text} AS TEXT)").fetchone()[0]
+    return None if found is None else str(found)
 
 
 def _negative_number(node: exp.Expr) -> bool:

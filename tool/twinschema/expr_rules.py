@@ -298,14 +298,14 @@ _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 def _affinity(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
     """SQLite gives a literal compared with a column that column's affinity: against an
     INTEGER, REAL or NUMERIC column the text '5' is the number 5; against a TEXT column the
-    number 5 is the text '5' (a BLOB column converts nothing)."""
+    number 5 is the text '5', 007 the text '7' (a BLOB column converts nothing)."""
     if ctx.dialect != "sqlite" or not isinstance(value, exp.Literal):
         return value
     kind, text = kind_of(other, ctx), str(value.this)
     if kind in _NUMERIC_AFFINITY and value.is_string and _NUMBER.fullmatch(text):
         return exp.Literal.number(text.lstrip("+"))
-    if kind == "text" and not value.is_string:
-        return exp.Literal.string(text)
+    if kind == "text" and not value.is_string:  # its value's rendering, not its spelling
+        return expr_idioms.number_as_text(value, text, ctx.dialect)
     return value
 
 

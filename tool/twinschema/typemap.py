@@ -78,8 +78,10 @@ _SQLITE_TEXT = _names(
     "nvarchar",
     "clob",
     "character varying",
-    "string",
 )
+# ``STRING``, ``JSON`` and ``JSONB`` are not here: no INT, CHAR, CLOB, TEXT, BLOB, REAL, FLOA or
+# DOUB in the name gives them NUMERIC affinity, which stores '007' as the integer 7 and '1e2' as
+# 100: they carry numbers, not text (``kinds_of`` falls back to the NUMERIC kinds for them).
 _SQLITE_REAL = _names("real", "double", "double precision", "float", "float4", "float8")
 _SQLITE_NUMERIC = _names("numeric", "decimal")
 
@@ -115,7 +117,7 @@ TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
         "numeric": _kind(_names("numeric"), _SQLITE_NUMERIC),
         # SQLite's REAL is an 8-byte float: PostgreSQL's 4-byte real rounds 16777217 to 16777216.
         "float": _kind(_names("double precision"), _SQLITE_REAL),
-        "json": _kind(_names("json", "jsonb"), _SQLITE_TEXT | _names("json", "jsonb")),
+        "json": _kind(_names("json", "jsonb"), _SQLITE_TEXT),
         # SQLite's ``bytea`` (Synapse declares it) has NUMERIC affinity, which stores a blob
         # unchanged, as BLOB affinity does: the name says bytes.
         "bytes": _kind(_names("bytea"), _names("blob", "", "bytea")),
@@ -219,10 +221,41 @@ def shared_kind(left: ColumnType, right: ColumnType) -> str | None:
 
 
 def why_types_differ(left: ColumnType, right: ColumnType) -> str:
-    """Why ``shared_kind`` found no kind for two types, in words for a message."""
+    """Why ``shared_kind`` found no kind for two types, in words for a message; when one side
+    is a SQLite name of NUMERIC affinity and the other keeps text, what that does to data."""
     if left.dialect == right.dialect:
-        return "one database engine: the declared types must be equal"
-    return "no logical kind accepts both"
+        why = "one database engine: the declared types must be equal"
+    else:
+        why = "no logical kind accepts both"
+    for one, other in ((left, right), (right, left)):
+        if _numeric_affinity(one) and _TEXT_KINDS & kinds_of(other):
+            return f"{why}; {_numeric_affinity_effect(one)}"
+    return why
+
+
+# Kinds whose values are text that a NUMERIC-affinity column would turn into numbers.
+_TEXT_KINDS = frozenset({"text", "varchar", "char", "json"})
+
+
+def _numeric_affinity(ctype: ColumnType) -> bool:
+    """True for a SQLite declared name of NUMERIC affinity (SQLite's fifth rule: none of INT,
+    CHAR, CLOB, TEXT, BLOB, REAL, FLOA, DOUB in it), not an empty name (BLOB affinity)."""
+    name = ctype.name.split("(", 1)[0]
+    return (
+        ctype.dialect == SQLITE
+        and name != ""
+        and not ctype.array
+        and not any(fragment in name for fragment, _ in _SQLITE_AFFINITY)
+    )
+
+
+def _numeric_affinity_effect(ctype: ColumnType) -> str:
+    """What SQLite's NUMERIC affinity does to text, in words, for a column declared ``ctype``."""
+    name = ctype.name.split("(", 1)[0].upper()
+    return (
+        f"SQLite gives {name} NUMERIC affinity: it stores text that reads as a number as that "
+        "number ('007' as 7, '1e2' as 100), where a text column keeps the text"
+    )
 
 
 def options_compared(left_dialect: str, right_dialect: str) -> bool:
