@@ -5,10 +5,9 @@ table's SQL per object kind (it grows as N^2 with the number of tables), and it 
 action of inline foreign keys and inline UNIQUE constraints. So this adapter reads the catalog
 itself, with the stdlib ``sqlite3`` module: ``sqlite_master`` once, then one query per object kind
 that joins a PRAGMA table-valued function over every table (columns, foreign keys, indexes with
-their elements), all four sent as one statement that returns each as JSON (see
-``SNAPSHOT_QUERY``). CHECK constraints have no PRAGMA: they are found in each table's stored SQL
-by a small tokenizer, which also supplies the names of named constraints and the expression text
-of expression indexes and partial-index predicates.
+their elements), all four in one read transaction. CHECK constraints have no PRAGMA: they are
+found in each table's stored SQL by a small tokenizer, which also supplies the names of named
+constraints and the expression text of expression indexes and partial-index predicates.
 
 What comes back is a *raw* ``Schema`` (see ``twinschema.dialects``): physical names and SQL text
 exactly as the catalog stores it.
@@ -29,7 +28,6 @@ from sqlalchemy.engine import URL
 from twinschema.dialects import Adapter, ReflectOptions, excluded, sqlite_files
 from twinschema.dialects.sqlite_catalog import (
     QUERIES,
-    SNAPSHOT_QUERY,
     _Catalog,
     _catalog,
     _Row,
@@ -78,7 +76,6 @@ __all__ = [
     "ADAPTER",
     "NAME",
     "QUERIES",
-    "SNAPSHOT_QUERY",
     "catalog_rows",
     "collation_of",
     "conflict_clauses",
@@ -145,8 +142,8 @@ def open_reader(url: URL, options: ReflectOptions) -> Callable[[], Schema]:
 def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source: str) -> Schema:
     """Read every table through an open connection (e.g. an in-memory database loaded from SQL).
 
-    Runs one statement whatever the number of tables (four, in one read transaction, where
-    SQLite was built without its JSON functions). ``source`` labels the result and any error.
+    Runs four queries in one read transaction whatever the number of tables. ``source`` labels
+    the result and any error.
     """
     return _build(_catalog(conn, source), options, source)
 
