@@ -39,7 +39,7 @@ from twinschema.model import (
     Schema,
     Table,
 )
-from twinschema.sources import reflect_in_background
+from twinschema.sources import reflect_url
 from twinschema.typemap import kinds_of
 
 OPTIONS = ReflectOptions()
@@ -646,24 +646,14 @@ def test_missing_file_is_an_error_and_is_not_created(sqlite_url: str) -> None:
     assert list(path.parent.iterdir()) == []
 
 
-def test_background_read_reports_open_errors_through_its_result(sqlite_url: str) -> None:
-    """The file is checked and opened before the worker starts, yet a failure is still raised
-    by ``result()``, where a check's layer handles it, and still creates nothing."""
-    path = Path(make_url(sqlite_url).database or "")
-    reading = reflect_in_background(sqlite_url, OPTIONS)
-    with pytest.raises(DatabaseError, match="SQLite database not found"):
-        reading.result()
-    assert not path.exists()
-
-
-def test_background_read_uses_the_connection_opened_in_the_caller(tmp_path: Path) -> None:
-    """The connection is opened in this thread and read in the worker: same schema as a read
-    in this thread, and the file is closed afterwards."""
+def test_a_read_closes_the_file(tmp_path: Path) -> None:
+    """Reading through a URL gives the schema a read through the adapter gives, and leaves the
+    file closed afterwards."""
     path = tmp_path / "full.db"
     url = make_db(path, SCHEMA_SQL)
-    in_background = reflect_in_background(url, OPTIONS).result()
-    assert in_background == ADAPTER.reflect(make_url(url), OPTIONS)
-    assert in_background.tables
+    found = reflect_url(url, OPTIONS)
+    assert found == ADAPTER.reflect(make_url(url), OPTIONS)
+    assert found.tables
     open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
     assert str(path.resolve()) not in open_files
 

@@ -56,8 +56,7 @@ def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
     (``sqlite3.connect`` would create an empty database, a FIFO would block), a rollback-journal
     file is opened ``mode=ro`` so that SQLite itself refuses any write, and a WAL-mode file (or
     one with a ``-wal``) is read from a private copy (see ``sqlite_files``). The path is
-    URI-quoted, so names holding ``?``, ``#`` or ``%`` open the right file. The connection may be
-    handed to another thread (one thread at a time: see ``open_reader``).
+    URI-quoted, so names holding ``?``, ``#`` or ``%`` open the right file.
     """
     return sqlite_files.connect(path, busy_timeout)
 
