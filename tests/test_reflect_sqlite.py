@@ -7,7 +7,6 @@ UNIQUE constraints, so those are tested one by one here.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from pathlib import Path
 
@@ -17,8 +16,7 @@ from sqlalchemy.dialects import sqlite as sa_sqlite
 from sqlalchemy.engine import make_url
 from support import testing
 
-from twinschema import sqlfile
-from twinschema.dialects import ReflectOptions, adapter, sqlite_ddl, sqlite_lexer
+from twinschema.dialects import ReflectOptions, adapter
 from twinschema.dialects.sqlite import (
     ADAPTER,
     QUERIES,
@@ -521,50 +519,6 @@ def test_statement_count_does_not_grow_with_tables() -> None:
         return len(statements)
 
     assert count(5) == count(50) == len(QUERIES) + 2  # BEGIN, the queries, ROLLBACK
-
-
-REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
-
-
-def _tables_sql(source: str) -> list[str]:
-    """The CREATE TABLE text of every table of a test schema or a real-world SQL file."""
-    if source.endswith(".sql"):
-        conn = sqlfile.load_sqlite(REALWORLD / source)
-    else:
-        conn = sqlite3.connect(":memory:")
-        conn.executescript(globals()[source])
-    found = [row[0] for row in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table'")]
-    conn.close()
-    return found
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "SCHEMA_SQL",
-        "NAMED_SQL",
-        "chinook/Chinook_Sqlite.sql",
-        "sakila/sqlite-sakila-schema.sql",
-        "roundcube/sqlite.initial.sql",
-    ],
-)
-def test_whole_constructs_read_as_the_tokenizer_reads_them(
-    source: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """CHECKs and named constraints matched whole give what the keyword-by-keyword tokenizer
-    gives, for every table of the test schemas and the real-world ones."""
-    tables = _tables_sql(source)
-    scan = sqlite_ddl._scan_table
-
-    def read(sql: str) -> tuple[object, ...]:
-        found = scan(sql, sqlite_lexer._lower(sql))
-        checks = [(c.expression, c.name) for c in found.checks]
-        return checks, found.unique_names, found.fk_names
-
-    whole = [read(sql) for sql in tables]
-    monkeypatch.setattr(sqlite_ddl, "_WHOLE", re.compile("(?!)"))  # matches nothing
-    assert [read(sql) for sql in tables] == whole
-    assert any(checks or names for checks, *names in whole)  # there was something to find
 
 
 # --------------------------------------------------------------------------------------------
