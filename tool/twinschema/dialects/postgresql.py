@@ -94,7 +94,7 @@ from twinschema.model import (
     IDENTITY_SEQUENCE,
     OBJECT_FUNCTION,
     Collation,
-    Column,
+    ColumnPool,
     ColumnType,
     Generated,
     Schema,
@@ -233,6 +233,7 @@ def _tables(
 ) -> dict[int, tuple[_TableParts, bool]]:
     """Tables (in name order) with their columns, keyed by oid, each with its readability."""
     tables: dict[int, tuple[_TableParts, bool]] = {}
+    pool = ColumnPool()  # equal columns shared, as in every source
     current: _TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
@@ -265,7 +266,7 @@ def _tables(
             default, column_identity = None, IDENTITY_SEQUENCE
         collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
         current.columns.append(
-            Column(
+            pool.column(
                 name,
                 ctype,
                 not notnull,

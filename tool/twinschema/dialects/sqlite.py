@@ -59,6 +59,7 @@ from twinschema.model import (
     OBJECT_VIEW,
     Collation,
     Column,
+    ColumnPool,
     ColumnType,
     ForeignKey,
     Index,
@@ -170,8 +171,9 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     ]
 
     # Columns of every table (a referenced table may be excluded), in cid order; the rows of
-    # one table are contiguous.
+    # one table are contiguous. Equal columns are shared between tables (``model.ColumnPool``).
     types: dict[str, ColumnType] = {}
+    pool = ColumnPool()
     columns: dict[str, list[Column]] = {}
     pk_parts: dict[str, list[tuple[int, int]]] = {}  # table -> (pk ordinal, column position)
     current = ""
@@ -188,7 +190,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
         ctype = types.get(spelling)
         if ctype is None:
             ctype = types[spelling] = parse_type(spelling)
-        column = Column(col, ctype, not notnull, default, None, default)
+        column = pool.column(col, ctype, not notnull, default, None, default)
         if pk:
             pk_parts.setdefault(table, []).append((pk, len(table_list)))
         table_list.append(column)

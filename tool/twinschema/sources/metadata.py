@@ -26,6 +26,7 @@ from twinschema.model import (
     CheckConstraint,
     Collation,
     Column,
+    ColumnPool,
     ColumnType,
     ForeignKey,
     Generated,
@@ -79,7 +80,8 @@ class _Reader:
     """Renders one MetaData's objects as ``dialect``'s DDL compiler would, into model objects.
 
     It remembers what it already rendered: each distinct SQLAlchemy type is compiled once
-    (compiling is the costly part) and each string default quoted once.
+    (compiling is the costly part), each string default quoted once, and equal columns are one
+    shared object (``model.ColumnPool``).
     """
 
     def __init__(self, dialect: str) -> None:
@@ -89,6 +91,7 @@ class _Reader:
         self.adapter = adapter(dialect)
         self.types: dict[tuple[type, Any], ColumnType] = {}
         self.literals: dict[str, str] = {}
+        self.columns = ColumnPool()
 
     def table(self, table: sa.Table) -> Table:
         info = table.info.get(INFO_KEY, {}) if self.dialect == "postgresql" else {}
@@ -185,7 +188,7 @@ class _Reader:
             storage = GENERATED_STORED if computed.persisted else GENERATED_VIRTUAL
             text = self.sql(computed.sqltext)
             generated = Generated(text, storage, text)
-        return Column(
+        return self.columns.column(
             column.name,
             ctype,
             bool(column.nullable),
