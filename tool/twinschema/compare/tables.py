@@ -82,10 +82,13 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     the two sides hold differently."""
     consumed: set[int] = set()
     unmatched = {c.name: c for c in right.columns}
+    settled = ctx.pairing.equal_columns_settled
     for lc in left.columns:
         rc = unmatched.pop(lc.name, None)
         if rc is None:
             column_missing(ctx, left.name, lc, None)
+            continue
+        if settled and lc == rc and lc.raw_default == rc.raw_default:
             continue
         accounted = compare_column(ctx, left, right, lc, rc)
         if accounted:
