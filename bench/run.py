@@ -9,9 +9,7 @@ For each size N and dialect, in this one run so that the figures compare:
 
 Each tool is timed in a new process of its own (``bench/worker.py``), as its users run it.
 * ``floor``: connect and run only the catalog queries twinschema's adapter runs (the same text),
-  fetched to Python tuples: what any reflection must pay at least. On SQLite, the adapter runs
-  these four queries as one statement returning JSON (so that a background read holds the GIL
-  only once); the floor runs them as the four plain queries, which take the same time.
+  fetched to Python tuples: what any reflection must pay at least.
 
 Plus: live SQLite against live PostgreSQL at N = 1000, migra on two PostgreSQL databases of the
 same schema at N = 1000 (in its own virtualenv under var/bench/, if it installs), the whole
@@ -63,7 +61,6 @@ from twinschema.dialects import postgresql as pg_adapter  # noqa: E402
 from twinschema.dialects import sqlite as sqlite_adapter  # noqa: E402
 from twinschema.sources import (  # noqa: E402
     make_canonical,
-    reflect_in_background,
     reflect_url,
 )
 from twinschema.sources import metadata as metadata_source  # noqa: E402
@@ -119,22 +116,18 @@ def measure(fn: Callable[[], Any], runs: int, budget: float | None = None) -> di
 
 
 def live_layer(url: str, metadata: sa.MetaData, dialect: str) -> int:
-    """twinschema's live layer as ``check`` runs it: reflect the database (in the background,
-    started first) while the metadata side is built, make both canonical, compare; the
-    differences found."""
-    reading = reflect_in_background(url, OPTIONS)
+    """twinschema's live layer as ``check`` runs it: reflect the database, build the metadata
+    side, make both canonical, compare; the differences found."""
+    live = make_canonical(reflect_url(url, OPTIONS), None)
     model = make_canonical(from_metadata(metadata, dialect, "bench", OPTIONS), None)
-    live = make_canonical(reading.result(), None)
     result = compare(Side(model, "metadata", "m"), Side(live, "live", "l"), layer="live")
     return len(result.differences)
 
 
 def live_pair(sqlite_url: str, pg_url: str) -> int:
-    """Live SQLite against live PostgreSQL: both reflected (at once, as ``check`` does) and made
-    canonical, then compared."""
-    reading = reflect_in_background(pg_url, OPTIONS)
+    """Live SQLite against live PostgreSQL: both reflected and made canonical, then compared."""
     left = make_canonical(reflect_url(sqlite_url, OPTIONS), None)
-    right = make_canonical(reading.result(), None)
+    right = make_canonical(reflect_url(pg_url, OPTIONS), None)
     result = compare(Side(left, "sqlite", "s"), Side(right, "postgresql", "p"), layer="live")
     return len(result.differences)
 

@@ -6,9 +6,7 @@ UNIQUE constraints, so those are tested one by one here.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sqlite3
 from pathlib import Path
 
@@ -18,11 +16,10 @@ from sqlalchemy.dialects import sqlite as sa_sqlite
 from sqlalchemy.engine import make_url
 from support import testing
 
-from twinschema.dialects import ReflectOptions, adapter, sqlite_ddl, sqlite_lexer
+from twinschema.dialects import ReflectOptions, adapter
 from twinschema.dialects.sqlite import (
     ADAPTER,
-    SNAPSHOT_QUERY,
-    catalog_rows,
+    QUERIES,
     connect,
     parse_type,
     reflect,
@@ -40,7 +37,7 @@ from twinschema.model import (
     Schema,
     Table,
 )
-from twinschema.sources import reflect_in_background, sqlfile
+from twinschema.sources import reflect_url
 from twinschema.typemap import kinds_of
 
 OPTIONS = ReflectOptions()
@@ -521,70 +518,7 @@ def test_statement_count_does_not_grow_with_tables() -> None:
         assert len(traced) > len(statements)
         return len(statements)
 
-    assert count(5) == count(50) == 1
-
-
-REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
-
-
-@pytest.mark.parametrize(
-    "sql_file",
-    [
-        "chinook/Chinook_Sqlite.sql",
-        "sakila/sqlite-sakila-schema.sql",
-        "roundcube/sqlite.initial.sql",
-    ],
-)
-def test_snapshot_query_reads_what_the_plain_queries_read(sql_file: str) -> None:
-    """The one-statement JSON read returns exactly the rows of the four plain catalog queries
-    (the way SQLite builds without JSON functions are read), values and order alike."""
-    conn = sqlfile.load_sqlite(REALWORLD / sql_file)
-    snapshot = [json.loads(text) for text in conn.execute(SNAPSHOT_QUERY).fetchone()]
-    plain = catalog_rows(conn)
-    conn.close()
-    assert [[list(row) for row in rows] for rows in plain] == snapshot
-    assert all(snapshot)  # every kind has rows: tables, columns, foreign keys, indexes
-
-
-def _tables_sql(source: str) -> list[str]:
-    """The CREATE TABLE text of every table of a test schema or a real-world SQL file."""
-    if source.endswith(".sql"):
-        conn = sqlfile.load_sqlite(REALWORLD / source)
-    else:
-        conn = sqlite3.connect(":memory:")
-        conn.executescript(globals()[source])
-    found = [row[0] for row in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table'")]
-    conn.close()
-    return found
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "SCHEMA_SQL",
-        "NAMED_SQL",
-        "chinook/Chinook_Sqlite.sql",
-        "sakila/sqlite-sakila-schema.sql",
-        "roundcube/sqlite.initial.sql",
-    ],
-)
-def test_whole_constructs_read_as_the_tokenizer_reads_them(
-    source: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """CHECKs and named constraints matched whole give what the keyword-by-keyword tokenizer
-    gives, for every table of the test schemas and the real-world ones."""
-    tables = _tables_sql(source)
-    scan = sqlite_ddl._scan_table
-
-    def read(sql: str) -> tuple[object, ...]:
-        found = scan(sql, sqlite_lexer._lower(sql))
-        checks = [(c.expression, c.name) for c in found.checks]
-        return checks, found.unique_names, found.fk_names
-
-    whole = [read(sql) for sql in tables]
-    monkeypatch.setattr(sqlite_ddl, "_WHOLE", re.compile("(?!)"))  # matches nothing
-    assert [read(sql) for sql in tables] == whole
-    assert any(checks or names for checks, *names in whole)  # there was something to find
+    assert count(5) == count(50) == len(QUERIES) + 2  # BEGIN, the queries, ROLLBACK
 
 
 # --------------------------------------------------------------------------------------------
@@ -666,24 +600,14 @@ def test_missing_file_is_an_error_and_is_not_created(sqlite_url: str) -> None:
     assert list(path.parent.iterdir()) == []
 
 
-def test_background_read_reports_open_errors_through_its_result(sqlite_url: str) -> None:
-    """The file is checked and opened before the worker starts, yet a failure is still raised
-    by ``result()``, where a check's layer handles it, and still creates nothing."""
-    path = Path(make_url(sqlite_url).database or "")
-    reading = reflect_in_background(sqlite_url, OPTIONS)
-    with pytest.raises(DatabaseError, match="SQLite database not found"):
-        reading.result()
-    assert not path.exists()
-
-
-def test_background_read_uses_the_connection_opened_in_the_caller(tmp_path: Path) -> None:
-    """The connection is opened in this thread and read in the worker: same schema as a read
-    in this thread, and the file is closed afterwards."""
+def test_a_read_closes_the_file(tmp_path: Path) -> None:
+    """Reading through a URL gives the schema a read through the adapter gives, and leaves the
+    file closed afterwards."""
     path = tmp_path / "full.db"
     url = make_db(path, SCHEMA_SQL)
-    in_background = reflect_in_background(url, OPTIONS).result()
-    assert in_background == ADAPTER.reflect(make_url(url), OPTIONS)
-    assert in_background.tables
+    found = reflect_url(url, OPTIONS)
+    assert found == ADAPTER.reflect(make_url(url), OPTIONS)
+    assert found.tables
     open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
     assert str(path.resolve()) not in open_files
 

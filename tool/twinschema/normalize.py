@@ -69,12 +69,9 @@ def value_kind(ctype: ColumnType) -> str:
 def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
     """The comparable form of a raw schema: logical names, canonical expressions."""
     tables: dict[str, Table] = {}
-    # Canonical columns by the identity of their raw column, for tables that rename nothing:
-    # sources share equal columns between tables, so each is normalized once.
-    shared: dict[int, Column] = {}
     for physical, table in raw.tables.items():
         logical = names.table(physical)
-        tables[logical] = _table(raw.dialect, table, logical, names, shared)
+        tables[logical] = _table(raw.dialect, table, logical, names)
     return replace(  # views, triggers... pass through (see model.Schema)
         raw,
         tables=tables,
@@ -82,9 +79,7 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
     )
 
 
-def _table(
-    dialect: str, table: Table, logical: str, names: NameMap, shared: dict[int, Column]
-) -> Table:
+def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     physical = table.name
     renamed = names.renames(physical)  # most tables have no renamed column: no lookups then
 
@@ -93,11 +88,10 @@ def _table(
 
     checks, scope = _checks(dialect, table, col)
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
+    columns = tuple(_column(dialect, c, col(c.name)) for c in table.columns)
     if renamed:
-        columns = tuple(_column(dialect, c, col(c.name)) for c in table.columns)
         uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in table.uniques)
     else:
-        columns = _shared_columns(dialect, table.columns, shared)
         uniques = table.uniques
     # One rule per set of columns: a full unique index is the same rule as a UNIQUE constraint.
     by_columns: dict[frozenset[str], UniqueConstraint] | None = None
@@ -165,20 +159,6 @@ def _table(
         unlogged=table.unlogged,
         partitioned=table.partitioned,
     )
-
-
-def _shared_columns(
-    dialect: str, columns: tuple[Column, ...], shared: dict[int, Column]
-) -> tuple[Column, ...]:
-    """The canonical columns of a table that renames nothing, each raw column normalized once
-    (see ``canonicalize``): after the first tables, every column is found in ``shared``."""
-    try:
-        return tuple(map(shared.__getitem__, map(id, columns)))
-    except KeyError:
-        for column in columns:
-            if id(column) not in shared:
-                shared[id(column)] = _column(dialect, column, column.name)
-        return tuple(map(shared.__getitem__, map(id, columns)))
 
 
 def _with_encodings(

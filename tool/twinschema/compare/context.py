@@ -19,11 +19,6 @@ class Context:
         # What the two dialects let this comparison compare (see ``pairing``).
         self.pairing = Pairing.of(left.schema.dialect, right.schema.dialect)
         self.result = Comparison()
-        # Column pairs (by identity, and whether the column is in both primary keys) that
-        # differ in nothing, with the equivalences they record (rule, left, right); kept when
-        # ``pairing.column_pairs_cached``. Sources share equal columns between tables, so a
-        # schema holds few distinct ones: each pair is compared once.
-        self.same_columns: dict[tuple[int, int, bool], tuple[tuple[str, str, str], ...]] = {}
 
     def diff(
         self,

@@ -20,10 +20,10 @@ class Pairing:
     # never a difference the dialects force, so ``domain.yaml`` allowances (which declare what
     # the two dialects may do differently) apply, and are suggested in hints, only across.
     allowances_apply: bool
-    # Column pairs that differ in nothing are judged once and remembered (``Context``): only
-    # between sources of one dialect, where a pair's verdict does not depend on its table.
-    # Across dialects a column's type may be carried by a CHECK of its table, so it does.
-    column_pairs_cached: bool
+    # Between sources of one dialect, two columns equal in every respect (spelling included)
+    # are settled: nothing to record, and their type accounts for no CHECK of the table.
+    # Across dialects a column's type may be carried by a CHECK of its table, so it is compared.
+    equal_columns_settled: bool
     # Defaults are compared in their cross-dialect form (``expressions.across``), where one
     # dialect's current-time idiom equals the other's and the rule that matched is recorded.
     current_time_idioms: bool
@@ -56,7 +56,7 @@ class Pairing:
         one = left_dialect == right_dialect
         return cls(
             allowances_apply=not one,
-            column_pairs_cached=one,
+            equal_columns_settled=one,
             current_time_idioms=not one,
             checks_across=not one,
             collation_names_count=one,

@@ -6,12 +6,9 @@ a schema of a thousand equal tables costs little.
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
-
 from twinschema.compare.checks import checks
 from twinschema.compare.columns import compare_column
 from twinschema.compare.common import (
-    NOTHING,
     cols,
     same_items,
     spell,
@@ -85,29 +82,20 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     the two sides hold differently."""
     consumed: set[int] = set()
     unmatched = {c.name: c for c in right.columns}
-    # Column pairs already judged (see same_columns) are looked up here,
-    # inline: this loop runs for every column of every table.
-    known_pairs = ctx.same_columns if ctx.pairing.column_pairs_cached else None
-    lpk, rpk = left.primary_key, right.primary_key
+    settled = ctx.pairing.equal_columns_settled
     for lc in left.columns:
         rc = unmatched.pop(lc.name, None)
         if rc is None:
             column_missing(ctx, left.name, lc, None)
             continue
-        if known_pairs is None:
-            accounted = compare_column(ctx, left, right, lc, rc)
-        else:
-            key = (id(lc), id(rc), lc.name in lpk and lc.name in rpk)
-            known = known_pairs.get(key)
-            if known is not None:
-                for rule, lval, rval in known:
-                    ctx.same(left.name, lc.name, rule, lval, rval)
-                continue
-            accounted = cached_column(ctx, left, right, lc, rc, key)
+        if settled and lc == rc and lc.raw_default == rc.raw_default:
+            continue
+        accounted = compare_column(ctx, left, right, lc, rc)
         if accounted:
             consumed.update(accounted)
     for rc in unmatched.values():
         column_missing(ctx, left.name, None, rc)
+    lpk, rpk = left.primary_key, right.primary_key
     if lpk != rpk:
         ctx.diff(
             "primary_key",
@@ -164,20 +152,3 @@ def column_missing(ctx: Context, table: str, lc: Column | None, rc: Column | Non
         spell(rc),
         f"column {table}.{name} exists only in {ctx.label(side)}",
     )
-
-
-def cached_column(
-    ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column, key: tuple[int, int, bool]
-) -> AbstractSet[int]:
-    """Compare a column pair not judged before (``pairing.column_pairs_cached``); return the
-    ids of CHECKs that its type accounts for. A pair that differs in nothing is remembered under ``key`` (see
-    ``same_columns``) with the equivalences it recorded."""
-    if lc == rc and lc.raw_default == rc.raw_default:
-        ctx.same_columns[key] = ()  # the same in every respect, spelling included
-        return NOTHING
-    differences, equivalences = ctx.result.differences, ctx.result.equivalences
-    before = (len(differences), len(equivalences))
-    consumed = compare_column(ctx, lt, rt, lc, rc)
-    if len(differences) == before[0] and not consumed:
-        ctx.same_columns[key] = tuple((e.rule, e.left, e.right) for e in equivalences[before[1] :])
-    return consumed

@@ -10,7 +10,7 @@ for every source, so that no dialect knowledge is needed afterwards.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Protocol
@@ -59,16 +59,6 @@ class Adapter(Protocol):
 
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of the live database, read-only, in batched catalog queries."""
-        ...
-
-    def open_reader(self, url: URL, options: ReflectOptions) -> Callable[[], Schema]:
-        """Do now what must not run in a background thread, and return what reflects.
-
-        The returned function is what ``sources.reflect_in_background`` runs in a worker: it
-        should spend its time waiting on the database, which the driver does without the GIL.
-        Every other step of a worker takes the GIL back from the busy main thread, which can
-        take a whole switch interval (5 ms) each time.
-        """
         ...
 
 

@@ -46,8 +46,7 @@ The parts, by job: ``postgresql_types`` (type spellings, collations, operator cl
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -297,10 +296,6 @@ class PostgreSQLAdapter:
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of ``options.schema``, read-only (see the module's ``reflect``)."""
         return reflect(url, options)
-
-    def open_reader(self, url: URL, options: ReflectOptions) -> Callable[[], Schema]:
-        """Nothing to do now: connecting is network waits, which belong in the reader too."""
-        return functools.partial(reflect, url, options)
 
 
 ADAPTER: Adapter = PostgreSQLAdapter()

@@ -5,10 +5,9 @@ table's SQL per object kind (it grows as N^2 with the number of tables), and it 
 action of inline foreign keys and inline UNIQUE constraints. So this adapter reads the catalog
 itself, with the stdlib ``sqlite3`` module: ``sqlite_master`` once, then one query per object kind
 that joins a PRAGMA table-valued function over every table (columns, foreign keys, indexes with
-their elements), all four sent as one statement that returns each as JSON (see
-``SNAPSHOT_QUERY``). CHECK constraints have no PRAGMA: they are found in each table's stored SQL
-by a small tokenizer, which also supplies the names of named constraints and the expression text
-of expression indexes and partial-index predicates.
+their elements), all four in one read transaction. CHECK constraints have no PRAGMA: they are
+found in each table's stored SQL by a small tokenizer, which also supplies the names of named
+constraints and the expression text of expression indexes and partial-index predicates.
 
 What comes back is a *raw* ``Schema`` (see ``twinschema.dialects``): physical names and SQL text
 exactly as the catalog stores it.
@@ -21,7 +20,6 @@ queries), and this module (building the schema from the catalog rows, the adapte
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from types import MappingProxyType
 
 from sqlalchemy.engine import URL
@@ -29,7 +27,6 @@ from sqlalchemy.engine import URL
 from twinschema.dialects import Adapter, ReflectOptions, excluded, sqlite_files
 from twinschema.dialects.sqlite_catalog import (
     QUERIES,
-    SNAPSHOT_QUERY,
     _Catalog,
     _catalog,
     _Row,
@@ -78,12 +75,10 @@ __all__ = [
     "ADAPTER",
     "NAME",
     "QUERIES",
-    "SNAPSHOT_QUERY",
     "catalog_rows",
     "collation_of",
     "conflict_clauses",
     "connect",
-    "open_reader",
     "parse_type",
     "reflect",
     "reflect_connection",
@@ -115,38 +110,24 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
     ``sqlite://`` and ``sqlite:///:memory:`` open an empty in-memory database. Any SQLite failure
     (not a database, locked past ``options.busy_timeout``) is a ``DatabaseError`` naming the path.
     """
-    return open_reader(url, options)()
-
-
-def open_reader(url: URL, options: ReflectOptions) -> Callable[[], Schema]:
-    """Check the path and open the file now; return the function that reads the catalog and
-    closes the connection (it may run in another thread).
-
-    Opening is local and quick, but takes a few file-system calls, each of which would cost a
-    background reader a GIL hand-off: done here, the reader only runs its one statement.
-    """
     path = url.database or ""
     if path in ("", ":memory:"):
-        conn, source = sqlite3.connect(":memory:", check_same_thread=False), ":memory:"
+        conn, source = sqlite3.connect(":memory:"), ":memory:"
     else:
-        # No probe: a lock wait belongs in the background read, not in this thread.
+        # No probe: the catalog read below waits for a lock and explains a failure itself.
         conn, source = sqlite_files.connect(path, options.busy_timeout, probe=False), path
-
-    def read() -> Schema:
-        try:
-            rows = _catalog(conn, source, options.busy_timeout)
-        finally:
-            conn.close()  # before building: closing frees the parsed schema, a few ms at 1,000 tables
-        return _build(rows, options, source)
-
-    return read
+    try:
+        rows = _catalog(conn, source, options.busy_timeout)
+    finally:
+        conn.close()  # before building: closing frees the parsed schema, a few ms at 1,000 tables
+    return _build(rows, options, source)
 
 
 def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source: str) -> Schema:
     """Read every table through an open connection (e.g. an in-memory database loaded from SQL).
 
-    Runs one statement whatever the number of tables (four, in one read transaction, where
-    SQLite was built without its JSON functions). ``source`` labels the result and any error.
+    Runs four queries in one read transaction whatever the number of tables. ``source`` labels
+    the result and any error.
     """
     return _build(_catalog(conn, source), options, source)
 
@@ -368,10 +349,6 @@ class SQLiteAdapter:
     def reflect(self, url: URL, options: ReflectOptions) -> Schema:
         """Read every table of the live SQLite file read-only (see the module's ``reflect``)."""
         return reflect(url, options)
-
-    def open_reader(self, url: URL, options: ReflectOptions) -> Callable[[], Schema]:
-        """Open the file now; the returned function reads it (see the module's ``open_reader``)."""
-        return open_reader(url, options)
 
 
 ADAPTER: Adapter = SQLiteAdapter()

@@ -35,35 +35,6 @@ from twinschema.model import (
 # words in SQLite, so outside strings, quoted names and comments they are always keywords.
 _TABLE_TOKEN = _lexer(_keywords("check", "constraint"))
 
-# What SQLAlchemy and most people write is matched whole at its keyword, in one call: a CHECK
-# whose body holds no quoted name, no comment and parentheses at most one deep, with or
-# without ``CONSTRAINT name``; a named UNIQUE or FOREIGN KEY on a list of plain names. Anything
-# else is read token by token below. The quantifiers are possessive (``*+``): a run of plain
-# characters is taken in one step and never backtracked into (four times faster than ``*``).
-# Measured (reflecting the bench schema, median of 7, busy 2-core machine): 216 ms with this
-# path, 237 ms without at N = 1,000 (9%); 2.45 s against 2.95 s at N = 5,000 (17%).
-_NAME = r"[a-z_][a-z0-9_$]*+"
-
-
-_NAMES = rf"{_NAME}(?:\s*+,\s*+{_NAME})*+"
-
-
-_PLAIN = r"""(?:[^()'"`\[\-/]++|-(?!-)|/(?!\*)|'[^']*+(?:''[^']*+)*+')"""
-
-
-_BODY = rf"(?:{_PLAIN}|\({_PLAIN}*+\))*+"
-
-
-_WHOLE = re.compile(
-    rf"""constraint\s++(?P<check_name>{_NAME})\s++check\s*+\((?P<named_check>{_BODY})\)
-    | check\s*+\((?P<check>{_BODY})\)
-    | constraint\s++(?P<unique_name>{_NAME})\s++unique\s*+\(\s*+(?P<unique>{_NAMES})\s*+\)
-    | constraint\s++(?P<fk_name>{_NAME})\s++foreign\s++key\s*+\(\s*+(?P<fk>{_NAMES})\s*+\)
-    """,
-    re.VERBOSE,
-)
-
-
 _BODY_TOKEN = _lexer(r"| \( | \)")
 
 
@@ -100,23 +71,6 @@ def _scan_table(sql: str, low: str) -> _TableSql:
         word = match.group()
         if word[0] in _SKIPPED or not _starts_word(low, start):
             continue
-        whole = _WHOLE.match(low, start)
-        if whole is not None:
-            kind = whole.lastgroup or ""
-            if kind.endswith("check"):
-                body = sql[whole.start(kind) : whole.end(kind)].strip()
-                name = sql[whole.start(1) : whole.end(1)] if kind == "named_check" else None
-                found.checks.append(CheckConstraint(body, name=name, raw=body))
-                pos = whole.end()
-                continue
-            if _opens_element(low, start):  # a table UNIQUE or FOREIGN KEY, not a column's
-                names = tuple(
-                    n.strip() for n in sql[whole.start(kind) : whole.end(kind)].split(",")
-                )
-                named = found.unique_names if kind == "unique" else found.fk_names
-                named[names] = sql[whole.start(kind + "_name") : whole.end(kind + "_name")]
-                pos = whole.end()
-                continue
         name = None
         if word == "constraint":
             token = _next_token(sql, pos)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
-
 from twinschema import progress
 from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, UsageError
@@ -11,7 +9,7 @@ from twinschema.hints import chain_state, database_fix
 from twinschema.layers.plan import CheckPlan
 from twinschema.model import Schema
 from twinschema.records import DIALECTS, Side
-from twinschema.sources import make_canonical, read_metadata, reflect_in_background
+from twinschema.sources import make_canonical, read_metadata, reflect_url
 
 
 class Sources:
@@ -24,13 +22,6 @@ class Sources:
         self._models: dict[str, Side] = {}
         self._live: dict[str, Side | DatabaseError] = {}
         self._raw: dict[str, Schema] = {}
-        self._reading: dict[str, Future[Schema]] = {}
-
-    def start_reading(self, dialect: str) -> None:
-        """Begin reflecting ``dialect``'s live database now, while metadata is read and compared."""
-        url = self.plan.urls.get(dialect)
-        if url is not None and dialect not in self._reading:
-            self._reading[dialect] = reflect_in_background(url, self.options[dialect])
 
     def model(self, dialect: str) -> Side:
         """``dialect``'s metadata module, read and made canonical (a usage error when none is
@@ -56,9 +47,8 @@ class Sources:
             assert url is not None
             label = self.plan.label(dialect)
             progress.step(f"reading the {dialect} database {label}")
-            self.start_reading(dialect)
             try:
-                raw = self._reading[dialect].result()
+                raw = reflect_url(url, self.options[dialect])
             except DatabaseError as exc:
                 self._live[dialect] = exc
             else:

@@ -3,9 +3,7 @@ raw ``Schema`` and then made canonical in the domain's logical names."""
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -62,29 +60,8 @@ def url_dialect(spec: str) -> str:
 
 def reflect_url(spec: str, options: ReflectOptions) -> Schema:
     """The raw schema of a live database."""
-    return _open_reader(spec, options)()
-
-
-def _open_reader(spec: str, options: ReflectOptions) -> Callable[[], Schema]:
     url = parse_url(spec)
-    return adapter(dialect_of(url)).open_reader(url, options)
-
-
-def reflect_in_background(spec: str, options: ReflectOptions) -> Future[Schema]:
-    """``reflect_url`` in a worker thread, started now: the database answers its catalog
-    queries (the driver waits without the GIL) while this thread builds the metadata side.
-    ``result()`` returns the schema or raises what reflecting (or opening) raised."""
-    try:
-        read = _open_reader(spec, options)
-    except Exception as exc:
-        failed: Future[Schema] = Future()
-        failed.set_exception(exc)
-        return failed
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twinschema-reflect")
-    try:
-        return pool.submit(contextvars.copy_context().run, read)
-    finally:
-        pool.shutdown(wait=False)  # the worker ends when its one task does
+    return adapter(dialect_of(url)).reflect(url, options)
 
 
 def read_metadata(
