@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinschema import cli
+from twinschema.cli.app import DEBUG_ENV, _debug_traceback
 
 
 def _raise_with_a_url() -> None:
@@ -23,8 +23,8 @@ def _caught() -> RuntimeError:
 def test_debug_shows_the_traceback_without_the_password(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv(cli.DEBUG_ENV, "1")
-    cli._debug_traceback(_caught())
+    monkeypatch.setenv(DEBUG_ENV, "1")
+    _debug_traceback(_caught())
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
     assert "_raise_with_a_url" in err  # the frame where it happened
@@ -37,8 +37,8 @@ def test_no_traceback_without_debug(
     value: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     if value is None:
-        monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
+        monkeypatch.delenv(DEBUG_ENV, raising=False)
     else:
-        monkeypatch.setenv(cli.DEBUG_ENV, value)
-    cli._debug_traceback(_caught())
+        monkeypatch.setenv(DEBUG_ENV, value)
+    _debug_traceback(_caught())
     assert capsys.readouterr().err == ""

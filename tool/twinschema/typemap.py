@@ -192,6 +192,10 @@ _SQLITE_AFFINITY: tuple[tuple[str, frozenset[str]], ...] = (
 
 def kinds_of(ctype: ColumnType) -> frozenset[str]:
     """The logical kinds a reflected or declared type can stand for (empty when none is known)."""
+    if ctype.dialect == SQLITE and ctype.name == "json" and ctype.definition is not None:
+        # A text kept to valid JSON by a CHECK (``typemap_storage.encodings_of``), not a column
+        # declared JSON (NUMERIC affinity): json, carried by its text.
+        return frozenset({"json"})
     found = _BY_SPELLING.get((ctype.dialect, ctype.name.split("(", 1)[0]))
     if found is not None:
         return found
