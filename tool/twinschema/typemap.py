@@ -192,11 +192,13 @@ _SQLITE_AFFINITY: tuple[tuple[str, frozenset[str]], ...] = (
 
 def kinds_of(ctype: ColumnType) -> frozenset[str]:
     """The logical kinds a reflected or declared type can stand for (empty when none is known)."""
-    if ctype.dialect == SQLITE and ctype.name == "json" and ctype.definition is not None:
-        # A text kept to valid JSON by a CHECK (``typemap_storage.encodings_of``), not a column
-        # declared JSON (NUMERIC affinity): json, carried by its text.
-        return frozenset({"json"})
-    found = _BY_SPELLING.get((ctype.dialect, ctype.name.split("(", 1)[0]))
+    base = ctype.name.split("(", 1)[0]
+    if ctype.dialect == SQLITE and ctype.definition is not None and base in TYPE_TABLE:
+        # A logical type that another SQLite spelling carries (``definition``: a CHECK's
+        # encoding, a declared extension's storage) is named after its kind, which it stands
+        # for alone: its name is no SQLite spelling (a column declared JSON has NUMERIC affinity).
+        return frozenset({base})
+    found = _BY_SPELLING.get((ctype.dialect, base))
     if found is not None:
         return found
     if ctype.dialect == SQLITE:
