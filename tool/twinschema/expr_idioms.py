@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Mapping
-from contextlib import closing
-from functools import cache
 
 from sqlglot import exp
+
+from twinschema.dialects import sqlite_library
 
 # Value kinds of cast targets (sqlglot type -> the kind of ``normalize.value_kind``).
 _FAMILIES: dict[str, frozenset[exp.DType]] = {
@@ -245,15 +245,12 @@ def number_as_text(node: exp.Expr, text: str, dialect: str) -> exp.Expr:
     return exp.Literal.string(text) if rendered == text else node
 
 
-@cache
 def sqlite_text_of_number(text: str) -> str | None:
     """What SQLite renders a number literal spelled ``text`` as (``SELECT CAST(007 AS TEXT)`` is
-    '7'), asked of an in-memory SQLite; None for a text that is no plain number literal."""
+    '7'); None for a text that is no plain number literal."""
     if not _NUMBER.fullmatch(text):
         return None
-    with closing(sqlite3.connect(":memory:")) as conn:
-        found = conn.execute(f"SELECT CAST({text} AS TEXT)").fetchone()[0]
-    return None if found is None else str(found)
+    return sqlite_library.text_of_number(text)
 
 
 def _negative_number(node: exp.Expr) -> bool:

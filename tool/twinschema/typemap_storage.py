@@ -6,12 +6,10 @@ boolean or a text an enum (``encodings_of``), and the extension types (vector, g
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
-from contextlib import closing
 from dataclasses import replace
-from functools import cache
 
+from twinschema.dialects import sqlite_library
 from twinschema.model import CheckConstraint, Column, ColumnType
 from twinschema.records.kinds import GEOMETRY, VECTOR, Storage
 from twinschema.typemap import SAME, SQLITE, kinds_of
@@ -27,14 +25,6 @@ _ENUM_CARRIERS = frozenset({"text", "enum"})
 _JSON_CARRIERS = frozenset({"text", "json"})
 
 
-@cache
-def _json_valid_passes_null() -> bool:
-    """Whether ``CHECK (json_valid(c))`` lets a NULL through on this SQLite library: 3.40's
-    ``json_valid(NULL)`` is 0 (the CHECK rejects NULL), where a NULL result would pass."""
-    with closing(sqlite3.connect(":memory:")) as conn:
-        return bool(conn.execute("SELECT json_valid(NULL) IS NULL").fetchone()[0])
-
-
 def _json_valid_of(check: CheckConstraint, column: Column) -> bool:
     """True for a CHECK that keeps ``column`` to valid JSON and lets every NULL a nullable
     column holds through, as a json/jsonb column does: ``json_valid(c) OR c IS NULL`` (canonical
@@ -44,7 +34,7 @@ def _json_valid_of(check: CheckConstraint, column: Column) -> bool:
     for spelled in (name, '"' + name.replace('"', '""') + '"'):
         valid = f"json_valid({spelled})"
         if check.expression == valid:
-            return not column.nullable or _json_valid_passes_null()
+            return not column.nullable or sqlite_library.json_valid_passes_null()
         null = f"{spelled} IS NULL"
         if check.expression.replace("(" + null + ")", null) in (
             f"{valid} OR {null}",
