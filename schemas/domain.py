@@ -13,8 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from twinschema.domain_load import load_domain
-from twinschema.domain_model import Domain, DomainNames, suggestion
-from twinschema.errors import DomainNameError
+from twinschema.domain_model import Domain, DomainNames
 
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yaml"
 DOMAIN: Domain = load_domain(DOMAIN_FILE)
@@ -36,36 +35,4 @@ def names(dialect: str) -> DomainNames:
     return DOMAIN.names(dialect)
 
 
-class _TableValues:
-    def __init__(self, table: str) -> None:
-        self._table = table
-
-    def __getattr__(self, column: str) -> tuple[str, ...]:
-        if column.startswith("__"):
-            raise AttributeError(column)
-        columns = DOMAIN.tables[self._table].columns
-        declared = columns.get(column)
-        if declared is None:
-            raise DomainNameError(
-                f"{DOMAIN.path}: table {self._table!r} has no column {column!r}"
-                + suggestion(column, columns)
-            )
-        if declared.values is None:
-            raise DomainNameError(
-                f"{DOMAIN.path}:{declared.line}: column {self._table}.{column} declares no 'values'"
-            )
-        return declared.values
-
-
-class _Values:
-    def __getattr__(self, table: str) -> _TableValues:
-        if table.startswith("__"):
-            raise AttributeError(table)
-        if table not in DOMAIN.tables:
-            raise DomainNameError(
-                f"{DOMAIN.path}: no table {table!r}" + suggestion(table, DOMAIN.tables)
-            )
-        return _TableValues(table)
-
-
-VALUES = _Values()
+VALUES = DOMAIN.values()

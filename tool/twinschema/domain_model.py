@@ -123,6 +123,11 @@ class Domain:
         """Attribute access to the physical names of ``dialect``; a typo raises at once."""
         return DomainNames(self, canonical_dialect(dialect, self.path, 0))
 
+    def values(self) -> DomainValues:
+        """Attribute access to enum columns' values (``values().customers.tier``), so that a
+        CHECK (x IN (...)) or a native enum never restates them; a typo raises at once."""
+        return DomainValues(self)
+
 
 @dataclass(frozen=True)
 class NameMap:
@@ -230,3 +235,44 @@ def canonical_dialect(value: str, path: str, line: int) -> str:
             + suggestion(str(value), DIALECTS)
         )
     return dialect
+
+
+class DomainValues:
+    """The enum values ``domain.yaml`` declares, as ``values.<table>.<column>``."""
+
+    def __init__(self, domain: Domain) -> None:
+        self._domain = domain
+
+    def __getattr__(self, table: str) -> TableValues:
+        if table.startswith("__"):
+            raise AttributeError(table)
+        if table not in self._domain.tables:
+            raise DomainNameError(
+                f"{self._domain.path}: no table {table!r}" + suggestion(table, self._domain.tables)
+            )
+        return TableValues(self._domain, table)
+
+
+class TableValues:
+    """The enum values of one table's columns, as attributes."""
+
+    def __init__(self, domain: Domain, table: str) -> None:
+        self._domain = domain
+        self._table = table
+
+    def __getattr__(self, column: str) -> tuple[str, ...]:
+        if column.startswith("__"):
+            raise AttributeError(column)
+        columns = self._domain.tables[self._table].columns
+        declared = columns.get(column)
+        if declared is None:
+            raise DomainNameError(
+                f"{self._domain.path}: table {self._table!r} has no column {column!r}"
+                + suggestion(column, columns)
+            )
+        if declared.values is None:
+            raise DomainNameError(
+                f"{self._domain.path}:{declared.line}: column {self._table}.{column} declares "
+                "no 'values'"
+            )
+        return declared.values

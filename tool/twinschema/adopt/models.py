@@ -350,25 +350,7 @@ def names(dialect: str) -> DomainNames:
     return DOMAIN.names(dialect)
 
 
-class _TableValues:
-    def __init__(self, table: str) -> None:
-        self._table = table
-
-    def __getattr__(self, column: str) -> tuple[str, ...]:
-        values = DOMAIN.tables[self._table].columns[column].values
-        if values is None:
-            raise AttributeError(f"{{self._table}}.{{column}} declares no values")
-        return values
-
-
-class _Values:
-    def __getattr__(self, table: str) -> _TableValues:
-        if table.startswith("__"):
-            raise AttributeError(table)
-        return _TableValues(table)
-
-
-VALUES = _Values()
+VALUES = DOMAIN.values()
 '''
 
 
