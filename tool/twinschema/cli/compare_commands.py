@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from twinschema.errors import UsageError
+from twinschema.records import DIALECTS
 
 if TYPE_CHECKING:
     pass
@@ -106,17 +107,17 @@ def check(
 )
 @click.option(
     "--dialect",
-    type=click.Choice(["sqlite", "postgresql"]),
+    type=click.Choice(DIALECTS),
     help="Dialect of a metadata module or SQL file that does not say (both sides).",
 )
 @click.option(
     "--dialect-a",
-    type=click.Choice(["sqlite", "postgresql"]),
+    type=click.Choice(DIALECTS),
     help="Dialect of SOURCE_A only, when it does not say (overrides --dialect for it).",
 )
 @click.option(
     "--dialect-b",
-    type=click.Choice(["sqlite", "postgresql"]),
+    type=click.Choice(DIALECTS),
     help="Dialect of SOURCE_B only, when it does not say (overrides --dialect for it).",
 )
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True)
@@ -166,7 +167,7 @@ def diff(
 @click.argument("source")
 @click.option(
     "--dialect",
-    type=click.Choice(["sqlite", "postgresql"]),
+    type=click.Choice(DIALECTS),
     help="Dialect of a metadata module or SQL file that does not say.",
 )
 @click.option(
