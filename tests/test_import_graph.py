@@ -351,3 +351,58 @@ def test_a_check_without_migrations_does_not_import_alembic() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+# The core takes the domain as plain data (``twinschema.records.domain``): the records, the name
+# maps, the allowances. Reading domain.yaml (``domain_load`` and the modules it uses) and the
+# attribute access for application code (``domain_model``: ``names()``, ``values()``, the
+# did-you-mean errors) are below it on the floor plan but none of its business.
+DOMAIN_READERS = {
+    "twinschema.domain_load",
+    "twinschema.domain_model",
+    "twinschema.domain_schema",
+    "twinschema.domain_yaml",
+}
+# Modules on the core's floors that may read domain.yaml, with why.
+DOMAIN_READER_USERS = {
+    "twinschema.check": "it composes the layers: it reads domain.yaml once and hands the layers "
+    "the record",
+}
+
+
+def core_modules() -> list[str]:
+    """The modules on the core's floors: canonical forms, evaluation, the comparer, the layers."""
+    return sorted(name for name in GRAPH if 2 <= (floor_of(name) or 0) <= 5)
+
+
+def domain_reader_arrows(graph: dict[str, set[str]], core: list[str]) -> list[str]:
+    """Every arrow from a core module to a reader of domain.yaml or its application helpers."""
+    return sorted(
+        f"{name} -> {target}"
+        for name in core
+        if name not in DOMAIN_READER_USERS
+        for target in graph.get(name, set()) & DOMAIN_READERS
+    )
+
+
+def test_the_core_takes_the_domain_as_plain_data() -> None:
+    core = core_modules()
+    assert {"twinschema.normalize", "twinschema.compare", "twinschema.domaincheck"} <= set(core)
+    assert [name for name in core if name.startswith("twinschema.layers.")]
+    assert domain_reader_arrows(GRAPH, core) == []
+    assert [name for name in DOMAIN_READER_USERS if not GRAPH[name] & DOMAIN_READERS] == []
+
+
+@pytest.mark.parametrize("target", sorted(DOMAIN_READERS))
+def test_a_core_module_reading_the_domain_file_is_found(target: str) -> None:
+    graph = {"twinschema.compare.tables": {"twinschema.records.domain", target}}
+    assert domain_reader_arrows(graph, ["twinschema.compare.tables"]) == [
+        f"twinschema.compare.tables -> {target}"
+    ]
+    assert (
+        domain_reader_arrows(
+            {"twinschema.normalize": {"twinschema.records.domain"}}, ["twinschema.normalize"]
+        )
+        == []
+    )
+

@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
-from twinschema.domain_model import suggestion
-from twinschema.errors import UsageError
+from twinschema.errors import UsageError, suggestion
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.urls import parse_url, redact

@@ -11,20 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from twinschema.domain_model import (
-    DIALECTS,
-    Allowance,
-    DeclaredObject,
-    Domain,
-    DomainColumn,
-    DomainTable,
-    canonical_dialect,
-    suggestion,
-)
+from twinschema.domain_model import Domain, canonical_dialect
 from twinschema.domain_schema import validate
 from twinschema.domain_yaml import Located, Where, check_identifier, compose, describe, file_kind
-from twinschema.errors import DomainError
+from twinschema.errors import DomainError, suggestion
 from twinschema.paths import shown
+from twinschema.records import DIALECTS
+from twinschema.records.domain import Allowance, DeclaredObject, DomainColumn, DomainTable
 from twinschema.records.kinds import EXTENSION_KINDS, GEOMETRY, VECTOR, Storage
 
 # The keys an extension kind takes (records.kinds.Storage), besides ``sqlite``.

@@ -13,9 +13,9 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from twinschema.domain_model import canonical_dialect, suggestion
+from twinschema.domain_model import canonical_dialect
 from twinschema.domain_yaml import Located, Where, check_identifier, describe
-from twinschema.errors import DomainError
+from twinschema.errors import DomainError, suggestion
 
 
 @functools.cache

@@ -8,10 +8,10 @@ stand for it.
 from __future__ import annotations
 
 from twinschema.compare import satisfies
-from twinschema.domain_model import Domain, DomainColumn
 from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Side
 from twinschema.records.comparison import fix_site
+from twinschema.records.domain import Domain, DomainColumn
 from twinschema.typemap_storage import fits_storage
 
 

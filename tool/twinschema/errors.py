@@ -10,6 +10,9 @@ Exit codes (stable, documented in README.md):
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 EXIT_IN_SYNC = 0
 EXIT_DRIFT = 1
 EXIT_USAGE = 2
@@ -65,3 +68,10 @@ class InternalError(TwinschemaError):
     """A bug in twinschema: reported in one line, with the exit code 4."""
 
     exit_code = EXIT_INTERNAL
+
+
+def suggestion(word: str, candidates: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string: the tail of an
+    error message that names something unknown."""
+    close = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

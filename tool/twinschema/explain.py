@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from twinschema.domain_model import suggestion
-from twinschema.errors import UsageError
+from twinschema.errors import UsageError, suggestion
 from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS
 
 ALL = "all"

@@ -13,9 +13,9 @@ from alembic.util import CommandError
 
 from twinschema import migrate_chain
 from twinschema.config import Config
-from twinschema.domain_model import Domain
 from twinschema.paths import shown
 from twinschema.records import Comparison, Difference
+from twinschema.records.domain import Domain
 
 LAYER = "migrations"
 

@@ -37,7 +37,6 @@ from twinschema import migrate_chain, migrate_connect, progress, scratch
 from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
-from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, TwinschemaError
 from twinschema.evaluate import Evaluation, Evaluator, evaluate
 from twinschema.layers.pairs import evaluator_for
@@ -58,6 +57,7 @@ from twinschema.migrations_state import (
     state_check,
 )
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
+from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical, read_metadata, reflect_url
 from twinschema.urls import parse_url, scrub
 

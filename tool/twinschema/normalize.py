@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from twinschema import typemap_storage
-from twinschema.domain_model import IDENTITY, NameMap
 from twinschema.expressions import Scope, canonical, is_null
 from twinschema.model import (
     CheckConstraint,
@@ -24,6 +23,7 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
+from twinschema.records.domain import IDENTITY, NameMap
 
 # How the expression engine treats a column's values (``expressions.Scope``), by type name.
 _PG_VALUE_KINDS = {

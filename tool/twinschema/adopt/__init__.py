@@ -30,9 +30,9 @@ from twinschema.adopt.proposal import Proposal, name_map, propose
 from twinschema.adopt.stamp import apply_stamp, plan_stamp
 from twinschema.config import Config, load_config
 from twinschema.domain_load import parse_domain
-from twinschema.domain_model import DIALECTS
 from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Schema
+from twinschema.records import DIALECTS
 from twinschema.sources import reflect_url
 from twinschema.urls import redact
 

@@ -17,7 +17,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from twinschema.adopt.naming import snake_case
 from twinschema.adopt.proposal import InitColumn, InitTable, Proposal
-from twinschema.domain_model import DIALECTS
+from twinschema.records import DIALECTS
 
 SCHEMA_FILE = "domain.schema.json"  # shipped in the package, next to domain.py
 

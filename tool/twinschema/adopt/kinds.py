@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from twinschema import typemap
 from twinschema.compare import satisfies
-from twinschema.domain_model import DomainColumn
 from twinschema.model import Column, Table
+from twinschema.records.domain import DomainColumn
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
 
 from twinschema.adopt.declared import Declared
-from twinschema.domain_model import NameMap
 from twinschema.model import Schema
+from twinschema.records.domain import NameMap
 
 _DEFAULT_INDEX_OPTIONS: Mapping[str, Any] = {
     "postgresql_using": "btree",

@@ -20,8 +20,8 @@ import tomlkit
 from tomlkit.items import Table as TomlTable
 
 from twinschema.config import Config
-from twinschema.domain_model import DIALECTS
 from twinschema.errors import UsageError
+from twinschema.records import DIALECTS
 
 DEFAULT_MODULES: Mapping[str, str] = {"sqlite": "schemas.sqlite", "postgresql": "schemas.postgres"}
 DEFAULT_CHAINS: Mapping[str, str] = {

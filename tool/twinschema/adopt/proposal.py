@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from twinschema.adopt.kinds import Kind, shared_kind
 from twinschema.adopt.naming import pair_names, snake_case
-from twinschema.domain_model import DIALECTS, NameMap
 from twinschema.domain_yaml import check_identifier
 from twinschema.errors import DomainError
 from twinschema.model import Column, Schema, Table
 from twinschema.normalize import canonicalize
+from twinschema.records import DIALECTS
+from twinschema.records.domain import NameMap
 
 SQLITE, POSTGRESQL = DIALECTS
 

@@ -17,8 +17,8 @@ from alembic.util import CommandError
 from twinschema import migrate_chain, migrate_connect, scratch
 from twinschema.compare import Side, compare
 from twinschema.config import SIDE_OF, Config
-from twinschema.domain_model import DIALECTS
 from twinschema.errors import UsageError
+from twinschema.records import DIALECTS
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url, redact, scrub
 

@@ -25,7 +25,7 @@ from twinschema.compare.context import Comparison, Context, Side
 from twinschema.compare.objects import objects
 from twinschema.compare.tables import tables
 from twinschema.compare.types import satisfies
-from twinschema.domain_model import Domain
+from twinschema.records.domain import Domain
 
 __all__ = ["Comparison", "Side", "compare", "satisfies"]
 

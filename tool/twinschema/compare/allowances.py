@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from twinschema.compare.context import Context
-from twinschema.domain_model import Allowance, Domain
 from twinschema.records import Difference, FixSide, FixSite, Severity
+from twinschema.records.domain import Allowance, Domain
 
 
 def apply_allowances(ctx: Context) -> None:

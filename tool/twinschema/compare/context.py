@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from twinschema.compare.pairing import Pairing
-from twinschema.domain_model import Domain
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, Side
 from twinschema.records.comparison import fix_site
+from twinschema.records.domain import Domain
 
 __all__ = ["Comparison", "Context", "Side", "hint_for"]
 

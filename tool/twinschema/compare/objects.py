@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
-from twinschema.domain_model import DeclaredObject, Domain
 from twinschema.model import OBJECT_KINDS, Schema, SchemaObject
+from twinschema.records.domain import DeclaredObject, Domain
 
 # The ``not_compared`` key of each object kind (the keys the adapters used to count them under).
 COUNT_KEYS = {

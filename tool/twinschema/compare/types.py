@@ -11,13 +11,13 @@ from twinschema.compare.common import (
     spell,
 )
 from twinschema.compare.context import Context
-from twinschema.domain_model import DomainColumn
 from twinschema.model import (
     CheckConstraint,
     Column,
     ColumnType,
     Table,
 )
+from twinschema.records.domain import DomainColumn
 
 
 def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:

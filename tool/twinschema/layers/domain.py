@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from twinschema.domain_model import Domain
 from twinschema.domaincheck import compare_domain
 from twinschema.layers.sources import Sources
 from twinschema.records import DIALECTS, LayerResult, Status
+from twinschema.records.domain import Domain
 
 
 def domain_layer(sources: Sources, domain: Domain | None) -> list[LayerResult]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
 from twinschema.hints import live_pair_hints
@@ -19,6 +18,7 @@ from twinschema.records import (
     Side,
     Status,
 )
+from twinschema.records.domain import Domain
 
 
 def live_layer(

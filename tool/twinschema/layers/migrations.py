@@ -4,9 +4,9 @@ when this layer runs); this is its entry point among the layers."""
 
 from __future__ import annotations
 
-from twinschema.domain_model import Domain
 from twinschema.layers.plan import CheckPlan
 from twinschema.records import LayerResult, Report
+from twinschema.records.domain import Domain
 
 
 def migrations_layer(plan: CheckPlan, domain: Domain | None) -> list[LayerResult]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from twinschema.domain_model import Domain
 from twinschema.evaluate import Evaluator
 from twinschema.layers.pairs import pair_result
 from twinschema.layers.sources import Sources
 from twinschema.records import POSTGRESQL, SQLITE, LayerResult
+from twinschema.records.domain import Domain
 
 
 def models_layer(

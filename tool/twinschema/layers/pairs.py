@@ -8,10 +8,10 @@ from dataclasses import replace
 
 from twinschema.compare import compare
 from twinschema.compare.allowances import matching_allowance, stale_allowance
-from twinschema.domain_model import Allowance, Domain
 from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
 from twinschema.layers.plan import CheckPlan
 from twinschema.records import Comparison, Difference, FixSide, LayerResult, Severity, Side, Status
+from twinschema.records.domain import Allowance, Domain
 
 
 def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from twinschema import progress
-from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import chain_state, database_fix
 from twinschema.layers.plan import CheckPlan
 from twinschema.model import Schema
 from twinschema.records import DIALECTS, Side
+from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical, read_metadata, reflect_url
 
 

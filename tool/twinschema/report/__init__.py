@@ -28,8 +28,7 @@ def render(report: Report, fmt: str, *, verbose: bool = False, color: bool = Fal
     try:
         module_name = RENDERERS[fmt]
     except KeyError:
-        from twinschema.domain_model import suggestion
-        from twinschema.errors import UsageError
+        from twinschema.errors import UsageError, suggestion
 
         raise UsageError(
             f"unknown report format {fmt!r}"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from twinschema import progress
 from twinschema.dialects import ReflectOptions, adapter
-from twinschema.domain_model import IDENTITY, Domain
 from twinschema.errors import UsageError
 from twinschema.model import Schema
 from twinschema.normalize import canonicalize
+from twinschema.records.domain import IDENTITY, Domain
 from twinschema.urls import dialect_of, looks_like_url, parse_url, redact
 
 URL = "url"

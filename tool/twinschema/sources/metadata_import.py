@@ -15,8 +15,7 @@ from types import ModuleType
 
 import sqlalchemy as sa
 
-from twinschema.domain_model import suggestion
-from twinschema.errors import TwinschemaError, UsageError
+from twinschema.errors import TwinschemaError, UsageError, suggestion
 from twinschema.paths import shown
 
 
