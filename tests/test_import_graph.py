@@ -406,3 +406,35 @@ def test_a_core_module_reading_the_domain_file_is_found(target: str) -> None:
         == []
     )
 
+
+def private_imports(name: str, source: str) -> list[str]:
+    """The names with a leading underscore that module ``name`` imports from the package's other
+    modules (``from twinschema.x import _y``, or relatively): a name another module uses is
+    public, and says so by its spelling."""
+    return sorted(
+        f"{name}:{node.lineno} {alias.name}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        and (node.level > 0 or (node.module or "").startswith("twinschema"))
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    )
+
+
+def test_no_private_name_crosses_modules() -> None:
+    found = [
+        line
+        for name, path in module_names().items()
+        for line in private_imports(name, path.read_text("utf-8"))
+    ]
+    assert found == []
+
+
+def test_a_private_name_crossing_modules_is_found() -> None:
+    source = (
+        "from twinschema.dialects.sqlite_lexer import TOKEN, _unquote\n"
+        "from .sqlite_ddl import _scan_table\n"
+        "from alembic.runtime.plugins import _all_plugins\n"  # a dependency's: not this test's
+        "from typing import __all__\n"
+    )
+    assert private_imports("m", source) == ["m:1 _unquote", "m:2 _scan_table"]

@@ -27,27 +27,27 @@ from sqlalchemy.engine import URL
 from twinschema.dialects import Adapter, ReflectOptions, excluded, sqlite_files
 from twinschema.dialects.sqlite_catalog import (
     QUERIES,
-    _Catalog,
-    _catalog,
-    _Row,
+    CatalogRow,
+    CatalogRows,
     catalog_rows,
     connect,
+    read_catalog,
 )
 from twinschema.dialects.sqlite_clauses import (
-    _fk_clauses,
-    _module_of,
-    _with_clauses,
     conflict_clauses,
+    fk_clauses,
+    module_of,
     table_options,
+    with_clauses,
 )
-from twinschema.dialects.sqlite_ddl import _EMPTY, _scan_index, _scan_table, schema_object
-from twinschema.dialects.sqlite_lexer import _lower
+from twinschema.dialects.sqlite_ddl import EMPTY_TABLE_SQL, scan_index, scan_table, schema_object
+from twinschema.dialects.sqlite_lexer import ascii_lower
 from twinschema.dialects.sqlite_types import (
-    _COLLATE_SUFFIX,
+    COLLATE_SUFFIX,
     NAME,
-    _action,
-    _element_collations,
     collation_of,
+    element_collations,
+    fk_action,
     parse_type,
 )
 from twinschema.model import (
@@ -117,7 +117,7 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
         # No probe: the catalog read below waits for a lock and explains a failure itself.
         conn, source = sqlite_files.connect(path, options.busy_timeout, probe=False), path
     try:
-        rows = _catalog(conn, source, options.busy_timeout)
+        rows = read_catalog(conn, source, options.busy_timeout)
     finally:
         conn.close()  # before building: closing frees the parsed schema, a few ms at 1,000 tables
     return _build(rows, options, source)
@@ -129,10 +129,10 @@ def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source
     Runs four queries in one read transaction whatever the number of tables. ``source`` labels
     the result and any error.
     """
-    return _build(_catalog(conn, source), options, source)
+    return _build(read_catalog(conn, source), options, source)
 
 
-def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
+def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema:
     """Assemble the raw ``Schema`` from the catalog rows: pure Python, linear in the rows."""
     master, column_rows, fk_rows, index_rows = catalog
     table_sql: dict[str, str] = {}
@@ -160,7 +160,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     for name, sql in virtual:
         if not excluded(name, options.exclude):
             counts["virtual_tables"] += 1
-        if _module_of(sql) in _SHADOW_MODULES:  # excluded or not, its shadows are never tables
+        if module_of(sql) in _SHADOW_MODULES:  # excluded or not, its shadows are never tables
             skip.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
     keep = [
         name
@@ -219,7 +219,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
         entry[6].append(coll)
 
     # Foreign keys grouped by id, columns in seq order.
-    fk_groups: dict[str, dict[int, list[_Row]]] = {}
+    fk_groups: dict[str, dict[int, list[CatalogRow]]] = {}
     for row in fk_rows:
         fk_groups.setdefault(row[0], {}).setdefault(row[1], []).append(row)
     by_lower = {name.lower(): name for name in table_sql}
@@ -227,13 +227,13 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
     tables: dict[str, Table] = {}
     for table in keep:
         sql = table_sql[table]
-        low = _lower(sql)
-        scanned = _scan_table(sql, low) if "check" in low or "constraint" in low else _EMPTY
+        low = ascii_lower(sql)
+        scanned = scan_table(sql, low) if "check" in low or "constraint" in low else EMPTY_TABLE_SQL
         pk = primary.get(table, ())
         table_columns = columns.get(table, [])
         kept_options, autoincrement = table_options(sql, low)
         if "collate" in low or table in generated_of:
-            table_columns = _with_clauses(table_columns, sql, generated_of.get(table, {}))
+            table_columns = with_clauses(table_columns, sql, generated_of.get(table, {}))
         if len(pk) == 1 and table not in has_pk_index:
             # A rowid alias: a one-column INTEGER primary key that got no index of its own (a
             # WITHOUT ROWID table and the INTEGER PRIMARY KEY DESC quirk both get one). It can
@@ -255,15 +255,15 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
             texts: list[str] = []
             where = None
             if partial or min(cids) < 0:  # expressions or a predicate: read in its SQL
-                texts, where = _scan_index(index_sql.get(index, ""))
+                texts, where = scan_index(index_sql.get(index, ""))
             descending = element_flags(descs, False)
-            collations = _element_collations(names, cids, colls, own, texts)
+            collations = element_collations(names, cids, colls, own, texts)
             if origin == "u" and not descending and not collations:
                 key = tuple(names)
                 uniques.append(UniqueConstraint(key, name=scanned.unique_names.get(key)))
                 continue
             expressions = tuple(
-                col if cid >= 0 else (_COLLATE_SUFFIX.sub("", texts[n]) if n < len(texts) else "")
+                col if cid >= 0 else (COLLATE_SUFFIX.sub("", texts[n]) if n < len(texts) else "")
                 for n, (cid, col) in enumerate(zip(cids, names, strict=True))
             )
             indexes.append(
@@ -278,7 +278,7 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
             )
         foreign_keys: list[ForeignKey] = []
         groups = fk_groups.get(table, {})
-        clauses = _fk_clauses(sql, len(groups)) if "deferr" in low or "match" in low else None
+        clauses = fk_clauses(sql, len(groups)) if "deferr" in low or "match" in low else None
         for n, fk_id in enumerate(sorted(groups, reverse=True)):  # the last-declared FK is 0
             rows = groups[fk_id]
             first = rows[0]
@@ -300,8 +300,8 @@ def _build(catalog: _Catalog, options: ReflectOptions, source: str) -> Schema:
                     fk_columns,
                     ref_table,
                     ref_columns,
-                    _action(first[6]),
-                    _action(first[5]),
+                    fk_action(first[6]),
+                    fk_action(first[5]),
                     scanned.fk_names.get(fk_columns),
                     deferrable=deferred,
                     initially_deferred=deferred,

@@ -61,14 +61,15 @@ def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
     return sqlite_files.connect(path, busy_timeout)
 
 
-_Row = Sequence[Any]
+# One row of a catalog query.
+CatalogRow = Sequence[Any]
 
 
 # The rows of the catalog queries: sqlite_master, columns, foreign keys, index elements.
-_Catalog = tuple[list[_Row], list[_Row], list[_Row], list[_Row]]
+CatalogRows = tuple[list[CatalogRow], list[CatalogRow], list[CatalogRow], list[CatalogRow]]
 
 
-def _catalog(conn: sqlite3.Connection, source: str, busy_timeout: float = 0.0) -> _Catalog:
+def read_catalog(conn: sqlite3.Connection, source: str, busy_timeout: float = 0.0) -> CatalogRows:
     """The rows of each of ``QUERIES``, read in one transaction: one snapshot. An error is
     explained in words (``sqlite_files.explain``)."""
     try:
@@ -78,7 +79,7 @@ def _catalog(conn: sqlite3.Connection, source: str, busy_timeout: float = 0.0) -
     return master, columns, foreign_keys, indexes
 
 
-def catalog_rows(conn: sqlite3.Connection) -> list[list[_Row]]:
+def catalog_rows(conn: sqlite3.Connection) -> list[list[CatalogRow]]:
     """The rows of each of ``QUERIES``, read inside one transaction so that they see one
     snapshot."""
     own_transaction = not conn.in_transaction

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from twinschema.dialects.sqlite_lexer import _SKIPPED, _TOKEN, _next_token, _unquote
+from twinschema.dialects.sqlite_lexer import SKIPPED, TOKEN, next_token, unquote
 from twinschema.dialects.sqlite_types import collation_of
 from twinschema.model import (
     MATCH_KINDS,
@@ -23,7 +23,7 @@ _OPTION_WORDS = {"strict": OPTION_STRICT, "rowid": OPTION_WITHOUT_ROWID}  # WITH
 
 def table_options(sql: str, low: str) -> tuple[tuple[str, ...], bool]:
     """The options of a CREATE TABLE statement (``STRICT``, ``WITHOUT ROWID``: sorted
-    ``model.OPTION_*`` values) and whether a column is AUTOINCREMENT. ``low`` is ``_lower(sql)``.
+    ``model.OPTION_*`` values) and whether a column is AUTOINCREMENT. ``low`` is ``ascii_lower(sql)``.
 
     Options follow the parenthesis that closes the column list; AUTOINCREMENT is a keyword
     inside it. Both are looked for token by token (outside strings, quoted names and comments)
@@ -36,13 +36,13 @@ def table_options(sql: str, low: str) -> tuple[tuple[str, ...], bool]:
     depth, seen_list = 0, False
     options: set[str] = set()
     autoincrement = False
-    for match in _TOKEN.finditer(sql):
+    for match in TOKEN.finditer(sql):
         token = match.group()
         if token == "(":
             depth, seen_list = depth + 1, True
         elif token == ")":
             depth -= 1
-        elif token[0] not in _SKIPPED:
+        elif token[0] not in SKIPPED:
             word = token.lower()
             if depth == 1 and word == "autoincrement":
                 autoincrement = True
@@ -72,7 +72,7 @@ def conflict_clauses(sql: str, low: str) -> tuple[ConflictClause, ...]:
     words: list[str] = []  # the current definition's words at depth 1, lower-cased
     columns: list[str] = []  # a table constraint's column list
     head = ""
-    for match in _TOKEN.finditer(sql):
+    for match in TOKEN.finditer(sql):
         token = match.group()
         if token.startswith(("--", "/*")):
             continue
@@ -86,15 +86,15 @@ def conflict_clauses(sql: str, low: str) -> tuple[ConflictClause, ...]:
             words, columns, head = [], [], ""
             continue
         if depth == 2 and words and words[0] in _TABLE_CONSTRAINTS and token != ",":
-            columns.append(_unquote(token))
+            columns.append(unquote(token))
         if depth != 1 or token[0] in "'\"":
             if depth == 1 and not words:
-                words.append(_unquote(token).lower())
-                head = _unquote(token)
+                words.append(unquote(token).lower())
+                head = unquote(token)
             continue
         word = token.lower()
         if not words:
-            head = _unquote(token)
+            head = unquote(token)
         words.append(word)
         if word in _CONFLICT_ALGORITHMS and words[-3:-1] == ["on", "conflict"]:
             constraint, on = _conflict_owner(words, head, columns)
@@ -132,7 +132,7 @@ def _column_clauses(sql: str) -> dict[str, tuple[str | None, str | None]]:
     expression: str | None = None
     after: str | None = None  # the keyword whose operand comes next: "collate" or "as"
     opened = -1
-    for match in _TOKEN.finditer(sql):
+    for match in TOKEN.finditer(sql):
         text = match.group()
         if text.startswith(("--", "/*")):
             continue
@@ -161,7 +161,7 @@ def _column_clauses(sql: str) -> dict[str, tuple[str | None, str | None]]:
         word = text.lower()
         if expect_name:
             expect_name = False
-            column = None if word in _TABLE_CONSTRAINT_WORDS else _unquote(text).lower()
+            column = None if word in _TABLE_CONSTRAINT_WORDS else unquote(text).lower()
         elif after == "collate":
             collation, after = text, None
         elif word in ("collate", "as"):
@@ -169,7 +169,7 @@ def _column_clauses(sql: str) -> dict[str, tuple[str | None, str | None]]:
     return found
 
 
-def _fk_clauses(sql: str, count: int) -> list[tuple[bool, str | None]] | None:
+def fk_clauses(sql: str, count: int) -> list[tuple[bool, str | None]] | None:
     """Per foreign key, in the order the table declares them: whether it is DEFERRABLE INITIALLY
     DEFERRED, and the MATCH it declares (None when none), read from the table's SQL.
 
@@ -182,7 +182,7 @@ def _fk_clauses(sql: str, count: int) -> list[tuple[bool, str | None]] | None:
     """
     words = [
         m.group().lower()
-        for m in _TOKEN.finditer(sql)
+        for m in TOKEN.finditer(sql)
         if m.group()[0].isalpha() or m.group()[0] == "_"
     ]
     found: list[list[Any]] = []
@@ -204,16 +204,16 @@ def _fk_clauses(sql: str, count: int) -> list[tuple[bool, str | None]] | None:
     return [(bool(deferred), match) for deferred, match in found]
 
 
-def _module_of(sql: str) -> str:
+def module_of(sql: str) -> str:
     """The module name of a CREATE VIRTUAL TABLE statement (``fts5``), lower-case."""
-    for match in _TOKEN.finditer(sql):
+    for match in TOKEN.finditer(sql):
         if match.group().lower() == "using":
-            module = _next_token(sql, match.end())
-            return _unquote(module.group()).lower() if module is not None else ""
+            module = next_token(sql, match.end())
+            return unquote(module.group()).lower() if module is not None else ""
     return ""
 
 
-def _with_clauses(columns: list[Column], sql: str, generated: dict[str, str]) -> list[Column]:
+def with_clauses(columns: list[Column], sql: str, generated: dict[str, str]) -> list[Column]:
     """``columns`` with the COLLATE and GENERATED ALWAYS AS clauses of their definitions in
     ``sql`` (no PRAGMA reports either): a column keeps its shared object when it has neither."""
     clauses = _column_clauses(sql)

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 
 from twinschema.definitions import canonical_sql, without_words
 from twinschema.dialects.sqlite_lexer import (
-    _SKIPPED,
-    _TOKEN,
-    _keywords,
-    _lexer,
-    _lower,
-    _next_token,
-    _starts_word,
-    _unquote,
+    SKIPPED,
+    TOKEN,
+    ascii_lower,
+    keywords,
+    lexer,
+    next_token,
+    starts_word,
+    unquote,
 )
 from twinschema.model import (
     OBJECT_TRIGGER,
@@ -33,22 +33,22 @@ from twinschema.model import (
 
 # Over lower-cased text: the keywords CHECKs and constraint names hang on. Both are reserved
 # words in SQLite, so outside strings, quoted names and comments they are always keywords.
-_TABLE_TOKEN = _lexer(_keywords("check", "constraint"))
+_TABLE_TOKEN = lexer(keywords("check", "constraint"))
 
-_BODY_TOKEN = _lexer(r"| \( | \)")
-
-
-_ELEMENT_TOKEN = _lexer(r"| \( | \) | ,")
+_BODY_TOKEN = lexer(r"| \( | \)")
 
 
-_INDEX_TOKEN = _lexer(r"| \( | \) | ," + _keywords("where", "asc", "desc"))
+_ELEMENT_TOKEN = lexer(r"| \( | \) | ,")
+
+
+_INDEX_TOKEN = lexer(r"| \( | \) | ," + keywords("where", "asc", "desc"))
 
 
 _HARD = re.compile(r"[-'\"`\[/(]")  # what makes a CHECK body need the full scan
 
 
 @dataclass(slots=True)
-class _TableSql:
+class TableSql:
     """What the tokenizer finds in a CREATE TABLE statement."""
 
     checks: list[CheckConstraint] = field(default_factory=list)
@@ -56,28 +56,28 @@ class _TableSql:
     fk_names: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
-def _scan_table(sql: str, low: str) -> _TableSql:
+def scan_table(sql: str, low: str) -> TableSql:
     """Find the CHECK constraints, and the names of named UNIQUE and FOREIGN KEY constraints.
 
     A CHECK body is the text between the parenthesis after CHECK and the one that closes it,
     nested groups, strings and comments included. A ``CONSTRAINT name`` names the constraint
     whose keyword follows it (the names of NOT NULL, DEFAULT and PRIMARY KEY are not kept).
-    ``low`` is ``_lower(sql)``.
+    ``low`` is ``ascii_lower(sql)``.
     """
-    found = _TableSql()
+    found = TableSql()
     pos = 0
     while (match := _TABLE_TOKEN.search(low, pos)) is not None:
         start, pos = match.span()
         word = match.group()
-        if word[0] in _SKIPPED or not _starts_word(low, start):
+        if word[0] in SKIPPED or not starts_word(low, start):
             continue
         name = None
         if word == "constraint":
-            token = _next_token(sql, pos)
-            keyword = _next_token(sql, token.end()) if token is not None else None
+            token = next_token(sql, pos)
+            keyword = next_token(sql, token.end()) if token is not None else None
             if token is None or keyword is None:
                 break
-            name = _unquote(token.group())
+            name = unquote(token.group())
             pos = keyword.end()
             word = keyword.group().lower()
         if word == "check":
@@ -129,7 +129,7 @@ def _balanced(low: str, pos: int) -> tuple[int, int] | None:
 
 
 def _name_constraint(
-    found: _TableSql, sql: str, low: str, word: str, name: str, start: int, pos: int
+    found: TableSql, sql: str, low: str, word: str, name: str, start: int, pos: int
 ) -> None:
     """Record the name of a UNIQUE or FOREIGN KEY constraint under its columns.
 
@@ -140,12 +140,12 @@ def _name_constraint(
         # KEY (a, b). Otherwise it follows a column definition's start (the rarer path below).
         (found.unique_names if word == "unique" else found.fk_names)[_name_list(sql, pos)] = name
         return
-    first = _next_token(sql, _element_start(low, start))
+    first = next_token(sql, _element_start(low, start))
     leading = first.group().lower() if first is not None else ""
     if first is not None and (
         word == "references" or (word == "unique" and leading not in ("constraint", "unique"))
     ):
-        columns: tuple[str, ...] = (_unquote(first.group()),)  # a column constraint
+        columns: tuple[str, ...] = (unquote(first.group()),)  # a column constraint
     else:  # a table constraint: UNIQUE (a, b) or FOREIGN KEY (a, b)
         columns = _name_list(sql, pos)
     (found.unique_names if word == "unique" else found.fk_names)[columns] = name
@@ -173,7 +173,7 @@ def _name_list(sql: str, pos: int) -> tuple[str, ...]:
     names: list[str] = []
     opened = False
     expect_name = True
-    for match in _TOKEN.finditer(sql, pos):
+    for match in TOKEN.finditer(sql, pos):
         text = match.group()
         if text.startswith(("--", "/*")):
             continue
@@ -184,18 +184,18 @@ def _name_list(sql: str, pos: int) -> tuple[str, ...]:
         elif text == ",":
             expect_name = True
         elif opened and expect_name:
-            names.append(_unquote(text))
+            names.append(unquote(text))
             expect_name = False
     return tuple(names)
 
 
-def _scan_index(sql: str) -> tuple[list[str], str | None]:
+def scan_index(sql: str) -> tuple[list[str], str | None]:
     """The element texts of a CREATE INDEX statement (ASC/DESC removed) and its WHERE text.
 
     The element list is the first parenthesised group: the index and table names before it can
     only hold a parenthesis when quoted, and quoted names are single tokens.
     """
-    low = _lower(sql)
+    low = ascii_lower(sql)
     elements: list[str] = []
     depth = 0
     start = -1
@@ -204,11 +204,11 @@ def _scan_index(sql: str) -> tuple[list[str], str | None]:
     for match in _INDEX_TOKEN.finditer(low):
         text = match.group()
         first = text[0]
-        if first in _SKIPPED:
+        if first in SKIPPED:
             if depth == 1 and first not in "-/":
                 order = None  # a quoted name or string after an ASC is not the end
             continue
-        if first.isalpha() and not _starts_word(low, match.start()):
+        if first.isalpha() and not starts_word(low, match.start()):
             continue
         if closed:  # after the element list, only WHERE matters
             if text == "where":
@@ -237,7 +237,8 @@ def _element(sql: str, start: int, end: int, order: tuple[int, int] | None) -> s
     return sql[start:end].strip()
 
 
-_EMPTY = _TableSql()
+# What a table without CHECKs or named constraints yields (read-only: shared by every such table).
+EMPTY_TABLE_SQL = TableSql()
 
 
 def schema_object(kind: str, name: str, table: str, sql: str) -> SchemaObject:

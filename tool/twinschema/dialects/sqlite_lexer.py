@@ -20,20 +20,23 @@ _LITERALS = r"""
 """
 
 
-_SKIPPED = frozenset("'\"`[-/")  # first characters of the lexemes above
+# The first characters of the lexemes above: a scan meeting one must step over a string,
+# quoted name or comment.
+SKIPPED = frozenset("'\"`[-/")
 
 
-def _lexer(extra: str, flags: int = 0) -> re.Pattern[str]:
+def lexer(extra: str, flags: int = 0) -> re.Pattern[str]:
     """A pattern matching strings, quoted names and comments, plus the ``extra`` branches."""
     return re.compile(_LITERALS + extra, re.VERBOSE | re.DOTALL | flags)
 
 
-def _keywords(*words: str) -> str:
+def keywords(*words: str) -> str:
+    """Pattern branches for ``lexer`` matching each of ``words`` (lower-case) as a whole word."""
     return "".join(f"| {word}(?![\\w$])" for word in words)
 
 
 # Every token, words included: only for the rare paths (constraint names, virtual-table modules).
-_TOKEN = _lexer(r"| [(),] | [A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*")
+TOKEN = lexer(r"| [(),] | [A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*")
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -42,12 +45,12 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _QUOTES = {'"': '"', "`": "`", "[": "]"}
 
 
-def _lower(sql: str) -> str:
+def ascii_lower(sql: str) -> str:
     """``sql`` with ASCII letters lower-cased: offsets stay valid (``str.lower`` may not)."""
     return sql.lower() if sql.isascii() else sql.translate(_ASCII_LOWER)
 
 
-def _starts_word(text: str, pos: int) -> bool:
+def starts_word(text: str, pos: int) -> bool:
     """True when ``text[pos]`` is not in the middle of a word (``xcheck`` holds no ``check``)."""
     if pos == 0:
         return True
@@ -55,16 +58,16 @@ def _starts_word(text: str, pos: int) -> bool:
     return not (before.isalnum() or before in "_$")
 
 
-def _next_token(sql: str, pos: int) -> re.Match[str] | None:
+def next_token(sql: str, pos: int) -> re.Match[str] | None:
     """The first token at or after ``pos`` that is not a comment."""
     while True:
-        match = _TOKEN.search(sql, pos)
+        match = TOKEN.search(sql, pos)
         if match is None or not match.group().startswith(("--", "/*")):
             return match
         pos = match.end()
 
 
-def _unquote(text: str) -> str:
+def unquote(text: str) -> str:
     """An identifier token as a name: ``"a""b"`` -> ``a"b``, ``[x]`` -> ``x``, ``'s'`` -> ``s``."""
     first = text[0]
     if first in _QUOTES:

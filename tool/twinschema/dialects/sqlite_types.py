@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from twinschema.dialects.sqlite_lexer import _unquote
+from twinschema.dialects.sqlite_lexer import unquote
 from twinschema.model import (
     EQUALITY_CASE,
     EQUALITY_EXACT,
@@ -35,7 +35,7 @@ def collation_of(name: str | None) -> Collation | None:
     upper-case name (SQLite's names ignore case) with what it makes equal."""
     if name is None:
         return None
-    upper = _unquote(name.strip()).upper()
+    upper = unquote(name.strip()).upper()
     if upper == _DEFAULT_COLLATION:
         return None
     return Collation(upper, COLLATIONS.get(upper))
@@ -85,7 +85,7 @@ def parse_type(spelling: str) -> ColumnType:
     return ColumnType(NAME, name, raw=spelling)
 
 
-def _action(spelling: str) -> str:
+def fk_action(spelling: str) -> str:
     """A foreign-key action as ``model.FK_ACTIONS`` spells it (SQLite says NONE for none)."""
     return _FK_ACTION.get(spelling.upper(), spelling.upper())
 
@@ -95,12 +95,10 @@ _BINARY = Collation(_DEFAULT_COLLATION, EQUALITY_EXACT)
 
 
 # A COLLATE clause that ends an index element's text (its collation comes from the catalog).
-_COLLATE_SUFFIX = re.compile(
-    r"\s+collate\s+(?:\"[^\"]*\"|'[^']*'|`[^`]*`|\[[^\]]*\]|\w+)\s*$", re.I
-)
+COLLATE_SUFFIX = re.compile(r"\s+collate\s+(?:\"[^\"]*\"|'[^']*'|`[^`]*`|\[[^\]]*\]|\w+)\s*$", re.I)
 
 
-def _element_collations(
+def element_collations(
     names: list[str],
     cids: list[int],
     colls: list[str],
@@ -117,5 +115,5 @@ def _element_collations(
             found.append(None if coll.name == (own.get(name) or _BINARY).name else coll)
         else:
             written = texts[n] if n < len(texts) else ""
-            found.append(coll if _COLLATE_SUFFIX.search(written) else None)
+            found.append(coll if COLLATE_SUFFIX.search(written) else None)
     return element_flags(found, None)
