@@ -191,16 +191,13 @@ def invoke_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Co
 
     overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}
     overrides.update(env)
-    remembered = dict(urls._REMEMBERED)
-    urls._REMEMBERED.clear()
     previous = os.getcwd()
     os.chdir(cwd)
     try:
-        result = CliRunner().invoke(cli, args, env=overrides, prog_name="twinschema")
+        with urls.remembered_afresh():
+            result = CliRunner().invoke(cli, args, env=overrides, prog_name="twinschema")
     finally:
         os.chdir(previous)
-        urls._REMEMBERED.clear()
-        urls._REMEMBERED.update(remembered)
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(result.exception))

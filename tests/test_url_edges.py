@@ -44,3 +44,23 @@ def test_a_variable_with_a_stray_space_is_still_the_database_named(
     result = CliRunner(env=env).invoke(cli, ["check", "--layer", "live", "--format", "json"])
     assert result.exit_code == 3, result.output
     assert "127.0.0.1" in result.stderr and "embedded" not in result.stderr
+
+
+def test_inputs_remembered_afresh_are_masked_inside_the_block_only() -> None:
+    """A command run in-process masks what it was given, as a new process would: not what an
+    earlier command of the same process was given, and nothing of its own once it is done.
+    (A space in a password: only remembering the input masks it whole.)"""
+    from twinschema import urls
+
+    with urls.remembered_afresh():  # what the test remembers goes with it
+        earlier = "postgresql://app:Earlier Secret@db.example/app"
+        inner = "postgresql://app:Inner Secret@db.example/app"
+        masked = "postgresql://app:***@db.example/app"
+        urls.remember(earlier)
+        assert urls.mask_output(f"read {earlier}") == f"read {masked}"
+        with urls.remembered_afresh():
+            assert urls.mask_output(f"read {earlier}") == f"read {earlier}"
+            urls.remember(inner)
+            assert urls.mask_output(f"read {inner}") == f"read {masked}"
+        assert urls.mask_output(f"read {inner}") == f"read {inner}"
+        assert urls.mask_output(f"read {earlier}") == f"read {masked}"

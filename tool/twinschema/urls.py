@@ -15,6 +15,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -183,6 +185,23 @@ def remember(*values: str | None) -> None:
             masked = redact(value)
             if masked != value:
                 _REMEMBERED[value] = masked
+
+
+@contextmanager
+def remembered_afresh() -> Iterator[None]:
+    """Within the block, only the inputs remembered inside it are masked, as in a new process;
+    on leaving it, what was remembered before comes back (and what the block remembered goes).
+
+    What is remembered is process state: one command's inputs stay masked in the next. For code
+    that runs several commands in one process (a test through click's ``CliRunner``) and wants
+    each to mask exactly what a process of its own would."""
+    before = dict(_REMEMBERED)
+    _REMEMBERED.clear()
+    try:
+        yield
+    finally:
+        _REMEMBERED.clear()
+        _REMEMBERED.update(before)
 
 
 def _mask_remembered(text: str) -> str:
