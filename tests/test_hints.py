@@ -6,6 +6,9 @@ points at its cause, the database that differs from its module or the modules th
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,8 @@ from click.testing import CliRunner
 from pg_helpers import build, make_project, module_source
 
 from twinschema.cli import cli
+from twinschema.config import Config, load_config
+from twinschema.hints import AT_HEAD, BEHIND, chain_state
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,3 +122,54 @@ def test_live_pair_differences_caused_by_the_modules_point_at_the_modules(
     assert "twinschema revision" in hint
     models = [d for d in report["differences"] if d["layer"] == "models"]
     assert [(d["kind"], d["column"]) for d in models] == [("column_missing", "note")]
+
+
+# ---------------------------------------------------------------------------------------------
+# chain_state: "cannot be read" is a broken chain or an unreadable database, never a bug
+
+
+def _with_sqlite_chain(folder: Path) -> Config:
+    """The project's configuration with ``folder`` as the SQLite side's chain."""
+    config = load_config(ROOT / "pyproject.toml")
+    side = replace(config.side("sqlite"), migrations=folder)
+    return replace(config, dialects={**config.dialects, "sqlite": side})
+
+
+def test_chain_state_tells_a_database_at_head_from_one_behind(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    config = load_config(ROOT / "pyproject.toml")
+    _migrate("local", "--sqlite-url", sqlite_url)
+    assert chain_state(config, "sqlite", sqlite_url) == AT_HEAD
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert chain_state(config, "sqlite", f"sqlite:///{empty}") == BEHIND
+
+
+def test_a_broken_chain_or_an_unreadable_database_has_no_state(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    _migrate("local", "--sqlite-url", sqlite_url)
+    chain = tmp_path / "chain"
+    shutil.copytree(ROOT / "migrations_sqlite", chain)
+    assert chain_state(_with_sqlite_chain(chain), "sqlite", sqlite_url) == AT_HEAD
+    # A revision module whose own code fails when Alembic imports it.
+    (chain / "versions" / "0002_broken.py").write_text("revision = undefined_name\n")
+    assert chain_state(_with_sqlite_chain(chain), "sqlite", sqlite_url) is None
+    # A folder that is no Alembic environment.
+    assert chain_state(_with_sqlite_chain(tmp_path), "sqlite", sqlite_url) is None
+    # A file that is not a SQLite database, and one that does not exist.
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database" * 100)
+    config = load_config(ROOT / "pyproject.toml")
+    assert chain_state(config, "sqlite", f"sqlite:///{garbage}") is None
+    assert chain_state(config, "sqlite", f"sqlite:///{tmp_path / 'missing.db'}") is None
+
+
+def test_a_bug_is_not_taken_for_an_unreadable_database() -> None:
+    """A programming error (here a caller passing no URL at all) surfaces as itself."""
+    config = load_config(ROOT / "pyproject.toml")
+    with pytest.raises(TypeError):
+        chain_state(config, "sqlite", None)  # type: ignore[arg-type]

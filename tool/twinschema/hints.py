@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from twinschema.config import Config
+from twinschema.errors import TwinschemaError
 from twinschema.records import Difference
 
 AT_HEAD, BEHIND = "at_head", "behind"
@@ -22,17 +23,34 @@ REVISION_COMMAND = 'twinschema revision -m "..."'
 def chain_state(config: Config, dialect: str, url: str) -> str | None:
     """``AT_HEAD`` or ``BEHIND``: where the live database at ``url`` stands on ``dialect``'s
     Alembic chain, read without writing; None when there is no chain or it cannot be read (the
-    migrations layer reports why), and the hint then names both causes."""
+    migrations layer reports why), and the hint then names both causes.
+
+    What counts as "cannot be read": twinschema's own errors (a folder that is no Alembic
+    environment, a database it cannot open), Alembic's and SQLAlchemy's, an operating system's,
+    and whatever a revision module raises while Alembic imports it (the user's code). Anything
+    else is a bug in twinschema and surfaces as one."""
     if config.side(dialect).migrations is None:
         return None
-    try:
-        from twinschema import migrate_chain
-        from twinschema.migrations_state import current_revisions
+    # Imported here: a check without migration chains never imports Alembic.
+    from alembic.script.revision import RevisionError
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from twinschema import migrate_chain
+    from twinschema.migrations_state import current_revisions
+
+    unreadable = (TwinschemaError, CommandError, RevisionError, SQLAlchemyError, OSError)
+    try:
         script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
+    except unreadable:
+        return None
+    try:
         heads = set(script.get_heads())
+    except Exception:  # Alembic imports each revision module here: whatever the user's code raises
+        return None
+    try:
         current = set(current_revisions(url, config.postgres_schema, config.lock_timeout))
-    except Exception:  # a broken chain or an unreadable database: reported by its own layer
+    except unreadable:
         return None
     return AT_HEAD if current == heads else BEHIND
 
