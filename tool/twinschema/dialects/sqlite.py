@@ -20,6 +20,7 @@ queries), and this module (building the schema from the catalog rows, the adapte
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sqlalchemy.engine import URL
@@ -40,7 +41,13 @@ from twinschema.dialects.sqlite_clauses import (
     table_options,
     with_clauses,
 )
-from twinschema.dialects.sqlite_ddl import EMPTY_TABLE_SQL, scan_index, scan_table, schema_object
+from twinschema.dialects.sqlite_ddl import (
+    EMPTY_TABLE_SQL,
+    TableSql,
+    scan_index,
+    scan_table,
+    schema_object,
+)
 from twinschema.dialects.sqlite_lexer import ascii_lower
 from twinschema.dialects.sqlite_types import (
     COLLATE_SUFFIX,
@@ -135,55 +142,97 @@ def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source
 def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema:
     """Assemble the raw ``Schema`` from the catalog rows: pure Python, linear in the rows."""
     master, column_rows, fk_rows, index_rows = catalog
-    table_sql: dict[str, str] = {}
-    index_sql: dict[str, str] = {}
-    virtual: list[tuple[str, str]] = []  # (name, sql)
+    listed = _list_master(master, options)
     counts = dict.fromkeys(NOT_COMPARED_KEYS, 0)
-    objects: list[SchemaObject] = []
-    for kind, name, _tbl, sql in master:
+    keep = _kept_tables(listed, options, counts)
+    grouped = _Grouped(listed, _group_columns(column_rows), *_group_indexes(index_rows))
+    # Foreign keys grouped by id, columns in seq order.
+    for row in fk_rows:
+        grouped.fk_groups.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+    grouped.by_lower.update((name.lower(), name) for name in listed.table_sql)
+    tables = {table: _table(table, grouped) for table in keep}
+    return Schema(
+        dialect=NAME,
+        tables=MappingProxyType(tables),
+        source=source,
+        not_compared=MappingProxyType(counts),
+        objects=tuple(sorted(listed.objects, key=lambda o: o.key)),
+        objects_read=True,
+    )
+
+
+@dataclass(slots=True)
+class _Listed:
+    """``sqlite_master``'s rows by kind: each table's and index's SQL, the virtual tables, and
+    the views and triggers (read whole)."""
+
+    table_sql: dict[str, str] = field(default_factory=dict)
+    index_sql: dict[str, str] = field(default_factory=dict)
+    virtual: list[tuple[str, str]] = field(default_factory=list)  # (name, sql)
+    objects: list[SchemaObject] = field(default_factory=list)
+
+
+def _list_master(master: list[CatalogRow], options: ReflectOptions) -> _Listed:
+    listed = _Listed()
+    for kind, name, tbl, sql in master:
         if kind == "table":
             if str(sql or "")[:21].upper() == "CREATE VIRTUAL TABLE ":
-                virtual.append((name, sql))
+                listed.virtual.append((name, sql))
             else:
-                table_sql[name] = sql or ""
+                listed.table_sql[name] = sql or ""
         elif kind == "index":
             if sql is not None:
-                index_sql[name] = sql
+                listed.index_sql[name] = sql
         elif (
             kind in (OBJECT_VIEW, OBJECT_TRIGGER)
             and sql is not None
-            and (kind == OBJECT_VIEW or not excluded(_tbl, options.exclude))
+            and (kind == OBJECT_VIEW or not excluded(tbl, options.exclude))
         ):  # a trigger of an excluded table is left out with it
-            objects.append(schema_object(kind, name, _tbl, sql))
+            listed.objects.append(schema_object(kind, name, tbl, sql))
+    return listed
 
+
+def _kept_tables(listed: _Listed, options: ReflectOptions, counts: dict[str, int]) -> list[str]:
+    """The tables to read, sorted: not SQLite's own, not a virtual table's shadow, not excluded.
+    Counts the virtual tables (not compared) in ``counts``."""
     skip: set[str] = set()
-    for name, sql in virtual:
+    for name, sql in listed.virtual:
         if not excluded(name, options.exclude):
             counts["virtual_tables"] += 1
         if module_of(sql) in _SHADOW_MODULES:  # excluded or not, its shadows are never tables
             skip.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
-    keep = [
+    return [
         name
-        for name in sorted(table_sql)
+        for name in sorted(listed.table_sql)
         if name not in skip
         and not name.lower().startswith("sqlite_")  # sqlite_sequence, sqlite_stat1..4
         and not excluded(name, options.exclude)
     ]
 
-    # Columns of every table (a referenced table may be excluded), in cid order; the rows of
-    # one table are contiguous. Equal columns are shared between tables (``model_pool.ColumnPool``).
+
+@dataclass(slots=True)
+class _Columns:
+    """Every table's columns in cid order, its primary key's parts, and its generated columns."""
+
+    columns: dict[str, list[Column]] = field(default_factory=dict)
+    pk_parts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (ordinal, position)
+    generated_of: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> storage
+    primary: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _group_columns(column_rows: list[CatalogRow]) -> _Columns:
+    """Columns of every table (a referenced table may be excluded), in cid order; the rows of
+    one table are contiguous. Equal columns are shared between tables (``ColumnPool``)."""
+    grouped = _Columns()
     types: dict[str, ColumnType] = {}
     pool = ColumnPool()
-    columns: dict[str, list[Column]] = {}
-    pk_parts: dict[str, list[tuple[int, int]]] = {}  # table -> (pk ordinal, column position)
     current = ""
     table_list: list[Column] = []
-    generated_of: dict[str, dict[str, str]] = {}  # table -> generated column -> storage
     for table, col, declared, notnull, default, pk, hidden in column_rows:
         if hidden in _GENERATED_HIDDEN:
-            generated_of.setdefault(table, {})[col] = _GENERATED_HIDDEN[hidden]
+            grouped.generated_of.setdefault(table, {})[col] = _GENERATED_HIDDEN[hidden]
         if table != current:
-            current, table_list = table, columns.setdefault(table, [])
+            current, table_list = table, grouped.columns.setdefault(table, [])
         if default is not None and default.upper() == "NULL":
             default = None
         spelling = declared or ""
@@ -192,15 +241,20 @@ def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema
             ctype = types[spelling] = parse_type(spelling)
         column = pool.column(col, ctype, not notnull, default, None, default)
         if pk:
-            pk_parts.setdefault(table, []).append((pk, len(table_list)))
+            grouped.pk_parts.setdefault(table, []).append((pk, len(table_list)))
         table_list.append(column)
-    primary = {
-        table: tuple(columns[table][position].name for _, position in sorted(parts))
-        for table, parts in pk_parts.items()
+    grouped.primary = {
+        table: tuple(grouped.columns[table][position].name for _, position in sorted(parts))
+        for table, parts in grouped.pk_parts.items()
     }
+    return grouped
 
-    # Index elements grouped per table and index, in seqno order; PK autoindexes only noted.
-    # Per table and index: unique, origin, partial, then its elements' names and column ids.
+
+def _group_indexes(
+    index_rows: list[CatalogRow],
+) -> tuple[dict[str, dict[str, _IndexRows]], set[str]]:
+    """Index elements grouped per table and index, in seqno order, and the tables whose primary
+    key has an index of its own (PK autoindexes are only noted)."""
     indexes_of: dict[str, dict[str, _IndexRows]] = {}
     has_pk_index: set[str] = set()
     for table, index, unique, origin, partial, cid, col, desc, coll in index_rows:
@@ -217,116 +271,146 @@ def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema
         entry[4].append(cid)
         entry[5].append(bool(desc))
         entry[6].append(coll)
+    return indexes_of, has_pk_index
 
-    # Foreign keys grouped by id, columns in seq order.
-    fk_groups: dict[str, dict[int, list[CatalogRow]]] = {}
-    for row in fk_rows:
-        fk_groups.setdefault(row[0], {}).setdefault(row[1], []).append(row)
-    by_lower = {name.lower(): name for name in table_sql}
 
-    tables: dict[str, Table] = {}
-    for table in keep:
-        sql = table_sql[table]
-        low = ascii_lower(sql)
-        scanned = scan_table(sql, low) if "check" in low or "constraint" in low else EMPTY_TABLE_SQL
-        pk = primary.get(table, ())
-        table_columns = columns.get(table, [])
-        kept_options, autoincrement = table_options(sql, low)
-        if "collate" in low or table in generated_of:
-            table_columns = with_clauses(table_columns, sql, generated_of.get(table, {}))
-        if len(pk) == 1 and table not in has_pk_index:
-            # A rowid alias: a one-column INTEGER primary key that got no index of its own (a
-            # WITHOUT ROWID table and the INTEGER PRIMARY KEY DESC quirk both get one). It can
-            # never be NULL, whatever its declaration says. AUTOINCREMENT (allowed only here)
-            # makes it never reuse the ids of deleted rows, and fail once the largest is taken.
-            position = pk_parts[table][0][1]
-            alias = table_columns[position]
-            if alias.type.raw.upper() == "INTEGER":
-                table_columns = list(table_columns)
-                identity = IDENTITY_AUTOINCREMENT if autoincrement else IDENTITY_ROWID
-                table_columns[position] = Column(
-                    alias.name, alias.type, False, alias.default, identity, alias.default
-                )
-        uniques: list[UniqueConstraint] = []
-        indexes: list[Index] = []
-        own = {c.name: c.collation for c in table_columns}
-        for index, entry in indexes_of.get(table, {}).items():
-            unique, origin, partial, names, cids, descs, colls = entry
-            texts: list[str] = []
-            where = None
-            if partial or min(cids) < 0:  # expressions or a predicate: read in its SQL
-                texts, where = scan_index(index_sql.get(index, ""))
-            descending = element_flags(descs, False)
-            collations = element_collations(names, cids, colls, own, texts)
-            if origin == "u" and not descending and not collations:
-                key = tuple(names)
-                uniques.append(UniqueConstraint(key, name=scanned.unique_names.get(key)))
-                continue
-            expressions = tuple(
-                col if cid >= 0 else (COLLATE_SUFFIX.sub("", texts[n]) if n < len(texts) else "")
-                for n, (cid, col) in enumerate(zip(cids, names, strict=True))
-            )
-            indexes.append(
-                Index(
-                    expressions,
-                    unique=unique,
-                    where=where,
-                    name=scanned.unique_names.get(expressions) if origin == "u" else index,
-                    descending=descending,
-                    collations=collations,
-                )
-            )
-        foreign_keys: list[ForeignKey] = []
-        groups = fk_groups.get(table, {})
-        clauses = fk_clauses(sql, len(groups)) if "deferr" in low or "match" in low else None
-        for n, fk_id in enumerate(sorted(groups, reverse=True)):  # the last-declared FK is 0
-            rows = groups[fk_id]
-            first = rows[0]
-            written: str = first[2]
-            ref_table = by_lower.get(written.lower(), written)
-            if len(rows) == 1:
-                fk_columns: tuple[str, ...] = (first[3],)
-                ref_columns = primary.get(ref_table, ()) if first[4] is None else (first[4],)
-            else:
-                fk_columns = tuple(r[3] for r in rows)
-                ref_columns = (
-                    primary.get(ref_table, ())
-                    if any(r[4] is None for r in rows)
-                    else tuple(r[4] for r in rows)
-                )
-            deferred, match = clauses[n] if clauses is not None else (False, None)
-            foreign_keys.append(
-                ForeignKey(
-                    fk_columns,
-                    ref_table,
-                    ref_columns,
-                    fk_action(first[6]),
-                    fk_action(first[5]),
-                    scanned.fk_names.get(fk_columns),
-                    deferrable=deferred,
-                    initially_deferred=deferred,
-                    match_declared=match,
-                )
-            )
-        tables[table] = Table(
-            name=table,
-            columns=tuple(table_columns),
-            primary_key=pk,
-            foreign_keys=tuple(foreign_keys),
-            uniques=tuple(uniques),
-            indexes=tuple(sorted(indexes, key=lambda ix: ix.name or "")),
-            checks=tuple(scanned.checks),
-            options=kept_options,
-            conflict_clauses=conflict_clauses(sql, low),
-        )
-    return Schema(
-        dialect=NAME,
-        tables=MappingProxyType(tables),
-        source=source,
-        not_compared=MappingProxyType(counts),
-        objects=tuple(sorted(objects, key=lambda o: o.key)),
-        objects_read=True,
+@dataclass(slots=True)
+class _Grouped:
+    """The catalog rows grouped per table: what building one table reads."""
+
+    listed: _Listed
+    columns: _Columns
+    indexes_of: dict[str, dict[str, _IndexRows]]
+    has_pk_index: set[str]
+    fk_groups: dict[str, dict[int, list[CatalogRow]]] = field(default_factory=dict)
+    by_lower: dict[str, str] = field(default_factory=dict)  # lower-cased table name -> name
+
+
+def _table(table: str, grouped: _Grouped) -> Table:
+    sql = grouped.listed.table_sql[table]
+    low = ascii_lower(sql)
+    scanned = scan_table(sql, low) if "check" in low or "constraint" in low else EMPTY_TABLE_SQL
+    kept_options, autoincrement = table_options(sql, low)
+    table_columns = _table_columns(table, sql, low, autoincrement, grouped)
+    uniques, indexes = _table_indexes(table, table_columns, scanned, grouped)
+    return Table(
+        name=table,
+        columns=tuple(table_columns),
+        primary_key=grouped.columns.primary.get(table, ()),
+        foreign_keys=_foreign_keys(table, sql, low, scanned, grouped),
+        uniques=tuple(uniques),
+        indexes=tuple(sorted(indexes, key=lambda ix: ix.name or "")),
+        checks=tuple(scanned.checks),
+        options=kept_options,
+        conflict_clauses=conflict_clauses(sql, low),
     )
+
+
+def _table_columns(
+    table: str, sql: str, low: str, autoincrement: bool, grouped: _Grouped
+) -> list[Column]:
+    """A table's columns with what only its SQL says (COLLATE, GENERATED) and its rowid alias."""
+    columns = grouped.columns
+    pk = columns.primary.get(table, ())
+    table_columns = columns.columns.get(table, [])
+    if "collate" in low or table in columns.generated_of:
+        table_columns = with_clauses(table_columns, sql, columns.generated_of.get(table, {}))
+    if len(pk) == 1 and table not in grouped.has_pk_index:
+        # A rowid alias: a one-column INTEGER primary key that got no index of its own (a
+        # WITHOUT ROWID table and the INTEGER PRIMARY KEY DESC quirk both get one). It can
+        # never be NULL, whatever its declaration says. AUTOINCREMENT (allowed only here)
+        # makes it never reuse the ids of deleted rows, and fail once the largest is taken.
+        position = columns.pk_parts[table][0][1]
+        alias = table_columns[position]
+        if alias.type.raw.upper() == "INTEGER":
+            table_columns = list(table_columns)
+            identity = IDENTITY_AUTOINCREMENT if autoincrement else IDENTITY_ROWID
+            table_columns[position] = Column(
+                alias.name, alias.type, False, alias.default, identity, alias.default
+            )
+    return table_columns
+
+
+def _table_indexes(
+    table: str, table_columns: list[Column], scanned: TableSql, grouped: _Grouped
+) -> tuple[list[UniqueConstraint], list[Index]]:
+    """A table's UNIQUE constraints (those SQLite made an index for and that say no more than
+    a UNIQUE constraint can) and its indexes."""
+    uniques: list[UniqueConstraint] = []
+    indexes: list[Index] = []
+    own = {c.name: c.collation for c in table_columns}
+    for index, entry in grouped.indexes_of.get(table, {}).items():
+        unique, origin, partial, names, cids, descs, colls = entry
+        texts: list[str] = []
+        where = None
+        if partial or min(cids) < 0:  # expressions or a predicate: read in its SQL
+            texts, where = scan_index(grouped.listed.index_sql.get(index, ""))
+        descending = element_flags(descs, False)
+        collations = element_collations(names, cids, colls, own, texts)
+        if origin == "u" and not descending and not collations:
+            key = tuple(names)
+            uniques.append(UniqueConstraint(key, name=scanned.unique_names.get(key)))
+            continue
+        expressions = tuple(
+            col if cid >= 0 else (COLLATE_SUFFIX.sub("", texts[n]) if n < len(texts) else "")
+            for n, (cid, col) in enumerate(zip(cids, names, strict=True))
+        )
+        indexes.append(
+            Index(
+                expressions,
+                unique=unique,
+                where=where,
+                name=scanned.unique_names.get(expressions) if origin == "u" else index,
+                descending=descending,
+                collations=collations,
+            )
+        )
+    return uniques, indexes
+
+
+def _foreign_keys(
+    table: str, sql: str, low: str, scanned: TableSql, grouped: _Grouped
+) -> tuple[ForeignKey, ...]:
+    """A table's foreign keys, in the order it declares them; what no PRAGMA reports
+    (DEFERRABLE, MATCH) read from its SQL."""
+    groups = grouped.fk_groups.get(table, {})
+    clauses = fk_clauses(sql, len(groups)) if "deferr" in low or "match" in low else None
+    foreign_keys: list[ForeignKey] = []
+    for n, fk_id in enumerate(sorted(groups, reverse=True)):  # the last-declared FK is 0
+        rows = groups[fk_id]
+        first = rows[0]
+        written: str = first[2]
+        ref_table = grouped.by_lower.get(written.lower(), written)
+        fk_columns, ref_columns = _fk_columns(rows, grouped.columns.primary.get(ref_table, ()))
+        deferred, match = clauses[n] if clauses is not None else (False, None)
+        foreign_keys.append(
+            ForeignKey(
+                fk_columns,
+                ref_table,
+                ref_columns,
+                fk_action(first[6]),
+                fk_action(first[5]),
+                scanned.fk_names.get(fk_columns),
+                deferrable=deferred,
+                initially_deferred=deferred,
+                match_declared=match,
+            )
+        )
+    return tuple(foreign_keys)
+
+
+def _fk_columns(
+    rows: list[CatalogRow], ref_primary: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A foreign key's columns and the columns it references (the referenced table's primary
+    key where the key names none)."""
+    first = rows[0]
+    if len(rows) == 1:
+        return (first[3],), (ref_primary if first[4] is None else (first[4],))
+    fk_columns = tuple(r[3] for r in rows)
+    if any(r[4] is None for r in rows):
+        return fk_columns, ref_primary
+    return fk_columns, tuple(r[4] for r in rows)
 
 
 # Per index: unique, origin, partial, then per key element its name, column id, DESC, collation.
