@@ -18,6 +18,7 @@ twinschema's own: the destructive-change lint and the downgrade confirmation.
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -83,17 +84,23 @@ PLUGIN = "twinschema.server_default"
 def _plugin_names() -> list[str] | None:
     """The ``autogenerate_plugins`` a chain runs with: Alembic's own and twinschema's; None on
     an Alembic without plugins (before 1.18), whose callable hook then does the comparison."""
-    try:
-        from alembic.runtime.plugins import Plugin, _all_plugins
-    except ImportError:  # pragma: no cover - Alembic before 1.18
-        return None
-    if PLUGIN not in _all_plugins:
-        from alembic.util import DispatchPriority
+    return ["alembic.autogenerate.*", PLUGIN] if _registered() else None
 
-        Plugin(PLUGIN).add_autogenerate_comparator(
-            _compare_column_default, "column", "server_default", priority=DispatchPriority.FIRST
-        )
-    return ["alembic.autogenerate.*", PLUGIN]
+
+@cache
+def _registered() -> bool:
+    """Register twinschema's plugin with Alembic, once per process (Alembic refuses a second
+    plugin of one name); False on an Alembic without plugins."""
+    try:
+        from alembic.runtime.plugins import Plugin
+    except ImportError:  # pragma: no cover - Alembic before 1.18
+        return False
+    from alembic.util import DispatchPriority
+
+    Plugin(PLUGIN).add_autogenerate_comparator(
+        _compare_column_default, "column", "server_default", priority=DispatchPriority.FIRST
+    )
+    return True
 
 
 def _compare_column_default(
