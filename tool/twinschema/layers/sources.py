@@ -76,6 +76,12 @@ class Sources:
         fix = database_fix(found.label, state, self.plan.fix_command(dialect))
         return replace(found, fix=fix, state=state)
 
+    def live_schema(self, dialect: str) -> Schema | None:
+        """``dialect``'s live database as read (before it is made canonical); None when it
+        could not be read."""
+        self.live(dialect)
+        return self._raw.get(dialect)
+
     def live_not_compared(self, dialect: str) -> dict[str, int]:
         """The objects of ``dialect``'s live database that no layer compares (foreign tables,
         rules...), once it was read."""
