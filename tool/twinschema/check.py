@@ -37,7 +37,7 @@ def run_check(plan: CheckPlan) -> Report:
             models = [d for r in results if r.name == "models" for d in r.differences]
             results += live_layer(sources, domain, evaluator, models)
     if "migrations" in plan.layers:
-        results += migrations_layer(plan, domain)
+        results += migrations_layer(sources, domain)
     report = Report()
     for result in results:
         report.add(result)

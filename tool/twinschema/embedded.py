@@ -103,7 +103,6 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
     Unless ``keep_running``, a server this call starts is stopped when the process exits; one that
     was already running is left as it was. ``delete`` removes the data directory at exit (tests).
     """
-    pgserver = _pgserver()
     datadir = Path(datadir).resolve()
     held = _HELD.get(datadir)
     if held is not None:  # this process started it and still uses it: share that start
@@ -113,6 +112,8 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
         attached = _attach(datadir)
         if attached is not None:
             return attached
+    # Imported only here: attaching to a running server needs nothing of pgserver (nor psutil).
+    pgserver = _pgserver()
     datadir.parent.mkdir(parents=True, exist_ok=True)
     mode: str | None
     if delete:

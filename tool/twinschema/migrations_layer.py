@@ -41,6 +41,7 @@ from twinschema.errors import DatabaseError, TwinschemaError
 from twinschema.evaluate import Evaluation, Evaluator, evaluate
 from twinschema.layers.pairs import evaluator_for
 from twinschema.layers.plan import CheckPlan
+from twinschema.layers.sources import Sources
 from twinschema.migrations_chain import (
     DRIFT,
     HEADS,
@@ -58,14 +59,16 @@ from twinschema.migrations_state import (
 )
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
 from twinschema.records.domain import Domain
-from twinschema.sources import make_canonical, read_metadata, reflect_url
+from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url, scrub
 
 __all__ = ["check_migrations", "upgrade_checks", "upgrade_database"]
 
 
-def check_migrations(plan: CheckPlan, domain: Domain | None, report: Report) -> None:
-    """Add the migrations layer's comparisons to ``report`` (never raises for a database)."""
+def check_migrations(sources: Sources, domain: Domain | None, report: Report) -> None:
+    """Add the migrations layer's comparisons to ``report`` (never raises for a database);
+    ``sources``: the run's metadata modules and live databases, read once for every layer."""
+    plan = sources.plan
     config = plan.config
     chains = {d: config.side(d).migrations for d in DIALECTS if config.side(d).migrations}
     if not chains:
@@ -80,19 +83,34 @@ def check_migrations(plan: CheckPlan, domain: Domain | None, report: Report) -> 
         )
         return
     found: dict[str, Chain] = {}
+    # Each live database's revisions, read once for its state and for live_at_head.
+    current: dict[str, tuple[str, ...] | DatabaseError | None] = {}
     with evaluator_for(plan) as evaluator:
         for dialect, folder in chains.items():
             assert folder is not None
             chain = read_chain(config, dialect, folder)
             found[dialect] = chain
-            _chain_checks(plan, domain, chain, report, evaluator)
+            current[dialect] = _current_revisions(plan, dialect)
+            _chain_checks(sources, domain, chain, current[dialect], report, evaluator)
     if len(found) == len(DIALECTS):
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
             parity(found["sqlite"], found["postgresql"], domain),
         )
-    for chain in found.values():
-        state_check(plan, chain, report)
+    for dialect, chain in found.items():
+        state_check(plan, chain, report, current[dialect])
+
+
+def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | DatabaseError | None:
+    """The revisions ``dialect``'s live database is at, why they could not be read, or None
+    when no database is configured."""
+    url = plan.urls.get(dialect)
+    if url is None:
+        return None
+    try:
+        return current_revisions(url, plan.config.postgres_schema, plan.config.lock_timeout)
+    except DatabaseError as exc:
+        return exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,12 +118,14 @@ def check_migrations(plan: CheckPlan, domain: Domain | None, report: Report) -> 
 
 
 def _chain_checks(
-    plan: CheckPlan,
+    sources: Sources,
     domain: Domain | None,
     chain: Chain,
+    current: tuple[str, ...] | DatabaseError | None,
     report: Report,
     evaluator: Evaluator | None = None,
 ) -> None:
+    plan = sources.plan
     config = plan.config
     dialect = chain.dialect
     spec = config.side(dialect).metadata
@@ -120,11 +140,11 @@ def _chain_checks(
         return
     progress.step(f"upgrading a scratch {dialect} database with {chain.label}")
     options = config.reflect_options(dialect)
-    raw, path = read_metadata(spec, dialect, options, config.root)
-    metadata = Side(make_canonical(raw, domain), path, path, file=path)
+    metadata = sources.model(dialect)
+    path = metadata.label
     result.right = path
     comparison = Comparison(differences=heads_differences(chain, path))
-    live = live_at_head(plan, chain, options)
+    live = live_at_head(sources, chain, current)
     evaluation = Evaluation() if evaluator is not None else None
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
     try:
@@ -160,23 +180,20 @@ def heads_differences(chain: Chain, against: str) -> list[Difference]:
     ]
 
 
-def live_at_head(plan: CheckPlan, chain: Chain, options: ReflectOptions) -> Side | None:
-    """The chain's live database, read-only, when it is exactly at the chain's head: its views,
-    triggers, functions and sequences are then compared with the scratch database the chain
-    builds (metadata modules hold none of them). None when there is no database, when it cannot
-    be read or when it is not at head: the state check reports those."""
-    url = plan.urls.get(chain.dialect)
-    if url is None or not chain.heads:
+def live_at_head(
+    sources: Sources, chain: Chain, current: tuple[str, ...] | DatabaseError | None
+) -> Side | None:
+    """The chain's live database (``current``: the revisions it is at), as ``sources`` read it,
+    when it is exactly at the chain's head: its views, triggers, functions and sequences are
+    then compared with the scratch database the chain builds (metadata modules hold none of
+    them). None when there is no database, when it cannot be read or when it is not at head:
+    the state check reports those."""
+    if not isinstance(current, tuple) or not chain.heads or set(current) != set(chain.heads):
         return None
-    try:
-        if set(
-            current_revisions(url, plan.config.postgres_schema, plan.config.lock_timeout)
-        ) != set(chain.heads):
-            return None
-        raw = reflect_url(url, options)
-    except DatabaseError:
+    raw = sources.live_schema(chain.dialect)
+    if raw is None:
         return None
-    label = plan.label(chain.dialect)
+    label = sources.plan.label(chain.dialect)
     # At head already: migrating does not bring back what a hand edit took away.
     return Side(raw, label, f"the database {label}", role="database")
 

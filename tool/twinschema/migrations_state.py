@@ -84,20 +84,22 @@ def leftovers(
 # The live databases are at head
 
 
-def state_check(plan: CheckPlan, chain: Chain, report: Report) -> None:
+def state_check(
+    plan: CheckPlan, chain: Chain, report: Report, current: tuple[str, ...] | DatabaseError | None
+) -> None:
+    """``migration_state``: the live database (``current``: the revisions it is at, why they
+    could not be read, None when it is not configured) at its chain's head."""
     dialect = chain.dialect
     url = plan.urls.get(dialect)
-    if url is None:
+    if url is None or current is None:
         why = plan.url_errors.get(dialect, f"no {dialect} database configured")
         status = Status.ERROR if dialect in plan.url_errors else Status.SKIPPED
         report.add(LayerResult(LAYER, f"{dialect} database", chain.label, status, why))
         return
     label = plan.label(dialect)
     result = LayerResult(LAYER, label, chain.label, Status.IN_SYNC)
-    try:
-        current = current_revisions(url, plan.config.postgres_schema, plan.config.lock_timeout)
-    except DatabaseError as exc:
-        result.status, result.message = Status.ERROR, exc.message
+    if isinstance(current, DatabaseError):
+        result.status, result.message = Status.ERROR, current.message
         report.add(result)
         return
     fix = plan.fix_command(dialect)

@@ -4,15 +4,16 @@ when this layer runs); this is its entry point among the layers."""
 
 from __future__ import annotations
 
-from twinschema.layers.plan import CheckPlan
+from twinschema.layers.sources import Sources
 from twinschema.records import LayerResult, Report
 from twinschema.records.domain import Domain
 
 
-def migrations_layer(plan: CheckPlan, domain: Domain | None) -> list[LayerResult]:
-    """The layer's results, in the order its checks ran."""
+def migrations_layer(sources: Sources, domain: Domain | None) -> list[LayerResult]:
+    """The layer's results, in the order its checks ran (``sources``: the run's metadata
+    modules and live databases, read once for every layer)."""
     from twinschema.migrations_layer import check_migrations
 
     collected = Report()
-    check_migrations(plan, domain, collected)
+    check_migrations(sources, domain, collected)
     return collected.layers

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twinschema import progress
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import chain_state, database_fix
@@ -22,6 +24,7 @@ class Sources:
         self._models: dict[str, Side] = {}
         self._live: dict[str, Side | DatabaseError] = {}
         self._raw: dict[str, Schema] = {}
+        self._state: dict[str, str | None] = {}
 
     def model(self, dialect: str) -> Side:
         """``dialect``'s metadata module, read and made canonical (a usage error when none is
@@ -52,16 +55,32 @@ class Sources:
             except DatabaseError as exc:
                 self._live[dialect] = exc
             else:
-                # Read once the database answered: whether migrating it can fix what differs.
-                state = chain_state(self.plan.config, dialect, url)
-                fix = database_fix(label, state, self.plan.fix_command(dialect))
                 self._raw[dialect] = raw
                 canonical = make_canonical(raw, self.domain)
                 module = self._module_file(dialect)
-                self._live[dialect] = Side(
-                    canonical, label, fix, role="database", file=module, state=state
-                )
+                fix = database_fix(label, None, self.plan.fix_command(dialect))
+                self._live[dialect] = Side(canonical, label, fix, role="database", file=module)
         return self._live[dialect]
+
+    def on_chain(self, dialect: str) -> Side:
+        """``dialect``'s live database (read by ``live``) with its place on its Alembic chain,
+        which the hints of its differences state (whether migrating it can fix them). Read only
+        for a database that differs: it imports Alembic and connects once more."""
+        found = self.live(dialect)
+        assert isinstance(found, Side)
+        if dialect not in self._state:
+            url = self.plan.urls[dialect]
+            assert url is not None
+            self._state[dialect] = chain_state(self.plan.config, dialect, url)
+        state = self._state[dialect]
+        fix = database_fix(found.label, state, self.plan.fix_command(dialect))
+        return replace(found, fix=fix, state=state)
+
+    def live_schema(self, dialect: str) -> Schema | None:
+        """``dialect``'s live database as read (before it is made canonical); None when it
+        could not be read."""
+        self.live(dialect)
+        return self._raw.get(dialect)
 
     def live_not_compared(self, dialect: str) -> dict[str, int]:
         """The objects of ``dialect``'s live database that no layer compares (foreign tables,
