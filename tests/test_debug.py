@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinschema.cli.app import DEBUG_ENV, _debug_traceback
+from twinschema.cli.app import DEBUG_ENV, debug_traceback
 
 
 def _raise_with_a_url() -> None:
@@ -24,7 +24,7 @@ def test_debug_shows_the_traceback_without_the_password(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv(DEBUG_ENV, "1")
-    _debug_traceback(_caught())
+    debug_traceback(_caught())
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
     assert "_raise_with_a_url" in err  # the frame where it happened
@@ -40,5 +40,5 @@ def test_no_traceback_without_debug(
         monkeypatch.delenv(DEBUG_ENV, raising=False)
     else:
         monkeypatch.setenv(DEBUG_ENV, value)
-    _debug_traceback(_caught())
+    debug_traceback(_caught())
     assert capsys.readouterr().err == ""

@@ -112,19 +112,19 @@ class _Group(click.Group):
             raise Interrupted("interrupted") from None
         except OSError as exc:
             if not _stdout_broken(exc):
-                _debug_traceback(exc)
+                debug_traceback(exc)
                 raise InternalError(f"internal error: {type(exc).__name__}: {exc}") from None
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no second error at exit
             raise UsageError(f"cannot write to standard output: {_why(exc)}") from None
         except Exception as exc:
-            _debug_traceback(exc)
+            debug_traceback(exc)
             raise InternalError(f"internal error: {type(exc).__name__}: {exc}") from None
 
 
 DEBUG_ENV = "TWINSCHEMA_DEBUG"
 
 
-def _debug_traceback(exc: BaseException) -> None:
+def debug_traceback(exc: BaseException) -> None:
     """With ``TWINSCHEMA_DEBUG=1``, the traceback behind an internal error on stderr, for a bug
     report, every credential masked (SQLAlchemy's errors echo URLs)."""
     import os
