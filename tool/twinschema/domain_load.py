@@ -5,6 +5,7 @@ the keys of an extension kind."""
 
 from __future__ import annotations
 
+import functools
 import re
 import stat
 from collections.abc import Mapping
@@ -47,6 +48,9 @@ def load_domain(path: str | Path) -> Domain:
     return parse_domain(text, label)
 
 
+# A check parses the same file twice (the project's metadata modules load it through their
+# loader, then the check itself): the second parse is a lookup. A Domain is never modified.
+@functools.lru_cache(maxsize=8)
 def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
     """Parse the text of a domain file; ``label`` names it in errors."""
     located = compose(text, label)
