@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from support.dbpool import DatabasePool
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the application's schemas/ package is imported by path
@@ -114,10 +115,21 @@ def private_dir() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def pg_databases(pg_server: str) -> Iterator[DatabasePool]:
+    """The session's empty PostgreSQL databases, reset and reused (``support.dbpool``)."""
+    pool = DatabasePool(pg_server)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
 @pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """URL of a new, empty PostgreSQL database, dropped after the test."""
-    with testing.scratch_database(pg_server) as url:
+def pg_url(pg_databases: DatabasePool) -> Iterator[str]:
+    """URL of an empty PostgreSQL database: a new one, or one a test before used that was reset
+    until its catalogs are a new database's (else dropped); never shared with another test."""
+    with pg_databases.database() as url:
         yield url
 
 

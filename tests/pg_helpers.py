@@ -109,6 +109,7 @@ def password_server(workdir: Path | None = None) -> Iterator[PasswordServer]:
         rule = f"local all {PASSWORD_ROLE} scram-sha-256\n"
         hba.write_text(rule + hba.read_text())
         url = server.url()
+        testing.without_durability(url)
         admin(
             url,
             "SET password_encryption = 'scram-sha-256'",

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from pg_helpers import clean_env, make_project, run_cli
+from pg_helpers import clean_env, invoke_cli, make_project
 from support import testing
 
 from twinschema.definitions import canonical_sql
@@ -28,7 +28,7 @@ TABLE = "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
 
 
 def diff(cwd: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    done = run_cli(["diff", *args, "--format", "json"], cwd, clean_env())
+    done = invoke_cli(["diff", *args, "--format", "json"], cwd, clean_env())
     assert done.returncode in (0, 1), done.stdout + done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -188,7 +188,7 @@ def test_inspect_shows_them(tmp_path: Path) -> None:
         TABLE + "CREATE VIEW Named AS SELECT id FROM items;\n"
         "CREATE TRIGGER touch AFTER UPDATE ON items BEGIN SELECT 1; END;",
     )
-    done = run_cli(["inspect", db, "--format", "json"], tmp_path, clean_env())
+    done = invoke_cli(["inspect", db, "--format", "json"], tmp_path, clean_env())
     assert done.returncode == 0, done.stderr
     objects = json.loads(done.stdout)["objects"]
     assert [(o["kind"], o["name"], o["table"], o["definition"]) for o in objects] == [
@@ -200,7 +200,7 @@ def test_inspect_shows_them(tmp_path: Path) -> None:
         ),
         ("view", "named", None, "create view named as select id from items"),
     ]
-    done = run_cli(["inspect", db, "--format", "text"], tmp_path, clean_env())
+    done = invoke_cli(["inspect", db, "--format", "text"], tmp_path, clean_env())
     assert "  trigger touch on items\n  view named\n" in done.stdout
 
 

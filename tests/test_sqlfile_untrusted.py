@@ -1,7 +1,9 @@
 """SQL files are untrusted input (issue 14): loading one may only build a schema in its scratch
 database, and pg_dump output still loads.
 
-Each attempt runs ``twinschema inspect FILE`` as a user would, on real databases, and asserts the
+Each attempt runs ``twinschema inspect FILE`` as a user would (in-process, with exactly the
+environment and folder a user's shell would give it: nothing here is about the process), on real
+databases, and asserts the
 exit code, the single line on stderr, and that nothing else changed: the other SQLite file's
 bytes and its folder; the server's roles (with their password hashes) and databases; the
 superuser's ability to log in with its password on a server that checks passwords.
@@ -24,7 +26,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
-from pg_helpers import TWINSCHEMA, admin, clean_env, role, silent_listener
+from pg_helpers import admin, clean_env, invoke_cli, role, silent_listener
 
 from twinschema import embedded
 from twinschema.errors import DatabaseError, UsageError
@@ -39,7 +41,7 @@ NOT_ALLOWED = (
 
 
 def inspect(
-    tmp_path: Path, name: str, text: str, scratch_url: str | None = None, timeout: float = 600
+    tmp_path: Path, name: str, text: str, scratch_url: str | None = None
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     """``twinschema inspect NAME`` on a file holding ``text``, in a project folder of its own
     (connect_timeout = 2), with the scratch server ``scratch_url`` when given."""
@@ -49,16 +51,7 @@ def inspect(
     path = project / name
     path.write_text(text, encoding="utf-8")
     extra = {SCRATCH_URL_ENV: scratch_url} if scratch_url else {}
-    done = subprocess.run(
-        [TWINSCHEMA, "inspect", name],
-        cwd=project,
-        env=clean_env(**extra),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return done, path
+    return invoke_cli(["inspect", name], project, clean_env(**extra)), path
 
 
 def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
@@ -555,14 +548,13 @@ def test_scratch_role_with_createrole_and_createdb_loads(tmp_path: Path, pg_serv
 
 def test_connect_timeout_bounds_the_scratch_server(tmp_path: Path) -> None:
     """A scratch server that accepts and never answers: the load gives up after connect_timeout
-    (2 s here; psycopg alone would wait 130 s, past this run's 60 s limit), exit 3."""
+    (2 s here; psycopg alone would wait 130 s), exit 3."""
     with silent_listener() as (port, _):
         done, _ = inspect(
             tmp_path,
             "x.sql",
             "CREATE TABLE t (id serial PRIMARY KEY);\n",
             f"postgresql://app:pw-in-url@127.0.0.1:{port}/postgres",
-            timeout=60,
         )
     line = one_error_line(done)
     assert line.startswith("cannot connect to postgresql"), line
@@ -594,7 +586,7 @@ def test_three_thousand_tables_load_in_batches(tmp_path: Path, pg_server: str) -
         for i in range(1, 3000)
     ]
     before = server_state(pg_server)
-    done, _ = inspect(tmp_path, "big.sql", "\n".join(lines) + "\n", pg_server, timeout=1200)
+    done, _ = inspect(tmp_path, "big.sql", "\n".join(lines) + "\n", pg_server)
     assert done.returncode == 0, done.stderr
     tables = json.loads(done.stdout)["tables"]
     assert len(tables) == 3000

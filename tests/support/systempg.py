@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from twinschema.errors import DatabaseError
+from twinschema.testing import THROWAWAY_SETTINGS
 
 ROOT_DIR = Path("/usr/lib/postgresql")
 USERS = ("pgserver", "twinschema-pg")  # reused in this order; the last is created when needed
@@ -114,7 +115,9 @@ def system_server(bindir: Path, major: int) -> Iterator[SystemServer]:
              "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
             f"initialise a PostgreSQL {major} data directory in {datadir}",
         )  # fmt: skip
-        options = f"-c listen_addresses='' -k {socket_dir} -c fsync=off"
+        options = f"-c listen_addresses='' -k {socket_dir}" + "".join(
+            f" -c {name}={value}" for name, value in THROWAWAY_SETTINGS.items()
+        )
         _run(
             [*ctl, "-l", str(log), "-o", options, "-w", "-t", "60", "start"],
             f"start PostgreSQL {major} (log: {log})",

@@ -13,6 +13,7 @@ from twinschema.testing import (
     postgres_server,
     scratch_database,
     sqlite_url,
+    without_durability,
 )
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "scratch_database",
     "sqlite_file",
     "sqlite_url",
+    "without_durability",
 ]
 
 

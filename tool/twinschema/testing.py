@@ -31,9 +31,25 @@ def postgres_server(workdir: Path) -> Iterator[str]:
         return
     server = embedded.start(workdir / "pg", delete=True)
     try:
+        without_durability(server.url())
         yield server.url()
     finally:
         server.stop()
+
+
+# What makes a server survive a crash of its machine; a server whose data is deleted after the
+# tests needs none of it. Off, DROP DATABASE takes 0.05 s instead of 0.3-1 s.
+THROWAWAY_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
+def without_durability(server_url: str) -> None:
+    """Turn off fsync, synchronous commit and full-page writes on a server whose data is thrown
+    away afterwards (``ALTER SYSTEM``, then a reload): never call it on a server that keeps data.
+    """
+    with admin_engine(server_url).connect() as conn:
+        for name, value in THROWAWAY_SETTINGS.items():
+            conn.execute(sa.text(f"ALTER SYSTEM SET {name} = {value}"))
+        conn.execute(sa.text("SELECT pg_reload_conf()"))
 
 
 def admin_engine(server_url: str) -> sa.Engine:
