@@ -7,7 +7,9 @@ wrong scheme is ignored with a notice; a flag of the wrong scheme is refused (ex
 ``make check-sync`` migrates only what the project owns under ``var/`` and checks the rest as
 it is. The pytest plugin reads none of the variables.
 
-Every test runs the installed ``twinschema`` (or ``make``) in a copy of this project whose
+Every test runs the ``twinschema`` command (in-process, with exactly the environment given and
+the project as its folder: what is under test is which database it picks, not the process), or
+``make``, in a copy of this project whose
 ``pyproject.toml`` sets no ``url_env``, against a scratch PostgreSQL database standing for the
 user's own, and asserts the exit code, the one line said, and that nothing else changed: the
 project's files, the user's tables and rows, the server's roles and databases.
@@ -28,7 +30,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import yaml
-from pg_helpers import clean_env, run_cli
+from pg_helpers import clean_env, invoke_cli
 
 from twinschema import embedded
 from twinschema.urls import parse_url, redact
@@ -167,7 +169,7 @@ def test_migrate_remote_migrates_DATABASE_URL_not_the_embedded_server(
     project: Path, pg_url: str, pg_server: str
 ) -> None:
     before = Unchanged(project, pg_url, pg_server)
-    result = run_cli(["migrate", "remote"], project, env(pg_server, DATABASE_URL=pg_url))
+    result = invoke_cli(["migrate", "remote"], project, env(pg_server, DATABASE_URL=pg_url))
     assert result.returncode == 0, result.stderr
     assert one_line(result.stdout) == (
         f"{label(pg_url)}: upgraded from base to {HEADS['postgresql']} (head)"
@@ -186,9 +188,9 @@ def test_check_live_reads_DATABASE_URL_not_the_embedded_server(
     embedded server instead and say in sync."""
     local = f"sqlite:///{tmp_path / 'local.db'}"
     variables = {"DATABASE_URL": pg_url, "LOCAL_DATABASE_URL": local}
-    assert run_cli(["migrate", "local"], project, env(pg_server, **variables)).returncode == 0
+    assert invoke_cli(["migrate", "local"], project, env(pg_server, **variables)).returncode == 0
     before = Unchanged(project, pg_url, pg_server)
-    result = run_cli(
+    result = invoke_cli(
         ["check", "--layer", "live", "--format", "json"], project, env(pg_server, **variables)
     )
     assert result.returncode == 1, result.stdout + result.stderr
@@ -214,7 +216,7 @@ def test_url_env_replaces_the_default_variable(
     (project / "pyproject.toml").write_text(text)
     wrong = "postgresql://nobody:s3cr3t@127.0.0.1:9/never"
     before = Unchanged(project, pg_url, pg_server)
-    result = run_cli(
+    result = invoke_cli(
         ["migrate", "remote"], project, env(pg_server, DATABASE_URL=wrong, APP_PG=pg_url)
     )
     assert result.returncode == 0, result.stderr
@@ -233,14 +235,14 @@ def test_falling_back_to_the_embedded_server_is_said_in_one_line(
 ) -> None:
     before = Unchanged(project, pg_url, pg_server)
     said = "DATABASE_URL is not set: using the embedded PostgreSQL in var/pg"
-    migrated = run_cli(["migrate", "remote"], project, env(pg_server))
+    migrated = invoke_cli(["migrate", "remote"], project, env(pg_server))
     assert migrated.returncode == 0, migrated.stderr
     lines = migrated.stdout.strip().splitlines()
     assert lines[0] == said
     assert lines[1].endswith(f"upgraded from base to {HEADS['postgresql']} (head)")
     assert len(lines) == 2
-    assert run_cli(["migrate", "local"], project, env(pg_server)).returncode == 0
-    checked = run_cli(
+    assert invoke_cli(["migrate", "local"], project, env(pg_server)).returncode == 0
+    checked = invoke_cli(
         ["check", "--layer", "live", "--layer", "migrations"], project, env(pg_server)
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -256,7 +258,7 @@ def test_a_variable_of_the_wrong_scheme_is_ignored_with_a_notice(
     one line says both. ``LOCAL_DATABASE_URL`` of PostgreSQL: the default file instead."""
     dev = project / "dev.db"
     before = Unchanged(project, pg_url, pg_server)
-    result = run_cli(
+    result = invoke_cli(
         ["migrate", "remote"], project, env(pg_server, DATABASE_URL=f"sqlite:///{dev}")
     )
     assert result.returncode == 0, result.stderr
@@ -268,7 +270,7 @@ def test_a_variable_of_the_wrong_scheme_is_ignored_with_a_notice(
     assert len(lines) == 2 and lines[1].endswith("(head)")
     assert not dev.exists()
     user_pg = pg_url.replace("postgresql+psycopg://", "postgresql://")
-    local = run_cli(["migrate", "local"], project, env(pg_server, LOCAL_DATABASE_URL=user_pg))
+    local = invoke_cli(["migrate", "local"], project, env(pg_server, LOCAL_DATABASE_URL=user_pg))
     assert local.returncode == 0, local.stderr
     lines = local.stdout.strip().splitlines()
     default = project / "var" / "local.db"
@@ -288,9 +290,9 @@ def test_init_ignores_a_variable_of_the_wrong_scheme_with_a_notice(
     one line, and the configured default file is read instead. ``init`` writes a project, so it
     runs in a new folder whose configuration names the project's database as its default;
     the project, its database and the server are left as they were."""
-    assert run_cli(["migrate", "local"], project, env(pg_server)).returncode == 0
+    assert invoke_cli(["migrate", "local"], project, env(pg_server)).returncode == 0
     flag = ["--postgres-url", pg_url]
-    assert run_cli(["migrate", "remote", *flag], project, env(pg_server)).returncode == 0
+    assert invoke_cli(["migrate", "remote", *flag], project, env(pg_server)).returncode == 0
     before = Unchanged(project, pg_url, pg_server)
     fresh = tmp_path / "fresh"
     fresh.mkdir()
@@ -301,7 +303,7 @@ def test_init_ignores_a_variable_of_the_wrong_scheme_with_a_notice(
         encoding="utf-8",
     )
     output = fresh / "domain.yaml"
-    result = run_cli(["init", *flag], fresh, env(pg_server, LOCAL_DATABASE_URL=pg_url))
+    result = invoke_cli(["init", *flag], fresh, env(pg_server, LOCAL_DATABASE_URL=pg_url))
     assert result.returncode == 0, result.stdout + result.stderr
     assert one_line(result.stderr) == (
         f"twinschema: LOCAL_DATABASE_URL ({redact(pg_url)}) is not a SQLite URL: ignored"
@@ -324,7 +326,7 @@ def test_a_flag_of_the_wrong_scheme_is_refused(
         (["migrate", "local", "--sqlite-url", pg_url], "--sqlite-url", redact(pg_url), "SQLite"),
     ]  # fmt: skip
     for args, flag, shown, kind in attempts:
-        result = run_cli(args, project, env(pg_server, DATABASE_URL=pg_url))
+        result = invoke_cli(args, project, env(pg_server, DATABASE_URL=pg_url))
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert one_line(result.stderr) == f"twinschema: error: {flag} {shown} is not a {kind} URL"
         assert result.stdout == ""
@@ -337,7 +339,7 @@ def test_migrate_takes_the_flag_of_its_side_only(
     project: Path, pg_url: str, pg_server: str, tmp_path: Path
 ) -> None:
     before = Unchanged(project, pg_url, pg_server)
-    wrong = run_cli(["migrate", "local", "--postgres-url", pg_url], project, env(pg_server))
+    wrong = invoke_cli(["migrate", "local", "--postgres-url", pg_url], project, env(pg_server))
     assert wrong.returncode == 2
     assert one_line(wrong.stderr) == (
         "twinschema: error: twinschema migrate local takes --sqlite-url, not --postgres-url"
@@ -345,7 +347,7 @@ def test_migrate_takes_the_flag_of_its_side_only(
     before.assert_same()
     # The flag wins over the variable: the variable's database is not touched.
     elsewhere = "postgresql://nobody:s3cr3t@127.0.0.1:9/never"
-    result = run_cli(
+    result = invoke_cli(
         ["migrate", "remote", "--postgres-url", pg_url],
         project,
         env(pg_server, DATABASE_URL=elsewhere),
@@ -353,7 +355,7 @@ def test_migrate_takes_the_flag_of_its_side_only(
     assert result.returncode == 0, result.stderr
     assert one_line(result.stdout).startswith(f"{label(pg_url)}: upgraded from base")
     local = f"sqlite:///{tmp_path / 'mine.db'}"
-    result = run_cli(["migrate", "local", "--sqlite-url", local], project, env(pg_server))
+    result = invoke_cli(["migrate", "local", "--sqlite-url", local], project, env(pg_server))
     assert result.returncode == 0, result.stderr
     assert one_line(result.stdout).startswith(f"{local}: upgraded from base")
     assert at_head(local, "sqlite")
@@ -411,9 +413,9 @@ def test_check_reports_a_named_database_behind_its_chain(
 ) -> None:
     local = f"sqlite:///{tmp_path / 'local.db'}"
     variables = env(pg_server, DATABASE_URL=pg_url, LOCAL_DATABASE_URL=local)
-    assert run_cli(["migrate", "local"], project, variables).returncode == 0
+    assert invoke_cli(["migrate", "local"], project, variables).returncode == 0
     before = Unchanged(project, pg_url, pg_server)
-    result = run_cli(["check", "--layer", "migrations", "--format", "json"], project, variables)
+    result = invoke_cli(["check", "--layer", "migrations", "--format", "json"], project, variables)
     assert result.returncode == 1, result.stdout + result.stderr
     states = [d for d in json.loads(result.stdout)["differences"] if d["kind"] == "migration_state"]
     assert len(states) == 1
@@ -421,7 +423,7 @@ def test_check_reports_a_named_database_behind_its_chain(
     assert states[0]["left"] == "base" and states[0]["right"] == HEADS["postgresql"]
     assert states[0]["hint"] == "run `make migrate-remote`"
     # Named by a flag, the fix names it too: `make migrate-remote` would migrate another one.
-    flagged = run_cli(
+    flagged = invoke_cli(
         ["check", "--layer", "migrations", "--format", "json", "--postgres-url", pg_url],
         project,
         env(pg_server, LOCAL_DATABASE_URL=local),
