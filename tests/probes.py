@@ -56,14 +56,15 @@ import yaml
 
 from twinschema.compare import Comparison, Side, compare
 from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect_kwargs
+from twinschema.dialects.postgresql import connect, connect_kwargs
+from twinschema.dialects.postgresql import reflect_connection as reflect_postgresql
 from twinschema.dialects.sqlite import reflect_connection
 from twinschema.domain_load import load_domain
 from twinschema.domain_model import Domain
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.model import Schema
-from twinschema.sources import make_canonical, reflect_url
-from twinschema.urls import parse_url
+from twinschema.sources import make_canonical
+from twinschema.urls import parse_url, redact
 
 PROBES = Path(__file__).parent / "fixtures" / "probes"
 DIALECTS = ("sqlite", "postgresql")
@@ -117,6 +118,7 @@ class Loader:
         self.pg_url = pg_url
         self.count = 0
         self._evaluator: Evaluator | None = None
+        self._held: dict[str, psycopg.Connection[Any]] = {}
 
     @property
     def evaluator(self) -> Evaluator:
@@ -128,14 +130,33 @@ class Loader:
         return self._evaluator
 
     def close(self) -> None:
-        """Close the evaluator's connections."""
+        """Close the evaluator's connections and the held ones."""
         if self._evaluator is not None:
             self._evaluator.close()
+        for conn in self._held.values():
+            conn.close()
+        self._held.clear()
 
     def connect(self, autocommit: bool = False) -> psycopg.Connection[Any]:
         """A new connection to the scratch database."""
         kwargs = connect_kwargs(parse_url(self.pg_url), ReflectOptions())
         return psycopg.connect(**kwargs, autocommit=autocommit)
+
+    def held(self, role: str) -> psycopg.Connection[Any]:
+        """The connection kept for ``role`` over all the cases: ``ddl`` (autocommit: loads,
+        drops, setup), ``rows`` (witness rows, each batch in a transaction rolled back) or
+        ``reflect`` (read-only, as ``twinschema`` reflects). A new server process for each load,
+        row and reflection was most of the corpus's time; no state outlives a case on them
+        (each load sets its own search_path, each row batch is rolled back with its SET)."""
+        conn = self._held.get(role)
+        if conn is None or conn.closed or conn.broken:
+            if role == "reflect":
+                conn = connect(parse_url(self.pg_url), ReflectOptions())
+            else:
+                conn = self.connect(autocommit=role == "ddl")
+            conn.prepare_threshold = None  # a statement prepared in one case's schema: never
+            self._held[role] = conn
+        return conn
 
     @contextmanager
     def sqlite(self, sql: str) -> Iterator[sqlite3.Connection]:
@@ -152,20 +173,21 @@ class Loader:
         """A new schema on the scratch database holding ``sql``; yields the schema's name."""
         self.count += 1
         schema = f"probe_{self.count}"
-        with self.connect(autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
+        conn = self.held("ddl")
+        conn.execute(f"CREATE SCHEMA {schema}")
+        try:
             conn.execute(f"SET search_path TO {schema}, public")
-            try:
-                conn.execute(sql.encode())
-                yield schema
-            finally:
-                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+            conn.execute(sql.encode())
+            yield schema
+        finally:
+            self.held("ddl").execute(f"DROP SCHEMA {schema} CASCADE")
 
     def schema(self, dialect: str, handle: Any, label: str) -> Schema:
         """The raw schema of a loaded side."""
         if dialect == "sqlite":
             return reflect_connection(handle, ReflectOptions(), label)
-        return reflect_url(self.pg_url, ReflectOptions(schema=handle))
+        options = ReflectOptions(schema=handle)
+        return reflect_postgresql(self.held("reflect"), options, redact(parse_url(self.pg_url)))
 
     @contextmanager
     def load(self, dialect: str, sql: str) -> Iterator[Any]:
@@ -209,10 +231,10 @@ def run_setup(loader: Loader, dialect: str, handle: Any, statements: list[str]) 
         for statement in statements:
             handle.execute(statement)
         return
-    with loader.connect(autocommit=True) as conn:
-        conn.execute(f"SET search_path TO {handle}, public")
-        for statement in statements:
-            conn.execute(statement.encode())
+    conn = loader.held("ddl")
+    conn.execute(f"SET search_path TO {handle}, public")
+    for statement in statements:
+        conn.execute(statement.encode())
 
 
 def _insert(table: str, row: dict[str, Any], mark: str) -> str:
@@ -238,15 +260,15 @@ def try_row(
             if handle.in_transaction:  # some errors (SQLITE_FULL) roll back by themselves
                 handle.execute("ROLLBACK")
         return "accept"
-    with loader.connect() as conn:
-        conn.execute(f"SET search_path TO {handle}, public")
-        try:
-            for row in rows:
-                conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
-        except psycopg.Error:
-            return "reject"
-        finally:
-            conn.rollback()
+    conn = loader.held("rows")
+    conn.execute(f"SET search_path TO {handle}, public")
+    try:
+        for row in rows:
+            conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
+    except psycopg.Error:
+        return "reject"
+    finally:
+        conn.rollback()
     return "accept"
 
 
@@ -261,14 +283,14 @@ def stored_default(
             return handle.execute(f'SELECT "{column}" FROM "{table}"').fetchone()[0]
         finally:
             handle.execute("ROLLBACK")
-    with loader.connect() as conn:
-        conn.execute(f"SET search_path TO {handle}, public")
-        try:
-            conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
-            found = conn.execute(f'SELECT "{column}" FROM "{table}"'.encode()).fetchone()
-            return None if found is None else found[0]
-        finally:
-            conn.rollback()
+    conn = loader.held("rows")
+    conn.execute(f"SET search_path TO {handle}, public")
+    try:
+        conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
+        found = conn.execute(f'SELECT "{column}" FROM "{table}"'.encode()).fetchone()
+        return None if found is None else found[0]
+    finally:
+        conn.rollback()
 
 
 def measured(
@@ -285,14 +307,14 @@ def measured(
         finally:
             handle.execute("ROLLBACK")
     else:
-        with loader.connect() as conn:
-            conn.execute(f"SET search_path TO {handle}, public")
-            try:
-                for row in rows:
-                    conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
-                found = conn.execute(sql.encode()).fetchone()[0]  # type: ignore[index]
-            finally:
-                conn.rollback()
+        conn = loader.held("rows")
+        conn.execute(f"SET search_path TO {handle}, public")
+        try:
+            for row in rows:
+                conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
+            found = conn.execute(sql.encode()).fetchone()[0]  # type: ignore[index]
+        finally:
+            conn.rollback()
     if isinstance(found, bool | int | float | Decimal):
         return float(found)
     return found

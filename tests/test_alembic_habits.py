@@ -4,12 +4,14 @@ plain ``alembic -c <chain>/alembic.ini``, and ``twinschema revision`` catching s
 and type changes and refusing while the models layer differs.
 
 Every test works on a scratch copy of the project (``scratch_project``) with real databases from
-the fixtures, through real ``twinschema`` (and ``alembic``) processes whose environment names
-only the databases of the test: the environment's own ``DATABASE_URL`` is never read.
+the fixtures, through the ``twinschema`` command in-process (see ``twinschema``) and real
+``alembic`` processes, whose environment names only the databases of the test: the
+environment's own ``DATABASE_URL`` is never read.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -19,11 +21,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from pg_helpers import invoke_cli
 from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
     CHAIN,
     HEADS,
     SIDE,
-    TWINSCHEMA,
     URL_ENV,
     at,
     contents,
@@ -101,15 +103,34 @@ def clean_environ(**urls: str) -> dict[str, str]:
 
 
 def twinschema(project: Path, *args: str, **urls: str) -> subprocess.CompletedProcess[str]:
-    """A real ``twinschema`` process in ``project``, with only ``urls`` in its environment."""
-    return subprocess.run(
-        [TWINSCHEMA, *args],
-        cwd=project,
-        env=clean_environ(**urls),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """The ``twinschema`` command in ``project``, with only ``urls`` in its environment: in this
+    process (click's ``CliRunner``; an interpreter's start-up per command was most of this
+    file's time), reading the project as a new process would. What an earlier command imported
+    from the project (its ``schemas``, a chain's env.py) is forgotten first, and nothing is
+    compiled to ``__pycache__``, so a file edited between two commands is read again."""
+    forget_imports(project)
+    dont_write = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        return invoke_cli(list(args), project, clean_environ(**urls))
+    finally:
+        sys.dont_write_bytecode = dont_write
+        forget_imports(project)
+
+
+def forget_imports(project: Path) -> None:
+    """Forget the modules imported from ``project`` and any ``schemas`` package (this
+    repository's own is put back after the test by ``conftest._own_imports``)."""
+    importlib.invalidate_caches()
+    root = project.resolve()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if (
+            name == "schemas"
+            or name.startswith("schemas.")
+            or (file and Path(file).resolve().is_relative_to(root))
+        ):
+            del sys.modules[name]
 
 
 def on(dialect: str, url: str) -> dict[str, str]:

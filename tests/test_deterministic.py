@@ -1,89 +1,136 @@
 """Reports come out the same on every run, in every format (issue 13): CI diffs and SARIF
 baselines depend on it. Python's hash seed changes the order of sets and of dicts built from
-them; a report must not depend on it."""
+them; a report must not depend on it.
+
+The seed is a property of a process, so each seed gets a process of its own; within it the
+command runs once per format (click's ``CliRunner``, as ``twinschema`` itself would), so the
+same promise costs one interpreter per seed instead of one per seed and format.
+"""
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import TWINSCHEMA, clean_env, run_cli
+from pg_helpers import clean_env, run_cli
+from support import testing
 
 SAKILA = Path(__file__).parent / "fixtures" / "realworld" / "sakila"
+ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("text", "json", "junit", "github", "sarif")
 
+# Runs ``twinschema`` once per argument list given (as JSON) in this process, and prints each
+# run's exit code, stdout and stderr (with the traceback of anything that escaped) as JSON.
+_EACH_FORMAT = """
+import json, sys, traceback
+from click.testing import CliRunner
+from twinschema.cli import cli
+runs = []
+for args in json.loads(sys.argv[1]):
+    result = CliRunner().invoke(cli, args, prog_name="twinschema")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    runs.append((result.exit_code, result.stdout, stderr))
+json.dump(runs, sys.stdout)
+"""
 
-def _report(fmt: str, seed: str, tmp_path: Path) -> str:
-    result = subprocess.run(
-        [
-            TWINSCHEMA,
-            "diff",
-            str(SAKILA / "sqlite-sakila-schema.sql"),
-            str(SAKILA / "postgres-sakila-schema.sql"),
-            "--format",
-            fmt,
-        ],
-        cwd=tmp_path,
+
+def reports_under_seed(args: list[str], seed: str, cwd: Path, expected_code: int) -> dict[str, str]:
+    """``twinschema *args --format F`` for every format F, in one new process whose hash seed is
+    ``seed``: each format's report."""
+    done = subprocess.run(
+        [sys.executable, "-c", _EACH_FORMAT, json.dumps([[*args, "--format", f] for f in FORMATS])],
+        cwd=cwd,
         env=clean_env(PYTHONHASHSEED=seed),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
-    assert result.returncode == 1, result.stderr  # Sakila's two schemas really differ
-    return result.stdout
+    assert done.returncode == 0, done.stderr
+    reports = {}
+    for fmt, (code, stdout, stderr) in zip(FORMATS, json.loads(done.stdout), strict=True):
+        assert code == expected_code, f"--format {fmt}, seed {seed}: {stderr}"
+        reports[fmt] = stdout
+    return reports
+
+
+@pytest.fixture(scope="module")
+def sakila_reports(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: str
+) -> dict[str, dict[str, str]]:
+    """``diff`` of Sakila's two schemas under the hash seeds 0, 1, 2 and random: seed -> format
+    -> report (exit 1 every time: Sakila's two schemas really differ)."""
+    cwd = tmp_path_factory.mktemp("sakila")
+    args = [
+        "diff",
+        str(SAKILA / "sqlite-sakila-schema.sql"),
+        str(SAKILA / "postgres-sakila-schema.sql"),
+    ]
+    return {seed: reports_under_seed(args, seed, cwd, 1) for seed in ("0", "1", "2", "random")}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_the_same_report_whatever_the_hash_seed(fmt: str, tmp_path: Path, pg_server: str) -> None:
-    reports = {seed: _report(fmt, seed, tmp_path) for seed in ("0", "1", "2", "random")}
+def test_the_same_report_whatever_the_hash_seed(
+    fmt: str, sakila_reports: dict[str, dict[str, str]]
+) -> None:
+    reports = {seed: by_format[fmt] for seed, by_format in sakila_reports.items()}
     assert reports["0"].strip(), "an empty report proves nothing"
     for seed, text in reports.items():
         assert text == reports["0"], f"--format {fmt}: hash seed {seed} gave another report"
 
 
-@pytest.fixture
-def drifted_project(sqlite_url: str, pg_url: str) -> tuple[str, str]:
+@pytest.fixture(scope="module")
+def drifted_project(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: str
+) -> Iterator[tuple[str, str]]:
     """This repository's project, both databases migrated to head and then edited by hand
     (a column on the server, an index dropped from the file, a CHECK changed)."""
-    root = Path(__file__).resolve().parent.parent
-    for side, flag, url in (
-        ("local", "--sqlite-url", sqlite_url),
-        ("remote", "--postgres-url", pg_url),
-    ):
-        result = run_cli(["migrate", side, flag, url], root, clean_env())
-        assert result.returncode == 0, result.stderr
-    for url, ddl in (
-        (pg_url, "ALTER TABLE badges ADD COLUMN note text"),
-        (pg_url, "ALTER TABLE profiles ADD COLUMN extra integer DEFAULT 0"),
-        (sqlite_url, "DROP INDEX ix_profiles_wallet_address"),
-    ):
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-        with engine.begin() as conn:
-            conn.execute(sa.text(ddl))
-        engine.dispose()
-    return sqlite_url, pg_url
+    sqlite_url = testing.sqlite_url(tmp_path_factory.mktemp("drifted") / "test.db")
+    with testing.scratch_database(pg_server) as pg_url:
+        for side, flag, url in (
+            ("local", "--sqlite-url", sqlite_url),
+            ("remote", "--postgres-url", pg_url),
+        ):
+            result = run_cli(["migrate", side, flag, url], ROOT, clean_env())
+            assert result.returncode == 0, result.stderr
+        for url, ddl in (
+            (pg_url, "ALTER TABLE badges ADD COLUMN note text"),
+            (pg_url, "ALTER TABLE profiles ADD COLUMN extra integer DEFAULT 0"),
+            (sqlite_url, "DROP INDEX ix_profiles_wallet_address"),
+        ):
+            engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+            with engine.begin() as conn:
+                conn.execute(sa.text(ddl))
+            engine.dispose()
+        yield sqlite_url, pg_url
+
+
+@pytest.fixture(scope="module")
+def check_reports(drifted_project: tuple[str, str]) -> dict[str, dict[str, str]]:
+    """``check`` over the domain, models and live layers of the drifted project under the hash
+    seeds 0, 1 and random: seed -> format -> report (exit 1: drift)."""
+    sqlite_url, pg_url = drifted_project
+    args = [
+        "check", "--layer", "domain", "--layer", "models", "--layer", "live",
+        "--sqlite-url", sqlite_url, "--postgres-url", pg_url,
+    ]  # fmt: skip
+    return {seed: reports_under_seed(args, seed, ROOT, 1) for seed in ("0", "1", "random")}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_check_reports_the_same_bytes_whatever_the_hash_seed(
-    fmt: str, drifted_project: tuple[str, str]
+    fmt: str, check_reports: dict[str, dict[str, str]]
 ) -> None:
-    """``check`` over the domain, models and live layers, in subprocesses whose hash seeds are
+    """``check`` over the domain, models and live layers, in processes whose hash seeds are
     0, 1 and random: the same bytes every time, in every format."""
-    root = Path(__file__).resolve().parent.parent
-    sqlite_url, pg_url = drifted_project
-    args = [
-        "check", "--layer", "domain", "--layer", "models", "--layer", "live",
-        "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--format", fmt,
-    ]  # fmt: skip
-    outputs = {}
-    for seed in ("0", "1", "random"):
-        result = run_cli(args, root, clean_env(PYTHONHASHSEED=seed), timeout=300)
-        assert result.returncode == 1, result.stderr
-        outputs[seed] = result.stdout
+    outputs = {seed: by_format[fmt] for seed, by_format in check_reports.items()}
     assert "badges" in outputs["0"] and "profiles" in outputs["0"]
     assert outputs["1"] == outputs["0"], f"--format {fmt}: seed 1 gave another report"
     assert outputs["random"] == outputs["0"], f"--format {fmt}: a random seed gave another report"

@@ -2,14 +2,15 @@
 
 The project's own chains are in sync. Every other case runs on a scratch copy of the project
 (domain.yaml, schemas/, both chains, pyproject.toml, the Makefile) in ``tmp_path``, through the
-real command line in a subprocess whose working directory is the copy: a copy's ``schemas``
-package must not meet this process's. Its databases are a SQLite file under the copy's ``var/`` and
-a scratch PostgreSQL database on the session's server, given as ``DATABASE_URL`` to the
-subprocess only.
+real command line (in this process, see ``Project.twinschema``; ``make`` in a subprocess) whose
+working directory is the copy: a copy's ``schemas`` package never meets this repository's. Its
+databases are a SQLite file under the copy's ``var/`` and a scratch PostgreSQL database on the
+session's server, given as ``DATABASE_URL`` to the commands only.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from pg_helpers import invoke_cli
 from support import testing
 
 from twinschema.check import run_check
@@ -39,7 +41,6 @@ IN_SYNC = Status.IN_SYNC
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT / "pyproject.toml")
 VENV = Path(sys.executable).parent.parent
-TWINSCHEMA = Path(sys.executable).parent / "twinschema"
 COPIED = (
     "domain.yaml",
     "schemas",
@@ -121,7 +122,20 @@ class Project:
         )
 
     def twinschema(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return self.run(str(TWINSCHEMA), *args)
+        """The ``twinschema`` command in the copy, with its environment: in this process
+        (click's ``CliRunner``; an interpreter's start-up per command was most of this file's
+        time), reading the copy as a new process would. What an earlier command imported from
+        the copy (its ``schemas``) is forgotten first, and nothing is compiled to
+        ``__pycache__``, so a file edited between two commands is read again. ``make`` runs
+        stay processes: the Makefile and its recipes are what they test."""
+        forget_imports(self.root)
+        dont_write = sys.dont_write_bytecode
+        sys.dont_write_bytecode = True
+        try:
+            return invoke_cli(list(args), self.root, self.env)
+        finally:
+            sys.dont_write_bytecode = dont_write
+            forget_imports(self.root)
 
     def migrate(self, *args: str) -> None:
         done = self.twinschema("migrate", *args)
@@ -157,6 +171,21 @@ class Project:
             "    sa.Column(p.wallet_address, sa.Text),\n    sa.Column(p.nickname, sa.Text),\n",
         )
         self.write(f"migrations_sqlite/versions/{SQLITE_REVISION}.py", SQLITE_NICKNAME)
+
+
+def forget_imports(root: Path) -> None:
+    """Forget the modules imported from ``root`` and any ``schemas`` package (this repository's
+    own is put back after the test by ``conftest._own_imports``)."""
+    importlib.invalidate_caches()
+    root = root.resolve()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if (
+            name == "schemas"
+            or name.startswith("schemas.")
+            or (file and Path(file).resolve().is_relative_to(root))
+        ):
+            del sys.modules[name]
 
 
 @pytest.fixture
