@@ -144,7 +144,8 @@ def floor_postgresql(url: str) -> int:
     try:
         params = {"schema": OPTIONS.schema}
         with conn.pipeline():
-            cursors = [conn.execute(sql, params) for sql in pg_adapter.QUERIES]
+            queries = pg_adapter.queries(conn.info.server_version)
+            cursors = [conn.execute(sql, params) for sql in queries]
         rows = [cur.fetchall() for cur in cursors]
         conn.rollback()
     finally:

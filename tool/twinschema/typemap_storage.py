@@ -30,6 +30,8 @@ def _json_valid_of(check: CheckConstraint, column: Column) -> bool:
     column holds through, as a json/jsonb column does: ``json_valid(c) OR c IS NULL`` (canonical
     text, either quoting, either order), or ``json_valid(c)`` alone on a NOT NULL column or where
     ``json_valid(NULL)`` is NULL."""
+    if "json_valid(" not in check.expression:  # every form below calls it
+        return False
     name = column.name
     for spelled in (name, '"' + name.replace('"', '""') + '"'):
         valid = f"json_valid({spelled})"

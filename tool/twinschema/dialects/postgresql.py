@@ -57,8 +57,9 @@ from twinschema.dialects import Adapter, ReflectOptions, excluded
 from twinschema.dialects.postgresql_catalog import (
     NOT_COMPARED_KEYS,
     OBJECT_COUNT_KEYS,
-    QUERIES,
+    QUERY_COUNT,
     SQL_FINGERPRINT,
+    queries,
 )
 from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
 from twinschema.dialects.postgresql_read import (
@@ -105,7 +106,7 @@ __all__ = [
     "ADAPTER",
     "DIALECT",
     "NOT_COMPARED_KEYS",
-    "QUERIES",
+    "QUERY_COUNT",
     "SQL_FINGERPRINT",
     "STATEMENTS",
     "check_expression",
@@ -115,6 +116,7 @@ __all__ = [
     "named_collation",
     "operator_class",
     "parse_type",
+    "queries",
     "reflect",
     "reflect_connection",
     "schema_objects",
@@ -124,7 +126,7 @@ __all__ = [
 def reflect(url: URL, options: ReflectOptions) -> Schema:
     """Read every table of ``options.schema`` of the live database at ``url``, read-only.
 
-    The catalog is read in one pipeline of a fixed number of queries (see ``QUERIES``), so the
+    The catalog is read in one pipeline of a fixed number of queries (see ``queries``), so the
     cost does not grow in round trips with the number of tables.
     """
     conn = connect(url, options)
@@ -157,7 +159,7 @@ def reflect_connection(
 
 
 def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Schema:
-    """The raw ``Schema`` from the rows of ``QUERIES``."""
+    """The raw ``Schema`` from the rows of ``queries``."""
     (
         _,
         schema_rows,

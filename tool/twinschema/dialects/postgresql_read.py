@@ -15,10 +15,11 @@ from sqlalchemy.engine import URL
 
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql_catalog import (
-    QUERIES,
+    QUERY_COUNT,
     SQL_FINGERPRINT,
     SQL_LOCK_TIMEOUT,
     SQL_LOCKED,
+    queries,
 )
 from twinschema.errors import DatabaseError
 from twinschema.urls import redact, scrub
@@ -71,7 +72,7 @@ def one_line(exc: BaseException, url: URL) -> str:
 
 # Statements one attempt runs: the lock timeout and the batched queries in the snapshot, then
 # the lock timeout again and the fingerprint in a new transaction.
-STATEMENTS = len(QUERIES) + 3
+STATEMENTS = QUERY_COUNT + 3
 
 
 # A read that saw the schema change is made this many times in all before it gives up.
@@ -85,8 +86,8 @@ class SchemaChanged(Exception):
 def read_once(
     conn: psycopg.Connection[Any], options: ReflectOptions, source: str
 ) -> list[list[Any]]:
-    """The rows of ``QUERIES`` from one snapshot; ``SchemaChanged`` when the schema's catalog
-    committed a change between the snapshot and the end of the read."""
+    """The rows of ``queries`` (for the server's version) from one snapshot; ``SchemaChanged``
+    when the schema's catalog committed a change between the snapshot and the end of the read."""
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
     _snapshot_transactions(conn)
@@ -95,7 +96,7 @@ def read_once(
     try:
         with _maybe_pipeline(conn):
             conn.execute(SQL_LOCK_TIMEOUT, params)
-            cursors = [conn.execute(sql, params) for sql in QUERIES]
+            cursors = [conn.execute(sql, params) for sql in queries(conn.info.server_version)]
         results: list[list[Any]] = [cur.fetchall() for cur in cursors]
         conn.commit()  # the snapshot ends; the fingerprint below is read in a new one
         now = _fingerprint_now(conn, params)
