@@ -21,7 +21,8 @@ CHECKs (``checks``), partial-index predicates and generated columns (``computed`
 differ are run over probe rows, and so, across dialects, are those the comparer matched that use
 an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``: a
 division, an overflow, a negative substr start, a backslash in a LIKE pattern); a fractional
-number default the two column types store differently is run (``stored_defaults``); cross-dialect column pairs get their ``value_compatibility``
+number default the two column types store differently is run (``stored_defaults``);
+cross-dialect column pairs get their ``value_compatibility``
 warnings (``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs
 each distinct expression once per run.
 """
