@@ -44,6 +44,27 @@ ENFORCES_LENGTH = frozenset({POSTGRESQL})
 # and stores the result; a quoted ``"Amount"`` stays ``Amount``, another name than ``amount``.
 CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
 
+# Operators spelled alike on SQLite and PostgreSQL whose meaning depends on the dialect: a
+# cross-dialect CHECK, generated column or index predicate that uses one is run on probe rows
+# even when its canonical forms agree (``evaluate.checks.dialect_dependent``). Keyed by the
+# operator's sqlglot node name; the value says why. ``Like``/``ILike`` count only when the
+# pattern holds a backslash (PostgreSQL's default LIKE escape; SQLite has none).
+DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
+    {
+        "Div": "division: integer division of integral values on SQLite (NUMERIC/DECIMAL "
+        "storage too), x / 0 is NULL on SQLite and an error on PostgreSQL",
+        "IntDiv": "division: x / 0 is NULL on SQLite and an error on PostgreSQL",
+        "Mod": "modulo: x % 0 is NULL on SQLite and an error on PostgreSQL",
+        "Add": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
+        "Sub": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
+        "Mul": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
+        "Substring": "substr with a negative or zero start counts from the end on SQLite only",
+        "Like": "a backslash in a LIKE pattern escapes on PostgreSQL only",
+        "ILike": "a backslash in a LIKE pattern escapes on PostgreSQL only",
+    }
+)
+LIKE_OPERATORS = frozenset({"Like", "ILike"})
+
 # The kind of a same-dialect pair whose declared types are equal.
 SAME = "same"
 

@@ -62,11 +62,17 @@ class Backend(Protocol):
         ...  # pragma: no cover
 
     def try_rows(
-        self, columns: Sequence[tuple[str, ColumnType]], check: str, rows: Sequence[tuple[Any, ...]]
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        check: str,
+        rows: Sequence[tuple[Any, ...]],
+        errors_reject: bool = False,
     ) -> list[bool | None]:
         """For each row: True when a table with these columns and ``CHECK (check)`` accepts
         it, False when the CHECK rejects it, None when the row fails for another reason (a
-        value the column's type cannot hold: not a verdict on the CHECK)."""
+        value the column's type cannot hold: not a verdict on the CHECK). With
+        ``errors_reject``, a row the CHECK's expression fails on (a division by zero, an
+        overflow) but the columns store is False, as a real insert fails."""
         ...  # pragma: no cover
 
     def store(
@@ -122,11 +128,21 @@ def check_table_sql(columns: Sequence[tuple[str, ColumnType]], check: str) -> st
     return f"CREATE TEMP TABLE twinschema_check ({', '.join(parts)}, CHECK ({check}))"
 
 
-def check_insert_sql(columns: Sequence[tuple[str, ColumnType]], mark: str) -> str:
-    """An INSERT of one probe row into the CHECK table."""
+def check_insert_sql(
+    columns: Sequence[tuple[str, ColumnType]], mark: str, table: str = "twinschema_check"
+) -> str:
+    """An INSERT of one probe row into the CHECK table (or into ``table``)."""
     names = ", ".join(f'"{name}"' for name, _ in columns)
     marks = ", ".join(mark for _ in columns)
-    return f"INSERT INTO twinschema_check ({names}) VALUES ({marks})"
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})"
+
+
+def plain_table_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
+    """A temporary table over ``columns`` without the CHECK: a row the CHECK table refuses
+    with an error (a division by zero, an overflow) that this one stores was refused by the
+    CHECK's expression, as a real insert would be."""
+    parts = [f'"{name}" {type_sql(ctype)}' for name, ctype in columns]
+    return f"CREATE TEMP TABLE twinschema_check_plain ({', '.join(parts)})"
 
 
 def value_table_sql(name: str, ctype: ColumnType, checks: Sequence[str]) -> str:
@@ -208,28 +224,46 @@ class SQLiteBackend:
         return Run(error=error, missing=late, started=started, ended=time.time())
 
     def try_rows(
-        self, columns: Sequence[tuple[str, ColumnType]], check: str, rows: Sequence[tuple[Any, ...]]
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        check: str,
+        rows: Sequence[tuple[Any, ...]],
+        errors_reject: bool = False,
     ) -> list[bool | None]:
         """See ``Backend.try_rows``; a CHECK SQLite cannot create gives no verdicts."""
         self.deadline = time.monotonic() + self.timeout
         conn = self.conn
         try:
             conn.execute(check_table_sql(columns, check))
+            conn.execute(plain_table_sql(columns))
         except sqlite3.Error:
+            conn.execute("DROP TABLE IF EXISTS temp.twinschema_check")
             return [None] * len(rows)
         insert = check_insert_sql(columns, "?")
+        plain = check_insert_sql(columns, "?", "twinschema_check_plain")
         found: list[bool | None] = []
         try:
             for row in rows:
+                bound = tuple(_for_sqlite(v) for v in row)
                 try:
-                    conn.execute(insert, tuple(_for_sqlite(v) for v in row))
+                    conn.execute(insert, bound)
                     found.append(True)
                 except sqlite3.IntegrityError as exc:
                     found.append(False if "CHECK constraint failed" in str(exc) else None)
-                except (sqlite3.Error, OverflowError):
+                except OverflowError:
                     found.append(None)
+                except sqlite3.Error:
+                    if not errors_reject:
+                        found.append(None)
+                        continue
+                    try:  # the CHECK's expression failed on a row the column stores
+                        conn.execute(plain, bound)
+                        found.append(False)
+                    except (sqlite3.Error, OverflowError):
+                        found.append(None)
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_check")
+            conn.execute("DROP TABLE IF EXISTS temp.twinschema_check_plain")
         return found
 
     def store(

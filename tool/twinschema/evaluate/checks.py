@@ -49,12 +49,14 @@ def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet
         return None
     numbers = lreads.numbers + rreads.numbers
     strings = lreads.strings + rreads.strings
+    lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths))
     values = []
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
-        values.append(probes.values_for(probes.kind_of(lc, rc), numbers, strings, bound, scale))
+        kind = probes.kind_of(lc, rc)
+        values.append(probes.values_for(kind, numbers, strings, bound, scale, lengths))
     lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
     st.note(ldialect, rdialect)
     if lb is None or rb is None:
@@ -79,12 +81,13 @@ def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], sai
 
 
 def accept_vectors(
-    found: ProbeSet, ltext: str, rtext: str
+    found: ProbeSet, ltext: str, rtext: str, errors_reject: bool = False
 ) -> list[tuple[tuple[Any, ...], bool, bool]]:
-    """The rows both sides gave a verdict on, with each side's (True: the CHECK accepts it)."""
+    """The rows both sides gave a verdict on, with each side's (True: the CHECK accepts it;
+    ``errors_reject``: see ``Backend.try_rows``)."""
     lb, rb = found.backends
-    lgot = lb.try_rows(found.left, ltext, found.rows)
-    rgot = rb.try_rows(found.right, rtext, found.rows)
+    lgot = lb.try_rows(found.left, ltext, found.rows, errors_reject)
+    rgot = rb.try_rows(found.right, rtext, found.rows, errors_reject)
     return [
         (row, a, b)
         for row, a, b in zip(found.rows, lgot, rgot, strict=True)
@@ -92,10 +95,77 @@ def accept_vectors(
     ]
 
 
+def dependent(st: StageContext, ltext: str, rtext: str) -> bool:
+    """True when two expressions of different dialects use an operator whose meaning depends
+    on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``): equal canonical forms do not
+    settle them, their probe rows do."""
+    if not st.cross:
+        return False
+    lreads = probes.reads(st.left.schema.dialect, ltext)
+    rreads = probes.reads(st.right.schema.dialect, rtext)
+    return any(r is not None and r.dependent for r in (lreads, rreads))
+
+
 def checks(st: StageContext) -> None:
-    """Settle or explain each pair of CHECK differences on a table by its probe rows."""
+    """Settle or explain each pair of CHECK differences on a table by its probe rows; across
+    dialects, also run the CHECKs the comparer matched whose operators depend on the dialect."""
     for ld, rd in _check_pairs(st):
         _probe(st, ld, rd)
+    if st.cross:
+        for table, lcheck, rcheck in _matched_dependent(st):
+            _probe_matched(st, table, lcheck, rcheck)
+
+
+def _matched_dependent(st: StageContext) -> list[tuple[Table, str, str]]:
+    """(left table, left raw CHECK, right raw CHECK) for each pair of CHECKs the comparer
+    matched by their canonical form whose operators depend on the dialect."""
+    from twinschema.expressions import across
+
+    found: list[tuple[Table, str, str]] = []
+    for name, lt in st.left.schema.tables.items():
+        rt, _ = find(st.right, name, "")
+        if rt is None:
+            continue
+        rights = {across(c.expression)[0]: c for c in rt.checks}
+        for lc in lt.checks:
+            rc = rights.get(across(lc.expression)[0])
+            if rc is None:
+                continue
+            ltext, rtext = lc.raw or lc.expression, rc.raw or rc.expression
+            if dependent(st, ltext, rtext):
+                found.append((lt, ltext, rtext))
+    return found
+
+
+def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> None:
+    """Run two matched CHECKs on probe rows: a row they part on makes them a difference."""
+    found = probe_rows(st, table.name, ltext, rtext)
+    if found is None:
+        return
+    # An error in the expression (x / 0, an overflow) fails a real insert: here that is the
+    # very behaviour a dialect-dependent operator may differ in.
+    both = accept_vectors(found, ltext, rtext, errors_reject=True)
+    if not both:
+        st.result.not_evaluated += 1
+        return
+    st.result.evaluated += 1
+    witness = next(((row, a, b) for row, a, b in both if a != b), None)
+    if witness is None:
+        return
+    row, a, b = witness
+    said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
+    lshown, rshown = f"CHECK ({ltext})", f"CHECK ({rtext})"
+    st.dependent_difference(
+        "check",
+        table.name,
+        None,
+        lshown,
+        rshown,
+        f"{lshown} on {table.name} is spelled alike on both sides but means different things "
+        f"on {st.side_name('left')} and {st.side_name('right')}; "
+        + witness_text(st, found.names, row, said),
+        (ltext, rtext),
+    )
 
 
 def _check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:

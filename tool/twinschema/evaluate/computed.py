@@ -15,7 +15,7 @@ from typing import Any
 
 from twinschema import typemap
 from twinschema.evaluate.backends import Computed
-from twinschema.evaluate.checks import ProbeSet, probe_rows, witness_text
+from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, witness_text
 from twinschema.evaluate.context import StageContext, equal, find
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
@@ -94,27 +94,74 @@ def _probe_predicate(
     assert ld.table is not None
     table, _ = find(st.left, ld.table, "")
     assert table is not None
+    judged = _run_predicates(st, table, lwhere, rwhere)
+    if judged is None:
+        return
+    witness, n = judged
+    if witness is None:
+        st.equal_on_probes(ld, rd, n, None)
+        return
+    st.annotate(witness, ld, rd)
+
+
+def _run_predicates(
+    st: StageContext, table: Table, lwhere: str, rwhere: str
+) -> tuple[str | None, int] | None:
+    """Both predicates over the same probe rows: (the witness text of a row they part on, or
+    None; how many rows both judged). None when not evaluated (counted)."""
     found = probe_rows(st, table.name, lwhere, rwhere)
     if found is None:
-        return
+        return None
     lb, rb = found.backends
     lgot = lb.computed(found.left, _in_index(lwhere), _IN_INDEX, found.rows)
     rgot = rb.computed(found.right, _in_index(rwhere), _IN_INDEX, found.rows)
     both = _both(found, lgot, rgot)
     if not both:
         st.result.not_evaluated += 1
-        return
+        return None
     st.result.evaluated += 1
     witness = next(((row, a, b) for row, a, b in both if bool(a[1]) != bool(b[1])), None)
     if witness is None:
-        st.equal_on_probes(ld, rd, len(both), None)
-        return
+        return None, len(both)
     row, a, _ = witness
     inside, outside = ("left", "right") if a[1] else ("right", "left")
     said = (
         f"the row is in the partial index on {st.side_name(inside)}, not on {st.side_name(outside)}"
     )
-    st.annotate(witness_text(st, found.names, row, said), ld, rd)
+    return witness_text(st, found.names, row, said), len(both)
+
+
+def matched_predicates(st: StageContext) -> None:
+    """Across dialects, run the partial-index predicates of indexes the comparer matched
+    whose operators depend on the dialect: a row they part on makes the index a difference."""
+    if not st.cross:
+        return
+    for name, lt in st.left.schema.tables.items():
+        rt, _ = find(st.right, name, "")
+        if rt is None:
+            continue
+        for li in lt.indexes:
+            if li.where is None:
+                continue
+            ri = next((i for i in rt.indexes if i.where == li.where and _alike(li, i)), None)
+            if ri is None:
+                continue
+            lwhere, rwhere = _raw_where(li), _raw_where(ri)
+            if not dependent(st, lwhere, rwhere):
+                continue
+            judged = _run_predicates(st, lt, lwhere, rwhere)
+            if judged is None or judged[0] is None:
+                continue
+            st.dependent_difference(
+                "index",
+                lt.name,
+                None,
+                li.describe(),
+                ri.describe(),
+                f"{li.describe()} on {lt.name}: its WHERE is spelled alike on both sides but "
+                f"means different things on {st.side_name('left')} and "
+                f"{st.side_name('right')}; {judged[0]}",
+            )
 
 
 def _in_index(predicate: str) -> str:
@@ -150,23 +197,74 @@ def generated(st: StageContext) -> None:
         if lc.generated.expression == rc.generated.expression:
             continue  # only the storage differs: nothing to run
         _probe_generated(st, d, lc, rc)
+    if st.cross:
+        _matched_generated(st)
+
+
+def _matched_generated(st: StageContext) -> None:
+    """Generated columns whose expressions the comparer matched but whose operators depend on
+    the dialect: run on probe rows, a row they part on makes a ``column_default`` difference."""
+    for name, lt in st.left.schema.tables.items():
+        rt, _ = find(st.right, name, "")
+        if rt is None:
+            continue
+        for lc in lt.columns:
+            rc = rt.column(lc.name)
+            if lc.generated is None or rc is None or rc.generated is None:
+                continue
+            if lc.generated.expression != rc.generated.expression:
+                continue  # judged as a difference above
+            ltext = lc.generated.raw or lc.generated.expression
+            rtext = rc.generated.raw or rc.generated.expression
+            if not dependent(st, ltext, rtext):
+                continue
+            judged = _run_generated(st, lt, lc, rc)
+            if judged is None or judged[0] is None:
+                continue
+            lshown, rshown = f"GENERATED ALWAYS AS ({ltext})", f"GENERATED ALWAYS AS ({rtext})"
+            st.dependent_difference(
+                "column_default",
+                lt.name,
+                lc.name,
+                lshown,
+                rshown,
+                f"{lt.name}.{lc.name}: the generated expression is spelled alike on both sides "
+                f"but computes different values on {st.side_name('left')} and "
+                f"{st.side_name('right')}; {judged[0]}",
+            )
 
 
 def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) -> None:
-    assert d.table is not None and lc.generated is not None and rc.generated is not None
+    assert d.table is not None
     table, _ = find(st.left, d.table, "")
     assert table is not None
+    judged = _run_generated(st, table, lc, rc)
+    if judged is None:
+        return
+    witness, n = judged
+    if witness is None:
+        st.equal_on_probes(d, d, n, lc.name)
+        return
+    st.annotate(witness, d)
+
+
+def _run_generated(
+    st: StageContext, table: Table, lc: Column, rc: Column
+) -> tuple[str | None, int] | None:
+    """Both generating expressions over the same probe rows: (the witness text of a row they
+    part on, or None; how many rows both computed). None when not evaluated (counted)."""
+    assert lc.generated is not None and rc.generated is not None
     ltext = lc.generated.raw or lc.generated.expression
     rtext = rc.generated.raw or rc.generated.expression
     found = probe_rows(st, table.name, ltext, rtext)
     if found is None:
-        return
+        return None
     lb, rb = found.backends
     lgot = lb.computed(_without(found.left, lc), ltext, lc.type, found.rows)
     rgot = rb.computed(_without(found.right, rc), rtext, rc.type, found.rows)
     if lgot is None or rgot is None:
         st.result.not_evaluated += 1
-        return
+        return None
     # Across dialects, a row one side alone fails on (an int4 overflow SQLite does not have)
     # says nothing of the expressions: the type comparison and value_compatibility say it.
     both = [
@@ -176,16 +274,15 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
     ]
     if not both:
         st.result.not_evaluated += 1
-        return
+        return None
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
     witness = next(((r, a, b) for r, a, b in both if not _same(a, b, kind, st.cross)), None)
     if witness is None:
-        st.equal_on_probes(d, d, len(both), lc.name)
-        return
+        return None, len(both)
     row, a, b = witness
     said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
-    st.annotate(witness_text(st, found.names, row, said), d)
+    return witness_text(st, found.names, row, said), len(both)
 
 
 def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:

@@ -62,6 +62,42 @@ class StageContext:
             for d in self.comparison.differences
         ]
 
+    def dependent_difference(
+        self,
+        kind: str,
+        table: str,
+        column: str | None,
+        left: str,
+        right: str,
+        message: str,
+        spelled: tuple[str, str] | None = None,
+    ) -> None:
+        """Report two objects the comparer matched by their canonical form as a difference:
+        they use an operator whose meaning depends on the dialect, and a probe row parts them.
+        The comparer's equivalence of the two spellings (``spelled``), if any, goes."""
+        self.comparison.equivalences = [
+            e
+            for e in self.comparison.equivalences
+            if not (e.table == table and e.column == column and (e.left, e.right) == spelled)
+        ]
+        self.comparison.differences.append(
+            Difference(
+                layer=self.layer or "diff",
+                kind=kind,
+                table=table,
+                column=column,
+                name=None,
+                left=left,
+                right=right,
+                message=message,
+                hint="write it so that both dialects compute the same (a cast to a real number "
+                "before a division, a divisor that cannot be zero, an explicit ESCAPE), or "
+                "allow it in domain.yaml with a reason",
+                left_source=self.left.label,
+                right_source=self.right.label,
+            )
+        )
+
     def equal_on_probes(self, ld: Difference, rd: Difference, n: int, column: str | None) -> None:
         """Settle two differences as one equivalence found on ``n`` probe rows (never proven)."""
         assert ld.table is not None

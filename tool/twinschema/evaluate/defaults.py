@@ -66,7 +66,7 @@ def _failure(
     error = where[0][1]
     both = " (on both sides)" if len(where) > 1 else f" ({where[0][0]})"
     st.comparison.differences.append(
-        _difference(
+        difference(
             st,
             table,
             column,
@@ -204,9 +204,10 @@ def _same(st: StageContext, d: Difference, rule: str) -> None:
     )
 
 
-def _difference(
+def difference(
     st: StageContext, table: str, column: str, left: str | None, right: str | None, message: str
 ) -> Difference:
+    """A ``column_default`` difference the stage found, with its hint."""
     layer = st.layer or "diff"
     return Difference(
         layer=layer,
@@ -277,7 +278,7 @@ def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | Non
     kinds = {st.ev.single(dialect, ltext, lc).kind, st.ev.single(dialect, rtext, rc).kind}
     if kinds <= random:
         return None  # two random values: no run tells two generators apart
-    return _difference(
+    return difference(
         st,
         e.table,
         lc.name,
@@ -318,7 +319,7 @@ def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
     st.result.evaluated += 1
     if same_class(lv, rv, typemap.shared_kind(lc.type, rc.type)):
         return None
-    return _difference(
+    return difference(
         st,
         e.table,
         lc.name,
@@ -340,7 +341,7 @@ def _failed_side(
     for dialect, verdict in verdicts:
         if verdict.kind == FAILED:
             st.result.evaluated += 1
-            return _difference(
+            return difference(
                 st,
                 e.table,
                 column,

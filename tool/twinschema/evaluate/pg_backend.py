@@ -23,6 +23,7 @@ from twinschema.evaluate.backends import (
     computed_tables_sql,
     first_line,
     insert_row_sql,
+    plain_table_sql,
     select_sql,
     table_sql,
     value_insert_sql,
@@ -88,7 +89,11 @@ class PostgreSQLBackend:
         return Run(rows=rows, started=started, ended=time.time())
 
     def try_rows(
-        self, columns: Sequence[tuple[str, ColumnType]], check: str, rows: Sequence[tuple[Any, ...]]
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        check: str,
+        rows: Sequence[tuple[Any, ...]],
+        errors_reject: bool = False,
     ) -> list[bool | None]:
         """See ``Backend.try_rows``: one transaction, each row under a savepoint, rolled back."""
         import psycopg
@@ -100,16 +105,27 @@ class PostgreSQLBackend:
         try:
             try:
                 conn.execute(check_table_sql(columns, check).encode())
+                conn.execute(plain_table_sql(columns).encode())
             except psycopg.Error:
                 return [None] * len(rows)
             insert = check_insert_sql(columns, "%s").encode()
+            plain = check_insert_sql(columns, "%s", "twinschema_check_plain").encode()
             for row in rows:
                 try:
                     with conn.transaction():
                         conn.execute(insert, row)
                     found.append(True)
                 except psycopg.Error as exc:
-                    found.append(False if getattr(exc, "sqlstate", None) == "23514" else None)
+                    code = getattr(exc, "sqlstate", None)
+                    if code == "23514" or not errors_reject:
+                        found.append(False if code == "23514" else None)
+                        continue
+                    try:  # the CHECK's expression failed on a row the columns store
+                        with conn.transaction():
+                            conn.execute(plain, row)
+                        found.append(False)
+                    except psycopg.Error:
+                        found.append(None)
         finally:
             self._rollback()
         return found

@@ -24,6 +24,9 @@ _INTEGER_KINDS = frozenset({"integer", "bigint", "smallint"})
 _DECIMAL_KINDS = frozenset({"numeric", "float"})
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
 _INT4 = 2**31
+_INT8_MAX = 2**63 - 1
+# Longer lengths compared with length() are probed by the column's declared length alone.
+_MAX_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,11 @@ class Reads:
     columns: frozenset[str]
     numbers: tuple[Decimal, ...]
     strings: tuple[str, ...]
+    # The integer literals of an expression that measures a length (length(), char_length()):
+    # strings of each length, and one shorter and longer, are probed.
+    lengths: tuple[int, ...] = ()
+    # The dialect-dependent operators it uses (``typemap.DIALECT_DEPENDENT_OPERATORS``).
+    dependent: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4096)
@@ -62,7 +70,33 @@ def reads(dialect: str, text: str) -> Reads | None:
         numbers.append(-value if isinstance(literal.parent, exp.Neg) else value)
     # A JSON path becomes a path object, not a literal, in the tree: its text is read as written.
     strings += [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", text)]
-    return Reads(columns, tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(strings)))
+    lengths: list[int] = []
+    if any(True for _ in tree.find_all(exp.Length)):
+        lengths = [int(n) for n in numbers if n == int(n) and 0 <= n <= _MAX_LENGTH]
+    return Reads(
+        columns,
+        tuple(dict.fromkeys(numbers)),
+        tuple(dict.fromkeys(strings)),
+        tuple(dict.fromkeys(lengths)),
+        _dependent(tree),
+    )
+
+
+def _dependent(tree: Any) -> tuple[str, ...]:
+    """The names of the dialect-dependent operators ``tree`` uses (see typemap)."""
+    from sqlglot import exp
+
+    found: list[str] = []
+    for node in tree.walk():
+        name = type(node).__name__
+        if name not in typemap.DIALECT_DEPENDENT_OPERATORS:
+            continue
+        if name in typemap.LIKE_OPERATORS:
+            patterns = [str(n.this) for n in node.find_all(exp.Literal) if n.is_string]
+            if not any("\\" in p for p in patterns):
+                continue
+        found.append(name)
+    return tuple(dict.fromkeys(found))
 
 
 def kind_of(left: Column, right: Column | None = None) -> str | None:
@@ -87,6 +121,7 @@ def values_for(
     strings: tuple[str, ...],
     length: int | None = None,
     scale: int | None = None,
+    lengths: tuple[int, ...] = (),
 ) -> list[Any]:
     """The probe values of one column, most telling first (NULL, the literals and their
     neighbours, then the boundaries)."""
@@ -98,7 +133,7 @@ def values_for(
     elif kind in _DECIMAL_KINDS:
         found += _decimals(numbers, scale)
     elif kind in _TEXT_KINDS or kind is None:
-        found += _strings(strings, length)
+        found += _strings(strings, length, lengths)
         if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
             found += _json(strings)
         if kind is None:  # a type no kind stands for (PostgreSQL's real...): numbers too
@@ -117,7 +152,7 @@ def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
         found += [whole, whole - 1, whole + 1]
         if n != whole:
             found.append(whole + (1 if n > 0 else -1))
-    found += [0, 1, -1, 2, -2, 10, -10, 100, _INT4 - 1, _INT4, -_INT4]
+    found += [0, 1, -1, 2, -2, 10, -10, 100, _INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1]
     return list(found)
 
 
@@ -154,10 +189,18 @@ def _json(strings: tuple[str, ...]) -> list[Any]:
     return found
 
 
-def _strings(strings: tuple[str, ...], length: int | None) -> list[Any]:
+def _strings(strings: tuple[str, ...], length: int | None, lengths: tuple[int, ...]) -> list[Any]:
     found: list[str] = []
     for s in strings:
         found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
+        # Ending as the literal (substr from the end), and a LIKE pattern's text without its
+        # wildcards or without its backslashes (where PostgreSQL's escape and SQLite part).
+        found += ["x" + s]
+        if any(c in s for c in "%_\\"):
+            found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
+    # Strings of each length an expression compares length() with, and one either side.
+    for n in lengths:
+        found += ["x" * n, "x" * (n + 1), "x" * max(n - 1, 0)]
     found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "x" * 40]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß"]

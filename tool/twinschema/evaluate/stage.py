@@ -18,7 +18,11 @@ A default that fails on PostgreSQL for want of something the scratch database la
 extension's function, the user's own, a type) is "not evaluated": the comparer's verdict stands.
 
 CHECKs (``checks``), partial-index predicates and generated columns (``computed``) that still
-differ are run over probe rows; cross-dialect column pairs get their ``value_compatibility``
+differ are run over probe rows, and so, across dialects, are those the comparer matched that use
+an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``: a
+division, an overflow, a negative substr start, a backslash in a LIKE pattern); a fractional
+number default the two column types store differently is run (``stored_defaults``);
+cross-dialect column pairs get their ``value_compatibility``
 warnings (``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs
 each distinct expression once per run.
 """
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from twinschema.evaluate import checks, computed, crossing, defaults
+from twinschema.evaluate import checks, computed, crossing, defaults, stored_defaults
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.records import Comparison, Side
@@ -56,8 +60,10 @@ def evaluate(
     defaults.failures(st)
     defaults.differences(st)
     defaults.equivalences(st)
+    stored_defaults.literals(st)
     checks.checks(st)
     computed.predicates(st)
+    computed.matched_predicates(st)
     computed.generated(st)
     if values and st.cross:
         _values(st)
