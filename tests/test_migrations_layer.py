@@ -202,6 +202,8 @@ def project(tmp_path: Path, pg_server: str, pg_url: str) -> Project:
     (root / "tests").mkdir()
     for name in ("conftest.py", "test_schema_sync.py"):  # `make test` of the copy: the suite
         shutil.copy2(ROOT / "tests" / name, root / "tests" / name)
+    # the conftest's own helpers (the database pool) come with it
+    shutil.copytree(ROOT / "tests" / "support", root / "tests" / "support", ignore=ignore)
     stamp = tmp_path / "installed-stamp"
     stamp.touch()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "LOCAL_DATABASE"))}
