@@ -143,6 +143,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     foreign_keys = table.foreign_keys
     if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
         foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
+    if any(_out_of_order(fk) for fk in foreign_keys):
+        foreign_keys = tuple(map(_pairs_in_order, foreign_keys))
     return Table(
         logical,
         columns,
@@ -221,6 +223,27 @@ def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> F
         ref_table=names.table(fk.ref_table),
         ref_columns=tuple(names.column(fk.ref_table, c) for c in fk.ref_columns),
         on_delete_columns=tuple(col(c) for c in fk.on_delete_columns),
+    )
+
+
+def _out_of_order(fk: ForeignKey) -> bool:
+    return list(fk.columns) != sorted(fk.columns) or list(fk.on_delete_columns) != sorted(
+        fk.on_delete_columns
+    )
+
+
+def _pairs_in_order(fk: ForeignKey) -> ForeignKey:
+    """The foreign key with its (column, referenced column) pairs in the order of the columns:
+    (a, b) -> p(k1, k2) and (b, a) -> p(k2, k1) are one rule (each row's a must equal k1 and its
+    b k2), while (a, b) -> p(k2, k1) stays another."""
+    if not _out_of_order(fk):
+        return fk
+    pairs = sorted(zip(fk.columns, fk.ref_columns, strict=True))
+    return replace(
+        fk,
+        columns=tuple(c for c, _ in pairs),
+        ref_columns=tuple(r for _, r in pairs),
+        on_delete_columns=tuple(sorted(fk.on_delete_columns)),
     )
 
 
