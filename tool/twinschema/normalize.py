@@ -93,6 +93,13 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in table.uniques)
     else:
         uniques = table.uniques
+    not_null = frozenset(c.name for c in columns if not c.nullable)
+    if any(not u.nulls_distinct and set(u.columns) <= not_null for u in uniques):
+        # NULLS NOT DISTINCT only decides whether rows with NULLs in the same columns collide:
+        # on columns that are all NOT NULL it is moot, the same rule as a plain UNIQUE.
+        uniques = tuple(
+            replace(u, nulls_distinct=True) if set(u.columns) <= not_null else u for u in uniques
+        )
     # One rule per set of columns: a full unique index is the same rule as a UNIQUE constraint.
     by_columns: dict[frozenset[str], UniqueConstraint] | None = None
     if len(uniques) > 1:
@@ -112,6 +119,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
                 for e in index.expressions
             )
             where = canonical(dialect, index.where, scope).text if index.where else None
+        if index.unique and plain and not index.nulls_distinct and set(expressions) <= not_null:
+            index = replace(index, nulls_distinct=True)  # moot: no row holds a NULL there
         if index.unique and where is None and plain and index.method == "btree" and index.plain():
             if by_columns is None:
                 by_columns = {frozenset(u.columns): u for u in uniques}
