@@ -86,9 +86,13 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     def col(name: str) -> str:
         return renamed.get(name, name)
 
-    checks, scope = _checks(dialect, table, col)
+    checks, scope, forced = _checks(dialect, table, col)
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
     columns = tuple(_column(dialect, c, col(c.name)) for c in table.columns)
+    if forced:  # CHECK (x IS NOT NULL) is NOT NULL on x: the column says it, not the CHECK
+        columns = tuple(replace(c, nullable=False) if c.name in forced else c for c in columns)
+    if any(c.expression == "TRUE" for c in checks):  # rejects nothing: no CHECK at all
+        checks = tuple(c for c in checks if c.expression != "TRUE")
     if renamed:
         uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in table.uniques)
     else:
@@ -258,8 +262,9 @@ def _pairs_in_order(fk: ForeignKey) -> ForeignKey:
 
 def _checks(
     dialect: str, table: Table, col: Callable[[str], str]
-) -> tuple[tuple[CheckConstraint, ...], Scope]:
-    """The canonical CHECKs of a table, and the scope its other expressions are read in.
+) -> tuple[tuple[CheckConstraint, ...], Scope, frozenset[str]]:
+    """The canonical CHECKs of a table, the scope its other expressions are read in, and the
+    nullable columns a CHECK makes NOT NULL (``_forced_not_null``).
 
     An integer column that a CHECK keeps to 0 and 1 is a boolean (how SQLite spells one): in the
     scope it has the kind ``boolean``, so that ``active = 1`` reads as ``active`` everywhere.
@@ -268,10 +273,14 @@ def _checks(
     scope = Scope(tuple(kinds))
     not_null = tuple(col(c.name) for c in table.columns if not c.nullable)
     checks = tuple(_check(dialect, c, scope, not_null) for c in table.checks)
+    forced = _forced_not_null(dialect, table.checks, scope, not_null)
+    if forced:  # read again: their IS NOT NULL tests now add nothing to the CHECKs
+        not_null = tuple(sorted({*not_null, *forced}))
+        checks = tuple(_check(dialect, c, scope, not_null) for c in table.checks)
     listed = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
     flags = {logical for _, logical, kind in kinds if logical in listed and kind == "integer"}
     if not flags:
-        return checks, scope
+        return checks, scope, forced
     scope = Scope(
         tuple(
             (name, logical, "boolean" if logical in flags else kind)
@@ -280,12 +289,33 @@ def _checks(
     )
     # Only a CHECK that names a flag and is not its list can read differently now.
     named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")
-    return tuple(
-        _check(dialect, raw, scope, not_null)
-        if c.column not in flags and named.search(c.expression)
-        else c
-        for raw, c in zip(table.checks, checks, strict=True)
-    ), scope
+    return (
+        tuple(
+            _check(dialect, raw, scope, not_null)
+            if c.column not in flags and named.search(c.expression)
+            else c
+            for raw, c in zip(table.checks, checks, strict=True)
+        ),
+        scope,
+        forced,
+    )
+
+
+def _forced_not_null(
+    dialect: str,
+    checks: tuple[CheckConstraint, ...],
+    scope: Scope,
+    not_null: tuple[str, ...],
+) -> frozenset[str]:
+    """The nullable columns (logical names) that a CHECK makes NOT NULL: ``CHECK (x IS NOT
+    NULL)``, alone or as an operand of the CHECK's top AND, rejects exactly the rows that NOT
+    NULL on x rejects."""
+    if not checks or not any("null" in c.expression.lower() for c in checks):
+        return frozenset()
+    found: set[str] = set()
+    for check in checks:
+        found.update(canonical(dialect, check.expression, replace(scope, check=True)).not_null)
+    return frozenset(found - set(not_null))
 
 
 def _check(
