@@ -111,6 +111,15 @@ def across(text: str) -> tuple[str, str | None]:
     return expr_idioms.across(text)
 
 
+def default_as_stored(dialect: str, text: str) -> str:
+    """A default's text as the dialect reads it: SQLite stores ``DEFAULT "abc"`` (a name where a
+    value belongs) as the string 'abc', so it is that literal, spelled ``'abc'``."""
+    if dialect != "sqlite":
+        return text
+    literal = expr_idioms.sqlite_name_default(text)
+    return text if literal is None else literal
+
+
 # Why a unique index on a JSON member is a difference across dialects (``{element}``: the
 # index's element), verified on both real databases (tests/fixtures/probes).
 JSON_KEYS_NOTE = (

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from twinschema import typemap_storage
 from twinschema.domain_model import IDENTITY, NameMap
-from twinschema.expressions import Scope, canonical, is_null
+from twinschema.expressions import Scope, canonical, default_as_stored, is_null
 from twinschema.model import (
     CheckConstraint,
     Column,
@@ -225,7 +225,12 @@ def _column(dialect: str, column: Column, logical: str) -> Column:
     if not is_null(column.default):
         # A default names no column: its meaning depends on its own column's kind only.
         own = Scope(own=value_kind(column.type))
-        default = canonical(dialect, str(column.default), own).text
+        stored = default_as_stored(dialect, str(column.default))
+        if stored != column.default:  # SQLite's DEFAULT "abc" is 'abc': that is what runs
+            raw_default = stored
+        default = canonical(dialect, stored, own).text
+        if is_null(default):  # a default SQLite evaluates to NULL (1/0): no default
+            default = None
     return replace(column, name=logical, default=default, raw_default=raw_default)
 
 
