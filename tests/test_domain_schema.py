@@ -119,6 +119,10 @@ SCHEMA_ERRORS = {
         "version: 1\ntables:\n  items:\n    dialects: []\n    columns: {id: {}}\n",
         "d.yaml:4: 'dialects' of table 'items' must be a non-empty list",
     ),
+    "a kind in upper case": (
+        "version: 1\ntables:\n  items:\n    columns:\n      id: {kind: UUID}\n",
+        "d.yaml:5: unknown kind 'UUID' for column items.id (did you mean 'uuid'?)",
+    ),
     "the first error in the file wins": (
         "version: 1\ntables:\n  b: {columns: {id: {kind: nope}}}\n  a: {colums: {}}\n",
         "d.yaml:3: unknown kind 'nope' for column b.id (kinds: " + ", ".join(KINDS) + ")",

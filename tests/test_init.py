@@ -558,8 +558,8 @@ def test_init_help_says_stamp_writes() -> None:
 
 DOMAIN_AFTER_HEADER = """\
 # Written by `twinschema init` from
-#   sqlite: sqlite:///app.db
-#   postgresql: postgresql://app:***@db/app
+#   sqlite: the SQLite database given to `twinschema init`
+#   postgresql: the PostgreSQL database given to `twinschema init`
 # Logical names are the PostgreSQL names in snake_case; `names` gives a dialect's own
 # spelling where it differs. Kinds are those both databases agree on.
 # Review, then commit.
@@ -615,7 +615,10 @@ def test_domain_file_is_a_round_trip_yaml_document(tmp_path: Path) -> None:
     audit = InitTable("audit_log", {"postgresql": "audit_log"}, ("postgresql",))
     audit.columns = [InitColumn("id", {"postgresql": "id"}, Kind("varchar", length=36))]
     proposal = Proposal([album, audit], ["postgresql only: table audit_log"])
-    sources = {"sqlite": "sqlite:///app.db", "postgresql": "postgresql://app:***@db/app"}
+    sources = {
+        "sqlite": "the SQLite database given to `twinschema init`",
+        "postgresql": "the PostgreSQL database given to `twinschema init`",
+    }
     output = tmp_path / "domain.yaml"
     text = render(proposal, output, sources)
     first, rest = text.split("\n", 1)

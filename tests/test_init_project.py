@@ -167,9 +167,15 @@ def test_chinook_init_stamp_then_check_is_green(
     password = sa.engine.make_url(chinook_pg).password
     assert password and shell.init is not None
     assert password not in shell.init.output
+    # Nor its host, socket folder or database: no URL at all, masked or not.
+    where = sa.engine.make_url(chinook_pg)
+    private = [v for v in (where.host, where.database, *where.query.values()) if v]
     for path in project.rglob("*"):
         if path.is_file():
-            assert password not in path.read_text("utf-8", errors="replace"), path
+            text = path.read_text("utf-8", errors="replace")
+            assert password not in text, path
+            assert "postgresql+psycopg://" not in text and "sqlite:///" not in text, path
+            assert not [v for v in private if isinstance(v, str) and v in text], path
     for path in (
         "domain.yaml", "pyproject.toml", "schemas/__init__.py", "schemas/domain.py",
         "schemas/sqlite.py", "schemas/postgres.py",

@@ -39,6 +39,7 @@ from twinschema.sources import (
     classify,
     label_of,
     make_canonical,
+    metadata_file,
     read_metadata,
     read_sql_file,
     reflect_url,
@@ -129,8 +130,11 @@ def open_source(
     """A source given on the command line, read and made canonical, as one side of a diff."""
     kind = classify(spec)
     if kind == MODULE and dialect is None:
+        # A module that is not there is told as such, before the dialect it would need.
+        path = metadata_file(spec, config.root)
         raise UsageError(
-            f"cannot tell the dialect of metadata module {spec}: pass --dialect sqlite|postgresql"
+            f"{path}: cannot tell the dialect of metadata module {spec}: pass --dialect "
+            "sqlite|postgresql"
         )
     if kind == URL:
         raw = reflect_url(spec, config.reflect_options(url_dialect(spec)))

@@ -72,6 +72,12 @@ class InternalError(TwinschemaError):
 
 def suggestion(word: str, candidates: Iterable[object]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate, or an empty string: the tail of an
-    error message that names something unknown."""
-    close = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
+    error message that names something unknown. A candidate that differs in case only (``UUID``
+    for ``uuid``) is the closest, however short the word."""
+    names = [str(c) for c in candidates]
+    same = [n for n in names if n.lower() == word.lower() and n != word]
+    close = same or difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if not close:  # a misspelling in other case: compared in lower case
+        folded = {n.lower(): n for n in names}
+        close = [folded[m] for m in difflib.get_close_matches(word.lower(), folded, n=1)]
     return f" (did you mean {close[0]!r}?)" if close else ""

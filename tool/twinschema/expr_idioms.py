@@ -208,7 +208,10 @@ NUMBERS = frozenset({"integer", "float", "numeric", "boolean"})
 def default_literal(node: exp.Expr, dialect: str, own: str) -> exp.Expr:
     """A default's literal as the column stores it: ``0`` on a text column is ``'0'``, ``'0'`` on
     a number column is ``0``, ``1`` on a float column is ``1.0``; a boolean's is 1 or 0 (how SQLite
-    stores one, and what an integer kept to 0 and 1 holds)."""
+    stores one, and what an integer kept to 0 and 1 holds). On SQLite, arithmetic on number
+    literals that is NULL (``1/0``, ``5 % 0``) is NULL: SQLite stores NULL, as with no default."""
+    if dialect == "sqlite" and _sqlite_null_arithmetic(node):
+        return exp.Null()
     if _negative_number(node):  # sqlglot holds -1 as Neg(1)
         assert isinstance(node, exp.Neg)
         text = "-" + str(node.this.this)
@@ -229,6 +232,50 @@ def default_literal(node: exp.Expr, dialect: str, own: str) -> exp.Expr:
     if own not in NUMBERS or not _NUMBER.fullmatch(text):
         return node
     return exp.Literal.number(_stored_number(text, own))
+
+
+# SQLite takes a DEFAULT that is a name as the string it spells: DEFAULT "abc", [abc], `abc` and
+# abc store 'abc' (a parenthesised name would be a column, which a default may not read). The
+# names below are values, not strings.
+_SQLITE_QUOTED_NAME = re.compile(r'"((?:[^"]|"")*)"|\[([^\]]*)\]|`((?:[^`]|``)*)`|([A-Za-z_]\w*)')
+_SQLITE_DEFAULT_WORDS = frozenset(
+    ("true", "false", "null", "current_time", "current_date", "current_timestamp")
+)
+
+
+def sqlite_name_default(text: str) -> str | None:
+    """The string literal SQLite stores for a DEFAULT written as a name (``"abc"`` is
+    ``'abc'``), None for any other default."""
+    match = _SQLITE_QUOTED_NAME.fullmatch(text.strip())
+    if match is None:
+        return None
+    double, bracket, backtick, bare = match.groups()
+    if bare is not None and bare.lower() in _SQLITE_DEFAULT_WORDS:
+        return None
+    if double is not None:
+        value = double.replace('""', '"')
+    elif backtick is not None:
+        value = backtick.replace("``", "`")
+    else:
+        value = bracket if bracket is not None else bare
+    return "'" + value.replace("'", "''") + "'"
+
+
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Paren)
+
+
+def _sqlite_null_arithmetic(node: exp.Expr) -> bool:
+    """True for a division or remainder of number literals alone (no function, no column, so
+    its value is fixed) that the linked SQLite library evaluates to NULL (a division by zero)."""
+    if not isinstance(node, exp.Div | exp.Mod):
+        return False
+    for part in node.walk():
+        if isinstance(part, exp.Literal):
+            if part.is_string:
+                return False
+        elif not isinstance(part, _ARITHMETIC):
+            return False
+    return bool(sqlite_library.answer(f"SELECT ({node.sql(dialect='sqlite')}) IS NULL"))
 
 
 def number_as_text(node: exp.Expr, text: str, dialect: str) -> exp.Expr:

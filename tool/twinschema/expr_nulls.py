@@ -36,14 +36,31 @@ def passes_on_null(tree: exp.Expr) -> exp.Expr:
 
 def without_not_null(tree: exp.Expr, not_null: tuple[str, ...]) -> exp.Expr:
     """A CHECK's canonical tree without the ``x IS NOT NULL`` operands of its top AND where the
-    column x is NOT NULL: the column already rejects what they reject."""
-    if not not_null or type(tree) is not exp.And:
+    column x is NOT NULL: the column already rejects what they reject. A CHECK that is nothing
+    but such tests is TRUE (it rejects nothing the columns do not)."""
+    if not not_null:
         return tree
-    items = operands(tree, exp.And)
+    items = operands(tree, exp.And) if type(tree) is exp.And else [tree]
     kept = [i for i in items if not _not_null_test(i, not_null)]
-    if not kept or len(kept) == len(items):
+    if len(kept) == len(items):
         return tree
+    if not kept:
+        return exp.true()
     return chain(exp.And, kept) if len(kept) > 1 else unparen(kept[0])
+
+
+def not_null_tested(tree: exp.Expr) -> tuple[str, ...]:
+    """The columns a CHECK's canonical tree makes NOT NULL: those whose ``x IS NOT NULL`` test
+    is the whole CHECK or an operand of its top AND (a NULL in x makes the CHECK false)."""
+    items = operands(tree, exp.And) if type(tree) is exp.And else [tree]
+    found = set()
+    for item in items:
+        node = unparen(item)
+        if isinstance(node, exp.Not) and _is_null_test(node.this):
+            column = unparen(unparen(node.this).this)
+            if isinstance(column, exp.Column):
+                found.add(column.name)
+    return tuple(sorted(found))
 
 
 def _not_null_test(node: exp.Expr, not_null: tuple[str, ...]) -> bool:

@@ -61,6 +61,8 @@ class Canonical:
     text: str
     column: str | None = None
     values: tuple[str, ...] | None = None
+    # In a CHECK: the columns it makes NOT NULL (``x IS NOT NULL`` alone or in its top AND).
+    not_null: tuple[str, ...] = ()
 
 
 def canonical(dialect: str, text: str, scope: Scope = Scope()) -> Canonical:
@@ -79,11 +81,13 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
     context = expr_rules.Context(dialect, columns, scope.own)
     try:
         tree = expr_rules.canon(tree, context)
+        tested: tuple[str, ...] = ()
         if scope.check:
+            tested = expr_nulls.not_null_tested(tree)
             tree = expr_nulls.passes_on_null(expr_nulls.without_not_null(tree, scope.not_null))
         if scope.own is not None:
             tree = expr_idioms.default_literal(tree, dialect, scope.own)
-        return Canonical(expr_tree.key(tree), *_in_list(tree))
+        return Canonical(expr_tree.key(tree), *_in_list(tree), not_null=tested)
     except (SqlglotError, RecursionError):
         # Nested deeper than Python's stack (AND and OR chains of any length are not), or a
         # node the printer does not know: compared as written.
@@ -105,6 +109,15 @@ def across(text: str) -> tuple[str, str | None]:
     is noted where SQLite and PostgreSQL part. Same-dialect pairs compare canonical texts as
     they are."""
     return expr_idioms.across(text)
+
+
+def default_as_stored(dialect: str, text: str) -> str:
+    """A default's text as the dialect reads it: SQLite stores ``DEFAULT "abc"`` (a name where a
+    value belongs) as the string 'abc', so it is that literal, spelled ``'abc'``."""
+    if dialect != "sqlite":
+        return text
+    literal = expr_idioms.sqlite_name_default(text)
+    return text if literal is None else literal
 
 
 # Why a unique index on a JSON member is a difference across dialects (``{element}``: the

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from twinschema import typemap_storage
-from twinschema.expressions import Scope, canonical, is_null
+from twinschema.expressions import Scope, canonical, default_as_stored, is_null
 from twinschema.model import (
     CheckConstraint,
     Column,
@@ -86,13 +86,24 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     def col(name: str) -> str:
         return renamed.get(name, name)
 
-    checks, scope = _checks(dialect, table, col)
+    checks, scope, forced = _checks(dialect, table, col)
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
     columns = tuple(_column(dialect, c, col(c.name)) for c in table.columns)
+    if forced:  # CHECK (x IS NOT NULL) is NOT NULL on x: the column says it, not the CHECK
+        columns = tuple(replace(c, nullable=False) if c.name in forced else c for c in columns)
+    if any(c.expression == "TRUE" for c in checks):  # rejects nothing: no CHECK at all
+        checks = tuple(c for c in checks if c.expression != "TRUE")
     if renamed:
         uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in table.uniques)
     else:
         uniques = table.uniques
+    not_null = frozenset(c.name for c in columns if not c.nullable)
+    if any(not u.nulls_distinct and set(u.columns) <= not_null for u in uniques):
+        # NULLS NOT DISTINCT only decides whether rows with NULLs in the same columns collide:
+        # on columns that are all NOT NULL it is moot, the same rule as a plain UNIQUE.
+        uniques = tuple(
+            replace(u, nulls_distinct=True) if set(u.columns) <= not_null else u for u in uniques
+        )
     # One rule per set of columns: a full unique index is the same rule as a UNIQUE constraint.
     by_columns: dict[frozenset[str], UniqueConstraint] | None = None
     if len(uniques) > 1:
@@ -112,6 +123,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
                 for e in index.expressions
             )
             where = canonical(dialect, index.where, scope).text if index.where else None
+        if index.unique and plain and not index.nulls_distinct and set(expressions) <= not_null:
+            index = replace(index, nulls_distinct=True)  # moot: no row holds a NULL there
         if index.unique and where is None and plain and index.method == "btree" and index.plain():
             if by_columns is None:
                 by_columns = {frozenset(u.columns): u for u in uniques}
@@ -143,6 +156,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     foreign_keys = table.foreign_keys
     if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
         foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
+    if any(_out_of_order(fk) for fk in foreign_keys):
+        foreign_keys = tuple(map(_pairs_in_order, foreign_keys))
     return Table(
         logical,
         columns,
@@ -210,7 +225,12 @@ def _column(dialect: str, column: Column, logical: str) -> Column:
     if not is_null(column.default):
         # A default names no column: its meaning depends on its own column's kind only.
         own = Scope(own=value_kind(column.type))
-        default = canonical(dialect, str(column.default), own).text
+        stored = default_as_stored(dialect, str(column.default))
+        if stored != column.default:  # SQLite's DEFAULT "abc" is 'abc': that is what runs
+            raw_default = stored
+        default = canonical(dialect, stored, own).text
+        if is_null(default):  # a default SQLite evaluates to NULL (1/0): no default
+            default = None
     return replace(column, name=logical, default=default, raw_default=raw_default)
 
 
@@ -224,10 +244,32 @@ def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> F
     )
 
 
+def _out_of_order(fk: ForeignKey) -> bool:
+    return list(fk.columns) != sorted(fk.columns) or list(fk.on_delete_columns) != sorted(
+        fk.on_delete_columns
+    )
+
+
+def _pairs_in_order(fk: ForeignKey) -> ForeignKey:
+    """The foreign key with its (column, referenced column) pairs in the order of the columns:
+    (a, b) -> p(k1, k2) and (b, a) -> p(k2, k1) are one rule (each row's a must equal k1 and its
+    b k2), while (a, b) -> p(k2, k1) stays another."""
+    if not _out_of_order(fk):
+        return fk
+    pairs = sorted(zip(fk.columns, fk.ref_columns, strict=True))
+    return replace(
+        fk,
+        columns=tuple(c for c, _ in pairs),
+        ref_columns=tuple(r for _, r in pairs),
+        on_delete_columns=tuple(sorted(fk.on_delete_columns)),
+    )
+
+
 def _checks(
     dialect: str, table: Table, col: Callable[[str], str]
-) -> tuple[tuple[CheckConstraint, ...], Scope]:
-    """The canonical CHECKs of a table, and the scope its other expressions are read in.
+) -> tuple[tuple[CheckConstraint, ...], Scope, frozenset[str]]:
+    """The canonical CHECKs of a table, the scope its other expressions are read in, and the
+    nullable columns a CHECK makes NOT NULL (``_forced_not_null``).
 
     An integer column that a CHECK keeps to 0 and 1 is a boolean (how SQLite spells one): in the
     scope it has the kind ``boolean``, so that ``active = 1`` reads as ``active`` everywhere.
@@ -236,10 +278,14 @@ def _checks(
     scope = Scope(tuple(kinds))
     not_null = tuple(col(c.name) for c in table.columns if not c.nullable)
     checks = tuple(_check(dialect, c, scope, not_null) for c in table.checks)
+    forced = _forced_not_null(dialect, table.checks, scope, not_null)
+    if forced:  # read again: their IS NOT NULL tests now add nothing to the CHECKs
+        not_null = tuple(sorted({*not_null, *forced}))
+        checks = tuple(_check(dialect, c, scope, not_null) for c in table.checks)
     listed = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
     flags = {logical for _, logical, kind in kinds if logical in listed and kind == "integer"}
     if not flags:
-        return checks, scope
+        return checks, scope, forced
     scope = Scope(
         tuple(
             (name, logical, "boolean" if logical in flags else kind)
@@ -248,12 +294,33 @@ def _checks(
     )
     # Only a CHECK that names a flag and is not its list can read differently now.
     named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")
-    return tuple(
-        _check(dialect, raw, scope, not_null)
-        if c.column not in flags and named.search(c.expression)
-        else c
-        for raw, c in zip(table.checks, checks, strict=True)
-    ), scope
+    return (
+        tuple(
+            _check(dialect, raw, scope, not_null)
+            if c.column not in flags and named.search(c.expression)
+            else c
+            for raw, c in zip(table.checks, checks, strict=True)
+        ),
+        scope,
+        forced,
+    )
+
+
+def _forced_not_null(
+    dialect: str,
+    checks: tuple[CheckConstraint, ...],
+    scope: Scope,
+    not_null: tuple[str, ...],
+) -> frozenset[str]:
+    """The nullable columns (logical names) that a CHECK makes NOT NULL: ``CHECK (x IS NOT
+    NULL)``, alone or as an operand of the CHECK's top AND, rejects exactly the rows that NOT
+    NULL on x rejects."""
+    if not checks or not any("null" in c.expression.lower() for c in checks):
+        return frozenset()
+    found: set[str] = set()
+    for check in checks:
+        found.update(canonical(dialect, check.expression, replace(scope, check=True)).not_null)
+    return frozenset(found - set(not_null))
 
 
 def _check(

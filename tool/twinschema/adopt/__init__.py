@@ -28,13 +28,12 @@ from twinschema.adopt.naming import pair_names, snake_case, words
 from twinschema.adopt.project import Layout, layout, merged_pyproject, relative
 from twinschema.adopt.proposal import Proposal, name_map, propose
 from twinschema.adopt.stamp import apply_stamp, plan_stamp
-from twinschema.config import Config, load_config
+from twinschema.config import DIALECT_NAME, Config, load_config
 from twinschema.domain_load import parse_domain
 from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Schema
 from twinschema.records import DIALECTS
 from twinschema.sources import reflect_url
-from twinschema.urls import redact
 
 __all__ = [
     "InitResult",
@@ -83,12 +82,18 @@ def default_output(config: Config) -> Path:
     return config.domain or config.root / "domain.yaml"
 
 
+def _read_from(dialect: str) -> str:
+    """What the written files say they were read from: the side, never its URL (a host name or
+    a path can be private even with the password masked, and files are committed)."""
+    return f"the {DIALECT_NAME[dialect]} database given to `twinschema init`"
+
+
 def _has_revisions(folder: Path) -> bool:
     return any((folder / "versions").glob("*.py"))
 
 
 def _domain_text(proposal: Proposal, output: Path, urls: Mapping[str, str]) -> str:
-    text = render(proposal, output, {d: redact(urls[d]) for d in DIALECTS})
+    text = render(proposal, output, {d: _read_from(d) for d in DIALECTS})
     try:
         parse_domain(text, str(output))
     except DomainError as exc:  # a bug here, never the user's: say so
@@ -117,7 +122,7 @@ def project_files(
         reflected = reflection.reflect_tables(urls[dialect], options, names.tables)
         reflection.complete(reflected, raw[dialect])
         owned[where.module_file(where.modules[dialect])] = models.render_module(
-            dialect, reflected, names, raw[dialect], where.loader, redact(urls[dialect])
+            dialect, reflected, names, raw[dialect], where.loader, _read_from(dialect)
         )
         folder = where.chains[dialect]
         scaffold.update(
@@ -130,7 +135,7 @@ def project_files(
         else:
             up, down = baseline.postgresql_bodies(urls[dialect], options, reflected)
         path = folder / "versions" / f"{baseline.revision_id(dialect)}.py"
-        owned[path] = baseline.revision_file(dialect, up, down, redact(urls[dialect]))
+        owned[path] = baseline.revision_file(dialect, up, down, _read_from(dialect))
         baselines[dialect] = path
     return owned, scaffold, baselines
 

@@ -76,7 +76,8 @@ def type_parameters(
         if extension is not None:
             message = f"{extension}: {_bound(lval)} vs {_bound(rval)}"
         elif param == "length":
-            message += f" ({_length_effect(ctx, lval, rval)})"
+            effect = _length_by_check(ctx, table, lc.name, lval, rval)
+            message += f" ({effect or _length_effect(ctx, lval, rval)})"
         ctx.diff(
             "column_type",
             table,
@@ -91,6 +92,27 @@ def type_parameters(
     rspell = _type_text(rtype, rcheck)
     if lspell.lower() != rspell.lower():
         ctx.same(table, lc.name, kind, lspell, rspell)
+
+
+def _length_by_check(
+    ctx: Context, table: str, column: str, lval: int | None, rval: int | None
+) -> str | None:
+    """What a declared length against a CHECK (length(c) <= n) of the same n on the other side
+    means (``typemap.length_by_check``), when that is the case; None otherwise."""
+    if (lval is None) == (rval is None):
+        return None
+    bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
+    length = lval if lval is not None else rval
+    assert length is not None
+    found = free.schema.tables.get(table)
+    texts = {f"length({column}) <= {length}", f"length({column}) < {length + 1}"}
+    check = next((c for c in found.checks if c.expression in texts), None) if found else None
+    if check is None:
+        return None
+    return typemap.length_by_check(
+        (bounded.label, bounded.schema.dialect, length),
+        (free.label, check.raw or check.expression),
+    )
 
 
 def _length_effect(ctx: Context, lval: int | None, rval: int | None) -> str:

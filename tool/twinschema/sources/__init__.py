@@ -74,6 +74,14 @@ def read_metadata(
     return from_metadata(metadata, dialect, path, options), path
 
 
+def metadata_file(spec: str, root: Path | None = None) -> str:
+    """The file of the metadata module ``spec`` names, imported as ``read_metadata`` imports
+    it: a module that is not there, or no MetaData, is its own one-line error."""
+    from twinschema.sources.metadata import import_metadata
+
+    return import_metadata(spec, root)[1]
+
+
 @contextmanager
 def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> Iterator[Schema]:
     """The raw schema a SQL file builds, loaded into a scratch database of its dialect."""

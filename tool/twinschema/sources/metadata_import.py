@@ -45,9 +45,14 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
     metadata = getattr(module, attribute)
     if not isinstance(metadata, sa.MetaData):
         raise UsageError(
-            f"{rel}: {module_name}:{attribute} is a {type(metadata).__name__}, not a MetaData"
+            f"{rel}: {module_name}:{attribute} is {_a(type(metadata).__name__)}, not a MetaData"
         )
     return metadata, rel
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article: ``an int``, ``a str``."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def _import(module_name: str) -> ModuleType:
