@@ -9,6 +9,7 @@ for the roles it creates, so a wrong password is refused exactly as a production
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
@@ -173,6 +174,21 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def forget_imports(root: Path) -> None:
+    """Forget the modules imported from ``root`` and any ``schemas`` package (this repository's
+    own is put back after the test by ``conftest._own_imports``)."""
+    importlib.invalidate_caches()
+    root = root.resolve()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if (
+            name == "schemas"
+            or name.startswith("schemas.")
+            or (file and Path(file).resolve().is_relative_to(root))
+        ):
+            del sys.modules[name]
 
 
 def invoke_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

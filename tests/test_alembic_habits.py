@@ -11,7 +11,6 @@ environment's own ``DATABASE_URL`` is never read.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -21,7 +20,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import invoke_cli
+from pg_helpers import forget_imports, invoke_cli
 from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
     CHAIN,
     HEADS,
@@ -116,21 +115,6 @@ def twinschema(project: Path, *args: str, **urls: str) -> subprocess.CompletedPr
     finally:
         sys.dont_write_bytecode = dont_write
         forget_imports(project)
-
-
-def forget_imports(project: Path) -> None:
-    """Forget the modules imported from ``project`` and any ``schemas`` package (this
-    repository's own is put back after the test by ``conftest._own_imports``)."""
-    importlib.invalidate_caches()
-    root = project.resolve()
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if (
-            name == "schemas"
-            or name.startswith("schemas.")
-            or (file and Path(file).resolve().is_relative_to(root))
-        ):
-            del sys.modules[name]
 
 
 def on(dialect: str, url: str) -> dict[str, str]:

@@ -10,7 +10,6 @@ session's server, given as ``DATABASE_URL`` to the commands only.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
@@ -25,7 +24,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import invoke_cli
+from pg_helpers import forget_imports, invoke_cli
 from support import testing
 
 from twinschema.check import run_check
@@ -171,21 +170,6 @@ class Project:
             "    sa.Column(p.wallet_address, sa.Text),\n    sa.Column(p.nickname, sa.Text),\n",
         )
         self.write(f"migrations_sqlite/versions/{SQLITE_REVISION}.py", SQLITE_NICKNAME)
-
-
-def forget_imports(root: Path) -> None:
-    """Forget the modules imported from ``root`` and any ``schemas`` package (this repository's
-    own is put back after the test by ``conftest._own_imports``)."""
-    importlib.invalidate_caches()
-    root = root.resolve()
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if (
-            name == "schemas"
-            or name.startswith("schemas.")
-            or (file and Path(file).resolve().is_relative_to(root))
-        ):
-            del sys.modules[name]
 
 
 @pytest.fixture

@@ -95,6 +95,33 @@ def accept_vectors(
     ]
 
 
+@dataclass(frozen=True)
+class ProbeRun:
+    """Two CHECKs run over their probe rows: how many rows both judged, and the first row they
+    part on (the row, the left verdict, the right verdict), if any."""
+
+    probes: ProbeSet
+    judged: int
+    witness: tuple[tuple[Any, ...], bool, bool] | None
+
+
+def _run_on_probes(
+    st: StageContext, table: str, ltext: str, rtext: str, errors_reject: bool
+) -> ProbeRun | None:
+    """Run two CHECKs of ``table`` on probe rows and count the pair as evaluated; ``None`` when
+    there are no probes or no row both sides could judge (counted as not evaluated)."""
+    found = probe_rows(st, table, ltext, rtext)
+    if found is None:
+        return None
+    both = accept_vectors(found, ltext, rtext, errors_reject)
+    if not both:
+        st.result.not_evaluated += 1
+        return None
+    st.result.evaluated += 1
+    witness = next(((row, a, b) for row, a, b in both if a != b), None)
+    return ProbeRun(found, len(both), witness)
+
+
 def dependent(st: StageContext, ltext: str, rtext: str) -> bool:
     """True when two expressions of different dialects use an operator whose meaning depends
     on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``): equal canonical forms do not
@@ -139,20 +166,12 @@ def _matched_dependent(st: StageContext) -> list[tuple[Table, str, str]]:
 
 def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> None:
     """Run two matched CHECKs on probe rows: a row they part on makes them a difference."""
-    found = probe_rows(st, table.name, ltext, rtext)
-    if found is None:
-        return
     # An error in the expression (x / 0, an overflow) fails a real insert: here that is the
     # very behaviour a dialect-dependent operator may differ in.
-    both = accept_vectors(found, ltext, rtext, errors_reject=True)
-    if not both:
-        st.result.not_evaluated += 1
+    run = _run_on_probes(st, table.name, ltext, rtext, errors_reject=True)
+    if run is None or run.witness is None:
         return
-    st.result.evaluated += 1
-    witness = next(((row, a, b) for row, a, b in both if a != b), None)
-    if witness is None:
-        return
-    row, a, b = witness
+    found, (row, a, b) = run.probes, run.witness
     said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
     lshown, rshown = f"CHECK ({ltext})", f"CHECK ({rtext})"
     st.dependent_difference(
@@ -212,19 +231,13 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     ltext, rtext = _check_text(lt, ld.left), _check_text(rt, rd.right)
     if lt is None or ltext is None or rtext is None:
         return
-    found = probe_rows(st, lt.name, ltext, rtext)
-    if found is None:
+    run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=False)
+    if run is None:
         return
-    both = accept_vectors(found, ltext, rtext)
-    if not both:
-        st.result.not_evaluated += 1
+    if run.witness is None:
+        st.equal_on_probes(ld, rd, run.judged, None)
         return
-    st.result.evaluated += 1
-    witness = next(((row, a, b) for row, a, b in both if a != b), None)
-    if witness is None:
-        st.equal_on_probes(ld, rd, len(both), None)
-        return
-    row, a, b = witness
+    found, (row, a, b) = run.probes, run.witness
     said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
     st.annotate(witness_text(st, found.names, row, said), ld, rd)
 

@@ -16,7 +16,7 @@ from typing import Any
 from twinschema import typemap
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, witness_text
-from twinschema.evaluate.context import StageContext, equal, find
+from twinschema.evaluate.context import StageContext, equal, find, matched_columns
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
@@ -204,34 +204,29 @@ def generated(st: StageContext) -> None:
 def _matched_generated(st: StageContext) -> None:
     """Generated columns whose expressions the comparer matched but whose operators depend on
     the dialect: run on probe rows, a row they part on makes a ``column_default`` difference."""
-    for name, lt in st.left.schema.tables.items():
-        rt, _ = find(st.right, name, "")
-        if rt is None:
+    for lt, lc, rc in matched_columns(st):
+        if lc.generated is None or rc.generated is None:
             continue
-        for lc in lt.columns:
-            rc = rt.column(lc.name)
-            if lc.generated is None or rc is None or rc.generated is None:
-                continue
-            if lc.generated.expression != rc.generated.expression:
-                continue  # judged as a difference above
-            ltext = lc.generated.raw or lc.generated.expression
-            rtext = rc.generated.raw or rc.generated.expression
-            if not dependent(st, ltext, rtext):
-                continue
-            judged = _run_generated(st, lt, lc, rc)
-            if judged is None or judged[0] is None:
-                continue
-            lshown, rshown = f"GENERATED ALWAYS AS ({ltext})", f"GENERATED ALWAYS AS ({rtext})"
-            st.dependent_difference(
-                "column_default",
-                lt.name,
-                lc.name,
-                lshown,
-                rshown,
-                f"{lt.name}.{lc.name}: the generated expression is spelled alike on both sides "
-                f"but computes different values on {st.side_name('left')} and "
-                f"{st.side_name('right')}; {judged[0]}",
-            )
+        if lc.generated.expression != rc.generated.expression:
+            continue  # judged as a difference above
+        ltext = lc.generated.raw or lc.generated.expression
+        rtext = rc.generated.raw or rc.generated.expression
+        if not dependent(st, ltext, rtext):
+            continue
+        judged = _run_generated(st, lt, lc, rc)
+        if judged is None or judged[0] is None:
+            continue
+        lshown, rshown = f"GENERATED ALWAYS AS ({ltext})", f"GENERATED ALWAYS AS ({rtext})"
+        st.dependent_difference(
+            "column_default",
+            lt.name,
+            lc.name,
+            lshown,
+            rshown,
+            f"{lt.name}.{lc.name}: the generated expression is spelled alike on both sides "
+            f"but computes different values on {st.side_name('left')} and "
+            f"{st.side_name('right')}; {judged[0]}",
+        )
 
 
 def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) -> None:

@@ -3,6 +3,7 @@ comparison it rewrites, the evaluator, what it did so far, and small lookups on 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +137,19 @@ def find(side: Side, table: str, column: str) -> tuple[Table | None, Column | No
         folded = column.lower()
         col = next((c for c in found.columns if c.name.lower() == folded), None)
     return found, col
+
+
+def matched_columns(st: StageContext) -> Iterator[tuple[Table, Column, Column]]:
+    """Each left table's columns with the right side's column of the same name, where the right
+    side has both the table and the column: the pairs a stage re-runs."""
+    for name, lt in st.left.schema.tables.items():
+        rt, _ = find(st.right, name, "")
+        if rt is None:
+            continue
+        for lc in lt.columns:
+            rc = rt.column(lc.name)
+            if rc is not None:
+                yield lt, lc, rc
 
 
 def default_text(column: Column) -> str | None:

@@ -12,7 +12,7 @@ from twinschema.evaluate.context import (
     DIALECT_NAMES,
     StageContext,
     default_text,
-    find,
+    matched_columns,
     shown_default,
 )
 from twinschema.evaluate.defaults import difference
@@ -33,38 +33,33 @@ def literals(st: StageContext) -> None:
         return
     judged = {(d.table, d.column) for d in st.comparison.differences if d.kind == "column_default"}
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
-    for name, lt in st.left.schema.tables.items():
-        rt, _ = find(st.right, name, "")
-        if rt is None:
+    for lt, lc, rc in matched_columns(st):
+        if (lt.name, lc.name) in judged or (lt.name, lc.name) in st.failed:
             continue
-        for lc in lt.columns:
-            rc = rt.column(lc.name)
-            if rc is None or (lt.name, lc.name) in judged or (lt.name, lc.name) in st.failed:
-                continue
-            ltext, rtext = default_text(lc), default_text(rc)
-            if ltext is None or rtext is None or lc.default != rc.default:
-                continue
-            if not (_FRACTIONAL.match(ltext.strip()) and _FRACTIONAL.match(rtext.strip())):
-                continue
-            kind = typemap.shared_kind(lc.type, rc.type)
-            if kind not in _STORING_KINDS:
-                continue
-            lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
-            st.note(ld, rd)
-            if CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind:
-                continue  # a failure is reported by ``failures``; not run: nothing to say
-            st.result.evaluated += 1
-            if same_class(lv, rv, kind):
-                continue
-            st.comparison.differences.append(
-                difference(
-                    st,
-                    lt.name,
-                    lc.name,
-                    shown_default(lc),
-                    shown_default(rc),
-                    f"default of {lt.name}.{lc.name} is spelled alike but stored differently "
-                    f"(by evaluation: {DIALECT_NAMES[ld]} stores {lv.describe()}, "
-                    f"{DIALECT_NAMES[rd]} stores {rv.describe()})",
-                )
+        ltext, rtext = default_text(lc), default_text(rc)
+        if ltext is None or rtext is None or lc.default != rc.default:
+            continue
+        if not (_FRACTIONAL.match(ltext.strip()) and _FRACTIONAL.match(rtext.strip())):
+            continue
+        kind = typemap.shared_kind(lc.type, rc.type)
+        if kind not in _STORING_KINDS:
+            continue
+        lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
+        st.note(ld, rd)
+        if CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind:
+            continue  # a failure is reported by ``failures``; not run: nothing to say
+        st.result.evaluated += 1
+        if same_class(lv, rv, kind):
+            continue
+        st.comparison.differences.append(
+            difference(
+                st,
+                lt.name,
+                lc.name,
+                shown_default(lc),
+                shown_default(rc),
+                f"default of {lt.name}.{lc.name} is spelled alike but stored differently "
+                f"(by evaluation: {DIALECT_NAMES[ld]} stores {lv.describe()}, "
+                f"{DIALECT_NAMES[rd]} stores {rv.describe()})",
             )
+        )
