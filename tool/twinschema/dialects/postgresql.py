@@ -58,10 +58,10 @@ from twinschema.dialects.postgresql_catalog import (
     NOT_COMPARED_KEYS,
     OBJECT_COUNT_KEYS,
     QUERY_COUNT,
-    SQL_FINGERPRINT,
     queries,
 )
 from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
+from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
 from twinschema.dialects.postgresql_read import (
     ATTEMPTS,
     STATEMENTS,

@@ -14,13 +14,8 @@ import psycopg
 from sqlalchemy.engine import URL
 
 from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql_catalog import (
-    QUERY_COUNT,
-    SQL_FINGERPRINT,
-    SQL_LOCK_TIMEOUT,
-    SQL_LOCKED,
-    queries,
-)
+from twinschema.dialects.postgresql_catalog import QUERY_COUNT, queries
+from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT, SQL_LOCK_TIMEOUT, SQL_LOCKED
 from twinschema.errors import DatabaseError
 from twinschema.urls import redact, scrub
 

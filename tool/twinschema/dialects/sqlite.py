@@ -25,7 +25,7 @@ from types import MappingProxyType
 
 from sqlalchemy.engine import URL
 
-from twinschema.dialects import Adapter, ReflectOptions, excluded, sqlite_files
+from twinschema.dialects import Adapter, ReflectOptions, sqlite_files
 from twinschema.dialects.sqlite_catalog import (
     QUERIES,
     CatalogRow,
@@ -37,7 +37,6 @@ from twinschema.dialects.sqlite_catalog import (
 from twinschema.dialects.sqlite_clauses import (
     conflict_clauses,
     fk_clauses,
-    module_of,
     table_options,
     with_clauses,
 )
@@ -49,6 +48,7 @@ from twinschema.dialects.sqlite_ddl import (
     schema_object,
 )
 from twinschema.dialects.sqlite_lexer import ascii_lower
+from twinschema.dialects.sqlite_master import Listed, kept_tables, list_master
 from twinschema.dialects.sqlite_types import (
     COLLATE_SUFFIX,
     NAME,
@@ -62,15 +62,12 @@ from twinschema.model import (
     GENERATED_VIRTUAL,
     IDENTITY_AUTOINCREMENT,
     IDENTITY_ROWID,
-    OBJECT_TRIGGER,
-    OBJECT_VIEW,
     Collation,
     Column,
     ColumnType,
     ForeignKey,
     Index,
     Schema,
-    SchemaObject,
     Table,
     UniqueConstraint,
     element_flags,
@@ -97,15 +94,6 @@ __all__ = [
 # Views and triggers are read as ``SchemaObject``s: their keys stay, always 0, for reports that
 # read them; a comparison counts the ones it could not compare (``compare_objects``).
 NOT_COMPARED_KEYS = ("views", "triggers", "virtual_tables")
-
-# Virtual-table modules whose shadow tables are named ``<table>_<suffix>`` and are part of the
-# virtual table, not of the application (https://sqlite.org/fts5.html, https://sqlite.org/rtree.html).
-_SHADOW_MODULES = frozenset({"fts3", "fts4", "fts5", "rtree", "rtree_i32", "geopoly"})
-_SHADOW_SUFFIXES = (
-    "content", "segments", "segdir", "docsize", "stat", "data", "idx", "config",
-    "node", "parent", "rowid",
-)  # fmt: skip
-
 
 # pragma_table_xinfo's ``hidden``: 2 a VIRTUAL generated column, 3 a STORED one.
 _GENERATED_HIDDEN = {2: GENERATED_VIRTUAL, 3: GENERATED_STORED}
@@ -142,9 +130,9 @@ def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source
 def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema:
     """Assemble the raw ``Schema`` from the catalog rows: pure Python, linear in the rows."""
     master, column_rows, fk_rows, index_rows = catalog
-    listed = _list_master(master, options)
+    listed = list_master(master, options)
     counts = dict.fromkeys(NOT_COMPARED_KEYS, 0)
-    keep = _kept_tables(listed, options, counts)
+    keep = kept_tables(listed, options, counts)
     grouped = _Grouped(listed, _group_columns(column_rows), *_group_indexes(index_rows))
     # Foreign keys grouped by id, columns in seq order.
     for row in fk_rows:
@@ -159,55 +147,6 @@ def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema
         objects=tuple(sorted(listed.objects, key=lambda o: o.key)),
         objects_read=True,
     )
-
-
-@dataclass(slots=True)
-class _Listed:
-    """``sqlite_master``'s rows by kind: each table's and index's SQL, the virtual tables, and
-    the views and triggers (read whole)."""
-
-    table_sql: dict[str, str] = field(default_factory=dict)
-    index_sql: dict[str, str] = field(default_factory=dict)
-    virtual: list[tuple[str, str]] = field(default_factory=list)  # (name, sql)
-    objects: list[SchemaObject] = field(default_factory=list)
-
-
-def _list_master(master: list[CatalogRow], options: ReflectOptions) -> _Listed:
-    listed = _Listed()
-    for kind, name, tbl, sql in master:
-        if kind == "table":
-            if str(sql or "")[:21].upper() == "CREATE VIRTUAL TABLE ":
-                listed.virtual.append((name, sql))
-            else:
-                listed.table_sql[name] = sql or ""
-        elif kind == "index":
-            if sql is not None:
-                listed.index_sql[name] = sql
-        elif (
-            kind in (OBJECT_VIEW, OBJECT_TRIGGER)
-            and sql is not None
-            and (kind == OBJECT_VIEW or not excluded(tbl, options.exclude))
-        ):  # a trigger of an excluded table is left out with it
-            listed.objects.append(schema_object(kind, name, tbl, sql))
-    return listed
-
-
-def _kept_tables(listed: _Listed, options: ReflectOptions, counts: dict[str, int]) -> list[str]:
-    """The tables to read, sorted: not SQLite's own, not a virtual table's shadow, not excluded.
-    Counts the virtual tables (not compared) in ``counts``."""
-    skip: set[str] = set()
-    for name, sql in listed.virtual:
-        if not excluded(name, options.exclude):
-            counts["virtual_tables"] += 1
-        if module_of(sql) in _SHADOW_MODULES:  # excluded or not, its shadows are never tables
-            skip.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
-    return [
-        name
-        for name in sorted(listed.table_sql)
-        if name not in skip
-        and not name.lower().startswith("sqlite_")  # sqlite_sequence, sqlite_stat1..4
-        and not excluded(name, options.exclude)
-    ]
 
 
 @dataclass(slots=True)
@@ -278,7 +217,7 @@ def _group_indexes(
 class _Grouped:
     """The catalog rows grouped per table: what building one table reads."""
 
-    listed: _Listed
+    listed: Listed
     columns: _Columns
     indexes_of: dict[str, dict[str, _IndexRows]]
     has_pk_index: set[str]

@@ -1,0 +1,71 @@
+"""``sqlite_master`` read: its rows by kind (tables, indexes, virtual tables, views and
+triggers), and which tables a reflection reads (not SQLite's own, not a virtual table's shadow,
+not excluded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from twinschema.dialects import ReflectOptions, excluded
+from twinschema.dialects.sqlite_catalog import CatalogRow
+from twinschema.dialects.sqlite_clauses import module_of
+from twinschema.dialects.sqlite_ddl import schema_object
+from twinschema.model import OBJECT_TRIGGER, OBJECT_VIEW, SchemaObject
+
+# Virtual-table modules whose shadow tables are named ``<table>_<suffix>`` and are part of the
+# virtual table, not of the application (https://sqlite.org/fts5.html, https://sqlite.org/rtree.html).
+_SHADOW_MODULES = frozenset({"fts3", "fts4", "fts5", "rtree", "rtree_i32", "geopoly"})
+_SHADOW_SUFFIXES = (
+    "content", "segments", "segdir", "docsize", "stat", "data", "idx", "config",
+    "node", "parent", "rowid",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Listed:
+    """``sqlite_master``'s rows by kind: each table's and index's SQL, the virtual tables, and
+    the views and triggers (read whole)."""
+
+    table_sql: dict[str, str] = field(default_factory=dict)
+    index_sql: dict[str, str] = field(default_factory=dict)
+    virtual: list[tuple[str, str]] = field(default_factory=list)  # (name, sql)
+    objects: list[SchemaObject] = field(default_factory=list)
+
+
+def list_master(master: list[CatalogRow], options: ReflectOptions) -> Listed:
+    """``sqlite_master``'s rows sorted by kind (views and triggers of excluded tables left out)."""
+    listed = Listed()
+    for kind, name, tbl, sql in master:
+        if kind == "table":
+            if str(sql or "")[:21].upper() == "CREATE VIRTUAL TABLE ":
+                listed.virtual.append((name, sql))
+            else:
+                listed.table_sql[name] = sql or ""
+        elif kind == "index":
+            if sql is not None:
+                listed.index_sql[name] = sql
+        elif (
+            kind in (OBJECT_VIEW, OBJECT_TRIGGER)
+            and sql is not None
+            and (kind == OBJECT_VIEW or not excluded(tbl, options.exclude))
+        ):  # a trigger of an excluded table is left out with it
+            listed.objects.append(schema_object(kind, name, tbl, sql))
+    return listed
+
+
+def kept_tables(listed: Listed, options: ReflectOptions, counts: dict[str, int]) -> list[str]:
+    """The tables to read, sorted: not SQLite's own, not a virtual table's shadow, not excluded.
+    Counts the virtual tables (not compared) in ``counts``."""
+    skip: set[str] = set()
+    for name, sql in listed.virtual:
+        if not excluded(name, options.exclude):
+            counts["virtual_tables"] += 1
+        if module_of(sql) in _SHADOW_MODULES:  # excluded or not, its shadows are never tables
+            skip.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
+    return [
+        name
+        for name in sorted(listed.table_sql)
+        if name not in skip
+        and not name.lower().startswith("sqlite_")  # sqlite_sequence, sqlite_stat1..4
+        and not excluded(name, options.exclude)
+    ]
