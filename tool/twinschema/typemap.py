@@ -58,6 +58,8 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "Add": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
         "Sub": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
         "Mul": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
+        "Neg": "negating the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
+        "Abs": "abs of the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
         "Substring": "substr with a negative or zero start counts from the end on SQLite only",
         "Like": "a backslash in a LIKE pattern escapes on PostgreSQL only",
         "ILike": "a backslash in a LIKE pattern escapes on PostgreSQL only",

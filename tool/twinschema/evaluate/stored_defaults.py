@@ -39,7 +39,9 @@ def literals(st: StageContext) -> None:
         ltext, rtext = default_text(lc), default_text(rc)
         if ltext is None or rtext is None or lc.default != rc.default:
             continue
-        if not (_FRACTIONAL.match(ltext.strip()) and _FRACTIONAL.match(rtext.strip())):
+        # The canonical form, equal on both sides: PostgreSQL keeps a negative number as
+        # '-2.5'::numeric, which its own spelling would hide.
+        if lc.default is None or not _FRACTIONAL.match(lc.default.strip()):
             continue
         kind = typemap.shared_kind(lc.type, rc.type)
         if kind not in _STORING_KINDS:
