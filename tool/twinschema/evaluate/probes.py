@@ -201,7 +201,11 @@ def _strings(strings: tuple[str, ...], length: int | None, lengths: tuple[int, .
     # Strings of each length an expression compares length() with, and one either side.
     for n in lengths:
         found += ["x" * n, "x" * (n + 1), "x" * max(n - 1, 0)]
-    found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "x" * 40]
+        # n characters and a space or a literal beyond them (trim, replace), and n characters
+        # of two bytes each (length against octet_length)
+        found += ["x" * n + " ", " " + "x" * n, "é" * n]
+        found += ["x" * n + s for s in strings if s]
+    found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12", "x" * 40]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß"]
     if length is not None:
