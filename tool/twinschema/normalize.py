@@ -80,8 +80,9 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
 
 
 def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
-    physical = table.name
-    renamed = names.renames(physical)  # most tables have no renamed column: no lookups then
+    """``table`` in canonical form under its logical name: columns, CHECKs, unique rules,
+    indexes and foreign keys, each step below."""
+    renamed = names.renames(table.name)  # most tables have no renamed column: no lookups then
 
     def col(name: str) -> str:
         return renamed.get(name, name)
@@ -93,78 +94,17 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         columns = tuple(replace(c, nullable=False) if c.name in forced else c for c in columns)
     if any(c.expression == "TRUE" for c in checks):  # rejects nothing: no CHECK at all
         checks = tuple(c for c in checks if c.expression != "TRUE")
-    if renamed:
-        uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in table.uniques)
-    else:
-        uniques = table.uniques
     not_null = frozenset(c.name for c in columns if not c.nullable)
-    if any(not u.nulls_distinct and set(u.columns) <= not_null for u in uniques):
-        # NULLS NOT DISTINCT only decides whether rows with NULLs in the same columns collide:
-        # on columns that are all NOT NULL it is moot, the same rule as a plain UNIQUE.
-        uniques = tuple(
-            replace(u, nulls_distinct=True) if set(u.columns) <= not_null else u for u in uniques
-        )
-    # One rule per set of columns: a full unique index is the same rule as a UNIQUE constraint.
-    by_columns: dict[frozenset[str], UniqueConstraint] | None = None
-    if len(uniques) > 1:
-        by_columns = {}
-        for unique in uniques:
-            by_columns.setdefault(frozenset(unique.columns), unique)
-    indexes: list[Index] = []
-    if table.indexes:
-        column_names = {c.name for c in table.columns}
-    for index in table.indexes:
-        plain = all(e in column_names for e in index.expressions)
-        if plain and index.where is None and not renamed:
-            expressions, where = index.expressions, None
-        else:
-            expressions = tuple(
-                col(e) if e in column_names else canonical(dialect, e, scope).text
-                for e in index.expressions
-            )
-            where = canonical(dialect, index.where, scope).text if index.where else None
-        if index.unique and plain and not index.nulls_distinct and set(expressions) <= not_null:
-            index = replace(index, nulls_distinct=True)  # moot: no row holds a NULL there
-        if index.unique and where is None and plain and index.method == "btree" and index.plain():
-            if by_columns is None:
-                by_columns = {frozenset(u.columns): u for u in uniques}
-            by_columns.setdefault(
-                frozenset(expressions),
-                UniqueConstraint(expressions, index.name, index.nulls_distinct),
-            )
-            continue
-        include = index.include
-        if include:  # INCLUDE columns in any order are the same index
-            include = tuple(sorted(map(col, include)))
-        if expressions != index.expressions or where != index.where or include != index.include:
-            index = replace(
-                index,
-                expressions=expressions,
-                where=where,
-                include=include,
-                raw_where=index.raw_where or index.where,
-            )
-        indexes.append(index)
-    if any(c.generated is not None for c in columns):
-        columns = tuple(_generated(dialect, c, scope) for c in columns)
-    if any(c.column is not None or "json_valid(" in c.expression for c in checks):
-        columns = _with_encodings(columns, checks)
-    if names.storages:  # a declared extension type stored in a SQLite spelling is that type
-        columns = tuple(
-            typemap_storage.stored_as(c, names.storages.get((logical, c.name))) for c in columns
-        )
-    foreign_keys = table.foreign_keys
-    if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
-        foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
-    if any(_out_of_order(fk) for fk in foreign_keys):
-        foreign_keys = tuple(map(_pairs_in_order, foreign_keys))
+    uniques = _uniques(table, col if renamed else None, not_null)
+    indexes, uniques = _indexes(dialect, table, scope, col if renamed else None, not_null, uniques)
+    columns = _columns_after(dialect, columns, checks, scope, logical, names)
     return Table(
         logical,
         columns,
         tuple(map(col, table.primary_key)) if renamed else table.primary_key,
-        foreign_keys,
-        uniques if by_columns is None else tuple(by_columns.values()),
-        tuple(indexes),
+        _foreign_keys(table.foreign_keys, col, names, bool(renamed)),
+        uniques,
+        indexes,
         checks,
         table.row_level_security,
         tuple(_policy(dialect, p, scope) for p in table.policies) if table.policies else (),
@@ -174,6 +114,103 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         unlogged=table.unlogged,
         partitioned=table.partitioned,
     )
+
+
+def _uniques(
+    table: Table, col: Callable[[str], str] | None, not_null: frozenset[str]
+) -> tuple[UniqueConstraint, ...]:
+    """The table's UNIQUE constraints under logical column names; NULLS NOT DISTINCT only
+    decides whether rows with NULLs in the same columns collide, so on columns that are all
+    NOT NULL it is moot: the same rule as a plain UNIQUE."""
+    uniques = table.uniques
+    if col is not None:
+        uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in uniques)
+    if any(not u.nulls_distinct and set(u.columns) <= not_null for u in uniques):
+        uniques = tuple(
+            replace(u, nulls_distinct=True) if set(u.columns) <= not_null else u for u in uniques
+        )
+    return uniques
+
+
+def _indexes(
+    dialect: str,
+    table: Table,
+    scope: Scope,
+    col: Callable[[str], str] | None,
+    not_null: frozenset[str],
+    uniques: tuple[UniqueConstraint, ...],
+) -> tuple[tuple[Index, ...], tuple[UniqueConstraint, ...]]:
+    """The table's indexes in canonical form, and its unique rules with each full unique
+    index of plain columns among them (one rule per set of columns: such an index is the same
+    rule as a UNIQUE constraint)."""
+    by_columns: dict[frozenset[str], UniqueConstraint] = {}
+    for unique in uniques:
+        by_columns.setdefault(frozenset(unique.columns), unique)
+    column_names = {c.name for c in table.columns}
+    indexes: list[Index] = []
+    for index in table.indexes:
+        plain = all(e in column_names for e in index.expressions)
+        if plain and index.where is None and col is None:
+            expressions, where = index.expressions, None
+        else:
+            expressions = tuple(
+                (col(e) if col else e) if e in column_names else canonical(dialect, e, scope).text
+                for e in index.expressions
+            )
+            where = canonical(dialect, index.where, scope).text if index.where else None
+        if index.unique and plain and not index.nulls_distinct and set(expressions) <= not_null:
+            index = replace(index, nulls_distinct=True)  # moot: no row holds a NULL there
+        if index.unique and where is None and plain and index.method == "btree" and index.plain():
+            by_columns.setdefault(
+                frozenset(expressions),
+                UniqueConstraint(expressions, index.name, index.nulls_distinct),
+            )
+            continue
+        include = index.include
+        if include:  # INCLUDE columns in any order are the same index
+            include = tuple(sorted(map(col, include) if col else include))
+        if expressions != index.expressions or where != index.where or include != index.include:
+            index = replace(
+                index,
+                expressions=expressions,
+                where=where,
+                include=include,
+                raw_where=index.raw_where or index.where,
+            )
+        indexes.append(index)
+    return tuple(indexes), tuple(by_columns.values())
+
+
+def _columns_after(
+    dialect: str,
+    columns: tuple[Column, ...],
+    checks: tuple[CheckConstraint, ...],
+    scope: Scope,
+    logical: str,
+    names: NameMap,
+) -> tuple[Column, ...]:
+    """The columns with what the rest of the table tells about them: generated expressions in
+    canonical form, the logical types CHECKs encode, declared extension storage."""
+    if any(c.generated is not None for c in columns):
+        columns = tuple(_generated(dialect, c, scope) for c in columns)
+    if any(c.column is not None or "json_valid(" in c.expression for c in checks):
+        columns = _with_encodings(columns, checks)
+    if names.storages:  # a declared extension type stored in a SQLite spelling is that type
+        columns = tuple(
+            typemap_storage.stored_as(c, names.storages.get((logical, c.name))) for c in columns
+        )
+    return columns
+
+
+def _foreign_keys(
+    foreign_keys: tuple[ForeignKey, ...], col: Callable[[str], str], names: NameMap, renamed: bool
+) -> tuple[ForeignKey, ...]:
+    """The foreign keys under logical names, each with its column pairs in column order."""
+    if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
+        foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
+    if any(_out_of_order(fk) for fk in foreign_keys):
+        foreign_keys = tuple(map(_pairs_in_order, foreign_keys))
+    return foreign_keys
 
 
 def _with_encodings(
