@@ -14,7 +14,7 @@ from typing import Any
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend
-from twinschema.evaluate.context import StageContext, find, probe_text
+from twinschema.evaluate.context import StageContext, find, matched_tables, probe_text
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference, Side
 
@@ -149,10 +149,7 @@ def _matched_dependent(st: StageContext) -> list[tuple[Table, str, str]]:
     from twinschema.expressions import across
 
     found: list[tuple[Table, str, str]] = []
-    for name, lt in st.left.schema.tables.items():
-        rt, _ = find(st.right, name, "")
-        if rt is None:
-            continue
+    for lt, rt in matched_tables(st):
         rights = {across(c.expression)[0]: c for c in rt.checks}
         for lc in lt.checks:
             rc = rights.get(across(lc.expression)[0])

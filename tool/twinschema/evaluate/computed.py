@@ -16,7 +16,13 @@ from typing import Any
 from twinschema import typemap
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, witness_text
-from twinschema.evaluate.context import StageContext, equal, find, matched_columns
+from twinschema.evaluate.context import (
+    StageContext,
+    equal,
+    find,
+    matched_columns,
+    matched_tables,
+)
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
@@ -136,10 +142,7 @@ def matched_predicates(st: StageContext) -> None:
     whose operators depend on the dialect: a row they part on makes the index a difference."""
     if not st.cross:
         return
-    for name, lt in st.left.schema.tables.items():
-        rt, _ = find(st.right, name, "")
-        if rt is None:
-            continue
+    for lt, rt in matched_tables(st):
         for li in lt.indexes:
             if li.where is None:
                 continue

@@ -139,13 +139,19 @@ def find(side: Side, table: str, column: str) -> tuple[Table | None, Column | No
     return found, col
 
 
+def matched_tables(st: StageContext) -> Iterator[tuple[Table, Table]]:
+    """Each left table with the right side's table of the same name, where the right side has
+    it: where a stage looks for objects the comparer matched."""
+    for name, lt in st.left.schema.tables.items():
+        rt, _ = find(st.right, name, "")
+        if rt is not None:
+            yield lt, rt
+
+
 def matched_columns(st: StageContext) -> Iterator[tuple[Table, Column, Column]]:
     """Each left table's columns with the right side's column of the same name, where the right
     side has both the table and the column: the pairs a stage re-runs."""
-    for name, lt in st.left.schema.tables.items():
-        rt, _ = find(st.right, name, "")
-        if rt is None:
-            continue
+    for lt, rt in matched_tables(st):
         for lc in lt.columns:
             rc = rt.column(lc.name)
             if rc is not None:
