@@ -48,7 +48,8 @@ CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
 # cross-dialect CHECK, generated column or index predicate that uses one is run on probe rows
 # even when its canonical forms agree (``evaluate.checks.dialect_dependent``). Keyed by the
 # operator's sqlglot node name; the value says why. ``Like``/``ILike`` count only when the
-# pattern holds a backslash (PostgreSQL's default LIKE escape; SQLite has none).
+# pattern holds a backslash (PostgreSQL's default LIKE escape; SQLite has none); ``Cast`` only
+# when it casts to a number, a date, a time or a boolean.
 DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
     {
         "Div": "division: integer division of integral values on SQLite (NUMERIC/DECIMAL "
@@ -63,9 +64,13 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "Substring": "substr with a negative or zero start counts from the end on SQLite only",
         "Like": "a backslash in a LIKE pattern escapes on PostgreSQL only",
         "ILike": "a backslash in a LIKE pattern escapes on PostgreSQL only",
+        "Cast": "a cast to a number, date or time: SQLite takes the longest prefix that reads "
+        "as one ('1.5' and '1e3' are 1 as an integer, 'abc' and '' are 0) and truncates a "
+        "fraction, PostgreSQL fails on text that is not one and rounds a fraction",
     }
 )
 LIKE_OPERATORS = frozenset({"Like", "ILike"})
+CAST_OPERATORS = frozenset({"Cast"})
 
 # The kind of a same-dialect pair whose declared types are equal.
 SAME = "same"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from twinschema import typemap
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find, matched_tables, probe_text
@@ -50,13 +51,14 @@ def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet
     numbers = lreads.numbers + rreads.numbers
     strings = lreads.strings + rreads.strings
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths))
+    casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
     values = []
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
         kind = probes.kind_of(lc, rc)
-        values.append(probes.values_for(kind, numbers, strings, bound, scale, lengths))
+        values.append(probes.values_for(kind, numbers, strings, bound, scale, lengths, casts))
     lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
     st.note(ldialect, rdialect)
     if lb is None or rb is None:
@@ -228,7 +230,7 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     ltext, rtext = _check_text(lt, ld.left), _check_text(rt, rd.right)
     if lt is None or ltext is None or rtext is None:
         return
-    run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=False)
+    run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=True)
     if run is None:
         return
     if run.witness is None:

@@ -27,6 +27,10 @@ _INT4 = 2**31
 _INT8_MAX = 2**63 - 1
 # Longer lengths compared with length() are probed by the column's declared length alone.
 _MAX_LENGTH = 1000
+# Text where a cast to a number or date parts the dialects: SQLite reads the longest prefix
+# that is one (' 1' is 1, '1.5' and '1e3' are 1 as an integer, 'abc' and '' are 0),
+# PostgreSQL fails on all but ' 1' and '1e3' as numeric.
+CAST_STRINGS = ("1.5", "abc", "", " 1", "1e3", "1,5", "+1", "0x10", "2024-01-01")
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,14 @@ def reads(dialect: str, text: str) -> Reads | None:
 
 
 def _dependent(tree: Any) -> tuple[str, ...]:
-    """The names of the dialect-dependent operators ``tree`` uses (see typemap)."""
+    """The names of the dialect-dependent operators ``tree`` uses (see typemap): a cast only
+    to a number, a date, a time or a boolean (not PostgreSQL's casts of a literal to its
+    column's text type, ``'X'::bpchar``)."""
     from sqlglot import exp
+
+    cast_targets = (
+        exp.DataType.NUMERIC_TYPES | exp.DataType.TEMPORAL_TYPES | {exp.DataType.Type.BOOLEAN}
+    )
 
     found: list[str] = []
     for node in tree.walk():
@@ -95,6 +105,8 @@ def _dependent(tree: Any) -> tuple[str, ...]:
             patterns = [str(n.this) for n in node.find_all(exp.Literal) if n.is_string]
             if not any("\\" in p for p in patterns):
                 continue
+        if name in typemap.CAST_OPERATORS and node.to.this not in cast_targets:
+            continue
         found.append(name)
     return tuple(dict.fromkeys(found))
 
@@ -122,9 +134,11 @@ def values_for(
     length: int | None = None,
     scale: int | None = None,
     lengths: tuple[int, ...] = (),
+    casts: bool = False,
 ) -> list[Any]:
     """The probe values of one column, most telling first (NULL, the literals and their
-    neighbours, then the boundaries)."""
+    neighbours, then the boundaries); with ``casts`` (the expression casts to a number or a
+    date), text where such casts part the dialects (``CAST_STRINGS``)."""
     found: list[Any] = [None]
     if kind == "boolean":
         found += [False, True]
@@ -133,6 +147,8 @@ def values_for(
     elif kind in _DECIMAL_KINDS:
         found += _decimals(numbers, scale)
     elif kind in _TEXT_KINDS or kind is None:
+        if casts:
+            found += CAST_STRINGS
         found += _strings(strings, length, lengths)
         if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
             found += _json(strings)

@@ -20,8 +20,10 @@ extension's function, the user's own, a type) is "not evaluated": the comparer's
 CHECKs (``checks``), partial-index predicates and generated columns (``computed``) that still
 differ are run over probe rows, and so, across dialects, are those the comparer matched that use
 an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``: a
-division, an overflow, a negative substr start, a backslash in a LIKE pattern); a fractional
-number default the two column types store differently is run (``stored_defaults``);
+division, an overflow, a negative substr start, a backslash in a LIKE pattern, a cast to a
+number or a date; an error on one side only is the witness: a real insert fails there); a
+fractional number default the two column types store differently, or a literal one a declared
+length or precision may refuse, is run (``stored_defaults``);
 cross-dialect column pairs get their ``value_compatibility``
 warnings (``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs
 each distinct expression once per run.
