@@ -114,7 +114,9 @@ def _run_predicates(
     st: StageContext, table: Table, lwhere: str, rwhere: str
 ) -> tuple[str | None, int] | None:
     """Both predicates over the same probe rows: (the witness text of a row they part on, or
-    None; how many rows both judged). None when not evaluated (counted)."""
+    None; how many rows both judged). A row whose predicate fails on one side only (x / 0 is
+    NULL on SQLite, an error on PostgreSQL) parts them: a real insert of it fails there.
+    None when not evaluated (counted)."""
     found = probe_rows(st, table.name, lwhere, rwhere)
     if found is None:
         return None
@@ -126,15 +128,31 @@ def _run_predicates(
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
-    witness = next(((row, a, b) for row, a, b in both if bool(a[1]) != bool(b[1])), None)
+    witness = next(((row, a, b) for row, a, b in both if not _same_place(a, b)), None)
     if witness is None:
         return None, len(both)
-    row, a, _ = witness
+    row, a, b = witness
+    if not a[0] or not b[0]:
+        failing, other = ("left", b) if not a[0] else ("right", a)
+        where = "in" if other[1] else "outside"
+        said = (
+            f"the insert fails on {st.side_name(failing)} ({(a if not a[0] else b)[1]}), "
+            f"{st.side_name('right' if failing == 'left' else 'left')} stores the row {where} "
+            "the partial index"
+        )
+        return witness_text(st, found.names, row, said), len(both)
     inside, outside = ("left", "right") if a[1] else ("right", "left")
     said = (
         f"the row is in the partial index on {st.side_name(inside)}, not on {st.side_name(outside)}"
     )
     return witness_text(st, found.names, row, said), len(both)
+
+
+def _same_place(a: Computed, b: Computed) -> bool:
+    """Two predicate outcomes agree: both fail, or both put the row in (or out of) the index."""
+    if not a[0] or not b[0]:
+        return a[0] == b[0]
+    return bool(a[1]) == bool(b[1])
 
 
 def matched_predicates(st: StageContext) -> None:
@@ -174,14 +192,14 @@ def _in_index(predicate: str) -> str:
 def _both(
     found: ProbeSet, left: list[Computed | None] | None, right: list[Computed | None] | None
 ) -> list[tuple[tuple[Any, ...], Computed, Computed]]:
-    """The rows both sides could store, with what each computed (a predicate's error on a
-    row, on either side, gives no verdict on it)."""
+    """The rows both sides could store, with what each computed (a predicate that fails on
+    both sides gives no verdict on the row; on one side only, it is the witness)."""
     if left is None or right is None:
         return []
     return [
         (row, a, b)
         for row, a, b in zip(found.rows, left, right, strict=True)
-        if a is not None and b is not None and a[0] and b[0]
+        if a is not None and b is not None and (a[0] or b[0])
     ]
 
 
@@ -263,12 +281,12 @@ def _run_generated(
     if lgot is None or rgot is None:
         st.result.not_evaluated += 1
         return None
-    # Across dialects, a row one side alone fails on (an int4 overflow SQLite does not have)
-    # says nothing of the expressions: the type comparison and value_compatibility say it.
+    # A row both sides store whose expression fails on one side only (x / 0 is NULL on
+    # SQLite, an error on PostgreSQL) parts them: a real insert of it fails there.
     both = [
         (row, a, b)
         for row, a, b in zip(found.rows, lgot, rgot, strict=True)
-        if a is not None and b is not None and (a[0] == b[0] or not st.cross)
+        if a is not None and b is not None
     ]
     if not both:
         st.result.not_evaluated += 1
