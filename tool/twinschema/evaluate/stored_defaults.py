@@ -1,7 +1,9 @@
 """Literal defaults the two column types store differently (see ``stage``): across dialects,
 a number default the comparer found equal is run on both sides when the column's kind may
 change it on one of them (SQLite keeps ``2.5`` in an INTEGER column and ``1.005`` in a
-NUMERIC(10,2) one; PostgreSQL stores 3 and 1.01)."""
+NUMERIC(10,2) one; PostgreSQL stores 3 and 1.01), and so is a literal default on a column of
+declared length or precision (``varchar(3) DEFAULT 'abcd'`` fits SQLite, which enforces
+neither, and fails on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -16,19 +18,24 @@ from twinschema.evaluate.context import (
     shown_default,
 )
 from twinschema.evaluate.defaults import difference
-from twinschema.evaluate.values import CONSTANT, same_class
+from twinschema.evaluate.values import CONSTANT, FAILED, same_class
+from twinschema.model import Column
 
 # A number literal with a fraction or an exponent, as a default is written (parentheses and
 # a sign allowed): what an INTEGER or NUMERIC(p, s) column may store otherwise on each dialect.
 _FRACTIONAL = re.compile(r"^\(*\s*[-+]?(\d*\.\d+|\d+\.\d*|\d+(\.\d*)?[eE][-+]?\d+)\s*\)*$")
 _STORING_KINDS = frozenset({"integer", "bigint", "smallint", "numeric"})
+# A number or a string literal, as the canonical form of a default writes it.
+_LITERAL = re.compile(r"^\(*\s*([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|'(?:[^']|'')*')\s*\)*$")
 
 
 def literals(st: StageContext) -> None:
     """Across dialects, a fractional number default the comparer found equal on an integer or
     numeric column is run on both sides: SQLite keeps ``2.5`` in an INTEGER column and
     ``1.005`` in a NUMERIC(10,2) one, PostgreSQL stores 3 and 1.01. Different stored values
-    make a ``column_default`` difference."""
+    make a ``column_default`` difference; so does a literal default on a column of declared
+    length or precision that fails on PostgreSQL only (it fits SQLite, which enforces
+    neither)."""
     if not st.cross:
         return
     judged = {(d.table, d.column) for d in st.comparison.differences if d.kind == "column_default"}
@@ -39,17 +46,29 @@ def literals(st: StageContext) -> None:
         ltext, rtext = default_text(lc), default_text(rc)
         if ltext is None or rtext is None or lc.default != rc.default:
             continue
-        # The canonical form, equal on both sides: PostgreSQL keeps a negative number as
-        # '-2.5'::numeric, which its own spelling would hide.
-        if lc.default is None or not _FRACTIONAL.match(lc.default.strip()):
-            continue
         kind = typemap.shared_kind(lc.type, rc.type)
-        if kind not in _STORING_KINDS:
+        if not (_fractional(lc.default, kind) or _bounded(lc, rc, lc.default)):
             continue
         lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
         st.note(ld, rd)
+        failed = next(((d, v) for d, v in ((ld, lv), (rd, rv)) if v.kind == FAILED), None)
+        if failed is not None and failed[0] != "sqlite":  # SQLite's: ``failures`` said it
+            st.result.evaluated += 1
+            st.comparison.differences.append(
+                difference(
+                    st,
+                    lt.name,
+                    lc.name,
+                    shown_default(lc),
+                    shown_default(rc),
+                    f"default of {lt.name}.{lc.name} is spelled alike but does not fit the "
+                    f"column on {DIALECT_NAMES[failed[0]]}: inserts that omit it fail there "
+                    f"({failed[1].error})",
+                )
+            )
+            continue
         if CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind:
-            continue  # a failure is reported by ``failures``; not run: nothing to say
+            continue  # not run: nothing to say
         st.result.evaluated += 1
         if same_class(lv, rv, kind):
             continue
@@ -65,3 +84,23 @@ def literals(st: StageContext) -> None:
                 f"{DIALECT_NAMES[rd]} stores {rv.describe()})",
             )
         )
+
+
+def _fractional(default: str | None, kind: str | None) -> bool:
+    """A fractional number default on an integer or numeric column (the canonical form, equal
+    on both sides: PostgreSQL keeps a negative number as '-2.5'::numeric, which its own
+    spelling would hide)."""
+    return (
+        default is not None
+        and bool(_FRACTIONAL.match(default.strip()))
+        and (kind in _STORING_KINDS)
+    )
+
+
+def _bounded(left: Column, right: Column, default: str | None) -> bool:
+    """A number or string literal default on a column that a declared length, precision or
+    scale bounds on either side (``varchar(3) DEFAULT 'abcd'`` and ``NUMERIC(4,2) DEFAULT
+    123.45`` fit SQLite, which enforces neither, and fail on PostgreSQL)."""
+    if default is None or not _LITERAL.match(default.strip()):
+        return False
+    return any(c.type.length is not None or c.type.precision is not None for c in (left, right))
