@@ -22,6 +22,8 @@ from twinschema.evaluate.values import (
     RANDOM_UUID,
     VARYING,
     Verdict,
+    as_shared,
+    in_utc,
     same_class,
 )
 from twinschema.model import Column
@@ -142,13 +144,19 @@ def _judge_cross(
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type)
     if same_class(lv, rv, kind):
-        what = "the same value" if kind is None and lv.kind not in CLASSES else lv.describe()
+        what = (
+            "the same value"
+            if kind is None and lv.kind not in CLASSES
+            else as_shared(lv, kind).describe()
+        )
         _same(st, d, f"equal by evaluation: both give {what}")
         return None
+    # A text format is shown only where it matters: in text columns.
     return replace(
         d,
-        message=f"{d.message} (by evaluation: {DIALECT_NAMES[ld]} gives {lv.describe()}, "
-        f"{DIALECT_NAMES[rd]} gives {rv.describe()})",
+        message=f"{d.message} (by evaluation: {DIALECT_NAMES[ld]} gives "
+        f"{as_shared(lv, kind).describe()}, {DIALECT_NAMES[rd]} gives "
+        f"{as_shared(rv, kind).describe()})",
     )
 
 
@@ -171,7 +179,7 @@ def _judge_same(
             message=f"{d.message} (inserts that omit {d.table}.{d.column} fail on "
             f"{DIALECT_NAMES[dialect]} on one side: {run.error})",
         )
-    if same_rows(run):
+    if same_rows(run) and _local(dialect, left[0]) == _local(dialect, right[0]):
         _same(st, d, f"equal by evaluation: both give {_shown(st, dialect, left)}")
         return None
     said, other = _shown(st, dialect, left), _shown(st, dialect, right)
@@ -272,6 +280,16 @@ def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | Non
             st.result.not_evaluated += 1
         return found
     st.result.evaluated += 1
+    if _local(dialect, ltext) != _local(dialect, rtext):
+        return difference(
+            st,
+            e.table,
+            lc.name,
+            e.left,
+            e.right,
+            f"default of {e.table}.{lc.name} differs: {e.left} vs {e.right} (by evaluation: "
+            f"{_shown(st, dialect, (ltext, lc))} vs {_shown(st, dialect, (rtext, rc))})",
+        )
     if same_rows(run):
         return None
     random = {RANDOM_UUID, VARYING}
@@ -287,6 +305,11 @@ def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | Non
         f"default of {e.table}.{lc.name} differs: {e.left} vs {e.right} (by evaluation: "
         "rows inserted in one transaction get different values)",
     )
+
+
+def _local(dialect: str, expression: str) -> bool:
+    """True when a SQLite expression reads the device's local time (``values.in_utc``)."""
+    return in_utc(dialect, expression)[1]
 
 
 def _is_default(d: Difference) -> bool:

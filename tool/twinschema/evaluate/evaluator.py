@@ -9,13 +9,13 @@ size. ``Evaluation`` is what the stage did for one comparison.
 from __future__ import annotations
 
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import crossing
 from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
 from twinschema.evaluate.pg_backend import PostgreSQLScratch
-from twinschema.evaluate.values import NOT_EVALUATED, Verdict, classify
+from twinschema.evaluate.values import CLASSES, NOT_EVALUATED, Verdict, classify, in_utc
 from twinschema.model import Column
 from twinschema.records import Difference
 
@@ -94,7 +94,8 @@ class Evaluator:
         return "not evaluated: " + self._unavailable.get(dialect, "not needed")
 
     def single(self, dialect: str, expression: str, column: Column) -> Verdict:
-        """The class of what ``expression`` gives as the default of a column of this type."""
+        """The class of what ``expression`` gives as the default of a column of this type (a
+        SQLite time read in 'localtime' is run in UTC and marked local: ``values.in_utc``)."""
         key = (dialect, expression, type_sql(column.type))
         found = self._single.get(key)
         if found is None:
@@ -103,19 +104,24 @@ class Evaluator:
                 found = Verdict(NOT_EVALUATED, error=self._unavailable[dialect])
             else:
                 self.runs += 1
-                found = classify(backend.run([(expression, column.type)]))
+                run, local = in_utc(dialect, expression)
+                found = classify(backend.run([(run, column.type)]))
+                if local and found.kind in CLASSES:
+                    found = replace(found, local=True)
             self._single[key] = found
         return found
 
     def side_by_side(
         self, dialect: str, left: tuple[str, Column], right: tuple[str, Column]
     ) -> Run | None:
-        """Both expressions as the defaults of two columns of one table, in one run."""
+        """Both expressions as the defaults of two columns of one table, in one run (a SQLite
+        'localtime' in UTC: ``values.in_utc``; the stage compares which side reads it)."""
         key = (dialect, left[0], type_sql(left[1].type), right[0], type_sql(right[1].type))
         if key not in self._pairs:
             backend = self.backend(dialect)
             if backend is None:
                 return None
             self.runs += 1
-            self._pairs[key] = backend.run([(left[0], left[1].type), (right[0], right[1].type)])
+            lrun, rrun = in_utc(dialect, left[0])[0], in_utc(dialect, right[0])[0]
+            self._pairs[key] = backend.run([(lrun, left[1].type), (rrun, right[1].type)])
         return self._pairs[key]

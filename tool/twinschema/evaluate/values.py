@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,6 +30,9 @@ RANDOM_UUID = "random uuid"
 CLOCK_OFFSET = "clock offset"
 DATE_OFFSET = "date offset"
 CLOCK_NUMBER = "clock number"
+# Midnight of the current date (or a day near it) as a timestamp: ``CURRENT_DATE`` stored in
+# a timestamp column; the value is the shift in days.
+START_OF_DAY = "start of day"
 VARYING = "varying"
 FAILED = "failed"
 NOT_EVALUATED = "not evaluated"
@@ -46,8 +49,15 @@ CLASSES = frozenset(
         CLOCK_OFFSET,
         DATE_OFFSET,
         CLOCK_NUMBER,
+        START_OF_DAY,
     }
 )
+# The classes whose text, where a text column keeps it, has a format of its own: SQLite writes
+# '2026-12-01 05:00:00', PostgreSQL's now() in a text column '2026-12-01 05:00:00.123456+00'.
+_FORMATTED = frozenset({CURRENT_TIME, CLOCK_OFFSET})
+# The column kinds whose values are not text: a time there is the same instant whatever the
+# text it was written as.
+TIME_KINDS = frozenset({"timestamp", "timestamptz", "date", "time"})
 # How far from the clock a moved time may be and still be read as "the clock, moved" (a
 # literal default is never this close to the day a check runs).
 _NEAR_SECONDS = 8 * 86400
@@ -74,9 +84,23 @@ class Verdict:
     kind: str
     value: Any = None
     error: str | None = None
+    # The text format a current time was stored as ("YYYY-MM-DD HH:MM:SS"), None when it was
+    # not stored as text.
+    form: str | None = None
+    # True when the clock was read in the device's local time zone (SQLite's 'localtime'
+    # modifier): the value was run as UTC, which only a device in UTC gives.
+    local: bool = False
 
     def describe(self) -> str:
         """The class in words, for a rule or a message: ``a random version-4 UUID``."""
+        said = self._describe()
+        if self.local:
+            said += " in the device's local time zone"
+        if self.form is not None:
+            said += f" as text '{self.form}'"
+        return said
+
+    def _describe(self) -> str:
         if self.kind == CONSTANT:
             return _show(self.value)
         if self.kind == RANDOM_UUID:
@@ -90,11 +114,32 @@ class Verdict:
             return f"the current date {'+' if self.value >= 0 else '-'} {abs(self.value)} day(s)"
         if self.kind == CLOCK_NUMBER:
             return f"the current time as {self.value}"
+        if self.kind == START_OF_DAY:
+            day = (
+                "the current date"
+                if self.value == 0
+                else (f"the current date {'+' if self.value > 0 else '-'} {abs(self.value)} day(s)")
+            )
+            return f"{day} at midnight (00:00:00)"
         if self.kind == VARYING:
             return "values that vary from insert to insert"
         if self.kind == FAILED:
             return f"an error: {self.error}"
         return f"not evaluated ({self.error})"
+
+
+# SQLite's 'localtime' modifier (never a first argument: ``date('localtime')`` is no time).
+_LOCALTIME = re.compile(r",\s*'localtime'", re.IGNORECASE)
+
+
+def in_utc(dialect: str, expression: str) -> tuple[str, bool]:
+    """``expression`` as it is run, and whether it reads the device's local time: SQLite's
+    'localtime' modifier gives the time in the zone of whoever runs it, which for the devices
+    is unknown, so it is run as a no-op ('+0 seconds', the time in UTC) and the verdict says
+    so: the checker's own zone never decides."""
+    if dialect != "sqlite" or not _LOCALTIME.search(expression):
+        return expression, False
+    return _LOCALTIME.sub(", '+0 seconds'", expression), True
 
 
 def classify(run: Run) -> Verdict:
@@ -104,14 +149,18 @@ def classify(run: Run) -> Verdict:
     values = [row[0] for row in run.rows]
     low, high = run.started - SLACK_SECONDS, run.ended + SLACK_SECONDS
     if values and all(_is_now(v, low, high) for v in values):
-        return Verdict(CURRENT_TIME)
+        return Verdict(CURRENT_TIME, form=_form(values))
     if values and all(_is_today(v, low, high) for v in values):
         return Verdict(CURRENT_DATE)
     if values and all(_is_time_now(v, low, high) for v in values):
         return Verdict(CURRENT_TIME_OF_DAY)
     moved = _moved_clock(values, low, high)
     if moved is not None:
-        return moved
+        return (
+            Verdict(moved.kind, moved.value, form=_form(values))
+            if moved.kind in _FORMATTED
+            else moved
+        )
     first = values[0] if values else None
     if all(_same(v, first) for v in values):
         return Verdict(CONSTANT, first)
@@ -121,14 +170,24 @@ def classify(run: Run) -> Verdict:
     return Verdict(VARYING, tuple(values))
 
 
+def as_shared(verdict: Verdict, kind: str | None) -> Verdict:
+    """``verdict`` as two sides that agree on it share it: without its text format where the
+    columns' kind is a time (which is the same instant whatever text wrote it)."""
+    return replace(verdict, form=None) if kind in TIME_KINDS else verdict
+
+
 def same_class(left: Verdict, right: Verdict, kind: str | None) -> bool:
     """True when two verdicts (of two dialects) say the same: equal constants after conversion
     to ``kind`` (the columns' shared logical kind), or the same class of generated value."""
-    if left.kind != right.kind:
+    if left.kind != right.kind or left.local != right.local:
+        return False
+    # Text columns keep the time as the text each side wrote: its format must agree too.
+    forms = (left.form, right.form)
+    if kind not in TIME_KINDS and None not in forms and forms[0] != forms[1]:
         return False
     if left.kind == CONSTANT:
         return bool(convert(left.value, kind) == convert(right.value, kind))
-    if left.kind in (RANDOM_UUID, CLOCK_OFFSET, DATE_OFFSET, CLOCK_NUMBER):
+    if left.kind in (RANDOM_UUID, CLOCK_OFFSET, DATE_OFFSET, CLOCK_NUMBER, START_OF_DAY):
         return bool(left.value == right.value)
     return left.kind in CLASSES
 
@@ -295,6 +354,11 @@ def _moved_clock(values: list[Any], low: float, high: float) -> Verdict | None:
         return None
     middle = (low + high) / 2
     stamps = [_timestamp(v) for v in values]
+    if all(s is not None and _at_midnight(v, s) for v, s in zip(values, stamps, strict=True)):
+        today = dt.datetime.fromtimestamp(middle, dt.UTC).date()
+        shifts = [(s.date() - today).days for s in stamps if s is not None]
+        if all(abs(n) <= _NEAR_SECONDS // 86400 for n in shifts):
+            return Verdict(START_OF_DAY, shifts[0])
     if all(s is not None for s in stamps):
         offsets = [s.timestamp() - middle for s in stamps if s is not None]
         if all(abs(o) <= _NEAR_SECONDS for o in offsets):
@@ -318,6 +382,38 @@ def _moved_clock(values: list[Any], low: float, high: float) -> Verdict | None:
             if all(abs(n - clock) <= slack * scale for n in numbers):
                 return Verdict(CLOCK_NUMBER, label)
     return None
+
+
+def _at_midnight(value: Any, stamp: dt.datetime | None) -> bool:
+    """A timestamp at 00:00:00 exactly (a date stored in a timestamp), as it was written (a
+    naive PostgreSQL timestamp, or text without a zone)."""
+    if stamp is None:
+        return False
+    written = value if isinstance(value, dt.datetime) else stamp
+    return (written.hour, written.minute, written.second, written.microsecond) == (0, 0, 0, 0)
+
+
+def _form(values: list[Any]) -> str | None:
+    """The text format of stored times (``YYYY-MM-DD HH:MM:SS.fff+hh``: ``fff`` for any
+    fractional seconds, as PostgreSQL drops trailing zeros), None unless every value is text."""
+    forms = set()
+    for value in values:
+        match = _TIMESTAMP.match(value.strip()) if isinstance(value, str) else None
+        if match is None:
+            return None
+        seconds, fraction, zone = match[6], match[7], match[8]
+        text = "YYYY-MM-DD" + value.strip()[10] + "HH:MM"
+        text += ":SS" if seconds is not None else ""
+        text += ".fff" if fraction is not None else ""
+        if zone is not None:
+            text += (
+                "Z"
+                if zone.upper() == "Z"
+                else "+hh" + ("" if len(zone) == 3 else ":mm" if ":" in zone else "mm")
+            )
+        forms.add(text)
+    # A fraction of zero is dropped by PostgreSQL on one row and not the next: any row's.
+    return max(forms, key=len) if forms else None
 
 
 def _same(value: Any, other: Any) -> bool:
