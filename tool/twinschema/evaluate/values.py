@@ -2,7 +2,9 @@
 
 A run's values fall into one class: a constant (the same value every time), the current time,
 date or time of day (values that parse as such within a few seconds of the evaluation's clock,
-in any text format SQLite stores, with or without fractional seconds or zone), a random UUID
+in any text format SQLite stores, with or without fractional seconds or zone; where stored as
+text, the format is kept too, since a text column keeps it), midnight of the current date (a
+date stored in a timestamp), a random UUID
 (a new UUID each time, all of one version), values that vary otherwise, or a failure. Constants
 are compared after conversion to the column's logical kind, so that SQLite's ``'0'`` in an
 INTEGER column and PostgreSQL's ``0`` are one value.
@@ -356,7 +358,11 @@ def _moved_clock(values: list[Any], low: float, high: float) -> Verdict | None:
     stamps = [_timestamp(v) for v in values]
     if all(s is not None and _at_midnight(v, s) for v, s in zip(values, stamps, strict=True)):
         today = dt.datetime.fromtimestamp(middle, dt.UTC).date()
-        shifts = [(s.date() - today).days for s in stamps if s is not None]
+        shifts = [
+            (_written(v, s).date() - today).days
+            for v, s in zip(values, stamps, strict=True)
+            if s is not None
+        ]
         if all(abs(n) <= _NEAR_SECONDS // 86400 for n in shifts):
             return Verdict(START_OF_DAY, shifts[0])
     if all(s is not None for s in stamps):
@@ -389,8 +395,18 @@ def _at_midnight(value: Any, stamp: dt.datetime | None) -> bool:
     naive PostgreSQL timestamp, or text without a zone)."""
     if stamp is None:
         return False
-    written = value if isinstance(value, dt.datetime) else stamp
+    written = _written(value, stamp)
     return (written.hour, written.minute, written.second, written.microsecond) == (0, 0, 0, 0)
+
+
+def _written(value: Any, stamp: dt.datetime) -> dt.datetime:
+    """A timestamp as the database wrote it (in its own zone), not converted to UTC."""
+    if isinstance(value, dt.datetime):
+        return value
+    match = _TIMESTAMP.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return stamp
+    return stamp.astimezone(_zone(match[8])) if match[8] else stamp.replace(tzinfo=None)
 
 
 def _form(values: list[Any]) -> str | None:
