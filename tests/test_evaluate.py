@@ -37,8 +37,10 @@ from twinschema.evaluate.values import (
     FAILED,
     NOT_EVALUATED,
     RANDOM_UUID,
+    START_OF_DAY,
     VARYING,
     classify,
+    same_class,
 )
 from twinschema.model import ColumnType
 from twinschema.sources import make_canonical, reflect_url
@@ -294,6 +296,8 @@ UNTYPED = ColumnType("sqlite", "")  # no affinity: each value kept as the expres
         ("julianday('now')", CLOCK_NUMBER, "a Julian day"),
         ("unixepoch('now')", CLOCK_NUMBER, "Unix seconds"),
         ("date('now')", CURRENT_DATE, None),
+        ("datetime('now', 'start of day')", START_OF_DAY, 0),
+        ("datetime('now', 'start of day', '+1 day')", START_OF_DAY, 1),
         (HAND_BUILT_UUID, RANDOM_UUID, 4),
         ("upper(hex(randomblob(16)))", VARYING, None),
         ("'x'", CONSTANT, "x"),
@@ -311,6 +315,27 @@ def test_sqlite_classes(expression: str, kind: str, value: object) -> None:
         assert verdict.kind == VARYING, verdict
     else:
         assert (verdict.kind, verdict.value) == (kind, value), verdict
+
+
+def test_a_current_time_in_text_keeps_its_format_and_a_date_at_midnight_says_so(
+    pg_backend: PostgreSQLBackend,
+) -> None:
+    """Text columns keep each side's own text of the time: CURRENT_TIMESTAMP's and now()'s
+    differ there, and agree in time columns; CURRENT_DATE in a timestamp is said in words."""
+    sqlite = SQLiteBackend()
+    try:
+        written = classify(sqlite.run([("CURRENT_TIMESTAMP", UNTYPED)]))
+    finally:
+        sqlite.close()
+    text = ColumnType("postgresql", "text", raw="text")
+    stored = classify(pg_backend.run([("now()", text)]))
+    assert (written.form, stored.form) == ("YYYY-MM-DD HH:MM:SS", "YYYY-MM-DD HH:MM:SS.fff+hh")
+    assert not same_class(written, stored, "text")
+    assert same_class(written, stored, "timestamptz")
+    assert "as text 'YYYY-MM-DD HH:MM:SS.fff+hh'" in stored.describe()
+    midnight = ColumnType("postgresql", "timestamp", raw="timestamp")
+    said = classify(pg_backend.run([("CURRENT_DATE + 1", midnight)])).describe()
+    assert said == "the current date + 1 day(s) at midnight (00:00:00)"
 
 
 @pytest.fixture(scope="module")
@@ -332,6 +357,7 @@ def pg_backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
         ("LOCALTIMESTAMP", "timestamp", CURRENT_TIME, None),
         ("(now())::text", "text", CURRENT_TIME, None),
         ("CURRENT_DATE", "date", CURRENT_DATE, None),
+        ("CURRENT_DATE", "timestamp", START_OF_DAY, 0),
         ("gen_random_uuid()", "uuid", RANDOM_UUID, 4),
         ("'a'::text", "text", CONSTANT, "a"),
         ("no_such_function_here()", "text", NOT_EVALUATED, None),
