@@ -423,15 +423,17 @@ def test_diff_names_a_witness_row_for_checks_that_differ(tmp_path: Path, pg_url:
 
 
 def test_diff_accepts_checks_equal_on_every_probe(tmp_path: Path, pg_url: str) -> None:
-    """Two CHECKs that only evaluation can call equal (a + b <= 100 and a <= 100 - b): an
-    equivalence that says it was found on probes, never proven; ``--no-evaluate``: drift."""
+    """Two CHECKs that only evaluation can call equal (a >= 0 AND b >= 0 and a > -1 AND
+    b > -1 on integers; a + b <= 100 and a <= 100 - b are not: 100 - b overflows int4 on
+    PostgreSQL only): an equivalence that says it was found on probes, never proven;
+    ``--no-evaluate``: drift."""
     sl = sqlite_db(
-        tmp_path / "a.db", "CREATE TABLE t (a INTEGER, b INTEGER, CHECK (a + b <= 100));"
+        tmp_path / "a.db", "CREATE TABLE t (a INTEGER, b INTEGER, CHECK (a >= 0 AND b >= 0));"
     )
-    run_sql(pg_url, "CREATE TABLE t (a integer, b integer, CHECK (a <= 100 - b))")
+    run_sql(pg_url, "CREATE TABLE t (a integer, b integer, CHECK (a > -1 AND b > -1))")
     result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
     report = json.loads(result.stdout)
-    assert result.exit_code == 0, report["differences"]
+    assert result.exit_code == 0, [d["message"] for d in report["differences"]]
     rules = [e["rule"] for e in report["equivalences"]]
     probed = [r for r in rules if r.startswith("equal on ")]
     assert len(probed) == 1 and probed[0].endswith(" probes"), rules
@@ -480,7 +482,8 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
     tmp_path: Path, pg_url: str
 ) -> None:
     """x * 2 against x + 2: the probes find x = 1 (2 against 3), and the real databases store
-    those values; x * 2 against x + x is an equivalence found on probes."""
+    those values; x * 2 against x + x differs only where x + x overflows int4 on PostgreSQL,
+    which fails the insert there (x = 2147483647): the witness, proven on both databases."""
     sl = sqlite_db(
         tmp_path / "a.db",
         "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER, "
@@ -508,11 +511,18 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
         pg.execute(sa.text("ALTER TABLE t DROP COLUMN g"))
         pg.execute(sa.text("ALTER TABLE t ADD COLUMN g integer GENERATED ALWAYS AS (x + x) STORED"))
     engine.dispose()
-    result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
-    report = json.loads(result.stdout)
-    assert result.exit_code == 0, report["differences"]
-    [probed] = [e for e in report["equivalences"] if e["rule"].startswith("equal on ")]
-    assert probed["column"] == "g"
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    [d] = [d for d in report["differences"] if d["column"] == "g"]
+    assert d["message"].endswith(
+        "; witness (x) = (2147483647): SQLite computes 4294967294, PostgreSQL fails "
+        "(integer out of range)"
+    ), d["message"]
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (id, x) VALUES (1, 2147483647)")
+    assert conn.execute("SELECT g FROM t").fetchone() == (4294967294,)
+    conn.close()
+    with pytest.raises(sa.exc.DBAPIError, match="integer out of range"):
+        run_sql(pg_url, "INSERT INTO t (id, x) VALUES (1, 2147483647)")
 
 
 def test_probe_rows_follow_the_kind_and_the_literals() -> None:

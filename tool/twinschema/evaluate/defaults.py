@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema import typemap
+from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.context import (
     DIALECT_NAMES,
     StageContext,
@@ -23,7 +24,6 @@ from twinschema.evaluate.values import (
     VARYING,
     Verdict,
     as_shared,
-    in_utc,
     same_class,
 )
 from twinschema.model import Column

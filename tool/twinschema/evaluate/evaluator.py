@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import crossing
 from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
+from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.pg_backend import PostgreSQLScratch
-from twinschema.evaluate.values import CLASSES, NOT_EVALUATED, Verdict, classify, in_utc
+from twinschema.evaluate.values import CLASSES, NOT_EVALUATED, Verdict, classify
 from twinschema.model import Column
 from twinschema.records import Difference
 

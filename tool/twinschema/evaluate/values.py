@@ -21,20 +21,26 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from twinschema.evaluate.backends import Run
+from twinschema.evaluate.clock import (
+    CLOCK_NUMBER,
+    CLOCK_OFFSET,
+    DATE_OFFSET,
+    SLACK_SECONDS,
+    START_OF_DAY,
+    date_of,
+    form_of,
+    is_now,
+    is_time_now,
+    is_today,
+    moved_clock,
+    timestamp_of,
+)
 
 CONSTANT = "constant"
 CURRENT_TIME = "current time"
 CURRENT_DATE = "current date"
 CURRENT_TIME_OF_DAY = "current time of day"
 RANDOM_UUID = "random uuid"
-# The clock moved by a fixed amount (``datetime('now', '+1 hour')``, ``date('now', '-1 day')``),
-# or written as a number (a Unix time, a Julian day): the value is the amount or the format.
-CLOCK_OFFSET = "clock offset"
-DATE_OFFSET = "date offset"
-CLOCK_NUMBER = "clock number"
-# Midnight of the current date (or a day near it) as a timestamp: ``CURRENT_DATE`` stored in
-# a timestamp column; the value is the shift in days.
-START_OF_DAY = "start of day"
 VARYING = "varying"
 FAILED = "failed"
 NOT_EVALUATED = "not evaluated"
@@ -60,22 +66,6 @@ _FORMATTED = frozenset({CURRENT_TIME, CLOCK_OFFSET})
 # The column kinds whose values are not text: a time there is the same instant whatever the
 # text it was written as.
 TIME_KINDS = frozenset({"timestamp", "timestamptz", "date", "time"})
-# How far from the clock a moved time may be and still be read as "the clock, moved" (a
-# literal default is never this close to the day a check runs).
-_NEAR_SECONDS = 8 * 86400
-_UNIX_EPOCH_JULIAN_DAY = 2440587.5
-
-# How far from the evaluation's clock "the current time" may be (a busy machine, a server
-# clock that is a little off).
-SLACK_SECONDS = 5.0
-
-_TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$",
-    re.IGNORECASE,
-)
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_TIME = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -130,39 +120,22 @@ class Verdict:
         return f"not evaluated ({self.error})"
 
 
-# SQLite's 'localtime' modifier (never a first argument: ``date('localtime')`` is no time).
-_LOCALTIME = re.compile(r",\s*'localtime'", re.IGNORECASE)
-
-
-def in_utc(dialect: str, expression: str) -> tuple[str, bool]:
-    """``expression`` as it is run, and whether it reads the device's local time: SQLite's
-    'localtime' modifier gives the time in the zone of whoever runs it, which for the devices
-    is unknown, so it is run as a no-op ('+0 seconds', the time in UTC) and the verdict says
-    so: the checker's own zone never decides."""
-    if dialect != "sqlite" or not _LOCALTIME.search(expression):
-        return expression, False
-    return _LOCALTIME.sub(", '+0 seconds'", expression), True
-
-
 def classify(run: Run) -> Verdict:
     """The class of the single column of ``run``."""
     if run.error is not None:
         return Verdict(NOT_EVALUATED if run.missing else FAILED, error=run.error)
     values = [row[0] for row in run.rows]
     low, high = run.started - SLACK_SECONDS, run.ended + SLACK_SECONDS
-    if values and all(_is_now(v, low, high) for v in values):
-        return Verdict(CURRENT_TIME, form=_form(values))
-    if values and all(_is_today(v, low, high) for v in values):
+    if values and all(is_now(v, low, high) for v in values):
+        return Verdict(CURRENT_TIME, form=form_of(values))
+    if values and all(is_today(v, low, high) for v in values):
         return Verdict(CURRENT_DATE)
-    if values and all(_is_time_now(v, low, high) for v in values):
+    if values and all(is_time_now(v, low, high) for v in values):
         return Verdict(CURRENT_TIME_OF_DAY)
-    moved = _moved_clock(values, low, high)
+    moved = moved_clock(values, low, high)
     if moved is not None:
-        return (
-            Verdict(moved.kind, moved.value, form=_form(values))
-            if moved.kind in _FORMATTED
-            else moved
-        )
+        kind, value = moved
+        return Verdict(kind, value, form=form_of(values) if kind in _FORMATTED else None)
     first = values[0] if values else None
     if all(_same(v, first) for v in values):
         return Verdict(CONSTANT, first)
@@ -253,17 +226,10 @@ def _json(value: Any) -> Any:
 
 
 def _instant(value: Any) -> Any:
-    stamp = _timestamp(value)
+    stamp = timestamp_of(value)
     if stamp is None:
         return None
     return stamp.replace(tzinfo=None) if stamp.tzinfo is None else stamp
-
-
-def _date(value: Any) -> Any:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    match = _DATE.match(str(value).strip())
-    return dt.date(*map(int, match.groups())) if match else None
 
 
 def _bytes(value: Any) -> Any:
@@ -287,149 +253,10 @@ _CONVERTERS = {
     "json": _json,
     "timestamp": _instant,
     "timestamptz": _instant,
-    "date": _date,
+    "date": date_of,
     "time": _text,
     "bytes": _bytes,
 }
-
-
-def _timestamp(value: Any) -> dt.datetime | None:
-    """``value`` as an aware UTC datetime (naive text is UTC, as SQLite writes it), or None."""
-    if isinstance(value, dt.datetime):
-        stamp = value
-    elif isinstance(value, str):
-        match = _TIMESTAMP.match(value.strip())
-        if match is None:
-            return None
-        y, mo, d, h, mi, s, frac, zone = match.groups()
-        micro = int((frac or "0")[:6].ljust(6, "0"))
-        try:
-            stamp = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), micro)
-        except ValueError:
-            return None
-        stamp = stamp.replace(tzinfo=_zone(zone))
-    else:
-        return None
-    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
-
-
-def _zone(text: str | None) -> dt.tzinfo:
-    if text is None or text.upper() == "Z":
-        return dt.UTC
-    digits = text[1:].replace(":", "")
-    minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
-    return dt.timezone(dt.timedelta(minutes=minutes if text[0] == "+" else -minutes))
-
-
-def _is_now(value: Any, low: float, high: float) -> bool:
-    stamp = _timestamp(value)
-    return stamp is not None and low <= stamp.timestamp() <= high
-
-
-def _is_today(value: Any, low: float, high: float) -> bool:
-    day = _date(value) if isinstance(value, str | dt.date) else None
-    if day is None or isinstance(value, dt.datetime):
-        return False
-    first = dt.datetime.fromtimestamp(low, dt.UTC).date()
-    last = dt.datetime.fromtimestamp(high, dt.UTC).date()
-    return bool(first <= day <= last)
-
-
-def _is_time_now(value: Any, low: float, high: float) -> bool:
-    if isinstance(value, dt.time):
-        seconds = value.hour * 3600 + value.minute * 60 + value.second
-    elif isinstance(value, str):
-        match = _TIME.match(value.strip())
-        if match is None:
-            return False
-        seconds = int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3] or 0)
-    else:
-        return False
-    day = 86400.0
-    start, end = low % day, high % day
-    return start <= seconds <= end if start <= end else seconds >= start or seconds <= end
-
-
-def _moved_clock(values: list[Any], low: float, high: float) -> Verdict | None:
-    """The clock moved by a fixed amount, or written as a number, when every value is one."""
-    if not values:
-        return None
-    middle = (low + high) / 2
-    stamps = [_timestamp(v) for v in values]
-    if all(s is not None and _at_midnight(v, s) for v, s in zip(values, stamps, strict=True)):
-        today = dt.datetime.fromtimestamp(middle, dt.UTC).date()
-        shifts = [
-            (_written(v, s).date() - today).days
-            for v, s in zip(values, stamps, strict=True)
-            if s is not None
-        ]
-        if all(abs(n) <= _NEAR_SECONDS // 86400 for n in shifts):
-            return Verdict(START_OF_DAY, shifts[0])
-    if all(s is not None for s in stamps):
-        offsets = [s.timestamp() - middle for s in stamps if s is not None]
-        if all(abs(o) <= _NEAR_SECONDS for o in offsets):
-            return Verdict(CLOCK_OFFSET, round(offsets[0] / 60.0) * 60)
-    days = [_date(v) if isinstance(v, str | dt.date) and not isinstance(v, dt.datetime) else None
-            for v in values]  # fmt: skip
-    if all(d is not None for d in days):
-        today = dt.datetime.fromtimestamp(middle, dt.UTC).date()
-        shifts = [(d - today).days for d in days if d is not None]
-        if all(abs(n) <= _NEAR_SECONDS // 86400 for n in shifts):
-            return Verdict(DATE_OFFSET, shifts[0])
-    if all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in values):
-        numbers = [float(v) for v in values]
-        slack = high - low
-        for label, clock in (
-            ("Unix seconds", middle),
-            ("Unix milliseconds", middle * 1000),
-            ("a Julian day", middle / 86400 + _UNIX_EPOCH_JULIAN_DAY),
-        ):
-            scale = 1000 if "milli" in label else 1 / 86400 if "Julian" in label else 1
-            if all(abs(n - clock) <= slack * scale for n in numbers):
-                return Verdict(CLOCK_NUMBER, label)
-    return None
-
-
-def _at_midnight(value: Any, stamp: dt.datetime | None) -> bool:
-    """A timestamp at 00:00:00 exactly (a date stored in a timestamp), as it was written (a
-    naive PostgreSQL timestamp, or text without a zone)."""
-    if stamp is None:
-        return False
-    written = _written(value, stamp)
-    return (written.hour, written.minute, written.second, written.microsecond) == (0, 0, 0, 0)
-
-
-def _written(value: Any, stamp: dt.datetime) -> dt.datetime:
-    """A timestamp as the database wrote it (in its own zone), not converted to UTC."""
-    if isinstance(value, dt.datetime):
-        return value
-    match = _TIMESTAMP.match(value.strip()) if isinstance(value, str) else None
-    if match is None:
-        return stamp
-    return stamp.astimezone(_zone(match[8])) if match[8] else stamp.replace(tzinfo=None)
-
-
-def _form(values: list[Any]) -> str | None:
-    """The text format of stored times (``YYYY-MM-DD HH:MM:SS.fff+hh``: ``fff`` for any
-    fractional seconds, as PostgreSQL drops trailing zeros), None unless every value is text."""
-    forms = set()
-    for value in values:
-        match = _TIMESTAMP.match(value.strip()) if isinstance(value, str) else None
-        if match is None:
-            return None
-        seconds, fraction, zone = match[6], match[7], match[8]
-        text = "YYYY-MM-DD" + value.strip()[10] + "HH:MM"
-        text += ":SS" if seconds is not None else ""
-        text += ".fff" if fraction is not None else ""
-        if zone is not None:
-            text += (
-                "Z"
-                if zone.upper() == "Z"
-                else "+hh" + ("" if len(zone) == 3 else ":mm" if ":" in zone else "mm")
-            )
-        forms.add(text)
-    # A fraction of zero is dropped by PostgreSQL on one row and not the next: any row's.
-    return max(forms, key=len) if forms else None
 
 
 def _same(value: Any, other: Any) -> bool:
