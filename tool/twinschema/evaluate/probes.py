@@ -41,6 +41,9 @@ class Reads:
     lengths: tuple[int, ...] = ()
     # The dialect-dependent operators it uses (``typemap.DIALECT_DEPENDENT_OPERATORS``).
     dependent: tuple[str, ...] = ()
+    # The columns it orders (an operand of <, <=, >, >= or BETWEEN): text order on SQLite, the
+    # declared order on a PostgreSQL enum.
+    ordered: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -79,7 +82,27 @@ def reads(dialect: str, text: str) -> Reads | None:
         tuple(dict.fromkeys(strings)),
         tuple(dict.fromkeys(lengths)),
         _dependent(tree),
+        _ordered(tree),
     )
+
+
+_ORDERINGS = ("GT", "GTE", "LT", "LTE", "Between")
+
+
+def _ordered(tree: Any) -> frozenset[str]:
+    """The columns ``tree`` compares by order (``s < 'b'``, ``s BETWEEN 'a' AND 'c'``)."""
+    from sqlglot import exp
+
+    found = set()
+    for node in tree.walk():
+        if type(node).__name__ not in _ORDERINGS:
+            continue
+        for operand in node.iter_expressions():
+            while isinstance(operand, (exp.Paren, exp.Cast)):
+                operand = operand.this
+            if isinstance(operand, exp.Column):
+                found.add(operand.name)
+    return frozenset(found)
 
 
 def _dependent(tree: Any) -> tuple[str, ...]:
