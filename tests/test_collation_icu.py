@@ -1,7 +1,8 @@
 """Nondeterministic ICU collations, on the system's PostgreSQL (the embedded server is built
-without ICU): a collation that ignores case is SQLite's NOCASE across dialects, and one that
-also ignores accents, or none, is not. Each verdict is shown by rows on the real databases:
-'bob' after 'Bob' in a UNIQUE column."""
+without ICU): a collation that ignores case is not SQLite's NOCASE across dialects (NOCASE folds
+ASCII letters only: 'ä' after 'Ä' in a UNIQUE column parts them, 'bob' after 'Bob' does not),
+nor is one that also ignores accents, or none. Each verdict is shown by rows on the real
+databases: a second value after a first in a UNIQUE column."""
 
 from __future__ import annotations
 
@@ -57,7 +58,15 @@ def pg_table(collation: str) -> str:
 BOB = ("Bob", "bob")
 JOSE = ("jose", "José")
 CASES = [
-    ("nocase-vs-icu-ci", SQLITE_NOCASE, pg_table("ci"), set(), (*BOB, "reject", "reject")),
+    # NOCASE folds ASCII letters only: 'ä' after 'Ä' is another value on SQLite, the same on
+    # PostgreSQL's level-2 ICU collation ('bob' after 'Bob' is the same on both).
+    (
+        "nocase-vs-icu-ci",
+        SQLITE_NOCASE,
+        pg_table("ci"),
+        {"column_type"},
+        ("Ä", "ä", "accept", "reject"),
+    ),
     ("plain-vs-icu-ci", SQLITE_PLAIN, pg_table("ci"), {"column_type"}, (*BOB, "accept", "reject")),
     (
         "nocase-vs-icu-ci-ai",
@@ -107,6 +116,21 @@ def test_icu_collation_against_sqlite(
         )
     assert got == (on_sqlite, on_pg)
     assert (on_sqlite != on_pg) == bool(expect)
+
+
+def test_nocase_and_icu_ci_agree_on_ascii_letters(icu_loader: Loader) -> None:
+    """Where NOCASE and the level-2 ICU collation agree: 'bob' after 'Bob' is a duplicate on
+    both (the difference is in letters beyond ASCII only)."""
+    rows = [{"id": 1, "name": "Bob"}, {"id": 2, "name": "bob"}]
+    with (
+        icu_loader.load("sqlite", SQLITE_NOCASE) as lite,
+        icu_loader.load("postgresql", COLLATIONS + pg_table("ci")) as pg,
+    ):
+        got = (
+            try_row(icu_loader, "sqlite", lite, "t", rows),
+            try_row(icu_loader, "postgresql", pg, "t", rows),
+        )
+    assert got == ("reject", "reject")
 
 
 def test_icu_accents_part_ci_from_ci_ai(icu_loader: Loader) -> None:
