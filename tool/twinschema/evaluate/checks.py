@@ -56,7 +56,8 @@ def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
         kind = probes.kind_of(lc, rc)
-        values.append(probes.values_for(kind, numbers, strings, bound, scale, lengths))
+        own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
+        values.append(probes.values_for(kind, numbers, strings, scale, own))
     lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
     st.note(ldialect, rdialect)
     if lb is None or rb is None:
@@ -310,7 +311,12 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
         return
     found, (row, a, b) = run.probes, run.witness
     said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
-    st.annotate(witness_text(st, found.names, row, said), ld, rd)
+    st.merge(
+        ld,
+        rd,
+        f"CHECK on {lt.name} differs: {ld.left} on the left, {rd.right} on the right; "
+        + witness_text(st, found.names, row, said),
+    )
 
 
 def verb(accepted: bool | None) -> str:

@@ -25,7 +25,7 @@ _DECIMAL_KINDS = frozenset({"numeric", "float"})
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
 _INT4 = 2**31
 _INT8_MAX = 2**63 - 1
-# Longer lengths compared with length() are probed by the column's declared length alone.
+# Longer lengths compared with length() are not probed (a declared length always is).
 _MAX_LENGTH = 1000
 
 
@@ -114,10 +114,11 @@ def _dependent(tree: Any) -> tuple[str, ...]:
         name = type(node).__name__
         if name not in typemap.DIALECT_DEPENDENT_OPERATORS:
             continue
-        if name in typemap.LIKE_OPERATORS:
-            patterns = [str(n.this) for n in node.find_all(exp.Literal) if n.is_string]
-            if not any("\\" in p for p in patterns):
-                continue
+        held = typemap.DEPENDENT_WHEN_LITERAL_HOLDS.get(name)
+        if held is not None and not any(
+            held in str(n.this) for n in node.find_all(exp.Literal) if n.is_string
+        ):
+            continue
         found.append(name)
     return tuple(dict.fromkeys(found))
 
@@ -142,12 +143,12 @@ def values_for(
     kind: str | None,
     numbers: tuple[Decimal, ...],
     strings: tuple[str, ...],
-    length: int | None = None,
     scale: int | None = None,
     lengths: tuple[int, ...] = (),
 ) -> list[Any]:
     """The probe values of one column, most telling first (NULL, the literals and their
-    neighbours, then the boundaries)."""
+    neighbours, then the boundaries). ``lengths``: the lengths that matter for its strings
+    (those an expression compares ``length()`` with, and the column's declared length)."""
     found: list[Any] = [None]
     if kind == "boolean":
         found += [False, True]
@@ -156,7 +157,7 @@ def values_for(
     elif kind in _DECIMAL_KINDS:
         found += _decimals(numbers, scale)
     elif kind in _TEXT_KINDS or kind is None:
-        found += _strings(strings, length, lengths)
+        found += _strings(strings, lengths)
         if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
             found += _json(strings)
         if kind is None:  # a type no kind stands for (PostgreSQL's real...): numbers too
@@ -212,7 +213,7 @@ def _json(strings: tuple[str, ...]) -> list[Any]:
     return found
 
 
-def _strings(strings: tuple[str, ...], length: int | None, lengths: tuple[int, ...]) -> list[Any]:
+def _strings(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     found: list[str] = []
     for s in strings:
         found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
@@ -221,7 +222,8 @@ def _strings(strings: tuple[str, ...], length: int | None, lengths: tuple[int, .
         found += ["x" + s]
         if any(c in s for c in "%_\\"):
             found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
-    # Strings of each length an expression compares length() with, and one either side.
+    # Strings of each length that matters (one an expression compares length() with, the
+    # column's declared length), and one either side.
     for n in lengths:
         found += ["x" * n, "x" * (n + 1), "x" * max(n - 1, 0)]
         # n characters and a space or a literal beyond them (trim, replace), and n characters
@@ -231,8 +233,6 @@ def _strings(strings: tuple[str, ...], length: int | None, lengths: tuple[int, .
     found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12", "x" * 40]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß"]
-    if length is not None:
-        found += ["x" * length, "x" * (length + 1), "x" * max(length - 1, 0)]
     return found
 
 

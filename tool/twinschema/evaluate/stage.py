@@ -20,7 +20,10 @@ extension's function, the user's own, a type) is "not evaluated": the comparer's
 CHECKs (``checks``), partial-index predicates and generated columns (``computed``) that still
 differ are run over probe rows, and so, across dialects, are those the comparer matched that use
 an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``: a
-division, an overflow, a negative substr start, a backslash in a LIKE pattern); a fractional
+division, an overflow, a negative substr start, a backslash in a LIKE pattern) or that order a
+column that is an enum on one side (text order on SQLite, declared order on PostgreSQL); a
+one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
+only (``checks``); a fractional
 number default the two column types store differently is run (``stored_defaults``);
 cross-dialect column pairs get their ``value_compatibility``
 warnings (``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs
