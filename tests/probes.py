@@ -9,6 +9,9 @@ expect: [check]      # the difference kinds the checker must report, or [] for "
 why: one sentence: what the case pins down
 equivalence: check   # optional, with expect []: a rule the comparison lists under equivalences
 no_witness: why      # a difference no fixed row can show (a time or random value): why
+warnings:            # optional: the value_compatibility warnings the check must give (run as
+  u: ["'A0EEBC99"]   # ``diff`` does, values probed), per column one text each warning holds;
+                     # witness rows may then part the sides although expect is []
 witness:             # optional: rows that show the verdict on the real databases
   table: t
   declared_only: false   # true: a declared difference no row can show (both behave the same)
@@ -63,6 +66,7 @@ from twinschema.domain_load import load_domain
 from twinschema.domain_model import Domain
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.model import Schema
+from twinschema.records import Difference
 from twinschema.sources import make_canonical
 from twinschema.urls import parse_url, redact
 
@@ -82,6 +86,7 @@ class Case:
     witness: dict[str, Any] | None = field(default=None)
     equivalence: str | None = None
     no_witness: str | None = None
+    warnings: dict[str, list[str]] | None = None
 
     def sql(self, side: str) -> str:
         """The DDL of side ``a`` or ``b``."""
@@ -111,6 +116,7 @@ def cases() -> list[Case]:
                 witness=spec.get("witness"),
                 equivalence=spec.get("equivalence"),
                 no_witness=spec.get("no_witness"),
+                warnings=spec.get("warnings"),
             )
         )
     return found
@@ -210,16 +216,27 @@ def domain_of(case: Case) -> Domain | None:
 def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparison:
     """Compare the two sides of ``case`` as ``twinschema diff a b [--domain]`` does: the
     comparer, then the evaluation stage (not with ``evaluated=False``: ``--no-evaluate``)."""
+    found, sides = _compared(loader, case)
+    if evaluated:
+        evaluate(found, *sides, loader.evaluator)
+    return found
+
+
+def case_warnings(loader: Loader, case: Case) -> list[Difference]:
+    """The ``value_compatibility`` warnings of ``case``, as ``twinschema diff`` gives them."""
+    found, sides = _compared(loader, case)
+    return evaluate(found, *sides, loader.evaluator, values=True).warnings
+
+
+def _compared(loader: Loader, case: Case) -> tuple[Comparison, tuple[Side, Side]]:
+    """The comparer's findings on ``case``, and its two sides."""
     domain = domain_of(case)
     da, db = case.dialects
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
         left = make_canonical(loader.schema(da, ha, "a.sql"), domain)
         right = make_canonical(loader.schema(db, hb, "b.sql"), domain)
     sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
-    found = compare(*sides, layer="diff", domain=domain)
-    if evaluated:
-        evaluate(found, *sides, loader.evaluator)
-    return found
+    return compare(*sides, layer="diff", domain=domain), sides
 
 
 def setup_statements(case: Case, side: str) -> list[str]:

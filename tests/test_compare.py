@@ -11,6 +11,7 @@ from twinschema.compare import Side, compare
 from twinschema.dialects import adapter
 from twinschema.domain_load import parse_domain
 from twinschema.model import (
+    IDENTITY_BY_DEFAULT,
     IDENTITY_ROWID,
     IDENTITY_SEQUENCE,
     CheckConstraint,
@@ -567,7 +568,11 @@ def test_a_folded_table_name_renames_what_refers_to_it() -> None:
         {
             "users": Table(
                 "users",
-                columns=(col("postgresql", "id", "integer", nullable=False),),
+                columns=(
+                    col(
+                        "postgresql", "id", "integer", nullable=False, identity=IDENTITY_BY_DEFAULT
+                    ),
+                ),
                 primary_key=("id",),
             ),
             "posts": Table(

@@ -15,6 +15,7 @@ import pytest
 from probes import (
     Case,
     Loader,
+    case_warnings,
     cases,
     compare_case,
     measured,
@@ -30,6 +31,7 @@ WITNESSED = [c for c in CASES if c.witness and c.witness.get("rows")]
 DEFAULTS = [c for c in CASES if c.witness and c.witness.get("default_of")]
 STORED = [c for c in CASES if c.witness and c.witness.get("stored_of")]
 MEASURED = [c for c in CASES if c.witness and c.witness.get("measure")]
+WARNED = [c for c in CASES if c.warnings is not None]
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +87,29 @@ def test_witness(loader: Loader, case: Case) -> None:
             )
             outcomes.append(got)
     parted = any(a != b for a, b in outcomes)
-    behaves_differently = bool(case.expect) and not case.witness.get("declared_only", False)
+    # A value_compatibility warning claims a difference in behaviour too (with its rows).
+    claimed = bool(case.expect) or bool(case.warnings)
+    behaves_differently = claimed and not case.witness.get("declared_only", False)
     assert parted == behaves_differently, (
         f"{case.name}: the witness rows {'part' if parted else 'do not part'} the two sides, but "
         f"the case expects {'a difference in behaviour' if behaves_differently else 'the same behaviour'}"
     )
+
+
+@pytest.mark.parametrize("case", WARNED, ids=[c.name for c in WARNED])
+def test_warnings(loader: Loader, case: Case) -> None:
+    """The value_compatibility warnings are exactly the case's: per column, one warning for
+    each text listed, each holding its text (none where the case lists none)."""
+    assert case.warnings is not None
+    found: dict[str, list[str]] = {}
+    for warning in case_warnings(loader, case):
+        found.setdefault(warning.column or "", []).append(warning.message)
+    assert sorted(found) == sorted(case.warnings), f"{case.name}: {found}"
+    for column, texts in case.warnings.items():
+        messages = found[column]
+        assert len(messages) == len(texts), f"{case.name}: {column}: {messages}"
+        for text in texts:
+            assert any(text in m for m in messages), f"{case.name}: {text!r} not in {messages}"
 
 
 @pytest.mark.parametrize("case", DEFAULTS, ids=[c.name for c in DEFAULTS])

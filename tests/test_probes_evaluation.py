@@ -100,3 +100,17 @@ def test_corpus_size(settled: dict[str, bool]) -> None:
         found = [c for c in EVAL if kind in c.name]
         same = [c for c in found if not c.expect]
         assert same and len(same) < len(found), f"{kind}: need equal and near-miss cases"
+
+
+def test_a_check_pair_parted_by_a_row_is_one_difference(loader: Loader) -> None:
+    """SQLite's NOT LIKE '%\\%%' against PostgreSQL's NOT ILIKE '%\\%%' (a backslash is a
+    literal in one pattern and the escape in the other): one ``check`` difference that holds
+    both CHECKs and the witness row, not two one-sided ones."""
+    (case,) = [c for c in EVAL if c.name == "sl-pg.eval-check-like-backslash-vs-ilike"]
+    found = compare_case(loader, case)
+    (check,) = found.differences
+    assert check.kind == "check"
+    assert check.left is not None and "NOT LIKE" in check.left
+    assert check.right is not None and "!~~*" in check.right  # ILIKE as PostgreSQL prints it
+    assert "on the left" in check.message and "on the right" in check.message
+    assert EVALUATED.search(check.message), check.message

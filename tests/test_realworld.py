@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,10 +58,11 @@ def run_diff(left: str, right: str, *options: str) -> tuple[int, dict[str, Any]]
 
 def records(report: dict[str, Any]) -> list[Record]:
     """The (kind, table, column) of every difference, sorted (a multiset, as a list)."""
-    return sorted(
-        ((d["kind"], d["table"], d["column"]) for d in report["differences"]),
-        key=lambda r: (r[0], r[1], r[2] or ""),
-    )
+    return sorted(((d["kind"], d["table"], d["column"]) for d in report["differences"]), key=_order)
+
+
+def _order(record: Record) -> tuple[str, str, str]:
+    return record[0], record[1], record[2] or ""
 
 
 def assert_same_records(
@@ -126,7 +128,7 @@ def side_counts(not_compared: Any) -> list[dict[str, int]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Chinook: in sync
+# Chinook: in sync but for its generated keys
 
 
 @pytest.fixture
@@ -154,25 +156,49 @@ def test_chinook_loaders_build_the_two_databases(chinook_sqlite: str, chinook_pg
             engine.dispose()
 
 
+# The one-column integer keys: rowid aliases in SQLite (an insert that omits the id gets one),
+# plain integer keys with no default in PostgreSQL (such an insert fails there).
+CHINOOK_KEYS: list[Record] = [
+    ("column_default", table, f"{table}_id")
+    for table in (
+        "album", "artist", "customer", "employee", "genre", "invoice", "invoice_line",
+        "media_type", "playlist", "track",
+    )
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("order", ["sqlite-first", "postgresql-first"])
-def test_chinook_is_in_sync(chinook_sqlite: str, chinook_pg: str, order: str) -> None:
+def test_chinook_differs_only_in_its_generated_keys(
+    chinook_sqlite: str, chinook_pg: str, order: str
+) -> None:
     """Same model generated for both dialects: names differ only by convention (mapped in the
-    domain), types only by spelling (INTEGER/INT, NVARCHAR/VARCHAR, DATETIME/TIMESTAMP), and the
-    ids are rowid aliases in SQLite against plain integer keys in PostgreSQL."""
+    domain), types only by spelling (INTEGER/INT, NVARCHAR/VARCHAR, DATETIME/TIMESTAMP). The
+    one-column ids are rowid aliases in SQLite against integer keys with no default in
+    PostgreSQL: an insert that omits the id works on SQLite only, each a column_default."""
     left, right = (chinook_sqlite, chinook_pg)
     if order == "postgresql-first":
         left, right = right, left
     code, report = run_diff(left, right, "--domain", str(CHINOOK / "domain.yaml"))
-    assert report["differences"] == [], json.dumps(report["differences"], indent=2)
-    assert report["in_sync"] is True
-    assert code == 0
-    assert all(layer["status"] == "in_sync" for layer in report["layers"]), report["layers"]
+    assert_same_records(records(report), CHINOOK_KEYS, report)
+    for difference in report["differences"]:
+        assert "an insert that omits" in difference["message"], difference
+    assert code == 1
+    # The witness on the real databases: an album without an id.
+    conn = sqlite3.connect(chinook_sqlite.removeprefix("sqlite:///"))
+    try:
+        conn.execute("INSERT INTO Album (Title, ArtistId) VALUES ('x', 1)")
+    finally:
+        conn.rollback()
+        conn.close()
+    with pytest.raises(sa.exc.IntegrityError):
+        pg_execute(chinook_pg, "INSERT INTO album (title, artist_id) VALUES ('x', 1)")
 
 
 def test_chinook_drift_dropped_column_in_postgresql(chinook_sqlite: str, chinook_pg: str) -> None:
     pg_execute(chinook_pg, "ALTER TABLE track DROP COLUMN composer")
     code, report = run_diff(chinook_sqlite, chinook_pg, "--domain", str(CHINOOK / "domain.yaml"))
-    assert records(report) == [("column_missing", "track", "composer")], report["differences"]
+    expected = sorted([*CHINOOK_KEYS, ("column_missing", "track", "composer")], key=_order)
+    assert records(report) == expected, report["differences"]
     assert report["in_sync"] is False
     assert code == 1
 
@@ -188,8 +214,9 @@ def test_chinook_drift_foreign_key_action_in_sqlite(tmp_path: Path, chinook_pg: 
     assert count == 1
     left = testing.sqlite_file(tmp_path / "chinook-drift.db", drifted)
     code, report = run_diff(left, chinook_pg, "--domain", str(CHINOOK / "domain.yaml"))
-    assert records(report) == [("foreign_key", "invoice_line", None)], report["differences"]
-    (difference,) = report["differences"]
+    expected = sorted([*CHINOOK_KEYS, ("foreign_key", "invoice_line", None)], key=_order)
+    assert records(report) == expected, report["differences"]
+    (difference,) = [d for d in report["differences"] if d["kind"] == "foreign_key"]
     assert "CASCADE" in json.dumps(difference["left"]) + json.dumps(difference["right"])
     assert code == 1
 

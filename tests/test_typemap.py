@@ -136,7 +136,7 @@ def test_domain_definitions_take_part_in_the_declared_type() -> None:
         (("sqlite", "rowid"), ("postgresql", "always"), True),
         (("sqlite", "rowid"), ("postgresql", "by default"), True),
         (("sqlite", "rowid"), ("postgresql", "sequence"), True),
-        (("sqlite", "rowid"), ("postgresql", None), True),
+        (("sqlite", "rowid"), ("postgresql", None), False),
         (("sqlite", "autoincrement"), ("postgresql", "by default"), True),
         (("postgresql", "always"), ("sqlite", "rowid"), True),
         (("sqlite", None), ("postgresql", "always"), False),

@@ -63,6 +63,19 @@ def not_null_tested(tree: exp.Expr) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def true_only_when_not_null(tree: exp.Expr) -> tuple[str, ...]:
+    """The columns a predicate's canonical tree can be true only without a NULL in: those named
+    by an operand of its top AND that is ``x IS NOT NULL`` or NULL whenever x is (``x > 0``). A
+    partial index's rows are those its predicate is true on, so none holds a NULL there."""
+    items = operands(tree, exp.And) if type(tree) is exp.And else [tree]
+    found = set(not_null_tested(tree))
+    for item in items:
+        for column in item.find_all(exp.Column):
+            if _strict(item, key(column)):
+                found.add(column.name)
+    return tuple(sorted(found))
+
+
 def _not_null_test(node: exp.Expr, not_null: tuple[str, ...]) -> bool:
     node = unparen(node)
     if not isinstance(node, exp.Not) or not _is_null_test(node.this):

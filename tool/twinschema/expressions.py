@@ -45,12 +45,15 @@ class Scope:
     ``check`` is True for a CHECK's expression: a CHECK passes when it is NULL, so ``a > 0 OR a
     IS NULL`` is ``a > 0`` there (not in an index predicate, where NULL excludes the row);
     ``not_null`` names the columns whose ``IS NOT NULL`` test in a CHECK's top AND adds nothing.
+    ``predicate`` is True for a partial index's WHERE: its ``Canonical.not_null`` then names the
+    columns no row of the index holds a NULL in.
     """
 
     columns: tuple[tuple[str, str, str], ...] = ()
     own: str | None = None
     check: bool = False  # a CHECK's expression, which passes on NULL as on true
     not_null: tuple[str, ...] = ()  # in a CHECK: the logical names of the NOT NULL columns
+    predicate: bool = False  # a partial index's WHERE, which keeps only the rows it is true on
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,8 @@ class Canonical:
     text: str
     column: str | None = None
     values: tuple[str, ...] | None = None
-    # In a CHECK: the columns it makes NOT NULL (``x IS NOT NULL`` alone or in its top AND).
+    # In a CHECK: the columns it makes NOT NULL (``x IS NOT NULL`` alone or in its top AND); in
+    # an index predicate: the columns it is true only without a NULL in.
     not_null: tuple[str, ...] = ()
 
 
@@ -85,6 +89,8 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
         if scope.check:
             tested = expr_nulls.not_null_tested(tree)
             tree = expr_nulls.passes_on_null(expr_nulls.without_not_null(tree, scope.not_null))
+        elif scope.predicate:
+            tested = expr_nulls.true_only_when_not_null(tree)
         if scope.own is not None:
             tree = expr_idioms.default_literal(tree, dialect, scope.own)
         return Canonical(expr_tree.key(tree), *_in_list(tree), not_null=tested)

@@ -69,13 +69,17 @@ class ColumnType:
 # whether two collations make different values equal. EXACT: no two different values are equal
 # (SQLite's BINARY, every deterministic PostgreSQL collation).
 EQUALITY_EXACT = "exact"
-EQUALITY_CASE = "case"  # equal ignoring letter case: SQLite NOCASE, an ICU ks-level2 collation
+EQUALITY_CASE = "case"  # equal ignoring letter case (all letters): an ICU ks-level2 collation
+# Equal ignoring the case of ASCII letters only: SQLite's NOCASE ('Bob' = 'bob', 'Ä' <> 'ä').
+EQUALITY_ASCII_CASE = "ascii-case"
 EQUALITY_CASE_ACCENT = "case-accent"  # equal ignoring case and accents: ICU ks-level1
 EQUALITY_TRAILING_SPACE = "trailing-space"  # equal ignoring trailing spaces: SQLite RTRIM
 EQUALITY_MEANINGS: Mapping[str, str] = MappingProxyType(
     {
         EQUALITY_EXACT: "different values are never equal",
         EQUALITY_CASE: "values that differ only in letter case are equal ('Bob' = 'bob')",
+        EQUALITY_ASCII_CASE: "values that differ only in the case of ASCII letters are equal "
+        "('Bob' = 'bob', not 'Ä' = 'ä')",
         EQUALITY_CASE_ACCENT: "values that differ only in case or accents are equal",
         EQUALITY_TRAILING_SPACE: "values that differ only in trailing spaces are equal",
     }

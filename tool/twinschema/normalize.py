@@ -125,11 +125,21 @@ def _uniques(
     uniques = table.uniques
     if col is not None:
         uniques = tuple(replace(u, columns=tuple(map(col, u.columns))) for u in uniques)
-    if any(not u.nulls_distinct and set(u.columns) <= not_null for u in uniques):
+    if any(_nulls_moot(u.nulls_distinct, u.columns, not_null) for u in uniques):
         uniques = tuple(
-            replace(u, nulls_distinct=True) if set(u.columns) <= not_null else u for u in uniques
+            replace(u, nulls_distinct=True)
+            if _nulls_moot(u.nulls_distinct, u.columns, not_null)
+            else u
+            for u in uniques
         )
     return uniques
+
+
+def _nulls_moot(nulls_distinct: bool, columns: tuple[str, ...], not_null: frozenset[str]) -> bool:
+    """True when a unique rule's NULLS NOT DISTINCT is moot: no row it holds has a NULL in its
+    columns (each is NOT NULL, or the partial index's predicate is true only without one), so
+    it is the same rule as a plain UNIQUE."""
+    return not nulls_distinct and set(columns) <= not_null
 
 
 def _indexes(
@@ -151,15 +161,19 @@ def _indexes(
     for index in table.indexes:
         plain = all(e in column_names for e in index.expressions)
         if plain and index.where is None and col is None:
-            expressions, where = index.expressions, None
+            expressions, where, kept = index.expressions, None, not_null
         else:
             expressions = tuple(
                 (col(e) if col else e) if e in column_names else canonical(dialect, e, scope).text
                 for e in index.expressions
             )
-            where = canonical(dialect, index.where, scope).text if index.where else None
-        if index.unique and plain and not index.nulls_distinct and set(expressions) <= not_null:
-            index = replace(index, nulls_distinct=True)  # moot: no row holds a NULL there
+            where = None
+            kept = not_null
+            if index.where:
+                read = canonical(dialect, index.where, replace(scope, predicate=True))
+                where, kept = read.text, not_null | set(read.not_null)
+        if index.unique and plain and _nulls_moot(index.nulls_distinct, expressions, kept):
+            index = replace(index, nulls_distinct=True)
         if index.unique and where is None and plain and index.method == "btree" and index.plain():
             by_columns.setdefault(
                 frozenset(expressions),

@@ -48,8 +48,9 @@ CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
 # cross-dialect CHECK, generated column or index predicate that uses one is run on probe rows
 # even when its canonical forms agree (``evaluate.checks.dialect_dependent``). Keyed by the
 # operator's sqlglot node name; the value says why. ``Like``/``ILike`` count only when the
-# pattern holds a backslash (PostgreSQL's default LIKE escape; SQLite has none); ``Cast`` only
-# when it casts to a number, a date, a time or a boolean.
+# pattern holds a backslash (PostgreSQL's default LIKE escape; SQLite has none):
+# ``DEPENDENT_WHEN_LITERAL_HOLDS``; ``Cast`` only when it casts to a number, a date, a time or
+# a boolean.
 DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
     {
         "Div": "division: integer division of integral values on SQLite (NUMERIC/DECIMAL "
@@ -69,8 +70,10 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "fraction, PostgreSQL fails on text that is not one and rounds a fraction",
     }
 )
-LIKE_OPERATORS = frozenset({"Like", "ILike"})
 CAST_OPERATORS = frozenset({"Cast"})
+# The operators above that count only when a string literal under them holds this text: a LIKE
+# pattern without a backslash means the same on both dialects.
+DEPENDENT_WHEN_LITERAL_HOLDS: Mapping[str, str] = MappingProxyType({"Like": "\\", "ILike": "\\"})
 
 # The kind of a same-dialect pair whose declared types are equal.
 SAME = "same"
@@ -183,14 +186,16 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 # How a key column gets its values, per dialect, for the one cross-dialect rule on identities:
-# SQLite cannot declare an integer key without a generator when the key aliases the rowid, so a
-# rowid alias (with or without AUTOINCREMENT) matches a PostgreSQL integer key with an identity
-# (BY DEFAULT or ALWAYS), a serial/nextval default, or none. Same-dialect identities compare
-# exactly (ALWAYS vs BY DEFAULT between PostgreSQL sources is a difference).
+# a rowid alias (with or without AUTOINCREMENT) matches a PostgreSQL integer key with an
+# identity (BY DEFAULT or ALWAYS) or a serial/nextval default: both give an insert that omits
+# the key an id (where they part after an explicit id is a value_compatibility warning:
+# evaluate/crossing). Against a key with no generator it is a difference: such an insert works
+# on SQLite and fails on PostgreSQL. Same-dialect identities compare exactly (ALWAYS vs BY
+# DEFAULT between PostgreSQL sources is a difference).
 KEY_GENERATORS: Mapping[str, frozenset[str | None]] = MappingProxyType(
     {
         SQLITE: frozenset({IDENTITY_ROWID, IDENTITY_AUTOINCREMENT}),
-        POSTGRESQL: frozenset({IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE, None}),
+        POSTGRESQL: frozenset({IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE}),
     }
 )
 
@@ -312,7 +317,7 @@ def generators_match(
     left_dialect: str, left: str | None, right_dialect: str, right: str | None
 ) -> bool:
     """True when two key columns' generators mean the same (see ``KEY_GENERATORS``): equal, or
-    a SQLite rowid alias against a PostgreSQL integer key with any generator or none."""
+    a SQLite rowid alias against a PostgreSQL integer key with an identity or a sequence."""
     if left == right:
         return True
     if left_dialect == right_dialect:

@@ -203,6 +203,22 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             f"{lc.generator} vs {rc.generator}",
         )
     else:
+        message = (
+            f"how {where} is generated differs: {lc.identity or 'none'} vs {rc.identity or 'none'}"
+        )
+        bare = rc if rc.identity is None else lc  # the side with no generator, if one
+        if (
+            (lc.identity is None) != (rc.identity is None)
+            and not bare.nullable
+            and not bare.default
+        ):
+            # An insert that omits the key (INSERT INTO t (x) VALUES ('a')) gets an id on one
+            # side; on the other, NOT NULL with no default, it fails.
+            gets, fails = ("left", "right") if bare is rc else ("right", "left")
+            message += (
+                f": an insert that omits {lc.name} gets an id on the {gets} and fails on the "
+                f"{fails}"
+            )
         ctx.diff(
             kind,
             table,
@@ -210,7 +226,7 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             lc.name,
             f"identity {lc.identity or 'none'}",
             f"identity {rc.identity or 'none'}",
-            f"how {where} is generated differs: {lc.identity or 'none'} vs {rc.identity or 'none'}",
+            message,
         )
 
 

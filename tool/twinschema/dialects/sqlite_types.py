@@ -6,7 +6,7 @@ import re
 
 from twinschema.dialects.sqlite_lexer import unquote
 from twinschema.model import (
-    EQUALITY_CASE,
+    EQUALITY_ASCII_CASE,
     EQUALITY_EXACT,
     EQUALITY_TRAILING_SPACE,
     FK_ACTIONS,
@@ -22,7 +22,8 @@ NAME = "sqlite"
 # What SQLite's built-in collations make equal (https://sqlite.org/datatype3.html#collation).
 # BINARY is the default (None). A collation an application registers is unknown (None).
 COLLATIONS: dict[str, str | None] = {
-    "NOCASE": EQUALITY_CASE,  # ASCII letters only, as PostgreSQL's ICU level 2 for all letters
+    # ASCII letters only: not PostgreSQL's ICU level 2, which folds every letter ('Ä' = 'ä')
+    "NOCASE": EQUALITY_ASCII_CASE,
     "RTRIM": EQUALITY_TRAILING_SPACE,
 }
 

@@ -17,7 +17,7 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find, matched_tables, probe_text
 from twinschema.model import Column, ColumnType, Table
-from twinschema.records import Difference, Side
+from twinschema.records import Difference, Equivalence, Side
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet
         st.result.not_evaluated += 1
         return None
     numbers = lreads.numbers + rreads.numbers
-    strings = lreads.strings + rreads.strings
+    strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths))
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
     values = []
@@ -58,7 +58,8 @@ def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
         kind = probes.kind_of(lc, rc)
-        values.append(probes.values_for(kind, numbers, strings, bound, scale, lengths, casts))
+        own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
+        values.append(probes.values_for(kind, numbers, strings, scale, own, casts))
     lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
     st.note(ldialect, rdialect)
     if lb is None or rb is None:
@@ -124,20 +125,41 @@ def _run_on_probes(
     return ProbeRun(found, len(both), witness)
 
 
-def dependent(st: StageContext, ltext: str, rtext: str) -> bool:
+def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None) -> bool:
     """True when two expressions of different dialects use an operator whose meaning depends
-    on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``): equal canonical forms do not
-    settle them, their probe rows do."""
+    on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``), or order a column of ``table``
+    that is an enum on one side (``enum_ordered``): equal canonical forms do not settle them,
+    their probe rows do."""
     if not st.cross:
         return False
     lreads = probes.reads(st.left.schema.dialect, ltext)
     rreads = probes.reads(st.right.schema.dialect, rtext)
-    return any(r is not None and r.dependent for r in (lreads, rreads))
+    if any(r is not None and r.dependent for r in (lreads, rreads)):
+        return True
+    ordered = {c for r in (lreads, rreads) if r is not None for c in r.ordered}
+    return table is not None and any(enum_ordered(st, table, c) for c in sorted(ordered))
+
+
+def enum_ordered(st: StageContext, table: str, column: str) -> bool:
+    """True when ``column`` is a PostgreSQL enum on one side whose declared order is not the
+    order of its labels as text (what ``<`` follows on the other side's TEXT kept to a list)."""
+    for side in (st.left, st.right):
+        _, found = find(side, table, column)
+        values = found.type.values if found is not None else None
+        if values is not None and list(values) != sorted(values):
+            return True
+    return False
+
+
+def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
+    """The labels of the enum columns among ``columns``: probe values of their own."""
+    return tuple(v for c in columns if c is not None and c.type.values for v in c.type.values)
 
 
 def checks(st: StageContext) -> None:
     """Settle or explain each pair of CHECK differences on a table by its probe rows; across
     dialects, also run the CHECKs the comparer matched whose operators depend on the dialect."""
+    _not_null_checks(st)
     for ld, rd in _check_pairs(st):
         _probe(st, ld, rd)
     if st.cross:
@@ -158,7 +180,7 @@ def _matched_dependent(st: StageContext) -> list[tuple[Table, str, str]]:
             if rc is None:
                 continue
             ltext, rtext = lc.raw or lc.expression, rc.raw or rc.expression
-            if dependent(st, ltext, rtext):
+            if dependent(st, ltext, rtext, lt.name):
                 found.append((lt, ltext, rtext))
     return found
 
@@ -184,6 +206,59 @@ def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> No
         + witness_text(st, found.names, row, said),
         (ltext, rtext),
     )
+
+
+def _not_null_checks(st: StageContext) -> None:
+    """A column NULL on one side only, where that side has a CHECK the other lacks that rejects
+    exactly the rows with a NULL in it (``CASE WHEN x IS NULL THEN 0 ELSE 1 END = 1``, ``x IS
+    NOT NULL OR false``): run against ``x IS NOT NULL`` on the other side's probe rows, equal
+    verdicts on every row make the two differences one equivalence, "equal on N probes"."""
+    nullables = [d for d in st.comparison.differences if d.kind == "column_nullable"]
+    for nd in nullables:
+        if nd.table is None or nd.column is None:
+            continue
+        lt, lc = find(st.left, nd.table, nd.column)
+        rt, rc = find(st.right, nd.table, nd.column)
+        if lt is None or rt is None or lc is None or rc is None:
+            continue
+        left_null = lc.nullable
+        table, other = (lt, rc) if left_null else (rt, lc)
+        for cd in _one_sided_checks(st, nd.table, "left" if left_null else "right"):
+            text = _check_text(table, cd.left if left_null else cd.right)
+            if text is None:
+                continue
+            test = f"{other.name} IS NOT NULL"
+            ltext, rtext = (text, test) if left_null else (test, text)
+            run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=False)
+            if run is None or run.witness is not None:
+                continue
+            st.drop(nd, cd)
+            shown = f"CHECK ({text})"
+            st.comparison.equivalences.append(
+                Equivalence(
+                    nd.layer,
+                    nd.table,
+                    nd.column,
+                    f"NOT NULL as a CHECK: equal on {run.judged} probes",
+                    shown if left_null else "NOT NULL",
+                    "NOT NULL" if left_null else shown,
+                    nd.left_source,
+                    nd.right_source,
+                )
+            )
+            break
+
+
+def _one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference]:
+    """The ``check`` differences on ``table`` that only ``side`` has."""
+    return [
+        d
+        for d in st.comparison.differences
+        if d.kind == "check"
+        and d.table == table
+        and (d.left if side == "left" else d.right) is not None
+        and (d.right if side == "left" else d.left) is None
+    ]
 
 
 def _check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
@@ -238,7 +313,12 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
         return
     found, (row, a, b) = run.probes, run.witness
     said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
-    st.annotate(witness_text(st, found.names, row, said), ld, rd)
+    st.merge(
+        ld,
+        rd,
+        f"CHECK on {lt.name} differs: {ld.left} on the left, {rd.right} on the right; "
+        + witness_text(st, found.names, row, said),
+    )
 
 
 def verb(accepted: bool | None) -> str:

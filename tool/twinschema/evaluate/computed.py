@@ -168,7 +168,7 @@ def matched_predicates(st: StageContext) -> None:
             if ri is None:
                 continue
             lwhere, rwhere = _raw_where(li), _raw_where(ri)
-            if not dependent(st, lwhere, rwhere):
+            if not dependent(st, lwhere, rwhere, lt.name):
                 continue
             judged = _run_predicates(st, lt, lwhere, rwhere)
             if judged is None or judged[0] is None:
@@ -232,7 +232,7 @@ def _matched_generated(st: StageContext) -> None:
             continue  # judged as a difference above
         ltext = lc.generated.raw or lc.generated.expression
         rtext = rc.generated.raw or rc.generated.expression
-        if not dependent(st, ltext, rtext):
+        if not dependent(st, ltext, rtext, lt.name):
             continue
         judged = _run_generated(st, lt, lc, rc)
         if judged is None or judged[0] is None:

@@ -56,6 +56,26 @@ class StageContext:
             d for d in self.comparison.differences if not any(d is f for f in found)
         ]
 
+    def merge(self, ld: Difference, rd: Difference, message: str) -> None:
+        """Report a left-only and a right-only object that pair up (one CHECK on each side,
+        parted by a witness row) as one difference in their place: both sides' values, fixed
+        where a difference of two present values is (``fix_site``)."""
+        from dataclasses import replace
+
+        from twinschema.records.comparison import fix_site
+
+        merged = replace(
+            ld,
+            right=rd.right,
+            message=message,
+            hint=f"make {self.left.fix} and {self.right.fix} agree, or allow it in domain.yaml "
+            "with a reason",
+            fix=fix_site(ld.left, rd.right, self.left.file, self.right.file),
+        )
+        self.comparison.differences = [
+            merged if d is ld else d for d in self.comparison.differences if d is not rd
+        ]
+
     def annotate(self, said: str, *found: Difference) -> None:
         """Append ``said`` to the message of these very differences."""
         self.comparison.differences = [

@@ -129,24 +129,143 @@ def findings(
                 found.append(
                     (
                         push,
-                        Difference(
-                            layer=layer,
-                            kind=KIND,
-                            table=name,
-                            column=lc.name,
-                            name=lc.name,
-                            left=lc.type.raw or lc.type.spelling(),
-                            right=rc.type.raw or rc.type.spelling(),
-                            message=f"{name}.{lc.name}: {said}: {what} ({direction})",
-                            hint="enforce the same rule on both sides (a CHECK on the side that "
-                            "stores it), or allow it in domain.yaml with a reason",
-                            severity=SEVERITY_WARNING,
-                            left_source=left.label,
-                            right_source=right.label,
+                        _warning(
+                            layer,
+                            left,
+                            right,
+                            name,
+                            lc,
+                            rc,
+                            f"{name}.{lc.name}: {said}: {what} ({direction})",
                         ),
                     )
                 )
+        found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
+        found += _key_findings(left, right, layer, lt, rt)
     return found
+
+
+def _warning(
+    layer: str, left: Side, right: Side, table: str, lc: Column, rc: Column, message: str
+) -> Difference:
+    """A ``value_compatibility`` warning on the column pair ``lc``/``rc`` of ``table``."""
+    return Difference(
+        layer=layer,
+        kind=KIND,
+        table=table,
+        column=lc.name,
+        name=lc.name,
+        left=lc.type.raw or lc.type.spelling(),
+        right=rc.type.raw or rc.type.spelling(),
+        message=message,
+        hint="enforce the same rule on both sides (a CHECK on the side that stores it), or "
+        "allow it in domain.yaml with a reason",
+        severity=SEVERITY_WARNING,
+        left_source=left.label,
+        right_source=right.label,
+    )
+
+
+# Two spellings of one value of a kind: a text column keeps them apart, the typed PostgreSQL
+# column stores one value (uuid ignores letter case, jsonb spacing, a timestamp its spelling,
+# timestamptz the offset an instant is written in).
+SPELLINGS: dict[str, tuple[str, str]] = {
+    "uuid": ("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+    "json": ('{"a":1}', '{"a": 1}'),
+    "timestamp": ("2024-01-01 10:00", "2024-01-01 10:00:00"),
+    "timestamptz": ("2024-01-01 10:00:00+00:00", "2024-01-01 12:00:00+02:00"),
+}
+
+
+def _in_unique_rule(table: Table, column: str) -> bool:
+    return column in table.primary_key or any(column in u.columns for u in table.uniques)
+
+
+def _unique_findings(
+    left: Side,
+    right: Side,
+    backends: dict[str, Backend],
+    crossing: Crossing,
+    layer: str,
+    lt: Table,
+    rt: Table,
+) -> list[tuple[bool, Difference]]:
+    """A UNIQUE rule both sides have on a column that is text on one side and a PostgreSQL
+    uuid, jsonb or timestamp on the other compares different things: two spellings of one
+    value (``SPELLINGS``), stored in both real columns, are two values on one side and one on
+    the other. Each such pair is a warning naming the two values."""
+    from twinschema import typemap
+    from twinschema.evaluate.backends import REJECTED
+
+    found: list[tuple[bool, Difference]] = []
+    ld, rd = left.schema.dialect, right.schema.dialect
+    for lc in lt.columns:
+        rc = rt.column(lc.name)
+        if rc is None or lc.collation is not None or rc.collation is not None:
+            continue
+        pair = SPELLINGS.get(typemap.shared_kind(lc.type, rc.type) or "")
+        if pair is None or not (_in_unique_rule(lt, lc.name) and _in_unique_rule(rt, rc.name)):
+            continue
+        lgot = crossing.stored(backends[ld], ld, lc, column_checks(left, lt, lc), pair)
+        rgot = crossing.stored(backends[rd], rd, rc, column_checks(right, rt, rc), pair)
+        if lgot is None or rgot is None or REJECTED in (*lgot, *rgot):
+            continue
+        apart = {ld: not _same(*lgot), rd: not _same(*rgot)}
+        if apart[ld] == apart[rd]:
+            continue
+        two, one = (ld, rd) if apart[ld] else (rd, ld)
+        message = (
+            f"{lt.name}.{lc.name}: its UNIQUE rule compares different things: {pair[0]!r} and "
+            f"{pair[1]!r} are two values on {DIALECT_NAMES[two]} and one on "
+            f"{DIALECT_NAMES[one]} (a second row with the other spelling is a duplicate there"
+            + (": a SQLite to PostgreSQL sync fails)" if one == "postgresql" else ")")
+        )
+        push = two == "sqlite" and one == "postgresql"
+        found.append((push, _warning(layer, left, right, lt.name, lc, rc, message)))
+    return found
+
+
+def _key_findings(
+    left: Side, right: Side, layer: str, lt: Table, rt: Table
+) -> list[tuple[bool, Difference]]:
+    """A SQLite rowid alias against a PostgreSQL key with an identity or a sequence (the
+    comparer's ``rowid-alias``): where they part, with the witness sequence of inserts. An
+    explicit id (every synced row has one) is rejected by GENERATED ALWAYS; after one, the next
+    row that omits the id gets the next free id on SQLite and a duplicate key on PostgreSQL,
+    whose sequence did not move."""
+    from twinschema.model import (
+        IDENTITY_ALWAYS,
+        IDENTITY_AUTOINCREMENT,
+        IDENTITY_BY_DEFAULT,
+        IDENTITY_ROWID,
+        IDENTITY_SEQUENCE,
+    )
+
+    if len(lt.primary_key) != 1 or lt.primary_key != rt.primary_key:
+        return []
+    lc, rc = lt.column(lt.primary_key[0]), rt.column(rt.primary_key[0])
+    if lc is None or rc is None:
+        return []
+    sqlite, pg = (lc, rc) if left.schema.dialect == "sqlite" else (rc, lc)
+    if sqlite.identity not in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT):
+        return []
+    where = f"{lt.name}.{lc.name}"
+    if pg.identity == IDENTITY_ALWAYS:
+        message = (
+            f"{where}: a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as every "
+            "synced row has) is stored on SQLite and rejected on PostgreSQL (GENERATED ALWAYS): "
+            "a SQLite to PostgreSQL sync fails"
+        )
+        return [(True, _warning(layer, left, right, lt.name, lc, rc, message))]
+    if pg.identity in (IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
+        message = (
+            f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as "
+            "every synced row has), a row that omits the id gets 2 on SQLite and 1 again on "
+            "PostgreSQL, a duplicate key (its sequence did not move): set the sequence after "
+            "a sync (setval)"
+        )
+        return [(False, _warning(layer, left, right, lt.name, lc, rc, message))]
+    return []
 
 
 def _same(a: Any, b: Any) -> bool:

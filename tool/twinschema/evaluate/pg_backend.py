@@ -40,6 +40,40 @@ _MISSING_SQLSTATES = frozenset({"42883", "42704", "3F000", "42P01", "42501", "0A
 _FAILURE_CLASSES = ("22", "23", "42", "2F", "38", "39", "P0")
 
 
+def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
+    """Create, for this transaction (rolled back), each enum type the columns name, with its
+    labels in their declared order: a plain name in the session's temporary schema (searched
+    first for a type), a qualified one in its schema. ``s < 'b'::status`` then runs as on the
+    checked database (enum order, not text order). A type that cannot be made (one of that
+    name exists) is left to the CHECK's own verdict."""
+    import psycopg
+    from psycopg import sql
+
+    made = set()
+    for _, ctype in columns:
+        parts = tuple(ctype.raw.split(".")) if ctype.raw else ()
+        if ctype.values is None or parts in made or not 1 <= len(parts) <= 2:
+            continue
+        if not all(p.isidentifier() for p in parts):
+            continue
+        made.add(parts)
+        labels = sql.SQL(", ").join(sql.Literal(v) for v in ctype.values)
+        schema = parts[0] if len(parts) == 2 else "pg_temp"
+        try:
+            with conn.transaction():
+                if schema != "pg_temp":
+                    conn.execute(
+                        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+                    )
+                conn.execute(
+                    sql.SQL("CREATE TYPE {}.{} AS ENUM ({})").format(
+                        sql.Identifier(schema), sql.Identifier(parts[-1]), labels
+                    )
+                )
+        except psycopg.Error:
+            continue
+
+
 class PostgreSQLBackend:
     """A PostgreSQL scratch database: one transaction per run, rolled back, in UTC."""
 
@@ -104,6 +138,7 @@ class PostgreSQLBackend:
         found: list[bool | None] = []
         try:
             try:
+                _enum_types(conn, columns)
                 conn.execute(check_table_sql(columns, check).encode())
                 conn.execute(plain_table_sql(columns).encode())
             except psycopg.Error:
@@ -175,6 +210,7 @@ class PostgreSQLBackend:
         found: list[Computed | None] = []
         try:
             try:
+                _enum_types(conn, columns)
                 conn.execute(plain.encode())
                 conn.execute(computed.encode())
             except psycopg.Error:

@@ -25,7 +25,7 @@ _DECIMAL_KINDS = frozenset({"numeric", "float"})
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
 _INT4 = 2**31
 _INT8_MAX = 2**63 - 1
-# Longer lengths compared with length() are probed by the column's declared length alone.
+# Longer lengths compared with length() are not probed (a declared length always is).
 _MAX_LENGTH = 1000
 # Text where a cast to a number or date parts the dialects: SQLite reads the longest prefix
 # that is one (' 1' is 1, '1.5' and '1e3' are 1 as an integer, 'abc' and '' are 0),
@@ -45,6 +45,9 @@ class Reads:
     lengths: tuple[int, ...] = ()
     # The dialect-dependent operators it uses (``typemap.DIALECT_DEPENDENT_OPERATORS``).
     dependent: tuple[str, ...] = ()
+    # The columns it orders (an operand of <, <=, >, >= or BETWEEN): text order on SQLite, the
+    # declared order on a PostgreSQL enum.
+    ordered: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -83,7 +86,27 @@ def reads(dialect: str, text: str) -> Reads | None:
         tuple(dict.fromkeys(strings)),
         tuple(dict.fromkeys(lengths)),
         _dependent(tree),
+        _ordered(tree),
     )
+
+
+_ORDERINGS = ("GT", "GTE", "LT", "LTE", "Between")
+
+
+def _ordered(tree: Any) -> frozenset[str]:
+    """The columns ``tree`` compares by order (``s < 'b'``, ``s BETWEEN 'a' AND 'c'``)."""
+    from sqlglot import exp
+
+    found = set()
+    for node in tree.walk():
+        if type(node).__name__ not in _ORDERINGS:
+            continue
+        for operand in node.iter_expressions():
+            while isinstance(operand, (exp.Paren, exp.Cast)):
+                operand = operand.this
+            if isinstance(operand, exp.Column):
+                found.add(operand.name)
+    return frozenset(found)
 
 
 def _dependent(tree: Any) -> tuple[str, ...]:
@@ -101,10 +124,11 @@ def _dependent(tree: Any) -> tuple[str, ...]:
         name = type(node).__name__
         if name not in typemap.DIALECT_DEPENDENT_OPERATORS:
             continue
-        if name in typemap.LIKE_OPERATORS:
-            patterns = [str(n.this) for n in node.find_all(exp.Literal) if n.is_string]
-            if not any("\\" in p for p in patterns):
-                continue
+        held = typemap.DEPENDENT_WHEN_LITERAL_HOLDS.get(name)
+        if held is not None and not any(
+            held in str(n.this) for n in node.find_all(exp.Literal) if n.is_string
+        ):
+            continue
         if name in typemap.CAST_OPERATORS and node.to.this not in cast_targets:
             continue
         found.append(name)
@@ -131,14 +155,15 @@ def values_for(
     kind: str | None,
     numbers: tuple[Decimal, ...],
     strings: tuple[str, ...],
-    length: int | None = None,
     scale: int | None = None,
     lengths: tuple[int, ...] = (),
     casts: bool = False,
 ) -> list[Any]:
     """The probe values of one column, most telling first (NULL, the literals and their
-    neighbours, then the boundaries); with ``casts`` (the expression casts to a number or a
-    date), text where such casts part the dialects (``CAST_STRINGS``)."""
+    neighbours, then the boundaries). ``lengths``: the lengths that matter for its strings
+    (those an expression compares ``length()`` with, and the column's declared length); with
+    ``casts`` (the expression casts to a number or a date), text where such casts part the
+    dialects (``CAST_STRINGS``)."""
     found: list[Any] = [None]
     if kind == "boolean":
         found += [False, True]
@@ -149,7 +174,7 @@ def values_for(
     elif kind in _TEXT_KINDS or kind is None:
         if casts:
             found += CAST_STRINGS
-        found += _strings(strings, length, lengths)
+        found += _strings(strings, lengths)
         if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
             found += _json(strings)
         if kind is None:  # a type no kind stands for (PostgreSQL's real...): numbers too
@@ -205,7 +230,7 @@ def _json(strings: tuple[str, ...]) -> list[Any]:
     return found
 
 
-def _strings(strings: tuple[str, ...], length: int | None, lengths: tuple[int, ...]) -> list[Any]:
+def _strings(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     found: list[str] = []
     for s in strings:
         found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
@@ -214,7 +239,8 @@ def _strings(strings: tuple[str, ...], length: int | None, lengths: tuple[int, .
         found += ["x" + s]
         if any(c in s for c in "%_\\"):
             found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
-    # Strings of each length an expression compares length() with, and one either side.
+    # Strings of each length that matters (one an expression compares length() with, the
+    # column's declared length), and one either side.
     for n in lengths:
         found += ["x" * n, "x" * (n + 1), "x" * max(n - 1, 0)]
         # n characters and a space or a literal beyond them (trim, replace), and n characters
@@ -224,8 +250,6 @@ def _strings(strings: tuple[str, ...], length: int | None, lengths: tuple[int, .
     found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12", "x" * 40]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß"]
-    if length is not None:
-        found += ["x" * length, "x" * (length + 1), "x" * max(length - 1, 0)]
     return found
 
 

@@ -18,9 +18,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "column_type": "The two sides' types do not stand for the same logical kind (see the type "
     "table, `twinschema check --verbose` for the equivalences used), or their parameters "
     "(length, precision, enum values) differ, or their collations do: across dialects only "
-    "whether a collation makes different values equal counts (SQLite NOCASE and a PostgreSQL "
-    "case-insensitive ICU collation both take 'Bob' and 'bob' as equal; each dialect's default "
-    "collation never does); between sources of one dialect, the collation's name counts too.",
+    "which different values a collation makes equal counts (SQLite NOCASE folds ASCII letters "
+    "only, a PostgreSQL case-insensitive ICU collation every letter: both take 'Bob' and 'bob' "
+    "as equal, only the ICU one 'Ä' and 'ä'; each dialect's default collation never makes two "
+    "values equal); between sources of one dialect, the collation's name counts too.",
     "column_nullable": "One side allows NULL and the other does not. Make both NOT NULL or both "
     "nullable.",
     "column_default": "The server defaults (compared after parsing, so `now()` equals "
