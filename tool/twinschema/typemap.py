@@ -63,6 +63,10 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "Substring": "substr with a negative or zero start counts from the end on SQLite only",
         "Like": "a backslash in a LIKE pattern escapes on PostgreSQL only",
         "ILike": "a backslash in a LIKE pattern escapes on PostgreSQL only",
+        "Greatest": "SQLite's max(a, b) is NULL when an argument is NULL, PostgreSQL's "
+        "greatest(a, b) ignores NULLs",
+        "Least": "SQLite's min(a, b) is NULL when an argument is NULL, PostgreSQL's "
+        "least(a, b) ignores NULLs",
         "DPipe": "|| turns a number or boolean into text: SQLite renders REAL 1 as '1.0', "
         "NUMERIC 1.50 as '1.5', true as '1'; PostgreSQL as '1', '1.50', 'true'",
     }
