@@ -199,7 +199,8 @@ def _strftime(fmt: str) -> exp.Expr:
 
 # -- defaults -----------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: '٣' is no number to SQLite or PostgreSQL (Python's \d and float() take it).
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _PG_TRUE = frozenset({"t", "true", "y", "yes", "on", "1"})
 _PG_FALSE = frozenset({"f", "false", "n", "no", "off", "0"})
 NUMBERS = frozenset({"integer", "float", "numeric", "boolean"})
