@@ -21,7 +21,8 @@ CHECKs (``checks``), partial-index predicates and generated columns (``computed`
 differ are run over probe rows, and so, across dialects, are those the comparer matched that use
 an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``: a
 division, an overflow, a negative substr start, a backslash in a LIKE pattern); a fractional
-number default the two column types store differently is run (``stored_defaults``);
+number default the two column types store differently is run (``stored_defaults``), and so is
+one that may be past a PostgreSQL type's range (``range_defaults``);
 cross-dialect column pairs get their ``value_compatibility``
 warnings (``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs
 each distinct expression once per run.
@@ -31,7 +32,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from twinschema.evaluate import checks, computed, crossing, defaults, stored_defaults
+from twinschema.evaluate import (
+    checks,
+    computed,
+    crossing,
+    defaults,
+    range_defaults,
+    stored_defaults,
+)
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.records import Comparison, Side
@@ -61,6 +69,7 @@ def evaluate(
     defaults.differences(st)
     defaults.equivalences(st)
     stored_defaults.literals(st)
+    range_defaults.out_of_range(st)
     checks.checks(st)
     computed.predicates(st)
     computed.matched_predicates(st)
