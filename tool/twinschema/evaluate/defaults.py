@@ -24,6 +24,7 @@ from twinschema.evaluate.values import (
     Verdict,
     same_class,
 )
+from twinschema.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
 from twinschema.model import Column
 from twinschema.records import Difference, Equivalence
 
@@ -114,12 +115,26 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     if lc is None or rc is None:
         return d
     ltext, rtext = default_text(lc), default_text(rc)
-    if ltext is None or rtext is None or lc.identity or rc.identity:
+    if ltext is None or rtext is None or lc.identity or rc.identity or _zone_decides(st, lc, rc):
         return d
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
     if st.cross:
         return _judge_cross(st, d, (ld, ltext, lc), (rd, rtext, rc))
     return _judge_same(st, d, ld, (ltext, lc), (rtext, rc))
+
+
+def _zone_decides(st: StageContext, lc: Column, rc: Column) -> bool:
+    """True for a current-time or current-date default the comparer found apart by the live
+    server's TimeZone (``compare.columns.local_time``): the scratch server runs in its own zone,
+    so its "both give the current time" says nothing of the server checked."""
+    from twinschema.expressions import across
+
+    zone = st.left.schema.timezone or st.right.schema.timezone
+    if not st.cross or zone is None or zone.upper() in UTC_ZONES:
+        return False
+    return any(
+        c.default is not None and across(c.default)[1] in LOCAL_CLOCK_NOTES for c in (lc, rc)
+    )
 
 
 def _judge_cross(
