@@ -340,12 +340,12 @@ LOCAL_TIME_NOTE = (
     "SQLite's idiom stores UTC: the same only when the server's TimeZone is UTC)"
 )
 LOCAL_DATE_NOTE = (
-    "current-date (PostgreSQL's CURRENT_DATE is the server's local date, SQLite's UTC's: the same "
-    "only when the server's TimeZone is UTC)"
+    "current-date (PostgreSQL's CURRENT_DATE and CURRENT_TIME are the server's local date and "
+    "time, SQLite's UTC's: the same only when the server's TimeZone is UTC)"
 )
 # The notes of a default whose value depends on the server's TimeZone (``compare.columns``).
 LOCAL_CLOCK_NOTES = frozenset({LOCAL_TIME_NOTE, LOCAL_DATE_NOTE})
-_LOCAL_CLOCK_WORDS = frozenset({"CURRENT_DATE"})
+_LOCAL_CLOCK_WORDS = frozenset({"CURRENT_DATE", "current_time()"})
 # TimeZone settings of a server that are UTC.
 UTC_ZONES = frozenset({"UTC", "ETC/UTC", "UCT", "ETC/UCT", "GMT", "ETC/GMT", "Z", "ZULU"})
 JSON_ACCESS = (

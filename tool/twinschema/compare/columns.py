@@ -67,8 +67,8 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
 
 
 def local_time(ctx: Context, table: str, lc: Column, rc: Column, note: str) -> str | None:
-    """A current-time idiom against now() in a timestamp without time zone, or CURRENT_DATE on
-    both sides (``note`` says which): the same value only where the server's
+    """A current-time idiom against now() in a timestamp without time zone, or CURRENT_DATE or
+    CURRENT_TIME on both sides (``note`` says which): the same value only where the server's
     TimeZone is UTC. Read from the server (a metadata module has none: the note says what it
     depends on); another TimeZone is a difference, reported here: None then."""
     zone = ctx.left.schema.timezone or ctx.right.schema.timezone
@@ -85,7 +85,7 @@ def local_time(ctx: Context, table: str, lc: Column, rc: Column, note: str) -> s
             lc.raw_default or "none",
             rc.raw_default or "none",
             f"default of {table}.{lc.name}: {lc.raw_default or rc.raw_default} is the server's "
-            f"local date (TimeZone {zone}) on one side, UTC's on the other: they differ "
+            f"local date or time (TimeZone {zone}) on one side, UTC's on the other: they differ "
             "for the hours of each day the zone's offset covers",
         )
         return None

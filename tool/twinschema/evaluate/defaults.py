@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema import typemap
+from twinschema.evaluate import zones
 from twinschema.evaluate.context import (
     DIALECT_NAMES,
     StageContext,
@@ -24,7 +25,6 @@ from twinschema.evaluate.values import (
     Verdict,
     same_class,
 )
-from twinschema.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
 from twinschema.model import Column
 from twinschema.records import Difference, Equivalence
 
@@ -115,26 +115,14 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     if lc is None or rc is None:
         return d
     ltext, rtext = default_text(lc), default_text(rc)
-    if ltext is None or rtext is None or lc.identity or rc.identity or _zone_decides(st, lc, rc):
+    if ltext is None or rtext is None or lc.identity or rc.identity:
+        return d
+    if zones.zone_decides(st, lc, rc):
         return d
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
     if st.cross:
         return _judge_cross(st, d, (ld, ltext, lc), (rd, rtext, rc))
     return _judge_same(st, d, ld, (ltext, lc), (rtext, rc))
-
-
-def _zone_decides(st: StageContext, lc: Column, rc: Column) -> bool:
-    """True for a current-time or current-date default the comparer found apart by the live
-    server's TimeZone (``compare.columns.local_time``): the scratch server runs in its own zone,
-    so its "both give the current time" says nothing of the server checked."""
-    from twinschema.expressions import across
-
-    zone = st.left.schema.timezone or st.right.schema.timezone
-    if not st.cross or zone is None or zone.upper() in UTC_ZONES:
-        return False
-    return any(
-        c.default is not None and across(c.default)[1] in LOCAL_CLOCK_NOTES for c in (lc, rc)
-    )
 
 
 def _judge_cross(
@@ -157,6 +145,14 @@ def _judge_cross(
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type)
     if same_class(lv, rv, kind):
+        zone = zones.local_zone(st, lc, rc)
+        if zone is not None and lv.kind in zones.CLOCKS:
+            return replace(
+                d,
+                message=f"{d.message} (by evaluation both give {lv.describe()} on a UTC server, "
+                f"but PostgreSQL stores its local value (TimeZone {zone}) in a "
+                f"{zones.pg_type(st, lc, rc)} column, SQLite UTC's)",
+            )
         what = "the same value" if kind is None and lv.kind not in CLASSES else lv.describe()
         _same(st, d, f"equal by evaluation: both give {what}")
         return None
