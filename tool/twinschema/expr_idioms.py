@@ -199,7 +199,8 @@ def _strftime(fmt: str) -> exp.Expr:
 
 # -- defaults -----------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: '٣' is no number to SQLite or PostgreSQL (Python's \d and float() take it).
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _PG_TRUE = frozenset({"t", "true", "y", "yes", "on", "1"})
 _PG_FALSE = frozenset({"f", "false", "n", "no", "off", "0"})
 NUMBERS = frozenset({"integer", "float", "numeric", "boolean"})
@@ -338,6 +339,15 @@ LOCAL_TIME_NOTE = (
     "current-time (PostgreSQL stores the server's local time in a timestamp without time zone, "
     "SQLite's idiom stores UTC: the same only when the server's TimeZone is UTC)"
 )
+LOCAL_DATE_NOTE = (
+    "current-date (PostgreSQL's CURRENT_DATE and CURRENT_TIME are the server's local date and "
+    "time, SQLite's UTC's: the same only when the server's TimeZone is UTC)"
+)
+# The notes of a default whose value depends on the server's TimeZone (``compare.columns``).
+LOCAL_CLOCK_NOTES = frozenset({LOCAL_TIME_NOTE, LOCAL_DATE_NOTE})
+_LOCAL_CLOCK_WORDS = frozenset({"CURRENT_DATE", "current_time()"})
+# TimeZone settings of a server that are UTC.
+UTC_ZONES = frozenset({"UTC", "ETC/UTC", "UCT", "ETC/UCT", "GMT", "ETC/GMT", "Z", "ZULU"})
 JSON_ACCESS = (
     "json-access (they part on non-text JSON values: SQLite keeps numbers as numbers, so 1 and "
     "1.0 differ; PostgreSQL's ->> gives their text)"
@@ -351,6 +361,8 @@ def across(text: str) -> tuple[str, str | None]:
         return NOW, CURRENT_TIME
     if text == LOCAL_NOW:
         return NOW, LOCAL_TIME_NOTE
+    if text in _LOCAL_CLOCK_WORDS:
+        return text, LOCAL_DATE_NOTE
     found = _STRFTIME_NOW.fullmatch(text)
     if found is not None and _DATETIME_FORMAT.fullmatch(found.group(1)):
         return NOW, CURRENT_TIME

@@ -53,13 +53,9 @@ def not_null_tested(tree: exp.Expr) -> tuple[str, ...]:
     """The columns a CHECK's canonical tree makes NOT NULL: those whose ``x IS NOT NULL`` test
     is the whole CHECK or an operand of its top AND (a NULL in x makes the CHECK false)."""
     items = operands(tree, exp.And) if type(tree) is exp.And else [tree]
-    found = set()
+    found: set[str] = set()
     for item in items:
-        node = unparen(item)
-        if isinstance(node, exp.Not) and _is_null_test(node.this):
-            column = unparen(unparen(node.this).this)
-            if isinstance(column, exp.Column):
-                found.add(column.name)
+        found.update(_not_null_columns(item) or ())
     return tuple(sorted(found))
 
 
@@ -77,11 +73,36 @@ def true_only_when_not_null(tree: exp.Expr) -> tuple[str, ...]:
 
 
 def _not_null_test(node: exp.Expr, not_null: tuple[str, ...]) -> bool:
+    columns = _not_null_columns(node)
+    return bool(columns) and all(c in not_null for c in columns or ())
+
+
+def _not_null_columns(node: exp.Expr) -> tuple[str, ...] | None:
+    """The columns an ``x IS NOT NULL`` operand makes NOT NULL: x itself, or each column of a
+    concatenation ``(a || b || '-') IS NOT NULL``, which is NULL exactly when one of them is (on
+    both dialects); None for any other operand."""
     node = unparen(node)
-    if not isinstance(node, exp.Not) or not _is_null_test(node.this):
-        return False
-    column = unparen(unparen(node.this).this)
-    return isinstance(column, exp.Column) and column.name in not_null
+    if not isinstance(node, exp.Not):
+        return None
+    test = unparen(node.this)
+    if not isinstance(test, exp.Is) or not isinstance(unparen(test.expression), exp.Null):
+        return None
+    return _concatenated(unparen(test.this))
+
+
+def _concatenated(node: exp.Expr) -> tuple[str, ...] | None:
+    """The columns of a column or of a concatenation of columns and string literals (None for
+    anything else: a function, a NULL, a number)."""
+    if isinstance(node, exp.Column):
+        return (node.name,)
+    if isinstance(node, exp.Literal) and node.is_string:
+        return ()
+    if not isinstance(node, exp.DPipe):
+        return None
+    left, right = _concatenated(unparen(node.this)), _concatenated(unparen(node.expression))
+    if left is None or right is None:
+        return None
+    return left + right
 
 
 def _is_null_test(node: exp.Expr) -> bool:

@@ -102,7 +102,9 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         logical,
         columns,
         tuple(map(col, table.primary_key)) if renamed else table.primary_key,
-        _foreign_keys(table.foreign_keys, col, names, bool(renamed)),
+        _set_default_without_default(
+            _foreign_keys(table.foreign_keys, col, names, bool(renamed)), columns
+        ),
         uniques,
         indexes,
         checks,
@@ -225,6 +227,29 @@ def _foreign_keys(
     if any(_out_of_order(fk) for fk in foreign_keys):
         foreign_keys = tuple(map(_pairs_in_order, foreign_keys))
     return foreign_keys
+
+
+def _set_default_without_default(
+    foreign_keys: tuple[ForeignKey, ...], columns: tuple[Column, ...]
+) -> tuple[ForeignKey, ...]:
+    """ON DELETE / ON UPDATE SET DEFAULT where none of the columns it sets has a default (nor an
+    identity) sets them to NULL on both dialects: the same rule as SET NULL, written so (a
+    default added later parts them again, and is compared then)."""
+    if not any("SET DEFAULT" in (fk.on_delete, fk.on_update) for fk in foreign_keys):
+        return foreign_keys
+    defaulted = {c.name for c in columns if c.default is not None or c.identity is not None}
+
+    def action(done: str, sets: tuple[str, ...]) -> str:
+        return "SET NULL" if done == "SET DEFAULT" and not defaulted & set(sets) else done
+
+    return tuple(
+        replace(
+            fk,
+            on_delete=action(fk.on_delete, fk.on_delete_columns or fk.columns),
+            on_update=action(fk.on_update, fk.columns),
+        )
+        for fk in foreign_keys
+    )
 
 
 def _with_encodings(

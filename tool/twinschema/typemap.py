@@ -68,6 +68,12 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "Cast": "a cast to a number, date or time: SQLite takes the longest prefix that reads "
         "as one ('1.5' and '1e3' are 1 as an integer, 'abc' and '' are 0) and truncates a "
         "fraction, PostgreSQL fails on text that is not one and rounds a fraction",
+        "Greatest": "SQLite's max(a, b) is NULL when an argument is NULL, PostgreSQL's "
+        "greatest(a, b) ignores NULLs",
+        "Least": "SQLite's min(a, b) is NULL when an argument is NULL, PostgreSQL's "
+        "least(a, b) ignores NULLs",
+        "DPipe": "|| turns a number or boolean into text: SQLite renders REAL 1 as '1.0', "
+        "NUMERIC 1.50 as '1.5', true as '1'; PostgreSQL as '1', '1.50', 'true'",
     }
 )
 CAST_OPERATORS = frozenset({"Cast"})

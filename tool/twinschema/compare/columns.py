@@ -11,7 +11,7 @@ from twinschema.compare.common import (
 )
 from twinschema.compare.context import Context
 from twinschema.compare.types import column_type
-from twinschema.expr_idioms import LOCAL_TIME_NOTE
+from twinschema.expr_idioms import LOCAL_CLOCK_NOTES, LOCAL_TIME_NOTE, UTC_ZONES
 from twinschema.expressions import across
 from twinschema.model import (
     EQUALITY_EXACT,
@@ -45,8 +45,8 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
         (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
         rule = max(lrule or "", rrule or "", key=len) or None  # the one with a note
     zone_differs = False
-    if rule == LOCAL_TIME_NOTE and ldefault == rdefault:
-        rule = local_time(ctx, lt.name, lc, rc)
+    if rule in LOCAL_CLOCK_NOTES and ldefault == rdefault:
+        rule = local_time(ctx, lt.name, lc, rc, rule)
         zone_differs = rule is None  # reported by local_time, with the server's zone
     # A sequence's options are compared where both sources read them (a live database does).
     lgen, rgen = (lc.generator, rc.generator) if lc.generator and rc.generator else (None, None)
@@ -66,19 +66,29 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     return consumed
 
 
-# TimeZone settings of a server that are UTC.
-_UTC_ZONES = frozenset({"UTC", "ETC/UTC", "UCT", "ETC/UCT", "GMT", "ETC/GMT", "Z", "ZULU"})
-
-
-def local_time(ctx: Context, table: str, lc: Column, rc: Column) -> str | None:
-    """A current-time idiom against now() in a timestamp without time zone: the same value only
-    where the server's TimeZone is UTC. Read from the server (a metadata module has none: the
-    note says what it depends on); another TimeZone is a difference, reported here: None then."""
+def local_time(ctx: Context, table: str, lc: Column, rc: Column, note: str) -> str | None:
+    """A current-time idiom against now() in a timestamp without time zone, or CURRENT_DATE or
+    CURRENT_TIME on both sides (``note`` says which): the same value only where the server's
+    TimeZone is UTC. Read from the server (a metadata module has none: the note says what it
+    depends on); another TimeZone is a difference, reported here: None then."""
     zone = ctx.left.schema.timezone or ctx.right.schema.timezone
     if zone is None:
-        return LOCAL_TIME_NOTE
-    if zone.upper() in _UTC_ZONES:
-        return f"current-time (the server's TimeZone is {zone})"
+        return note
+    if zone.upper() in UTC_ZONES:
+        return f"{note.split(' ', 1)[0]} (the server's TimeZone is {zone})"
+    if note != LOCAL_TIME_NOTE:
+        ctx.diff(
+            "column_default",
+            table,
+            lc.name,
+            lc.name,
+            lc.raw_default or "none",
+            rc.raw_default or "none",
+            f"default of {table}.{lc.name}: {lc.raw_default or rc.raw_default} is the server's "
+            f"local date or time (TimeZone {zone}) on one side, UTC's on the other: they differ "
+            "for the hours of each day the zone's offset covers",
+        )
+        return None
     ctx.diff(
         "column_default",
         table,

@@ -27,3 +27,14 @@ def text_of_number(literal: str) -> str | None:
     """What SQLite renders a plain number literal as (``CAST(007 AS TEXT)`` is '7')."""
     found = answer(f"SELECT CAST({literal} AS TEXT)")
     return None if found is None else str(found)
+
+
+@cache
+def stores_as_number(text: str) -> bool:
+    """Whether a column of NUMERIC affinity stores the text ``text`` as a number: SQLite's own
+    rule ('12', ' 1.5e3' yes; '1_000', '٣', '0x10' no, though Python's int() takes the first
+    two)."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE TABLE n (v NUMERIC)")
+        conn.execute("INSERT INTO n VALUES (?)", (text,))
+        return bool(conn.execute("SELECT typeof(v) <> 'text' FROM n").fetchone()[0])

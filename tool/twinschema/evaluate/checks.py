@@ -59,7 +59,12 @@ def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
         kind = probes.kind_of(lc, rc)
         own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
-        values.append(probes.values_for(kind, numbers, strings, scale, own, casts))
+        column_values = probes.values_for(kind, numbers, strings, scale, own, casts)
+        # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
+        # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
+        if not (lc.nullable or rc.nullable):
+            column_values = [v for v in column_values if v is not None]
+        values.append(column_values)
     lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
     st.note(ldialect, rdialect)
     if lb is None or rb is None:

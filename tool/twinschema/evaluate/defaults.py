@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from twinschema import typemap
 from twinschema.evaluate.clock import in_utc
+from twinschema.evaluate import zones
 from twinschema.evaluate.context import (
     DIALECT_NAMES,
     StageContext,
@@ -118,6 +119,8 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     ltext, rtext = default_text(lc), default_text(rc)
     if ltext is None or rtext is None or lc.identity or rc.identity:
         return d
+    if zones.zone_decides(st, lc, rc):
+        return d
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
     if st.cross:
         return _judge_cross(st, d, (ld, ltext, lc), (rd, rtext, rc))
@@ -144,6 +147,14 @@ def _judge_cross(
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type)
     if same_class(lv, rv, kind):
+        zone = zones.local_zone(st, lc, rc)
+        if zone is not None and lv.kind in zones.CLOCKS:
+            return replace(
+                d,
+                message=f"{d.message} (by evaluation both give {lv.describe()} on a UTC server, "
+                f"but PostgreSQL stores its local value (TimeZone {zone}) in a "
+                f"{zones.pg_type(st, lc, rc)} column, SQLite UTC's)",
+            )
         what = (
             "the same value"
             if kind is None and lv.kind not in CLASSES

@@ -26,7 +26,8 @@ order a column that is an enum on one side (text order on SQLite, declared order
 PostgreSQL); a one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on
 the other side only (``checks``); a fractional number default the two column types store
 differently, or a literal one a declared length or precision may refuse, is run
-(``stored_defaults``);
+(``stored_defaults``), and so is one that may be past a PostgreSQL type's range
+(``range_defaults``);
 cross-dialect column pairs get their ``value_compatibility``
 warnings (``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs
 each distinct expression once per run.
@@ -36,7 +37,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from twinschema.evaluate import checks, computed, crossing, defaults, stored_defaults
+from twinschema.evaluate import (
+    checks,
+    computed,
+    crossing,
+    defaults,
+    range_defaults,
+    stored_defaults,
+)
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.records import Comparison, Side
@@ -66,6 +74,7 @@ def evaluate(
     defaults.differences(st)
     defaults.equivalences(st)
     stored_defaults.literals(st)
+    range_defaults.out_of_range(st)
     checks.checks(st)
     computed.predicates(st)
     computed.matched_predicates(st)

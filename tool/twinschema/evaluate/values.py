@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from twinschema.dialects import sqlite_library
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import (
     CLOCK_NUMBER,
@@ -193,7 +194,9 @@ def _number(value: Any) -> Any:
     if isinstance(value, float):
         return Decimal(repr(value))
     if isinstance(value, str):
-        return Decimal(value.strip())
+        # Text is a number only where SQLite's rule says so: a SQLite number column keeps
+        # '1_000' or '٣' as text (which Decimal() would read as 1000 and 3).
+        return Decimal(value.strip()) if sqlite_library.stores_as_number(value) else None
     return None
 
 

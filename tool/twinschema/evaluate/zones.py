@@ -1,0 +1,54 @@
+"""The live PostgreSQL server's TimeZone in the evaluation of defaults (see ``defaults``): the
+scratch server runs in its own zone, so its "both give the current time" says nothing of a
+server whose TimeZone is not UTC and whose column keeps a local date or time (``timestamp``,
+``date``, ``time`` without time zone): PostgreSQL stores that zone's value there, SQLite UTC's."""
+
+from __future__ import annotations
+
+from twinschema.evaluate.context import StageContext
+from twinschema.evaluate.values import CURRENT_DATE, CURRENT_TIME, CURRENT_TIME_OF_DAY
+from twinschema.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
+from twinschema.model import Column
+
+
+def zone_decides(st: StageContext, lc: Column, rc: Column) -> bool:
+    """True for a current-time or current-date default the comparer found apart by the live
+    server's TimeZone (``compare.columns.local_time``): the scratch server runs in its own zone,
+    so its "both give the current time" says nothing of the server checked."""
+    from twinschema.expressions import across
+
+    zone = st.left.schema.timezone or st.right.schema.timezone
+    if not st.cross or zone is None or zone.upper() in UTC_ZONES:
+        return False
+    return any(
+        c.default is not None and across(c.default)[1] in LOCAL_CLOCK_NOTES for c in (lc, rc)
+    )
+
+
+# The PostgreSQL types that store the session's local date or time (no time zone kept).
+LOCAL_TYPES = frozenset(
+    {"timestamp without time zone", "timestamp", "date", "time without time zone", "time"}
+)
+CLOCKS = frozenset({CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY})
+
+
+def local_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
+    """The live PostgreSQL side's TimeZone when it is not UTC and its column keeps a local
+    date or time: the scratch server's "current time" then says nothing of what it stores."""
+    if not st.cross:
+        return None
+    for side, column in ((st.left, lc), (st.right, rc)):
+        zone = side.schema.timezone
+        if (
+            side.schema.dialect == "postgresql"
+            and zone is not None
+            and zone.upper() not in UTC_ZONES
+            and column.type.name in LOCAL_TYPES
+        ):
+            return zone
+    return None
+
+
+def pg_type(st: StageContext, lc: Column, rc: Column) -> str:
+    """The name of the PostgreSQL side's column type."""
+    return (lc if st.left.schema.dialect == "postgresql" else rc).type.name
