@@ -368,8 +368,11 @@ CASES = [
     Case("diff_domain_file_missing", ["diff", "{sqlite}", "{sqlite}", "--domain", "nope.yaml"],
          2, ("nope.yaml", "not found")),
     # --- configuration ------------------------------------------------------------------------
-    Case("pyproject_not_toml", DOMAIN_ONLY, 2, ("pyproject.toml", "not valid TOML", "line 2"),
+    Case("pyproject_not_toml", DOMAIN_ONLY, 2, ("pyproject.toml:2:10: not valid TOML",),
          files={"pyproject.toml": "[tool.twinschema]\ndomain = \n"}),
+    Case("pyproject_not_toml_at_its_end", DOMAIN_ONLY, 2,
+         ("pyproject.toml:2:17: not valid TOML: Unterminated string",),
+         files={"pyproject.toml": '[tool.twinschema]\ndomain = "a.yaml'}),
     Case("pyproject_unknown_key", DOMAIN_ONLY, 2,
          ("pyproject.toml", "[tool.twinschema]", "domian", "did you mean 'domain'"),
          files=pyproject(replace=('domain = "domain.yaml"', 'domian = "domain.yaml"'))),

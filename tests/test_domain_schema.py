@@ -205,3 +205,43 @@ def test_rejected_by_the_loader_and_the_schema(
     assert list(validator.iter_errors(document)), f"the schema accepts {case}"
     with pytest.raises(DomainError):
         parse_domain(yaml.safe_dump(document))
+
+
+def test_an_accepted_document_is_not_validated_again(tmp_path: Path) -> None:
+    """A document the schema accepted is remembered in the user's cache folder: the next
+    process that loads it does not import jsonschema. A changed document is validated again,
+    and one the schema refuses is refused every time (never remembered)."""
+    import os
+    import subprocess
+    import sys
+
+    domain = tmp_path / "domain.yaml"
+    domain.write_text((ROOT / "domain.yaml").read_text("utf-8"), "utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    code = (
+        "import sys\n"
+        "from twinschema.domain_load import load_domain\n"
+        "from twinschema.errors import DomainError\n"
+        "try:\n"
+        f"    load_domain({str(domain)!r})\n"
+        "except DomainError as exc:\n"
+        "    print(exc)\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+
+    def load() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.splitlines()
+
+    assert load() == ["True"]  # validated, then remembered
+    assert load() == ["False"]  # the same document: not validated again
+    text = domain.read_text("utf-8")
+    domain.write_text(text.replace("version: 1\n", "version: 2\n", 1), "utf-8")
+    assert load() == ["True"]  # changed: validated again
+    domain.write_text(text.replace("version: 1\n", "version: one\n", 1), "utf-8")
+    for _ in range(2):
+        *error, imported = load()
+        assert imported == "True"
+        assert len(error) == 1 and error[0].startswith(f"{domain}:"), error

@@ -124,6 +124,32 @@ def test_live_pair_differences_caused_by_the_modules_point_at_the_modules(
     assert [(d["kind"], d["column"]) for d in models] == [("column_missing", "note")]
 
 
+def test_a_live_layer_in_sync_reads_no_chain(sqlite_url: str, pg_url: str) -> None:
+    """Where a database stands on its chain is read once, for the hints of the differences
+    left after the evaluation stage: a live layer that finds none (here, spellings that only
+    running them shows equal) never reads a chain, so Alembic is not imported (a fresh
+    process: what it imported is the point)."""
+    import subprocess
+    import sys
+
+    _migrate("local", "--sqlite-url", sqlite_url)
+    _migrate("remote", "--postgres-url", pg_url)
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from twinschema.cli import cli\n"
+        f"args = ['check', '--layer', 'models', '--layer', 'live', '--sqlite-url', {sqlite_url!r},"
+        f" '--postgres-url', {pg_url!r}]\n"
+        "r = CliRunner().invoke(cli, args)\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False", out.stdout + out.stderr
+
+
 # ---------------------------------------------------------------------------------------------
 # chain_state: "cannot be read" is a broken chain or an unreadable database, never a bug
 

@@ -30,6 +30,7 @@ from support import testing
 from twinschema.check import run_check
 from twinschema.config import load_config
 from twinschema.layers.plan import CheckPlan
+from twinschema.migrations_cache import NO_CACHE_ENV
 from twinschema.migrations_chain import Chain, Revision, parity
 from twinschema.migrations_layer import upgrade_database
 from twinschema.records import Status
@@ -204,7 +205,14 @@ def found(report: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def migrated(tmp_path: Path, pg_url: str) -> dict[str, str | None]:
+def no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chains run on every check (``migrations_cache``): a check of this repository's own
+    configuration would otherwise keep its runs under this repository's var/."""
+    monkeypatch.setenv(NO_CACHE_ENV, "1")
+
+
+@pytest.fixture
+def migrated(tmp_path: Path, pg_url: str, no_cache: None) -> dict[str, str | None]:
     """The project's two databases (fresh), migrated to head."""
     urls: dict[str, str | None] = {
         "sqlite": testing.sqlite_url(tmp_path / "local.db"),
@@ -230,7 +238,7 @@ def test_own_chains_are_in_sync(migrated: dict[str, str | None]) -> None:
     assert report.exit_code == 0
 
 
-def test_state_is_read_only(tmp_path: Path, pg_url: str) -> None:
+def test_state_is_read_only(tmp_path: Path, pg_url: str, no_cache: None) -> None:
     """A SQLite path that does not exist is an error, never a new empty database; a PostgreSQL
     database at base (never migrated) is behind head."""
     missing = tmp_path / "missing.db"
@@ -563,3 +571,81 @@ def test_head_against_metadata_runs_the_evaluation_stage(project: Project) -> No
     [drift] = found(report, "migration_drift")
     assert (drift["table"], drift["column"]) == ("profiles", "current_rank")
     assert "by evaluation" in drift["message"], drift["message"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A chain's scratch run is kept while nothing it depends on changes (migrations_cache)
+
+# Each time Alembic runs the SQLite chain, its env.py adds a line to ran.log at the project root.
+ENV_LOG = "\n(ROOT / 'ran.log').open('a', encoding='utf-8').write('ran\\n')\n"
+
+
+def _runs(project: Project) -> int:
+    log = project.root / "ran.log"
+    return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+
+
+def test_a_kept_run_is_reused_until_a_file_it_depends_on_changes(project: Project) -> None:
+    """The round trip runs once; the next check reuses it (the same report, the chain not run),
+    until a revision, the metadata module or domain.yaml changes: then it runs again, and an
+    edited downgrade that now leaves a table behind is found."""
+    project.write(
+        "migrations_sqlite/env.py",
+        (project.root / "migrations_sqlite/env.py").read_text(encoding="utf-8") + ENV_LOG,
+    )
+    project.migrate("local")
+    project.migrate("remote")
+    before = _runs(project)
+    code, first = project.check("--layer", "migrations")
+    assert code == 0, first
+    assert _runs(project) == before + 3  # upgrade, downgrade, upgrade
+    code, again = project.check("--layer", "migrations")
+    assert (code, again) == (0, first)
+    assert _runs(project) == before + 3  # kept: not run again
+    assert sorted(p.name.split("-")[0] for p in (project.root / "var/cache/migrations").iterdir())
+    assert {p.name.split("-")[0] for p in (project.root / "var/cache/migrations").iterdir()} == {
+        "sqlite",
+        "postgresql",
+    }
+
+    project.edit(
+        "schemas/sqlite.py",
+        '"""',
+        '"""An edit. ',
+    )
+    code, _ = project.check("--layer", "migrations")
+    assert code == 0
+    assert _runs(project) == before + 6  # a metadata module the chain imports changed
+
+    project.edit("domain.yaml", "version: 1\n", "version: 1  # an edit\n")
+    project.check("--layer", "migrations")
+    assert _runs(project) == before + 9
+
+    project.edit(
+        "migrations_sqlite/versions/0001_initial_sqlite.py", '    op.drop_table("badges")\n', ""
+    )
+    code, report = project.check("--layer", "migrations")
+    assert _runs(project) == before + 11  # the second upgrade fails on the table left behind
+    assert code == 1
+    messages = [d["message"] for d in found(report, "migration_roundtrip")]
+    assert "after downgrading to base, table badges is left behind" in messages
+    # A run with a failure is not kept: the next check runs the chain again.
+    project.check("--layer", "migrations")
+    assert _runs(project) == before + 13
+
+
+def test_no_cache_runs_the_chain_every_time(project: Project) -> None:
+    """TWINSCHEMA_NO_CACHE=1: every check runs the round trip, and keeps nothing."""
+    project.write(
+        "migrations_sqlite/env.py",
+        (project.root / "migrations_sqlite/env.py").read_text(encoding="utf-8") + ENV_LOG,
+    )
+    project.migrate("local")
+    project.migrate("remote")
+    project.env[NO_CACHE_ENV] = "1"
+    before = _runs(project)
+    for _ in range(2):
+        code, report = project.check("--layer", "migrations")
+        assert code == 0, report
+    assert _runs(project) == before + 6
+    assert not (project.root / "var/cache").exists()

@@ -86,17 +86,25 @@ def env(pg_server: str, **variables: str) -> dict[str, str]:
 
 
 def files(root: Path) -> dict[str, str]:
-    """Every file of the project (the embedded server's data and bytecode aside), hashed."""
+    """Every file of the project (the embedded server's data, the migrations layer's kept runs
+    and bytecode aside), hashed."""
     found = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if (
             path.is_file()
-            and relative.parts[:2] != ("var", "pg")
+            and relative.parts[:2] not in (("var", "pg"), ("var", "cache"))
             and "__pycache__" not in str(path)
         ):
             found[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+def no_database_made(project: Path) -> bool:
+    """True when the project's var/ holds no database: no embedded server, no default SQLite
+    file (the migrations layer may keep its runs in var/cache)."""
+    var = project / "var"
+    return not var.exists() or {p.name for p in var.iterdir()} <= {"cache"}
 
 
 def contents(url: str) -> dict[str, list[Any]]:
@@ -176,7 +184,7 @@ def test_migrate_remote_migrates_DATABASE_URL_not_the_embedded_server(
     )
     assert result.stderr == ""
     assert at_head(pg_url, "postgresql")
-    assert not (project / "var").exists()  # no embedded server, no default file
+    assert no_database_made(project)  # no embedded server, no default file
     before.user = contents(pg_url)  # the migration was the one change
     before.assert_same()
 
@@ -200,7 +208,7 @@ def test_check_live_reads_DATABASE_URL_not_the_embedded_server(
     assert redact(pg_url) in read  # as check names a URL: the text given, without a password
     missing = {d["table"] for d in report["differences"] if d["right_source"] == redact(pg_url)}
     assert "communities" in missing
-    assert not (project / "var").exists()
+    assert no_database_made(project)
     before.assert_same()
 
 
@@ -331,7 +339,7 @@ def test_a_flag_of_the_wrong_scheme_is_refused(
         assert one_line(result.stderr) == f"twinschema: error: {flag} {shown} is not a {kind} URL"
         assert result.stdout == ""
     assert not file.exists()
-    assert not (project / "var").exists()
+    assert no_database_made(project)
     before.assert_same()
 
 
@@ -359,7 +367,7 @@ def test_migrate_takes_the_flag_of_its_side_only(
     assert result.returncode == 0, result.stderr
     assert one_line(result.stdout).startswith(f"{local}: upgraded from base")
     assert at_head(local, "sqlite")
-    assert not (project / "var").exists()
+    assert no_database_made(project)
     before.user = contents(pg_url)
     before.assert_same()
 
@@ -493,5 +501,5 @@ def test_the_pytest_plugin_never_reads_the_variables(
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout and "failed" not in result.stdout
     assert not user_file.exists()
-    assert not (project / "var").exists()
+    assert no_database_made(project)
     before.assert_same()

@@ -22,7 +22,7 @@ from typing import Any
 
 from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.errors import UsageError, suggestion
-from twinschema.paths import shown
+from twinschema.paths import shown, user_cache_dir
 from twinschema.records import DIALECTS
 from twinschema.urls import parse_url, redact
 
@@ -240,18 +240,49 @@ def load_config(path: Path | None = None) -> Config:
     """Read ``[tool.twinschema]``; without a pyproject.toml, an empty configuration at the cwd."""
     pyproject = path or find_pyproject()
     if pyproject is None:
-        return Config(root=Path.cwd())
+        return Config(root=Path.cwd(), embedded_dir=user_embedded_dir())
     label = str(pyproject)
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{label}: configuration file not found") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{label}: not valid TOML: {exc}") from None
+        raise UsageError(toml_error(label, text, str(exc))) from None
     table = data.get("tool", {}).get("twinschema")
     if table is None:
-        return Config(root=pyproject.parent, source=label)
+        return Config(root=pyproject.parent, source=label, embedded_dir=user_embedded_dir())
     return _parse(table, pyproject.parent, label)
+
+
+_TOML_WHERE = re.compile(
+    r"\s*\((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$"
+    r"|\s+at line (?P<line2>\d+) col (?P<column2>\d+)$"
+)
+
+
+def toml_error(label: str, text: str, message: str) -> str:
+    """A TOML parser's error as one line that starts with ``file:line:column`` (tomllib and
+    tomlkit say where at the end of their message, each in its own words; "at end of document"
+    is the last line)."""
+    found = _TOML_WHERE.search(message)
+    if found is None:
+        return f"{label}: not valid TOML: {message}"
+    line = found.group("line") or found.group("line2")
+    column = found.group("column") or found.group("column2")
+    if line is None or column is None:
+        lines = text.splitlines() or [""]
+        line, column = str(len(lines)), str(len(lines[-1]) + 1)
+    reason = message[: found.start()].strip()
+    return f"{label}:{line}:{column}: not valid TOML: {reason}"
+
+
+def user_embedded_dir() -> Path:
+    """The embedded PostgreSQL's data folder outside a project (no ``[tool.twinschema]``): in
+    the user's cache folder (``paths.user_cache_dir``), never a ``var/`` made in whatever folder
+    the command runs in."""
+    return user_cache_dir() / "pg"
 
 
 def _parse(table: Any, root: Path, label: str) -> Config:

@@ -1,34 +1,48 @@
 """``domain.yaml``'s rules, once: the JSON Schema shipped in the package (``domain.schema.json``,
 the one editors use) validates every domain file at run time, and its first error (in file
-order) becomes one ``DomainError`` naming the file and line, in the loader's words."""
+order) becomes one ``DomainError`` naming the file and line, in the loader's words.
+
+A document the schema accepted is remembered in the user's cache folder
+(``paths.user_cache_dir() / "domain-valid"``), by the digest of the document's data, the schema
+and jsonschema's version: the same document is not validated again, and jsonschema (about a
+sixth of a ``check``'s imports) is imported only for a document not seen before. A document the
+schema refuses is never remembered.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
 from collections.abc import Callable
-from importlib.resources import files
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from twinschema.domain_model import canonical_dialect
 from twinschema.domain_yaml import Located, Where, check_identifier, describe
 from twinschema.errors import DomainError, suggestion
+from twinschema.paths import user_cache_dir
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+
+SCHEMA_FILE = Path(__file__).with_name("domain.schema.json")
 
 
 @functools.cache
 def schema() -> dict[str, Any]:
     """The JSON Schema of ``domain.yaml``, as shipped in the package."""
-    document: dict[str, Any] = json.loads(
-        (files("twinschema") / "domain.schema.json").read_text("utf-8")
-    )
+    document: dict[str, Any] = json.loads(SCHEMA_FILE.read_text("utf-8"))
     return document
 
 
 @functools.cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     document = schema()
     cls = jsonschema.validators.validator_for(document)
     return cls(document)
@@ -38,6 +52,9 @@ def validate(located: Located, label: str) -> None:
     """Refuse ``located`` unless the schema accepts it: the error that comes first in the file,
     as one ``DomainError`` (``file:line: ...``). A missing key is told last: it is most often
     the consequence of a misspelt one, which is the error to fix."""
+    accepted = _accepted_mark(located.data)
+    if accepted is not None and accepted.exists():
+        return
     first: tuple[bool, int, int, str] | None = None
     for order, error in enumerate(_validator().iter_errors(located.data)):
         line, message = _explain(error, located, label)
@@ -46,6 +63,46 @@ def validate(located: Located, label: str) -> None:
             first = rank
     if first is not None:
         raise DomainError(f"{label}:{first[1]}: {first[3]}")
+    if accepted is not None:
+        _remember(accepted)
+
+
+def _accepted_mark(data: object) -> Path | None:
+    """The file whose existence says the schema accepted ``data`` (None when jsonschema's
+    version cannot be read: the data is then always validated)."""
+    text = _exact(data)
+    try:
+        version = metadata.version("jsonschema")
+    except metadata.PackageNotFoundError:
+        return None
+    digest = hashlib.sha256()
+    for part in (version, SCHEMA_FILE.read_text("utf-8"), text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return user_cache_dir() / "domain-valid" / digest.hexdigest()
+
+
+def _exact(data: object) -> str:
+    """``data`` as text that tells apart whatever YAML can give and the schema can tell apart
+    (the type of each scalar, 1 from 1.0 from true and from "1", a key's type as well as its
+    value), mappings in a fixed order."""
+    if isinstance(data, dict):
+        items = sorted((_exact(k), _exact(v)) for k, v in data.items())
+        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+    if isinstance(data, list | tuple):
+        return "[" + ",".join(_exact(v) for v in data) + "]"
+    return f"{type(data).__name__}:{data!r}"
+
+
+def _remember(mark: Path) -> None:
+    """Leave ``mark`` (an empty file); a cache folder that cannot be written is skipped."""
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        partial = mark.with_name(f".{mark.name}.{os.getpid()}")
+        partial.touch()
+        os.replace(partial, mark)
+    except OSError:
+        return
 
 
 def _explain(error: ValidationError, located: Located, label: str) -> tuple[int, str]:
@@ -84,7 +141,7 @@ def _name_of(where: Where) -> str:
     return f"{kinds.get(str(where[-1]), 'a')} name" if where else "a name"
 
 
-_Explain = Callable[[ValidationError, Where, Located, str], tuple[int, str]]
+_Explain = Callable[["ValidationError", Where, Located, str], tuple[int, str]]
 
 
 def _unknown_key(

@@ -8,11 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic.script.revision import RevisionError
-from alembic.util import CommandError
-
-from twinschema import migrate_chain
 from twinschema.config import Config
+from twinschema.migrations_cache import ChainFacts
 from twinschema.paths import shown
 from twinschema.records import Comparison, Difference
 from twinschema.records.domain import Domain
@@ -54,6 +51,11 @@ class Chain:
 
     def ancestors(self, revision: str) -> set[str]:
         """``revision`` and every revision below it (empty if the chain does not know it)."""
+        from alembic.script.revision import RevisionError
+        from alembic.util import CommandError
+
+        from twinschema import migrate_chain
+
         script = migrate_chain.script_directory(
             migrate_chain.alembic_config(self.config, self.dialect)
         )
@@ -64,7 +66,10 @@ class Chain:
 
 
 def read_chain(config: Config, dialect: str, folder: Path) -> Chain:
-    """The heads and revisions of ``dialect``'s chain (importing each revision module once)."""
+    """The heads and revisions of ``dialect``'s chain (importing each revision module once,
+    and Alembic: a chain whose run ``migrations_cache`` kept is not read again)."""
+    from twinschema import migrate_chain
+
     script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
     revisions = []
     for rev in reversed(list(script.walk_revisions())):
@@ -78,6 +83,19 @@ def read_chain(config: Config, dialect: str, folder: Path) -> Chain:
         tuple(sorted(script.get_heads())),
         tuple(revisions),
     )
+
+
+def chain_facts(chain: Chain) -> ChainFacts:
+    """What a chain's run keeps of it: its heads and revisions."""
+    return ChainFacts(
+        chain.heads, tuple((r.revision, r.domain_version, r.path) for r in chain.revisions)
+    )
+
+
+def chain_of(config: Config, dialect: str, label: str, facts: ChainFacts) -> Chain:
+    """The chain again from what its kept run says of it (without importing its revisions)."""
+    revisions = tuple(Revision(rev, version, path) for rev, version, path in facts.revisions)
+    return Chain(config, dialect, label, facts.heads, revisions)
 
 
 # ---------------------------------------------------------------------------------------------

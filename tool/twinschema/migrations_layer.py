@@ -30,10 +30,13 @@ the layer result says how many pairs were evaluated and where. The chains and th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
-from twinschema import migrate_chain, migrate_connect, progress, scratch
+from twinschema import migrations_cache, progress, scratch
 from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
@@ -42,12 +45,15 @@ from twinschema.evaluate import Evaluation, Evaluator, evaluate
 from twinschema.layers.pairs import evaluator_for
 from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
+from twinschema.migrations_cache import ScratchRun
 from twinschema.migrations_chain import (
     DRIFT,
     HEADS,
     LAYER,
     ROUNDTRIP,
     Chain,
+    chain_facts,
+    chain_of,
     migration_difference,
     parity,
     read_chain,
@@ -57,12 +63,13 @@ from twinschema.migrations_state import (
     leftovers,
     state_check,
 )
+from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
 from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical, reflect_url
-from twinschema.urls import parse_url, scrub
+from twinschema.urls import parse_url, redact, scrub
 
-__all__ = ["check_migrations", "upgrade_checks", "upgrade_database"]
+__all__ = ["check_migrations", "run_findings", "scratch_run", "upgrade_database"]
 
 
 def check_migrations(sources: Sources, domain: Domain | None, report: Report) -> None:
@@ -88,10 +95,10 @@ def check_migrations(sources: Sources, domain: Domain | None, report: Report) ->
     with evaluator_for(plan) as evaluator:
         for dialect, folder in chains.items():
             assert folder is not None
-            chain = read_chain(config, dialect, folder)
-            found[dialect] = chain
             current[dialect] = _current_revisions(plan, dialect)
-            _chain_checks(sources, domain, chain, current[dialect], report, evaluator)
+            found[dialect] = _chain_checks(
+                sources, domain, (dialect, folder), current[dialect], report, evaluator
+            )
     if len(found) == len(DIALECTS):
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
@@ -120,43 +127,90 @@ def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | Datab
 def _chain_checks(
     sources: Sources,
     domain: Domain | None,
-    chain: Chain,
+    where: tuple[str, Path],
     current: tuple[str, ...] | DatabaseError | None,
     report: Report,
     evaluator: Evaluator | None = None,
-) -> None:
+) -> Chain:
+    """Heads, drift and round trip of the chain of dialect ``where[0]`` in folder ``where[1]``
+    (its run on a scratch database reused while nothing it depends on changed, see
+    ``migrations_cache``); returns the chain, for the parity and state checks."""
     plan = sources.plan
     config = plan.config
-    dialect = chain.dialect
+    dialect, folder = where
     spec = config.side(dialect).metadata
-    result = LayerResult(LAYER, chain.label, spec or f"{dialect} metadata", Status.IN_SYNC)
-    comparison = Comparison(differences=heads_differences(chain, result.right))
     if spec is None:
-        result.status, result.message = (
-            Status.SKIPPED,
-            f"no {dialect} metadata module to compare with",
-        )
+        chain = read_chain(config, dialect, folder)
+        result = LayerResult(LAYER, chain.label, f"{dialect} metadata", Status.SKIPPED)
+        result.message = f"no {dialect} metadata module to compare with"
         report.add(result)
-        return
-    progress.step(f"upgrading a scratch {dialect} database with {chain.label}")
+        return chain
     options = config.reflect_options(dialect)
     metadata = sources.model(dialect)
-    path = metadata.label
-    result.right = path
-    comparison = Comparison(differences=heads_differences(chain, path))
+    label = shown(folder, config.root)
+    result = LayerResult(LAYER, label, metadata.label, Status.IN_SYNC)
+    try:
+        with scratch_server(config, dialect, plan.scratch_url) as (server_url, server):
+            run_key = migrations_cache.key(config, dialect, folder, options, server)
+            kept = migrations_cache.load(config, dialect, run_key)
+            if kept is None:
+                chain = read_chain(config, dialect, folder)
+                progress.step(f"upgrading a scratch {dialect} database with {chain.label}")
+                run = scratch_run(config, chain, server_url, options)
+                kept = migrations_cache.Kept(chain_facts(chain), run)
+                migrations_cache.store(config, dialect, run_key, kept, folder)
+            else:
+                progress.step(f"{label} unchanged since its last scratch run: reusing it")
+                chain = chain_of(config, dialect, label, kept.facts)
+    except DatabaseError as exc:
+        chain = read_chain(config, dialect, folder)
+        result.status, result.message = Status.ERROR, exc.message
+        report.add(result)
+        return chain
     live = live_at_head(sources, chain, current)
     evaluation = Evaluation() if evaluator is not None else None
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
-    try:
-        with scratch.empty_database(config, dialect, plan.scratch_url) as url:
-            comparison.differences.extend(
-                upgrade_checks(config, chain, url, metadata, domain, options, live, stage)
-            )
-    except DatabaseError as exc:
-        result.status, result.message = Status.ERROR, exc.message
-        report.add(result)
-        return
+    comparison = Comparison(differences=heads_differences(chain, metadata.label))
+    comparison.differences.extend(
+        run_findings(kept.run, chain, metadata, domain, (options, live, stage))
+    )
     report.add(result, comparison, evaluation)
+    return chain
+
+
+@contextmanager
+def scratch_server(config: Config, dialect: str, given: str | None) -> Iterator[tuple[str, str]]:
+    """The scratch server of ``dialect`` for the block (its URL, None-free; for SQLite an empty
+    string: its scratch databases are files) and what names it in a cache key: its URL without
+    the password and its ``version()`` (for SQLite, the library's version)."""
+    if dialect == "sqlite":
+        yield "", f"sqlite {sqlite3.sqlite_version}"
+        return
+    with scratch.server(config, given) as url:
+        version = scratch.server_version(url, connect_timeout=config.connect_timeout)
+        yield url, f"{redact(parse_url(url))} {version}"
+
+
+def scratch_run(
+    config: Config, chain: Chain, server_url: str, options: ReflectOptions
+) -> ScratchRun:
+    """Upgrade an empty scratch database (on ``server_url`` for PostgreSQL) to head, read it;
+    downgrade to base, list what is left; upgrade again, read it. Stops at the first step that
+    fails, with its error in one line."""
+    with scratch.empty_database(config, chain.dialect, server_url or None) as url:
+        target = (chain.dialect, url)
+        failed = _run(config, target, "upgrade", "heads")
+        if failed:
+            return ScratchRun(upgrade_error=failed)
+        first = reflect_url(url, options)
+        failed = _run(config, target, "downgrade", "base")
+        if failed:
+            return ScratchRun(first=first, downgrade_error=failed)
+        left = tuple(leftovers(chain.dialect, url, options.schema, options))
+        failed = _run(config, target, "upgrade", "heads")
+        if failed:
+            return ScratchRun(first=first, left_behind=left, again_error=failed)
+        return ScratchRun(first=first, left_behind=left, again=reflect_url(url, options))
 
 
 def heads_differences(chain: Chain, against: str) -> list[Difference]:
@@ -234,40 +288,35 @@ def compared_with_stage(
     return comparison
 
 
-def upgrade_checks(
-    config: Config,
+def run_findings(
+    run: ScratchRun,
     chain: Chain,
-    url: str,
     metadata: Side,
     domain: Domain | None,
-    options: ReflectOptions,
-    live: Side | None = None,
-    stage: Stage | None = None,
+    context: tuple[ReflectOptions, Side | None, Stage | None],
 ) -> list[Difference]:
-    """Upgrade the empty database at ``url`` to head, compare with the metadata (and the
+    """The differences a chain's scratch run shows: its head against the metadata (and the
     objects of ``live``, a database at head), through the evaluation stage when ``stage`` is
-    given; downgrade to base, look for leftovers; upgrade again and compare with the first
-    upgrade."""
-    target = (chain.dialect, url)
-    scratch = f"{chain.label} at head (scratch database)"
-    failed = _run(config, target, migrate_chain.upgrade, "heads")
-    if failed:
-        return [
-            _failure(DRIFT, chain, metadata.label, "upgrading an empty database to head", failed)
-        ]
-    first = make_canonical(reflect_url(url, options), domain)
-    head = Side(first, scratch, f"a revision in {chain.label}")
+    given; what the downgrade to base left; the second upgrade against the first. ``context``:
+    the reflection options, ``live`` and ``stage``."""
+    _, live, stage = context
+    scratch_label = f"{chain.label} at head (scratch database)"
+    if run.first is None:
+        doing = "upgrading an empty database to head"
+        return [_failure(DRIFT, chain, metadata.label, doing, run.upgrade_error or "")]
+    first = make_canonical(run.first, domain)
+    head = Side(first, scratch_label, f"a revision in {chain.label}")
     differences = [
         _relabel(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
         for d in compared_with_stage(metadata, head, domain, stage).differences
     ]
     if live is not None:
         differences.extend(objects_at_head(live, head, domain, stage))
-    failed = _run(config, target, migrate_chain.downgrade, "base")
-    if failed:
+    if run.downgrade_error is not None:
+        doing = "downgrading to base"
         return [
             *differences,
-            _failure(ROUNDTRIP, chain, metadata.label, "downgrading to base", failed),
+            _failure(ROUNDTRIP, chain, metadata.label, doing, run.downgrade_error),
         ]
     differences.extend(
         migration_difference(
@@ -280,20 +329,20 @@ def upgrade_checks(
             message=f"after downgrading to base, {what} {name} is left behind",
             hint=f"drop it in the downgrade() of the revision that creates it ({chain.label})",
         )
-        for what, name, table in leftovers(chain.dialect, url, options.schema, options)
+        for what, name, table in run.left_behind
     )
-    failed = _run(config, target, migrate_chain.upgrade, "heads")
-    if failed:
+    if run.again is None:
+        doing = "upgrading again after base"
         return [
             *differences,
-            _failure(ROUNDTRIP, chain, metadata.label, "upgrading again after base", failed),
+            _failure(ROUNDTRIP, chain, metadata.label, doing, run.again_error or ""),
         ]
     again = Side(
-        make_canonical(reflect_url(url, options), domain),
+        make_canonical(run.again, domain),
         f"{chain.label} at head after downgrade to base and upgrade",
         f"the downgrade() functions of {chain.label}",
     )
-    first_side = Side(first, scratch, f"the downgrade() functions of {chain.label}")
+    first_side = Side(first, scratch_label, f"the downgrade() functions of {chain.label}")
     differences.extend(
         _relabel(d, ROUNDTRIP, "downgrading to base and upgrading again changes the schema")
         for d in compare(first_side, again, layer=LAYER, domain=domain).differences
@@ -301,16 +350,20 @@ def upgrade_checks(
     return differences
 
 
-def _run(config: Config, target: tuple[str, str], step: Callable[..., None], to: str) -> str | None:
-    """Run one Alembic step on the scratch database in one transaction, as ``migrate`` does
-    (atomic on SQLite too); its error in one line, if any."""
+def _run(config: Config, target: tuple[str, str], step: str, to: str) -> str | None:
+    """Run one Alembic step (``"upgrade"`` or ``"downgrade"``) on the scratch database in one
+    transaction, as ``migrate`` does (atomic on SQLite too); its error in one line, if any.
+    Alembic is imported here: a run kept by ``migrations_cache`` never needs it."""
+    from twinschema import migrate_chain, migrate_connect
+
     dialect, url = target
+    run = migrate_chain.upgrade if step == "upgrade" else migrate_chain.downgrade
     try:
         waits = migrate_connect.Waits.of(config)
         with migrate_connect.connect(
             migrate_chain.Target(dialect, parse_url(url)), waits=waits
         ) as connection:
-            step(migrate_chain.alembic_config(config, dialect, connection=connection), to)
+            run(migrate_chain.alembic_config(config, dialect, connection=connection), to)
     except TwinschemaError as exc:
         return exc.message
     except Exception as exc:  # a revision's own error is a finding, not a crash
@@ -322,7 +375,7 @@ def _run(config: Config, target: tuple[str, str], step: Callable[..., None], to:
 def upgrade_database(config: Config, dialect: str, url: str, to: str = "heads") -> str | None:
     """Upgrade the database at ``url`` with ``dialect``'s chain (the pytest plugin's databases);
     the failure in one line, if any."""
-    return _run(config, (dialect, url), migrate_chain.upgrade, to)
+    return _run(config, (dialect, url), "upgrade", to)
 
 
 def _failure(kind: str, chain: Chain, against: str, doing: str, error: str) -> Difference:

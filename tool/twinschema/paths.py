@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -13,3 +14,13 @@ def shown(path: str | Path, root: str | Path | None = None) -> str:
         return str(Path(path).resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+def user_cache_dir() -> Path:
+    """twinschema's folder in the user's cache (``$XDG_CACHE_HOME/twinschema``, else
+    ``~/.cache/twinschema``; ``%LOCALAPPDATA%\\twinschema`` on Windows): what it keeps outside a
+    project, never in the folder a command runs in."""
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
+    )
+    return (Path(base) if base else Path.home() / ".cache") / "twinschema"

@@ -103,6 +103,24 @@ def database(
         admin.dispose()
 
 
+def server_version(server_url: str, *, connect_timeout: float = 10.0) -> str:
+    """The ``version()`` of the PostgreSQL server at ``server_url``; one that cannot be reached
+    is a one-line ``DatabaseError`` without the password."""
+    base = parse_url(server_url)
+    engine = sa.create_engine(
+        base,
+        poolclass=sa.pool.NullPool,
+        connect_args={"connect_timeout": max(1, math.ceil(connect_timeout))},
+    )
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(sa.text("SELECT version()")).scalar_one())
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(f"cannot connect to {redact(base)}: {first_line(exc)}") from None
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def empty_database(config: Config, dialect: str, given: str | None = None) -> Iterator[str]:
     """An empty database of ``dialect`` for the block: a SQLite file in a temporary directory,

@@ -19,7 +19,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import Table as TomlTable
 
-from twinschema.config import Config
+from twinschema.config import Config, toml_error
 from twinschema.errors import UsageError
 from twinschema.records import DIALECTS
 
@@ -81,7 +81,7 @@ def merged_pyproject(path: Path, project: Layout, url_env: Mapping[str, str]) ->
     try:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.TOMLKitError as exc:
-        raise UsageError(f"{path}: not valid TOML: {exc}") from None
+        raise UsageError(toml_error(str(path), text, str(exc))) from None
     tool = _table(document, "tool", super_table=True)
     ours = _table(tool, "twinschema")
     ours.setdefault("domain", relative(project.domain, project.root))

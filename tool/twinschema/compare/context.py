@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twinschema.compare.pairing import Pairing
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, Side
 from twinschema.records.comparison import fix_site
 from twinschema.records.domain import Domain
 
-__all__ = ["Comparison", "Context", "Side", "hint_for"]
+__all__ = ["Comparison", "Context", "Side", "hint_for", "located_hints"]
 
 
 class Context:
@@ -66,6 +68,23 @@ class Context:
     def label(self, side: str) -> str:
         """How reports name ``side`` ("left" or "right")."""
         return self.left.label if side == "left" else self.right.label
+
+
+def located_hints(differences: list[Difference], left: Side, right: Side) -> list[Difference]:
+    """``differences`` of a comparison of ``left`` with ``right``, whose hints say where each
+    live database stands on its chain (``Side.located``: read here, once, and only when a
+    difference is left after the evaluation stage). A hint the comparer wrote for the sides as
+    they were is written again for the located sides; any other hint is kept."""
+    if not differences or (left.placed is None and right.placed is None):
+        return differences
+    pairing = Pairing.of(left.schema.dialect, right.schema.dialect)
+    placed_left, placed_right = left.located(), right.located()
+    result = []
+    for d in differences:
+        if d.hint == hint_for(d.left, d.right, left, right, pairing):
+            d = replace(d, hint=hint_for(d.left, d.right, placed_left, placed_right, pairing))
+        result.append(d)
+    return result
 
 
 def hint_for(

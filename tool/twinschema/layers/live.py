@@ -44,9 +44,6 @@ def live_layer(
         return [*results, skipped]
     fail_on = sources.plan.config.fail_on
     comparison, evaluation = compared(left, right, "live", domain, evaluator, fail_on)
-    if comparison.differences:  # their hints say whether migrating fixes them: compare again
-        left, right = sources.on_chain(SQLITE), sources.on_chain(POSTGRESQL)
-        comparison, evaluation = compared(left, right, "live", domain, evaluator, fail_on)
     comparison.differences = live_pair_hints(
         comparison.differences, [d for r in results for d in r.differences], models
     )
@@ -68,8 +65,5 @@ def _module_and_database(
         failed = LayerResult("live", model.label, plan.label(dialect), Status.ERROR, found.message)
         return failed, None
     result = pair_result("live", model, found, domain, evaluator, plan.config.fail_on)
-    if result.differences:  # their hints say whether migrating fixes them: compare again
-        found = sources.on_chain(dialect)
-        result = pair_result("live", model, found, domain, evaluator, plan.config.fail_on)
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
     return result, found

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from twinschema.compare import compare
 from twinschema.compare.allowances import matching_allowance, stale_allowance
+from twinschema.compare.context import located_hints
 from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
 from twinschema.layers.plan import CheckPlan
 from twinschema.records import Comparison, Difference, FixSide, LayerResult, Severity, Side, Status
@@ -43,9 +44,11 @@ def compared(
     # The comparer cannot see value_compatibility findings: their allowances are judged here.
     comparison.differences = [d for d in comparison.differences if not _values_allowance(d)]
     if evaluator is None:
+        comparison.differences = located_hints(comparison.differences, left, right)
         return comparison, None
     cross = left.schema.dialect != right.schema.dialect
     evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
+    comparison.differences = located_hints(comparison.differences, left, right)
     if domain is not None and cross:
         _apply_value_allowances(domain, left, right, layer, comparison, evaluation)
     if "value_compatibility" in fail_on and evaluation.push_failures:

@@ -59,13 +59,21 @@ class Sources:
                 canonical = make_canonical(raw, self.domain)
                 module = self._module_file(dialect)
                 fix = database_fix(label, None, self.plan.fix_command(dialect))
-                self._live[dialect] = Side(canonical, label, fix, role="database", file=module)
+                self._live[dialect] = Side(
+                    canonical,
+                    label,
+                    fix,
+                    role="database",
+                    file=module,
+                    placed=lambda: self.on_chain(dialect),
+                )
         return self._live[dialect]
 
     def on_chain(self, dialect: str) -> Side:
         """``dialect``'s live database (read by ``live``) with its place on its Alembic chain,
         which the hints of its differences state (whether migrating it can fix them). Read only
-        for a database that differs: it imports Alembic and connects once more."""
+        for a database that differs (``Side.located``, on the comparer's first difference): it
+        imports Alembic and connects once more."""
         found = self.live(dialect)
         assert isinstance(found, Side)
         if dialect not in self._state:
@@ -74,7 +82,7 @@ class Sources:
             self._state[dialect] = chain_state(self.plan.config, dialect, url)
         state = self._state[dialect]
         fix = database_fix(found.label, state, self.plan.fix_command(dialect))
-        return replace(found, fix=fix, state=state)
+        return replace(found, fix=fix, state=state, placed=None)
 
     def live_schema(self, dialect: str) -> Schema | None:
         """``dialect``'s live database as read (before it is made canonical); None when it

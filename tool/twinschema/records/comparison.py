@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from twinschema.model import Schema
 from twinschema.records.differences import Difference, Equivalence, FixSide, FixSite
@@ -37,6 +38,16 @@ class Side:
     # A live database's place on its Alembic chain (``hints.AT_HEAD``/``BEHIND``), None if unknown:
     # whether migrating it can fix a difference.
     state: str | None = None
+    # For a live database whose place on its chain is not read yet: what reads it and returns
+    # this side with ``fix`` and ``state`` set. Reading it imports Alembic and connects once
+    # more, so the comparer calls it only for the first difference whose hint needs it.
+    placed: Callable[[], Side] | None = field(default=None, compare=False, repr=False)
+
+    def located(self) -> Side:
+        """This side with its place on its chain read (itself when there is nothing to read)."""
+        if self.placed is None:
+            return self
+        return replace(self.placed(), placed=None)
 
 
 def fix_site(

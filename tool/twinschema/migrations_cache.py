@@ -1,0 +1,242 @@
+"""What a migration chain did on an empty scratch database, kept under ``var/`` between runs.
+
+The migrations layer upgrades an empty scratch database to head, downgrades it to base and
+upgrades it again (``migrations_layer``): about two seconds on a small project, most of a
+``check``. What that round trip gives depends only on what runs, so a run is kept, and reused
+while all of these are unchanged (the **key**):
+
+* every file of the chain's folder (``env.py``, each revision, any SQL file beside them), by
+  content;
+* the project files the chain imported when it last ran (the metadata modules, whatever a
+  revision imports from the project), by content, plus ``domain.yaml`` and the configuration
+  file, by content;
+* twinschema itself (each file of the package, by size and modification time), the versions of
+  SQLAlchemy, Alembic and psycopg, Python's SQLite library;
+* the scratch server (its URL without the password, and its ``version()``), the dialect and the
+  reflection options.
+
+A changed migration file, metadata module or server is run again. Only a run without a failure
+is kept (a failure may come from the scratch server, not the chain). What is kept are the
+schemas the scratch database had (as read, before they are made canonical) and what the
+downgrade left behind: every comparison with the metadata module and the live database is made
+again on each run. Not tracked: files a revision reads from outside its folder (``open()`` of a
+file elsewhere), packages it imports from outside the project (beyond the versions above), and
+environment variables it reads; ``TWINSCHEMA_NO_CACHE=1`` runs the chain every time.
+
+The cache is a folder of files under ``var/cache/migrations`` of the project, never a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sqlite3
+import sys
+import types
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import metadata as dist_metadata
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+
+from twinschema.config import Config
+from twinschema.model import Schema
+
+NO_CACHE_ENV = "TWINSCHEMA_NO_CACHE"
+# Bumped when what a cache file holds changes shape.
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ScratchRun:
+    """What a chain did on an empty scratch database: the schema at head (``first``), what a
+    downgrade to base left behind (``(what, name, table)``), the schema after upgrading again
+    (``again``), and the one-line error of the step that failed (``None`` for none; the steps
+    after a failed one did not run)."""
+
+    first: Schema | None = None
+    upgrade_error: str | None = None
+    left_behind: tuple[tuple[str, str, str | None], ...] = ()
+    downgrade_error: str | None = None
+    again: Schema | None = None
+    again_error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when a step failed."""
+        return any(
+            e is not None for e in (self.upgrade_error, self.downgrade_error, self.again_error)
+        )
+
+
+@dataclass(frozen=True)
+class ChainFacts:
+    """A chain's heads and its revisions as ``(id, domain version, file)``, base first: read by
+    importing each revision, so kept with its run."""
+
+    heads: tuple[str, ...]
+    revisions: tuple[tuple[str, int | None, str], ...]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One cache entry: the chain's facts and its scratch run."""
+
+    facts: ChainFacts
+    run: ScratchRun
+
+
+def enabled() -> bool:
+    """False when ``TWINSCHEMA_NO_CACHE`` is set to anything but empty or 0."""
+    return os.environ.get(NO_CACHE_ENV, "") in ("", "0")
+
+
+def folder(config: Config) -> Path:
+    """Where a project's kept runs live."""
+    return config.root / "var" / "cache" / "migrations"
+
+
+def key(config: Config, dialect: str, chain_folder: Path, options: object, server: str) -> str:
+    """The key of a chain's run (see the module docstring; ``server`` names the scratch server
+    and its version, ``options`` are the reflection options)."""
+    digest = hashlib.sha256()
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+
+    add(str(_FORMAT), dialect, server, repr(options), *_versions(), _tool_fingerprint())
+    for path in _chain_files(chain_folder):
+        add(path.relative_to(chain_folder).as_posix(), path.read_bytes())
+    for name in (config.source, config.domain):
+        if name is not None and Path(name).is_file():
+            add(str(name), Path(name).read_bytes())
+    return digest.hexdigest()
+
+
+def load(config: Config, dialect: str, run_key: str) -> Kept | None:
+    """The run kept under ``run_key`` when the project files it imported are unchanged; None
+    otherwise (a file that cannot be read is a miss, never an error)."""
+    if not enabled():
+        return None
+    path = folder(config) / f"{dialect}-{run_key}.pickle"
+    try:
+        stored = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    if not isinstance(stored, dict) or stored.get("format") != _FORMAT:
+        return None
+    depends: Mapping[str, str] = stored.get("depends", {})
+    for name, expected in depends.items():
+        if _file_digest(config.root / name) != expected:
+            return None
+    kept = stored.get("kept")
+    return kept if isinstance(kept, Kept) else None
+
+
+def store(config: Config, dialect: str, run_key: str, kept: Kept, chain_folder: Path) -> None:
+    """Keep a run without failure under ``run_key`` (other runs of ``dialect`` are removed),
+    with the digests of the project files imported so far (what the chain may have used); a
+    cache that cannot be written is skipped, never an error."""
+    if not enabled() or kept.run.failed:
+        return
+    depends = {
+        path.relative_to(config.root).as_posix(): digest
+        for path in _project_modules(config.root, chain_folder)
+        if (digest := _file_digest(path)) is not None
+    }
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {types.MappingProxyType: _reduce_proxy}
+    pickler.dump({"format": _FORMAT, "depends": depends, "kept": kept})
+    where = folder(config)
+    target = where / f"{dialect}-{run_key}.pickle"
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        partial = where / f".{target.name}.{os.getpid()}.tmp"
+        partial.write_bytes(buffer.getvalue())
+        os.replace(partial, target)
+        for old in where.glob(f"{dialect}-*.pickle"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _reduce_proxy(proxy: Mapping[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return (_mapping_proxy, (dict(proxy),))
+
+
+def _mapping_proxy(items: dict[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only mapping again, when a kept schema is loaded."""
+    return types.MappingProxyType(items)
+
+
+def _versions() -> list[str]:
+    found = [sys.version, sqlite3.sqlite_version, sqlalchemy.__version__]
+    for name in ("alembic", "psycopg"):
+        try:
+            found.append(f"{name} {dist_metadata.version(name)}")
+        except dist_metadata.PackageNotFoundError:
+            found.append(f"{name} absent")
+    return found
+
+
+def _tool_fingerprint() -> str:
+    """twinschema's own files by path, size and modification time (an edited file of an
+    editable install changes the key; reading them all would cost more than the rest)."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for directory, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json")):
+                stat = os.stat(os.path.join(directory, name))
+                parts.append(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def _chain_files(chain_folder: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in chain_folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
+
+
+def _project_modules(root: Path, chain_folder: Path) -> Iterable[Path]:
+    """The files of the modules imported so far that belong to the project: under ``root``,
+    outside the chain's folder (in the key already), twinschema's package (its fingerprint is)
+    and any virtual environment or ``var/`` folder under it."""
+    root = root.resolve()
+    skip = [
+        chain_folder.resolve(),
+        Path(__file__).resolve().parent,
+        Path(sys.prefix).resolve(),
+        root / "var",
+    ]
+    seen: set[Path] = set()
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if not isinstance(name, str):
+            continue
+        path = Path(name).resolve()
+        if path in seen or not path.is_relative_to(root):
+            continue
+        if any(path.is_relative_to(s) for s in skip) or "site-packages" in path.parts:
+            continue
+        seen.add(path)
+    return sorted(seen)
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
