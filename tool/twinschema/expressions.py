@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.parser import Parser
+from sqlglot.tokens import Tokenizer
 
 from twinschema import expr_idioms, expr_nulls, expr_rules, expr_tree
 from twinschema.identifiers import catalog_key, fold
@@ -78,7 +80,7 @@ def canonical(dialect: str, text: str, scope: Scope = Scope()) -> Canonical:
 def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
     # Cached on the whole text: a schema repeats its defaults and CHECKs across tables.
     try:
-        tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS.get(dialect, dialect))
+        tree = parse(dialect, text)
     except (SqlglotError, RecursionError):
         return Canonical(fallback(dialect, text))
     columns = {catalog_key(dialect, name): (logical, kind) for name, logical, kind in scope.columns}
@@ -98,6 +100,24 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
         # Nested deeper than Python's stack (AND and OR chains of any length are not), or a
         # node the printer does not know: compared as written.
         return Canonical(fallback(dialect, text))
+
+
+def parse(dialect: str, text: str) -> exp.Expr:
+    """The syntax tree of ``text`` written in ``dialect``, as ``sqlglot.parse_one`` gives it
+    (raises sqlglot's errors where it does)."""
+    tokenizer, parser = _reader(dialect)
+    trees = parser.parse(tokenizer.tokenize(text), text)
+    if not trees or trees[0] is None:
+        raise ParseError(f"No expression was parsed from '{text}'")
+    return exp.Block(expressions=trees) if len(trees) > 1 else trees[0]
+
+
+@cache
+def _reader(dialect: str) -> tuple[Tokenizer, Parser]:
+    # One tokenizer and parser per dialect, each reset by every call: ``sqlglot.parse_one``
+    # builds a dialect, a tokenizer and a parser for each text, half the cost of parsing one.
+    reader = Dialect.get_or_raise(SQLGLOT_DIALECTS.get(dialect, dialect))
+    return reader.tokenizer(), reader.parser()
 
 
 def _in_list(tree: exp.Expr) -> tuple[str | None, tuple[str, ...] | None]:
