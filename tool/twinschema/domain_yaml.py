@@ -59,28 +59,11 @@ def file_kind(mode: int) -> str:
     return "a special file"
 
 
-def _fast_compose(text: str) -> tuple[bool, yaml.Node | None]:
-    """``(True, node)``: the document's node tree by libyaml (PyYAML's C parser, 25x faster on
-    this project's domain.yaml: 1.0 ms against 26 ms; the same nodes, tags, values and marks),
-    None for an empty document. ``(False, None)`` when libyaml is absent or refuses the text,
-    which the Python parser then reads again, so that every error is told in its words, with
-    its line and column."""
-    loader = getattr(yaml, "CSafeLoader", None)
-    if loader is None:
-        return False, None
-    try:
-        return True, yaml.compose(text, Loader=loader)
-    except yaml.YAMLError:
-        return False, None
-
-
 def compose(text: str, label: str) -> Located | None:
     """The document in ``text`` as located data; None when it holds nothing. A YAML error or a
     duplicate key is a ``DomainError`` naming ``label`` and the line."""
     try:
-        read, root = _fast_compose(text)
-        if not read:  # libyaml refused it, or is absent: the Python parser says why
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
