@@ -188,6 +188,10 @@ INVALID = {
     "trigger without its table": (("triggers", "users_touch"), {"dialects": ["postgresql"]}),
     "unknown trigger key": (("triggers", "users_touch", "when"), "before"),
     "a view name with a space": (("views", "bad view"), None),
+    "a physical name with a semicolon": (("tables", "users", "names"), {"sqlite": "x; DROP"}),
+    "a physical name with a quote": (("tables", "users", "names"), {"postgresql": 'a"b'}),
+    "a physical name with a tab": (("tables", "users", "columns", "note"), {"name": "a\tb"}),
+    "a blank physical name": (("tables", "users", "columns", "note"), {"name": " "}),
 }
 
 
@@ -245,3 +249,38 @@ def test_an_accepted_document_is_not_validated_again(tmp_path: Path) -> None:
         *error, imported = load()
         assert imported == "True"
         assert len(error) == 1 and error[0].startswith(f"{domain}:"), error
+
+
+# Physical names are a database's spelling: any quoted SQL identifier a real schema uses
+# (Roundcube's identities."reply-to", Access-style "Order Date"), while logical names stay
+# identifiers (the metadata modules read them as attributes).
+PHYSICAL = {
+    "a hyphen under names": (
+        ("tables", "users", "columns", "note"),
+        {"names": {"sqlite": "reply-to", "postgresql": "reply-to"}},
+    ),
+    "a space under name": (("tables", "users", "columns", "note"), {"name": "Order Date"}),
+    "a dot and parentheses": (("tables", "users", "names"), {"postgresql": "users.v2 (old)"}),
+}
+
+
+@pytest.mark.parametrize("case", list(PHYSICAL), ids=list(PHYSICAL))
+def test_a_physical_name_may_be_any_quoted_identifier(
+    case: str, validator: jsonschema.protocols.Validator
+) -> None:
+    path, value = PHYSICAL[case]
+    document = _mutated(path, value)
+    assert list(validator.iter_errors(document)) == []
+    domain = parse_domain(yaml.safe_dump(document))
+    table = domain.tables["users"]
+    spelled = {*table.names.values()} | {
+        name for column in table.columns.values() for name in column.names.values()
+    }
+    expected = value.get("name") or next(iter(value.get("names", value).values()))
+    assert expected in spelled
+
+
+def test_a_logical_name_is_still_an_identifier() -> None:
+    document = _mutated(("tables", "users", "columns", "reply-to"), None)
+    with pytest.raises(DomainError, match=r"reply-to.*not a valid name.*goes under `names`"):
+        parse_domain(yaml.safe_dump(document))

@@ -370,28 +370,33 @@ def test_kinds_are_those_both_sides_agree_on(shop: tuple[str, str], tmp_path: Pa
 
 
 def test_names_the_domain_cannot_hold_or_that_collide(tmp_path: Path, pg_url: str) -> None:
-    """A name with a space stays a comment; "Album" and "album" (both quoted in PostgreSQL)
-    against SQLite's ALBUM are ambiguous, so all three are kept one-sided under distinct logical
-    names; the file still loads."""
+    """A name with a quote character stays a comment; one with a space or a hyphen (legal
+    quoted identifiers, as Roundcube's reply-to) is written under `names`; "Album" and "album"
+    (both quoted in PostgreSQL) against SQLite's ALBUM are ambiguous, so all three are kept
+    one-sided under distinct logical names; the file still loads."""
     execute(
         pg_url,
         'CREATE TABLE "Album" (id integer PRIMARY KEY)',
         "CREATE TABLE album (id integer PRIMARY KEY)",
-        'CREATE TABLE "order items" (id integer PRIMARY KEY)',
+        'CREATE TABLE "order items" (id integer PRIMARY KEY, "reply-to" text)',
+        'CREATE TABLE "it\'s" (id integer PRIMARY KEY)',
     )
     sqlite_url = testing.sqlite_file(
         tmp_path / "odd.db",
-        'CREATE TABLE ALBUM (Id INTEGER PRIMARY KEY); CREATE TABLE "order items" (id INTEGER);',
+        "CREATE TABLE ALBUM (Id INTEGER PRIMARY KEY); "
+        'CREATE TABLE "order items" (id INTEGER PRIMARY KEY, "reply-to" TEXT); '
+        'CREATE TABLE "it\'s" (id INTEGER);',
     )
     output = tmp_path / "domain.yaml"
     result = run_init(sqlite_url, pg_url, output)
     assert result.exit_code == 0, result.output
     text = output.read_text("utf-8")
-    assert "# sqlite table 'order items': not a name domain.yaml can hold" in text
-    assert "# postgresql table 'order items': not a name domain.yaml can hold" in text
+    assert '# sqlite table "it\'s": not a name domain.yaml can hold' in text
+    assert '# postgresql table "it\'s": not a name domain.yaml can hold' in text
+    assert "order items" in text and "not a name" not in text.split("order items")[1][:40]
     assert text.count("    # dialects: [") == 3  # each one-sided, for a person to decide
     domain = load_domain(output)
-    assert sorted(domain.tables) == ["album", "album_2", "album_3"]
+    assert sorted(domain.tables) == ["album", "album_2", "album_3", "order_items"]
     assert sorted(
         (dialect, name)
         for t in domain.tables.values()
@@ -401,8 +406,18 @@ def test_names_the_domain_cannot_hold_or_that_collide(tmp_path: Path, pg_url: st
         ("postgresql", "Album"),
         ("postgresql", "album"),
         ("postgresql", "album_2"),  # SQLite's ALBUM where PostgreSQL lacks it: not "album"
+        ("postgresql", "order items"),
         ("sqlite", "ALBUM"),
+        ("sqlite", "order items"),
     ]
+    order_items = domain.tables["order_items"]
+    assert {c: col.names for c, col in order_items.columns.items()}["reply_to"] == {
+        "sqlite": "reply-to",
+        "postgresql": "reply-to",
+    }
+    _, report = run_diff(sqlite_url, pg_url, output)
+    assert [d for d in report["differences"] if d["table"] == "order_items"] == []
+    assert "reply-to" not in json.dumps(report)  # no domain_name finding: the name is held
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,15 @@ from typing import Any
 
 from twinschema.domain_model import Domain, canonical_dialect
 from twinschema.domain_schema import validate
-from twinschema.domain_yaml import Located, Where, check_identifier, compose, describe, file_kind
+from twinschema.domain_yaml import (
+    Located,
+    Where,
+    check_identifier,
+    check_physical_name,
+    compose,
+    describe,
+    file_kind,
+)
 from twinschema.errors import DomainError, suggestion
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
@@ -88,12 +96,12 @@ class _Reader:
         base = logical
         if "name" in entry:
             at = (*where, "name")
-            base = check_identifier(entry["name"], self._where(at, True), describe(at))
+            base = check_physical_name(entry["name"], self._where(at, True), describe(at))
         names = dict.fromkeys(DIALECTS, base)
         for key, value in (entry.get("names") or {}).items():
             at = (*where, "names", key)
             dialect = canonical_dialect(key, self.label, self.located.line(at))
-            names[dialect] = check_identifier(value, self._where(at, True), describe(at))
+            names[dialect] = check_physical_name(value, self._where(at, True), describe(at))
         return names
 
     def _dialects(self, entry: Mapping[str, Any], where: Where) -> tuple[str, ...]:

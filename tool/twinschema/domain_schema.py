@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twinschema.domain_model import canonical_dialect
-from twinschema.domain_yaml import Located, Where, check_identifier, describe
+from twinschema.domain_yaml import Located, Where, check_identifier, check_physical_name, describe
 from twinschema.errors import DomainError, suggestion
 from twinschema.paths import user_cache_dir
 
@@ -232,8 +232,10 @@ def _bad_text(
             f"or MultiPolygon, not {str(error.instance).lower()!r}"
         )
     name = str(error.instance)
+    physical = where[-1:] == ("name",) or where[-2:-1] == ("names",)
+    check = check_physical_name if physical else check_identifier
     return _said(
-        lambda: check_identifier(name, f"{label}:{line}", describe(where)),
+        lambda: check(name, f"{label}:{line}", describe(where)),
         label,
         (line, f"{describe(where)}: {error.message}"),
     )

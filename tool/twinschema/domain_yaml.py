@@ -23,6 +23,12 @@ MAX_NAME_BYTES = 63
 # Schema cannot say this exactly: its ``\w`` is ASCII, and it counts characters, not bytes.)
 _IDENTIFIER = re.compile(r"^[^\W\d]\w*(\$\w*)*$")
 
+# A physical name (``name``, ``names``) is what a database spells: a quoted SQL identifier such as
+# ``reply-to`` or ``Order Date`` (names always reach SQL quoted). Not blank, and still no quote
+# character, semicolon or control character: no schema needs them, and they are what an
+# injected name is made of.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'`;]")
+
 # Where a value is in the document: its keys and list positions from the top.
 Where = tuple[str | int, ...]
 
@@ -175,6 +181,26 @@ def check_identifier(name: str, where: str, what: str) -> str:
     if not _IDENTIFIER.match(name):
         raise DomainError(
             f"{where}: {what} {name!r} is not a valid name: use letters, digits, _ and $, "
-            "not starting with a digit (no quotes, spaces or semicolons)"
+            "not starting with a digit (a database's own spelling, such as reply-to, goes "
+            "under `names`)"
+        )
+    return name
+
+
+def check_physical_name(name: str, where: str, what: str) -> str:
+    """``name`` if domain.yaml takes it as a database's spelling (a quoted SQL identifier: not
+    blank, no quote character, semicolon or control character, at most 63 bytes), else a
+    ``DomainError`` saying why."""
+    if not name.strip():
+        raise DomainError(f"{where}: {what} is empty")
+    if _UNSAFE.search(name):
+        raise DomainError(
+            f"{where}: {what} {name!r} is not a valid name: a database's spelling may hold "
+            "spaces, - and . but no quote character, semicolon or control character"
+        )
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise DomainError(
+            f"{where}: {what} {name[:20]!r}... is {len(name.encode('utf-8'))} bytes; "
+            f"PostgreSQL allows at most {MAX_NAME_BYTES}"
         )
     return name

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from twinschema.adopt.kinds import Kind, shared_kind
 from twinschema.adopt.naming import pair_names, snake_case
-from twinschema.domain_yaml import check_identifier
+from twinschema.domain_yaml import check_identifier, check_physical_name
 from twinschema.errors import DomainError
 from twinschema.model import Column, Schema, Table
 from twinschema.normalize import canonicalize
@@ -51,8 +51,11 @@ class Proposal:
 
 
 def _representable(name: str) -> bool:
+    """Whether domain.yaml can hold ``name`` as a database's spelling (under ``names``) and
+    give it a logical name (its snake_case must be an identifier)."""
     try:
-        check_identifier(name, "", "")
+        check_physical_name(name, "", "")
+        check_identifier(snake_case(name), "", "")
     except DomainError:
         return False
     return True
