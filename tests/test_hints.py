@@ -150,6 +150,50 @@ def test_a_live_layer_in_sync_reads_no_chain(sqlite_url: str, pg_url: str) -> No
     assert out.stdout.strip() == "False", out.stdout + out.stderr
 
 
+def _indexed(name: str) -> str:
+    return module_source() + f'sa.Index("{name}", metadata.tables["items"].c.name)\n'
+
+
+def test_live_pair_differences_point_at_the_database_that_left_its_module(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index each dialect names its own way, dropped by hand from SQLite, and a column added
+    by hand to PostgreSQL: each live pair difference names the database that left its module,
+    and its GitHub annotation is on that database's module, not on the SQLite one for both."""
+    project = make_project(
+        tmp_path, sqlite_src=_indexed("ix_items_name"), pg_src=_indexed("items_name_idx")
+    )
+    build(pg_url, _indexed("items_name_idx"))
+    _edit(project.sqlite, "DROP INDEX ix_items_name")
+    _edit(pg_url, "ALTER TABLE items ADD COLUMN foo text")
+    monkeypatch.chdir(tmp_path)
+    args = ("--layer", "live", "--sqlite-url", project.sqlite, "--postgres-url", pg_url)
+    report = _check(*args)
+    pair = {
+        d["kind"]: d
+        for d in report["differences"]
+        if d["layer"] == "live" and d["left_source"].startswith("sqlite:")
+    }
+    assert sorted(pair) == ["column_missing", "index"]
+    modules = {"index": project.sqlite_module, "column_missing": project.postgres_module}
+    databases = {"index": project.sqlite, "column_missing": pg_url}
+    for kind, d in pair.items():
+        assert d["hint"].startswith(f"the database {databases[kind].split('?')[0]}"), d
+        assert f"differs from its module {modules[kind]}.py here" in d["hint"], d["hint"]
+        assert d["fix"]["file"] == f"{modules[kind]}.py", d
+    github = CliRunner().invoke(cli, ["check", *args, "--format", "github"])
+    assert github.exit_code == 1, github.output
+    annotated = sorted(
+        (line.split("file=")[1].split(",")[0], line.split("differs from its module ")[1][:30])
+        for line in github.stdout.splitlines()
+        if "differs from its module" in line
+    )
+    assert annotated == sorted(
+        (f"{module}.py", f"{module}.py here: fix that"[:30])
+        for module in (project.sqlite_module, project.postgres_module)
+    ), github.stdout
+
+
 # ---------------------------------------------------------------------------------------------
 # chain_state: "cannot be read" is a broken chain or an unreadable database, never a bug
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from twinschema.config import Config
 from twinschema.errors import TwinschemaError
-from twinschema.records import Difference
+from twinschema.records import Difference, FixSide, FixSite
 
 AT_HEAD, BEHIND = "at_head", "behind"
 REVISION_COMMAND = 'twinschema revision -m "..."'
@@ -67,8 +67,31 @@ def database_fix(label: str, state: str | None, migrate_command: str) -> str:
     return f"the database {label} (run: {migrate_command})"
 
 
-def _key(d: Difference) -> tuple[str, str | None, str | None, str | None]:
+Key = tuple[str, str | None, str | None, str | None]
+
+
+def _key(d: Difference) -> Key:
     return (d.kind, d.table, d.column, d.name)
+
+
+def _presence_key(d: Difference) -> Key | None:
+    """An object on one side only, by what it is rather than its name (an index, a unique
+    rule, a CHECK is named by each dialect its own way: ``ix_cache_expires`` in the module,
+    ``cache_expires_idx`` in the other database), None when both sides have it."""
+    if (d.left is None) == (d.right is None):
+        return None
+    return (d.kind, d.table, d.column, d.left if d.left is not None else d.right)
+
+
+def _fix_of(d: Difference, cause: Difference, database: str | None) -> FixSite | None:
+    """Where the fix of live pair difference ``d`` goes: the file of its cause's fix, on the
+    side of the pair that is ``database`` (the database at fault; None: the modules)."""
+    if cause.fix is None:
+        return d.fix
+    if database is None:
+        return cause.fix
+    side = FixSide.LEFT if database == d.left_source else FixSide.RIGHT
+    return FixSite(side=side, file=cause.fix.file, line=cause.fix.line)
 
 
 def live_pair_hints(
@@ -79,13 +102,17 @@ def live_pair_hints(
     """The live-vs-live differences of ``pair`` with hints pointing at their cause: the database
     whose own comparison with its module shows the same difference, else (the two databases
     each match their module) the metadata modules, whose comparison shows it."""
-    by_database: dict[tuple[str, str | None, str | None, str | None], Difference] = {}
+    by_database: dict[Key, Difference] = {}
     for d in module_vs_database:
         by_database.setdefault(_key(d), d)
+        presence = _presence_key(d)
+        if presence is not None:
+            by_database.setdefault(presence, d)
     by_models = {_key(d): d for d in models}
     result = []
     for d in pair:
-        cause = by_database.get(_key(d))
+        presence = _presence_key(d)
+        cause = by_database.get(_key(d)) or (by_database.get(presence) if presence else None)
         module = by_models.get(_key(d))
         if cause is not None:
             hint = (
@@ -93,13 +120,15 @@ def live_pair_hints(
                 f"here: fix that (the hint of [live] {cause.left_source} <> "
                 f"{cause.right_source}), and this difference goes with it"
             )
+            fix = _fix_of(d, cause, cause.right_source)
         elif module is not None:
             hint = (
                 f"each database matches its module: the modules differ ({module.hint}), "
                 f"then write a revision for each chain, `{REVISION_COMMAND}`, and migrate both"
             )
+            fix = _fix_of(d, module, None)
         else:
             result.append(d)
             continue
-        result.append(replace(d, hint=hint))
+        result.append(replace(d, hint=hint, fix=fix))
     return result
