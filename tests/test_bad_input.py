@@ -397,6 +397,11 @@ CASES = [
           "app_postgres.py:2"),
          files={"app_postgres.py": "import sqlalchemy as sa\n"
                                    "raise RuntimeError('no connection pool')\n"}),
+    Case("metadata_module_defines_a_table_twice", DOMAIN_ONLY, 2,
+         # SQLAlchemy's schema.py raises it: the line named is the module's second Table
+         ("app_sqlite", "fails to import", "Table 'items' is already defined",
+          "(app_sqlite.py:10)"),
+         files={"app_sqlite.py": module() + "sa.Table('items', metadata, sa.Column('x', sa.Text))\n"}),
     Case("metadata_module_missing_dependency", DOMAIN_ONLY, 2,
          ("app_sqlite", "fails to import", "not_installed_anywhere"),
          files={"app_sqlite.py": "import not_installed_anywhere\n"}),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import sysconfig
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
@@ -119,10 +120,24 @@ def _user_frames(exc: BaseException) -> list[traceback.FrameSummary]:
 
 
 def _location(exc: BaseException) -> str:
-    """`` (file.py:12)``: where in the user's code ``exc`` was raised, or nothing."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    user = [f for f in frames if "importlib" not in f.filename]
+    """`` (file.py:12)``: where in the user's code ``exc`` was raised, or nothing. A library's
+    frame is passed over (SQLAlchemy's ``schema.py`` raises "Table 'users' is already defined";
+    the line to fix is the user's second ``Table``), unless no frame is the user's."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "importlib" not in f.filename]
+    libraries = {
+        str(Path(p).resolve()) for key in ("stdlib", "purelib", "platlib") if (p := _paths.get(key))
+    }
+    own = [  # neither a library's file nor code a library generated ("<... wrapper ...>")
+        f
+        for f in frames
+        if not f.filename.startswith("<")
+        and not any(str(Path(f.filename).resolve()).startswith(lib) for lib in libraries)
+    ]
+    user = own or frames
     return f" ({Path(user[-1].filename).name}:{user[-1].lineno})" if user else ""
+
+
+_paths = sysconfig.get_paths()
 
 
 def _where(exc: BaseException) -> str:
