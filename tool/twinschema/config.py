@@ -253,7 +253,45 @@ def load_config(path: Path | None = None) -> Config:
     table = data.get("tool", {}).get("twinschema")
     if table is None:
         return Config(root=pyproject.parent, source=label, embedded_dir=user_embedded_dir())
-    return _parse(table, pyproject.parent, label)
+    try:
+        return _parse(table, pyproject.parent, label)
+    except _UnknownKey as exc:
+        raise UsageError(exc.located(text)) from None
+
+
+class _UnknownKey(UsageError):
+    """A key ``[tool.twinschema]`` does not know, in ``section`` (e.g. ``tool.twinschema``)."""
+
+    def __init__(self, label: str, section: str, key: str, allowed: tuple[str, ...]) -> None:
+        self.label, self.section, self.key = label, section, key
+        advice = suggestion(key, allowed)
+        if not advice and key in _TOP_KEYS and section != "tool.twinschema":
+            advice = f" ({key} is set under [tool.twinschema], for both databases)"
+        super().__init__(f"{label} [{section}]: unknown key {key!r}{advice}")
+
+    def located(self, text: str) -> str:
+        """The message with the key's line (``pyproject.toml:12 [...]: unknown key``), when
+        the file shows it under its section's header."""
+        line = _key_line(text, self.section, self.key)
+        if line is None:
+            return self.message
+        return self.message.replace(self.label, f"{self.label}:{line}", 1)
+
+
+def _key_line(text: str, section: str, key: str) -> int | None:
+    """The line of ``key = ...`` under the header ``[section]`` (None when not written so)."""
+    header = ""
+    assignment = re.compile(
+        rf"""\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*="""
+    )
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            header = re.sub(r"[\s\"']", "", stripped.split("#", 1)[0].strip("[] \t"))
+            header = header.rstrip("]")
+        elif header == section and assignment.match(line):
+            return number
+    return None
 
 
 _TOML_WHERE = re.compile(
@@ -343,9 +381,10 @@ def _dialect(name: str, table: Any, root: Path, where: str) -> DialectConfig:
 
 
 def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    label, _, section = where.rpartition(" [")
     for key in table:
         if key not in allowed:
-            raise UsageError(f"{where}: unknown key {key!r}" + suggestion(key, allowed))
+            raise _UnknownKey(label, section.rstrip("]"), key, allowed)
 
 
 def _string(value: Any, where: str, key: str) -> str:
