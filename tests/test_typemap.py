@@ -204,3 +204,14 @@ def test_every_equivalent_row_is_no_difference_to_the_comparer(
     assert result.differences == []
     rules = {e.rule for e in result.equivalences}
     assert rules <= {kind}
+
+
+def test_a_type_name_both_engines_know_for_different_types_says_so() -> None:
+    """SQLite REAL (8 bytes) against PostgreSQL real (4 bytes): "real vs real" alone reads as
+    no difference, so the reason says what each name means."""
+    why = typemap.why_types_differ(sqlite("REAL"), pg("real"))
+    assert why == (
+        "SQLite REAL is an 8-byte float, PostgreSQL real a 4-byte one (float4): no logical "
+        "kind accepts both"
+    )
+    assert typemap.why_types_differ(sqlite("REAL"), pg("double precision")) != why

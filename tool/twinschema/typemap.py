@@ -272,11 +272,20 @@ def why_types_differ(left: ColumnType, right: ColumnType) -> str:
         why = "one database engine: the declared types must be equal"
     else:
         why = "no logical kind accepts both"
+        same = left.spelling().lower()
+        if same == right.spelling().lower():  # "real vs real" reads as no difference at all
+            meaning = _SAME_NAME.get(same, f"{same} is not the same type in the two engines")
+            why = f"{meaning}: {why}"
     for one, other in ((left, right), (right, left)):
         if _numeric_affinity(one) and _TEXT_KINDS & kinds_of(other):
             return f"{why}; {_numeric_affinity_effect(one)}"
     return why
 
+
+# Type names both engines know, for different types.
+_SAME_NAME = {
+    "real": "SQLite REAL is an 8-byte float, PostgreSQL real a 4-byte one (float4)",
+}
 
 # Kinds whose values are text that a NUMERIC-affinity column would turn into numbers.
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "json"})
