@@ -167,3 +167,24 @@ def test_a_missing_postgresql_attribute_is_one_exact_record(
 ) -> None:
     found = live_vs_metadata(pg_url, "postgresql", change)
     assert [(kind, column or None) for kind, column, _ in found] == expected, found
+
+
+def test_an_index_on_lower_prints_what_the_user_wrote(sqlite_url: str, pg_url: str) -> None:
+    """SQLite's lower() is not PostgreSQL's (ASCII letters only), so the two indexes differ;
+    the message prints lower(s) as written, with why, never the canonical form's own name."""
+    for url, text in ((sqlite_url, "TEXT"), (pg_url, "text")):
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"CREATE TABLE t (id integer PRIMARY KEY, s {text})"))
+            connection.execute(sa.text("CREATE UNIQUE INDEX ux ON t (lower(s))"))
+        engine.dispose()
+    sides = [
+        Side(make_canonical(reflect_url(url, ReflectOptions()), None), label, label)
+        for url, label in ((sqlite_url, "a"), (pg_url, "b"))
+    ]
+    messages = sorted(d.message for d in compare(*sides, layer="diff").differences)
+    assert messages == [
+        "index ux UNIQUE (lower(s)) (SQLite's lower() changes ASCII letters only) on t exists "
+        "only in a",
+        "index ux UNIQUE (lower(s)) on t exists only in b",
+    ]

@@ -9,6 +9,7 @@ name and parameters); ``typemap`` decides which logical kinds a spelling can sta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -175,6 +176,17 @@ class UniqueConstraint:
     nulls_distinct: bool = True
 
 
+# The functions ``expr_idioms.SQLITE_OWN_MEANING`` renames in canonical text, so that SQLite's
+# lower() never equals PostgreSQL's: a message prints the name the user wrote.
+# ``describe`` then says why it is not PostgreSQL's function of the same name.
+SHOWN_FUNCTION = re.compile(r"\bsqlite_(lower|upper|round)\(")
+SQLITE_MEANING = {
+    "lower": "SQLite's lower() changes ASCII letters only",
+    "upper": "SQLite's upper() changes ASCII letters only",
+    "round": "SQLite's round() rounds half away from zero",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Index:
     """An index, identified by what it indexes and how, never by its name.
@@ -206,8 +218,10 @@ class Index:
     raw_where: str | None = field(default=None, compare=False)
 
     def element_text(self, n: int) -> str:
-        """Element ``n`` as DDL writes it: ``name COLLATE NOCASE text_pattern_ops DESC``."""
-        text = self.expressions[n]
+        """Element ``n`` as DDL writes it: ``name COLLATE NOCASE text_pattern_ops DESC`` (a
+        function the canonical form renames for its SQLite meaning, ``sqlite_lower(s)``, as
+        the user wrote it: ``lower(s)``)."""
+        text = SHOWN_FUNCTION.sub(r"\1(", self.expressions[n])
         if self.collations and self.collations[n] is not None:
             text += f" COLLATE {self.collations[n].name}"  # type: ignore[union-attr]
         if self.opclasses and self.opclasses[n]:
@@ -229,7 +243,10 @@ class Index:
             text += f" INCLUDE ({', '.join(self.include)})"
         if not self.nulls_distinct:
             text += " NULLS NOT DISTINCT"
-        return text + (f" WHERE {self.where}" if self.where else "")
+        text += f" WHERE {self.where}" if self.where else ""
+        renamed = sorted({m.group(1) for e in self.expressions for m in SHOWN_FUNCTION.finditer(e)})
+        notes = "; ".join(SQLITE_MEANING[name] for name in renamed)
+        return f"{text} ({notes})" if notes else text
 
     def plain(self) -> bool:
         """True when nothing but its expressions, uniqueness, predicate and method is declared:
