@@ -37,10 +37,15 @@ migrate-local: $(STAMP)
 migrate-remote: $(STAMP)
 	$(TS) migrate remote
 
+## The suite in parallel (pytest-xdist): each worker is a pytest session of its own, with its
+## own embedded PostgreSQL in a temporary directory of its own (tests/conftest.py). Its tests
+## mostly wait on that server and on subprocesses, so more workers than cores pay.
+## TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 4
 test: $(STAMP)
 	@$(PY) -m compileall -qq tool
 	@bash scripts/ensure-system-postgres.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -221,6 +221,23 @@ def invoke_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Co
     return subprocess.CompletedProcess([TWINSCHEMA, *args], result.exit_code, result.stdout, stderr)
 
 
+def invoke_afresh(
+    args: list[str], cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``invoke_cli`` reading the project in ``cwd`` as a new process would: what an earlier
+    command imported from it (its ``schemas``, its metadata modules) is forgotten before and
+    after, and nothing is compiled to ``__pycache__``, so a file edited between two commands is
+    read again, even a same-size edit within the same second that a cached .pyc would hide."""
+    forget_imports(cwd)
+    dont_write = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        return invoke_cli(args, cwd, env)
+    finally:
+        sys.dont_write_bytecode = dont_write
+        forget_imports(cwd)
+
+
 # ---------------------------------------------------------------------------------------------
 # A small project: pyproject.toml, domain.yaml, two metadata modules, a SQLite file.
 

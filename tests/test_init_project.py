@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import clean_env, generate_chinook_keys, run_cli
+from pg_helpers import clean_env, generate_chinook_keys, invoke_afresh, run_cli
 from support import testing
 
 from twinschema.sources import sqlfile
@@ -49,16 +49,22 @@ class Run:
 
 
 class Shell:
-    """``twinschema`` run as a user runs it: a new process each time (so that a metadata module
-    edited between two commands is read again), in the project folder, with its environment."""
+    """``twinschema`` run as a user runs it, in the project folder, with its environment: in
+    this process (``pg_helpers.invoke_afresh``: each command reads the project afresh, so a
+    metadata module edited between two commands is read again), or as a new process of the
+    installed script where the process is the subject (``process=True``: the hash seed)."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, process: bool = False) -> None:
         self.cwd = cwd
         self.env = clean_env()
+        self.process = process
         self.init: Run | None = None  # what init printed, once it ran
 
     def __call__(self, *args: str) -> Run:
-        done = run_cli(list(args), self.cwd, self.env, timeout=600)
+        if self.process:
+            done = run_cli(list(args), self.cwd, self.env, timeout=600)
+        else:
+            done = invoke_afresh(list(args), self.cwd, self.env)
         return Run(done.returncode, done.stdout, done.stderr)
 
 
@@ -396,7 +402,7 @@ def test_what_init_writes_does_not_depend_on_the_hash_seed(
     for seed in ("0", "1"):
         project = tmp_path / f"seed{seed}"
         project.mkdir()
-        shell = Shell(project)
+        shell = Shell(project, process=True)  # the hash seed is a process's
         shell.env["PYTHONHASHSEED"] = seed
         result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url)
         assert result.exit_code == 0, result.output

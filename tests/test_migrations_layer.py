@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import forget_imports, invoke_cli
+from pg_helpers import invoke_afresh
 from support import testing
 
 from twinschema.check import run_check
@@ -128,14 +128,7 @@ class Project:
         the copy (its ``schemas``) is forgotten first, and nothing is compiled to
         ``__pycache__``, so a file edited between two commands is read again. ``make`` runs
         stay processes: the Makefile and its recipes are what they test."""
-        forget_imports(self.root)
-        dont_write = sys.dont_write_bytecode
-        sys.dont_write_bytecode = True
-        try:
-            return invoke_cli(list(args), self.root, self.env)
-        finally:
-            sys.dont_write_bytecode = dont_write
-            forget_imports(self.root)
+        return invoke_afresh(list(args), self.root, self.env)
 
     def migrate(self, *args: str) -> None:
         done = self.twinschema("migrate", *args)
@@ -148,8 +141,15 @@ class Project:
 
     def make(self, target: str) -> subprocess.CompletedProcess[str]:
         # The project's own Makefile, on this virtualenv; a fresh stamp so make installs nothing.
+        # The copy's suite (24 tests on the session's server) in one process: parallel workers
+        # would each pay an interpreter's start-up and the migrations for so few tests.
         return self.run(
-            "make", "--no-print-directory", target, f"VENV={VENV}", f"STAMP={self.stamp}"
+            "make",
+            "--no-print-directory",
+            target,
+            f"VENV={VENV}",
+            f"STAMP={self.stamp}",
+            "TEST_WORKERS=0",
         )
 
     def add_column_to_postgres(self) -> None:
