@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema import typemap
-from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate import zones
+from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.context import (
     DIALECT_NAMES,
     StageContext,
