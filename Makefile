@@ -40,12 +40,13 @@ migrate-remote: $(STAMP)
 ## The suite in parallel (pytest-xdist): each worker is a pytest session of its own, with its
 ## own embedded PostgreSQL in a temporary directory of its own (tests/conftest.py). Its tests
 ## mostly wait on that server and on subprocesses, so more workers than cores pay.
-## TEST_WORKERS=0 runs it in one process.
+## TEST_WORKERS=0 runs it in one process. Tests marked with one xdist_group run on one worker
+## (--dist loadgroup): those that use or watch this repository's own var/.
 TEST_WORKERS ?= 4
 test: $(STAMP)
 	@$(PY) -m compileall -qq tool
 	@bash scripts/ensure-system-postgres.sh
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

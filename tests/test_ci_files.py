@@ -18,6 +18,10 @@ from pg_helpers import clean_env
 from twinschema.cli import cli
 from twinschema.report import FORMATS
 
+# One worker runs the tests that use or watch this repository's var/: `make check-sync` on this
+# repository starts its embedded server in var/pg.
+pytestmark = pytest.mark.xdist_group("repository-var")
+
 ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"
 # pre-commit's manifest: required keys, and the languages that fit a Python tool.

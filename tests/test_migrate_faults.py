@@ -75,11 +75,14 @@ def set_config(project: Path, lines: str) -> None:
 
 
 def files_of(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (caches left out) with the digest of its bytes."""
+    """Every file under ``folder`` with the digest of its bytes; caches left out (bytecode, and
+    the migrations layer's kept runs of a chain that did run, under var/cache)."""
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.relative_to(folder).parts[:2] != ("var", "cache")
     }
 
 
@@ -185,9 +188,7 @@ def test_the_migrations_layer_gives_up_on_a_scratch_server_that_never_answers(
         assert accepted, "the layer connected to the scratch server"
     assert result.returncode == 3, result.stdout + result.stderr
     assert result.stderr.strip() == (
-        f"twinschema: error: cannot create a scratch database on {redact(scratch)}: connection "
-        "timeout expired (the role needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server "
-        "where it has it)"
+        f"twinschema: error: cannot connect to {redact(scratch)}: connection timeout expired"
     )
     assert "s3cret" not in result.stdout + result.stderr
     assert {url: state(project, url, engine) for url in (sqlite_url, pg_url)} == before

@@ -36,6 +36,10 @@ from twinschema.migrations_layer import upgrade_database
 from twinschema.records import Status
 from twinschema.urls import parse_url, redact
 
+# One worker runs the tests that use or watch this repository's var/: `_no_leak` watches it,
+# and test_ci_files' `make check-sync` fills it.
+pytestmark = pytest.mark.xdist_group("repository-var")
+
 IN_SYNC = Status.IN_SYNC
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -59,7 +59,8 @@ def test_a_computed_column_in_both_chains_is_no_change(tmp_path: Path, pg_server
             project / "schemas" / f"{module}.py",
             '    sa.Column(p.conviction_score, sa.Integer, nullable=False, server_default=sa.text("0")),\n',
             '    sa.Column(p.conviction_score, sa.Integer, nullable=False, server_default=sa.text("0")),\n'
-            '    sa.Column(p.total_score, sa.Integer, sa.Computed("activity_score + conviction_score")),\n',
+            "    sa.Column(p.total_score, sa.Integer, "
+            'sa.Computed("coalesce(activity_score, conviction_score)")),\n',
         )
     for dialect in ("sqlite", "postgresql"):
         edit(
@@ -67,7 +68,7 @@ def test_a_computed_column_in_both_chains_is_no_change(tmp_path: Path, pg_server
             'sa.Column("conviction_score", sa.Integer(), server_default=sa.text("0"), nullable=False),\n',
             'sa.Column("conviction_score", sa.Integer(), server_default=sa.text("0"), nullable=False),\n'
             '        sa.Column("total_score", sa.Integer(), '
-            'sa.Computed("activity_score + conviction_score")),\n',
+            'sa.Computed("coalesce(activity_score, conviction_score)")),\n',
         )
     add_nickname(project)
     result = revision_cli(project, pg_server, "-m", "add nickname")
