@@ -518,6 +518,60 @@ def test_downgrade_that_leaves_objects_behind(project: Project) -> None:
     assert found(report, "migration_drift") == []
 
 
+def test_downgrade_that_does_not_undo_its_upgrade(project: Project) -> None:
+    """A second revision whose downgrade() forgets the index its upgrade() creates: going down
+    to base hides it (the first revision drops the table), so each revision's downgrade is
+    checked against the schema before its upgrade. Right downgrades pass, on both chains."""
+    project.edit("domain.yaml", "version: 1\n", "version: 2\n")
+    for module in ("schemas/postgres.py", "schemas/sqlite.py"):
+        project.edit(
+            module,
+            "    sa.Index(None, p.community_id),\n",
+            '    sa.Index(None, p.community_id),\n    sa.Index("ix_profiles_tier", p.tier),\n',
+        )
+    for dialect, label in (("sqlite", "sqlite"), ("postgres", "postgresql")):
+        project.write(
+            f"migrations_{dialect}/versions/0002_tier_{label}.py",
+            revision_text(
+                f"0002_tier_{label}",
+                f"0001_initial_{label}",
+                2,
+                'op.create_index("ix_profiles_tier", "profiles", ["tier"])',
+                'op.drop_index("ix_profiles_tier", table_name="profiles")',
+            ),
+        )
+    project.migrate("local")
+    project.migrate("remote")
+    code, report = project.check("--layer", "migrations")
+    assert (code, report["differences"]) == (0, [])
+
+    path = "migrations_postgres/versions/0002_tier_postgresql.py"
+    project.edit(path, 'op.drop_index("ix_profiles_tier", table_name="profiles")', "pass")
+    project.write(
+        "migrations_postgres/env.py",
+        (project.root / "migrations_postgres/env.py").read_text(encoding="utf-8") + ENV_LOG,
+    )
+    before = _runs(project)
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    # Two steps up, one down, to base, up again: each revision's downgrade is its own step.
+    assert _runs(project) == before + 5
+    roundtrip = found(report, "migration_roundtrip")
+    assert [(d["left_source"], d["table"], d["name"]) for d in roundtrip] == [
+        ("migrations_postgres", "profiles", "ix_profiles_tier")
+    ]
+    (difference,) = roundtrip
+    assert difference["message"] == (
+        f"the downgrade() of revision 0002_tier_postgresql ({path}) does not undo its "
+        "upgrade(): index: index ix_profiles_tier (tier) on profiles exists only in "
+        "migrations_postgres after the downgrade of 0002_tier_postgresql"
+    )
+    assert path in difference["hint"]
+    assert [d["kind"] for d in report["differences"]] == ["migration_roundtrip"]
+    # The run is kept with what each step read: the next check finds the same, without Alembic.
+    assert (project.check("--layer", "migrations"), _runs(project)) == ((1, report), before + 5)
+
+
 def test_live_database_behind_or_ahead_of_head(project: Project) -> None:
     """A database behind head or ahead of the chain: migration_state, with the command that
     fixes it."""

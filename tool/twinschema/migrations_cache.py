@@ -1,9 +1,10 @@
 """What a migration chain did on an empty scratch database, kept under ``var/`` between runs.
 
-The migrations layer upgrades an empty scratch database to head, downgrades it to base and
-upgrades it again (``migrations_layer``): about two seconds on a small project, most of a
-``check``. What that round trip gives depends only on what runs, so a run is kept, and reused
-while all of these are unchanged (the **key**):
+The migrations layer upgrades an empty scratch database to head (one revision at a time on a
+linear chain), downgrades it one revision at a time and to base and upgrades it again
+(``migrations_layer``): seconds on a small project, most of a ``check``. What that round trip
+gives depends only on what runs, so a run is kept, and reused while all of these are unchanged
+(the **key**):
 
 * every file of the chain's folder (``env.py``, each revision, any SQL file beside them), by
   content;
@@ -17,10 +18,11 @@ while all of these are unchanged (the **key**):
 
 A changed migration file, metadata module or server is run again. Only a run without a failure
 is kept (a failure may come from the scratch server, not the chain). What is kept are the
-schemas the scratch database had (as read, before they are made canonical) and what the
-downgrade left behind: every comparison with the metadata module and the live database is made
-again on each run. Not tracked: files a revision reads from outside its folder (``open()`` of a
-file elsewhere), packages it imports from outside the project (beyond the versions above), and
+schemas the scratch database had (as read, before they are made canonical; on a linear chain
+also before each revision's upgrade and after its downgrade) and what the downgrade left
+behind: every comparison with the metadata module and the live database is made again on each
+run. Not tracked: files a revision reads from outside its folder (``open()`` of a file
+elsewhere), packages it imports from outside the project (beyond the versions above), and
 environment variables it reads; ``TWINSCHEMA_NO_CACHE=1`` runs the chain every time.
 
 The cache is a folder of files under ``var/cache/migrations`` of the project, never a database.
@@ -36,7 +38,7 @@ import sqlite3
 import sys
 import types
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata as dist_metadata
 from pathlib import Path
 from typing import Any
@@ -48,18 +50,31 @@ from twinschema.model import Schema
 
 NO_CACHE_ENV = "TWINSCHEMA_NO_CACHE"
 # Bumped when what a cache file holds changes shape.
-_FORMAT = 1
+_FORMAT = 2  # 2: a run keeps its step-by-step schemas (StepRun)
+
+
+@dataclass
+class StepRun:
+    """What a step-by-step run read (``migrations_steps``): per revision above the first, the
+    schema before its upgrade and after its downgrade; the first step that failed, with its
+    error."""
+
+    before: dict[str, Schema] = field(default_factory=dict)
+    after: dict[str, Schema] = field(default_factory=dict)
+    failed: tuple[str, str, str] | None = None  # (doing, revision, error)
 
 
 @dataclass(frozen=True)
 class ScratchRun:
-    """What a chain did on an empty scratch database: the schema at head (``first``), what a
-    downgrade to base left behind (``(what, name, table)``), the schema after upgrading again
-    (``again``), and the one-line error of the step that failed (``None`` for none; the steps
-    after a failed one did not run)."""
+    """What a chain did on an empty scratch database: the schema at head (``first``), what each
+    revision's downgrade gave on a linear chain (``steps``), what a downgrade to base left
+    behind (``(what, name, table)``), the schema after upgrading again (``again``), and the
+    one-line error of the step that failed (``None`` for none; the steps after a failed one did
+    not run)."""
 
     first: Schema | None = None
     upgrade_error: str | None = None
+    steps: StepRun = field(default_factory=StepRun)
     left_behind: tuple[tuple[str, str, str | None], ...] = ()
     downgrade_error: str | None = None
     again: Schema | None = None
@@ -68,7 +83,7 @@ class ScratchRun:
     @property
     def failed(self) -> bool:
         """True when a step failed."""
-        return any(
+        return self.steps.failed is not None or any(
             e is not None for e in (self.upgrade_error, self.downgrade_error, self.again_error)
         )
 

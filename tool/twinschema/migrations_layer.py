@@ -6,9 +6,12 @@ For each chain configured in ``[tool.twinschema.<dialect>].migrations``:
 * **head == metadata** (``migration_drift``): an empty scratch database upgraded to head is
   reflected and compared with the metadata module *by the checker itself*, so every object kind
   counts (CHECKs, partial indexes, enum labels, RLS), not only what Alembic's autogenerate sees;
-* **round trip** (``migration_roundtrip``): downgrading to base leaves nothing behind (no table
-  but ``alembic_version``; on PostgreSQL no enum type, sequence, function, view or policy either,
-  read from the catalog), and upgrading again gives the schema of the first upgrade;
+* **round trip** (``migration_roundtrip``): on a linear chain, each revision's downgrade gives
+  back the schema before its upgrade (``migrations_steps``: going down to base alone hides an
+  index a downgrade forgets on a table an older revision drops); downgrading to base leaves
+  nothing behind (no table but ``alembic_version``; on PostgreSQL no enum type, sequence,
+  function, view or policy either, read from the catalog), and upgrading again gives the
+  schema of the first upgrade;
 
 across the chains, **parity** (``migration_parity``): every revision declares the domain version it
 brings (``domain_version = N``), a revision without a twin of the same version in the other chain
@@ -63,6 +66,13 @@ from twinschema.migrations_state import (
     leftovers,
     state_check,
 )
+from twinschema.migrations_steps import (
+    downgrade_steps,
+    linear_revisions,
+    step_differences,
+    upgrade_steps,
+)
+from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
 from twinschema.records.domain import Domain
@@ -194,23 +204,39 @@ def scratch_server(config: Config, dialect: str, given: str | None) -> Iterator[
 def scratch_run(
     config: Config, chain: Chain, server_url: str, options: ReflectOptions
 ) -> ScratchRun:
-    """Upgrade an empty scratch database (on ``server_url`` for PostgreSQL) to head, read it;
-    downgrade to base, list what is left; upgrade again, read it. Stops at the first step that
-    fails, with its error in one line."""
+    """Upgrade an empty scratch database (on ``server_url`` for PostgreSQL) to head, one
+    revision at a time on a linear chain, reading it before each revision's upgrade; read it at
+    head; downgrade one revision at a time, reading it after each downgrade; downgrade to base,
+    list what is left; upgrade again, read it. Stops at the first step that fails, with its
+    error in one line."""
     with scratch.empty_database(config, chain.dialect, server_url or None) as url:
         target = (chain.dialect, url)
-        failed = _run(config, target, "upgrade", "heads")
+        revisions = linear_revisions(chain, _down_revisions(config, chain))
+
+        def step(direction: str, to: str) -> str | None:
+            return _run(config, target, direction, to)
+
+        def read() -> Schema:
+            return reflect_url(url, options)
+
+        steps = upgrade_steps(revisions, step, read)
+        if steps.failed is not None:
+            return ScratchRun(upgrade_error=steps.failed[2])
+        failed = None if revisions else _run(config, target, "upgrade", "heads")
         if failed:
             return ScratchRun(upgrade_error=failed)
-        first = reflect_url(url, options)
+        first = read()
+        downgrade_steps(steps, revisions, step, read)
+        if steps.failed is not None:
+            return ScratchRun(first=first, steps=steps)
         failed = _run(config, target, "downgrade", "base")
         if failed:
-            return ScratchRun(first=first, downgrade_error=failed)
+            return ScratchRun(first=first, steps=steps, downgrade_error=failed)
         left = tuple(leftovers(chain.dialect, url, options.schema, options))
         failed = _run(config, target, "upgrade", "heads")
         if failed:
-            return ScratchRun(first=first, left_behind=left, again_error=failed)
-        return ScratchRun(first=first, left_behind=left, again=reflect_url(url, options))
+            return ScratchRun(first=first, steps=steps, left_behind=left, again_error=failed)
+        return ScratchRun(first=first, steps=steps, left_behind=left, again=read())
 
 
 def heads_differences(chain: Chain, against: str) -> list[Difference]:
@@ -297,7 +323,8 @@ def run_findings(
 ) -> list[Difference]:
     """The differences a chain's scratch run shows: its head against the metadata (and the
     objects of ``live``, a database at head), through the evaluation stage when ``stage`` is
-    given; what the downgrade to base left; the second upgrade against the first. ``context``:
+    given; each revision's downgrade against the schema before its upgrade (a linear
+    chain); what the downgrade to base left; the second upgrade against the first. ``context``:
     the reflection options, ``live`` and ``stage``."""
     _, live, stage = context
     scratch_label = f"{chain.label} at head (scratch database)"
@@ -312,6 +339,17 @@ def run_findings(
     ]
     if live is not None:
         differences.extend(objects_at_head(live, head, domain, stage))
+    differences.extend(
+        step_differences(
+            run.steps, chain, metadata.label, lambda s: make_canonical(s, domain), domain
+        )
+    )
+    if run.steps.failed is not None:
+        doing, revision, error = run.steps.failed
+        return [
+            *differences,
+            _failure(ROUNDTRIP, chain, metadata.label, f"{doing} {revision}", error),
+        ]
     if run.downgrade_error is not None:
         doing = "downgrading to base"
         return [
@@ -348,6 +386,18 @@ def run_findings(
         for d in compare(first_side, again, layer=LAYER, domain=domain).differences
     )
     return differences
+
+
+def _down_revisions(config: Config, chain: Chain) -> dict[str, tuple[str, ...]]:
+    """Each revision of the chain and the revisions below it (none for a base)."""
+    from twinschema import migrate_chain
+
+    script = migrate_chain.script_directory(migrate_chain.alembic_config(config, chain.dialect))
+    found: dict[str, tuple[str, ...]] = {}
+    for rev in script.walk_revisions():
+        down = rev.down_revision
+        found[rev.revision] = (down,) if isinstance(down, str) else tuple(down or ())
+    return found
 
 
 def _run(config: Config, target: tuple[str, str], step: str, to: str) -> str | None:

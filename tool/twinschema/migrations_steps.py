@@ -1,0 +1,104 @@
+"""Each revision's downgrade() against its upgrade(), for the ``migrations`` layer.
+
+The round trip (head to base and back) cannot see a downgrade that forgets an object when an
+older revision's downgrade drops its table later: at base both are gone. So on a linear chain
+the scratch database is upgraded one revision at a time, read before each upgrade, and
+downgraded one revision at a time, read after each downgrade: after revision R's downgrade the
+schema must be the one before R's upgrade. The first revision is left to the round trip (its
+downgrade leads to base, where the leftovers check reads what is left).
+
+The running is the layer's (``step`` runs one Alembic step on the scratch database, ``read``
+reflects it); this module orders the steps and turns what they read into differences. What
+they read is a ``StepRun``, kept with the rest of the scratch run by ``migrations_cache``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from twinschema.compare import compare
+from twinschema.migrations_cache import StepRun
+from twinschema.migrations_chain import LAYER, ROUNDTRIP, Chain
+from twinschema.model import Schema
+from twinschema.records import Difference, Side
+from twinschema.records.domain import Domain
+
+# One Alembic step on the scratch database: ("upgrade" | "downgrade", target revision) -> its
+# error in one line, or None.
+Step = Callable[[str, str], str | None]
+
+
+def linear_revisions(chain: Chain, down: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The chain's revisions base first when it is one line of two or more (one head, no
+    merge, one base), else (): downgrading to a revision of one branch also undoes the other
+    branches, and one revision's step is the round trip to base. ``down``: each revision's
+    down revisions."""
+    if len(chain.revisions) < 2 or len(chain.heads) != 1 or any(len(d) > 1 for d in down.values()):
+        return ()
+    if sum(1 for d in down.values() if not d) != 1:
+        return ()
+    return tuple(rev.revision for rev in chain.revisions)
+
+
+def upgrade_steps(revisions: Sequence[str], step: Step, read: Callable[[], Schema]) -> StepRun:
+    """From an empty database, upgrade one revision at a time to head, reading the schema
+    before each revision but the first. Stops at the first step that fails."""
+    run = StepRun()
+    for index, revision in enumerate(revisions):
+        if index:
+            run.before[revision] = read()
+        error = step("upgrade", revision)
+        if error:
+            run.failed = ("upgrading to", revision, error)
+            break
+    return run
+
+
+def downgrade_steps(
+    run: StepRun, revisions: Sequence[str], step: Step, read: Callable[[], Schema]
+) -> None:
+    """From head, downgrade one revision at a time to the first revision, reading the schema
+    after each downgrade into ``run``. Stops at the first step that fails."""
+    for index in range(len(revisions) - 1, 0, -1):
+        revision, below = revisions[index], revisions[index - 1]
+        error = step("downgrade", below)
+        if error:
+            run.failed = ("downgrading", revision, error)
+            return
+        run.after[revision] = read()
+
+
+def step_differences(
+    run: StepRun,
+    chain: Chain,
+    against: str,
+    canonical: Callable[[Schema], Schema],
+    domain: Domain | None,
+) -> list[Difference]:
+    """Per revision whose downgrade() does not give back the schema before its upgrade():
+    each difference, naming the revision and its file (base first)."""
+    paths = {rev.revision: rev.path for rev in chain.revisions}
+    differences: list[Difference] = []
+    for revision, before in run.before.items():
+        after = run.after.get(revision)
+        if after is None:
+            continue
+        path = paths.get(revision, chain.label)
+        fix = f"the downgrade() of {revision} ({path})"
+        left = Side(canonical(before), f"{chain.label} before {revision}", fix, role="chain")
+        right = Side(canonical(after), f"{chain.label} after the downgrade of {revision}", fix)
+        right = replace(right, role="chain")
+        for d in compare(left, right, layer=LAYER, domain=domain).differences:
+            differences.append(
+                replace(
+                    d,
+                    kind=ROUNDTRIP,
+                    left_source=chain.label,
+                    right_source=against,
+                    message=f"the downgrade() of revision {revision} ({path}) does not undo "
+                    f"its upgrade(): {d.kind}: {d.message}",
+                    hint=f"make downgrade() in {path} undo exactly what its upgrade() does",
+                )
+            )
+    return differences
