@@ -66,6 +66,7 @@ FLOORS: dict[str, int] = {
     "twinschema.typemap": 2,
     "twinschema.typemap_storage": 2,
     "twinschema.normalize": 2,
+    "twinschema.normalize_keys": 2,
     "twinschema.evaluate": 3,
     "twinschema.evaluate.*": 3,
     "twinschema.compare": 4,

@@ -9,14 +9,13 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from twinschema import typemap_storage
+from twinschema import normalize_keys, typemap_storage
 from twinschema.expressions import Scope, canonical, default_as_stored, is_null
 from twinschema.model import (
     CheckConstraint,
     Column,
     ColumnType,
     ConflictClause,
-    ForeignKey,
     Index,
     Policy,
     Schema,
@@ -102,8 +101,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         logical,
         columns,
         tuple(map(col, table.primary_key)) if renamed else table.primary_key,
-        _set_default_without_default(
-            _foreign_keys(table.foreign_keys, col, names, bool(renamed)), columns
+        normalize_keys.set_default_without_default(
+            normalize_keys.foreign_keys(table.foreign_keys, col, names, bool(renamed)), columns
         ),
         uniques,
         indexes,
@@ -218,40 +217,6 @@ def _columns_after(
     return columns
 
 
-def _foreign_keys(
-    foreign_keys: tuple[ForeignKey, ...], col: Callable[[str], str], names: NameMap, renamed: bool
-) -> tuple[ForeignKey, ...]:
-    """The foreign keys under logical names, each with its column pairs in column order."""
-    if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
-        foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
-    if any(_out_of_order(fk) for fk in foreign_keys):
-        foreign_keys = tuple(map(_pairs_in_order, foreign_keys))
-    return foreign_keys
-
-
-def _set_default_without_default(
-    foreign_keys: tuple[ForeignKey, ...], columns: tuple[Column, ...]
-) -> tuple[ForeignKey, ...]:
-    """ON DELETE / ON UPDATE SET DEFAULT where none of the columns it sets has a default (nor an
-    identity) sets them to NULL on both dialects: the same rule as SET NULL, written so (a
-    default added later parts them again, and is compared then)."""
-    if not any("SET DEFAULT" in (fk.on_delete, fk.on_update) for fk in foreign_keys):
-        return foreign_keys
-    defaulted = {c.name for c in columns if c.default is not None or c.identity is not None}
-
-    def action(done: str, sets: tuple[str, ...]) -> str:
-        return "SET NULL" if done == "SET DEFAULT" and not defaulted & set(sets) else done
-
-    return tuple(
-        replace(
-            fk,
-            on_delete=action(fk.on_delete, fk.on_delete_columns or fk.columns),
-            on_update=action(fk.on_update, fk.columns),
-        )
-        for fk in foreign_keys
-    )
-
-
 def _with_encodings(
     columns: tuple[Column, ...], checks: tuple[CheckConstraint, ...]
 ) -> tuple[Column, ...]:
@@ -274,13 +239,6 @@ def _renamed_conflicts(
     return tuple(
         sorted(replace(c, columns=tuple(renamed.get(n, n) for n in c.columns)) for c in clauses)
     )
-
-
-def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
-    """True when the domain gives the referenced table or columns other names."""
-    ref = fk.ref_table
-    renamed = names.renames(ref)
-    return names.table(ref) != ref or any(c in renamed for c in fk.ref_columns)
 
 
 def _generated(dialect: str, column: Column, scope: Scope) -> Column:
@@ -308,37 +266,6 @@ def _column(dialect: str, column: Column, logical: str) -> Column:
         if is_null(default):  # a default SQLite evaluates to NULL (1/0): no default
             default = None
     return replace(column, name=logical, default=default, raw_default=raw_default)
-
-
-def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> ForeignKey:
-    return replace(
-        fk,
-        columns=tuple(col(c) for c in fk.columns),
-        ref_table=names.table(fk.ref_table),
-        ref_columns=tuple(names.column(fk.ref_table, c) for c in fk.ref_columns),
-        on_delete_columns=tuple(col(c) for c in fk.on_delete_columns),
-    )
-
-
-def _out_of_order(fk: ForeignKey) -> bool:
-    return list(fk.columns) != sorted(fk.columns) or list(fk.on_delete_columns) != sorted(
-        fk.on_delete_columns
-    )
-
-
-def _pairs_in_order(fk: ForeignKey) -> ForeignKey:
-    """The foreign key with its (column, referenced column) pairs in the order of the columns:
-    (a, b) -> p(k1, k2) and (b, a) -> p(k2, k1) are one rule (each row's a must equal k1 and its
-    b k2), while (a, b) -> p(k2, k1) stays another."""
-    if not _out_of_order(fk):
-        return fk
-    pairs = sorted(zip(fk.columns, fk.ref_columns, strict=True))
-    return replace(
-        fk,
-        columns=tuple(c for c, _ in pairs),
-        ref_columns=tuple(r for _, r in pairs),
-        on_delete_columns=tuple(sorted(fk.on_delete_columns)),
-    )
 
 
 def _checks(

@@ -1,0 +1,83 @@
+"""Foreign keys in canonical form (part of ``normalize``): under the domain's logical names, each
+with its (column, referenced column) pairs in column order, and SET DEFAULT that can only set
+NULL written as SET NULL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from twinschema.model import Column, ForeignKey
+from twinschema.records.domain import NameMap
+
+
+def foreign_keys(
+    foreign_keys: tuple[ForeignKey, ...], col: Callable[[str], str], names: NameMap, renamed: bool
+) -> tuple[ForeignKey, ...]:
+    """The foreign keys under logical names, each with its column pairs in column order."""
+    if renamed or (names.renames_any and any(_renamed_reference(fk, names) for fk in foreign_keys)):
+        foreign_keys = tuple(_foreign_key(fk, col, names) for fk in foreign_keys)
+    if any(_out_of_order(fk) for fk in foreign_keys):
+        foreign_keys = tuple(map(_pairs_in_order, foreign_keys))
+    return foreign_keys
+
+
+def set_default_without_default(
+    foreign_keys: tuple[ForeignKey, ...], columns: tuple[Column, ...]
+) -> tuple[ForeignKey, ...]:
+    """ON DELETE / ON UPDATE SET DEFAULT where none of the columns it sets has a default (nor an
+    identity) sets them to NULL on both dialects: the same rule as SET NULL, written so (a
+    default added later parts them again, and is compared then)."""
+    if not any("SET DEFAULT" in (fk.on_delete, fk.on_update) for fk in foreign_keys):
+        return foreign_keys
+    defaulted = {c.name for c in columns if c.default is not None or c.identity is not None}
+
+    def action(done: str, sets: tuple[str, ...]) -> str:
+        return "SET NULL" if done == "SET DEFAULT" and not defaulted & set(sets) else done
+
+    return tuple(
+        replace(
+            fk,
+            on_delete=action(fk.on_delete, fk.on_delete_columns or fk.columns),
+            on_update=action(fk.on_update, fk.columns),
+        )
+        for fk in foreign_keys
+    )
+
+
+def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
+    """True when the domain gives the referenced table or columns other names."""
+    ref = fk.ref_table
+    renamed = names.renames(ref)
+    return names.table(ref) != ref or any(c in renamed for c in fk.ref_columns)
+
+
+def _foreign_key(fk: ForeignKey, col: Callable[[str], str], names: NameMap) -> ForeignKey:
+    return replace(
+        fk,
+        columns=tuple(col(c) for c in fk.columns),
+        ref_table=names.table(fk.ref_table),
+        ref_columns=tuple(names.column(fk.ref_table, c) for c in fk.ref_columns),
+        on_delete_columns=tuple(col(c) for c in fk.on_delete_columns),
+    )
+
+
+def _out_of_order(fk: ForeignKey) -> bool:
+    return list(fk.columns) != sorted(fk.columns) or list(fk.on_delete_columns) != sorted(
+        fk.on_delete_columns
+    )
+
+
+def _pairs_in_order(fk: ForeignKey) -> ForeignKey:
+    """The foreign key with its (column, referenced column) pairs in the order of the columns:
+    (a, b) -> p(k1, k2) and (b, a) -> p(k2, k1) are one rule (each row's a must equal k1 and its
+    b k2), while (a, b) -> p(k2, k1) stays another."""
+    if not _out_of_order(fk):
+        return fk
+    pairs = sorted(zip(fk.columns, fk.ref_columns, strict=True))
+    return replace(
+        fk,
+        columns=tuple(c for c, _ in pairs),
+        ref_columns=tuple(r for _, r in pairs),
+        on_delete_columns=tuple(sorted(fk.on_delete_columns)),
+    )
