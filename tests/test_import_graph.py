@@ -80,6 +80,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations_chain": 5,
     "twinschema.migrations_state": 5,
     "twinschema.migrations_cache": 5,
+    "twinschema.migrations_alembic": 5,
     "twinschema.migrations_steps": 5,
     "twinschema.hints": 5,
     "twinschema.report": 6,

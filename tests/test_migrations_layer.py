@@ -30,9 +30,9 @@ from support import testing
 from twinschema.check import run_check
 from twinschema.config import load_config
 from twinschema.layers.plan import CheckPlan
+from twinschema.migrations_alembic import upgrade_database
 from twinschema.migrations_cache import NO_CACHE_ENV
 from twinschema.migrations_chain import Chain, Revision, parity
-from twinschema.migrations_layer import upgrade_database
 from twinschema.records import Status
 from twinschema.urls import parse_url, redact
 

@@ -234,6 +234,27 @@ def _head_hint(chains: tuple[Chain, Chain], version: int, domain: Domain) -> str
     return f"set version: {version} in {domain.path}"
 
 
+def heads_differences(chain: Chain, against: str) -> list[Difference]:
+    """``migration_heads`` when the chain has more than one head."""
+    if len(chain.heads) <= 1:
+        return []
+    heads = ", ".join(chain.heads)
+    return [
+        migration_difference(
+            HEADS,
+            (chain.label, against),
+            name=head,
+            left=heads,
+            right="one head",
+            message=f"{chain.label} has {len(chain.heads)} heads ({heads}); revision {head} is "
+            "one of them",
+            hint=f"merge them: alembic merge -m 'merge heads' {' '.join(chain.heads)} (in "
+            f"{chain.label}), so the chain has one head",
+        )
+        for head in chain.heads
+    ]
+
+
 def migration_difference(
     kind: str,
     sources: tuple[str, str],

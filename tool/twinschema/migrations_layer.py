@@ -39,11 +39,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from twinschema import migrations_cache, progress, scratch
+from twinschema import migrations_alembic, migrations_cache, progress, scratch
 from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
-from twinschema.errors import DatabaseError, TwinschemaError
+from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluation, Evaluator, evaluate
 from twinschema.layers.pairs import evaluator_for
 from twinschema.layers.plan import CheckPlan
@@ -51,12 +51,12 @@ from twinschema.layers.sources import Sources
 from twinschema.migrations_cache import ScratchRun
 from twinschema.migrations_chain import (
     DRIFT,
-    HEADS,
     LAYER,
     ROUNDTRIP,
     Chain,
     chain_facts,
     chain_of,
+    heads_differences,
     migration_difference,
     parity,
     read_chain,
@@ -77,9 +77,9 @@ from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
 from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical, reflect_url
-from twinschema.urls import parse_url, redact, scrub
+from twinschema.urls import parse_url, redact
 
-__all__ = ["check_migrations", "run_findings", "scratch_run", "upgrade_database"]
+__all__ = ["check_migrations", "run_findings", "scratch_run"]
 
 
 def check_migrations(sources: Sources, domain: Domain | None, report: Report) -> None:
@@ -211,10 +211,10 @@ def scratch_run(
     error in one line."""
     with scratch.empty_database(config, chain.dialect, server_url or None) as url:
         target = (chain.dialect, url)
-        revisions = linear_revisions(chain, _down_revisions(config, chain))
+        revisions = linear_revisions(chain, migrations_alembic.down_revisions(config, chain))
 
         def step(direction: str, to: str) -> str | None:
-            return _run(config, target, direction, to)
+            return migrations_alembic.run_step(config, target, direction, to)
 
         def read() -> Schema:
             return reflect_url(url, options)
@@ -222,42 +222,23 @@ def scratch_run(
         steps = upgrade_steps(revisions, step, read)
         if steps.failed is not None:
             return ScratchRun(upgrade_error=steps.failed[2])
-        failed = None if revisions else _run(config, target, "upgrade", "heads")
+        failed = (
+            None if revisions else migrations_alembic.run_step(config, target, "upgrade", "heads")
+        )
         if failed:
             return ScratchRun(upgrade_error=failed)
         first = read()
         downgrade_steps(steps, revisions, step, read)
         if steps.failed is not None:
             return ScratchRun(first=first, steps=steps)
-        failed = _run(config, target, "downgrade", "base")
+        failed = migrations_alembic.run_step(config, target, "downgrade", "base")
         if failed:
             return ScratchRun(first=first, steps=steps, downgrade_error=failed)
         left = tuple(leftovers(chain.dialect, url, options.schema, options))
-        failed = _run(config, target, "upgrade", "heads")
+        failed = migrations_alembic.run_step(config, target, "upgrade", "heads")
         if failed:
             return ScratchRun(first=first, steps=steps, left_behind=left, again_error=failed)
         return ScratchRun(first=first, steps=steps, left_behind=left, again=read())
-
-
-def heads_differences(chain: Chain, against: str) -> list[Difference]:
-    """``migration_heads`` when the chain has more than one head."""
-    if len(chain.heads) <= 1:
-        return []
-    heads = ", ".join(chain.heads)
-    return [
-        migration_difference(
-            HEADS,
-            (chain.label, against),
-            name=head,
-            left=heads,
-            right="one head",
-            message=f"{chain.label} has {len(chain.heads)} heads ({heads}); revision {head} is "
-            "one of them",
-            hint=f"merge them: alembic merge -m 'merge heads' {' '.join(chain.heads)} (in "
-            f"{chain.label}), so the chain has one head",
-        )
-        for head in chain.heads
-    ]
 
 
 def live_at_head(
@@ -386,46 +367,6 @@ def run_findings(
         for d in compare(first_side, again, layer=LAYER, domain=domain).differences
     )
     return differences
-
-
-def _down_revisions(config: Config, chain: Chain) -> dict[str, tuple[str, ...]]:
-    """Each revision of the chain and the revisions below it (none for a base)."""
-    from twinschema import migrate_chain
-
-    script = migrate_chain.script_directory(migrate_chain.alembic_config(config, chain.dialect))
-    found: dict[str, tuple[str, ...]] = {}
-    for rev in script.walk_revisions():
-        down = rev.down_revision
-        found[rev.revision] = (down,) if isinstance(down, str) else tuple(down or ())
-    return found
-
-
-def _run(config: Config, target: tuple[str, str], step: str, to: str) -> str | None:
-    """Run one Alembic step (``"upgrade"`` or ``"downgrade"``) on the scratch database in one
-    transaction, as ``migrate`` does (atomic on SQLite too); its error in one line, if any.
-    Alembic is imported here: a run kept by ``migrations_cache`` never needs it."""
-    from twinschema import migrate_chain, migrate_connect
-
-    dialect, url = target
-    run = migrate_chain.upgrade if step == "upgrade" else migrate_chain.downgrade
-    try:
-        waits = migrate_connect.Waits.of(config)
-        with migrate_connect.connect(
-            migrate_chain.Target(dialect, parse_url(url)), waits=waits
-        ) as connection:
-            run(migrate_chain.alembic_config(config, dialect, connection=connection), to)
-    except TwinschemaError as exc:
-        return exc.message
-    except Exception as exc:  # a revision's own error is a finding, not a crash
-        lines = str(exc).strip().splitlines() or [""]
-        return scrub(f"{type(exc).__name__}: {lines[0]}".rstrip(": "))
-    return None
-
-
-def upgrade_database(config: Config, dialect: str, url: str, to: str = "heads") -> str | None:
-    """Upgrade the database at ``url`` with ``dialect``'s chain (the pytest plugin's databases);
-    the failure in one line, if any."""
-    return _run(config, (dialect, url), "upgrade", to)
 
 
 def _failure(kind: str, chain: Chain, against: str, doing: str, error: str) -> Difference:
