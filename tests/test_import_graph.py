@@ -117,9 +117,9 @@ ALLOWED_UPWARD: dict[tuple[str, str], str] = {
     "metadata module declares: both sides' definitions in one canonical form",
     ("twinschema.migrations_chain", "twinschema.migrate_chain"): "the migrations layer builds each "
     "chain's head on a scratch database with the same engine `twinschema migrate` uses",
-    ("twinschema.migrations_layer", "twinschema.migrate_chain"): "as above: it upgrades and "
+    ("twinschema.migrations_alembic", "twinschema.migrate_chain"): "as above: it upgrades and "
     "downgrades the scratch databases",
-    ("twinschema.migrations_layer", "twinschema.migrate_connect"): "as above: it connects to "
+    ("twinschema.migrations_alembic", "twinschema.migrate_connect"): "as above: it connects to "
     "the scratch databases the way `twinschema migrate` does",
     ("twinschema.migrations_state", "twinschema.alembic_env"): "the migrations layer reads the "
     "Alembic version table the environment names",
