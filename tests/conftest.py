@@ -42,10 +42,16 @@ def _scratch_modules(before: set[str]) -> list[str]:
     """Modules imported since ``before`` from a file under the temporary root: a scratch
     project's metadata modules (``app_sqlite``, ``sec_..._postgres``), not the libraries."""
     temp = Path(tempfile.gettempdir()).resolve()
+    # A clone of this repository may itself live under the temporary root (a CI checkout in
+    # /tmp): its virtualenv's libraries and its own package are never a scratch project's.
+    kept = (Path(sys.prefix).resolve(), Path(__file__).resolve().parent.parent)
     found = []
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if name not in before and file and Path(file).resolve().is_relative_to(temp):
+        if name in before or not file:
+            continue
+        where = Path(file).resolve()
+        if where.is_relative_to(temp) and not any(where.is_relative_to(k) for k in kept):
             found.append(name)
     return found
 
