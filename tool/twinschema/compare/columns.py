@@ -77,18 +77,16 @@ def local_time(ctx: Context, table: str, lc: Column, rc: Column, note: str) -> s
     if zone.upper() in UTC_ZONES:
         return f"{note.split(' ', 1)[0]} (the server's TimeZone is {zone})"
     if note != LOCAL_TIME_NOTE:
-        ctx.diff(
-            "column_default",
-            table,
-            lc.name,
-            lc.name,
-            lc.raw_default or "none",
-            rc.raw_default or "none",
-            f"default of {table}.{lc.name}: {lc.raw_default or rc.raw_default} is the server's "
-            f"local date or time (TimeZone {zone}) on one side, UTC's on the other: they differ "
-            "for the hours of each day the zone's offset covers",
+        why = (
+            f"{lc.raw_default or rc.raw_default} is the server's local date or time (TimeZone "
+            f"{zone}) on one side, UTC's on the other: they differ for the hours of each day the "
+            "zone's offset covers"
         )
-        return None
+    else:
+        why = (
+            f"the server stores its local time (TimeZone {zone}) in a timestamp without time "
+            "zone, the other side's idiom stores UTC: the values differ by the zone's offset"
+        )
     ctx.diff(
         "column_default",
         table,
@@ -96,9 +94,7 @@ def local_time(ctx: Context, table: str, lc: Column, rc: Column, note: str) -> s
         lc.name,
         lc.raw_default or "none",
         rc.raw_default or "none",
-        f"default of {table}.{lc.name}: the server stores its local time (TimeZone {zone}) in a "
-        "timestamp without time zone, the other side's idiom stores UTC: the values differ by "
-        "the zone's offset",
+        f"default of {table}.{lc.name}: {why}",
     )
     return None
 
