@@ -54,17 +54,11 @@ def literals(st: StageContext) -> None:
         failed = next(((d, v) for d, v in ((ld, lv), (rd, rv)) if v.kind == FAILED), None)
         if failed is not None and failed[0] != "sqlite":  # SQLite's: ``failures`` said it
             st.result.evaluated += 1
-            st.comparison.differences.append(
-                difference(
-                    st,
-                    lt.name,
-                    lc.name,
-                    shown_default(lc),
-                    shown_default(rc),
-                    f"default of {lt.name}.{lc.name} is spelled alike but does not fit the "
-                    f"column on {DIALECT_NAMES[failed[0]]}: inserts that omit it fail there "
-                    f"({failed[1].error})",
-                )
+            _differs(
+                st,
+                (lt.name, lc, rc),
+                f"does not fit the column on {DIALECT_NAMES[failed[0]]}: inserts that omit it "
+                f"fail there ({failed[1].error})",
             )
             continue
         if CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind:
@@ -72,18 +66,28 @@ def literals(st: StageContext) -> None:
         st.result.evaluated += 1
         if same_class(lv, rv, kind):
             continue
-        st.comparison.differences.append(
-            difference(
-                st,
-                lt.name,
-                lc.name,
-                shown_default(lc),
-                shown_default(rc),
-                f"default of {lt.name}.{lc.name} is spelled alike but stored differently "
-                f"(by evaluation: {DIALECT_NAMES[ld]} stores {lv.describe()}, "
-                f"{DIALECT_NAMES[rd]} stores {rv.describe()})",
-            )
+        _differs(
+            st,
+            (lt.name, lc, rc),
+            f"stored differently (by evaluation: {DIALECT_NAMES[ld]} stores {lv.describe()}, "
+            f"{DIALECT_NAMES[rd]} stores {rv.describe()})",
         )
+
+
+def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> None:
+    """Record that the default of ``where`` (table, left column, right column), spelled alike on
+    both sides, is ``what`` ("stored differently ...")."""
+    table, lc, rc = where
+    st.comparison.differences.append(
+        difference(
+            st,
+            table,
+            lc.name,
+            shown_default(lc),
+            shown_default(rc),
+            f"default of {table}.{lc.name} is spelled alike but {what}",
+        )
+    )
 
 
 def _fractional(default: str | None, kind: str | None) -> bool:
