@@ -3,7 +3,8 @@ a number default the comparer found equal is run on both sides when the column's
 change it on one of them (SQLite keeps ``2.5`` in an INTEGER column and ``1.005`` in a
 NUMERIC(10,2) one; PostgreSQL stores 3 and 1.01), and so is a literal default on a column of
 declared length or precision (``varchar(3) DEFAULT 'abcd'`` fits SQLite, which enforces
-neither, and fails on PostgreSQL)."""
+neither, and fails on PostgreSQL), and a string default on a number column (``REAL DEFAULT
+'Infinity'``: SQLite's affinity keeps the text, PostgreSQL stores the special float)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ from twinschema.model import Column
 # a sign allowed): what an INTEGER or NUMERIC(p, s) column may store otherwise on each dialect.
 _FRACTIONAL = re.compile(r"^\(*\s*[-+]?(\d*\.\d+|\d+\.\d*|\d+(\.\d*)?[eE][-+]?\d+)\s*\)*$")
 _STORING_KINDS = frozenset({"integer", "bigint", "smallint", "numeric"})
+# A string literal, as the canonical form of a default writes it (a number-looking one on a
+# number column is a number there: only text neither dialect reads as a plain number is left).
+_STRING = re.compile(r"^\(*\s*'(?:[^']|'')*'\s*\)*$")
+_NUMBER_KINDS = _STORING_KINDS | {"float"}
 # A number or a string literal, as the canonical form of a default writes it.
 _LITERAL = re.compile(r"^\(*\s*([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|'(?:[^']|'')*')\s*\)*$")
 
@@ -47,7 +52,11 @@ def literals(st: StageContext) -> None:
         if ltext is None or rtext is None or lc.default != rc.default:
             continue
         kind = typemap.shared_kind(lc.type, rc.type)
-        if not (_fractional(lc.default, kind) or _bounded(lc, rc, lc.default)):
+        if not (
+            _fractional(lc.default, kind)
+            or _bounded(lc, rc, lc.default)
+            or _text_on_number(lc.default, kind)
+        ):
             continue
         lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
         st.note(ld, rd)
@@ -78,6 +87,12 @@ def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> 
     """Record that the default of ``where`` (table, left column, right column), spelled alike on
     both sides, is ``what`` ("stored differently ...")."""
     table, lc, rc = where
+    # The comparer's equivalence of the two spellings ('Infinity' ~ 'Infinity'::float8) goes.
+    st.comparison.equivalences = [
+        e
+        for e in st.comparison.equivalences
+        if not (e.rule == "default" and e.table == table and e.column == lc.name)
+    ]
     st.comparison.differences.append(
         difference(
             st,
@@ -99,6 +114,13 @@ def _fractional(default: str | None, kind: str | None) -> bool:
         and bool(_FRACTIONAL.match(default.strip()))
         and (kind in _STORING_KINDS)
     )
+
+
+def _text_on_number(default: str | None, kind: str | None) -> bool:
+    """A string default on a number column that the canonical form kept as text on both sides
+    (``'Infinity'``, ``'NaN'``): SQLite's affinity keeps text it does not read as a number,
+    PostgreSQL reads its own special values (``'Infinity'::double precision`` is a float)."""
+    return default is not None and kind in _NUMBER_KINDS and bool(_STRING.match(default.strip()))
 
 
 def _bounded(left: Column, right: Column, default: str | None) -> bool:

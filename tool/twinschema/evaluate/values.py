@@ -263,7 +263,9 @@ _CONVERTERS = {
 
 
 def _same(value: Any, other: Any) -> bool:
-    return type(value) is type(other) and bool(value == other)
+    # NaN is never equal to itself: a 'NaN' default still gives the same value every row.
+    nan = isinstance(value, float | Decimal) and value != value and other != other
+    return type(value) is type(other) and (bool(value == other) or nan)
 
 
 def _random_uuid_version(values: list[Any]) -> int | None:
