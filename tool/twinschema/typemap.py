@@ -77,6 +77,16 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
     }
 )
 CAST_OPERATORS = frozenset({"Cast"})
+# Conversions to text (sqlglot node names; ``Anonymous`` ones by function name): dependent
+# when a column they convert is not text on both sides (``evaluate.checks.dependent``).
+TEXT_CONVERSIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "Cast": "a cast to text prints a number, boolean, UUID or time as its dialect does "
+        "(SQLite REAL 1 is '1.0', NUMERIC 1.0 '1'; PostgreSQL '1' and '1.0')",
+        "Format": "format() prints a number as its dialect does (NUMERIC 1.0: '1' or '1.0')",
+        "printf": "printf() prints a number as SQLite does (NUMERIC 1.0 is '1')",
+    }
+)
 # The operators above that count only when a string literal under them holds this text: a LIKE
 # pattern without a backslash means the same on both dialects.
 DEPENDENT_WHEN_LITERAL_HOLDS: Mapping[str, str] = MappingProxyType({"Like": "\\", "ILike": "\\"})

@@ -132,7 +132,8 @@ def _run_on_probes(
 
 def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None) -> bool:
     """True when two expressions of different dialects use an operator whose meaning depends
-    on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``), or order a column of ``table``
+    on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``), convert a column of ``table``
+    that is not text on both sides to text (``typemap.TEXT_CONVERSIONS``), or order a column
     that is an enum on one side (``enum_ordered``): equal canonical forms do not settle them,
     their probe rows do."""
     if not st.cross:
@@ -141,8 +142,23 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
     rreads = probes.reads(st.right.schema.dialect, rtext)
     if any(r is not None and r.dependent for r in (lreads, rreads)):
         return True
+    if table is None:
+        return False
+    rendered = {c for r in (lreads, rreads) if r is not None for c in r.rendered}
+    if any(not text_on_both(st, table, c) for c in sorted(rendered)):
+        return True
     ordered = {c for r in (lreads, rreads) if r is not None for c in r.ordered}
-    return table is not None and any(enum_ordered(st, table, c) for c in sorted(ordered))
+    return any(enum_ordered(st, table, c) for c in sorted(ordered))
+
+
+def text_on_both(st: StageContext, table: str, column: str) -> bool:
+    """True when ``column`` of ``table`` is text on both sides: converting it to text
+    (``typemap.TEXT_CONVERSIONS``) prints what it holds, alike on both dialects."""
+    _, left = find(st.left, table, column)
+    _, right = find(st.right, table, column)
+    if left is None or right is None:
+        return False
+    return probes.kind_of(left, right) in probes.TEXT_KINDS
 
 
 def enum_ordered(st: StageContext, table: str, column: str) -> bool:

@@ -22,7 +22,7 @@ MAX_ROWS = 600
 
 _INTEGER_KINDS = frozenset({"integer", "bigint", "smallint"})
 _DECIMAL_KINDS = frozenset({"numeric", "float"})
-_TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
+TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
 _INT4 = 2**31
 _INT8_MAX = 2**63 - 1
 # Longer lengths compared with length() are not probed (a declared length always is).
@@ -48,6 +48,9 @@ class Reads:
     # The columns it orders (an operand of <, <=, >, >= or BETWEEN): text order on SQLite, the
     # declared order on a PostgreSQL enum.
     ordered: frozenset[str] = frozenset()
+    # The columns it converts to text (``typemap.TEXT_CONVERSIONS``): a number, boolean or time
+    # is printed as each dialect prints it.
+    rendered: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -87,6 +90,7 @@ def reads(dialect: str, text: str) -> Reads | None:
         tuple(dict.fromkeys(lengths)),
         _dependent(tree),
         _ordered(tree),
+        _rendered(tree),
     )
 
 
@@ -106,6 +110,26 @@ def _ordered(tree: Any) -> frozenset[str]:
                 operand = operand.this
             if isinstance(operand, exp.Column):
                 found.add(operand.name)
+    return frozenset(found)
+
+
+def _rendered(tree: Any) -> frozenset[str]:
+    """The columns ``tree`` converts to text by a cast to a text type, format() or printf()
+    (a string literal's cast, ``'a'::text``, converts nothing)."""
+    from sqlglot import exp
+
+    found: set[str] = set()
+    for node in tree.walk():
+        name = node.name if isinstance(node, exp.Anonymous) else type(node).__name__
+        if name not in typemap.TEXT_CONVERSIONS:
+            continue
+        if isinstance(node, exp.Cast):
+            if node.to.this not in exp.DataType.TEXT_TYPES:
+                continue
+            operands = [node.this]
+        else:  # the format string is no value printed
+            operands = list(node.expressions)[0 if isinstance(node, exp.Format) else 1 :]
+        found.update(c.name for o in operands for c in o.find_all(exp.Column))
     return frozenset(found)
 
 
@@ -170,8 +194,8 @@ def values_for(
     elif kind in _INTEGER_KINDS:
         found += _integers(numbers)
     elif kind in _DECIMAL_KINDS:
-        found += _decimals(numbers, scale)
-    elif kind in _TEXT_KINDS or kind is None:
+        found += _decimals(numbers, scale, exact=kind == "numeric")
+    elif kind in TEXT_KINDS or kind is None:
         if casts:
             found += CAST_STRINGS
         found += _strings(strings, lengths)
@@ -183,7 +207,11 @@ def values_for(
         found += _json(strings)
     else:  # dates, times, UUIDs: the literals as written, and nothing made up
         found += list(strings)
-    return list(dict.fromkeys(found))
+    # Decimal('1.0') equals Decimal('1') but is another numeric to PostgreSQL ('1.0' as text).
+    keyed: dict[Any, Any] = {}
+    for v in found:
+        keyed.setdefault(("decimal", str(v)) if isinstance(v, Decimal) else v, v)
+    return list(keyed.values())
 
 
 def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
@@ -197,18 +225,28 @@ def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
     return list(found)
 
 
-def _decimals(numbers: tuple[Decimal, ...], scale: int | None) -> list[Any]:
+def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False) -> list[Any]:
+    """Numbers for a float column, or (``exact``) a numeric one: of its scale when declared,
+    else as written, each literal and 1 and 1.5 with a trailing zero too (an unscaled numeric
+    keeps it: 1.0 is '1.0' as text on PostgreSQL, '1' on SQLite, which stores an integer)."""
     step = Decimal(1).scaleb(-(scale if scale is not None else 2))
     found: list[Decimal] = []
     for n in numbers:
         found += [n, n - step, n + step, n - 1, n + 1]
+    if exact and scale is None:
+        found += [_padded(n) for n in numbers] + [Decimal("1.0"), Decimal("1.50")]
     found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
     # Fractions where truncating, rounding half to even and half away from zero part
     # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).
     found += [Decimal(v) for v in ("0.4", "0.7", "1.5", "2.5", "-0.5", "-0.7", "-1.5")]
     if scale is not None:
         found = [d.quantize(step) for d in found]
-    return [float(d) if scale is None else d for d in found]
+    return [float(d) if scale is None and not exact else d for d in found]
+
+
+def _padded(number: Decimal) -> Decimal:
+    """``number`` with one more trailing zero (1 is 1.0, 1.5 is 1.50)."""
+    return number.quantize(Decimal(1).scaleb(min(int(number.as_tuple().exponent), 0) - 1))
 
 
 def _json(strings: tuple[str, ...]) -> list[Any]:
