@@ -828,3 +828,35 @@ def test_the_stage_and_the_migrations_layer_stay_small() -> None:
     assert len(modules) >= 10
     sizes = {m.name: len(m.read_text(encoding="utf-8").splitlines()) for m in modules}
     assert max(sizes.values()) <= 400, sizes
+
+
+# -- index elements by probes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_keys_gives_each_rows_outcome_and_the_rows_with_equal_keys(
+    dialect: str, pg_backend: PostgreSQLBackend
+) -> None:
+    """``Backend.keys`` inserts each row into a table with the index: an element that fails
+    fails the row (a / 0: NULL on SQLite, an error on PostgreSQL); the pairs are the rows whose
+    keys the database's own ``=`` finds equal (4 / 2 and 5 / 2 are 2; NULL equals nothing),
+    among the rows the WHERE keeps; an index that cannot be made is None."""
+    backend: Any = SQLiteBackend() if dialect == "sqlite" else pg_backend
+    integer = ColumnType(dialect, "integer", raw="integer")
+    columns = (("a", integer), ("b", integer))
+    rows = [(1, 0), (4, 2), (5, 2), (None, 1), (None, 1)]
+    found = backend.keys(columns, (("a / b",), None), rows)
+    assert found is not None
+    outcomes, pairs = found
+    assert pairs == {(1, 2)}
+    if dialect == "sqlite":
+        assert outcomes == [(True, None)] * 5
+    else:
+        assert outcomes[0] is not None and outcomes[0][0] is False
+        assert "division by zero" in outcomes[0][1]
+        assert outcomes[1:] == [(True, None)] * 4
+    kept = backend.keys(columns, (("a",), "b > 1"), [(1, 2), (1, 2), (1, 0)])
+    assert kept == ([(True, None)] * 3, {(0, 1)})
+    assert backend.keys(columns, (("no_such_column",), None), rows) is None
+    # Nothing is left behind: the next run makes its tables again.
+    assert backend.keys(columns, (("a",), None), [(1, 1), (1, 2)]) == ([(True, None)] * 2, {(0, 1)})

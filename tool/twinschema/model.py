@@ -214,8 +214,9 @@ class Index:
     opclasses: tuple[str, ...] | None = None
     include: tuple[str, ...] | None = None
     nulls_distinct: bool = True
-    # The predicate as its source wrote it (what runs; ``where`` is canonical), None: ``where``.
+    # The predicate and elements as written (what runs), None: the canonical ones are.
     raw_where: str | None = field(default=None, compare=False)
+    raw_expressions: tuple[str, ...] | None = field(default=None, compare=False)
 
     def element_text(self, n: int) -> str:
         """Element ``n`` as DDL writes it: ``name COLLATE NOCASE text_pattern_ops DESC`` (a
@@ -251,12 +252,8 @@ class Index:
     def plain(self) -> bool:
         """True when nothing but its expressions, uniqueness, predicate and method is declared:
         a unique one on plain columns is then the same rule as a UNIQUE constraint."""
-        return (
-            not self.descending
-            and not self.collations
-            and not self.nulls
-            and not self.opclasses
-            and not self.include
+        return not (
+            self.descending or self.collations or self.nulls or self.opclasses or self.include
         )
 
 

@@ -191,6 +191,7 @@ def _indexes(
                 where=where,
                 include=include,
                 raw_where=index.raw_where or index.where,
+                raw_expressions=index.raw_expressions or index.expressions,
             )
         indexes.append(index)
     return tuple(indexes), tuple(by_columns.values())

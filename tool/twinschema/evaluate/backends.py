@@ -15,7 +15,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from twinschema.evaluate.statements import (
+    Keys,
+    Row,
+    check_insert_sql,
+    check_table_sql,
+    computed_tables_sql,
+    insert_row_sql,
+    keys_insert_sql,
+    keys_sql,
+    plain_table_sql,
+    select_sql,
+    table_sql,
+    type_sql,
+    value_insert_sql,
+    value_table_sql,
+)
 from twinschema.model import ColumnType
+
+__all__ = ["type_sql"]  # where the evaluation stage takes it from
 
 
 class _Rejected:
@@ -34,6 +52,8 @@ TIMEOUT_SECONDS = 5.0
 # What a computed expression gave for one probe row: (True, the value read back) or (False,
 # the database's error); None in its place when the row itself cannot be stored.
 Computed = tuple[bool, Any]
+# What ``Backend.keys`` gave: each row's outcome, and the pairs of rows whose keys are equal.
+KeyRun = tuple[list[Computed | None], frozenset[tuple[int, int]]]
 
 
 @dataclass(frozen=True)
@@ -95,92 +115,19 @@ class Backend(Protocol):
         cannot hold. None for all when no such column can be made (not evaluated)."""
         ...  # pragma: no cover
 
+    def keys(
+        self, columns: Sequence[tuple[str, ColumnType]], index: Keys, rows: Sequence[Row]
+    ) -> KeyRun | None:
+        """Each row inserted on its own into a table with the index (not unique): None when
+        the columns cannot hold it, else (True, None) or (False, the error of the index's
+        expressions); and the pairs of stored rows (by position, the first lower) whose keys
+        are equal by the database's own ``=`` (a NULL equals nothing). None when no such index
+        can be made (not evaluated)."""
+        ...  # pragma: no cover
+
     def close(self) -> None:
         """Release the database."""
         ...  # pragma: no cover
-
-
-def type_sql(ctype: ColumnType) -> str:
-    """The column type as DDL: the source's own spelling when it kept one."""
-    if ctype.raw:
-        return ctype.raw
-    text = ctype.name
-    if ctype.values is not None:
-        text = "text"  # an enum declared by a metadata module: its labels are text
-    elif ctype.length is not None:
-        text += f"({ctype.length})"
-    elif ctype.precision is not None:
-        text += f"({ctype.precision}" + (f", {ctype.scale})" if ctype.scale is not None else ")")
-    return text + ("[]" if ctype.array else "")
-
-
-def table_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
-    """A temporary table whose columns carry the expressions as defaults."""
-    parts = ["k integer"]
-    for n, (expression, ctype) in enumerate(columns):
-        parts.append(f"c{n} {type_sql(ctype)} DEFAULT ({expression})")
-    return f"CREATE TEMP TABLE twinschema_probe ({', '.join(parts)})"
-
-
-def check_table_sql(columns: Sequence[tuple[str, ColumnType]], check: str) -> str:
-    """A temporary table over ``columns`` with ``CHECK (check)``."""
-    parts = [f'"{name}" {type_sql(ctype)}' for name, ctype in columns]
-    return f"CREATE TEMP TABLE twinschema_check ({', '.join(parts)}, CHECK ({check}))"
-
-
-def check_insert_sql(
-    columns: Sequence[tuple[str, ColumnType]], mark: str, table: str = "twinschema_check"
-) -> str:
-    """An INSERT of one probe row into the CHECK table (or into ``table``)."""
-    names = ", ".join(f'"{name}"' for name, _ in columns)
-    marks = ", ".join(mark for _ in columns)
-    return f"INSERT INTO {table} ({names}) VALUES ({marks})"
-
-
-def plain_table_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
-    """A temporary table over ``columns`` without the CHECK: a row the CHECK table refuses
-    with an error (a division by zero, an overflow) that this one stores was refused by the
-    CHECK's expression, as a real insert would be."""
-    parts = [f'"{name}" {type_sql(ctype)}' for name, ctype in columns]
-    return f"CREATE TEMP TABLE twinschema_check_plain ({', '.join(parts)})"
-
-
-def value_table_sql(name: str, ctype: ColumnType, checks: Sequence[str]) -> str:
-    """A temporary table of one column of ``ctype`` with these CHECKs."""
-    parts = [f'"{name}" {type_sql(ctype)}', *(f"CHECK ({c})" for c in checks)]
-    return f"CREATE TEMP TABLE twinschema_value ({', '.join(parts)})"
-
-
-def value_insert_sql(name: str, mark: str) -> str:
-    """An INSERT of one value that returns what the column stored."""
-    return f'INSERT INTO twinschema_value ("{name}") VALUES ({mark}) RETURNING "{name}"'
-
-
-def select_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
-    """The values the defaults gave, in insert order."""
-    names = ", ".join(f"c{n}" for n in range(len(columns)))
-    return f"SELECT {names} FROM twinschema_probe ORDER BY k"
-
-
-def computed_tables_sql(
-    columns: Sequence[tuple[str, ColumnType]], expression: str, ctype: ColumnType
-) -> tuple[str, str]:
-    """Two temporary tables over ``columns``: a plain one (can the row be stored at all?) and
-    one with the expression as a STORED generated column (what it computes)."""
-    parts = ", ".join(f'"{name}" {type_sql(t)}' for name, t in columns)
-    value = f"twinschema_value {type_sql(ctype)} GENERATED ALWAYS AS ({expression}) STORED"
-    return (
-        f"CREATE TEMP TABLE twinschema_rows ({parts})",
-        f"CREATE TEMP TABLE twinschema_computed ({parts}, {value})",
-    )
-
-
-def insert_row_sql(table: str, columns: Sequence[tuple[str, ColumnType]], mark: str) -> str:
-    """An INSERT of one probe row into ``table`` (the computed one returns its value)."""
-    names = ", ".join(f'"{name}"' for name, _ in columns)
-    marks = ", ".join(mark for _ in columns)
-    returning = " RETURNING twinschema_value" if table == "twinschema_computed" else ""
-    return f"INSERT INTO {table} ({names}) VALUES ({marks}){returning}"
 
 
 class SQLiteBackend:
@@ -326,6 +273,37 @@ class SQLiteBackend:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_computed")
         return found
+
+    def keys(
+        self, columns: Sequence[tuple[str, ColumnType]], index: Keys, rows: Sequence[Row]
+    ) -> KeyRun | None:
+        """See ``Backend.keys``."""
+        self.deadline = time.monotonic() + self.timeout
+        conn = self.conn
+        made, query = keys_sql(columns, index, "temp.")
+        found: list[Computed | None] = []
+        try:
+            for statement in made:
+                conn.execute(statement)
+            for k, row in enumerate(rows):
+                bound = (k, *(_for_sqlite(v) for v in row))
+                try:
+                    conn.execute(keys_insert_sql("twinschema_rows", columns, "?"), bound)
+                except (sqlite3.Error, OverflowError):
+                    found.append(None)
+                    continue
+                try:
+                    conn.execute(keys_insert_sql("twinschema_keyed", columns, "?"), bound)
+                    found.append((True, None))
+                except sqlite3.Error as exc:
+                    found.append((False, first_line(exc)))
+            pairs = frozenset((a, b) for a, b in conn.execute(query))
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
+            conn.execute("DROP TABLE IF EXISTS temp.twinschema_keyed")
+        return found, pairs
 
     def close(self) -> None:
         """Close the in-memory database."""

@@ -59,7 +59,7 @@ def _predicate_pairs(
     for table, here in lefts.items():
         there = list(rights.get(table, ()))
         for ld, li in here:
-            twin = next(((rd, ri) for rd, ri in there if _alike(li, ri)), None)
+            twin = next(((rd, ri) for rd, ri in there if alike_but_where(li, ri)), None)
             if twin is None:
                 continue
             there.remove(twin)
@@ -78,7 +78,7 @@ def _raw_where(index: Index) -> str:
     return index.raw_where or index.where or ""
 
 
-def _alike(left: Index, right: Index) -> bool:
+def alike_but_where(left: Index, right: Index) -> bool:
     """The same index but for its predicate: expressions, uniqueness, method, directions,
     collations, NULLS [NOT] DISTINCT, and the attributes both sides can declare."""
     same = (
@@ -164,7 +164,9 @@ def matched_predicates(st: StageContext) -> None:
         for li in lt.indexes:
             if li.where is None:
                 continue
-            ri = next((i for i in rt.indexes if i.where == li.where and _alike(li, i)), None)
+            ri = next(
+                (i for i in rt.indexes if i.where == li.where and alike_but_where(li, i)), None
+            )
             if ri is None:
                 continue
             lwhere, rwhere = _raw_where(li), _raw_where(ri)

@@ -17,12 +17,19 @@ from twinschema.evaluate.backends import (
     TIMEOUT_SECONDS,
     Backend,
     Computed,
+    KeyRun,
     Run,
+    first_line,
+)
+from twinschema.evaluate.statements import (
+    Keys,
+    Row,
     check_insert_sql,
     check_table_sql,
     computed_tables_sql,
-    first_line,
     insert_row_sql,
+    keys_insert_sql,
+    keys_sql,
     plain_table_sql,
     select_sql,
     table_sql,
@@ -233,6 +240,45 @@ class PostgreSQLBackend:
         finally:
             self._rollback()
         return found
+
+    def keys(
+        self, columns: Sequence[tuple[str, ColumnType]], index: Keys, rows: Sequence[Row]
+    ) -> KeyRun | None:
+        """See ``Backend.keys``: one transaction, each insert under a savepoint, rolled back."""
+        import psycopg
+
+        if self.lost is not None:
+            return None
+        conn = self.conn
+        made, query = keys_sql(columns, index, "")
+        found: list[Computed | None] = []
+        try:
+            _enum_types(conn, columns)
+            for statement in made:
+                conn.execute(statement.encode())
+            for k, row in enumerate(rows):
+                try:
+                    with conn.transaction():
+                        conn.execute(
+                            keys_insert_sql("twinschema_rows", columns, "%s").encode(), (k, *row)
+                        )
+                except psycopg.Error:
+                    found.append(None)
+                    continue
+                try:
+                    with conn.transaction():
+                        conn.execute(
+                            keys_insert_sql("twinschema_keyed", columns, "%s").encode(), (k, *row)
+                        )
+                    found.append((True, None))
+                except psycopg.Error as exc:
+                    found.append((False, first_line(exc)))
+            pairs = frozenset((a, b) for a, b in conn.execute(query.encode()))
+        except psycopg.Error:
+            return None
+        finally:
+            self._rollback()
+        return found, pairs
 
     def close(self) -> None:
         """Close the connection (the scratch database is dropped by its owner)."""

@@ -23,7 +23,9 @@ an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OP
 division, an overflow, a negative substr start, a backslash in a LIKE pattern, a cast to a
 number or a date; an error on one side only is the witness: a real insert fails there) or that
 order a column that is an enum on one side (text order on SQLite, declared order on
-PostgreSQL); a one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on
+PostgreSQL), and the elements of matched indexes that use such an operator (``index_keys``:
+a row one side's index refuses, two rows one side's unique index takes as duplicates); a
+one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on
 the other side only (``checks``); a fractional number default the two column types store
 differently, or a literal one a declared length or precision may refuse, is run
 (``stored_defaults``), and so is one that may be past a PostgreSQL type's range
@@ -42,6 +44,7 @@ from twinschema.evaluate import (
     computed,
     crossing,
     defaults,
+    index_keys,
     range_defaults,
     stored_defaults,
 )
@@ -79,6 +82,7 @@ def evaluate(
     computed.predicates(st)
     computed.matched_predicates(st)
     computed.generated(st)
+    index_keys.matched_indexes(st)
     if values and st.cross:
         _values(st)
     return st.result

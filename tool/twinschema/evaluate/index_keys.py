@@ -1,0 +1,141 @@
+"""Index expressions judged on probe rows (see ``stage``): across dialects, two indexes the
+comparer matched by the canonical form of their elements, one of which is an expression whose
+meaning depends on the dialect (``checks.dependent``: SQLite's ``max(a, b)`` is NULL when an
+argument is, PostgreSQL's ``greatest(a, b)`` ignores NULLs; ``a / b`` is NULL on SQLite and an
+error on PostgreSQL when b is 0), are run over the same probe rows on each side's scratch
+database: each row inserted into a table with the index (an index expression that fails fails
+the insert), and, for a unique index, which pairs of rows get equal keys by the database's own
+``=`` (two rows with equal keys, none NULL, are a duplicate). A row one side stores and the
+other refuses, or two rows one side takes as a duplicate and the other does not, is the
+witness of a difference; else nothing is said (the comparer's match stands).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from twinschema.evaluate.backends import KeyRun
+from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, witness_text
+from twinschema.evaluate.computed import alike_but_where
+from twinschema.evaluate.context import StageContext, matched_tables, probe_text
+from twinschema.model import Index, Table
+
+
+def matched_indexes(st: StageContext) -> None:
+    """Across dialects, run the elements of each index pair the comparer matched that holds
+    an expression whose meaning depends on the dialect: a witness makes it a difference."""
+    if not st.cross:
+        return
+    for lt, rt in matched_tables(st):
+        columns = {c.name.lower() for c in lt.columns}
+        for li in lt.indexes:
+            if all(e.lower() in columns for e in li.expressions) or li.collations:
+                continue  # plain columns run nothing; a collation is not run here
+            ri = next(
+                (i for i in rt.indexes if i.where == li.where and alike_but_where(li, i)), None
+            )
+            if ri is None:
+                continue
+            lkeys, rkeys = _keys(li), _keys(ri)
+            ltext, rtext = _text(lkeys), _text(rkeys)
+            if not dependent(st, ltext, rtext, lt.name):
+                continue
+            said = _run(st, lt, li, (lkeys, rkeys), (ltext, rtext))
+            if said is None:
+                continue
+            lshown, rshown = _as_written(li), _as_written(ri)
+            st.dependent_difference(
+                "unique" if li.unique else "index",
+                lt.name,
+                None,
+                lshown,
+                rshown,
+                f"{lshown} on {lt.name} and {rshown} are alike in canonical form but their "
+                f"elements mean different things on {st.side_name('left')} and "
+                f"{st.side_name('right')}; {said}",
+            )
+
+
+def _as_written(index: Index) -> str:
+    """The index as its source wrote its elements and WHERE (``max(a, b)``, not the canonical
+    ``greatest(a, b)``)."""
+    return replace(index, expressions=_keys(index)[0], where=_keys(index)[1]).describe()
+
+
+def _keys(index: Index) -> tuple[tuple[str, ...], str | None]:
+    """The index's elements and WHERE as its source wrote them (what runs)."""
+    return index.raw_expressions or index.expressions, index.raw_where or index.where
+
+
+def _text(keys: tuple[tuple[str, ...], str | None]) -> str:
+    """One expression reading every column the index reads (for its probe rows)."""
+    elements, where = keys
+    return f"({', '.join([*elements, *([where] if where else [])])})"
+
+
+def _run(
+    st: StageContext,
+    table: Table,
+    index: Index,
+    keys: tuple[tuple[tuple[str, ...], str | None], tuple[tuple[str, ...], str | None]],
+    texts: tuple[str, str],
+) -> str | None:
+    """The witness of a difference between the two sides' index over the same probe rows, or
+    None (equal on every row both judged, or not evaluated: counted)."""
+    found = probe_rows(st, table.name, *texts)
+    if found is None:
+        return None
+    lb, rb = found.backends
+    lrun = lb.keys(found.left, keys[0], found.rows)
+    rrun = rb.keys(found.right, keys[1], found.rows)
+    if lrun is None or rrun is None:
+        st.result.not_evaluated += 1
+        return None
+    st.result.evaluated += 1
+    return _failing_row(st, found, lrun, rrun) or (
+        _duplicate(st, found, lrun, rrun) if index.unique else None
+    )
+
+
+def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> str | None:
+    """A row both sides' columns store whose index expression fails on one side only."""
+    for row, a, b in zip(found.rows, lrun[0], rrun[0], strict=True):
+        if a is None or b is None or a[0] == b[0]:
+            continue
+        failing, error = ("left", a[1]) if not a[0] else ("right", b[1])
+        other = "right" if failing == "left" else "left"
+        said = (
+            f"the insert fails on {st.side_name(failing)} ({error}), "
+            f"{st.side_name(other)} stores the row"
+        )
+        return witness_text(st, found.names, row, said)
+    return None
+
+
+def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> str | None:
+    """Two rows both sides store that one side's unique index takes as a duplicate and the
+    other's does not."""
+    stored = {k for k, (a, b) in enumerate(zip(lrun[0], rrun[0], strict=True)) if _ok(a) and _ok(b)}
+    parted = sorted(p for p in lrun[1] ^ rrun[1] if p[0] in stored and p[1] in stored)
+    if not parted:
+        return None
+    first, second = parted[0]
+    duplicate = "left" if (first, second) in lrun[1] else "right"
+    other = "right" if duplicate == "left" else "left"
+    said = (
+        f"{st.side_name(other)} stores both rows, {st.side_name(duplicate)} rejects the second "
+        "as a duplicate"
+    )
+    names = ", ".join(found.names)
+    rows = f"({_shown(found.rows[first])}) then ({_shown(found.rows[second])})"
+    return f"witness ({names}) = {rows}: {said}"
+
+
+def _ok(outcome: tuple[bool, Any] | None) -> bool:
+    return outcome is not None and outcome[0]
+
+
+def _shown(row: Sequence[Any]) -> str:
+    return ", ".join(probe_text(v) for v in row)
