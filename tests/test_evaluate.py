@@ -338,6 +338,32 @@ def test_a_current_time_in_text_keeps_its_format_and_a_date_at_midnight_says_so(
     assert said == "the current date + 1 day(s) at midnight (00:00:00)"
 
 
+@pytest.mark.parametrize(
+    ("expression", "sqlite_form", "pg_form", "same"),
+    [
+        ("CURRENT_TIME", "HH:MM:SS", "HH:MM:SS.fff+hh", False),
+        ("CURRENT_DATE", "YYYY-MM-DD", "YYYY-MM-DD", True),
+    ],
+)
+def test_a_current_time_of_day_or_date_in_text_keeps_its_format(
+    pg_backend: PostgreSQLBackend, expression: str, sqlite_form: str, pg_form: str, same: bool
+) -> None:
+    """CURRENT_TIME as text is 'HH:MM:SS' on SQLite, PostgreSQL's text of a time with time zone
+    ('05:00:00.123456+00'); CURRENT_DATE is 'YYYY-MM-DD' on both (the near miss). In a time or
+    date column the format says nothing."""
+    sqlite = SQLiteBackend()
+    try:
+        written = classify(sqlite.run([(expression, UNTYPED)]))
+    finally:
+        sqlite.close()
+    text = ColumnType("postgresql", "text", raw="text")
+    stored = classify(pg_backend.run([(expression, text)]))
+    assert written.kind == stored.kind, (written, stored)
+    assert (written.form, stored.form) == (sqlite_form, pg_form)
+    assert same_class(written, stored, "text") is same
+    assert same_class(written, stored, "time" if "TIME" in expression else "date")
+
+
 @pytest.fixture(scope="module")
 def pg_backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
     from support.testing import scratch_database

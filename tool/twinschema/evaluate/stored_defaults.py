@@ -3,7 +3,8 @@ a number default the comparer found equal is run on both sides when the column's
 change it on one of them (SQLite keeps ``2.5`` in an INTEGER column and ``1.005`` in a
 NUMERIC(10,2) one; PostgreSQL stores 3 and 1.01), and so is a literal default on a column of
 declared length or precision (``varchar(3) DEFAULT 'abcd'`` fits SQLite, which enforces
-neither, and fails on PostgreSQL)."""
+neither, and fails on PostgreSQL), and so is a clock default spelled alike on a text column
+(``CURRENT_TIME``: SQLite stores '05:00:00', PostgreSQL '05:00:00.123456+00')."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from twinschema.evaluate.context import (
     shown_default,
 )
 from twinschema.evaluate.defaults import difference
-from twinschema.evaluate.values import CONSTANT, FAILED, same_class
+from twinschema.evaluate.values import CONSTANT, FAILED, NOT_EVALUATED, TIME_KINDS, same_class
+from twinschema.expr_idioms import CURRENT_TIME, LOCAL_CLOCK_NOTES
 from twinschema.model import Column
 
 # A number literal with a fraction or an exponent, as a default is written (parentheses and
@@ -47,7 +49,8 @@ def literals(st: StageContext) -> None:
         if ltext is None or rtext is None or lc.default != rc.default:
             continue
         kind = typemap.shared_kind(lc.type, rc.type)
-        if not (_fractional(lc.default, kind) or _bounded(lc, rc, lc.default)):
+        clock = _clock_as_text(lc.default, kind)
+        if not (clock or _fractional(lc.default, kind) or _bounded(lc, rc, lc.default)):
             continue
         lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
         st.note(ld, rd)
@@ -61,11 +64,19 @@ def literals(st: StageContext) -> None:
                 f"fail there ({failed[1].error})",
             )
             continue
-        if CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind:
+        if NOT_EVALUATED in (lv.kind, rv.kind):
             continue  # not run: nothing to say
+        if not clock and (CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind):
+            continue  # a literal that gives no constant: nothing to say
         st.result.evaluated += 1
         if same_class(lv, rv, kind):
             continue
+        if clock:  # the comparer's "the current date or time" does not hold as text
+            st.comparison.equivalences = [
+                e
+                for e in st.comparison.equivalences
+                if (e.table, e.column) != (lt.name, lc.name) or not e.rule.startswith("current-")
+            ]
         _differs(
             st,
             (lt.name, lc, rc),
@@ -99,6 +110,17 @@ def _fractional(default: str | None, kind: str | None) -> bool:
         and bool(_FRACTIONAL.match(default.strip()))
         and (kind in _STORING_KINDS)
     )
+
+
+def _clock_as_text(default: str | None, kind: str | None) -> bool:
+    """A default that reads the clock (``CURRENT_TIME``, ``CURRENT_DATE``, the current time) on
+    columns whose values are text: each dialect writes its own text of the time there."""
+    if default is None or kind in TIME_KINDS:
+        return False
+    from twinschema.expressions import across
+
+    rule = across(default)[1]
+    return rule == CURRENT_TIME or rule in LOCAL_CLOCK_NOTES
 
 
 def _bounded(left: Column, right: Column, default: str | None) -> bool:
