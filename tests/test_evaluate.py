@@ -416,6 +416,35 @@ def test_postgresql_runs_on_the_evaluation_database_of_the_scratch_server(
     assert evaluation_tables(pg_server) == []
 
 
+@pytest.mark.parametrize(
+    ("expression", "reads"),
+    [
+        ("LOCALTIMESTAMP(0)", True),  # the zone's local time as text, no offset
+        ("CURRENT_DATE", True),  # the zone's date: UTC-12's and UTC+14's are never one
+        ("LOCALTIME", True),
+        ("now()", False),  # one instant, written with its offset
+        ("to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')", False),  # UTC's
+        ("'2026-01-01 00:00:00'", False),
+        ("gen_random_uuid()", False),
+    ],
+)
+def test_a_default_that_reads_the_sessions_zone_is_told_by_running_it_in_two(
+    pg_server: str, expression: str, reads: bool
+) -> None:
+    """Whether a PostgreSQL default in a text column stores what depends on the session's
+    TimeZone, found by running it in two zones 26 hours apart; the evaluation connection
+    stays in UTC afterwards (the zone is the run's transaction's only)."""
+    from twinschema.model import Column
+
+    text = Column("c", ColumnType("postgresql", "text", raw="text"), default="x")
+    with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
+        assert evaluator.reads_zone(expression, text) is reads
+        backend = evaluator.backend("postgresql")
+        assert backend is not None
+        after = backend.run([("current_setting('TimeZone')", text.type)])
+        assert {row[0] for row in after.rows} == {"UTC"}
+
+
 def test_no_scratch_server_is_not_evaluated() -> None:
     """Without a scratch server configured, PostgreSQL defaults are not evaluated (and nothing
     fails)."""
