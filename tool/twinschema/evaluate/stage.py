@@ -23,8 +23,10 @@ an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OP
 division, an overflow, a negative substr start, a backslash in a LIKE pattern, a cast to a
 number or a date; an error on one side only is the witness: a real insert fails there) or that
 order a column that is an enum on one side (text order on SQLite, declared order on
-PostgreSQL); a one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on
-the other side only (``checks``); a fractional number default the two column types store
+PostgreSQL); NULLS NOT DISTINCT on one side of two partial unique indexes is moot where the
+predicate keeps every row with a NULL in an indexed column out (``nulls_moot``); a
+one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other
+side only (``checks``); a fractional number default the two column types store
 differently, or a literal one a declared length or precision may refuse, is run
 (``stored_defaults``), and so is one that may be past a PostgreSQL type's range
 (``range_defaults``);
@@ -42,6 +44,7 @@ from twinschema.evaluate import (
     computed,
     crossing,
     defaults,
+    nulls_moot,
     range_defaults,
     stored_defaults,
 )
@@ -78,6 +81,7 @@ def evaluate(
     checks.checks(st)
     computed.predicates(st)
     computed.matched_predicates(st)
+    nulls_moot.moot_nulls(st)
     computed.generated(st)
     if values and st.cross:
         _values(st)
