@@ -133,3 +133,25 @@ def test_nulls_not_distinct_on_a_predicate_that_keeps_nulls_out_is_settled_by_ru
     kept = compare_case(loader, near).differences
     assert [d.kind for d in kept] == ["unique"]
     assert "witness (a) = (NULL): the row is in the partial index on" in kept[0].message
+
+
+def test_a_bare_json_valid_check_against_nullable_jsonb_follows_the_linked_sqlite(
+    loader: Loader,
+) -> None:
+    """``CHECK (json_valid(c))`` on a nullable TEXT against a nullable jsonb: the same rule only
+    where the SQLite library lets NULL through the CHECK. SQLite 3.40's json_valid(NULL) is 0
+    (the CHECK rejects NULL, which jsonb stores: a difference); later libraries return NULL
+    (the CHECK passes, as jsonb does). The verdict follows the library a real insert meets."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE TABLE t (c TEXT CHECK (json_valid(c)))")
+        try:
+            conn.execute("INSERT INTO t VALUES (NULL)")
+            passes = True
+        except sqlite3.IntegrityError:
+            passes = False
+    case = {c.name: c for c in cases()}["sl-pg.json-valid-rejects-null-near-miss"]
+    kinds = {d.kind for d in compare_case(loader, case).differences}
+    assert kinds == (set() if passes else {"check"}), (sqlite3.sqlite_version, kinds)
