@@ -338,6 +338,32 @@ def test_a_current_time_in_text_keeps_its_format_and_a_date_at_midnight_says_so(
     assert said == "the current date + 1 day(s) at midnight (00:00:00)"
 
 
+@pytest.mark.parametrize(
+    ("expression", "sqlite_form", "pg_form", "same"),
+    [
+        ("CURRENT_TIME", "HH:MM:SS", "HH:MM:SS.fff+hh", False),
+        ("CURRENT_DATE", "YYYY-MM-DD", "YYYY-MM-DD", True),
+    ],
+)
+def test_a_current_time_of_day_or_date_in_text_keeps_its_format(
+    pg_backend: PostgreSQLBackend, expression: str, sqlite_form: str, pg_form: str, same: bool
+) -> None:
+    """CURRENT_TIME as text is 'HH:MM:SS' on SQLite, PostgreSQL's text of a time with time zone
+    ('05:00:00.123456+00'); CURRENT_DATE is 'YYYY-MM-DD' on both (the near miss). In a time or
+    date column the format says nothing."""
+    sqlite = SQLiteBackend()
+    try:
+        written = classify(sqlite.run([(expression, UNTYPED)]))
+    finally:
+        sqlite.close()
+    text = ColumnType("postgresql", "text", raw="text")
+    stored = classify(pg_backend.run([(expression, text)]))
+    assert written.kind == stored.kind, (written, stored)
+    assert (written.form, stored.form) == (sqlite_form, pg_form)
+    assert same_class(written, stored, "text") is same
+    assert same_class(written, stored, "time" if "TIME" in expression else "date")
+
+
 @pytest.fixture(scope="module")
 def pg_backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
     from support.testing import scratch_database
@@ -388,6 +414,35 @@ def test_postgresql_runs_on_the_evaluation_database_of_the_scratch_server(
         column = Column("c", ColumnType("postgresql", "integer", raw="integer"), default="x")
         assert evaluator.single("postgresql", "(2 - 1)", column).value == 1
     assert evaluation_tables(pg_server) == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "reads"),
+    [
+        ("LOCALTIMESTAMP(0)", True),  # the zone's local time as text, no offset
+        ("CURRENT_DATE", True),  # the zone's date: UTC-12's and UTC+14's are never one
+        ("LOCALTIME", True),
+        ("now()", False),  # one instant, written with its offset
+        ("to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')", False),  # UTC's
+        ("'2026-01-01 00:00:00'", False),
+        ("gen_random_uuid()", False),
+    ],
+)
+def test_a_default_that_reads_the_sessions_zone_is_told_by_running_it_in_two(
+    pg_server: str, expression: str, reads: bool
+) -> None:
+    """Whether a PostgreSQL default in a text column stores what depends on the session's
+    TimeZone, found by running it in two zones 26 hours apart; the evaluation connection
+    stays in UTC afterwards (the zone is the run's transaction's only)."""
+    from twinschema.model import Column
+
+    text = Column("c", ColumnType("postgresql", "text", raw="text"), default="x")
+    with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
+        assert evaluator.reads_zone(expression, text) is reads
+        backend = evaluator.backend("postgresql")
+        assert backend is not None
+        after = backend.run([("current_setting('TimeZone')", text.type)])
+        assert {row[0] for row in after.rows} == {"UTC"}
 
 
 def test_no_scratch_server_is_not_evaluated() -> None:

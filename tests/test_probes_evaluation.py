@@ -114,3 +114,44 @@ def test_a_check_pair_parted_by_a_row_is_one_difference(loader: Loader) -> None:
     assert check.right is not None and "!~~*" in check.right  # ILIKE as PostgreSQL prints it
     assert "on the left" in check.message and "on the right" in check.message
     assert EVALUATED.search(check.message), check.message
+
+
+@pytest.mark.parametrize("dialects", ["sl-pg", "pg-pg"])
+def test_nulls_not_distinct_on_a_predicate_that_keeps_nulls_out_is_settled_by_running_it(
+    loader: Loader, dialects: str
+) -> None:
+    """NULLS NOT DISTINCT on one side of two partial unique indexes on ``coalesce(a, 0) > 0``:
+    a difference by canonical text, moot once the predicate is run with a NULL a (never in the
+    index); ``coalesce(a, 1) > 0`` stays a difference, with the NULL row as its witness."""
+    by_name = {c.name: c for c in cases()}
+    moot = by_name[f"{dialects}.unique-index-nulls-not-distinct-predicate-coalesce"]
+    near = by_name[f"{dialects}.unique-index-nulls-not-distinct-predicate-coalesce-near-miss"]
+    assert [d.kind for d in compare_case(loader, moot, evaluated=False).differences] == ["unique"]
+    settled = compare_case(loader, moot)
+    assert settled.differences == []
+    assert any(e.rule.startswith("NULLS NOT DISTINCT moot") for e in settled.equivalences)
+    kept = compare_case(loader, near).differences
+    assert [d.kind for d in kept] == ["unique"]
+    assert "witness (a) = (NULL): the row is in the partial index on" in kept[0].message
+
+
+def test_a_bare_json_valid_check_against_nullable_jsonb_follows_the_linked_sqlite(
+    loader: Loader,
+) -> None:
+    """``CHECK (json_valid(c))`` on a nullable TEXT against a nullable jsonb: the same rule only
+    where the SQLite library lets NULL through the CHECK. SQLite 3.40's json_valid(NULL) is 0
+    (the CHECK rejects NULL, which jsonb stores: a difference); later libraries return NULL
+    (the CHECK passes, as jsonb does). The verdict follows the library a real insert meets."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE TABLE t (c TEXT CHECK (json_valid(c)))")
+        try:
+            conn.execute("INSERT INTO t VALUES (NULL)")
+            passes = True
+        except sqlite3.IntegrityError:
+            passes = False
+    case = {c.name: c for c in cases()}["sl-pg.json-valid-rejects-null-near-miss"]
+    kinds = {d.kind for d in compare_case(loader, case).differences}
+    assert kinds == (set() if passes else {"check"}), (sqlite3.sqlite_version, kinds)

@@ -106,6 +106,15 @@ _LOCAL_CLOCK_PAIRS = {
     "time": ("at TIME DEFAULT CURRENT_TIME", "at time DEFAULT CURRENT_TIME"),
     "time of day": ("at TIME DEFAULT (strftime('%H:%M:%S', 'now'))", "at time DEFAULT LOCALTIME"),
     "timestamptz": ("at TIMESTAMP DEFAULT CURRENT_TIMESTAMP", "at timestamptz DEFAULT now()"),
+    # A text column keeps the text PostgreSQL writes: the zone's local time, without offset.
+    "text": ("at TEXT DEFAULT CURRENT_TIMESTAMP", "at text DEFAULT LOCALTIMESTAMP(0)"),
+    # Spelled alike, stored in two formats ('HH:MM:SS', '05:00:00.123456+00') in every zone.
+    "time as text": ("at TEXT DEFAULT CURRENT_TIME", "at text DEFAULT CURRENT_TIME"),
+    # The near miss: written in UTC whatever the session's zone.
+    "text in UTC": (
+        "at TEXT DEFAULT CURRENT_TIMESTAMP",
+        "at text DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')",
+    ),
 }
 
 
@@ -137,10 +146,14 @@ def test_the_databases_timezone_survives_evaluation(
         evaluate(found, *sides, evaluator)
     finally:
         evaluator.close()
-    if pair == "timestamptz":  # an instant: the same in every zone
+    if pair in ("timestamptz", "text in UTC"):  # an instant, or UTC's text: the same in every zone
         kinds = []
+    if pair == "time as text":  # the format parts them on a UTC server too
+        kinds = ["column_default"]
     assert [d.kind for d in found.differences] == kinds
-    if kinds:
+    if kinds and zone == "UTC":
+        assert "as text 'HH:MM:SS'" in found.differences[0].message
+    elif kinds:
         assert f"TimeZone {zone}" in found.differences[0].message
     elif pair == "timestamp":  # two spellings: the equivalence says why they are one
         rules = [e.rule for e in found.equivalences if e.column == "at"]
@@ -185,3 +198,30 @@ def test_a_databases_timezone_parts_the_stored_values(pg_url: str, tmp_path: Pat
     assert stored is not None
     local, utc = stored
     assert local != utc, stored  # PostgreSQL stores the zone's, not UTC's
+
+
+@pytest.mark.parametrize(("zone", "hours"), [("UTC", 0), ("America/Los_Angeles", -8)])
+def test_a_text_columns_local_timestamp_is_the_zones(zone: str, hours: int, pg_url: str) -> None:
+    """The witness of the text pair: LOCALTIMESTAMP(0) in a text column stores the zone's
+    local time as text, SQLite's CURRENT_TIMESTAMP UTC's ('YYYY-MM-DD HH:MM:SS', SQLite's own
+    rule): the two texts differ by the zone's offset (December: Los Angeles is UTC-8), and are
+    the same text in UTC (LOCALTIMESTAMP(0) rounds to the nearest second)."""
+    import datetime as dt
+
+    kwargs = connect_kwargs(parse_url(pg_url), ReflectOptions())
+    with psycopg.connect(**kwargs, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE s (id integer PRIMARY KEY, at text DEFAULT LOCALTIMESTAMP(0), utc text)"
+        )
+        conn.execute(f"SET timezone = '{zone}'")
+        # now() is one moment within a transaction: the default and UTC's text of it.
+        conn.execute(
+            "INSERT INTO s (id, utc) VALUES "
+            "(1, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'))"
+        )
+        stored = conn.execute("SELECT at, utc FROM s").fetchone()
+    assert stored is not None
+    local, utc = (dt.datetime.fromisoformat(t) for t in stored)
+    assert len(stored[0]) == len("YYYY-MM-DD HH:MM:SS"), stored  # SQLite's format
+    offset = (local - utc).total_seconds() - hours * 3600
+    assert abs(offset) <= 0.5, stored  # rounded to the second, the zone's hours apart

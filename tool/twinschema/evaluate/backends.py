@@ -76,9 +76,10 @@ class Backend(Protocol):
 
     where: str
 
-    def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
+    def run(self, columns: Sequence[tuple[str, ColumnType]], zone: str | None = None) -> Run:
         """Insert ``ROWS`` rows that omit every column, each column's default being its
-        expression, and return the values read back."""
+        expression, and return the values read back; ``zone`` is the session's TimeZone for
+        this run (where the dialect has one; UTC otherwise)."""
         ...  # pragma: no cover
 
     def try_rows(
@@ -145,8 +146,9 @@ class SQLiteBackend:
     def _stop_when_late(self) -> int:
         return 1 if time.monotonic() > self.deadline else 0
 
-    def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
-        """See ``Backend.run``; a statement SQLite refuses is an error of the expression."""
+    def run(self, columns: Sequence[tuple[str, ColumnType]], zone: str | None = None) -> Run:
+        """See ``Backend.run``; a statement SQLite refuses is an error of the expression.
+        SQLite has no session zone: its clock is UTC's (``zone`` changes nothing)."""
         self.deadline = time.monotonic() + self.timeout
         started = time.time()
         conn = self.conn

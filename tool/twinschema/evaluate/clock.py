@@ -177,23 +177,37 @@ def written(value: Any, stamp: dt.datetime) -> dt.datetime:
 
 
 def form_of(values: list[Any]) -> str | None:
-    """The text format of stored times (``YYYY-MM-DD HH:MM:SS.fff+hh``: ``fff`` for any
-    fractional seconds, as PostgreSQL drops trailing zeros), None unless every value is text."""
+    """The text format of stored times, dates or times of day (``YYYY-MM-DD HH:MM:SS.fff+hh``,
+    ``HH:MM:SS.fff+hh``, ``YYYY-MM-DD``: ``fff`` for any fractional seconds, as PostgreSQL drops
+    trailing zeros), None unless every value is such text."""
     forms = set()
     for value in values:
-        match = TIMESTAMP.match(value.strip()) if isinstance(value, str) else None
-        if match is None:
+        text = value.strip() if isinstance(value, str) else None
+        stamp = TIMESTAMP.match(text) if text is not None else None
+        if stamp is not None:
+            assert text is not None
+            forms.add("YYYY-MM-DD" + text[10] + _clock_form(stamp[6], stamp[7], stamp[8]))
+            continue
+        time_of_day = _TIME.match(text) if text is not None else None
+        if time_of_day is not None:
+            forms.add(_clock_form(time_of_day[3], time_of_day[4], time_of_day[5]))
+        elif text is not None and _DATE.match(text):
+            forms.add("YYYY-MM-DD")
+        else:
             return None
-        seconds, fraction, zone = match[6], match[7], match[8]
-        text = "YYYY-MM-DD" + value.strip()[10] + "HH:MM"
-        text += ":SS" if seconds is not None else ""
-        text += ".fff" if fraction is not None else ""
-        if zone is not None:
-            text += (
-                "Z"
-                if zone.upper() == "Z"
-                else "+hh" + ("" if len(zone) == 3 else ":mm" if ":" in zone else "mm")
-            )
-        forms.add(text)
     # A fraction of zero is dropped by PostgreSQL on one row and not the next: any row's.
     return max(forms, key=len) if forms else None
+
+
+def _clock_form(seconds: str | None, fraction: str | None, zone: str | None) -> str:
+    """The format of a time of day's text (``HH:MM:SS.fff+hh``) from its parts as matched."""
+    text = "HH:MM"
+    text += ":SS" if seconds is not None else ""
+    text += ".fff" if fraction is not None else ""
+    if zone is not None:
+        text += (
+            "Z"
+            if zone.upper() == "Z"
+            else "+hh" + ("" if len(zone) == 3 else ":mm" if ":" in zone else "mm")
+        )
+    return text

@@ -27,7 +27,7 @@ from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
 
-_IN_INDEX = ColumnType("any", "integer", raw="integer")
+IN_INDEX = ColumnType("any", "integer", raw="integer")
 _INDEX_KINDS = ("index", "unique")
 
 
@@ -52,7 +52,7 @@ def _predicate_pairs(
             continue
         side, found = (st.left, lefts) if d.left is not None else (st.right, rights)
         found_table, _ = find(side, d.table, "")
-        index = _index_shown(found_table, d.left if d.left is not None else d.right)
+        index = index_shown(found_table, d.left if d.left is not None else d.right)
         if index is not None and index.where is not None:
             found.setdefault(d.table, []).append((d, index))
     pairs = []
@@ -64,17 +64,18 @@ def _predicate_pairs(
                 continue
             there.remove(twin)
             rd, ri = twin
-            pairs.append((ld, rd, _raw_where(li), _raw_where(ri)))
+            pairs.append((ld, rd, raw_where(li), raw_where(ri)))
     return pairs
 
 
-def _index_shown(table: Table | None, shown: str | None) -> Index | None:
+def index_shown(table: Table | None, shown: str | None) -> Index | None:
     if table is None or shown is None:
         return None
     return next((i for i in table.indexes if i.describe() == shown), None)
 
 
-def _raw_where(index: Index) -> str:
+def raw_where(index: Index) -> str:
+    """The index's predicate as its source wrote it (the canonical one when none was kept)."""
     return index.raw_where or index.where or ""
 
 
@@ -121,8 +122,8 @@ def _run_predicates(
     if found is None:
         return None
     lb, rb = found.backends
-    lgot = lb.computed(found.left, _in_index(lwhere), _IN_INDEX, found.rows)
-    rgot = rb.computed(found.right, _in_index(rwhere), _IN_INDEX, found.rows)
+    lgot = lb.computed(found.left, in_index(lwhere), IN_INDEX, found.rows)
+    rgot = rb.computed(found.right, in_index(rwhere), IN_INDEX, found.rows)
     both = _both(found, lgot, rgot)
     if not both:
         st.result.not_evaluated += 1
@@ -169,7 +170,7 @@ def matched_predicates(st: StageContext) -> None:
             )
             if ri is None:
                 continue
-            lwhere, rwhere = _raw_where(li), _raw_where(ri)
+            lwhere, rwhere = raw_where(li), raw_where(ri)
             if not dependent(st, lwhere, rwhere, lt.name):
                 continue
             judged = _run_predicates(st, lt, lwhere, rwhere)
@@ -187,7 +188,7 @@ def matched_predicates(st: StageContext) -> None:
             )
 
 
-def _in_index(predicate: str) -> str:
+def in_index(predicate: str) -> str:
     return f"CASE WHEN ({predicate}) THEN 1 ELSE 0 END"
 
 

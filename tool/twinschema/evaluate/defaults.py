@@ -147,8 +147,8 @@ def _judge_cross(
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type)
     if same_class(lv, rv, kind):
-        zone = zones.local_zone(st, lc, rc)
-        if zone is not None and lv.kind in zones.CLOCKS:
+        zone = zones.local_zone(st, lc, rc) if lv.kind in zones.CLOCKS else None
+        if zone is not None:
             return replace(
                 d,
                 message=f"{d.message} (by evaluation both give {lv.describe()} on a UTC server, "

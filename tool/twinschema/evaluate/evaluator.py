@@ -16,9 +16,21 @@ from twinschema.evaluate import crossing
 from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
 from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.pg_backend import PostgreSQLScratch
-from twinschema.evaluate.values import CLASSES, NOT_EVALUATED, Verdict, classify
+from twinschema.evaluate.values import (
+    CLASSES,
+    FAILED,
+    NOT_EVALUATED,
+    VARYING,
+    Verdict,
+    classify,
+)
 from twinschema.model import Column
 from twinschema.records import Difference
+
+# Two zones 26 hours apart: a date or a time of day read in one is never the other's.
+_FAR_ZONES = ("Etc/GMT+12", "Etc/GMT-14")
+# What a run in each zone may give that says nothing of the zone (new values on every run).
+_UNJUDGED = frozenset({NOT_EVALUATED, FAILED, VARYING})
 
 
 @dataclass
@@ -46,6 +58,7 @@ class Evaluator:
         self._backends: dict[str, Backend] = {}
         self._unavailable: dict[str, str] = {}
         self._single: dict[tuple[str, str, str], Verdict] = {}
+        self._zoned: dict[tuple[str, str], bool] = {}
         self._pairs: dict[tuple[str, str, str, str, str], Run] = {}
         self.crossing = crossing.Crossing()
         self.runs = 0  # expressions (or side-by-side pairs) actually run: the cost
@@ -111,6 +124,27 @@ class Evaluator:
                     found = replace(found, local=True)
             self._single[key] = found
         return found
+
+    def reads_zone(self, expression: str, column: Column) -> bool:
+        """Whether a PostgreSQL default stores a value that depends on the session's TimeZone
+        (``LOCALTIMESTAMP(0)`` or ``CURRENT_DATE`` in a text column: the zone's local time as
+        text): run in two zones 26 hours apart (UTC-12, UTC+14: no date or time of day is the
+        same in both), it gives two different things. False where it cannot be run."""
+        key = (expression, type_sql(column.type))
+        if key not in self._zoned:
+            backend = self.backend("postgresql")
+            found = False
+            if backend is not None:
+                self.runs += 2
+                west, east = (
+                    classify(backend.run([(expression, column.type)], zone=zone))
+                    for zone in _FAR_ZONES
+                )
+                found = not {west.kind, east.kind} & _UNJUDGED and (
+                    (west.kind, west.value, west.form) != (east.kind, east.value, east.form)
+                )
+            self._zoned[key] = found
+        return self._zoned[key]
 
     def side_by_side(
         self, dialect: str, left: tuple[str, Column], right: tuple[str, Column]

@@ -107,9 +107,10 @@ class PostgreSQLBackend:
         except psycopg.Error as exc:
             self.lost = first_line(exc)
 
-    def run(self, columns: Sequence[tuple[str, ColumnType]]) -> Run:
+    def run(self, columns: Sequence[tuple[str, ColumnType]], zone: str | None = None) -> Run:
         """See ``Backend.run``. All rows are inserted in one transaction, each by its own
-        statement, so that transaction time and statement time give different rows."""
+        statement, so that transaction time and statement time give different rows; ``zone``
+        is that transaction's TimeZone (``SET LOCAL``, gone with its rollback)."""
         import psycopg
 
         started = time.time()
@@ -117,6 +118,8 @@ class PostgreSQLBackend:
             return Run(error=f"the scratch connection was lost: {self.lost}", missing=True)
         conn = self.conn
         try:
+            if zone is not None:
+                conn.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
             conn.execute(table_sql(columns).encode())
             for k in range(ROWS):
                 conn.execute(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,))

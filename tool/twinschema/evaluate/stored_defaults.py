@@ -3,8 +3,10 @@ a number default the comparer found equal is run on both sides when the column's
 change it on one of them (SQLite keeps ``2.5`` in an INTEGER column and ``1.005`` in a
 NUMERIC(10,2) one; PostgreSQL stores 3 and 1.01), and so is a literal default on a column of
 declared length or precision (``varchar(3) DEFAULT 'abcd'`` fits SQLite, which enforces
-neither, and fails on PostgreSQL), and a string default on a number column (``REAL DEFAULT
-'Infinity'``: SQLite's affinity keeps the text, PostgreSQL stores the special float)."""
+neither, and fails on PostgreSQL), a string default on a number column (``REAL DEFAULT
+'Infinity'``: SQLite's affinity keeps the text, PostgreSQL stores the special float), and a
+clock default spelled alike on a text column (``CURRENT_TIME``: SQLite stores '05:00:00',
+PostgreSQL '05:00:00.123456+00')."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from twinschema.evaluate.context import (
     shown_default,
 )
 from twinschema.evaluate.defaults import difference
-from twinschema.evaluate.values import CONSTANT, FAILED, same_class
+from twinschema.evaluate.values import CONSTANT, FAILED, NOT_EVALUATED, TIME_KINDS, same_class
+from twinschema.expr_idioms import CURRENT_TIME, LOCAL_CLOCK_NOTES
 from twinschema.model import Column
 
 # A number literal with a fraction or an exponent, as a default is written (parentheses and
@@ -52,8 +55,10 @@ def literals(st: StageContext) -> None:
         if ltext is None or rtext is None or lc.default != rc.default:
             continue
         kind = typemap.shared_kind(lc.type, rc.type)
+        clock = _clock_as_text(lc.default, kind)
         if not (
-            _fractional(lc.default, kind)
+            clock
+            or _fractional(lc.default, kind)
             or _bounded(lc, rc, lc.default)
             or _text_on_number(lc.default, kind)
         ):
@@ -70,8 +75,10 @@ def literals(st: StageContext) -> None:
                 f"fail there ({failed[1].error})",
             )
             continue
-        if CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind:
+        if NOT_EVALUATED in (lv.kind, rv.kind):
             continue  # not run: nothing to say
+        if not clock and (CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind):
+            continue  # a literal that gives no constant: nothing to say
         st.result.evaluated += 1
         if same_class(lv, rv, kind):
             continue
@@ -87,11 +94,13 @@ def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> 
     """Record that the default of ``where`` (table, left column, right column), spelled alike on
     both sides, is ``what`` ("stored differently ...")."""
     table, lc, rc = where
-    # The comparer's equivalence of the two spellings ('Infinity' ~ 'Infinity'::float8) goes.
+    # The comparer's equivalence of the two spellings ('Infinity' ~ 'Infinity'::float8) goes,
+    # and so does its "the current date or time", which does not hold as text.
     st.comparison.equivalences = [
         e
         for e in st.comparison.equivalences
-        if not (e.rule == "default" and e.table == table and e.column == lc.name)
+        if (e.table, e.column) != (table, lc.name)
+        or not (e.rule == "default" or e.rule.startswith("current-"))
     ]
     st.comparison.differences.append(
         difference(
@@ -121,6 +130,16 @@ def _text_on_number(default: str | None, kind: str | None) -> bool:
     (``'Infinity'``, ``'NaN'``): SQLite's affinity keeps text it does not read as a number,
     PostgreSQL reads its own special values (``'Infinity'::double precision`` is a float)."""
     return default is not None and kind in _NUMBER_KINDS and bool(_STRING.match(default.strip()))
+
+def _clock_as_text(default: str | None, kind: str | None) -> bool:
+    """A default that reads the clock (``CURRENT_TIME``, ``CURRENT_DATE``, the current time) on
+    columns whose values are text: each dialect writes its own text of the time there."""
+    if default is None or kind in TIME_KINDS:
+        return False
+    from twinschema.expressions import across
+
+    rule = across(default)[1]
+    return rule == CURRENT_TIME or rule in LOCAL_CLOCK_NOTES
 
 
 def _bounded(left: Column, right: Column, default: str | None) -> bool:

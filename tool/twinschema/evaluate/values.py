@@ -62,8 +62,9 @@ CLASSES = frozenset(
     }
 )
 # The classes whose text, where a text column keeps it, has a format of its own: SQLite writes
-# '2026-12-01 05:00:00', PostgreSQL's now() in a text column '2026-12-01 05:00:00.123456+00'.
-_FORMATTED = frozenset({CURRENT_TIME, CLOCK_OFFSET})
+# '2026-12-01 05:00:00', PostgreSQL's now() in a text column '2026-12-01 05:00:00.123456+00';
+# SQLite's CURRENT_TIME '05:00:00', PostgreSQL's '05:00:00.123456+00'.
+_FORMATTED = frozenset({CURRENT_TIME, CLOCK_OFFSET, DATE_OFFSET})
 # The column kinds whose values are not text: a time there is the same instant whatever the
 # text it was written as.
 TIME_KINDS = frozenset({"timestamp", "timestamptz", "date", "time"})
@@ -130,9 +131,9 @@ def classify(run: Run) -> Verdict:
     if values and all(is_now(v, low, high) for v in values):
         return Verdict(CURRENT_TIME, form=form_of(values))
     if values and all(is_today(v, low, high) for v in values):
-        return Verdict(CURRENT_DATE)
+        return Verdict(CURRENT_DATE, form=form_of(values))
     if values and all(is_time_now(v, low, high) for v in values):
-        return Verdict(CURRENT_TIME_OF_DAY)
+        return Verdict(CURRENT_TIME_OF_DAY, form=form_of(values))
     moved = moved_clock(values, low, high)
     if moved is not None:
         kind, value = moved

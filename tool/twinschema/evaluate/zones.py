@@ -5,7 +5,7 @@ server whose TimeZone is not UTC and whose column keeps a local date or time (``
 
 from __future__ import annotations
 
-from twinschema.evaluate.context import StageContext
+from twinschema.evaluate.context import StageContext, default_text
 from twinschema.evaluate.values import CURRENT_DATE, CURRENT_TIME, CURRENT_TIME_OF_DAY
 from twinschema.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
 from twinschema.model import Column
@@ -34,7 +34,10 @@ CLOCKS = frozenset({CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY})
 
 def local_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
     """The live PostgreSQL side's TimeZone when it is not UTC and its column keeps a local
-    date or time: the scratch server's "current time" then says nothing of what it stores."""
+    date or time (a ``timestamp``, ``date`` or ``time`` column; or any other whose default
+    stores what depends on the session's zone, run in two zones: ``LOCALTIMESTAMP(0)`` in a
+    text column): the scratch server's "current time", in UTC, then says nothing of what it
+    stores."""
     if not st.cross:
         return None
     for side, column in ((st.left, lc), (st.right, rc)):
@@ -43,10 +46,17 @@ def local_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
             side.schema.dialect == "postgresql"
             and zone is not None
             and zone.upper() not in UTC_ZONES
-            and column.type.name in LOCAL_TYPES
+            and (column.type.name in LOCAL_TYPES or _reads_zone(st, column))
         ):
             return zone
     return None
+
+
+def _reads_zone(st: StageContext, column: Column) -> bool:
+    """Whether ``column``'s default (of a column that keeps no time of its own: text) stores
+    the session's local date or time, by running it in two zones."""
+    text = default_text(column)
+    return text is not None and st.ev.reads_zone(text, column)
 
 
 def pg_type(st: StageContext, lc: Column, rc: Column) -> str:

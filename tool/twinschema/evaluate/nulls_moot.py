@@ -1,0 +1,91 @@
+"""NULLS NOT DISTINCT on one side of two partial unique indexes, judged by running the
+predicate (see ``stage``). The rule decides only whether two rows with a NULL in the indexed
+columns collide, so where the predicate keeps every such row out of the index it is moot: the
+same rule as a plain UNIQUE. The canonical form proves it for ``a IS NOT NULL`` and ``a > 0``
+in the predicate's top AND (``normalize``); any other predicate (``coalesce(a, 0) > 0``) is run
+here, on the side that has the rule, over probe rows with a NULL in an indexed column: never
+true on any of them is "moot on N probes" (never proven); a row it puts in the index is the
+witness that the rule counts there."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from twinschema.evaluate.checks import probe_rows, witness_text
+from twinschema.evaluate.computed import IN_INDEX, alike_but_where, in_index, index_shown, raw_where
+from twinschema.evaluate.context import StageContext, find
+from twinschema.model import Index, Table
+from twinschema.records import Difference, Equivalence
+
+
+def moot_nulls(st: StageContext) -> None:
+    """Settle or explain each ``unique`` difference of two partial unique indexes alike but
+    for NULLS NOT DISTINCT."""
+    for d in list(st.comparison.differences):
+        pair = _pair(st, d)
+        if pair is not None:
+            _judge(st, d, *pair)
+
+
+def _pair(st: StageContext, d: Difference) -> tuple[Table, Index, Index] | None:
+    """The table and the two indexes of a difference that is NULLS NOT DISTINCT on one side
+    only of two partial unique indexes on plain columns, alike otherwise; else None."""
+    if d.kind != "unique" or d.table is None or d.left is None or d.right is None:
+        return None
+    ltable, _ = find(st.left, d.table, "")
+    rtable, _ = find(st.right, d.table, "")
+    li, ri = index_shown(ltable, d.left), index_shown(rtable, d.right)
+    if ltable is None or li is None or ri is None or li.where is None or li.where != ri.where:
+        return None
+    columns = {c.name for c in ltable.columns}
+    if not (li.unique and ri.unique and set(li.expressions) <= columns):
+        return None
+    if li.nulls_distinct == ri.nulls_distinct:
+        return None
+    if not alike_but_where(li, replace(ri, nulls_distinct=li.nulls_distinct)):
+        return None
+    return ltable, li, ri
+
+
+def _judge(st: StageContext, d: Difference, table: Table, li: Index, ri: Index) -> None:
+    """Run the predicate of the side with NULLS NOT DISTINCT on the probe rows with a NULL in
+    an indexed column: the difference goes when none is in the index."""
+    side = "left" if not li.nulls_distinct else "right"
+    found = probe_rows(st, table.name, raw_where(li), raw_where(ri))
+    if found is None:
+        return
+    indexed = [found.names.index(e) for e in li.expressions if e in found.names]
+    if len(indexed) < len(li.expressions):  # the predicate does not read an indexed column
+        return
+    rows = [r for r in found.rows if any(r[k] is None for k in indexed)]
+    backend = found.backends[0 if side == "left" else 1]
+    columns = found.left if side == "left" else found.right
+    where = raw_where(li if side == "left" else ri)
+    got = backend.computed(columns, in_index(where), IN_INDEX, rows) if rows else None
+    judged = [(row, g) for row, g in zip(rows, got or (), strict=True) if g and g[0]]
+    if not judged:
+        st.result.not_evaluated += 1
+        return
+    st.result.evaluated += 1
+    inside = next((row for row, g in judged if g[1]), None)
+    if inside is not None:
+        said = (
+            f"the row is in the partial index on {st.side_name(side)}, whose NULLS NOT "
+            "DISTINCT makes a second such row collide"
+        )
+        st.annotate(witness_text(st, found.names, inside, said), d)
+        return
+    st.drop(d)
+    st.comparison.equivalences.append(
+        Equivalence(
+            d.layer,
+            d.table or table.name,
+            None,
+            f"NULLS NOT DISTINCT moot: the WHERE keeps every row with a NULL in "
+            f"({', '.join(li.expressions)}) out of the index (on {len(judged)} probe row(s))",
+            d.left or "",
+            d.right or "",
+            d.left_source,
+            d.right_source,
+        )
+    )
