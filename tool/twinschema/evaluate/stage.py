@@ -21,29 +21,18 @@ CHECKs (``checks``), partial-index predicates and generated columns (``computed`
 differ are run over probe rows, and so, across dialects, are those the comparer matched that use
 an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``: a
 division, an overflow, a negative substr start, a backslash in a LIKE pattern, a cast to a
-<<<<<<< HEAD
 number or a date, a conversion to text of a column not text on both sides,
 ``typemap.TEXT_CONVERSIONS``; an error on one side only is the witness: a real insert fails
 there) or that order a column that is an enum on one side (text order on SQLite, declared order
 on PostgreSQL), and the elements of matched indexes that use such an operator (``index_keys``:
-a row one side's index refuses, two rows one side's unique index takes as duplicates); a
+a row one side's index refuses, two rows one side's unique index takes as duplicates); NULLS NOT
+DISTINCT on one side of two partial unique indexes is moot where the predicate keeps every row
+with a NULL in an indexed column out (``nulls_moot``); a
 one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
 only (``checks``); a fractional number default the two column types store differently, a
 string one on a number column (``'Infinity'``), or a literal one a declared length or precision
 may refuse, is run (``stored_defaults``), and so is one that may be past a PostgreSQL type's
 range (``range_defaults``); cross-dialect column pairs get their ``value_compatibility``
-=======
-number or a date; an error on one side only is the witness: a real insert fails there) or that
-order a column that is an enum on one side (text order on SQLite, declared order on
-PostgreSQL); NULLS NOT DISTINCT on one side of two partial unique indexes is moot where the
-predicate keeps every row with a NULL in an indexed column out (``nulls_moot``); a
-one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other
-side only (``checks``); a fractional number default the two column types store
-differently, or a literal one a declared length or precision may refuse, is run
-(``stored_defaults``), and so is one that may be past a PostgreSQL type's range
-(``range_defaults``);
-cross-dialect column pairs get their ``value_compatibility``
->>>>>>> verdict-b
 warnings (``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs
 each distinct expression once per run.
 """
@@ -57,11 +46,8 @@ from twinschema.evaluate import (
     computed,
     crossing,
     defaults,
-<<<<<<< HEAD
     index_keys,
-=======
     nulls_moot,
->>>>>>> verdict-b
     range_defaults,
     stored_defaults,
 )
