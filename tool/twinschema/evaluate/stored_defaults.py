@@ -131,6 +131,7 @@ def _text_on_number(default: str | None, kind: str | None) -> bool:
     PostgreSQL reads its own special values (``'Infinity'::double precision`` is a float)."""
     return default is not None and kind in _NUMBER_KINDS and bool(_STRING.match(default.strip()))
 
+
 def _clock_as_text(default: str | None, kind: str | None) -> bool:
     """A default that reads the clock (``CURRENT_TIME``, ``CURRENT_DATE``, the current time) on
     columns whose values are text: each dialect writes its own text of the time there."""
