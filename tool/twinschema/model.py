@@ -169,12 +169,14 @@ class Index:
     nulls_distinct: bool = True
     # The predicate as its source wrote it (what runs; ``where`` is canonical), None: ``where``.
     raw_where: str | None = field(default=None, compare=False)
+    # Each element as its source wrote it (``max(a, b)`` where ``expressions`` holds the
+    # canonical ``greatest(a, b)``), None: ``expressions``. What messages show of this side.
+    raw_expressions: tuple[str, ...] | None = field(default=None, compare=False)
 
     def element_text(self, n: int) -> str:
-        """Element ``n`` as DDL writes it: ``name COLLATE NOCASE text_pattern_ops DESC`` (a
-        function the canonical form renames for its SQLite meaning, ``sqlite_lower(s)``, as
-        the user wrote it: ``lower(s)``)."""
-        text = SHOWN_FUNCTION.sub(r"\1(", self.expressions[n])
+        """Element ``n`` as DDL writes it, in its source's own spelling: ``name COLLATE NOCASE
+        text_pattern_ops DESC``, ``max(a, b)`` (never the canonical ``greatest(a, b)``)."""
+        text = self.element(n)
         if self.collations and self.collations[n] is not None:
             text += f" COLLATE {self.collations[n].name}"  # type: ignore[union-attr]
         if self.opclasses and self.opclasses[n]:
@@ -185,9 +187,22 @@ class Index:
             text += f" {self.nulls[n]}"
         return text
 
+    def element(self, n: int) -> str:
+        """Element ``n``'s column or expression as its source wrote it (a function the
+        canonical form renames for its SQLite meaning, ``sqlite_lower(s)``, as ``lower(s)``
+        where the source's text is not kept)."""
+        if self.raw_expressions is not None:
+            return self.raw_expressions[n]
+        return SHOWN_FUNCTION.sub(r"\1(", self.expressions[n])
+
+    def shown_where(self) -> str | None:
+        """The partial-index predicate as its source wrote it (None: a full index)."""
+        return self.raw_where or self.where
+
     def describe(self) -> str:
-        """The index as DDL writes it, without its name and table: ``UNIQUE (a DESC) INCLUDE
-        (b) NULLS NOT DISTINCT WHERE ...``, ``USING gin (doc jsonb_path_ops)``."""
+        """The index as DDL writes it in its source's own spelling, without its name and
+        table: ``UNIQUE (a DESC) INCLUDE (b) NULLS NOT DISTINCT WHERE ...``, ``USING gin (doc
+        jsonb_path_ops)``."""
         elements = ", ".join(self.element_text(n) for n in range(len(self.expressions)))
         text = ("UNIQUE " if self.unique else "") + f"({elements})"
         if self.method != "btree":
@@ -196,7 +211,7 @@ class Index:
             text += f" INCLUDE ({', '.join(self.include)})"
         if not self.nulls_distinct:
             text += " NULLS NOT DISTINCT"
-        text += f" WHERE {self.where}" if self.where else ""
+        text += f" WHERE {self.shown_where()}" if self.where else ""
         renamed = sorted({m.group(1) for e in self.expressions for m in SHOWN_FUNCTION.finditer(e)})
         notes = "; ".join(SQLITE_MEANING[name] for name in renamed)
         return f"{text} ({notes})" if notes else text
@@ -245,6 +260,10 @@ class Policy:
     # The attributes the source states (a metadata module may name a policy only): None for
     # all of them (a live database); compared are the attributes both sides state.
     declared: tuple[str, ...] | None = field(default=None, compare=False)
+    # USING and WITH CHECK as the source wrote them (``using`` and ``with_check`` are
+    # canonical), for messages; None: the canonical text.
+    raw_using: str | None = field(default=None, compare=False)
+    raw_with_check: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True, order=True)
