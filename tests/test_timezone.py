@@ -147,6 +147,53 @@ def test_the_databases_timezone_survives_evaluation(
         assert f"current-time (the server's TimeZone is {zone})" in rules, rules
 
 
+# SQLite's own spelling of today's date against PostgreSQL's CURRENT_DATE (another text than
+# the CURRENT_DATE pair above, which the comparer matches): the evaluation stage finds both give
+# the current date, which is the same only on a server in UTC (new-user test, 2026-12-01).
+_TODAY_PAIRS = {
+    "date": ("d DATE DEFAULT (date('now'))", "d date DEFAULT CURRENT_DATE"),
+    "text": ("d TEXT DEFAULT (date('now'))", "d text DEFAULT CURRENT_DATE"),
+}
+
+
+@pytest.mark.parametrize("pair", sorted(_TODAY_PAIRS))
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles"])
+def test_date_now_against_current_date_names_the_servers_zone(
+    pair: str, zone: str, pg_url: str, tmp_path: Path
+) -> None:
+    """In UTC an equivalence that says the server's zone made it one; elsewhere a difference
+    whose message names that zone (it said only "differs: date('now') vs CURRENT_DATE")."""
+    from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
+
+    sqlite_column, pg_column = _TODAY_PAIRS[pair]
+    _database_in_zone(pg_url, zone, pg_column)
+    sqlite_url = sqlite_file(
+        tmp_path / "a.db", f"CREATE TABLE t (id INTEGER PRIMARY KEY, {sqlite_column});"
+    )
+    options = ReflectOptions()
+    left = make_canonical(reflect_url(sqlite_url, options), None)
+    right = make_canonical(reflect_url(pg_url, options), None)
+    sides = Side(left, "a", "a"), Side(right, "b", "b")
+    found = compare(*sides, layer="diff")
+    evaluator = Evaluator(PostgreSQLScratch(database_url=pg_url))
+    try:
+        evaluate(found, *sides, evaluator)
+    finally:
+        evaluator.close()
+    rules = [e.rule for e in found.equivalences if e.column == "d"]
+    if zone == "UTC":
+        assert found.differences == []
+        assert rules == [
+            "equal by evaluation: both give the current date (the server's TimeZone is UTC)"
+        ]
+        return
+    assert [d.kind for d in found.differences] == ["column_default"]
+    message = found.differences[0].message
+    assert message.startswith("default of t.d differs: date('now') vs CURRENT_DATE"), message
+    assert f"TimeZone {zone}" in message, message
+    assert rules == []
+
+
 def test_a_databases_timezone_parts_the_stored_values(pg_url: str, tmp_path: Path) -> None:
     """The witness: rows that omit the column store UTC's date and time on SQLite, the zone's
     on PostgreSQL. A date parts at some hours of the day only: of UTC+14 and UTC-12, one has a

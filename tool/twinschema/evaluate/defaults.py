@@ -147,7 +147,9 @@ def _judge_cross(
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type)
     if same_class(lv, rv, kind):
-        zone = zones.local_zone(st, lc, rc)
+        # A clock of the server's own zone (CURRENT_DATE against SQLite's date('now')) or a
+        # column that keeps a local time: the scratch server's UTC says nothing of it.
+        zone = zones.local_zone(st, lc, rc) or zones.clock_zone(st, lc, rc)
         if zone is not None and lv.kind in zones.CLOCKS:
             return replace(
                 d,
@@ -160,7 +162,9 @@ def _judge_cross(
             if kind is None and lv.kind not in CLASSES
             else as_shared(lv, kind).describe()
         )
-        _same(st, d, f"equal by evaluation: both give {what}")
+        utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
+        said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal
+        _same(st, d, f"equal by evaluation: both give {what}{said}")
         return None
     # A text format is shown only where it matters: in text columns.
     return replace(
