@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from support.testing import sqlite_file
 
-from twinschema.compare import Side, compare
+from twinschema.compare import Comparison, Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.sources import make_canonical, reflect_url
@@ -109,19 +109,14 @@ _LOCAL_CLOCK_PAIRS = {
 }
 
 
-@pytest.mark.parametrize("pair", sorted(_LOCAL_CLOCK_PAIRS))
-@pytest.mark.parametrize(
-    ("zone", "kinds"), [("UTC", []), ("America/Los_Angeles", ["column_default"])]
-)
-def test_the_databases_timezone_survives_evaluation(
-    pair: str, zone: str, kinds: list[str], pg_url: str, tmp_path: Path
-) -> None:
-    """The database's own TimeZone (ALTER DATABASE ... SET timezone) decides CURRENT_TIMESTAMP
-    against now() and CURRENT_DATE / CURRENT_TIME on both sides, after the evaluation stage too
-    (its scratch server's clock, in its own zone, said "both give the current time")."""
+def _evaluated_in_zone(
+    pg_url: str, tmp_path: Path, zone: str, columns: tuple[str, str]
+) -> Comparison:
+    """A SQLite table ``t`` with the first column against the database in ``zone`` with the
+    second, compared and evaluated as ``twinschema diff`` does."""
     from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 
-    sqlite_column, pg_column = _LOCAL_CLOCK_PAIRS[pair]
+    sqlite_column, pg_column = columns
     _database_in_zone(pg_url, zone, pg_column)
     sqlite_url = sqlite_file(
         tmp_path / "a.db", f"CREATE TABLE t (id INTEGER PRIMARY KEY, {sqlite_column});"
@@ -137,6 +132,20 @@ def test_the_databases_timezone_survives_evaluation(
         evaluate(found, *sides, evaluator)
     finally:
         evaluator.close()
+    return found
+
+
+@pytest.mark.parametrize("pair", sorted(_LOCAL_CLOCK_PAIRS))
+@pytest.mark.parametrize(
+    ("zone", "kinds"), [("UTC", []), ("America/Los_Angeles", ["column_default"])]
+)
+def test_the_databases_timezone_survives_evaluation(
+    pair: str, zone: str, kinds: list[str], pg_url: str, tmp_path: Path
+) -> None:
+    """The database's own TimeZone (ALTER DATABASE ... SET timezone) decides CURRENT_TIMESTAMP
+    against now() and CURRENT_DATE / CURRENT_TIME on both sides, after the evaluation stage too
+    (its scratch server's clock, in its own zone, said "both give the current time")."""
+    found = _evaluated_in_zone(pg_url, tmp_path, zone, _LOCAL_CLOCK_PAIRS[pair])
     if pair == "timestamptz":  # an instant: the same in every zone
         kinds = []
     assert [d.kind for d in found.differences] == kinds
@@ -163,23 +172,7 @@ def test_date_now_against_current_date_names_the_servers_zone(
 ) -> None:
     """In UTC an equivalence that says the server's zone made it one; elsewhere a difference
     whose message names that zone (it said only "differs: date('now') vs CURRENT_DATE")."""
-    from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
-
-    sqlite_column, pg_column = _TODAY_PAIRS[pair]
-    _database_in_zone(pg_url, zone, pg_column)
-    sqlite_url = sqlite_file(
-        tmp_path / "a.db", f"CREATE TABLE t (id INTEGER PRIMARY KEY, {sqlite_column});"
-    )
-    options = ReflectOptions()
-    left = make_canonical(reflect_url(sqlite_url, options), None)
-    right = make_canonical(reflect_url(pg_url, options), None)
-    sides = Side(left, "a", "a"), Side(right, "b", "b")
-    found = compare(*sides, layer="diff")
-    evaluator = Evaluator(PostgreSQLScratch(database_url=pg_url))
-    try:
-        evaluate(found, *sides, evaluator)
-    finally:
-        evaluator.close()
+    found = _evaluated_in_zone(pg_url, tmp_path, zone, _TODAY_PAIRS[pair])
     rules = [e.rule for e in found.equivalences if e.column == "d"]
     if zone == "UTC":
         assert found.differences == []
