@@ -567,7 +567,7 @@ def test_several_checks_on_a_table_pair_by_the_columns_they_read(
     report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
     messages = [d["message"] for d in report["differences"]]
     assert len(messages) == 1, messages
-    assert "CHECK (x BETWEEN 1 AND 10) on the left" in messages[0]
+    assert "CHECK (x BETWEEN 1 AND 10) on SQLite" in messages[0]
     assert "(x) = (10)" in messages[0]
     assert sum(e["rule"].startswith("equal on ") for e in report["equivalences"]) == 1
 

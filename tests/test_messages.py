@@ -30,6 +30,9 @@ CASES = (
     "pg-pg.partial-index-boolean-negated",
     "sl-pg.eval-default-fraction-in-integer",
     "sl-pg.eval-default-overflows-varchar",
+    "sl-pg.eval-check-ge-vs-gt",
+    "pg-pg.eval-check-ge-vs-gt",
+    "sl-sl.check-between-near-miss",
 )
 
 
@@ -230,3 +233,31 @@ def test_probe_text_shows_what_it_shortens() -> None:
     long = "ab" * 40
     assert probe_text(long) == f"<a 80-character string starting '{'ab' * 20}...'>"
     assert probe_text(None) == "NULL" and probe_text(1.5) == "1.5"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        (
+            "sl-pg.eval-check-ge-vs-gt",
+            "CHECK on t differs: CHECK (x >= 0) on SQLite, CHECK ((x > 0)) on PostgreSQL; "
+            "witness (x) = (0): SQLite accepts, PostgreSQL rejects",
+        ),
+        (
+            "pg-pg.eval-check-ge-vs-gt",
+            "CHECK on t differs: CHECK ((x >= 0)) on left (a.sql), CHECK ((x > 0)) on right "
+            "(b.sql); witness (x) = (0): left (a.sql) accepts, right (b.sql) rejects",
+        ),
+        (
+            "sl-sl.check-between-near-miss",
+            "CHECK on t differs: CHECK (x BETWEEN 0 AND 10) on left (a.sql), CHECK (x > 0 AND "
+            "x <= 10) on right (b.sql); witness (x) = (0): left (a.sql) accepts, right (b.sql) "
+            "rejects",
+        ),
+    ],
+)
+def test_two_checks_parted_by_a_row_name_their_sides_as_the_witness_does(
+    found: dict[str, list[Difference]], case: str, message: str
+) -> None:
+    """Not "on the left" in the first half and "SQLite" in the witness."""
+    assert _one(found, case).message == message

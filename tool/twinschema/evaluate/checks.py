@@ -353,8 +353,8 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     st.merge(
         ld,
         rd,
-        f"CHECK on {lt.name} differs: {ld.left} on the left, {rd.right} on the right; "
-        + witness_text(st, found.names, row, said),
+        f"CHECK on {lt.name} differs: {ld.left} on {st.side_name('left')}, {rd.right} on "
+        f"{st.side_name('right')}; " + witness_text(st, found.names, row, said),
     )
 
 
