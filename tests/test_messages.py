@@ -33,6 +33,10 @@ CASES = (
     "sl-pg.eval-check-ge-vs-gt",
     "pg-pg.eval-check-ge-vs-gt",
     "sl-sl.check-between-near-miss",
+    "pg-pg.view-where-differs",
+    "sl-sl.view-where-differs",
+    "sl-sl.view-literal-whitespace-differs",
+    "pg-pg.sequence-cache-differs",
 )
 
 
@@ -261,3 +265,31 @@ def test_two_checks_parted_by_a_row_name_their_sides_as_the_witness_does(
 ) -> None:
     """Not "on the left" in the first half and "SQLite" in the witness."""
     assert _one(found, case).message == message
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("pg-pg.view-where-differs", "view v differs: ... where id > 0 vs ... where id > 1"),
+        ("sl-sl.view-where-differs", "view v differs: ... where id > 0 vs ... where id > 1"),
+        # A string's own spaces are kept: 'a b' is not 'a  b'.
+        (
+            "sl-sl.view-literal-whitespace-differs",
+            "view v differs: ... where name = 'a b' vs ... where name = 'a  b'",
+        ),
+        (
+            "pg-pg.sequence-cache-differs",
+            "sequence s differs: ... increment 1 cache 20 no cycle vs ... increment 1 cache 1 no "
+            "cycle",
+        ),
+    ],
+)
+def test_an_object_difference_shows_where_the_definitions_part(
+    found: dict[str, list[Difference]], case: str, message: str
+) -> None:
+    """Not two whole canonical definitions (case folded, every token spaced out): the words
+    where they part; each side's whole text, as its database prints it, stays in left and
+    right."""
+    d = _one(found, case)
+    assert d.message == message
+    assert d.left is not None and d.right is not None and d.left != d.right
