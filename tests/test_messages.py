@@ -8,6 +8,7 @@ does; each test names the cases whose messages it reads."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from probes import Loader, cases, compare_case
@@ -293,3 +294,17 @@ def test_an_object_difference_shows_where_the_definitions_part(
     d = _one(found, case)
     assert d.message == message
     assert d.left is not None and d.right is not None and d.left != d.right
+
+
+@pytest.mark.parametrize("kind", ["sql", "domain"])
+def test_a_file_that_is_not_utf8_is_named_at_its_line(tmp_path: Path, kind: str) -> None:
+    """By line, byte and offset (a SQL file said "byte 30", an offset, not the byte)."""
+    from twinschema.domain_load import load_domain
+    from twinschema.errors import UsageError
+    from twinschema.sources.sqlfile.text import read_sql
+
+    path = tmp_path / ("a.sql" if kind == "sql" else "domain.yaml")
+    path.write_bytes(b"version: 1\n# caf\xe9\n")
+    with pytest.raises(UsageError) as raised:
+        read_sql(path) if kind == "sql" else load_domain(path)
+    assert str(raised.value).startswith(f"{path}:2: not UTF-8 text (byte 0xe9 at offset 16)")
