@@ -112,7 +112,7 @@ def test_a_check_pair_parted_by_a_row_is_one_difference(loader: Loader) -> None:
     assert check.kind == "check"
     assert check.left is not None and "NOT LIKE" in check.left
     assert check.right is not None and "!~~*" in check.right  # ILIKE as PostgreSQL prints it
-    assert "on the left" in check.message and "on the right" in check.message
+    assert "on SQLite" in check.message and "on PostgreSQL" in check.message
     assert EVALUATED.search(check.message), check.message
 
 

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from support.testing import sqlite_file
 
-from twinschema.compare import Side, compare
+from twinschema.compare import Comparison, Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.sources import make_canonical, reflect_url
@@ -118,19 +118,14 @@ _LOCAL_CLOCK_PAIRS = {
 }
 
 
-@pytest.mark.parametrize("pair", sorted(_LOCAL_CLOCK_PAIRS))
-@pytest.mark.parametrize(
-    ("zone", "kinds"), [("UTC", []), ("America/Los_Angeles", ["column_default"])]
-)
-def test_the_databases_timezone_survives_evaluation(
-    pair: str, zone: str, kinds: list[str], pg_url: str, tmp_path: Path
-) -> None:
-    """The database's own TimeZone (ALTER DATABASE ... SET timezone) decides CURRENT_TIMESTAMP
-    against now() and CURRENT_DATE / CURRENT_TIME on both sides, after the evaluation stage too
-    (its scratch server's clock, in its own zone, said "both give the current time")."""
+def _evaluated_in_zone(
+    pg_url: str, tmp_path: Path, zone: str, columns: tuple[str, str]
+) -> Comparison:
+    """A SQLite table ``t`` with the first column against the database in ``zone`` with the
+    second, compared and evaluated as ``twinschema diff`` does."""
     from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 
-    sqlite_column, pg_column = _LOCAL_CLOCK_PAIRS[pair]
+    sqlite_column, pg_column = columns
     _database_in_zone(pg_url, zone, pg_column)
     sqlite_url = sqlite_file(
         tmp_path / "a.db", f"CREATE TABLE t (id INTEGER PRIMARY KEY, {sqlite_column});"
@@ -146,6 +141,20 @@ def test_the_databases_timezone_survives_evaluation(
         evaluate(found, *sides, evaluator)
     finally:
         evaluator.close()
+    return found
+
+
+@pytest.mark.parametrize("pair", sorted(_LOCAL_CLOCK_PAIRS))
+@pytest.mark.parametrize(
+    ("zone", "kinds"), [("UTC", []), ("America/Los_Angeles", ["column_default"])]
+)
+def test_the_databases_timezone_survives_evaluation(
+    pair: str, zone: str, kinds: list[str], pg_url: str, tmp_path: Path
+) -> None:
+    """The database's own TimeZone (ALTER DATABASE ... SET timezone) decides CURRENT_TIMESTAMP
+    against now() and CURRENT_DATE / CURRENT_TIME on both sides, after the evaluation stage too
+    (its scratch server's clock, in its own zone, said "both give the current time")."""
+    found = _evaluated_in_zone(pg_url, tmp_path, zone, _LOCAL_CLOCK_PAIRS[pair])
     if pair in ("timestamptz", "text in UTC"):  # an instant, or UTC's text: the same in every zone
         kinds = []
     if pair == "time as text":  # the format parts them on a UTC server too
@@ -158,6 +167,37 @@ def test_the_databases_timezone_survives_evaluation(
     elif pair == "timestamp":  # two spellings: the equivalence says why they are one
         rules = [e.rule for e in found.equivalences if e.column == "at"]
         assert f"current-time (the server's TimeZone is {zone})" in rules, rules
+
+
+# SQLite's own spelling of today's date against PostgreSQL's CURRENT_DATE (another text than
+# the CURRENT_DATE pair above, which the comparer matches): the evaluation stage finds both give
+# the current date, which is the same only on a server in UTC (new-user test, 2026-12-01).
+_TODAY_PAIRS = {
+    "date": ("d DATE DEFAULT (date('now'))", "d date DEFAULT CURRENT_DATE"),
+    "text": ("d TEXT DEFAULT (date('now'))", "d text DEFAULT CURRENT_DATE"),
+}
+
+
+@pytest.mark.parametrize("pair", sorted(_TODAY_PAIRS))
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles"])
+def test_date_now_against_current_date_names_the_servers_zone(
+    pair: str, zone: str, pg_url: str, tmp_path: Path
+) -> None:
+    """In UTC an equivalence that says the server's zone made it one; elsewhere a difference
+    whose message names that zone (it said only "differs: date('now') vs CURRENT_DATE")."""
+    found = _evaluated_in_zone(pg_url, tmp_path, zone, _TODAY_PAIRS[pair])
+    rules = [e.rule for e in found.equivalences if e.column == "d"]
+    if zone == "UTC":
+        assert found.differences == []
+        assert rules == [
+            "equal by evaluation: both give the current date (the server's TimeZone is UTC)"
+        ]
+        return
+    assert [d.kind for d in found.differences] == ["column_default"]
+    message = found.differences[0].message
+    assert message.startswith("default of t.d differs: date('now') vs CURRENT_DATE"), message
+    assert f"TimeZone {zone}" in message, message
+    assert rules == []
 
 
 def test_a_databases_timezone_parts_the_stored_values(pg_url: str, tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ notice.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import tomllib
@@ -20,8 +19,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from twinschema.config_values import (
+    UnknownKey,
+    check_keys,
+    seconds,
+    string,
+    strings,
+    toml_error,
+)
 from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
-from twinschema.errors import UsageError, suggestion
+from twinschema.errors import UsageError
 from twinschema.paths import shown, user_cache_dir
 from twinschema.records import DIALECTS
 from twinschema.urls import parse_url, redact
@@ -255,65 +262,8 @@ def load_config(path: Path | None = None) -> Config:
         return Config(root=pyproject.parent, source=label, embedded_dir=user_embedded_dir())
     try:
         return _parse(table, pyproject.parent, label)
-    except _UnknownKey as exc:
+    except UnknownKey as exc:
         raise UsageError(exc.located(text)) from None
-
-
-class _UnknownKey(UsageError):
-    """A key ``[tool.twinschema]`` does not know, in ``section`` (e.g. ``tool.twinschema``)."""
-
-    def __init__(self, label: str, section: str, key: str, allowed: tuple[str, ...]) -> None:
-        self.label, self.section, self.key = label, section, key
-        advice = suggestion(key, allowed)
-        if not advice and key in _TOP_KEYS and section != "tool.twinschema":
-            advice = f" ({key} is set under [tool.twinschema], for both databases)"
-        super().__init__(f"{label} [{section}]: unknown key {key!r}{advice}")
-
-    def located(self, text: str) -> str:
-        """The message with the key's line (``pyproject.toml:12 [...]: unknown key``), when
-        the file shows it under its section's header."""
-        line = _key_line(text, self.section, self.key)
-        if line is None:
-            return self.message
-        return self.message.replace(self.label, f"{self.label}:{line}", 1)
-
-
-def _key_line(text: str, section: str, key: str) -> int | None:
-    """The line of ``key = ...`` under the header ``[section]`` (None when not written so)."""
-    header = ""
-    assignment = re.compile(
-        rf"""\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*="""
-    )
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("[") and not stripped.startswith("[["):
-            header = re.sub(r"[\s\"']", "", stripped.split("#", 1)[0].strip("[] \t"))
-            header = header.rstrip("]")
-        elif header == section and assignment.match(line):
-            return number
-    return None
-
-
-_TOML_WHERE = re.compile(
-    r"\s*\((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$"
-    r"|\s+at line (?P<line2>\d+) col (?P<column2>\d+)$"
-)
-
-
-def toml_error(label: str, text: str, message: str) -> str:
-    """A TOML parser's error as one line that starts with ``file:line:column`` (tomllib and
-    tomlkit say where at the end of their message, each in its own words; "at end of document"
-    is the last line)."""
-    found = _TOML_WHERE.search(message)
-    if found is None:
-        return f"{label}: not valid TOML: {message}"
-    line = found.group("line") or found.group("line2")
-    column = found.group("column") or found.group("column2")
-    if line is None or column is None:
-        lines = text.splitlines() or [""]
-        line, column = str(len(lines)), str(len(lines[-1]) + 1)
-    reason = message[: found.start()].strip()
-    return f"{label}:{line}:{column}: not valid TOML: {reason}"
 
 
 def user_embedded_dir() -> Path:
@@ -327,7 +277,7 @@ def _parse(table: Any, root: Path, label: str) -> Config:
     where = f"{label} [tool.twinschema]"
     if not isinstance(table, dict):
         raise UsageError(f"{where} must be a table")
-    _check_keys(table, _TOP_KEYS, where)
+    check_keys(table, _TOP_KEYS, where, _TOP_KEYS)
     dialects = {
         name: _dialect(name, table[name], root, f"{label} [tool.twinschema.{name}]")
         for name in DIALECTS
@@ -336,16 +286,16 @@ def _parse(table: Any, root: Path, label: str) -> Config:
     domain = table.get("domain")
     return Config(
         root=root,
-        domain=root / _string(domain, where, "domain") if domain else None,
-        postgres_schema=_string(table.get("postgres_schema", "public"), where, "postgres_schema"),
-        exclude=_strings(table.get("exclude", []), where, "exclude"),
-        embedded_dir=root / _string(table.get("embedded_dir", "var/pg"), where, "embedded_dir"),
-        migrate_lock_timeout=_seconds(
+        domain=root / string(domain, where, "domain") if domain else None,
+        postgres_schema=string(table.get("postgres_schema", "public"), where, "postgres_schema"),
+        exclude=strings(table.get("exclude", []), where, "exclude"),
+        embedded_dir=root / string(table.get("embedded_dir", "var/pg"), where, "embedded_dir"),
+        migrate_lock_timeout=seconds(
             table.get("migrate_lock_timeout", 60.0), where, "migrate_lock_timeout"
         ),
-        connect_timeout=_seconds(table.get("connect_timeout", 10.0), where, "connect_timeout"),
-        busy_timeout=_seconds(table.get("busy_timeout", 5.0), where, "busy_timeout"),
-        lock_timeout=_seconds(table.get("lock_timeout", 5.0), where, "lock_timeout"),
+        connect_timeout=seconds(table.get("connect_timeout", 10.0), where, "connect_timeout"),
+        busy_timeout=seconds(table.get("busy_timeout", 5.0), where, "busy_timeout"),
+        lock_timeout=seconds(table.get("lock_timeout", 5.0), where, "lock_timeout"),
         fail_on=_fail_on(table.get("fail_on", []), where),
         dialects=dialects,
         source=label,
@@ -353,7 +303,7 @@ def _parse(table: Any, root: Path, label: str) -> Config:
 
 
 def _fail_on(value: Any, where: str) -> tuple[str, ...]:
-    kinds = _strings(value, where, "fail_on")
+    kinds = strings(value, where, "fail_on")
     for kind in kinds:
         if kind not in FAIL_ON_KINDS:
             raise UsageError(
@@ -366,52 +316,15 @@ def _fail_on(value: Any, where: str) -> tuple[str, ...]:
 def _dialect(name: str, table: Any, root: Path, where: str) -> DialectConfig:
     if not isinstance(table, dict):
         raise UsageError(f"{where} must be a table")
-    _check_keys(table, _DIALECT_KEYS, where)
+    check_keys(table, _DIALECT_KEYS, where, _TOP_KEYS)
     migrations = table.get("migrations")
     return DialectConfig(
         dialect=name,
-        metadata=_string(table["metadata"], where, "metadata") if "metadata" in table else None,
-        migrations=root / _string(migrations, where, "migrations") if migrations else None,
-        url_env=_string(table["url_env"], where, "url_env") if "url_env" in table else None,
+        metadata=string(table["metadata"], where, "metadata") if "metadata" in table else None,
+        migrations=root / string(migrations, where, "migrations") if migrations else None,
+        url_env=string(table["url_env"], where, "url_env") if "url_env" in table else None,
         default_url=(
-            _string(table["default_url"], where, "default_url") if "default_url" in table else None
+            string(table["default_url"], where, "default_url") if "default_url" in table else None
         ),
-        exclude=_strings(table.get("exclude", []), where, "exclude"),
+        exclude=strings(table.get("exclude", []), where, "exclude"),
     )
-
-
-def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
-    label, _, section = where.rpartition(" [")
-    for key in table:
-        if key not in allowed:
-            raise _UnknownKey(label, section.rstrip("]"), key, allowed)
-
-
-def _string(value: Any, where: str, key: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise UsageError(f"{where}: {key} must be a non-empty string")
-    return value
-
-
-def _seconds(value: Any, where: str, key: str) -> float:
-    """A number of seconds: finite and positive (TOML's ``inf`` and ``nan``, and an integer too
-    large for a float, would make a wait endless or break it)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not finite_positive(value):
-        raise UsageError(
-            f"{where}: {key} must be a finite positive number of seconds, not {value!r}"
-        )
-    return float(value)
-
-
-def finite_positive(value: float) -> bool:
-    """True for a finite number above zero (never for ``nan`` or ``inf``)."""
-    try:
-        return math.isfinite(value) and value > 0
-    except OverflowError:  # an int beyond a float's range
-        return False
-
-
-def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageError(f"{where}: {key} must be a list of strings")
-    return tuple(value)

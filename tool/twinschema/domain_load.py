@@ -23,7 +23,7 @@ from twinschema.domain_yaml import (
     describe,
     file_kind,
 )
-from twinschema.errors import DomainError, suggestion
+from twinschema.errors import DomainError, not_utf8, suggestion
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.records.domain import Allowance, DeclaredObject, DomainColumn, DomainTable
@@ -48,9 +48,7 @@ def load_domain(path: str | Path) -> Domain:
     except FileNotFoundError:
         raise DomainError(f"{label}: domain file not found") from None
     except UnicodeDecodeError as exc:
-        raise DomainError(
-            f"{label}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
-        ) from None
+        raise DomainError(not_utf8(label, exc)) from None
     except OSError as exc:
         raise DomainError(f"{label}: cannot read the domain file ({exc.strerror})") from None
     return parse_domain(text, label)

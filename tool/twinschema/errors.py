@@ -81,3 +81,12 @@ def suggestion(word: str, candidates: Iterable[object]) -> str:
         folded = {n.lower(): n for n in names}
         close = [folded[m] for m in difflib.get_close_matches(word.lower(), folded, n=1)]
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def not_utf8(label: str, exc: UnicodeDecodeError) -> str:
+    """``file:2: not UTF-8 text (byte 0xe9 at offset 30)``: where a file that must be UTF-8
+    is not, by line, byte and offset."""
+    line = exc.object[: exc.start].count(b"\n") + 1
+    return (
+        f"{label}:{line}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
+    )

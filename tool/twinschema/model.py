@@ -4,7 +4,8 @@ Every source (a SQLAlchemy ``MetaData``, a live SQLite file, a live PostgreSQL d
 produces a ``Schema`` of these frozen records. Types keep their dialect spelling (reduced to a base
 name and parameters); ``typemap`` decides which logical kinds a spelling can stand for. Expressions
 (defaults, CHECKs, partial-index predicates) are held in canonical, dialect-neutral SQL text made by
-``expressions``, with the original spelling kept only for messages.
+``expressions``, with the original spelling kept only for messages. The records of a column's
+values (type, collation, generating expression) are in ``model_types``, re-exported here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,40 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
+
+from twinschema.model_types import (
+    EQUALITY_ASCII_CASE as EQUALITY_ASCII_CASE,
+)
+from twinschema.model_types import (
+    EQUALITY_CASE as EQUALITY_CASE,
+)
+from twinschema.model_types import (
+    EQUALITY_CASE_ACCENT as EQUALITY_CASE_ACCENT,
+)
+from twinschema.model_types import (
+    EQUALITY_EXACT as EQUALITY_EXACT,
+)
+from twinschema.model_types import (
+    EQUALITY_MEANINGS as EQUALITY_MEANINGS,
+)
+from twinschema.model_types import (
+    EQUALITY_TRAILING_SPACE as EQUALITY_TRAILING_SPACE,
+)
+from twinschema.model_types import (
+    GENERATED_STORED as GENERATED_STORED,
+)
+from twinschema.model_types import (
+    GENERATED_VIRTUAL as GENERATED_VIRTUAL,
+)
+from twinschema.model_types import (
+    Collation as Collation,
+)
+from twinschema.model_types import (
+    ColumnType as ColumnType,
+)
+from twinschema.model_types import (
+    Generated as Generated,
+)
 
 T = TypeVar("T")
 
@@ -35,88 +70,6 @@ IDENTITY_AUTOINCREMENT = "autoincrement"  # SQLite INTEGER PRIMARY KEY AUTOINCRE
 # Table options that change what a table accepts (SQLite's ``STRICT`` and ``WITHOUT ROWID``).
 OPTION_STRICT = "strict"
 OPTION_WITHOUT_ROWID = "without rowid"
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnType:
-    """A column type as one dialect spells it: a lower-case base name plus its parameters."""
-
-    dialect: str
-    name: str
-    length: int | None = None
-    precision: int | None = None
-    scale: int | None = None
-    values: tuple[str, ...] | None = None  # enum labels, in declaration order
-    array: bool = False
-    raw: str = field(default="", compare=False)
-    # A PostgreSQL domain's definition (base type, NOT NULL, CHECKs), compared exactly.
-    definition: str | None = None
-
-    def spelling(self) -> str:
-        """The type as people read it: ``character varying(40)``, ``enum('a', 'b')``."""
-        text = self.name
-        if self.values is not None:
-            text += "(" + ", ".join(repr(v) for v in self.values) + ")"
-        elif self.length is not None:
-            text += f"({self.length})"
-        elif self.precision is not None:
-            text += f"({self.precision}" + (f", {self.scale})" if self.scale is not None else ")")
-        text += "[]" if self.array else ""
-        return text if self.definition is None else f"{text} ({self.definition})"
-
-
-# What a collation does to equality, in neutral words: the dialects' collations are reduced to
-# these by their adapters (data tables there), so that the comparer can tell, across dialects,
-# whether two collations make different values equal. EXACT: no two different values are equal
-# (SQLite's BINARY, every deterministic PostgreSQL collation).
-EQUALITY_EXACT = "exact"
-EQUALITY_CASE = "case"  # equal ignoring letter case (all letters): an ICU ks-level2 collation
-# Equal ignoring the case of ASCII letters only: SQLite's NOCASE ('Bob' = 'bob', 'Ä' <> 'ä').
-EQUALITY_ASCII_CASE = "ascii-case"
-EQUALITY_CASE_ACCENT = "case-accent"  # equal ignoring case and accents: ICU ks-level1
-EQUALITY_TRAILING_SPACE = "trailing-space"  # equal ignoring trailing spaces: SQLite RTRIM
-EQUALITY_MEANINGS: Mapping[str, str] = MappingProxyType(
-    {
-        EQUALITY_EXACT: "different values are never equal",
-        EQUALITY_CASE: "values that differ only in letter case are equal ('Bob' = 'bob')",
-        EQUALITY_ASCII_CASE: "values that differ only in the case of ASCII letters are equal "
-        "('Bob' = 'bob', not 'Ä' = 'ä')",
-        EQUALITY_CASE_ACCENT: "values that differ only in case or accents are equal",
-        EQUALITY_TRAILING_SPACE: "values that differ only in trailing spaces are equal",
-    }
-)
-
-# Generated columns: how the value is kept.
-GENERATED_STORED = "stored"
-GENERATED_VIRTUAL = "virtual"
-
-
-@dataclass(frozen=True, slots=True)
-class Collation:
-    """A collation other than its dialect's default: its name as the dialect spells it, and
-    what it does to equality (one of the EQUALITY_* words; None when the source cannot know,
-    e.g. a PostgreSQL collation a metadata module names without defining it)."""
-
-    name: str
-    equality: str | None = EQUALITY_EXACT
-
-    def describe(self) -> str:
-        """``NOCASE (values that differ only in letter case are equal ...)``."""
-        meaning = EQUALITY_MEANINGS.get(self.equality or "", "what it makes equal is unknown")
-        return f"{self.name} ({meaning})"
-
-
-@dataclass(frozen=True, slots=True)
-class Generated:
-    """A generated column's expression (canonical text once normalized) and its storage."""
-
-    expression: str
-    storage: str = GENERATED_STORED  # GENERATED_STORED or GENERATED_VIRTUAL
-    raw: str = field(default="", compare=False)
-
-    def describe(self) -> str:
-        """``GENERATED ALWAYS AS (a + b) STORED``, as written."""
-        return f"GENERATED ALWAYS AS ({self.raw or self.expression}) {self.storage.upper()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +169,14 @@ class Index:
     nulls_distinct: bool = True
     # The predicate and elements as written (what runs), None: the canonical ones are.
     raw_where: str | None = field(default=None, compare=False)
+    # Each element as its source wrote it (``max(a, b)`` where ``expressions`` holds the
+    # canonical ``greatest(a, b)``), None: ``expressions``. What messages show of this side.
     raw_expressions: tuple[str, ...] | None = field(default=None, compare=False)
 
     def element_text(self, n: int) -> str:
-        """Element ``n`` as DDL writes it: ``name COLLATE NOCASE text_pattern_ops DESC`` (a
-        function the canonical form renames for its SQLite meaning, ``sqlite_lower(s)``, as
-        the user wrote it: ``lower(s)``)."""
-        text = SHOWN_FUNCTION.sub(r"\1(", self.expressions[n])
+        """Element ``n`` as DDL writes it, in its source's own spelling: ``name COLLATE NOCASE
+        text_pattern_ops DESC``, ``max(a, b)`` (never the canonical ``greatest(a, b)``)."""
+        text = self.element(n)
         if self.collations and self.collations[n] is not None:
             text += f" COLLATE {self.collations[n].name}"  # type: ignore[union-attr]
         if self.opclasses and self.opclasses[n]:
@@ -233,9 +187,22 @@ class Index:
             text += f" {self.nulls[n]}"
         return text
 
+    def element(self, n: int) -> str:
+        """Element ``n``'s column or expression as its source wrote it (a function the
+        canonical form renames for its SQLite meaning, ``sqlite_lower(s)``, as ``lower(s)``
+        where the source's text is not kept)."""
+        if self.raw_expressions is not None:
+            return self.raw_expressions[n]
+        return SHOWN_FUNCTION.sub(r"\1(", self.expressions[n])
+
+    def shown_where(self) -> str | None:
+        """The partial-index predicate as its source wrote it (None: a full index)."""
+        return self.raw_where or self.where
+
     def describe(self) -> str:
-        """The index as DDL writes it, without its name and table: ``UNIQUE (a DESC) INCLUDE
-        (b) NULLS NOT DISTINCT WHERE ...``, ``USING gin (doc jsonb_path_ops)``."""
+        """The index as DDL writes it in its source's own spelling, without its name and
+        table: ``UNIQUE (a DESC) INCLUDE (b) NULLS NOT DISTINCT WHERE ...``, ``USING gin (doc
+        jsonb_path_ops)``."""
         elements = ", ".join(self.element_text(n) for n in range(len(self.expressions)))
         text = ("UNIQUE " if self.unique else "") + f"({elements})"
         if self.method != "btree":
@@ -244,7 +211,7 @@ class Index:
             text += f" INCLUDE ({', '.join(self.include)})"
         if not self.nulls_distinct:
             text += " NULLS NOT DISTINCT"
-        text += f" WHERE {self.where}" if self.where else ""
+        text += f" WHERE {self.shown_where()}" if self.where else ""
         renamed = sorted({m.group(1) for e in self.expressions for m in SHOWN_FUNCTION.finditer(e)})
         notes = "; ".join(SQLITE_MEANING[name] for name in renamed)
         return f"{text} ({notes})" if notes else text
@@ -289,6 +256,10 @@ class Policy:
     # The attributes the source states (a metadata module may name a policy only): None for
     # all of them (a live database); compared are the attributes both sides state.
     declared: tuple[str, ...] | None = field(default=None, compare=False)
+    # USING and WITH CHECK as the source wrote them (``using`` and ``with_check`` are
+    # canonical), for messages; None: the canonical text.
+    raw_using: str | None = field(default=None, compare=False)
+    raw_with_check: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True, order=True)

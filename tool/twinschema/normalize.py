@@ -161,6 +161,7 @@ def _indexes(
     indexes: list[Index] = []
     for index in table.indexes:
         plain = all(e in column_names for e in index.expressions)
+        raw = index.raw_expressions
         if plain and index.where is None and col is None:
             expressions, where, kept = index.expressions, None, not_null
         else:
@@ -168,6 +169,11 @@ def _indexes(
                 (col(e) if col else e) if e in column_names else canonical(dialect, e, scope).text
                 for e in index.expressions
             )
+            if raw is None:  # messages show each expression as the source wrote it
+                raw = tuple(
+                    made if given in column_names else given
+                    for made, given in zip(expressions, index.expressions, strict=True)
+                )
             where = None
             kept = not_null
             if index.where:
@@ -191,7 +197,7 @@ def _indexes(
                 where=where,
                 include=include,
                 raw_where=index.raw_where or index.where,
-                raw_expressions=index.raw_expressions or index.expressions,
+                raw_expressions=raw,
             )
         indexes.append(index)
     return tuple(indexes), tuple(by_columns.values())
@@ -351,4 +357,6 @@ def _policy(dialect: str, policy: Policy, scope: Scope) -> Policy:
         command=policy.command.upper(),
         using=expr(policy.using),
         with_check=expr(policy.with_check),
+        raw_using=policy.raw_using or policy.using,
+        raw_with_check=policy.raw_with_check or policy.with_check,
     )

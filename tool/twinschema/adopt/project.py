@@ -19,7 +19,8 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import Table as TomlTable
 
-from twinschema.config import Config, toml_error
+from twinschema.config import Config
+from twinschema.config_values import toml_error
 from twinschema.errors import UsageError
 from twinschema.records import DIALECTS
 

@@ -146,7 +146,7 @@ def index_attributes(ctx: Context, table: str, lindex: Index, rindex: Index) -> 
         name,
         ltext,
         rtext,
-        f"index {name or ''} on {table}({cols(lindex.expressions)}) differs: "
+        f"index {name or ''} on {table}({_left_elements(lindex)}) differs: "
         + "; ".join(what for _, what in found),
     )
 
@@ -166,7 +166,7 @@ def index_changes(ctx: Context, left: Index, right: Index) -> Iterator[tuple[boo
             ),
         )
     if left.nulls_distinct != right.nulls_distinct:
-        columns = cols(left.expressions)
+        columns = _shown_elements(left, right)
         yield True, _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, columns)
 
 
@@ -174,7 +174,7 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
     """What differs in element ``n`` of two paired indexes: its sort direction, its
     collation, and, where both sides can declare them, its NULLS placement and operator
     class."""
-    element = left.expressions[n]
+    element = _element_name(left, right, n)
     ldesc, rdesc = _nth(left.descending, n, False), _nth(right.descending, n, False)
     if ldesc != rdesc:
         yield (
@@ -186,7 +186,7 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
             ),
         )
     json_keys = left.unique and right.unique and ctx.pairing.json_keys_collide_differently
-    if json_keys and reads_json_text(element):
+    if json_keys and reads_json_text(left.expressions[n]):
         yield True, JSON_KEYS_NOTE.format(element=element)
     lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
     if lcoll != rcoll and collations_differ(ctx, lcoll, rcoll):
@@ -245,6 +245,23 @@ def _index_on(index: Index, columns: frozenset[str]) -> bool:
         and len(index.expressions) == len(columns)
         and frozenset(index.expressions) == columns
     )
+
+
+def _element_name(left: Index, right: Index, n: int) -> str:
+    """Element ``n`` of two paired indexes as each side wrote it: ``max(a, b)``, or, where the
+    right spells it otherwise, ``max(a, b) (greatest(a, b) on the right)``."""
+    lname, rname = left.element(n), right.element(n)
+    return lname if lname == rname else f"{lname} ({rname} on the right)"
+
+
+def _left_elements(index: Index) -> str:
+    """The elements of the left index of a pair, as its source wrote them."""
+    return ", ".join(index.element(n) for n in range(len(index.expressions)))
+
+
+def _shown_elements(left: Index, right: Index) -> str:
+    """The elements of two paired indexes, each as its sides wrote it (``_element_name``)."""
+    return ", ".join(_element_name(left, right, n) for n in range(len(left.expressions)))
 
 
 def _nth(values: tuple[K, ...], n: int, default: K) -> K:

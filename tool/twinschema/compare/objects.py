@@ -12,6 +12,7 @@ Pure and dialect-free: ``pairing.objects_pairwise`` says when objects pair one b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -128,7 +129,7 @@ def _pairwise(
                     lo.name,
                     lo.raw or lo.definition,
                     ro.raw or ro.definition,
-                    f"{_what(lo)} differs: {lo.definition} vs {ro.definition}",
+                    f"{_what(lo)} differs: " + " vs ".join(parting(lo.definition, ro.definition)),
                 )
             continue
         only = lo if lo is not None else ro
@@ -143,6 +144,36 @@ def _pairwise(
             text if ro is not None else None,
             f"{_what(only)} exists only in {side}",
         )
+
+
+# Words of context shown either side of where two definitions part.
+_CONTEXT = 3
+# A word of a canonical definition: a quoted string or name whole (its spaces are its own:
+# 'a b' is not 'a  b'), else a run of non-space characters.
+_WORD = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\S+")
+
+
+def parting(left: str, right: str) -> tuple[str, str]:
+    """Where two canonical definitions part: the words that differ with ``_CONTEXT`` words
+    either side, ``...`` where a side is cut. The whole definitions, as each database prints
+    them, are the difference's left and right; the canonical texts (case, spacing and the
+    schema name made uniform) can be long, and differ in one word."""
+    a, b = _WORD.findall(left), _WORD.findall(right)
+    shortest = min(len(a), len(b))
+    start = 0
+    while start < shortest and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+
+    def cut(words: list[str]) -> str:
+        first = max(0, start - _CONTEXT)
+        last = min(len(words), len(words) - end + _CONTEXT)
+        text = " ".join(words[first:last])
+        return ("... " if first else "") + text + (" ..." if last < len(words) else "")
+
+    return cut(a), cut(b)
 
 
 def _find(schema: Schema, wanted: DeclaredObject, domain: Domain | None) -> SchemaObject | None:

@@ -67,17 +67,19 @@ def policies(ctx: Context, left: Table, right: Table) -> None:
         for attr in _POLICY_ATTRIBUTES:
             if not (_states(lpol, attr) and _states(rpol, attr)):
                 continue  # e.g. a metadata module that names the policy only
-            a, b = _policy_attr(lpol, attr), _policy_attr(rpol, attr)
-            if a != b:
+            if _policy_attr(lpol, attr) != _policy_attr(rpol, attr):
+                # Shown as each source wrote it (the canonical texts are what differ).
+                a, b = _policy_shown(lpol, attr), _policy_shown(rpol, attr)
+                label = _POLICY_LABEL.get(attr, attr)
                 ctx.diff(
                     "dialect_object",
                     left.name,
                     None,
                     name,
-                    f"{attr} {a}",
-                    f"{attr} {b}",
-                    f"policy {name} on {left.name}: {_POLICY_LABEL.get(attr, attr)} "
-                    f"{a} vs {b}" + _POLICY_MEANING.get(attr, ""),
+                    f"{label} {a}",
+                    f"{label} {b}",
+                    f"policy {name} on {left.name}: {label} {a} vs {b}"
+                    + _POLICY_MEANING.get(attr, ""),
                 )
 
 
@@ -103,6 +105,12 @@ _POLICY_MEANING = {
 
 def _states(policy: Policy, attr: str) -> bool:
     return policy.declared is None or attr in policy.declared
+
+
+def _policy_shown(policy: Policy, attr: str) -> str | None:
+    """An attribute of ``policy`` as its source wrote it (USING and WITH CHECK uncanonical)."""
+    raw = {"using": policy.raw_using, "with_check": policy.raw_with_check}.get(attr)
+    return raw if raw is not None else _policy_attr(policy, attr)
 
 
 def _policy_attr(policy: Policy, attr: str) -> str | None:

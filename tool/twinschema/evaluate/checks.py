@@ -15,7 +15,8 @@ from typing import Any
 from twinschema import typemap
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend
-from twinschema.evaluate.context import StageContext, find, matched_tables, probe_text
+from twinschema.evaluate.context import StageContext, find, matched_tables
+from twinschema.evaluate.values import probe_text
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference, Equivalence, Side
 
@@ -161,6 +162,36 @@ def text_on_both(st: StageContext, table: str, column: str) -> bool:
     return probes.kind_of(left, right) in probes.TEXT_KINDS
 
 
+def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
+    """Why two expressions that ``dependent`` found mean something else on each dialect: what
+    each of their dialect-dependent operators does on each (``typemap``), and each column they
+    order that is an enum on one side."""
+    found = [
+        probes.reads(d, t)
+        for d, t in ((st.left.schema.dialect, ltext), (st.right.schema.dialect, rtext))
+    ]
+    used = [set(r.dependent) if r is not None else set() for r in found]
+    # The operators both sides use, where there are (a cast PostgreSQL prints of its own,
+    # ``x / (4)::numeric``, is not why ``x / 4`` parts them); else those of either side.
+    operators = sorted(used[0] & used[1] or used[0] | used[1])
+    reasons = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
+    ordered = sorted({c for r in found if r is not None for c in r.ordered})
+    reasons += [
+        _enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)
+    ]
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def _enum_order(st: StageContext, table: str, column: str) -> str:
+    """``s is an enum on PostgreSQL (...), text on SQLite (...)``."""
+    _, left = find(st.left, table, column)
+    enum, other = ("left", "right") if left is not None and left.type.values else ("right", "left")
+    return (
+        f"{column} is an enum on {st.side_name(enum)} (< follows the declared order of its "
+        f"labels), text on {st.side_name(other)} (< follows text order)"
+    )
+
+
 def enum_ordered(st: StageContext, table: str, column: str) -> bool:
     """True when ``column`` is a PostgreSQL enum on one side whose declared order is not the
     order of its labels as text (what ``<`` follows on the other side's TEXT kept to a list)."""
@@ -215,16 +246,17 @@ def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> No
         return
     found, (row, a, b) = run.probes, run.witness
     said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
-    lshown, rshown = f"CHECK ({ltext})", f"CHECK ({rtext})"
     st.dependent_difference(
         "check",
         table.name,
         None,
-        lshown,
-        rshown,
-        f"{lshown} on {table.name} is spelled alike on both sides but means different things "
-        f"on {st.side_name('left')} and {st.side_name('right')}; "
-        + witness_text(st, found.names, row, said),
+        f"CHECK ({ltext})",
+        f"CHECK ({rtext})",
+        (
+            f"a CHECK on {table.name}",
+            why_dependent(st, ltext, rtext, table.name),
+            witness_text(st, found.names, row, said),
+        ),
         (ltext, rtext),
     )
 
@@ -337,8 +369,8 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     st.merge(
         ld,
         rd,
-        f"CHECK on {lt.name} differs: {ld.left} on the left, {rd.right} on the right; "
-        + witness_text(st, found.names, row, said),
+        f"CHECK on {lt.name} differs: {ld.left} on {st.side_name('left')}, {rd.right} on "
+        f"{st.side_name('right')}; " + witness_text(st, found.names, row, said),
     )
 
 

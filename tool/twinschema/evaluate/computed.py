@@ -15,7 +15,13 @@ from typing import Any
 
 from twinschema import typemap
 from twinschema.evaluate.backends import Computed
-from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, witness_text
+from twinschema.evaluate.checks import (
+    ProbeSet,
+    dependent,
+    probe_rows,
+    why_dependent,
+    witness_text,
+)
 from twinschema.evaluate.context import (
     StageContext,
     equal,
@@ -108,7 +114,13 @@ def _probe_predicate(
     if witness is None:
         st.equal_on_probes(ld, rd, n, None)
         return
-    st.annotate(witness, ld, rd)
+    # One index on each side, alike but for a WHERE that a row parts: one difference.
+    st.merge(
+        ld,
+        rd,
+        f"index {ld.name or rd.name or ''} on {table.name} differs in its WHERE: {lwhere} on "
+        f"{st.side_name('left')}, {rwhere} on {st.side_name('right')}; {witness}",
+    )
 
 
 def _run_predicates(
@@ -182,9 +194,11 @@ def matched_predicates(st: StageContext) -> None:
                 None,
                 li.describe(),
                 ri.describe(),
-                f"{li.describe()} on {lt.name}: its WHERE is spelled alike on both sides but "
-                f"means different things on {st.side_name('left')} and "
-                f"{st.side_name('right')}; {judged[0]}",
+                (
+                    f"the WHERE of index {li.name or ri.name or ''} on {lt.name}",
+                    why_dependent(st, lwhere, rwhere, lt.name),
+                    judged[0],
+                ),
             )
 
 
@@ -240,16 +254,17 @@ def _matched_generated(st: StageContext) -> None:
         judged = _run_generated(st, lt, lc, rc)
         if judged is None or judged[0] is None:
             continue
-        lshown, rshown = f"GENERATED ALWAYS AS ({ltext})", f"GENERATED ALWAYS AS ({rtext})"
         st.dependent_difference(
             "column_default",
             lt.name,
             lc.name,
-            lshown,
-            rshown,
-            f"{lt.name}.{lc.name}: the generated expression is spelled alike on both sides "
-            f"but computes different values on {st.side_name('left')} and "
-            f"{st.side_name('right')}; {judged[0]}",
+            f"GENERATED ALWAYS AS ({ltext})",
+            f"GENERATED ALWAYS AS ({rtext})",
+            (
+                f"the generated expression of {lt.name}.{lc.name}",
+                why_dependent(st, ltext, rtext, lt.name),
+                judged[0],
+            ),
         )
 
 

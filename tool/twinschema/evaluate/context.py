@@ -90,12 +90,20 @@ class StageContext:
         column: str | None,
         left: str,
         right: str,
-        message: str,
+        said: tuple[str, str, str],
         spelled: tuple[str, str] | None = None,
     ) -> None:
         """Report two objects the comparer matched by their canonical form as a difference:
         they use an operator whose meaning depends on the dialect, and a probe row parts them.
-        The comparer's equivalence of the two spellings (``spelled``), if any, goes."""
+        ``said`` is (what they are, why the dialects part on them, the witness); ``left`` and
+        ``right`` are each side's own text. The comparer's equivalence of the two spellings
+        (``spelled``), if any, goes."""
+        what, why, witness = said
+        message = (
+            f"{what} translates one to one between the dialects ({self.side_name('left')}: "
+            f"{left}; {self.side_name('right')}: {right}) but means something else on each: "
+            f"{why}; {witness}"
+        )
         self.comparison.equivalences = [
             e
             for e in self.comparison.equivalences
@@ -111,9 +119,8 @@ class StageContext:
                 left=left,
                 right=right,
                 message=message,
-                hint="write it so that both dialects compute the same (a cast to a real number "
-                "before a division, a divisor that cannot be zero, an explicit ESCAPE), or "
-                "allow it in domain.yaml with a reason",
+                hint="write it so that both dialects compute the same (the message says where "
+                "they part), or allow it in domain.yaml with a reason",
                 left_source=self.left.label,
                 right_source=self.right.label,
             )
@@ -192,6 +199,17 @@ def shown_default(column: Column | None) -> str | None:
     return column.raw_default or column.default or "none"
 
 
+def same_constant(st: StageContext, table: str, lc: Column, rc: Column) -> str:
+    """How a message names a default both sides write as one constant (their canonical forms
+    are equal): ``default of t.n, the same constant on both sides (SQLite: 2.5; PostgreSQL:
+    '2.5'::numeric),`` each as its source wrote it."""
+    return (
+        f"default of {table}.{lc.name}, the same constant on both sides "
+        f"({st.side_name('left')}: {shown_default(lc)}; {st.side_name('right')}: "
+        f"{shown_default(rc)}),"
+    )
+
+
 def same_rows(run: Run) -> bool:
     """True when every row of a side-by-side run holds the same value twice."""
     return all(equal(row[0], row[1]) for row in run.rows)
@@ -200,13 +218,3 @@ def same_rows(run: Run) -> bool:
 def equal(a: Any, b: Any) -> bool:
     """Equal values of the same type (SQLite's 1 is not its 1.0)."""
     return type(a) is type(b) and bool(a == b)
-
-
-def probe_text(value: Any) -> str:
-    """A probe value as a witness shows it (long strings cut, quotes doubled)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, str):
-        shown = value if len(value) <= 12 else f"{value[:5]}...({len(value)} chars)"
-        return "'" + shown.replace("'", "''") + "'"
-    return str(value)

@@ -16,7 +16,7 @@ from typing import Any
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend, type_sql
-from twinschema.evaluate.values import convert
+from twinschema.evaluate.values import convert, probe_text
 from twinschema.model import Column, Table
 from twinschema.records import SEVERITY_WARNING, Difference, Side
 
@@ -274,7 +274,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def _shown(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value if len(value) <= 12 else value[:9] + "...")
+        return probe_text(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)

@@ -147,7 +147,11 @@ def _judge_cross(
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type)
     if same_class(lv, rv, kind):
-        zone = zones.local_zone(st, lc, rc) if lv.kind in zones.CLOCKS else None
+        # A clock of the server's own zone (CURRENT_DATE against SQLite's date('now')) or a
+        # column that keeps a local time: the scratch server's UTC says nothing of it.
+        zone = None
+        if lv.kind in zones.CLOCKS:
+            zone = zones.local_zone(st, lc, rc) or zones.clock_zone(st, lc, rc)
         if zone is not None:
             return replace(
                 d,
@@ -160,7 +164,9 @@ def _judge_cross(
             if kind is None and lv.kind not in CLASSES
             else as_shared(lv, kind).describe()
         )
-        _same(st, d, f"equal by evaluation: both give {what}")
+        utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
+        said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal
+        _same(st, d, f"equal by evaluation: both give {what}{said}")
         return None
     # A text format is shown only where it matters: in text columns.
     return replace(
@@ -266,9 +272,9 @@ def equivalences(st: StageContext) -> None:
     st.comparison.equivalences = kept
 
 
-def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | None:
-    """A difference when two calls the canonical form calls equal give different values
-    side by side (and not merely different random values); else None."""
+def _rechecked(st: StageContext, e: Equivalence) -> tuple[Column, Column, str, str] | None:
+    """The two columns of a default equivalence, with their defaults as written (what runs);
+    None when a column or a default is not there to run."""
     assert e.column is not None
     _, lc = find(st.left, e.table, e.column)
     _, rc = find(st.right, e.table, e.column)
@@ -277,6 +283,26 @@ def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | Non
     ltext, rtext = default_text(lc), default_text(rc)
     if ltext is None or rtext is None:
         return None
+    return lc, rc, ltext, rtext
+
+
+def _undone(st: StageContext, e: Equivalence, column: str, message: str) -> Difference:
+    """The difference a default equivalence becomes when evaluation tells the two apart."""
+    return difference(st, e.table, column, e.left, e.right, message)
+
+
+def _told_apart(e: Equivalence, column: str, said: str) -> str:
+    """``default of t.c differs: a vs b (by evaluation: <said>)``."""
+    return f"default of {e.table}.{column} differs: {e.left} vs {e.right} (by evaluation: {said})"
+
+
+def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | None:
+    """A difference when two calls the canonical form calls equal give different values
+    side by side (and not merely different random values); else None."""
+    columns = _rechecked(st, e)
+    if columns is None:
+        return None
+    lc, rc, ltext, rtext = columns
     run = st.ev.side_by_side(dialect, (ltext, lc), (rtext, rc))
     st.note(dialect)
     if run is None or run.missing:
@@ -292,30 +318,16 @@ def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | Non
         return found
     st.result.evaluated += 1
     if _local(dialect, ltext) != _local(dialect, rtext):
-        return difference(
-            st,
-            e.table,
-            lc.name,
-            e.left,
-            e.right,
-            f"default of {e.table}.{lc.name} differs: {e.left} vs {e.right} (by evaluation: "
-            f"{_shown(st, dialect, (ltext, lc))} vs {_shown(st, dialect, (rtext, rc))})",
-        )
+        said = f"{_shown(st, dialect, (ltext, lc))} vs {_shown(st, dialect, (rtext, rc))}"
+        return _undone(st, e, lc.name, _told_apart(e, lc.name, said))
     if same_rows(run):
         return None
     random = {RANDOM_UUID, VARYING}
     kinds = {st.ev.single(dialect, ltext, lc).kind, st.ev.single(dialect, rtext, rc).kind}
     if kinds <= random:
         return None  # two random values: no run tells two generators apart
-    return difference(
-        st,
-        e.table,
-        lc.name,
-        e.left,
-        e.right,
-        f"default of {e.table}.{lc.name} differs: {e.left} vs {e.right} (by evaluation: "
-        "rows inserted in one transaction get different values)",
-    )
+    said = "rows inserted in one transaction get different values"
+    return _undone(st, e, lc.name, _told_apart(e, lc.name, said))
 
 
 def _local(dialect: str, expression: str) -> bool:
@@ -333,14 +345,10 @@ def _is_default(d: Difference) -> bool:
 def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
     """A difference when two defaults of different dialects that the canonical form calls
     equal give values of different classes; else None."""
-    assert e.column is not None
-    _, lc = find(st.left, e.table, e.column)
-    _, rc = find(st.right, e.table, e.column)
-    if lc is None or rc is None or (e.table, lc.name) in st.failed:
+    columns = _rechecked(st, e)
+    if columns is None or (e.table, columns[0].name) in st.failed:
         return None
-    ltext, rtext = default_text(lc), default_text(rc)
-    if ltext is None or rtext is None:
-        return None
+    lc, rc, ltext, rtext = columns
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
     lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
     st.note(ld, rd)
@@ -353,16 +361,8 @@ def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
     st.result.evaluated += 1
     if same_class(lv, rv, typemap.shared_kind(lc.type, rc.type)):
         return None
-    return difference(
-        st,
-        e.table,
-        lc.name,
-        e.left,
-        e.right,
-        f"default of {e.table}.{lc.name} differs: {e.left} vs {e.right} (by evaluation: "
-        f"{DIALECT_NAMES[ld]} gives {lv.describe()}, {DIALECT_NAMES[rd]} gives "
-        f"{rv.describe()})",
-    )
+    said = f"{DIALECT_NAMES[ld]} gives {lv.describe()}, {DIALECT_NAMES[rd]} gives {rv.describe()}"
+    return _undone(st, e, lc.name, _told_apart(e, lc.name, said))
 
 
 def _failed_side(
@@ -375,13 +375,6 @@ def _failed_side(
     for dialect, verdict in verdicts:
         if verdict.kind == FAILED:
             st.result.evaluated += 1
-            return difference(
-                st,
-                e.table,
-                column,
-                e.left,
-                e.right,
-                f"inserts that omit {e.table}.{column} fail on {DIALECT_NAMES[dialect]}: "
-                f"{verdict.error}",
-            )
+            said = f"inserts that omit {e.table}.{column} fail on {DIALECT_NAMES[dialect]}"
+            return _undone(st, e, column, f"{said}: {verdict.error}")
     return None

@@ -15,6 +15,7 @@ from twinschema.evaluate.context import (
     StageContext,
     default_text,
     matched_columns,
+    same_constant,
     shown_default,
 )
 from twinschema.evaluate.defaults import difference
@@ -76,7 +77,7 @@ def out_of_range(st: StageContext) -> None:
             said += failed[1].error or ""
         elif not same_class(lv, rv, kind):
             said = (
-                f"default of {lt.name}.{lc.name} is spelled alike but stored differently "
+                f"{same_constant(st, lt.name, lc, rc)} is stored differently "
                 f"(by evaluation: {DIALECT_NAMES[ld]} stores {lv.describe()}, "
                 f"{DIALECT_NAMES[rd]} stores {rv.describe()})"
             )

@@ -18,6 +18,7 @@ from twinschema.evaluate.context import (
     StageContext,
     default_text,
     matched_columns,
+    same_constant,
     shown_default,
 )
 from twinschema.evaluate.defaults import difference
@@ -85,14 +86,14 @@ def literals(st: StageContext) -> None:
         _differs(
             st,
             (lt.name, lc, rc),
-            f"stored differently (by evaluation: {DIALECT_NAMES[ld]} stores {lv.describe()}, "
+            f"is stored differently (by evaluation: {DIALECT_NAMES[ld]} stores {lv.describe()}, "
             f"{DIALECT_NAMES[rd]} stores {rv.describe()})",
         )
 
 
 def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> None:
-    """Record that the default of ``where`` (table, left column, right column), spelled alike on
-    both sides, is ``what`` ("stored differently ...")."""
+    """Record that the default of ``where`` (table, left column, right column), the same
+    constant on both sides, ``what`` ("is stored differently ...")."""
     table, lc, rc = where
     # The comparer's equivalence of the two spellings ('Infinity' ~ 'Infinity'::float8) goes,
     # and so does its "the current date or time", which does not hold as text.
@@ -109,7 +110,7 @@ def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> 
             lc.name,
             shown_default(lc),
             shown_default(rc),
-            f"default of {table}.{lc.name} is spelled alike but {what}",
+            f"{same_constant(st, table, lc, rc)} {what}",
         )
     )
 

@@ -300,3 +300,28 @@ def _show(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True)
     return str(value)
+
+
+# Strings up to this many characters are shown whole in a witness (so that they can be pasted);
+# a longer one is described instead, saying it is shortened, with its first ``_SHOWN_HEAD``.
+SHOWN_WHOLE = 60
+_SHOWN_HEAD = 40
+
+
+def probe_text(value: Any) -> str:
+    """A probe value as a witness shows it: a string quoted as SQL writes it, whole up to
+    ``SHOWN_WHOLE`` characters; a longer one described as such (``<'x' repeated 101 times>``,
+    ``<a 300-character string starting 'abc...'>``), never cut silently."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        if len(value) <= SHOWN_WHOLE:
+            return _quoted(value)
+        if len(set(value)) == 1:
+            return f"<{_quoted(value[0])} repeated {len(value)} times>"
+        return f"<a {len(value)}-character string starting {_quoted(value[:_SHOWN_HEAD] + '...')}>"
+    return str(value)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -13,16 +13,35 @@ from twinschema.model import Column
 
 def zone_decides(st: StageContext, lc: Column, rc: Column) -> bool:
     """True for a current-time or current-date default the comparer found apart by the live
-    server's TimeZone (``compare.columns.local_time``): the scratch server runs in its own zone,
-    so its "both give the current time" says nothing of the server checked."""
+    server's TimeZone (``compare.columns.local_time``, which named the zone): the scratch server
+    runs in its own zone, so its "both give the current time" says nothing of the server
+    checked."""
+    from twinschema.expressions import across
+
+    if clock_zone(st, lc, rc) is None:
+        return False
+    assert lc.default is not None and rc.default is not None
+    return across(lc.default)[0] == across(rc.default)[0]
+
+
+def clock_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
+    """The live server's TimeZone when it is not UTC and a default is a clock that reads it
+    (PostgreSQL's CURRENT_DATE, now() in a timestamp without time zone): None otherwise."""
+    zone = server_clock(st, lc, rc)
+    return None if zone is None or zone.upper() in UTC_ZONES else zone
+
+
+def server_clock(st: StageContext, lc: Column, rc: Column) -> str | None:
+    """The live server's TimeZone, whatever it is, when a default of a cross-dialect pair is a
+    clock that reads it; None where no server was read (a metadata module, a SQL file) or no
+    default reads it."""
     from twinschema.expressions import across
 
     zone = st.left.schema.timezone or st.right.schema.timezone
-    if not st.cross or zone is None or zone.upper() in UTC_ZONES:
-        return False
-    return any(
-        c.default is not None and across(c.default)[1] in LOCAL_CLOCK_NOTES for c in (lc, rc)
-    )
+    if not st.cross or zone is None or lc.default is None or rc.default is None:
+        return None
+    local = any(across(c.default)[1] in LOCAL_CLOCK_NOTES for c in (lc, rc) if c.default)
+    return zone if local else None
 
 
 # The PostgreSQL types that store the session's local date or time (no time zone kept).

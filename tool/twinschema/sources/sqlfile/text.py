@@ -6,7 +6,7 @@ import bisect
 import re
 from pathlib import Path
 
-from twinschema.errors import UsageError
+from twinschema.errors import UsageError, not_utf8
 
 # How long loading one SQL file may take: a file is untrusted, and one that never ends (a
 # recursive CTE, pg_sleep) must not hold the command. Far above any real schema dump's load.
@@ -24,9 +24,7 @@ def read_sql(path: str | Path) -> str:
     except IsADirectoryError:
         raise UsageError(f"{path}: is a directory, not a SQL file") from None
     except UnicodeDecodeError as exc:
-        raise UsageError(
-            f"{path}: not UTF-8 text (byte {exc.start}); convert the file to UTF-8"
-        ) from None
+        raise UsageError(f"{not_utf8(str(path), exc)}; convert the file to UTF-8") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the SQL file ({exc.strerror})") from None
 

@@ -1,0 +1,310 @@
+"""What a difference says, on real databases: each side shown as its own source wrote it (or as
+its database prints it), never in the other dialect's canonical spelling; witness values whole
+when they can be pasted; wording that says what is the case (a new user's findings, 2026-12-01).
+
+The cases are golden probe cases (``tests/fixtures/probes``), compared as ``twinschema diff``
+does; each test names the cases whose messages it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from probes import Loader, cases, compare_case
+
+from twinschema.compare import Side, compare
+from twinschema.evaluate import evaluate
+from twinschema.evaluate.values import probe_text
+from twinschema.records import Difference
+from twinschema.sources import make_canonical
+
+CASES = (
+    "sl-pg.eval-dependent-partial-index-max-vs-greatest",
+    "sl-pg.eval-dependent-check-max-vs-greatest",
+    "sl-pg.eval-dependent-generated-max-vs-greatest",
+    "sl-pg.eval-dependent-check-decimal-division",
+    "sl-pg.enum-order-check-differs",
+    "sl-pg.index-expression-cast",
+    "sl-pg.eval-predicate-ge-vs-gt-near-miss",
+    "sl-sl.partial-index-boolean-negated",
+    "pg-pg.partial-index-boolean-negated",
+    "sl-pg.eval-default-fraction-in-integer",
+    "sl-pg.eval-default-overflows-varchar",
+    "sl-pg.eval-check-ge-vs-gt",
+    "pg-pg.eval-check-ge-vs-gt",
+    "sl-sl.check-between-near-miss",
+    "pg-pg.view-where-differs",
+    "sl-sl.view-where-differs",
+    "sl-sl.view-literal-whitespace-differs",
+    "pg-pg.sequence-cache-differs",
+)
+
+
+@pytest.fixture(scope="module")
+def loader(pg_server: str) -> Iterator[Loader]:
+    from support.testing import scratch_database
+
+    with scratch_database(pg_server, prefix="messages") as url:
+        found = Loader(url)
+        try:
+            yield found
+        finally:
+            found.close()
+
+
+@pytest.fixture(scope="module")
+def found(loader: Loader) -> dict[str, list[Difference]]:
+    """Each case's differences after evaluation, by case name."""
+    chosen = [c for c in cases() if c.name in CASES]
+    assert len(chosen) == len(CASES)
+    return {c.name: compare_case(loader, c).differences for c in chosen}
+
+
+def _diff(loader: Loader, dialects: tuple[str, str], a: str, b: str) -> list[Difference]:
+    """The differences of two SQL texts, compared and evaluated as ``twinschema diff`` does."""
+    with loader.load(dialects[0], a) as ha, loader.load(dialects[1], b) as hb:
+        left = make_canonical(loader.schema(dialects[0], ha, "a.sql"), None)
+        right = make_canonical(loader.schema(dialects[1], hb, "b.sql"), None)
+    sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
+    found = compare(*sides, layer="diff")
+    evaluate(found, *sides, loader.evaluator)
+    return found.differences
+
+
+def _one(found: dict[str, list[Difference]], case: str) -> Difference:
+    assert len(found[case]) == 1, [d.message for d in found[case]]
+    return found[case][0]
+
+
+def test_a_dependent_partial_index_shows_each_sides_own_spelling(
+    found: dict[str, list[Difference]],
+) -> None:
+    """SQLite's max(a, b) stays max(a, b) (its canonical form is greatest(a, b)); the message
+    says why the two part instead of calling them "spelled alike"."""
+    d = _one(found, "sl-pg.eval-dependent-partial-index-max-vs-greatest")
+    assert d.left == "UNIQUE (k) WHERE max(a, b) > 3"
+    assert d.right is not None and "GREATEST(a, b) > 3" in d.right
+    assert "greatest" not in d.left.lower()
+    assert "spelled alike" not in d.message
+    assert d.message.startswith(
+        "the WHERE of index t_k on t translates one to one between the dialects (SQLite: "
+        "UNIQUE (k) WHERE max(a, b) > 3; PostgreSQL: "
+    )
+    assert "SQLite's max(a, b) is NULL when an argument is NULL" in d.message
+    assert "witness (a, b) = (NULL, " in d.message
+
+
+@pytest.mark.parametrize(
+    ("case", "left", "why"),
+    [
+        (
+            "sl-pg.eval-dependent-check-max-vs-greatest",
+            "CHECK (max(a, b) <= 10)",
+            "SQLite's max(a, b) is NULL when an argument is NULL, PostgreSQL's greatest(a, b) "
+            "ignores NULLs",
+        ),
+        (
+            "sl-pg.eval-dependent-generated-max-vs-greatest",
+            "GENERATED ALWAYS AS (max(a, b))",
+            "SQLite's max(a, b) is NULL when an argument is NULL",
+        ),
+        # PostgreSQL prints x / (4)::numeric: its own cast is not why the two part.
+        ("sl-pg.eval-dependent-check-decimal-division", "CHECK (x / 4 >= 0.5)", "division: "),
+        (
+            "sl-pg.enum-order-check-differs",
+            "CHECK (s < 'b')",
+            "s is an enum on PostgreSQL (< follows the declared order of its labels), text on "
+            "SQLite (< follows text order)",
+        ),
+    ],
+)
+def test_a_dependent_pair_says_why_not_spelled_alike(
+    found: dict[str, list[Difference]], case: str, left: str, why: str
+) -> None:
+    d = _one(found, case)
+    assert d.left == left
+    assert f"(SQLite: {left}; PostgreSQL: {d.right})" in d.message
+    assert f"but means something else on each: {why}" in d.message
+    assert "spelled alike" not in d.message
+    assert "a cast to a number" not in d.message or "CAST" in left.upper()
+    assert d.hint is not None and "ESCAPE" not in d.hint
+
+
+def test_an_index_expression_is_shown_as_written_not_canonical(
+    found: dict[str, list[Difference]],
+) -> None:
+    """CAST(p AS integer) on SQLite is canonically sqlite_cast_integer(p): never shown."""
+    lefts = [d.left for d in found["sl-pg.index-expression-cast"] if d.left is not None]
+    assert lefts == ["UNIQUE ((CAST(p AS integer)))"]
+    assert not any("sqlite_" in d.message for d in found["sl-pg.index-expression-cast"])
+
+
+@pytest.mark.parametrize(
+    ("case", "message", "sides"),
+    [
+        (
+            "sl-pg.eval-predicate-ge-vs-gt-near-miss",
+            "index t_k on t differs in its WHERE: x >= 0 on SQLite, (x > 0) on PostgreSQL; "
+            "witness (x) = (0): the row is in the partial index on SQLite, not on PostgreSQL",
+            ("UNIQUE (k) WHERE x >= 0", "UNIQUE (k) WHERE (x > 0)"),
+        ),
+        # Canonically `active` and `NOT active` on both: each side as its source wrote it.
+        (
+            "sl-sl.partial-index-boolean-negated",
+            "index t_k on t differs in its WHERE: active on left (a.sql), active = 0 on right "
+            "(b.sql); witness (active) = (0): the row is in the partial index on right "
+            "(b.sql), not on left (a.sql)",
+            ("UNIQUE (k) WHERE active", "UNIQUE (k) WHERE active = 0"),
+        ),
+        (
+            "pg-pg.partial-index-boolean-negated",
+            "index t_k on t differs in its WHERE: active on left (a.sql), (NOT active) on right "
+            "(b.sql); witness (active) = (False): the row is in the partial index on right "
+            "(b.sql), not on left (a.sql)",
+            ("UNIQUE (k) WHERE active", "UNIQUE (k) WHERE (NOT active)"),
+        ),
+    ],
+)
+def test_two_partial_indexes_parted_by_a_row_are_one_difference(
+    found: dict[str, list[Difference]], case: str, message: str, sides: tuple[str, str]
+) -> None:
+    """Alike but for their WHERE, and parted by a witness row: one difference naming both
+    predicates, not an index "only in" each file."""
+    d = _one(found, case)
+    assert d.kind == "index"
+    assert d.message == message
+    assert (d.left, d.right) == sides
+
+
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        (
+            "sl-pg.eval-default-fraction-in-integer",
+            "default of t.n, the same constant on both sides (SQLite: 2.5; PostgreSQL: 2.5), is "
+            "stored differently (by evaluation: SQLite stores 2.5, PostgreSQL stores 3)",
+        ),
+        (
+            "sl-pg.eval-default-overflows-varchar",
+            "default of t.s, the same constant on both sides (SQLite: 'abcd'; PostgreSQL: "
+            "'abcd'::character varying), does not fit the column on PostgreSQL",
+        ),
+    ],
+)
+def test_a_default_alike_on_both_sides_shows_both(
+    found: dict[str, list[Difference]], case: str, said: str
+) -> None:
+    messages = [d.message for d in found[case] if d.column in ("n", "s")]
+    assert len(messages) == 1 and messages[0].startswith(said), messages
+
+
+_TABLE = {
+    "sqlite": "CREATE TABLE t (s TEXT, CHECK (length(s) <= {n}));",
+    "postgresql": "CREATE TABLE t (s text, CHECK (length(s) <= {n}));",
+}
+
+
+@pytest.mark.parametrize(
+    "dialects", [("sqlite", "postgresql"), ("sqlite", "sqlite"), ("postgresql", "postgresql")]
+)
+@pytest.mark.parametrize(
+    ("bounds", "shown"),
+    [
+        # 19 characters, once shown as '2026-...(19 chars)': whole, to be pasted.
+        ((18, 19), "'" + "x" * 19 + "'"),
+        ((59, 60), "'" + "x" * 60 + "'"),
+        ((60, 61), "<'x' repeated 61 times>"),
+    ],
+)
+def test_a_witness_string_is_whole_up_to_60_characters(
+    loader: Loader, dialects: tuple[str, str], bounds: tuple[int, int], shown: str
+) -> None:
+    """length(s) <= n against <= n + 1: the witness is n + 1 characters long, shown whole up
+    to 60, past that said to be shortened (never cut silently)."""
+    a = _TABLE[dialects[0]].format(n=bounds[0])
+    b = _TABLE[dialects[1]].format(n=bounds[1])
+    found = _diff(loader, dialects, a, b)
+    assert [d.kind for d in found] == ["check"]
+    assert f"witness (s) = ({shown}): " in found[0].message, found[0].message
+
+
+def test_probe_text_shows_what_it_shortens() -> None:
+    """Quotes doubled as SQL writes them; a long string other than one repeated character is
+    described by its length and its first 40 characters."""
+    assert probe_text("it's") == "'it''s'"
+    assert probe_text("2026-12-01 10:00:00") == "'2026-12-01 10:00:00'"
+    assert probe_text("ab" * 30) == "'" + "ab" * 30 + "'"
+    long = "ab" * 40
+    assert probe_text(long) == f"<a 80-character string starting '{'ab' * 20}...'>"
+    assert probe_text(None) == "NULL" and probe_text(1.5) == "1.5"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        (
+            "sl-pg.eval-check-ge-vs-gt",
+            "CHECK on t differs: CHECK (x >= 0) on SQLite, CHECK ((x > 0)) on PostgreSQL; "
+            "witness (x) = (0): SQLite accepts, PostgreSQL rejects",
+        ),
+        (
+            "pg-pg.eval-check-ge-vs-gt",
+            "CHECK on t differs: CHECK ((x >= 0)) on left (a.sql), CHECK ((x > 0)) on right "
+            "(b.sql); witness (x) = (0): left (a.sql) accepts, right (b.sql) rejects",
+        ),
+        (
+            "sl-sl.check-between-near-miss",
+            "CHECK on t differs: CHECK (x BETWEEN 0 AND 10) on left (a.sql), CHECK (x > 0 AND "
+            "x <= 10) on right (b.sql); witness (x) = (0): left (a.sql) accepts, right (b.sql) "
+            "rejects",
+        ),
+    ],
+)
+def test_two_checks_parted_by_a_row_name_their_sides_as_the_witness_does(
+    found: dict[str, list[Difference]], case: str, message: str
+) -> None:
+    """Not "on the left" in the first half and "SQLite" in the witness."""
+    assert _one(found, case).message == message
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("pg-pg.view-where-differs", "view v differs: ... where id > 0 vs ... where id > 1"),
+        ("sl-sl.view-where-differs", "view v differs: ... where id > 0 vs ... where id > 1"),
+        # A string's own spaces are kept: 'a b' is not 'a  b'.
+        (
+            "sl-sl.view-literal-whitespace-differs",
+            "view v differs: ... where name = 'a b' vs ... where name = 'a  b'",
+        ),
+        (
+            "pg-pg.sequence-cache-differs",
+            "sequence s differs: ... increment 1 cache 20 no cycle vs ... increment 1 cache 1 no "
+            "cycle",
+        ),
+    ],
+)
+def test_an_object_difference_shows_where_the_definitions_part(
+    found: dict[str, list[Difference]], case: str, message: str
+) -> None:
+    """Not two whole canonical definitions (case folded, every token spaced out): the words
+    where they part; each side's whole text, as its database prints it, stays in left and
+    right."""
+    d = _one(found, case)
+    assert d.message == message
+    assert d.left is not None and d.right is not None and d.left != d.right
+
+
+@pytest.mark.parametrize("kind", ["sql", "domain"])
+def test_a_file_that_is_not_utf8_is_named_at_its_line(tmp_path: Path, kind: str) -> None:
+    """By line, byte and offset (a SQL file said "byte 30", an offset, not the byte)."""
+    from twinschema.domain_load import load_domain
+    from twinschema.errors import UsageError
+    from twinschema.sources.sqlfile.text import read_sql
+
+    path = tmp_path / ("a.sql" if kind == "sql" else "domain.yaml")
+    path.write_bytes(b"version: 1\n# caf\xe9\n")
+    with pytest.raises(UsageError) as raised:
+        read_sql(path) if kind == "sql" else load_domain(path)
+    assert str(raised.value).startswith(f"{path}:2: not UTF-8 text (byte 0xe9 at offset 16)")

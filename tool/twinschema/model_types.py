@@ -1,0 +1,91 @@
+"""The values a column holds, in neutral records (part of the model, see ``model``): a type as
+its dialect spells it, a collation reduced to what it makes equal, and a generating expression.
+``model`` re-exports them with the records built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnType:
+    """A column type as one dialect spells it: a lower-case base name plus its parameters."""
+
+    dialect: str
+    name: str
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    values: tuple[str, ...] | None = None  # enum labels, in declaration order
+    array: bool = False
+    raw: str = field(default="", compare=False)
+    # A PostgreSQL domain's definition (base type, NOT NULL, CHECKs), compared exactly.
+    definition: str | None = None
+
+    def spelling(self) -> str:
+        """The type as people read it: ``character varying(40)``, ``enum('a', 'b')``."""
+        text = self.name
+        if self.values is not None:
+            text += "(" + ", ".join(repr(v) for v in self.values) + ")"
+        elif self.length is not None:
+            text += f"({self.length})"
+        elif self.precision is not None:
+            text += f"({self.precision}" + (f", {self.scale})" if self.scale is not None else ")")
+        text += "[]" if self.array else ""
+        return text if self.definition is None else f"{text} ({self.definition})"
+
+
+# What a collation does to equality, in neutral words: the dialects' collations are reduced to
+# these by their adapters (data tables there), so that the comparer can tell, across dialects,
+# whether two collations make different values equal. EXACT: no two different values are equal
+# (SQLite's BINARY, every deterministic PostgreSQL collation).
+EQUALITY_EXACT = "exact"
+EQUALITY_CASE = "case"  # equal ignoring letter case (all letters): an ICU ks-level2 collation
+# Equal ignoring the case of ASCII letters only: SQLite's NOCASE ('Bob' = 'bob', 'Ä' <> 'ä').
+EQUALITY_ASCII_CASE = "ascii-case"
+EQUALITY_CASE_ACCENT = "case-accent"  # equal ignoring case and accents: ICU ks-level1
+EQUALITY_TRAILING_SPACE = "trailing-space"  # equal ignoring trailing spaces: SQLite RTRIM
+EQUALITY_MEANINGS: Mapping[str, str] = MappingProxyType(
+    {
+        EQUALITY_EXACT: "different values are never equal",
+        EQUALITY_CASE: "values that differ only in letter case are equal ('Bob' = 'bob')",
+        EQUALITY_ASCII_CASE: "values that differ only in the case of ASCII letters are equal "
+        "('Bob' = 'bob', not 'Ä' = 'ä')",
+        EQUALITY_CASE_ACCENT: "values that differ only in case or accents are equal",
+        EQUALITY_TRAILING_SPACE: "values that differ only in trailing spaces are equal",
+    }
+)
+
+# Generated columns: how the value is kept.
+GENERATED_STORED = "stored"
+GENERATED_VIRTUAL = "virtual"
+
+
+@dataclass(frozen=True, slots=True)
+class Collation:
+    """A collation other than its dialect's default: its name as the dialect spells it, and
+    what it does to equality (one of the EQUALITY_* words; None when the source cannot know,
+    e.g. a PostgreSQL collation a metadata module names without defining it)."""
+
+    name: str
+    equality: str | None = EQUALITY_EXACT
+
+    def describe(self) -> str:
+        """``NOCASE (values that differ only in letter case are equal ...)``."""
+        meaning = EQUALITY_MEANINGS.get(self.equality or "", "what it makes equal is unknown")
+        return f"{self.name} ({meaning})"
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """A generated column's expression (canonical text once normalized) and its storage."""
+
+    expression: str
+    storage: str = GENERATED_STORED  # GENERATED_STORED or GENERATED_VIRTUAL
+    raw: str = field(default="", compare=False)
+
+    def describe(self) -> str:
+        """``GENERATED ALWAYS AS (a + b) STORED``, as written."""
+        return f"GENERATED ALWAYS AS ({self.raw or self.expression}) {self.storage.upper()}"
