@@ -13,13 +13,13 @@ witness of a difference; else nothing is said (the comparer's match stands).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from twinschema.evaluate.backends import KeyRun
-from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, witness_text
+from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
-from twinschema.evaluate.context import StageContext, matched_tables, probe_text
+from twinschema.evaluate.context import StageContext, matched_tables
+from twinschema.evaluate.values import probe_text
 from twinschema.model import Index, Table
 
 
@@ -45,23 +45,18 @@ def matched_indexes(st: StageContext) -> None:
             said = _run(st, lt, li, (lkeys, rkeys), (ltext, rtext))
             if said is None:
                 continue
-            lshown, rshown = _as_written(li), _as_written(ri)
             st.dependent_difference(
                 "unique" if li.unique else "index",
                 lt.name,
                 None,
-                lshown,
-                rshown,
-                f"{lshown} on {lt.name} and {rshown} are alike in canonical form but their "
-                f"elements mean different things on {st.side_name('left')} and "
-                f"{st.side_name('right')}; {said}",
+                li.describe(),
+                ri.describe(),
+                (
+                    f"the elements of index {li.name or ri.name or ''} on {lt.name}",
+                    why_dependent(st, ltext, rtext, lt.name),
+                    said,
+                ),
             )
-
-
-def _as_written(index: Index) -> str:
-    """The index as its source wrote its elements and WHERE (``max(a, b)``, not the canonical
-    ``greatest(a, b)``)."""
-    return replace(index, expressions=_keys(index)[0], where=_keys(index)[1]).describe()
 
 
 def _keys(index: Index) -> tuple[tuple[str, ...], str | None]:
