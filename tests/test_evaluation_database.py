@@ -10,6 +10,7 @@ import psycopg
 import sqlalchemy as sa
 
 from twinschema.evaluate import Evaluator, PostgreSQLScratch
+from twinschema.evaluate.backends import REJECTED
 from twinschema.evaluate.pg_backend import EVALUATION_DATABASE
 from twinschema.model import Column, ColumnType
 
@@ -68,3 +69,17 @@ def test_a_scratch_server_that_refuses_connections_is_a_one_line_reason() -> Non
     assert "s3cret" not in where
     assert "\n" not in where
     assert where.endswith("or pass --no-evaluate)")
+
+
+def test_stored_values_each_on_their_own_whatever_fails_before_or_last(pg_server: str) -> None:
+    """Each value's verdict is its own: a rejected value (by the type or a CHECK) neither hides
+    the ones after it nor, when last, spoils the connection for the next column."""
+    with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
+        backend = evaluator.backend("postgresql")
+        assert backend is not None
+        integer = ColumnType("postgresql", "integer", raw="integer")
+        assert backend.store("v", integer, [], [1, 2**31, 3, 2**31]) == [1, REJECTED, 3, REJECTED]
+        assert backend.store("v", integer, ["v > 0"], [5, -1]) == [5, REJECTED]
+        assert backend.store("v", integer, ["v > 0"], [-1]) == [REJECTED]
+        text = ColumnType("postgresql", "varchar", length=3, raw="varchar(3)")
+        assert backend.store("v", text, [], ["abcd", "abc"]) == [REJECTED, "abc"]
