@@ -83,3 +83,21 @@ def test_stored_values_each_on_their_own_whatever_fails_before_or_last(pg_server
         assert backend.store("v", integer, ["v > 0"], [-1]) == [REJECTED]
         text = ColumnType("postgresql", "varchar", length=3, raw="varchar(3)")
         assert backend.store("v", text, [], ["abcd", "abc"]) == [REJECTED, "abc"]
+
+
+def test_the_scratch_servers_version_through_the_evaluators_open_connection(
+    pg_server: str,
+) -> None:
+    """The migrations layer's cache key names the scratch server by its version(): read
+    through the evaluator's connection when one is open, it is the text a connection of its
+    own reads; with none open, the evaluator opens none for it."""
+    from twinschema import scratch
+
+    own = scratch.server_version(pg_server)
+    assert own.startswith("PostgreSQL ")
+    with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
+        assert evaluator.open_version("postgresql") is None
+        assert evaluator.where("postgresql") == "not evaluated: not needed"
+        assert evaluator.backend("postgresql") is not None
+        assert evaluator.open_version("postgresql") == own
+        assert _one(evaluator) == 1  # the connection is still usable after the read

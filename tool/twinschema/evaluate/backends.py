@@ -95,6 +95,10 @@ class Backend(Protocol):
         cannot hold. None for all when no such column can be made (not evaluated)."""
         ...  # pragma: no cover
 
+    def version(self) -> str | None:
+        """The database engine's ``version()``; None when it cannot be read."""
+        ...  # pragma: no cover
+
     def close(self) -> None:
         """Release the database."""
         ...  # pragma: no cover
@@ -326,6 +330,10 @@ class SQLiteBackend:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_computed")
         return found
+
+    def version(self) -> str | None:
+        """See ``Backend.version``: the SQLite library's."""
+        return f"sqlite {sqlite3.sqlite_version}"
 
     def close(self) -> None:
         """Close the in-memory database."""

@@ -244,6 +244,20 @@ class PostgreSQLBackend:
             self._rollback()
         return found
 
+    def version(self) -> str | None:
+        """See ``Backend.version``: the server's ``version()``, in a transaction rolled back."""
+        import psycopg
+
+        if self.lost is not None:
+            return None
+        try:
+            row = self.conn.execute(b"SELECT version()").fetchone()
+        except psycopg.Error:
+            return None
+        finally:
+            self._rollback()
+        return str(row[0]) if row is not None else None
+
     def close(self) -> None:
         """Close the connection (the scratch database is dropped by its owner)."""
         self.conn.close()
