@@ -199,3 +199,58 @@ def test_a_metadata_module_takes_the_dialect_of_the_database_it_meets(
     assert json.loads(result.stdout)["layers"][0]["left"] == str(sql)
     kinds = {d["kind"] for d in json.loads(result.stdout)["differences"]}
     assert "table_missing" in kinds  # compared as SQLite against the PostgreSQL database
+
+
+def test_the_script_runs_a_command_without_the_cyclic_collector_and_restores_it(
+    tmp_path: Path,
+) -> None:
+    """``main`` (the script's entry point) turns the collector off for the command: no
+    collection runs in its code, where the same command through the click group alone runs
+    some. Afterwards the collector is as the caller had it."""
+    import gc
+    import sqlite3
+    import sys
+
+    from twinschema.cli import main
+
+    db = tmp_path / "a.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(
+            "".join(f"CREATE TABLE t{n} (id INTEGER PRIMARY KEY);" for n in range(30))
+        )
+    conn.close()
+    args = ["inspect", str(db), "--format", "json"]
+    seen: list[str] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        # Passes while the command's code runs (a pass may follow main's return at once: the
+        # collector is back on then, with the command's allocations counted).
+        frame = sys._getframe(1)
+        while frame is not None:
+            if "/twinschema/" in frame.f_code.co_filename:
+                seen.append(phase)
+                return
+            frame = frame.f_back
+
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50)  # a pass every 50 objects kept: any command would run many
+    gc.callbacks.append(record)
+    try:
+        assert gc.isenabled()
+        with pytest.raises(SystemExit) as exit_info:
+            main(args)
+        assert exit_info.value.code == 0
+        assert seen == []
+        assert gc.isenabled()
+        # The same command, its modules already imported, through the group alone: the
+        # collector runs, so the empty record above is main's doing.
+        assert CliRunner().invoke(cli, args).exit_code == 0
+        assert "start" in seen
+        gc.disable()
+        with pytest.raises(SystemExit):
+            main(args)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(record)
+        gc.set_threshold(*thresholds)

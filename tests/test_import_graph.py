@@ -298,6 +298,8 @@ CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
     "loaded into an in-memory SQLite database",
     ("twinschema.sources.metadata_parts", "twinschema.dialects.postgresql"): "operator_class",
     ("twinschema.sources.metadata_parts", "twinschema.dialects.sqlite"): "conflict_clauses",
+    ("twinschema.scratch", "twinschema.dialects.postgresql"): "connect_kwargs: the scratch "
+    "server's version() read through psycopg",
     ("twinschema.migrations_state", "twinschema.dialects.postgresql"): "connect, to read a "
     "database's alembic_version",
     ("twinschema.migrations_state", "twinschema.dialects.sqlite"): "connect, as above",

@@ -36,8 +36,10 @@ def run_check(plan: CheckPlan) -> Report:
         if "live" in plan.layers:
             models = [d for r in results if r.name == "models" for d in r.differences]
             results += live_layer(sources, domain, evaluator, models)
-    if "migrations" in plan.layers:
-        results += migrations_layer(sources, domain)
+        # One evaluator for every layer: what the others ran is not run again, and its
+        # PostgreSQL connection is the one the migrations layer reads the scratch server by.
+        if "migrations" in plan.layers:
+            results += migrations_layer(sources, domain, evaluator)
     report = Report()
     for result in results:
         report.add(result)

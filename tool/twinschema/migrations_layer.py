@@ -45,7 +45,6 @@ from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluation, Evaluator, evaluate
-from twinschema.layers.pairs import evaluator_for
 from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
 from twinschema.migrations_cache import ScratchRun
@@ -82,9 +81,12 @@ from twinschema.urls import parse_url, redact
 __all__ = ["check_migrations", "run_findings", "scratch_run"]
 
 
-def check_migrations(sources: Sources, domain: Domain | None, report: Report) -> None:
+def check_migrations(
+    sources: Sources, domain: Domain | None, report: Report, evaluator: Evaluator | None
+) -> None:
     """Add the migrations layer's comparisons to ``report`` (never raises for a database);
-    ``sources``: the run's metadata modules and live databases, read once for every layer."""
+    ``sources``: the run's metadata modules and live databases, read once for every layer;
+    ``evaluator``: the run's (None: no evaluation stage)."""
     plan = sources.plan
     config = plan.config
     chains = {d: config.side(d).migrations for d in DIALECTS if config.side(d).migrations}
@@ -102,13 +104,12 @@ def check_migrations(sources: Sources, domain: Domain | None, report: Report) ->
     found: dict[str, Chain] = {}
     # Each live database's revisions, read once for its state and for live_at_head.
     current: dict[str, tuple[str, ...] | DatabaseError | None] = {}
-    with evaluator_for(plan) as evaluator:
-        for dialect, folder in chains.items():
-            assert folder is not None
-            current[dialect] = _current_revisions(plan, dialect)
-            found[dialect] = _chain_checks(
-                sources, domain, (dialect, folder), current[dialect], report, evaluator
-            )
+    for dialect, folder in chains.items():
+        assert folder is not None
+        current[dialect] = _current_revisions(plan, dialect)
+        found[dialect] = _chain_checks(
+            sources, domain, (dialect, folder), current[dialect], report, evaluator
+        )
     if len(found) == len(DIALECTS):
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
@@ -160,7 +161,7 @@ def _chain_checks(
     label = shown(folder, config.root)
     result = LayerResult(LAYER, label, metadata.label, Status.IN_SYNC)
     try:
-        with scratch_server(config, dialect, plan.scratch_url) as (server_url, server):
+        with scratch_server(config, dialect, plan.scratch_url, evaluator) as (server_url, server):
             run_key = migrations_cache.key(config, dialect, folder, options, server)
             kept = migrations_cache.load(config, dialect, run_key)
             if kept is None:
@@ -189,15 +190,20 @@ def _chain_checks(
 
 
 @contextmanager
-def scratch_server(config: Config, dialect: str, given: str | None) -> Iterator[tuple[str, str]]:
+def scratch_server(
+    config: Config, dialect: str, given: str | None, evaluator: Evaluator | None = None
+) -> Iterator[tuple[str, str]]:
     """The scratch server of ``dialect`` for the block (its URL, None-free; for SQLite an empty
     string: its scratch databases are files) and what names it in a cache key: its URL without
-    the password and its ``version()`` (for SQLite, the library's version)."""
+    the password and its ``version()`` (for SQLite, the library's version), read through the
+    evaluator's connection to that server when it has one open, else through a new one."""
     if dialect == "sqlite":
         yield "", f"sqlite {sqlite3.sqlite_version}"
         return
     with scratch.server(config, given) as url:
-        version = scratch.server_version(url, connect_timeout=config.connect_timeout)
+        version = evaluator.open_version(dialect) if evaluator is not None else None
+        if version is None:
+            version = scratch.server_version(url, connect_timeout=config.connect_timeout)
         yield url, f"{redact(parse_url(url))} {version}"
 
 

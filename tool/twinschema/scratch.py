@@ -105,20 +105,21 @@ def database(
 
 def server_version(server_url: str, *, connect_timeout: float = 10.0) -> str:
     """The ``version()`` of the PostgreSQL server at ``server_url``; one that cannot be reached
-    is a one-line ``DatabaseError`` without the password."""
+    is a one-line ``DatabaseError`` without the password. Read through psycopg itself: a
+    SQLAlchemy engine's first connection would run its dialect's own set-up queries too."""
+    import psycopg
+
+    from twinschema.dialects import ReflectOptions
+    from twinschema.dialects.postgresql import connect_kwargs
+
     base = parse_url(server_url)
-    engine = sa.create_engine(
-        base,
-        poolclass=sa.pool.NullPool,
-        connect_args={"connect_timeout": max(1, math.ceil(connect_timeout))},
-    )
+    kwargs = connect_kwargs(base, ReflectOptions(connect_timeout=connect_timeout))
     try:
-        with engine.connect() as conn:
-            return str(conn.execute(sa.text("SELECT version()")).scalar_one())
-    except sa.exc.DBAPIError as exc:
+        with psycopg.connect(**kwargs, autocommit=True) as conn:
+            row = conn.execute("SELECT version()").fetchone()
+    except psycopg.Error as exc:
         raise DatabaseError(f"cannot connect to {redact(base)}: {first_line(exc)}") from None
-    finally:
-        engine.dispose()
+    return str(row[0]) if row is not None else ""
 
 
 @contextmanager

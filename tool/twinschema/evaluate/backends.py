@@ -126,6 +126,10 @@ class Backend(Protocol):
         can be made (not evaluated)."""
         ...  # pragma: no cover
 
+    def version(self) -> str | None:
+        """The database engine's ``version()``; None when it cannot be read."""
+        ...  # pragma: no cover
+
     def close(self) -> None:
         """Release the database."""
         ...  # pragma: no cover
@@ -306,6 +310,10 @@ class SQLiteBackend:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_keyed")
         return found, pairs
+
+    def version(self) -> str | None:
+        """See ``Backend.version``: the SQLite library's."""
+        return f"sqlite {sqlite3.sqlite_version}"
 
     def close(self) -> None:
         """Close the in-memory database."""

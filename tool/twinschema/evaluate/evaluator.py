@@ -96,6 +96,12 @@ class Evaluator:
         self._backends[dialect] = made
         return made
 
+    def open_version(self, dialect: str) -> str | None:
+        """The ``version()`` of ``dialect``'s scratch server, read through the backend already
+        open on it; None when none is open (nothing is opened for it) or the read fails."""
+        found = self._backends.get(dialect)
+        return found.version() if found is not None else None
+
     def postgresql_at_hand(self) -> bool:
         """True when PostgreSQL expressions can run without starting a server."""
         return self._postgresql is not None and self._postgresql.at_hand()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from typing import Any
 
 from twinschema.evaluate.backends import (
@@ -84,7 +84,13 @@ def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
 class PostgreSQLBackend:
     """A PostgreSQL scratch database: one transaction per run, rolled back, in UTC."""
 
-    def __init__(self, database_url: str, where: str, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        where: str,
+        timeout: float = TIMEOUT_SECONDS,
+        connect_timeout: float = 10.0,
+    ) -> None:
         import psycopg
 
         from twinschema.dialects import ReflectOptions
@@ -92,7 +98,8 @@ class PostgreSQLBackend:
         from twinschema.urls import parse_url
 
         self.where = where
-        kwargs = connect_kwargs(parse_url(database_url), ReflectOptions())
+        options = ReflectOptions(connect_timeout=connect_timeout)
+        kwargs = connect_kwargs(parse_url(database_url), options)
         self.conn = psycopg.connect(**kwargs, autocommit=False)
         self.conn.execute("SET TIME ZONE 'UTC'")
         self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
@@ -191,9 +198,12 @@ class PostgreSQLBackend:
             except psycopg.Error:
                 return None
             insert = value_insert_sql(name, "%s").encode()
-            for value in values:
+            for n, value in enumerate(values):
+                # The last value needs no savepoint: the transaction is rolled back after it
+                # whatever happens (two round trips fewer per column pair, most have one value).
+                last = n == len(values) - 1
                 try:
-                    with conn.transaction():
+                    with nullcontext() if last else conn.transaction():
                         row = conn.execute(insert, (value,)).fetchone()
                     found.append(row[0] if row is not None else REJECTED)
                 except psycopg.Error:
@@ -283,6 +293,20 @@ class PostgreSQLBackend:
             self._rollback()
         return found, pairs
 
+    def version(self) -> str | None:
+        """See ``Backend.version``: the server's ``version()``, in a transaction rolled back."""
+        import psycopg
+
+        if self.lost is not None:
+            return None
+        try:
+            row = self.conn.execute(b"SELECT version()").fetchone()
+        except psycopg.Error:
+            return None
+        finally:
+            self._rollback()
+        return str(row[0]) if row is not None else None
+
     def close(self) -> None:
         """Close the connection (the scratch database is dropped by its owner)."""
         self.conn.close()
@@ -322,7 +346,6 @@ class PostgreSQLScratch:
         import psycopg
 
         from twinschema import scratch
-        from twinschema.errors import DatabaseError
         from twinschema.urls import redact
 
         url = self.database_url
@@ -330,25 +353,51 @@ class PostgreSQLScratch:
             server = self.server_url
             if server is None:
                 server = stack.enter_context(scratch.server(self.config))
-            url = self._evaluation_database(server)
+            url = self._evaluation_url(server)
             where = f"PostgreSQL {EVALUATION_DATABASE} on {redact(server)}"
+            # One connection when the database is there (every run but the first on a server);
+            # any failure but a server that does not answer is retried the long way: through
+            # the server, making the database if it is missing (libpq gives no SQLSTATE for a
+            # connection refused, so "it does not exist" cannot be told from the error).
+            try:
+                backend = PostgreSQLBackend(url, where, connect_timeout=self.connect_timeout)
+            except psycopg.errors.ConnectionTimeout as exc:
+                raise self._unusable(server, exc) from None
+            except psycopg.Error:
+                self._evaluation_database(server)
+                backend = self._connect(url, where)
         else:
             where = f"PostgreSQL scratch database {redact(url)}"
-        try:
-            backend = PostgreSQLBackend(url, where)
-        except psycopg.Error as exc:
-            raise DatabaseError(f"cannot connect to the {where}: {first_line(exc)}") from None
+            backend = self._connect(url, where)
         stack.callback(backend.close)
         return backend
 
-    def _evaluation_database(self, server: str) -> str:
-        """The URL of ``EVALUATION_DATABASE`` on ``server``, made if it does not exist yet."""
+    def _connect(self, url: str, where: str) -> PostgreSQLBackend:
+        import psycopg
+
+        from twinschema.errors import DatabaseError
+
+        try:
+            return PostgreSQLBackend(url, where, connect_timeout=self.connect_timeout)
+        except psycopg.Error as exc:
+            raise DatabaseError(f"cannot connect to the {where}: {first_line(exc)}") from None
+
+    def _evaluation_url(self, server: str) -> str:
+        from twinschema.urls import parse_url
+
+        return (
+            parse_url(server)
+            .set(database=EVALUATION_DATABASE)
+            .render_as_string(hide_password=False)
+        )
+
+    def _evaluation_database(self, server: str) -> None:
+        """Make ``EVALUATION_DATABASE`` on ``server`` if it does not exist yet."""
         import psycopg
 
         from twinschema.dialects import ReflectOptions
         from twinschema.dialects.postgresql import connect_kwargs
-        from twinschema.errors import DatabaseError
-        from twinschema.urls import parse_url, redact
+        from twinschema.urls import parse_url
 
         base = parse_url(server)
         options = ReflectOptions(connect_timeout=self.connect_timeout)
@@ -365,9 +414,16 @@ class PostgreSQLScratch:
                     except psycopg.errors.UniqueViolation:
                         pass  # the same race, seen in pg_database's unique index
         except psycopg.Error as exc:
-            raise DatabaseError(
-                f"cannot use {EVALUATION_DATABASE} on the scratch server {redact(base)}: "
-                f"{first_line(exc)} (point TWINSCHEMA_SCRATCH_URL at a server where the role "
-                "may create databases, or pass --no-evaluate)"
-            ) from None
-        return base.set(database=EVALUATION_DATABASE).render_as_string(hide_password=False)
+            raise self._unusable(server, exc) from None
+
+    @staticmethod
+    def _unusable(server: str, exc: BaseException) -> Exception:
+        """The one-line error of a scratch server where the evaluation database cannot be had."""
+        from twinschema.errors import DatabaseError
+        from twinschema.urls import redact
+
+        return DatabaseError(
+            f"cannot use {EVALUATION_DATABASE} on the scratch server {redact(server)}: "
+            f"{first_line(exc)} (point TWINSCHEMA_SCRATCH_URL at a server where the role "
+            "may create databases, or pass --no-evaluate)"
+        )

@@ -4,16 +4,20 @@ when this layer runs); this is its entry point among the layers."""
 
 from __future__ import annotations
 
+from twinschema.evaluate import Evaluator
 from twinschema.layers.sources import Sources
 from twinschema.records import LayerResult, Report
 from twinschema.records.domain import Domain
 
 
-def migrations_layer(sources: Sources, domain: Domain | None) -> list[LayerResult]:
+def migrations_layer(
+    sources: Sources, domain: Domain | None, evaluator: Evaluator | None
+) -> list[LayerResult]:
     """The layer's results, in the order its checks ran (``sources``: the run's metadata
-    modules and live databases, read once for every layer)."""
+    modules and live databases, read once for every layer; ``evaluator``: the run's, None
+    when ``--no-evaluate`` turned the stage off)."""
     from twinschema.migrations_layer import check_migrations
 
     collected = Report()
-    check_migrations(sources, domain, collected)
+    check_migrations(sources, domain, collected, evaluator)
     return collected.layers
