@@ -26,7 +26,8 @@ from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.evaluate.backends import SQLiteBackend
-from twinschema.evaluate.pg_backend import EVALUATION_DATABASE, PostgreSQLBackend
+from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.evaluate.pg_scratch import EVALUATION_DATABASE
 from twinschema.evaluate.values import (
     CLOCK_NUMBER,
     CLOCK_OFFSET,

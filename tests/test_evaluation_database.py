@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from twinschema.evaluate import Evaluator, PostgreSQLScratch
 from twinschema.evaluate.backends import REJECTED
-from twinschema.evaluate.pg_backend import EVALUATION_DATABASE
+from twinschema.evaluate.pg_scratch import EVALUATION_DATABASE
 from twinschema.model import Column, ColumnType
 
 

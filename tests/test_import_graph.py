@@ -293,6 +293,8 @@ def test_reporters_import_the_records_never_check() -> None:
 CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
     ("twinschema.evaluate.pg_backend", "twinschema.dialects.postgresql"): "connect_kwargs: "
     "the scratch database's driver options",
+    ("twinschema.evaluate.pg_scratch", "twinschema.dialects.postgresql"): "connect_kwargs: "
+    "the server's driver options, to make the scratch database",
     ("twinschema.sources.sqlfile.pg_load", "twinschema.dialects.postgresql"): "connect_kwargs",
     ("twinschema.sources", "twinschema.dialects.sqlite"): "reflect_connection: a SQL file "
     "loaded into an in-memory SQLite database",

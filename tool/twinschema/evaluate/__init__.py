@@ -8,7 +8,7 @@ predicates and generated columns (``computed``), and warns of values that cross 
 boundary (``crossing``).
 """
 
-from twinschema.evaluate.pg_backend import PostgreSQLScratch
+from twinschema.evaluate.pg_scratch import PostgreSQLScratch
 from twinschema.evaluate.stage import Evaluation, Evaluator, evaluate
 
 __all__ = ["Evaluation", "Evaluator", "PostgreSQLScratch", "evaluate"]

@@ -15,7 +15,7 @@ from twinschema.errors import DatabaseError
 from twinschema.evaluate import crossing
 from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
 from twinschema.evaluate.clock import in_utc
-from twinschema.evaluate.pg_backend import PostgreSQLScratch
+from twinschema.evaluate.pg_scratch import PostgreSQLScratch
 from twinschema.evaluate.values import (
     CLASSES,
     FAILED,
