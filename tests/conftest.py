@@ -107,6 +107,16 @@ def pg_server() -> Iterator[str]:
 
 
 @pytest.fixture
+def outer_run_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The options an outer run may give its own pytest, as ``make test PYTEST_ADDOPTS=...``
+    does: in PYTEST_ADDOPTS and in make's MAKEFLAGS (which a nested make reads). A test that
+    starts a nested pytest or ``make test`` takes this fixture to prove its run sees none of them
+    (``pg_helpers.without_outer_run``)."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-qq --durations=3")
+    monkeypatch.setenv("MAKEFLAGS", r" -- TEST_WORKERS=7 PYTEST_ADDOPTS=-qq\ --durations=3")
+
+
+@pytest.fixture
 def private_dir() -> Iterator[Path]:
     """A new directory for a test's own embedded server, removed afterwards.
 
