@@ -7,8 +7,10 @@ Each test that asks for a database gets a new, empty one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -56,6 +58,61 @@ def _scratch_modules(before: set[str]) -> list[str]:
     return found
 
 
+# What this run keeps to itself, so that another run on the machine (a second clone's `make
+# test`, the nested `make test` of test_migrations_layer) can neither remove nor lock it.
+_RUN_DIR = pytest.StashKey[Path]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The controller (or the only process) makes a folder of the run's own; its xdist workers
+    and every process the tests start inherit it through the environment:
+
+    - pytest's basetemp goes there, not to the shared ``/tmp/pytest-of-<user>``, where a run
+      starting later prunes all but the 3 newest runs' folders (a running one's among them)
+      and makes the folder private again;
+    - ``XDG_RUNTIME_DIR`` too: pgserver serialises every server start of the machine on one
+      lock file under it (``/tmp/runtime-<uid>`` when unset), so a run's server starts would
+      wait on another run's. The servers of a run are in folders of its own, so a lock per run
+      guards all that the lock is for (the holders of one data directory).
+
+    A run started by a test (its environment without the outer run's PYTEST_* variables) makes
+    a folder of its own too.
+    """
+    _stop_on_sigterm()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a worker: the controller's folder came with its environment and options
+    run = Path(tempfile.mkdtemp(prefix="twinschema-run-"))
+    run.chmod(0o755)  # the embedded servers' own user may need a socket folder in runtime/
+    (run / "runtime").mkdir(mode=0o755)
+    os.environ["XDG_RUNTIME_DIR"] = str(run / "runtime")
+    if config.option.basetemp is None:
+        config.option.basetemp = str(run / "basetemp")
+    config.stash[_RUN_DIR] = run
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a CI job cancelled, ``timeout``, ``kill``) ends this process as Ctrl-C does: the
+    tests' teardown runs, so every server a test or the session started is stopped by the code
+    that started it (a process killed by the default action would leave them running)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        with contextlib.suppress(ValueError):  # not the main thread: keep the default
+            signal.signal(signal.SIGTERM, interrupt)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The run's folder is removed at its end when every test passed (pytest's basetemp with
+    it); after a failure it stays for a look at what the tests left, as pytest's own does."""
+    run = session.config.stash.get(_RUN_DIR, None)
+    if run is not None and exitstatus == 0:
+        shutil.rmtree(run, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _own_imports() -> Iterator[None]:
     """Each test imports the ``schemas`` package it means: an in-process command run from a
@@ -80,9 +137,13 @@ def _own_imports() -> Iterator[None]:
         sys.path[:] = path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def pg_server() -> Iterator[str]:
     """URL of the session's PostgreSQL server (its maintenance database).
+
+    Started for every session (autouse): a command that needs scratch databases and is run
+    from this repository (``check`` in ROOT, in-process) would otherwise, in a worker that had
+    not yet run a test asking for this server, start the repository's own server in var/.
 
     Its data lives in a directory of its own under the system temp dir, not under pytest's
     basetemp: pytest keeps that private (0700) and re-applies it whenever a session starts,
