@@ -16,8 +16,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+from support import systempg
 from support.dbpool import DatabasePool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +27,11 @@ if str(ROOT) not in sys.path:  # the application's schemas/ package is imported 
     sys.path.insert(0, str(ROOT))
 
 from twinschema import testing  # noqa: E402
+from twinschema.errors import DatabaseError  # noqa: E402
 from twinschema.scratch import SCRATCH_URL_ENV  # noqa: E402
+
+if TYPE_CHECKING:  # imported where used: a project's copy of this file comes without it
+    from pg_helpers import PasswordServer
 
 DIALECTS = ("sqlite", "postgresql")
 # The application's own top-level package: scratch projects in tests have one of the same name.
@@ -165,6 +171,37 @@ def pg_server() -> Iterator[str]:
                     os.environ[SCRATCH_URL_ENV] = previous
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# The shared extra servers below are started by the worker that first asks for one: the tests
+# that use one are marked with its xdist group ("system-postgresql", "password-server"), so one
+# worker runs them all and the server is started once per run, not once per module and worker.
+EMBEDDED_MAJOR = 16
+
+
+@pytest.fixture(scope="session")
+def system_pg() -> Iterator[systempg.SystemServer]:
+    """The system's PostgreSQL (the second major the tests prove, built with ICU, with PostGIS),
+    started once for the session in a temporary directory of its own (as an unprivileged user
+    under root), stopped and deleted afterwards. Its users (test_versions, test_collation_icu,
+    test_extension_types) each work in scratch databases of their own on it."""
+    try:
+        major, bindir = systempg.find_bindir(exclude=(EMBEDDED_MAJOR,))
+    except DatabaseError as exc:
+        pytest.fail(f"the second PostgreSQL major is missing: {exc}", pytrace=False)
+    with systempg.system_server(bindir, major) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def password_pg() -> Iterator[PasswordServer]:
+    """An embedded server that checks ``secretuser``'s password (``pg_helpers.password_server``),
+    started once for the session and stopped by it; its users (test_security,
+    test_hostile_input, test_bad_input) create and drop scratch databases of their own on it."""
+    from pg_helpers import password_server
+
+    with password_server() as server:
+        yield server
 
 
 @pytest.fixture
