@@ -7,23 +7,32 @@ Each test that asks for a database gets a new, empty one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+from support import systempg
 from support.dbpool import DatabasePool
+from support.reaper import reap_after
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the application's schemas/ package is imported by path
     sys.path.insert(0, str(ROOT))
 
 from twinschema import testing  # noqa: E402
+from twinschema.errors import DatabaseError  # noqa: E402
 from twinschema.scratch import SCRATCH_URL_ENV  # noqa: E402
+
+if TYPE_CHECKING:  # imported where used: a project's copy of this file comes without it
+    from pg_helpers import PasswordServer
 
 DIALECTS = ("sqlite", "postgresql")
 # The application's own top-level package: scratch projects in tests have one of the same name.
@@ -56,6 +65,62 @@ def _scratch_modules(before: set[str]) -> list[str]:
     return found
 
 
+# What this run keeps to itself, so that another run on the machine (a second clone's `make
+# test`, the nested `make test` of test_migrations_layer) can neither remove nor lock it.
+_RUN_DIR = pytest.StashKey[Path]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The controller (or the only process) makes a folder of the run's own; its xdist workers
+    and every process the tests start inherit it through the environment:
+
+    - pytest's basetemp goes there, not to the shared ``/tmp/pytest-of-<user>``, where a run
+      starting later prunes all but the 3 newest runs' folders (a running one's among them)
+      and makes the folder private again;
+    - ``XDG_RUNTIME_DIR`` too: pgserver serialises every server start of the machine on one
+      lock file under it (``/tmp/runtime-<uid>`` when unset), so a run's server starts would
+      wait on another run's. The servers of a run are in folders of its own, so a lock per run
+      guards all that the lock is for (the holders of one data directory).
+
+    A run started by a test (its environment without the outer run's PYTEST_* variables) makes
+    a folder of its own too.
+    """
+    _stop_on_sigterm()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a worker: the controller's folder came with its environment and options
+    run = Path(tempfile.mkdtemp(prefix="twinschema-run-"))
+    run.chmod(0o755)  # the embedded servers' own user may need a socket folder in runtime/
+    (run / "runtime").mkdir(mode=0o755)
+    os.environ["XDG_RUNTIME_DIR"] = str(run / "runtime")
+    if config.option.basetemp is None:
+        config.option.basetemp = str(run / "basetemp")
+    config.stash[_RUN_DIR] = run
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a CI job cancelled, ``timeout``, ``kill``) ends this process as Ctrl-C does: the
+    tests' teardown runs, so every server a test or the session started is stopped by the code
+    that started it (a process killed by the default action would leave them running)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        with contextlib.suppress(ValueError):  # not the main thread: keep the default
+            signal.signal(signal.SIGTERM, interrupt)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run's folder is removed at its end, pytest's basetemp with it, whatever the outcome
+    (pytest's own would be pruned by later runs; this one nothing else removes: the nested
+    `make test` of test_migrations_layer fails on purpose, and left one behind each time)."""
+    run = session.config.stash.get(_RUN_DIR, None)
+    if run is not None:
+        shutil.rmtree(run, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _own_imports() -> Iterator[None]:
     """Each test imports the ``schemas`` package it means: an in-process command run from a
@@ -80,15 +145,20 @@ def _own_imports() -> Iterator[None]:
         sys.path[:] = path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def pg_server() -> Iterator[str]:
     """URL of the session's PostgreSQL server (its maintenance database).
+
+    Started for every session (autouse): a command that needs scratch databases and is run
+    from this repository (``check`` in ROOT, in-process) would otherwise, in a worker that had
+    not yet run a test asking for this server, start the repository's own server in var/.
 
     Its data lives in a directory of its own under the system temp dir, not under pytest's
     basetemp: pytest keeps that private (0700) and re-applies it whenever a session starts,
     which would lock out the unprivileged user the embedded server runs as under root.
     """
     workdir = Path(tempfile.mkdtemp(prefix="twinschema-test-"))
+    reap_after(workdir)  # should this process die without its teardown
     try:
         with testing.postgres_server(workdir) as url:
             # Scratch databases (SQL files, the migrations layer) go to this server too, never
@@ -106,6 +176,53 @@ def pg_server() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# The shared extra servers below are started by the worker that first asks for one: the tests
+# that use one are marked with its xdist group ("system-postgresql", "password-server"), so one
+# worker runs them all and the server is started once per run, not once per module and worker.
+EMBEDDED_MAJOR = 16
+
+
+@pytest.fixture(scope="session")
+def system_pg() -> Iterator[systempg.SystemServer]:
+    """The system's PostgreSQL (the second major the tests prove, built with ICU, with PostGIS),
+    started once for the session in a temporary directory of its own (as an unprivileged user
+    under root), stopped and deleted afterwards. Its users (test_versions, test_collation_icu,
+    test_extension_types) each work in scratch databases of their own on it."""
+    try:
+        major, bindir = systempg.find_bindir(exclude=(EMBEDDED_MAJOR,))
+    except DatabaseError as exc:
+        pytest.fail(f"the second PostgreSQL major is missing: {exc}", pytrace=False)
+    with systempg.system_server(bindir, major) as server:
+        reap_after(server.datadir.parent)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def password_pg() -> Iterator[PasswordServer]:
+    """An embedded server that checks ``secretuser``'s password (``pg_helpers.password_server``),
+    started once for the session and stopped by it; its users (test_security,
+    test_hostile_input, test_bad_input) create and drop scratch databases of their own on it."""
+    from pg_helpers import password_server
+
+    workdir = Path(tempfile.mkdtemp(prefix="twinschema-pw-"))
+    reap_after(workdir)
+    try:
+        with password_server(workdir) as server:
+            yield server
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def outer_run_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The options an outer run may give its own pytest, as ``make test PYTEST_ADDOPTS=...``
+    does: in PYTEST_ADDOPTS and in make's MAKEFLAGS (which a nested make reads). A test that
+    starts a nested pytest or ``make test`` takes this fixture to prove its run sees none of them
+    (``pg_helpers.without_outer_run``)."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-qq --durations=3")
+    monkeypatch.setenv("MAKEFLAGS", r" -- TEST_WORKERS=7 PYTEST_ADDOPTS=-qq\ --durations=3")
+
+
 @pytest.fixture
 def private_dir() -> Iterator[Path]:
     """A new directory for a test's own embedded server, removed afterwards.
@@ -115,6 +232,7 @@ def private_dir() -> Iterator[Path]:
     root, and it prunes old runs' folders while a server may still live in one.
     """
     path = Path(tempfile.mkdtemp(prefix="twinschema-test-"))
+    reap_after(path)
     try:
         yield path
     finally:

@@ -149,11 +149,29 @@ def scratch(server_url: str) -> Iterator[str]:
         yield url
 
 
+# What the outer test run (``make test``, pytest-xdist) leaves in its environment for the
+# processes it starts: pytest's own variables (PYTEST_ADDOPTS, PYTEST_XDIST_WORKER, ...) and
+# make's (MAKEFLAGS carries the outer command line's variables, PYTEST_ADDOPTS=... among them,
+# to a nested make). A nested `make` or pytest run must see none of them.
+OUTER_RUN_PREFIXES = ("PYTEST_",)
+OUTER_RUN_VARIABLES = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+
+
+def without_outer_run(env: dict[str, str]) -> dict[str, str]:
+    """``env`` without what the outer test run and its make put there."""
+    return {
+        k: v
+        for k, v in env.items()
+        if not k.startswith(OUTER_RUN_PREFIXES) and k not in OUTER_RUN_VARIABLES
+    }
+
+
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment for a twinschema subprocess: no DATABASE_URL unless given, no PG* vars."""
+    """The environment for a twinschema subprocess: no DATABASE_URL unless given, no PG* vars,
+    nothing of the outer test run (``without_outer_run``)."""
     env = {
         k: v
-        for k, v in os.environ.items()
+        for k, v in without_outer_run(dict(os.environ)).items()
         if k not in ("DATABASE_URL", "LOCAL_DATABASE_URL", "TEST_DATABASE_URL")
         and not k.startswith("PG")
     }

@@ -29,7 +29,6 @@ from pg_helpers import (
     as_role,
     clean_env,
     invoke_cli,
-    password_server,
     role,
     scratch,
 )
@@ -525,9 +524,9 @@ PASSING = [
 
 
 @pytest.fixture(scope="module")
-def pw_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PasswordServer]:
-    with password_server() as server:
-        yield server
+def pw_server(password_pg: PasswordServer) -> PasswordServer:
+    """The session's password server (conftest), shared with the other modules that need one."""
+    return password_pg
 
 
 def run_case(
@@ -561,7 +560,18 @@ def run_case(
     return result, project
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+# The cases on the password server run on the worker that runs every test using it (conftest).
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            c,
+            id=c.id,
+            marks=[pytest.mark.xdist_group("password-server")] if c.needs_password_server else [],
+        )
+        for c in CASES
+    ],
+)
 def test_bad_input_is_one_line_and_its_exit_code(
     case: Case, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

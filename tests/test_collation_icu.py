@@ -14,11 +14,12 @@ from probes import Case, Loader, compare_case, try_row
 from support import systempg, testing
 
 from twinschema.dialects import ReflectOptions
-from twinschema.errors import DatabaseError
 from twinschema.model import EQUALITY_CASE, EQUALITY_CASE_ACCENT
 from twinschema.sources import reflect_url
 
-EMBEDDED_MAJOR = 16
+# One worker runs every test on the system PostgreSQL (conftest's system_pg), started once.
+pytestmark = pytest.mark.xdist_group("system-postgresql")
+
 COLLATIONS = """
 CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 CREATE COLLATION ci_ai (provider = icu, locale = 'und-u-ks-level1', deterministic = false);
@@ -26,16 +27,9 @@ CREATE COLLATION ci_ai (provider = icu, locale = 'und-u-ks-level1', deterministi
 
 
 @pytest.fixture(scope="module")
-def icu_loader() -> Iterator[Loader]:
+def icu_loader(system_pg: systempg.SystemServer) -> Iterator[Loader]:
     """A probe loader on a scratch database of the system's PostgreSQL (built with ICU)."""
-    try:
-        major, bindir = systempg.find_bindir(exclude=(EMBEDDED_MAJOR,))
-    except DatabaseError as exc:
-        pytest.fail(f"the system PostgreSQL (with ICU) is missing: {exc}", pytrace=False)
-    with (
-        systempg.system_server(bindir, major) as server,
-        testing.scratch_database(server.url(), prefix="icu") as url,
-    ):
+    with testing.scratch_database(system_pg.url(), prefix="icu") as url:
         yield Loader(url)
 
 

@@ -20,6 +20,10 @@ import sqlalchemy as sa
 from pg_helpers import clean_env, run_cli
 from support import testing
 
+# One worker runs this module: its module fixtures (the reports under each hash seed, the
+# drifted project) are computed once, not once per worker that runs one of its tests.
+pytestmark = pytest.mark.xdist_group("test_deterministic")
+
 SAKILA = Path(__file__).parent / "fixtures" / "realworld" / "sakila"
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("text", "json", "junit", "github", "sarif")

@@ -25,10 +25,12 @@ from twinschema.compare import Side
 from twinschema.dialects import ReflectOptions
 from twinschema.domain_load import load_domain, parse_domain
 from twinschema.domaincheck import compare_domain
-from twinschema.errors import DatabaseError, DomainError
+from twinschema.errors import DomainError
 from twinschema.sources import make_canonical, reflect_url
 
-EMBEDDED_MAJOR = 16
+# One worker runs every test on the system PostgreSQL (conftest's system_pg), started once.
+pytestmark = pytest.mark.xdist_group("system-postgresql")
+
 VECTOR = "CREATE EXTENSION IF NOT EXISTS vector;"
 POSTGIS = "CREATE EXTENSION IF NOT EXISTS postgis;"
 
@@ -202,21 +204,16 @@ def test_pgvector_domain_layer_checks_the_declared_dimensions(
 
 
 @pytest.fixture(scope="module")
-def postgis_server() -> Iterator[str]:
+def postgis_server(system_pg: systempg.SystemServer) -> str:
     """The system PostgreSQL (not the embedded one), which has PostGIS installed."""
-    try:
-        major, bindir = systempg.find_bindir(exclude=(EMBEDDED_MAJOR,))
-    except DatabaseError as exc:
-        pytest.fail(f"the system PostgreSQL is missing: {exc}", pytrace=False)
-    control = Path(f"/usr/share/postgresql/{major}/extension/postgis.control")
+    control = Path(f"/usr/share/postgresql/{system_pg.major}/extension/postgis.control")
     if not control.exists():
         pytest.fail(
-            f"PostGIS is not installed for PostgreSQL {major}: run "
+            f"PostGIS is not installed for PostgreSQL {system_pg.major}: run "
             "scripts/ensure-system-postgres.sh (Debian: postgresql-15-postgis-3)",
             pytrace=False,
         )
-    with systempg.system_server(bindir, major) as server:
-        yield server.url()
+    return system_pg.url()
 
 
 @pytest.fixture

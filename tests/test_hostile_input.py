@@ -45,11 +45,13 @@ from pg_helpers import (
     invoke_cli,
     make_project,
     module_source,
-    password_server,
     run_cli,
     secret_database,
 )
 from sqlalchemy.engine import make_url
+
+# One worker runs every test on the password server (conftest's password_pg), started once.
+pytestmark = pytest.mark.xdist_group("password-server")
 
 DOMAIN_ONLY = ["check", "--layer", "domain"]
 
@@ -388,9 +390,9 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def pw() -> Iterator[PasswordServer]:
-    with password_server() as server:
-        yield server
+def pw(password_pg: PasswordServer) -> PasswordServer:
+    """The session's password server (conftest), shared with the other modules that need one."""
+    return password_pg
 
 
 @pytest.fixture(scope="module")

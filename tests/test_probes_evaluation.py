@@ -15,6 +15,10 @@ from collections.abc import Iterator
 import pytest
 from probes import Case, Loader, cases, compare_case
 
+# One worker runs this module: its module fixture (every eval- case compared with and without
+# the evaluation stage) is computed once, not once per worker that runs one of its tests.
+pytestmark = pytest.mark.xdist_group("test_probes_evaluation")
+
 EVAL = [c for c in cases() if ".eval-" in c.name]
 CHECK_PAIRS = [c for c in EVAL if ".eval-check-" in c.name]
 SHAPED = ("eval-check-", "eval-predicate-", "eval-generated-")

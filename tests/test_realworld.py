@@ -32,6 +32,10 @@ from support import testing
 
 from twinschema.sources import sqlfile
 
+# One worker runs this module: Sakila's report and Synapse's databases (module fixtures) are
+# made once, not once per worker that runs one of their tests.
+pytestmark = pytest.mark.xdist_group("test_realworld")
+
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
 CHINOOK = REALWORLD / "chinook"
 SAKILA = REALWORLD / "sakila"
@@ -231,10 +235,14 @@ def sakila_expected() -> dict[str, Any]:
     return data
 
 
-@pytest.fixture
-def sakila_report(tmp_path: Path, pg_server: str) -> Iterator[tuple[int, dict[str, Any]]]:
+@pytest.fixture(scope="module")
+def sakila_report(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: str
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The diff of Sakila's two databases, made once for the module: its tests only read it."""
     left = testing.sqlite_file(
-        tmp_path / "sakila.db", (SAKILA / "sqlite-sakila-schema.sql").read_text(encoding="utf-8")
+        tmp_path_factory.mktemp("sakila") / "sakila.db",
+        (SAKILA / "sqlite-sakila-schema.sql").read_text(encoding="utf-8"),
     )
     with sqlfile.load_postgresql(SAKILA / "postgres-sakila-schema.sql", pg_server) as right:
         yield run_diff(left, right)
@@ -307,8 +315,13 @@ def synapse_expected() -> dict[str, Any]:
     return data
 
 
-@pytest.fixture
-def synapse_dbs(tmp_path: Path, pg_server: str) -> Iterator[tuple[str, str]]:
+@pytest.fixture(scope="module")
+def synapse_dbs(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: str
+) -> Iterator[tuple[str, str]]:
+    """Synapse's two databases, loaded once for the module (the largest schemas of the suite):
+    its tests diff them or try a witness row, which they roll back."""
+    tmp_path = tmp_path_factory.mktemp("synapse")
     left = testing.sqlite_file(tmp_path / "synapse.db", synapse_script("sqlite"))
     script = tmp_path / "synapse.sql"
     script.write_text(synapse_script("postgres"), encoding="utf-8")

@@ -8,11 +8,13 @@ identity is added (Alembic alone renders ``ADD GENERATED`` on either, which fail
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from test_migrate_safety import CHAIN, HEADS, scratch_project, spawn
+from pg_helpers import invoke_afresh
+from test_migrate_safety import CHAIN, HEADS, scratch_project
 from test_revision import add_nickname, edit, revision_cli
 
 PG_MODULE_RANK = (
@@ -61,10 +63,13 @@ def pg_revision_text(project: Path, stem: str) -> str:
 
 
 def migrate_and_read_rank(project: Path, pg_url: str, *args: str) -> dict[str, Any]:
-    """``twinschema migrate remote`` (to head, or ``args``); profiles.current_rank reflected."""
-    process = spawn(project, "postgresql", pg_url, *args)
-    out, _ = process.communicate(timeout=300)
-    assert process.returncode == 0, out
+    """``twinschema migrate remote`` (to head, or ``args``) in this process, reading the copy
+    as a new process would (``invoke_afresh``: what is tested is the revision it applies, not
+    the process); profiles.current_rank reflected."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("LOCAL_DATABASE_URL",)}
+    environ["DATABASE_URL"] = pg_url
+    done = invoke_afresh(["migrate", "remote", *args], project, environ)
+    assert done.returncode == 0, done.stdout + done.stderr
     engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:

@@ -40,7 +40,6 @@ from pg_helpers import (
     invoke_cli,
     make_project,
     module_source,
-    password_server,
     role,
     run_cli,
     secret_database,
@@ -52,6 +51,9 @@ import twinschema.dialects.sqlite as sqlite_adapter
 from twinschema.cli import main
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
+
+# One worker runs every test on the password server (conftest's password_pg), started once.
+pytestmark = pytest.mark.xdist_group("password-server")
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
 # Every spelling the secret could be printed in: as given, percent-encoded, or a fragment of it.
@@ -69,9 +71,9 @@ def assert_no_secret(*texts: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def pw() -> Iterator[PasswordServer]:
-    with password_server() as server:
-        yield server
+def pw(password_pg: PasswordServer) -> PasswordServer:
+    """The session's password server (conftest), shared with the other modules that need one."""
+    return password_pg
 
 
 @pytest.fixture(scope="module")

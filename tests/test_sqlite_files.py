@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -28,6 +29,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from pg_helpers import clean_env, run_cli
+from support.dbpool import DatabasePool
 from test_migrate_safety import (
     fill_every_table,
     scratch_project,
@@ -85,25 +87,46 @@ def file_state(db: Path) -> dict[str, tuple[str, int]]:
     return found
 
 
-@pytest.fixture
-def setup(tmp_path: Path, pg_url: str) -> Setup:
-    """Both databases migrated to head; the check waits at most 1 s for a locked SQLite file."""
-    project = scratch_project(tmp_path)
+@pytest.fixture(scope="module")
+def migrated(
+    tmp_path_factory: pytest.TempPathFactory, pg_databases: DatabasePool
+) -> Iterator[tuple[Path, Path, str]]:
+    """The scratch project (the check waits at most 1 s for a locked SQLite file) and its SQLite
+    file, migrated to head once for the module by the real ``twinschema migrate local`` and
+    ``migrate remote``; the PostgreSQL database at head, which every test's check only reads
+    (no test here writes to it). Two migrations per test were most of this module's CPU."""
+    base = tmp_path_factory.mktemp("sqlite-files")
+    project = scratch_project(base)
     pyproject = project / "pyproject.toml"
     text = pyproject.read_text()
     pyproject.write_text(
         text.replace("[tool.twinschema]\n", "[tool.twinschema]\nbusy_timeout = 1\n", 1)
     )
+    db = base / "local.db"
+    with pg_databases.database() as pg_url:
+        env = clean_env(LOCAL_DATABASE_URL=f"sqlite:///{db}", DATABASE_URL=pg_url)
+        for side in ("local", "remote"):
+            done = run_cli(["migrate", side], project, env, timeout=300)
+            assert done.returncode == 0, done.stdout + done.stderr
+        assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith("local.db")) == [
+            "local.db"
+        ]  # closed cleanly: no -journal, -wal or -shm to copy
+        yield project, db, pg_url
+
+
+@pytest.fixture
+def setup(tmp_path: Path, migrated: tuple[Path, Path, str]) -> Setup:
+    """Both databases at head: a copy of the module's migrated project and SQLite file (a test
+    adds revisions to its project and changes its file), and the module's PostgreSQL database."""
+    project, migrated_db, pg_url = migrated
+    shutil.copytree(project, tmp_path / "project")
     db = tmp_path / "data" / "local.db"
     db.parent.mkdir()
+    shutil.copyfile(migrated_db, db)
     private = tmp_path / "tmp"  # the checks' temporary folder: private copies go there
     private.mkdir()
     env = clean_env(LOCAL_DATABASE_URL=f"sqlite:///{db}", DATABASE_URL=pg_url, TMPDIR=str(private))
-    done = Setup(project, db, env)
-    for side in ("local", "remote"):
-        migrated = done.migrate(side)
-        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-    return done
+    return Setup(tmp_path / "project", db, env)
 
 
 def fill_badges(db: Path, rows: int) -> None:

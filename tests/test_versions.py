@@ -42,6 +42,9 @@ from twinschema.errors import DatabaseError
 from twinschema.sources import reflect_url, sqlfile
 from twinschema.urls import parse_url
 
+# One worker runs every test on the system PostgreSQL (conftest's system_pg), started once.
+pytestmark = pytest.mark.xdist_group("system-postgresql")
+
 ROOT = Path(__file__).resolve().parent.parent
 SAKILA = Path(__file__).parent / "fixtures" / "realworld" / "sakila"
 CONFIG = load_config(ROOT / "pyproject.toml")
@@ -56,18 +59,6 @@ SERVERS = tuple(POSTGRES_MAJORS)
 
 # ---------------------------------------------------------------------------------------------
 # The two servers
-
-
-@pytest.fixture(scope="session")
-def system_pg() -> Iterator[systempg.SystemServer]:
-    """The system's PostgreSQL, started for the session in a temporary directory (as an
-    unprivileged user under root), stopped and deleted afterwards."""
-    try:
-        major, bindir = systempg.find_bindir(exclude=(POSTGRES_MAJORS["embedded"],))
-    except DatabaseError as exc:
-        pytest.fail(f"the second PostgreSQL major is missing: {exc}", pytrace=False)
-    with systempg.system_server(bindir, major) as server:
-        yield server
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -475,11 +476,11 @@ def test_the_workflow_migrates_its_service_database_before_check_sync() -> None:
 
 
 def test_the_pytest_plugin_never_reads_the_variables(
-    project: Path, pg_url: str, pg_server: str, tmp_path: Path
+    project: Path, pg_url: str, pg_server: str, tmp_path: Path, outer_run_options: None
 ) -> None:
     """Both variables name the user's databases (an empty PostgreSQL one, a SQLite file that does
     not exist): had the plugin read them, its live layer would fail. It passes, and they are as
-    they were."""
+    they were. The user's pytest sees none of this run's own options."""
     (project / "test_sync.py").write_text("from twinschema.pytest_plugin import *  # noqa: F403\n")
     user_file = tmp_path / "user.db"
     before = Unchanged(project, pg_url, pg_server)
@@ -499,7 +500,8 @@ def test_the_pytest_plugin_never_reads_the_variables(
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert " passed" in result.stdout and "failed" not in result.stdout
+    assert re.search(r"^\d+ passed in ", result.stdout, re.M), result.stdout  # -q's summary
+    assert "failed" not in result.stdout and "slowest" not in result.stdout
     assert not user_file.exists()
     assert no_database_made(project)
     before.assert_same()
