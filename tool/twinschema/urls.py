@@ -107,11 +107,32 @@ def parse_url(text: str) -> URL:
             f"not a database URL: {scheme}://... has more than one '@' before the host; "
             "write '@' in a user name or password as %40"
         )
+    port = _port_text(authority)
+    if port is not None and not (re.fullmatch("[0-9]+", port) and 1 <= int(port) <= _MAX_PORT):
+        # Without an '@', 'name:word' may be a user and a password that lack their host: the
+        # word is not shown then.
+        shown = f" {port!r}" if "@" in authority else ""
+        raise UsageError(
+            f"not a database URL: {redact(text)}: its port{shown} is not a port number "
+            f"(1 to {_MAX_PORT}; leave ':PORT' out for the default)"
+        )
     try:
         url = make_url(f"{_SCHEME_ALIASES[scheme]}://{rest}")
-    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+    except (ArgumentError, ValueError) as exc:
         raise UsageError(f"not a database URL: {redact(text)} ({scrub(str(exc))})") from None
     return url
+
+
+_MAX_PORT = 65535
+
+
+def _port_text(authority: str) -> str | None:
+    """The port an authority (``user:secret@host:port``) writes after its host, as written
+    (``''`` for a bare ``host:``), or None when it names none."""
+    host = authority.rpartition("@")[2]
+    if host.startswith("["):  # an IPv6 address: [::1]:5432
+        host = host.partition("]")[2]
+    return host.partition(":")[2] if ":" in host else None
 
 
 def dialect_of(url: URL) -> str:
