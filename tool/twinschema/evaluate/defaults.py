@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema import typemap
-from twinschema.evaluate import zones
+from twinschema.evaluate import probes, zones
 from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.context import (
     DIALECT_NAMES,
@@ -249,21 +249,34 @@ def difference(
 
 def equivalences(st: StageContext) -> None:
     """Re-run two calls or casts the canonical form calls equal: between sources of one
-    dialect, rows that differ side by side make it a difference; across dialects (only when
-    a scratch PostgreSQL server is at hand: no server is started for this), values of
-    different classes do (``CAST(3.7 AS INTEGER)`` is 3 on SQLite, ``3.7::integer`` 4)."""
-    if st.cross and not st.ev.postgresql_at_hand():
-        return
+    dialect, rows that differ side by side make it a difference; across dialects, values of
+    different classes do (``CAST(3.7 AS INTEGER)`` is 3 on SQLite, ``3.7::integer`` 4): a call
+    only when a scratch PostgreSQL server is at hand (none is started for it), a dialect-
+    dependent operator always (``'a' || 1.50``: 'a1.5' on SQLite, 'a1.50' on PostgreSQL)."""
+    at_hand = not st.cross or st.ev.postgresql_at_hand()
     kept: list[Equivalence] = []
     dialect = st.left.schema.dialect
     for e in st.comparison.equivalences:
-        if e.rule == "default" and "(" in e.left + e.right and e.column is not None:
+        if e.rule != "default" or e.column is None:
+            kept.append(e)
+            continue
+        if ("(" in e.left + e.right and at_hand) or (st.cross and _dependent(st, e)):
             found = _recheck_cross(st, e) if st.cross else _recheck(st, dialect, e)
             if found is not None:
                 st.comparison.differences.append(found)
                 continue
         kept.append(e)
     st.comparison.equivalences = kept
+
+
+def _dependent(st: StageContext, e: Equivalence) -> bool:
+    """True when either side's default uses an operator whose result depends on the dialect."""
+    for side in (st.left, st.right):
+        _, column = find(side, e.table, e.column or "")
+        text = default_text(column) if column is not None else None
+        if text is not None and probes.dependent_default(side.schema.dialect, text):
+            return True
+    return False
 
 
 def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | None:
