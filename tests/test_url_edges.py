@@ -74,6 +74,7 @@ def test_inputs_remembered_afresh_are_masked_inside_the_block_only() -> None:
         ("postgresql://app:S3cretX@[::1]:5x/db", "'5x'"),
         ("postgresql://app:S3cretX@localhost:99999/db", "'99999'"),
         ("postgres://app:S3cretX@db.example:-5/db", "'-5'"),
+        ("postgresql://app:S3c/retX@db.example:x/db", "'x'"),  # a '/' in the password
     ],
 )
 def test_a_bad_port_is_named_in_the_tools_own_words(url: str, port: str) -> None:
@@ -101,3 +102,5 @@ def test_a_good_port_and_none_still_parse() -> None:
     assert parse_url("postgresql://app:pw@localhost:65535/db").port == 65535
     assert parse_url("postgresql://app@localhost/db").port is None
     assert parse_url("postgresql://app@/db?host=/run/pg").port is None
+    assert parse_url("postgresql://app:S3c/ret@/db?host=/run/pg").password == "S3c/ret"
+    assert parse_url("postgresql://app:S3c/ret@h:5432/db").port == 5432

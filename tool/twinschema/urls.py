@@ -107,11 +107,12 @@ def parse_url(text: str) -> URL:
             f"not a database URL: {scheme}://... has more than one '@' before the host; "
             "write '@' in a user name or password as %40"
         )
-    port = _port_text(authority)
+    found = _PORT.match(rest)
+    port = found["port"] if found else None
     if port is not None and not (re.fullmatch("[0-9]+", port) and 1 <= int(port) <= _MAX_PORT):
         # Without an '@', 'name:word' may be a user and a password that lack their host: the
         # word is not shown then.
-        shown = f" {port!r}" if "@" in authority else ""
+        shown = f" {port!r}" if found and found["user"] else ""
         raise UsageError(
             f"not a database URL: {redact(text)}: its port{shown} is not a port number "
             f"(1 to {_MAX_PORT}; leave ':PORT' out for the default)"
@@ -124,15 +125,9 @@ def parse_url(text: str) -> URL:
 
 
 _MAX_PORT = 65535
-
-
-def _port_text(authority: str) -> str | None:
-    """The port an authority (``user:secret@host:port``) writes after its host, as written
-    (``''`` for a bare ``host:``), or None when it names none."""
-    host = authority.rpartition("@")[2]
-    if host.startswith("["):  # an IPv6 address: [::1]:5432
-        host = host.partition("]")[2]
-    return host.partition(":")[2] if ":" in host else None
+# The port of a URL after its scheme, read as SQLAlchemy's make_url reads it (a password runs to
+# the '@', '/' included; an IPv6 host is bracketed): as written, '' for a bare 'host:'.
+_PORT = re.compile(r"(?P<user>[^:/]*(?::[^@]*)?@)?(?:\[[^/?]+\]|[^/:?]+)?(?::(?P<port>[^/?]*))?")
 
 
 def dialect_of(url: URL) -> str:
