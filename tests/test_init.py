@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -419,6 +420,60 @@ def test_names_the_domain_cannot_hold_or_that_collide(tmp_path: Path, pg_url: st
     _, report = run_diff(sqlite_url, pg_url, output)
     assert [d for d in report["differences"] if d["table"] == "order_items"] == []
     assert "reply-to" not in json.dumps(report)  # no domain_name finding: the name is held
+
+
+# ---------------------------------------------------------------------------------------------
+# A library's warning is one line of the tool's, or none
+
+
+CYCLE_SQLITE = """
+CREATE TABLE staff (staff_id INTEGER PRIMARY KEY, store_id INTEGER NOT NULL REFERENCES store);
+CREATE TABLE store (store_id INTEGER PRIMARY KEY, manager_staff_id INTEGER REFERENCES staff);
+"""
+CYCLE_PG = [
+    "CREATE TABLE staff (staff_id integer PRIMARY KEY, store_id integer NOT NULL)",
+    "CREATE TABLE store (store_id integer PRIMARY KEY, manager_staff_id integer REFERENCES staff)",
+    "ALTER TABLE staff ADD FOREIGN KEY (store_id) REFERENCES store",
+]
+
+
+def test_tables_whose_keys_form_a_cycle_give_no_warning(tmp_path: Path, pg_url: str) -> None:
+    """Sakila's staff and store reference each other on both sides: SQLAlchemy's sorted_tables
+    warned in several lines (its message, then a source line of models.py). Nothing is asked of
+    the user (the module names references by string, the baseline adds the keys after both
+    tables), so nothing is said; the modules still load with both keys."""
+    execute(pg_url, *CYCLE_PG)
+    sqlite_url = testing.sqlite_file(tmp_path / "cycle.db", CYCLE_SQLITE)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_init(sqlite_url, pg_url, tmp_path / "domain.yaml")
+    assert result.exit_code == 0, result.output
+    assert [str(w.message) for w in caught] == []
+    assert result.stderr == "", result.stderr
+    for module in ("sqlite", "postgres"):
+        text = Path("schemas", f"{module}.py").read_text("utf-8")
+        assert text.count("sa.ForeignKeyConstraint(") == 2, text
+
+
+def test_a_library_warning_is_one_line_of_the_tools(tmp_path: Path, pg_url: str) -> None:
+    """A column of a type SQLAlchemy does not know (a composite type): its SAWarning is one
+    stderr line in the tool's words, without Python's source line."""
+    execute(
+        pg_url,
+        "CREATE TYPE pair AS (a integer, b integer)",
+        "CREATE TABLE t (id integer PRIMARY KEY, p pair)",
+    )
+    sqlite_url = testing.sqlite_file(
+        tmp_path / "t.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, p TEXT);"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_init(sqlite_url, pg_url, tmp_path / "domain.yaml")
+    assert result.exit_code == 0, result.output
+    assert caught == []
+    assert result.stderr.splitlines() == [
+        "twinschema: note: SQLAlchemy: Did not recognize type 'pair' of column 'p'"
+    ], result.stderr
 
 
 # ---------------------------------------------------------------------------------------------

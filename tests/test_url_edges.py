@@ -64,3 +64,43 @@ def test_inputs_remembered_afresh_are_masked_inside_the_block_only() -> None:
             assert urls.mask_output(f"read {inner}") == f"read {masked}"
         assert urls.mask_output(f"read {inner}") == f"read {inner}"
         assert urls.mask_output(f"read {earlier}") == f"read {masked}"
+
+
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [
+        ("postgresql://app:S3cretX@localhost:notaport/db", "'notaport'"),
+        ("postgresql://app:S3cretX@localhost:/db", "''"),
+        ("postgresql://app:S3cretX@[::1]:5x/db", "'5x'"),
+        ("postgresql://app:S3cretX@localhost:99999/db", "'99999'"),
+        ("postgres://app:S3cretX@db.example:-5/db", "'-5'"),
+        ("postgresql://app:S3c/retX@db.example:x/db", "'x'"),  # a '/' in the password
+    ],
+)
+def test_a_bad_port_is_named_in_the_tools_own_words(url: str, port: str) -> None:
+    """A port that is not a number from 1 to 65535 is refused before any driver sees it, in one
+    line that names the port as written and masks the password (not Python's "invalid literal
+    for int() with base 10")."""
+    from twinschema.errors import UsageError
+    from twinschema.urls import parse_url
+
+    with pytest.raises(UsageError) as caught:
+        parse_url(url)
+    message = caught.value.message
+    assert f"its port {port} is not a port number" in message, message
+    assert "app:***@" in message and "S3cret" not in message, message
+    assert "int()" not in message and "\n" not in message, message
+    result = CliRunner().invoke(cli, ["diff", url, "sqlite:///nowhere.db"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [f"twinschema: error: {message}"], result.stderr
+
+
+def test_a_good_port_and_none_still_parse() -> None:
+    from twinschema.urls import parse_url
+
+    assert parse_url("postgresql://app@[::1]:5433/db").port == 5433
+    assert parse_url("postgresql://app:pw@localhost:65535/db").port == 65535
+    assert parse_url("postgresql://app@localhost/db").port is None
+    assert parse_url("postgresql://app@/db?host=/run/pg").port is None
+    assert parse_url("postgresql://app:S3c/ret@/db?host=/run/pg").password == "S3c/ret"
+    assert parse_url("postgresql://app:S3c/ret@h:5432/db").port == 5432

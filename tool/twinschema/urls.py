@@ -107,11 +107,27 @@ def parse_url(text: str) -> URL:
             f"not a database URL: {scheme}://... has more than one '@' before the host; "
             "write '@' in a user name or password as %40"
         )
+    found = _PORT.match(rest)
+    port = found["port"] if found else None
+    if port is not None and not (re.fullmatch("[0-9]+", port) and 1 <= int(port) <= _MAX_PORT):
+        # Without an '@', 'name:word' may be a user and a password that lack their host: the
+        # word is not shown then.
+        shown = f" {port!r}" if found and found["user"] else ""
+        raise UsageError(
+            f"not a database URL: {redact(text)}: its port{shown} is not a port number "
+            f"(1 to {_MAX_PORT}; leave ':PORT' out for the default)"
+        )
     try:
         url = make_url(f"{_SCHEME_ALIASES[scheme]}://{rest}")
-    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+    except (ArgumentError, ValueError) as exc:
         raise UsageError(f"not a database URL: {redact(text)} ({scrub(str(exc))})") from None
     return url
+
+
+_MAX_PORT = 65535
+# The port of a URL after its scheme, read as SQLAlchemy's make_url reads it (a password runs to
+# the '@', '/' included; an IPv6 host is bracketed): as written, '' for a bare 'host:'.
+_PORT = re.compile(r"(?P<user>[^:/]*(?::[^@]*)?@)?(?:\[[^/?]+\]|[^/:?]+)?(?::(?P<port>[^/?]*))?")
 
 
 def dialect_of(url: URL) -> str:

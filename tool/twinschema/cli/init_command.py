@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,25 @@ def init_command(
         "postgresql": adopt.database_url(config, "postgresql", postgres_url, notice),
     }
     path = Path(output) if output else adopt.default_output(config)
-    result = adopt.run_init(config, urls, path, force=force, stamp=stamp)
+    # A library's warning (SQLAlchemy's "Did not recognize type 'pair' of column 'p'") is said
+    # in one line of the tool's, not as Python prints it (the message, then a source line).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = adopt.run_init(config, urls, path, force=force, stamp=stamp)
     for line in adopt.summary(result):
         click.echo(line)
+    shown = [w for w in caught if not issubclass(w.category, _HIDDEN)]
+    for said in dict.fromkeys(_one_line(w) for w in shown):
+        notice(f"note: {said}")
+
+
+def _one_line(warning: warnings.WarningMessage) -> str:
+    """A warning as one line: who said it (SQLAlchemy, Alembic) and its words."""
+    who = _LIBRARIES.get(type(warning.message).__module__.split(".", 1)[0])
+    words = " ".join(str(warning.message).split())
+    return f"{who}: {words}" if who else words
+
+
+_LIBRARIES = {"sqlalchemy": "SQLAlchemy", "alembic": "Alembic"}
+# The warnings Python's default filters do not show (a library's deprecations): not shown.
+_HIDDEN = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)

@@ -9,12 +9,12 @@ index predicates and generated columns (``computed``) use it too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema import typemap
 from twinschema.evaluate import probes
-from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.context import StageContext, find, matched_tables
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Column, ColumnType, Table
@@ -81,7 +81,14 @@ def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet
 
 
 def _typed(column: Column) -> tuple[str, ColumnType]:
-    return column.name, column.type
+    """A column's name and type as the probe table declares it, with its collation: a SQLite
+    column's NOCASE applies inside its CHECK (``s IN ('a', 'b')`` accepts 'A'). A collation the
+    scratch database lacks (a PostgreSQL one of the user's) makes the table, and so the pair,
+    not evaluated, never judged as if the column had none."""
+    if column.collation is None:
+        return column.name, column.type
+    name = column.collation.name.replace('"', '""')
+    return column.name, replace(column.type, raw=f'{type_sql(column.type)} COLLATE "{name}"')
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 # The clock moved by a fixed amount (``datetime('now', '+1 hour')``, ``date('now', '-1 day')``),
@@ -211,3 +211,89 @@ def _clock_form(seconds: str | None, fraction: str | None, zone: str | None) -> 
             else "+hh" + ("" if len(zone) == 3 else ":mm" if ":" in zone else "mm")
         )
     return text
+
+
+# -- a clock number read at a fixed moment -------------------------------------------------
+# "The current time as Unix seconds" is not one value across spellings: PostgreSQL's ::integer
+# rounds (extract(epoch from now())::integer is 1 s ahead of strftime('%s', 'now') for half of
+# each second), floor() and SQLite's strftime truncate. Each spelling is run once more with its
+# clock read replaced by this moment, whose fraction (.7506) is past half a second and half a
+# millisecond, and which is years from any day a check runs (a value near the real clock means a
+# clock read was left in place: nothing is said then).
+FIXED_MOMENT = "2001-09-09 01:46:40.7506"
+_FIXED_UNIX = Decimal("1000000000.7506")
+_FIXED_DAY, _FIXED_TIME = FIXED_MOMENT.split(" ")
+_PG_AT = f"'{FIXED_MOMENT}+00'"
+# Each dialect's clock reads as (pattern, replacement); a precision (CURRENT_TIMESTAMP(0))
+# becomes the cast's, which rounds as the function does.
+_CLOCK_READS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "postgresql": (
+        (
+            re.compile(
+                r"(?:\bpg_catalog\.)?\b(?:now|transaction_timestamp|statement_timestamp|"
+                r"clock_timestamp)\s*\(\s*\)",
+                re.I,
+            ),
+            f"({_PG_AT}::timestamptz)",
+        ),
+        (
+            re.compile(r"\bcurrent_timestamp\s*\(\s*(\d+)\s*\)", re.I),
+            f"({_PG_AT}::timestamptz(\\1))",
+        ),
+        (re.compile(r"\bcurrent_timestamp\b", re.I), f"({_PG_AT}::timestamptz)"),
+        (
+            re.compile(r"\blocaltimestamp\s*\(\s*(\d+)\s*\)", re.I),
+            f"('{FIXED_MOMENT}'::timestamp(\\1))",
+        ),
+        (re.compile(r"\blocaltimestamp\b", re.I), f"('{FIXED_MOMENT}'::timestamp)"),
+        (re.compile(r"\bcurrent_date\b", re.I), f"('{_FIXED_DAY}'::date)"),
+    ),
+    "sqlite": (
+        (re.compile(r"'now'", re.I), f"'{FIXED_MOMENT}'"),
+        (
+            re.compile(r"\b(date|time|datetime|julianday|unixepoch)\s*\(\s*\)", re.I),
+            f"\\1('{FIXED_MOMENT}')",
+        ),
+        (
+            re.compile(r"\bstrftime\s*\(\s*('(?:[^']|'')*')\s*\)", re.I),
+            f"strftime(\\1, '{FIXED_MOMENT}')",
+        ),
+        # SQLite's keywords read the clock to the whole second.
+        (re.compile(r"\bcurrent_timestamp\b", re.I), f"'{FIXED_MOMENT[:19]}'"),
+        (re.compile(r"\bcurrent_date\b", re.I), f"'{_FIXED_DAY}'"),
+        (re.compile(r"\bcurrent_time\b", re.I), f"'{_FIXED_TIME[:8]}'"),
+    ),
+}
+# The clock numbers whose rounding is told apart, by their unit.
+_UNITS = {"Unix seconds": (1, "second"), "Unix milliseconds": (1000, "millisecond")}
+
+
+def at_fixed_moment(dialect: str, expression: str) -> str | None:
+    """``expression`` with each clock read of ``dialect`` replaced by ``FIXED_MOMENT`` (UTC), or
+    None when it has none that this knows."""
+    text = expression
+    for pattern, replacement in _CLOCK_READS.get(dialect, ()):
+        text = pattern.sub(replacement, text)
+    return None if text == expression else text
+
+
+def clock_number_at(label: str, value: Any) -> str:
+    """A clock number (``label``: "Unix seconds") as the value it gave at ``FIXED_MOMENT`` says
+    it is written: truncated, rounded, or with a fraction (to the millisecond, SQLite's clock)."""
+    scale_unit = _UNITS.get(label)
+    if scale_unit is None:
+        return label
+    try:
+        number = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except ArithmeticError:
+        return label
+    scale, unit = scale_unit
+    whole = (_FIXED_UNIX * scale).to_integral_value(ROUND_FLOOR)
+    if number == whole:
+        return f"{label}, truncated to the {unit}"
+    if number == whole + 1:
+        return f"{label}, rounded to the nearest {unit}"
+    if number == number.to_integral_value():
+        return f"{label} ({number} at {FIXED_MOMENT} UTC)"
+    kept = number.quantize(Decimal(1) / (1000 // scale), ROUND_HALF_EVEN)  # to the millisecond
+    return f"{label} with a fraction ({kept} at {FIXED_MOMENT} UTC)"

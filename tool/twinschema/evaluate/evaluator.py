@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import crossing
 from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
-from twinschema.evaluate.clock import in_utc
+from twinschema.evaluate.clock import CLOCK_NUMBER, at_fixed_moment, clock_number_at, in_utc
 from twinschema.evaluate.pg_scratch import PostgreSQLScratch
 from twinschema.evaluate.values import (
     CLASSES,
+    CONSTANT,
     FAILED,
     NOT_EVALUATED,
     VARYING,
@@ -126,6 +127,8 @@ class Evaluator:
                 self.runs += 1
                 run, local = in_utc(dialect, expression)
                 found = classify(backend.run([(run, column.type)]))
+                if found.kind == CLOCK_NUMBER:
+                    found = self._at_fixed_moment(dialect, backend, (run, column), found)
                 if local and found.kind in CLASSES:
                     found = replace(found, local=True)
             self._single[key] = found
@@ -151,6 +154,23 @@ class Evaluator:
                 )
             self._zoned[key] = found
         return self._zoned[key]
+
+    def _at_fixed_moment(
+        self, dialect: str, backend: Backend, default: tuple[str, Column], found: Verdict
+    ) -> Verdict:
+        """A clock number with how it is written (truncated, rounded, with a fraction), read by
+        running the default (its text, its column) with the clock at ``clock.FIXED_MOMENT``;
+        ``found`` as it is when the clock cannot be moved (or a clock read was missed: the value
+        is not one constant)."""
+        expression, column = default
+        moved = at_fixed_moment(dialect, expression)
+        if moved is None:
+            return found
+        self.runs += 1
+        fixed = classify(backend.run([(moved, column.type)]))
+        if fixed.kind != CONSTANT:
+            return found
+        return replace(found, value=clock_number_at(str(found.value), fixed.value))
 
     def side_by_side(
         self, dialect: str, left: tuple[str, Column], right: tuple[str, Column]

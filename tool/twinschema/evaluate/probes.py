@@ -159,6 +159,35 @@ def _dependent(tree: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def dependent_default(dialect: str, text: str) -> bool:
+    """True when a default uses an operator whose result depends on the dialect (see
+    ``_dependent``), other than a || of text literals alone ('a' || 'b' is 'ab' on both)."""
+    found = reads(dialect, text)
+    if found is None or not found.dependent:
+        return False
+    return set(found.dependent) != {"DPipe"} or not _text_only(dialect, text)
+
+
+def _text_only(dialect: str, text: str) -> bool:
+    """True when ``text`` joins string literals only (PostgreSQL's ``'a'::text`` included)."""
+    import sqlglot
+    from sqlglot import exp
+
+    from twinschema.records import SQLGLOT_DIALECTS
+
+    tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS[dialect])  # reads() parsed it
+    for node in tree.walk():
+        if isinstance(node, exp.Literal):
+            if not node.is_string:
+                return False
+        elif isinstance(node, exp.Cast):
+            if not node.to.is_type(*exp.DataType.TEXT_TYPES):
+                return False
+        elif not isinstance(node, (exp.DPipe, exp.Paren, exp.DataType)):
+            return False
+    return True
+
+
 def kind_of(left: Column, right: Column | None = None) -> str | None:
     """The logical kind the probes of a column follow: the kind both sides share, else the
     most specific kind of the left one."""
