@@ -104,3 +104,20 @@ def test_a_good_port_and_none_still_parse() -> None:
     assert parse_url("postgresql://app@/db?host=/run/pg").port is None
     assert parse_url("postgresql://app:S3c/ret@/db?host=/run/pg").password == "S3c/ret"
     assert parse_url("postgresql://app:S3c/ret@h:5432/db").port == 5432
+
+
+@pytest.mark.parametrize("url", ["postgresql://app:S3cretX/db", "postgresql://app:S3cretX"])
+def test_a_password_without_its_host_is_never_shown_as_a_port(url: str) -> None:
+    """'user:password' with the '@' and host left out reads as a host and a port: the word
+    after ':' may be the password, so neither the message nor the URL in it shows it."""
+    from twinschema.errors import UsageError
+    from twinschema.urls import parse_url
+
+    with pytest.raises(UsageError) as caught:
+        parse_url(url)
+    message = caught.value.message
+    assert "S3cret" not in message and "is not a port number" in message, message
+    assert message.startswith("not a database URL: postgresql://app:***"), message
+    result = CliRunner().invoke(cli, ["diff", url, "sqlite:///nowhere.db"])
+    assert result.exit_code == 2, result.output
+    assert "S3cret" not in result.output, result.output

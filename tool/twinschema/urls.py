@@ -109,12 +109,22 @@ def parse_url(text: str) -> URL:
         )
     found = _PORT.match(rest)
     port = found["port"] if found else None
-    if port is not None and not (re.fullmatch("[0-9]+", port) and 1 <= int(port) <= _MAX_PORT):
+    if (
+        found
+        and port is not None
+        and not (re.fullmatch("[0-9]+", port) and 1 <= int(port) <= _MAX_PORT)
+    ):
         # Without an '@', 'name:word' may be a user and a password that lack their host: the
-        # word is not shown then.
-        shown = f" {port!r}" if found and found["user"] else ""
+        # word is not shown then, nor anywhere in the URL.
+        if found["user"]:
+            shown, where = f" {port!r}", redact(text)
+        else:
+            shown, where = (
+                "",
+                f"{scheme}://{rest[: found.start('port')]}***" + (rest[found.end("port") :]),
+            )
         raise UsageError(
-            f"not a database URL: {redact(text)}: its port{shown} is not a port number "
+            f"not a database URL: {where}: its port{shown} is not a port number "
             f"(1 to {_MAX_PORT}; leave ':PORT' out for the default)"
         )
     try:
