@@ -38,6 +38,9 @@ CASES = (
     "sl-sl.view-where-differs",
     "sl-sl.view-literal-whitespace-differs",
     "pg-pg.sequence-cache-differs",
+    "sl-pg.eval-dependent-check-cast-text-real",
+    "sl-pg.eval-dependent-check-cast-text-boolean",
+    "sl-pg.eval-dependent-check-format-numeric",
 )
 
 
@@ -308,3 +311,21 @@ def test_a_file_that_is_not_utf8_is_named_at_its_line(tmp_path: Path, kind: str)
     with pytest.raises(UsageError) as raised:
         read_sql(path) if kind == "sql" else load_domain(path)
     assert str(raised.value).startswith(f"{path}:2: not UTF-8 text (byte 0xe9 at offset 16)")
+
+
+@pytest.mark.parametrize(
+    ("case", "why"),
+    [
+        ("sl-pg.eval-dependent-check-cast-text-real", "a cast to text prints a number"),
+        ("sl-pg.eval-dependent-check-cast-text-boolean", "a cast to text prints a number, boolean"),
+        ("sl-pg.eval-dependent-check-format-numeric", "format() prints a number"),
+    ],
+)
+def test_a_conversion_to_text_says_why_the_dialects_part(
+    found: dict[str, list[Difference]], case: str, why: str
+) -> None:
+    """A conversion of a number or boolean to text names what it prints on each dialect (the
+    reason was empty: "means something else on each: ; witness ...", new-user test round 6)."""
+    d = _one(found, case)
+    assert f"but means something else on each: {why}" in d.message, d.message
+    assert "each: ;" not in d.message

@@ -182,6 +182,12 @@ def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
     # ``x / (4)::numeric``, is not why ``x / 4`` parts them); else those of either side.
     operators = sorted(used[0] & used[1] or used[0] | used[1])
     reasons = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
+    reasons += [
+        typemap.TEXT_CONVERSIONS[name]
+        for r in found
+        if r is not None and any(not text_on_both(st, table, c) for c in sorted(r.rendered))
+        for name in r.conversions
+    ]
     ordered = sorted({c for r in found if r is not None for c in r.ordered})
     reasons += [
         _enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)

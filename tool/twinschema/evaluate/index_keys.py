@@ -52,7 +52,7 @@ def matched_indexes(st: StageContext) -> None:
                 li.describe(),
                 ri.describe(),
                 (
-                    f"the elements of index {li.name or ri.name or ''} on {lt.name}",
+                    f"index {li.name or ri.name or ''} on {lt.name}",
                     why_dependent(st, ltext, rtext, lt.name),
                     said,
                 ),

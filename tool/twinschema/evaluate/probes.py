@@ -51,6 +51,9 @@ class Reads:
     # The columns it converts to text (``typemap.TEXT_CONVERSIONS``): a number, boolean or time
     # is printed as each dialect prints it.
     rendered: frozenset[str] = frozenset()
+    # Which of those conversions it uses (keys of ``typemap.TEXT_CONVERSIONS``), for the reason
+    # a difference gives.
+    conversions: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4096)
@@ -90,7 +93,7 @@ def reads(dialect: str, text: str) -> Reads | None:
         tuple(dict.fromkeys(lengths)),
         _dependent(tree),
         _ordered(tree),
-        _rendered(tree),
+        *_rendered(tree),
     )
 
 
@@ -113,12 +116,13 @@ def _ordered(tree: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def _rendered(tree: Any) -> frozenset[str]:
+def _rendered(tree: Any) -> tuple[frozenset[str], tuple[str, ...]]:
     """The columns ``tree`` converts to text by a cast to a text type, format() or printf()
-    (a string literal's cast, ``'a'::text``, converts nothing)."""
+    (a string literal's cast, ``'a'::text``, converts nothing), and the conversions that do."""
     from sqlglot import exp
 
     found: set[str] = set()
+    used: set[str] = set()
     for node in tree.walk():
         name = node.name if isinstance(node, exp.Anonymous) else type(node).__name__
         if name not in typemap.TEXT_CONVERSIONS:
@@ -129,8 +133,11 @@ def _rendered(tree: Any) -> frozenset[str]:
             operands = [node.this]
         else:  # the format string is no value printed
             operands = list(node.expressions)[0 if isinstance(node, exp.Format) else 1 :]
-        found.update(c.name for o in operands for c in o.find_all(exp.Column))
-    return frozenset(found)
+        columns = {c.name for o in operands for c in o.find_all(exp.Column)}
+        if columns:
+            found.update(columns)
+            used.add(name)
+    return frozenset(found), tuple(sorted(used))
 
 
 def _dependent(tree: Any) -> tuple[str, ...]:
