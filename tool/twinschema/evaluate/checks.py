@@ -153,20 +153,21 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
     if table is None:
         return False
     rendered = {c for r in (lreads, rreads) if r is not None for c in r.rendered}
-    if any(not text_on_both(st, table, c) for c in sorted(rendered)):
+    if not text_on_both(st, table, *sorted(rendered)):
         return True
     ordered = {c for r in (lreads, rreads) if r is not None for c in r.ordered}
     return any(enum_ordered(st, table, c) for c in sorted(ordered))
 
 
-def text_on_both(st: StageContext, table: str, column: str) -> bool:
-    """True when ``column`` of ``table`` is text on both sides: converting it to text
+def text_on_both(st: StageContext, table: str, *columns: str) -> bool:
+    """True when each of ``columns`` of ``table`` is text on both sides: converting it to text
     (``typemap.TEXT_CONVERSIONS``) prints what it holds, alike on both dialects."""
-    _, left = find(st.left, table, column)
-    _, right = find(st.right, table, column)
-    if left is None or right is None:
-        return False
-    return probes.kind_of(left, right) in probes.TEXT_KINDS
+    for column in columns:
+        _, left = find(st.left, table, column)
+        _, right = find(st.right, table, column)
+        if left is None or right is None or probes.kind_of(left, right) not in probes.TEXT_KINDS:
+            return False
+    return True
 
 
 def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
@@ -182,12 +183,8 @@ def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
     # ``x / (4)::numeric``, is not why ``x / 4`` parts them); else those of either side.
     operators = sorted(used[0] & used[1] or used[0] | used[1])
     reasons = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
-    reasons += [
-        typemap.TEXT_CONVERSIONS[name]
-        for r in found
-        if r is not None and any(not text_on_both(st, table, c) for c in sorted(r.rendered))
-        for name in r.conversions
-    ]
+    converting = [r for r in found if r is not None and not text_on_both(st, table, *r.rendered)]
+    reasons += [typemap.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions]
     ordered = sorted({c for r in found if r is not None for c in r.ordered})
     reasons += [
         _enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)
