@@ -607,6 +607,25 @@ def test_probe_rows_follow_the_kind_and_the_literals() -> None:
     assert (None, None) in rows
 
 
+def test_scaled_numeric_probes_hold_one_decimal_beyond_the_scale() -> None:
+    """A NUMERIC(6,2) column is probed with values PostgreSQL rounds on store and SQLite keeps
+    (0.001 to 0.00, 0.005 and 0.995 up); an unscaled numeric and a float column are not."""
+    from decimal import Decimal
+
+    from twinschema.evaluate import probes
+
+    found = probes.reads("sqlite", "x > 0")
+    assert found is not None
+    scaled = probes.values_for("numeric", found.numbers, found.strings, scale=2)
+    beyond = {Decimal("0.001"), Decimal("0.005"), Decimal("0.995"), Decimal("-0.005")}
+    assert beyond.issubset(scaled)
+    whole = probes.values_for("numeric", found.numbers, found.strings, scale=0)
+    assert {Decimal("0.1"), Decimal("0.5"), Decimal("-0.5")}.issubset(whole)
+    for kind, scale in (("numeric", None), ("float", None)):
+        values = probes.values_for(kind, found.numbers, found.strings, scale)
+        assert not beyond & {Decimal(str(v)) for v in values if v is not None}
+
+
 def test_several_checks_on_a_table_pair_by_the_columns_they_read(
     tmp_path: Path, pg_url: str
 ) -> None:

@@ -1,7 +1,7 @@
 """How a logical type is carried by a stored one: a CHECK ... IN list that makes an integer a
 boolean or a text an enum (``encodings_of``), and the extension types (vector, geometry) that
-``domain.yaml`` declares a SQLite spelling for (``Storage``). The type table they read is
-``typemap``'s.
+``domain.yaml`` declares a SQLite spelling for (``Storage``), and the dialects that round to a
+declared scale on store (``ENFORCES_SCALE``). The type table they read is ``typemap``'s.
 """
 
 from __future__ import annotations
@@ -12,7 +12,17 @@ from dataclasses import replace
 from twinschema.dialects import sqlite_library
 from twinschema.model import CheckConstraint, Column, ColumnType
 from twinschema.records.kinds import GEOMETRY, VECTOR, Storage
-from twinschema.typemap import SAME, SQLITE, kinds_of
+from twinschema.typemap import POSTGRESQL, SAME, SQLITE, kinds_of
+
+# Dialects that round a value to a column's declared NUMERIC scale on store: SQLite keeps 0.001
+# in a NUMERIC(6,2) column, PostgreSQL stores 0.00. Across dialects, an expression (CHECK,
+# index predicate, generated column) that reads such a column depends on the dialect even when
+# spelled alike (``evaluate.checks.dependent``): it is run on probe rows.
+ENFORCES_SCALE = frozenset({POSTGRESQL})
+SCALE_REASON = (
+    "{column} has scale {scale}: {rounds} rounds a value to {scale} decimals on store, "
+    "{keeps} keeps them all (0.001 is 0.00 on one, 0.001 on the other)"
+)
 
 # What a CHECK ... IN list on a column of a given kind encodes: SQLite spells booleans as
 # integers restricted to (0, 1) and enums as text restricted to a list of strings. SQLite's

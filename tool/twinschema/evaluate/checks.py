@@ -15,7 +15,14 @@ from typing import Any
 from twinschema import typemap
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend, type_sql
-from twinschema.evaluate.context import StageContext, find, matched_tables
+from twinschema.evaluate.context import (
+    StageContext,
+    enum_order,
+    enum_ordered,
+    find,
+    matched_tables,
+    scale_reasons,
+)
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference, Equivalence, Side
@@ -155,6 +162,8 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
     rendered = {c for r in (lreads, rreads) if r is not None for c in r.rendered}
     if not text_on_both(st, table, *sorted(rendered)):
         return True
+    if scale_reasons(st, table, {c for r in (lreads, rreads) if r is not None for c in r.columns}):
+        return True
     ordered = {c for r in (lreads, rreads) if r is not None for c in r.ordered}
     return any(enum_ordered(st, table, c) for c in sorted(ordered))
 
@@ -172,45 +181,26 @@ def text_on_both(st: StageContext, table: str, *columns: str) -> bool:
 
 def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
     """Why two expressions that ``dependent`` found mean something else on each dialect: what
-    each of their dialect-dependent operators does on each (``typemap``), and each column they
-    order that is an enum on one side."""
+    each of their dialect-dependent operators does on each (``typemap``), each column they read
+    whose declared scale one side rounds to, and each they order that is an enum on one side."""
     found = [
         probes.reads(d, t)
         for d, t in ((st.left.schema.dialect, ltext), (st.right.schema.dialect, rtext))
     ]
     used = [set(r.dependent) if r is not None else set() for r in found]
     # The operators both sides use, where there are (a cast PostgreSQL prints of its own,
-    # ``x / (4)::numeric``, is not why ``x / 4`` parts them); else those of either side.
-    operators = sorted(used[0] & used[1] or used[0] | used[1])
-    reasons = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
+    # ``x / (4)::numeric``, is not why ``x / 4`` parts them); else those of either side, but
+    # none when a column's declared scale (``scale_reasons``) is why.
+    scaled = scale_reasons(st, table, {c for r in found if r is not None for c in r.columns})
+    operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
+    reasons = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators] + scaled
     converting = [r for r in found if r is not None and not text_on_both(st, table, *r.rendered)]
     reasons += [typemap.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions]
     ordered = sorted({c for r in found if r is not None for c in r.ordered})
     reasons += [
-        _enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)
+        enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)
     ]
     return "; ".join(dict.fromkeys(reasons))
-
-
-def _enum_order(st: StageContext, table: str, column: str) -> str:
-    """``s is an enum on PostgreSQL (...), text on SQLite (...)``."""
-    _, left = find(st.left, table, column)
-    enum, other = ("left", "right") if left is not None and left.type.values else ("right", "left")
-    return (
-        f"{column} is an enum on {st.side_name(enum)} (< follows the declared order of its "
-        f"labels), text on {st.side_name(other)} (< follows text order)"
-    )
-
-
-def enum_ordered(st: StageContext, table: str, column: str) -> bool:
-    """True when ``column`` is a PostgreSQL enum on one side whose declared order is not the
-    order of its labels as text (what ``<`` follows on the other side's TEXT kept to a list)."""
-    for side in (st.left, st.right):
-        _, found = find(side, table, column)
-        values = found.type.values if found is not None else None
-        if values is not None and list(values) != sorted(values):
-            return True
-    return False
 
 
 def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:

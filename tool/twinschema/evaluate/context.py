@@ -150,6 +150,20 @@ def _with_note(d: Difference, said: str) -> Difference:
     return replace(d, message=f"{d.message}; {said}")
 
 
+def scale_reasons(st: StageContext, table: str, names: set[str]) -> list[str]:
+    """Why each of the columns ``names`` of ``table`` is stored otherwise on each side: a
+    declared scale one dialect rounds to and the other ignores (``probes.scale_parts``)."""
+    from twinschema.evaluate.probes import scale_parts
+
+    reasons = []
+    for name in sorted({n.lower() for n in names}):
+        left, right = find(st.left, table, name)[1], find(st.right, table, name)[1]
+        reason = scale_parts(left, right) if left is not None and right is not None else None
+        if reason is not None:
+            reasons.append(reason)
+    return reasons
+
+
 def find(side: Side, table: str, column: str) -> tuple[Table | None, Column | None]:
     """The table and column of ``side`` named so, matched exactly, else whatever the case."""
     tables = side.schema.tables
@@ -218,3 +232,25 @@ def same_rows(run: Run) -> bool:
 def equal(a: Any, b: Any) -> bool:
     """Equal values of the same type (SQLite's 1 is not its 1.0)."""
     return type(a) is type(b) and bool(a == b)
+
+
+def enum_order(st: StageContext, table: str, column: str) -> str:
+    """Why ``<`` on ``column`` parts the dialects: ``s is an enum on PostgreSQL (...), text on
+    SQLite (...)``."""
+    _, left = find(st.left, table, column)
+    enum, other = ("left", "right") if left is not None and left.type.values else ("right", "left")
+    return (
+        f"{column} is an enum on {st.side_name(enum)} (< follows the declared order of its "
+        f"labels), text on {st.side_name(other)} (< follows text order)"
+    )
+
+
+def enum_ordered(st: StageContext, table: str, column: str) -> bool:
+    """True when ``column`` is a PostgreSQL enum on one side whose declared order is not the
+    order of its labels as text (what ``<`` follows on the other side's TEXT kept to a list)."""
+    for side in (st.left, st.right):
+        _, found = find(side, table, column)
+        values = found.type.values if found is not None else None
+        if values is not None and list(values) != sorted(values):
+            return True
+    return False

@@ -195,6 +195,23 @@ def _text_only(dialect: str, text: str) -> bool:
     return True
 
 
+def scale_parts(left: Column, right: Column) -> str | None:
+    """Why a column is stored otherwise on each side, if it is: it has a declared scale on a
+    side whose dialect rounds to it (``typemap_storage.ENFORCES_SCALE``), and the other side's
+    dialect keeps every decimal."""
+    from twinschema.typemap_storage import ENFORCES_SCALE, SCALE_REASON
+
+    for this, other in ((left, right), (right, left)):
+        rounds, keeps = this.type.dialect, other.type.dialect
+        if this.type.scale is None or rounds not in ENFORCES_SCALE or keeps in ENFORCES_SCALE:
+            continue
+        names = typemap.DIALECT_NAMES
+        return SCALE_REASON.format(
+            column=this.name, scale=this.type.scale, rounds=names[rounds], keeps=names[keeps]
+        )
+    return None
+
+
 def kind_of(left: Column, right: Column | None = None) -> str | None:
     """The logical kind the probes of a column follow: the kind both sides share, else the
     most specific kind of the left one."""
@@ -277,6 +294,11 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = Fal
     found += [Decimal(v) for v in ("0.4", "0.7", "1.5", "2.5", "-0.5", "-0.7", "-1.5")]
     if scale is not None:
         found = [d.quantize(step) for d in found]
+    if exact and scale is not None and scale >= 0:
+        # One decimal beyond the scale, third after the literals (a cut keeps them): PostgreSQL
+        # rounds it away on store (0.001 is 0.00, 0.005 and 0.995 round up), SQLite keeps it.
+        fine, at = step / 10, len(numbers) * 5
+        found[at:at] = [fine, 5 * fine, 1 - 5 * fine, -5 * fine]
     return [float(d) if scale is None and not exact else d for d in found]
 
 
