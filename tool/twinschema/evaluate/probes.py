@@ -258,6 +258,11 @@ def values_for(
             found += _integers(numbers) + _decimals(numbers, None)
     elif kind == "json":
         found += _json(strings)
+    elif kind in _MOMENT_KINDS:
+        # The literals as written, then moments with a fraction past half a second, where a
+        # conversion that truncates (SQLite's strftime('%s', ts)) and one that rounds
+        # (PostgreSQL's extract(epoch from ts)::bigint) part.
+        found += [*strings, *_MOMENT_KINDS[kind]]
     else:  # dates, times, UUIDs: the literals as written, and nothing made up
         found += list(strings)
     # Decimal('1.0') equals Decimal('1') but is another numeric to PostgreSQL ('1.0' as text).
@@ -265,6 +270,11 @@ def values_for(
     for v in found:
         keyed.setdefault(("decimal", str(v)) if isinstance(v, Decimal) else v, v)
     return list(keyed.values())
+
+
+_MOMENT_KINDS: dict[str, tuple[str, ...]] = {
+    "timestamp": ("2024-01-01 00:00:00.6", "2024-02-29 23:59:59.5"),
+}
 
 
 def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
