@@ -207,6 +207,20 @@ class Loader:
             yield handle
 
 
+@contextmanager
+def loader_on(pg_server: str, prefix: str) -> Iterator[Loader]:
+    """A ``Loader`` on a scratch database of its own on ``pg_server`` (named from ``prefix``),
+    closed and dropped at the end: what each module of probe cases uses."""
+    from support.testing import scratch_database
+
+    with scratch_database(pg_server, prefix=prefix) as url:
+        found = Loader(url)
+        try:
+            yield found
+        finally:
+            found.close()
+
+
 def domain_of(case: Case) -> Domain | None:
     """The case's domain, if it declares one."""
     path = case.folder / "domain.yaml"
@@ -216,7 +230,7 @@ def domain_of(case: Case) -> Domain | None:
 def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparison:
     """Compare the two sides of ``case`` as ``twinschema diff a b [--domain]`` does: the
     comparer, then the evaluation stage (not with ``evaluated=False``: ``--no-evaluate``)."""
-    found, sides = _compared(loader, case)
+    found, sides = compared_sides(loader, case)
     if evaluated:
         evaluate(found, *sides, loader.evaluator)
     return found
@@ -224,11 +238,11 @@ def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparis
 
 def case_warnings(loader: Loader, case: Case) -> list[Difference]:
     """The ``value_compatibility`` warnings of ``case``, as ``twinschema diff`` gives them."""
-    found, sides = _compared(loader, case)
+    found, sides = compared_sides(loader, case)
     return evaluate(found, *sides, loader.evaluator, values=True).warnings
 
 
-def _compared(loader: Loader, case: Case) -> tuple[Comparison, tuple[Side, Side]]:
+def compared_sides(loader: Loader, case: Case) -> tuple[Comparison, tuple[Side, Side]]:
     """The comparer's findings on ``case``, and its two sides."""
     domain = domain_of(case)
     da, db = case.dialects

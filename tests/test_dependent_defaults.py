@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from probes import Loader, _compared, cases
+from probes import Loader, cases, compared_sides, loader_on
 
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 
@@ -21,14 +21,8 @@ BY_NAME = {c.name: c for c in cases()}
 
 @pytest.fixture(scope="module")
 def loader(pg_server: str) -> Iterator[Loader]:
-    from support.testing import scratch_database
-
-    with scratch_database(pg_server, prefix="dependent") as url:
-        found = Loader(url)
-        try:
-            yield found
-        finally:
-            found.close()
+    with loader_on(pg_server, "dependent") as found:
+        yield found
 
 
 @pytest.mark.parametrize(
@@ -42,7 +36,7 @@ def test_a_dialect_dependent_default_is_run_without_a_server_named(
     loader: Loader, name: str, needs_postgresql: bool
 ) -> None:
     case = BY_NAME[name]
-    comparison, sides = _compared(loader, case)
+    comparison, sides = compared_sides(loader, case)
     # No server named: PostgreSQL is the one TWINSCHEMA_SCRATCH_URL gives (the session's), as
     # the embedded server would be started, only when an expression must run there.
     with Evaluator(PostgreSQLScratch()) as evaluator:

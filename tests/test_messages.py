@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from probes import Loader, cases, compare_case
+from probes import Loader, cases, compare_case, loader_on
 
 from twinschema.compare import Side, compare
 from twinschema.evaluate import evaluate
@@ -46,14 +46,8 @@ CASES = (
 
 @pytest.fixture(scope="module")
 def loader(pg_server: str) -> Iterator[Loader]:
-    from support.testing import scratch_database
-
-    with scratch_database(pg_server, prefix="messages") as url:
-        found = Loader(url)
-        try:
-            yield found
-        finally:
-            found.close()
+    with loader_on(pg_server, "messages") as found:
+        yield found
 
 
 @pytest.fixture(scope="module")

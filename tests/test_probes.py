@@ -18,6 +18,7 @@ from probes import (
     case_warnings,
     cases,
     compare_case,
+    loader_on,
     measured,
     run_setup,
     same_value,
@@ -36,14 +37,8 @@ WARNED = [c for c in CASES if c.warnings is not None]
 
 @pytest.fixture(scope="module")
 def loader(pg_server: str) -> Iterator[Loader]:
-    from support.testing import scratch_database
-
-    with scratch_database(pg_server, prefix="probes") as url:
-        found = Loader(url)
-        try:
-            yield found
-        finally:
-            found.close()
+    with loader_on(pg_server, "probes") as found:
+        yield found
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from probes import Case, Loader, cases, compare_case
+from probes import Case, Loader, cases, compare_case, loader_on
 
 # One worker runs this module: its module fixture (every eval- case compared with and without
 # the evaluation stage) is computed once, not once per worker that runs one of its tests.
@@ -29,14 +29,8 @@ EVALUATED = re.compile(r"by evaluation|witness \(|fail on (SQLite|PostgreSQL)")
 
 @pytest.fixture(scope="module")
 def loader(pg_server: str) -> Iterator[Loader]:
-    from twinschema.testing import scratch_database
-
-    with scratch_database(pg_server, prefix="probes_eval") as url:
-        found = Loader(url)
-        try:
-            yield found
-        finally:
-            found.close()
+    with loader_on(pg_server, "probes_eval") as found:
+        yield found
 
 
 def settled_by_evaluation(loader: Loader, case: Case) -> bool:
