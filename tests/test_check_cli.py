@@ -4,6 +4,8 @@ user runs them: exit codes, the JSON contract, every output format, layer select
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -254,3 +256,20 @@ def test_the_script_runs_a_command_without_the_cyclic_collector_and_restores_it(
         gc.enable()
         gc.callbacks.remove(record)
         gc.set_threshold(*thresholds)
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    """``python -m twinschema`` is the script under another name: same help, same exit code."""
+    done = subprocess.run(
+        [sys.executable, "-m", "twinschema", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: twinschema ")
+    refused = subprocess.run(
+        [sys.executable, "-m", "twinschema", "no-such-command"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "No such command" in refused.stderr

@@ -106,6 +106,7 @@ FLOORS: dict[str, int] = {
     "twinschema.adopt.*": 7,
     "twinschema.cli": 8,
     "twinschema.cli.*": 8,
+    "twinschema.__main__": 8,  # python -m twinschema: the script under another name
     "twinschema.commands": 8,
     "twinschema.pytest_plugin": 8,
 }
