@@ -50,6 +50,7 @@ from twinschema.evaluate import (
     nulls_moot,
     range_defaults,
     stored_defaults,
+    unpaired_indexes,
 )
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
@@ -87,6 +88,7 @@ def evaluate(
     nulls_moot.moot_nulls(st)
     computed.generated(st)
     index_keys.matched_indexes(st)
+    unpaired_indexes.unpaired_unique(st)
     if values and st.cross:
         _values(st)
     return st.result
