@@ -40,6 +40,8 @@ def unpaired_unique(st: StageContext) -> None:
                 if judged is None:
                     continue
                 witness, n = judged
+                if witness is None and n == 0:
+                    continue  # no row both sides store: nothing shown either way
                 if witness is None:
                     there.remove(twin)
                     st.equal_on_probes(ld, rd, n, None)
