@@ -31,6 +31,9 @@ def unpaired_unique(st: StageContext) -> None:
     if not st.cross:
         return
     lefts, rights = _one_sided(st)
+    # A witness is said once the pairs are settled: an index parted from one twin may still be
+    # one rule with another (and a difference is dropped by identity, which a note replaces).
+    notes: list[tuple[Difference, str]] = []
     for table, here in lefts.items():
         there = list(rights.get(table, ()))
         for ld, li in here:
@@ -46,8 +49,14 @@ def unpaired_unique(st: StageContext) -> None:
                     there.remove(twin)
                     st.equal_on_probes(ld, rd, n, None)
                     break
-                st.annotate(f"against {st.side_name('right')}'s {ri.describe()}: {witness}", ld)
-                st.annotate(f"against {st.side_name('left')}'s {li.describe()}: {witness}", rd)
+                notes.append((ld, f"against {st.side_name('right')}'s {ri.describe()}: {witness}"))
+                notes.append((rd, f"against {st.side_name('left')}'s {li.describe()}: {witness}"))
+    noted: list[Difference] = []
+    for d, note in notes:
+        present = any(d is f for f in st.comparison.differences)
+        if present and not any(d is n for n in noted):
+            noted.append(d)
+            st.annotate(note, d)
 
 
 def _one_sided(
