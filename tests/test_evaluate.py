@@ -34,6 +34,7 @@ from twinschema.evaluate.values import (
     CONSTANT,
     CURRENT_DATE,
     CURRENT_TIME,
+    CURRENT_TIME_OF_DAY,
     DATE_OFFSET,
     FAILED,
     NOT_EVALUATED,
@@ -940,3 +941,58 @@ def test_keys_gives_each_rows_outcome_and_the_rows_with_equal_keys(
     assert backend.keys(columns, (("no_such_column",), None), rows) is None
     # Nothing is left behind: the next run makes its tables again.
     assert backend.keys(columns, (("a",), None), [(1, 1), (1, 2)]) == ([(True, None)] * 2, {(0, 1)})
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_keys_with_nulls_not_distinct_and_each_row_with_itself(
+    dialect: str, pg_backend: PostgreSQLBackend
+) -> None:
+    """Without ``nulls_distinct`` two NULL keys are equal (NULLS NOT DISTINCT), and with
+    ``itself`` each row is paired with itself (the row inserted twice), a NULL key only under
+    NULLS NOT DISTINCT; rows the WHERE leaves out pair with nothing."""
+    backend: Any = SQLiteBackend() if dialect == "sqlite" else pg_backend
+    integer = ColumnType(dialect, "integer", raw="integer")
+    columns = (("a", integer),)
+    rows = [(None,), (None,), (1,), (2,)]
+    index = (("a",), "a IS NULL OR a = 1")
+    stored = [(True, None)] * 4
+    assert backend.keys(columns, index, rows) == (stored, set())
+    assert backend.keys(columns, index, rows, False) == (stored, {(0, 1)})
+    assert backend.keys(columns, index, rows, True, True) == (stored, {(2, 2)})
+    assert backend.keys(columns, index, rows, False, True) == (
+        stored,
+        {(0, 0), (0, 1), (1, 1), (2, 2)},
+    )
+
+
+@pytest.mark.parametrize(
+    ("dialect", "expression", "kept"),
+    [
+        ("sqlite", "CURRENT_TIME", "truncated to the second"),
+        ("sqlite", "time('now')", "truncated to the second"),
+        ("sqlite", "strftime('%H:%M:%f', 'now')", "with its fraction of a second"),
+        ("postgresql", "CURRENT_TIME", "with its fraction of a second"),
+        ("postgresql", "LOCALTIME", "with its fraction of a second"),
+        ("postgresql", "LOCALTIME(0)", "rounded to the second"),
+        ("postgresql", "CURRENT_TIME(0)", "rounded to the second"),
+        (
+            "postgresql",
+            "CAST(date_trunc('second', LOCALTIMESTAMP) AS time)",
+            "truncated to the second",
+        ),
+    ],
+)
+def test_a_time_of_day_says_how_it_is_kept(
+    pg_server: str, dialect: str, expression: str, kept: str
+) -> None:
+    """The current time of day in a time column says whether it is truncated to the second,
+    rounded to it or kept with its fraction, read by running it with the clock at
+    ``clock.FIXED_MOMENT`` (past half a second): each way stores another time."""
+    from twinschema.model import Column
+
+    column = Column("c", ColumnType(dialect, "time", raw="time"), default="x")
+    with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
+        verdict = evaluator.single(dialect, expression, column)
+    assert (verdict.kind, verdict.value) == (CURRENT_TIME_OF_DAY, kept), verdict
+    # SQLite's adds the text it stores ("as text 'HH:MM:SS'").
+    assert verdict.describe().startswith(f"the current time of day, {kept}"), verdict

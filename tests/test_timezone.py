@@ -105,6 +105,12 @@ _LOCAL_CLOCK_PAIRS = {
     "date": ("at DATE DEFAULT CURRENT_DATE", "at date DEFAULT CURRENT_DATE"),
     "time": ("at TIME DEFAULT CURRENT_TIME", "at time DEFAULT CURRENT_TIME"),
     "time of day": ("at TIME DEFAULT (strftime('%H:%M:%S', 'now'))", "at time DEFAULT LOCALTIME"),
+    # Both truncated to the second (the two above keep PostgreSQL's microseconds: a difference
+    # in every zone): only the zone parts them.
+    "time to the second": (
+        "at TIME DEFAULT CURRENT_TIME",
+        "at time DEFAULT CAST(date_trunc('second', LOCALTIMESTAMP) AS time)",
+    ),
     "timestamptz": ("at TIMESTAMP DEFAULT CURRENT_TIMESTAMP", "at timestamptz DEFAULT now()"),
     # A text column keeps the text PostgreSQL writes: the zone's local time, without offset.
     "text": ("at TEXT DEFAULT CURRENT_TIMESTAMP", "at text DEFAULT LOCALTIMESTAMP(0)"),
@@ -115,6 +121,15 @@ _LOCAL_CLOCK_PAIRS = {
         "at TEXT DEFAULT CURRENT_TIMESTAMP",
         "at text DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')",
     ),
+}
+
+
+# The pairs a UTC server parts too, with what the difference says: SQLite's text format, or its
+# time of day truncated to the second against PostgreSQL's time with microseconds.
+_PARTED_IN_EVERY_ZONE = {
+    "time as text": "as text 'HH:MM:SS'",
+    "time": "truncated to the second",
+    "time of day": "truncated to the second",
 }
 
 
@@ -157,13 +172,15 @@ def test_the_databases_timezone_survives_evaluation(
     found = _evaluated_in_zone(pg_url, tmp_path, zone, _LOCAL_CLOCK_PAIRS[pair])
     if pair in ("timestamptz", "text in UTC"):  # an instant, or UTC's text: the same in every zone
         kinds = []
-    if pair == "time as text":  # the format parts them on a UTC server too
+    if pair in _PARTED_IN_EVERY_ZONE:  # the format, or the fraction, parts them in UTC too
         kinds = ["column_default"]
     assert [d.kind for d in found.differences] == kinds
     if kinds and zone == "UTC":
-        assert "as text 'HH:MM:SS'" in found.differences[0].message
+        assert _PARTED_IN_EVERY_ZONE[pair] in found.differences[0].message
     elif kinds:
-        assert f"TimeZone {zone}" in found.differences[0].message
+        # Two spellings the evaluation tells apart by their fraction before their zone.
+        said = "truncated to the second" if pair == "time of day" else f"TimeZone {zone}"
+        assert said in found.differences[0].message
     elif pair == "timestamp":  # two spellings: the equivalence says why they are one
         rules = [e.rule for e in found.equivalences if e.column == "at"]
         assert f"current-time (the server's TimeZone is {zone})" in rules, rules

@@ -117,13 +117,20 @@ class Backend(Protocol):
         ...  # pragma: no cover
 
     def keys(
-        self, columns: Sequence[tuple[str, ColumnType]], index: Keys, rows: Sequence[Row]
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        index: Keys,
+        rows: Sequence[Row],
+        nulls_distinct: bool = True,
+        itself: bool = False,
     ) -> KeyRun | None:
         """Each row inserted on its own into a table with the index (not unique): None when
         the columns cannot hold it, else (True, None) or (False, the error of the index's
         expressions); and the pairs of stored rows (by position, the first lower) whose keys
-        are equal by the database's own ``=`` (a NULL equals nothing). None when no such index
-        can be made (not evaluated)."""
+        are equal by the database's own ``=`` (a NULL equals nothing; without
+        ``nulls_distinct``, NULL equals NULL: NULLS NOT DISTINCT), each row with itself too
+        with ``itself`` (the row inserted twice). None when no such index can be made (not
+        evaluated)."""
         ...  # pragma: no cover
 
     def version(self) -> str | None:
@@ -281,12 +288,17 @@ class SQLiteBackend:
         return found
 
     def keys(
-        self, columns: Sequence[tuple[str, ColumnType]], index: Keys, rows: Sequence[Row]
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        index: Keys,
+        rows: Sequence[Row],
+        nulls_distinct: bool = True,
+        itself: bool = False,
     ) -> KeyRun | None:
         """See ``Backend.keys``."""
         self.deadline = time.monotonic() + self.timeout
         conn = self.conn
-        made, query = keys_sql(columns, index, "temp.")
+        made, query = keys_sql(columns, index, "temp.", nulls_distinct, itself)
         found: list[Computed | None] = []
         try:
             for statement in made:

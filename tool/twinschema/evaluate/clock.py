@@ -247,6 +247,16 @@ _CLOCK_READS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         ),
         (re.compile(r"\blocaltimestamp\b", re.I), f"('{FIXED_MOMENT}'::timestamp)"),
         (re.compile(r"\bcurrent_date\b", re.I), f"('{_FIXED_DAY}'::date)"),
+        (
+            re.compile(r"\bcurrent_time\s*\(\s*(\d+)\s*\)", re.I),
+            f"('{_FIXED_TIME}+00'::timetz(\\1))",
+        ),
+        (re.compile(r"\bcurrent_time\b", re.I), f"('{_FIXED_TIME}+00'::timetz)"),
+        (
+            re.compile(r"\blocaltime\s*\(\s*(\d+)\s*\)", re.I),
+            f"('{_FIXED_TIME}'::time(\\1))",
+        ),
+        (re.compile(r"\blocaltime\b", re.I), f"('{_FIXED_TIME}'::time)"),
     ),
     "sqlite": (
         (re.compile(r"'now'", re.I), f"'{FIXED_MOMENT}'"),
@@ -275,6 +285,27 @@ def at_fixed_moment(dialect: str, expression: str) -> str | None:
     for pattern, replacement in _CLOCK_READS.get(dialect, ()):
         text = pattern.sub(replacement, text)
     return None if text == expression else text
+
+
+def time_of_day_at(value: Any) -> str | None:
+    """How a current time of day is kept, as the value it gave at ``FIXED_MOMENT`` says:
+    truncated to the second (SQLite's ``CURRENT_TIME``), rounded to it (PostgreSQL's
+    ``LOCALTIME(0)``), or with its fraction (PostgreSQL's ``LOCALTIME``); None when the value
+    is none of these (a clock read was missed)."""
+    if isinstance(value, dt.time):
+        parts = (value.hour, value.minute, value.second, value.microsecond)
+    else:
+        match = _TIME.match(str(value).strip())
+        if match is None or match[3] is None:
+            return None
+        micro = int((match[4] or "0")[:6].ljust(6, "0"))
+        parts = (int(match[1]), int(match[2]), int(match[3]), micro)
+    whole = tuple(int(p) for p in _FIXED_TIME[:8].split(":"))
+    if parts[:3] == whole:
+        return "with its fraction of a second" if parts[3] else "truncated to the second"
+    if parts == (*whole[:2], whole[2] + 1, 0):
+        return "rounded to the second"
+    return None
 
 
 def clock_number_at(label: str, value: Any) -> str:

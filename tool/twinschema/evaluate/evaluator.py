@@ -14,11 +14,18 @@ from dataclasses import dataclass, field, replace
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import crossing
 from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
-from twinschema.evaluate.clock import CLOCK_NUMBER, at_fixed_moment, clock_number_at, in_utc
+from twinschema.evaluate.clock import (
+    CLOCK_NUMBER,
+    at_fixed_moment,
+    clock_number_at,
+    in_utc,
+    time_of_day_at,
+)
 from twinschema.evaluate.pg_scratch import PostgreSQLScratch
 from twinschema.evaluate.values import (
     CLASSES,
     CONSTANT,
+    CURRENT_TIME_OF_DAY,
     FAILED,
     NOT_EVALUATED,
     VARYING,
@@ -127,7 +134,7 @@ class Evaluator:
                 self.runs += 1
                 run, local = in_utc(dialect, expression)
                 found = classify(backend.run([(run, column.type)]))
-                if found.kind == CLOCK_NUMBER:
+                if found.kind in (CLOCK_NUMBER, CURRENT_TIME_OF_DAY):
                     found = self._at_fixed_moment(dialect, backend, (run, column), found)
                 if local and found.kind in CLASSES:
                     found = replace(found, local=True)
@@ -158,10 +165,10 @@ class Evaluator:
     def _at_fixed_moment(
         self, dialect: str, backend: Backend, default: tuple[str, Column], found: Verdict
     ) -> Verdict:
-        """A clock number with how it is written (truncated, rounded, with a fraction), read by
-        running the default (its text, its column) with the clock at ``clock.FIXED_MOMENT``;
-        ``found`` as it is when the clock cannot be moved (or a clock read was missed: the value
-        is not one constant)."""
+        """A clock number, or a current time of day, with how it is written (truncated,
+        rounded, with a fraction), read by running the default (its text, its column) with the
+        clock at ``clock.FIXED_MOMENT``; ``found`` as it is when the clock cannot be moved (or a
+        clock read was missed: the value is not one constant)."""
         expression, column = default
         moved = at_fixed_moment(dialect, expression)
         if moved is None:
@@ -170,6 +177,8 @@ class Evaluator:
         fixed = classify(backend.run([(moved, column.type)]))
         if fixed.kind != CONSTANT:
             return found
+        if found.kind == CURRENT_TIME_OF_DAY:
+            return replace(found, value=time_of_day_at(fixed.value))
         return replace(found, value=clock_number_at(str(found.value), fixed.value))
 
     def side_by_side(

@@ -13,12 +13,14 @@ witness of a difference; else nothing is said (the comparer's match stands).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, matched_tables
+from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Index, Table
 
@@ -79,19 +81,76 @@ def _run(
 ) -> str | None:
     """The witness of a difference between the two sides' index over the same probe rows, or
     None (equal on every row both judged, or not evaluated: counted)."""
-    found = probe_rows(st, table.name, *texts)
+    judged = judge_keys(st, table.name, keys, texts, KeyOptions(unique=index.unique))
+    return judged[0] if judged is not None else None
+
+
+@dataclass(frozen=True)
+class KeyOptions:
+    """How two sides' keys are judged: as a unique index's (duplicates count), each side's
+    NULLS [NOT] DISTINCT, whether a row inserted twice is tried (``itself``), and each side's
+    CHECKs (as written) that a row must pass to be stored at all."""
+
+    unique: bool = True
+    nulls_distinct: tuple[bool, bool] = (True, True)
+    itself: bool = False
+    checks: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+def judge_keys(
+    st: StageContext,
+    table: str,
+    keys: tuple[Keys, Keys],
+    texts: tuple[str, str],
+    options: KeyOptions,
+) -> tuple[str | None, int] | None:
+    """Two sides' index keys (each side's elements and WHERE as written) over the same probe
+    rows of ``table``: (the witness of a difference, or None; how many rows both sides stored),
+    or None when not evaluated (counted). A row both store whose key expression fails on one
+    side only, or (``unique``) two rows one side takes as a duplicate and the other does not,
+    is the witness; a row a side's CHECK rejects is stored by neither (it shows no key)."""
+    found = probe_rows(st, table, *texts)
     if found is None:
         return None
     lb, rb = found.backends
-    lrun = lb.keys(found.left, keys[0], found.rows)
-    rrun = rb.keys(found.right, keys[1], found.rows)
+    runs = []
+    for backend, columns, side, nulls in zip(
+        (lb, rb), (found.left, found.right), (0, 1), options.nulls_distinct, strict=True
+    ):
+        runs.append(backend.keys(columns, keys[side], found.rows, nulls, options.itself))
+    lrun, rrun = runs
     if lrun is None or rrun is None:
         st.result.not_evaluated += 1
         return None
+    passed = _passing(found, options.checks)
+    if passed is None:
+        st.result.not_evaluated += 1
+        return None
+    lrun = ([o if k in passed else None for k, o in enumerate(lrun[0])], lrun[1])
+    rrun = ([o if k in passed else None for k, o in enumerate(rrun[0])], rrun[1])
     st.result.evaluated += 1
-    return _failing_row(st, found, lrun, rrun) or (
-        _duplicate(st, found, lrun, rrun) if index.unique else None
+    witness = _failing_row(st, found, lrun, rrun) or (
+        _duplicate(st, found, lrun, rrun) if options.unique else None
     )
+    stored = sum(
+        1 for a, b in zip(lrun[0], rrun[0], strict=True) if a is not None and b is not None
+    )
+    return witness, stored
+
+
+def _passing(found: ProbeSet, checks: tuple[tuple[str, ...], tuple[str, ...]]) -> set[int] | None:
+    """The positions of the probe rows every CHECK of both sides accepts (each run on its own
+    side); None when a CHECK gives no verdict on any row (it cannot be run there)."""
+    passed = set(range(len(found.rows)))
+    for backend, columns, texts in zip(
+        found.backends, (found.left, found.right), checks, strict=True
+    ):
+        for text in texts:
+            got = backend.try_rows(columns, text, found.rows, errors_reject=True)
+            if all(v is None for v in got):
+                return None
+            passed &= {k for k, v in enumerate(got) if v}
+    return passed
 
 
 def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> str | None:

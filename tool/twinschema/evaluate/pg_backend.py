@@ -251,7 +251,12 @@ class PostgreSQLBackend:
         return found
 
     def keys(
-        self, columns: Sequence[tuple[str, ColumnType]], index: Keys, rows: Sequence[Row]
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        index: Keys,
+        rows: Sequence[Row],
+        nulls_distinct: bool = True,
+        itself: bool = False,
     ) -> KeyRun | None:
         """See ``Backend.keys``: one transaction, each insert under a savepoint, rolled back."""
         import psycopg
@@ -259,7 +264,7 @@ class PostgreSQLBackend:
         if self.lost is not None:
             return None
         conn = self.conn
-        made, query = keys_sql(columns, index, "")
+        made, query = keys_sql(columns, index, "", nulls_distinct, itself)
         found: list[Computed | None] = []
         try:
             _enum_types(conn, columns)

@@ -25,7 +25,10 @@ number or a date, a conversion to text of a column not text on both sides,
 ``typemap.TEXT_CONVERSIONS``; an error on one side only is the witness: a real insert fails
 there) or that order a column that is an enum on one side (text order on SQLite, declared order
 on PostgreSQL), and the elements of matched indexes that use such an operator (``index_keys``:
-a row one side's index refuses, two rows one side's unique index takes as duplicates); NULLS NOT
+a row one side's index refuses, two rows one side's unique index takes as duplicates), a unique
+index on one side only against one on the other side only over the same columns
+(``unpaired_indexes``: equal on the probes, they are one rule), and a unique rule both sides have
+on a column whose declared NUMERIC scale one dialect rounds to (``scaled_keys``); NULLS NOT
 DISTINCT on one side of two partial unique indexes is moot where the predicate keeps every row
 with a NULL in an indexed column out (``nulls_moot``); a
 one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
@@ -49,7 +52,9 @@ from twinschema.evaluate import (
     index_keys,
     nulls_moot,
     range_defaults,
+    scaled_keys,
     stored_defaults,
+    unpaired_indexes,
 )
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
@@ -87,6 +92,8 @@ def evaluate(
     nulls_moot.moot_nulls(st)
     computed.generated(st)
     index_keys.matched_indexes(st)
+    unpaired_indexes.unpaired_unique(st)
+    scaled_keys.scaled_keys(st)
     if values and st.cross:
         _values(st)
     return st.result

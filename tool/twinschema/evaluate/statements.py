@@ -98,11 +98,17 @@ def insert_row_sql(table: str, columns: Sequence[tuple[str, ColumnType]], mark: 
 
 
 def keys_sql(
-    columns: Sequence[tuple[str, ColumnType]], index: Keys, temp: str
+    columns: Sequence[tuple[str, ColumnType]],
+    index: Keys,
+    temp: str,
+    nulls_distinct: bool = True,
+    itself: bool = False,
 ) -> tuple[tuple[str, ...], str]:
     """The statements that make the two tables of ``Backend.keys`` (a plain one, and one with
     the index, ``temp`` naming SQLite's schema of temporary objects), and the query of the
-    pairs of rows whose keys are equal."""
+    pairs of rows whose keys are equal (by ``=``, or, without ``nulls_distinct``, by ``IS NOT
+    DISTINCT FROM``: NULLS NOT DISTINCT; with ``itself``, each row with itself too: a row
+    inserted twice)."""
     elements, where = index
     parts = ", ".join(["twinschema_k integer", *(f'"{n}" {type_sql(t)}' for n, t in columns)])
     filtered = f" WHERE {where}" if where else ""
@@ -113,11 +119,14 @@ def keys_sql(
         + filtered,
     )
     keyed = ", ".join(f"({e}) AS twinschema_g{n}" for n, e in enumerate(elements))
-    equal = " AND ".join(f"a.twinschema_g{n} = b.twinschema_g{n}" for n in range(len(elements)))
+    same = "=" if nulls_distinct else "IS NOT DISTINCT FROM"
+    equal = " AND ".join(
+        f"a.twinschema_g{n} {same} b.twinschema_g{n}" for n in range(len(elements))
+    )
     query = (
         f"WITH v AS (SELECT twinschema_k, {keyed} FROM twinschema_keyed{filtered}) "
         "SELECT a.twinschema_k, b.twinschema_k FROM v AS a JOIN v AS b "
-        f"ON a.twinschema_k < b.twinschema_k AND {equal}"
+        f"ON a.twinschema_k {'<=' if itself else '<'} b.twinschema_k AND {equal}"
     )
     return made, query
 

@@ -6,7 +6,8 @@ declared length or precision (``varchar(3) DEFAULT 'abcd'`` fits SQLite, which e
 neither, and fails on PostgreSQL), a string default on a number column (``REAL DEFAULT
 'Infinity'``: SQLite's affinity keeps the text, PostgreSQL stores the special float), and a
 clock default spelled alike on a text column (``CURRENT_TIME``: SQLite stores '05:00:00',
-PostgreSQL '05:00:00.123456+00')."""
+PostgreSQL '05:00:00.123456+00') or on a time column (SQLite keeps 'HH:MM:SS', PostgreSQL's time
+its microseconds: ``values.same_class``)."""
 
 from __future__ import annotations
 
@@ -135,8 +136,10 @@ def _text_on_number(default: str | None, kind: str | None) -> bool:
 
 def _clock_as_text(default: str | None, kind: str | None) -> bool:
     """A default that reads the clock (``CURRENT_TIME``, ``CURRENT_DATE``, the current time) on
-    columns whose values are text: each dialect writes its own text of the time there."""
-    if default is None or kind in TIME_KINDS:
+    columns whose values are text: each dialect writes its own text of the time there; or on
+    time-of-day columns, which keep what the default gave to the second (SQLite's
+    'HH:MM:SS') or with its fraction (PostgreSQL's ``CURRENT_TIME``)."""
+    if default is None or (kind in TIME_KINDS and kind != "time"):
         return False
     from twinschema.expressions import across
 

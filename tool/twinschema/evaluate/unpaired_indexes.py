@@ -1,0 +1,113 @@
+"""Unique indexes the comparer could not pair, judged on probe rows (see ``stage``).
+
+Across dialects, one rule can be spelled so that no canonical form makes the two sides one:
+``UNIQUE (length(CAST(s AS BLOB)))`` on SQLite is ``UNIQUE (octet_length(s))`` on PostgreSQL,
+``substr(s, 1, length(s) - 1)`` is ``left(s, -1)``, and ``((a IS NULL)) WHERE a IS NULL`` is
+``(a) NULLS NOT DISTINCT WHERE a IS NULL`` (at most one row with a NULL a). The comparer reports
+each as a unique index on one side only. Here a unique index on one side only and one on the
+other side only, on the same table, reading the same columns (elements and WHERE), with the same
+method and no element collation, are run over the same probe rows (``index_keys.judge_keys``:
+each row inserted into a table with the index, each pair of rows, and each row with itself,
+tried as a duplicate by each side's own ``=``, or ``IS NOT DISTINCT FROM`` under NULLS NOT
+DISTINCT): a unique index decides only which rows are accepted, so a row one side refuses or two
+rows one side takes as a duplicate is the witness (added to both differences), and agreement on
+every row is "equal on N probes" (never proven): the two differences become that equivalence.
+"""
+
+from __future__ import annotations
+
+from twinschema.evaluate import probes
+from twinschema.evaluate.computed import index_shown
+from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.index_keys import KeyOptions, judge_keys
+from twinschema.model import Index
+from twinschema.records import Difference
+
+_INDEX_KINDS = ("index", "unique")
+
+
+def unpaired_unique(st: StageContext) -> None:
+    """Settle or explain each pair of unique indexes on one side only (module docstring)."""
+    if not st.cross:
+        return
+    lefts, rights = _one_sided(st)
+    # A witness is said once the pairs are settled: an index parted from one twin may still be
+    # one rule with another (and a difference is dropped by identity, which a note replaces).
+    notes: list[tuple[Difference, str]] = []
+    for table, here in lefts.items():
+        there = list(rights.get(table, ()))
+        for ld, li in here:
+            for twin in [t for t in there if _comparable(st, li, t[1])]:
+                rd, ri = twin
+                judged = _judge(st, table, li, ri)
+                if judged is None:
+                    continue
+                witness, n = judged
+                if witness is None and n == 0:
+                    continue  # no row both sides store: nothing shown either way
+                if witness is None:
+                    there.remove(twin)
+                    st.equal_on_probes(ld, rd, n, None)
+                    break
+                notes.append((ld, f"against {st.side_name('right')}'s {ri.describe()}: {witness}"))
+                notes.append((rd, f"against {st.side_name('left')}'s {li.describe()}: {witness}"))
+    noted: list[Difference] = []
+    for d, note in notes:
+        present = any(d is f for f in st.comparison.differences)
+        if present and not any(d is n for n in noted):
+            noted.append(d)
+            st.annotate(note, d)
+
+
+def _one_sided(
+    st: StageContext,
+) -> tuple[dict[str, list[tuple[Difference, Index]]], dict[str, list[tuple[Difference, Index]]]]:
+    """The unique indexes each side has that the comparer found on that side only, by table."""
+    lefts: dict[str, list[tuple[Difference, Index]]] = {}
+    rights: dict[str, list[tuple[Difference, Index]]] = {}
+    for d in st.comparison.differences:
+        if d.kind not in _INDEX_KINDS or d.table is None or (d.left is None) == (d.right is None):
+            continue
+        side, found = (st.left, lefts) if d.left is not None else (st.right, rights)
+        table, _ = find(side, d.table, "")
+        index = index_shown(table, d.left if d.left is not None else d.right)
+        if index is not None and index.unique and not any(index.collations):
+            found.setdefault(d.table, []).append((d, index))
+    return lefts, rights
+
+
+def _comparable(st: StageContext, left: Index, right: Index) -> bool:
+    """Two unique indexes that may be one rule: the same method, reading the same columns."""
+    if left.method != right.method:
+        return False
+    lreads = _reads(st.left.schema.dialect, left)
+    rreads = _reads(st.right.schema.dialect, right)
+    return lreads is not None and lreads == rreads
+
+
+def _reads(dialect: str, index: Index) -> frozenset[str] | None:
+    """The columns an index reads (its elements and WHERE, as written), folded; None when an
+    element does not parse."""
+    found = probes.reads(dialect, _text(index))
+    return frozenset(c.lower() for c in found.columns) if found is not None else None
+
+
+def _keys(index: Index) -> tuple[tuple[str, ...], str | None]:
+    return index.raw_expressions or index.expressions, index.raw_where or index.where
+
+
+def _text(index: Index) -> str:
+    elements, where = _keys(index)
+    return f"({', '.join([*elements, *([where] if where else [])])})"
+
+
+def _judge(
+    st: StageContext, table: str, left: Index, right: Index
+) -> tuple[str | None, int] | None:
+    found, _ = find(st.left, table, "")
+    if found is None:
+        return None
+    options = KeyOptions(nulls_distinct=(left.nulls_distinct, right.nulls_distinct), itself=True)
+    return judge_keys(
+        st, found.name, (_keys(left), _keys(right)), (_text(left), _text(right)), options
+    )
