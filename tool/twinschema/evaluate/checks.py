@@ -21,6 +21,7 @@ from twinschema.evaluate.context import (
     enum_ordered,
     find,
     matched_tables,
+    probe_count,
     scale_reasons,
 )
 from twinschema.evaluate.values import probe_text
@@ -292,7 +293,7 @@ def _not_null_checks(st: StageContext) -> None:
                     nd.layer,
                     nd.table,
                     nd.column,
-                    f"NOT NULL as a CHECK: equal on {run.judged} probes",
+                    f"NOT NULL as a CHECK: equal on {probe_count(run.judged)}",
                     shown if left_null else "NOT NULL",
                     "NOT NULL" if left_null else shown,
                     nd.left_source,

@@ -135,13 +135,18 @@ class StageContext:
                 ld.layer,
                 ld.table,
                 column,
-                f"equal on {n} probes",
+                f"equal on {probe_count(n)}",
                 ld.left or "",
                 rd.right or "",
                 ld.left_source,
                 ld.right_source,
             )
         )
+
+
+def probe_count(n: int, noun: str = "probe") -> str:
+    """``n`` probe rows as a message counts them: "1 probe", "18 probes"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _with_note(d: Difference, said: str) -> Difference:
