@@ -167,7 +167,8 @@ def index_changes(ctx: Context, left: Index, right: Index) -> Iterator[tuple[boo
         )
     if left.nulls_distinct != right.nulls_distinct:
         columns = _shown_elements(left, right)
-        yield True, _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, columns)
+        rejecting = right if left.nulls_distinct else left
+        yield True, _nulls_distinct_text(ctx, left.nulls_distinct, columns, rejecting.shown_where())
 
 
 def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
@@ -225,7 +226,7 @@ def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueCo
         _unique_text(left),
         _unique_text(right),
         f"UNIQUE ({cols(left.columns)}) on {table} differs: "
-        + _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, cols(left.columns)),
+        + _nulls_distinct_text(ctx, left.nulls_distinct, cols(left.columns)),
     )
 
 
@@ -295,9 +296,15 @@ def _unique_text(unique: UniqueConstraint) -> str:
     return text if unique.nulls_distinct else text.replace("UNIQUE", "UNIQUE NULLS NOT DISTINCT")
 
 
-def _nulls_distinct_text(left: bool, right: bool, columns: str) -> str:
-    side, other = ("right", "left") if left else ("left", "right")
+def _nulls_distinct_text(
+    ctx: Context, left_distinct: bool, columns: str, where: str | None = None
+) -> str:
+    """NULLS NOT DISTINCT on one side only (the left's NULLs are distinct or not), each side
+    named as reports name it, among the rows a partial index's ``where`` keeps (as the side
+    with NULLS NOT DISTINCT wrote it)."""
+    side, other = ("right", "left") if left_distinct else ("left", "right")
+    among = f" among rows WHERE {where}" if where else ""
     return (
-        f"NULLS NOT DISTINCT on the {side} only: the {side} rejects a second row with NULL in "
-        f"({columns}), the {other} accepts it"
+        f"NULLS NOT DISTINCT in {ctx.label(side)} only: {ctx.label(side)} rejects a second row "
+        f"with NULL in ({columns}){among}, {ctx.label(other)} accepts it"
     )
