@@ -120,8 +120,8 @@ DRIFT: list[tuple[str, Change, list[tuple[str, str | None]]]] = [
     ("sort_order", ascending, [("index", None)]),
     ("index_collation", no_override, [("index", None)]),
     ("column_collation", default_collation, [("column_type", "name")]),
-    ("generated_vs_plain", plain_total, [("column_default", "total")]),
-    ("generated_expression", other_expression, [("column_default", "total")]),
+    ("generated_vs_plain", plain_total, [("column_generated", "total")]),
+    ("generated_expression", other_expression, [("column_generated", "total")]),
 ]
 PG_DRIFT: list[tuple[str, Change, list[tuple[str, str | None]]]] = [
     ("nulls_not_distinct", nulls_distinct, [("unique", None)]),

@@ -170,7 +170,7 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
             f"{rgen.storage.upper()} on the right: the values are the same, but a STORED "
             "one is computed on write and takes space, a VIRTUAL one is computed on read"
         )
-    ctx.diff("column_default", table, lc.name, lc.name, ltext, rtext, message)
+    ctx.diff("column_generated", table, lc.name, lc.name, ltext, rtext, message)
 
 
 def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: str) -> None:

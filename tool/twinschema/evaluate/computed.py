@@ -226,7 +226,7 @@ def _both(
 def generated(st: StageContext) -> None:
     """Settle or explain each generated column whose two expressions differ in text."""
     for d in list(st.comparison.differences):
-        if d.kind != "column_default" or d.table is None or d.column is None:
+        if d.kind != "column_generated" or d.table is None or d.column is None:
             continue
         _, lc = find(st.left, d.table, d.column)
         _, rc = find(st.right, d.table, d.column)
@@ -241,7 +241,7 @@ def generated(st: StageContext) -> None:
 
 def _matched_generated(st: StageContext) -> None:
     """Generated columns whose expressions the comparer matched but whose operators depend on
-    the dialect: run on probe rows, a row they part on makes a ``column_default`` difference."""
+    the dialect: run on probe rows, a row they part on makes a ``column_generated`` difference."""
     for lt, lc, rc in matched_columns(st):
         if lc.generated is None or rc.generated is None:
             continue
@@ -255,7 +255,7 @@ def _matched_generated(st: StageContext) -> None:
         if judged is None or judged[0] is None:
             continue
         st.dependent_difference(
-            "column_default",
+            "column_generated",
             lt.name,
             lc.name,
             f"GENERATED ALWAYS AS ({ltext})",
