@@ -88,3 +88,86 @@ def test_nulls_not_distinct_names_the_sides(
         "a.sql accepts it"
     ), d.message
     assert " left" not in d.message and " right" not in d.message
+
+
+@pytest.mark.parametrize(
+    ("dialects", "left", "right", "kind", "what"),
+    [
+        (
+            CROSS,
+            "CREATE UNIQUE INDEX u ON t (length(CAST(s AS BLOB)));",
+            "CREATE UNIQUE INDEX u ON t (octet_length(s));",
+            "index",
+            "its elements are (length(CAST(s AS BLOB))) in a.sql, (octet_length(s)) in b.sql",
+        ),
+        (
+            ("postgresql", "postgresql"),
+            "CREATE INDEX u ON t (lower(s));",
+            "CREATE UNIQUE INDEX u ON t (lower(s));",
+            "index",
+            "it is unique in b.sql only",
+        ),
+        (
+            ("sqlite", "sqlite"),
+            "CREATE INDEX u ON t (s);",
+            "CREATE INDEX U ON t (n);",
+            "index",
+            "its elements are (s) in a.sql, (n) in b.sql",
+        ),
+    ],
+    ids=["sl-pg", "pg-pg", "sl-sl"],
+)
+def test_a_same_named_index_that_differs_is_one_difference(
+    loader: Loader, dialects: tuple[str, str], left: str, right: str, kind: str, what: str
+) -> None:
+    """Index u on each side, defined otherwise: one difference on u saying what differs, each
+    side as written, not "exists only in" each file."""
+    a = _table(dialects[0], "s TEXT, n INTEGER") + "\n" + left
+    b = _table(dialects[1], "s TEXT, n INTEGER") + "\n" + right
+    [d] = _compared(loader, dialects, a, b).differences
+    assert (d.kind, d.name.lower() if d.name else None) == (kind, "u")
+    assert d.left is not None and d.right is not None
+    assert d.message == f"index {d.name} on t differs: {what}"
+    assert "make a.sql and b.sql agree" in d.hint
+
+
+@pytest.mark.parametrize("dialects", PAIRS, ids="-".join)
+def test_indexes_of_other_names_stay_one_sided(loader: Loader, dialects: tuple[str, str]) -> None:
+    """The near miss: two indexes of different names on different columns are each on one
+    side only."""
+    a = _table(dialects[0], "s TEXT, n INTEGER") + "\nCREATE INDEX u ON t (s);"
+    b = _table(dialects[1], "s TEXT, n INTEGER") + "\nCREATE INDEX v ON t (n);"
+    found = _compared(loader, dialects, a, b).differences
+    assert sorted((d.name, d.left is None, d.right is None) for d in found) == [
+        ("u", False, True),
+        ("v", True, False),
+    ]
+    assert all("exists only in" in d.message for d in found)
+
+
+@pytest.mark.parametrize(
+    ("dialects", "rwhere", "parted"),
+    [
+        (CROSS, "n >= 0", True),
+        (CROSS, "n >= 1", False),
+        (("postgresql", "postgresql"), "n >= 0", True),
+        (("sqlite", "sqlite"), "n >= 1", False),
+    ],
+    ids=["sl-pg-parted", "sl-pg-equal", "pg-pg-parted", "sl-sl-equal"],
+)
+def test_a_same_named_index_differing_in_where_is_run_on_probes(
+    loader: Loader, dialects: tuple[str, str], rwhere: str, parted: bool
+) -> None:
+    """Index u alike but for its WHERE: its predicates are run on probe rows as those of two
+    one-sided indexes were: a witness row (n = 0) makes one difference, equal placement on
+    every probe an equivalence."""
+    a = _table(dialects[0], "s TEXT, n INTEGER") + "\nCREATE INDEX u ON t (s) WHERE n > 0;"
+    b = _table(dialects[1], "s TEXT, n INTEGER") + f"\nCREATE INDEX u ON t (s) WHERE {rwhere};"
+    found = _compared(loader, dialects, a, b)
+    if not parted:
+        assert found.differences == []
+        assert any(e.rule.startswith("equal on ") for e in found.equivalences)
+        return
+    [d] = found.differences
+    assert d.kind == "index" and d.left is not None and d.right is not None
+    assert "differs in its WHERE" in d.message and "witness (n) = (0)" in d.message, d.message

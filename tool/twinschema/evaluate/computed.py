@@ -50,18 +50,30 @@ def _predicate_pairs(
     st: StageContext,
 ) -> list[tuple[Difference, Difference, str, str]]:
     """(left difference, right difference, left raw WHERE, right raw WHERE) for each index
-    present on one side only that has a twin on the other side but for its predicate."""
+    present on one side only that has a twin on the other side but for its predicate, and
+    (the difference twice, ...) for two indexes of one name alike but for it."""
     lefts: dict[str, list[tuple[Difference, Index]]] = {}
     rights: dict[str, list[tuple[Difference, Index]]] = {}
+    pairs = []
     for d in st.comparison.differences:
-        if d.kind not in _INDEX_KINDS or d.table is None or (d.left is None) == (d.right is None):
+        if d.kind not in _INDEX_KINDS or d.table is None:
+            continue
+        if d.left is not None and d.right is not None:
+            # One index of one name on each side (``compare.indexes.renamed_index``).
+            li = index_shown(find(st.left, d.table, "")[0], d.left)
+            ri = index_shown(find(st.right, d.table, "")[0], d.right)
+            if li is None or ri is None or li.where is None or ri.where is None:
+                continue
+            if li.where != ri.where and alike_but_where(li, ri):
+                pairs.append((d, d, raw_where(li), raw_where(ri)))
+            continue
+        if d.left is None and d.right is None:
             continue
         side, found = (st.left, lefts) if d.left is not None else (st.right, rights)
         found_table, _ = find(side, d.table, "")
         index = index_shown(found_table, d.left if d.left is not None else d.right)
         if index is not None and index.where is not None:
             found.setdefault(d.table, []).append((d, index))
-    pairs = []
     for table, here in lefts.items():
         there = list(rights.get(table, ()))
         for ld, li in here:

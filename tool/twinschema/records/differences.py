@@ -49,7 +49,8 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "is rejected there), or a collation on one side that makes different values equal (a "
     "NOCASE unique index rejects 'bob' after 'Bob').",
     "index": "An index (matched by columns or expressions, uniqueness, partial predicate and "
-    "method, never by name) exists on one side only, or differs in an attribute that changes "
+    "method, never by name) exists on one side only (two left unmatched that bear one name are "
+    "one difference, saying what differs), or differs in an attribute that changes "
     "which queries it serves but not which rows are accepted: sort order (DESC), an element's "
     "collation, and, between PostgreSQL sources only (SQLite cannot declare them), NULLS "
     "FIRST/LAST, operator classes and INCLUDE columns.",
