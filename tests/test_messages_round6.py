@@ -171,3 +171,32 @@ def test_a_same_named_index_differing_in_where_is_run_on_probes(
     [d] = found.differences
     assert d.kind == "index" and d.left is not None and d.right is not None
     assert "differs in its WHERE" in d.message and "witness (n) = (0)" in d.message, d.message
+
+
+@pytest.mark.parametrize(
+    ("column", "expression", "reason", "not_reason"),
+    [
+        ("s TEXT", "CHECK (substr(s, 2, -1) = '')", "substr with a negative length", "zero start"),
+        ("s TEXT", "CHECK (substr(s, -1, 1) <> 'c')", "negative or zero start", "negative length"),
+        ("x NUMERIC", "CHECK (x % 2 = 0)", "modulo of a fraction", "x % 0"),
+        (
+            "s TEXT, g TEXT GENERATED ALWAYS AS (substr(s, 2, -1)) STORED",
+            "",
+            "substr with a negative length",
+            "zero start",
+        ),
+    ],
+    ids=["check-negative-length", "check-negative-start", "check-mod-fraction", "generated"],
+)
+def test_the_reason_names_the_argument_that_parts_them(
+    loader: Loader, column: str, expression: str, reason: str, not_reason: str
+) -> None:
+    """An expression alike on both sides whose operator means something else on each: the
+    reason is the one the witness row's arguments call for (a negative length is not a negative
+    start; a fraction is not a zero divisor), computed on that row, not every reason the
+    operator has."""
+    rest = f"{column}, {expression}" if expression else column
+    [d] = _compared(loader, CROSS, _table("sqlite", rest), _table("postgresql", rest)).differences
+    assert "means something else on each" in d.message and "witness" in d.message, d.message
+    why = d.message.split("means something else on each: ", 1)[1].split("; witness", 1)[0]
+    assert reason in why and not_reason not in why, why

@@ -24,6 +24,7 @@ from twinschema.evaluate.context import (
     probe_count,
     scale_reasons,
 )
+from twinschema.evaluate.reasons import Parted, argument_reason
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference, Equivalence, Side
@@ -180,10 +181,12 @@ def text_on_both(st: StageContext, table: str, *columns: str) -> bool:
     return True
 
 
-def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
-    """Why two expressions that ``dependent`` found mean something else on each dialect: what
-    each of their dialect-dependent operators does on each (``typemap``), each column they read
-    whose declared scale one side rounds to, and each they order that is an enum on one side."""
+def why_dependent(
+    st: StageContext, ltext: str, rtext: str, table: str, parted: Parted | None = None
+) -> str:
+    """Why two expressions that ``dependent`` found part: what each dialect-dependent operator
+    does on each dialect (``typemap``; by its arguments on the witness row ``parted``, where
+    that decides: ``reasons``), each column whose scale one side rounds to, each enum ordered."""
     found = [
         probes.reads(d, t)
         for d, t in ((st.left.schema.dialect, ltext), (st.right.schema.dialect, rtext))
@@ -194,7 +197,12 @@ def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
     # none when a column's declared scale (``scale_reasons``) is why.
     scaled = scale_reasons(st, table, {c for r in found if r is not None for c in r.columns})
     operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
-    reasons = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators] + scaled
+    dialects = (st.left.schema.dialect, st.right.schema.dialect)
+    reasons = [
+        (parted and argument_reason(dialects, (ltext, rtext), op, parted))
+        or typemap.DIALECT_DEPENDENT_OPERATORS[op]
+        for op in operators
+    ] + scaled
     converting = [r for r in found if r is not None and not text_on_both(st, table, *r.rendered)]
     reasons += [typemap.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions]
     ordered = sorted({c for r in found if r is not None for c in r.ordered})
@@ -246,6 +254,7 @@ def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> No
     if run is None or run.witness is None:
         return
     found, (row, a, b) = run.probes, run.witness
+    parted = Parted((found.left, found.right), found.backends, row)
     said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
     st.dependent_difference(
         "check",
@@ -255,7 +264,7 @@ def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> No
         f"CHECK ({rtext})",
         (
             f"a CHECK on {table.name}",
-            why_dependent(st, ltext, rtext, table.name),
+            why_dependent(st, ltext, rtext, table.name, parted),
             witness_text(st, found.names, row, said),
         ),
         (ltext, rtext),

@@ -29,6 +29,7 @@ from twinschema.evaluate.context import (
     matched_columns,
     matched_tables,
 )
+from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
@@ -274,7 +275,7 @@ def _matched_generated(st: StageContext) -> None:
             f"GENERATED ALWAYS AS ({rtext})",
             (
                 f"the generated expression of {lt.name}.{lc.name}",
-                why_dependent(st, ltext, rtext, lt.name),
+                why_dependent(st, ltext, rtext, lt.name, judged[2]),
                 judged[0],
             ),
         )
@@ -287,7 +288,7 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
     judged = _run_generated(st, table, lc, rc)
     if judged is None:
         return
-    witness, n = judged
+    witness, n, _ = judged
     if witness is None:
         st.equal_on_probes(d, d, n, lc.name)
         return
@@ -296,9 +297,10 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
 
 def _run_generated(
     st: StageContext, table: Table, lc: Column, rc: Column
-) -> tuple[str | None, int] | None:
+) -> tuple[str | None, int, Parted | None] | None:
     """Both generating expressions over the same probe rows: (the witness text of a row they
-    part on, or None; how many rows both computed). None when not evaluated (counted)."""
+    part on, or None; how many rows both computed; the witness row, or None). None when not
+    evaluated (counted)."""
     assert lc.generated is not None and rc.generated is not None
     ltext = lc.generated.raw or lc.generated.expression
     rtext = rc.generated.raw or rc.generated.expression
@@ -325,10 +327,11 @@ def _run_generated(
     kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
     witness = next(((r, a, b) for r, a, b in both if not _same(a, b, kind, st.cross)), None)
     if witness is None:
-        return None, len(both)
+        return None, len(both), None
     row, a, b = witness
     said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
-    return witness_text(st, found.names, row, said), len(both)
+    parted = Parted((_without(found.left, lc), _without(found.right, rc)), found.backends, row)
+    return witness_text(st, found.names, row, said), len(both), parted
 
 
 def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:

@@ -1,0 +1,99 @@
+"""The reason a witness row gives: where why a dialect-dependent operator parts two
+expressions depends on its arguments (``typemap_arguments.ARGUMENT_REASONS``), each argument is
+computed on the row that parted them, on each side's scratch database, and the first case
+whose test holds is the reason (``substr(s, 2, -1)``: the length is negative, the start is not;
+``x % 2`` with x = 2.01: a fraction, not a zero divisor)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from twinschema.evaluate.backends import Backend
+from twinschema.model import ColumnType
+from twinschema.typemap_arguments import ARGUMENT_REASONS, FRACTION, NEGATIVE, NOT_POSITIVE, ZERO
+
+Columns = Sequence[tuple[str, ColumnType]]
+
+
+@dataclass(frozen=True)
+class Parted:
+    """The witness row that parted two expressions, with what each side ran it on: its
+    columns (with each side's types) and its scratch database."""
+
+    columns: tuple[Columns, Columns]
+    backends: tuple[Backend, Backend]
+    row: tuple[Any, ...]
+
+
+def argument_reason(
+    dialects: tuple[str, str], texts: tuple[str, str], operator: str, parted: Parted
+) -> str | None:
+    """The reason ``operator`` parts the two expressions ``texts`` on the witness row, from the
+    values its arguments take there (on either side); None when no case of the table holds
+    (the operator's general reason stands)."""
+    cases = ARGUMENT_REASONS.get(operator)
+    if not cases:
+        return None
+    values = [_arguments(n, dialects[n], texts[n], operator, parted) for n in (0, 1)]
+    for argument, test, reason in cases:
+        if any(_holds(test, v) for side in values for v in side.get(argument, ())):
+            return reason
+    return None
+
+
+def _arguments(
+    n: int, dialect: str, text: str, operator: str, parted: Parted
+) -> dict[str, list[Decimal]]:
+    """The values each argument of each ``operator`` node in ``text`` takes on the witness
+    row, computed by side ``n``'s database (an argument that fails or is not a number: none)."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from twinschema.records import SQLGLOT_DIALECTS
+
+    read = SQLGLOT_DIALECTS[dialect]
+    try:
+        tree = sqlglot.parse_one(text, read=read)
+    except (SqlglotError, ValueError):
+        return {}
+    found: dict[str, list[Decimal]] = {}
+    number = ColumnType(dialect, "numeric")
+    wanted = {argument for argument, _, _ in ARGUMENT_REASONS[operator]}
+    for node in tree.walk():
+        if type(node).__name__ != operator:
+            continue
+        for name, argument in node.args.items():
+            if name not in wanted or not isinstance(argument, exp.Expression):
+                continue
+            got = parted.backends[n].computed(
+                parted.columns[n], argument.sql(dialect=read), number, [parted.row]
+            )
+            value = _number(got[0] if got else None)
+            if value is not None:
+                found.setdefault(name, []).append(value)
+    return found
+
+
+def _number(outcome: tuple[bool, Any] | None) -> Decimal | None:
+    if outcome is None or not outcome[0] or outcome[1] is None:
+        return None
+    try:
+        return Decimal(str(outcome[1]))
+    except InvalidOperation:
+        return None
+
+
+def _holds(test: str, value: Decimal) -> bool:
+    if test == NEGATIVE:
+        return value < 0
+    if test == NOT_POSITIVE:
+        return value <= 0
+    if test == ZERO:
+        return value == 0
+    if test == FRACTION:
+        return value != value.to_integral_value()
+    raise ValueError(f"unknown test {test!r}")
