@@ -200,3 +200,26 @@ def test_the_reason_names_the_argument_that_parts_them(
     assert "means something else on each" in d.message and "witness" in d.message, d.message
     why = d.message.split("means something else on each: ", 1)[1].split("; witness", 1)[0]
     assert reason in why and not_reason not in why, why
+
+
+@pytest.mark.parametrize(
+    ("index", "reason", "not_reason"),
+    [
+        ("CREATE UNIQUE INDEX u ON t ((x % 2));", "modulo of a fraction", "x % 0"),
+        ("CREATE INDEX u ON t (x) WHERE x % 2 = 0;", "modulo of a fraction", "x % 0"),
+        ("CREATE UNIQUE INDEX u ON t ((s || substr(s, 2, -1)));", "negative length", "zero start"),
+    ],
+    ids=["element", "predicate", "element-substr"],
+)
+def test_an_index_gives_the_reason_its_witness_calls_for(
+    loader: Loader, index: str, reason: str, not_reason: str
+) -> None:
+    """The same for an index element (the witness is two rows one side takes as duplicates:
+    2 then 2.01) and a partial-index predicate."""
+    columns = "x NUMERIC, s TEXT"
+    a = _table("sqlite", columns) + "\n" + index
+    b = _table("postgresql", columns) + "\n" + index
+    [d] = _compared(loader, CROSS, a, b).differences
+    assert "means something else on each" in d.message and "witness" in d.message, d.message
+    why = d.message.split("means something else on each: ", 1)[1].split("; witness", 1)[0]
+    assert reason in why and not_reason not in why, why

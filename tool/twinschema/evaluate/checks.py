@@ -254,7 +254,7 @@ def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> No
     if run is None or run.witness is None:
         return
     found, (row, a, b) = run.probes, run.witness
-    parted = Parted((found.left, found.right), found.backends, row)
+    parted = Parted((found.left, found.right), found.backends, (row,))
     said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
     st.dependent_difference(
         "check",

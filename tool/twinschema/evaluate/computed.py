@@ -123,7 +123,7 @@ def _probe_predicate(
     judged = _run_predicates(st, table, lwhere, rwhere)
     if judged is None:
         return
-    witness, n = judged
+    witness, n, _ = judged
     if witness is None:
         st.equal_on_probes(ld, rd, n, None)
         return
@@ -138,9 +138,9 @@ def _probe_predicate(
 
 def _run_predicates(
     st: StageContext, table: Table, lwhere: str, rwhere: str
-) -> tuple[str | None, int] | None:
+) -> tuple[str | None, int, Parted | None] | None:
     """Both predicates over the same probe rows: (the witness text of a row they part on, or
-    None; how many rows both judged). A row whose predicate fails on one side only (x / 0 is
+    None; how many rows both judged; the witness row). A row whose predicate fails on one side only (x / 0 is
     NULL on SQLite, an error on PostgreSQL) parts them: a real insert of it fails there.
     None when not evaluated (counted)."""
     found = probe_rows(st, table.name, lwhere, rwhere)
@@ -156,8 +156,9 @@ def _run_predicates(
     st.result.evaluated += 1
     witness = next(((row, a, b) for row, a, b in both if not _same_place(a, b)), None)
     if witness is None:
-        return None, len(both)
+        return None, len(both), None
     row, a, b = witness
+    parted = Parted((found.left, found.right), found.backends, (row,))
     if not a[0] or not b[0]:
         failing, other = ("left", b) if not a[0] else ("right", a)
         where = "in" if other[1] else "outside"
@@ -166,12 +167,12 @@ def _run_predicates(
             f"{st.side_name('right' if failing == 'left' else 'left')} stores the row {where} "
             "the partial index"
         )
-        return witness_text(st, found.names, row, said), len(both)
+        return witness_text(st, found.names, row, said), len(both), parted
     inside, outside = ("left", "right") if a[1] else ("right", "left")
     said = (
         f"the row is in the partial index on {st.side_name(inside)}, not on {st.side_name(outside)}"
     )
-    return witness_text(st, found.names, row, said), len(both)
+    return witness_text(st, found.names, row, said), len(both), parted
 
 
 def _same_place(a: Computed, b: Computed) -> bool:
@@ -209,7 +210,7 @@ def matched_predicates(st: StageContext) -> None:
                 ri.describe(),
                 (
                     f"the WHERE of index {li.name or ri.name or ''} on {lt.name}",
-                    why_dependent(st, lwhere, rwhere, lt.name),
+                    why_dependent(st, lwhere, rwhere, lt.name, judged[2]),
                     judged[0],
                 ),
             )
@@ -330,7 +331,7 @@ def _run_generated(
         return None, len(both), None
     row, a, b = witness
     said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
-    parted = Parted((_without(found.left, lc), _without(found.right, rc)), found.backends, row)
+    parted = Parted((_without(found.left, lc), _without(found.right, rc)), found.backends, (row,))
     return witness_text(st, found.names, row, said), len(both), parted
 
 

@@ -19,6 +19,7 @@ from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, matched_tables
+from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Index, Table
 
@@ -42,9 +43,10 @@ def matched_indexes(st: StageContext) -> None:
             ltext, rtext = _text(lkeys), _text(rkeys)
             if not dependent(st, ltext, rtext, lt.name):
                 continue
-            said = _run(st, lt, li, (lkeys, rkeys), (ltext, rtext))
-            if said is None:
+            judged = _run(st, lt, li, (lkeys, rkeys), (ltext, rtext))
+            if judged is None:
                 continue
+            said, rows = judged
             st.dependent_difference(
                 "unique" if li.unique else "index",
                 lt.name,
@@ -53,10 +55,14 @@ def matched_indexes(st: StageContext) -> None:
                 ri.describe(),
                 (
                     f"index {li.name or ri.name or ''} on {lt.name}",
-                    why_dependent(st, ltext, rtext, lt.name),
+                    why_dependent(st, ltext, rtext, lt.name, rows),
                     said,
                 ),
             )
+
+
+# A witness text and the rows it shows.
+Said = tuple[str, tuple[tuple[Any, ...], ...]]
 
 
 def _keys(index: Index) -> tuple[tuple[str, ...], str | None]:
@@ -76,9 +82,9 @@ def _run(
     index: Index,
     keys: tuple[tuple[tuple[str, ...], str | None], tuple[tuple[str, ...], str | None]],
     texts: tuple[str, str],
-) -> str | None:
-    """The witness of a difference between the two sides' index over the same probe rows, or
-    None (equal on every row both judged, or not evaluated: counted)."""
+) -> tuple[str, Parted] | None:
+    """The witness of a difference between the two sides' index over the same probe rows, and
+    its rows, or None (equal on every row both judged, or not evaluated: counted)."""
     found = probe_rows(st, table.name, *texts)
     if found is None:
         return None
@@ -89,13 +95,18 @@ def _run(
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
-    return _failing_row(st, found, lrun, rrun) or (
+    judged = _failing_row(st, found, lrun, rrun) or (
         _duplicate(st, found, lrun, rrun) if index.unique else None
     )
+    if judged is None:
+        return None
+    said, rows = judged
+    return said, Parted((found.left, found.right), found.backends, rows)
 
 
-def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> str | None:
-    """A row both sides' columns store whose index expression fails on one side only."""
+def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> Said | None:
+    """A row both sides' columns store whose index expression fails on one side only (the
+    witness text, and the row)."""
     for row, a, b in zip(found.rows, lrun[0], rrun[0], strict=True):
         if a is None or b is None or a[0] == b[0]:
             continue
@@ -105,13 +116,13 @@ def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) 
             f"the insert fails on {st.side_name(failing)} ({error}), "
             f"{st.side_name(other)} stores the row"
         )
-        return witness_text(st, found.names, row, said)
+        return witness_text(st, found.names, row, said), (row,)
     return None
 
 
-def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> str | None:
+def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> Said | None:
     """Two rows both sides store that one side's unique index takes as a duplicate and the
-    other's does not."""
+    other's does not (the witness text, and the two rows)."""
     stored = {k for k, (a, b) in enumerate(zip(lrun[0], rrun[0], strict=True)) if _ok(a) and _ok(b)}
     parted = sorted(p for p in lrun[1] ^ rrun[1] if p[0] in stored and p[1] in stored)
     if not parted:
@@ -125,7 +136,7 @@ def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) ->
     )
     names = ", ".join(found.names)
     rows = f"({_shown(found.rows[first])}) then ({_shown(found.rows[second])})"
-    return f"witness ({names}) = {rows}: {said}"
+    return f"witness ({names}) = {rows}: {said}", (found.rows[first], found.rows[second])
 
 
 def _ok(outcome: tuple[bool, Any] | None) -> bool:

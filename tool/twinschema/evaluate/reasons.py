@@ -20,12 +20,13 @@ Columns = Sequence[tuple[str, ColumnType]]
 
 @dataclass(frozen=True)
 class Parted:
-    """The witness row that parted two expressions, with what each side ran it on: its
-    columns (with each side's types) and its scratch database."""
+    """The witness rows that parted two expressions (one, or two a unique index takes as
+    duplicates on one side only), with what each side ran them on: its columns (with each
+    side's types) and its scratch database."""
 
     columns: tuple[Columns, Columns]
     backends: tuple[Backend, Backend]
-    row: tuple[Any, ...]
+    rows: tuple[tuple[Any, ...], ...]
 
 
 def argument_reason(
@@ -48,7 +49,7 @@ def _arguments(
     n: int, dialect: str, text: str, operator: str, parted: Parted
 ) -> dict[str, list[Decimal]]:
     """The values each argument of each ``operator`` node in ``text`` takes on the witness
-    row, computed by side ``n``'s database (an argument that fails or is not a number: none)."""
+    rows, computed by side ``n``'s database (an argument that fails or is not a number: none)."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
@@ -70,11 +71,10 @@ def _arguments(
             if name not in wanted or not isinstance(argument, exp.Expression):
                 continue
             got = parted.backends[n].computed(
-                parted.columns[n], argument.sql(dialect=read), number, [parted.row]
+                parted.columns[n], argument.sql(dialect=read), number, parted.rows
             )
-            value = _number(got[0] if got else None)
-            if value is not None:
-                found.setdefault(name, []).append(value)
+            values = [_number(outcome) for outcome in got or ()]
+            found.setdefault(name, []).extend(v for v in values if v is not None)
     return found
 
 
