@@ -179,6 +179,8 @@ def test_a_same_named_index_differing_in_where_is_run_on_probes(
         ("s TEXT", "CHECK (substr(s, 2, -1) = '')", "substr with a negative length", "zero start"),
         ("s TEXT", "CHECK (substr(s, -1, 1) <> 'c')", "negative or zero start", "negative length"),
         ("x NUMERIC", "CHECK (x % 2 = 0)", "modulo of a fraction", "x % 0"),
+        ("s TEXT, n INTEGER", "CHECK (substr(s, 2, -n) = '')", "negative length", "negating"),
+        ("n INTEGER", "CHECK (-n <> 0)", "negating the smallest integer", "substr"),
         (
             "s TEXT, g TEXT GENERATED ALWAYS AS (substr(s, 2, -1)) STORED",
             "",
@@ -186,7 +188,14 @@ def test_a_same_named_index_differing_in_where_is_run_on_probes(
             "zero start",
         ),
     ],
-    ids=["check-negative-length", "check-negative-start", "check-mod-fraction", "generated"],
+    ids=[
+        "check-negative-length",
+        "check-negative-start",
+        "check-mod-fraction",
+        "check-negated-column",
+        "check-negated-smallest",
+        "generated",
+    ],
 )
 def test_the_reason_names_the_argument_that_parts_them(
     loader: Loader, column: str, expression: str, reason: str, not_reason: str

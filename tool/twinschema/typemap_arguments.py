@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 NEGATIVE, NOT_POSITIVE, ZERO, FRACTION = "negative", "not positive", "zero", "fraction"
+SMALLEST = "the smallest integer"  # of int2, int4 or int8: negating it overflows
 
 _MOD_FRACTION = (
     "modulo of a fraction: SQLite's % drops the fraction of each operand (2.01 % 2 is 0), "
@@ -42,5 +43,22 @@ ARGUMENT_REASONS: Mapping[str, tuple[tuple[str, str, str], ...]] = MappingProxyT
         "Div": (
             ("expression", ZERO, "division: x / 0 is NULL on SQLite and an error on PostgreSQL"),
         ),
+        "Neg": (
+            (
+                "this",
+                SMALLEST,
+                "negating the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
+            ),
+        ),
+        "Abs": (
+            (
+                "this",
+                SMALLEST,
+                "abs of the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
+            ),
+        ),
     }
 )
+# The operators whose cases above are all the ways they part the dialects: on a witness row
+# where none holds (``-1`` negates no smallest integer), they are no reason at all.
+EXHAUSTIVE = frozenset({"Neg", "Abs"})

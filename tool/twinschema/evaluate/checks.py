@@ -24,7 +24,7 @@ from twinschema.evaluate.context import (
     probe_count,
     scale_reasons,
 )
-from twinschema.evaluate.reasons import Parted, argument_reason
+from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference, Equivalence, Side
@@ -198,11 +198,7 @@ def why_dependent(
     scaled = scale_reasons(st, table, {c for r in found if r is not None for c in r.columns})
     operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
-    reasons = [
-        (parted and argument_reason(dialects, (ltext, rtext), op, parted))
-        or typemap.DIALECT_DEPENDENT_OPERATORS[op]
-        for op in operators
-    ] + scaled
+    reasons = operator_reasons(dialects, (ltext, rtext), operators, parted) + scaled
     converting = [r for r in found if r is not None and not text_on_both(st, table, *r.rendered)]
     reasons += [typemap.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions]
     ordered = sorted({c for r in found if r is not None for c in r.ordered})

@@ -11,9 +11,23 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from twinschema import typemap
 from twinschema.evaluate.backends import Backend
 from twinschema.model import ColumnType
-from twinschema.typemap_arguments import ARGUMENT_REASONS, FRACTION, NEGATIVE, NOT_POSITIVE, ZERO
+from twinschema.typemap_arguments import (
+    ARGUMENT_REASONS,
+    EXHAUSTIVE,
+    FRACTION,
+    NEGATIVE,
+    NOT_POSITIVE,
+    SMALLEST,
+    ZERO,
+)
+
+# An operand whose negation overflows: the smallest int2, int4 and int8.
+_SMALLEST = frozenset({Decimal(-(2**15)), Decimal(-(2**31)), Decimal(-(2**63))})
+# What ``argument_reason`` gives for an operator that is no reason on the witness row.
+NO_REASON = ""
 
 Columns = Sequence[tuple[str, ColumnType]]
 
@@ -29,11 +43,26 @@ class Parted:
     rows: tuple[tuple[Any, ...], ...]
 
 
+def operator_reasons(
+    dialects: tuple[str, str], texts: tuple[str, str], operators: list[str], parted: Parted | None
+) -> list[str]:
+    """What each of ``operators`` does on each dialect (``typemap``): as its arguments on the
+    witness rows ``parted`` call for, those that do nothing there left out, unless none is
+    left (then, and with no witness rows, every operator's general reason)."""
+    general = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
+    if parted is None:
+        return general
+    found = [argument_reason(dialects, texts, op, parted) for op in operators]
+    chosen = [general[n] if r is None else r for n, r in enumerate(found)]
+    return [r for r in chosen if r] or general
+
+
 def argument_reason(
     dialects: tuple[str, str], texts: tuple[str, str], operator: str, parted: Parted
 ) -> str | None:
     """The reason ``operator`` parts the two expressions ``texts`` on the witness row, from the
-    values its arguments take there (on either side); None when no case of the table holds
+    values its arguments take there (on either side); ``NO_REASON`` when no case holds for an
+    operator whose cases are all it does (``EXHAUSTIVE``); None when no case holds otherwise
     (the operator's general reason stands)."""
     cases = ARGUMENT_REASONS.get(operator)
     if not cases:
@@ -42,7 +71,7 @@ def argument_reason(
     for argument, test, reason in cases:
         if any(_holds(test, v) for side in values for v in side.get(argument, ())):
             return reason
-    return None
+    return NO_REASON if operator in EXHAUSTIVE else None
 
 
 def _arguments(
@@ -94,6 +123,8 @@ def _holds(test: str, value: Decimal) -> bool:
         return value <= 0
     if test == ZERO:
         return value == 0
+    if test == SMALLEST:
+        return value in _SMALLEST
     if test == FRACTION:
         return value != value.to_integral_value()
     raise ValueError(f"unknown test {test!r}")
