@@ -172,6 +172,10 @@ class Index:
     # Each element as its source wrote it (``max(a, b)`` where ``expressions`` holds the
     # canonical ``greatest(a, b)``), None: ``expressions``. What messages show of this side.
     raw_expressions: tuple[str, ...] | None = field(default=None, compare=False)
+    # The elements and predicate as a PostgreSQL SQL file wrote them, where its database prints
+    # them otherwise (``sources.sqlfile.written``): what messages show, never what runs.
+    written_expressions: tuple[str, ...] | None = field(default=None, compare=False)
+    written_where: str | None = field(default=None, compare=False)
 
     def element_text(self, n: int) -> str:
         """Element ``n`` as DDL writes it, in its source's own spelling: ``name COLLATE NOCASE
@@ -191,13 +195,15 @@ class Index:
         """Element ``n``'s column or expression as its source wrote it (a function the
         canonical form renames for its SQLite meaning, ``sqlite_lower(s)``, as ``lower(s)``
         where the source's text is not kept)."""
+        if self.written_expressions is not None:
+            return self.written_expressions[n]
         if self.raw_expressions is not None:
             return self.raw_expressions[n]
         return SHOWN_FUNCTION.sub(r"\1(", self.expressions[n])
 
     def shown_where(self) -> str | None:
         """The partial-index predicate as its source wrote it (None: a full index)."""
-        return self.raw_where or self.where
+        return self.written_where or self.raw_where or self.where
 
     def describe(self) -> str:
         """The index as DDL writes it in its source's own spelling, without its name and
