@@ -247,6 +247,13 @@ class CheckConstraint:
     # (``x IN (0, 1)``, ``status IN ('a', 'b')``): how SQLite spells booleans and enums.
     column: str | None = field(default=None, compare=False)
     values: tuple[str, ...] | None = field(default=None, compare=False)
+    # The expression as a PostgreSQL SQL file wrote it (``sources.sqlfile.written``): what
+    # messages show, never what runs.
+    written: str | None = field(default=None, compare=False)
+
+    def shown(self) -> str:
+        """The expression as messages show it: as written, else as its database prints it."""
+        return self.written or self.raw or self.expression
 
 
 @dataclass(frozen=True, slots=True)

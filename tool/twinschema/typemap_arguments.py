@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 NEGATIVE, NOT_POSITIVE, ZERO, FRACTION = "negative", "not positive", "zero", "fraction"
 SMALLEST = "the smallest integer"  # of int2, int4 or int8: negating it overflows
+NOT_ZERO = "not zero"
 
 _MOD_FRACTION = (
     "modulo of a fraction: SQLite's % drops the fraction of each operand (2.01 % 2 is 0), "
@@ -42,6 +43,12 @@ ARGUMENT_REASONS: Mapping[str, tuple[tuple[str, str, str], ...]] = MappingProxyT
         ),
         "Div": (
             ("expression", ZERO, "division: x / 0 is NULL on SQLite and an error on PostgreSQL"),
+            (
+                "expression",
+                NOT_ZERO,
+                "division: integer division of integral values on SQLite (NUMERIC/DECIMAL "
+                "storage too: 2.00 is stored as 2, and 2 / 3 is 0 there, 0.666... on PostgreSQL)",
+            ),
         ),
         "Neg": (
             (

@@ -26,7 +26,7 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.values import probe_text
-from twinschema.model import Column, ColumnType, Table
+from twinschema.model import CheckConstraint, Column, ColumnType, Table
 from twinschema.records import Difference, Equivalence, Side
 
 
@@ -224,12 +224,12 @@ def checks(st: StageContext) -> None:
             _probe_matched(st, table, lcheck, rcheck)
 
 
-def _matched_dependent(st: StageContext) -> list[tuple[Table, str, str]]:
-    """(left table, left raw CHECK, right raw CHECK) for each pair of CHECKs the comparer
-    matched by their canonical form whose operators depend on the dialect."""
+def _matched_dependent(st: StageContext) -> list[tuple[Table, CheckConstraint, CheckConstraint]]:
+    """(left table, left CHECK, right CHECK) for each pair of CHECKs the comparer matched by
+    their canonical form whose operators depend on the dialect."""
     from twinschema.expressions import across
 
-    found: list[tuple[Table, str, str]] = []
+    found: list[tuple[Table, CheckConstraint, CheckConstraint]] = []
     for lt, rt in matched_tables(st):
         rights = {across(c.expression)[0]: c for c in rt.checks}
         for lc in lt.checks:
@@ -238,12 +238,15 @@ def _matched_dependent(st: StageContext) -> list[tuple[Table, str, str]]:
                 continue
             ltext, rtext = lc.raw or lc.expression, rc.raw or rc.expression
             if dependent(st, ltext, rtext, lt.name):
-                found.append((lt, ltext, rtext))
+                found.append((lt, lc, rc))
     return found
 
 
-def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> None:
+def _probe_matched(
+    st: StageContext, table: Table, lcheck: CheckConstraint, rcheck: CheckConstraint
+) -> None:
     """Run two matched CHECKs on probe rows: a row they part on makes them a difference."""
+    ltext, rtext = lcheck.raw or lcheck.expression, rcheck.raw or rcheck.expression
     # An error in the expression (x / 0, an overflow) fails a real insert: here that is the
     # very behaviour a dialect-dependent operator may differ in.
     run = _run_on_probes(st, table.name, ltext, rtext, errors_reject=True)
@@ -256,14 +259,14 @@ def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> No
         "check",
         table.name,
         None,
-        f"CHECK ({ltext})",
-        f"CHECK ({rtext})",
+        f"CHECK ({lcheck.shown()})",
+        f"CHECK ({rcheck.shown()})",
         (
             f"a CHECK on {table.name}",
             why_dependent(st, ltext, rtext, table.name, parted),
             witness_text(st, found.names, row, said),
         ),
-        (ltext, rtext),
+        (lcheck.shown(), rcheck.shown()),
     )
 
 
@@ -390,6 +393,6 @@ def _check_text(table: Table | None, shown: str | None) -> str | None:
     if table is None or shown is None:
         return None
     for check in table.checks:
-        if f"CHECK ({check.raw or check.expression})" == shown:
+        if f"CHECK ({check.shown()})" == shown:
             return check.raw or check.expression
     return None

@@ -272,8 +272,8 @@ def _matched_generated(st: StageContext) -> None:
             "column_generated",
             lt.name,
             lc.name,
-            f"GENERATED ALWAYS AS ({ltext})",
-            f"GENERATED ALWAYS AS ({rtext})",
+            f"GENERATED ALWAYS AS ({lc.generated.shown()})",
+            f"GENERATED ALWAYS AS ({rc.generated.shown()})",
             (
                 f"the generated expression of {lt.name}.{lc.name}",
                 why_dependent(st, ltext, rtext, lt.name, judged[2]),

@@ -20,6 +20,7 @@ from twinschema.typemap_arguments import (
     FRACTION,
     NEGATIVE,
     NOT_POSITIVE,
+    NOT_ZERO,
     SMALLEST,
     ZERO,
 )
@@ -123,6 +124,8 @@ def _holds(test: str, value: Decimal) -> bool:
         return value <= 0
     if test == ZERO:
         return value == 0
+    if test == NOT_ZERO:
+        return value != 0
     if test == SMALLEST:
         return value in _SMALLEST
     if test == FRACTION:
