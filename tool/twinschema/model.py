@@ -218,9 +218,14 @@ class Index:
         if not self.nulls_distinct:
             text += " NULLS NOT DISTINCT"
         text += f" WHERE {self.shown_where()}" if self.where else ""
-        renamed = sorted({m.group(1) for e in self.expressions for m in SHOWN_FUNCTION.finditer(e)})
-        notes = "; ".join(SQLITE_MEANING[name] for name in renamed)
+        notes = self.notes()
         return f"{text} ({notes})" if notes else text
+
+    def notes(self) -> str:
+        """What the elements mean that their text does not say (SQLite's ``lower()`` changes
+        ASCII letters only), or ""."""
+        renamed = sorted({m.group(1) for e in self.expressions for m in SHOWN_FUNCTION.finditer(e)})
+        return "; ".join(SQLITE_MEANING[name] for name in renamed)
 
     def plain(self) -> bool:
         """True when nothing but its expressions, uniqueness, predicate and method is declared:

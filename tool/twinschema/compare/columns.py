@@ -157,7 +157,7 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
             f"stored as given on the {other}"
         )
     elif lgen.expression != rgen.expression and lgen.shown() == rgen.shown():
-        message = (  # written alike, read otherwise (PostgreSQL's casts: (p * (q)::numeric))
+        message = (  # written alike, read otherwise (a cast one database adds of its own)
             f"the generating expression of {where}, {lgen.shown()} on both sides, is read "
             f"otherwise by each side's database ({lgen.raw or lgen.expression} vs "
             f"{rgen.raw or rgen.expression}): the two sides may compute different values"

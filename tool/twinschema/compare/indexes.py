@@ -142,7 +142,13 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
     left, right = ctx.label("left"), ctx.label("right")
     parts = []
     lelements, relements = _left_elements(lindex), _left_elements(rindex)
-    if lindex.expressions != rindex.expressions:
+    if lindex.expressions != rindex.expressions and lelements == relements:
+        notes = "; ".join(n for n in (lindex.notes(), rindex.notes()) if n)
+        parts.append(
+            f"its elements, ({lelements}) in both, mean other things on each side"
+            + (f" ({notes})" if notes else " (each side's database reads them otherwise)")
+        )
+    elif lindex.expressions != rindex.expressions:
         parts.append(f"its elements are ({lelements}) in {left}, ({relements}) in {right}")
     if lindex.unique != rindex.unique:
         parts.append(f"it is unique in {left if lindex.unique else right} only")
