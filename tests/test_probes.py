@@ -110,7 +110,8 @@ def test_warnings(loader: Loader, case: Case) -> None:
 @pytest.mark.parametrize("case", DEFAULTS, ids=[c.name for c in DEFAULTS])
 def test_default_witness(loader: Loader, case: Case) -> None:
     """A row that leaves the column out stores different values on the two sides exactly when the
-    case expects a column_default difference (a default's value is what no rejection shows)."""
+    case expects a column_default or column_generated difference (a default's value, or a
+    generated column's, is what no rejection shows)."""
     assert case.witness is not None
     table, column = case.witness["table"], case.witness["default_of"]
     row = case.witness.get("default_row") or {}
@@ -118,7 +119,7 @@ def test_default_witness(loader: Loader, case: Case) -> None:
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
         a = stored_default(loader, da, ha, table, row, column)
         b = stored_default(loader, db, hb, table, row, column)
-    expected_same = "column_default" not in case.expect
+    expected_same = not case.expect & {"column_default", "column_generated"}
     assert same_value(a, b, da == db) == expected_same, (
         f"{case.name} ({case.why}): stored {a!r} and {b!r}, but the case expects "
         + ("the same value" if expected_same else "different values")
@@ -163,14 +164,16 @@ def test_measured_witness(loader: Loader, case: Case) -> None:
     )
 
 
-# The kinds whose difference a row can show: a CHECK, a default, a type (issue 15).
-_BEHAVIOUR = frozenset({"check", "column_default", "column_type"})
+# The kinds whose difference a row can show: a CHECK, a default, a generated column, a type
+# (issue 15).
+_BEHAVIOUR = frozenset({"check", "column_default", "column_generated", "column_type"})
 
 
 def test_a_claimed_difference_has_a_witness_or_says_why_not() -> None:
-    """Every case that expects a CHECK, default or type difference shows it on real databases
-    (witness rows, a stored default or value read back, or rows both sides treat alike when the
-    difference is declared only), or says why no fixed row can (a time or a random value)."""
+    """Every case that expects a CHECK, default, generated column or type difference shows it
+    on real databases (witness rows, a stored default or value read back, or rows both sides
+    treat alike when the difference is declared only), or says why no fixed row can (a time
+    or a random value)."""
     claimed = [c for c in CASES if c.expect & _BEHAVIOUR]
     assert len(claimed) > 100  # the corpus has them: this test cannot pass on nothing
     unshown = [

@@ -172,6 +172,10 @@ class Index:
     # Each element as its source wrote it (``max(a, b)`` where ``expressions`` holds the
     # canonical ``greatest(a, b)``), None: ``expressions``. What messages show of this side.
     raw_expressions: tuple[str, ...] | None = field(default=None, compare=False)
+    # The elements and predicate as a PostgreSQL SQL file wrote them, where its database prints
+    # them otherwise (``sources.sqlfile.written``): what messages show, never what runs.
+    written_expressions: tuple[str, ...] | None = field(default=None, compare=False)
+    written_where: str | None = field(default=None, compare=False)
 
     def element_text(self, n: int) -> str:
         """Element ``n`` as DDL writes it, in its source's own spelling: ``name COLLATE NOCASE
@@ -191,13 +195,15 @@ class Index:
         """Element ``n``'s column or expression as its source wrote it (a function the
         canonical form renames for its SQLite meaning, ``sqlite_lower(s)``, as ``lower(s)``
         where the source's text is not kept)."""
+        if self.written_expressions is not None:
+            return self.written_expressions[n]
         if self.raw_expressions is not None:
             return self.raw_expressions[n]
         return SHOWN_FUNCTION.sub(r"\1(", self.expressions[n])
 
     def shown_where(self) -> str | None:
         """The partial-index predicate as its source wrote it (None: a full index)."""
-        return self.raw_where or self.where
+        return self.written_where or self.raw_where or self.where
 
     def describe(self) -> str:
         """The index as DDL writes it in its source's own spelling, without its name and
@@ -212,9 +218,14 @@ class Index:
         if not self.nulls_distinct:
             text += " NULLS NOT DISTINCT"
         text += f" WHERE {self.shown_where()}" if self.where else ""
-        renamed = sorted({m.group(1) for e in self.expressions for m in SHOWN_FUNCTION.finditer(e)})
-        notes = "; ".join(SQLITE_MEANING[name] for name in renamed)
+        notes = self.notes()
         return f"{text} ({notes})" if notes else text
+
+    def notes(self) -> str:
+        """What the elements mean that their text does not say (SQLite's ``lower()`` changes
+        ASCII letters only), or ""."""
+        renamed = sorted({m.group(1) for e in self.expressions for m in SHOWN_FUNCTION.finditer(e)})
+        return "; ".join(SQLITE_MEANING[name] for name in renamed)
 
     def plain(self) -> bool:
         """True when nothing but its expressions, uniqueness, predicate and method is declared:
@@ -241,6 +252,13 @@ class CheckConstraint:
     # (``x IN (0, 1)``, ``status IN ('a', 'b')``): how SQLite spells booleans and enums.
     column: str | None = field(default=None, compare=False)
     values: tuple[str, ...] | None = field(default=None, compare=False)
+    # The expression as a PostgreSQL SQL file wrote it (``sources.sqlfile.written``): what
+    # messages show, never what runs.
+    written: str | None = field(default=None, compare=False)
+
+    def shown(self) -> str:
+        """The expression as messages show it: as written, else as its database prints it."""
+        return self.written or self.raw or self.expression
 
 
 @dataclass(frozen=True, slots=True)

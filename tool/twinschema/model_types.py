@@ -85,7 +85,13 @@ class Generated:
     expression: str
     storage: str = GENERATED_STORED  # GENERATED_STORED or GENERATED_VIRTUAL
     raw: str = field(default="", compare=False)
+    # As a PostgreSQL SQL file wrote it (``sources.sqlfile.written``): shown, never run.
+    written: str | None = field(default=None, compare=False)
+
+    def shown(self) -> str:
+        """The expression as messages show it: as written, else as its database prints it."""
+        return self.written or self.raw or self.expression
 
     def describe(self) -> str:
         """``GENERATED ALWAYS AS (a + b) STORED``, as written."""
-        return f"GENERATED ALWAYS AS ({self.raw or self.expression}) {self.storage.upper()}"
+        return f"GENERATED ALWAYS AS ({self.shown()}) {self.storage.upper()}"

@@ -345,6 +345,7 @@ def _check(
         raw=check.raw or check.expression,
         column=result.column,
         values=result.values,
+        written=check.written,
     )
 
 

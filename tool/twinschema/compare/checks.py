@@ -28,15 +28,14 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
     lc, rc = keyed(left.checks), keyed(right.checks)
     for expression in ordered_keys(lc, rc):
         if expression in lc and expression in rc:
-            lraw = lc[expression].raw or lc[expression].expression
-            rraw = rc[expression].raw or rc[expression].expression
+            lraw, rraw = lc[expression].shown(), rc[expression].shown()
             rule = across(expression)[1] if ctx.pairing.checks_across else None
             if rule is not None or lraw != rraw:  # one meaning, spelled two ways
                 ctx.same(left.name, None, rule or "check", lraw, rraw)
             continue
         check = lc.get(expression) or rc[expression]
         on_left = expression in lc
-        text = f"CHECK ({check.raw or expression})"
+        text = f"CHECK ({check.written or check.raw or expression})"
         ctx.diff(
             "check",
             left.name,

@@ -156,10 +156,16 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
             f"column on the {other}: a row that sets {where} is rejected on the {side} and "
             f"stored as given on the {other}"
         )
+    elif lgen.expression != rgen.expression and lgen.shown() == rgen.shown():
+        message = (  # written alike, read otherwise (a cast one database adds of its own)
+            f"the generating expression of {where}, {lgen.shown()} on both sides, is read "
+            f"otherwise by each side's database ({lgen.raw or lgen.expression} vs "
+            f"{rgen.raw or rgen.expression}): the two sides may compute different values"
+        )
     elif lgen.expression != rgen.expression:
         message = (
-            f"the generating expression of {where} differs: {lgen.raw or lgen.expression} vs "
-            f"{rgen.raw or rgen.expression}: the two sides compute different values"
+            f"the generating expression of {where} differs: {lgen.shown()} vs "
+            f"{rgen.shown()}: the two sides compute different values"
         )
     elif not ctx.pairing.storage_counts:  # only the storage differs, each dialect's own choice
         ctx.same(table, lc.name, "generated-storage", ltext, rtext)
@@ -170,7 +176,7 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
             f"{rgen.storage.upper()} on the right: the values are the same, but a STORED "
             "one is computed on write and takes space, a VIRTUAL one is computed on read"
         )
-    ctx.diff("column_default", table, lc.name, lc.name, ltext, rtext, message)
+    ctx.diff("column_generated", table, lc.name, lc.name, ltext, rtext, message)
 
 
 def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: str) -> None:

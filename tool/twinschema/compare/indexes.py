@@ -75,6 +75,10 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
             None if on_left else text,
             f"{text} on {left.name} exists only in {ctx.label('left' if on_left else 'right')}",
         )
+    for lindex, rindex in _same_named(only_li, only_ri):
+        only_li.remove(lindex)
+        only_ri.remove(rindex)
+        renamed_index(ctx, left.name, lindex, rindex)
     for index in only_li + only_ri:
         on_left = any(index is i for i in only_li)
         text = index.describe()
@@ -112,6 +116,59 @@ def paired_indexes(ctx: Context, left: Table, right: Table) -> tuple[list[Index]
         only_li += lrest[len(rrest) :]
         only_ri += rrest[len(lrest) :]
     return only_li, only_ri
+
+
+def _same_named(lefts: list[Index], rights: list[Index]) -> list[tuple[Index, Index]]:
+    """The indexes of a table left unpaired on each side that bear one name (whatever its
+    case): one index whose definition differs, not two on one side only each."""
+    pairs = []
+    taken: list[Index] = []
+    for lindex in lefts:
+        name = (lindex.name or "").casefold()
+        twin = next(
+            (r for r in rights if name and (r.name or "").casefold() == name and r not in taken),
+            None,
+        )
+        if twin is not None:
+            taken.append(twin)
+            pairs.append((lindex, twin))
+    return pairs
+
+
+def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> None:
+    """Two indexes of one name whose elements, uniqueness, predicate or method differ: one
+    ``index`` difference (the kind each would have on one side only) saying what differs,
+    each side as its source wrote it."""
+    left, right = ctx.label("left"), ctx.label("right")
+    parts = []
+    lelements, relements = _left_elements(lindex), _left_elements(rindex)
+    if lindex.expressions != rindex.expressions and lelements == relements:
+        notes = "; ".join(n for n in (lindex.notes(), rindex.notes()) if n)
+        parts.append(
+            f"its elements, ({lelements}) in both, mean other things on each side"
+            + (f" ({notes})" if notes else " (each side's database reads them otherwise)")
+        )
+    elif lindex.expressions != rindex.expressions:
+        parts.append(f"its elements are ({lelements}) in {left}, ({relements}) in {right}")
+    if lindex.unique != rindex.unique:
+        parts.append(f"it is unique in {left if lindex.unique else right} only")
+    if lindex.where != rindex.where:
+        lwhere, rwhere = lindex.shown_where() or "none", rindex.shown_where() or "none"
+        parts.append(f"its WHERE is {lwhere} in {left}, {rwhere} in {right}")
+    if lindex.method != rindex.method:
+        parts.append(f"it uses {lindex.method} in {left}, {rindex.method} in {right}")
+    if len(lindex.expressions) == len(rindex.expressions):
+        parts += [what for _, what in index_changes(ctx, lindex, rindex)]
+    name = lindex.name or rindex.name or ""
+    ctx.diff(
+        "index",
+        table,
+        None,
+        name,
+        lindex.describe(),
+        rindex.describe(),
+        f"index {name} on {table} differs: " + "; ".join(parts),
+    )
 
 
 def rule_as_index(ctx: Context, unique: UniqueConstraint, index: Index) -> Index:
@@ -167,7 +224,8 @@ def index_changes(ctx: Context, left: Index, right: Index) -> Iterator[tuple[boo
         )
     if left.nulls_distinct != right.nulls_distinct:
         columns = _shown_elements(left, right)
-        yield True, _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, columns)
+        rejecting = right if left.nulls_distinct else left
+        yield True, _nulls_distinct_text(ctx, left.nulls_distinct, columns, rejecting.shown_where())
 
 
 def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
@@ -225,7 +283,7 @@ def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueCo
         _unique_text(left),
         _unique_text(right),
         f"UNIQUE ({cols(left.columns)}) on {table} differs: "
-        + _nulls_distinct_text(left.nulls_distinct, right.nulls_distinct, cols(left.columns)),
+        + _nulls_distinct_text(ctx, left.nulls_distinct, cols(left.columns)),
     )
 
 
@@ -295,9 +353,15 @@ def _unique_text(unique: UniqueConstraint) -> str:
     return text if unique.nulls_distinct else text.replace("UNIQUE", "UNIQUE NULLS NOT DISTINCT")
 
 
-def _nulls_distinct_text(left: bool, right: bool, columns: str) -> str:
-    side, other = ("right", "left") if left else ("left", "right")
+def _nulls_distinct_text(
+    ctx: Context, left_distinct: bool, columns: str, where: str | None = None
+) -> str:
+    """NULLS NOT DISTINCT on one side only (the left's NULLs are distinct or not), each side
+    named as reports name it, among the rows a partial index's ``where`` keeps (as the side
+    with NULLS NOT DISTINCT wrote it)."""
+    side, other = ("right", "left") if left_distinct else ("left", "right")
+    among = f" among rows WHERE {where}" if where else ""
     return (
-        f"NULLS NOT DISTINCT on the {side} only: the {side} rejects a second row with NULL in "
-        f"({columns}), the {other} accepts it"
+        f"NULLS NOT DISTINCT in {ctx.label(side)} only: {ctx.label(side)} rejects a second row "
+        f"with NULL in ({columns}){among}, {ctx.label(other)} accepts it"
     )

@@ -21,10 +21,12 @@ from twinschema.evaluate.context import (
     enum_ordered,
     find,
     matched_tables,
+    probe_count,
     scale_reasons,
 )
+from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.values import probe_text
-from twinschema.model import Column, ColumnType, Table
+from twinschema.model import CheckConstraint, Column, ColumnType, Table
 from twinschema.records import Difference, Equivalence, Side
 
 
@@ -179,10 +181,12 @@ def text_on_both(st: StageContext, table: str, *columns: str) -> bool:
     return True
 
 
-def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
-    """Why two expressions that ``dependent`` found mean something else on each dialect: what
-    each of their dialect-dependent operators does on each (``typemap``), each column they read
-    whose declared scale one side rounds to, and each they order that is an enum on one side."""
+def why_dependent(
+    st: StageContext, ltext: str, rtext: str, table: str, parted: Parted | None = None
+) -> str:
+    """Why two expressions that ``dependent`` found part: what each dialect-dependent operator
+    does on each dialect (``typemap``; by its arguments on the witness row ``parted``, where
+    that decides: ``reasons``), each column whose scale one side rounds to, each enum ordered."""
     found = [
         probes.reads(d, t)
         for d, t in ((st.left.schema.dialect, ltext), (st.right.schema.dialect, rtext))
@@ -193,7 +197,8 @@ def why_dependent(st: StageContext, ltext: str, rtext: str, table: str) -> str:
     # none when a column's declared scale (``scale_reasons``) is why.
     scaled = scale_reasons(st, table, {c for r in found if r is not None for c in r.columns})
     operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
-    reasons = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators] + scaled
+    dialects = (st.left.schema.dialect, st.right.schema.dialect)
+    reasons = operator_reasons(dialects, (ltext, rtext), operators, parted) + scaled
     converting = [r for r in found if r is not None and not text_on_both(st, table, *r.rendered)]
     reasons += [typemap.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions]
     ordered = sorted({c for r in found if r is not None for c in r.ordered})
@@ -219,12 +224,12 @@ def checks(st: StageContext) -> None:
             _probe_matched(st, table, lcheck, rcheck)
 
 
-def _matched_dependent(st: StageContext) -> list[tuple[Table, str, str]]:
-    """(left table, left raw CHECK, right raw CHECK) for each pair of CHECKs the comparer
-    matched by their canonical form whose operators depend on the dialect."""
+def _matched_dependent(st: StageContext) -> list[tuple[Table, CheckConstraint, CheckConstraint]]:
+    """(left table, left CHECK, right CHECK) for each pair of CHECKs the comparer matched by
+    their canonical form whose operators depend on the dialect."""
     from twinschema.expressions import across
 
-    found: list[tuple[Table, str, str]] = []
+    found: list[tuple[Table, CheckConstraint, CheckConstraint]] = []
     for lt, rt in matched_tables(st):
         rights = {across(c.expression)[0]: c for c in rt.checks}
         for lc in lt.checks:
@@ -233,31 +238,35 @@ def _matched_dependent(st: StageContext) -> list[tuple[Table, str, str]]:
                 continue
             ltext, rtext = lc.raw or lc.expression, rc.raw or rc.expression
             if dependent(st, ltext, rtext, lt.name):
-                found.append((lt, ltext, rtext))
+                found.append((lt, lc, rc))
     return found
 
 
-def _probe_matched(st: StageContext, table: Table, ltext: str, rtext: str) -> None:
+def _probe_matched(
+    st: StageContext, table: Table, lcheck: CheckConstraint, rcheck: CheckConstraint
+) -> None:
     """Run two matched CHECKs on probe rows: a row they part on makes them a difference."""
+    ltext, rtext = lcheck.raw or lcheck.expression, rcheck.raw or rcheck.expression
     # An error in the expression (x / 0, an overflow) fails a real insert: here that is the
     # very behaviour a dialect-dependent operator may differ in.
     run = _run_on_probes(st, table.name, ltext, rtext, errors_reject=True)
     if run is None or run.witness is None:
         return
     found, (row, a, b) = run.probes, run.witness
+    parted = Parted((found.left, found.right), found.backends, (row,))
     said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
     st.dependent_difference(
         "check",
         table.name,
         None,
-        f"CHECK ({ltext})",
-        f"CHECK ({rtext})",
+        f"CHECK ({lcheck.shown()})",
+        f"CHECK ({rcheck.shown()})",
         (
             f"a CHECK on {table.name}",
-            why_dependent(st, ltext, rtext, table.name),
+            why_dependent(st, ltext, rtext, table.name, parted),
             witness_text(st, found.names, row, said),
         ),
-        (ltext, rtext),
+        (lcheck.shown(), rcheck.shown()),
     )
 
 
@@ -292,7 +301,7 @@ def _not_null_checks(st: StageContext) -> None:
                     nd.layer,
                     nd.table,
                     nd.column,
-                    f"NOT NULL as a CHECK: equal on {run.judged} probes",
+                    f"NOT NULL as a CHECK: equal on {probe_count(run.judged)}",
                     shown if left_null else "NOT NULL",
                     "NOT NULL" if left_null else shown,
                     nd.left_source,
@@ -384,6 +393,6 @@ def _check_text(table: Table | None, shown: str | None) -> str | None:
     if table is None or shown is None:
         return None
     for check in table.checks:
-        if f"CHECK ({check.raw or check.expression})" == shown:
+        if f"CHECK ({check.shown()})" == shown:
             return check.raw or check.expression
     return None

@@ -29,6 +29,7 @@ from twinschema.evaluate.context import (
     matched_columns,
     matched_tables,
 )
+from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
@@ -50,18 +51,30 @@ def _predicate_pairs(
     st: StageContext,
 ) -> list[tuple[Difference, Difference, str, str]]:
     """(left difference, right difference, left raw WHERE, right raw WHERE) for each index
-    present on one side only that has a twin on the other side but for its predicate."""
+    present on one side only that has a twin on the other side but for its predicate, and
+    (the difference twice, ...) for two indexes of one name alike but for it."""
     lefts: dict[str, list[tuple[Difference, Index]]] = {}
     rights: dict[str, list[tuple[Difference, Index]]] = {}
+    pairs = []
     for d in st.comparison.differences:
-        if d.kind not in _INDEX_KINDS or d.table is None or (d.left is None) == (d.right is None):
+        if d.kind not in _INDEX_KINDS or d.table is None:
+            continue
+        if d.left is not None and d.right is not None:
+            # One index of one name on each side (``compare.indexes.renamed_index``).
+            li = index_shown(find(st.left, d.table, "")[0], d.left)
+            ri = index_shown(find(st.right, d.table, "")[0], d.right)
+            if li is None or ri is None or li.where is None or ri.where is None:
+                continue
+            if li.where != ri.where and alike_but_where(li, ri):
+                pairs.append((d, d, raw_where(li), raw_where(ri)))
+            continue
+        if d.left is None and d.right is None:
             continue
         side, found = (st.left, lefts) if d.left is not None else (st.right, rights)
         found_table, _ = find(side, d.table, "")
         index = index_shown(found_table, d.left if d.left is not None else d.right)
         if index is not None and index.where is not None:
             found.setdefault(d.table, []).append((d, index))
-    pairs = []
     for table, here in lefts.items():
         there = list(rights.get(table, ()))
         for ld, li in here:
@@ -110,7 +123,7 @@ def _probe_predicate(
     judged = _run_predicates(st, table, lwhere, rwhere)
     if judged is None:
         return
-    witness, n = judged
+    witness, n, _ = judged
     if witness is None:
         st.equal_on_probes(ld, rd, n, None)
         return
@@ -125,9 +138,9 @@ def _probe_predicate(
 
 def _run_predicates(
     st: StageContext, table: Table, lwhere: str, rwhere: str
-) -> tuple[str | None, int] | None:
+) -> tuple[str | None, int, Parted | None] | None:
     """Both predicates over the same probe rows: (the witness text of a row they part on, or
-    None; how many rows both judged). A row whose predicate fails on one side only (x / 0 is
+    None; how many rows both judged; the witness row). A row whose predicate fails on one side only (x / 0 is
     NULL on SQLite, an error on PostgreSQL) parts them: a real insert of it fails there.
     None when not evaluated (counted)."""
     found = probe_rows(st, table.name, lwhere, rwhere)
@@ -143,8 +156,9 @@ def _run_predicates(
     st.result.evaluated += 1
     witness = next(((row, a, b) for row, a, b in both if not _same_place(a, b)), None)
     if witness is None:
-        return None, len(both)
+        return None, len(both), None
     row, a, b = witness
+    parted = Parted((found.left, found.right), found.backends, (row,))
     if not a[0] or not b[0]:
         failing, other = ("left", b) if not a[0] else ("right", a)
         where = "in" if other[1] else "outside"
@@ -153,12 +167,12 @@ def _run_predicates(
             f"{st.side_name('right' if failing == 'left' else 'left')} stores the row {where} "
             "the partial index"
         )
-        return witness_text(st, found.names, row, said), len(both)
+        return witness_text(st, found.names, row, said), len(both), parted
     inside, outside = ("left", "right") if a[1] else ("right", "left")
     said = (
         f"the row is in the partial index on {st.side_name(inside)}, not on {st.side_name(outside)}"
     )
-    return witness_text(st, found.names, row, said), len(both)
+    return witness_text(st, found.names, row, said), len(both), parted
 
 
 def _same_place(a: Computed, b: Computed) -> bool:
@@ -196,7 +210,7 @@ def matched_predicates(st: StageContext) -> None:
                 ri.describe(),
                 (
                     f"the WHERE of index {li.name or ri.name or ''} on {lt.name}",
-                    why_dependent(st, lwhere, rwhere, lt.name),
+                    why_dependent(st, lwhere, rwhere, lt.name, judged[2]),
                     judged[0],
                 ),
             )
@@ -226,7 +240,7 @@ def _both(
 def generated(st: StageContext) -> None:
     """Settle or explain each generated column whose two expressions differ in text."""
     for d in list(st.comparison.differences):
-        if d.kind != "column_default" or d.table is None or d.column is None:
+        if d.kind != "column_generated" or d.table is None or d.column is None:
             continue
         _, lc = find(st.left, d.table, d.column)
         _, rc = find(st.right, d.table, d.column)
@@ -241,7 +255,7 @@ def generated(st: StageContext) -> None:
 
 def _matched_generated(st: StageContext) -> None:
     """Generated columns whose expressions the comparer matched but whose operators depend on
-    the dialect: run on probe rows, a row they part on makes a ``column_default`` difference."""
+    the dialect: run on probe rows, a row they part on makes a ``column_generated`` difference."""
     for lt, lc, rc in matched_columns(st):
         if lc.generated is None or rc.generated is None:
             continue
@@ -255,14 +269,14 @@ def _matched_generated(st: StageContext) -> None:
         if judged is None or judged[0] is None:
             continue
         st.dependent_difference(
-            "column_default",
+            "column_generated",
             lt.name,
             lc.name,
-            f"GENERATED ALWAYS AS ({ltext})",
-            f"GENERATED ALWAYS AS ({rtext})",
+            f"GENERATED ALWAYS AS ({lc.generated.shown()})",
+            f"GENERATED ALWAYS AS ({rc.generated.shown()})",
             (
                 f"the generated expression of {lt.name}.{lc.name}",
-                why_dependent(st, ltext, rtext, lt.name),
+                why_dependent(st, ltext, rtext, lt.name, judged[2]),
                 judged[0],
             ),
         )
@@ -275,7 +289,7 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
     judged = _run_generated(st, table, lc, rc)
     if judged is None:
         return
-    witness, n = judged
+    witness, n, _ = judged
     if witness is None:
         st.equal_on_probes(d, d, n, lc.name)
         return
@@ -284,9 +298,10 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
 
 def _run_generated(
     st: StageContext, table: Table, lc: Column, rc: Column
-) -> tuple[str | None, int] | None:
+) -> tuple[str | None, int, Parted | None] | None:
     """Both generating expressions over the same probe rows: (the witness text of a row they
-    part on, or None; how many rows both computed). None when not evaluated (counted)."""
+    part on, or None; how many rows both computed; the witness row, or None). None when not
+    evaluated (counted)."""
     assert lc.generated is not None and rc.generated is not None
     ltext = lc.generated.raw or lc.generated.expression
     rtext = rc.generated.raw or rc.generated.expression
@@ -313,10 +328,11 @@ def _run_generated(
     kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
     witness = next(((r, a, b) for r, a, b in both if not _same(a, b, kind, st.cross)), None)
     if witness is None:
-        return None, len(both)
+        return None, len(both), None
     row, a, b = witness
     said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
-    return witness_text(st, found.names, row, said), len(both)
+    parted = Parted((_without(found.left, lc), _without(found.right, rc)), found.backends, (row,))
+    return witness_text(st, found.names, row, said), len(both), parted
 
 
 def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:

@@ -59,7 +59,8 @@ class StageContext:
     def merge(self, ld: Difference, rd: Difference, message: str) -> None:
         """Report a left-only and a right-only object that pair up (one CHECK on each side,
         parted by a witness row) as one difference in their place: both sides' values, fixed
-        where a difference of two present values is (``fix_site``)."""
+        where a difference of two present values is (``fix_site``). ``ld`` may be ``rd``, a
+        difference that holds both sides already: its message is ``message``."""
         from dataclasses import replace
 
         from twinschema.records.comparison import fix_site
@@ -73,7 +74,7 @@ class StageContext:
             fix=fix_site(ld.left, rd.right, self.left.file, self.right.file),
         )
         self.comparison.differences = [
-            merged if d is ld else d for d in self.comparison.differences if d is not rd
+            merged if d is ld else d for d in self.comparison.differences if d is ld or d is not rd
         ]
 
     def annotate(self, said: str, *found: Difference) -> None:
@@ -135,13 +136,18 @@ class StageContext:
                 ld.layer,
                 ld.table,
                 column,
-                f"equal on {n} probes",
+                f"equal on {probe_count(n)}",
                 ld.left or "",
                 rd.right or "",
                 ld.left_source,
                 ld.right_source,
             )
         )
+
+
+def probe_count(n: int, noun: str = "probe") -> str:
+    """``n`` probe rows as a message counts them: "1 probe", "18 probes"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _with_note(d: Difference, said: str) -> Difference:

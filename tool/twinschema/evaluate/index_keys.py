@@ -20,6 +20,7 @@ from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, matched_tables
+from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Index, Table
@@ -44,9 +45,10 @@ def matched_indexes(st: StageContext) -> None:
             ltext, rtext = _text(lkeys), _text(rkeys)
             if not dependent(st, ltext, rtext, lt.name):
                 continue
-            said = _run(st, lt, li, (lkeys, rkeys), (ltext, rtext))
-            if said is None:
+            judged = _run(st, lt, li, (lkeys, rkeys), (ltext, rtext))
+            if judged is None:
                 continue
+            said, rows = judged
             st.dependent_difference(
                 "unique" if li.unique else "index",
                 lt.name,
@@ -55,10 +57,14 @@ def matched_indexes(st: StageContext) -> None:
                 ri.describe(),
                 (
                     f"index {li.name or ri.name or ''} on {lt.name}",
-                    why_dependent(st, ltext, rtext, lt.name),
+                    why_dependent(st, ltext, rtext, lt.name, rows),
                     said,
                 ),
             )
+
+
+# A witness text and the rows it shows.
+Said = tuple[str, tuple[tuple[Any, ...], ...]]
 
 
 def _keys(index: Index) -> tuple[tuple[str, ...], str | None]:
@@ -78,11 +84,11 @@ def _run(
     index: Index,
     keys: tuple[tuple[tuple[str, ...], str | None], tuple[tuple[str, ...], str | None]],
     texts: tuple[str, str],
-) -> str | None:
-    """The witness of a difference between the two sides' index over the same probe rows, or
-    None (equal on every row both judged, or not evaluated: counted)."""
+) -> tuple[str, Parted] | None:
+    """The witness of a difference between the two sides' index over the same probe rows, and
+    its rows, or None (equal on every row both judged, or not evaluated: counted)."""
     judged = judge_keys(st, table.name, keys, texts, KeyOptions(unique=index.unique))
-    return judged[0] if judged is not None else None
+    return judged.witness if judged is not None else None
 
 
 @dataclass(frozen=True)
@@ -97,18 +103,27 @@ class KeyOptions:
     checks: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
+@dataclass(frozen=True)
+class Judged:
+    """Two sides' keys over the same probe rows: the witness of a difference (its text and the
+    rows that show it) or None, and how many probe rows both sides stored."""
+
+    witness: tuple[str, Parted] | None
+    stored: int
+
+
 def judge_keys(
     st: StageContext,
     table: str,
     keys: tuple[Keys, Keys],
     texts: tuple[str, str],
     options: KeyOptions,
-) -> tuple[str | None, int] | None:
+) -> Judged | None:
     """Two sides' index keys (each side's elements and WHERE as written) over the same probe
-    rows of ``table``: (the witness of a difference, or None; how many rows both sides stored),
-    or None when not evaluated (counted). A row both store whose key expression fails on one
-    side only, or (``unique``) two rows one side takes as a duplicate and the other does not,
-    is the witness; a row a side's CHECK rejects is stored by neither (it shows no key)."""
+    rows of ``table``, or None when not evaluated (counted). A row both store whose key
+    expression fails on one side only, or (``unique``) two rows one side takes as a duplicate
+    and the other does not, is the witness; a row a side's CHECK rejects is stored by neither
+    (it shows no key)."""
     found = probe_rows(st, table, *texts)
     if found is None:
         return None
@@ -129,13 +144,16 @@ def judge_keys(
     lrun = ([o if k in passed else None for k, o in enumerate(lrun[0])], lrun[1])
     rrun = ([o if k in passed else None for k, o in enumerate(rrun[0])], rrun[1])
     st.result.evaluated += 1
-    witness = _failing_row(st, found, lrun, rrun) or (
+    said = _failing_row(st, found, lrun, rrun) or (
         _duplicate(st, found, lrun, rrun) if options.unique else None
     )
     stored = sum(
         1 for a, b in zip(lrun[0], rrun[0], strict=True) if a is not None and b is not None
     )
-    return witness, stored
+    if said is None:
+        return Judged(None, stored)
+    text, rows = said
+    return Judged((text, Parted((found.left, found.right), found.backends, rows)), stored)
 
 
 def _passing(found: ProbeSet, checks: tuple[tuple[str, ...], tuple[str, ...]]) -> set[int] | None:
@@ -153,8 +171,9 @@ def _passing(found: ProbeSet, checks: tuple[tuple[str, ...], tuple[str, ...]]) -
     return passed
 
 
-def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> str | None:
-    """A row both sides' columns store whose index expression fails on one side only."""
+def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> Said | None:
+    """A row both sides' columns store whose index expression fails on one side only (the
+    witness text, and the row)."""
     for row, a, b in zip(found.rows, lrun[0], rrun[0], strict=True):
         if a is None or b is None or a[0] == b[0]:
             continue
@@ -164,13 +183,13 @@ def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) 
             f"the insert fails on {st.side_name(failing)} ({error}), "
             f"{st.side_name(other)} stores the row"
         )
-        return witness_text(st, found.names, row, said)
+        return witness_text(st, found.names, row, said), (row,)
     return None
 
 
-def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> str | None:
+def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> Said | None:
     """Two rows both sides store that one side's unique index takes as a duplicate and the
-    other's does not."""
+    other's does not (the witness text, and the two rows)."""
     stored = {k for k, (a, b) in enumerate(zip(lrun[0], rrun[0], strict=True)) if _ok(a) and _ok(b)}
     parted = sorted(p for p in lrun[1] ^ rrun[1] if p[0] in stored and p[1] in stored)
     if not parted:
@@ -184,7 +203,7 @@ def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) ->
     )
     names = ", ".join(found.names)
     rows = f"({_shown(found.rows[first])}) then ({_shown(found.rows[second])})"
-    return f"witness ({names}) = {rows}: {said}"
+    return f"witness ({names}) = {rows}: {said}", (found.rows[first], found.rows[second])
 
 
 def _ok(outcome: tuple[bool, Any] | None) -> bool:

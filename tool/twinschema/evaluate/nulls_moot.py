@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from twinschema.evaluate.checks import probe_rows, witness_text
 from twinschema.evaluate.computed import IN_INDEX, alike_but_where, in_index, index_shown, raw_where
-from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.model import Index, Table
 from twinschema.records import Difference, Equivalence
 
@@ -82,7 +82,8 @@ def _judge(st: StageContext, d: Difference, table: Table, li: Index, ri: Index) 
             d.table or table.name,
             None,
             f"NULLS NOT DISTINCT moot: the WHERE keeps every row with a NULL in "
-            f"({', '.join(li.expressions)}) out of the index (on {len(judged)} probe row(s))",
+            f"({', '.join(li.expressions)}) out of the index "
+            f"(on {probe_count(len(judged), 'probe row')})",
             d.left or "",
             d.right or "",
             d.left_source,

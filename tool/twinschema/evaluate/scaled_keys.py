@@ -114,7 +114,7 @@ def _judge(st: StageContext, tables: tuple[Table, Table], left: _Rule, right: _R
         checks=(lchecks, rchecks),
     )
     judged = judge_keys(st, tables[0].name, (keys[0], keys[1]), (texts[0], texts[1]), options)
-    return judged[0] if judged is not None else None
+    return judged.witness[0] if judged is not None and judged.witness is not None else None
 
 
 def _read(dialect: str, text: str) -> frozenset[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from twinschema.evaluate import probes
 from twinschema.evaluate.computed import index_shown
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.index_keys import KeyOptions, judge_keys
+from twinschema.evaluate.index_keys import Judged, KeyOptions, judge_keys
 from twinschema.model import Index
 from twinschema.records import Difference
 
@@ -42,13 +42,13 @@ def unpaired_unique(st: StageContext) -> None:
                 judged = _judge(st, table, li, ri)
                 if judged is None:
                     continue
-                witness, n = judged
-                if witness is None and n == 0:
+                if judged.witness is None and judged.stored == 0:
                     continue  # no row both sides store: nothing shown either way
-                if witness is None:
+                if judged.witness is None:
                     there.remove(twin)
-                    st.equal_on_probes(ld, rd, n, None)
+                    st.equal_on_probes(ld, rd, judged.stored, None)
                     break
+                witness = judged.witness[0]
                 notes.append((ld, f"against {st.side_name('right')}'s {ri.describe()}: {witness}"))
                 notes.append((rd, f"against {st.side_name('left')}'s {li.describe()}: {witness}"))
     noted: list[Difference] = []
@@ -101,9 +101,7 @@ def _text(index: Index) -> str:
     return f"({', '.join([*elements, *([where] if where else [])])})"
 
 
-def _judge(
-    st: StageContext, table: str, left: Index, right: Index
-) -> tuple[str | None, int] | None:
+def _judge(st: StageContext, table: str, left: Index, right: Index) -> Judged | None:
     found, _ = find(st.left, table, "")
     if found is None:
         return None

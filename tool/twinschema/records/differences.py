@@ -29,9 +29,13 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "the same constant, the current time or a random UUID of one version is the same default "
     "across dialects) or the identity/autoincrement differ. A default that fails when run "
     "(SQLite accepts DEFAULT (GEN_RANDOM_UUID()) and then fails every insert that omits the "
-    "column) is always a difference, with the error. `--no-evaluate` judges by text only. Also: "
-    "a column generated (GENERATED ALWAYS AS ...) on one side only (a row that sets it is "
-    "rejected there), or generating expressions that differ; STORED against VIRTUAL counts "
+    "column) is always a difference, with the error. `--no-evaluate` judges by text only. A "
+    "generated column is `column_generated`.",
+    "column_generated": "A column is generated (GENERATED ALWAYS AS ...) on one side only (a "
+    "row that sets it is rejected there), or its generating expressions differ: run on probe "
+    "rows where the texts differ, or where an operator's meaning depends on the dialect (the "
+    "message names a witness row and what each side computes; equal values on every probe "
+    "are an equivalence 'equal on N probes', never a proof); STORED against VIRTUAL counts "
     "between sources of one dialect only.",
     "primary_key": "The primary key columns differ.",
     "foreign_key": "A foreign key exists on one side only (a second key on the same columns to "
@@ -45,7 +49,8 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "is rejected there), or a collation on one side that makes different values equal (a "
     "NOCASE unique index rejects 'bob' after 'Bob').",
     "index": "An index (matched by columns or expressions, uniqueness, partial predicate and "
-    "method, never by name) exists on one side only, or differs in an attribute that changes "
+    "method, never by name) exists on one side only (two left unmatched that bear one name are "
+    "one difference, saying what differs), or differs in an attribute that changes "
     "which queries it serves but not which rows are accepted: sort order (DESC), an element's "
     "collation, and, between PostgreSQL sources only (SQLite cannot declare them), NULLS "
     "FIRST/LAST, operator classes and INCLUDE columns.",
@@ -109,6 +114,7 @@ ALLOWABLE_KINDS: tuple[str, ...] = (
     "column_type",
     "column_nullable",
     "column_default",
+    "column_generated",
     "primary_key",
     "foreign_key",
     "unique",

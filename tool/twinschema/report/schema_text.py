@@ -51,7 +51,7 @@ def _table(table: Table) -> list[str]:
         ),
         (
             "Check constraints",
-            [f"CHECK ({c.raw or c.expression})" + _named(c.name) for c in table.checks],
+            [f"CHECK ({c.shown()})" + _named(c.name) for c in table.checks],
         ),
         ("Policies", [_policy(p) for p in table.policies]),
     ]

@@ -104,12 +104,13 @@ def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> It
         return
     from twinschema import scratch
     from twinschema.config import load_config
+    from twinschema.sources.sqlfile.written import with_written
 
     with (
         scratch.server(load_config()) as server,
         sqlfile.load_postgresql(file, server, options.connect_timeout) as url,
     ):
-        yield _relabel(reflect_url(url, options), str(path))
+        yield with_written(_relabel(reflect_url(url, options), str(path)), text)
 
 
 def _relabel(schema: Schema, source: str) -> Schema:

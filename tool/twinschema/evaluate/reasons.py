@@ -1,0 +1,133 @@
+"""The reason a witness row gives: where why a dialect-dependent operator parts two
+expressions depends on its arguments (``typemap_arguments.ARGUMENT_REASONS``), each argument is
+computed on the row that parted them, on each side's scratch database, and the first case
+whose test holds is the reason (``substr(s, 2, -1)``: the length is negative, the start is not;
+``x % 2`` with x = 2.01: a fraction, not a zero divisor)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from twinschema import typemap
+from twinschema.evaluate.backends import Backend
+from twinschema.model import ColumnType
+from twinschema.typemap_arguments import (
+    ARGUMENT_REASONS,
+    EXHAUSTIVE,
+    FRACTION,
+    NEGATIVE,
+    NOT_POSITIVE,
+    NOT_ZERO,
+    SMALLEST,
+    ZERO,
+)
+
+# An operand whose negation overflows: the smallest int2, int4 and int8.
+_SMALLEST = frozenset({Decimal(-(2**15)), Decimal(-(2**31)), Decimal(-(2**63))})
+# What ``argument_reason`` gives for an operator that is no reason on the witness row.
+NO_REASON = ""
+
+Columns = Sequence[tuple[str, ColumnType]]
+
+
+@dataclass(frozen=True)
+class Parted:
+    """The witness rows that parted two expressions (one, or two a unique index takes as
+    duplicates on one side only), with what each side ran them on: its columns (with each
+    side's types) and its scratch database."""
+
+    columns: tuple[Columns, Columns]
+    backends: tuple[Backend, Backend]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def operator_reasons(
+    dialects: tuple[str, str], texts: tuple[str, str], operators: list[str], parted: Parted | None
+) -> list[str]:
+    """What each of ``operators`` does on each dialect (``typemap``): as its arguments on the
+    witness rows ``parted`` call for, those that do nothing there left out, unless none is
+    left (then, and with no witness rows, every operator's general reason)."""
+    general = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
+    if parted is None:
+        return general
+    found = [argument_reason(dialects, texts, op, parted) for op in operators]
+    chosen = [general[n] if r is None else r for n, r in enumerate(found)]
+    return [r for r in chosen if r] or general
+
+
+def argument_reason(
+    dialects: tuple[str, str], texts: tuple[str, str], operator: str, parted: Parted
+) -> str | None:
+    """The reason ``operator`` parts the two expressions ``texts`` on the witness row, from the
+    values its arguments take there (on either side); ``NO_REASON`` when no case holds for an
+    operator whose cases are all it does (``EXHAUSTIVE``); None when no case holds otherwise
+    (the operator's general reason stands)."""
+    cases = ARGUMENT_REASONS.get(operator)
+    if not cases:
+        return None
+    values = [_arguments(n, dialects[n], texts[n], operator, parted) for n in (0, 1)]
+    for argument, test, reason in cases:
+        if any(_holds(test, v) for side in values for v in side.get(argument, ())):
+            return reason
+    return NO_REASON if operator in EXHAUSTIVE else None
+
+
+def _arguments(
+    n: int, dialect: str, text: str, operator: str, parted: Parted
+) -> dict[str, list[Decimal]]:
+    """The values each argument of each ``operator`` node in ``text`` takes on the witness
+    rows, computed by side ``n``'s database (an argument that fails or is not a number: none)."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from twinschema.records import SQLGLOT_DIALECTS
+
+    read = SQLGLOT_DIALECTS[dialect]
+    try:
+        tree = sqlglot.parse_one(text, read=read)
+    except (SqlglotError, ValueError):
+        return {}
+    found: dict[str, list[Decimal]] = {}
+    number = ColumnType(dialect, "numeric")
+    wanted = {argument for argument, _, _ in ARGUMENT_REASONS[operator]}
+    for node in tree.walk():
+        if type(node).__name__ != operator:
+            continue
+        for name, argument in node.args.items():
+            if name not in wanted or not isinstance(argument, exp.Expression):
+                continue
+            got = parted.backends[n].computed(
+                parted.columns[n], argument.sql(dialect=read), number, parted.rows
+            )
+            values = [_number(outcome) for outcome in got or ()]
+            found.setdefault(name, []).extend(v for v in values if v is not None)
+    return found
+
+
+def _number(outcome: tuple[bool, Any] | None) -> Decimal | None:
+    if outcome is None or not outcome[0] or outcome[1] is None:
+        return None
+    try:
+        return Decimal(str(outcome[1]))
+    except InvalidOperation:
+        return None
+
+
+def _holds(test: str, value: Decimal) -> bool:
+    if test == NEGATIVE:
+        return value < 0
+    if test == NOT_POSITIVE:
+        return value <= 0
+    if test == ZERO:
+        return value == 0
+    if test == NOT_ZERO:
+        return value != 0
+    if test == SMALLEST:
+        return value in _SMALLEST
+    if test == FRACTION:
+        return value != value.to_integral_value()
+    raise ValueError(f"unknown test {test!r}")

@@ -1,0 +1,71 @@
+"""Why a dialect-dependent operator parts two expressions, where that depends on its arguments
+(a data table beside ``typemap.DIALECT_DEPENDENT_OPERATORS``): ``substr(s, 2, -1)`` parts the
+dialects by its negative length, not its start; ``x % 2`` with x = 2.01 by the fraction, not
+by a zero divisor. The evaluation stage computes each argument on the witness row that parted
+the two expressions and gives the reason of the first case whose test holds (else the
+operator's general reason)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+NEGATIVE, NOT_POSITIVE, ZERO, FRACTION = "negative", "not positive", "zero", "fraction"
+SMALLEST = "the smallest integer"  # of int2, int4 or int8: negating it overflows
+NOT_ZERO = "not zero"
+
+_MOD_FRACTION = (
+    "modulo of a fraction: SQLite's % drops the fraction of each operand (2.01 % 2 is 0), "
+    "PostgreSQL's keeps it (0.01)"
+)
+
+# {operator (sqlglot node name): ((argument (sqlglot arg name), test, reason), ...)}, tried in
+# order on the argument's value in the witness row.
+ARGUMENT_REASONS: Mapping[str, tuple[tuple[str, str, str], ...]] = MappingProxyType(
+    {
+        "Substring": (
+            (
+                "length",
+                NEGATIVE,
+                "substr with a negative length: SQLite takes the characters before the start, "
+                "PostgreSQL fails (negative substring length not allowed)",
+            ),
+            (
+                "start",
+                NOT_POSITIVE,
+                "substr with a negative or zero start counts from the end on SQLite only",
+            ),
+        ),
+        "Mod": (
+            ("expression", ZERO, "modulo: x % 0 is NULL on SQLite and an error on PostgreSQL"),
+            ("this", FRACTION, _MOD_FRACTION),
+            ("expression", FRACTION, _MOD_FRACTION),
+        ),
+        "Div": (
+            ("expression", ZERO, "division: x / 0 is NULL on SQLite and an error on PostgreSQL"),
+            (
+                "expression",
+                NOT_ZERO,
+                "division: integer division of integral values on SQLite (NUMERIC/DECIMAL "
+                "storage too: 2.00 is stored as 2, and 2 / 3 is 0 there, 0.666... on PostgreSQL)",
+            ),
+        ),
+        "Neg": (
+            (
+                "this",
+                SMALLEST,
+                "negating the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
+            ),
+        ),
+        "Abs": (
+            (
+                "this",
+                SMALLEST,
+                "abs of the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
+            ),
+        ),
+    }
+)
+# The operators whose cases above are all the ways they part the dialects: on a witness row
+# where none holds (``-1`` negates no smallest integer), they are no reason at all.
+EXHAUSTIVE = frozenset({"Neg", "Abs"})
