@@ -129,8 +129,15 @@ class StageContext:
 
     def equal_on_probes(self, ld: Difference, rd: Difference, n: int, column: str | None) -> None:
         """Settle two differences as one equivalence found on ``n`` probe rows (never proven)."""
-        assert ld.table is not None
         self.drop(ld, rd)
+        self.probed_equivalence(ld, rd, n, column)
+
+    def probed_equivalence(
+        self, ld: Difference, rd: Difference, n: int, column: str | None
+    ) -> None:
+        """Record that ``ld``'s left and ``rd``'s right agreed on ``n`` probe rows (never
+        proven), leaving the differences to the caller."""
+        assert ld.table is not None
         self.comparison.equivalences.append(
             Equivalence(
                 ld.layer,

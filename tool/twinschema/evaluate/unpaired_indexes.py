@@ -4,7 +4,8 @@ Across dialects, one rule can be spelled so that no canonical form makes the two
 ``UNIQUE (length(CAST(s AS BLOB)))`` on SQLite is ``UNIQUE (octet_length(s))`` on PostgreSQL,
 ``substr(s, 1, length(s) - 1)`` is ``left(s, -1)``, and ``((a IS NULL)) WHERE a IS NULL`` is
 ``(a) NULLS NOT DISTINCT WHERE a IS NULL`` (at most one row with a NULL a). The comparer reports
-each as a unique index on one side only. Here a unique index on one side only and one on the
+each as a unique index on one side only (or, when the two bear one name, as one index whose
+definition differs). Here a unique index on one side only and one on the
 other side only, on the same table, reading the same columns (elements and WHERE), with the same
 method and no element collation, are run over the same probe rows (``index_keys.judge_keys``:
 each row inserted into a table with the index, each pair of rows, and each row with itself,
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.computed import index_shown
-from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.index_keys import Judged, KeyOptions, judge_keys
 from twinschema.model import Index
 from twinschema.records import Difference
@@ -30,27 +31,32 @@ def unpaired_unique(st: StageContext) -> None:
     """Settle or explain each pair of unique indexes on one side only (module docstring)."""
     if not st.cross:
         return
-    lefts, rights = _one_sided(st)
+    lefts, rights = _candidates(st)
     # A witness is said once the pairs are settled: an index parted from one twin may still be
     # one rule with another (and a difference is dropped by identity, which a note replaces).
     notes: list[tuple[Difference, str]] = []
+    equal: list[tuple[Difference, Index, Difference, Index, int]] = []
     for table, here in lefts.items():
         there = list(rights.get(table, ()))
         for ld, li in here:
-            for twin in [t for t in there if _comparable(st, li, t[1])]:
+            # The index of the same name (one difference holding both) is tried first.
+            twins = [t for t in there if t[0] is ld] + [t for t in there if t[0] is not ld]
+            for twin in [t for t in twins if _comparable(st, li, t[1])]:
                 rd, ri = twin
                 judged = _judge(st, table, li, ri)
-                if judged is None:
-                    continue
-                if judged.witness is None and judged.stored == 0:
-                    continue  # no row both sides store: nothing shown either way
+                if judged is None or (judged.witness is None and judged.stored == 0):
+                    continue  # not run, or no row both sides store: nothing shown either way
                 if judged.witness is None:
                     there.remove(twin)
-                    st.equal_on_probes(ld, rd, judged.stored, None)
+                    equal.append((ld, li, rd, ri, judged.stored))
                     break
                 witness = judged.witness[0]
+                if ld is rd:
+                    notes.append((ld, witness))
+                    continue
                 notes.append((ld, f"against {st.side_name('right')}'s {ri.describe()}: {witness}"))
                 notes.append((rd, f"against {st.side_name('left')}'s {li.describe()}: {witness}"))
+    _settle(st, equal)
     noted: list[Difference] = []
     for d, note in notes:
         present = any(d is f for f in st.comparison.differences)
@@ -59,20 +65,44 @@ def unpaired_unique(st: StageContext) -> None:
             st.annotate(note, d)
 
 
-def _one_sided(
+def _settle(
+    st: StageContext, equal: list[tuple[Difference, Index, Difference, Index, int]]
+) -> None:
+    """Each pair found equal on the probes is an equivalence; a difference is dropped once
+    every index it holds found its twin (one index of a same-named pair that found its twin
+    under another name leaves the difference standing, with a note saying so)."""
+    paired: list[tuple[Difference, str]] = []
+    for ld, _, rd, _, n in equal:
+        st.probed_equivalence(ld, rd, n, None)
+        paired += [(ld, "left"), (rd, "right")]
+    for ld, li, rd, ri, n in equal:
+        for d in (ld, rd):
+            sides = [s for s, v in (("left", d.left), ("right", d.right)) if v is not None]
+            if all(any(p is d and side == s for p, side in paired) for s in sides):
+                st.drop(d)
+            elif any(d is f for f in st.comparison.differences):
+                st.annotate(
+                    f"{st.side_name('left')}'s {li.describe()} and {st.side_name('right')}'s "
+                    f"{ri.describe()} are one rule (equal on {probe_count(n)})",
+                    d,
+                )
+
+
+def _candidates(
     st: StageContext,
 ) -> tuple[dict[str, list[tuple[Difference, Index]]], dict[str, list[tuple[Difference, Index]]]]:
-    """The unique indexes each side has that the comparer found on that side only, by table."""
+    """The unique indexes each side has that the comparer left without a twin, by table: those
+    on one side only, and each side of an index of one name whose definitions differ (one
+    difference holding both sides, ``compare.indexes.renamed_index``)."""
     lefts: dict[str, list[tuple[Difference, Index]]] = {}
     rights: dict[str, list[tuple[Difference, Index]]] = {}
     for d in st.comparison.differences:
-        if d.kind not in _INDEX_KINDS or d.table is None or (d.left is None) == (d.right is None):
+        if d.kind not in _INDEX_KINDS or d.table is None:
             continue
-        side, found = (st.left, lefts) if d.left is not None else (st.right, rights)
-        table, _ = find(side, d.table, "")
-        index = index_shown(table, d.left if d.left is not None else d.right)
-        if index is not None and index.unique and not any(index.collations):
-            found.setdefault(d.table, []).append((d, index))
+        for side, text, found in ((st.left, d.left, lefts), (st.right, d.right, rights)):
+            index = index_shown(find(side, d.table, "")[0], text) if text is not None else None
+            if index is not None and index.unique and not any(index.collations):
+                found.setdefault(d.table, []).append((d, index))
     return lefts, rights
 
 
