@@ -218,7 +218,10 @@ def invoke_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Co
     new interpreter's start-up (imports of SQLAlchemy, Alembic, sqlglot) per command, which was
     most of the suite's time. The URLs a command remembers to mask are process state: each call
     starts with none, as a new process would, so a secret is never masked thanks to an earlier
-    command of the same test run."""
+    command of the same test run. So is the temporary folder Python settles on once per process:
+    each call finds it afresh from ``env`` (``TMPDIR``), as a new process would."""
+    import tempfile
+
     from click.testing import CliRunner
 
     from twinschema import urls
@@ -227,11 +230,14 @@ def invoke_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Co
     overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}
     overrides.update(env)
     previous = os.getcwd()
+    settled_tempdir = tempfile.tempdir
     os.chdir(cwd)
     try:
         with urls.remembered_afresh():
+            tempfile.tempdir = None  # read again from the command's TMPDIR, TEMP, TMP
             result = CliRunner().invoke(cli, args, env=overrides, prog_name="twinschema")
     finally:
+        tempfile.tempdir = settled_tempdir
         os.chdir(previous)
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):

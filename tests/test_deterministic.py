@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import clean_env, run_cli
+from pg_helpers import clean_env, invoke_cli
 from support import testing
 
 # One worker runs this module: its module fixtures (the reports under each hash seed, the
@@ -102,7 +102,8 @@ def drifted_project(
             ("local", "--sqlite-url", sqlite_url),
             ("remote", "--postgres-url", pg_url),
         ):
-            result = run_cli(["migrate", side, flag, url], ROOT, clean_env())
+            # In-process: the migration is the fixture, not the subject (the seeds' processes are).
+            result = invoke_cli(["migrate", side, flag, url], ROOT, clean_env())
             assert result.returncode == 0, result.stderr
         for url, ddl in (
             (pg_url, "ALTER TABLE badges ADD COLUMN note text"),

@@ -36,10 +36,10 @@ from pg_helpers import (
     as_role,
     build,
     clean_env,
+    invoke_afresh,
     make_project,
     module_source,
     role,
-    run_cli,
 )
 from sqlalchemy.engine import make_url
 
@@ -233,7 +233,8 @@ def test_a_layer_that_could_not_be_read_is_never_in_sync(
     # the check from reporting them all as missing, or the schema as empty and in sync.
     project = make_project(tmp_path)
     env = clean_env(LOCAL_DATABASE_URL=project.sqlite, DATABASE_URL=unreadable_url)
-    result = run_cli(["check", *LAYERS, "--format", fmt], tmp_path, env)
+    # In-process (what the command says is the subject, not the process): invoke_afresh.
+    result = invoke_afresh(["check", *LAYERS, "--format", fmt], tmp_path, env)
     out, err = result.stdout, result.stderr
     assert result.returncode == 3, out + err
     assert "Traceback" not in out + err

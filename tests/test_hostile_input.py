@@ -2,10 +2,14 @@
 modules that print or exit, messages over several lines, wrong types in ``domain.yaml``, and
 database URLs of every shape that carry a password.
 
-Every row runs the installed ``twinschema`` script in a subprocess, as a user or CI would, and
-asserts the exit code, that stderr is one line (``twinschema: error: ...``) when the command
-fails, and that nothing else changed: the project's files (Python's own ``__pycache__`` aside),
-and no report file written by a command that failed before it had a report.
+Every row runs the ``twinschema`` command and asserts the exit code, that stderr is one line
+(``twinschema: error: ...``) when the command fails, and that nothing else changed: the project's
+files (Python's own ``__pycache__`` aside), and no report file written by a command that failed
+before it had a report. The command runs in-process (``pg_helpers.invoke_afresh``: the same exit
+code and streams, the project read as a new process reads it) unless the row is about the
+process: a full stdout, a module that writes to file descriptor 1 or ends the program, and a
+domain file that would block or never end if opened (a FIFO, ``/dev/zero``), where the
+subprocess's timeout fails the test instead of hanging the suite.
 
 The secrets table passes each URL shape as ``--postgres-url``, ``--sqlite-url``, a ``diff`` or
 ``inspect`` argument and an environment variable, and asserts that the password appears in no
@@ -42,6 +46,7 @@ from pg_helpers import (
     PasswordServer,
     Project,
     clean_env,
+    invoke_afresh,
     invoke_cli,
     make_project,
     module_source,
@@ -90,9 +95,14 @@ class Run:
     def root(self) -> Path:
         return self.project.root
 
-    def __call__(self, args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, args: list[str], process: bool = False, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        """``twinschema *args`` in this process, or in a new one (``process``) where the row is
+        about the process."""
         self.before = snapshot(self.root)
-        return run_cli(args, self.root, {**self.env, **env})
+        run = run_cli if process else invoke_afresh
+        return run(args, self.root, {**self.env, **env})
 
     def unchanged(self) -> None:
         assert snapshot(self.root) == self.before
@@ -167,15 +177,16 @@ def test_a_domain_file_that_is_not_a_regular_file_is_refused(run: Run, kind: str
         (run.root / "folder.yaml").mkdir()
         path, words = "folder.yaml", ("folder.yaml", "a directory", "not a regular file")
     set_domain_path(run, path)
-    # A hang fails the test by the subprocess's timeout instead of blocking the suite.
-    one_error_line(run(DOMAIN_ONLY), 2, *words)
+    # A hang (or an endless read) fails the test by the subprocess's timeout instead of
+    # blocking the suite.
+    one_error_line(run(DOMAIN_ONLY, process=kind != "directory"), 2, *words)
     run.unchanged()
 
 
 def test_diff_refuses_a_fifo_as_its_domain_file(run: Run) -> None:
     os.mkfifo(run.root / "pipe.yaml")
     sqlite = run.project.sqlite
-    result = run(["diff", sqlite, sqlite, "--domain", "pipe.yaml"])
+    result = run(["diff", sqlite, sqlite, "--domain", "pipe.yaml"], process=True)
     one_error_line(result, 2, "pipe.yaml", "a FIFO")
     run.unchanged()
 
@@ -189,7 +200,7 @@ PRINTS = 'import os\nprint("hello from the module")\nos.write(1, b"written to fd
 def test_a_module_that_prints_keeps_stdout_for_the_report(run: Run) -> None:
     module = run.root / f"{run.project.sqlite_module}.py"
     module.write_text(PRINTS + module_source())
-    result = run([*DOMAIN_ONLY, "--format", "json"])
+    result = run([*DOMAIN_ONLY, "--format", "json"], process=True)  # writes to fd 1
     assert result.returncode == 0, result.stdout + result.stderr
     document = json.loads(result.stdout)  # the report only: it parses
     assert document["in_sync"] is True
@@ -215,8 +226,10 @@ def test_a_module_that_exits_is_exit_2_naming_it(
     run: Run, body: str, words: tuple[str, ...]
 ) -> None:
     (run.root / f"{run.project.postgres_module}.py").write_text(body)
-    for fmt in ("text", "json"):
-        result = run([*DOMAIN_ONLY, "--format", fmt, "--output", "report.out"])
+    # The program's own end in a new process; the second format in this one, where an exit
+    # that escaped would be CliRunner's exit code, not 2.
+    for fmt, process in (("text", True), ("json", False)):
+        result = run([*DOMAIN_ONLY, "--format", fmt, "--output", "report.out"], process=process)
         one_error_line(result, 2, repr(run.project.postgres_module), *words)
         assert result.stdout == ""
         run.unchanged()  # no report file either

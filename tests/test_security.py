@@ -37,11 +37,11 @@ from pg_helpers import (
     as_role,
     build,
     clean_env,
+    invoke_afresh,
     invoke_cli,
     make_project,
     module_source,
     role,
-    run_cli,
     secret_database,
 )
 from sqlalchemy.engine import make_url
@@ -273,7 +273,7 @@ def test_check_works_as_a_select_only_role_and_writes_nothing(
 
         before = snapshot(pg_url)
         env = clean_env(LOCAL_DATABASE_URL=project.sqlite, DATABASE_URL=reader_url)
-        result = run_cli(["check", "--format", "json"], tmp_path, env)
+        result = invoke_afresh(["check", "--format", "json"], tmp_path, env)
         assert result.returncode == 0, result.stdout + result.stderr
         assert '"in_sync": true' in result.stdout
         assert snapshot(pg_url) == before
@@ -325,7 +325,7 @@ def test_sqlite_is_opened_read_only_and_left_untouched(
     before = file_state(tmp_path)
 
     env = clean_env(LOCAL_DATABASE_URL=project.sqlite, DATABASE_URL=pg_url)
-    result = run_cli(["check"], tmp_path, env)
+    result = invoke_afresh(["check"], tmp_path, env)
     assert result.returncode == 0, result.stdout + result.stderr
     after = file_state(tmp_path)
     assert after == before  # same files (no -journal, -wal, -shm), same bytes, same mtimes

@@ -1,8 +1,9 @@
 """A PostgreSQL check sees one moment of the database, and a lock never holds it without end.
 
 Each test races a real check (the installed ``twinschema``, in a subprocess) against real DDL on a
-second connection: the DDL is held uncommitted until ``pg_stat_activity`` shows the check waiting
-for its lock, then committed, so the commit lands in the middle of the check's read every time.
+second connection: the DDL is held uncommitted until ``pg_stat_activity`` shows the check
+waiting for its lock, then committed, so the commit lands in the middle of the check's read
+every time. The checks that race nothing run in-process (``pg_helpers.invoke_afresh``).
 
 The project: ``items (id, name)`` in both metadata modules and in the SQLite file. The PostgreSQL
 database has an extra index, and the DDL drops it and adds a column: the database is out of sync
@@ -29,6 +30,7 @@ from pg_helpers import (
     admin,
     build,
     clean_env,
+    invoke_afresh,
     make_project,
     module_source,
 )
@@ -163,17 +165,12 @@ def differences(out: str) -> list[tuple[str, str, str | None, str | None]]:
 
 def test_the_database_is_out_of_sync_before_and_after_the_change(setup: Setup) -> None:
     """The premise: both moments are drift, each its own; only a mixed read is in sync."""
-    before = subprocess.run(
-        [TWINSCHEMA, *CHECK], cwd=setup.project.root, env=setup.env, capture_output=True,
-        text=True, timeout=WAIT * 2, check=False,
-    )  # fmt: skip
+    # Nothing races these two checks: in-process (invoke_afresh), the project read afresh.
+    before = invoke_afresh(CHECK, setup.project.root, setup.env)
     assert before.returncode == 1, before.stdout + before.stderr
     assert differences(before.stdout) == INDEX_EXTRA
     admin(setup.pg_url, *DDL)
-    after = subprocess.run(
-        [TWINSCHEMA, *CHECK], cwd=setup.project.root, env=setup.env, capture_output=True,
-        text=True, timeout=WAIT * 2, check=False,
-    )  # fmt: skip
+    after = invoke_afresh(CHECK, setup.project.root, setup.env)
     assert after.returncode == 1, after.stdout + after.stderr
     assert differences(after.stdout) == NOTE_MISSING
 
@@ -322,10 +319,7 @@ def test_lock_timeout_must_be_a_positive_number(setup: Setup, value: str) -> Non
     pyproject.write_text(
         pyproject.read_text().replace("lock_timeout = 120", f"lock_timeout = {value}")
     )
-    result = subprocess.run(
-        [TWINSCHEMA, *CHECK], cwd=setup.project.root, env=setup.env, capture_output=True,
-        text=True, timeout=WAIT * 2, check=False,
-    )  # fmt: skip
+    result = invoke_afresh(CHECK, setup.project.root, setup.env)  # refused before any read
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr

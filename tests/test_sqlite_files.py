@@ -5,10 +5,13 @@ Each state is made for real, by real processes: a ``twinschema migrate local`` h
 its write transaction (by a revision that waits on a file), a migration killed by SIGKILL with
 its rollback journal left behind, a WAL-mode writer killed with its ``-wal`` and ``-shm`` left,
 a restored copy (the database and its ``-wal`` only), a FIFO and a socket given as the database.
-Each test runs the installed ``twinschema check --layer live`` against it (the PostgreSQL side
-is a scratch database migrated to head, so it is in sync) and asserts the exit code, the one
-line that matters, and that the database's files (the db, ``-wal``, ``-shm``, ``-journal``)
-have the same bytes and mtimes after the check as before it.
+Each test runs ``twinschema check --layer live`` against it (the PostgreSQL side is a scratch
+database migrated to head, so it is in sync) and asserts the exit code, the one line that
+matters, and that the database's files (the db, ``-wal``, ``-shm``, ``-journal``) have the same
+bytes and mtimes after the check as before it. A check while another process writes, or of a
+FIFO (opening one blocks), is the installed script in a process of its own, whose timeout fails
+a hang instead of blocking the suite; a check of a file nothing else holds runs in-process
+(``pg_helpers.invoke_afresh``, which reads the project and ``TMPDIR`` as a new process would).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import clean_env, run_cli
+from pg_helpers import clean_env, invoke_afresh, run_cli
 from support.dbpool import DatabasePool
 from test_migrate_safety import (
     fill_every_table,
@@ -56,14 +59,18 @@ class Setup:
     def url(self) -> str:
         return f"sqlite:///{self.db}"
 
-    def check(self) -> subprocess.CompletedProcess[str]:
-        """``twinschema check --layer live``, as a user runs it (a hang fails, never blocks)."""
-        return run_cli(["check", "--layer", "live"], self.project, self.env, timeout=120)
+    def check(self, process: bool = False) -> subprocess.CompletedProcess[str]:
+        """``twinschema check --layer live``: in-process, or as the installed script in a
+        process of its own (``process``: another process holds the file, so a hang fails by the
+        timeout and never blocks the suite)."""
+        if process:
+            return run_cli(["check", "--layer", "live"], self.project, self.env, timeout=120)
+        return invoke_afresh(["check", "--layer", "live"], self.project, self.env)
 
     def migrate(self, side: str) -> subprocess.CompletedProcess[str]:
-        """``twinschema migrate local|remote`` in a process of its own (the project's schemas
-        are imported there, not into the test session)."""
-        return run_cli(["migrate", side], self.project, self.env, timeout=300)
+        """``twinschema migrate local|remote`` (in-process, reading the project afresh; its
+        modules are forgotten afterwards)."""
+        return invoke_afresh(["migrate", side], self.project, self.env)
 
     def temporary_files(self) -> list[str]:
         """What the check left in its temporary folder (``TMPDIR``)."""
@@ -106,7 +113,7 @@ def migrated(
     with pg_databases.database() as pg_url:
         env = clean_env(LOCAL_DATABASE_URL=f"sqlite:///{db}", DATABASE_URL=pg_url)
         for side in ("local", "remote"):
-            done = run_cli(["migrate", side], project, env, timeout=300)
+            done = invoke_afresh(["migrate", side], project, env)
             assert done.returncode == 0, done.stdout + done.stderr
         assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith("local.db")) == [
             "local.db"
@@ -237,7 +244,7 @@ def test_check_during_migrate_sees_the_old_schema_or_busy(
     held = setup.files()
     assert ("local.db-journal" in held) == (journal_mode == "delete")  # really mid-transaction
 
-    during = setup.check()
+    during = setup.check(process=True)  # the migration holds the file
 
     assert setup.files() == held  # the check changed nothing, not even the writer's -shm
     assert setup.temporary_files() == []  # a private copy, if one was made, is gone
@@ -272,7 +279,8 @@ def test_a_file_that_is_not_regular_is_refused(setup: Setup, tmp_path: Path, kin
     try:
         before = sorted(p.name for p in special.parent.iterdir())
         env = {**setup.env, "LOCAL_DATABASE_URL": f"sqlite:///{special}"}
-        result = run_cli(["check", "--layer", "live"], setup.project, env, timeout=120)
+        run = run_cli if kind == "fifo" else invoke_afresh  # opening a FIFO blocks: a timeout
+        result = run(["check", "--layer", "live"], setup.project, env)
     finally:
         if listener is not None:
             listener.close()
@@ -412,7 +420,7 @@ def test_checks_against_a_busy_writer_see_one_committed_state(
     processes.append(writer)
     assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
     for _ in range(4):
-        result = setup.check()
+        result = setup.check(process=True)  # the writer holds the file
         assert result.returncode in (0, 1, 3), result.stdout + result.stderr
         if result.returncode == 0:
             assert result.stderr == "" and "in sync" in result.stdout
