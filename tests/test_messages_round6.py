@@ -99,10 +99,10 @@ def test_nulls_not_distinct_names_the_sides(
     [
         (
             CROSS,
-            "CREATE UNIQUE INDEX u ON t (length(CAST(s AS BLOB)));",
+            "CREATE UNIQUE INDEX u ON t (length(s));",
             "CREATE UNIQUE INDEX u ON t (octet_length(s));",
             "index",
-            "its elements are (length(CAST(s AS BLOB))) in a.sql, (octet_length(s)) in b.sql",
+            "its elements are (length(s)) in a.sql, (octet_length(s)) in b.sql",
         ),
         (
             ("postgresql", "postgresql"),
@@ -131,7 +131,13 @@ def test_a_same_named_index_that_differs_is_one_difference(
     [d] = _compared(loader, dialects, a, b).differences
     assert (d.kind, d.name.lower() if d.name else None) == (kind, "u")
     assert d.left is not None and d.right is not None
-    assert d.message == f"index {d.name} on t differs: {what}"
+    assert d.message.startswith(f"index {d.name} on t differs: {what}")
+    if dialects == CROSS:  # the witness the probe rows give (characters against bytes)
+        assert d.message.endswith(
+            "PostgreSQL stores both rows, SQLite rejects the second as a duplicate"
+        )
+    else:
+        assert d.message == f"index {d.name} on t differs: {what}"
     assert "make a.sql and b.sql agree" in d.hint
 
 
@@ -262,8 +268,8 @@ def test_a_postgresql_files_index_is_read_as_written() -> None:
 
 def test_a_postgresql_sql_file_is_shown_as_written(tmp_path: Path, pg_server: str) -> None:
     """``diff a.sql b.sql``: the PostgreSQL file's indexes, CHECKs and generated columns are
-    shown as the file wrote them (``left(s, -1)``, ``WHERE b > 0``, ``x / 2``), not as
-    PostgreSQL prints them back (``"left"(s, '-1'::integer)``, ``WHERE (b > 0)``,
+    shown as the file wrote them (``left(s, -2)``, ``WHERE b > 0``, ``x / 2``), not as
+    PostgreSQL prints them back (``"left"(s, '-2'::integer)``, ``WHERE (b > 0)``,
     ``(x / (2)::numeric)``); the verdicts are the same."""
     a, b = tmp_path / "a.sql", tmp_path / "b.sql"
     columns = "s TEXT, b INTEGER"
@@ -272,7 +278,7 @@ def test_a_postgresql_sql_file_is_shown_as_written(tmp_path: Path, pg_server: st
         "\nCREATE UNIQUE INDEX v ON t (s) WHERE b > 0;"
     )
     b.write_text(
-        _table("postgresql", columns) + "\nCREATE UNIQUE INDEX u ON t (left(s, -1));"
+        _table("postgresql", columns) + "\nCREATE UNIQUE INDEX u ON t (left(s, -2));"
         "\nCREATE UNIQUE INDEX v ON t (s) NULLS NOT DISTINCT WHERE b > 0;"
     )
     a.write_text(
@@ -298,8 +304,8 @@ def test_a_postgresql_sql_file_is_shown_as_written(tmp_path: Path, pg_server: st
     assert sorted(found) == ["check", "g", "u", "v"]
     assert found["check"]["right"] == "CHECK (substr(s, 2, -1) = '')"
     assert found["g"]["right"] == "GENERATED ALWAYS AS (x / 2)"
-    assert found["u"]["right"] == "UNIQUE (left(s, -1))"
-    assert f"(left(s, -1)) in {b}" in found["u"]["message"]
+    assert found["u"]["right"] == "UNIQUE (left(s, -2))"
+    assert f"(left(s, -2)) in {b}" in found["u"]["message"]
     assert found["v"]["right"] == "UNIQUE (s) NULLS NOT DISTINCT WHERE b > 0"
     assert "::numeric" not in result.stdout and "::text" not in result.stdout
     assert "'-1'::integer" not in result.stdout and '\\"left\\"(s' not in result.stdout

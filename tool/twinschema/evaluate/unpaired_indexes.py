@@ -92,15 +92,22 @@ def _candidates(
     st: StageContext,
 ) -> tuple[dict[str, list[tuple[Difference, Index]]], dict[str, list[tuple[Difference, Index]]]]:
     """The unique indexes each side has that the comparer left without a twin, by table: those
-    on one side only, and each side of an index of one name whose definitions differ (one
-    difference holding both sides, ``compare.indexes.renamed_index``)."""
+    on one side only, and each side of an index of one name whose elements differ (one
+    difference holding both sides, ``compare.indexes.renamed_index``; one whose elements agree
+    differs in WHERE, run by ``computed``, or in attributes no probe row shows)."""
     lefts: dict[str, list[tuple[Difference, Index]]] = {}
     rights: dict[str, list[tuple[Difference, Index]]] = {}
     for d in st.comparison.differences:
         if d.kind not in _INDEX_KINDS or d.table is None:
             continue
-        for side, text, found in ((st.left, d.left, lefts), (st.right, d.right, rights)):
-            index = index_shown(find(side, d.table, "")[0], text) if text is not None else None
+        shown = [
+            index_shown(find(side, d.table, "")[0], text) if text is not None else None
+            for side, text in ((st.left, d.left), (st.right, d.right))
+        ]
+        left, right = shown
+        if left is not None and right is not None and left.expressions == right.expressions:
+            continue  # one index whose attributes or WHERE differ: not for this stage
+        for index, found in zip(shown, (lefts, rights), strict=True):
             if index is not None and index.unique and not any(index.collations):
                 found.setdefault(d.table, []).append((d, index))
     return lefts, rights
