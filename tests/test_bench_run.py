@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -58,9 +59,20 @@ def test_worker_times_twinschema_and_the_floor_in_a_new_process(bench_db: tuple[
     url, path = bench_db
     figures = bench_run.apart("twinschema", N, "sqlite", url, path, ARGS)
     assert figures["differences"] == 0  # it rebuilt the same metadata the database came from
-    for kind in ("twinschema", "floor"):
+    for kind in ("twinschema", "twinschema_cli", "floor"):
         assert figures[kind]["runs"] == 2
         assert 0 < figures[kind]["min"] <= figures[kind]["median"] <= figures[kind]["max"]
+        assert len(figures[kind]["cpu"]) == 2 and figures[kind]["cpu_median"] >= 0
+
+
+def test_measure_without_the_collector_runs_each_call_with_it_off_and_turns_it_back_on() -> None:
+    # as cli.main runs a command; what measure saw, not how long it took
+    seen: list[bool] = []
+    figures = bench_run.measure(lambda: seen.append(gc.isenabled()), 3, collector=False)
+    assert seen == [False, False, False] and gc.isenabled()
+    assert figures["runs"] == 3 and len(figures["cpu"]) == 3
+    bench_run.measure(lambda: seen.append(gc.isenabled()), 1)
+    assert seen[-1] is True
 
 
 def test_worker_times_alembic_in_a_new_process(bench_db: tuple[str, Path]) -> None:
