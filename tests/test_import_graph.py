@@ -67,6 +67,7 @@ FLOORS: dict[str, int] = {
     "twinschema.folding": 2,
     "twinschema.typemap": 2,
     "twinschema.typemap_storage": 2,
+    "twinschema.typemap_why": 2,
     "twinschema.normalize": 2,
     "twinschema.normalize_keys": 2,
     "twinschema.evaluate": 3,
