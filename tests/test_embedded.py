@@ -54,9 +54,27 @@ def test_db_start_keeps_it_running_for_later_commands_until_db_stop(project: Pat
     assert embedded.is_running(datadir)
     assert (datadir / "postmaster.pid").read_text().split()[0] == pid  # reused, not restarted
     result = run(project, "db", "stop")
-    assert result.stdout.strip() == "stopped"
+    assert result.stdout.strip() == "stopped the embedded server in pg"
     assert not embedded.is_running(datadir)
-    assert run(project, "db", "stop").stdout.strip() == "not running"
+    assert run(project, "db", "stop").stdout.strip() == "not running: no embedded server in pg"
+
+
+def test_db_stop_outside_a_project_says_which_server_it_looked_at(tmp_path: Path) -> None:
+    """Outside a project ``db stop`` looks at the user's server (in the cache folder), not at
+    any project's: it says which folder, and where a project's server is stopped."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    result = subprocess.run(
+        [TWINSCHEMA, "db", "stop"], cwd=folder, env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.strip() == (
+        f"not running: no embedded server in {tmp_path / 'cache' / 'twinschema' / 'pg'}, the "
+        "one commands use outside a project (no pyproject.toml with [tool.twinschema] here or "
+        "above; a project's server is stopped in its folder)"
+    )
 
 
 def test_two_postgresql_sql_files_share_the_server_one_command_started(project: Path) -> None:

@@ -68,6 +68,7 @@ FLOORS: dict[str, int] = {
     "twinschema.typemap": 2,
     "twinschema.typemap_storage": 2,
     "twinschema.typemap_arguments": 2,
+    "twinschema.typemap_why": 2,
     "twinschema.normalize": 2,
     "twinschema.normalize_keys": 2,
     "twinschema.evaluate": 3,

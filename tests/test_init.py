@@ -721,3 +721,37 @@ def test_domain_file_is_a_round_trip_yaml_document(tmp_path: Path) -> None:
     assert domain.tables["audit_log"].dialects == ("postgresql",)
     foo_bar = domain.tables["album"].columns["foo_bar"]
     assert (foo_bar.dialects, foo_bar.physical("sqlite")) == (("sqlite",), "FooBar")
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_stamp_refuses_a_database_stamped_by_a_chain_the_project_lacks(
+    chinook_sqlite: str,
+    chinook_pg: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    configured: bool,
+) -> None:
+    """A database already stamped (a copy of one adopted before) and no revision here: refused,
+    naming the chain when the project configures one, else saying there is none yet (it said
+    "but None has no revision", stranger round 7), and what to do."""
+    execute(
+        chinook_sqlite,
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)",
+        "INSERT INTO alembic_version VALUES ('0001_baseline_sqlite')",
+    )
+    if configured:
+        monkeypatch.chdir(scratch_project(tmp_path / "app", with_revisions=False))
+    result = invoke("init", "--sqlite-url", chinook_sqlite, "--postgres-url", chinook_pg, "--stamp")
+    assert result.exit_code == 2, result.output
+    where = (
+        "the sqlite chain migrations_sqlite has no revision"
+        if configured
+        else "this project has no sqlite chain yet (init would start one)"
+    )
+    assert result.output.strip().endswith(
+        f"is already stamped at 0001_baseline_sqlite, but {where}: restore the chain it was "
+        "stamped from instead of starting a new one, or drop its alembic_version table to start "
+        "afresh"
+    ), result.output
+    assert "None" not in result.output
+    assert revisions(chinook_pg) == []

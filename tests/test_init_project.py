@@ -491,3 +491,83 @@ def test_in_an_existing_project_init_merges_pyproject_and_never_clobbers(
         "url_env": "DATABASE_URL",
     }
     assert "postgresql+psycopg:" not in merged and "sqlite:///" not in merged
+
+
+# ---------------------------------------------------------------------------------------------
+# UNIQUE as each database keeps it (Synapse, tests/fixtures/realworld/synapse, Apache-2.0)
+
+# Verbatim from main/full.sql.sqlite lines 69 and 73, then a near miss of ours: a UNIQUE over
+# more columns than the primary key, which is a constraint of its own.
+SYNAPSE_SQLITE = """
+CREATE TABLE open_id_tokens ( token TEXT NOT NULL PRIMARY KEY, ts_valid_until_ms bigint NOT NULL, user_id TEXT NOT NULL, UNIQUE (token) );
+CREATE TABLE appservice_stream_position( Lock CHAR(1) NOT NULL DEFAULT 'X' UNIQUE, stream_ordering BIGINT, CHECK (Lock='X') );
+CREATE TABLE key_pairs ( a TEXT NOT NULL PRIMARY KEY, b TEXT NOT NULL, UNIQUE (a, b) );
+"""  # noqa: E501
+# From main/full.sql.postgres lines 70-74, 528-532, 993-994 and 1047-1048; the near miss.
+SYNAPSE_POSTGRESQL = [
+    """CREATE TABLE appservice_stream_position (
+    lock character(1) DEFAULT 'X'::bpchar NOT NULL,
+    stream_ordering bigint,
+    CONSTRAINT appservice_stream_position_lock_check CHECK ((lock = 'X'::bpchar))
+)""",
+    """CREATE TABLE open_id_tokens (
+    token text NOT NULL,
+    ts_valid_until_ms bigint NOT NULL,
+    user_id text NOT NULL
+)""",
+    """ALTER TABLE ONLY appservice_stream_position
+    ADD CONSTRAINT appservice_stream_position_lock_key UNIQUE (lock)""",
+    """ALTER TABLE ONLY open_id_tokens
+    ADD CONSTRAINT open_id_tokens_pkey PRIMARY KEY (token)""",
+    "CREATE TABLE key_pairs (a text PRIMARY KEY, b text NOT NULL, UNIQUE (a, b))",
+]
+
+
+def _dialect_of(source: str) -> str:
+    return "sqlite" if "sqlite" in source else "postgresql"
+
+
+def test_init_writes_the_unique_constraints_each_database_keeps(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """SQLite keeps a column's ``UNIQUE`` after ``DEFAULT 'X'`` (an index of origin ``u``) and
+    folds a ``UNIQUE (token)`` that repeats the primary key into the key's index (one index, of
+    origin ``pk``): the metadata module and the baseline say so, and every layer that compares a
+    database with its own model or chain is in sync. UNIQUE (a, b) over a key (a) is kept."""
+    execute(pg_url, *SYNAPSE_POSTGRESQL)
+    sqlite_url = testing.sqlite_file(tmp_path / "synapse.db", SYNAPSE_SQLITE)
+    engine = sa.create_engine(sqlite_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            origins = {
+                table: [row[3] for row in conn.exec_driver_sql(f"PRAGMA index_list({table})")]
+                for table in ("open_id_tokens", "appservice_stream_position", "key_pairs")
+            }
+    finally:
+        engine.dispose()
+    assert origins == {
+        "open_id_tokens": ["pk"],
+        "appservice_stream_position": ["u"],
+        "key_pairs": ["u", "pk"],
+    }
+    project = tmp_path / "app"
+    shell = adopt(project, sqlite_url, pg_url)
+    module = (project / "schemas" / "sqlite.py").read_text("utf-8")
+    assert "sa.UniqueConstraint(t.lock)" in module, module
+    assert "sa.UniqueConstraint(t.a, t.b)" in module, module
+    assert "sa.UniqueConstraint(t.token)" not in module, module
+
+    code, report = check(shell)
+    own = [
+        d
+        for d in report["differences"]
+        if _dialect_of(d["left_source"]) == _dialect_of(d["right_source"])
+    ]
+    assert own == [], details(report)
+    # Across the dialects only what truly differs: PostgreSQL's character(1) pads, so its CHECK
+    # takes 'X ' as 'X'.
+    assert code == 1
+    assert set(kinds(report)) == {
+        ("column_type", "appservice_stream_position", "lock"),
+        ("check", "appservice_stream_position", None),
+    }, details(report)

@@ -574,11 +574,14 @@ def test_db_stop_stops_a_server_whose_starting_command_was_killed() -> None:
 
         result = run_cli(["db", "stop"], project, clean_env())
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "stopped"
+        assert result.stdout.strip() == "stopped the embedded server in pg"
         assert not embedded.is_running(datadir)
         wait_for(lambda: not postmasters(datadir), "every server process to end", limit=60)
         again = run_cli(["db", "stop"], project, clean_env())
-        assert (again.returncode, again.stdout.strip()) == (0, "not running")
+        assert (again.returncode, again.stdout.strip()) == (
+            0,
+            "not running: no embedded server in pg",
+        )
     finally:
         embedded.stop(datadir)
         for pid in postmasters(datadir):
@@ -622,7 +625,10 @@ def test_db_stop_leaves_a_server_a_live_command_uses_and_says_so() -> None:
         holder.wait(timeout=60)
         assert embedded.is_running(datadir), "SIGTERM left the server running"
         result = run_cli(["db", "stop"], project, clean_env())
-        assert (result.returncode, result.stdout.strip()) == (0, "stopped"), result.stderr
+        assert (result.returncode, result.stdout.strip()) == (
+            0,
+            "stopped the embedded server in pg",
+        ), result.stderr
         wait_for(lambda: not postmasters(datadir), "every server process to end", limit=60)
     finally:
         holder.kill()

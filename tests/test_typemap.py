@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinschema import typemap
+from twinschema import typemap, typemap_why
 from twinschema.dialects import adapter
 from twinschema.model import ColumnType
 
@@ -209,9 +209,22 @@ def test_every_equivalent_row_is_no_difference_to_the_comparer(
 def test_a_type_name_both_engines_know_for_different_types_says_so() -> None:
     """SQLite REAL (8 bytes) against PostgreSQL real (4 bytes): "real vs real" alone reads as
     no difference, so the reason says what each name means."""
-    why = typemap.why_types_differ(sqlite("REAL"), pg("real"))
+    why = typemap_why.why_types_differ(sqlite("REAL"), pg("real"))
     assert why == (
         "SQLite REAL is an 8-byte float, PostgreSQL real a 4-byte one (float4): no logical "
         "kind accepts both"
     )
-    assert typemap.why_types_differ(sqlite("REAL"), pg("double precision")) != why
+    assert typemap_why.why_types_differ(sqlite("REAL"), pg("double precision")) != why
+
+
+def test_a_kind_one_dialect_cannot_spell_says_why() -> None:
+    """SQLite CHAR(1) against PostgreSQL character(1): "char(1) vs character(1) (no logical
+    kind accepts both)" reads as one type; the reason is the type table's (``NO_COUNTERPART``),
+    whichever side is left. A pair with no such entry keeps the plain reason (near miss)."""
+    why = typemap_why.why_types_differ(sqlite("CHAR(1)"), pg("character(1)"))
+    assert why == typemap.NO_COUNTERPART["char"]
+    assert "pads a value with spaces" in why and "no fixed-length character type" in why
+    assert typemap_why.why_types_differ(pg("character(1)"), sqlite("CHAR(1)")) == why
+    assert typemap_why.why_types_differ(sqlite("TEXT"), pg("integer")) == (
+        "no logical kind accepts both"
+    )

@@ -121,3 +121,45 @@ def test_a_password_without_its_host_is_never_shown_as_a_port(url: str) -> None:
     result = CliRunner().invoke(cli, ["diff", url, "sqlite:///nowhere.db"])
     assert result.exit_code == 2, result.output
     assert "S3cret" not in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "host=db.internal user=app password=S3cr3t-libpq dbname=app",
+        "host=db.internal password='S3cr3t libpq' dbname=app",
+        " dbname = app password=Hunter S3cr3t-space host=/run/pg",
+    ],
+)
+def test_a_libpq_connection_string_is_refused_saying_what_to_write(text: str) -> None:
+    """A libpq ``key=value`` string is not a URL (stranger round 7): the refusal says it is
+    one, that it is not accepted, and the postgresql:// form to write, its password masked;
+    on the command line too, exit 2, one line."""
+    from twinschema.errors import UsageError
+    from twinschema.urls import parse_url
+
+    with pytest.raises(UsageError) as caught:
+        parse_url(text)
+    message = caught.value.message
+    assert "S3cr3t" not in message and "password=***" in message, message
+    assert message.startswith("not a database URL: "), message
+    assert "is a libpq key=value connection string, which twinschema does not accept" in message
+    assert "write it as a URL, postgresql://USER@HOST:PORT/DBNAME" in message, message
+    result = CliRunner().invoke(cli, ["check", "--postgres-url", text])
+    assert result.exit_code == 2, result.output
+    assert "S3cr3t" not in result.output and "libpq key=value" in result.output, result.output
+
+
+@pytest.mark.parametrize("text", ["app:S3cr3t-noscheme@db.internal/app", "db.internal/app"])
+def test_a_string_without_a_scheme_that_is_no_libpq_string_keeps_the_plain_refusal(
+    text: str,
+) -> None:
+    """Near miss: no ``key=`` first, no mention of libpq."""
+    from twinschema.errors import UsageError
+    from twinschema.urls import parse_url
+
+    with pytest.raises(UsageError) as caught:
+        parse_url(text)
+    message = caught.value.message
+    assert "libpq" not in message and "S3cr3t" not in message, message
+    assert "(expected scheme://..., such as sqlite:///PATH or postgresql://USER@HOST/DB)" in message

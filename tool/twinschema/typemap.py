@@ -145,8 +145,7 @@ TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
             _names("character varying"),
             _names("varchar", "nvarchar", "character varying", "varying character"),
         ),
-        # No SQLite spelling stands for PostgreSQL's character(n): it pads values to n and
-        # ignores trailing spaces in comparisons ('X ' = 'X'), which SQLite's CHAR never does.
+        # No SQLite spelling stands for PostgreSQL's character(n): see NO_COUNTERPART.
         "char": _kind(_names("character"), _names()),
         "integer": _kind(_names("integer"), _SQLITE_INTEGER),
         "bigint": _kind(_names("bigint"), _SQLITE_INTEGER),
@@ -175,6 +174,21 @@ TYPE_TABLE: Mapping[str, Mapping[str, frozenset[str]]] = MappingProxyType(
         GEOMETRY: _kind(_names(GEOMETRY), _names(GEOMETRY)),
         "text": _kind(_names("text", "character varying", "citext", "name"), _SQLITE_TEXT),
     }
+)
+
+# Why a kind has no spelling in one dialect (an empty set in ``TYPE_TABLE``), for the message
+# of a column of that kind against any type of that dialect (``typemap_why``).
+NO_COUNTERPART: Mapping[str, str] = MappingProxyType(
+    {
+        "char": "PostgreSQL's character(n) pads a value with spaces to n characters and ignores "
+        "trailing spaces when it compares ('X ' = 'X'); SQLite has no fixed-length character "
+        "type (its CHAR(n) is text, kept as given, and 'X ' <> 'X')",
+    }
+)
+
+# Type names both engines know, for different types: what each means (``typemap_why``).
+SAME_NAME: Mapping[str, str] = MappingProxyType(
+    {"real": "SQLite REAL is an 8-byte float, PostgreSQL real a 4-byte one (float4)"}
 )
 
 # Which kind wins when two types share several: the most specific first, the loosest (text,
@@ -217,6 +231,10 @@ KEY_GENERATORS: Mapping[str, frozenset[str | None]] = MappingProxyType(
 
 if set(SPECIFICITY) != set(TYPE_TABLE):  # pragma: no cover - a table edit that forgot the order
     raise AssertionError("typemap: SPECIFICITY must list every kind of TYPE_TABLE exactly once")
+if {k for k, d in TYPE_TABLE.items() if not all(d.values())} != set(
+    NO_COUNTERPART
+):  # pragma: no cover
+    raise AssertionError("typemap: NO_COUNTERPART must say why each kind lacks a spelling")
 
 # The reverse lookup, built once: (dialect, spelling) -> kinds.
 _BY_SPELLING: dict[tuple[str, str], frozenset[str]] = {}
@@ -237,6 +255,10 @@ _SQLITE_AFFINITY: tuple[tuple[str, frozenset[str]], ...] = (
     ("floa", _BY_SPELLING[(SQLITE, "real")]),
     ("doub", _BY_SPELLING[(SQLITE, "real")]),
 )
+
+
+# The fragments of a SQLite declared name that give it an affinity other than NUMERIC.
+AFFINITY_FRAGMENTS = tuple(fragment for fragment, _ in _SQLITE_AFFINITY)
 
 
 def kinds_of(ctype: ColumnType) -> frozenset[str]:
@@ -273,53 +295,6 @@ def shared_kind(left: ColumnType, right: ColumnType) -> str | None:
         if kind in common:
             return kind
     return None
-
-
-def why_types_differ(left: ColumnType, right: ColumnType) -> str:
-    """Why ``shared_kind`` found no kind for two types, in words for a message; when one side
-    is a SQLite name of NUMERIC affinity and the other keeps text, what that does to data."""
-    if left.dialect == right.dialect:
-        why = "one database engine: the declared types must be equal"
-    else:
-        why = "no logical kind accepts both"
-        same = left.spelling().lower()
-        if same == right.spelling().lower():  # "real vs real" reads as no difference at all
-            meaning = _SAME_NAME.get(same, f"{same} is not the same type in the two engines")
-            why = f"{meaning}: {why}"
-    for one, other in ((left, right), (right, left)):
-        if _numeric_affinity(one) and _TEXT_KINDS & kinds_of(other):
-            return f"{why}; {_numeric_affinity_effect(one)}"
-    return why
-
-
-# Type names both engines know, for different types.
-_SAME_NAME = {
-    "real": "SQLite REAL is an 8-byte float, PostgreSQL real a 4-byte one (float4)",
-}
-
-# Kinds whose values are text that a NUMERIC-affinity column would turn into numbers.
-_TEXT_KINDS = frozenset({"text", "varchar", "char", "json"})
-
-
-def _numeric_affinity(ctype: ColumnType) -> bool:
-    """True for a SQLite declared name of NUMERIC affinity (SQLite's fifth rule: none of INT,
-    CHAR, CLOB, TEXT, BLOB, REAL, FLOA, DOUB in it), not an empty name (BLOB affinity)."""
-    name = ctype.name.split("(", 1)[0]
-    return (
-        ctype.dialect == SQLITE
-        and name != ""
-        and not ctype.array
-        and not any(fragment in name for fragment, _ in _SQLITE_AFFINITY)
-    )
-
-
-def _numeric_affinity_effect(ctype: ColumnType) -> str:
-    """What SQLite's NUMERIC affinity does to text, in words, for a column declared ``ctype``."""
-    name = ctype.name.split("(", 1)[0].upper()
-    return (
-        f"SQLite gives {name} NUMERIC affinity: it stores text that reads as a number as that "
-        "number ('007' as 7, '1e2' as 100), where a text column keeps the text"
-    )
 
 
 def options_compared(left_dialect: str, right_dialect: str) -> bool:

@@ -43,6 +43,8 @@ _SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
 # ``user:secret@host`` without a scheme, or a libpq ``key=value`` connection string. A metadata
 # module path (``package.module:attribute``) and a SQL file path are none of these.
 _URLISH = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]+:/|[^\s/:@]+:[^@]*@|[A-Za-z_]+\s*=)")
+# A libpq "key=value ..." connection string: its first word is a key and '='.
+_CONNINFO = re.compile(r"^\s*[A-Za-z_]+\s*=")
 # The scheme and slashes that start one URL; three slashes mean an empty authority (a file).
 _URL_START = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:/+")
 
@@ -87,6 +89,13 @@ def parse_url(text: str) -> URL:
     from sqlalchemy.exc import ArgumentError
 
     match = _SCHEME.match(text)
+    if match is None and _CONNINFO.match(text):
+        raise UsageError(
+            f"not a database URL: {redact(text.strip())} is a libpq key=value connection string, which "
+            "twinschema does not accept: write it as a URL, postgresql://USER@HOST:PORT/DBNAME "
+            "(a password after the user name and ':', with ':', '@' and '/' in it %-encoded; "
+            "?host=/path/to/socket for a Unix socket)"
+        )
     if match is None:
         raise UsageError(
             f"not a database URL: {redact(text)} (expected scheme://..., such as "

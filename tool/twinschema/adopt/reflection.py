@@ -24,6 +24,7 @@ from twinschema.model import (
     NO_ACTION,
     OPTION_WITHOUT_ROWID,
     Schema,
+    Table,
 )
 from twinschema.urls import parse_url, redact, scrub
 
@@ -70,8 +71,9 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
     """Give the reflected foreign keys the actions the dialect adapter read (``raw``):
     SQLAlchemy's SQLite reflection reads ON DELETE / ON UPDATE only from table-level
     ``FOREIGN KEY`` clauses, not from a column's ``REFERENCES ... ON DELETE CASCADE``. SQLite's
-    ``AUTOINCREMENT`` and ``WITHOUT ROWID``, and the NOT NULL of a rowid alias, come from there
-    too, so that the metadata modules and the baselines say the same as the comparer reads."""
+    ``AUTOINCREMENT`` and ``WITHOUT ROWID``, the NOT NULL of a rowid alias and the UNIQUE
+    constraints (``_sqlite_uniques``) come from there too, so that the metadata modules and the
+    baselines say the same as the comparer reads."""
     for table in metadata.tables.values():
         found = raw.tables.get(table.name)
         if found is None:
@@ -97,6 +99,33 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
                 table.dialect_options["sqlite"]["autoincrement"] = True
             if OPTION_WITHOUT_ROWID in found.options:
                 table.dialect_options["sqlite"]["with_rowid"] = False
+            _sqlite_uniques(table, found)
+
+
+def _sqlite_uniques(table: sa.Table, found: Table) -> None:
+    """The UNIQUE constraints SQLite keeps (an index of origin ``u``, as the adapter reads
+    them), in place of those SQLAlchemy's reflection finds by matching the CREATE TABLE text: it
+    misses a column's UNIQUE written after a parenthesis or a quote (``Lock CHAR(1) NOT NULL
+    DEFAULT 'X' UNIQUE``), and keeps a ``UNIQUE (token)`` that repeats the primary key, which
+    SQLite (as PostgreSQL) folds into the key's own index: no such constraint exists."""
+    by_name = {c.name.lower(): c for c in table.columns}
+    kept = {frozenset(n.lower() for n in u.columns) for u in found.uniques}
+    primary_key = frozenset(n.lower() for n in found.primary_key)
+    for uq in [c for c in table.constraints if isinstance(c, sa.UniqueConstraint)]:
+        key = frozenset(c.name.lower() for c in uq.columns)
+        if key not in kept and key == primary_key:
+            table.constraints.discard(uq)
+    present = {
+        frozenset(c.name.lower() for c in uq.columns)
+        for uq in table.constraints
+        if isinstance(uq, sa.UniqueConstraint)
+    }
+    for unique in found.uniques:
+        columns = [by_name.get(n.lower()) for n in unique.columns]
+        known = [c for c in columns if c is not None]
+        if frozenset(n.lower() for n in unique.columns) in present or len(known) < len(columns):
+            continue
+        table.append_constraint(sa.UniqueConstraint(*known, name=unique.name))
 
 
 def _keep_spelling(column: sa.Column[Any], spelling: str) -> None:

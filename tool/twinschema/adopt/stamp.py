@@ -18,6 +18,7 @@ from twinschema import migrate_chain, migrate_connect, scratch
 from twinschema.compare import Side, compare
 from twinschema.config import SIDE_OF, Config
 from twinschema.errors import UsageError
+from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url, redact, scrub
@@ -68,10 +69,16 @@ def plan_stamp(
         head = heads[dialect]
         if head is None:
             if current:
+                chain = config.side(dialect).migrations
+                where = (
+                    f"the {dialect} chain {shown(chain)} has no revision"
+                    if chain is not None
+                    else f"this project has no {dialect} chain yet (init would start one)"
+                )
                 raise UsageError(
                     f"--stamp: {redact(url)} is already stamped at {', '.join(current)}, but "
-                    f"{config.side(dialect).migrations} has no revision: restore that chain "
-                    "instead of starting a new one"
+                    f"{where}: restore the chain it was stamped from instead of starting a new "
+                    "one, or drop its alembic_version table to start afresh"
                 )
             plan[dialect] = StampStep(dialect, url, baselines[dialect], create=True)
             continue

@@ -34,11 +34,21 @@ def db_start() -> None:
 
 @db.command("stop")
 def db_stop() -> None:
-    """Stop the embedded server if it runs."""
+    """Stop the embedded server if it runs (the project's; outside a project, the user's)."""
     from twinschema import embedded
+    from twinschema.config import user_embedded_dir
+    from twinschema.paths import shown
 
-    stopped = embedded.stop(_embedded_dir())
-    click.echo("stopped" if stopped else "not running")
+    datadir = _embedded_dir()
+    stopped = embedded.stop(datadir)
+    said = f"the embedded server in {shown(datadir)}"
+    said = f"stopped {said}" if stopped else f"not running: no {said[4:]}"
+    if datadir == user_embedded_dir():
+        said += (
+            ", the one commands use outside a project (no pyproject.toml with "
+            "[tool.twinschema] here or above; a project's server is stopped in its folder)"
+        )
+    click.echo(said)
 
 
 @db.command("url")

@@ -38,9 +38,10 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
         (only_lu, only_ri, "left"),
         (only_ru, only_li, "right"),
     ):
+        owner = left if unique_side == "left" else right
         for ukey in list(uniques):
             match = next((i for i in indexes if _index_on(i, ukey)), None)
-            if match is None:
+            if match is None or (not match.unique and _repeats_key(owner, ukey)):
                 continue
             uniques.remove(ukey)
             indexes.remove(match)
@@ -66,6 +67,19 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
         unique = lu.get(key) or ru[key]
         on_left = key in lu
         text = _unique_text(unique)
+        if _repeats_key(left if on_left else right, key):
+            # The primary key already rejects every row this rule rejects (where a key column
+            # may hold NULL, NULLs are distinct in both): the same rows are accepted.
+            key_text = f"PRIMARY KEY ({cols(left.primary_key if on_left else right.primary_key)})"
+            with_rule, without = f"{key_text}, {text}", key_text
+            ctx.same(
+                left.name,
+                None,
+                "unique repeats the primary key",
+                with_rule if on_left else without,
+                without if on_left else with_rule,
+            )
+            continue
         ctx.diff(
             "unique",
             left.name,
@@ -292,6 +306,13 @@ IndexKey = tuple[tuple[str, ...], bool, str | None, str]
 
 def _index_key(index: Index) -> IndexKey:
     return (index.expressions, index.unique, index.where, index.method)
+
+
+def _repeats_key(table: Table, columns: frozenset[str]) -> bool:
+    """True when a UNIQUE rule on ``columns`` is over exactly ``table``'s primary key (in any
+    order): it accepts every row the key accepts, so its absence means the same (a database
+    may fold it into the key's index, or keep an index of its own for it)."""
+    return bool(table.primary_key) and columns == frozenset(table.primary_key)
 
 
 def _index_on(index: Index, columns: frozenset[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
-from twinschema import typemap, typemap_storage
+from twinschema import typemap, typemap_storage, typemap_why
 from twinschema.compare.common import (
     NOTHING,
     spell,
@@ -42,7 +42,7 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
         spell(lc),
         spell(rc),
         f"type of {lt.name}.{lc.name} differs: {spell(lc)} vs {spell(rc)} "
-        f"({typemap.why_types_differ(lc.type, rc.type)})",
+        f"({typemap_why.why_types_differ(lc.type, rc.type)})",
     )
     return NOTHING
 

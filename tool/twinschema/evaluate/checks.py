@@ -286,7 +286,7 @@ def _not_null_checks(st: StageContext) -> None:
         left_null = lc.nullable
         table, other = (lt, rc) if left_null else (rt, lc)
         for cd in _one_sided_checks(st, nd.table, "left" if left_null else "right"):
-            text = _check_text(table, cd.left if left_null else cd.right)
+            text = check_text(table, cd.left if left_null else cd.right)
             if text is None:
                 continue
             test = f"{other.name} IS NOT NULL"
@@ -352,7 +352,7 @@ def _by_columns(
     table, _ = find(side, table_name, "")
     grouped: dict[frozenset[str], list[Difference]] = {}
     for d, text in shown:
-        raw = _check_text(table, text)
+        raw = check_text(table, text)
         found = probes.reads(side.schema.dialect, raw) if raw is not None else None
         if found is not None:
             key = frozenset(c.lower() for c in found.columns)
@@ -364,7 +364,7 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     assert ld.table is not None
     lt, _ = find(st.left, ld.table, "")
     rt, _ = find(st.right, ld.table, "")
-    ltext, rtext = _check_text(lt, ld.left), _check_text(rt, rd.right)
+    ltext, rtext = check_text(lt, ld.left), check_text(rt, rd.right)
     if lt is None or ltext is None or rtext is None:
         return
     run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=True)
@@ -388,7 +388,7 @@ def verb(accepted: bool | None) -> str:
     return "accepts" if accepted else "rejects"
 
 
-def _check_text(table: Table | None, shown: str | None) -> str | None:
+def check_text(table: Table | None, shown: str | None) -> str | None:
     """The raw expression of the CHECK a difference shows as ``CHECK (...)``."""
     if table is None or shown is None:
         return None

@@ -51,6 +51,7 @@ from twinschema.evaluate import (
     defaults,
     index_keys,
     nulls_moot,
+    one_sided,
     range_defaults,
     scaled_keys,
     stored_defaults,
@@ -87,6 +88,7 @@ def evaluate(
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
     checks.checks(st)
+    one_sided.witnesses(st)
     computed.predicates(st)
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)

@@ -1,0 +1,61 @@
+"""A CHECK on one side only names its witness row when the probes find one (stranger round 7:
+``x INTEGER CHECK (typeof(x) = 'integer')`` against ``x integer`` gave none, though NULL is one).
+
+The cases are golden probe cases (``tests/fixtures/probes``): ``test_probes`` inserts their
+witness rows into both real databases; here the difference must name the row, for each pair of
+dialects and either side holding the CHECK. Near misses: a NULL in a column NOT NULL on the other
+side only is that column's difference, never the CHECK's witness; a CHECK that rejects no value
+the column holds names none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from probes import Loader, cases, compare_case, loader_on
+
+BY_NAME = {c.name: c for c in cases()}
+
+
+@pytest.fixture(scope="module")
+def loader(pg_server: str) -> Iterator[Loader]:
+    with loader_on(pg_server, "onesided") as found:
+        yield found
+
+
+@pytest.mark.parametrize(
+    ("name", "witness"),
+    [
+        ("sl-pg.check-one-sided-typeof", "witness (x) = (NULL): SQLite rejects, PostgreSQL accepts"),
+        ("sl-pg.check-one-sided-on-postgresql", "witness (x) = (0): SQLite accepts, PostgreSQL rejects"),
+        ("sl-sl.check-one-sided", "witness (x) = (0): left (a.sql) rejects, right (b.sql) accepts"),
+        ("pg-pg.check-one-sided", "witness (x) = (0): left (a.sql) accepts, right (b.sql) rejects"),
+        # Near miss: NULL is x's own difference (NOT NULL on PostgreSQL only).
+        ("sl-pg.check-one-sided-null-is-the-columns-own",
+         "witness (x) = (0): SQLite rejects, PostgreSQL accepts"),
+        # Near miss: every smallint passes the CHECK.
+        ("pg-pg.check-one-sided-no-row-shows-it", None),
+    ],
+)  # fmt: skip
+def test_a_check_on_one_side_names_its_witness(
+    loader: Loader, name: str, witness: str | None
+) -> None:
+    case = BY_NAME[name]
+    found = compare_case(loader, case)
+    assert {d.kind for d in found.differences} == case.expect
+    (check,) = [d for d in found.differences if d.kind == "check"]
+    side = "a.sql" if check.left is not None else "b.sql"
+    shown = check.left or check.right
+    assert check.message.startswith(f"{shown} on t exists only in {side}"), check.message
+    if witness is None:
+        assert "witness" not in check.message, check.message
+    else:
+        assert check.message.endswith("; " + witness), check.message
+
+
+def test_without_evaluation_no_witness_is_named(loader: Loader) -> None:
+    """``--no-evaluate``: the difference alone, as before (the witness is the stage's)."""
+    found = compare_case(loader, BY_NAME["sl-pg.check-one-sided-typeof"], evaluated=False)
+    (check,) = found.differences
+    assert check.message == "CHECK (typeof(x) = 'integer') on t exists only in a.sql"

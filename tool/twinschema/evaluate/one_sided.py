@@ -1,0 +1,92 @@
+"""The witness of a CHECK on one side only: the CHECK is run on probe rows (``checks.probe_rows``)
+against the other side's own CHECKs over the same columns (none: every row its columns hold),
+and the first row the CHECK rejects that the other side stores is named in the difference
+(``x INTEGER CHECK (typeof(x) = 'integer')`` against ``x integer``: NULL, which the CHECK
+rejects). A NULL is tried only in a column both sides leave nullable: elsewhere NULL is the
+column's own difference, not the CHECK's. The difference stands whether or not a row is found;
+only the witness is added, and the counts of evaluated pairs stay those of the stage's own
+judgements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from twinschema.evaluate import probes
+from twinschema.evaluate.checks import (
+    ProbeSet,
+    accept_vectors,
+    check_text,
+    probe_rows,
+    verb,
+    witness_text,
+)
+from twinschema.evaluate.context import StageContext, find
+from twinschema.records import Difference, Side
+
+# What a side without a CHECK of its own over the columns enforces: nothing.
+_ANY_ROW = "TRUE"
+
+
+def witnesses(st: StageContext) -> None:
+    """Add a witness row to each CHECK difference that only one side has, where one is found."""
+    for d in [d for d in st.comparison.differences if d.kind == "check"]:
+        if d.table is not None and (d.left is None) != (d.right is None):
+            _witness(st, d, "left" if d.left is not None else "right")
+
+
+def _witness(st: StageContext, d: Difference, side: str) -> None:
+    assert d.table is not None
+    own, other = (st.left, st.right) if side == "left" else (st.right, st.left)
+    table, _ = find(own, d.table, "")
+    text = check_text(table, d.left if side == "left" else d.right)
+    found = probes.reads(own.schema.dialect, text) if text is not None else None
+    if table is None or text is None or found is None or not found.columns:
+        return
+    columns = {c.lower() for c in found.columns}
+    if any(find(other, d.table, c)[1] is None for c in columns):
+        return  # a column missing on the other side is a difference of its own
+    others = _checks_within(other, d.table, columns) or _ANY_ROW
+    ltext, rtext = (text, others) if side == "left" else (others, text)
+    counts = (st.result.evaluated, st.result.not_evaluated)
+    rows = probe_rows(st, table.name, ltext, rtext)
+    st.result.evaluated, st.result.not_evaluated = counts
+    if rows is None:
+        return
+    verdicts = accept_vectors(_nulls_where_both_allow(st, d.table, rows), ltext, rtext, True)
+    for row, a, b in verdicts:
+        if (a, b) == ((False, True) if side == "left" else (True, False)):
+            said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
+            st.annotate(witness_text(st, rows.names, row, said), d)
+            return
+
+
+def _checks_within(side_of: Side, table: str, columns: set[str]) -> str:
+    """The other side's CHECKs on ``table`` that read only ``columns``, as one conjunction."""
+    found, _ = find(side_of, table, "")
+    if found is None:
+        return ""
+    kept = []
+    for check in found.checks:
+        text = check.raw or check.expression
+        reads = probes.reads(side_of.schema.dialect, text)
+        if reads is not None and {c.lower() for c in reads.columns} <= columns:
+            kept.append(f"({text})")
+    return " AND ".join(kept)
+
+
+def _nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> ProbeSet:
+    """``rows`` without those holding NULL in a column NOT NULL on either side."""
+    nullable = [
+        all(
+            c is not None and c.nullable
+            for c in (find(st.left, table, n)[1], find(st.right, table, n)[1])
+        )
+        for n in rows.names
+    ]
+    kept = tuple(
+        row
+        for row in rows.rows
+        if all(v is not None or ok for v, ok in zip(row, nullable, strict=True))
+    )
+    return replace(rows, rows=kept)

@@ -1,0 +1,68 @@
+"""Why two column types share no logical kind (``typemap.shared_kind``), in words for a message:
+what each side's name means, where the same name or a kind one dialect cannot spell would
+otherwise read as a contradiction, and what SQLite's NUMERIC affinity does to text. The facts
+are ``typemap``'s data (``SAME_NAME``, ``NO_COUNTERPART``); this module only words them.
+"""
+
+from __future__ import annotations
+
+from twinschema.model import ColumnType
+from twinschema.typemap import (
+    AFFINITY_FRAGMENTS,
+    NO_COUNTERPART,
+    SAME_NAME,
+    SQLITE,
+    TYPE_TABLE,
+    kinds_of,
+)
+
+# Kinds whose values are text that a NUMERIC-affinity column would turn into numbers.
+_TEXT_KINDS = frozenset({"text", "varchar", "char", "json"})
+
+
+def why_types_differ(left: ColumnType, right: ColumnType) -> str:
+    """Why ``shared_kind`` found no kind for two types, in words for a message; when one side
+    is a SQLite name of NUMERIC affinity and the other keeps text, what that does to data."""
+    if left.dialect == right.dialect:
+        why = "one database engine: the declared types must be equal"
+    else:
+        why = _no_counterpart(left, right) or "no logical kind accepts both"
+        same = left.spelling().lower()
+        if same == right.spelling().lower():  # "real vs real" reads as no difference at all
+            meaning = SAME_NAME.get(same, f"{same} is not the same type in the two engines")
+            why = f"{meaning}: {why}"
+    for one, other in ((left, right), (right, left)):
+        if _numeric_affinity(one) and _TEXT_KINDS & kinds_of(other):
+            return f"{why}; {_numeric_affinity_effect(one)}"
+    return why
+
+
+def _no_counterpart(left: ColumnType, right: ColumnType) -> str | None:
+    """Why no type of one side's dialect stands for the other side's kind (``char(1)`` vs
+    ``character(1)`` otherwise reads as one type), when the type table says why."""
+    for one, other in ((left, right), (right, left)):
+        for kind in sorted(kinds_of(one)):
+            if not TYPE_TABLE[kind].get(other.dialect) and kind in NO_COUNTERPART:
+                return NO_COUNTERPART[kind]
+    return None
+
+
+def _numeric_affinity(ctype: ColumnType) -> bool:
+    """True for a SQLite declared name of NUMERIC affinity (SQLite's fifth rule: none of INT,
+    CHAR, CLOB, TEXT, BLOB, REAL, FLOA, DOUB in it), not an empty name (BLOB affinity)."""
+    name = ctype.name.split("(", 1)[0]
+    return (
+        ctype.dialect == SQLITE
+        and name != ""
+        and not ctype.array
+        and not any(fragment in name for fragment in AFFINITY_FRAGMENTS)
+    )
+
+
+def _numeric_affinity_effect(ctype: ColumnType) -> str:
+    """What SQLite's NUMERIC affinity does to text, in words, for a column declared ``ctype``."""
+    name = ctype.name.split("(", 1)[0].upper()
+    return (
+        f"SQLite gives {name} NUMERIC affinity: it stores text that reads as a number as that "
+        "number ('007' as 7, '1e2' as 100), where a text column keeps the text"
+    )
