@@ -36,6 +36,7 @@ FLOORS: dict[str, int] = {
     "twinschema.model": 0,
     "twinschema.model_pool": 0,
     "twinschema.model_types": 0,
+    "twinschema.model_json": 0,
     "twinschema.errors": 0,
     "twinschema.urls": 0,
     "twinschema.paths": 0,
