@@ -284,3 +284,16 @@ def test_a_logical_name_is_still_an_identifier() -> None:
     document = _mutated(("tables", "users", "columns", "reply-to"), None)
     with pytest.raises(DomainError, match=r"reply-to.*not a valid name.*goes under `names`"):
         parse_domain(yaml.safe_dump(document))
+
+
+def test_a_dialect_the_schema_refuses_is_told_at_its_line() -> None:
+    """The loader would read "PostgreSQL" as postgresql, but the schema, which has the last word,
+    names the dialects in lower case: the error is at the value's line with the closest name
+    (it was "refused by domain.schema.json" at line 1)."""
+    document = _mutated(("tables", "audit", "dialects"), ["PostgreSQL"])
+    text = yaml.safe_dump(document, sort_keys=False)
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if "PostgreSQL" in s)
+    with pytest.raises(DomainError) as info:
+        parse_domain(text)
+    assert f":{line}: unknown dialect 'PostgreSQL'" in str(info.value)
+    assert "did you mean 'postgresql'?" in str(info.value)

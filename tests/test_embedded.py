@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,7 +102,8 @@ def test_two_postgresql_sql_files_share_the_server_one_command_started(project: 
 
 def test_pgserver_holder_bookkeeping_is_what_we_rely_on() -> None:
     """pgserver publishes no API for the processes holding a server; ``embedded`` reads and
-    edits its bookkeeping (``HOLDERS_FILE``, ``DiskList``, ``PostgresServer._lock``). pyproject
+    edits its bookkeeping (``HOLDERS_FILE``, ``DiskList`` and its ``get_and_add``,
+    ``PostgresServer._lock``). pyproject
     pins pgserver below its next release; this fails loudly if an allowed release moves any of it."""
     from pgserver.postgres_server import PostgresServer
     from pgserver.utils import DiskList
@@ -113,7 +116,8 @@ def test_pgserver_holder_bookkeeping_is_what_we_rely_on() -> None:
             assert os.getpid() in json.loads(holders.read_text())
             assert os.getpid() in DiskList(holders).get()
             with PostgresServer._lock:  # a lock held across processes, as pgserver holds it
-                pass
+                assert DiskList(holders).get_and_add(os.getpid()) == [os.getpid()]  # added once
+            assert json.loads(holders.read_text()) == [os.getpid()]
             info = embedded.postmaster(folder / "pg")
             assert info is not None and info.status == "ready"
             assert info.socket_dir == server.socket_dir
@@ -123,3 +127,122 @@ def test_pgserver_holder_bookkeeping_is_what_we_rely_on() -> None:
     finally:
         embedded.stop(folder / "pg")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# A command that holds the server while the test acts: it loads a file whose statement sleeps
+# until the test cancels it (pg_cancel_backend) or the command is signalled.
+PLAIN = "CREATE TABLE t (id integer PRIMARY KEY);\n"
+SLEEPY = "CREATE TABLE t (id integer PRIMARY KEY);\nSELECT pg_sleep(100);\n"
+
+
+def _command(folder: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    clean = {k: v for k, v in os.environ.items() if k != "TWINSCHEMA_SCRATCH_URL"}
+    return subprocess.Popen(
+        [TWINSCHEMA, *args],
+        cwd=folder,
+        env={**clean, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _sleeping(command: subprocess.Popen[str], datadir: Path) -> int:
+    """The backend running the command's pg_sleep, once it runs (while the command lives)."""
+    import psycopg
+
+    while command.poll() is None:
+        time.sleep(0.2)  # a poll, not a measure: nothing here depends on how long it takes
+        info = embedded.postmaster(datadir)
+        if info is None or info.status != "ready":
+            continue
+        with psycopg.connect(host=info.socket_dir, user="postgres", dbname="postgres") as conn:
+            row = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(100)%' "
+                "AND pid <> pg_backend_pid()"
+            ).fetchone()
+        if row is not None:
+            return int(row[0])
+    raise AssertionError(f"the command ended first: {command.communicate()}")
+
+
+def _cancel(datadir: Path, backend: int) -> None:
+    import psycopg
+
+    info = embedded.postmaster(datadir)
+    assert info is not None
+    with psycopg.connect(host=info.socket_dir, user="postgres", dbname="postgres") as conn:
+        row = conn.execute("SELECT pg_cancel_backend(%s)", (backend,)).fetchone()
+    assert row == (True,)
+
+
+def test_a_command_that_joined_a_running_server_and_ends_last_stops_it(project: Path) -> None:
+    """Two commands at once: the second joins the server the first started, and the last one
+    out stops it. The joiner used to leave it running (it joined as if the server had been kept
+    by ``db start``), and, having let go of it after its first SQL file, was no longer listed as
+    a holder, so the first command's end stopped the server under the second file's load."""
+    (project / "a.sql").write_text(PLAIN)
+    (project / "sleepy.sql").write_text(SLEEPY)
+    datadir = project / "pg"
+    first = embedded.start(datadir)  # this test is the first command
+    try:
+        joiner = _command(project, "diff", "a.sql", "sleepy.sql", "--dialect", "postgresql")
+        backend = _sleeping(joiner, datadir)
+    finally:
+        first.stop()
+    assert embedded.is_running(datadir)  # the joiner still holds it
+    _cancel(datadir, backend)
+    _, err = joiner.communicate(timeout=300)
+    assert joiner.returncode == 2, err  # the cancelled statement: an error in the file
+    assert "canceling statement" in err
+    assert not embedded.is_running(datadir)
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_terminated_command_stops_the_server_it_started(signal_number: int) -> None:
+    """Outside a project the server lives in the user's cache folder: a command ended by
+    SIGTERM (``timeout``, a cancelled CI job) or SIGHUP (a closed terminal) exits with the
+    shell's code for it and stops the server it started (it used to stay running there)."""
+    folder = Path(tempfile.mkdtemp(prefix="twinschema-signal-"))
+    datadir = folder / "cache" / "twinschema" / "pg"
+    try:
+        (folder / "a.sql").write_text(PLAIN)
+        (folder / "sleepy.sql").write_text(SLEEPY)
+        command = _command(
+            folder,
+            "diff",
+            "a.sql",
+            "sleepy.sql",
+            "--dialect",
+            "postgresql",
+            HOME=str(folder),
+            XDG_CACHE_HOME=str(folder / "cache"),
+        )
+        _sleeping(command, datadir)
+        command.send_signal(signal_number)
+        _, err = command.communicate(timeout=300)
+        assert command.returncode == 128 + signal_number, err
+        assert "Traceback" not in err
+        assert not embedded.is_running(datadir)
+    finally:
+        embedded.stop(datadir)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_server_left_by_a_killed_command_is_stopped_by_the_next(project: Path) -> None:
+    """SIGKILL leaves no chance to clean up: the server runs on, listing a dead holder. The
+    next command takes it over and stops it when it ends (a server nobody ever held, as
+    ``db start`` leaves it, is left running: see above)."""
+    (project / "a.sql").write_text(PLAIN)
+    (project / "sleepy.sql").write_text(SLEEPY)
+    datadir = project / "pg"
+    killed = _command(project, "diff", "a.sql", "sleepy.sql", "--dialect", "postgresql")
+    _sleeping(killed, datadir)
+    killed.kill()
+    killed.communicate(timeout=300)
+    assert embedded.is_running(datadir)
+    assert embedded.holders(datadir) == [killed.pid]
+    following = _command(project, "diff", "a.sql", "a.sql", "--dialect", "postgresql")
+    _, err = following.communicate(timeout=300)
+    assert following.returncode == 0, err
+    assert not embedded.is_running(datadir)

@@ -13,8 +13,8 @@ import pytest
 from probes import Loader, cases, compare_case
 
 from twinschema.evaluate.backends import Backend, SQLiteBackend
-from twinschema.evaluate.checks import _typed
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.evaluate.statements import probe_column
 from twinschema.model import Collation, Column, ColumnType
 
 BY_NAME = {c.name: c for c in cases()}
@@ -85,9 +85,9 @@ _OWN = {
 def test_the_probe_table_declares_the_columns_collation(backend: tuple[str, Backend]) -> None:
     dialect, found = backend
     collation, check, row, accepted = _OWN[dialect]
-    assert found.try_rows([_typed(_column(dialect, collation))], check, [row]) == accepted
+    assert found.try_rows([probe_column(_column(dialect, collation))], check, [row]) == accepted
     if dialect == "sqlite":  # without NOCASE, SQLite's own default rejects 'A'
-        assert found.try_rows([_typed(_column(dialect, None))], check, [row]) == [False]
+        assert found.try_rows([probe_column(_column(dialect, None))], check, [row]) == [False]
 
 
 def test_a_collation_the_scratch_database_lacks_is_not_judged(
@@ -97,4 +97,4 @@ def test_a_collation_the_scratch_database_lacks_is_not_judged(
     pair is not evaluated), never one judged as if the column had no collation."""
     dialect, found = backend
     column = _column(dialect, "app_folding")
-    assert found.try_rows([_typed(column)], "s <> 'x'", [("X",), ("x",)]) == [None, None]
+    assert found.try_rows([probe_column(column)], "s <> 'x'", [("X",), ("x",)]) == [None, None]

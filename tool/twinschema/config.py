@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,10 +21,10 @@ from typing import Any
 from twinschema.config_values import (
     UnknownKey,
     check_keys,
+    read_toml,
     seconds,
     string,
     strings,
-    toml_error,
 )
 from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.errors import UsageError
@@ -253,10 +252,7 @@ def load_config(path: Path | None = None) -> Config:
         text = pyproject.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{label}: configuration file not found") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(toml_error(label, text, str(exc))) from None
+    data = read_toml(label, text)
     table = data.get("tool", {}).get("twinschema")
     if table is None:
         return Config(root=pyproject.parent, source=label, embedded_dir=user_embedded_dir())

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 from twinschema.errors import UsageError, suggestion
+
+if sys.version_info >= (3, 14):
+    import tomllib as toml_parser
+else:
+    # tomllib's own parser as a package (TOML 1.0; pyproject pins it below the release that
+    # reads TOML 1.1): its errors carry their line and column as fields, which tomllib's do
+    # only from Python 3.14 (before, only inside the message's text).
+    import tomli as toml_parser
 
 
 class UnknownKey(UsageError):
@@ -49,26 +58,14 @@ def _key_line(text: str, section: str, key: str) -> int | None:
     return None
 
 
-_TOML_WHERE = re.compile(
-    r"\s*\((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$"
-    r"|\s+at line (?P<line2>\d+) col (?P<column2>\d+)$"
-)
-
-
-def toml_error(label: str, text: str, message: str) -> str:
-    """A TOML parser's error as one line that starts with ``file:line:column`` (tomllib and
-    tomlkit say where at the end of their message, each in its own words; "at end of document"
-    is the last line)."""
-    found = _TOML_WHERE.search(message)
-    if found is None:
-        return f"{label}: not valid TOML: {message}"
-    line = found.group("line") or found.group("line2")
-    column = found.group("column") or found.group("column2")
-    if line is None or column is None:
-        lines = text.splitlines() or [""]
-        line, column = str(len(lines)), str(len(lines[-1]) + 1)
-    reason = message[: found.start()].strip()
-    return f"{label}:{line}:{column}: not valid TOML: {reason}"
+def read_toml(label: str, text: str) -> dict[str, Any]:
+    """``text`` as TOML; a refusal is one ``UsageError`` that starts with ``file:line:column``,
+    from the parser error's own fields (``lineno``, ``colno``, ``msg``)."""
+    try:
+        return toml_parser.loads(text)
+    except toml_parser.TOMLDecodeError as exc:
+        where = f"{label}:{exc.lineno}:{exc.colno}"
+        raise UsageError(f"{where}: not valid TOML: {exc.msg}") from None
 
 
 def check_keys(

@@ -38,7 +38,11 @@ __all__ = [
     "suggestion",
 ]
 
-_DIALECT_ALIASES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
+_DIALECT_ALIASES = {
+    "sqlite": "sqlite",
+    "postgresql": "postgresql",
+    "postgres": "postgresql",
+}
 
 
 class Domain(DomainRecord):
@@ -108,11 +112,15 @@ def canonical_dialect(value: str, path: str, line: int) -> str:
     """``sqlite`` or ``postgresql`` (``postgres`` accepted); anything else is an error."""
     dialect = _DIALECT_ALIASES.get(str(value).lower())
     if dialect is None:
-        raise DomainError(
-            f"{path}:{line}: unknown dialect {value!r}; expected one of sqlite, postgresql"
-            + suggestion(str(value), DIALECTS)
-        )
+        raise DomainError(f"{path}:{line}: {dialect_problem(value)}")
     return dialect
+
+
+def dialect_problem(value: str) -> str:
+    """What is said of ``value`` where a dialect's name is expected and it is none."""
+    return f"unknown dialect {value!r}; expected one of sqlite, postgresql" + suggestion(
+        str(value), DIALECTS
+    )
 
 
 class DomainValues:

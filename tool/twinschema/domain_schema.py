@@ -20,8 +20,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twinschema.domain_model import canonical_dialect
-from twinschema.domain_yaml import Located, Where, check_identifier, check_physical_name, describe
+from twinschema.domain_model import dialect_problem
+from twinschema.domain_yaml import (
+    Located,
+    Where,
+    describe,
+    identifier_problem,
+    physical_name_problem,
+)
 from twinschema.errors import DomainError, suggestion
 from twinschema.paths import user_cache_dir
 
@@ -112,32 +118,21 @@ def _explain(error: ValidationError, located: Located, label: str) -> tuple[int,
         name = str(error.instance)
         key = (*where, name)
         if error.validator == "enum":
-            return _said(lambda: canonical_dialect(name, label, located.line(key)), label)
-        return _said(
-            lambda: check_identifier(name, f"{label}:{located.line(key)}", _name_of(where)),
-            label,
-            (located.line(key), f"{_name_of(where)} {name!r}: {error.message}"),
-        )
+            return located.line(key), dialect_problem(name)
+        problem = identifier_problem(name, _name_of(where))
+        return located.line(key), problem or f"{_name_of(where)} {name!r}: {error.message}"
     explain = _EXPLAIN.get(str(error.validator), _generic)
     return explain(error, where, located, label)
 
 
-def _said(
-    check: Callable[[], object], label: str, otherwise: tuple[int, str] | None = None
-) -> tuple[int, str]:
-    """Run a check that raises the loader's own message (it says more than the schema: the
-    closest valid word, the byte count); split that message into line and text."""
-    try:
-        check()
-    except DomainError as exc:
-        line, _, message = str(exc).removeprefix(f"{label}:").partition(": ")
-        return int(line), message
-    return otherwise or (1, "refused by domain.schema.json")
-
-
 def _name_of(where: Where) -> str:
     """What the keys of the mapping at ``where`` name."""
-    kinds = {"tables": "table", "columns": "column", "views": "view", "triggers": "trigger"}
+    kinds = {
+        "tables": "table",
+        "columns": "column",
+        "views": "view",
+        "triggers": "trigger",
+    }
     return f"{kinds.get(str(where[-1]), 'a')} name" if where else "a name"
 
 
@@ -151,7 +146,7 @@ def _unknown_key(
     extra = next(str(k) for k in error.instance if k not in allowed)
     line = located.line((*where, extra))
     if "enum" in error.schema.get("propertyNames", {}):  # a dialect's name
-        return _said(lambda: canonical_dialect(extra, label, line), label)
+        return line, dialect_problem(extra)
     hint = suggestion(extra, allowed) or f" (valid keys: {', '.join(allowed)})"
     return line, f"unknown key {extra!r} in {describe(where)}{hint}"
 
@@ -189,7 +184,10 @@ def _wrong_type(
             return _empty(error, where, located, label)
     line, what = located.value_line(where), describe(where)
     if "integer" in wanted:
-        return line, f"{what} must be a whole number, not {located.texts.get(where, value)!r}"
+        return (
+            line,
+            f"{what} must be a whole number, not {located.texts.get(where, value)!r}",
+        )
     if "object" in wanted:
         return line, f"{what} must be a mapping"
     if "array" in wanted:
@@ -207,7 +205,7 @@ def _not_one_of(
     line, value = located.value_line(where), str(error.instance)
     options = [str(v) for v in error.validator_value]
     if "postgresql" in options:
-        return _said(lambda: canonical_dialect(value, label, line), label)
+        return line, dialect_problem(value)
     if where[-1:] == ("kind",) and "table_missing" in options:
         return line, (
             f"{describe(where[:-1])} has unknown kind {value!r}" + suggestion(value, options)
@@ -233,12 +231,8 @@ def _bad_text(
         )
     name = str(error.instance)
     physical = where[-1:] == ("name",) or where[-2:-1] == ("names",)
-    check = check_physical_name if physical else check_identifier
-    return _said(
-        lambda: check(name, f"{label}:{line}", describe(where)),
-        label,
-        (line, f"{describe(where)}: {error.message}"),
-    )
+    problem = (physical_name_problem if physical else identifier_problem)(name, describe(where))
+    return line, problem or f"{describe(where)}: {error.message}"
 
 
 def _at(data: Any, where: Where) -> Any:

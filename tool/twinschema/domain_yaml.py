@@ -171,36 +171,53 @@ def _member(what: str, rest: Where, bare: bool = False) -> str:
 
 def check_identifier(name: str, where: str, what: str) -> str:
     """``name`` if it is a legal table or column name, else a ``DomainError`` saying why."""
+    problem = identifier_problem(name, what)
+    if problem is not None:
+        raise DomainError(f"{where}: {problem}")
+    return name
+
+
+def identifier_problem(name: str, what: str) -> str | None:
+    """Why ``name`` is not a legal table or column name (``what`` names it), None when it is."""
     if not name.strip():
-        raise DomainError(f"{where}: {what} is empty")
+        return f"{what} is empty"
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        raise DomainError(
-            f"{where}: {what} {name[:20]!r}... is {len(name.encode('utf-8'))} bytes; "
-            f"PostgreSQL allows at most {MAX_NAME_BYTES}"
-        )
+        return _too_long(name, what)
     if not _IDENTIFIER.match(name):
-        raise DomainError(
-            f"{where}: {what} {name!r} is not a valid name: use letters, digits, _ and $, "
+        return (
+            f"{what} {name!r} is not a valid name: use letters, digits, _ and $, "
             "not starting with a digit (a database's own spelling, such as reply-to, goes "
             "under `names`)"
         )
-    return name
+    return None
 
 
 def check_physical_name(name: str, where: str, what: str) -> str:
-    """``name`` if domain.yaml takes it as a database's spelling (a quoted SQL identifier: not
-    blank, no quote character, semicolon or control character, at most 63 bytes), else a
-    ``DomainError`` saying why."""
+    """``name`` if domain.yaml takes it as a database's spelling, else a ``DomainError``."""
+    problem = physical_name_problem(name, what)
+    if problem is not None:
+        raise DomainError(f"{where}: {problem}")
+    return name
+
+
+def physical_name_problem(name: str, what: str) -> str | None:
+    """Why domain.yaml does not take ``name`` as a database's spelling (a quoted SQL identifier:
+    not blank, no quote character, semicolon or control character, at most 63 bytes), None when
+    it does."""
     if not name.strip():
-        raise DomainError(f"{where}: {what} is empty")
+        return f"{what} is empty"
     if _UNSAFE.search(name):
-        raise DomainError(
-            f"{where}: {what} {name!r} is not a valid name: a database's spelling may hold "
+        return (
+            f"{what} {name!r} is not a valid name: a database's spelling may hold "
             "spaces, - and . but no quote character, semicolon or control character"
         )
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        raise DomainError(
-            f"{where}: {what} {name[:20]!r}... is {len(name.encode('utf-8'))} bytes; "
-            f"PostgreSQL allows at most {MAX_NAME_BYTES}"
-        )
-    return name
+        return _too_long(name, what)
+    return None
+
+
+def _too_long(name: str, what: str) -> str:
+    return (
+        f"{what} {name[:20]!r}... is {len(name.encode('utf-8'))} bytes; "
+        f"PostgreSQL allows at most {MAX_NAME_BYTES}"
+    )

@@ -3,8 +3,10 @@
 It is ``pgserver`` (PostgreSQL 16 shipped as a pip wheel): it installs from the package index like
 any dependency, starts in well under a second, listens only on a Unix socket (nothing exposed on
 the network), and runs as root by switching to an unprivileged system user, which CI needs since
-PostgreSQL refuses to run as root. The server is stopped when the process that started it exits;
-a server that was already running (``twinschema db start``) is reused and left running.
+PostgreSQL refuses to run as root. A server a command starts is stopped when the last command
+using it exits (a command that finds it running joins it on those terms); one that runs with no
+command holding it (``twinschema db start``) is reused and left running; one whose holders all
+died without letting go (killed with SIGKILL) is taken over, and stopped, by the next command.
 """
 
 from __future__ import annotations
@@ -118,9 +120,17 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
     mode: str | None
     if delete:
         mode = "delete"
-    elif keep_running or is_running(datadir):
+    elif keep_running:
         mode = None
+    elif is_running(datadir) and holders(datadir) == []:
+        mode = None  # kept running on purpose (``twinschema db start``), not yet ready
     else:
+        # Not running, or started by a command that holds it (or held it and died): join on the
+        # starter's terms, the last holder out stops it. A joiner that left it running
+        # (mode None) made a server outlive every command whenever the second of two
+        # concurrent commands ended last. Holders that died (SIGKILL) are forgotten first,
+        # else pgserver, which stops only when the list empties, would never stop it.
+        _forget_dead_holders(datadir)
         mode = "stop"
     try:
         with warnings.catch_warnings():
@@ -133,6 +143,11 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
             f"cannot start the embedded PostgreSQL in {datadir}: {type(exc).__name__}"
             + (f" ({tail[0]})" if tail else "")
         ) from None
+    # pgserver keeps one handle per directory for the process, and lists the process as a
+    # holder only when it makes that handle: after this process let go of the server (a first
+    # SQL file loaded) while another command held it, a new start gets the old handle and is
+    # not listed, and the other command, ending first, stops the server under this one.
+    _hold(datadir)
     uri = handle.get_uri()
     socket_dir = uri.split("host=", 1)[1] if "host=" in uri else str(datadir)
     shared = _Held(datadir, socket_dir, handle)
@@ -178,15 +193,24 @@ def _attach(datadir: Path) -> EmbeddedServer | None:
     info = postmaster(datadir)
     if info is None or info.status != "ready" or not info.socket_dir:
         return None
-    try:
-        holders = json.loads((datadir / HOLDERS_FILE).read_text() or "[]")
-    except FileNotFoundError:
-        holders = []
-    except (OSError, ValueError):
-        return None
-    if any(process_is_running(int(pid)) for pid in holders):
+    if holders(datadir) != []:  # a command holds it, or held it and died: see start()
         return None
     return EmbeddedServer(datadir=datadir, socket_dir=str(info.socket_dir), _handle=_Attached())
+
+
+def holders(datadir: Path) -> list[int] | None:
+    """The processes pgserver lists as holding the server of ``datadir`` (alive or not): empty
+    for a server nobody holds (``twinschema db start`` left it running); None when the list
+    cannot be read."""
+    try:
+        found = json.loads((Path(datadir) / HOLDERS_FILE).read_text() or "[]")
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, list) or not all(isinstance(pid, int) for pid in found):
+        return None
+    return found
 
 
 def stop(datadir: Path) -> bool:
@@ -214,6 +238,15 @@ def stop(datadir: Path) -> bool:
             "that command ends (or run `twinschema db stop` again after it)"
         )
     return True
+
+
+def _hold(datadir: Path) -> None:
+    """List this process among the server's holders (once), under pgserver's lock."""
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import DiskList
+
+    with PostgresServer._lock:
+        DiskList(datadir / HOLDERS_FILE).get_and_add(os.getpid())
 
 
 def _forget_dead_holders(datadir: Path) -> list[int]:

@@ -25,32 +25,34 @@ run. Not tracked: files a revision reads from outside its folder (``open()`` of 
 elsewhere), packages it imports from outside the project (beyond the versions above), and
 environment variables it reads; ``TWINSCHEMA_NO_CACHE=1`` runs the chain every time.
 
-The cache is a folder of files under ``var/cache/migrations`` of the project, never a database.
+The cache is a folder of JSON files under ``var/cache/migrations`` of the project, never a
+database, and never a pickle: a kept run is read back as the records it names and nothing else
+(``model_json``), so a file someone else could write (a shared or restored cache folder) cannot
+run code in a check. A file that is not one (a pickle of an older version, a foreign or damaged
+file) is a miss, and replaced by the next run.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
+import json
 import os
-import pickle
 import sqlite3
 import sys
-import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata as dist_metadata
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy
 
+from twinschema import model_json
 from twinschema.config import Config
 from twinschema.model import Schema
 
 NO_CACHE_ENV = "TWINSCHEMA_NO_CACHE"
 # Bumped when what a cache file holds changes shape.
-_FORMAT = 2  # 2: a run keeps its step-by-step schemas (StepRun)
+_FORMAT = 3  # 2: a run keeps its step-by-step schemas (StepRun); 3: JSON, not a pickle
 
 
 @dataclass
@@ -140,19 +142,23 @@ def load(config: Config, dialect: str, run_key: str) -> Kept | None:
     otherwise (a file that cannot be read is a miss, never an error)."""
     if not enabled():
         return None
-    path = folder(config) / f"{dialect}-{run_key}.pickle"
+    path = folder(config) / f"{dialect}-{run_key}.json"
     try:
-        stored = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError):  # absent, unreadable, not UTF-8 or not JSON
         return None
     if not isinstance(stored, dict) or stored.get("format") != _FORMAT:
         return None
-    depends: Mapping[str, str] = stored.get("depends", {})
+    depends = stored.get("depends")
+    if not isinstance(depends, dict):
+        return None
     for name, expected in depends.items():
         if _file_digest(config.root / name) != expected:
             return None
-    kept = stored.get("kept")
-    return kept if isinstance(kept, Kept) else None
+    try:
+        return model_json.load(Kept, stored.get("kept"))
+    except ValueError:  # not the records this version keeps
+        return None
 
 
 def store(config: Config, dialect: str, run_key: str, kept: Kept, chain_folder: Path) -> None:
@@ -166,31 +172,21 @@ def store(config: Config, dialect: str, run_key: str, kept: Kept, chain_folder: 
         for path in _project_modules(config.root, chain_folder)
         if (digest := _file_digest(path)) is not None
     }
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {types.MappingProxyType: _reduce_proxy}
-    pickler.dump({"format": _FORMAT, "depends": depends, "kept": kept})
+    document = {"format": _FORMAT, "depends": depends, "kept": model_json.dump(kept)}
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     where = folder(config)
-    target = where / f"{dialect}-{run_key}.pickle"
+    target = where / f"{dialect}-{run_key}.json"
     try:
         where.mkdir(parents=True, exist_ok=True)
         partial = where / f".{target.name}.{os.getpid()}.tmp"
-        partial.write_bytes(buffer.getvalue())
+        partial.write_bytes(data)
         os.replace(partial, target)
-        for old in where.glob(f"{dialect}-*.pickle"):
+        # Other runs of the dialect go, and so does a pickle an older version kept (unread).
+        for old in [*where.glob(f"{dialect}-*.json"), *where.glob(f"{dialect}-*.pickle")]:
             if old != target:
                 old.unlink(missing_ok=True)
     except OSError:
         return
-
-
-def _reduce_proxy(proxy: Mapping[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return (_mapping_proxy, (dict(proxy),))
-
-
-def _mapping_proxy(items: dict[Any, Any]) -> Mapping[Any, Any]:
-    """A read-only mapping again, when a kept schema is loaded."""
-    return types.MappingProxyType(items)
 
 
 def _versions() -> list[str]:

@@ -20,7 +20,7 @@ import tomlkit
 from tomlkit.items import Table as TomlTable
 
 from twinschema.config import Config
-from twinschema.config_values import toml_error
+from twinschema.config_values import read_toml
 from twinschema.errors import UsageError
 from twinschema.records import DIALECTS
 
@@ -79,10 +79,11 @@ def merged_pyproject(path: Path, project: Layout, url_env: Mapping[str, str]) ->
     """``pyproject.toml`` with ``[tool.twinschema]`` added where it lacks a key: its other
     tables, keys and comments are kept as they are."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
+    read_toml(str(path), text)  # refused as every command refuses it, line and column
     try:
         document = tomlkit.parse(text)
-    except tomlkit.exceptions.TOMLKitError as exc:
-        raise UsageError(toml_error(str(path), text, str(exc))) from None
+    except tomlkit.exceptions.TOMLKitError as exc:  # a file TOML accepts and tomlkit cannot edit
+        raise UsageError(f"{path}: tomlkit cannot edit this file: {exc}") from None
     tool = _table(document, "tool", super_table=True)
     ours = _table(tool, "twinschema")
     ours.setdefault("domain", relative(project.domain, project.root))

@@ -9,6 +9,11 @@ so that its commands join the group.
 from __future__ import annotations
 
 import gc
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 from twinschema.cli import compare_commands, db_commands, init_command, migration_commands
@@ -30,7 +35,38 @@ def main(argv: list[str] | None = None) -> Any:
     was_on = gc.isenabled()
     gc.disable()
     try:
-        return cli.main(args=argv, prog_name="twinschema")
+        with _exit_cleanly_on_termination():
+            return cli.main(args=argv, prog_name="twinschema")
     finally:
         if was_on:
             gc.enable()
+
+
+# Signals that end a command from outside: ``timeout``, a CI job cancelled, a closed terminal.
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextmanager
+def _exit_cleanly_on_termination() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the command as an error does (``SystemExit`` with the shell's
+    128 + signal code), so its cleanup runs: the embedded PostgreSQL it started is stopped and
+    its scratch databases dropped. Python's default for them ends the process at once, which
+    left the server running under the user's cache folder. A handler the caller installed (a
+    host running ``main`` in-process) is left alone, and the caller's are restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in _TERMINATING}
+    for number, handler in previous.items():
+        if handler == signal.SIG_DFL:
+            signal.signal(number, _exit_on_signal)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            if handler == signal.SIG_DFL:
+                signal.signal(number, handler)
+
+
+def _exit_on_signal(number: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + number)

@@ -9,12 +9,12 @@ index predicates and generated columns (``computed``) use it too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from twinschema import typemap
 from twinschema.evaluate import probes
-from twinschema.evaluate.backends import Backend, type_sql
+from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import (
     StageContext,
     enum_order,
@@ -25,6 +25,7 @@ from twinschema.evaluate.context import (
     scale_reasons,
 )
 from twinschema.evaluate.reasons import Parted, operator_reasons
+from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.values import probe_text
 from twinschema.model import CheckConstraint, Column, ColumnType, Table
 from twinschema.records import Difference, Equivalence, Side
@@ -82,22 +83,11 @@ def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet
         return None
     return ProbeSet(
         tuple(lc.name for lc, _ in pairs),
-        tuple(_typed(lc) for lc, _ in pairs),
-        tuple(_typed(rc) for _, rc in pairs),
+        tuple(probe_column(lc) for lc, _ in pairs),
+        tuple(probe_column(rc) for _, rc in pairs),
         tuple(probes.cross(values)),
         (lb, rb),
     )
-
-
-def _typed(column: Column) -> tuple[str, ColumnType]:
-    """A column's name and type as the probe table declares it, with its collation: a SQLite
-    column's NOCASE applies inside its CHECK (``s IN ('a', 'b')`` accepts 'A'). A collation the
-    scratch database lacks (a PostgreSQL one of the user's) makes the table, and so the pair,
-    not evaluated, never judged as if the column had none."""
-    if column.collation is None:
-        return column.name, column.type
-    name = column.collation.name.replace('"', '""')
-    return column.name, replace(column.type, raw=f'{type_sql(column.type)} COLLATE "{name}"')
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:

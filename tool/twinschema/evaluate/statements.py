@@ -5,9 +5,10 @@ the inserts and queries that go with them. Both dialects read the same text."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from twinschema.model import ColumnType
+from twinschema.model import Column, ColumnType
 
 Row = tuple[Any, ...]
 # An index to run on probe rows: its elements and WHERE (None: none) as its source wrote them.
@@ -26,6 +27,17 @@ def type_sql(ctype: ColumnType) -> str:
     elif ctype.precision is not None:
         text += f"({ctype.precision}" + (f", {ctype.scale})" if ctype.scale is not None else ")")
     return text + ("[]" if ctype.array else "")
+
+
+def probe_column(column: Column) -> tuple[str, ColumnType]:
+    """A column's name and type as a probe table declares it, with its collation: a SQLite
+    column's NOCASE applies inside its CHECK (``s IN ('a', 'b')`` accepts 'A'). A collation the
+    scratch database lacks (a PostgreSQL one of the user's) makes the table, and so the pair,
+    not evaluated, never judged as if the column had none."""
+    if column.collation is None:
+        return column.name, column.type
+    name = column.collation.name.replace('"', '""')
+    return column.name, replace(column.type, raw=f'{type_sql(column.type)} COLLATE "{name}"')
 
 
 def table_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
