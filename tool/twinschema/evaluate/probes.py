@@ -278,14 +278,27 @@ _MOMENT_KINDS: dict[str, tuple[str, ...]] = {
 
 
 def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
+    """Integers for an integer column: each literal and its neighbours; each product of two
+    whole literals and its neighbours, which an integer division by one of them does not divide
+    exactly (``x / 2 >= -1``: -3, where SQLite's truncation gives -1 and PostgreSQL's
+    ``floor(x / 2.0)`` -2); small negative odd numbers; the boundaries."""
     found: list[int] = []
     for n in numbers:
         whole = int(n)
         found += [whole, whole - 1, whole + 1]
         if n != whole:
             found.append(whole + (1 if n > 0 else -1))
-    found += [0, 1, -1, 2, -2, 10, -10, 100, _INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1]
+    wholes = list(dict.fromkeys(int(n) for n in numbers if n == int(n) and abs(n) < _INT4))
+    for a, b in itertools.combinations_with_replacement(wholes[:_PRODUCT_LITERALS], 2):
+        if abs(a * b) > 1:
+            found += [a * b - 1, a * b + 1, -a * b - 1, -a * b + 1]
+    found += [0, 1, -1, 2, -2, -3, 3, -5, 10, -10, 100]
+    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1]
     return list(found)
+
+
+# The first whole literals whose pairwise products are probed (the rest add values as written).
+_PRODUCT_LITERALS = 6
 
 
 def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False) -> list[Any]:
