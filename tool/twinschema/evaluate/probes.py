@@ -351,6 +351,9 @@ def _json(strings: tuple[str, ...]) -> list[Any]:
 
 def _strings(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     found: list[str] = []
+    # The characters a LIKE may name as its ESCAPE: a backslash, and any one-character literal
+    # that is no letter, digit or wildcard.
+    escapes = ["\\", *(e for e in strings if len(e) == 1 and not e.isalnum() and e not in "%_\\")]
     for s in strings:
         found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
         # Ending as the literal (substr from the end), and a LIKE pattern's text without its
@@ -358,6 +361,12 @@ def _strings(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         found += ["x" + s]
         if any(c in s for c in "%_\\"):
             found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
+        # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
+        # letter case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not ('A%').
+        for escape in escapes:
+            if escape in s and len(s) > 1:
+                text = _unescaped(s, escape)
+                found += [text, text.upper(), text.lower(), text.swapcase()]
     # Strings of each length that matters (one an expression compares length() with, the
     # column's declared length), and one either side.
     for n in lengths:
@@ -370,6 +379,15 @@ def _strings(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß"]
     return found
+
+
+def _unescaped(pattern: str, escape: str) -> str:
+    """The text ``pattern`` matches where each character after ``escape`` is itself."""
+    out: list[str] = []
+    chars = iter(pattern)
+    for char in chars:
+        out.append(next(chars, "") if char == escape else char)
+    return "".join(out)
 
 
 def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:
