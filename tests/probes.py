@@ -49,7 +49,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -379,4 +379,8 @@ def same_value(a: Any, b: Any, same_dialect: bool) -> bool:
             return a == datetime.fromisoformat(b)
         except ValueError:
             return False
+    if isinstance(a, date) and isinstance(b, str):
+        a, b = b, a
+    if isinstance(a, str) and isinstance(b, date):  # a SQLite date is its text, written in full
+        return a == b.isoformat()
     return type(a) is type(b) and bool(a == b)

@@ -129,12 +129,19 @@ def _run_on_probes(
     if found is None:
         return None
     both = accept_vectors(found, ltext, rtext, errors_reject)
-    if not both:
+    if not telling(both):
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
     witness = next(((row, a, b) for row, a, b in both if a != b), None)
     return ProbeRun(found, len(both), witness)
+
+
+def telling(judged: Sequence[tuple[Sequence[Any], Any, Any]]) -> bool:
+    """True when some row both sides judged holds a value: rows of NULLs alone (a kind with no
+    probe values of its own and no literal that fits it) show nothing, and never make a pair
+    "equal on 1 probes"."""
+    return any(any(v is not None for v in row) for row, _, _ in judged)
 
 
 def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None) -> bool:

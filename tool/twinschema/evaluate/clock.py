@@ -49,11 +49,18 @@ def in_utc(dialect: str, expression: str) -> tuple[str, bool]:
 
 
 def date_of(value: Any) -> Any:
-    """``value`` as a date (a date, or text 'YYYY-MM-DD'), else None."""
+    """``value`` as a date (a date, or text 'YYYY-MM-DD' naming a real day), else None: SQLite
+    keeps text that names no day (``date('2024-02-30')`` is '2024-02-30' on 3.40), so stored
+    text is never trusted to be one."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     match = _DATE.match(str(value).strip())
-    return dt.date(*map(int, match.groups())) if match else None
+    if match is None:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:  # '2024-02-30', '0000-01-01'
+        return None
 
 
 def timestamp_of(value: Any) -> dt.datetime | None:
@@ -66,18 +73,24 @@ def timestamp_of(value: Any) -> dt.datetime | None:
             return None
         y, mo, d, h, mi, s, frac, zone = match.groups()
         micro = int((frac or "0")[:6].ljust(6, "0"))
-        try:
+        try:  # text that names no moment ('2024-02-30 10:00', '24:00', an offset of +25)
             stamp = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), micro)
+            stamp = stamp.replace(tzinfo=zone_of(zone))
         except ValueError:
             return None
-        stamp = stamp.replace(tzinfo=zone_of(zone))
     else:
         return None
-    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+    if stamp.tzinfo is None:
+        return stamp.replace(tzinfo=dt.UTC)
+    try:
+        return stamp.astimezone(dt.UTC)
+    except OverflowError:  # '9999-12-31 23:00:00-02': past the last moment Python holds
+        return None
 
 
 def zone_of(text: str | None) -> dt.tzinfo:
-    """The zone a timestamp's text names ('Z', '+02', '+0200', '+02:00'); UTC when none."""
+    """The zone a timestamp's text names ('Z', '+02', '+0200', '+02:00'); UTC when none.
+    ValueError for an offset of a day or more ('+25')."""
     if text is None or text.upper() == "Z":
         return dt.UTC
     digits = text[1:].replace(":", "")

@@ -19,6 +19,7 @@ from twinschema.evaluate.checks import (
     ProbeSet,
     dependent,
     probe_rows,
+    telling,
     why_dependent,
     witness_text,
 )
@@ -150,7 +151,7 @@ def _run_predicates(
     lgot = lb.computed(found.left, in_index(lwhere), IN_INDEX, found.rows)
     rgot = rb.computed(found.right, in_index(rwhere), IN_INDEX, found.rows)
     both = _both(found, lgot, rgot)
-    if not both:
+    if not telling(both):
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
@@ -321,7 +322,7 @@ def _run_generated(
         for row, a, b in zip(found.rows, lgot, rgot, strict=True)
         if a is not None and b is not None
     ]
-    if not both:
+    if not telling(both):
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import date_text, probes
 from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.values import convert, probe_text
 from twinschema.model import Column, Table
@@ -129,7 +129,7 @@ def findings(
                 found.append(
                     (
                         push,
-                        _warning(
+                        warning(
                             layer,
                             left,
                             right,
@@ -141,11 +141,12 @@ def findings(
                     )
                 )
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
+        found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
         found += _key_findings(left, right, layer, lt, rt)
     return found
 
 
-def _warning(
+def warning(
     layer: str, left: Side, right: Side, table: str, lc: Column, rc: Column, message: str
 ) -> Difference:
     """A ``value_compatibility`` warning on the column pair ``lc``/``rc`` of ``table``."""
@@ -221,7 +222,7 @@ def _unique_findings(
             + (": a SQLite to PostgreSQL sync fails)" if one == "postgresql" else ")")
         )
         push = two == "sqlite" and one == "postgresql"
-        found.append((push, _warning(layer, left, right, lt.name, lc, rc, message)))
+        found.append((push, warning(layer, left, right, lt.name, lc, rc, message)))
     return found
 
 
@@ -256,7 +257,7 @@ def _key_findings(
             "synced row has) is stored on SQLite and rejected on PostgreSQL (GENERATED ALWAYS): "
             "a SQLite to PostgreSQL sync fails"
         )
-        return [(True, _warning(layer, left, right, lt.name, lc, rc, message))]
+        return [(True, warning(layer, left, right, lt.name, lc, rc, message))]
     if pg.identity in (IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
         message = (
             f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as "
@@ -264,7 +265,7 @@ def _key_findings(
             "PostgreSQL, a duplicate key (its sequence did not move): set the sequence after "
             "a sync (setval)"
         )
-        return [(False, _warning(layer, left, right, lt.name, lc, rc, message))]
+        return [(False, warning(layer, left, right, lt.name, lc, rc, message))]
     return []
 
 

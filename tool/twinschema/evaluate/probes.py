@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from twinschema import typemap
+from twinschema.evaluate import probe_strings
 from twinschema.model import Column
 
 # At most this many rows are tried per pair of CHECKs (the cross product is cut down to it).
@@ -251,20 +252,20 @@ def values_for(
     elif kind in TEXT_KINDS or kind is None:
         if casts:
             found += CAST_STRINGS
-        found += _strings(strings, lengths)
+        found += probe_strings.texts(strings, lengths)
         if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
-            found += _json(strings)
+            found += probe_strings.json_documents(strings)
         if kind is None:  # a type no kind stands for (PostgreSQL's real...): numbers too
             found += _integers(numbers) + _decimals(numbers, None)
     elif kind == "json":
-        found += _json(strings)
+        found += probe_strings.json_documents(strings)
     elif kind in _MOMENT_KINDS:
-        # The literals as written, then moments with a fraction past half a second, where a
-        # conversion that truncates (SQLite's strftime('%s', ts)) and one that rounds
-        # (PostgreSQL's extract(epoch from ts)::bigint) part.
+        # The literals as written, then the calendar's corners (_DAYS) and, for timestamps,
+        # moments with a fraction past half a second, where a conversion that truncates
+        # (SQLite's strftime('%s', ts)) and one that rounds (extract(epoch from ts)::bigint) part.
         found += [*strings, *_MOMENT_KINDS[kind]]
-    else:  # dates, times, UUIDs: the literals as written, and nothing made up
-        found += list(strings)
+    else:  # UUIDs, bytes, other kinds: the literals as written, then a few of the kind's own
+        found += [*strings, *_OWN_VALUES.get(kind or "", ())]
     # Decimal('1.0') equals Decimal('1') but is another numeric to PostgreSQL ('1.0' as text).
     keyed: dict[Any, Any] = {}
     for v in found:
@@ -272,20 +273,52 @@ def values_for(
     return list(keyed.values())
 
 
+# Days where date arithmetic and week numbers part the dialects, a small fixed set: a 31st
+# before a shorter month (SQLite's date(d, '+1 month') overflows into March, PostgreSQL's
+# interval stops at the month's end), a leap day (+1 year: 2025-03-01 against 2025-02-28), a
+# January 1st that is a Sunday and one that is a Friday (strftime('%W') and %U against ISO
+# weeks), a year's last day, and a plain mid-month day.
+_DAYS = ("2024-01-31", "2024-02-29", "2023-01-01", "2021-01-01", "2023-12-31", "2024-06-15")
+_MOMENTS = ("2024-01-01 00:00:00.6", "2024-02-29 23:59:59.5", *(f"{d} 12:00:00" for d in _DAYS[:5]))
 _MOMENT_KINDS: dict[str, tuple[str, ...]] = {
-    "timestamp": ("2024-01-01 00:00:00.6", "2024-02-29 23:59:59.5"),
+    "timestamp": _MOMENTS,
+    # The same moments in UTC, and one whose offset moves it to the next day and month in UTC.
+    "timestamptz": (*(f"{m}+00:00" for m in _MOMENTS), "2024-01-31 23:30:00-02:00"),
+    "date": _DAYS,
+    # Midnight, a fraction past half a second, and the last second of a day (a time moved past
+    # midnight wraps).
+    "time": ("00:00:00", "12:30:00", "23:59:59.5"),
+}
+# Values of the other kinds, so that no pair is judged on NULL alone ("equal on 1 probes"): a
+# UUID in lower and upper case (uuid reads both as one value), bytes empty, a zero, ASCII.
+_OWN_VALUES: dict[str, tuple[Any, ...]] = {
+    "uuid": ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"),
+    "bytes": (b"", b"\x00", b"abc"),
 }
 
 
 def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
+    """Integers for an integer column: each literal and its neighbours; each product of two
+    whole literals and its neighbours, which an integer division by one of them does not divide
+    exactly (``x / 2 >= -1``: -3, where SQLite's truncation gives -1 and PostgreSQL's
+    ``floor(x / 2.0)`` -2); small negative odd numbers; the boundaries."""
     found: list[int] = []
     for n in numbers:
         whole = int(n)
         found += [whole, whole - 1, whole + 1]
         if n != whole:
             found.append(whole + (1 if n > 0 else -1))
-    found += [0, 1, -1, 2, -2, 10, -10, 100, _INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1]
+    wholes = list(dict.fromkeys(int(n) for n in numbers if n == int(n) and abs(n) < _INT4))
+    for a, b in itertools.combinations_with_replacement(wholes[:_PRODUCT_LITERALS], 2):
+        if abs(a * b) > 1:
+            found += [a * b - 1, a * b + 1, -a * b - 1, -a * b + 1]
+    found += [0, 1, -1, 2, -2, -3, 3, -5, 10, -10, 100]
+    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1]
     return list(found)
+
+
+# The first whole literals whose pairwise products are probed (the rest add values as written).
+_PRODUCT_LITERALS = 6
 
 
 def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False) -> list[Any]:
@@ -315,48 +348,6 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = Fal
 def _padded(number: Decimal) -> Decimal:
     """``number`` with one more trailing zero (1 is 1.0, 1.5 is 1.50)."""
     return number.quantize(Decimal(1).scaleb(min(int(number.as_tuple().exponent), 0) - 1))
-
-
-def _json(strings: tuple[str, ...]) -> list[Any]:
-    """JSON documents: the literals that parse as JSON, and, for each literal used as a key or a
-    path, a document where it holds null, a number and a string (a JSON null is not SQL NULL,
-    1 is not "1": where -> and ->>, json_extract and ->> part)."""
-    import json
-
-    found: list[str] = ["{}", "[]", "null", "1", '"1"', "true"]
-    for s in strings:
-        try:
-            json.loads(s)
-            found.append(s)
-        except ValueError:
-            pass
-        key = s.removeprefix("$.").strip('"')
-        for value in ("null", "1", '"1"', "true", "{}"):
-            found.append(json.dumps({key: json.loads(value)}))
-    return found
-
-
-def _strings(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
-    found: list[str] = []
-    for s in strings:
-        found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
-        # Ending as the literal (substr from the end), and a LIKE pattern's text without its
-        # wildcards or without its backslashes (where PostgreSQL's escape and SQLite part).
-        found += ["x" + s]
-        if any(c in s for c in "%_\\"):
-            found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
-    # Strings of each length that matters (one an expression compares length() with, the
-    # column's declared length), and one either side.
-    for n in lengths:
-        found += ["x" * n, "x" * (n + 1), "x" * max(n - 1, 0)]
-        # n characters and a space or a literal beyond them (trim, replace), and n characters
-        # of two bytes each (length against octet_length)
-        found += ["x" * n + " ", " " + "x" * n, "é" * n]
-        found += ["x" * n + s for s in strings if s]
-    found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12", "x" * 40]
-    # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
-    found += ["É", "é", "Éa", "éa", "ß"]
-    return found
 
 
 def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:

@@ -1,0 +1,229 @@
+"""A date or timestamp column compared with a string literal in a CHECK or a partial-index
+predicate (``d BETWEEN '2020-01-01' AND '2020-12-31'``, ``WHERE d > '2024-01-01'``): SQLite keeps
+the column's values as text and compares text, PostgreSQL compares dates. On values written in
+ISO form the two agree; another spelling of a date PostgreSQL reads ('2020-12-31 10:00',
+'2020-6-1') parts them. As for TEXT standing for a timestamp under a UNIQUE rule, this is a
+``value_compatibility`` warning naming the spelling and what each side does with it, not a
+difference: the expressions mean the same on the values an application writes in one form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from twinschema.evaluate import probes
+from twinschema.evaluate.backends import REJECTED, Backend, Computed
+from twinschema.evaluate.clock import date_of
+from twinschema.model import Column, ColumnType, Index, Table
+from twinschema.records import Difference, Side
+
+DATE_KINDS = ("date", "timestamp", "timestamptz")
+_LITERAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(.*)$", re.S)
+_IN_INDEX = ColumnType("any", "integer", raw="integer")
+# At most this many spellings are tried per column.
+_MAX_SPELLINGS = 12
+
+
+def spellings(literals: Sequence[str]) -> list[str]:
+    """Other spellings of the dates among ``literals`` that PostgreSQL reads as a date or a
+    moment and SQLite compares as text: without the zeros ('2020-1-5'), with a time of day
+    ('2020-01-05 10:00'); of a moment, its day alone, its time without seconds and with 'T'
+    before it ('2020-01-05', '2020-01-05 00:00', '2020-01-05T00:00:00')."""
+    found: list[str] = []
+    for literal in literals:
+        match = _LITERAL.match(literal.strip())
+        if match is None or date_of(literal.strip()[:10]) is None:
+            continue
+        year, month, day, rest = match.groups()
+        found.append(f"{int(year)}-{int(month)}-{int(day)}{rest}")
+        stem, time = f"{year}-{month}-{day}", rest.strip()
+        if not time:
+            found.append(f"{stem} 10:00")
+            continue
+        found += [stem, f"{stem}T{time}"]
+        if re.match(r"^\d{2}:\d{2}:00$", time):
+            found.append(f"{stem} {time[:5]}")
+    unique = [s for s in dict.fromkeys(found) if s not in literals]
+    return unique[:_MAX_SPELLINGS]
+
+
+# How a warning is made (``crossing.warning``: layer, left, right, table, left column, right
+# column, message), passed in so that this module does not import the one that calls it.
+Warn = Callable[[str, Side, Side, str, Column, Column, str], Difference]
+
+
+def findings(
+    left: Side,
+    right: Side,
+    backends: dict[str, Backend],
+    layer: str,
+    tables: tuple[Table, Table],
+    warning: Warn,
+) -> list[tuple[bool, Difference]]:
+    """The warnings of one table pair (SQLite against PostgreSQL): each date or timestamp
+    column whose CHECKs or partial-index predicates compare it with a date literal, with the
+    first spelling of such a literal on which the two sides part (each with whether a SQLite
+    to PostgreSQL sync fails on it)."""
+    from twinschema import typemap
+
+    dialects = (left.schema.dialect, right.schema.dialect)
+    if set(dialects) != {"sqlite", "postgresql"}:
+        return []
+    found: list[tuple[bool, Difference]] = []
+    lt, rt = tables
+    for lc in lt.columns:
+        rc = rt.column(lc.name)
+        if rc is None or typemap.shared_kind(lc.type, rc.type) not in DATE_KINDS:
+            continue
+        pair = _Pair(left, right, backends, layer, lt, rt, lc, rc, warning)
+        found += pair.check_finding() + pair.predicate_findings()
+    return found
+
+
+class _Pair:
+    """One column pair of a table pair, and the expressions that read it alone."""
+
+    def __init__(
+        self,
+        left: Side,
+        right: Side,
+        backends: dict[str, Backend],
+        layer: str,
+        lt: Table,
+        rt: Table,
+        lc: Column,
+        rc: Column,
+        warning: Warn,
+    ) -> None:
+        self.sides = (left, right)
+        self.warning = warning
+        self.backends = (backends[left.schema.dialect], backends[right.schema.dialect])
+        self.layer, self.tables, self.columns = layer, (lt, rt), (lc, rc)
+
+    def _reads_alone(self, n: int, text: str) -> probes.Reads | None:
+        found = probes.reads(self.sides[n].schema.dialect, text)
+        name = self.columns[n].name.lower()
+        if found is None or {c.lower() for c in found.columns} != {name}:
+            return None
+        return found
+
+    def _checks(self, n: int) -> list[str]:
+        texts = [c.raw or c.expression for c in self.tables[n].checks]
+        return [t for t in texts if self._reads_alone(n, t) is not None]
+
+    def _literals(self, texts: Sequence[str]) -> list[str]:
+        found: list[str] = []
+        for n, side in enumerate(self.sides):
+            for text in texts:
+                reads = probes.reads(side.schema.dialect, text)
+                if reads is not None and self._reads_alone(n, text) is not None:
+                    found += reads.strings
+        return list(dict.fromkeys(found))
+
+    def _sqlite(self) -> int:
+        return 0 if self.sides[0].schema.dialect == "sqlite" else 1
+
+    def check_finding(self) -> list[tuple[bool, Difference]]:
+        """The first spelling of a CHECK's date literal one side's CHECKs accept and the other's
+        reject."""
+        checks = (self._checks(0), self._checks(1))
+        values = spellings(self._literals([*checks[0], *checks[1]]))
+        if not values or not (checks[0] or checks[1]):
+            return []
+        got = [
+            b.store(c.name, c.type, ch, values)
+            for b, c, ch in zip(self.backends, self.columns, checks, strict=True)
+        ]
+        if got[0] is None or got[1] is None:
+            return []
+        sq = self._sqlite()
+        for value, a, b in zip(values, got[0], got[1], strict=True):
+            if (a is REJECTED) == (b is REJECTED):
+                continue
+            keeps = 0 if b is REJECTED else 1
+            shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
+            what = (
+                f"{_name(self.sides[keeps])} stores it, {_name(self.sides[1 - keeps])} "
+                f"rejects it (a {_name(self.sides[keeps])} to {_name(self.sides[1 - keeps])} "
+                "sync fails)"
+            )
+            return [(keeps == sq, self._finding(value, shown, what))]
+        return []
+
+    def predicate_findings(self) -> list[tuple[bool, Difference]]:
+        """Each pair of partial indexes on the same elements whose predicates read this column
+        alone: the first spelling of a date literal the row is in one index with, not the
+        other."""
+        found: list[tuple[bool, Difference]] = []
+        for li, ri in self._index_pairs():
+            wheres = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
+            values = spellings(self._literals(wheres))
+            if not values:
+                continue
+            got = [
+                b.computed([(c.name, c.type)], _in_index(w), _IN_INDEX, [(v,) for v in values])
+                for b, c, w in zip(self.backends, self.columns, wheres, strict=True)
+            ]
+            if got[0] is None or got[1] is None:
+                continue
+            for value, a, b in zip(values, got[0], got[1], strict=True):
+                inside = (_inside(a), _inside(b))
+                if None in inside or inside[0] == inside[1]:
+                    continue
+                sq = self._sqlite()
+                within = 0 if inside[0] else 1
+                what = (
+                    f"the row is in the partial index on {_name(self.sides[within])}, not on "
+                    f"{_name(self.sides[1 - within])}"
+                )
+                shown = f"WHERE {wheres[sq]}"
+                # A second such row is a duplicate in a unique index on one side only.
+                push = li.unique and within != sq
+                found.append((push, self._finding(value, shown, what)))
+                break
+        return found
+
+    def _index_pairs(self) -> list[tuple[Index, Index]]:
+        lt, rt = self.tables
+        pairs = []
+        for li in lt.indexes:
+            if li.where is None or self._reads_alone(0, li.raw_where or li.where) is None:
+                continue
+            for ri in rt.indexes:
+                if (
+                    ri.where is not None
+                    and ri.unique == li.unique
+                    and [e.lower() for e in ri.expressions] == [e.lower() for e in li.expressions]
+                    and self._reads_alone(1, ri.raw_where or ri.where) is not None
+                ):
+                    pairs.append((li, ri))
+                    break
+        return pairs
+
+    def _finding(self, value: str, shown: str, what: str) -> Difference:
+        lt = self.tables[0]
+        lc, rc = self.columns
+        sq = self._sqlite()
+        message = (
+            f"{lt.name}.{lc.name}: the text {value!r} is a date or time to "
+            f"{_name(self.sides[1 - sq])} but text to {_name(self.sides[sq])}, whose {shown} "
+            f"compares it as text with a date literal: {what}"
+        )
+        return self.warning(self.layer, self.sides[0], self.sides[1], lt.name, lc, rc, message)
+
+
+def _in_index(predicate: str) -> str:
+    return f"CASE WHEN ({predicate}) THEN 1 ELSE 0 END"
+
+
+def _inside(outcome: Computed | None) -> bool | None:
+    if outcome is None or not outcome[0]:
+        return None
+    value: Any = outcome[1]
+    return bool(value)
+
+
+def _name(side: Side) -> str:
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[side.schema.dialect]

@@ -1,0 +1,70 @@
+"""Probe values of text and JSON columns (see ``probes.values_for``): the expressions' string
+literals and what a comparison, a LIKE pattern or a length makes of them, and JSON documents
+for the keys and paths an expression reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def json_documents(strings: tuple[str, ...]) -> list[Any]:
+    """JSON documents: the literals that parse as JSON, and, for each literal used as a key or a
+    path, a document where it holds null, a number and a string (a JSON null is not SQL NULL,
+    1 is not "1": where -> and ->>, json_extract and ->> part)."""
+    import json
+
+    found: list[str] = ["{}", "[]", "null", "1", '"1"', "true"]
+    for s in strings:
+        try:
+            json.loads(s)
+            found.append(s)
+        except ValueError:
+            pass
+        key = s.removeprefix("$.").strip('"')
+        for value in ("null", "1", '"1"', "true", "{}"):
+            found.append(json.dumps({key: json.loads(value)}))
+    return found
+
+
+def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
+    """Text probes: each literal in each letter case and with a character more or less, what a
+    LIKE pattern matches, strings of each length that matters, and a fixed set (ASCII and
+    other letters, digits, blanks)."""
+    found: list[str] = []
+    # The characters a LIKE may name as its ESCAPE: a backslash, and any one-character literal
+    # that is no letter, digit or wildcard.
+    escapes = ["\\", *(e for e in strings if len(e) == 1 and not e.isalnum() and e not in "%_\\")]
+    for s in strings:
+        found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
+        # Ending as the literal (substr from the end), and a LIKE pattern's text without its
+        # wildcards or without its backslashes (where PostgreSQL's escape and SQLite part).
+        found += ["x" + s]
+        if any(c in s for c in "%_\\"):
+            found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
+        # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
+        # letter case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not ('A%').
+        for escape in escapes:
+            if escape in s and len(s) > 1:
+                text = _unescaped(s, escape)
+                found += [text, text.upper(), text.lower(), text.swapcase()]
+    # Strings of each length that matters (one an expression compares length() with, the
+    # column's declared length), and one either side.
+    for n in lengths:
+        found += ["x" * n, "x" * (n + 1), "x" * max(n - 1, 0)]
+        # n characters and a space or a literal beyond them (trim, replace), and n characters
+        # of two bytes each (length against octet_length)
+        found += ["x" * n + " ", " " + "x" * n, "é" * n]
+        found += ["x" * n + s for s in strings if s]
+    found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12", "x" * 40]
+    # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
+    found += ["É", "é", "Éa", "éa", "ß"]
+    return found
+
+
+def _unescaped(pattern: str, escape: str) -> str:
+    """The text ``pattern`` matches where each character after ``escape`` is itself."""
+    out: list[str] = []
+    chars = iter(pattern)
+    for char in chars:
+        out.append(next(chars, "") if char == escape else char)
+    return "".join(out)
