@@ -8,6 +8,7 @@ Each SQL pair is compared and evaluated as ``twinschema diff a.sql b.sql`` does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from probes import Loader, loader_on
 from twinschema.cli import cli
 from twinschema.compare import Comparison, Side, compare
 from twinschema.evaluate import evaluate
+from twinschema.evaluate.context import probe_count
 from twinschema.sources import make_canonical
 
 SL_ID = "id INTEGER PRIMARY KEY"
@@ -50,10 +52,18 @@ def _compared(loader: Loader, dialects: tuple[str, str], a: str, b: str) -> Comp
     return found
 
 
+def test_one_probe_is_one_probe() -> None:
+    """The count a message gives: "equal on 1 probe", never "1 probes"."""
+    assert [probe_count(n) for n in (0, 1, 2)] == ["0 probes", "1 probe", "2 probes"]
+    assert probe_count(1, "probe row") == "1 probe row"
+
+
 @pytest.mark.parametrize("dialects", PAIRS, ids="-".join)
-def test_one_probe_is_one_probe(loader: Loader, dialects: tuple[str, str]) -> None:
-    """Two CHECKs on a date column with no literal are run on one probe row (NULL): the
-    equivalence says "equal on 1 probe"."""
+def test_an_equivalence_found_on_probes_counts_them(
+    loader: Loader, dialects: tuple[str, str]
+) -> None:
+    """Two CHECKs on a date column that agree on every probe row: the equivalence counts the
+    rows both sides judged (the dates of the calendar's corners), in the plural."""
     found = _compared(
         loader,
         dialects,
@@ -62,7 +72,9 @@ def test_one_probe_is_one_probe(loader: Loader, dialects: tuple[str, str]) -> No
     )
     assert found.differences == []
     rules = [e.rule for e in found.equivalences if e.rule.startswith("equal on ")]
-    assert rules == ["equal on 1 probe"]
+    assert len(rules) == 1
+    count = re.fullmatch(r"equal on (\d+) probes", rules[0])
+    assert count is not None and int(count.group(1)) > 1
 
 
 @pytest.mark.parametrize(
