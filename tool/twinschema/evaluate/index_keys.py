@@ -20,6 +20,7 @@ from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, matched_tables
+from twinschema.evaluate.key_neighbours import with_neighbours
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.values import probe_text
@@ -127,6 +128,8 @@ def judge_keys(
     found = probe_rows(st, table, *texts)
     if found is None:
         return None
+    if options.unique:
+        found = with_neighbours(found, (st.left.schema.dialect, st.right.schema.dialect), texts)
     lb, rb = found.backends
     runs = []
     for backend, columns, side, nulls in zip(
