@@ -26,14 +26,20 @@ class ColumnType:
 
     def spelling(self) -> str:
         """The type as people read it: ``character varying(40)``, ``enum('a', 'b')``."""
-        text = self.name
+        # A zone clause follows the modifier: ``time(0) without time zone``, never
+        # ``time without time zone(0)``, which no database reads.
+        name, zone = self.name, ""
+        for clause in (" with time zone", " without time zone"):
+            if name.endswith(clause):
+                name, zone = name[: -len(clause)], clause
+        text = name
         if self.values is not None:
             text += "(" + ", ".join(repr(v) for v in self.values) + ")"
         elif self.length is not None:
             text += f"({self.length})"
         elif self.precision is not None:
             text += f"({self.precision}" + (f", {self.scale})" if self.scale is not None else ")")
-        text += "[]" if self.array else ""
+        text += zone + ("[]" if self.array else "")
         return text if self.definition is None else f"{text} ({self.definition})"
 
 
