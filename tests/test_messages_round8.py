@@ -183,3 +183,37 @@ def test_a_difference_names_each_side_by_its_source(
     pattern = ".*".join(re.escape(part) for part in message.split(" ... "))
     assert any(re.search(pattern, m) for m in messages), [d.message for d in found]
     assert all("the left" not in d.message and "the right" not in d.message for d in found)
+
+
+@pytest.mark.parametrize(
+    ("dialects", "a", "b", "said"),
+    [
+        (
+            SL_PG,
+            "CREATE UNIQUE INDEX u ON t (ifnull(a, ''), b);",
+            "CREATE UNIQUE INDEX u ON t (coalesce(a, ''), b) NULLS NOT DISTINCT;",
+            "NULLS NOT DISTINCT in b.sql only: b.sql rejects a second row with NULL in "
+            "(COALESCE(a, ''::text), b), a.sql accepts it",
+        ),
+        (
+            PG_PG,
+            "CREATE UNIQUE INDEX u ON t (coalesce(a, ''), b) NULLS NOT DISTINCT;",
+            "CREATE UNIQUE INDEX u ON t (coalesce(a, 'x'), b);",
+            "NULLS NOT DISTINCT in a.sql only: a.sql rejects a second row with NULL in "
+            "(COALESCE(a, ''::text), b), b.sql accepts it",
+        ),
+    ],
+    ids=["sl-pg", "pg-pg"],
+)
+def test_nulls_not_distinct_names_the_key_as_the_rejecting_side_wrote_it(
+    loader: Loader, dialects: tuple[str, str], a: str, b: str, said: str
+) -> None:
+    """A key each side spells its own way: the rejecting side's key, whole, in one pair of
+    parentheses; not "(ifnull(a, '') (a on the right))"."""
+    table = "CREATE TABLE t ({key}, a text, b text);\n"
+    found = _compared(
+        loader, dialects, _sql(dialects[0], table + a), _sql(dialects[1], table + b)
+    ).differences
+    assert len(found) == 1, [d.message for d in found]
+    assert said in found[0].message, found[0].message
+    assert "((" not in found[0].message.split("NULLS NOT DISTINCT")[1]

@@ -231,9 +231,9 @@ def index_changes(ctx: Context, left: Index, right: Index) -> Iterator[tuple[boo
         lcols, rcols = (f"({cols(c) or 'none'})" for c in (linclude, rinclude))
         yield False, f"INCLUDE {ctx.each(lcols, rcols)} ({_SAME_ROWS}; index-only scans differ)"
     if left.nulls_distinct != right.nulls_distinct:
-        columns = _shown_elements(ctx, left, right)
-        rejecting = right if left.nulls_distinct else left
-        yield True, _nulls_distinct_text(ctx, left.nulls_distinct, columns, rejecting.shown_where())
+        rejecting = right if left.nulls_distinct else left  # its key, as its source wrote it
+        key, where = _left_elements(rejecting), rejecting.shown_where()
+        yield True, _nulls_distinct_text(ctx, left.nulls_distinct, key, where)
 
 
 def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
@@ -333,13 +333,9 @@ def _each_element(
 
 
 def _left_elements(index: Index) -> str:
-    """The elements of the left index of a pair, as its source wrote them."""
+    """The elements of ``index`` (the left one of a pair, unless said), as its source wrote
+    them."""
     return ", ".join(index.element(n) for n in range(len(index.expressions)))
-
-
-def _shown_elements(ctx: Context, left: Index, right: Index) -> str:
-    """The elements of two paired indexes, each as its sides wrote it (``_element_name``)."""
-    return ", ".join(_element_name(ctx, left, right, n) for n in range(len(left.expressions)))
 
 
 def _or(left: str, right: str, default: str = "default") -> tuple[str, str]:
@@ -383,8 +379,9 @@ def _nulls_distinct_text(
     ctx: Context, left_distinct: bool, columns: str, where: str | None = None
 ) -> str:
     """NULLS NOT DISTINCT on one side only (the left's NULLs are distinct or not), each side
-    named as reports name it, among the rows a partial index's ``where`` keeps (as the side
-    with NULLS NOT DISTINCT wrote it)."""
+    named as reports name it; ``columns``, the key, and ``where``, the rows a partial index
+    keeps, as the side with NULLS NOT DISTINCT wrote them (the row is the same on both sides,
+    not its spelling)."""
     side, other = ("right", "left") if left_distinct else ("left", "right")
     among = f" among rows WHERE {where}" if where else ""
     return (
