@@ -124,8 +124,8 @@ def column_collation(ctx: Context, table: str, lc: Column, rc: Column) -> None:
         lc.name,
         coll_text(lcoll),
         coll_text(rcoll),
-        f"collation of {where} differs: {coll_meaning(lcoll)} on the left, "
-        f"{coll_meaning(rcoll)} on the right: {effect}",
+        f"collation of {where} differs: {ctx.each(coll_meaning(lcoll), coll_meaning(rcoll))}: "
+        + effect,
     )
 
 
@@ -151,10 +151,11 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
     rtext = rgen.describe() if rgen is not None else "not generated"
     if lgen is None or rgen is None:
         side, other = ("left", "right") if lgen is not None else ("right", "left")
+        side, other = ctx.label(side), ctx.label(other)
         message = (
-            f"{where} is generated on the {side} ({ltext if lgen else rtext}), a plain "
-            f"column on the {other}: a row that sets {where} is rejected on the {side} and "
-            f"stored as given on the {other}"
+            f"{where} is generated in {side} ({ltext if lgen else rtext}), a plain column in "
+            f"{other}: a row that sets {where} is rejected by {side} and stored as given by "
+            + other
         )
     elif lgen.expression != rgen.expression and lgen.shown() == rgen.shown():
         message = (  # written alike, read otherwise (a cast one database adds of its own)
@@ -172,8 +173,8 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
         return
     else:
         message = (
-            f"{where} is generated {lgen.storage.upper()} on the left, "
-            f"{rgen.storage.upper()} on the right: the values are the same, but a STORED "
+            f"{where} is generated {ctx.each(lgen.storage.upper(), rgen.storage.upper())}: "
+            "the values are the same, but a STORED "
             "one is computed on write and takes space, a VIRTUAL one is computed on read"
         )
     ctx.diff("column_generated", table, lc.name, lc.name, ltext, rtext, message)
@@ -191,7 +192,7 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             lc.name,
             _null(lc.nullable),
             _null(rc.nullable),
-            f"{where} is {_null(lc.nullable)} on the left, {_null(rc.nullable)} on the right",
+            f"{where} is {ctx.each(_null(lc.nullable), _null(rc.nullable))}",
         )
     elif field_name == "default":
         ctx.diff(
@@ -228,8 +229,8 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             # side; on the other, NOT NULL with no default, it fails.
             gets, fails = ("left", "right") if bare is rc else ("right", "left")
             message += (
-                f": an insert that omits {lc.name} gets an id on the {gets} and fails on the "
-                f"{fails}"
+                f": an insert that omits {lc.name} gets an id in {ctx.label(gets)} and fails "
+                f"in {ctx.label(fails)}"
             )
         ctx.diff(
             kind,

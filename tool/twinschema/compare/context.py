@@ -69,6 +69,11 @@ class Context:
         """How reports name ``side`` ("left" or "right")."""
         return self.left.label if side == "left" else self.right.label
 
+    def each(self, left: str, right: str) -> str:
+        """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in
+        b.sql`` (never "on the left")."""
+        return f"{left} in {self.label('left')}, {right} in {self.label('right')}"
+
 
 def located_hints(differences: list[Difference], left: Side, right: Side) -> list[Difference]:
     """``differences`` of a comparison of ``left`` with ``right``, whose hints say where each

@@ -24,8 +24,8 @@ def security(ctx: Context, left: Table, right: Table) -> None:
             "row_level_security",
             _on(left.row_level_security),
             _on(right.row_level_security),
-            f"row-level security on {left.name} is {_on(left.row_level_security)} on the "
-            f"left, {_on(right.row_level_security)} on the right",
+            f"row-level security on {left.name} is "
+            + ctx.each(_on(left.row_level_security), _on(right.row_level_security)),
             present=FixSide.LEFT if left.row_level_security else FixSide.RIGHT,
         )
     lforce, rforce = left.force_row_level_security, right.force_row_level_security
@@ -37,8 +37,8 @@ def security(ctx: Context, left: Table, right: Table) -> None:
             "force_row_level_security",
             _on(lforce),
             _on(rforce),
-            f"FORCE ROW LEVEL SECURITY on {left.name} is {_on(lforce)} on the left, "
-            f"{_on(rforce)} on the right: where it is off, the table's owner bypasses its "
+            f"FORCE ROW LEVEL SECURITY on {left.name} is {ctx.each(_on(lforce), _on(rforce))}: "
+            "where it is off, the table's owner bypasses its "
             "policies and reads and writes every row",
             present=FixSide.LEFT if lforce else FixSide.RIGHT,
         )

@@ -74,8 +74,8 @@ def storage(ctx: Context, left: Table, right: Table) -> None:
             "unlogged",
             _logged(lflag),
             _logged(rflag),
-            f"{left.name} is {_logged(lflag)} on the left, {_logged(rflag)} on the right: "
-            "an UNLOGGED table is emptied after a crash and is not on replicas",
+            f"{left.name} is {ctx.each(_logged(lflag), _logged(rflag))}: an UNLOGGED table is "
+            "emptied after a crash and is not on replicas",
         )
     lkey, rkey = left.partitioned, right.partitioned
     if lkey is not None and rkey is not None and lkey != rkey:
@@ -87,8 +87,8 @@ def storage(ctx: Context, left: Table, right: Table) -> None:
             "partitioned",
             lpart,
             rpart,
-            f"{left.name} is {lpart} on the left, {rpart} on the right: rows are stored "
-            "by another rule, and a unique rule there must include the partition key",
+            f"{left.name} is {ctx.each(lpart, rpart)}: rows are stored by another rule, and "
+            "a unique rule there must include the partition key",
         )
 
 

@@ -54,10 +54,7 @@ def _elsewhere(ctx: Context, table: str, side: str) -> str:
         return ""
     names = ", ".join(schemas)
     noun = "schema" if len(schemas) == 1 else "schemas"
-    return (
-        f"; on the {side} it exists only in {noun} {names} ({ctx.label(side)}), "
-        "not in the schema compared"
-    )
+    return f"; in {ctx.label(side)} it exists only in {noun} {names}, not in the schema compared"
 
 
 def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:
