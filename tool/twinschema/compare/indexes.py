@@ -12,6 +12,7 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
+from twinschema.compare.unique_rules import repeats_key, unique_text, unpaired_uniques
 from twinschema.expressions import JSON_KEYS_NOTE, reads_json_text
 from twinschema.model import (
     Collation,
@@ -41,7 +42,7 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
         owner = left if unique_side == "left" else right
         for ukey in list(uniques):
             match = next((i for i in indexes if _index_on(i, ukey)), None)
-            if match is None or (not match.unique and _repeats_key(owner, ukey)):
+            if match is None or (not match.unique and repeats_key(owner, ukey)):
                 continue
             uniques.remove(ukey)
             indexes.remove(match)
@@ -63,47 +64,30 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
                 rval,
                 f"({names}) on {left.name} is unique on one side only: {lval} vs {rval}",
             )
-    for key in only_lu + only_ru:
-        unique = lu.get(key) or ru[key]
-        on_left = key in lu
-        text = _unique_text(unique)
-        if _repeats_key(left if on_left else right, key):
-            # The primary key already rejects every row this rule rejects (where a key column
-            # may hold NULL, NULLs are distinct in both): the same rows are accepted.
-            key_text = f"PRIMARY KEY ({cols(left.primary_key if on_left else right.primary_key)})"
-            with_rule, without = f"{key_text}, {text}", key_text
-            ctx.same(
-                left.name,
-                None,
-                "unique repeats the primary key",
-                with_rule if on_left else without,
-                without if on_left else with_rule,
-            )
-            continue
-        ctx.diff(
-            "unique",
-            left.name,
-            None,
-            unique.name,
-            text if on_left else None,
-            None if on_left else text,
-            f"{text} on {left.name} exists only in {ctx.label('left' if on_left else 'right')}",
-        )
+    unpaired_uniques(
+        ctx, left, right, [(lu[k], True) for k in only_lu] + [(ru[k], False) for k in only_ru]
+    )
+    _unpaired_indexes(ctx, left.name, only_li, only_ri)
+
+
+def _unpaired_indexes(ctx: Context, table: str, only_li: list[Index], only_ri: list[Index]) -> None:
+    """Indexes no index of the other side pairs with: one difference for two of one name,
+    else one for each, on its side only."""
     for lindex, rindex in _same_named(only_li, only_ri):
         only_li.remove(lindex)
         only_ri.remove(rindex)
-        renamed_index(ctx, left.name, lindex, rindex)
+        renamed_index(ctx, table, lindex, rindex)
     for index in only_li + only_ri:
         on_left = any(index is i for i in only_li)
         text = index.describe()
         ctx.diff(
             "index",
-            left.name,
+            table,
             None,
             index.name,
             text if on_left else None,
             None if on_left else text,
-            f"index {index.name or ''} {text} on {left.name} exists only in "
+            f"index {index.name or ''} {text} on {table} exists only in "
             f"{ctx.label('left' if on_left else 'right')}",
         )
 
@@ -281,8 +265,8 @@ def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueCo
         table,
         None,
         left.name or right.name,
-        _unique_text(left),
-        _unique_text(right),
+        unique_text(left),
+        unique_text(right),
         f"UNIQUE ({cols(left.columns)}) on {table} differs: "
         + _nulls_distinct_text(ctx, left.nulls_distinct, cols(left.columns)),
     )
@@ -293,13 +277,6 @@ IndexKey = tuple[tuple[str, ...], bool, str | None, str]
 
 def _index_key(index: Index) -> IndexKey:
     return (index.expressions, index.unique, index.where, index.method)
-
-
-def _repeats_key(table: Table, columns: frozenset[str]) -> bool:
-    """True when a UNIQUE rule on ``columns`` is over exactly ``table``'s primary key (in any
-    order): it accepts every row the key accepts, so its absence means the same (a database
-    may fold it into the key's index, or keep an index of its own for it)."""
-    return bool(table.primary_key) and columns == frozenset(table.primary_key)
 
 
 def _index_on(index: Index, columns: frozenset[str]) -> bool:
@@ -368,11 +345,6 @@ def _element_collations(
 
 def _direction(descending: bool) -> str:
     return "descending" if descending else "ascending"
-
-
-def _unique_text(unique: UniqueConstraint) -> str:
-    text = f"UNIQUE ({cols(unique.columns)})"
-    return text if unique.nulls_distinct else text.replace("UNIQUE", "UNIQUE NULLS NOT DISTINCT")
 
 
 def _nulls_distinct_text(

@@ -1,0 +1,53 @@
+"""UNIQUE rules without a twin on the other side: a difference each, unless the rule only
+repeats its table's primary key (then it accepts exactly the rows the key accepts)."""
+
+from __future__ import annotations
+
+from twinschema.compare.common import cols
+from twinschema.compare.context import Context
+from twinschema.model import Table, UniqueConstraint
+
+
+def unpaired_uniques(
+    ctx: Context, left: Table, right: Table, uniques: list[tuple[UniqueConstraint, bool]]
+) -> None:
+    """UNIQUE rules on one side only (with whether on the left): a difference each, unless the
+    rule repeats its table's primary key."""
+    for unique, on_left in uniques:
+        key = frozenset(unique.columns)
+        text = unique_text(unique)
+        if repeats_key(left if on_left else right, key):
+            # The primary key already rejects every row this rule rejects (where a key column
+            # may hold NULL, NULLs are distinct in both): the same rows are accepted.
+            key_text = f"PRIMARY KEY ({cols(left.primary_key if on_left else right.primary_key)})"
+            with_rule, without = f"{key_text}, {text}", key_text
+            ctx.same(
+                left.name,
+                None,
+                "unique repeats the primary key",
+                with_rule if on_left else without,
+                without if on_left else with_rule,
+            )
+            continue
+        ctx.diff(
+            "unique",
+            left.name,
+            None,
+            unique.name,
+            text if on_left else None,
+            None if on_left else text,
+            f"{text} on {left.name} exists only in {ctx.label('left' if on_left else 'right')}",
+        )
+
+
+def repeats_key(table: Table, columns: frozenset[str]) -> bool:
+    """True when a UNIQUE rule on ``columns`` is over exactly ``table``'s primary key (in any
+    order): it accepts every row the key accepts, so its absence means the same (a database
+    may fold it into the key's index, or keep an index of its own for it)."""
+    return bool(table.primary_key) and columns == frozenset(table.primary_key)
+
+
+def unique_text(unique: UniqueConstraint) -> str:
+    """A UNIQUE rule as reports show it: ``UNIQUE (a, b)``, ``UNIQUE NULLS NOT DISTINCT (a)``."""
+    text = f"UNIQUE ({cols(unique.columns)})"
+    return text if unique.nulls_distinct else text.replace("UNIQUE", "UNIQUE NULLS NOT DISTINCT")
