@@ -20,11 +20,67 @@ from twinschema.records import Difference, Equivalence
 
 def moot_nulls(st: StageContext) -> None:
     """Settle or explain each ``unique`` difference of two partial unique indexes alike but
-    for NULLS NOT DISTINCT."""
+    for NULLS NOT DISTINCT, and of two unique expression indexes alike but for it."""
     for d in list(st.comparison.differences):
         pair = _pair(st, d)
         if pair is not None:
             _judge(st, d, *pair)
+            continue
+        keyed = _expression_pair(st, d)
+        if keyed is not None:
+            _judge_keys(st, d, *keyed)
+
+
+def _expression_pair(st: StageContext, d: Difference) -> tuple[Table, Index, Index] | None:
+    """The table and the two unique indexes of a ``unique`` difference whose elements are not
+    all plain columns and that are alike but for NULLS NOT DISTINCT; else None."""
+    if d.kind != "unique" or d.table is None or d.left is None or d.right is None:
+        return None
+    ltable, _ = find(st.left, d.table, "")
+    rtable, _ = find(st.right, d.table, "")
+    li, ri = index_shown(ltable, d.left), index_shown(rtable, d.right)
+    if ltable is None or li is None or ri is None or not (li.unique and ri.unique):
+        return None
+    if set(li.expressions) <= {c.name for c in ltable.columns}:
+        return None  # plain columns: NULLable or not is the comparer's, a WHERE is _judge's
+    if li.nulls_distinct == ri.nulls_distinct or li.where != ri.where:
+        return None
+    if not alike_but_where(li, replace(ri, nulls_distinct=li.nulls_distinct)):
+        return None
+    return ltable, li, ri
+
+
+def _judge_keys(st: StageContext, d: Difference, table: Table, li: Index, ri: Index) -> None:
+    """Two unique expression indexes alike but for NULLS NOT DISTINCT, run on probe rows, each
+    also inserted twice: where no key is ever NULL (``coalesce(a, '')``) the rule is moot; a
+    row whose key is NULL, which one side takes twice and the other once, is the witness."""
+    from twinschema.evaluate.index_keys import KeyOptions, judge_keys
+
+    options = KeyOptions(nulls_distinct=(li.nulls_distinct, ri.nulls_distinct), itself=True)
+    texts = tuple(
+        f"({', '.join([*i.expressions, *([i.where] if i.where else [])])})" for i in (li, ri)
+    )
+    keys = tuple((i.raw_expressions or i.expressions, i.raw_where or i.where) for i in (li, ri))
+    judged = judge_keys(st, table.name, (keys[0], keys[1]), (texts[0], texts[1]), options)
+    if judged is None or judged.stored == 0:
+        return
+    if judged.witness is not None:
+        st.annotate(judged.witness[0], d)
+        return
+    st.drop(d)
+    st.comparison.equivalences.append(
+        Equivalence(
+            d.layer,
+            d.table or table.name,
+            None,
+            f"NULLS NOT DISTINCT moot: no key of ({', '.join(li.expressions)}) is NULL "
+            f"(on {probe_count(judged.stored)})",
+            d.left or "",
+            d.right or "",
+            d.left_source,
+            d.right_source,
+        )
+    )
 
 
 def _pair(st: StageContext, d: Difference) -> tuple[Table, Index, Index] | None:
