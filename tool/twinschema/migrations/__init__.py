@@ -1,0 +1,4 @@
+"""The migration engine that ``twinschema migrate`` and the migrations layer share: which
+database a migration runs on and its Alembic chain configured in code (``migrate_chain``).
+It imports nothing above the servers it may start (floor 1 of ``tests/test_import_graph.py``),
+and Alembic only in the modules that run it: importing this package imports neither."""
