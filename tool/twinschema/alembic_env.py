@@ -240,10 +240,9 @@ def _standalone(context: Any, options: dict[str, Any], run: Any) -> None:
 
 
 def _standalone_run(context: Any, options: dict[str, Any], run: Any) -> None:
-    from twinschema import migrate_connect
     from twinschema.config import find_pyproject, load_config
     from twinschema.errors import UsageError
-    from twinschema.migrations import migrate_chain
+    from twinschema.migrations import migrate_chain, migrate_connect
 
     folder = Path(context.config.get_main_option("script_location") or ".").resolve()
     pyproject = find_pyproject(folder)

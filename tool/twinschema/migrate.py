@@ -42,23 +42,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from twinschema.config import Config
-from twinschema.migrate_connect import (
-    Waits,
-    acquire_migration_lock,
-    check_foreign_keys,
-    connect,
-    notice_a_dead_client,
-)
 from twinschema.migrate_dryrun import capture_statements, write_sql
-from twinschema.migrate_errors import (
-    MigrationFailed,
-    RollBack,
-    Signalled,
-    as_user_errors,
-    interrupted_message,
-    interruption,
-    signals_roll_back,
-)
 from twinschema.migrate_lint import cause_of, lint_pending, refuse_downgrade
 from twinschema.migrations.migrate_chain import (
     BASE,
@@ -81,10 +65,27 @@ from twinschema.migrations.migrate_chain import (
     undone_revisions,
     upgrade,
 )
+from twinschema.migrations.migrate_connect import (
+    Waits,
+    acquire_migration_lock,
+    check_foreign_keys,
+    connect,
+    notice_a_dead_client,
+)
+from twinschema.migrations.migrate_errors import (
+    MigrationFailed,
+    RollBack,
+    Signalled,
+    as_user_errors,
+    interrupted_message,
+    interruption,
+    signals_roll_back,
+)
 from twinschema.urls import parse_url, redact
 
-# The command's names and its parts' (modules of their own: migrate_chain, migrate_errors,
-# migrate_connect, migrate_dryrun, migrate_lint), importable from here as before.
+# The command's names. Its parts are modules of their own: migrate_dryrun, migrate_lint, and
+# the engine it shares with the migrations layer (migrations/: migrate_chain, migrate_connect,
+# migrate_errors).
 __all__ = ["Outcome", "left_alone", "migrate", "stamp"]
 
 

@@ -45,7 +45,6 @@ from twinschema import scratch
 from twinschema.config import Config
 from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
-from twinschema.migrate_connect import connect
 from twinschema.migrations.migrate_chain import (
     HEAD,
     Target,
@@ -53,6 +52,7 @@ from twinschema.migrations.migrate_chain import (
     head_revision,
     script_directory,
 )
+from twinschema.migrations.migrate_connect import connect
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.revision_identity import fix_identity_alterations
