@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-VERSION_TABLE = "alembic_version"
+from twinschema.migrations import VERSION_TABLE
 
 
 def include_object(
