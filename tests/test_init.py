@@ -29,10 +29,11 @@ from click.testing import CliRunner, Result
 from pg_helpers import generate_chinook_keys
 from support import testing
 
-from twinschema import adopt, migrate_chain, migrate_connect
+from twinschema import adopt
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.domain_load import load_domain
+from twinschema.migrations import migrate_chain, migrate_connect
 from twinschema.sources import sqlfile
 from twinschema.urls import parse_url
 

@@ -27,9 +27,9 @@ from test_migrate_safety import (
     write_revision,
 )
 
-from twinschema import migrate_chain
 from twinschema.cli import cli
 from twinschema.lint_classify import narrowing
+from twinschema.migrations import migrate_chain
 from twinschema.report import FORMATS
 
 # ---------------------------------------------------------------------------------------------

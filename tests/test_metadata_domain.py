@@ -86,3 +86,25 @@ def test_a_near_miss_domain_still_differs(tmp_path: Path, pg_url: str, domain_ar
     differences = report["differences"]
     assert isinstance(differences, list) and len(differences) == 1, differences
     assert differences[0]["column"] == "release_year", differences
+
+
+def test_the_reader_keeps_a_domains_check_as_written_and_normalize_makes_it_canonical() -> None:
+    """The metadata reader (a source) gives the CHECK as the DDL compiler writes it; normalize,
+    where every expression is made canonical, rewrites it: ``0 < VALUE`` is ``VALUE > 0``."""
+    from sqlalchemy.dialects import postgresql
+
+    from twinschema.dialects import ReflectOptions
+    from twinschema.normalize import canonicalize
+    from twinschema.sources.metadata import from_metadata
+
+    metadata = sa.MetaData()
+    code = postgresql.DOMAIN(
+        "code", sa.SmallInteger(), not_null=True, default="1", check="0 < VALUE", create_type=False
+    )
+    sa.Table("film", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", code))
+    raw = from_metadata(metadata, "postgresql", "dmod.py", ReflectOptions())
+    assert raw.tables["film"].columns[1].type.definition == (
+        "smallint NOT NULL DEFAULT 1 CHECK (0 < VALUE)"
+    )
+    made = canonicalize(raw).tables["film"].columns[1].type.definition
+    assert made == "smallint NOT NULL DEFAULT 1 CHECK (value > 0)"

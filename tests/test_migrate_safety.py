@@ -28,9 +28,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from twinschema import migrate_chain, migrate_connect
 from twinschema.cli import cli
 from twinschema.config import load_config
+from twinschema.migrations import migrate_chain, migrate_connect
 from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent

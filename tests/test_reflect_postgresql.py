@@ -38,6 +38,7 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
+from twinschema.normalize import canonicalize
 from twinschema.urls import parse_url, redact
 
 PG = "postgresql"
@@ -333,7 +334,10 @@ EXPECTED_ACCOUNT = Table(
         Column("feeling", MOOD, True, "'ok'::mood", None, "'ok'::mood"),
         Column("feelings", ctype("enum", "mood[]", values=MOOD.values, array=True)),
         Column("tags", ctype("text", "text[]", array=True)),
-        Column("contact", ctype("email", "email", definition="text CHECK (value LIKE '%@%')")),
+        # A domain's definition as the catalog prints it: normalize makes its CHECKs canonical.
+        Column(
+            "contact", ctype("email", "email", definition="text CHECK ((VALUE ~~ '%@%'::text))")
+        ),
         Column("kind", ctype("text", "text"), False, "'x'::text", None, "'x'::text"),
     ),
     primary_key=("id",),
@@ -490,6 +494,16 @@ def test_reflect_columns_indexes_policies(app_schema: Any) -> None:
     checks = [(c.name, c.expression, c.raw) for c in account.checks]
     assert checks == [(name, expr, expr) for name, expr in EXPECTED_CHECKS]
     assert asdict(account) | {"checks": ()} == asdict(_pg(EXPECTED_ACCOUNT))
+
+
+def test_a_domain_check_is_made_canonical_by_normalize(app_schema: Any) -> None:
+    """The reader keeps a domain's CHECK as the catalog prints it; normalize, where every
+    other expression is made canonical, rewrites it (``~~`` is LIKE, the cast of a literal to
+    the column's own type and the doubled parentheses go)."""
+    contact = {c.name: c for c in app_schema.tables["account"].columns}["contact"]
+    assert contact.type.definition == "text CHECK ((VALUE ~~ '%@%'::text))"
+    made = {c.name: c for c in canonicalize(app_schema).tables["account"].columns}["contact"]
+    assert made.type.definition == "text CHECK (value LIKE '%@%')"
 
 
 def test_reflect_identity_and_serial(app_schema: Any) -> None:

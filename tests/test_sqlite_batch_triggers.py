@@ -166,7 +166,7 @@ def test_only_the_batch_rename_is_legacy_and_the_connection_s_setting_comes_back
 ) -> None:
     """A connection that had ``legacy_alter_table`` ON gets it back; inside the transaction,
     every statement but batch mode's closing RENAME runs with it OFF."""
-    from twinschema.migrate_connect import sqlite_transaction
+    from twinschema.migrations.migrate_connect import sqlite_transaction
     from twinschema.testing import sqlite_url
 
     engine = sa.create_engine(sqlite_url(tmp_path / "legacy.db"), poolclass=sa.pool.NullPool)

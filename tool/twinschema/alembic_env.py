@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-VERSION_TABLE = "alembic_version"
+from twinschema.migrations import VERSION_TABLE
 
 
 def include_object(
@@ -240,9 +240,9 @@ def _standalone(context: Any, options: dict[str, Any], run: Any) -> None:
 
 
 def _standalone_run(context: Any, options: dict[str, Any], run: Any) -> None:
-    from twinschema import migrate_chain, migrate_connect
     from twinschema.config import find_pyproject, load_config
     from twinschema.errors import UsageError
+    from twinschema.migrations import migrate_chain, migrate_connect
 
     folder = Path(context.config.get_main_option("script_location") or ".").resolve()
     pyproject = find_pyproject(folder)

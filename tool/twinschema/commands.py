@@ -331,7 +331,7 @@ def lint_project(config: Config, dialects: Sequence[str] = DIALECTS) -> Report:
     """``twinschema lint``: every revision of each configured chain, without a database (a NOT
     NULL column added without a default is refused whenever its table may have rows)."""
     from twinschema.lint import ANY_DATABASE, LAYER, chain_scripts, lint_scripts
-    from twinschema.migrate_chain import alembic_config, script_directory
+    from twinschema.migrations.migrate_chain import alembic_config, script_directory
 
     report = Report()
     for dialect in dialects:

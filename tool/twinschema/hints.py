@@ -36,7 +36,7 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
-    from twinschema import migrate_chain
+    from twinschema.migrations import migrate_chain
     from twinschema.migrations_state import current_revisions
 
     unreadable = (TwinschemaError, CommandError, RevisionError, SQLAlchemyError, OSError)

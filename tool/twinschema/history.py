@@ -17,7 +17,7 @@ from alembic.script import Script
 
 from twinschema.config import SIDES, Config
 from twinschema.errors import UsageError
-from twinschema.migrate_chain import (
+from twinschema.migrations.migrate_chain import (
     BASE,
     alembic_config,
     resolve_target,

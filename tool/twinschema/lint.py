@@ -57,7 +57,7 @@ from alembic.script import Script, ScriptDirectory
 from twinschema.errors import UsageError
 from twinschema.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of
 from twinschema.lint_record import record
-from twinschema.migrate_chain import DOWNGRADE, UPGRADE
+from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
 
 # The lint's names and its parts' (lint_record, lint_classify), importable from here as before.

@@ -18,7 +18,7 @@ from alembic.operations import ops as alembic_ops
 from alembic.runtime.migration import MigrationContext
 from alembic.script import Script
 
-from twinschema.migrate_chain import UPGRADE
+from twinschema.migrations.migrate_chain import UPGRADE
 
 # The dialect names Alembic uses for each of ours.
 _ALEMBIC_DIALECT = {"sqlite": "sqlite", "postgresql": "postgresql"}

@@ -42,7 +42,9 @@ import sqlalchemy as sa
 from alembic import command
 
 from twinschema.config import Config
-from twinschema.migrate_chain import (
+from twinschema.migrate_dryrun import capture_statements, write_sql
+from twinschema.migrate_lint import cause_of, lint_pending, refuse_downgrade
+from twinschema.migrations.migrate_chain import (
     BASE,
     DOWNGRADE,
     HEAD,
@@ -63,15 +65,14 @@ from twinschema.migrate_chain import (
     undone_revisions,
     upgrade,
 )
-from twinschema.migrate_connect import (
+from twinschema.migrations.migrate_connect import (
     Waits,
     acquire_migration_lock,
     check_foreign_keys,
     connect,
     notice_a_dead_client,
 )
-from twinschema.migrate_dryrun import capture_statements, write_sql
-from twinschema.migrate_errors import (
+from twinschema.migrations.migrate_errors import (
     MigrationFailed,
     RollBack,
     Signalled,
@@ -80,11 +81,11 @@ from twinschema.migrate_errors import (
     interruption,
     signals_roll_back,
 )
-from twinschema.migrate_lint import cause_of, lint_pending, refuse_downgrade
 from twinschema.urls import parse_url, redact
 
-# The command's names and its parts' (modules of their own: migrate_chain, migrate_errors,
-# migrate_connect, migrate_dryrun, migrate_lint), importable from here as before.
+# The command's names. Its parts are modules of their own: migrate_dryrun, migrate_lint, and
+# the engine it shares with the migrations layer (migrations/: migrate_chain, migrate_connect,
+# migrate_errors).
 __all__ = ["Outcome", "left_alone", "migrate", "stamp"]
 
 

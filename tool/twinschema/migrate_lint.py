@@ -14,8 +14,8 @@ from twinschema.errors import (
     TwinschemaError,
     UsageError,
 )
-from twinschema.migrate_chain import DOWNGRADE, UPGRADE, Target, revisions_text
-from twinschema.migrate_errors import Refused
+from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE, Target, revisions_text
+from twinschema.migrations.migrate_errors import Refused
 from twinschema.paths import shown
 from twinschema.urls import first_line
 

@@ -12,7 +12,7 @@ from twinschema.urls import parse_url, scrub
 
 def down_revisions(config: Config, chain: Chain) -> dict[str, tuple[str, ...]]:
     """Each revision of the chain and the revisions below it (none for a base)."""
-    from twinschema import migrate_chain
+    from twinschema.migrations import migrate_chain
 
     script = migrate_chain.script_directory(migrate_chain.alembic_config(config, chain.dialect))
     found: dict[str, tuple[str, ...]] = {}
@@ -26,7 +26,7 @@ def run_step(config: Config, target: tuple[str, str], step: str, to: str) -> str
     """Run one Alembic step (``"upgrade"`` or ``"downgrade"``) on the scratch database in one
     transaction, as ``migrate`` does (atomic on SQLite too); its error in one line, if any.
     Alembic is imported here: a run kept by ``migrations_cache`` never needs it."""
-    from twinschema import migrate_chain, migrate_connect
+    from twinschema.migrations import migrate_chain, migrate_connect
 
     dialect, url = target
     run = migrate_chain.upgrade if step == "upgrade" else migrate_chain.downgrade

@@ -54,7 +54,7 @@ class Chain:
         from alembic.script.revision import RevisionError
         from alembic.util import CommandError
 
-        from twinschema import migrate_chain
+        from twinschema.migrations import migrate_chain
 
         script = migrate_chain.script_directory(
             migrate_chain.alembic_config(self.config, self.dialect)
@@ -68,7 +68,7 @@ class Chain:
 def read_chain(config: Config, dialect: str, folder: Path) -> Chain:
     """The heads and revisions of ``dialect``'s chain (importing each revision module once,
     and Alembic: a chain whose run ``migrations_cache`` kept is not read again)."""
-    from twinschema import migrate_chain
+    from twinschema.migrations import migrate_chain
 
     script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
     revisions = []

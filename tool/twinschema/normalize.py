@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from twinschema import normalize_keys, typemap_storage
-from twinschema.expressions import Scope, canonical, default_as_stored, is_null
+from twinschema.expressions import Scope, canonical, default_as_stored, domain_definition, is_null
 from twinschema.model import (
     CheckConstraint,
     Column,
@@ -259,6 +259,10 @@ def _generated(dialect: str, column: Column, scope: Scope) -> Column:
 
 
 def _column(dialect: str, column: Column, logical: str) -> Column:
+    if column.type.definition is not None:  # a domain: its CHECKs as read, made canonical here
+        definition = domain_definition(dialect, column.type.definition)
+        if definition != column.type.definition:
+            column = replace(column, type=replace(column.type, definition=definition))
     if column.default is None and logical == column.name:
         return column  # nothing to rename or rewrite: the raw column is already canonical
     raw_default = column.raw_default if column.raw_default is not None else column.default

@@ -45,8 +45,14 @@ from twinschema import scratch
 from twinschema.config import Config
 from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
-from twinschema.migrate_chain import HEAD, Target, alembic_config, head_revision, script_directory
-from twinschema.migrate_connect import connect
+from twinschema.migrations.migrate_chain import (
+    HEAD,
+    Target,
+    alembic_config,
+    head_revision,
+    script_directory,
+)
+from twinschema.migrations.migrate_connect import connect
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.revision_identity import fix_identity_alterations

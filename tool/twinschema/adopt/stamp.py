@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from alembic import command
 from alembic.util import CommandError
 
-from twinschema import migrate_chain, migrate_connect, scratch
+from twinschema import scratch
 from twinschema.compare import Side, compare
 from twinschema.config import SIDE_OF, Config
 from twinschema.errors import UsageError
+from twinschema.migrations import migrate_chain, migrate_connect
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.sources import make_canonical, reflect_url

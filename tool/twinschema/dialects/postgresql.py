@@ -89,7 +89,6 @@ from twinschema.dialects.postgresql_types import (
     parse_type_cached,
 )
 from twinschema.errors import DatabaseError
-from twinschema.expressions import domain_definition
 from twinschema.model import (
     IDENTITY_SEQUENCE,
     OBJECT_FUNCTION,
@@ -252,9 +251,9 @@ def _tables(
         if typtype == "e":
             ctype = ColumnType(DIALECT, "enum", values=enums.get(type_oid, ()), array=array,
                                raw=spelling)  # fmt: skip
-        elif typtype == "d":  # a domain: its definition is part of the declared type
-            definition = domain_definition(DIALECT, domain)
-            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=definition)
+        elif typtype == "d":  # a domain: its definition (as read; normalize makes its CHECKs
+            # canonical) is part of the declared type
+            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=domain)
         else:
             ctype = parse_type_cached(spelling)
         column_identity = IDENTITY_CODES.get(identity)

@@ -21,7 +21,6 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.type_api import to_instance
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
-from twinschema.expressions import domain_definition
 from twinschema.model import (
     EQUALITY_EXACT,
     GENERATED_STORED,
@@ -217,8 +216,9 @@ class _Reader:
 
     def domain(self, domain: postgresql.DOMAIN) -> str:
         """A DOMAIN's definition as the PostgreSQL reader builds it from the catalog (base type
-        as ``format_type`` spells it, NOT NULL, DEFAULT, CHECKs in canonical form), so that the
-        domain a module declares and the one a database holds compare equal when they are."""
+        as ``format_type`` spells it, NOT NULL, DEFAULT, CHECKs as the DDL compiler writes them;
+        ``normalize`` makes the CHECKs canonical), so that the domain a module declares and the
+        one a database holds compare equal when they are."""
         base = self._compile_type(to_instance(domain.data_type)).spelling().replace(", ", ",")
         parts = [base]
         if domain.not_null:
@@ -227,7 +227,7 @@ class _Reader:
             parts.append("DEFAULT " + self.sql(domain.default))
         if domain.check is not None:
             parts.append(f"CHECK ({self.sql(domain.check)})")
-        return domain_definition(self.dialect, " ".join(parts))
+        return " ".join(parts)
 
     def default(self, server_default: Any) -> str | None:
         """The text of the ``DEFAULT`` clause the DDL compiler writes for ``server_default``."""

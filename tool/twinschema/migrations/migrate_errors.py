@@ -20,7 +20,7 @@ from twinschema.errors import (
     TwinschemaError,
     UsageError,
 )
-from twinschema.migrate_chain import Target, revisions_text
+from twinschema.migrations.migrate_chain import Target, revisions_text
 from twinschema.urls import first_line, scrub
 
 

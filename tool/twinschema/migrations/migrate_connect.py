@@ -23,8 +23,8 @@ from twinschema.errors import (
     DatabaseError,
     InternalError,
 )
-from twinschema.migrate_chain import Target, sqlite_path
-from twinschema.migrate_errors import MigrationFailed
+from twinschema.migrations.migrate_chain import Target, sqlite_path
+from twinschema.migrations.migrate_errors import MigrationFailed
 from twinschema.urls import first_line
 
 # The longest wait a driver takes (SQLite counts milliseconds in a C int): about 24 days.
