@@ -19,31 +19,31 @@ from twinschema.records import Difference, Equivalence
 
 
 def moot_nulls(st: StageContext) -> None:
-    """Settle or explain each ``unique`` difference of two partial unique indexes alike but
-    for NULLS NOT DISTINCT, and of two unique expression indexes alike but for it."""
+    """Settle or explain each ``unique`` difference of two unique indexes alike but for NULLS
+    NOT DISTINCT: partial ones on plain columns by their WHERE (``_judge``), expression ones by
+    their keys (``_judge_keys``)."""
     for d in list(st.comparison.differences):
         pair = _pair(st, d)
-        if pair is not None:
-            _judge(st, d, *pair)
+        if pair is None:
             continue
-        keyed = _expression_pair(st, d)
-        if keyed is not None:
-            _judge_keys(st, d, *keyed)
+        table, li, ri = pair
+        if not set(li.expressions) <= {c.name for c in table.columns}:
+            _judge_keys(st, d, table, li, ri)
+        elif li.where is not None:
+            _judge(st, d, table, li, ri)
 
 
-def _expression_pair(st: StageContext, d: Difference) -> tuple[Table, Index, Index] | None:
-    """The table and the two unique indexes of a ``unique`` difference whose elements are not
-    all plain columns and that are alike but for NULLS NOT DISTINCT; else None."""
+def _pair(st: StageContext, d: Difference) -> tuple[Table, Index, Index] | None:
+    """The table and the two indexes of a ``unique`` difference that is NULLS NOT DISTINCT on
+    one side only of two unique indexes with one WHERE, alike otherwise; else None."""
     if d.kind != "unique" or d.table is None or d.left is None or d.right is None:
         return None
     ltable, _ = find(st.left, d.table, "")
     rtable, _ = find(st.right, d.table, "")
     li, ri = index_shown(ltable, d.left), index_shown(rtable, d.right)
-    if ltable is None or li is None or ri is None or not (li.unique and ri.unique):
+    if ltable is None or li is None or ri is None or li.where != ri.where:
         return None
-    if set(li.expressions) <= {c.name for c in ltable.columns}:
-        return None  # plain columns: NULLable or not is the comparer's, a WHERE is _judge's
-    if li.nulls_distinct == ri.nulls_distinct or li.where != ri.where:
+    if not (li.unique and ri.unique) or li.nulls_distinct == ri.nulls_distinct:
         return None
     if not alike_but_where(li, replace(ri, nulls_distinct=li.nulls_distinct)):
         return None
@@ -67,40 +67,25 @@ def _judge_keys(st: StageContext, d: Difference, table: Table, li: Index, ri: In
     if judged.witness is not None:
         st.annotate(judged.witness[0], d)
         return
+    keys_text = ", ".join(li.expressions)
+    _moot(st, d, table, f"no key of ({keys_text}) is NULL (on {probe_count(judged.stored)})")
+
+
+def _moot(st: StageContext, d: Difference, table: Table, why: str) -> None:
+    """The difference goes: NULLS NOT DISTINCT changes no row accepted, for ``why``."""
     st.drop(d)
     st.comparison.equivalences.append(
         Equivalence(
             d.layer,
             d.table or table.name,
             None,
-            f"NULLS NOT DISTINCT moot: no key of ({', '.join(li.expressions)}) is NULL "
-            f"(on {probe_count(judged.stored)})",
+            f"NULLS NOT DISTINCT moot: {why}",
             d.left or "",
             d.right or "",
             d.left_source,
             d.right_source,
         )
     )
-
-
-def _pair(st: StageContext, d: Difference) -> tuple[Table, Index, Index] | None:
-    """The table and the two indexes of a difference that is NULLS NOT DISTINCT on one side
-    only of two partial unique indexes on plain columns, alike otherwise; else None."""
-    if d.kind != "unique" or d.table is None or d.left is None or d.right is None:
-        return None
-    ltable, _ = find(st.left, d.table, "")
-    rtable, _ = find(st.right, d.table, "")
-    li, ri = index_shown(ltable, d.left), index_shown(rtable, d.right)
-    if ltable is None or li is None or ri is None or li.where is None or li.where != ri.where:
-        return None
-    columns = {c.name for c in ltable.columns}
-    if not (li.unique and ri.unique and set(li.expressions) <= columns):
-        return None
-    if li.nulls_distinct == ri.nulls_distinct:
-        return None
-    if not alike_but_where(li, replace(ri, nulls_distinct=li.nulls_distinct)):
-        return None
-    return ltable, li, ri
 
 
 def _judge(st: StageContext, d: Difference, table: Table, li: Index, ri: Index) -> None:
@@ -131,18 +116,11 @@ def _judge(st: StageContext, d: Difference, table: Table, li: Index, ri: Index) 
         )
         st.annotate(witness_text(st, found.names, inside, said), d)
         return
-    st.drop(d)
-    st.comparison.equivalences.append(
-        Equivalence(
-            d.layer,
-            d.table or table.name,
-            None,
-            f"NULLS NOT DISTINCT moot: the WHERE keeps every row with a NULL in "
-            f"({', '.join(li.expressions)}) out of the index "
-            f"(on {probe_count(len(judged), 'probe row')})",
-            d.left or "",
-            d.right or "",
-            d.left_source,
-            d.right_source,
-        )
+    keys_text = ", ".join(li.expressions)
+    _moot(
+        st,
+        d,
+        table,
+        f"the WHERE keeps every row with a NULL in ({keys_text}) out of the index "
+        f"(on {probe_count(len(judged), 'probe row')})",
     )
