@@ -55,7 +55,9 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         # of two bytes each (length against octet_length)
         found += ["x" * n + " ", " " + "x" * n, "é" * n]
         found += ["x" * n + s for s in strings if s]
-    found += ["", " ", "a", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12", "x" * 40]
+    # Blanks on one end only and on both: trim, ltrim and rtrim each keep another text.
+    found += ["", " ", "a", " a", "a ", " a ", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12"]
+    found += ["x" * 40]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß"]
     return found
