@@ -169,7 +169,13 @@ class _Held:
         self.users -= 1
         if self.users == 0:
             _HELD.pop(self.datadir, None)
-            self.handle.cleanup()
+            try:
+                self.handle.cleanup()
+            except Exception:
+                # A server that went away meanwhile (shut down by a signal, an administrator)
+                # needs no stopping: pgserver's cleanup then fails to signal its postmaster.
+                if is_running(self.datadir):
+                    raise
 
 
 _HELD: dict[Path, _Held] = {}
