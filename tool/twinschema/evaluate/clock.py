@@ -237,6 +237,19 @@ FIXED_MOMENT = "2001-09-09 01:46:40.7506"
 _FIXED_UNIX = Decimal("1000000000.7506")
 _FIXED_DAY, _FIXED_TIME = FIXED_MOMENT.split(" ")
 _PG_AT = f"'{FIXED_MOMENT}+00'"
+
+
+def _with_precision(
+    word: str, value: str, type_name: str
+) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """PostgreSQL's clock keyword ``word`` with a precision (``word(0)``) and without, each
+    replaced by ``value`` cast to ``type_name`` with that precision."""
+    return (
+        (re.compile(rf"\b{word}\s*\(\s*(\d+)\s*\)", re.I), f"({value}::{type_name}(\\1))"),
+        (re.compile(rf"\b{word}\b", re.I), f"({value}::{type_name})"),
+    )
+
+
 # Each dialect's clock reads as (pattern, replacement); a precision (CURRENT_TIMESTAMP(0))
 # becomes the cast's, which rounds as the function does.
 _CLOCK_READS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
@@ -249,27 +262,11 @@ _CLOCK_READS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
             ),
             f"({_PG_AT}::timestamptz)",
         ),
-        (
-            re.compile(r"\bcurrent_timestamp\s*\(\s*(\d+)\s*\)", re.I),
-            f"({_PG_AT}::timestamptz(\\1))",
-        ),
-        (re.compile(r"\bcurrent_timestamp\b", re.I), f"({_PG_AT}::timestamptz)"),
-        (
-            re.compile(r"\blocaltimestamp\s*\(\s*(\d+)\s*\)", re.I),
-            f"('{FIXED_MOMENT}'::timestamp(\\1))",
-        ),
-        (re.compile(r"\blocaltimestamp\b", re.I), f"('{FIXED_MOMENT}'::timestamp)"),
+        *_with_precision("current_timestamp", _PG_AT, "timestamptz"),
+        *_with_precision("localtimestamp", f"'{FIXED_MOMENT}'", "timestamp"),
         (re.compile(r"\bcurrent_date\b", re.I), f"('{_FIXED_DAY}'::date)"),
-        (
-            re.compile(r"\bcurrent_time\s*\(\s*(\d+)\s*\)", re.I),
-            f"('{_FIXED_TIME}+00'::timetz(\\1))",
-        ),
-        (re.compile(r"\bcurrent_time\b", re.I), f"('{_FIXED_TIME}+00'::timetz)"),
-        (
-            re.compile(r"\blocaltime\s*\(\s*(\d+)\s*\)", re.I),
-            f"('{_FIXED_TIME}'::time(\\1))",
-        ),
-        (re.compile(r"\blocaltime\b", re.I), f"('{_FIXED_TIME}'::time)"),
+        *_with_precision("current_time", f"'{_FIXED_TIME}+00'", "timetz"),
+        *_with_precision("localtime", f"'{_FIXED_TIME}'", "time"),
     ),
     "sqlite": (
         (re.compile(r"'now'", re.I), f"'{FIXED_MOMENT}'"),

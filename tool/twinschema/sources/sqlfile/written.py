@@ -155,9 +155,17 @@ def _index(
 def _elements(tokens: list[Any], at: int, text: str) -> tuple[tuple[str, ...], int]:
     """The elements of the parenthesised list that opens at ``tokens[at]``, each without its
     collation, operator class and ordering; and where the list ends."""
+    parts, end = _split(tokens, at)
+    if end is None:
+        return (), len(tokens)
+    return tuple(_element(part, text) for part in parts), end
+
+
+def _split(tokens: list[Any], at: int) -> tuple[list[list[tuple[Any, int]]], int | None]:
+    """The comma-separated parts of the parenthesised list that opens at ``tokens[at]``, each
+    token with its depth of parentheses, and the index after the list (None: it never closes)."""
     depth = 0
-    current: list[tuple[Any, int]] = []
-    found: list[str] = []
+    parts: list[list[tuple[Any, int]]] = [[]]
     for n in range(at, len(tokens)):
         kind = _kind(tokens[n])
         if kind == "L_PAREN":
@@ -167,14 +175,12 @@ def _elements(tokens: list[Any], at: int, text: str) -> tuple[tuple[str, ...], i
         elif kind == "R_PAREN":
             depth -= 1
             if depth == 0:
-                found.append(_element(current, text))
-                return tuple(found), n + 1
+                return parts, n + 1
         elif kind == "COMMA" and depth == 1:
-            found.append(_element(current, text))
-            current = []
+            parts.append([])
             continue
-        current.append((tokens[n], depth))
-    return (), len(tokens)
+        parts[-1].append((tokens[n], depth))
+    return parts, None
 
 
 def _element(tokens: list[tuple[Any, int]], text: str) -> str:
@@ -230,23 +236,7 @@ def _create_table(tokens: list[Any], text: str, found: Written) -> None:
 
 def _parts(tokens: list[Any], at: int) -> list[list[Any]]:
     """The comma-separated parts of the parenthesised list that opens at ``tokens[at]``."""
-    depth = 0
-    parts: list[list[Any]] = [[]]
-    for token in tokens[at:]:
-        kind = _kind(token)
-        if kind == "L_PAREN":
-            depth += 1
-            if depth == 1:
-                continue
-        elif kind == "R_PAREN":
-            depth -= 1
-            if depth == 0:
-                break
-        elif kind == "COMMA" and depth == 1:
-            parts.append([])
-            continue
-        parts[-1].append(token)
-    return [p for p in parts if p]
+    return [[token for token, _ in part] for part in _split(tokens, at)[0] if part]
 
 
 def _group(tokens: list[Any], at: int, text: str) -> tuple[str, int] | None:
