@@ -54,7 +54,8 @@ import sqlalchemy as sa  # noqa: E402
 from alembic.autogenerate import compare_metadata  # noqa: E402
 from alembic.runtime.migration import MigrationContext  # noqa: E402
 
-from twinschema import expressions, normalize, testing  # noqa: E402
+from twinschema import testing  # noqa: E402
+from twinschema.canonical import expressions, normalize  # noqa: E402
 from twinschema.compare import Side, compare  # noqa: E402
 from twinschema.dialects import ReflectOptions  # noqa: E402
 from twinschema.dialects import postgresql as pg_adapter  # noqa: E402

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from twinschema.canonical.normalize import canonicalize
 from twinschema.compare import Side, compare
 from twinschema.dialects import adapter
 from twinschema.dialects.postgresql import collation_of
 from twinschema.model import EQUALITY_CASE, Collation, Column, Schema, Table
-from twinschema.normalize import canonicalize
 from twinschema.sources.metadata import from_metadata
 
 

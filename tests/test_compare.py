@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from twinschema.canonical.normalize import canonicalize
 from twinschema.compare import Side, compare
 from twinschema.dialects import adapter
 from twinschema.domain_load import parse_domain
@@ -24,7 +25,6 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
-from twinschema.normalize import canonicalize
 
 
 def col(dialect: str, name: str, spelling: str, **kw: object) -> Column:

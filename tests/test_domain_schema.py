@@ -14,7 +14,8 @@ import jsonschema
 import pytest
 import yaml
 
-from twinschema import domain_schema, typemap
+from twinschema import domain_schema
+from twinschema.canonical import typemap
 from twinschema.domain_load import parse_domain
 from twinschema.errors import DomainError
 from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS

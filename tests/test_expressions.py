@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinschema.expressions import Scope, across, canonical, fallback, is_null
+from twinschema.canonical.expressions import Scope, across, canonical, fallback, is_null
 
 # The table every case is read in: (catalog name, logical name, value kind).
 COLUMNS = (
@@ -291,7 +291,7 @@ def test_default_null_means_no_default(value: str | None) -> None:
 def test_each_dialect_folds_names_its_own_way(
     dialect: str, name: str, quoted: bool, folded: str
 ) -> None:
-    from twinschema.identifiers import fold
+    from twinschema.canonical.identifiers import fold
 
     assert fold(dialect, name, quoted) == folded
 
@@ -363,7 +363,7 @@ def test_sqlite_double_quoted_strings_and_literal_affinity() -> None:
 def test_a_domains_checks_compare_in_canonical_form() -> None:
     """A PostgreSQL domain's definition, as the reader prints it, holds its CHECKs in canonical
     form and order: ``0 < VALUE`` is ``VALUE > 0``, ``0 <= VALUE`` is not."""
-    from twinschema.expressions import domain_definition
+    from twinschema.canonical.expressions import domain_definition
 
     one = domain_definition(PG, "integer NOT NULL CHECK ((0 < VALUE)) CHECK ((VALUE < 9))")
     two = domain_definition(PG, "integer NOT NULL CHECK ((VALUE < 9)) CHECK ((VALUE > 0))")

@@ -32,7 +32,7 @@ except psycopg.OperationalError as exc:
 # A SQLite default sqlglot cannot read as an expression (replace() of three strings): it logs
 # "... contains unsupported syntax. Falling back to parsing as a 'Command'".
 _UNSUPPORTED_SYNTAX = """
-from twinschema.expressions import canonical
+from twinschema.canonical.expressions import canonical
 print(canonical("sqlite", "replace('a-b', '-', '')").text)
 """
 

@@ -93,8 +93,8 @@ def test_the_reader_keeps_a_domains_check_as_written_and_normalize_makes_it_cano
     where every expression is made canonical, rewrites it: ``0 < VALUE`` is ``VALUE > 0``."""
     from sqlalchemy.dialects import postgresql
 
+    from twinschema.canonical.normalize import canonicalize
     from twinschema.dialects import ReflectOptions
-    from twinschema.normalize import canonicalize
     from twinschema.sources.metadata import from_metadata
 
     metadata = sa.MetaData()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from twinschema.canonical.normalize import canonicalize, value_kind
 from twinschema.domain_model import IDENTITY, NameMap
 from twinschema.model import (
     CheckConstraint,
@@ -16,7 +17,6 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
-from twinschema.normalize import canonicalize, value_kind
 
 DIALECTS = ("sqlite", "postgresql")
 

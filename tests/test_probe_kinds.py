@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 from twinschema.evaluate.checks import telling
 from twinschema.evaluate.probes import values_for
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from twinschema.canonical.normalize import canonicalize
 from twinschema.compare import compare
 from twinschema.dialects import adapter
 from twinschema.domain_load import parse_domain
 from twinschema.model import Column, Schema, Table
-from twinschema.normalize import canonicalize
 from twinschema.records import (
     DIFFERENCE_KINDS,
     Comparison,

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as sa_pg
 
+from twinschema.canonical.normalize import canonicalize
 from twinschema.dialects import ReflectOptions, adapter
 from twinschema.dialects.postgresql import (
     ADAPTER,
@@ -38,7 +39,6 @@ from twinschema.model import (
     Table,
     UniqueConstraint,
 )
-from twinschema.normalize import canonicalize
 from twinschema.urls import parse_url, redact
 
 PG = "postgresql"

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import sqlite as sa_sqlite
 from sqlalchemy.engine import make_url
 from support import testing
 
+from twinschema.canonical.typemap import kinds_of
 from twinschema.dialects import ReflectOptions, adapter
 from twinschema.dialects.sqlite import (
     ADAPTER,
@@ -38,7 +39,6 @@ from twinschema.model import (
     Table,
 )
 from twinschema.sources import reflect_url
-from twinschema.typemap import kinds_of
 
 OPTIONS = ReflectOptions()
 

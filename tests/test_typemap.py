@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinschema import typemap, typemap_why
+from twinschema.canonical import typemap, typemap_why
 from twinschema.dialects import adapter
 from twinschema.model import ColumnType
 

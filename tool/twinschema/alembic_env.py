@@ -46,7 +46,7 @@ def compare_server_default(
     it: both defaults in canonical form (``now()`` = ``CURRENT_TIMESTAMP``, ``'x'::text`` =
     ``'x'``, ``(0)`` = ``0``). True: the revision alters the default; False: the same default;
     None: Alembic's own comparison (a computed column or a default twinschema does not read)."""
-    from twinschema.expressions import Scope, canonical, is_null
+    from twinschema.canonical.expressions import Scope, canonical, is_null
 
     if metadata_default is not None and not isinstance(metadata_default, sa.DefaultClause):
         return None

@@ -7,12 +7,12 @@ stand for it.
 
 from __future__ import annotations
 
+from twinschema.canonical.typemap_storage import fits_storage
 from twinschema.compare import satisfies
 from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Side
 from twinschema.records.comparison import fix_site
 from twinschema.records.domain import Domain, DomainColumn
-from twinschema.typemap_storage import fits_storage
 
 
 def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comparison:

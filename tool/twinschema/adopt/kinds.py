@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 from twinschema.compare import satisfies
 from twinschema.model import Column, Table
 from twinschema.records.domain import DomainColumn

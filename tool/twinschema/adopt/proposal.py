@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from twinschema.adopt.kinds import Kind, shared_kind
 from twinschema.adopt.naming import pair_names, snake_case
+from twinschema.canonical.normalize import canonicalize
 from twinschema.domain_yaml import check_identifier, check_physical_name
 from twinschema.errors import DomainError
 from twinschema.model import Column, Schema, Table
-from twinschema.normalize import canonicalize
 from twinschema.records import DIALECTS
 from twinschema.records.domain import NameMap
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema import folding
+from twinschema.canonical import folding
 from twinschema.compare.allowances import apply_allowances
 from twinschema.compare.context import Comparison, Context, Side
 from twinschema.compare.objects import objects

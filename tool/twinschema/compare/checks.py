@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from twinschema.canonical.expressions import across
 from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
-from twinschema.expressions import across
 from twinschema.model import (
     CheckConstraint,
     Table,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 
-from twinschema import typemap
+from twinschema.canonical import typemap
+from twinschema.canonical.expr_idioms import LOCAL_CLOCK_NOTES, LOCAL_TIME_NOTE, UTC_ZONES
+from twinschema.canonical.expressions import across
 from twinschema.compare.common import (
     coll_meaning,
     coll_text,
 )
 from twinschema.compare.context import Context
 from twinschema.compare.types import column_type
-from twinschema.expr_idioms import LOCAL_CLOCK_NOTES, LOCAL_TIME_NOTE, UTC_ZONES
-from twinschema.expressions import across
 from twinschema.model import (
     EQUALITY_EXACT,
     Collation,

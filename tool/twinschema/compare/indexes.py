@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from twinschema.canonical.expressions import JSON_KEYS_NOTE, reads_json_text
 from twinschema.compare.columns import collations_differ
 from twinschema.compare.common import (
     K,
@@ -13,7 +14,6 @@ from twinschema.compare.common import (
 )
 from twinschema.compare.context import Context
 from twinschema.compare.unique_rules import repeats_key, unique_text, unpaired_uniques
-from twinschema.expressions import JSON_KEYS_NOTE, reads_json_text
 from twinschema.model import (
     Collation,
     Index,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
-from twinschema import typemap, typemap_storage, typemap_why
+from twinschema.canonical import typemap, typemap_storage, typemap_why
 from twinschema.compare.common import (
     NOTHING,
     spell,

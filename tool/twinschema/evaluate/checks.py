@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import (
@@ -224,7 +224,7 @@ def checks(st: StageContext) -> None:
 def _matched_dependent(st: StageContext) -> list[tuple[Table, CheckConstraint, CheckConstraint]]:
     """(left table, left CHECK, right CHECK) for each pair of CHECKs the comparer matched by
     their canonical form whose operators depend on the dialect."""
-    from twinschema.expressions import across
+    from twinschema.canonical.expressions import across
 
     found: list[tuple[Table, CheckConstraint, CheckConstraint]] = []
     for lt, rt in matched_tables(st):

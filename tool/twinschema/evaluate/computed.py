@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.checks import (
     ProbeSet,

@@ -86,7 +86,7 @@ def findings(
 ) -> list[tuple[bool, Difference]]:
     """The ``value_compatibility`` warnings of two sides of different dialects, each with
     whether it breaks a push (SQLite stores the value, PostgreSQL rejects it)."""
-    from twinschema import typemap
+    from twinschema.canonical import typemap
     from twinschema.evaluate.backends import REJECTED
 
     found: list[tuple[bool, Difference]] = []
@@ -234,7 +234,7 @@ def _unique_findings(
     uuid, jsonb or timestamp on the other compares different things: two spellings of one
     value (``SPELLINGS``), stored in both real columns, are two values on one side and one on
     the other. Each such pair is a warning naming the two values."""
-    from twinschema import typemap
+    from twinschema.canonical import typemap
     from twinschema.evaluate.backends import REJECTED
 
     found: list[tuple[bool, Difference]] = []

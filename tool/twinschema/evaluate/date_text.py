@@ -66,7 +66,7 @@ def findings(
     column whose CHECKs or partial-index predicates compare it with a date literal, with the
     first spelling of such a literal on which the two sides part (each with whether a SQLite
     to PostgreSQL sync fails on it)."""
-    from twinschema import typemap
+    from twinschema.canonical import typemap
 
     dialects = (left.schema.dialect, right.schema.dialect)
     if set(dialects) != {"sqlite", "postgresql"}:

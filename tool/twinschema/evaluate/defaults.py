@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 from twinschema.evaluate import probes, zones
 from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.context import (

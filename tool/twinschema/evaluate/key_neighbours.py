@@ -16,7 +16,7 @@ import string
 from dataclasses import replace
 from typing import Any
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 from twinschema.evaluate import probes
 from twinschema.evaluate.checks import ProbeSet
 

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 from twinschema.evaluate import probe_strings
 from twinschema.model import Column
 
@@ -200,7 +200,7 @@ def scale_parts(left: Column, right: Column) -> str | None:
     """Why a column is stored otherwise on each side, if it is: it has a declared scale on a
     side whose dialect rounds to it (``typemap_storage.ENFORCES_SCALE``), and the other side's
     dialect keeps every decimal."""
-    from twinschema.typemap_storage import ENFORCES_SCALE, SCALE_REASON
+    from twinschema.canonical.typemap_storage import ENFORCES_SCALE, SCALE_REASON
 
     for this, other in ((left, right), (right, left)):
         rounds, keeps = this.type.dialect, other.type.dialect

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from twinschema import typemap
+from twinschema.canonical import typemap
 from twinschema.evaluate.context import (
     DIALECT_NAMES,
     StageContext,

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from twinschema import typemap
-from twinschema.evaluate.backends import Backend
-from twinschema.model import ColumnType
-from twinschema.typemap_arguments import (
+from twinschema.canonical import typemap
+from twinschema.canonical.typemap_arguments import (
     ARGUMENT_REASONS,
     EXHAUSTIVE,
     FRACTION,
@@ -24,6 +22,8 @@ from twinschema.typemap_arguments import (
     SMALLEST,
     ZERO,
 )
+from twinschema.evaluate.backends import Backend
+from twinschema.model import ColumnType
 
 # An operand whose negation overflows: the smallest int2, int4 and int8.
 _SMALLEST = frozenset({Decimal(-(2**15)), Decimal(-(2**31)), Decimal(-(2**63))})

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from twinschema import typemap
+from twinschema.canonical import typemap
+from twinschema.canonical.expr_idioms import CURRENT_TIME, LOCAL_CLOCK_NOTES
 from twinschema.evaluate.context import (
     DIALECT_NAMES,
     StageContext,
@@ -24,7 +25,6 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.defaults import difference
 from twinschema.evaluate.values import CONSTANT, FAILED, NOT_EVALUATED, TIME_KINDS, same_class
-from twinschema.expr_idioms import CURRENT_TIME, LOCAL_CLOCK_NOTES
 from twinschema.model import Column
 
 # A number literal with a fraction or an exponent, as a default is written (parentheses and
@@ -141,7 +141,7 @@ def _clock_as_text(default: str | None, kind: str | None) -> bool:
     'HH:MM:SS') or with its fraction (PostgreSQL's ``CURRENT_TIME``)."""
     if default is None or (kind in TIME_KINDS and kind != "time"):
         return False
-    from twinschema.expressions import across
+    from twinschema.canonical.expressions import across
 
     rule = across(default)[1]
     return rule == CURRENT_TIME or rule in LOCAL_CLOCK_NOTES

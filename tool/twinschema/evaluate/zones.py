@@ -5,9 +5,9 @@ server whose TimeZone is not UTC and whose column keeps a local date or time (``
 
 from __future__ import annotations
 
+from twinschema.canonical.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
 from twinschema.evaluate.context import StageContext, default_text
 from twinschema.evaluate.values import CURRENT_DATE, CURRENT_TIME, CURRENT_TIME_OF_DAY
-from twinschema.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
 from twinschema.model import Column
 
 
@@ -16,7 +16,7 @@ def zone_decides(st: StageContext, lc: Column, rc: Column) -> bool:
     server's TimeZone (``compare.columns.local_time``, which named the zone): the scratch server
     runs in its own zone, so its "both give the current time" says nothing of the server
     checked."""
-    from twinschema.expressions import across
+    from twinschema.canonical.expressions import across
 
     if clock_zone(st, lc, rc) is None:
         return False
@@ -35,7 +35,7 @@ def server_clock(st: StageContext, lc: Column, rc: Column) -> str | None:
     """The live server's TimeZone, whatever it is, when a default of a cross-dialect pair is a
     clock that reads it; None where no server was read (a metadata module, a SQL file) or no
     default reads it."""
-    from twinschema.expressions import across
+    from twinschema.canonical.expressions import across
 
     zone = st.left.schema.timezone or st.right.schema.timezone
     if not st.cross or zone is None or lc.default is None or rc.default is None:

@@ -9,10 +9,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from twinschema import progress
+from twinschema.canonical.normalize import canonicalize
 from twinschema.dialects import ReflectOptions, adapter
 from twinschema.errors import UsageError
 from twinschema.model import Schema
-from twinschema.normalize import canonicalize
 from twinschema.records.domain import IDENTITY, Domain
 from twinschema.urls import dialect_of, looks_like_url, parse_url, redact
 

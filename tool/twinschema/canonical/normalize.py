@@ -9,8 +9,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from twinschema import normalize_keys, typemap_storage
-from twinschema.expressions import Scope, canonical, default_as_stored, domain_definition, is_null
+from twinschema.canonical import normalize_keys, typemap_storage
+from twinschema.canonical.expressions import (
+    Scope,
+    canonical,
+    default_as_stored,
+    domain_definition,
+    is_null,
+)
 from twinschema.model import (
     CheckConstraint,
     Column,

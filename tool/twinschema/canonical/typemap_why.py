@@ -6,8 +6,7 @@ are ``typemap``'s data (``SAME_NAME``, ``NO_COUNTERPART``); this module only wor
 
 from __future__ import annotations
 
-from twinschema.model import ColumnType
-from twinschema.typemap import (
+from twinschema.canonical.typemap import (
     AFFINITY_FRAGMENTS,
     NO_COUNTERPART,
     SAME_NAME,
@@ -15,6 +14,7 @@ from twinschema.typemap import (
     TYPE_TABLE,
     kinds_of,
 )
+from twinschema.model import ColumnType
 
 # Kinds whose values are text that a NUMERIC-affinity column would turn into numbers.
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "json"})

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
-from twinschema import typemap
-from twinschema.expr_tree import PLAIN_NAME
+from twinschema.canonical import typemap
+from twinschema.canonical.expr_tree import PLAIN_NAME
 from twinschema.model import CheckConstraint, Column, ForeignKey, Index, Policy, Schema, Table
 
 # One renamed name: (table as the left names it, column or None for the table, right's spelling).

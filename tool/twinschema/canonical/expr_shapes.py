@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from twinschema.expr_tree import (
+from twinschema.canonical.expr_tree import (
     is_literal,
     key,
     make,

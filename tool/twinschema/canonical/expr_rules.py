@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from twinschema import expr_idioms
-from twinschema.expr_shapes import (
+from twinschema.canonical import expr_idioms
+from twinschema.canonical.expr_shapes import (
     MIRRORED,
     array_compare,
     grouped,
@@ -38,7 +38,7 @@ from twinschema.expr_shapes import (
     symmetric_range,
     truth_of,
 )
-from twinschema.expr_tree import (
+from twinschema.canonical.expr_tree import (
     PLAIN_NAME,
     chain,
     is_literal,
@@ -49,7 +49,7 @@ from twinschema.expr_tree import (
     unparen,
     wrapped,
 )
-from twinschema.identifiers import fold
+from twinschema.canonical.identifiers import fold
 
 # The value kinds the engine knows (see ``normalize.value_kind``).
 BOOLEAN = "boolean"  # a value kind, see normalize.value_kind

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from twinschema.canonical.typemap import POSTGRESQL, SAME, SQLITE, kinds_of
 from twinschema.dialects import sqlite_library
 from twinschema.model import CheckConstraint, Column, ColumnType
 from twinschema.records.kinds import GEOMETRY, VECTOR, Storage
-from twinschema.typemap import POSTGRESQL, SAME, SQLITE, kinds_of
 
 # Dialects that round a value to a column's declared NUMERIC scale on store: SQLite keeps 0.001
 # in a NUMERIC(6,2) column, PostgreSQL stores 0.00. Across dialects, an expression (CHECK,

@@ -29,8 +29,8 @@ from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.parser import Parser
 from sqlglot.tokens import Tokenizer
 
-from twinschema import expr_idioms, expr_nulls, expr_rules, expr_tree
-from twinschema.identifiers import catalog_key, fold
+from twinschema.canonical import expr_idioms, expr_nulls, expr_rules, expr_tree
+from twinschema.canonical.identifiers import catalog_key, fold
 from twinschema.records import SQLGLOT_DIALECTS
 
 # sqlglot dialect names of twinschema's dialects.
