@@ -190,7 +190,7 @@ def postgres_server() -> Iterator[str]:
     if given:
         yield parse_url(given).render_as_string(hide_password=False)
         return
-    from twinschema import embedded
+    from twinschema.servers import embedded
 
     shutil.rmtree(PG_DIR, ignore_errors=True)
     server = embedded.start(PG_DIR, delete=True)
@@ -339,8 +339,8 @@ def time_command(runs: int) -> dict[str, Any]:
     """``twinschema check --layer models --layer live`` start to exit, PostgreSQL already running."""
     ts = str(VENV_BIN / "twinschema")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOCAL_DATABASE_URL")}
-    from twinschema import embedded
     from twinschema.config import load_config
+    from twinschema.servers import embedded
 
     datadir = load_config(ROOT / "pyproject.toml").embedded_dir
     was_running = embedded.is_running(datadir)

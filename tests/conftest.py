@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:  # the application's schemas/ package is imported 
 
 from twinschema import testing  # noqa: E402
 from twinschema.errors import DatabaseError  # noqa: E402
-from twinschema.scratch import SCRATCH_URL_ENV  # noqa: E402
+from twinschema.servers.scratch import SCRATCH_URL_ENV  # noqa: E402
 
 if TYPE_CHECKING:  # imported where used: a project's copy of this file comes without it
     from pg_helpers import PasswordServer

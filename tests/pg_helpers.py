@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from support import testing
 
-from twinschema import embedded
+from twinschema.servers import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 TWINSCHEMA = str(ROOT / ".venv" / "bin" / "twinschema")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from twinschema import embedded
+from twinschema.servers import embedded
 
 TWINSCHEMA = str(Path(sys.executable).with_name("twinschema"))
 

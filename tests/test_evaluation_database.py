@@ -91,7 +91,7 @@ def test_the_scratch_servers_version_through_the_evaluators_open_connection(
     """The migrations layer's cache key names the scratch server by its version(): read
     through the evaluator's connection when one is open, it is the text a connection of its
     own reads; with none open, the evaluator opens none for it."""
-    from twinschema import scratch
+    from twinschema.servers import scratch
 
     own = scratch.server_version(pg_server)
     assert own.startswith("PostgreSQL ")

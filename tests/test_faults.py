@@ -43,7 +43,7 @@ from pg_helpers import (
 )
 from sqlalchemy.engine import make_url
 
-from twinschema import embedded
+from twinschema.servers import embedded
 
 LAYERS = ["--layer", "domain", "--layer", "models", "--layer", "live"]
 STOP_SIGNALS = {"fast": signal.SIGINT, "immediate": signal.SIGQUIT}

@@ -55,10 +55,8 @@ FLOORS: dict[str, int] = {
     "twinschema.domain_yaml": 1,
     "twinschema.config": 1,
     "twinschema.config_values": 1,
+    "twinschema.servers": 1,
     "twinschema.servers.*": 1,
-    "twinschema.embedded": 1,
-    "twinschema.scratch": 1,
-    "twinschema.systempg": 1,
     "twinschema.testing": 1,
     "twinschema.migrations": 1,
     "twinschema.migrations.*": 1,
@@ -282,7 +280,7 @@ CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
     "loaded into an in-memory SQLite database",
     ("twinschema.sources.metadata_parts", "twinschema.dialects.postgresql"): "operator_class",
     ("twinschema.sources.metadata_parts", "twinschema.dialects.sqlite"): "conflict_clauses",
-    ("twinschema.scratch", "twinschema.dialects.postgresql"): "connect_kwargs: the scratch "
+    ("twinschema.servers.scratch", "twinschema.dialects.postgresql"): "connect_kwargs: the scratch "
     "server's version() read through psycopg",
     ("twinschema.migrations_state", "twinschema.dialects.postgresql"): "connect, to read a "
     "database's alembic_version",

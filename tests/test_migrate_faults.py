@@ -60,8 +60,8 @@ from test_migrate_safety import (
     write_revision,
 )
 
-from twinschema import embedded
 from twinschema.migrations import migrate_connect
+from twinschema.servers import embedded
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -593,7 +593,8 @@ def test_db_stop_stops_a_server_whose_starting_command_was_killed() -> None:
 HOLDER = """
 import sys, time
 from pathlib import Path
-from twinschema import embedded, migrate
+from twinschema import migrate
+from twinschema.servers import embedded
 from twinschema.migrations import migrate_connect
 embedded.start(Path(sys.argv[1]))
 Path(sys.argv[2]).touch()

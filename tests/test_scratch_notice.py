@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pg_helpers import TWINSCHEMA, clean_env, run_cli
 
-from twinschema import embedded
+from twinschema.servers import embedded
 
 PROBE = Path(__file__).parent / "fixtures" / "probes" / "pg-pg.domain-check-one-side"
 

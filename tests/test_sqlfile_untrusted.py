@@ -28,9 +28,9 @@ import pytest
 import sqlalchemy as sa
 from pg_helpers import admin, clean_env, invoke_cli, role, silent_listener
 
-from twinschema import embedded
 from twinschema.errors import DatabaseError, UsageError
-from twinschema.scratch import SCRATCH_URL_ENV
+from twinschema.servers import embedded
+from twinschema.servers.scratch import SCRATCH_URL_ENV
 from twinschema.sources import sqlfile
 from twinschema.sources.sqlfile import psql_split
 

@@ -34,12 +34,12 @@ from click.testing import CliRunner
 from packaging.requirements import Requirement
 from support import systempg, testing
 
-from twinschema import embedded
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.migrations import migrate_chain, migrate_connect
+from twinschema.servers import embedded
 from twinschema.sources import reflect_url, sqlfile
 from twinschema.urls import parse_url
 

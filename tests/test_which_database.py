@@ -33,7 +33,7 @@ import sqlalchemy as sa
 import yaml
 from pg_helpers import clean_env, invoke_cli
 
-from twinschema import embedded
+from twinschema.servers import embedded
 from twinschema.urls import parse_url, redact
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ from twinschema.records import (
     Side,
     Status,
 )
-from twinschema.scratch import SCRATCH_URL_ENV
+from twinschema.servers.scratch import SCRATCH_URL_ENV
 from twinschema.sources import (
     MODULE,
     SQL_FILE,
@@ -94,7 +94,7 @@ def plan_check(
 def _start_embedded(config: Config, plan: CheckPlan, stack: ExitStack) -> None:
     """The embedded server as the PostgreSQL side, stopped with ``stack``; a server that cannot
     start makes the layers that need it ``error``."""
-    from twinschema import embedded
+    from twinschema.servers import embedded
 
     try:
         server = embedded.start(config.embedded_dir)

@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from twinschema import migrations_alembic, migrations_cache, progress, scratch
+from twinschema import migrations_alembic, migrations_cache, progress
 from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
@@ -75,6 +75,7 @@ from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
 from twinschema.records.domain import Domain
+from twinschema.servers import scratch
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url, redact
 

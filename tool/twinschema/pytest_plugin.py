@@ -186,9 +186,10 @@ def twinschema_databases(
 ) -> Iterator[dict[str, str]]:
     """``{dialect: url}``: a new database per configured dialect, migrated to head (a failing
     migration is left for the ``migrations`` layer to report)."""
-    from twinschema import scratch, testing
+    from twinschema import testing
     from twinschema.migrations_alembic import upgrade_database
     from twinschema.records import DIALECTS
+    from twinschema.servers import scratch
     from twinschema.urls import parse_url
 
     config = twinschema_config

@@ -41,7 +41,6 @@ from alembic import command
 from alembic.util import CommandError
 from ruamel.yaml import YAML
 
-from twinschema import scratch
 from twinschema.config import Config
 from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
@@ -56,6 +55,7 @@ from twinschema.migrations.migrate_connect import connect
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.revision_identity import fix_identity_alterations
+from twinschema.servers import scratch
 from twinschema.urls import first_line, parse_url, scrub
 
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from twinschema import embedded, scratch
+from twinschema.servers import embedded, scratch
 from twinschema.urls import parse_url
 
 TEST_URL_ENV = "TEST_DATABASE_URL"

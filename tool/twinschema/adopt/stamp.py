@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from alembic import command
 from alembic.util import CommandError
 
-from twinschema import scratch
 from twinschema.compare import Side, compare
 from twinschema.config import SIDE_OF, Config
 from twinschema.errors import UsageError
 from twinschema.migrations import migrate_chain, migrate_connect
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
+from twinschema.servers import scratch
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url, redact, scrub
 

@@ -26,7 +26,7 @@ def _embedded_dir() -> Path:
 @db.command("start")
 def db_start() -> None:
     """Start the embedded server and leave it running (commands then reuse it)."""
-    from twinschema import embedded
+    from twinschema.servers import embedded
 
     server = embedded.start(_embedded_dir(), keep_running=True)
     click.echo(server.url())
@@ -35,9 +35,9 @@ def db_start() -> None:
 @db.command("stop")
 def db_stop() -> None:
     """Stop the embedded server if it runs (the project's; outside a project, the user's)."""
-    from twinschema import embedded
     from twinschema.config import user_embedded_dir
     from twinschema.paths import shown
+    from twinschema.servers import embedded
 
     datadir = _embedded_dir()
     stopped = embedded.stop(datadir)
@@ -54,6 +54,6 @@ def db_stop() -> None:
 @db.command("url")
 def db_url() -> None:
     """Print the embedded server's URL (starting it for the duration of this command)."""
-    from twinschema import embedded
+    from twinschema.servers import embedded
 
     click.echo(embedded.start(_embedded_dir()).url())

@@ -40,7 +40,7 @@ class PostgreSQLScratch:
         to make the evaluation database, is a one-line ``DatabaseError``."""
         import psycopg
 
-        from twinschema import scratch
+        from twinschema.servers import scratch
         from twinschema.urls import redact
 
         url = self.database_url

@@ -20,11 +20,11 @@ from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy.engine import URL
 
-from twinschema import embedded
 from twinschema.config import EMBEDDED, SIDES, URL_FLAG, Config, Database
 from twinschema.errors import (
     UsageError,
 )
+from twinschema.servers import embedded
 from twinschema.urls import parse_url, redact
 
 # Which function of each revision runs (as ``twinschema.lint`` names them).

@@ -102,8 +102,8 @@ def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> It
         finally:
             conn.close()
         return
-    from twinschema import scratch
     from twinschema.config import load_config
+    from twinschema.servers import scratch
     from twinschema.sources.sqlfile.written import with_written
 
     with (

@@ -15,8 +15,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from twinschema import scratch
 from twinschema.errors import DatabaseError, UsageError
+from twinschema.servers import scratch
 from twinschema.sources.sqlfile.pg_dump import refuse_newer_dump, skip_unknown_settings, tell
 from twinschema.sources.sqlfile.psql_extensions import (
     BUILT_IN_SCHEMAS,

@@ -35,7 +35,7 @@ def server(config: Config, given: str | None = None) -> Iterator[str]:
     if url:
         yield url
         return
-    from twinschema import embedded
+    from twinschema.servers import embedded
 
     announce_embedded(config.embedded_dir)
     running = embedded.start(config.embedded_dir)
