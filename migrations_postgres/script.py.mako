@@ -25,7 +25,7 @@ domain_version = ${domain_version}
 # `twinschema migrate` and `twinschema lint` refuse a revision that drops a table or column,
 # narrows a type, or adds a NOT NULL column without a server default to a table with rows, unless
 # it says why the data may go (keys: drop_table:T, drop_column:T.C, narrow_type:T.C,
-# add_not_null:T.C, unlinted; see tool/twinschema/lint.py):
+# add_not_null:T.C, unlinted; see tool/twinschema/migrations/lint.py):
 # allow_destructive = {"drop_column:table.column": "why this data may go"}
 # `twinschema migrate --to REV --yes-downgrade` lints downgrade() the same way (a table or column
 # holding no data loses nothing); its marker is allow_destructive_downgrade, with the same keys.

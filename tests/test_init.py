@@ -548,7 +548,7 @@ def test_stamp_starts_empty_chains_from_what_exists(
             assert migrate_chain.head_revision(cfg) == baselines[dialect]
             assert migrate_chain.current_revisions(connection) == (baselines[dialect],)
 
-    if importlib.util.find_spec("twinschema.migrations_layer") is not None:
+    if importlib.util.find_spec("twinschema.migrations.migrations_layer") is not None:
         check = invoke(
             "check", "--layer", "migrations", "--sqlite-url", chinook_sqlite,
             "--postgres-url", chinook_pg, "--format", "json",

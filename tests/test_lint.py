@@ -28,8 +28,8 @@ from test_migrate_safety import (
 )
 
 from twinschema.cli import cli
-from twinschema.lint_classify import narrowing
 from twinschema.migrations import migrate_chain
+from twinschema.migrations.lint_classify import narrowing
 from twinschema.report import FORMATS
 
 # ---------------------------------------------------------------------------------------------

@@ -593,7 +593,7 @@ def test_db_stop_stops_a_server_whose_starting_command_was_killed() -> None:
 HOLDER = """
 import sys, time
 from pathlib import Path
-from twinschema import migrate
+from twinschema.migrations import migrate
 from twinschema.servers import embedded
 from twinschema.migrations import migrate_connect
 embedded.start(Path(sys.argv[1]))

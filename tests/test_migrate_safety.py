@@ -95,7 +95,7 @@ def downgrade() -> None:
 
 
 def upgrade_to(project: Path, dialect: str, url: str, to: str) -> None:
-    """Upgrade with the project's chain, in-process, through ``twinschema.migrate``."""
+    """Upgrade with the project's chain, in-process, through ``twinschema.migrations.migrate``."""
     config = load_config(project / "pyproject.toml")
     with migrate_connect.connect(migrate_chain.Target(dialect, parse_url(url))) as connection:
         migrate_chain.upgrade(

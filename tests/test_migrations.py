@@ -25,10 +25,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 
-from twinschema import migrate
 from twinschema.cli import cli, main
 from twinschema.config import load_config
-from twinschema.migrations import migrate_chain, migrate_connect
+from twinschema.migrations import migrate, migrate_chain, migrate_connect
 from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent

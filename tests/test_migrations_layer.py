@@ -31,9 +31,9 @@ from support import testing
 from twinschema.check import run_check
 from twinschema.config import load_config
 from twinschema.layers.plan import CheckPlan
-from twinschema.migrations_alembic import upgrade_database
-from twinschema.migrations_cache import NO_CACHE_ENV
-from twinschema.migrations_chain import Chain, Revision, parity
+from twinschema.migrations.migrations_alembic import upgrade_database
+from twinschema.migrations.migrations_cache import NO_CACHE_ENV
+from twinschema.migrations.migrations_chain import Chain, Revision, parity
 from twinschema.records import Status
 from twinschema.urls import parse_url, redact
 

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from twinschema import migrations_cache, model_json
+from twinschema import model_json
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
-from twinschema.migrations_cache import ChainFacts, Kept, ScratchRun, StepRun
+from twinschema.migrations import migrations_cache
+from twinschema.migrations.migrations_cache import ChainFacts, Kept, ScratchRun, StepRun
 from twinschema.model import Collation, Column, ColumnType, Schema, Table
 from twinschema.sources import reflect_url
 

@@ -31,7 +31,7 @@ from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
 from twinschema.config import load_config
 from twinschema.domain_load import parse_domain
 from twinschema.errors import UsageError
-from twinschema.revision import bumped, stem_of
+from twinschema.migrations.revision import bumped, stem_of
 
 
 def revision_cli(project: Path, pg_server: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -164,7 +164,7 @@ def test_a_failure_leaves_no_file_and_the_domain_untouched(tmp_path: Path) -> No
 
 
 def test_chains_out_of_step_are_refused_before_anything_is_made(tmp_path: Path) -> None:
-    from twinschema.revision import make_revisions
+    from twinschema.migrations.revision import make_revisions
 
     project = scratch_project(tmp_path)
     edit(project / "domain.yaml", "\nversion: 1\n", "\nversion: 3\n")

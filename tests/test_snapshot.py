@@ -426,7 +426,7 @@ def test_a_locked_alembic_version_is_bounded_by_lock_timeout(pg_url: str) -> Non
     from twinschema.dialects import ReflectOptions
     from twinschema.dialects.postgresql import connect_kwargs
     from twinschema.errors import DatabaseError
-    from twinschema.migrations_state import current_revisions
+    from twinschema.migrations.migrations_state import current_revisions
     from twinschema.urls import parse_url
 
     kwargs = connect_kwargs(parse_url(pg_url), ReflectOptions())

@@ -48,10 +48,10 @@ from twinschema.sources import (
 from twinschema.urls import redact
 
 if TYPE_CHECKING:
-    from twinschema.lint import ChainLint
+    from twinschema.migrations.lint import ChainLint
 
 if TYPE_CHECKING:
-    from twinschema.lint import ChainLint
+    from twinschema.migrations.lint import ChainLint
 
 
 def plan_check(
@@ -261,7 +261,7 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
     """The chain's lint as a ``lint`` layer: refused changes and stale markers as differences,
     allowed changes as equivalences (shown with ``--verbose``, with their reasons); ``target``:
     the database the revisions are about to be applied to, none named by default."""
-    from twinschema.lint import ANY_DATABASE, KIND, LAYER, MARKER
+    from twinschema.migrations.lint import ANY_DATABASE, KIND, LAYER, MARKER
 
     target = target or ANY_DATABASE
     span = f"{len(lint.revisions)} revision(s)"
@@ -330,7 +330,7 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
 def lint_project(config: Config, dialects: Sequence[str] = DIALECTS) -> Report:
     """``twinschema lint``: every revision of each configured chain, without a database (a NOT
     NULL column added without a default is refused whenever its table may have rows)."""
-    from twinschema.lint import ANY_DATABASE, LAYER, chain_scripts, lint_scripts
+    from twinschema.migrations.lint import ANY_DATABASE, LAYER, chain_scripts, lint_scripts
     from twinschema.migrations.migrate_chain import alembic_config, script_directory
 
     report = Report()

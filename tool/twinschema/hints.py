@@ -37,7 +37,7 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from twinschema.migrations import migrate_chain
-    from twinschema.migrations_state import current_revisions
+    from twinschema.migrations.migrations_state import current_revisions
 
     unreadable = (TwinschemaError, CommandError, RevisionError, SQLAlchemyError, OSError)
     try:

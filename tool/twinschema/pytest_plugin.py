@@ -187,7 +187,7 @@ def twinschema_databases(
     """``{dialect: url}``: a new database per configured dialect, migrated to head (a failing
     migration is left for the ``migrations`` layer to report)."""
     from twinschema import testing
-    from twinschema.migrations_alembic import upgrade_database
+    from twinschema.migrations.migrations_alembic import upgrade_database
     from twinschema.records import DIALECTS
     from twinschema.servers import scratch
     from twinschema.urls import parse_url

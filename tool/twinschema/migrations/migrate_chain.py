@@ -27,7 +27,7 @@ from twinschema.errors import (
 from twinschema.servers import embedded
 from twinschema.urls import parse_url, redact
 
-# Which function of each revision runs (as ``twinschema.lint`` names them).
+# Which function of each revision runs (as ``twinschema.migrations.lint`` names them).
 UPGRADE, DOWNGRADE = "upgrade", "downgrade"
 HEAD = "head"
 

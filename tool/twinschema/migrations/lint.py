@@ -55,8 +55,8 @@ from pathlib import Path
 from alembic.script import Script, ScriptDirectory
 
 from twinschema.errors import UsageError
-from twinschema.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of
-from twinschema.lint_record import record
+from twinschema.migrations.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of
+from twinschema.migrations.lint_record import record
 from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
 

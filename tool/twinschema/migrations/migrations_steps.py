@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from twinschema.compare import compare
-from twinschema.migrations_cache import StepRun
-from twinschema.migrations_chain import LAYER, ROUNDTRIP, Chain
+from twinschema.migrations.migrations_cache import StepRun
+from twinschema.migrations.migrations_chain import LAYER, ROUNDTRIP, Chain
 from twinschema.model import Schema
 from twinschema.records import Difference, Side
 from twinschema.records.domain import Domain

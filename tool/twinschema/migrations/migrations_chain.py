@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twinschema.config import Config
-from twinschema.migrations_cache import ChainFacts
+from twinschema.migrations.migrations_cache import ChainFacts
 from twinschema.paths import shown
 from twinschema.records import Comparison, Difference
 from twinschema.records.domain import Domain

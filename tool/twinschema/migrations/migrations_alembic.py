@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from twinschema.config import Config
 from twinschema.errors import TwinschemaError
-from twinschema.migrations_chain import Chain
+from twinschema.migrations.migrations_chain import Chain
 from twinschema.urls import parse_url, scrub
 
 

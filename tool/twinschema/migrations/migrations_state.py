@@ -14,7 +14,7 @@ from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.layers.plan import CheckPlan, migrate_command
 from twinschema.migrations import VERSION_TABLE
-from twinschema.migrations_chain import LAYER, STATE, Chain
+from twinschema.migrations.migrations_chain import LAYER, STATE, Chain
 from twinschema.records import Comparison, Difference, LayerResult, Report, Status
 from twinschema.urls import parse_url, redact
 

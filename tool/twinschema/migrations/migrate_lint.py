@@ -38,7 +38,7 @@ def lint_pending(
 ) -> None:
     """The destructive-change lint over the revisions about to be applied (their ``upgrade()``,
     or for a downgrade their ``downgrade()``), on the live rows."""
-    from twinschema import lint
+    from twinschema.migrations import lint
 
     schema = config.postgres_schema if target.dialect == "postgresql" else None
     folder = config.side(target.dialect).migrations

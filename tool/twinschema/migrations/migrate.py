@@ -42,8 +42,6 @@ import sqlalchemy as sa
 from alembic import command
 
 from twinschema.config import Config
-from twinschema.migrate_dryrun import capture_statements, write_sql
-from twinschema.migrate_lint import cause_of, lint_pending, refuse_downgrade
 from twinschema.migrations.migrate_chain import (
     BASE,
     DOWNGRADE,
@@ -72,6 +70,7 @@ from twinschema.migrations.migrate_connect import (
     connect,
     notice_a_dead_client,
 )
+from twinschema.migrations.migrate_dryrun import capture_statements, write_sql
 from twinschema.migrations.migrate_errors import (
     MigrationFailed,
     RollBack,
@@ -81,6 +80,7 @@ from twinschema.migrations.migrate_errors import (
     interruption,
     signals_roll_back,
 )
+from twinschema.migrations.migrate_lint import cause_of, lint_pending, refuse_downgrade
 from twinschema.urls import parse_url, redact
 
 # The command's names. Its parts are modules of their own: migrate_dryrun, migrate_lint, and

@@ -52,9 +52,9 @@ from twinschema.migrations.migrate_chain import (
     script_directory,
 )
 from twinschema.migrations.migrate_connect import connect
+from twinschema.migrations.revision_identity import fix_identity_alterations
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
-from twinschema.revision_identity import fix_identity_alterations
 from twinschema.servers import scratch
 from twinschema.urls import first_line, parse_url, scrub
 

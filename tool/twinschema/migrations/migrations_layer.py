@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from twinschema import migrations_alembic, migrations_cache, progress
+from twinschema import progress
 from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
@@ -47,8 +47,9 @@ from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluation, Evaluator, evaluate
 from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
-from twinschema.migrations_cache import ScratchRun
-from twinschema.migrations_chain import (
+from twinschema.migrations import migrations_alembic, migrations_cache
+from twinschema.migrations.migrations_cache import ScratchRun
+from twinschema.migrations.migrations_chain import (
     DRIFT,
     LAYER,
     ROUNDTRIP,
@@ -60,12 +61,12 @@ from twinschema.migrations_chain import (
     parity,
     read_chain,
 )
-from twinschema.migrations_state import (
+from twinschema.migrations.migrations_state import (
     current_revisions,
     leftovers,
     state_check,
 )
-from twinschema.migrations_steps import (
+from twinschema.migrations.migrations_steps import (
     downgrade_steps,
     linear_revisions,
     step_differences,

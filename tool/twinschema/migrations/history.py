@@ -74,7 +74,7 @@ def where(
     say: Callable[[str], None] | None = None,
 ) -> Where:
     """Where ``side``'s database is on its chain, read-only (see the module docstring)."""
-    from twinschema.migrations_state import current_revisions
+    from twinschema.migrations.migrations_state import current_revisions
 
     dialect = side_dialect(side)
     cfg = alembic_config(config, dialect)
