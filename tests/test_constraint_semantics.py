@@ -19,7 +19,7 @@ from twinschema.cli import cli
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.domain_load import parse_domain
-from twinschema.domaincheck import compare_domain
+from twinschema.layers.domaincheck import compare_domain
 from twinschema.model import Schema
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.sources.metadata import from_metadata

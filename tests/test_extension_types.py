@@ -24,8 +24,8 @@ from support import systempg, testing
 from twinschema.compare import Side
 from twinschema.dialects import ReflectOptions
 from twinschema.domain_load import load_domain, parse_domain
-from twinschema.domaincheck import compare_domain
 from twinschema.errors import DomainError
+from twinschema.layers.domaincheck import compare_domain
 from twinschema.sources import make_canonical, reflect_url
 
 # One worker runs every test on the system PostgreSQL (conftest's system_pg), started once.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from twinschema.domaincheck import compare_domain
+from twinschema.layers.domaincheck import compare_domain
 from twinschema.layers.sources import Sources
 from twinschema.records import DIALECTS, LayerResult, Status
 from twinschema.records.domain import Domain
