@@ -19,7 +19,8 @@ Floors, from the bottom (the order data flows; see DESIGN.md, "Architecture"):
 5. layers: one module per layer (and ``layers.domaincheck``, the domain layer's comparator, which
    knows the dialects, as ``compare/`` must not), ``check`` composing them;
 6. report: every format, ``--explain``;
-7. migration commands and adopt: migrate, lint, revision, history, init;
+7. migration commands (in ``migrations/``, beside the engine) and adopt: migrate, lint, revision,
+   history, init;
 8. cli: the command line, the commands behind it, the pytest plugin.
 """
 
