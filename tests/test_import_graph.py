@@ -257,6 +257,54 @@ def test_the_cycle_finder_finds_cycles(
     assert _cycles(graph) == expected
 
 
+def missing_modules(name: str, source: str, modules: dict[str, Path]) -> list[str]:
+    """The package's modules that module ``name`` imports by a path that names none (``from
+    twinschema.normalize import x`` once normalize moved to ``canonical/``): the walk above
+    would take such an import for the package itself, and an import inside a function fails
+    only when it runs."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            paths = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            paths = [node.module]
+            if node.module == "twinschema":  # a module, or __version__
+                paths = [f"twinschema.{a.name}" for a in node.names if not a.name.startswith("_")]
+        else:
+            continue
+        found += [
+            f"{name}:{node.lineno} {path}"
+            for path in paths
+            if path.split(".")[0] == "twinschema" and path not in modules
+        ]
+    return sorted(found)
+
+
+def test_every_import_of_the_package_names_a_module() -> None:
+    found = [
+        line
+        for name, path in MODULES.items()
+        for line in missing_modules(name, path.read_text("utf-8"), MODULES)
+    ]
+    assert found == []
+
+
+def test_an_import_of_a_moved_module_is_found() -> None:
+    source = (
+        "from twinschema.normalize import canonicalize\n"
+        "from twinschema import typemap, __version__\n"
+        "def f():\n"
+        "    import twinschema.scratch\n"
+        "from twinschema.canonical.normalize import canonicalize\n"
+        "from twinschema.canonical import typemap\n"
+    )
+    assert missing_modules("m", source, MODULES) == [
+        "m:1 twinschema.normalize",
+        "m:2 twinschema.typemap",
+        "m:4 twinschema.scratch",
+    ]
+
+
 def test_the_walk_sees_imports_inside_functions() -> None:
     # report.locate reads domain.yaml only when it must place a line in it: a lazy import.
     assert "twinschema.domain_load" in GRAPH["twinschema.report.locate"]
