@@ -42,8 +42,8 @@ def matched_indexes(st: StageContext) -> None:
             )
             if ri is None:
                 continue
-            lkeys, rkeys = _keys(li), _keys(ri)
-            ltext, rtext = _text(lkeys), _text(rkeys)
+            lkeys, rkeys = written_keys(li), written_keys(ri)
+            ltext, rtext = key_text(lkeys), key_text(rkeys)
             if not dependent(st, ltext, rtext, lt.name):
                 continue
             judged = _run(st, lt, li, (lkeys, rkeys), (ltext, rtext))
@@ -68,13 +68,14 @@ def matched_indexes(st: StageContext) -> None:
 Said = tuple[str, tuple[tuple[Any, ...], ...]]
 
 
-def _keys(index: Index) -> tuple[tuple[str, ...], str | None]:
+def written_keys(index: Index) -> Keys:
     """The index's elements and WHERE as its source wrote them (what runs)."""
     return index.raw_expressions or index.expressions, index.raw_where or index.where
 
 
-def _text(keys: tuple[tuple[str, ...], str | None]) -> str:
-    """One expression reading every column the index reads (for its probe rows)."""
+def key_text(keys: Keys) -> str:
+    """One expression reading every column the keys read, elements and WHERE (what the probe
+    rows are made for, and what says whether the keys depend on the dialect)."""
     elements, where = keys
     return f"({', '.join([*elements, *([where] if where else [])])})"
 

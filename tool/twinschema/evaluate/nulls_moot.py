@@ -54,13 +54,11 @@ def _judge_keys(st: StageContext, d: Difference, table: Table, li: Index, ri: In
     """Two unique expression indexes alike but for NULLS NOT DISTINCT, run on probe rows, each
     also inserted twice: where no key is ever NULL (``coalesce(a, '')``) the rule is moot; a
     row whose key is NULL, which one side takes twice and the other once, is the witness."""
-    from twinschema.evaluate.index_keys import KeyOptions, judge_keys
+    from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text, written_keys
 
     options = KeyOptions(nulls_distinct=(li.nulls_distinct, ri.nulls_distinct), itself=True)
-    texts = tuple(
-        f"({', '.join([*i.expressions, *([i.where] if i.where else [])])})" for i in (li, ri)
-    )
-    keys = tuple((i.raw_expressions or i.expressions, i.raw_where or i.where) for i in (li, ri))
+    texts = tuple(key_text((i.expressions, i.where)) for i in (li, ri))
+    keys = tuple(written_keys(i) for i in (li, ri))
     judged = judge_keys(st, table.name, (keys[0], keys[1]), (texts[0], texts[1]), options)
     if judged is None or judged.stored == 0:
         return

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, matched_tables, scale_reasons
-from twinschema.evaluate.index_keys import KeyOptions, judge_keys
+from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text
 from twinschema.model import Table
 
 
@@ -101,7 +101,7 @@ def _judge(st: StageContext, tables: tuple[Table, Table], left: _Rule, right: _R
     keys = tuple(
         (tuple(_quoted(c) for c in rule.columns), rule.raw_where) for rule in (left, right)
     )
-    texts = tuple(f"({', '.join([*k[0], *([k[1]] if k[1] else [])])})" for k in keys)
+    texts = tuple(key_text(k) for k in keys)
     names = left.key[0] | _read(dialects[0], texts[0]) | _read(dialects[1], texts[1])
     lchecks, rchecks = (
         tuple(

@@ -20,7 +20,13 @@ from __future__ import annotations
 from twinschema.evaluate import probes
 from twinschema.evaluate.computed import index_shown
 from twinschema.evaluate.context import StageContext, find, probe_count
-from twinschema.evaluate.index_keys import Judged, KeyOptions, judge_keys
+from twinschema.evaluate.index_keys import (
+    Judged,
+    KeyOptions,
+    judge_keys,
+    key_text,
+    written_keys,
+)
 from twinschema.model import Index
 from twinschema.records import Difference
 
@@ -125,17 +131,8 @@ def _comparable(st: StageContext, left: Index, right: Index) -> bool:
 def _reads(dialect: str, index: Index) -> frozenset[str] | None:
     """The columns an index reads (its elements and WHERE, as written), folded; None when an
     element does not parse."""
-    found = probes.reads(dialect, _text(index))
+    found = probes.reads(dialect, key_text(written_keys(index)))
     return frozenset(c.lower() for c in found.columns) if found is not None else None
-
-
-def _keys(index: Index) -> tuple[tuple[str, ...], str | None]:
-    return index.raw_expressions or index.expressions, index.raw_where or index.where
-
-
-def _text(index: Index) -> str:
-    elements, where = _keys(index)
-    return f"({', '.join([*elements, *([where] if where else [])])})"
 
 
 def _judge(st: StageContext, table: str, left: Index, right: Index) -> Judged | None:
@@ -143,6 +140,5 @@ def _judge(st: StageContext, table: str, left: Index, right: Index) -> Judged | 
     if found is None:
         return None
     options = KeyOptions(nulls_distinct=(left.nulls_distinct, right.nulls_distinct), itself=True)
-    return judge_keys(
-        st, found.name, (_keys(left), _keys(right)), (_text(left), _text(right)), options
-    )
+    keys = written_keys(left), written_keys(right)
+    return judge_keys(st, found.name, keys, (key_text(keys[0]), key_text(keys[1])), options)
