@@ -29,8 +29,8 @@ def loader(pg_server: str) -> Iterator[Loader]:
     [
         ("sl-pg.check-one-sided-typeof", "witness (x) = (NULL): SQLite rejects, PostgreSQL accepts"),
         ("sl-pg.check-one-sided-on-postgresql", "witness (x) = (0): SQLite accepts, PostgreSQL rejects"),
-        ("sl-sl.check-one-sided", "witness (x) = (0): left (a.sql) rejects, right (b.sql) accepts"),
-        ("pg-pg.check-one-sided", "witness (x) = (0): left (a.sql) accepts, right (b.sql) rejects"),
+        ("sl-sl.check-one-sided", "witness (x) = (0): a.sql rejects, b.sql accepts"),
+        ("pg-pg.check-one-sided", "witness (x) = (0): a.sql accepts, b.sql rejects"),
         # Near miss: NULL is x's own difference (NOT NULL on PostgreSQL only).
         ("sl-pg.check-one-sided-null-is-the-columns-own",
          "witness (x) = (0): SQLite rejects, PostgreSQL accepts"),
