@@ -46,7 +46,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     columns = {c.lower() for c in found.columns}
     if any(find(other, d.table, c)[1] is None for c in columns):
         return  # a column missing on the other side is a difference of its own
-    others = _checks_within(other, d.table, columns) or _ANY_ROW
+    others = checks_within(other, d.table, columns) or _ANY_ROW
     ltext, rtext = (text, others) if side == "left" else (others, text)
     counts = (st.result.evaluated, st.result.not_evaluated)
     rows = probe_rows(st, table.name, ltext, rtext)
@@ -61,7 +61,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
             return
 
 
-def _checks_within(side_of: Side, table: str, columns: set[str]) -> str:
+def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     """The other side's CHECKs on ``table`` that read only ``columns``, as one conjunction."""
     found, _ = find(side_of, table, "")
     if found is None:

@@ -52,6 +52,7 @@ from twinschema.evaluate import (
     index_keys,
     nulls_moot,
     one_sided,
+    one_sided_unique,
     range_defaults,
     scaled_keys,
     stored_defaults,
@@ -89,6 +90,7 @@ def evaluate(
     range_defaults.out_of_range(st)
     checks.checks(st)
     one_sided.witnesses(st)
+    one_sided_unique.witnesses(st)
     computed.predicates(st)
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)
