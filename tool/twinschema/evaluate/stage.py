@@ -50,6 +50,7 @@ from twinschema.evaluate import (
     crossing,
     defaults,
     index_keys,
+    not_null_checks,
     nulls_moot,
     one_sided,
     one_sided_unique,
@@ -88,6 +89,7 @@ def evaluate(
     defaults.equivalences(st)
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
+    not_null_checks.not_null_checks(st)
     checks.checks(st)
     one_sided.witnesses(st)
     one_sided_unique.witnesses(st)
