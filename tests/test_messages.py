@@ -149,16 +149,14 @@ def test_an_index_expression_is_shown_as_written_not_canonical(
         # Canonically `active` and `NOT active` on both: each side as its source wrote it.
         (
             "sl-sl.partial-index-boolean-negated",
-            "index t_k on t differs in its WHERE: active on left (a.sql), active = 0 on right "
-            "(b.sql); witness (active) = (0): the row is in the partial index on right "
-            "(b.sql), not on left (a.sql)",
+            "index t_k on t differs in its WHERE: active on a.sql, active = 0 on b.sql; "
+            "witness (active) = (0): the row is in the partial index on b.sql, not on a.sql",
             ("UNIQUE (k) WHERE active", "UNIQUE (k) WHERE active = 0"),
         ),
         (
             "pg-pg.partial-index-boolean-negated",
-            "index t_k on t differs in its WHERE: active on left (a.sql), (NOT active) on right "
-            "(b.sql); witness (active) = (False): the row is in the partial index on right "
-            "(b.sql), not on left (a.sql)",
+            "index t_k on t differs in its WHERE: active on a.sql, (NOT active) on b.sql; "
+            "witness (active) = (False): the row is in the partial index on b.sql, not on a.sql",
             ("UNIQUE (k) WHERE active", "UNIQUE (k) WHERE (NOT active)"),
         ),
     ],
@@ -247,14 +245,13 @@ def test_probe_text_shows_what_it_shortens() -> None:
         ),
         (
             "pg-pg.eval-check-ge-vs-gt",
-            "CHECK on t differs: CHECK ((x >= 0)) on left (a.sql), CHECK ((x > 0)) on right "
-            "(b.sql); witness (x) = (0): left (a.sql) accepts, right (b.sql) rejects",
+            "CHECK on t differs: CHECK ((x >= 0)) on a.sql, CHECK ((x > 0)) on b.sql; "
+            "witness (x) = (0): a.sql accepts, b.sql rejects",
         ),
         (
             "sl-sl.check-between-near-miss",
-            "CHECK on t differs: CHECK (x BETWEEN 0 AND 10) on left (a.sql), CHECK (x > 0 AND "
-            "x <= 10) on right (b.sql); witness (x) = (0): left (a.sql) accepts, right (b.sql) "
-            "rejects",
+            "CHECK on t differs: CHECK (x BETWEEN 0 AND 10) on a.sql, CHECK (x > 0 AND "
+            "x <= 10) on b.sql; witness (x) = (0): a.sql accepts, b.sql rejects",
         ),
     ],
 )

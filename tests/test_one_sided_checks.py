@@ -29,11 +29,16 @@ def loader(pg_server: str) -> Iterator[Loader]:
     [
         ("sl-pg.check-one-sided-typeof", "witness (x) = (NULL): SQLite rejects, PostgreSQL accepts"),
         ("sl-pg.check-one-sided-on-postgresql", "witness (x) = (0): SQLite accepts, PostgreSQL rejects"),
-        ("sl-sl.check-one-sided", "witness (x) = (0): left (a.sql) rejects, right (b.sql) accepts"),
-        ("pg-pg.check-one-sided", "witness (x) = (0): left (a.sql) accepts, right (b.sql) rejects"),
+        ("sl-sl.check-one-sided", "witness (x) = (0): a.sql rejects, b.sql accepts"),
+        ("pg-pg.check-one-sided", "witness (x) = (0): a.sql accepts, b.sql rejects"),
         # Near miss: NULL is x's own difference (NOT NULL on PostgreSQL only).
         ("sl-pg.check-one-sided-null-is-the-columns-own",
          "witness (x) = (0): SQLite rejects, PostgreSQL accepts"),
+        # A fraction: SQLite keeps 1.5 in an INTEGER column (typeof() says real), PostgreSQL
+        # stores 2; NULL is x's own difference here (verdict-f).
+        ("sl-pg.not-null-as-check-typeof-rejects-fractions-near-miss",
+         "witness (x) = (1.5): SQLite rejects, PostgreSQL accepts (PostgreSQL stores 1.5 in an "
+         "integer column as 2)"),
         # Near miss: every smallint passes the CHECK.
         ("pg-pg.check-one-sided-no-row-shows-it", None),
     ],

@@ -24,6 +24,11 @@ SCALE_REASON = (
     "{keeps} keeps them all (0.001 is 0.00 on one, 0.001 on the other)"
 )
 
+# Dialects whose integer columns round a fraction on store: PostgreSQL stores 1.5 written to an
+# integer as 2, SQLite keeps the REAL 1.5 in an INTEGER column (a plain table, not a STRICT one),
+# where a CHECK sees it (``evaluate.fractions``).
+ROUNDS_INTEGER_FRACTIONS = frozenset({POSTGRESQL})
+
 # What a CHECK ... IN list on a column of a given kind encodes: SQLite spells booleans as
 # integers restricted to (0, 1) and enums as text restricted to a list of strings. SQLite's
 # NUMERIC affinity stores 1, 1.0 and '1' as the integer 1, as INTEGER does: a carrier too.

@@ -13,7 +13,12 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
-from twinschema.compare.unique_rules import repeats_key, unique_text, unpaired_uniques
+from twinschema.compare.unique_rules import (
+    key_indexes,
+    repeats_key,
+    unique_text,
+    unpaired_uniques,
+)
 from twinschema.model import (
     Collation,
     Index,
@@ -67,6 +72,7 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
     unpaired_uniques(
         ctx, left, right, [(lu[k], True) for k in only_lu] + [(ru[k], False) for k in only_ru]
     )
+    key_indexes(ctx, left, right, only_li, only_ri)
     _unpaired_indexes(ctx, left.name, only_li, only_ri)
 
 

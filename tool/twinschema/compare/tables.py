@@ -93,7 +93,17 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     for rc in unmatched.values():
         column_missing(ctx, left.name, None, rc)
     lpk, rpk = left.primary_key, right.primary_key
-    if lpk != rpk:
+    if lpk != rpk and sorted(lpk) == sorted(rpk):
+        # The same columns in another order: the key rejects the same rows (and a foreign key
+        # may reference them in any order on both dialects); only its index's order differs.
+        ctx.same(
+            left.name,
+            None,
+            "primary key column order",
+            f"PRIMARY KEY ({cols(lpk)})",
+            f"PRIMARY KEY ({cols(rpk)})",
+        )
+    elif lpk != rpk:
         ctx.diff(
             "primary_key",
             left.name,

@@ -44,11 +44,12 @@ class StageContext:
             self.result.where[dialect] = self.ev.where(dialect)
 
     def side_name(self, side: str) -> str:
-        """How a witness names ``side``: its dialect across dialects, else left/right and label."""
+        """How a witness names ``side``: its dialect across dialects, else its source, as every
+        message names it (``a.sql``)."""
         chosen = self.left if side == "left" else self.right
         if self.cross:
             return DIALECT_NAMES[chosen.schema.dialect]
-        return f"{side} ({chosen.label})"
+        return chosen.label
 
     def drop(self, *found: Difference) -> None:
         """Remove these very differences (by identity) from the comparison."""

@@ -50,8 +50,10 @@ from twinschema.evaluate import (
     crossing,
     defaults,
     index_keys,
+    not_null_checks,
     nulls_moot,
     one_sided,
+    one_sided_unique,
     range_defaults,
     scaled_keys,
     stored_defaults,
@@ -87,8 +89,10 @@ def evaluate(
     defaults.equivalences(st)
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
+    not_null_checks.not_null_checks(st)
     checks.checks(st)
     one_sided.witnesses(st)
+    one_sided_unique.witnesses(st)
     computed.predicates(st)
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)

@@ -1,0 +1,66 @@
+"""A UNIQUE rule on one side only names its witness: two rows equal on the rule's columns and apart
+on every other, which one side stores both of and the other refuses the second of (as a CHECK on
+one side only names its row: ``test_one_sided_checks``).
+
+The cases are golden probe cases (``tests/fixtures/probes``): ``test_probes`` inserts their
+witness rows into both real databases; here the difference must name the value, for each pair of
+dialects and either side holding the rule. Near miss: a rule over a superset of the primary key
+refuses no row the key accepts, so it names none (the key refuses such rows on both sides).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from probes import Loader, cases, compare_case, loader_on
+
+BY_NAME = {c.name: c for c in cases()}
+
+
+@pytest.fixture(scope="module")
+def loader(pg_server: str) -> Iterator[Loader]:
+    with loader_on(pg_server, "onesidedunique") as found:
+        yield found
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "witness"),
+    [
+        ("sl-pg.unique-one-sided", "UNIQUE (email)",
+         "witness: two rows with (email) = ('') and every other column apart: PostgreSQL stores "
+         "both, SQLite rejects the second as a duplicate"),
+        ("sl-sl.unique-one-sided-index", "UNIQUE (email)",
+         "witness: two rows with (email) = ('') and every other column apart: a.sql stores both, "
+         "b.sql rejects the second as a duplicate"),
+        # Both sides' CHECK refuses '': the witness holds a value they accept.
+        ("pg-pg.unique-one-sided-check", "UNIQUE (email, n)",
+         "witness: two rows with (email, n) = (' ', 0) and every other column apart: b.sql "
+         "stores both, a.sql rejects the second as a duplicate"),
+        ("sl-pg.unique-repeats-primary-key-near-miss", "UNIQUE (v)",
+         "witness: two rows with (v) = ('') and every other column apart: SQLite stores both, "
+         "PostgreSQL rejects the second as a duplicate"),
+        # Near miss: over the key (token) and v, the key refuses such rows on both sides.
+        ("sl-pg.unique-repeats-primary-key-near-miss", "UNIQUE (token, v)", None),
+    ],
+)  # fmt: skip
+def test_a_unique_rule_on_one_side_names_its_witness(
+    loader: Loader, name: str, rule: str, witness: str | None
+) -> None:
+    case = BY_NAME[name]
+    found = compare_case(loader, case)
+    assert {d.kind for d in found.differences} == case.expect
+    (unique,) = [d for d in found.differences if rule in (d.left, d.right)]
+    side = "a.sql" if unique.left is not None else "b.sql"
+    assert unique.message.startswith(f"{rule} on t exists only in {side}"), unique.message
+    if witness is None:
+        assert "witness" not in unique.message, unique.message
+    else:
+        assert unique.message.endswith("; " + witness), unique.message
+
+
+def test_without_evaluation_no_witness_is_named(loader: Loader) -> None:
+    """``--no-evaluate``: the difference alone (the witness is the evaluation stage's)."""
+    found = compare_case(loader, BY_NAME["sl-pg.unique-one-sided"], evaluated=False)
+    (unique,) = found.differences
+    assert unique.message == "UNIQUE (email) on t exists only in a.sql"

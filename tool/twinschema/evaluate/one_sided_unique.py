@@ -1,0 +1,105 @@
+"""The witness of a UNIQUE rule on one side only, as ``one_sided`` gives one for a CHECK: two rows
+equal on the rule's columns and apart on every other, which the side without the rule stores
+both of and the side with it refuses the second of. The value is the first of the columns' own
+probe values (``probes.values_for``, NULL left out: NULLs are distinct under most rules) that
+both sides' columns store and both sides' CHECKs over those columns accept, run on the scratch
+databases. No witness where a key of the side without the rule lies within the rule's columns
+(a UNIQUE over a superset of the primary key: the key refuses such rows on both sides). The
+difference stands whether or not a value is found; only the witness is added.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from twinschema.evaluate import probes
+from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.one_sided import checks_within
+from twinschema.evaluate.statements import probe_column
+from twinschema.evaluate.values import probe_text
+from twinschema.model import Table, UniqueConstraint
+from twinschema.records import Difference
+
+# What a side without CHECKs over the rule's columns enforces on them: nothing.
+_ANY_ROW = "TRUE"
+# At most this many candidate rows are tried.
+_TRIED = 60
+
+
+def witnesses(st: StageContext) -> None:
+    """Add a witness to each ``unique`` difference that only one side has, where one is found."""
+    for d in [d for d in st.comparison.differences if d.kind == "unique"]:
+        if d.table is not None and (d.left is None) != (d.right is None):
+            _witness(st, d, "left" if d.left is not None else "right")
+
+
+def _witness(st: StageContext, d: Difference, side: str) -> None:
+    assert d.table is not None
+    own = st.left if side == "left" else st.right
+    table, _ = find(own, d.table, "")
+    unique = _rule(table, d.left if side == "left" else d.right)
+    other_table, _ = find(st.right if side == "left" else st.left, d.table, "")
+    if table is None or unique is None or other_table is None:
+        return
+    columns = {c.lower() for c in unique.columns}
+    if any(keys <= columns for keys in _keys(st, other_table, side == "left")):
+        return  # the side without the rule refuses such two rows too (a key within its columns)
+    pairs = [(find(st.left, d.table, c)[1], find(st.right, d.table, c)[1]) for c in unique.columns]
+    lb = st.ev.backend(st.left.schema.dialect)
+    rb = st.ev.backend(st.right.schema.dialect)
+    if lb is None or rb is None:
+        return
+    values = []
+    for lc, rc in pairs:
+        if lc is None or rc is None:
+            return  # a column missing on one side is a difference of its own
+        labels = (*(lc.type.values or ()), *(rc.type.values or ()))
+        kind = probes.kind_of(lc, rc)
+        values.append([v for v in probes.values_for(kind, (), labels) if v is not None])
+    rows = list(itertools.islice(itertools.product(*values), _TRIED))
+    lcols = tuple(probe_column(c) for c, _ in pairs if c is not None)
+    rcols = tuple(probe_column(c) for _, c in pairs if c is not None)
+    lcheck = checks_within(st.left, d.table, columns) or _ANY_ROW
+    rcheck = checks_within(st.right, d.table, columns) or _ANY_ROW
+    lgot = lb.try_rows(lcols, lcheck, rows)
+    rgot = rb.try_rows(rcols, rcheck, rows)
+    row = next((r for r, a, b in zip(rows, lgot, rgot, strict=True) if a and b), None)
+    if row is None:
+        return
+    other = "right" if side == "left" else "left"
+    names = ", ".join(unique.columns)
+    shown = ", ".join(probe_text(v) for v in row)
+    st.annotate(
+        f"witness: two rows with ({names}) = ({shown}) and every other column apart: "
+        f"{st.side_name(other)} stores both, {st.side_name(side)} rejects the second as a "
+        "duplicate",
+        d,
+    )
+
+
+def _keys(st: StageContext, table: Table, right_side: bool) -> list[set[str]]:
+    """The columns of each rule of ``table`` (a side's) that refuses rows equal on them: its
+    primary key, its UNIQUE rules, the columns its unique indexes read (partial ones too)."""
+    dialect = (st.right if right_side else st.left).schema.dialect
+    found = [{c.lower() for c in table.primary_key}] if table.primary_key else []
+    found += [{c.lower() for c in u.columns} for u in table.uniques]
+    for index in table.indexes:
+        if not index.unique:
+            continue
+        read: set[str] = set()
+        for text in index.expressions:
+            reads = probes.reads(dialect, text)
+            read |= {c.lower() for c in reads.columns} if reads is not None else {text.lower()}
+        found.append(read)
+    return found
+
+
+def _rule(table: Table | None, shown: str | None) -> UniqueConstraint | None:
+    """The UNIQUE rule of ``table`` a difference shows as ``shown`` (``UNIQUE (a, b)``)."""
+    if table is None or shown is None:
+        return None
+    for unique in table.uniques:
+        names = ", ".join(unique.columns)
+        if shown in (f"UNIQUE ({names})", f"UNIQUE NULLS NOT DISTINCT ({names})"):
+            return unique
+    return None
