@@ -46,8 +46,9 @@ def commands() -> list[tuple[str, list[str]]]:
     found = []
     code = ["import gc, sys", "gc.disable()", "sys.path.insert(0, '.')"]
     for label, line in _FLOORS:
-        code.append(line or "pass")
-        found.append((label, [sys.executable, "-c", "\n".join(code if line else ["pass"])]))
+        if line:
+            code.append(line)
+        found.append((label, [sys.executable, "-c", "\n".join(code) if line else "pass"]))
     found.append(("twinschema check", [sys.executable, "-m", "twinschema", "check"]))
     found.append(("twinschema --help", [sys.executable, "-m", "twinschema", "--help"]))
     return found
