@@ -22,6 +22,7 @@ import pytest
 from support import systempg
 from support.dbpool import DatabasePool
 from support.reaper import reap_after
+from support.xdist_groups import pytest_collection_modifyitems  # noqa: F401 (a hook)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the application's schemas/ package is imported by path
