@@ -44,6 +44,7 @@ diff`` does, and tries witness rows.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -99,7 +100,12 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def cases() -> list[Case]:
-    """Every case of the corpus, in folder order."""
+    """Every case of the corpus, in folder order (read once per process: six test modules ask)."""
+    return list(_cases())
+
+
+@functools.cache
+def _cases() -> tuple[Case, ...]:
     found = []
     for folder in sorted(p for p in PROBES.iterdir() if p.is_dir()):
         spec = yaml.load((folder / "case.yaml").read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
@@ -119,7 +125,7 @@ def cases() -> list[Case]:
                 warnings=spec.get("warnings"),
             )
         )
-    return found
+    return tuple(found)
 
 
 class Loader:
