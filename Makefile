@@ -43,11 +43,15 @@ migrate-remote: $(STAMP)
 ## mostly wait on that server and on subprocesses, so more workers than cores pay.
 ## TEST_WORKERS=0 runs it in one process. Tests marked with one xdist_group run on one worker
 ## (--dist loadgroup): those that use or watch this repository's own var/.
+## Bytecode writing is on for the suite's own processes (PYTHONDONTWRITEBYTECODE emptied): pytest
+## keeps the modules it rewrites (every test module and, the package being a pytest plugin, every
+## twinschema module) only where bytecode may be written, and redid ~260 of them in each worker of
+## each run. Tests that import a scratch project in-process turn bytecode off themselves.
 TEST_WORKERS ?= 4
 test: $(STAMP)
 	@$(PY) -m compileall -qq tool schemas
 	@bash scripts/ensure-system-postgres.sh
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

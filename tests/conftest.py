@@ -13,7 +13,7 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -22,43 +22,9 @@ import pytest
 from support import systempg
 from support.dbpool import DatabasePool
 from support.reaper import reap_after
-from support.xdist_groups import pytest_collection_modifyitems  # noqa: F401 (a hook)
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def _keep_rewritten_modules() -> None:
-    """pytest rewrites the asserts of each test module, and of every module of this package (a
-    pytest11 plugin's distribution), when it imports one, and keeps the result in ``__pycache__``
-    (``*-pytest-<version>.pyc``, checked by the source's hash) unless bytecode writing is off:
-    with PYTHONDONTWRITEBYTECODE set (on this machine, on some CI ones) each worker of each run
-    rewrote about 260 modules again, 3.7 of its 8.8 s of CPU to collect the suite. The import
-    hook writes that cache for the modules of this repository (tests/, tool/) all the same; the
-    ordinary loader's setting is put back when the module has run, so the folders of a scratch
-    project that a test imports (in-process commands) still get no bytecode written."""
-    if not sys.dont_write_bytecode:
-        return
-    for finder in sys.meta_path:
-        if type(finder).__name__ != "AssertionRewritingHook":
-            continue
-        original = finder.exec_module  # type: ignore[attr-defined]
-
-        def exec_module(
-            module: ModuleType, original: Callable[[ModuleType], None] = original
-        ) -> None:
-            origin = module.__spec__.origin if module.__spec__ else None
-            if origin is None or not Path(origin).resolve().is_relative_to(ROOT):
-                return original(module)
-            sys.dont_write_bytecode = False
-            try:
-                return original(module)
-            finally:
-                sys.dont_write_bytecode = True
-
-        finder.exec_module = exec_module  # type: ignore[attr-defined]
-
-
-_keep_rewritten_modules()
 if str(ROOT) not in sys.path:  # the application's schemas/ package is imported by path
     sys.path.insert(0, str(ROOT))
 
