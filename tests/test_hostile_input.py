@@ -541,11 +541,20 @@ def test_every_command_that_prints_to_a_full_stdout_is_exit_2(
     db = tmp_path / "app.db"
     sqlite3.connect(db).executescript("CREATE TABLE t (id INTEGER PRIMARY KEY);")
     argv = [a.replace("{db}", str(db)) for a in args]
+    # `db url` starts the embedded server (of the folder it runs in, outside a project): in a
+    # folder of the test's own, never this repository's var/
+    cwd = tmp_path if args == ["db", "url"] else ROOT
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [TWINSCHEMA, *argv], cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True,
-            timeout=120, check=False,
+            [TWINSCHEMA, *argv], cwd=cwd, stdout=full, stderr=subprocess.PIPE, text=True,
+            timeout=120, check=False, env=clean_env(XDG_CACHE_HOME=str(tmp_path / "cache")),
         )  # fmt: skip
+    if cwd == tmp_path:  # the command stops what it started; make sure of it
+        stopped = subprocess.run(
+            [TWINSCHEMA, "db", "stop"], cwd=cwd, capture_output=True, text=True, check=False,
+            env=clean_env(XDG_CACHE_HOME=str(tmp_path / "cache")), timeout=120,
+        )  # fmt: skip
+        assert stopped.returncode == 0, stopped.stderr
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
         "twinschema: error: cannot write to standard output: No space left on device"
