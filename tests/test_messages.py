@@ -41,6 +41,10 @@ CASES = (
     "sl-pg.eval-dependent-check-cast-text-real",
     "sl-pg.eval-dependent-check-cast-text-boolean",
     "sl-pg.eval-dependent-check-format-numeric",
+    "sl-pg.eval-unscaled-check-not-equal",
+    "sl-pg.eval-unscaled-unique",
+    "sl-pg.eval-unscaled-partial-unique",
+    "sl-pg.numeric-precision-only-vs-scale-two-near-miss",
 )
 
 
@@ -320,3 +324,32 @@ def test_a_conversion_to_text_says_why_the_dialects_part(
     d = _one(found, case)
     assert f"but means something else on each: {why}" in d.message, d.message
     assert "each: ;" not in d.message
+
+
+@pytest.mark.parametrize(
+    ("case", "witness"),
+    [
+        (
+            "sl-pg.eval-unscaled-check-not-equal",
+            "witness (x) = (0.30000000000000001): SQLite rejects",
+        ),
+        ("sl-pg.eval-unscaled-unique", "witness (x) = (0.50000000000000001) then (0.5)"),
+        ("sl-pg.eval-unscaled-partial-unique", "witness (x) = (0.30000000000000001): the row is"),
+    ],
+)
+def test_an_unscaled_numeric_says_sqlite_keeps_a_double(
+    found: dict[str, list[Difference]], case: str, witness: str
+) -> None:
+    """A rule on an unscaled NUMERIC spelled alike says why it parts (SQLite stores a double,
+    PostgreSQL every digit) and names a value past a double's precision (stranger 10); a pair
+    parted by something else on such a column (format() above) does not say it."""
+    d = _one(found, case)
+    assert "x is an unscaled NUMERIC: SQLite stores a non-integer as a double" in d.message
+    assert witness in d.message, d.message
+
+
+def test_numeric_with_a_precision_only_has_scale_zero(found: dict[str, list[Difference]]) -> None:
+    """SQLite's NUMERIC(5) is NUMERIC(5, 0), as PostgreSQL reads numeric(5): against
+    numeric(5, 2) the scales are 0 and 2, never "none" (stranger 10)."""
+    d = _one(found, "sl-pg.numeric-precision-only-vs-scale-two-near-miss")
+    assert d.message.startswith("scale of t.x differs: 0 vs 2"), d.message

@@ -49,8 +49,8 @@ TYPES = [
     ("NVARCHAR(160)", "nvarchar", 160, None, None),
     ("NUMERIC(10,2)", "numeric", None, 10, 2),
     ("DECIMAL(5, 2)", "numeric", None, 5, 2),  # one type in SQL, and alike to SQLite
-    ("NUMERIC(10)", "numeric", None, 10, None),
-    ("decimal( 7 )", "numeric", None, 7, None),
+    ("NUMERIC(10)", "numeric", None, 10, 0),  # NUMERIC(p) is NUMERIC(p, 0), as on PostgreSQL
+    ("decimal( 7 )", "numeric", None, 7, 0),
     ("INTEGER", "integer", None, None, None),
     ("", "", None, None, None),
     ("BLOB SUB_TYPE TEXT", "blob sub_type text", None, None, None),

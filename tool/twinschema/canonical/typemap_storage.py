@@ -1,7 +1,8 @@
 """How a logical type is carried by a stored one: a CHECK ... IN list that makes an integer a
 boolean or a text an enum (``encodings_of``), and the extension types (vector, geometry) that
-``domain.yaml`` declares a SQLite spelling for (``Storage``), and the dialects that round to a
-declared scale on store (``ENFORCES_SCALE``). The type table they read is ``typemap``'s.
+``domain.yaml`` declares a SQLite spelling for (``Storage``), the dialects that round to a
+declared scale on store (``ENFORCES_SCALE``) and those that keep an unscaled NUMERIC as a double
+(``DOUBLE_UNSCALED``). The type table they read is ``typemap``'s.
 """
 
 from __future__ import annotations
@@ -28,6 +29,17 @@ SCALE_REASON = (
 # integer as 2, SQLite keeps the REAL 1.5 in an INTEGER column (a plain table, not a STRICT one),
 # where a CHECK sees it (``evaluate.fractions``).
 ROUNDS_INTEGER_FRACTIONS = frozenset({POSTGRESQL})
+
+# Dialects whose unscaled NUMERIC stores a non-integer (and an integer past 64 bits) as a double,
+# about 15-17 significant digits: SQLite's NUMERIC affinity stores 0.30000000000000001 as 0.3,
+# PostgreSQL's numeric keeps every digit. Across dialects, an expression or a unique rule that
+# reads such a column depends on the dialect even when spelled alike: it is run on probe rows.
+DOUBLE_UNSCALED = frozenset({SQLITE})
+UNSCALED_REASON = (
+    "{column} is an unscaled NUMERIC: {double} stores a non-integer as a double (15-17 "
+    "significant digits), {exact} keeps every digit (0.30000000000000001 is 0.3 on one, "
+    "0.30000000000000001 on the other)"
+)
 
 # What a CHECK ... IN list on a column of a given kind encodes: SQLite spells booleans as
 # integers restricted to (0, 1) and enums as text restricted to a list of strings. SQLite's

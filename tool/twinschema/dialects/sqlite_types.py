@@ -63,8 +63,9 @@ def parse_type(spelling: str) -> ColumnType:
 
     The name is the lower-case spelling without its parameters, inner whitespace collapsed, so that
     ``typemap.kinds_of`` can apply SQLite's affinity rules to it. One parameter is a length (a
-    precision for NUMERIC and DECIMAL), two are a precision and a scale. Parameters that are not
-    integers are dropped rather than guessed at.
+    precision for NUMERIC and DECIMAL, whose scale is then 0: the SQL standard's NUMERIC(p) is
+    NUMERIC(p, 0), as PostgreSQL reads it), two are a precision and a scale. Parameters that are
+    not integers are dropped rather than guessed at.
     """
     params: list[int] = []
     match = _TYPE_PARAMS.search(spelling)
@@ -80,7 +81,7 @@ def parse_type(spelling: str) -> ColumnType:
     if len(params) == 1 and name not in _PRECISION_FIRST:
         return ColumnType(NAME, name, length=params[0], raw=spelling)
     if len(params) == 1:
-        return ColumnType(NAME, name, precision=params[0], raw=spelling)
+        return ColumnType(NAME, name, precision=params[0], scale=0, raw=spelling)
     if len(params) == 2:
         return ColumnType(NAME, name, precision=params[0], scale=params[1], raw=spelling)
     return ColumnType(NAME, name, raw=spelling)

@@ -164,15 +164,18 @@ def _with_note(d: Difference, said: str) -> Difference:
     return replace(d, message=f"{d.message}; {said}")
 
 
-def scale_reasons(st: StageContext, table: str, names: set[str]) -> list[str]:
+def scale_reasons(st: StageContext, table: str, names: set[str], doubles: bool = True) -> list[str]:
     """Why each of the columns ``names`` of ``table`` is stored otherwise on each side: a
-    declared scale one dialect rounds to and the other ignores (``probes.scale_parts``)."""
+    declared scale one dialect rounds to and the other ignores, or (``doubles``) an unscaled
+    NUMERIC one dialect keeps as a double and the other exactly (``probes.scale_parts``)."""
     from twinschema.evaluate.probes import scale_parts
 
     reasons = []
     for name in sorted({n.lower() for n in names}):
         left, right = find(st.left, table, name)[1], find(st.right, table, name)[1]
-        reason = scale_parts(left, right) if left is not None and right is not None else None
+        if left is None or right is None:
+            continue
+        reason = scale_parts(left, right, doubles)
         if reason is not None:
             reasons.append(reason)
     return reasons

@@ -37,6 +37,9 @@ def probe_values(kind: str | None, length: int | None, scale: int | None) -> lis
     if kind == "numeric" and scale is not None:
         value = Decimal(1).scaleb(-(scale + 1)) + 1
         found.append((f"the number {value} (more digits than scale {scale})", value))
+    if kind == "numeric" and scale is None:
+        value = Decimal("12345678901234567890.5")
+        found.append((f"the number {value} (more digits than a double holds)", value))
     if kind == "uuid":
         found.append(("the text 'not-a-uuid'", "not-a-uuid"))
     if kind in ("timestamp", "timestamptz", "date"):

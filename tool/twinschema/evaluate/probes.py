@@ -196,18 +196,27 @@ def _text_only(dialect: str, text: str) -> bool:
     return True
 
 
-def scale_parts(left: Column, right: Column) -> str | None:
+def scale_parts(left: Column, right: Column, doubles: bool = True) -> str | None:
     """Why a column is stored otherwise on each side, if it is: it has a declared scale on a
     side whose dialect rounds to it (``typemap_storage.ENFORCES_SCALE``), and the other side's
-    dialect keeps every decimal."""
-    from twinschema.canonical.typemap_storage import ENFORCES_SCALE, SCALE_REASON
+    dialect keeps every decimal; or (``doubles``) it is an unscaled NUMERIC on both sides, one
+    dialect keeps it as a double (``typemap_storage.DOUBLE_UNSCALED``) and the other every digit."""
+    from twinschema.canonical import typemap_storage as storage
 
+    names, enforces = typemap.DIALECT_NAMES, storage.ENFORCES_SCALE
+    unscaled = doubles and left.type.scale is None and right.type.scale is None
+    numeric = unscaled and typemap.shared_kind(left.type, right.type) == "numeric"
+    for this, other in ((left, right), (right, left)):
+        double, exact = this.type.dialect, other.type.dialect
+        if numeric and double in storage.DOUBLE_UNSCALED and exact not in storage.DOUBLE_UNSCALED:
+            return storage.UNSCALED_REASON.format(
+                column=this.name, double=names[double], exact=names[exact]
+            )
     for this, other in ((left, right), (right, left)):
         rounds, keeps = this.type.dialect, other.type.dialect
-        if this.type.scale is None or rounds not in ENFORCES_SCALE or keeps in ENFORCES_SCALE:
+        if this.type.scale is None or rounds not in enforces or keeps in enforces:
             continue
-        names = typemap.DIALECT_NAMES
-        return SCALE_REASON.format(
+        return storage.SCALE_REASON.format(
             column=this.name, scale=this.type.scale, rounds=names[rounds], keeps=names[keeps]
         )
     return None
@@ -331,6 +340,9 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = Fal
         found += [n, n - step, n + step, n - 1, n + 1]
     if exact and scale is None:
         found += [_padded(n) for n in numbers] + [Decimal("1.0"), Decimal("1.50")]
+        # Past a double's precision, third after the literals (a cut keeps them), which SQLite's
+        # NUMERIC keeps as a double and PostgreSQL's numeric exactly (``DOUBLE_UNSCALED``).
+        found[len(numbers) * 5 : len(numbers) * 5] = _past_double(numbers)
     found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
     # Fractions where truncating, rounding half to even and half away from zero part
     # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).
@@ -343,6 +355,21 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = Fal
         fine, at = step / 10, len(numbers) * 5
         found[at:at] = [fine, 5 * fine, 1 - 5 * fine, -5 * fine]
     return [float(d) if scale is None and not exact else d for d in found]
+
+
+# A number of 20 significant digits with a fraction, and its whole part: one double on SQLite.
+_PAST_DOUBLE = (Decimal("12345678901234567890.5"), Decimal("12345678901234567890"))
+
+
+def _past_double(numbers: tuple[Decimal, ...]) -> list[Decimal]:
+    """Each number and 0.5 with a 17th significant digit (0.30000000000000001); _PAST_DOUBLE."""
+    found = [n + Decimal(1).scaleb(n.adjusted() - 16) for n in (*numbers, Decimal("0.5")) if n]
+    return [*found, *_PAST_DOUBLE]
+
+
+def past_double(value: Any) -> bool:
+    """True for a number a double does not hold exactly as written (0.30000000000000001)."""
+    return isinstance(value, Decimal) and value.is_finite() and Decimal(repr(float(value))) != value
 
 
 def _padded(number: Decimal) -> Decimal:

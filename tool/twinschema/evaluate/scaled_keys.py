@@ -9,7 +9,9 @@ rows (``index_keys.judge_keys``; a NUMERIC(p,s) column is probed one decimal bey
 one side takes as a duplicate and the other does not are the witness of a difference. A row a
 side's CHECK rejects (``CHECK (x = round(x, 2))``, which keeps SQLite's column to the scale) is
 stored by neither, so such a CHECK makes the rule the same again (its own difference, a value
-PostgreSQL rounds and SQLite refuses, is the CHECK's).
+PostgreSQL rounds and SQLite refuses, is the CHECK's). An unscaled NUMERIC is judged the same
+way (``typemap_storage.DOUBLE_UNSCALED``): SQLite keeps 0.5 and 0.50000000000000001 as one
+double, PostgreSQL as two keys; a NUMERIC is then probed past a double's precision.
 """
 
 from __future__ import annotations
