@@ -48,7 +48,7 @@ class StageContext:
         chosen = self.left if side == "left" else self.right
         if self.cross:
             return DIALECT_NAMES[chosen.schema.dialect]
-        return f"{side} ({chosen.label})"
+        return f"{side} ({chosen.named})"
 
     def drop(self, *found: Difference) -> None:
         """Remove these very differences (by identity) from the comparison."""

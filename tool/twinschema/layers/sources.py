@@ -12,6 +12,7 @@ from twinschema.model import Schema
 from twinschema.records import DIALECTS, Side
 from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical, read_metadata, reflect_url
+from twinschema.typemap import DIALECT_NAMES
 
 
 class Sources:
@@ -58,7 +59,8 @@ class Sources:
                 self._raw[dialect] = raw
                 canonical = make_canonical(raw, self.domain)
                 module = self._module_file(dialect)
-                fix = database_fix(label, None, self.plan.fix_command(dialect))
+                short = f"the {DIALECT_NAMES[dialect]} database"
+                fix = database_fix(short, None, self.plan.fix_command(dialect))
                 self._live[dialect] = Side(
                     canonical,
                     label,
@@ -66,6 +68,7 @@ class Sources:
                     role="database",
                     file=module,
                     placed=lambda: self.on_chain(dialect),
+                    short=short,
                 )
         return self._live[dialect]
 
@@ -81,7 +84,7 @@ class Sources:
             assert url is not None
             self._state[dialect] = chain_state(self.plan.config, dialect, url)
         state = self._state[dialect]
-        fix = database_fix(found.label, state, self.plan.fix_command(dialect))
+        fix = database_fix(found.named, state, self.plan.fix_command(dialect))
         return replace(found, fix=fix, state=state, placed=None)
 
     def live_schema(self, dialect: str) -> Schema | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from twinschema.records import Report, Severity, Status
 from twinschema.report.locate import Locator
-from twinschema.report.text_report import evaluation_line
+from twinschema.report.text_report import evaluation_line, values_line
 
 
 def _escape(text: str) -> str:
@@ -33,7 +33,7 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         level = "warning" if d.severity == Severity.WARNING else "error"
         lines.append(f"::{level} {props}title={_prop(title)}::{_escape(d.message + '. ' + d.hint)}")
     for layer in report.layers:
-        evaluation = evaluation_line(layer)
+        evaluation = "; ".join(filter(None, (evaluation_line(layer), values_line(layer))))
         if evaluation:
             lines.append(
                 f"::notice title={_prop('twinschema ' + layer.name + ' evaluation')}::"
