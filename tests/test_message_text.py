@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from twinschema.cli import cli
-from twinschema.commands import _named_databases
+from twinschema.commands import named_databases
 from twinschema.definitions import visible_sql
 from twinschema.model import Schema
 from twinschema.records import Side
@@ -189,11 +189,17 @@ def test_a_database_is_named_shortly_in_its_differences(tmp_path: Path, pg_url: 
     assert any("exists only in the SQLite database" in line for line in lines), lines
     assert any("make the SQLite database and the PostgreSQL database agree" in ln for ln in lines)
     assert f"[diff] {sqlite_url} <> " in text.stdout  # the header still names which is which
+    github = CliRunner().invoke(
+        cli, ["diff", sqlite_url, pg_url, "--no-domain", "--format", "github"]
+    )
+    notices = [line for line in github.stdout.splitlines() if line.startswith("::notice ")]
+    assert len(notices) == 1 and f"::[diff] {sqlite_url} <> " in notices[0], github.stdout
+    assert "difference(s)" in notices[0]
     schema = Schema(dialect="postgresql", tables={})
     two = [Side(schema, url, url) for url in (pg_url, pg_url + "2")]
-    assert [side.named for side in _named_databases(*two)] == [pg_url, pg_url + "2"]
+    assert [side.named for side in named_databases(*two)] == [pg_url, pg_url + "2"]
     one = [Side(Schema(dialect="sqlite", tables={}), sqlite_url, sqlite_url), two[0]]
-    assert [side.named for side in _named_databases(*one)] == [
+    assert [side.named for side in named_databases(*one)] == [
         "the SQLite database",
         "the PostgreSQL database",
     ]

@@ -210,7 +210,7 @@ def diff(
         open_source(b, db, config, domain) as right,
         evaluator_for(plan) as evaluator,
     ):
-        left, right = _named_databases(left, right)
+        left, right = named_databases(left, right)
         result = LayerResult("diff", left.label, right.label, Status.IN_SYNC)
         for side in (left, right):
             result.note_not_compared(side.label, side.schema.not_compared)
@@ -218,7 +218,7 @@ def diff(
     return report
 
 
-def _named_databases(left: Side, right: Side) -> tuple[Side, Side]:
+def named_databases(left: Side, right: Side) -> tuple[Side, Side]:
     """The two sides of a diff, a database (named by its URL, which the report's header shows)
     named shortly in messages and hints, "the SQLite database", when the other side is not a
     database of the same dialect (two of them keep their URLs: nothing shorter tells them apart)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from twinschema.definitions import visible_sql
-from twinschema.records import Difference, LayerResult, Report
+from twinschema.records import Difference, LayerResult, Report, Status
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
@@ -88,7 +88,7 @@ def values_line(result: LayerResult) -> str | None:
     """Said, even without ``--verbose``, when a cross-dialect pair's values were not probed (no
     value_compatibility warning could be found), with how to have them probed; None when they
     were, or when the layer's own error already says it."""
-    if not result.values_unprobed or result.status == "error":
+    if not result.values_unprobed or result.status == Status.ERROR:
         return None
     return f"value_compatibility not probed: {result.values_unprobed}"
 
