@@ -81,7 +81,7 @@ def test_hand_edits_at_head_are_told_to_write_a_revision_or_revert(
     assert {d["kind"] for d in pair} == {"index", "column_missing"}
     for d in pair:
         module = "schemas/sqlite.py" if d["kind"] == "index" else "schemas/postgres.py"
-        assert f"differs from its module {module} here" in d["hint"], d["hint"]
+        assert f"the database of {module} differs from that module here" in d["hint"], d["hint"]
         assert "migrate" not in d["hint"]
 
 
@@ -176,20 +176,23 @@ def test_live_pair_differences_point_at_the_database_that_left_its_module(
     }
     assert sorted(pair) == ["column_missing", "index"]
     modules = {"index": project.sqlite_module, "column_missing": project.postgres_module}
-    databases = {"index": project.sqlite, "column_missing": pg_url}
+    # Named shortly (the report's header of the pair gives their URLs), not by URL again.
     for kind, d in pair.items():
-        assert d["hint"].startswith(f"the database {databases[kind].split('?')[0]}"), d
-        assert f"differs from its module {modules[kind]}.py here" in d["hint"], d["hint"]
+        assert d["hint"].startswith(
+            f"the database of {modules[kind]}.py differs from that module here: fix that "
+            f"(the hint of [live] {modules[kind]}.py <> its database)"
+        ), d
+        assert pg_url.split("?")[0] not in d["hint"] and project.sqlite not in d["hint"], d
         assert d["fix"]["file"] == f"{modules[kind]}.py", d
     github = CliRunner().invoke(cli, ["check", *args, "--format", "github"])
     assert github.exit_code == 1, github.output
     annotated = sorted(
-        (line.split("file=")[1].split(",")[0], line.split("differs from its module ")[1][:30])
+        (line.split("file=")[1].split(",")[0], line.split("the database of ")[1][:30])
         for line in github.stdout.splitlines()
-        if "differs from its module" in line
+        if "differs from that module" in line
     )
     assert annotated == sorted(
-        (f"{module}.py", f"{module}.py here: fix that"[:30])
+        (f"{module}.py", f"{module}.py differs from that module"[:30])
         for module in (project.sqlite_module, project.postgres_module)
     ), github.stdout
 

@@ -206,15 +206,23 @@ def test_every_equivalent_row_is_no_difference_to_the_comparer(
     assert rules <= {kind}
 
 
-def test_a_type_name_both_engines_know_for_different_types_says_so() -> None:
+@pytest.mark.parametrize("sqlite_left", [True, False])
+def test_a_type_name_both_engines_know_for_different_types_says_so(sqlite_left: bool) -> None:
     """SQLite REAL (8 bytes) against PostgreSQL real (4 bytes): "real vs real" alone reads as
-    no difference, so the reason says what each name means."""
-    why = typemap_why.why_types_differ(sqlite("REAL"), pg("real"))
-    assert why == (
-        "SQLite REAL is an 8-byte float, PostgreSQL real a 4-byte one (float4): no logical "
-        "kind accepts both"
+    no difference, so each side is named with its engine and what that engine means by the
+    name (``typemap.SAME_NAME``), whichever side is left; the reason says one name stands for
+    two types. A pair spelled apart keeps its plain spellings (near miss)."""
+    pair = (sqlite("REAL"), pg("real")) if sqlite_left else (pg("real"), sqlite("REAL"))
+    shown = typemap_why.spelled_apart(*pair, ("real", "real"))
+    sides = ["SQLite real (an 8-byte float)", "PostgreSQL real (a 4-byte float, float4)"]
+    assert shown == " vs ".join(sides if sqlite_left else sides[::-1])
+    why = typemap_why.why_types_differ(*pair)
+    assert why == "one name, not the same type in the two engines: no logical kind accepts both"
+    double = (sqlite("REAL"), pg("double precision"))
+    assert typemap_why.spelled_apart(*double, ("real", "double precision")) == (
+        "real vs double precision"
     )
-    assert typemap_why.why_types_differ(sqlite("REAL"), pg("double precision")) != why
+    assert typemap_why.why_types_differ(*double) != why
 
 
 def test_a_kind_one_dialect_cannot_spell_says_why() -> None:

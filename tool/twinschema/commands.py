@@ -210,11 +210,32 @@ def diff(
         open_source(b, db, config, domain) as right,
         evaluator_for(plan) as evaluator,
     ):
+        left, right = named_databases(left, right)
         result = LayerResult("diff", left.label, right.label, Status.IN_SYNC)
         for side in (left, right):
             result.note_not_compared(side.label, side.schema.not_compared)
         report.add(result.record(*compared(left, right, "diff", domain, evaluator, config.fail_on)))
     return report
+
+
+def named_databases(left: Side, right: Side) -> tuple[Side, Side]:
+    """The two sides of a diff, a database (named by its URL, which the report's header shows)
+    named shortly in messages and hints, "the SQLite database", when the other side is not a
+    database of the same dialect (two of them keep their URLs: nothing shorter tells them apart)."""
+    from dataclasses import replace
+
+    from twinschema.canonical.typemap import DIALECT_NAMES
+
+    def named(side: Side, other: Side) -> Side:
+        dialect = side.schema.dialect
+        if classify(side.label) != URL or (
+            classify(other.label) == URL and other.schema.dialect == dialect
+        ):
+            return side
+        short = f"the {DIALECT_NAMES[dialect]} database"
+        return replace(side, short=short, fix=short)
+
+    return named(left, right), named(right, left)
 
 
 def inspect(config: Config, spec: str, dialect: str | None, fmt: str) -> str:

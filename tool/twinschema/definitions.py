@@ -91,3 +91,50 @@ def without_words(text: str, words: str) -> str:
     if found < 0:
         return text
     return (padded[:found] + padded[found + len(words) + 1 :]).strip()
+
+
+# A string literal: an optional prefix letter (E'...' already holds escapes), then the body.
+_LITERAL = re.compile(r"(?P<prefix>\b[eE])?'(?P<body>(?:[^']|'')*)'", re.S)
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _control(c: str) -> bool:
+    return ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029"
+
+
+def _escaped(c: str) -> str:
+    if c in _ESCAPES:
+        return _ESCAPES[c]
+    return f"\\x{ord(c):02X}" if ord(c) < 0x100 else f"\\u{ord(c):04X}"
+
+
+def visible_sql(text: str) -> str:
+    """SQL text (an expression, a value as SQL writes it) as a one-line message shows it, the
+    same for both dialects: a string literal holding a control character (a newline, a tab) is
+    written in PostgreSQL's escape form, ``E'a\\nb'``, its backslashes doubled; one without
+    stays as it is. So SQLite's ``'a\\nb'`` (a backslash, then n) reads apart from a string
+    holding a newline, and no value breaks a report line. A control character outside any
+    literal is escaped the same way."""
+    if not any(_control(c) for c in text):
+        return text
+
+    def literal(m: re.Match[str]) -> str:
+        body = m.group("body")
+        if not any(_control(c) for c in body):
+            return m.group(0)
+        if m.group("prefix"):  # already an escape string: its backslashes are escapes
+            return (
+                m.group("prefix")
+                + "'"
+                + "".join(_escaped(c) if _control(c) else c for c in body)
+                + "'"
+            )
+        value = body.replace("''", "'")
+        shown = "".join(
+            _escaped(c) if _control(c) else "\\\\" if c == "\\" else "\\'" if c == "'" else c
+            for c in value
+        )
+        return f"E'{shown}'"
+
+    done = _LITERAL.sub(literal, text)
+    return "".join(_escaped(c) if _control(c) else c for c in done)

@@ -55,16 +55,17 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
     return AT_HEAD if current == heads else BEHIND
 
 
-def database_fix(label: str, state: str | None, migrate_command: str) -> str:
-    """Where a fix to a live database goes, and the command for it: a database behind its chain
+def database_fix(named: str, state: str | None, migrate_command: str) -> str:
+    """Where a fix to a live database goes (``named``: "the SQLite database"; its URL is in the
+    report's header of the comparison), and the command for it: a database behind its chain
     is migrated; one at the head is not (migrating does nothing), it needs a revision or the
     hand edit reverted."""
     if state == AT_HEAD:
         return (
-            f"the database {label} (at its chain's head, so migrating changes nothing: revert "
+            f"{named} (at its chain's head, so migrating changes nothing: revert "
             f"the hand edit, or write a revision with `{REVISION_COMMAND}`)"
         )
-    return f"the database {label} (run: {migrate_command})"
+    return f"{named} (run: {migrate_command})"
 
 
 Key = tuple[str, str | None, str | None, str | None]
@@ -116,9 +117,10 @@ def live_pair_hints(
         module = by_models.get(_key(d))
         if cause is not None:
             hint = (
-                f"the database {cause.right_source} differs from its module {cause.left_source} "
-                f"here: fix that (the hint of [live] {cause.left_source} <> "
-                f"{cause.right_source}), and this difference goes with it"
+                # Its URL is in the headers already: the module alone names the database.
+                f"the database of {cause.left_source} differs from that module here: fix that "
+                f"(the hint of [live] {cause.left_source} <> its database), and this "
+                "difference goes with it"
             )
             fix = _fix_of(d, cause, cause.right_source)
         elif module is not None:

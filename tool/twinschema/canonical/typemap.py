@@ -57,11 +57,16 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "storage too), x / 0 is NULL on SQLite and an error on PostgreSQL",
         "IntDiv": "division: x / 0 is NULL on SQLite and an error on PostgreSQL",
         "Mod": "modulo: x % 0 is NULL on SQLite and an error on PostgreSQL",
-        "Add": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
-        "Sub": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
-        "Mul": "arithmetic that overflows: SQLite turns to REAL, PostgreSQL fails",
-        "Neg": "negating the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
-        "Abs": "abs of the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
+        "Add": "arithmetic that overflows the integer type: PostgreSQL fails, SQLite computes "
+        "on in 64-bit integers (a REAL past them)",
+        "Sub": "arithmetic that overflows the integer type: PostgreSQL fails, SQLite computes "
+        "on in 64-bit integers (a REAL past them)",
+        "Mul": "arithmetic that overflows the integer type: PostgreSQL fails, SQLite computes "
+        "on in 64-bit integers (a REAL past them)",
+        "Neg": "negating the smallest integer overflows: PostgreSQL fails, SQLite computes on "
+        "in 64-bit integers (a REAL past them)",
+        "Abs": "abs of the smallest integer overflows: PostgreSQL fails, SQLite computes on "
+        "in 64-bit integers (an error past them)",
         "Substring": "substr with a negative or zero start counts from the end on SQLite only",
         "Like": "a backslash in a LIKE pattern escapes on PostgreSQL only",
         "ILike": "a backslash in a LIKE pattern escapes on PostgreSQL only",
@@ -186,9 +191,10 @@ NO_COUNTERPART: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# Type names both engines know, for different types: what each means (``typemap_why``).
-SAME_NAME: Mapping[str, str] = MappingProxyType(
-    {"real": "SQLite REAL is an 8-byte float, PostgreSQL real a 4-byte one (float4)"}
+# Type names both engines know, for different types: what each dialect means by it
+# (``typemap_why``), so that "real vs real" reads as two types.
+SAME_NAME: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {"real": MappingProxyType({SQLITE: "an 8-byte float", POSTGRESQL: "a 4-byte float, float4"})}
 )
 
 # Which kind wins when two types share several: the most specific first, the loosest (text,
@@ -227,6 +233,14 @@ KEY_GENERATORS: Mapping[str, frozenset[str | None]] = MappingProxyType(
         SQLITE: frozenset({IDENTITY_ROWID, IDENTITY_AUTOINCREMENT}),
         POSTGRESQL: frozenset({IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE}),
     }
+)
+
+# Where a rowid alias without AUTOINCREMENT parts from the keys it matches (a warning's words):
+# SQLite gives max(rowid) + 1, so the id of the newest row is given again once that row is gone.
+ROWID_REUSE = (
+    "and SQLite's INTEGER PRIMARY KEY without AUTOINCREMENT gives the largest id again once its "
+    "row is deleted (rows 1, 2; delete 2; the next row gets 2 on SQLite, 3 on PostgreSQL), "
+    "which AUTOINCREMENT and an identity or sequence never do"
 )
 
 if set(SPECIFICITY) != set(TYPE_TABLE):  # pragma: no cover - a table edit that forgot the order

@@ -54,14 +54,16 @@ ARGUMENT_REASONS: Mapping[str, tuple[tuple[str, str, str], ...]] = MappingProxyT
             (
                 "this",
                 SMALLEST,
-                "negating the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
+                "negating the smallest integer overflows: PostgreSQL fails, SQLite computes on "
+                "in 64-bit integers (a REAL past them)",
             ),
         ),
         "Abs": (
             (
                 "this",
                 SMALLEST,
-                "abs of the smallest integer overflows: SQLite turns to REAL, PostgreSQL fails",
+                "abs of the smallest integer overflows: PostgreSQL fails, SQLite computes on "
+                "in 64-bit integers (an error past them)",
             ),
         ),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from twinschema.canonical.typemap import (
     AFFINITY_FRAGMENTS,
+    DIALECT_NAMES,
     NO_COUNTERPART,
     SAME_NAME,
     SQLITE,
@@ -27,14 +28,28 @@ def why_types_differ(left: ColumnType, right: ColumnType) -> str:
         why = "one database engine: the declared types must be equal"
     else:
         why = _no_counterpart(left, right) or "no logical kind accepts both"
-        same = left.spelling().lower()
-        if same == right.spelling().lower():  # "real vs real" reads as no difference at all
-            meaning = SAME_NAME.get(same, f"{same} is not the same type in the two engines")
-            why = f"{meaning}: {why}"
+        if left.spelling().lower() == right.spelling().lower():
+            why = f"one name, not the same type in the two engines: {why}"
     for one, other in ((left, right), (right, left)):
         if _numeric_affinity(one) and _TEXT_KINDS & kinds_of(other):
             return f"{why}; {_numeric_affinity_effect(one)}"
     return why
+
+
+def spelled_apart(left: ColumnType, right: ColumnType, spellings: tuple[str, str]) -> str:
+    """``spellings`` (the two types as a message shows them) joined by "vs"; when both read
+    alike across dialects ("real vs real" reads as no difference at all), each is named with
+    its engine and what that engine means by it (``SAME_NAME``): "SQLite real (an 8-byte
+    float) vs PostgreSQL real (a 4-byte float, float4)"."""
+    if left.dialect == right.dialect or spellings[0].lower() != spellings[1].lower():
+        return f"{spellings[0]} vs {spellings[1]}"
+    meanings = SAME_NAME.get(left.spelling().lower(), {})
+    shown = []
+    for ctype, spelled in zip((left, right), spellings, strict=True):
+        meaning = meanings.get(ctype.dialect)
+        engine = DIALECT_NAMES.get(ctype.dialect, ctype.dialect)
+        shown.append(f"{engine} {spelled}" + (f" ({meaning})" if meaning else ""))
+    return " vs ".join(shown)
 
 
 def _no_counterpart(left: ColumnType, right: ColumnType) -> str | None:

@@ -13,6 +13,7 @@ from twinschema.compare.common import (
 )
 from twinschema.compare.context import Context
 from twinschema.compare.types import column_type
+from twinschema.definitions import visible_sql
 from twinschema.model import (
     EQUALITY_EXACT,
     Collation,
@@ -202,7 +203,8 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             lc.name,
             lc.raw_default or "none",
             rc.raw_default or "none",
-            f"default of {where} differs: {lc.raw_default or 'none'} vs {rc.raw_default or 'none'}",
+            f"default of {where} differs: {visible_sql(lc.raw_default or 'none')} vs "
+            f"{visible_sql(rc.raw_default or 'none')}",
         )
     elif field_name == "generator":
         ctx.diff(

@@ -67,7 +67,7 @@ class Context:
 
     def label(self, side: str) -> str:
         """How reports name ``side`` ("left" or "right")."""
-        return self.left.label if side == "left" else self.right.label
+        return self.left.named if side == "left" else self.right.named
 
     def each(self, left: str, right: str) -> str:
         """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in

@@ -41,7 +41,8 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
         lc.name,
         spell(lc),
         spell(rc),
-        f"type of {lt.name}.{lc.name} differs: {spell(lc)} vs {spell(rc)} "
+        f"type of {lt.name}.{lc.name} differs: "
+        f"{typemap_why.spelled_apart(lc.type, rc.type, (lc.type.spelling(), rc.type.spelling()))} "
         f"({typemap_why.why_types_differ(lc.type, rc.type)})",
     )
     return NOTHING
@@ -110,16 +111,16 @@ def _length_by_check(
     if check is None:
         return None
     return typemap.length_by_check(
-        (bounded.label, bounded.schema.dialect, length),
-        (free.label, check.raw or check.expression),
+        (bounded.named, bounded.schema.dialect, length),
+        (free.named, check.raw or check.expression),
     )
 
 
 def _length_effect(ctx: Context, lval: int | None, rval: int | None) -> str:
     """What two declared lengths mean for data (the smaller, or only, bound first)."""
     sides = [
-        (ctx.left.label, ctx.left.schema.dialect, lval),
-        (ctx.right.label, ctx.right.schema.dialect, rval),
+        (ctx.left.named, ctx.left.schema.dialect, lval),
+        (ctx.right.named, ctx.right.schema.dialect, rval),
     ]
     sides.sort(key=lambda side: (side[2] is None, side[2] or 0))
     (label, dialect, length), other = sides

@@ -49,7 +49,7 @@ class StageContext:
         chosen = self.left if side == "left" else self.right
         if self.cross:
             return DIALECT_NAMES[chosen.schema.dialect]
-        return chosen.label
+        return chosen.named
 
     def drop(self, *found: Difference) -> None:
         """Remove these very differences (by identity) from the comparison."""

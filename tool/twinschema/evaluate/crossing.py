@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from twinschema.canonical.typemap import ROWID_REUSE
 from twinschema.evaluate import date_text, probes
 from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.values import convert, probe_text
@@ -293,11 +294,12 @@ def _key_findings(
     if sqlite.identity not in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT):
         return []
     where = f"{lt.name}.{lc.name}"
+    reuse = f"; {ROWID_REUSE}" if sqlite.identity == IDENTITY_ROWID else ""
     if pg.identity == IDENTITY_ALWAYS:
         message = (
             f"{where}: a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as every "
             "synced row has) is stored on SQLite and rejected on PostgreSQL (GENERATED ALWAYS): "
-            "a SQLite to PostgreSQL sync fails"
+            f"a SQLite to PostgreSQL sync fails{reuse}"
         )
         return [(True, warning(layer, left, right, lt.name, lc, rc, message, HINT_ALWAYS))]
     if pg.identity in (IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
@@ -305,7 +307,7 @@ def _key_findings(
             f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as "
             "every synced row has), a row that omits the id gets 2 on SQLite and 1 again on "
             "PostgreSQL, a duplicate key (its sequence did not move): set the sequence after "
-            "a sync (setval)"
+            f"a sync (setval){reuse}"
         )
         ptable = (rt if pg is rc else lt).name
         hint = HINT_SEQUENCE.format(sequence=set_sequence(ptable, pg.name))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.canonical import typemap
+from twinschema.definitions import visible_sql
 from twinschema.evaluate import probes, zones
 from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.context import (
@@ -305,7 +306,8 @@ def _undone(st: StageContext, e: Equivalence, column: str, message: str) -> Diff
 
 def _told_apart(e: Equivalence, column: str, said: str) -> str:
     """``default of t.c differs: a vs b (by evaluation: <said>)``."""
-    return f"default of {e.table}.{column} differs: {e.left} vs {e.right} (by evaluation: {said})"
+    left, right = visible_sql(e.left), visible_sql(e.right)
+    return f"default of {e.table}.{column} differs: {left} vs {right} (by evaluation: {said})"
 
 
 def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | None:

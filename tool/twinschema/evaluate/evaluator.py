@@ -53,6 +53,12 @@ class Evaluation:
     warnings: list[Difference] = field(default_factory=list)
     # The warnings that break a push (the device stores the value, the server rejects it).
     push_failures: list[Difference] = field(default_factory=list)
+    # Why the ``value_compatibility`` warnings were not probed (no scratch PostgreSQL server at
+    # hand); empty when they were, or when the two sides share a dialect.
+    values_unprobed: str = ""
+    # True when ``[tool.twinschema] fail_on`` lists value_compatibility: values not probed then
+    # make the comparison an error (exit 3), not a silent pass.
+    values_required: bool = False
 
 
 class Evaluator:

@@ -26,14 +26,24 @@ class PostgreSQLScratch:
         server_url: str | None = None,
         database_url: str | None = None,
         connect_timeout: float = 10.0,
+        embedded: bool = False,
     ) -> None:
         self.config = config
         self.server_url, self.database_url = server_url, database_url
         self.connect_timeout = connect_timeout
+        self.embedded = embedded
 
     def at_hand(self) -> bool:
-        """True when a scratch server is named (no embedded server would have to start)."""
-        return self.server_url is not None or self.database_url is not None
+        """True when a scratch server is named, or the embedded one may serve without starting
+        a server for these expressions alone: ``embedded`` (the run starts it anyway, for the
+        migrations layer's scratch databases) or already running (``twinschema db start``)."""
+        if self.server_url is not None or self.database_url is not None:
+            return True
+        if self.config is None:
+            return False
+        from twinschema.servers import embedded
+
+        return self.embedded or embedded.is_running(self.config.embedded_dir)
 
     def open(self, stack: ExitStack) -> Backend:
         """The backend (closed with ``stack``); a server that cannot be reached, or refuses

@@ -63,7 +63,13 @@ from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.records import Comparison, Side
 
-__all__ = ["Evaluation", "Evaluator", "evaluate", "evaluated_pairs"]
+__all__ = ["VALUES_UNPROBED", "Evaluation", "Evaluator", "evaluate", "evaluated_pairs"]
+
+# Why values were not probed, and how to have them probed (the text report's line says it).
+VALUES_UNPROBED = (
+    "no scratch PostgreSQL server at hand (set TWINSCHEMA_SCRATCH_URL, or start the embedded "
+    "server: twinschema db start)"
+)
 
 
 def evaluate(
@@ -110,10 +116,8 @@ def _values(st: StageContext) -> None:
     if not st.ev.postgresql_at_hand():
         # Every column pair would need PostgreSQL: not worth starting a server for
         # warnings (a models-only check reads no database).
-        st.result.where.setdefault(
-            "postgresql",
-            "values not probed: no scratch PostgreSQL server at hand (TWINSCHEMA_SCRATCH_URL)",
-        )
+        st.result.values_unprobed = VALUES_UNPROBED
+        st.result.where.setdefault("postgresql", f"values not probed: {VALUES_UNPROBED}")
         return
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
     backends = {d: st.ev.backend(d) for d in dialects}

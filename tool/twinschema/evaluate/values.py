@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from twinschema.definitions import visible_sql
 from twinschema.dialects import sqlite_library
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import (
@@ -298,7 +299,7 @@ def _random_uuid_version(values: list[Any]) -> int | None:
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
+        return visible_sql(_quoted(value))
     if value is None:
         return "NULL"
     if isinstance(value, bytes | bytearray | memoryview):
@@ -322,10 +323,11 @@ def probe_text(value: Any) -> str:
         return "NULL"
     if isinstance(value, str):
         if len(value) <= SHOWN_WHOLE:
-            return _quoted(value)
+            return visible_sql(_quoted(value))
         if len(set(value)) == 1:
-            return f"<{_quoted(value[0])} repeated {len(value)} times>"
-        return f"<a {len(value)}-character string starting {_quoted(value[:_SHOWN_HEAD] + '...')}>"
+            return f"<{visible_sql(_quoted(value[0]))} repeated {len(value)} times>"
+        head = visible_sql(_quoted(value[:_SHOWN_HEAD] + "..."))
+        return f"<a {len(value)}-character string starting {head}>"
     return str(value)
 
 

@@ -22,9 +22,15 @@ def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
     if not plan.evaluate:
         return nullcontext()
     config = plan.config
+    # A check whose migrations layer builds the PostgreSQL chain starts the embedded server for
+    # its scratch databases anyway (without TWINSCHEMA_SCRATCH_URL): values are probed there too.
+    embedded = "migrations" in plan.layers and config.side("postgresql").metadata is not None
     return Evaluator(
         PostgreSQLScratch(
-            config=config, server_url=plan.scratch_url, connect_timeout=config.connect_timeout
+            config=config,
+            server_url=plan.scratch_url,
+            connect_timeout=config.connect_timeout,
+            embedded=embedded,
         )
     )
 
@@ -51,7 +57,8 @@ def compared(
     comparison.differences = located_hints(comparison.differences, left, right)
     if domain is not None and cross:
         _apply_value_allowances(domain, left, right, layer, comparison, evaluation)
-    if "value_compatibility" in fail_on and evaluation.push_failures:
+    evaluation.values_required = "value_compatibility" in fail_on
+    if evaluation.values_required and evaluation.push_failures:
         failing = {id(d) for d in evaluation.push_failures}
         evaluation.warnings = [w for w in evaluation.warnings if id(w) not in failing]
         comparison.differences.extend(

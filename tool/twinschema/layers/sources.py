@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema import progress
+from twinschema.canonical.typemap import DIALECT_NAMES
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import chain_state, database_fix
 from twinschema.layers.plan import CheckPlan
@@ -58,7 +59,8 @@ class Sources:
                 self._raw[dialect] = raw
                 canonical = make_canonical(raw, self.domain)
                 module = self._module_file(dialect)
-                fix = database_fix(label, None, self.plan.fix_command(dialect))
+                short = f"the {DIALECT_NAMES[dialect]} database"
+                fix = database_fix(short, None, self.plan.fix_command(dialect))
                 self._live[dialect] = Side(
                     canonical,
                     label,
@@ -66,6 +68,7 @@ class Sources:
                     role="database",
                     file=module,
                     placed=lambda: self.on_chain(dialect),
+                    short=short,
                 )
         return self._live[dialect]
 
@@ -81,7 +84,7 @@ class Sources:
             assert url is not None
             self._state[dialect] = chain_state(self.plan.config, dialect, url)
         state = self._state[dialect]
-        fix = database_fix(found.label, state, self.plan.fix_command(dialect))
+        fix = database_fix(found.named, state, self.plan.fix_command(dialect))
         return replace(found, fix=fix, state=state, placed=None)
 
     def live_schema(self, dialect: str) -> Schema | None:

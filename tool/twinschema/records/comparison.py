@@ -42,6 +42,14 @@ class Side:
     # this side with ``fix`` and ``state`` set. Reading it imports Alembic and connects once
     # more, so the comparer calls it only for the first difference whose hint needs it.
     placed: Callable[[], Side] | None = field(default=None, compare=False, repr=False)
+    # How messages name this side when its label is long (a database's URL, which the report's
+    # header of the comparison already shows): "the SQLite database". None: by its label.
+    short: str | None = None
+
+    @property
+    def named(self) -> str:
+        """How a difference's message names this side: ``short``, else ``label``."""
+        return self.short or self.label
 
     def located(self) -> Side:
         """This side with its place on its chain read (itself when there is nothing to read)."""

@@ -33,6 +33,10 @@ class EvaluationCounts(Protocol):
     def where(self) -> dict[str, str]: ...
     @property
     def warnings(self) -> list[Difference]: ...
+    @property
+    def values_unprobed(self) -> str: ...
+    @property
+    def values_required(self) -> bool: ...
 
 
 # The fields of a LayerResult that hold what it found (the JSON report lists them apart).
@@ -55,6 +59,9 @@ class LayerResult:
     evaluated: int = 0
     not_evaluated: int = 0
     evaluated_on: dict[str, str] = field(default_factory=dict)
+    # Why the ``value_compatibility`` warnings of a cross-dialect pair were not probed (empty
+    # when they were): the text report says so in one line.
+    values_unprobed: str = ""
     differences: list[Difference] = field(default_factory=list)
     equivalences: list[Equivalence] = field(default_factory=list)
     # ``value_compatibility`` findings: warnings that leave the status and the exit code alone.
@@ -83,6 +90,14 @@ class LayerResult:
             self.evaluated, self.not_evaluated = evaluation.evaluated, evaluation.not_evaluated
             self.evaluated_on = dict(sorted(evaluation.where.items()))
             self.warnings.extend(evaluation.warnings)
+            self.values_unprobed = evaluation.values_unprobed
+            if evaluation.values_unprobed and evaluation.values_required:
+                # fail_on lists value_compatibility: a check that could not look never passes.
+                self.status = Status.ERROR
+                self.message = (
+                    "fail_on lists value_compatibility but values were not probed: "
+                    + evaluation.values_unprobed
+                )
         self.equivalences.extend(comparison.equivalences)
         self.tables = list(comparison.tables)
         for label, counts in comparison.not_compared.items():

@@ -1,15 +1,17 @@
 """GitHub Actions workflow commands: one ``::error`` (or ``::warning``) annotation per difference,
 on the file and line where the fix goes (a metadata module's ``Table``/``Column``/``Index`` call,
 or the table's or column's key in domain.yaml; see ``locate``), plus one per layer that could
-not look, one ``::warning`` per value warning, and one ``::notice`` per layer saying how many
-pairs the evaluation stage ran and where. Without a file (two database URLs and no metadata
-module in the report) the annotation is still written, on the run rather than on a file."""
+not look, one ``::warning`` per value warning, and one ``::notice`` per layer that found or
+evaluated something, naming its two sides in full (annotations name a database shortly), with
+how many differences it found and how many pairs the evaluation stage ran and where. Without a
+file (two database URLs and no metadata module in the report) the annotation is still written,
+on the run rather than on a file."""
 
 from __future__ import annotations
 
 from twinschema.records import Report, Severity, Status
 from twinschema.report.locate import Locator
-from twinschema.report.text_report import evaluation_line
+from twinschema.report.text_report import evaluation_line, values_line
 
 
 def _escape(text: str) -> str:
@@ -33,11 +35,16 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         level = "warning" if d.severity == Severity.WARNING else "error"
         lines.append(f"::{level} {props}title={_prop(title)}::{_escape(d.message + '. ' + d.hint)}")
     for layer in report.layers:
-        evaluation = evaluation_line(layer)
-        if evaluation:
+        # One notice per comparison that found or evaluated something: annotations name a
+        # database shortly ("the SQLite database"), this line names it in full (URL redacted).
+        found = f"{len(layer.differences)} difference(s)" if layer.differences else None
+        said = "; ".join(filter(None, (found, evaluation_line(layer), values_line(layer))))
+        if said:
             lines.append(
-                f"::notice title={_prop('twinschema ' + layer.name + ' evaluation')}::"
-                f"{_escape(f'{layer.left} <> {layer.right}: {evaluation}')}"
+                f"::notice title={_prop('twinschema ' + layer.name)}::"
+                # As the text report's header: "[live] A <> B" (a URL right after "::" would
+                # read to the output's secret masking as a user name before its password).
+                f"{_escape(f'[{layer.name}] {layer.left} <> {layer.right}: {said}')}"
             )
         if layer.status == Status.ERROR:
             lines.append(

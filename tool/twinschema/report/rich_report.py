@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from twinschema.records import Difference, Report, Status
-from twinschema.report.text_report import evaluation_line, warnings_heading
+from twinschema.report.text_report import evaluation_line, values_line, warnings_heading
 
 _STATUS_STYLE = {
     Status.IN_SYNC: "green",
@@ -113,7 +113,7 @@ def _layers(report: Report) -> Table:
     for layer in report.layers:
         n = len(layer.differences)
         compared = _pair(layer.left, layer.right)
-        note = "; ".join(filter(None, (layer.message, evaluation_line(layer))))
+        note = "; ".join(filter(None, (layer.message, evaluation_line(layer), values_line(layer))))
         if note:
             compared.append(f"\n{note}", style="dim")
         table.add_row(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from twinschema.records import Difference, LayerResult, Report
+from twinschema.definitions import visible_sql
+from twinschema.records import Difference, LayerResult, Report, Status
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
@@ -23,9 +24,9 @@ def plain(report: Report, verbose: bool) -> str:
     for result in report.layers:
         why = f"  ({result.message})" if result.message else ""
         lines.append(f"{result.status:8} {result.name:10} {result.left} <> {result.right}{why}")
-        evaluation = evaluation_line(result)
-        if evaluation:
-            lines.append(f"{'':8} {'':10} {evaluation}")
+        for note in (evaluation_line(result), values_line(result)):
+            if note:
+                lines.append(f"{'':8} {'':10} {note}")
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -38,7 +39,7 @@ def plain(report: Report, verbose: bool) -> str:
         for table, differences in tables.items():
             lines.append(f"  {table}")
             for d in differences:
-                sides = f"left: {d.left or '-'} | right: {d.right or '-'}"
+                sides = f"left: {visible_sql(d.left or '-')} | right: {visible_sql(d.right or '-')}"
                 lines.append(f"    {d.kind}: {d.message}. [{sides}] hint: {d.hint}")
     if report.warnings:
         lines.append("")
@@ -81,6 +82,15 @@ def evaluation_line(result: LayerResult) -> str | None:
     if result.not_evaluated:
         line += f"; {result.not_evaluated} not evaluated (the comparer's verdict stands)"
     return line
+
+
+def values_line(result: LayerResult) -> str | None:
+    """Said, even without ``--verbose``, when a cross-dialect pair's values were not probed (no
+    value_compatibility warning could be found), with how to have them probed; None when they
+    were, or when the layer's own error already says it."""
+    if not result.values_unprobed or result.status == Status.ERROR:
+        return None
+    return f"value_compatibility not probed: {result.values_unprobed}"
 
 
 def warnings_heading(report: Report, verbose: bool) -> str:

@@ -1,0 +1,127 @@
+"""Value warnings (``value_compatibility``) need a scratch PostgreSQL server, never the live one
+being checked. In a project whose DATABASE_URL names a live server and with no
+``TWINSCHEMA_SCRATCH_URL``: a check that starts the embedded server anyway (its migrations
+layer) probes values there; one that does not says so in one line, with how to have them probed
+(even without ``--verbose``); and ``fail_on = ["value_compatibility"]`` then fails the
+comparison (exit 3) instead of passing silently. Stranger 10 found 0 warnings and no word of it
+where a scratch server gave 74."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pg_helpers import clean_env, run_cli
+from test_migrate_faults import set_config
+from test_migrate_safety import HEADS, upgrade_to
+
+from twinschema.servers import embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+UNPROBED = (
+    "value_compatibility not probed: no scratch PostgreSQL server at hand (set "
+    "TWINSCHEMA_SCRATCH_URL, or start the embedded server: twinschema db start)"
+)
+
+
+@pytest.fixture
+def project(sqlite_url: str, pg_url: str) -> Iterator[Path]:
+    """A copy of this repository's project whose embedded server lives in a fresh directory
+    (outside pytest's basetemp, private to root, which would lock out the server's user), with
+    both live databases at head."""
+    folder = Path(tempfile.mkdtemp(prefix="twinschema-values-"))
+    try:
+        for name in ("schemas", "migrations_sqlite", "migrations_postgres"):
+            shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__py*"))
+        for name in ("domain.yaml", "pyproject.toml"):
+            shutil.copy(ROOT / name, folder / name)
+        set_config(folder, 'embedded_dir = "pg"')
+        for dialect, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
+            upgrade_to(folder, dialect, url, HEADS[dialect])
+        yield folder
+    finally:
+        embedded.stop(folder / "pg")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _env(sqlite_url: str, pg_url: str) -> dict[str, str]:
+    env = clean_env(LOCAL_DATABASE_URL=sqlite_url, DATABASE_URL=pg_url)
+    env.pop("TWINSCHEMA_SCRATCH_URL", None)
+    return env
+
+
+def _live_pair(report: dict[str, object]) -> dict[str, object]:
+    layers = report["layers"]
+    assert isinstance(layers, list)
+    pairs = [r for r in layers if r["name"] == "live" and r["left"].startswith("sqlite:")]
+    assert len(pairs) == 1, layers
+    return dict(pairs[0])
+
+
+def test_a_check_that_starts_the_embedded_server_probes_values_there(
+    project: Path, sqlite_url: str, pg_url: str
+) -> None:
+    """Every layer: the migrations layer starts the project's embedded server for its scratch
+    databases, so the live pair's values are probed there too, not on the live server."""
+    env = _env(sqlite_url, pg_url)
+    result = run_cli(["check", "--format", "json"], project, env, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    pair = _live_pair(report)
+    where = pair["evaluated_on"]["postgresql"]  # type: ignore[index]
+    assert where.startswith("PostgreSQL twinschema_evaluate on "), where
+    assert f"host={project / 'pg'}" in where, where
+    assert pg_url.split("?")[1] not in where  # never the live server being checked
+    assert [w for w in report["warnings"] if w["layer"] == "live"], report["warnings"]
+    assert not embedded.is_running(project / "pg")  # stopped with the check that started it
+
+
+def test_values_not_probed_are_said_and_fail_when_fail_on_lists_them(
+    project: Path, sqlite_url: str, pg_url: str
+) -> None:
+    """``--layer live``: no server is started for warnings alone; the text says so in one line
+    under the pair, without ``--verbose``, and the check passes. With ``fail_on`` listing
+    value_compatibility the same check is an error (exit 3), saying why and how to mend it."""
+    env = _env(sqlite_url, pg_url)
+    result = run_cli(["check", "--layer", "live", "--format", "text"], project, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    pair = next(i for i, line in enumerate(lines) if line.startswith("in_sync  live       sqlite:"))
+    assert lines[pair + 1].strip() == UNPROBED, result.stdout
+    assert result.stdout.count("value_compatibility not probed") == 1  # the pair's only
+    assert not embedded.is_running(project / "pg")
+
+    set_config(project, 'fail_on = ["value_compatibility"]')
+    failed = run_cli(["check", "--layer", "live", "--format", "json"], project, env)
+    assert failed.returncode == 3, failed.stdout + failed.stderr
+    pair_result = _live_pair(json.loads(failed.stdout))
+    assert pair_result["status"] == "error"
+    assert pair_result["message"] == (
+        "fail_on lists value_compatibility but values were not probed: no scratch PostgreSQL "
+        "server at hand (set TWINSCHEMA_SCRATCH_URL, or start the embedded server: "
+        "twinschema db start)"
+    )
+
+
+def test_a_diff_of_two_databases_says_values_were_not_probed_then_probes_on_db_start(
+    project: Path, sqlite_url: str, pg_url: str
+) -> None:
+    """``diff`` of the two live databases: the line, then, once ``twinschema db start`` runs
+    the project's embedded server, the warnings (near miss: the same diff, now probed)."""
+    env = _env(sqlite_url, pg_url)
+    result = run_cli(["diff", sqlite_url, pg_url], project, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[1].strip() == UNPROBED, result.stdout
+    started = run_cli(["db", "start"], project, env)
+    assert started.returncode == 0, started.stderr
+    probed = run_cli(["diff", sqlite_url, pg_url, "--format", "json"], project, env)
+    assert probed.returncode == 0, probed.stdout + probed.stderr
+    report = json.loads(probed.stdout)
+    assert report["warnings"], report
+    assert f"host={project / 'pg'}" in report["layers"][0]["evaluated_on"]["postgresql"]
+    text = run_cli(["diff", sqlite_url, pg_url], project, env)
+    assert "not probed" not in text.stdout, text.stdout
