@@ -93,9 +93,7 @@ def judged(
     around: dict[tuple[Any, ...], bool] = {}
     for row, _, _ in both:
         at = [i for i in found.fractional if is_fraction(row[i])]
-        if not at:
-            continue
-        if len(at) != 1:
+        if len(at) != 1:  # no fraction, or more than one: no neighbours to judge it by
             continue
         i, value = at[0], row[at[0]]
         near = {verdicts.get((*row[:i], n, *row[i + 1 :])) for n in _neighbours(value)}
