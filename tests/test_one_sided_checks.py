@@ -34,11 +34,6 @@ def loader(pg_server: str) -> Iterator[Loader]:
         # Near miss: NULL is x's own difference (NOT NULL on PostgreSQL only).
         ("sl-pg.check-one-sided-null-is-the-columns-own",
          "witness (x) = (0): SQLite rejects, PostgreSQL accepts"),
-        # A fraction: SQLite keeps 1.5 in an INTEGER column (typeof() says real), PostgreSQL
-        # stores 2; NULL is x's own difference here (verdict-f).
-        ("sl-pg.not-null-as-check-typeof-rejects-fractions-near-miss",
-         "witness (x) = (1.5): SQLite rejects, PostgreSQL accepts (PostgreSQL stores 1.5 in an "
-         "integer column as 2)"),
         # Near miss: every smallint passes the CHECK.
         ("pg-pg.check-one-sided-no-row-shows-it", None),
     ],

@@ -25,11 +25,6 @@ SCALE_REASON = (
     "{keeps} keeps them all (0.001 is 0.00 on one, 0.001 on the other)"
 )
 
-# Dialects whose integer columns round a fraction on store: PostgreSQL stores 1.5 written to an
-# integer as 2, SQLite keeps the REAL 1.5 in an INTEGER column (a plain table, not a STRICT one),
-# where a CHECK sees it (``evaluate.fractions``).
-ROUNDS_INTEGER_FRACTIONS = frozenset({POSTGRESQL})
-
 # Dialects whose unscaled NUMERIC stores a non-integer (and an integer past 64 bits) as a double,
 # about 15-17 significant digits: SQLite's NUMERIC affinity stores 0.30000000000000001 as 0.3,
 # PostgreSQL's numeric keeps every digit. Across dialects, an expression or a unique rule that

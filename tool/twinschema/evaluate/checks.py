@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import fractions, probes
+from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import (
     StageContext,
@@ -21,13 +21,14 @@ from twinschema.evaluate.context import (
     enum_ordered,
     find,
     matched_tables,
+    probe_count,
     scale_reasons,
 )
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.values import probe_text
 from twinschema.model import CheckConstraint, Column, ColumnType, Table
-from twinschema.records import Difference, Side
+from twinschema.records import Difference, Equivalence, Side
 
 
 @dataclass(frozen=True)
@@ -40,20 +41,13 @@ class ProbeSet:
     right: tuple[tuple[str, ColumnType], ...]
     rows: tuple[tuple[Any, ...], ...]
     backends: tuple[Backend, Backend]
-    # The positions of the integer columns probed with fractions too, and which side rounds
-    # them on store (``fractions``).
-    fractional: tuple[int, ...] = ()
-    rounds: tuple[bool, bool] = (False, False)
 
 
-def probe_rows(
-    st: StageContext, table: str, ltext: str, rtext: str, with_fractions: bool = False
-) -> ProbeSet | None:
+def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet | None:
     """The probe rows for two expressions over ``table``: each column they read gets values
-    from its logical kind and from both expressions' literals (``with_fractions``: an integer
-    column a side keeps fractions in, fractions too). None (counted as not evaluated) when an
-    expression does not parse, reads a column one side lacks, or a dialect has no scratch
-    database."""
+    from its logical kind and from both expressions' literals. None (counted as not
+    evaluated) when an expression does not parse, reads a column one side lacks, or a
+    dialect has no scratch database."""
     ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
     lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
     if lreads is None or rreads is None:
@@ -69,13 +63,8 @@ def probe_rows(
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths))
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
-    values: list[list[Any]] = []
+    values = []
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
-    fractional: list[int] = []
-    lt, rt = find(st.left, table, "")[0], find(st.right, table, "")[0]
-    keep = with_fractions and any(
-        t is not None and fractions.keeps(d, t) for d, t in ((ldialect, lt), (rdialect, rt))
-    )
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
@@ -86,9 +75,6 @@ def probe_rows(
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):
             column_values = [v for v in column_values if v is not None]
-        if keep and kind in fractions.INTEGER_KINDS:
-            fractional.append(len(values))
-            column_values += fractions.values(numbers)
         values.append(column_values)
     lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
     st.note(ldialect, rdialect)
@@ -101,8 +87,6 @@ def probe_rows(
         tuple(probe_column(rc) for _, rc in pairs),
         tuple(probes.cross(values)),
         (lb, rb),
-        tuple(fractional),
-        (fractions.rounds(ldialect), fractions.rounds(rdialect)),
     )
 
 
@@ -136,16 +120,15 @@ class ProbeRun:
     witness: tuple[tuple[Any, ...], bool, bool] | None
 
 
-def run_on_probes(
+def _run_on_probes(
     st: StageContext, table: str, ltext: str, rtext: str, errors_reject: bool
 ) -> ProbeRun | None:
     """Run two CHECKs of ``table`` on probe rows and count the pair as evaluated; ``None`` when
     there are no probes or no row both sides could judge (counted as not evaluated)."""
-    found = probe_rows(st, table, ltext, rtext, with_fractions=True)
+    found = probe_rows(st, table, ltext, rtext)
     if found is None:
         return None
     both = accept_vectors(found, ltext, rtext, errors_reject)
-    both = fractions.judged(found, both, (ltext, rtext), errors_reject)
     if not telling(both):
         st.result.not_evaluated += 1
         return None
@@ -232,6 +215,7 @@ def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
 def checks(st: StageContext) -> None:
     """Settle or explain each pair of CHECK differences on a table by its probe rows; across
     dialects, also run the CHECKs the comparer matched whose operators depend on the dialect."""
+    _not_null_checks(st)
     for ld, rd in _check_pairs(st):
         _probe(st, ld, rd)
     if st.cross:
@@ -264,7 +248,7 @@ def _probe_matched(
     ltext, rtext = lcheck.raw or lcheck.expression, rcheck.raw or rcheck.expression
     # An error in the expression (x / 0, an overflow) fails a real insert: here that is the
     # very behaviour a dialect-dependent operator may differ in.
-    run = run_on_probes(st, table.name, ltext, rtext, errors_reject=True)
+    run = _run_on_probes(st, table.name, ltext, rtext, errors_reject=True)
     if run is None or run.witness is None:
         return
     found, (row, a, b) = run.probes, run.witness
@@ -283,6 +267,59 @@ def _probe_matched(
         ),
         (lcheck.shown(), rcheck.shown()),
     )
+
+
+def _not_null_checks(st: StageContext) -> None:
+    """A column NULL on one side only, where that side has a CHECK the other lacks that rejects
+    exactly the rows with a NULL in it (``CASE WHEN x IS NULL THEN 0 ELSE 1 END = 1``, ``x IS
+    NOT NULL OR false``): run against ``x IS NOT NULL`` on the other side's probe rows, equal
+    verdicts on every row make the two differences one equivalence, "equal on N probes"."""
+    nullables = [d for d in st.comparison.differences if d.kind == "column_nullable"]
+    for nd in nullables:
+        if nd.table is None or nd.column is None:
+            continue
+        lt, lc = find(st.left, nd.table, nd.column)
+        rt, rc = find(st.right, nd.table, nd.column)
+        if lt is None or rt is None or lc is None or rc is None:
+            continue
+        left_null = lc.nullable
+        table, other = (lt, rc) if left_null else (rt, lc)
+        for cd in _one_sided_checks(st, nd.table, "left" if left_null else "right"):
+            text = check_text(table, cd.left if left_null else cd.right)
+            if text is None:
+                continue
+            test = f"{other.name} IS NOT NULL"
+            ltext, rtext = (text, test) if left_null else (test, text)
+            run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=False)
+            if run is None or run.witness is not None:
+                continue
+            st.drop(nd, cd)
+            shown = f"CHECK ({text})"
+            st.comparison.equivalences.append(
+                Equivalence(
+                    nd.layer,
+                    nd.table,
+                    nd.column,
+                    f"NOT NULL as a CHECK: equal on {probe_count(run.judged)}",
+                    shown if left_null else "NOT NULL",
+                    "NOT NULL" if left_null else shown,
+                    nd.left_source,
+                    nd.right_source,
+                )
+            )
+            break
+
+
+def _one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference]:
+    """The ``check`` differences on ``table`` that only ``side`` has."""
+    return [
+        d
+        for d in st.comparison.differences
+        if d.kind == "check"
+        and d.table == table
+        and (d.left if side == "left" else d.right) is not None
+        and (d.right if side == "left" else d.left) is None
+    ]
 
 
 def _check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
@@ -329,7 +366,7 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     ltext, rtext = check_text(lt, ld.left), check_text(rt, rd.right)
     if lt is None or ltext is None or rtext is None:
         return
-    run = run_on_probes(st, lt.name, ltext, rtext, errors_reject=True)
+    run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=True)
     if run is None:
         return
     if run.witness is None:

@@ -2,18 +2,17 @@
 against the other side's own CHECKs over the same columns (none: every row its columns hold),
 and the first row the CHECK rejects that the other side stores is named in the difference
 (``x INTEGER CHECK (typeof(x) = 'integer')`` against ``x integer``: NULL, which the CHECK
-rejects; against ``x integer NOT NULL``: 1.5, which SQLite keeps and PostgreSQL stores as 2,
-under ``fractions``' rules). A NULL is tried only in a column both sides leave nullable:
-elsewhere NULL is the column's own difference, not the CHECK's. The difference stands whether
-or not a row is found; only the witness is added, and the counts of evaluated pairs stay those
-of the stage's own judgements.
+rejects). A NULL is tried only in a column both sides leave nullable: elsewhere NULL is the
+column's own difference, not the CHECK's. The difference stands whether or not a row is found;
+only the witness is added, and the counts of evaluated pairs stay those of the stage's own
+judgements.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema.evaluate import fractions, probes
+from twinschema.evaluate import probes
 from twinschema.evaluate.checks import (
     ProbeSet,
     accept_vectors,
@@ -50,16 +49,14 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     others = checks_within(other, d.table, columns) or _ANY_ROW
     ltext, rtext = (text, others) if side == "left" else (others, text)
     counts = (st.result.evaluated, st.result.not_evaluated)
-    rows = probe_rows(st, table.name, ltext, rtext, with_fractions=True)
+    rows = probe_rows(st, table.name, ltext, rtext)
     st.result.evaluated, st.result.not_evaluated = counts
     if rows is None:
         return
     verdicts = accept_vectors(_nulls_where_both_allow(st, d.table, rows), ltext, rtext, True)
-    verdicts = fractions.judged(rows, verdicts, (ltext, rtext), True)
     for row, a, b in verdicts:
         if (a, b) == ((False, True) if side == "left" else (True, False)):
             said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
-            said += fractions.stored(rows, row, (st.left.schema.dialect, st.right.schema.dialect))
             st.annotate(witness_text(st, rows.names, row, said), d)
             return
 

@@ -50,7 +50,6 @@ from twinschema.evaluate import (
     crossing,
     defaults,
     index_keys,
-    not_null_checks,
     nulls_moot,
     one_sided,
     one_sided_unique,
@@ -95,7 +94,6 @@ def evaluate(
     defaults.equivalences(st)
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
-    not_null_checks.not_null_checks(st)
     checks.checks(st)
     one_sided.witnesses(st)
     one_sided_unique.witnesses(st)
