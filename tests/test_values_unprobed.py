@@ -95,6 +95,9 @@ def test_values_not_probed_are_said_and_fail_when_fail_on_lists_them(
     assert result.stdout.count("value_compatibility not probed") == 1  # the pair's only
     assert not embedded.is_running(project / "pg")
 
+    plain = run_cli(["check", "--layer", "live", "--no-evaluate"], project, env)
+    assert plain.returncode == 0, plain.stdout + plain.stderr  # near miss: nothing required
+
     set_config(project, 'fail_on = ["value_compatibility"]')
     failed = run_cli(["check", "--layer", "live", "--format", "json"], project, env)
     assert failed.returncode == 3, failed.stdout + failed.stderr
@@ -104,6 +107,15 @@ def test_values_not_probed_are_said_and_fail_when_fail_on_lists_them(
         "fail_on lists value_compatibility but values were not probed: no scratch PostgreSQL "
         "server at hand (set TWINSCHEMA_SCRATCH_URL, or start the embedded server: "
         "twinschema db start)"
+    )
+    # --no-evaluate looks at no value either (stranger 11: it passed, exit 0, no word of it)
+    skipped = run_cli(
+        ["check", "--layer", "live", "--no-evaluate", "--format", "json"], project, env
+    )
+    assert skipped.returncode == 3, skipped.stdout + skipped.stderr
+    assert _live_pair(json.loads(skipped.stdout))["message"] == (
+        "fail_on lists value_compatibility but values were not probed: --no-evaluate turned "
+        "the evaluation stage off"
     )
 
 

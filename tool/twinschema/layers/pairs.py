@@ -14,6 +14,9 @@ from twinschema.layers.plan import CheckPlan
 from twinschema.records import Comparison, Difference, FixSide, LayerResult, Severity, Side, Status
 from twinschema.records.domain import Allowance, Domain
 
+# Why values were not probed with the evaluation stage off.
+NOT_EVALUATED = "--no-evaluate turned the evaluation stage off"
+
 
 def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
     """The evaluation stage's evaluator for a run (its PostgreSQL scratch database on the
@@ -49,10 +52,12 @@ def compared(
     comparison = compare(left, right, layer=layer, domain=domain)
     # The comparer cannot see value_compatibility findings: their allowances are judged here.
     comparison.differences = [d for d in comparison.differences if not _values_allowance(d)]
+    cross = left.schema.dialect != right.schema.dialect
     if evaluator is None:
         comparison.differences = located_hints(comparison.differences, left, right)
+        if cross and "value_compatibility" in fail_on:  # a gate that did not look never passes
+            return comparison, Evaluation(values_unprobed=NOT_EVALUATED, values_required=True)
         return comparison, None
-    cross = left.schema.dialect != right.schema.dialect
     evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
     comparison.differences = located_hints(comparison.differences, left, right)
     if domain is not None and cross:
