@@ -91,6 +91,28 @@ def test_a_backslash_n_reads_apart_from_a_newline(
     assert same["differences"] == [], same["differences"]
 
 
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [
+        ("check", "CHECK (s <> 'x\ny')"),
+        ("index", "); CREATE UNIQUE INDEX u ON t (s) WHERE (s <> 'x\ny'"),
+    ],
+)
+def test_sql_with_a_newline_stays_on_one_line(
+    tmp_path: Path, dialect: str, kind: str, extra: str
+) -> None:
+    """Stranger 11: a CHECK whose SQL holds a newline, on one side only, broke its report line
+    ("CHECK (s <> 'x" NEWLINE "y')") though its witness read E'x\\ny'. The message shows that SQL
+    in the escape form too (a partial index's predicate likewise); the other side has the column
+    bare."""
+    report, text = _diff(tmp_path, (dialect, f"s text {extra}"), (dialect, "s text"))
+    [d] = [d for d in report["differences"] if d["kind"] == kind]
+    assert "\n" not in d["message"] and "E'x\\ny'" in d["message"], d["message"]
+    [line] = [line for line in text.splitlines() if line.strip().startswith(f"{kind}:")]
+    assert "E'x\\ny'" in line, text
+
+
 @pytest.mark.parametrize("sqlite_first", [True, False])
 def test_real_vs_real_names_each_engine_s_meaning(tmp_path: Path, sqlite_first: bool) -> None:
     """SQLite REAL against PostgreSQL real: a difference (16777217 is stored as 16777216 on

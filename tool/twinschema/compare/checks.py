@@ -7,6 +7,7 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
+from twinschema.definitions import visible_sql
 from twinschema.model import (
     CheckConstraint,
     Table,
@@ -43,5 +44,6 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
             check.name,
             text if on_left else None,
             None if on_left else text,
-            f"{text} on {left.name} exists only in {ctx.label('left' if on_left else 'right')}",
+            f"{visible_sql(text)} on {left.name} exists only in "
+            f"{ctx.label('left' if on_left else 'right')}",
         )

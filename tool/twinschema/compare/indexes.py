@@ -19,6 +19,7 @@ from twinschema.compare.unique_rules import (
     unique_text,
     unpaired_uniques,
 )
+from twinschema.definitions import visible_sql
 from twinschema.model import (
     Collation,
     Index,
@@ -93,7 +94,7 @@ def _unpaired_indexes(ctx: Context, table: str, only_li: list[Index], only_ri: l
             index.name,
             text if on_left else None,
             None if on_left else text,
-            f"index {index.name or ''} {text} on {table} exists only in "
+            f"index {index.name or ''} {visible_sql(text)} on {table} exists only in "
             f"{ctx.label('left' if on_left else 'right')}",
         )
 

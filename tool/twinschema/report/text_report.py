@@ -40,12 +40,16 @@ def plain(report: Report, verbose: bool) -> str:
             lines.append(f"  {table}")
             for d in differences:
                 sides = f"left: {visible_sql(d.left or '-')} | right: {visible_sql(d.right or '-')}"
-                lines.append(f"    {d.kind}: {d.message}. [{sides}] hint: {d.hint}")
+                # visible_sql: a message quoting SQL with a newline stays one line
+                message, hint = visible_sql(d.message), visible_sql(d.hint)
+                lines.append(f"    {d.kind}: {message}. [{sides}] hint: {hint}")
     if report.warnings:
         lines.append("")
         lines.append(warnings_heading(report, verbose))
         for w in report.warnings if verbose else ():
-            lines.append(f"  [{w.layer}] {w.kind}: {w.message}. hint: {w.hint}")
+            lines.append(
+                f"  [{w.layer}] {w.kind}: {visible_sql(w.message)}. hint: {visible_sql(w.hint)}"
+            )
     if verbose and report.equivalences:
         lines.append("")
         lines.append("equivalences (accepted as the same):")
