@@ -128,6 +128,11 @@ class UniqueConstraint:
     name: str | None = field(default=None, compare=False)
     nulls_distinct: bool = True
 
+    def describe(self) -> str:
+        """The rule as reports show it: ``UNIQUE (a, b)``, ``UNIQUE NULLS NOT DISTINCT (a)``."""
+        nulls = "" if self.nulls_distinct else " NULLS NOT DISTINCT"
+        return f"UNIQUE{nulls} ({', '.join(self.columns)})"
+
 
 # The functions ``expr_idioms.SQLITE_OWN_MEANING`` renames in canonical text, so that SQLite's
 # lower() never equals PostgreSQL's: a message prints the name the user wrote.

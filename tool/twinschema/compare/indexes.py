@@ -16,7 +16,6 @@ from twinschema.compare.context import Context
 from twinschema.compare.unique_rules import (
     key_indexes,
     repeats_key,
-    unique_text,
     unpaired_uniques,
 )
 from twinschema.definitions import visible_sql
@@ -272,8 +271,8 @@ def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueCo
         table,
         None,
         left.name or right.name,
-        unique_text(left),
-        unique_text(right),
+        left.describe(),
+        right.describe(),
         f"UNIQUE ({cols(left.columns)}) on {table} differs: "
         + _nulls_distinct_text(ctx, left.nulls_distinct, cols(left.columns)),
     )

@@ -15,7 +15,7 @@ def unpaired_uniques(
     rule repeats its table's primary key."""
     for unique, on_left in uniques:
         key = frozenset(unique.columns)
-        text = unique_text(unique)
+        text = unique.describe()
         if repeats_key(left if on_left else right, key):
             # The primary key already rejects every row this rule rejects (where a key column
             # may hold NULL, NULLs are distinct in both): the same rows are accepted.
@@ -82,9 +82,3 @@ def repeats_key(table: Table, columns: frozenset[str]) -> bool:
     order): it accepts every row the key accepts, so its absence means the same (a database
     may fold it into the key's index, or keep an index of its own for it)."""
     return bool(table.primary_key) and columns == frozenset(table.primary_key)
-
-
-def unique_text(unique: UniqueConstraint) -> str:
-    """A UNIQUE rule as reports show it: ``UNIQUE (a, b)``, ``UNIQUE NULLS NOT DISTINCT (a)``."""
-    text = f"UNIQUE ({cols(unique.columns)})"
-    return text if unique.nulls_distinct else text.replace("UNIQUE", "UNIQUE NULLS NOT DISTINCT")

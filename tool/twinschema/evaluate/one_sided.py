@@ -24,9 +24,6 @@ from twinschema.evaluate.checks import (
 from twinschema.evaluate.context import StageContext, find
 from twinschema.records import Difference, Side
 
-# What a side without a CHECK of its own over the columns enforces: nothing.
-_ANY_ROW = "TRUE"
-
 
 def witnesses(st: StageContext) -> None:
     """Add a witness row to each CHECK difference that only one side has, where one is found."""
@@ -46,7 +43,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     columns = {c.lower() for c in found.columns}
     if any(find(other, d.table, c)[1] is None for c in columns):
         return  # a column missing on the other side is a difference of its own
-    others = checks_within(other, d.table, columns) or _ANY_ROW
+    others = checks_within(other, d.table, columns)
     ltext, rtext = (text, others) if side == "left" else (others, text)
     counts = (st.result.evaluated, st.result.not_evaluated)
     rows = probe_rows(st, table.name, ltext, rtext)
@@ -62,17 +59,18 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
 
 
 def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
-    """The other side's CHECKs on ``table`` that read only ``columns``, as one conjunction."""
+    """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
+    (every row its columns hold) when it has none."""
     found, _ = find(side_of, table, "")
     if found is None:
-        return ""
+        return "TRUE"
     kept = []
     for check in found.checks:
         text = check.raw or check.expression
         reads = probes.reads(side_of.schema.dialect, text)
         if reads is not None and {c.lower() for c in reads.columns} <= columns:
             kept.append(f"({text})")
-    return " AND ".join(kept)
+    return " AND ".join(kept) or "TRUE"
 
 
 def _nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> ProbeSet:

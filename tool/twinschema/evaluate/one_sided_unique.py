@@ -20,8 +20,6 @@ from twinschema.evaluate.values import probe_text
 from twinschema.model import Table, UniqueConstraint
 from twinschema.records import Difference
 
-# What a side without CHECKs over the rule's columns enforces on them: nothing.
-_ANY_ROW = "TRUE"
 # At most this many candidate rows are tried.
 _TRIED = 60
 
@@ -59,8 +57,8 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     rows = list(itertools.islice(itertools.product(*values), _TRIED))
     lcols = tuple(probe_column(c) for c, _ in pairs if c is not None)
     rcols = tuple(probe_column(c) for _, c in pairs if c is not None)
-    lcheck = checks_within(st.left, d.table, columns) or _ANY_ROW
-    rcheck = checks_within(st.right, d.table, columns) or _ANY_ROW
+    lcheck = checks_within(st.left, d.table, columns)
+    rcheck = checks_within(st.right, d.table, columns)
     lgot = lb.try_rows(lcols, lcheck, rows)
     rgot = rb.try_rows(rcols, rcheck, rows)
     row = next((r for r, a, b in zip(rows, lgot, rgot, strict=True) if a and b), None)
@@ -95,11 +93,7 @@ def _keys(st: StageContext, table: Table, right_side: bool) -> list[set[str]]:
 
 
 def _rule(table: Table | None, shown: str | None) -> UniqueConstraint | None:
-    """The UNIQUE rule of ``table`` a difference shows as ``shown`` (``UNIQUE (a, b)``)."""
+    """The UNIQUE rule of ``table`` a difference shows as ``shown`` (its ``describe()``)."""
     if table is None or shown is None:
         return None
-    for unique in table.uniques:
-        names = ", ".join(unique.columns)
-        if shown in (f"UNIQUE ({names})", f"UNIQUE NULLS NOT DISTINCT ({names})"):
-            return unique
-    return None
+    return next((u for u in table.uniques if u.describe() == shown), None)

@@ -53,17 +53,18 @@ def compared(
     # The comparer cannot see value_compatibility findings: their allowances are judged here.
     comparison.differences = [d for d in comparison.differences if not _values_allowance(d)]
     cross = left.schema.dialect != right.schema.dialect
+    required = "value_compatibility" in fail_on
     if evaluator is None:
         comparison.differences = located_hints(comparison.differences, left, right)
-        if cross and "value_compatibility" in fail_on:  # a gate that did not look never passes
+        if cross and required:  # a gate that did not look never passes
             return comparison, Evaluation(values_unprobed=NOT_EVALUATED, values_required=True)
         return comparison, None
     evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
     comparison.differences = located_hints(comparison.differences, left, right)
     if domain is not None and cross:
         _apply_value_allowances(domain, left, right, layer, comparison, evaluation)
-    evaluation.values_required = "value_compatibility" in fail_on
-    if evaluation.values_required and evaluation.push_failures:
+    evaluation.values_required = required
+    if required and evaluation.push_failures:
         failing = {id(d) for d in evaluation.push_failures}
         evaluation.warnings = [w for w in evaluation.warnings if id(w) not in failing]
         comparison.differences.extend(
