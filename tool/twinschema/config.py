@@ -30,6 +30,7 @@ from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.errors import UsageError
 from twinschema.paths import shown, user_cache_dir
 from twinschema.records import DIALECTS
+from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.urls import parse_url, redact
 
 # The two sides of the application, as `twinschema migrate local|remote` names them.
@@ -38,7 +39,6 @@ SIDE_OF: Mapping[str, str] = {dialect: side for side, dialect in SIDES.items()}
 # The variable each side reads when its table sets no ``url_env``, and the flag that names it.
 DEFAULT_URL_ENV: Mapping[str, str] = {"sqlite": "LOCAL_DATABASE_URL", "postgresql": "DATABASE_URL"}
 URL_FLAG: Mapping[str, str] = {"sqlite": "--sqlite-url", "postgresql": "--postgres-url"}
-DIALECT_NAME: Mapping[str, str] = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # Where a side's database came from (``Database.origin``) when neither a flag nor a variable named it.
 DEFAULT_URL, EMBEDDED, NOWHERE = "default_url", "embedded", "nowhere"
 
@@ -145,7 +145,7 @@ class Config:
                 parse_url(flag)  # an unsupported scheme: its own error, naming the scheme
             if scheme_dialect(flag) != dialect:
                 raise UsageError(
-                    f"{URL_FLAG[dialect]} {redact(flag)} is not a {DIALECT_NAME[dialect]} URL"
+                    f"{URL_FLAG[dialect]} {redact(flag)} is not a {DIALECT_NAMES[dialect]} URL"
                 )
             return Database(dialect, _named_file(flag, URL_FLAG[dialect]), URL_FLAG[dialect])
         env = os.environ if environ is None else environ
@@ -155,7 +155,7 @@ class Config:
         if text:
             if scheme_dialect(text) == dialect:
                 return Database(dialect, _named_file(text, name), name)
-            ignored = f"{name} ({redact(text)}) is not a {DIALECT_NAME[dialect]} URL: ignored"
+            ignored = f"{name} ({redact(text)}) is not a {DIALECT_NAMES[dialect]} URL: ignored"
         chosen = self._unnamed(dialect, ignored or f"{name} is not set", bool(ignored))
         return replace(chosen, ignored=ignored)
 
@@ -167,7 +167,7 @@ class Config:
             if scheme_dialect(url) != dialect:
                 raise UsageError(
                     f"{self.source} [tool.twinschema.{dialect}] default_url {redact(url)} is not "
-                    f"a {DIALECT_NAME[dialect]} URL"
+                    f"a {DIALECT_NAMES[dialect]} URL"
                 )
             note = f"{why}; using {redact(url)} (default_url)" if say_why else None
             return Database(dialect, url, DEFAULT_URL, owned=self._owns(url), note=note)

@@ -28,11 +28,12 @@ from twinschema.adopt.naming import pair_names, snake_case, words
 from twinschema.adopt.project import Layout, layout, merged_pyproject, relative
 from twinschema.adopt.proposal import Proposal, name_map, propose
 from twinschema.adopt.stamp import apply_stamp, plan_stamp
-from twinschema.config import DIALECT_NAME, Config, load_config
+from twinschema.config import Config, load_config
 from twinschema.domain_load import parse_domain
 from twinschema.errors import DomainError, InternalError, UsageError
 from twinschema.model import Schema
 from twinschema.records import DIALECTS
+from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.sources import reflect_url
 
 __all__ = [
@@ -85,7 +86,7 @@ def default_output(config: Config) -> Path:
 def _read_from(dialect: str) -> str:
     """What the written files say they were read from: the side, never its URL (a host name or
     a path can be private even with the password masked, and files are committed)."""
-    return f"the {DIALECT_NAME[dialect]} database given to `twinschema init`"
+    return f"the {DIALECT_NAMES[dialect]} database given to `twinschema init`"
 
 
 def _has_revisions(folder: Path) -> bool:

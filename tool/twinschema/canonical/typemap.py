@@ -28,12 +28,13 @@ from twinschema.model import (
     IDENTITY_SEQUENCE,
     ColumnType,
 )
+from twinschema.records import dialects as dialect_records
 from twinschema.records.kinds import GEOMETRY, LOGICAL_KINDS, VECTOR
 
 POSTGRESQL, SQLITE = "postgresql", "sqlite"
 
-# How people name each dialect in a message.
-DIALECT_NAMES: Mapping[str, str] = MappingProxyType({POSTGRESQL: "PostgreSQL", SQLITE: "SQLite"})
+# How people name each dialect in a message (re-exported: many callers read it from here).
+DIALECT_NAMES = dialect_records.DIALECT_NAMES
 
 # Dialects that reject a value longer than a column's declared length (SQLite never does, even
 # in a STRICT table: https://sqlite.org/datatype3.html).

@@ -11,8 +11,7 @@ from twinschema.evaluate.backends import Run
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Equivalence, Side
-
-DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+from twinschema.records.dialects import DIALECT_NAMES
 
 
 @dataclass

@@ -20,9 +20,9 @@ from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.values import convert, probe_text
 from twinschema.model import Column, Table
 from twinschema.records import SEVERITY_WARNING, Difference, Side
+from twinschema.records.dialects import DIALECT_NAMES
 
 KIND = "value_compatibility"
-DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 def probe_values(kind: str | None, length: int | None, scale: int | None) -> list[tuple[str, Any]]:

@@ -18,6 +18,7 @@ from twinschema.evaluate.backends import REJECTED, Backend, Computed
 from twinschema.evaluate.clock import date_of
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference, Side
+from twinschema.records.dialects import DIALECT_NAMES
 
 DATE_KINDS = ("date", "timestamp", "timestamptz")
 _LITERAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(.*)$", re.S)
@@ -226,4 +227,4 @@ def _inside(outcome: Computed | None) -> bool | None:
 
 
 def _name(side: Side) -> str:
-    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[side.schema.dialect]
+    return DIALECT_NAMES[side.schema.dialect]

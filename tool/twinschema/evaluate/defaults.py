@@ -11,7 +11,6 @@ from twinschema.definitions import visible_sql
 from twinschema.evaluate import probes, zones
 from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.context import (
-    DIALECT_NAMES,
     StageContext,
     default_text,
     find,
@@ -30,6 +29,7 @@ from twinschema.evaluate.values import (
 )
 from twinschema.model import Column
 from twinschema.records import Difference, Equivalence
+from twinschema.records.dialects import DIALECT_NAMES
 
 # -- defaults that fail on their own dialect ---------------------------------------------
 

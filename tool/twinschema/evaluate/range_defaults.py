@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 
 from twinschema.canonical import typemap
 from twinschema.evaluate.context import (
-    DIALECT_NAMES,
     StageContext,
     default_text,
     matched_columns,
@@ -20,6 +19,7 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.defaults import difference
 from twinschema.evaluate.values import CONSTANT, FAILED, same_class
+from twinschema.records.dialects import DIALECT_NAMES
 
 # A number default as written, or as PostgreSQL's catalog holds it: 1e400, -5, '1e400'::numeric.
 _NUMBER = re.compile(

@@ -16,7 +16,6 @@ import re
 from twinschema.canonical import typemap
 from twinschema.canonical.expr_idioms import CURRENT_TIME, LOCAL_CLOCK_NOTES
 from twinschema.evaluate.context import (
-    DIALECT_NAMES,
     StageContext,
     default_text,
     matched_columns,
@@ -26,6 +25,7 @@ from twinschema.evaluate.context import (
 from twinschema.evaluate.defaults import difference
 from twinschema.evaluate.values import CONSTANT, FAILED, NOT_EVALUATED, TIME_KINDS, same_class
 from twinschema.model import Column
+from twinschema.records.dialects import DIALECT_NAMES
 
 # A number literal with a fraction or an exponent, as a default is written (parentheses and
 # a sign allowed): what an INTEGER or NUMERIC(p, s) column may store otherwise on each dialect.

@@ -14,6 +14,9 @@ POSTGRESQL = "postgresql"
 # Every dialect, in the order reports list them (the device's first, then the server's).
 DIALECTS: tuple[str, str] = (SQLITE, POSTGRESQL)
 
+# How people name each dialect in a message.
+DIALECT_NAMES: dict[str, str] = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
+
 # sqlglot's name of each dialect (``read=`` / ``dialect=``).
 SQLGLOT_DIALECTS: dict[str, str] = {SQLITE: "sqlite", POSTGRESQL: "postgres"}
 
