@@ -2,8 +2,8 @@
 are paired, both run over the same rows, and their accept/reject vectors compared. Equal
 vectors make them "equal on N probes" (never proven); a row on which they part is the witness.
 
-``probe_rows`` builds the rows for any pair of expressions over one table's columns; partial
-index predicates and generated columns (``computed``) use it too.
+The rows come from ``probe_sets``, which partial index predicates and generated columns
+(``computed``) use too.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.evaluate import probes
-from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import (
     StageContext,
     enum_order,
@@ -24,70 +23,11 @@ from twinschema.evaluate.context import (
     probe_count,
     scale_reasons,
 )
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
-from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.values import probe_text
-from twinschema.model import CheckConstraint, Column, ColumnType, Table
+from twinschema.model import CheckConstraint, Table
 from twinschema.records import Difference, Equivalence, Side
-
-
-@dataclass(frozen=True)
-class ProbeSet:
-    """The rows two expressions are run over: the columns they read (by name, with each
-    side's column types) and the cross product of each column's probe values."""
-
-    names: tuple[str, ...]
-    left: tuple[tuple[str, ColumnType], ...]
-    right: tuple[tuple[str, ColumnType], ...]
-    rows: tuple[tuple[Any, ...], ...]
-    backends: tuple[Backend, Backend]
-
-
-def probe_rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet | None:
-    """The probe rows for two expressions over ``table``: each column they read gets values
-    from its logical kind and from both expressions' literals. None (counted as not
-    evaluated) when an expression does not parse, reads a column one side lacks, or a
-    dialect has no scratch database."""
-    ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
-    lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
-    if lreads is None or rreads is None:
-        st.result.not_evaluated += 1
-        return None
-    names = sorted({c.lower() for c in lreads.columns | rreads.columns})
-    lcols = [find(st.left, table, n)[1] for n in names]
-    rcols = [find(st.right, table, n)[1] for n in names]
-    if not names or None in lcols or None in rcols:
-        st.result.not_evaluated += 1
-        return None
-    numbers = lreads.numbers + rreads.numbers
-    strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
-    lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths))
-    casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
-    values = []
-    pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
-    for lc, rc in pairs:
-        bound = lc.type.length if lc.type.length is not None else rc.type.length
-        scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
-        kind = probes.kind_of(lc, rc)
-        own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
-        column_values = probes.values_for(kind, numbers, strings, scale, own, casts)
-        # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
-        # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
-        if not (lc.nullable or rc.nullable):
-            column_values = [v for v in column_values if v is not None]
-        values.append(column_values)
-    lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
-    st.note(ldialect, rdialect)
-    if lb is None or rb is None:
-        st.result.not_evaluated += 1
-        return None
-    return ProbeSet(
-        tuple(lc.name for lc, _ in pairs),
-        tuple(probe_column(lc) for lc, _ in pairs),
-        tuple(probe_column(rc) for _, rc in pairs),
-        tuple(probes.cross(values)),
-        (lb, rb),
-    )
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
@@ -205,11 +145,6 @@ def why_dependent(
         enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)
     ]
     return "; ".join(dict.fromkeys(reasons))
-
-
-def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
-    """The labels of the enum columns among ``columns``: probe values of their own."""
-    return tuple(v for c in columns if c is not None and c.type.values for v in c.type.values)
 
 
 def checks(st: StageContext) -> None:

@@ -1,7 +1,7 @@
 """Partial-index predicates and generated columns judged on probe rows (see ``stage``).
 
 Two indexes alike but for their WHERE are reported by the comparer as one index on each side
-only; here both predicates are run over the same probe rows (``checks.probe_rows``) as STORED
+only; here both predicates are run over the same probe rows (``probe_sets.probe_rows``) as STORED
 generated columns ``CASE WHEN (predicate) THEN 1 ELSE 0 END``, and the in-the-index vectors
 compared. Two generating expressions that differ in text are run the same way, each as its own
 column's generated expression, and the values compared (converted to the column's logical
@@ -16,9 +16,7 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.checks import (
-    ProbeSet,
     dependent,
-    probe_rows,
     telling,
     why_dependent,
     witness_text,
@@ -30,6 +28,7 @@ from twinschema.evaluate.context import (
     matched_columns,
     matched_tables,
 )
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from twinschema.evaluate.backends import KeyRun
-from twinschema.evaluate.checks import ProbeSet, dependent, probe_rows, why_dependent, witness_text
+from twinschema.evaluate.checks import dependent, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, matched_tables
 from twinschema.evaluate.key_neighbours import with_neighbours
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.values import probe_text

@@ -18,7 +18,7 @@ from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.evaluate import probes
-from twinschema.evaluate.checks import ProbeSet
+from twinschema.evaluate.probe_sets import ProbeSet
 
 # The base text's length: at least this, else the largest whole number of the expressions + 3.
 _SHORTEST = 8

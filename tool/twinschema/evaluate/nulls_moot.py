@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema.evaluate.checks import probe_rows, witness_text
+from twinschema.evaluate.checks import witness_text
 from twinschema.evaluate.computed import IN_INDEX, alike_but_where, in_index, index_shown, raw_where
 from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.evaluate.probe_sets import probe_rows
 from twinschema.model import Index, Table
 from twinschema.records import Difference, Equivalence
 

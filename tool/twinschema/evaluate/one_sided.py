@@ -1,4 +1,4 @@
-"""The witness of a CHECK on one side only: the CHECK is run on probe rows (``checks.probe_rows``)
+"""The witness of a CHECK on one side only: the CHECK is run on probe rows (``probe_sets.probe_rows``)
 against the other side's own CHECKs over the same columns (none: every row its columns hold),
 and the first row the CHECK rejects that the other side stores is named in the difference
 (``x INTEGER CHECK (typeof(x) = 'integer')`` against ``x integer``: NULL, which the CHECK
@@ -14,14 +14,13 @@ from dataclasses import replace
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.checks import (
-    ProbeSet,
     accept_vectors,
     check_text,
-    probe_rows,
     verb,
     witness_text,
 )
 from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.records import Difference, Side
 
 
@@ -45,9 +44,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
         return  # a column missing on the other side is a difference of its own
     others = checks_within(other, d.table, columns)
     ltext, rtext = (text, others) if side == "left" else (others, text)
-    counts = (st.result.evaluated, st.result.not_evaluated)
-    rows = probe_rows(st, table.name, ltext, rtext)
-    st.result.evaluated, st.result.not_evaluated = counts
+    rows = probe_rows(st, table.name, ltext, rtext, counted=False)
     if rows is None:
         return
     verdicts = accept_vectors(_nulls_where_both_allow(st, d.table, rows), ltext, rtext, True)

@@ -1,0 +1,89 @@
+"""The probe rows two expressions are run over (``probe_rows``): each column they read gets
+values from its logical kind and from both expressions' literals. CHECKs (``checks``), partial
+index predicates and generated columns (``computed``), index keys (``index_keys``) and the
+witness of a one-sided CHECK (``one_sided``) use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from twinschema.canonical import typemap
+from twinschema.evaluate import probes
+from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.statements import probe_column
+from twinschema.model import Column, ColumnType
+
+
+@dataclass(frozen=True)
+class ProbeSet:
+    """The rows two expressions are run over: the columns they read (by name, with each
+    side's column types) and the cross product of each column's probe values."""
+
+    names: tuple[str, ...]
+    left: tuple[tuple[str, ColumnType], ...]
+    right: tuple[tuple[str, ColumnType], ...]
+    rows: tuple[tuple[Any, ...], ...]
+    backends: tuple[Backend, Backend]
+
+
+def probe_rows(
+    st: StageContext, table: str, ltext: str, rtext: str, *, counted: bool = True
+) -> ProbeSet | None:
+    """The probe rows for two expressions over ``table`` (``_rows``), None counted as not
+    evaluated unless ``counted`` is False (a witness search is no judgement of its own)."""
+    found = _rows(st, table, ltext, rtext)
+    if found is None and counted:
+        st.result.not_evaluated += 1
+    return found
+
+
+def _rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet | None:
+    """Each column the expressions read gets values from its logical kind and from both
+    expressions' literals. None when an expression does not parse, reads a column one side
+    lacks, or a dialect has no scratch database."""
+    ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
+    lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
+    if lreads is None or rreads is None:
+        return None
+    names = sorted({c.lower() for c in lreads.columns | rreads.columns})
+    lcols = [find(st.left, table, n)[1] for n in names]
+    rcols = [find(st.right, table, n)[1] for n in names]
+    if not names or None in lcols or None in rcols:
+        return None
+    numbers = lreads.numbers + rreads.numbers
+    strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
+    lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths))
+    casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
+    values = []
+    pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
+    for lc, rc in pairs:
+        bound = lc.type.length if lc.type.length is not None else rc.type.length
+        scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
+        kind = probes.kind_of(lc, rc)
+        own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
+        column_values = probes.values_for(kind, numbers, strings, scale, own, casts)
+        # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
+        # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
+        if not (lc.nullable or rc.nullable):
+            column_values = [v for v in column_values if v is not None]
+        values.append(column_values)
+    lb, rb = st.ev.backend(ldialect), st.ev.backend(rdialect)
+    st.note(ldialect, rdialect)
+    if lb is None or rb is None:
+        return None
+    return ProbeSet(
+        tuple(lc.name for lc, _ in pairs),
+        tuple(probe_column(lc) for lc, _ in pairs),
+        tuple(probe_column(rc) for _, rc in pairs),
+        tuple(probes.cross(values)),
+        (lb, rb),
+    )
+
+
+def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
+    """The labels of the enum columns among ``columns``: probe values of their own."""
+    return tuple(v for c in columns if c is not None and c.type.values for v in c.type.values)
