@@ -15,7 +15,7 @@ from twinschema.records import Comparison, Difference, FixSide, LayerResult, Sev
 from twinschema.records.domain import Allowance, Domain
 
 # Why values were not probed with the evaluation stage off.
-NOT_EVALUATED = "--no-evaluate turned the evaluation stage off"
+EVALUATION_OFF = "--no-evaluate turned the evaluation stage off"
 
 
 def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
@@ -57,7 +57,7 @@ def compared(
     if evaluator is None:
         comparison.differences = located_hints(comparison.differences, left, right)
         if cross and required:  # a gate that did not look never passes
-            return comparison, Evaluation(values_unprobed=NOT_EVALUATED, values_required=True)
+            return comparison, Evaluation(values_unprobed=EVALUATION_OFF, values_required=True)
         return comparison, None
     evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
     comparison.differences = located_hints(comparison.differences, left, right)
