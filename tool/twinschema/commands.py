@@ -224,7 +224,7 @@ def named_databases(left: Side, right: Side) -> tuple[Side, Side]:
     database of the same dialect (two of them keep their URLs: nothing shorter tells them apart)."""
     from dataclasses import replace
 
-    from twinschema.canonical.typemap import DIALECT_NAMES
+    from twinschema.records.dialects import database_named
 
     def named(side: Side, other: Side) -> Side:
         dialect = side.schema.dialect
@@ -232,7 +232,7 @@ def named_databases(left: Side, right: Side) -> tuple[Side, Side]:
             classify(other.label) == URL and other.schema.dialect == dialect
         ):
             return side
-        short = f"the {DIALECT_NAMES[dialect]} database"
+        short = database_named(dialect)
         return replace(side, short=short, fix=short)
 
     return named(left, right), named(right, left)

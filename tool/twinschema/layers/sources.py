@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema import progress
-from twinschema.canonical.typemap import DIALECT_NAMES
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import chain_state, database_fix
 from twinschema.layers.plan import CheckPlan
 from twinschema.model import Schema
 from twinschema.records import DIALECTS, Side
+from twinschema.records.dialects import database_named
 from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical, read_metadata, reflect_url
 
@@ -59,7 +59,7 @@ class Sources:
                 self._raw[dialect] = raw
                 canonical = make_canonical(raw, self.domain)
                 module = self._module_file(dialect)
-                short = f"the {DIALECT_NAMES[dialect]} database"
+                short = database_named(dialect)
                 fix = database_fix(short, None, self.plan.fix_command(dialect))
                 self._live[dialect] = Side(
                     canonical,

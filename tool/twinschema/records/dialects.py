@@ -17,6 +17,13 @@ DIALECTS: tuple[str, str] = (SQLITE, POSTGRESQL)
 # How people name each dialect in a message.
 DIALECT_NAMES: dict[str, str] = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
+
+def database_named(dialect: str) -> str:
+    """How a message names a live database of ``dialect`` when its URL is too long to repeat (the
+    report's header shows it): "the SQLite database"."""
+    return f"the {DIALECT_NAMES[dialect]} database"
+
+
 # sqlglot's name of each dialect (``read=`` / ``dialect=``).
 SQLGLOT_DIALECTS: dict[str, str] = {SQLITE: "sqlite", POSTGRESQL: "postgres"}
 
