@@ -51,3 +51,26 @@ def test_a_clause_on_one_side_only_is_a_difference(tmp_path: Path) -> None:
     assert _kinds(_model(replace=False), url) == [
         ("dialect_object", "email UNIQUE ON CONFLICT REPLACE")
     ]
+
+
+def test_a_constraint_option_is_found_and_options_read_but_unset_are_none(tmp_path: Path) -> None:
+    # A table-constraint option (``sqlite_on_conflict``) counts as a column's does; a table
+    # whose SQLite options were only read (here by its own CREATE TABLE) declares no clause.
+    from twinschema.sources.metadata_parts import sqlite_conflicts
+
+    metadata = sa.MetaData()
+    declared = sa.Table(
+        "pairs",
+        metadata,
+        sa.Column("a", sa.Integer),
+        sa.Column("b", sa.Integer),
+        sa.UniqueConstraint("a", "b", sqlite_on_conflict="ROLLBACK"),
+    )
+    plain = sa.Table("plain", metadata, sa.Column("a", sa.Integer, nullable=False, unique=True))
+    metadata.create_all(engine := sa.create_engine(f"sqlite:///{tmp_path / 'app.db'}"))
+    engine.dispose()
+    assert "sqlite" in plain.c.a.dialect_options  # read by the DDL compiler, all unset
+    assert [c.describe() for c in sqlite_conflicts(declared)] == [
+        "UNIQUE (a, b) ON CONFLICT ROLLBACK"
+    ]
+    assert sqlite_conflicts(plain) == ()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TypeVar
@@ -20,8 +19,21 @@ NOTHING: AbstractSet[int] = frozenset()  # no CHECK accounted for by a column's 
 
 
 def same_items(left: tuple[Hashable, ...], right: tuple[Hashable, ...]) -> bool:
-    """True when two sides hold equal objects, in any order: nothing of that kind differs."""
-    return left == right or (len(left) == len(right) and Counter(left) == Counter(right))
+    """True when two sides hold equal objects, in any order: nothing of that kind differs.
+
+    A table holds a handful of each kind: matching them off one by one compares a few pairs,
+    where counting them would hash every object (each hash a tuple of its fields)."""
+    if left == right:
+        return True
+    if len(left) != len(right):
+        return False
+    rest = list(right)
+    for item in left:
+        try:
+            rest.remove(item)  # its first equal in ``rest``
+        except ValueError:
+            return False  # one more of it on the left
+    return True
 
 
 def ordered_keys(left: Iterable[K], right: Iterable[K]) -> Iterator[K]:

@@ -134,9 +134,10 @@ class _Reader:
             primary_key=tuple(c.name for c in table.primary_key.columns),
             foreign_keys=tuple(foreign_keys),
             uniques=tuple(uniques),
-            indexes=(*rule_indexes, *map(self.index, table.indexes))
-            if table.indexes or rule_indexes
-            else (),
+            # Table.indexes is a set: in name order, as both adapters read a database's.
+            indexes=tuple(
+                sorted((*rule_indexes, *map(self.index, table.indexes)), key=_index_name)
+            ),
             checks=tuple(checks),
             row_level_security=bool(info.get("row_level_security", False)),
             policies=tuple(policy_of(p) for p in info.get("policies", ())),
@@ -329,3 +330,7 @@ class _Reader:
             # returns its text unchanged, and a schema holds thousands of these.
             return element.text
         return str(self.ddl.sql_compiler.process(element, include_table=False, literal_binds=True))
+
+
+def _index_name(index: Index) -> str:
+    return index.name or ""

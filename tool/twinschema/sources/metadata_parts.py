@@ -113,8 +113,13 @@ def sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
     """The ON CONFLICT clauses SQLite's DDL compiler writes for ``table`` (``sqlite_on_conflict``
     and its kin on columns and constraints), read from that DDL as the adapter reads a live
     table's SQL; () at no cost for the tables that declare none."""
-    holders = [*table.columns, *table.constraints]
-    if not any(k.startswith("sqlite_on_conflict") for h in holders for k in h.dialect_kwargs):
+    for holder in (*table.columns, *table.constraints):
+        # dialect_options holds SQLite's entry only once one of its options was given or read
+        # (``get`` adds none): most holders stop at that lookup.
+        options = holder.dialect_options.get("sqlite")
+        if options is not None and any(options.get(key) for key in _ON_CONFLICT_OPTIONS):
+            break
+    else:
         return ()
     from sqlalchemy.schema import CreateTable
 
@@ -122,6 +127,15 @@ def sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
 
     sql = str(CreateTable(table).compile(dialect=DDL_DIALECTS["sqlite"]))
     return conflict_clauses(sql, sql.lower())
+
+
+# The ON CONFLICT options of SQLite's columns and constraints (``sqlite_on_conflict...``).
+_ON_CONFLICT_OPTIONS = (
+    "on_conflict",
+    "on_conflict_not_null",
+    "on_conflict_primary_key",
+    "on_conflict_unique",
+)
 
 
 def sqlite_options(table: sa.Table) -> tuple[str, ...]:
