@@ -18,7 +18,7 @@ from twinschema.canonical.typemap import ROWID_REUSE
 from twinschema.evaluate import date_text, probes
 from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.values import convert, probe_text
-from twinschema.model import Column, Table
+from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
 from twinschema.records import SEVERITY_WARNING, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -56,17 +56,21 @@ class Crossing:
     """Runs the probe values of each distinct column shape once per dialect (a cache)."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, str, tuple[str, ...], tuple[Any, ...]], list[Any] | None] = {}
+        self._seen: dict[tuple[Any, ...], list[Any] | None] = {}
 
     def stored(
-        self, backend: Backend, dialect: str, column: Column, checks: Sequence[str],
-        values: Sequence[Any],
+        self, backend: Backend, dialect: str, table: Table, column: Column,
+        checks: Sequence[str], values: Sequence[Any],
     ) -> list[Any] | None:  # fmt: skip
         """For each value: what the column stores (read back), or ``REJECTED``; None when the
-        column cannot be made on this dialect's scratch database."""
-        key = (dialect, type_sql(column.type), tuple(checks), tuple(values))
+        column cannot be made on this dialect's scratch database. The copy keeps what its
+        table makes of it: a rowid alias stays the key, a STRICT table stays STRICT."""
+        alias = column.identity in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT)
+        key = (dialect, type_sql(column.type), alias, table.options, tuple(checks), tuple(values))
         if key not in self._seen:
-            self._seen[key] = backend.store(column.name, column.type, list(checks), list(values))
+            self._seen[key] = backend.store(
+                column.name, column.type, list(checks), list(values), alias, table.options
+            )
         return self._seen[key]
 
 
@@ -110,8 +114,8 @@ def findings(
             if not values:
                 continue
             raw = [v for _, v in values]
-            lgot = crossing.stored(backends[ld], ld, lc, column_checks(left, lt, lc), raw)
-            rgot = crossing.stored(backends[rd], rd, rc, column_checks(right, rt, rc), raw)
+            lgot = crossing.stored(backends[ld], ld, lt, lc, column_checks(left, lt, lc), raw)
+            rgot = crossing.stored(backends[rd], rd, rt, rc, column_checks(right, rt, rc), raw)
             if lgot is None or rgot is None:
                 continue
             for (said, _), a, b in zip(values, lgot, rgot, strict=True):
@@ -250,8 +254,8 @@ def _unique_findings(
         pair = SPELLINGS.get(typemap.shared_kind(lc.type, rc.type) or "")
         if pair is None or not (_in_unique_rule(lt, lc.name) and _in_unique_rule(rt, rc.name)):
             continue
-        lgot = crossing.stored(backends[ld], ld, lc, column_checks(left, lt, lc), pair)
-        rgot = crossing.stored(backends[rd], rd, rc, column_checks(right, rt, rc), pair)
+        lgot = crossing.stored(backends[ld], ld, lt, lc, column_checks(left, lt, lc), pair)
+        rgot = crossing.stored(backends[rd], rd, rt, rc, column_checks(right, rt, rc), pair)
         if lgot is None or rgot is None or REJECTED in (*lgot, *rgot):
             continue
         apart = {ld: not _same(*lgot), rd: not _same(*rgot)}
