@@ -4,7 +4,9 @@ values one side stores that the other rejects or changes reported as ``value_com
 warnings, with the direction that fails.
 
 No finding where the weaker side enforces the same rule itself: its CHECK is in the copy, so
-it rejects the value too.
+it rejects the value too. What crosses a sync is what one side stored: a value one side
+rejects and the other stores changed (PostgreSQL's 2 for 1.5) is a finding only if the
+rejecting side rejects the stored value too.
 """
 
 from __future__ import annotations
@@ -95,7 +97,6 @@ def findings(
     """The ``value_compatibility`` warnings of two sides of different dialects, each with
     whether it breaks a push (SQLite stores the value, PostgreSQL rejects it)."""
     from twinschema.canonical import typemap
-    from twinschema.evaluate.backends import REJECTED
 
     found: list[tuple[bool, Difference]] = []
     ld, rd = left.schema.dialect, right.schema.dialect
@@ -114,44 +115,64 @@ def findings(
             if not values:
                 continue
             raw = [v for _, v in values]
-            lgot = crossing.stored(backends[ld], ld, lt, lc, column_checks(left, lt, lc), raw)
-            rgot = crossing.stored(backends[rd], rd, rt, rc, column_checks(right, rt, rc), raw)
+            lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
+            runs = {ld: (backends[ld], lt, lc, lchecks), rd: (backends[rd], rt, rc, rchecks)}
+            lgot = crossing.stored(backends[ld], ld, lt, lc, lchecks, raw)
+            rgot = crossing.stored(backends[rd], rd, rt, rc, rchecks, raw)
             if lgot is None or rgot is None:
                 continue
-            for (said, _), a, b in zip(values, lgot, rgot, strict=True):
-                if a is REJECTED and b is REJECTED:
-                    continue
-                if a is not REJECTED and b is not REJECTED:
-                    if _same(convert(a, kind), convert(b, kind)):
-                        continue
-                    what = (
-                        f"{DIALECT_NAMES[ld]} stores {_shown(a)}, {DIALECT_NAMES[rd]} {_shown(b)}"
-                    )
-                    direction = "changed on the way"
-                    push = False
-                else:
-                    keeps, refuses = (ld, rd) if b is REJECTED else (rd, ld)
-                    push = keeps == "sqlite" and refuses == "postgresql"
-                    what = f"{DIALECT_NAMES[keeps]} stores it, {DIALECT_NAMES[refuses]} rejects it"
-                    direction = f"a {DIALECT_NAMES[keeps]} to {DIALECT_NAMES[refuses]} sync fails"
-                found.append(
-                    (
-                        push,
-                        warning(
-                            layer,
-                            left,
-                            right,
-                            name,
-                            lc,
-                            rc,
-                            f"{name}.{lc.name}: {said}: {what} ({direction})",
-                        ),
-                    )
-                )
+            for (said, value), a, b in zip(values, lgot, rgot, strict=True):
+                judged = _judged(crossing, kind, value, ((ld, a), (rd, b)), runs)
+                if judged is not None:
+                    push, what = judged
+                    message = f"{name}.{lc.name}: {said}: {what}"
+                    found.append((push, warning(layer, left, right, name, lc, rc, message)))
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
         found += _key_findings(left, right, layer, lt, rt)
     return found
+
+
+# One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
+Run = tuple[Backend, Table, Column, list[str]]
+
+
+def _judged(
+    crossing: Crossing, kind: str | None, value: Any, got: tuple[tuple[str, Any], ...],
+    runs: dict[str, Run],
+) -> tuple[bool, str] | None:  # fmt: skip
+    """What the two sides did with a probe ``value`` (``got``: each dialect with what it
+    stored, or ``REJECTED``), as a warning's text with whether it breaks a push; None when
+    nothing crosses wrongly. What crosses is what one side stores: when the other side rejects
+    the probe but the keeper changed it (PostgreSQL stores 1.5 as 2), the stored value is run
+    on the rejecting side, and only its rejection (or change) is a finding."""
+    from twinschema.evaluate.backends import REJECTED
+
+    (ld, a), (rd, b) = got
+    if a is REJECTED and b is REJECTED:
+        return None
+    if a is not REJECTED and b is not REJECTED:
+        if _same(convert(a, kind), convert(b, kind)):
+            return None
+        names = f"{DIALECT_NAMES[ld]} stores {_shown(a)}, {DIALECT_NAMES[rd]} {_shown(b)}"
+        return False, f"{names} (changed on the way)"
+    keeps, kept, refuses = (ld, a, rd) if b is REJECTED else (rd, b, ld)
+    keeper, refuser = DIALECT_NAMES[keeps], DIALECT_NAMES[refuses]
+    push = keeps == "sqlite" and refuses == "postgresql"
+    fails = f"(a {keeper} to {refuser} sync fails)"
+    if _same(convert(kept, kind), convert(value, kind)) or not isinstance(
+        kept, int | float | Decimal | str
+    ):
+        return push, f"{keeper} stores it, {refuser} rejects it {fails}"
+    backend, table, column, checks = runs[refuses]
+    again = crossing.stored(backend, refuses, table, column, checks, [kept])
+    shown = _shown(kept)
+    if again is None or again[0] is REJECTED:
+        return push, f"{keeper} stores it as {shown}, {refuser} rejects it and {shown} {fails}"
+    if _same(convert(again[0], kind), convert(kept, kind)):
+        return None
+    changed = f"{refuser} {_shown(again[0])} (changed on the way)"
+    return False, f"{keeper} stores it as {shown}, {changed}"
 
 
 # What a warning's hint tells to do, by what the warning is about: a value one side's rule
