@@ -37,6 +37,9 @@ def probe_values(kind: str | None, length: int | None, scale: int | None) -> lis
         found.append((f"the integer {limit} (past {kind})", limit))
     if kind == "bigint":
         found.append(("the integer 2^63 (past bigint)", 2**63))
+    if kind in ("integer", "smallint", "bigint"):
+        # SQLite keeps 1.5 in an INTEGER column (a REAL), PostgreSQL rounds it to 2.
+        found.append(("the number 1.5 (not a whole number)", Decimal("1.5")))
     if kind == "numeric" and scale is not None:
         value = Decimal(1).scaleb(-(scale + 1)) + 1
         found.append((f"the number {value} (more digits than scale {scale})", value))
