@@ -31,6 +31,11 @@ witness:             # optional: rows that show the verdict on the real database
     sql: SELECT count(DISTINCT at) FROM t   # a mapping {a: ..., b: ...}): the values differ
                          # exactly when a difference is expected (what a time, a random or a
                          # generated value is like, where no fixed row shows it)
+  crosses: {column: n, value: 1.5, parts: true, row: {id: 1}}   # optional: what a value does
+                         # on a sync: each side that stores it (row's other columns beside it)
+                         # hands what it stored to the other side; parts: true exactly when
+                         # that is rejected or stored differently there, and then a warning
+                         # on the column names the value
   setup_sql: ["INSERT INTO p VALUES (1)"]   # optional: statements run on both sides (or a mapping
                                        # {a: [...], b: [...]}) before the rows are tried
 ```
@@ -333,6 +338,36 @@ def stored_default(
         return None if found is None else found[0]
     finally:
         conn.rollback()
+
+
+def stored_or_rejected(
+    loader: Loader, dialect: str, handle: Any, table: str, row: dict[str, Any], column: str
+) -> tuple[bool, Any]:
+    """Whether a real database of ``dialect`` accepts ``row``, and what it stores in
+    ``column`` (rolled back)."""
+    try:
+        return True, stored_default(loader, dialect, handle, table, row, column)
+    except (sqlite3.Error, psycopg.Error):
+        return False, None
+
+
+def crosses_apart(
+    loader: Loader, sides: tuple[tuple[str, Any], tuple[str, Any]], table: str,
+    row: dict[str, Any], column: str, value: Any,
+) -> bool:  # fmt: skip
+    """Whether ``value`` in ``column`` (with ``row``'s other columns) parts two loaded sides
+    on a sync: a side stores it, and what it stored is rejected by the other side or stored
+    differently there (a value one side rejects crosses only as the other side stored it)."""
+    for (keeps, kh), (other, oh) in (sides, sides[::-1]):
+        ok, kept = stored_or_rejected(loader, keeps, kh, table, {**row, column: value}, column)
+        if not ok:
+            continue
+        if other == "sqlite" and isinstance(kept, Decimal):  # sqlite3 binds no Decimal
+            kept = float(kept)
+        ok, again = stored_or_rejected(loader, other, oh, table, {**row, column: kept}, column)
+        if not ok or not same_value(kept, again, keeps == other):
+            return True
+    return False
 
 
 def measured(

@@ -718,16 +718,34 @@ def test_values_one_side_stores_and_the_other_rejects_are_warnings(
     assert found == {
         ("value_compatibility", column, "warning") for column in ("id", "n", "u", "price")
     }
-    by_column = {w["column"]: w["message"] for w in report["warnings"]}
-    assert "2147483648" in by_column["n"] and "PostgreSQL rejects it" in by_column["n"]
-    assert "SQLite stores 1.001, PostgreSQL 1.00" in by_column["price"]
-    # The witness of t.n on the real databases.
+    by_column: dict[str, list[str]] = {}
+    for w in report["warnings"]:
+        by_column.setdefault(w["column"], []).append(w["message"])
+    # t.n: past int4, and a fraction (SQLite keeps 1.5 in a plain INTEGER, PostgreSQL rounds).
+    past, fraction = by_column["n"]
+    assert "2147483648" in past and "PostgreSQL rejects it" in past
+    assert "the number 1.5 (not a whole number): SQLite stores 1.5, PostgreSQL 2" in fraction
+    assert by_column["price"] == [
+        "t.price: the number 1.001 (more digits than scale 2): SQLite stores 1.001, "
+        "PostgreSQL 1.00 (changed on the way)"
+    ]
+    # The rowid alias rejects 1.5 itself: its one warning is past int4 (with the key's).
+    assert not any("1.5" in m for m in by_column["id"])
+    # The witnesses of t.n on the real databases.
     conn = sqlite3.connect(tmp_path / "a.db")
     conn.execute("INSERT INTO t (id, n, ok) VALUES (1, 2147483648, 1)")
+    assert conn.execute("INSERT INTO t (id, n, ok) VALUES (2, 1.5, 1) RETURNING n").fetchone() == (
+        1.5,
+    )
     conn.commit()
     conn.close()
     with pytest.raises(sa.exc.DataError):
         run_sql(pg_url, "INSERT INTO t (id, n, ok) VALUES (1, 2147483648, true)")
+    run_sql(pg_url, "INSERT INTO t (id, n, ok) VALUES (2, 1.5, true)")
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as pg:
+        assert pg.execute(sa.text("SELECT n FROM t WHERE id = 2")).scalar_one() == 2
+    engine.dispose()
 
     off = json.loads(
         invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
@@ -797,7 +815,8 @@ def test_no_value_warnings_between_sources_of_one_dialect(tmp_path: Path) -> Non
 @pytest.fixture
 def value_project(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A SQLite file and a PostgreSQL database that differ only in what t.n accepts (past
-    int4 on SQLite), in a folder of its own (no project configuration yet)."""
+    int4 on SQLite) and keeps (1.5, which PostgreSQL rounds to 2), in a folder of its own (no
+    project configuration yet)."""
     sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
     run_sql(pg_url, "CREATE TABLE t (n integer, u text)")
     monkeypatch.chdir(tmp_path)
@@ -813,14 +832,20 @@ def test_fail_on_value_compatibility_fails_a_push(value_project: str, pg_url: st
     """``fail_on = ["value_compatibility"]``: the value SQLite stores and PostgreSQL rejects is
     an error, and the exit code says drift."""
     code, report = diff_values(value_project, pg_url, "--no-domain")
-    assert code == 0 and [w["column"] for w in report["warnings"]] == ["n"]
+    # t.n: 2^31 (SQLite stores it, PostgreSQL rejects it) and 1.5 (changed on the way).
+    assert code == 0 and [w["column"] for w in report["warnings"]] == ["n", "n"]
     Path("pyproject.toml").write_text('[tool.twinschema]\nfail_on = ["value_compatibility"]\n')
     code, report = diff_values(value_project, pg_url, "--no-domain")
     assert code == 1
     assert [(d["kind"], d["column"], d["severity"]) for d in report["differences"]] == [
         ("value_compatibility", "n", "error")
     ]
-    assert report["warnings"] == []
+    assert "2147483648" in report["differences"][0]["message"]
+    # A value changed on the way breaks no push: it stays a warning.
+    assert [w["message"] for w in report["warnings"]] == [
+        "t.n: the number 1.5 (not a whole number): SQLite stores 1.5, PostgreSQL 2 "
+        "(changed on the way)"
+    ]
 
 
 def test_fail_on_refuses_an_unknown_kind(value_project: str, pg_url: str) -> None:
@@ -855,7 +880,7 @@ def test_domain_allows_a_value_warning_and_flags_a_stale_one(
     assert (code, report["warnings"], report["differences"]) == (0, [], [])
     Path("domain.yaml").write_text(DOMAIN_WITH_VALUE_ALLOWANCE.replace("{column}", "u"))
     code, report = diff_values(value_project, pg_url, "--domain", "domain.yaml")
-    assert [w["column"] for w in report["warnings"]] == ["n"]
+    assert [w["column"] for w in report["warnings"]] == ["n", "n"]  # 2^31 and 1.5
     assert [(d["kind"], d["column"]) for d in report["differences"]] == [("stale_allowance", "u")]
 
 

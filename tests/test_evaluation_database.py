@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 
 import psycopg
+import pytest
 import sqlalchemy as sa
 
 from twinschema.evaluate import Evaluator, PostgreSQLScratch
@@ -101,3 +102,30 @@ def test_the_scratch_servers_version_through_the_evaluators_open_connection(
         assert evaluator.backend("postgresql") is not None
         assert evaluator.open_version("postgresql") == own
         assert _one(evaluator) == 1  # the connection is still usable after the read
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_column_copy_keeps_its_key_and_table_options(pg_server: str, dialect: str) -> None:
+    """A probed copy of a column keeps what its table makes of it: a SQLite rowid alias
+    (``key``) and a STRICT table reject 1.5, which a plain INTEGER keeps; PostgreSQL's integer
+    rounds it to 2, a key or not. 2 is stored as 2 everywhere."""
+    from decimal import Decimal
+
+    from twinschema.model import OPTION_STRICT
+
+    with Evaluator(PostgreSQLScratch(server_url=pg_server)) as evaluator:
+        backend = evaluator.backend(dialect)
+        assert backend is not None
+        integer = ColumnType(dialect, "integer", raw="INTEGER")
+        values = [Decimal("1.5"), 2]
+        plain = backend.store("v", integer, [], values)
+        key = backend.store("v", integer, [], values, key=True)
+        if dialect == "sqlite":
+            assert plain == [1.5, 2]
+            assert key == [REJECTED, 2]
+            assert backend.store("v", integer, [], values, options=[OPTION_STRICT]) == [
+                REJECTED,
+                2,
+            ]
+        else:
+            assert plain == key == [2, 2]

@@ -18,6 +18,7 @@ from probes import (
     case_warnings,
     cases,
     compare_case,
+    crosses_apart,
     loader_on,
     measured,
     run_setup,
@@ -33,6 +34,7 @@ DEFAULTS = [c for c in CASES if c.witness and c.witness.get("default_of")]
 STORED = [c for c in CASES if c.witness and c.witness.get("stored_of")]
 MEASURED = [c for c in CASES if c.witness and c.witness.get("measure")]
 WARNED = [c for c in CASES if c.warnings is not None]
+CROSSING = [c for c in CASES if c.witness and c.witness.get("crosses")]
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +107,26 @@ def test_warnings(loader: Loader, case: Case) -> None:
         assert len(messages) == len(texts), f"{case.name}: {column}: {messages}"
         for text in texts:
             assert any(text in m for m in messages), f"{case.name}: {text!r} not in {messages}"
+
+
+@pytest.mark.parametrize("case", CROSSING, ids=[c.name for c in CROSSING])
+def test_crossing_witness(loader: Loader, case: Case) -> None:
+    """A value stored on one side crosses a sync as it was stored (PostgreSQL stores 1.5 as 2
+    in an integer): it parts the two real databases (the stored value rejected or changed on
+    the other side) exactly when the case says, and exactly then a value_compatibility warning
+    on the column names the value (SQLite keeps 1.5 in a plain INTEGER; a rowid alias, a
+    STRICT table or a typeof CHECK rejects it and accepts the 2 that crosses)."""
+    assert case.witness is not None and case.warnings is not None
+    table, crosses = case.witness["table"], case.witness["crosses"]
+    column, value = crosses["column"], crosses["value"]
+    da, db = case.dialects
+    with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
+        parted = crosses_apart(
+            loader, ((da, ha), (db, hb)), table, crosses.get("row") or {}, column, value
+        )
+    assert parted == crosses["parts"], f"{case.name}: {value!r} parts the sides: {parted}"
+    named = [m for m in case.warnings.get(column, []) if f"{value}" in m]
+    assert bool(named) == parted, f"{case.name}: warnings naming {value!r}: {named}"
 
 
 @pytest.mark.parametrize("case", DEFAULTS, ids=[c.name for c in DEFAULTS])

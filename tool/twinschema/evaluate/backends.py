@@ -97,11 +97,13 @@ class Backend(Protocol):
         ...  # pragma: no cover
 
     def store(
-        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any]
-    ) -> list[Any] | None:
+        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any],
+        key: bool = False, options: Sequence[str] = (),
+    ) -> list[Any] | None:  # fmt: skip
         """For each value: what a column ``name`` of this type, with these CHECKs, stores
         (read back), or ``REJECTED``; None when no such column can be made here (a type or
-        function the scratch database lacks): nothing to say."""
+        function the scratch database lacks): nothing to say. ``key`` and ``options``: see
+        ``statements.value_table_sql``."""
         ...  # pragma: no cover
 
     def computed(
@@ -227,26 +229,27 @@ class SQLiteBackend:
         return found
 
     def store(
-        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any]
-    ) -> list[Any] | None:
+        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any],
+        key: bool = False, options: Sequence[str] = (),
+    ) -> list[Any] | None:  # fmt: skip
         """See ``Backend.store``."""
         self.deadline = time.monotonic() + self.timeout
         conn = self.conn
         try:
-            conn.execute(value_table_sql(name, ctype, checks))
+            conn.execute(value_table_sql(name, ctype, checks, key, options))
         except sqlite3.Error:
             return None
         found: list[Any] = []
         try:
             for value in values:
                 try:
-                    found.append(
-                        conn.execute(value_insert_sql(name, "?"), (_for_sqlite(value),)).fetchone()[
-                            0
-                        ]
-                    )
+                    got = conn.execute(value_insert_sql(name, "?"), (_for_sqlite(value),))
+                    found.append(got.fetchone()[0])
                 except (sqlite3.Error, OverflowError):
                     found.append(REJECTED)
+                # Each value meets an empty table (a copy of a key column must not call a
+                # value a duplicate of the one before).
+                conn.execute("DELETE FROM temp.twinschema_value")
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_value")
         return found

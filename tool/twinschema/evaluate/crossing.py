@@ -4,7 +4,9 @@ values one side stores that the other rejects or changes reported as ``value_com
 warnings, with the direction that fails.
 
 No finding where the weaker side enforces the same rule itself: its CHECK is in the copy, so
-it rejects the value too.
+it rejects the value too. What crosses a sync is what one side stored: a value one side
+rejects and the other stores changed (PostgreSQL's 2 for 1.5) is a finding only if the
+rejecting side rejects the stored value too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from twinschema.canonical.typemap import ROWID_REUSE
 from twinschema.evaluate import date_text, probes
 from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.values import convert, probe_text
-from twinschema.model import Column, Table
+from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
 from twinschema.records import SEVERITY_WARNING, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -35,6 +37,9 @@ def probe_values(kind: str | None, length: int | None, scale: int | None) -> lis
         found.append((f"the integer {limit} (past {kind})", limit))
     if kind == "bigint":
         found.append(("the integer 2^63 (past bigint)", 2**63))
+    if kind in ("integer", "smallint", "bigint"):
+        # SQLite keeps 1.5 in an INTEGER column (a REAL), PostgreSQL rounds it to 2.
+        found.append(("the number 1.5 (not a whole number)", Decimal("1.5")))
     if kind == "numeric" and scale is not None:
         value = Decimal(1).scaleb(-(scale + 1)) + 1
         found.append((f"the number {value} (more digits than scale {scale})", value))
@@ -56,17 +61,21 @@ class Crossing:
     """Runs the probe values of each distinct column shape once per dialect (a cache)."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, str, tuple[str, ...], tuple[Any, ...]], list[Any] | None] = {}
+        self._seen: dict[tuple[Any, ...], list[Any] | None] = {}
 
     def stored(
-        self, backend: Backend, dialect: str, column: Column, checks: Sequence[str],
-        values: Sequence[Any],
+        self, backend: Backend, dialect: str, table: Table, column: Column,
+        checks: Sequence[str], values: Sequence[Any],
     ) -> list[Any] | None:  # fmt: skip
         """For each value: what the column stores (read back), or ``REJECTED``; None when the
-        column cannot be made on this dialect's scratch database."""
-        key = (dialect, type_sql(column.type), tuple(checks), tuple(values))
+        column cannot be made on this dialect's scratch database. The copy keeps what its
+        table makes of it: a rowid alias stays the key, a STRICT table stays STRICT."""
+        alias = column.identity in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT)
+        key = (dialect, type_sql(column.type), alias, table.options, tuple(checks), tuple(values))
         if key not in self._seen:
-            self._seen[key] = backend.store(column.name, column.type, list(checks), list(values))
+            self._seen[key] = backend.store(
+                column.name, column.type, list(checks), list(values), alias, table.options
+            )
         return self._seen[key]
 
 
@@ -91,7 +100,6 @@ def findings(
     """The ``value_compatibility`` warnings of two sides of different dialects, each with
     whether it breaks a push (SQLite stores the value, PostgreSQL rejects it)."""
     from twinschema.canonical import typemap
-    from twinschema.evaluate.backends import REJECTED
 
     found: list[tuple[bool, Difference]] = []
     ld, rd = left.schema.dialect, right.schema.dialect
@@ -110,44 +118,64 @@ def findings(
             if not values:
                 continue
             raw = [v for _, v in values]
-            lgot = crossing.stored(backends[ld], ld, lc, column_checks(left, lt, lc), raw)
-            rgot = crossing.stored(backends[rd], rd, rc, column_checks(right, rt, rc), raw)
+            lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
+            runs = {ld: (backends[ld], lt, lc, lchecks), rd: (backends[rd], rt, rc, rchecks)}
+            lgot = crossing.stored(backends[ld], ld, lt, lc, lchecks, raw)
+            rgot = crossing.stored(backends[rd], rd, rt, rc, rchecks, raw)
             if lgot is None or rgot is None:
                 continue
-            for (said, _), a, b in zip(values, lgot, rgot, strict=True):
-                if a is REJECTED and b is REJECTED:
-                    continue
-                if a is not REJECTED and b is not REJECTED:
-                    if _same(convert(a, kind), convert(b, kind)):
-                        continue
-                    what = (
-                        f"{DIALECT_NAMES[ld]} stores {_shown(a)}, {DIALECT_NAMES[rd]} {_shown(b)}"
-                    )
-                    direction = "changed on the way"
-                    push = False
-                else:
-                    keeps, refuses = (ld, rd) if b is REJECTED else (rd, ld)
-                    push = keeps == "sqlite" and refuses == "postgresql"
-                    what = f"{DIALECT_NAMES[keeps]} stores it, {DIALECT_NAMES[refuses]} rejects it"
-                    direction = f"a {DIALECT_NAMES[keeps]} to {DIALECT_NAMES[refuses]} sync fails"
-                found.append(
-                    (
-                        push,
-                        warning(
-                            layer,
-                            left,
-                            right,
-                            name,
-                            lc,
-                            rc,
-                            f"{name}.{lc.name}: {said}: {what} ({direction})",
-                        ),
-                    )
-                )
+            for (said, value), a, b in zip(values, lgot, rgot, strict=True):
+                judged = _judged(crossing, kind, value, ((ld, a), (rd, b)), runs)
+                if judged is not None:
+                    push, what = judged
+                    message = f"{name}.{lc.name}: {said}: {what}"
+                    found.append((push, warning(layer, left, right, name, lc, rc, message)))
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
         found += _key_findings(left, right, layer, lt, rt)
     return found
+
+
+# One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
+Run = tuple[Backend, Table, Column, list[str]]
+
+
+def _judged(
+    crossing: Crossing, kind: str | None, value: Any, got: tuple[tuple[str, Any], ...],
+    runs: dict[str, Run],
+) -> tuple[bool, str] | None:  # fmt: skip
+    """What the two sides did with a probe ``value`` (``got``: each dialect with what it
+    stored, or ``REJECTED``), as a warning's text with whether it breaks a push; None when
+    nothing crosses wrongly. What crosses is what one side stores: when the other side rejects
+    the probe but the keeper changed it (PostgreSQL stores 1.5 as 2), the stored value is run
+    on the rejecting side, and only its rejection (or change) is a finding."""
+    from twinschema.evaluate.backends import REJECTED
+
+    (ld, a), (rd, b) = got
+    if a is REJECTED and b is REJECTED:
+        return None
+    if a is not REJECTED and b is not REJECTED:
+        if _same(convert(a, kind), convert(b, kind)):
+            return None
+        names = f"{DIALECT_NAMES[ld]} stores {_shown(a)}, {DIALECT_NAMES[rd]} {_shown(b)}"
+        return False, f"{names} (changed on the way)"
+    keeps, kept, refuses = (ld, a, rd) if b is REJECTED else (rd, b, ld)
+    keeper, refuser = DIALECT_NAMES[keeps], DIALECT_NAMES[refuses]
+    push = keeps == "sqlite" and refuses == "postgresql"
+    fails = f"(a {keeper} to {refuser} sync fails)"
+    if _same(convert(kept, kind), convert(value, kind)) or not isinstance(
+        kept, int | float | Decimal | str
+    ):
+        return push, f"{keeper} stores it, {refuser} rejects it {fails}"
+    backend, table, column, checks = runs[refuses]
+    again = crossing.stored(backend, refuses, table, column, checks, [kept])
+    shown = _shown(kept)
+    if again is None or again[0] is REJECTED:
+        return push, f"{keeper} stores it as {shown}, {refuser} rejects it and {shown} {fails}"
+    if _same(convert(again[0], kind), convert(kept, kind)):
+        return None
+    changed = f"{refuser} {_shown(again[0])} (changed on the way)"
+    return False, f"{keeper} stores it as {shown}, {changed}"
 
 
 # What a warning's hint tells to do, by what the warning is about: a value one side's rule
@@ -250,8 +278,8 @@ def _unique_findings(
         pair = SPELLINGS.get(typemap.shared_kind(lc.type, rc.type) or "")
         if pair is None or not (_in_unique_rule(lt, lc.name) and _in_unique_rule(rt, rc.name)):
             continue
-        lgot = crossing.stored(backends[ld], ld, lc, column_checks(left, lt, lc), pair)
-        rgot = crossing.stored(backends[rd], rd, rc, column_checks(right, rt, rc), pair)
+        lgot = crossing.stored(backends[ld], ld, lt, lc, column_checks(left, lt, lc), pair)
+        rgot = crossing.stored(backends[rd], rd, rt, rc, column_checks(right, rt, rc), pair)
         if lgot is None or rgot is None or REJECTED in (*lgot, *rgot):
             continue
         apart = {ld: not _same(*lgot), rd: not _same(*rgot)}

@@ -179,8 +179,9 @@ class PostgreSQLBackend:
         return found
 
     def store(
-        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any]
-    ) -> list[Any] | None:
+        self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any],
+        key: bool = False, options: Sequence[str] = (),
+    ) -> list[Any] | None:  # fmt: skip
         """See ``Backend.store``: one transaction, each value under a savepoint, rolled back."""
         import psycopg
 
@@ -190,17 +191,22 @@ class PostgreSQLBackend:
         found: list[Any] = []
         try:
             try:
-                conn.execute(value_table_sql(name, ctype, checks).encode())
+                conn.execute(value_table_sql(name, ctype, checks, key, options).encode())
             except psycopg.Error:
                 return None
             insert = value_insert_sql(name, "%s").encode()
             for n, value in enumerate(values):
                 # The last value needs no savepoint: the transaction is rolled back after it
                 # whatever happens (two round trips fewer per column pair, most have one value).
+                # The others are rolled back too: each value meets an empty table (a copy of a
+                # key column must not call a value a duplicate of the one before).
                 last = n == len(values) - 1
+                row = None
                 try:
                     with nullcontext() if last else conn.transaction():
                         row = conn.execute(insert, (value,)).fetchone()
+                        if not last:
+                            raise psycopg.Rollback
                     found.append(row[0] if row is not None else REJECTED)
                 except psycopg.Error:
                     found.append(REJECTED)

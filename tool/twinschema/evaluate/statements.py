@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from twinschema.model import Column, ColumnType
+from twinschema.model import OPTION_STRICT, Column, ColumnType
 
 Row = tuple[Any, ...]
 # An index to run on probe rows: its elements and WHERE (None: none) as its source wrote them.
@@ -71,10 +71,24 @@ def plain_table_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:
     return f"CREATE TEMP TABLE twinschema_check_plain ({', '.join(parts)})"
 
 
-def value_table_sql(name: str, ctype: ColumnType, checks: Sequence[str]) -> str:
-    """A temporary table of one column of ``ctype`` with these CHECKs."""
-    parts = [f'"{name}" {type_sql(ctype)}', *(f"CHECK ({c})" for c in checks)]
-    return f"CREATE TEMP TABLE twinschema_value ({', '.join(parts)})"
+# The table options a copy of a column keeps, as DDL after the column list: a STRICT table
+# rejects a value its column's type cannot hold (1.5 in INTEGER), a plain one keeps it.
+_OPTION_SQL = {OPTION_STRICT: "STRICT"}
+
+
+def value_table_sql(
+    name: str, ctype: ColumnType, checks: Sequence[str], key: bool = False,
+    options: Sequence[str] = (),
+) -> str:  # fmt: skip
+    """A temporary table of one column of ``ctype`` with these CHECKs: its table's single
+    primary key column with ``key`` (a SQLite ``INTEGER PRIMARY KEY`` is the rowid: it rejects
+    1.5 and 2^63, which a plain INTEGER column keeps), of a table with these ``options``."""
+    column = f'"{name}" {type_sql(ctype)}' + (" PRIMARY KEY" if key else "")
+    parts = [column, *(f"CHECK ({c})" for c in checks)]
+    after = ", ".join(_OPTION_SQL[o] for o in options if o in _OPTION_SQL)
+    return f"CREATE TEMP TABLE twinschema_value ({', '.join(parts)})" + (
+        f" {after}" if after else ""
+    )
 
 
 def value_insert_sql(name: str, mark: str) -> str:
