@@ -8,10 +8,13 @@ a restored copy (the database and its ``-wal`` only), a FIFO and a socket given 
 Each test runs ``twinschema check --layer live`` against it (the PostgreSQL side is a scratch
 database migrated to head, so it is in sync) and asserts the exit code, the one line that
 matters, and that the database's files (the db, ``-wal``, ``-shm``, ``-journal``) have the same
-bytes and mtimes after the check as before it. A check while another process writes, or of a
-FIFO (opening one blocks), is the installed script in a process of its own, whose timeout fails
-a hang instead of blocking the suite; a check of a file nothing else holds runs in-process
-(``pg_helpers.invoke_afresh``, which reads the project and ``TMPDIR`` as a new process would).
+bytes and mtimes after the check as before it. The check runs in-process
+(``pg_helpers.invoke_afresh``, which reads the project and ``TMPDIR`` as a new process would): the
+other process that holds the file (a held migration, a busy writer) gives up its lock by itself
+after ``HOLD_LIMIT`` seconds, so a check that waited on it forever ends then and fails its test
+(the writer's end, the migration's exit code) instead of blocking the suite. A check of a FIFO
+(opening one blocks, whatever else happens) is the installed script in a process of its own,
+whose timeout fails a hang.
 """
 
 from __future__ import annotations
@@ -45,6 +48,10 @@ SIDECARS = ("", "-wal", "-shm", "-journal")
 # The index the SQLite database lacks in its "old" state (the 0002 revision below adds it).
 INDEX = "ix_badges_profile_id"
 OLD_SCHEMA_LINE = f"index: index {INDEX} (profile_id) on badges exists only in"
+# Seconds after which a process holding the SQLite file (a held migration, a busy writer) lets
+# go of it by itself: a check in this process that hangs on the file then ends, and its test
+# fails, instead of the suite blocking. Far beyond what any check here takes.
+HOLD_LIMIT = 300
 
 
 @dataclass
@@ -59,12 +66,8 @@ class Setup:
     def url(self) -> str:
         return f"sqlite:///{self.db}"
 
-    def check(self, process: bool = False) -> subprocess.CompletedProcess[str]:
-        """``twinschema check --layer live``: in-process, or as the installed script in a
-        process of its own (``process``: another process holds the file, so a hang fails by the
-        timeout and never blocks the suite)."""
-        if process:
-            return run_cli(["check", "--layer", "live"], self.project, self.env, timeout=120)
+    def check(self) -> subprocess.CompletedProcess[str]:
+        """``twinschema check --layer live``, in-process (reading the project afresh)."""
         return invoke_afresh(["check", "--layer", "live"], self.project, self.env)
 
     def migrate(self, side: str) -> subprocess.CompletedProcess[str]:
@@ -180,7 +183,8 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
 def held_migration(setup: Setup, gate: Path) -> subprocess.Popen[str]:
     """A real ``twinschema migrate local`` held inside its write transaction: its revision
     recreates ``badges`` (batch mode: copy, DROP, RENAME) and creates the index, then waits for
-    ``gate`` to exist before returning (and the migration commits)."""
+    ``gate`` to exist before returning (and the migration commits); a gate that never opens
+    fails the migration after ``HOLD_LIMIT`` seconds (rolled back, the file let go)."""
     write_revision(
         setup.project,
         "sqlite",
@@ -192,7 +196,10 @@ def held_migration(setup: Setup, gate: Path) -> subprocess.Popen[str]:
             import time
 
             open({str(gate)!r} + ".ready", "w").close()
+            deadline = time.monotonic() + {HOLD_LIMIT}
             while not os.path.exists({str(gate)!r}):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the gate never opened")
                 time.sleep(0.05)
         """,
     )
@@ -244,7 +251,7 @@ def test_check_during_migrate_sees_the_old_schema_or_busy(
     held = setup.files()
     assert ("local.db-journal" in held) == (journal_mode == "delete")  # really mid-transaction
 
-    during = setup.check(process=True)  # the migration holds the file
+    during = setup.check()  # the migration holds the file
 
     assert setup.files() == held  # the check changed nothing, not even the writer's -shm
     assert setup.temporary_files() == []  # a private copy, if one was made, is gone
@@ -400,8 +407,9 @@ def test_checks_against_a_busy_writer_see_one_committed_state(
     setup: Setup, processes: list[subprocess.Popen[str]], journal_mode: str
 ) -> None:
     """A writer drops and re-creates the index in turn, one commit each (checkpoints included
-    in WAL mode). Each check sees the index (exit 0), or its absence and nothing else (exit 1),
-    or says the file is busy (exit 3): never another difference, never a damaged read."""
+    in WAL mode), for ``HOLD_LIMIT`` seconds at most. Each check sees the index (exit 0), or its
+    absence and nothing else (exit 1), or says the file is busy (exit 3): never another
+    difference, never a damaged read."""
     fill_badges(setup.db, 2_000)
     sqlite_run(setup.db, journal_mode=journal_mode)
     script = textwrap.dedent(
@@ -409,7 +417,8 @@ def test_checks_against_a_busy_writer_see_one_committed_state(
         import sqlite3, time
         conn = sqlite3.connect({str(setup.db)!r}, isolation_level=None)
         print("ready", flush=True)
-        while True:
+        deadline = time.monotonic() + {HOLD_LIMIT}
+        while time.monotonic() < deadline:
             conn.execute("DROP INDEX {INDEX}")
             time.sleep(0.1)
             conn.execute("CREATE INDEX {INDEX} ON badges (profile_id)")
@@ -420,7 +429,7 @@ def test_checks_against_a_busy_writer_see_one_committed_state(
     processes.append(writer)
     assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
     for _ in range(4):
-        result = setup.check(process=True)  # the writer holds the file
+        result = setup.check()  # the writer holds the file
         assert result.returncode in (0, 1, 3), result.stdout + result.stderr
         if result.returncode == 0:
             assert result.stderr == "" and "in sync" in result.stdout
@@ -430,7 +439,7 @@ def test_checks_against_a_busy_writer_see_one_committed_state(
             assert "2 difference(s) found" in result.stdout
         else:
             assert "database is" in one_error_line(result)
-    assert writer.poll() is None  # the writer ran all along
+    assert writer.poll() is None  # the writer ran all along (no check outwaited it)
     writer.kill()
     writer.communicate(timeout=120)
     assert setup.temporary_files() == []

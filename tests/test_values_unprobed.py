@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg_helpers import clean_env, run_cli
+from pg_helpers import clean_env, invoke_afresh, run_cli
 from test_migrate_faults import set_config
 from test_migrate_safety import HEADS, upgrade_to
 
@@ -87,7 +87,8 @@ def test_values_not_probed_are_said_and_fail_when_fail_on_lists_them(
     under the pair, without ``--verbose``, and the check passes. With ``fail_on`` listing
     value_compatibility the same check is an error (exit 3), saying why and how to mend it."""
     env = _env(sqlite_url, pg_url)
-    result = run_cli(["check", "--layer", "live", "--format", "text"], project, env)
+    # In-process: what the check says and returns is the subject (no server is started).
+    result = invoke_afresh(["check", "--layer", "live", "--format", "text"], project, env)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     pair = next(i for i, line in enumerate(lines) if line.startswith("in_sync  live       sqlite:"))
@@ -95,11 +96,11 @@ def test_values_not_probed_are_said_and_fail_when_fail_on_lists_them(
     assert result.stdout.count("value_compatibility not probed") == 1  # the pair's only
     assert not embedded.is_running(project / "pg")
 
-    plain = run_cli(["check", "--layer", "live", "--no-evaluate"], project, env)
+    plain = invoke_afresh(["check", "--layer", "live", "--no-evaluate"], project, env)
     assert plain.returncode == 0, plain.stdout + plain.stderr  # near miss: nothing required
 
     set_config(project, 'fail_on = ["value_compatibility"]')
-    failed = run_cli(["check", "--layer", "live", "--format", "json"], project, env)
+    failed = invoke_afresh(["check", "--layer", "live", "--format", "json"], project, env)
     assert failed.returncode == 3, failed.stdout + failed.stderr
     pair_result = _live_pair(json.loads(failed.stdout))
     assert pair_result["status"] == "error"
@@ -109,7 +110,7 @@ def test_values_not_probed_are_said_and_fail_when_fail_on_lists_them(
         "twinschema db start)"
     )
     # --no-evaluate looks at no value either (stranger 11: it passed, exit 0, no word of it)
-    skipped = run_cli(
+    skipped = invoke_afresh(
         ["check", "--layer", "live", "--no-evaluate", "--format", "json"], project, env
     )
     assert skipped.returncode == 3, skipped.stdout + skipped.stderr
@@ -125,15 +126,16 @@ def test_a_diff_of_two_databases_says_values_were_not_probed_then_probes_on_db_s
     """``diff`` of the two live databases: the line, then, once ``twinschema db start`` runs
     the project's embedded server, the warnings (near miss: the same diff, now probed)."""
     env = _env(sqlite_url, pg_url)
-    result = run_cli(["diff", sqlite_url, pg_url], project, env)
+    # In-process but ``db start``: its server must outlive the command that started it.
+    result = invoke_afresh(["diff", sqlite_url, pg_url], project, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[1].strip() == UNPROBED, result.stdout
     started = run_cli(["db", "start"], project, env)
     assert started.returncode == 0, started.stderr
-    probed = run_cli(["diff", sqlite_url, pg_url, "--format", "json"], project, env)
+    probed = invoke_afresh(["diff", sqlite_url, pg_url, "--format", "json"], project, env)
     assert probed.returncode == 0, probed.stdout + probed.stderr
     report = json.loads(probed.stdout)
     assert report["warnings"], report
     assert f"host={project / 'pg'}" in report["layers"][0]["evaluated_on"]["postgresql"]
-    text = run_cli(["diff", sqlite_url, pg_url], project, env)
+    text = invoke_afresh(["diff", sqlite_url, pg_url], project, env)
     assert "not probed" not in text.stdout, text.stdout
