@@ -727,7 +727,9 @@ def test_values_one_side_stores_and_the_other_rejects_are_warnings(
     assert "the number 1.5 (not a whole number): SQLite stores 1.5, PostgreSQL 2" in fraction
     assert by_column["price"] == [
         "t.price: the number 1.001 (more digits than scale 2): SQLite stores 1.001, "
-        "PostgreSQL 1.00 (changed on the way)"
+        "PostgreSQL 1.00 (changed on the way)",
+        "t.price: the number 100000000 (past precision 10 with scale 2): SQLite stores it, "
+        "PostgreSQL rejects it (a SQLite to PostgreSQL sync fails)",
     ]
     # The rowid alias rejects 1.5 itself: its one warning is past int4 (with the key's).
     assert not any("1.5" in m for m in by_column["id"])

@@ -246,6 +246,23 @@ def test_a_sequence_behind_its_rows_has_a_hint_of_its_own(loader: Loader) -> Non
     assert found.hint != HINT_RULE and "CHECK" not in found.hint
 
 
+@pytest.mark.parametrize(("column", "shown"), [("n", "n"), ("Odd N", '"Odd N"')])
+def test_the_fraction_warning_says_what_keeps_fractions_out_on_both_sides(
+    loader: Loader, column: str, shown: str
+) -> None:
+    """The 1.5 warning's hint names fixes that leave the pair in sync (a STRICT table, or the
+    same CHECK on both sides: sl-pg.fraction-strict-near-miss, -cast-check-near-miss), not "a
+    CHECK on the side that stores it", which alone is a CHECK on one side only."""
+    warnings: list[Difference] = []
+    a = f'CREATE TABLE t ({SL_ID}, "{column}" INTEGER);'
+    b = f'CREATE TABLE t ({PG_ID}, "{column}" integer);'
+    _compared(loader, SL_PG, a, b, warnings)
+    [found] = [w for w in warnings if "1.5" in w.message]
+    assert "SQLite stores 1.5, PostgreSQL 2" in found.message
+    assert "STRICT" in found.hint and found.hint != HINT_RULE
+    assert f"CHECK ({shown} = CAST({shown} AS INTEGER)) on both sides" in found.hint
+
+
 @pytest.mark.parametrize(
     ("table", "column", "key"),
     [
