@@ -183,7 +183,7 @@ def _indexes(
             where = None
             kept = not_null
             if index.where:
-                read = canonical(dialect, index.where, replace(scope, predicate=True))
+                read = canonical(dialect, index.where, Scope(scope.columns, predicate=True))
                 where, kept = read.text, not_null | set(read.not_null)
         if index.unique and plain and _nulls_moot(index.nulls_distinct, expressions, kept):
             index = replace(index, nulls_distinct=True)
@@ -236,9 +236,14 @@ def _with_encodings(
     """The columns, each with the logical types its CHECK ... IN lists encode (an INTEGER in
     (0, 1) is a boolean, a TEXT in a list of strings an enum: ``typemap_storage.encodings_of``), so
     that the comparer sees logical types and needs no knowledge of how a dialect spells them."""
+    # Only a column a CHECK lists values of can carry an encoding, or any where one calls
+    # json_valid: most columns are looked at by no CHECK.
+    listed = {c.column for c in checks if c.column is not None}
+    if any("json_valid(" in c.expression for c in checks):
+        listed = {c.name for c in columns}
     found = []
     for column in columns:
-        encodings = typemap_storage.encodings_of(column, checks)
+        encodings = typemap_storage.encodings_of(column, checks) if column.name in listed else ()
         found.append(replace(column, encodings=encodings) if encodings else column)
     return tuple(found)
 
@@ -282,6 +287,8 @@ def _column(dialect: str, column: Column, logical: str) -> Column:
         default = canonical(dialect, stored, own).text
         if is_null(default):  # a default SQLite evaluates to NULL (1/0): no default
             default = None
+    if (logical, default, raw_default) == (column.name, column.default, column.raw_default):
+        return column  # already canonical (most of a SQLite schema's defaults)
     return replace(column, name=logical, default=default, raw_default=raw_default)
 
 
@@ -294,14 +301,16 @@ def _checks(
     An integer column that a CHECK keeps to 0 and 1 is a boolean (how SQLite spells one): in the
     scope it has the kind ``boolean``, so that ``active = 1`` reads as ``active`` everywhere.
     """
-    kinds = [(c.name, col(c.name), value_kind(c.type)) for c in table.columns]
-    scope = Scope(tuple(kinds))
+    kinds = tuple((c.name, col(c.name), value_kind(c.type)) for c in table.columns)
+    scope = Scope(kinds)
     not_null = tuple(col(c.name) for c in table.columns if not c.nullable)
-    checks = tuple(_check(dialect, c, scope, not_null) for c in table.checks)
+    read = Scope(kinds, check=True, not_null=not_null)  # how each CHECK is read
+    checks = tuple(_check(dialect, c, read) for c in table.checks)
     forced = _forced_not_null(dialect, table.checks, scope, not_null)
     if forced:  # read again: their IS NOT NULL tests now add nothing to the CHECKs
         not_null = tuple(sorted({*not_null, *forced}))
-        checks = tuple(_check(dialect, c, scope, not_null) for c in table.checks)
+        read = Scope(kinds, check=True, not_null=not_null)
+        checks = tuple(_check(dialect, c, read) for c in table.checks)
     listed = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
     flags = {logical for _, logical, kind in kinds if logical in listed and kind == "integer"}
     if not flags:
@@ -312,11 +321,12 @@ def _checks(
             for name, logical, kind in kinds
         )
     )
+    read = Scope(scope.columns, check=True, not_null=not_null)
     # Only a CHECK that names a flag and is not its list can read differently now.
     named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")
     return (
         tuple(
-            _check(dialect, raw, scope, not_null)
+            _check(dialect, raw, read)
             if c.column not in flags and named.search(c.expression)
             else c
             for raw, c in zip(table.checks, checks, strict=True)
@@ -343,10 +353,8 @@ def _forced_not_null(
     return frozenset(found - set(not_null))
 
 
-def _check(
-    dialect: str, check: CheckConstraint, scope: Scope, not_null: tuple[str, ...]
-) -> CheckConstraint:
-    result = canonical(dialect, check.expression, replace(scope, check=True, not_null=not_null))
+def _check(dialect: str, check: CheckConstraint, read: Scope) -> CheckConstraint:
+    result = canonical(dialect, check.expression, read)
     if result.text == check.expression and result.column is None and check.raw:
         return check  # already canonical, and not a column's list of values: kept as it is
     return CheckConstraint(
