@@ -292,3 +292,19 @@ def test_the_hints_statement_moves_the_sequence_past_the_copied_rows(
                 assert got.scalar_one() == 8
         finally:
             engine.dispose()
+
+
+@pytest.mark.parametrize("dialects", PAIRS, ids=["-".join(p) for p in PAIRS])
+def test_unique_on_one_side_only_names_each_sides_rule(
+    loader: Loader, dialects: tuple[str, str]
+) -> None:
+    """A UNIQUE rule on one side and a plain index on the same columns on the other: the
+    message names each by its name and source (round 12: "UNIQUE (c) vs (c)" named neither,
+    while another index of the UNIQUE rule's name stood on the other side)."""
+    a = "CREATE TABLE t ({key}, c text, CONSTRAINT uq_t_c UNIQUE (c));\n"
+    b = "CREATE TABLE t ({key}, c text);\nCREATE INDEX ix_t_c ON t (c);\n"
+    found = _compared(loader, dialects, _sql(dialects[0], a), _sql(dialects[1], b)).differences
+    [unique] = [d for d in found if d.kind == "unique"]
+    assert unique.message.endswith(
+        "(c) on t is unique on one side only: uq_t_c UNIQUE (c) in a.sql, index ix_t_c (c) in b.sql"
+    ), unique.message

@@ -60,6 +60,14 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
             names = cols(sorted(ukey))
             lval = f"UNIQUE ({names})" if unique_side == "left" else match.describe()
             rval = f"UNIQUE ({names})" if unique_side == "right" else match.describe()
+            # Each side's rule by its name, where it has one: two texts alike but for UNIQUE
+            # ("UNIQUE (c) vs (c)") do not say which index of each side is meant.
+            said = {
+                unique_side: _named("", unique.name, f"UNIQUE ({names})"),
+                "right" if unique_side == "left" else "left": _named(
+                    "index ", match.name, visible_sql(match.describe())
+                ),
+            }
             ctx.diff(
                 "unique",
                 left.name,
@@ -67,13 +75,19 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
                 unique.name,
                 lval,
                 rval,
-                f"({names}) on {left.name} is unique on one side only: {lval} vs {rval}",
+                f"({names}) on {left.name} is unique on one side only: {said['left']} in "
+                f"{ctx.label('left')}, {said['right']} in {ctx.label('right')}",
             )
     unpaired_uniques(
         ctx, left, right, [(lu[k], True) for k in only_lu] + [(ru[k], False) for k in only_ru]
     )
     key_indexes(ctx, left, right, only_li, only_ri)
     _unpaired_indexes(ctx, left.name, only_li, only_ri)
+
+
+def _named(what: str, name: str | None, text: str) -> str:
+    """``text`` after ``what`` it describes and its name, where it has one: "index ix (c)"."""
+    return f"{what}{name} {text}" if name else f"{what}{text}"
 
 
 def _unpaired_indexes(ctx: Context, table: str, only_li: list[Index], only_ri: list[Index]) -> None:
