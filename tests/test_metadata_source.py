@@ -90,8 +90,9 @@ def test_sqlalchemy_private_parts_we_rely_on() -> None:
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_indexes_come_in_name_order_whatever_the_process(dialect: str) -> None:
-    # Table.indexes is a set of objects hashed by address: its order changed from one process
-    # to the next, and with it the order of the differences a check reported.
+    """A metadata module's indexes come in name order: ``Table.indexes`` is a set of objects
+    hashed by address, whose order changed from one process to the next, and with it the order
+    of the differences a check reported."""
     metadata = sa.MetaData()
     sa.Table(
         "t",
