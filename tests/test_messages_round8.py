@@ -17,7 +17,7 @@ from support.testing import scratch_database
 
 from twinschema.compare import Comparison, Side, compare
 from twinschema.evaluate import evaluate
-from twinschema.evaluate.crossing import HINT_RULE, HINT_SEQUENCE, set_sequence
+from twinschema.evaluate.crossing_hints import HINT_RULE, HINT_SEQUENCE, set_sequence
 from twinschema.records import Difference
 from twinschema.sources import make_canonical
 
@@ -246,21 +246,49 @@ def test_a_sequence_behind_its_rows_has_a_hint_of_its_own(loader: Loader) -> Non
     assert found.hint != HINT_RULE and "CHECK" not in found.hint
 
 
-@pytest.mark.parametrize(("column", "shown"), [("n", "n"), ("Odd N", '"Odd N"')])
+@pytest.mark.parametrize(
+    ("column", "shown", "types", "cast"),
+    [
+        ("n", "n", ("INTEGER", "integer"), "INTEGER"),
+        ("Odd N", '"Odd N"', ("INTEGER", "integer"), "INTEGER"),
+        ("n", "n", ("BIGINT", "bigint"), "BIGINT"),
+    ],
+    ids=["plain", "quoted", "bigint"],
+)
 def test_the_fraction_warning_says_what_keeps_fractions_out_on_both_sides(
-    loader: Loader, column: str, shown: str
+    loader: Loader, column: str, shown: str, types: tuple[str, str], cast: str
 ) -> None:
-    """The 1.5 warning's hint names fixes that leave the pair in sync (a STRICT table, or the
-    same CHECK on both sides: sl-pg.fraction-strict-near-miss, -cast-check-near-miss), not "a
-    CHECK on the side that stores it", which alone is a CHECK on one side only."""
+    """The 1.5 warning's hint names fixes that leave the pair in sync (a STRICT table with the
+    column typed INTEGER, or the same CHECK on both sides: sl-pg.fraction-strict-near-miss,
+    -cast-check-near-miss), not "a CHECK on the side that stores it", which alone is a CHECK on
+    one side only. On a bigint the CHECK casts to BIGINT: PostgreSQL's CAST to integer fails
+    past int4 (stranger13)."""
     warnings: list[Difference] = []
-    a = f'CREATE TABLE t ({SL_ID}, "{column}" INTEGER);'
-    b = f'CREATE TABLE t ({PG_ID}, "{column}" integer);'
+    a = f'CREATE TABLE t ({SL_ID}, "{column}" {types[0]});'
+    b = f'CREATE TABLE t ({PG_ID}, "{column}" {types[1]});'
     _compared(loader, SL_PG, a, b, warnings)
     [found] = [w for w in warnings if "1.5" in w.message]
     assert "SQLite stores 1.5, PostgreSQL 2" in found.message
-    assert "STRICT" in found.hint and found.hint != HINT_RULE
-    assert f"CHECK ({shown} = CAST({shown} AS INTEGER)) on both sides" in found.hint
+    assert f"STRICT with {shown} typed INTEGER" in found.hint and found.hint != HINT_RULE
+    assert f"CHECK ({shown} = CAST({shown} AS {cast})) on both sides" in found.hint
+
+
+def test_the_precision_warning_is_one_per_column_with_the_rule_for_both_ends(
+    loader: Loader,
+) -> None:
+    """A NUMERIC(5,2) is probed with 1000 and -1000 (a CHECK may keep out one end only); where
+    both part the pair, one warning says so, and its hint is a CHECK for both ends
+    (sl-pg.numeric-precision-check-near-miss: that CHECK on both sides leaves no warning)."""
+    warnings: list[Difference] = []
+    a = f"CREATE TABLE t ({SL_ID}, m NUMERIC(5,2));"
+    b = f"CREATE TABLE t ({PG_ID}, m numeric(5,2));"
+    _compared(loader, SL_PG, a, b, warnings)
+    found = [w for w in warnings if "past precision" in w.message]
+    assert [w.message for w in found] == [
+        "t.m: the number 1000 (past precision 5 with scale 2): SQLite stores it, PostgreSQL "
+        "rejects it (a SQLite to PostgreSQL sync fails)"
+    ]
+    assert found[0].hint.startswith("put the same CHECK (abs(m) < 1000) on both sides")
 
 
 @pytest.mark.parametrize(
