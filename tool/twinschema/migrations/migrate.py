@@ -151,24 +151,20 @@ def migrate(
     lines are prefixed with ``-- `` so that the whole output stays valid SQL. A SQLite file that
     does not exist is never created: the dry run runs on an empty in-memory database instead.
     """
-    dialect = side_dialect(side)
     say = (lambda line: echo(f"-- {line}")) if dry_run else echo
-    timeout = config.migrate_lock_timeout if lock_timeout is None else lock_timeout
-    with resolve_target(config, dialect, environ, url) as target:
-        if target.note:
-            say(target.note)
-        with as_user_errors(target.label):
-            outcome = _migrate(
-                config,
-                target,
-                dry_run,
-                timeout,
-                say,
-                output,
-                lambda connection, state: _upgrade_in(
-                    config, target, connection, to, dry_run, say, state, allow_downgrade
-                ),
+    outcome = _on_side(
+        config,
+        side,
+        say,
+        lambda target: (
+            lambda connection, state: _upgrade_in(
+                config, target, connection, to, dry_run, say, state, allow_downgrade
             )
+        ),
+        chosen=(environ, url, lock_timeout),
+        dry_run=dry_run,
+        output=output,
+    )
     say(outcome.describe())
     return outcome
 
@@ -190,27 +186,44 @@ def stamp(
     the SQLite write lock). ``purge`` first forgets revisions the chain does not know (Alembic's
     ``stamp --purge``). The database is chosen as ``migrate`` chooses it; a missing SQLite file
     is an error, never a new database. An unknown revision is a ``UsageError`` (exit 2)."""
-    dialect = side_dialect(side)
-    timeout = config.migrate_lock_timeout if lock_timeout is None else lock_timeout
-    with resolve_target(config, dialect, environ, url) as target:
-        if target.note:
-            echo(target.note)
-        with as_user_errors(target.label):
-            outcome = _migrate(
-                config,
-                target,
-                False,
-                timeout,
-                echo,
-                None,
-                lambda connection, state: _stamp_in(
-                    config, target, connection, revision, purge, state
-                ),
-                create=False,
-            )
+    outcome = _on_side(
+        config,
+        side,
+        echo,
+        lambda target: (
+            lambda connection, state: _stamp_in(config, target, connection, revision, purge, state)
+        ),
+        chosen=(environ, url, lock_timeout),
+        create=False,
+    )
     written = "; only alembic_version was written, no revision ran" if outcome.changed else ""
     echo(outcome.describe() + written)
     return outcome
+
+
+def _on_side(
+    config: Config,
+    side: str,
+    say: Callable[[str], None],
+    body_for: Callable[[Target], _Body],
+    *,
+    chosen: tuple[Mapping[str, str] | None, str | None, float | None],
+    dry_run: bool = False,
+    output: TextIO | None = None,
+    create: bool = True,
+) -> Outcome:
+    """What ``migrate`` and ``stamp`` share: ``side``'s database chosen (``chosen``: the
+    environment, an explicit URL and lock timeout, each None for the default) and its note
+    said, then ``body_for(target)`` run by ``_migrate``, a failure a user's error."""
+    environ, url, lock_timeout = chosen
+    timeout = config.migrate_lock_timeout if lock_timeout is None else lock_timeout
+    with resolve_target(config, side_dialect(side), environ, url) as target:
+        if target.note:
+            say(target.note)
+        with as_user_errors(target.label):
+            return _migrate(
+                config, target, dry_run, timeout, say, output, body_for(target), create=create
+            )
 
 
 def _stamp_in(
