@@ -27,6 +27,7 @@ from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt import reflection
 from twinschema.adopt.declared import Declared
+from twinschema.canonical.identifiers import quoted
 from twinschema.dialects import ReflectOptions
 
 BASELINE_STEM = "0001_baseline"
@@ -93,10 +94,6 @@ def _executes(statements: Iterable[str]) -> list[str]:
     return [f"    op.execute({s!r})" for s in statements]
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 # ---------------------------------------------------------------------------------------------
 # SQLite
 
@@ -121,7 +118,7 @@ def sqlite_bodies(
     operations, order = _create_tables(metadata, inline=True)
     upgrade = _rendered(operations) + _executes(sql for _, _, _, sql in objects)
     downgrade = _executes(
-        f"DROP {kind.upper()} {_quote(name)}"
+        f"DROP {kind.upper()} {quoted(name)}"
         for kind, name, _, _ in reversed(objects)
         if kind == "view"  # indexes and triggers go with their table
     )
@@ -347,7 +344,7 @@ def postgresql_bodies(
     # CASCADE: the baseline drops everything it made, whatever else refers to a table
     # (a table INHERITS another, a foreign key of a cycle).
     downgrade += _executes(
-        f"DROP TABLE IF EXISTS {_quote(name)} CASCADE" for name in reversed(order)
+        f"DROP TABLE IF EXISTS {quoted(name)} CASCADE" for name in reversed(order)
     )
     downgrade += _executes(d for _, _, d in reversed(before) if d)
     return upgrade, downgrade

@@ -39,7 +39,6 @@ from twinschema.canonical.expr_shapes import (
     truth_of,
 )
 from twinschema.canonical.expr_tree import (
-    PLAIN_NAME,
     chain,
     is_literal,
     key,
@@ -49,7 +48,7 @@ from twinschema.canonical.expr_tree import (
     unparen,
     wrapped,
 )
-from twinschema.canonical.identifiers import fold
+from twinschema.canonical.identifiers import PLAIN_NAME, fold
 
 # The value kinds the engine knows (see ``normalize.value_kind``).
 BOOLEAN = "boolean"  # a value kind, see normalize.value_kind

@@ -7,13 +7,12 @@ as one text (``key``): two trees with the same text mean the same.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
-PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")  # a name printed without quotes
+from twinschema.canonical.identifiers import sql_name
 
 
 def unparen(node: exp.Expr) -> exp.Expr:
@@ -84,7 +83,7 @@ def key(node: exp.Expr) -> str:
         return f" {cls.__name__.upper()} ".join(key(item) for item in reversed(items))
     if cls is exp.Column and not node.args.get("table"):
         name = node.name
-        return name if PLAIN_NAME.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+        return sql_name(name)
     if cls is exp.Literal:
         text = str(node.this)
         return "'" + text.replace("'", "''") + "'" if node.is_string else text

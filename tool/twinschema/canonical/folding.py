@@ -17,7 +17,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from twinschema.canonical import typemap
-from twinschema.canonical.expr_tree import PLAIN_NAME
+from twinschema.canonical.identifiers import sql_name
 from twinschema.model import CheckConstraint, Column, ForeignKey, Index, Policy, Schema, Table
 
 # One renamed name: (table as the left names it, column or None for the table, right's spelling).
@@ -157,7 +157,7 @@ def renamed_in(expression: str, names: Mapping[str, str]) -> str:
         new = names.get(old)
         if new is None:
             return match.group()
-        return new if PLAIN_NAME.fullmatch(new) else '"' + new.replace('"', '""') + '"'
+        return sql_name(new)
 
     return _TOKEN.sub(one, expression)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from twinschema.canonical.identifiers import quoted, sql_name
+
 # The fraction an integer column is probed with: SQLite keeps 1.5 in an INTEGER column (a
 # REAL), PostgreSQL rounds it to 2.
 FRACTION = ("the number 1.5 (not a whole number)", Decimal("1.5"))
@@ -45,8 +47,8 @@ HINT_SEQUENCE = (
 def set_sequence(table: str, column: str) -> str:
     """The PostgreSQL statement that moves the sequence behind ``table``.``column`` to the
     highest id (names quoted as they are, whatever their case)."""
-    sequence = f"pg_get_serial_sequence({_literal(_name(table))}, {_literal(column)})"
-    return f"SELECT setval({sequence}, max({_name(column)})) FROM {_name(table)}"
+    sequence = f"pg_get_serial_sequence({_literal(quoted(table))}, {_literal(column)})"
+    return f"SELECT setval({sequence}, max({quoted(column)})) FROM {quoted(table)}"
 
 
 def hint_for(
@@ -55,9 +57,7 @@ def hint_for(
 ) -> str:  # fmt: skip
     """What a warning on ``probe`` tells to do: for a fraction or a number past the precision,
     the rule that leaves the pair in sync, with the column's name as SQL writes it."""
-    from twinschema.canonical.expr_tree import PLAIN_NAME
-
-    shown = column if PLAIN_NAME.fullmatch(column) else _name(column)
+    shown = sql_name(column)
     if probe == FRACTION:
         cast = "BIGINT" if kind == "bigint" else "INTEGER"
         return HINT_FRACTION.format(column=shown, cast=cast)
@@ -66,10 +66,6 @@ def hint_for(
         if probe[1] in (bound, -bound):
             return HINT_PRECISION.format(column=shown, bound=bound)
     return HINT_RULE
-
-
-def _name(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(text: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from twinschema.canonical.identifiers import quoted
 from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, matched_tables, scale_reasons
 from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text
@@ -100,9 +101,7 @@ def _judge(st: StageContext, tables: tuple[Table, Table], left: _Rule, right: _R
     """The witness of two rows one side's rule takes as a duplicate and the other's does not
     (rows a side's CHECK rejects left out), or None (equal on the probes, or not evaluated)."""
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
-    keys = tuple(
-        (tuple(_quoted(c) for c in rule.columns), rule.raw_where) for rule in (left, right)
-    )
+    keys = tuple((tuple(quoted(c) for c in rule.columns), rule.raw_where) for rule in (left, right))
     texts = tuple(key_text(k) for k in keys)
     names = left.key[0] | _read(dialects[0], texts[0]) | _read(dialects[1], texts[1])
     lchecks, rchecks = (
@@ -124,7 +123,3 @@ def _read(dialect: str, text: str) -> frozenset[str]:
     subset of a rule's)."""
     found = probes.reads(dialect, text)
     return frozenset(c.lower() for c in found.columns) if found is not None else frozenset("*")
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
