@@ -164,3 +164,71 @@ def test_reflected_icu_collations_say_what_they_make_equal(icu_loader: Loader) -
     assert columns["b"] is not None and columns["b"].equality == EQUALITY_CASE_ACCENT
     assert columns["c"] is not None and columns["c"].name == "C"
     assert columns["d"] is None
+
+
+# A unique index over the primary key's column, on one side only (the other side: the key alone).
+# An index in a nondeterministic collation makes 'A' equal to 'a', which the key keeps apart: an
+# index of its own. One in the deterministic "C" over a key in ci refuses only byte-equal values,
+# which the key refuses already: the same rows (witness: 'A' after 'a' refused on both).
+KEY_INDEX_CASES = [
+    (
+        "sqlite-key-vs-icu-ci-index",
+        ("sqlite", "CREATE TABLE t (k TEXT NOT NULL PRIMARY KEY, v TEXT);"),
+        "CREATE TABLE t (k text PRIMARY KEY, v text);\nCREATE UNIQUE INDEX t_k ON t (k COLLATE ci);",
+        {"index"},
+        ("accept", "reject"),
+    ),
+    (
+        "postgresql-key-vs-icu-ci-index",
+        ("postgresql", COLLATIONS + "CREATE TABLE t (k text PRIMARY KEY, v text);"),
+        "CREATE TABLE t (k text PRIMARY KEY, v text);\nCREATE UNIQUE INDEX t_k ON t (k COLLATE ci);",
+        {"index"},
+        ("accept", "reject"),
+    ),
+    (
+        "postgresql-ci-key-vs-c-index",
+        ("postgresql", COLLATIONS + "CREATE TABLE t (k text COLLATE ci PRIMARY KEY, v text);"),
+        "CREATE TABLE t (k text COLLATE ci PRIMARY KEY, v text);\n"
+        'CREATE UNIQUE INDEX t_k ON t (k COLLATE "C");',
+        set(),
+        ("reject", "reject"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("key_side", "pg_sql", "expect", "witness"),
+    [c[1:] for c in KEY_INDEX_CASES],
+    ids=[c[0] for c in KEY_INDEX_CASES],
+)
+def test_unique_index_over_the_key_in_another_collation(
+    icu_loader: Loader,
+    tmp_path: Path,
+    key_side: tuple[str, str],
+    pg_sql: str,
+    expect: set[str],
+    witness: tuple[str, str],
+) -> None:
+    """A unique index over the key's column in a collation that makes different values equal
+    is an index on one side only (witness 'A' after 'a'); one in a deterministic collation
+    over a key in a nondeterministic one refuses nothing the key accepts."""
+    dialect, key_sql = key_side
+    (tmp_path / "a.sql").write_text(key_sql, encoding="utf-8")
+    (tmp_path / "b.sql").write_text(COLLATIONS + pg_sql, encoding="utf-8")
+    case = Case(tmp_path.name, tmp_path, (dialect, "postgresql"), frozenset(expect), "icu")
+    found = compare_case(icu_loader, case)
+    assert {d.kind for d in found.differences} == expect, [d.message for d in found.differences]
+    if not expect:
+        rules = {e.rule for e in found.equivalences}
+        assert "unique index refuses no row the primary key accepts" in rules, rules
+    rows = [{"k": "a", "v": "x"}, {"k": "A", "v": "x"}]
+    with (
+        icu_loader.load(dialect, case.sql("a")) as key_only,
+        icu_loader.load("postgresql", case.sql("b")) as indexed,
+    ):
+        got = (
+            try_row(icu_loader, dialect, key_only, "t", rows),
+            try_row(icu_loader, "postgresql", indexed, "t", rows),
+        )
+    assert got == witness
+    assert (got[0] != got[1]) == bool(expect)

@@ -3,9 +3,10 @@ repeats its table's primary key (then it accepts exactly the rows the key accept
 
 from __future__ import annotations
 
+from twinschema.canonical.within_key import cannot_fail, keeps_equality
 from twinschema.compare.common import cols
 from twinschema.compare.context import Context
-from twinschema.model import Index, Table, UniqueConstraint
+from twinschema.model import EQUALITY_EXACT, Index, Table, UniqueConstraint
 
 
 def unpaired_uniques(
@@ -24,7 +25,7 @@ def unpaired_uniques(
             ctx.same(
                 left.name,
                 None,
-                "unique repeats the primary key",
+                REPEATS_KEY,
                 with_rule if on_left else without,
                 without if on_left else with_rule,
             )
@@ -43,21 +44,28 @@ def unpaired_uniques(
 def key_indexes(
     ctx: Context, left: Table, right: Table, only_li: list[Index], only_ri: list[Index]
 ) -> None:
-    """Unique indexes on one side only that repeat their table's primary key (taken out of
-    ``only_li`` / ``only_ri``): the same rows as their absence, listed as an equivalence."""
+    """Unique indexes on one side only that refuse no row their table's primary key accepts
+    (taken out of ``only_li`` / ``only_ri``): the same rows as their absence, listed as an
+    equivalence (``REPEATS_KEY`` for one that repeats the key, ``WITHIN_KEY`` for one partial or
+    compared more strictly)."""
     for indexes, on_left in ((only_li, True), (only_ri, False)):
         owner = left if on_left else right
-        for index in [i for i in indexes if index_repeats_key(owner, i)]:
+        for index in [i for i in indexes if index_within_key(owner, i)]:
             indexes.remove(index)
             key_text = f"PRIMARY KEY ({cols(owner.primary_key)})"
             with_rule = f"{key_text}, {index.describe()}"
             ctx.same(
                 left.name,
                 None,
-                "unique repeats the primary key",
+                REPEATS_KEY if index_repeats_key(owner, index) else WITHIN_KEY,
                 with_rule if on_left else key_text,
                 key_text if on_left else with_rule,
             )
+
+
+# The equivalences of a UNIQUE rule or unique index the primary key makes redundant.
+REPEATS_KEY = "unique repeats the primary key"
+WITHIN_KEY = "unique index refuses no row the primary key accepts"
 
 
 def index_repeats_key(table: Table, index: Index) -> bool:
@@ -67,18 +75,46 @@ def index_repeats_key(table: Table, index: Index) -> bool:
     rejects (NULLS NOT DISTINCT and INCLUDE columns change nothing over NOT NULL key columns);
     one with another collation or over an expression is an index of its own."""
     return (
-        index.unique
+        index_within_key(table, index)
         and index.where is None
+        and not any(index.collations)
+        and not any(index.opclasses or ())
+    )
+
+
+def index_within_key(table: Table, index: Index) -> bool:
+    """True when ``index`` is a unique index over exactly ``table``'s primary key columns (in
+    any order, either direction) that refuses no row the key accepts: each element compared
+    with its column's own collation or one under which different values are never equal (a
+    deterministic collation: ``k COLLATE "C"`` on a key in any collation), with the type's
+    default operator class or one that tests equality as it does (``text_pattern_ops``), and
+    partial or not, by a predicate no row can make fail (``WHERE k > 0``: the rows it indexes
+    are a subset, so are the rows it refuses). Not over an expression (``lower(k)``), a
+    collation that makes different values equal (NOCASE, a nondeterministic one), part of the
+    key or more than it, nor beside a key with an ON CONFLICT clause that does not abort (a
+    second index on the key fails the insert the key's REPLACE or IGNORE settles)."""
+    return (
+        index.unique
         and index.method == "btree"
         and len(index.expressions) == len(table.primary_key)
         and repeats_key(table, frozenset(index.expressions))
-        and not any(index.collations)
-        and not any(index.opclasses or ())
+        and all(c is None or c.equality == EQUALITY_EXACT for c in index.collations)
+        and all(keeps_equality(o) for o in index.opclasses or ())
+        and (index.where is None or cannot_fail(index.where))
     )
 
 
 def repeats_key(table: Table, columns: frozenset[str]) -> bool:
     """True when a UNIQUE rule on ``columns`` is over exactly ``table``'s primary key (in any
     order): it accepts every row the key accepts, so its absence means the same (a database
-    may fold it into the key's index, or keep an index of its own for it)."""
-    return bool(table.primary_key) and columns == frozenset(table.primary_key)
+    may fold it into the key's index, or keep an index of its own for it). Not where the key
+    settles a conflict otherwise than by failing the statement (ON CONFLICT REPLACE, IGNORE,
+    FAIL, ROLLBACK): the rule's own index fails the insert the key would settle."""
+    return (
+        bool(table.primary_key)
+        and columns == frozenset(table.primary_key)
+        and not any(
+            c.constraint == "PRIMARY KEY" and c.algorithm.upper() != "ABORT"
+            for c in table.conflict_clauses
+        )
+    )

@@ -195,6 +195,18 @@ DEFAULT_OPCLASSES = frozenset(
 )  # fmt: skip
 
 
+# The built-in btree operator classes that are not their type's default but test equality with
+# the default one's operator (``=``, under the column's own collation): a unique index that uses
+# one refuses exactly the rows an index with the default class refuses. They order by bytes
+# (for LIKE 'abc%'), which no row shows. Proven on PostgreSQL 16 (tests/fixtures/probes, the
+# ``unique-index-pattern-ops`` cases): ``text_pattern_ops`` and ``varchar_pattern_ops`` refuse
+# 'a' after 'a', not 'A'; ``bpchar_pattern_ops`` refuses 'a ' after 'a' as bpchar's own ``=``
+# does (trailing spaces ignored); none is allowed on a nondeterministic collation.
+EQUALITY_KEEPING_OPCLASSES = frozenset(
+    {"text_pattern_ops", "varchar_pattern_ops", "bpchar_pattern_ops"}
+)
+
+
 def operator_class(name: str) -> str:
     """An operator class as an ``Index`` keeps it: "" for a built-in default one."""
     return "" if name.lower() in DEFAULT_OPCLASSES else name
