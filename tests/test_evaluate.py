@@ -834,8 +834,11 @@ def test_fail_on_value_compatibility_fails_a_push(value_project: str, pg_url: st
     """``fail_on = ["value_compatibility"]``: the value SQLite stores and PostgreSQL rejects is
     an error, and the exit code says drift."""
     code, report = diff_values(value_project, pg_url, "--no-domain")
-    # t.n: 2^31 (SQLite stores it, PostgreSQL rejects it) and 1.5 (changed on the way).
+    # t.n: 2^31 (SQLite stores it, PostgreSQL rejects it) and 1.5 (changed on the way): two
+    # warnings, one per rule to add, each with its own fix (STRICT settles the fraction only).
     assert code == 0 and [w["column"] for w in report["warnings"]] == ["n", "n"]
+    past, fraction = (w["hint"] for w in report["warnings"])
+    assert "STRICT" in fraction and "STRICT" not in past
     Path("pyproject.toml").write_text('[tool.twinschema]\nfail_on = ["value_compatibility"]\n')
     code, report = diff_values(value_project, pg_url, "--no-domain")
     assert code == 1
