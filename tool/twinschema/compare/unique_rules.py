@@ -1,5 +1,7 @@
 """UNIQUE rules without a twin on the other side: a difference each, unless the rule only
-repeats its table's primary key (then it accepts exactly the rows the key accepts)."""
+repeats its table's primary key (then it accepts exactly the rows the key accepts), and unique
+indexes on one side only that refuse no row the key accepts (partial, or compared by an
+equality no looser than the key's): the same rows as their absence."""
 
 from __future__ import annotations
 

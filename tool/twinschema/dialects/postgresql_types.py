@@ -198,10 +198,10 @@ DEFAULT_OPCLASSES = frozenset(
 # The built-in btree operator classes that are not their type's default but test equality with
 # the default one's operator (``=``, under the column's own collation): a unique index that uses
 # one refuses exactly the rows an index with the default class refuses. They order by bytes
-# (for LIKE 'abc%'), which no row shows. Proven on PostgreSQL 16 (tests/fixtures/probes, the
-# ``unique-index-pattern-ops`` cases): ``text_pattern_ops`` and ``varchar_pattern_ops`` refuse
-# 'a' after 'a', not 'A'; ``bpchar_pattern_ops`` refuses 'a ' after 'a' as bpchar's own ``=``
-# does (trailing spaces ignored); none is allowed on a nondeterministic collation.
+# (for LIKE 'abc%'), which no row shows. Proven on PostgreSQL 16 (the probe cases
+# ``unique-index-within-key-pattern-ops*``): ``text_pattern_ops`` and ``varchar_pattern_ops``
+# refuse 'a' after 'a', not 'A'; ``bpchar_pattern_ops`` refuses 'a ' after 'a' as bpchar's own
+# ``=`` does (trailing spaces ignored); none is allowed on a nondeterministic collation.
 EQUALITY_KEEPING_OPCLASSES = frozenset(
     {"text_pattern_ops", "varchar_pattern_ops", "bpchar_pattern_ops"}
 )
