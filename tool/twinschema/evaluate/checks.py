@@ -1,6 +1,7 @@
 """CHECKs judged on probe rows (see ``stage``): the two sides' CHECK differences on a table
 are paired, both run over the same rows, and their accept/reject vectors compared. Equal
-vectors make them "equal on N probes" (never proven); a row on which they part is the witness.
+vectors make them "equal on N probes" (never proven); a row on which they part by what each
+database stores (``stored_rows``) is the witness.
 
 The rows come from ``probe_sets``, which partial index predicates and generated columns
 (``computed``) use too.
@@ -25,6 +26,7 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
+from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.evaluate.values import probe_text
 from twinschema.model import CheckConstraint, Table
 from twinschema.records import Difference, Equivalence, Side
@@ -53,28 +55,32 @@ def accept_vectors(
 @dataclass(frozen=True)
 class ProbeRun:
     """Two CHECKs run over their probe rows: how many rows both judged, and the first row they
-    part on (the row, the left verdict, the right verdict), if any."""
+    part on by what each side stores (``stored_rows.partings``), if any."""
 
     probes: ProbeSet
     judged: int
-    witness: tuple[tuple[Any, ...], bool, bool] | None
+    witness: Parting | None
 
 
 def _run_on_probes(
-    st: StageContext, table: str, ltext: str, rtext: str, errors_reject: bool
-) -> ProbeRun | None:
+    st: StageContext, table: str, ltext: str, rtext: str, errors_reject: bool,
+    columns_null: bool = True,
+) -> ProbeRun | None:  # fmt: skip
     """Run two CHECKs of ``table`` on probe rows and count the pair as evaluated; ``None`` when
-    there are no probes or no row both sides could judge (counted as not evaluated)."""
+    there are no probes or no row both sides could judge (counted as not evaluated). Unless
+    ``columns_null`` is False, a NULL in a column NOT NULL on either side is not tried (the
+    column's own difference, not the CHECKs')."""
     found = probe_rows(st, table, ltext, rtext)
     if found is None:
         return None
-    both = accept_vectors(found, ltext, rtext, errors_reject)
+    tried = found if not columns_null else nulls_where_both_allow(st, table, found)
+    both = accept_vectors(tried, ltext, rtext, errors_reject)
     if not telling(both):
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
-    witness = next(((row, a, b) for row, a, b in both if a != b), None)
-    return ProbeRun(found, len(both), witness)
+    witness = next(iter(partings(st, table, tried, (ltext, rtext), both)), None)
+    return ProbeRun(tried, len(both), witness)
 
 
 def telling(judged: Sequence[tuple[Sequence[Any], Any, Any]]) -> bool:
@@ -186,9 +192,8 @@ def _probe_matched(
     run = _run_on_probes(st, table.name, ltext, rtext, errors_reject=True)
     if run is None or run.witness is None:
         return
-    found, (row, a, b) = run.probes, run.witness
+    found, row, said = run.probes, run.witness.row, run.witness.said(st)
     parted = Parted((found.left, found.right), found.backends, (row,))
-    said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
     st.dependent_difference(
         "check",
         table.name,
@@ -225,7 +230,7 @@ def _not_null_checks(st: StageContext) -> None:
                 continue
             test = f"{other.name} IS NOT NULL"
             ltext, rtext = (text, test) if left_null else (test, text)
-            run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=False)
+            run = _run_on_probes(st, lt.name, ltext, rtext, False, columns_null=False)
             if run is None or run.witness is not None:
                 continue
             st.drop(nd, cd)
@@ -307,19 +312,13 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     if run.witness is None:
         st.equal_on_probes(ld, rd, run.judged, None)
         return
-    found, (row, a, b) = run.probes, run.witness
-    said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
+    found, row, said = run.probes, run.witness.row, run.witness.said(st)
     st.merge(
         ld,
         rd,
         f"CHECK on {lt.name} differs: {ld.left} on {st.side_name('left')}, {rd.right} on "
         f"{st.side_name('right')}; " + witness_text(st, found.names, row, said),
     )
-
-
-def verb(accepted: bool | None) -> str:
-    """``accepts`` or ``rejects``."""
-    return "accepts" if accepted else "rejects"
 
 
 def check_text(table: Table | None, shown: str | None) -> str | None:

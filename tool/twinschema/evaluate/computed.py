@@ -29,7 +29,7 @@ from twinschema.evaluate.context import (
     matched_tables,
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
-from twinschema.evaluate.reasons import Parted
+from twinschema.evaluate.reasons import Parted, precision_reason
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
@@ -276,7 +276,8 @@ def _matched_generated(st: StageContext) -> None:
             f"GENERATED ALWAYS AS ({rc.generated.shown()})",
             (
                 f"the generated expression of {lt.name}.{lc.name}",
-                why_dependent(st, ltext, rtext, lt.name, judged[2]),
+                precision_reason(st, lt.name, (lc, rc), judged[3])
+                or why_dependent(st, ltext, rtext, lt.name, judged[2]),
                 judged[0],
             ),
         )
@@ -289,7 +290,7 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
     judged = _run_generated(st, table, lc, rc)
     if judged is None:
         return
-    witness, n, _ = judged
+    witness, n, _, _ = judged
     if witness is None:
         st.equal_on_probes(d, d, n, lc.name)
         return
@@ -298,10 +299,10 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
 
 def _run_generated(
     st: StageContext, table: Table, lc: Column, rc: Column
-) -> tuple[str | None, int, Parted | None] | None:
+) -> tuple[str | None, int, Parted | None, tuple[Computed, Computed] | None] | None:
     """Both generating expressions over the same probe rows: (the witness text of a row they
-    part on, or None; how many rows both computed; the witness row, or None). None when not
-    evaluated (counted)."""
+    part on, or None; how many rows both computed; the witness row, or None; what each side
+    gave on it, or None). None when not evaluated (counted)."""
     assert lc.generated is not None and rc.generated is not None
     ltext = lc.generated.raw or lc.generated.expression
     rtext = rc.generated.raw or rc.generated.expression
@@ -328,11 +329,11 @@ def _run_generated(
     kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
     witness = next(((r, a, b) for r, a, b in both if not _same(a, b, kind, st.cross)), None)
     if witness is None:
-        return None, len(both), None
+        return None, len(both), None, None
     row, a, b = witness
     said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
     parted = Parted((_without(found.left, lc), _without(found.right, rc)), found.backends, (row,))
-    return witness_text(st, found.names, row, said), len(both), parted
+    return witness_text(st, found.names, row, said), len(both), parted, (a, b)
 
 
 def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:

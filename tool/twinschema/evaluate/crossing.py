@@ -184,9 +184,7 @@ def _judged(
     keeper, refuser = DIALECT_NAMES[keeps], DIALECT_NAMES[refuses]
     push = keeps == "sqlite" and refuses == "postgresql"
     fails = f"(a {keeper} to {refuser} sync fails)"
-    if _same(convert(kept, kind), convert(value, kind)) or not isinstance(
-        kept, int | float | Decimal | str
-    ):
+    if kept_as_written(kind, value, kept):
         return push, f"{keeper} stores it, {refuser} rejects it {fails}"
     backend, table, column, checks = runs[refuses]
     again = crossing.stored(backend, refuses, table, column, checks, [kept])
@@ -329,6 +327,16 @@ def _key_findings(
         hint = HINT_SEQUENCE.format(sequence=set_sequence(ptable, pg.name))
         return [(False, warning(layer, left, right, lt.name, lc, rc, message, hint))]
     return []
+
+
+def kept_as_written(kind: str | None, written: Any, kept: Any) -> bool:
+    """True when a column stored ``written`` as it was written (read as the logical ``kind``
+    reads both), or as a value no other column is given in its place (not a number or text):
+    what crosses a sync, and what a CHECK witness is judged on (``stored_rows``), is the
+    value stored."""
+    return _same(convert(kept, kind), convert(written, kind)) or not isinstance(
+        kept, int | float | Decimal | str
+    )
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -3,24 +3,20 @@ against the other side's own CHECKs over the same columns (none: every row its c
 and the first row the CHECK rejects that the other side stores is named in the difference
 (``x INTEGER CHECK (typeof(x) = 'integer')`` against ``x integer``: NULL, which the CHECK
 rejects). A NULL is tried only in a column both sides leave nullable: elsewhere NULL is the
-column's own difference, not the CHECK's. The difference stands whether or not a row is found;
+column's own difference, not the CHECK's; a row the other side stores changed is a witness only
+if the CHECK rejects what it stored too (``stored_rows.partings``: PostgreSQL's 0.00 for 0.001
+passes ``n = round(n, 2)``). The difference stands whether or not a row is found;
 only the witness is added, and the counts of evaluated pairs stay those of the stage's own
 judgements.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from twinschema.evaluate import probes
-from twinschema.evaluate.checks import (
-    accept_vectors,
-    check_text,
-    verb,
-    witness_text,
-)
+from twinschema.evaluate.checks import accept_vectors, check_text, witness_text
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
+from twinschema.evaluate.probe_sets import probe_rows
+from twinschema.evaluate.stored_rows import nulls_where_both_allow, partings
 from twinschema.records import Difference, Side
 
 
@@ -47,11 +43,11 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     rows = probe_rows(st, table.name, ltext, rtext, counted=False)
     if rows is None:
         return
-    verdicts = accept_vectors(_nulls_where_both_allow(st, d.table, rows), ltext, rtext, True)
-    for row, a, b in verdicts:
-        if (a, b) == ((False, True) if side == "left" else (True, False)):
-            said = f"{st.side_name('left')} {verb(a)}, {st.side_name('right')} {verb(b)}"
-            st.annotate(witness_text(st, rows.names, row, said), d)
+    tried = nulls_where_both_allow(st, d.table, rows)
+    verdicts = accept_vectors(tried, ltext, rtext, True)
+    for parted in partings(st, d.table, tried, (ltext, rtext), verdicts):
+        if parted.right == (side == "left"):  # the CHECK's own side rejects it
+            st.annotate(witness_text(st, rows.names, parted.row, parted.said(st)), d)
             return
 
 
@@ -68,20 +64,3 @@ def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
         if reads is not None and {c.lower() for c in reads.columns} <= columns:
             kept.append(f"({text})")
     return " AND ".join(kept) or "TRUE"
-
-
-def _nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> ProbeSet:
-    """``rows`` without those holding NULL in a column NOT NULL on either side."""
-    nullable = [
-        all(
-            c is not None and c.nullable
-            for c in (find(st.left, table, n)[1], find(st.right, table, n)[1])
-        )
-        for n in rows.names
-    ]
-    kept = tuple(
-        row
-        for row in rows.rows
-        if all(v is not None or ok for v, ok in zip(row, nullable, strict=True))
-    )
-    return replace(rows, rows=kept)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from twinschema.canonical import typemap
 from twinschema.canonical.typemap_arguments import (
@@ -22,8 +22,11 @@ from twinschema.canonical.typemap_arguments import (
     SMALLEST,
     ZERO,
 )
-from twinschema.evaluate.backends import Backend
-from twinschema.model import ColumnType
+from twinschema.evaluate.backends import Backend, Computed
+from twinschema.model import Column, ColumnType
+
+if TYPE_CHECKING:
+    from twinschema.evaluate.context import StageContext
 
 # An operand whose negation overflows: the smallest int2, int4 and int8.
 _SMALLEST = frozenset({Decimal(-(2**15)), Decimal(-(2**31)), Decimal(-(2**63))})
@@ -131,3 +134,37 @@ def _holds(test: str, value: Decimal) -> bool:
     if test == FRACTION:
         return value != value.to_integral_value()
     raise ValueError(f"unknown test {test!r}")
+
+
+def precision_reason(
+    st: StageContext, table: str, columns: tuple[Column, Column],
+    outcomes: tuple[Computed, Computed] | None,
+) -> str | None:  # fmt: skip
+    """Why a generated column parts the dialects where one side computes a number past the
+    declared precision of the other side's column, which fails to store it (PostgreSQL's
+    numeric(5,2) holds less than 1000; SQLite's NUMERIC(5,2) stores any number): the
+    precision, not the arithmetic's integer overflow. None when the witness shows no such
+    value."""
+    if outcomes is None:
+        return None
+    for n, side in ((0, "left"), (1, "right")):
+        failed, other = outcomes[n], outcomes[1 - n]
+        ctype = columns[n].type
+        if failed[0] or not other[0] or ctype.precision is None or other[1] is None:
+            continue
+        try:
+            value = Decimal(str(other[1]))
+        except InvalidOperation:
+            continue
+        scale = ctype.scale or 0
+        bound = Decimal(10) ** (ctype.precision - scale)
+        if abs(value.quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)) < bound:
+            continue
+        return (
+            f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on "
+            f"{st.side_name(side)}, which holds numbers below {bound} only (precision "
+            f"{ctype.precision} with scale {scale}): {value} fails there "
+            f"({failed[1]}), {st.side_name('right' if side == 'left' else 'left')} "
+            "stores it"
+        )
+    return None

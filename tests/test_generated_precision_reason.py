@@ -1,0 +1,40 @@
+"""A generated column that parts the dialects by overflowing a declared NUMERIC precision on
+PostgreSQL (numeric(5,2) holds numbers below 1000 only; SQLite's NUMERIC(5,2) stores any) says
+so, not "arithmetic that overflows the integer type"; an int4 overflow still says that (the near
+miss). Both are golden probe cases whose witness rows ``test_probes`` inserts into both real
+databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from probes import Loader, cases, compare_case, loader_on
+
+BY_NAME = {c.name: c for c in cases()}
+
+
+@pytest.fixture(scope="module")
+def loader(pg_server: str) -> Iterator[Loader]:
+    with loader_on(pg_server, "genprecision") as found:
+        yield found
+
+
+@pytest.mark.parametrize(
+    ("name", "named", "not_named"),
+    [
+        ("sl-pg.eval-dependent-generated-numeric-precision",
+         "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only (precision 5 "
+         "with scale 2): 10000 fails there (numeric field overflow), SQLite stores it",
+         "overflows the integer type"),
+        ("sl-pg.eval-dependent-generated-overflow",
+         "arithmetic that overflows the integer type", "precision"),
+    ],
+)  # fmt: skip
+def test_a_generated_overflow_names_its_cause(
+    loader: Loader, name: str, named: str, not_named: str
+) -> None:
+    found = compare_case(loader, BY_NAME[name])
+    (generated,) = [d for d in found.differences if d.kind == "column_generated"]
+    assert named in generated.message, generated.message
+    assert not_named not in generated.message, generated.message

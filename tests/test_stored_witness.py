@@ -1,0 +1,133 @@
+"""A CHECK witness is judged on what each database stores, not the value a row is written with
+(evening round of 2026-12-01): PostgreSQL rounds 0.001 to 0.00 in a numeric(5,2) before its
+CHECK runs, so when the side that accepts a probe row stores it changed, the stored row is run
+again on the side that rejected it; the row is a witness only if that side rejects it too. A
+NULL the other side's NOT NULL refuses is no CHECK's witness either.
+
+The cases are golden probe cases (``tests/fixtures/probes``, whose witness rows ``test_probes``
+inserts into both real databases); here the differences must name the right row (or none), and
+``stored_rows.partings`` is run on real scratch databases for a row that parts only as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from probes import Loader, cases, compare_case, compared_sides, loader_on
+
+from twinschema.evaluate.context import StageContext
+from twinschema.evaluate.probe_sets import probe_rows
+from twinschema.evaluate.stored_rows import partings
+
+BY_NAME = {c.name: c for c in cases()}
+
+
+@pytest.fixture(scope="module")
+def loader(pg_server: str) -> Iterator[Loader]:
+    with loader_on(pg_server, "storedwitness") as found:
+        yield found
+
+
+@pytest.mark.parametrize(
+    ("name", "witness"),
+    [
+        # Near misses: the row parts what the two databases store.
+        ("sl-pg.check-stored-nonzero-both-near-miss",
+         "witness (n) = (0.001): SQLite accepts, PostgreSQL rejects"),
+        ("sl-pg.check-stored-rerun-still-parts-near-miss",
+         "witness (n) = (0.01): SQLite rejects, PostgreSQL accepts"),
+        ("sl-pg.check-stored-typeof-vs-nullable-near-miss",
+         "witness (n) = (NULL): SQLite rejects, PostgreSQL accepts"),
+        ("sl-pg.check-stored-lt-vs-le-near-miss",
+         "witness (n) = (2): SQLite rejects, PostgreSQL accepts"),
+        ("sl-pg.check-one-sided-stored-not-two-near-miss",
+         "witness (n) = (2): SQLite rejects, PostgreSQL accepts"),
+        ("pg-pg.check-null-refused-by-not-null-near-miss",
+         "witness (x) = (NULL): a.sql rejects, b.sql accepts"),
+        ("sl-sl.check-null-refused-by-not-null-near-miss",
+         "witness (x) = (NULL): a.sql rejects, b.sql accepts"),
+        # A row stored as written is named before one stored changed: real stores
+        # 2147483647 as 2147483648 (whose ::integer fails), 0.01 as written.
+        ("pg-pg.check-cast-changes-value",
+         "witness (p) = (0.01): a.sql rejects, b.sql accepts"),
+        # A one-sided CHECK stays a difference by design, but no row shows it: what
+        # PostgreSQL stores (0.00 for 0.001; 'abc  ' for 'abc   ' in varchar(5)) SQLite accepts.
+        ("sl-pg.check-one-sided-stored-round", None),
+        ("sl-pg.eval-scale-unique-check-round-near-miss", None),
+        ("sl-pg.check-length-le-vs-varchar", None),
+        ("sl-pg.check-one-sided-type-enforces", None),
+    ],
+)  # fmt: skip
+def test_a_check_witness_is_a_row_the_databases_store_apart(
+    loader: Loader, name: str, witness: str | None
+) -> None:
+    case = BY_NAME[name]
+    found = compare_case(loader, case)
+    assert {d.kind for d in found.differences} == case.expect
+    (check,) = [d for d in found.differences if d.kind == "check"]
+    if witness is None:
+        assert "witness" not in check.message, check.message
+    else:
+        assert check.message.endswith(witness), check.message
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sl-pg.check-stored-round-both",
+        "sl-pg.check-stored-round-1-both",
+        "sl-pg.eval-scale-check-round",
+        "sl-pg.check-stored-typeof-vs-not-null",
+        "pg-pg.check-null-refused-by-not-null",
+        "sl-sl.check-null-refused-by-not-null",
+    ],
+)
+def test_checks_that_hold_the_same_rows_are_equal_on_probes(loader: Loader, name: str) -> None:
+    case = BY_NAME[name]
+    found = compare_case(loader, case)
+    assert "check" not in {d.kind for d in found.differences}, found.differences
+    assert any(e.rule.startswith("equal on") for e in found.equivalences), found.equivalences
+
+
+@pytest.mark.parametrize(
+    ("name", "written", "stored", "said"),
+    [
+        # PostgreSQL stores 0.005 as 0.01, which SQLite's n * 100 <> 1 rejects too.
+        ("sl-pg.check-stored-rerun-still-parts-near-miss", "0.005", "0.01",
+         "SQLite rejects, PostgreSQL accepts, storing 0.01, which SQLite rejects too"),
+        # PostgreSQL stores 0.001 as 0.00, which SQLite's n = round(n, 2) accepts.
+        ("sl-pg.check-stored-round-both", "0.001", None, None),
+        # SQLite stores 0.001 as written: the row parts them with nothing changed.
+        ("sl-pg.check-stored-nonzero-both-near-miss", "0.001", "",
+         "SQLite accepts, PostgreSQL rejects"),
+    ],
+)  # fmt: skip
+def test_a_row_changed_on_store_is_run_again_on_the_rejecting_side(
+    loader: Loader, name: str, written: str, stored: str | None, said: str | None
+) -> None:
+    """``partings`` on one probe row, on real scratch databases: ``stored`` is what the
+    accepting side stored where it changed the row ("" unchanged), None when the row is no
+    witness once the stored value is re-run."""
+    comparison, (left, right) = compared_sides(loader, BY_NAME[name])
+    st = StageContext(comparison, left, right, loader.evaluator)
+    (lt,) = left.schema.tables.values()
+    (rt,) = right.schema.tables.values()
+    ltext, rtext = (t.checks[0].raw or t.checks[0].expression for t in (lt, rt))
+    found = probe_rows(st, "t", ltext, rtext, counted=False)
+    assert found is not None
+    row = (Decimal(written),)
+    assert row in found.rows  # a probe value of the column
+    lb, rb = found.backends
+    a = lb.try_rows(found.left, ltext, [row], True)[0]
+    b = rb.try_rows(found.right, rtext, [row], True)[0]
+    assert a is not None and b is not None and a != b  # it parts them as written
+    got = partings(st, "t", found, (ltext, rtext), [(row, a, b)])
+    if said is None:
+        assert got == []
+        return
+    (parted,) = got
+    assert parted.row == row
+    assert parted.stored == ((Decimal(stored),) if stored else None)
+    assert parted.said(st) == said

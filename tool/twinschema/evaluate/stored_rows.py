@@ -1,0 +1,148 @@
+"""A probe row on which two CHECK sides part is a witness only by what each database stores
+(``partings``): PostgreSQL rounds 0.001 to 0.00 in a numeric(5,2) before its CHECK runs, so
+when the side that accepts a row stores it changed, the stored row is run again on the side
+that rejected it, and the row is a witness only if that side rejects the stored row too (the
+idea of ``crossing``'s warnings: what crosses a sync is what one side stored). Rows holding
+NULL in a column NOT NULL on either side are no CHECK's witness (``nulls_where_both_allow``):
+the NULL is the column's own difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from twinschema.evaluate import probes
+from twinschema.evaluate.backends import REJECTED
+from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.crossing import kept_as_written
+from twinschema.evaluate.probe_sets import ProbeSet
+from twinschema.evaluate.values import probe_text
+
+# A row both sides judged: the row, the left verdict, the right verdict (True: accepted).
+Judged = tuple[tuple[Any, ...], bool, bool]
+
+
+@dataclass(frozen=True)
+class Parting:
+    """A row two CHECK sides part on by what they store: ``stored`` is the row as the
+    accepting side stored it where that changed it (the rejecting side rejects it too)."""
+
+    row: tuple[Any, ...]
+    left: bool
+    right: bool
+    stored: tuple[Any, ...] | None = None
+
+    def said(self, st: StageContext) -> str:
+        """``SQLite rejects, PostgreSQL accepts`` (with what the accepting side stored, where
+        it changed the row: ``, storing 0.01, which SQLite rejects too``)."""
+        said = (
+            f"{st.side_name('left')} {verb(self.left)}, {st.side_name('right')} {verb(self.right)}"
+        )
+        if self.stored is None:
+            return said
+        values = ", ".join(probe_text(v) for v in self.stored)
+        shown = values if len(self.stored) == 1 else f"({values})"
+        refuser = st.side_name("right" if self.left else "left")
+        return f"{said}, storing {shown}, which {refuser} rejects too"
+
+
+def verb(accepted: bool | None) -> str:
+    """``accepts`` or ``rejects``."""
+    return "accepts" if accepted else "rejects"
+
+
+def partings(
+    st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str], judged: Sequence[Judged]
+) -> list[Parting]:
+    """The rows of ``judged`` (run on ``found``'s rows with the CHECKs ``texts``) on which the
+    two sides part by what they store, those stored as written first, in ``judged``'s order."""
+    parted = [(row, a, b) for row, a, b in judged if a != b]
+    if not parted:
+        return []
+    stored = {
+        side: _stored(
+            st, side, table, found, [row for row, a, _ in parted if a == (side == "left")]
+        )
+        for side in ("left", "right")
+    }
+    direct: list[Parting] = []
+    changed: list[tuple[Judged, tuple[Any, ...]]] = []
+    for row, a, b in parted:
+        kept = stored["left" if a else "right"].get(row, row)
+        if REJECTED in kept:
+            continue  # the accepting side's whole column refuses it (a STRICT table, a key)
+        if kept == row:
+            direct.append(Parting(row, a, b))
+        else:
+            changed.append(((row, a, b), kept))
+    return direct + _rerun(st, found, texts, changed)
+
+
+def _stored(
+    st: StageContext, side: str, table: str, found: ProbeSet, rows: Sequence[tuple[Any, ...]]
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """What ``side``'s columns store for each of ``rows`` (each value as written where it
+    keeps it, or where the column cannot be made on the scratch database)."""
+    if not rows:
+        return {}
+    own, other = (st.left, st.right) if side == "left" else (st.right, st.left)
+    backend = found.backends[0 if side == "left" else 1]
+    columns: list[dict[Any, Any]] = []
+    for n, name in enumerate(found.names):
+        owned, column = find(own, table, name)
+        _, paired = find(other, table, name)
+        values = list(dict.fromkeys(row[n] for row in rows if row[n] is not None))
+        got = None
+        if owned is not None and column is not None and values:
+            got = st.ev.crossing.stored(backend, own.schema.dialect, owned, column, [], values)
+        kind = probes.kind_of(column, paired) if column is not None else None
+        columns.append(
+            {
+                v: s if s is REJECTED or not kept_as_written(kind, v, s) else v
+                for v, s in zip(values, got or values, strict=True)
+            }
+        )
+    return {row: tuple(c.get(v, v) for c, v in zip(columns, row, strict=True)) for row in rows}
+
+
+def _rerun(
+    st: StageContext,
+    found: ProbeSet,
+    texts: tuple[str, str],
+    changed: Sequence[tuple[Judged, tuple[Any, ...]]],
+) -> list[Parting]:
+    """The rows the accepting side stored changed whose stored row the rejecting side
+    rejects too (or cannot hold at all): each rejecting side runs its CHECK once on them."""
+    verdicts: dict[int, bool | None] = {}
+    for side, n in (("left", 0), ("right", 1)):
+        picked = [k for k, ((_, a, b), _) in enumerate(changed) if not (a, b)[n]]
+        if not picked:
+            continue
+        columns = found.left if side == "left" else found.right
+        rows = [changed[k][1] for k in picked]
+        got = found.backends[n].try_rows(columns, texts[n], rows, True)
+        verdicts.update(zip(picked, got, strict=True))
+    return [
+        Parting(row, a, b, kept)
+        for k, ((row, a, b), kept) in enumerate(changed)
+        if verdicts.get(k) is not True
+    ]
+
+
+def nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> ProbeSet:
+    """``rows`` without those holding NULL in a column NOT NULL on either side."""
+    nullable = [
+        all(
+            c is not None and c.nullable
+            for c in (find(st.left, table, n)[1], find(st.right, table, n)[1])
+        )
+        for n in rows.names
+    ]
+    kept = tuple(
+        row
+        for row in rows.rows
+        if all(v is not None or ok for v, ok in zip(row, nullable, strict=True))
+    )
+    return replace(rows, rows=kept)
