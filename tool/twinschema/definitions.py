@@ -44,6 +44,12 @@ def canonical_sql(text: str, fold_quoted: bool) -> str:
 
 @lru_cache(maxsize=4096)
 def _canonical(text: str, fold_quoted: bool) -> str:
+    return " ".join(sql_tokens(text, fold_quoted))
+
+
+def sql_tokens(text: str, fold_quoted: bool) -> list[str]:
+    """The tokens of ``canonical_sql(text, fold_quoted)``, one string each (a string literal or a
+    quoted name whole, spaces and all): what a dialect adapter rewrites before joining them."""
     lexer = _SQLITE if fold_quoted else _POSTGRESQL
     tokens: list[str] = []
     for match in lexer.finditer(text):
@@ -67,7 +73,18 @@ def _canonical(text: str, fold_quoted: bool) -> str:
             tokens.append(token)
     while tokens and tokens[-1] == ";":
         tokens.pop()
-    return " ".join(tokens)
+    return tokens
+
+
+def spans(text: str, fold_quoted: bool) -> list[tuple[str, int, int]]:
+    """Where each token of ``text`` lies (comments and whitespace left out): its lexer group
+    (``word``, ``quoted``, ``string``, ``number``, ``op``...), start and end offsets."""
+    lexer = _SQLITE if fold_quoted else _POSTGRESQL
+    return [
+        (m.lastgroup or "", m.start(), m.end())
+        for m in lexer.finditer(text)
+        if m.lastgroup not in ("ws", "comment", None)
+    ]
 
 
 def _identifier(token: str, fold: bool) -> str:

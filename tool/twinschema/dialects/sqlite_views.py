@@ -1,0 +1,159 @@
+"""A SQLite view's definition as SQLite itself reads it: the grouping parentheses that do not
+change what SQLite compiles are left out, and the view's columns (names and declared types, as
+SQLite derives them) are part of it.
+
+SQLite keeps a view as written. Parentheses are grouping only where they change nothing, and
+whether they do is SQLite's own precedence (``a = b < c`` is ``a = (b < c)`` in SQLite, not in
+standard SQL), so no parser of ours decides it: each pair of parentheses is taken out only when
+SQLite compiles the view's SELECT to the same program (``EXPLAIN``) without it, on the database
+that holds the view. A pair whose removal fails to compile or compiles differently stays.
+
+A view's column names are its interface, and SQLite names a column without an alias by the
+expression's text as written (``SELECT (a+b)`` has the column ``(a+b)``, ``SELECT A + b`` the
+column ``A + b``), so spacing and parentheses that the SELECT does not need can still part two
+views: the columns ``pragma_table_info`` gives are compared too, their names folded as SQLite
+compares names (ASCII case only).
+
+Anything that fails (a view naming a table that does not exist, a statement not of the expected
+shape) leaves the view as before: its stored statement, compared as written up to whitespace,
+comments, keyword and identifier case and quoting.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from twinschema.definitions import spans
+
+# Parentheses right after one of these words (or after an operator, a comma or another
+# parenthesis) may be grouping ones; after any other word they belong to a call, a list, a
+# subquery or a clause (``count(``, ``IN (``, ``EXISTS (``, ``AS (``, ``VALUES (``, ``OVER (``).
+_GROUPING_AFTER = frozenset(
+    {
+        "select", "distinct", "all", "where", "having", "and", "or", "not", "on", "when",
+        "then", "else", "case", "is", "between", "like", "glob", "match", "regexp", "escape",
+        "by", "from", "join", "limit", "offset",
+    }
+)  # fmt: skip
+# Past this many tries a view keeps its remaining parentheses (each try is one EXPLAIN).
+_MAX_TRIES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class ViewFacts:
+    """What SQLite says of one view: its statement with the parentheses SQLite does not need
+    blanked out, and its columns as (name, declared type)."""
+
+    sql: str
+    columns: tuple[tuple[str, str], ...]
+
+
+def view_facts(conn: sqlite3.Connection, master: Sequence[Sequence[Any]]) -> dict[str, ViewFacts]:
+    """The facts of each view of ``master`` (``sqlite_master`` rows) that SQLite compiles, by
+    view name; a view it cannot compile is left out (compared as written)."""
+    facts: dict[str, ViewFacts] = {}
+    for kind, name, _table, sql in master:
+        if kind != "view" or not sql:
+            continue
+        try:
+            found = _facts(conn, str(name), str(sql))
+        except (sqlite3.Error, RecursionError):
+            continue
+        if found is not None:
+            facts[str(name)] = found
+    return facts
+
+
+def _facts(conn: sqlite3.Connection, name: str, sql: str) -> ViewFacts | None:
+    rows = conn.execute("SELECT name, type FROM pragma_table_info(?, 'main')", (name,))
+    columns = tuple((_ascii_lower(str(n)), str(t or "").lower()) for n, t in rows.fetchall())
+    start = _body_start(sql)
+    if start is None or not columns:
+        return None
+    program = _program(conn, sql[start:])
+    text = sql
+    tries = 0
+    tokens = spans(sql, True)
+    for index, (group, at, _end) in enumerate(tokens):
+        if at < start or group != "op" or sql[at] != "(" or not _may_group(sql, tokens, index):
+            continue
+        close = _closing(sql, tokens, index)
+        if close is None or tries >= _MAX_TRIES:
+            continue
+        tries += 1
+        candidate = text[:at] + " " + text[at + 1 : close] + " " + text[close + 1 :]
+        try:
+            same = _program(conn, candidate[start:]) == program
+        except sqlite3.Error:
+            same = False
+        if same:
+            text = candidate
+    return ViewFacts(text, columns)
+
+
+def _program(conn: sqlite3.Connection, select: str) -> list[tuple[Any, ...]]:
+    """What SQLite compiles ``select`` to (``EXPLAIN``: opcodes and operands, no run)."""
+    return [tuple(row) for row in conn.execute("EXPLAIN " + select).fetchall()]
+
+
+def _body_start(sql: str) -> int | None:
+    """Where the SELECT of ``CREATE [TEMP] VIEW [IF NOT EXISTS] name [(columns)] AS ...``
+    starts, or None when the statement is not of that shape."""
+    tokens = spans(sql, True)
+    words = [sql[a:b].lower() if g == "word" else sql[a:b] for g, a, b in tokens]
+    i = 0
+    for expected in ("create",):
+        if i >= len(words) or words[i] != expected:
+            return None
+        i += 1
+    if i < len(words) and words[i] in ("temp", "temporary"):
+        i += 1
+    if i >= len(words) or words[i] != "view":
+        return None
+    i += 1
+    if words[i : i + 3] == ["if", "not", "exists"]:
+        i += 3
+    i += 1  # the name
+    if i < len(words) and words[i] == ".":
+        i += 2  # schema.name
+    if i < len(words) and words[i] == "(":
+        close = _closing(sql, tokens, i)
+        if close is None:
+            return None
+        while i < len(tokens) and tokens[i][1] != close:
+            i += 1
+        i += 1
+    if i + 1 >= len(words) or words[i] != "as":
+        return None
+    return tokens[i + 1][1]
+
+
+def _may_group(sql: str, tokens: list[tuple[str, int, int]], index: int) -> bool:
+    """Whether the ``(`` at ``tokens[index]`` may be a grouping parenthesis."""
+    if index == 0:
+        return False
+    group, start, end = tokens[index - 1]
+    before = sql[start:end]
+    if group == "word":
+        return before.lower() in _GROUPING_AFTER
+    return group == "op" and before != ")"
+
+
+def _closing(sql: str, tokens: list[tuple[str, int, int]], index: int) -> int | None:
+    """The offset of the ``)`` that closes the ``(`` at ``tokens[index]``."""
+    depth = 0
+    for group, start, _end in tokens[index:]:
+        if group != "op":
+            continue
+        depth += {"(": 1, ")": -1}.get(sql[start], 0)
+        if depth == 0:
+            return start
+    return None
+
+
+def _ascii_lower(name: str) -> str:
+    """``name`` folded as SQLite compares names: ASCII letters only."""
+    return "".join(c.lower() if "A" <= c <= "Z" else c for c in name)
