@@ -27,7 +27,7 @@ _TABLE = "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER, y INTEGER);"
 
 
 def _rewritten(text: str) -> str:
-    return " ".join(scalar_null_tests(sql_tokens(text, False)))
+    return " ".join(scalar_null_tests(sql_tokens(text, False, keep_quoted=True)))
 
 
 @pytest.mark.parametrize(
@@ -63,11 +63,12 @@ def test_a_scalar_not_is_null_is_written_is_not_null(printed: str, canonical: st
         "SELECT id FROM t WHERE x IS NOT DISTINCT FROM y",
         "SELECT id FROM t WHERE NOT CASE WHEN x > 0 THEN y END IS NULL",  # CASE: not read
         "SELECT id FROM t WHERE x NOT IN (1, 2) AND y IS NULL",
+        'SELECT id FROM t WHERE "not" + 1 IS NULL',  # a column named "not" is no NOT
     ],
 )
 def test_anything_else_stays_as_printed(printed: str) -> None:
     """Where the text leaves any doubt about what the NOT covers, nothing is rewritten."""
-    assert _rewritten(printed) == canonical_sql(printed, False)
+    assert _rewritten(printed) == " ".join(sql_tokens(printed, False, keep_quoted=True))
 
 
 def _views(ddl: str) -> dict[str, str]:

@@ -47,9 +47,11 @@ def _canonical(text: str, fold_quoted: bool) -> str:
     return " ".join(sql_tokens(text, fold_quoted))
 
 
-def sql_tokens(text: str, fold_quoted: bool) -> list[str]:
+def sql_tokens(text: str, fold_quoted: bool, keep_quoted: bool = False) -> list[str]:
     """The tokens of ``canonical_sql(text, fold_quoted)``, one string each (a string literal or a
-    quoted name whole, spaces and all): what a dialect adapter rewrites before joining them."""
+    quoted name whole, spaces and all): what a dialect adapter rewrites before joining them.
+    ``keep_quoted`` keeps quoted names as written, so that a name spelled like a keyword
+    (``"not"``, which PostgreSQL's printer always quotes) is never read as that keyword."""
     lexer = _SQLITE if fold_quoted else _POSTGRESQL
     tokens: list[str] = []
     for match in lexer.finditer(text):
@@ -60,7 +62,7 @@ def sql_tokens(text: str, fold_quoted: bool) -> list[str]:
         if group == "word":
             tokens.append(token.lower())
         elif group == "quoted":
-            tokens.append(_identifier(token, fold_quoted))
+            tokens.append(token if keep_quoted else _identifier(token, fold_quoted))
         elif group == "string":
             prefix, _, rest = token.partition("'")
             tokens.append(prefix.lower() + "'" + rest)

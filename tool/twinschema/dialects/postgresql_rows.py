@@ -84,7 +84,7 @@ def schema_objects(
         if kind == OBJECT_VIEW:
             relkind, _, reloptions = str(detail).partition(" ")
             head = "materialized view" if relkind == "m" else "view"
-            tokens = sql_tokens(text, False)
+            tokens = sql_tokens(text, False, keep_quoted=True)
             if not tests_rows:  # every IS NULL test is on a scalar: NOT x IS NULL is x IS NOT NULL
                 tokens = scalar_null_tests(tokens)
             canonical = f"{head} {' '.join(tokens)}"
