@@ -115,9 +115,14 @@ def test_sqlite_column_names_are_part_of_a_view() -> None:
 
 def test_a_view_sqlite_cannot_compile_is_compared_as_written() -> None:
     """A view naming a table that does not exist has no columns and no program: it is its
-    statement, made uniform as before, parentheses and all."""
+    statement, made uniform as before, parentheses and all. The other views are read one by
+    one then (their columns' one query fails with it), and still compared by what SQLite
+    compiles."""
     sql = "CREATE VIEW v AS SELECT (a) FROM gone WHERE (a > 1)"
-    assert _views(_TABLE + sql + ";") == {"v": canonical_sql(sql, True)}
+    assert _views(_TABLE + sql + "; CREATE VIEW w AS SELECT id FROM t WHERE (x > 1);") == {
+        "v": canonical_sql(sql, True),
+        "w": 'columns ( "id" integer ) create view w as select id from t where x > 1',
+    }
 
 
 def test_postgresql_rewrites_only_a_view_without_a_row_test(pg_url: str) -> None:

@@ -38,7 +38,7 @@ _GROUPING_AFTER = frozenset(
         "by", "from", "join", "limit", "offset",
     }
 )  # fmt: skip
-# Past this many tries a view keeps its remaining parentheses (each try is one EXPLAIN).
+# Past this many pairs a view keeps its remaining parentheses (each try is one EXPLAIN).
 _MAX_TRIES = 64
 
 
@@ -51,47 +51,87 @@ class ViewFacts:
     columns: tuple[tuple[str, str], ...]
 
 
+# Every view's columns in one statement; it fails as a whole when one view does not compile,
+# and then each view's are read on their own.
+_ALL_COLUMNS = (
+    "SELECT m.name, p.name, p.type FROM main.sqlite_master AS m "
+    "JOIN pragma_table_info(m.name, 'main') AS p WHERE m.type = 'view' ORDER BY m.name, p.cid"
+)
+_COLUMNS = "SELECT name, type FROM pragma_table_info(?, 'main') ORDER BY cid"
+
+
 def view_facts(conn: sqlite3.Connection, master: Sequence[Sequence[Any]]) -> dict[str, ViewFacts]:
     """The facts of each view of ``master`` (``sqlite_master`` rows) that SQLite compiles, by
     view name; a view it cannot compile is left out (compared as written)."""
+    views = [(str(name), str(sql)) for kind, name, _table, sql in master if kind == "view" and sql]
+    if not views:
+        return {}
+    columns: dict[str, list[tuple[str, str]]] | None
+    try:
+        rows = conn.execute(_ALL_COLUMNS).fetchall()
+    except sqlite3.Error:
+        columns = None
+    else:
+        columns = {}
+        for view, name, declared in rows:
+            columns.setdefault(view, []).append((name, declared))
     facts: dict[str, ViewFacts] = {}
-    for kind, name, _table, sql in master:
-        if kind != "view" or not sql:
-            continue
+    for name, sql in views:
         try:
-            found = _facts(conn, str(name), str(sql))
+            if columns is None:
+                found = _facts(conn, sql, conn.execute(_COLUMNS, (name,)).fetchall())
+            else:
+                found = _facts(conn, sql, columns.get(name, []))
         except (sqlite3.Error, RecursionError):
             continue
         if found is not None:
-            facts[str(name)] = found
+            facts[name] = found
     return facts
 
 
-def _facts(conn: sqlite3.Connection, name: str, sql: str) -> ViewFacts | None:
-    rows = conn.execute("SELECT name, type FROM pragma_table_info(?, 'main')", (name,))
-    columns = tuple((_ascii_lower(str(n)), str(t or "").lower()) for n, t in rows.fetchall())
-    start = _body_start(sql)
+def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> ViewFacts | None:
+    columns = tuple((_ascii_lower(str(n)), str(t or "").lower()) for n, t in rows)
+    tokens = spans(sql, True)
+    start = _body_start(sql, tokens)
     if start is None or not columns:
         return None
-    program = _program(conn, sql[start:])
-    text = sql
-    tries = 0
-    tokens = spans(sql, True)
+    pairs: list[tuple[int, int]] = []
     for index, (group, at, _end) in enumerate(tokens):
         if at < start or group != "op" or sql[at] != "(" or not _may_group(sql, tokens, index):
             continue
         close = _closing(sql, tokens, index)
-        if close is None or tries >= _MAX_TRIES:
-            continue
-        tries += 1
-        candidate = text[:at] + " " + text[at + 1 : close] + " " + text[close + 1 :]
-        try:
-            same = _program(conn, candidate[start:]) == program
-        except sqlite3.Error:
-            same = False
-        if same:
+        if close is not None and len(pairs) < _MAX_TRIES:
+            pairs.append((at, close))
+    if not pairs:
+        return ViewFacts(sql, columns)
+    program = _program(conn, sql[start:])
+    # Most often every such pair is redundant: one EXPLAIN says so. Then SQLite's parse tree is
+    # the one its precedence gives the text without any, so it is with any subset of them too.
+    text = _blanked(sql, pairs)
+    if _same(conn, text[start:], program):
+        return ViewFacts(text, columns)
+    text = sql
+    for pair in pairs:
+        candidate = _blanked(text, [pair])
+        if _same(conn, candidate[start:], program):
             text = candidate
     return ViewFacts(text, columns)
+
+
+def _blanked(sql: str, pairs: list[tuple[int, int]]) -> str:
+    """``sql`` with the parentheses at each (open, close) offset pair made spaces."""
+    chars = list(sql)
+    for at, close in pairs:
+        chars[at] = chars[close] = " "
+    return "".join(chars)
+
+
+def _same(conn: sqlite3.Connection, select: str, program: list[tuple[Any, ...]]) -> bool:
+    """Whether ``select`` compiles to ``program`` (False when it does not compile)."""
+    try:
+        return _program(conn, select) == program
+    except sqlite3.Error:
+        return False
 
 
 def _program(conn: sqlite3.Connection, select: str) -> list[tuple[Any, ...]]:
@@ -99,16 +139,13 @@ def _program(conn: sqlite3.Connection, select: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in conn.execute("EXPLAIN " + select).fetchall()]
 
 
-def _body_start(sql: str) -> int | None:
+def _body_start(sql: str, tokens: list[tuple[str, int, int]]) -> int | None:
     """Where the SELECT of ``CREATE [TEMP] VIEW [IF NOT EXISTS] name [(columns)] AS ...``
-    starts, or None when the statement is not of that shape."""
-    tokens = spans(sql, True)
+    (``tokens``: its ``spans``) starts, or None when the statement is not of that shape."""
     words = [sql[a:b].lower() if g == "word" else sql[a:b] for g, a, b in tokens]
-    i = 0
-    for expected in ("create",):
-        if i >= len(words) or words[i] != expected:
-            return None
-        i += 1
+    if not words or words[0] != "create":
+        return None
+    i = 1
     if i < len(words) and words[i] in ("temp", "temporary"):
         i += 1
     if i >= len(words) or words[i] != "view":
