@@ -199,12 +199,12 @@ def test_inspect_shows_them(tmp_path: Path) -> None:
             "items",
             "create trigger touch after update on items begin select 1 ; end",
         ),
-        # SQLite compiles the view: its columns (name, declared type) come first.
+        # SQLite compiles the view: its columns' names come first.
         (
             "view",
             "named",
             None,
-            'columns ( "id" integer ) create view named as select id from items',
+            'columns ( "id" ) create view named as select id from items',
         ),
     ]
     done = invoke_cli(["inspect", db, "--format", "text"], tmp_path, clean_env())

@@ -226,7 +226,7 @@ def test_tables_kept_and_left_out(schema: Schema) -> None:
         ),
         (
             ("view", "", "child_view"),
-            'columns ( "id" int ) create view child_view as select id from child',
+            'columns ( "id" ) create view child_view as select id from child',
         ),
     ]
 

@@ -1,7 +1,7 @@
 """View definitions compared by meaning within one dialect, where that is proven.
 
 SQLite: a pair of parentheses is left out only when SQLite compiles the view to the same program
-without it, and the view's columns (names as SQLite derives them, declared types) are compared.
+without it, and the names of the view's columns (as SQLite derives them) are compared.
 PostgreSQL: ``NOT x IS NULL`` is ``x IS NOT NULL`` only in a view none of whose IS NULL tests is
 on a row value, and only where the printed text leaves no doubt what the NOT covers. The probe
 corpus (``tests/fixtures/probes/{sl-sl,pg-pg}.view-*``) pins the verdicts with rows run on both
@@ -89,11 +89,11 @@ def test_sqlite_leaves_out_only_the_parentheses_it_compiles_away() -> None:
         "CREATE VIEW d AS SELECT id FROM t WHERE x > 1 AND (y < 5 OR y > 8);"
     )
     assert found == {
-        "a": 'columns ( "id" integer , "s" ) create view a as select id , x + y as s from t'
+        "a": 'columns ( "id" , "s" ) create view a as select id , x + y as s from t'
         " where x > 1 and y < 5",
-        "b": 'columns ( "id" integer ) create view b as select id from t where x = y < 2',
-        "c": 'columns ( "id" integer ) create view c as select id from t where ( x = y ) < 2',
-        "d": 'columns ( "id" integer ) create view d as select id from t where x > 1 and'
+        "b": 'columns ( "id" ) create view b as select id from t where x = y < 2',
+        "c": 'columns ( "id" ) create view c as select id from t where ( x = y ) < 2',
+        "d": 'columns ( "id" ) create view d as select id from t where x > 1 and'
         " ( y < 5 or y > 8 )",
     }
 
@@ -121,7 +121,7 @@ def test_a_view_sqlite_cannot_compile_is_compared_as_written() -> None:
     sql = "CREATE VIEW v AS SELECT (a) FROM gone WHERE (a > 1)"
     assert _views(_TABLE + sql + "; CREATE VIEW w AS SELECT id FROM t WHERE (x > 1);") == {
         "v": canonical_sql(sql, True),
-        "w": 'columns ( "id" integer ) create view w as select id from t where x > 1',
+        "w": 'columns ( "id" ) create view w as select id from t where x > 1',
     }
 
 

@@ -250,7 +250,7 @@ def schema_object(
     SQLite keeps the statement as written: whitespace, comments, the case of keywords and of
     identifiers (quoted or not: SQLite folds them all) and the optional ``FOR EACH ROW`` of a
     trigger (SQLite has only row triggers) are made uniform. A view SQLite compiles (``view``)
-    is its columns' names and declared types, then its statement without the parentheses SQLite
+    is its columns' names, then its statement without the parentheses SQLite
     does not need (see ``sqlite_views``), so a difference in the SELECT is shown at its end as
     before. A view is keyed by its name alone (a view is a relation), a trigger by its table
     and name.
@@ -260,8 +260,6 @@ def schema_object(
         return SchemaObject(kind, name.lower(), canonical, table.lower(), sql)
     if view is None:
         return SchemaObject(kind, name.lower(), canonical_sql(sql, True), None, sql)
-    columns = " , ".join(
-        f'"{n.replace(chr(34), chr(34) * 2)}" {t}'.strip() for n, t in view.columns
-    )
+    columns = " , ".join('"' + n.replace('"', '""') + '"' for n in view.columns)
     canonical = f"columns ( {columns} ) {canonical_sql(view.sql, True)}"
     return SchemaObject(kind, name.lower(), canonical, None, sql)

@@ -1,6 +1,6 @@
 """A SQLite view's definition as SQLite itself reads it: the grouping parentheses that do not
-change what SQLite compiles are left out, and the view's columns (names and declared types, as
-SQLite derives them) are part of it.
+change what SQLite compiles are left out, and the names of the view's columns, as SQLite derives
+them, are part of it.
 
 SQLite keeps a view as written. Parentheses are grouping only where they change nothing, and
 whether they do is SQLite's own precedence (``a = b < c`` is ``a = (b < c)`` in SQLite, not in
@@ -45,19 +45,23 @@ _MAX_TRIES = 64
 @dataclass(frozen=True, slots=True)
 class ViewFacts:
     """What SQLite says of one view: its statement with the parentheses SQLite does not need
-    blanked out, and its columns as (name, declared type)."""
+    blanked out, and its columns' names (folded as SQLite compares names).
+
+    Their declared types are not kept: a column's is its table column's (compared with the
+    table, spelled as the table wrote it, ``decimal(4,2)`` or ``decimal(4, 2)``) or the CAST the
+    SELECT writes."""
 
     sql: str
-    columns: tuple[tuple[str, str], ...]
+    columns: tuple[str, ...]
 
 
 # Every view's columns in one statement; it fails as a whole when one view does not compile,
 # and then each view's are read on their own.
 _ALL_COLUMNS = (
-    "SELECT m.name, p.name, p.type FROM main.sqlite_master AS m "
+    "SELECT m.name, p.name FROM main.sqlite_master AS m "
     "JOIN pragma_table_info(m.name, 'main') AS p WHERE m.type = 'view' ORDER BY m.name, p.cid"
 )
-_COLUMNS = "SELECT name, type FROM pragma_table_info(?, 'main') ORDER BY cid"
+_COLUMNS = "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid"
 
 
 def view_facts(conn: sqlite3.Connection, master: Sequence[Sequence[Any]]) -> dict[str, ViewFacts]:
@@ -66,15 +70,15 @@ def view_facts(conn: sqlite3.Connection, master: Sequence[Sequence[Any]]) -> dic
     views = [(str(name), str(sql)) for kind, name, _table, sql in master if kind == "view" and sql]
     if not views:
         return {}
-    columns: dict[str, list[tuple[str, str]]] | None
+    columns: dict[str, list[tuple[str]]] | None
     try:
         rows = conn.execute(_ALL_COLUMNS).fetchall()
     except sqlite3.Error:
         columns = None
     else:
         columns = {}
-        for view, name, declared in rows:
-            columns.setdefault(view, []).append((name, declared))
+        for view, name in rows:
+            columns.setdefault(view, []).append((name,))
     facts: dict[str, ViewFacts] = {}
     for name, sql in views:
         try:
@@ -90,7 +94,7 @@ def view_facts(conn: sqlite3.Connection, master: Sequence[Sequence[Any]]) -> dic
 
 
 def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> ViewFacts | None:
-    columns = tuple((_ascii_lower(str(n)), str(t or "").lower()) for n, t in rows)
+    columns = tuple(_ascii_lower(str(row[0])) for row in rows)
     tokens = spans(sql, True)
     start = _body_start(sql, tokens)
     if start is None or not columns:
