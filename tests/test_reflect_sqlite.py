@@ -224,7 +224,10 @@ def test_tables_kept_and_left_out(schema: Schema) -> None:
             ("trigger", "child", "child_trigger"),
             "create trigger child_trigger after insert on child begin select 1 ; end",
         ),
-        (("view", "", "child_view"), "create view child_view as select id from child"),
+        (
+            ("view", "", "child_view"),
+            'columns ( "id" ) create view child_view as select id from child',
+        ),
     ]
 
 

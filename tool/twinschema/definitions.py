@@ -44,6 +44,14 @@ def canonical_sql(text: str, fold_quoted: bool) -> str:
 
 @lru_cache(maxsize=4096)
 def _canonical(text: str, fold_quoted: bool) -> str:
+    return " ".join(sql_tokens(text, fold_quoted))
+
+
+def sql_tokens(text: str, fold_quoted: bool, keep_quoted: bool = False) -> list[str]:
+    """The tokens of ``canonical_sql(text, fold_quoted)``, one string each (a string literal or a
+    quoted name whole, spaces and all): what a dialect adapter rewrites before joining them.
+    ``keep_quoted`` keeps quoted names as written, so that a name spelled like a keyword
+    (``"not"``, which PostgreSQL's printer always quotes) is never read as that keyword."""
     lexer = _SQLITE if fold_quoted else _POSTGRESQL
     tokens: list[str] = []
     for match in lexer.finditer(text):
@@ -54,7 +62,7 @@ def _canonical(text: str, fold_quoted: bool) -> str:
         if group == "word":
             tokens.append(token.lower())
         elif group == "quoted":
-            tokens.append(_identifier(token, fold_quoted))
+            tokens.append(token if keep_quoted else _identifier(token, fold_quoted))
         elif group == "string":
             prefix, _, rest = token.partition("'")
             tokens.append(prefix.lower() + "'" + rest)
@@ -67,7 +75,18 @@ def _canonical(text: str, fold_quoted: bool) -> str:
             tokens.append(token)
     while tokens and tokens[-1] == ";":
         tokens.pop()
-    return " ".join(tokens)
+    return tokens
+
+
+def spans(text: str, fold_quoted: bool) -> list[tuple[str, int, int]]:
+    """Where each token of ``text`` lies (comments and whitespace left out): its lexer group
+    (``word``, ``quoted``, ``string``, ``number``, ``op``...), start and end offsets."""
+    lexer = _SQLITE if fold_quoted else _POSTGRESQL
+    return [
+        (m.lastgroup or "", m.start(), m.end())
+        for m in lexer.finditer(text)
+        if m.lastgroup not in ("ws", "comment", None)
+    ]
 
 
 def _identifier(token: str, fold: bool) -> str:

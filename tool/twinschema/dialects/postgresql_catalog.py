@@ -290,7 +290,8 @@ SQL_SEARCH_PATH = "SELECT set_config('search_path', quote_ident(%(schema)s), tru
 # One row per view (materialized too), trigger, function or procedure, and sequence that no
 # extension owns and no column owns (serial and identity sequences are compared as the column's
 # identity): kind, name, table, a detail (a view's relkind and options, a trigger's tgenabled),
-# the definition as the catalog prints it, and the schema's name as SQL quotes it.
+# the definition as the catalog prints it, the schema's name as SQL quotes it, and for a view
+# whether one of its IS [NOT] NULL tests is on a row value (``postgresql_views``).
 _PROC = _NOT_EXTENSION.format(catalog="'pg_proc'", oid="p.oid")
 
 
@@ -300,16 +301,18 @@ rel AS (SELECT c.oid, c.relkind, c.relname, c.reloptions FROM pg_class c
         WHERE c.relnamespace IN (SELECT oid FROM ns) AND {_REL})
 SELECT 'view', c.relname::text, NULL::text,
        c.relkind::text || coalesce(' ' || array_to_string(c.reloptions, ', '), ''),
-       pg_get_viewdef(c.oid, true), quote_ident(%(schema)s)
+       pg_get_viewdef(c.oid, true), quote_ident(%(schema)s),
+       EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid
+               AND r.ev_action::text LIKE '%%:argisrow true%%')
 FROM rel c WHERE c.relkind IN ('v', 'm')
 UNION ALL
 SELECT 'trigger', tg.tgname::text, c.relname::text, tg.tgenabled::text,
-       pg_get_triggerdef(tg.oid, false), quote_ident(%(schema)s)
+       pg_get_triggerdef(tg.oid, false), quote_ident(%(schema)s), NULL
 FROM pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
 WHERE NOT tg.tgisinternal AND tg.tgparentid = 0  -- a partition's clone is its parent's trigger
 UNION ALL
 SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
-       NULL, NULL, pg_get_functiondef(p.oid), quote_ident(%(schema)s)
+       NULL, NULL, pg_get_functiondef(p.oid), quote_ident(%(schema)s), NULL
 FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.prokind IN ('f', 'p')
   AND {_PROC}
 UNION ALL
@@ -317,7 +320,7 @@ SELECT 'sequence', s.sequencename::text, NULL, NULL,
        concat_ws(' ', 'as', s.data_type::regtype::text, 'start', s.start_value,
                  'minvalue', s.min_value, 'maxvalue', s.max_value, 'increment', s.increment_by,
                  'cache', s.cache_size, CASE WHEN s.cycle THEN 'cycle' ELSE 'no cycle' END),
-       quote_ident(%(schema)s)
+       quote_ident(%(schema)s), NULL
 FROM pg_sequences s JOIN rel c ON c.relname = s.sequencename AND c.relkind = 'S'
 WHERE s.schemaname = %(schema)s AND NOT EXISTS (
     SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid

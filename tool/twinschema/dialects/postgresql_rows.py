@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from twinschema.definitions import canonical_sql
+from twinschema.definitions import canonical_sql, sql_tokens
 from twinschema.dialects import excluded
 from twinschema.dialects.postgresql_codes import FK_ACTION_CODES, FK_MATCH_CODES, POLICY_COMMANDS
 from twinschema.dialects.postgresql_types import collation_of
+from twinschema.dialects.postgresql_views import scalar_null_tests
 from twinschema.model import (
     OBJECT_FUNCTION,
     OBJECT_TRIGGER,
@@ -76,14 +77,17 @@ def schema_objects(
     Triggers of excluded tables are left out, like their tables.
     """
     objects: list[SchemaObject] = []
-    for kind, name, table, detail, definition, schema in rows:
+    for kind, name, table, detail, definition, schema, tests_rows in rows:
         if table is not None and excluded(table, exclude):
             continue
         text = str(definition or "")
         if kind == OBJECT_VIEW:
             relkind, _, reloptions = str(detail).partition(" ")
             head = "materialized view" if relkind == "m" else "view"
-            canonical = f"{head} {canonical_sql(text, False)}"
+            tokens = sql_tokens(text, False, keep_quoted=True)
+            if not tests_rows:  # every IS NULL test is on a scalar: NOT x IS NULL is x IS NOT NULL
+                tokens = scalar_null_tests(tokens)
+            canonical = f"{head} {' '.join(tokens)}"
             canonical += f" with ( {reloptions} )" if reloptions else ""
         elif kind == OBJECT_TRIGGER:
             canonical = canonical_sql(_unqualified(text, schema, "ON"), False)

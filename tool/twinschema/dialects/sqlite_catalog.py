@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from twinschema.dialects import sqlite_files
+from twinschema.dialects.sqlite_views import ViewFacts, view_facts
 from twinschema.errors import DatabaseError
 
 # One query per object kind, each over every ordinary table at once. Virtual tables are filtered
@@ -65,28 +66,34 @@ def connect(path: str, busy_timeout: float = 5.0) -> sqlite3.Connection:
 CatalogRow = Sequence[Any]
 
 
-# The rows of the catalog queries: sqlite_master, columns, foreign keys, index elements.
-CatalogRows = tuple[list[CatalogRow], list[CatalogRow], list[CatalogRow], list[CatalogRow]]
+# The rows of the catalog queries: sqlite_master, columns, foreign keys, index elements; then
+# what SQLite says of each view it compiles (``sqlite_views``), by name.
+CatalogRows = tuple[
+    list[CatalogRow], list[CatalogRow], list[CatalogRow], list[CatalogRow], dict[str, ViewFacts]
+]
 
 
 def read_catalog(conn: sqlite3.Connection, source: str, busy_timeout: float = 0.0) -> CatalogRows:
     """The rows of each of ``QUERIES``, read in one transaction: one snapshot. An error is
     explained in words (``sqlite_files.explain``)."""
     try:
-        master, columns, foreign_keys, indexes = catalog_rows(conn)
+        (master, columns, foreign_keys, indexes), views = catalog_rows(conn)
     except sqlite3.Error as exc:
         raise DatabaseError(sqlite_files.explain(source, exc, busy_timeout)) from None
-    return master, columns, foreign_keys, indexes
+    return master, columns, foreign_keys, indexes, views
 
 
-def catalog_rows(conn: sqlite3.Connection) -> list[list[CatalogRow]]:
-    """The rows of each of ``QUERIES``, read inside one transaction so that they see one
-    snapshot."""
+def catalog_rows(
+    conn: sqlite3.Connection,
+) -> tuple[list[list[CatalogRow]], dict[str, ViewFacts]]:
+    """The rows of each of ``QUERIES``, and what SQLite says of each view (a few statements
+    per view, none without views), read inside one transaction so that they see one snapshot."""
     own_transaction = not conn.in_transaction
     if own_transaction:
         conn.execute("BEGIN")
     try:
-        return [conn.execute(query).fetchall() for query in QUERIES]
+        rows = [conn.execute(query).fetchall() for query in QUERIES]
+        return rows, view_facts(conn, rows[0])
     finally:
         if own_transaction:
             conn.execute("ROLLBACK")

@@ -25,6 +25,7 @@ from twinschema.dialects.sqlite_lexer import (
     starts_word,
     unquote,
 )
+from twinschema.dialects.sqlite_views import ViewFacts
 from twinschema.model import (
     OBJECT_TRIGGER,
     CheckConstraint,
@@ -241,16 +242,24 @@ def _element(sql: str, start: int, end: int, order: tuple[int, int] | None) -> s
 EMPTY_TABLE_SQL = TableSql()
 
 
-def schema_object(kind: str, name: str, table: str, sql: str) -> SchemaObject:
+def schema_object(
+    kind: str, name: str, table: str, sql: str, view: ViewFacts | None = None
+) -> SchemaObject:
     """A view or trigger from its stored CREATE statement, made canonical.
 
     SQLite keeps the statement as written: whitespace, comments, the case of keywords and of
     identifiers (quoted or not: SQLite folds them all) and the optional ``FOR EACH ROW`` of a
-    trigger (SQLite has only row triggers) are made uniform. A view is keyed by its name alone
-    (a view is a relation), a trigger by its table and name.
+    trigger (SQLite has only row triggers) are made uniform. A view SQLite compiles (``view``)
+    is its columns' names, then its statement without the parentheses SQLite
+    does not need (see ``sqlite_views``), so a difference in the SELECT is shown at its end as
+    before. A view is keyed by its name alone (a view is a relation), a trigger by its table
+    and name.
     """
-    canonical = canonical_sql(sql, True)
     if kind == OBJECT_TRIGGER:
-        canonical = without_words(canonical, "for each row")
+        canonical = without_words(canonical_sql(sql, True), "for each row")
         return SchemaObject(kind, name.lower(), canonical, table.lower(), sql)
+    if view is None:
+        return SchemaObject(kind, name.lower(), canonical_sql(sql, True), None, sql)
+    columns = " , ".join('"' + n.replace('"', '""') + '"' for n in view.columns)
+    canonical = f"columns ( {columns} ) {canonical_sql(view.sql, True)}"
     return SchemaObject(kind, name.lower(), canonical, None, sql)

@@ -4,12 +4,14 @@ not excluded)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from twinschema.dialects import ReflectOptions, excluded
 from twinschema.dialects.sqlite_catalog import CatalogRow
 from twinschema.dialects.sqlite_clauses import module_of
 from twinschema.dialects.sqlite_ddl import schema_object
+from twinschema.dialects.sqlite_views import ViewFacts
 from twinschema.model import OBJECT_TRIGGER, OBJECT_VIEW, SchemaObject
 
 # Virtual-table modules whose shadow tables are named ``<table>_<suffix>`` and are part of the
@@ -32,8 +34,11 @@ class Listed:
     objects: list[SchemaObject] = field(default_factory=list)
 
 
-def list_master(master: list[CatalogRow], options: ReflectOptions) -> Listed:
-    """``sqlite_master``'s rows sorted by kind (views and triggers of excluded tables left out)."""
+def list_master(
+    master: list[CatalogRow], options: ReflectOptions, views: Mapping[str, ViewFacts]
+) -> Listed:
+    """``sqlite_master``'s rows sorted by kind (views and triggers of excluded tables left out);
+    ``views`` holds what SQLite said of each view it compiles."""
     listed = Listed()
     for kind, name, tbl, sql in master:
         if kind == "table":
@@ -49,7 +54,7 @@ def list_master(master: list[CatalogRow], options: ReflectOptions) -> Listed:
             and sql is not None
             and (kind == OBJECT_VIEW or not excluded(tbl, options.exclude))
         ):  # a trigger of an excluded table is left out with it
-            listed.objects.append(schema_object(kind, name, tbl, sql))
+            listed.objects.append(schema_object(kind, name, tbl, sql, views.get(name)))
     return listed
 
 
