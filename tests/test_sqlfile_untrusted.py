@@ -372,6 +372,11 @@ def test_pg_dump_output_builds_every_object(pg_server: str, tmp_path: Path) -> N
 # Servers that check passwords, and scratch roles that cannot make the load role
 
 
+# The tests on the password-only server run on one worker (an xdist group): it is started once
+# per run, not once per worker that runs one of them.
+ON_THE_PASSWORD_ONLY_SERVER = pytest.mark.xdist_group("password-only-server")
+
+
 @pytest.fixture(scope="module")
 def password_only_server() -> Iterator[str]:
     """An embedded server where every role, the superuser too, logs in with its password
@@ -419,6 +424,7 @@ def can_log_in(url: sa.URL) -> bool:
         return False
 
 
+@ON_THE_PASSWORD_ONLY_SERVER
 def test_superuser_password_survives_a_file_that_changes_it(
     tmp_path: Path, password_only_server: str
 ) -> None:
@@ -438,6 +444,7 @@ def test_superuser_password_survives_a_file_that_changes_it(
     assert server_state(password_only_server) == before
 
 
+@ON_THE_PASSWORD_ONLY_SERVER
 def test_password_server_loads_a_good_file(tmp_path: Path, password_only_server: str) -> None:
     before = server_state(password_only_server)
     done, _ = inspect(
@@ -486,6 +493,7 @@ def admin_scalar(server_url: str, query: str) -> object:
         engine.dispose()
 
 
+@ON_THE_PASSWORD_ONLY_SERVER
 def test_server_that_refuses_the_load_role_is_a_clear_error(
     tmp_path: Path, password_only_server: str
 ) -> None:
