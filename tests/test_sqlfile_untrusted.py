@@ -372,6 +372,11 @@ def test_pg_dump_output_builds_every_object(pg_server: str, tmp_path: Path) -> N
 # Servers that check passwords, and scratch roles that cannot make the load role
 
 
+# The tests on the password-only server run on one worker (an xdist group): it is started once
+# per run, not once per worker that runs one of them.
+ON_THE_PASSWORD_ONLY_SERVER = pytest.mark.xdist_group("password-only-server")
+
+
 @pytest.fixture(scope="module")
 def password_only_server() -> Iterator[str]:
     """An embedded server where every role, the superuser too, logs in with its password
@@ -419,6 +424,7 @@ def can_log_in(url: sa.URL) -> bool:
         return False
 
 
+@ON_THE_PASSWORD_ONLY_SERVER
 def test_superuser_password_survives_a_file_that_changes_it(
     tmp_path: Path, password_only_server: str
 ) -> None:
@@ -438,6 +444,7 @@ def test_superuser_password_survives_a_file_that_changes_it(
     assert server_state(password_only_server) == before
 
 
+@ON_THE_PASSWORD_ONLY_SERVER
 def test_password_server_loads_a_good_file(tmp_path: Path, password_only_server: str) -> None:
     before = server_state(password_only_server)
     done, _ = inspect(
@@ -486,6 +493,7 @@ def admin_scalar(server_url: str, query: str) -> object:
         engine.dispose()
 
 
+@ON_THE_PASSWORD_ONLY_SERVER
 def test_server_that_refuses_the_load_role_is_a_clear_error(
     tmp_path: Path, password_only_server: str
 ) -> None:
@@ -737,3 +745,72 @@ def test_a_postgresql_file_that_never_ends_is_cancelled(tmp_path: Path, pg_serve
         ).one()
     engine.dispose()
     assert tuple(left) == (0, 0)  # the scratch database and the load role are gone
+
+
+def _sleeping_backend(server_url: str) -> tuple[int, object] | None:
+    """The backend running a SQL file's ``pg_sleep(100)`` and when that statement started."""
+    engine = sa.create_engine(server_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.text(
+                    "SELECT pid, query_start FROM pg_stat_activity WHERE state = 'active' "
+                    "AND query LIKE '%pg_sleep(100)%' AND pid <> pg_backend_pid()"
+                )
+            ).first()
+    finally:
+        engine.dispose()
+    return None if row is None else (int(row[0]), row[1])
+
+
+def test_a_file_cancelled_from_outside_is_not_run_again_to_find_its_line(
+    tmp_path: Path, pg_server: str
+) -> None:
+    """An administrator's pg_cancel_backend ends the load: 'canceling statement' on the run's
+    lines, and the run is not replayed to find the statement (the replay ran the pg_sleep
+    again, in full). Witness: no backend starts that pg_sleep again before the load ends."""
+    sql = tmp_path / "x.sql"
+    sql.write_text("CREATE TABLE t (id integer PRIMARY KEY);\nSELECT pg_sleep(100);\n")
+    raised: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            with sqlfile.load_postgresql(sql, pg_server):
+                pass
+        except BaseException as exc:  # reported by the test, in its own thread
+            raised.append(exc)
+
+    loader = threading.Thread(target=load, daemon=True)
+    loader.start()
+    found = None
+    while found is None and loader.is_alive():
+        threading.Event().wait(0.05)  # a poll, not a measure
+        found = _sleeping_backend(pg_server)
+    assert found is not None, raised
+    backend, started = found
+    admin(pg_server, f"SELECT pg_cancel_backend({backend})")
+    while loader.is_alive():
+        again = _sleeping_backend(pg_server)
+        assert again is None or again[1] == started, "the cancelled run was replayed"
+        loader.join(0.05)
+    assert len(raised) == 1 and isinstance(raised[0], UsageError), raised
+    assert str(raised[0]) == f"{sql}:1-2: canceling statement due to user request"
+
+
+def test_a_statement_timeout_of_the_file_still_names_the_statement(
+    tmp_path: Path, pg_server: str
+) -> None:
+    """The near miss: a run cancelled by the file's own statement_timeout is replayed (the
+    timeout ends the replay too), and the error names the statement's line."""
+    sql = tmp_path / "x.sql"
+    sql.write_text(
+        "SET statement_timeout = '300ms';\n"
+        "CREATE TABLE t (id integer PRIMARY KEY);\n"
+        "SELECT pg_sleep(100);\n"
+    )
+    with (
+        pytest.raises(UsageError) as raised,
+        sqlfile.load_postgresql(sql, pg_server),
+    ):
+        pass
+    assert str(raised.value) == f"{sql}:3: canceling statement due to statement timeout"

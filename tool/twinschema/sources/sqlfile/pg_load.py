@@ -325,7 +325,7 @@ def _failing_line(
         return str(lines.line(piece.start + int(position) - 1))
     if len(piece.statements) == 1:
         return str(lines.line(piece.statements[0][0]))
-    if not piece.transaction_control:
+    if not piece.transaction_control and _replay_is_bounded(conn, text, piece, exc):
         # The run was one implicit transaction, rolled back whole: replay it one statement at a
         # time in a transaction that is rolled back too, to find the statement that fails.
         found = _replay(conn, text, piece)
@@ -333,6 +333,26 @@ def _failing_line(
             return str(lines.line(found))
     first = lines.line(piece.statements[0][0]) if piece.statements else lines.line(piece.start)
     return f"{first}-{lines.line(max(piece.end - 1, piece.start))}"
+
+
+def _replay_is_bounded(conn: psycopg.Connection[Any], text: str, run: Run, exc: Exception) -> bool:
+    """Whether replaying the run ends as soon as its first run did. A run cancelled from outside
+    (pg_cancel_backend, an administrator; the load's own deadline is dealt with before) would
+    run its statements again, as long again (a pg_sleep(100): 100 s more, for the same
+    'canceling statement' and no line): it is replayed only under a statement_timeout, the
+    session's or one the run itself sets (rolled back with it, set again by the replay), which
+    ends the replay as it ended the run. Not replayed, the error names the run's lines."""
+    if not isinstance(exc, psycopg.errors.QueryCanceled):
+        return True
+    if "statement_timeout" in text[run.start : run.end].lower():
+        return True
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        return False  # _replay would not replay it either
+    try:
+        row = conn.execute("SELECT current_setting('statement_timeout')").fetchone()
+    except psycopg.Error:
+        return False
+    return row is not None and row[0] != "0"
 
 
 def _replay(conn: psycopg.Connection[Any], text: str, run: Run) -> int | None:
