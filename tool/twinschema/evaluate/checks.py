@@ -10,7 +10,7 @@ The rows come from ``probe_sets``, which partial index predicates and generated 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical import typemap
@@ -235,19 +235,65 @@ def _not_null_checks(st: StageContext) -> None:
                 continue
             st.drop(nd, cd)
             shown = f"CHECK ({text})"
-            st.comparison.equivalences.append(
-                Equivalence(
-                    nd.layer,
-                    nd.table,
-                    nd.column,
-                    f"NOT NULL as a CHECK: equal on {probe_count(run.judged)}",
-                    shown if left_null else "NOT NULL",
-                    "NOT NULL" if left_null else shown,
-                    nd.left_source,
-                    nd.right_source,
-                )
-            )
+            _not_null_as_checks(st, nd, shown, probe_count(run.judged), left_null)
             break
+        else:
+            _null_refused_by_checks(st, nd, table, other.name, left_null)
+
+
+def _not_null_as_checks(
+    st: StageContext, nd: Difference, shown: str, judged: str, left_null: bool
+) -> None:
+    """List the column_nullable difference ``nd`` as the equivalence "NOT NULL as a CHECK"."""
+    assert nd.table is not None
+    st.comparison.equivalences.append(
+        Equivalence(
+            nd.layer,
+            nd.table,
+            nd.column,
+            f"NOT NULL as a CHECK: equal on {judged}",
+            shown if left_null else "NOT NULL",
+            "NOT NULL" if left_null else shown,
+            nd.left_source,
+            nd.right_source,
+        )
+    )
+
+
+def _null_refused_by_checks(
+    st: StageContext, nd: Difference, table: Table, column: str, left_null: bool
+) -> None:
+    """Drop the column_nullable difference ``nd`` where the CHECKs of the side that allows NULL
+    in ``column`` reject every probe row with a NULL in it, together (``typeof(n) = 'integer'
+    AND n < 2``, ``coalesce(n, 5) < 2``): NOT NULL on the other side rejects the same rows. The
+    rows with a value there are the CHECKs' own to compare (their differences stay); one probe
+    row with a NULL in ``column`` that they accept (``coalesce(n, m) > 0`` with m = 1) keeps
+    the difference."""
+    dialect = (st.left if left_null else st.right).schema.dialect
+    texts = [c.raw or c.expression for c in table.checks]
+    reading = [
+        t
+        for t in texts
+        if (reads := probes.reads(dialect, t)) is not None
+        and column.lower() in {c.lower() for c in reads.columns}
+    ]
+    if not reading:
+        return
+    conjunction = " AND ".join(f"({t})" for t in reading)
+    test = f"{column} IS NOT NULL"
+    ltext, rtext = (conjunction, test) if left_null else (test, conjunction)
+    found = probe_rows(st, table.name, ltext, rtext, counted=False)
+    if found is None or column.lower() not in found.names:
+        return
+    at = found.names.index(column.lower())
+    nulls = replace(found, rows=tuple(r for r in found.rows if r[at] is None))
+    judged = accept_vectors(nulls, ltext, rtext)
+    if not nulls.rows or len(judged) != len(nulls.rows) or any(a or b for _, a, b in judged):
+        return
+    st.result.evaluated += 1
+    st.drop(nd)
+    shown = " AND ".join(f"CHECK ({t})" for t in reading)
+    _not_null_as_checks(st, nd, shown, probe_count(len(judged)), left_null)
 
 
 def _one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference]:
