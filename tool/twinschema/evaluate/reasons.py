@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 from twinschema.canonical import typemap
 from twinschema.canonical.typemap_arguments import (
     ARGUMENT_REASONS,
+    EVERY,
     EXHAUSTIVE,
     FRACTION,
+    INTEGER_OVERFLOW,
     NEGATIVE,
     NOT_POSITIVE,
     NOT_ZERO,
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
 
 # An operand whose negation overflows: the smallest int2, int4 and int8.
 _SMALLEST = frozenset({Decimal(-(2**15)), Decimal(-(2**31)), Decimal(-(2**63))})
+# The largest int2: integer arithmetic whose result stays within it overflows no integer type.
+_INT2_MAX = Decimal(2**15 - 1)
+# Where ``_arguments`` keeps the values of the operator node itself (its result).
+_RESULT = "="
 # What ``argument_reason`` gives for an operator that is no reason on the witness row.
 NO_REASON = ""
 
@@ -48,17 +54,19 @@ class Parted:
 
 
 def operator_reasons(
-    dialects: tuple[str, str], texts: tuple[str, str], operators: list[str], parted: Parted | None
-) -> list[str]:
+    dialects: tuple[str, str], texts: tuple[str, str], operators: list[str], parted: Parted | None,
+    fallback: bool = True,
+) -> list[str]:  # fmt: skip
     """What each of ``operators`` does on each dialect (``typemap``): as its arguments on the
     witness rows ``parted`` call for, those that do nothing there left out, unless none is
-    left (then, and with no witness rows, every operator's general reason)."""
+    left (then, and with no witness rows, every operator's general reason; none when not
+    ``fallback``: another reason, a column's scale, names why)."""
     general = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
     if parted is None:
         return general
     found = [argument_reason(dialects, texts, op, parted) for op in operators]
     chosen = [general[n] if r is None else r for n, r in enumerate(found)]
-    return [r for r in chosen if r] or general
+    return [r for r in chosen if r] or (general if fallback else [])
 
 
 def argument_reason(
@@ -73,6 +81,11 @@ def argument_reason(
         return None
     values = [_arguments(n, dialects[n], texts[n], operator, parted) for n in (0, 1)]
     for argument, test, reason in cases:
+        if argument == EVERY:
+            overflow = _overflows(values) if test == INTEGER_OVERFLOW else None
+            if overflow is not None:
+                return reason if overflow else NO_REASON
+            continue
         if any(_holds(test, v) for side in values for v in side.get(argument, ())):
             return reason
     return NO_REASON if operator in EXHAUSTIVE else None
@@ -97,11 +110,14 @@ def _arguments(
     found: dict[str, list[Decimal]] = {}
     number = ColumnType(dialect, "numeric")
     wanted = {argument for argument, _, _ in ARGUMENT_REASONS[operator]}
+    if EVERY in wanted:
+        wanted |= {"this", "expression"}
     for node in tree.walk():
         if type(node).__name__ != operator:
             continue
-        for name, argument in node.args.items():
-            if name not in wanted or not isinstance(argument, exp.Expression):
+        arguments = [*node.args.items(), *([(_RESULT, node)] if EVERY in wanted else [])]
+        for name, argument in arguments:
+            if name not in wanted | {_RESULT} or not isinstance(argument, exp.Expression):
                 continue
             got = parted.backends[n].computed(
                 parted.columns[n], argument.sql(dialect=read), number, parted.rows
@@ -109,6 +125,17 @@ def _arguments(
             values = [_number(outcome) for outcome in got or ()]
             found.setdefault(name, []).extend(v for v in values if v is not None)
     return found
+
+
+def _overflows(values: list[dict[str, list[Decimal]]]) -> bool | None:
+    """Whether integer arithmetic overflows on the witness rows: every argument a whole number
+    on both sides and the result past the largest int2 on one (where it failed, the other's
+    shows it). None when no argument is a number there (a date, a text: the general reason)."""
+    arguments = [v for side in values for n in ("this", "expression") for v in side.get(n, ())]
+    if not arguments:
+        return None
+    whole = all(v == v.to_integral_value() for v in arguments)
+    return whole and any(abs(v) > _INT2_MAX for side in values for v in side.get(_RESULT, ()))
 
 
 def _number(outcome: tuple[bool, Any] | None) -> Decimal | None:
