@@ -25,6 +25,13 @@ SCALE_REASON = (
     "{keeps} keeps them all (0.001 is 0.00 on one, 0.001 on the other)"
 )
 
+# Dialects that refuse a value past a column's declared NUMERIC precision: PostgreSQL's
+# numeric(5,2) holds numbers below 1000 only ("numeric field overflow"), SQLite's NUMERIC(5,2)
+# stores any number. Across dialects, a generated column of such a type is run on probe rows
+# even when its expression depends on no dialect (``GENERATED ALWAYS AS (x)`` with x = 1000),
+# its probe values reaching the bound (``evaluate.computed``).
+ENFORCES_PRECISION = frozenset({POSTGRESQL})
+
 # Dialects whose unscaled NUMERIC stores a non-integer (and an integer past 64 bits) as a double,
 # about 15-17 significant digits: SQLite's NUMERIC affinity stores 0.30000000000000001 as 0.3,
 # PostgreSQL's numeric keeps every digit. Across dialects, an expression or a unique rule that

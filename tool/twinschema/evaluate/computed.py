@@ -29,7 +29,12 @@ from twinschema.evaluate.context import (
     matched_tables,
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
-from twinschema.evaluate.reasons import Parted, precision_reason
+from twinschema.evaluate.reasons import (
+    Parted,
+    enforced_bound,
+    past_precision,
+    precision_reason,
+)
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
@@ -255,7 +260,9 @@ def generated(st: StageContext) -> None:
 
 def _matched_generated(st: StageContext) -> None:
     """Generated columns whose expressions the comparer matched but whose operators depend on
-    the dialect: run on probe rows, a row they part on makes a ``column_generated`` difference."""
+    the dialect, or whose type has a NUMERIC precision one side enforces and the other does
+    not (``reasons.enforced_bound``: ``AS (x)`` fails past it on one side only): run on probe
+    rows, a row they part on makes a ``column_generated`` difference."""
     for lt, lc, rc in matched_columns(st):
         if lc.generated is None or rc.generated is None:
             continue
@@ -263,7 +270,7 @@ def _matched_generated(st: StageContext) -> None:
             continue  # judged as a difference above
         ltext = lc.generated.raw or lc.generated.expression
         rtext = rc.generated.raw or rc.generated.expression
-        if not dependent(st, ltext, rtext, lt.name):
+        if not dependent(st, ltext, rtext, lt.name) and enforced_bound((lc, rc)) is None:
             continue
         judged = _run_generated(st, lt, lc, rc)
         if judged is None or judged[0] is None:
@@ -306,7 +313,9 @@ def _run_generated(
     assert lc.generated is not None and rc.generated is not None
     ltext = lc.generated.raw or lc.generated.expression
     rtext = rc.generated.raw or rc.generated.expression
-    found = probe_rows(st, table.name, ltext, rtext)
+    bound = enforced_bound((lc, rc)) if st.cross else None
+    numbers = () if bound is None else (bound, -bound)
+    found = probe_rows(st, table.name, ltext, rtext, numbers=numbers)
     if found is None:
         return None
     lb, rb = found.backends
@@ -327,7 +336,10 @@ def _run_generated(
         return None
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
-    witness = next(((r, a, b) for r, a, b in both if not _same(a, b, kind, st.cross)), None)
+    parting = [(r, a, b) for r, a, b in both if not _same(a, b, kind, st.cross)]
+    # A row past the column's precision on one side, where there is one, says most plainly why.
+    past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
+    witness = next(iter(past or parting), None)
     if witness is None:
         return None, len(both), None, None
     row, a, b = witness

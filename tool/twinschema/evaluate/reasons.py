@@ -172,9 +172,29 @@ def precision_reason(
     numeric(5,2) holds less than 1000; SQLite's NUMERIC(5,2) stores any number): the
     precision, not the arithmetic's integer overflow. None when the witness shows no such
     value."""
+    past = past_precision(columns, outcomes)
+    if past is None or outcomes is None:
+        return None
+    n, value, bound = past
+    side, other = ("left", "right") if n == 0 else ("right", "left")
+    ctype = columns[n].type
+    return (
+        f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on "
+        f"{st.side_name(side)}, which holds numbers below {bound} only (precision "
+        f"{ctype.precision} with scale {ctype.scale or 0}): {value} fails there "
+        f"({outcomes[n][1]}), {st.side_name(other)} stores it"
+    )
+
+
+def past_precision(
+    columns: tuple[Column, Column], outcomes: tuple[Computed, Computed] | None
+) -> tuple[int, Decimal, Decimal] | None:
+    """(the side whose column failed, the number the other side computed, the bound below
+    which that column's precision holds numbers) where one side fails to store a number past
+    its column's declared precision that the other stores; None elsewhere."""
     if outcomes is None:
         return None
-    for n, side in ((0, "left"), (1, "right")):
+    for n in (0, 1):
         failed, other = outcomes[n], outcomes[1 - n]
         ctype = columns[n].type
         if failed[0] or not other[0] or ctype.precision is None or other[1] is None:
@@ -185,13 +205,21 @@ def precision_reason(
             continue
         scale = ctype.scale or 0
         bound = Decimal(10) ** (ctype.precision - scale)
-        if abs(value.quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)) < bound:
+        if abs(value.quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)) >= bound:
+            return n, value, bound
+    return None
+
+
+def enforced_bound(columns: tuple[Column, Column]) -> Decimal | None:
+    """10 ** (precision - scale) of the column of the pair whose declared NUMERIC precision its
+    dialect enforces and the other's does not (``typemap_storage.ENFORCES_PRECISION``): a
+    number from it up fails there, the other side stores it. None when neither is such."""
+    from twinschema.canonical.typemap_storage import ENFORCES_PRECISION
+
+    for this, other in (columns, (columns[1], columns[0])):
+        ctype = this.type
+        if ctype.precision is None or "numeric" not in typemap.kinds_of(ctype):
             continue
-        return (
-            f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on "
-            f"{st.side_name(side)}, which holds numbers below {bound} only (precision "
-            f"{ctype.precision} with scale {scale}): {value} fails there "
-            f"({failed[1]}), {st.side_name('right' if side == 'left' else 'left')} "
-            "stores it"
-        )
+        if ctype.dialect in ENFORCES_PRECISION and other.type.dialect not in ENFORCES_PRECISION:
+            return Decimal(10) ** (ctype.precision - (ctype.scale or 0))
     return None
