@@ -33,20 +33,21 @@ class ProbeSet:
 
 def probe_rows(
     st: StageContext, table: str, ltext: str, rtext: str, *, counted: bool = True,
-    numbers: tuple[Decimal, ...] = (),
+    numbers: tuple[Decimal, ...] = (), lengths: tuple[int, ...] = (),
 ) -> ProbeSet | None:  # fmt: skip
     """The probe rows for two expressions over ``table`` (``_rows``; ``numbers`` as if the
     expressions held them too: a generated column's precision bound), None counted as not
     evaluated unless ``counted`` is False (a witness search is no judgement of its own)."""
-    found = _rows(st, table, ltext, rtext, numbers)
+    found = _rows(st, table, ltext, rtext, numbers, lengths)
     if found is None and counted:
         st.result.not_evaluated += 1
     return found
 
 
 def _rows(
-    st: StageContext, table: str, ltext: str, rtext: str, extra: tuple[Decimal, ...] = ()
-) -> ProbeSet | None:
+    st: StageContext, table: str, ltext: str, rtext: str, extra: tuple[Decimal, ...] = (),
+    extra_lengths: tuple[int, ...] = (),
+) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
     expressions' literals. None when an expression does not parse, reads a column one side
     lacks, or a dialect has no scratch database."""
@@ -61,7 +62,7 @@ def _rows(
         return None
     numbers = tuple(dict.fromkeys(lreads.numbers + rreads.numbers + extra))
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
-    lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths))
+    lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
     values = []
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]

@@ -25,6 +25,7 @@ from twinschema.canonical.typemap_arguments import (
     ZERO,
 )
 from twinschema.evaluate.backends import Backend, Computed
+from twinschema.evaluate.values import probe_text
 from twinschema.model import Column, ColumnType
 
 if TYPE_CHECKING:
@@ -207,6 +208,64 @@ def past_precision(
         bound = Decimal(10) ** (ctype.precision - scale)
         if abs(value.quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)) >= bound:
             return n, value, bound
+    return None
+
+
+def enforced_length(columns: tuple[Column, Column]) -> int | None:
+    """The declared length of the column of the pair whose dialect refuses longer text and
+    the other's does not (``typemap_storage.ENFORCES_LENGTH``); None when neither is such."""
+    from twinschema.canonical.typemap_storage import ENFORCES_LENGTH
+
+    for this, other in (columns, (columns[1], columns[0])):
+        if this.type.length is None:
+            continue
+        if this.type.dialect in ENFORCES_LENGTH and other.type.dialect not in ENFORCES_LENGTH:
+            return this.type.length
+    return None
+
+
+def narrower_integer(columns: tuple[Column, Column]) -> bool:
+    """True when one column of the pair is an integer its dialect holds in fewer bits than the
+    other's (``typemap_storage.NARROW_INTEGERS``: PostgreSQL's integer against SQLite's)."""
+    from twinschema.canonical.typemap_storage import NARROW_INTEGERS
+
+    def narrow(column: Column) -> bool:
+        kinds = NARROW_INTEGERS.get(column.type.dialect, frozenset())
+        return bool(typemap.kinds_of(column.type) & kinds)
+
+    return narrow(columns[0]) != narrow(columns[1])
+
+
+def limited(columns: tuple[Column, Column]) -> bool:
+    """True when a value one column of the pair stores may fail to fit the other: a precision,
+    a length or an integer width one dialect enforces and the other does not."""
+    return (
+        enforced_bound(columns) is not None
+        or enforced_length(columns) is not None
+        or narrower_integer(columns)
+    )
+
+
+def refusal_reason(
+    st: StageContext, table: str, columns: tuple[Column, Column],
+    outcomes: tuple[Computed, Computed] | None,
+) -> str | None:  # fmt: skip
+    """Why a generated column parts the dialects where one side fails to store what it computed
+    and the other stores it (a text past PostgreSQL's varchar(3), 2147483648 in its integer):
+    the column's type on the side that fails, with the database's own error. None elsewhere."""
+    if outcomes is None:
+        return None
+    for n in (0, 1):
+        failed, other = outcomes[n], outcomes[1 - n]
+        if failed[0] or not other[0]:
+            continue
+        side, kept = ("left", "right") if n == 0 else ("right", "left")
+        ctype = columns[n].type
+        return (
+            f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on "
+            f"{st.side_name(side)}, which fails to store {probe_text(other[1])} "
+            f"({failed[1]}); {st.side_name(kept)} stores it"
+        )
     return None
 
 
