@@ -1,8 +1,9 @@
 """A generated column that parts the dialects by overflowing a declared NUMERIC precision on
 PostgreSQL (numeric(5,2) holds numbers below 1000 only; SQLite's NUMERIC(5,2) stores any) says
 so, not "arithmetic that overflows the integer type"; an int4 overflow still says that (the near
-miss). Both are golden probe cases whose witness rows ``test_probes`` inserts into both real
-databases."""
+miss). A plain copy (``AS (x)``) into such a column is run too, and arithmetic on a scaled
+NUMERIC names no integer overflow (its scale, where no precision witness is). All are golden
+probe cases whose witness rows ``test_probes`` inserts into both real databases."""
 
 from __future__ import annotations
 
@@ -29,12 +30,26 @@ def loader(pg_server: str) -> Iterator[Loader]:
          "overflows the integer type"),
         ("sl-pg.eval-dependent-generated-overflow",
          "arithmetic that overflows the integer type", "precision"),
+        # A plain copy runs too: the column's own precision is what parts the dialects.
+        ("sl-pg.eval-generated-copy-numeric-precision",
+         "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only (precision 5 "
+         "with scale 2): 1000 fails there (numeric field overflow), SQLite stores it; witness "
+         "(x) = (1000)", "overflows the integer type"),
+        ("sl-pg.eval-generated-copy-real-decimal-precision",
+         "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only (precision 5 "
+         "with scale 2): 1000.0 fails there", "integer"),
+        # No integer anywhere: a precision witness first, else the scale, never an int overflow.
+        ("sl-pg.eval-generated-scaled-times-two-precision",
+         "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only", "integer"),
+        ("sl-pg.eval-generated-scaled-times-two-scale",
+         "x has scale 2: PostgreSQL rounds a value to 2 decimals on store", "integer"),
     ],
 )  # fmt: skip
 def test_a_generated_overflow_names_its_cause(
     loader: Loader, name: str, named: str, not_named: str
 ) -> None:
     found = compare_case(loader, BY_NAME[name])
+    assert found.differences, f"{name}: in sync"
     (generated,) = [d for d in found.differences if d.kind == "column_generated"]
     assert named in generated.message, generated.message
     assert not_named not in generated.message, generated.message

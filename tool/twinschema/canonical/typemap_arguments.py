@@ -13,6 +13,16 @@ from types import MappingProxyType
 NEGATIVE, NOT_POSITIVE, ZERO, FRACTION = "negative", "not positive", "zero", "fraction"
 SMALLEST = "the smallest integer"  # of int2, int4 or int8: negating it overflows
 NOT_ZERO = "not zero"
+# The test of the argument ``EVERY`` (all the operator's arguments at once, and its result):
+# integer arithmetic that overflows, every argument a whole number on both sides and the result
+# past the largest int2 on one (``x * 2`` with x = 0.001 in a NUMERIC(5,2) overflows nothing).
+EVERY = "*"
+INTEGER_OVERFLOW = "integers past int2"
+
+_OVERFLOW = (
+    "arithmetic that overflows the integer type: PostgreSQL fails, SQLite computes on in "
+    "64-bit integers (a REAL past them)"
+)
 
 _MOD_FRACTION = (
     "modulo of a fraction: SQLite's % drops the fraction of each operand (2.01 % 2 is 0), "
@@ -50,6 +60,9 @@ ARGUMENT_REASONS: Mapping[str, tuple[tuple[str, str, str], ...]] = MappingProxyT
                 "storage too: 2.00 is stored as 2, and 2 / 3 is 0 there, 0.666... on PostgreSQL)",
             ),
         ),
+        "Add": ((EVERY, INTEGER_OVERFLOW, _OVERFLOW),),
+        "Sub": ((EVERY, INTEGER_OVERFLOW, _OVERFLOW),),
+        "Mul": ((EVERY, INTEGER_OVERFLOW, _OVERFLOW),),
         "Neg": (
             (
                 "this",

@@ -25,6 +25,21 @@ SCALE_REASON = (
     "{keeps} keeps them all (0.001 is 0.00 on one, 0.001 on the other)"
 )
 
+# Dialects that refuse a value past a column's declared NUMERIC precision: PostgreSQL's
+# numeric(5,2) holds numbers below 1000 only ("numeric field overflow"), SQLite's NUMERIC(5,2)
+# stores any number. Across dialects, a generated column of such a type is run on probe rows
+# even when its expression depends on no dialect (``GENERATED ALWAYS AS (x)`` with x = 1000),
+# its probe values reaching the bound (``evaluate.computed``).
+ENFORCES_PRECISION = frozenset({POSTGRESQL})
+
+# Dialects that refuse text longer than a column's declared length (PostgreSQL's varchar(3)
+# refuses 'abcd': "value too long"; SQLite's VARCHAR(3) stores it), and the integer kinds each
+# dialect holds in fewer than 64 bits (PostgreSQL's integer and smallint refuse 2147483648 and
+# 32768; SQLite's INTEGER holds any 64-bit number). Across dialects, a generated column of such
+# a type is run on probe rows as ENFORCES_PRECISION's are (``GENERATED ALWAYS AS (s)``).
+ENFORCES_LENGTH = frozenset({POSTGRESQL})
+NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
+
 # Dialects whose unscaled NUMERIC stores a non-integer (and an integer past 64 bits) as a double,
 # about 15-17 significant digits: SQLite's NUMERIC affinity stores 0.30000000000000001 as 0.3,
 # PostgreSQL's numeric keeps every digit. Across dialects, an expression or a unique rule that

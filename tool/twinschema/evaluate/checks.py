@@ -143,7 +143,8 @@ def why_dependent(
     scaled = scale_reasons(st, table, {c for r in found if r is not None for c in r.columns}, past)
     operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
-    reasons = operator_reasons(dialects, (ltext, rtext), operators, parted) + scaled
+    # An operator that does nothing on the witness row is no reason where a scale is one.
+    reasons = operator_reasons(dialects, (ltext, rtext), operators, parted, not scaled) + scaled
     converting = [r for r in found if r is not None and not text_on_both(st, table, *r.rendered)]
     reasons += [typemap.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions]
     ordered = sorted({c for r in found if r is not None for c in r.ordered})

@@ -29,7 +29,15 @@ from twinschema.evaluate.context import (
     matched_tables,
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
-from twinschema.evaluate.reasons import Parted, precision_reason
+from twinschema.evaluate.reasons import (
+    Parted,
+    enforced_bound,
+    enforced_length,
+    limited,
+    past_precision,
+    precision_reason,
+    refusal_reason,
+)
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
@@ -255,7 +263,9 @@ def generated(st: StageContext) -> None:
 
 def _matched_generated(st: StageContext) -> None:
     """Generated columns whose expressions the comparer matched but whose operators depend on
-    the dialect: run on probe rows, a row they part on makes a ``column_generated`` difference."""
+    the dialect, or whose type has a NUMERIC precision one side enforces and the other does
+    not (``reasons.enforced_bound``: ``AS (x)`` fails past it on one side only): run on probe
+    rows, a row they part on makes a ``column_generated`` difference."""
     for lt, lc, rc in matched_columns(st):
         if lc.generated is None or rc.generated is None:
             continue
@@ -263,9 +273,10 @@ def _matched_generated(st: StageContext) -> None:
             continue  # judged as a difference above
         ltext = lc.generated.raw or lc.generated.expression
         rtext = rc.generated.raw or rc.generated.expression
-        if not dependent(st, ltext, rtext, lt.name):
+        limits_only = not dependent(st, ltext, rtext, lt.name)
+        if limits_only and not limited((lc, rc)):
             continue
-        judged = _run_generated(st, lt, lc, rc)
+        judged = _run_generated(st, lt, lc, rc, limits_only)
         if judged is None or judged[0] is None:
             continue
         st.dependent_difference(
@@ -277,7 +288,9 @@ def _matched_generated(st: StageContext) -> None:
             (
                 f"the generated expression of {lt.name}.{lc.name}",
                 precision_reason(st, lt.name, (lc, rc), judged[3])
-                or why_dependent(st, ltext, rtext, lt.name, judged[2]),
+                or why_dependent(st, ltext, rtext, lt.name, judged[2])
+                or refusal_reason(st, lt.name, (lc, rc), judged[3])
+                or "",
                 judged[0],
             ),
         )
@@ -298,15 +311,22 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
 
 
 def _run_generated(
-    st: StageContext, table: Table, lc: Column, rc: Column
+    st: StageContext, table: Table, lc: Column, rc: Column, limits_only: bool = False
 ) -> tuple[str | None, int, Parted | None, tuple[Computed, Computed] | None] | None:
     """Both generating expressions over the same probe rows: (the witness text of a row they
     part on, or None; how many rows both computed; the witness row, or None; what each side
-    gave on it, or None). None when not evaluated (counted)."""
+    gave on it, or None). None when not evaluated (counted). With ``limits_only`` (the
+    expression means the same on both dialects, the column's type limits one side only), a
+    row parts them only where one side fails to store what it computed: a value that differs
+    because a column it reads stores the row differently is that column's own warning."""
     assert lc.generated is not None and rc.generated is not None
     ltext = lc.generated.raw or lc.generated.expression
     rtext = rc.generated.raw or rc.generated.expression
-    found = probe_rows(st, table.name, ltext, rtext)
+    bound = enforced_bound((lc, rc)) if st.cross else None
+    numbers = () if bound is None else (bound, -bound)
+    length = enforced_length((lc, rc)) if st.cross else None
+    lengths = () if length is None else (length,)
+    found = probe_rows(st, table.name, ltext, rtext, numbers=numbers, lengths=lengths)
     if found is None:
         return None
     lb, rb = found.backends
@@ -327,7 +347,14 @@ def _run_generated(
         return None
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
-    witness = next(((r, a, b) for r, a, b in both if not _same(a, b, kind, st.cross)), None)
+    parting = [
+        (r, a, b)
+        for r, a, b in both
+        if not _same(a, b, kind, st.cross) and (not limits_only or a[0] != b[0])
+    ]
+    # A row past the column's precision on one side, where there is one, says most plainly why.
+    past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
+    witness = next(iter(past or parting), None)
     if witness is None:
         return None, len(both), None, None
     row, a, b = witness

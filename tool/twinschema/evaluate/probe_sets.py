@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
@@ -31,17 +32,22 @@ class ProbeSet:
 
 
 def probe_rows(
-    st: StageContext, table: str, ltext: str, rtext: str, *, counted: bool = True
-) -> ProbeSet | None:
-    """The probe rows for two expressions over ``table`` (``_rows``), None counted as not
+    st: StageContext, table: str, ltext: str, rtext: str, *, counted: bool = True,
+    numbers: tuple[Decimal, ...] = (), lengths: tuple[int, ...] = (),
+) -> ProbeSet | None:  # fmt: skip
+    """The probe rows for two expressions over ``table`` (``_rows``; ``numbers`` as if the
+    expressions held them too: a generated column's precision bound), None counted as not
     evaluated unless ``counted`` is False (a witness search is no judgement of its own)."""
-    found = _rows(st, table, ltext, rtext)
+    found = _rows(st, table, ltext, rtext, numbers, lengths)
     if found is None and counted:
         st.result.not_evaluated += 1
     return found
 
 
-def _rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet | None:
+def _rows(
+    st: StageContext, table: str, ltext: str, rtext: str, extra: tuple[Decimal, ...] = (),
+    extra_lengths: tuple[int, ...] = (),
+) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
     expressions' literals. None when an expression does not parse, reads a column one side
     lacks, or a dialect has no scratch database."""
@@ -54,9 +60,9 @@ def _rows(st: StageContext, table: str, ltext: str, rtext: str) -> ProbeSet | No
     rcols = [find(st.right, table, n)[1] for n in names]
     if not names or None in lcols or None in rcols:
         return None
-    numbers = lreads.numbers + rreads.numbers
+    numbers = tuple(dict.fromkeys(lreads.numbers + rreads.numbers + extra))
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
-    lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths))
+    lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
     values = []
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 from twinschema.canonical import typemap
 from twinschema.canonical.typemap_arguments import (
     ARGUMENT_REASONS,
+    EVERY,
     EXHAUSTIVE,
     FRACTION,
+    INTEGER_OVERFLOW,
     NEGATIVE,
     NOT_POSITIVE,
     NOT_ZERO,
@@ -23,6 +25,7 @@ from twinschema.canonical.typemap_arguments import (
     ZERO,
 )
 from twinschema.evaluate.backends import Backend, Computed
+from twinschema.evaluate.values import probe_text
 from twinschema.model import Column, ColumnType
 
 if TYPE_CHECKING:
@@ -30,6 +33,10 @@ if TYPE_CHECKING:
 
 # An operand whose negation overflows: the smallest int2, int4 and int8.
 _SMALLEST = frozenset({Decimal(-(2**15)), Decimal(-(2**31)), Decimal(-(2**63))})
+# The largest int2: integer arithmetic whose result stays within it overflows no integer type.
+_INT2_MAX = Decimal(2**15 - 1)
+# Where ``_arguments`` keeps the values of the operator node itself (its result).
+_RESULT = "="
 # What ``argument_reason`` gives for an operator that is no reason on the witness row.
 NO_REASON = ""
 
@@ -48,17 +55,19 @@ class Parted:
 
 
 def operator_reasons(
-    dialects: tuple[str, str], texts: tuple[str, str], operators: list[str], parted: Parted | None
-) -> list[str]:
+    dialects: tuple[str, str], texts: tuple[str, str], operators: list[str], parted: Parted | None,
+    fallback: bool = True,
+) -> list[str]:  # fmt: skip
     """What each of ``operators`` does on each dialect (``typemap``): as its arguments on the
     witness rows ``parted`` call for, those that do nothing there left out, unless none is
-    left (then, and with no witness rows, every operator's general reason)."""
+    left (then, and with no witness rows, every operator's general reason; none when not
+    ``fallback``: another reason, a column's scale, names why)."""
     general = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
     if parted is None:
         return general
     found = [argument_reason(dialects, texts, op, parted) for op in operators]
     chosen = [general[n] if r is None else r for n, r in enumerate(found)]
-    return [r for r in chosen if r] or general
+    return [r for r in chosen if r] or (general if fallback else [])
 
 
 def argument_reason(
@@ -73,6 +82,11 @@ def argument_reason(
         return None
     values = [_arguments(n, dialects[n], texts[n], operator, parted) for n in (0, 1)]
     for argument, test, reason in cases:
+        if argument == EVERY:
+            overflow = _overflows(values) if test == INTEGER_OVERFLOW else None
+            if overflow is not None:
+                return reason if overflow else NO_REASON
+            continue
         if any(_holds(test, v) for side in values for v in side.get(argument, ())):
             return reason
     return NO_REASON if operator in EXHAUSTIVE else None
@@ -97,11 +111,14 @@ def _arguments(
     found: dict[str, list[Decimal]] = {}
     number = ColumnType(dialect, "numeric")
     wanted = {argument for argument, _, _ in ARGUMENT_REASONS[operator]}
+    if EVERY in wanted:
+        wanted |= {"this", "expression"}
     for node in tree.walk():
         if type(node).__name__ != operator:
             continue
-        for name, argument in node.args.items():
-            if name not in wanted or not isinstance(argument, exp.Expression):
+        arguments = [*node.args.items(), *([(_RESULT, node)] if EVERY in wanted else [])]
+        for name, argument in arguments:
+            if name not in wanted | {_RESULT} or not isinstance(argument, exp.Expression):
                 continue
             got = parted.backends[n].computed(
                 parted.columns[n], argument.sql(dialect=read), number, parted.rows
@@ -109,6 +126,17 @@ def _arguments(
             values = [_number(outcome) for outcome in got or ()]
             found.setdefault(name, []).extend(v for v in values if v is not None)
     return found
+
+
+def _overflows(values: list[dict[str, list[Decimal]]]) -> bool | None:
+    """Whether integer arithmetic overflows on the witness rows: every argument a whole number
+    on both sides and the result past the largest int2 on one (where it failed, the other's
+    shows it). None when no argument is a number there (a date, a text: the general reason)."""
+    arguments = [v for side in values for n in ("this", "expression") for v in side.get(n, ())]
+    if not arguments:
+        return None
+    whole = all(v == v.to_integral_value() for v in arguments)
+    return whole and any(abs(v) > _INT2_MAX for side in values for v in side.get(_RESULT, ()))
 
 
 def _number(outcome: tuple[bool, Any] | None) -> Decimal | None:
@@ -145,9 +173,29 @@ def precision_reason(
     numeric(5,2) holds less than 1000; SQLite's NUMERIC(5,2) stores any number): the
     precision, not the arithmetic's integer overflow. None when the witness shows no such
     value."""
+    past = past_precision(columns, outcomes)
+    if past is None or outcomes is None:
+        return None
+    n, value, bound = past
+    side, other = ("left", "right") if n == 0 else ("right", "left")
+    ctype = columns[n].type
+    return (
+        f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on "
+        f"{st.side_name(side)}, which holds numbers below {bound} only (precision "
+        f"{ctype.precision} with scale {ctype.scale or 0}): {value} fails there "
+        f"({outcomes[n][1]}), {st.side_name(other)} stores it"
+    )
+
+
+def past_precision(
+    columns: tuple[Column, Column], outcomes: tuple[Computed, Computed] | None
+) -> tuple[int, Decimal, Decimal] | None:
+    """(the side whose column failed, the number the other side computed, the bound below
+    which that column's precision holds numbers) where one side fails to store a number past
+    its column's declared precision that the other stores; None elsewhere."""
     if outcomes is None:
         return None
-    for n, side in ((0, "left"), (1, "right")):
+    for n in (0, 1):
         failed, other = outcomes[n], outcomes[1 - n]
         ctype = columns[n].type
         if failed[0] or not other[0] or ctype.precision is None or other[1] is None:
@@ -158,13 +206,79 @@ def precision_reason(
             continue
         scale = ctype.scale or 0
         bound = Decimal(10) ** (ctype.precision - scale)
-        if abs(value.quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)) < bound:
+        if abs(value.quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)) >= bound:
+            return n, value, bound
+    return None
+
+
+def enforced_length(columns: tuple[Column, Column]) -> int | None:
+    """The declared length of the column of the pair whose dialect refuses longer text and
+    the other's does not (``typemap_storage.ENFORCES_LENGTH``); None when neither is such."""
+    from twinschema.canonical.typemap_storage import ENFORCES_LENGTH
+
+    for this, other in (columns, (columns[1], columns[0])):
+        if this.type.length is None:
             continue
+        if this.type.dialect in ENFORCES_LENGTH and other.type.dialect not in ENFORCES_LENGTH:
+            return this.type.length
+    return None
+
+
+def narrower_integer(columns: tuple[Column, Column]) -> bool:
+    """True when one column of the pair is an integer its dialect holds in fewer bits than the
+    other's (``typemap_storage.NARROW_INTEGERS``: PostgreSQL's integer against SQLite's)."""
+    from twinschema.canonical.typemap_storage import NARROW_INTEGERS
+
+    def narrow(column: Column) -> bool:
+        kinds = NARROW_INTEGERS.get(column.type.dialect, frozenset())
+        return bool(typemap.kinds_of(column.type) & kinds)
+
+    return narrow(columns[0]) != narrow(columns[1])
+
+
+def limited(columns: tuple[Column, Column]) -> bool:
+    """True when a value one column of the pair stores may fail to fit the other: a precision,
+    a length or an integer width one dialect enforces and the other does not."""
+    return (
+        enforced_bound(columns) is not None
+        or enforced_length(columns) is not None
+        or narrower_integer(columns)
+    )
+
+
+def refusal_reason(
+    st: StageContext, table: str, columns: tuple[Column, Column],
+    outcomes: tuple[Computed, Computed] | None,
+) -> str | None:  # fmt: skip
+    """Why a generated column parts the dialects where one side fails to store what it computed
+    and the other stores it (a text past PostgreSQL's varchar(3), 2147483648 in its integer):
+    the column's type on the side that fails, with the database's own error. None elsewhere."""
+    if outcomes is None:
+        return None
+    for n in (0, 1):
+        failed, other = outcomes[n], outcomes[1 - n]
+        if failed[0] or not other[0]:
+            continue
+        side, kept = ("left", "right") if n == 0 else ("right", "left")
+        ctype = columns[n].type
         return (
             f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on "
-            f"{st.side_name(side)}, which holds numbers below {bound} only (precision "
-            f"{ctype.precision} with scale {scale}): {value} fails there "
-            f"({failed[1]}), {st.side_name('right' if side == 'left' else 'left')} "
-            "stores it"
+            f"{st.side_name(side)}, which fails to store {probe_text(other[1])} "
+            f"({failed[1]}); {st.side_name(kept)} stores it"
         )
+    return None
+
+
+def enforced_bound(columns: tuple[Column, Column]) -> Decimal | None:
+    """10 ** (precision - scale) of the column of the pair whose declared NUMERIC precision its
+    dialect enforces and the other's does not (``typemap_storage.ENFORCES_PRECISION``): a
+    number from it up fails there, the other side stores it. None when neither is such."""
+    from twinschema.canonical.typemap_storage import ENFORCES_PRECISION
+
+    for this, other in (columns, (columns[1], columns[0])):
+        ctype = this.type
+        if ctype.precision is None or "numeric" not in typemap.kinds_of(ctype):
+            continue
+        if ctype.dialect in ENFORCES_PRECISION and other.type.dialect not in ENFORCES_PRECISION:
+            return Decimal(10) ** (ctype.precision - (ctype.scale or 0))
     return None
