@@ -6,11 +6,12 @@ case-flipped text a LIKE pattern with an ESCAPE matches."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
 from twinschema.canonical import typemap
+from twinschema.evaluate import scaled_values
 from twinschema.evaluate.checks import telling
 from twinschema.evaluate.probes import values_for
 
@@ -63,3 +64,50 @@ def test_text_probes_hold_an_escaped_patterns_text_in_each_case(
 def test_rows_of_nulls_alone_tell_nothing() -> None:
     assert not telling([((None,), True, True), ((None, None), False, False)])
     assert telling([((None,), True, True), ((1,), True, True)])
+
+
+@pytest.mark.parametrize(
+    ("literal", "scale", "onto"),
+    [
+        ("0.5", 2, ("0.495", "0.504")),
+        ("-0.5", 2, ("-0.495", "-0.504")),
+        ("999.99", 2, ("999.985", "999.994")),
+        ("2", 0, ("1.5", "2.4")),
+        ("0", 2, ("-0.004", "0.004")),
+    ],
+)
+def test_scaled_probes_hold_what_rounds_onto_a_literal(
+    literal: str, scale: int, onto: tuple[str, str]
+) -> None:
+    """A NUMERIC(p, s) column is probed with the values one decimal past s that rounding half
+    away from zero (PostgreSQL's on store) makes the literal: SQLite keeps them as written."""
+    found = values_for("numeric", (Decimal(literal),), (), scale)
+    step = Decimal(1).scaleb(-scale)
+    for text in onto:
+        value = Decimal(text)
+        assert value in found
+        assert value.quantize(step, rounding=ROUND_HALF_UP) == Decimal(literal)
+        assert value != value.quantize(step)
+
+
+def test_scaled_probes_hold_a_literal_finer_than_the_scale_either_side() -> None:
+    """0.001 in NUMERIC(5,2): 0.0011 (stored 0.00 on PostgreSQL, below the literal) and 0.0009."""
+    found = values_for("numeric", (Decimal("0.001"),), (), 2)
+    assert Decimal("0.0011") in found and Decimal("0.0009") in found
+
+
+@pytest.mark.parametrize(("scale", "inexact"), [(2, "0.29"), (3, "1.001"), (4, "0.0003")])
+def test_scaled_probes_hold_the_first_value_no_double_holds(scale: int, inexact: str) -> None:
+    """The smallest k / 10^s whose double times 10^s is below k (0.29 * 100 is
+    28.999999999999996 on SQLite) and its negative; none at scale 0 or 1."""
+    found = values_for("numeric", (), (), scale)
+    value = Decimal(inexact)
+    assert value in found and -value in found
+    assert float(value) * 10**scale < value * 10**scale
+    smaller = [Decimal(k).scaleb(-scale) for k in range(1, int(value.scaleb(scale)))]
+    assert all(float(v) * 10**scale >= v * 10**scale for v in smaller)
+
+
+@pytest.mark.parametrize("scale", [0, 1])
+def test_scale_zero_and_one_have_no_inexact_probe(scale: int) -> None:
+    assert scaled_values.inexact(scale) == ()

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probe_strings
+from twinschema.evaluate import probe_strings, scaled_values
 from twinschema.model import Column
 
 # At most this many rows are tried per pair of CHECKs (the cross product is cut down to it).
@@ -351,9 +351,11 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = Fal
         found = [d.quantize(step) for d in found]
     if exact and scale is not None and scale >= 0:
         # One decimal beyond the scale, third after the literals (a cut keeps them): PostgreSQL
-        # rounds it away on store (0.001 is 0.00, 0.005 and 0.995 round up), SQLite keeps it.
+        # rounds it away on store (0.001 is 0.00, 0.005 and 0.995 round up), SQLite keeps it;
+        # then 0.495, rounded onto a literal 0.5, and 0.29, no double (``scaled_values``).
         fine, at = step / 10, len(numbers) * 5
-        found[at:at] = [fine, 5 * fine, 1 - 5 * fine, -5 * fine]
+        onto = [*scaled_values.onto_literals(numbers, scale), *scaled_values.inexact(scale)]
+        found[at:at] = [fine, 5 * fine, 1 - 5 * fine, -5 * fine, *onto]
     return [float(d) if scale is None and not exact else d for d in found]
 
 

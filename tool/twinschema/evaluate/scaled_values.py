@@ -1,0 +1,60 @@
+"""Probe values of a column with a declared NUMERIC scale s where what each dialect stores parts
+them (see ``probes._decimals``): PostgreSQL rounds to s on store, half away from zero, before
+its CHECK runs, while SQLite keeps the number as written, as a double.
+
+- ``onto_literals``: for each number literal L of the expressions, the values one decimal past
+  s that PostgreSQL rounds onto L, the farthest on each side (0.495 and 0.504 for 0.5 at s = 2,
+  -0.495 and -0.504 for -0.5, 1.5 and 2.4 for 2 at s = 0, -0.004 and 0.004 for 0): SQLite's
+  ``n < 0.5`` accepts 0.495, PostgreSQL's rejects it, stored 0.50. A literal with more decimals
+  than s gets the values one decimal past its own either side of it (0.0009 and 0.0011 for
+  0.001 at s = 2: ``n > 0.001`` accepts 0.0011 on SQLite, stored 0.00 on PostgreSQL rejects it).
+- ``inexact``: the smallest number of scale s that is no double times 10^s (its double times
+  10^s is below it), and its negative: 0.29 at s = 2 (0.29 * 100 is 28.999999999999996 on
+  SQLite, so ``CAST(n * 100 AS INTEGER)`` is 28; PostgreSQL computes 29.00). None exists for
+  s = 0 or 1 (below 10^5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import lru_cache
+
+# How far the search for ``inexact`` goes (s = 3 first finds 1.001; s = 1 finds none).
+_SEARCH = 10**5
+
+
+def onto_literals(numbers: Sequence[Decimal], scale: int) -> list[Decimal]:
+    """For each literal, the two values one decimal past the scale that PostgreSQL's rounding
+    (half away from zero) stores as that literal; for a literal finer than the scale, the
+    values one decimal past its own either side of it."""
+    found: list[Decimal] = []
+    for n in numbers:
+        if not n.is_finite():
+            continue
+        exponent = n.normalize().as_tuple().exponent
+        places = max(scale, -min(exponent, 0) if isinstance(exponent, int) else 0)
+        fine = Decimal(1).scaleb(-(places + 1))
+        if places > scale:
+            found += [n - fine, n + fine]
+        elif n > 0:  # 0.495 rounds up onto 0.50, 0.504 down onto it
+            found += [n - 5 * fine, n + 4 * fine]
+        elif n < 0:
+            found += [n + 5 * fine, n - 4 * fine]
+        else:  # -0.005 rounds away from zero, onto -0.01
+            found += [-4 * fine, 4 * fine]
+    return found
+
+
+@lru_cache(maxsize=32)
+def inexact(scale: int) -> tuple[Decimal, ...]:
+    """The smallest k / 10^scale whose double times 10^scale is below k, and its negative
+    (none when no k below ``_SEARCH`` is)."""
+    unit = 10**scale
+    if scale <= 0:
+        return ()
+    for k in range(1, _SEARCH):
+        if float(k / unit) * unit < k:
+            value = Decimal(k).scaleb(-scale)
+            return (value, -value)
+    return ()
