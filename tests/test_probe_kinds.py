@@ -108,6 +108,18 @@ def test_scaled_probes_hold_the_first_value_no_double_holds(scale: int, inexact:
     assert all(float(v) * 10**scale >= v * 10**scale for v in smaller)
 
 
+@pytest.mark.parametrize(("scale", "above"), [(2, "0.07"), (3, "2.007")])
+def test_scaled_probes_hold_the_first_value_a_double_holds_above(scale: int, above: str) -> None:
+    """The smallest k / 10^s whose double times 10^s is above k (0.07 * 100 is
+    7.000000000000001 on SQLite, which CHECK (n * 100 <= 7) rejects) and its negative."""
+    found = values_for("numeric", (), (), scale)
+    value = Decimal(above)
+    assert value in found and -value in found
+    assert float(value) * 10**scale > value * 10**scale
+    smaller = [Decimal(k).scaleb(-scale) for k in range(1, int(value.scaleb(scale)))]
+    assert all(float(v) * 10**scale <= v * 10**scale for v in smaller)
+
+
 @pytest.mark.parametrize("scale", [0, 1])
 def test_scale_zero_and_one_have_no_inexact_probe(scale: int) -> None:
     assert scaled_values.inexact(scale) == ()

@@ -8,10 +8,11 @@ its CHECK runs, while SQLite keeps the number as written, as a double.
   ``n < 0.5`` accepts 0.495, PostgreSQL's rejects it, stored 0.50. A literal with more decimals
   than s gets the values one decimal past its own either side of it (0.0009 and 0.0011 for
   0.001 at s = 2: ``n > 0.001`` accepts 0.0011 on SQLite, stored 0.00 on PostgreSQL rejects it).
-- ``inexact``: the smallest number of scale s that is no double times 10^s (its double times
-  10^s is below it), and its negative: 0.29 at s = 2 (0.29 * 100 is 28.999999999999996 on
-  SQLite, so ``CAST(n * 100 AS INTEGER)`` is 28; PostgreSQL computes 29.00). None exists for
-  s = 0 or 1 (below 10^5).
+- ``inexact``: the smallest number of scale s whose double times 10^s is below it, the smallest
+  whose double times 10^s is above it, and their negatives: 0.29 and 0.07 at s = 2 (0.29 * 100
+  is 28.999999999999996 on SQLite, so ``CAST(n * 100 AS INTEGER)`` is 28, and 0.07 * 100 is
+  7.000000000000001, above 7; PostgreSQL computes 29.00 and 7.00). None exists for s = 0 or 1
+  (below 10^5).
 """
 
 from __future__ import annotations
@@ -48,13 +49,21 @@ def onto_literals(numbers: Sequence[Decimal], scale: int) -> list[Decimal]:
 
 @lru_cache(maxsize=32)
 def inexact(scale: int) -> tuple[Decimal, ...]:
-    """The smallest k / 10^scale whose double times 10^scale is below k, and its negative
-    (none when no k below ``_SEARCH`` is)."""
+    """The smallest k / 10^scale whose double times 10^scale is below k (0.29 at s = 2), the
+    smallest whose double times 10^scale is above k (0.07: 7.000000000000001, which a CHECK
+    ``n * 100 <= 7`` rejects on SQLite), and their negatives (none where no k below
+    ``_SEARCH`` is)."""
     unit = 10**scale
     if scale <= 0:
         return ()
-    for k in range(1, _SEARCH):
-        if float(k / unit) * unit < k:
+    found: list[Decimal] = []
+    for below in (True, False):
+        k = next(
+            (k for k in range(1, _SEARCH) if (float(k / unit) * unit < k) == below
+             and float(k / unit) * unit != k),
+            None,
+        )  # fmt: skip
+        if k is not None:
             value = Decimal(k).scaleb(-scale)
-            return (value, -value)
-    return ()
+            found += [value, -value]
+    return tuple(found)
