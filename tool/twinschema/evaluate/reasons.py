@@ -177,13 +177,20 @@ def precision_reason(
     if past is None or outcomes is None:
         return None
     n, value, bound = past
-    side, other = ("left", "right") if n == 0 else ("right", "left")
+    ctype = columns[n].type
+    return (
+        f"{_typed_on(st, table, columns, n)}, which holds numbers below {bound} only (precision "
+        f"{ctype.precision} with scale {ctype.scale or 0}): {value} fails there "
+        f"({outcomes[n][1]}), {st.side_name('right' if n == 0 else 'left')} stores it"
+    )
+
+
+def _typed_on(st: StageContext, table: str, columns: tuple[Column, Column], n: int) -> str:
+    """``t.g is numeric(5,2) on PostgreSQL``: column ``n`` of the pair, its type and side."""
     ctype = columns[n].type
     return (
         f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on "
-        f"{st.side_name(side)}, which holds numbers below {bound} only (precision "
-        f"{ctype.precision} with scale {ctype.scale or 0}): {value} fails there "
-        f"({outcomes[n][1]}), {st.side_name(other)} stores it"
+        f"{st.side_name('left' if n == 0 else 'right')}"
     )
 
 
@@ -259,12 +266,9 @@ def refusal_reason(
         failed, other = outcomes[n], outcomes[1 - n]
         if failed[0] or not other[0]:
             continue
-        side, kept = ("left", "right") if n == 0 else ("right", "left")
-        ctype = columns[n].type
         return (
-            f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on "
-            f"{st.side_name(side)}, which fails to store {probe_text(other[1])} "
-            f"({failed[1]}); {st.side_name(kept)} stores it"
+            f"{_typed_on(st, table, columns, n)}, which fails to store {probe_text(other[1])} "
+            f"({failed[1]}); {st.side_name('right' if n == 0 else 'left')} stores it"
         )
     return None
 
