@@ -38,6 +38,7 @@ from twinschema.evaluate.reasons import (
     precision_reason,
     refusal_reason,
 )
+from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.records import Difference
@@ -352,6 +353,7 @@ def _run_generated(
         for r, a, b in both
         if not _same(a, b, kind, st.cross) and (not limits_only or a[0] != b[0])
     ]
+    parting = checks_accept(st, table.name, found, parting)
     # A row past the column's precision on one side, where there is one, says most plainly why.
     past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
     witness = next(iter(past or parting), None)

@@ -16,8 +16,8 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.checks import accept_vectors, check_text, witness_text
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import probe_rows
-from twinschema.evaluate.stored_rows import nulls_where_both_allow, partings
-from twinschema.records import Difference, Side
+from twinschema.evaluate.stored_rows import checks_within, nulls_where_both_allow, partings
+from twinschema.records import Difference
 
 
 def witnesses(st: StageContext) -> None:
@@ -49,18 +49,3 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
         if parted.right == (side == "left"):  # the CHECK's own side rejects it
             st.annotate(witness_text(st, rows.names, parted.row, parted.said(st)), d)
             return
-
-
-def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
-    """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
-    (every row its columns hold) when it has none."""
-    found, _ = find(side_of, table, "")
-    if found is None:
-        return "TRUE"
-    kept = []
-    for check in found.checks:
-        text = check.raw or check.expression
-        reads = probes.reads(side_of.schema.dialect, text)
-        if reads is not None and {c.lower() for c in reads.columns} <= columns:
-            kept.append(f"({text})")
-    return " AND ".join(kept) or "TRUE"

@@ -14,8 +14,8 @@ import itertools
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.one_sided import checks_within
 from twinschema.evaluate.statements import probe_column
+from twinschema.evaluate.stored_rows import checks_within
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Table, UniqueConstraint
 from twinschema.records import Difference

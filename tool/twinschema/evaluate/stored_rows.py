@@ -4,7 +4,9 @@ when the side that accepts a row stores it changed, the stored row is run again 
 that rejected it, and the row is a witness only if that side rejects the stored row too (the
 idea of ``crossing``'s warnings: what crosses a sync is what one side stored). Rows holding
 NULL in a column NOT NULL on either side are no CHECK's witness (``nulls_where_both_allow``):
-the NULL is the column's own difference.
+the NULL is the column's own difference. ``checks_within`` is a side's CHECKs over some
+columns as one conjunction; ``checks_accept`` keeps the rows both sides' CHECKs let in (what a
+generated column computes for a row a CHECK keeps out is never stored).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.evaluate import probes
-from twinschema.evaluate.backends import REJECTED
+from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import kept_as_written
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.values import probe_text
+from twinschema.records import Side
 
 # A row both sides judged: the row, the left verdict, the right verdict (True: accepted).
 Judged = tuple[tuple[Any, ...], bool, bool]
@@ -146,3 +149,40 @@ def nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> Prob
         if all(v is not None or ok for v, ok in zip(row, nullable, strict=True))
     )
     return replace(rows, rows=kept)
+
+
+def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
+    """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
+    (every row its columns hold) when it has none."""
+    found, _ = find(side_of, table, "")
+    if found is None:
+        return "TRUE"
+    kept = []
+    for check in found.checks:
+        text = check.raw or check.expression
+        reads = probes.reads(side_of.schema.dialect, text)
+        if reads is not None and {c.lower() for c in reads.columns} <= columns:
+            kept.append(f"({text})")
+    return " AND ".join(kept) or "TRUE"
+
+
+def checks_accept(
+    st: StageContext, table: str, found: ProbeSet, rows: list[tuple[Any, Computed, Computed]]
+) -> list[tuple[Any, Computed, Computed]]:
+    """``rows`` less those a CHECK of either side over the columns the expressions read
+    rejects: a row a CHECK keeps out (``x BETWEEN -100 AND 100`` against x = 2147483648) is
+    never stored, so what its generated column would hold parts nothing (a CHECK on one side
+    only is a difference of its own)."""
+    if not rows:
+        return rows
+    names = {n.lower() for n in found.names}
+    texts = (checks_within(st.left, table, names), checks_within(st.right, table, names))
+    if texts == ("TRUE", "TRUE"):
+        return rows
+    lb, rb = found.backends
+    tried = [r for r, _, _ in rows]
+    left = lb.try_rows(found.left, texts[0], tried)
+    right = rb.try_rows(found.right, texts[1], tried)
+    return [
+        w for w, a, b in zip(rows, left, right, strict=True) if a is not False and b is not False
+    ]
