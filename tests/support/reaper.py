@@ -11,7 +11,6 @@ and removes ``folder``. After a normal teardown there is nothing left for it to 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -36,16 +35,20 @@ shutil.rmtree(folder, ignore_errors=True)
 """
 
 
-_STARTED: list[subprocess.Popen[bytes]] = []  # kept: a Popen collected while running warns
-
-
 def reap_after(folder: Path) -> None:
-    """Stop the servers in ``folder`` and remove it once this process has ended, however."""
-    process = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", _REAPER, str(os.getpid()), str(folder)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # not in the run's process group: a Ctrl-C there spares it
-    )
-    _STARTED.append(process)
+    """Stop the servers in ``folder`` and remove it once this process has ended, however.
+
+    Spawned without a ``subprocess.Popen`` object: the reaper outlives this process by design,
+    and a Popen still running when the interpreter shuts down warns (ResourceWarning) at the
+    end of every run."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        os.posix_spawn(
+            sys.executable,
+            [sys.executable, "-I", "-S", "-c", _REAPER, str(os.getpid()), str(folder)],
+            os.environ,
+            file_actions=[(os.POSIX_SPAWN_DUP2, devnull, fd) for fd in (0, 1, 2)],
+            setsid=True,  # not in the run's process group: a Ctrl-C there spares it
+        )
+    finally:
+        os.close(devnull)
