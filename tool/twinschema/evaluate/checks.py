@@ -29,7 +29,7 @@ from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.evaluate.values import probe_text
 from twinschema.model import CheckConstraint, Table
-from twinschema.records import Difference, Equivalence, Side
+from twinschema.records import Difference, Side
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
@@ -236,29 +236,10 @@ def _not_null_checks(st: StageContext) -> None:
                 continue
             st.drop(nd, cd)
             shown = f"CHECK ({text})"
-            _not_null_as_checks(st, nd, shown, probe_count(run.judged), left_null)
+            _not_null_as_checks(st, nd, shown, run.judged, left_null)
             break
         else:
             _null_refused_by_checks(st, nd, table, other.name, left_null)
-
-
-def _not_null_as_checks(
-    st: StageContext, nd: Difference, shown: str, judged: str, left_null: bool
-) -> None:
-    """List the column_nullable difference ``nd`` as the equivalence "NOT NULL as a CHECK"."""
-    assert nd.table is not None
-    st.comparison.equivalences.append(
-        Equivalence(
-            nd.layer,
-            nd.table,
-            nd.column,
-            f"NOT NULL as a CHECK: equal on {judged}",
-            shown if left_null else "NOT NULL",
-            "NOT NULL" if left_null else shown,
-            nd.left_source,
-            nd.right_source,
-        )
-    )
 
 
 def _null_refused_by_checks(
@@ -309,7 +290,7 @@ def _null_refused_by_checks(
     st.result.evaluated += 1
     st.drop(nd)
     shown = " AND ".join(f"CHECK ({t})" for t in reading)
-    _not_null_as_checks(st, nd, shown, probe_count(len(judged)), left_null)
+    _not_null_as_checks(st, nd, shown, len(judged), left_null)
 
 
 def _one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference]:
@@ -391,3 +372,16 @@ def check_text(table: Table | None, shown: str | None) -> str | None:
         if f"CHECK ({check.shown()})" == shown:
             return check.raw or check.expression
     return None
+
+
+def _not_null_as_checks(
+    st: StageContext, nd: Difference, shown: str, n: int, left_null: bool
+) -> None:
+    """Record the column_nullable difference ``nd`` as "NOT NULL as a CHECK", equal on ``n``
+    probes, with ``shown`` the side that allows NULL writes for it."""
+    st.equivalence(
+        nd,
+        f"NOT NULL as a CHECK: equal on {probe_count(n)}",
+        shown if left_null else "NOT NULL",
+        "NOT NULL" if left_null else shown,
+    )

@@ -132,6 +132,25 @@ class StageContext:
         self.drop(ld, rd)
         self.probed_equivalence(ld, rd, n, column)
 
+    def equivalence(
+        self, d: Difference, rule: str, left: str | None = None, right: str | None = None
+    ) -> None:
+        """Record ``d`` as the equivalence ``rule`` (each side shown as ``d`` shows it, unless
+        ``left`` or ``right`` is given), leaving the difference to the caller."""
+        assert d.table is not None
+        self.comparison.equivalences.append(
+            Equivalence(
+                d.layer,
+                d.table,
+                d.column,
+                rule,
+                d.left or "" if left is None else left,
+                d.right or "" if right is None else right,
+                d.left_source,
+                d.right_source,
+            )
+        )
+
     def probed_equivalence(
         self, ld: Difference, rd: Difference, n: int, column: str | None
     ) -> None:

@@ -167,7 +167,7 @@ def _judge_cross(
         )
         utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
         said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal
-        _same(st, d, f"equal by evaluation: both give {what}{said}")
+        st.equivalence(d, f"equal by evaluation: both give {what}{said}")
         return None
     # A text format is shown only where it matters: in text columns.
     return replace(
@@ -199,7 +199,7 @@ def _judge_same(
         )
     said, other = _shown(st, dialect, left), _shown(st, dialect, right)
     if same_rows(run) and _local(dialect, left[0]) == _local(dialect, right[0]) and said == other:
-        _same(st, d, f"equal by evaluation: both give {said}")
+        st.equivalence(d, f"equal by evaluation: both give {said}")
         return None
     if said == other:  # one class, different values side by side (statement vs transaction)
         said, other = "rows inserted side by side get different values", ""
@@ -211,22 +211,6 @@ def _judge_same(
 def _shown(st: StageContext, dialect: str, side: tuple[str, Column]) -> str:
     """What one side's default gives, in words alike on every run (never a time's value)."""
     return st.ev.single(dialect, side[0], side[1]).describe()
-
-
-def _same(st: StageContext, d: Difference, rule: str) -> None:
-    assert d.table is not None
-    st.comparison.equivalences.append(
-        Equivalence(
-            d.layer,
-            d.table,
-            d.column,
-            rule,
-            d.left or "",
-            d.right or "",
-            d.left_source,
-            d.right_source,
-        )
-    )
 
 
 def difference(
