@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twinschema.definitions import spans
+from twinschema.dialects.sqlite_lexer import ascii_lower
 
 # Parentheses right after one of these words (or after an operator, a comma or another
 # parenthesis) may be grouping ones; after any other word they belong to a call, a list, a
@@ -94,7 +95,7 @@ def view_facts(conn: sqlite3.Connection, master: Sequence[Sequence[Any]]) -> dic
 
 
 def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> ViewFacts | None:
-    columns = tuple(_ascii_lower(str(row[0])) for row in rows)
+    columns = tuple(ascii_lower(str(row[0])) for row in rows)  # as SQLite compares names
     tokens = spans(sql, True)
     start = _body_start(sql, tokens)
     if start is None or not columns:
@@ -193,8 +194,3 @@ def _closing(sql: str, tokens: list[tuple[str, int, int]], index: int) -> int | 
         if depth == 0:
             return start
     return None
-
-
-def _ascii_lower(name: str) -> str:
-    """``name`` folded as SQLite compares names: ASCII letters only."""
-    return "".join(c.lower() if "A" <= c <= "Z" else c for c in name)
