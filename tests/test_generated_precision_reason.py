@@ -2,7 +2,9 @@
 PostgreSQL (numeric(5,2) holds numbers below 1000 only; SQLite's NUMERIC(5,2) stores any) says
 so, not "arithmetic that overflows the integer type"; an int4 overflow still says that (the near
 miss). A plain copy (``AS (x)``) into such a column is run too, and arithmetic on a scaled
-NUMERIC names no integer overflow (its scale, where no precision witness is). All are golden
+NUMERIC names no integer overflow (its scale, where no precision witness is). A text that both
+dialects compute alike and only PostgreSQL's varchar(3) refuses names the length, not the
+operator that made it. All are golden
 probe cases whose witness rows ``test_probes`` inserts into both real databases."""
 
 from __future__ import annotations
@@ -43,6 +45,14 @@ def loader(pg_server: str) -> Iterator[Loader]:
          "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only", "integer"),
         ("sl-pg.eval-generated-scaled-times-two-scale",
          "x has scale 2: PostgreSQL rounds a value to 2 decimals on store", "integer"),
+        # The same text on both sides, refused by PostgreSQL's varchar(3) only: the length is
+        # why, not the operator; where PostgreSQL computes another text, the operator is.
+        ("sl-pg.eval-generated-concat-varchar-length",
+         "t.g is character varying(3) on PostgreSQL, which fails to store 'xxxz'", "turns a number"),
+        ("sl-pg.eval-generated-substr-varchar-length",
+         "t.g is character varying(3) on PostgreSQL, which fails to store 'xxxx'", "substr with"),
+        ("sl-pg.eval-generated-concat-numeric-varchar-near-miss",
+         "|| turns a number or boolean into text", "fails to store"),
     ],
 )  # fmt: skip
 def test_a_generated_overflow_names_its_cause(

@@ -39,6 +39,26 @@ ENFORCES_PRECISION = frozenset({POSTGRESQL})
 # a type is run on probe rows as ENFORCES_PRECISION's are (``GENERATED ALWAYS AS (s)``).
 ENFORCES_LENGTH = frozenset({POSTGRESQL})
 NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
+# The type each dialect holds any such value in: its widest integer (a generated column that
+# fails in ``integer`` is computed again in ``bigint`` to tell the type's limit from the
+# expression: ``evaluate.reasons.type_refusal``).
+WIDEST_INTEGER = {POSTGRESQL: "bigint"}
+
+
+def unlimited(ctype: ColumnType) -> ColumnType | None:
+    """``ctype`` without the limit its dialect enforces (varchar(3) as varchar, numeric(5,2) as
+    numeric, integer as bigint); None for a type with no such limit."""
+    dialect = ctype.dialect
+    narrow = bool(kinds_of(ctype) & NARROW_INTEGERS.get(dialect, frozenset()))
+    if narrow and dialect in WIDEST_INTEGER:
+        return ColumnType(dialect, WIDEST_INTEGER[dialect])
+    enforced = (dialect in ENFORCES_LENGTH and ctype.length is not None) or (
+        dialect in ENFORCES_PRECISION and ctype.precision is not None
+    )
+    if not enforced or ctype.values is not None or ctype.array:
+        return None
+    return replace(ctype, length=None, precision=None, scale=None, raw="")
+
 
 # Dialects whose unscaled NUMERIC stores a non-integer (and an integer past 64 bits) as a double,
 # about 15-17 significant digits: SQLite's NUMERIC affinity stores 0.30000000000000001 as 0.3,

@@ -37,6 +37,7 @@ from twinschema.evaluate.reasons import (
     past_precision,
     precision_reason,
     refusal_reason,
+    type_refusal,
 )
 from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.values import convert
@@ -289,6 +290,7 @@ def _matched_generated(st: StageContext) -> None:
             (
                 f"the generated expression of {lt.name}.{lc.name}",
                 precision_reason(st, lt.name, (lc, rc), judged[3])
+                or type_refusal(st, lt.name, (lc, rc), (ltext, rtext), judged[2], judged[3])
                 or why_dependent(st, ltext, rtext, lt.name, judged[2])
                 or refusal_reason(st, lt.name, (lc, rc), judged[3])
                 or "",

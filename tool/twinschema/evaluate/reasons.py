@@ -25,7 +25,7 @@ from twinschema.canonical.typemap_arguments import (
     ZERO,
 )
 from twinschema.evaluate.backends import Backend, Computed
-from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.values import convert, probe_text
 from twinschema.model import Column, ColumnType
 
 if TYPE_CHECKING:
@@ -270,6 +270,35 @@ def refusal_reason(
             f"{_typed_on(st, table, columns, n)}, which fails to store {probe_text(other[1])} "
             f"({failed[1]}); {st.side_name('right' if n == 0 else 'left')} stores it"
         )
+    return None
+
+
+def type_refusal(
+    st: StageContext, table: str, columns: tuple[Column, Column], texts: tuple[str, str],
+    parted: Parted | None, outcomes: tuple[Computed, Computed] | None,
+) -> str | None:  # fmt: skip
+    """``refusal_reason`` where the column's type alone parts the dialects on the witness row:
+    the side that fails to store computes, into its type without the limit
+    (``typemap_storage.unlimited``: varchar(3) as varchar, integer as bigint), the very value
+    the other side stores (``x || 'z'`` on 'xxx' is 'xxxz' on both; only varchar(3) refuses
+    it). None where it computes another value (1.50 || 'z' is '1.50z' on PostgreSQL, '1.5z'
+    on SQLite: the operator is the reason) or no such type is."""
+    from twinschema.canonical.typemap_storage import unlimited
+
+    if parted is None or outcomes is None:
+        return None
+    for n in (0, 1):
+        failed, other = outcomes[n], outcomes[1 - n]
+        wide = unlimited(columns[n].type)
+        if failed[0] or not other[0] or wide is None:
+            continue
+        got = parted.backends[n].computed(parted.columns[n], texts[n], wide, parted.rows[:1])
+        kind = typemap.shared_kind(columns[0].type, columns[1].type)
+        if not got or got[0] is None or not got[0][0]:
+            return None
+        if convert(got[0][1], kind) != convert(other[1], kind):
+            return None
+        return refusal_reason(st, table, columns, outcomes)
     return None
 
 
