@@ -58,6 +58,7 @@ FK_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
 # How a foreign key treats a key with some of its columns NULL. SIMPLE (the default everywhere)
 # skips the check when any column is NULL; FULL rejects a key that is NULL in some columns only.
 MATCH_SIMPLE = "SIMPLE"
+MATCH_FULL = "FULL"
 MATCH_KINDS = ("SIMPLE", "FULL", "PARTIAL")
 
 # How a column gets its values assigned by the database when an INSERT leaves it out.

@@ -107,8 +107,11 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         logical,
         columns,
         tuple(map(col, table.primary_key)) if renamed else table.primary_key,
-        normalize_keys.set_default_without_default(
-            normalize_keys.foreign_keys(table.foreign_keys, col, names, bool(renamed)), columns
+        normalize_keys.match_moot(
+            normalize_keys.set_default_without_default(
+                normalize_keys.foreign_keys(table.foreign_keys, col, names, bool(renamed)), columns
+            ),
+            columns,
         ),
         uniques,
         indexes,

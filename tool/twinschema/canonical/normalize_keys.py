@@ -1,13 +1,13 @@
 """Foreign keys in canonical form (part of ``normalize``): under the domain's logical names, each
-with its (column, referenced column) pairs in column order, and SET DEFAULT that can only set
-NULL written as SET NULL."""
+with its (column, referenced column) pairs in column order, SET DEFAULT that can only set
+NULL written as SET NULL, and MATCH FULL that refuses no more than SIMPLE written as SIMPLE."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
 
-from twinschema.model import Column, ForeignKey
+from twinschema.model import MATCH_FULL, MATCH_SIMPLE, Column, ForeignKey
 from twinschema.records.domain import NameMap
 
 
@@ -43,6 +43,24 @@ def set_default_without_default(
         )
         for fk in foreign_keys
     )
+
+
+def match_moot(
+    foreign_keys: tuple[ForeignKey, ...], columns: tuple[Column, ...]
+) -> tuple[ForeignKey, ...]:
+    """MATCH FULL where no row can hold some but not all of the key's columns NULL (one column,
+    or every column NOT NULL) refuses the rows MATCH SIMPLE refuses: written so. Two columns
+    of which one may be NULL stay FULL ((1, NULL) is refused by FULL only)."""
+    if all(fk.match == MATCH_SIMPLE for fk in foreign_keys):
+        return foreign_keys
+    nullable = {c.name for c in columns if c.nullable}
+
+    def moot(fk: ForeignKey) -> bool:
+        return fk.match == MATCH_FULL and (
+            len(fk.columns) == 1 or not nullable.intersection(fk.columns)
+        )
+
+    return tuple(replace(fk, match=MATCH_SIMPLE) if moot(fk) else fk for fk in foreign_keys)
 
 
 def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
