@@ -119,7 +119,9 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         table.row_level_security,
         tuple(_policy(dialect, p, scope) for p in table.policies) if table.policies else (),
         table.options,
-        conflict_clauses=_renamed_conflicts(table.conflict_clauses, renamed),
+        conflict_clauses=normalize_keys.conflicts_moot(
+            _renamed_conflicts(table.conflict_clauses, renamed), columns
+        ),
         force_row_level_security=table.force_row_level_security,
         unlogged=table.unlogged,
         partitioned=table.partitioned,

@@ -1,13 +1,21 @@
 """Foreign keys in canonical form (part of ``normalize``): under the domain's logical names, each
 with its (column, referenced column) pairs in column order, SET DEFAULT that can only set
-NULL written as SET NULL, and MATCH FULL that refuses no more than SIMPLE written as SIMPLE."""
+NULL written as SET NULL, MATCH FULL that refuses no more than SIMPLE written as SIMPLE, and
+SQLite's ON CONFLICT clauses that no row reaches left out."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
 
-from twinschema.model import MATCH_FULL, MATCH_SIMPLE, Column, ForeignKey
+from twinschema.model import (
+    IDENTITY_ROWID,
+    MATCH_FULL,
+    MATCH_SIMPLE,
+    Column,
+    ConflictClause,
+    ForeignKey,
+)
 from twinschema.records.domain import NameMap
 
 
@@ -61,6 +69,23 @@ def match_moot(
         )
 
     return tuple(replace(fk, match=MATCH_SIMPLE) if moot(fk) else fk for fk in foreign_keys)
+
+
+def conflicts_moot(
+    clauses: tuple[ConflictClause, ...], columns: tuple[Column, ...]
+) -> tuple[ConflictClause, ...]:
+    """SQLite's ON CONFLICT clauses less those no row ever reaches: a UNIQUE's over a rowid
+    alias (``k INTEGER PRIMARY KEY``) whose key has no clause of its own. SQLite checks the
+    rowid first and fails the statement as the key says (ABORT) before the UNIQUE's index is
+    tried, so ``UNIQUE (k) ON CONFLICT IGNORE`` (or REPLACE, FAIL, ROLLBACK) drops or replaces
+    nothing (checked on SQLite 3.40: INSERT, multi-row VALUES, UPDATE). On any other key the
+    clause acts, and stays."""
+    if not clauses or any(c.constraint == "PRIMARY KEY" for c in clauses):
+        return clauses
+    rowid = {c.name for c in columns if c.identity == IDENTITY_ROWID}
+    if not rowid:
+        return clauses
+    return tuple(c for c in clauses if c.constraint != "UNIQUE" or not rowid & set(c.columns))
 
 
 def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
