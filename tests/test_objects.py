@@ -165,8 +165,15 @@ def test_postgresql_reads_them_in_the_same_batch(pg_url: str) -> None:
         ),
         # PostgreSQL: a quoted identifier keeps its case, and loses quotes it does not need.
         ('SELECT "Ab", "ab", "a b" FROM t', False, 'select "Ab" , ab , "a b" from t'),
-        # SQLite: every quoting style is one, and all identifiers fold.
-        ('SELECT [My Col], `T`, "X" FROM t', True, 'select "my col" , t , x from t'),
+        # SQLite: brackets and backticks quote identifiers, which fold; so does a
+        # double-quoted name where only a name can stand ("T".a, AS "Y", FROM "T").
+        (
+            'SELECT [My Col], `T`, "T".a AS "Y" FROM "T"',
+            True,
+            'select "my col" , t , t . a as y from t',
+        ),
+        # Elsewhere "X" may be the text 'X' (no column X in scope): its case is kept.
+        ('SELECT "X" FROM t WHERE s = "x"', True, 'select "X" from t where s = "x"'),
         # A dollar-quoted string is data ($$ and $tag$), a function body is code.
         ("SELECT $$ a  B $$, $x$ y $x$", False, "select $$ a  B $$ , $x$ y $x$"),
         (

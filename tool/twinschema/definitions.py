@@ -5,7 +5,8 @@ dialect's own SQL: it is the statement's tokens, one space apart, with what cann
 meaning made uniform. Comments are dropped, whitespace is one space, unquoted words are lower
 case (SQL folds them), and a quoted identifier that needs no quotes loses them. String literals
 keep their case and spelling: ``'A'`` is not ``'a'``. On SQLite, where every identifier is
-case-insensitive, quoted identifiers (``"T"``, ```T```, ``[T]``) are folded like unquoted ones.
+case-insensitive, quoted identifiers (```T```, ``[T]``, and ``"T"`` where only a name can stand)
+are folded like unquoted ones; elsewhere ``"T"`` may be the text 'T' and keeps its case.
 
 PostgreSQL prints its own definitions (``pg_get_viewdef`` and friends), already in one spelling
 whatever was written, so this only has to absorb what the catalog keeps verbatim: SQLite's stored
@@ -31,6 +32,16 @@ _COMMON = r"""
 # subscript.
 _SQLITE = re.compile(_COMMON.replace("{extra}", r"|`(?:[^`]|``)*`|\[[^\]]*\]"), re.X | re.S)
 _POSTGRESQL = re.compile(_COMMON.replace("{extra}", ""), re.X | re.S)
+# SQLite reads "x" as the text 'x' where no column x is in scope (a view's ``s = "x"``, a
+# trigger's ``SET s = "X"``), so outside the places only a name can stand (after these words,
+# before ``.`` or ``(``, a trigger's table) a double-quoted token keeps its case and quotes:
+# "X" is not "x". A view
+# SQLite compiles has each one settled by SQLite itself first (``sqlite_views``).
+_NAME_AFTER = frozenset(
+    {".", "as", "from", "join", "into", "update", "view", "trigger", "table", "index", "exists"}
+)
+# A trigger's ``ON "t"`` is followed by one of these (a join's ``ON "x" = y`` by an operator).
+_TRIGGER_TABLE_BEFORE = frozenset({"for", "when", "begin", ""})
 # The dollar-quote tags pg_get_functiondef gives a body (a numbered one when the body holds it).
 _BODY_TAGS = ("function", "procedure")
 _PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
@@ -53,14 +64,22 @@ def sql_tokens(text: str, fold_quoted: bool, keep_quoted: bool = False) -> list[
     ``keep_quoted`` keeps quoted names as written, so that a name spelled like a keyword
     (``"not"``, which PostgreSQL's printer always quotes) is never read as that keyword."""
     lexer = _SQLITE if fold_quoted else _POSTGRESQL
+    matches = [m for m in lexer.finditer(text) if m.lastgroup not in ("ws", "comment", None)]
     tokens: list[str] = []
-    for match in lexer.finditer(text):
+    for n, match in enumerate(matches):
         group = match.lastgroup
         token = match.group()
-        if group in ("ws", "comment", None):
-            continue
         if group == "word":
             tokens.append(token.lower())
+        elif group == "quoted" and fold_quoted and token[0] == '"' and not keep_quoted:
+            after = matches[n + 1].group() if n + 1 < len(matches) else ""
+            before = tokens[-1] if tokens else ""
+            named = (
+                before in _NAME_AFTER
+                or after in (".", "(")
+                or (before == "on" and after.lower() in _TRIGGER_TABLE_BEFORE)
+            )
+            tokens.append(_identifier(token, True) if named else token)
         elif group == "quoted":
             tokens.append(token if keep_quoted else _identifier(token, fold_quoted))
         elif group == "string":

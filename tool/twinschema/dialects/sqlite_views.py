@@ -14,6 +14,9 @@ column ``A + b``), so spacing and parentheses that the SELECT does not need can 
 views: the columns ``pragma_table_info`` gives are compared too, their names folded as SQLite
 compares names (ASCII case only).
 
+A double-quoted token is first settled as a name or as text by the same test
+(``sqlite_quoted``): SQLite reads ``"x"`` as the text 'x' where no column x is in scope.
+
 Anything that fails (a view naming a table that does not exist, a statement not of the expected
 shape) leaves the view as before: its stored statement, compared as written up to whitespace,
 comments, keyword and identifier case and quoting.
@@ -28,6 +31,7 @@ from typing import Any
 
 from twinschema.definitions import spans
 from twinschema.dialects.sqlite_lexer import ascii_lower
+from twinschema.dialects.sqlite_quoted import settled
 
 # Parentheses right after one of these words (or after an operator, a comma or another
 # parenthesis) may be grouping ones; after any other word they belong to a call, a list, a
@@ -100,6 +104,11 @@ def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) ->
     start = _body_start(sql, tokens)
     if start is None or not columns:
         return None
+    program = None
+    if '"' in sql:  # "x" is a name or the text 'x': SQLite says which (``sqlite_quoted``)
+        program = _program(conn, sql[start:])
+        sql = settled(sql, start, program, lambda select, p: _same(conn, select, p))
+        tokens = spans(sql, True)
     pairs: list[tuple[int, int]] = []
     for index, (group, at, _end) in enumerate(tokens):
         if at < start or group != "op" or sql[at] != "(" or not _may_group(sql, tokens, index):
@@ -109,7 +118,8 @@ def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) ->
             pairs.append((at, close))
     if not pairs:
         return ViewFacts(sql, columns)
-    program = _program(conn, sql[start:])
+    if program is None:
+        program = _program(conn, sql[start:])
     # Most often every such pair is redundant: one EXPLAIN says so. Then SQLite's parse tree is
     # the one its precedence gives the text without any, so it is with any subset of them too.
     text = _blanked(sql, pairs)
