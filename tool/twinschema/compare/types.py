@@ -139,7 +139,7 @@ def enum_values(
     """Values on one side only, named with their side; else, for two enum types, their order."""
     if sorted(lval) != sorted(rval):
         only = [
-            f"{', '.join(v for v in mine if v not in theirs)} only in {ctx.label(side)}"
+            f"{', '.join(_literal(v) for v in mine if v not in theirs)} only in {ctx.label(side)}"
             for mine, theirs, side in ((lval, rval, "left"), (rval, lval, "right"))
             if set(mine) - set(theirs)
         ]
@@ -191,7 +191,12 @@ def _type_text(ctype: ColumnType, check: CheckConstraint | None) -> str:
 
 
 def _values(values: Iterable[str], keep_order: bool = False) -> str:
-    return "(" + ", ".join(values if keep_order else sorted(values)) + ")"
+    return "(" + ", ".join(map(_literal, values if keep_order else sorted(values))) + ")"
+
+
+def _literal(value: str) -> str:
+    """A value as SQL writes it, so that its spaces and case show: ``'a '``, ``'it''s'``."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _bound(value: int | None) -> str:
