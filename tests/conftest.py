@@ -32,8 +32,9 @@ from twinschema import testing  # noqa: E402
 from twinschema.errors import DatabaseError  # noqa: E402
 from twinschema.servers.scratch import SCRATCH_URL_ENV  # noqa: E402
 
-if TYPE_CHECKING:  # imported where used: a project's copy of this file comes without it
+if TYPE_CHECKING:  # imported where used: a project's copy of this file comes without them
     from pg_helpers import PasswordServer
+    from probes import Loader
 
 DIALECTS = ("sqlite", "postgresql")
 # The application's own top-level package: scratch projects in tests have one of the same name.
@@ -275,3 +276,13 @@ def db_url(dialect: str, request: pytest.FixtureRequest) -> str:
     """URL of a new, empty database of ``dialect``."""
     fixture = "sqlite_url" if dialect == "sqlite" else "pg_url"
     return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture(scope="module")
+def loader(pg_server: str, request: pytest.FixtureRequest) -> Iterator[Loader]:
+    """The probe cases' ``Loader`` of a test module, on a scratch database of its own named
+    after the module (``probes.loader_on``), closed and dropped after the module's tests."""
+    from probes import loader_on
+
+    with loader_on(pg_server, request.module.__name__.removeprefix("test_")) as found:
+        yield found
