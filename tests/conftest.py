@@ -286,3 +286,19 @@ def loader(pg_server: str, request: pytest.FixtureRequest) -> Iterator[Loader]:
 
     with loader_on(pg_server, request.module.__name__.removeprefix("test_")) as found:
         yield found
+
+
+@pytest.fixture
+def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The project's two databases, fresh and migrated to head (``twinschema migrate`` from the
+    repository's root, as a user runs it)."""
+    from click.testing import CliRunner
+
+    from twinschema.cli import cli
+
+    monkeypatch.chdir(ROOT)
+    env = {"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url}
+    for side in ("local", "remote"):
+        result = CliRunner().invoke(cli, ["migrate", side], env=env, catch_exceptions=False)
+        assert result.exit_code == 0
+    return sqlite_url, pg_url

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from pg_helpers import generate_chinook_keys
 from support import testing
+from support.testing import execute
 
 from twinschema import adopt
 from twinschema.cli import cli
@@ -66,16 +67,6 @@ def run_diff(left: str, right: str, domain: Path) -> tuple[int, dict[str, Any]]:
     result = invoke("diff", left, right, "--domain", str(domain), "--format", "json")
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
-
-
-def execute(url: str, *statements: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 def revisions(url: str) -> list[str]:

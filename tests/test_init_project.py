@@ -27,6 +27,7 @@ import pytest
 import sqlalchemy as sa
 from pg_helpers import clean_env, generate_chinook_keys, invoke_afresh, run_cli
 from support import testing
+from support.testing import execute
 
 from twinschema.sources import sqlfile
 
@@ -66,16 +67,6 @@ class Shell:
         else:
             done = invoke_afresh(list(args), self.cwd, self.env)
         return Run(done.returncode, done.stdout, done.stderr)
-
-
-def execute(url: str, *statements: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 def versions(url: str) -> list[str]:

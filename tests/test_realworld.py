@@ -29,6 +29,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from support import testing
+from support.testing import execute
 
 from twinschema.sources import sqlfile
 
@@ -91,15 +92,6 @@ def assert_same_records(
 
 def _listed(records: Counter[Record]) -> list[Record]:
     return sorted(records.elements(), key=str)
-
-
-def pg_execute(url: str, statement: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 def side_counts(not_compared: Any) -> list[dict[str, int]]:
@@ -195,11 +187,11 @@ def test_chinook_differs_only_in_its_generated_keys(
         conn.rollback()
         conn.close()
     with pytest.raises(sa.exc.IntegrityError):
-        pg_execute(chinook_pg, "INSERT INTO album (title, artist_id) VALUES ('x', 1)")
+        execute(chinook_pg, "INSERT INTO album (title, artist_id) VALUES ('x', 1)")
 
 
 def test_chinook_drift_dropped_column_in_postgresql(chinook_sqlite: str, chinook_pg: str) -> None:
-    pg_execute(chinook_pg, "ALTER TABLE track DROP COLUMN composer")
+    execute(chinook_pg, "ALTER TABLE track DROP COLUMN composer")
     code, report = run_diff(chinook_sqlite, chinook_pg, "--domain", str(CHINOOK / "domain.yaml"))
     expected = sorted([*CHINOOK_KEYS, ("column_missing", "track", "composer")], key=_order)
     assert records(report) == expected, report["differences"]
