@@ -302,3 +302,28 @@ def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> t
         result = CliRunner().invoke(cli, ["migrate", side], env=env, catch_exceptions=False)
         assert result.exit_code == 0
     return sqlite_url, pg_url
+
+
+_CHINOOK = ROOT / "tests" / "fixtures" / "realworld" / "chinook"
+
+
+@pytest.fixture
+def chinook_sqlite(tmp_path: Path) -> str:
+    """Chinook on a SQLite file of the test's own (``Chinook_Sqlite.sql``); its URL."""
+    from support.testing import sqlite_file
+
+    script = (_CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
+    return sqlite_file(tmp_path / "chinook.db", script)
+
+
+@pytest.fixture
+def chinook_pg(pg_server: str) -> Iterator[str]:
+    """Chinook on PostgreSQL, its one-column keys generated as SQLite's rowid aliases are
+    (``pg_helpers.generate_chinook_keys``): the pair in sync that init's tests want."""
+    from pg_helpers import generate_chinook_keys
+
+    from twinschema.sources import sqlfile
+
+    with sqlfile.load_postgresql(_CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
+        generate_chinook_keys(url)
+        yield url

@@ -128,14 +128,9 @@ def side_counts(not_compared: Any) -> list[dict[str, int]]:
 
 
 @pytest.fixture
-def chinook_sqlite(tmp_path: Path) -> str:
-    return testing.sqlite_file(
-        tmp_path / "chinook.db", (CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
-    )
-
-
-@pytest.fixture
 def chinook_pg(pg_server: str) -> Iterator[str]:
+    """Chinook on PostgreSQL as its file has it, its keys without a default (``CHINOOK_KEYS``
+    below): not conftest's ``chinook_pg``, which generates them."""
     with sqlfile.load_postgresql(CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
         yield url
 
