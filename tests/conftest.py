@@ -32,8 +32,9 @@ from twinschema import testing  # noqa: E402
 from twinschema.errors import DatabaseError  # noqa: E402
 from twinschema.servers.scratch import SCRATCH_URL_ENV  # noqa: E402
 
-if TYPE_CHECKING:  # imported where used: a project's copy of this file comes without it
+if TYPE_CHECKING:  # imported where used: a project's copy of this file comes without them
     from pg_helpers import PasswordServer
+    from probes import Loader
 
 DIALECTS = ("sqlite", "postgresql")
 # The application's own top-level package: scratch projects in tests have one of the same name.
@@ -275,3 +276,54 @@ def db_url(dialect: str, request: pytest.FixtureRequest) -> str:
     """URL of a new, empty database of ``dialect``."""
     fixture = "sqlite_url" if dialect == "sqlite" else "pg_url"
     return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture(scope="module")
+def loader(pg_server: str, request: pytest.FixtureRequest) -> Iterator[Loader]:
+    """The probe cases' ``Loader`` of a test module, on a scratch database of its own named
+    after the module (``probes.loader_on``), closed and dropped after the module's tests."""
+    from probes import loader_on
+
+    with loader_on(pg_server, request.module.__name__.removeprefix("test_")) as found:
+        yield found
+
+
+@pytest.fixture
+def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The project's two databases, fresh and migrated to head (``twinschema migrate`` from the
+    repository's root, as a user runs it)."""
+    from click.testing import CliRunner
+
+    from twinschema.cli import cli
+
+    monkeypatch.chdir(ROOT)
+    env = {"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url}
+    for side in ("local", "remote"):
+        result = CliRunner().invoke(cli, ["migrate", side], env=env, catch_exceptions=False)
+        assert result.exit_code == 0
+    return sqlite_url, pg_url
+
+
+_CHINOOK = ROOT / "tests" / "fixtures" / "realworld" / "chinook"
+
+
+@pytest.fixture
+def chinook_sqlite(tmp_path: Path) -> str:
+    """Chinook on a SQLite file of the test's own (``Chinook_Sqlite.sql``); its URL."""
+    from support.testing import sqlite_file
+
+    script = (_CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
+    return sqlite_file(tmp_path / "chinook.db", script)
+
+
+@pytest.fixture
+def chinook_pg(pg_server: str) -> Iterator[str]:
+    """Chinook on PostgreSQL, its one-column keys generated as SQLite's rowid aliases are
+    (``pg_helpers.generate_chinook_keys``): the pair in sync that init's tests want."""
+    from pg_helpers import generate_chinook_keys
+
+    from twinschema.sources import sqlfile
+
+    with sqlfile.load_postgresql(_CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
+        generate_chinook_keys(url)
+        yield url

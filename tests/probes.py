@@ -109,6 +109,16 @@ def cases() -> list[Case]:
     return list(_cases())
 
 
+def case_named(name: str) -> Case:
+    """The case of the corpus named ``name`` (a ``KeyError`` for none)."""
+    return _by_name()[name]
+
+
+@functools.cache
+def _by_name() -> dict[str, Case]:
+    return {c.name: c for c in _cases()}
+
+
 @functools.cache
 def _cases() -> tuple[Case, ...]:
     found = []
@@ -230,6 +240,24 @@ def loader_on(pg_server: str, prefix: str) -> Iterator[Loader]:
             yield found
         finally:
             found.close()
+
+
+def compare_expected(loader: Loader, name: str) -> Comparison:
+    """The case named ``name`` compared (``compare_case``), having given exactly the difference
+    kinds its case.yaml expects."""
+    case = case_named(name)
+    found = compare_case(loader, case)
+    assert {d.kind for d in found.differences} == case.expect, found.differences
+    return found
+
+
+def assert_witness(message: str, witness: str | None) -> None:
+    """A one-sided rule's difference ends with its witness row (``"; " + witness``), or names
+    none (``witness`` None)."""
+    if witness is None:
+        assert "witness" not in message, message
+    else:
+        assert message.endswith("; " + witness), message
 
 
 def domain_of(case: Case) -> Domain | None:

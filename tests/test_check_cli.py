@@ -21,16 +21,6 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
-@pytest.fixture
-def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    """The project's two databases, fresh and migrated to head."""
-    monkeypatch.chdir(ROOT)
-    env = {"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url}
-    assert invoke("migrate", "local", env=env).exit_code == 0
-    assert invoke("migrate", "remote", env=env).exit_code == 0
-    return sqlite_url, pg_url
-
-
 def check(urls: tuple[str, str], *args: str) -> Result:
     return invoke("check", "--sqlite-url", urls[0], "--postgres-url", urls[1], *args)
 

@@ -9,20 +9,10 @@ started), and the stored values are read back on both real databases by ``test_p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from probes import Loader, cases, compared_sides, loader_on
+from probes import Loader, case_named, compared_sides
 
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
-
-BY_NAME = {c.name: c for c in cases()}
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "dependent") as found:
-        yield found
 
 
 @pytest.mark.parametrize(
@@ -35,7 +25,7 @@ def loader(pg_server: str) -> Iterator[Loader]:
 def test_a_dialect_dependent_default_is_run_without_a_server_named(
     loader: Loader, name: str, needs_postgresql: bool
 ) -> None:
-    case = BY_NAME[name]
+    case = case_named(name)
     comparison, sides = compared_sides(loader, case)
     # No server named: PostgreSQL is the one TWINSCHEMA_SCRATCH_URL gives (the session's), as
     # the embedded server would be started, only when an expression must run there.

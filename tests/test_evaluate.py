@@ -20,6 +20,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
+from support.testing import execute, sqlite_file
 
 from twinschema.cli import cli
 from twinschema.compare import Side, compare
@@ -59,23 +60,6 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
-def run_sql(url: str, *statements: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.execute(sa.text(statement))
-    engine.dispose()
-
-
-def sqlite_db(path: Path, script: str) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        conn.executescript(script)
-    finally:
-        conn.close()
-    return f"sqlite:///{path}"
-
-
 def evaluation_tables(server_url: str) -> list[str]:
     """The tables of the evaluation database on ``server_url``: always none (only temporary
     tables, in transactions rolled back, ever touch it)."""
@@ -97,16 +81,6 @@ def evaluation_tables(server_url: str) -> list[str]:
 # -- check, on the project's own schemas --------------------------------------------------------
 
 
-@pytest.fixture
-def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    """The project's two databases, fresh and migrated to head."""
-    monkeypatch.chdir(ROOT)
-    env = {"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url}
-    assert invoke("migrate", "local", env=env).exit_code == 0
-    assert invoke("migrate", "remote", env=env).exit_code == 0
-    return sqlite_url, pg_url
-
-
 def check_json(urls: tuple[str, str], *args: str) -> tuple[int, dict[str, object]]:
     result = invoke(
         "check", "--sqlite-url", urls[0], "--postgres-url", urls[1], "--format", "json", *args
@@ -120,7 +94,7 @@ def test_check_settles_a_default_only_evaluation_can(
     """A live default spelt (2 - 1) against the metadata's 1: no canonical form folds it, the
     stage runs both and finds one value. ``--no-evaluate`` turns the stage off: the difference
     is back, and no layer says it evaluated anything."""
-    run_sql(migrated[1], "ALTER TABLE profiles ALTER COLUMN version SET DEFAULT (2 - 1)")
+    execute(migrated[1], "ALTER TABLE profiles ALTER COLUMN version SET DEFAULT (2 - 1)")
     code, report = check_json(migrated, "--layer", "live")
     assert code == 0, report["differences"]
     layers = report["layers"]
@@ -146,7 +120,7 @@ def test_check_tells_statement_time_from_transaction_time(migrated: tuple[str, s
     """Between the PostgreSQL metadata (now()) and its database (statement_timestamp()) the
     two run side by side in one transaction give different times: a difference. Across
     dialects, against SQLite's CURRENT_TIMESTAMP, both are 'the current time': no difference."""
-    run_sql(
+    execute(
         migrated[1], "ALTER TABLE badges ALTER COLUMN created_at SET DEFAULT statement_timestamp()"
     )
     code, report = check_json(migrated, "--layer", "live")
@@ -160,7 +134,7 @@ def test_check_tells_statement_time_from_transaction_time(migrated: tuple[str, s
 
 
 def test_text_report_says_what_was_evaluated_and_where(migrated: tuple[str, str]) -> None:
-    run_sql(migrated[1], "ALTER TABLE profiles ALTER COLUMN version SET DEFAULT (2 - 1)")
+    execute(migrated[1], "ALTER TABLE profiles ALTER COLUMN version SET DEFAULT (2 - 1)")
     result = invoke(
         "check", "--sqlite-url", migrated[0], "--postgres-url", migrated[1], "--layer", "live"
     )
@@ -178,11 +152,11 @@ def test_diff_reports_a_sqlite_default_that_fails_every_insert(tmp_path: Path, p
     """SQLite accepts DEFAULT (GEN_RANDOM_UUID()) at CREATE and fails every insert that omits
     the column: a difference with SQLite's error, though the canonical texts match. A real
     insert shows it: the SQLite file rejects the row, PostgreSQL accepts it."""
-    sl = sqlite_db(
+    sl = sqlite_file(
         tmp_path / "a.db",
         "CREATE TABLE profiles (id TEXT PRIMARY KEY NOT NULL DEFAULT (GEN_RANDOM_UUID()), n INT);",
     )
-    run_sql(pg_url, "CREATE TABLE profiles (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), n int)")
+    execute(pg_url, "CREATE TABLE profiles (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), n int)")
     result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
     report = json.loads(result.stdout)
     assert result.exit_code == 1
@@ -196,7 +170,7 @@ def test_diff_reports_a_sqlite_default_that_fails_every_insert(tmp_path: Path, p
     with pytest.raises(sqlite3.OperationalError):
         conn.execute("INSERT INTO profiles (n) VALUES (1)")
     conn.close()
-    run_sql(pg_url, "INSERT INTO profiles (n) VALUES (1)")
+    execute(pg_url, "INSERT INTO profiles (n) VALUES (1)")
 
     off = json.loads(
         invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
@@ -211,10 +185,10 @@ def test_diff_reports_a_postgresql_default_that_fails_though_the_texts_match(
     """The canonical form calls abs(2147483647 + 1) equal on both dialects; re-run, it
     overflows integer on PostgreSQL. That is a difference with PostgreSQL's error, counted as
     evaluated, never "not evaluated" (issue 12). The real databases show it."""
-    sl = sqlite_db(
+    sl = sqlite_file(
         tmp_path / "a.db", "CREATE TABLE t (id INTEGER, c INTEGER DEFAULT (abs(2147483647 + 1)));"
     )
-    run_sql(pg_url, "CREATE TABLE t (id integer, c integer DEFAULT abs(2147483647 + 1))")
+    execute(pg_url, "CREATE TABLE t (id integer, c integer DEFAULT abs(2147483647 + 1))")
     report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
     layer = report["layers"][0]
     assert layer["not_evaluated"] == 0 and layer["evaluated"] >= 1, layer
@@ -226,7 +200,7 @@ def test_diff_reports_a_postgresql_default_that_fails_though_the_texts_match(
     conn.execute("INSERT INTO t (id) VALUES (1)")
     conn.close()
     with pytest.raises(sa.exc.DataError):
-        run_sql(pg_url, "INSERT INTO t (id) VALUES (1)")
+        execute(pg_url, "INSERT INTO t (id) VALUES (1)")
     off = json.loads(
         invoke("diff", sl, pg_url, "--no-domain", "--format", "json", "--no-evaluate").stdout
     )
@@ -238,8 +212,8 @@ def test_a_function_the_scratch_database_lacks_is_not_evaluated(
 ) -> None:
     """The checked database has the user's own function; the scratch database does not. The
     pair is counted as not evaluated, and the comparer's verdict stands: no failure claimed."""
-    sl = sqlite_db(tmp_path / "a.db", f"CREATE TABLE t (id TEXT DEFAULT ({HAND_BUILT_UUID}));")
-    run_sql(
+    sl = sqlite_file(tmp_path / "a.db", f"CREATE TABLE t (id TEXT DEFAULT ({HAND_BUILT_UUID}));")
+    execute(
         pg_url,
         "CREATE FUNCTION my_uuid() RETURNS uuid LANGUAGE sql AS 'SELECT gen_random_uuid()'",
         "CREATE TABLE t (id uuid DEFAULT my_uuid())",
@@ -257,11 +231,11 @@ def test_each_distinct_expression_runs_once(tmp_path: Path) -> None:
     """300 tables with the same differing pair of defaults: 300 pairs settled, by 3 runs (each
     side's text once, for failures, and the pair side by side once)."""
     n = 300
-    left = sqlite_db(
+    left = sqlite_file(
         tmp_path / "a.db",
         "".join(f"CREATE TABLE t{i} (c INTEGER DEFAULT ((1 + 2) * 3));" for i in range(n)),
     )
-    right = sqlite_db(
+    right = sqlite_file(
         tmp_path / "b.db", "".join(f"CREATE TABLE t{i} (c INTEGER DEFAULT 9);" for i in range(n))
     )
     sides = [
@@ -466,8 +440,8 @@ def test_diff_names_a_witness_row_for_checks_that_differ(tmp_path: Path, pg_url:
     """BETWEEN 1 AND 10 against a half-open range: the probes find 10, which SQLite accepts
     and PostgreSQL rejects, and the two CHECKs are one difference that names it; the real
     databases agree with the witness."""
-    sl = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (x INTEGER, CHECK (x BETWEEN 1 AND 10));")
-    run_sql(pg_url, "CREATE TABLE t (x integer, CHECK (x >= 1 AND x < 10))")
+    sl = sqlite_file(tmp_path / "a.db", "CREATE TABLE t (x INTEGER, CHECK (x BETWEEN 1 AND 10));")
+    execute(pg_url, "CREATE TABLE t (x integer, CHECK (x >= 1 AND x < 10))")
     report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
     # One difference, both CHECKs in it (not two one-sided ones), with the witness.
     (check,) = [d for d in report["differences"] if d["kind"] == "check"]
@@ -480,7 +454,7 @@ def test_diff_names_a_witness_row_for_checks_that_differ(tmp_path: Path, pg_url:
     conn.execute("INSERT INTO t (x) VALUES (10)")  # accepted
     conn.close()
     with pytest.raises(sa.exc.IntegrityError):
-        run_sql(pg_url, "INSERT INTO t (x) VALUES (10)")
+        execute(pg_url, "INSERT INTO t (x) VALUES (10)")
 
 
 def test_diff_accepts_checks_equal_on_every_probe(tmp_path: Path, pg_url: str) -> None:
@@ -488,10 +462,10 @@ def test_diff_accepts_checks_equal_on_every_probe(tmp_path: Path, pg_url: str) -
     b > -1 on integers; a + b <= 100 and a <= 100 - b are not: 100 - b overflows int4 on
     PostgreSQL only): an equivalence that says it was found on probes, never proven;
     ``--no-evaluate``: drift."""
-    sl = sqlite_db(
+    sl = sqlite_file(
         tmp_path / "a.db", "CREATE TABLE t (a INTEGER, b INTEGER, CHECK (a >= 0 AND b >= 0));"
     )
-    run_sql(pg_url, "CREATE TABLE t (a integer, b integer, CHECK (a > -1 AND b > -1))")
+    execute(pg_url, "CREATE TABLE t (a integer, b integer, CHECK (a > -1 AND b > -1))")
     result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
     report = json.loads(result.stdout)
     assert result.exit_code == 0, [d["message"] for d in report["differences"]]
@@ -512,12 +486,12 @@ def test_diff_names_a_witness_row_for_partial_indexes_that_differ(
     """Two unique indexes alike but for WHERE x >= 0 against WHERE x > 0: the probes find x = 0,
     in the index on SQLite only; the real databases agree (two such rows: SQLite rejects the
     second). Equal predicates (x > 0, x >= 1) are an equivalence found on probes."""
-    sl = sqlite_db(
+    sl = sqlite_file(
         tmp_path / "a.db",
         "CREATE TABLE t (k INTEGER, x INTEGER); CREATE UNIQUE INDEX t_k ON t (k) WHERE x >= 0;",
     )
-    run_sql(pg_url, "CREATE TABLE t (k integer, x integer)")
-    run_sql(pg_url, "CREATE UNIQUE INDEX t_k ON t (k) WHERE x > 0")
+    execute(pg_url, "CREATE TABLE t (k integer, x integer)")
+    execute(pg_url, "CREATE UNIQUE INDEX t_k ON t (k) WHERE x > 0")
     report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
     indexes = [d for d in report["differences"] if d["kind"] == "index"]
     assert [d["message"] for d in indexes] == [
@@ -533,10 +507,10 @@ def test_diff_names_a_witness_row_for_partial_indexes_that_differ(
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("INSERT INTO t VALUES (1, 0)")
     conn.close()
-    run_sql(pg_url, "INSERT INTO t VALUES (1, 0)", "INSERT INTO t VALUES (1, 0)")  # accepted
+    execute(pg_url, "INSERT INTO t VALUES (1, 0)", "INSERT INTO t VALUES (1, 0)")  # accepted
 
-    run_sql(pg_url, "DELETE FROM t", "DROP INDEX t_k")
-    run_sql(pg_url, "CREATE UNIQUE INDEX t_k ON t (k) WHERE x > -1")
+    execute(pg_url, "DELETE FROM t", "DROP INDEX t_k")
+    execute(pg_url, "CREATE UNIQUE INDEX t_k ON t (k) WHERE x > -1")
     result = invoke("diff", sl, pg_url, "--no-domain", "--format", "json")
     report = json.loads(result.stdout)
     assert result.exit_code == 0, report["differences"]
@@ -552,12 +526,12 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
     """x * 2 against x + 2: the probes find x = 1 (2 against 3), and the real databases store
     those values; x * 2 against x + x differs only where x + x overflows int4 on PostgreSQL,
     which fails the insert there (x = 2147483647): the witness, proven on both databases."""
-    sl = sqlite_db(
+    sl = sqlite_file(
         tmp_path / "a.db",
         "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER, "
         "g INTEGER GENERATED ALWAYS AS (x * 2) STORED);",
     )
-    run_sql(
+    execute(
         pg_url,
         "CREATE TABLE t (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, x integer, "
         "g integer GENERATED ALWAYS AS (x + 2) STORED)",
@@ -590,7 +564,7 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
     assert conn.execute("SELECT g FROM t").fetchone() == (4294967294,)
     conn.close()
     with pytest.raises(sa.exc.DBAPIError, match="integer out of range"):
-        run_sql(pg_url, "INSERT INTO t (id, x) VALUES (1, 2147483647)")
+        execute(pg_url, "INSERT INTO t (id, x) VALUES (1, 2147483647)")
 
 
 def test_probe_rows_follow_the_kind_and_the_literals() -> None:
@@ -634,11 +608,11 @@ def test_several_checks_on_a_table_pair_by_the_columns_they_read(
 ) -> None:
     """Two CHECKs on each side: the pair on s is equal on probes (gone from the differences),
     the pair on x is one difference with both CHECKs and the witness 10."""
-    sl = sqlite_db(
+    sl = sqlite_file(
         tmp_path / "a.db",
         "CREATE TABLE t (x INTEGER, s TEXT, CHECK (x BETWEEN 1 AND 10), CHECK (s <> ''));",
     )
-    run_sql(
+    execute(
         pg_url,
         "CREATE TABLE t (x integer, s text, CHECK (x >= 1 AND x < 10), CHECK (length(s) > 0))",
     )
@@ -682,7 +656,7 @@ def test_postgresql_timeout_and_lost_connection_are_not_failures(pg_server: str)
             slow = classify(backend.run([("(SELECT 1 FROM pg_sleep(5))", integer)]))
             assert slow.kind == NOT_EVALUATED, slow
             pid = backend.conn.info.backend_pid
-            run_sql(pg_server, f"SELECT pg_terminate_backend({pid})")
+            execute(pg_server, f"SELECT pg_terminate_backend({pid})")
             lost = classify(backend.run([("1", integer)]))
             assert lost.kind == NOT_EVALUATED, lost
             assert classify(backend.run([("1", integer)])).kind == NOT_EVALUATED
@@ -700,12 +674,12 @@ def test_values_one_side_stores_and_the_other_rejects_are_warnings(
     past int4, not a UUID, rounded by the scale. A column whose SQLite CHECK enforces the rule
     (the boolean's IN (0, 1)) gives none. Warnings leave in_sync and the exit code alone; the real
     databases show the first one."""
-    sl = sqlite_db(
+    sl = sqlite_file(
         tmp_path / "a.db",
         "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, u TEXT, "
         "ok INTEGER NOT NULL CHECK (ok IN (0, 1)), price NUMERIC(10, 2));",
     )
-    run_sql(
+    execute(
         pg_url,
         "CREATE TABLE t (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name text, "
         "n integer, u uuid, ok boolean NOT NULL, price numeric(10, 2))",
@@ -742,8 +716,8 @@ def test_values_one_side_stores_and_the_other_rejects_are_warnings(
     conn.commit()
     conn.close()
     with pytest.raises(sa.exc.DataError):
-        run_sql(pg_url, "INSERT INTO t (id, n, ok) VALUES (1, 2147483648, true)")
-    run_sql(pg_url, "INSERT INTO t (id, n, ok) VALUES (2, 1.5, true)")
+        execute(pg_url, "INSERT INTO t (id, n, ok) VALUES (1, 2147483648, true)")
+    execute(pg_url, "INSERT INTO t (id, n, ok) VALUES (2, 1.5, true)")
     engine = sa.create_engine(pg_url)
     with engine.connect() as pg:
         assert pg.execute(sa.text("SELECT n FROM t WHERE id = 2")).scalar_one() == 2
@@ -774,11 +748,11 @@ def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
     ``value_compatibility`` warning naming the witness, in the direction that breaks a push. A
     SQLite ``CHECK (json_valid(k) OR k IS NULL)`` enforces the rule itself: no warning, with or without a
     ``domain.yaml`` declaring kind json. The real databases show the witness."""
-    sl = sqlite_db(
+    sl = sqlite_file(
         tmp_path / "a.db",
         "CREATE TABLE t (j TEXT, jb TEXT, k TEXT CHECK (json_valid(k) OR k IS NULL));",
     )
-    run_sql(pg_url, "CREATE TABLE t (j json, jb jsonb, k jsonb)")
+    execute(pg_url, "CREATE TABLE t (j json, jb jsonb, k jsonb)")
     domain = tmp_path / "domain.yaml"
     domain.write_text(JSON_DOMAIN)
     for how in (("--no-domain",), ("--domain", str(domain))):
@@ -804,12 +778,12 @@ def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
     conn.close()
     for column in ("j", "jb"):
         with pytest.raises(sa.exc.DataError):
-            run_sql(pg_url, f"INSERT INTO t ({column}) VALUES ('{{not json')")
+            execute(pg_url, f"INSERT INTO t ({column}) VALUES ('{{not json')")
 
 
 def test_no_value_warnings_between_sources_of_one_dialect(tmp_path: Path) -> None:
-    left = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
-    right = sqlite_db(tmp_path / "b.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    left = sqlite_file(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    right = sqlite_file(tmp_path / "b.db", "CREATE TABLE t (n INTEGER, u TEXT);")
     report = json.loads(invoke("diff", left, right, "--no-domain", "--format", "json").stdout)
     assert report["warnings"] == [] and report["in_sync"] is True
 
@@ -819,8 +793,8 @@ def value_project(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) 
     """A SQLite file and a PostgreSQL database that differ only in what t.n accepts (past
     int4 on SQLite) and keeps (1.5, which PostgreSQL rounds to 2), in a folder of its own (no
     project configuration yet)."""
-    sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
-    run_sql(pg_url, "CREATE TABLE t (n integer, u text)")
+    sqlite_file(tmp_path / "a.db", "CREATE TABLE t (n INTEGER, u TEXT);")
+    execute(pg_url, "CREATE TABLE t (n integer, u text)")
     monkeypatch.chdir(tmp_path)
     yield f"sqlite:///{tmp_path / 'a.db'}"
 
@@ -920,8 +894,8 @@ def test_values_are_not_probed_without_a_scratch_server_at_hand(
 ) -> None:
     """No scratch server named: the stage starts none for warnings (a models-only check reads
     no database), and says so."""
-    sl = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (n INTEGER);")
-    run_sql(pg_url, "CREATE TABLE t (n integer)")
+    sl = sqlite_file(tmp_path / "a.db", "CREATE TABLE t (n INTEGER);")
+    execute(pg_url, "CREATE TABLE t (n integer)")
     sides = [
         Side(make_canonical(reflect_url(url, ReflectOptions()), None), url, url)
         for url in (sl, pg_url)

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from support import systempg, testing
+from support.testing import execute
 
 from twinschema.compare import Side
 from twinschema.dialects import ReflectOptions
@@ -50,17 +51,6 @@ def run_diff(left: str, right: str, *options: str) -> tuple[int, dict[str, Any]]
 def kinds(report: dict[str, Any]) -> list[tuple[str, str | None]]:
     """(kind, column) of every difference, sorted."""
     return sorted((d["kind"], d["column"]) for d in report["differences"])
-
-
-def execute(url: str, *statements: str) -> None:
-    """Run DDL on a database (as the test's superuser: CREATE EXTENSION needs it)."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 def outcome(url: str, statement: str) -> str:

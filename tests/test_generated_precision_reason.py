@@ -9,18 +9,8 @@ probe cases whose witness rows ``test_probes`` inserts into both real databases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from probes import Loader, cases, compare_case, loader_on
-
-BY_NAME = {c.name: c for c in cases()}
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "genprecision") as found:
-        yield found
+from probes import Loader, case_named, compare_case
 
 
 @pytest.mark.parametrize(
@@ -58,7 +48,7 @@ def loader(pg_server: str) -> Iterator[Loader]:
 def test_a_generated_overflow_names_its_cause(
     loader: Loader, name: str, named: str, not_named: str
 ) -> None:
-    found = compare_case(loader, BY_NAME[name])
+    found = compare_case(loader, case_named(name))
     assert found.differences, f"{name}: in sync"
     (generated,) = [d for d in found.differences if d.kind == "column_generated"]
     assert named in generated.message, generated.message

@@ -19,22 +19,20 @@ import importlib.util
 import json
 import shutil
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
-from pg_helpers import generate_chinook_keys
 from support import testing
+from support.testing import execute
 
 from twinschema import adopt
 from twinschema.cli import cli
 from twinschema.config import load_config
 from twinschema.domain_load import load_domain
 from twinschema.migrations import migrate_chain, migrate_connect
-from twinschema.sources import sqlfile
 from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,16 +66,6 @@ def run_diff(left: str, right: str, domain: Path) -> tuple[int, dict[str, Any]]:
     return result.exit_code, json.loads(result.stdout)
 
 
-def execute(url: str, *statements: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
-
-
 def revisions(url: str) -> list[str]:
     """The rows of ``alembic_version`` ([] when the table does not exist)."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
@@ -89,22 +77,6 @@ def revisions(url: str) -> list[str]:
             return sorted(rows.scalars())
     finally:
         engine.dispose()
-
-
-@pytest.fixture
-def chinook_sqlite(tmp_path: Path) -> str:
-    return testing.sqlite_file(
-        tmp_path / "chinook.db", (CHINOOK / "Chinook_Sqlite.sql").read_text("utf-8")
-    )
-
-
-@pytest.fixture
-def chinook_pg(pg_server: str) -> Iterator[str]:
-    """Chinook on PostgreSQL, its one-column keys generated as SQLite's rowid aliases are
-    (``pg_helpers.generate_chinook_keys``): init's tests want a pair in sync."""
-    with sqlfile.load_postgresql(CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
-        generate_chinook_keys(url)
-        yield url
 
 
 # ---------------------------------------------------------------------------------------------

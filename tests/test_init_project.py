@@ -25,13 +25,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import clean_env, generate_chinook_keys, invoke_afresh, run_cli
+from pg_helpers import clean_env, invoke_afresh, run_cli
 from support import testing
+from support.testing import execute
 
 from twinschema.sources import sqlfile
 
 REALWORLD = Path(__file__).parent / "fixtures" / "realworld"
-CHINOOK = REALWORLD / "chinook"
 ENV = {"sqlite": "LOCAL_DATABASE_URL", "postgresql": "DATABASE_URL"}
 
 
@@ -66,16 +66,6 @@ class Shell:
         else:
             done = invoke_afresh(list(args), self.cwd, self.env)
         return Run(done.returncode, done.stdout, done.stderr)
-
-
-def execute(url: str, *statements: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 def versions(url: str) -> list[str]:
@@ -146,21 +136,6 @@ def assert_green(shell: Shell, sqlite_url: str, pg_url: str) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Chinook
-
-
-@pytest.fixture
-def chinook_sqlite(tmp_path: Path) -> str:
-    script = (CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
-    return testing.sqlite_file(tmp_path / "chinook.db", script)
-
-
-@pytest.fixture
-def chinook_pg(pg_server: str) -> Iterator[str]:
-    """Chinook on PostgreSQL, its one-column keys generated as SQLite's rowid aliases are
-    (``pg_helpers.generate_chinook_keys``): init's tests want a pair in sync."""
-    with sqlfile.load_postgresql(CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
-        generate_chinook_keys(url)
-        yield url
 
 
 def test_chinook_init_stamp_then_check_is_green(

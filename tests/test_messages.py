@@ -7,11 +7,10 @@ does; each test names the cases whose messages it reads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from probes import Loader, cases, compare_case, loader_on
+from probes import Loader, cases, compare_case
 
 from twinschema.compare import Side, compare
 from twinschema.evaluate import evaluate
@@ -46,12 +45,6 @@ CASES = (
     "sl-pg.eval-unscaled-partial-unique",
     "sl-pg.numeric-precision-only-vs-scale-two-near-miss",
 )
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "messages") as found:
-        yield found
 
 
 @pytest.fixture(scope="module")

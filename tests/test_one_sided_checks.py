@@ -10,18 +10,8 @@ the column holds names none.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from probes import Loader, cases, compare_case, loader_on
-
-BY_NAME = {c.name: c for c in cases()}
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "onesided") as found:
-        yield found
+from probes import Loader, assert_witness, case_named, compare_case, compare_expected
 
 
 @pytest.mark.parametrize(
@@ -41,21 +31,16 @@ def loader(pg_server: str) -> Iterator[Loader]:
 def test_a_check_on_one_side_names_its_witness(
     loader: Loader, name: str, witness: str | None
 ) -> None:
-    case = BY_NAME[name]
-    found = compare_case(loader, case)
-    assert {d.kind for d in found.differences} == case.expect
+    found = compare_expected(loader, name)
     (check,) = [d for d in found.differences if d.kind == "check"]
     side = "a.sql" if check.left is not None else "b.sql"
     shown = check.left or check.right
     assert check.message.startswith(f"{shown} on t exists only in {side}"), check.message
-    if witness is None:
-        assert "witness" not in check.message, check.message
-    else:
-        assert check.message.endswith("; " + witness), check.message
+    assert_witness(check.message, witness)
 
 
 def test_without_evaluation_no_witness_is_named(loader: Loader) -> None:
     """``--no-evaluate``: the difference alone, as before (the witness is the stage's)."""
-    found = compare_case(loader, BY_NAME["sl-pg.check-one-sided-typeof"], evaluated=False)
+    found = compare_case(loader, case_named("sl-pg.check-one-sided-typeof"), evaluated=False)
     (check,) = found.differences
     assert check.message == "CHECK (typeof(x) = 'integer') on t exists only in a.sql"

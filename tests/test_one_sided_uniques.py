@@ -10,18 +10,8 @@ refuses no row the key accepts, so it names none (the key refuses such rows on b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from probes import Loader, cases, compare_case, loader_on
-
-BY_NAME = {c.name: c for c in cases()}
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "onesidedunique") as found:
-        yield found
+from probes import Loader, assert_witness, case_named, compare_case, compare_expected
 
 
 @pytest.mark.parametrize(
@@ -47,20 +37,15 @@ def loader(pg_server: str) -> Iterator[Loader]:
 def test_a_unique_rule_on_one_side_names_its_witness(
     loader: Loader, name: str, rule: str, witness: str | None
 ) -> None:
-    case = BY_NAME[name]
-    found = compare_case(loader, case)
-    assert {d.kind for d in found.differences} == case.expect
+    found = compare_expected(loader, name)
     (unique,) = [d for d in found.differences if rule in (d.left, d.right)]
     side = "a.sql" if unique.left is not None else "b.sql"
     assert unique.message.startswith(f"{rule} on t exists only in {side}"), unique.message
-    if witness is None:
-        assert "witness" not in unique.message, unique.message
-    else:
-        assert unique.message.endswith("; " + witness), unique.message
+    assert_witness(unique.message, witness)
 
 
 def test_without_evaluation_no_witness_is_named(loader: Loader) -> None:
     """``--no-evaluate``: the difference alone (the witness is the evaluation stage's)."""
-    found = compare_case(loader, BY_NAME["sl-pg.unique-one-sided"], evaluated=False)
+    found = compare_case(loader, case_named("sl-pg.unique-one-sided"), evaluated=False)
     (unique,) = found.differences
     assert unique.message == "UNIQUE (email) on t exists only in a.sql"

@@ -10,14 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from probes import Loader, cases, compare_case
+from probes import Loader, case_named, compare_case
 
 from twinschema.evaluate.backends import Backend, SQLiteBackend
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.evaluate.statements import probe_column
 from twinschema.model import Collation, Column, ColumnType
-
-BY_NAME = {c.name: c for c in cases()}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +47,7 @@ def test_the_witness_printed_is_what_the_real_databases_do(
 ) -> None:
     """The witness of the CHECK difference is the row the case's rows show on real SQLite and
     PostgreSQL (``test_probes.test_witness``), not one judged without the column's NOCASE."""
-    case = BY_NAME[name]
+    case = case_named(name)
     (found,) = [d for d in compare_case(loader, case).differences if d.kind == "check"]
     witness = f"witness (s) = ('{value}'): SQLite rejects, PostgreSQL accepts"
     assert witness in found.message, found.message

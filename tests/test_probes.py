@@ -9,8 +9,6 @@ shown by a row one side accepts and the other rejects, a "same" by rows both tre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from probes import (
     Case,
@@ -19,7 +17,6 @@ from probes import (
     cases,
     compare_case,
     crosses_apart,
-    loader_on,
     measured,
     run_setup,
     same_value,
@@ -35,12 +32,6 @@ STORED = [c for c in CASES if c.witness and c.witness.get("stored_of")]
 MEASURED = [c for c in CASES if c.witness and c.witness.get("measure")]
 WARNED = [c for c in CASES if c.warnings is not None]
 CROSSING = [c for c in CASES if c.witness and c.witness.get("crosses")]
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "probes") as found:
-        yield found
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -10,10 +10,9 @@ that fails on its own dialect), or be a difference the comparer alone does not s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from probes import Case, Loader, cases, compare_case, compared_sides, loader_on
+from probes import Case, Loader, cases, compare_case, compared_sides
 
 from twinschema.evaluate import evaluate
 
@@ -27,12 +26,6 @@ SHAPED = ("eval-check-", "eval-predicate-", "eval-generated-")
 DEFAULTS = [c for c in EVAL if not any(s in c.name for s in SHAPED)]
 # What the stage adds to a finding it judged (see twinschema.evaluate).
 EVALUATED = re.compile(r"by evaluation|witness \(|fail on (SQLite|PostgreSQL)")
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "probes_eval") as found:
-        yield found
 
 
 def settled_by_evaluation(loader: Loader, case: Case) -> bool:

@@ -14,18 +14,10 @@ The two values read differ exactly when the case expects a difference.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from probes import Case, Loader, cases, loader_on, measured, run_setup, setup_statements
+from probes import Case, Loader, cases, measured, run_setup, setup_statements
 
 ACTIONS = [c for c in cases() if c.witness and c.witness.get("delete")]
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "fkactions") as found:
-        yield found
 
 
 def test_the_corpus_has_such_cases() -> None:

@@ -29,6 +29,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from support import testing
+from support.testing import execute
 
 from twinschema.sources import sqlfile
 
@@ -93,15 +94,6 @@ def _listed(records: Counter[Record]) -> list[Record]:
     return sorted(records.elements(), key=str)
 
 
-def pg_execute(url: str, statement: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
-
-
 def side_counts(not_compared: Any) -> list[dict[str, int]]:
     """One ``{"views": n, "triggers": m, ...}`` per side, from ``not_compared``.
 
@@ -136,14 +128,9 @@ def side_counts(not_compared: Any) -> list[dict[str, int]]:
 
 
 @pytest.fixture
-def chinook_sqlite(tmp_path: Path) -> str:
-    return testing.sqlite_file(
-        tmp_path / "chinook.db", (CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
-    )
-
-
-@pytest.fixture
 def chinook_pg(pg_server: str) -> Iterator[str]:
+    """Chinook on PostgreSQL as its file has it, its keys without a default (``CHINOOK_KEYS``
+    below): not conftest's ``chinook_pg``, which generates them."""
     with sqlfile.load_postgresql(CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
         yield url
 
@@ -195,11 +182,11 @@ def test_chinook_differs_only_in_its_generated_keys(
         conn.rollback()
         conn.close()
     with pytest.raises(sa.exc.IntegrityError):
-        pg_execute(chinook_pg, "INSERT INTO album (title, artist_id) VALUES ('x', 1)")
+        execute(chinook_pg, "INSERT INTO album (title, artist_id) VALUES ('x', 1)")
 
 
 def test_chinook_drift_dropped_column_in_postgresql(chinook_sqlite: str, chinook_pg: str) -> None:
-    pg_execute(chinook_pg, "ALTER TABLE track DROP COLUMN composer")
+    execute(chinook_pg, "ALTER TABLE track DROP COLUMN composer")
     code, report = run_diff(chinook_sqlite, chinook_pg, "--domain", str(CHINOOK / "domain.yaml"))
     expected = sorted([*CHINOOK_KEYS, ("column_missing", "track", "composer")], key=_order)
     assert records(report) == expected, report["differences"]

@@ -11,23 +11,14 @@ inserts into both real databases); here the differences must name the right row 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from probes import Loader, cases, compare_case, compared_sides, loader_on
+from probes import Loader, case_named, compare_case, compare_expected, compared_sides
 
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.probe_sets import probe_rows
 from twinschema.evaluate.stored_rows import partings
-
-BY_NAME = {c.name: c for c in cases()}
-
-
-@pytest.fixture(scope="module")
-def loader(pg_server: str) -> Iterator[Loader]:
-    with loader_on(pg_server, "storedwitness") as found:
-        yield found
 
 
 @pytest.mark.parametrize(
@@ -63,9 +54,7 @@ def loader(pg_server: str) -> Iterator[Loader]:
 def test_a_check_witness_is_a_row_the_databases_store_apart(
     loader: Loader, name: str, witness: str | None
 ) -> None:
-    case = BY_NAME[name]
-    found = compare_case(loader, case)
-    assert {d.kind for d in found.differences} == case.expect
+    found = compare_expected(loader, name)
     (check,) = [d for d in found.differences if d.kind == "check"]
     if witness is None:
         assert "witness" not in check.message, check.message
@@ -85,7 +74,7 @@ def test_a_check_witness_is_a_row_the_databases_store_apart(
     ],
 )
 def test_checks_that_hold_the_same_rows_are_equal_on_probes(loader: Loader, name: str) -> None:
-    case = BY_NAME[name]
+    case = case_named(name)
     found = compare_case(loader, case)
     assert "check" not in {d.kind for d in found.differences}, found.differences
     assert any(e.rule.startswith("equal on") for e in found.equivalences), found.equivalences
@@ -110,7 +99,7 @@ def test_a_row_changed_on_store_is_run_again_on_the_rejecting_side(
     """``partings`` on one probe row, on real scratch databases: ``stored`` is what the
     accepting side stored where it changed the row ("" unchanged), None when the row is no
     witness once the stored value is re-run."""
-    comparison, (left, right) = compared_sides(loader, BY_NAME[name])
+    comparison, (left, right) = compared_sides(loader, case_named(name))
     st = StageContext(comparison, left, right, loader.evaluator)
     (lt,) = left.schema.tables.values()
     (rt,) = right.schema.tables.values()

@@ -1,11 +1,14 @@
 """Real databases for the tests: what the installed package offers its pytest plugin and the
 benchmark (``twinschema.testing``: a PostgreSQL server, scratch databases on it, SQLite URLs),
-and scratch SQLite files built from a script, which only these tests use."""
+scratch SQLite files built from a script and statements run on a database, which only these
+tests use."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from twinschema.testing import (
     TEST_URL_ENV,
@@ -19,6 +22,7 @@ from twinschema.testing import (
 __all__ = [
     "TEST_URL_ENV",
     "admin_engine",
+    "execute",
     "postgres_server",
     "scratch_database",
     "sqlite_file",
@@ -35,3 +39,16 @@ def sqlite_file(path: Path, script: str) -> str:
     finally:
         conn.close()
     return sqlite_url(path)
+
+
+def execute(url: str, *statements: str) -> None:
+    """Run ``statements`` on the database at ``url``, in one transaction (committed), on a
+    connection of its own (as the URL's user: a superuser for CREATE EXTENSION on the suite's
+    servers)."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()

@@ -11,7 +11,9 @@ from twinschema.errors import UsageError
 from twinschema.records import DIALECTS
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Callable
+
+    from click.decorators import FC
 from twinschema.cli.app import (
     FORMAT_CHOICE,
     LAYER_CHOICE,
@@ -21,6 +23,12 @@ from twinschema.cli.app import (
     notice,
     progress_note,
 )
+
+
+def _dialect_option(name: str, says: str) -> Callable[[FC], FC]:
+    """An option naming the dialect of a source that does not say its own (``says``: its help)."""
+    return click.option(name, type=click.Choice(DIALECTS), help=says)
+
 
 _NO_EVALUATE_HELP = (
     "Skip the evaluation stage: run no default, CHECK or value probe on scratch databases; "
@@ -105,20 +113,14 @@ def check(
 @click.option(
     "--no-domain", is_flag=True, help="Match by name, even inside a project with a domain.yaml."
 )
-@click.option(
-    "--dialect",
-    type=click.Choice(DIALECTS),
-    help="Dialect of a metadata module or SQL file that does not say (both sides).",
+@_dialect_option(
+    "--dialect", "Dialect of a metadata module or SQL file that does not say (both sides)."
 )
-@click.option(
-    "--dialect-a",
-    type=click.Choice(DIALECTS),
-    help="Dialect of SOURCE_A only, when it does not say (overrides --dialect for it).",
+@_dialect_option(
+    "--dialect-a", "Dialect of SOURCE_A only, when it does not say (overrides --dialect for it)."
 )
-@click.option(
-    "--dialect-b",
-    type=click.Choice(DIALECTS),
-    help="Dialect of SOURCE_B only, when it does not say (overrides --dialect for it).",
+@_dialect_option(
+    "--dialect-b", "Dialect of SOURCE_B only, when it does not say (overrides --dialect for it)."
 )
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
@@ -165,11 +167,7 @@ def diff(
 
 @cli.command()
 @click.argument("source")
-@click.option(
-    "--dialect",
-    type=click.Choice(DIALECTS),
-    help="Dialect of a metadata module or SQL file that does not say.",
-)
+@_dialect_option("--dialect", "Dialect of a metadata module or SQL file that does not say.")
 @click.option(
     "--format",
     "fmt",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -271,24 +271,16 @@ class SQLiteBackend:
         except sqlite3.Error:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
             return None
-        found: list[Computed | None] = []
         try:
-            for row in rows:
-                bound = tuple(_for_sqlite(v) for v in row)
-                try:
-                    conn.execute(insert_row_sql("twinschema_rows", columns, "?"), bound)
-                except (sqlite3.Error, OverflowError):
-                    found.append(None)
-                    continue
-                try:
-                    got = conn.execute(insert_row_sql("twinschema_computed", columns, "?"), bound)
-                    found.append((True, got.fetchone()[0]))
-                except sqlite3.Error as exc:
-                    found.append((False, first_line(exc)))
+            return self._each_row(
+                insert_row_sql("twinschema_rows", columns, "?"),
+                insert_row_sql("twinschema_computed", columns, "?"),
+                (tuple(_for_sqlite(v) for v in row) for row in rows),
+                returning=True,
+            )
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_computed")
-        return found
 
     def keys(
         self,
@@ -302,22 +294,15 @@ class SQLiteBackend:
         self.deadline = time.monotonic() + self.timeout
         conn = self.conn
         made, query = keys_sql(columns, index, "temp.", nulls_distinct, itself)
-        found: list[Computed | None] = []
         try:
             for statement in made:
                 conn.execute(statement)
-            for k, row in enumerate(rows):
-                bound = (k, *(_for_sqlite(v) for v in row))
-                try:
-                    conn.execute(keys_insert_sql("twinschema_rows", columns, "?"), bound)
-                except (sqlite3.Error, OverflowError):
-                    found.append(None)
-                    continue
-                try:
-                    conn.execute(keys_insert_sql("twinschema_keyed", columns, "?"), bound)
-                    found.append((True, None))
-                except sqlite3.Error as exc:
-                    found.append((False, first_line(exc)))
+            found = self._each_row(
+                keys_insert_sql("twinschema_rows", columns, "?"),
+                keys_insert_sql("twinschema_keyed", columns, "?"),
+                ((k, *(_for_sqlite(v) for v in row)) for k, row in enumerate(rows)),
+                returning=False,
+            )
             pairs = frozenset((a, b) for a, b in conn.execute(query))
         except sqlite3.Error:
             return None
@@ -325,6 +310,28 @@ class SQLiteBackend:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_keyed")
         return found, pairs
+
+    def _each_row(
+        self, plain: str, tested: str, rows: Iterable[tuple[Any, ...]], returning: bool
+    ) -> list[Computed | None]:
+        """What ``computed`` and ``keys`` do with each row (bound): insert it into the table of
+        the bare columns (``plain``), then into the table under test (``tested``). None where
+        the first refuses it; else (True, the value the second returns, or None without
+        ``returning``) or (False, the second's error)."""
+        conn = self.conn
+        found: list[Computed | None] = []
+        for bound in rows:
+            try:
+                conn.execute(plain, bound)
+            except (sqlite3.Error, OverflowError):
+                found.append(None)
+                continue
+            try:
+                got = conn.execute(tested, bound)
+                found.append((True, got.fetchone()[0] if returning else None))
+            except sqlite3.Error as exc:
+                found.append((False, first_line(exc)))
+        return found
 
     def version(self) -> str | None:
         """See ``Backend.version``: the SQLite library's."""

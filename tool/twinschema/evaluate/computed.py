@@ -124,12 +124,19 @@ def alike_but_where(left: Index, right: Index) -> bool:
     return same and (left.include or ()) == (right.include or ())
 
 
+def _left_table(st: StageContext, d: Difference) -> Table:
+    """The left side's table of ``d``, a difference the comparer found on a table both sides
+    have (what ``_probe_predicate`` and ``_probe_generated`` run their probes on)."""
+    assert d.table is not None
+    table, _ = find(st.left, d.table, "")
+    assert table is not None
+    return table
+
+
 def _probe_predicate(
     st: StageContext, ld: Difference, rd: Difference, lwhere: str, rwhere: str
 ) -> None:
-    assert ld.table is not None
-    table, _ = find(st.left, ld.table, "")
-    assert table is not None
+    table = _left_table(st, ld)
     judged = _run_predicates(st, table, lwhere, rwhere)
     if judged is None:
         return
@@ -300,10 +307,7 @@ def _matched_generated(st: StageContext) -> None:
 
 
 def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) -> None:
-    assert d.table is not None
-    table, _ = find(st.left, d.table, "")
-    assert table is not None
-    judged = _run_generated(st, table, lc, rc)
+    judged = _run_generated(st, _left_table(st, d), lc, rc)
     if judged is None:
         return
     witness, n, _, _ = judged

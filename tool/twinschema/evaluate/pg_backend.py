@@ -4,7 +4,7 @@ one transaction per run, rolled back (``pg_scratch`` picks that database)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -229,7 +229,6 @@ class PostgreSQLBackend:
             return None
         conn = self.conn
         plain, computed = computed_tables_sql(columns, expression, ctype)
-        found: list[Computed | None] = []
         try:
             try:
                 _enum_types(conn, columns)
@@ -237,24 +236,14 @@ class PostgreSQLBackend:
                 conn.execute(computed.encode())
             except psycopg.Error:
                 return None
-            for row in rows:
-                try:
-                    with conn.transaction():
-                        conn.execute(insert_row_sql("twinschema_rows", columns, "%s").encode(), row)
-                except psycopg.Error:
-                    found.append(None)
-                    continue
-                try:
-                    with conn.transaction():
-                        got = conn.execute(
-                            insert_row_sql("twinschema_computed", columns, "%s").encode(), row
-                        ).fetchone()
-                    found.append((True, got[0] if got is not None else None))
-                except psycopg.Error as exc:
-                    found.append((False, first_line(exc)))
+            return self._each_row(
+                insert_row_sql("twinschema_rows", columns, "%s").encode(),
+                insert_row_sql("twinschema_computed", columns, "%s").encode(),
+                rows,
+                returning=True,
+            )
         finally:
             self._rollback()
-        return found
 
     def keys(
         self,
@@ -271,34 +260,49 @@ class PostgreSQLBackend:
             return None
         conn = self.conn
         made, query = keys_sql(columns, index, "", nulls_distinct, itself)
-        found: list[Computed | None] = []
         try:
             _enum_types(conn, columns)
             for statement in made:
                 conn.execute(statement.encode())
-            for k, row in enumerate(rows):
-                try:
-                    with conn.transaction():
-                        conn.execute(
-                            keys_insert_sql("twinschema_rows", columns, "%s").encode(), (k, *row)
-                        )
-                except psycopg.Error:
-                    found.append(None)
-                    continue
-                try:
-                    with conn.transaction():
-                        conn.execute(
-                            keys_insert_sql("twinschema_keyed", columns, "%s").encode(), (k, *row)
-                        )
-                    found.append((True, None))
-                except psycopg.Error as exc:
-                    found.append((False, first_line(exc)))
+            found = self._each_row(
+                keys_insert_sql("twinschema_rows", columns, "%s").encode(),
+                keys_insert_sql("twinschema_keyed", columns, "%s").encode(),
+                ((k, *row) for k, row in enumerate(rows)),
+                returning=False,
+            )
             pairs = frozenset((a, b) for a, b in conn.execute(query.encode()))
         except psycopg.Error:
             return None
         finally:
             self._rollback()
         return found, pairs
+
+    def _each_row(
+        self, plain: bytes, tested: bytes, rows: Iterable[tuple[Any, ...]], returning: bool
+    ) -> list[Computed | None]:
+        """What ``computed`` and ``keys`` do with each row, each insert under a savepoint:
+        insert it into the table of the bare columns (``plain``), then into the table under
+        test (``tested``). None where the first refuses it; else (True, the value the second
+        returns, or None without ``returning``) or (False, the second's error)."""
+        import psycopg
+
+        conn = self.conn
+        found: list[Computed | None] = []
+        for row in rows:
+            try:
+                with conn.transaction():
+                    conn.execute(plain, row)
+            except psycopg.Error:
+                found.append(None)
+                continue
+            try:
+                with conn.transaction():
+                    cursor = conn.execute(tested, row)
+                    got = cursor.fetchone() if returning else None
+                found.append((True, got[0] if got is not None else None))
+            except psycopg.Error as exc:
+                found.append((False, first_line(exc)))
+        return found
 
     def version(self) -> str | None:
         """See ``Backend.version``: the server's ``version()``, in a transaction rolled back."""
