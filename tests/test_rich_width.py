@@ -162,7 +162,7 @@ def test_diff_of_two_long_named_files_fits_80_columns(tmp_path: Path) -> None:
     assert rendered.summary == 5
     # The enum difference says which values are missing on which side.
     in_cells = squeeze(text.replace("│", ""))  # a folded cell reads whole without its borders
-    assert squeeze(f"meh only in {left}; fine only in {right}") in in_cells
+    assert squeeze(f"'meh' only in {left}; 'fine' only in {right}") in in_cells
 
 
 def test_check_of_drifted_databases_fits_80_columns(
