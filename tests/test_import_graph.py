@@ -47,6 +47,9 @@ FLOORS: dict[str, int] = {
     "twinschema.urls": 0,
     "twinschema.paths": 0,
     "twinschema.progress": 0,
+    # A SQLite type kept as declared: what metadata modules init writes import, and what the
+    # Alembic environment compares and renders (SQLAlchemy and, when rendering, Alembic only).
+    "twinschema.declared_types": 0,
     "twinschema.dialects": 1,
     "twinschema.dialects.*": 1,
     "twinschema.definitions": 1,

@@ -18,6 +18,9 @@ twinschema's own: the destructive-change lint and the downgrade confirmation.
 from __future__ import annotations
 
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -174,6 +177,86 @@ def _value_kind(type_: sa.types.TypeEngine[Any]) -> str | None:
     return None
 
 
+def compare_type(
+    context: Any,
+    inspected_column: sa.Column[Any],
+    metadata_column: sa.Column[Any],
+    inspected_type: sa.types.TypeEngine[Any],
+    metadata_type: sa.types.TypeEngine[Any],
+) -> bool | None:
+    """A SQLite type kept as declared (``Declared``, which ``init`` writes) against the type the
+    database declares for the column, spelling for spelling: SQLAlchemy reads ``tinyint`` back as
+    INTEGER, so Alembic's own comparison would alter every such column in each new revision.
+    None: Alembic's own comparison (any other type, or a column SQLite does not list)."""
+    from twinschema.declared_types import Declared, spelled
+
+    if not isinstance(metadata_type, Declared) or context.dialect.name != "sqlite":
+        return None
+    table = inspected_column.table
+    row = context.connection.exec_driver_sql(
+        "SELECT type FROM pragma_table_info(?, ?) WHERE name = ?",
+        (table.name, table.schema or "main", inspected_column.name),
+    ).first()
+    if row is None:
+        return None
+    return spelled(str(row[0])) != spelled(metadata_type.spelling)
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """A SQLite type kept as declared, written into a revision with its import (Alembic would
+    write ``twinschema.declared_types.Declared(...)``, which nothing imports); False: Alembic's
+    own rendering."""
+    from twinschema.declared_types import IMPORT, Declared, rendered
+
+    if type_ != "type" or not isinstance(obj, Declared):
+        return False
+    autogen_context.imports.add(IMPORT)
+    return rendered(obj, autogen_context)
+
+
+def _declared_reflected(inspector: Any, table: sa.Table, column_info: Any) -> None:
+    """A SQLite column reflected for a batch migration's copy of its table keeps the type its
+    database declares (``tinyint(1)``, ``INT``), which SQLAlchemy reads back as another
+    (INTEGER): the copy would declare that instead, and a downgrade would not undo its upgrade."""
+    from twinschema.declared_types import Declared, spelled
+
+    bind = inspector.bind
+    if not isinstance(bind, sa.Connection) or bind.dialect.name != "sqlite":
+        return
+    row = bind.exec_driver_sql(
+        "SELECT type FROM pragma_table_info(?, ?) WHERE name = ?",
+        (table.name, table.schema or "main", column_info["name"]),
+    ).first()
+    if row is None or not row[0]:
+        return
+    reflected = column_info["type"]
+    try:
+        compiled = str(reflected.compile(dialect=bind.dialect))
+    except sa.exc.CompileError:
+        return
+    if spelled(str(row[0])) != spelled(compiled):
+        column_info["type"] = Declared(str(row[0]), reflected)
+
+
+@contextmanager
+def _declared_types_kept() -> Iterator[None]:
+    """While a chain's migrations run, SQLite tables reflected for a batch copy keep their
+    declared types (``_declared_reflected``); the listener is removed after, so that nothing
+    else the process reflects is touched."""
+    sa.event.listen(sa.Table, "column_reflect", _declared_reflected)
+    try:
+        with warnings.catch_warnings():
+            # SQLAlchemy warns that it read ``tinyint(1)`` as INTEGER: the copy declares
+            # ``tinyint(1)`` all the same.
+            warnings.filterwarnings("ignore", _NO_ARGUMENTS, sa.exc.SAWarning)
+            yield
+    finally:
+        sa.event.remove(sa.Table, "column_reflect", _declared_reflected)
+
+
+_NO_ARGUMENTS = "Could not instantiate type .* with reflected arguments"
+
+
 def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bool) -> None:
     """Run the current Alembic command of a chain that targets ``metadata``.
 
@@ -187,7 +270,8 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
     options: dict[str, Any] = {
         "target_metadata": metadata,
         "render_as_batch": render_as_batch,
-        "compare_type": True,
+        "compare_type": compare_type,
+        "render_item": render_item,
         # With the plugin, Alembic's callable hook is off (True: compare, through the plugin).
         "compare_server_default": compare_server_default if plugins is None else True,
         "include_object": include_object,
@@ -202,7 +286,7 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
 
     def run(connection: sa.Connection) -> None:
         context.configure(connection=connection, **options)
-        with context.begin_transaction():
+        with context.begin_transaction(), _declared_types_kept():
             context.run_migrations()
 
     given = config.attributes.get("url")

@@ -26,8 +26,8 @@ from alembic.operations import ops
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt import reflection
-from twinschema.adopt.declared import Declared
 from twinschema.canonical.identifiers import quoted
+from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.dialects import ReflectOptions
 
 BASELINE_STEM = "0001_baseline"
@@ -47,7 +47,7 @@ def revision_file(
     (already indented by four spaces)."""
     imports = ["import sqlalchemy as sa", "from alembic import op"]
     if dialect == "sqlite":  # a type as SQLite declares it (INT is no rowid alias)
-        imports.append("from twinschema.adopt.declared import Declared  # noqa: F401")
+        imports.append(f"{IMPORT}  # noqa: F401")
     if dialect == "postgresql":
         imports.append("from sqlalchemy.dialects import postgresql  # noqa: F401")
         # A domain's or an array's element type renders unqualified (``data_type=INTEGER()``).
@@ -133,8 +133,7 @@ def _existing_type(kind: str, obj: Any, context: AutogenContext) -> str | Litera
     from alembic.autogenerate.render import _repr_type
 
     if kind == "type" and isinstance(obj, Declared):
-        impl = _repr_type(obj.impl, context)  # type: ignore[arg-type]
-        return f"Declared({obj.spelling!r}, {impl})"
+        return rendered(obj, context)
     if kind != "type" or not hasattr(obj, "create_type"):
         return False
 

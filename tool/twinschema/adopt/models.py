@@ -25,7 +25,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
-from twinschema.adopt.declared import Declared
+from twinschema.declared_types import IMPORT, Declared
 from twinschema.model import Schema
 from twinschema.records.domain import NameMap
 
@@ -302,7 +302,7 @@ def render_module(
     if any("sqlite." in line for line in body):
         imports.append("from sqlalchemy.dialects import sqlite")
     if any("Declared(" in line for line in body):
-        imports += ["", "from twinschema.adopt.declared import Declared"]
+        imports += ["", IMPORT]
     header = [
         f'"""The {label} schema, every name from domain.yaml.',
         "",

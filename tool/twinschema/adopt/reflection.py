@@ -132,7 +132,7 @@ def _keep_spelling(column: sa.Column[Any], spelling: str) -> None:
     """Give ``column`` SQLite's declared type where SQLAlchemy's spells it otherwise."""
     from sqlalchemy.dialects import sqlite
 
-    from twinschema.adopt.declared import Declared
+    from twinschema.declared_types import Declared
 
     compiled = column.type.compile(dialect=sqlite.dialect())
     if spelling and _squeezed(compiled) != _squeezed(spelling):
