@@ -1,7 +1,8 @@
 """View definitions compared by meaning within one dialect, where that is proven.
 
 SQLite: a pair of parentheses is left out only when SQLite compiles the view to the same program
-without it, and the names of the view's columns (as SQLite derives them) are compared.
+without it, a NULL test is spelled ``x IS [NOT] NULL`` only where SQLite's programs confirm it,
+and the names of the view's columns (as SQLite derives them) are compared.
 PostgreSQL: ``NOT x IS NULL`` is ``x IS NOT NULL`` only in a view none of whose IS NULL tests is
 on a row value, and only where the printed text leaves no doubt what the NOT covers. The probe
 corpus (``tests/fixtures/probes/{sl-sl,pg-pg}.view-*``) pins the verdicts with rows run on both
@@ -111,6 +112,42 @@ def test_sqlite_column_names_are_part_of_a_view() -> None:
         "b": 'columns ( "(x + y)" ) create view b as select x + y from t',
         "c": 'columns ( "x + y" ) create view c as select x + y from t',
     }
+
+
+_BODY = 'columns ( "id" , "k" ) create view v as select id , '
+
+
+@pytest.mark.parametrize(
+    ("select", "canonical"),
+    [
+        # Other spellings: the same program.
+        ("x NOTNULL AS k FROM t WHERE y ISNULL", "x is not null as k from t where y is null"),
+        ("x NOT NULL AS k FROM t", "x is not null as k from t"),
+        # NOT below IS: in WHERE the same program, in a result column the operand proof.
+        ("NOT x IS NULL AS k FROM t WHERE NOT y IS NOT NULL",
+         "x is not null as k from t where y is null"),
+        ("NOT NOT x IS NULL AS k FROM t", "x is null as k from t"),
+        ("coalesce(NOT x + 1 IS NULL, 0) AS k FROM t", "coalesce ( x + 1 is not null , 0 ) as k from t"),
+        ("CASE WHEN NOT x IS NULL THEN 1 END AS k FROM t",
+         "case when x is not null then 1 end as k from t"),
+        ("NOT (x = 1) IS NULL AS k FROM t", "x = 1 is not null as k from t"),
+        # The test stands where the NOT stood only in parentheses.
+        ("y = NOT x IS NULL AS k FROM t", "y = ( x is not null ) as k from t"),
+        # The NOT covers more than the test, or none is there: as written.
+        ("NOT x IS NULL = 2 AS k FROM t", "not x is null = 2 as k from t"),
+        ("NOT NULL AS k FROM t", "not null as k from t"),
+        ("x IS NOT NULL AS k FROM t WHERE NOT x IN (1, 2)",
+         "x is not null as k from t where not x in ( 1 , 2 )"),
+    ],
+)  # fmt: skip
+def test_sqlite_null_tests_are_spelled_one_way_where_sqlite_agrees(
+    select: str, canonical: str
+) -> None:
+    """``ISNULL``, ``NOTNULL``, ``NOT NULL`` and ``NOT x IS [NOT] NULL`` are written ``x IS
+    [NOT] NULL`` only where SQLite compiles the view to the same program so written, or where
+    both texts compile as they do with the test made one parenthesized operand."""
+    found = _views(_TABLE + f"CREATE VIEW v AS SELECT id, {select};")
+    assert found == {"v": _BODY + canonical}
 
 
 def test_a_view_sqlite_cannot_compile_is_compared_as_written() -> None:

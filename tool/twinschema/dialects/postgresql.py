@@ -24,6 +24,9 @@ Choices worth knowing:
 
 * A type's schema is not kept (``app.email`` and ``email`` are both ``email``): both sides of a
   twin live in one schema each, and ``format_type`` qualifies names only off the search path.
+  The read schema alone is that path (``SQL_SEARCH_PATH``), so defaults, CHECKs and other
+  expressions name its types, functions and sequences unqualified too (``'a'::mood`` whatever
+  the schema is called); those of any other schema (``public`` too) keep their qualifier.
 * ``Schema.not_compared`` always has the same keys: views, materialized views, foreign tables,
   sequences, functions, triggers, exclusion constraints and rules (a view's own ``_RETURN``
   rule is not counted). Sequences owned by a column (serial,
@@ -161,6 +164,7 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     """The raw ``Schema`` from the rows of ``queries``."""
     (
         _,
+        _search_path,
         schema_rows,
         column_rows,
         constraint_rows,
@@ -170,7 +174,6 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
         count_rows,
         option_rows,
         elsewhere_rows,
-        _search_path,
         object_rows,
     ) = results
 

@@ -15,6 +15,16 @@ _TABLE_FILTER = """
                     AND e.objid = c.oid AND e.deptype = 'e')"""
 
 
+# Sent after the fingerprint, before every query that prints an expression: the read schema
+# alone on the search path, so that pg_get_expr, pg_get_constraintdef, pg_get_indexdef,
+# pg_get_viewdef and format_type print the schema's own types, functions, sequences and tables
+# unqualified (``'a'::mood``, not ``'a'::app.mood``; they qualify a name only when the path does
+# not find it): two databases holding the same objects in differently named schemas read alike.
+# A name of any other schema, ``public`` included, keeps its qualifier (``'a'::other.mood``), so
+# it never reads as one of the checked schema's. For the read-only transaction only.
+SQL_SEARCH_PATH = "SELECT set_config('search_path', quote_ident(%(schema)s), true)"
+
+
 SQL_SCHEMA = """
 SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text,
        current_setting('TimeZone')
@@ -280,13 +290,6 @@ NOT_COMPARED_KEYS = (
 OBJECT_COUNT_KEYS = frozenset({"views", "materialized_views", "sequences", "triggers"})
 
 
-# Views, triggers, functions and sequences print their definitions with the schema's own names
-# unqualified (pg_get_viewdef qualifies a name only when the search path does not find it), so
-# that two databases holding the same objects in differently named schemas read alike. Set for
-# the read-only transaction only, just before SQL_OBJECTS.
-SQL_SEARCH_PATH = "SELECT set_config('search_path', quote_ident(%(schema)s), true)"
-
-
 # One row per view (materialized too), trigger, function or procedure, and sequence that no
 # extension owns and no column owns (serial and identity sequences are compared as the column's
 # identity): kind, name, table, a detail (a view's relkind and options, a trigger's tgenabled),
@@ -341,6 +344,7 @@ def queries(server_version: int) -> tuple[str, ...]:
     fields = _version_fields(server_version)
     return (
         SQL_FINGERPRINT,
+        SQL_SEARCH_PATH,
         SQL_SCHEMA,
         _SQL_COLUMNS.format(**fields),
         _SQL_CONSTRAINTS.format(**fields),
@@ -350,7 +354,6 @@ def queries(server_version: int) -> tuple[str, ...]:
         SQL_COUNTS,
         SQL_TABLE_OPTIONS,
         SQL_ELSEWHERE,
-        SQL_SEARCH_PATH,
         SQL_OBJECTS,
     )
 

@@ -152,7 +152,7 @@ def _fingerprint_now(conn: psycopg.Connection[Any], params: Mapping[str, str]) -
 def _unprintable(results: Sequence[Sequence[Any]]) -> bool:
     """True when a pg_get_* function printed NULL for an object the snapshot holds: the object
     was dropped (and committed) after the snapshot was taken."""
-    columns, constraints, indexes = results[2], results[3], results[4]
+    columns, constraints, indexes = results[3], results[4], results[5]
     return (
         any(row[18] and row[9] is None for row in columns)  # a default pg_get_expr lost
         or any(row[2] == "c" and row[9] is None for row in constraints)  # a CHECK's definition

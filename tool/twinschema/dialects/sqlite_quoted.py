@@ -15,11 +15,10 @@ compiles alike, stays as written (compared with its case kept: never a false "in
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from twinschema.definitions import spans
+from twinschema.dialects.sqlite_view_nulls import Program
 
-Program = list[tuple[Any, ...]]
 # Whether a SELECT compiles to a program: ``sqlite_views._same`` on the view's connection.
 Compiles = Callable[[str, Program], bool]
 

@@ -8,6 +8,9 @@ standard SQL), so no parser of ours decides it: each pair of parentheses is take
 SQLite compiles the view's SELECT to the same program (``EXPLAIN``) without it, on the database
 that holds the view. A pair whose removal fails to compile or compiles differently stays.
 
+Its NULL tests are spelled ``x IS NULL`` / ``x IS NOT NULL`` where SQLite confirms it the same
+way (``sqlite_view_nulls``: ``x NOTNULL``, ``NOT x IS NULL``).
+
 A view's column names are its interface, and SQLite names a column without an alias by the
 expression's text as written (``SELECT (a+b)`` has the column ``(a+b)``, ``SELECT A + b`` the
 column ``A + b``), so spacing and parentheses that the SELECT does not need can still part two
@@ -32,6 +35,7 @@ from typing import Any
 from twinschema.definitions import spans
 from twinschema.dialects.sqlite_lexer import ascii_lower
 from twinschema.dialects.sqlite_quoted import settled
+from twinschema.dialects.sqlite_view_nulls import Program, null_tests, program
 
 # Parentheses right after one of these words (or after an operator, a comma or another
 # parenthesis) may be grouping ones; after any other word they belong to a call, a list, a
@@ -104,10 +108,10 @@ def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) ->
     start = _body_start(sql, tokens)
     if start is None or not columns:
         return None
-    program = None
+    compiled: Program | None = None
     if '"' in sql:  # "x" is a name or the text 'x': SQLite says which (``sqlite_quoted``)
-        program = _program(conn, sql[start:])
-        sql = settled(sql, start, program, lambda select, p: _same(conn, select, p))
+        compiled = program(conn, sql[start:])
+        sql = settled(sql, start, compiled, lambda select, c: _same(conn, select, c))
         tokens = spans(sql, True)
     pairs: list[tuple[int, int]] = []
     for index, (group, at, _end) in enumerate(tokens):
@@ -117,20 +121,20 @@ def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) ->
         if close is not None and len(pairs) < _MAX_TRIES:
             pairs.append((at, close))
     if not pairs:
-        return ViewFacts(sql, columns)
-    if program is None:
-        program = _program(conn, sql[start:])
+        return ViewFacts(null_tests(conn, sql, start, compiled), columns)
+    if compiled is None:
+        compiled = program(conn, sql[start:])
     # Most often every such pair is redundant: one EXPLAIN says so. Then SQLite's parse tree is
     # the one its precedence gives the text without any, so it is with any subset of them too.
     text = _blanked(sql, pairs)
-    if _same(conn, text[start:], program):
-        return ViewFacts(text, columns)
-    text = sql
-    for pair in pairs:
-        candidate = _blanked(text, [pair])
-        if _same(conn, candidate[start:], program):
-            text = candidate
-    return ViewFacts(text, columns)
+    if not _same(conn, text[start:], compiled):
+        text = sql
+        for pair in pairs:
+            candidate = _blanked(text, [pair])
+            if _same(conn, candidate[start:], compiled):
+                text = candidate
+    # The text compiles as the view does: its NULL tests are spelled one way where SQLite agrees.
+    return ViewFacts(null_tests(conn, text, start, compiled), columns)
 
 
 def _blanked(sql: str, pairs: list[tuple[int, int]]) -> str:
@@ -141,17 +145,12 @@ def _blanked(sql: str, pairs: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _same(conn: sqlite3.Connection, select: str, program: list[tuple[Any, ...]]) -> bool:
-    """Whether ``select`` compiles to ``program`` (False when it does not compile)."""
+def _same(conn: sqlite3.Connection, select: str, compiled: Program) -> bool:
+    """Whether ``select`` compiles to ``compiled`` (False when it does not compile)."""
     try:
-        return _program(conn, select) == program
+        return program(conn, select) == compiled
     except sqlite3.Error:
         return False
-
-
-def _program(conn: sqlite3.Connection, select: str) -> list[tuple[Any, ...]]:
-    """What SQLite compiles ``select`` to (``EXPLAIN``: opcodes and operands, no run)."""
-    return [tuple(row) for row in conn.execute("EXPLAIN " + select).fetchall()]
 
 
 def _body_start(sql: str, tokens: list[tuple[str, int, int]]) -> int | None:
