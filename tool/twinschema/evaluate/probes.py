@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probe_strings, scaled_values
+from twinschema.evaluate import probe_strings, scaled_values, unscaled_values
 from twinschema.model import Column
 
 # At most this many rows are tried per pair of CHECKs (the cross product is cut down to it).
@@ -339,10 +339,10 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = Fal
     for n in numbers:
         found += [n, n - step, n + step, n - 1, n + 1]
     if exact and scale is None:
-        found += [_padded(n) for n in numbers] + [Decimal("1.0"), Decimal("1.50")]
+        found += [unscaled_values.padded(n) for n in numbers] + [Decimal("1.0"), Decimal("1.50")]
         # Past a double's precision, third after the literals (a cut keeps them), which SQLite's
         # NUMERIC keeps as a double and PostgreSQL's numeric exactly (``DOUBLE_UNSCALED``).
-        found[len(numbers) * 5 : len(numbers) * 5] = _past_double(numbers)
+        found[len(numbers) * 5 : len(numbers) * 5] = unscaled_values.past_double_values(numbers)
     found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
     # Fractions where truncating, rounding half to even and half away from zero part
     # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).
@@ -357,26 +357,6 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = Fal
         onto = [*scaled_values.onto_literals(numbers, scale), *scaled_values.inexact(scale)]
         found[at:at] = [fine, 5 * fine, 1 - 5 * fine, -5 * fine, *onto]
     return [float(d) if scale is None and not exact else d for d in found]
-
-
-# A number of 20 significant digits with a fraction, and its whole part: one double on SQLite.
-_PAST_DOUBLE = (Decimal("12345678901234567890.5"), Decimal("12345678901234567890"))
-
-
-def _past_double(numbers: tuple[Decimal, ...]) -> list[Decimal]:
-    """Each number and 0.5 with a 17th significant digit (0.30000000000000001); _PAST_DOUBLE."""
-    found = [n + Decimal(1).scaleb(n.adjusted() - 16) for n in (*numbers, Decimal("0.5")) if n]
-    return [*found, *_PAST_DOUBLE]
-
-
-def past_double(value: Any) -> bool:
-    """True for a number a double does not hold exactly as written (0.30000000000000001)."""
-    return isinstance(value, Decimal) and value.is_finite() and Decimal(repr(float(value))) != value
-
-
-def _padded(number: Decimal) -> Decimal:
-    """``number`` with one more trailing zero (1 is 1.0, 1.5 is 1.50)."""
-    return number.quantize(Decimal(1).scaleb(min(int(number.as_tuple().exponent), 0) - 1))
 
 
 def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:
