@@ -24,6 +24,12 @@ def past_double(value: Any) -> bool:
     return isinstance(value, Decimal) and value.is_finite() and Decimal(repr(float(value))) != value
 
 
+def no_double(value: Any) -> bool:
+    """True for a number no double holds exactly (0.57, whose double is 0.56999999999999995...:
+    times 100 it is 56.99999999999999 on SQLite), past a double's precision or not."""
+    return isinstance(value, Decimal) and value.is_finite() and Decimal(float(value)) != value
+
+
 def padded(number: Decimal) -> Decimal:
     """``number`` with one more trailing zero (1 is 1.0, 1.5 is 1.50)."""
     return number.quantize(Decimal(1).scaleb(min(int(number.as_tuple().exponent), 0) - 1))
