@@ -2,7 +2,8 @@
 
 A comparison of an arithmetic expression of one column with constants (``n * c``, ``n / c``,
 ``c / n``, ``n + c``, ``n - c``, ``c - n``, ``-n``, ``round(n, k)``, nested, through parentheses
-and casts to a non-integer number) against a number literal L is inverted: the column value v
+and casts to a non-integer number) against a number literal L (by =, <>, <, <=, >, >=, BETWEEN,
+IN or PostgreSQL's ``= ANY (ARRAY[...])``) is inverted: the column value v
 for which the expression is L (for ``round(n, k)``, the two ends of what rounds onto L: L - h
 and L + h, h half a unit of the k-th decimal). A NUMERIC(p,s) column is then probed with v
 quantized to s and with the values one decimal past s that PostgreSQL rounds onto it
@@ -45,11 +46,22 @@ def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
         else:
             continue
         for side, other in pairs:
-            target = _constant(other)
-            if target is None or _bare(side):
-                continue
-            found += [(c.lower(), v) for c, v in _invert(side, target) if v.is_finite()]
+            for target in _targets(other) if not _bare(side) else ():
+                found += [(c.lower(), v) for c, v in _invert(side, target) if v.is_finite()]
     return tuple(dict.fromkeys(found))
+
+
+def _targets(node: Any) -> list[Decimal]:
+    """The numbers ``node`` stands for: one constant, or each of an ``= ANY (ARRAY[...])``, as
+    PostgreSQL prints an IN list back."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Any):
+        inner = node.this.this if isinstance(node.this, exp.Paren) else node.this
+        items = inner.expressions if isinstance(inner, exp.Array) else []
+        return [v for v in map(_constant, items) if v is not None]
+    value = _constant(node)
+    return [] if value is None else [value]
 
 
 def for_column(
