@@ -24,6 +24,9 @@ LANDING = [
     ("n * 100 <> -57", "((n * (100)::numeric) <> '-57'::integer)", ["-0.57"]),
     ("round(n, 1) < 0.5", "(round(n, 1) < 0.5)", ["0.45", "0.55"]),
     ("round(n) < 2", "(round(n) < (2)::numeric)", ["1.5", "2.5"]),
+    ("abs(n) * 100 <> 57", "((abs(n) * (100)::numeric) <> (57)::numeric)", ["0.57", "-0.57"]),
+    ("CAST(n * 100 AS INTEGER) <> 57", "(((n * (100)::numeric))::integer <> 57)",
+     ["0.565", "0.57", "0.575"]),
     ("n * 2 BETWEEN 1 AND 3",  # PostgreSQL prints BETWEEN as two comparisons
      "(((n * (2)::numeric) >= (1)::numeric) AND ((n * (2)::numeric) <= (3)::numeric))",
      ["0.5", "1.5"]),
@@ -47,10 +50,10 @@ def test_arithmetic_on_one_column_lands_on_the_literal(
 
 
 # No landing: a bare column (its literal is probed as such), a product or quotient by zero, a
-# quotient that no value makes 0, two columns, an integer cast (not inverted), a column
-# compared with no number.
+# quotient that no value makes 0, two columns, an integer cast onto no integer, abs() onto a
+# negative, a column compared with no number.
 NONE = ["n < 0.5", "CAST(n AS REAL) < 0.5", "n * 0 < 1", "n / 0 < 1", "1 / n = 0", "n * m < 1",
-        "CAST(n AS INTEGER) * 2 < 1", "n * 2 < m", "n * 2 = 'a'"]  # fmt: skip
+        "CAST(n AS INTEGER) < 0.5", "abs(n) < -1", "n * 2 < m", "n * 2 = 'a'"]  # fmt: skip
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])

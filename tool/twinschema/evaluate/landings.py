@@ -1,17 +1,18 @@
 """Where arithmetic on one column lands on a literal (see ``probes._decimals``).
 
 A comparison of an arithmetic expression of one column with constants (``n * c``, ``n / c``,
-``c / n``, ``n + c``, ``n - c``, ``c - n``, ``-n``, ``round(n, k)``, nested, through parentheses
-and casts to a non-integer number) against a number literal L (by =, <>, <, <=, >, >=, BETWEEN,
-IN or PostgreSQL's ``= ANY (ARRAY[...])``) is inverted: the column value v
-for which the expression is L (for ``round(n, k)``, the two ends of what rounds onto L: L - h
-and L + h, h half a unit of the k-th decimal). A NUMERIC(p,s) column is then probed with v
-quantized to s and with the values one decimal past s that PostgreSQL rounds onto it
-(``scaled_values.onto_literals``): ``n * 100 < 50`` lands at 0.50, and 0.495, which SQLite
-stores and accepts (49.5), PostgreSQL stores as 0.50 and rejects; ``n * 100 <> 57`` lands at
-0.57, whose double times 100 is 56.99999999999999 on SQLite, 57 on PostgreSQL;
-``round(n, 1) < 0.5`` lands at 0.45 and 0.55, and 0.449 is 0.4 on SQLite, stored 0.45 and
-rounded to 0.5 on PostgreSQL.
+``c / n``, ``n + c``, ``n - c``, ``c - n``, ``-n``, ``abs(n)``, ``round(n, k)``, a cast to an
+integer, nested, through parentheses and casts to a non-integer number) against a number
+literal L (by =, <>, <, <=, >, >=, BETWEEN, IN or PostgreSQL's ``= ANY (ARRAY[...])``) is
+inverted: the column value v for which the expression is L (for ``round(n, k)``, the two ends
+of what rounds onto L: L - h and L + h, h half a unit of the k-th decimal; for an integer
+cast, which SQLite truncates and PostgreSQL rounds, L and L +- 0.5; for abs(n), L and -L).
+A NUMERIC(p,s) column is then probed with v quantized to s and with the values one decimal
+past s that PostgreSQL rounds onto it (``scaled_values.onto_literals``), an unscaled one with v
+as computed: ``n * 100 < 50`` lands at 0.50, and 0.495, which SQLite stores and accepts (49.5),
+PostgreSQL stores as 0.50 and rejects; ``n * 100 <> 57`` lands at 0.57, whose double times 100
+is 56.99999999999999 on SQLite, 57 on PostgreSQL; ``round(n, 1) < 0.5`` lands at 0.45 and 0.55,
+and 0.449 is 0.4 on SQLite, stored 0.45 and rounded to 0.5 on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -134,6 +135,14 @@ def _invert(node: Any, target: Decimal) -> list[tuple[str, Decimal]]:
         return _invert(node.this, target)
     if isinstance(node, exp.Neg):
         return _invert(node.this, -target)
+    if isinstance(node, exp.Abs):
+        return _invert(node.this, target) + _invert(node.this, -target) if target > 0 else []
+    if isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.INTEGER_TYPES):
+        # Truncated on SQLite, rounded on PostgreSQL: L itself and the ends of what rounds onto L.
+        if target != target.to_integral_value():
+            return []
+        half = Decimal("0.5")
+        return [p for t in (target - half, target, target + half) for p in _invert(node.this, t)]
     if isinstance(node, exp.Round):
         digits = _constant(node.args["decimals"]) if node.args.get("decimals") else Decimal(0)
         if digits is None or digits != int(digits) or abs(digits) > 30:
