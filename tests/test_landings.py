@@ -27,6 +27,13 @@ LANDING = [
     ("abs(n) * 100 <> 57", "((abs(n) * (100)::numeric) <> (57)::numeric)", ["0.57", "-0.57"]),
     ("CAST(n * 100 AS INTEGER) <> 57", "(((n * (100)::numeric))::integer <> 57)",
      ["0.565", "0.57", "0.575"]),
+    ("n * 100 <> 50 + 7", "((n * (100)::numeric) <> (50 + 7))", ["0.57"]),
+    ("n * 100 % 100 <> 57", "(mod((n * (100)::numeric), (100)::numeric) <> (57)::numeric)",
+     ["0.57"]),
+    ("floor(n * 100) <> 57", "(floor((n * (100)::numeric)) <> (57)::numeric)", ["0.57", "0.58"]),
+    ("ceil(n * 100) <> 57", "(ceil((n * (100)::numeric)) <> (57)::numeric)", ["0.56", "0.57"]),
+    ("trunc(n * 100) <> 57", "(trunc((n * (100)::numeric)) <> (57)::numeric)",
+     ["0.56", "0.57", "0.58"]),
     ("n * 2 BETWEEN 1 AND 3",  # PostgreSQL prints BETWEEN as two comparisons
      "(((n * (2)::numeric) >= (1)::numeric) AND ((n * (2)::numeric) <= (3)::numeric))",
      ["0.5", "1.5"]),
@@ -49,11 +56,13 @@ def test_arithmetic_on_one_column_lands_on_the_literal(
     assert sorted(landed(dialect, text)) == sorted(Decimal(v) for v in values)
 
 
-# No landing: a bare column (its literal is probed as such), a product or quotient by zero, a
-# quotient that no value makes 0, two columns, an integer cast onto no integer, abs() onto a
-# negative, a column compared with no number.
+# No landing: a bare column (its literal is probed as such), a product, quotient or remainder
+# by zero, a quotient that no value makes 0, two columns, an integer cast onto no integer, abs()
+# onto a negative, a column compared with no number, the column twice, c % n, a quotient of
+# literals (integer division on both dialects: not folded).
 NONE = ["n < 0.5", "CAST(n AS REAL) < 0.5", "n * 0 < 1", "n / 0 < 1", "1 / n = 0", "n * m < 1",
-        "CAST(n AS INTEGER) < 0.5", "abs(n) < -1", "n * 2 < m", "n * 2 = 'a'"]  # fmt: skip
+        "CAST(n AS INTEGER) < 0.5", "floor(n) < 0.5", "abs(n) < -1", "n * 2 < m",
+        "n * 2 = 'a'", "n * n < 1", "n % 0 = 1", "7 % n = 1", "n * 2 < 7 / 2"]  # fmt: skip
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])

@@ -1,12 +1,14 @@
 """Where arithmetic on one column lands on a literal (see ``probes._decimals``).
 
 A comparison of an arithmetic expression of one column with constants (``n * c``, ``n / c``,
-``c / n``, ``n + c``, ``n - c``, ``c - n``, ``-n``, ``abs(n)``, ``round(n, k)``, a cast to an
-integer, nested, through parentheses and casts to a non-integer number) against a number
-literal L (by =, <>, <, <=, >, >=, BETWEEN, IN or PostgreSQL's ``= ANY (ARRAY[...])``) is
+``c / n``, ``n + c``, ``n - c``, ``c - n``, ``-n``, ``abs(n)``, ``round(n, k)``, ``floor(n)``,
+``ceil(n)``, ``trunc(n)``, ``n % c``, a cast to an integer, nested, through parentheses and
+casts to a non-integer number) against a number L (a literal, or a sum, difference or product
+of literals) by =, <>, <, <=, >, >=, BETWEEN, IN or PostgreSQL's ``= ANY (ARRAY[...])`` is
 inverted: the column value v for which the expression is L (for ``round(n, k)``, the two ends
-of what rounds onto L: L - h and L + h, h half a unit of the k-th decimal; for an integer
-cast, which SQLite truncates and PostgreSQL rounds, L and L +- 0.5; for abs(n), L and -L).
+of what rounds onto L: L - h and L + h, h half a unit of the k-th decimal; for floor, ceil
+and trunc, the ends of what they make L; for n % c, L; for an integer cast, which SQLite
+truncates and PostgreSQL rounds, L and L +- 0.5; for abs(n), L and -L).
 A NUMERIC(p,s) column is then probed with v quantized to s and with the values one decimal
 past s that PostgreSQL rounds onto it (``scaled_values.onto_literals``), an unscaled one with v
 as computed: ``n * 100 < 50`` lands at 0.50, and 0.495, which SQLite stores and accepts (49.5),
@@ -17,8 +19,11 @@ and 0.449 is 0.4 on SQLite, stored 0.45 and rounded to 0.5 on PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, DecimalException
 from typing import Any
+
+_Op = Callable[[Decimal, Decimal], Decimal]
 
 # At most this many landings per column (each gives up to three probe values); on an unscaled
 # NUMERIC, those of at most this many significant digits (c / x is rarely exact).
@@ -27,6 +32,17 @@ _DIGITS = 17
 # Decimal arithmetic for the inversion: enough digits for any declared NUMERIC precision.
 _CONTEXT = Context(prec=60)
 _COMPARISONS = ("EQ", "NEQ", "LT", "LTE", "GT", "GTE")
+# For a function onto the integers and an integer L, where x lands so that it gives L: the ends
+# of what it makes L (floor: [L, L + 1), ceil: (L - 1, L], trunc: either, by the sign); for an
+# integer cast, which SQLite truncates and PostgreSQL rounds, L and the ends of what rounds
+# onto it.
+_WHOLE = {
+    "Floor": (Decimal(0), Decimal(1)),
+    "Ceil": (Decimal(-1), Decimal(0)),
+    "Trunc": (Decimal(-1), Decimal(0), Decimal(1)),
+}
+_CAST = (Decimal("-0.5"), Decimal(0), Decimal("0.5"))
+_FOLD: dict[str, _Op] = {"Add": _CONTEXT.add, "Sub": _CONTEXT.subtract, "Mul": _CONTEXT.multiply}
 
 
 def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
@@ -100,7 +116,9 @@ def _bare(node: Any) -> bool:
 
 def _constant(node: Any) -> Decimal | None:
     """The number ``node`` stands for: a literal (a string one only under a cast, PostgreSQL's
-    ``'-0.5'::numeric``), negated, in parentheses or cast to a number; else None."""
+    ``'-0.5'::numeric``), negated, in parentheses or cast to a number, or a sum, difference or
+    product of such (``50 + 7``; a quotient is not, integer division on both dialects); else
+    None."""
     from sqlglot import exp
 
     sign = 1
@@ -113,6 +131,12 @@ def _constant(node: Any) -> Decimal | None:
                 return None
             cast = True
         node = node.this
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
+        left, right = _constant(node.this), _constant(node.expression)
+        if left is None or right is None:
+            return None
+        value = _FOLD[type(node).__name__](left, right)
+        return value if sign > 0 else -value
     if not isinstance(node, exp.Literal) or (node.is_string and not cast):
         return None
     try:
@@ -137,41 +161,42 @@ def _invert(node: Any, target: Decimal) -> list[tuple[str, Decimal]]:
         return _invert(node.this, -target)
     if isinstance(node, exp.Abs):
         return _invert(node.this, target) + _invert(node.this, -target) if target > 0 else []
-    if isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.INTEGER_TYPES):
-        # Truncated on SQLite, rounded on PostgreSQL: L itself and the ends of what rounds onto L.
-        if target != target.to_integral_value():
+    whole = isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.INTEGER_TYPES)
+    offsets = _CAST if whole else _WHOLE.get(type(node).__name__)
+    if offsets is not None and not node.args.get("decimals"):
+        if target != target.to_integral_value():  # no integer function gives 0.5
             return []
-        half = Decimal("0.5")
-        return [p for t in (target - half, target, target + half) for p in _invert(node.this, t)]
+        return [p for o in offsets for p in _invert(node.this, target + o)]
     if isinstance(node, exp.Round):
         digits = _constant(node.args["decimals"]) if node.args.get("decimals") else Decimal(0)
         if digits is None or digits != int(digits) or abs(digits) > 30:
             return []
         half = Decimal(5).scaleb(-int(digits) - 1)
         return _invert(node.this, target - half) + _invert(node.this, target + half)
-    if not isinstance(node, (exp.Mul, exp.Div, exp.Add, exp.Sub)):
+    if not isinstance(node, (exp.Mul, exp.Div, exp.Add, exp.Sub, exp.Mod)):
         return []
     left, right = _constant(node.this), _constant(node.expression)
     operator = type(node).__name__
     try:
         if right is not None:  # x op c
             return _invert(node.this, _UNDO[operator](target, right))
-        if left is not None:  # c op x
+        if left is not None and operator in _UNDO_LEFT:  # c op x
             return _invert(node.expression, _UNDO_LEFT[operator](target, left))
     except DecimalException:  # a division by zero (x * 0, x / 0, c / x = 0): no landing
         return []
     return []
 
 
-# The x for which ``x op c`` is t, and the x for which ``c op x`` is t (a division by zero
-# raises under ``_CONTEXT``).
-_UNDO = {
+# The x for which ``x op c`` is t (for ``x % c``, the smallest: t itself), and the x for which
+# ``c op x`` is t (a division by zero raises under ``_CONTEXT``).
+_UNDO: dict[str, _Op] = {
+    "Mod": lambda t, c: t if c else _CONTEXT.divide(t, c),
     "Mul": lambda t, c: _CONTEXT.divide(t, c),
     "Div": lambda t, c: _CONTEXT.multiply(t, c) if c else _CONTEXT.divide(t, c),
     "Add": lambda t, c: _CONTEXT.subtract(t, c),
     "Sub": lambda t, c: _CONTEXT.add(t, c),
 }
-_UNDO_LEFT = {
+_UNDO_LEFT: dict[str, _Op] = {
     "Mul": lambda t, c: _CONTEXT.divide(t, c),
     "Div": lambda t, c: _CONTEXT.divide(c, t),
     "Add": lambda t, c: _CONTEXT.subtract(t, c),
