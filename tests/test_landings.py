@@ -71,6 +71,16 @@ def test_no_landing_where_nothing_inverts(dialect: str, text: str) -> None:
     assert landed(dialect, text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["(abs(n) = 'NaN'::numeric)", "(floor(n) = 'NaN'::numeric)", "((n * (2)::numeric) < 'Infinity'::numeric)",
+     "((n * (2)::numeric) = ANY (ARRAY['NaN'::numeric, '-Infinity'::numeric]))"],
+)  # fmt: skip
+def test_no_landing_on_a_special_numeric(text: str) -> None:
+    """PostgreSQL's NaN and infinities land nowhere (and a NaN compared raises no error)."""
+    assert landed("postgresql", text) == []
+
+
 def test_a_scaled_column_gets_its_landings_quantized_within_its_precision() -> None:
     """Half away from zero, as PostgreSQL stores them (0.005 is 0.01, 1/3 is 0.33); 999.995
     is 1000.00, past NUMERIC(5,2); another column's are not its own."""

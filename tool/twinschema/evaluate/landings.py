@@ -69,16 +69,16 @@ def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
 
 
 def _targets(node: Any) -> list[Decimal]:
-    """The numbers ``node`` stands for: one constant, or each of an ``= ANY (ARRAY[...])``, as
-    PostgreSQL prints an IN list back."""
+    """The finite numbers ``node`` stands for: one constant, or each of an ``= ANY (ARRAY[...])``,
+    as PostgreSQL prints an IN list back (a NaN is compared with nothing: ``abs(n) = 'NaN'``)."""
     from sqlglot import exp
 
     if isinstance(node, exp.Any):
         inner = node.this.this if isinstance(node.this, exp.Paren) else node.this
         items = inner.expressions if isinstance(inner, exp.Array) else []
-        return [v for v in map(_constant, items) if v is not None]
+        return [v for v in map(_constant, items) if v is not None and v.is_finite()]
     value = _constant(node)
-    return [] if value is None else [value]
+    return [] if value is None or not value.is_finite() else [value]  # 'NaN'::numeric
 
 
 def for_column(
