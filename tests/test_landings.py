@@ -74,10 +74,13 @@ def test_no_landing_where_nothing_inverts(dialect: str, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["(abs(n) = 'NaN'::numeric)", "(floor(n) = 'NaN'::numeric)", "((n * (2)::numeric) < 'Infinity'::numeric)",
-     "((n * (2)::numeric) = ANY (ARRAY['NaN'::numeric, '-Infinity'::numeric]))"],
+     "((n * (2)::numeric) = ANY (ARRAY['NaN'::numeric, '-Infinity'::numeric]))",
+     "(round(n, 'NaN'::numeric) < 0.5)", "(round(n, 'Infinity'::numeric) < 0.5)",
+     "(round(n, 0.5) < 0.5)"],
 )  # fmt: skip
 def test_no_landing_on_a_special_numeric(text: str) -> None:
-    """PostgreSQL's NaN and infinities land nowhere (and a NaN compared raises no error)."""
+    """PostgreSQL's NaN and infinities land nowhere, compared or as round()'s digits (no
+    error raised); nor do digits that are no integer."""
     assert landed("postgresql", text) == []
 
 

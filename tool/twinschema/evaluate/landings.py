@@ -169,7 +169,7 @@ def _invert(node: Any, target: Decimal) -> list[tuple[str, Decimal]]:
         return [p for o in offsets for p in _invert(node.this, target + o)]
     if isinstance(node, exp.Round):
         digits = _constant(node.args["decimals"]) if node.args.get("decimals") else Decimal(0)
-        if digits is None or digits != int(digits) or abs(digits) > 30:
+        if digits is None or not digits.is_finite() or abs(digits) > 30 or digits % 1:
             return []
         half = Decimal(5).scaleb(-int(digits) - 1)
         return _invert(node.this, target - half) + _invert(node.this, target + half)
