@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes
+from twinschema.evaluate import probes, unscaled_values
 from twinschema.evaluate.context import (
     StageContext,
     enum_order,
@@ -130,7 +130,8 @@ def why_dependent(
     """Why two expressions that ``dependent`` found part: what each dialect-dependent operator
     does on each dialect (``typemap``; by its arguments on the witness row ``parted``, where
     that decides: ``reasons``), each column whose scale one side rounds to (an unscaled NUMERIC
-    one side keeps as a double: only where a witness value is no double), each enum ordered."""
+    one side keeps as a double: only where a witness value is no double, ``no_double``), each
+    enum ordered."""
     found = [
         probes.reads(d, t)
         for d, t in ((st.left.schema.dialect, ltext), (st.right.schema.dialect, rtext))
@@ -139,7 +140,7 @@ def why_dependent(
     # The operators both sides use, where there are (a cast PostgreSQL prints of its own,
     # ``x / (4)::numeric``, is not why ``x / 4`` parts them); else those of either side, but
     # none when a column's declared scale (``scale_reasons``) is why.
-    past = parted is None or any(probes.past_double(v) for row in parted.rows for v in row)
+    past = parted is None or any(unscaled_values.no_double(v) for row in parted.rows for v in row)
     scaled = scale_reasons(st, table, {c for r in found if r is not None for c in r.columns}, past)
     operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
     dialects = (st.left.schema.dialect, st.right.schema.dialect)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes
+from twinschema.evaluate import landings, probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
@@ -71,7 +71,9 @@ def _rows(
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
         kind = probes.kind_of(lc, rc)
         own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
-        column_values = probes.values_for(kind, numbers, strings, scale, own, casts)
+        landed = lreads.landed + rreads.landed
+        at = landings.for_column(landed, lc.name, scale, precision(lc, rc))
+        column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):
@@ -93,3 +95,8 @@ def _rows(
 def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
     """The labels of the enum columns among ``columns``: probe values of their own."""
     return tuple(v for c in columns if c is not None and c.type.values for v in c.type.values)
+
+
+def precision(left: Column, right: Column) -> int | None:
+    """The declared NUMERIC precision of a column, the left side's first."""
+    return left.type.precision if left.type.precision is not None else right.type.precision

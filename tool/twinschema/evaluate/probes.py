@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probe_strings, scaled_values
+from twinschema.evaluate import landings, probe_strings, scaled_values, unscaled_values
 from twinschema.model import Column
 
 # At most this many rows are tried per pair of CHECKs (the cross product is cut down to it).
@@ -52,9 +52,10 @@ class Reads:
     # The columns it converts to text (``typemap.TEXT_CONVERSIONS``): a number, boolean or time
     # is printed as each dialect prints it.
     rendered: frozenset[str] = frozenset()
-    # Which of those conversions it uses (keys of ``typemap.TEXT_CONVERSIONS``), for the reason
-    # a difference gives.
+    # Which of those conversions it uses (keys of ``typemap.TEXT_CONVERSIONS``), for reasons.
     conversions: tuple[str, ...] = ()
+    # Where arithmetic on one column lands on a literal (``landings``): (column, value).
+    landed: tuple[tuple[str, Decimal], ...] = ()
 
 
 @lru_cache(maxsize=4096)
@@ -95,6 +96,7 @@ def reads(dialect: str, text: str) -> Reads | None:
         _dependent(tree),
         _ordered(tree),
         *_rendered(tree),
+        landings.landings(tree),
     )
 
 
@@ -245,19 +247,20 @@ def values_for(
     scale: int | None = None,
     lengths: tuple[int, ...] = (),
     casts: bool = False,
+    landed: tuple[Decimal, ...] = (),
 ) -> list[Any]:
     """The probe values of one column, most telling first (NULL, the literals and their
     neighbours, then the boundaries). ``lengths``: the lengths that matter for its strings
     (those an expression compares ``length()`` with, and the column's declared length); with
     ``casts`` (the expression casts to a number or a date), text where such casts part the
-    dialects (``CAST_STRINGS``)."""
+    dialects (``CAST_STRINGS``); ``landed``: where its arithmetic lands on a literal."""
     found: list[Any] = [None]
     if kind == "boolean":
         found += [False, True]
     elif kind in _INTEGER_KINDS:
         found += _integers(numbers)
     elif kind in _DECIMAL_KINDS:
-        found += _decimals(numbers, scale, exact=kind == "numeric")
+        found += _decimals(numbers, scale, exact=kind == "numeric", landed=landed)
     elif kind in TEXT_KINDS or kind is None:
         if casts:
             found += CAST_STRINGS
@@ -330,19 +333,26 @@ def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
 _PRODUCT_LITERALS = 6
 
 
-def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False) -> list[Any]:
+def _decimals(
+    numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False,
+    landed: tuple[Decimal, ...] = (),
+) -> list[Any]:  # fmt: skip
     """Numbers for a float column, or (``exact``) a numeric one: of its scale when declared,
     else as written, each literal and 1 and 1.5 with a trailing zero too (an unscaled numeric
-    keeps it: 1.0 is '1.0' as text on PostgreSQL, '1' on SQLite, which stores an integer)."""
+    keeps it: 1.0 is '1.0' as text on PostgreSQL, '1' on SQLite, which stores an integer); for
+    a numeric, ``landed`` (``landings.for_column``) too, on a scaled one with those rounded
+    onto each."""
     step = Decimal(1).scaleb(-(scale if scale is not None else 2))
     found: list[Decimal] = []
     for n in numbers:
         found += [n, n - step, n + step, n - 1, n + 1]
     if exact and scale is None:
-        found += [_padded(n) for n in numbers] + [Decimal("1.0"), Decimal("1.50")]
+        found += [unscaled_values.padded(n) for n in numbers] + [Decimal("1.0"), Decimal("1.50")]
         # Past a double's precision, third after the literals (a cut keeps them), which SQLite's
-        # NUMERIC keeps as a double and PostgreSQL's numeric exactly (``DOUBLE_UNSCALED``).
-        found[len(numbers) * 5 : len(numbers) * 5] = _past_double(numbers)
+        # NUMERIC keeps as a double and PostgreSQL's numeric exactly (``DOUBLE_UNSCALED``), and
+        # where arithmetic lands on a literal (``landings``: 0.57 * 100 is 56.99999999999999).
+        at = len(numbers) * 5
+        found[at:at] = [*unscaled_values.past_double_values(numbers), *landed]
     found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
     # Fractions where truncating, rounding half to even and half away from zero part
     # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).
@@ -352,31 +362,13 @@ def _decimals(numbers: tuple[Decimal, ...], scale: int | None, exact: bool = Fal
     if exact and scale is not None and scale >= 0:
         # One decimal beyond the scale, third after the literals (a cut keeps them): PostgreSQL
         # rounds it away on store (0.001 is 0.00, 0.005 and 0.995 round up), SQLite keeps it;
-        # then 0.495, rounded onto a literal 0.5, and 0.29, no double (``scaled_values``).
+        # then 0.495, rounded onto a literal 0.5, and 0.29, no double (``scaled_values``); then
+        # where arithmetic lands on a literal, and those rounded onto it (``landings``).
         fine, at = step / 10, len(numbers) * 5
         onto = [*scaled_values.onto_literals(numbers, scale), *scaled_values.inexact(scale)]
+        onto += [*landed, *scaled_values.onto_literals(landed, scale)]
         found[at:at] = [fine, 5 * fine, 1 - 5 * fine, -5 * fine, *onto]
     return [float(d) if scale is None and not exact else d for d in found]
-
-
-# A number of 20 significant digits with a fraction, and its whole part: one double on SQLite.
-_PAST_DOUBLE = (Decimal("12345678901234567890.5"), Decimal("12345678901234567890"))
-
-
-def _past_double(numbers: tuple[Decimal, ...]) -> list[Decimal]:
-    """Each number and 0.5 with a 17th significant digit (0.30000000000000001); _PAST_DOUBLE."""
-    found = [n + Decimal(1).scaleb(n.adjusted() - 16) for n in (*numbers, Decimal("0.5")) if n]
-    return [*found, *_PAST_DOUBLE]
-
-
-def past_double(value: Any) -> bool:
-    """True for a number a double does not hold exactly as written (0.30000000000000001)."""
-    return isinstance(value, Decimal) and value.is_finite() and Decimal(repr(float(value))) != value
-
-
-def _padded(number: Decimal) -> Decimal:
-    """``number`` with one more trailing zero (1 is 1.0, 1.5 is 1.50)."""
-    return number.quantize(Decimal(1).scaleb(min(int(number.as_tuple().exponent), 0) - 1))
 
 
 def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:

@@ -1,0 +1,132 @@
+"""Where arithmetic on one column lands on a literal (``evaluate.landings``): the column values
+a NUMERIC column is probed with beyond its literals (``n * 100 < 50`` on NUMERIC(5,2): 0.50 and
+0.495, which SQLite keeps and PostgreSQL rounds onto 0.50)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from twinschema.evaluate import landings, probes
+
+# (SQLite spelling, PostgreSQL's as it prints it back, the values that land on the literal).
+LANDING = [
+    ("n * 100 < 50", "((n * (100)::numeric) < (50)::numeric)", ["0.5"]),
+    ("2 * n >= 1", "(((2)::numeric * n) >= (1)::numeric)", ["0.5"]),
+    ("n / 4 = 2", "((n / (4)::numeric) = (2)::numeric)", ["8"]),
+    ("2 / n = 4", "(((2)::numeric / n) = (4)::numeric)", ["0.5"]),
+    ("n + 1 > 2", "((n + (1)::numeric) > (2)::numeric)", ["1"]),
+    ("n - 1 > 2", "((n - (1)::numeric) > (2)::numeric)", ["3"]),
+    ("3 - n > 1", "(((3)::numeric - n) > (1)::numeric)", ["2"]),
+    ("-n < 2", "((- n) < (2)::numeric)", ["-2"]),
+    ("(n + 1) * 2 <> 3", "(((n + (1)::numeric) * (2)::numeric) <> (3)::numeric)", ["0.5"]),
+    ("n * 100 <> -57", "((n * (100)::numeric) <> '-57'::integer)", ["-0.57"]),
+    ("round(n, 1) < 0.5", "(round(n, 1) < 0.5)", ["0.45", "0.55"]),
+    ("round(n) < 2", "(round(n) < (2)::numeric)", ["1.5", "2.5"]),
+    ("abs(n) * 100 <> 57", "((abs(n) * (100)::numeric) <> (57)::numeric)", ["0.57", "-0.57"]),
+    ("CAST(n * 100 AS INTEGER) <> 57", "(((n * (100)::numeric))::integer <> 57)",
+     ["0.565", "0.57", "0.575"]),
+    ("n * 100 <> 50 + 7", "((n * (100)::numeric) <> (50 + 7))", ["0.57"]),
+    ("n * 100 % 100 <> 57", "(mod((n * (100)::numeric), (100)::numeric) <> (57)::numeric)",
+     ["0.57"]),
+    ("floor(n * 100) <> 57", "(floor((n * (100)::numeric)) <> (57)::numeric)", ["0.57", "0.58"]),
+    ("ceil(n * 100) <> 57", "(ceil((n * (100)::numeric)) <> (57)::numeric)", ["0.56", "0.57"]),
+    ("trunc(n * 100) <> 57", "(trunc((n * (100)::numeric)) <> (57)::numeric)",
+     ["0.56", "0.57", "0.58"]),
+    ("n * 2 BETWEEN 1 AND 3",  # PostgreSQL prints BETWEEN as two comparisons
+     "(((n * (2)::numeric) >= (1)::numeric) AND ((n * (2)::numeric) <= (3)::numeric))",
+     ["0.5", "1.5"]),
+    ("n * 2 IN (1, 3)", "((n * (2)::numeric) = ANY (ARRAY[(1)::numeric, (3)::numeric]))", ["0.5", "1.5"]),
+]  # fmt: skip
+
+
+def landed(dialect: str, text: str) -> list[Decimal]:
+    found = probes.reads(dialect, text)
+    assert found is not None, text
+    return [v for column, v in found.landed if column == "n"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(("sqlite", "postgresql", "values"), LANDING, ids=[c[0] for c in LANDING])
+def test_arithmetic_on_one_column_lands_on_the_literal(
+    dialect: str, sqlite: str, postgresql: str, values: list[str]
+) -> None:
+    text = sqlite if dialect == "sqlite" else postgresql
+    assert sorted(landed(dialect, text)) == sorted(Decimal(v) for v in values)
+
+
+# No landing: a bare column (its literal is probed as such), a product, quotient or remainder
+# by zero, a quotient that no value makes 0, two columns, an integer cast onto no integer, abs()
+# onto a negative, a column compared with no number, the column twice, c % n, a quotient of
+# literals (integer division on both dialects: not folded).
+NONE = ["n < 0.5", "CAST(n AS REAL) < 0.5", "n * 0 < 1", "n / 0 < 1", "1 / n = 0", "n * m < 1",
+        "CAST(n AS INTEGER) < 0.5", "floor(n) < 0.5", "abs(n) < -1", "n * 2 < m",
+        "n * 2 = 'a'", "n * n < 1", "n % 0 = 1", "7 % n = 1", "n * 2 < 7 / 2"]  # fmt: skip
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("text", NONE)
+def test_no_landing_where_nothing_inverts(dialect: str, text: str) -> None:
+    assert landed(dialect, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(abs(n) = 'NaN'::numeric)", "(floor(n) = 'NaN'::numeric)", "((n * (2)::numeric) < 'Infinity'::numeric)",
+     "((n * (2)::numeric) = ANY (ARRAY['NaN'::numeric, '-Infinity'::numeric]))",
+     "(round(n, 'NaN'::numeric) < 0.5)", "(round(n, 'Infinity'::numeric) < 0.5)",
+     "(round(n, 0.5) < 0.5)"],
+)  # fmt: skip
+def test_no_landing_on_a_special_numeric(text: str) -> None:
+    """PostgreSQL's NaN and infinities land nowhere, compared or as round()'s digits (no
+    error raised); nor do digits that are no integer."""
+    assert landed("postgresql", text) == []
+
+
+def test_a_scaled_column_gets_its_landings_quantized_within_its_precision() -> None:
+    """Half away from zero, as PostgreSQL stores them (0.005 is 0.01, 1/3 is 0.33); 999.995
+    is 1000.00, past NUMERIC(5,2); another column's are not its own."""
+    values = ("0.5", "0.005", "999.995", "-999.99", "8")
+    found = (*(("n", Decimal(v)) for v in values), ("n", Decimal(1) / 3), ("m", Decimal("0.25")))
+    got = landings.for_column(found, "N", 2, 5)
+    assert got == [Decimal(v) for v in ("0.50", "0.01", "-999.99", "8.00", "0.33")]
+    assert all(v.as_tuple().exponent == -2 for v in got)
+
+
+def test_an_unscaled_column_gets_landings_of_a_doubles_digits_as_computed() -> None:
+    """0.57 as is, 1E+2 as 100; 1/3 to 28 digits is left out (no exact landing)."""
+    found = (("n", Decimal("0.57")), ("n", Decimal("1E+2")), ("n", Decimal(1) / Decimal(3)))
+    assert landings.for_column(found, "n", None, None) == [Decimal("0.57"), Decimal("100")]
+
+
+def test_landings_per_column_are_bounded() -> None:
+    found = tuple(("n", Decimal(k)) for k in range(20))
+    assert len(landings.for_column(found, "n", 2, 10)) == landings.MAX_LANDINGS
+
+
+@pytest.mark.parametrize(
+    ("landing", "scale", "expected"),
+    [("0.50", 2, ("0.495", "0.504")), ("0.07", 2, ("0.065", "0.074")),
+     ("0.45", 2, ("0.445", "0.454")), ("0.57", 2, ()), ("2", 0, ("1.5", "2.4"))],
+)  # fmt: skip
+def test_a_scaled_column_is_probed_on_each_landing_and_what_rounds_onto_it(
+    landing: str, scale: int, expected: tuple[str, ...]
+) -> None:
+    """``n * 100 < 50``: 0.50, and 0.495, which SQLite keeps (49.5 < 50) and PostgreSQL stores
+    as 0.50; ``n * 100 <> 57``: 0.57 itself, whose double times 100 is 56.99999999999999.
+    None of them is probed without the landing."""
+    found = probes.values_for("numeric", (), (), scale, landed=(Decimal(landing),))
+    without = probes.values_for("numeric", (), (), scale)
+    for value in (Decimal(landing), *map(Decimal, expected)):
+        assert value in found
+    for value in map(Decimal, expected if expected else (landing,)):
+        assert not any(value == v and str(value) == str(v) for v in without)
+
+
+def test_an_unscaled_numeric_is_probed_on_its_landing_and_a_float_not() -> None:
+    """0.57 (``n * 100 <> 57``) on an unscaled NUMERIC, which SQLite keeps as a double; a REAL
+    is a double on both dialects: its landings would part nothing."""
+    value = Decimal("0.57")
+    assert value in probes.values_for("numeric", (), (), None, landed=(value,))
+    assert 0.57 not in probes.values_for("float", (), (), None, landed=(value,))

@@ -1,0 +1,35 @@
+"""Probe values of an unscaled NUMERIC column (see ``probes._decimals``), which SQLite keeps as
+a double past about 15 significant digits and PostgreSQL keeps exactly
+(``typemap_storage.DOUBLE_UNSCALED``), and each literal with one more trailing zero (1.0 is
+'1.0' as text on PostgreSQL, '1' on SQLite).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+# A number of 20 significant digits with a fraction, and its whole part: one double on SQLite.
+_PAST_DOUBLE = (Decimal("12345678901234567890.5"), Decimal("12345678901234567890"))
+
+
+def past_double_values(numbers: tuple[Decimal, ...]) -> list[Decimal]:
+    """Each number and 0.5 with a 17th significant digit (0.30000000000000001); _PAST_DOUBLE."""
+    found = [n + Decimal(1).scaleb(n.adjusted() - 16) for n in (*numbers, Decimal("0.5")) if n]
+    return [*found, *_PAST_DOUBLE]
+
+
+def past_double(value: Any) -> bool:
+    """True for a number a double does not hold exactly as written (0.30000000000000001)."""
+    return isinstance(value, Decimal) and value.is_finite() and Decimal(repr(float(value))) != value
+
+
+def no_double(value: Any) -> bool:
+    """True for a number no double holds exactly (0.57, whose double is 0.56999999999999995...:
+    times 100 it is 56.99999999999999 on SQLite), past a double's precision or not."""
+    return isinstance(value, Decimal) and value.is_finite() and Decimal(float(value)) != value
+
+
+def padded(number: Decimal) -> Decimal:
+    """``number`` with one more trailing zero (1 is 1.0, 1.5 is 1.50)."""
+    return number.quantize(Decimal(1).scaleb(min(int(number.as_tuple().exponent), 0) - 1))
