@@ -85,6 +85,30 @@ def test_hand_edits_at_head_are_told_to_write_a_revision_or_revert(
         assert "migrate" not in d["hint"]
 
 
+def test_a_check_changed_by_hand_at_head_is_not_told_to_migrate(
+    sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CHECK edited on the server at head: the evaluation stage pairs the module's CHECK with
+    the database's into one difference with a witness row; its hint too says the database is at
+    its chain's head (it said "run: make migrate-remote", which changes nothing: stranger17)."""
+    monkeypatch.chdir(ROOT)
+    _migrate("local", "--sqlite-url", sqlite_url)
+    _migrate("remote", "--postgres-url", pg_url)
+    _edit(pg_url, "ALTER TABLE manifests DROP CONSTRAINT ck_manifests_version_positive")
+    _edit(
+        pg_url,
+        "ALTER TABLE manifests ADD CONSTRAINT ck_manifests_version_positive CHECK (version > 1)",
+    )
+    report = _project_check(sqlite_url, pg_url)
+    (check,) = [
+        d for d in report["differences"]
+        if d["kind"] == "check" and d["left_source"] == "schemas/postgres.py"
+    ]  # fmt: skip
+    assert check["left"] is not None and check["right"] is not None, check
+    assert "migrate" not in check["hint"], check["hint"]
+    assert "at its chain's head" in check["hint"] and "twinschema revision" in check["hint"]
+
+
 def test_a_database_behind_its_chain_is_told_to_migrate(
     sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from twinschema.compare.pairing import Pairing
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, Side
-from twinschema.records.comparison import fix_site
+from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain
 
 __all__ = ["Comparison", "Context", "Side", "hint_for", "located_hints"]
@@ -88,6 +88,8 @@ def located_hints(differences: list[Difference], left: Side, right: Side) -> lis
     for d in differences:
         if d.hint == hint_for(d.left, d.right, left, right, pairing):
             d = replace(d, hint=hint_for(d.left, d.right, placed_left, placed_right, pairing))
+        elif d.hint == agree_hint(left, right):  # a pair the evaluation stage merged
+            d = replace(d, hint=agree_hint(placed_left, placed_right))
         result.append(d)
     return result
 

@@ -63,14 +63,13 @@ class StageContext:
         difference that holds both sides already: its message is ``message``."""
         from dataclasses import replace
 
-        from twinschema.records.comparison import fix_site
+        from twinschema.records.comparison import agree_hint, fix_site
 
         merged = replace(
             ld,
             right=rd.right,
             message=message,
-            hint=f"make {self.left.fix} and {self.right.fix} agree, or allow it in domain.yaml "
-            "with a reason",
+            hint=agree_hint(self.left, self.right),
             fix=fix_site(ld.left, rd.right, self.left.file, self.right.file),
         )
         self.comparison.differences = [
