@@ -16,12 +16,12 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from support.dbpool import DatabasePool
+from support.testing import compared_evaluated
 
 from twinschema.canonical.normalize import canonicalize
-from twinschema.compare import Comparison, Side, compare
+from twinschema.compare import Comparison, Side
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.sources import reflect_url
 from twinschema.urls import parse_url
 
@@ -78,13 +78,7 @@ def diff(url: str, scratch: str, left: str, right: str) -> Comparison:
         Side(canonicalize(reflect_url(url, ReflectOptions(schema=name))), name, name)
         for name in (left, right)
     )
-    found = compare(*sides, layer="diff")
-    evaluator = Evaluator(PostgreSQLScratch(database_url=scratch))
-    try:
-        evaluate(found, *sides, evaluator)
-    finally:
-        evaluator.close()
-    return found
+    return compared_evaluated(*sides, scratch)
 
 
 def accepts(url: str, schema: str, s: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from support.testing import sqlite_file
+from support.testing import compared_evaluated, sqlite_file
 
 from twinschema.compare import Comparison, Side, compare
 from twinschema.dialects import ReflectOptions
@@ -138,7 +138,6 @@ def _evaluated_in_zone(
 ) -> Comparison:
     """A SQLite table ``t`` with the first column against the database in ``zone`` with the
     second, compared and evaluated as ``twinschema diff`` does."""
-    from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 
     sqlite_column, pg_column = columns
     _database_in_zone(pg_url, zone, pg_column)
@@ -150,13 +149,7 @@ def _evaluated_in_zone(
     right = make_canonical(reflect_url(pg_url, options), None)
     assert right.timezone == zone
     sides = Side(left, "a", "a"), Side(right, "b", "b")
-    found = compare(*sides, layer="diff")
-    evaluator = Evaluator(PostgreSQLScratch(database_url=pg_url))
-    try:
-        evaluate(found, *sides, evaluator)
-    finally:
-        evaluator.close()
-    return found
+    return compared_evaluated(*sides, pg_url)
 
 
 @pytest.mark.parametrize("pair", sorted(_LOCAL_CLOCK_PAIRS))

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from twinschema.compare import Comparison, Side, compare
+from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.testing import (
     TEST_URL_ENV,
     admin_engine,
@@ -52,3 +54,15 @@ def execute(url: str, *statements: str) -> None:
                 conn.execute(sa.text(statement))
     finally:
         engine.dispose()
+
+
+def compared_evaluated(left: Side, right: Side, scratch_url: str) -> Comparison:
+    """``twinschema diff`` of two sides read already: compared, then evaluated with PostgreSQL
+    expressions run on the database at ``scratch_url`` (its connections closed after)."""
+    found = compare(left, right, layer="diff")
+    evaluator = Evaluator(PostgreSQLScratch(database_url=scratch_url))
+    try:
+        evaluate(found, left, right, evaluator)
+    finally:
+        evaluator.close()
+    return found
