@@ -75,17 +75,23 @@ def conflicts_moot(
     clauses: tuple[ConflictClause, ...], columns: tuple[Column, ...]
 ) -> tuple[ConflictClause, ...]:
     """SQLite's ON CONFLICT clauses less those no row ever reaches: a UNIQUE's over a rowid
-    alias (``k INTEGER PRIMARY KEY``) whose key has no clause of its own. SQLite checks the
-    rowid first and fails the statement as the key says (ABORT) before the UNIQUE's index is
-    tried, so ``UNIQUE (k) ON CONFLICT IGNORE`` (or REPLACE, FAIL, ROLLBACK) drops or replaces
-    nothing (checked on SQLite 3.40: INSERT, multi-row VALUES, UPDATE). On any other key the
-    clause acts, and stays."""
-    if not clauses or any(c.constraint == "PRIMARY KEY" for c in clauses):
+    alias (``k INTEGER PRIMARY KEY``) whose key SQLite checks first (``rowid_checked_first``),
+    so ``UNIQUE (k) ON CONFLICT IGNORE`` (or REPLACE, FAIL, ROLLBACK) drops or replaces nothing
+    (checked on SQLite 3.40: INSERT, multi-row VALUES, UPDATE, in a transaction). On any other
+    key the clause acts, and stays."""
+    if not clauses:
         return clauses
     rowid = {c.name for c in columns if c.identity == IDENTITY_ROWID}
-    if not rowid:
+    if not rowid or not rowid_checked_first(clauses):
         return clauses
     return tuple(c for c in clauses if c.constraint != "UNIQUE" or not rowid & set(c.columns))
+
+
+def rowid_checked_first(clauses: tuple[ConflictClause, ...]) -> bool:
+    """True when SQLite settles a duplicate rowid alias by the key's own clause before any
+    other unique rule over it sees the row: every clause but REPLACE (then SQLite checks the
+    other unique indexes first, and theirs act)."""
+    return not any(c.constraint == "PRIMARY KEY" and c.algorithm == "REPLACE" for c in clauses)
 
 
 def _renamed_reference(fk: ForeignKey, names: NameMap) -> bool:
