@@ -329,3 +329,36 @@ def test_unique_on_one_side_only_names_each_sides_rule(
     assert unique.message.endswith(
         "(c) on t is unique on one side only: uq_t_c UNIQUE (c) in a.sql, index ix_t_c (c) in b.sql"
     ), unique.message
+
+
+# The round-17 new user's findings (2026-12-02). A length bound inside a CHECK's BETWEEN (or its
+# top AND) is the same bound as varchar's: they part on the trailing spaces varchar cuts, not on
+# longer values (tests/fixtures/probes/sl-pg.check-length-between-vs-varchar); a bound under an
+# OR, or another number, still parts on longer values.
+VARCHAR_4 = "CREATE TABLE t ({key}, code varchar(4) CHECK (char_length(code) >= 2));"
+SPACES = (
+    "a.sql's CHECK ... keeps the same bound, but b.sql (PostgreSQL) also accepts a longer value "
+    "whose excess is spaces and stores it cut to 4 characters, where the CHECK rejects it"
+)
+LONGER = "b.sql (PostgreSQL) rejects values longer than 4 characters that a.sql (SQLite) stores"
+LENGTH_CHECKS = [
+    ("length(code) BETWEEN 2 AND 4", SPACES),
+    ("length(code) >= 2 AND length(code) <= 4", SPACES),
+    ("length(code) >= 2 AND code <> 'x AND y' AND 5 > length(code)", SPACES),
+    ("length(code) BETWEEN 2 AND 5", LONGER),
+    ("length(code) <= 4 OR code = 'abcdefg'", LONGER),
+]
+
+
+@pytest.mark.parametrize(("check", "message"), LENGTH_CHECKS, ids=[c for c, _ in LENGTH_CHECKS])
+def test_a_length_bound_inside_a_check_parts_from_varchar_on_trailing_spaces(
+    loader: Loader, check: str, message: str
+) -> None:
+    """varchar(4) against TEXT CHECK (length(code) BETWEEN 2 AND 4): SQLite's CHECK rejects
+    'abcde' too, so not "PostgreSQL rejects values longer than 4 characters that SQLite
+    stores", but 'abcd ' (PostgreSQL stores 'abcd'; SQLite rejects 5 characters)."""
+    a = _sql("sqlite", f"CREATE TABLE t ({{key}}, code TEXT CHECK ({check}));")
+    found = _compared(loader, SL_PG, a, _sql("postgresql", VARCHAR_4)).differences
+    messages = [d.message for d in found if d.kind == "column_type"]
+    pattern = ".*".join(re.escape(part) for part in message.split(" ... "))
+    assert len(messages) == 1 and re.search(pattern, messages[0]), messages
