@@ -362,3 +362,49 @@ def test_a_length_bound_inside_a_check_parts_from_varchar_on_trailing_spaces(
     messages = [d.message for d in found if d.kind == "column_type"]
     pattern = ".*".join(re.escape(part) for part in message.split(" ... "))
     assert len(messages) == 1 and re.search(pattern, messages[0]), messages
+
+
+# A constant default the other side's column type refuses (roundcube's SQLite '0000-00-00
+# 00:00:00' against PostgreSQL's now(): stranger17 item 6): the message names the rows that
+# fail to sync. A value a sync converts (SQLite's 1 for a boolean) or one the type holds is
+# not named. (SQLite column, PostgreSQL column, what the message says or None.)
+REFUSED_DEFAULTS = [
+    (
+        "created DATETIME NOT NULL DEFAULT '0000-00-00 00:00:00'",
+        "created timestamp with time zone NOT NULL DEFAULT now()",
+        "PostgreSQL rejects '0000-00-00 00:00:00', SQLite's default, in a timestamp with time "
+        "zone column: rows that take it fail to sync to PostgreSQL",
+    ),
+    (
+        "n INTEGER DEFAULT 99999",
+        "n smallint DEFAULT 1",
+        "PostgreSQL rejects 99999, SQLite's default, in a smallint column: rows that take it "
+        "fail to sync to PostgreSQL",
+    ),
+    (
+        "created DATETIME NOT NULL DEFAULT '2000-01-01 00:00:00'",
+        "created timestamp with time zone NOT NULL DEFAULT now()",
+        None,
+    ),
+    ("b BOOLEAN DEFAULT 1", "b boolean DEFAULT false", None),
+    ("j JSON DEFAULT '{}'", "j jsonb DEFAULT '[]'", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "said"), REFUSED_DEFAULTS, ids=[a for a, _, _ in REFUSED_DEFAULTS]
+)
+def test_a_default_the_other_side_refuses_names_the_rows_that_fail_to_sync(
+    loader: Loader, a: str, b: str, said: str | None
+) -> None:
+    """SQLite's default '0000-00-00 00:00:00' against now(): not only "SQLite gives
+    '0000-00-00 00:00:00', PostgreSQL gives the current time" but that PostgreSQL rejects it
+    (date/time field value out of range), so rows that take it fail to sync."""
+    sql_a, sql_b = f"CREATE TABLE t ({{key}}, {a});", f"CREATE TABLE t ({{key}}, {b});"
+    found = _compared(loader, SL_PG, _sql("sqlite", sql_a), _sql("postgresql", sql_b))
+    messages = [d.message for d in found.differences if d.kind == "column_default"]
+    assert len(messages) == 1 and "(by evaluation: SQLite gives " in messages[0], messages
+    if said is None:
+        assert "rejects" not in messages[0] and "fail to sync" not in messages[0], messages
+    else:
+        assert said in messages[0], messages
