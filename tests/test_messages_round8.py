@@ -364,6 +364,20 @@ def test_a_length_bound_inside_a_check_parts_from_varchar_on_trailing_spaces(
     assert len(messages) == 1 and re.search(pattern, messages[0]), messages
 
 
+@pytest.mark.parametrize("check", ['length("Code") <= 4', 'length("Code") BETWEEN 2 AND 4'])
+def test_a_length_bound_on_a_quoted_name_parts_from_varchar_on_trailing_spaces(
+    loader: Loader, check: str
+) -> None:
+    """A column named "Code": its CHECK's canonical text quotes the name, which the match on
+    ``length(Code) <= 4`` missed (the message then said PostgreSQL rejects longer values)."""
+    a = _sql("sqlite", f'CREATE TABLE t ({{key}}, "Code" TEXT CHECK ({check}));')
+    b = _sql("postgresql", 'CREATE TABLE t ({key}, "Code" varchar(4));')
+    found = _compared(loader, SL_PG, a, b).differences
+    messages = [d.message for d in found if d.kind == "column_type"]
+    assert len(messages) == 1 and "keeps the same bound" in messages[0], messages
+    assert "excess is spaces and stores it cut to 4 characters" in messages[0], messages
+
+
 # A constant default the other side's column type refuses (roundcube's SQLite '0000-00-00
 # 00:00:00' against PostgreSQL's now(): stranger17 item 6): the message names the rows that
 # fail to sync. A value a sync converts (SQLite's 1 for a boolean) or one the type holds is

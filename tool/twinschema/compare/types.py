@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
 from twinschema.canonical import expr_tree, typemap, typemap_storage, typemap_why
+from twinschema.canonical.identifiers import sql_name
 from twinschema.compare.common import (
     NOTHING,
     spell,
@@ -107,7 +108,8 @@ def _length_by_check(
     length = lval if lval is not None else rval
     assert length is not None
     found = free.schema.tables.get(table)
-    texts = {f"length({column}) <= {length}", f"length({column}) < {length + 1}"}
+    name = sql_name(column)  # as canonical text prints it: "Code" quoted, code bare
+    texts = {f"length({name}) <= {length}", f"length({name}) < {length + 1}"}
     checks = found.checks if found else ()
     check = next((c for c in checks if texts & set(expr_tree.conjuncts(c.expression))), None)
     if check is None:
