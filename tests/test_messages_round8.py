@@ -329,3 +329,96 @@ def test_unique_on_one_side_only_names_each_sides_rule(
     assert unique.message.endswith(
         "(c) on t is unique on one side only: uq_t_c UNIQUE (c) in a.sql, index ix_t_c (c) in b.sql"
     ), unique.message
+
+
+# The round-17 new user's findings (2026-12-02). A length bound inside a CHECK's BETWEEN (or its
+# top AND) is the same bound as varchar's: they part on the trailing spaces varchar cuts, not on
+# longer values (tests/fixtures/probes/sl-pg.check-length-between-vs-varchar); a bound under an
+# OR, or another number, still parts on longer values.
+VARCHAR_4 = "CREATE TABLE t ({key}, code varchar(4) CHECK (char_length(code) >= 2));"
+SPACES = (
+    "a.sql's CHECK ... keeps the same bound, but b.sql (PostgreSQL) also accepts a longer value "
+    "whose excess is spaces and stores it cut to 4 characters, where the CHECK rejects it"
+)
+LONGER = "b.sql (PostgreSQL) rejects values longer than 4 characters that a.sql (SQLite) stores"
+LENGTH_CHECKS = [
+    ("length(code) BETWEEN 2 AND 4", SPACES),
+    ("length(code) >= 2 AND length(code) <= 4", SPACES),
+    ("length(code) >= 2 AND code <> 'x AND y' AND 5 > length(code)", SPACES),
+    ("length(code) BETWEEN 2 AND 5", LONGER),
+    ("length(code) <= 4 OR code = 'abcdefg'", LONGER),
+]
+
+
+@pytest.mark.parametrize(("check", "message"), LENGTH_CHECKS, ids=[c for c, _ in LENGTH_CHECKS])
+def test_a_length_bound_inside_a_check_parts_from_varchar_on_trailing_spaces(
+    loader: Loader, check: str, message: str
+) -> None:
+    """varchar(4) against TEXT CHECK (length(code) BETWEEN 2 AND 4): SQLite's CHECK rejects
+    'abcde' too, so not "PostgreSQL rejects values longer than 4 characters that SQLite
+    stores", but 'abcd ' (PostgreSQL stores 'abcd'; SQLite rejects 5 characters)."""
+    a = _sql("sqlite", f"CREATE TABLE t ({{key}}, code TEXT CHECK ({check}));")
+    found = _compared(loader, SL_PG, a, _sql("postgresql", VARCHAR_4)).differences
+    messages = [d.message for d in found if d.kind == "column_type"]
+    pattern = ".*".join(re.escape(part) for part in message.split(" ... "))
+    assert len(messages) == 1 and re.search(pattern, messages[0]), messages
+
+
+@pytest.mark.parametrize("check", ['length("Code") <= 4', 'length("Code") BETWEEN 2 AND 4'])
+def test_a_length_bound_on_a_quoted_name_parts_from_varchar_on_trailing_spaces(
+    loader: Loader, check: str
+) -> None:
+    """A column named "Code": its CHECK's canonical text quotes the name, which the match on
+    ``length(Code) <= 4`` missed (the message then said PostgreSQL rejects longer values)."""
+    a = _sql("sqlite", f'CREATE TABLE t ({{key}}, "Code" TEXT CHECK ({check}));')
+    b = _sql("postgresql", 'CREATE TABLE t ({key}, "Code" varchar(4));')
+    found = _compared(loader, SL_PG, a, b).differences
+    messages = [d.message for d in found if d.kind == "column_type"]
+    assert len(messages) == 1 and "keeps the same bound" in messages[0], messages
+    assert "excess is spaces and stores it cut to 4 characters" in messages[0], messages
+
+
+# A constant default the other side's column type refuses (roundcube's SQLite '0000-00-00
+# 00:00:00' against PostgreSQL's now(): stranger17 item 6): the message names the rows that
+# fail to sync. A value a sync converts (SQLite's 1 for a boolean) or one the type holds is
+# not named. (SQLite column, PostgreSQL column, what the message says or None.)
+REFUSED_DEFAULTS = [
+    (
+        "created DATETIME NOT NULL DEFAULT '0000-00-00 00:00:00'",
+        "created timestamp with time zone NOT NULL DEFAULT now()",
+        "PostgreSQL rejects '0000-00-00 00:00:00', SQLite's default, in a timestamp with time "
+        "zone column: rows that take it fail to sync to PostgreSQL",
+    ),
+    (
+        "n INTEGER DEFAULT 99999",
+        "n smallint DEFAULT 1",
+        "PostgreSQL rejects 99999, SQLite's default, in a smallint column: rows that take it "
+        "fail to sync to PostgreSQL",
+    ),
+    (
+        "created DATETIME NOT NULL DEFAULT '2000-01-01 00:00:00'",
+        "created timestamp with time zone NOT NULL DEFAULT now()",
+        None,
+    ),
+    ("b BOOLEAN DEFAULT 1", "b boolean DEFAULT false", None),
+    ("j JSON DEFAULT '{}'", "j jsonb DEFAULT '[]'", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "said"), REFUSED_DEFAULTS, ids=[a for a, _, _ in REFUSED_DEFAULTS]
+)
+def test_a_default_the_other_side_refuses_names_the_rows_that_fail_to_sync(
+    loader: Loader, a: str, b: str, said: str | None
+) -> None:
+    """SQLite's default '0000-00-00 00:00:00' against now(): not only "SQLite gives
+    '0000-00-00 00:00:00', PostgreSQL gives the current time" but that PostgreSQL rejects it
+    (date/time field value out of range), so rows that take it fail to sync."""
+    sql_a, sql_b = f"CREATE TABLE t ({{key}}, {a});", f"CREATE TABLE t ({{key}}, {b});"
+    found = _compared(loader, SL_PG, _sql("sqlite", sql_a), _sql("postgresql", sql_b))
+    messages = [d.message for d in found.differences if d.kind == "column_default"]
+    assert len(messages) == 1 and "(by evaluation: SQLite gives " in messages[0], messages
+    if said is None:
+        assert "rejects" not in messages[0] and "fail to sync" not in messages[0], messages
+    else:
+        assert said in messages[0], messages

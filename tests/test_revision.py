@@ -31,7 +31,7 @@ from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
 from twinschema.config import load_config
 from twinschema.domain_load import parse_domain
 from twinschema.errors import UsageError
-from twinschema.migrations.revision import bumped, stem_of
+from twinschema.migrations.revision import MAX_REVISION_ID, bumped, stem_of
 
 
 def revision_cli(project: Path, pg_server: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -193,6 +193,18 @@ def test_revision_ids_fit_alembic_s_version_column() -> None:
 def test_revision_names_keep_whole_words(message: str, stem: str) -> None:
     assert stem_of(3, message) == stem
     assert len(f"{stem}_postgresql") <= 32
+
+
+def test_readme_says_which_words_a_revision_id_keeps() -> None:
+    """README said "Revision names keep whole words", and a new user took it for all of them
+    (stranger17 item 8: "add profile nickname" made 0002_add_profile): it says how many are
+    kept, with the example and the room as stem_of has them."""
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    room = MAX_REVISION_ID - len("0002_") - len("_postgresql")
+    assert f"as many as fit in {room} characters with the `_` between them" in readme
+    assert "`add profile nickname` becomes `0002_add_profile_sqlite`" in readme
+    assert stem_of(2, "add profile nickname") == "0002_add_profile"
+    assert stem_of(2, "x" * (room + 1)) == "0002_" + "x" * room  # "a first word ... is cut"
 
 
 # Layouts a hand-kept domain.yaml has: comments everywhere, flow and block styles, quotes, lists

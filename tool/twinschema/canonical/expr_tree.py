@@ -136,3 +136,36 @@ def chain(cls: type[exp.Expr], items: list[exp.Expr]) -> exp.Expr:
         node.set("expression", wrapped(node, item))
         result = node
     return result
+
+
+def conjuncts(text: str) -> tuple[str, ...]:
+    """The operands of a canonical text's top AND (``key`` prints them in parentheses, joined by
+    `` AND ``), each without its parentheses; the whole text alone when its top is no AND. A
+    row passes the expression only when it passes each of them."""
+    cuts = [at for at, depth in _outside(text) if depth == 0 and text.startswith(" AND ", at)]
+    ends = [0, *(cut + len(" AND ") for cut in cuts)]
+    items = [text[start:end] for start, end in zip(ends, [*cuts, len(text)], strict=True)]
+    return tuple(_unwrapped(item) for item in items)
+
+
+def _unwrapped(item: str) -> str:
+    """``item`` without one pair of parentheses that encloses all of it."""
+    if not (item.startswith("(") and item.endswith(")")):
+        return item
+    if any(depth == 0 for at, depth in _outside(item) if 0 < at < len(item) - 1):
+        return item  # "(a) OR (b)": the first parenthesis closes before the end
+    return item[1:-1]
+
+
+def _outside(text: str) -> Iterable[tuple[int, int]]:
+    """(position, parenthesis depth before it) of each character outside quotes."""
+    depth, quote = 0, ""
+    for at, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote  # a doubled quote reopens at once
+            continue
+        if char in "'\"":
+            quote = char
+            continue
+        yield at, depth
+        depth += 1 if char == "(" else -1 if char == ")" else 0

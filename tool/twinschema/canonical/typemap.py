@@ -356,11 +356,12 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def length_by_check(bounded: tuple[str, str, int], free: tuple[str, str]) -> str | None:
-    """What a declared length means against the other side's CHECK (length(c) <= n) of the
-    same n, where they part: ``bounded`` is (label, dialect, length), ``free`` (label, CHECK
-    text). PostgreSQL's varchar(n) takes a longer value whose excess is spaces and cuts it to n
-    characters, which the CHECK rejects (verified on both real databases:
-    tests/fixtures/probes/sl-pg.check-length-le-vs-varchar). None where no such rule is known."""
+    """What a declared length means against the other side's CHECK (length(c) <= n, alone or
+    in its top AND, as BETWEEN m AND n is) of the same n, where they part: ``bounded`` is
+    (label, dialect, length), ``free`` (label, CHECK text). PostgreSQL's varchar(n) takes a
+    longer value whose excess is spaces and cuts it to n characters, which the CHECK rejects
+    (verified on both real databases: tests/fixtures/probes/sl-pg.check-length-le-vs-varchar,
+    sl-pg.check-length-between-vs-varchar). None where no such rule is known."""
     label, dialect, length = bounded
     if dialect != POSTGRESQL:
         return None

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
-from twinschema.canonical import typemap, typemap_storage, typemap_why
+from twinschema.canonical import expr_tree, typemap, typemap_storage, typemap_why
+from twinschema.canonical.identifiers import sql_name
 from twinschema.compare.common import (
     NOTHING,
     spell,
@@ -98,16 +99,19 @@ def type_parameters(
 def _length_by_check(
     ctx: Context, table: str, column: str, lval: int | None, rval: int | None
 ) -> str | None:
-    """What a declared length against a CHECK (length(c) <= n) of the same n on the other side
-    means (``typemap.length_by_check``), when that is the case; None otherwise."""
+    """What a declared length against a CHECK on the other side that bounds length(c) by the same
+    n (``length(c) <= n`` alone or in its top AND, as ``length(c) BETWEEN 2 AND n`` is) means
+    (``typemap.length_by_check``), when that is the case; None otherwise."""
     if (lval is None) == (rval is None):
         return None
     bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
     length = lval if lval is not None else rval
     assert length is not None
     found = free.schema.tables.get(table)
-    texts = {f"length({column}) <= {length}", f"length({column}) < {length + 1}"}
-    check = next((c for c in found.checks if c.expression in texts), None) if found else None
+    name = sql_name(column)  # as canonical text prints it: "Code" quoted, code bare
+    texts = {f"length({name}) <= {length}", f"length({name}) < {length + 1}"}
+    checks = found.checks if found else ()
+    check = next((c for c in checks if texts & set(expr_tree.conjuncts(c.expression))), None)
     if check is None:
         return None
     return typemap.length_by_check(

@@ -17,6 +17,7 @@ from twinschema.evaluate.context import (
     same_rows,
     shown_default,
 )
+from twinschema.evaluate.refused_defaults import refusals
 from twinschema.evaluate.values import (
     CLASSES,
     FAILED,
@@ -170,11 +171,12 @@ def _judge_cross(
         st.equivalence(d, f"equal by evaluation: both give {what}{said}")
         return None
     # A text format is shown only where it matters: in text columns.
+    refused = refusals(st, (ld, lv, lc), (rd, rv, rc), kind)
     return replace(
         d,
         message=f"{d.message} (by evaluation: {DIALECT_NAMES[ld]} gives "
         f"{as_shared(lv, kind).describe()}, {DIALECT_NAMES[rd]} gives "
-        f"{as_shared(rv, kind).describe()})",
+        f"{as_shared(rv, kind).describe()}{refused})",
     )
 
 
