@@ -35,8 +35,8 @@ _POSTGRESQL = re.compile(_COMMON.replace("{extra}", ""), re.X | re.S)
 # SQLite reads "x" as the text 'x' where no column x is in scope (a view's ``s = "x"``, a
 # trigger's ``SET s = "X"``), so outside the places only a name can stand (after these words,
 # before ``.`` or ``(``, a trigger's table) a double-quoted token keeps its case and quotes:
-# "X" is not "x". A view
-# SQLite compiles has each one settled by SQLite itself first (``sqlite_views``).
+# "X" is not "x". A view SQLite compiles has each one settled by SQLite itself first
+# (``sqlite_quoted``).
 _NAME_AFTER = frozenset(
     {".", "as", "from", "join", "into", "update", "view", "trigger", "table", "index", "exists"}
 )
