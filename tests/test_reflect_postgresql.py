@@ -582,6 +582,30 @@ def test_other_schema_and_cross_schema_fk(pg_url: str) -> None:
     assert schema.tables["part"].foreign_keys[0].ref_table == "item"
 
 
+def test_the_sequence_a_default_draws_from(pg_url: str) -> None:
+    """A nextval() default of a sequence the column does not own keeps that sequence's name as
+    the compared schema's search path prints it (quoted, another schema qualified; a text
+    argument, resolved late, as written); a column's own sequence (serial) keeps none."""
+    run_ddl(
+        pg_url,
+        "CREATE SCHEMA app; CREATE SCHEMA other;"
+        'CREATE SEQUENCE app."Odd ""s"""; CREATE SEQUENCE app.s; CREATE SEQUENCE other.s;'
+        "CREATE TABLE app.t (id serial PRIMARY KEY, a bigint DEFAULT nextval('app.s'),"
+        ' b bigint DEFAULT nextval(\'other.s\'), c bigint DEFAULT nextval(\'app."Odd ""s"""\'),'
+        " d bigint DEFAULT nextval('s'::text))",
+    )
+    columns = {c.name: c for c in reflect(pg_url, schema="app").tables["t"].columns}
+    found = {name: (c.identity, c.sequence) for name, c in columns.items()}
+    assert found == {
+        "id": ("sequence", None),
+        "a": ("sequence", "s"),
+        "b": ("sequence", "other.s"),
+        "c": ("sequence", '"Odd ""s"""'),
+        "d": ("sequence", "nextval(('s'::text)::regclass)"),
+    }
+    assert columns["id"].generator == INT_SEQUENCE and columns["a"].generator is None
+
+
 def test_partitions_are_tables(pg_url: str) -> None:
     """A partitioned table and its partitions are ordinary tables; an FK that references a
     partitioned table is reflected once (not once per referenced partition)."""
