@@ -86,7 +86,8 @@ class Column:
     raw_default: str | None = field(default=None, compare=False)
     collation: Collation | None = None  # None: the dialect's default collation
     generated: Generated | None = None
-    # The options of the sequence that generates the values (a PostgreSQL identity or serial):
+    # The options of the sequence that generates the values (a PostgreSQL identity, serial or
+    # nextval() default):
     # ``start 1 increment 1 minvalue 1 maxvalue 2147483647 cache 1 no cycle``. None where the
     # source does not read them (SQLite, a metadata module): compared only when both sides have it.
     generator: str | None = None

@@ -50,10 +50,12 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if rule in LOCAL_CLOCK_NOTES and ldefault == rdefault:
         rule = local_time(ctx, lt.name, lc, rc, rule)
         zone_differs = rule is None  # reported by local_time, with the server's zone
-    # A sequence's options are compared where both sources read them (a live database does).
-    lgen, rgen = (lc.generator, rc.generator) if lc.generator and rc.generator else (None, None)
-    # Which sequence no column owns a default draws from, where both sources name one.
+    # Which sequence no column owns a default draws from, where both sources name one; else
+    # the options of the sequence each draws from, where both sources read them (a live
+    # database does): one no column owns is compared as an object, not again here.
     lseq, rseq = (lc.sequence, rc.sequence) if lc.sequence and rc.sequence else (None, None)
+    both = lc.generator and rc.generator and not lseq
+    lgen, rgen = (lc.generator, rc.generator) if both else (None, None)
     mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid, "generator": lgen,
             "sequence": lseq}  # fmt: skip
     theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid, "generator": rgen,

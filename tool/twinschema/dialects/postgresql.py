@@ -257,7 +257,7 @@ def _tables(
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator) in rows:  # fmt: skip
+         _, generator, owned) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -283,7 +283,7 @@ def _tables(
             default = raw_default = None
         elif default is not None and default.startswith("nextval("):
             default, column_identity = None, IDENTITY_SEQUENCE
-            if generator is None:  # a sequence the column does not own: which one it is
+            if not owned:  # a sequence the column does not own: which one it is
                 sequence = drawn_sequence(raw_default or "")
         collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
         current.columns.append(

@@ -100,7 +100,8 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
                WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype
                THEN 2147483647 ELSE sq.seqmax END),
            'cache', sq.seqcache,
-           CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END
+           CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
+       os.seqrelid IS NOT NULL
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -109,8 +110,19 @@ LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE
     WHEN t.typtype <> 'd' AND t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_collation co ON co.oid = nullif(a.attcollation, t.typcollation)
-LEFT JOIN {_OWNED_SEQUENCES} sq
-    ON sq.refobjid = c.oid AND sq.refobjsubid = a.attnum
+LEFT JOIN {_OWNED_SEQUENCES} os
+    ON os.refobjid = c.oid AND os.refobjsubid = a.attnum
+LEFT JOIN LATERAL (
+    SELECT os.seqrelid, os.seqstart, os.seqincrement, os.seqmin, os.seqmax, os.seqcache,
+           os.seqcycle
+    WHERE os.seqrelid IS NOT NULL
+    UNION ALL  -- else the sequence the default draws from (nextval('s')), the first if several
+    (SELECT s.seqrelid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+     FROM pg_depend q JOIN pg_sequence s ON s.seqrelid = q.refobjid
+     WHERE os.seqrelid IS NULL AND q.classid = 'pg_attrdef'::regclass AND q.objid = d.oid
+           AND q.refclassid = 'pg_class'::regclass
+     ORDER BY s.seqrelid LIMIT 1)
+) sq ON true
 WHERE {_TABLE_FILTER}
 ORDER BY c.relname, a.attnum"""
 
