@@ -92,7 +92,8 @@ class Column:
     # source does not read them (SQLite, a metadata module): compared only when both sides have it.
     generator: str | None = None
     # The sequence a PostgreSQL database's nextval() default draws from when the column does not
-    # own it (``s``; ``other.s`` of another schema): compared only when both sides have it.
+    # own it (``s``, ``other.s`` of another schema; ``the sequence of t.id`` where another column
+    # owns it): compared only when both sides have it.
     sequence: str | None = None
     # Set by ``normalize``: the logical types a CHECK ... IN list on this column encodes (SQLite's
     # INTEGER in (0, 1) is a boolean, a TEXT in ('a', 'b') an enum), each with that CHECK.

@@ -31,8 +31,8 @@ Choices worth knowing:
   sequences, functions, triggers, exclusion constraints and rules (a view's own ``_RETURN``
   rule is not counted). Sequences owned by a column (serial,
   identity, ``OWNED BY``) are not counted: they are compared through that column's identity.
-  A ``nextval()`` default of a sequence the column does not own keeps that sequence's name
-  (``Column.sequence``): which sequence a column draws from is compared by name.
+  A ``nextval()`` default of a sequence the column does not own keeps that sequence's name,
+  or the column that owns it (``Column.sequence``), and its options (``Column.generator``).
   Functions count every ``pg_proc`` entry (functions, procedures, aggregates) that no extension
   owns; triggers count the non-internal triggers of the schema's relations that are not excluded.
   Enum types are not counted: they are compared through the columns that use them.
@@ -257,7 +257,7 @@ def _tables(
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator, owned) in rows:  # fmt: skip
+         _, generator, owned, owner) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -284,7 +284,9 @@ def _tables(
         elif default is not None and default.startswith("nextval("):
             default, column_identity = None, IDENTITY_SEQUENCE
             if not owned:  # a sequence the column does not own: which one it is
-                sequence = drawn_sequence(raw_default or "")
+                sequence = (
+                    f"the sequence of {owner}" if owner else drawn_sequence(raw_default or "")
+                )
         collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
         current.columns.append(
             pool.column(

@@ -101,7 +101,7 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
                THEN 2147483647 ELSE sq.seqmax END),
            'cache', sq.seqcache,
            CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
-       os.seqrelid IS NOT NULL
+       os.seqrelid IS NOT NULL, sq.owner
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -114,10 +114,16 @@ LEFT JOIN {_OWNED_SEQUENCES} os
     ON os.refobjid = c.oid AND os.refobjsubid = a.attnum
 LEFT JOIN LATERAL (
     SELECT os.seqrelid, os.seqstart, os.seqincrement, os.seqmin, os.seqmax, os.seqcache,
-           os.seqcycle
+           os.seqcycle, NULL AS owner
     WHERE os.seqrelid IS NOT NULL
-    UNION ALL  -- else the sequence the default draws from (nextval('s')), the first if several
-    (SELECT s.seqrelid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+    UNION ALL  -- else the sequence the default draws from (nextval('s')), the first if several,
+    -- with the column that owns it if one does (a partition's or INHERITS child's key)
+    (SELECT s.seqrelid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+            (SELECT format('%%s.%%I', o.refobjid::regclass, oa.attname) FROM pg_depend o
+             JOIN pg_attribute oa ON oa.attrelid = o.refobjid AND oa.attnum = o.refobjsubid
+             WHERE o.classid = 'pg_class'::regclass AND o.objid = s.seqrelid
+                   AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')
+             ORDER BY 1 LIMIT 1)
      FROM pg_depend q JOIN pg_sequence s ON s.seqrelid = q.refobjid
      WHERE os.seqrelid IS NULL AND q.classid = 'pg_attrdef'::regclass AND q.objid = d.oid
            AND q.refclassid = 'pg_class'::regclass
