@@ -582,6 +582,33 @@ def test_other_schema_and_cross_schema_fk(pg_url: str) -> None:
     assert schema.tables["part"].foreign_keys[0].ref_table == "item"
 
 
+def test_the_sequence_a_default_draws_from(pg_url: str) -> None:
+    """A nextval() default of a sequence the column does not own keeps that sequence's name as
+    the compared schema's search path prints it (quoted, another schema qualified; a text
+    argument, resolved when called, as printed; the column owning it where one does); a
+    column's own sequence (serial) keeps none."""
+    run_ddl(
+        pg_url,
+        "CREATE SCHEMA app; CREATE SCHEMA other;"
+        'CREATE SEQUENCE app."Odd ""s"""; CREATE SEQUENCE app.s; CREATE SEQUENCE other.s;'
+        "CREATE TABLE app.t (id serial PRIMARY KEY, a bigint DEFAULT nextval('app.s'),"
+        ' b bigint DEFAULT nextval(\'other.s\'), c bigint DEFAULT nextval(\'app."Odd ""s"""\'),'
+        " d bigint DEFAULT nextval('s'::text), e bigint DEFAULT nextval('app.t_id_seq'))",
+    )
+    columns = {c.name: c for c in reflect(pg_url, schema="app").tables["t"].columns}
+    found = {name: (c.identity, c.sequence) for name, c in columns.items()}
+    assert found == {
+        "id": ("sequence", None),
+        "a": ("sequence", "s"),
+        "b": ("sequence", "other.s"),
+        "c": ("sequence", '"Odd ""s"""'),
+        "d": ("sequence", "nextval(('s'::text)::regclass)"),
+        "e": ("sequence", "the sequence of t.id"),
+    }
+    # the options of the sequence each draws from, clamped to the column's own range
+    assert columns["id"].generator == INT_SEQUENCE and columns["a"].generator == BIGINT_SEQUENCE
+
+
 def test_partitions_are_tables(pg_url: str) -> None:
     """A partitioned table and its partitions are ordinary tables; an FK that references a
     partitioned table is reflected once (not once per referenced partition)."""

@@ -86,10 +86,15 @@ class Column:
     raw_default: str | None = field(default=None, compare=False)
     collation: Collation | None = None  # None: the dialect's default collation
     generated: Generated | None = None
-    # The options of the sequence that generates the values (a PostgreSQL identity or serial):
+    # The options of the sequence that generates the values (a PostgreSQL identity, serial or
+    # nextval() default):
     # ``start 1 increment 1 minvalue 1 maxvalue 2147483647 cache 1 no cycle``. None where the
     # source does not read them (SQLite, a metadata module): compared only when both sides have it.
     generator: str | None = None
+    # The sequence a PostgreSQL database's nextval() default draws from when the column does not
+    # own it (``s``, ``other.s`` of another schema; ``the sequence of t.id`` where another column
+    # owns it): compared only when both sides have it.
+    sequence: str | None = None
     # Set by ``normalize``: the logical types a CHECK ... IN list on this column encodes (SQLite's
     # INTEGER in (0, 1) is a boolean, a TEXT in ('a', 'b') an enum), each with that CHECK.
     encodings: tuple[tuple[ColumnType, CheckConstraint], ...] = ()

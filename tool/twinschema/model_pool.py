@@ -23,7 +23,10 @@ class ColumnPool:
 
     def __init__(self) -> None:
         self._made: dict[
-            tuple[str, int, bool, str | None, str | None, str | None, Any, Any, str | None], Column
+            tuple[
+                str, int, bool, str | None, str | None, str | None, Any, Any, str | None, str | None
+            ],
+            Column,
         ] = {}
 
     def column(
@@ -37,16 +40,17 @@ class ColumnPool:
         collation: Collation | None = None,
         generated: Generated | None = None,
         generator: str | None = None,
+        sequence: str | None = None,
     ) -> Column:
         """The pooled column with these fields (made now if it is the first)."""
         key = (
             name, id(type), nullable, default, identity, raw_default, collation, generated,
-            generator,
+            generator, sequence,
         )  # fmt: skip
         found = self._made.get(key)
         if found is None:
             found = self._made[key] = Column(
                 name, type, nullable, default, identity, raw_default, collation, generated,
-                generator,
+                generator, sequence,
             )  # fmt: skip
         return found

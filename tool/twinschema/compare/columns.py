@@ -27,6 +27,7 @@ _COLUMN_FIELDS = {
     "default": "column_default",
     "identity": "column_default",
     "generator": "column_default",
+    "sequence": "column_default",
 }
 
 
@@ -49,10 +50,16 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if rule in LOCAL_CLOCK_NOTES and ldefault == rdefault:
         rule = local_time(ctx, lt.name, lc, rc, rule)
         zone_differs = rule is None  # reported by local_time, with the server's zone
-    # A sequence's options are compared where both sources read them (a live database does).
-    lgen, rgen = (lc.generator, rc.generator) if lc.generator and rc.generator else (None, None)
-    mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid, "generator": lgen}
-    theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid, "generator": rgen}
+    # Which sequence no column owns a default draws from, where both sources name one; else
+    # the options of the sequence each draws from, where both sources read them (a live
+    # database does): one no column owns is compared as an object, not again here.
+    lseq, rseq = (lc.sequence, rc.sequence) if lc.sequence and rc.sequence else (None, None)
+    both = lc.generator and rc.generator and not lseq
+    lgen, rgen = (lc.generator, rc.generator) if both else (None, None)
+    mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid, "generator": lgen,
+            "sequence": lseq}  # fmt: skip
+    theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid, "generator": rgen,
+              "sequence": rseq}  # fmt: skip
     if mine != theirs:
         # In a fixed order (the dict's), so that reports come out the same on every run.
         for field_name, value in mine.items():
@@ -216,6 +223,17 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             f"sequence {rc.generator}",
             f"the sequence that generates {where} differs (the ids the next rows get): "
             f"{lc.generator} vs {rc.generator}",
+        )
+    elif field_name == "sequence":
+        ctx.diff(
+            kind,
+            table,
+            lc.name,
+            lc.name,
+            f"nextval {lc.sequence}",
+            f"nextval {rc.sequence}",
+            f"the sequence {where} draws from differs (the values the next rows get): "
+            f"{lc.sequence} vs {rc.sequence}",
         )
     else:
         message = (

@@ -31,6 +31,8 @@ Choices worth knowing:
   sequences, functions, triggers, exclusion constraints and rules (a view's own ``_RETURN``
   rule is not counted). Sequences owned by a column (serial,
   identity, ``OWNED BY``) are not counted: they are compared through that column's identity.
+  A ``nextval()`` default of a sequence the column does not own keeps that sequence's name,
+  or the column that owns it (``Column.sequence``), and its options (``Column.generator``).
   Functions count every ``pg_proc`` entry (functions, procedures, aggregates) that no extension
   owns; triggers count the non-internal triggers of the schema's relations that are not excluded.
   Enum types are not counted: they are compared through the columns that use them.
@@ -49,6 +51,7 @@ The parts, by job: ``postgresql_types`` (type spellings, collations, operator cl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -231,6 +234,19 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     )
 
 
+# nextval() of a sequence named at creation ('s'::regclass, printed by the compared schema's
+# search path: ``s`` in it, ``other.s`` elsewhere).
+_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'::regclass\)")
+
+
+def drawn_sequence(default: str) -> str:
+    """The sequence a ``nextval(...)`` default draws from: its name as the default prints it,
+    or the whole default where it names it otherwise (``nextval(('s'::text)::regclass)``,
+    resolved when called)."""
+    found = _NEXTVAL.fullmatch(default)
+    return default if found is None else found.group(1).replace("''", "'")
+
+
 def _tables(
     rows: Sequence[Sequence[Any]], enums: Mapping[int, tuple[str, ...]], exclude: Sequence[str]
 ) -> dict[int, tuple[TableParts, bool]]:
@@ -241,7 +257,7 @@ def _tables(
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator) in rows:  # fmt: skip
+         _, generator, owned, owner) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -260,13 +276,17 @@ def _tables(
         else:
             ctype = parse_type_cached(spelling)
         column_identity = IDENTITY_CODES.get(identity)
-        raw_default = default
+        raw_default, sequence = default, None
         computed = None
         if generated:  # a generated column has an expression, not a default
             computed = Generated(default, GENERATED_CODES.get(generated, generated), default)
             default = raw_default = None
         elif default is not None and default.startswith("nextval("):
             default, column_identity = None, IDENTITY_SEQUENCE
+            if not owned:  # a sequence the column does not own: which one it is
+                sequence = (
+                    f"the sequence of {owner}" if owner else drawn_sequence(raw_default or "")
+                )
         collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
         current.columns.append(
             pool.column(
@@ -279,6 +299,7 @@ def _tables(
                 collation,
                 computed,
                 generator if column_identity else None,
+                sequence,
             )
         )
     return tables

@@ -63,16 +63,32 @@ def _version_fields(server_version: int) -> dict[str, str]:
     }
 
 
-# The sequences that columns own (serial, identity, OWNED BY), by the owning table and column
-# number; one per column (the first created, as a column owns at most one in practice). Read once
-# for the schema and joined, not looked up per column.
-_OWNED_SEQUENCES = """(
-    SELECT DISTINCT ON (q.refobjid, q.refobjsubid) q.refobjid, q.refobjsubid, s.seqrelid,
-           s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
-    FROM pg_sequence s
-    JOIN pg_depend q ON q.classid = 'pg_class'::regclass AND q.objid = s.seqrelid
-         AND q.refclassid = 'pg_class'::regclass AND q.deptype IN ('a', 'i')
-    ORDER BY q.refobjid, q.refobjsubid, s.seqrelid
+# The sequence behind each column: the one it owns (serial, identity, OWNED BY), else the one its
+# default draws from (nextval('s')), with the column owning that one where one does (a
+# partition's or INHERITS child's key draws from its parent's); one per column, the first
+# created (a column owns at most one in practice). Read once for the database and joined, not
+# looked up per column.
+_COLUMN_SEQUENCES = """(
+    SELECT DISTINCT ON (relid, attnum) * FROM (
+        SELECT q.refobjid AS relid, q.refobjsubid AS attnum, true AS owned, s.seqrelid,
+               s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+               NULL::oid AS owner, NULL::name AS owner_column
+        FROM pg_sequence s
+        JOIN pg_depend q ON q.classid = 'pg_class'::regclass AND q.objid = s.seqrelid
+             AND q.refclassid = 'pg_class'::regclass AND q.deptype IN ('a', 'i')
+        UNION ALL
+        SELECT ad.adrelid, ad.adnum, false, s.seqrelid,
+               s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+               o.refobjid, oa.attname
+        FROM pg_depend q
+        JOIN pg_attrdef ad ON ad.oid = q.objid
+        JOIN pg_sequence s ON s.seqrelid = q.refobjid
+        LEFT JOIN pg_depend o ON o.classid = 'pg_class'::regclass AND o.objid = s.seqrelid
+             AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')
+        LEFT JOIN pg_attribute oa ON oa.attrelid = o.refobjid AND oa.attnum = o.refobjsubid
+        WHERE q.classid = 'pg_attrdef'::regclass AND q.refclassid = 'pg_class'::regclass
+    ) found
+    ORDER BY relid, attnum, owned DESC, seqrelid, owner, owner_column
 )"""
 
 
@@ -100,7 +116,8 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
                WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype
                THEN 2147483647 ELSE sq.seqmax END),
            'cache', sq.seqcache,
-           CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END
+           CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
+       sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column)
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -109,8 +126,7 @@ LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE
     WHEN t.typtype <> 'd' AND t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_collation co ON co.oid = nullif(a.attcollation, t.typcollation)
-LEFT JOIN {_OWNED_SEQUENCES} sq
-    ON sq.refobjid = c.oid AND sq.refobjsubid = a.attnum
+LEFT JOIN {_COLUMN_SEQUENCES} sq ON sq.relid = c.oid AND sq.attnum = a.attnum
 WHERE {_TABLE_FILTER}
 ORDER BY c.relname, a.attnum"""
 
