@@ -10,13 +10,23 @@ matched is run too where its operators depend on the dialect or its type limits 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate.backends import Computed
+from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_text
 from twinschema.evaluate.computed import left_table
 from twinschema.evaluate.context import StageContext, equal, find, matched_columns
+from twinschema.evaluate.generated_rows import (
+    Outcomes,
+    as_stored,
+    bound_landings,
+    scale_reason,
+    scale_targets,
+    scaled_products,
+)
 from twinschema.evaluate.probe_sets import probe_rows
 from twinschema.evaluate.reasons import (
     Parted,
@@ -62,10 +72,9 @@ def _matched_generated(st: StageContext) -> None:
             continue  # judged as a difference above
         ltext = lc.generated.raw or lc.generated.expression
         rtext = rc.generated.raw or rc.generated.expression
-        limits_only = not dependent(st, ltext, rtext, lt.name)
-        if limits_only and not limited((lc, rc)):
+        if not dependent(st, ltext, rtext, lt.name) and not limited((lc, rc)):
             continue
-        judged = _run_generated(st, lt, lc, rc, limits_only)
+        judged = _run_generated(st, lt, lc, rc)
         if judged is None or judged[0] is None:
             continue
         st.dependent_difference(
@@ -80,6 +89,7 @@ def _matched_generated(st: StageContext) -> None:
                 or type_refusal(st, lt.name, (lc, rc), (ltext, rtext), judged[2], judged[3])
                 or why_dependent(st, ltext, rtext, lt.name, judged[2])
                 or refusal_reason(st, lt.name, (lc, rc), judged[3])
+                or scale_reason(st, lt.name, (lc, rc), judged[3])
                 or "",
                 judged[0],
             ),
@@ -98,47 +108,47 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
 
 
 def _run_generated(
-    st: StageContext, table: Table, lc: Column, rc: Column, limits_only: bool = False
+    st: StageContext, table: Table, lc: Column, rc: Column
 ) -> tuple[str | None, int, Parted | None, tuple[Computed, Computed] | None] | None:
     """Both generating expressions over the same probe rows: (the witness text of a row they
     part on, or None; how many rows both computed; the witness row, or None; what each side
-    gave on it, or None). None when not evaluated (counted). With ``limits_only`` (the
-    expression means the same on both dialects, the column's type limits one side only), a
-    row parts them only where one side fails to store what it computed: a value that differs
-    because a column it reads stores the row differently is that column's own warning."""
+    gave on it, or None). None when not evaluated (counted). Across dialects, a row a side
+    stores changed parts them only if both sides, computing from the row as stored, still
+    part (``generated_rows.as_stored``): a value that differs because a column it reads
+    stores the row differently is that column's own warning."""
     assert lc.generated is not None and rc.generated is not None
     ltext = lc.generated.raw or lc.generated.expression
     rtext = rc.generated.raw or rc.generated.expression
     bound = enforced_bound((lc, rc)) if st.cross else None
-    numbers = () if bound is None else (bound, -bound)
+    numbers = (() if bound is None else (bound, -bound)) + scale_targets((lc, rc))
     length = enforced_length((lc, rc)) if st.cross else None
     lengths = () if length is None else (length,)
-    found = probe_rows(st, table.name, ltext, rtext, numbers=numbers, lengths=lengths)
+    landed: tuple[tuple[str, Decimal], ...] = ()
+    if st.cross:
+        landed = bound_landings((lc, rc), (ltext, rtext))
+        landed += scaled_products(st, table.name, (ltext, rtext))
+    found = probe_rows(
+        st, table.name, ltext, rtext, numbers=numbers, lengths=lengths, landed=landed
+    )
     if found is None:
         return None
-    lb, rb = found.backends
-    lgot = lb.computed(_without(found.left, lc), ltext, lc.type, found.rows)
-    rgot = rb.computed(_without(found.right, rc), rtext, rc.type, found.rows)
-    if lgot is None or rgot is None:
-        st.result.not_evaluated += 1
-        return None
-    # A row both sides store whose expression fails on one side only (x / 0 is NULL on
-    # SQLite, an error on PostgreSQL) parts them: a real insert of it fails there.
-    both = [
-        (row, a, b)
-        for row, a, b in zip(found.rows, lgot, rgot, strict=True)
-        if a is not None and b is not None
-    ]
-    if not telling(both):
+    columns = (_without(found.left, lc), _without(found.right, rc))
+    both = _computed(found.backends, columns, (lc, rc), (ltext, rtext), found.rows)
+    if both is None or not telling(both):
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
     kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
-    parting = [
-        (r, a, b)
-        for r, a, b in both
-        if not _same(a, b, kind, st.cross) and (not limits_only or a[0] != b[0])
-    ]
+
+    def parts(rows: list[Outcomes]) -> list[Outcomes]:
+        return [(r, a, b) for r, a, b in rows if not _same(a, b, kind, st.cross)]
+
+    def rerun(rows: list[tuple[Any, ...]]) -> list[Outcomes]:
+        return parts(_computed(found.backends, columns, (lc, rc), (ltext, rtext), rows) or [])
+
+    parting = parts(both)
+    if st.cross:
+        parting = as_stored(st, table.name, found, parting, rerun)
     parting = checks_accept(st, table.name, found, parting)
     # A row past the column's precision on one side, where there is one, says most plainly why.
     past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
@@ -147,8 +157,25 @@ def _run_generated(
         return None, len(both), None, None
     row, a, b = witness
     said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
-    parted = Parted((_without(found.left, lc), _without(found.right, rc)), found.backends, (row,))
+    parted = Parted(columns, found.backends, (row,))
     return witness_text(st, found.names, row, said), len(both), parted, (a, b)
+
+
+def _computed(
+    backends: tuple[Backend, Backend], columns: tuple[Any, Any], generated: tuple[Column, Column],
+    texts: tuple[str, str], rows: Sequence[tuple[Any, ...]],
+) -> list[Outcomes] | None:  # fmt: skip
+    """What each side's generated column holds for each of ``rows`` both sides store; a row
+    whose expression fails on one side only (x / 0 is NULL on SQLite, an error on PostgreSQL)
+    is among them: a real insert of it fails there. None when a side cannot run them."""
+    got = [backends[n].computed(columns[n], texts[n], generated[n].type, rows) for n in (0, 1)]
+    if got[0] is None or got[1] is None:
+        return None
+    return [
+        (row, a, b)
+        for row, a, b in zip(rows, got[0], got[1], strict=True)
+        if a is not None and b is not None
+    ]
 
 
 def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:
