@@ -525,7 +525,9 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
 ) -> None:
     """x * 2 against x + 2: the probes find x = 1 (2 against 3), and the real databases store
     those values; x * 2 against x + x differs only where x + x overflows int4 on PostgreSQL,
-    which fails the insert there (x = 2147483647): the witness, proven on both databases."""
+    which fails the insert there: the witness, the smallest such x (1073741824, where x * 2 lands
+    on 2^31, one past g's integer: ``generated_rows.bound_landings``), proven on both
+    databases."""
     sl = sqlite_file(
         tmp_path / "a.db",
         "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER, "
@@ -556,15 +558,16 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
     report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
     [d] = [d for d in report["differences"] if d["column"] == "g"]
     assert d["message"].endswith(
-        "; witness (x) = (2147483647): SQLite computes 4294967294, PostgreSQL fails "
+        "; witness (x) = (1073741824): SQLite computes 2147483648, PostgreSQL fails "
         "(integer out of range)"
     ), d["message"]
     conn = sqlite3.connect(tmp_path / "a.db")
-    conn.execute("INSERT INTO t (id, x) VALUES (1, 2147483647)")
-    assert conn.execute("SELECT g FROM t").fetchone() == (4294967294,)
+    conn.execute("INSERT INTO t (id, x) VALUES (1, 1073741824)")
+    assert conn.execute("SELECT g FROM t").fetchone() == (2147483648,)
     conn.close()
     with pytest.raises(sa.exc.DBAPIError, match="integer out of range"):
-        execute(pg_url, "INSERT INTO t (id, x) VALUES (1, 2147483647)")
+        execute(pg_url, "INSERT INTO t (id, x) VALUES (1, 1073741824)")
+    execute(pg_url, "INSERT INTO t (id, x) VALUES (1, 1073741823)")  # one below: stored
 
 
 def test_probe_rows_follow_the_kind_and_the_literals() -> None:

@@ -33,8 +33,14 @@ from probes import Loader, case_named, compare_case
         # No integer anywhere: a precision witness first, else the scale, never an int overflow.
         ("sl-pg.eval-generated-scaled-times-two-precision",
          "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only", "integer"),
-        ("sl-pg.eval-generated-scaled-times-two-scale",
-         "x has scale 2: PostgreSQL rounds a value to 2 decimals on store", "integer"),
+        # g's own scale, a copy of a double kept below the precision by a CHECK: g rounds.
+        ("sl-pg.eval-generated-copy-double-into-scaled",
+         "t.g is numeric(5,2) on PostgreSQL, which rounds to 2 decimals on store (0.00 there, "
+         "0.001 on SQLite); witness (x) = (0.001)", "integer"),
+        # The smallint g refuses where x - 1000 lands past it (a CHECK keeps x below 40000).
+        ("sl-pg.eval-generated-smallint-landing",
+         "t.g is smallint on PostgreSQL, which fails to store 32768 (smallint out of range); "
+         "SQLite stores it; witness (x) = (33768)", "overflows"),
         # The same text on both sides, refused by PostgreSQL's varchar(3) only: the length is
         # why, not the operator; where PostgreSQL computes another text, the operator is.
         ("sl-pg.eval-generated-concat-varchar-length",

@@ -130,3 +130,32 @@ def test_an_unscaled_numeric_is_probed_on_its_landing_and_a_float_not() -> None:
     value = Decimal("0.57")
     assert value in probes.values_for("numeric", (), (), None, landed=(value,))
     assert 0.57 not in probes.values_for("float", (), (), None, landed=(value,))
+
+
+def test_an_integer_column_gets_the_integers_either_side_of_a_landing() -> None:
+    """A generated column's type bounds inverted through ``x * 2`` land at 16383.5 on an
+    integer x: 16383 and 16384 are probed (16384 * 2 is 32768, past a smallint); a whole
+    landing once; another column's landings not."""
+    found = (("x", Decimal("16383.5")), ("x", Decimal("33768")), ("y", Decimal(7)))
+    assert landings.whole(found, "X") == [Decimal(16383), Decimal(16384), Decimal(33768)]
+    assert landings.whole(found, "z") == []
+
+
+@pytest.mark.parametrize(
+    ("scale", "factor", "expected"),
+    [
+        (2, 1000, ["2.01", "-2.01", "4.03", "-4.03"]),  # 2.01 * 1000 is 2009.9999999999998
+        (2, 2, []),  # doubling a double is exact
+        (2, 100, []),  # 10^scale: ``inexact`` has those
+        (0, 1000, []),  # an integer times an integer is exact
+    ],
+)
+def test_a_scaled_value_whose_double_times_a_factor_is_inexact(
+    scale: int, factor: int, expected: list[str]
+) -> None:
+    from twinschema.evaluate.scaled_values import inexact_times
+
+    got = inexact_times(scale, factor)
+    assert got == tuple(Decimal(v) for v in expected)
+    for value in got:  # each one's double product is not the double of the exact product
+        assert float(value) * factor != float(value * factor)

@@ -29,7 +29,7 @@ SCALE_REASON = (
 # numeric(5,2) holds numbers below 1000 only ("numeric field overflow"), SQLite's NUMERIC(5,2)
 # stores any number. Across dialects, a generated column of such a type is run on probe rows
 # even when its expression depends on no dialect (``GENERATED ALWAYS AS (x)`` with x = 1000),
-# its probe values reaching the bound (``evaluate.computed``).
+# its probe values reaching the bound (``evaluate.generated``).
 ENFORCES_PRECISION = frozenset({POSTGRESQL})
 
 # Dialects that refuse text longer than a column's declared length (PostgreSQL's varchar(3)
@@ -39,6 +39,10 @@ ENFORCES_PRECISION = frozenset({POSTGRESQL})
 # a type is run on probe rows as ENFORCES_PRECISION's are (``GENERATED ALWAYS AS (s)``).
 ENFORCES_LENGTH = frozenset({POSTGRESQL})
 NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
+# The smallest and largest value of each such kind: a generated column of one is probed where
+# its expression lands on each end and one past it (``evaluate.generated_rows.bound_landings``:
+# ``x - 1000`` into a smallint at x = 33767 and 33768).
+INTEGER_RANGES = {"smallint": (-(2**15), 2**15 - 1), "integer": (-(2**31), 2**31 - 1)}
 # The type each dialect holds any such value in: its widest integer (a generated column that
 # fails in ``integer`` is computed again in ``bigint`` to tell the type's limit from the
 # expression: ``evaluate.reasons.type_refusal``).

@@ -1,19 +1,16 @@
-"""Partial-index predicates and generated columns judged on probe rows (see ``stage``).
+"""Partial-index predicates judged on probe rows (see ``stage``; generated columns, run the same
+way, are ``generated``'s).
 
 Two indexes alike but for their WHERE are reported by the comparer as one index on each side
 only; here both predicates are run over the same probe rows (``probe_sets.probe_rows``) as STORED
 generated columns ``CASE WHEN (predicate) THEN 1 ELSE 0 END``, and the in-the-index vectors
-compared. Two generating expressions that differ in text are run the same way, each as its own
-column's generated expression, and the values compared (converted to the column's logical
-kind across dialects; a row that fails on one dialect only gives no verdict there). Equal
-vectors: "equal on N probes", never proven; else one witness row.
+compared. Equal vectors: "equal on N probes", never proven; else one witness row.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from twinschema.canonical import typemap
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.checks import (
     dependent,
@@ -23,25 +20,14 @@ from twinschema.evaluate.checks import (
 )
 from twinschema.evaluate.context import (
     StageContext,
-    equal,
     find,
-    matched_columns,
     matched_tables,
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import (
     Parted,
-    enforced_bound,
-    enforced_length,
-    limited,
-    past_precision,
-    precision_reason,
-    refusal_reason,
-    type_refusal,
 )
-from twinschema.evaluate.stored_rows import checks_accept
-from twinschema.evaluate.values import convert
-from twinschema.model import Column, ColumnType, Index, Table
+from twinschema.model import ColumnType, Index, Table
 from twinschema.records import Difference
 
 IN_INDEX = ColumnType("any", "integer", raw="integer")
@@ -124,7 +110,7 @@ def alike_but_where(left: Index, right: Index) -> bool:
     return same and (left.include or ()) == (right.include or ())
 
 
-def _left_table(st: StageContext, d: Difference) -> Table:
+def left_table(st: StageContext, d: Difference) -> Table:
     """The left side's table of ``d``, a difference the comparer found on a table both sides
     have (what ``_probe_predicate`` and ``_probe_generated`` run their probes on)."""
     assert d.table is not None
@@ -136,7 +122,7 @@ def _left_table(st: StageContext, d: Difference) -> Table:
 def _probe_predicate(
     st: StageContext, ld: Difference, rd: Difference, lwhere: str, rwhere: str
 ) -> None:
-    table = _left_table(st, ld)
+    table = left_table(st, ld)
     judged = _run_predicates(st, table, lwhere, rwhere)
     if judged is None:
         return
@@ -249,146 +235,3 @@ def _both(
         for row, a, b in zip(found.rows, left, right, strict=True)
         if a is not None and b is not None and (a[0] or b[0])
     ]
-
-
-# -- generated columns ----------------------------------------------------------------------
-
-
-def generated(st: StageContext) -> None:
-    """Settle or explain each generated column whose two expressions differ in text."""
-    for d in list(st.comparison.differences):
-        if d.kind != "column_generated" or d.table is None or d.column is None:
-            continue
-        _, lc = find(st.left, d.table, d.column)
-        _, rc = find(st.right, d.table, d.column)
-        if lc is None or rc is None or lc.generated is None or rc.generated is None:
-            continue
-        if lc.generated.expression == rc.generated.expression:
-            continue  # only the storage differs: nothing to run
-        _probe_generated(st, d, lc, rc)
-    if st.cross:
-        _matched_generated(st)
-
-
-def _matched_generated(st: StageContext) -> None:
-    """Generated columns whose expressions the comparer matched but whose operators depend on
-    the dialect, or whose type has a NUMERIC precision one side enforces and the other does
-    not (``reasons.enforced_bound``: ``AS (x)`` fails past it on one side only): run on probe
-    rows, a row they part on makes a ``column_generated`` difference."""
-    for lt, lc, rc in matched_columns(st):
-        if lc.generated is None or rc.generated is None:
-            continue
-        if lc.generated.expression != rc.generated.expression:
-            continue  # judged as a difference above
-        ltext = lc.generated.raw or lc.generated.expression
-        rtext = rc.generated.raw or rc.generated.expression
-        limits_only = not dependent(st, ltext, rtext, lt.name)
-        if limits_only and not limited((lc, rc)):
-            continue
-        judged = _run_generated(st, lt, lc, rc, limits_only)
-        if judged is None or judged[0] is None:
-            continue
-        st.dependent_difference(
-            "column_generated",
-            lt.name,
-            lc.name,
-            f"GENERATED ALWAYS AS ({lc.generated.shown()})",
-            f"GENERATED ALWAYS AS ({rc.generated.shown()})",
-            (
-                f"the generated expression of {lt.name}.{lc.name}",
-                precision_reason(st, lt.name, (lc, rc), judged[3])
-                or type_refusal(st, lt.name, (lc, rc), (ltext, rtext), judged[2], judged[3])
-                or why_dependent(st, ltext, rtext, lt.name, judged[2])
-                or refusal_reason(st, lt.name, (lc, rc), judged[3])
-                or "",
-                judged[0],
-            ),
-        )
-
-
-def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) -> None:
-    judged = _run_generated(st, _left_table(st, d), lc, rc)
-    if judged is None:
-        return
-    witness, n, _, _ = judged
-    if witness is None:
-        st.equal_on_probes(d, d, n, lc.name)
-        return
-    st.annotate(witness, d)
-
-
-def _run_generated(
-    st: StageContext, table: Table, lc: Column, rc: Column, limits_only: bool = False
-) -> tuple[str | None, int, Parted | None, tuple[Computed, Computed] | None] | None:
-    """Both generating expressions over the same probe rows: (the witness text of a row they
-    part on, or None; how many rows both computed; the witness row, or None; what each side
-    gave on it, or None). None when not evaluated (counted). With ``limits_only`` (the
-    expression means the same on both dialects, the column's type limits one side only), a
-    row parts them only where one side fails to store what it computed: a value that differs
-    because a column it reads stores the row differently is that column's own warning."""
-    assert lc.generated is not None and rc.generated is not None
-    ltext = lc.generated.raw or lc.generated.expression
-    rtext = rc.generated.raw or rc.generated.expression
-    bound = enforced_bound((lc, rc)) if st.cross else None
-    numbers = () if bound is None else (bound, -bound)
-    length = enforced_length((lc, rc)) if st.cross else None
-    lengths = () if length is None else (length,)
-    found = probe_rows(st, table.name, ltext, rtext, numbers=numbers, lengths=lengths)
-    if found is None:
-        return None
-    lb, rb = found.backends
-    lgot = lb.computed(_without(found.left, lc), ltext, lc.type, found.rows)
-    rgot = rb.computed(_without(found.right, rc), rtext, rc.type, found.rows)
-    if lgot is None or rgot is None:
-        st.result.not_evaluated += 1
-        return None
-    # A row both sides store whose expression fails on one side only (x / 0 is NULL on
-    # SQLite, an error on PostgreSQL) parts them: a real insert of it fails there.
-    both = [
-        (row, a, b)
-        for row, a, b in zip(found.rows, lgot, rgot, strict=True)
-        if a is not None and b is not None
-    ]
-    if not telling(both):
-        st.result.not_evaluated += 1
-        return None
-    st.result.evaluated += 1
-    kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
-    parting = [
-        (r, a, b)
-        for r, a, b in both
-        if not _same(a, b, kind, st.cross) and (not limits_only or a[0] != b[0])
-    ]
-    parting = checks_accept(st, table.name, found, parting)
-    # A row past the column's precision on one side, where there is one, says most plainly why.
-    past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
-    witness = next(iter(past or parting), None)
-    if witness is None:
-        return None, len(both), None, None
-    row, a, b = witness
-    said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
-    parted = Parted((_without(found.left, lc), _without(found.right, rc)), found.backends, (row,))
-    return witness_text(st, found.names, row, said), len(both), parted, (a, b)
-
-
-def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:
-    """The probe columns less the generated column itself (an expression never reads it)."""
-    return tuple(c for c in columns if c[0].lower() != column.name.lower())
-
-
-def _same(a: Computed, b: Computed, kind: str | None, cross: bool) -> bool:
-    """Two outcomes agree: both fail, or both give the same value (across dialects, as the
-    column's shared logical kind reads it)."""
-    if not a[0] or not b[0]:
-        return a[0] == b[0]
-    if cross:
-        return bool(convert(a[1], kind) == convert(b[1], kind))
-    return equal(a[1], b[1])
-
-
-def _gives(outcome: Computed) -> str:
-    ok, value = outcome
-    if not ok:
-        return f"fails ({value})"
-    shown = "NULL" if value is None else repr(value) if isinstance(value, str) else str(value)
-    return f"computes {shown}"

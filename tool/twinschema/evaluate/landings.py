@@ -20,7 +20,7 @@ and 0.449 is 0.4 on SQLite, stored 0.45 and rounded to 0.5 on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Context, Decimal, DecimalException
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, DecimalException
 from typing import Any
 
 _Op = Callable[[Decimal, Decimal], Decimal]
@@ -103,6 +103,17 @@ def for_column(
         if scale is None or precision is None or value.adjusted() < precision - scale:
             values.append(value)
     return list(dict.fromkeys(values))[:MAX_LANDINGS]
+
+
+def whole(found: tuple[tuple[str, Decimal], ...], column: str) -> list[Decimal]:
+    """The landings of ``column`` for an integer column: each whole one, else the integers
+    either side of it (``x * 2`` lands on 32767 at 16383.5: 16383 and 16384), at most
+    ``2 * MAX_LANDINGS``."""
+    values: list[Decimal] = []
+    for name, value in found:
+        if name == column.lower() and abs(value) < 2**63:
+            values += [value.to_integral_value(ROUND_FLOOR), value.to_integral_value(ROUND_CEILING)]
+    return list(dict.fromkeys(values))[: 2 * MAX_LANDINGS]
 
 
 def _bare(node: Any) -> bool:

@@ -34,11 +34,14 @@ class ProbeSet:
 def probe_rows(
     st: StageContext, table: str, ltext: str, rtext: str, *, counted: bool = True,
     numbers: tuple[Decimal, ...] = (), lengths: tuple[int, ...] = (),
+    landed: tuple[tuple[str, Decimal], ...] = (),
 ) -> ProbeSet | None:  # fmt: skip
     """The probe rows for two expressions over ``table`` (``_rows``; ``numbers`` as if the
-    expressions held them too: a generated column's precision bound), None counted as not
-    evaluated unless ``counted`` is False (a witness search is no judgement of its own)."""
-    found = _rows(st, table, ltext, rtext, numbers, lengths)
+    expressions held them too: a generated column's precision bound; ``landed``, (column,
+    value) where a generated column's expression reaches its type's ends, probed first, on an
+    integer column too), None counted as not evaluated unless ``counted`` is False (a witness
+    search is no judgement of its own)."""
+    found = _rows(st, table, ltext, rtext, numbers, lengths, landed)
     if found is None and counted:
         st.result.not_evaluated += 1
     return found
@@ -46,7 +49,7 @@ def probe_rows(
 
 def _rows(
     st: StageContext, table: str, ltext: str, rtext: str, extra: tuple[Decimal, ...] = (),
-    extra_lengths: tuple[int, ...] = (),
+    extra_lengths: tuple[int, ...] = (), extra_landed: tuple[tuple[str, Decimal], ...] = (),
 ) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
     expressions' literals. None when an expression does not parse, reads a column one side
@@ -71,8 +74,10 @@ def _rows(
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
         kind = probes.kind_of(lc, rc)
         own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
-        landed = lreads.landed + rreads.landed
+        landed = extra_landed + lreads.landed + rreads.landed
         at = landings.for_column(landed, lc.name, scale, precision(lc, rc))
+        if kind in ("integer", "bigint", "smallint"):  # a literal's landing is not dependent there
+            at = landings.whole(extra_landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.

@@ -257,8 +257,9 @@ def values_for(
     found: list[Any] = [None]
     if kind == "boolean":
         found += [False, True]
-    elif kind in _INTEGER_KINDS:
-        found += _integers(numbers)
+    elif kind in _INTEGER_KINDS:  # ``landed`` (a generated column's type ends) after literals
+        ints, at = _integers(numbers), sum(3 + (n != int(n)) for n in numbers)
+        found += [*ints[:at], *(int(v) for v in landed), *ints[at:]]
     elif kind in _DECIMAL_KINDS:
         found += _decimals(numbers, scale, exact=kind == "numeric", landed=landed)
     elif kind in TEXT_KINDS or kind is None:

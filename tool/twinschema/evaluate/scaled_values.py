@@ -67,3 +67,26 @@ def inexact(scale: int) -> tuple[Decimal, ...]:
             value = Decimal(k).scaleb(-scale)
             found += [value, -value]
     return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def inexact_times(scale: int, factor: int) -> tuple[Decimal, ...]:
+    """As ``inexact``, for a column of ``scale`` times a whole ``factor`` other than 10^scale:
+    the smallest k / 10^scale whose double times ``factor`` is below the double of the exact
+    product, the smallest above it, and their negatives (2.01 for s = 2 and 1000: 2009.9999999999998, which
+    SQLite's CAST to an integer truncates to 2009, PostgreSQL's numeric gives 2010)."""
+    unit = 10**scale
+    if scale <= 0 or abs(factor) < 2 or factor == unit:
+        return ()
+    found: list[Decimal] = []
+    for below in (True, False):
+        k = next(
+            (k for k in range(1, _SEARCH)
+             if float(k / unit) * factor != float(Decimal(k * factor) / unit)
+             and (float(k / unit) * factor < float(Decimal(k * factor) / unit)) == below),
+            None,
+        )  # fmt: skip
+        if k is not None:
+            value = Decimal(k).scaleb(-scale)
+            found += [value, -value]
+    return tuple(found)

@@ -17,7 +17,7 @@ their own dialects (see ``backends``):
 A default that fails on PostgreSQL for want of something the scratch database lacks (an
 extension's function, the user's own, a type) is "not evaluated": the comparer's verdict stands.
 
-CHECKs (``checks``), partial-index predicates and generated columns (``computed``) that still
+CHECKs (``checks``), partial-index predicates (``computed``) and generated columns (``generated``) that still
 differ are run over probe rows, and so, across dialects, are those the comparer matched that use
 an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``: a
 division, an overflow, a negative substr start, a backslash in a LIKE pattern, a cast to a
@@ -49,6 +49,7 @@ from twinschema.evaluate import (
     computed,
     crossing,
     defaults,
+    generated,
     index_keys,
     nulls_moot,
     one_sided,
@@ -100,7 +101,7 @@ def evaluate(
     computed.predicates(st)
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)
-    computed.generated(st)
+    generated.generated(st)
     index_keys.matched_indexes(st)
     unpaired_indexes.unpaired_unique(st)
     scaled_keys.scaled_keys(st)

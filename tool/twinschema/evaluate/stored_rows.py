@@ -65,7 +65,7 @@ def partings(
     if not parted:
         return []
     stored = {
-        side: _stored(
+        side: stored_by(
             st, side, table, found, [row for row, a, _ in parted if a == (side == "left")]
         )
         for side in ("left", "right")
@@ -83,7 +83,7 @@ def partings(
     return direct + _rerun(st, found, texts, changed)
 
 
-def _stored(
+def stored_by(
     st: StageContext, side: str, table: str, found: ProbeSet, rows: Sequence[tuple[Any, ...]]
 ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     """What ``side``'s columns store for each of ``rows`` (each value as written where it

@@ -1,0 +1,201 @@
+"""Generated columns judged on probe rows (see ``stage``).
+
+Two generating expressions that differ in text are run over the same probe rows
+(``probe_sets.probe_rows``), each as its own column's generated expression, and the values
+compared (converted to the column's logical kind across dialects; a row that fails on one
+dialect only is the witness: a real insert fails there). Across dialects, a pair the comparer
+matched is run too where its operators depend on the dialect or its type limits one side only
+(``reasons.limited``). Equal vectors: "equal on N probes", never proven; else one witness row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from twinschema.canonical import typemap
+from twinschema.evaluate.backends import Backend, Computed
+from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_text
+from twinschema.evaluate.computed import left_table
+from twinschema.evaluate.context import StageContext, equal, find, matched_columns
+from twinschema.evaluate.generated_rows import (
+    Outcomes,
+    as_stored,
+    bound_landings,
+    scale_reason,
+    scale_targets,
+    scaled_products,
+)
+from twinschema.evaluate.probe_sets import probe_rows
+from twinschema.evaluate.reasons import (
+    Parted,
+    enforced_bound,
+    enforced_length,
+    limited,
+    past_precision,
+    precision_reason,
+    refusal_reason,
+    type_refusal,
+)
+from twinschema.evaluate.stored_rows import checks_accept
+from twinschema.evaluate.values import convert
+from twinschema.model import Column, ColumnType, Table
+from twinschema.records import Difference
+
+
+def generated(st: StageContext) -> None:
+    """Settle or explain each generated column whose two expressions differ in text."""
+    for d in list(st.comparison.differences):
+        if d.kind != "column_generated" or d.table is None or d.column is None:
+            continue
+        _, lc = find(st.left, d.table, d.column)
+        _, rc = find(st.right, d.table, d.column)
+        if lc is None or rc is None or lc.generated is None or rc.generated is None:
+            continue
+        if lc.generated.expression == rc.generated.expression:
+            continue  # only the storage differs: nothing to run
+        _probe_generated(st, d, lc, rc)
+    if st.cross:
+        _matched_generated(st)
+
+
+def _matched_generated(st: StageContext) -> None:
+    """Generated columns whose expressions the comparer matched but whose operators depend on
+    the dialect, or whose type has a NUMERIC precision one side enforces and the other does
+    not (``reasons.enforced_bound``: ``AS (x)`` fails past it on one side only): run on probe
+    rows, a row they part on makes a ``column_generated`` difference."""
+    for lt, lc, rc in matched_columns(st):
+        if lc.generated is None or rc.generated is None:
+            continue
+        if lc.generated.expression != rc.generated.expression:
+            continue  # judged as a difference above
+        ltext = lc.generated.raw or lc.generated.expression
+        rtext = rc.generated.raw or rc.generated.expression
+        if not dependent(st, ltext, rtext, lt.name) and not limited((lc, rc)):
+            continue
+        judged = _run_generated(st, lt, lc, rc)
+        if judged is None or judged[0] is None:
+            continue
+        st.dependent_difference(
+            "column_generated",
+            lt.name,
+            lc.name,
+            f"GENERATED ALWAYS AS ({lc.generated.shown()})",
+            f"GENERATED ALWAYS AS ({rc.generated.shown()})",
+            (
+                f"the generated expression of {lt.name}.{lc.name}",
+                precision_reason(st, lt.name, (lc, rc), judged[3])
+                or type_refusal(st, lt.name, (lc, rc), (ltext, rtext), judged[2], judged[3])
+                or why_dependent(st, ltext, rtext, lt.name, judged[2])
+                or refusal_reason(st, lt.name, (lc, rc), judged[3])
+                or scale_reason(st, lt.name, (lc, rc), judged[3])
+                or "",
+                judged[0],
+            ),
+        )
+
+
+def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) -> None:
+    judged = _run_generated(st, left_table(st, d), lc, rc)
+    if judged is None:
+        return
+    witness, n, _, _ = judged
+    if witness is None:
+        st.equal_on_probes(d, d, n, lc.name)
+        return
+    st.annotate(witness, d)
+
+
+def _run_generated(
+    st: StageContext, table: Table, lc: Column, rc: Column
+) -> tuple[str | None, int, Parted | None, tuple[Computed, Computed] | None] | None:
+    """Both generating expressions over the same probe rows: (the witness text of a row they
+    part on, or None; how many rows both computed; the witness row, or None; what each side
+    gave on it, or None). None when not evaluated (counted). Across dialects, a row a side
+    stores changed parts them only if both sides, computing from the row as stored, still
+    part (``generated_rows.as_stored``): a value that differs because a column it reads
+    stores the row differently is that column's own warning."""
+    assert lc.generated is not None and rc.generated is not None
+    ltext = lc.generated.raw or lc.generated.expression
+    rtext = rc.generated.raw or rc.generated.expression
+    bound = enforced_bound((lc, rc)) if st.cross else None
+    numbers = (() if bound is None else (bound, -bound)) + scale_targets((lc, rc))
+    length = enforced_length((lc, rc)) if st.cross else None
+    lengths = () if length is None else (length,)
+    landed: tuple[tuple[str, Decimal], ...] = ()
+    if st.cross:
+        landed = bound_landings((lc, rc), (ltext, rtext))
+        landed += scaled_products(st, table.name, (ltext, rtext))
+    found = probe_rows(
+        st, table.name, ltext, rtext, numbers=numbers, lengths=lengths, landed=landed
+    )
+    if found is None:
+        return None
+    columns = (_without(found.left, lc), _without(found.right, rc))
+    both = _computed(found.backends, columns, (lc, rc), (ltext, rtext), found.rows)
+    if both is None or not telling(both):
+        st.result.not_evaluated += 1
+        return None
+    st.result.evaluated += 1
+    kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
+
+    def parts(rows: list[Outcomes]) -> list[Outcomes]:
+        return [(r, a, b) for r, a, b in rows if not _same(a, b, kind, st.cross)]
+
+    def rerun(rows: list[tuple[Any, ...]]) -> list[Outcomes]:
+        return parts(_computed(found.backends, columns, (lc, rc), (ltext, rtext), rows) or [])
+
+    parting = parts(both)
+    if st.cross:
+        parting = as_stored(st, table.name, found, parting, rerun)
+    parting = checks_accept(st, table.name, found, parting)
+    # A row past the column's precision on one side, where there is one, says most plainly why.
+    past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
+    witness = next(iter(past or parting), None)
+    if witness is None:
+        return None, len(both), None, None
+    row, a, b = witness
+    said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
+    parted = Parted(columns, found.backends, (row,))
+    return witness_text(st, found.names, row, said), len(both), parted, (a, b)
+
+
+def _computed(
+    backends: tuple[Backend, Backend], columns: tuple[Any, Any], generated: tuple[Column, Column],
+    texts: tuple[str, str], rows: Sequence[tuple[Any, ...]],
+) -> list[Outcomes] | None:  # fmt: skip
+    """What each side's generated column holds for each of ``rows`` both sides store; a row
+    whose expression fails on one side only (x / 0 is NULL on SQLite, an error on PostgreSQL)
+    is among them: a real insert of it fails there. None when a side cannot run them."""
+    got = [backends[n].computed(columns[n], texts[n], generated[n].type, rows) for n in (0, 1)]
+    if got[0] is None or got[1] is None:
+        return None
+    return [
+        (row, a, b)
+        for row, a, b in zip(rows, got[0], got[1], strict=True)
+        if a is not None and b is not None
+    ]
+
+
+def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:
+    """The probe columns less the generated column itself (an expression never reads it)."""
+    return tuple(c for c in columns if c[0].lower() != column.name.lower())
+
+
+def _same(a: Computed, b: Computed, kind: str | None, cross: bool) -> bool:
+    """Two outcomes agree: both fail, or both give the same value (across dialects, as the
+    column's shared logical kind reads it)."""
+    if not a[0] or not b[0]:
+        return a[0] == b[0]
+    if cross:
+        return bool(convert(a[1], kind) == convert(b[1], kind))
+    return equal(a[1], b[1])
+
+
+def _gives(outcome: Computed) -> str:
+    ok, value = outcome
+    if not ok:
+        return f"fails ({value})"
+    shown = "NULL" if value is None else repr(value) if isinstance(value, str) else str(value)
+    return f"computes {shown}"
