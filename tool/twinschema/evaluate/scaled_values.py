@@ -53,31 +53,25 @@ def inexact(scale: int) -> tuple[Decimal, ...]:
     smallest whose double times 10^scale is above k (0.07: 7.000000000000001, which a CHECK
     ``n * 100 <= 7`` rejects on SQLite), and their negatives (none where no k below
     ``_SEARCH`` is)."""
-    unit = 10**scale
-    if scale <= 0:
-        return ()
-    found: list[Decimal] = []
-    for below in (True, False):
-        k = next(
-            (k for k in range(1, _SEARCH) if (float(k / unit) * unit < k) == below
-             and float(k / unit) * unit != k),
-            None,
-        )  # fmt: skip
-        if k is not None:
-            value = Decimal(k).scaleb(-scale)
-            found += [value, -value]
-    return tuple(found)
+    return _crossing(scale, 10**scale) if scale > 0 else ()
 
 
 @lru_cache(maxsize=256)
 def inexact_times(scale: int, factor: int) -> tuple[Decimal, ...]:
     """As ``inexact``, for a column of ``scale`` times a whole ``factor`` other than 10^scale:
     the smallest k / 10^scale whose double times ``factor`` is below the double of the exact
-    product, the smallest above it, and their negatives (2.01 for s = 2 and 1000: 2009.9999999999998, which
-    SQLite's CAST to an integer truncates to 2009, PostgreSQL's numeric gives 2010)."""
-    unit = 10**scale
-    if scale <= 0 or abs(factor) < 2 or factor == unit:
+    product, the smallest above it, and their negatives (2.01 for s = 2 and 1000:
+    2009.9999999999998, which SQLite's CAST to an integer truncates to 2009, PostgreSQL's
+    numeric gives 2010)."""
+    if scale <= 0 or abs(factor) < 2 or factor == 10**scale:
         return ()
+    return _crossing(scale, factor)
+
+
+def _crossing(scale: int, factor: int) -> tuple[Decimal, ...]:
+    """The smallest k / 10^scale whose double times ``factor`` falls below the double of the
+    exact product, the smallest whose falls above it, and their negatives."""
+    unit = 10**scale
     found: list[Decimal] = []
     for below in (True, False):
         k = next(
