@@ -15,6 +15,7 @@ from twinschema.model import (
     Column,
     ConflictClause,
     ForeignKey,
+    Table,
 )
 from twinschema.records.domain import NameMap
 
@@ -85,6 +86,13 @@ def conflicts_moot(
     if not rowid or not rowid_checked_first(clauses):
         return clauses
     return tuple(c for c in clauses if c.constraint != "UNIQUE" or not rowid & set(c.columns))
+
+
+def rowid_alias(table: Table) -> bool:
+    """True when ``table``'s primary key is one column that aliases SQLite's rowid."""
+    return len(table.primary_key) == 1 and any(
+        c.name == table.primary_key[0] and c.identity == IDENTITY_ROWID for c in table.columns
+    )
 
 
 def rowid_checked_first(clauses: tuple[ConflictClause, ...]) -> bool:

@@ -5,11 +5,11 @@ equality no looser than the key's): the same rows as their absence."""
 
 from __future__ import annotations
 
-from twinschema.canonical.normalize_keys import rowid_checked_first
+from twinschema.canonical.normalize_keys import rowid_alias, rowid_checked_first
 from twinschema.canonical.within_key import cannot_fail, keeps_equality
 from twinschema.compare.common import cols
 from twinschema.compare.context import Context
-from twinschema.model import EQUALITY_EXACT, IDENTITY_ROWID, Index, Table, UniqueConstraint
+from twinschema.model import EQUALITY_EXACT, Index, Table, UniqueConstraint
 
 
 def unpaired_uniques(
@@ -112,9 +112,9 @@ def repeats_key(table: Table, columns: frozenset[str]) -> bool:
     order): it accepts every row the key accepts, so its absence means the same (a database
     may fold it into the key's index, or keep an index of its own for it). Not where the key
     settles a conflict otherwise than by failing the statement (ON CONFLICT REPLACE, IGNORE,
-    FAIL, ROLLBACK): the rule's own index fails the insert the key would settle; but SQLite
-    checks a rowid alias before any index, by its own clause, so there only REPLACE (which
-    SQLite checks last) lets the rule's index see the row first."""
+    FAIL, ROLLBACK): the rule's own index fails the insert the key would settle; but a key
+    that is its table's row id is checked before any index, by its own clause, so there only
+    REPLACE (checked last) lets the rule's index see the row first (``normalize_keys``)."""
     if not table.primary_key or columns != frozenset(table.primary_key):
         return False
     if rowid_alias(table):
@@ -122,11 +122,4 @@ def repeats_key(table: Table, columns: frozenset[str]) -> bool:
     return not any(
         c.constraint == "PRIMARY KEY" and c.algorithm.upper() != "ABORT"
         for c in table.conflict_clauses
-    )
-
-
-def rowid_alias(table: Table) -> bool:
-    """True when ``table``'s primary key is one column that aliases SQLite's rowid."""
-    return len(table.primary_key) == 1 and any(
-        c.name == table.primary_key[0] and c.identity == IDENTITY_ROWID for c in table.columns
     )
