@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
+from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_text
 from twinschema.evaluate.computed import left_table
@@ -23,6 +24,7 @@ from twinschema.evaluate.generated_rows import (
     Outcomes,
     as_stored,
     bound_landings,
+    bound_targets,
     scale_reason,
     scale_targets,
     scaled_products,
@@ -126,6 +128,7 @@ def _run_generated(
     landed: tuple[tuple[str, Decimal], ...] = ()
     if st.cross:
         landed = bound_landings((lc, rc), (ltext, rtext))
+        landed += _as_they_are(st, table, (lc, rc), ltext)
         landed += scaled_products(st, table.name, (ltext, rtext))
     found = probe_rows(
         st, table.name, ltext, rtext, numbers=numbers, lengths=lengths, landed=landed
@@ -199,3 +202,31 @@ def _gives(outcome: Computed) -> str:
         return f"fails ({value})"
     shown = "NULL" if value is None else repr(value) if isinstance(value, str) else str(value)
     return f"computes {shown}"
+
+
+def _as_they_are(
+    st: StageContext, table: Table, columns: tuple[Column, Column], text: str
+) -> tuple[tuple[str, Decimal], ...]:
+    """Values for each column the expression reads, after its landings: the ends of the
+    generated column's type as they are (a bare copy, ``AS (x)``, lands on them unchanged)
+    and the numbers the table's CHECKs name (``x IN (1, 40000)`` lets 40000 through)."""
+    if not limited(columns):
+        return ()
+    dialect = st.left.schema.dialect
+    reads = probes.reads(dialect, text)
+    if reads is None:
+        return ()
+    values = bound_targets(columns) + _check_numbers(dialect, table)
+    return tuple((c, v) for c in sorted(reads.columns) for v in values)
+
+
+def _check_numbers(dialect: str, table: Table) -> tuple[Decimal, ...]:
+    """The number literals of ``table``'s CHECKs, the first ``_CHECK_NUMBERS``."""
+    found: list[Decimal] = []
+    for check in table.checks:
+        reads = probes.reads(dialect, check.raw or check.expression)
+        found += reads.numbers if reads is not None else ()
+    return tuple(dict.fromkeys(found))[:_CHECK_NUMBERS]
+
+
+_CHECK_NUMBERS = 8
