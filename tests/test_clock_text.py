@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from twinschema.evaluate import clock
+from twinschema.evaluate import clock, values
+from twinschema.evaluate.backends import Run
 
 # Each shaped like a date or a moment, none a real one.
 NO_MOMENT = [
@@ -40,3 +41,37 @@ def test_real_days_and_moments_still_read() -> None:
     assert clock.timestamp_of("2024-01-01 00:00:00+02") == dt.datetime(
         2023, 12, 31, 22, tzinfo=dt.UTC
     )
+
+
+# A run at the fixed moment made while the real clock reads the same time of day (01:46:40 UTC,
+# as CI hit on 2026-12-02: three time-of-day pairs read "in sync"), and one made at noon.
+_AT_FIXED_TIME = dt.datetime(2026, 12, 2, 1, 46, 38, tzinfo=dt.UTC).timestamp()
+_AT_NOON = dt.datetime(2026, 12, 2, 12, 0, 0, tzinfo=dt.UTC).timestamp()
+
+
+@pytest.mark.parametrize("started", [_AT_FIXED_TIME, _AT_NOON], ids=["real-clock-alike", "noon"])
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        (dt.time(1, 46, 40, 750600), "with its fraction of a second"),
+        (dt.time(1, 46, 40), "truncated to the second"),
+        ("01:46:41", "rounded to the second"),
+    ],
+)
+def test_a_time_of_day_run_at_the_fixed_moment_is_read_whatever_the_real_clock(
+    started: float, value: object, kept: str
+) -> None:
+    """How a current time of day is kept is read from its run at the fixed moment even when the
+    real clock shows the same time of day (``classify`` then calls the value the current time
+    of day, and the evaluator said nothing, so a fraction no longer parted two defaults)."""
+    ran = Run(rows=((value,), (value,)), started=started, ended=started + 4)
+    assert values.fixed_time_of_day(ran) == kept
+
+
+def test_a_time_of_day_that_is_not_the_fixed_moment_is_not_read() -> None:
+    """The near miss: a clock read the fixed moment missed gives the real time, which says
+    nothing of how the default keeps it; nor do values that differ from insert to insert."""
+    started = _AT_NOON
+    assert values.fixed_time_of_day(Run(rows=((dt.time(12, 0, 1),),), started=started)) is None
+    drifting = Run(rows=((dt.time(1, 46, 40, 1),), (dt.time(1, 46, 40, 2),)), started=started)
+    assert values.fixed_time_of_day(drifting) is None

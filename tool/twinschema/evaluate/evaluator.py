@@ -19,7 +19,6 @@ from twinschema.evaluate.clock import (
     at_fixed_moment,
     clock_number_at,
     in_utc,
-    time_of_day_at,
 )
 from twinschema.evaluate.pg_scratch import PostgreSQLScratch
 from twinschema.evaluate.values import (
@@ -31,6 +30,7 @@ from twinschema.evaluate.values import (
     VARYING,
     Verdict,
     classify,
+    fixed_time_of_day,
 )
 from twinschema.model import Column
 from twinschema.records import Difference
@@ -180,11 +180,12 @@ class Evaluator:
         if moved is None:
             return found
         self.runs += 1
-        fixed = classify(backend.run([(moved, column.type)]))
+        ran = backend.run([(moved, column.type)])
+        if found.kind == CURRENT_TIME_OF_DAY:
+            return replace(found, value=fixed_time_of_day(ran))
+        fixed = classify(ran)
         if fixed.kind != CONSTANT:
             return found
-        if found.kind == CURRENT_TIME_OF_DAY:
-            return replace(found, value=time_of_day_at(fixed.value))
         return replace(found, value=clock_number_at(str(found.value), fixed.value))
 
     def side_by_side(

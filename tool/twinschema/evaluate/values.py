@@ -35,6 +35,7 @@ from twinschema.evaluate.clock import (
     is_time_now,
     is_today,
     moved_clock,
+    time_of_day_at,
     timestamp_of,
 )
 
@@ -148,6 +149,21 @@ def classify(run: Run) -> Verdict:
     if version is not None:
         return Verdict(RANDOM_UUID, version)
     return Verdict(VARYING, tuple(values))
+
+
+def fixed_time_of_day(ran: Run) -> str | None:
+    """How a current time of day is kept, from its run at ``clock.FIXED_MOMENT``
+    (``clock.time_of_day_at``), when every insert gave that one value. A time of day has no
+    date: for a few seconds each day (about 01:46:40 UTC) the fixed moment is the real clock's
+    time too, and ``classify`` calls the value the current time of day; it is the fixed
+    moment's all the same, so the value, not its class, decides."""
+    fixed = classify(ran)
+    if fixed.kind not in (CONSTANT, CURRENT_TIME_OF_DAY) or not ran.rows:
+        return None
+    first = ran.rows[0][0]
+    if not all(_same(row[0], first) for row in ran.rows):
+        return None
+    return time_of_day_at(first)
 
 
 def as_shared(verdict: Verdict, kind: str | None) -> Verdict:
