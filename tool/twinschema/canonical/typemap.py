@@ -201,6 +201,8 @@ SAME_NAME: Mapping[str, Mapping[str, str]] = MappingProxyType(
 # Which kind wins when two types share several: the most specific first, the loosest (text,
 # which shares its spellings with many) last. Also the order ``domain.yaml`` lists kinds in.
 SPECIFICITY: tuple[str, ...] = LOGICAL_KINDS
+# The logical kinds that hold numbers (a default, a literal or a probe value is a number there).
+NUMBER_KINDS = frozenset({"integer", "bigint", "smallint", "numeric", "float"})
 KINDS = SPECIFICITY
 
 # The ColumnType fields each kind compares. A declared bound (a length, a precision) on one side

@@ -29,7 +29,6 @@ _NUMBER = re.compile(
 _WIDEST_SAFE = Decimal(2**15)
 # float4's smallest normal number: a number closer to 0 may underflow (an error on PostgreSQL).
 _NARROWEST_SAFE = Decimal("1e-37")
-_NUMBER_KINDS = frozenset({"integer", "bigint", "smallint", "numeric", "float"})
 
 
 def may_be_out_of_range(text: str | None) -> bool:
@@ -64,7 +63,7 @@ def out_of_range(st: StageContext) -> None:
         if not (may_be_out_of_range(ltext) or may_be_out_of_range(rtext)):
             continue
         kind = typemap.shared_kind(lc.type, rc.type)
-        if kind not in _NUMBER_KINDS:
+        if kind not in typemap.NUMBER_KINDS:
             continue
         lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
         st.note(ld, rd)

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from twinschema.canonical import typemap
 from twinschema.evaluate.backends import REJECTED
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.values import CONSTANT, Verdict
 from twinschema.model import Column
 from twinschema.records.dialects import DIALECT_NAMES
-
-_NUMBER_KINDS = frozenset({"integer", "bigint", "smallint", "numeric", "float"})
 
 
 def refusals(
@@ -51,4 +50,4 @@ def refusals(
 def _carried(value: object, kind: str | None) -> bool:
     """True for a value a sync hands over as it is: text, or a number into a number column."""
     number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-    return isinstance(value, str) or (number and kind in _NUMBER_KINDS)
+    return isinstance(value, str) or (number and kind in typemap.NUMBER_KINDS)

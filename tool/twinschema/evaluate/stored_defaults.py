@@ -34,7 +34,6 @@ _STORING_KINDS = frozenset({"integer", "bigint", "smallint", "numeric"})
 # A string literal, as the canonical form of a default writes it (a number-looking one on a
 # number column is a number there: only text neither dialect reads as a plain number is left).
 _STRING = re.compile(r"^\(*\s*'(?:[^']|'')*'\s*\)*$")
-_NUMBER_KINDS = _STORING_KINDS | {"float"}
 # A number or a string literal, as the canonical form of a default writes it.
 _LITERAL = re.compile(r"^\(*\s*([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|'(?:[^']|'')*')\s*\)*$")
 
@@ -131,7 +130,11 @@ def _text_on_number(default: str | None, kind: str | None) -> bool:
     """A string default on a number column that the canonical form kept as text on both sides
     (``'Infinity'``, ``'NaN'``): SQLite's affinity keeps text it does not read as a number,
     PostgreSQL reads its own special values (``'Infinity'::double precision`` is a float)."""
-    return default is not None and kind in _NUMBER_KINDS and bool(_STRING.match(default.strip()))
+    return (
+        default is not None
+        and kind in typemap.NUMBER_KINDS
+        and bool(_STRING.match(default.strip()))
+    )
 
 
 def _clock_as_text(default: str | None, kind: str | None) -> bool:
