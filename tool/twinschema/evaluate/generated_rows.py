@@ -27,7 +27,7 @@ from twinschema.evaluate import probes, scaled_values
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import ProbeSet
-from twinschema.evaluate.reasons import enforced_bound, narrower_integer
+from twinschema.evaluate.reasons import enforced_bound, narrower_integer, typed_on
 from twinschema.evaluate.stored_rows import stored_by
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Column
@@ -151,10 +151,9 @@ def scale_reason(
     if outcomes is None or not scale_targets(columns) or not (outcomes[0][0] and outcomes[1][0]):
         return None
     n = 0 if columns[0].type.dialect in ENFORCES_SCALE else 1
-    ctype = columns[n].type
-    side, other = ("left", "right") if n == 0 else ("right", "left")
+    other = "right" if n == 0 else "left"
     return (
-        f"{table}.{columns[n].name} is {ctype.raw or ctype.spelling()} on {st.side_name(side)}, "
-        f"which rounds to {ctype.scale} decimals on store ({probe_text(outcomes[n][1])} there, "
-        f"{probe_text(outcomes[1 - n][1])} on {st.side_name(other)})"
+        f"{typed_on(st, table, columns, n)}, which rounds to {columns[n].type.scale} decimals on "
+        f"store ({probe_text(outcomes[n][1])} there, {probe_text(outcomes[1 - n][1])} on "
+        f"{st.side_name(other)})"
     )

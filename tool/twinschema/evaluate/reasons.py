@@ -179,13 +179,13 @@ def precision_reason(
     n, value, bound = past
     ctype = columns[n].type
     return (
-        f"{_typed_on(st, table, columns, n)}, which holds numbers below {bound} only (precision "
+        f"{typed_on(st, table, columns, n)}, which holds numbers below {bound} only (precision "
         f"{ctype.precision} with scale {ctype.scale or 0}): {value} fails there "
         f"({outcomes[n][1]}), {st.side_name('right' if n == 0 else 'left')} stores it"
     )
 
 
-def _typed_on(st: StageContext, table: str, columns: tuple[Column, Column], n: int) -> str:
+def typed_on(st: StageContext, table: str, columns: tuple[Column, Column], n: int) -> str:
     """``t.g is numeric(5,2) on PostgreSQL``: column ``n`` of the pair, its type and side."""
     ctype = columns[n].type
     return (
@@ -267,7 +267,7 @@ def refusal_reason(
         if failed[0] or not other[0]:
             continue
         return (
-            f"{_typed_on(st, table, columns, n)}, which fails to store {probe_text(other[1])} "
+            f"{typed_on(st, table, columns, n)}, which fails to store {probe_text(other[1])} "
             f"({failed[1]}); {st.side_name('right' if n == 0 else 'left')} stores it"
         )
     return None
