@@ -76,8 +76,8 @@ def _rows(
         own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
         landed = extra_landed + lreads.landed + rreads.landed
         at = landings.for_column(landed, lc.name, scale, precision(lc, rc))
-        if kind in ("integer", "bigint", "smallint"):  # a literal's landing is not dependent there
-            at = landings.whole(extra_landed, lc.name)
+        if kind in ("integer", "bigint", "smallint"):
+            at = landings.whole(landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.

@@ -77,7 +77,12 @@ def reads(dialect: str, text: str) -> Reads | None:
     for literal in tree.find_all(exp.Literal):
         if literal.is_string:
             strings.append(str(literal.this))
-            continue
+            # PostgreSQL prints a negative bound as text cast to a number: ``'-999'::integer``.
+            parent = literal.parent
+            if not (
+                isinstance(parent, exp.Cast) and parent.to.is_type(*exp.DataType.NUMERIC_TYPES)
+            ):
+                continue
         try:
             value = Decimal(str(literal.this))
         except InvalidOperation:
