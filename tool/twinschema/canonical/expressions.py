@@ -32,6 +32,7 @@ from sqlglot.tokens import Tokenizer
 from twinschema.canonical import expr_idioms, expr_nulls, expr_rules, expr_tree
 from twinschema.canonical.identifiers import catalog_key, fold
 from twinschema.records import SQLGLOT_DIALECTS
+from twinschema.sql_expression import parse_expression
 
 # sqlglot dialect names of twinschema's dialects.
 
@@ -104,12 +105,17 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
 
 def parse(dialect: str, text: str) -> exp.Expr:
     """The syntax tree of ``text`` written in ``dialect``, as ``sqlglot.parse_one`` gives it
-    (raises sqlglot's errors where it does)."""
+    (raises sqlglot's errors where it does), read as an expression where it begins with a
+    statement's word (``sql_expression``)."""
     tokenizer, parser = _reader(dialect)
-    trees = parser.parse(tokenizer.tokenize(text), text)
-    if not trees or trees[0] is None:
-        raise ParseError(f"No expression was parsed from '{text}'")
-    return exp.Block(expressions=trees) if len(trees) > 1 else trees[0]
+
+    def read(text: str) -> exp.Expr:
+        trees = parser.parse(tokenizer.tokenize(text), text)
+        if not trees or trees[0] is None:
+            raise ParseError(f"No expression was parsed from '{text}'")
+        return exp.Block(expressions=trees) if len(trees) > 1 else trees[0]
+
+    return parse_expression(read, text)
 
 
 @cache

@@ -11,12 +11,13 @@ import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.evaluate import landings, probe_strings, scaled_values, unscaled_values
 from twinschema.model import Column
+from twinschema.sql_expression import parse_expression
 
 # At most this many rows are tried per pair of CHECKs (the cross product is cut down to it).
 MAX_ROWS = 600
@@ -68,7 +69,7 @@ def reads(dialect: str, text: str) -> Reads | None:
     from twinschema.records import SQLGLOT_DIALECTS
 
     try:
-        tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS[dialect])
+        tree = parse_expression(partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[dialect]), text)
     except (SqlglotError, ValueError):
         return None
     columns = frozenset(c.name for c in tree.find_all(exp.Column))
@@ -190,7 +191,7 @@ def _text_only(dialect: str, text: str) -> bool:
 
     from twinschema.records import SQLGLOT_DIALECTS
 
-    tree = sqlglot.parse_one(text, read=SQLGLOT_DIALECTS[dialect])  # reads() parsed it
+    tree = parse_expression(partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[dialect]), text)
     for node in tree.walk():
         if isinstance(node, exp.Literal):
             if not node.is_string:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from twinschema.canonical import typemap
@@ -27,6 +28,7 @@ from twinschema.canonical.typemap_arguments import (
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.values import convert, probe_text
 from twinschema.model import Column, ColumnType
+from twinschema.sql_expression import parse_expression
 
 if TYPE_CHECKING:
     from twinschema.evaluate.context import StageContext
@@ -105,7 +107,7 @@ def _arguments(
 
     read = SQLGLOT_DIALECTS[dialect]
     try:
-        tree = sqlglot.parse_one(text, read=read)
+        tree = parse_expression(partial(sqlglot.parse_one, read=read), text)
     except (SqlglotError, ValueError):
         return {}
     found: dict[str, list[Decimal]] = {}

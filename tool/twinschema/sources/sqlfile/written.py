@@ -10,9 +10,11 @@ PostgreSQL gives it (``t_a_check`` for a CHECK on one column a, else ``t_check``
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from twinschema.model import Column, Index, Schema, Table
+from twinschema.sql_expression import parse_expression
 
 _NAME_TOKENS = ("VAR", "IDENTIFIER")
 # Words an index element may end with that are no part of its expression.
@@ -297,7 +299,7 @@ def _default_check_name(table: str, expression: str, taken: set[str]) -> str | N
     from sqlglot.errors import SqlglotError
 
     try:
-        tree = sqlglot.parse_one(expression, read="postgres")
+        tree = parse_expression(partial(sqlglot.parse_one, read="postgres"), expression)
     except (SqlglotError, ValueError):
         return None
     columns = sorted(

@@ -1,0 +1,37 @@
+"""sqlglot's tree of one SQL expression (a CHECK, a default, an index predicate), also where it
+begins with a word sqlglot takes for a statement: a column named ``lock``, ``comment``, ``set``,
+``load`` or ``call`` (``lock = 'X'`` parses as PostgreSQL's LOCK command, a ``Command`` node
+that holds no column and no literal, and so compared as written, unlike ``(lock = 'X')``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+
+def parse_expression(parse: Callable[[str], exp.Expr], text: str) -> exp.Expr:
+    """``parse(text)``; where that gives a statement (or fails) but ``text`` in parentheses is
+    an expression, the expression inside them. Raises what ``parse(text)`` raised where neither
+    reads."""
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    failed: SqlglotError | None = None
+    try:
+        tree = parse(text)
+        if not isinstance(tree, exp.Command | exp.Pragma):
+            return tree
+    except SqlglotError as error:
+        failed = error
+    try:
+        wrapped = parse(f"(\n{text}\n)")  # on lines of their own: a trailing -- comment ends
+    except SqlglotError:
+        wrapped = None
+    if isinstance(wrapped, exp.Paren):
+        return wrapped.this
+    if failed is not None:
+        raise failed
+    return tree
