@@ -31,7 +31,8 @@ def parse_expression(parse: Callable[[str], exp.Expr], text: str) -> exp.Expr:
     except SqlglotError:
         wrapped = None
     if isinstance(wrapped, exp.Paren):
-        return wrapped.this
+        inner: exp.Expr = wrapped.this
+        return inner
     if failed is not None:
         raise failed
     return tree
