@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from twinschema.definitions import spans
-from twinschema.dialects.sqlite_view_nulls import Program
+from twinschema.dialects.sqlite_explain import Program
 
-# Whether a SELECT compiles to a program: ``sqlite_views._same`` on the view's connection.
+# Whether a SELECT compiles to a program: ``sqlite_explain.same`` on the view's connection.
 Compiles = Callable[[str, Program], bool]
 
 
