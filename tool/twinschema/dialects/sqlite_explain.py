@@ -8,9 +8,11 @@ text as written compiles to; one that fails to compile is never the same.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 Program = list[tuple[Any, ...]]
+Edit = TypeVar("Edit")
 
 
 def program(conn: sqlite3.Connection, statement: str) -> Program:
@@ -29,3 +31,28 @@ def try_program(conn: sqlite3.Connection, statement: str) -> Program | None:
 def same(conn: sqlite3.Connection, statement: str, expected: Program) -> bool:
     """Whether ``statement`` compiles to ``expected`` (False when it does not compile)."""
     return try_program(conn, statement) == expected
+
+
+def kept_edits(
+    text: str,
+    edits: Sequence[Edit],
+    made: Callable[[str, Sequence[Edit]], str],
+    holds: Callable[[str], bool],
+    budget: int,
+) -> tuple[str, int]:
+    """``text`` with all ``edits`` made (``made``) when ``holds`` says so of the result (most
+    often: one compilation), else with each edit it says so of, tried one at a time in the order
+    given on the text so far; and how many times ``holds`` was asked (at most ``budget``: the
+    edits left then are not made)."""
+    tries = 1
+    candidate = made(text, edits)
+    if holds(candidate):
+        return candidate, tries
+    for one in edits:
+        if tries >= budget:
+            break
+        tries += 1
+        candidate = made(text, [one])
+        if holds(candidate):
+            text = candidate
+    return text, tries

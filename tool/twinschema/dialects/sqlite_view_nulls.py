@@ -29,7 +29,7 @@ import re
 import sqlite3
 
 from twinschema.definitions import spans
-from twinschema.dialects.sqlite_explain import Program, program, same, try_program
+from twinschema.dialects.sqlite_explain import Program, kept_edits, program, same, try_program
 
 # After one of these a NOT starts an operand of its own (a NOT after IS is IS NOT).
 _STARTS = frozenset(
@@ -59,19 +59,16 @@ def null_tests(conn: sqlite3.Connection, sql: str, start: int, compiled: Program
     tries = 0
     edits = _postfix_edits(sql, start)
     if edits:
-        compiled = compiled if compiled is not None else program(conn, sql[start:])
-        candidate = _edited(sql, edits)
-        tries += 1
-        if same(conn, candidate[start:], compiled):
-            sql = candidate
-        else:
-            for edit in reversed(edits):  # from the end: earlier offsets stay right
-                if tries >= _MAX_TRIES:
-                    break
-                candidate = _edited(sql, [edit])
-                tries += 1
-                if same(conn, candidate[start:], compiled):
-                    sql = candidate
+        expected = compiled if compiled is not None else program(conn, sql[start:])
+        compiled = expected
+        # One at a time from the end: earlier offsets stay right.
+        sql, tries = kept_edits(
+            sql,
+            edits[::-1],
+            lambda text, chosen: _edited(text, sorted(chosen)),
+            lambda text: same(conn, text[start:], expected),
+            _MAX_TRIES,
+        )
     at = start
     while tries < _MAX_TRIES:
         found = _next_not(sql, at)

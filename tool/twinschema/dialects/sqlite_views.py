@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twinschema.definitions import spans
-from twinschema.dialects.sqlite_explain import Program, program, same
+from twinschema.dialects.sqlite_explain import Program, kept_edits, program, same
 from twinschema.dialects.sqlite_lexer import ascii_lower
 from twinschema.dialects.sqlite_quoted import settled
 from twinschema.dialects.sqlite_view_nulls import null_tests
@@ -127,18 +127,15 @@ def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) ->
         compiled = program(conn, sql[start:])
     # Most often every such pair is redundant: one EXPLAIN says so. Then SQLite's parse tree is
     # the one its precedence gives the text without any, so it is with any subset of them too.
-    text = _blanked(sql, pairs)
-    if not same(conn, text[start:], compiled):
-        text = sql
-        for pair in pairs:
-            candidate = _blanked(text, [pair])
-            if same(conn, candidate[start:], compiled):
-                text = candidate
+    expected = compiled
+    text, _tries = kept_edits(
+        sql, pairs, _blanked, lambda t: same(conn, t[start:], expected), len(pairs) + 1
+    )
     # The text compiles as the view does: its NULL tests are spelled one way where SQLite agrees.
     return ViewFacts(null_tests(conn, text, start, compiled), columns)
 
 
-def _blanked(sql: str, pairs: list[tuple[int, int]]) -> str:
+def _blanked(sql: str, pairs: Sequence[tuple[int, int]]) -> str:
     """``sql`` with the parentheses at each (open, close) offset pair made spaces."""
     chars = list(sql)
     for at, close in pairs:
