@@ -69,12 +69,32 @@ def test_a_trigger_sqlite_cannot_compile_or_without_double_quotes_is_left_out() 
     assert _texts("CREATE TRIGGER plain AFTER INSERT ON u BEGIN SELECT 'q'; END;") == {}
 
 
+@pytest.mark.parametrize("column", ["nope", "g"])
+def test_a_trigger_no_statement_fires_is_left_out(column: str) -> None:
+    """``UPDATE OF`` a column that does not exist, or a generated one, which no UPDATE sets:
+    the UPDATE's program holds no trigger, so it would be the same whatever the body says
+    (``"x"`` would pass for a name); the trigger is compared as written."""
+    found = _texts(
+        "CREATE TABLE w (id INTEGER PRIMARY KEY, s TEXT, g TEXT AS (s || 'a'));"
+        f'CREATE TRIGGER tr AFTER UPDATE OF {column} ON w BEGIN UPDATE w SET s = "x"; END;'
+    )
+    assert found == {}
+
+
 def test_past_the_compilations_a_trigger_may_spend_its_tokens_stay() -> None:
     """Each token costs up to two compilations: past 64 the rest stay as written."""
     values = ", ".join(f'"v{n}"' for n in range(40))
     found = _texts(f"CREATE TRIGGER tr AFTER INSERT ON u BEGIN SELECT {values}; END;")["tr"]
     assert "'v0'" in found and "'v30'" in found
     assert '"v39"' in found and "'v39'" not in found
+
+
+def test_a_trigger_name_that_needs_quotes_is_found_in_the_program() -> None:
+    """The trigger's program is told by its name, as SQLite prints it (``-- TRIGGER we"ird``)."""
+    found = _texts('CREATE TRIGGER "we""ird" AFTER INSERT ON u BEGIN UPDATE u SET s = "x"; END;')
+    assert found == {
+        'we"ird': 'CREATE TRIGGER "we""ird" AFTER INSERT ON u BEGIN UPDATE u SET s = \'x\'; END'
+    }
 
 
 def test_the_canonical_definition_uses_the_settled_text() -> None:

@@ -109,8 +109,9 @@ def _settled(conn: sqlite3.Connection, name: str, table: str, sql: str) -> str |
 
 
 def _program(conn: sqlite3.Connection, name: str, sql: str, fire: str) -> Program | None:
-    """The program of ``fire`` with the trigger ``sql`` alone on its table (None when either
-    fails to compile), without the operands that change with no meaning."""
+    """The program of ``fire`` with the trigger ``sql`` alone on its table, without the operands
+    that change with no meaning; None when either fails to compile or the program does not hold
+    the trigger's (an ``UPDATE OF`` a column no UPDATE sets: every rewrite would compile alike)."""
     drop = 'DROP TRIGGER IF EXISTS "' + name.replace('"', '""') + '"'
     try:
         conn.execute(drop)
@@ -121,7 +122,9 @@ def _program(conn: sqlite3.Connection, name: str, sql: str, fire: str) -> Progra
         found = try_program(conn, fire)
     finally:
         conn.execute(drop)
-    if found is None:
+    if found is None or not any(
+        row[1] == "Init" and row[5] == f"-- TRIGGER {name}" for row in found
+    ):
         return None
     return [_plain(row) for row in found]
 
