@@ -81,6 +81,13 @@ def test_a_trigger_no_statement_fires_is_left_out(column: str) -> None:
     assert found == {}
 
 
+def test_names_in_the_head_alone_need_no_compilation() -> None:
+    """The trigger's name, table and ``UPDATE OF`` columns are names wherever they stand: in
+    backticks (folded by the canonical text), with no program asked for."""
+    found = _texts('CREATE TRIGGER "Tr" AFTER UPDATE OF "S" ON "U" BEGIN SELECT 1; END;')
+    assert found == {"Tr": "CREATE TRIGGER `Tr` AFTER UPDATE OF `S` ON `U` BEGIN SELECT 1; END"}
+
+
 def test_past_the_compilations_a_trigger_may_spend_its_tokens_stay() -> None:
     """Each token costs up to two compilations: past 64 the rest stay as written."""
     values = ", ".join(f'"v{n}"' for n in range(40))

@@ -94,6 +94,8 @@ def _settled(conn: sqlite3.Connection, name: str, table: str, sql: str) -> str |
     if shape is None:
         return None
     event, start = shape
+    if '"' not in sql[start:]:  # names in the head only (``UPDATE OF "S"``): nothing to compile
+        return settled(sql, start, [], lambda _body, _program: False)
     fire = _firing(conn, event, table)
     written = _program(conn, name, sql, fire)
     if written is None:
