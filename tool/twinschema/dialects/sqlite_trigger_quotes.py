@@ -21,7 +21,7 @@ compared with their case kept: never a false "in sync".
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from twinschema.definitions import spans
@@ -50,12 +50,19 @@ def trigger_texts(master: Sequence[Sequence[Any]]) -> dict[str, str]:
     # No statement cache: each candidate changes the schema, and a cached EXPLAIN is not
     # prepared again (it would show the trigger compiled first).
     conn = sqlite3.connect(":memory:", cached_statements=0)
+    copied: list[bool] = []
+
+    def copy() -> sqlite3.Connection:  # the schema is copied once, when a body needs it
+        if not copied:
+            _copy_schema(conn, master)
+            copied.append(True)
+        return conn
+
     try:
-        _copy_schema(conn, master)
         texts: dict[str, str] = {}
         for name, table, sql in triggers:
             try:
-                text = _settled(conn, name, table, sql)
+                text = _settled(copy, name, table, sql)
             except (sqlite3.Error, RecursionError):
                 continue
             if text is not None:
@@ -89,13 +96,14 @@ def _create(conn: sqlite3.Connection, sql: str) -> bool:
     return True
 
 
-def _settled(conn: sqlite3.Connection, name: str, table: str, sql: str) -> str | None:
+def _settled(copy: Callable[[], sqlite3.Connection], name: str, table: str, sql: str) -> str | None:
     shape = _shape(sql)
     if shape is None:
         return None
     event, start = shape
     if '"' not in sql[start:]:  # names in the head only (``UPDATE OF "S"``): nothing to compile
         return settled(sql, start, [], lambda _body, _program: False)
+    conn = copy()
     fire = _firing(conn, event, table)
     written = _program(conn, name, sql, fire)
     if written is None:
