@@ -13,9 +13,11 @@ programs are compared without the schema cookie the ``Transaction`` opcode check
 TRIGGER changes it) and without the comments SQLite's tracing prints (the trigger's text as
 written).
 
-A trigger that does not compile there (one naming a virtual table, which is not copied), of a
-shape not read, or past ``_MAX_TRIES`` compilations keeps its remaining tokens as written,
-compared with their case kept: never a false "in sync".
+A trigger that does not compile there (one naming a virtual table, which is not copied), one
+whose firing statement's program does not hold it (``UPDATE OF`` a column no UPDATE sets: every
+rewrite would compile alike), of a shape not read, or past ``_MAX_TRIES`` compilations keeps its
+remaining tokens as written, compared with their case kept: never a false "in sync". Double
+quotes in the head alone (name, table, ``UPDATE OF`` columns) are names: no copy is needed.
 """
 
 from __future__ import annotations
