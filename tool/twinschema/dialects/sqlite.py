@@ -129,8 +129,8 @@ def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source
 
 def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema:
     """Assemble the raw ``Schema`` from the catalog rows: pure Python, linear in the rows."""
-    master, column_rows, fk_rows, index_rows, views = catalog
-    listed = list_master(master, options, views)
+    master, column_rows, fk_rows, index_rows, views, triggers = catalog
+    listed = list_master(master, options, views, triggers)
     counts = dict.fromkeys(NOT_COMPARED_KEYS, 0)
     keep = kept_tables(listed, options, counts)
     grouped = _Grouped(listed, _group_columns(column_rows), *_group_indexes(index_rows))

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from twinschema.dialects import sqlite_files
+from twinschema.dialects.sqlite_trigger_quotes import trigger_texts
 from twinschema.dialects.sqlite_views import ViewFacts, view_facts
 from twinschema.errors import DatabaseError
 
@@ -67,9 +68,15 @@ CatalogRow = Sequence[Any]
 
 
 # The rows of the catalog queries: sqlite_master, columns, foreign keys, index elements; then
-# what SQLite says of each view it compiles (``sqlite_views``), by name.
+# what SQLite says of each view it compiles (``sqlite_views``), and each trigger's statement with
+# its double-quoted tokens settled (``sqlite_trigger_quotes``), by name.
 CatalogRows = tuple[
-    list[CatalogRow], list[CatalogRow], list[CatalogRow], list[CatalogRow], dict[str, ViewFacts]
+    list[CatalogRow],
+    list[CatalogRow],
+    list[CatalogRow],
+    list[CatalogRow],
+    dict[str, ViewFacts],
+    dict[str, str],
 ]
 
 
@@ -80,7 +87,8 @@ def read_catalog(conn: sqlite3.Connection, source: str, busy_timeout: float = 0.
         (master, columns, foreign_keys, indexes), views = catalog_rows(conn)
     except sqlite3.Error as exc:
         raise DatabaseError(sqlite_files.explain(source, exc, busy_timeout)) from None
-    return master, columns, foreign_keys, indexes, views
+    # On an in-memory copy of the tables and views (the checked file is not read again).
+    return master, columns, foreign_keys, indexes, views, trigger_texts(master)
 
 
 def catalog_rows(

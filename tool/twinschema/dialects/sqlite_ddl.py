@@ -243,7 +243,12 @@ EMPTY_TABLE_SQL = TableSql()
 
 
 def schema_object(
-    kind: str, name: str, table: str, sql: str, view: ViewFacts | None = None
+    kind: str,
+    name: str,
+    table: str,
+    sql: str,
+    view: ViewFacts | None = None,
+    settled: str | None = None,
 ) -> SchemaObject:
     """A view or trigger from its stored CREATE statement, made canonical.
 
@@ -252,11 +257,12 @@ def schema_object(
     trigger (SQLite has only row triggers) are made uniform. A view SQLite compiles (``view``)
     is its columns' names, then its statement without the parentheses SQLite
     does not need (see ``sqlite_views``), so a difference in the SELECT is shown at its end as
-    before. A view is keyed by its name alone (a view is a relation), a trigger by its table
-    and name.
+    before. A trigger's double-quoted tokens SQLite settled as names or text are so written
+    (``settled``: see ``sqlite_trigger_quotes``). A view is keyed by its name alone (a view is
+    a relation), a trigger by its table and name.
     """
     if kind == OBJECT_TRIGGER:
-        canonical = without_words(canonical_sql(sql, True), "for each row")
+        canonical = without_words(canonical_sql(settled or sql, True), "for each row")
         return SchemaObject(kind, name.lower(), canonical, table.lower(), sql)
     if view is None:
         return SchemaObject(kind, name.lower(), canonical_sql(sql, True), None, sql)

@@ -35,10 +35,14 @@ class Listed:
 
 
 def list_master(
-    master: list[CatalogRow], options: ReflectOptions, views: Mapping[str, ViewFacts]
+    master: list[CatalogRow],
+    options: ReflectOptions,
+    views: Mapping[str, ViewFacts],
+    triggers: Mapping[str, str],
 ) -> Listed:
     """``sqlite_master``'s rows sorted by kind (views and triggers of excluded tables left out);
-    ``views`` holds what SQLite said of each view it compiles."""
+    ``views`` holds what SQLite said of each view it compiles, ``triggers`` the statements of
+    triggers whose double-quoted tokens SQLite settled."""
     listed = Listed()
     for kind, name, tbl, sql in master:
         if kind == "table":
@@ -54,7 +58,8 @@ def list_master(
             and sql is not None
             and (kind == OBJECT_VIEW or not excluded(tbl, options.exclude))
         ):  # a trigger of an excluded table is left out with it
-            listed.objects.append(schema_object(kind, name, tbl, sql, views.get(name)))
+            settled = triggers.get(name) if kind == OBJECT_TRIGGER else None
+            listed.objects.append(schema_object(kind, name, tbl, sql, views.get(name), settled))
     return listed
 
 

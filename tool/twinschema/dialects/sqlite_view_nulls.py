@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any
 
 from twinschema.definitions import spans
-
-Program = list[tuple[Any, ...]]
+from twinschema.dialects.sqlite_explain import Program, kept_edits, program, same, try_program
 
 # After one of these a NOT starts an operand of its own (a NOT after IS is IS NOT).
 _STARTS = frozenset(
@@ -54,18 +52,6 @@ _NOT_BEFORE = re.compile(r"\bnot\s*\Z", re.I)
 _MAX_TRIES = 64
 
 
-def program(conn: sqlite3.Connection, select: str) -> Program:
-    """What SQLite compiles ``select`` to (``EXPLAIN``: opcodes and operands, no run)."""
-    return [tuple(row) for row in conn.execute("EXPLAIN " + select).fetchall()]
-
-
-def _compiled(conn: sqlite3.Connection, select: str) -> Program | None:
-    try:
-        return program(conn, select)
-    except sqlite3.Error:
-        return None
-
-
 def null_tests(conn: sqlite3.Connection, sql: str, start: int, compiled: Program | None) -> str:
     """``sql`` (a view's statement whose SELECT starts at ``start``; ``compiled`` its program, or
     None to compile it when needed) with its NULL tests spelled ``IS [NOT] NULL`` where SQLite
@@ -73,19 +59,16 @@ def null_tests(conn: sqlite3.Connection, sql: str, start: int, compiled: Program
     tries = 0
     edits = _postfix_edits(sql, start)
     if edits:
-        compiled = compiled if compiled is not None else program(conn, sql[start:])
-        candidate = _edited(sql, edits)
-        tries += 1
-        if _compiled(conn, candidate[start:]) == compiled:
-            sql = candidate
-        else:
-            for edit in reversed(edits):  # from the end: earlier offsets stay right
-                if tries >= _MAX_TRIES:
-                    break
-                candidate = _edited(sql, [edit])
-                tries += 1
-                if _compiled(conn, candidate[start:]) == compiled:
-                    sql = candidate
+        expected = compiled if compiled is not None else program(conn, sql[start:])
+        compiled = expected
+        # One at a time from the end: earlier offsets stay right.
+        sql, tries = kept_edits(
+            sql,
+            edits[::-1],
+            lambda text, chosen: _edited(text, sorted(chosen)),
+            lambda text: same(conn, text[start:], expected),
+            _MAX_TRIES,
+        )
     at = start
     while tries < _MAX_TRIES:
         found = _next_not(sql, at)
@@ -120,23 +103,23 @@ def _negation(
     test, opposite = ("IS NOT NULL", "IS NULL") if negated else ("IS NULL", "IS NOT NULL")
     candidate = f"{before}{value} {opposite}{after}"
     tries += 1
-    got = _compiled(conn, candidate[start:])
+    got = try_program(conn, candidate[start:])
     if got is None:
         return None, tries
     if got == compiled:
         return (candidate, got), tries
     tries += 2
     as_written = f"{before}(NOT (({value}) {test})){after}"
-    if _compiled(conn, as_written[start:]) != compiled:
+    if not same(conn, as_written[start:], compiled):
         return None, tries
-    as_rewritten = _compiled(conn, f"{before}(({value}) {opposite}){after}"[start:])
+    as_rewritten = try_program(conn, f"{before}(({value}) {opposite}){after}"[start:])
     if as_rewritten == got:
         return (candidate, got), tries
     # The test stands where the NOT stood only in parentheses (y = NOT x IS NULL is
     # y = (x IS NOT NULL)): so written, when that compiles as the proof's text does.
     grouped = f"{before}({value} {opposite}){after}"
     tries += 1
-    if as_rewritten is not None and _compiled(conn, grouped[start:]) == as_rewritten:
+    if as_rewritten is not None and same(conn, grouped[start:], as_rewritten):
         return (grouped, as_rewritten), tries
     return None, tries
 

@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from twinschema.definitions import spans
+from twinschema.dialects.sqlite_explain import Program, kept_edits, program, same
 from twinschema.dialects.sqlite_lexer import ascii_lower
 from twinschema.dialects.sqlite_quoted import settled
-from twinschema.dialects.sqlite_view_nulls import Program, null_tests, program
+from twinschema.dialects.sqlite_view_nulls import null_tests
 
 # Parentheses right after one of these words (or after an operator, a comma or another
 # parenthesis) may be grouping ones; after any other word they belong to a call, a list, a
@@ -111,7 +112,7 @@ def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) ->
     compiled: Program | None = None
     if '"' in sql:  # "x" is a name or the text 'x': SQLite says which (``sqlite_quoted``)
         compiled = program(conn, sql[start:])
-        sql = settled(sql, start, compiled, lambda select, c: _same(conn, select, c))
+        sql = settled(sql, start, compiled, lambda select, c: same(conn, select, c))
         tokens = spans(sql, True)
     pairs: list[tuple[int, int]] = []
     for index, (group, at, _end) in enumerate(tokens):
@@ -126,31 +127,20 @@ def _facts(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) ->
         compiled = program(conn, sql[start:])
     # Most often every such pair is redundant: one EXPLAIN says so. Then SQLite's parse tree is
     # the one its precedence gives the text without any, so it is with any subset of them too.
-    text = _blanked(sql, pairs)
-    if not _same(conn, text[start:], compiled):
-        text = sql
-        for pair in pairs:
-            candidate = _blanked(text, [pair])
-            if _same(conn, candidate[start:], compiled):
-                text = candidate
+    expected = compiled
+    text, _tries = kept_edits(
+        sql, pairs, _blanked, lambda t: same(conn, t[start:], expected), len(pairs) + 1
+    )
     # The text compiles as the view does: its NULL tests are spelled one way where SQLite agrees.
     return ViewFacts(null_tests(conn, text, start, compiled), columns)
 
 
-def _blanked(sql: str, pairs: list[tuple[int, int]]) -> str:
+def _blanked(sql: str, pairs: Sequence[tuple[int, int]]) -> str:
     """``sql`` with the parentheses at each (open, close) offset pair made spaces."""
     chars = list(sql)
     for at, close in pairs:
         chars[at] = chars[close] = " "
     return "".join(chars)
-
-
-def _same(conn: sqlite3.Connection, select: str, compiled: Program) -> bool:
-    """Whether ``select`` compiles to ``compiled`` (False when it does not compile)."""
-    try:
-        return program(conn, select) == compiled
-    except sqlite3.Error:
-        return False
 
 
 def _body_start(sql: str, tokens: list[tuple[str, int, int]]) -> int | None:
