@@ -44,6 +44,10 @@ def chain_at_revision(plan: CheckPlan, dialect: str, options: ReflectOptions) ->
     if len(current) != 1 or current[0] in heads:
         return None
     try:
+        script.get_revision(current[0])  # ahead of the chain: a revision it does not know
+    except Exception:
+        return None
+    try:
         with scratch.empty_database(config, dialect, plan.scratch_url) as built:
             if run_step(config, (dialect, built), "upgrade", current[0]) is not None:
                 return None
