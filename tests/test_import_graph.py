@@ -91,6 +91,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.migrations_cache": 5,
     "twinschema.migrations.migrations_alembic": 5,
     "twinschema.migrations.migrations_steps": 5,
+    "twinschema.migrations.migrations_renames": 5,
     "twinschema.hints": 5,
     "twinschema.report": 6,
     "twinschema.report.*": 6,

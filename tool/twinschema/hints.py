@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from twinschema.config import Config
 from twinschema.errors import TwinschemaError
+from twinschema.layers.renamed import rename_first
 from twinschema.records import Difference, FixSide, FixSite
 
 AT_HEAD, BEHIND = "at_head", "behind"
@@ -55,16 +56,21 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
     return AT_HEAD if current == heads else BEHIND
 
 
-def database_fix(named: str, state: str | None, migrate_command: str) -> str:
+def database_fix(
+    named: str, state: str | None, migrate_command: str, renamed: Sequence[str] = ()
+) -> str:
     """Where a fix to a live database goes (``named``: "the SQLite database"; its URL is in the
     report's header of the comparison), and the command for it: a database behind its chain
     is migrated; one at the head is not (migrating does nothing), it needs a revision or the
-    hand edit reverted."""
+    hand edit reverted. ``renamed``: what the database behind its chain holds renamed by hand
+    (``Sources.renamed_behind``), to rename back before migrating."""
     if state == AT_HEAD:
         return (
             f"{named} (at its chain's head, so migrating changes nothing: revert "
             f"the hand edit, or write a revision with `{REVISION_COMMAND}`)"
         )
+    if state == BEHIND and renamed:
+        return f"{named} ({rename_first(renamed, migrate_command)})"
     return f"{named} (run: {migrate_command})"
 
 

@@ -26,7 +26,10 @@ Choices worth knowing:
   twin live in one schema each, and ``format_type`` qualifies names only off the search path.
   The read schema alone is that path (``SQL_SEARCH_PATH``), so defaults, CHECKs and other
   expressions name its types, functions and sequences unqualified too (``'a'::mood`` whatever
-  the schema is called); those of any other schema (``public`` too) keep their qualifier.
+  the schema is called); those of any other schema (``public`` too) keep their qualifier,
+  except the functions, types and operators an extension owns (``public.uuid_generate_v4()``
+  reads ``uuid_generate_v4()``: an extension has one schema per database;
+  ``postgresql_extensions``).
 * ``Schema.not_compared`` always has the same keys: views, materialized views, foreign tables,
   sequences, functions, triggers, exclusion constraints and rules (a view's own ``_RETURN``
   rule is not counted). Sequences owned by a column (serial,
@@ -68,6 +71,7 @@ from twinschema.dialects.postgresql_catalog import (
 )
 from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
+from twinschema.dialects.postgresql_extensions import names_of, unqualify_rows
 from twinschema.dialects.postgresql_read import (
     ATTEMPTS,
     STATEMENTS,
@@ -182,12 +186,21 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
 
     if not schema_rows:
         raise DatabaseError(f"schema {options.schema!r} does not exist in {source}")
-    _, usage, role, timezone = schema_rows[0]
+    _, usage, role, timezone, extension_pairs = schema_rows[0]
     if not usage:
         raise DatabaseError(
             f"role {role!r} lacks USAGE on schema {options.schema!r} in {source}: "
             f"GRANT USAGE ON SCHEMA {options.schema} TO {role}"
         )
+
+    # Expressions name an extension's functions, types and operators bare, wherever it is.
+    names = names_of(extension_pairs)
+    column_rows = unqualify_rows(column_rows, (9, 14), names)
+    constraint_rows = unqualify_rows(constraint_rows, (9,), names)
+    index_rows = unqualify_rows(index_rows, (4, 5, 7), names)
+    policy_rows = unqualify_rows(policy_rows, (3, 4), names)
+    option_rows = unqualify_rows(option_rows, (3,), names)
+    object_rows = unqualify_rows(object_rows, (4,), names)
 
     enums: dict[int, tuple[str, ...]] = {oid: tuple(labels) for oid, labels in enum_rows}
     tables = _tables(column_rows, enums, options.exclude)

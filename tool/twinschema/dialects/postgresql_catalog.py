@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
+from twinschema.dialects.postgresql_extensions import EXTENSION_CTES, EXTENSION_NAMES
 
 # Every query takes the schema's name as %(schema)s and reads tables and partitioned tables that
 # no extension owns. One row per column (a table without columns has one row with NULLs).
@@ -25,9 +26,12 @@ _TABLE_FILTER = """
 SQL_SEARCH_PATH = "SELECT set_config('search_path', quote_ident(%(schema)s), true)"
 
 
-SQL_SCHEMA = """
+# The schema, the role's USAGE on it, the role, the session's time zone, and the names extensions
+# of other schemas own (``postgresql_extensions``).
+SQL_SCHEMA = f"""
+WITH {EXTENSION_CTES}
 SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text,
-       current_setting('TimeZone')
+       current_setting('TimeZone'), {EXTENSION_NAMES}
 FROM pg_namespace n WHERE n.nspname = %(schema)s"""
 
 

@@ -8,6 +8,7 @@ from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
 from twinschema.hints import live_pair_hints
 from twinschema.layers.pairs import compared, pair_result
+from twinschema.layers.renamed import renamed_warnings
 from twinschema.layers.sources import Sources
 from twinschema.records import (
     DIALECTS,
@@ -66,4 +67,6 @@ def _module_and_database(
         return failed, None
     result = pair_result("live", model, found, domain, evaluator, plan.config.fail_on)
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
+    # An object the database holds under another name: in sync, but a revision naming it fails.
+    result.warnings.extend(renamed_warnings(model, found, dialect, sources.live_schema(dialect)))
     return result, found

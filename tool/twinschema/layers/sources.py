@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from twinschema import progress
 from twinschema.errors import DatabaseError, UsageError
-from twinschema.hints import chain_state, database_fix
+from twinschema.hints import BEHIND, chain_state, database_fix
 from twinschema.layers.plan import CheckPlan
+from twinschema.layers.renamed import rename_statement, renames
 from twinschema.model import Schema
 from twinschema.records import DIALECTS, Side
 from twinschema.records.dialects import database_named
@@ -26,6 +27,7 @@ class Sources:
         self._live: dict[str, Side | DatabaseError] = {}
         self._raw: dict[str, Schema] = {}
         self._state: dict[str, str | None] = {}
+        self._renamed: dict[str, tuple[str, ...]] = {}
 
     def model(self, dialect: str) -> Side:
         """``dialect``'s metadata module, read and made canonical (a usage error when none is
@@ -84,8 +86,31 @@ class Sources:
             assert url is not None
             self._state[dialect] = chain_state(self.plan.config, dialect, url)
         state = self._state[dialect]
-        fix = database_fix(found.named, state, self.plan.fix_command(dialect))
+        renamed = self.renamed_behind(dialect) if state == BEHIND else ()
+        fix = database_fix(found.named, state, self.plan.fix_command(dialect), renamed)
         return replace(found, fix=fix, state=state, placed=None)
+
+    def renamed_behind(self, dialect: str) -> tuple[str, ...]:
+        """For ``dialect``'s live database behind its chain: what it holds under another name
+        than the chain gives it at the revision it is at (renamed by hand), each as "index ix
+        is ix2 there: `ALTER INDEX ix2 RENAME TO ix`"; a pending revision that names one by the
+        chain's name fails. Empty when none, or when that schema cannot be built (read once:
+        it upgrades a scratch database)."""
+        if dialect not in self._renamed:
+            self._renamed[dialect] = ()
+            found, raw = self.live(dialect), self._raw.get(dialect)
+            if isinstance(found, Side) and raw is not None:
+                from twinschema.migrations.migrations_renames import chain_at_revision
+
+                at = chain_at_revision(self.plan, dialect, self.options[dialect])
+                if at is not None:
+                    chain = Side(make_canonical(at, self.domain), "its chain", "its chain")
+                    self._renamed[dialect] = tuple(
+                        f"{r.described} on {r.table} is {r.actual} there: "
+                        + rename_statement(dialect, raw, r)
+                        for r in renames(chain, found, dialect)
+                    )
+        return self._renamed[dialect]
 
     def live_schema(self, dialect: str) -> Schema | None:
         """``dialect``'s live database as read (before it is made canonical); None when it

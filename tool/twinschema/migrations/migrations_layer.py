@@ -37,6 +37,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from twinschema import progress
@@ -118,7 +119,7 @@ def check_migrations(
             parity(found["sqlite"], found["postgresql"], domain),
         )
     for dialect, chain in found.items():
-        state_check(plan, chain, report, current[dialect])
+        state_check(plan, chain, report, current[dialect], partial(sources.renamed_behind, dialect))
 
 
 def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | DatabaseError | None:

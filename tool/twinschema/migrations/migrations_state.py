@@ -5,7 +5,7 @@ downgrade to base leaves behind in a scratch database."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.engine import URL
@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.layers.plan import CheckPlan, migrate_command
+from twinschema.layers.renamed import rename_first
 from twinschema.migrations import VERSION_TABLE
 from twinschema.migrations.migrations_chain import LAYER, STATE, Chain
 from twinschema.records import Comparison, Difference, LayerResult, Report, Status
@@ -85,10 +86,16 @@ def leftovers(
 
 
 def state_check(
-    plan: CheckPlan, chain: Chain, report: Report, current: tuple[str, ...] | DatabaseError | None
+    plan: CheckPlan,
+    chain: Chain,
+    report: Report,
+    current: tuple[str, ...] | DatabaseError | None,
+    renamed: Callable[[], Sequence[str]] = tuple,
 ) -> None:
     """``migration_state``: the live database (``current``: the revisions it is at, why they
-    could not be read, None when it is not configured) at its chain's head."""
+    could not be read, None when it is not configured) at its chain's head. ``renamed``, read
+    only for a database behind its chain: what it holds renamed by hand, to rename back before
+    migrating (``Sources.renamed_behind``)."""
     dialect = chain.dialect
     url = plan.urls.get(dialect)
     if url is None or current is None:
@@ -103,7 +110,13 @@ def state_check(
         report.add(result)
         return
     fix = plan.fix_command(dialect)
-    report.add(result, Comparison(differences=state_differences(chain, current, label, fix)))
+    found = state_differences(chain, current, label, fix)
+    # Not at head (ahead of the chain too: then the chain cannot build its revision, and
+    # ``renamed`` finds nothing).
+    names = renamed() if found and current else ()
+    if names:
+        found = [replace(d, hint=rename_first(names, fix)) for d in found]
+    report.add(result, Comparison(differences=found))
 
 
 def current_revisions(

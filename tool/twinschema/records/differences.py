@@ -102,6 +102,15 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "[tool.twinschema] fail_on lists value_compatibility: then a value SQLite stores and "
     "PostgreSQL rejects (a push that fails) is a difference. Enforce the rule on the side that "
     "stores it (a CHECK), or allow it in domain.yaml with its reason.",
+    "renamed": "A warning: an index or a named constraint that a live database holds under "
+    "another name than its metadata module gives it (explicitly or by a naming convention), "
+    "renamed by hand. The comparer matches indexes and constraints by what they do, so the two "
+    "are in sync, but Alembic drops or alters one by the module's name: a later revision doing "
+    "so fails on that database and is rolled back. Rename it back (the hint gives the "
+    "statement: ALTER INDEX ... RENAME TO ... on PostgreSQL) or give the module the database's "
+    "name. Compared between a metadata module and its own database only; it leaves the exit "
+    "code alone. A database behind its chain is compared with the chain at its revision "
+    "instead: the hint of its migration_state names the rename to run before migrating.",
     "destructive_change": "A migration drops or narrows something, or adds a NOT NULL column "
     "without a default, without an allow marker that gives the reason.",
 }

@@ -18,7 +18,13 @@ from rich.table import Table
 from rich.text import Text
 
 from twinschema.records import Difference, Report, Status
-from twinschema.report.text_report import evaluation_line, values_line, warnings_heading
+from twinschema.report.text_report import (
+    evaluation_line,
+    other_warnings,
+    value_warnings,
+    values_line,
+    warnings_heading,
+)
 
 _STATUS_STYLE = {
     Status.IN_SYNC: "green",
@@ -58,10 +64,16 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
     parts: list[RenderableType] = [_layers(report)]
     for (layer, left, right), tables in _groups(report).items():
         parts.append(_differences(layer, left, right, tables))
-    if report.warnings:
+    if value_warnings(report):
         lines = Text(warnings_heading(report, verbose), style="yellow")
-        for w in report.warnings if verbose else ():
+        for w in value_warnings(report) if verbose else ():
             lines.append(f"\n  [{w.layer}] {w.kind}: {w.message}", style="yellow")
+        parts.append(lines)
+    if other_warnings(report):  # few, each with its own fix: always listed
+        n = len(other_warnings(report))
+        lines = Text(f"{n} warning(s) (the exit code ignores them):", style="yellow")
+        for w in other_warnings(report):
+            lines.append(f"\n  [{w.layer}] {w.kind}: {w.message}. hint: {w.hint}", style="yellow")
         parts.append(lines)
     if verbose and report.equivalences:
         parts.append(_equivalences(report))

@@ -43,10 +43,17 @@ def plain(report: Report, verbose: bool) -> str:
                 # visible_sql: a message quoting SQL with a newline stays one line
                 message, hint = visible_sql(d.message), visible_sql(d.hint)
                 lines.append(f"    {d.kind}: {message}. [{sides}] hint: {hint}")
-    if report.warnings:
+    if value_warnings(report):
         lines.append("")
         lines.append(warnings_heading(report, verbose))
-        for w in report.warnings if verbose else ():
+        for w in value_warnings(report) if verbose else ():
+            lines.append(
+                f"  [{w.layer}] {w.kind}: {visible_sql(w.message)}. hint: {visible_sql(w.hint)}"
+            )
+    if other_warnings(report):  # few, each with its own fix: always listed
+        lines.append("")
+        lines.append(f"{len(other_warnings(report))} warning(s) (the exit code ignores them):")
+        for w in other_warnings(report):
             lines.append(
                 f"  [{w.layer}] {w.kind}: {visible_sql(w.message)}. hint: {visible_sql(w.hint)}"
             )
@@ -97,10 +104,23 @@ def values_line(result: LayerResult) -> str | None:
     return f"value_compatibility not probed: {result.values_unprobed}"
 
 
+VALUE_WARNING = "value_compatibility"
+
+
+def value_warnings(report: Report) -> list[Difference]:
+    """The ``value_compatibility`` warnings (one per column pair: listed with ``--verbose``)."""
+    return [w for w in report.warnings if w.kind == VALUE_WARNING]
+
+
+def other_warnings(report: Report) -> list[Difference]:
+    """The other warnings (an object renamed by hand): always listed."""
+    return [w for w in report.warnings if w.kind != VALUE_WARNING]
+
+
 def warnings_heading(report: Report, verbose: bool) -> str:
     """The heading of the value warnings; without ``verbose`` it stands for the list (which a
     schema with many columns makes long), and says how to see it."""
-    n = len(report.warnings)
+    n = len(value_warnings(report))
     text = (
         f"{n} value_compatibility warning(s): values one side stores and the other rejects or "
         "changes (the exit code ignores them"

@@ -1,0 +1,77 @@
+"""Objects a database holds under another name than the schema it should match names them.
+
+The comparer matches indexes and constraints by what they do, never by name, so an index renamed
+by hand on a live database is in sync with its metadata module. Its name still matters to the
+next revision: Alembic drops or alters an index or a constraint by the name the module gives it,
+and on that database the statement fails (``index "ix_t_c" does not exist``). ``renamed``
+lists such pairs: an object the ``expected`` side names (explicitly or by a naming convention)
+that no object of the ``actual`` side bears, while one of the ``actual`` side that does the same
+(equal as the comparer compares them) bears a name ``expected`` does not use. Pure, like the
+rest of the comparer: what to do about it is the caller's (``layers.live``, ``hints``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from twinschema.model import Schema, Table
+
+# The kinds of named objects, as messages name them, and the Table field holding them.
+_KINDS: tuple[tuple[str, str], ...] = (
+    ("index", "indexes"),
+    ("unique", "uniques"),
+    ("check", "checks"),
+    ("foreign_key", "foreign_keys"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Renamed:
+    """An object of ``table`` that ``expected`` names ``name`` and ``actual`` calls ``actual``.
+
+    ``kind``: index, unique, check or foreign_key (``described``: how a message names it)."""
+
+    table: str
+    kind: str
+    name: str
+    actual: str
+
+    @property
+    def described(self) -> str:
+        """How a message names the object: "index ix_t_c", "CHECK ck_t_c"."""
+        what = {
+            "index": "index",
+            "unique": "UNIQUE",
+            "check": "CHECK",
+            "foreign_key": "FOREIGN KEY",
+        }
+        return f"{what[self.kind]} {self.name}"
+
+
+def renamed(expected: Schema, actual: Schema) -> list[Renamed]:
+    """The objects ``actual`` holds under another name than ``expected`` gives them, in table
+    and name order (both schemas canonical, in the same logical names)."""
+    found: list[Renamed] = []
+    for name in sorted(set(expected.tables) & set(actual.tables)):
+        found.extend(_table_renames(expected.tables[name], actual.tables[name]))
+    return found
+
+
+def _table_renames(expected: Table, actual: Table) -> Iterator[Renamed]:
+    for kind, attribute in _KINDS:
+        mine: Sequence[Any] = getattr(expected, attribute)
+        theirs: Sequence[Any] = getattr(actual, attribute)
+        names = {o.name.casefold() for o in mine if o.name}
+        their_names = {o.name.casefold() for o in theirs if o.name}
+        # Only the objects each side alone names can be one object renamed.
+        candidates = [o for o in theirs if o.name and o.name.casefold() not in names]
+        for wanted in sorted((o for o in mine if o.name), key=lambda o: str(o.name)):
+            if wanted.name.casefold() in their_names:
+                continue
+            twin = next((o for o in candidates if o == wanted), None)
+            if twin is None:
+                continue
+            candidates.remove(twin)
+            yield Renamed(expected.name, kind, str(wanted.name), str(twin.name))

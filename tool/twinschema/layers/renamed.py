@@ -1,0 +1,85 @@
+"""The ``renamed`` warning: an index or constraint a live database holds under another name than
+its metadata module gives it (``compare.renames``). In sync, since the comparer matches such
+objects by what they do, but a later revision that drops or alters it by the module's name fails
+on that database; the warning names both names and the statement that renames it back. Only a
+metadata module against its own database: never across dialects nor between the two databases,
+where each dialect's names are its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from twinschema.compare.renames import Renamed, renamed
+from twinschema.dialects.renames import fits, rename_back
+from twinschema.model import Schema
+from twinschema.records import Difference, FixSide, FixSite, Severity, Side
+
+KIND = "renamed"
+
+
+def physical_table(raw: Schema | None, found: Renamed) -> str:
+    """The database's own name of the table holding ``found`` (its logical name where the raw
+    read shows no other)."""
+    if raw is None:
+        return found.table
+    for table in raw.tables.values():
+        names = [i.name for i in table.indexes] + [u.name for u in table.uniques]
+        names += [c.name for c in table.checks] + [fk.name for fk in table.foreign_keys]
+        if found.actual in names:
+            return table.name
+    return found.table
+
+
+def renames(expected: Side, live: Side, dialect: str) -> list[Renamed]:
+    """What ``live`` holds under another name than ``expected`` gives it, leaving out names
+    the dialect would not keep as written (past PostgreSQL's 63 bytes)."""
+    return [r for r in renamed(expected.schema, live.schema) if fits(dialect, r.name)]
+
+
+def rename_statement(dialect: str, raw: Schema | None, found: Renamed) -> str:
+    """The statement (or the way, on SQLite) that gives ``found`` its expected name again."""
+    return rename_back(dialect, found.kind, physical_table(raw, found), found.actual, found.name)
+
+
+def renamed_warnings(
+    model: Side, live: Side, dialect: str, raw: Schema | None, layer: str = "live"
+) -> list[Difference]:
+    """One ``renamed`` warning per object ``live`` holds under another name than ``model``."""
+    database = live.short or live.label
+    warnings = []
+    for found in renames(model, live, dialect):
+        warnings.append(
+            Difference(
+                layer=layer,
+                kind=KIND,
+                table=found.table,
+                column=None,
+                name=found.name,
+                left=found.name,
+                right=found.actual,
+                message=(
+                    f"{found.described} on {found.table} is named {found.actual} in {database} "
+                    f"(renamed by hand?): matched by what it does, so in sync, but a revision "
+                    f"that drops or alters it by the name {found.name} fails on that database"
+                ),
+                hint=(
+                    f"rename it back: {rename_statement(dialect, raw, found)}; or name it "
+                    f"{found.actual} in {model.label}"
+                ),
+                severity=Severity.WARNING,
+                left_source=model.label,
+                right_source=live.label,
+                fix=FixSite(side=FixSide.RIGHT, file=model.file),
+            )
+        )
+    return warnings
+
+
+def rename_first(renamed: Sequence[str], migrate_command: str) -> str:
+    """What to do, in order, for a database behind its chain that holds ``renamed`` objects:
+    migrating first fails where a pending revision drops or alters one by the chain's name."""
+    return (
+        "migrating fails where a pending revision drops or alters by name what was renamed by "
+        f"hand: first rename it back ({'; '.join(renamed)}), then migrate with "
+        f"`{migrate_command}`"
+    )

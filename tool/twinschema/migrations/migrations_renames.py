@@ -1,0 +1,56 @@
+"""The schema a live database's Alembic chain gives at the revision that database is at, built on
+an empty scratch database: what a database behind its chain is compared with to find what was
+renamed by hand (``layers.renamed``), which a pending revision naming it by the chain's name
+would fail on. Read only for a database behind its chain (one more upgrade, on a scratch
+database, never on the database checked)."""
+
+from __future__ import annotations
+
+from twinschema.dialects import ReflectOptions
+from twinschema.errors import TwinschemaError
+from twinschema.layers.plan import CheckPlan
+from twinschema.model import Schema
+from twinschema.servers import scratch
+from twinschema.sources import reflect_url
+
+
+def chain_at_revision(plan: CheckPlan, dialect: str, options: ReflectOptions) -> Schema | None:
+    """The schema ``dialect``'s chain builds up to the one revision its live database is at,
+    read as ``options`` read that database; None when the database is at head or at base, on
+    several branches, or when the chain or the database cannot be read (the migrations layer
+    says why) or the upgrade fails."""
+    config = plan.config
+    url = plan.urls.get(dialect)
+    if url is None or config.side(dialect).migrations is None:
+        return None
+    # Imported here: a check whose databases are at head never imports Alembic for this.
+    from alembic.script.revision import RevisionError
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from twinschema.migrations import migrate_chain
+    from twinschema.migrations.migrations_alembic import run_step
+    from twinschema.migrations.migrations_state import current_revisions
+
+    unreadable = (TwinschemaError, CommandError, RevisionError, SQLAlchemyError, OSError)
+    try:
+        script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
+        heads = set(script.get_heads())
+        current = current_revisions(url, config.postgres_schema, config.lock_timeout)
+    except unreadable:
+        return None
+    except Exception:  # Alembic imports each revision module here: whatever the user's code raises
+        return None
+    if len(current) != 1 or current[0] in heads:
+        return None
+    try:
+        script.get_revision(current[0])  # ahead of the chain: a revision it does not know
+    except Exception:
+        return None
+    try:
+        with scratch.empty_database(config, dialect, plan.scratch_url) as built:
+            if run_step(config, (dialect, built), "upgrade", current[0]) is not None:
+                return None
+            return reflect_url(built, options)
+    except unreadable:
+        return None
