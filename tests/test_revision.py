@@ -297,3 +297,68 @@ def test_a_version_bumped_by_hand_is_set_back_and_revision_bumps_it(
         assert sorted(p.name for p in (project / CHAIN[dialect] / "versions").glob("*.py")) == [
             f"{HEADS[dialect]}.py"
         ]
+
+
+def test_a_named_check_added_to_both_modules_is_written_into_both_revisions(
+    tmp_path: Path,
+    pg_server: str,
+    sqlite_url: str,
+    pg_url: str,
+    engine: Any,  # noqa: F811
+) -> None:
+    """A CHECK added to both metadata modules made empty twins (Alembic's autogenerate compares
+    no CHECK by default; a new user's round 20). A named one is now written into each revision
+    (Alembic's checkconstraint_byname plugin) with its downgrade, and migrates: each database
+    then holds it."""
+    project = scratch_project(tmp_path)
+    for module in ("sqlite", "postgres"):
+        edit(
+            project / "schemas" / f"{module}.py",
+            "    sa.Column(p.tier, sa.Text),\n",
+            "    sa.Column(p.tier, sa.Text),\n"
+            '    sa.CheckConstraint("length(tier) < 20", name="tier_short"),\n',
+        )
+    result = revision_cli(project, pg_server, "-m", "tier short")
+    assert result.returncode == 0, result.stderr
+    assert "empty" not in result.stdout
+    for dialect in ("sqlite", "postgresql"):
+        (path,) = (project / CHAIN[dialect] / "versions").glob(f"0002_*_{dialect}.py")
+        text = path.read_text().replace('"', "'")
+        upgrade, downgrade = text.split("def downgrade")
+        assert "create_check_constraint(" in upgrade and "f('ck_profiles_tier_short')" in upgrade
+        assert "drop_constraint(" in downgrade and "f('ck_profiles_tier_short')" in downgrade
+    for dialect, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
+        environ = {k: v for k, v in os.environ.items() if k not in URL_ENV.values()}
+        done = invoke_afresh(
+            ["migrate", SIDE[dialect]], project, {**environ, URL_ENV[dialect]: url}
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        with engine(url).connect() as connection:
+            checks = sa.inspect(connection).get_check_constraints("profiles")
+            assert "ck_profiles_tier_short" in {c["name"] for c in checks}
+
+
+@pytest.mark.parametrize(
+    ("module_checks", "dropped"),
+    [
+        # Every CHECK of the module's table named: a database CHECK it lacks was removed.
+        ([sa.CheckConstraint("x > 0", name="t_x_check")], True),
+        # An unnamed one: PostgreSQL's name for it (t_x_check) is no removal to write.
+        ([sa.CheckConstraint("x > 0")], False),
+    ],
+)
+def test_a_database_check_is_dropped_only_where_the_module_names_its_checks(
+    module_checks: list[sa.CheckConstraint], dropped: bool
+) -> None:
+    from twinschema.alembic_env import object_filter
+
+    module = sa.MetaData()
+    sa.Table("t", module, sa.Column("x", sa.Integer), *module_checks)
+    database = sa.MetaData()
+    reflected = sa.CheckConstraint("x > 1", name="t_y_check")
+    sa.Table("t", database, sa.Column("x", sa.Integer), reflected)
+    included = object_filter(module)
+    assert included(reflected, "t_y_check", "check_constraint", True, None) is dropped
+    # Alembic's own bookkeeping stays out, as before.
+    version = sa.Table("alembic_version", database)
+    assert not included(version, "alembic_version", "table", True, None)

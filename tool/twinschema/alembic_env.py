@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -35,6 +35,23 @@ def include_object(
 ) -> bool:
     """Autogenerate compares the application's tables, never Alembic's own bookkeeping."""
     return not (type_ == "table" and name == VERSION_TABLE)
+
+
+def object_filter(metadata: sa.MetaData) -> Callable[[Any, str | None, str, bool, Any], bool]:
+    """``include_object`` for a chain of ``metadata``, which also keeps a database's CHECK out
+    of the revision where the module's table has an unnamed one: Alembic's named-CHECK plugin
+    would drop it as removed (PostgreSQL names every CHECK), though the module may hold it
+    unnamed."""
+
+    def included(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "check_constraint" and reflected and compare_to is None:
+            table = metadata.tables.get(obj.table.key)
+            return table is not None and all(
+                c.name is not None for c in table.constraints if isinstance(c, sa.CheckConstraint)
+            )
+        return include_object(obj, name, type_, reflected, compare_to)
+
+    return included
 
 
 def compare_server_default(
@@ -84,10 +101,23 @@ _LITERAL = {"literal_binds": True}
 PLUGIN = "twinschema.server_default"
 
 
+# Alembic's opt-in plugin that autogenerates a named CHECK added to or dropped from a metadata
+# module (Alembic's own defaults compare none: a CHECK added to both modules made empty twins).
+# It compares by name only: an unnamed CHECK, and one changed in place, are not seen (README).
+CHECKS_PLUGIN = "alembic.ext.checkconstraint_byname"
+
+
 def _plugin_names() -> list[str] | None:
-    """The ``autogenerate_plugins`` a chain runs with: Alembic's own and twinschema's; None on
-    an Alembic without plugins (before 1.18), whose callable hook then does the comparison."""
-    return ["alembic.autogenerate.*", PLUGIN] if _registered() else None
+    """The ``autogenerate_plugins`` a chain runs with: Alembic's own, its named-CHECK plugin
+    where this Alembic has it, and twinschema's; None on an Alembic without plugins (before
+    1.18), whose callable hook then does the comparison."""
+    if not _registered():
+        return None
+    try:
+        import alembic.ext.checkconstraint_byname  # noqa: F401  (Alembic 1.18 has none)
+    except ImportError:  # pragma: no cover - depends on the Alembic installed
+        return ["alembic.autogenerate.*", PLUGIN]
+    return ["alembic.autogenerate.*", CHECKS_PLUGIN, PLUGIN]
 
 
 @cache
@@ -274,7 +304,7 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
         "render_item": render_item,
         # With the plugin, Alembic's callable hook is off (True: compare, through the plugin).
         "compare_server_default": compare_server_default if plugins is None else True,
-        "include_object": include_object,
+        "include_object": object_filter(metadata),
         "version_table": VERSION_TABLE,
         "template_args": {
             "domain_version": config.attributes.get("domain_version", domain_version)
