@@ -59,10 +59,47 @@ def test_arithmetic_on_one_column_lands_on_the_literal(
 # No landing: a bare column (its literal is probed as such), a product, quotient or remainder
 # by zero, a quotient that no value makes 0, two columns, an integer cast onto no integer, abs()
 # onto a negative, a column compared with no number, the column twice, c % n, a quotient of
-# literals (integer division on both dialects: not folded).
+# literals (integer division on both dialects: not folded). (The column twice lands by
+# bisection: ``ROOTS``.)
 NONE = ["n < 0.5", "CAST(n AS REAL) < 0.5", "n * 0 < 1", "n / 0 < 1", "1 / n = 0", "n * m < 1",
         "CAST(n AS INTEGER) < 0.5", "floor(n) < 0.5", "abs(n) < -1", "n * 2 < m",
-        "n * 2 = 'a'", "n * n < 1", "n % 0 = 1", "7 % n = 1", "n * 2 < 7 / 2"]  # fmt: skip
+        "n * 2 = 'a'", "n * n < m", "n % 0 = 1", "7 % n = 1", "n * 2 < 7 / 2"]  # fmt: skip
+
+
+# The column read more than once, or a power or square root of it (``root_landings``): where
+# the expression crosses the literal, found by bisection, at its shortest decimal.
+ROOTS = [
+    ("n * n * 10000 <> 3249", "(((n * n) * (10000)::numeric) <> (3249)::numeric)",
+     ["0.57", "-0.57"]),
+    ("n * n < 1", "((n * n) < (1)::numeric)", ["1", "-1"]),
+    ("n * n = 0", "((n * n) = (0)::numeric)", ["0"]),
+    ("power(n, 2) < 2", "(power(n, (2)::numeric) < (2)::numeric)",
+     ["1.414213562373095", "-1.414213562373095"]),
+    ("sqrt(n) = 3", "(sqrt(n) = (3)::numeric)", ["9"]),
+    ("n * n * n - n = 6", "((((n * n) * n) - n) = (6)::numeric)", ["2"]),
+    ("abs(n) * n > 2", "((abs(n) * n) > (2)::numeric)", ["1.414213562373095"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(("sqlite", "postgresql", "values"), ROOTS, ids=[c[0] for c in ROOTS])
+def test_the_column_read_twice_lands_by_bisection(
+    dialect: str, sqlite: str, postgresql: str, values: list[str]
+) -> None:
+    text = sqlite if dialect == "sqlite" else postgresql
+    assert sorted(landed(dialect, text)) == sorted(Decimal(v) for v in values)
+
+
+# No landing by bisection: a constant (n * 0 * n), another column, an integer cast (not
+# computed), a touch that does not cross off the grid's points (a Limit: (n - 0.3)^2 is 0 at
+# 0.3 only; n * n = 0 lands, at the grid's 0).
+NO_ROOT = ["n * 0 * n = 0", "n * n < m", "CAST(n * n AS INTEGER) = 2", "(n - 0.3) * (n - 0.3) = 0"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("text", NO_ROOT)
+def test_no_landing_by_bisection_where_nothing_crosses(dialect: str, text: str) -> None:
+    assert landed(dialect, text) == []
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
