@@ -145,15 +145,30 @@ def scale_reason(
     """Why a generated column parts the dialects where both store the witness but one side's
     column rounds it to its declared scale (``scale_targets``): ``t.g is numeric(5,2) on
     PostgreSQL, which rounds to 2 decimals on store (0.00 there, 0.001 on SQLite)``. None
-    elsewhere."""
+    elsewhere, and where the other side's value rounded to the scale is not the rounding
+    side's (then the expressions part on more than the scale)."""
     from twinschema.canonical.typemap_storage import ENFORCES_SCALE
 
     if outcomes is None or not scale_targets(columns) or not (outcomes[0][0] and outcomes[1][0]):
         return None
     n = 0 if columns[0].type.dialect in ENFORCES_SCALE else 1
+    if not _rounds_onto(outcomes[1 - n][1], outcomes[n][1], columns[n].type.scale or 0):
+        return None  # the other side's value, rounded to the scale, is still another
     other = "right" if n == 0 else "left"
     return (
         f"{typed_on(st, table, columns, n)}, which rounds to {columns[n].type.scale} decimals on "
         f"store ({probe_text(outcomes[n][1])} there, {probe_text(outcomes[1 - n][1])} on "
         f"{st.side_name(other)})"
     )
+
+
+def _rounds_onto(kept: Any, rounded: Any, scale: int) -> bool:
+    """True when ``kept`` (a number as computed) rounded half away from zero to ``scale`` is
+    ``rounded`` (0.6666666666666666 onto 0.67 at scale 2)."""
+    from decimal import ROUND_HALF_UP, DecimalException
+
+    try:
+        exact = Decimal(str(kept)).quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)
+        return exact == Decimal(str(rounded))
+    except (DecimalException, ValueError):
+        return False

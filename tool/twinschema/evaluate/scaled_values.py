@@ -18,9 +18,12 @@ its CHECK runs, while SQLite keeps the number as written, as a double.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
+from typing import Any
 
+# Enough digits to tell any probe value whole or not.
+_EXACT = Context(prec=400)
 # How far the search for ``inexact`` goes (s = 3 first finds 1.001; s = 1 finds none).
 _SEARCH = 10**5
 
@@ -45,6 +48,26 @@ def onto_literals(numbers: Sequence[Decimal], scale: int) -> list[Decimal]:
         else:  # -0.005 rounds away from zero, onto -0.01
             found += [-4 * fine, 4 * fine]
     return found
+
+
+def finer(values: Sequence[Any], scale: int) -> bool:
+    """True when one of ``values`` has more decimals than ``scale``: stored rounded on one
+    side (0.001 in a NUMERIC(6,2) is 0.00 on PostgreSQL, 0.001 on SQLite)."""
+    return any(_fraction(v.scaleb(scale, _EXACT)) for v in values if isinstance(v, Decimal))
+
+
+def no_double(values: Sequence[Any]) -> Decimal | None:
+    """The first of ``values`` that is a fraction no double holds (2.01, held as
+    2.0099999999999998), else None."""
+    return next(
+        (v for v in values if isinstance(v, Decimal) and _fraction(v) and Decimal(float(v)) != v),
+        None,
+    )
+
+
+def _fraction(value: Decimal) -> bool:
+    """True for a finite number that is not whole (exactly, however many digits it has)."""
+    return value.is_finite() and value != value.to_integral_value(context=_EXACT)
 
 
 @lru_cache(maxsize=32)
