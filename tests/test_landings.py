@@ -196,3 +196,25 @@ def test_a_scaled_value_whose_double_times_a_factor_is_inexact(
     assert got == tuple(Decimal(v) for v in expected)
     for value in got:  # each one's double product is not the double of the exact product
         assert float(value) * factor != float(value * factor)
+
+
+@pytest.mark.parametrize(
+    ("scale", "divisor", "expected"),
+    [
+        (2, "1.1", ["3.30", "-3.30"]),  # 3.3 / 1.1 is 2.9999999999999996 on doubles
+        (2, "0.1", ["0.30", "-0.30"]),  # 0.3 / 0.1 is 2.9999999999999996
+        (2, "2.5", []),  # a double: its multiples divide back exactly
+        (0, "3", []),  # integers: exact
+        (2, "0", []),  # no division by zero
+    ],
+)
+def test_a_scaled_multiple_of_a_divisor_whose_double_quotient_is_inexact(
+    scale: int, divisor: str, expected: list[str]
+) -> None:
+    from twinschema.evaluate.scaled_values import inexact_quotients
+
+    got = inexact_quotients(scale, Decimal(divisor))
+    assert got == tuple(Decimal(v) for v in expected)
+    for value in got:  # a whole multiple of the divisor, whose double quotient is not whole
+        assert value / Decimal(divisor) % 1 == 0
+        assert float(value) / float(divisor) != float(value / Decimal(divisor))

@@ -122,20 +122,42 @@ def scaled_products(
     c of it: the values whose double times c is not the double of the exact product
     (``scaled_values.inexact_times``): SQLite computes ``CAST(x * 1000 AS INTEGER)`` on a
     double, PostgreSQL on the stored numeric, and at x = 2.01 they give 2009 and 2010, a row
-    both store as written."""
+    both store as written; and for each constant d it divides by, the multiples of d whose
+    double quotient misses the whole number (``scaled_values.inexact_quotients``: 3.3 for
+    ``floor(x / 1.1)``, 2 on SQLite, 3 on PostgreSQL)."""
     sides = (st.left, st.right)
     reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
     if reads[0] is None or reads[1] is None:
         return ()
     numbers = dict.fromkeys(n for r in reads if r for n in r.numbers if n == int(n))
     factors = [int(n) for n in numbers][:_FACTORS]
+    divisors = _divisors(st, texts)[:_FACTORS]
     found: list[tuple[str, Decimal]] = []
     for name in sorted({c.lower() for r in reads if r for c in r.columns}):
         scales = [c.type.scale for c in (find(s, table, name)[1] for s in sides) if c]
         scale = next((s for s in scales if s is not None), None)
         for factor in factors if scale is not None else ():
             found += [(name, v) for v in scaled_values.inexact_times(scale, factor)]
+        for divisor in divisors if scale is not None else ():
+            found += [(name, v) for v in scaled_values.inexact_quotients(scale, divisor)]
     return tuple(dict.fromkeys(found))
+
+
+def _divisors(st: StageContext, texts: tuple[str, str]) -> list[Decimal]:
+    """The constants either side's expression divides by (``landings.divisors``)."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    from twinschema.evaluate.landings import divisors
+    from twinschema.records import SQLGLOT_DIALECTS
+
+    found: list[Decimal] = []
+    for side, text in zip((st.left, st.right), texts, strict=True):
+        try:
+            found += divisors(sqlglot.parse_one(text, read=SQLGLOT_DIALECTS[side.schema.dialect]))
+        except (SqlglotError, ValueError):
+            continue
+    return list(dict.fromkeys(found))
 
 
 def scale_reason(

@@ -47,6 +47,15 @@ _CAST = (Decimal("-0.5"), Decimal(0), Decimal("0.5"))
 _FOLD: dict[str, _Op] = {"Add": _CONTEXT.add, "Sub": _CONTEXT.subtract, "Mul": _CONTEXT.multiply}
 
 
+def divisors(tree: Any) -> list[Decimal]:
+    """The non-zero constants ``tree`` divides by (``x / 1.1``, PostgreSQL's ``x / (3)::numeric``
+    too), each once, in order."""
+    from sqlglot import exp
+
+    found = [constant(node.expression) for node in tree.find_all(exp.Div)]
+    return list(dict.fromkeys(c for c in found if c is not None and c.is_finite() and c))
+
+
 def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
     """Each (column name, value) where an arithmetic expression of that one column, compared
     with a number literal in ``tree``, lands on that literal (none for a bare column: its
