@@ -11,6 +11,7 @@ matched is run too where its operators depend on the dialect or its type limits 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from twinschema.evaluate.generated_rows import (
     as_stored,
     bound_landings,
     bound_targets,
+    corner_rows,
     scale_reason,
     scale_targets,
     scaled_products,
@@ -142,6 +144,8 @@ def _run_generated(
     )
     if found is None:
         return None
+    if st.cross and limited((lc, rc)):  # several columns at their CHECKs' ends together
+        found = replace(found, rows=found.rows + corner_rows(st, table, found))
     columns = (_without(found.left, lc), _without(found.right, rc))
     both = _computed(found.backends, columns, (lc, rc), (ltext, rtext), found.rows)
     if both is None or not telling(both):
