@@ -59,10 +59,47 @@ def test_arithmetic_on_one_column_lands_on_the_literal(
 # No landing: a bare column (its literal is probed as such), a product, quotient or remainder
 # by zero, a quotient that no value makes 0, two columns, an integer cast onto no integer, abs()
 # onto a negative, a column compared with no number, the column twice, c % n, a quotient of
-# literals (integer division on both dialects: not folded).
+# literals (integer division on both dialects: not folded). (The column twice lands by
+# bisection: ``ROOTS``.)
 NONE = ["n < 0.5", "CAST(n AS REAL) < 0.5", "n * 0 < 1", "n / 0 < 1", "1 / n = 0", "n * m < 1",
         "CAST(n AS INTEGER) < 0.5", "floor(n) < 0.5", "abs(n) < -1", "n * 2 < m",
-        "n * 2 = 'a'", "n * n < 1", "n % 0 = 1", "7 % n = 1", "n * 2 < 7 / 2"]  # fmt: skip
+        "n * 2 = 'a'", "n * n < m", "n % 0 = 1", "7 % n = 1", "n * 2 < 7 / 2"]  # fmt: skip
+
+
+# The column read more than once, or a power or square root of it (``root_landings``): where
+# the expression crosses the literal, found by bisection, at its shortest decimal.
+ROOTS = [
+    ("n * n * 10000 <> 3249", "(((n * n) * (10000)::numeric) <> (3249)::numeric)",
+     ["0.57", "-0.57"]),
+    ("n * n < 1", "((n * n) < (1)::numeric)", ["1", "-1"]),
+    ("n * n = 0", "((n * n) = (0)::numeric)", ["0"]),
+    ("power(n, 2) < 2", "(power(n, (2)::numeric) < (2)::numeric)",
+     ["1.414213562373095", "-1.414213562373095"]),
+    ("sqrt(n) = 3", "(sqrt(n) = (3)::numeric)", ["9"]),
+    ("n * n * n - n = 6", "((((n * n) * n) - n) = (6)::numeric)", ["2"]),
+    ("abs(n) * n > 2", "((abs(n) * n) > (2)::numeric)", ["1.414213562373095"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(("sqlite", "postgresql", "values"), ROOTS, ids=[c[0] for c in ROOTS])
+def test_the_column_read_twice_lands_by_bisection(
+    dialect: str, sqlite: str, postgresql: str, values: list[str]
+) -> None:
+    text = sqlite if dialect == "sqlite" else postgresql
+    assert sorted(landed(dialect, text)) == sorted(Decimal(v) for v in values)
+
+
+# No landing by bisection: a constant (n * 0 * n), another column, an integer cast (not
+# computed), a touch that does not cross off the grid's points (a Limit: (n - 0.3)^2 is 0 at
+# 0.3 only; n * n = 0 lands, at the grid's 0).
+NO_ROOT = ["n * 0 * n = 0", "n * n < m", "CAST(n * n AS INTEGER) = 2", "(n - 0.3) * (n - 0.3) = 0"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("text", NO_ROOT)
+def test_no_landing_by_bisection_where_nothing_crosses(dialect: str, text: str) -> None:
+    assert landed(dialect, text) == []
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
@@ -159,3 +196,25 @@ def test_a_scaled_value_whose_double_times_a_factor_is_inexact(
     assert got == tuple(Decimal(v) for v in expected)
     for value in got:  # each one's double product is not the double of the exact product
         assert float(value) * factor != float(value * factor)
+
+
+@pytest.mark.parametrize(
+    ("scale", "divisor", "expected"),
+    [
+        (2, "1.1", ["3.30", "-3.30"]),  # 3.3 / 1.1 is 2.9999999999999996 on doubles
+        (2, "0.1", ["0.30", "-0.30"]),  # 0.3 / 0.1 is 2.9999999999999996
+        (2, "2.5", []),  # a double: its multiples divide back exactly
+        (0, "3", []),  # integers: exact
+        (2, "0", []),  # no division by zero
+    ],
+)
+def test_a_scaled_multiple_of_a_divisor_whose_double_quotient_is_inexact(
+    scale: int, divisor: str, expected: list[str]
+) -> None:
+    from twinschema.evaluate.scaled_values import inexact_quotients
+
+    got = inexact_quotients(scale, Decimal(divisor))
+    assert got == tuple(Decimal(v) for v in expected)
+    for value in got:  # a whole multiple of the divisor, whose double quotient is not whole
+        assert value / Decimal(divisor) % 1 == 0
+        assert float(value) / float(divisor) != float(value / Decimal(divisor))

@@ -24,6 +24,14 @@ SCALE_REASON = (
     "{column} has scale {scale}: {rounds} rounds a value to {scale} decimals on store, "
     "{keeps} keeps them all (0.001 is 0.00 on one, 0.001 on the other)"
 )
+# Why a witness value of scale s that both store alike parts them: the dialect that does not
+# round to the scale keeps a fraction as a binary double (SQLite's NUMERIC(5,2) holds 2.01 as
+# 2.0099999999999998) and computes on it, 2.01 * 1000 = 2009.9999999999998 (``evaluate.context
+# .scale_reasons``, given the witness rows).
+SCALED_DOUBLE_REASON = (
+    "{column} has scale {scale}, yet {double} holds a fraction in it as a binary double and "
+    "computes on that ({value} is {near} there), {exact} in exact decimal"
+)
 
 # Dialects that refuse a value past a column's declared NUMERIC precision: PostgreSQL's
 # numeric(5,2) holds numbers below 1000 only ("numeric field overflow"), SQLite's NUMERIC(5,2)

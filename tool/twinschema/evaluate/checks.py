@@ -141,7 +141,16 @@ def why_dependent(
     # ``x / (4)::numeric``, is not why ``x / 4`` parts them); else those of either side, but
     # none when a column's declared scale (``scale_reasons``) is why.
     past = parted is None or any(unscaled_values.no_double(v) for row in parted.rows for v in row)
-    scaled = scale_reasons(st, table, {c for r in found if r is not None for c in r.columns}, past)
+    seen = (
+        None
+        if parted is None
+        else {
+            name.lower(): [row[n] for row in parted.rows]
+            for n, (name, _) in enumerate(parted.columns[0])
+        }
+    )
+    read = {c for r in found if r is not None for c in r.columns}
+    scaled = scale_reasons(st, table, read, past, seen)
     operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
     # An operator that does nothing on the witness row is no reason where a scale is one.

@@ -18,6 +18,7 @@ parting row is re-run on the stored row (``stored_rows.partings``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -30,7 +31,7 @@ from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.reasons import enforced_bound, narrower_integer, typed_on
 from twinschema.evaluate.stored_rows import stored_by
 from twinschema.evaluate.values import probe_text
-from twinschema.model import Column
+from twinschema.model import Column, Table
 
 # A probe row with what each side's generated column holds for it.
 Outcomes = tuple[tuple[Any, ...], Computed, Computed]
@@ -111,6 +112,40 @@ def as_stored(
     return list(kept_rows.values())
 
 
+# At most this many columns an expression reads get ``corner_rows`` (2^k rows).
+_CORNER_COLUMNS = 8
+
+
+def corner_rows(st: StageContext, table: Table, found: ProbeSet) -> tuple[tuple[Any, ...], ...]:
+    """For an expression of several number columns, the rows with each at either end of what
+    its own CHECKs name (the smallest and largest number of the CHECKs that read it alone; 0 for
+    one with none), every combination, those ``found`` lacks: ``x + y + z - w`` into a
+    smallint, each kept to 0..11000, reaches 33000 (past it on PostgreSQL) only at (11000,
+    11000, 11000, 0), which the cross product of four columns' probe values cuts away."""
+    if not 1 < len(found.names) <= _CORNER_COLUMNS:
+        return ()
+    dialect = st.left.schema.dialect
+    ends: list[list[Any]] = []
+    for name, (_, ctype) in zip(found.names, found.left, strict=True):
+        kinds = typemap.kinds_of(ctype)
+        if not kinds & typemap.NUMBER_KINDS:
+            return ()
+        own = [n for c in table.checks for n in _own_numbers(dialect, c.raw or c.expression, name)]
+        whole = bool(kinds & {"integer", "bigint", "smallint"})
+        values = {min(own), max(own)} if own else {Decimal(0)}
+        ends.append([int(v) if whole else v for v in sorted(values) if not whole or v % 1 == 0])
+    have = set(found.rows)
+    return tuple(r for r in itertools.product(*ends) if r not in have)
+
+
+def _own_numbers(dialect: str, text: str, column: str) -> tuple[Decimal, ...]:
+    """The finite numbers of a CHECK ``text`` that reads ``column`` and no other."""
+    reads = probes.reads(dialect, text)
+    if reads is None or {c.lower() for c in reads.columns} != {column.lower()}:
+        return ()
+    return tuple(n for n in reads.numbers if n.is_finite())
+
+
 # At most this many whole literals of an expression are tried as factors (``scaled_products``).
 _FACTORS = 3
 
@@ -122,20 +157,42 @@ def scaled_products(
     c of it: the values whose double times c is not the double of the exact product
     (``scaled_values.inexact_times``): SQLite computes ``CAST(x * 1000 AS INTEGER)`` on a
     double, PostgreSQL on the stored numeric, and at x = 2.01 they give 2009 and 2010, a row
-    both store as written."""
+    both store as written; and for each constant d it divides by, the multiples of d whose
+    double quotient misses the whole number (``scaled_values.inexact_quotients``: 3.3 for
+    ``floor(x / 1.1)``, 2 on SQLite, 3 on PostgreSQL)."""
     sides = (st.left, st.right)
     reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
     if reads[0] is None or reads[1] is None:
         return ()
     numbers = dict.fromkeys(n for r in reads if r for n in r.numbers if n == int(n))
     factors = [int(n) for n in numbers][:_FACTORS]
+    divisors = _divisors(st, texts)[:_FACTORS]
     found: list[tuple[str, Decimal]] = []
     for name in sorted({c.lower() for r in reads if r for c in r.columns}):
         scales = [c.type.scale for c in (find(s, table, name)[1] for s in sides) if c]
         scale = next((s for s in scales if s is not None), None)
         for factor in factors if scale is not None else ():
             found += [(name, v) for v in scaled_values.inexact_times(scale, factor)]
+        for divisor in divisors if scale is not None else ():
+            found += [(name, v) for v in scaled_values.inexact_quotients(scale, divisor)]
     return tuple(dict.fromkeys(found))
+
+
+def _divisors(st: StageContext, texts: tuple[str, str]) -> list[Decimal]:
+    """The constants either side's expression divides by (``landings.divisors``)."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    from twinschema.evaluate.landings import divisors
+    from twinschema.records import SQLGLOT_DIALECTS
+
+    found: list[Decimal] = []
+    for side, text in zip((st.left, st.right), texts, strict=True):
+        try:
+            found += divisors(sqlglot.parse_one(text, read=SQLGLOT_DIALECTS[side.schema.dialect]))
+        except (SqlglotError, ValueError):
+            continue
+    return list(dict.fromkeys(found))
 
 
 def scale_reason(
@@ -145,15 +202,30 @@ def scale_reason(
     """Why a generated column parts the dialects where both store the witness but one side's
     column rounds it to its declared scale (``scale_targets``): ``t.g is numeric(5,2) on
     PostgreSQL, which rounds to 2 decimals on store (0.00 there, 0.001 on SQLite)``. None
-    elsewhere."""
+    elsewhere, and where the other side's value rounded to the scale is not the rounding
+    side's (then the expressions part on more than the scale)."""
     from twinschema.canonical.typemap_storage import ENFORCES_SCALE
 
     if outcomes is None or not scale_targets(columns) or not (outcomes[0][0] and outcomes[1][0]):
         return None
     n = 0 if columns[0].type.dialect in ENFORCES_SCALE else 1
+    if not _rounds_onto(outcomes[1 - n][1], outcomes[n][1], columns[n].type.scale or 0):
+        return None  # the other side's value, rounded to the scale, is still another
     other = "right" if n == 0 else "left"
     return (
         f"{typed_on(st, table, columns, n)}, which rounds to {columns[n].type.scale} decimals on "
         f"store ({probe_text(outcomes[n][1])} there, {probe_text(outcomes[1 - n][1])} on "
         f"{st.side_name(other)})"
     )
+
+
+def _rounds_onto(kept: Any, rounded: Any, scale: int) -> bool:
+    """True when ``kept`` (a number as computed) rounded half away from zero to ``scale`` is
+    ``rounded`` (0.6666666666666666 onto 0.67 at scale 2)."""
+    from decimal import ROUND_HALF_UP, DecimalException
+
+    try:
+        exact = Decimal(str(kept)).quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)
+        return exact == Decimal(str(rounded))
+    except (DecimalException, ValueError):
+        return False

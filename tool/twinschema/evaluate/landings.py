@@ -23,6 +23,8 @@ from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, DecimalException
 from typing import Any
 
+from twinschema.evaluate import root_landings
+
 _Op = Callable[[Decimal, Decimal], Decimal]
 
 # At most this many landings per column (each gives up to three probe values); on an unscaled
@@ -45,6 +47,15 @@ _CAST = (Decimal("-0.5"), Decimal(0), Decimal("0.5"))
 _FOLD: dict[str, _Op] = {"Add": _CONTEXT.add, "Sub": _CONTEXT.subtract, "Mul": _CONTEXT.multiply}
 
 
+def divisors(tree: Any) -> list[Decimal]:
+    """The non-zero constants ``tree`` divides by (``x / 1.1``, PostgreSQL's ``x / (3)::numeric``
+    too), each once, in order."""
+    from sqlglot import exp
+
+    found = [constant(node.expression) for node in tree.find_all(exp.Div)]
+    return list(dict.fromkeys(c for c in found if c is not None and c.is_finite() and c))
+
+
 def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
     """Each (column name, value) where an arithmetic expression of that one column, compared
     with a number literal in ``tree``, lands on that literal (none for a bare column: its
@@ -64,7 +75,11 @@ def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
             continue
         for side, other in pairs:
             for target in _targets(other) if not _bare(side) else ():
-                found += [(c.lower(), v) for c, v in _invert(side, target) if v.is_finite()]
+                # Step by step; the column read twice (n * n), or a power or square root of
+                # it, by bisection.
+                stepwise = not root_landings.beyond_steps(side)
+                landed = _invert(side, target) if stepwise else root_landings.roots(side, target)
+                found += [(c.lower(), v) for c, v in landed if v.is_finite()]
     return tuple(dict.fromkeys(found))
 
 
@@ -76,8 +91,8 @@ def _targets(node: Any) -> list[Decimal]:
     if isinstance(node, exp.Any):
         inner = node.this.this if isinstance(node.this, exp.Paren) else node.this
         items = inner.expressions if isinstance(inner, exp.Array) else []
-        return [v for v in map(_constant, items) if v is not None and v.is_finite()]
-    value = _constant(node)
+        return [v for v in map(constant, items) if v is not None and v.is_finite()]
+    value = constant(node)
     return [] if value is None or not value.is_finite() else [value]  # 'NaN'::numeric
 
 
@@ -125,7 +140,7 @@ def _bare(node: Any) -> bool:
     return isinstance(node, exp.Column)
 
 
-def _constant(node: Any) -> Decimal | None:
+def constant(node: Any) -> Decimal | None:
     """The number ``node`` stands for: a literal (a string one only under a cast, PostgreSQL's
     ``'-0.5'::numeric``), negated, in parentheses or cast to a number, or a sum, difference or
     product of such (``50 + 7``; a quotient is not, integer division on both dialects); else
@@ -143,7 +158,7 @@ def _constant(node: Any) -> Decimal | None:
             cast = True
         node = node.this
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
-        left, right = _constant(node.this), _constant(node.expression)
+        left, right = constant(node.this), constant(node.expression)
         if left is None or right is None:
             return None
         value = _FOLD[type(node).__name__](left, right)
@@ -179,14 +194,14 @@ def _invert(node: Any, target: Decimal) -> list[tuple[str, Decimal]]:
             return []
         return [p for o in offsets for p in _invert(node.this, target + o)]
     if isinstance(node, exp.Round):
-        digits = _constant(node.args["decimals"]) if node.args.get("decimals") else Decimal(0)
+        digits = constant(node.args["decimals"]) if node.args.get("decimals") else Decimal(0)
         if digits is None or not digits.is_finite() or abs(digits) > 30 or digits % 1:
             return []
         half = Decimal(5).scaleb(-int(digits) - 1)
         return _invert(node.this, target - half) + _invert(node.this, target + half)
     if not isinstance(node, (exp.Mul, exp.Div, exp.Add, exp.Sub, exp.Mod)):
         return []
-    left, right = _constant(node.this), _constant(node.expression)
+    left, right = constant(node.this), constant(node.expression)
     operator = type(node).__name__
     try:
         if right is not None:  # x op c
