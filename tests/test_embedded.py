@@ -247,3 +247,19 @@ def test_a_server_left_by_a_killed_command_is_stopped_by_the_next(project: Path)
     _, err = following.communicate(timeout=300)
     assert following.returncode == 0, err
     assert not embedded.is_running(datadir)
+
+
+@pytest.mark.parametrize("made_here", [True, False])
+def test_a_folder_made_for_the_server_is_ignored_by_git(tmp_path: Path, made_here: bool) -> None:
+    """init's projects keep the server under var/pg: var/ is made with a .gitignore of its own
+    (a new user's round 20 found it shown by git status). A folder that existed is not touched."""
+    folder = tmp_path / "var"
+    if not made_here:
+        folder.mkdir()
+    server = embedded.start(folder / "pg", delete=True)
+    try:
+        assert embedded.is_running(folder / "pg")
+    finally:
+        server.stop()
+    ignore = folder / ".gitignore"
+    assert (ignore.read_text() if ignore.exists() else None) == ("*\n" if made_here else None)

@@ -116,7 +116,11 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
             return attached
     # Imported only here: attaching to a running server needs nothing of pgserver (nor psutil).
     pgserver = _pgserver()
-    datadir.parent.mkdir(parents=True, exist_ok=True)
+    if not datadir.parent.exists():
+        datadir.parent.mkdir(parents=True)
+        # A folder made here (the project's var/) holds only what twinschema keeps there: git
+        # ignores it, as a virtualenv's own .gitignore makes git ignore the virtualenv.
+        (datadir.parent / ".gitignore").write_text("*\n", encoding="utf-8")
     mode: str | None
     if delete:
         mode = "delete"
