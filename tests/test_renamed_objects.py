@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from pg_helpers import forget_imports, invoke_afresh
+from support.testing import execute
 from test_migrate_safety import HEADS, run_migrate, scratch_project, upgrade_to, write_revision
 
 from twinschema.compare.renames import Renamed, renamed
@@ -40,16 +40,6 @@ SAID_BACK = {
     "(SQLite cannot rename an index)",
 }
 COMMAND = {"sqlite": "twinschema migrate local", "postgresql": "twinschema migrate remote"}
-
-
-def run(url: str, *statements: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 def check(project: Path, urls: dict[str, str], *layers: str) -> tuple[int, dict[str, Any]]:
@@ -96,7 +86,7 @@ def test_a_renamed_index_is_warned_of_and_named_when_a_revision_fails_on_it(
     project = scratch_project(tmp_path)
     for side in urls:
         upgrade_to(project, side, urls[side], HEADS[side])
-    run(urls[dialect], *RENAME_BY_HAND[dialect])
+    execute(urls[dialect], *RENAME_BY_HAND[dialect])
 
     # In sync (matched by what it does): a warning only, the exit code untouched.
     code, report = check(project, urls, "live")
@@ -135,7 +125,7 @@ def test_a_renamed_index_is_warned_of_and_named_when_a_revision_fails_on_it(
         assert f"then migrate with `{COMMAND[dialect]} " in d["hint"], d["hint"]
 
     # Done as the hint says, the migration passes and everything is in sync.
-    run(urls[dialect], *RENAME_BACK[dialect])
+    execute(urls[dialect], *RENAME_BACK[dialect])
     assert migrate(project, dialect, urls[dialect]).exit_code == 0
     code, report = check(project, urls, "live")
     assert (code, report["differences"], renames_in(report)) == (0, [], [])
