@@ -38,10 +38,9 @@ def include_object(
 
 
 def object_filter(metadata: sa.MetaData) -> Callable[[Any, str | None, str, bool, Any], bool]:
-    """``include_object`` for a chain of ``metadata``, which also keeps a database's CHECK out
-    of the revision where the module's table has an unnamed one: Alembic's named-CHECK plugin
-    would drop it as removed (PostgreSQL names every CHECK), though the module may hold it
-    unnamed."""
+    """``include_object`` for a chain of ``metadata``; it also keeps a database's CHECK out of
+    the revision where the module's table has an unnamed one, which Alembic's named-CHECK
+    plugin would drop as removed (PostgreSQL names every CHECK)."""
 
     def included(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
         if type_ == "check_constraint" and reflected and compare_to is None:
