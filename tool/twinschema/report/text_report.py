@@ -43,20 +43,7 @@ def plain(report: Report, verbose: bool) -> str:
                 # visible_sql: a message quoting SQL with a newline stays one line
                 message, hint = visible_sql(d.message), visible_sql(d.hint)
                 lines.append(f"    {d.kind}: {message}. [{sides}] hint: {hint}")
-    if value_warnings(report):
-        lines.append("")
-        lines.append(warnings_heading(report, verbose))
-        for w in value_warnings(report) if verbose else ():
-            lines.append(
-                f"  [{w.layer}] {w.kind}: {visible_sql(w.message)}. hint: {visible_sql(w.hint)}"
-            )
-    if other_warnings(report):  # few, each with its own fix: always listed
-        lines.append("")
-        lines.append(f"{len(other_warnings(report))} warning(s) (the exit code ignores them):")
-        for w in other_warnings(report):
-            lines.append(
-                f"  [{w.layer}] {w.kind}: {visible_sql(w.message)}. hint: {visible_sql(w.hint)}"
-            )
+    lines += _warning_lines(report, verbose)
     if verbose and report.equivalences:
         lines.append("")
         lines.append("equivalences (accepted as the same):")
@@ -105,6 +92,23 @@ def values_line(result: LayerResult) -> str | None:
 
 
 VALUE_WARNING = "value_compatibility"
+
+
+def _warning_lines(report: Report, verbose: bool) -> list[str]:
+    """The value warnings' heading (each listed with ``verbose``), then the other warnings, few
+    and each with its own fix, always listed."""
+    lines: list[str] = []
+    values, others = value_warnings(report), other_warnings(report)
+    if values:
+        lines += ["", warnings_heading(report, verbose), *(_warning(w) for w in values if verbose)]
+    if others:
+        heading = f"{len(others)} warning(s) (the exit code ignores them):"
+        lines += ["", heading, *(_warning(w) for w in others)]
+    return lines
+
+
+def _warning(w: Difference) -> str:
+    return f"  [{w.layer}] {w.kind}: {visible_sql(w.message)}. hint: {visible_sql(w.hint)}"
 
 
 def value_warnings(report: Report) -> list[Difference]:
