@@ -539,12 +539,14 @@ def test_init_writes_the_unique_constraints_each_database_keeps(
         if _dialect_of(d["left_source"]) == _dialect_of(d["right_source"])
     ]
     assert own == [], details(report)
-    # Across the dialects only what truly differs: PostgreSQL's character(1) pads, so its CHECK
-    # takes 'X ' as 'X'.
+    # Across the dialects only what truly differs: PostgreSQL's character(1) pads, the type
+    # difference. Its CHECK takes 'X ' as the 'X' it stores, which SQLite accepts too: the same
+    # CHECK by what each stores, in every layer (a new user's round 20 found the models layer
+    # alone reporting it, as the metadata module's lock = 'X'::bpchar parsed as the LOCK
+    # command: an allowance for it was stale in the live layer).
     assert code == 1
     assert set(kinds(report)) == {
         ("column_type", "appservice_stream_position", "lock"),
-        ("check", "appservice_stream_position", None),
     }, details(report)
 
 

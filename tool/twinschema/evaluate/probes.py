@@ -78,17 +78,19 @@ def reads(dialect: str, text: str) -> Reads | None:
     for literal in tree.find_all(exp.Literal):
         if literal.is_string:
             strings.append(str(literal.this))
-            # PostgreSQL prints a negative bound as text cast to a number: ``'-999'::integer``.
-            parent = literal.parent
-            if not (
-                isinstance(parent, exp.Cast) and parent.to.is_type(*exp.DataType.NUMERIC_TYPES)
-            ):
+            cast = literal.parent  # PostgreSQL prints a negative bound ``'-999'::integer``
+            if not (isinstance(cast, exp.Cast) and cast.to.is_type(*exp.DataType.NUMERIC_TYPES)):
                 continue
         try:
             value = Decimal(str(literal.this))
         except InvalidOperation:
             continue
         numbers.append(-value if isinstance(literal.parent, exp.Neg) else value)
+    # Arithmetic of literals alone is the number it folds to (``x > 0 - 999``: -999).
+    for node in tree.find_all(exp.Add, exp.Sub, exp.Mul):
+        folded = landings.constant(node)
+        if folded is not None and folded.is_finite():
+            numbers.append(folded)
     # A JSON path becomes a path object, not a literal, in the tree: its text is read as written.
     strings += [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", text)]
     lengths: list[int] = []
