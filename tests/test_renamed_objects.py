@@ -111,6 +111,7 @@ def test_a_renamed_index_is_warned_of_and_named_when_a_revision_fails_on_it(
     failed = migrate(project, dialect, urls[dialect])
     assert failed.exit_code == 3, failed.output
     assert INDEX in failed.output
+    assert "renamed by hand on this database? `twinschema check` names" in failed.output
 
     # The hints of the database behind its chain name the rename first, not migrating alone.
     code, report = check(project, urls, "live", "migrations")

@@ -22,10 +22,24 @@ from twinschema.urls import first_line
 
 def cause_of(exc: Exception) -> str:
     """What made a revision fail, in one line: the database's message, or the Python error's
-    type and message."""
+    type and message; where the database has no object the revision names (PostgreSQL's
+    undefined_object, SQLite's no such index), that it may have been renamed by hand."""
     if isinstance(exc, sa.exc.DBAPIError | TwinschemaError):
-        return first_line(exc)
+        return first_line(exc) + (_RENAMED if _names_a_missing_object(exc) else "")
     return f"{type(exc).__name__}: {first_line(exc)}".rstrip(": ")
+
+
+_RENAMED = (
+    " (renamed by hand on this database? `twinschema check` names such an object in a "
+    "`renamed` warning, with the statement that renames it back)"
+)
+
+
+def _names_a_missing_object(exc: Exception) -> bool:
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) == "42704":  # undefined_object: an index, a constraint
+        return True
+    return isinstance(exc, sa.exc.OperationalError) and "no such index" in str(orig)
 
 
 def lint_pending(
