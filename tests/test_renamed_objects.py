@@ -179,3 +179,19 @@ def test_a_renamed_check_is_found_and_another_check_is_not() -> None:
         Renamed("t", "check", "ck_t_a", "t_a")
     ]
     assert renamed(_table(checks=(same,)), _table(checks=(CheckConstraint("a > 1", "t_a"),))) == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "hinted"),
+    [("DROP INDEX no_such_index", True), ("SELECT * FROM no_such_table", False)],
+)
+def test_only_a_missing_object_is_hinted_as_renamed(
+    db_url: str, statement: str, hinted: bool
+) -> None:
+    """A revision failing on an index the database lacks says it may have been renamed by hand;
+    another failure (a missing table) keeps the database's message alone."""
+    from twinschema.migrations.migrate_lint import cause_of
+
+    with pytest.raises(sa.exc.DBAPIError) as failed:
+        execute(db_url, statement)
+    assert ("renamed by hand on this database?" in cause_of(failed.value)) is hinted
