@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from pg_helpers import forget_imports, invoke_afresh
 from support.testing import execute
 from test_migrate_safety import HEADS, run_migrate, scratch_project, upgrade_to, write_revision
