@@ -132,12 +132,16 @@ def _run_generated(
     rtext = rc.generated.raw or rc.generated.expression
     bound = enforced_bound((lc, rc)) if st.cross else None
     numbers = (() if bound is None else (bound, -bound)) + scale_targets((lc, rc))
+    if st.cross and limited((lc, rc)):
+        # The numbers the table's CHECKs name, as literals (each with its neighbours: x > 40000
+        # lets 40001 through; x IN (1, 40000) lets 40000).
+        numbers += _check_numbers(st.left.schema.dialect, table)
     length = enforced_length((lc, rc)) if st.cross else None
     lengths = () if length is None else (length,)
     landed: tuple[tuple[str, Decimal], ...] = ()
     if st.cross:
         landed = bound_landings((lc, rc), (ltext, rtext))
-        landed += _as_they_are(st, table, (lc, rc), ltext)
+        landed += _as_they_are(st, (lc, rc), ltext)
         landed += scaled_products(st, table.name, (ltext, rtext))
     found = probe_rows(
         st, table.name, ltext, rtext, numbers=numbers, lengths=lengths, landed=landed
@@ -216,19 +220,16 @@ def _gives(outcome: Computed) -> str:
 
 
 def _as_they_are(
-    st: StageContext, table: Table, columns: tuple[Column, Column], text: str
+    st: StageContext, columns: tuple[Column, Column], text: str
 ) -> tuple[tuple[str, Decimal], ...]:
     """Values for each column the expression reads, after its landings: the ends of the
-    generated column's type as they are (a bare copy, ``AS (x)``, lands on them unchanged)
-    and the numbers the table's CHECKs name (``x IN (1, 40000)`` lets 40000 through)."""
+    generated column's type as they are (a bare copy, ``AS (x)``, lands on them unchanged)."""
     if not limited(columns):
         return ()
-    dialect = st.left.schema.dialect
-    reads = probes.reads(dialect, text)
+    reads = probes.reads(st.left.schema.dialect, text)
     if reads is None:
         return ()
-    values = bound_targets(columns) + _check_numbers(dialect, table)
-    return tuple((c, v) for c in sorted(reads.columns) for v in values)
+    return tuple((c, v) for c in sorted(reads.columns) for v in bound_targets(columns))
 
 
 def _check_numbers(dialect: str, table: Table) -> tuple[Decimal, ...]:
