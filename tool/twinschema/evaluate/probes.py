@@ -8,6 +8,7 @@ a row on which they part is a witness of the difference.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -382,18 +383,17 @@ def _decimals(
 
 def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:
     """The cross product of the columns' values, each list cut from its end (its least telling
-    values) until the product fits ``limit``."""
+    values) until the product fits ``limit``; then each value cut away once, the other columns
+    at their first (NULL where they take it): every value is tried."""
     lists = [list(v) for v in columns]
-    while _product(lists) > limit:
+    while math.prod(map(len, lists)) > limit:
         longest = max(range(len(lists)), key=lambda i: len(lists[i]))
         if len(lists[longest]) <= 2:
             break
         lists[longest].pop()
-    return list(itertools.product(*lists))
-
-
-def _product(lists: list[list[Any]]) -> int:
-    total = 1
-    for values in lists:
-        total *= len(values)
-    return total
+    firsts = [values[0] for values in lists]
+    alone = [
+        (*firsts[:n], v, *firsts[n + 1 :]) for n, values in enumerate(columns)
+        for v in values[len(lists[n]) :]
+    ]  # fmt: skip
+    return list(itertools.product(*lists)) + alone
