@@ -257,7 +257,8 @@ def test_falling_back_to_the_embedded_server_is_said_in_one_line(
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert one_line(checked.stderr) == f"twinschema: {said}"
     assert not embedded.is_running(project / "var" / "pg")  # stopped by the command
-    before.assert_same("var/local.db")  # the user's database was never touched
+    # The user's database was never touched; the embedded server's new var/ ignores itself.
+    before.assert_same("var/local.db", "var/.gitignore")
 
 
 def test_a_variable_of_the_wrong_scheme_is_ignored_with_a_notice(
@@ -289,7 +290,8 @@ def test_a_variable_of_the_wrong_scheme_is_ignored_with_a_notice(
     )
     assert len(lines) == 2
     assert at_head(f"sqlite:///{default}", "sqlite")
-    before.assert_same("var/local.db")  # the user's PostgreSQL database is still empty
+    # The user's PostgreSQL database is still empty; the server's new var/ ignores itself.
+    before.assert_same("var/local.db", "var/.gitignore")
 
 
 def test_init_ignores_a_variable_of_the_wrong_scheme_with_a_notice(
