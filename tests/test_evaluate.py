@@ -573,7 +573,7 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
 def test_probe_rows_follow_the_kind_and_the_literals() -> None:
     """The probes of an integer column hold NULL, the literals and their neighbours, and 2^31;
     those of a text column the literals' case variants and the bound and one past it."""
-    from twinschema.evaluate import probes
+    from twinschema.evaluate import crossed_rows, probes
 
     found = probes.reads("postgresql", "x BETWEEN -5 AND 7 AND s <> 'Ab'")
     assert found is not None
@@ -582,7 +582,7 @@ def test_probe_rows_follow_the_kind_and_the_literals() -> None:
     assert {None, -5, -6, -4, 7, 6, 8, 0, 2**31}.issubset(numbers)
     strings = probes.values_for("varchar", found.numbers, found.strings, lengths=(3,))
     assert {None, "", "Ab", "AB", "ab", "aB", "xxx", "xxxx"}.issubset(strings)
-    rows = probes.cross([numbers, strings], limit=50)
+    rows = crossed_rows.cross([numbers, strings], limit=50)
     assert (None, None) in rows
     # The product is cut to the limit; every value cut from it is still tried once, the other
     # column NULL (a landing late in a long list parted two CHECKs only beside a NULL).
@@ -1009,3 +1009,18 @@ def test_a_time_of_day_says_how_it_is_kept(
     assert (verdict.kind, verdict.value) == (CURRENT_TIME_OF_DAY, kept), verdict
     # SQLite's adds the text it stores ("as text 'HH:MM:SS'").
     assert verdict.describe().startswith(f"the current time of day, {kept}"), verdict
+
+
+def test_crossed_rows_put_one_columns_numbers_beside_anothers_extremes() -> None:
+    """Beyond the cut product, each number of one column meets each extreme of another (the
+    three largest and smallest), the rest at their first value: 9999 beside 2147483647, where
+    x + y overflows PostgreSQL's int4; a text column has no extremes."""
+    from twinschema.evaluate import crossed_rows
+
+    xs, ys, texts = [None, -1, 9999], [None, *range(40), 2**31 - 1, 2**31], [None, "a"]
+    rows = crossed_rows.cross([xs, ys, texts], limit=20)
+    assert (9999, 2**31 - 1, None) in rows and (9999, 0, None) in rows
+    assert len(rows) == len(set(rows))
+    assert crossed_rows.cross([[None, "a"], [None, "b"]], limit=20) == [
+        (None, None), (None, "b"), ("a", None), ("a", "b"),
+    ]  # fmt: skip

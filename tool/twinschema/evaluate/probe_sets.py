@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import landings, probes
+from twinschema.evaluate import crossed_rows, landings, probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
@@ -92,7 +92,7 @@ def _rows(
         tuple(lc.name for lc, _ in pairs),
         tuple(probe_column(lc) for lc, _ in pairs),
         tuple(probe_column(rc) for _, rc in pairs),
-        tuple(probes.cross(values)),
+        tuple(crossed_rows.cross(values)),
         (lb, rb),
     )
 

@@ -8,7 +8,6 @@ a row on which they part is a witness of the difference.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -19,9 +18,6 @@ from twinschema.canonical import typemap
 from twinschema.evaluate import landings, probe_strings, scaled_values, unscaled_values
 from twinschema.model import Column
 from twinschema.sql_expression import parse_expression
-
-# At most this many rows are tried per pair of CHECKs (the cross product is cut down to it).
-MAX_ROWS = 600
 
 _INTEGER_KINDS = frozenset({"integer", "bigint", "smallint"})
 _DECIMAL_KINDS = frozenset({"numeric", "float"})
@@ -379,21 +375,3 @@ def _decimals(
         onto += [*landed, *scaled_values.onto_literals(landed, scale)]
         found[at:at] = [fine, 5 * fine, 1 - 5 * fine, -5 * fine, *onto]
     return [float(d) if scale is None and not exact else d for d in found]
-
-
-def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:
-    """The cross product of the columns' values, each list cut from its end (its least telling
-    values) until the product fits ``limit``; then each value cut away once, the other columns
-    at their first (NULL where they take it): every value is tried."""
-    lists = [list(v) for v in columns]
-    while math.prod(map(len, lists)) > limit:
-        longest = max(range(len(lists)), key=lambda i: len(lists[i]))
-        if len(lists[longest]) <= 2:
-            break
-        lists[longest].pop()
-    firsts = [values[0] for values in lists]
-    alone = [
-        (*firsts[:n], v, *firsts[n + 1 :]) for n, values in enumerate(columns)
-        for v in values[len(lists[n]) :]
-    ]  # fmt: skip
-    return list(itertools.product(*lists)) + alone

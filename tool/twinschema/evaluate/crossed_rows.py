@@ -1,0 +1,63 @@
+"""The probe rows of several columns from each column's probe values (``probes.values_for``): a
+cross product cut to a size, every value still tried once, and the columns' extremes together,
+where arithmetic over two columns overflows one database's integers and not the other's
+(``x + y`` over two int4 columns fails on PostgreSQL past 2147483647; SQLite's integers are
+64-bit)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from decimal import Decimal
+from typing import Any
+
+# At most this many rows of the cross product are tried per pair of expressions.
+MAX_ROWS = 600
+# At most this many rows put one column's numbers beside another's extremes.
+_MAX_EXTREMES = 1024
+
+
+def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:
+    """The cross product of the columns' values, each list cut from its end (its least telling
+    values) until the product fits ``limit``; then each value cut away once, the other columns
+    at their first (NULL where they take it): every value is tried; then each number of one
+    number column beside each extreme of another (``_extremes``)."""
+    lists = [list(v) for v in columns]
+    while math.prod(map(len, lists)) > limit:
+        longest = max(range(len(lists)), key=lambda i: len(lists[i]))
+        if len(lists[longest]) <= 2:
+            break
+        lists[longest].pop()
+    firsts = [values[0] for values in lists]
+    alone = [
+        (*firsts[:n], v, *firsts[n + 1 :]) for n, values in enumerate(columns)
+        for v in values[len(lists[n]) :]
+    ]  # fmt: skip
+    rows = [*itertools.product(*lists), *alone, *_extremes(columns, firsts)]
+    return list(dict.fromkeys(rows))
+
+
+def _extremes(columns: list[list[Any]], firsts: list[Any]) -> list[tuple[Any, ...]]:
+    """Each number of one number column beside each extreme of another, the rest at their
+    first value (``x IN (-1, 9999)`` beside a y of 2147483647: x + y overflows int4)."""
+    ends = [_ends(values) for values in columns]
+    rows: dict[tuple[Any, ...], None] = {}
+    for n, m in itertools.permutations(range(len(columns)), 2):
+        for v, e in itertools.product(_numbers(columns[n]), ends[m]):
+            row = list(firsts)
+            row[n], row[m] = v, e
+            rows[tuple(row)] = None
+    return list(rows)[:_MAX_EXTREMES]
+
+
+def _numbers(values: list[Any]) -> list[Any]:
+    return sorted(
+        {v for v in values if isinstance(v, int | float | Decimal) and not isinstance(v, bool)}
+    )
+
+
+def _ends(values: list[Any]) -> list[Any]:
+    """A number column's three largest and three smallest values (none for other columns): the
+    outermost may be past what one side's type holds (2**63 - 1 in an int4), the next are not."""
+    numbers = _numbers(values)
+    return list(dict.fromkeys([*numbers[-3:], *numbers[:3]]))
