@@ -27,6 +27,7 @@ from twinschema.evaluate.generated_rows import (
     bound_landings,
     bound_targets,
     corner_rows,
+    inexact_pairs,
     scale_reason,
     scale_targets,
     scaled_products,
@@ -151,6 +152,8 @@ def _run_generated(
         return None
     if st.cross and limited((lc, rc)):  # several columns at their CHECKs' ends together
         found = replace(found, rows=found.rows + corner_rows(st, table, found))
+    if st.cross:  # two scaled columns at fractions whose doubles add up off the decimal
+        found = replace(found, rows=found.rows + inexact_pairs(found))
     columns = (_without(found.left, lc), _without(found.right, rc))
     both = _computed(found.backends, columns, (lc, rc), (ltext, rtext), found.rows)
     if both is None or not telling(both):

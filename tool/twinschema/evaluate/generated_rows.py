@@ -138,6 +138,35 @@ def corner_rows(st: StageContext, table: Table, found: ProbeSet) -> tuple[tuple[
     return tuple(r for r in itertools.product(*ends) if r not in have)
 
 
+def inexact_pairs(found: ProbeSet) -> tuple[tuple[Any, ...], ...]:
+    """For an expression of two or more scaled number columns, rows with two of them at values
+    whose double sum, difference or product is no decimal of theirs (0.1 + 0.2 is
+    0.30000000000000004 on SQLite, 0.3 on PostgreSQL), the others at their first value; those
+    ``found`` lacks. The cross product of their probe values cuts such fractions away."""
+    scaled = [
+        n for n, ((_, lt), (_, rt)) in enumerate(zip(found.left, found.right, strict=True))
+        if (lt.scale or rt.scale or 0) > 0
+    ]  # fmt: skip
+    if len(scaled) < 2:
+        return ()
+    first = next(iter(found.rows), tuple(None for _ in found.names))
+    rows = []
+    for n, m in itertools.permutations(scaled[:_CORNER_COLUMNS], 2):
+        for a, b in _INEXACT:
+            row = list(first)
+            row[n], row[m] = a, b
+            rows.append(tuple(row))
+    have = set(found.rows)
+    return tuple(r for r in dict.fromkeys(rows) if r not in have)
+
+
+# One-decimal pairs whose double sum, difference or product SQLite computes off the decimal:
+# 0.1 + 0.2, 0.3 - 0.1 (0.19999999999999998), 0.7 + 0.1 (0.7999999999999999), 0.1 * 0.3.
+_INEXACT = tuple(
+    (Decimal(a), Decimal(b)) for a, b in (("0.1", "0.2"), ("0.3", "0.1"), ("0.7", "0.1"))
+)
+
+
 def _own_numbers(dialect: str, text: str, column: str) -> tuple[Decimal, ...]:
     """The finite numbers of a CHECK ``text`` that reads ``column`` and no other."""
     reads = probes.reads(dialect, text)
