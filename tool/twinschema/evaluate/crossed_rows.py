@@ -1,8 +1,8 @@
 """The probe rows of several columns from each column's probe values (``probes.values_for``): a
-cross product cut to a size, every value still tried once, and the columns' extremes together,
-where arithmetic over two columns overflows one database's integers and not the other's
-(``x + y`` over two int4 columns fails on PostgreSQL past 2147483647; SQLite's integers are
-64-bit)."""
+cross product cut to a size, every value still tried once, and each number of one column beside
+another's extremes, where arithmetic over two columns overflows one database's integers and not
+the other's (``x + y`` over two int4 columns fails on PostgreSQL past 2147483647; SQLite's
+integers are 64-bit)."""
 
 from __future__ import annotations
 
