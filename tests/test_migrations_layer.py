@@ -786,3 +786,48 @@ def test_no_cache_runs_the_chain_every_time(project: Project) -> None:
         assert code == 0, report
     assert _runs(project) == before + 6
     assert not (project.root / "var/cache").exists()
+
+
+def test_a_downgrade_that_leaves_an_index_is_blamed_alone(project: Project) -> None:
+    """Three revisions, the third's downgrade() forgetting its index: that index is still there
+    after the second revision's (right) downgrade too, but only the third is blamed (a new
+    user's round 22 found the earlier, right revisions blamed as well)."""
+    project.edit("domain.yaml", "version: 1\n", "version: 3\n")
+    indexes = {
+        "0002": ("ix_profiles_tier", "tier"),
+        "0003": ("ix_profiles_joined_at", "joined_at"),
+    }
+    for module in ("schemas/postgres.py", "schemas/sqlite.py"):
+        project.edit(
+            module,
+            "    sa.Index(None, p.community_id),\n",
+            "    sa.Index(None, p.community_id),\n"
+            '    sa.Index("ix_profiles_tier", p.tier),\n'
+            '    sa.Index("ix_profiles_joined_at", p.joined_at),\n',
+        )
+    for dialect, label in (("sqlite", "sqlite"), ("postgres", "postgresql")):
+        below = f"0001_initial_{label}"
+        for number, (name, column) in indexes.items():
+            downgrade = f'op.drop_index("{name}", table_name="profiles")'
+            if number == "0003" and dialect == "postgres":
+                downgrade = "pass"
+            project.write(
+                f"migrations_{dialect}/versions/{number}_{column}_{label}.py",
+                revision_text(
+                    f"{number}_{column}_{label}",
+                    below,
+                    int(number),
+                    f'op.create_index("{name}", "profiles", ["{column}"])',
+                    downgrade,
+                ),
+            )
+            below = f"{number}_{column}_{label}"
+    project.migrate("local")
+    project.migrate("remote")
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    roundtrip = found(report, "migration_roundtrip")
+    assert [(d["left_source"], d["name"]) for d in roundtrip] == [
+        ("migrations_postgres", "ix_profiles_joined_at")
+    ], [d["message"] for d in roundtrip]
+    assert "0003_joined_at_postgresql" in roundtrip[0]["message"]

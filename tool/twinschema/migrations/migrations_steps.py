@@ -77,10 +77,13 @@ def step_differences(
     domain: Domain | None,
 ) -> list[Difference]:
     """Per revision whose downgrade() does not give back the schema before its upgrade():
-    each difference, naming the revision and its file (base first)."""
+    each difference, naming the revision and its file (base first). What a later revision's
+    downgrade left is carried down through every step below it: it is that revision's alone,
+    not blamed again on the revisions whose downgrades ran after it."""
     paths = {rev.revision: rev.path for rev in chain.revisions}
-    differences: list[Difference] = []
-    for revision, before in run.before.items():
+    blamed: list[list[Difference]] = []
+    carried: set[tuple[str | None, ...]] = set()
+    for revision, before in reversed(run.before.items()):  # in the order they were undone
         after = run.after.get(revision)
         if after is None:
             continue
@@ -89,8 +92,12 @@ def step_differences(
         left = Side(canonical(before), f"{chain.label} before {revision}", fix, role="chain")
         right = Side(canonical(after), f"{chain.label} after the downgrade of {revision}", fix)
         right = replace(right, role="chain")
-        for d in compare(left, right, layer=LAYER, domain=domain).differences:
-            differences.append(
+        found = compare(left, right, layer=LAYER, domain=domain).differences
+        own = [d for d in found if _carried(d) not in carried]
+        carried |= {_carried(d) for d in found}
+        blamed.append([])
+        for d in own:
+            blamed[-1].append(
                 replace(
                     d,
                     kind=ROUNDTRIP,
@@ -101,4 +108,9 @@ def step_differences(
                     hint=f"make downgrade() in {path} undo exactly what its upgrade() does",
                 )
             )
-    return differences
+    return [d for ds in reversed(blamed) for d in ds]
+
+
+def _carried(d: Difference) -> tuple[str | None, ...]:
+    """What a difference is about, whatever step shows it: its kind, object and both sides."""
+    return (d.kind, d.table, d.column, d.name, d.left, d.right)
