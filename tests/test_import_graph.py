@@ -51,6 +51,7 @@ FLOORS: dict[str, int] = {
     # Alembic environment compares and renders (SQLAlchemy and, when rendering, Alembic only).
     "twinschema.declared_types": 0,
     "twinschema.sql_expression": 0,
+    "twinschema.sql_names": 0,
     "twinschema.dialects": 1,
     "twinschema.dialects.*": 1,
     "twinschema.definitions": 1,

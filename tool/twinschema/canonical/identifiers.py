@@ -8,20 +8,11 @@ SQL against a catalog name goes through ``fold``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
-PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")  # a name printed without quotes
+from twinschema.sql_names import PLAIN_NAME, quoted, sql_name
 
-
-def quoted(name: str) -> str:
-    """``name`` in double quotes, inner quotes doubled: the name exactly, in either dialect."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_name(name: str) -> str:
-    """``name`` as SQL writes it: bare when plain (lower case, no quoting needed), else quoted."""
-    return name if PLAIN_NAME.fullmatch(name) else quoted(name)
+__all__ = ["PLAIN_NAME", "quoted", "sql_name"]
 
 
 def _postgresql(name: str, quoted: bool) -> str:

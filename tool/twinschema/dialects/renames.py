@@ -4,19 +4,12 @@ gives it: the statement a hint names (``compare.renames`` finds what was renamed
 from __future__ import annotations
 
 from twinschema.records.dialects import POSTGRESQL
+from twinschema.sql_names import sql_name as _name
 
 # The longest name each dialect keeps, in bytes (PostgreSQL cuts longer ones to NAMEDATALEN - 1,
 # and SQLAlchemy shortens a naming convention's with a hash): a module's name past it is never
 # the database's, and is not taken for a rename.
 LONGEST_NAME: dict[str, int] = {POSTGRESQL: 63}
-
-
-def _name(name: str) -> str:
-    """``name`` as SQL writes it: bare when plain, else in double quotes."""
-    plain = name.isascii() and (name[:1].isalpha() or name[:1] == "_") and name == name.lower()
-    if plain and all(c.isalnum() or c in "_$" for c in name):
-        return name
-    return '"' + name.replace('"', '""') + '"'
 
 
 def fits(dialect: str, name: str) -> bool:

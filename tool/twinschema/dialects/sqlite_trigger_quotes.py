@@ -29,6 +29,7 @@ from typing import Any
 from twinschema.definitions import spans
 from twinschema.dialects.sqlite_explain import Program, try_program
 from twinschema.dialects.sqlite_quoted import settled
+from twinschema.sql_names import quoted
 
 # Past this many compilations a trigger keeps its remaining double-quoted tokens as written.
 _MAX_TRIES = 64
@@ -124,7 +125,7 @@ def _program(conn: sqlite3.Connection, name: str, sql: str, fire: str) -> Progra
     """The program of ``fire`` with the trigger ``sql`` alone on its table, without the operands
     that change with no meaning; None when either fails to compile or the program does not hold
     the trigger's (an ``UPDATE OF`` a column no UPDATE sets: every rewrite would compile alike)."""
-    drop = 'DROP TRIGGER IF EXISTS "' + name.replace('"', '""') + '"'
+    drop = "DROP TRIGGER IF EXISTS " + quoted(name)
     try:
         conn.execute(drop)
         conn.execute(sql)
@@ -154,18 +155,14 @@ def _plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
 def _firing(conn: sqlite3.Connection, event: str, table: str) -> str:
     """A statement on ``table`` that fires its ``event`` triggers (an UPDATE sets every column,
     so any ``UPDATE OF`` list fires)."""
-    quoted = _quoted(table)
+    target = quoted(table)
     if event == "insert":
-        return f"INSERT INTO {quoted} DEFAULT VALUES"
+        return f"INSERT INTO {target} DEFAULT VALUES"
     if event == "delete":
-        return f"DELETE FROM {quoted}"
+        return f"DELETE FROM {target}"
     names = [str(row[0]) for row in conn.execute("SELECT name FROM pragma_table_info(?)", (table,))]
-    sets = ", ".join(f"{_quoted(n)} = {_quoted(n)}" for n in names)
-    return f"UPDATE {quoted} SET {sets}"
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    sets = ", ".join(f"{quoted(n)} = {quoted(n)}" for n in names)
+    return f"UPDATE {target} SET {sets}"
 
 
 def _shape(sql: str) -> tuple[str, int] | None:
