@@ -29,10 +29,10 @@ from twinschema.evaluate.crossing_hints import (
 )
 from twinschema.evaluate.values import convert, probe_text
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
-from twinschema.records import SEVERITY_WARNING, Difference, Side
+from twinschema.records import SEVERITY_WARNING, VALUE_COMPATIBILITY, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
 
-KIND = "value_compatibility"
+KIND = VALUE_COMPATIBILITY
 
 
 def probe_values(

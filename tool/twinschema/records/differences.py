@@ -115,6 +115,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "without a default, without an allow marker that gives the reason.",
 }
 
+# The warning of a value one side's column stores and the other's refuses or changes: one per
+# column pair, many in a schema (reports list them only with --verbose).
+VALUE_COMPATIBILITY = "value_compatibility"
+
 # The kinds an allowance in domain.yaml may name: what may differ on purpose between the two
 # dialects (never a migration's or an allowance's own finding).
 ALLOWABLE_KINDS: tuple[str, ...] = (

@@ -21,6 +21,7 @@ from twinschema.records import Difference, Report, Status
 from twinschema.report.text_report import (
     evaluation_line,
     other_warnings,
+    other_warnings_heading,
     value_warnings,
     values_line,
     warnings_heading,
@@ -70,8 +71,7 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
             lines.append(f"\n  [{w.layer}] {w.kind}: {w.message}", style="yellow")
         parts.append(lines)
     if other_warnings(report):  # few, each with its own fix: always listed
-        n = len(other_warnings(report))
-        lines = Text(f"{n} warning(s) (the exit code ignores them):", style="yellow")
+        lines = Text(other_warnings_heading(report), style="yellow")
         for w in other_warnings(report):
             lines.append(f"\n  [{w.layer}] {w.kind}: {w.message}. hint: {w.hint}", style="yellow")
         parts.append(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from twinschema.definitions import visible_sql
-from twinschema.records import Difference, LayerResult, Report, Status
+from twinschema.records import VALUE_COMPATIBILITY, Difference, LayerResult, Report, Status
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
@@ -91,9 +91,6 @@ def values_line(result: LayerResult) -> str | None:
     return f"value_compatibility not probed: {result.values_unprobed}"
 
 
-VALUE_WARNING = "value_compatibility"
-
-
 def _warning_lines(report: Report, verbose: bool) -> list[str]:
     """The value warnings' heading (each listed with ``verbose``), then the other warnings, few
     and each with its own fix, always listed."""
@@ -102,8 +99,7 @@ def _warning_lines(report: Report, verbose: bool) -> list[str]:
     if values:
         lines += ["", warnings_heading(report, verbose), *(_warning(w) for w in values if verbose)]
     if others:
-        heading = f"{len(others)} warning(s) (the exit code ignores them):"
-        lines += ["", heading, *(_warning(w) for w in others)]
+        lines += ["", other_warnings_heading(report), *(_warning(w) for w in others)]
     return lines
 
 
@@ -113,12 +109,17 @@ def _warning(w: Difference) -> str:
 
 def value_warnings(report: Report) -> list[Difference]:
     """The ``value_compatibility`` warnings (one per column pair: listed with ``--verbose``)."""
-    return [w for w in report.warnings if w.kind == VALUE_WARNING]
+    return [w for w in report.warnings if w.kind == VALUE_COMPATIBILITY]
 
 
 def other_warnings(report: Report) -> list[Difference]:
     """The other warnings (an object renamed by hand): always listed."""
-    return [w for w in report.warnings if w.kind != VALUE_WARNING]
+    return [w for w in report.warnings if w.kind != VALUE_COMPATIBILITY]
+
+
+def other_warnings_heading(report: Report) -> str:
+    """The heading of the other warnings, each listed under it."""
+    return f"{len(other_warnings(report))} warning(s) (the exit code ignores them):"
 
 
 def warnings_heading(report: Report, verbose: bool) -> str:
