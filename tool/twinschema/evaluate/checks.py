@@ -26,7 +26,12 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
-from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
+from twinschema.evaluate.stored_rows import (
+    Parting,
+    accepted_by_table,
+    nulls_where_both_allow,
+    partings,
+)
 from twinschema.evaluate.values import probe_text
 from twinschema.model import CheckConstraint, Table
 from twinschema.records import Difference, Side
@@ -79,7 +84,8 @@ def _run_on_probes(
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
-    witness = next(iter(partings(st, table, tried, (ltext, rtext), both)), None)
+    stored = accepted_by_table(st, table, tried, both)
+    witness = next(iter(partings(st, table, tried, (ltext, rtext), stored)), None)
     return ProbeRun(tried, len(both), witness)
 
 

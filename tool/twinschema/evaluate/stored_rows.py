@@ -6,7 +6,9 @@ idea of ``crossing``'s warnings: what crosses a sync is what one side stored). R
 NULL in a column NOT NULL on either side are no CHECK's witness (``nulls_where_both_allow``):
 the NULL is the column's own difference. ``checks_within`` is a side's CHECKs over some
 columns as one conjunction; ``checks_accept`` keeps the rows both sides' CHECKs let in (what a
-generated column computes for a row a CHECK keeps out is never stored).
+generated column computes for a row a CHECK keeps out is never stored), and
+``accepted_by_table`` the rows two CHECKs part on only where the accepting side's table lets
+them in (a row its other CHECKs refuse is no witness).
 """
 
 from __future__ import annotations
@@ -186,3 +188,27 @@ def checks_accept(
     return [
         w for w, a, b in zip(rows, left, right, strict=True) if a is not False and b is not False
     ]
+
+
+def accepted_by_table(
+    st: StageContext, table: str, found: ProbeSet, judged: Sequence[Judged]
+) -> list[Judged]:
+    """``judged`` less the rows the two CHECKs part on that the accepting side's table refuses
+    through its CHECKs over the same columns (an error refuses too: a real insert fails): a
+    row no table of either side stores parts nothing. ``x * 3 < 2500`` overflows PostgreSQL's
+    int4 at x = -2147483648, which ``x BETWEEN 0 AND 1000`` keeps out of SQLite's table too.
+    The rejecting side's other CHECKs do not matter: it refuses the row either way."""
+    parted = [k for k, (_, a, b) in enumerate(judged) if a != b]
+    if not parted:
+        return list(judged)
+    names = {n.lower() for n in found.names}
+    refused: set[int] = set()
+    for n, side_of, columns in ((0, st.left, found.left), (1, st.right, found.right)):
+        accepting = [k for k in parted if judged[k][1 + n]]
+        text = checks_within(side_of, table, names)
+        if not accepting or text == "TRUE":
+            continue
+        rows = [judged[k][0] for k in accepting]
+        got = found.backends[n].try_rows(columns, text, rows, True)
+        refused.update(k for k, ok in zip(accepting, got, strict=True) if ok is False)
+    return [j for k, j in enumerate(judged) if k not in refused]
