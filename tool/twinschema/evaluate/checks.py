@@ -69,22 +69,24 @@ class ProbeRun:
 
 def _run_on_probes(
     st: StageContext, table: str, ltext: str, rtext: str, errors_reject: bool,
-    columns_null: bool = True,
+    not_null_test: bool = False,
 ) -> ProbeRun | None:  # fmt: skip
     """Run two CHECKs of ``table`` on probe rows and count the pair as evaluated; ``None`` when
-    there are no probes or no row both sides could judge (counted as not evaluated). Unless
-    ``columns_null`` is False, a NULL in a column NOT NULL on either side is not tried (the
-    column's own difference, not the CHECKs')."""
+    there are no probes or no row both sides could judge (counted as not evaluated). A NULL in
+    a column NOT NULL on either side is not tried (the column's own difference, not the
+    CHECKs'), and a row is a witness only where the accepting side's table lets it in
+    (``accepted_by_table``); neither holds where one side is ``not_null_test``, a column's NOT
+    NULL read as a CHECK, which the NULLs try and its table's CHECKs do not decide."""
     found = probe_rows(st, table, ltext, rtext)
     if found is None:
         return None
-    tried = found if not columns_null else nulls_where_both_allow(st, table, found)
+    tried = found if not_null_test else nulls_where_both_allow(st, table, found)
     both = accept_vectors(tried, ltext, rtext, errors_reject)
     if not telling(both):
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
-    stored = accepted_by_table(st, table, tried, both)
+    stored = both if not_null_test else accepted_by_table(st, table, tried, both)
     witness = next(iter(partings(st, table, tried, (ltext, rtext), stored)), None)
     return ProbeRun(tried, len(both), witness)
 
@@ -247,7 +249,7 @@ def _not_null_checks(st: StageContext) -> None:
                 continue
             test = f"{other.name} IS NOT NULL"
             ltext, rtext = (text, test) if left_null else (test, text)
-            run = _run_on_probes(st, lt.name, ltext, rtext, False, columns_null=False)
+            run = _run_on_probes(st, lt.name, ltext, rtext, False, not_null_test=True)
             if run is None or run.witness is not None:
                 continue
             st.drop(nd, cd)

@@ -27,6 +27,7 @@ from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import (
     Parted,
 )
+from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.model import ColumnType, Index, Table
 from twinschema.records import Difference
 
@@ -143,8 +144,9 @@ def _run_predicates(
     st: StageContext, table: Table, lwhere: str, rwhere: str
 ) -> tuple[str | None, int, Parted | None] | None:
     """Both predicates over the same probe rows: (the witness text of a row they part on, or
-    None; how many rows both judged; the witness row). A row whose predicate fails on one side only (x / 0 is
-    NULL on SQLite, an error on PostgreSQL) parts them: a real insert of it fails there.
+    None; how many rows both judged; the witness row). A row whose predicate fails on one side
+    only (x / 0 is NULL on SQLite, an error on PostgreSQL) parts them: a real insert of it
+    fails there; a row a CHECK of either side keeps out parts nothing (``checks_accept``).
     None when not evaluated (counted)."""
     found = probe_rows(st, table.name, lwhere, rwhere)
     if found is None:
@@ -157,7 +159,8 @@ def _run_predicates(
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
-    witness = next(((row, a, b) for row, a, b in both if not _same_place(a, b)), None)
+    parting = [(row, a, b) for row, a, b in both if not _same_place(a, b)]
+    witness = next(iter(checks_accept(st, table.name, found, parting)), None)
     if witness is None:
         return None, len(both), None
     row, a, b = witness

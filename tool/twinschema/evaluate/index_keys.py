@@ -24,6 +24,7 @@ from twinschema.evaluate.key_neighbours import with_neighbours
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
+from twinschema.evaluate.stored_rows import checks_within
 from twinschema.evaluate.values import probe_text
 from twinschema.model import Index, Table
 
@@ -97,13 +98,11 @@ def _run(
 @dataclass(frozen=True)
 class KeyOptions:
     """How two sides' keys are judged: as a unique index's (duplicates count), each side's
-    NULLS [NOT] DISTINCT, whether a row inserted twice is tried (``itself``), and each side's
-    CHECKs (as written) that a row must pass to be stored at all."""
+    NULLS [NOT] DISTINCT, and whether a row inserted twice is tried (``itself``)."""
 
     unique: bool = True
     nulls_distinct: tuple[bool, bool] = (True, True)
     itself: bool = False
-    checks: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,9 @@ def judge_keys(
     """Two sides' index keys (each side's elements and WHERE as written) over the same probe
     rows of ``table``, or None when not evaluated (counted). A row both store whose key
     expression fails on one side only, or (``unique``) two rows one side takes as a duplicate
-    and the other does not, is the witness; a row a side's CHECK rejects is stored by neither
-    (it shows no key)."""
+    and the other does not, is the witness; a row a side's CHECKs over the columns the keys
+    read reject (``x BETWEEN 0 AND 1000`` against x = 2147483647, where ``x * 3`` overflows
+    PostgreSQL's int4) is stored by neither (it shows no key)."""
     found = probe_rows(st, table, *texts)
     if found is None:
         return None
@@ -142,7 +142,10 @@ def judge_keys(
     if lrun is None or rrun is None:
         st.result.not_evaluated += 1
         return None
-    passed = _passing(found, options.checks)
+    names = {n.lower() for n in found.names}
+    passed = _passing(
+        found, (checks_within(st.left, table, names), checks_within(st.right, table, names))
+    )
     if passed is None:
         st.result.not_evaluated += 1
         return None
@@ -161,18 +164,20 @@ def judge_keys(
     return Judged((text, Parted((found.left, found.right), found.backends, rows)), stored)
 
 
-def _passing(found: ProbeSet, checks: tuple[tuple[str, ...], tuple[str, ...]]) -> set[int] | None:
-    """The positions of the probe rows every CHECK of both sides accepts (each run on its own
-    side); None when a CHECK gives no verdict on any row (it cannot be run there)."""
+def _passing(found: ProbeSet, checks: tuple[str, str]) -> set[int] | None:
+    """The positions of the probe rows both sides' CHECKs (each a conjunction, run on its own
+    side) accept; None when a side's CHECKs give no verdict on any row (they cannot be run
+    there)."""
     passed = set(range(len(found.rows)))
-    for backend, columns, texts in zip(
+    for backend, columns, text in zip(
         found.backends, (found.left, found.right), checks, strict=True
     ):
-        for text in texts:
-            got = backend.try_rows(columns, text, found.rows, errors_reject=True)
-            if all(v is None for v in got):
-                return None
-            passed &= {k for k, v in enumerate(got) if v}
+        if text == "TRUE":
+            continue
+        got = backend.try_rows(columns, text, found.rows, errors_reject=True)
+        if all(v is None for v in got):
+            return None
+        passed &= {k for k, v in enumerate(got) if v}
     return passed
 
 

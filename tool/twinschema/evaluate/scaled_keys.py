@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from twinschema.canonical.identifiers import quoted
-from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, matched_tables, scale_reasons
 from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text
 from twinschema.model import Table
@@ -100,26 +99,8 @@ def _rules(table: Table) -> list[_Rule]:
 def _judge(st: StageContext, tables: tuple[Table, Table], left: _Rule, right: _Rule) -> str | None:
     """The witness of two rows one side's rule takes as a duplicate and the other's does not
     (rows a side's CHECK rejects left out), or None (equal on the probes, or not evaluated)."""
-    dialects = (st.left.schema.dialect, st.right.schema.dialect)
     keys = tuple((tuple(quoted(c) for c in rule.columns), rule.raw_where) for rule in (left, right))
     texts = tuple(key_text(k) for k in keys)
-    names = left.key[0] | _read(dialects[0], texts[0]) | _read(dialects[1], texts[1])
-    lchecks, rchecks = (
-        tuple(
-            c.raw or c.expression for c in table.checks if _read(d, c.raw or c.expression) <= names
-        )
-        for table, d in zip(tables, dialects, strict=True)
-    )
-    options = KeyOptions(
-        nulls_distinct=(left.nulls_distinct, right.nulls_distinct),
-        checks=(lchecks, rchecks),
-    )
+    options = KeyOptions(nulls_distinct=(left.nulls_distinct, right.nulls_distinct))
     judged = judge_keys(st, tables[0].name, (keys[0], keys[1]), (texts[0], texts[1]), options)
     return judged.witness[0] if judged is not None and judged.witness is not None else None
-
-
-def _read(dialect: str, text: str) -> frozenset[str]:
-    """The columns ``text`` reads, folded (every column when it does not parse: never a
-    subset of a rule's)."""
-    found = probes.reads(dialect, text)
-    return frozenset(c.lower() for c in found.columns) if found is not None else frozenset("*")
