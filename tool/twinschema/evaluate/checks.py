@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes, unscaled_values
+from twinschema.evaluate import probes, stored_rows, unscaled_values
 from twinschema.evaluate.context import (
     StageContext,
     enum_order,
@@ -26,12 +26,7 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
-from twinschema.evaluate.stored_rows import (
-    Parting,
-    accepted_by_table,
-    nulls_where_both_allow,
-    partings,
-)
+from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.evaluate.values import probe_text
 from twinschema.model import CheckConstraint, Table
 from twinschema.records import Difference, Side
@@ -71,12 +66,10 @@ def _run_on_probes(
     st: StageContext, table: str, ltext: str, rtext: str, errors_reject: bool,
     not_null_test: bool = False,
 ) -> ProbeRun | None:  # fmt: skip
-    """Run two CHECKs of ``table`` on probe rows and count the pair as evaluated; ``None`` when
-    there are no probes or no row both sides could judge (counted as not evaluated). A NULL in
-    a column NOT NULL on either side is not tried (the column's own difference, not the
-    CHECKs'), and a row is a witness only where the accepting side's table lets it in
-    (``accepted_by_table``); neither holds where one side is ``not_null_test``, a column's NOT
-    NULL read as a CHECK, which the NULLs try and its table's CHECKs do not decide."""
+    """Run two CHECKs of ``table`` on probe rows, counted as evaluated (``None``, counted as
+    not, when no row both sides could judge). A NULL in a column NOT NULL on either side is not
+    tried (the column's own difference), and a witness must be a row the accepting side's table
+    lets in (``accepted_by_table``); not so where a side is ``not_null_test``, a NOT NULL."""
     found = probe_rows(st, table, ltext, rtext)
     if found is None:
         return None
@@ -86,7 +79,7 @@ def _run_on_probes(
         st.result.not_evaluated += 1
         return None
     st.result.evaluated += 1
-    stored = both if not_null_test else accepted_by_table(st, table, tried, both)
+    stored = both if not_null_test else stored_rows.accepted_by_table(st, table, tried, both)
     witness = next(iter(partings(st, table, tried, (ltext, rtext), stored)), None)
     return ProbeRun(tried, len(both), witness)
 

@@ -26,7 +26,6 @@ from twinschema.evaluate.generated_rows import (
     as_stored,
     bound_landings,
     bound_targets,
-    corner_rows,
     inexact_pairs,
     scale_reason,
     scale_targets,
@@ -133,11 +132,6 @@ def _run_generated(
     rtext = rc.generated.raw or rc.generated.expression
     bound = enforced_bound((lc, rc)) if st.cross else None
     numbers = (() if bound is None else (bound, -bound)) + scale_targets((lc, rc))
-    if st.cross:
-        # The numbers the table's CHECKs name, as literals (each with its neighbours: x > 40000
-        # lets 40001 through; x IN (1, 40000) lets 40000; y IN (-1, 20000) times an x near
-        # 2**31 overflows PostgreSQL's int4 arithmetic, not SQLite's).
-        numbers += _check_numbers(st.left.schema.dialect, table)
     length = enforced_length((lc, rc)) if st.cross else None
     lengths = () if length is None else (length,)
     landed: tuple[tuple[str, Decimal], ...] = ()
@@ -150,8 +144,6 @@ def _run_generated(
     )
     if found is None:
         return None
-    if st.cross and limited((lc, rc)):  # several columns at their CHECKs' ends together
-        found = replace(found, rows=found.rows + corner_rows(st, table, found))
     if st.cross:  # two scaled columns at fractions whose doubles add up off the decimal
         found = replace(found, rows=found.rows + inexact_pairs(found))
     columns = (_without(found.left, lc), _without(found.right, rc))
@@ -234,15 +226,3 @@ def _as_they_are(
     if reads is None:
         return ()
     return tuple((c, v) for c in sorted(reads.columns) for v in bound_targets(columns))
-
-
-def _check_numbers(dialect: str, table: Table) -> tuple[Decimal, ...]:
-    """The number literals of ``table``'s CHECKs, the first ``_CHECK_NUMBERS``."""
-    found: list[Decimal] = []
-    for check in table.checks:
-        reads = probes.reads(dialect, check.raw or check.expression)
-        found += reads.numbers if reads is not None else ()
-    return tuple(dict.fromkeys(found))[:_CHECK_NUMBERS]
-
-
-_CHECK_NUMBERS = 8

@@ -26,12 +26,13 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.evaluate import probes, scaled_values
 from twinschema.evaluate.backends import REJECTED, Computed
+from twinschema.evaluate.check_ends import CORNER_COLUMNS
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.reasons import enforced_bound, narrower_integer, typed_on
 from twinschema.evaluate.stored_rows import stored_by
 from twinschema.evaluate.values import probe_text
-from twinschema.model import Column, Table
+from twinschema.model import Column
 
 # A probe row with what each side's generated column holds for it.
 Outcomes = tuple[tuple[Any, ...], Computed, Computed]
@@ -112,32 +113,6 @@ def as_stored(
     return list(kept_rows.values())
 
 
-# At most this many columns an expression reads get ``corner_rows`` (2^k rows).
-_CORNER_COLUMNS = 8
-
-
-def corner_rows(st: StageContext, table: Table, found: ProbeSet) -> tuple[tuple[Any, ...], ...]:
-    """For an expression of several number columns, the rows with each at either end of what
-    its own CHECKs name (the smallest and largest number of the CHECKs that read it alone; 0 for
-    one with none), every combination, those ``found`` lacks: ``x + y + z - w`` into a
-    smallint, each kept to 0..11000, reaches 33000 (past it on PostgreSQL) only at (11000,
-    11000, 11000, 0), which the cross product of four columns' probe values cuts away."""
-    if not 1 < len(found.names) <= _CORNER_COLUMNS:
-        return ()
-    dialect = st.left.schema.dialect
-    ends: list[list[Any]] = []
-    for name, (_, ctype) in zip(found.names, found.left, strict=True):
-        kinds = typemap.kinds_of(ctype)
-        if not kinds & typemap.NUMBER_KINDS:
-            return ()
-        own = [n for c in table.checks for n in _own_numbers(dialect, c.raw or c.expression, name)]
-        whole = bool(kinds & {"integer", "bigint", "smallint"})
-        values = {min(own), max(own)} if own else {Decimal(0)}
-        ends.append([int(v) if whole else v for v in sorted(values) if not whole or v % 1 == 0])
-    have = set(found.rows)
-    return tuple(r for r in itertools.product(*ends) if r not in have)
-
-
 def inexact_pairs(found: ProbeSet) -> tuple[tuple[Any, ...], ...]:
     """For an expression of two or more scaled number columns, rows with two of them at values
     whose double sum, difference or product is no decimal of theirs (0.1 + 0.2 is
@@ -151,7 +126,7 @@ def inexact_pairs(found: ProbeSet) -> tuple[tuple[Any, ...], ...]:
         return ()
     first = next(iter(found.rows), tuple(None for _ in found.names))
     rows = []
-    for n, m in itertools.permutations(scaled[:_CORNER_COLUMNS], 2):
+    for n, m in itertools.permutations(scaled[:CORNER_COLUMNS], 2):
         for a, b in _INEXACT:
             row = list(first)
             row[n], row[m] = a, b
@@ -165,14 +140,6 @@ def inexact_pairs(found: ProbeSet) -> tuple[tuple[Any, ...], ...]:
 _INEXACT = tuple(
     (Decimal(a), Decimal(b)) for a, b in (("0.1", "0.2"), ("0.3", "0.1"), ("0.7", "0.1"))
 )
-
-
-def _own_numbers(dialect: str, text: str, column: str) -> tuple[Decimal, ...]:
-    """The finite numbers of a CHECK ``text`` that reads ``column`` and no other."""
-    reads = probes.reads(dialect, text)
-    if reads is None or {c.lower() for c in reads.columns} != {column.lower()}:
-        return ()
-    return tuple(n for n in reads.numbers if n.is_finite())
 
 
 # At most this many whole literals of an expression are tried as factors (``scaled_products``).

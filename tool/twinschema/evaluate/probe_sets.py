@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import crossed_rows, landings, probes
+from twinschema.evaluate import check_ends, crossed_rows, landings, probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
@@ -63,6 +63,9 @@ def _rows(
     rcols = [find(st.right, table, n)[1] for n in names]
     if not names or None in lcols or None in rcols:
         return None
+    tables = ((ldialect, find(st.left, table, "")[0]), (rdialect, find(st.right, table, "")[0]))
+    if st.cross:  # where the table's own CHECKs keep the columns (check_ends)
+        extra += check_ends.numbers_within(tables, names)
     numbers = tuple(dict.fromkeys(lreads.numbers + rreads.numbers + extra))
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
@@ -88,11 +91,15 @@ def _rows(
     st.note(ldialect, rdialect)
     if lb is None or rb is None:
         return None
+    left = tuple(probe_column(lc) for lc, _ in pairs)
+    rows = tuple(crossed_rows.cross(values))
+    if st.cross:  # several number columns at their CHECKs' ends together
+        rows += check_ends.corner_rows(tables, left, rows)
     return ProbeSet(
         tuple(lc.name for lc, _ in pairs),
-        tuple(probe_column(lc) for lc, _ in pairs),
+        left,
         tuple(probe_column(rc) for _, rc in pairs),
-        tuple(crossed_rows.cross(values)),
+        rows,
         (lb, rb),
     )
 

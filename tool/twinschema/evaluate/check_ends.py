@@ -1,0 +1,69 @@
+"""Where a table's own CHECKs keep the columns an expression reads, as probe values across
+dialects (``probe_sets``): the numbers of those CHECKs (``numbers_within``), and the rows with
+several number columns at their CHECKs' ends together (``corner_rows``). Arithmetic of several
+columns reaches its extremes at such corners: ``x * y * 2`` with x kept to 0..46340 and y to
+0..46341 overflows PostgreSQL's int4 at (46340, 46341), inside both tables' CHECKs, where
+SQLite computes on; no literal of the expression comes near it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from twinschema.canonical import typemap
+from twinschema.evaluate import probes
+from twinschema.model import ColumnType, Table
+
+# Each side's dialect and its table (None where the side lacks it).
+Sides = tuple[tuple[str, Table | None], tuple[str, Table | None]]
+
+# At most this many columns an expression reads get ``corner_rows`` (2^k rows).
+CORNER_COLUMNS = 8
+
+
+def numbers_within(sides: Sides, names: Sequence[str]) -> tuple[Decimal, ...]:
+    """The finite numbers of each side's CHECKs that read only columns among ``names``."""
+    wanted = {n.lower() for n in names}
+    found: list[Decimal] = []
+    for dialect, table in sides:
+        for check in table.checks if table is not None else ():
+            reads = probes.reads(dialect, check.raw or check.expression)
+            if reads is not None and {c.lower() for c in reads.columns} <= wanted:
+                found += [n for n in reads.numbers if n.is_finite()]
+    return tuple(dict.fromkeys(found))
+
+
+def corner_rows(
+    sides: Sides, columns: Sequence[tuple[str, ColumnType]], have: Sequence[tuple[Any, ...]]
+) -> tuple[tuple[Any, ...], ...]:
+    """For an expression of several number ``columns``, the rows with each at either end of
+    what its own CHECKs on either side name (the smallest and largest number of the CHECKs that
+    read it alone; 0 for one with none), every combination, those ``have`` lacks: ``x + y + z -
+    w`` into a smallint, each kept to 0..11000, reaches 33000 (past it on PostgreSQL) only at
+    (11000, 11000, 11000, 0), which the cross product of four columns' probe values cuts away."""
+    if not 1 < len(columns) <= CORNER_COLUMNS:
+        return ()
+    ends: list[list[Any]] = []
+    for name, ctype in columns:
+        kinds = typemap.kinds_of(ctype)
+        if not kinds & typemap.NUMBER_KINDS:
+            return ()
+        own = [n for dialect, table in sides for n in _own_numbers(dialect, table, name)]
+        whole = bool(kinds & {"integer", "bigint", "smallint"})
+        values = {min(own), max(own)} if own else {Decimal(0)}
+        ends.append([int(v) if whole else v for v in sorted(values) if not whole or v % 1 == 0])
+    known = set(have)
+    return tuple(r for r in itertools.product(*ends) if r not in known)
+
+
+def _own_numbers(dialect: str, table: Table | None, column: str) -> list[Decimal]:
+    """The finite numbers of ``table``'s CHECKs that read ``column`` and no other."""
+    found: list[Decimal] = []
+    for check in table.checks if table is not None else ():
+        reads = probes.reads(dialect, check.raw or check.expression)
+        if reads is not None and {c.lower() for c in reads.columns} == {column.lower()}:
+            found += [n for n in reads.numbers if n.is_finite()]
+    return found
