@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
+from twinschema.canonical.typemap_storage import INTEGER_RANGES
 from twinschema.evaluate import probes
 from twinschema.model import ColumnType, Table
 
@@ -41,9 +42,11 @@ def corner_rows(
 ) -> tuple[tuple[Any, ...], ...]:
     """For an expression of several number ``columns``, the rows with each at either end of
     what its own CHECKs on either side name (the smallest and largest number of the CHECKs that
-    read it alone; 0 for one with none), every combination, those ``have`` lacks: ``x + y + z -
-    w`` into a smallint, each kept to 0..11000, reaches 33000 (past it on PostgreSQL) only at
-    (11000, 11000, 11000, 0), which the cross product of four columns' probe values cuts away."""
+    read it alone; for one with none, its integer type's ends, else 0), every combination,
+    those ``have`` lacks: ``x + y + z - w`` into a smallint, each kept to 0..11000, reaches
+    33000 (past it on PostgreSQL) only at (11000, 11000, 11000, 0), which the cross product of
+    four columns' probe values cuts away; ``x + y + 1 > 100`` with y kept to 0..46341 overflows
+    PostgreSQL's int4 at (2147483647, 0)."""
     if not 1 < len(columns) <= CORNER_COLUMNS:
         return ()
     ends: list[list[Any]] = []
@@ -53,10 +56,17 @@ def corner_rows(
             return ()
         own = [n for dialect, table in sides for n in _own_numbers(dialect, table, name)]
         whole = bool(kinds & {"integer", "bigint", "smallint"})
-        values = {min(own), max(own)} if own else {Decimal(0)}
+        values = {min(own), max(own)} if own else _type_ends(kinds)
         ends.append([int(v) if whole else v for v in sorted(values) if not whole or v % 1 == 0])
     known = set(have)
     return tuple(r for r in itertools.product(*ends) if r not in known)
+
+
+def _type_ends(kinds: frozenset[str]) -> set[Decimal]:
+    """The smallest and largest value of a narrow integer kind (``INTEGER_RANGES``), else 0."""
+    for kind in sorted(kinds & INTEGER_RANGES.keys()):
+        return {Decimal(end) for end in INTEGER_RANGES[kind]}
+    return {Decimal(0)}
 
 
 def _own_numbers(dialect: str, table: Table | None, column: str) -> list[Decimal]:
