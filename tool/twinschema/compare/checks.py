@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped, split_alike
 from twinschema.canonical.expressions import across
 from twinschema.compare.common import (
     ordered_keys,
@@ -27,6 +28,11 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
         }
 
     lc, rc = keyed(left.checks), keyed(right.checks)
+    if split_alike(lc, rc):  # the same conjuncts, grouped into other CHECKs
+        lgroup, rgroup = regrouped(lc, rc)
+        shown = (listed(c.shown() for c in lgroup), listed(c.shown() for c in rgroup))
+        ctx.same(left.name, None, SPLIT_RULE, *shown)
+        lc = rc = {k: c for k, c in lc.items() if k in rc}
     for expression in ordered_keys(lc, rc):
         if expression in lc and expression in rc:
             lraw, rraw = lc[expression].shown(), rc[expression].shown()

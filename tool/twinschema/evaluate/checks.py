@@ -20,7 +20,6 @@ from twinschema.evaluate.context import (
     enum_order,
     enum_ordered,
     find,
-    matched_tables,
     probe_count,
     scale_reasons,
 )
@@ -28,7 +27,7 @@ from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.evaluate.values import probe_text
-from twinschema.model import CheckConstraint, Table
+from twinschema.model import Table
 from twinschema.records import Difference, Side
 
 
@@ -62,7 +61,7 @@ class ProbeRun:
     witness: Parting | None
 
 
-def _run_on_probes(
+def run_on_probes(
     st: StageContext, table: str, ltext: str, rtext: str, errors_reject: bool,
     not_null_test: bool = False,
 ) -> ProbeRun | None:  # fmt: skip
@@ -166,59 +165,11 @@ def why_dependent(
 
 
 def checks(st: StageContext) -> None:
-    """Settle or explain each pair of CHECK differences on a table by its probe rows; across
-    dialects, also run the CHECKs the comparer matched whose operators depend on the dialect."""
+    """Settle or explain each pair of CHECK differences on a table by its probe rows (the CHECKs
+    the comparer matched are run in ``matched_checks``)."""
     _not_null_checks(st)
     for ld, rd in _check_pairs(st):
         _probe(st, ld, rd)
-    if st.cross:
-        for table, lcheck, rcheck in _matched_dependent(st):
-            _probe_matched(st, table, lcheck, rcheck)
-
-
-def _matched_dependent(st: StageContext) -> list[tuple[Table, CheckConstraint, CheckConstraint]]:
-    """(left table, left CHECK, right CHECK) for each pair of CHECKs the comparer matched by
-    their canonical form whose operators depend on the dialect."""
-    from twinschema.canonical.expressions import across
-
-    found: list[tuple[Table, CheckConstraint, CheckConstraint]] = []
-    for lt, rt in matched_tables(st):
-        rights = {across(c.expression)[0]: c for c in rt.checks}
-        for lc in lt.checks:
-            rc = rights.get(across(lc.expression)[0])
-            if rc is None:
-                continue
-            ltext, rtext = lc.raw or lc.expression, rc.raw or rc.expression
-            if dependent(st, ltext, rtext, lt.name):
-                found.append((lt, lc, rc))
-    return found
-
-
-def _probe_matched(
-    st: StageContext, table: Table, lcheck: CheckConstraint, rcheck: CheckConstraint
-) -> None:
-    """Run two matched CHECKs on probe rows: a row they part on makes them a difference."""
-    ltext, rtext = lcheck.raw or lcheck.expression, rcheck.raw or rcheck.expression
-    # An error in the expression (x / 0, an overflow) fails a real insert: here that is the
-    # very behaviour a dialect-dependent operator may differ in.
-    run = _run_on_probes(st, table.name, ltext, rtext, errors_reject=True)
-    if run is None or run.witness is None:
-        return
-    found, row, said = run.probes, run.witness.row, run.witness.said(st)
-    parted = Parted((found.left, found.right), found.backends, (row,))
-    st.dependent_difference(
-        "check",
-        table.name,
-        None,
-        f"CHECK ({lcheck.shown()})",
-        f"CHECK ({rcheck.shown()})",
-        (
-            f"a CHECK on {table.name}",
-            why_dependent(st, ltext, rtext, table.name, parted),
-            witness_text(st, found.names, row, said),
-        ),
-        (lcheck.shown(), rcheck.shown()),
-    )
 
 
 def _not_null_checks(st: StageContext) -> None:
@@ -242,7 +193,7 @@ def _not_null_checks(st: StageContext) -> None:
                 continue
             test = f"{other.name} IS NOT NULL"
             ltext, rtext = (text, test) if left_null else (test, text)
-            run = _run_on_probes(st, lt.name, ltext, rtext, False, not_null_test=True)
+            run = run_on_probes(st, lt.name, ltext, rtext, False, not_null_test=True)
             if run is None or run.witness is not None:
                 continue
             st.drop(nd, cd)
@@ -360,7 +311,7 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     ltext, rtext = check_text(lt, ld.left), check_text(rt, rd.right)
     if lt is None or ltext is None or rtext is None:
         return
-    run = _run_on_probes(st, lt.name, ltext, rtext, errors_reject=True)
+    run = run_on_probes(st, lt.name, ltext, rtext, errors_reject=True)
     if run is None:
         return
     if run.witness is None:

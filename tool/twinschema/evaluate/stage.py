@@ -51,6 +51,7 @@ from twinschema.evaluate import (
     defaults,
     generated,
     index_keys,
+    matched_checks,
     nulls_moot,
     one_sided,
     one_sided_unique,
@@ -96,6 +97,7 @@ def evaluate(
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
     checks.checks(st)
+    matched_checks.matched_checks(st)
     one_sided.witnesses(st)
     one_sided_unique.witnesses(st)
     computed.predicates(st)

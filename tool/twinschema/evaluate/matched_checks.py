@@ -1,0 +1,86 @@
+"""CHECKs the comparer matched, run on probe rows across dialects where their operators depend
+on the dialect (``checks.dependent``): a pair matched by canonical form, and each side's CHECKs
+the comparer found the same conjuncts in, grouped otherwise (``check_groups``), run as one
+conjunction a side. A row they part on makes them a difference: ``CHECK (x * 3 < 2500 AND y >
+0)`` is ``CHECK (x * 3 < 2500), CHECK (y > 0)`` on one dialect, yet x * 3 overflows
+PostgreSQL's int4 at x = 715827883, where SQLite computes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
+from twinschema.canonical.expressions import across
+from twinschema.evaluate.checks import dependent, run_on_probes, why_dependent, witness_text
+from twinschema.evaluate.context import StageContext, matched_tables
+from twinschema.evaluate.reasons import Parted
+from twinschema.model import CheckConstraint, Table
+
+
+@dataclass(frozen=True)
+class Matched:
+    """Two CHECKs (or groups of them) of a table the comparer took as one: the text each side
+    runs, how messages show each side, and the comparer's equivalence of the two (its left
+    and right texts), which a witness removes."""
+
+    table: Table
+    texts: tuple[str, str]
+    shown: tuple[str, str]
+    spelled: tuple[str, str]
+
+
+def matched_checks(st: StageContext) -> None:
+    """Across dialects, run each matched pair whose operators depend on the dialect."""
+    if not st.cross:
+        return
+    for matched in _dependent(st):
+        _probe(st, matched)
+
+
+def _dependent(st: StageContext) -> list[Matched]:
+    found: list[Matched] = []
+    for lt, rt in matched_tables(st):
+        lefts = {across(c.expression)[0]: c for c in lt.checks}
+        rights = {across(c.expression)[0]: c for c in rt.checks}
+        pairs = [_one(lt, lc, rights[key]) for key, lc in lefts.items() if key in rights]
+        if any(e.rule == SPLIT_RULE and e.table == lt.name for e in st.comparison.equivalences):
+            pairs.append(_group(lt, *regrouped(lefts, rights)))
+        found += [m for m in pairs if dependent(st, m.texts[0], m.texts[1], lt.name)]
+    return found
+
+
+def _one(table: Table, left: CheckConstraint, right: CheckConstraint) -> Matched:
+    texts = (left.raw or left.expression, right.raw or right.expression)
+    shown = (f"CHECK ({left.shown()})", f"CHECK ({right.shown()})")
+    return Matched(table, texts, shown, (left.shown(), right.shown()))
+
+
+def _group(table: Table, left: list[CheckConstraint], right: list[CheckConstraint]) -> Matched:
+    texts = [" AND ".join(f"({c.raw or c.expression})" for c in g) for g in (left, right)]
+    shown = [listed(c.shown() for c in g) for g in (left, right)]
+    return Matched(table, (texts[0], texts[1]), (shown[0], shown[1]), (shown[0], shown[1]))
+
+
+def _probe(st: StageContext, matched: Matched) -> None:
+    """Run two matched CHECKs on probe rows: a row they part on makes them a difference."""
+    (ltext, rtext), table = matched.texts, matched.table.name
+    # An error in the expression (x / 0, an overflow) fails a real insert: here that is the
+    # very behaviour a dialect-dependent operator may differ in.
+    run = run_on_probes(st, table, ltext, rtext, errors_reject=True)
+    if run is None or run.witness is None:
+        return
+    found, row, said = run.probes, run.witness.row, run.witness.said(st)
+    parted = Parted((found.left, found.right), found.backends, (row,))
+    st.dependent_difference(
+        "check",
+        table,
+        None,
+        *matched.shown,
+        (
+            f"a CHECK on {table}",
+            why_dependent(st, ltext, rtext, table, parted),
+            witness_text(st, found.names, row, said),
+        ),
+        matched.spelled,
+    )
