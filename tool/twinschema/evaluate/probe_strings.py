@@ -39,6 +39,10 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         # Ending as the literal (substr from the end), and a LIKE pattern's text without its
         # wildcards or without its backslashes (where PostgreSQL's escape and SQLite part).
         found += ["x" + s]
+        # The literal with a letter spelled by a character beyond ASCII whose case folds onto
+        # it (the Kelvin sign's lower() is 'k' on PostgreSQL; SQLite's lower(), upper() and
+        # NOCASE fold ASCII only): 'oK' is lower(s) = 'ok' on one, not the other.
+        found += [f for f in (s.translate(t) for t in _FOLDING_ONTO_ASCII) if f != s]
         if any(c in s for c in "%_\\"):
             found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
         # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
@@ -59,8 +63,18 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     found += ["", " ", "a", " a", "a ", " a ", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12"]
     found += ["x" * 40]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
-    found += ["É", "é", "Éa", "éa", "ß"]
+    found += ["É", "é", "Éa", "éa", "ß", *FOLDING_ONTO_ASCII]
     return found
+
+
+# Characters beyond ASCII whose lower or upper case is an ASCII letter, by the letter they
+# stand for: the Kelvin sign (lower 'k'), the long s (upper 'S'), the dotless i (upper 'I').
+# A witness names each by its code point (``values.probe_text``): it looks like the letter.
+FOLDING_ONTO_ASCII = {"\u212a": "k", "\u017f": "s", "\u0131": "i"}
+_FOLDING_ONTO_ASCII = tuple(
+    str.maketrans({letter: char, letter.upper(): char})
+    for char, letter in FOLDING_ONTO_ASCII.items()
+)
 
 
 def _unescaped(pattern: str, escape: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -38,6 +39,7 @@ from twinschema.evaluate.clock import (
     time_of_day_at,
     timestamp_of,
 )
+from twinschema.evaluate.probe_strings import FOLDING_ONTO_ASCII
 
 CONSTANT = "constant"
 CURRENT_TIME = "current time"
@@ -339,12 +341,20 @@ def probe_text(value: Any) -> str:
         return "NULL"
     if isinstance(value, str):
         if len(value) <= SHOWN_WHOLE:
-            return visible_sql(_quoted(value))
+            return visible_sql(_quoted(value)) + _look_alikes(value)
         if len(set(value)) == 1:
             return f"<{visible_sql(_quoted(value[0]))} repeated {len(value)} times>"
         head = visible_sql(_quoted(value[:_SHOWN_HEAD] + "..."))
         return f"<a {len(value)}-character string starting {head}>"
     return str(value)
+
+
+def _look_alikes(text: str) -> str:
+    """`` (K is U+212A KELVIN SIGN)`` for each character of ``text`` that looks like an ASCII
+    letter (``probe_strings.FOLDING_ONTO_ASCII``): else the witness reads as plain ASCII."""
+    found = [c for c in dict.fromkeys(text) if c in FOLDING_ONTO_ASCII]
+    named = [f"{c} is U+{ord(c):04X} {unicodedata.name(c)}" for c in found]
+    return f" ({'; '.join(named)})" if named else ""
 
 
 def _quoted(text: str) -> str:
