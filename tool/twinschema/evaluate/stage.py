@@ -55,6 +55,7 @@ from twinschema.evaluate import (
     nulls_moot,
     one_sided,
     one_sided_unique,
+    plain_indexes,
     range_defaults,
     scaled_keys,
     stored_defaults,
@@ -106,6 +107,7 @@ def evaluate(
     generated.generated(st)
     index_keys.matched_indexes(st)
     unpaired_indexes.unpaired_unique(st)
+    plain_indexes.plain_indexes(st)
     scaled_keys.scaled_keys(st)
     if values and st.cross:
         _values(st)

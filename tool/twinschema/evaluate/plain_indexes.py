@@ -1,0 +1,50 @@
+"""Two plain (not unique) indexes of one name whose elements, written alike, mean other things
+on each side (SQLite's ``lower()`` folds ASCII letters only, PostgreSQL's every letter): a plain
+index refuses no row, unless computing its key fails (``x * 2`` overflows PostgreSQL's int4),
+so the two are run on probe rows for such a row (``index_keys.judge_keys``, not unique). One
+is the witness; none makes the two one index, "refuses the same rows: equal on N probes"
+(never proven), as a plain index on a NUMERIC column whose keys differ is no difference.
+"""
+
+from __future__ import annotations
+
+from twinschema.evaluate.computed import index_shown
+from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text, written_keys
+from twinschema.model import Index
+
+RULE = "a plain index refuses the same rows"
+
+
+def plain_indexes(st: StageContext) -> None:
+    """Settle or explain each index difference that is such a pair (module docstring)."""
+    for d in [d for d in st.comparison.differences if d.kind == "index"]:
+        if d.table is None or d.left is None or d.right is None:
+            continue
+        left = index_shown(find(st.left, d.table, "")[0], d.left)
+        right = index_shown(find(st.right, d.table, "")[0], d.right)
+        if left is None or right is None or not _written_alike(left, right):
+            continue
+        keys = (written_keys(left), written_keys(right))
+        texts = (key_text(keys[0]), key_text(keys[1]))
+        judged = judge_keys(st, d.table, keys, texts, KeyOptions(unique=False))
+        if judged is None or judged.stored == 0:
+            continue
+        if judged.witness is not None:
+            st.annotate(judged.witness[0], d)
+            continue
+        st.drop(d)
+        st.equivalence(d, f"{RULE}: equal on {probe_count(judged.stored)}")
+
+
+def _written_alike(left: Index, right: Index) -> bool:
+    """Two plain indexes of one name, the same elements as written, WHERE and method, and
+    nothing else declared, that the comparer still told apart (what the elements mean)."""
+    if left.unique or right.unique or not (left.plain() and right.plain()):
+        return False
+    if (left.where, left.method, left.name) != (right.where, right.method, right.name):
+        return False
+    count = len(left.expressions)
+    if count != len(right.expressions):
+        return False
+    return [left.element(n) for n in range(count)] == [right.element(n) for n in range(count)]
