@@ -41,6 +41,9 @@ DOUBLE = "yet SQLite holds a fraction in it as a binary double and computes on t
         ("sl-pg.eval-generated-divide-into-scale-reason", "column_generated",
          "t.g is numeric(12,2) on PostgreSQL, which rounds to 2 decimals on store (0.67 there, "
          "0.6666666666666666 on SQLite); witness (x) = (2)", "x has scale"),
+        # PostgreSQL's 4-byte real: its float width, not integer overflow.
+        ("sl-pg.check-real-float4-sum-reason", "check",
+         "a is a 4-byte float on PostgreSQL (0.3 is 0.30000001192092896 there)", "overflows"),
     ],
 )  # fmt: skip
 def test_a_scaled_reason_names_what_the_witness_shows(

@@ -77,6 +77,14 @@ def unlimited(ctype: ColumnType) -> ColumnType | None:
 # PostgreSQL's numeric keeps every digit. Across dialects, an expression or a unique rule that
 # reads such a column depends on the dialect even when spelled alike: it is run on probe rows.
 DOUBLE_UNSCALED = frozenset({SQLITE})
+# The types each dialect holds as a 4-byte float (PostgreSQL's real), which rounds a decimal
+# fraction coarser than an 8-byte double (0.3 is 0.30000001192092896): why an expression over
+# such a column parts from the other dialect's 8-byte REAL (``evaluate.probes.scale_parts``).
+FOUR_BYTE_FLOATS = {POSTGRESQL: frozenset({"real", "float4"})}
+FLOAT4_REASON = (
+    "{column} is a 4-byte float on {narrow} (0.3 is 0.30000001192092896 there), an 8-byte one "
+    "on {wide} (0.3 is 0.29999999999999999)"
+)
 UNSCALED_REASON = (
     "{column} is an unscaled NUMERIC: {double} stores a non-integer as a double (15-17 "
     "significant digits), {exact} keeps every digit (0.30000000000000001 is 0.3 on one, "

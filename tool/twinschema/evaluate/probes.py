@@ -207,7 +207,8 @@ def scale_parts(left: Column, right: Column, doubles: bool = True) -> str | None
     """Why a column is stored otherwise on each side, if it is: it has a declared scale on a
     side whose dialect rounds to it (``typemap_storage.ENFORCES_SCALE``), and the other side's
     dialect keeps every decimal; or (``doubles``) it is an unscaled NUMERIC on both sides, one
-    dialect keeps it as a double (``typemap_storage.DOUBLE_UNSCALED``) and the other every digit."""
+    dialect keeps it as a double (``typemap_storage.DOUBLE_UNSCALED``) and the other every digit;
+    or it is a 4-byte float on one side and an 8-byte one on the other (``FOUR_BYTE_FLOATS``)."""
     from twinschema.canonical import typemap_storage as storage
 
     names, enforces = typemap.DIALECT_NAMES, storage.ENFORCES_SCALE
@@ -226,6 +227,14 @@ def scale_parts(left: Column, right: Column, doubles: bool = True) -> str | None
         return storage.SCALE_REASON.format(
             column=this.name, scale=this.type.scale, rounds=names[rounds], keeps=names[keeps]
         )
+    for this, other in ((left, right), (right, left)):
+        four = storage.FOUR_BYTE_FLOATS
+        narrow = this.type.name in four.get(this.type.dialect, ())
+        wide = "float" in typemap.kinds_of(other.type)
+        if narrow and wide and other.type.name not in four.get(other.type.dialect, ()):
+            return storage.FLOAT4_REASON.format(
+                column=this.name, narrow=names[this.type.dialect], wide=names[other.type.dialect]
+            )
     return None
 
 
