@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from probes import Case, Loader, cases, compare_case, compared_sides
+from probes import Case, Loader, case_named, cases, compare_case, compared_sides
 
 from twinschema.evaluate import evaluate
 
@@ -150,3 +150,18 @@ def test_a_bare_json_valid_check_against_nullable_jsonb_follows_the_linked_sqlit
     case = {c.name: c for c in cases()}["sl-pg.json-valid-rejects-null-near-miss"]
     kinds = {d.kind for d in compare_case(loader, case).differences}
     assert kinds == (set() if passes else {"check"}), (sqlite3.sqlite_version, kinds)
+
+
+@pytest.mark.parametrize("dialects", ["sl-pg", "pg-pg"])
+def test_a_one_sided_check_is_witnessed_only_by_a_row_the_other_table_stores(
+    loader: Loader, dialects: str
+) -> None:
+    """A CHECK (a > 0) on one side only, against CHECK (a > 0 AND b > 0) on the other: a = 0 is
+    refused there whatever b holds, so no row witnesses it (the other side's CHECKs that share
+    a column with it are run too); the other side's own one-sided CHECKs keep a witness."""
+    found = compare_case(loader, case_named(f"{dialects}.check-one-sided-witness-shares-columns"))
+    by_right = {d.right: d.message for d in found.differences if d.left is None}
+    by_left = {d.left: d.message for d in found.differences if d.right is None}
+    (alone,) = by_right.values()
+    assert "witness" not in alone, alone
+    assert all("witness" in message for message in by_left.values()), by_left

@@ -1,5 +1,6 @@
 """The witness of a CHECK on one side only: the CHECK is run on probe rows (``probe_sets.probe_rows``)
-against the other side's own CHECKs over the same columns (none: every row its columns hold),
+against the other side's own CHECKs over the same columns, or sharing one with them (none:
+every row its columns hold),
 and the first row the CHECK rejects that the other side stores is named in the difference
 (``x INTEGER CHECK (typeof(x) = 'integer')`` against ``x integer``: NULL, which the CHECK
 rejects). A NULL is tried only in a column both sides leave nullable: elsewhere NULL is the
@@ -16,7 +17,12 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.checks import accept_vectors, check_text, witness_text
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import probe_rows
-from twinschema.evaluate.stored_rows import checks_within, nulls_where_both_allow, partings
+from twinschema.evaluate.stored_rows import (
+    checks_within,
+    nulls_where_both_allow,
+    partings,
+    sharing,
+)
 from twinschema.records import Difference
 
 
@@ -38,6 +44,10 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     columns = {c.lower() for c in found.columns}
     if any(find(other, d.table, c)[1] is None for c in columns):
         return  # a column missing on the other side is a difference of its own
+    # The other side's CHECKs that share a column with these, and theirs in turn, are run too
+    # (their columns probed): a row CHECK (a > 0 AND b > 0) refuses there is no witness of a
+    # CHECK (a > 0) here, whatever b holds.
+    columns = sharing(other, d.table, columns)
     others = checks_within(other, d.table, columns)
     ltext, rtext = (text, others) if side == "left" else (others, text)
     rows = probe_rows(st, table.name, ltext, rtext, counted=False)

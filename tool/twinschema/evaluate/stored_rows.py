@@ -153,6 +153,24 @@ def nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> Prob
     return replace(rows, rows=kept)
 
 
+def sharing(side_of: Side, table: str, columns: set[str]) -> set[str]:
+    """``columns`` and every column a side's CHECK on ``table`` reads beside one of them, until
+    none is added (CHECK (a > 0 AND b > 0) adds b to a)."""
+    found, _ = find(side_of, table, "")
+    wanted = set(columns)
+    reads = (
+        [probes.reads(side_of.schema.dialect, c.raw or c.expression) for c in found.checks]
+        if found
+        else []
+    )
+    read = [{c.lower() for c in r.columns} for r in reads if r is not None]
+    while True:
+        more = set().union(*(r for r in read if r & wanted)) - wanted
+        if not more:
+            return wanted
+        wanted |= more
+
+
 def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
     (every row its columns hold) when it has none."""
