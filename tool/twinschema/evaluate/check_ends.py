@@ -9,6 +9,7 @@ SQLite computes on; no literal of the expression comes near it.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -42,11 +43,12 @@ def corner_rows(
 ) -> tuple[tuple[Any, ...], ...]:
     """For an expression of several number ``columns``, the rows with each at either end of
     what its own CHECKs on either side name (the smallest and largest number of the CHECKs that
-    read it alone; for one with none, its integer type's ends, else 0), every combination,
+    read it alone) and at its integer type's ends (for every column where few columns keep the
+    rows few; else for one with no CHECK of its own; 0 for another kind), every combination,
     those ``have`` lacks: ``x + y + z - w`` into a smallint, each kept to 0..11000, reaches
     33000 (past it on PostgreSQL) only at (11000, 11000, 11000, 0), which the cross product of
-    four columns' probe values cuts away; ``x + y + 1 > 100`` with y kept to 0..46341 overflows
-    PostgreSQL's int4 at (2147483647, 0)."""
+    four columns' probe values cuts away; ``x + y + 1 > 100`` with y kept to 0..46341, and x
+    to x >= 0 or not at all, overflows PostgreSQL's int4 at (2147483647, 0)."""
     if not 1 < len(columns) <= CORNER_COLUMNS:
         return ()
     ends: list[list[Any]] = []
@@ -56,16 +58,26 @@ def corner_rows(
             return ()
         own = [n for dialect, table in sides for n in _own_numbers(dialect, table, name)]
         whole = bool(kinds & {"integer", "bigint", "smallint"})
-        values = {min(own), max(own)} if own else _type_ends(kinds)
-        ends.append([int(v) if whole else v for v in sorted(values) if not whole or v % 1 == 0])
+        bounds = sorted({min(own), max(own)}) if own else []
+        ends.append([int(v) if whole else v for v in bounds if not whole or v % 1 == 0])
+    # A CHECK may bound a column on one side only (x >= 0): its type's ends are corners too,
+    # while every column's four values stay few enough to combine.
+    wide = math.prod(len(e) + 2 for e in ends) <= _WIDE_CORNERS
+    for values, (_, ctype) in zip(ends, columns, strict=True):
+        if wide or not values:
+            values += sorted(_type_ends(typemap.kinds_of(ctype)) - set(values))
     known = set(have)
     return tuple(r for r in itertools.product(*ends) if r not in known)
 
 
-def _type_ends(kinds: frozenset[str]) -> set[Decimal]:
+# At most this many corner rows combine each column's CHECK ends with its type's ends.
+_WIDE_CORNERS = 256
+
+
+def _type_ends(kinds: frozenset[str]) -> set[Any]:
     """The smallest and largest value of a narrow integer kind (``INTEGER_RANGES``), else 0."""
     for kind in sorted(kinds & INTEGER_RANGES.keys()):
-        return {Decimal(end) for end in INTEGER_RANGES[kind]}
+        return set(INTEGER_RANGES[kind])
     return {Decimal(0)}
 
 
