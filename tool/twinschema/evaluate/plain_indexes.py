@@ -17,7 +17,9 @@ RULE = "a plain index refuses the same rows"
 
 
 def plain_indexes(st: StageContext) -> None:
-    """Settle or explain each index difference that is such a pair (module docstring)."""
+    """Settle or explain each index difference of the comparer's that is such a pair (module
+    docstring); run before the stages that add index differences of their own (a predicate or
+    element whose meaning depends on the dialect, already judged on probe rows)."""
     for d in [d for d in st.comparison.differences if d.kind == "index"]:
         if d.table is None or d.left is None or d.right is None:
             continue

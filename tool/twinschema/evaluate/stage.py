@@ -101,13 +101,13 @@ def evaluate(
     matched_checks.matched_checks(st)
     one_sided.witnesses(st)
     one_sided_unique.witnesses(st)
+    plain_indexes.plain_indexes(st)  # before any stage adds an index difference of its own
     computed.predicates(st)
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)
     generated.generated(st)
     index_keys.matched_indexes(st)
     unpaired_indexes.unpaired_unique(st)
-    plain_indexes.plain_indexes(st)
     scaled_keys.scaled_keys(st)
     if values and st.cross:
         _values(st)
