@@ -119,7 +119,7 @@ def check_migrations(
             parity(found["sqlite"], found["postgresql"], domain),
         )
     for dialect, chain in found.items():
-        state_check(plan, chain, report, current[dialect], partial(sources.renamed_behind, dialect))
+        state_check(plan, chain, report, current[dialect], partial(sources.first_behind, dialect))
 
 
 def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | DatabaseError | None:
