@@ -79,6 +79,8 @@ FLOORS: dict[str, int] = {
     # is the migration engine's, below migrate and the migrations layer alike; it reads server
     # defaults in canonical form, so it stands on this floor rather than with migrations/.
     "twinschema.alembic_env": 2,
+    "twinschema.alembic_declared": 2,
+    "twinschema.alembic_indexes": 2,
     "twinschema.evaluate": 3,
     "twinschema.evaluate.*": 3,
     "twinschema.compare": 4,
