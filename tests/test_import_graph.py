@@ -107,6 +107,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.lint_record": 7,
     "twinschema.migrations.revision": 7,
     "twinschema.migrations.revision_identity": 7,
+    "twinschema.migrations.revision_sqlite": 7,
     "twinschema.migrations.history": 7,
     "twinschema.adopt": 7,
     "twinschema.adopt.*": 7,
