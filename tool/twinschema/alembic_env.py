@@ -277,7 +277,7 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
 
     def run(connection: sa.Connection) -> None:
         context.configure(connection=connection, **options)
-        with context.begin_transaction(), declared_types_kept():
+        with context.begin_transaction(), declared_types_kept(config.attributes.get("say")):
             context.run_migrations()
 
     given = config.attributes.get("url")
@@ -349,6 +349,8 @@ def _standalone_run(context: Any, options: dict[str, Any], run: Any) -> None:
 
     def say(line: str) -> None:
         print(f"twinschema: {line}", file=sys.stderr)
+
+    context.config.attributes["say"] = say
 
     with migrate_chain.resolve_target(config, dialect, None, flag) as target:
         if target.note:

@@ -339,6 +339,7 @@ def _upgrade_in(
     applied: list[str] = []
     cfg = alembic_config(config, target.dialect, url=target.url, connection=connection)
     cfg.attributes["on_version_apply"] = lambda *, step, **_: applied.append(step.up_revision_id)
+    cfg.attributes["say"] = say  # what a SQLite batch copy leaves out (``alembic_declared``)
     head = head_revision(cfg)
     before = state["before"] = current_revisions(connection)
     asked, to = to, resolve_to(cfg, before, to)
