@@ -131,3 +131,14 @@ def test_only_an_existing_object_is_hinted_as_made_by_hand(
     said = cause_of(failed.value, "twinschema stamp remote 0002")
     assert ("made by hand on this database" in said) is hinted, said
     assert ("`twinschema stamp remote 0002`" in said) is hinted, said
+
+
+def test_a_constraint_made_by_hand_is_hinted_on_postgresql(pg_url: str) -> None:
+    """PostgreSQL's duplicate_object (42710): a named constraint the table already has."""
+    from twinschema.migrations.migrate_lint import cause_of
+
+    add = "ALTER TABLE t ADD CONSTRAINT t_a_positive CHECK (a > 0)"
+    with pytest.raises(sa.exc.DBAPIError) as failed:
+        execute(pg_url, "CREATE TABLE t (a integer)", add, add)
+    assert getattr(failed.value.orig, "sqlstate", None) == "42710"
+    assert "made by hand on this database" in cause_of(failed.value, "twinschema stamp remote r")
