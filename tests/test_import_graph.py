@@ -79,6 +79,8 @@ FLOORS: dict[str, int] = {
     # is the migration engine's, below migrate and the migrations layer alike; it reads server
     # defaults in canonical form, so it stands on this floor rather than with migrations/.
     "twinschema.alembic_env": 2,
+    "twinschema.alembic_declared": 2,
+    "twinschema.alembic_indexes": 2,
     "twinschema.evaluate": 3,
     "twinschema.evaluate.*": 3,
     "twinschema.compare": 4,
@@ -105,6 +107,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.lint_record": 7,
     "twinschema.migrations.revision": 7,
     "twinschema.migrations.revision_identity": 7,
+    "twinschema.migrations.revision_sqlite": 7,
     "twinschema.migrations.history": 7,
     "twinschema.adopt": 7,
     "twinschema.adopt.*": 7,

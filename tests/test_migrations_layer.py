@@ -468,10 +468,17 @@ def test_head_that_differs_from_its_metadata_is_drift(project: Project) -> None:
     code, report = project.check("--layer", "migrations")
     assert code == 1
     drift = found(report, "migration_drift")
-    assert [(d["left_source"], d["table"], d["column"]) for d in drift] == [
+    assert [(d["right_source"], d["table"], d["column"]) for d in drift] == [
         ("schemas/sqlite.py", "profiles", "nickname"),
         ("schemas/postgres.py", "profiles", "nickname"),
     ]
+    # Sides as the row names them (migrations_sqlite <> schemas/sqlite.py): the chain's head,
+    # which lacks the column, on the left; the module, which has it, on the right.
+    assert [(d["left"], d["right"]) for d in drift] == [(None, "text"), (None, "text")]
+    assert all(d["left_source"].startswith("migrations_") for d in drift)
+    assert all("exists only in schemas/" in d["message"] for d in drift), drift
+    rows = [(r["left"], r["right"]) for r in report["layers"] if r["name"] == "migrations"]
+    assert ("migrations_sqlite", "schemas/sqlite.py") in rows, rows
     assert all("column_missing" in d["message"] for d in drift)
     assert all("migrations_" in d["hint"] for d in drift)
 

@@ -18,15 +18,14 @@ twinschema's own: the destructive-change lint and the downgrade confirmation.
 from __future__ import annotations
 
 import sys
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from twinschema.alembic_declared import declared_types_kept
 from twinschema.migrations import VERSION_TABLE
 
 
@@ -129,8 +128,14 @@ def _registered() -> bool:
         return False
     from alembic.util import DispatchPriority
 
-    Plugin(PLUGIN).add_autogenerate_comparator(
+    from twinschema.alembic_indexes import compare_expression_indexes
+
+    plugin = Plugin(PLUGIN)
+    plugin.add_autogenerate_comparator(
         _compare_column_default, "column", "server_default", priority=DispatchPriority.FIRST
+    )
+    plugin.add_autogenerate_comparator(
+        compare_expression_indexes, "table", "indexes", priority=DispatchPriority.LAST
     )
     return True
 
@@ -243,49 +248,6 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return rendered(obj, autogen_context)
 
 
-def _declared_reflected(inspector: Any, table: sa.Table, column_info: Any) -> None:
-    """A SQLite column reflected for a batch migration's copy of its table keeps the type its
-    database declares (``tinyint(1)``, ``INT``), which SQLAlchemy reads back as another
-    (INTEGER): the copy would declare that instead, and a downgrade would not undo its upgrade."""
-    from twinschema.declared_types import Declared, spelled
-
-    bind = inspector.bind
-    if not isinstance(bind, sa.Connection) or bind.dialect.name != "sqlite":
-        return
-    row = bind.exec_driver_sql(
-        "SELECT type FROM pragma_table_info(?, ?) WHERE name = ?",
-        (table.name, table.schema or "main", column_info["name"]),
-    ).first()
-    if row is None or not row[0]:
-        return
-    reflected = column_info["type"]
-    try:
-        compiled = str(reflected.compile(dialect=bind.dialect))
-    except sa.exc.CompileError:
-        return
-    if spelled(str(row[0])) != spelled(compiled):
-        column_info["type"] = Declared(str(row[0]), reflected)
-
-
-@contextmanager
-def _declared_types_kept() -> Iterator[None]:
-    """While a chain's migrations run, SQLite tables reflected for a batch copy keep their
-    declared types (``_declared_reflected``); the listener is removed after, so that nothing
-    else the process reflects is touched."""
-    sa.event.listen(sa.Table, "column_reflect", _declared_reflected)
-    try:
-        with warnings.catch_warnings():
-            # SQLAlchemy warns that it read ``tinyint(1)`` as INTEGER: the copy declares
-            # ``tinyint(1)`` all the same.
-            warnings.filterwarnings("ignore", _NO_ARGUMENTS, sa.exc.SAWarning)
-            yield
-    finally:
-        sa.event.remove(sa.Table, "column_reflect", _declared_reflected)
-
-
-_NO_ARGUMENTS = "Could not instantiate type .* with reflected arguments"
-
-
 def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bool) -> None:
     """Run the current Alembic command of a chain that targets ``metadata``.
 
@@ -315,7 +277,7 @@ def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bo
 
     def run(connection: sa.Connection) -> None:
         context.configure(connection=connection, **options)
-        with context.begin_transaction(), _declared_types_kept():
+        with context.begin_transaction(), declared_types_kept(config.attributes.get("say")):
             context.run_migrations()
 
     given = config.attributes.get("url")
@@ -387,6 +349,8 @@ def _standalone_run(context: Any, options: dict[str, Any], run: Any) -> None:
 
     def say(line: str) -> None:
         print(f"twinschema: {line}", file=sys.stderr)
+
+    context.config.attributes["say"] = say
 
     with migrate_chain.resolve_target(config, dialect, None, flag) as target:
         if target.note:

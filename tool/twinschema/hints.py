@@ -14,7 +14,6 @@ from dataclasses import replace
 
 from twinschema.config import Config
 from twinschema.errors import TwinschemaError
-from twinschema.layers.renamed import rename_first
 from twinschema.records import Difference, FixSide, FixSite
 
 AT_HEAD, BEHIND = "at_head", "behind"
@@ -57,20 +56,21 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
 
 
 def database_fix(
-    named: str, state: str | None, migrate_command: str, renamed: Sequence[str] = ()
+    named: str, state: str | None, migrate_command: str, first: str | None = None
 ) -> str:
     """Where a fix to a live database goes (``named``: "the SQLite database"; its URL is in the
     report's header of the comparison), and the command for it: a database behind its chain
     is migrated; one at the head is not (migrating does nothing), it needs a revision or the
-    hand edit reverted. ``renamed``: what the database behind its chain holds renamed by hand
-    (``Sources.renamed_behind``), to rename back before migrating."""
+    hand edit reverted. ``first``: what to do before migrating a database behind its chain that
+    holds objects renamed or made by hand (``Sources.first_behind``), which a pending revision
+    fails on."""
     if state == AT_HEAD:
         return (
             f"{named} (at its chain's head, so migrating changes nothing: revert "
             f"the hand edit, or write a revision with `{REVISION_COMMAND}`)"
         )
-    if state == BEHIND and renamed:
-        return f"{named} ({rename_first(renamed, migrate_command)})"
+    if state == BEHIND and first:
+        return f"{named} ({first})"
     return f"{named} (run: {migrate_command})"
 
 

@@ -100,6 +100,24 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
             if OPTION_WITHOUT_ROWID in found.options:
                 table.dialect_options["sqlite"]["with_rowid"] = False
             _sqlite_uniques(table, found)
+            _sqlite_expression_indexes(table, found)
+
+
+def _sqlite_expression_indexes(table: sa.Table, found: Table) -> None:
+    """The indexes on expressions (``lower(title)``), as the adapter reads them: SQLAlchemy's
+    SQLite reflection skips them (with a warning), so the module and the baseline had none."""
+    have = {index.name for index in table.indexes}
+    columns = {column.name: column for column in table.columns}
+    for index in found.indexes:
+        if index.name is None or index.name in have:
+            continue
+        elements = [index.element_text(n) for n in range(len(index.expressions))]
+        if all(element in columns for element in elements):
+            continue  # on columns only: SQLAlchemy read it, or left it out for a reason of its own
+        where = index.raw_where or index.where
+        options: dict[str, Any] = {"sqlite_where": sa.text(where)} if where else {}
+        made = [columns[e] if e in columns else sa.text(e) for e in elements]
+        sa.Index(index.name, *made, unique=index.unique, _table=table, **options)
 
 
 def _sqlite_uniques(table: sa.Table, found: Table) -> None:

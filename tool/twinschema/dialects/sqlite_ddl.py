@@ -190,8 +190,9 @@ def _name_list(sql: str, pos: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-def scan_index(sql: str) -> tuple[list[str], str | None]:
-    """The element texts of a CREATE INDEX statement (ASC/DESC removed) and its WHERE text.
+def scan_index(sql: str, keep_order: bool = False) -> tuple[list[str], str | None]:
+    """The element texts of a CREATE INDEX statement (ASC/DESC removed, unless ``keep_order``)
+    and its WHERE text.
 
     The element list is the first parenthesised group: the index and table names before it can
     only hold a parenthesis when quoted, and quoted names are single tokens.
@@ -221,10 +222,10 @@ def scan_index(sql: str) -> tuple[list[str], str | None]:
         elif first == ")":
             depth -= 1
             if depth == 0:
-                elements.append(_element(sql, start, match.start(), order))
+                elements.append(_element(sql, start, match.start(), None if keep_order else order))
                 closed = True
         elif depth == 1 and first == ",":
-            elements.append(_element(sql, start, match.start(), order))
+            elements.append(_element(sql, start, match.start(), None if keep_order else order))
             start, order = match.end(), None
         elif depth == 1:
             order = match.span() if text in ("asc", "desc") else None

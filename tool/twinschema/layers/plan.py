@@ -43,6 +43,14 @@ class CheckPlan:
         """The command that migrates the database this check reads for ``dialect``."""
         return self.fixes.get(dialect) or migrate_command(self.config, dialect)
 
+    def stamp_command(self, dialect: str, to: str = "head") -> str:
+        """The command that records the database this check reads for ``dialect`` at ``to``
+        without running anything (with the URL flag its migrate command has, if any)."""
+        side = SIDE_OF[dialect]
+        migrate, stamp = f"twinschema migrate {side}", f"twinschema stamp {side} {to}"
+        fix = self.fixes.get(dialect, "")
+        return stamp + fix[len(migrate) :] if fix.startswith(migrate) else stamp
+
     def label(self, dialect: str) -> str:
         """How reports name the database of ``dialect`` (a URL without its password)."""
         url = self.urls.get(dialect)

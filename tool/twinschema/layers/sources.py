@@ -7,8 +7,9 @@ from dataclasses import replace
 from twinschema import progress
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import BEHIND, chain_state, database_fix
+from twinschema.layers.made_ahead import drop_first, made_ahead
 from twinschema.layers.plan import CheckPlan
-from twinschema.layers.renamed import rename_statement, renames
+from twinschema.layers.renamed import rename_first, rename_statement, renames
 from twinschema.model import Schema
 from twinschema.records import DIALECTS, Side
 from twinschema.records.dialects import database_named
@@ -27,7 +28,7 @@ class Sources:
         self._live: dict[str, Side | DatabaseError] = {}
         self._raw: dict[str, Schema] = {}
         self._state: dict[str, str | None] = {}
-        self._renamed: dict[str, tuple[str, ...]] = {}
+        self._first: dict[str, str | None] = {}
 
     def model(self, dialect: str) -> Side:
         """``dialect``'s metadata module, read and made canonical (a usage error when none is
@@ -86,31 +87,47 @@ class Sources:
             assert url is not None
             self._state[dialect] = chain_state(self.plan.config, dialect, url)
         state = self._state[dialect]
-        renamed = self.renamed_behind(dialect) if state == BEHIND else ()
-        fix = database_fix(found.named, state, self.plan.fix_command(dialect), renamed)
+        first = self.first_behind(dialect) if state == BEHIND else None
+        fix = database_fix(found.named, state, self.plan.fix_command(dialect), first)
         return replace(found, fix=fix, state=state, placed=None)
 
-    def renamed_behind(self, dialect: str) -> tuple[str, ...]:
-        """For ``dialect``'s live database behind its chain: what it holds under another name
-        than the chain gives it at the revision it is at (renamed by hand), each as "index ix
-        is ix2 there: `ALTER INDEX ix2 RENAME TO ix`"; a pending revision that names one by the
-        chain's name fails. Empty when none, or when that schema cannot be built (read once:
-        it upgrades a scratch database)."""
-        if dialect not in self._renamed:
-            self._renamed[dialect] = ()
+    def first_behind(self, dialect: str) -> str | None:
+        """For ``dialect``'s live database behind its chain: what to do before migrating it,
+        where a pending revision would fail on what was done by hand. Objects renamed by hand
+        (held under another name than the chain gives them at the revision the database is at:
+        a revision naming one by the chain's name fails) are renamed back first; objects made by
+        hand ahead of the chain (the chain lacks them at that revision, the metadata module has
+        them: a revision creating one fails, already exists) are dropped first, or stamped. None
+        when there are none, or when that schema cannot be built (read once: it upgrades a
+        scratch database)."""
+        if dialect not in self._first:
+            self._first[dialect] = None
             found, raw = self.live(dialect), self._raw.get(dialect)
             if isinstance(found, Side) and raw is not None:
                 from twinschema.migrations.migrations_renames import chain_at_revision
 
                 at = chain_at_revision(self.plan, dialect, self.options[dialect])
                 if at is not None:
-                    chain = Side(make_canonical(at, self.domain), "its chain", "its chain")
-                    self._renamed[dialect] = tuple(
-                        f"{r.described} on {r.table} is {r.actual} there: "
-                        + rename_statement(dialect, raw, r)
-                        for r in renames(chain, found, dialect)
-                    )
-        return self._renamed[dialect]
+                    self._first[dialect] = self._first_of(dialect, found, raw, at)
+        return self._first[dialect]
+
+    def _first_of(self, dialect: str, found: Side, raw: Schema, at: Schema) -> str | None:
+        chain = Side(make_canonical(at, self.domain), "its chain", "its chain")
+        fix = self.plan.fix_command(dialect)
+        renamed = [
+            f"{r.described} on {r.table} is {r.actual} there: " + rename_statement(dialect, raw, r)
+            for r in renames(chain, found, dialect)
+        ]
+        if renamed:
+            return rename_first(renamed, fix)
+        try:
+            head = self.model(dialect).schema
+        except (UsageError, DatabaseError):
+            return None
+        made = made_ahead(chain.schema, found.schema, head)
+        if made:
+            return drop_first(made, fix, self.plan.stamp_command(dialect))
+        return None
 
     def live_schema(self, dialect: str) -> Schema | None:
         """``dialect``'s live database as read (before it is made canonical); None when it

@@ -41,7 +41,7 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 from alembic import command
 
-from twinschema.config import Config
+from twinschema.config import SIDE_OF, Config
 from twinschema.migrations.migrate_chain import (
     BASE,
     DOWNGRADE,
@@ -339,6 +339,7 @@ def _upgrade_in(
     applied: list[str] = []
     cfg = alembic_config(config, target.dialect, url=target.url, connection=connection)
     cfg.attributes["on_version_apply"] = lambda *, step, **_: applied.append(step.up_revision_id)
+    cfg.attributes["say"] = say  # what a SQLite batch copy leaves out (``alembic_declared``)
     head = head_revision(cfg)
     before = state["before"] = current_revisions(connection)
     asked, to = to, resolve_to(cfg, before, to)
@@ -360,7 +361,8 @@ def _upgrade_in(
                 check_foreign_keys(connection)  # a real run checks just before its COMMIT
         except Exception as exc:  # a statement, or the revision's own Python: rolled back
             failed = next((s.revision for s in pending if s.revision not in applied), "?")
-            raise MigrationFailed(f"revision {failed} failed: {cause_of(exc)}") from None
+            record = None if down else f"twinschema stamp {SIDE_OF[target.dialect]} {failed}"
+            raise MigrationFailed(f"revision {failed} failed: {cause_of(exc, record)}") from None
     after = current_revisions(connection)
     return Outcome(
         target.label, before, after, head, dry_run=dry_run, action=DOWNGRADE if down else UPGRADE

@@ -20,12 +20,20 @@ from twinschema.paths import shown
 from twinschema.urls import first_line
 
 
-def cause_of(exc: Exception) -> str:
+def cause_of(exc: Exception, stamp: str | None = None) -> str:
     """What made a revision fail, in one line: the database's message, or the Python error's
     type and message; where the database has no object the revision names (PostgreSQL's
-    undefined_object, SQLite's no such index), that it may have been renamed by hand."""
+    undefined_object, SQLite's no such index), that it may have been renamed by hand; where it
+    already has one the revision creates (PostgreSQL's duplicate_table, duplicate_column,
+    duplicate_object; SQLite's "already exists", "duplicate column name"), that it may have
+    been made by hand, and what to do (``stamp``: the command recording the failed revision as
+    applied)."""
     if isinstance(exc, sa.exc.DBAPIError | TwinschemaError):
-        return first_line(exc) + (_RENAMED if _names_a_missing_object(exc) else "")
+        if _names_a_missing_object(exc):
+            return first_line(exc) + _RENAMED
+        if _names_an_existing_object(exc):
+            return first_line(exc) + made_by_hand(stamp)
+        return first_line(exc)
     return f"{type(exc).__name__}: {first_line(exc)}".rstrip(": ")
 
 
@@ -33,6 +41,35 @@ _RENAMED = (
     " (renamed by hand on this database? `twinschema check` names such an object in a "
     "`renamed` warning, with the statement that renames it back)"
 )
+
+
+def made_by_hand(stamp: str | None) -> str:
+    """The hint of a revision failing on an object the database already has: drop it (an
+    index or a constraint loses nothing, the revision makes it again), or, for a table or
+    column holding data that is exactly what the revision makes, record the revision as
+    applied."""
+    record = f"`{stamp}`" if stamp else "`twinschema stamp` that revision"
+    return (
+        " (made by hand on this database before its revision? drop it, then migrate again: "
+        "the revision makes it anew; or, where it holds data you keep (a table, a column), is "
+        f"exactly what the revision makes and the revision makes nothing else: {record}, then "
+        "migrate again)"
+    )
+
+
+# PostgreSQL: duplicate_table (a table, an index: a relation), duplicate_column,
+# duplicate_object (a constraint); SQLite's messages.
+_EXISTING_CODES = frozenset({"42P07", "42701", "42710"})
+_EXISTING_TEXT = ("already exists", "duplicate column name")
+
+
+def _names_an_existing_object(exc: Exception) -> bool:
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in _EXISTING_CODES:
+        return True
+    return isinstance(exc, sa.exc.OperationalError) and any(
+        text in str(orig) for text in _EXISTING_TEXT
+    )
 
 
 def _names_a_missing_object(exc: Exception) -> bool:

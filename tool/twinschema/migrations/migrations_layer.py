@@ -119,7 +119,7 @@ def check_migrations(
             parity(found["sqlite"], found["postgresql"], domain),
         )
     for dialect, chain in found.items():
-        state_check(plan, chain, report, current[dialect], partial(sources.renamed_behind, dialect))
+        state_check(plan, chain, report, current[dialect], partial(sources.first_behind, dialect))
 
 
 def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | DatabaseError | None:
@@ -325,7 +325,8 @@ def run_findings(
     head = Side(first, scratch_label, f"a revision in {chain.label}")
     differences = [
         _relabel(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
-        for d in compared_with_stage(metadata, head, domain, stage).differences
+        # The chain's head on the left, as the row names them (chain <> module).
+        for d in compared_with_stage(head, metadata, domain, stage).differences
     ]
     if live is not None:
         differences.extend(objects_at_head(live, head, domain, stage))

@@ -13,7 +13,6 @@ from sqlalchemy.engine import URL
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.layers.plan import CheckPlan, migrate_command
-from twinschema.layers.renamed import rename_first
 from twinschema.migrations import VERSION_TABLE
 from twinschema.migrations.migrations_chain import LAYER, STATE, Chain
 from twinschema.records import Comparison, Difference, LayerResult, Report, Status
@@ -90,12 +89,12 @@ def state_check(
     chain: Chain,
     report: Report,
     current: tuple[str, ...] | DatabaseError | None,
-    renamed: Callable[[], Sequence[str]] = tuple,
+    first: Callable[[], str | None] = lambda: None,
 ) -> None:
     """``migration_state``: the live database (``current``: the revisions it is at, why they
-    could not be read, None when it is not configured) at its chain's head. ``renamed``, read
-    only for a database behind its chain: what it holds renamed by hand, to rename back before
-    migrating (``Sources.renamed_behind``)."""
+    could not be read, None when it is not configured) at its chain's head. ``first``, read
+    only for a database behind its chain: what to do before migrating it, where it holds
+    objects renamed or made by hand that a pending revision fails on (``Sources.first_behind``)."""
     dialect = chain.dialect
     url = plan.urls.get(dialect)
     if url is None or current is None:
@@ -112,10 +111,10 @@ def state_check(
     fix = plan.fix_command(dialect)
     found = state_differences(chain, current, label, fix)
     # Not at head (ahead of the chain too: then the chain cannot build its revision, and
-    # ``renamed`` finds nothing).
-    names = renamed() if found and current else ()
-    if names:
-        found = [replace(d, hint=rename_first(names, fix)) for d in found]
+    # ``first`` finds nothing).
+    before = first() if found and current else None
+    if before:
+        found = [replace(d, hint=before) for d in found]
     report.add(result, Comparison(differences=found))
 
 

@@ -93,6 +93,7 @@ def step_differences(
         right = Side(canonical(after), f"{chain.label} after the downgrade of {revision}", fix)
         right = replace(right, role="chain")
         found = compare(left, right, layer=LAYER, domain=domain).differences
+        before_schema = left.schema
         own = [d for d in found if _carried(d) not in carried]
         carried |= {_carried(d) for d in found}
         blamed.append([])
@@ -105,10 +106,38 @@ def step_differences(
                     right_source=against,
                     message=f"the downgrade() of revision {revision} ({path}) does not undo "
                     f"its upgrade(): {d.kind}: {d.message}",
-                    hint=f"make downgrade() in {path} undo exactly what its upgrade() does",
+                    hint=f"make downgrade() in {path} undo exactly what its upgrade() does"
+                    + batch_cause(chain.dialect, d, before_schema),
                 )
             )
     return [d for ds in reversed(blamed) for d in ds]
+
+
+def batch_cause(dialect: str, d: Difference, before: Schema) -> str:
+    """Why a SQLite downgrade lost an object it did not touch, where that is the likely cause:
+    ``batch_alter_table`` recreates the table from its reflection, which leaves out an unnamed
+    CHECK and an index on an expression (SQLAlchemy reflects neither)."""
+    if dialect != "sqlite" or d.left is None or d.right is not None or d.table is None:
+        return ""
+    table = before.tables.get(d.table)
+    if table is None:
+        return ""
+    lost = None
+    if d.kind == "check" and d.name is None:
+        lost = "its unnamed CHECK"
+    columns = {c.name for c in table.columns}
+    for index in table.indexes:
+        if d.kind == "index" and index.name == d.name and set(index.expressions) - columns:
+            lost = f"its index {index.name} on an expression"
+    if lost is None:
+        return ""
+    keep = "name the CHECK" if d.kind == "check" else "create the index again after the batch"
+    return (
+        f"; batch mode (batch_alter_table) recreated table {d.table} and lost {lost}, which "
+        "SQLAlchemy cannot reflect for the copy: a plain column is dropped in place by "
+        "op.drop_column or batch_alter_table(..., recreate='never') (SQLite 3.35+); else "
+        f"{keep}, or pass it in batch_alter_table(..., table_args=...)"
+    )
 
 
 def _carried(d: Difference) -> tuple[str | None, ...]:

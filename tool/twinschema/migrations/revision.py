@@ -53,6 +53,7 @@ from twinschema.migrations.migrate_chain import (
 )
 from twinschema.migrations.migrate_connect import connect
 from twinschema.migrations.revision_identity import fix_identity_alterations
+from twinschema.migrations.revision_sqlite import native_drop_columns
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.servers import scratch
@@ -341,6 +342,8 @@ def _autogenerate(
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
         for script in generated:
             fix_identity_alterations(context, script)
+            if dialect == "sqlite":
+                native_drop_columns(context, script)
 
     with connect(Target(dialect, parse_url(url))) as connection:
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())

@@ -1,0 +1,144 @@
+"""An object made by hand on a live database before its revision (found by a new user,
+2026-12-02, stranger23 item 8), on both dialects.
+
+The index is created on the live database, then added to both metadata modules and written as
+revision 0002 of each chain. Migrating that database fails (``relation ... already exists``,
+``index ... already exists``) and is rolled back: the failure says it may have been made by hand
+and what to do (drop it, or stamp). ``check`` then no longer hints to run the migration that
+fails: it names the object to drop first. The near miss: the other database, behind its chain
+without such an object, keeps the plain hint; another failure keeps the database's message.
+Run in a scratch copy of the project, with its own chains, on real databases.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from pg_helpers import forget_imports, invoke_afresh
+from support.testing import execute
+from test_migrate_safety import HEADS, run_migrate, scratch_project, upgrade_to, write_revision
+
+MODULE = {"sqlite": "schemas/sqlite.py", "postgresql": "schemas/postgres.py"}
+SIDE = {"sqlite": "local", "postgresql": "remote"}
+INDEX = "ix_profiles_joined_at"
+BY_HAND = f"CREATE INDEX {INDEX} ON profiles (joined_at)"
+ANCHOR = "    sa.Index(None, p.wallet_address),\n"
+
+
+def check(project: Path, urls: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """``twinschema check --format json`` of the live and migrations layers, modules read
+    afresh; (exit code, report)."""
+    args = ["check", "--format", "json", "--sqlite-url", urls["sqlite"]]
+    args += ["--postgres-url", urls["postgresql"], "--layer", "live", "--layer", "migrations"]
+    result = invoke_afresh(args, project, dict(os.environ))
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def migrate(project: Path, dialect: str, url: str) -> Any:
+    forget_imports(project)
+    return run_migrate(project, dialect, url)
+
+
+def add_the_index(project: Path) -> None:
+    """Both modules gain the index, revision 0002 of each chain creates it, domain.yaml moves
+    to version 2 with them."""
+    for dialect, module in MODULE.items():
+        write_revision(project, dialect, f'op.create_index("{INDEX}", "profiles", ["joined_at"])')
+        path = project / module
+        text = path.read_text()
+        assert text.count(ANCHOR) == 1
+        path.write_text(text.replace(ANCHOR, f'{ANCHOR}    sa.Index("{INDEX}", p.joined_at),\n'))
+    domain = project / "domain.yaml"
+    domain.write_text(domain.read_text().replace("version: 1\n", "version: 2\n", 1))
+
+
+def states(report: dict[str, Any]) -> dict[str, str]:
+    """The hint of each ``migration_state`` difference, by the database's dialect."""
+    found = {}
+    for d in report["differences"]:
+        if d["kind"] == "migration_state":
+            found["sqlite" if d["left_source"].startswith("sqlite") else "postgresql"] = d["hint"]
+    return found
+
+
+def test_an_index_made_by_hand_before_its_revision_is_named_when_migrating_fails(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    other = "postgresql" if dialect == "sqlite" else "sqlite"
+    project = scratch_project(tmp_path)
+    for side in urls:
+        upgrade_to(project, side, urls[side], HEADS[side])
+    execute(urls[dialect], BY_HAND)
+    add_the_index(project)
+
+    # Both databases are behind; the one holding the index made by hand is told to drop it
+    # first, the other (the near miss) to migrate.
+    code, report = check(project, urls)
+    assert code == 1, report
+    hints = states(report)
+    assert set(hints) == {"sqlite", "postgresql"}, report["differences"]
+    assert hints[other].startswith(f"run `twinschema migrate {SIDE[other]} --"), hints[other]
+    mine = hints[dialect]
+    assert f"index {INDEX} on profiles already there" in mine, mine
+    assert f"drop it first (`DROP INDEX {INDEX}`), then migrate with " in mine, mine
+    assert f"`twinschema stamp {SIDE[dialect]} head --" in mine, mine
+    assert not mine.startswith("run "), mine
+
+    # Migrating it fails, rolled back, and says why and what to do.
+    failed = migrate(project, dialect, urls[dialect])
+    assert failed.exit_code == 3, failed.output
+    assert INDEX in failed.output and "already exists" in failed.output, failed.output
+    assert "made by hand on this database before its revision? drop it" in failed.output
+    assert f"`twinschema stamp {SIDE[dialect]} 0002_test_{dialect}`" in failed.output
+    assert migrate(project, other, urls[other]).exit_code == 0
+
+    # Done as the hint says, the migration passes and the databases are at head.
+    execute(urls[dialect], f"DROP INDEX {INDEX}")
+    assert migrate(project, dialect, urls[dialect]).exit_code == 0
+    _, report = check(project, urls)
+    assert states(report) == {}, report["differences"]
+
+
+@pytest.mark.parametrize(
+    ("statements", "hinted"),
+    [
+        (["CREATE TABLE t (a integer)", "CREATE INDEX ix_t ON t (a)", "CREATE INDEX ix_t ON t (a)"],
+         True),
+        (["CREATE TABLE t (a integer)", "CREATE TABLE t (a integer)"], True),
+        (["CREATE TABLE t (a integer)", "ALTER TABLE t ADD COLUMN a integer"], True),
+        # Near misses: a missing table, a value refused.
+        (["SELECT * FROM no_such_table"], False),
+        (["CREATE TABLE t (a integer NOT NULL)", "INSERT INTO t VALUES (NULL)"], False),
+    ],
+)  # fmt: skip
+def test_only_an_existing_object_is_hinted_as_made_by_hand(
+    db_url: str, statements: list[str], hinted: bool
+) -> None:
+    """A revision failing on an object the database already has says it may have been made by
+    hand (PostgreSQL's SQLSTATE 42P07, 42701; SQLite's messages); another failure keeps the
+    database's message alone."""
+    from twinschema.migrations.migrate_lint import cause_of
+
+    with pytest.raises(sa.exc.DBAPIError) as failed:
+        execute(db_url, *statements)
+    said = cause_of(failed.value, "twinschema stamp remote 0002")
+    assert ("made by hand on this database" in said) is hinted, said
+    assert ("`twinschema stamp remote 0002`" in said) is hinted, said
+
+
+def test_a_constraint_made_by_hand_is_hinted_on_postgresql(pg_url: str) -> None:
+    """PostgreSQL's duplicate_object (42710): a named constraint the table already has."""
+    from twinschema.migrations.migrate_lint import cause_of
+
+    add = "ALTER TABLE t ADD CONSTRAINT t_a_positive CHECK (a > 0)"
+    with pytest.raises(sa.exc.DBAPIError) as failed:
+        execute(pg_url, "CREATE TABLE t (a integer)", add, add)
+    assert getattr(failed.value.orig, "sqlstate", None) == "42710"
+    assert "made by hand on this database" in cause_of(failed.value, "twinschema stamp remote r")

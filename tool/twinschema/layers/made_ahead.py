@@ -1,0 +1,70 @@
+"""Objects made by hand ahead of a database's chain: a live database behind its chain holds a
+table, column, index or named constraint that its chain does not have at the revision the
+database is at, but that its metadata module (the chain's head) has under the same name. A
+pending revision creating it fails there (``relation "ix" already exists``), so migrating alone
+is no fix: the hint says to drop it first, or to stamp. Found by name, as the failing statement
+finds it; all three schemas canonical, in the same logical names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from twinschema.model import Schema, Table
+from twinschema.sql_names import sql_name
+
+# The named objects of a table, as messages name them, and the Table field holding them.
+_NAMED: tuple[tuple[str, str], ...] = (
+    ("index", "indexes"),
+    ("UNIQUE", "uniques"),
+    ("CHECK", "checks"),
+    ("FOREIGN KEY", "foreign_keys"),
+)
+
+
+def _objects(schema: Schema) -> Iterator[tuple[str, str, str]]:
+    """``(what, name, table)`` of every table, column and named object of ``schema``."""
+    for table in schema.tables.values():
+        yield "table", table.name, table.name
+        for column in table.columns:
+            yield "column", f"{table.name}.{column.name}", table.name
+        yield from _named(table)
+
+
+def _named(table: Table) -> Iterator[tuple[str, str, str]]:
+    for what, field in _NAMED:
+        for item in getattr(table, field):
+            if item.name:
+                yield what, item.name, table.name
+
+
+def made_ahead(at_revision: Schema, live: Schema, head: Schema) -> list[str]:
+    """What ``live`` holds that its chain ``at_revision`` lacks and ``head`` has by the same
+    name, each as "index ix_t_c on t" or "column t.c", sorted; a table counts once (not its
+    columns and indexes again)."""
+    had = {(what, name) for what, name, _ in _objects(at_revision)}
+    wanted = {(what, name) for what, name, _ in _objects(head)}
+    new_tables = {
+        name for what, name, _ in _objects(live) if what == "table" and (what, name) not in had
+    }
+    found = []
+    for what, name, table in _objects(live):
+        if (what, name) in had or (what, name) not in wanted:
+            continue
+        if what != "table" and table in new_tables:
+            continue
+        found.append(f"{what} {name}" + ("" if what in ("table", "column") else f" on {table}"))
+    return sorted(found)
+
+
+def drop_first(made: list[str], migrate_command: str, stamp_command: str) -> str:
+    """What to do, in order, for a database behind its chain that already holds ``made``: a
+    pending revision creating one fails (already exists)."""
+    drops = [f"`DROP INDEX {sql_name(m.split()[1])}`" for m in made if m.startswith("index ")]
+    how = f" ({'; '.join(drops)})" if drops and len(drops) == len(made) else ""
+    return (
+        f"migrating fails where a pending revision creates what was made by hand ({', '.join(made)}"
+        f" already there): drop it first{how}, then migrate with `{migrate_command}` (an index "
+        "or constraint loses nothing: the revision makes it anew); or, if it holds data you keep "
+        "and is exactly what the pending revisions make, record them as applied with "
+        f"`{stamp_command}`"
+    )
