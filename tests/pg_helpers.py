@@ -10,6 +10,7 @@ for the roles it creates, so a wrong password is refused exactly as a production
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import socket
@@ -260,6 +261,19 @@ def invoke_afresh(
     finally:
         sys.dont_write_bytecode = dont_write
         forget_imports(cwd)
+
+
+def check_afresh(project: Path, urls: dict[str, str], *layers: str) -> tuple[int, dict[str, Any]]:
+    """``twinschema check --format json`` of ``layers`` on the two databases ``urls`` (by
+    dialect), from ``project``, reading its modules afresh (they change between two checks);
+    (exit code, report)."""
+    args = ["check", "--format", "json", "--sqlite-url", urls["sqlite"]]
+    args += ["--postgres-url", urls["postgresql"]]
+    for layer in layers:
+        args += ["--layer", layer]
+    result = invoke_afresh(args, project, dict(os.environ))
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return result.returncode, json.loads(result.stdout)
 
 
 # ---------------------------------------------------------------------------------------------

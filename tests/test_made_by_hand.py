@@ -12,37 +12,24 @@ Run in a scratch copy of the project, with its own chains, on real databases.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import forget_imports, invoke_afresh
+from pg_helpers import check_afresh
 from support.testing import execute
-from test_migrate_safety import HEADS, run_migrate, scratch_project, upgrade_to, write_revision
+from test_migrate_safety import (
+    at_heads,
+    migrate_afresh,
+    write_revision,
+)
 
 MODULE = {"sqlite": "schemas/sqlite.py", "postgresql": "schemas/postgres.py"}
 SIDE = {"sqlite": "local", "postgresql": "remote"}
 INDEX = "ix_profiles_joined_at"
 BY_HAND = f"CREATE INDEX {INDEX} ON profiles (joined_at)"
 ANCHOR = "    sa.Index(None, p.wallet_address),\n"
-
-
-def check(project: Path, urls: dict[str, str]) -> tuple[int, dict[str, Any]]:
-    """``twinschema check --format json`` of the live and migrations layers, modules read
-    afresh; (exit code, report)."""
-    args = ["check", "--format", "json", "--sqlite-url", urls["sqlite"]]
-    args += ["--postgres-url", urls["postgresql"], "--layer", "live", "--layer", "migrations"]
-    result = invoke_afresh(args, project, dict(os.environ))
-    assert result.returncode in (0, 1), result.stdout + result.stderr
-    return result.returncode, json.loads(result.stdout)
-
-
-def migrate(project: Path, dialect: str, url: str) -> Any:
-    forget_imports(project)
-    return run_migrate(project, dialect, url)
 
 
 def add_the_index(project: Path) -> None:
@@ -72,15 +59,13 @@ def test_an_index_made_by_hand_before_its_revision_is_named_when_migrating_fails
 ) -> None:
     urls = {"sqlite": sqlite_url, "postgresql": pg_url}
     other = "postgresql" if dialect == "sqlite" else "sqlite"
-    project = scratch_project(tmp_path)
-    for side in urls:
-        upgrade_to(project, side, urls[side], HEADS[side])
+    project = at_heads(tmp_path, urls)
     execute(urls[dialect], BY_HAND)
     add_the_index(project)
 
     # Both databases are behind; the one holding the index made by hand is told to drop it
     # first, the other (the near miss) to migrate.
-    code, report = check(project, urls)
+    code, report = check_afresh(project, urls, "live", "migrations")
     assert code == 1, report
     hints = states(report)
     assert set(hints) == {"sqlite", "postgresql"}, report["differences"]
@@ -92,17 +77,17 @@ def test_an_index_made_by_hand_before_its_revision_is_named_when_migrating_fails
     assert not mine.startswith("run "), mine
 
     # Migrating it fails, rolled back, and says why and what to do.
-    failed = migrate(project, dialect, urls[dialect])
+    failed = migrate_afresh(project, dialect, urls[dialect])
     assert failed.exit_code == 3, failed.output
     assert INDEX in failed.output and "already exists" in failed.output, failed.output
     assert "made by hand on this database before its revision? drop it" in failed.output
     assert f"`twinschema stamp {SIDE[dialect]} 0002_test_{dialect}`" in failed.output
-    assert migrate(project, other, urls[other]).exit_code == 0
+    assert migrate_afresh(project, other, urls[other]).exit_code == 0
 
     # Done as the hint says, the migration passes and the databases are at head.
     execute(urls[dialect], f"DROP INDEX {INDEX}")
-    assert migrate(project, dialect, urls[dialect]).exit_code == 0
-    _, report = check(project, urls)
+    assert migrate_afresh(project, dialect, urls[dialect]).exit_code == 0
+    _, report = check_afresh(project, urls, "live", "migrations")
     assert states(report) == {}, report["differences"]
 
 

@@ -114,6 +114,22 @@ def run_migrate(project: Path, dialect: str, url: str, *args: str) -> Any:
         os.chdir(cwd)
 
 
+def at_heads(tmp_path: Path, urls: dict[str, str]) -> Path:
+    """A scratch project with each database of ``urls`` (by dialect) migrated to its head."""
+    project = scratch_project(tmp_path)
+    for side in urls:
+        upgrade_to(project, side, urls[side], HEADS[side])
+    return project
+
+
+def migrate_afresh(project: Path, dialect: str, url: str) -> Any:
+    """``run_migrate`` with the project's modules read afresh (they change between commands)."""
+    from pg_helpers import forget_imports
+
+    forget_imports(project)
+    return run_migrate(project, dialect, url)
+
+
 def spawn(project: Path, dialect: str, url: str, *args: str, **env: str) -> subprocess.Popen[str]:
     """A real ``twinschema migrate`` process (unbuffered, so its lines arrive as printed)."""
     environ = {k: v for k, v in os.environ.items() if k not in URL_ENV.values()}

@@ -10,16 +10,18 @@ first. Run in a scratch copy of the project, with its own chains, on real databa
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import forget_imports, invoke_afresh
+from pg_helpers import check_afresh
 from support.testing import execute
-from test_migrate_safety import HEADS, run_migrate, scratch_project, upgrade_to, write_revision
+from test_migrate_safety import (
+    at_heads,
+    migrate_afresh,
+    write_revision,
+)
 
 from twinschema.compare.renames import Renamed, renamed
 from twinschema.model import CheckConstraint, Index, Schema, Table
@@ -41,24 +43,6 @@ SAID_BACK = {
     "(SQLite cannot rename an index)",
 }
 COMMAND = {"sqlite": "twinschema migrate local", "postgresql": "twinschema migrate remote"}
-
-
-def check(project: Path, urls: dict[str, str], *layers: str) -> tuple[int, dict[str, Any]]:
-    """``twinschema check --format json`` of the layers, from the project, reading its modules
-    afresh (they change between two checks); (exit code, report)."""
-    args = ["check", "--format", "json", "--sqlite-url", urls["sqlite"]]
-    args += ["--postgres-url", urls["postgresql"]]
-    for layer in layers:
-        args += ["--layer", layer]
-    result = invoke_afresh(args, project, dict(os.environ))
-    assert result.returncode in (0, 1), result.stdout + result.stderr
-    return result.returncode, json.loads(result.stdout)
-
-
-def migrate(project: Path, dialect: str, url: str) -> Any:
-    """``twinschema migrate`` of ``dialect`` (its modules read afresh)."""
-    forget_imports(project)
-    return run_migrate(project, dialect, url)
 
 
 def renames_in(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -84,13 +68,11 @@ def test_a_renamed_index_is_warned_of_and_named_when_a_revision_fails_on_it(
 ) -> None:
     urls = {"sqlite": sqlite_url, "postgresql": pg_url}
     other = "postgresql" if dialect == "sqlite" else "sqlite"
-    project = scratch_project(tmp_path)
-    for side in urls:
-        upgrade_to(project, side, urls[side], HEADS[side])
+    project = at_heads(tmp_path, urls)
     execute(urls[dialect], *RENAME_BY_HAND[dialect])
 
     # In sync (matched by what it does): a warning only, the exit code untouched.
-    code, report = check(project, urls, "live")
+    code, report = check_afresh(project, urls, "live")
     assert code == 0, report
     assert report["differences"] == []
     (warning,) = renames_in(report)
@@ -108,14 +90,14 @@ def test_a_renamed_index_is_warned_of_and_named_when_a_revision_fails_on_it(
 
     # The revision that drops the index by its name fails there, and is rolled back.
     drop_in_a_revision(project)
-    assert migrate(project, other, urls[other]).exit_code == 0
-    failed = migrate(project, dialect, urls[dialect])
+    assert migrate_afresh(project, other, urls[other]).exit_code == 0
+    failed = migrate_afresh(project, dialect, urls[dialect])
     assert failed.exit_code == 3, failed.output
     assert INDEX in failed.output
     assert "renamed by hand on this database? `twinschema check` names" in failed.output
 
     # The hints of the database behind its chain name the rename first, not migrating alone.
-    code, report = check(project, urls, "live", "migrations")
+    code, report = check_afresh(project, urls, "live", "migrations")
     assert code == 1, report
     mine = [d for d in report["differences"] if d["left_source"] == MODULE[dialect]]
     state = [d for d in report["differences"] if d["kind"] == "migration_state"]
@@ -128,11 +110,11 @@ def test_a_renamed_index_is_warned_of_and_named_when_a_revision_fails_on_it(
 
     # Done as the hint says, the migration passes and everything is in sync.
     execute(urls[dialect], *RENAME_BACK[dialect])
-    assert migrate(project, dialect, urls[dialect]).exit_code == 0
-    code, report = check(project, urls, "live")
+    assert migrate_afresh(project, dialect, urls[dialect]).exit_code == 0
+    code, report = check_afresh(project, urls, "live")
     assert (code, report["differences"], renames_in(report)) == (0, [], [])
     # (The test revisions have no downgrade(): the migrations layer reports that, and only that.)
-    _, report = check(project, urls, "migrations")
+    _, report = check_afresh(project, urls, "migrations")
     assert {d["kind"] for d in report["differences"]} == {"migration_roundtrip"}
 
 
@@ -142,10 +124,8 @@ def test_an_index_of_one_name_on_both_sides_is_no_rename(
     """The near miss: the database as its chain built it (every index under the module's
     name) has no warning; neither has the pair of databases, whose names differ by dialect."""
     urls = {"sqlite": sqlite_url, "postgresql": pg_url}
-    project = scratch_project(tmp_path)
-    for side in urls:
-        upgrade_to(project, side, urls[side], HEADS[side])
-    code, report = check(project, urls, "live")
+    project = at_heads(tmp_path, urls)
+    code, report = check_afresh(project, urls, "live")
     assert (code, report["differences"], renames_in(report)) == (0, [], [])
 
 
