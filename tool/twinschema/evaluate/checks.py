@@ -26,14 +26,15 @@ from twinschema.evaluate.context import (
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
-from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.values import look_alikes, probe_text
 from twinschema.model import Table
 from twinschema.records import Difference, Side
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
     """``witness (a, b) = (1, NULL): <said>``."""
-    return f"witness ({', '.join(names)}) = ({', '.join(probe_text(v) for v in row)}): {said}"
+    values = ", ".join(probe_text(v) for v in row)
+    return f"witness ({', '.join(names)}) = ({values}){look_alikes(row)}: {said}"
 
 
 def accept_vectors(

@@ -25,7 +25,7 @@ from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.values import look_alikes, probe_text
 from twinschema.model import Index, Table
 
 
@@ -213,6 +213,7 @@ def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) ->
     )
     names = ", ".join(found.names)
     rows = f"({_shown(found.rows[first])}) then ({_shown(found.rows[second])})"
+    rows += look_alikes([*found.rows[first], *found.rows[second]])
     return f"witness ({names}) = {rows}: {said}", (found.rows[first], found.rows[second])
 
 

@@ -16,7 +16,7 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.values import look_alikes, probe_text
 from twinschema.model import Table, UniqueConstraint
 from twinschema.records import Difference
 
@@ -68,7 +68,8 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     names = ", ".join(unique.columns)
     shown = ", ".join(probe_text(v) for v in row)
     st.annotate(
-        f"witness: two rows with ({names}) = ({shown}) and every other column apart: "
+        f"witness: two rows with ({names}) = ({shown}){look_alikes(row)} and every other "
+        "column apart: "
         f"{st.side_name(other)} stores both, {st.side_name(side)} rejects the second as a "
         "duplicate",
         d,

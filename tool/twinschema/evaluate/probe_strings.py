@@ -39,10 +39,10 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         # Ending as the literal (substr from the end), and a LIKE pattern's text without its
         # wildcards or without its backslashes (where PostgreSQL's escape and SQLite part).
         found += ["x" + s]
-        # The literal with a letter spelled by a character beyond ASCII whose case folds onto
-        # it (the Kelvin sign's lower() is 'k' on PostgreSQL; SQLite's lower(), upper() and
-        # NOCASE fold ASCII only): 'oK' is lower(s) = 'ok' on one, not the other.
-        found += [f for f in (s.translate(t) for t in _FOLDING_ONTO_ASCII) if f != s]
+        # The literal with a letter spelled by another character whose case folds onto it
+        # (``FOLDS_ONTO``: the Kelvin sign's lower() is 'k' on PostgreSQL; SQLite's lower(),
+        # upper() and NOCASE fold ASCII only): 'oK' is lower(s) = 'ok' on one, not the other.
+        found += [f for f in (s.translate(t) for t in _FOLDING) if f != s]
         if any(c in s for c in "%_\\"):
             found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
         # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
@@ -63,18 +63,8 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     found += ["", " ", "a", " a", "a ", " a ", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12"]
     found += ["x" * 40]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
-    found += ["É", "é", "Éa", "éa", "ß", *FOLDING_ONTO_ASCII]
+    found += ["É", "é", "Éa", "éa", "ß", *FOLDS_ONTO]
     return found
-
-
-# Characters beyond ASCII whose lower or upper case is an ASCII letter, by the letter they
-# stand for: the Kelvin sign (lower 'k'), the long s (upper 'S'), the dotless i (upper 'I').
-# A witness names each by its code point (``values.probe_text``): it looks like the letter.
-FOLDING_ONTO_ASCII = {"\u212a": "k", "\u017f": "s", "\u0131": "i"}
-_FOLDING_ONTO_ASCII = tuple(
-    str.maketrans({letter: char, letter.upper(): char})
-    for char, letter in FOLDING_ONTO_ASCII.items()
-)
 
 
 def _unescaped(pattern: str, escape: str) -> str:
@@ -84,3 +74,24 @@ def _unescaped(pattern: str, escape: str) -> str:
     for char in chars:
         out.append(next(chars, "") if char == escape else char)
     return "".join(out)
+
+
+# Characters whose lower or upper case is another letter than their own case pair (what
+# PostgreSQL's lower() and upper() fold onto it; SQLite's fold ASCII only), by that letter: the
+# Kelvin sign (lower 'k'), the long s (upper 'S'), the dotless i (upper 'I'), the dotted
+# capital I (lower 'i'), the capital sharp s (lower 'ß'), the angstrom sign (lower 'å'), the
+# ohm sign (lower 'ω'). A witness names each by its code point (``values.look_alikes``): most
+# look like the letter.
+FOLDS_ONTO = {
+    "\u212a": "k",
+    "\u017f": "s",
+    "\u0131": "i",
+    "\u0130": "i",
+    "\u1e9e": "ß",
+    "\u212b": "å",
+    "\u2126": "ω",
+}
+_FOLDING = tuple(
+    str.maketrans({c: char for c in {letter, letter.upper()} if len(c) == 1})
+    for char, letter in FOLDS_ONTO.items()
+)

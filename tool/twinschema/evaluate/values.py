@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,7 +40,7 @@ from twinschema.evaluate.clock import (
     time_of_day_at,
     timestamp_of,
 )
-from twinschema.evaluate.probe_strings import FOLDING_ONTO_ASCII
+from twinschema.evaluate.probe_strings import FOLDS_ONTO
 
 CONSTANT = "constant"
 CURRENT_TIME = "current time"
@@ -341,7 +342,7 @@ def probe_text(value: Any) -> str:
         return "NULL"
     if isinstance(value, str):
         if len(value) <= SHOWN_WHOLE:
-            return visible_sql(_quoted(value)) + _look_alikes(value)
+            return visible_sql(_quoted(value))
         if len(set(value)) == 1:
             return f"<{visible_sql(_quoted(value[0]))} repeated {len(value)} times>"
         head = visible_sql(_quoted(value[:_SHOWN_HEAD] + "..."))
@@ -349,10 +350,12 @@ def probe_text(value: Any) -> str:
     return str(value)
 
 
-def _look_alikes(text: str) -> str:
-    """`` (K is U+212A KELVIN SIGN)`` for each character of ``text`` that looks like an ASCII
-    letter (``probe_strings.FOLDING_ONTO_ASCII``): else the witness reads as plain ASCII."""
-    found = [c for c in dict.fromkeys(text) if c in FOLDING_ONTO_ASCII]
+def look_alikes(values: Iterable[Any]) -> str:
+    """`` (K is U+212A KELVIN SIGN)`` for each character of the strings among ``values`` that
+    looks like a letter it is not (``probe_strings.FOLDS_ONTO``), said after a witness's
+    values (inside them, the row would no longer paste into an INSERT); else ""."""
+    text = "".join(v for v in values if isinstance(v, str))
+    found = [c for c in dict.fromkeys(text) if c in FOLDS_ONTO]
     named = [f"{c} is U+{ord(c):04X} {unicodedata.name(c)}" for c in found]
     return f" ({'; '.join(named)})" if named else ""
 
