@@ -340,3 +340,27 @@ def test_a_postgresql_files_checks_and_generated_columns_are_read_as_written() -
         ("t", "named"): "c < 100",
     }
     assert found.generated == {("t", "d"): "a + 1"}
+
+
+@pytest.mark.parametrize("dialects", [CROSS, ("postgresql", "postgresql"), ("sqlite", "sqlite")])
+def test_a_check_pair_names_no_witness_its_tables_refuse(
+    loader: Loader, dialects: tuple[str, str]
+) -> None:
+    """CHECK (a > 5 AND b > 0), CHECK (a > 0) against CHECK (a > 5), CHECK (b > 0): the
+    tables refuse the same rows, so no message may name a witness (stranger24: a = 1 was named,
+    which CHECK (a > 5 AND b > 0) refuses whatever b holds); with a > 4 on the other side (the
+    near miss) a = 5 parts them and is named."""
+
+    def table(dialect: str, checks: str) -> str:
+        key = PG_ID if dialect == "postgresql" else SL_ID
+        return f"CREATE TABLE t ({key}, a INTEGER, b INTEGER, {checks});"
+
+    left = table(dialects[0], "CHECK (a > 5 AND b > 0), CHECK (a > 0)")
+    for bound, witnessed in (("5", False), ("4", True)):
+        right = table(dialects[1], f"CHECK (a > {bound}), CHECK (b > 0)")
+        messages = [d.message for d in _compared(loader, dialects, left, right).differences]
+        named = [m for m in messages if "witness" in m]
+        if witnessed:
+            assert any("witness (a, b) = (5, NULL)" in m for m in named), messages
+        else:
+            assert named == [], named

@@ -69,8 +69,10 @@ def run_on_probes(
     """Run two CHECKs of ``table`` on probe rows, counted as evaluated (``None``, counted as
     not, when no row both sides could judge). A NULL in a column NOT NULL on either side is not
     tried (the column's own difference), and a witness must be a row the accepting side's table
-    lets in (``accepted_by_table``); not so where a side is ``not_null_test``, a NOT NULL."""
-    found = probe_rows(st, table, ltext, rtext)
+    lets in (``accepted_by_table``, the columns its CHECKs share probed: ``with_sharing``); not
+    so where a side is ``not_null_test``, a NOT NULL."""
+    wide = (ltext, rtext) if not_null_test else stored_rows.with_sharing(st, table, (ltext, rtext))
+    found = probe_rows(st, table, *wide)
     if found is None:
         return None
     tried = found if not_null_test else nulls_where_both_allow(st, table, found)

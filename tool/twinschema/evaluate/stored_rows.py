@@ -171,6 +171,29 @@ def sharing(side_of: Side, table: str, columns: set[str]) -> set[str]:
         wanted |= more
 
 
+def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
+    """Two CHECK texts to make probe rows for, each joined by its side's CHECKs over the
+    columns the two read and those that share one with them (``sharing``, on both sides until
+    none is added): every column a table judges such a row by then gets values, and
+    ``accepted_by_table`` runs those CHECKs too (``CHECK (a > 5 AND b > 0)`` refuses a = 1
+    whatever b holds). The texts as they are where no column is added."""
+    sides = (st.left, st.right)
+    reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
+    if reads[0] is None or reads[1] is None:
+        return texts
+    read = {c.lower() for r in reads if r is not None for c in r.columns}
+    columns = read
+    while (wider := sharing(st.right, table, sharing(st.left, table, columns))) != columns:
+        columns = wider
+    if columns == read:
+        return texts
+    joined = [checks_within(s, table, columns) for s in sides]
+    left, right = (
+        t if j == "TRUE" else f"({t}) AND {j}" for t, j in zip(texts, joined, strict=True)
+    )
+    return left, right
+
+
 def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
     (every row its columns hold) when it has none."""
