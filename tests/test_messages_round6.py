@@ -198,6 +198,12 @@ def test_a_same_named_index_differing_in_where_is_run_on_probes(
         ("n INTEGER", "CHECK (-n <> 0)", "negating the smallest integer", "substr"),
         ("x NUMERIC", "CHECK (x / 3 > 0.33)", "integer division", "x / 0"),
         (
+            "a INTEGER, b INTEGER",
+            "CHECK (b <> 0 AND a / b >= 1)",
+            "smallest integer by -1",
+            "integer division",
+        ),
+        (
             "s TEXT, g TEXT GENERATED ALWAYS AS (substr(s, 2, -1)) STORED",
             "",
             "substr with a negative length",
@@ -211,6 +217,7 @@ def test_a_same_named_index_differing_in_where_is_run_on_probes(
         "check-negated-column",
         "check-negated-smallest",
         "check-integer-division",
+        "check-division-overflow",
         "generated",
     ],
 )

@@ -24,6 +24,11 @@ _OVERFLOW = (
     "64-bit integers (a REAL past them)"
 )
 
+_SMALLEST_OVERFLOWS = (
+    "division of the smallest integer by -1 overflows: PostgreSQL fails, SQLite computes on in "
+    "64-bit integers (a REAL past them)"
+)
+
 _MOD_FRACTION = (
     "modulo of a fraction: SQLite's % drops the fraction of each operand (2.01 % 2 is 0), "
     "PostgreSQL's keeps it (0.01)"
@@ -53,6 +58,8 @@ ARGUMENT_REASONS: Mapping[str, tuple[tuple[str, str, str], ...]] = MappingProxyT
         ),
         "Div": (
             ("expression", ZERO, "division: x / 0 is NULL on SQLite and an error on PostgreSQL"),
+            # The smallest integer divided by -1 is one past the largest.
+            ("this", SMALLEST, _SMALLEST_OVERFLOWS),
             (
                 "expression",
                 NOT_ZERO,
