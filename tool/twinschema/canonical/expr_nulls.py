@@ -19,7 +19,16 @@ def passes_on_null(tree: exp.Expr) -> exp.Expr:
     """A CHECK's canonical tree without the ``x IS NULL`` operands of its top OR that add
     nothing: a CHECK passes when it is NULL, and each other operand is NULL when x is (a
     comparison of x), so ``a > 0 OR a IS NULL`` is ``a > 0``. ``(a > 0 AND b > 0) OR a IS NULL``
-    keeps it: with a NULL and b = -1 the AND is false, not NULL."""
+    keeps it: with a NULL and b = -1 the AND is false, not NULL. The same holds for each
+    operand of a top AND: ``a > 0 AND (b > 0 OR b IS NULL)`` is ``a > 0 AND b > 0`` (where b is
+    NULL the operand is true on one side and NULL on the other, and the AND is false on both
+    exactly where ``a > 0`` is), so regrouped CHECKs meet (``check_groups``)."""
+    if type(tree) is exp.And:
+        items = operands(tree, exp.And)
+        simpler = [passes_on_null(i) for i in items]
+        if all(a is b for a, b in zip(items, simpler, strict=True)):
+            return tree
+        return chain(exp.And, sorted_unique(simpler))
     if type(tree) is not exp.Or:
         return tree
     items = operands(tree, exp.Or)
