@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twinschema.check import run_check
-from twinschema.config import SIDE_OF, URL_FLAG, Config
+from twinschema.config import URL_FLAG, Config
 from twinschema.domain_load import load_domain
 from twinschema.domain_model import Domain
 from twinschema.errors import DatabaseError, UsageError
@@ -77,9 +77,7 @@ def plan_check(
     )
     for dialect, found in chosen.items():
         if found.url is not None and found.origin == URL_FLAG[dialect]:
-            plan.fixes[dialect] = (
-                f"twinschema migrate {SIDE_OF[dialect]} {found.origin} {redact(found.url)}"
-            )
+            plan.url_flags[dialect] = f"{found.origin} {redact(found.url)}"
     needs_db = "live" in layers or "migrations" in layers
     if not needs_db:
         return plan

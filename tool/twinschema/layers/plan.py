@@ -33,23 +33,24 @@ class CheckPlan:
     # A PostgreSQL server where scratch databases may be made (the migrations layer), never the
     # server being checked unless it is the embedded one; None: start the embedded one if needed.
     scratch_url: str | None = None
-    # dialect -> the command that migrates its database, when the project's own does not (a
-    # database named by a flag: `twinschema migrate remote --postgres-url ...`).
-    fixes: dict[str, str] = field(default_factory=dict)
+    # dialect -> the flag naming its database, for the commands that act on it, when the
+    # project's own commands do not (`--postgres-url URL`, the URL without its password).
+    url_flags: dict[str, str] = field(default_factory=dict)
     # Run the evaluation stage after each models and live comparison (``--no-evaluate``: off).
     evaluate: bool = True
 
     def fix_command(self, dialect: str) -> str:
         """The command that migrates the database this check reads for ``dialect``."""
-        return self.fixes.get(dialect) or migrate_command(self.config, dialect)
+        flag = self.url_flags.get(dialect)
+        if flag is None:
+            return migrate_command(self.config, dialect)
+        return f"twinschema migrate {SIDE_OF[dialect]} {flag}"
 
     def stamp_command(self, dialect: str, to: str = "head") -> str:
         """The command that records the database this check reads for ``dialect`` at ``to``
-        without running anything (with the URL flag its migrate command has, if any)."""
-        side = SIDE_OF[dialect]
-        migrate, stamp = f"twinschema migrate {side}", f"twinschema stamp {side} {to}"
-        fix = self.fixes.get(dialect, "")
-        return stamp + fix[len(migrate) :] if fix.startswith(migrate) else stamp
+        without running anything (with the URL flag that names it, if any)."""
+        flag = self.url_flags.get(dialect)
+        return f"twinschema stamp {SIDE_OF[dialect]} {to}" + (f" {flag}" if flag else "")
 
     def label(self, dialect: str) -> str:
         """How reports name the database of ``dialect`` (a URL without its password)."""
