@@ -54,23 +54,27 @@ def compare_expression_indexes(
             continue
         if autogen_context.run_object_filters(index, name, "index", False, None):
             modify_ops.ops.append(ops.CreateIndexOp.from_index(index))
-    for dropped, sql in sorted(live.items()):
+    for dropped, (sql, unique) in sorted(live.items()):
         if dropped in wanted or not _on_expressions(connection, dropped, schema):
             continue
-        index = _index_of(dropped, sql, tname, schema)
+        index = _index_of(dropped, sql, unique, tname, schema)
         if autogen_context.run_object_filters(index, dropped, "index", True, None):
             modify_ops.ops.append(ops.DropIndexOp.from_index(index))
     return PriorityDispatchResult.CONTINUE
 
 
-def _live_indexes(connection: sa.Connection, table: str, schema: str | None) -> dict[str, str]:
-    """The indexes of ``table`` created by a statement (not a constraint's own), by name."""
+def _live_indexes(
+    connection: sa.Connection, table: str, schema: str | None
+) -> dict[str, tuple[str, bool]]:
+    """The indexes of ``table`` created by a statement (not a constraint's own), by name: the
+    statement, and whether the index is unique."""
     rows = connection.exec_driver_sql(
-        f"SELECT name, sql FROM {sql_name(schema or 'main')}.sqlite_master "
-        "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        (table,),
+        f'SELECT m.name, m.sql, l."unique" FROM {sql_name(schema or "main")}.sqlite_master m '
+        "JOIN pragma_index_list(?, ?) l ON l.name = m.name "
+        "WHERE m.type = 'index' AND m.tbl_name = ? AND m.sql IS NOT NULL",
+        (table, schema or "main", table),
     ).all()
-    return {str(name): str(sql) for name, sql in rows}
+    return {str(name): (str(sql), bool(unique)) for name, sql, unique in rows}
 
 
 def _on_expressions(connection: sa.Connection, name: str, schema: str | None) -> bool:
@@ -81,11 +85,10 @@ def _on_expressions(connection: sa.Connection, name: str, schema: str | None) ->
     return row is not None
 
 
-def _index_of(name: str, sql: str, table: str, schema: str | None) -> sa.Index:
+def _index_of(name: str, sql: str, unique: bool, table: str, schema: str | None) -> sa.Index:
     """The index ``sql`` creates, as an Index whose elements are its own texts (kept with their
     ASC or DESC), so that a downgrade creates it as it was."""
     elements, where = scan_index(sql, keep_order=True)
-    unique = sql.lstrip()[:13].upper().split()[1:2] == ["UNIQUE"]
     options: dict[str, Any] = {"sqlite_where": sa.text(where)} if where else {}
     index = sa.Index(name, *(sa.literal_column(e) for e in elements), unique=unique, **options)
     sa.Table(table, sa.MetaData(), index, schema=schema)
