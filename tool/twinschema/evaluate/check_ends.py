@@ -29,12 +29,14 @@ CORNER_COLUMNS = 8
 def numbers_within(sides: Sides, names: Sequence[str]) -> tuple[Decimal, ...]:
     """The finite numbers of each side's CHECKs that read only columns among ``names``."""
     wanted = {n.lower() for n in names}
-    found: list[Decimal] = []
-    for dialect, table in sides:
-        for check in table.checks if table is not None else ():
-            reads = probes.reads(dialect, check.raw or check.expression)
-            if reads is not None and {c.lower() for c in reads.columns} <= wanted:
-                found += [n for n in reads.numbers if n.is_finite()]
+    found = [
+        n
+        for dialect, table in sides
+        for _, columns, reads in probes.table_checks(dialect, table)
+        if columns <= wanted
+        for n in reads.numbers
+        if n.is_finite()
+    ]
     return tuple(dict.fromkeys(found))
 
 
@@ -83,9 +85,8 @@ def _type_ends(kinds: frozenset[str]) -> set[Any]:
 
 def _own_numbers(dialect: str, table: Table | None, column: str) -> list[Decimal]:
     """The finite numbers of ``table``'s CHECKs that read ``column`` and no other."""
-    found: list[Decimal] = []
-    for check in table.checks if table is not None else ():
-        reads = probes.reads(dialect, check.raw or check.expression)
-        if reads is not None and {c.lower() for c in reads.columns} == {column.lower()}:
-            found += [n for n in reads.numbers if n.is_finite()]
-    return found
+    own = {column.lower()}
+    checks = probes.table_checks(dialect, table)
+    return [
+        n for _, columns, reads in checks if columns == own for n in reads.numbers if n.is_finite()
+    ]

@@ -219,11 +219,7 @@ def _null_refused_by_checks(
     NULL where that side's column is NOT NULL is refused anyway (``coalesce(n, m) < 2`` beside
     ``m NOT NULL CHECK (m >= 2)`` rejects every NULL n)."""
     own = st.left if left_null else st.right
-    reads_of: dict[str, set[str]] = {}
-    for check in table.checks:
-        text = check.raw or check.expression
-        if (reads := probes.reads(own.schema.dialect, text)) is not None:
-            reads_of[text] = {c.lower() for c in reads.columns}
+    reads_of = {text: cols for text, cols, _ in probes.table_checks(own.schema.dialect, table)}
     reading = [t for t, read in reads_of.items() if column.lower() in read]
     if not reading:
         return

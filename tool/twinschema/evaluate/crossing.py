@@ -96,13 +96,9 @@ class Crossing:
 
 def column_checks(side: Side, table: Table, column: Column) -> list[str]:
     """The raw CHECKs of ``table`` that read ``column`` and nothing else."""
-    found = []
-    for check in table.checks:
-        text = check.raw or check.expression
-        reads = probes.reads(side.schema.dialect, text)
-        if reads is not None and {c.lower() for c in reads.columns} == {column.name.lower()}:
-            found.append(text)
-    return found
+    own = {column.name.lower()}
+    checks = probes.table_checks(side.schema.dialect, table)
+    return [text for text, columns, _ in checks if columns == own]
 
 
 def findings(

@@ -16,7 +16,7 @@ from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.evaluate import landings, probe_strings, scaled_values, unscaled_values
-from twinschema.model import Column
+from twinschema.model import Column, Table
 from twinschema.sql_expression import parse_expression
 
 _INTEGER_KINDS = frozenset({"integer", "bigint", "smallint"})
@@ -54,6 +54,18 @@ class Reads:
     conversions: tuple[str, ...] = ()
     # Where arithmetic on one column lands on a literal (``landings``): (column, value).
     landed: tuple[tuple[str, Decimal], ...] = ()
+
+
+def table_checks(dialect: str, table: Table | None) -> list[tuple[str, frozenset[str], Reads]]:
+    """Each CHECK of ``table`` that parses: its text as written, the columns it reads (folded),
+    and what else it reads; none for a missing table."""
+    found = []
+    for check in table.checks if table is not None else ():
+        text = check.raw or check.expression
+        got = reads(dialect, text)
+        if got is not None:
+            found.append((text, frozenset(c.lower() for c in got.columns), got))
+    return found
 
 
 @lru_cache(maxsize=4096)

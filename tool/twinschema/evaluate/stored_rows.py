@@ -157,13 +157,8 @@ def sharing(side_of: Side, table: str, columns: set[str]) -> set[str]:
     """``columns`` and every column a side's CHECK on ``table`` reads beside one of them, until
     none is added (CHECK (a > 0 AND b > 0) adds b to a)."""
     found, _ = find(side_of, table, "")
+    read = [cols for _, cols, _ in probes.table_checks(side_of.schema.dialect, found)]
     wanted = set(columns)
-    reads = (
-        [probes.reads(side_of.schema.dialect, c.raw or c.expression) for c in found.checks]
-        if found
-        else []
-    )
-    read = [{c.lower() for c in r.columns} for r in reads if r is not None]
     while True:
         more = set().union(*(r for r in read if r & wanted)) - wanted
         if not more:
@@ -198,15 +193,8 @@ def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
     (every row its columns hold) when it has none."""
     found, _ = find(side_of, table, "")
-    if found is None:
-        return "TRUE"
-    kept = []
-    for check in found.checks:
-        text = check.raw or check.expression
-        reads = probes.reads(side_of.schema.dialect, text)
-        if reads is not None and {c.lower() for c in reads.columns} <= columns:
-            kept.append(f"({text})")
-    return " AND ".join(kept) or "TRUE"
+    checks = probes.table_checks(side_of.schema.dialect, found)
+    return " AND ".join(f"({text})" for text, cols, _ in checks if cols <= columns) or "TRUE"
 
 
 def checks_accept(
