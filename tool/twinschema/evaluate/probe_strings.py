@@ -64,6 +64,8 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     found += ["x" * 40]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß", *FOLDS_ONTO]
+    # ...and the letters they fold onto, in each case: the long s (U+017F) and s are one under upper() only.
+    found += sorted({c for letter in FOLDS_ONTO.values() for c in (letter, letter.upper())})
     return found
 
 

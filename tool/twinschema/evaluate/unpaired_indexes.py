@@ -13,6 +13,8 @@ tried as a duplicate by each side's own ``=``, or ``IS NOT DISTINCT FROM`` under
 DISTINCT): a unique index decides only which rows are accepted, so a row one side refuses or two
 rows one side takes as a duplicate is the witness (added to both differences), and agreement on
 every row is "equal on N probes" (never proven): the two differences become that equivalence.
+Within one dialect too: SQLite's ``UNIQUE (lower(s))`` is its ``UNIQUE (upper(s))`` (ASCII
+folds only), PostgreSQL's is not ('ß' then 'ẞ').
 """
 
 from __future__ import annotations
@@ -35,8 +37,6 @@ _INDEX_KINDS = ("index", "unique")
 
 def unpaired_unique(st: StageContext) -> None:
     """Settle or explain each pair of unique indexes on one side only (module docstring)."""
-    if not st.cross:
-        return
     lefts, rights = _candidates(st)
     # A witness is said once the pairs are settled: an index parted from one twin may still be
     # one rule with another (and a difference is dropped by identity, which a note replaces).
