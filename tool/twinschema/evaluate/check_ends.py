@@ -1,5 +1,5 @@
-"""Where a table's own CHECKs keep the columns an expression reads, as probe values across
-dialects (``probe_sets``): the numbers of those CHECKs (``numbers_within``), and the rows with
+"""Where a table's own CHECKs keep the columns an expression reads, as probe values
+(``probe_sets``): the numbers of those CHECKs (``numbers_within``), and the rows with
 several number columns at their CHECKs' ends together (``corner_rows``). Arithmetic of several
 columns reaches its extremes at such corners: ``x * y * 2`` with x kept to 0..46340 and y to
 0..46341 overflows PostgreSQL's int4 at (46340, 46341), inside both tables' CHECKs, where

@@ -64,8 +64,7 @@ def _rows(
     if not names or None in lcols or None in rcols:
         return None
     tables = ((ldialect, find(st.left, table, "")[0]), (rdialect, find(st.right, table, "")[0]))
-    if st.cross:  # where the table's own CHECKs keep the columns (check_ends)
-        extra += check_ends.numbers_within(tables, names)
+    extra += check_ends.numbers_within(tables, names)  # where the table's CHECKs keep them
     numbers = tuple(dict.fromkeys(lreads.numbers + rreads.numbers + extra))
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
@@ -93,8 +92,7 @@ def _rows(
         return None
     left = tuple(probe_column(lc) for lc, _ in pairs)
     rows = tuple(crossed_rows.cross(values))
-    if st.cross:  # several number columns at their CHECKs' ends together
-        rows += check_ends.corner_rows(tables, left, rows)
+    rows += check_ends.corner_rows(tables, left, rows)  # number columns at their CHECKs' ends
     return ProbeSet(
         tuple(lc.name for lc, _ in pairs),
         left,
