@@ -1,4 +1,4 @@
-"""Probe values of text and JSON columns (see ``probes.values_for``): the expressions' string
+"""Probe values of text, bytes and JSON columns (see ``probes.values_for``): the expressions' string
 literals and what a comparison, a LIKE pattern or a length makes of them, and JSON documents
 for the keys and paths an expression reads."""
 
@@ -67,6 +67,12 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     # ...and the letters they fold onto, in each case: the long s (U+017F) and s are one under upper() only.
     found += sorted({c for letter in FOLDS_ONTO.values() for c in (letter, letter.upper())})
     return found
+
+
+def byte_strings(lengths: tuple[int, ...]) -> list[bytes]:
+    """Bytes of each length that matters (one ``length(b)`` or ``octet_length(b)`` is compared
+    with), and one either side: ``length(b) < 4`` against ``<= 4`` part on 4 bytes only."""
+    return [b"x" * m for n in lengths for m in (n + 1, n, n - 1) if m >= 0]
 
 
 def _unescaped(pattern: str, escape: str) -> str:

@@ -261,8 +261,9 @@ def kind_of(left: Column, right: Column | None = None) -> str | None:
                 if shared is not None:
                     return shared
     kinds = typemap.kinds_of(left.type)
-    if "text" in kinds:  # a SQLite TEXT may stand for a uuid or a timestamp: it holds any text
-        return "text"
+    for holds_any in ("text", "bytes"):  # SQLite's TEXT may stand for a uuid or a timestamp,
+        if holds_any in kinds:  # its BLOB for a uuid: each holds any text, any bytes
+            return holds_any
     return next((k for k in typemap.SPECIFICITY if k in kinds), None)
 
 
@@ -305,6 +306,7 @@ def values_for(
         found += [*strings, *_MOMENT_KINDS[kind]]
     else:  # UUIDs, bytes, other kinds: the literals as written, then a few of the kind's own
         found += [*strings, *_OWN_VALUES.get(kind or "", ())]
+        found += probe_strings.byte_strings(lengths) if kind == "bytes" else []
     # Decimal('1.0') equals Decimal('1') but is another numeric to PostgreSQL ('1.0' as text).
     keyed: dict[Any, Any] = {}
     for v in found:

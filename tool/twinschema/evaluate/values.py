@@ -347,6 +347,10 @@ def probe_text(value: Any) -> str:
             return f"<{visible_sql(_quoted(value[0]))} repeated {len(value)} times>"
         head = visible_sql(_quoted(value[:_SHOWN_HEAD] + "..."))
         return f"<a {len(value)}-character string starting {head}>"
+    if isinstance(value, bytes):  # as SQLite writes a blob (PostgreSQL: '\x78'::bytea)
+        if len(value) <= SHOWN_WHOLE // 2:
+            return f"X'{value.hex().upper()}'"
+        return f"<{len(value)} bytes starting X'{value[:8].hex().upper()}'>"
     return str(value)
 
 
