@@ -753,8 +753,10 @@ def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
     """SQLite TEXT against PostgreSQL json/jsonb is the same kind (the type verdict is an
     equivalence, as TEXT against uuid is), but PostgreSQL rejects text that is not JSON: a
     ``value_compatibility`` warning naming the witness, in the direction that breaks a push. A
-    SQLite ``CHECK (json_valid(k) OR k IS NULL)`` enforces the rule itself: no warning, with or without a
-    ``domain.yaml`` declaring kind json. The real databases show the witness."""
+    SQLite ``CHECK (json_valid(k) OR k IS NULL)`` enforces the rule itself: no such warning,
+    with or without a ``domain.yaml`` declaring kind json. A key written twice is a warning
+    against jsonb only, which keeps the last (json keeps the text). The real databases show
+    the witnesses."""
     sl = sqlite_file(
         tmp_path / "a.db",
         "CREATE TABLE t (j TEXT, jb TEXT, k TEXT CHECK (json_valid(k) OR k IS NULL));",
@@ -769,13 +771,20 @@ def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
         assert report["differences"] == []
         rules = {(e["column"], e["rule"]) for e in report["equivalences"]}
         assert {("j", "json"), ("jb", "json"), ("k", "json")} <= rules
-        by_column = {w["column"]: w for w in report["warnings"]}
-        assert sorted(by_column) == ["j", "jb"], how
-        for column in ("j", "jb"):
-            warning = by_column[column]
+        said: dict[str, list[str]] = {}
+        for warning in report["warnings"]:
             assert warning["kind"] == "value_compatibility" and warning["severity"] == "warning"
-            assert "the text '{not json'" in warning["message"]
-            assert "SQLite stores it, PostgreSQL rejects it" in warning["message"]
+            said.setdefault(warning["column"], []).append(warning["message"])
+        not_json = "the text '{not json': SQLite stores it, PostgreSQL rejects it"
+        twice = """the text '{"a":1,"a":2}' (a key written twice): SQLite stores '{"a":1,"a":2}', \
+PostgreSQL '{"a": 2}' (changed on the way)"""
+        # json keeps the text as written, a key twice too; jsonb keeps the last one.
+        found = {c: [(not_json in m, twice in m) for m in said[c]] for c in sorted(said)}
+        assert found == {
+            "j": [(True, False)],
+            "jb": [(True, False), (False, True)],
+            "k": [(False, True)],
+        }, how
     # The witness on the real databases: SQLite's TEXT stores it, its CHECK refuses it, and
     # PostgreSQL's json and jsonb reject it.
     conn = sqlite3.connect(tmp_path / "a.db")
@@ -786,6 +795,22 @@ def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
     for column in ("j", "jb"):
         with pytest.raises(sa.exc.DataError):
             execute(pg_url, f"INSERT INTO t ({column}) VALUES ('{{not json')")
+    # A key written twice: SQLite's text keeps both (json_extract reads the first), json keeps
+    # the text, jsonb the last.
+    conn = sqlite3.connect(tmp_path / "a.db")
+    twice = '{"a":1,"a":2}'
+    conn.execute("INSERT INTO t (k) VALUES (?)", (twice,))
+    assert conn.execute(
+        "SELECT k, json_extract(k, '$.a') FROM t WHERE k = ?", (twice,)
+    ).fetchall() == [(twice, 1)]
+    conn.close()
+    bound = twice.replace(":", "\\:")  # a colon is a bind parameter in sa.text
+    execute(pg_url, f"INSERT INTO t (j, jb, k) VALUES ('{bound}', '{bound}', '{bound}')")
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as pg:
+        stored = pg.execute(sa.text("SELECT j::text, jb::text, k::text FROM t")).one()
+    engine.dispose()
+    assert tuple(stored) == (twice, '{"a": 2}', '{"a": 2}')
 
 
 def test_no_value_warnings_between_sources_of_one_dialect(tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ def probe_values(
         found.append(("the integer 2", 2))
     if kind == "json":
         found.append(("the text '{not json'", "{not json"))
+        found.append(("""the text '{"a":1,"a":2}' (a key written twice)""", '{"a":1,"a":2}'))
     return found
 
 

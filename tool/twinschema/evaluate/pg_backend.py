@@ -97,6 +97,10 @@ class PostgreSQLBackend:
         options = ReflectOptions(connect_timeout=connect_timeout)
         kwargs = connect_kwargs(parse_url(database_url), options)
         self.conn = psycopg.connect(**kwargs, autocommit=False)
+        # JSON as the server keeps it (json: the text as written, a key twice too; jsonb: its
+        # own form), not as Python's json module reads it (the last of a repeated key).
+        for json_type in ("json", "jsonb"):
+            self.conn.adapters.register_loader(json_type, psycopg.types.string.TextLoader)
         self.conn.execute("SET TIME ZONE 'UTC'")
         self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
         self.conn.commit()
