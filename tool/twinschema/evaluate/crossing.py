@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical.typemap import ROWID_REUSE
-from twinschema.evaluate import date_text, probes
+from twinschema.evaluate import date_pairs, date_text, probes
 from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.crossing_hints import (
     FRACTION,
@@ -150,6 +150,7 @@ def findings(
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
+        found += date_pairs.findings((left, right), backends, layer, (lt, rt), warning)
         found += _key_findings(left, right, layer, lt, rt)
     return found
 

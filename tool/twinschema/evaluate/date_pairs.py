@@ -1,0 +1,150 @@
+"""Two date or timestamp columns compared with each other in a CHECK or a partial-index
+predicate (``CHECK (ends_at > starts_at)``, ``WHERE ends_at > starts_at``): SQLite keeps both as
+text and compares text, PostgreSQL compares moments. On values written in one ISO form the two
+agree; spellings PostgreSQL reads as the same moment or day part them ('T' before the time, a
+fraction '.000', a UTC offset, a day without zeros). As for a column against a date literal
+(``date_text``), this is a ``value_compatibility`` warning naming the row and what each side
+does with it, not a difference: the expressions mean the same on values written in one form.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+from twinschema.evaluate import probes
+from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.date_text import Warn
+from twinschema.evaluate.statements import probe_column
+from twinschema.model import Index, Table
+from twinschema.records import Difference, Side
+from twinschema.records.dialects import DIALECT_NAMES
+
+# Spellings of moments close together, per kind: text order and time order part on pairs of
+# them ('2024-01-01T09:00:00' sorts after '2024-01-01 10:00:00'; '2024-1-1' after '2024-01-09').
+SPELLED: dict[str, tuple[str, ...]] = {
+    "date": ("2024-01-01", "2024-1-1", "2024-01-09", "2024-01-01 10:00"),
+    "timestamp": (
+        "2024-01-01 10:00:00",
+        "2024-01-01T09:00:00",
+        "2024-01-01 10:00:00.000",
+        "2024-01-01 10:00",
+    ),
+    "timestamptz": (
+        "2024-01-01 10:00:00+00:00",
+        "2024-01-01 11:00:00+02:00",
+        "2024-01-01T10:00:00Z",
+        "2024-01-01 10:00:00.000+00:00",
+    ),
+}
+
+
+def findings(
+    sides: tuple[Side, Side],
+    backends: dict[str, Backend],
+    layer: str,
+    tables: tuple[Table, Table],
+    warning: Warn,
+) -> list[tuple[bool, Difference]]:
+    """The warnings of one table pair (SQLite against PostgreSQL): for each two date or
+    timestamp columns that a CHECK or a partial-index predicate compares, the first row of
+    ``SPELLED`` values the two sides part on (with whether a SQLite to PostgreSQL sync fails on
+    it)."""
+    from twinschema.canonical import typemap
+
+    dialects = tuple(s.schema.dialect for s in sides)
+    if set(dialects) != {"sqlite", "postgresql"}:
+        return []
+    lt, rt = tables
+    kinds = {}
+    for lc in lt.columns:
+        rc = rt.column(lc.name)
+        kind = typemap.shared_kind(lc.type, rc.type) if rc is not None else None
+        if rc is not None and kind in SPELLED:
+            kinds[lc.name.lower()] = (lc, rc, kind)
+    if len(kinds) < 2:
+        return []
+    found: list[tuple[bool, Difference]] = []
+    runs = _expressions(dialects, tables, set(kinds))
+    sq = dialects.index("sqlite")
+    for names, (texts, shown, rule) in runs.items():
+        pair = [kinds[n] for n in names]
+        rows = list(product(*(SPELLED[kind] for _, _, kind in pair)))
+        got = [
+            backends[d].try_rows(
+                [probe_column(c[0] if side == 0 else c[1]) for c in pair], text, rows, True
+            )
+            for side, (d, text) in enumerate(zip(dialects, texts, strict=True))
+        ]
+        parted = [
+            (row, 0 if a else 1)
+            for row, a, b in zip(rows, *got, strict=True)
+            if None not in (a, b) and a != b
+        ]
+        # A sync fails where SQLite stores a row PostgreSQL's CHECK rejects, or where a row
+        # is in PostgreSQL's partial unique index only (a second one is a duplicate there).
+        pushes = [
+            (keeps == sq if rule == "check" else rule == "unique" and keeps != sq, row, keeps)
+            for row, keeps in parted
+        ]
+        for push, row, keeps in sorted(pushes, key=lambda p: not p[0])[:1]:
+            columns = ", ".join(c[0].name for c in pair)
+            values = ", ".join(repr(v) for v in row)
+            message = (
+                f"{lt.name}.{pair[0][0].name}: the row ({columns}) = ({values}), moments to "
+                f"{_name(sides[1 - sq])} and text to {_name(sides[sq])}, whose "
+                f"{shown[sq]} compares them as text: {_said(sides, keeps, rule)}"
+            )
+            found.append((push, warning(layer, *sides, lt.name, pair[0][0], pair[0][1], message)))
+    return found
+
+
+Run = tuple[tuple[str, str], tuple[str, str], str]
+
+
+def _expressions(
+    dialects: tuple[str, ...], tables: tuple[Table, Table], dates: set[str]
+) -> dict[tuple[str, ...], Run]:
+    """By the two date columns they read: each side's CHECKs over them alone (as one CHECK),
+    or else the predicates of a partial index both sides have on the same elements (as a CHECK
+    that passes inside the index); with how each side's is shown, and what rule they make
+    (``check``, ``index``, ``unique``)."""
+    found: dict[tuple[str, ...], Run] = {}
+    own: list[dict[tuple[str, ...], list[str]]] = [{}, {}]
+    for side, (dialect, table) in enumerate(zip(dialects, tables, strict=True)):
+        for text, columns, _ in probes.table_checks(dialect, table):
+            if len(columns) == 2 and columns <= dates:
+                own[side].setdefault(tuple(sorted(columns)), []).append(text)
+    for names in own[0].keys() & own[1].keys():
+        texts = tuple(" AND ".join(f"({t})" for t in own[side][names]) for side in (0, 1))
+        shown = tuple(" AND ".join(f"CHECK ({t})" for t in own[side][names]) for side in (0, 1))
+        found[names] = ((texts[0], texts[1]), (shown[0], shown[1]), "check")
+    lt, rt = tables
+    for li in lt.indexes:
+        ri = next((i for i in rt.indexes if _same_elements(li, i)), None)
+        if ri is None or li.where is None or ri.where is None:
+            continue
+        wheres = (li.raw_where or li.where, ri.raw_where or ri.where)
+        reads = probes.reads(dialects[0], wheres[0])
+        read = {c.lower() for c in reads.columns} if reads is not None else set()
+        if len(read) == 2 and read <= dates and tuple(sorted(read)) not in found:
+            inside = tuple(f"CASE WHEN ({w}) THEN 1 ELSE 0 END = 1" for w in wheres)
+            shown = tuple(f"WHERE {w}" for w in wheres)
+            rule = "unique" if li.unique else "index"
+            found[tuple(sorted(read))] = ((inside[0], inside[1]), (shown[0], shown[1]), rule)
+    return found
+
+
+def _same_elements(left: Index, right: Index) -> bool:
+    lexpr, rexpr = ([e.lower() for e in i.expressions] for i in (left, right))
+    return lexpr == rexpr and left.unique == right.unique
+
+
+def _said(sides: tuple[Side, Side], keeps: int, rule: str) -> str:
+    kept, other = _name(sides[keeps]), _name(sides[1 - keeps])
+    if rule != "check":
+        return f"the row is in the partial index on {kept}, not on {other}"
+    return f"{kept} stores it, {other} rejects it (a {kept} to {other} sync fails)"
+
+
+def _name(side: Side) -> str:
+    return DIALECT_NAMES[side.schema.dialect]
