@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from twinschema.compare.common import (
     cols,
@@ -21,12 +22,23 @@ def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
     columns to the same table are each kept (equal ones paired first)."""
     lkeys = _grouped(left.foreign_keys)
     rkeys = _grouped(right.foreign_keys)
+    seen = _as_compared(ctx)
     for key in ordered_keys(lkeys, rkeys):
-        for lfk, rfk in _paired(lkeys.get(key, []), rkeys.get(key, [])):
+        for lfk, rfk in _paired(lkeys.get(key, []), rkeys.get(key, []), seen):
             if lfk is None or rfk is None:
                 foreign_key_missing(ctx, left.name, key, lfk, rfk, lkeys, rkeys)
-            elif lfk != rfk:
+            elif seen(lfk) != seen(rfk):
                 foreign_key_differs(ctx, left.name, key, lfk, rfk)
+
+
+def _as_compared(ctx: Context) -> Callable[[ForeignKey], ForeignKey]:
+    """A foreign key as this comparison compares it: where the two sides defer keys on demand
+    by statements of their own (``Pairing.defer_statement`` is None), DEFERRABLE INITIALLY
+    IMMEDIATE is NOT DEFERRABLE (both checked at each statement unless such a statement is
+    issued); only INITIALLY DEFERRED (checked at COMMIT) counts."""
+    if ctx.pairing.defer_statement is not None:
+        return lambda fk: fk
+    return lambda fk: replace(fk, deferrable=fk.initially_deferred)
 
 
 def foreign_key_missing(
@@ -73,7 +85,7 @@ def foreign_key_differs(
     ]
     if lfk.on_delete == rfk.on_delete and lfk.on_delete_columns != rfk.on_delete_columns:
         what[-1] += ": deleting the referenced row sets different columns"
-    what += _fk_timing(lfk, rfk) + _fk_match(lfk, rfk)
+    what += _fk_timing(lfk, rfk, ctx.pairing.defer_statement) + _fk_match(lfk, rfk)
     ctx.diff(
         "foreign_key",
         table,
@@ -111,16 +123,18 @@ def _grouped(keys: Iterable[ForeignKey]) -> dict[FkKey, list[ForeignKey]]:
 
 
 def _paired(
-    left: list[ForeignKey], right: list[ForeignKey]
+    left: list[ForeignKey], right: list[ForeignKey], seen: Callable[[ForeignKey], ForeignKey]
 ) -> Iterator[tuple[ForeignKey | None, ForeignKey | None]]:
-    """Pairs of foreign keys on the same columns and table: equal ones first, then those with
-    the same referenced columns, then in order; what is left is on one side only."""
+    """Pairs of foreign keys on the same columns and table: equal ones (as ``seen`` compares
+    them) first, then those with the same referenced columns, then in order; what is left is
+    on one side only."""
     rest = list(right)
     unmatched: list[ForeignKey] = []
     for fk in left:
-        if fk in rest:
-            rest.remove(fk)
-            yield fk, fk
+        twin = next((r for r in rest if seen(r) == seen(fk)), None)
+        if twin is not None:
+            rest.remove(twin)
+            yield fk, twin
         else:
             unmatched.append(fk)
     for fk in list(unmatched):
@@ -146,17 +160,32 @@ def _timing(fk: ForeignKey) -> str:
     return "DEFERRABLE" if fk.deferrable else "NOT DEFERRABLE"
 
 
-def _fk_timing(lfk: ForeignKey, rfk: ForeignKey) -> list[str]:
-    """When each side checks the key, and what that lets a transaction do."""
-    if (lfk.deferrable, lfk.initially_deferred) == (rfk.deferrable, rfk.initially_deferred):
-        return []
-    text = f"{_timing(lfk)} vs {_timing(rfk)}"
+def _fk_timing(lfk: ForeignKey, rfk: ForeignKey, statement: str | None) -> list[str]:
+    """When each side checks the key, and what that lets a transaction do; ``statement`` is
+    the one that defers DEFERRABLE keys on demand on both sides, None when none is shared (then
+    only INITIALLY DEFERRED is compared, and named)."""
     if lfk.initially_deferred != rfk.initially_deferred:
+        if statement is None:
+            text = f"{_initially(lfk)} vs {_initially(rfk)}"
+        else:
+            text = f"{_timing(lfk)} vs {_timing(rfk)}"
         return [
             text + ": an INITIALLY DEFERRED key is checked at COMMIT, so a transaction may "
-            "break it until then; the other side rejects the row at once"
+            "insert a row before the row it references; the other side rejects the row at once"
         ]
-    return [text + ": a DEFERRABLE key lets a transaction break it until COMMIT"]
+    if statement is None or lfk.deferrable == rfk.deferrable:
+        return []
+    return [
+        f"{_timing(lfk)} vs {_timing(rfk)}: after {statement} a transaction may break the "
+        "DEFERRABLE key until COMMIT; the NOT DEFERRABLE one still rejects the row at once "
+        "(without it both do)"
+    ]
+
+
+def _initially(fk: ForeignKey) -> str:
+    """When a key is checked unless a statement defers it: INITIALLY DEFERRED (at COMMIT) or
+    INITIALLY IMMEDIATE (at each statement, which a NOT DEFERRABLE key is too)."""
+    return "DEFERRABLE INITIALLY DEFERRED" if fk.initially_deferred else "INITIALLY IMMEDIATE"
 
 
 def _fk_match(lfk: ForeignKey, rfk: ForeignKey) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from twinschema.canonical import typemap
+from twinschema.records.dialects import KEYS_DEFERRED_ON_DEMAND
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,13 @@ class Pairing:
     # A unique index on a JSON member read as a scalar makes different values collide across
     # dialects (see ``expressions.JSON_KEYS_NOTE``): a difference across, never within one.
     json_keys_collide_differently: bool
+    # The statement that defers DEFERRABLE foreign keys on demand, when both sides defer by
+    # the same one (``KEYS_DEFERRED_ON_DEMAND``): a DEFERRABLE (INITIALLY IMMEDIATE) key against
+    # a NOT DEFERRABLE one is then a difference that statement shows. None when the two defer
+    # on demand by statements of their own, each deferring its own set of keys: no transaction
+    # issues both, so only when a key is checked without one counts (at each statement, or at
+    # COMMIT: INITIALLY DEFERRED).
+    defer_statement: str | None
 
     @classmethod
     def of(cls, left_dialect: str, right_dialect: str) -> Pairing:
@@ -65,4 +73,12 @@ class Pairing:
             rule_attributes_empty=one,
             objects_pairwise=one,
             json_keys_collide_differently=not one,
+            defer_statement=_defer_statement(left_dialect, right_dialect),
         )
+
+
+def _defer_statement(left_dialect: str, right_dialect: str) -> str | None:
+    """The statement both dialects defer foreign keys by on demand, if they share one."""
+    left = KEYS_DEFERRED_ON_DEMAND.get(left_dialect)
+    right = KEYS_DEFERRED_ON_DEMAND.get(right_dialect)
+    return left[0] if left is not None and left == right else None

@@ -297,6 +297,29 @@ def at_fixed_moment(dialect: str, expression: str) -> str | None:
     return None if text == expression else text
 
 
+# PostgreSQL's special time words ('now', 'today', ...) are read when the literal is converted:
+# a literal of the column's type (``DEFAULT 'today'``, ``'now'::timestamp``) is converted once,
+# when the table is made, and the catalog keeps that day or moment as a constant; only text
+# converted on each insert (``('now'::text)::timestamp``) reads the clock then.
+_AS_TEXT = r"(?:text|character varying|varchar|character|bpchar|name)\b"
+_WORD = r"'\s*(?:now|today|tomorrow|yesterday)\s*'"
+_PG_WORD_AS_TEXT = re.compile(
+    rf"(?:{_WORD}\s*::\s*{_AS_TEXT}|\bcast\s*\(\s*{_WORD}\s+as\s+{_AS_TEXT})"
+    r"\s*\)?\s*(?:::|\bas\b)|\btimeofday\s*\(\s*\)",
+    re.I,
+)
+
+
+def reads_clock(dialect: str, expression: str) -> bool:
+    """True when ``expression`` reads the clock when a row is inserted: a clock read of
+    ``dialect`` (``_CLOCK_READS``), or PostgreSQL's text of a special time word converted on
+    each insert, or ``timeofday()``. A literal never does, whatever its value: a constant that
+    equals today is no current date (its verdict would flip at midnight)."""
+    if at_fixed_moment(dialect, expression) is not None:
+        return True
+    return dialect == "postgresql" and bool(_PG_WORD_AS_TEXT.search(expression))
+
+
 def time_of_day_at(value: Any) -> str | None:
     """How a current time of day is kept, as the value it gave at ``FIXED_MOMENT`` says:
     truncated to the second (SQLite's ``CURRENT_TIME``), rounded to it (PostgreSQL's

@@ -19,6 +19,7 @@ from twinschema.evaluate.clock import (
     at_fixed_moment,
     clock_number_at,
     in_utc,
+    reads_clock,
 )
 from twinschema.evaluate.pg_scratch import PostgreSQLScratch
 from twinschema.evaluate.values import (
@@ -139,7 +140,7 @@ class Evaluator:
             else:
                 self.runs += 1
                 run, local = in_utc(dialect, expression)
-                found = classify(backend.run([(run, column.type)]))
+                found = classify(backend.run([(run, column.type)]), reads_clock(dialect, run))
                 if found.kind in (CLOCK_NUMBER, CURRENT_TIME_OF_DAY):
                     found = self._at_fixed_moment(dialect, backend, (run, column), found)
                 if local and found.kind in CLASSES:

@@ -129,22 +129,17 @@ class Verdict:
         return f"not evaluated ({self.error})"
 
 
-def classify(run: Run) -> Verdict:
-    """The class of the single column of ``run``."""
+def classify(run: Run, clock: bool = True) -> Verdict:
+    """The class of the single column of ``run``; ``clock`` False when the expression reads no
+    clock (``clock.reads_clock``): its values are then never the current time or date, however
+    near the clock they are (``'2026-12-02'`` run on 2026-12-02 is a constant)."""
     if run.error is not None:
         return Verdict(NOT_EVALUATED if run.missing else FAILED, error=run.error)
     values = [row[0] for row in run.rows]
     low, high = run.started - SLACK_SECONDS, run.ended + SLACK_SECONDS
-    if values and all(is_now(v, low, high) for v in values):
-        return Verdict(CURRENT_TIME, form=form_of(values))
-    if values and all(is_today(v, low, high) for v in values):
-        return Verdict(CURRENT_DATE, form=form_of(values))
-    if values and all(is_time_now(v, low, high) for v in values):
-        return Verdict(CURRENT_TIME_OF_DAY, form=form_of(values))
-    moved = moved_clock(values, low, high)
-    if moved is not None:
-        kind, value = moved
-        return Verdict(kind, value, form=form_of(values) if kind in _FORMATTED else None)
+    found = _clock_class(values, low, high) if clock else None
+    if found is not None:
+        return found
     first = values[0] if values else None
     if all(_same(v, first) for v in values):
         return Verdict(CONSTANT, first)
@@ -152,6 +147,25 @@ def classify(run: Run) -> Verdict:
     if version is not None:
         return Verdict(RANDOM_UUID, version)
     return Verdict(VARYING, tuple(values))
+
+
+def _clock_class(values: list[Any], low: float, high: float) -> Verdict | None:
+    """The clock class of ``values`` read between ``low`` and ``high`` (Unix seconds): the
+    current time, date or time of day, or the clock moved (``clock.moved_clock``); None for
+    none."""
+    if not values:
+        return None
+    if all(is_now(v, low, high) for v in values):
+        return Verdict(CURRENT_TIME, form=form_of(values))
+    if all(is_today(v, low, high) for v in values):
+        return Verdict(CURRENT_DATE, form=form_of(values))
+    if all(is_time_now(v, low, high) for v in values):
+        return Verdict(CURRENT_TIME_OF_DAY, form=form_of(values))
+    moved = moved_clock(values, low, high)
+    if moved is None:
+        return None
+    kind, value = moved
+    return Verdict(kind, value, form=form_of(values) if kind in _FORMATTED else None)
 
 
 def fixed_time_of_day(ran: Run) -> str | None:

@@ -24,6 +24,16 @@ def database_named(dialect: str) -> str:
     return f"the {DIALECT_NAMES[dialect]} database"
 
 
+# The statement that defers foreign keys on demand until COMMIT, inside one transaction, and the
+# keys it defers: SQLite's defers every key (none can refuse), PostgreSQL's only those declared
+# DEFERRABLE (a NOT DEFERRABLE key is checked at each statement whatever is said). Checked on
+# both databases with a transaction that inserts a row before the row it references.
+KEYS_DEFERRED_ON_DEMAND: dict[str, tuple[str, str]] = {
+    SQLITE: ("PRAGMA defer_foreign_keys = ON", "every key"),
+    POSTGRESQL: ("SET CONSTRAINTS ALL DEFERRED", "DEFERRABLE keys"),
+}
+
+
 # sqlglot's name of each dialect (``read=`` / ``dialect=``).
 SQLGLOT_DIALECTS: dict[str, str] = {SQLITE: "sqlite", POSTGRESQL: "postgres"}
 
