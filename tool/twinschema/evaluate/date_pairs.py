@@ -86,7 +86,9 @@ def findings(
             (keeps == sq if rule == "check" else rule == "unique" and keeps != sq, row, keeps)
             for row, keeps in parted
         ]
-        for push, row, keeps in sorted(pushes, key=lambda p: not p[0])[:1]:
+        first = next((p for p in pushes if p[0]), pushes[0] if pushes else None)
+        if first is not None:  # a row a sync fails on is named first
+            push, row, keeps = first
             columns = ", ".join(c[0].name for c in pair)
             values = ", ".join(repr(v) for v in row)
             message = (
