@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import check_ends, crossed_rows, landings, probes
+from twinschema.evaluate import check_ends, crossed_rows, date_steps, landings, probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
@@ -52,7 +52,8 @@ def _rows(
     extra_lengths: tuple[int, ...] = (), extra_landed: tuple[tuple[str, Decimal], ...] = (),
 ) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
-    expressions' literals. None when an expression does not parse, reads a column one side
+    expressions' literals; a date or timestamp column, first, where their date arithmetic
+    reaches its bound (``date_steps``). None when an expression does not parse, reads a column one side
     lacks, or a dialect has no scratch database."""
     ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
     lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
@@ -70,6 +71,7 @@ def _rows(
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
     values = []
+    moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length
@@ -81,6 +83,10 @@ def _rows(
         if kind in ("integer", "bigint", "smallint"):
             at = landings.whole(landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
+        if kind in date_steps.KINDS:  # moments where date arithmetic reaches its bound, first
+            moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
+            stepped = date_steps.values(kind, *moved)
+            column_values = list(dict.fromkeys([None, *stepped, *column_values]))
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):

@@ -1,0 +1,225 @@
+"""Probe moments where date and time arithmetic reaches its bound (see ``probe_sets``).
+
+An expression over date or timestamp columns that moves one by a fixed step or measures the
+distance between two (PostgreSQL's ``s + 7`` on a date and ``e - s <= 30``, an interval literal
+``interval '1 hour'`` or ``'01:00:00'::interval``, SQLite's modifiers ``date(s, '+7 days')``
+and ``datetime(s, '+1 hour')``, ``julianday(e) - julianday(s) < 1`` in days, a difference of
+``strftime('%s', ...)`` or ``extract(epoch from ...)`` compared with a number of seconds) parts
+at off-by-one bounds (``e <= s + 7`` against ``e <= s + 6``) only on two values exactly that
+step apart. Each such column is probed at a base moment (each date literal of the expressions,
+else ``_BASE``) and at base + step, and one unit either side of it: a day for dates; a second
+and half a second for timestamps, whose base is probed with half a second too (SQLite's
+``datetime()`` drops a fraction that PostgreSQL's interval arithmetic keeps). Crossed over the
+columns, the rows hold pairs exactly at, inside and past each bound. Steps in months and years
+are left out: their length is the calendar's (``probes._DAYS`` holds the month ends).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, DecimalException
+from functools import lru_cache, partial
+from typing import Any
+
+from twinschema.evaluate import landings
+from twinschema.evaluate.clock import date_of, timestamp_of
+from twinschema.sql_expression import parse_expression
+
+_BASE = dt.datetime(2024, 1, 1)
+_DAY = Decimal(86400)
+_FRACTION = Decimal("0.5")
+# At most this many steps and bases per pair of expressions (each step adds up to six values to
+# each column it reads, crossed with the other columns' values).
+MAX_STEPS = 3
+_MAX_BASES = 2
+_SECONDS = {
+    "week": 7 * 86400, "day": 86400, "hour": 3600, "minute": 60, "min": 60, "second": 1, "sec": 1,
+}  # fmt: skip
+_AMOUNT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z]+)")
+# Farther steps are left out (a moment past year 9999 is none).
+_FARTHEST = Decimal(36500) * 86400
+_CLOCK = re.compile(r"^([+-])?(\d+):(\d{2})(?::(\d{2}(?:\.\d+)?))?$")
+_COMPARISONS = ("EQ", "NEQ", "LT", "LTE", "GT", "GTE")
+
+
+def interval_seconds(text: str, clock: bool = False) -> Decimal | None:
+    """The seconds of an interval text ('7 days', '+1 hour', '1 day 01:00:00', with ``clock``
+    a bare '01:00:00' too), None for one in months or years or one that is no interval."""
+    rest, total = text.strip().lower(), Decimal(0)
+    while (match := _AMOUNT.match(rest)) is not None:
+        name = match.group(2)
+        unit = _SECONDS.get(name[:-1] if name.endswith("s") and name[:-1] in _SECONDS else name)
+        if unit is None:
+            return None  # months, years, or no unit
+        total += Decimal(match.group(1)) * unit
+        rest = rest[match.end() :].strip()
+    if rest and (clock or total) and (match := _CLOCK.match(rest)) is not None:
+        sign, hours, minutes, seconds = match.groups()
+        moved = int(hours) * 3600 + int(minutes) * 60 + Decimal(seconds or 0)
+        total += -moved if sign == "-" else moved
+        rest = ""
+    return total if not rest and total else None
+
+
+def values(kind: str, steps: tuple[Decimal, ...], bases: tuple[dt.datetime, ...]) -> list[str]:
+    """The probe values of a ``kind`` column ('date', 'timestamp', 'timestamptz') for
+    ``steps`` (seconds) from each of ``bases`` (``_BASE`` when none): the base, base + step and
+    a unit either side of it (those past the calendar's ends left out)."""
+    if not steps:
+        return []
+    found: list[dt.datetime | None] = []
+    for base in bases or (_BASE,):
+        if kind == "date":
+            day = base.replace(hour=0, minute=0, second=0, microsecond=0)
+            found.append(day)
+            for step in steps:
+                for r in (ROUND_FLOOR, ROUND_CEILING):
+                    days = (step / _DAY).to_integral_value(r) * _DAY
+                    found += [_shift(day, days + d * _DAY) for d in (0, -1, 1)]
+            continue
+        found += [base, _shift(base, _FRACTION)]
+        for step in steps:
+            near = (0, -1, 1, -_FRACTION, _FRACTION, step + _FRACTION)
+            found += [_shift(base, step + d) for d in near[:-1]] + [_shift(base, near[-1])]
+    shown = (_moment(v, kind) for v in found if v is not None)
+    return list(dict.fromkeys(shown))
+
+
+def _shift(moment: dt.datetime, seconds: Decimal) -> dt.datetime | None:
+    try:
+        return moment + dt.timedelta(seconds=float(seconds))
+    except OverflowError:
+        return None
+
+
+def _moment(value: dt.datetime, kind: str) -> str:
+    if kind == "date":
+        return value.date().isoformat()
+    text = value.isoformat(sep=" ")
+    if "." in text:
+        text = text.rstrip("0")
+    return text + ("+00:00" if kind == "timestamptz" else "")
+
+
+KINDS = ("date", "timestamp", "timestamptz")
+
+
+def of(texts: tuple[tuple[str, str], ...]) -> tuple[tuple[Decimal, ...], tuple[dt.datetime, ...]]:
+    """The steps and bases of expressions, each (dialect, text): the first ``MAX_STEPS`` and
+    ``_MAX_BASES`` of them in order."""
+    steps: dict[Decimal, None] = {}
+    bases: dict[dt.datetime, None] = {}
+    for dialect, text in texts:
+        got = found(dialect, text)
+        steps.update(dict.fromkeys(got[0]))
+        bases.update(dict.fromkeys(got[1]))
+    return tuple(steps)[:MAX_STEPS], tuple(bases)[:_MAX_BASES]
+
+
+@lru_cache(maxsize=1024)
+def found(dialect: str, text: str) -> tuple[tuple[Decimal, ...], tuple[dt.datetime, ...]]:
+    """The steps (in seconds) and the date literals (as bases) of ``text``; none when it does
+    not parse."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from twinschema.records import SQLGLOT_DIALECTS
+
+    try:
+        tree = parse_expression(partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[dialect]), text)
+    except (SqlglotError, ValueError):
+        return (), ()
+    steps: list[Decimal | None] = []
+    bases: list[dt.datetime] = []
+    for node in tree.walk():
+        if isinstance(node, exp.Interval):
+            unit = node.args.get("unit")
+            steps.append(interval_seconds(f"{node.this.name} {unit.name if unit else ''}", True))
+        elif isinstance(node, exp.Literal) and node.is_string:
+            under = node.parent
+            interval = isinstance(under, exp.Cast) and under.to.is_type(exp.DataType.Type.INTERVAL)
+            steps.append(interval_seconds(node.this, interval))
+            bases += _base(node.this)
+        elif isinstance(node, (exp.Add, exp.Sub)):
+            steps += _moved(node)
+        elif type(node).__name__ in _COMPARISONS:
+            steps += _measured([(node.this, node.expression), (node.expression, node.this)])
+        elif isinstance(node, exp.Between):
+            steps += _measured(
+                [(node.this, node.args.get("low")), (node.this, node.args.get("high"))]
+            )
+    kept = (s for s in steps if s is not None and s.is_finite() and s and abs(s) < _FARTHEST)
+    return tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(bases))
+
+
+def _base(text: str) -> list[dt.datetime]:
+    """The moment a date or timestamp literal names, as a naive UTC datetime."""
+    day = date_of(text.strip()[:10])
+    if day is None:
+        return []
+    stamp = timestamp_of(text)
+    if stamp is None:
+        return [dt.datetime(day.year, day.month, day.day)] if len(text.strip()) == 10 else []
+    return [stamp.astimezone(dt.UTC).replace(tzinfo=None)]
+
+
+def _number(node: Any) -> Decimal | None:
+    """A constant (``landings.constant``), or a quotient of two (``1.0 / 24`` days)."""
+    from sqlglot import exp
+
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Div):
+        top, bottom = _number(node.this), _number(node.expression)
+        try:
+            return top / bottom if top is not None and bottom else None
+        except DecimalException:
+            return None
+    return landings.constant(node)
+
+
+def _moved(node: Any) -> list[Decimal | None]:
+    """A number of days added to or subtracted from a column's value (``s + 7``)."""
+    left, right = _number(node.this), _number(node.expression)
+    number = left if right is None else right if left is None else None
+    return [] if number is None else [_days(number)]
+
+
+def _measured(pairs: list[tuple[Any, Any]]) -> list[Decimal | None]:
+    """A number compared with a difference of two values (``e - s <= 30``, ``julianday(e) -
+    julianday(s) < 1``: days; of ``strftime('%s', ...)``, Unix times or ``extract(epoch ...)``:
+    seconds)."""
+    from sqlglot import exp
+
+    found: list[Decimal | None] = []
+    for side, other in pairs:
+        number = _number(other)
+        if number is None or not any(
+            _number(d.this) is None and _number(d.expression) is None
+            for d in side.find_all(exp.Sub)
+        ):
+            continue
+        found.append(number if _in_seconds(side) else _days(number))
+    return found
+
+
+def _in_seconds(node: Any) -> bool:
+    from sqlglot import exp
+
+    for sub in node.walk():
+        if isinstance(sub, exp.Literal) and sub.is_string and "%s" in sub.this:
+            return True
+        if isinstance(sub, exp.Var) and sub.name.lower() == "epoch":
+            return True
+        if "unix" in (sub.name if isinstance(sub, exp.Anonymous) else type(sub).__name__).lower():
+            return True
+    return False
+
+
+def _days(number: Decimal) -> Decimal | None:
+    try:
+        return (number * _DAY).quantize(Decimal("0.000001"))
+    except DecimalException:
+        return None
