@@ -31,7 +31,7 @@ from twinschema.evaluate.generated_rows import (
     scale_targets,
     scaled_products,
 )
-from twinschema.evaluate.probe_sets import probe_rows
+from twinschema.evaluate.probe_sets import probe_rows, type_end_landings
 from twinschema.evaluate.reasons import (
     Parted,
     enforced_bound,
@@ -139,6 +139,7 @@ def _run_generated(
         landed = bound_landings((lc, rc), (ltext, rtext))
         landed += _as_they_are(st, (lc, rc), ltext)
         landed += scaled_products(st, table.name, (ltext, rtext))
+    landed += type_end_landings(st, table.name, ((ltext,), (rtext,)))
     found = probe_rows(
         st, table.name, ltext, rtext, numbers=numbers, lengths=lengths, landed=landed
     )

@@ -14,18 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from twinschema.canonical import typemap
-from twinschema.canonical.typemap_storage import INTEGER_RANGES, NARROW_INTEGERS
-from twinschema.evaluate import probes
 from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import dependent, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
-from twinschema.evaluate.context import StageContext, find, matched_tables
+from twinschema.evaluate.context import StageContext, matched_tables
 from twinschema.evaluate.key_neighbours import with_neighbours
-from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.stored_rows import checks_within
@@ -131,7 +127,8 @@ def judge_keys(
     and the other does not, is the witness; a row a side's CHECKs over the columns the keys
     read reject (``x BETWEEN 0 AND 1000`` against x = 2147483647, where ``x * 3`` overflows
     PostgreSQL's int4) is stored by neither (it shows no key)."""
-    found = probe_rows(st, table, *texts, landed=_at_type_ends(st, table, keys))
+    landed = type_end_landings(st, table, (keys[0][0], keys[1][0]))
+    found = probe_rows(st, table, *texts, landed=landed)
     if found is None:
         return None
     if options.unique:
@@ -166,25 +163,6 @@ def judge_keys(
         return Judged(None, stored)
     text, rows = said
     return Judged((text, Parted((found.left, found.right), found.backends, rows)), stored)
-
-
-def _at_type_ends(
-    st: StageContext, table: str, keys: tuple[Keys, Keys]
-) -> tuple[tuple[str, Decimal], ...]:
-    """(column, value) where a side's index element lands on an end of a narrow integer type
-    of its table (PostgreSQL's integer and smallint): ``abs(-x * 2)`` at x = 1073741824, where
-    ``-x * 2`` is the smallest integer and ``abs`` of it overflows; no CHECK end or literal is
-    near it."""
-    found: list[tuple[str, Decimal]] = []
-    for side, (elements, _) in zip((st.left, st.right), keys, strict=True):
-        dialect, own = side.schema.dialect, find(side, table, "")[0]
-        narrow = NARROW_INTEGERS.get(dialect, frozenset())
-        kinds = {k for c in own.columns for k in typemap.kinds_of(c.type) & narrow} if own else ()
-        ends = ", ".join(str(v) for kind in sorted(kinds) for v in INTEGER_RANGES[kind])
-        for element in elements if ends else ():
-            reads = probes.reads(dialect, f"({element}) IN ({ends})")
-            found += reads.landed if reads is not None else ()
-    return tuple(dict.fromkeys(found))
 
 
 def _passing(found: ProbeSet, checks: tuple[str, str]) -> set[int] | None:

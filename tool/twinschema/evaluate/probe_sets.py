@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from twinschema.canonical import typemap
+from twinschema.canonical import typemap, typemap_storage
 from twinschema.evaluate import check_ends, crossed_rows, date_steps, landings, probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find
@@ -106,6 +106,26 @@ def _rows(
         rows,
         (lb, rb),
     )
+
+
+def type_end_landings(
+    st: StageContext, table: str, texts: tuple[Sequence[str], Sequence[str]]
+) -> tuple[tuple[str, Decimal], ...]:
+    """(column, value) where an expression of a side (``texts``: each side's) lands on an end
+    of a narrow integer type of its table (PostgreSQL's integer and smallint), to be probed
+    (``landed``): ``abs(-x * 2)`` at x = 1073741824, where ``-x * 2`` is the smallest integer
+    and ``abs`` of it overflows; ``(x + 1) * 2 / 2`` at x = 2147483646, where ``x + 1`` does
+    not. No CHECK end or literal is near them."""
+    found: list[tuple[str, Decimal]] = []
+    for side, expressions in zip((st.left, st.right), texts, strict=True):
+        dialect, own = side.schema.dialect, find(side, table, "")[0]
+        narrow = typemap_storage.NARROW_INTEGERS.get(dialect, frozenset())
+        kinds = {k for c in own.columns for k in typemap.kinds_of(c.type) & narrow} if own else ()
+        ends = ", ".join(str(v) for k in sorted(kinds) for v in typemap_storage.INTEGER_RANGES[k])
+        for text in expressions if ends else ():
+            reads = probes.reads(dialect, f"({text}) IN ({ends})")
+            found += reads.landed if reads is not None else ()
+    return tuple(dict.fromkeys(found))
 
 
 def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
