@@ -53,8 +53,8 @@ def _rows(
 ) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
     expressions' literals; a date or timestamp column, first, where their date arithmetic
-    reaches its bound (``date_steps``). None when an expression does not parse, reads a column one side
-    lacks, or a dialect has no scratch database."""
+    reaches its bound (``date_steps``). None when an expression does not parse, reads a
+    column one side lacks, or a dialect has no scratch database."""
     ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
     lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
     if lreads is None or rreads is None:
