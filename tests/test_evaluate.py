@@ -780,6 +780,11 @@ def test_text_that_is_not_json_is_a_value_warning_unless_sqlite_checks_it(
 PostgreSQL '{"a": 2}' (changed on the way)"""
         # json keeps the text as written, a key twice too; jsonb keeps the last one.
         found = {c: [(not_json in m, twice in m) for m in said[c]] for c in sorted(said)}
+        nul = (
+            """the text '{"a":"\\u0000"}' (a NUL escape): SQLite stores it, PostgreSQL rejects it"""
+        )
+        assert {c: sum(nul in m for m in said[c]) for c in said} == {"j": 0, "jb": 1, "k": 1}
+        found = {c: [(not_json in m, twice in m) for m in said[c] if nul not in m] for c in said}
         assert found == {
             "j": [(True, False)],
             "jb": [(True, False), (False, True)],

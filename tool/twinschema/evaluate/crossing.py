@@ -70,6 +70,7 @@ def probe_values(
     if kind == "json":
         found.append(("the text '{not json'", "{not json"))
         found.append(("""the text '{"a":1,"a":2}' (a key written twice)""", '{"a":1,"a":2}'))
+        found.append(("""the text '{"a":"\\u0000"}' (a NUL escape)""", '{"a":"\\u0000"}'))
     return found
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap, typemap_storage
-from twinschema.evaluate import check_ends, crossed_rows, date_steps, landings, probes
+from twinschema.evaluate import check_ends, crossed_rows, date_pairs, date_steps, landings, probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
@@ -87,6 +87,8 @@ def _rows(
             moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
             stepped = date_steps.values(kind, *moved)
             column_values = list(dict.fromkeys([None, *stepped, *column_values]))
+        if ldialect == rdialect == "sqlite":
+            column_values += _sqlite_stores(kind, own)
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):
@@ -106,6 +108,20 @@ def _rows(
         rows,
         (lb, rb),
     )
+
+
+def _sqlite_stores(kind: str | None, lengths: tuple[int, ...]) -> list[Any]:
+    """Values a SQLite column stores as they are where another dialect's column would refuse
+    or change them, probed between two SQLite sources (across dialects they are ``crossing``'s
+    warnings): 2^63 in an INTEGER column, a REAL that 9223372036854775807 + 1 also gives; text in
+    a BLOB column, whose length() counts characters ('éé': 2, its bytes 4); moments spelled
+    apart in a date column, which SQLite compares as text ('2024-01-01T09:00' after
+    '2024-01-01 10:00', which julianday() puts before)."""
+    if kind in ("integer", "bigint", "smallint"):
+        return [float(2**63), -float(2**63)]
+    if kind == "bytes":
+        return ["é" * n for n in (1, *lengths) if n > 0]
+    return list(date_pairs.SPELLED.get(kind or "", ()))
 
 
 def type_end_landings(

@@ -29,7 +29,7 @@ from twinschema.evaluate.index_keys import (
     key_text,
     written_keys,
 )
-from twinschema.model import Index
+from twinschema.model import Index, Table
 from twinschema.records import Difference
 
 _INDEX_KINDS = ("index", "unique")
@@ -107,7 +107,7 @@ def _candidates(
         if d.kind not in _INDEX_KINDS or d.table is None:
             continue
         shown = [
-            index_shown(find(side, d.table, "")[0], text) if text is not None else None
+            _unique_shown(find(side, d.table, "")[0], text) if text is not None else None
             for side, text in ((st.left, d.left), (st.right, d.right))
         ]
         left, right = shown
@@ -117,6 +117,19 @@ def _candidates(
             if index is not None and index.unique and not any(index.collations):
                 found.setdefault(d.table, []).append((d, index))
     return lefts, rights
+
+
+def _unique_shown(table: Table | None, shown: str) -> Index | None:
+    """The index a difference shows, or the UNIQUE constraint it shows as the unique index on
+    its columns (``UNIQUE (x)`` against ``UNIQUE ((x + 1))``: one rule where x never reaches
+    the integer's end)."""
+    index = index_shown(table, shown)
+    if index is not None or table is None:
+        return index
+    rule = next((u for u in table.uniques if u.describe() == shown), None)
+    if rule is None:
+        return None
+    return Index(rule.columns, unique=True, name=rule.name, nulls_distinct=rule.nulls_distinct)
 
 
 def _comparable(st: StageContext, left: Index, right: Index) -> bool:
