@@ -97,6 +97,8 @@ def key(node: exp.Expr) -> str:
         return f"{key(node.this)} IN ({', '.join(key(item) for item in node.expressions)})"
     if cls is exp.Var:
         return str(node.this)
+    if cls is exp.HexString:  # a blob literal, X'' too (sqlglot's own text reads it as an integer)
+        return f"X'{str(node.this).upper()}'"
     return node.sql(
         copy=False, comments=False, normalize_functions="lower", unsupported_level=ErrorLevel.RAISE
     )

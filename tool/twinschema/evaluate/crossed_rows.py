@@ -34,7 +34,16 @@ def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ..
         for v in values[len(lists[n]) :]
     ]  # fmt: skip
     rows = [*itertools.product(*lists), *alone, *_extremes(columns, firsts)]
-    return list(dict.fromkeys(rows))
+    # Rows equal in Python but not to a database stay apart: Decimal 1 and 1.0 (another numeric
+    # to PostgreSQL, '1.0' as text), 1 and 1.0 and True.
+    kept: dict[tuple[tuple[type, str], ...], tuple[Any, ...]] = {}
+    for row in rows:
+        kept.setdefault(_spelled(row), row)
+    return list(kept.values())
+
+
+def _spelled(row: tuple[Any, ...]) -> tuple[tuple[type, str], ...]:
+    return tuple((type(v), str(v)) for v in row)
 
 
 def _extremes(columns: list[list[Any]], firsts: list[Any]) -> list[tuple[Any, ...]]:

@@ -113,14 +113,18 @@ def _rows(
 def _sqlite_stores(kind: str | None, lengths: tuple[int, ...]) -> list[Any]:
     """Values a SQLite column stores as they are where another dialect's column would refuse
     or change them, probed between two SQLite sources (across dialects they are ``crossing``'s
-    warnings): 2^63 in an INTEGER column, a REAL that 9223372036854775807 + 1 also gives; text in
-    a BLOB column, whose length() counts characters ('éé': 2, its bytes 4); moments spelled
-    apart in a date column, which SQLite compares as text ('2024-01-01T09:00' after
-    '2024-01-01 10:00', which julianday() puts before)."""
-    if kind in ("integer", "bigint", "smallint"):
-        return [float(2**63), -float(2**63)]
+    warnings): 2^63 in an INTEGER column, a REAL that 9223372036854775807 + 1 also gives, and
+    text there ('a' + 0 and 'b' + 0 are both 0); a blob and the text of its bytes in a text
+    or BLOB column (X'6162' and 'ab' are one key under CAST(s AS TEXT) only); text in a BLOB
+    column, whose length() counts characters ('éé': 2, its bytes 4); moments spelled apart in a
+    date column, which SQLite compares as text ('2024-01-01T09:00' after '2024-01-01 10:00',
+    which julianday() puts before)."""
+    if kind in ("integer", "bigint", "smallint", "numeric", "float"):
+        return [float(2**63), -float(2**63), "a", "b"]
     if kind == "bytes":
-        return ["é" * n for n in (1, *lengths) if n > 0]
+        return ["ab", b"ab", *("é" * n for n in (1, *lengths) if n > 0)]
+    if kind in probes.TEXT_KINDS:
+        return ["ab", b"ab"]
     return list(date_pairs.SPELLED.get(kind or "", ()))
 
 
