@@ -376,7 +376,7 @@ def _decimals(
     for n in numbers:
         found += [n, n - step, n + step, n - 1, n + 1]
     if exact and scale is None:
-        found += [unscaled_values.padded(n) for n in numbers] + [Decimal("1.0"), Decimal("1.50")]
+        found += unscaled_values.spelled_longer(numbers)
         # Past a double's precision, third after the literals (a cut keeps them), which SQLite's
         # NUMERIC keeps as a double and PostgreSQL's numeric exactly (``DOUBLE_UNSCALED``), and
         # where arithmetic lands on a literal (``landings``: 0.57 * 100 is 56.99999999999999).

@@ -30,6 +30,16 @@ def no_double(value: Any) -> bool:
     return isinstance(value, Decimal) and value.is_finite() and Decimal(float(value)) != value
 
 
+def spelled_longer(numbers: tuple[Decimal, ...]) -> list[Decimal]:
+    """Numbers an unscaled numeric keeps with trailing zeros (another text, another scale):
+    each literal with one more (``padded``), 1.0 and 1.50, and 1 written with one decimal more
+    than each small whole literal, which a scale test may name (``scale(x) <= 2``: 1.000, equal
+    to 1.00 and to round(1.000, 2), of scale 3)."""
+    wholes = sorted({int(n) for n in numbers if n == int(n) and 0 <= n < 20})
+    past = [Decimal(1).quantize(Decimal(1).scaleb(-(k + 1))) for k in wholes]
+    return [*map(padded, numbers), Decimal("1.0"), Decimal("1.50"), *past]
+
+
 def padded(number: Decimal) -> Decimal:
     """``number`` with one more trailing zero (1 is 1.0, 1.5 is 1.50)."""
     return number.quantize(Decimal(1).scaleb(min(int(number.as_tuple().exponent), 0) - 1))
