@@ -13,11 +13,17 @@ from itertools import product
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend
-from twinschema.evaluate.date_text import Warn
+from twinschema.evaluate.date_text import (
+    Warn,
+    dialect_name,
+    in_index,
+    in_index_on,
+    partial_index_pairs,
+    stored_or_rejected,
+)
 from twinschema.evaluate.statements import probe_column
-from twinschema.model import Index, Table
+from twinschema.model import Table
 from twinschema.records import Difference, Side
-from twinschema.records.dialects import DIALECT_NAMES
 
 # Spellings of moments close together, per kind: text order and time order part on pairs of
 # them ('2024-01-01T09:00:00' sorts after '2024-01-01 10:00:00'; '2024-1-1' after '2024-01-09').
@@ -93,7 +99,7 @@ def findings(
             values = ", ".join(repr(v) for v in row)
             message = (
                 f"{lt.name}.{pair[0][0].name}: the row ({columns}) = ({values}), moments to "
-                f"{_name(sides[1 - sq])} and text to {_name(sides[sq])}, whose "
+                f"{dialect_name(sides[1 - sq])} and text to {dialect_name(sides[sq])}, whose "
                 f"{shown[sq]} compares them as text: {_said(sides, keeps, rule)}"
             )
             found.append((push, warning(layer, *sides, lt.name, pair[0][0], pair[0][1], message)))
@@ -120,33 +126,23 @@ def _expressions(
         texts = tuple(" AND ".join(f"({t})" for t in own[side][names]) for side in (0, 1))
         shown = tuple(" AND ".join(f"CHECK ({t})" for t in own[side][names]) for side in (0, 1))
         found[names] = ((texts[0], texts[1]), (shown[0], shown[1]), "check")
-    lt, rt = tables
-    for li in lt.indexes:
-        ri = next((i for i in rt.indexes if _same_elements(li, i)), None)
-        if ri is None or li.where is None or ri.where is None:
-            continue
-        wheres = (li.raw_where or li.where, ri.raw_where or ri.where)
-        reads = probes.reads(dialects[0], wheres[0])
+
+    def two_dates(side: int, where: str) -> bool:
+        reads = probes.reads(dialects[side], where)
         read = {c.lower() for c in reads.columns} if reads is not None else set()
-        if len(read) == 2 and read <= dates and tuple(sorted(read)) not in found:
-            inside = tuple(f"CASE WHEN ({w}) THEN 1 ELSE 0 END = 1" for w in wheres)
+        return len(read) == 2 and read <= dates
+
+    for li, ri in partial_index_pairs(tables, two_dates):
+        wheres = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
+        reads = probes.reads(dialects[0], wheres[0])
+        names = tuple(sorted(c.lower() for c in reads.columns)) if reads is not None else ()
+        if names not in found:
+            inside = tuple(f"{in_index(w)} = 1" for w in wheres)
             shown = tuple(f"WHERE {w}" for w in wheres)
             rule = "unique" if li.unique else "index"
-            found[tuple(sorted(read))] = ((inside[0], inside[1]), (shown[0], shown[1]), rule)
+            found[names] = ((inside[0], inside[1]), (shown[0], shown[1]), rule)
     return found
 
 
-def _same_elements(left: Index, right: Index) -> bool:
-    lexpr, rexpr = ([e.lower() for e in i.expressions] for i in (left, right))
-    return lexpr == rexpr and left.unique == right.unique
-
-
 def _said(sides: tuple[Side, Side], keeps: int, rule: str) -> str:
-    kept, other = _name(sides[keeps]), _name(sides[1 - keeps])
-    if rule != "check":
-        return f"the row is in the partial index on {kept}, not on {other}"
-    return f"{kept} stores it, {other} rejects it (a {kept} to {other} sync fails)"
-
-
-def _name(side: Side) -> str:
-    return DIALECT_NAMES[side.schema.dialect]
+    return stored_or_rejected(sides, keeps) if rule == "check" else in_index_on(sides, keeps)

@@ -145,11 +145,7 @@ class _Pair:
                 continue
             keeps = 0 if b is REJECTED else 1
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
-            what = (
-                f"{_name(self.sides[keeps])} stores it, {_name(self.sides[1 - keeps])} "
-                f"rejects it (a {_name(self.sides[keeps])} to {_name(self.sides[1 - keeps])} "
-                "sync fails)"
-            )
+            what = stored_or_rejected(self.sides, keeps)
             return [(keeps == sq, self._finding(value, shown, what))]
         return []
 
@@ -164,7 +160,7 @@ class _Pair:
             if not values:
                 continue
             got = [
-                b.computed([(c.name, c.type)], _in_index(w), _IN_INDEX, [(v,) for v in values])
+                b.computed([(c.name, c.type)], in_index(w), _IN_INDEX, [(v,) for v in values])
                 for b, c, w in zip(self.backends, self.columns, wheres, strict=True)
             ]
             if got[0] is None or got[1] is None:
@@ -175,10 +171,7 @@ class _Pair:
                     continue
                 sq = self._sqlite()
                 within = 0 if inside[0] else 1
-                what = (
-                    f"the row is in the partial index on {_name(self.sides[within])}, not on "
-                    f"{_name(self.sides[1 - within])}"
-                )
+                what = in_index_on(self.sides, within)
                 shown = f"WHERE {wheres[sq]}"
                 # A second such row is a duplicate in a unique index on one side only.
                 push = li.unique and within != sq
@@ -187,21 +180,9 @@ class _Pair:
         return found
 
     def _index_pairs(self) -> list[tuple[Index, Index]]:
-        lt, rt = self.tables
-        pairs = []
-        for li in lt.indexes:
-            if li.where is None or self._reads_alone(0, li.raw_where or li.where) is None:
-                continue
-            for ri in rt.indexes:
-                if (
-                    ri.where is not None
-                    and ri.unique == li.unique
-                    and [e.lower() for e in ri.expressions] == [e.lower() for e in li.expressions]
-                    and self._reads_alone(1, ri.raw_where or ri.where) is not None
-                ):
-                    pairs.append((li, ri))
-                    break
-        return pairs
+        return partial_index_pairs(
+            self.tables, lambda n, where: self._reads_alone(n, where) is not None
+        )
 
     def _finding(self, value: str, shown: str, what: str) -> Difference:
         lt = self.tables[0]
@@ -209,14 +190,50 @@ class _Pair:
         sq = self._sqlite()
         message = (
             f"{lt.name}.{lc.name}: the text {value!r} is a date or time to "
-            f"{_name(self.sides[1 - sq])} but text to {_name(self.sides[sq])}, whose {shown} "
+            f"{dialect_name(self.sides[1 - sq])} but text to {dialect_name(self.sides[sq])}, whose {shown} "
             f"compares it as text with a date literal: {what}"
         )
         return self.warning(self.layer, self.sides[0], self.sides[1], lt.name, lc, rc, message)
 
 
-def _in_index(predicate: str) -> str:
+def partial_index_pairs(
+    tables: tuple[Table, Table], fits: Callable[[int, str], bool]
+) -> list[tuple[Index, Index]]:
+    """The partial indexes both tables have on the same elements, unique alike, each left one
+    paired with the first right one; ``fits(side, predicate)`` (0 left, 1 right) keeps those
+    whose predicates (as written) are worth running."""
+    lt, rt = tables
+    pairs = []
+    for li in lt.indexes:
+        if li.where is None or not fits(0, li.raw_where or li.where):
+            continue
+        for ri in rt.indexes:
+            if (
+                ri.where is not None
+                and ri.unique == li.unique
+                and [e.lower() for e in ri.expressions] == [e.lower() for e in li.expressions]
+                and fits(1, ri.raw_where or ri.where)
+            ):
+                pairs.append((li, ri))
+                break
+    return pairs
+
+
+def in_index(predicate: str) -> str:
+    """1 for a row inside a partial index with ``predicate``, else 0 (NULL keeps it out)."""
     return f"CASE WHEN ({predicate}) THEN 1 ELSE 0 END"
+
+
+def stored_or_rejected(sides: tuple[Side, Side], keeps: int) -> str:
+    """What a warning says of a value side ``keeps`` stores and the other's CHECK rejects."""
+    kept, other = dialect_name(sides[keeps]), dialect_name(sides[1 - keeps])
+    return f"{kept} stores it, {other} rejects it (a {kept} to {other} sync fails)"
+
+
+def in_index_on(sides: tuple[Side, Side], within: int) -> str:
+    """What a warning says of a row in side ``within``'s partial index only."""
+    kept, other = dialect_name(sides[within]), dialect_name(sides[1 - within])
+    return f"the row is in the partial index on {kept}, not on {other}"
 
 
 def _inside(outcome: Computed | None) -> bool | None:
@@ -226,5 +243,5 @@ def _inside(outcome: Computed | None) -> bool | None:
     return bool(value)
 
 
-def _name(side: Side) -> str:
+def dialect_name(side: Side) -> str:
     return DIALECT_NAMES[side.schema.dialect]
