@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from twinschema.evaluate import probes
@@ -22,8 +23,11 @@ from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import kept_as_written
 from twinschema.evaluate.probe_sets import ProbeSet
+from twinschema.evaluate.statements import type_sql
 from twinschema.evaluate.values import probe_text
-from twinschema.records import Side
+from twinschema.model import Table
+from twinschema.records import POSTGRESQL, SQLGLOT_DIALECTS, Side
+from twinschema.sql_expression import parse_expression
 
 # A row both sides judged: the row, the left verdict, the right verdict (True: accepted).
 Judged = tuple[tuple[Any, ...], bool, bool]
@@ -191,10 +195,64 @@ def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[
 
 def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
-    (every row its columns hold) when it has none."""
+    (every row its columns hold) when it has none. A CHECK that also reads generated columns
+    computed from ``columns`` alone is one of them, each such column read as its expression
+    (``computed_from``): ``g AS (x * 2) CHECK (g < 80)`` refuses x = 40 as ``x < 40`` does."""
     found, _ = find(side_of, table, "")
-    checks = probes.table_checks(side_of.schema.dialect, found)
-    return " AND ".join(f"({text})" for text, cols, _ in checks if cols <= columns) or "TRUE"
+    dialect = side_of.schema.dialect
+    generated = computed_from(dialect, found, columns)
+    texts = []
+    for text, cols, _ in probes.table_checks(dialect, found):
+        if cols <= columns:
+            texts.append(text)
+        elif cols <= columns | generated.keys():
+            inlined = inline_generated(dialect, text, generated)
+            if inlined is not None:
+                texts.append(inlined)
+    return " AND ".join(f"({text})" for text in texts) or "TRUE"
+
+
+def computed_from(dialect: str, table: Table | None, columns: set[str]) -> dict[str, str]:
+    """The generated columns of ``table`` outside ``columns`` whose expressions read only
+    ``columns`` (folded name: the expression as the column stores it). On PostgreSQL the
+    expression is cast to the column's type, as storing it casts (an int4 into a smallint
+    fails, 2.5 into an integer is 3), except a length-bound text, whose cast would cut what
+    storing refuses; SQLite's column affinity is not a CAST, so its expression stays bare."""
+    found: dict[str, str] = {}
+    for column in table.columns if table is not None else ():
+        if column.generated is None or column.name.lower() in columns:
+            continue
+        text = column.generated.raw or column.generated.expression
+        got = probes.reads(dialect, text)
+        if got is None or not {c.lower() for c in got.columns} <= columns:
+            continue
+        ctype = column.type
+        if dialect == POSTGRESQL and ctype.length is None and ctype.values is None:
+            text = f"CAST(({text}) AS {type_sql(ctype)})"
+        found[column.name.lower()] = text
+    return found
+
+
+def inline_generated(dialect: str, text: str, generated: dict[str, str]) -> str | None:
+    """``text`` with each column of ``generated`` read as its expression, in parentheses;
+    None where sqlglot cannot read or write it back."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    read = partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[dialect])
+    try:
+        trees = {n: parse_expression(read, t) for n, t in generated.items()}
+
+        def swap(node: exp.Expr) -> exp.Expr:
+            if isinstance(node, exp.Column) and node.name.lower() in trees:
+                return exp.Paren(this=trees[node.name.lower()].copy())
+            return node
+
+        tree = parse_expression(read, text).transform(swap)
+        return tree.sql(dialect=SQLGLOT_DIALECTS[dialect])
+    except (SqlglotError, ValueError):
+        return None
 
 
 def checks_accept(
