@@ -88,7 +88,7 @@ def _rows(
             stepped = date_steps.values(kind, *moved)
             column_values = list(dict.fromkeys([None, *stepped, *column_values]))
         if ldialect == rdialect:
-            column_values += _stores(ldialect, kind, own)
+            column_values += _stores(ldialect, kind, own, strings)
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):
@@ -110,13 +110,17 @@ def _rows(
     )
 
 
-def _stores(dialect: str, kind: str | None, lengths: tuple[int, ...]) -> list[Any]:
+def _stores(
+    dialect: str, kind: str | None, lengths: tuple[int, ...], strings: Sequence[str] = ()
+) -> list[Any]:
     """Values a column of ``dialect`` stores as they are where another dialect's column would
     refuse or change them, probed between two sources of that dialect (across dialects they
     are ``crossing``'s warnings). SQLite's (PostgreSQL's types hold what they declare): 2^63 in an
     INTEGER column, a REAL that 9223372036854775807 + 1 also gives, and text there ('a' + 0
     and 'b' + 0 are both 0); a blob and the text of its bytes in a text or BLOB column (X'6162'
-    and 'ab' are one key under CAST(s AS TEXT) only), and the empty blob (X'' <> '' holds);
+    and 'ab' are one key under CAST(s AS TEXT) only), the bytes of each string literal
+    (X'6B6974' is 'kit' under lower(), never under ``= 'kit' COLLATE NOCASE``), and the empty
+    blob (X'' <> '' holds);
     text in a BLOB column, whose length() counts characters ('éé': 2, its bytes 4); moments
     spelled apart in a date column, which SQLite compares as text ('2024-01-01T09:00' after
     '2024-01-01 10:00', which julianday() puts before)."""
@@ -127,7 +131,7 @@ def _stores(dialect: str, kind: str | None, lengths: tuple[int, ...]) -> list[An
     if kind == "bytes":
         return ["ab", b"ab", *("é" * n for n in (1, *lengths) if n > 0)]
     if kind in probes.TEXT_KINDS:
-        return ["ab", b"ab", b""]
+        return ["ab", b"ab", b"", *(t.encode() for t in dict.fromkeys(strings) if t)]
     return list(date_pairs.SPELLED.get(kind or "", ()))
 
 

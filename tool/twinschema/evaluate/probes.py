@@ -349,10 +349,7 @@ def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
         found += [whole, whole - 1, whole + 1]
         if n != whole:
             found.append(whole + (1 if n > 0 else -1))
-    wholes = list(dict.fromkeys(int(n) for n in numbers if n == int(n) and abs(n) < _INT4))
-    for a, b in itertools.combinations_with_replacement(wholes[:_PRODUCT_LITERALS], 2):
-        if abs(a * b) > 1:
-            found += [a * b - 1, a * b + 1, -a * b - 1, -a * b + 1]
+    found += _off_products(numbers)
     found += [0, 1, -1, 2, -2, -3, 3, -5, 10, -10, 100]
     found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1]
     return list(found)
@@ -362,12 +359,25 @@ def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
 _PRODUCT_LITERALS = 6
 
 
+def _off_products(numbers: tuple[Decimal, ...]) -> list[int]:
+    """One either side of each product of two whole literals (and of its negation): integers
+    an integer division by one of them does not divide exactly (``x / 2 <= 3``: 7, which
+    SQLite's integer division takes to 3 and exact division to 3.5)."""
+    found: list[int] = []
+    wholes = list(dict.fromkeys(int(n) for n in numbers if n == int(n) and abs(n) < _INT4))
+    for a, b in itertools.combinations_with_replacement(wholes[:_PRODUCT_LITERALS], 2):
+        if abs(a * b) > 1:
+            found += [a * b - 1, a * b + 1, -a * b - 1, -a * b + 1]
+    return found
+
+
 def _decimals(
     numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False,
     landed: tuple[Decimal, ...] = (),
 ) -> list[Any]:  # fmt: skip
     """Numbers for a float column, or (``exact``) a numeric one: of its scale when declared,
-    else as written, each literal and 1 and 1.5 with a trailing zero too (an unscaled numeric
+    else as written, each literal and 1 and 1.5 with a trailing zero too, and for a numeric the
+    integers an integer division parts from an exact one (``_off_products``) (an unscaled numeric
     keeps it: 1.0 is '1.0' as text on PostgreSQL, '1' on SQLite, which stores an integer); for
     a numeric, ``landed`` (``landings.for_column``) too, on a scaled one with those rounded
     onto each."""
@@ -386,6 +396,8 @@ def _decimals(
     # Fractions where truncating, rounding half to even and half away from zero part
     # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).
     found += [Decimal(v) for v in ("0.4", "0.7", "1.5", "2.5", "-0.5", "-0.7", "-1.5")]
+    if exact:  # SQLite's NUMERIC stores a whole value as an integer: 7 / 2 is 3 there
+        found += [Decimal(n) for n in _off_products(numbers)]
     if scale is not None:
         found = [d.quantize(step) for d in found]
     if exact and scale is not None and scale >= 0:
