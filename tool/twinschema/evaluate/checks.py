@@ -190,7 +190,7 @@ def _not_null_checks(st: StageContext) -> None:
             continue
         left_null = lc.nullable
         table, other = (lt, rc) if left_null else (rt, lc)
-        for cd in _one_sided_checks(st, nd.table, "left" if left_null else "right"):
+        for cd in one_sided_checks(st, nd.table, "left" if left_null else "right"):
             text = check_text(table, cd.left if left_null else cd.right)
             if text is None:
                 continue
@@ -201,7 +201,7 @@ def _not_null_checks(st: StageContext) -> None:
                 continue
             st.drop(nd, cd)
             shown = f"CHECK ({text})"
-            _not_null_as_checks(st, nd, shown, run.judged, left_null)
+            _not_null_as_checks(st, nd, shown, f"equal on {probe_count(run.judged)}", left_null)
             break
         else:
             _null_refused_by_checks(st, nd, table, other.name, left_null)
@@ -251,10 +251,12 @@ def _null_refused_by_checks(
     st.result.evaluated += 1
     st.drop(nd)
     shown = " AND ".join(f"CHECK ({t})" for t in reading)
-    _not_null_as_checks(st, nd, shown, len(judged), left_null)
+    # Only the NULL is settled: what the CHECKs make of values is compared on its own.
+    said = f"both refuse a NULL in {column} on {probe_count(len(judged))}"
+    _not_null_as_checks(st, nd, shown, f"{said} (values compared as CHECKs)", left_null)
 
 
-def _one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference]:
+def one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference]:
     """The ``check`` differences on ``table`` that only ``side`` has."""
     return [
         d
@@ -336,13 +338,13 @@ def check_text(table: Table | None, shown: str | None) -> str | None:
 
 
 def _not_null_as_checks(
-    st: StageContext, nd: Difference, shown: str, n: int, left_null: bool
+    st: StageContext, nd: Difference, shown: str, said: str, left_null: bool
 ) -> None:
-    """Record the column_nullable difference ``nd`` as "NOT NULL as a CHECK", equal on ``n``
-    probes, with ``shown`` the side that allows NULL writes for it."""
+    """Record the column_nullable difference ``nd`` as "NOT NULL as a CHECK" (``said``: on
+    what), with ``shown`` the side that allows NULL writes for it."""
     st.equivalence(
         nd,
-        f"NOT NULL as a CHECK: equal on {probe_count(n)}",
+        f"NOT NULL as a CHECK: {said}",
         shown if left_null else "NOT NULL",
         "NOT NULL" if left_null else shown,
     )
