@@ -121,6 +121,29 @@ class ForeignKey:
     # ON DELETE SET NULL / SET DEFAULT (cols): the columns the action sets; () for all of them.
     on_delete_columns: tuple[str, ...] = ()
 
+    def describe(self) -> str:
+        """The key as reports show it: ``(a, b) -> p(a, b) ON DELETE CASCADE ON UPDATE NO
+        ACTION``, then MATCH and the timing where they are not the defaults."""
+        text = (
+            f"({', '.join(self.columns)}) -> {self.ref_table}({', '.join(self.ref_columns)}) "
+            f"ON DELETE {self.on_delete_shown()} ON UPDATE {self.on_update}"
+        )
+        if self.match != MATCH_SIMPLE:
+            text += f" MATCH {self.match}"
+        return text + (" " + self.timing() if self.deferrable else "")
+
+    def on_delete_shown(self) -> str:
+        """ON DELETE's action, with the columns SET NULL / SET DEFAULT sets when not all."""
+        sets = self.on_delete_columns
+        return self.on_delete + (f" ({', '.join(sets)})" if sets else "")
+
+    def timing(self) -> str:
+        """When the key is checked: NOT DEFERRABLE, DEFERRABLE or DEFERRABLE INITIALLY
+        DEFERRED."""
+        if self.initially_deferred:
+            return "DEFERRABLE INITIALLY DEFERRED"
+        return "DEFERRABLE" if self.deferrable else "NOT DEFERRABLE"
+
 
 @dataclass(frozen=True, slots=True)
 class UniqueConstraint:

@@ -63,8 +63,8 @@ def foreign_key_missing(
         table,
         None,  # a constraint is a table-level object, even on one column
         fk.name,
-        _fk(lfk),
-        _fk(rfk),
+        lfk.describe() if lfk else None,
+        rfk.describe() if rfk else None,
         f"{what} exists only in {ctx.label(side)}: only there must a row's "
         f"({cols(key[0])}) match a row of {key[1]}({cols(fk.ref_columns)})",
     )
@@ -78,7 +78,7 @@ def foreign_key_differs(
         f"{label} {a} vs {b}"
         for label, a, b in (
             ("referenced columns", cols(lfk.ref_columns), cols(rfk.ref_columns)),
-            ("ON DELETE", _on_delete(lfk), _on_delete(rfk)),
+            ("ON DELETE", lfk.on_delete_shown(), rfk.on_delete_shown()),
             ("ON UPDATE", lfk.on_update, rfk.on_update),
         )
         if a != b
@@ -91,24 +91,10 @@ def foreign_key_differs(
         table,
         None,
         lfk.name or rfk.name,
-        _fk(lfk),
-        _fk(rfk),
+        lfk.describe(),
+        rfk.describe(),
         f"foreign key {table}({cols(key[0])}) -> {key[1]} differs: " + "; ".join(what),
     )
-
-
-def _fk(fk: ForeignKey | None) -> str | None:
-    if fk is None:
-        return None
-    text = (
-        f"({cols(fk.columns)}) -> {fk.ref_table}({cols(fk.ref_columns)}) "
-        f"ON DELETE {_on_delete(fk)} ON UPDATE {fk.on_update}"
-    )
-    if fk.match != MATCH_SIMPLE:
-        text += f" MATCH {fk.match}"
-    if fk.deferrable:
-        text += " " + _timing(fk)
-    return text
 
 
 FkKey = tuple[tuple[str, ...], str]
@@ -149,17 +135,6 @@ def _paired(
     yield from ((None, fk) for fk in rest[n:])
 
 
-def _on_delete(fk: ForeignKey) -> str:
-    """ON DELETE, with the columns SET NULL / SET DEFAULT sets when they are not all."""
-    return fk.on_delete + (f" ({cols(fk.on_delete_columns)})" if fk.on_delete_columns else "")
-
-
-def _timing(fk: ForeignKey) -> str:
-    if fk.initially_deferred:
-        return "DEFERRABLE INITIALLY DEFERRED"
-    return "DEFERRABLE" if fk.deferrable else "NOT DEFERRABLE"
-
-
 def _fk_timing(lfk: ForeignKey, rfk: ForeignKey, statement: str | None) -> list[str]:
     """When each side checks the key, and what that lets a transaction do; ``statement`` is
     the one that defers DEFERRABLE keys on demand on both sides, None when none is shared (then
@@ -168,7 +143,7 @@ def _fk_timing(lfk: ForeignKey, rfk: ForeignKey, statement: str | None) -> list[
         if statement is None:
             text = f"{_initially(lfk)} vs {_initially(rfk)}"
         else:
-            text = f"{_timing(lfk)} vs {_timing(rfk)}"
+            text = f"{lfk.timing()} vs {rfk.timing()}"
         return [
             text + ": an INITIALLY DEFERRED key is checked at COMMIT, so a transaction may "
             "insert a row before the row it references; the other side rejects the row at once"
@@ -176,7 +151,7 @@ def _fk_timing(lfk: ForeignKey, rfk: ForeignKey, statement: str | None) -> list[
     if statement is None or lfk.deferrable == rfk.deferrable:
         return []
     return [
-        f"{_timing(lfk)} vs {_timing(rfk)}: after {statement} a transaction may break the "
+        f"{lfk.timing()} vs {rfk.timing()}: after {statement} a transaction may break the "
         "DEFERRABLE key until COMMIT; the NOT DEFERRABLE one still rejects the row at once "
         "(without it both do)"
     ]

@@ -32,7 +32,8 @@ on a column whose declared NUMERIC scale one dialect rounds to (``scaled_keys``)
 DISTINCT on one side of two partial unique indexes is moot where the predicate keeps every row
 with a NULL in an indexed column out (``nulls_moot``); a
 one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
-only (``checks``); a fractional number default the two column types store differently, a
+only (``checks``), and against MATCH FULL where a foreign key differs in MATCH alone
+(``match_full``); a fractional number default the two column types store differently, a
 string one on a number column (``'Infinity'``), or a literal one a declared length or precision
 may refuse, is run (``stored_defaults``), and so is one that may be past a PostgreSQL type's
 range (``range_defaults``); cross-dialect column pairs get their ``value_compatibility``
@@ -51,6 +52,7 @@ from twinschema.evaluate import (
     defaults,
     generated,
     index_keys,
+    match_full,
     matched_checks,
     nulls_moot,
     one_sided,
@@ -98,6 +100,7 @@ def evaluate(
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
     checks.checks(st)
+    match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
     matched_checks.matched_checks(st)
     one_sided.witnesses(st)
     one_sided_unique.witnesses(st)

@@ -25,7 +25,7 @@ from twinschema.evaluate.crossing import kept_as_written
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.statements import type_sql
 from twinschema.evaluate.values import probe_text
-from twinschema.model import Table
+from twinschema.model import MATCH_FULL, Table
 from twinschema.records import POSTGRESQL, SQLGLOT_DIALECTS, Side
 from twinschema.sql_expression import parse_expression
 
@@ -197,7 +197,8 @@ def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
     (every row its columns hold) when it has none. A CHECK that also reads generated columns
     computed from ``columns`` alone is one of them, each such column read as its expression
-    (``computed_from``): ``g AS (x * 2) CHECK (g < 80)`` refuses x = 40 as ``x < 40`` does."""
+    (``computed_from``): ``g AS (x * 2) CHECK (g < 80)`` refuses x = 40 as ``x < 40`` does;
+    so is what a MATCH FULL foreign key over ``columns`` refuses (``matched_in_full``)."""
     found, _ = find(side_of, table, "")
     dialect = side_of.schema.dialect
     generated = computed_from(dialect, found, columns)
@@ -209,7 +210,23 @@ def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
             inlined = inline_generated(dialect, text, generated)
             if inlined is not None:
                 texts.append(inlined)
+    texts += matched_in_full(found, columns)
     return " AND ".join(f"({text})" for text in texts) or "TRUE"
+
+
+def matched_in_full(table: Table | None, columns: set[str]) -> list[str]:
+    """What each MATCH FULL foreign key of ``table`` over ``columns`` alone refuses, as a
+    CHECK: a key with some but not all of its columns NULL (``(a IS NULL) = (b IS NULL)`` for
+    two), so that such a row is no witness of a CHECK the key's table lacks."""
+    found = []
+    for fk in table.foreign_keys if table is not None else ():
+        if fk.match != MATCH_FULL or not {c.lower() for c in fk.columns} <= columns:
+            continue
+        names = [f'"{c}"' for c in fk.columns]
+        nulls = " AND ".join(f"{n} IS NULL" for n in names)
+        values = " AND ".join(f"{n} IS NOT NULL" for n in names)
+        found.append(f"({nulls}) OR ({values})")
+    return found
 
 
 def computed_from(dialect: str, table: Table | None, columns: set[str]) -> dict[str, str]:
