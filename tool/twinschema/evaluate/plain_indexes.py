@@ -8,10 +8,13 @@ is the witness; none makes the two one index, "refuses the same rows: equal on N
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from twinschema.canonical import folding
 from twinschema.evaluate.computed import index_shown
 from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text, written_keys
-from twinschema.model import Index
+from twinschema.model import SHOWN_FUNCTION, Index
 
 RULE = "a plain index refuses the same rows"
 
@@ -20,11 +23,17 @@ def plain_indexes(st: StageContext) -> None:
     """Settle or explain each index difference of the comparer's that is such a pair (module
     docstring); run before the stages that add index differences of their own (a predicate or
     element whose meaning depends on the dialect, already judged on probe rows)."""
-    for d in [d for d in st.comparison.differences if d.kind == "index"]:
+    found = [d for d in st.comparison.differences if d.kind == "index"]
+    if not found:
+        return
+    # The right side's names as the left spells them where one dialect folds case (SQLite's
+    # Email is PostgreSQL's email), as the comparer read them.
+    aligned, _ = folding.align(st.left.schema, st.right.schema)
+    for d in found:
         if d.table is None or d.left is None or d.right is None:
             continue
         left = index_shown(find(st.left, d.table, "")[0], d.left)
-        right = index_shown(find(st.right, d.table, "")[0], d.right)
+        right = index_shown(find(replace(st.right, schema=aligned), d.table, "")[0], d.right)
         if left is None or right is None or not _written_alike(left, right):
             continue
         keys = (written_keys(left), written_keys(right))
@@ -40,7 +49,7 @@ def plain_indexes(st: StageContext) -> None:
 
 
 def _written_alike(left: Index, right: Index) -> bool:
-    """Two plain indexes of one name, the same elements as written, WHERE and method, and
+    """Two plain indexes of one name, the same elements as read (``_read``), WHERE and method, and
     nothing else declared, that the comparer still told apart (what the elements mean)."""
     if left.unique or right.unique or not (left.plain() and right.plain()):
         return False
@@ -49,4 +58,12 @@ def _written_alike(left: Index, right: Index) -> bool:
     count = len(left.expressions)
     if count != len(right.expressions):
         return False
-    return [left.element(n) for n in range(count)] == [right.element(n) for n in range(count)]
+    return [_read(left, n) for n in range(count)] == [_read(right, n) for n in range(count)]
+
+
+def _read(index: Index, n: int) -> str:
+    """Element ``n`` as the canonical form reads it (logical column names, PostgreSQL's
+    ``(email)::text`` on a varchar as ``email``), a function renamed for its SQLite meaning by
+    its own name: ``lower(Email)`` on SQLite and ``lower((email)::text)`` on PostgreSQL read
+    alike, what each means is the probes' to judge."""
+    return SHOWN_FUNCTION.sub(r"\1(", index.expressions[n])
