@@ -392,6 +392,8 @@ def _decimals(
         # where arithmetic lands on a literal (``landings``: 0.57 * 100 is 56.99999999999999).
         at = len(numbers) * 5
         found[at:at] = [*unscaled_values.past_double_values(numbers), *landed]
+    elif not exact:  # a double: where its arithmetic lands on a literal (c * 1000 > 1: 0.001)
+        found[len(numbers) * 5 : len(numbers) * 5] = landed
     found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
     # Fractions where truncating, rounding half to even and half away from zero part
     # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).
