@@ -11,7 +11,6 @@ from twinschema.compare.common import (
 )
 from twinschema.compare.context import Context
 from twinschema.model import (
-    MATCH_SIMPLE,
     ForeignKey,
     Table,
 )

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.evaluate import probes
-from twinschema.evaluate.checks import check_text, one_sided_checks, probe_count, run_on_probes
-from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.checks import check_text, one_sided_checks, run_on_probes
+from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.stored_rows import checks_within
 from twinschema.model import MATCH_FULL, ForeignKey
 from twinschema.records import Difference
@@ -44,7 +44,9 @@ def _key(st: StageContext, side: str, d: Difference) -> ForeignKey | None:
     assert d.table is not None
     table, _ = find(st.left if side == "left" else st.right, d.table, "")
     shown = d.left if side == "left" else d.right
-    return next((fk for fk in table.foreign_keys if fk.describe() == shown), None) if table else None
+    return (
+        next((fk for fk in table.foreign_keys if fk.describe() == shown), None) if table else None
+    )
 
 
 def _match_alone(lfk: ForeignKey, rfk: ForeignKey) -> bool:
