@@ -1,4 +1,4 @@
-"""Where arithmetic on one column lands on a literal (see ``probes._decimals``).
+"""Where arithmetic on one column lands on a literal (see ``probe_numbers.decimals``).
 
 A comparison of an arithmetic expression of one column with constants (``n * c``, ``n / c``,
 ``c / n``, ``n + c``, ``n - c``, ``c - n``, ``-n``, ``abs(n)``, ``round(n, k)``, ``floor(n)``,

@@ -7,7 +7,6 @@ a row on which they part is a witness of the difference.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,15 +14,13 @@ from functools import lru_cache, partial
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import landings, probe_strings, scaled_values, unscaled_values
+from twinschema.evaluate import landings, probe_numbers, probe_strings
 from twinschema.model import Column, Table
 from twinschema.sql_expression import parse_expression
 
 _INTEGER_KINDS = frozenset({"integer", "bigint", "smallint"})
 _DECIMAL_KINDS = frozenset({"numeric", "float"})
 TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
-_INT4 = 2**31
-_INT8_MAX = 2**63 - 1
 # Longer lengths compared with length() are not probed (a declared length always is).
 _MAX_LENGTH = 1000
 # Text where a cast to a number or date parts the dialects: SQLite reads the longest prefix
@@ -285,10 +282,10 @@ def values_for(
     if kind == "boolean":
         found += [False, True]
     elif kind in _INTEGER_KINDS:  # ``landed`` (a generated column's type ends) after literals
-        ints, at = _integers(numbers), sum(3 + (n != int(n)) for n in numbers)
+        ints, at = probe_numbers.integers(numbers), sum(3 + (n != int(n)) for n in numbers)
         found += [*ints[:at], *(int(v) for v in landed), *ints[at:]]
     elif kind in _DECIMAL_KINDS:
-        found += _decimals(numbers, scale, exact=kind == "numeric", landed=landed)
+        found += probe_numbers.decimals(numbers, scale, exact=kind == "numeric", landed=landed)
     elif kind in TEXT_KINDS or kind is None:
         if casts:
             found += CAST_STRINGS
@@ -296,7 +293,7 @@ def values_for(
         if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
             found += probe_strings.json_documents(strings)
         if kind is None:  # a type no kind stands for (PostgreSQL's real...): numbers too
-            found += _integers(numbers) + _decimals(numbers, None)
+            found += probe_numbers.integers(numbers) + probe_numbers.decimals(numbers, None)
     elif kind == "json":
         found += probe_strings.json_documents(strings)
     elif kind in _MOMENT_KINDS:
@@ -336,79 +333,3 @@ _OWN_VALUES: dict[str, tuple[Any, ...]] = {
     "uuid": ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"),
     "bytes": (b"", b"\x00", b"abc"),
 }
-
-
-def _integers(numbers: tuple[Decimal, ...]) -> list[Any]:
-    """Integers for an integer column: each literal and its neighbours; each product of two
-    whole literals and its neighbours, which an integer division by one of them does not divide
-    exactly (``x / 2 >= -1``: -3, where SQLite's truncation gives -1 and PostgreSQL's
-    ``floor(x / 2.0)`` -2); small negative odd numbers; the boundaries."""
-    found: list[int] = []
-    for n in numbers:
-        whole = int(n)
-        found += [whole, whole - 1, whole + 1]
-        if n != whole:
-            found.append(whole + (1 if n > 0 else -1))
-    found += _off_products(numbers)
-    found += [0, 1, -1, 2, -2, -3, 3, -5, 10, -10, 100]
-    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1]
-    return list(found)
-
-
-# The first whole literals whose pairwise products are probed (the rest add values as written).
-_PRODUCT_LITERALS = 6
-
-
-def _off_products(numbers: tuple[Decimal, ...]) -> list[int]:
-    """One either side of each product of two whole literals (and of its negation): integers
-    an integer division by one of them does not divide exactly (``x / 2 <= 3``: 7, which
-    SQLite's integer division takes to 3 and exact division to 3.5)."""
-    found: list[int] = []
-    wholes = list(dict.fromkeys(int(n) for n in numbers if n == int(n) and abs(n) < _INT4))
-    for a, b in itertools.combinations_with_replacement(wholes[:_PRODUCT_LITERALS], 2):
-        if abs(a * b) > 1:
-            found += [a * b - 1, a * b + 1, -a * b - 1, -a * b + 1]
-    return found
-
-
-def _decimals(
-    numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False,
-    landed: tuple[Decimal, ...] = (),
-) -> list[Any]:  # fmt: skip
-    """Numbers for a float column, or (``exact``) a numeric one: of its scale when declared,
-    else as written, each literal and 1 and 1.5 with a trailing zero too, and for a numeric the
-    integers an integer division parts from an exact one (``_off_products``) (an unscaled numeric
-    keeps it: 1.0 is '1.0' as text on PostgreSQL, '1' on SQLite, which stores an integer); for
-    a numeric, ``landed`` (``landings.for_column``) too, on a scaled one with those rounded
-    onto each."""
-    step = Decimal(1).scaleb(-(scale if scale is not None else 2))
-    found: list[Decimal] = []
-    for n in numbers:
-        found += [n, n - step, n + step, n - 1, n + 1]
-    if exact and scale is None:
-        found += unscaled_values.spelled_longer(numbers)
-        # Past a double's precision, third after the literals (a cut keeps them), which SQLite's
-        # NUMERIC keeps as a double and PostgreSQL's numeric exactly (``DOUBLE_UNSCALED``), and
-        # where arithmetic lands on a literal (``landings``: 0.57 * 100 is 56.99999999999999).
-        at = len(numbers) * 5
-        found[at:at] = [*unscaled_values.past_double_values(numbers), *landed]
-    elif not exact:  # a double: where its arithmetic lands on a literal (c * 1000 > 1: 0.001)
-        found[len(numbers) * 5 : len(numbers) * 5] = landed
-    found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
-    # Fractions where truncating, rounding half to even and half away from zero part
-    # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).
-    found += [Decimal(v) for v in ("0.4", "0.7", "1.5", "2.5", "-0.5", "-0.7", "-1.5")]
-    if exact:  # SQLite's NUMERIC stores a whole value as an integer: 7 / 2 is 3 there
-        found += [Decimal(n) for n in _off_products(numbers)]
-    if scale is not None:
-        found = [d.quantize(step) for d in found]
-    if exact and scale is not None and scale >= 0:
-        # One decimal beyond the scale, third after the literals (a cut keeps them): PostgreSQL
-        # rounds it away on store (0.001 is 0.00, 0.005 and 0.995 round up), SQLite keeps it;
-        # then 0.495, rounded onto a literal 0.5, and 0.29, no double (``scaled_values``); then
-        # where arithmetic lands on a literal, and those rounded onto it (``landings``).
-        fine, at = step / 10, len(numbers) * 5
-        onto = [*scaled_values.onto_literals(numbers, scale), *scaled_values.inexact(scale)]
-        onto += [*landed, *scaled_values.onto_literals(landed, scale)]
-        found[at:at] = [fine, 5 * fine, 1 - 5 * fine, -5 * fine, *onto]
-    return [float(d) if scale is None and not exact else d for d in found]

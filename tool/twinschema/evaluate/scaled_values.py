@@ -1,5 +1,5 @@
 """Probe values of a column with a declared NUMERIC scale s where what each dialect stores parts
-them (see ``probes._decimals``): PostgreSQL rounds to s on store, half away from zero, before
+them (see ``probe_numbers.decimals``): PostgreSQL rounds to s on store, half away from zero, before
 its CHECK runs, while SQLite keeps the number as written, as a double.
 
 - ``onto_literals``: for each number literal L of the expressions, the values one decimal past

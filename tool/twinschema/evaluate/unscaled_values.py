@@ -1,4 +1,4 @@
-"""Probe values of an unscaled NUMERIC column (see ``probes._decimals``), which SQLite keeps as
+"""Probe values of an unscaled NUMERIC column (see ``probe_numbers.decimals``), which SQLite keeps as
 a double past about 15 significant digits and PostgreSQL keeps exactly
 (``typemap_storage.DOUBLE_UNSCALED``), and each literal with one more trailing zero (1.0 is
 '1.0' as text on PostgreSQL, '1' on SQLite).
