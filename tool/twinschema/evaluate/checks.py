@@ -64,23 +64,23 @@ class ProbeRun:
 
 def run_on_probes(
     st: StageContext, table: str, ltext: str, rtext: str, errors_reject: bool,
-    not_null_test: bool = False,
+    not_null_test: bool = False, counted: bool = True,
 ) -> ProbeRun | None:  # fmt: skip
     """Run two CHECKs of ``table`` on probe rows, counted as evaluated (``None``, counted as
-    not, when no row both sides could judge). A NULL in a column NOT NULL on either side is not
-    tried (the column's own difference), and a witness must be a row the accepting side's table
-    lets in (``accepted_by_table``, the columns its CHECKs share probed: ``with_sharing``); not
-    so where a side is ``not_null_test``, a NOT NULL."""
+    not, when no row both sides could judge; neither unless ``counted``). A NULL in a column
+    NOT NULL on either side is not tried (the column's own difference), and a witness must be a
+    row the accepting side's table lets in (``accepted_by_table``, the columns its CHECKs share
+    probed: ``with_sharing``); not so where a side is ``not_null_test``, a NOT NULL."""
     wide = (ltext, rtext) if not_null_test else stored_rows.with_sharing(st, table, (ltext, rtext))
-    found = probe_rows(st, table, *wide)
+    found = probe_rows(st, table, *wide, counted=counted)
     if found is None:
         return None
     tried = found if not_null_test else nulls_where_both_allow(st, table, found)
     both = accept_vectors(tried, ltext, rtext, errors_reject)
     if not telling(both):
-        st.result.not_evaluated += 1
+        st.result.not_evaluated += counted
         return None
-    st.result.evaluated += 1
+    st.result.evaluated += counted
     stored = both if not_null_test else stored_rows.accepted_by_table(st, table, tried, both)
     witness = next(iter(partings(st, table, tried, (ltext, rtext), stored)), None)
     return ProbeRun(tried, len(both), witness)
@@ -270,7 +270,7 @@ def one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference
 
 def _check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
     """The ``check`` differences that pair up on a table: the one CHECK on each side, or,
-    where a table has several, the two that alone read the same columns."""
+    where a table has several, those that read the same columns (``_pairs_within``)."""
     by_table: dict[str, tuple[list[Difference], list[Difference]]] = {}
     for d in st.comparison.differences:
         if d.kind == "check" and d.table is not None:
@@ -284,9 +284,44 @@ def _check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
         lsets = _by_columns(st.left, table, [(d, d.left) for d in lefts])
         rsets = _by_columns(st.right, table, [(d, d.right) for d in rights])
         for columns, found in lsets.items():
-            others = rsets.get(columns, [])
-            if len(found) == len(others) == 1:
-                pairs.append((found[0], others[0]))
+            pairs += _pairs_within(st, table, found, rsets.get(columns, []))
+    return pairs
+
+
+# At most this many CHECKs over the same columns on each side are tried against each other.
+_PAIRED_WITHIN = 4
+
+
+def _pairs_within(
+    st: StageContext, table: str, lefts: list[Difference], rights: list[Difference]
+) -> list[tuple[Difference, Difference]]:
+    """Pairs of CHECKs over the same columns: the one on each side; else, of a few on each
+    side, those no probe row parts (``c0 > 7.25`` and ``c0 < 20.5`` on both sides, whose
+    canonical forms an integer column tells apart across dialects), then the one left on each
+    side. Several left on both sides stay CHECKs on one side each."""
+    if len(lefts) == len(rights) == 1:
+        return [(lefts[0], rights[0])]
+    if not lefts or not rights or max(len(lefts), len(rights)) > _PAIRED_WITHIN:
+        return []
+    lt, _ = find(st.left, table, "")
+    rt, _ = find(st.right, table, "")
+    pairs: list[tuple[Difference, Difference]] = []
+    rest = list(rights)
+    for ld in lefts:
+        ltext = check_text(lt, ld.left)
+        for rd in rest:
+            rtext = check_text(rt, rd.right)
+            if ltext is None or rtext is None:
+                continue
+            run = run_on_probes(st, table, ltext, rtext, True, counted=False)
+            if run is not None and run.witness is None:
+                pairs.append((ld, rd))
+                rest.remove(rd)
+                break
+    paired = {id(ld) for ld, _ in pairs}
+    left_over = [ld for ld in lefts if id(ld) not in paired]
+    if len(left_over) == len(rest) == 1:
+        pairs.append((left_over[0], rest[0]))
     return pairs
 
 
