@@ -52,6 +52,7 @@ CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
 # pattern holds a backslash (PostgreSQL's default LIKE escape; SQLite has none):
 # ``DEPENDENT_WHEN_LITERAL_HOLDS``; ``Cast`` only when it casts to a number, a date, a time or
 # a boolean.
+_MATH = "%s is NULL on SQLite and an error on PostgreSQL"
 DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
     {
         "Div": "division: integer division of integral values on SQLite (NUMERIC/DECIMAL "
@@ -80,6 +81,19 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "least(a, b) ignores NULLs",
         "DPipe": "|| turns a number or boolean into text: SQLite renders REAL 1 as '1.0', "
         "NUMERIC 1.50 as '1.5', true as '1'; PostgreSQL as '1', '1.50', 'true'",
+        # Math functions outside their domain or range (checked on SQLite 3.40 and PostgreSQL
+        # 16: sqrt(-1), ln(0), log(0), acos(2) and exp(1000) are NULL or Inf on SQLite and
+        # errors on PostgreSQL, so a row one stores the other refuses).
+        "Sqrt": _MATH % "sqrt of a negative number",
+        "Ln": _MATH % "ln of zero or a negative number",
+        "Log": _MATH % "log of zero or a negative number",
+        "Exp": "exp past a double's range is Inf on SQLite, an error on PostgreSQL",
+        "Pow": _MATH % "power of zero to a negative, or a negative to a fraction,"
+        + "; past a double's range it is Inf on SQLite, an error on PostgreSQL",
+        "Acos": _MATH % "acos outside -1..1",
+        "Asin": _MATH % "asin outside -1..1",
+        "Chr": "char(0) is a NUL character on SQLite, chr(0) an error on PostgreSQL (and a "
+        "negative or too large code is '' or NULL on SQLite, an error on PostgreSQL)",
     }
 )
 CAST_OPERATORS = frozenset({"Cast"})
