@@ -79,6 +79,8 @@ def decimals(
     found += [Decimal(v) for v in ("0.4", "0.7", "1.5", "2.5", "-0.5", "-0.7", "-1.5")]
     if exact:  # SQLite's NUMERIC stores a whole value as an integer: 7 / 2 is 3 there
         found += [Decimal(n) for n in _off_products(numbers)]
+    elif scale is None:  # past a 64-bit integer: SQLite's CAST(x AS INTEGER) saturates there
+        found += [Decimal("1e20"), Decimal("-1e20")]
     if scale is not None:
         found = [d.quantize(step) for d in found]
     if exact and scale is not None and scale >= 0:
