@@ -115,8 +115,9 @@ def _stores(
 ) -> list[Any]:
     """Values a column of ``dialect`` stores as they are where another dialect's column would
     refuse or change them, probed between two sources of that dialect (across dialects they
-    are ``crossing``'s warnings). SQLite's (PostgreSQL's types hold what they declare): 2^63 in an
-    INTEGER column, a REAL that 9223372036854775807 + 1 also gives, and text there ('a' + 0
+    are ``crossing``'s warnings). SQLite's (PostgreSQL's types hold what they declare): 2^63 and
+    fractions (0.5 passes x > 0, not x >= 1) in an INTEGER column, a REAL that
+    9223372036854775807 + 1 also gives, and text there ('a' + 0
     and 'b' + 0 are both 0); a blob and the text of its bytes in a text or BLOB column (X'6162'
     and 'ab' are one key under CAST(s AS TEXT) only), the bytes of each string literal
     (X'6B6974' is 'kit' under lower(), never under ``= 'kit' COLLATE NOCASE``), and the empty
@@ -126,7 +127,9 @@ def _stores(
     '2024-01-01 10:00', which julianday() puts before)."""
     if dialect != "sqlite":
         return []
-    if kind in ("integer", "bigint", "smallint", "numeric", "float"):
+    if kind in ("integer", "bigint", "smallint"):  # and a fraction, which INTEGER keeps
+        return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5]
+    if kind in ("numeric", "float"):
         return [float(2**63), -float(2**63), "a", "b"]
     if kind == "bytes":
         return ["ab", b"ab", *("é" * n for n in (1, *lengths) if n > 0)]
