@@ -239,7 +239,7 @@ def collation_of(name: str, deterministic: bool | None, locale: str | None) -> C
     if deterministic is None:
         return named_collation(name)
     if deterministic:
-        return Collation(name, EQUALITY_EXACT)
+        return Collation(_SAME_AS_C.get(name.lower(), name), EQUALITY_EXACT)
     strength = _ICU_STRENGTH.search(locale or "")
     equality = ICU_STRENGTHS.get(strength.group(1).lower()) if strength else None
     return Collation(name, equality or f"nondeterministic {locale}")
@@ -250,6 +250,11 @@ def collation_of(name: str, deterministic: bool | None, locale: str | None) -> C
 _BUILTIN_DETERMINISTIC = frozenset({"c", "posix", "ucs_basic", "unicode", "default"})
 
 
+# Other names of the C collation (byte order, exact equality): PostgreSQL's documentation
+# ("Managing Collations") says POSIX is C, and ucs_basic sorts by code point, which is C's byte
+# order in UTF-8, the encoding the scratch and embedded servers use (checked on PostgreSQL 16).
+_SAME_AS_C = {"posix": "C", "ucs_basic": "C"}
+
 _LOCALE_NAME = re.compile(r"^(?:[a-z]{2,3}(?:_[a-z]{2})?(?:\.[a-z0-9-]+)?|.+-x-icu)$", re.I)
 
 
@@ -258,5 +263,5 @@ def named_collation(name: str) -> Collation:
     or a locale-named one is deterministic; any other may be a nondeterministic collation that
     a migration creates, so what it makes equal is unknown (None)."""
     if name.lower() in _BUILTIN_DETERMINISTIC or _LOCALE_NAME.match(name):
-        return Collation(name, EQUALITY_EXACT)
+        return Collation(_SAME_AS_C.get(name.lower(), name), EQUALITY_EXACT)
     return Collation(name, None)
