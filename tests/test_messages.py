@@ -346,3 +346,29 @@ def test_numeric_with_a_precision_only_has_scale_zero(found: dict[str, list[Diff
     numeric(5, 2) the scales are 0 and 2, never "none" (stranger 10)."""
     d = _one(found, "sl-pg.numeric-precision-only-vs-scale-two-near-miss")
     assert d.message.startswith("scale of t.x differs: 0 vs 2"), d.message
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "hint"),
+    [
+        # Both sides evaluate it, to other values (stranger31): no "can evaluate" advice.
+        (
+            "CREATE TABLE t (id TEXT PRIMARY KEY, s TEXT DEFAULT (substr('abc', -2)));",
+            "CREATE TABLE t (id text PRIMARY KEY, s text DEFAULT substr('abc', -2));",
+            "give t.s defaults that give the same value on both sides",
+        ),
+        # An insert that omits s fails on one side: a default it can evaluate.
+        (
+            "CREATE TABLE t (id TEXT PRIMARY KEY, s INTEGER DEFAULT (abs(-9223372036854775807 - 1)));",
+            "CREATE TABLE t (id text PRIMARY KEY, s bigint DEFAULT 0);",
+            "give t.s a default that each side can evaluate, or none",
+        ),
+    ],
+)
+def test_a_default_hint_says_what_to_make_of_it(loader: Loader, a: str, b: str, hint: str) -> None:
+    """A default the evaluation tells apart asks for defaults that give one value; one that
+    fails an insert, for a default each side can evaluate."""
+    found = [d for d in _diff(loader, ("sqlite", "postgresql"), a, b) if d.column == "s"]
+    assert any(d.kind == "column_default" and hint in d.hint for d in found), [
+        (d.kind, d.hint) for d in found
+    ]

@@ -78,6 +78,7 @@ def _failure(
             shown_default(lc),
             shown_default(rc),
             f"inserts that omit {table}.{column} fail on SQLite: {error}{both}",
+            fails=True,
         )
     )
 
@@ -216,10 +217,19 @@ def _shown(st: StageContext, dialect: str, side: tuple[str, Column]) -> str:
 
 
 def difference(
-    st: StageContext, table: str, column: str, left: str | None, right: str | None, message: str
-) -> Difference:
-    """A ``column_default`` difference the stage found, with its hint."""
+    st: StageContext, table: str, column: str, left: str | None, right: str | None, message: str,
+    fails: bool = False,
+) -> Difference:  # fmt: skip
+    """A ``column_default`` difference the stage found, with its hint: where an insert
+    ``fails``, a default each side can evaluate; else one that gives the same value on each."""
     layer = st.layer or "diff"
+    where = "each side" if st.cross else "it"
+    hint = (
+        f"give {table}.{column} a default that {where} can evaluate, or none"
+        if fails
+        else f"give {table}.{column} defaults that give the same value on both sides (the "
+        "message says what each gives), or allow it in domain.yaml with a reason"
+    )
     return Difference(
         layer=layer,
         kind="column_default",
@@ -229,8 +239,7 @@ def difference(
         left=left,
         right=right,
         message=message,
-        hint=f"give {table}.{column} a default that {'each side' if st.cross else 'it'} "
-        "can evaluate, or none",
+        hint=hint,
         left_source=st.left.label,
         right_source=st.right.label,
     )
@@ -285,9 +294,11 @@ def _rechecked(st: StageContext, e: Equivalence) -> tuple[Column, Column, str, s
     return lc, rc, ltext, rtext
 
 
-def _undone(st: StageContext, e: Equivalence, column: str, message: str) -> Difference:
+def _undone(
+    st: StageContext, e: Equivalence, column: str, message: str, fails: bool = False
+) -> Difference:
     """The difference a default equivalence becomes when evaluation tells the two apart."""
-    return difference(st, e.table, column, e.left, e.right, message)
+    return difference(st, e.table, column, e.left, e.right, message, fails)
 
 
 def _told_apart(e: Equivalence, column: str, said: str) -> str:
@@ -376,5 +387,5 @@ def _failed_side(
         if verdict.kind == FAILED:
             st.result.evaluated += 1
             said = f"inserts that omit {e.table}.{column} fail on {DIALECT_NAMES[dialect]}"
-            return _undone(st, e, column, f"{said}: {verdict.error}")
+            return _undone(st, e, column, f"{said}: {verdict.error}", fails=True)
     return None
