@@ -38,7 +38,7 @@ def server(config: Config, given: str | None = None) -> Iterator[str]:
     from twinschema.servers import embedded
 
     announce_embedded(config.embedded_dir)
-    running = embedded.start(config.embedded_dir)
+    running = embedded.start(config.embedded_dir, var=config.var)
     try:
         yield running.url()
     finally:
