@@ -110,9 +110,10 @@ def state_check(
         return
     fix = plan.fix_command(dialect)
     found = state_differences(chain, current, label, fix)
-    # Not at head (ahead of the chain too: then the chain cannot build its revision, and
-    # ``first`` finds nothing).
-    before = first() if found and current else None
+    # Not at head (at base too: a database adopted without ``init --stamp`` that holds what the
+    # chain makes, stranger32 case 073; ahead of the chain too: then the chain cannot build its
+    # revision, and ``first`` finds nothing).
+    before = first() if found else None
     if before:
         found = [replace(d, hint=before) for d in found]
     report.add(result, Comparison(differences=found))
