@@ -60,6 +60,9 @@ def announce_embedded(datadir: Path) -> None:
     sys.stderr.flush()
 
 
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
+
+
 @contextmanager
 def database(
     server_url: str, prefix: str = "twinschema_scratch", *, connect_timeout: float = 10.0
@@ -82,9 +85,18 @@ def database(
             with admin.connect() as conn:
                 conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         except sa.exc.DBAPIError as exc:
+            # CREATEDB is advised only where CREATE DATABASE was refused for want of it
+            # (insufficient_privilege), not for a refused password or an unreachable server
+            # (stranger32 case 078).
+            refused = getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE
+            advice = (
+                " (the role needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it "
+                "has it)"
+                if refused
+                else ""
+            )
             raise DatabaseError(
-                f"cannot create a scratch database on {redact(base)}: {first_line(exc)} (the role "
-                "needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it has it)"
+                f"cannot create a scratch database on {redact(base)}: {first_line(exc)}{advice}"
             ) from None
         failed = True
         try:
