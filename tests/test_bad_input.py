@@ -471,6 +471,14 @@ CASES = [
          ("missing.db", "not found"), pg=True, absent=("missing.db",)),
     Case("sqlite_missing_diff", ["diff", "sqlite:///{tmp}/missing.db", "app_sqlite:metadata"], 3,
          ("missing.db", "not found"), absent=("missing.db",)),
+    # A path (not a URL) to a SQLite file that is not there: said as its URL says it, not as a
+    # malformed module path (stranger32 case 042).
+    Case("sqlite_path_missing_diff", ["diff", "{tmp}/nope.db", "{sqlite}"], 3,
+         ("nope.db: SQLite database not found",), absent=("nope.db",)),
+    Case("sqlite_path_missing_inspect", ["inspect", "nope.sqlite3"], 3,
+         ("nope.sqlite3: SQLite database not found",), absent=("nope.sqlite3",)),
+    Case("sqlite_path_in_folder_missing", ["diff", "{sqlite}", "dbs/nope"], 3,
+         ("dbs/nope: SQLite database not found",), absent=("dbs",)),
     Case("sqlite_missing_folder", ["diff", "sqlite:///{tmp}/no/such/dir.db", "{sqlite}"], 3,
          ("dir.db", "not found"), absent=("no",)),
     Case("sqlite_is_directory", ["diff", "sqlite:///{tmp}", "{sqlite}"], 3,

@@ -12,14 +12,16 @@ Run in a scratch copy of the project, with its own chains, on real databases.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import check_afresh
+from pg_helpers import check_afresh, invoke_afresh
 from support.testing import execute
 from test_migrate_safety import (
+    HEADS,
     at_heads,
     migrate_afresh,
     write_revision,
@@ -127,3 +129,56 @@ def test_a_constraint_made_by_hand_is_hinted_on_postgresql(pg_url: str) -> None:
         execute(pg_url, "CREATE TABLE t (a integer)", add, add)
     assert getattr(failed.value.orig, "sqlstate", None) == "42710"
     assert "made by hand on this database" in cause_of(failed.value, "twinschema stamp remote r")
+
+
+def test_a_database_at_base_holding_all_its_chain_makes_is_told_to_stamp(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """Adopted without ``--stamp`` (stranger32 case 073): each database holds every table of the
+    chain's baseline but no version table, so it is at base. Migrating fails on the first
+    table (already exists): the hint is to stamp it at the revision whose objects it holds, not
+    to migrate; done as it says, the check has no migration_state left. The other database (at
+    its head) is the near miss."""
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    other = "postgresql" if dialect == "sqlite" else "sqlite"
+    project = at_heads(tmp_path, urls)
+    execute(urls[dialect], "DROP TABLE alembic_version")
+
+    code, report = check_afresh(project, urls, "live", "migrations")
+    assert code == 1, report
+    hints = states(report)
+    assert set(hints) == {dialect}, report["differences"]
+    mine = hints[dialect]
+    tables = "table badges, table communities, table manifests, table profiles, table shadow_states"
+    assert mine.startswith(f"it already holds all that the pending revisions make ({tables})"), mine
+    assert f"`twinschema stamp {SIDE[dialect]} {HEADS[dialect]} --" in mine, mine
+    assert f"migrate {SIDE[dialect]}" not in mine.split(";")[0], mine
+    assert migrate_afresh(project, dialect, urls[dialect]).exit_code == 3
+
+    stamp = mine.split("`")[1]
+    assert stamp.startswith("twinschema stamp ")
+    done = invoke_afresh(stamp.split()[1:], project, dict(os.environ))
+    assert done.returncode == 0, done.stdout + done.stderr
+    _, report = check_afresh(project, urls, "live", "migrations")
+    assert states(report) == {}, report["differences"]
+    assert other not in hints
+
+
+def test_a_database_at_base_holding_part_of_its_chain_is_told_to_drop_it_first(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """The near miss of case 073: at base with one table of the baseline made by hand, the
+    rest missing. Stamping would record tables that are not there: the hint names the table to
+    drop first, then migrate."""
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    project = at_heads(tmp_path, urls)
+    execute(urls[dialect], "DROP TABLE alembic_version")
+    for table in ("badges", "shadow_states", "profiles", "manifests"):
+        execute(urls[dialect], f"DROP TABLE {table}")
+    code, report = check_afresh(project, urls, "migrations")
+    assert code == 1, report
+    mine = states(report)[dialect]
+    assert mine.startswith(
+        "migrating fails where a pending revision creates what was made by hand (table "
+        "communities already there): drop it first"
+    ), mine

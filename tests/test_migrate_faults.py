@@ -77,13 +77,14 @@ def set_config(project: Path, lines: str) -> None:
 
 def files_of(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with the digest of its bytes; caches left out (bytecode, and
-    the migrations layer's kept runs of a chain that did run, under var/cache)."""
+    the migrations layer's kept runs of a chain that did run, under var/cache, with the
+    .gitignore they give var/)."""
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
         if path.is_file()
         and "__pycache__" not in path.parts
-        and path.relative_to(folder).parts[:2] != ("var", "cache")
+        and path.relative_to(folder).parts[:2] not in (("var", "cache"), ("var", ".gitignore"))
     }
 
 

@@ -502,6 +502,40 @@ def test_two_heads(project: Project) -> None:
     assert found(report, "migration_drift") == found(report, "migration_roundtrip") == []
 
 
+@pytest.mark.parametrize("extra", ["0002b_other_postgresql", "0002a_other_postgresql"])
+def test_two_heads_blame_the_revision_without_a_twin_and_merging_comes_before_migrating(
+    project: Project, extra: str
+) -> None:
+    """stranger32 case 043: a second PostgreSQL revision at the version its twinned neighbour
+    brings. Parity blames the one whose twin (same id stem) is missing, whichever of the two
+    the chain lists first; the database behind the two heads is told to merge them first, as
+    `migrate` refuses such a chain, not to migrate."""
+    project.migrate("local")
+    project.migrate("remote")
+    for dialect, chain in (("sqlite", "migrations_sqlite"), ("postgresql", "migrations_postgres")):
+        revision = f"0002_tier_{dialect}"
+        project.write(
+            f"{chain}/versions/{revision}.py",
+            revision_text(revision, f"0001_initial_{dialect}", 2, "pass", "pass"),
+        )
+    project.write(
+        f"migrations_postgres/versions/{extra}.py",
+        revision_text(extra, "0001_initial_postgresql", 2, "pass", "pass"),
+    )
+    project.edit("domain.yaml", "version: 1\n", "version: 2\n")
+    code, report = project.check("--layer", "migrations")
+    assert code == 1
+    untwinned = [d["name"] for d in found(report, "migration_parity") if "no twin" in d["message"]]
+    assert untwinned == [extra], found(report, "migration_parity")
+    states = {d["right_source"]: d["hint"] for d in found(report, "migration_state")}
+    heads = " ".join(sorted(["0002_tier_postgresql", extra]))
+    assert states["migrations_postgres"].startswith(
+        f"merge the heads first: alembic merge -m 'merge heads' {heads} (in migrations_postgres; "
+        "`make migrate-remote` refuses a chain of 2 heads), then run `make migrate-remote`"
+    ), states
+    assert states["migrations_sqlite"] == "run `make migrate-local`", states
+
+
 def test_downgrade_that_leaves_objects_behind(project: Project) -> None:
     """A SQLite downgrade that forgets a table, a PostgreSQL one that forgets the enum type:
     migration_roundtrip names each leftover (and the upgrade that then fails)."""

@@ -9,6 +9,8 @@ identity is added (Alembic alone renders ``ADD GENERATED`` on either, which fail
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ PG_CHAIN_RANK = (
     'sa.Column("current_rank", sa.Integer(), server_default=sa.text("0"), nullable=False),'
 )
 IDENTITY_MODULE = "sa.Column(p.current_rank, sa.Integer, sa.Identity({}), nullable=False),"
+TWINSCHEMA = str(Path(sys.executable).with_name("twinschema"))
 IDENTITY_CHAIN = 'sa.Column("current_rank", sa.Integer(), sa.Identity({}), nullable=False),'
 
 
@@ -124,3 +127,50 @@ def test_an_identity_changed_is_a_revision_that_alters_it(
     assert rank["identity"]["start"] == 100, rank
     back = migrate_and_read_rank(project, pg_url, "--to", HEADS["postgresql"], "--yes-downgrade")
     assert back["identity"]["start"] == 1, back
+
+
+def test_a_revision_adding_an_identity_writes_no_autoincrement_and_migrating_says_one_line(
+    tmp_path: Path, pg_server: str, pg_url: str
+) -> None:
+    """stranger32 case 010: Alembic gives an alteration of an autoincrement column (an integer
+    primary key, or one marked autoincrement=True) ``autoincrement=True``, which its PostgreSQL
+    DDL ignores with a UserWarning on stderr at every later migrate and check. The revision
+    twinschema writes has none; a revision that has it (written before this fix) runs without
+    the warning: migrate says its one line, a real process's stderr is empty."""
+    project = scratch_project(tmp_path)
+    identity_module(project)
+    edit(
+        project / "schemas" / "postgres.py",
+        IDENTITY_MODULE.format(""),
+        IDENTITY_MODULE.format("").replace("nullable=False", "nullable=False, autoincrement=True"),
+    )
+    edit(
+        project / CHAIN["postgresql"] / "versions" / "0001_initial_postgresql.py",
+        PG_CHAIN_RANK,
+        'sa.Column("current_rank", sa.Integer(), nullable=False),',
+    )
+    result = revision_cli(project, pg_server, "-m", "rank identity")
+    assert result.returncode == 0, result.stderr
+    path = project / CHAIN["postgresql"] / "versions" / "0002_rank_identity_postgresql.py"
+    text = path.read_text()
+    assert "sa.Identity(" in text and "autoincrement" not in text, text
+
+    # As Alembic alone writes it (the user's revisions of before).
+    path.write_text(
+        text.replace("existing_nullable=False", "existing_nullable=False,\n    autoincrement=True")
+    )
+    assert "autoincrement=True" in path.read_text()
+    environ = {k: v for k, v in os.environ.items() if k != "LOCAL_DATABASE_URL"}
+    environ.update(DATABASE_URL=pg_url, PYTHONWARNINGS="default")
+    done = subprocess.run(
+        [TWINSCHEMA, "migrate", "remote"],
+        cwd=project,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == "", done.stderr
+    assert len(done.stdout.splitlines()) == 1, done.stdout

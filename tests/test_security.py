@@ -467,3 +467,32 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
         assert first_word(statement) in READ_ONLY_STARTS, statement
         # Names are bound parameters or catalog rows, never spliced into the SQL text.
         assert "MixedCase" not in statement and "user$data" not in statement, statement
+
+
+def test_a_refused_password_on_the_scratch_server_is_not_blamed_on_createdb(
+    pw: PasswordServer, pg_server: str
+) -> None:
+    """stranger32 case 078: `--scratch-server` with a wrong password said "the role needs
+    CREATEDB". The password is the cause: the line says it alone, without the secret; a role
+    that lacks CREATEDB (the near miss) is still told so."""
+    from twinschema.servers import scratch
+
+    wrong = pw.url("postgres", password="S3cr3t-wrong")
+    with pytest.raises(DatabaseError) as refused, scratch.database(wrong):
+        pass
+    said = refused.value.message
+    assert "password authentication failed" in said, said
+    assert "CREATEDB" not in said, said
+    assert_no_secret(said)
+
+    with (
+        role(pg_server, "ts_nocreate") as name,
+        pytest.raises(DatabaseError) as denied,
+        scratch.database(as_role(pg_server, name)),
+    ):
+        pass
+    said = denied.value.message
+    assert "permission denied to create database" in said, said
+    assert said.endswith(
+        "(the role needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it has it)"
+    ), said

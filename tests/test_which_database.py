@@ -87,14 +87,14 @@ def env(pg_server: str, **variables: str) -> dict[str, str]:
 
 
 def files(root: Path) -> dict[str, str]:
-    """Every file of the project (the embedded server's data, the migrations layer's kept runs
-    and bytecode aside), hashed."""
+    """Every file of the project (the embedded server's data, the migrations layer's kept runs,
+    the .gitignore the first of them writes in var/, and bytecode aside), hashed."""
     found = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if (
             path.is_file()
-            and relative.parts[:2] not in (("var", "pg"), ("var", "cache"))
+            and relative.parts[:2] not in (("var", "pg"), ("var", "cache"), ("var", ".gitignore"))
             and "__pycache__" not in str(path)
         ):
             found[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -103,9 +103,9 @@ def files(root: Path) -> dict[str, str]:
 
 def no_database_made(project: Path) -> bool:
     """True when the project's var/ holds no database: no embedded server, no default SQLite
-    file (the migrations layer may keep its runs in var/cache)."""
+    file (the migrations layer may keep its runs in var/cache, var/ ignored by git)."""
     var = project / "var"
-    return not var.exists() or {p.name for p in var.iterdir()} <= {"cache"}
+    return not var.exists() or {p.name for p in var.iterdir()} <= {"cache", ".gitignore"}
 
 
 def contents(url: str) -> dict[str, list[Any]]:

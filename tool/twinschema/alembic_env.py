@@ -18,6 +18,7 @@ twinschema's own: the destructive-change lint and the downgrade confirmation.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -248,12 +249,25 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return rendered(obj, autogen_context)
 
 
+# What Alembic's PostgreSQL DDL says of ``op.alter_column(..., autoincrement=True)``, which its
+# own autogenerate wrote into revisions (twinschema's ``revision`` no longer does): the keyword is
+# ignored, and the warning, two lines per column on stderr at every migrate and every check that
+# runs the chain, broke their one-line output (stranger32 case 010).
+_IGNORED_AUTOINCREMENT = "autoincrement and existing_autoincrement only make sense for MySQL"
+
+
 def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bool) -> None:
     """Run the current Alembic command of a chain that targets ``metadata``.
 
     ``render_as_batch`` is for SQLite, which cannot ALTER most things: changes are rendered as
     ``batch_alter_table`` (copy, move, rename).
     """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _IGNORED_AUTOINCREMENT, UserWarning)
+        _run_chain(metadata, domain_version=domain_version, render_as_batch=render_as_batch)
+
+
+def _run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bool) -> None:
     from alembic import context
 
     config = context.config

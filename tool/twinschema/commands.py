@@ -95,7 +95,7 @@ def _start_embedded(config: Config, plan: CheckPlan, stack: ExitStack) -> None:
     from twinschema.servers import embedded
 
     try:
-        server = embedded.start(config.embedded_dir)
+        server = embedded.start(config.embedded_dir, var=config.var)
     except DatabaseError as exc:
         plan.url_errors["postgresql"] = exc.message
         return

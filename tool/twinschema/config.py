@@ -183,7 +183,13 @@ class Config:
         path = url.split("///", 1)[1] if url.startswith("sqlite:///") else ""
         if not path or path.startswith(":") or path.startswith("file:"):
             return False
-        return Path(path).resolve().is_relative_to((self.root / "var").resolve())
+        return Path(path).resolve().is_relative_to(self.var.resolve())
+
+    @property
+    def var(self) -> Path:
+        """The project's ``var/``: what twinschema keeps (the migrations cache, the
+        ``default_url`` file, the embedded server's data), ignored by git (``make_kept_folder``)."""
+        return self.root / "var"
 
     def env_url(self, dialect: str, environ: Mapping[str, str] | None = None) -> str | None:
         """The database URL of ``dialect`` from its environment variable or its default, if any

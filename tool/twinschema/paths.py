@@ -24,3 +24,29 @@ def user_cache_dir() -> Path:
         os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
     )
     return (Path(base) if base else Path.home() / ".cache") / "twinschema"
+
+
+def make_kept_folder(var: Path, folder: Path, *, make: bool = True) -> None:
+    """Make ``folder``, ``var`` itself or a folder in it, where ``var`` is the folder twinschema
+    keeps what it makes in (a project's ``var/``: the embedded server's data, the migrations
+    cache, the ``default_url`` file). When ``var`` or its entry that holds ``folder`` is new,
+    ``var`` gets a ``.gitignore`` of ``*`` so that git leaves what twinschema keeps alone, as a
+    virtualenv's own ``.gitignore`` does; one already there (the user's own) is never replaced.
+    Whichever of them comes first writes it: the migrations cache of a first check made ``var/``
+    and the server's data, later, was left to git (stranger32 case 079). ``make=False`` makes
+    ``folder``'s parent only (pgserver makes its data directory itself). Raises ``OSError`` when
+    a folder cannot be made; a ``.gitignore`` that cannot be written is left out. A ``folder``
+    outside ``var`` is made and nothing more."""
+    try:
+        inside = folder.resolve().relative_to(var.resolve()).parts
+        new = not (var / inside[0] if inside else var).exists()
+    except ValueError:
+        new = False
+    (folder if make else folder.parent).mkdir(parents=True, exist_ok=True)
+    if not new:
+        return
+    try:
+        with (var / ".gitignore").open("x", encoding="utf-8") as ignore:
+            ignore.write("*\n")
+    except OSError:
+        return

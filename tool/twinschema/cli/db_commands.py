@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    pass
+    from twinschema.servers.embedded import EmbeddedServer
 from twinschema.cli.app import cli
 
 
@@ -23,12 +23,19 @@ def _embedded_dir() -> Path:
     return load_config().embedded_dir
 
 
+def _start(*, keep_running: bool = False) -> EmbeddedServer:
+    """The embedded server of the project (outside a project, the user's)."""
+    from twinschema.config import load_config
+    from twinschema.servers import embedded
+
+    config = load_config()
+    return embedded.start(config.embedded_dir, keep_running=keep_running, var=config.var)
+
+
 @db.command("start")
 def db_start() -> None:
     """Start the embedded server and leave it running (commands then reuse it)."""
-    from twinschema.servers import embedded
-
-    server = embedded.start(_embedded_dir(), keep_running=True)
+    server = _start(keep_running=True)
     click.echo(server.url())
 
 
@@ -54,6 +61,4 @@ def db_stop() -> None:
 @db.command("url")
 def db_url() -> None:
     """Print the embedded server's URL (starting it for the duration of this command)."""
-    from twinschema.servers import embedded
-
-    click.echo(embedded.start(_embedded_dir()).url())
+    click.echo(_start().url())

@@ -56,6 +56,32 @@ def made_ahead(at_revision: Schema, live: Schema, head: Schema) -> list[str]:
     return sorted(found)
 
 
+def to_stamp(at_revision: Schema, live: Schema, head: Schema) -> bool:
+    """True when ``live`` holds every table, column, index and named constraint that ``head``
+    has and its chain ``at_revision`` lacks (by name), a table or column among them: what the
+    pending revisions make is there already, with data, so each of them fails (already exists)
+    and the database is to be stamped, not migrated (stranger32 case 073: adopted without
+    ``init --stamp``, at base, every table of the baseline there). Indexes and constraints
+    alone are dropped first instead (``drop_first``): they lose nothing, and the revision makes
+    them as it writes them."""
+    had = {(what, name) for what, name, _ in _objects(at_revision)}
+    pending = {(what, name) for what, name, _ in _objects(head)} - had
+    held = {(what, name) for what, name, _ in _objects(live)}
+    data = any(what in ("table", "column") for what, _ in pending)
+    return data and pending <= held
+
+
+def stamp_first(made: list[str], migrate_command: str, stamp_command: str) -> str:
+    """What to do for a database behind its chain that already holds all that the pending
+    revisions make (``to_stamp``), ``made`` as ``made_ahead`` names it."""
+    return (
+        f"it already holds all that the pending revisions make ({', '.join(made)}), so "
+        f"migrating fails (already exists): record them as applied with `{stamp_command}`; or, "
+        f"if what is there was made by hand and holds nothing you keep, drop it, then migrate "
+        f"with `{migrate_command}`"
+    )
+
+
 def drop_first(made: list[str], migrate_command: str, stamp_command: str) -> str:
     """What to do, in order, for a database behind its chain that already holds ``made``: a
     pending revision creating one fails (already exists)."""

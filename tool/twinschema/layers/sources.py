@@ -7,7 +7,7 @@ from dataclasses import replace
 from twinschema import progress
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import BEHIND, chain_state, database_fix
-from twinschema.layers.made_ahead import drop_first, made_ahead
+from twinschema.layers.made_ahead import drop_first, made_ahead, stamp_first, to_stamp
 from twinschema.layers.plan import CheckPlan
 from twinschema.layers.renamed import rename_first, rename_statement, renames
 from twinschema.model import Schema
@@ -125,6 +125,11 @@ class Sources:
         except (UsageError, DatabaseError):
             return None
         made = made_ahead(chain.schema, found.schema, head)
+        if made and to_stamp(chain.schema, found.schema, head):
+            from twinschema.migrations.migrations_renames import chain_head
+
+            stamp = self.plan.stamp_command(dialect, chain_head(self.plan, dialect))
+            return stamp_first(made, fix, stamp)
         if made:
             return drop_first(made, fix, self.plan.stamp_command(dialect))
         return None

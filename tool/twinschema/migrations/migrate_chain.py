@@ -43,6 +43,7 @@ class Target:
     url: URL
     note: str | None = None  # said once before anything else, e.g. that the embedded server is used
     database: Database | None = None  # which database, and why (see ``Config.database``)
+    var: Path | None = None  # the project's var/ when the database is its own file there
 
     @property
     def label(self) -> str:
@@ -87,7 +88,9 @@ def resolve_target(
 @contextmanager
 def _target_of(config: Config, chosen: Database) -> Iterator[Target]:
     if chosen.url is not None:
-        yield Target(chosen.dialect, parse_url(chosen.url), note=chosen.note, database=chosen)
+        var = config.var if chosen.owned else None
+        url = parse_url(chosen.url)
+        yield Target(chosen.dialect, url, note=chosen.note, database=chosen, var=var)
         return
     if chosen.origin != EMBEDDED:
         why = f"{chosen.note}; " if chosen.note else ""
@@ -95,7 +98,7 @@ def _target_of(config: Config, chosen: Database) -> Iterator[Target]:
         raise UsageError(
             f"{why}no {chosen.dialect} database: set {name} or pass {URL_FLAG[chosen.dialect]}"
         )
-    server = embedded.start(config.embedded_dir)
+    server = embedded.start(config.embedded_dir, var=config.var)
     try:
         yield Target(chosen.dialect, parse_url(server.url()), note=chosen.note, database=chosen)
     finally:

@@ -25,6 +25,7 @@ from twinschema.errors import (
 )
 from twinschema.migrations.migrate_chain import Target, sqlite_path
 from twinschema.migrations.migrate_errors import MigrationFailed
+from twinschema.paths import make_kept_folder
 from twinschema.urls import first_line
 
 # The longest wait a driver takes (SQLite counts milliseconds in a C int): about 24 days.
@@ -115,10 +116,14 @@ def connect(
 
 
 def _make_folder(target: Target, path: Path) -> None:
-    """The folder of a SQLite file about to be created; a folder that cannot be made is a
-    database problem (exit 3), said in one line."""
+    """The folder of a SQLite file about to be created (in the project's var/, with its
+    ``.gitignore``: ``make_kept_folder``); a folder that cannot be made is a database problem
+    (exit 3), said in one line."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if target.var is None:  # the user's folder: made, nothing more
+            path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            make_kept_folder(target.var, path.parent)
     except OSError as exc:
         raise DatabaseError(
             f"{target.label}: cannot create the folder of the SQLite file: "

@@ -49,6 +49,7 @@ import sqlalchemy
 from twinschema import model_json
 from twinschema.config import Config
 from twinschema.model import Schema
+from twinschema.paths import make_kept_folder
 
 NO_CACHE_ENV = "TWINSCHEMA_NO_CACHE"
 # Bumped when what a cache file holds changes shape.
@@ -114,7 +115,7 @@ def enabled() -> bool:
 
 def folder(config: Config) -> Path:
     """Where a project's kept runs live."""
-    return config.root / "var" / "cache" / "migrations"
+    return config.var / "cache" / "migrations"
 
 
 def key(config: Config, dialect: str, chain_folder: Path, options: object, server: str) -> str:
@@ -177,7 +178,7 @@ def store(config: Config, dialect: str, run_key: str, kept: Kept, chain_folder: 
     where = folder(config)
     target = where / f"{dialect}-{run_key}.json"
     try:
-        where.mkdir(parents=True, exist_ok=True)
+        make_kept_folder(config.var, where)
         partial = where / f".{target.name}.{os.getpid()}.tmp"
         partial.write_bytes(data)
         os.replace(partial, target)

@@ -191,9 +191,15 @@ def _uneven(chain: Chain, other: Chain, labels: tuple[str, str]) -> list[Differe
     differences = []
     for version in sorted({v for r in chain.revisions if (v := r.domain_version) is not None}):
         mine = [r for r in chain.revisions if r.domain_version == version]
-        count = sum(1 for r in other.revisions if r.domain_version == version)
+        theirs = [r for r in other.revisions if r.domain_version == version]
+        count = len(theirs)
         if not count or len(mine) <= count:
             continue  # no twin at all is said above; as many or fewer: the other's turn
+        # Twins share an id stem (``0003_x_sqlite``, ``0003_x_postgresql``): a revision with its
+        # twin is not the one blamed, whichever of them the chain lists first (stranger32 case
+        # 043: ``0003b_other_postgresql`` beside ``0003_email_lower_postgresql``).
+        stems = {_stem(r.revision, other.dialect) for r in theirs}
+        mine.sort(key=lambda r: _stem(r.revision, chain.dialect) not in stems)
         for rev in mine[count:]:
             differences.append(
                 migration_difference(
@@ -211,6 +217,12 @@ def _uneven(chain: Chain, other: Chain, labels: tuple[str, str]) -> list[Differe
                 )
             )
     return differences
+
+
+def _stem(revision: str, dialect: str) -> str:
+    """A revision's id without its dialect's suffix: what twins have in common."""
+    suffix = f"_{dialect}"
+    return revision.removesuffix(suffix)
 
 
 def _head_hint(chains: tuple[Chain, Chain], version: int, domain: Domain) -> str:

@@ -16,9 +16,10 @@ from twinschema.sources import reflect_url
 
 def chain_at_revision(plan: CheckPlan, dialect: str, options: ReflectOptions) -> Schema | None:
     """The schema ``dialect``'s chain builds up to the one revision its live database is at,
-    read as ``options`` read that database; None when the database is at head or at base, on
-    several branches, or when the chain or the database cannot be read (the migrations layer
-    says why) or the upgrade fails."""
+    read as ``options`` read that database, empty when it is at base (no scratch database
+    needed: the chain has made nothing yet); None when the database is at head, on several
+    branches, or when the chain or the database cannot be read (the migrations layer says why)
+    or the upgrade fails."""
     config = plan.config
     url = plan.urls.get(dialect)
     if url is None or config.side(dialect).migrations is None:
@@ -41,6 +42,8 @@ def chain_at_revision(plan: CheckPlan, dialect: str, options: ReflectOptions) ->
         return None
     except Exception:  # Alembic imports each revision module here: whatever the user's code raises
         return None
+    if not current and heads:  # at base: adopted without ``init --stamp`` (stranger32 case 073)
+        return Schema(dialect, {})
     if len(current) != 1 or current[0] in heads:
         return None
     try:
@@ -54,3 +57,17 @@ def chain_at_revision(plan: CheckPlan, dialect: str, options: ReflectOptions) ->
             return reflect_url(built, options)
     except unreadable:
         return None
+
+
+def chain_head(plan: CheckPlan, dialect: str) -> str:
+    """The revision ``dialect``'s chain ends at, as ``twinschema stamp`` takes it: its one head's
+    id, else ``head`` (several heads, or a chain that cannot be read)."""
+    from twinschema.migrations import migrate_chain
+
+    try:
+        heads = migrate_chain.script_directory(
+            migrate_chain.alembic_config(plan.config, dialect)
+        ).get_heads()
+    except Exception:  # Alembic imports each revision module here: whatever the user's code raises
+        return "head"
+    return str(heads[0]) if len(heads) == 1 else "head"

@@ -110,9 +110,11 @@ def state_check(
         return
     fix = plan.fix_command(dialect)
     found = state_differences(chain, current, label, fix)
-    # Not at head (ahead of the chain too: then the chain cannot build its revision, and
-    # ``first`` finds nothing).
-    before = first() if found and current else None
+    # Not at head (at base too: a database adopted without ``init --stamp`` that holds what the
+    # chain makes, stranger32 case 073; ahead of the chain too: then the chain cannot build its
+    # revision, and ``first`` finds nothing). A chain of several heads is merged first, whatever
+    # the database holds: neither migrate nor stamp takes it.
+    before = first() if found and len(chain.heads) == 1 else None
     if before:
         found = [replace(d, hint=before) for d in found]
     report.add(result, Comparison(differences=found))
@@ -193,6 +195,12 @@ def state_differences(
     else:
         message = f"{label} is at {at}, behind {chain.label} (head {heads})"
         hint = f"run `{fix}`"
+        if len(chain.heads) > 1:  # migrate refuses such a chain (stranger32 case 043)
+            hint = (
+                f"merge the heads first: alembic merge -m 'merge heads' {' '.join(chain.heads)} "
+                f"(in {chain.label}; `{fix}` refuses a chain of {len(chain.heads)} heads), "
+                f"then run `{fix}`"
+            )
     return [
         Difference(
             layer=LAYER,

@@ -52,7 +52,10 @@ from twinschema.migrations.migrate_chain import (
     script_directory,
 )
 from twinschema.migrations.migrate_connect import connect
-from twinschema.migrations.revision_identity import fix_identity_alterations
+from twinschema.migrations.revision_identity import (
+    drop_mysql_only_keywords,
+    fix_identity_alterations,
+)
 from twinschema.migrations.revision_sqlite import native_drop_columns
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
@@ -342,6 +345,8 @@ def _autogenerate(
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
         for script in generated:
             fix_identity_alterations(context, script)
+            if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
+                drop_mysql_only_keywords(script)
             if dialect == "sqlite":
                 native_drop_columns(context, script)
 

@@ -70,3 +70,22 @@ def _statements(
     if isinstance(old, sa.Identity):
         return [identity(None)] + ([plain(new)] if new is not None else [])
     return []
+
+
+# Keywords of an alteration that only MySQL's DDL reads: Alembic's autogenerate gives them to an
+# alteration of an autoincrement column (an integer primary key, or a column marked
+# autoincrement), and PostgreSQL's ``alter_column`` ignores them with a UserWarning.
+_MYSQL_ONLY = ("autoincrement", "existing_autoincrement")
+
+
+def drop_mysql_only_keywords(script: Any) -> None:
+    """Leave out of a PostgreSQL MigrationScript's alterations the keywords its DDL does not read
+    (``autoincrement``): written, they made Alembic print two lines of UserWarning per column at
+    every later migrate and check (stranger32 case 010)."""
+    for container in (*script.upgrade_ops_list, *script.downgrade_ops_list):
+        for table_ops in container.ops:
+            if isinstance(table_ops, ops.ModifyTableOps):
+                for op in table_ops.ops:
+                    if isinstance(op, ops.AlterColumnOp):
+                        for key in _MYSQL_ONLY:
+                            op.kw.pop(key, None)

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from twinschema.errors import DatabaseError
+from twinschema.paths import make_kept_folder
 
 DEFAULT_DATABASE = "postgres"
 
@@ -99,11 +100,16 @@ def is_running(datadir: Path) -> bool:
     return postmaster(datadir) is not None
 
 
-def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) -> EmbeddedServer:
+def start(
+    datadir: Path, *, keep_running: bool = False, delete: bool = False, var: Path | None = None
+) -> EmbeddedServer:
     """Start (or attach to) the embedded server whose data lives in ``datadir``.
 
     Unless ``keep_running``, a server this call starts is stopped when the process exits; one that
     was already running is left as it was. ``delete`` removes the data directory at exit (tests).
+    ``var`` is the project's folder for what twinschema keeps (``Config.var``): when the data is
+    made in it, it gets a ``.gitignore`` (``make_kept_folder``); without it, a parent folder
+    this call makes gets one.
     """
     datadir = Path(datadir).resolve()
     held = _HELD.get(datadir)
@@ -116,11 +122,13 @@ def start(datadir: Path, *, keep_running: bool = False, delete: bool = False) ->
             return attached
     # Imported only here: attaching to a running server needs nothing of pgserver (nor psutil).
     pgserver = _pgserver()
-    if not datadir.parent.exists():
-        datadir.parent.mkdir(parents=True)
-        # A folder made here (the project's var/) holds only what twinschema keeps there: git
-        # ignores it, as a virtualenv's own .gitignore makes git ignore the virtualenv.
-        (datadir.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+    # The folder of the data (the project's var/) holds only what twinschema keeps there: git
+    # ignores it, also when the migrations cache made it first (stranger32 case 079). A parent
+    # that is not var/ (embedded_dir = "pgdata" at the root) is the user's: left as it is.
+    if var is None:
+        make_kept_folder(datadir.parent, datadir.parent)
+    else:
+        make_kept_folder(var, datadir, make=False)
     mode: str | None
     if delete:
         mode = "delete"

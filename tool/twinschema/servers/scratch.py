@@ -38,7 +38,7 @@ def server(config: Config, given: str | None = None) -> Iterator[str]:
     from twinschema.servers import embedded
 
     announce_embedded(config.embedded_dir)
-    running = embedded.start(config.embedded_dir)
+    running = embedded.start(config.embedded_dir, var=config.var)
     try:
         yield running.url()
     finally:
@@ -58,6 +58,9 @@ def announce_embedded(datadir: Path) -> None:
         f"(set {SCRATCH_URL_ENV} to use another server)\n"
     )
     sys.stderr.flush()
+
+
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
 
 
 @contextmanager
@@ -82,9 +85,18 @@ def database(
             with admin.connect() as conn:
                 conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         except sa.exc.DBAPIError as exc:
+            # CREATEDB is advised only where CREATE DATABASE was refused for want of it
+            # (insufficient_privilege), not for a refused password or an unreachable server
+            # (stranger32 case 078).
+            refused = getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE
+            advice = (
+                " (the role needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it "
+                "has it)"
+                if refused
+                else ""
+            )
             raise DatabaseError(
-                f"cannot create a scratch database on {redact(base)}: {first_line(exc)} (the role "
-                "needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it has it)"
+                f"cannot create a scratch database on {redact(base)}: {first_line(exc)}{advice}"
             ) from None
         failed = True
         try:

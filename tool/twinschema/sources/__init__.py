@@ -3,6 +3,7 @@ raw ``Schema`` and then made canonical in the domain's logical names."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -11,7 +12,7 @@ from pathlib import Path
 from twinschema import progress
 from twinschema.canonical.normalize import canonicalize
 from twinschema.dialects import ReflectOptions, adapter
-from twinschema.errors import UsageError
+from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
 from twinschema.records.domain import IDENTITY, Domain
 from twinschema.urls import dialect_of, looks_like_url, parse_url, redact
@@ -36,7 +37,9 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 def as_source(spec: str) -> str:
     """A source as the user gave it, made explicit: a path to a SQLite database file (recognised
     by its header, whatever its name) becomes its ``sqlite:///`` URL, so that it is read as a
-    database and not as SQL text; a Python file is refused with the form a module path takes."""
+    database and not as SQL text; a Python file is refused with the form a module path takes;
+    a missing file named as a database file (``.db``, ``.sqlite``, ``.sqlite3``, or a path
+    with a folder) is a ``DatabaseError``, as its URL is."""
     if looks_like_url(spec):
         return spec
     path = Path(spec)
@@ -50,7 +53,23 @@ def as_source(spec: str) -> str:
         with path.open("rb") as file:
             if file.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER:
                 return f"sqlite:///{path.resolve()}"
+    elif _names_a_database_file(spec) and not path.exists():
+        # Said as its sqlite:/// URL says it, not as a module path that is malformed
+        # (stranger32 case 042: a mistyped path to a SQLite file).
+        raise DatabaseError(f"{spec}: SQLite database not found")
     return spec
+
+
+_DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def _names_a_database_file(spec: str) -> bool:
+    """Whether ``spec`` can only be a path to a database file: a SQLite file's suffix, or a
+    folder in it (a module path has neither). A SQL file (``.sql``) is ``read_sql_file``'s."""
+    if spec.lower().endswith(".sql"):
+        return False
+    seps = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return spec.lower().endswith(_DATABASE_SUFFIXES) or any(sep in spec for sep in seps)
 
 
 def url_dialect(spec: str) -> str:
