@@ -105,21 +105,26 @@ def check_migrations(
         )
         return
     found: dict[str, Chain] = {}
+    # Why a chain fails to upgrade an empty database to its head, by dialect.
+    broken: dict[str, str] = {}
     # Each live database's revisions, read once for its state and for live_at_head.
     current: dict[str, tuple[str, ...] | DatabaseError | None] = {}
     for dialect, folder in chains.items():
         assert folder is not None
         current[dialect] = _current_revisions(plan, dialect)
-        found[dialect] = _chain_checks(
+        found[dialect], failed = _chain_checks(
             sources, domain, (dialect, folder), current[dialect], report, evaluator
         )
+        if failed is not None:
+            broken[dialect] = failed
     if len(found) == len(DIALECTS):
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
             parity(found["sqlite"], found["postgresql"], domain),
         )
     for dialect, chain in found.items():
-        state_check(plan, chain, report, current[dialect], partial(sources.first_behind, dialect))
+        first = partial(sources.first_behind, dialect)
+        state_check(plan, chain, report, current[dialect], first, broken.get(dialect))
 
 
 def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | DatabaseError | None:
@@ -145,10 +150,11 @@ def _chain_checks(
     current: tuple[str, ...] | DatabaseError | None,
     report: Report,
     evaluator: Evaluator | None = None,
-) -> Chain:
+) -> tuple[Chain, str | None]:
     """Heads, drift and round trip of the chain of dialect ``where[0]`` in folder ``where[1]``
     (its run on a scratch database reused while nothing it depends on changed, see
-    ``migrations_cache``); returns the chain, for the parity and state checks."""
+    ``migrations_cache``); returns the chain, for the parity and state checks, and why it
+    fails to upgrade an empty database to its head (None when it does not, or was not run)."""
     plan = sources.plan
     config = plan.config
     dialect, folder = where
@@ -158,7 +164,7 @@ def _chain_checks(
         result = LayerResult(LAYER, chain.label, f"{dialect} metadata", Status.SKIPPED)
         result.message = f"no {dialect} metadata module to compare with"
         report.add(result)
-        return chain
+        return chain, None
     options = config.reflect_options(dialect)
     metadata = sources.model(dialect)
     label = shown(folder, config.root)
@@ -180,7 +186,7 @@ def _chain_checks(
         chain = read_chain(config, dialect, folder)
         result.status, result.message = Status.ERROR, exc.message
         report.add(result)
-        return chain
+        return chain, None
     live = live_at_head(sources, chain, current)
     evaluation = Evaluation() if evaluator is not None else None
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
@@ -189,7 +195,7 @@ def _chain_checks(
         run_findings(kept.run, chain, metadata, domain, (options, live, stage))
     )
     report.add(result, comparison, evaluation)
-    return chain
+    return chain, (kept.run.upgrade_error or "") if kept.run.first is None else None
 
 
 @contextmanager

@@ -90,11 +90,14 @@ def state_check(
     report: Report,
     current: tuple[str, ...] | DatabaseError | None,
     first: Callable[[], str | None] = lambda: None,
+    broken: str | None = None,
 ) -> None:
     """``migration_state``: the live database (``current``: the revisions it is at, why they
     could not be read, None when it is not configured) at its chain's head. ``first``, read
     only for a database behind its chain: what to do before migrating it, where it holds
-    objects renamed or made by hand that a pending revision fails on (``Sources.first_behind``)."""
+    objects renamed or made by hand that a pending revision fails on (``Sources.first_behind``).
+    ``broken``: why the chain itself fails to upgrade a scratch database to its head (then
+    migrating a database behind it fails too, and the hint says to fix the chain first)."""
     dialect = chain.dialect
     url = plan.urls.get(dialect)
     if url is None or current is None:
@@ -113,6 +116,11 @@ def state_check(
     # Not at head (ahead of the chain too: then the chain cannot build its revision, and
     # ``first`` finds nothing).
     before = first() if found and current else None
+    if found and broken is not None and not _unknown(chain, current):
+        before = (
+            f"fix the failing revision in {chain.label} first (upgrading a scratch database to "
+            f"its head fails: {broken}), then run `{fix or fix_command(chain)}`"
+        )
     if before:
         found = [replace(d, hint=before) for d in found]
     report.add(result, Comparison(differences=found))
@@ -179,8 +187,7 @@ def state_differences(
     fix = fix or fix_command(chain)
     at = ", ".join(current) or "base"
     heads = ", ".join(chain.heads) or "base"
-    known = set().union(*(chain.ancestors(head) for head in chain.heads)) if chain.heads else set()
-    unknown = [rev for rev in current if rev not in known]
+    unknown = _unknown(chain, current)
     if unknown:
         message = (
             f"{label} is at {at}, ahead of {chain.label} (head {heads}): it does not know "
@@ -208,6 +215,12 @@ def state_differences(
             right_source=chain.label,
         )
     ]
+
+
+def _unknown(chain: Chain, current: Sequence[str]) -> list[str]:
+    """The revisions of ``current`` that the chain does not know (the database is ahead)."""
+    known = set().union(*(chain.ancestors(head) for head in chain.heads)) if chain.heads else set()
+    return [rev for rev in current if rev not in known]
 
 
 def fix_command(chain: Chain) -> str:

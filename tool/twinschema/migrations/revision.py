@@ -53,7 +53,7 @@ from twinschema.migrations.migrate_chain import (
 )
 from twinschema.migrations.migrate_connect import connect
 from twinschema.migrations.revision_identity import fix_identity_alterations
-from twinschema.migrations.revision_sqlite import native_drop_columns
+from twinschema.migrations.revision_sqlite import name_unnamed_keys, native_drop_columns
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.servers import scratch
@@ -344,6 +344,7 @@ def _autogenerate(
             fix_identity_alterations(context, script)
             if dialect == "sqlite":
                 native_drop_columns(context, script)
+                name_unnamed_keys(context, script)
 
     with connect(Target(dialect, parse_url(url))) as connection:
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
