@@ -107,12 +107,15 @@ def check_migrations(
     found: dict[str, Chain] = {}
     # Why a chain fails to upgrade an empty database to its head, by dialect.
     broken: dict[str, str] = {}
+    # A database at its chain's head against the chain: its views, triggers, functions and
+    # sequences (filed under that comparison, not under the chain's own against its module).
+    at_head: dict[str, list[Difference]] = {}
     # Each live database's revisions, read once for its state and for live_at_head.
     current: dict[str, tuple[str, ...] | DatabaseError | None] = {}
     for dialect, folder in chains.items():
         assert folder is not None
         current[dialect] = _current_revisions(plan, dialect)
-        found[dialect], failed = _chain_checks(
+        found[dialect], failed, at_head[dialect] = _chain_checks(
             sources, domain, (dialect, folder), current[dialect], report, evaluator
         )
         if failed is not None:
@@ -124,7 +127,9 @@ def check_migrations(
         )
     for dialect, chain in found.items():
         first = partial(sources.first_behind, dialect)
-        state_check(plan, chain, report, current[dialect], first, broken.get(dialect))
+        state_check(
+            plan, chain, report, current[dialect], first, broken.get(dialect), at_head[dialect]
+        )
 
 
 def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | DatabaseError | None:
@@ -150,11 +155,13 @@ def _chain_checks(
     current: tuple[str, ...] | DatabaseError | None,
     report: Report,
     evaluator: Evaluator | None = None,
-) -> tuple[Chain, str | None]:
+) -> tuple[Chain, str | None, list[Difference]]:
     """Heads, drift and round trip of the chain of dialect ``where[0]`` in folder ``where[1]``
     (its run on a scratch database reused while nothing it depends on changed, see
-    ``migrations_cache``); returns the chain, for the parity and state checks, and why it
-    fails to upgrade an empty database to its head (None when it does not, or was not run)."""
+    ``migrations_cache``); returns the chain, for the parity and state checks, why it fails
+    to upgrade an empty database to its head (None when it does not, or was not run), and the
+    objects of its live database at head that the chain lacks or has otherwise
+    (``objects_at_head``), for the state check."""
     plan = sources.plan
     config = plan.config
     dialect, folder = where
@@ -164,7 +171,7 @@ def _chain_checks(
         result = LayerResult(LAYER, chain.label, f"{dialect} metadata", Status.SKIPPED)
         result.message = f"no {dialect} metadata module to compare with"
         report.add(result)
-        return chain, None
+        return chain, None, []
     options = config.reflect_options(dialect)
     metadata = sources.model(dialect)
     label = shown(folder, config.root)
@@ -186,16 +193,23 @@ def _chain_checks(
         chain = read_chain(config, dialect, folder)
         result.status, result.message = Status.ERROR, exc.message
         report.add(result)
-        return chain, None
+        return chain, None, []
     live = live_at_head(sources, chain, current)
     evaluation = Evaluation() if evaluator is not None else None
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
     comparison = Comparison(differences=heads_differences(chain, metadata.label))
-    comparison.differences.extend(
-        run_findings(kept.run, chain, metadata, domain, (options, live, stage))
-    )
+    comparison.differences.extend(run_findings(kept.run, chain, metadata, domain, stage))
+    objects: list[Difference] = []
+    if live is not None and kept.run.first is not None:
+        head = Side(
+            make_canonical(kept.run.first, domain),
+            f"{chain.label} at head (scratch database)",
+            f"a revision in {chain.label}",
+        )
+        objects = objects_at_head(live, head, domain, stage)
     report.add(result, comparison, evaluation)
-    return chain, (kept.run.upgrade_error or "") if kept.run.first is None else None
+    failed = (kept.run.upgrade_error or "") if kept.run.first is None else None
+    return chain, failed, objects
 
 
 @contextmanager
@@ -315,14 +329,12 @@ def run_findings(
     chain: Chain,
     metadata: Side,
     domain: Domain | None,
-    context: tuple[ReflectOptions, Side | None, Stage | None],
+    stage: Stage | None,
 ) -> list[Difference]:
-    """The differences a chain's scratch run shows: its head against the metadata (and the
-    objects of ``live``, a database at head), through the evaluation stage when ``stage`` is
-    given; each revision's downgrade against the schema before its upgrade (a linear
-    chain); what the downgrade to base left; the second upgrade against the first. ``context``:
-    the reflection options, ``live`` and ``stage``."""
-    _, live, stage = context
+    """The differences a chain's scratch run shows: its head against the metadata, through the
+    evaluation stage when ``stage`` is given; each revision's downgrade against the schema
+    before its upgrade (a linear chain); what the downgrade to base left; the second upgrade
+    against the first."""
     scratch_label = f"{chain.label} at head (scratch database)"
     if run.first is None:
         doing = "upgrading an empty database to head"
@@ -334,8 +346,6 @@ def run_findings(
         # The chain's head on the left, as the row names them (chain <> module).
         for d in compared_with_stage(head, metadata, domain, stage).differences
     ]
-    if live is not None:
-        differences.extend(objects_at_head(live, head, domain, stage))
     differences.extend(
         step_differences(
             run.steps, chain, metadata.label, lambda s: make_canonical(s, domain), domain

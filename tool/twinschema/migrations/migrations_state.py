@@ -91,13 +91,17 @@ def state_check(
     current: tuple[str, ...] | DatabaseError | None,
     first: Callable[[], str | None] = lambda: None,
     broken: str | None = None,
+    at_head: Sequence[Difference] = (),
 ) -> None:
     """``migration_state``: the live database (``current``: the revisions it is at, why they
     could not be read, None when it is not configured) at its chain's head. ``first``, read
     only for a database behind its chain: what to do before migrating it, where it holds
     objects renamed or made by hand that a pending revision fails on (``Sources.first_behind``).
     ``broken``: why the chain itself fails to upgrade a scratch database to its head (then
-    migrating a database behind it fails too, and the hint says to fix the chain first)."""
+    migrating a database behind it fails too, and the hint says to fix the chain first).
+    ``at_head``: the objects of a database at head that its chain lacks or has otherwise
+    (views, triggers, functions, sequences: no metadata module holds them), filed here, under
+    this database against its chain."""
     dialect = chain.dialect
     url = plan.urls.get(dialect)
     if url is None or current is None:
@@ -123,7 +127,7 @@ def state_check(
         )
     if before:
         found = [replace(d, hint=before) for d in found]
-    report.add(result, Comparison(differences=found))
+    report.add(result, Comparison(differences=[*found, *at_head]))
 
 
 def current_revisions(
