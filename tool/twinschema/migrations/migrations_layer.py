@@ -105,21 +105,15 @@ def check_migrations(
         )
         return
     found: dict[str, Chain] = {}
-    # Why a chain fails to upgrade an empty database to its head, by dialect.
-    broken: dict[str, str] = {}
-    # A database at its chain's head against the chain: its views, triggers, functions and
-    # sequences (filed under that comparison, not under the chain's own against its module).
-    at_head: dict[str, list[Difference]] = {}
+    after: dict[str, tuple[str | None, list[Difference]]] = {}  # for the state check
     # Each live database's revisions, read once for its state and for live_at_head.
     current: dict[str, tuple[str, ...] | DatabaseError | None] = {}
     for dialect, folder in chains.items():
         assert folder is not None
         current[dialect] = _current_revisions(plan, dialect)
-        found[dialect], failed, at_head[dialect] = _chain_checks(
+        found[dialect], after[dialect] = _chain_checks(
             sources, domain, (dialect, folder), current[dialect], report, evaluator
         )
-        if failed is not None:
-            broken[dialect] = failed
     if len(found) == len(DIALECTS):
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
@@ -127,9 +121,7 @@ def check_migrations(
         )
     for dialect, chain in found.items():
         first = partial(sources.first_behind, dialect)
-        state_check(
-            plan, chain, report, current[dialect], first, broken.get(dialect), at_head[dialect]
-        )
+        state_check(plan, chain, report, current[dialect], first, *after[dialect])
 
 
 def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | DatabaseError | None:
@@ -155,13 +147,11 @@ def _chain_checks(
     current: tuple[str, ...] | DatabaseError | None,
     report: Report,
     evaluator: Evaluator | None = None,
-) -> tuple[Chain, str | None, list[Difference]]:
+) -> tuple[Chain, tuple[str | None, list[Difference]]]:
     """Heads, drift and round trip of the chain of dialect ``where[0]`` in folder ``where[1]``
     (its run on a scratch database reused while nothing it depends on changed, see
-    ``migrations_cache``); returns the chain, for the parity and state checks, why it fails
-    to upgrade an empty database to its head (None when it does not, or was not run), and the
-    objects of its live database at head that the chain lacks or has otherwise
-    (``objects_at_head``), for the state check."""
+    ``migrations_cache``); returns the chain, and for the state check why it fails to upgrade
+    an empty database to head (None if it does not) and ``objects_at_head``'s findings."""
     plan = sources.plan
     config = plan.config
     dialect, folder = where
@@ -171,7 +161,7 @@ def _chain_checks(
         result = LayerResult(LAYER, chain.label, f"{dialect} metadata", Status.SKIPPED)
         result.message = f"no {dialect} metadata module to compare with"
         report.add(result)
-        return chain, None, []
+        return chain, (None, [])
     options = config.reflect_options(dialect)
     metadata = sources.model(dialect)
     label = shown(folder, config.root)
@@ -193,7 +183,7 @@ def _chain_checks(
         chain = read_chain(config, dialect, folder)
         result.status, result.message = Status.ERROR, exc.message
         report.add(result)
-        return chain, None, []
+        return chain, (None, [])
     live = live_at_head(sources, chain, current)
     evaluation = Evaluation() if evaluator is not None else None
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
@@ -201,15 +191,12 @@ def _chain_checks(
     comparison.differences.extend(run_findings(kept.run, chain, metadata, domain, stage))
     objects: list[Difference] = []
     if live is not None and kept.run.first is not None:
-        head = Side(
-            make_canonical(kept.run.first, domain),
-            f"{chain.label} at head (scratch database)",
-            f"a revision in {chain.label}",
-        )
+        named, fix = f"{chain.label} at head (scratch database)", f"a revision in {chain.label}"
+        head = Side(make_canonical(kept.run.first, domain), named, fix)
         objects = objects_at_head(live, head, domain, stage)
     report.add(result, comparison, evaluation)
     failed = (kept.run.upgrade_error or "") if kept.run.first is None else None
-    return chain, failed, objects
+    return chain, (failed, objects)
 
 
 @contextmanager
