@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
-from twinschema.layers.plan import CheckPlan, migrate_command
+from twinschema.layers.plan import CheckPlan, fix_chain_first, migrate_command
 from twinschema.migrations import VERSION_TABLE
 from twinschema.migrations.migrations_chain import LAYER, STATE, Chain
 from twinschema.records import Comparison, Difference, LayerResult, Report, Status
@@ -121,10 +121,7 @@ def state_check(
     # ``first`` finds nothing).
     before = first() if found and current else None
     if found and broken is not None and not _unknown(chain, current):
-        before = (
-            f"fix the failing revision in {chain.label} first (upgrading a scratch database to "
-            f"its head fails: {broken}), then run `{fix or fix_command(chain)}`"
-        )
+        before = fix_chain_first(chain.label, broken, fix or fix_command(chain))
     if before:
         found = [replace(d, hint=before) for d in found]
     report.add(result, Comparison(differences=[*found, *at_head]))
