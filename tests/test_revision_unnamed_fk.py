@@ -15,10 +15,17 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.operations import ops
 from support.testing import execute
 from test_init_project import adopt, check
+
+from twinschema.errors import UsageError
+from twinschema.migrations.revision_sqlite import NamedKeysBatch, name_unnamed_keys
 
 SQLITE = [
     "CREATE TABLE sessions (id INTEGER PRIMARY KEY, token TEXT NOT NULL)",
@@ -108,3 +115,40 @@ def test_an_unnamed_sqlite_key_given_an_action_migrates(
         assert lite.execute("SELECT count(*) FROM credentials").fetchone() == (0,)
     assert "ON DELETE CASCADE" in sql and "length(note) < 100" in sql, sql
     assert "ix_credentials_session" in sql, sql
+
+
+def _batch(*table_ops: Any) -> Any:
+    return ops.MigrationScript(
+        "r", ops.UpgradeOps(ops=[ops.ModifyTableOps("t", list(table_ops))]), ops.DowngradeOps([])
+    )
+
+
+def test_an_unnamed_unique_is_named_alike_and_another_unnamed_constraint_refused() -> None:
+    engine = sa.create_engine("sqlite://")
+    with engine.connect() as conn:
+        conn.execute(sa.text("CREATE TABLE t (a INTEGER, b INTEGER, UNIQUE (a, b), CHECK (a > 0))"))
+        context = MigrationContext.configure(conn)
+        unique = sa.UniqueConstraint("a", "b")
+        sa.Table("t", sa.MetaData(), *_ab(), unique)
+        script = _batch(ops.DropConstraintOp.from_constraint(unique))
+        name_unnamed_keys(context, script)
+        (batch,) = script.upgrade_ops.ops
+        assert isinstance(batch, NamedKeysBatch), batch
+        assert batch.convention == {"uq": "uq_%(table_name)s_%(column_0_N_name)s"}
+        assert batch.ops[0].constraint_name == "uq_t_a_b"
+        assert batch.checks == ("a > 0",)
+
+        # Near misses: a named key is left as Alembic wrote it; an unnamed primary key (which
+        # no convention here names) is refused, in one line naming the table.
+        named = ops.DropConstraintOp("uq_t_a", "t", type_="unique")
+        script = _batch(named)
+        name_unnamed_keys(context, script)
+        assert script.upgrade_ops.ops[0].ops == [named]
+        key = ops.CreatePrimaryKeyOp(None, "t", ["a"])
+        with pytest.raises(UsageError, match=r"^sqlite: table t: .* unnamed primarykey, "):
+            name_unnamed_keys(context, _batch(key))
+    engine.dispose()
+
+
+def _ab() -> list[sa.Column[Any]]:
+    return [sa.Column("a", sa.Integer), sa.Column("b", sa.Integer)]
