@@ -714,6 +714,47 @@ def test_trigger_a_migration_creates_and_a_hand_edit_dropped(project: Project) -
     ]
     assert all(d["hint"].startswith("add it to the database ") for d in triggers)
     assert {d["kind"] for d in report["differences"]} == {"trigger"}  # the function stays
+    # Filed under each database against its chain, which is drift; each chain against its
+    # module is in sync (stranger32 cases 067 and 068: they were filed there, shown drift,
+    # and the database's own comparison was shown in sync).
+    assert _statuses(report) == {
+        ("migrations_sqlite", "schemas/sqlite.py"): "in_sync",
+        ("migrations_postgres", "schemas/postgres.py"): "in_sync",
+        ("migrations_sqlite", "migrations_postgres"): "in_sync",
+        ("sqlite database", "migrations_sqlite"): "drift",
+        ("postgresql database", "migrations_postgres"): "drift",
+    }
+
+    # A trigger added by hand (one that refuses rows) is filed there too.
+    with sqlite3.connect(project.root / "var" / "local.db") as conn:
+        conn.execute(
+            "CREATE TRIGGER no_empty BEFORE INSERT ON profiles WHEN NEW.tier = '' "
+            "BEGIN SELECT RAISE(ABORT, 'empty'); END"
+        )
+    code, report = project.check("--layer", "migrations")
+    added = [d for d in found(report, "trigger") if d["name"] == "no_empty"]
+    assert [(d["right"], d["right_source"]) for d in added] == [
+        (None, "migrations_sqlite at head (scratch database)")
+    ], added
+    assert added[0]["left_source"].startswith("sqlite:"), added
+    assert "or remove it from the database sqlite:" in added[0]["hint"], added
+    assert _statuses(report)[("sqlite database", "migrations_sqlite")] == "drift"
+    assert _statuses(report)[("migrations_sqlite", "schemas/sqlite.py")] == "in_sync"
+
+
+def _statuses(report: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Each migrations comparison's status, a database named by its dialect."""
+
+    def named(label: str) -> str:
+        return {"sqlite": "sqlite database", "postgresql": "postgresql database"}.get(
+            label.split(":")[0].split("+")[0], label
+        )
+
+    return {
+        (named(r["left"]), named(r["right"])): r["status"]
+        for r in report["layers"]
+        if r["name"] == "migrations"
+    }
 
 
 @pytest.fixture(autouse=True)

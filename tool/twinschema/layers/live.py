@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
 from twinschema.hints import live_pair_hints
-from twinschema.layers.pairs import compared, pair_result
+from twinschema.layers.pairs import compared, could_not_look, pair_result
 from twinschema.layers.renamed import renamed_warnings
 from twinschema.layers.sources import Sources
 from twinschema.records import (
@@ -49,7 +49,7 @@ def live_layer(
         comparison.differences, [d for r in results for d in r.differences], models
     )
     pair = LayerResult("live", left.label, right.label, Status.IN_SYNC)
-    return [*results, pair.record(comparison, evaluation)]
+    return [*results, could_not_look(pair.record(comparison, evaluation), evaluation)]
 
 
 def _module_and_database(

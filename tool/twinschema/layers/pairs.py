@@ -84,7 +84,36 @@ def pair_result(
     """The result of comparing ``left`` with ``right`` in layer ``name``: its status follows
     from what the comparer and the evaluation stage found."""
     result = LayerResult(name, left.label, right.label, Status.IN_SYNC)
-    return result.record(*compared(left, right, name, domain, evaluator, fail_on))
+    comparison, evaluation = compared(left, right, name, domain, evaluator, fail_on)
+    return could_not_look(result.record(comparison, evaluation), evaluation)
+
+
+# How ``Evaluator.where`` says a dialect's expressions did not run: never needed, or why its
+# scratch server could not be used.
+NOT_EVALUATED, NOT_NEEDED = "not evaluated: ", "not evaluated: not needed"
+
+
+def could_not_look(result: LayerResult, evaluation: Evaluation | None) -> LayerResult:
+    """``result`` as an error (exit 3) where it found differences while pairs only evaluation
+    can settle went unevaluated because a scratch server could not be used (a refused
+    password, an unreachable server): those differences are the comparer's reading of text
+    that may mean the same, and a check that could not look never passes (stranger32 case
+    077). A function the scratch database lacks leaves the comparer's verdict standing, as
+    does ``--no-evaluate`` (no evaluation asked for)."""
+    if evaluation is None or not evaluation.not_evaluated or result.status != Status.DRIFT:
+        return result
+    unusable = [
+        f"{dialect}: {where.removeprefix(NOT_EVALUATED)}"
+        for dialect, where in sorted(evaluation.where.items())
+        if where.startswith(NOT_EVALUATED) and where != NOT_NEEDED
+    ]
+    if unusable:
+        result.status = Status.ERROR
+        result.message = (
+            f"{evaluation.not_evaluated} pair(s) that only running them can settle were not "
+            f"evaluated ({'; '.join(unusable)}): the differences listed may not be real"
+        )
+    return result
 
 
 def _values_allowance(d: Difference) -> bool:

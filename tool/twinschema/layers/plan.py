@@ -21,6 +21,16 @@ def migrate_command(config: Config, dialect: str) -> str:
     return f"twinschema migrate {side}"
 
 
+def fix_chain_first(chain: str, error: str, migrate_command: str) -> str:
+    """What to do for a database behind its chain when the chain itself fails to upgrade a
+    scratch database to its head (``error``): migrating fails alike, so the failing revision
+    in ``chain`` (its folder) is fixed first (stranger32 case 055)."""
+    return (
+        f"fix the failing revision in {chain} first (upgrading a scratch database to its head "
+        f"fails: {error}), then run `{migrate_command}`"
+    )
+
+
 @dataclass
 class CheckPlan:
     """What a check run needs: configuration, layers, the database URLs of each side."""

@@ -8,9 +8,10 @@ from twinschema import progress
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import BEHIND, chain_state, database_fix
 from twinschema.layers.made_ahead import drop_first, made_ahead, stamp_first, to_stamp
-from twinschema.layers.plan import CheckPlan
+from twinschema.layers.plan import CheckPlan, fix_chain_first
 from twinschema.layers.renamed import rename_first, rename_statement, renames
 from twinschema.model import Schema
+from twinschema.paths import shown
 from twinschema.records import DIALECTS, Side
 from twinschema.records.dialects import database_named
 from twinschema.records.domain import Domain
@@ -106,9 +107,14 @@ class Sources:
             if isinstance(found, Side) and raw is not None:
                 from twinschema.migrations.migrations_renames import chain_at_revision
 
-                at = chain_at_revision(self.plan, dialect, self.options[dialect])
-                if at is not None:
-                    self._first[dialect] = self._first_of(dialect, found, raw, at)
+                built = chain_at_revision(self.plan, dialect, self.options[dialect])
+                if built is not None and built[1] is not None:
+                    folder = self.plan.config.side(dialect).migrations
+                    chain = shown(folder, self.plan.config.root) if folder else "its chain"
+                    fix = self.plan.fix_command(dialect)
+                    self._first[dialect] = fix_chain_first(chain, built[1], fix)
+                elif built is not None:
+                    self._first[dialect] = self._first_of(dialect, found, raw, built[0])
         return self._first[dialect]
 
     def _first_of(self, dialect: str, found: Side, raw: Schema, at: Schema) -> str | None:

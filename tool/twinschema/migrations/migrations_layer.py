@@ -105,12 +105,13 @@ def check_migrations(
         )
         return
     found: dict[str, Chain] = {}
+    after: dict[str, tuple[str | None, list[Difference]]] = {}  # for the state check
     # Each live database's revisions, read once for its state and for live_at_head.
     current: dict[str, tuple[str, ...] | DatabaseError | None] = {}
     for dialect, folder in chains.items():
         assert folder is not None
         current[dialect] = _current_revisions(plan, dialect)
-        found[dialect] = _chain_checks(
+        found[dialect], after[dialect] = _chain_checks(
             sources, domain, (dialect, folder), current[dialect], report, evaluator
         )
     if len(found) == len(DIALECTS):
@@ -119,7 +120,8 @@ def check_migrations(
             parity(found["sqlite"], found["postgresql"], domain),
         )
     for dialect, chain in found.items():
-        state_check(plan, chain, report, current[dialect], partial(sources.first_behind, dialect))
+        first = partial(sources.first_behind, dialect)
+        state_check(plan, chain, report, current[dialect], first, *after[dialect])
 
 
 def _current_revisions(plan: CheckPlan, dialect: str) -> tuple[str, ...] | DatabaseError | None:
@@ -145,10 +147,11 @@ def _chain_checks(
     current: tuple[str, ...] | DatabaseError | None,
     report: Report,
     evaluator: Evaluator | None = None,
-) -> Chain:
+) -> tuple[Chain, tuple[str | None, list[Difference]]]:
     """Heads, drift and round trip of the chain of dialect ``where[0]`` in folder ``where[1]``
     (its run on a scratch database reused while nothing it depends on changed, see
-    ``migrations_cache``); returns the chain, for the parity and state checks."""
+    ``migrations_cache``); returns the chain, and for the state check why it fails to upgrade
+    an empty database to head (None if it does not) and ``objects_at_head``'s findings."""
     plan = sources.plan
     config = plan.config
     dialect, folder = where
@@ -158,7 +161,7 @@ def _chain_checks(
         result = LayerResult(LAYER, chain.label, f"{dialect} metadata", Status.SKIPPED)
         result.message = f"no {dialect} metadata module to compare with"
         report.add(result)
-        return chain
+        return chain, (None, [])
     options = config.reflect_options(dialect)
     metadata = sources.model(dialect)
     label = shown(folder, config.root)
@@ -180,16 +183,20 @@ def _chain_checks(
         chain = read_chain(config, dialect, folder)
         result.status, result.message = Status.ERROR, exc.message
         report.add(result)
-        return chain
+        return chain, (None, [])
     live = live_at_head(sources, chain, current)
     evaluation = Evaluation() if evaluator is not None else None
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
     comparison = Comparison(differences=heads_differences(chain, metadata.label))
-    comparison.differences.extend(
-        run_findings(kept.run, chain, metadata, domain, (options, live, stage))
-    )
+    comparison.differences.extend(run_findings(kept.run, chain, metadata, domain, stage))
+    objects: list[Difference] = []
+    if live is not None and kept.run.first is not None:
+        named, fix = f"{chain.label} at head (scratch database)", f"a revision in {chain.label}"
+        head = Side(make_canonical(kept.run.first, domain), named, fix)
+        objects = objects_at_head(live, head, domain, stage)
     report.add(result, comparison, evaluation)
-    return chain
+    failed = (kept.run.upgrade_error or "") if kept.run.first is None else None
+    return chain, (failed, objects)
 
 
 @contextmanager
@@ -309,14 +316,12 @@ def run_findings(
     chain: Chain,
     metadata: Side,
     domain: Domain | None,
-    context: tuple[ReflectOptions, Side | None, Stage | None],
+    stage: Stage | None,
 ) -> list[Difference]:
-    """The differences a chain's scratch run shows: its head against the metadata (and the
-    objects of ``live``, a database at head), through the evaluation stage when ``stage`` is
-    given; each revision's downgrade against the schema before its upgrade (a linear
-    chain); what the downgrade to base left; the second upgrade against the first. ``context``:
-    the reflection options, ``live`` and ``stage``."""
-    _, live, stage = context
+    """The differences a chain's scratch run shows: its head against the metadata, through the
+    evaluation stage when ``stage`` is given; each revision's downgrade against the schema
+    before its upgrade (a linear chain); what the downgrade to base left; the second upgrade
+    against the first."""
     scratch_label = f"{chain.label} at head (scratch database)"
     if run.first is None:
         doing = "upgrading an empty database to head"
@@ -328,8 +333,6 @@ def run_findings(
         # The chain's head on the left, as the row names them (chain <> module).
         for d in compared_with_stage(head, metadata, domain, stage).differences
     ]
-    if live is not None:
-        differences.extend(objects_at_head(live, head, domain, stage))
     differences.extend(
         step_differences(
             run.steps, chain, metadata.label, lambda s: make_canonical(s, domain), domain

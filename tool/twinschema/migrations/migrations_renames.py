@@ -2,7 +2,9 @@
 an empty scratch database: what a database behind its chain is compared with to find what was
 renamed by hand (``layers.renamed``), which a pending revision naming it by the chain's name
 would fail on. Read only for a database behind its chain (one more upgrade, on a scratch
-database, never on the database checked)."""
+database, never on the database checked), which then goes on to the chain's head: where that
+fails, the pending revisions fail on the database too, whatever it holds (stranger32 case
+055), and migrating it is not the fix."""
 
 from __future__ import annotations
 
@@ -14,12 +16,15 @@ from twinschema.servers import scratch
 from twinschema.sources import reflect_url
 
 
-def chain_at_revision(plan: CheckPlan, dialect: str, options: ReflectOptions) -> Schema | None:
+def chain_at_revision(
+    plan: CheckPlan, dialect: str, options: ReflectOptions
+) -> tuple[Schema, str | None] | None:
     """The schema ``dialect``'s chain builds up to the one revision its live database is at,
-    read as ``options`` read that database, empty when it is at base (no scratch database
-    needed: the chain has made nothing yet); None when the database is at head, on several
-    branches, or when the chain or the database cannot be read (the migrations layer says why)
-    or the upgrade fails."""
+    read as ``options`` read that database, and why upgrading it on from there to the chain's
+    head fails (None when it does not); empty when it is at base (no scratch database needed:
+    the chain has made nothing yet; whether its upgrade fails is not tried there); None when the
+    database is at head, on several branches, or when the chain or the database cannot be read
+    (the migrations layer says why) or the upgrade to that revision fails."""
     config = plan.config
     url = plan.urls.get(dialect)
     if url is None or config.side(dialect).migrations is None:
@@ -43,7 +48,7 @@ def chain_at_revision(plan: CheckPlan, dialect: str, options: ReflectOptions) ->
     except Exception:  # Alembic imports each revision module here: whatever the user's code raises
         return None
     if not current and heads:  # at base: adopted without ``init --stamp`` (stranger32 case 073)
-        return Schema(dialect, {})
+        return Schema(dialect, {}), None
     if len(current) != 1 or current[0] in heads:
         return None
     try:
@@ -54,7 +59,8 @@ def chain_at_revision(plan: CheckPlan, dialect: str, options: ReflectOptions) ->
         with scratch.empty_database(config, dialect, plan.scratch_url) as built:
             if run_step(config, (dialect, built), "upgrade", current[0]) is not None:
                 return None
-            return reflect_url(built, options)
+            at = reflect_url(built, options)
+            return at, run_step(config, (dialect, built), "upgrade", "heads")
     except unreadable:
         return None
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
-from twinschema.layers.plan import CheckPlan, migrate_command
+from twinschema.layers.plan import CheckPlan, fix_chain_first, migrate_command
 from twinschema.migrations import VERSION_TABLE
 from twinschema.migrations.migrations_chain import LAYER, STATE, Chain
 from twinschema.records import Comparison, Difference, LayerResult, Report, Status
@@ -90,11 +90,18 @@ def state_check(
     report: Report,
     current: tuple[str, ...] | DatabaseError | None,
     first: Callable[[], str | None] = lambda: None,
+    broken: str | None = None,
+    at_head: Sequence[Difference] = (),
 ) -> None:
     """``migration_state``: the live database (``current``: the revisions it is at, why they
     could not be read, None when it is not configured) at its chain's head. ``first``, read
     only for a database behind its chain: what to do before migrating it, where it holds
-    objects renamed or made by hand that a pending revision fails on (``Sources.first_behind``)."""
+    objects renamed or made by hand that a pending revision fails on (``Sources.first_behind``).
+    ``broken``: why the chain itself fails to upgrade a scratch database to its head (then
+    migrating a database behind it fails too, and the hint says to fix the chain first).
+    ``at_head``: the objects of a database at head that its chain lacks or has otherwise
+    (views, triggers, functions, sequences: no metadata module holds them), filed here, under
+    this database against its chain."""
     dialect = chain.dialect
     url = plan.urls.get(dialect)
     if url is None or current is None:
@@ -115,9 +122,11 @@ def state_check(
     # revision, and ``first`` finds nothing). A chain of several heads is merged first, whatever
     # the database holds: neither migrate nor stamp takes it.
     before = first() if found and len(chain.heads) == 1 else None
+    if found and broken is not None and not _unknown(chain, current):
+        before = fix_chain_first(chain.label, broken, fix or fix_command(chain))
     if before:
         found = [replace(d, hint=before) for d in found]
-    report.add(result, Comparison(differences=found))
+    report.add(result, Comparison(differences=[*found, *at_head]))
 
 
 def current_revisions(
@@ -181,8 +190,7 @@ def state_differences(
     fix = fix or fix_command(chain)
     at = ", ".join(current) or "base"
     heads = ", ".join(chain.heads) or "base"
-    known = set().union(*(chain.ancestors(head) for head in chain.heads)) if chain.heads else set()
-    unknown = [rev for rev in current if rev not in known]
+    unknown = _unknown(chain, current)
     if unknown:
         message = (
             f"{label} is at {at}, ahead of {chain.label} (head {heads}): it does not know "
@@ -216,6 +224,12 @@ def state_differences(
             right_source=chain.label,
         )
     ]
+
+
+def _unknown(chain: Chain, current: Sequence[str]) -> list[str]:
+    """The revisions of ``current`` that the chain does not know (the database is ahead)."""
+    known = set().union(*(chain.ancestors(head) for head in chain.heads)) if chain.heads else set()
+    return [rev for rev in current if rev not in known]
 
 
 def fix_command(chain: Chain) -> str:

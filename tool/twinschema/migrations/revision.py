@@ -56,7 +56,7 @@ from twinschema.migrations.revision_identity import (
     drop_mysql_only_keywords,
     fix_identity_alterations,
 )
-from twinschema.migrations.revision_sqlite import native_drop_columns
+from twinschema.migrations.revision_sqlite import name_unnamed_keys, native_drop_columns
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.servers import scratch
@@ -349,6 +349,7 @@ def _autogenerate(
                 drop_mysql_only_keywords(script)
             if dialect == "sqlite":
                 native_drop_columns(context, script)
+                name_unnamed_keys(context, script)
 
     with connect(Target(dialect, parse_url(url))) as connection:
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())

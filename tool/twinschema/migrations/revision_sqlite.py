@@ -16,7 +16,10 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
+from alembic.autogenerate import renderers
 from alembic.operations import ops
+
+from twinschema.errors import UsageError
 
 
 def native_drop_columns(context: Any, script: Any) -> None:
@@ -68,3 +71,92 @@ def _named_by_anything(table: sa.Table | None, column: str) -> bool:
             texts.append(str(computed.sqltext))
         texts.extend(fk.target_fullname for fk in other.foreign_keys)
     return any(word.search(text) for text in texts)
+
+
+# Names for the keys a SQLite batch reflects without one (stranger32 case 055). SQLite keeps a
+# foreign key or UNIQUE without a name (``init`` writes one so), and a batch can drop or make
+# a constraint only by name: Alembic renders a changed key as ``drop_constraint(None, ...)``
+# and ``create_foreign_key(None, ...)``, which fail at migrate ("Constraint must have a
+# name"). Alembic's way out is a naming convention for the batch's reflection: each unnamed
+# key of the copied table is named by it, so the old key is dropped, and the new one made, by
+# that name. Names are not compared (``ForeignKey.name``), so the module may keep its keys
+# unnamed. The batch copies the table from its reflection, which leaves out its unnamed CHECKs:
+# those the table holds at the chain's head are passed back in ``table_args``.
+CONVENTION = {
+    "foreignkey": ("fk", "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s"),
+    "unique": ("uq", "uq_%(table_name)s_%(column_0_N_name)s"),
+}
+
+
+class NamedKeysBatch(ops.ModifyTableOps):
+    """A batch block rendered with ``naming_convention=`` (``convention``), and the table's
+    unnamed CHECKs (``checks``, their SQL) in ``table_args=``: see CONVENTION."""
+
+    def __init__(
+        self, table_ops: ops.ModifyTableOps, convention: dict[str, str], checks: tuple[str, ...]
+    ) -> None:
+        super().__init__(table_ops.table_name, table_ops.ops, schema=table_ops.schema)
+        self.convention = convention
+        self.checks = checks
+
+
+@renderers.dispatch_for(NamedKeysBatch)
+def _render_named_keys_batch(autogen_context: Any, op: NamedKeysBatch) -> list[str]:
+    plain = ops.ModifyTableOps(op.table_name, op.ops, schema=op.schema)
+    lines: list[str] = list(renderers.dispatch(plain)(autogen_context, plain))
+    tail = ") as batch_op:"
+    assert lines and lines[0].endswith(tail), lines
+    args = "".join(f"sa.CheckConstraint({check!r}), " for check in op.checks)
+    table_args = f", table_args=({args.rstrip()})" if op.checks else ""
+    lines[0] = f"{lines[0][: -len(tail)]}, naming_convention={op.convention!r}{table_args}{tail}"
+    return lines
+
+
+def name_unnamed_keys(context: Any, script: Any) -> None:
+    """Give each unnamed foreign key or UNIQUE a SQLite batch block drops or makes, in a
+    MigrationScript's upgrade and downgrade, the name CONVENTION gives it, and render the block
+    with that convention and the table's unnamed CHECKs at the chain's head (``context``'s
+    database; see CONVENTION). Any other constraint without a name is refused."""
+    inspector = sa.inspect(context.connection)
+    for container in (*script.upgrade_ops_list, *script.downgrade_ops_list):
+        container.ops = [_named(table_ops, inspector) for table_ops in container.ops]
+
+
+def _named(table_ops: Any, inspector: Any) -> Any:
+    if not isinstance(table_ops, ops.ModifyTableOps):
+        return table_ops
+    convention: dict[str, str] = {}
+    for op in table_ops.ops:
+        if not isinstance(op, ops.DropConstraintOp | ops.AddConstraintOp):
+            continue
+        if getattr(op, "constraint_name", None):
+            continue
+        made = op._reverse if isinstance(op, ops.DropConstraintOp) else op
+        kind = op.constraint_type
+        name = _convention_name(table_ops.table_name, made)
+        if kind not in CONVENTION or name is None:
+            raise UsageError(
+                f"sqlite: table {table_ops.table_name}: the revision would drop or make an "
+                f"unnamed {kind or 'constraint'}, which a SQLite batch cannot do; give it a "
+                "name in the SQLite metadata module, or write this step of the revision by hand"
+            )
+        token, pattern = CONVENTION[kind]
+        convention[token] = pattern
+        setattr(op, "constraint_name", name)  # noqa: B010 (AddConstraintOp declares none)
+    if not convention:
+        return table_ops
+    checks = tuple(
+        str(check["sqltext"])
+        for check in inspector.get_check_constraints(table_ops.table_name, table_ops.schema)
+        if not check.get("name")
+    )
+    return NamedKeysBatch(table_ops, convention, checks)
+
+
+def _convention_name(table: str, made: Any) -> str | None:
+    """The name CONVENTION gives the key ``made`` (the op that makes it) on ``table``."""
+    if isinstance(made, ops.CreateForeignKeyOp):
+        return f"fk_{table}_{'_'.join(made.local_cols)}_{made.referent_table}"
+    if isinstance(made, ops.CreateUniqueConstraintOp):
+        return f"uq_{table}_{'_'.join(made.columns)}"
+    return None
