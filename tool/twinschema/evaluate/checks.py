@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes, stored_rows, unscaled_values
+from twinschema.evaluate import completions, probes, stored_rows, unscaled_values
 from twinschema.evaluate.context import (
     StageContext,
     enum_order,
@@ -83,6 +83,17 @@ def run_on_probes(
     st.result.evaluated += counted
     stored = both if not_null_test else stored_rows.accepted_by_table(st, table, tried, both)
     witness = next(iter(partings(st, table, tried, (ltext, rtext), stored)), None)
+    if witness is None and wide != (ltext, rtext):  # rows parted on, completed to be stored
+        narrow = probe_rows(st, table, ltext, rtext, counted=False)
+        judged = accept_vectors(narrow, ltext, rtext, errors_reject) if narrow else []
+        parted = [row for row, a, b in judged if a != b]
+        more = completions.rows(st, table, found, narrow, parted) if narrow else None
+        if more is not None:
+            more = nulls_where_both_allow(st, table, more)
+            judged = accept_vectors(more, ltext, rtext, errors_reject)
+            stored = stored_rows.accepted_by_table(st, table, more, judged)
+            witness = next(iter(partings(st, table, more, (ltext, rtext), stored)), None)
+            tried = more if witness is not None else tried
     return ProbeRun(tried, len(both), witness)
 
 

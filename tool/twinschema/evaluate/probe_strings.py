@@ -45,6 +45,12 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         found += [f for f in (s.translate(t) for t in _FOLDING) if f != s]
         if any(c in s for c in "%_\\"):
             found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
+        # What a LIKE pattern matches with its wildcards filled by a letter at either end of
+        # the alphabet, in each case: SQLite's LIKE ignores ASCII case, and another CHECK on the
+        # column may keep the bare pattern out ('Az' passes > 'Ab' where 'A' does not).
+        for fill in ("z", "a") if any(c in s for c in "%_") else ():
+            text = s.replace("%", fill).replace("_", fill)
+            found += [text, text.upper(), text.capitalize(), text.swapcase()]
         # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
         # letter case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not ('A%').
         for escape in escapes:
@@ -56,8 +62,9 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     for n in lengths:
         found += ["x" * n, "x" * (n + 1), "x" * max(n - 1, 0)]
         # n characters and a space or a literal beyond them (trim, replace), and n characters
-        # of two bytes each (length against octet_length)
-        found += ["x" * n + " ", " " + "x" * n, "é" * n]
+        # of two bytes each (length against octet_length), in each case (SQLite's lower() and
+        # upper() keep 'ÉÉÉ', PostgreSQL's do not)
+        found += ["x" * n + " ", " " + "x" * n, "é" * n, "É" * n]
         found += ["x" * n + s for s in strings if s]
     # Blanks on one end only and on both: trim, ltrim and rtrim each keep another text.
     found += ["", " ", "a", " a", "a ", " a ", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12"]

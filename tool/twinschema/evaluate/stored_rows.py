@@ -173,9 +173,10 @@ def sharing(side_of: Side, table: str, columns: set[str]) -> set[str]:
 def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
     """Two CHECK texts to make probe rows for, each joined by its side's CHECKs over the
     columns the two read and those that share one with them (``sharing``, on both sides until
-    none is added): every column a table judges such a row by then gets values, and
-    ``accepted_by_table`` runs those CHECKs too (``CHECK (a > 5 AND b > 0)`` refuses a = 1
-    whatever b holds). The texts as they are where no column is added."""
+    none is added): every column a table judges such a row by then gets values, from those
+    CHECKs' literals too (``length(c0) = 3`` beside ``lower(c0) = c0``: 'ÉÉÉ', three letters
+    SQLite's lower() keeps), and ``accepted_by_table`` runs those CHECKs too (``CHECK (a > 5
+    AND b > 0)`` refuses a = 1 whatever b holds). The texts as they are where no CHECK joins."""
     sides = (st.left, st.right)
     reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
     if reads[0] is None or reads[1] is None:
@@ -184,8 +185,6 @@ def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[
     columns = read
     while (wider := sharing(st.right, table, sharing(st.left, table, columns))) != columns:
         columns = wider
-    if columns == read:
-        return texts
     joined = [checks_within(s, table, columns) for s in sides]
     left, right = (
         t if j == "TRUE" else f"({t}) AND {j}" for t, j in zip(texts, joined, strict=True)
