@@ -41,7 +41,10 @@ def rows(
     for row in parted[:PARTED]:
         for fill in _fills(st, table, wide, [at[n] for n in extra]):
             full: list[Any] = [None] * len(wide.names)
-            for name, value in (*zip(narrow.names, row), *zip(extra, fill)):
+            for name, value in (
+                *zip(narrow.names, row, strict=True),
+                *zip(extra, fill, strict=True),
+            ):
                 full[at[name]] = value
             completed.append(tuple(full))
     return replace(wide, rows=tuple(completed))
