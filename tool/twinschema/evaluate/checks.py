@@ -23,7 +23,7 @@ from twinschema.evaluate.context import (
     probe_count,
     scale_reasons,
 )
-from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
+from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.evaluate.values import look_alikes, probe_text
@@ -35,21 +35,6 @@ def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], sai
     """``witness (a, b) = (1, NULL): <said>``."""
     values = ", ".join(probe_text(v) for v in row)
     return f"witness ({', '.join(names)}) = ({values}){look_alikes(row)}: {said}"
-
-
-def accept_vectors(
-    found: ProbeSet, ltext: str, rtext: str, errors_reject: bool = False
-) -> list[tuple[tuple[Any, ...], bool, bool]]:
-    """The rows both sides gave a verdict on, with each side's (True: the CHECK accepts it;
-    ``errors_reject``: see ``Backend.try_rows``)."""
-    lb, rb = found.backends
-    lgot = lb.try_rows(found.left, ltext, found.rows, errors_reject)
-    rgot = rb.try_rows(found.right, rtext, found.rows, errors_reject)
-    return [
-        (row, a, b)
-        for row, a, b in zip(found.rows, lgot, rgot, strict=True)
-        if a is not None and b is not None
-    ]
 
 
 @dataclass(frozen=True)
@@ -84,16 +69,8 @@ def run_on_probes(
     stored = both if not_null_test else stored_rows.accepted_by_table(st, table, tried, both)
     witness = next(iter(partings(st, table, tried, (ltext, rtext), stored)), None)
     if witness is None and wide != (ltext, rtext):  # rows parted on, completed to be stored
-        narrow = probe_rows(st, table, ltext, rtext, counted=False)
-        judged = accept_vectors(narrow, ltext, rtext, errors_reject) if narrow else []
-        parted = [row for row, a, b in judged if a != b]
-        more = completions.rows(st, table, found, narrow, parted) if narrow else None
-        if more is not None:
-            more = nulls_where_both_allow(st, table, more)
-            judged = accept_vectors(more, ltext, rtext, errors_reject)
-            stored = stored_rows.accepted_by_table(st, table, more, judged)
-            witness = next(iter(partings(st, table, more, (ltext, rtext), stored)), None)
-            tried = more if witness is not None else tried
+        completed = completions.witness(st, table, found, (ltext, rtext), errors_reject)
+        tried, witness = completed or (tried, None)
     return ProbeRun(tried, len(both), witness)
 
 
@@ -307,30 +284,37 @@ def _pairs_within(
     st: StageContext, table: str, lefts: list[Difference], rights: list[Difference]
 ) -> list[tuple[Difference, Difference]]:
     """Pairs of CHECKs over the same columns: the one on each side; else, of a few on each
-    side, those no probe row parts (``c0 > 7.25`` and ``c0 < 20.5`` on both sides, whose
-    canonical forms an integer column tells apart across dialects), then the one left on each
-    side. Several left on both sides stay CHECKs on one side each."""
+    side, those written alike, then those no probe row parts by themselves (not through the
+    table's other CHECKs, which make any two of one conjunction alike), then the one left on
+    each side (``c0 > 7.25`` and ``c0 < 20.5``, which an integer column's canonical forms tell
+    apart across dialects). Several left on both sides stay CHECKs on one side each."""
     if len(lefts) == len(rights) == 1:
         return [(lefts[0], rights[0])]
     if not lefts or not rights or max(len(lefts), len(rights)) > _PAIRED_WITHIN:
         return []
     lt, _ = find(st.left, table, "")
     rt, _ = find(st.right, table, "")
+    texts = {id(d): check_text(lt, d.left) for d in lefts}
+    texts |= {id(d): check_text(rt, d.right) for d in rights}
+
+    def written(d: Difference) -> str:  # letter case and spacing aside
+        return " ".join((d.left or d.right or "").lower().split())
+
+    def alike(ld: Difference, rd: Difference) -> bool:
+        ltext, rtext = texts[id(ld)], texts[id(rd)]
+        found = probe_rows(st, table, ltext, rtext, counted=False) if ltext and rtext else None
+        judged = accept_vectors(found, ltext, rtext, True) if found and ltext and rtext else []
+        return telling(judged) and all(a == b for _, a, b in judged)
+
     pairs: list[tuple[Difference, Difference]] = []
     rest = list(rights)
-    for ld in lefts:
-        ltext = check_text(lt, ld.left)
-        for rd in rest:
-            rtext = check_text(rt, rd.right)
-            if ltext is None or rtext is None:
-                continue
-            run = run_on_probes(st, table, ltext, rtext, True, counted=False)
-            if run is not None and run.witness is None:
-                pairs.append((ld, rd))
-                rest.remove(rd)
-                break
-    paired = {id(ld) for ld, _ in pairs}
-    left_over = [ld for ld in lefts if id(ld) not in paired]
+    for same in (lambda ld, rd: written(ld) == written(rd), alike):
+        for ld in [ld for ld in lefts if all(ld is not p for p, _ in pairs)]:
+            twin = next((rd for rd in rest if same(ld, rd)), None)
+            if twin is not None:
+                pairs.append((ld, twin))
+                rest.remove(twin)
+    left_over = [ld for ld in lefts if all(ld is not p for p, _ in pairs)]
     if len(left_over) == len(rest) == 1:
         pairs.append((left_over[0], rest[0]))
     return pairs

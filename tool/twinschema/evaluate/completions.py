@@ -18,8 +18,33 @@ from typing import Any
 
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.crossed_rows import cross
-from twinschema.evaluate.probe_sets import ProbeSet
-from twinschema.evaluate.stored_rows import checks_within
+from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
+from twinschema.evaluate.stored_rows import (
+    Parting,
+    accepted_by_table,
+    checks_within,
+    nulls_where_both_allow,
+    partings,
+)
+
+
+def witness(
+    st: StageContext, table: str, wide: ProbeSet, texts: tuple[str, str], errors_reject: bool
+) -> tuple[ProbeSet, Parting] | None:
+    """The first row on which the CHECKs ``texts`` part, completed (``rows``) so that the
+    accepting side's table stores it, with the rows it is one of; None when there is none."""
+    narrow = probe_rows(st, table, *texts, counted=False)
+    judged = accept_vectors(narrow, *texts, errors_reject) if narrow else []
+    parted = [row for row, a, b in judged if a != b]
+    more = rows(st, table, wide, narrow, parted) if narrow else None
+    if more is None:
+        return None
+    more = nulls_where_both_allow(st, table, more)
+    judged = accept_vectors(more, *texts, errors_reject)
+    stored = accepted_by_table(st, table, more, judged)
+    found = next(iter(partings(st, table, more, texts, stored)), None)
+    return (more, found) if found is not None else None
+
 
 # At most this many rows the pair parts on are completed, each with at most this many
 # combinations of the other columns' values.

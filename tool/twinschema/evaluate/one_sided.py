@@ -14,9 +14,9 @@ judgements.
 from __future__ import annotations
 
 from twinschema.evaluate import probes
-from twinschema.evaluate.checks import accept_vectors, check_text, witness_text
+from twinschema.evaluate.checks import check_text, witness_text
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.probe_sets import probe_rows
+from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
     checks_within,
     nulls_where_both_allow,

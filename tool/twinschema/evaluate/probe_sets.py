@@ -166,3 +166,18 @@ def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
 def precision(left: Column, right: Column) -> int | None:
     """The declared NUMERIC precision of a column, the left side's first."""
     return left.type.precision if left.type.precision is not None else right.type.precision
+
+
+def accept_vectors(
+    found: ProbeSet, ltext: str, rtext: str, errors_reject: bool = False
+) -> list[tuple[tuple[Any, ...], bool, bool]]:
+    """The rows both sides gave a verdict on, with each side's (True: the CHECK accepts it;
+    ``errors_reject``: see ``Backend.try_rows``)."""
+    lb, rb = found.backends
+    lgot = lb.try_rows(found.left, ltext, found.rows, errors_reject)
+    rgot = rb.try_rows(found.right, rtext, found.rows, errors_reject)
+    return [
+        (row, a, b)
+        for row, a, b in zip(found.rows, lgot, rgot, strict=True)
+        if a is not None and b is not None
+    ]

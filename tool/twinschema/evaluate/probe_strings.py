@@ -46,9 +46,10 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         if any(c in s for c in "%_\\"):
             found += [s.replace("\\", ""), "a" + s.replace("%", "").replace("_", "") + "b"]
         # What a LIKE pattern matches with its wildcards filled by a letter at either end of
-        # the alphabet, in each case: SQLite's LIKE ignores ASCII case, and another CHECK on the
-        # column may keep the bare pattern out ('Az' passes > 'Ab' where 'A' does not).
-        for fill in ("z", "a") if any(c in s for c in "%_") else ():
+        # the alphabet, in each case, and by one SQLite's lower() and upper() keep: SQLite's
+        # LIKE ignores ASCII case, and another CHECK on the column may keep the bare pattern
+        # out ('Az' passes > 'Ab' where 'A' does not; 'xÉ' passes LIKE 'x%' where 'É' does not).
+        for fill in ("z", "a", "É") if any(c in s for c in "%_") else ():
             text = s.replace("%", fill).replace("_", fill)
             found += [text, text.upper(), text.capitalize(), text.swapcase()]
         # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
