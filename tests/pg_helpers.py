@@ -427,3 +427,23 @@ def generate_chinook_keys(db_url: str) -> None:
                 )
     finally:
         engine.dispose()
+
+
+@contextmanager
+def project_copy(prefix: str, pyproject: str, copied: tuple[str, ...]) -> Iterator[Path]:
+    """A copy of this project's ``copied`` files with ``pyproject`` as its pyproject.toml, outside
+    pytest's basetemp (the embedded server's unprivileged user must reach ``var/pg``); its
+    embedded server stopped and the folder removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    for name in copied:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, folder / name)
+    (folder / "pyproject.toml").write_text(pyproject)
+    try:
+        yield folder
+    finally:
+        embedded.stop(folder / "var" / "pg")
+        shutil.rmtree(folder, ignore_errors=True)

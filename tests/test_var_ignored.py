@@ -6,18 +6,15 @@ to git). On a real git repository, with the real commands."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg_helpers import clean_env, invoke_cli
+from pg_helpers import clean_env, invoke_cli, project_copy
 
 from twinschema.paths import make_kept_folder
-from twinschema.servers import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("schemas", "migrations_sqlite", "migrations_postgres", "domain.yaml")
@@ -41,20 +38,9 @@ migrations = "migrations_postgres"
 def project() -> Iterator[Path]:
     """A git repository holding a copy of this project, outside pytest's basetemp (the embedded
     server's unprivileged user must reach ``var/pg``)."""
-    folder = Path(tempfile.mkdtemp(prefix="twinschema-var-"))
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, folder / name)
-    (folder / "pyproject.toml").write_text(PYPROJECT)
-    subprocess.run(["git", "init", "-q", str(folder)], check=True)
-    try:
+    with project_copy("twinschema-var-", PYPROJECT, COPIED) as folder:
+        subprocess.run(["git", "init", "-q", str(folder)], check=True)
         yield folder
-    finally:
-        embedded.stop(folder / "var" / "pg")
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def untracked(project: Path) -> list[str]:

@@ -20,10 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import yaml
-from pg_helpers import clean_env, invoke_cli
+from pg_helpers import clean_env, invoke_cli, project_copy
 
 from twinschema.servers import embedded
 from twinschema.urls import parse_url, redact
@@ -62,19 +60,8 @@ migrations = "migrations_postgres"
 def project() -> Iterator[Path]:
     """A copy of this project without ``url_env``, outside pytest's basetemp (the embedded
     server's unprivileged user must reach ``var/pg``)."""
-    folder = Path(tempfile.mkdtemp(prefix="twinschema-which-"))
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, folder / name)
-    (folder / "pyproject.toml").write_text(PYPROJECT)
-    try:
+    with project_copy("twinschema-which-", PYPROJECT, COPIED) as folder:
         yield folder
-    finally:
-        embedded.stop(folder / "var" / "pg")
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def env(pg_server: str, **variables: str) -> dict[str, str]:
