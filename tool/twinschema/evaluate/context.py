@@ -41,6 +41,9 @@ class StageContext:
         """Record where ``dialects``' expressions ran (or why they could not)."""
         for dialect in dialects:
             self.result.where[dialect] = self.ev.where(dialect)
+            why = self.ev.unavailable(dialect)
+            if why is not None:
+                self.result.unusable[dialect] = why
 
     def side_name(self, side: str) -> str:
         """How a witness names ``side``: its dialect across dialects, else its source, as every

@@ -60,6 +60,9 @@ class Evaluation:
     # True when ``[tool.twinschema] fail_on`` lists value_compatibility: values not probed then
     # make the comparison an error (exit 3), not a silent pass.
     values_required: bool = False
+    # The dialects whose expressions could not run, each with why (no scratch server, a refused
+    # password): the pairs left unevaluated there are the comparer's reading of text alone.
+    unusable: dict[str, str] = field(default_factory=dict)
 
 
 class Evaluator:
@@ -127,6 +130,10 @@ class Evaluator:
         if found is not None:
             return found.where
         return "not evaluated: " + self._unavailable.get(dialect, "not needed")
+
+    def unavailable(self, dialect: str) -> str | None:
+        """Why ``dialect``'s expressions could not run; None when they could (or never had to)."""
+        return None if dialect in self._backends else self._unavailable.get(dialect)
 
     def single(self, dialect: str, expression: str, column: Column) -> Verdict:
         """The class of what ``expression`` gives as the default of a column of this type (a

@@ -88,11 +88,6 @@ def pair_result(
     return could_not_look(result.record(comparison, evaluation), evaluation)
 
 
-# How ``Evaluator.where`` says a dialect's expressions did not run: never needed, or why its
-# scratch server could not be used.
-NOT_EVALUATED, NOT_NEEDED = "not evaluated: ", "not evaluated: not needed"
-
-
 def could_not_look(result: LayerResult, evaluation: Evaluation | None) -> LayerResult:
     """``result`` as an error (exit 3) where it found differences while pairs only evaluation
     can settle went unevaluated because a scratch server could not be used (a refused
@@ -102,11 +97,7 @@ def could_not_look(result: LayerResult, evaluation: Evaluation | None) -> LayerR
     does ``--no-evaluate`` (no evaluation asked for)."""
     if evaluation is None or not evaluation.not_evaluated or result.status != Status.DRIFT:
         return result
-    unusable = [
-        f"{dialect}: {where.removeprefix(NOT_EVALUATED)}"
-        for dialect, where in sorted(evaluation.where.items())
-        if where.startswith(NOT_EVALUATED) and where != NOT_NEEDED
-    ]
+    unusable = [f"{dialect}: {why}" for dialect, why in sorted(evaluation.unusable.items())]
     if unusable:
         result.status = Status.ERROR
         result.message = (
