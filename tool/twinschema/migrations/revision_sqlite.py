@@ -131,7 +131,10 @@ def _named(table_ops: Any, inspector: Any) -> Any:
             continue
         if getattr(op, "constraint_name", None):
             continue
-        made = op._reverse if isinstance(op, ops.DropConstraintOp) else op
+        try:  # the op that makes the key a drop drops (public: ``reverse()``)
+            made = op.reverse() if isinstance(op, ops.DropConstraintOp) else op
+        except ValueError:  # a drop Alembic knows nothing more of
+            made = None
         kind = op.constraint_type
         name = _convention_name(table_ops.table_name, made)
         if kind not in CONVENTION or name is None:
