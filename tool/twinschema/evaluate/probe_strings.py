@@ -38,7 +38,7 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
         # Ending as the literal (substr from the end), and a LIKE pattern's text without its
         # wildcards or without its backslashes (where PostgreSQL's escape and SQLite part).
-        found += ["x" + s]
+        found += ["x" + s, s + "É"]  # and a letter SQLite's lower() keeps after it ('xÉ')
         # The literal with a letter spelled by another character whose case folds onto it
         # (``FOLDS_ONTO``: the Kelvin sign's lower() is 'k' on PostgreSQL; SQLite's lower(),
         # upper() and NOCASE fold ASCII only): 'oK' is lower(s) = 'ok' on one, not the other.
@@ -52,6 +52,7 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         for fill in ("z", "a", "É") if any(c in s for c in "%_") else ():
             text = s.replace("%", fill).replace("_", fill)
             found += [text, text.upper(), text.capitalize(), text.swapcase()]
+            found.append(text[:1] + text[1:].upper())  # 'aZC' passes > 'B', 'AZC' does not
         # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
         # letter case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not ('A%').
         for escape in escapes:
