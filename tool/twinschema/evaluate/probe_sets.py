@@ -88,7 +88,7 @@ def _rows(
             stepped = date_steps.values(kind, *moved)
             column_values = list(dict.fromkeys([None, *stepped, *column_values]))
         if ldialect == rdialect:
-            column_values += _stores(ldialect, kind, own, strings)
+            column_values += _stores(ldialect, kind, own, strings, numbers)
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):
@@ -111,12 +111,14 @@ def _rows(
 
 
 def _stores(
-    dialect: str, kind: str | None, lengths: tuple[int, ...], strings: Sequence[str] = ()
-) -> list[Any]:
+    dialect: str, kind: str | None, lengths: tuple[int, ...], strings: Sequence[str] = (),
+    numbers: Sequence[Decimal] = (),
+) -> list[Any]:  # fmt: skip
     """Values a column of ``dialect`` stores as they are where another dialect's column would
     refuse or change them, probed between two sources of that dialect (across dialects they
     are ``crossing``'s warnings). SQLite's (PostgreSQL's types hold what they declare): 2^63 and
-    fractions (0.5 passes x > 0, not x >= 1) in an INTEGER column, a REAL that
+    fractions (0.5 passes x > 0, not x >= 1; each whole literal's half either side, 9.5 for
+    x < 10 against x <= 9) in an INTEGER column, a REAL that
     9223372036854775807 + 1 also gives, and text there ('a' + 0
     and 'b' + 0 are both 0); a blob and the text of its bytes in a text or BLOB column (X'6162'
     and 'ab' are one key under CAST(s AS TEXT) only), the bytes of each string literal
@@ -127,8 +129,9 @@ def _stores(
     '2024-01-01 10:00', which julianday() puts before)."""
     if dialect != "sqlite":
         return []
-    if kind in ("integer", "bigint", "smallint"):  # and a fraction, which INTEGER keeps
-        return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5]
+    if kind in ("integer", "bigint", "smallint"):  # and fractions, which INTEGER keeps
+        halves = [float(n) + d for n in numbers if n == int(n) for d in (0.5, -0.5)]
+        return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5, *halves]
     if kind in ("numeric", "float"):
         return [float(2**63), -float(2**63), "a", "b"]
     if kind == "bytes":
