@@ -92,6 +92,8 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         + "; past a double's range it is Inf on SQLite, an error on PostgreSQL",
         "Acos": _MATH % "acos outside -1..1",
         "Asin": _MATH % "asin outside -1..1",
+        "Acosh": _MATH % "acosh below 1",
+        "Atanh": _MATH % "atanh outside -1..1",
         "Chr": "char(0) is a NUL character on SQLite, chr(0) an error on PostgreSQL (and a "
         "negative or too large code is '' or NULL on SQLite, an error on PostgreSQL)",
     }
