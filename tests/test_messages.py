@@ -222,13 +222,16 @@ def test_a_witness_string_is_whole_up_to_60_characters(
 
 
 def test_probe_text_shows_what_it_shortens() -> None:
-    """Quotes doubled as SQL writes them; a long string other than one repeated character is
-    described by its length and its first 40 characters."""
+    """Quotes doubled as SQL writes them; a long string of a few runs is described run by run
+    (the trailing space that parts two CHECKs shows: stranger33), another by its length, its
+    first 40 characters and its last 10."""
     assert probe_text("it's") == "'it''s'"
     assert probe_text("2026-12-01 10:00:00") == "'2026-12-01 10:00:00'"
     assert probe_text("ab" * 30) == "'" + "ab" * 30 + "'"
+    assert probe_text("x" * 60 + " ") == "<'x' repeated 60 times, then ' '>"
     long = "ab" * 40
-    assert probe_text(long) == f"<a 80-character string starting '{'ab' * 20}...'>"
+    shown = f"<a 80-character string starting '{'ab' * 20}...' and ending '...{'ab' * 5}'>"
+    assert probe_text(long) == shown
     assert probe_text(None) == "NULL" and probe_text(1.5) == "1.5"
 
 

@@ -13,6 +13,7 @@ INTEGER column and PostgreSQL's ``0`` are one value.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 import unicodedata
@@ -354,21 +355,30 @@ def _show(value: Any) -> str:
 # a longer one is described instead, saying it is shortened, with its first ``_SHOWN_HEAD``.
 SHOWN_WHOLE = 60
 _SHOWN_HEAD = 40
+_SHOWN_TAIL = 10
+
+
+def _run(char: str, count: int) -> str:
+    quoted = visible_sql(_quoted(char))
+    return quoted if count == 1 else f"{quoted} repeated {count} times"
 
 
 def probe_text(value: Any) -> str:
     """A probe value as a witness shows it: a string quoted as SQL writes it, whole up to
     ``SHOWN_WHOLE`` characters; a longer one described as such (``<'x' repeated 101 times>``,
-    ``<a 300-character string starting 'abc...'>``), never cut silently."""
+    ``<'x' repeated 60 times, then ' '>``, ``<a 300-character string starting 'abc...' and
+    ending '...xyz'>``), never cut silently."""
     if value is None:
         return "NULL"
     if isinstance(value, str):
         if len(value) <= SHOWN_WHOLE:
             return visible_sql(_quoted(value))
-        if len(set(value)) == 1:
-            return f"<{visible_sql(_quoted(value[0]))} repeated {len(value)} times>"
+        runs = [(c, len(list(group))) for c, group in itertools.groupby(value)]
+        if len(runs) <= 3:  # 'x' 60 times then a space: the space is what parts (trim, length)
+            return "<" + ", then ".join(_run(c, n) for c, n in runs) + ">"
         head = visible_sql(_quoted(value[:_SHOWN_HEAD] + "..."))
-        return f"<a {len(value)}-character string starting {head}>"
+        tail = visible_sql(_quoted("..." + value[-_SHOWN_TAIL:]))
+        return f"<a {len(value)}-character string starting {head} and ending {tail}>"
     if isinstance(value, bytes):  # as SQLite writes a blob (PostgreSQL: '\x78'::bytea)
         if len(value) <= SHOWN_WHOLE // 2:
             return f"X'{value.hex().upper()}'"
