@@ -483,6 +483,9 @@ CASES = [
          ("dir.db", "not found"), absent=("no",)),
     Case("sqlite_is_directory", ["diff", "sqlite:///{tmp}", "{sqlite}"], 3,
          ("is a directory", "not a SQLite database")),
+    # The same folder as a path: said as its URL says it (stranger33).
+    Case("sqlite_path_is_directory", ["diff", "{tmp}/", "{sqlite}"], 3,
+         ("is a directory", "not a SQLite database")),
     Case("sqlite_not_sqlite", [*LIVE[:4], "sqlite:///{tmp}/app_sqlite.py", *LIVE[5:]], 3,
          ("app_sqlite.py", "not a database"), pg=True),
     # busy_timeout = 0.5 and connect_timeout = 2 in PYPROJECT: the defaults are 5 and 10 seconds

@@ -39,7 +39,7 @@ def as_source(spec: str) -> str:
     by its header, whatever its name) becomes its ``sqlite:///`` URL, so that it is read as a
     database and not as SQL text; a Python file is refused with the form a module path takes;
     a missing file named as a database file (``.db``, ``.sqlite``, ``.sqlite3``, or a path
-    with a folder) is a ``DatabaseError``, as its URL is."""
+    with a folder), or a folder, is a ``DatabaseError``, as its URL is."""
     if looks_like_url(spec):
         return spec
     path = Path(spec)
@@ -57,6 +57,8 @@ def as_source(spec: str) -> str:
         # Said as its sqlite:/// URL says it, not as a module path that is malformed
         # (stranger32 case 042: a mistyped path to a SQLite file).
         raise DatabaseError(f"{spec}: SQLite database not found")
+    elif _names_a_database_file(spec) and path.is_dir():  # likewise (stranger33)
+        raise DatabaseError(f"{spec}: is a directory, not a SQLite database")
     return spec
 
 
