@@ -38,7 +38,7 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
         # Ending as the literal (substr from the end), and a LIKE pattern's text without its
         # wildcards or without its backslashes (where PostgreSQL's escape and SQLite part).
-        found += ["x" + s, s + "É"]  # and a letter SQLite's lower() keeps after it ('xÉ')
+        found += ["x" + s, s + "É", "É" + s]  # and a letter lower() folds only beyond ASCII
         # The literal with a letter spelled by another character whose case folds onto it
         # (``FOLDS_ONTO``: the Kelvin sign's lower() is 'k' on PostgreSQL; SQLite's lower(),
         # upper() and NOCASE fold ASCII only): 'oK' is lower(s) = 'ok' on one, not the other.
