@@ -74,6 +74,42 @@ def probe_values(
     return found
 
 
+def _longer_literals(
+    checks: tuple[tuple[str, list[str]], ...], length: int | None
+) -> list[tuple[str, Any]]:
+    """The strings the column's CHECKs name (each side's, in its dialect) longer than its
+    declared length: a value the CHECK lets in that the length may refuse (``status IN
+    ('draft', 'sent')`` on a varchar(4): SQLite stores 'draft', PostgreSQL refuses it;
+    stranger34). The length's own probe, one character past it, is a text the CHECK refuses."""
+    if length is None:
+        return []
+    found = {
+        text: None
+        for dialect, texts in checks
+        for check in texts
+        if (read := probes.reads(dialect, check)) is not None
+        for text in read.strings
+        if len(text) > length
+    }
+    return [(f"the text {probe_text(t)} (longer than {length})", t) for t in found]
+
+
+def _fractions(checks: tuple[tuple[str, list[str]], ...]) -> list[tuple[str, Any]]:
+    """For an integer column, each whole number its CHECKs name plus 0.7: where a CHECK refuses
+    1.5 (``x % 5 = 0``) the fraction SQLite keeps and PostgreSQL rounds may pass it (0.7: 0.7
+    % 5 is 0 on SQLite, PostgreSQL stores 1, which fails; stranger34). Not a half, which
+    PostgreSQL rounds to even from a double and away from zero from a numeric."""
+    found = {
+        number + Decimal("0.7"): None
+        for dialect, texts in checks
+        for check in texts
+        if (read := probes.reads(dialect, check)) is not None
+        for number in read.numbers
+        if number == number.to_integral_value() and abs(number) < 2**31
+    }
+    return [(f"the number {n} (not a whole number)", n) for n in found]
+
+
 class Crossing:
     """Runs the probe values of each distinct column shape once per dialect (a cache)."""
 
@@ -128,11 +164,14 @@ def findings(
             length = lc.type.length if lc.type.length is not None else rc.type.length
             scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
             precision = lc.type.precision if lc.type.precision is not None else rc.type.precision
+            lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
             values = probe_values(kind, length, precision, scale)
+            values += _longer_literals(((ld, lchecks), (rd, rchecks)), length)
+            if kind in ("integer", "smallint", "bigint"):
+                values += _fractions(((ld, lchecks), (rd, rchecks)))
             if not values:
                 continue
             raw = [v for _, v in values]
-            lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
             runs = {ld: (backends[ld], lt, lc, lchecks), rd: (backends[rd], rt, rc, rchecks)}
             lgot = crossing.stored(backends[ld], ld, lt, lc, lchecks, raw)
             rgot = crossing.stored(backends[rd], rd, rt, rc, rchecks, raw)

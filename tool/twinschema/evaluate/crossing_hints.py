@@ -58,7 +58,9 @@ def hint_for(
     """What a warning on ``probe`` tells to do: for a fraction or a number past the precision,
     the rule that leaves the pair in sync, with the column's name as SQL writes it."""
     shown = sql_name(column)
-    if probe == FRACTION:
+    value = probe[1]
+    whole = not isinstance(value, Decimal) or value == value.to_integral_value()
+    if probe == FRACTION or (kind in ("integer", "smallint", "bigint") and not whole):
         cast = "BIGINT" if kind == "bigint" else "INTEGER"
         return HINT_FRACTION.format(column=shown, cast=cast)
     if kind == "numeric" and precision is not None:
