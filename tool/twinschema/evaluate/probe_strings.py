@@ -53,6 +53,10 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
             text = s.replace("%", fill).replace("_", fill)
             found += [text, text.upper(), text.capitalize(), text.swapcase()]
             found.append(text[:1] + text[1:].upper())  # 'aZC' passes > 'B', 'AZC' does not
+        # What a GLOB or regular expression matches at its shortest, and past it by one
+        # character ('AA0000' against GLOB '[A-Z][A-Z][0-9][0-9][0-9]' and ~ '^[A-Z]{2}[0-9]{3}',
+        # which has no $; stranger34): ``pattern_samples``.
+        found += pattern_samples(s)
         # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
         # letter case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not ('A%').
         for escape in escapes:
@@ -76,6 +80,53 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     # ...and the letters they fold onto, in each case: the long s (U+017F) and s are one under upper() only.
     found += sorted({c for letter in FOLDS_ONTO.values() for c in (letter, letter.upper())})
     return found
+
+
+# What one element of a pattern stands for at its shortest: a class by its first character.
+_CLASS_SHORTHANDS = {"d": "0", "w": "a", "s": " ", "D": "a", "W": " ", "S": "a"}
+
+
+def pattern_samples(pattern: str) -> list[str]:
+    """Texts a GLOB or POSIX regular expression ``pattern`` matches at its shortest, each
+    element as its first character (``[A-Z]`` as 'A', ``\\d`` as '0', a ``{n}`` repeat n
+    times, ``*`` none, ``+`` once), then with its last element once more, a letter or a digit
+    after it, its last character dropped, and in each letter case: probes where a pattern with
+    an anchor (``$``) or a count parts from one without. None for a text with no class,
+    repeat or anchor (a plain literal, or a LIKE pattern, which ``texts`` fills itself)."""
+    if not any(mark in pattern for mark in ("[", "{", "\\", "^", "$")):
+        return []
+    atoms: list[str] = []
+    at = 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "[":
+            end = pattern.find("]", at + 2)
+            if end < 0:
+                return []
+            body = pattern[at + 1 : end]
+            atoms.append("x" if body.startswith(("^", "!")) else body[0])
+            at = end + 1
+        elif char == "\\" and at + 1 < len(pattern):
+            atoms.append(_CLASS_SHORTHANDS.get(pattern[at + 1], pattern[at + 1]))
+            at += 2
+        elif char == "{" and atoms and (close := pattern.find("}", at)) > 0:
+            low = pattern[at + 1 : close].split(",")[0]
+            if not low.isdigit() or int(low) > 64:
+                return []
+            atoms[-1:] = atoms[-1:] * int(low)
+            at = close + 1
+        elif char == "*":
+            at += 1  # GLOB: any text, at its shortest none; regex: the atom before, kept once
+        elif char in "^$+?":
+            atoms.append("a" if char == "?" else "")  # GLOB's ? is one character
+            at += 1
+        else:
+            atoms.append("a" if char == "." else char)
+            at += 1
+    shortest = "".join(atoms)
+    last = next((a for a in reversed(atoms) if a), "")
+    found = [shortest, shortest + last, shortest + "A", shortest + "0", shortest[:-1]]
+    return list(dict.fromkeys(f for t in found for f in (t, t.lower(), t.upper()) if t))
 
 
 def byte_strings(lengths: tuple[int, ...]) -> list[bytes]:
