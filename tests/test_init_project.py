@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,9 +89,16 @@ def tables(url: str) -> list[str]:
         engine.dispose()
 
 
-def adopt(project: Path, sqlite_url: str, pg_url: str) -> Shell:
-    """``init --stamp`` in the empty folder ``project``; then a shell with the URLs in the
-    variables the written configuration names."""
+def adopt(
+    project: Path, sqlite_url: str, pg_url: str,
+    sqlite_sql: Sequence[str] = (), pg_sql: Sequence[str] = (),
+) -> Shell:  # fmt: skip
+    """``init --stamp`` in the empty folder ``project`` (the databases made first by
+    ``sqlite_sql`` and ``pg_sql``, where given); then a shell with the URLs in the variables
+    the written configuration names."""
+    for url, statements in ((sqlite_url, sqlite_sql), (pg_url, pg_sql)):
+        if statements:
+            execute(url, *statements)
     project.mkdir()
     shell = Shell(project)
     result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp")

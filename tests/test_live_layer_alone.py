@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from support.testing import execute
 from test_init_project import adopt
 
 SQLITE = ["CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, rank INTEGER)"]
@@ -25,9 +24,7 @@ POSTGRES = [
 def test_the_live_pair_alone_blames_the_modules_not_a_hand_edit(
     sqlite_url: str, pg_url: str, tmp_path: Path
 ) -> None:
-    execute(sqlite_url, *SQLITE)
-    execute(pg_url, *POSTGRES)
-    shell = adopt(tmp_path / "app", sqlite_url, pg_url)
+    shell = adopt(tmp_path / "app", sqlite_url, pg_url, SQLITE, POSTGRES)
     hints = {}
     for layers in (("--layer", "live", "--layer", "models"), ("--layer", "live")):
         result = shell("check", *layers, "--format", "json")

@@ -20,7 +20,6 @@ import pytest
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import ops
-from support.testing import execute
 from test_init_project import adopt, check
 
 from twinschema.migrations.revision_sqlite import native_drop_columns
@@ -57,10 +56,8 @@ def tasks_sql(url: str) -> str:
 def test_a_column_added_then_undone_keeps_the_unnamed_check_and_the_expression_index(
     sqlite_url: str, pg_url: str, tmp_path: Path
 ) -> None:
-    execute(sqlite_url, *SQLITE)
-    execute(pg_url, *POSTGRES)
     project = tmp_path / "app"
-    shell = adopt(project, sqlite_url, pg_url)
+    shell = adopt(project, sqlite_url, pg_url, SQLITE, POSTGRES)
     code, report = check(shell)
     assert code == 0, [(d["message"], d["hint"]) for d in report["differences"]]
 

@@ -21,7 +21,6 @@ import pytest
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import ops
-from support.testing import execute
 from test_init_project import adopt, check
 
 from twinschema.errors import UsageError
@@ -59,10 +58,8 @@ def cascade(path: Path) -> None:
 def test_an_unnamed_sqlite_key_given_an_action_migrates(
     sqlite_url: str, pg_url: str, tmp_path: Path
 ) -> None:
-    execute(sqlite_url, *SQLITE)
-    execute(pg_url, *POSTGRES)
     project = tmp_path / "app"
-    shell = adopt(project, sqlite_url, pg_url)
+    shell = adopt(project, sqlite_url, pg_url, SQLITE, POSTGRES)
     code, report = check(shell)
     assert code == 0, [(d["message"], d["hint"]) for d in report["differences"]]
     for module in ("sqlite", "postgres"):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from support.testing import execute
 from test_init_project import adopt
 
 SQLITE = [
@@ -32,9 +31,7 @@ UNUSABLE = "postgresql://app:S3cretWrong@127.0.0.1:1/postgres"
 def test_a_pair_left_unevaluated_by_an_unusable_scratch_server_is_exit_3(
     sqlite_url: str, pg_url: str, tmp_path: Path
 ) -> None:
-    execute(sqlite_url, *SQLITE)
-    execute(pg_url, *POSTGRES)
-    shell = adopt(tmp_path / "app", sqlite_url, pg_url)
+    shell = adopt(tmp_path / "app", sqlite_url, pg_url, SQLITE, POSTGRES)
     result = shell("check", "--layer", "models", "--format", "json")
     assert result.exit_code == 0, result.output  # evaluated on the suite's scratch server
 
