@@ -302,8 +302,10 @@ def _pairs_within(
 
     def alike(ld: Difference, rd: Difference) -> bool:
         ltext, rtext = texts[id(ld)], texts[id(rd)]
-        found = probe_rows(st, table, ltext, rtext, counted=False) if ltext and rtext else None
-        judged = accept_vectors(found, ltext, rtext, True) if found and ltext and rtext else []
+        if ltext is None or rtext is None:
+            return False
+        found = probe_rows(st, table, ltext, rtext, counted=False)
+        judged = accept_vectors(found, ltext, rtext, True) if found is not None else []
         return telling(judged) and all(a == b for _, a, b in judged)
 
     pairs: list[tuple[Difference, Difference]] = []

@@ -12,12 +12,11 @@ table then judges each completion (``accepted_by_table``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from twinschema.evaluate.context import StageContext
-from twinschema.evaluate.crossed_rows import cross
+from twinschema.evaluate.crossed_rows import cross, distinct
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
     Parting,
@@ -62,9 +61,10 @@ def rows(
     if not extra or not parted:
         return None
     at = {n: k for k, n in enumerate(wide.names)}
+    fills = _fills(st, table, wide, [at[n] for n in extra])
     completed: list[tuple[Any, ...]] = []
     for row in parted[:PARTED]:
-        for fill in _fills(st, table, wide, [at[n] for n in extra]):
+        for fill in fills:
             full: list[Any] = [None] * len(wide.names)
             for name, value in (
                 *zip(narrow.names, row, strict=True),
@@ -89,16 +89,5 @@ def _fills(st: StageContext, table: str, wide: ProbeSet, at: list[int]) -> list[
         text = checks_within(side_of, table, names)
         verdicts = backend.try_rows(columns, text, wide.rows, True)
         let_in += [row for row, ok in zip(wide.rows, verdicts, strict=True) if ok]
-    values = [_distinct(row[k] for row in wide.rows) for k in at]
-    kept: dict[tuple[tuple[type, str], ...], tuple[Any, ...]] = {}
-    for fill in (*(tuple(row[k] for k in at) for row in let_in), *cross(values, FILLS)):
-        kept.setdefault(tuple((type(v), str(v)) for v in fill), fill)
-    return list(kept.values())[:FILLS]
-
-
-def _distinct(values: Iterable[Any]) -> list[Any]:
-    """Values in their first order, 1 and 1.0 kept apart (another numeric to PostgreSQL)."""
-    kept: dict[tuple[type, str], Any] = {}
-    for v in values:
-        kept.setdefault((type(v), str(v)), v)
-    return list(kept.values())
+    values = [[v for (v,) in distinct((row[k],) for row in wide.rows)] for k in at]
+    return distinct([*(tuple(row[k] for k in at) for row in let_in), *cross(values, FILLS)])[:FILLS]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -33,17 +34,17 @@ def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ..
         (*firsts[:n], v, *firsts[n + 1 :]) for n, values in enumerate(columns)
         for v in values[len(lists[n]) :]
     ]  # fmt: skip
-    rows = [*itertools.product(*lists), *alone, *_extremes(columns, firsts)]
-    # Rows equal in Python but not to a database stay apart: Decimal 1 and 1.0 (another numeric
-    # to PostgreSQL, '1.0' as text), 1 and 1.0 and True.
+    return distinct([*itertools.product(*lists), *alone, *_extremes(columns, firsts)])
+
+
+def distinct(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``rows`` without repeats, in their first order; rows equal in Python but not to a
+    database stay apart: Decimal 1 and 1.0 (another numeric to PostgreSQL, '1.0' as text), 1
+    and 1.0 and True."""
     kept: dict[tuple[tuple[type, str], ...], tuple[Any, ...]] = {}
     for row in rows:
-        kept.setdefault(_spelled(row), row)
+        kept.setdefault(tuple((type(v), str(v)) for v in row), row)
     return list(kept.values())
-
-
-def _spelled(row: tuple[Any, ...]) -> tuple[tuple[type, str], ...]:
-    return tuple((type(v), str(v)) for v in row)
 
 
 def _extremes(columns: list[list[Any]], firsts: list[Any]) -> list[tuple[Any, ...]]:

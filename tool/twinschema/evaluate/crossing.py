@@ -31,6 +31,7 @@ from twinschema.evaluate.values import convert, probe_text
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
 from twinschema.records import SEVERITY_WARNING, VALUE_COMPATIBILITY, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.kinds import INTEGER_KINDS
 
 KIND = VALUE_COMPATIBILITY
 
@@ -48,7 +49,7 @@ def probe_values(
         found.append((f"the integer {limit} (past {kind})", limit))
     if kind == "bigint":
         found.append(("the integer 2^63 (past bigint)", 2**63))
-    if kind in ("integer", "smallint", "bigint"):
+    if kind in INTEGER_KINDS:
         found.append(FRACTION)
     if kind == "numeric" and scale is not None:
         value = Decimal(1).scaleb(-(scale + 1)) + 1
@@ -74,39 +75,31 @@ def probe_values(
     return found
 
 
-def _longer_literals(
-    checks: tuple[tuple[str, list[str]], ...], length: int | None
-) -> list[tuple[str, Any]]:
-    """The strings the column's CHECKs name (each side's, in its dialect) longer than its
-    declared length: a value the CHECK lets in that the length may refuse (``status IN
-    ('draft', 'sent')`` on a varchar(4): SQLite stores 'draft', PostgreSQL refuses it;
-    stranger34). The length's own probe, one character past it, is a text the CHECK refuses."""
+def _check_reads(checks: tuple[tuple[str, list[str]], ...]) -> list[probes.Reads]:
+    """What each side's CHECKs on a column read (each in its own dialect)."""
+    found = (probes.reads(dialect, check) for dialect, texts in checks for check in texts)
+    return [read for read in found if read is not None]
+
+
+def _longer_literals(reads: list[probes.Reads], length: int | None) -> list[tuple[str, Any]]:
+    """The strings a column's CHECKs name longer than its declared length: a value the CHECK
+    lets in that the length may refuse (``status IN ('draft', 'sent')`` on a varchar(4):
+    SQLite stores 'draft', PostgreSQL refuses it; stranger34). The length's own probe, one
+    character past it, is a text the CHECK refuses."""
     if length is None:
         return []
-    found = {
-        text: None
-        for dialect, texts in checks
-        for check in texts
-        if (read := probes.reads(dialect, check)) is not None
-        for text in read.strings
-        if len(text) > length
-    }
+    found = dict.fromkeys(t for read in reads for t in read.strings if len(t) > length)
     return [(f"the text {probe_text(t)} (longer than {length})", t) for t in found]
 
 
-def _fractions(checks: tuple[tuple[str, list[str]], ...]) -> list[tuple[str, Any]]:
+def _fractions(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
     """For an integer column, each whole number its CHECKs name plus 0.7: where a CHECK refuses
     1.5 (``x % 5 = 0``) the fraction SQLite keeps and PostgreSQL rounds may pass it (0.7: 0.7
     % 5 is 0 on SQLite, PostgreSQL stores 1, which fails; stranger34). Not a half, which
     PostgreSQL rounds to even from a double and away from zero from a numeric."""
-    found = {
-        number + Decimal("0.7"): None
-        for dialect, texts in checks
-        for check in texts
-        if (read := probes.reads(dialect, check)) is not None
-        for number in read.numbers
-        if number == number.to_integral_value() and abs(number) < 2**31
-    }
+    found = dict.fromkeys(
+        n + Decimal("0.7") for read in reads for n in read.numbers if n == int(n) and abs(n) < 2**31
+    )
     return [(f"the number {n} (not a whole number)", n) for n in found]
 
 
@@ -166,9 +159,10 @@ def findings(
             precision = lc.type.precision if lc.type.precision is not None else rc.type.precision
             lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
             values = probe_values(kind, length, precision, scale)
-            values += _longer_literals(((ld, lchecks), (rd, rchecks)), length)
-            if kind in ("integer", "smallint", "bigint"):
-                values += _fractions(((ld, lchecks), (rd, rchecks)))
+            reads = _check_reads(((ld, lchecks), (rd, rchecks)))
+            values += _longer_literals(reads, length)
+            if kind in INTEGER_KINDS:
+                values += _fractions(reads)
             if not values:
                 continue
             raw = [v for _, v in values]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical.identifiers import quoted, sql_name
+from twinschema.records.kinds import INTEGER_KINDS
 
 # The fraction an integer column is probed with: SQLite keeps 1.5 in an INTEGER column (a
 # REAL), PostgreSQL rounds it to 2.
@@ -58,9 +59,8 @@ def hint_for(
     """What a warning on ``probe`` tells to do: for a fraction or a number past the precision,
     the rule that leaves the pair in sync, with the column's name as SQL writes it."""
     shown = sql_name(column)
-    value = probe[1]
-    whole = not isinstance(value, Decimal) or value == value.to_integral_value()
-    if probe == FRACTION or (kind in ("integer", "smallint", "bigint") and not whole):
+    value = probe[1]  # a fraction in an integer column: FRACTION, or one beside a literal
+    if kind in INTEGER_KINDS and isinstance(value, Decimal) and value != int(value):
         cast = "BIGINT" if kind == "bigint" else "INTEGER"
         return HINT_FRACTION.format(column=shown, cast=cast)
     if kind == "numeric" and precision is not None:

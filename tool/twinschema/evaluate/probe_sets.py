@@ -17,6 +17,7 @@ from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
 from twinschema.model import Column, ColumnType
+from twinschema.records.kinds import INTEGER_KINDS
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _rows(
         own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
         landed = extra_landed + lreads.landed + rreads.landed
         at = landings.for_column(landed, lc.name, scale, precision(lc, rc))
-        if kind in ("integer", "bigint", "smallint"):
+        if kind in INTEGER_KINDS:
             at = landings.whole(landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
         if kind in date_steps.KINDS:  # moments where date arithmetic reaches its bound, first
@@ -129,7 +130,7 @@ def _stores(
     '2024-01-01 10:00', which julianday() puts before)."""
     if dialect != "sqlite":
         return []
-    if kind in ("integer", "bigint", "smallint"):  # and fractions, which INTEGER keeps
+    if kind in INTEGER_KINDS:  # and fractions, which INTEGER keeps
         halves = [float(n) + d for n in numbers if n == int(n) for d in (0.5, -0.5)]
         return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5, *halves]
     if kind in ("numeric", "float"):

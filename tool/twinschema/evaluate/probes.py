@@ -16,9 +16,9 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.evaluate import landings, probe_numbers, probe_strings
 from twinschema.model import Column, Table
+from twinschema.records.kinds import INTEGER_KINDS
 from twinschema.sql_expression import parse_expression
 
-_INTEGER_KINDS = frozenset({"integer", "bigint", "smallint"})
 _DECIMAL_KINDS = frozenset({"numeric", "float"})
 TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
 # Longer lengths compared with length() are not probed (a declared length always is).
@@ -281,7 +281,7 @@ def values_for(
     found: list[Any] = [None]
     if kind == "boolean":
         found += [False, True]
-    elif kind in _INTEGER_KINDS:  # ``landed`` (a generated column's type ends) after literals
+    elif kind in INTEGER_KINDS:  # ``landed`` (a generated column's type ends) after literals
         ints, at = probe_numbers.integers(numbers), sum(3 + (n != int(n)) for n in numbers)
         found += [*ints[:at], *(int(v) for v in landed), *ints[at:]]
     elif kind in _DECIMAL_KINDS:

@@ -18,6 +18,9 @@ EXTENSION_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {VECTOR: ("blob",), GEOMETRY: ("blob", "text")}  # the SQLite spellings accepted by default
 )
 
+# The integer kinds: what a fraction, an integer division or an int4 overflow concerns.
+INTEGER_KINDS = frozenset({"integer", "bigint", "smallint"})
+
 # Every logical kind, the most specific first and the loosest (text, which shares its spellings
 # with many) last: the type table's order of preference (``typemap.SPECIFICITY``), and the order
 # ``domain.yaml``'s JSON Schema lists them in (a test holds the two equal).
