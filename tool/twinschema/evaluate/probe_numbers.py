@@ -8,6 +8,7 @@ give.
 from __future__ import annotations
 
 import itertools
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +51,17 @@ def _off_products(numbers: tuple[Decimal, ...]) -> list[int]:
     return found
 
 
+def absorbing(numbers: tuple[Decimal, ...]) -> list[float]:
+    """A double so large that adding or subtracting any literal leaves it as it is (2^54 times
+    the largest literal's power of two), and its negation: ``c0 - c1 < 100000`` against
+    ``c0 < c1 + 100000`` part at c0 = c1 = 2^71, where c1 + 100000 is c1 (fuzz33 F4)."""
+    largest = max((abs(n) for n in numbers if n.is_finite() and n != 0), default=None)
+    if largest is None or largest > 2**900:
+        return []
+    power = 2.0 ** (math.frexp(float(largest))[1] + 54)
+    return [power, -power]
+
+
 def decimals(
     numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False,
     landed: tuple[Decimal, ...] = (),
@@ -79,8 +91,9 @@ def decimals(
     found += [Decimal(v) for v in ("0.4", "0.7", "1.5", "2.5", "-0.5", "-0.7", "-1.5")]
     if exact:  # SQLite's NUMERIC stores a whole value as an integer: 7 / 2 is 3 there
         found += [Decimal(n) for n in _off_products(numbers)]
-    elif scale is None:  # past a 64-bit integer: SQLite's CAST(x AS INTEGER) saturates there
-        found += [Decimal("1e20"), Decimal("-1e20")]
+    if scale is None:  # past a 64-bit integer: SQLite's CAST(x AS INTEGER) saturates there
+        found += [] if exact else [Decimal("1e20"), Decimal("-1e20")]
+        found += [Decimal(v) for v in absorbing(numbers)]  # a double there, exact or not
     if scale is not None:
         found = [d.quantize(step) for d in found]
     if exact and scale is not None and scale >= 0:

@@ -12,7 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap, typemap_storage
-from twinschema.evaluate import check_ends, crossed_rows, date_pairs, date_steps, landings, probes
+from twinschema.evaluate import (
+    check_ends,
+    crossed_rows,
+    date_pairs,
+    date_steps,
+    landings,
+    probe_numbers,
+    probes,
+)
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
@@ -132,7 +140,8 @@ def _stores(
         return []
     if kind in INTEGER_KINDS:  # and fractions, which INTEGER keeps
         halves = [float(n) + d for n in numbers if n == int(n) for d in (0.5, -0.5)]
-        return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5, *halves]
+        huge = probe_numbers.absorbing(tuple(numbers))  # a REAL there too
+        return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5, *halves, *huge]
     if kind in ("numeric", "float"):
         return [float(2**63), -float(2**63), "a", "b"]
     if kind == "bytes":
