@@ -129,7 +129,8 @@ def _stores(
     fractions (0.5 passes x > 0, not x >= 1; each whole literal's half either side, 9.5 for
     x < 10 against x <= 9) in an INTEGER column, a REAL that
     9223372036854775807 + 1 also gives, and text there ('a' + 0
-    and 'b' + 0 are both 0); a blob and the text of its bytes in a text or BLOB column (X'6162'
+    and 'b' + 0 are both 0); in any number column a REAL so large that it absorbs each
+    literal (``probe_numbers.absorbing``: c1 + 100000 is c1 at 2^71); a blob and the text of its bytes in a text or BLOB column (X'6162'
     and 'ab' are one key under CAST(s AS TEXT) only), the bytes of each string literal
     (X'6B6974' is 'kit' under lower(), never under ``= 'kit' COLLATE NOCASE``), and the empty
     blob (X'' <> '' holds);
@@ -138,12 +139,12 @@ def _stores(
     '2024-01-01 10:00', which julianday() puts before)."""
     if dialect != "sqlite":
         return []
+    huge = probe_numbers.absorbing(tuple(numbers))  # a REAL in any number column
     if kind in INTEGER_KINDS:  # and fractions, which INTEGER keeps
         halves = [float(n) + d for n in numbers if n == int(n) for d in (0.5, -0.5)]
-        huge = probe_numbers.absorbing(tuple(numbers))  # a REAL there too
         return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5, *halves, *huge]
-    if kind in ("numeric", "float"):
-        return [float(2**63), -float(2**63), "a", "b"]
+    if kind in ("numeric", "float"):  # a scaled NUMERIC keeps that double too
+        return [float(2**63), -float(2**63), "a", "b", *huge]
     if kind == "bytes":
         return ["ab", b"ab", *("é" * n for n in (1, *lengths) if n > 0)]
     if kind in probes.TEXT_KINDS:
