@@ -55,7 +55,9 @@ def run_on_probes(
     not, when no row both sides could judge; neither unless ``counted``). A NULL in a column
     NOT NULL on either side is not tried (the column's own difference), and a witness must be a
     row the accepting side's table lets in (``accepted_by_table``, the columns its CHECKs share
-    probed: ``with_sharing``); not so where a side is ``not_null_test``, a NOT NULL."""
+    probed: ``with_sharing``); not so where a side is ``not_null_test``, a NOT NULL. A generated
+    column is read as its expression (``through_generated``)."""
+    ltext, rtext = stored_rows.through_generated(st, table, (ltext, rtext))
     wide = (ltext, rtext) if not_null_test else stored_rows.with_sharing(st, table, (ltext, rtext))
     found = probe_rows(st, table, *wide, counted=counted)
     if found is None:
@@ -304,6 +306,7 @@ def _pairs_within(
         ltext, rtext = texts[id(ld)], texts[id(rd)]
         if ltext is None or rtext is None:
             return False
+        ltext, rtext = stored_rows.through_generated(st, table, (ltext, rtext))
         found = probe_rows(st, table, ltext, rtext, counted=False)
         judged = accept_vectors(found, ltext, rtext, True) if found is not None else []
         return telling(judged) and all(a == b for _, a, b in judged)

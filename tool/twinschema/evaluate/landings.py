@@ -60,12 +60,59 @@ def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
     """Each (column name, value) where an arithmetic expression of that one column, compared
     with a number literal in ``tree``, lands on that literal (none for a bare column: its
     literal is probed as such)."""
+    found: list[tuple[str, Decimal]] = []
+    for side, target in _compared(tree):
+        if _bare(side):
+            continue
+        # Step by step; the column read twice (n * n), or a power or square root of it, by
+        # bisection.
+        stepwise = not root_landings.beyond_steps(side)
+        landed = _invert(side, target) if stepwise else root_landings.roots(side, target)
+        found += [(c.lower(), v) for c, v in landed if v.is_finite()]
+    return tuple(dict.fromkeys(found))
+
+
+def products(tree: Any) -> tuple[tuple[str, str, Decimal], ...]:
+    """Each (a, b, L) where the product of two columns ``a * b`` is compared with a number L
+    (``qty * price <= 5000000``): ``over_products`` makes landings of them from the other
+    numbers the probes hold (qty = 5 beside price = 1000000, a CHECK's end)."""
     from sqlglot import exp
 
-    found: list[tuple[str, Decimal]] = []
+    found: list[tuple[str, str, Decimal]] = []
+    for side, target in _compared(tree):
+        while isinstance(side, (exp.Paren, exp.Cast)):
+            side = side.this
+        if isinstance(side, exp.Mul) and _bare(side.this) and _bare(side.expression):
+            names = [c.name.lower() for c in (side.this, side.expression)]
+            found += [(names[0], names[1], target)] if names[0] != names[1] else []
+    return tuple(dict.fromkeys(found))
+
+
+def over_products(
+    found: tuple[tuple[str, str, Decimal], ...], numbers: tuple[Decimal, ...]
+) -> tuple[tuple[str, Decimal], ...]:
+    """Landings of ``products``: for a * b against L, a = L / k and b = L / k for each non-zero
+    number k the probes hold, so that a row pairs the quotient with k in the other column."""
+    landed: list[tuple[str, Decimal]] = []
+    for a, b, target in found:
+        for k in numbers:
+            if k and k.is_finite():
+                try:
+                    quotient = _CONTEXT.divide(target, k)
+                except DecimalException:
+                    continue
+                landed += [(a, quotient), (b, quotient)]
+    return tuple(dict.fromkeys(landed))
+
+
+def _compared(tree: Any) -> list[tuple[Any, Decimal]]:
+    """Each (operand, number) ``tree`` compares by =, <>, <, <=, >, >=, BETWEEN, IN or ``= ANY``,
+    both ways round."""
+    from sqlglot import exp
+
+    found: list[tuple[Any, Decimal]] = []
     for node in tree.walk():
-        name = type(node).__name__
-        if name in _COMPARISONS:
+        if type(node).__name__ in _COMPARISONS:
             pairs = [(node.this, node.expression), (node.expression, node.this)]
         elif isinstance(node, exp.Between):
             pairs = [(node.this, node.args.get("low")), (node.this, node.args.get("high"))]
@@ -73,14 +120,8 @@ def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
             pairs = [(node.this, e) for e in node.expressions]
         else:
             continue
-        for side, other in pairs:
-            for target in _targets(other) if not _bare(side) else ():
-                # Step by step; the column read twice (n * n), or a power or square root of
-                # it, by bisection.
-                stepwise = not root_landings.beyond_steps(side)
-                landed = _invert(side, target) if stepwise else root_landings.roots(side, target)
-                found += [(c.lower(), v) for c, v in landed if v.is_finite()]
-    return tuple(dict.fromkeys(found))
+        found += [(side, target) for side, other in pairs for target in _targets(other)]
+    return found
 
 
 def _targets(node: Any) -> list[Decimal]:

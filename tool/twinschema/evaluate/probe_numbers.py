@@ -54,7 +54,7 @@ def _off_products(numbers: tuple[Decimal, ...]) -> list[int]:
 def absorbing(numbers: tuple[Decimal, ...]) -> list[float]:
     """A double so large that adding or subtracting any literal leaves it as it is (2^54 times
     the largest literal's power of two), and its negation: ``c0 - c1 < 100000`` against
-    ``c0 < c1 + 100000`` part at c0 = c1 = 2^71, where c1 + 100000 is c1 (found while looking at fuzz33 F4, a narrower band)."""
+    ``c0 < c1 + 100000`` part at c0 = c1 = 2^71, where c1 + 100000 is c1."""
     largest = max((abs(n) for n in numbers if n.is_finite() and n != 0), default=None)
     if largest is None or largest > 2**900:
         return []

@@ -82,12 +82,13 @@ def _rows(
     values = []
     moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
+    landed = extra_landed + lreads.landed + rreads.landed
+    landed += landings.over_products(lreads.products + rreads.products, numbers)
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
         kind = probes.kind_of(lc, rc)
         own = (*lengths, bound) if bound is not None and bound not in lengths else lengths
-        landed = extra_landed + lreads.landed + rreads.landed
         at = landings.for_column(landed, lc.name, scale, precision(lc, rc))
         if kind in INTEGER_KINDS:
             at = landings.whole(landed, lc.name)
@@ -130,7 +131,8 @@ def _stores(
     x < 10 against x <= 9) in an INTEGER column, a REAL that
     9223372036854775807 + 1 also gives, and text there ('a' + 0
     and 'b' + 0 are both 0); in any number column a REAL so large that it absorbs each
-    literal (``probe_numbers.absorbing``: c1 + 100000 is c1 at 2^71); a blob and the text of its bytes in a text or BLOB column (X'6162'
+    literal (``probe_numbers.absorbing``: c1 + 100000 is c1 at 2^71); a blob and the text of
+    its bytes in a text or BLOB column (X'6162'
     and 'ab' are one key under CAST(s AS TEXT) only), the bytes of each string literal
     (X'6B6974' is 'kit' under lower(), never under ``= 'kit' COLLATE NOCASE``), and the empty
     blob (X'' <> '' holds);

@@ -51,6 +51,8 @@ class Reads:
     conversions: tuple[str, ...] = ()
     # Where arithmetic on one column lands on a literal (``landings``): (column, value).
     landed: tuple[tuple[str, Decimal], ...] = ()
+    # Products of two columns compared with a number (``landings.products``): (a, b, L).
+    products: tuple[tuple[str, str, Decimal], ...] = ()
 
 
 def table_checks(dialect: str, table: Table | None) -> list[tuple[str, frozenset[str], Reads]]:
@@ -111,6 +113,7 @@ def reads(dialect: str, text: str) -> Reads | None:
         _ordered(tree),
         *_rendered(tree),
         landings.landings(tree),
+        landings.products(tree),
     )
 
 

@@ -192,6 +192,23 @@ def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[
     return left, right
 
 
+def through_generated(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
+    """Two expressions of ``table`` with each generated column read as its side's expression
+    (``computed_from`` the table's other columns): a row holds what the expression computes
+    there, never a value of its own, so ``CHECK (total <= 50)`` beside ``total AS (qty * price)``
+    is ``qty * price <= 50``, and no probe row gives total 51 beside qty = price = 0."""
+    found = []
+    for side, text in zip((st.left, st.right), texts, strict=True):
+        own, dialect = find(side, table, "")[0], side.schema.dialect
+        stored = {c.name.lower() for c in own.columns if c.generated is None} if own else set()
+        generated = computed_from(dialect, own, stored)
+        reads = probes.reads(dialect, text) if generated else None
+        if reads is not None and {c.lower() for c in reads.columns} & generated.keys():
+            text = inline_generated(dialect, text, generated) or text
+        found.append(text)
+    return found[0], found[1]
+
+
 def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
     (every row its columns hold) when it has none. A CHECK that also reads generated columns
