@@ -1,10 +1,11 @@
 """SQLite tables as a chain's migrations reflect them: a batch migration's copy of a table keeps
-the types its database declares, and expression indexes, which SQLAlchemy cannot reflect, are
-left to ``alembic_indexes`` without a warning."""
+the types its database declares and its foreign keys' actions, and expression indexes, which
+SQLAlchemy cannot reflect, are left to ``alembic_indexes`` without a warning."""
 
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -23,6 +24,7 @@ def _declared_reflected(inspector: Any, table: sa.Table, column_info: Any) -> No
     bind = inspector.bind
     if not isinstance(bind, sa.Connection) or bind.dialect.name != "sqlite":
         return
+    _REFLECTING[table] = bind  # for its foreign keys' actions (``_actions_reflected``)
     row = bind.exec_driver_sql(
         "SELECT type FROM pragma_table_info(?, ?) WHERE name = ?",
         (table.name, table.schema or "main", column_info["name"]),
@@ -38,15 +40,52 @@ def _declared_reflected(inspector: Any, table: sa.Table, column_info: Any) -> No
         column_info["type"] = Declared(str(row[0]), reflected)
 
 
+# The SQLite tables being reflected, each with its connection: their columns are reflected
+# before their foreign keys, which read the connection again.
+_REFLECTING: weakref.WeakKeyDictionary[sa.Table, sa.Connection] = weakref.WeakKeyDictionary()
+
+
+def _actions_reflected(constraint: Any, table: Any) -> None:
+    """A SQLite foreign key reflected for a batch copy keeps its ON DELETE and ON UPDATE actions.
+    SQLAlchemy reads them from a table-level ``FOREIGN KEY`` clause only, so a key written
+    inline (``user_id REFERENCES users ON DELETE CASCADE``) came back without them, and the copy
+    dropped them (stranger35: `migrate local` took CASCADE off 7 keys of Roundcube, and deleting
+    a user failed on every device). ``PRAGMA foreign_key_list`` has them."""
+    bind = _REFLECTING.get(table) if isinstance(table, sa.Table) else None
+    if bind is None or not isinstance(constraint, sa.ForeignKeyConstraint):
+        return
+    rows = bind.exec_driver_sql(
+        'SELECT id, "from", "table", on_update, on_delete FROM pragma_foreign_key_list(?, ?) '
+        "ORDER BY id, seq",
+        (table.name, table.schema or "main"),
+    ).all()
+    keys: dict[int, tuple[list[str], str, str, str]] = {}
+    for key, column, parent, on_update, on_delete in rows:
+        keys.setdefault(key, ([], parent, on_update, on_delete))[0].append(column.lower())
+    columns = [c.lower() for c in constraint.column_keys]
+    parent = constraint.elements[0].target_fullname.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    for found, found_parent, on_update, on_delete in keys.values():
+        if found == columns and found_parent.lower() == parent.lower():
+            items: list[Any] = [constraint, *constraint.elements]
+            for item in items:
+                if item.ondelete is None and on_delete.upper() != "NO ACTION":
+                    item.ondelete = on_delete
+                if item.onupdate is None and on_update.upper() != "NO ACTION":
+                    item.onupdate = on_update
+            return
+
+
 @contextmanager
 def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[None]:
     """While a chain's migrations run, SQLite tables reflected for a batch copy keep their
-    declared types (``_declared_reflected``); the listener is removed after, so that nothing
+    declared types (``_declared_reflected``) and foreign key actions (``_actions_reflected``);
+    the listener is removed after, so that nothing
     else the process reflects is touched. What a batch copy leaves out of the table (an unnamed
     CHECK, an index on an expression) is said in one line each through ``say`` (``migrate``:
     the database loses it); without ``say`` (autogenerate, the migrations layer's scratch runs,
     which report it themselves) it is not shown."""
     sa.event.listen(sa.Table, "column_reflect", _declared_reflected)
+    sa.event.listen(sa.ForeignKeyConstraint, "after_parent_attach", _actions_reflected)
     try:
         with warnings.catch_warnings():
             # SQLAlchemy warns that it read ``tinyint(1)`` as INTEGER: the copy declares
@@ -61,6 +100,8 @@ def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[No
             yield
     finally:
         sa.event.remove(sa.Table, "column_reflect", _declared_reflected)
+        sa.event.remove(sa.ForeignKeyConstraint, "after_parent_attach", _actions_reflected)
+        _REFLECTING.clear()
 
 
 # Alembic's warning of a batch copy leaving out an unnamed CHECK.

@@ -1,0 +1,86 @@
+"""SQLite batch migrations keep the actions of foreign keys written inline.
+
+SQLAlchemy reads a SQLite key's ON DELETE / ON UPDATE from a table-level ``FOREIGN KEY`` clause
+only, so Alembic's batch copy of a table whose key is written inline (``parent_id INTEGER
+REFERENCES parents (id) ON DELETE CASCADE``, as Roundcube writes its schema) dropped the action
+(stranger35: after ``migrate local``, deleting a user failed on every device). Real SQLite files,
+revisions run by ``twinschema migrate local`` (in-process).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from test_migrate_safety import HEADS, scratch_project
+from test_sqlite_batch_triggers import migrate, revision
+
+TABLES = """
+CREATE TABLE parents (id INTEGER PRIMARY KEY);
+CREATE TABLE kids (
+    id INTEGER PRIMARY KEY,
+    parent_id INTEGER NOT NULL REFERENCES parents (id) ON DELETE CASCADE ON UPDATE SET NULL,
+    other_id INTEGER REFERENCES parents (id),
+    keeper_id INTEGER,
+    FOREIGN KEY (keeper_id) REFERENCES parents (id) ON DELETE SET NULL
+)
+"""
+
+
+def keys(url: str) -> list[tuple[str, str, str]]:
+    """(column, ON UPDATE, ON DELETE) of each key of kids, as SQLite keeps them."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                'SELECT "from", on_update, on_delete FROM pragma_foreign_key_list(\'kids\')'
+            )
+            return sorted((str(a), str(b), str(c)) for a, b, c in rows)
+    finally:
+        engine.dispose()
+
+
+def test_a_batch_copy_keeps_inline_and_table_level_key_actions(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    project = scratch_project(tmp_path)
+    made = revision(
+        project,
+        "0002_kids_sqlite",
+        HEADS["sqlite"],
+        2,
+        "\n".join(f"op.execute({s.strip()!r})" for s in TABLES.split(";")),
+        'op.drop_table("kids")\nop.drop_table("parents")',
+    )
+    revision(
+        project,
+        "0003_kids_note_sqlite",
+        made,
+        3,
+        'with op.batch_alter_table("kids", recreate="always") as batch:\n'
+        '    batch.add_column(sa.Column("note", sa.Text(), nullable=True))',
+        'with op.batch_alter_table("kids") as batch:\n    batch.drop_column("note")',
+        header='allow_destructive_downgrade = {"drop_column:kids.note": "added by the upgrade"}',
+    )
+    migrate(project, sqlite_url, "--to", made)
+    before = keys(sqlite_url)
+    assert before == [
+        ("keeper_id", "NO ACTION", "SET NULL"),
+        ("other_id", "NO ACTION", "NO ACTION"),
+        ("parent_id", "SET NULL", "CASCADE"),
+    ]
+    migrate(project, sqlite_url)
+    assert keys(sqlite_url) == before  # the inline CASCADE was lost here
+
+    engine = sa.create_engine(sqlite_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run("PRAGMA foreign_keys = ON")
+            run("INSERT INTO parents (id) VALUES (1)")
+            run("INSERT INTO kids (id, parent_id) VALUES (10, 1)")
+            run("DELETE FROM parents WHERE id = 1")  # cascades, as before the batch
+            left = run("SELECT count(*) FROM kids").scalar()
+    finally:
+        engine.dispose()
+    assert left == 0
