@@ -20,7 +20,12 @@ depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
 # The domain.yaml version this revision brings the schema to: the twin revision of the other
 # dialect's chain declares the same one.
+% if domain_version is UNDEFINED:
+# Plain `alembic revision` cannot know it: set it here (`twinschema revision` does).
+domain_version = None
+% else:
 domain_version = ${domain_version}
+% endif
 
 # `twinschema migrate` and `twinschema lint` refuse a revision that drops a table or column,
 # narrows a type, or adds a NOT NULL column without a server default to a table with rows, unless

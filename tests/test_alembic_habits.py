@@ -433,6 +433,35 @@ def test_plain_alembic_runs_each_chain_on_the_database_twinschema_would_use(
     assert "is not a" in one_error_line(result.stderr)
 
 
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_plain_alembic_revision_writes_a_revision_that_asks_for_its_domain_version(
+    dialect: str, tmp_path: Path
+) -> None:
+    """Plain ``alembic revision`` runs no env.py, so the template has no domain version: it
+    writes ``domain_version = None`` with a comment (the chain check then names the file),
+    where it failed in Mako with a traceback (stranger35). ``init`` writes the same template."""
+    from twinschema.adopt.chains import SCRIPT_MAKO
+
+    project = scratch_project(tmp_path)
+    folder = project / CHAIN[dialect]
+    assert (folder / "script.py.mako").read_text() == SCRIPT_MAKO
+    before = set((folder / "versions").glob("*.py"))
+    result = subprocess.run(
+        [ALEMBIC, "-c", str(folder / "alembic.ini"), "revision", "-m", "by hand"],
+        cwd=tmp_path,
+        env=clean_environ(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    written = sorted(set((folder / "versions").glob("*.py")) - before)
+    assert len(written) == 1
+    text = written[0].read_text()
+    assert "\ndomain_version = None\n" in text and "set it here" in text
+    compile(text, str(written[0]), "exec")
+
+
 # ---------------------------------------------------------------------------------------------
 # revision
 

@@ -33,7 +33,7 @@ def keys(url: str) -> list[tuple[str, str, str]]:
     try:
         with engine.connect() as connection:
             rows = connection.exec_driver_sql(
-                'SELECT "from", on_update, on_delete FROM pragma_foreign_key_list(\'kids\')'
+                "SELECT \"from\", on_update, on_delete FROM pragma_foreign_key_list('kids')"
             )
             return sorted((str(a), str(b), str(c)) for a, b, c in rows)
     finally:

@@ -67,7 +67,8 @@ def database_fix(
     if state == AT_HEAD:
         return (
             f"{named} (at its chain's head, so migrating changes nothing: revert "
-            f"the hand edit, or write a revision with `{REVISION_COMMAND}`)"
+            f"the hand edit, or what a migration did beyond its revision, or write a "
+            f"revision with `{REVISION_COMMAND}`)"
         )
     if state == BEHIND and first:
         return f"{named} ({first})"
