@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.checks import (
     dependent,
@@ -40,14 +41,14 @@ _INDEX_KINDS = ("index", "unique")
 
 def predicates(st: StageContext) -> None:
     """Settle or explain each pair of indexes that differ only in their WHERE."""
-    for ld, rd, lwhere, rwhere in _predicate_pairs(st):
-        _probe_predicate(st, ld, rd, lwhere, rwhere)
+    for ld, rd, li, ri in _predicate_pairs(st):
+        _probe_predicate(st, ld, rd, li, ri)
 
 
 def _predicate_pairs(
     st: StageContext,
-) -> list[tuple[Difference, Difference, str, str]]:
-    """(left difference, right difference, left raw WHERE, right raw WHERE) for each index
+) -> list[tuple[Difference, Difference, Index, Index]]:
+    """(left difference, right difference, left index, right index) for each index
     present on one side only that has a twin on the other side but for its predicate, and
     (the difference twice, ...) for two indexes of one name alike but for it."""
     lefts: dict[str, list[tuple[Difference, Index]]] = {}
@@ -63,7 +64,7 @@ def _predicate_pairs(
             if li is None or ri is None or li.where is None or ri.where is None:
                 continue
             if li.where != ri.where and alike_but_where(li, ri):
-                pairs.append((d, d, raw_where(li), raw_where(ri)))
+                pairs.append((d, d, li, ri))
             continue
         if d.left is None and d.right is None:
             continue
@@ -80,7 +81,7 @@ def _predicate_pairs(
                 continue
             there.remove(twin)
             rd, ri = twin
-            pairs.append((ld, rd, raw_where(li), raw_where(ri)))
+            pairs.append((ld, rd, li, ri))
     return pairs
 
 
@@ -93,6 +94,32 @@ def index_shown(table: Table | None, shown: str | None) -> Index | None:
 def raw_where(index: Index) -> str:
     """The index's predicate as its source wrote it (the canonical one when none was kept)."""
     return index.raw_where or index.where or ""
+
+
+def judged_wheres(st: StageContext, li: Index, ri: Index) -> tuple[str, str]:
+    """The predicates two partial indexes alike but for them are judged by. For unique ones
+    whose NULLs are distinct, the rows each holds whose key has no NULL: a row whose key has
+    one is never refused, in the index or not (``WHERE deleted_at IS NULL`` against ``WHERE
+    deleted_at IS NULL AND email IS NOT NULL`` on (email) part on no row; stranger36, fuzz37).
+    Only the key elements over columns a predicate reads are tested (the others get no probe
+    values of their own); CASE keeps a key from being computed for a row the predicate keeps
+    out, as storing does."""
+    wheres = (raw_where(li), raw_where(ri))
+    if not li.unique or not li.nulls_distinct:
+        return wheres
+    sides = ((st.left.schema.dialect, li, wheres[0]), (st.right.schema.dialect, ri, wheres[1]))
+    read = {c.lower() for d, _, w in sides if (r := probes.reads(d, w)) for c in r.columns}
+    judged = []
+    for dialect, index, where in sides:
+        keys = []
+        for n in range(len(index.expressions)):
+            element = probes.reads(dialect, index.element(n))
+            if element is not None and {c.lower() for c in element.columns} <= read:
+                keys.append(f"({index.element(n)}) IS NOT NULL")
+        judged.append(
+            f"CASE WHEN ({where}) THEN {' AND '.join(keys)} ELSE FALSE END" if keys else where
+        )
+    return judged[0], judged[1]
 
 
 def alike_but_where(left: Index, right: Index) -> bool:
@@ -121,10 +148,11 @@ def left_table(st: StageContext, d: Difference) -> Table:
 
 
 def _probe_predicate(
-    st: StageContext, ld: Difference, rd: Difference, lwhere: str, rwhere: str
+    st: StageContext, ld: Difference, rd: Difference, li: Index, ri: Index
 ) -> None:
     table = left_table(st, ld)
-    judged = _run_predicates(st, table, lwhere, rwhere)
+    lwhere, rwhere = raw_where(li), raw_where(ri)
+    judged = _run_predicates(st, table, *judged_wheres(st, li, ri))
     if judged is None:
         return
     witness, n, _ = judged
@@ -208,7 +236,7 @@ def matched_predicates(st: StageContext) -> None:
             lwhere, rwhere = raw_where(li), raw_where(ri)
             if not dependent(st, lwhere, rwhere, lt.name):
                 continue
-            judged = _run_predicates(st, lt, lwhere, rwhere)
+            judged = _run_predicates(st, lt, *judged_wheres(st, li, ri))
             if judged is None or judged[0] is None:
                 continue
             st.dependent_difference(

@@ -72,6 +72,10 @@ def probe_values(
         found.append(("the text '{not json'", "{not json"))
         found.append(("""the text '{"a":1,"a":2}' (a key written twice)""", '{"a":1,"a":2}'))
         found.append(("""the text '{"a":"\\u0000"}' (a NUL escape)""", '{"a":"\\u0000"}'))
+        # Half of a surrogate pair: what JSON.stringify writes for a string cut inside an
+        # emoji; SQLite's json_valid() takes it, jsonb refuses it (stranger36).
+        lone = '{"a":"\\ud83d"}'
+        found.append((f"the text '{lone}' (half of a surrogate pair)", lone))
     return found
 
 
