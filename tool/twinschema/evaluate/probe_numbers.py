@@ -16,6 +16,11 @@ from twinschema.evaluate import scaled_values, unscaled_values
 
 _INT4 = 2**31
 _INT8_MAX = 2**63 - 1
+# The first integer a double cannot hold, and the double next to it: SQLite compares an integer
+# with a double exactly, PostgreSQL casts a bigint (or numeric) to double precision first, so
+# c0 <> c1 holds at (2^53 + 1, 2^53) on SQLite only (fuzz37).
+_PAST_DOUBLE = 2**53 + 1
+_DOUBLE_BESIDE = 2**53
 
 
 def integers(numbers: tuple[Decimal, ...]) -> list[Any]:
@@ -31,7 +36,7 @@ def integers(numbers: tuple[Decimal, ...]) -> list[Any]:
             found.append(whole + (1 if n > 0 else -1))
     found += _off_products(numbers)
     found += [0, 1, -1, 2, -2, -3, 3, -5, 10, -10, 100]
-    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1]
+    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1, _PAST_DOUBLE]
     return list(found)
 
 
@@ -92,7 +97,8 @@ def decimals(
     if exact:  # SQLite's NUMERIC stores a whole value as an integer: 7 / 2 is 3 there
         found += [Decimal(n) for n in _off_products(numbers)]
     if scale is None:  # past a 64-bit integer: SQLite's CAST(x AS INTEGER) saturates there
-        found += [] if exact else [Decimal("1e20"), Decimal("-1e20")]
+        found += [Decimal(_PAST_DOUBLE)] if exact else [Decimal("1e20"), Decimal("-1e20")]
+        found += [] if exact else [Decimal(_DOUBLE_BESIDE)]
         found += [Decimal(v) for v in absorbing(numbers)]  # a double there, exact or not
     if scale is not None:
         found = [d.quantize(step) for d in found]
