@@ -94,6 +94,10 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "Asin": _MATH % "asin outside -1..1",
         "Acosh": _MATH % "acosh below 1",
         "Atanh": _MATH % "atanh outside -1..1",
+        "BitwiseLeftShift": "a shift of an integer is 32-bit on PostgreSQL's integer (1 << 31 is "
+        "-2147483648, and a shift counts modulo the width), 64-bit on SQLite (2147483648)",
+        "BitwiseRightShift": "a shift of an integer counts modulo its width on PostgreSQL "
+        "(x >> 32 is x on an integer), SQLite shifts every bit out (0, or -1 when negative)",
         "Chr": "char(0) is a NUL character on SQLite, chr(0) an error on PostgreSQL (and a "
         "negative or too large code is '' or NULL on SQLite, an error on PostgreSQL)",
     }
