@@ -557,6 +557,33 @@ def test_init_writes_the_unique_constraints_each_database_keeps(
     }, details(report)
 
 
+def test_init_keeps_a_sqlite_column_s_collation(tmp_path: Path, pg_url: str) -> None:
+    """SQLAlchemy's SQLite reflection reads no COLLATE: init wrote ``username`` without NOCASE,
+    so the module and the baseline it stamped disagreed with the database at once, blamed on a
+    hand edit (stranger35, 28). Now only the cross-dialect collation is a difference."""
+    project = tmp_path / "app"
+    users = "CREATE TABLE users (user_id integer NOT NULL PRIMARY KEY, username varchar(128) "
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    shell = adopt(
+        project, sqlite_url, pg_url,
+        [users + "NOT NULL COLLATE NOCASE UNIQUE)"], [users + "NOT NULL UNIQUE)"],
+    )  # fmt: skip
+    module = (project / "schemas" / "sqlite.py").read_text("utf-8")
+    assert "collation='NOCASE'" in module, module
+    code, report = check(shell)
+    own = [
+        d
+        for d in report["differences"]
+        if _dialect_of(d["left_source"]) == _dialect_of(d["right_source"])
+    ]
+    assert own == [], details(report)
+    assert code == 1
+    assert set(kinds(report)) == {
+        ("column_type", "users", "username"),  # the collation
+        ("column_default", "users", "user_id"),  # the rowid, which PostgreSQL's key lacks
+    }, details(report)
+
+
 # ---------------------------------------------------------------------------------------------
 # SQLite types kept as declared (stranger17: an adopted roundcube's first revision altered every
 # tinyint column and wrote a Declared type nothing imported: migrate local failed, NameError)

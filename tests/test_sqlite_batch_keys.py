@@ -1,9 +1,10 @@
-"""SQLite batch migrations keep the actions of foreign keys written inline.
+"""SQLite batch migrations keep what SQLAlchemy's SQLite reflection does not read.
 
 SQLAlchemy reads a SQLite key's ON DELETE / ON UPDATE from a table-level ``FOREIGN KEY`` clause
 only, so Alembic's batch copy of a table whose key is written inline (``parent_id INTEGER
 REFERENCES parents (id) ON DELETE CASCADE``, as Roundcube writes its schema) dropped the action
-(stranger35: after ``migrate local``, deleting a user failed on every device). Real SQLite files,
+(stranger35: after ``migrate local``, deleting a user failed on every device); a column's
+``COLLATE NOCASE UNIQUE`` went the same way ('Alice' twice was stored). Real SQLite files,
 revisions run by ``twinschema migrate local`` (in-process).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from test_migrate_safety import HEADS, scratch_project
 from test_sqlite_batch_triggers import migrate, revision
@@ -22,6 +24,7 @@ CREATE TABLE kids (
     parent_id INTEGER NOT NULL REFERENCES parents (id) ON DELETE CASCADE ON UPDATE SET NULL,
     other_id INTEGER REFERENCES parents (id),
     keeper_id INTEGER,
+    login TEXT NOT NULL COLLATE NOCASE UNIQUE,
     FOREIGN KEY (keeper_id) REFERENCES parents (id) ON DELETE SET NULL
 )
 """
@@ -78,7 +81,9 @@ def test_a_batch_copy_keeps_inline_and_table_level_key_actions(
             run = connection.exec_driver_sql
             run("PRAGMA foreign_keys = ON")
             run("INSERT INTO parents (id) VALUES (1)")
-            run("INSERT INTO kids (id, parent_id) VALUES (10, 1)")
+            run("INSERT INTO kids (id, parent_id, login) VALUES (10, 1, 'Alice')")
+            with pytest.raises(sa.exc.IntegrityError), connection.begin_nested():
+                run("INSERT INTO kids (id, parent_id, login) VALUES (11, 1, 'alice')")
             run("DELETE FROM parents WHERE id = 1")  # cascades, as before the batch
             left = run("SELECT count(*) FROM kids").scalar()
     finally:

@@ -1,5 +1,6 @@
 """SQLite tables as a chain's migrations reflect them: a batch migration's copy of a table keeps
-the types its database declares and its foreign keys' actions, and expression indexes, which
+the types its database declares, its columns' collations, its UNIQUE constraints and its
+foreign keys' actions, and expression indexes, which
 SQLAlchemy cannot reflect, are left to ``alembic_indexes`` without a warning."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -24,7 +26,11 @@ def _declared_reflected(inspector: Any, table: sa.Table, column_info: Any) -> No
     bind = inspector.bind
     if not isinstance(bind, sa.Connection) or bind.dialect.name != "sqlite":
         return
-    _REFLECTING[table] = bind  # for its foreign keys' actions (``_actions_reflected``)
+    if table not in _REFLECTING:
+        _REFLECTING[table] = _Reflecting(bind, *_unread(inspector, bind, table))
+    collation = _REFLECTING[table].collations.get(column_info["name"].lower())
+    if collation is not None and isinstance(column_info["type"], sa.String):
+        column_info["type"].collation = collation
     row = bind.exec_driver_sql(
         "SELECT type FROM pragma_table_info(?, ?) WHERE name = ?",
         (table.name, table.schema or "main", column_info["name"]),
@@ -40,9 +46,60 @@ def _declared_reflected(inspector: Any, table: sa.Table, column_info: Any) -> No
         column_info["type"] = Declared(str(row[0]), reflected)
 
 
-# The SQLite tables being reflected, each with its connection: their columns are reflected
-# before their foreign keys, which read the connection again.
-_REFLECTING: weakref.WeakKeyDictionary[sa.Table, sa.Connection] = weakref.WeakKeyDictionary()
+@dataclass
+class _Reflecting:
+    """A SQLite table being reflected: its connection (its foreign keys, reflected after its
+    columns, read it again), its columns' COLLATE clauses, and the UNIQUE constraints
+    SQLAlchemy does not read, each added once its columns are (``_uniques_reflected``)."""
+
+    bind: sa.Connection
+    collations: dict[str, str]
+    uniques: list[tuple[str, ...]]
+
+
+_REFLECTING: weakref.WeakKeyDictionary[sa.Table, _Reflecting] = weakref.WeakKeyDictionary()
+
+
+def _unread(
+    inspector: Any, bind: sa.Connection, table: sa.Table
+) -> tuple[dict[str, str], list[tuple[str, ...]]]:
+    """What SQLAlchemy's SQLite reflection leaves out of ``table``, which a batch copy would
+    drop (stranger35: 'Alice' twice was stored after a revision that only changed a default):
+    each column's COLLATE (it reads none), and each UNIQUE constraint it does not find in the
+    CREATE TABLE text (a column's own ``UNIQUE``), as SQLite keeps them: indexes of origin u."""
+    from twinschema.dialects.sqlite_clauses import column_clauses
+
+    sql = bind.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table.name,)
+    ).scalar()
+    clauses = column_clauses(str(sql or ""))
+    collations = {name: found for name, (found, _) in clauses.items() if found is not None}
+    read = {tuple(u["column_names"]) for u in inspector.get_unique_constraints(table.name)}
+    uniques = []
+    for row in bind.exec_driver_sql("SELECT name, origin FROM pragma_index_list(?)", (table.name,)):
+        if row[1] != "u":
+            continue
+        columns = tuple(
+            str(c[0])
+            for c in bind.exec_driver_sql(
+                "SELECT name FROM pragma_index_info(?) ORDER BY seqno", (row[0],)
+            )
+        )
+        if columns not in read and all(columns):
+            uniques.append(columns)
+    return collations, sorted(uniques)
+
+
+def _uniques_reflected(column: Any, table: Any) -> None:
+    """Once a reflected SQLite table has every column of a UNIQUE constraint SQLAlchemy left
+    out (``_unread``), the constraint is added, so a batch copy keeps it."""
+    found = _REFLECTING.get(table) if isinstance(table, sa.Table) else None
+    if found is None:
+        return
+    names = {c.name for c in table.columns}
+    for columns in [u for u in found.uniques if set(u) <= names]:
+        found.uniques.remove(columns)
+        table.append_constraint(sa.UniqueConstraint(*columns))
 
 
 def _actions_reflected(constraint: Any, table: Any) -> None:
@@ -51,9 +108,10 @@ def _actions_reflected(constraint: Any, table: Any) -> None:
     inline (``user_id REFERENCES users ON DELETE CASCADE``) came back without them, and the copy
     dropped them (stranger35: `migrate local` took CASCADE off 7 keys of Roundcube, and deleting
     a user failed on every device). ``PRAGMA foreign_key_list`` has them."""
-    bind = _REFLECTING.get(table) if isinstance(table, sa.Table) else None
-    if bind is None or not isinstance(constraint, sa.ForeignKeyConstraint):
+    found = _REFLECTING.get(table) if isinstance(table, sa.Table) else None
+    if found is None or not isinstance(constraint, sa.ForeignKeyConstraint):
         return
+    bind = found.bind
     rows = bind.exec_driver_sql(
         'SELECT id, "from", "table", on_update, on_delete FROM pragma_foreign_key_list(?, ?) '
         "ORDER BY id, seq",
@@ -64,8 +122,8 @@ def _actions_reflected(constraint: Any, table: Any) -> None:
         keys.setdefault(key, ([], parent, on_update, on_delete))[0].append(column.lower())
     columns = [c.lower() for c in constraint.column_keys]
     parent = constraint.elements[0].target_fullname.rsplit(".", 1)[0].rsplit(".", 1)[-1]
-    for found, found_parent, on_update, on_delete in keys.values():
-        if found == columns and found_parent.lower() == parent.lower():
+    for own, found_parent, on_update, on_delete in keys.values():
+        if own == columns and found_parent.lower() == parent.lower():
             items: list[Any] = [constraint, *constraint.elements]
             for item in items:
                 if item.ondelete is None and on_delete.upper() != "NO ACTION":
@@ -78,14 +136,15 @@ def _actions_reflected(constraint: Any, table: Any) -> None:
 @contextmanager
 def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[None]:
     """While a chain's migrations run, SQLite tables reflected for a batch copy keep their
-    declared types (``_declared_reflected``) and foreign key actions (``_actions_reflected``);
-    the listener is removed after, so that nothing
-    else the process reflects is touched. What a batch copy leaves out of the table (an unnamed
-    CHECK, an index on an expression) is said in one line each through ``say`` (``migrate``:
-    the database loses it); without ``say`` (autogenerate, the migrations layer's scratch runs,
-    which report it themselves) it is not shown."""
+    declared types and collations (``_declared_reflected``), UNIQUE constraints
+    (``_uniques_reflected``) and foreign key actions (``_actions_reflected``); the listeners
+    are removed after, so that nothing else the process reflects is touched. What a batch copy
+    leaves out of the table (an unnamed CHECK, an index on an expression) is said in one line
+    each through ``say`` (``migrate``: the database loses it); without ``say`` (autogenerate,
+    the migrations layer's scratch runs, which report it themselves) it is not shown."""
     sa.event.listen(sa.Table, "column_reflect", _declared_reflected)
     sa.event.listen(sa.ForeignKeyConstraint, "after_parent_attach", _actions_reflected)
+    sa.event.listen(sa.Column, "after_parent_attach", _uniques_reflected)
     try:
         with warnings.catch_warnings():
             # SQLAlchemy warns that it read ``tinyint(1)`` as INTEGER: the copy declares
@@ -101,6 +160,7 @@ def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[No
     finally:
         sa.event.remove(sa.Table, "column_reflect", _declared_reflected)
         sa.event.remove(sa.ForeignKeyConstraint, "after_parent_attach", _actions_reflected)
+        sa.event.remove(sa.Column, "after_parent_attach", _uniques_reflected)
         _REFLECTING.clear()
 
 

@@ -56,7 +56,8 @@ def spelled(text: str) -> str:
 
 @compiles(Declared, "sqlite")
 def _sqlite(element: Declared, compiler: Any, **kw: Any) -> str:
-    return element.spelling
+    collation = getattr(element.impl, "collation", None)  # a String's, as SQLAlchemy writes it
+    return f'{element.spelling} COLLATE "{collation}"' if collation else element.spelling
 
 
 @compiles(Declared)

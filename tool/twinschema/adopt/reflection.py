@@ -71,7 +71,7 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
     """Give the reflected foreign keys the actions the dialect adapter read (``raw``):
     SQLAlchemy's SQLite reflection reads ON DELETE / ON UPDATE only from table-level
     ``FOREIGN KEY`` clauses, not from a column's ``REFERENCES ... ON DELETE CASCADE``. SQLite's
-    ``AUTOINCREMENT`` and ``WITHOUT ROWID``, the NOT NULL of a rowid alias and the UNIQUE
+    ``AUTOINCREMENT`` and ``WITHOUT ROWID``, the NOT NULL of a rowid alias, a column's COLLATE and the UNIQUE
     constraints (``_sqlite_uniques``) come from there too, so that the metadata modules and the
     baselines say the same as the comparer reads."""
     for table in metadata.tables.values():
@@ -93,6 +93,8 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
             if read is not None and not read.nullable:
                 column.nullable = False  # SQLite's INTEGER PRIMARY KEY: the rowid, never NULL
             if read is not None and raw.dialect == "sqlite":
+                if read.collation is not None and isinstance(column.type, sa.String):
+                    column.type.collation = read.collation.name  # SQLAlchemy reads none there
                 _keep_spelling(column, read.type.raw)
         if raw.dialect == "sqlite":
             if any(c.identity == IDENTITY_AUTOINCREMENT for c in found.columns):

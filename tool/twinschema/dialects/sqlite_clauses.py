@@ -121,7 +121,7 @@ def _conflict_owner(words: list[str], head: str, columns: list[str]) -> tuple[st
 _TABLE_CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign"})
 
 
-def _column_clauses(sql: str) -> dict[str, tuple[str | None, str | None]]:
+def column_clauses(sql: str) -> dict[str, tuple[str | None, str | None]]:
     """Per column (lower-case name): its COLLATE name and its generating expression's text, as
     the column definitions of a CREATE TABLE statement write them."""
     found: dict[str, tuple[str | None, str | None]] = {}
@@ -216,7 +216,7 @@ def module_of(sql: str) -> str:
 def with_clauses(columns: list[Column], sql: str, generated: dict[str, str]) -> list[Column]:
     """``columns`` with the COLLATE and GENERATED ALWAYS AS clauses of their definitions in
     ``sql`` (no PRAGMA reports either): a column keeps its shared object when it has neither."""
-    clauses = _column_clauses(sql)
+    clauses = column_clauses(sql)
     result = []
     for column in columns:
         collation_name, expression = clauses.get(column.name.lower(), (None, None))
