@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,11 +18,14 @@ MAX_ROWS = 600
 _MAX_EXTREMES = 1024
 
 
-def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ...]]:
+def cross(
+    columns: list[list[Any]], limit: int = MAX_ROWS, related: Sequence[tuple[Any, Any]] = ()
+) -> list[tuple[Any, ...]]:
     """The cross product of the columns' values, each list cut from its end (its least telling
     values) until the product fits ``limit``; then each value cut away once, the other columns
     at their first (NULL where they take it): every value is tried; then each number of one
-    number column beside each extreme of another (``_extremes``)."""
+    number column beside each extreme of another (``_extremes``), and each ``related`` pair of
+    values in two columns that both take them (``_side_by_side``)."""
     lists = [list(v) for v in columns]
     while math.prod(map(len, lists)) > limit:
         longest = max(range(len(lists)), key=lambda i: len(lists[i]))
@@ -34,7 +37,24 @@ def cross(columns: list[list[Any]], limit: int = MAX_ROWS) -> list[tuple[Any, ..
         (*firsts[:n], v, *firsts[n + 1 :]) for n, values in enumerate(columns)
         for v in values[len(lists[n]) :]
     ]  # fmt: skip
-    return distinct([*itertools.product(*lists), *alone, *_extremes(columns, firsts)])
+    beside = _side_by_side(columns, firsts, related)
+    return distinct([*itertools.product(*lists), *alone, *_extremes(columns, firsts), *beside])
+
+
+def _side_by_side(
+    columns: list[list[Any]], firsts: list[Any], related: Sequence[tuple[Any, Any]]
+) -> list[tuple[Any, ...]]:
+    """Each related pair (a, b) in each two columns whose probes hold a and b (text columns,
+    ``probe_strings.related_pairs``), the rest at their first value."""
+    rows = []
+    held = [set(map(repr, values)) for values in columns]
+    for n, m in itertools.permutations(range(len(columns)), 2):
+        for a, b in related:
+            if repr(a) in held[n] and repr(b) in held[m]:
+                row = list(firsts)
+                row[n], row[m] = a, b
+                rows.append(tuple(row))
+    return rows
 
 
 def distinct(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

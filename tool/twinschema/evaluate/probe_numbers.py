@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate import scaled_values, unscaled_values
+from twinschema.evaluate.probe_strings import NEXT_DOUBLES
 
 _INT4 = 2**31
 _INT8_MAX = 2**63 - 1
@@ -99,6 +100,7 @@ def decimals(
     if scale is None:  # past a 64-bit integer: SQLite's CAST(x AS INTEGER) saturates there
         found += [Decimal(_PAST_DOUBLE)] if exact else [Decimal("1e20"), Decimal("-1e20")]
         found += [] if exact else [Decimal(_DOUBLE_BESIDE)]
+        found += [] if exact else [Decimal(repr(v)) for pair in NEXT_DOUBLES for v in pair]
         found += [Decimal(v) for v in absorbing(numbers)]  # a double there, exact or not
     if scale is not None:
         found = [d.quantize(step) for d in found]

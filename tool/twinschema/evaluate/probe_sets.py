@@ -19,6 +19,7 @@ from twinschema.evaluate import (
     date_steps,
     landings,
     probe_numbers,
+    probe_strings,
     probes,
 )
 from twinschema.evaluate.backends import Backend
@@ -109,7 +110,8 @@ def _rows(
     if lb is None or rb is None:
         return None
     left = tuple(probe_column(lc) for lc, _ in pairs)
-    rows = tuple(crossed_rows.cross(values))
+    related = probe_strings.related_pairs(tuple(dict.fromkeys(strings)))
+    rows = tuple(crossed_rows.cross(values, related=related))
     rows += check_ends.corner_rows(tables, left, rows)  # number columns at their CHECKs' ends
     return ProbeSet(
         tuple(lc.name for lc, _ in pairs),

@@ -26,6 +26,31 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
     return found
 
 
+# Two doubles one apart in the last place, which a cast to numeric (15 significant digits on
+# PostgreSQL) makes one: c0 < c1 against c0::numeric < c1::numeric parts on them (fuzz37).
+NEXT_DOUBLES = ((1.0, 1.0000000000000002), (0.3, 0.30000000000000004))
+
+
+def related_pairs(strings: tuple[str, ...]) -> list[tuple[Any, Any]]:
+    """Pairs of values two columns are probed with side by side (``crossed_rows.cross``),
+    which a cut cross product of their long lists misses: two doubles one apart in the last
+    place (``NEXT_DOUBLES``), a letter and the one it folds onto
+    (``upper(c0) <> upper(c1)`` against ``lower(...)`` parts on the dotless i and i), and a literal cut
+    at another literal in it, or at its end (``first || ' ' || last <> 'Jo Brian'``: ('Jo',
+    'Brian'); ``c0 || c1 <> 'its'``: ('its', ''))."""
+    found: list[tuple[Any, Any]] = []
+    for char, letter in FOLDS_ONTO.items():
+        found += [(char, letter), (char, letter.upper())]
+    found += NEXT_DOUBLES
+    for whole in strings:
+        found += [(whole, ""), ("", whole)]
+        for cut in strings:
+            if cut and cut != whole and cut in whole:
+                head, tail = whole.split(cut, 1)
+                found += [(head, tail), (head + cut, tail), (head, cut + tail)]
+    return list(dict.fromkeys(found))
+
+
 def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     """Text probes: each literal in each letter case and with a character more or less, what a
     LIKE pattern matches, strings of each length that matters, and a fixed set (ASCII and
@@ -57,6 +82,10 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         # character ('AA0000' against GLOB '[A-Z][A-Z][0-9][0-9][0-9]' and ~ '^[A-Z]{2}[0-9]{3}',
         # which has no $; stranger34): ``pattern_samples``.
         found += pattern_samples(s)
+        # The literal cut at another one in it: what two columns concatenated around it hold.
+        found += [
+            part for cut in strings if cut and cut != s and cut in s for part in s.split(cut, 1)
+        ]
         # The text a pattern with an escape matches ('a\%' ESCAPE '\' matches 'a%'), in each
         # letter case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not ('A%').
         for escape in escapes:
@@ -75,6 +104,9 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     # Blanks on one end only and on both: trim, ltrim and rtrim each keep another text.
     found += ["", " ", "a", " a", "a ", " a ", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12"]
     found += ["x" * 40]
+    # A tab and a newline, which trim() keeps and trim(s, ' ' || char(9)) or btrim(s, E' \t')
+    # does not (fuzz37).
+    found += ["\t", "a\n"]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß", *FOLDS_ONTO]
     # ...and the letters they fold onto, in each case: the long s (U+017F) and s are one under upper() only.

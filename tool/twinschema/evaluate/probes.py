@@ -303,7 +303,7 @@ def values_for(
         # The literals as written, then the calendar's corners (_DAYS) and, for timestamps,
         # moments with a fraction past half a second, where a conversion that truncates
         # (SQLite's strftime('%s', ts)) and one that rounds (extract(epoch from ts)::bigint) part.
-        found += [*strings, *_MOMENT_KINDS[kind]]
+        found += [*strings, *_MOMENT_KINDS[kind], *_days_beside(kind, strings)]
     else:  # UUIDs, bytes, other kinds: the literals as written, then a few of the kind's own
         found += [*strings, *_OWN_VALUES.get(kind or "", ())]
         found += probe_strings.byte_strings(lengths) if kind == "bytes" else []
@@ -312,6 +312,26 @@ def values_for(
     for v in found:
         keyed.setdefault(("decimal", str(v)) if isinstance(v, Decimal) else v, v)
     return list(keyed.values())
+
+
+def _days_beside(kind: str, strings: tuple[str, ...]) -> list[str]:
+    """For a date column, the day before and after each date literal: a bound the dialects
+    read apart is crossed there only (SQLite's ``CAST('2020-01-01' AS DATE)`` is the number
+    2020, which every text follows, so ``d >= CAST('2020-01-01' AS DATE)`` takes '2019-12-31'
+    there and PostgreSQL refuses it; stranger36). The calendar's corners are all in 2021-2024."""
+    import datetime as dt
+
+    from twinschema.evaluate.clock import date_of
+
+    if kind != "date":
+        return []
+    days = [day for day in map(date_of, strings) if day is not None]
+    return [
+        str(day + dt.timedelta(days=step))
+        for day in days
+        for step in (-1, 1)
+        if dt.date.min < day < dt.date.max
+    ]
 
 
 # Days where date arithmetic and week numbers part the dialects, a small fixed set: a 31st
