@@ -176,7 +176,8 @@ ORDER BY con.conname"""
 # (indoption: bit 1 DESC, bit 2 NULLS FIRST), its operator class when not the type's default,
 # and its collation when not its column's own (an expression's: any, with the whole definition,
 # which writes COLLATE only where it is not the one the expression derives), with what that
-# collation makes equal; then the INCLUDE columns and NULLS NOT DISTINCT (15+).
+# collation makes equal; then the INCLUDE columns, NULLS NOT DISTINCT (15+), and whether the
+# index is valid and ready (a failed CREATE INDEX CONCURRENTLY leaves one that is neither).
 _SQL_INDEXES = f"""
 SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
        ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text
@@ -199,7 +200,7 @@ SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
        ARRAY(SELECT a.attname::text FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
              ORDER BY k),
-       {{index_nulls}}
+       {{index_nulls}}, i.indisvalid, i.indisready AND i.indislive
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
