@@ -1,10 +1,14 @@
 """PostgreSQL objects a live database holds that do not work, reported as what they are
-(stranger35 finding 13), with the near misses that do work and stay as they were.
+(stranger35 findings 12 and 13), with the near misses that do work and stay as they were.
 
 * An index left INVALID by a failed ``CREATE UNIQUE INDEX CONCURRENTLY`` (``indisvalid`` and
   ``indisready`` false) refuses no row: it was reported as a UNIQUE rule whose witness the
   database stores, with the hint to add it to the module. It is an ``index`` difference saying
   it is INVALID, hint: drop it or REINDEX it. A valid one is still the rule it is.
+* A ``nextval('s'::text)`` default records no dependency on ``s``: after ``DROP SEQUENCE s``
+  every insert that omits the column fails, yet it was ``rowid ~ sequence`` and in sync. It is a
+  ``column_default`` difference naming the error, read from the catalog. Where the sequence
+  exists, it is still ``rowid ~ sequence``.
 
 Each verdict is checked against rows on the real databases: the insert the report talks about.
 """
@@ -151,3 +155,93 @@ def test_a_ready_index_that_is_not_valid_is_invalid_and_still_the_rule_it_enforc
         "it serves no query, and refuses a duplicate only of the rows it holds, which may not "
         "be all of the table's"
     ), invalid.message
+
+
+# -- finding 12: a nextval() default whose sequence is gone ------------------------------------
+
+SQLITE_FILES = [
+    "CREATE TABLE filestore (file_id INTEGER PRIMARY KEY, context VARCHAR(32) NOT NULL)",
+    "CREATE TABLE cache (cache_id INTEGER PRIMARY KEY, context VARCHAR(32) NOT NULL)",
+]
+PG_FILES = [
+    "CREATE SEQUENCE filestore_seq",
+    "CREATE SEQUENCE cache_seq",
+    "CREATE TABLE filestore (file_id integer DEFAULT nextval('filestore_seq'::text) PRIMARY KEY, "
+    "context varchar(32) NOT NULL)",
+    "CREATE TABLE cache (cache_id integer DEFAULT nextval('cache_seq'::text) PRIMARY KEY, "
+    "context varchar(32) NOT NULL)",
+]
+FAILS = (
+    "inserts that omit filestore.file_id fail in the PostgreSQL database: relation "
+    '"filestore_seq" does not exist'
+)
+
+
+def test_a_nextval_default_whose_sequence_was_dropped_fails_every_insert(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    shell = adopt(tmp_path / "app", sqlite_url, pg_url, SQLITE_FILES, PG_FILES)
+    before = live_report(shell)
+    assert before["differences"] == [], before["differences"]
+    execute(pg_url, "DROP SEQUENCE filestore_seq")  # allowed: the default records no dependency
+
+    report = live_report(shell)
+    found = report["differences"]
+    assert [(d["kind"], d["table"], d["column"]) for d in found] == [
+        ("column_default", "filestore", "file_id")
+    ] * 2, found  # the module's pair and the SQLite database's
+    mine, across = found
+    assert (mine["left_source"], mine["message"]) == ("schemas/postgres.py", FAILS)
+    assert across["message"] == FAILS
+    assert across["hint"].startswith("the database of schemas/postgres.py differs from that")
+    # The near miss: a sequence that exists is a rowid alias's peer, as before.
+    rules = {(e["table"], e["rule"]) for e in report["equivalences"]}
+    assert ("cache", "rowid-alias") in rules and ("filestore", "rowid-alias") not in rules
+
+    # The truth, by rows: the insert that omits the id, on each database.
+    sqlite = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
+    sqlite.execute("INSERT INTO filestore (context) VALUES ('c')")
+    sqlite.commit()
+    sqlite.close()
+    execute(pg_url, "INSERT INTO cache (context) VALUES ('c')")
+    with pytest.raises(sa.exc.ProgrammingError, match='relation "filestore_seq" does not exist'):
+        execute(pg_url, "INSERT INTO filestore (context) VALUES ('c')")
+
+    result = shell("diff", sqlite_url, pg_url, "--no-domain", "--format", "json", "--no-evaluate")
+    assert result.exit_code == 1, result.output
+    pair = json.loads(result.stdout)
+    assert [(d["kind"], d["message"]) for d in pair["differences"]] == [("column_default", FAILS)]
+
+
+@pytest.mark.parametrize(
+    ("default", "error"),
+    [
+        ("nextval('gone'::text)", 'relation "gone" does not exist'),
+        ("nextval('Gone'::text)", 'relation "gone" does not exist'),  # folded, as at insert
+        ("nextval('elsewhere.gone'::text)", 'relation "elsewhere.gone" does not exist'),
+        ("nextval('things'::text)", '"things" is not a sequence'),
+        ("nextval('there'::text)", None),  # exists
+        # Not claimed: a sequence of that name in another schema (the application's search path
+        # may find it), and a name the catalog cannot look up as written.
+        ("nextval('afar'::text)", None),
+        ("nextval('a b'::text)", None),
+    ],
+)
+def test_what_a_nextval_default_of_a_missing_sequence_reads_as(
+    pg_url: str, default: str, error: str | None
+) -> None:
+    """Read from the catalog, never run; each claimed error is the one a real insert gets."""
+    execute(
+        pg_url,
+        "CREATE SCHEMA elsewhere",
+        "CREATE SEQUENCE elsewhere.afar",
+        "CREATE SEQUENCE there",
+        "CREATE TABLE things (id integer)",
+        f"CREATE TABLE t (id integer DEFAULT {default} PRIMARY KEY, n integer)",
+    )
+    schema = reflect_url(pg_url, ReflectOptions())
+    column = schema.tables["t"].column("id")
+    assert column is not None and column.fails == error
+    if error is not None:
+        with pytest.raises(sa.exc.DBAPIError, match=error):
+            execute(pg_url, "SET search_path = public", "INSERT INTO t (n) VALUES (1)")

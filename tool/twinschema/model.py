@@ -95,6 +95,9 @@ class Column:
     # own it (``s``, ``other.s`` of another schema; ``the sequence of t.id`` where another column
     # owns it): compared only when both sides have it.
     sequence: str | None = None
+    # The error every insert that omits the column gets, read from a live database's catalog
+    # (a nextval() default of a sequence that does not exist): None where none is known.
+    fails: str | None = None
     # Set by ``normalize``: the logical types a CHECK ... IN list on this column encodes (SQLite's
     # INTEGER in (0, 1) is a boolean, a TEXT in ('a', 'b') an enum), each with that CHECK.
     encodings: tuple[tuple[ColumnType, CheckConstraint], ...] = ()

@@ -96,6 +96,27 @@ _COLUMN_SEQUENCES = """(
 )"""
 
 
+# Where a nextval() default draws from no sequence the catalog ties to it (``nextval('s'::text)``
+# records no dependency, so DROP SEQUENCE s leaves it behind), whether its name finds one: the
+# error each insert that omits the column gets, else NULL. A name that finds no relation fails
+# only where it names none in any schema (another could be on the application's search path) or
+# names its schema; only plain names are looked up (to_regclass raises on a malformed one).
+_NEXTVAL_TEXT = r"$re$^nextval\(\('((?:[^']|'')*)'::[a-z ]+\)::regclass\)$$re$"
+_PLAIN_SEQUENCE = r"""$re$^("([^"]|"")+"|[^".\s]+)(\.("([^"]|"")+"|[^".\s]+))?$$re$"""
+_SEQUENCE_FAILS = f"""CASE WHEN sq.seqrelid IS NULL AND d.adbin IS NOT NULL THEN (
+    SELECT CASE WHEN r.oid IS NULL
+                THEN 'relation "' || array_to_string(p.parts, '.') || '" does not exist'
+                WHEN r.relkind <> 'S' THEN '"' || r.relname || '" is not a sequence' END
+    FROM (SELECT replace(substring(pg_get_expr(d.adbin, d.adrelid) FROM {_NEXTVAL_TEXT}),
+                         '''''', '''') AS seq) m
+    CROSS JOIN LATERAL (SELECT CASE WHEN m.seq ~ {_PLAIN_SEQUENCE} THEN parse_ident(m.seq) END,
+                               CASE WHEN m.seq ~ {_PLAIN_SEQUENCE} THEN to_regclass(m.seq) END
+                       ) p (parts, found)
+    LEFT JOIN pg_class r ON r.oid = p.found
+    WHERE p.parts IS NOT NULL AND (r.oid IS NOT NULL OR cardinality(p.parts) = 2 OR NOT EXISTS (
+        SELECT 1 FROM pg_class o WHERE o.relname = p.parts[1]))) END"""
+
+
 _SQL_COLUMNS = f"""
 SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SELECT'),
        a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
@@ -121,7 +142,8 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
                THEN 2147483647 ELSE sq.seqmax END),
            'cache', sq.seqcache,
            CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
-       sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column)
+       sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column),
+       {_SEQUENCE_FAILS}
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
