@@ -95,6 +95,9 @@ class Column:
     # own it (``s``, ``other.s`` of another schema; ``the sequence of t.id`` where another column
     # owns it): compared only when both sides have it.
     sequence: str | None = None
+    # The error every insert that omits the column gets, read from a live database's catalog
+    # (a nextval() default of a sequence that does not exist): None where none is known.
+    fails: str | None = None
     # Set by ``normalize``: the logical types a CHECK ... IN list on this column encodes (SQLite's
     # INTEGER in (0, 1) is a boolean, a TEXT in ('a', 'b') an enum), each with that CHECK.
     encodings: tuple[tuple[ColumnType, CheckConstraint], ...] = ()
@@ -210,6 +213,8 @@ class Index:
     # them otherwise (``sources.sqlfile.written``): what messages show, never what runs.
     written_expressions: tuple[str, ...] | None = field(default=None, compare=False)
     written_where: str | None = field(default=None, compare=False)
+    # False for a PostgreSQL index no write updates (``Table.invalid_indexes`` only).
+    ready: bool = field(default=True, compare=False)
 
     def element_text(self, n: int) -> str:
         """Element ``n`` as DDL writes it, in its source's own spelling: ``name COLLATE NOCASE
@@ -358,6 +363,10 @@ class Table:
     # PARTITION BY ...: the partition key as the catalog prints it (``RANGE (created_at)``),
     # "" for a plain table.
     partitioned: str | None = None
+    # PostgreSQL indexes that are not valid (a failed CREATE or REINDEX ... CONCURRENTLY): they
+    # serve no query. One not ready either (``Index.ready``) refuses no row and is not in
+    # ``indexes``; a ready one still refuses duplicates of the rows it holds and is.
+    invalid_indexes: tuple[Index, ...] = ()
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, or None."""

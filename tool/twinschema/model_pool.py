@@ -24,7 +24,17 @@ class ColumnPool:
     def __init__(self) -> None:
         self._made: dict[
             tuple[
-                str, int, bool, str | None, str | None, str | None, Any, Any, str | None, str | None
+                str,
+                int,
+                bool,
+                str | None,
+                str | None,
+                str | None,
+                Any,
+                Any,
+                str | None,
+                str | None,
+                str | None,
             ],
             Column,
         ] = {}
@@ -41,16 +51,17 @@ class ColumnPool:
         generated: Generated | None = None,
         generator: str | None = None,
         sequence: str | None = None,
+        fails: str | None = None,
     ) -> Column:
         """The pooled column with these fields (made now if it is the first)."""
         key = (
             name, id(type), nullable, default, identity, raw_default, collation, generated,
-            generator, sequence,
+            generator, sequence, fails,
         )  # fmt: skip
         found = self._made.get(key)
         if found is None:
             found = self._made[key] = Column(
                 name, type, nullable, default, identity, raw_default, collation, generated,
-                generator, sequence,
+                generator, sequence, fails,
             )  # fmt: skip
         return found

@@ -125,6 +125,7 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         force_row_level_security=table.force_row_level_security,
         unlogged=table.unlogged,
         partitioned=table.partitioned,
+        invalid_indexes=table.invalid_indexes,
     )
 
 

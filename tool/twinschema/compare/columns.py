@@ -34,8 +34,11 @@ _COLUMN_FIELDS = {
 def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
     """Compare two columns of one name; return the ids of the CHECKs their type accounts for."""
     consumed = column_type(ctx, lt, rt, lc, rc)
+    fails = bool(lc.fails or rc.fails)
+    if fails:  # what the defaults or generators are is moot where every insert fails
+        failing_default(ctx, lt.name, lc, rc)
     lid, rid = lc.identity, rc.identity
-    if lid != rid and lc.name in lt.primary_key and lc.name in rt.primary_key:
+    if not fails and lid != rid and lc.name in lt.primary_key and lc.name in rt.primary_key:
         # A key's generators that mean the same across dialects (a rowid alias against an
         # integer key with an identity, a sequence or none: see typemap.KEY_GENERATORS).
         ldialect, rdialect = ctx.left.schema.dialect, ctx.right.schema.dialect
@@ -60,18 +63,42 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
             "sequence": lseq}  # fmt: skip
     theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid, "generator": rgen,
               "sequence": rseq}  # fmt: skip
+    if fails:  # the default's failure is reported above: nullability is left to compare
+        mine, theirs = {"nullable": lc.nullable}, {"nullable": rc.nullable}
     if mine != theirs:
         # In a fixed order (the dict's), so that reports come out the same on every run.
         for field_name, value in mine.items():
             if value != theirs[field_name]:
                 column_field(ctx, lt.name, lc, rc, field_name)
-    elif lc.raw_default != rc.raw_default and lc.default is not None and not zone_differs:
+    elif (
+        lc.raw_default != rc.raw_default and lc.default is not None and not (zone_differs or fails)
+    ):
         ctx.same(lt.name, lc.name, rule or "default", lc.raw_default or "", rc.raw_default or "")
     if lc.collation != rc.collation:
         column_collation(ctx, lt.name, lc, rc)
     if lc.generated != rc.generated:
         column_generated(ctx, lt.name, lc, rc)
     return consumed
+
+
+def failing_default(ctx: Context, table: str, lc: Column, rc: Column) -> None:
+    """A default every insert that omits the column fails on, on either side or both (read from
+    a live database: a nextval() of a sequence that does not exist), whatever the other side's
+    default: a difference naming the error, as a default that fails when run is."""
+    where = f"{table}.{lc.name}"
+    failing = [(lc.fails, "left"), (rc.fails, "right")]
+    said = "; ".join(f"in {ctx.label(side)}: {error}" for error, side in failing if error)
+    ctx.diff(
+        "column_default",
+        table,
+        lc.name,
+        lc.name,
+        lc.raw_default or "none",
+        rc.raw_default or "none",
+        f"inserts that omit {where} fail {said}",
+        hint=f"give {where} a default that works there (create the sequence it names, or "
+        "draw from one that exists), or none",
+    )
 
 
 def local_time(ctx: Context, table: str, lc: Column, rc: Column, note: str) -> str | None:

@@ -15,6 +15,7 @@ from twinschema.compare.common import (
 )
 from twinschema.compare.context import Context
 from twinschema.compare.indexes import uniques_and_indexes
+from twinschema.compare.invalid_indexes import invalid_indexes
 from twinschema.compare.keys import foreign_keys
 from twinschema.compare.security import security
 from twinschema.compare.storage import conflict_clauses, storage, table_options
@@ -119,6 +120,8 @@ def table(ctx: Context, left: Table, right: Table) -> None:
         foreign_keys(ctx, left, right)
     if not (same_items(left.uniques, right.uniques) and same_items(left.indexes, right.indexes)):
         uniques_and_indexes(ctx, left, right)
+    if left.invalid_indexes or right.invalid_indexes:
+        invalid_indexes(ctx, left, right)
     if (
         consumed
         or not same_items(left.checks, right.checks)

@@ -270,7 +270,7 @@ def _tables(
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator, owned, owner) in rows:  # fmt: skip
+         _, generator, owned, owner, fails) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -313,6 +313,7 @@ def _tables(
                 computed,
                 generator if column_identity else None,
                 sequence,
+                fails,
             )
         )
     return tables

@@ -96,6 +96,27 @@ _COLUMN_SEQUENCES = """(
 )"""
 
 
+# Where a nextval() default draws from no sequence the catalog ties to it (``nextval('s'::text)``
+# records no dependency, so DROP SEQUENCE s leaves it behind), whether its name finds one: the
+# error each insert that omits the column gets, else NULL. A name that finds no relation fails
+# only where it names none in any schema (another could be on the application's search path) or
+# names its schema; only plain names are looked up (to_regclass raises on a malformed one).
+_NEXTVAL_TEXT = r"$re$^nextval\(\('((?:[^']|'')*)'::[a-z ]+\)::regclass\)$$re$"
+_PLAIN_SEQUENCE = r"""$re$^("([^"]|"")+"|[^".\s]+)(\.("([^"]|"")+"|[^".\s]+))?$$re$"""
+_SEQUENCE_FAILS = f"""CASE WHEN sq.seqrelid IS NULL AND d.adbin IS NOT NULL THEN (
+    SELECT CASE WHEN r.oid IS NULL
+                THEN 'relation "' || array_to_string(p.parts, '.') || '" does not exist'
+                WHEN r.relkind <> 'S' THEN '"' || r.relname || '" is not a sequence' END
+    FROM (SELECT replace(substring(pg_get_expr(d.adbin, d.adrelid) FROM {_NEXTVAL_TEXT}),
+                         '''''', '''') AS seq) m
+    CROSS JOIN LATERAL (SELECT CASE WHEN m.seq ~ {_PLAIN_SEQUENCE} THEN parse_ident(m.seq) END,
+                               CASE WHEN m.seq ~ {_PLAIN_SEQUENCE} THEN to_regclass(m.seq) END
+                       ) p (parts, found)
+    LEFT JOIN pg_class r ON r.oid = p.found
+    WHERE p.parts IS NOT NULL AND (r.oid IS NOT NULL OR cardinality(p.parts) = 2 OR NOT EXISTS (
+        SELECT 1 FROM pg_class o WHERE o.relname = p.parts[1]))) END"""
+
+
 _SQL_COLUMNS = f"""
 SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SELECT'),
        a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
@@ -121,7 +142,8 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
                THEN 2147483647 ELSE sq.seqmax END),
            'cache', sq.seqcache,
            CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
-       sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column)
+       sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column),
+       {_SEQUENCE_FAILS}
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -176,7 +198,8 @@ ORDER BY con.conname"""
 # (indoption: bit 1 DESC, bit 2 NULLS FIRST), its operator class when not the type's default,
 # and its collation when not its column's own (an expression's: any, with the whole definition,
 # which writes COLLATE only where it is not the one the expression derives), with what that
-# collation makes equal; then the INCLUDE columns and NULLS NOT DISTINCT (15+).
+# collation makes equal; then the INCLUDE columns, NULLS NOT DISTINCT (15+), and whether the
+# index is valid and ready (a failed CREATE INDEX CONCURRENTLY leaves one that is neither).
 _SQL_INDEXES = f"""
 SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
        ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0 THEN a.attname::text
@@ -199,7 +222,7 @@ SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
        ARRAY(SELECT a.attname::text FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
              ORDER BY k),
-       {{index_nulls}}
+       {{index_nulls}}, i.indisvalid, i.indisready AND i.indislive
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s

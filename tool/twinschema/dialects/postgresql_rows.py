@@ -40,6 +40,7 @@ class TableParts:
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     uniques: list[UniqueConstraint] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
+    invalid_indexes: list[Index] = field(default_factory=list)
     checks: list[CheckConstraint] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)
     force_row_level_security: bool = False
@@ -60,6 +61,7 @@ class TableParts:
             force_row_level_security=self.force_row_level_security,
             unlogged=self.unlogged,
             partitioned=self.partitioned,
+            invalid_indexes=tuple(self.invalid_indexes),
         )
 
 
@@ -182,46 +184,51 @@ def check_expression(definition: str) -> str:
 
 
 def add_indexes(tables: Mapping[int, TableParts], rows: Sequence[Sequence[Any]]) -> None:
-    """Add the catalog's index rows to the parts of the tables they belong to."""
+    """Add the catalog's index rows to the parts of the tables they belong to. One that is not
+    valid goes to the table's invalid indexes; one that is not ready either (no write updates
+    it: it refuses no row) not to its indexes."""
     for (oid, name, unique, method, expressions, where, elements, definition, include,
-         not_distinct) in rows:  # fmt: skip
+         not_distinct, valid, ready) in rows:  # fmt: skip
         parts = tables.get(oid)
         if parts is None:
             continue
         columns = {c.name for c in parts.columns}
         options = [int(e[0] or 0) for e in elements]
         descending = [bool(o & INDOPTION_DESC) for o in options]
-        parts.indexes.append(
-            Index(
-                tuple(expressions),
-                unique,
-                where,
-                method,
-                name,
-                descending=element_flags(descending, False),
-                collations=element_flags(
-                    (
-                        None
-                        if e[2] is None or not _written_collation(text, columns, definition)
-                        else collation_of(e[2], e[3], e[4])
-                        for e, text in zip(elements, expressions, strict=True)
-                    ),
-                    None,
+        index = Index(
+            tuple(expressions),
+            unique,
+            where,
+            method,
+            name,
+            descending=element_flags(descending, False),
+            collations=element_flags(
+                (
+                    None
+                    if e[2] is None or not _written_collation(text, columns, definition)
+                    else collation_of(e[2], e[3], e[4])
+                    for e, text in zip(elements, expressions, strict=True)
                 ),
-                nulls=element_flags(
-                    (
-                        _NULLS[bool(o & INDOPTION_NULLS_FIRST)]
-                        if bool(o & INDOPTION_NULLS_FIRST) != desc
-                        else ""
-                        for o, desc in zip(options, descending, strict=True)
-                    ),
-                    "",
+                None,
+            ),
+            nulls=element_flags(
+                (
+                    _NULLS[bool(o & INDOPTION_NULLS_FIRST)]
+                    if bool(o & INDOPTION_NULLS_FIRST) != desc
+                    else ""
+                    for o, desc in zip(options, descending, strict=True)
                 ),
-                opclasses=element_flags((e[1] or "" for e in elements), ""),
-                include=tuple(include),
-                nulls_distinct=not not_distinct,
-            )
+                "",
+            ),
+            opclasses=element_flags((e[1] or "" for e in elements), ""),
+            include=tuple(include),
+            nulls_distinct=not not_distinct,
+            ready=ready,
         )
+        if ready:
+            parts.indexes.append(index)
+        if not valid:
+            parts.invalid_indexes.append(index)
 
 
 def _written_collation(element: str, columns: set[str], definition: str | None) -> bool:
