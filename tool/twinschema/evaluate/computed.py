@@ -9,6 +9,7 @@ compared. Equal vectors: "equal on N probes", never proven; else one witness row
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from twinschema.evaluate import probes
@@ -163,8 +164,8 @@ def _probe_predicate(
     st.merge(
         ld,
         rd,
-        f"index {ld.name or rd.name or ''} on {table.name} differs in its WHERE: {lwhere} on "
-        f"{st.side_name('left')}, {rwhere} on {st.side_name('right')}; {witness}",
+        f"index {ld.name or rd.name or ''} on {table.name} differs in its WHERE: {one_line(lwhere)} on "
+        f"{st.side_name('left')}, {one_line(rwhere)} on {st.side_name('right')}; {witness}",
     )
 
 
@@ -251,6 +252,12 @@ def matched_predicates(st: StageContext) -> None:
                     judged[0],
                 ),
             )
+
+
+def one_line(text: str) -> str:
+    """A predicate as a message shows it: PostgreSQL's pretty-printed line breaks and their
+    indentation as one space (fuzz37 F8)."""
+    return re.sub(r"\s*\n\s*", " ", text).strip()
 
 
 def in_index(predicate: str) -> str:

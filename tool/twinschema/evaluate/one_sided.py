@@ -13,10 +13,11 @@ judgements.
 
 from __future__ import annotations
 
+from twinschema.canonical import typemap, typemap_storage
 from twinschema.evaluate import probes
 from twinschema.evaluate.checks import check_text, witness_text
-from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
+from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
     checks_within,
     nulls_where_both_allow,
@@ -59,3 +60,35 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
         if parted.right == (side == "left"):  # the CHECK's own side rejects it
             st.annotate(witness_text(st, rows.names, parted.row, parted.said(st)), d)
             return
+    if verdicts and all(a == b for _, a, b in verdicts):
+        _type_range(st, d, side, text, rows, len(verdicts))
+
+
+def _type_range(
+    st: StageContext, d: Difference, side: str, text: str, rows: ProbeSet, n: int
+) -> None:
+    """A CHECK on one side that keeps exactly the range the other side's narrow integer type
+    holds (``x INTEGER CHECK (x BETWEEN -32768 AND 32767)`` against ``x smallint``), which no
+    probe row parts from the other side: one equivalence, "the type's range as a CHECK", not
+    a difference (stranger36: the warning's own hint, a CHECK on the side that stores it,
+    turned an exit 0 into an exit 1). The range's ends and one past each are run first."""
+    other = st.right if side == "left" else st.left
+    if not st.cross or len(rows.names) != 1 or d.table is None:
+        return
+    column = find(other, d.table, rows.names[0])[1]
+    narrow = typemap_storage.NARROW_INTEGERS.get(other.schema.dialect, frozenset())
+    kinds = sorted(typemap.kinds_of(column.type) & narrow) if column is not None else []
+    if len(kinds) != 1:
+        return
+    low, high = typemap_storage.INTEGER_RANGES[kinds[0]]
+    at = 0 if side == "left" else 1
+    backend, columns = rows.backends[at], (rows.left, rows.right)[at]
+    ends = [(low - 1,), (low,), (high,), (high + 1,)]
+    if backend.try_rows(columns, text, ends, True) != [False, True, True, False]:
+        return
+    st.drop(d)
+    rule = f"{kinds[0]}'s range as a CHECK: equal on {probe_count(n)}"
+    if side == "left":
+        st.equivalence(d, rule, right=kinds[0])
+    else:
+        st.equivalence(d, rule, left=kinds[0])
