@@ -10,6 +10,7 @@ from twinschema.compare.context import Context
 from twinschema.model import (
     OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
+    ConflictClause,
     Table,
 )
 
@@ -50,7 +51,7 @@ def conflict_clauses(ctx: Context, left: Table, right: Table) -> None:
             None if on_left else text,
             f"{text.removesuffix(' ON CONFLICT ' + clause.algorithm)} of {left.name} resolves "
             f"conflicts by {clause.algorithm} in {ctx.label('left' if on_left else 'right')} "
-            "only: " + _CONFLICT_EFFECTS.get(clause.algorithm, "a violation does not fail there"),
+            "only: " + _effect(clause),
         )
 
 
@@ -61,6 +62,18 @@ _CONFLICT_EFFECTS = {
     "FAIL": "a violation keeps the statement's earlier changes instead of undoing them",
     "ROLLBACK": "a violation rolls the whole transaction back",
 }
+
+
+def _effect(clause: ConflictClause) -> str:
+    """What the clause does to a violation: REPLACE on a NOT NULL puts the column's default
+    in place of the NULL (and fails as ABORT where there is none), deleting nothing
+    (stranger36); on a unique rule it deletes the row in the way."""
+    if clause.constraint == "NOT NULL" and clause.algorithm == "REPLACE":
+        return (
+            "a NULL there is replaced by the column's default (an error where it has none), "
+            "where the other side rejects the row"
+        )
+    return _CONFLICT_EFFECTS.get(clause.algorithm, "a violation does not fail there")
 
 
 def storage(ctx: Context, left: Table, right: Table) -> None:

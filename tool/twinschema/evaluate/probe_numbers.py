@@ -21,6 +21,9 @@ _INT8_MAX = 2**63 - 1
 # with a double exactly, PostgreSQL casts a bigint (or numeric) to double precision first, so
 # c0 <> c1 holds at (2^53 + 1, 2^53) on SQLite only (fuzz37).
 _PAST_DOUBLE = 2**53 + 1
+# The first integer PostgreSQL's real (4 bytes) cannot hold: CAST(x AS REAL) is a double on
+# SQLite, so (x, x) parts CAST(x AS REAL) / y there only (stranger36).
+_PAST_FLOAT4 = 2**24 + 1
 _DOUBLE_BESIDE = 2**53
 
 
@@ -37,7 +40,7 @@ def integers(numbers: tuple[Decimal, ...]) -> list[Any]:
             found.append(whole + (1 if n > 0 else -1))
     found += _off_products(numbers)
     found += [0, 1, -1, 2, -2, -3, 3, -5, 10, -10, 100]
-    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1, _PAST_DOUBLE]
+    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1, _PAST_DOUBLE, _PAST_FLOAT4]
     return list(found)
 
 
