@@ -132,6 +132,16 @@ def details(report: dict[str, Any]) -> str:
     )
 
 
+def within_a_dialect(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The differences between two sources of one dialect (a database and its module or
+    chain): none right after ``init``."""
+    return [
+        d
+        for d in report["differences"]
+        if _dialect_of(d["left_source"]) == _dialect_of(d["right_source"])
+    ]
+
+
 def assert_green(shell: Shell, sqlite_url: str, pg_url: str) -> None:
     """``check`` exits 0 with no difference, and ``diff --domain`` agrees."""
     code, report = check(shell)
@@ -540,12 +550,7 @@ def test_init_writes_the_unique_constraints_each_database_keeps(
     assert "sa.UniqueConstraint(t.token)" not in module, module
 
     code, report = check(shell)
-    own = [
-        d
-        for d in report["differences"]
-        if _dialect_of(d["left_source"]) == _dialect_of(d["right_source"])
-    ]
-    assert own == [], details(report)
+    assert within_a_dialect(report) == [], details(report)
     # Across the dialects only what truly differs: PostgreSQL's character(1) pads, the type
     # difference. Its CHECK takes 'X ' as the 'X' it stores, which SQLite accepts too: the same
     # CHECK by what each stores, in every layer (a new user's round 20 found the models layer
@@ -571,12 +576,7 @@ def test_init_keeps_a_sqlite_column_s_collation(tmp_path: Path, pg_url: str) -> 
     module = (project / "schemas" / "sqlite.py").read_text("utf-8")
     assert "collation='NOCASE'" in module, module
     code, report = check(shell)
-    own = [
-        d
-        for d in report["differences"]
-        if _dialect_of(d["left_source"]) == _dialect_of(d["right_source"])
-    ]
-    assert own == [], details(report)
+    assert within_a_dialect(report) == [], details(report)
     assert code == 1
     assert set(kinds(report)) == {
         ("column_type", "users", "username"),  # the collation
