@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate import scaled_values, unscaled_values
-from twinschema.evaluate.probe_strings import NEXT_DOUBLES
 
 _INT4 = 2**31
 _INT8_MAX = 2**63 - 1
@@ -25,6 +24,10 @@ _PAST_DOUBLE = 2**53 + 1
 # SQLite, so (x, x) parts CAST(x AS REAL) / y there only (stranger36).
 _PAST_FLOAT4 = 2**24 + 1
 _DOUBLE_BESIDE = 2**53
+# Two doubles one apart in the last place, which a cast to numeric (15 significant digits on
+# PostgreSQL) makes one: c0 < c1 against c0::numeric < c1::numeric parts on them (fuzz37), probed
+# side by side (``crossed_rows.cross``).
+NEXT_DOUBLES = ((1.0, 1.0000000000000002), (0.3, 0.30000000000000004))
 
 
 def integers(numbers: tuple[Decimal, ...]) -> list[Any]:
@@ -100,11 +103,14 @@ def decimals(
     found += [Decimal(v) for v in ("0.4", "0.7", "1.5", "2.5", "-0.5", "-0.7", "-1.5")]
     if exact:  # SQLite's NUMERIC stores a whole value as an integer: 7 / 2 is 3 there
         found += [Decimal(n) for n in _off_products(numbers)]
-    if scale is None:  # past a 64-bit integer: SQLite's CAST(x AS INTEGER) saturates there
-        found += [Decimal(_PAST_DOUBLE)] if exact else [Decimal("1e20"), Decimal("-1e20")]
-        found += [] if exact else [Decimal(_DOUBLE_BESIDE)]
-        found += [] if exact else [Decimal(repr(v)) for pair in NEXT_DOUBLES for v in pair]
-        found += [Decimal(v) for v in absorbing(numbers)]  # a double there, exact or not
+    if scale is None and exact:  # kept exactly on PostgreSQL, cast to a double there
+        found.append(Decimal(_PAST_DOUBLE))
+    elif scale is None:  # past a 64-bit integer (SQLite's CAST(x AS INTEGER) saturates), the
+        # double beside the first integer past a double's, two doubles one apart
+        found += [Decimal("1e20"), Decimal("-1e20"), Decimal(_DOUBLE_BESIDE)]
+        found += [Decimal(repr(v)) for pair in NEXT_DOUBLES for v in pair]
+    if scale is None:  # a double on SQLite, exact or not
+        found += [Decimal(v) for v in absorbing(numbers)]
     if scale is not None:
         found = [d.quantize(step) for d in found]
     if exact and scale is not None and scale >= 0:

@@ -110,7 +110,10 @@ def _rows(
     if lb is None or rb is None:
         return None
     left = tuple(probe_column(lc) for lc, _ in pairs)
-    related = probe_strings.related_pairs(tuple(dict.fromkeys(strings)))
+    related = [
+        *probe_strings.text_pairs(tuple(dict.fromkeys(strings))),
+        *probe_numbers.NEXT_DOUBLES,
+    ]
     rows = tuple(crossed_rows.cross(values, related=related))
     rows += check_ends.corner_rows(tables, left, rows)  # number columns at their CHECKs' ends
     return ProbeSet(

@@ -26,22 +26,15 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
     return found
 
 
-# Two doubles one apart in the last place, which a cast to numeric (15 significant digits on
-# PostgreSQL) makes one: c0 < c1 against c0::numeric < c1::numeric parts on them (fuzz37).
-NEXT_DOUBLES = ((1.0, 1.0000000000000002), (0.3, 0.30000000000000004))
-
-
-def related_pairs(strings: tuple[str, ...]) -> list[tuple[Any, Any]]:
-    """Pairs of values two columns are probed with side by side (``crossed_rows.cross``),
-    which a cut cross product of their long lists misses: two doubles one apart in the last
-    place (``NEXT_DOUBLES``), a letter and the one it folds onto
-    (``upper(c0) <> upper(c1)`` against ``lower(...)`` parts on the dotless i and i), and a literal cut
-    at another literal in it, or at its end (``first || ' ' || last <> 'Jo Brian'``: ('Jo',
-    'Brian'); ``c0 || c1 <> 'its'``: ('its', ''))."""
-    found: list[tuple[Any, Any]] = []
+def text_pairs(strings: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Pairs of texts two text columns are probed with side by side (``crossed_rows.cross``),
+    which a cut cross product of their long lists misses: a letter and the one it folds onto
+    (``upper(c0) <> upper(c1)`` against ``lower(...)`` parts on the dotless i and i), and a
+    literal cut at another literal in it, or at its end (``first || ' ' || last <> 'Jo
+    Brian'``: ('Jo', 'Brian'); ``c0 || c1 <> 'its'``: ('its', ''))."""
+    found: list[tuple[str, str]] = []
     for char, letter in FOLDS_ONTO.items():
         found += [(char, letter), (char, letter.upper())]
-    found += NEXT_DOUBLES
     for whole in strings:
         found += [(whole, ""), ("", whole)]
         for cut in strings:
