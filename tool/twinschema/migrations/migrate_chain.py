@@ -204,10 +204,11 @@ def head_revision(cfg: AlembicConfig) -> str | None:
     """The chain's single head (None for an empty chain); several heads are an error."""
     heads = script_directory(cfg).get_heads()
     if len(heads) > 1:
-        folder = cfg.get_main_option("script_location")
+        folder = shown(cfg.get_main_option("script_location") or ".", cfg.attributes.get("root"))
         raise UsageError(
             f"{folder}: the chain has {len(heads)} heads ({', '.join(sorted(heads))}); "
-            "merge them with `alembic merge` first"
+            f"merge them first: alembic merge -m 'merge heads' {' '.join(sorted(heads))} "
+            f"(in {folder})"
         )
     return heads[0] if heads else None
 
