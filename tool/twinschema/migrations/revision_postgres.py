@@ -92,7 +92,11 @@ def _name(op: Any, taken: set[str], named: dict[tuple[Any, ...], str]) -> None:
             f"{op.constraint_type or 'constraint'}, which it cannot drop by name; give it a "
             "name in the PostgreSQL metadata module, or write this step of the revision by hand"
         )
-    columns = made.local_cols if label == "fkey" else list(made.columns)
+    if isinstance(made, ops.CreateForeignKeyOp):
+        columns = list(made.local_cols)
+    else:
+        assert isinstance(made, ops.CreateUniqueConstraintOp)
+        columns = list(made.columns)
     table = _table_of(made)
     key = (type(made), table, tuple(columns), getattr(made, "referent_table", None))
     if key not in named:
