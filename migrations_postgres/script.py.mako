@@ -1,4 +1,6 @@
-"""${message}
+<%!
+from twinschema.alembic_env import merged_version
+%>"""${message}
 
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
@@ -20,11 +22,14 @@ depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
 # The domain.yaml version this revision brings the schema to: the twin revision of the other
 # dialect's chain declares the same one.
-% if domain_version is UNDEFINED:
+% if domain_version is not UNDEFINED:
+domain_version = ${domain_version}
+% elif merged_version(config, down_revision) is not None:
+# A merge (`alembic merge`): the version of the heads it joins.
+domain_version = ${merged_version(config, down_revision)}
+% else:
 # Plain `alembic revision` cannot know it: set it here (`twinschema revision` does).
 domain_version = None
-% else:
-domain_version = ${domain_version}
 % endif
 
 # `twinschema migrate` and `twinschema lint` refuse a revision that drops a table or column,

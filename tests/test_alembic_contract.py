@@ -27,3 +27,17 @@ def test_a_dialect_type_brings_its_import() -> None:
     context = type_renderer("postgresql")
     assert render_type(postgresql.JSONB(), context) == "postgresql.JSONB(astext_type=sa.Text())"
     assert any("postgresql" in line for line in context.imports)
+
+
+def test_a_batch_copy_adds_a_column_where_migrate_checks_it() -> None:
+    """``alembic_declared`` wraps ``ApplyBatchImpl.add_column`` while a chain runs, refusing a
+    column the copied table already has (``self.columns``, by name): both must stay where they
+    are (tests/test_sqlite_batch_add_existing.py shows what the wrap prevents)."""
+    import inspect
+
+    from alembic.operations.batch import ApplyBatchImpl
+
+    parameters = list(inspect.signature(ApplyBatchImpl.add_column).parameters)
+    assert parameters[:3] == ["self", "table_name", "column"]
+    source = inspect.getsource(ApplyBatchImpl.add_column)
+    assert "self.columns[column.name]" in source

@@ -531,7 +531,8 @@ def test_two_heads_blame_the_revision_without_a_twin_and_merging_comes_before_mi
     heads = " ".join(sorted(["0002_tier_postgresql", extra]))
     assert states["migrations_postgres"].startswith(
         f"merge the heads first: alembic merge -m 'merge heads' {heads} (in migrations_postgres; "
-        "`make migrate-remote` refuses a chain of 2 heads), then run `make migrate-remote`"
+        "`make migrate-remote` refuses a chain of 2 heads; the merge revision declares "
+        "domain_version = 2: set it there if it says None), then run `make migrate-remote`"
     ), states
     assert states["migrations_sqlite"] == "run `make migrate-local`", states
 

@@ -1,7 +1,7 @@
 """SQLite tables as a chain's migrations reflect them: a batch migration's copy of a table keeps
 the types its database declares, its columns' collations, its UNIQUE constraints and its
-foreign keys' actions, and expression indexes, which
-SQLAlchemy cannot reflect, are left to ``alembic_indexes`` without a warning."""
+foreign keys' actions, never adds a column the table already has, and expression indexes,
+which SQLAlchemy cannot reflect, are left to ``alembic_indexes`` without a warning."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 import sqlalchemy as sa
+from alembic.operations.batch import ApplyBatchImpl
 
 from twinschema.alembic_indexes import SKIPPED_WARNINGS
+from twinschema.migrations.migrate_errors import AlreadyThere
 
 
 def _declared_reflected(inspector: Any, table: sa.Table, column_info: Any) -> None:
@@ -145,6 +147,7 @@ def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[No
     sa.event.listen(sa.Table, "column_reflect", _declared_reflected)
     sa.event.listen(sa.ForeignKeyConstraint, "after_parent_attach", _actions_reflected)
     sa.event.listen(sa.Column, "after_parent_attach", _uniques_reflected)
+    ApplyBatchImpl.add_column = _add_column_once  # type: ignore[method-assign]
     try:
         with warnings.catch_warnings():
             # SQLAlchemy warns that it read ``tinyint(1)`` as INTEGER: the copy declares
@@ -161,7 +164,27 @@ def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[No
         sa.event.remove(sa.Table, "column_reflect", _declared_reflected)
         sa.event.remove(sa.ForeignKeyConstraint, "after_parent_attach", _actions_reflected)
         sa.event.remove(sa.Column, "after_parent_attach", _uniques_reflected)
+        ApplyBatchImpl.add_column = _ALEMBIC_ADD_COLUMN  # type: ignore[method-assign]
         _REFLECTING.clear()
+
+
+_ALEMBIC_ADD_COLUMN = ApplyBatchImpl.add_column
+
+
+def _add_column_once(
+    self: ApplyBatchImpl, table_name: str, column: Any, *args: Any, **kw: Any
+) -> None:
+    """A batch copy's ``add_column`` refuses a column the table already has (by SQLite's
+    case-blind name; one the same batch dropped first is not there any more). Alembic put the
+    revision's column in place of the table's and copied none of its values: a column made by
+    hand before its revision lost every value, where PostgreSQL, and SQLite's own ``ALTER TABLE
+    ADD COLUMN``, refuse the revision (stranger35 finding 26)."""
+    if column.name.lower() in {str(name).lower() for name in self.columns}:
+        raise AlreadyThere(
+            f'column "{column.name}" of table "{table_name}" already exists (a SQLite batch '
+            "copy adding it again would lose its values)"
+        )
+    _ALEMBIC_ADD_COLUMN(self, table_name, column, *args, **kw)
 
 
 # Alembic's warning of a batch copy leaving out an unnamed CHECK.

@@ -256,6 +256,30 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 _IGNORED_AUTOINCREMENT = "autoincrement and existing_autoincrement only make sense for MySQL"
 
 
+def merged_version(config: Any, down_revision: Any) -> int | None:
+    """The ``domain_version`` a merge revision written by plain ``alembic merge`` declares: the
+    highest its parents declare (the version the heads it joins bring the schema to; the chain
+    check then counts it as the twin of the other chain's merge). None for a revision with one
+    parent or none, or parents that declare none: the template then writes
+    ``domain_version = None`` and asks for it. ``script.py.mako`` calls it (stranger35 finding
+    6: the merge ``check``'s hint names was then refused by the chain check)."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    if not isinstance(config, AlembicConfig) or not isinstance(down_revision, tuple | list):
+        return None
+    if len(down_revision) < 2:
+        return None
+    script = ScriptDirectory.from_config(config)
+    declared = [
+        getattr(rev.module, "domain_version", None)
+        for rev in (script.get_revision(parent) for parent in down_revision)
+        if rev is not None
+    ]
+    versions = [v for v in declared if isinstance(v, int) and not isinstance(v, bool)]
+    return max(versions) if versions else None
+
+
 def run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: bool) -> None:
     """Run the current Alembic command of a chain that targets ``metadata``.
 

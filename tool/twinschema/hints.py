@@ -56,19 +56,33 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
 
 
 def database_fix(
-    named: str, state: str | None, migrate_command: str, first: str | None = None
+    named: str,
+    state: str | None,
+    migrate_command: str,
+    first: str | None = None,
+    stamp_command: str | None = None,
 ) -> str:
     """Where a fix to a live database goes (``named``: "the SQLite database"; its URL is in the
     report's header of the comparison), and the command for it: a database behind its chain
     is migrated; one at the head is not (migrating does nothing), it needs a revision or the
-    hand edit reverted. ``first``: what to do before migrating a database behind its chain that
-    holds objects renamed or made by hand (``Sources.first_behind``), which a pending revision
-    fails on."""
+    hand edit reverted, or, where it was stamped at head without migrating, ``stamp_command``
+    (``twinschema stamp <side> REV``) back to the revision it is at, then a migration (the
+    command itself is not named: a database at head is never told to migrate first;
+    stranger35 finding 23: after `stamp remote head` in place of `migrate remote`, the hint
+    named only hand edits and revisions). ``first``: what to do before migrating a database
+    behind its chain that holds objects renamed or made by hand (``Sources.first_behind``),
+    which a pending revision fails on."""
     if state == AT_HEAD:
+        stamped = (
+            f"; or, if it was stamped at head without migrating, `{stamp_command}` (REV: the "
+            "revision it really is at): migrating it then applies what the stamp skipped"
+            if stamp_command
+            else ""
+        )
         return (
             f"{named} (at its chain's head, so migrating changes nothing: revert "
             f"the hand edit, or what a migration did beyond its revision, or write a "
-            f"revision with `{REVISION_COMMAND}`)"
+            f"revision with `{REVISION_COMMAND}`{stamped})"
         )
     if state == BEHIND and first:
         return f"{named} ({first})"

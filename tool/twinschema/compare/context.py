@@ -114,8 +114,8 @@ def hint_for(
         return hint + " (only the database has it: this usually means someone changed it by hand)"
     if database.state == "at_head":
         return (
-            hint
-            + " (the database is at its chain's head: a revision is missing, or it was changed by hand)"
+            hint + " (the database is at its chain's head: a revision is missing, it was changed by"
+            " hand, or it was stamped without migrating)"
         )
     if database.state == "behind":
         return hint + " (the database is behind its chain: migrating it may fix this)"

@@ -89,7 +89,8 @@ class Sources:
             self._state[dialect] = chain_state(self.plan.config, dialect, url)
         state = self._state[dialect]
         first = self.first_behind(dialect) if state == BEHIND else None
-        fix = database_fix(found.named, state, self.plan.fix_command(dialect), first)
+        stamp = self.plan.stamp_command(dialect, "REV")
+        fix = database_fix(found.named, state, self.plan.fix_command(dialect), first, stamp)
         return replace(found, fix=fix, state=state, placed=None)
 
     def first_behind(self, dialect: str) -> str | None:

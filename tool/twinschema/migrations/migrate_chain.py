@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from twinschema.config import EMBEDDED, SIDES, URL_FLAG, Config, Database
 from twinschema.errors import (
     UsageError,
 )
+from twinschema.paths import shown
 from twinschema.servers import embedded
 from twinschema.urls import parse_url, redact
 
@@ -134,6 +136,7 @@ def alembic_config(
     cfg.set_main_option("file_template", "%%(rev)s")  # versions/<revision id>.py
     cfg.set_main_option("path_separator", "os")
     cfg.attributes["dialect"] = dialect
+    cfg.attributes["root"] = config.root  # where the files that errors name are shown from
     if url is not None:
         cfg.attributes["url"] = url.render_as_string(hide_password=False)
     if connection is not None:
@@ -148,21 +151,64 @@ def _importable(root: Path) -> None:
 
 
 def script_directory(cfg: AlembicConfig) -> ScriptDirectory:
-    """The chain's revisions."""
+    """The chain's revisions, each file imported (Alembic imports them all at once, the first
+    time it needs one). A file that does not import (a syntax error, a missing module, an
+    exception at module level) is the user's to fix: a ``UsageError`` naming it with its
+    folder and line, as a metadata module that does not import is (stranger35 finding 19: it
+    was an internal error, exit 4, naming the file without its folder)."""
     try:
-        return ScriptDirectory.from_config(cfg)
+        script = ScriptDirectory.from_config(cfg)
     except CommandError as exc:
         raise UsageError(f"Alembic: {exc}") from None
+    try:
+        script.revision_map.heads  # noqa: B018 - imports every revision file
+    except (CommandError, RevisionError, UsageError):
+        raise
+    except Exception as exc:
+        raise UsageError(
+            _not_importing(exc, Path(script.dir), cfg.attributes.get("root"))
+        ) from None
+    return script
+
+
+def _not_importing(exc: Exception, folder: Path, root: Path | None) -> str:
+    """``migrations_sqlite/versions/0002_x.py:12: the revision does not import: SyntaxError:
+    expected ':'``: the revision file of ``folder`` that failed, at the line that raised (or
+    that imported the module that did), and why in one line."""
+    base = root or Path.cwd()
+    message = " ".join(str(exc).split())
+    place: tuple[str, int | None] | None = None
+    if isinstance(exc, SyntaxError) and exc.filename:
+        message = exc.msg
+        if _within(Path(exc.filename), folder):
+            place = (exc.filename, exc.lineno)
+        else:  # in a module the revision imports: said after the message
+            message += f" ({shown(exc.filename, base)}:{exc.lineno})"
+    if place is None:
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if _within(Path(f.filename), folder)
+        ]
+        if frames:
+            place = (frames[-1].filename, frames[-1].lineno)
+    why = f"{type(exc).__name__}: {message}".rstrip(": ")
+    if place is None:
+        return f"{shown(folder, base)}: a revision does not import: {why}"
+    return f"{shown(place[0], base)}:{place[1]}: the revision does not import: {why}"
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def head_revision(cfg: AlembicConfig) -> str | None:
     """The chain's single head (None for an empty chain); several heads are an error."""
     heads = script_directory(cfg).get_heads()
     if len(heads) > 1:
-        folder = cfg.get_main_option("script_location")
+        folder = shown(cfg.get_main_option("script_location") or ".", cfg.attributes.get("root"))
         raise UsageError(
             f"{folder}: the chain has {len(heads)} heads ({', '.join(sorted(heads))}); "
-            "merge them with `alembic merge` first"
+            f"merge them first: alembic merge -m 'merge heads' {' '.join(sorted(heads))} "
+            f"(in {folder})"
         )
     return heads[0] if heads else None
 

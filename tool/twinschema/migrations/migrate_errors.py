@@ -31,6 +31,12 @@ class MigrationFailed(DatabaseError):
     database is still at."""
 
 
+class AlreadyThere(DatabaseError):
+    """A revision makes what the database already has, refused before any statement of it ran,
+    as the database itself refuses such a statement (``already exists``): a SQLite batch copy
+    adding a column the table has, which Alembic would recreate empty."""
+
+
 class Refused(TwinschemaError):
     """The destructive-change lint refused a revision that lacks an allow marker; nothing was
     applied. Exit code 1, as for differences: the revisions, not the databases, need work."""

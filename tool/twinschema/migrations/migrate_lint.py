@@ -15,7 +15,7 @@ from twinschema.errors import (
     UsageError,
 )
 from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE, Target, revisions_text
-from twinschema.migrations.migrate_errors import Refused
+from twinschema.migrations.migrate_errors import AlreadyThere, Refused
 from twinschema.paths import shown
 from twinschema.urls import first_line
 
@@ -64,6 +64,8 @@ _EXISTING_TEXT = ("already exists", "duplicate column name")
 
 
 def _names_an_existing_object(exc: Exception) -> bool:
+    if isinstance(exc, AlreadyThere):
+        return True
     orig = getattr(exc, "orig", None)
     if getattr(orig, "sqlstate", None) in _EXISTING_CODES:
         return True

@@ -260,11 +260,26 @@ def heads_differences(chain: Chain, against: str) -> list[Difference]:
             right="one head",
             message=f"{chain.label} has {len(chain.heads)} heads ({heads}); revision {head} is "
             "one of them",
-            hint=f"merge them: alembic merge -m 'merge heads' {' '.join(chain.heads)} (in "
-            f"{chain.label}), so the chain has one head",
+            hint=f"merge them: {merge_command(chain)}, so the chain has one head",
         )
         for head in chain.heads
     ]
+
+
+def merge_command(chain: Chain, note: str = "") -> str:
+    """The ``alembic merge`` that joins the chain's heads (``note`` said with its folder), and
+    the ``domain_version`` the merge revision declares: the highest of its heads' (the
+    project's ``script.py.mako`` writes it; an older one writes None, which the chain check
+    refuses: stranger35 finding 6)."""
+    notes = [f"in {chain.label}", *([note] if note else [])]
+    declared = [r.domain_version for r in chain.revisions if r.revision in chain.heads]
+    versions = [v for v in declared if v is not None]
+    if versions:
+        notes.append(
+            f"the merge revision declares domain_version = {max(versions)}: set it there if "
+            "it says None"
+        )
+    return f"alembic merge -m 'merge heads' {' '.join(chain.heads)} ({'; '.join(notes)})"
 
 
 def migration_difference(

@@ -14,7 +14,7 @@ from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.layers.plan import CheckPlan, fix_chain_first, migrate_command
 from twinschema.migrations import VERSION_TABLE
-from twinschema.migrations.migrations_chain import LAYER, STATE, Chain
+from twinschema.migrations.migrations_chain import LAYER, STATE, Chain, merge_command
 from twinschema.records import Comparison, Difference, LayerResult, Report, Status
 from twinschema.urls import parse_url, redact
 
@@ -205,8 +205,8 @@ def state_differences(
         hint = f"run `{fix}`"
         if len(chain.heads) > 1:  # migrate refuses such a chain (stranger32 case 043)
             hint = (
-                f"merge the heads first: alembic merge -m 'merge heads' {' '.join(chain.heads)} "
-                f"(in {chain.label}; `{fix}` refuses a chain of {len(chain.heads)} heads), "
+                f"merge the heads first: "
+                f"{merge_command(chain, f'`{fix}` refuses a chain of {len(chain.heads)} heads')}, "
                 f"then run `{fix}`"
             )
     return [

@@ -44,6 +44,7 @@ from ruamel.yaml import YAML
 from twinschema.config import Config
 from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
+from twinschema.migrations import revision_postgres
 from twinschema.migrations.migrate_chain import (
     HEAD,
     Target,
@@ -347,6 +348,7 @@ def _autogenerate(
             fix_identity_alterations(context, script)
             if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
                 drop_mysql_only_keywords(script)
+                revision_postgres.name_unnamed_keys(context, script)
             if dialect == "sqlite":
                 native_drop_columns(context, script)
                 name_unnamed_keys(context, script)
