@@ -19,6 +19,9 @@ _INT8_MAX = 2**63 - 1
 # The first integer a double cannot hold, and the double next to it: SQLite compares an integer
 # with a double exactly, PostgreSQL casts a bigint (or numeric) to double precision first, so
 # c0 <> c1 holds at (2^53 + 1, 2^53) on SQLite only (fuzz37).
+# A smallint's ends and their halves: PostgreSQL computes smallint arithmetic in smallint, so
+# c0 + c1 > 0 fails at (32767, 1) and (16384, 16384) there, where SQLite computes on (fuzz37).
+SMALLINT_ENDS = [32767, -32768, 16384, -16384]
 _PAST_DOUBLE = 2**53 + 1
 # The first integer PostgreSQL's real (4 bytes) cannot hold: CAST(x AS REAL) is a double on
 # SQLite, so (x, x) parts CAST(x AS REAL) / y there only (stranger36).

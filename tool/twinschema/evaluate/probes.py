@@ -287,6 +287,7 @@ def values_for(
     elif kind in INTEGER_KINDS:  # ``landed`` (a generated column's type ends) after literals
         ints, at = probe_numbers.integers(numbers), sum(3 + (n != int(n)) for n in numbers)
         found += [*ints[:at], *(int(v) for v in landed), *ints[at:]]
+        found += probe_numbers.SMALLINT_ENDS if kind == "smallint" else []
     elif kind in _DECIMAL_KINDS:
         found += probe_numbers.decimals(numbers, scale, exact=kind == "numeric", landed=landed)
     elif kind in TEXT_KINDS or kind is None:

@@ -213,9 +213,15 @@ def past_precision(
             value = Decimal(str(other[1]))
         except InvalidOperation:
             continue
+        if value.is_nan():
+            continue
         scale = ctype.scale or 0
         bound = Decimal(10) ** (ctype.precision - scale)
-        if abs(value.quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)) >= bound:
+        try:
+            rounded = value.quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)
+        except InvalidOperation:  # too many digits to round (1e20 * 99999999.99), or infinite:
+            rounded = value  # far past any declared precision (fuzz37 F10: an internal error)
+        if abs(rounded) >= bound:
             return n, value, bound
     return None
 
