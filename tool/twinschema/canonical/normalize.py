@@ -125,6 +125,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         force_row_level_security=table.force_row_level_security,
         unlogged=table.unlogged,
         partitioned=table.partitioned,
+        primary_key_deferrable=table.primary_key_deferrable,
+        primary_key_initially_deferred=table.primary_key_initially_deferred,
     )
 
 

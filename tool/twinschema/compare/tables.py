@@ -14,6 +14,7 @@ from twinschema.compare.common import (
     spell,
 )
 from twinschema.compare.context import Context
+from twinschema.compare.deferral import key_timing
 from twinschema.compare.indexes import uniques_and_indexes
 from twinschema.compare.keys import foreign_keys
 from twinschema.compare.security import security
@@ -93,6 +94,8 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     for rc in unmatched.values():
         column_missing(ctx, left.name, None, rc)
     lpk, rpk = left.primary_key, right.primary_key
+    if lpk and sorted(lpk) == sorted(rpk):
+        key_timing(ctx, left, right)
     if lpk != rpk and sorted(lpk) == sorted(rpk):
         # The same columns in another order: the key rejects the same rows (and a foreign key
         # may reference them in any order on both dialects); only its index's order differs.
