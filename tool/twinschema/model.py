@@ -120,6 +120,10 @@ class ForeignKey:
     match_declared: str | None = field(default=None, compare=False)
     # ON DELETE SET NULL / SET DEFAULT (cols): the columns the action sets; () for all of them.
     on_delete_columns: tuple[str, ...] = ()
+    # What the database does with the key because the referenced columns hold no key it takes
+    # as a parent key (SQLite fails every insert into the child), set by ``normalize``; None
+    # where they hold one.
+    parent_refused: str | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         """The key as reports show it: ``(a, b) -> p(a, b) ON DELETE CASCADE ON UPDATE NO

@@ -79,7 +79,7 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
         tables[logical] = _table(raw.dialect, table, logical, names)
     return replace(  # views, triggers... pass through (see model.Schema)
         raw,
-        tables=tables,
+        tables=normalize_keys.parents_checked(raw.dialect, tables),
         elsewhere={names.table(name): where for name, where in raw.elsewhere.items()},
     )
 

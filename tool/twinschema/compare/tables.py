@@ -16,7 +16,7 @@ from twinschema.compare.common import (
 from twinschema.compare.context import Context
 from twinschema.compare.deferral import key_timing
 from twinschema.compare.indexes import uniques_and_indexes
-from twinschema.compare.keys import foreign_keys
+from twinschema.compare.keys import foreign_keys, refused_parents
 from twinschema.compare.security import security
 from twinschema.compare.storage import conflict_clauses, storage, table_options
 from twinschema.model import (
@@ -120,6 +120,8 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     # (equality ignores names and spellings, as the full comparison does).
     if not same_items(left.foreign_keys, right.foreign_keys):
         foreign_keys(ctx, left, right)
+    if any(fk.parent_refused for fk in (*left.foreign_keys, *right.foreign_keys)):
+        refused_parents(ctx, left, right)
     if not (same_items(left.uniques, right.uniques) and same_items(left.indexes, right.indexes)):
         uniques_and_indexes(ctx, left, right)
     if (

@@ -44,7 +44,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "the same table counts as its own), or its referenced columns, its ON DELETE / ON UPDATE "
     "actions (with the columns SET NULL / SET DEFAULT (cols) sets), when it is checked "
     "(DEFERRABLE, INITIALLY DEFERRED: at COMMIT) or its MATCH (FULL rejects a key with some "
-    "but not all columns NULL; SQLite parses MATCH and enforces SIMPLE) differ.",
+    "but not all columns NULL; SQLite parses MATCH and enforces SIMPLE) differ, or its "
+    "referenced columns hold no parent key on one side (no PRIMARY KEY, UNIQUE constraint or "
+    "full unique index on exactly them: SQLite fails every insert into the child with "
+    '"foreign key mismatch").',
     "unique": "A uniqueness rule (a UNIQUE constraint or a full unique index: the same rule) "
     "exists on one side only, or is unique on one side and a plain index on the other, or it "
     "accepts other rows: NULLS NOT DISTINCT (PostgreSQL 15+) on one side only (a second NULL "
