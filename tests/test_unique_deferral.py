@@ -163,3 +163,29 @@ def test_metadata_module_against_the_database_it_creates(loader: Loader, deferra
             live = make_canonical(loader.schema("postgresql", handle, "live"), None)
         found = compare(Side(module, "models", "models"), Side(live, "live", "live"), layer="diff")
         assert {d.kind for d in found.differences} == expected, found.differences
+
+
+def test_a_revision_writes_a_deferrable_primary_key() -> None:
+    """Alembic renders a primary key's name only: a revision that creates the table would build
+    a NOT DEFERRABLE key, a difference from its own module at once. ``render_item`` writes it
+    with its deferral (a plain key is left to Alembic)."""
+    from alembic.autogenerate import render_python_code
+    from alembic.operations import ops
+
+    from twinschema.alembic_env import render_item
+
+    code = {
+        deferrable: render_python_code(
+            ops.UpgradeOps(
+                ops=[ops.CreateTableOp.from_table(_metadata(deferrable).tables["list_items"])]
+            ),
+            render_item=render_item,
+        )
+        for deferrable in (True, False)
+    }
+    assert (
+        "sa.PrimaryKeyConstraint('list_id', 'pos', name='list_items_pkey', deferrable=True)"
+        in code[True]
+    ), code[True]
+    assert "initially='DEFERRED'" in code[True]  # the UNIQUE: Alembic's own rendering
+    assert "sa.PrimaryKeyConstraint('list_id', 'pos', name='list_items_pkey')" in code[False]
