@@ -636,3 +636,34 @@ def test_a_revision_keeps_declared_sqlite_types_and_imports_them(
         result = shell("migrate", side)
         assert result.exit_code == 0, result.output
     assert_green(shell, sqlite_url, pg_url)
+
+
+def test_init_keeps_a_postgresql_rule_s_deferral(tmp_path: Path, pg_url: str) -> None:
+    """SQLAlchemy's reflection reads DEFERRABLE for foreign keys only: a module written without
+    it would disagree with its own database at once (stranger36 F15). Init writes the
+    primary key's and the UNIQUE constraint's deferral; only the cross-dialect difference in
+    when each is checked is reported."""
+    project = tmp_path / "app"
+    items = "CREATE TABLE items (list_id integer NOT NULL, pos integer NOT NULL, tag text, "
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    shell = adopt(
+        project, sqlite_url, pg_url,
+        [items + "PRIMARY KEY (list_id, pos), UNIQUE (tag))"],
+        [items + "PRIMARY KEY (list_id, pos) DEFERRABLE, UNIQUE (tag) DEFERRABLE INITIALLY "
+         "DEFERRED)"],
+    )  # fmt: skip
+    module = (project / "schemas" / "postgres.py").read_text("utf-8")
+    assert "sa.PrimaryKeyConstraint(t.list_id, t.pos, deferrable=True," in module, module
+    assert "sa.UniqueConstraint(t.tag, deferrable=True, initially='DEFERRED'," in module, module
+    code, report = check(shell)
+    own = [
+        d
+        for d in report["differences"]
+        if _dialect_of(d["left_source"]) == _dialect_of(d["right_source"])
+    ]
+    assert own == [], details(report)
+    assert code == 1
+    assert set(kinds(report)) == {
+        ("primary_key", "items", None),
+        ("unique", "items", None),
+    }, details(report)

@@ -123,6 +123,10 @@ class ForeignKey:
     match_declared: str | None = field(default=None, compare=False)
     # ON DELETE SET NULL / SET DEFAULT (cols): the columns the action sets; () for all of them.
     on_delete_columns: tuple[str, ...] = ()
+    # What the database does with the key because the referenced columns hold no key it takes
+    # as a parent key (SQLite fails every insert into the child), set by ``normalize``; None
+    # where they hold one.
+    parent_refused: str | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         """The key as reports show it: ``(a, b) -> p(a, b) ON DELETE CASCADE ON UPDATE NO
@@ -143,9 +147,15 @@ class ForeignKey:
     def timing(self) -> str:
         """When the key is checked: NOT DEFERRABLE, DEFERRABLE or DEFERRABLE INITIALLY
         DEFERRED."""
-        if self.initially_deferred:
-            return "DEFERRABLE INITIALLY DEFERRED"
-        return "DEFERRABLE" if self.deferrable else "NOT DEFERRABLE"
+        return timing(self.deferrable, self.initially_deferred)
+
+
+def timing(deferrable: bool, initially_deferred: bool) -> str:
+    """When a constraint is checked, as DDL declares it: NOT DEFERRABLE, DEFERRABLE or
+    DEFERRABLE INITIALLY DEFERRED."""
+    if initially_deferred:
+        return "DEFERRABLE INITIALLY DEFERRED"
+    return "DEFERRABLE" if deferrable else "NOT DEFERRABLE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +169,22 @@ class UniqueConstraint:
     columns: tuple[str, ...]
     name: str | None = field(default=None, compare=False)
     nulls_distinct: bool = True
+    # DEFERRABLE (PostgreSQL only): checked at the end of each statement, where a NOT DEFERRABLE
+    # rule (and every SQLite rule) is checked row by row; INITIALLY DEFERRED: at COMMIT.
+    deferrable: bool = False
+    initially_deferred: bool = False
 
     def describe(self) -> str:
-        """The rule as reports show it: ``UNIQUE (a, b)``, ``UNIQUE NULLS NOT DISTINCT (a)``."""
+        """The rule as reports show it: ``UNIQUE (a, b)``, ``UNIQUE NULLS NOT DISTINCT (a)``,
+        ``UNIQUE (a) DEFERRABLE``."""
         nulls = "" if self.nulls_distinct else " NULLS NOT DISTINCT"
-        return f"UNIQUE{nulls} ({', '.join(self.columns)})"
+        text = f"UNIQUE{nulls} ({', '.join(self.columns)})"
+        return text + (" " + self.timing() if self.deferrable else "")
+
+    def timing(self) -> str:
+        """When the rule is checked: NOT DEFERRABLE, DEFERRABLE or DEFERRABLE INITIALLY
+        DEFERRED."""
+        return timing(self.deferrable, self.initially_deferred)
 
 
 # The functions ``expr_idioms.SQLITE_OWN_MEANING`` renames in canonical text, so that SQLite's
@@ -351,6 +372,10 @@ class Table:
     row_level_security: bool = False
     policies: tuple[Policy, ...] = ()
     options: tuple[str, ...] = ()  # sorted OPTION_* values the table was created with
+    # When the primary key is checked, as ``UniqueConstraint`` says it of a rule (PostgreSQL's
+    # PRIMARY KEY ... DEFERRABLE [INITIALLY DEFERRED]; never in SQLite).
+    primary_key_deferrable: bool = False
+    primary_key_initially_deferred: bool = False
     # SQLite's ON CONFLICT clauses other than the default ABORT, sorted: a violation deletes the
     # old row or drops the new one silently instead of failing.
     conflict_clauses: tuple[ConflictClause, ...] = ()

@@ -26,6 +26,7 @@ from alembic.operations import ops
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt import reflection
+from twinschema.alembic_env import deferrable_primary_key
 from twinschema.canonical.identifiers import quoted
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.dialects import ReflectOptions
@@ -134,6 +135,8 @@ def _existing_type(kind: str, obj: Any, context: AutogenContext) -> str | Litera
 
     if kind == "type" and isinstance(obj, Declared):
         return rendered(obj, context)
+    if kind == "primary_key":
+        return deferrable_primary_key(obj, context)
     if kind != "type" or not hasattr(obj, "create_type"):
         return False
 

@@ -173,7 +173,9 @@ class TableRenderer:
         if pk.columns:
             items.append(
                 self._constraint(
-                    "PrimaryKeyConstraint", [col(table.name, c.name) for c in pk.columns], pk.name
+                    "PrimaryKeyConstraint",
+                    [col(table.name, c.name) for c in pk.columns] + _deferral(pk),
+                    pk.name,
                 )
             )
         for fk in sorted(table.foreign_key_constraints, key=_fk_key):
@@ -194,7 +196,9 @@ class TableRenderer:
         for uq in sorted(others, key=lambda c: [x.name for x in c.columns]):
             items.append(
                 self._constraint(
-                    "UniqueConstraint", [col(table.name, c.name) for c in uq.columns], uq.name
+                    "UniqueConstraint",
+                    [col(table.name, c.name) for c in uq.columns] + _deferral(uq),
+                    uq.name,
                 )
             )
         checks = [c for c in table.constraints if isinstance(c, sa.CheckConstraint)]
@@ -370,3 +374,13 @@ def render_loader(relative_domain: str) -> str:
     """The text of the domain loader module, reading the domain file at ``relative_domain``
     (a POSIX path relative to the loader's folder)."""
     return LOADER.format(relative=relative_domain)
+
+
+def _deferral(constraint: sa.Constraint) -> list[str]:
+    """A primary key's or UNIQUE constraint's ``deferrable=`` and ``initially=`` arguments,
+    where it has them (``reflection.complete`` sets them from what the adapter read)."""
+    return [
+        f"{k}={getattr(constraint, k)!r}"
+        for k in ("deferrable", "initially")
+        if getattr(constraint, k)
+    ]

@@ -88,6 +88,7 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
                     fk.initially = "DEFERRED" if key.initially_deferred else None
                     fk.match = key.match if key.match != MATCH_SIMPLE else None
                     break
+        _deferral(table, found)
         for column in table.columns:
             read = found.column(column.name)
             if read is not None and not read.nullable:
@@ -103,6 +104,20 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
                 table.dialect_options["sqlite"]["with_rowid"] = False
             _sqlite_uniques(table, found)
             _sqlite_expression_indexes(table, found)
+
+
+def _deferral(table: sa.Table, found: Table) -> None:
+    """Give the primary key and the UNIQUE constraints the DEFERRABLE and INITIALLY DEFERRED
+    the adapter read: SQLAlchemy's reflection reads them for foreign keys only."""
+    if found.primary_key_deferrable:
+        table.primary_key.deferrable = True
+        table.primary_key.initially = "DEFERRED" if found.primary_key_initially_deferred else None
+    rules = {frozenset(u.columns): u for u in found.uniques if u.deferrable}
+    for uq in [c for c in table.constraints if isinstance(c, sa.UniqueConstraint)]:
+        rule = rules.get(frozenset(c.name for c in uq.columns))
+        if rule is not None:
+            uq.deferrable = True
+            uq.initially = "DEFERRED" if rule.initially_deferred else None
 
 
 def _sqlite_expression_indexes(table: sa.Table, found: Table) -> None:

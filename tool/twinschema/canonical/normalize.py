@@ -79,7 +79,7 @@ def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
         tables[logical] = _table(raw.dialect, table, logical, names)
     return replace(  # views, triggers... pass through (see model.Schema)
         raw,
-        tables=tables,
+        tables=normalize_keys.parents_checked(raw.dialect, tables),
         elsewhere={names.table(name): where for name, where in raw.elsewhere.items()},
     )
 
@@ -126,6 +126,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         unlogged=table.unlogged,
         partitioned=table.partitioned,
         invalid_indexes=table.invalid_indexes,
+        primary_key_deferrable=table.primary_key_deferrable,
+        primary_key_initially_deferred=table.primary_key_initially_deferred,
     )
 
 

@@ -17,6 +17,7 @@ from twinschema.model import (
     ForeignKey,
     Table,
 )
+from twinschema.records.dialects import PARENT_KEY_OWN_COLLATION, PARENT_KEY_REFUSED
 from twinschema.records.domain import NameMap
 
 
@@ -137,4 +138,51 @@ def _pairs_in_order(fk: ForeignKey) -> ForeignKey:
         columns=tuple(c for c, _ in pairs),
         ref_columns=tuple(r for _, r in pairs),
         on_delete_columns=tuple(sorted(fk.on_delete_columns)),
+    )
+
+
+def parents_checked(dialect: str, tables: dict[str, Table]) -> dict[str, Table]:
+    """``tables`` with each foreign key whose referenced columns hold no key ``dialect`` takes
+    as a parent key marked (``ForeignKey.parent_refused``): no PRIMARY KEY, UNIQUE constraint
+    or full unique index on exactly those columns, in any order (a partial one, one over more
+    columns or an expression, and, where ``PARENT_KEY_OWN_COLLATION`` says so, one compared
+    with another collation than its column's, does not count; nor a DEFERRABLE one). A key to a
+    table not in ``tables`` is left as it is."""
+    found = dict(tables)
+    for name, table in tables.items():
+        if not any(_parent_refused(dialect, fk, tables) for fk in table.foreign_keys):
+            continue
+        effect = PARENT_KEY_REFUSED[dialect].format(child=name)
+        keys = tuple(
+            replace(fk, parent_refused=effect) if _parent_refused(dialect, fk, tables) else fk
+            for fk in table.foreign_keys
+        )
+        found[name] = replace(table, foreign_keys=keys)
+    return found
+
+
+def _parent_refused(dialect: str, fk: ForeignKey, tables: dict[str, Table]) -> bool:
+    parent = tables.get(fk.ref_table)
+    if parent is None:
+        return False
+    wanted = frozenset(c.casefold() for c in fk.ref_columns)
+    if not wanted or len(wanted) != len(fk.ref_columns):
+        return True
+
+    def on(columns: tuple[str, ...]) -> bool:
+        return len(columns) == len(wanted) and frozenset(c.casefold() for c in columns) == wanted
+
+    if on(parent.primary_key) and not parent.primary_key_deferrable:
+        return False
+    if any(on(u.columns) and not u.deferrable for u in parent.uniques):
+        return False
+    own = PARENT_KEY_OWN_COLLATION[dialect]
+    names = {c.name for c in parent.columns}
+    return not any(
+        i.unique
+        and i.where is None
+        and on(i.expressions)
+        and all(e in names for e in i.expressions)
+        and not (own and any(i.collations))
+        for i in parent.indexes
     )

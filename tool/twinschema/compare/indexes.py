@@ -13,6 +13,7 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
+from twinschema.compare.deferral import rule_against_index, rule_checked_at, rule_timing
 from twinschema.compare.unique_rules import (
     key_indexes,
     repeats_key,
@@ -35,6 +36,8 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
     for key in ordered_keys(lu, ru):
         if key in lu and key in ru and lu[key].nulls_distinct != ru[key].nulls_distinct:
             rule_nulls(ctx, left.name, lu[key], ru[key])
+        if key in lu and key in ru:
+            rule_timing(ctx, left.name, lu[key], ru[key])
     only_lu = [k for k in lu if k not in ru]
     only_ru = [k for k in ru if k not in lu]
     only_li, only_ri = paired_indexes(ctx, left, right)
@@ -47,15 +50,18 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
         owner = left if unique_side == "left" else right
         for ukey in list(uniques):
             match = next((i for i in indexes if _index_on(i, ukey)), None)
-            if match is None or (not match.unique and repeats_key(owner, ukey)):
+            unique = lu.get(ukey) or ru[ukey]
+            if match is None or (
+                not match.unique and repeats_key(owner, ukey, rule_checked_at(unique))
+            ):
                 continue
             uniques.remove(ukey)
             indexes.remove(match)
-            unique = lu.get(ukey) or ru[ukey]
             if match.unique:
                 rule = rule_as_index(ctx, unique, match)
                 pair = (rule, match) if unique_side == "left" else (match, rule)
                 index_attributes(ctx, left.name, *pair)
+                rule_against_index(ctx, left.name, unique, match.describe(), unique_side == "left")
                 continue
             names = cols(sorted(ukey))
             lval = f"UNIQUE ({names})" if unique_side == "left" else match.describe()

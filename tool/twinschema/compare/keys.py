@@ -30,6 +30,38 @@ def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
                 foreign_key_differs(ctx, left.name, key, lfk, rfk)
 
 
+def refused_parents(ctx: Context, left: Table, right: Table) -> None:
+    """Foreign keys whose referenced columns hold no parent key their database accepts
+    (``ForeignKey.parent_refused``): a ``foreign_key`` difference on the side that has one,
+    unless the other side has the same key refused too (the two then behave alike)."""
+    for own, other, side in ((left, right, "left"), (right, left, "right")):
+        for fk in own.foreign_keys:
+            if fk.parent_refused is None:
+                continue
+            twin = [
+                o
+                for o in other.foreign_keys
+                if (o.columns, o.ref_table, o.ref_columns)
+                == (fk.columns, fk.ref_table, fk.ref_columns)
+            ]
+            if any(o.parent_refused is not None for o in twin):
+                continue
+            what = f"foreign key {own.name}({cols(fk.columns)}) -> {fk.ref_table}"
+            mine = fk.describe() + " (no parent key)"
+            theirs = twin[0].describe() if twin else None
+            ctx.diff(
+                "foreign_key",
+                own.name,
+                None,
+                fk.name,
+                mine if side == "left" else theirs,
+                mine if side == "right" else theirs,
+                f"{what}({cols(fk.ref_columns) or 'its primary key'}) in {ctx.label(side)}: "
+                f"{fk.parent_refused}: the parent columns need a PRIMARY KEY, UNIQUE constraint "
+                "or full unique index",
+            )
+
+
 def _as_compared(ctx: Context) -> Callable[[ForeignKey], ForeignKey]:
     """A foreign key as this comparison compares it: where the two sides defer keys on demand
     by statements of their own (``Pairing.defer_statement`` is None), DEFERRABLE INITIALLY

@@ -14,9 +14,10 @@ from twinschema.compare.common import (
     spell,
 )
 from twinschema.compare.context import Context
+from twinschema.compare.deferral import key_timing
 from twinschema.compare.indexes import uniques_and_indexes
 from twinschema.compare.invalid_indexes import invalid_indexes
-from twinschema.compare.keys import foreign_keys
+from twinschema.compare.keys import foreign_keys, refused_parents
 from twinschema.compare.security import security
 from twinschema.compare.storage import conflict_clauses, storage, table_options
 from twinschema.model import (
@@ -94,6 +95,8 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     for rc in unmatched.values():
         column_missing(ctx, left.name, None, rc)
     lpk, rpk = left.primary_key, right.primary_key
+    if lpk and sorted(lpk) == sorted(rpk):
+        key_timing(ctx, left, right)
     if lpk != rpk and sorted(lpk) == sorted(rpk):
         # The same columns in another order: the key rejects the same rows (and a foreign key
         # may reference them in any order on both dialects); only its index's order differs.
@@ -118,6 +121,8 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     # (equality ignores names and spellings, as the full comparison does).
     if not same_items(left.foreign_keys, right.foreign_keys):
         foreign_keys(ctx, left, right)
+    if any(fk.parent_refused for fk in (*left.foreign_keys, *right.foreign_keys)):
+        refused_parents(ctx, left, right)
     if not (same_items(left.uniques, right.uniques) and same_items(left.indexes, right.indexes)):
         uniques_and_indexes(ctx, left, right)
     if left.invalid_indexes or right.invalid_indexes:

@@ -9,6 +9,13 @@ from twinschema.canonical.normalize_keys import rowid_alias, rowid_checked_first
 from twinschema.canonical.within_key import cannot_fail, keeps_equality
 from twinschema.compare.common import cols
 from twinschema.compare.context import Context
+from twinschema.compare.deferral import (
+    AT_COMMIT,
+    ROW_BY_ROW,
+    STATEMENT_END,
+    key_checked_at,
+    rule_checked_at,
+)
 from twinschema.model import EQUALITY_EXACT, Index, Table, UniqueConstraint
 
 
@@ -20,7 +27,7 @@ def unpaired_uniques(
     for unique, on_left in uniques:
         key = frozenset(unique.columns)
         text = unique.describe()
-        if repeats_key(left if on_left else right, key):
+        if repeats_key(left if on_left else right, key, rule_checked_at(unique)):
             # The primary key already rejects every row this rule rejects (where a key column
             # may hold NULL, NULLs are distinct in both): the same rows are accepted.
             key_text = f"PRIMARY KEY ({cols(left.primary_key if on_left else right.primary_key)})"
@@ -40,8 +47,29 @@ def unpaired_uniques(
             unique.name,
             text if on_left else None,
             None if on_left else text,
-            f"{text} on {left.name} exists only in {ctx.label('left' if on_left else 'right')}",
+            f"{text} on {left.name} exists only in {ctx.label('left' if on_left else 'right')}"
+            + _before_key(left if on_left else right, unique),
         )
+
+
+def _before_key(table: Table, unique: UniqueConstraint) -> str:
+    """Why a rule over exactly the primary key's columns does not merely repeat the key: it is
+    checked before the key (``deferral``), so it fails a renumbering UPDATE the key allows."""
+    if not repeats_key(table, frozenset(unique.columns), key_checked_at(table)):
+        return ""
+    column = unique.columns[-1]
+    return (
+        f": it repeats the primary key but is checked {_WHEN[rule_checked_at(unique)]}, before "
+        f"the key ({_WHEN[key_checked_at(table)]}), so it fails UPDATE {table.name} SET "
+        f"{column} = {column} + 1 over rows with {column} 1 and 2, which the key alone allows"
+    )
+
+
+_WHEN = {
+    ROW_BY_ROW: "row by row",
+    STATEMENT_END: "at the end of the statement",
+    AT_COMMIT: "at COMMIT",
+}
 
 
 def key_indexes(
@@ -107,15 +135,20 @@ def index_within_key(table: Table, index: Index) -> bool:
     )
 
 
-def repeats_key(table: Table, columns: frozenset[str]) -> bool:
-    """True when a UNIQUE rule on ``columns`` is over exactly ``table``'s primary key (in any
+def repeats_key(table: Table, columns: frozenset[str], checked: int = ROW_BY_ROW) -> bool:
+    """True when a UNIQUE rule on ``columns``, checked when ``checked`` says (an index: row by
+    row), is over exactly ``table``'s primary key (in any
     order): it accepts every row the key accepts, so its absence means the same (a database
-    may fold it into the key's index, or keep an index of its own for it). Not where the key
+    may fold it into the key's index, or keep an index of its own for it). Not where the rule
+    is checked before the key (row by row beside a DEFERRABLE key: it fails the renumbering
+    UPDATE the key lets through, ``deferral``). Not where the key
     settles a conflict otherwise than by failing the statement (ON CONFLICT REPLACE, IGNORE,
     FAIL, ROLLBACK): the rule's own index fails the insert the key would settle; but a key
     that is its table's row id is checked before any index, by its own clause, so there only
     REPLACE (checked last) lets the rule's index see the row first (``normalize_keys``)."""
     if not table.primary_key or columns != frozenset(table.primary_key):
+        return False
+    if checked < key_checked_at(table):
         return False
     if rowid_alias(table):
         return rowid_checked_first(table.conflict_clauses)

@@ -37,6 +37,7 @@ class TableParts:
     row_level_security: bool
     columns: list[Column] = field(default_factory=list)
     primary_key: tuple[str, ...] = ()
+    primary_key_deferral: tuple[bool, bool] = (False, False)  # DEFERRABLE, INITIALLY DEFERRED
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     uniques: list[UniqueConstraint] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
@@ -52,6 +53,8 @@ class TableParts:
             name=self.name,
             columns=tuple(self.columns),
             primary_key=self.primary_key,
+            primary_key_deferrable=self.primary_key_deferral[0],
+            primary_key_initially_deferred=self.primary_key_deferral[1],
             foreign_keys=tuple(self.foreign_keys),
             uniques=tuple(self.uniques),
             indexes=tuple(self.indexes),
@@ -126,6 +129,7 @@ def add_constraints(
             continue
         if kind == "p":
             parts.primary_key = tuple(columns)
+            parts.primary_key_deferral = (bool(deferrable), bool(deferred))
         elif kind == "u" and include:  # UNIQUE (a) INCLUDE (b): a unique index with INCLUDE
             parts.indexes.append(
                 Index(
@@ -139,7 +143,15 @@ def add_constraints(
                 )
             )
         elif kind == "u":
-            parts.uniques.append(UniqueConstraint(tuple(columns), name, not nulls_not_distinct))
+            parts.uniques.append(
+                UniqueConstraint(
+                    tuple(columns),
+                    name,
+                    not nulls_not_distinct,
+                    deferrable=bool(deferrable),
+                    initially_deferred=bool(deferred),
+                )
+            )
         elif kind == "f":
             parts.foreign_keys.append(
                 ForeignKey(

@@ -34,6 +34,20 @@ KEYS_DEFERRED_ON_DEMAND: dict[str, tuple[str, str]] = {
 }
 
 
+# What a database does with a foreign key whose referenced columns hold no parent key it accepts
+# (a PRIMARY KEY, a UNIQUE constraint or a full unique index on exactly those columns, neither
+# DEFERRABLE): SQLite creates it and then fails every statement that checks it, even an insert
+# of NULL (checked on a real SQLite file); PostgreSQL refuses to create it. ``{child}`` is the
+# table of the key. And whether SQLite's rule holds there too that each column of that index is
+# compared with its column's own collation (a unique index on (sku COLLATE NOCASE) over a BINARY
+# sku is no parent key on SQLite; PostgreSQL takes one in any collation).
+PARENT_KEY_REFUSED: dict[str, str] = {
+    SQLITE: 'every insert into {child} fails with "foreign key mismatch"',
+    POSTGRESQL: "PostgreSQL refuses to create it",
+}
+PARENT_KEY_OWN_COLLATION: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
+
+
 # sqlglot's name of each dialect (``read=`` / ``dialect=``).
 SQLGLOT_DIALECTS: dict[str, str] = {SQLITE: "sqlite", POSTGRESQL: "postgres"}
 

@@ -37,17 +37,24 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "message names a witness row and what each side computes; equal values on every probe "
     "are an equivalence 'equal on N probes', never a proof); STORED against VIRTUAL counts "
     "between sources of one dialect only.",
-    "primary_key": "The primary key columns differ.",
+    "primary_key": "The primary key columns differ, or when the key is checked (NOT "
+    "DEFERRABLE: row by row; DEFERRABLE: at the end of each statement; INITIALLY DEFERRED: at "
+    "COMMIT), which a renumbering UPDATE (SET pos = pos + 1) or a transaction shows.",
     "foreign_key": "A foreign key exists on one side only (a second key on the same columns to "
     "the same table counts as its own), or its referenced columns, its ON DELETE / ON UPDATE "
     "actions (with the columns SET NULL / SET DEFAULT (cols) sets), when it is checked "
     "(DEFERRABLE, INITIALLY DEFERRED: at COMMIT) or its MATCH (FULL rejects a key with some "
-    "but not all columns NULL; SQLite parses MATCH and enforces SIMPLE) differ.",
+    "but not all columns NULL; SQLite parses MATCH and enforces SIMPLE) differ, or its "
+    "referenced columns hold no parent key on one side (no PRIMARY KEY, UNIQUE constraint or "
+    "full unique index on exactly them: SQLite fails every insert into the child with "
+    '"foreign key mismatch").',
     "unique": "A uniqueness rule (a UNIQUE constraint or a full unique index: the same rule) "
     "exists on one side only, or is unique on one side and a plain index on the other, or it "
     "accepts other rows: NULLS NOT DISTINCT (PostgreSQL 15+) on one side only (a second NULL "
     "is rejected there), or a collation on one side that makes different values equal (a "
-    "NOCASE unique index rejects 'bob' after 'Bob').",
+    "NOCASE unique index rejects 'bob' after 'Bob'), or it is checked at another time (NOT "
+    "DEFERRABLE, a unique index and every SQLite rule: row by row; DEFERRABLE: at the end of "
+    "each statement, so UPDATE t SET pos = pos + 1 passes; INITIALLY DEFERRED: at COMMIT).",
     "index": "An index (matched by columns or expressions, uniqueness, partial predicate and "
     "method, never by name) exists on one side only (two left unmatched that bear one name are "
     "one difference, saying what differs), or differs in an attribute that changes "

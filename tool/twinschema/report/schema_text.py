@@ -33,13 +33,19 @@ def _table(table: Table) -> list[str]:
             lines.append("-" + "-+-".join("-" * w for w in widths) + "-")
     lines = [line.rstrip() for line in lines]
     if table.primary_key:
-        lines.append(f"Primary key: ({', '.join(table.primary_key)})")
+        timing = ""
+        if table.primary_key_deferrable:
+            timing = " DEFERRABLE INITIALLY " + (
+                "DEFERRED" if table.primary_key_initially_deferred else "IMMEDIATE"
+            )
+        lines.append(f"Primary key: ({', '.join(table.primary_key)}){timing}")
     sections: list[tuple[str, list[str]]] = [
         (
             "Unique",
             [
                 f"({', '.join(u.columns)})"
                 + ("" if u.nulls_distinct else " NULLS NOT DISTINCT")
+                + (" " + u.timing() if u.deferrable else "")
                 + _named(u.name)
                 for u in table.uniques
             ],

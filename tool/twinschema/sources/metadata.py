@@ -44,6 +44,7 @@ from twinschema.sources.metadata_parts import (
     COLLATE_CLAUSE,
     DDL_DIALECTS,
     NULLS_ORDER,
+    deferral,
     foreign_key,
     identity_of,
     index_element,
@@ -128,10 +129,13 @@ class _Reader:
                 table_checks.append(constraint)
         if table_checks:
             checks[:0] = self.checks(table_checks)
+        pk_deferral = deferral(table.primary_key) if table.primary_key.columns else (False, False)
         return Table(
             name=table.name,
             columns=tuple(columns),
             primary_key=tuple(c.name for c in table.primary_key.columns),
+            primary_key_deferrable=pk_deferral[0],
+            primary_key_initially_deferred=pk_deferral[1],
             foreign_keys=tuple(foreign_keys),
             uniques=tuple(uniques),
             # Table.indexes is a set: in name order, as both adapters read a database's.
@@ -281,8 +285,11 @@ class _Reader:
     def unique(self, constraint: sa.UniqueConstraint) -> UniqueConstraint | Index:
         """A UNIQUE constraint; with PostgreSQL INCLUDE columns, the unique index it makes."""
         names = tuple(c.name for c in constraint.columns)
+        deferrable, deferred = deferral(constraint)
         if self.dialect != "postgresql":
-            return UniqueConstraint(names, name_of(constraint.name))
+            return UniqueConstraint(
+                names, name_of(constraint.name), deferrable=deferrable, initially_deferred=deferred
+            )
         options = constraint.dialect_options["postgresql"]
         distinct = not options.get("nulls_not_distinct")
         include = names_of(options.get("include") or ())
@@ -296,7 +303,13 @@ class _Reader:
                 include=include,
                 nulls_distinct=distinct,
             )
-        return UniqueConstraint(names, name_of(constraint.name), distinct)
+        return UniqueConstraint(
+            names,
+            name_of(constraint.name),
+            distinct,
+            deferrable=deferrable,
+            initially_deferred=deferred,
+        )
 
     def _override(self, inner: Any, name: str | None) -> Collation | None:
         """An index element's collation where it is not its column's own."""

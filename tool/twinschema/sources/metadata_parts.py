@@ -147,6 +147,15 @@ def sqlite_options(table: sa.Table) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def deferral(constraint: sa.Constraint) -> tuple[bool, bool]:
+    """A UNIQUE constraint's or primary key's ``deferrable=`` and ``initially=`` as the model
+    keeps them: (DEFERRABLE, INITIALLY DEFERRED). INITIALLY DEFERRED implies DEFERRABLE, as
+    PostgreSQL reads it; SQLite cannot declare either (its DDL is refused), which the difference
+    from a SQLite database then says."""
+    deferred = (constraint.initially or "").upper() == "DEFERRED"
+    return bool(constraint.deferrable) or deferred, deferred
+
+
 def foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
     """A SQLAlchemy foreign key as the model keeps it: columns, referred table and columns,
     actions, deferral and MATCH."""
