@@ -4,7 +4,8 @@ SQLAlchemy reads a SQLite key's ON DELETE / ON UPDATE from a table-level ``FOREI
 only, so Alembic's batch copy of a table whose key is written inline (``parent_id INTEGER
 REFERENCES parents (id) ON DELETE CASCADE``, as Roundcube writes its schema) dropped the action
 (stranger35: after ``migrate local``, deleting a user failed on every device); a column's
-``COLLATE NOCASE UNIQUE`` went the same way ('Alice' twice was stored). Real SQLite files,
+``COLLATE NOCASE UNIQUE`` went the same way ('Alice' twice was stored); a collation written
+quoted (``COLLATE "NOCASE"``, as a baseline writes it) is kept as a name (stranger38). Real SQLite files,
 revisions run by ``twinschema migrate local`` (in-process).
 """
 
@@ -25,6 +26,7 @@ CREATE TABLE kids (
     other_id INTEGER REFERENCES parents (id),
     keeper_id INTEGER,
     login TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    nick TEXT COLLATE "NOCASE",
     FOREIGN KEY (keeper_id) REFERENCES parents (id) ON DELETE SET NULL
 )
 """
@@ -84,8 +86,10 @@ def test_a_batch_copy_keeps_inline_and_table_level_key_actions(
             run("INSERT INTO kids (id, parent_id, login) VALUES (10, 1, 'Alice')")
             with pytest.raises(sa.exc.IntegrityError), connection.begin_nested():
                 run("INSERT INTO kids (id, parent_id, login) VALUES (11, 1, 'alice')")
+            run("UPDATE kids SET nick = 'Bo' WHERE id = 10")  # quoted as a baseline writes it
+            same = run("SELECT count(*) FROM kids WHERE nick = 'bo'").scalar()
             run("DELETE FROM parents WHERE id = 1")  # cascades, as before the batch
             left = run("SELECT count(*) FROM kids").scalar()
     finally:
         engine.dispose()
-    assert left == 0
+    assert (same, left) == (1, 0)

@@ -70,12 +70,15 @@ def _unread(
     each column's COLLATE (it reads none), and each UNIQUE constraint it does not find in the
     CREATE TABLE text (a column's own ``UNIQUE``), as SQLite keeps them: indexes of origin u."""
     from twinschema.dialects.sqlite_clauses import column_clauses
+    from twinschema.dialects.sqlite_lexer import unquote
 
     sql = bind.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table.name,)
     ).scalar()
     clauses = column_clauses(str(sql or ""))
-    collations = {name: found for name, (found, _) in clauses.items() if found is not None}
+    # As a name, not as written: SQLAlchemy quotes it again (COLLATE "NOCASE", which a baseline
+    # writes, read back as '"NOCASE"' made the copy's DDL fail; stranger38).
+    collations = {name: unquote(found) for name, (found, _) in clauses.items() if found is not None}
     read = {tuple(u["column_names"]) for u in inspector.get_unique_constraints(table.name)}
     uniques = []
     for row in bind.exec_driver_sql("SELECT name, origin FROM pragma_index_list(?)", (table.name,)):
