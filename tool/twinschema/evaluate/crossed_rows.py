@@ -45,7 +45,7 @@ def _side_by_side(
     columns: list[list[Any]], firsts: list[Any], related: Sequence[tuple[Any, Any]]
 ) -> list[tuple[Any, ...]]:
     """Each related pair (a, b) in each two columns whose probes hold a and b
-    (``probe_strings.text_pairs``, ``probe_numbers.NEXT_DOUBLES``), the rest at their first
+    (``probe_strings.text_pairs``, ``probe_numbers.NUMBER_PAIRS``), the rest at their first
     value."""
     rows = []
     held = [set(map(repr, values)) for values in columns]

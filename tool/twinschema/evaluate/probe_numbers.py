@@ -27,10 +27,13 @@ _PAST_DOUBLE = 2**53 + 1
 # SQLite, so (x, x) parts CAST(x AS REAL) / y there only (stranger36).
 _PAST_FLOAT4 = 2**24 + 1
 _DOUBLE_BESIDE = 2**53
-# Two doubles one apart in the last place, which a cast to numeric (15 significant digits on
-# PostgreSQL) makes one: c0 < c1 against c0::numeric < c1::numeric parts on them (fuzz37), probed
-# side by side (``crossed_rows.cross``).
+# Numbers probed side by side in two columns (``crossed_rows.cross``), one apart where a
+# conversion makes them one: two doubles one apart in the last place, which a cast to numeric (15
+# significant digits on PostgreSQL) makes one (c0 < c1 against c0::numeric < c1::numeric,
+# fuzz37), and two integers that a cast to a double makes one (c0 < c1 against
+# c0::double precision < c1::double precision at (2^53, 2^53 + 1), stranger38).
 NEXT_DOUBLES = ((1.0, 1.0000000000000002), (0.3, 0.30000000000000004))
+NUMBER_PAIRS = (*NEXT_DOUBLES, (_DOUBLE_BESIDE, _PAST_DOUBLE))
 
 
 def integers(numbers: tuple[Decimal, ...]) -> list[Any]:
@@ -46,7 +49,8 @@ def integers(numbers: tuple[Decimal, ...]) -> list[Any]:
             found.append(whole + (1 if n > 0 else -1))
     found += _off_products(numbers)
     found += [0, 1, -1, 2, -2, -3, 3, -5, 10, -10, 100]
-    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1, _PAST_DOUBLE, _PAST_FLOAT4]
+    found += [_INT4 - 1, _INT4, -_INT4, _INT8_MAX, -_INT8_MAX - 1, _PAST_FLOAT4]
+    found += [_DOUBLE_BESIDE, _PAST_DOUBLE]
     return list(found)
 
 

@@ -112,7 +112,7 @@ def _rows(
     left = tuple(probe_column(lc) for lc, _ in pairs)
     related = [
         *probe_strings.text_pairs(tuple(dict.fromkeys(strings))),
-        *probe_numbers.NEXT_DOUBLES,
+        *probe_numbers.NUMBER_PAIRS,
     ]
     rows = tuple(crossed_rows.cross(values, related=related))
     rows += check_ends.corner_rows(tables, left, rows)  # number columns at their CHECKs' ends
