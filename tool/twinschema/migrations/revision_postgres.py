@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from twinschema.errors import UsageError
+from twinschema.migrations.revision_sqlite import made_by
 
 NAMEDATALEN = 64  # PostgreSQL's identifiers: at most NAMEDATALEN - 1 bytes
 
@@ -81,10 +82,7 @@ def _name(op: Any, taken: set[str], named: dict[tuple[Any, ...], str]) -> None:
         return
     if getattr(op, "constraint_name", None):
         return
-    try:  # the op that makes the key a drop drops (public: ``reverse()``)
-        made = op.reverse() if isinstance(op, ops.DropConstraintOp) else op
-    except ValueError:  # a drop Alembic knows nothing more of
-        made = None
+    made = made_by(op)
     label = next((label for kind, label in _LABELS if isinstance(made, kind)), None)
     if made is None or label is None:
         raise UsageError(

@@ -122,6 +122,16 @@ def name_unnamed_keys(context: Any, script: Any) -> None:
         container.ops = [_named(table_ops, inspector) for table_ops in container.ops]
 
 
+def made_by(op: Any) -> Any:
+    """The op that makes the constraint of an unnamed constraint op: itself for an add, the
+    add a drop reverses (public: ``reverse()``) for a drop; None for a drop Alembic knows
+    nothing more of."""
+    try:
+        return op.reverse() if isinstance(op, ops.DropConstraintOp) else op
+    except ValueError:
+        return None
+
+
 def _named(table_ops: Any, inspector: Any) -> Any:
     if not isinstance(table_ops, ops.ModifyTableOps):
         return table_ops
@@ -131,10 +141,7 @@ def _named(table_ops: Any, inspector: Any) -> Any:
             continue
         if getattr(op, "constraint_name", None):
             continue
-        try:  # the op that makes the key a drop drops (public: ``reverse()``)
-            made = op.reverse() if isinstance(op, ops.DropConstraintOp) else op
-        except ValueError:  # a drop Alembic knows nothing more of
-            made = None
+        made = made_by(op)
         kind = op.constraint_type
         name = _convention_name(table_ops.table_name, made)
         if kind not in CONVENTION or name is None:
