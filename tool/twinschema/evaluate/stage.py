@@ -51,6 +51,7 @@ from twinschema.evaluate import (
     crossing,
     defaults,
     generated,
+    generated_nulls,
     index_keys,
     match_full,
     matched_checks,
@@ -109,6 +110,7 @@ def evaluate(
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)
     generated.generated(st)
+    generated_nulls.generated_nulls(st)
     index_keys.matched_indexes(st)
     unpaired_indexes.unpaired_unique(st)
     scaled_keys.scaled_keys(st)
