@@ -1060,3 +1060,34 @@ def test_crossed_rows_put_one_columns_numbers_beside_anothers_extremes() -> None
     assert crossed_rows.cross([[None, "a"], [None, "b"]], limit=20) == [
         (None, None), (None, "b"), ("a", None), ("a", "b"),
     ]  # fmt: skip
+
+
+def test_an_integer_generated_column_that_keeps_a_fraction_says_so(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A generated INTEGER over a REAL has no cast: SQLite's column keeps the fraction
+    (INTEGER affinity stores -0.01 as a REAL), PostgreSQL rounds it on store. The reason says
+    that, where it named a cast that truncates (stranger36 F18); the databases agree."""
+    sl = sqlite_file(
+        tmp_path / "a.db",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, d REAL, "
+        "w INTEGER GENERATED ALWAYS AS (coalesce(d, 0)) STORED);",
+    )
+    execute(
+        pg_url,
+        "CREATE TABLE t (id integer PRIMARY KEY, d double precision, "
+        "w integer GENERATED ALWAYS AS (coalesce(d, 0)) STORED)",
+    )
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    [d] = [d for d in report["differences"] if d["column"] == "w"]
+    assert "keeps the fraction its expression gives" in d["message"], d["message"]
+    assert "cast" not in d["message"], d["message"]
+    conn = sqlite3.connect(tmp_path / "a.db")
+    conn.execute("INSERT INTO t (id, d) VALUES (1, 2.5)")
+    assert conn.execute("SELECT w FROM t").fetchone() == (2.5,)
+    conn.close()
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as pg:
+        pg.execute(sa.text("INSERT INTO t (id, d) VALUES (1, 2.5)"))
+        assert pg.execute(sa.text("SELECT w FROM t")).scalar() == 2
+    engine.dispose()

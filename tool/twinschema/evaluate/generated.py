@@ -46,6 +46,7 @@ from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference
+from twinschema.records.kinds import INTEGER_KINDS
 
 
 def generated(st: StageContext) -> None:
@@ -95,6 +96,7 @@ def _matched_generated(st: StageContext) -> None:
                 # (x / 3 at 2.99: 0.9966666666666667 on SQLite, 1.00 on PostgreSQL), before
                 # what the operators or the columns read do.
                 or scale_reason(st, lt.name, (lc, rc), judged[3])
+                or _fraction_kept(st, (lc, rc), judged[3])
                 or why_dependent(st, ltext, rtext, lt.name, judged[2])
                 or refusal_reason(st, lt.name, (lc, rc), judged[3])
                 or "",
@@ -191,6 +193,28 @@ def _computed(
         for row, a, b in zip(rows, got[0], got[1], strict=True)
         if a is not None and b is not None
     ]
+
+
+def _fraction_kept(
+    st: StageContext, columns: tuple[Column, Column], outcomes: tuple[Computed, Computed] | None
+) -> str | None:
+    """Why an integer generated column parts where a SQLite side keeps the fraction its
+    expression gives (INTEGER affinity stores a REAL that is not whole) and the other side
+    rounds it on store: no cast is at work there (stranger36 F18: the reason named one)."""
+    if outcomes is None:
+        return None
+    for n in (0, 1):
+        column, (ok, value) = columns[n], outcomes[n]
+        whole = typemap.kinds_of(column.type) & INTEGER_KINDS
+        fraction = isinstance(value, float) and not value.is_integer()
+        if column.type.dialect == "sqlite" and ok and whole and fraction:
+            here, there = ("left", "right") if n == 0 else ("right", "left")
+            return (
+                f"{st.side_name(here)}'s integer column keeps the fraction its expression "
+                f"gives ({value}: INTEGER affinity stores a REAL that is not whole), "
+                f"{st.side_name(there)} rounds it on store"
+            )
+    return None
 
 
 def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:
