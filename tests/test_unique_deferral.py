@@ -146,6 +146,18 @@ def test_metadata_module_reads_deferral() -> None:
     assert not plain.primary_key_deferrable and not plain.uniques[0].deferrable
 
 
+def test_a_sqlite_module_s_deferral_is_read_as_sqlite_checks_it() -> None:
+    """SQLite checks every UNIQUE and primary key row by row and refuses DEFERRABLE in their
+    DDL: a SQLite module that declares one is read as SQLite has it, so it differs from a
+    PostgreSQL module's deferred rule instead of matching it (stranger39)."""
+    sqlite_side = make_canonical(from_metadata(_metadata(True), "sqlite"), None)
+    table = sqlite_side.tables["list_items"]
+    assert not table.primary_key_deferrable and not table.uniques[0].deferrable
+    pg_side = make_canonical(from_metadata(_metadata(True), "postgresql"), None)
+    found = compare(Side(sqlite_side, "sl", "sl"), Side(pg_side, "pg", "pg"), layer="models")
+    assert {"unique", "primary_key"} <= {d.kind for d in found.differences}, found.differences
+
+
 @pytest.mark.parametrize("deferrable", [True, False])
 def test_metadata_module_against_the_database_it_creates(loader: Loader, deferrable: bool) -> None:
     """A module compared with the PostgreSQL database its DDL creates is in sync; against the

@@ -129,7 +129,11 @@ class _Reader:
                 table_checks.append(constraint)
         if table_checks:
             checks[:0] = self.checks(table_checks)
-        pk_deferral = deferral(table.primary_key) if table.primary_key.columns else (False, False)
+        pk_deferral = (
+            deferral(table.primary_key, self.dialect)
+            if table.primary_key.columns
+            else (False, False)
+        )
         return Table(
             name=table.name,
             columns=tuple(columns),
@@ -285,7 +289,7 @@ class _Reader:
     def unique(self, constraint: sa.UniqueConstraint) -> UniqueConstraint | Index:
         """A UNIQUE constraint; with PostgreSQL INCLUDE columns, the unique index it makes."""
         names = tuple(c.name for c in constraint.columns)
-        deferrable, deferred = deferral(constraint)
+        deferrable, deferred = deferral(constraint, self.dialect)
         if self.dialect != "postgresql":
             return UniqueConstraint(
                 names, name_of(constraint.name), deferrable=deferrable, initially_deferred=deferred

@@ -147,12 +147,16 @@ def sqlite_options(table: sa.Table) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def deferral(constraint: sa.Constraint) -> tuple[bool, bool]:
+def deferral(constraint: sa.Constraint, dialect: str) -> tuple[bool, bool]:
     """A UNIQUE constraint's or primary key's ``deferrable=`` and ``initially=`` as the model
     keeps them: (DEFERRABLE, INITIALLY DEFERRED). INITIALLY DEFERRED implies DEFERRABLE, as
-    PostgreSQL reads it; SQLite cannot declare either (its DDL is refused), which the difference
-    from a SQLite database then says."""
+    PostgreSQL reads it. SQLite checks every such rule row by row and cannot declare either
+    (its DDL is refused, which the migrations layer's scratch run reports): a SQLite module's
+    rule is read as SQLite has it, so that it is no "in sync" with a PostgreSQL module's
+    deferred rule (stranger39)."""
     deferred = (constraint.initially or "").upper() == "DEFERRED"
+    if dialect == "sqlite":
+        return False, False
     return bool(constraint.deferrable) or deferred, deferred
 
 
