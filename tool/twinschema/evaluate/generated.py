@@ -20,7 +20,7 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_text
 from twinschema.evaluate.computed import left_table
-from twinschema.evaluate.context import StageContext, equal, find, matched_columns
+from twinschema.evaluate.context import StageContext, equal, find, matched_columns, scale_reasons
 from twinschema.evaluate.generated_rows import (
     Outcomes,
     as_stored,
@@ -96,7 +96,7 @@ def _matched_generated(st: StageContext) -> None:
                 # (x / 3 at 2.99: 0.9966666666666667 on SQLite, 1.00 on PostgreSQL), before
                 # what the operators or the columns read do.
                 or scale_reason(st, lt.name, (lc, rc), judged[3])
-                or _fraction_kept(st, (lc, rc), judged[3])
+                or _fraction_kept(st, lt.name, (lc, rc), (ltext, rtext), judged[3])
                 or why_dependent(st, ltext, rtext, lt.name, judged[2])
                 or refusal_reason(st, lt.name, (lc, rc), judged[3])
                 or "",
@@ -196,12 +196,24 @@ def _computed(
 
 
 def _fraction_kept(
-    st: StageContext, columns: tuple[Column, Column], outcomes: tuple[Computed, Computed] | None
-) -> str | None:
+    st: StageContext, table: str, columns: tuple[Column, Column], texts: tuple[str, str],
+    outcomes: tuple[Computed, Computed] | None,
+) -> str | None:  # fmt: skip
     """Why an integer generated column parts where a SQLite side keeps the fraction its
     expression gives (INTEGER affinity stores a REAL that is not whole) and the other side
-    rounds it on store: no cast is at work there (stranger36 F18: the reason named one)."""
+    rounds it on store: no cast is at work there (stranger36 F18: the reason named one). Not
+    where a column the expression reads is stored otherwise on each side (a declared scale):
+    that is the reason then."""
     if outcomes is None:
+        return None
+    sides = (st.left.schema.dialect, st.right.schema.dialect)
+    read = {
+        c.lower()
+        for d, t in zip(sides, texts, strict=True)
+        if (r := probes.reads(d, t))
+        for c in r.columns
+    }
+    if scale_reasons(st, table, read):
         return None
     for n in (0, 1):
         column, (ok, value) = columns[n], outcomes[n]
