@@ -143,7 +143,8 @@ def _stores(
     blob (X'' <> '' holds);
     text in a BLOB column, whose length() counts characters ('éé': 2, its bytes 4); moments
     spelled apart in a date column, which SQLite compares as text ('2024-01-01T09:00' after
-    '2024-01-01 10:00', which julianday() puts before)."""
+    '2024-01-01 10:00', which julianday() puts before), and the empty text there (''
+    fails d >= '2024-01-01', date('') is NULL)."""
     if dialect != "sqlite":
         return []
     huge = probe_numbers.absorbing(tuple(numbers))  # a REAL in any number column
@@ -156,7 +157,9 @@ def _stores(
         return ["ab", b"ab", *("é" * n for n in (1, *lengths) if n > 0)]
     if kind in probes.TEXT_KINDS:
         return ["ab", b"ab", b"", *(t.encode() for t in dict.fromkeys(strings) if t)]
-    return list(date_pairs.SPELLED.get(kind or "", ()))
+    spelled = list(date_pairs.SPELLED.get(kind or "", ()))
+    # ...and the empty text, which a moment column keeps and date() reads as NULL (stranger39).
+    return [*spelled, ""] if spelled else []
 
 
 def type_end_landings(
