@@ -149,8 +149,8 @@ def _run_generated(
         return None
     if st.cross:  # two scaled columns at fractions whose doubles add up off the decimal
         found = replace(found, rows=found.rows + inexact_pairs(found))
-    columns = (_without(found.left, lc), _without(found.right, rc))
-    both = _computed(found.backends, columns, (lc, rc), (ltext, rtext), found.rows)
+    columns = (without_column(found.left, lc), without_column(found.right, rc))
+    both = computed_outcomes(found.backends, columns, (lc, rc), (ltext, rtext), found.rows)
     if both is None or not telling(both):
         st.result.not_evaluated += 1
         return None
@@ -161,7 +161,9 @@ def _run_generated(
         return [(r, a, b) for r, a, b in rows if not _same(a, b, kind, st.cross)]
 
     def rerun(rows: list[tuple[Any, ...]]) -> list[Outcomes]:
-        return parts(_computed(found.backends, columns, (lc, rc), (ltext, rtext), rows) or [])
+        return parts(
+            computed_outcomes(found.backends, columns, (lc, rc), (ltext, rtext), rows) or []
+        )
 
     parting = parts(both)
     if st.cross:
@@ -178,7 +180,7 @@ def _run_generated(
     return witness_text(st, found.names, row, said), len(both), parted, (a, b)
 
 
-def _computed(
+def computed_outcomes(
     backends: tuple[Backend, Backend], columns: tuple[Any, Any], generated: tuple[Column, Column],
     texts: tuple[str, str], rows: Sequence[tuple[Any, ...]],
 ) -> list[Outcomes] | None:  # fmt: skip
@@ -229,7 +231,7 @@ def _fraction_kept(
     return None
 
 
-def _without(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:
+def without_column(columns: tuple[tuple[str, ColumnType], ...], column: Column) -> Any:
     """The probe columns less the generated column itself (an expression never reads it)."""
     return tuple(c for c in columns if c[0].lower() != column.name.lower())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from twinschema.evaluate.checks import witness_text
 from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.evaluate.generated import computed_outcomes, without_column
 from twinschema.evaluate.probe_sets import probe_rows
 from twinschema.evaluate.stored_rows import checks_accept, nulls_where_both_allow
 from twinschema.model import Column
@@ -28,31 +29,18 @@ def generated_nulls(st: StageContext) -> None:
 
 
 def _judge(st: StageContext, d: Difference, columns: tuple[Column, Column]) -> None:
-    assert d.table is not None and d.column is not None
-    column = d.column.lower()
+    assert d.table is not None
     texts = tuple(c.generated.raw or c.generated.expression for c in columns if c.generated)
     found = probe_rows(st, d.table, texts[0], texts[1], counted=False)
     if found is None or len(texts) != 2:
         return
     tried = nulls_where_both_allow(st, d.table, found)
     strict = 0 if not columns[0].nullable else 1  # the side with the NOT NULL
-    probe_columns = (found.left, found.right)
-    got = [
-        found.backends[n].computed(
-            tuple(c for c in probe_columns[n] if c[0].lower() != column),
-            texts[n],
-            columns[n].type,
-            tried.rows,
-        )
-        for n in (0, 1)
-    ]
-    if got[0] is None or got[1] is None:
+    inputs = (without_column(found.left, columns[0]), without_column(found.right, columns[1]))
+    got = computed_outcomes(found.backends, inputs, columns, (texts[0], texts[1]), tried.rows)
+    if got is None:
         return
-    both = [
-        (row, a, b)
-        for row, a, b in zip(tried.rows, got[0], got[1], strict=True)
-        if a is not None and b is not None and a[0] and b[0]
-    ]
+    both = [(row, a, b) for row, a, b in got if a[0] and b[0]]
     both = checks_accept(st, d.table, tried, both)
     if not both:
         return
