@@ -363,7 +363,7 @@ def test_sqlite_double_quoted_strings_and_literal_affinity() -> None:
 def test_a_domains_checks_compare_in_canonical_form() -> None:
     """A PostgreSQL domain's definition, as the reader prints it, holds its CHECKs in canonical
     form and order: ``0 < VALUE`` is ``VALUE > 0``, ``0 <= VALUE`` is not."""
-    from twinschema.canonical.expressions import domain_definition
+    from twinschema.canonical.domains import domain_definition
 
     one = domain_definition(PG, "integer NOT NULL CHECK ((0 < VALUE)) CHECK ((VALUE < 9))")
     two = domain_definition(PG, "integer NOT NULL CHECK ((VALUE < 9)) CHECK ((VALUE > 0))")

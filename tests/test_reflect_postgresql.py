@@ -497,13 +497,15 @@ def test_reflect_columns_indexes_policies(app_schema: Any) -> None:
 
 
 def test_a_domain_check_is_made_canonical_by_normalize(app_schema: Any) -> None:
-    """The reader keeps a domain's CHECK as the catalog prints it; normalize, where every
-    other expression is made canonical, rewrites it (``~~`` is LIKE, the cast of a literal to
-    the column's own type and the doubled parentheses go)."""
+    """The reader keeps a domain's CHECK as the catalog prints it; normalize reads the column
+    as its base type with the domain's CHECK as the table's, made canonical (``~~`` is LIKE,
+    the cast of a literal to the column's own type and the doubled parentheses go)."""
     contact = {c.name: c for c in app_schema.tables["account"].columns}["contact"]
     assert contact.type.definition == "text CHECK ((VALUE ~~ '%@%'::text))"
-    made = {c.name: c for c in canonicalize(app_schema).tables["account"].columns}["contact"]
-    assert made.type.definition == "text CHECK (value LIKE '%@%')"
+    table = canonicalize(app_schema).tables["account"]
+    made = {c.name: c for c in table.columns}["contact"]
+    assert (made.type.name, made.type.definition) == ("text", None)
+    assert "contact LIKE '%@%'" in {c.expression for c in table.checks}
 
 
 def test_reflect_identity_and_serial(app_schema: Any) -> None:

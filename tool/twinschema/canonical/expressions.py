@@ -167,42 +167,6 @@ def reads_json_text(text: str) -> bool:
     return expr_idioms.across(text)[1] == expr_idioms.JSON_ACCESS
 
 
-def domain_definition(dialect: str, text: str) -> str:
-    """A domain's definition (``integer NOT NULL CHECK ((0 < VALUE))``, as the PostgreSQL reader
-    prints it) with each CHECK in canonical form and the CHECKs in order: ``0 < VALUE`` and
-    ``VALUE > 0`` are one domain. Text that does not take that shape is returned as it is."""
-    head, marker, rest = text.partition(" CHECK (")
-    if not marker:
-        return text
-    checks: list[str] = []
-    body = "CHECK (" + rest
-    while body:
-        if not body.startswith("CHECK ("):
-            return text
-        end = _closing(body, len("CHECK"))
-        if end is None:
-            return text
-        checks.append(canonical(dialect, body[len("CHECK (") : end]).text)
-        body = body[end + 1 :].strip()
-    return " ".join([head, *(f"CHECK ({c})" for c in sorted(set(checks)))])
-
-
-def _closing(text: str, start: int) -> int | None:
-    """The index of the parenthesis that closes the one at ``start`` (strings skipped)."""
-    depth, quoted = 0, False
-    for i in range(start, len(text)):
-        char = text[i]
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char == "(":
-            depth += 1
-        elif not quoted and char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
-
-
 # Unparseable text: strings and quoted names as written (a quoted name folded as the dialect
 # folds it), comments dropped, the rest in lower case, whitespace and outer parentheses normalised.
 _TOKEN = re.compile(

@@ -10,11 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from twinschema.canonical import normalize_keys, typemap_storage
+from twinschema.canonical.domains import domain_definition, unfolded
 from twinschema.canonical.expressions import (
     Scope,
     canonical,
     default_as_stored,
-    domain_definition,
     is_null,
 )
 from twinschema.model import (
@@ -92,6 +92,8 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     def col(name: str) -> str:
         return renamed.get(name, name)
 
+    if dialect == "postgresql":
+        table = unfolded(table)
     checks, scope, forced = _checks(dialect, table, col)
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
     columns = tuple(_column(dialect, c, col(c.name)) for c in table.columns)

@@ -1,0 +1,135 @@
+"""PostgreSQL domains read as what a table stores through them.
+
+A column of a domain (``qty posint``, ``CREATE DOMAIN posint AS integer CHECK (VALUE > 0)``)
+refuses the rows its base type with the domain's CHECKs as the column's CHECKs refuses, and an
+insert that omits it gets the domain's DEFAULT where the column has none: run on PostgreSQL 16,
+``qty posint`` and ``qty integer CHECK (qty > 0)`` take and refuse the same rows. So a domain
+column is compared as that base type, those CHECKs and that DEFAULT (``unfolded``), against a
+SQLite column that writes them out (SQLite has no domains) as against a PostgreSQL one.
+
+Kept folded, compared by the domain's definition as before: a domain that is NOT NULL (a column
+of it takes NULL through a subquery of the domain's type, ``INSERT INTO t (x) VALUES ((SELECT x
+FROM t WHERE false))``, which a column's NOT NULL or a CHECK refuses; run on PostgreSQL 16), an
+array of a domain (its CHECKs hold for each element) and a domain whose definition does not read
+back (a domain over another domain: no base type to compare).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from twinschema.canonical.expressions import canonical
+from twinschema.canonical.typemap import kinds_of
+from twinschema.dialects.postgresql_types import parse_type_cached
+from twinschema.model import CheckConstraint, Column, ColumnType, Table
+
+
+@dataclass(frozen=True, slots=True)
+class DomainParts:
+    """A domain's definition as the readers print it: ``integer NOT NULL DEFAULT 5 CHECK
+    ((VALUE > 0))`` (the base type as ``format_type`` spells it, then each clause)."""
+
+    base: str
+    not_null: bool
+    default: str | None
+    checks: tuple[str, ...]
+
+
+def domain_parts(text: str) -> DomainParts | None:
+    """The parts of a domain definition, or None where the text does not take that shape."""
+    head, marker, rest = text.partition(" CHECK (")
+    checks: list[str] = []
+    body = marker.lstrip() + rest
+    while body:
+        if not body.startswith("CHECK ("):
+            return None
+        end = _closing(body, len("CHECK"))
+        if end is None:
+            return None
+        checks.append(body[len("CHECK (") : end])
+        body = body[end + 1 :].strip()
+    head, _, default = head.partition(" DEFAULT ")
+    base = head.removesuffix(" NOT NULL")
+    return DomainParts(base, base != head, default or None, tuple(checks))
+
+
+def domain_definition(dialect: str, text: str) -> str:
+    """A domain's definition with each CHECK in canonical form and the CHECKs in order: ``0 <
+    VALUE`` and ``VALUE > 0`` are one domain. Text that does not take that shape is returned as
+    it is."""
+    parts = domain_parts(text)
+    if parts is None or not parts.checks:
+        return text
+    head = text.partition(" CHECK (")[0]
+    checks = sorted({canonical(dialect, c).text for c in parts.checks})
+    return " ".join([head, *(f"CHECK ({c})" for c in checks)])
+
+
+def unfolded(table: Table) -> Table:
+    """``table`` (of a PostgreSQL source, as read) with each domain column that can be read as
+    its base type so read: the domain's CHECKs become the table's, its DEFAULT the column's
+    where the column has none (see the module's docstring for what stays folded)."""
+    columns: list[Column] = []
+    checks = list(table.checks)
+    for column in table.columns:
+        ctype = column.type
+        parts = None if ctype.definition is None else domain_parts(ctype.definition)
+        base = None if parts is None or parts.not_null or ctype.array else _base(parts.base)
+        if parts is None or base is None:
+            columns.append(column)
+            continue
+        default, raw_default = column.default, column.raw_default
+        if default is None and parts.default is not None:
+            default = raw_default = parts.default
+        columns.append(replace(column, type=base, default=default, raw_default=raw_default))
+        for check in parts.checks:
+            text = _value_as(check, column.name)
+            checks.append(
+                CheckConstraint(text, raw=text, written=_value_as(check, column.name, quote=False))
+            )
+    if len(checks) == len(table.checks) and columns == list(table.columns):
+        return table
+    return replace(table, columns=tuple(columns), checks=tuple(checks))
+
+
+def _base(spelling: str) -> ColumnType | None:
+    """The base type, where it is one the type table knows (not another domain, an enum, a
+    composite: what it stores is not read here)."""
+    found = parse_type_cached(spelling)
+    return found if kinds_of(found) else None
+
+
+# A domain CHECK's words, strings and quoted names: VALUE is the checked value where it is a word.
+_WORDS = re.compile(r"""'[^']*(?:''[^']*)*'|"[^"]*(?:""[^"]*)*"|[A-Za-z_][A-Za-z0-9_$]*""")
+
+
+def _value_as(check: str, column: str, quote: bool = True) -> str:
+    """A domain CHECK with its ``VALUE`` read as ``column``: quoted, so that any name reads
+    back, or (``quote`` false, for messages) as people write a plain lower-case name."""
+    name = column
+    if quote or not _PLAIN.fullmatch(column):
+        name = '"' + column.replace('"', '""') + '"'
+    text = _WORDS.sub(lambda m: name if m.group(0).upper() == "VALUE" else m.group(0), check)
+    if quote or not (text.startswith("(") and _closing(text, 0) == len(text) - 1):
+        return text
+    return text[1:-1]
+
+
+_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index of the parenthesis that closes the one at ``start`` (strings skipped)."""
+    depth, quoted = 0, False
+    for i in range(start, len(text)):
+        char = text[i]
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
