@@ -29,13 +29,14 @@ _SQLALCHEMY_REFLECT_TABLE = Inspector.reflect_table
 
 def _reflect_completed(self: Inspector, table: sa.Table, *args: Any, **kw: Any) -> None:
     """SQLAlchemy's reflection of a table of the main schema of a SQLite connection, completed
-    with what twinschema's reader reads of it, as ``init`` completes the tables it writes: a
-    batch copy of it kept its declared types (a downgrade would not undo its upgrade), its
-    collations and a column's own UNIQUE ('Alice' twice was stored after a revision that only
-    changed a default; stranger35), its keys' inline ON DELETE (CASCADE taken off 7 keys of
-    Roundcube), their DEFERRABLE and AUTOINCREMENT (lost before, both). Its expression indexes
-    are not added (``complete_table`` has none): Alembic copies an index by its columns, and
-    ``alembic_indexes`` compares them by name in autogenerate."""
+    with what twinschema's reader reads of it (``reflect_table``, on the migration's own
+    connection), as ``init`` completes the tables it writes. Without it a batch copy lost the
+    declared types (a downgrade did not undo its upgrade), the collations and a column's own
+    UNIQUE ('Alice' twice was stored after a revision that only changed a default; stranger35),
+    the inline ON DELETE of keys (CASCADE taken off 7 keys of Roundcube), their DEFERRABLE and
+    the table's AUTOINCREMENT. Its indexes on expressions are not added (``complete_table``
+    has none): SQLAlchemy still warns that it skipped them, which ``migrate`` says as a loss
+    (README, Limits), and ``alembic_indexes`` compares them by name in autogenerate."""
     _SQLALCHEMY_REFLECT_TABLE(self, table, *args, **kw)
     bind = self.bind
     if not isinstance(bind, sa.Connection) or bind.dialect.name != "sqlite" or table.schema:
