@@ -41,3 +41,24 @@ def test_a_batch_copy_adds_a_column_where_migrate_checks_it() -> None:
     assert parameters[:3] == ["self", "table_name", "column"]
     source = inspect.getsource(ApplyBatchImpl.add_column)
     assert "self.columns[column.name]" in source
+
+
+def test_a_reflected_sqlite_table_is_completed_where_alembic_reflects_it() -> None:
+    """``alembic_declared`` wraps SQLAlchemy's ``Inspector.reflect_table`` while a chain runs,
+    completing each SQLite table reflected there, and completes a foreign key attached to such
+    a table later: a batch copy reflects its table through ``Table(autoload_with=...)``, which
+    calls it; autogenerate calls it for each table, then makes the database's keys from
+    ``get_foreign_keys`` and attaches them to that table. All must stay where they are
+    (tests/test_sqlite_batch_keys.py shows what the completion keeps)."""
+    import inspect
+
+    from alembic.autogenerate.compare import constraints, tables
+    from alembic.operations.batch import BatchOperationsImpl
+    from sqlalchemy.engine.reflection import Inspector
+
+    parameters = list(inspect.signature(Inspector.reflect_table).parameters)
+    assert parameters[:2] == ["self", "table"]
+    assert "autoload_with=" in inspect.getsource(BatchOperationsImpl.flush)
+    assert "conn_insp.reflect_table(" in inspect.getsource(sa.Table._autoload)
+    assert ".reflect_table(t" in inspect.getsource(tables)
+    assert "conn_table.append_constraint(const)" in inspect.getsource(constraints._make_foreign_key)

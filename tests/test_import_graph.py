@@ -65,6 +65,9 @@ FLOORS: dict[str, int] = {
     "twinschema.servers": 1,
     "twinschema.servers.*": 1,
     "twinschema.testing": 1,
+    # What SQLAlchemy's reflection leaves out, put back from an adapter's read: init's and a
+    # SQLite batch copy's (SQLAlchemy and the neutral model only).
+    "twinschema.reflected": 1,
     # migrations/ holds everything about Alembic chains, on three floors: the engine here (1), the
     # migrations layer's machinery (5) and the commands (7). Each module is named with its floor
     # (no ".*" entry), so a new module there must say which floor it stands on.
@@ -341,6 +344,8 @@ CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
     ("twinschema.sources.sqlfile.pg_load", "twinschema.dialects.postgresql"): "connect_kwargs",
     ("twinschema.sources", "twinschema.dialects.sqlite"): "reflect_connection: a SQL file "
     "loaded into an in-memory SQLite database",
+    ("twinschema.alembic_declared", "twinschema.dialects.sqlite"): "reflect_table: the table a "
+    "SQLite chain's migration reflects, read on the migration's own connection",
     ("twinschema.sources.metadata_parts", "twinschema.dialects.postgresql"): "operator_class",
     ("twinschema.sources.metadata_parts", "twinschema.dialects.sqlite"): "conflict_clauses",
     ("twinschema.servers.scratch", "twinschema.dialects.postgresql"): "connect_kwargs: the scratch "

@@ -728,3 +728,23 @@ def test_stamp_refuses_a_database_stamped_by_a_chain_the_project_lacks(
     ), result.output
     assert "None" not in result.output
     assert revisions(chinook_pg) == []
+
+
+def test_a_key_naming_its_table_in_another_case_keeps_its_action(tmp_path: Path) -> None:
+    """SQLite finds a table by a case-blind name, and so does the completion of a reflected key
+    (``reflected.complete_key``, init's and a batch copy's): a key written ``REFERENCES Users
+    (ID) ON DELETE CASCADE`` on a table ``users`` was not matched by init, and the module it
+    wrote had no CASCADE (SQLAlchemy reads none from a column's own REFERENCES)."""
+    from twinschema.adopt import reflection
+    from twinschema.dialects import ReflectOptions, sqlite
+
+    url = testing.sqlite_file(
+        tmp_path / "a.db",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, "
+        "user_id INTEGER REFERENCES Users (ID) ON DELETE CASCADE);",
+    )
+    options = ReflectOptions()
+    metadata = reflection.reflect_tables(url, options, ["users", "posts"])
+    reflection.complete(metadata, sqlite.reflect(sa.make_url(url), options))
+    assert [fk.ondelete for fk in metadata.tables["posts"].foreign_key_constraints] == ["CASCADE"]

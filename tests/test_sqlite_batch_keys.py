@@ -93,3 +93,53 @@ def test_a_batch_copy_keeps_inline_and_table_level_key_actions(
     finally:
         engine.dispose()
     assert (same, left) == (1, 0)
+
+
+def test_a_batch_copy_keeps_autoincrement_and_a_deferred_key(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """The copy is completed by the reader and code ``init`` uses (``reflected``), which read
+    what SQLAlchemy's SQLite reflection does not: a table's ``AUTOINCREMENT`` (the copy reused
+    the id of a deleted row) and a key's ``DEFERRABLE INITIALLY DEFERRED`` (the copy checked it
+    at once: a child written before its parent in one transaction was refused)."""
+    project = scratch_project(tmp_path)
+    made = revision(
+        project,
+        "0002_tickets_sqlite",
+        HEADS["sqlite"],
+        2,
+        'op.execute("CREATE TABLE queues (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT)")\n'
+        'op.execute("CREATE TABLE tickets (id INTEGER PRIMARY KEY, queue_id INTEGER '
+        'REFERENCES queues (id) DEFERRABLE INITIALLY DEFERRED)")',
+        'op.drop_table("tickets")\nop.drop_table("queues")',
+    )
+    revision(
+        project,
+        "0003_tickets_note_sqlite",
+        made,
+        3,
+        "for table in ('queues', 'tickets'):\n"
+        '    with op.batch_alter_table(table, recreate="always") as batch:\n'
+        '        batch.add_column(sa.Column("note", sa.Text(), nullable=True))',
+        "for table in ('queues', 'tickets'):\n"
+        "    with op.batch_alter_table(table) as batch:\n"
+        '        batch.drop_column("note")',
+        header='allow_destructive_downgrade = {"drop_column:queues.note": "added by the upgrade", '
+        '"drop_column:tickets.note": "added by the upgrade"}',
+    )
+    migrate(project, sqlite_url)
+
+    engine = sa.create_engine(sqlite_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run("PRAGMA foreign_keys = ON")
+            run("INSERT INTO tickets (id, queue_id) VALUES (1, 7)")  # its queue comes next
+            run("INSERT INTO queues (id, name) VALUES (7, 'a')")
+            run("DELETE FROM tickets")
+            run("DELETE FROM queues")
+            run("INSERT INTO queues (name) VALUES ('b')")
+            fresh = run("SELECT id FROM queues").scalar()
+    finally:
+        engine.dispose()
+    assert fresh == 8  # AUTOINCREMENT: the deleted row's 7 is not given again

@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL
 
 from twinschema.dialects import Adapter, ReflectOptions, sqlite_files
 from twinschema.dialects.sqlite_catalog import (
+    MASTER_OF_TABLE,
     QUERIES,
     CatalogRow,
     CatalogRows,
@@ -86,6 +87,7 @@ __all__ = [
     "parse_type",
     "reflect",
     "reflect_connection",
+    "reflect_table",
     "schema_object",
     "table_options",
 ]
@@ -125,6 +127,19 @@ def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source
     the result and any error.
     """
     return _build(read_catalog(conn, source), options, source)
+
+
+def reflect_table(conn: sqlite3.Connection, name: str) -> Table | None:
+    """The table ``name`` of the main schema (by SQLite's case-blind name) as ``reflect`` reads
+    it, through an open connection, in its transaction: the catalog queries narrowed to that
+    table (a SQLite batch migration's copy of it, ``alembic_declared``). Its views and triggers
+    are not read, and a foreign key naming no columns references ``()``: what the table itself
+    says is all there is. None when there is no such table."""
+    narrowed = [f"{query} AND m.name = ? COLLATE NOCASE" for query in QUERIES[1:]]
+    master = conn.execute(MASTER_OF_TABLE, (name,)).fetchall()
+    columns, keys, indexes = (conn.execute(query, (name,)).fetchall() for query in narrowed)
+    found = _build((master, columns, keys, indexes, {}, {}), ReflectOptions(exclude=()), name)
+    return next(iter(found.tables.values()), None)
 
 
 def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema:

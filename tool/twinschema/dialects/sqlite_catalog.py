@@ -24,6 +24,12 @@ _TABLES = (
 _MASTER_QUERY = "SELECT type, name, tbl_name, sql FROM main.sqlite_master"
 
 
+# The rows of ``_MASTER_QUERY`` of one table (by SQLite's case-blind name): it and its indexes.
+MASTER_OF_TABLE = (
+    f"{_MASTER_QUERY} WHERE type IN ('table', 'index') AND tbl_name = ? COLLATE NOCASE"
+)
+
+
 _COLUMNS_QUERY = (
     'SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
     "FROM main.sqlite_master AS m JOIN pragma_table_xinfo(m.name, 'main') AS p "
