@@ -48,7 +48,7 @@ def test_the_embedded_scratch_server_s_folder_is_announced_when_created(
     lines = first.stdout.splitlines()
     assert lines[0] == notice(datadir), first.stdout
     assert lines.count(notice(datadir)) == 1
-    assert "posint" in first.stdout, first.stdout
+    assert "CHECK (x > 0)" in first.stdout, first.stdout
     assert datadir.is_dir()
     assert sorted(p.name for p in work.iterdir()) == ["a.sql", "b.sql"]  # no var/ made here
     assert not embedded.is_running(datadir)  # stopped by the command
