@@ -108,6 +108,34 @@ def adopt(
     return shell
 
 
+def adopt_in_sync(
+    project: Path, sqlite_url: str, pg_url: str,
+    sqlite_sql: Sequence[str], pg_sql: Sequence[str],
+) -> Shell:  # fmt: skip
+    """``adopt``, then ``check`` in sync: where a test of ``revision`` starts."""
+    shell = adopt(project, sqlite_url, pg_url, sqlite_sql, pg_sql)
+    code, report = check(shell)
+    assert code == 0, [(d["message"], d["hint"]) for d in report["differences"]]
+    return shell
+
+
+def revision_made(shell: Shell, project: Path, message: str, dialect: str = "sqlite") -> str:
+    """``revision -m message`` (exit 0), and the text of the one revision it wrote after the
+    baseline in ``dialect``'s chain."""
+    result = shell("revision", "-m", message)
+    assert result.exit_code == 0, result.output
+    folder = "migrations_sqlite" if dialect == "sqlite" else "migrations_postgres"
+    (made,) = (project / folder / "versions").glob(f"0002_*_{dialect}.py")
+    return made.read_text("utf-8")
+
+
+def migrate_both(shell: Shell) -> None:
+    """``migrate local`` and ``migrate remote``, each exit 0."""
+    for side in ("local", "remote"):
+        result = shell("migrate", side)
+        assert result.exit_code == 0, result.output
+
+
 def check(shell: Shell) -> tuple[int, dict[str, Any]]:
     result = shell("check", "--format", "json")
     assert result.exit_code in (0, 1), result.output

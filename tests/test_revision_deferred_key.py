@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_init_project import adopt, check
+from test_init_project import adopt_in_sync, check, migrate_both, revision_made
 
 SQLITE = [
     "CREATE TABLE queues (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)",
@@ -39,25 +39,18 @@ def test_a_deferred_sqlite_key_is_no_change_to_a_revision(
     sqlite_url: str, pg_url: str, tmp_path: Path
 ) -> None:
     project = tmp_path / "app"
-    shell = adopt(project, sqlite_url, pg_url, SQLITE, POSTGRES)
-    code, report = check(shell)
-    assert code == 0, [(d["message"], d["hint"]) for d in report["differences"]]
+    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
     for module in ("sqlite", "postgres"):
         add_note(project / "schemas" / f"{module}.py")
 
-    result = shell("revision", "-m", "tickets note")
-    assert result.exit_code == 0, result.output
-    (twin,) = (project / "migrations_sqlite" / "versions").glob("0002_*_sqlite.py")
-    text = twin.read_text()
+    text = revision_made(shell, project, "tickets note")
     assert "note" in text, text
     for touched in ("constraint", "foreign_key", "nullable=False", "queues"):
         assert touched not in text, text
 
-    for side in ("local", "remote"):
-        result = shell("migrate", side)
-        assert result.exit_code == 0, result.output
+    migrate_both(shell)
     # Each chain builds its module, and its downgrade undoes its upgrade (the note is not named
     # in domain.yaml: the domain layer's one difference).
-    code, report = check(shell)
+    _, report = check(shell)
     found = [(d["layer"], d["message"]) for d in report["differences"] if d["layer"] != "domain"]
     assert found == [], found

@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import ops
-from test_init_project import adopt, check
+from test_init_project import adopt_in_sync, check, migrate_both
 
 from twinschema.errors import UsageError
 from twinschema.migrations.revision_sqlite import NamedKeysBatch, name_unnamed_keys
@@ -59,9 +59,7 @@ def test_an_unnamed_sqlite_key_given_an_action_migrates(
     sqlite_url: str, pg_url: str, tmp_path: Path
 ) -> None:
     project = tmp_path / "app"
-    shell = adopt(project, sqlite_url, pg_url, SQLITE, POSTGRES)
-    code, report = check(shell)
-    assert code == 0, [(d["message"], d["hint"]) for d in report["differences"]]
+    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
     for module in ("sqlite", "postgres"):
         cascade(project / "schemas" / f"{module}.py")
 
@@ -90,9 +88,7 @@ def test_an_unnamed_sqlite_key_given_an_action_migrates(
     assert "(run: twinschema migrate local)" not in live["hint"], live
     twin.write_text(good)
 
-    for side in ("local", "remote"):
-        result = shell("migrate", side)
-        assert result.exit_code == 0, result.output
+    migrate_both(shell)
 
     # Every layer in sync: each chain builds its module, and its downgrade undoes its upgrade.
     code, report = check(shell)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from support.testing import execute
-from test_init_project import adopt, check
+from test_init_project import adopt, check, migrate_both, revision_made
 
 from twinschema.migrations.revision_postgres import object_name
 from twinschema.urls import scrub
@@ -67,17 +67,12 @@ def test_an_unnamed_key_is_made_and_dropped_by_postgresql_s_name(
     for module in ("sqlite", "postgres"):
         add_keys(project / "schemas" / f"{module}.py")
 
-    result = shell("revision", "-m", "contact group")
-    assert result.exit_code == 0, result.output
-    (twin,) = (project / "migrations_postgres" / "versions").glob("0002_*_postgresql.py")
-    text = twin.read_text()
+    text = revision_made(shell, project, "contact group", "postgresql")
     assert "(None," not in text and "WARNING" not in text, text
     assert text.count("'contacts_group_id_fkey'") == 2, text  # made, and dropped
     assert text.count("'contacts_email_host_key'") == 2, text
 
-    for side in ("local", "remote"):
-        result = shell("migrate", side)
-        assert result.exit_code == 0, result.output
+    migrate_both(shell)
     assert constraints(pg_url) == ["contacts_email_host_key", "contacts_group_id_fkey"]
     # Every layer in sync: the chain's downgrade undoes its upgrade, the keys are there.
     code, report = check(shell)
