@@ -7,11 +7,13 @@ insert that omits it gets the domain's DEFAULT where the column has none: run on
 column is compared as that base type, those CHECKs and that DEFAULT (``unfolded``), against a
 SQLite column that writes them out (SQLite has no domains) as against a PostgreSQL one.
 
-Kept folded, compared by the domain's definition as before: a domain that is NOT NULL (a column
-of it takes NULL through a subquery of the domain's type, ``INSERT INTO t (x) VALUES ((SELECT x
-FROM t WHERE false))``, which a column's NOT NULL or a CHECK refuses; run on PostgreSQL 16), an
-array of a domain (its CHECKs hold for each element) and a domain whose definition does not read
-back (a domain over another domain: no base type to compare).
+Kept folded, compared by the domain's definition as before: a domain that is NOT NULL or has a
+CHECK not known to pass NULL (``VALUE IS NOT NULL``, ``coalesce(VALUE, 0) > 0``, a function
+call: a column of it takes NULL through a subquery of the domain's type, ``INSERT INTO t (x)
+VALUES ((SELECT x FROM t WHERE false))``, which a column's NOT NULL or CHECK refuses; run on
+PostgreSQL 16, stranger43), an array of a domain (its CHECKs hold for each element) and a
+domain whose definition does not read back (a domain over another domain: no base type to
+compare).
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from twinschema.canonical.expressions import canonical
+from sqlglot.errors import SqlglotError
+
+from twinschema.canonical.expr_nulls import null_passes
+from twinschema.canonical.expr_tree import key
+from twinschema.canonical.expressions import canonical, parse
 from twinschema.canonical.typemap import kinds_of
 from twinschema.dialects.postgresql_types import parse_type_cached
 from twinschema.model import CheckConstraint, Column, ColumnType, Table
@@ -75,7 +81,8 @@ def unfolded(table: Table) -> Table:
     for column in table.columns:
         ctype = column.type
         parts = None if ctype.definition is None else domain_parts(ctype.definition)
-        base = None if parts is None or parts.not_null or ctype.array else _base(parts.base)
+        folded = parts is None or parts.not_null or ctype.array or not _passes_null(parts)
+        base = None if folded or parts is None else _base(parts.base)
         if parts is None or base is None:
             columns.append(column)
             continue
@@ -91,6 +98,17 @@ def unfolded(table: Table) -> Table:
     if len(checks) == len(table.checks) and columns == list(table.columns):
         return table
     return replace(table, columns=tuple(columns), checks=tuple(checks))
+
+
+def _passes_null(parts: DomainParts) -> bool:
+    """True when each CHECK of the domain is known to pass a NULL (``expr_nulls.null_passes``):
+    only then is a NULL the domain lets through a subquery one the column's CHECK lets in too."""
+    try:
+        value = key(parse("postgresql", "VALUE"))  # as the parser names the checked value
+        trees = [parse("postgresql", check) for check in parts.checks]
+    except (SqlglotError, RecursionError):
+        return False
+    return all(null_passes(tree, value) for tree in trees)
 
 
 def _base(spelling: str) -> ColumnType | None:

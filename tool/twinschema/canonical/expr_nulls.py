@@ -81,6 +81,51 @@ def true_only_when_not_null(tree: exp.Expr) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def null_passes(tree: exp.Expr, name: str) -> bool:
+    """True when a CHECK of the condition ``tree`` is known to pass a row whose column ``name``
+    is NULL (the condition is NULL or true there): ANDs of such conditions, ORs of them or with
+    ``name IS NULL``, and conditions NULL whenever the column is (``_null_at_null``). False
+    where it is not known (``coalesce``, a function call, ``IS NOT NULL``)."""
+    node = unparen(tree)
+    if isinstance(node, exp.And):
+        return null_passes(node.this, name) and null_passes(node.expression, name)
+    if isinstance(node, exp.Or):
+        if any(_is_null_of(side, name) for side in (node.this, node.expression)):
+            return True
+        return null_passes(node.this, name) and null_passes(node.expression, name)
+    return _is_null_of(node, name) or _null_at_null(node, name)
+
+
+def _null_at_null(node: exp.Expr, name: str) -> bool:
+    """True when the condition ``node`` is NULL whenever the column ``name`` is."""
+    node = unparen(node)
+    if isinstance(node, (exp.And, exp.Or)):
+        return _null_at_null(node.this, name) and _null_at_null(node.expression, name)
+    if isinstance(node, exp.Not):
+        return _null_at_null(node.this, name)
+    if isinstance(node, exp.Between):
+        return _strict_term(_uncast(node.this), name)
+    if isinstance(node, _STRICT_TESTS) or (isinstance(node, exp.In) and not node.args.get("query")):
+        return _strict(node.transform(_uncast), name)
+    return False
+
+
+def _is_null_of(node: exp.Expr, name: str) -> bool:
+    """True when ``node`` is ``name IS NULL`` (not ``IS NOT NULL``, which sqlglot reads as a
+    negated Is)."""
+    node = unparen(node)
+    if not isinstance(node, exp.Is) or node.args.get("negate"):
+        return False
+    return isinstance(node.expression, exp.Null) and _strict_term(_uncast(node.this), name)
+
+
+def _uncast(node: exp.Expr) -> exp.Expr:
+    """``node`` without a cast around it (a cast of NULL is NULL)."""
+    while isinstance(unparen(node), exp.Cast):
+        node = unparen(node).this
+    return node
+
+
 def _not_null_test(node: exp.Expr, not_null: tuple[str, ...]) -> bool:
     columns = _not_null_columns(node)
     return bool(columns) and all(c in not_null for c in columns or ())
