@@ -43,6 +43,28 @@ def test_a_batch_copy_adds_a_column_where_migrate_checks_it() -> None:
     assert "self.columns[column.name]" in source
 
 
+def test_a_batch_copy_makes_its_new_table_where_twinschema_completes_it() -> None:
+    """``alembic_declared`` wraps ``ApplyBatchImpl._transfer_elements_to_new_table`` while a
+    chain runs: after it, ``_create`` copies the rows of the ``column_transfers`` entries that
+    have an ``expr`` (a generated column's is taken out) into ``self.new_table`` (unnamed
+    CHECKs put back into it unless ``self.table_args`` restates CHECKs; ``self.reflected``,
+    ``self.columns``). All must stay where they are (tests/test_sqlite_batch_keys.py)."""
+    import inspect
+
+    from alembic.operations.batch import ApplyBatchImpl
+
+    transfer = ApplyBatchImpl._transfer_elements_to_new_table
+    assert list(inspect.signature(transfer).parameters) == ["self"]
+    create = inspect.getsource(ApplyBatchImpl._create)
+    assert create.index("self._transfer_elements_to_new_table()") < create.index("insert()")
+    assert create.count('if "expr" in transfer') == 2, create
+    assert "self.new_table = " in inspect.getsource(transfer)
+    init = inspect.getsource(ApplyBatchImpl.__init__)
+    for attribute in ("self.column_transfers", "self.table_args", "self.reflected"):
+        assert attribute in init, attribute
+    assert "self.columns[c.name]" in inspect.getsource(ApplyBatchImpl._grab_table_elements)
+
+
 def test_a_reflected_sqlite_table_is_completed_where_alembic_reflects_it() -> None:
     """``alembic_declared`` wraps SQLAlchemy's ``Inspector.reflect_table`` while a chain runs,
     completing each SQLite table reflected there, and completes a foreign key attached to such

@@ -79,6 +79,15 @@ def versions(url: str) -> list[str]:
         engine.dispose()
 
 
+def rows_of(url: str, query: str) -> list[tuple[Any, ...]]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(sa.text(query))]
+    finally:
+        engine.dispose()
+
+
 def tables(url: str) -> list[str]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -698,3 +707,45 @@ def test_init_keeps_a_postgresql_rule_s_deferral(tmp_path: Path, pg_url: str) ->
         ("primary_key", "items", None),
         ("unique", "items", None),
     }, details(report)
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated SQLite columns (stranger40 W01-W03: init wrote ``sa.Computed('')`` or an expression
+# that swallowed the next column, and every new device's baseline failed with a syntax error)
+
+GENERATED_SQLITE = (
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, q INTEGER NOT NULL, name TEXT, "
+    "total NUMERIC(14,2) GENERATED ALWAYS AS (q * 2) STORED, "
+    "code VARCHAR(20) GENERATED ALWAYS AS (substr(name, 1, 3)) VIRTUAL, "
+    "note TEXT DEFAULT (printf('%s-%d', 'a', 1)), "
+    "half REAL AS (q / 2.0), label TEXT AS (q || '-x') STORED)"
+)
+GENERATED_POSTGRESQL = (
+    "CREATE TABLE t (id integer PRIMARY KEY, q integer NOT NULL, name text, "
+    "total numeric(14,2) GENERATED ALWAYS AS (q * 2) STORED, "
+    "code varchar(20) GENERATED ALWAYS AS (substr(name, 1, 3)) STORED, note text, "
+    "half double precision GENERATED ALWAYS AS (q / 2.0) STORED, "
+    "label text GENERATED ALWAYS AS (q || '-x') STORED)"
+)
+
+
+def test_init_keeps_each_generated_sqlite_column_s_expression(tmp_path: Path, pg_url: str) -> None:
+    """A type with two parameters, a comma in the expression and SQLite's short ``AS (...)``
+    form: the module and the baseline keep each expression, the baseline builds a new device's
+    database, and that database stores what the adopted one stores."""
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    project = tmp_path / "app"
+    shell = adopt(project, sqlite_url, pg_url, [GENERATED_SQLITE], [GENERATED_POSTGRESQL])
+    module = (project / "schemas" / "sqlite.py").read_text("utf-8")
+    for expression in ("q * 2", "substr(name, 1, 3)", "q / 2.0", "q || '-x'"):
+        assert f"Computed({expression!r}" in module or f'Computed("{expression}"' in module
+    _, report = check(shell)  # across the dialects, VIRTUAL against STORED is a difference
+    assert within_a_dialect(report) == [], details(report)
+    fresh = testing.sqlite_url(tmp_path / "device.db")
+    result = shell("migrate", "local", "--sqlite-url", fresh)
+    assert result.exit_code == 0, result.output
+    insert = "INSERT INTO t (id, q, name) VALUES (1, 3, 'abcdef')"
+    execute(sqlite_url, insert)
+    execute(fresh, insert)
+    query = "SELECT total, code, note, half, label FROM t"
+    assert rows_of(fresh, query) == rows_of(sqlite_url, query) == [(6, "abc", "a-1", 1.5, "3-x")]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from test_migrate_safety import HEADS, scratch_project
+from test_migrate_safety import HEADS, run_migrate, scratch_project
 from test_sqlite_batch_triggers import migrate, revision
 
 TABLES = """
@@ -143,3 +143,110 @@ def test_a_batch_copy_keeps_autoincrement_and_a_deferred_key(
     finally:
         engine.dispose()
     assert fresh == 8  # AUTOINCREMENT: the deleted row's 7 is not given again
+
+
+def test_a_batch_copy_keeps_each_generated_column_s_expression(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """SQLAlchemy's SQLite reflection reads a generated expression with a pattern that stops at
+    a comma and wants ``GENERATED ALWAYS`` (stranger40 W01-W03): the copy of ``NUMERIC(14,2)
+    ... AS (q * 2)``, ``AS (substr(name, 1, 3))`` or ``REAL AS (q / 2.0)`` failed with a syntax
+    error. The copy keeps each expression, so the rows compute as before."""
+    project = scratch_project(tmp_path)
+    made = revision(
+        project,
+        "0002_lines_sqlite",
+        HEADS["sqlite"],
+        2,
+        'op.execute("CREATE TABLE lines (id INTEGER PRIMARY KEY, q INTEGER NOT NULL, name TEXT, '
+        "total NUMERIC(14,2) GENERATED ALWAYS AS (q * 2) STORED, "
+        "code VARCHAR(20) GENERATED ALWAYS AS (substr(name, 1, 3)) VIRTUAL, "
+        'half REAL AS (q / 2.0))")',
+        'op.drop_table("lines")',
+    )
+    revision(
+        project,
+        "0003_lines_note_sqlite",
+        made,
+        3,
+        'with op.batch_alter_table("lines", recreate="always") as batch:\n'
+        '    batch.add_column(sa.Column("note", sa.Text(), nullable=True))',
+        'with op.batch_alter_table("lines") as batch:\n    batch.drop_column("note")',
+        header='allow_destructive_downgrade = {"drop_column:lines.note": "added by the upgrade"}',
+    )
+    migrate(project, sqlite_url)
+    engine = sa.create_engine(sqlite_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run("INSERT INTO lines (id, q, name) VALUES (1, 3, 'abcdef')")
+            row = run("SELECT total, code, half FROM lines").one()
+    finally:
+        engine.dispose()
+    assert tuple(row) == (6, "abc", 1.5)
+
+
+JOBS = (
+    "CREATE TABLE jobs (id INTEGER PRIMARY KEY, title TEXT NOT NULL CHECK (length(title) <= 120), "
+    "status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')), "
+    "priority INTEGER NOT NULL DEFAULT 3, notes TEXT, "
+    "CHECK (priority BETWEEN 1 AND 5), CHECK (notes <> ''))"
+)
+
+
+def refused(url: str, *rows: str) -> list[bool]:
+    """For each INSERT into jobs: did the database refuse it?"""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    said = []
+    try:
+        with engine.begin() as connection:
+            for row in rows:
+                try:
+                    with connection.begin_nested():
+                        connection.exec_driver_sql(f"INSERT INTO jobs {row}")
+                    said.append(False)
+                except sa.exc.IntegrityError:
+                    said.append(True)
+    finally:
+        engine.dispose()
+    return said
+
+
+@pytest.mark.parametrize("restated", [False, True])
+def test_a_batch_copy_keeps_the_unnamed_checks_of_the_columns_it_keeps(
+    tmp_path: Path, sqlite_url: str, restated: bool
+) -> None:
+    """Alembic leaves a reflected table's unnamed CHECKs out of a batch copy: a downgrade that
+    dropped one column in a batch took all three CHECKs of the table with it, and 'bogus' and
+    99 were stored after it (stranger40 p2_06). The copy keeps those that name only columns it
+    keeps, and says it loses the one naming the dropped column. Near miss: a batch that
+    restates CHECKs in ``table_args`` (Alembic's remedy) gets exactly its own list."""
+    project = scratch_project(tmp_path)
+    made = revision(project, "0002_jobs_sqlite", HEADS["sqlite"], 2, f"op.execute({JOBS!r})",
+                    'op.drop_table("jobs")')  # fmt: skip
+    args = ", table_args=(sa.CheckConstraint('priority < 50'),)" if restated else ""
+    revision(
+        project,
+        "0003_jobs_less_sqlite",
+        made,
+        3,
+        f'with op.batch_alter_table("jobs"{args}) as batch:\n    batch.drop_column("notes")',
+        'with op.batch_alter_table("jobs") as batch:\n'
+        '    batch.add_column(sa.Column("notes", sa.Text(), nullable=True))',
+        header='allow_destructive = {"drop_column:jobs.notes": "a test"}',
+    )
+    result = run_migrate(project, "sqlite", sqlite_url)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    rows = (
+        "(id, title, status, priority) VALUES (1, 'a', 'bogus', 3)",
+        "(id, title, status, priority) VALUES (2, 'a', 'open', 99)",
+        f"(id, title, status, priority) VALUES (3, '{'x' * 121}', 'open', 3)",
+        "(id, title, status, priority) VALUES (4, 'a', 'open', 60)",
+    )
+    if restated:
+        assert said == [], said
+        assert refused(sqlite_url, *rows) == [False, True, False, True]  # its one CHECK
+    else:
+        assert len(said) == 1 and "without its CHECK (notes <> '')" in said[0], said
+        assert refused(sqlite_url, *rows) == [True, True, True, True]

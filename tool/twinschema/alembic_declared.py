@@ -1,12 +1,14 @@
 """SQLite tables as a chain's migrations reflect them: a batch migration's copy of a table, and
 the table autogenerate compares with the module, get what SQLAlchemy's SQLite reflection leaves
 out from twinschema's own reader and the completion ``init`` uses (``reflected.complete_table``):
-declared types, collations, UNIQUE constraints, foreign keys' actions and deferral,
-AUTOINCREMENT. A batch copy never adds a column the table already has, and expression indexes,
-which SQLAlchemy cannot reflect, are left to ``alembic_indexes`` without a warning."""
+declared types, collations, generated expressions, UNIQUE constraints, foreign keys' actions
+and deferral, AUTOINCREMENT. A batch copy keeps the table's unnamed CHECKs, lets SQLite compute
+generated columns, never adds a column the table already has, and expression indexes, which
+SQLAlchemy cannot reflect, are left to ``alembic_indexes`` without a warning."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import warnings
 import weakref
@@ -67,12 +69,14 @@ def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[No
     """While a chain's migrations run, SQLite tables reflected for a batch copy or autogenerate
     are completed (``_reflect_completed``); SQLAlchemy's own reflection is put back after, so
     that nothing else the process reflects is touched. What a batch copy leaves out of the
-    table (an unnamed CHECK, an index on an expression) is said in one line each through
+    table (an index on an expression, an unnamed CHECK naming a column the copy no longer has)
+    is said in one line each through
     ``say`` (``migrate``: the database loses it); without ``say`` (autogenerate, the
     migrations layer's scratch runs, which report it themselves) it is not shown."""
     Inspector.reflect_table = _reflect_completed  # type: ignore[method-assign]
     sa.event.listen(sa.ForeignKeyConstraint, "after_parent_attach", _key_attached)
     ApplyBatchImpl.add_column = _add_column_once  # type: ignore[method-assign]
+    ApplyBatchImpl._transfer_elements_to_new_table = _transfer_completed  # type: ignore[method-assign]
     try:
         with warnings.catch_warnings():
             # SQLAlchemy warns that it read ``tinyint(1)`` as INTEGER: the copy declares
@@ -84,15 +88,67 @@ def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[No
                 warnings.filterwarnings("ignore", skipped)
             if say is not None:
                 _say_losses(say)
+                _SAY.append(say)
             yield
     finally:
         Inspector.reflect_table = _SQLALCHEMY_REFLECT_TABLE  # type: ignore[method-assign]
         sa.event.remove(sa.ForeignKeyConstraint, "after_parent_attach", _key_attached)
         ApplyBatchImpl.add_column = _ALEMBIC_ADD_COLUMN  # type: ignore[method-assign]
+        ApplyBatchImpl._transfer_elements_to_new_table = _ALEMBIC_TRANSFER  # type: ignore[method-assign]
+        _SAY.clear()
         _COMPLETED.clear()
 
 
 _ALEMBIC_ADD_COLUMN = ApplyBatchImpl.add_column
+_ALEMBIC_TRANSFER = ApplyBatchImpl._transfer_elements_to_new_table
+
+
+def _transfer_completed(self: ApplyBatchImpl) -> None:
+    """Alembic's new table of a batch copy, completed: its generated columns are left out of
+    the copy's ``INSERT ... SELECT`` (SQLite refuses a value for one, "cannot INSERT into
+    generated column", so no batch could touch such a table; SQLite computes them in the copy),
+    and a reflected table's unnamed CHECKs, which Alembic leaves out (it cannot tell them from a
+    type's own CHECK), are put back as twinschema's reader read them, unless the batch's
+    ``table_args`` restate CHECKs (Alembic's remedy: then they are the batch's own list). A
+    CHECK naming a column the copy no longer has (dropped, renamed) is left out, said through
+    ``say`` as the database's loss."""
+    _ALEMBIC_TRANSFER(self)
+    new_table = self.new_table
+    assert new_table is not None
+    for name, transfer in self.column_transfers.items():
+        column = self.columns.get(name)
+        if column is not None and column.computed is not None:
+            transfer.pop("expr", None)
+    found = _COMPLETED.get(self.table)
+    if found is None or not self.reflected:
+        return
+    if any(isinstance(arg, sa.CheckConstraint) for arg in self.table_args):
+        return
+    kept = {c.name.lower() for c in new_table.columns}
+    gone = [c.name for c in self.table.columns if c.name.lower() not in kept]
+    for check in found.checks:
+        if check.name is not None:
+            continue  # Alembic copies it
+        if any(mentions(check.raw, column) for column in gone):
+            for say in _SAY:
+                say(
+                    f"warning: a SQLite batch migration recreated table '{self.table.name}' "
+                    f"without its CHECK ({check.raw}), which names a column the copy no longer "
+                    "has: this database loses it; restate it in batch_alter_table(..., "
+                    "table_args=...) if it should stay"
+                )
+            continue
+        new_table.append_constraint(sa.CheckConstraint(sa.text(check.raw)))
+
+
+# Where ``_transfer_completed`` says a loss: ``migrate``'s ``say``, while a chain runs.
+_SAY: list[Callable[[str], None]] = []
+
+
+def mentions(text: str, name: str) -> bool:
+    """True when ``name`` is a word of the SQL ``text`` (case-blind, as SQLite reads names):
+    a column a CHECK or an index expression may name."""
+    return re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text, re.IGNORECASE) is not None
 
 
 def _add_column_once(
@@ -119,9 +175,8 @@ def _say_losses(say: Callable[[str], None]) -> None:
     """Within the caller's ``catch_warnings``: the warnings of what a batch copy leaves out go
     to ``say``, as one line each; every other warning is shown as before."""
     shown, seen = warnings.showwarning, set()
-    lost = (SKIPPED_WARNINGS[0], _UNNAMED_CHECK)
-    for start in lost:
-        warnings.filterwarnings("always", start)
+    lost = SKIPPED_WARNINGS[0]
+    warnings.filterwarnings("always", lost)
 
     def show(
         message: Warning | str,
@@ -136,11 +191,10 @@ def _say_losses(say: Callable[[str], None]) -> None:
             shown(message, category, filename, lineno, file, line)
             return
         what = text.split(";")[0].rstrip(".")
-        fix = "name the CHECK" if text.startswith(_UNNAMED_CHECK) else "create it after the batch"
         said = (
             f"warning: a SQLite batch migration recreated a table without what SQLAlchemy "
-            f"cannot reflect ({what}): this database loses it; {fix}, or pass it in "
-            "batch_alter_table(..., table_args=...)"
+            f"cannot reflect ({what}): this database loses it; create it after the batch, or "
+            "pass it in batch_alter_table(..., table_args=...)"
         )
         if said not in seen:  # reflected more than once in one batch
             seen.add(said)

@@ -18,8 +18,9 @@ def complete_table(table: sa.Table, found: ReadTable, dialect: str) -> None:
     SQLAlchemy's reflection leaves out: its foreign keys' actions, deferral and MATCH (SQLite's
     are read from a table-level ``FOREIGN KEY`` clause only, not from a column's ``REFERENCES
     ... ON DELETE CASCADE``), the deferral of its primary key and UNIQUE constraints, the NOT
-    NULL of a rowid alias; on SQLite also a column's COLLATE and declared type spelling,
-    ``AUTOINCREMENT``, ``WITHOUT ROWID`` and the UNIQUE constraints (``_sqlite_uniques``)."""
+    NULL of a rowid alias; on SQLite also a column's COLLATE, declared type spelling and
+    generated expression, ``AUTOINCREMENT``, ``WITHOUT ROWID`` and the UNIQUE constraints
+    (``_sqlite_uniques``)."""
     for fk in table.foreign_key_constraints:
         complete_key(fk, found)
     _deferral(table, found)
@@ -31,6 +32,11 @@ def complete_table(table: sa.Table, found: ReadTable, dialect: str) -> None:
             if read.collation is not None and isinstance(column.type, sa.String):
                 column.type.collation = read.collation.name  # SQLAlchemy reads none there
             _keep_spelling(column, read.type.raw)
+            if read.generated is not None and column.computed is not None:
+                # SQLAlchemy finds the expression with a pattern that stops at the first comma
+                # and wants ``GENERATED ALWAYS``: ``NUMERIC(14,2) GENERATED ALWAYS AS (q * 2)``,
+                # ``AS (substr(n, 1, 3))`` and the short ``x REAL AS (q / 2.0)`` came out wrong
+                column.computed.sqltext = sa.text(read.generated.raw)
     if dialect == "sqlite":
         if any(c.identity == IDENTITY_AUTOINCREMENT for c in found.columns):
             table.dialect_options["sqlite"]["autoincrement"] = True

@@ -12,13 +12,13 @@ drop in place; a batch block with anything else keeps the batch)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sqlalchemy as sa
 from alembic.autogenerate import renderers
 from alembic.operations import ops
 
+from twinschema.alembic_declared import mentions
 from twinschema.errors import UsageError
 
 
@@ -54,7 +54,6 @@ def _named_by_anything(table: sa.Table | None, column: str) -> bool:
     (as a column or as a word of an expression: an unknown table counts as naming it)."""
     if table is None:
         return True
-    word = re.compile(rf"(?<![\w$]){re.escape(column)}(?![\w$])", re.IGNORECASE)
     texts: list[str] = []
     for constraint in table.constraints:
         texts.extend(c.name for c in getattr(constraint, "columns", ()))
@@ -70,7 +69,7 @@ def _named_by_anything(table: sa.Table | None, column: str) -> bool:
         if computed is not None:
             texts.append(str(computed.sqltext))
         texts.extend(fk.target_fullname for fk in other.foreign_keys)
-    return any(word.search(text) for text in texts)
+    return any(mentions(text, column) for text in texts)
 
 
 # Names for the keys a SQLite batch reflects without one (stranger32 case 055). SQLite keeps a
