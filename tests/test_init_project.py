@@ -16,6 +16,8 @@ session's PostgreSQL server):
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tomllib
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -221,7 +223,7 @@ def test_chinook_init_stamp_then_check_is_green(
         "migrations_sqlite/script.py.mako", "migrations_sqlite/versions/0001_baseline_sqlite.py",
         "migrations_postgres/alembic.ini", "migrations_postgres/env.py",
         "migrations_postgres/script.py.mako",
-        "migrations_postgres/versions/0001_baseline_postgresql.py",
+        "migrations_postgres/versions/0001_baseline_postgresql.py", "Makefile",
     ):  # fmt: skip
         assert (project / path).is_file(), path
     assert versions(chinook_sqlite) == ["0001_baseline_sqlite"]
@@ -230,6 +232,15 @@ def test_chinook_init_stamp_then_check_is_green(
     assert {d: config[d]["url_env"] for d in ENV} == ENV
     assert "postgresql://" not in (project / "pyproject.toml").read_text("utf-8")
     assert_green(shell, chinook_sqlite, chinook_pg)
+    # The Makefile init wrote runs the project's job: the databases the variables name are
+    # checked as they are (``--owned-only``), and found in sync.
+    twinschema = Path(sys.executable).parent / "twinschema"
+    made = subprocess.run(
+        ["make", "-s", "check-sync", f"TWINSCHEMA={twinschema}"],
+        cwd=project, env=shell.env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "in sync" in made.stdout, made.stdout
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,6 +510,7 @@ def test_in_an_existing_project_init_merges_pyproject_and_never_clobbers(
     mine = '[project]\nname = "shop"  # ours\n\n[tool.ruff]\nline-length = 99\n'
     (project / "pyproject.toml").write_text(mine, encoding="utf-8")
     (project / "schemas" / "sqlite.py").write_text("# my models\n", encoding="utf-8")
+    (project / "Makefile").write_text("all:\n\techo mine\n", encoding="utf-8")
     shell = Shell(project)
     args = ("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url)
 
@@ -523,6 +535,7 @@ def test_in_an_existing_project_init_merges_pyproject_and_never_clobbers(
         "url_env": "DATABASE_URL",
     }
     assert "postgresql+psycopg:" not in merged and "sqlite:///" not in merged
+    assert (project / "Makefile").read_text("utf-8") == "all:\n\techo mine\n"  # even --force
 
 
 # ---------------------------------------------------------------------------------------------

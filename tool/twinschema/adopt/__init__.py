@@ -8,6 +8,7 @@ written (``project`` says where):
 * the two metadata modules and the domain loader they import (``models``);
 * both Alembic environments (``chains``) with a baseline revision each that creates the schema
   as it exists (``baseline``), when the project has no revision yet;
+* a ``Makefile`` with ``check-sync``, ``migrate-local`` and ``migrate-remote`` (``chains``);
 * with ``--stamp``, both databases recorded at their chain's head (``stamp``).
 
 A file that exists is never overwritten without ``--force`` (``pyproject.toml`` is merged, never
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from twinschema.adopt import baseline, models, reflection
-from twinschema.adopt.chains import chain_files
+from twinschema.adopt.chains import chain_files, makefile
 from twinschema.adopt.domain_file import render
 from twinschema.adopt.naming import pair_names, snake_case, words
 from twinschema.adopt.project import Layout, layout, merged_pyproject, relative
@@ -115,6 +116,7 @@ def project_files(
     loader_file = where.module_file(where.loader)
     owned[loader_file] = models.render_loader(relative(where.domain, loader_file.parent))
     scaffold: dict[Path, str] = {p: "" for p in where.packages() if not p.exists()}
+    scaffold.update({p: text for p, text in makefile(where.root).items() if not p.exists()})
     baselines: dict[str, Path] = {}
     new_chains = not any(_has_revisions(where.chains[d]) for d in DIALECTS)
     for dialect in DIALECTS:

@@ -120,3 +120,35 @@ def chain_files(
         folder / "env.py": env,
         folder / "script.py.mako": SCRIPT_MAKO,
     }
+
+
+MAKEFILE = """\
+# Written by `twinschema init`: the project's schema-sync jobs (twinschema's README).
+# TWINSCHEMA names the command (make check-sync TWINSCHEMA=.venv/bin/twinschema).
+TWINSCHEMA ?= twinschema
+
+.PHONY: check-sync migrate-local migrate-remote
+
+## Both databases the project owns (var/local.db, the embedded server under var/pg) to head,
+## then every check; a database a variable names is checked as it is, never migrated here.
+check-sync:
+\t$(TWINSCHEMA) migrate local --owned-only
+\t$(TWINSCHEMA) migrate remote --owned-only
+\t$(TWINSCHEMA) check
+
+## The local SQLite database (LOCAL_DATABASE_URL, else var/local.db) to head.
+migrate-local:
+\t$(TWINSCHEMA) migrate local
+
+## The remote PostgreSQL database (DATABASE_URL, else the embedded server) to head.
+migrate-remote:
+\t$(TWINSCHEMA) migrate remote
+"""
+
+
+def makefile(root: Path) -> dict[Path, str]:
+    """The project's ``Makefile`` (``make check-sync``, ``make migrate-local``, ``make
+    migrate-remote``), as this repository's own: a project adopted by ``init`` had none, so the
+    commands its README promises did not exist there (stranger40). One that exists is the
+    project's own: never written over, not even with ``--force``."""
+    return {root / "Makefile": MAKEFILE}
