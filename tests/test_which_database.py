@@ -494,3 +494,28 @@ def test_the_pytest_plugin_never_reads_the_variables(
     assert not user_file.exists()
     assert no_database_made(project)
     before.assert_same()
+
+
+def test_the_pytest_plugin_blames_a_module_edited_without_a_revision(
+    project: Path, pg_server: str, outer_run_options: None
+) -> None:
+    """The plugin's databases are made by migrating each chain to head, so a live difference
+    there is a module that changed without a revision: the failure said "a database was changed
+    by hand" (stranger40), which no one did. Now it names ``twinschema revision``."""
+    (project / "test_sync.py").write_text("from twinschema.pytest_plugin import *  # noqa: F403\n")
+    module = project / "schemas" / "sqlite.py"
+    text = module.read_text("utf-8")
+    edited = 'sa.Column(c.theme_id, sa.Text, server_default="basic")'
+    assert edited in text
+    module.write_text(text.replace(edited, edited.replace('"basic"', '"plain"')), "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_sync.py",
+         "-k", "test_live"],
+        cwd=project, env=env(pg_server, TEST_DATABASE_URL=pg_server),
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    causes = [line for line in result.stdout.splitlines() if "likely cause:" in line]
+    assert causes, result.stdout
+    assert all("without a revision" in line for line in causes), causes
+    assert not any("changed by hand, or" in line for line in causes), causes

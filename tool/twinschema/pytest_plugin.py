@@ -50,7 +50,11 @@ LIKELY_CAUSE: dict[str, str] = {
     "domain": "a metadata module was changed without domain.yaml, or domain.yaml without both "
     "metadata modules",
     "models": "one metadata module was changed without its twin in the other dialect",
-    "live": "a database was changed by hand, or a migration is missing, wrong, or not applied",
+    # The databases are made here by migrating each chain to head (``twinschema_databases``):
+    # no hand touched them, unless a conftest.py gives its own (stranger40).
+    "live": "a metadata module was changed without a revision (write one: `twinschema revision "
+    '-m "..."`), or a migration builds something other than its module declares; with '
+    "twinschema_databases overridden, a database was changed by hand",
     "migrations": "a revision was added to one chain only, does not build what its metadata "
     "module declares, or has a downgrade() that does not undo its upgrade()",
 }
