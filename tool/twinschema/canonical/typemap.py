@@ -244,6 +244,33 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+# A parameter value a type keeps where none is declared: PostgreSQL's timestamp stores
+# microseconds, as timestamp(6) does (a larger precision is cut to 6), so 6 is no bound of its own
+# (fuzz41 R8). https://www.postgresql.org/docs/current/datatype-datetime.html
+IMPLIED: Mapping[tuple[str, str, str], int] = MappingProxyType(
+    {
+        (POSTGRESQL, name, "precision"): 6
+        for name in (
+            "timestamp without time zone",
+            "timestamp with time zone",
+            "time without time zone",
+            "time with time zone",
+            "interval",
+        )
+    }
+)
+
+
+def declared_bound(ctype: ColumnType, param: str) -> object:
+    """A type parameter as a bound: None (no bound) where the type keeps that much anyway
+    (``IMPLIED``), else its value."""
+    value = getattr(ctype, param)
+    implied = IMPLIED.get((ctype.dialect, ctype.name, param))
+    if implied is not None and isinstance(value, int) and value >= implied:
+        return None
+    return value
+
+
 # How a key column gets its values, per dialect, for the one cross-dialect rule on identities:
 # a rowid alias (with or without AUTOINCREMENT) matches a PostgreSQL integer key with an
 # identity (BY DEFAULT or ALWAYS) or a serial/nextval default: both give an insert that omits

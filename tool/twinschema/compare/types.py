@@ -63,7 +63,7 @@ def type_parameters(
     that differs is one difference; none differing, two spellings are an equivalence."""
     for param in typemap.params_of(kind):
         lval, rval = getattr(ltype, param), getattr(rtype, param)
-        if lval == rval:
+        if typemap.declared_bound(ltype, param) == typemap.declared_bound(rtype, param):
             continue
         if param == "values":
             if lval is None or rval is None:
