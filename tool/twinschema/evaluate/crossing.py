@@ -20,12 +20,19 @@ from twinschema.canonical.typemap import ROWID_REUSE
 from twinschema.evaluate import date_pairs, date_text, probes
 from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.crossing_hints import (
-    FRACTION,
     HINT_ALWAYS,
     HINT_RULE,
     HINT_SEQUENCE,
     hint_for,
     set_sequence,
+)
+from twinschema.evaluate.crossing_values import (
+    FINER,
+    check_reads,
+    fractions,
+    longer_literals,
+    probe_values,
+    scale_bounds,
 )
 from twinschema.evaluate.values import convert, probe_text
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
@@ -34,77 +41,6 @@ from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.kinds import INTEGER_KINDS
 
 KIND = VALUE_COMPATIBILITY
-
-
-def probe_values(
-    kind: str | None, length: int | None, precision: int | None, scale: int | None
-) -> list[tuple[str, Any]]:
-    """The values worth trying in a column of ``kind``, each with how a message names it (the
-    fraction in an integer column is ``FRACTION``, whose warning has a hint of its own)."""
-    found: list[tuple[str, Any]] = []
-    if kind in ("text", "varchar", "char") and length is not None:
-        found.append((f"a string of {length + 1} characters", "x" * (length + 1)))
-    if kind in ("integer", "smallint"):
-        limit = 2**31 if kind == "integer" else 2**15
-        found.append((f"the integer {limit} (past {kind})", limit))
-    if kind == "bigint":
-        found.append(("the integer 2^63 (past bigint)", 2**63))
-    if kind in INTEGER_KINDS:
-        found.append(FRACTION)
-    if kind == "numeric" and scale is not None:
-        value = Decimal(1).scaleb(-(scale + 1)) + 1
-        found.append((f"the number {value} (more digits than scale {scale})", value))
-    if kind == "numeric" and precision is not None:
-        bound = Decimal(10) ** (precision - (scale or 0))
-        for value in (bound, -bound):  # either end: a CHECK may keep out one only (n < 1000)
-            said = f"the number {value} (past precision {precision} with scale {scale or 0})"
-            found.append((said, value))
-    if kind == "numeric" and scale is None:
-        value = Decimal("12345678901234567890.5")
-        found.append((f"the number {value} (more digits than a double holds)", value))
-    if kind == "uuid":
-        found.append(("the text 'not-a-uuid'", "not-a-uuid"))
-    if kind in ("timestamp", "timestamptz", "date"):
-        found.append(("the text 'yesterday-ish'", "yesterday-ish"))
-    if kind == "boolean":
-        found.append(("the integer 2", 2))
-    if kind == "json":
-        found.append(("the text '{not json'", "{not json"))
-        found.append(("""the text '{"a":1,"a":2}' (a key written twice)""", '{"a":1,"a":2}'))
-        found.append(("""the text '{"a":"\\u0000"}' (a NUL escape)""", '{"a":"\\u0000"}'))
-        # Half of a surrogate pair: what JSON.stringify writes for a string cut inside an
-        # emoji; SQLite's json_valid() takes it, jsonb refuses it (stranger36).
-        lone = '{"a":"\\ud83d"}'
-        found.append((f"the text '{lone}' (half of a surrogate pair)", lone))
-    return found
-
-
-def _check_reads(checks: tuple[tuple[str, list[str]], ...]) -> list[probes.Reads]:
-    """What each side's CHECKs on a column read (each in its own dialect)."""
-    found = (probes.reads(dialect, check) for dialect, texts in checks for check in texts)
-    return [read for read in found if read is not None]
-
-
-def _longer_literals(reads: list[probes.Reads], length: int | None) -> list[tuple[str, Any]]:
-    """The strings a column's CHECKs name longer than its declared length: a value the CHECK
-    lets in that the length may refuse (``status IN ('draft', 'sent')`` on a varchar(4):
-    SQLite stores 'draft', PostgreSQL refuses it; stranger34). The length's own probe, one
-    character past it, is a text the CHECK refuses."""
-    if length is None:
-        return []
-    found = dict.fromkeys(t for read in reads for t in read.strings if len(t) > length)
-    return [(f"the text {probe_text(t)} (longer than {length})", t) for t in found]
-
-
-def _fractions(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
-    """For an integer column, each whole number its CHECKs name plus 0.7: where a CHECK refuses
-    1.5 (``x % 5 = 0``) the fraction SQLite keeps and PostgreSQL rounds may pass it (0.7: 0.7
-    % 5 is 0 on SQLite, PostgreSQL stores 1, which fails; stranger34). Not a half, which
-    PostgreSQL rounds to even from a double and away from zero from a numeric."""
-    found = dict.fromkeys(
-        n + Decimal("0.7") for read in reads for n in read.numbers if n == int(n) and abs(n) < 2**31
-    )
-    return [(f"the number {n} (not a whole number)", n) for n in found]
 
 
 class Crossing:
@@ -163,10 +99,12 @@ def findings(
             precision = lc.type.precision if lc.type.precision is not None else rc.type.precision
             lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
             values = probe_values(kind, length, precision, scale)
-            reads = _check_reads(((ld, lchecks), (rd, rchecks)))
-            values += _longer_literals(reads, length)
+            reads = check_reads(((ld, lchecks), (rd, rchecks)))
+            values += longer_literals(reads, length)
             if kind in INTEGER_KINDS:
-                values += _fractions(reads)
+                values += fractions(reads)
+            if kind == "numeric" and scale is not None and scale >= 0:
+                values += scale_bounds(reads, scale)
             if not values:
                 continue
             raw = [v for _, v in values]
@@ -179,10 +117,13 @@ def findings(
             for (said, value), a, b in zip(values, lgot, rgot, strict=True):
                 judged = _judged(crossing, kind, value, ((ld, a), (rd, b)), runs)
                 hint = hint_for(kind, (said, value), lc.name, precision, scale)
-                if judged is None or hint in hints:
+                finer = FINER in said  # one warning for the scale, 1.001's or a bound's
+                if judged is None or hint in hints or (finer and FINER in hints):
                     continue  # one warning per rule to add (-1000 after 1000 adds nothing)
                 if hint != HINT_RULE:
                     hints.add(hint)
+                if finer:
+                    hints.add(FINER)
                 push, what = judged
                 message = f"{name}.{lc.name}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))

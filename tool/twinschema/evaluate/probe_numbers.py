@@ -70,6 +70,20 @@ def _off_products(numbers: tuple[Decimal, ...]) -> list[int]:
     return found
 
 
+def _finer_neighbours(numbers: tuple[Decimal, ...], step: Decimal) -> list[Decimal]:
+    """For each literal with more decimals than ``step``, the numbers half a unit of its last
+    decimal either side of it: a double compared with 0.99999 is probed at 0.999995 and
+    0.999985, where ``c < 1`` and ``c <= 0.99999`` part (the step's neighbours, 0.98999 and
+    1.00999, do not; fuzz41 R2)."""
+    found: list[Decimal] = []
+    for n in numbers:
+        exponent = n.as_tuple().exponent if n.is_finite() else 0
+        if isinstance(exponent, int) and Decimal(1).scaleb(exponent) < step:
+            half = Decimal(5).scaleb(exponent - 1)
+            found += [n - half, n + half]
+    return found
+
+
 def absorbing(numbers: tuple[Decimal, ...]) -> list[float]:
     """A double so large that adding or subtracting any literal leaves it as it is (2^54 times
     the largest literal's power of two), and its negation: ``c0 - c1 < 100000`` against
@@ -102,8 +116,9 @@ def decimals(
         # where arithmetic lands on a literal (``landings``: 0.57 * 100 is 56.99999999999999).
         at = len(numbers) * 5
         found[at:at] = [*unscaled_values.past_double_values(numbers), *landed]
-    elif not exact:  # a double: where its arithmetic lands on a literal (c * 1000 > 1: 0.001)
-        found[len(numbers) * 5 : len(numbers) * 5] = landed
+    elif not exact:  # a double: where its arithmetic lands on a literal (c * 1000 > 1: 0.001),
+        # and beside a literal finer than the step (``_finer_neighbours``)
+        found[len(numbers) * 5 : len(numbers) * 5] = [*_finer_neighbours(numbers, step), *landed]
     found += [Decimal(0), Decimal(1), Decimal(-1), step, -step, Decimal("0.5"), Decimal(_INT4)]
     # Fractions where truncating, rounding half to even and half away from zero part
     # (CAST(x AS INTEGER) truncates on SQLite and rounds on PostgreSQL; round() differs too).

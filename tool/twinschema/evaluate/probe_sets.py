@@ -83,7 +83,7 @@ def _rows(
     values = []
     moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
-    landed = extra_landed + lreads.landed + rreads.landed
+    landed = lreads.halves + rreads.halves + extra_landed + lreads.landed + rreads.landed
     landed += landings.over_products(lreads.products + rreads.products, numbers)
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length

@@ -14,7 +14,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import landings, probe_numbers, probe_strings
+from twinschema.evaluate import half_products, landings, probe_numbers, probe_strings
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 from twinschema.sql_expression import parse_expression
@@ -53,6 +53,9 @@ class Reads:
     landed: tuple[tuple[str, Decimal], ...] = ()
     # Products of two columns compared with a number (``landings.products``): (a, b, L).
     products: tuple[tuple[str, str, Decimal], ...] = ()
+    # Where a column's product with a decimal literal is a half or whole number a double misses
+    # (``half_products``), probed before the other landings: (column, value).
+    halves: tuple[tuple[str, Decimal], ...] = ()
 
 
 def table_checks(dialect: str, table: Table | None) -> list[tuple[str, frozenset[str], Reads]]:
@@ -114,6 +117,7 @@ def reads(dialect: str, text: str) -> Reads | None:
         *_rendered(tree),
         landings.landings(tree),
         landings.products(tree),
+        half_products.landings(tree),
     )
 
 

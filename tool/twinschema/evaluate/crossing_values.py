@@ -1,0 +1,107 @@
+"""The values a column pair is tried with for ``value_compatibility`` warnings (``crossing``):
+by its kind (a string one past its length, an integer past int4, 1.001 past a NUMERIC scale...),
+and by the literals of its CHECKs (a string longer than the length, a fraction beside a whole
+number, a number beside a bound past the scale), each with how a message names it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from twinschema.evaluate import probes
+from twinschema.evaluate.crossing_hints import FRACTION
+from twinschema.evaluate.values import probe_text
+from twinschema.records.kinds import INTEGER_KINDS
+
+# What a warning on a number past a NUMERIC scale says of it (one such warning a column).
+FINER = "more digits than scale"
+
+
+def probe_values(
+    kind: str | None, length: int | None, precision: int | None, scale: int | None
+) -> list[tuple[str, Any]]:
+    """The values worth trying in a column of ``kind``, each with how a message names it (the
+    fraction in an integer column is ``FRACTION``, whose warning has a hint of its own)."""
+    found: list[tuple[str, Any]] = []
+    if kind in ("text", "varchar", "char") and length is not None:
+        found.append((f"a string of {length + 1} characters", "x" * (length + 1)))
+    if kind in ("integer", "smallint"):
+        limit = 2**31 if kind == "integer" else 2**15
+        found.append((f"the integer {limit} (past {kind})", limit))
+    if kind == "bigint":
+        found.append(("the integer 2^63 (past bigint)", 2**63))
+    if kind in INTEGER_KINDS:
+        found.append(FRACTION)
+    if kind == "numeric" and scale is not None:
+        value = Decimal(1).scaleb(-(scale + 1)) + 1
+        found.append((f"the number {value} ({FINER} {scale})", value))
+    if kind == "numeric" and precision is not None:
+        bound = Decimal(10) ** (precision - (scale or 0))
+        for value in (bound, -bound):  # either end: a CHECK may keep out one only (n < 1000)
+            said = f"the number {value} (past precision {precision} with scale {scale or 0})"
+            found.append((said, value))
+    if kind == "numeric" and scale is None:
+        value = Decimal("12345678901234567890.5")
+        found.append((f"the number {value} (more digits than a double holds)", value))
+    if kind == "uuid":
+        found.append(("the text 'not-a-uuid'", "not-a-uuid"))
+    if kind in ("timestamp", "timestamptz", "date"):
+        found.append(("the text 'yesterday-ish'", "yesterday-ish"))
+    if kind == "boolean":
+        found.append(("the integer 2", 2))
+    if kind == "json":
+        found.append(("the text '{not json'", "{not json"))
+        found.append(("""the text '{"a":1,"a":2}' (a key written twice)""", '{"a":1,"a":2}'))
+        found.append(("""the text '{"a":"\\u0000"}' (a NUL escape)""", '{"a":"\\u0000"}'))
+        # Half of a surrogate pair: what JSON.stringify writes for a string cut inside an
+        # emoji; SQLite's json_valid() takes it, jsonb refuses it (stranger36).
+        lone = '{"a":"\\ud83d"}'
+        found.append((f"the text '{lone}' (half of a surrogate pair)", lone))
+    return found
+
+
+def check_reads(checks: tuple[tuple[str, list[str]], ...]) -> list[probes.Reads]:
+    """What each side's CHECKs on a column read (each in its own dialect)."""
+    found = (probes.reads(dialect, check) for dialect, texts in checks for check in texts)
+    return [read for read in found if read is not None]
+
+
+def longer_literals(reads: list[probes.Reads], length: int | None) -> list[tuple[str, Any]]:
+    """The strings a column's CHECKs name longer than its declared length: a value the CHECK
+    lets in that the length may refuse (``status IN ('draft', 'sent')`` on a varchar(4):
+    SQLite stores 'draft', PostgreSQL refuses it; stranger34). The length's own probe, one
+    character past it, is a text the CHECK refuses."""
+    if length is None:
+        return []
+    found = dict.fromkeys(t for read in reads for t in read.strings if len(t) > length)
+    return [(f"the text {probe_text(t)} (longer than {length})", t) for t in found]
+
+
+def fractions(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
+    """For an integer column, each whole number its CHECKs name plus 0.7: where a CHECK refuses
+    1.5 (``x % 5 = 0``) the fraction SQLite keeps and PostgreSQL rounds may pass it (0.7: 0.7
+    % 5 is 0 on SQLite, PostgreSQL stores 1, which fails; stranger34). Not a half, which
+    PostgreSQL rounds to even from a double and away from zero from a numeric."""
+    found = dict.fromkeys(
+        n + Decimal("0.7") for read in reads for n in read.numbers if n == int(n) and abs(n) < 2**31
+    )
+    return [(f"the number {n} (not a whole number)", n) for n in found]
+
+
+def scale_bounds(reads: list[probes.Reads], scale: int) -> list[tuple[str, Any]]:
+    """For a NUMERIC column of ``scale``, each number its CHECKs name (within the scale) less
+    and plus 4 in the first decimal past it: values PostgreSQL rounds back onto the bound, one
+    of which a bound lets in on both sides where 1.001 is kept out (``c >= 2`` on NUMERIC(5,0):
+    2.4, which SQLite stores as 2.4, PostgreSQL as 2; fuzz41 R4). Tried only where 1.001 gives
+    no warning (one warning per column for its scale)."""
+    fine = Decimal(4).scaleb(-(scale + 1))
+    unit = Decimal(1).scaleb(-scale)
+    found = dict.fromkeys(
+        v
+        for read in reads
+        for n in read.numbers
+        if n.is_finite() and n == n.quantize(unit) and abs(n) < 2**31
+        for v in (n + fine, n - fine)
+    )
+    return [(f"the number {v} ({FINER} {scale})", v) for v in found]
