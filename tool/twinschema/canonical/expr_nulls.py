@@ -85,7 +85,8 @@ def null_passes(tree: exp.Expr, name: str) -> bool:
     """True when a CHECK of the condition ``tree`` is known to pass a row whose column ``name``
     is NULL (the condition is NULL or true there): ANDs of such conditions, ORs of them or with
     ``name IS NULL``, and conditions NULL whenever the column is (``_null_at_null``). False
-    where it is not known (``coalesce``, a function call, ``IS NOT NULL``)."""
+    where it is not known (``coalesce``, a function not in ``_STRICT_FUNCTIONS``, ``IS NOT
+    NULL``)."""
     node = unparen(tree)
     if isinstance(node, exp.And):
         return null_passes(node.this, name) and null_passes(node.expression, name)
@@ -171,6 +172,13 @@ def _is_null_test(node: exp.Expr) -> bool:
 _STRICT_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
 
 
+# Functions NULL whenever their first argument is, on both dialects (``length(NULL)`` is NULL):
+# ``coalesce`` and ``nullif`` are not, nor is a function sqlglot does not know.
+_STRICT_FUNCTIONS = (
+    exp.Length, exp.Lower, exp.Upper, exp.Trim, exp.Abs, exp.Round, exp.Substring
+)  # fmt: skip
+
+
 _STRICT_TESTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.Glob)
 
 
@@ -191,7 +199,7 @@ def _strict_term(node: exp.Expr, name: str) -> bool:
     node = unparen(node)
     if isinstance(node, exp.Column):
         return key(node) == name
-    if isinstance(node, exp.Neg):
+    if isinstance(node, (exp.Neg, *_STRICT_FUNCTIONS)):
         return _strict_term(node.this, name)
     if isinstance(node, _STRICT_OPERATORS):
         return _strict_term(node.this, name) or _strict_term(node.expression, name)
