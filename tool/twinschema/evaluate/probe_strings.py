@@ -93,7 +93,17 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         # of two bytes each (length against octet_length), in each case (SQLite's lower() and
         # upper() keep 'ÉÉÉ', PostgreSQL's do not)
         found += ["x" * n + " ", " " + "x" * n, "é" * n, "É" * n]
+        # ...and fewer of them, which a strict bound on the byte length parts from one on the
+        # characters: 'ééé' has 3 characters and 6 bytes (``length(c) < 5`` against
+        # ``octet_length(c) < 5``; fuzz41 R3).
+        found += ["é" * m for m in {max(n - 1, 0), (n + 1) // 2}]
         found += ["x" * n + s for s in strings if s]
+        # What a LIKE pattern matches, padded to each length either side of n: a length bound
+        # beside the pattern in one AND (``length(e) <= 255 AND e LIKE '%@%'`` against ``<=
+        # 254``) parts on a 255-character text the pattern matches (stranger43).
+        for pattern in (s for s in strings if "%" in s or "_" in s):
+            text = pattern.replace("%", "").replace("_", "a")
+            found += ["x" * (m - len(text)) + text for m in (n - 1, n, n + 1) if m >= len(text)]
     # Blanks on one end only and on both: trim, ltrim and rtrim each keep another text.
     found += ["", " ", "a", " a", "a ", " a ", "A", "abc", "ABC", "0", "1", "-1", "1.5", "12"]
     found += ["x" * 40]
