@@ -10,6 +10,7 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
+from twinschema.compare.key_actions import self_key_timing
 from twinschema.model import (
     ForeignKey,
     Table,
@@ -30,6 +31,8 @@ def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
                 continue  # every statement on child or parent fails on both: none parts them
             elif seen(lfk) != seen(rfk):
                 foreign_key_differs(ctx, left.name, key, lfk, rfk)
+            else:
+                self_key_timing(ctx, left.name, lfk, rfk)
 
 
 def refused_parents(ctx: Context, left: Table, right: Table) -> None:
