@@ -14,8 +14,10 @@ statements that change a row and, in the same statement, the row that references
   the cascaded value, or NULL), the other side's action finds nothing left to do.
 
 NO ACTION is checked at the statement's end on both, and ON DELETE CASCADE, SET NULL and SET
-DEFAULT end the same (checked on real databases). A key whose table is not its parent's is
-changed in another statement than its parent, where the two timings agree.
+DEFAULT end the same (checked on real databases). A key to another table is changed by
+another statement than its parent's, where the two timings agree, unless a cascade of the
+parent's statement reaches its rows too: which side then refuses the statement depends on the
+order the keys were created in, which no schema records (not compared; README Limits).
 """
 
 from __future__ import annotations
