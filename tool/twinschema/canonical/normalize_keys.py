@@ -17,7 +17,12 @@ from twinschema.model import (
     ForeignKey,
     Table,
 )
-from twinschema.records.dialects import PARENT_KEY_OWN_COLLATION, PARENT_KEY_REFUSED
+from twinschema.records.dialects import (
+    PARENT_KEY_OWN_COLLATION,
+    PARENT_KEY_REFUSED,
+    PARENT_KEY_REFUSED_DEFERRED,
+    PARENT_TABLE_MISSING,
+)
 from twinschema.records.domain import NameMap
 
 
@@ -146,19 +151,38 @@ def parents_checked(dialect: str, tables: dict[str, Table]) -> dict[str, Table]:
     as a parent key marked (``ForeignKey.parent_refused``): no PRIMARY KEY, UNIQUE constraint
     or full unique index on exactly those columns, in any order (a partial one, one over more
     columns or an expression, and, where ``PARENT_KEY_OWN_COLLATION`` says so, one compared
-    with another collation than its column's, does not count; nor a DEFERRABLE one). A key to a
-    table not in ``tables`` is left as it is."""
+    with another collation than its column's, does not count; nor a DEFERRABLE one). The mark
+    says what the key does: an INITIALLY DEFERRED one may fail inserts into the parent too
+    (``PARENT_KEY_REFUSED_DEFERRED``). A key to a table not in ``tables`` is marked where
+    ``dialect`` creates such a key (``PARENT_TABLE_MISSING``), else left as it is."""
     found = dict(tables)
     for name, table in tables.items():
-        if not any(_parent_refused(dialect, fk, tables) for fk in table.foreign_keys):
+        effects = [_refused_effect(dialect, name, fk, tables) for fk in table.foreign_keys]
+        if not any(effects):
             continue
-        effect = PARENT_KEY_REFUSED[dialect].format(child=name)
         keys = tuple(
-            replace(fk, parent_refused=effect) if _parent_refused(dialect, fk, tables) else fk
-            for fk in table.foreign_keys
+            replace(fk, parent_refused=effect) if effect else fk
+            for fk, effect in zip(table.foreign_keys, effects, strict=True)
         )
         found[name] = replace(table, foreign_keys=keys)
     return found
+
+
+def _refused_effect(
+    dialect: str, child: str, fk: ForeignKey, tables: dict[str, Table]
+) -> str | None:
+    """What ``dialect`` does with ``fk`` of table ``child`` because it holds no parent key (or
+    references no table), None where it holds one."""
+    if fk.ref_table not in tables:
+        missing = PARENT_TABLE_MISSING.get(dialect)
+        return missing.format(child=child) if missing else None
+    if not _parent_refused(dialect, fk, tables):
+        return None
+    effect = PARENT_KEY_REFUSED[dialect].format(child=child)
+    deferred = PARENT_KEY_REFUSED_DEFERRED.get(dialect)
+    if fk.initially_deferred and deferred:
+        effect += ", and " + deferred.format(parent=fk.ref_table)
+    return effect
 
 
 def _parent_refused(dialect: str, fk: ForeignKey, tables: dict[str, Table]) -> bool:

@@ -10,6 +10,7 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
+from twinschema.compare.key_actions import self_key_timing
 from twinschema.model import (
     ForeignKey,
     Table,
@@ -27,9 +28,14 @@ def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
             if lfk is None or rfk is None:
                 foreign_key_missing(ctx, left.name, key, lfk, rfk, lkeys, rkeys)
             elif lfk.parent_refused is not None and rfk.parent_refused is not None:
-                continue  # every statement on child or parent fails on both: none parts them
+                # Every statement on the child fails on both; only what else each fails parts
+                # them (an INITIALLY DEFERRED key fails inserts into its parent as well).
+                if lfk.parent_refused != rfk.parent_refused:
+                    refused_alike_apart(ctx, left.name, key, lfk, rfk)
             elif seen(lfk) != seen(rfk):
                 foreign_key_differs(ctx, left.name, key, lfk, rfk)
+            else:
+                self_key_timing(ctx, left.name, lfk, rfk)
 
 
 def refused_parents(ctx: Context, left: Table, right: Table) -> None:
@@ -51,6 +57,12 @@ def refused_parents(ctx: Context, left: Table, right: Table) -> None:
             what = f"foreign key {own.name}({cols(fk.columns)}) -> {fk.ref_table}"
             mine = fk.describe() + " (no parent key)"
             theirs = twin[0].describe() if twin else None
+            schema = (ctx.left if side == "left" else ctx.right).schema
+            needs = (
+                "the parent columns need a PRIMARY KEY, UNIQUE constraint or full unique index"
+                if fk.ref_table in schema.tables
+                else f"no table {fk.ref_table} exists there"
+            )
             ctx.diff(
                 "foreign_key",
                 own.name,
@@ -59,9 +71,26 @@ def refused_parents(ctx: Context, left: Table, right: Table) -> None:
                 mine if side == "left" else theirs,
                 mine if side == "right" else theirs,
                 f"{what}({cols(fk.ref_columns) or 'its primary key'}) in {ctx.label(side)}: "
-                f"{fk.parent_refused}: the parent columns need a PRIMARY KEY, UNIQUE constraint "
-                "or full unique index",
+                f"{fk.parent_refused}: {needs}",
             )
+
+
+def refused_alike_apart(
+    ctx: Context, table: str, key: tuple[tuple[str, ...], str], lfk: ForeignKey, rfk: ForeignKey
+) -> None:
+    """Two keys both without a parent key, which still part statements on the parent (their
+    ``parent_refused`` effects differ: an INITIALLY DEFERRED one fails inserts there too)."""
+    ctx.diff(
+        "foreign_key",
+        table,
+        None,
+        lfk.name or rfk.name,
+        lfk.describe() + " (no parent key)",
+        rfk.describe() + " (no parent key)",
+        f"foreign key {table}({cols(key[0])}) -> {key[1]} has no parent key on either side, "
+        f"but does not fail the same statements: {lfk.timing()} in {ctx.label('left')}: "
+        f"{lfk.parent_refused}; {rfk.timing()} in {ctx.label('right')}: {rfk.parent_refused}",
+    )
 
 
 def _as_compared(ctx: Context) -> Callable[[ForeignKey], ForeignKey]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from twinschema.canonical import typemap
-from twinschema.records.dialects import KEYS_DEFERRED_ON_DEMAND
+from twinschema.records.dialects import KEY_ACTIONS_AT_EACH_ROW, KEYS_DEFERRED_ON_DEMAND
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,11 @@ class Pairing:
     # issues both, so only when a key is checked without one counts (at each statement, or at
     # COMMIT: INITIALLY DEFERRED).
     defer_statement: str | None
+    # The side ("left" or "right") whose database applies a foreign key's RESTRICT and ON UPDATE
+    # actions at each row a statement changes, where the other applies them once the statement's
+    # rows are all changed (``KEY_ACTIONS_AT_EACH_ROW``): the same self-referencing key then parts
+    # a statement that changes a row and the row referencing it. None when both do alike.
+    key_actions_at_each_row: str | None
 
     @classmethod
     def of(cls, left_dialect: str, right_dialect: str) -> Pairing:
@@ -74,6 +79,7 @@ class Pairing:
             objects_pairwise=one,
             json_keys_collide_differently=not one,
             defer_statement=_defer_statement(left_dialect, right_dialect),
+            key_actions_at_each_row=_at_each_row(left_dialect, right_dialect),
         )
 
 
@@ -82,3 +88,12 @@ def _defer_statement(left_dialect: str, right_dialect: str) -> str | None:
     left = KEYS_DEFERRED_ON_DEMAND.get(left_dialect)
     right = KEYS_DEFERRED_ON_DEMAND.get(right_dialect)
     return left[0] if left is not None and left == right else None
+
+
+def _at_each_row(left_dialect: str, right_dialect: str) -> str | None:
+    """The side whose dialect alone applies foreign key actions at each row, if one does."""
+    left = KEY_ACTIONS_AT_EACH_ROW.get(left_dialect, False)
+    right = KEY_ACTIONS_AT_EACH_ROW.get(right_dialect, False)
+    if left == right:
+        return None
+    return "left" if left else "right"

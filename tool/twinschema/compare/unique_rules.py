@@ -1,7 +1,8 @@
 """UNIQUE rules without a twin on the other side: a difference each, unless the rule only
 repeats its table's primary key (then it accepts exactly the rows the key accepts), and unique
-indexes on one side only that refuse no row the key accepts (partial, or compared by an
-equality no looser than the key's): the same rows as their absence."""
+indexes on one side only that refuse no row the key, or a UNIQUE rule of their table, accepts
+(partial, or compared by an equality no looser than the key's or rule's): the same rows as
+their absence."""
 
 from __future__ import annotations
 
@@ -92,11 +93,58 @@ def key_indexes(
                 with_rule if on_left else key_text,
                 key_text if on_left else with_rule,
             )
+        for index in list(indexes):
+            rule = rule_holding(owner, index)
+            if rule is None:
+                continue
+            indexes.remove(index)
+            rule_text = rule.describe()
+            with_rule = f"{rule_text}, {index.describe()}"
+            ctx.same(
+                left.name,
+                None,
+                WITHIN_UNIQUE,
+                with_rule if on_left else rule_text,
+                rule_text if on_left else with_rule,
+            )
 
 
 # The equivalences of a UNIQUE rule or unique index the primary key makes redundant.
 REPEATS_KEY = "unique repeats the primary key"
 WITHIN_KEY = "unique index refuses no row the primary key accepts"
+WITHIN_UNIQUE = "unique index refuses no row a UNIQUE rule accepts"
+
+
+def rule_holding(table: Table, index: Index) -> UniqueConstraint | None:
+    """The UNIQUE rule of ``table`` that already refuses every row the unique ``index``
+    refuses, if one does: a rule checked row by row (as an index is) over exactly the index's
+    columns (in any order, either direction), the index comparing each as its column does (or
+    by a deterministic collation, or an operator class that tests equality alike), partial or
+    not by a predicate no row can make fail (the rows it indexes are a subset), and NULLs
+    distinct in the index unless the rule holds them equal too. Not on a table with an ON
+    CONFLICT clause other than ABORT (the index would fail the insert the clause settles)."""
+    if not index.unique or index.method != "btree" or table.conflict_clauses:
+        return None
+    columns = frozenset(index.expressions)
+    names = {c.name for c in table.columns}
+    if len(columns) != len(index.expressions) or not columns <= names:
+        return None
+    if not (
+        all(c is None or c.equality == EQUALITY_EXACT for c in index.collations)
+        and all(keeps_equality(o) for o in index.opclasses or ())
+        and (index.where is None or cannot_fail(index.where))
+    ):
+        return None
+    return next(
+        (
+            u
+            for u in table.uniques
+            if frozenset(u.columns) == columns
+            and rule_checked_at(u) == ROW_BY_ROW
+            and (index.nulls_distinct or not u.nulls_distinct)
+        ),
+        None,
+    )
 
 
 def index_repeats_key(table: Table, index: Index) -> bool:

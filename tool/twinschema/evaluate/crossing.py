@@ -21,6 +21,7 @@ from twinschema.evaluate import date_pairs, date_text, probes
 from twinschema.evaluate.backends import Backend, type_sql
 from twinschema.evaluate.crossing_hints import (
     HINT_ALWAYS,
+    HINT_NULL_ID,
     HINT_RULE,
     HINT_SEQUENCE,
     hint_for,
@@ -286,13 +287,21 @@ def _key_findings(
         return []
     where = f"{lt.name}.{lc.name}"
     reuse = f"; {ROWID_REUSE}" if sqlite.identity == IDENTITY_ROWID else ""
+    if pg.identity not in (IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
+        return []
+    null_id = (
+        f"{where}: an explicit NULL id (INSERT ... ({lc.name}) VALUES (NULL), SQLite's idiom "
+        "for the next id) gets the next id on SQLite and is rejected on PostgreSQL, whose key "
+        "is NOT NULL (an identity or a serial default fills in only an omitted id)"
+    )
+    found = [(False, warning(layer, left, right, lt.name, lc, rc, null_id, HINT_NULL_ID))]
     if pg.identity == IDENTITY_ALWAYS:
         message = (
             f"{where}: a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as every "
             "synced row has) is stored on SQLite and rejected on PostgreSQL (GENERATED ALWAYS): "
             f"a SQLite to PostgreSQL sync fails{reuse}"
         )
-        return [(True, warning(layer, left, right, lt.name, lc, rc, message, HINT_ALWAYS))]
+        return [(True, warning(layer, left, right, lt.name, lc, rc, message, HINT_ALWAYS)), *found]
     if pg.identity in (IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
         message = (
             f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as "
@@ -302,8 +311,8 @@ def _key_findings(
         )
         ptable = (rt if pg is rc else lt).name
         hint = HINT_SEQUENCE.format(sequence=set_sequence(ptable, pg.name))
-        return [(False, warning(layer, left, right, lt.name, lc, rc, message, hint))]
-    return []
+        found.insert(0, (False, warning(layer, left, right, lt.name, lc, rc, message, hint)))
+    return found
 
 
 def kept_as_written(kind: str | None, written: Any, kept: Any) -> bool:

@@ -34,6 +34,17 @@ KEYS_DEFERRED_ON_DEMAND: dict[str, tuple[str, str]] = {
 }
 
 
+# Whether a database applies a foreign key's RESTRICT and its ON UPDATE actions at each row a
+# statement changes (SQLite) or once the statement's rows are all changed (PostgreSQL, whose
+# RESTRICT is "not deferrable" yet checked at the end of the statement). Checked on SQLite 3.40
+# and PostgreSQL 16 with a self-referencing key: DELETE FROM jobs over a row and a row that
+# references it (the referenced row first) fails on SQLite under ON DELETE RESTRICT and succeeds
+# on PostgreSQL; UPDATE jobs SET id = id + 10, parent = parent + 10 fails on SQLite under ON
+# UPDATE RESTRICT or CASCADE (the cascade reached the row before its own update read it), stores
+# NULL under SET NULL, and keeps the reference on PostgreSQL. NO ACTION is checked at the end of
+# the statement on both; ON DELETE CASCADE, SET NULL and SET DEFAULT end the same.
+KEY_ACTIONS_AT_EACH_ROW: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
+
 # What a database does with a foreign key whose referenced columns hold no parent key it accepts
 # (a PRIMARY KEY, a UNIQUE constraint or a full unique index on exactly those columns, neither
 # DEFERRABLE): SQLite creates it and then fails every statement that checks it, even an insert
@@ -46,6 +57,20 @@ PARENT_KEY_REFUSED: dict[str, str] = {
     POSTGRESQL: "PostgreSQL refuses to create it",
 }
 PARENT_KEY_OWN_COLLATION: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
+# A key to a table that does not exist: SQLite creates it and then fails every write to the
+# child (an insert of NULL, an update, a delete: "no such table"), checked on a real SQLite 3.40;
+# PostgreSQL refuses to create it (a key read from a live PostgreSQL database to a table outside
+# the compared schemas is a real key and is left as it is).
+PARENT_TABLE_MISSING: dict[str, str] = {
+    SQLITE: 'every write to {child} fails with "no such table"',
+}
+# What a key with no parent key does besides, when it is DEFERRABLE INITIALLY DEFERRED: SQLite
+# then fails every insert into the parent too ("foreign key mismatch", also outside a
+# transaction), where its immediate twin lets the parent's rows in (fuzz42 003, checked on a real
+# SQLite 3.40).
+PARENT_KEY_REFUSED_DEFERRED: dict[str, str] = {
+    SQLITE: 'every insert into {parent} fails with "foreign key mismatch" too',
+}
 
 
 # sqlglot's name of each dialect (``read=`` / ``dialect=``).

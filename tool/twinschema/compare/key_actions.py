@@ -1,0 +1,80 @@
+"""When a foreign key's RESTRICT and ON UPDATE actions act, and what that parts.
+
+Where one side applies them at each row a statement changes and the other once the statement's
+rows are all changed (``Pairing.key_actions_at_each_row``), the same self-referencing key parts
+statements that change a row and, in the same statement, the row that references it:
+
+- ON DELETE RESTRICT: ``DELETE FROM jobs`` over a row and a row that references it (the
+  referenced row first) fails row by row, and succeeds at the statement's end (the referencing
+  row is gone by then);
+- ON UPDATE RESTRICT: an UPDATE that gives the referenced row a new key and the referencing row
+  that new key fails row by row, and succeeds at the statement's end;
+- ON UPDATE CASCADE, SET NULL, SET DEFAULT: the row-by-row side's action reaches the
+  referencing row before that row's own update reads it (``parent = parent + 10`` then reads
+  the cascaded value, or NULL), the other side's action finds nothing left to do.
+
+NO ACTION is checked at the statement's end on both, and ON DELETE CASCADE, SET NULL and SET
+DEFAULT end the same (checked on real databases). A key to another table is changed by
+another statement than its parent's, where the two timings agree, unless a cascade of the
+parent's statement reaches its rows too: which side then refuses the statement depends on the
+order the keys were created in, which no schema records (not compared; README Limits).
+"""
+
+from __future__ import annotations
+
+from twinschema.compare.common import cols
+from twinschema.compare.context import Context
+from twinschema.model import NO_ACTION, ForeignKey
+
+RESTRICT = "RESTRICT"
+# The ON UPDATE actions the row-by-row side applies before the referencing row's own update.
+_UPDATE_ACTIONS = ("RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
+
+
+def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) -> None:
+    """Two equal self-referencing keys of ``table`` whose actions the two sides apply at
+    different times: a ``foreign_key`` difference naming the statement that parts them."""
+    early = ctx.pairing.key_actions_at_each_row
+    if early is None or lfk.ref_table != table:
+        return
+    late = "right" if early == "left" else "left"
+    row, end = ctx.label(early), ctx.label(late)
+    own, ref = cols(lfk.columns), cols(lfk.ref_columns) or "its primary key"
+    parts = []
+    if lfk.on_delete == RESTRICT and rfk.on_delete == RESTRICT:
+        parts.append(
+            f"ON DELETE RESTRICT is checked at each row in {row}, at the end of the statement in "
+            f"{end}: DELETE FROM {table} over a row and a row whose ({own}) references it (the "
+            f"referenced row stored first) fails in {row} and deletes both in {end}"
+        )
+    action = lfk.on_update
+    if action == rfk.on_update and action != NO_ACTION and action in _UPDATE_ACTIONS:
+        what = (
+            "fails"
+            if action == RESTRICT
+            else "fails or stores another value (the action reached the row before its own "
+            "update read it)"
+        )
+        example = ""
+        if len(lfk.columns) == 1 and len(lfk.ref_columns) == 1:
+            example = f" (SET {ref} = {ref} + 10, {own} = {own} + 10 on integer keys)"
+        parts.append(
+            f"ON UPDATE {action} acts at each row in {row}, at the end of the statement in "
+            f"{end}: one UPDATE of {table} that moves a row's ({ref}) and the ({own}) of the "
+            f"row referencing it along{example} {what} in {row}, and keeps the reference in "
+            f"{end}"
+        )
+    if not parts:
+        return
+    ctx.diff(
+        "foreign_key",
+        table,
+        None,
+        lfk.name or rfk.name,
+        lfk.describe(),
+        rfk.describe(),
+        f"self-referencing foreign key {table}({own}) -> {table}: " + "; ".join(parts),
+        "NO ACTION is checked at the end of the statement on both sides (unlike RESTRICT it "
+        "lets a statement delete or move a referenced key that another row takes over); else "
+        "allow it in domain.yaml with a reason",
+    )
