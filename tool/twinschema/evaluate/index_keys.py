@@ -25,7 +25,7 @@ from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landin
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.values import look_alikes, probe_text
+from twinschema.evaluate.values import look_alikes, per_dialect, probe_text
 from twinschema.model import Index, Table
 
 
@@ -213,7 +213,8 @@ def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) ->
         "as a duplicate"
     )
     names = ", ".join(found.names)
-    rows = f"({_shown(found.rows[first])}) then ({_shown(found.rows[second])})"
+    pair = (found.rows[first], found.rows[second])
+    rows = per_dialect(st.dialects, lambda d: f"({_shown(pair[0], d)}) then ({_shown(pair[1], d)})")
     rows += look_alikes([*found.rows[first], *found.rows[second]])
     return f"witness ({names}) = {rows}: {said}", (found.rows[first], found.rows[second])
 
@@ -222,5 +223,5 @@ def _ok(outcome: tuple[bool, Any] | None) -> bool:
     return outcome is not None and outcome[0]
 
 
-def _shown(row: Sequence[Any]) -> str:
-    return ", ".join(probe_text(v) for v in row)
+def _shown(row: Sequence[Any], dialect: str) -> str:
+    return ", ".join(probe_text(v, dialect) for v in row)

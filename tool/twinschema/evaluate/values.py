@@ -18,7 +18,7 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -42,6 +42,7 @@ from twinschema.evaluate.clock import (
     timestamp_of,
 )
 from twinschema.evaluate.probe_strings import FOLDS_ONTO
+from twinschema.records.dialects import DIALECT_NAMES, POSTGRESQL
 
 CONSTANT = "constant"
 CURRENT_TIME = "current time"
@@ -363,11 +364,13 @@ def _run(char: str, count: int) -> str:
     return quoted if count == 1 else f"{quoted} repeated {count} times"
 
 
-def probe_text(value: Any) -> str:
+def probe_text(value: Any, dialect: str | None = None) -> str:
     """A probe value as a witness shows it: a string quoted as SQL writes it, whole up to
     ``SHOWN_WHOLE`` characters; a longer one described as such (``<'x' repeated 101 times>``,
     ``<'x' repeated 60 times, then ' '>``, ``<a 300-character string starting 'abc...' and
-    ending '...xyz'>``), never cut silently."""
+    ending '...xyz'>``), never cut silently. Bytes as ``dialect`` writes them: X'0A' on SQLite
+    (and where no dialect is named), '\\x0a'::bytea on PostgreSQL, where X'0A' is a bit string
+    a bytea column refuses (fuzz41)."""
     if value is None:
         return "NULL"
     if isinstance(value, str):
@@ -379,11 +382,34 @@ def probe_text(value: Any) -> str:
         head = visible_sql(_quoted(value[:_SHOWN_HEAD] + "..."))
         tail = visible_sql(_quoted("..." + value[-_SHOWN_TAIL:]))
         return f"<a {len(value)}-character string starting {head} and ending {tail}>"
-    if isinstance(value, bytes):  # as SQLite writes a blob (PostgreSQL: '\x78'::bytea)
-        if len(value) <= SHOWN_WHOLE // 2:
-            return f"X'{value.hex().upper()}'"
-        return f"<{len(value)} bytes starting X'{value[:8].hex().upper()}'>"
+    if isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+        whole = len(data) <= SHOWN_WHOLE // 2
+        shown = _bytes_text(data if whole else data[:8], dialect)
+        return shown if whole else f"<{len(data)} bytes starting {shown}>"
     return str(value)
+
+
+def _bytes_text(data: bytes, dialect: str | None) -> str:
+    if dialect == POSTGRESQL:
+        return "'\\x" + data.hex() + "'::bytea"
+    return f"X'{data.hex().upper()}'"
+
+
+def per_dialect(dialects: Sequence[str], render: Callable[[str], str]) -> str:
+    """``render``'s text for each of the two sides' ``dialects`` (left, right): once where both
+    read the same, else each side's named (``(X'00') on SQLite, ('\\x00'::bytea) on
+    PostgreSQL``), so that a witness pastes into each side's own SQL."""
+    texts = [render(d) for d in dialects]
+    if len(set(texts)) == 1:
+        return texts[0]
+    return ", ".join(f"{t} on {DIALECT_NAMES[d]}" for t, d in zip(texts, dialects, strict=True))
+
+
+def row_text(dialects: Sequence[str], row: Sequence[Any]) -> str:
+    """A witness row's values, comma-separated in parentheses, as each side writes them
+    (``per_dialect``)."""
+    return per_dialect(dialects, lambda d: "(" + ", ".join(probe_text(v, d) for v in row) + ")")
 
 
 def look_alikes(values: Iterable[Any]) -> str:
