@@ -131,3 +131,30 @@ def test_a_unique_witness_with_bytes_is_written_per_side(loader: Loader) -> None
     )
     assert got == ([True, True], [True, False]), message
     assert "SQLite stores both, PostgreSQL rejects the second as a duplicate" in message
+
+
+@pytest.mark.parametrize(
+    "name", ["pg-pg.unique-over-key-vs-coalesce-index", "sl-sl.unique-over-key-vs-coalesce-index"]
+)
+def test_no_witness_pair_repeats_the_primary_key(loader: Loader, name: str) -> None:
+    """fuzz42 002: both rules hold the key; the pair (0, NULL) twice was named, which the key
+    refuses on both sides. No pair the key lets in parts them: in sync, found on probes."""
+    found = compare_expected(loader, name)
+    assert not found.differences
+    assert any(e.rule.startswith("equal on") for e in found.equivalences)
+
+
+def test_a_witness_pair_over_other_columns_runs_as_written(loader: Loader) -> None:
+    """Near miss of the above: over (y, x), x not the key, the pair is named, apart in its key,
+    and b.sql refuses its second row only."""
+    name = "pg-pg.unique-over-key-vs-coalesce-index-near-miss"
+    message = _message(compare_expected(loader, name), "unique")
+    said = re.search(
+        r"witness \(([\w, ]+)\) = \((.*?)\) then \((.*?)\): a\.sql stores both", message
+    )
+    assert said is not None, message
+    columns, first, second = said.groups()
+    insert = f"INSERT INTO p (id, {columns}) VALUES ({{}}, {{}})"
+    statements = [insert.format(1, first), insert.format(2, second)]
+    got = _on_both(loader, name, (statements, statements))
+    assert got == ([True, True], [True, False]), message
