@@ -158,3 +158,61 @@ def test_a_witness_pair_over_other_columns_runs_as_written(loader: Loader) -> No
     statements = [insert.format(1, first), insert.format(2, second)]
     got = _on_both(loader, name, (statements, statements))
     assert got == ([True, True], [True, False]), message
+
+
+def test_a_deferral_the_key_settles_names_the_upsert(loader: Loader) -> None:
+    """fuzz42 009: UNIQUE (y, id) DEFERRABLE beside the NOT DEFERRABLE key (id): the named
+    renumbering failed on both sides (the key refuses it at once); the upsert that names (y, id)
+    as its target fails on the DEFERRABLE side only, as the message says."""
+    name = "sl-pg.unique-over-key-deferrable"
+    message = _message(compare_expected(loader, name), "unique")
+    assert "renumbering" not in message and "COMMIT" not in message, message
+    said = re.search(
+        r"\(INSERT INTO p \.\.\. (ON CONFLICT \(y, id\) DO NOTHING)\) fails in b\.sql", message
+    )
+    assert said is not None, message
+    upsert = f"INSERT INTO p (id, y) VALUES (1, 1) {said.group(1)}"
+    got = _on_both(loader, name, ([upsert, upsert], [upsert, upsert]))
+    assert got == ([True, True], [False, False]), message
+
+
+def test_a_deferral_nothing_parts_is_no_difference(loader: Loader) -> None:
+    """Near miss: both rules DEFERRABLE beside the NOT DEFERRABLE key (id); what each statement
+    the timing would name does, it does on both sides."""
+    name = "pg-pg.unique-over-key-deferrable-vs-deferred-near-miss"
+    compare_expected(loader, name)
+    rows = ["INSERT INTO p VALUES (1, 1)", "INSERT INTO p VALUES (2, 1)"]
+    statements = [
+        *rows,
+        "UPDATE p SET id = id + 1",
+        "INSERT INTO p VALUES (3, 1) ON CONFLICT (y, id) DO NOTHING",
+        "INSERT INTO p VALUES (1, 1)",
+    ]
+    a, b = _on_both(loader, name, (statements, statements))
+    assert a == b == [True, True, False, False, False]
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "early"),
+    [
+        # fuzz42 010: x + 1 does not run on text; a swap of two rows' values does.
+        ("pg-pg.unique-deferrable-text-column",
+         ["INSERT INTO p VALUES (1, 'a')", "INSERT INTO p VALUES (2, 'b')"], "a.sql"),
+        # Near miss: an integer column keeps the renumbering x + 1.
+        ("pg-pg.unique-deferrable-vs-plain",
+         ["INSERT INTO list_items (list_id, pos) VALUES (1, 1)",
+          "INSERT INTO list_items (list_id, pos) VALUES (1, 2)"], "b.sql"),
+    ],
+)  # fmt: skip
+def test_the_statement_named_for_a_timing_runs_on_the_column(
+    loader: Loader, name: str, rows: list[str], early: str
+) -> None:
+    message = _message(compare_expected(loader, name), "unique")
+    said = re.search(r"\((UPDATE .*?) over .*?\) fails in (a\.sql|b\.sql) only", message)
+    assert said is not None, message
+    update, failing = said.groups()
+    assert failing == early
+    a, b = _on_both(loader, name, ([*rows, update], [*rows, update]))
+    assert (a[-1], b[-1]) == ((False, True) if early == "a.sql" else (True, False)), message
+    if "text" in name:
+        assert "+ 1" not in update, message

@@ -37,7 +37,7 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
         if key in lu and key in ru and lu[key].nulls_distinct != ru[key].nulls_distinct:
             rule_nulls(ctx, left.name, lu[key], ru[key])
         if key in lu and key in ru:
-            rule_timing(ctx, left.name, lu[key], ru[key])
+            rule_timing(ctx, (left, right), lu[key], ru[key])
     only_lu = [k for k in lu if k not in ru]
     only_ru = [k for k in ru if k not in lu]
     only_li, only_ri = paired_indexes(ctx, left, right)
@@ -61,7 +61,9 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
                 rule = rule_as_index(ctx, unique, match)
                 pair = (rule, match) if unique_side == "left" else (match, rule)
                 index_attributes(ctx, left.name, *pair)
-                rule_against_index(ctx, left.name, unique, match.describe(), unique_side == "left")
+                rule_against_index(
+                    ctx, (left, right), unique, match.describe(), unique_side == "left"
+                )
                 continue
             names = cols(sorted(ukey))
             lval = f"UNIQUE ({names})" if unique_side == "left" else match.describe()
