@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from probes import Loader, case_named, compare_expected
+from probes import Loader, case_named, case_warnings, compare_case, compare_expected
 
 from twinschema.records import Comparison
 
@@ -216,3 +216,29 @@ def test_the_statement_named_for_a_timing_runs_on_the_column(
     assert (a[-1], b[-1]) == ((False, True) if early == "a.sql" else (True, False)), message
     if "text" in name:
         assert "+ 1" not in update, message
+
+
+def test_a_reordered_unique_index_is_judged_as_the_same_order_one(loader: Loader) -> None:
+    """stranger40 020: (customer_id, title) against (title, customer_id) was a difference whose
+    witness, a uuid spelled in two letter cases, parts the same-order pair too (in sync there,
+    a value_compatibility warning). Now both pairs are in sync with the same warnings."""
+    reordered = compare_expected(loader, "sl-pg.unique-index-reordered-uuid")
+    same = compare_expected(loader, "sl-pg.unique-index-same-order-uuid")
+    assert not reordered.differences and not same.differences
+    assert [e.rule for e in reordered.equivalences if e.table == "jobs" and e.column is None] == [
+        "unique index elements in another order"
+    ]
+
+    def warned(name: str) -> list[str]:
+        return sorted(w.message for w in case_warnings(loader, case_named(name)))
+
+    assert warned("sl-pg.unique-index-reordered-uuid") == warned(
+        "sl-pg.unique-index-same-order-uuid"
+    )
+
+
+def test_a_reordered_plain_index_stays_a_difference(loader: Loader) -> None:
+    """Near miss: a plain index in another order serves other queries."""
+    found = compare_case(loader, case_named("pg-pg.index-reordered-non-unique-near-miss"))
+    (index,) = found.differences
+    assert "its elements are (a, b) in a.sql, (b, a) in b.sql" in index.message
