@@ -157,7 +157,7 @@ def timing_text(
     UPDATE parts them only where one side refuses row by row and the other later, a
     transaction holding two equal rows until COMMIT only where one side waits for COMMIT; an
     upsert naming the columns as its target (``ON CONFLICT (...)``) parts a DEFERRABLE rule
-    from a NOT DEFERRABLE one whatever settles them (PostgreSQL takes no DEFERRABLE rule as its
+    from a NOT DEFERRABLE one whatever settles them (a DEFERRABLE rule is never an ON CONFLICT
     arbiter), unless another rule on those very columns is the arbiter."""
     (lat, ltext), (rat, rtext) = left, right
     table = tables[0].name
@@ -255,6 +255,6 @@ def _upsert(
     side, other = ("left", "right") if n == 0 else ("right", "left")
     return (
         f"an upsert naming them as its target (INSERT INTO {tables[0].name} ... ON CONFLICT "
-        f"({cols(columns)}) DO NOTHING) fails in {ctx.label(side)} only (PostgreSQL takes no "
-        f"DEFERRABLE rule as an ON CONFLICT arbiter), {ctx.label(other)} runs it"
+        f"({cols(columns)}) DO NOTHING) fails in {ctx.label(side)} only (a DEFERRABLE rule is "
+        f"never an ON CONFLICT arbiter), {ctx.label(other)} runs it"
     )

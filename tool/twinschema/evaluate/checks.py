@@ -26,7 +26,7 @@ from twinschema.evaluate.context import (
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
-from twinschema.evaluate.values import look_alikes, row_text
+from twinschema.evaluate.witness_rows import look_alikes, row_text
 from twinschema.model import Table
 from twinschema.records import Difference, Side
 

@@ -25,7 +25,8 @@ from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landin
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.values import look_alikes, per_dialect, probe_text
+from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.witness_rows import look_alikes, per_dialect
 from twinschema.model import Index, Table
 from twinschema.records import Side
 

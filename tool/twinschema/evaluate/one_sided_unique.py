@@ -16,7 +16,7 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.values import look_alikes, row_text
+from twinschema.evaluate.witness_rows import look_alikes, row_text
 from twinschema.model import Table, UniqueConstraint
 from twinschema.records import Difference
 

@@ -16,9 +16,7 @@ import datetime as dt
 import itertools
 import json
 import re
-import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,8 +39,7 @@ from twinschema.evaluate.clock import (
     time_of_day_at,
     timestamp_of,
 )
-from twinschema.evaluate.probe_strings import FOLDS_ONTO
-from twinschema.records.dialects import DIALECT_NAMES, POSTGRESQL
+from twinschema.records.dialects import POSTGRESQL
 
 CONSTANT = "constant"
 CURRENT_TIME = "current time"
@@ -368,9 +365,8 @@ def probe_text(value: Any, dialect: str | None = None) -> str:
     """A probe value as a witness shows it: a string quoted as SQL writes it, whole up to
     ``SHOWN_WHOLE`` characters; a longer one described as such (``<'x' repeated 101 times>``,
     ``<'x' repeated 60 times, then ' '>``, ``<a 300-character string starting 'abc...' and
-    ending '...xyz'>``), never cut silently. Bytes as ``dialect`` writes them: X'0A' on SQLite
-    (and where no dialect is named), '\\x0a'::bytea on PostgreSQL, where X'0A' is a bit string
-    a bytea column refuses (fuzz41)."""
+    ending '...xyz'>``), never cut silently; bytes as ``dialect`` writes them (X'0A', on
+    PostgreSQL '\\x0a'::bytea: X'0A' is a bit string there)."""
     if value is None:
         return "NULL"
     if isinstance(value, str):
@@ -384,42 +380,10 @@ def probe_text(value: Any, dialect: str | None = None) -> str:
         return f"<a {len(value)}-character string starting {head} and ending {tail}>"
     if isinstance(value, bytes | bytearray | memoryview):
         data = bytes(value)
-        whole = len(data) <= SHOWN_WHOLE // 2
-        shown = _bytes_text(data if whole else data[:8], dialect)
-        return shown if whole else f"<{len(data)} bytes starting {shown}>"
+        cut = data if len(data) <= SHOWN_WHOLE // 2 else data[:8]
+        shown = f"'\\x{cut.hex()}'::bytea" if dialect == POSTGRESQL else f"X'{cut.hex().upper()}'"
+        return shown if cut is data else f"<{len(data)} bytes starting {shown}>"
     return str(value)
-
-
-def _bytes_text(data: bytes, dialect: str | None) -> str:
-    if dialect == POSTGRESQL:
-        return "'\\x" + data.hex() + "'::bytea"
-    return f"X'{data.hex().upper()}'"
-
-
-def per_dialect(dialects: Sequence[str], render: Callable[[str], str]) -> str:
-    """``render``'s text for each of the two sides' ``dialects`` (left, right): once where both
-    read the same, else each side's named (``(X'00') on SQLite, ('\\x00'::bytea) on
-    PostgreSQL``), so that a witness pastes into each side's own SQL."""
-    texts = [render(d) for d in dialects]
-    if len(set(texts)) == 1:
-        return texts[0]
-    return ", ".join(f"{t} on {DIALECT_NAMES[d]}" for t, d in zip(texts, dialects, strict=True))
-
-
-def row_text(dialects: Sequence[str], row: Sequence[Any]) -> str:
-    """A witness row's values, comma-separated in parentheses, as each side writes them
-    (``per_dialect``)."""
-    return per_dialect(dialects, lambda d: "(" + ", ".join(probe_text(v, d) for v in row) + ")")
-
-
-def look_alikes(values: Iterable[Any]) -> str:
-    """`` (K is U+212A KELVIN SIGN)`` for each character of the strings among ``values`` that
-    looks like a letter it is not (``probe_strings.FOLDS_ONTO``), said after a witness's
-    values (inside them, the row would no longer paste into an INSERT); else ""."""
-    text = "".join(v for v in values if isinstance(v, str))
-    found = [c for c in dict.fromkeys(text) if c in FOLDS_ONTO]
-    named = [f"{c} is U+{ord(c):04X} {unicodedata.name(c)}" for c in found]
-    return f" ({'; '.join(named)})" if named else ""
 
 
 def _quoted(text: str) -> str:
