@@ -38,26 +38,30 @@ def key_checked_at(table: Table) -> int:
     return checked_at(table.primary_key_deferrable, table.primary_key_initially_deferred)
 
 
-def rule_timing(ctx: Context, table: str, left: UniqueConstraint, right: UniqueConstraint) -> None:
-    """Two UNIQUE rules on the same columns, checked at different times: a ``unique``
-    difference naming what parts them."""
+def rule_timing(
+    ctx: Context, tables: tuple[Table, Table], left: UniqueConstraint, right: UniqueConstraint
+) -> None:
+    """Two UNIQUE rules on the same columns of ``tables`` (left, right), checked at different
+    times: a ``unique`` difference naming what parts them, none where nothing can."""
     lat, rat = rule_checked_at(left), rule_checked_at(right)
     if lat == rat:
         return
     what = f"UNIQUE ({cols(left.columns)})"
-    ctx.diff(
-        "unique",
-        table,
-        None,
-        left.name or right.name,
-        left.describe(),
-        right.describe(),
-        timing_text(ctx, table, what, left.columns, (lat, left.timing()), (rat, right.timing())),
+    text = timing_text(
+        ctx, tables, what, (left, right), (lat, left.timing()), (rat, right.timing())
     )
+    if text is None:
+        return
+    ctx.diff("unique", tables[0].name, None, left.name or right.name, left.describe(),
+             right.describe(), text)  # fmt: skip
 
 
 def rule_against_index(
-    ctx: Context, table: str, rule: UniqueConstraint, index_text: str, rule_on_left: bool
+    ctx: Context,
+    tables: tuple[Table, Table],
+    rule: UniqueConstraint,
+    index_text: str,
+    rule_on_left: bool,
 ) -> None:
     """A UNIQUE rule paired with a unique index of the other side (which is never deferrable,
     so checked row by row): a ``unique`` difference where the rule is DEFERRABLE."""
@@ -67,22 +71,52 @@ def rule_against_index(
     what = f"UNIQUE ({cols(rule.columns)})"
     own = (at, rule.timing())
     index = (ROW_BY_ROW, "a unique index (never deferrable)")
+    as_index = UniqueConstraint(rule.columns, nulls_distinct=rule.nulls_distinct)
+    rules = (rule, as_index) if rule_on_left else (as_index, rule)
+    text = timing_text(
+        ctx, tables, what, rules, own if rule_on_left else index, index if rule_on_left else own
+    )
+    if text is None:
+        return
     ctx.diff(
         "unique",
-        table,
+        tables[0].name,
         None,
         rule.name,
         rule.describe() if rule_on_left else index_text,
         index_text if rule_on_left else rule.describe(),
-        timing_text(
-            ctx,
-            table,
-            what,
-            rule.columns,
-            own if rule_on_left else index,
-            index if rule_on_left else own,
-        ),
+        text,
     )
+
+
+def settled_at(table: Table, rule: UniqueConstraint | None, columns: tuple[str, ...]) -> int:
+    """When, at the earliest, another rule of ``table`` refuses every two rows ``rule`` (over
+    ``columns``; None: the primary key itself) takes as duplicates: its primary key or a UNIQUE
+    rule over some of those columns (two rows equal on the columns are equal on them too), as
+    long as NULLs cannot slip past it where ``rule`` counts them equal, and no ON CONFLICT
+    clause settles a conflict otherwise than by failing the statement. ``NEVER`` where none
+    does (fuzz42: UNIQUE (y, id) DEFERRABLE beside the NOT DEFERRABLE key (id) is refused at
+    once by the key, so its timing parts no renumbering)."""
+    if any(c.algorithm.upper() != "ABORT" for c in table.conflict_clauses):
+        return NEVER
+    wanted = {c.lower() for c in columns}
+    nulls_equal = rule is not None and not rule.nulls_distinct
+
+    def catches(own: tuple[str, ...], nulls_distinct: bool) -> bool:
+        if not own or not {c.lower() for c in own} <= wanted:
+            return False
+        if not nulls_equal or not nulls_distinct:
+            return True
+        found = [table.column(c) for c in own]
+        return all(c is not None and not c.nullable for c in found)
+
+    times = []
+    if rule is not None and catches(table.primary_key, True):
+        times.append(key_checked_at(table))
+    for other in table.uniques:
+        if other is not rule and catches(other.columns, other.nulls_distinct):
+            times.append(rule_checked_at(other))
+    return min(times, default=NEVER)
 
 
 def key_timing(ctx: Context, left: Table, right: Table) -> None:
@@ -94,6 +128,9 @@ def key_timing(ctx: Context, left: Table, right: Table) -> None:
     ltiming = timing(left.primary_key_deferrable, left.primary_key_initially_deferred)
     rtiming = timing(right.primary_key_deferrable, right.primary_key_initially_deferred)
     what = f"PRIMARY KEY ({cols(left.primary_key)})"
+    text = timing_text(ctx, (left, right), what, (None, None), (lat, ltiming), (rat, rtiming))
+    if text is None:
+        return
     ctx.diff(
         "primary_key",
         left.name,
@@ -101,36 +138,123 @@ def key_timing(ctx: Context, left: Table, right: Table) -> None:
         None,
         f"{cols(left.primary_key)} {ltiming}",
         f"{cols(right.primary_key)} {rtiming}",
-        timing_text(ctx, left.name, what, left.primary_key, (lat, ltiming), (rat, rtiming)),
+        text,
     )
 
 
 def timing_text(
     ctx: Context,
-    table: str,
+    tables: tuple[Table, Table],
     what: str,
-    columns: tuple[str, ...],
+    rules: tuple[UniqueConstraint | None, UniqueConstraint | None],
     left: tuple[int, str],
     right: tuple[int, str],
-) -> str:
-    """``what`` (a rule on ``columns`` of ``table``) is checked at ``left`` / ``right`` (when,
-    as DDL declares it): the statements that part the two sides, each side named."""
+) -> str | None:
+    """``what`` (each side's rule of ``rules``, None: the table's primary key) is checked at
+    ``left`` / ``right`` (when, as DDL declares it): the statements that part the two sides,
+    each side named; None where none does. Each side refuses two equal rows at the earlier of
+    its rule's time and another rule's that settles them first (``settled_at``): a renumbering
+    UPDATE parts them only where one side refuses row by row and the other later, a
+    transaction holding two equal rows until COMMIT only where one side waits for COMMIT; an
+    upsert naming the columns as its target (``ON CONFLICT (...)``) parts a DEFERRABLE rule
+    from a NOT DEFERRABLE one whatever settles them (a DEFERRABLE rule is never an ON CONFLICT
+    arbiter), unless another rule on those very columns is the arbiter."""
     (lat, ltext), (rat, rtext) = left, right
-    early, late = ("left", "right") if lat < rat else ("right", "left")
-    early_at, late_at = min(lat, rat), max(lat, rat)
+    table = tables[0].name
+    columns = _columns_of(tables[0], rules[0])
+    lat_eff = min(lat, settled_at(tables[0], rules[0], columns))
+    rat_eff = min(rat, settled_at(tables[1], rules[1], _columns_of(tables[1], rules[1])))
+    early, late = ("left", "right") if lat_eff < rat_eff else ("right", "left")
+    early_at, late_at = min(lat_eff, rat_eff), max(lat_eff, rat_eff)
     parts = []
-    if early_at == ROW_BY_ROW:
-        column = columns[-1]
+    if early_at == ROW_BY_ROW < late_at:
         when = "at COMMIT" if late_at == AT_COMMIT else "at the end of the statement"
         parts.append(
-            f"{ctx.label(early)} checks it row by row, {ctx.label(late)} {when}, so renumbering "
-            f"rows in one statement (UPDATE {table} SET {column} = {column} + 1 over rows with "
-            f"{column} 1 and 2, where the first row takes the key the second gives up) fails in "
-            f"{ctx.label(early)} only"
+            f"{ctx.label(early)} checks it row by row, {ctx.label(late)} {when}, so "
+            + _renumbering(tables, columns, ctx.label(early))
         )
-    if late_at == AT_COMMIT:
+    if late_at == AT_COMMIT > early_at:
         parts.append(
             f"{ctx.label(late)} checks it at COMMIT, so a transaction may hold two rows with one "
             f"({cols(columns)}) until then, which {ctx.label(early)} rejects at once"
         )
+    if not parts:
+        upsert = _upsert(ctx, tables, rules, (lat, rat), columns)
+        if upsert is None:
+            return None
+        parts.append(upsert)
     return f"{what} on {table} is {ctx.each(ltext, rtext)}: " + "; ".join(parts)
+
+
+# Later than any check: no rule settles the rows.
+NEVER = AT_COMMIT + 1
+
+# Type names whose values ``x + 1`` moves onto the next whole number on both dialects.
+_NUMBERS = frozenset(
+    {"integer", "int", "bigint", "smallint", "tinyint", "mediumint", "int2", "int4", "int8",
+     "numeric", "decimal", "real", "double precision", "double", "float", "float4", "float8"}
+)  # fmt: skip
+
+
+def _columns_of(table: Table, rule: UniqueConstraint | None) -> tuple[str, ...]:
+    return table.primary_key if rule is None else rule.columns
+
+
+def _renumbering(tables: tuple[Table, Table], columns: tuple[str, ...], early: str) -> str:
+    """The UPDATE that moves one row onto the key another row gives up in the same statement:
+    ``x + 1`` over 1 and 2 where the column is a number on both sides, else a swap of two
+    rows' values (fuzz42: ``x + 1`` on a text key does not run). The column moved is one of the
+    primary key's where the key is among the rule's columns (rows apart in another column
+    alone would repeat the key)."""
+    key = {c.lower() for c in tables[0].primary_key}
+    column = next((c for c in reversed(columns) if c.lower() in key), columns[-1])
+    table = tables[0].name
+    types = [t.column(column) for t in tables]
+    if all(c is not None and c.type.name in _NUMBERS and not c.type.array for c in types):
+        return (
+            f"renumbering rows in one statement (UPDATE {table} SET {column} = {column} + 1 "
+            f"over rows with {column} 1 and 2, where the first row takes the key the second "
+            f"gives up) fails in {early} only"
+        )
+    return (
+        f"swapping two rows' values in one statement (UPDATE {table} SET {column} = (SELECT "
+        f"o.{column} FROM {table} o WHERE o.{column} <> {table}.{column}) over two rows apart "
+        f"in {column} only, where the first row takes the key the second gives up) fails in "
+        f"{early} only"
+    )
+
+
+def _upsert(
+    ctx: Context,
+    tables: tuple[Table, Table],
+    rules: tuple[UniqueConstraint | None, UniqueConstraint | None],
+    at: tuple[int, int],
+    columns: tuple[str, ...],
+) -> str | None:
+    """The upsert whose target the NOT DEFERRABLE side's rule serves and the DEFERRABLE side's
+    cannot (``ON CONFLICT does not support deferrable unique constraints ... as arbiters``),
+    None where both or neither are DEFERRABLE or the DEFERRABLE side has an arbiter of its own
+    on those columns."""
+    if (at[0] == ROW_BY_ROW) == (at[1] == ROW_BY_ROW):
+        return None
+    n = 0 if at[0] != ROW_BY_ROW else 1
+    deferring, rule = tables[n], rules[n]
+    wanted = {c.lower() for c in columns}
+    arbiters = [
+        u.columns for u in deferring.uniques if u is not rule and rule_checked_at(u) == ROW_BY_ROW
+    ]
+    if rule is not None and key_checked_at(deferring) == ROW_BY_ROW:
+        arbiters.append(deferring.primary_key)
+    arbiters += [
+        i.expressions
+        for i in deferring.indexes
+        if i.unique and i.where is None and not any(i.collations) and not any(i.opclasses or ())
+    ]
+    if any({c.lower() for c in a} == wanted for a in arbiters if a):
+        return None
+    side, other = ("left", "right") if n == 0 else ("right", "left")
+    return (
+        f"an upsert naming them as its target (INSERT INTO {tables[0].name} ... ON CONFLICT "
+        f"({cols(columns)}) DO NOTHING) fails in {ctx.label(side)} only (a DEFERRABLE rule is "
+        f"never an ON CONFLICT arbiter), {ctx.label(other)} runs it"
+    )

@@ -14,6 +14,7 @@ from twinschema.compare.common import (
 )
 from twinschema.compare.context import Context
 from twinschema.compare.deferral import rule_against_index, rule_checked_at, rule_timing
+from twinschema.compare.index_order import REORDERED_RULE, in_order_of, reordered_uniques
 from twinschema.compare.unique_rules import (
     key_indexes,
     repeats_key,
@@ -37,7 +38,7 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
         if key in lu and key in ru and lu[key].nulls_distinct != ru[key].nulls_distinct:
             rule_nulls(ctx, left.name, lu[key], ru[key])
         if key in lu and key in ru:
-            rule_timing(ctx, left.name, lu[key], ru[key])
+            rule_timing(ctx, (left, right), lu[key], ru[key])
     only_lu = [k for k in lu if k not in ru]
     only_ru = [k for k in ru if k not in lu]
     only_li, only_ri = paired_indexes(ctx, left, right)
@@ -61,7 +62,9 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
                 rule = rule_as_index(ctx, unique, match)
                 pair = (rule, match) if unique_side == "left" else (match, rule)
                 index_attributes(ctx, left.name, *pair)
-                rule_against_index(ctx, left.name, unique, match.describe(), unique_side == "left")
+                rule_against_index(
+                    ctx, (left, right), unique, match.describe(), unique_side == "left"
+                )
                 continue
             names = cols(sorted(ukey))
             lval = f"UNIQUE ({names})" if unique_side == "left" else match.describe()
@@ -139,6 +142,14 @@ def paired_indexes(ctx: Context, left: Table, right: Table) -> tuple[list[Index]
             index_attributes(ctx, left.name, lindex, rindex)
         only_li += lrest[len(rrest) :]
         only_ri += rrest[len(lrest) :]
+    for lindex, rindex in reordered_uniques(only_li, only_ri):
+        only_li.remove(lindex)
+        only_ri.remove(rindex)
+        ctx.same(
+            left.name, None, REORDERED_RULE, visible_sql(lindex.describe()),
+            visible_sql(rindex.describe()),
+        )  # fmt: skip
+        index_attributes(ctx, left.name, lindex, in_order_of(rindex, lindex))
     return only_li, only_ri
 
 

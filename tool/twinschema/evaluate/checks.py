@@ -26,15 +26,16 @@ from twinschema.evaluate.context import (
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
-from twinschema.evaluate.values import look_alikes, probe_text
+from twinschema.evaluate.witness_rows import look_alikes, row_text
 from twinschema.model import Table
 from twinschema.records import Difference, Side
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
-    """``witness (a, b) = (1, NULL): <said>``."""
-    values = ", ".join(probe_text(v) for v in row)
-    return f"witness ({', '.join(names)}) = ({values}){look_alikes(row)}: {said}"
+    """``witness (a, b) = (1, NULL): <said>`` (the values as each side writes them where that
+    differs: ``row_text``)."""
+    values = row_text(st.dialects, row)
+    return f"witness ({', '.join(names)}) = {values}{look_alikes(row)}: {said}"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,11 @@ class StageContext:
         """True when the two sides are of different dialects."""
         return self.left.schema.dialect != self.right.schema.dialect
 
+    @property
+    def dialects(self) -> tuple[str, str]:
+        """The left and the right side's dialect."""
+        return (self.left.schema.dialect, self.right.schema.dialect)
+
     def note(self, *dialects: str) -> None:
         """Record where ``dialects``' expressions ran (or why they could not)."""
         for dialect in dialects:

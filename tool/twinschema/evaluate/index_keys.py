@@ -19,14 +19,16 @@ from typing import Any
 from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import dependent, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
-from twinschema.evaluate.context import StageContext, matched_tables
+from twinschema.evaluate.context import StageContext, find, matched_tables
 from twinschema.evaluate.key_neighbours import with_neighbours
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.values import look_alikes, probe_text
+from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.witness_rows import look_alikes, per_dialect
 from twinschema.model import Index, Table
+from twinschema.records import Side
 
 
 def matched_indexes(st: StageContext) -> None:
@@ -153,8 +155,9 @@ def judge_keys(
     lrun = ([o if k in passed else None for k, o in enumerate(lrun[0])], lrun[1])
     rrun = ([o if k in passed else None for k, o in enumerate(rrun[0])], rrun[1])
     st.result.evaluated += 1
+    keyed = tuple(_key_positions(side, table, found.names) for side in (st.left, st.right))
     said = _failing_row(st, found, lrun, rrun) or (
-        _duplicate(st, found, lrun, rrun) if options.unique else None
+        _duplicate(st, found, lrun, rrun, keyed) if options.unique else None
     )
     stored = sum(
         1 for a, b in zip(lrun[0], rrun[0], strict=True) if a is not None and b is not None
@@ -198,11 +201,45 @@ def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) 
     return None
 
 
-def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> Said | None:
+def _key_positions(side: Side, table: str, names: Sequence[str]) -> tuple[int, ...] | None:
+    """Where the columns of ``side``'s primary key of ``table`` stand among ``names`` (a probe
+    row's columns), None where the key has a column the rows do not set."""
+    found, _ = find(side, table, "")
+    if found is None or not found.primary_key:
+        return None
+    folded = [n.lower() for n in names]
+    if any(c.lower() not in folded for c in found.primary_key):
+        return None
+    return tuple(folded.index(c.lower()) for c in found.primary_key)
+
+
+def _repeats_key(rows: tuple[Sequence[Any], Sequence[Any]], at: tuple[int, ...] | None) -> bool:
+    """True when two rows are equal, none NULL, on a primary key's columns (at ``at``): the key
+    refuses the second (fuzz42: a pair that repeats the key on both sides shows nothing)."""
+    if at is None:
+        return False
+    first, second = ([row[k] for k in at] for row in rows)
+    return None not in first and first == second
+
+
+def _duplicate(
+    st: StageContext,
+    found: ProbeSet,
+    lrun: KeyRun,
+    rrun: KeyRun,
+    keyed: tuple[tuple[int, ...] | None, ...] = (None, None),
+) -> Said | None:
     """Two rows both sides store that one side's unique index takes as a duplicate and the
-    other's does not (the witness text, and the two rows)."""
+    other's does not (the witness text, and the two rows), never two that repeat a primary
+    key of both sides (``keyed``: its columns' positions on each side), which both refuse."""
     stored = {k for k, (a, b) in enumerate(zip(lrun[0], rrun[0], strict=True)) if _ok(a) and _ok(b)}
-    parted = sorted(p for p in lrun[1] ^ rrun[1] if p[0] in stored and p[1] in stored)
+    parted = sorted(
+        p
+        for p in lrun[1] ^ rrun[1]
+        if p[0] in stored
+        and p[1] in stored
+        and not all(_repeats_key((found.rows[p[0]], found.rows[p[1]]), at) for at in keyed)
+    )
     if not parted:
         return None
     first, second = parted[0]
@@ -213,7 +250,8 @@ def _duplicate(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) ->
         "as a duplicate"
     )
     names = ", ".join(found.names)
-    rows = f"({_shown(found.rows[first])}) then ({_shown(found.rows[second])})"
+    pair = (found.rows[first], found.rows[second])
+    rows = per_dialect(st.dialects, lambda d: f"({_shown(pair[0], d)}) then ({_shown(pair[1], d)})")
     rows += look_alikes([*found.rows[first], *found.rows[second]])
     return f"witness ({names}) = {rows}: {said}", (found.rows[first], found.rows[second])
 
@@ -222,5 +260,5 @@ def _ok(outcome: tuple[bool, Any] | None) -> bool:
     return outcome is not None and outcome[0]
 
 
-def _shown(row: Sequence[Any]) -> str:
-    return ", ".join(probe_text(v) for v in row)
+def _shown(row: Sequence[Any], dialect: str) -> str:
+    return ", ".join(probe_text(v, dialect) for v in row)

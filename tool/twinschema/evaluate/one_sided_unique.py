@@ -16,7 +16,7 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.values import look_alikes, probe_text
+from twinschema.evaluate.witness_rows import look_alikes, row_text
 from twinschema.model import Table, UniqueConstraint
 from twinschema.records import Difference
 
@@ -66,9 +66,9 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
         return
     other = "right" if side == "left" else "left"
     names = ", ".join(unique.columns)
-    shown = ", ".join(probe_text(v) for v in row)
+    shown = row_text(st.dialects, row)
     st.annotate(
-        f"witness: two rows with ({names}) = ({shown}){look_alikes(row)} and every other "
+        f"witness: two rows with ({names}) = {shown}{look_alikes(row)} and every other "
         "column apart: "
         f"{st.side_name(other)} stores both, {st.side_name(side)} rejects the second as a "
         "duplicate",

@@ -16,9 +16,7 @@ import datetime as dt
 import itertools
 import json
 import re
-import unicodedata
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,7 +39,7 @@ from twinschema.evaluate.clock import (
     time_of_day_at,
     timestamp_of,
 )
-from twinschema.evaluate.probe_strings import FOLDS_ONTO
+from twinschema.records.dialects import POSTGRESQL
 
 CONSTANT = "constant"
 CURRENT_TIME = "current time"
@@ -363,11 +361,12 @@ def _run(char: str, count: int) -> str:
     return quoted if count == 1 else f"{quoted} repeated {count} times"
 
 
-def probe_text(value: Any) -> str:
+def probe_text(value: Any, dialect: str | None = None) -> str:
     """A probe value as a witness shows it: a string quoted as SQL writes it, whole up to
     ``SHOWN_WHOLE`` characters; a longer one described as such (``<'x' repeated 101 times>``,
     ``<'x' repeated 60 times, then ' '>``, ``<a 300-character string starting 'abc...' and
-    ending '...xyz'>``), never cut silently."""
+    ending '...xyz'>``), never cut silently; bytes as ``dialect`` writes them (X'0A', on
+    PostgreSQL '\\x0a'::bytea: X'0A' is a bit string there)."""
     if value is None:
         return "NULL"
     if isinstance(value, str):
@@ -379,21 +378,12 @@ def probe_text(value: Any) -> str:
         head = visible_sql(_quoted(value[:_SHOWN_HEAD] + "..."))
         tail = visible_sql(_quoted("..." + value[-_SHOWN_TAIL:]))
         return f"<a {len(value)}-character string starting {head} and ending {tail}>"
-    if isinstance(value, bytes):  # as SQLite writes a blob (PostgreSQL: '\x78'::bytea)
-        if len(value) <= SHOWN_WHOLE // 2:
-            return f"X'{value.hex().upper()}'"
-        return f"<{len(value)} bytes starting X'{value[:8].hex().upper()}'>"
+    if isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+        cut = data if len(data) <= SHOWN_WHOLE // 2 else data[:8]
+        shown = f"'\\x{cut.hex()}'::bytea" if dialect == POSTGRESQL else f"X'{cut.hex().upper()}'"
+        return shown if cut is data else f"<{len(data)} bytes starting {shown}>"
     return str(value)
-
-
-def look_alikes(values: Iterable[Any]) -> str:
-    """`` (K is U+212A KELVIN SIGN)`` for each character of the strings among ``values`` that
-    looks like a letter it is not (``probe_strings.FOLDS_ONTO``), said after a witness's
-    values (inside them, the row would no longer paste into an INSERT); else ""."""
-    text = "".join(v for v in values if isinstance(v, str))
-    found = [c for c in dict.fromkeys(text) if c in FOLDS_ONTO]
-    named = [f"{c} is U+{ord(c):04X} {unicodedata.name(c)}" for c in found]
-    return f" ({'; '.join(named)})" if named else ""
 
 
 def _quoted(text: str) -> str:

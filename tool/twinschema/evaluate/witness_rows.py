@@ -1,0 +1,39 @@
+"""A witness row written as each side's SQL reads it: the same text for both sides, except where
+a value is spelled otherwise per dialect (bytes: X'00' on SQLite, '\\x00'::bytea on PostgreSQL,
+where X'00' is a bit string a bytea column refuses; fuzz41), then each side's, named."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from twinschema.evaluate.probe_strings import FOLDS_ONTO
+from twinschema.evaluate.values import probe_text
+from twinschema.records.dialects import DIALECT_NAMES
+
+
+def per_dialect(dialects: Sequence[str], render: Callable[[str], str]) -> str:
+    """``render``'s text for each of the two sides' ``dialects`` (left, right): once where both
+    read the same, else each side's named (``(X'00') on SQLite, ('\\x00'::bytea) on
+    PostgreSQL``), so that a witness pastes into each side's own SQL."""
+    texts = [render(d) for d in dialects]
+    if len(set(texts)) == 1:
+        return texts[0]
+    return ", ".join(f"{t} on {DIALECT_NAMES[d]}" for t, d in zip(texts, dialects, strict=True))
+
+
+def row_text(dialects: Sequence[str], row: Sequence[Any]) -> str:
+    """A witness row's values, comma-separated in parentheses, as each side writes them
+    (``per_dialect``)."""
+    return per_dialect(dialects, lambda d: "(" + ", ".join(probe_text(v, d) for v in row) + ")")
+
+
+def look_alikes(values: Iterable[Any]) -> str:
+    """`` (K is U+212A KELVIN SIGN)`` for each character of the strings among ``values`` that
+    looks like a letter it is not (``probe_strings.FOLDS_ONTO``), said after a witness's
+    values (inside them, the row would no longer paste into an INSERT); else ""."""
+    text = "".join(v for v in values if isinstance(v, str))
+    found = [c for c in dict.fromkeys(text) if c in FOLDS_ONTO]
+    named = [f"{c} is U+{ord(c):04X} {unicodedata.name(c)}" for c in found]
+    return f" ({'; '.join(named)})" if named else ""
