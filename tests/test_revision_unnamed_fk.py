@@ -78,7 +78,8 @@ def test_an_unnamed_sqlite_key_given_an_action_migrates(
     code, report = check(shell)
     states = {d["right_source"]: d for d in report["differences"] if d["kind"] == "migration_state"}
     state = states["migrations_sqlite"]
-    assert states["migrations_postgres"]["hint"] == "run `twinschema migrate remote`", states
+    # init wrote the project a Makefile, so the hint names its target
+    assert states["migrations_postgres"]["hint"] == "run `make migrate-remote`", states
     assert state["hint"].startswith("fix the failing revision in migrations_sqlite first"), state
     assert "Constraint must have a name" in state["hint"], state
     # So do the live layer's differences of that database (against its module).

@@ -129,18 +129,18 @@ TWINSCHEMA ?= twinschema
 
 .PHONY: check-sync migrate-local migrate-remote
 
-## Both databases the project owns (var/local.db, the embedded server under var/pg) to head,
-## then every check; a database a variable names is checked as it is, never migrated here.
+## The databases the project owns to head, then every check; a database a variable names
+## (pyproject.toml's url_env) is checked as it is, never migrated here.
 check-sync:
 \t$(TWINSCHEMA) migrate local --owned-only
 \t$(TWINSCHEMA) migrate remote --owned-only
 \t$(TWINSCHEMA) check
 
-## The local SQLite database (LOCAL_DATABASE_URL, else var/local.db) to head.
+## The local SQLite database (its url_env variable, see pyproject.toml) to head.
 migrate-local:
 \t$(TWINSCHEMA) migrate local
 
-## The remote PostgreSQL database (DATABASE_URL, else the embedded server) to head.
+## The remote PostgreSQL database (its url_env variable, else the embedded server) to head.
 migrate-remote:
 \t$(TWINSCHEMA) migrate remote
 """
