@@ -66,15 +66,28 @@ def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) 
         )
     if not parts:
         return
-    ctx.diff(
-        "foreign_key",
+    key_difference(
+        ctx,
         table,
-        None,
-        lfk.name or rfk.name,
-        lfk.describe(),
-        rfk.describe(),
+        (lfk, rfk),
         f"self-referencing foreign key {table}({own}) -> {table}: " + "; ".join(parts),
         "NO ACTION is checked at the end of the statement on both sides (unlike RESTRICT it "
         "lets a statement delete or move a referenced key that another row takes over); else "
         "allow it in domain.yaml with a reason",
     )
+
+
+def key_difference(
+    ctx: Context,
+    table: str,
+    keys: tuple[ForeignKey, ForeignKey],
+    message: str,
+    hint: str | None = None,
+) -> None:
+    """One ``foreign_key`` difference between the two sides' keys of ``table``, named by
+    either key's name, each side shown as its key describes itself."""
+    lfk, rfk = keys
+    ctx.diff(
+        "foreign_key", table, None, lfk.name or rfk.name, lfk.describe(), rfk.describe(),
+        message, hint,
+    )  # fmt: skip

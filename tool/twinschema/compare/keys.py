@@ -10,7 +10,7 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
-from twinschema.compare.key_actions import self_key_timing
+from twinschema.compare.key_actions import key_difference, self_key_timing
 from twinschema.model import (
     ForeignKey,
     Table,
@@ -148,13 +148,10 @@ def foreign_key_differs(
     if lfk.on_delete == rfk.on_delete and lfk.on_delete_columns != rfk.on_delete_columns:
         what[-1] += ": deleting the referenced row sets different columns"
     what += _fk_timing(lfk, rfk, ctx.pairing.defer_statement) + _fk_match(lfk, rfk)
-    ctx.diff(
-        "foreign_key",
+    key_difference(
+        ctx,
         table,
-        None,
-        lfk.name or rfk.name,
-        lfk.describe(),
-        rfk.describe(),
+        (lfk, rfk),
         f"foreign key {table}({cols(key[0])}) -> {key[1]} differs: " + "; ".join(what),
     )
 
