@@ -18,6 +18,7 @@ from twinschema.evaluate import (
     date_pairs,
     date_steps,
     landings,
+    moment_bounds,
     probe_numbers,
     probe_strings,
     probes,
@@ -158,6 +159,8 @@ def _stores(
     if kind in probes.TEXT_KINDS:
         return ["ab", b"ab", b"", *(t.encode() for t in dict.fromkeys(strings) if t)]
     spelled = list(date_pairs.SPELLED.get(kind or "", ()))
+    if kind == "date":  # a moment inside a literal's day, after that day's text (fuzz41)
+        spelled += moment_bounds.days_within(tuple(strings))
     # ...and the empty text, which a moment column keeps and date() reads as NULL (stranger39).
     return [*spelled, ""] if spelled else []
 
