@@ -32,7 +32,7 @@ def _date(dialect: str, default: str) -> tuple[str, str, Column]:
         (("sqlite", "(date('now', '+1 month'))"), ("postgresql", "(CURRENT_DATE + 31)"),
          "at 2026-04-30 12:00:00 UTC SQLite gives 2026-05-30, PostgreSQL gives 2026-05-31"),
         (("postgresql", "(CURRENT_DATE + interval '1 month')"), ("postgresql", "(CURRENT_DATE + 31)"),
-         "at 2026-01-31 02:00:00 UTC a gives 2026-02-28, b gives 2026-03-03"),
+         "at 2026-01-31 02:00:00 UTC they give 2026-02-28 vs 2026-03-03"),
         # Near misses: the same date at every moment.
         (("sqlite", "CURRENT_DATE"), ("postgresql", "((now() AT TIME ZONE 'UTC')::date)"), None),
         (("sqlite", "(date('now', '+31 days'))"), ("postgresql", "(CURRENT_DATE + 31)"), None),

@@ -72,19 +72,24 @@ def parted(
     for moment in MOMENTS:
         runs = [ev.at_moment(d, text, column, moment) for d, text, column in (left, right)]
         got = [_value(r) for r in runs]
-        if None in got:
+        read = [_as_moment(v) for v in got]
+        if read[0] is None or read[1] is None or _same(read[0], read[1]):
             continue
-        if _as_moment(got[0]) is None or _as_moment(got[1]) is None:
-            continue
-        if _as_moment(got[0]) != _as_moment(got[1]):
-            names = [DIALECT_NAMES[left[0]], DIALECT_NAMES[right[0]]]
-            if left[0] == right[0]:
-                names = ["a", "b"]
-            return (
-                f"at {moment} UTC {names[0]} gives {_shown(got[0])}, "
-                f"{names[1]} gives {_shown(got[1])}"
-            )
+        shown = [_shown(v) for v in got]
+        if left[0] == right[0]:
+            return f"at {moment} UTC they give {shown[0]} vs {shown[1]}"
+        names = [DIALECT_NAMES[left[0]], DIALECT_NAMES[right[0]]]
+        return f"at {moment} UTC {names[0]} gives {shown[0]}, {names[1]} gives {shown[1]}"
     return None
+
+
+def _same(left: dt.date, right: dt.date) -> bool:
+    """Two dates or moments are one; a date and a moment by the moment's date (the classes the
+    two were judged alike by already weigh a time a date column drops)."""
+    if isinstance(left, dt.datetime) != isinstance(right, dt.datetime):
+        as_day = [v.date() if isinstance(v, dt.datetime) else v for v in (left, right)]
+        return as_day[0] == as_day[1]
+    return left == right
 
 
 def _value(run: Any) -> Any:
