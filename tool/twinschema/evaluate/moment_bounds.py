@@ -8,8 +8,9 @@ inside the last day ('2024-12-31 12:00:00'); a bound written to the second (``c 
 a fraction past it. Each moment literal is probed a microsecond (the finest step both dialects
 keep) and half a second (SQLite's ``julianday()`` keeps milliseconds) either side, and, on a
 timestamp, at noon and at the last moment of its day. The values are written as the literal is
-('T' or a space, its UTC offset as written), so that SQLite's text order agrees with the order
-of moments wherever the literal is written in ISO form.
+('T' or a space, its UTC offset as written; a moment written with 'T' on one side, as PostgreSQL
+prints it on the other, with 'T'), so that SQLite's text order agrees with the order of moments
+wherever the literal is written in ISO form.
 """
 
 from __future__ import annotations
@@ -41,8 +42,14 @@ def beside(kind: str, strings: tuple[str, ...]) -> list[str]:
     parse = _time if kind == "time" else _timestamp if kind.startswith("timestamp") else None
     if parse is None:
         return []
-    literals = [p for p in map(parse, dict.fromkeys(strings)) if p is not None]
-    for moment, sep, zone in literals[:MAX_LITERALS]:
+    literals: dict[dt.datetime, tuple[str, str]] = {}
+    for moment, sep, zone in (p for p in map(parse, dict.fromkeys(strings)) if p is not None):
+        # One moment written twice (PostgreSQL prints its literal with a space): the 'T' the
+        # source wrote, which SQLite's text order follows.
+        written = literals.setdefault(moment, (sep, zone))
+        if sep == "T":
+            literals[moment] = (sep, written[1])
+    for moment, (sep, zone) in list(literals.items())[:MAX_LITERALS]:
         near = [_shift(moment, step, kind == "time") for step in _STEPS]
         if kind != "time":  # noon first: the plainest witness of an inclusive end as a day
             near = [_on_day(moment, _NOON), *near[:2], _on_day(moment, _LAST), *near[2:]]
