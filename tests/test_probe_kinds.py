@@ -123,3 +123,20 @@ def test_scaled_probes_hold_the_first_value_a_double_holds_above(scale: int, abo
 @pytest.mark.parametrize("scale", [0, 1])
 def test_scale_zero_and_one_have_no_inexact_probe(scale: int) -> None:
     assert scaled_values.inexact(scale) == ()
+
+
+def test_moment_probes_hold_the_moments_beside_each_literal() -> None:
+    """A timestamp literal is probed inside its day and a fraction either side, written as the
+    literal is (fuzz41: `c <= '2024-12-31'` against `c < '2025-01-01'`)."""
+    got = values_for("timestamp", (), ("2024-12-31", "2024-01-01T23:59:59+02"))
+    for held in (
+        "2024-12-31 12:00:00",
+        "2024-12-31 23:59:59.999999",
+        "2024-12-30 23:59:59.999999",
+        "2024-01-01T23:59:59.5+02",
+        "2024-01-01T23:59:58.999999+02",
+    ):
+        assert held in got
+    times = values_for("time", (), ("00:00", "09:59:59"))
+    assert "09:59:59.5" in times and "09:59:59.000001" in times
+    assert not any(str(t).startswith("23:59:59.999") for t in times)  # no wrap past midnight

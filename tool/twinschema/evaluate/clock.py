@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from typing import Any
 
 # The clock moved by a fixed amount (``datetime('now', '+1 hour')``, ``date('now', '-1 day')``),
@@ -235,8 +236,7 @@ def _clock_form(seconds: str | None, fraction: str | None, zone: str | None) -> 
 # clock read was left in place: nothing is said then).
 FIXED_MOMENT = "2001-09-09 01:46:40.7506"
 _FIXED_UNIX = Decimal("1000000000.7506")
-_FIXED_DAY, _FIXED_TIME = FIXED_MOMENT.split(" ")
-_PG_AT = f"'{FIXED_MOMENT}+00'"
+_FIXED_TIME = FIXED_MOMENT.split(" ")[1]
 
 
 def _with_precision(
@@ -250,49 +250,56 @@ def _with_precision(
     )
 
 
-# Each dialect's clock reads as (pattern, replacement); a precision (CURRENT_TIMESTAMP(0))
-# becomes the cast's, which rounds as the function does.
-_CLOCK_READS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
-    "postgresql": (
-        (
-            re.compile(
-                r"(?:\bpg_catalog\.)?\b(?:now|transaction_timestamp|statement_timestamp|"
-                r"clock_timestamp)\s*\(\s*\)",
-                re.I,
+@lru_cache(maxsize=64)
+def _clock_reads(moment: str) -> dict[str, tuple[tuple[re.Pattern[str], str], ...]]:
+    """Each dialect's clock reads as (pattern, replacement) with the clock at ``moment`` (UTC,
+    'YYYY-MM-DD HH:MM:SS[.f]'); a precision (CURRENT_TIMESTAMP(0)) becomes the cast's, which
+    rounds as the function does."""
+    day, time = moment.split(" ")
+    pg_at = f"'{moment}+00'"
+    return {
+        "postgresql": (
+            (
+                re.compile(
+                    r"(?:\bpg_catalog\.)?\b(?:now|transaction_timestamp|statement_timestamp|"
+                    r"clock_timestamp)\s*\(\s*\)",
+                    re.I,
+                ),
+                f"({pg_at}::timestamptz)",
             ),
-            f"({_PG_AT}::timestamptz)",
+            *_with_precision("current_timestamp", pg_at, "timestamptz"),
+            *_with_precision("localtimestamp", f"'{moment}'", "timestamp"),
+            (re.compile(r"\bcurrent_date\b", re.I), f"('{day}'::date)"),
+            *_with_precision("current_time", f"'{time}+00'", "timetz"),
+            *_with_precision("localtime", f"'{time}'", "time"),
         ),
-        *_with_precision("current_timestamp", _PG_AT, "timestamptz"),
-        *_with_precision("localtimestamp", f"'{FIXED_MOMENT}'", "timestamp"),
-        (re.compile(r"\bcurrent_date\b", re.I), f"('{_FIXED_DAY}'::date)"),
-        *_with_precision("current_time", f"'{_FIXED_TIME}+00'", "timetz"),
-        *_with_precision("localtime", f"'{_FIXED_TIME}'", "time"),
-    ),
-    "sqlite": (
-        (re.compile(r"'now'", re.I), f"'{FIXED_MOMENT}'"),
-        (
-            re.compile(r"\b(date|time|datetime|julianday|unixepoch)\s*\(\s*\)", re.I),
-            f"\\1('{FIXED_MOMENT}')",
+        "sqlite": (
+            (re.compile(r"'now'", re.I), f"'{moment}'"),
+            (
+                re.compile(r"\b(date|time|datetime|julianday|unixepoch)\s*\(\s*\)", re.I),
+                f"\\1('{moment}')",
+            ),
+            (
+                re.compile(r"\bstrftime\s*\(\s*('(?:[^']|'')*')\s*\)", re.I),
+                f"strftime(\\1, '{moment}')",
+            ),
+            # SQLite's keywords read the clock to the whole second.
+            (re.compile(r"\bcurrent_timestamp\b", re.I), f"'{moment[:19]}'"),
+            (re.compile(r"\bcurrent_date\b", re.I), f"'{day}'"),
+            (re.compile(r"\bcurrent_time\b", re.I), f"'{time[:8]}'"),
         ),
-        (
-            re.compile(r"\bstrftime\s*\(\s*('(?:[^']|'')*')\s*\)", re.I),
-            f"strftime(\\1, '{FIXED_MOMENT}')",
-        ),
-        # SQLite's keywords read the clock to the whole second.
-        (re.compile(r"\bcurrent_timestamp\b", re.I), f"'{FIXED_MOMENT[:19]}'"),
-        (re.compile(r"\bcurrent_date\b", re.I), f"'{_FIXED_DAY}'"),
-        (re.compile(r"\bcurrent_time\b", re.I), f"'{_FIXED_TIME[:8]}'"),
-    ),
-}
+    }
+
+
 # The clock numbers whose rounding is told apart, by their unit.
 _UNITS = {"Unix seconds": (1, "second"), "Unix milliseconds": (1000, "millisecond")}
 
 
-def at_fixed_moment(dialect: str, expression: str) -> str | None:
-    """``expression`` with each clock read of ``dialect`` replaced by ``FIXED_MOMENT`` (UTC), or
-    None when it has none that this knows."""
+def at_fixed_moment(dialect: str, expression: str, moment: str = FIXED_MOMENT) -> str | None:
+    """``expression`` with each clock read of ``dialect`` replaced by ``moment`` (UTC; by
+    default ``FIXED_MOMENT``), or None when it has none that this knows."""
     text = expression
-    for pattern, replacement in _CLOCK_READS.get(dialect, ()):
+    for pattern, replacement in _clock_reads(moment).get(dialect, ()):
         text = pattern.sub(replacement, text)
     return None if text == expression else text
 
@@ -312,7 +319,7 @@ _PG_WORD_AS_TEXT = re.compile(
 
 def reads_clock(dialect: str, expression: str) -> bool:
     """True when ``expression`` reads the clock when a row is inserted: a clock read of
-    ``dialect`` (``_CLOCK_READS``), or PostgreSQL's text of a special time word converted on
+    ``dialect`` (``_clock_reads``), or PostgreSQL's text of a special time word converted on
     each insert, or ``timeofday()``. A literal never does, whatever its value: a constant that
     equals today is no current date (its verdict would flip at midnight)."""
     if at_fixed_moment(dialect, expression) is not None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from twinschema.canonical import typemap
 from twinschema.definitions import visible_sql
-from twinschema.evaluate import probes, zones
+from twinschema.evaluate import clock_moments, probes, zones
 from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.context import (
     StageContext,
@@ -162,6 +162,9 @@ def _judge_cross(
                 f"but PostgreSQL stores its local value (TimeZone {zone}) in a "
                 f"{zones.pg_type(st, lc, rc)} column, SQLite UTC's)",
             )
+        moved = clock_moments.apart(st.ev, left, right)
+        if moved is not None:  # one class now, other values at another hour or day
+            return replace(d, message=f"{d.message} (by evaluation: {moved})")
         what = (
             "the same value"
             if kind is None and lv.kind not in CLASSES
@@ -202,6 +205,9 @@ def _judge_same(
         )
     said, other = _shown(st, dialect, left), _shown(st, dialect, right)
     if same_rows(run) and _local(dialect, left[0]) == _local(dialect, right[0]) and said == other:
+        moved = clock_moments.apart(st.ev, (dialect, *left), (dialect, *right))
+        if moved is not None:  # one class now, other values at another hour or day
+            return replace(d, message=f"{d.message} (by evaluation: {moved})")
         st.equivalence(d, f"equal by evaluation: both give {said}")
         return None
     if said == other:  # one class, different values side by side (statement vs transaction)
@@ -332,7 +338,8 @@ def _recheck(st: StageContext, dialect: str, e: Equivalence) -> Difference | Non
     if _local(dialect, ltext) != _local(dialect, rtext) or said != other:  # rows may agree by luck
         return _undone(st, e, lc.name, _told_apart(e, lc.name, f"{said} vs {other}"))
     if same_rows(run):
-        return None
+        moved = clock_moments.apart(st.ev, (dialect, ltext, lc), (dialect, rtext, rc))
+        return None if moved is None else _undone(st, e, lc.name, _told_apart(e, lc.name, moved))
     random = {RANDOM_UUID, VARYING}
     kinds = {st.ev.single(dialect, ltext, lc).kind, st.ev.single(dialect, rtext, rc).kind}
     if kinds <= random:
@@ -371,7 +378,8 @@ def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
         return None
     st.result.evaluated += 1
     if same_class(lv, rv, typemap.shared_kind(lc.type, rc.type)):
-        return None
+        moved = clock_moments.apart(st.ev, (ld, ltext, lc), (rd, rtext, rc))
+        return None if moved is None else _undone(st, e, lc.name, _told_apart(e, lc.name, moved))
     said = f"{DIALECT_NAMES[ld]} gives {lv.describe()}, {DIALECT_NAMES[rd]} gives {rv.describe()}"
     return _undone(st, e, lc.name, _told_apart(e, lc.name, said))
 

@@ -78,6 +78,7 @@ class Evaluator:
         self._single: dict[tuple[str, str, str], Verdict] = {}
         self._zoned: dict[tuple[str, str], bool] = {}
         self._pairs: dict[tuple[str, str, str, str, str], Run] = {}
+        self._moments: dict[tuple[str, str, str, str], Run | None] = {}
         self.crossing = crossing.Crossing()
         self.runs = 0  # expressions (or side-by-side pairs) actually run: the cost
 
@@ -195,6 +196,21 @@ class Evaluator:
         if fixed.kind != CONSTANT:
             return found
         return replace(found, value=clock_number_at(str(found.value), fixed.value))
+
+    def at_moment(self, dialect: str, expression: str, column: Column, moment: str) -> Run | None:
+        """What ``expression`` gives as the default of ``column`` with its clock reads at
+        ``moment`` (UTC; a SQLite 'localtime' run as UTC, ``values.in_utc``); None when it
+        reads no clock this can move or ``dialect`` has no backend."""
+        key = (dialect, expression, type_sql(column.type), moment)
+        if key not in self._moments:
+            moved = at_fixed_moment(dialect, in_utc(dialect, expression)[0], moment)
+            backend = self.backend(dialect) if moved is not None else None
+            if backend is not None and moved is not None:
+                self.runs += 1
+                self._moments[key] = backend.run([(moved, column.type)])
+            else:
+                self._moments[key] = None
+        return self._moments[key]
 
     def side_by_side(
         self, dialect: str, left: tuple[str, Column], right: tuple[str, Column]

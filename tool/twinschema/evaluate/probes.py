@@ -14,7 +14,13 @@ from functools import lru_cache, partial
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import half_products, landings, probe_numbers, probe_strings
+from twinschema.evaluate import (
+    half_products,
+    landings,
+    moment_bounds,
+    probe_numbers,
+    probe_strings,
+)
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 from twinschema.sql_expression import parse_expression
@@ -308,7 +314,10 @@ def values_for(
         # The literals as written, then the calendar's corners (_DAYS) and, for timestamps,
         # moments with a fraction past half a second, where a conversion that truncates
         # (SQLite's strftime('%s', ts)) and one that rounds (extract(epoch from ts)::bigint) part.
-        found += [*strings, *_MOMENT_KINDS[kind], *_days_beside(kind, strings)]
+        # Next to the literals, the moments just beside them (``moment_bounds``): an inclusive
+        # end written as a day against the next day taken strictly parts inside that day only.
+        beside = moment_bounds.beside(kind, strings)
+        found += [*strings, *beside, *_MOMENT_KINDS[kind], *_days_beside(kind, strings)]
     else:  # UUIDs, bytes, other kinds: the literals as written, then a few of the kind's own
         found += [*strings, *_OWN_VALUES.get(kind or "", ())]
         found += probe_strings.byte_strings(lengths) if kind == "bytes" else []

@@ -1,0 +1,47 @@
+"""Defaults that read the clock are judged at fixed moments too (``evaluate.clock_moments``), so
+that the verdict does not depend on the hour or day it is given (stranger40: ``CURRENT_DATE``
+against the date in New York was in sync when run in the evening UTC, ``date('now', '+1
+month')`` against ``CURRENT_DATE + 31`` when run in December). The golden cases
+(``tests/fixtures/probes/*month-vs*``, ``*new-york-date*``) read each default at the moment
+named on the real databases; here the evaluator's own reading at those moments, which no hour of
+the run changes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from probes import Loader
+
+from twinschema.evaluate import clock_moments
+from twinschema.model import Column, ColumnType
+
+
+def _date(dialect: str, default: str) -> tuple[str, str, Column]:
+    name = "DATE" if dialect == "sqlite" else "date"
+    return dialect, default, Column("d", ColumnType(dialect, name.lower()), default=default)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "said"),
+    [
+        (("sqlite", "CURRENT_DATE"),
+         ("postgresql", "((now() AT TIME ZONE 'America/New_York')::date)"),
+         "at 2026-01-31 02:00:00 UTC SQLite gives 2026-01-31, PostgreSQL gives 2026-01-30"),
+        (("sqlite", "CURRENT_DATE"), ("postgresql", "((now() AT TIME ZONE 'Asia/Tokyo')::date)"),
+         "at 2026-01-31 23:30:00 UTC SQLite gives 2026-01-31, PostgreSQL gives 2026-02-01"),
+        (("sqlite", "(date('now', '+1 month'))"), ("postgresql", "(CURRENT_DATE + 31)"),
+         "at 2026-04-30 12:00:00 UTC SQLite gives 2026-05-30, PostgreSQL gives 2026-05-31"),
+        (("postgresql", "(CURRENT_DATE + interval '1 month')"), ("postgresql", "(CURRENT_DATE + 31)"),
+         "at 2026-01-31 02:00:00 UTC they give 2026-02-28 vs 2026-03-03"),
+        # Near misses: the same date at every moment.
+        (("sqlite", "CURRENT_DATE"), ("postgresql", "((now() AT TIME ZONE 'UTC')::date)"), None),
+        (("sqlite", "(date('now', '+31 days'))"), ("postgresql", "(CURRENT_DATE + 31)"), None),
+        (("sqlite", "(date('now', '+1 month'))"), ("sqlite", "(date('now', 'start of day', '+1 month'))"),
+         None),
+    ],
+)  # fmt: skip
+def test_clock_defaults_part_at_a_fixed_moment(
+    loader: Loader, left: tuple[str, str], right: tuple[str, str], said: str | None
+) -> None:
+    got = clock_moments.parted(loader.evaluator, _date(*left), _date(*right))
+    assert got == said
