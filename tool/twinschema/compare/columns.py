@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 
 from twinschema.canonical import typemap
@@ -19,6 +20,13 @@ from twinschema.model import (
     Collation,
     Column,
     Table,
+)
+
+# A default that is a number, a quoted text, NULL or a boolean, in parentheses or cast or not.
+_LITERAL = re.compile(
+    r"\(*\s*(?:[-+]?\d+(?:\.\d*)?(?:e[-+]?\d+)?|'(?:[^']|'')*'|null|true|false)\s*\)*"
+    r"(?:::[\w ]+(?:\(\d+(?:,\s*\d+)?\))?)?",
+    re.I,
 )
 
 # The attributes of a column other than its type, and the difference kind of each.
@@ -70,15 +78,22 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
         for field_name, value in mine.items():
             if value != theirs[field_name]:
                 column_field(ctx, lt.name, lc, rc, field_name)
-    elif (
-        lc.raw_default != rc.raw_default and lc.default is not None and not (zone_differs or fails)
-    ):
+    elif lc.default is not None and not (zone_differs or fails) and _runs_apart(ctx, lc, rc):
         ctx.same(lt.name, lc.name, rule or "default", lc.raw_default or "", rc.raw_default or "")
     if lc.collation != rc.collation:
         column_collation(ctx, lt.name, lc, rc)
     if lc.generated != rc.generated:
         column_generated(ctx, lt.name, lc, rc)
     return consumed
+
+
+def _runs_apart(ctx: Context, lc: Column, rc: Column) -> bool:
+    """True when two defaults the canonical form calls equal are to be run to be believed: two
+    spellings, or one spelling of a call across dialects (``random()`` is a 64-bit integer on
+    SQLite and a fraction in [0, 1) on PostgreSQL). A literal written alike means the same."""
+    if lc.raw_default != rc.raw_default:
+        return True
+    return ctx.pairing.current_time_idioms and not _LITERAL.fullmatch(lc.raw_default or "")
 
 
 def failing_default(ctx: Context, table: str, lc: Column, rc: Column) -> None:

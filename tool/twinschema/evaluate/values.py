@@ -122,10 +122,23 @@ class Verdict:
             )
             return f"{day} at midnight (00:00:00)"
         if self.kind == VARYING:
-            return "values that vary from insert to insert"
+            return f"{_varying_shape(self.value)} that vary from insert to insert"
         if self.kind == FAILED:
             return f"an error: {self.error}"
         return f"not evaluated ({self.error})"
+
+
+def _varying_shape(values: Any) -> str:
+    """What varying values are, in words that stay the same from run to run: ``whole
+    numbers`` (SQLite's random()), ``numbers in [0, 1)`` (PostgreSQL's), or ``values``."""
+    found = [v for v in values or () if v is not None]
+    if not found or not all(isinstance(v, int | float | Decimal) for v in found):
+        return "values"
+    if all(not isinstance(v, bool) and v == int(v) for v in found):
+        return "whole numbers"
+    if all(0 <= v < 1 for v in found):
+        return "numbers in [0, 1)"
+    return "numbers"
 
 
 def classify(run: Run, clock: bool = True) -> Verdict:
