@@ -14,7 +14,7 @@ from probes import Loader, cases, compare_case
 
 from twinschema.compare import Side, compare
 from twinschema.evaluate import evaluate
-from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.shown_probes import probe_text
 from twinschema.records import Difference
 from twinschema.sources import make_canonical
 

@@ -35,7 +35,8 @@ from twinschema.evaluate.crossing_values import (
     probe_values,
     scale_bounds,
 )
-from twinschema.evaluate.values import convert, probe_text
+from twinschema.evaluate.shown_probes import probe_text
+from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
 from twinschema.records import SEVERITY_WARNING, VALUE_COMPATIBILITY, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES

@@ -11,7 +11,7 @@ from typing import Any
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.crossing_hints import FRACTION
-from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.shown_probes import probe_text
 from twinschema.records.kinds import INTEGER_KINDS
 
 # What a warning on a number past a NUMERIC scale says of it (one such warning a column).

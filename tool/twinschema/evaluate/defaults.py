@@ -15,8 +15,8 @@ from twinschema.evaluate.context import (
     default_text,
     find,
     same_rows,
-    shown_default,
 )
+from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
 from twinschema.evaluate.refused_defaults import refusals
 from twinschema.evaluate.values import (
     CLASSES,
@@ -32,71 +32,6 @@ from twinschema.model import Column
 from twinschema.records import Difference, Equivalence
 from twinschema.records.dialects import DIALECT_NAMES
 
-# -- defaults that fail on their own dialect ---------------------------------------------
-
-
-def failures(st: StageContext) -> None:
-    """Run every default of a SQLite side: one that fails is a difference, even where the
-    other side's canonical text matched."""
-    sides = [s for s in (st.left, st.right) if s.schema.dialect == "sqlite"]
-    if not sides:
-        return
-    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for side in sides:
-        for table in side.schema.tables.values():
-            for column in table.columns:
-                text = default_text(column)
-                if text is None:
-                    continue
-                verdict = st.ev.single("sqlite", text, column)
-                if verdict.kind == FAILED:
-                    key = (table.name, column.name.lower())
-                    found.setdefault(key, []).append((side.label, verdict.error or ""))
-    st.note("sqlite")
-    for (table_name, column_name), where in sorted(found.items()):
-        _failure(st, table_name, column_name, where)
-
-
-def _failure(
-    st: StageContext, table_name: str, column_name: str, where: list[tuple[str, str]]
-) -> None:
-    lt, lc = find(st.left, table_name, column_name)
-    rt, rc = find(st.right, table_name, column_name)
-    column = (lc or rc).name if (lc or rc) is not None else column_name  # type: ignore[union-attr]
-    table = (lt or rt).name if (lt or rt) is not None else table_name  # type: ignore[union-attr]
-    key = (table, column)
-    st.failed.add(key)
-    st.result.evaluated += 1
-    _drop(st, key)
-    error = where[0][1]
-    both = " (on both sides)" if len(where) > 1 else f" ({where[0][0]})"
-    st.comparison.differences.append(
-        difference(
-            st,
-            table,
-            column,
-            shown_default(lc),
-            shown_default(rc),
-            f"inserts that omit {table}.{column} fail on SQLite: {error}{both}",
-            fails=True,
-        )
-    )
-
-
-def _drop(st: StageContext, key: tuple[str, str]) -> None:
-    """Forget the comparer's default findings on a column the stage re-judged."""
-    st.comparison.differences = [
-        d
-        for d in st.comparison.differences
-        if not (d.kind == "column_default" and (d.table, d.column) == key and _is_default(d))
-    ]
-    st.comparison.equivalences = [
-        e
-        for e in st.comparison.equivalences
-        if not (e.rule == "default" and (e.table, e.column) == key)
-    ]
-
-
 # -- default differences ----------------------------------------------------------------
 
 
@@ -104,7 +39,7 @@ def differences(st: StageContext) -> None:
     """Judge each default difference by evaluation: settled ones become equivalences."""
     kept: list[Difference] = []
     for d in st.comparison.differences:
-        judged = _judge(st, d) if d.kind == "column_default" and _is_default(d) else d
+        judged = _judge(st, d) if d.kind == "column_default" and is_default(d) else d
         if judged is not None:
             kept.append(judged)
     st.comparison.differences = kept
@@ -136,6 +71,10 @@ def _judge_cross(
     (ld, ltext, lc), (rd, rtext, rc) = left, right
     lv, rv = st.ev.single(ld, ltext, lc), st.ev.single(rd, rtext, rc)
     st.note(ld, rd)
+    if lv.kind == rv.kind == FAILED:
+        st.result.evaluated += 1
+        st.equivalence(d, BOTH_FAIL)
+        return None
     for dialect, verdict in ((ld, lv), (rd, rv)):
         if verdict.kind == FAILED:
             st.result.evaluated += 1
@@ -198,6 +137,9 @@ def _judge_same(
         return d
     st.result.evaluated += 1
     if run.error is not None:
+        if all(st.ev.single(dialect, *side).kind == FAILED for side in (left, right)):
+            st.equivalence(d, BOTH_FAIL)
+            return None
         return replace(
             d,
             message=f"{d.message} (inserts that omit {d.table}.{d.column} fail on "
@@ -220,35 +162,6 @@ def _judge_same(
 def _shown(st: StageContext, dialect: str, side: tuple[str, Column]) -> str:
     """What one side's default gives, in words alike on every run (never a time's value)."""
     return st.ev.single(dialect, side[0], side[1]).describe()
-
-
-def difference(
-    st: StageContext, table: str, column: str, left: str | None, right: str | None, message: str,
-    fails: bool = False,
-) -> Difference:  # fmt: skip
-    """A ``column_default`` difference the stage found, with its hint: where an insert
-    ``fails``, a default each side can evaluate; else one that gives the same value on each."""
-    layer = st.layer or "diff"
-    where = "each side" if st.cross else "it"
-    hint = (
-        f"give {table}.{column} a default that {where} can evaluate, or none"
-        if fails
-        else f"give {table}.{column} defaults that give the same value on both sides (the "
-        "message says what each gives), or allow it in domain.yaml with a reason"
-    )
-    return Difference(
-        layer=layer,
-        kind="column_default",
-        table=table,
-        column=column,
-        name=column,
-        left=left,
-        right=right,
-        message=message,
-        hint=hint,
-        left_source=st.left.label,
-        right_source=st.right.label,
-    )
 
 
 # -- same-dialect equivalences of two calls ------------------------------------------------
@@ -353,13 +266,6 @@ def _local(dialect: str, expression: str) -> bool:
     return in_utc(dialect, expression)[1]
 
 
-def _is_default(d: Difference) -> bool:
-    """True for a default finding, not an identity one (both are ``column_default``)."""
-    return not (d.left or "").startswith("identity ") and not (d.right or "").startswith(
-        "identity "
-    )
-
-
 def _recheck_cross(st: StageContext, e: Equivalence) -> Difference | None:
     """A difference when two defaults of different dialects that the canonical form calls
     equal give values of different classes; else None."""
@@ -390,7 +296,10 @@ def _failed_side(
     """The difference for a default that fails on its own dialect (an unknown function, a
     value out of its type's range), with the error; None when neither side failed. Such a
     default is always a difference, never "not evaluated": every insert that omits the column
-    fails there, whatever the canonical form says of the two texts."""
+    fails there, whatever the canonical form says of the two texts. None too when both
+    fail: no statement parts them."""
+    if all(verdict.kind == FAILED for _, verdict in verdicts):
+        return None
     for dialect, verdict in verdicts:
         if verdict.kind == FAILED:
             st.result.evaluated += 1

@@ -23,9 +23,9 @@ from twinschema.evaluate.context import StageContext, find, matched_tables
 from twinschema.evaluate.key_neighbours import with_neighbours
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import Parted
+from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.values import probe_text
 from twinschema.evaluate.witness_rows import look_alikes, per_dialect
 from twinschema.model import Index, Table
 from twinschema.records import Side

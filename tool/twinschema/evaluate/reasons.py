@@ -26,7 +26,8 @@ from twinschema.canonical.typemap_arguments import (
     ZERO,
 )
 from twinschema.evaluate.backends import Backend, Computed
-from twinschema.evaluate.values import convert, probe_text
+from twinschema.evaluate.shown_probes import probe_text
+from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType
 from twinschema.sql_expression import parse_expression
 

@@ -50,6 +50,7 @@ from twinschema.evaluate import (
     computed,
     crossing,
     defaults,
+    failing_defaults,
     generated,
     generated_nulls,
     index_keys,
@@ -95,7 +96,7 @@ def evaluate(
     st = StageContext(comparison, left, right, evaluator)
     if layer is not None:
         st.layer = layer
-    defaults.failures(st)
+    failing_defaults.failures(st)
     defaults.differences(st)
     defaults.equivalences(st)
     stored_defaults.literals(st)

@@ -22,7 +22,7 @@ from twinschema.evaluate.context import (
     same_constant,
     shown_default,
 )
-from twinschema.evaluate.defaults import difference
+from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.values import CONSTANT, FAILED, NOT_EVALUATED, TIME_KINDS, same_class
 from twinschema.model import Column
 from twinschema.records.dialects import DIALECT_NAMES

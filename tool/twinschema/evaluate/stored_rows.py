@@ -23,8 +23,8 @@ from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import kept_as_written
 from twinschema.evaluate.probe_sets import ProbeSet
+from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.statements import type_sql
-from twinschema.evaluate.values import probe_text
 from twinschema.model import MATCH_FULL, Table
 from twinschema.records import POSTGRESQL, SQLGLOT_DIALECTS, Side
 from twinschema.sql_expression import parse_expression

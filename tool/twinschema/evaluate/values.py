@@ -13,7 +13,6 @@ INTEGER column and PostgreSQL's ``0`` are one value.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import re
 import uuid
@@ -39,7 +38,7 @@ from twinschema.evaluate.clock import (
     time_of_day_at,
     timestamp_of,
 )
-from twinschema.records.dialects import POSTGRESQL
+from twinschema.evaluate.shown_probes import quoted
 
 CONSTANT = "constant"
 CURRENT_TIME = "current time"
@@ -134,11 +133,9 @@ def _varying_shape(values: Any) -> str:
     found = [v for v in values or () if v is not None]
     if not found or not all(isinstance(v, int | float | Decimal) for v in found):
         return "values"
-    if all(not isinstance(v, bool) and v == int(v) for v in found):
+    if all(v == int(v) for v in found):
         return "whole numbers"
-    if all(0 <= v < 1 for v in found):
-        return "numbers in [0, 1)"
-    return "numbers"
+    return "numbers in [0, 1)" if all(0 <= v < 1 for v in found) else "numbers"
 
 
 def classify(run: Run, clock: bool = True) -> Verdict:
@@ -352,7 +349,7 @@ def _random_uuid_version(values: list[Any]) -> int | None:
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return visible_sql(_quoted(value))
+        return visible_sql(quoted(value))
     if value is None:
         return "NULL"
     if isinstance(value, bytes | bytearray | memoryview):
@@ -360,44 +357,3 @@ def _show(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True)
     return str(value)
-
-
-# Strings up to this many characters are shown whole in a witness (so that they can be pasted);
-# a longer one is described instead, saying it is shortened, with its first ``_SHOWN_HEAD``.
-SHOWN_WHOLE = 60
-_SHOWN_HEAD = 40
-_SHOWN_TAIL = 10
-
-
-def _run(char: str, count: int) -> str:
-    quoted = visible_sql(_quoted(char))
-    return quoted if count == 1 else f"{quoted} repeated {count} times"
-
-
-def probe_text(value: Any, dialect: str | None = None) -> str:
-    """A probe value as a witness shows it: a string quoted as SQL writes it, whole up to
-    ``SHOWN_WHOLE`` characters; a longer one described as such (``<'x' repeated 101 times>``,
-    ``<'x' repeated 60 times, then ' '>``, ``<a 300-character string starting 'abc...' and
-    ending '...xyz'>``), never cut silently; bytes as ``dialect`` writes them (X'0A', on
-    PostgreSQL '\\x0a'::bytea: X'0A' is a bit string there)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, str):
-        if len(value) <= SHOWN_WHOLE:
-            return visible_sql(_quoted(value))
-        runs = [(c, len(list(group))) for c, group in itertools.groupby(value)]
-        if len(runs) <= 3:  # 'x' 60 times then a space: the space is what parts (trim, length)
-            return "<" + ", then ".join(_run(c, n) for c, n in runs) + ">"
-        head = visible_sql(_quoted(value[:_SHOWN_HEAD] + "..."))
-        tail = visible_sql(_quoted("..." + value[-_SHOWN_TAIL:]))
-        return f"<a {len(value)}-character string starting {head} and ending {tail}>"
-    if isinstance(value, bytes | bytearray | memoryview):
-        data = bytes(value)
-        cut = data if len(data) <= SHOWN_WHOLE // 2 else data[:8]
-        shown = f"'\\x{cut.hex()}'::bytea" if dialect == POSTGRESQL else f"X'{cut.hex().upper()}'"
-        return shown if cut is data else f"<{len(data)} bytes starting {shown}>"
-    return str(value)
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from twinschema.evaluate.probe_strings import FOLDS_ONTO
-from twinschema.evaluate.values import probe_text
+from twinschema.evaluate.shown_probes import probe_text
 from twinschema.records.dialects import DIALECT_NAMES
 
 

@@ -1,0 +1,96 @@
+"""Defaults that fail on their own dialect (see ``stage``): every default of a SQLite side is
+run, and one that fails is a difference naming the error, even where the other side's canonical
+text matched, unless the other side's fails too (then no statement parts them)."""
+
+from __future__ import annotations
+
+from twinschema.evaluate.context import StageContext, default_text, find, shown_default
+from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
+from twinschema.evaluate.values import FAILED
+from twinschema.model import Column
+from twinschema.records import Equivalence
+
+
+def failures(st: StageContext) -> None:
+    """Run every default of a SQLite side: one that fails is a difference, even where the
+    other side's canonical text matched."""
+    sides = [s for s in (st.left, st.right) if s.schema.dialect == "sqlite"]
+    if not sides:
+        return
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for side in sides:
+        for table in side.schema.tables.values():
+            for column in table.columns:
+                text = default_text(column)
+                if text is None:
+                    continue
+                verdict = st.ev.single("sqlite", text, column)
+                if verdict.kind == FAILED:
+                    key = (table.name, column.name.lower())
+                    found.setdefault(key, []).append((side.label, verdict.error or ""))
+    st.note("sqlite")
+    for (table_name, column_name), where in sorted(found.items()):
+        _failure(st, table_name, column_name, where)
+
+
+def _failure(
+    st: StageContext, table_name: str, column_name: str, where: list[tuple[str, str]]
+) -> None:
+    lt, lc = find(st.left, table_name, column_name)
+    rt, rc = find(st.right, table_name, column_name)
+    column = (lc or rc).name if (lc or rc) is not None else column_name  # type: ignore[union-attr]
+    table = (lt or rt).name if (lt or rt) is not None else table_name  # type: ignore[union-attr]
+    key = (table, column)
+    st.failed.add(key)
+    st.result.evaluated += 1
+    _drop(st, key)
+    error = where[0][1]
+    if _fails_on_both(st, where, (lc, rc)):
+        left, right = shown_default(lc) or "", shown_default(rc) or ""
+        layer = st.layer or "diff"
+        seen = Equivalence(
+            layer, table, column, BOTH_FAIL, left, right, st.left.label, st.right.label
+        )
+        st.comparison.equivalences.append(seen)
+        return
+    both = " (on both sides)" if len(where) > 1 else f" ({where[0][0]})"
+    st.comparison.differences.append(
+        difference(
+            st,
+            table,
+            column,
+            shown_default(lc),
+            shown_default(rc),
+            f"inserts that omit {table}.{column} fail on SQLite: {error}{both}",
+            fails=True,
+        )
+    )
+
+
+def _fails_on_both(
+    st: StageContext, where: list[tuple[str, str]], columns: tuple[Column | None, Column | None]
+) -> bool:
+    """True when the SQLite default that failed (``where``: the sides it failed on) fails on
+    the other side too: both SQLite sides, or a PostgreSQL side's default that fails there."""
+    if len(where) > 1:
+        return True
+    other = columns[1] if where[0][0] == st.left.label else columns[0]
+    side = st.right if where[0][0] == st.left.label else st.left
+    text = default_text(other) if other is not None else None
+    if text is None or other is None or side.schema.dialect == "sqlite":
+        return False
+    return st.ev.single(side.schema.dialect, text, other).kind == FAILED
+
+
+def _drop(st: StageContext, key: tuple[str, str]) -> None:
+    """Forget the comparer's default findings on a column the stage re-judged."""
+    st.comparison.differences = [
+        d
+        for d in st.comparison.differences
+        if not (d.kind == "column_default" and (d.table, d.column) == key and is_default(d))
+    ]
+    st.comparison.equivalences = [
+        e
+        for e in st.comparison.equivalences
+        if not (e.rule == "default" and (e.table, e.column) == key)
+    ]
