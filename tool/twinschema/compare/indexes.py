@@ -36,7 +36,11 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
     ru = {frozenset(u.columns): u for u in right.uniques}
     for key in ordered_keys(lu, ru):
         if key in lu and key in ru and lu[key].nulls_distinct != ru[key].nulls_distinct:
-            rule_nulls(ctx, left.name, lu[key], ru[key])
+            if _holds_key(left, key) and _holds_key(right, key):
+                # Two rows always differ in the key's columns: no NULL ever makes them equal.
+                ctx.same(left.name, None, _NULLS_MOOT, lu[key].describe(), ru[key].describe())
+            else:
+                rule_nulls(ctx, left.name, lu[key], ru[key])
         if key in lu and key in ru:
             rule_timing(ctx, (left, right), lu[key], ru[key])
     only_lu = [k for k in lu if k not in ru]
@@ -293,6 +297,15 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
                 + f" ({_SAME_ROWS}; which operators the index serves differs, e.g. LIKE 'abc%' "
                 "needs text_pattern_ops)",
             )
+
+
+_NULLS_MOOT = "NULLS NOT DISTINCT is moot: the rule holds the primary key's columns"
+
+
+def _holds_key(table: Table, columns: frozenset[str]) -> bool:
+    """True when ``columns`` hold every column of ``table``'s primary key (NOT NULL and
+    unique): no two rows are then equal on them, whatever the others hold."""
+    return bool(table.primary_key) and set(table.primary_key) <= columns
 
 
 def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueConstraint) -> None:
