@@ -209,6 +209,7 @@ def warning(
 SPELLINGS: dict[str, tuple[str, str]] = {
     "uuid": ("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
     "json": ('{"a":1}', '{"a": 1}'),
+    "date": ("2024-01-01", "2024-1-1"),
     "timestamp": ("2024-01-01 10:00", "2024-01-01 10:00:00"),
     "timestamptz": ("2024-01-01 10:00:00+00:00", "2024-01-01 12:00:00+02:00"),
 }
