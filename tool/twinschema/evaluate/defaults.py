@@ -17,6 +17,7 @@ from twinschema.evaluate.context import (
     same_rows,
 )
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
+from twinschema.evaluate.failing_defaults import omitting_fails
 from twinschema.evaluate.refused_defaults import refusals
 from twinschema.evaluate.values import (
     CLASSES,
@@ -50,10 +51,14 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     an equivalence (recorded)."""
     if d.table is None or d.column is None or (d.table, d.column) in st.failed:
         return d
-    _, lc = find(st.left, d.table, d.column)
-    _, rc = find(st.right, d.table, d.column)
-    if lc is None or rc is None:
+    lt, lc = find(st.left, d.table, d.column)
+    rt, rc = find(st.right, d.table, d.column)
+    if lt is None or rt is None or lc is None or rc is None:
         return d
+    if omitting_fails(st, st.left, lt, lc) and omitting_fails(st, st.right, rt, rc):
+        st.result.evaluated += 1
+        st.equivalence(d, BOTH_FAIL)
+        return None
     ltext, rtext = default_text(lc), default_text(rc)
     if ltext is None or rtext is None or lc.identity or rc.identity:
         return d

@@ -4,11 +4,13 @@ text matched, unless the other side's fails too (then no statement parts them)."
 
 from __future__ import annotations
 
+from twinschema.evaluate.backends import REJECTED
 from twinschema.evaluate.context import StageContext, default_text, find, shown_default
+from twinschema.evaluate.crossing import column_checks
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
-from twinschema.evaluate.values import FAILED
-from twinschema.model import Column
-from twinschema.records import Equivalence
+from twinschema.evaluate.values import CONSTANT, FAILED
+from twinschema.model import Column, Table
+from twinschema.records import Equivalence, Side
 
 
 def failures(st: StageContext) -> None:
@@ -94,3 +96,25 @@ def _drop(st: StageContext, key: tuple[str, str]) -> None:
         for e in st.comparison.equivalences
         if not (e.rule == "default" and (e.table, e.column) == key)
     ]
+
+
+def omitting_fails(st: StageContext, side: Side, table: Table, column: Column) -> bool:
+    """True when every insert that omits ``column`` fails on ``side``: NOT NULL with no default
+    (and no generator), or a default that fails, or a constant default that the column's own
+    CHECKs (those that read it alone) or its type refuse (``DEFAULT 'abc'`` under ``CHECK
+    (length(c) <= 1)``). A CHECK over other columns too is not tried: False then."""
+    text = default_text(column)
+    if text is None:
+        return not column.nullable and column.identity is None and column.generated is None
+    dialect = side.schema.dialect
+    verdict = st.ev.single(dialect, text, column)
+    if verdict.kind == FAILED:
+        return True
+    if verdict.kind != CONSTANT:
+        return False
+    if verdict.value is None:
+        return not column.nullable
+    backend = st.ev.backend(dialect)
+    checks = column_checks(side, table, column)
+    stored = backend.store(column.name, column.type, checks, [verdict.value]) if backend else None
+    return stored is not None and stored[0] is REJECTED
