@@ -89,11 +89,12 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
 
 def _runs_apart(ctx: Context, lc: Column, rc: Column) -> bool:
     """True when two defaults the canonical form calls equal are to be run to be believed: two
-    spellings, or one spelling of a call across dialects (``random()`` is a 64-bit integer on
-    SQLite and a fraction in [0, 1) on PostgreSQL). A literal written alike means the same."""
+    spellings, or one spelling of a call where the pairing says it may give other values
+    (``random()``: a 64-bit integer on one dialect, a fraction in [0, 1) on the other). A
+    literal written alike means the same."""
     if lc.raw_default != rc.raw_default:
         return True
-    return ctx.pairing.current_time_idioms and not _LITERAL.fullmatch(lc.raw_default or "")
+    return ctx.pairing.same_call_may_differ and not _LITERAL.fullmatch(lc.raw_default or "")
 
 
 def failing_default(ctx: Context, table: str, lc: Column, rc: Column) -> None:

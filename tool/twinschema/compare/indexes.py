@@ -6,27 +6,13 @@ from collections.abc import Iterator
 
 from twinschema.canonical.expressions import JSON_KEYS_NOTE, reads_json_text
 from twinschema.compare.columns import collations_differ
-from twinschema.compare.common import (
-    K,
-    coll_meaning,
-    cols,
-    ordered_keys,
-)
+from twinschema.compare.common import K, coll_meaning, cols, ordered_keys
 from twinschema.compare.context import Context
 from twinschema.compare.deferral import rule_against_index, rule_checked_at, rule_timing
 from twinschema.compare.index_order import REORDERED_RULE, in_order_of, reordered_uniques
-from twinschema.compare.unique_rules import (
-    key_indexes,
-    repeats_key,
-    unpaired_uniques,
-)
+from twinschema.compare.unique_rules import key_indexes, repeats_key, unpaired_uniques
 from twinschema.definitions import visible_sql
-from twinschema.model import (
-    Collation,
-    Index,
-    Table,
-    UniqueConstraint,
-)
+from twinschema.model import Collation, Index, Table, UniqueConstraint
 
 
 def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:

@@ -28,6 +28,9 @@ class Pairing:
     # Defaults are compared in their cross-dialect form (``expressions.across``), where one
     # dialect's current-time idiom equals the other's and the rule that matched is recorded.
     current_time_idioms: bool
+    # A default call spelled alike may give other values (each dialect's own function of that
+    # name): across dialects it is run, not believed; within one, one spelling is one default.
+    same_call_may_differ: bool
     # CHECKs are keyed by their cross-dialect form (``expressions.across``), and every CHECK of
     # a table is compared in full, so that the idioms each side spells its own way are recorded.
     checks_across: bool
@@ -71,6 +74,7 @@ class Pairing:
             allowances_apply=not one,
             equal_columns_settled=one,
             current_time_idioms=not one,
+            same_call_may_differ=not one,
             checks_across=not one,
             collation_names_count=one,
             storage_counts=one,
