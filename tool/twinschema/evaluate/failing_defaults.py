@@ -1,6 +1,8 @@
 """Defaults that fail on their own dialect (see ``stage``): every default of a SQLite side is
 run, and one that fails is a difference naming the error, even where the other side's canonical
-text matched, unless the other side's fails too (then no statement parts them)."""
+text matched, unless every insert that omits the column fails on the other side too
+(``omitting_fails``: its default fails or its own CHECK refuses it, or NOT NULL with none): then
+no statement parts them."""
 
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ def _failure(
     st.result.evaluated += 1
     _drop(st, key)
     error = where[0][1]
-    if _fails_on_both(st, where, (lc, rc)):
+    if _both_fail(st, (lt, lc), (rt, rc)):
         left, right = shown_default(lc) or "", shown_default(rc) or ""
         layer = st.layer or "diff"
         seen = Equivalence(
@@ -69,19 +71,16 @@ def _failure(
     )
 
 
-def _fails_on_both(
-    st: StageContext, where: list[tuple[str, str]], columns: tuple[Column | None, Column | None]
+def _both_fail(
+    st: StageContext,
+    left: tuple[Table | None, Column | None],
+    right: tuple[Table | None, Column | None],
 ) -> bool:
-    """True when the SQLite default that failed (``where``: the sides it failed on) fails on
-    the other side too: both SQLite sides, or a PostgreSQL side's default that fails there."""
-    if len(where) > 1:
-        return True
-    other = columns[1] if where[0][0] == st.left.label else columns[0]
-    side = st.right if where[0][0] == st.left.label else st.left
-    text = default_text(other) if other is not None else None
-    if text is None or other is None or side.schema.dialect == "sqlite":
+    """True when every insert that omits the column fails on both sides (``omitting_fails``)."""
+    (lt, lc), (rt, rc) = left, right
+    if lt is None or lc is None or rt is None or rc is None:
         return False
-    return st.ev.single(side.schema.dialect, text, other).kind == FAILED
+    return omitting_fails(st, st.left, lt, lc) and omitting_fails(st, st.right, rt, rc)
 
 
 def _drop(st: StageContext, key: tuple[str, str]) -> None:
