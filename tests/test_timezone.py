@@ -60,6 +60,7 @@ LOCALTIME_CASES = (
     "sl-pg.eval-now-localtime",
     "sl-sl.eval-now-localtime-vs-utc",
     "sl-sl.eval-now-localtime-both-near-miss",
+    "sl-sl.default-utc-modifier-vs-current-timestamp",
 )
 
 
@@ -67,7 +68,7 @@ LOCALTIME_CASES = (
 def test_localtime_is_judged_whatever_the_checkers_zone(
     zone: str, pg_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """SQLite's datetime('now', 'localtime') reads the zone of whoever runs it: the checker's
+    """SQLite's datetime('now', 'localtime') (or 'utc') reads the zone of whoever runs it: the checker's
     own zone (UTC, or Tokyo's +9 hours) must not decide the verdict nor its message. The
     devices' zone is unknown, so against a UTC time it is a difference in every zone, and
     two local times agree."""
@@ -94,7 +95,7 @@ def test_localtime_is_judged_whatever_the_checkers_zone(
         messages = [d.message for d in found[case.name].differences if d.column == "c"]
         assert {d.kind for d in found[case.name].differences} == case.expect, messages
         if case.expect:
-            assert any("in the device's local time zone" in m for m in messages), messages
+            assert any("moved by the device's time zone" in m for m in messages), messages
             assert not any("current time +" in m for m in messages), messages
 
 

@@ -35,15 +35,17 @@ TIMESTAMP = re.compile(
 )
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _TIME = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$")
-# SQLite's 'localtime' modifier (never a first argument: ``date('localtime')`` is no time).
-_LOCALTIME = re.compile(r",\s*'localtime'", re.IGNORECASE)
+# SQLite's 'localtime' and 'utc' modifiers (never a first argument: ``date('localtime')`` is no
+# time): each moves the time by the device's zone ('utc' reads the time to its left as local).
+_LOCALTIME = re.compile(r",\s*'(?:localtime|utc)'", re.IGNORECASE)
 
 
 def in_utc(dialect: str, expression: str) -> tuple[str, bool]:
     """``expression`` as it is run, and whether it reads the device's local time: SQLite's
-    'localtime' modifier gives the time in the zone of whoever runs it, which for the devices
-    is unknown, so it is run as a no-op ('+0 seconds', the time in UTC) and the verdict says
-    so: the checker's own zone never decides."""
+    'localtime' modifier gives the time in the zone of whoever runs it, and 'utc' moves a time
+    it reads as local back by that zone (``datetime('now', 'utc')`` is an hour early in Paris);
+    the devices' zone is unknown, so either is run as a no-op ('+0 seconds', right in UTC only)
+    and the verdict says so: the checker's own zone never decides."""
     if dialect != "sqlite" or not _LOCALTIME.search(expression):
         return expression, False
     return _LOCALTIME.sub(", '+0 seconds'", expression), True

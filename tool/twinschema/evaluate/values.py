@@ -84,7 +84,7 @@ class Verdict:
     # The text format a current time was stored as ("YYYY-MM-DD HH:MM:SS"), None when it was
     # not stored as text.
     form: str | None = None
-    # True when the clock was read in the device's local time zone (SQLite's 'localtime'
+    # True when the clock was moved by the device's time zone (SQLite's 'localtime' or 'utc'
     # modifier): the value was run as UTC, which only a device in UTC gives.
     local: bool = False
 
@@ -92,7 +92,7 @@ class Verdict:
         """The class in words, for a rule or a message: ``a random version-4 UUID``."""
         said = self._describe()
         if self.local:
-            said += " in the device's local time zone"
+            said += " moved by the device's time zone ('localtime' or 'utc')"
         if self.form is not None:
             said += f" as text '{self.form}'"
         return said
