@@ -3,11 +3,11 @@
 An allowance names the difference it allows by its kind, table and, where given, its column
 and name; ``dialect:`` says which of two differences of one object it is. Without it, the
 object both sides have, differing between them (a CHECK or an index that means other things on
-each side); with ``dialect: D``, the object on D only (an index only PostgreSQL has, row-level
-security on PostgreSQL only). Where a kind's difference has one shape only, an old allowance
-cannot mean another and keeps matching as before: a table or a column on one side only
-(``table_missing``, ``column_missing``), with or without ``dialect:``; a type, a nullability,
-an enum's values or a value warning, which both sides have, with ``dialect:`` too.
+each side); with ``dialect: D``, the object on D only (a GIN index only the server dialect
+has, row-level security on there only). Where a kind's difference has one shape only, an old
+allowance cannot mean another and keeps matching as before: a table or a column on one side
+only (``table_missing``, ``column_missing``), with or without ``dialect:``; a type, a
+nullability, an enum's values or a value warning, which both sides have, with ``dialect:`` too.
 """
 
 from __future__ import annotations
