@@ -64,6 +64,7 @@ import psycopg
 import yaml
 
 from twinschema.compare import Comparison, Side, compare
+from twinschema.compare.allowances import allow_evaluated
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect, connect_kwargs
 from twinschema.dialects.postgresql import reflect_connection as reflect_postgresql
@@ -272,6 +273,7 @@ def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparis
     found, sides = compared_sides(loader, case)
     if evaluated:
         evaluate(found, *sides, loader.evaluator)
+        allow_evaluated(found, *sides, domain_of(case))
     return found
 
 

@@ -43,7 +43,7 @@ def _one(kind: str) -> str:
         lines += [
             "    allow:",
             f"      - kind: {kind}",
-            "        dialect: postgresql   # the side that has it (optional)",
+            "        dialect: postgresql   # where only that side has it; without: it differs",
             "        name: ...             # the object's name, or column: ... (optional)",
             "        reason: why the two dialects differ here",
         ]

@@ -1,10 +1,30 @@
-"""The differences ``domain.yaml`` allows, and the allowances that match nothing (stale)."""
+"""The differences ``domain.yaml`` allows, and the allowances that match nothing (stale).
+
+An allowance names the difference it allows by its kind, table and, where given, its column
+and name; ``dialect:`` says which of two differences of one object it is. Without it, the
+object both sides have, differing between them (a CHECK or an index that means other things on
+each side); with ``dialect: D``, the object on D only (a GIN index only the server dialect
+has, row-level security on there only). Where a kind's difference has one shape only, an old
+allowance cannot mean another and keeps matching as before: a table or a column on one side
+only (``table_missing``, ``column_missing``), with or without ``dialect:``; a type, a
+nullability, an enum's values or a value warning, which both sides have, with ``dialect:`` too.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twinschema.compare.context import Context
-from twinschema.records import Difference, FixSide, FixSite, Severity
+from twinschema.compare.pairing import Pairing
+from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
 from twinschema.records.domain import Allowance, Domain
+
+# The kinds whose difference is always an object on one side only: an allowance without
+# ``dialect:`` cannot mean another difference of the same object.
+ONE_SIDED_KINDS = frozenset({"table_missing", "column_missing"})
+# The kinds whose difference is always one of what both sides have: an allowance with
+# ``dialect:`` (which side's type is on purpose) cannot mean another either.
+TWO_SIDED_KINDS = frozenset({"column_type", "column_nullable", "enum", "value_compatibility"})
 
 
 def apply_allowances(ctx: Context) -> None:
@@ -19,13 +39,12 @@ def apply_allowances(ctx: Context) -> None:
             kept.append(difference)
         else:
             used.add(allowance)
-    for allowance in ctx.domain.allowances():
-        if allowance in used or not _visible(ctx, allowance):
-            continue
-        kept.append(
-            stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)
-        )
-    ctx.result.differences = kept
+    stale = [
+        stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)
+        for allowance in ctx.domain.allowances()
+        if allowance not in used and _visible(ctx, allowance)
+    ]
+    ctx.result.differences = kept + _pointed(ctx.domain, stale, kept, sides)
 
 
 def stale_allowance(
@@ -61,19 +80,114 @@ def matching_allowance(
 ) -> Allowance | None:
     """The allowance of ``domain.yaml`` that accepts ``difference`` (``sides``: dialect -> left
     or right), None when none does; the evaluation stage applies it to its warnings too."""
-    table = domain.tables.get(difference.table or "")
-    if table is None:
-        return None
-    for allowance in table.allow:
-        if allowance.kind != difference.kind:
-            continue
-        if allowance.column is not None and allowance.column != difference.column:
-            continue
-        if allowance.name is not None and allowance.name != difference.name:
-            continue
-        if allowance.dialect is not None:
+    for allowance in _named(domain, difference):
+        if allowance.dialect is None:
+            if one_sided(difference) and difference.kind not in ONE_SIDED_KINDS:
+                continue  # written for the object differing, not for its absence on one side
+        else:
             side = sides.get(allowance.dialect)
             if side is None or not difference.holds(side):
                 continue
+            if not one_sided(difference) and difference.kind not in TWO_SIDED_KINDS:
+                continue  # written for the object on one side only, not for it differing
         return allowance
     return None
+
+
+def one_sided(difference: Difference) -> bool:
+    """True when the difference is an object (or a flag) on one side only: an allowance
+    with ``dialect:`` allows that one, an allowance without it the object differing."""
+    return difference.left is None or difference.right is None or difference.present is not None
+
+
+def _named(domain: Domain, difference: Difference) -> list[Allowance]:
+    """The allowances of the difference's table whose kind, column and name fit it."""
+    table = domain.tables.get(difference.table or "")
+    if table is None:
+        return []
+    return [
+        a
+        for a in table.allow
+        if a.kind == difference.kind
+        and (a.column is None or a.column == difference.column)
+        and (a.name is None or a.name == difference.name)
+    ]
+
+
+def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Domain | None) -> None:
+    """After the evaluation stage: drop the differences it made (a CHECK pair parted by a
+    witness row, an index whose elements mean other things) that ``domain.yaml`` allows, as
+    ``compare`` drops its own; the allowance that accepts one is no longer stale."""
+    if domain is None or not Pairing.of(left.schema.dialect, right.schema.dialect).allowances_apply:
+        return
+    sides = {left.schema.dialect: FixSide.LEFT, right.schema.dialect: FixSide.RIGHT}
+    used: set[Allowance] = set()
+    kept: list[Difference] = []
+    for d in comparison.differences:
+        allowance = None if d.kind == "stale_allowance" else matching_allowance(domain, d, sides)
+        if allowance is None:
+            kept.append(d)
+        else:
+            used.add(allowance)
+    kept = [d for d in kept if _allowance_of(domain, d) not in used]
+    found = [d for d in kept if d.kind != "stale_allowance"]
+    stale = [d for d in kept if _allowance_of(domain, d) is not None]
+    comparison.differences = [d for d in kept if d not in stale] + _pointed(
+        domain, stale, found, sides
+    )
+
+
+def _allowance_of(domain: Domain, d: Difference) -> Allowance | None:
+    """The allowance ``d`` is the stale warning of (None: ``d`` is no such warning)."""
+    if d.kind != "stale_allowance" or d.fix is None or d.fix.file != domain.path:
+        return None
+    return next((a for a in domain.allowances() if a.line == d.fix.line), None)
+
+
+def _pointed(
+    domain: Domain, stale: list[Difference], found: list[Difference], sides: dict[str, FixSide]
+) -> list[Difference]:
+    """The ``stale`` warnings, each whose allowance has the kind of a difference ``found`` on
+    its table that offers an allowance (the one it was likely written for) saying the
+    allowance that allows that difference: a CHECK is named by ``name:``, never by a column,
+    and an object on one side only needs ``dialect:`` (stranger44 cases 002 and 015)."""
+    dialects = {side: dialect for dialect, side in sides.items()}
+    result = []
+    for d in stale:
+        allowance = _allowance_of(domain, d)
+        base = d
+        if allowance is not None:
+            base = stale_allowance(domain, allowance, d.layer, d.left_source, d.right_source)
+            near = next(
+                (
+                    f
+                    for f in found
+                    if (f.table, f.kind) == (allowance.table, allowance.kind)
+                    and "allow it in domain.yaml" in f.hint
+                ),
+                None,
+            )
+            if near is not None:
+                entry = allowance_entry(near, dialects)
+                base = replace(
+                    base,
+                    hint=f"{base.hint}; the {near.kind} difference left on {near.table} is "
+                    f"allowed by {entry}",
+                )
+        result.append(base)
+    return result
+
+
+def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
+    """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
+    name where it has them, and for an object on one side only the dialect that has it
+    (``dialects``: side -> dialect)."""
+    parts = [f"kind: {d.kind}"]
+    if d.column is not None:
+        parts.append(f"column: {d.column}")
+    if d.name is not None:
+        parts.append(f"name: {d.name}")
+    if one_sided(d) and d.kind not in ONE_SIDED_KINDS:
+        side = FixSide.LEFT if d.holds(FixSide.LEFT) else FixSide.RIGHT
+        parts.append(f"dialect: {dialects[side]}")
+    return "{" + ", ".join([*parts, "reason: ..."]) + "}"

@@ -22,6 +22,7 @@ from twinschema.evaluate.checks import (
 )
 from twinschema.evaluate.context import (
     StageContext,
+    both_named,
     find,
     matched_tables,
 )
@@ -251,6 +252,7 @@ def matched_predicates(st: StageContext) -> None:
                     why_dependent(st, lwhere, rwhere, lt.name, judged[2]),
                     judged[0],
                 ),
+                name=both_named(li.name, ri.name),
             )
 
 

@@ -100,12 +100,14 @@ class StageContext:
         right: str,
         said: tuple[str, str, str],
         spelled: tuple[str, str] | None = None,
+        name: str | None = None,
     ) -> None:
         """Report two objects the comparer matched by their canonical form as a difference:
         they use an operator whose meaning depends on the dialect, and a probe row parts them.
         ``said`` is (what they are, why the dialects part on them, the witness); ``left`` and
         ``right`` are each side's own text. The comparer's equivalence of the two spellings
-        (``spelled``), if any, goes."""
+        (``spelled``), if any, goes. ``name``: the object's name where both sides give it one
+        (what an allowance's ``name:`` matches)."""
         what, why, witness = said
         message = (
             f"{what} translates one to one between the dialects ({self.side_name('left')}: "
@@ -123,7 +125,7 @@ class StageContext:
                 kind=kind,
                 table=table,
                 column=column,
-                name=None,
+                name=name,
                 left=left,
                 right=right,
                 message=message,
@@ -176,6 +178,12 @@ class StageContext:
                 ld.right_source,
             )
         )
+
+
+def both_named(left: str | None, right: str | None) -> str | None:
+    """The name of an object both sides name alike, else None (a CHECK named on one side only,
+    or named otherwise on each, has no name an allowance could give for both)."""
+    return left if left is not None and left == right else None
 
 
 def probe_count(n: int, noun: str = "probe") -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import dependent, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
-from twinschema.evaluate.context import StageContext, find, matched_tables
+from twinschema.evaluate.context import StageContext, both_named, find, matched_tables
 from twinschema.evaluate.key_neighbours import with_neighbours
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import Parted
@@ -65,6 +65,7 @@ def matched_indexes(st: StageContext) -> None:
                     why_dependent(st, ltext, rtext, lt.name, rows),
                     said,
                 ),
+                name=both_named(li.name, ri.name),
             )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
 from twinschema.canonical.expressions import across
 from twinschema.evaluate.checks import dependent, run_on_probes, why_dependent, witness_text
-from twinschema.evaluate.context import StageContext, matched_tables
+from twinschema.evaluate.context import StageContext, both_named, matched_tables
 from twinschema.evaluate.reasons import Parted
 from twinschema.model import CheckConstraint, Table
 
@@ -28,6 +28,7 @@ class Matched:
     texts: tuple[str, str]
     shown: tuple[str, str]
     spelled: tuple[str, str]
+    name: str | None = None  # the CHECK's name, where both sides name it alike
 
 
 def matched_checks(st: StageContext) -> None:
@@ -53,7 +54,8 @@ def _dependent(st: StageContext) -> list[Matched]:
 def _one(table: Table, left: CheckConstraint, right: CheckConstraint) -> Matched:
     texts = (left.raw or left.expression, right.raw or right.expression)
     shown = (f"CHECK ({left.shown()})", f"CHECK ({right.shown()})")
-    return Matched(table, texts, shown, (left.shown(), right.shown()))
+    spelled = (left.shown(), right.shown())
+    return Matched(table, texts, shown, spelled, both_named(left.name, right.name))
 
 
 def _group(table: Table, left: list[CheckConstraint], right: list[CheckConstraint]) -> Matched:
@@ -83,4 +85,5 @@ def _probe(st: StageContext, matched: Matched) -> None:
             witness_text(st, found.names, row, said),
         ),
         matched.spelled,
+        matched.name,
     )

@@ -4,10 +4,14 @@ index refuses no row, unless computing its key fails (``x * 2`` overflows Postgr
 so the two are run on probe rows for such a row (``index_keys.judge_keys``, not unique). One
 is the witness; none makes the two one index, "refuses the same rows: equal on N probes"
 (never proven), as a plain index on a NUMERIC column whose keys differ is no difference.
+Elements are written alike when they read alike but for the casts PostgreSQL adds to a
+column where an operator needs another type: ``water_g * 1.0 / flour_g`` on integer columns
+reads back as ``(water_g)::numeric * 1.0 / (flour_g)::numeric`` (stranger44 case 020).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from twinschema.canonical import folding
@@ -17,6 +21,10 @@ from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text, wri
 from twinschema.model import SHOWN_FUNCTION, Index
 
 RULE = "a plain index refuses the same rows"
+
+# A column cast to NUMERIC, as PostgreSQL reads back the cast it adds to an integer column that
+# meets a numeric operand (``water_g * 1.0``): the canonical form's ``CAST(water_g AS DECIMAL)``.
+_NUMERIC_CAST = re.compile(r'\bCAST\(("[^"]+"|[A-Za-z_][\w$]*) AS DECIMAL\)')
 
 
 def plain_indexes(st: StageContext) -> None:
@@ -65,5 +73,6 @@ def _read(index: Index, n: int) -> str:
     """Element ``n`` as the canonical form reads it (logical column names, PostgreSQL's
     ``(email)::text`` on a varchar as ``email``), a function renamed for its SQLite meaning by
     its own name: ``lower(Email)`` on SQLite and ``lower((email)::text)`` on PostgreSQL read
-    alike, what each means is the probes' to judge."""
-    return SHOWN_FUNCTION.sub(r"\1(", index.expressions[n])
+    alike, what each means is the probes' to judge; so do ``water_g`` and PostgreSQL's
+    ``CAST(water_g AS DECIMAL)`` (``_NUMERIC_CAST``)."""
+    return _NUMERIC_CAST.sub(r"\1", SHOWN_FUNCTION.sub(r"\1(", index.expressions[n]))

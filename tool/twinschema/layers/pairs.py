@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 
 from twinschema.compare import compare
-from twinschema.compare.allowances import matching_allowance, stale_allowance
+from twinschema.compare.allowances import allow_evaluated, matching_allowance, stale_allowance
 from twinschema.compare.context import located_hints
 from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
 from twinschema.layers.plan import CheckPlan
@@ -60,6 +60,7 @@ def compared(
             return comparison, Evaluation(values_unprobed=EVALUATION_OFF, values_required=True)
         return comparison, None
     evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
+    allow_evaluated(comparison, left, right, domain)
     comparison.differences = located_hints(comparison.differences, left, right)
     if domain is not None and cross:
         _apply_value_allowances(domain, left, right, layer, comparison, evaluation)

@@ -91,7 +91,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "expressions, UNLOGGED, PARTITION BY) is missing where it was declared, or differs between "
     "two sources that both state it.",
     "stale_allowance": "An allowance in domain.yaml no longer matches any difference: the two "
-    "sides now agree, or the object is gone. Remove the allowance.",
+    "sides now agree, or the object is gone, or what is left is another difference of the "
+    "object (an allowance without `dialect:` allows the object differing on both sides, one "
+    "with `dialect: D` the object on D only). Remove the allowance, or write the one its hint "
+    "names for a difference left on its table.",
     "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "
     "so each chain has exactly one.",
     "migration_parity": "The two migration chains do not move together: a revision has no twin "

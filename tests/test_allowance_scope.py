@@ -1,0 +1,186 @@
+"""What a ``domain.yaml`` allowance allows: every difference whose hint offers an allowance is
+allowed by the allowance it describes, made by the comparer or by the evaluation stage (a CHECK
+pair a witness row parts: stranger44 case 002), and an allowance allows only the difference it
+names (an index allowance for "means other things on each side" does not allow the index gone
+from one side: stranger44 case 015)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import yaml
+from probes import Case, Loader, cases
+
+from twinschema.compare import Comparison, Side, compare
+from twinschema.compare.allowances import allow_evaluated, one_sided
+from twinschema.domain_load import parse_domain
+from twinschema.domain_model import Domain
+from twinschema.evaluate import evaluate
+from twinschema.records import Difference, FixSide
+from twinschema.sources import make_canonical
+
+OFFERS = "allow it in domain.yaml"
+# How many corpus cases of each expected kind the walk takes (the first ones, in folder order).
+PER_KIND = 3
+
+
+def diffed(loader: Loader, sql: tuple[str, str], domain: Domain | None) -> Comparison:
+    """SQLite ``sql[0]`` against PostgreSQL ``sql[1]``, as ``twinschema diff --domain`` compares
+    them: the comparer, the evaluation stage, then the allowances of what it found."""
+    with loader.load("sqlite", sql[0]) as ha, loader.load("postgresql", sql[1]) as hb:
+        left = make_canonical(loader.schema("sqlite", ha, "a.sql"), domain)
+        right = make_canonical(loader.schema("postgresql", hb, "b.sql"), domain)
+    sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
+    found = compare(*sides, layer="diff", domain=domain)
+    evaluate(found, *sides, loader.evaluator)
+    allow_evaluated(found, *sides, domain)
+    return found
+
+
+def domain_of(tables: dict[str, set[str]], allow: list[dict[str, str]]) -> Domain:
+    """A domain naming ``tables`` (table -> columns, no kinds), each allowance of ``allow`` on
+    its ``table``."""
+    spec: dict[str, object] = {"version": 1, "tables": {}}
+    for table, columns in tables.items():
+        entry: dict[str, object] = {"columns": {c: None for c in sorted(columns)}}
+        mine = [{k: v for k, v in a.items() if k != "table"} for a in allow if a["table"] == table]
+        if mine:
+            entry["allow"] = mine
+        spec["tables"][table] = entry  # type: ignore[index]
+    return parse_domain(yaml.safe_dump(spec, sort_keys=False))
+
+
+def tables_of(loader: Loader, case: Case) -> dict[str, set[str]]:
+    """The tables and columns of both sides of ``case``."""
+    found: dict[str, set[str]] = {}
+    for dialect, side in zip(case.dialects, ("a", "b"), strict=True):
+        with loader.load(dialect, case.sql(side)) as handle:
+            schema = loader.schema(dialect, handle, f"{side}.sql")
+        for table in schema.tables.values():
+            found.setdefault(table.name, set()).update(c.name for c in table.columns)
+    return found
+
+
+def offered(d: Difference) -> dict[str, str]:
+    """The allowance a difference's hint offers, as README's `domain.yaml` section writes it:
+    its kind, table, column and name where it has them, and ``dialect:`` the side that has
+    the object where only one side has it."""
+    entry = {"table": d.table or "", "kind": d.kind, "reason": "on purpose"}
+    if d.column is not None:
+        entry["column"] = d.column
+    if d.name is not None:
+        entry["name"] = d.name
+    if one_sided(d):
+        holds = FixSide.LEFT if d.holds(FixSide.LEFT) else FixSide.RIGHT
+        entry["dialect"] = "sqlite" if holds is FixSide.LEFT else "postgresql"
+    return entry
+
+
+def shown(d: Difference) -> tuple[str | None, ...]:
+    return (d.kind, d.table, d.column, d.name, d.message)
+
+
+def walked() -> list[Case]:
+    """The first ``PER_KIND`` SQLite/PostgreSQL cases of the corpus for each kind a case
+    expects (a case with a domain.yaml of its own left out: the walk writes its own)."""
+    taken: Counter[str] = Counter()
+    chosen = []
+    for case in cases():
+        if case.dialects != ("sqlite", "postgresql") or (case.folder / "domain.yaml").exists():
+            continue
+        if any(taken[k] < PER_KIND for k in case.expect):
+            chosen.append(case)
+            taken.update(case.expect)
+    return chosen
+
+
+def test_every_difference_that_offers_an_allowance_is_allowed_by_it(loader: Loader) -> None:
+    """One walk over corpus cases of every kind: each difference whose hint says "allow it in
+    domain.yaml" goes away with the allowance its hint and README describe (kind, column,
+    name, and dialect for an object on one side only), the other differences stay, and the
+    allowance is not reported stale."""
+    allowed: Counter[str] = Counter()
+    for case in walked():
+        tables = tables_of(loader, case)
+        sql = (case.sql("a"), case.sql("b"))
+        before = diffed(loader, sql, domain_of(tables, [])).differences
+        if any(d.kind == "domain_name" for d in before):
+            continue  # a case whose names the walk's plain domain does not give
+        for d in (d for d in before if OFFERS in d.hint):
+            after = diffed(loader, sql, domain_of(tables, [offered(d)])).differences
+            assert [shown(x) for x in after] == [shown(x) for x in before if x is not d], (
+                f"{case.name}: allowance {offered(d)} for {d.kind}: {d.message}\n"
+                + "\n".join(x.message for x in after)
+            )
+            allowed[d.kind] += 1
+    # The walk reaches the kinds whose hints offer an allowance, the evaluation stage's too.
+    assert {"check", "index", "unique", "column_default", "column_generated"} <= set(allowed), (
+        allowed
+    )
+
+
+# stranger44 case 002: a CHECK both sides name ck_t_n, which only the evaluation stage parts.
+NAMED_CHECK = (
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, n NUMERIC(5,2) NOT NULL "
+    "CONSTRAINT ck_t_n CHECK (n > 0));",
+    "CREATE TABLE t (id integer PRIMARY KEY, n numeric(5,2) NOT NULL "
+    "CONSTRAINT ck_t_n CHECK (n > 0));",
+)
+
+
+def test_a_check_the_evaluation_stage_parts_is_allowed_by_its_name(loader: Loader) -> None:
+    """The CHECK difference carries the name both sides give it, and an allowance by that name
+    (or by kind alone) allows it; one for the CHECK on one dialect only, or for a column, does
+    not, and its stale warning says the allowance that does."""
+    tables = {"t": {"id", "n"}}
+    [check] = [
+        d
+        for d in diffed(loader, NAMED_CHECK, domain_of(tables, [])).differences
+        if d.kind == "check"
+    ]
+    assert check.name == "ck_t_n" and "0.001" in check.message
+    for allow in ({"name": "ck_t_n"}, {}):
+        entry = {"table": "t", "kind": "check", "reason": "x", **allow}
+        found = diffed(loader, NAMED_CHECK, domain_of(tables, [entry])).differences
+        assert [d.kind for d in found] == ["column_default"], found  # rowid vs none stays
+    for allow in ({"dialect": "sqlite"}, {"column": "n"}):
+        entry = {"table": "t", "kind": "check", "reason": "x", **allow}
+        found = diffed(loader, NAMED_CHECK, domain_of(tables, [entry])).differences
+        assert sorted(d.kind for d in found) == ["check", "column_default", "stale_allowance"]
+        [stale] = [d for d in found if d.kind == "stale_allowance"]
+        assert stale.hint.endswith(
+            "the check difference left on t is allowed by {kind: check, name: ck_t_n, reason: ...}"
+        ), stale.hint
+
+
+# stranger44 case 015: a unique lower() index on both sides, allowed for what lower() means.
+LOWER_INDEX = (
+    "CREATE TABLE c (id INTEGER PRIMARY KEY, email TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX ux_c_email_lower ON c (lower(email));",
+    "CREATE TABLE c (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, email text NOT NULL);"
+    "CREATE UNIQUE INDEX ux_c_email_lower ON c (lower(email));",
+)
+INDEX_GONE = (LOWER_INDEX[0].split(";")[0] + ";", LOWER_INDEX[1])
+
+
+def test_an_allowance_for_what_an_index_means_does_not_allow_it_gone(loader: Loader) -> None:
+    """The allowance written for "lower() means other things on each side" still allows that
+    (near miss); with the index dropped from the SQLite side, the index on PostgreSQL only is
+    reported and the allowance is stale."""
+    tables = {"c": {"id", "email"}}
+    [meaning] = [
+        d
+        for d in diffed(loader, LOWER_INDEX, domain_of(tables, [])).differences
+        if d.name == "ux_c_email_lower"
+    ]
+    assert meaning.left is not None and meaning.right is not None
+    entry = {"table": "c", "kind": meaning.kind, "name": "ux_c_email_lower", "reason": "ASCII"}
+    domain = domain_of(tables, [entry])
+    assert [d.name for d in diffed(loader, LOWER_INDEX, domain).differences] == []
+    found = diffed(loader, INDEX_GONE, domain).differences
+    assert sorted((d.kind, d.left is None) for d in found) == [
+        ("index", True),
+        ("stale_allowance", True),
+    ], found
+    [stale] = [d for d in found if d.kind == "stale_allowance"]
+    assert "{kind: index, name: ux_c_email_lower, dialect: postgresql, reason: ...}" in stale.hint
