@@ -33,11 +33,16 @@ def _date(dialect: str, default: str) -> tuple[str, str, Column]:
          "at 2026-04-30 12:00:00 UTC SQLite gives 2026-05-30, PostgreSQL gives 2026-05-31"),
         (("postgresql", "(CURRENT_DATE + interval '1 month')"), ("postgresql", "(CURRENT_DATE + 31)"),
          "at 2026-01-31 02:00:00 UTC they give 2026-02-28 vs 2026-03-03"),
+        (("sqlite", "(date('now', 'weekday 1'))"),
+         ("postgresql", "(CURRENT_DATE + (8 - extract(isodow FROM CURRENT_DATE))::integer)"),
+         "at 2026-03-02 09:00:00 UTC SQLite gives 2026-03-02, PostgreSQL gives 2026-03-09"),
         # Near misses: the same date at every moment.
         (("sqlite", "CURRENT_DATE"), ("postgresql", "((now() AT TIME ZONE 'UTC')::date)"), None),
         (("sqlite", "(date('now', '+31 days'))"), ("postgresql", "(CURRENT_DATE + 31)"), None),
         (("sqlite", "(date('now', '+1 month'))"), ("sqlite", "(date('now', 'start of day', '+1 month'))"),
          None),
+        (("sqlite", "(date('now', 'weekday 1'))"),
+         ("postgresql", "(CURRENT_DATE + ((8 - extract(isodow FROM CURRENT_DATE))::integer % 7))"), None),
     ],
 )  # fmt: skip
 def test_clock_defaults_part_at_a_fixed_moment(
@@ -45,3 +50,28 @@ def test_clock_defaults_part_at_a_fixed_moment(
 ) -> None:
     got = clock_moments.parted(loader.evaluator, _date(*left), _date(*right))
     assert got == said
+
+
+@pytest.mark.parametrize(
+    ("dialect", "default", "said"),
+    [
+        # A step read as a constant on the day the check runs (2026-12-03 + 30): the same step
+        # from the clock at every fixed moment.
+        ("postgresql", "(CURRENT_DATE + 30)", "the current date + 30 day(s)"),
+        ("postgresql", "(CURRENT_DATE + interval '30 days')", "the current date + 30 day(s)"),
+        ("sqlite", "(date('now', '+30 days'))", "the current date + 30 day(s)"),
+        # No fixed step: its distance from the clock depends on the day (stranger45 033, 040).
+        ("sqlite", "(date('now', 'weekday 1'))", "a date or time computed from the clock, no fixed step from it"),
+        ("sqlite", "(date('now', '+1 month'))", "a date or time computed from the clock, no fixed step from it"),
+        # Near miss: the clock itself stays the current date.
+        ("postgresql", "CURRENT_DATE", "the current date"),
+    ],
+)  # fmt: skip
+def test_clock_defaults_are_said_alike_on_every_day(
+    loader: Loader, dialect: str, default: str, said: str
+) -> None:
+    """What a default that reads the clock gives is said by its step from the clock at the fixed
+    moments, never by the date it gave on the day the check runs (output is deterministic)."""
+    _, text, column = _date(dialect, default)
+    described = loader.evaluator.single(dialect, text, column).describe()
+    assert described.split(" as text ")[0] == said  # SQLite's DATE keeps text: its format follows

@@ -19,6 +19,9 @@ CLOCK_NUMBER = "clock number"
 # Midnight of the current date (or a day near it) as a timestamp: ``CURRENT_DATE`` stored in
 # a timestamp column; the value is the shift in days.
 START_OF_DAY = "start of day"
+# A date or time computed from the clock that is no fixed step from it (``date('now',
+# 'weekday 1')``, today at 09:00): its distance from the clock varies with the moment.
+FROM_CLOCK = "from the clock"
 # How far from the clock a moved time may be and still be read as "the clock, moved" (a
 # literal default is never this close to the day a check runs).
 _NEAR_SECONDS = 8 * 86400

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from twinschema.evaluate.clock import (
     CLOCK_OFFSET,
     DATE_OFFSET,
+    FROM_CLOCK,
     START_OF_DAY,
     date_of,
     timestamp_of,
@@ -31,17 +32,22 @@ if TYPE_CHECKING:
 
 # The classes whose values are judged at the moments: dates and times the clock gives, moved
 # or not (a time of day and a clock number have their own rules: ``values``, ``clock``).
-JUDGED = frozenset({CURRENT_DATE, CURRENT_TIME, DATE_OFFSET, CLOCK_OFFSET, START_OF_DAY})
+JUDGED = frozenset(
+    {CURRENT_DATE, CURRENT_TIME, DATE_OFFSET, CLOCK_OFFSET, START_OF_DAY, FROM_CLOCK}
+)
+# The classes read again at ``MOMENTS`` for the step they keep from the clock (``steady``).
+_STEPPED = frozenset({DATE_OFFSET, CLOCK_OFFSET})
 # Whole seconds (SQLite's keywords truncate the clock to the second, PostgreSQL's keep its
 # fraction: that is no difference of these): the early and late hours of a day in UTC (a zone
 # west or east of it is on another date), the last day of a month before a shorter one and of
-# a 30-day month, the middle of a 30-day month (a month against 31 days), a leap day, and a
-# year's last second.
+# a 30-day month, the middle of a 30-day month (a month against 31 days), a Monday morning (a
+# weekday rule: SQLite's 'weekday 1' keeps a Monday), a leap day, and a year's last second.
 MOMENTS = (
     "2026-01-31 02:00:00",
     "2026-01-31 23:30:00",
     "2026-04-30 12:00:00",
     "2026-11-15 12:00:00",
+    "2026-03-02 09:00:00",
     "2024-02-29 12:00:00",
     "2026-12-31 23:59:59",
 )
@@ -54,6 +60,30 @@ def apart(
     ``MOMENTS`` (``parted``); None when they do not, or are of no such class (``judged``)."""
     lv, rv = (ev.single(*side) for side in (left, right))
     return parted(ev, left, right) if judged(lv, rv) else None
+
+
+def steady(ev: Evaluator, default: tuple[str, str, Column], found: Verdict) -> Verdict:
+    """``found`` (the verdict of a default that reads the clock) as its values at ``MOMENTS``
+    say: a date or time one fixed step from the clock at each is that step (``CURRENT_DATE +
+    30``, which the moment the check runs reads as a constant, is "the current date + 30
+    day(s)"); one whose step varies (next Monday, today at 09:00) is ``FROM_CLOCK``, so that no
+    message depends on the day it is given. ``found`` as it is when a moment cannot be read."""
+    if found.kind not in _STEPPED | {CONSTANT}:
+        return found
+    steps = set()
+    for moment in MOMENTS:
+        value = _as_moment(_value(ev.at_moment(*default, moment)))
+        at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+        if isinstance(value, dt.datetime):
+            steps.add((CLOCK_OFFSET, round((value - at).total_seconds() / 60.0) * 60))
+        elif value is not None:
+            steps.add((DATE_OFFSET, (value - at.date()).days))
+        else:
+            return found
+    if len(steps) > 1:
+        return Verdict(FROM_CLOCK, form=found.form, local=found.local)
+    kind, step = steps.pop()
+    return Verdict(kind, step, form=found.form, local=found.local)
 
 
 def judged(left: Verdict, right: Verdict) -> bool:

@@ -27,6 +27,7 @@ from twinschema.evaluate.clock import (
     CLOCK_NUMBER,
     CLOCK_OFFSET,
     DATE_OFFSET,
+    FROM_CLOCK,
     SLACK_SECONDS,
     START_OF_DAY,
     date_of,
@@ -62,6 +63,7 @@ CLASSES = frozenset(
         DATE_OFFSET,
         CLOCK_NUMBER,
         START_OF_DAY,
+        FROM_CLOCK,
     }
 )
 # The classes whose text, where a text column keeps it, has a format of its own: SQLite writes
@@ -120,6 +122,8 @@ class Verdict:
                 else (f"the current date {'+' if self.value > 0 else '-'} {abs(self.value)} day(s)")
             )
             return f"{day} at midnight (00:00:00)"
+        if self.kind == FROM_CLOCK:
+            return "a date or time computed from the clock, no fixed step from it"
         if self.kind == VARYING:
             return f"{_varying_shape(self.value)} that vary from insert to insert"
         if self.kind == FAILED:
