@@ -52,6 +52,9 @@ def test_clock_defaults_part_at_a_fixed_moment(
     assert got == said
 
 
+_FROM_CLOCK = "a date or time computed from the clock, no fixed step from it"
+
+
 @pytest.mark.parametrize(
     ("dialect", "default", "said"),
     [
@@ -61,8 +64,8 @@ def test_clock_defaults_part_at_a_fixed_moment(
         ("postgresql", "(CURRENT_DATE + interval '30 days')", "the current date + 30 day(s)"),
         ("sqlite", "(date('now', '+30 days'))", "the current date + 30 day(s)"),
         # No fixed step: its distance from the clock depends on the day (stranger45 033, 040).
-        ("sqlite", "(date('now', 'weekday 1'))", "a date or time computed from the clock, no fixed step from it"),
-        ("sqlite", "(date('now', '+1 month'))", "a date or time computed from the clock, no fixed step from it"),
+        ("sqlite", "(date('now', 'weekday 1'))", _FROM_CLOCK),
+        ("sqlite", "(date('now', '+1 month'))", _FROM_CLOCK),
         # Near miss: the clock itself stays the current date.
         ("postgresql", "CURRENT_DATE", "the current date"),
     ],
