@@ -19,6 +19,7 @@ from twinschema.evaluate import (
     crossed_rows,
     date_pairs,
     date_steps,
+    half_rounds,
     landings,
     moment_bounds,
     probe_numbers,
@@ -119,6 +120,8 @@ def _rows(
         *probe_numbers.NUMBER_PAIRS,
     ]
     rows = tuple(crossed_rows.cross(values, related=related))
+    half = _half_rows(((ldialect, ltext), (rdialect, rtext)), pairs, values)
+    rows = tuple(crossed_rows.distinct([*rows, *half]))
     rows += check_ends.corner_rows(tables, left, rows)  # number columns at their CHECKs' ends
     return ProbeSet(
         tuple(lc.name for lc, _ in pairs),
@@ -127,6 +130,35 @@ def _rows(
         rows,
         (lb, rb),
     )
+
+
+def _half_rows(
+    texts: tuple[tuple[str, str], ...],
+    pairs: list[tuple[Column, Column]],
+    values: list[list[Any]],
+) -> tuple[tuple[Any, ...], ...]:
+    """Across SQLite and PostgreSQL, the rows where a ``round()`` of arithmetic over integer
+    and numeric columns is a half at its digit that SQLite's doubles miss (``half_rounds``),
+    the other columns at their first probe value (NULL where they take it)."""
+    if {dialect for dialect, _ in texts} != {"sqlite", "postgresql"}:
+        return ()
+    columns = []
+    for lc, rc in pairs:
+        kind = probes.kind_of(lc, rc)
+        scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
+        kind = "integer" if kind in INTEGER_KINDS else kind or ""
+        columns.append((lc.name.lower(), kind, scale, precision(lc, rc)))
+    firsts = [column_values[0] if column_values else None for column_values in values]
+    found = []
+    for dialect, text in texts:
+        for hit in half_rounds.rows(dialect, text, tuple(columns)):
+            row = list(firsts)
+            for name, value in hit:
+                at = next((i for i, c in enumerate(columns) if c[0] == name), None)
+                if at is not None:
+                    row[at] = int(value) if columns[at][1] == "integer" else value
+            found.append(tuple(row))
+    return tuple(found)
 
 
 def _stores(
