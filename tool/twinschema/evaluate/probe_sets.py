@@ -84,6 +84,7 @@ def _rows(
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
     strings += _clock_days(((ldialect, ltext), (rdialect, rtext)))
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
+    measures = lreads.measures or rreads.measures
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
     values = []
     moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
@@ -104,7 +105,7 @@ def _rows(
             stepped = date_steps.values(kind, *moved)
             column_values = list(dict.fromkeys([None, *stepped, *column_values]))
         if ldialect == rdialect:
-            column_values += _stores(ldialect, kind, own, strings, numbers)
+            column_values += _stores(ldialect, kind, own, strings, numbers, measures)
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):
@@ -161,9 +162,13 @@ def _half_rows(
     return tuple(found)
 
 
+# Text holding a NUL character: alone, and between two letters (length() 1 on SQLite, of 3).
+_NUL_TEXTS = ("\x00", "a\x00b")
+
+
 def _stores(
     dialect: str, kind: str | None, lengths: tuple[int, ...], strings: Sequence[str] = (),
-    numbers: Sequence[Decimal] = (),
+    numbers: Sequence[Decimal] = (), measures: bool = False,
 ) -> list[Any]:  # fmt: skip
     """Values a column of ``dialect`` stores as they are where another dialect's column would
     refuse or change them, probed between two sources of that dialect (across dialects they
@@ -176,7 +181,9 @@ def _stores(
     its bytes in a text or BLOB column (X'6162'
     and 'ab' are one key under CAST(s AS TEXT) only), the bytes of each string literal
     (X'6B6974' is 'kit' under lower(), never under ``= 'kit' COLLATE NOCASE``), and the empty
-    blob (X'' <> '' holds);
+    blob (X'' <> '' holds), and where an expression measures a length, text holding a NUL
+    character (SQLite's length() counts the characters before it: length(char(0)) is 0, and
+    char(0) <> '' holds; stranger44 005);
     text in a BLOB column, whose length() counts characters ('éé': 2, its bytes 4); moments
     spelled apart in a date column, which SQLite compares as text ('2024-01-01T09:00' after
     '2024-01-01 10:00', which julianday() puts before), and the empty text there (''
@@ -192,7 +199,8 @@ def _stores(
     if kind == "bytes":
         return ["ab", b"ab", *("é" * n for n in (1, *lengths) if n > 0)]
     if kind in probes.TEXT_KINDS:
-        return ["ab", b"ab", b"", *(t.encode() for t in dict.fromkeys(strings) if t)]
+        nul = list(_NUL_TEXTS) if measures else []
+        return ["ab", b"ab", b"", *(t.encode() for t in dict.fromkeys(strings) if t), *nul]
     spelled = list(date_pairs.SPELLED.get(kind or "", ()))
     if kind == "date":  # a moment inside a literal's day, after that day's text (fuzz41)
         spelled += moment_bounds.days_within(tuple(strings))

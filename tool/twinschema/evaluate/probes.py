@@ -62,6 +62,9 @@ class Reads:
     # Where a column's product with a decimal literal is a half or whole number a double misses
     # (``half_products``), probed before the other landings: (column, value).
     halves: tuple[tuple[str, Decimal], ...] = ()
+    # Whether it measures a length (length(), char_length()): SQLite's counts the characters
+    # before a text's first NUL, so a text holding one is probed between two SQLite sources.
+    measures: bool = False
 
 
 def table_checks(dialect: str, table: Table | None) -> list[tuple[str, frozenset[str], Reads]]:
@@ -124,6 +127,7 @@ def reads(dialect: str, text: str) -> Reads | None:
         landings.landings(tree),
         landings.products(tree),
         half_products.landings(tree),
+        measures=any(True for _ in tree.find_all(exp.Length)),
     )
 
 
