@@ -15,13 +15,15 @@ compared with such a ``round()`` is set, in those rows, to the exact value round
 from __future__ import annotations
 
 import itertools
+import math
 import sqlite3
 from collections.abc import Callable, Iterator
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache, partial
 from typing import Any
 
-# How many rows are searched per round() argument, and how many rows where it parts are kept.
+# How many rows are searched per round() argument (over the columns taken in turn), and how
+# many rows where it parts are kept.
 _BUDGET = 200_000
 _FOUND = 2
 # At most this many columns in one argument are searched over.
@@ -113,12 +115,15 @@ def _search(
         return ()  # a double on both sides computes alike; other kinds are not numbers
     found: list[tuple[Row, Decimal]] = []
     unit = Decimal(1).scaleb(-digits)
+    left = _BUDGET  # over all the groups
     with localcontext() as ctx:
         ctx.prec = 40
         for order, lists in _candidates(names, kinds):
             exact = _compiled(tree, order, kinds, exact=True, scaled=digits)
             double = _compiled(tree, order, kinds, exact=False)
-            product = itertools.islice(itertools.product(*lists), _BUDGET)
+            size = min(left, math.prod(map(len, lists)))
+            left -= size
+            product = itertools.islice(itertools.product(*lists), size)
             for values in product:
                 try:
                     value = exact(*(v[1] for v in values))
@@ -135,7 +140,7 @@ def _search(
                     found.append((tuple(hit), value))
                     if len(found) >= _FOUND:
                         break
-            if found:  # the other columns' steps are searched only where these find none
+            if found or not left:  # the others' steps only where these find none
                 break
     return tuple(found)
 
