@@ -18,7 +18,7 @@ from typing import Any
 
 from twinschema.canonical.typemap import ROWID_REUSE
 from twinschema.evaluate import date_pairs, date_text, probes
-from twinschema.evaluate.backends import Backend, type_sql
+from twinschema.evaluate.backends import REJECTED, Backend, type_sql
 from twinschema.evaluate.crossing_hints import (
     HINT_ALWAYS,
     HINT_NULL_ID,
@@ -29,10 +29,13 @@ from twinschema.evaluate.crossing_hints import (
 )
 from twinschema.evaluate.crossing_values import (
     FINER,
+    OFFSET,
     check_reads,
     fractions,
     longer_literals,
+    offset_moments,
     probe_values,
+    reads_offsets,
     scale_bounds,
 )
 from twinschema.evaluate.shown_probes import probe_text
@@ -107,6 +110,8 @@ def findings(
                 values += fractions(reads)
             if kind == "numeric" and scale is not None and scale >= 0:
                 values += scale_bounds(reads, scale)
+            if kind == "date" and reads_offsets(lchecks if ld == "sqlite" else rchecks):
+                values += offset_moments(reads)
             if not values:
                 continue
             raw = [v for _, v in values]
@@ -117,6 +122,11 @@ def findings(
                 continue
             hints: set[str] = set()
             for (said, value), a, b in zip(values, lgot, rgot, strict=True):
+                # A moment with an offset: PostgreSQL's date keeps its day as written, which is
+                # no finding; one warning a column, where one side's CHECK rejects it.
+                offset = OFFSET in said
+                if offset and ((a is REJECTED) == (b is REJECTED) or OFFSET in hints):
+                    continue
                 judged = _judged(crossing, kind, value, ((ld, a), (rd, b)), runs)
                 hint = hint_for(kind, (said, value), lc.name, precision, scale)
                 finer = FINER in said  # one warning for the scale, 1.001's or a bound's
@@ -124,8 +134,8 @@ def findings(
                     continue  # one warning per rule to add (-1000 after 1000 adds nothing)
                 if hint != HINT_RULE:
                     hints.add(hint)
-                if finer:
-                    hints.add(FINER)
+                if finer or offset:
+                    hints.add(FINER if finer else OFFSET)
                 push, what = judged
                 message = f"{name}.{lc.name}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))

@@ -30,6 +30,11 @@ HINT_FRACTION = (
     "same CHECK ({column} = CAST({column} AS {cast})) on both sides; or allow it in domain.yaml "
     "with a reason"
 )
+HINT_DAY = (
+    "keep the SQLite column to days as written with CHECK ({column} = date({column})) (date() "
+    "reads an offset in UTC, so a moment with one fails it); or allow it in domain.yaml with a "
+    "reason"
+)
 HINT_PRECISION = (
     "put the same CHECK (abs({column}) < {bound}) on both sides; or allow it in domain.yaml "
     "with a reason"
@@ -67,6 +72,8 @@ def hint_for(
     if kind in INTEGER_KINDS and isinstance(value, Decimal) and value != int(value):
         cast = "BIGINT" if kind == "bigint" else "INTEGER"
         return HINT_FRACTION.format(column=shown, cast=cast)
+    if kind == "date" and isinstance(value, str) and "T" in value:
+        return HINT_DAY.format(column=shown)  # a moment with an offset (``offset_moments``)
     if kind == "numeric" and precision is not None:
         bound = Decimal(10) ** (precision - (scale or 0))
         if probe[1] in (bound, -bound):

@@ -6,6 +6,7 @@ number, a number beside a bound past the scale), each with how a message names i
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,10 @@ from twinschema.records.kinds import INTEGER_KINDS
 
 # What a warning on a number past a NUMERIC scale says of it (one such warning a column).
 FINER = "more digits than scale"
+# What a warning on a moment with a UTC offset in a date column says of it (``offset_moments``).
+OFFSET = "its UTC offset moves it to another day"
+# At most this many days are tried with offsets (the calendar's corners first).
+_OFFSET_DAYS = 8
 
 
 def probe_values(
@@ -105,3 +110,31 @@ def scale_bounds(reads: list[probes.Reads], scale: int) -> list[tuple[str, Any]]
         for v in (n + fine, n - fine)
     )
     return [(f"the number {v} ({FINER} {scale})", v) for v in found]
+
+
+# SQLite's date and time functions, which read a moment's UTC offset (to UTC).
+_DATE_FUNCTIONS = re.compile(r"\b(strftime|date|datetime|julianday|unixepoch|time)\s*\(", re.I)
+
+
+def reads_offsets(checks: list[str]) -> bool:
+    """True when one of SQLite's ``checks`` reads a value through a date or time function,
+    which moves a moment with a UTC offset to UTC (a comparison of the text does not: that
+    is ``date_text``'s)."""
+    return any(_DATE_FUNCTIONS.search(text) for text in checks)
+
+
+def offset_moments(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
+    """For a date column whose SQLite CHECKs read it through a date function
+    (``reads_offsets``), moments with a UTC offset that moves them to the day
+    before or after in UTC ('2023-01-01T23:30:00-05:00' is 2023-01-02 04:30 UTC), on the
+    calendar's corners (``probes.DAYS``, a Sunday among them) and on each date literal's day:
+    PostgreSQL's date keeps the day as written and drops the time and offset, SQLite keeps the
+    text, which its date functions (``strftime``, ``date``, ``julianday``) read in UTC, so a
+    CHECK through them sees another day (``strftime('%w', d)`` against ``EXTRACT(DOW FROM d)``,
+    stranger44 018). Only a side that rejects such a value is a finding (``OFFSET``)."""
+    from twinschema.evaluate.clock import date_of
+
+    days = [*probes.DAYS, *(t.strip()[:10] for read in reads for t in read.strings)]
+    valid = [d for d in dict.fromkeys(days) if date_of(d) is not None][:_OFFSET_DAYS]
+    moments = [m for d in valid for m in (f"{d}T23:30:00-05:00", f"{d}T00:30:00+05:00")]
+    return [(f"the text {probe_text(m)} ({OFFSET} in UTC)", m) for m in moments]

@@ -11,7 +11,7 @@ else ``_BASE``) and at base + step, and one unit either side of it: a day for da
 and half a second for timestamps, whose base is probed with half a second too (SQLite's
 ``datetime()`` drops a fraction that PostgreSQL's interval arithmetic keeps). Crossed over the
 columns, the rows hold pairs exactly at, inside and past each bound. Steps in months and years
-are left out: their length is the calendar's (``probes._DAYS`` holds the month ends).
+are left out: their length is the calendar's (``probes.DAYS`` holds the month ends).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ function's argument (round, floor, a cast) or a CHECK's operand, so the column i
 smallest whole value whose double product falls below the exact half or whole number, the
 smallest whose falls above it, and their negatives; a column compared with an expression that
 holds the product (``tax = round(net * 0.175)``) at the two whole numbers either side of the
-exact product there (31 and 32), so that a probe row can pair them.
+exact product there (31 and 32), so that a probe row can pair them. Arithmetic over several
+columns inside a ``round()`` (a price times a quantity and a discount) is ``half_rounds``'s.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from twinschema.evaluate import (
     crossed_rows,
     date_pairs,
     date_steps,
+    half_rounds,
     landings,
     moment_bounds,
     probe_numbers,
@@ -83,6 +84,7 @@ def _rows(
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
     strings += _clock_days(((ldialect, ltext), (rdialect, rtext)))
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
+    measures = lreads.measures or rreads.measures
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
     values = []
     moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
@@ -103,7 +105,7 @@ def _rows(
             stepped = date_steps.values(kind, *moved)
             column_values = list(dict.fromkeys([None, *stepped, *column_values]))
         if ldialect == rdialect:
-            column_values += _stores(ldialect, kind, own, strings, numbers)
+            column_values += _stores(ldialect, kind, own, strings, numbers, measures)
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):
@@ -119,6 +121,8 @@ def _rows(
         *probe_numbers.NUMBER_PAIRS,
     ]
     rows = tuple(crossed_rows.cross(values, related=related))
+    half = _half_rows(((ldialect, ltext), (rdialect, rtext)), pairs, values)
+    rows = tuple(crossed_rows.distinct([*rows, *half]))
     rows += check_ends.corner_rows(tables, left, rows)  # number columns at their CHECKs' ends
     return ProbeSet(
         tuple(lc.name for lc, _ in pairs),
@@ -129,9 +133,42 @@ def _rows(
     )
 
 
+def _half_rows(
+    texts: tuple[tuple[str, str], ...],
+    pairs: list[tuple[Column, Column]],
+    values: list[list[Any]],
+) -> tuple[tuple[Any, ...], ...]:
+    """Across SQLite and PostgreSQL, the rows where a ``round()`` of arithmetic over integer
+    and numeric columns is a half at its digit that SQLite's doubles miss (``half_rounds``),
+    the other columns at their first probe value (NULL where they take it)."""
+    if {dialect for dialect, _ in texts} != {"sqlite", "postgresql"}:
+        return ()
+    columns = []
+    for lc, rc in pairs:
+        kind = probes.kind_of(lc, rc)
+        scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
+        kind = "integer" if kind in INTEGER_KINDS else kind or ""
+        columns.append((lc.name.lower(), kind, scale, precision(lc, rc)))
+    firsts = [column_values[0] if column_values else None for column_values in values]
+    found = []
+    for dialect, text in texts:
+        for hit in half_rounds.rows(dialect, text, tuple(columns)):
+            row = list(firsts)
+            for name, value in hit:
+                at = next((i for i, c in enumerate(columns) if c[0] == name), None)
+                if at is not None:
+                    row[at] = int(value) if columns[at][1] == "integer" else value
+            found.append(tuple(row))
+    return tuple(found)
+
+
+# Text holding a NUL character: alone, and between two letters (length() 1 on SQLite, of 3).
+_NUL_TEXTS = ("\x00", "a\x00b")
+
+
 def _stores(
     dialect: str, kind: str | None, lengths: tuple[int, ...], strings: Sequence[str] = (),
-    numbers: Sequence[Decimal] = (),
+    numbers: Sequence[Decimal] = (), measures: bool = False,
 ) -> list[Any]:  # fmt: skip
     """Values a column of ``dialect`` stores as they are where another dialect's column would
     refuse or change them, probed between two sources of that dialect (across dialects they
@@ -144,7 +181,9 @@ def _stores(
     its bytes in a text or BLOB column (X'6162'
     and 'ab' are one key under CAST(s AS TEXT) only), the bytes of each string literal
     (X'6B6974' is 'kit' under lower(), never under ``= 'kit' COLLATE NOCASE``), and the empty
-    blob (X'' <> '' holds);
+    blob (X'' <> '' holds), and where an expression measures a length, text holding a NUL
+    character (SQLite's length() counts the characters before it: length(char(0)) is 0, and
+    char(0) <> '' holds; stranger44 005);
     text in a BLOB column, whose length() counts characters ('éé': 2, its bytes 4); moments
     spelled apart in a date column, which SQLite compares as text ('2024-01-01T09:00' after
     '2024-01-01 10:00', which julianday() puts before), and the empty text there (''
@@ -160,7 +199,8 @@ def _stores(
     if kind == "bytes":
         return ["ab", b"ab", *("é" * n for n in (1, *lengths) if n > 0)]
     if kind in probes.TEXT_KINDS:
-        return ["ab", b"ab", b"", *(t.encode() for t in dict.fromkeys(strings) if t)]
+        nul = list(_NUL_TEXTS) if measures else []
+        return ["ab", b"ab", b"", *(t.encode() for t in dict.fromkeys(strings) if t), *nul]
     spelled = list(date_pairs.SPELLED.get(kind or "", ()))
     if kind == "date":  # a moment inside a literal's day, after that day's text (fuzz41)
         spelled += moment_bounds.days_within(tuple(strings))

@@ -62,6 +62,9 @@ class Reads:
     # Where a column's product with a decimal literal is a half or whole number a double misses
     # (``half_products``), probed before the other landings: (column, value).
     halves: tuple[tuple[str, Decimal], ...] = ()
+    # Whether it measures a length (length(), char_length()): SQLite's counts the characters
+    # before a text's first NUL, so a text holding one is probed between two SQLite sources.
+    measures: bool = False
 
 
 def table_checks(dialect: str, table: Table | None) -> list[tuple[str, frozenset[str], Reads]]:
@@ -124,6 +127,7 @@ def reads(dialect: str, text: str) -> Reads | None:
         landings.landings(tree),
         landings.products(tree),
         half_products.landings(tree),
+        measures=any(True for _ in tree.find_all(exp.Length)),
     )
 
 
@@ -311,7 +315,7 @@ def values_for(
     elif kind == "json":
         found += probe_strings.json_documents(strings)
     elif kind in _MOMENT_KINDS:
-        # The literals as written, then the calendar's corners (_DAYS) and, for timestamps,
+        # The literals as written, then the calendar's corners (DAYS) and, for timestamps,
         # moments with a fraction past half a second, where a conversion that truncates
         # (SQLite's strftime('%s', ts)) and one that rounds (extract(epoch from ts)::bigint) part.
         # Next to the literals, the moments just beside them (``moment_bounds``): an inclusive
@@ -353,13 +357,13 @@ def _days_beside(kind: str, strings: tuple[str, ...]) -> list[str]:
 # interval stops at the month's end), a leap day (+1 year: 2025-03-01 against 2025-02-28), a
 # January 1st that is a Sunday and one that is a Friday (strftime('%W') and %U against ISO
 # weeks), a year's last day, and a plain mid-month day.
-_DAYS = ("2024-01-31", "2024-02-29", "2023-01-01", "2021-01-01", "2023-12-31", "2024-06-15")
-_MOMENTS = ("2024-01-01 00:00:00.6", "2024-02-29 23:59:59.5", *(f"{d} 12:00:00" for d in _DAYS[:5]))
+DAYS = ("2024-01-31", "2024-02-29", "2023-01-01", "2021-01-01", "2023-12-31", "2024-06-15")
+_MOMENTS = ("2024-01-01 00:00:00.6", "2024-02-29 23:59:59.5", *(f"{d} 12:00:00" for d in DAYS[:5]))
 _MOMENT_KINDS: dict[str, tuple[str, ...]] = {
     "timestamp": _MOMENTS,
     # The same moments in UTC, and one whose offset moves it to the next day and month in UTC.
     "timestamptz": (*(f"{m}+00:00" for m in _MOMENTS), "2024-01-31 23:30:00-02:00"),
-    "date": _DAYS,
+    "date": DAYS,
     # Midnight, a fraction past half a second, and the last second of a day (a time moved past
     # midnight wraps).
     "time": ("00:00:00", "12:30:00", "23:59:59.5"),
