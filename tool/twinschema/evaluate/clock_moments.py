@@ -20,9 +20,8 @@ from twinschema.evaluate.clock import (
     DATE_OFFSET,
     FROM_CLOCK,
     START_OF_DAY,
-    date_of,
-    timestamp_of,
 )
+from twinschema.evaluate.clock_steps import MOMENTS, as_moment, value_of
 from twinschema.evaluate.values import CONSTANT, CURRENT_DATE, CURRENT_TIME, Verdict
 from twinschema.model import Column
 from twinschema.records.dialects import DIALECT_NAMES
@@ -35,22 +34,6 @@ if TYPE_CHECKING:
 JUDGED = frozenset(
     {CURRENT_DATE, CURRENT_TIME, DATE_OFFSET, CLOCK_OFFSET, START_OF_DAY, FROM_CLOCK}
 )
-# The classes read again at ``MOMENTS`` for the step they keep from the clock (``steady``).
-_STEPPED = frozenset({DATE_OFFSET, CLOCK_OFFSET})
-# Whole seconds (SQLite's keywords truncate the clock to the second, PostgreSQL's keep its
-# fraction: that is no difference of these): the early and late hours of a day in UTC (a zone
-# west or east of it is on another date), the last day of a month before a shorter one and of
-# a 30-day month, the middle of a 30-day month (a month against 31 days), a Monday morning (a
-# weekday rule: SQLite's 'weekday 1' keeps a Monday), a leap day, and a year's last second.
-MOMENTS = (
-    "2026-01-31 02:00:00",
-    "2026-01-31 23:30:00",
-    "2026-04-30 12:00:00",
-    "2026-11-15 12:00:00",
-    "2026-03-02 09:00:00",
-    "2024-02-29 12:00:00",
-    "2026-12-31 23:59:59",
-)
 
 
 def apart(
@@ -60,30 +43,6 @@ def apart(
     ``MOMENTS`` (``parted``); None when they do not, or are of no such class (``judged``)."""
     lv, rv = (ev.single(*side) for side in (left, right))
     return parted(ev, left, right) if judged(lv, rv) else None
-
-
-def steady(ev: Evaluator, default: tuple[str, str, Column], found: Verdict) -> Verdict:
-    """``found`` (the verdict of a default that reads the clock) as its values at ``MOMENTS``
-    say: a date or time one fixed step from the clock at each is that step (``CURRENT_DATE +
-    30``, which the moment the check runs reads as a constant, is "the current date + 30
-    day(s)"); one whose step varies (next Monday, today at 09:00) is ``FROM_CLOCK``, so that no
-    message depends on the day it is given. ``found`` as it is when a moment cannot be read."""
-    if found.kind not in _STEPPED | {CONSTANT}:
-        return found
-    steps = set()
-    for moment in MOMENTS:
-        value = _as_moment(_value(ev.at_moment(*default, moment)))
-        at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
-        if isinstance(value, dt.datetime):
-            steps.add((CLOCK_OFFSET, round((value - at).total_seconds() / 60.0) * 60))
-        elif value is not None:
-            steps.add((DATE_OFFSET, (value - at.date()).days))
-        else:
-            return found
-    if len(steps) > 1:
-        return Verdict(FROM_CLOCK, form=found.form, local=found.local)
-    kind, step = steps.pop()
-    return Verdict(kind, step, form=found.form, local=found.local)
 
 
 def judged(left: Verdict, right: Verdict) -> bool:
@@ -101,8 +60,8 @@ def parted(
     None when they give the same at each (or a moment's values cannot be read as such)."""
     for moment in MOMENTS:
         runs = [ev.at_moment(d, text, column, moment) for d, text, column in (left, right)]
-        got = [_value(r) for r in runs]
-        read = [_as_moment(v) for v in got]
+        got = [value_of(r) for r in runs]
+        read = [as_moment(v) for v in got]
         if read[0] is None or read[1] is None or _same(read[0], read[1]):
             continue
         shown = [_shown(v) for v in got]
@@ -120,21 +79,6 @@ def _same(left: dt.date, right: dt.date) -> bool:
         as_day = [v.date() if isinstance(v, dt.datetime) else v for v in (left, right)]
         return as_day[0] == as_day[1]
     return left == right
-
-
-def _value(run: Any) -> Any:
-    """The one value of a run of one insert, None when it failed or gave none."""
-    if run is None or run.error is not None or not run.rows:
-        return None
-    return run.rows[0][0]
-
-
-def _as_moment(value: Any) -> dt.date | dt.datetime | None:
-    """A date or an aware UTC moment, read from a value of either dialect (SQLite's text)."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    day = date_of(value) if isinstance(value, str) else None
-    return day if day is not None else timestamp_of(value)
 
 
 def _shown(value: Any) -> str:
