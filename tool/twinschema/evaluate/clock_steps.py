@@ -33,10 +33,11 @@ _STEPPED = frozenset({DATE_OFFSET, CLOCK_OFFSET})
 
 def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     """``found`` (the verdict of a default that reads the clock) as its values at ``MOMENTS``
-    say (``read``: its run with the clock at a moment): a date or time one fixed step from the clock at each is that step (``CURRENT_DATE +
-    30``, which the moment the check runs reads as a constant, is "the current date + 30
-    day(s)"); one whose step varies (next Monday, today at 09:00) is ``FROM_CLOCK``, so that no
-    message depends on the day it is given. ``found`` as it is when a moment cannot be read."""
+    say (``read``: its run with the clock at a moment): a date or time one fixed step from the
+    clock at each is that step (``CURRENT_DATE + 30``, which the moment the check runs reads as
+    a constant, is "the current date + 30 day(s)"); one whose step varies (next Monday, today
+    at 09:00) is ``FROM_CLOCK``, so that no message depends on the day it is given. ``found``
+    as it is when a moment cannot be read."""
     if found.kind not in _STEPPED | {CONSTANT}:
         return found
     steps = set()
