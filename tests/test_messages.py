@@ -30,6 +30,7 @@ CASES = (
     "pg-pg.partial-index-boolean-negated",
     "sl-pg.eval-default-fraction-in-integer",
     "sl-pg.eval-default-overflows-varchar",
+    "sl-pg.eval-current-time-in-time-both",
     "sl-pg.eval-check-ge-vs-gt",
     "pg-pg.eval-check-ge-vs-gt",
     "sl-sl.check-between-near-miss",
@@ -182,12 +183,17 @@ def test_two_partial_indexes_parted_by_a_row_are_one_difference(
             "default of t.s, the same constant on both sides (SQLite: 'abcd'; PostgreSQL: "
             "'abcd'::character varying), does not fit the column on PostgreSQL",
         ),
+        (  # a clock read is no constant (stranger45 049)
+            "sl-pg.eval-current-time-in-time-both",
+            "default of t.c, written alike on both sides (SQLite: CURRENT_TIME; PostgreSQL: "
+            "CURRENT_TIME), is stored differently",
+        ),
     ],
 )
 def test_a_default_alike_on_both_sides_shows_both(
     found: dict[str, list[Difference]], case: str, said: str
 ) -> None:
-    messages = [d.message for d in found[case] if d.column in ("n", "s")]
+    messages = [d.message for d in found[case] if d.column in ("n", "s", "c")]
     assert len(messages) == 1 and messages[0].startswith(said), messages
 
 

@@ -3,6 +3,7 @@ comparison it rewrites, the evaluator, what it did so far, and small lookups on 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -304,12 +305,18 @@ def shown_default(column: Column | None) -> str | None:
     return column.raw_default or column.default or "none"
 
 
+# A clock read of either dialect that a default may be written as alike on both sides.
+_CLOCK_WORD = re.compile(r"\b(current_(time|date|timestamp)|localtime(stamp)?|now)\b", re.I)
+
+
 def same_constant(st: StageContext, table: str, lc: Column, rc: Column) -> str:
-    """How a message names a default both sides write as one constant (their canonical forms
-    are equal): ``default of t.n, the same constant on both sides (SQLite: 2.5; PostgreSQL:
-    '2.5'::numeric),`` each as its source wrote it."""
+    """How a message names a default both sides write alike (their canonical forms are
+    equal): ``default of t.n, the same constant on both sides (SQLite: 2.5; PostgreSQL:
+    '2.5'::numeric),`` each as its source wrote it; a clock read (``CURRENT_TIME``) is
+    ``written alike on both sides``, being no constant."""
+    what = "written alike" if lc.default and _CLOCK_WORD.search(lc.default) else "the same constant"
     return (
-        f"default of {table}.{lc.name}, the same constant on both sides "
+        f"default of {table}.{lc.name}, {what} on both sides "
         f"({st.side_name('left')}: {shown_default(lc)}; {st.side_name('right')}: "
         f"{shown_default(rc)}),"
     )
