@@ -17,7 +17,7 @@ from twinschema.layers.models import models_layer
 from twinschema.layers.pairs import evaluator_for
 from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
-from twinschema.records import LayerResult, Report
+from twinschema.records import LayerResult, Report, Status
 
 __all__ = ["run_check"]
 
@@ -48,5 +48,8 @@ def run_check(plan: CheckPlan) -> Report:
             results += migrations_layer(sources, domain, evaluator)
     report = Report()
     for result in results:
+        if plan.require_all and result.status == Status.SKIPPED:
+            result.status = Status.ERROR  # --require-all: a check that could not look fails
+            result.message = f"{result.message} (--require-all)"
         report.add(result)
     return report

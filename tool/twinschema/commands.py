@@ -112,12 +112,15 @@ def check(
     postgres_url: str | None,
     say: Callable[[str], None] | None = None,
     evaluate: bool = True,
+    require_all: bool = False,
 ) -> Report:
     """Run ``twinschema check`` and return its report (``say``: see ``plan_check``;
-    ``evaluate``: run the evaluation stage, off with ``--no-evaluate``)."""
+    ``evaluate``: run the evaluation stage, off with ``--no-evaluate``; ``require_all``: a
+    comparison skipped for want of a database is an error, ``--require-all``)."""
     with ExitStack() as stack:
         plan = plan_check(config, layers, sqlite_url, postgres_url, stack, say)
         plan.evaluate = evaluate
+        plan.require_all = require_all
         return run_check(plan)
 
 

@@ -7,8 +7,12 @@ or a baseline rendered from it would declare another type than the database has,
 comparer (which compares types exactly within one dialect) would say so.
 
 ``Declared("INT", sa.INTEGER())`` compiles to ``INT`` on SQLite and behaves as its ``impl``
-everywhere else. Alembic's autogenerate would compare its DDL with the type SQLAlchemy reflects
-(``tinyint`` read back as INTEGER) and alter every such column, and would write it into a
+everywhere else. A type SQLAlchemy reads as ``NullType`` (a SQLite column declared without a
+type, ``Declared("", sa.types.NullType())``; a PostgreSQL composite type, ``Declared("pair",
+sa.types.NullType())``) compiles to its spelling on every dialect: ``NullType`` has no DDL.
+
+Alembic's autogenerate would compare its DDL with the type SQLAlchemy reflects (``tinyint`` read
+back as INTEGER) and alter every such column, and would write it into a
 revision by a class path nothing imports: the chains' environment (``alembic_env``) compares it
 with the spelling the database declares, and renders it with ``rendered`` and its import.
 """
@@ -41,10 +45,15 @@ IMPORT = "from twinschema.declared_types import Declared"
 
 
 def rendered(declared: Declared, autogen_context: Any) -> str:
-    """``declared`` as a revision's Python writes it: ``Declared('tinyint', sa.INTEGER())``."""
+    """``declared`` as a revision's Python writes it: ``Declared('tinyint', sa.INTEGER())``;
+    a column SQLite declares without a type is ``Declared('', sa.types.NullType())``."""
     from alembic.autogenerate.render import _repr_type
 
-    impl = _repr_type(declared.impl, autogen_context)  # type: ignore[arg-type]
+    if isinstance(declared.impl, sa.types.NullType):
+        # Alembic writes ``sa.NullType()``, which the module sqlalchemy does not export
+        impl = "sa.types.NullType()"
+    else:
+        impl = _repr_type(declared.impl, autogen_context)  # type: ignore[arg-type]
     return f"Declared({declared.spelling!r}, {impl})"
 
 
@@ -62,4 +71,6 @@ def _sqlite(element: Declared, compiler: Any, **kw: Any) -> str:
 
 @compiles(Declared)
 def _other(element: Declared, compiler: Any, **kw: Any) -> str:
+    if isinstance(element.impl, sa.types.NullType):  # a type SQLAlchemy does not know
+        return element.spelling
     return str(compiler.process(element.impl, **kw))

@@ -101,12 +101,17 @@ def _sqlite_uniques(table: sa.Table, found: ReadTable) -> None:
 
 
 def _keep_spelling(column: sa.Column[Any], spelling: str) -> None:
-    """Give ``column`` SQLite's declared type where SQLAlchemy's spells it otherwise (a column
-    declared without a type, which SQLAlchemy cannot compile, is left as it is)."""
+    """Give ``column`` SQLite's declared type where SQLAlchemy's spells it otherwise. A column
+    declared without a type (``note``, ``label AS (...)``: BLOB affinity, nothing converted),
+    which SQLAlchemy reads as ``NullType`` and cannot compile, is ``Declared("", NullType())``:
+    its DDL declares no type again, and a SQLite batch can copy its table (stranger44 019)."""
     from sqlalchemy.dialects import sqlite
 
     from twinschema.declared_types import Declared
 
+    if isinstance(column.type, sa.types.NullType):
+        column.type = Declared(spelling, column.type)
+        return
     try:
         compiled = column.type.compile(dialect=sqlite.dialect())
     except sa.exc.CompileError:

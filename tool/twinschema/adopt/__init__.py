@@ -11,6 +11,9 @@ written (``project`` says where):
 * a ``Makefile`` with ``check-sync``, ``migrate-local`` and ``migrate-remote`` (``chains``);
 * with ``--stamp``, both databases recorded at their chain's head (``stamp``).
 
+The written metadata modules are imported back before any database is stamped; when that, the
+stamp or anything after the first file fails, every file is put back as it was (``undo``).
+
 A file that exists is never overwritten without ``--force`` (``pyproject.toml`` is merged, never
 overwritten; an existing chain's files are kept). What could not be paired is reported, and
 left for a person to declare: never written as declared.
@@ -29,6 +32,7 @@ from twinschema.adopt.naming import pair_names, snake_case, words
 from twinschema.adopt.project import Layout, layout, merged_pyproject, relative
 from twinschema.adopt.proposal import Proposal, name_map, propose
 from twinschema.adopt.stamp import apply_stamp, plan_stamp
+from twinschema.adopt.undo import Undo
 from twinschema.config import Config, load_config
 from twinschema.domain_load import parse_domain
 from twinschema.errors import DomainError, InternalError, UsageError
@@ -36,6 +40,7 @@ from twinschema.model import Schema
 from twinschema.records import DIALECTS
 from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.sources import reflect_url
+from twinschema.sources.metadata_import import import_metadata
 
 __all__ = [
     "InitResult",
@@ -169,16 +174,31 @@ def run_init(
     merged = merged_pyproject(pyproject, where, url_env)  # refused before anything is written
     revisions = {d: baseline.revision_id(d) for d in baselines}
     plan = plan_stamp(config, urls, revisions) if stamp else None
-    written, kept = _write(owned, scaffold, force)
-    if _differs(pyproject, merged):
-        pyproject.write_text(merged, encoding="utf-8")
-        written.append(pyproject)
+    undo = Undo()
+    try:
+        written, kept = _write(undo, owned, scaffold, force)
+        if _differs(pyproject, merged):
+            undo.write(pyproject, merged)
+            written.append(pyproject)
+        written_config = load_config(pyproject)
+        _read_back(written_config)
+        if plan is not None:
+            apply_stamp(written_config, plan)
+    except BaseException:
+        undo.restore()  # never a half-written project: a second init starts afresh
+        raise
     created = tuple(baselines[d] for d in DIALECTS if d in baselines)
-    if plan is None:
-        return InitResult(output, proposal, {}, created, tuple(written), tuple(kept))
-    apply_stamp(load_config(pyproject), plan)
-    stamped = {d: s.revision for d, s in plan.items()}
+    stamped = {d: s.revision for d, s in plan.items()} if plan is not None else {}
     return InitResult(output, proposal, stamped, created, tuple(written), tuple(kept))
+
+
+def _read_back(config: Config) -> None:
+    """Import both metadata modules as every command will: one that fails is init's to undo,
+    before any database is stamped."""
+    for dialect in DIALECTS:
+        spec = config.side(dialect).metadata
+        if spec is not None:
+            import_metadata(spec, config.root)
 
 
 def _differs(path: Path, text: str) -> bool:
@@ -189,7 +209,7 @@ def _differs(path: Path, text: str) -> bool:
 
 
 def _write(
-    owned: Mapping[Path, str], scaffold: Mapping[Path, str], force: bool
+    undo: Undo, owned: Mapping[Path, str], scaffold: Mapping[Path, str], force: bool
 ) -> tuple[list[Path], list[Path]]:
     written, kept = [], []
     for path, text in {**scaffold, **owned}.items():
@@ -198,8 +218,7 @@ def _write(
         if path.exists() and path in scaffold and not force:
             kept.append(path)
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        undo.write(path, text)
         written.append(path)
     return sorted(written), sorted(kept)
 

@@ -47,7 +47,8 @@ def revision_file(
     """The text of the baseline revision: ``upgrade`` and ``downgrade`` are the bodies' lines
     (already indented by four spaces)."""
     imports = ["import sqlalchemy as sa", "from alembic import op"]
-    if dialect == "sqlite":  # a type as SQLite declares it (INT is no rowid alias)
+    # A type as SQLite declares it (INT is no rowid alias), or one SQLAlchemy does not know.
+    if dialect == "sqlite" or any("Declared(" in line for line in upgrade):
         imports.append(f"{IMPORT}  # noqa: F401")
     if dialect == "postgresql":
         imports.append("from sqlalchemy.dialects import postgresql  # noqa: F401")

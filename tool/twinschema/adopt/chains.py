@@ -130,11 +130,12 @@ TWINSCHEMA ?= twinschema
 .PHONY: check-sync migrate-local migrate-remote
 
 ## The databases the project owns to head, then every check; a database a variable names
-## (pyproject.toml's url_env) is checked as it is, never migrated here.
+## (pyproject.toml's url_env) is checked as it is, never migrated here. --require-all: a
+## database no variable names fails the check (exit 3), never a pass that looked at nothing.
 check-sync:
 \t$(TWINSCHEMA) migrate local --owned-only
 \t$(TWINSCHEMA) migrate remote --owned-only
-\t$(TWINSCHEMA) check
+\t$(TWINSCHEMA) check --require-all
 
 ## The local SQLite database (its url_env variable, see pyproject.toml) to head.
 migrate-local:

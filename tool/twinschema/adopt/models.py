@@ -25,7 +25,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
-from twinschema.declared_types import IMPORT, Declared
+from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.model import Schema
 from twinschema.records.domain import NameMap
 
@@ -53,10 +53,10 @@ def type_renderer(dialect: str) -> AutogenContext:
 
 def render_type(type_: sa.types.TypeEngine[Any], context: AutogenContext) -> str:
     """A column type as code: Alembic's rendering, or ``Declared("INT", sa.INTEGER())`` for a
-    SQLite spelling SQLAlchemy would not keep."""
+    SQLite spelling SQLAlchemy would not keep (``Declared("", sa.types.NullType())`` for a
+    column declared without a type)."""
     if isinstance(type_, Declared):
-        impl = alembic_render._repr_type(type_.impl, context)  # type: ignore[arg-type]
-        return f"Declared({type_.spelling!r}, {impl})"
+        return rendered(type_, context)
     return alembic_render._repr_type(type_, context)
 
 

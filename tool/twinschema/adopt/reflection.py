@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from twinschema.declared_types import Declared
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.model import Schema, Table
@@ -72,6 +73,19 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
             complete_table(table, found, raw.dialect)
             if raw.dialect == "sqlite":
                 _sqlite_expression_indexes(table, found)
+            else:
+                _unknown_types(table, found)
+
+
+def _unknown_types(table: sa.Table, found: Table) -> None:
+    """A PostgreSQL type SQLAlchemy does not know (a composite type): it reads ``NullType``,
+    which no module can name and no DDL can write; ``Declared("pair", sa.types.NullType())``
+    writes the type as the database declares it (stranger44 019: SQLite's column without a type
+    is the same, in ``reflected.complete_table``)."""
+    for column in table.columns:
+        read = found.column(column.name)
+        if read is not None and isinstance(column.type, sa.types.NullType) and read.type.raw:
+            column.type = Declared(read.type.raw, column.type)
 
 
 def _sqlite_expression_indexes(table: sa.Table, found: Table) -> None:

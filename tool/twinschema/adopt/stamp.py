@@ -8,6 +8,7 @@ the server being stamped), never otherwise.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -130,14 +131,28 @@ def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
 
 
 def apply_stamp(config: Config, plan: Mapping[str, StampStep]) -> None:
-    """Stamp each database of the plan at its revision (the baselines are written by then)."""
-    for step in plan.values():
-        if step.done:
-            continue
-        target = migrate_chain.Target(step.dialect, parse_url(step.url))
-        with migrate_connect.connect(target, create=False) as connection:
-            cfg = migrate_chain.alembic_config(config, step.dialect, connection=connection)
-            try:
-                command.stamp(cfg, step.revision)
-            except CommandError as exc:
-                raise UsageError(f"--stamp: Alembic: {scrub(str(exc))}") from None
+    """Stamp each database of the plan at its revision (the baselines are written by then).
+    When one fails, those this call stamped are stamped back to no revision (``plan_stamp``
+    let only a database at no revision be stamped): never one database stamped alone."""
+    done: list[StampStep] = []
+    try:
+        for step in plan.values():
+            if step.done:
+                continue
+            _stamp(config, step, step.revision)
+            done.append(step)
+    except BaseException:
+        for step in done:
+            with contextlib.suppress(Exception):
+                _stamp(config, step, "base")
+        raise
+
+
+def _stamp(config: Config, step: StampStep, revision: str) -> None:
+    target = migrate_chain.Target(step.dialect, parse_url(step.url))
+    with migrate_connect.connect(target, create=False) as connection:
+        cfg = migrate_chain.alembic_config(config, step.dialect, connection=connection)
+        try:
+            command.stamp(cfg, revision)
+        except CommandError as exc:
+            raise UsageError(f"--stamp: Alembic: {scrub(str(exc))}") from None

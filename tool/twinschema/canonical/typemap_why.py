@@ -26,6 +26,8 @@ def why_types_differ(left: ColumnType, right: ColumnType) -> str:
     is a SQLite name of NUMERIC affinity and the other keeps text, what that does to data."""
     if left.dialect == right.dialect:
         why = "one database engine: the declared types must be equal"
+    elif _typeless(left) or _typeless(right):
+        why = TYPELESS_WHY
     else:
         why = _no_counterpart(left, right) or "no logical kind accepts both"
         if left.spelling().lower() == right.spelling().lower():
@@ -34,6 +36,24 @@ def why_types_differ(left: ColumnType, right: ColumnType) -> str:
         if _numeric_affinity(one) and _TEXT_KINDS & kinds_of(other):
             return f"{why}; {_numeric_affinity_effect(one)}"
     return why
+
+
+# A SQLite column declared without a type (``note``, ``label AS (...)``): BLOB affinity.
+TYPELESS = "no type (SQLite's BLOB affinity)"
+TYPELESS_WHY = (
+    "a SQLite column without a type stores each value as given, 5 as an integer and x'00' as "
+    "bytes: it pairs with bytea only; declare the SQLite column's type (TEXT for text)"
+)
+
+
+def _typeless(ctype: ColumnType) -> bool:
+    return ctype.dialect == SQLITE and ctype.name == "" and not ctype.array
+
+
+def shown(ctype: ColumnType) -> str:
+    """A type as a message shows it: its spelling, or ``TYPELESS`` for a SQLite column
+    declared without a type (an empty spelling reads as nothing at all)."""
+    return TYPELESS if _typeless(ctype) else ctype.spelling()
 
 
 def spelled_apart(left: ColumnType, right: ColumnType, spellings: tuple[str, str]) -> str:

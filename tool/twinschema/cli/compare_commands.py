@@ -67,6 +67,12 @@ _NO_EVALUATE_HELP = (
     help="Print what a difference kind means and how to fix it (all: every kind), and exit.",
 )
 @click.option("--no-evaluate", is_flag=True, help=_NO_EVALUATE_HELP)
+@click.option(
+    "--require-all",
+    is_flag=True,
+    help="Fail (exit 3) when a comparison is skipped for want of a database (no SQLite database "
+    "configured), instead of passing without it.",
+)
 def check(
     layers: tuple[str, ...],
     sqlite_url: str | None,
@@ -76,11 +82,12 @@ def check(
     verbose: bool,
     no_color: bool,
     no_evaluate: bool,
+    require_all: bool,
 ) -> None:
     """Compare every layer: domain, models, live databases, migrations.
 
     Exit codes: 0 in sync, 1 differences, 2 bad configuration or files, 3 a database could not be
-    read, 4 internal error.
+    read (with --require-all: or was not configured), 4 internal error.
     """
     from twinschema import commands
     from twinschema.config import load_config
@@ -95,6 +102,7 @@ def check(
             postgres_url,
             say=notice,
             evaluate=not no_evaluate,
+            require_all=require_all,
         )
     emit_report(report, fmt, output, verbose, no_color)
     sys.exit(report.exit_code)

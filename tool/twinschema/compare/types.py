@@ -35,6 +35,7 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
                 continue
             type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
             return {id(c) for c in (lcheck, rcheck) if c is not None}
+    shown = (typemap_why.shown(lc.type), typemap_why.shown(rc.type))
     ctx.diff(
         "column_type",
         lt.name,
@@ -43,7 +44,7 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
         spell(lc),
         spell(rc),
         f"type of {lt.name}.{lc.name} differs: "
-        f"{typemap_why.spelled_apart(lc.type, rc.type, (lc.type.spelling(), rc.type.spelling()))} "
+        f"{typemap_why.spelled_apart(lc.type, rc.type, shown)} "
         f"({typemap_why.why_types_differ(lc.type, rc.type)})",
     )
     return NOTHING

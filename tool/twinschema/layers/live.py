@@ -58,7 +58,7 @@ def _module_and_database(
     plan = sources.plan
     model = sources.model(dialect)
     if plan.urls.get(dialect) is None:
-        why = plan.url_errors.get(dialect, f"no {dialect} database configured")
+        why = plan.url_errors.get(dialect) or plan.not_configured(dialect)
         status = Status.ERROR if dialect in plan.url_errors else Status.SKIPPED
         return LayerResult("live", model.label, f"{dialect} database", status, why), None
     found = sources.live(dialect)

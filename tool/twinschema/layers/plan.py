@@ -48,6 +48,15 @@ class CheckPlan:
     url_flags: dict[str, str] = field(default_factory=dict)
     # Run the evaluation stage after each models and live comparison (``--no-evaluate``: off).
     evaluate: bool = True
+    # ``--require-all``: a comparison skipped for want of a database fails (an error, exit 3).
+    require_all: bool = False
+
+    def not_configured(self, dialect: str) -> str:
+        """Why a comparison of ``dialect``'s database is skipped, and how to name one
+        (stranger44 010: a run that looked at no SQLite database said only "in sync")."""
+        flag = "--sqlite-url" if dialect == "sqlite" else "--postgres-url"
+        variable = self.config.url_env_name(dialect)
+        return f"no {dialect} database configured: set {variable} or pass {flag}"
 
     def fix_command(self, dialect: str) -> str:
         """The command that migrates the database this check reads for ``dialect``."""

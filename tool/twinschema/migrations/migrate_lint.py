@@ -104,7 +104,7 @@ def lint_pending(
         config.root,
         lambda table: _has_rows(connection, table, schema),
         direction=direction,
-        loses=(lambda change: _loses(connection, change, schema)) if down else None,
+        loses=lambda change: _lost(connection, change, schema, down),
     )
     marker = lint.DOWNGRADE_MARKER if down else lint.MARKER
     of = "the downgrade of revision" if down else "revision"
@@ -135,6 +135,35 @@ def _has_rows(connection: sa.Connection, table: str, schema: str | None) -> bool
         return False
     query = sa.select(sa.literal(1)).select_from(sa.table(table, schema=schema)).limit(1)
     return connection.execute(query).first() is not None
+
+
+def _lost(connection: sa.Connection, change: Any, schema: str | None, down: bool) -> bool | None:
+    """False where a change loses nothing on the live database: a generated column dropped
+    (either way), or on a downgrade what ``_loses`` finds empty; None: the lint decides."""
+    if _drops_generated(connection, change, schema):
+        return False
+    return _loses(connection, change, schema) if down else None
+
+
+def _drops_generated(connection: sa.Connection, change: Any, schema: str | None) -> bool:
+    """True for a drop of a column the live database generates (``GENERATED ALWAYS AS (...)``,
+    STORED or VIRTUAL): its values are computed from other columns, so dropping it loses
+    nothing, on an upgrade as on a downgrade (stranger44 011)."""
+    if not change.key.startswith("drop_column:") or change.table is None or not change.column:
+        return False
+    if connection.dialect.name == "sqlite":  # hidden: 2 VIRTUAL, 3 STORED generated columns
+        row = connection.exec_driver_sql(
+            "SELECT hidden FROM pragma_table_xinfo(?) WHERE name = ?",
+            (change.table, change.column),
+        ).first()
+        return row is not None and row[0] in (2, 3)
+    inspector = sa.inspect(connection)
+    if not inspector.has_table(change.table, schema=schema):
+        return False
+    return any(
+        c["name"] == change.column and c.get("computed") is not None
+        for c in inspector.get_columns(change.table, schema)
+    )
 
 
 def _loses(connection: sa.Connection, change: Any, schema: str | None) -> bool | None:

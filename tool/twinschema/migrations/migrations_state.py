@@ -105,7 +105,7 @@ def state_check(
     dialect = chain.dialect
     url = plan.urls.get(dialect)
     if url is None or current is None:
-        why = plan.url_errors.get(dialect, f"no {dialect} database configured")
+        why = plan.url_errors.get(dialect) or plan.not_configured(dialect)
         status = Status.ERROR if dialect in plan.url_errors else Status.SKIPPED
         report.add(LayerResult(LAYER, f"{dialect} database", chain.label, status, why))
         return

@@ -22,6 +22,7 @@ from twinschema.report.text_report import (
     evaluation_line,
     other_warnings,
     other_warnings_heading,
+    skipped_note,
     value_warnings,
     values_line,
     warnings_heading,
@@ -189,5 +190,5 @@ def _summary(report: Report) -> Text:
     if errors:
         return Text(f"could not check {errors} comparison(s); {n} difference(s) found", "bold red")
     if n:
-        return Text(f"{n} difference(s) found", "bold red")
-    return Text("in sync", "bold green")
+        return Text(f"{n} difference(s) found", "bold red").append(skipped_note(report), "yellow")
+    return Text("in sync", "bold green").append(skipped_note(report), "yellow")

@@ -65,8 +65,22 @@ def plain(report: Report, verbose: bool) -> str:
         summary = f"{n} difference(s) found"
     else:
         summary = "in sync"
-    lines.append(summary)
+    lines.append(summary + skipped_note(report))
     return "\n".join(lines) + "\n"
+
+
+def skipped_note(report: Report) -> str:
+    """What the verdict line adds when comparisons were skipped for want of a database: ``in
+    sync`` alone read as a pass of every layer where no SQLite database was looked at
+    (stranger44 010). Empty when nothing was skipped."""
+    skipped = [r for r in report.layers if r.status == Status.SKIPPED]
+    if not skipped:
+        return ""
+    why = "; ".join(dict.fromkeys(r.message or "not configured" for r in skipped))
+    return (
+        f" ({len(skipped)} comparison(s) skipped, nothing looked at: {why}; "
+        "--require-all fails instead)"
+    )
 
 
 def evaluation_line(result: LayerResult) -> str | None:

@@ -1,0 +1,174 @@
+"""The destructive-change lint does not count a generated column's values as data (stranger44
+011): they are computed from other columns, which stay, and the next upgrade computes them
+again. A downgrade dropping a STORED generated column runs without a marker; a plain column
+with values dropped by the same downgrade is still refused (the near miss), and once allowed
+the downgrade keeps every row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from test_alembic_habits import label, on, twinschema
+from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
+    CHAIN,
+    HEADS,
+    SIDE,
+    at,
+    engine,
+    fill_every_table,
+    scratch_project,
+    upgrade_to,
+)
+
+REVISION = {"sqlite": "0002_doubled_sqlite", "postgresql": "0002_doubled_postgresql"}
+GENERATED = 'sa.Column("doubled", sa.Integer(), sa.Computed("current_rank * 2", persisted=True))'
+PLAIN = 'sa.Column("note", sa.Text(), nullable=True)'
+BODY = {
+    "sqlite": (  # SQLite adds a STORED generated column only by copying the table
+        f"""
+    with op.batch_alter_table("profiles", recreate="always") as batch:
+        batch.add_column({GENERATED})
+        batch.add_column({PLAIN})
+""",
+        """
+    with op.batch_alter_table("profiles") as batch:
+        batch.drop_column("note")
+        batch.drop_column("doubled")
+""",
+    ),
+    "postgresql": (
+        f"""
+    op.add_column("profiles", {GENERATED})
+    op.add_column("profiles", {PLAIN})
+""",
+        """
+    op.drop_column("profiles", "note")
+    op.drop_column("profiles", "doubled")
+""",
+    ),
+}
+
+
+def add_revision(project: Path, dialect: str, header: str = "") -> str:
+    up, down = BODY[dialect]
+    revision = REVISION[dialect]
+    text = f'''"""a generated column and a plain one on profiles"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = {revision!r}
+down_revision = {HEADS[dialect]!r}
+branch_labels = None
+depends_on = None
+domain_version = 2
+{header}
+
+def upgrade() -> None:{up}
+
+def downgrade() -> None:{down}'''
+    (project / CHAIN[dialect] / "versions" / f"{revision}.py").write_text(text)
+    return revision
+
+
+def test_a_downgrade_dropping_a_generated_column_loses_nothing(
+    dialect: str,
+    db_url: str,
+    tmp_path: Path,
+    engine: Any,  # noqa: F811
+) -> None:
+    project = scratch_project(tmp_path)
+    revision = add_revision(project, dialect)
+    upgrade_to(project, dialect, db_url, HEADS[dialect])
+    with engine(db_url).begin() as connection:
+        fill_every_table(connection)
+    upgrade_to(project, dialect, db_url, "head")
+    with engine(db_url).begin() as connection:
+        connection.execute(sa.text("UPDATE profiles SET note = 'keep me'"))
+        rows = connection.execute(sa.text("SELECT current_rank, doubled FROM profiles")).all()
+    assert rows and all(doubled == 2 * rank for rank, doubled in rows)
+    args = ("migrate", SIDE[dialect], "--to", "-1", "--yes-downgrade")
+
+    refused = twinschema(project, *args, **on(dialect, db_url))
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    lines = [line for line in refused.stdout.splitlines() if line.startswith("refused: ")]
+    assert len(lines) == 1, refused.stdout
+    assert "drops column profiles.note and every value in it" in lines[0]
+    assert "profiles.doubled" not in refused.stdout
+
+    allowed = 'allow_destructive_downgrade = {"drop_column:profiles.note": "notes were a trial"}'
+    add_revision(project, dialect, allowed)
+    result = twinschema(project, *args, **on(dialect, db_url))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        f"{label(db_url)}: downgraded from {revision} to {HEADS[dialect]}"
+    )
+    with engine(db_url).connect() as connection:
+        assert at(connection) == (HEADS[dialect],)
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("profiles")}
+        assert not {"doubled", "note"} & columns
+        assert connection.execute(sa.text("SELECT count(*) FROM profiles")).scalar() == len(rows)
+
+
+DROP_BODY = {
+    "sqlite": (
+        """
+    with op.batch_alter_table("profiles") as batch:
+        batch.drop_column("doubled")
+""",
+        f"""
+    with op.batch_alter_table("profiles", recreate="always") as batch:
+        batch.add_column({GENERATED})
+""",
+    ),
+    "postgresql": (
+        """
+    op.drop_column("profiles", "doubled")
+""",
+        f"""
+    op.add_column("profiles", {GENERATED})
+""",
+    ),
+}
+
+
+def test_an_upgrade_dropping_a_generated_column_needs_no_marker(
+    dialect: str,
+    db_url: str,
+    tmp_path: Path,
+    engine: Any,  # noqa: F811
+) -> None:
+    project = scratch_project(tmp_path)
+    allowed = 'allow_destructive_downgrade = {"drop_column:profiles.note": "a test"}'
+    add_revision(project, dialect, allowed)
+    up, down = DROP_BODY[dialect]
+    revision = f"0003_undoubled_{dialect}"
+    text = f'''"""profiles.doubled dropped"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = {revision!r}
+down_revision = {REVISION[dialect]!r}
+branch_labels = None
+depends_on = None
+domain_version = 3
+
+
+def upgrade() -> None:{up}
+
+def downgrade() -> None:{down}'''
+    (project / CHAIN[dialect] / "versions" / f"{revision}.py").write_text(text)
+    upgrade_to(project, dialect, db_url, REVISION[dialect])
+    with engine(db_url).begin() as connection:
+        fill_every_table(connection)
+
+    result = twinschema(project, "migrate", SIDE[dialect], **on(dialect, db_url))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "refused" not in result.stdout, result.stdout
+    with engine(db_url).connect() as connection:
+        assert at(connection) == (revision,)
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("profiles")}
+        assert "doubled" not in columns and "note" in columns
