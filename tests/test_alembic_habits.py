@@ -66,11 +66,13 @@ NOTE_BODY = {
 }
 
 
-def add_note_revision(project: Path, dialect: str, header: str = "") -> str:
-    """``0002_note_<dialect>`` after the chain's head; its id."""
-    up, down = NOTE_BODY[dialect]
-    revision = NOTE[dialect]
-    text = f'''"""add a note to profiles"""
+def write_revision(
+    project: Path, dialect: str, revision: str, title: str, body: tuple[str, str], header: str = ""
+) -> str:
+    """A revision ``revision`` after the chain's head, titled ``title``, with ``body``'s upgrade
+    and downgrade statements (each an indented block); its id."""
+    up, down = body
+    text = f'''"""{title}"""
 
 import sqlalchemy as sa
 from alembic import op
@@ -87,6 +89,13 @@ def upgrade() -> None:{up}
 def downgrade() -> None:{down}'''
     (project / CHAIN[dialect] / "versions" / f"{revision}.py").write_text(text)
     return revision
+
+
+def add_note_revision(project: Path, dialect: str, header: str = "") -> str:
+    """``0002_note_<dialect>`` after the chain's head; its id."""
+    return write_revision(
+        project, dialect, NOTE[dialect], "add a note to profiles", NOTE_BODY[dialect], header
+    )
 
 
 def clean_environ(**urls: str) -> dict[str, str]:

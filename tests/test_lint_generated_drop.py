@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from test_alembic_habits import label, on, twinschema
+from test_alembic_habits import label, on, twinschema, write_revision
 from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
     CHAIN,
     HEADS,
@@ -52,25 +52,9 @@ BODY = {
 
 
 def add_revision(project: Path, dialect: str, header: str = "") -> str:
-    up, down = BODY[dialect]
-    revision = REVISION[dialect]
-    text = f'''"""a generated column and a plain one on profiles"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = {revision!r}
-down_revision = {HEADS[dialect]!r}
-branch_labels = None
-depends_on = None
-domain_version = 2
-{header}
-
-def upgrade() -> None:{up}
-
-def downgrade() -> None:{down}'''
-    (project / CHAIN[dialect] / "versions" / f"{revision}.py").write_text(text)
-    return revision
+    """``0002_doubled_<dialect>``: a generated column and a plain one on profiles."""
+    title = "a generated column and a plain one on profiles"
+    return write_revision(project, dialect, REVISION[dialect], title, BODY[dialect], header)
 
 
 def test_a_downgrade_dropping_a_generated_column_loses_nothing(
