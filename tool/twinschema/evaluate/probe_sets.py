@@ -18,6 +18,7 @@ from twinschema.evaluate import (
     clock,
     crossed_rows,
     date_pairs,
+    date_parts,
     date_steps,
     landings,
     moment_bounds,
@@ -66,7 +67,8 @@ def _rows(
 ) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
     expressions' literals; a date or timestamp column, first, where their date arithmetic
-    reaches its bound (``date_steps``). None when an expression does not parse, reads a
+    reaches its bound (``date_steps``), and a moment column where a part of it (a weekday, an
+    hour) meets a literal (``date_parts``). None when an expression does not parse, reads a
     column one side lacks, or a dialect has no scratch database."""
     ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
     lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
@@ -102,6 +104,9 @@ def _rows(
             moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
             stepped = date_steps.values(kind, *moved)
             column_values = list(dict.fromkeys([None, *stepped, *column_values]))
+        if kind in date_parts.KINDS:  # moments whose weekday, month, hour... meets a literal
+            parts = date_parts.values(kind, date_parts.of(((ldialect, ltext), (rdialect, rtext))))
+            column_values = list(dict.fromkeys([None, *parts, *column_values]))
         if ldialect == rdialect:
             column_values += _stores(ldialect, kind, own, strings, numbers)
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
