@@ -6,7 +6,6 @@ witness of a one-sided CHECK (``one_sided``) use them.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +14,7 @@ from typing import Any
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.evaluate import (
     check_ends,
-    clock,
+    clock_steps,
     crossed_rows,
     date_pairs,
     date_parts,
@@ -83,7 +82,7 @@ def _rows(
     extra += check_ends.numbers_within(tables, names)  # where the table's CHECKs keep them
     numbers = tuple(dict.fromkeys(lreads.numbers + rreads.numbers + extra))
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
-    strings += _clock_days(((ldialect, ltext), (rdialect, rtext)))
+    strings += clock_steps.days(((ldialect, ltext), (rdialect, rtext)))
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
     values = []
@@ -191,18 +190,6 @@ def type_end_landings(
             reads = probes.reads(dialect, f"({text}) IN ({ends})")
             found += reads.landed if reads is not None else ()
     return tuple(dict.fromkeys(found))
-
-
-def _clock_days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    """Today and tomorrow (UTC, the scratch sessions' zone) as date literals when an expression
-    of ``texts`` (each (dialect, text)) reads the clock, so that the moments inside the day the
-    check runs are probed beside them (``moment_bounds``): ``c <= CURRENT_DATE`` against ``c <
-    CURRENT_DATE + 1`` on a timestamp parts at noon of that day only (fuzz41). Tomorrow too: a
-    check run across midnight still meets the day its clock reads."""
-    if not any(clock.reads_clock(dialect, text) for dialect, text in texts):
-        return ()
-    today = dt.datetime.now(dt.UTC).date()
-    return tuple(str(today + dt.timedelta(days=d)) for d in (0, 1))
 
 
 def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
