@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from probes import Loader, case_named, compare_expected, try_row
 
 
@@ -27,3 +28,28 @@ def test_a_clock_check_names_a_witness_of_the_day_it_runs(loader: Loader) -> Non
     ):
         got = [try_row(loader, "postgresql", h, "t", [{"c": match[1]}]) for h in (a, b)]
     assert got == ["reject", "accept"], (match[1], got)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sl-pg.check-clock-step-days-inclusive-vs-strict",
+        "pg-pg.check-clock-step-days-inclusive-vs-strict",
+        "sl-sl.check-clock-step-days-inclusive-vs-strict",
+        "sl-pg.check-clock-step-years-inclusive-vs-strict",
+    ],
+)
+def test_a_clock_check_moved_by_a_step_names_today_moved_by_it(loader: Loader, name: str) -> None:
+    """A bound on today moved by a step (``date(CURRENT_DATE, '+30 days')``, ``- interval '18
+    years'``) is probed at today moved by it (stranger45): the witness the check names is
+    accepted by one real table and rejected by the other, on the day it is named."""
+    found = compare_expected(loader, name)
+    (check,) = found.differences
+    match = re.search(r"witness \(d\) = \('([^']+)'\): ([^,]+) (accepts|rejects), ", check.message)
+    assert match is not None, check.message
+    case = case_named(name)
+    da, db = case.dialects
+    with loader.load(da, case.sql("a")) as a, loader.load(db, case.sql("b")) as b:
+        got = [try_row(loader, d, h, "t", [{"d": match[1]}]) for d, h in ((da, a), (db, b))]
+    assert got[0] != got[1], (match[1], got)
+    assert got[0] == match[3][:-1], (check.message, got)

@@ -29,6 +29,13 @@ STEPS = [
     ("sqlite", "CAST(strftime('%s', e) AS INTEGER) - CAST(strftime('%s', s) AS INTEGER) <= 3600",
      [HOUR]),
     ("sqlite", "unixepoch(e) - unixepoch(s) BETWEEN 60 AND 3600", [Decimal(60), HOUR]),
+    # A scaled difference compared with a number: the number unscaled (stranger45 007), and
+    # the unit of the scaled difference (a minute of * 1440, of / 60: stranger45 045).
+    ("sqlite", "(julianday(e) - julianday(s)) * 24 <= 1", [HOUR]),
+    ("postgresql", "((EXTRACT(epoch FROM (e - s)) / (3600)::numeric) <= (1)::numeric)", [HOUR]),
+    ("sqlite", "CAST((julianday(e) - julianday(s)) * 1440 AS INTEGER)", [Decimal(60)]),
+    ("postgresql", "(floor((EXTRACT(epoch FROM (e - s)) / (60)::numeric)))::integer",
+     [Decimal(60)]),
 ]  # fmt: skip
 # Near misses: no step (a month's length is the calendar's; a bare comparison; a time of day
 # that is no interval; a difference of a column and a literal compared with nothing).
@@ -77,7 +84,7 @@ def test_moment_values_hold_the_bound_a_second_and_half_a_second_either_side(
     expected = [
         "2024-01-01 00:00:00", "2024-01-01 00:00:00.5", "2024-01-01 01:00:00",
         "2024-01-01 00:59:59", "2024-01-01 01:00:01", "2024-01-01 00:59:59.5",
-        "2024-01-01 01:00:00.5",
+        "2024-01-01 01:00:00.5", "2024-01-01 00:59:59.999999", "2024-01-01 01:00:00.000001",
     ]  # fmt: skip
     assert found == [v + zone for v in expected]
 
@@ -86,4 +93,15 @@ def test_no_step_no_values_and_no_moment_past_the_calendar() -> None:
     assert date_steps.values("date", (), ()) == []
     far = date_steps.values("timestamp", (DAY,), (dt.datetime(9999, 12, 31),))
     assert far == ["9999-12-31 00:00:00", "9999-12-31 00:00:00.5", "9999-12-31 23:59:59",
-                   "9999-12-31 23:59:59.5"]  # fmt: skip
+                   "9999-12-31 23:59:59.5", "9999-12-31 23:59:59.999999"]  # fmt: skip
+
+
+def test_a_julianday_difference_is_probed_from_midnight_and_from_ten() -> None:
+    """julianday() is a double of milliseconds: an hour from midnight is a little short of 1/24
+    day, from 10:00 a little past it (stranger45 007, 045), so both are bases."""
+    steps, bases = date_steps.found("sqlite", "(julianday(e) - julianday(s)) * 24 <= 1")
+    assert bases == (dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 1, 10))
+    found = date_steps.values("timestamp", steps, bases)
+    assert {"2024-01-01 10:00:00", "2024-01-01 11:00:00", "2024-01-01 01:00:00.000001"} <= set(
+        found
+    )

@@ -21,7 +21,7 @@ from twinschema.evaluate.clock import (
     FROM_CLOCK,
     START_OF_DAY,
 )
-from twinschema.evaluate.clock_steps import MOMENTS, as_moment, value_of
+from twinschema.evaluate.fixed_moments import MOMENTS, as_moment, value_of
 from twinschema.evaluate.values import CONSTANT, CURRENT_DATE, CURRENT_TIME, Verdict
 from twinschema.model import Column
 from twinschema.records.dialects import DIALECT_NAMES

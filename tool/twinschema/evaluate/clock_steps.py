@@ -1,71 +1,74 @@
-"""The fixed moments a default that reads the clock is run at (``clock.at_fixed_moment``), and
-what its values there say of it: the step it keeps from the clock (``steady``). ``clock_moments``
-judges two defaults at the same moments."""
+"""The days a CHECK that reads the clock is probed at (see ``probe_sets``): today and tomorrow,
+and today moved by each step its expressions write.
+
+A bound on the current date (``c <= CURRENT_DATE``) parts from another spelling of it inside the
+day the check runs (fuzz41); one moved by a step (SQLite's ``d <= date(CURRENT_DATE, '+30
+days')`` against ``d < CURRENT_DATE + 30``, ``birth_date <= date(CURRENT_DATE, '-18 years')``
+against ``< CURRENT_DATE - interval '18 years'``) parts only at today plus that step (stranger45).
+So each step of the expressions (``date_steps``: days, weeks, hours... rounded to whole days
+either way; and steps in months and years, which ``date_steps`` leaves out, moved on the
+calendar, the day clamped to the month's end and run over past it) gives today moved by it
+forward and back. The days are date literals to the probes, which probe the day before and
+after a date literal on a date column and the moments inside its day on a timestamp
+(``moment_bounds``).
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from twinschema.evaluate.backends import Run
-from twinschema.evaluate.clock import CLOCK_OFFSET, DATE_OFFSET, FROM_CLOCK, date_of, timestamp_of
-from twinschema.evaluate.values import CONSTANT, Verdict
+from twinschema.evaluate import clock, date_steps
 
-# Whole seconds (SQLite's keywords truncate the clock to the second, PostgreSQL's keep its
-# fraction: that is no difference of these): the early and late hours of a day in UTC (a zone
-# west or east of it is on another date), the last day of a month before a shorter one and of
-# a 30-day month, the middle of a 30-day month (a month against 31 days), a Monday morning (a
-# weekday rule: SQLite's 'weekday 1' keeps a Monday), a leap day, and a year's last second.
-MOMENTS = (
-    "2026-01-31 02:00:00",
-    "2026-01-31 23:30:00",
-    "2026-04-30 12:00:00",
-    "2026-11-15 12:00:00",
-    "2026-03-02 09:00:00",
-    "2024-02-29 12:00:00",
-    "2026-12-31 23:59:59",
-)
-
-# The classes read again at ``MOMENTS`` for the step they keep from the clock (``steady``).
-_STEPPED = frozenset({DATE_OFFSET, CLOCK_OFFSET})
+# At most this many steps of a pair of expressions are moved from today.
+MAX_STEPS = 3
+_DAY = Decimal(86400)
+# A number of months or years in a SQLite modifier or a PostgreSQL interval text.
+_CALENDAR = re.compile(r"'\s*([+-]?\d+)\s*(years?|mons?|months?)\s*'", re.IGNORECASE)
 
 
-def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
-    """``found`` (the verdict of a default that reads the clock) as its values at ``MOMENTS``
-    say (``read``: its run with the clock at a moment): a date or time one fixed step from the
-    clock at each is that step (``CURRENT_DATE + 30``, which the moment the check runs reads as
-    a constant, is "the current date + 30 day(s)"); one whose step varies (next Monday, today
-    at 09:00) is ``FROM_CLOCK``, so that no message depends on the day it is given. ``found``
-    as it is when a moment cannot be read."""
-    if found.kind not in _STEPPED | {CONSTANT}:
-        return found
-    steps = set()
-    for moment in MOMENTS:
-        value = as_moment(value_of(read(moment)))
-        at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
-        if isinstance(value, dt.datetime):
-            steps.add((CLOCK_OFFSET, round((value - at).total_seconds() / 60.0) * 60))
-        elif value is not None:
-            steps.add((DATE_OFFSET, (value - at.date()).days))
-        else:
-            return found
-    if len(steps) > 1:
-        return Verdict(FROM_CLOCK, form=found.form, local=found.local)
-    kind, step = steps.pop()
-    return Verdict(kind, step, form=found.form, local=found.local)
+def days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Today and tomorrow (UTC, the scratch sessions' zone), then today moved by each step of
+    the expressions forward and back, as date literals, when an expression of ``texts`` (each
+    (dialect, text)) reads the clock; none when none does."""
+    if not any(clock.reads_clock(dialect, text) for dialect, text in texts):
+        return ()
+    today = dt.datetime.now(dt.UTC).date()
+    found: list[dt.date | None] = [today, today + dt.timedelta(days=1)]
+    for months in _months(texts):
+        found += [d for sign in (1, -1) for d in _add_months(today, sign * months)]
+    for step in date_steps.of(texts)[0]:
+        for rounding in (ROUND_FLOOR, ROUND_CEILING):
+            whole = int(abs(step / _DAY).to_integral_value(rounding))
+            found += [today + dt.timedelta(days=sign * whole) for sign in (1, -1) if whole]
+    return tuple(dict.fromkeys(str(day) for day in found if day is not None))
 
 
-def value_of(run: Any) -> Any:
-    """The one value of a run of one insert, None when it failed or gave none."""
-    if run is None or run.error is not None or not run.rows:
-        return None
-    return run.rows[0][0]
+def _months(texts: tuple[tuple[str, str], ...]) -> list[int]:
+    """The steps in months of ``texts`` ('+1 month', '-18 years', ``interval '2 mons'``)."""
+    found: dict[int, None] = {}
+    for _, text in texts:
+        for number, unit in _CALENDAR.findall(text):
+            months = abs(int(number)) * (12 if unit.lower().startswith("y") else 1)
+            if months:
+                found[months] = None
+    return list(found)[:MAX_STEPS]
 
 
-def as_moment(value: Any) -> dt.date | dt.datetime | None:
-    """A date or an aware UTC moment, read from a value of either dialect (SQLite's text)."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    day = date_of(value) if isinstance(value, str) else None
-    return day if day is not None else timestamp_of(value)
+def _add_months(day: dt.date, months: int) -> list[dt.date]:
+    """``day`` moved by ``months`` on the calendar, clamped to the month's end (PostgreSQL's
+    interval) and, past it, run over into the next month (SQLite's modifier); none past the
+    calendar's ends."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return []
+    end = calendar.monthrange(year, month + 1)[1]
+    clamped = dt.date(year, month + 1, min(day.day, end))
+    over = max(day.day - end, 0)
+    try:
+        return [clamped, clamped + dt.timedelta(days=over)]
+    except OverflowError:
+        return [clamped]

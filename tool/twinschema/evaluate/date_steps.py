@@ -7,9 +7,12 @@ and ``datetime(s, '+1 hour')``, ``julianday(e) - julianday(s) < 1`` in days, a d
 ``strftime('%s', ...)`` or ``extract(epoch from ...)`` compared with a number of seconds) parts
 at off-by-one bounds (``e <= s + 7`` against ``e <= s + 6``) only on two values exactly that
 step apart. Each such column is probed at a base moment (each date literal of the expressions,
-else ``_BASE``) and at base + step, and one unit either side of it: a day for dates; a second
-and half a second for timestamps, whose base is probed with half a second too (SQLite's
-``datetime()`` drops a fraction that PostgreSQL's interval arithmetic keeps). Crossed over the
+else ``_BASE``; with ``julianday()`` also ``_DAYTIME``) and at base + step, and one unit either
+side of it: a day for dates; a second, half a second and a microsecond for timestamps, whose
+base is probed with half a second too (SQLite's ``datetime()`` drops a fraction that
+PostgreSQL's interval arithmetic keeps, its ``julianday()`` keeps milliseconds). A difference
+scaled by a constant (``(julianday(e) - julianday(s)) * 24 <= 1``) is compared unscaled, and
+the unit of the scaled difference is a step too (``_scaled``). Crossed over the
 columns, the rows hold pairs exactly at, inside and past each bound. Steps in months and years
 are left out: their length is the calendar's (``probes.DAYS`` holds the month ends).
 """
@@ -29,6 +32,11 @@ from twinschema.sql_expression import parse_expression
 _BASE = dt.datetime(2024, 1, 1)
 _DAY = Decimal(86400)
 _FRACTION = Decimal("0.5")
+_MICRO = Decimal("0.000001")
+# A second base where an expression reads julianday(), a double of milliseconds: a difference
+# of whole hours is a little short of its number from midnight (00:00 to 01:00 is
+# 0.9999999962747097 hours) and a little past it from 10:00 (1.0000000074505806; stranger45).
+_DAYTIME = dt.datetime(2024, 1, 1, 10)
 # At most this many steps and bases per pair of expressions (each step adds up to six values to
 # each column it reads, crossed with the other columns' values).
 MAX_STEPS = 3
@@ -82,14 +90,15 @@ def values(kind: str, steps: tuple[Decimal, ...], bases: tuple[dt.datetime, ...]
         for step in steps:
             near = (0, -1, 1, -_FRACTION, _FRACTION, step + _FRACTION)
             found += [_shift(base, step + d) for d in near[:-1]] + [_shift(base, near[-1])]
+            found += [_shift(base, step + d) for d in (-_MICRO, _MICRO)]
     shown = (_moment(v, kind) for v in found if v is not None)
     return list(dict.fromkeys(shown))
 
 
 def _shift(moment: dt.datetime, seconds: Decimal) -> dt.datetime | None:
     try:
-        return moment + dt.timedelta(seconds=float(seconds))
-    except OverflowError:
+        return moment + dt.timedelta(microseconds=int(seconds * 1000000))
+    except (OverflowError, DecimalException):
         return None
 
 
@@ -144,12 +153,16 @@ def found(dialect: str, text: str) -> tuple[tuple[Decimal, ...], tuple[dt.dateti
             bases += _base(node.this)
         elif isinstance(node, (exp.Add, exp.Sub)):
             steps += _moved(node)
+        elif isinstance(node, (exp.Mul, exp.Div)):
+            steps += _scaled(node)
         elif type(node).__name__ in _COMPARISONS:
             steps += _measured([(node.this, node.expression), (node.expression, node.this)])
         elif isinstance(node, exp.Between):
             steps += _measured(
                 [(node.this, node.args.get("low")), (node.this, node.args.get("high"))]
             )
+    if any(f.name.lower() == "julianday" for f in tree.find_all(exp.Anonymous)):
+        bases += [_BASE, _DAYTIME]
     kept = (s for s in steps if s is not None and s.is_finite() and s and abs(s) < _FARTHEST)
     return tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(bases))
 
@@ -196,6 +209,7 @@ def _measured(pairs: list[tuple[Any, Any]]) -> list[Decimal | None]:
     found: list[Decimal | None] = []
     for side, other in pairs:
         number = _number(other)
+        side, number = _unscaled(side, number)
         if number is None or not any(
             _number(d.this) is None and _number(d.expression) is None
             for d in side.find_all(exp.Sub)
@@ -203,6 +217,59 @@ def _measured(pairs: list[tuple[Any, Any]]) -> list[Decimal | None]:
             continue
         found.append(number if _in_seconds(side) else _days(number))
     return found
+
+
+def _unscaled(side: Any, number: Decimal | None) -> tuple[Any, Decimal | None]:
+    """A comparison of a scaled difference with a number as one of the difference with the
+    number unscaled: ``(julianday(e) - julianday(s)) * 24 <= 1`` is a difference of 1/24 day,
+    ``extract(epoch FROM e - s) / 60 <= 5`` one of 300 seconds."""
+    from sqlglot import exp
+
+    while number is not None:
+        if isinstance(side, (exp.Paren, exp.Cast)):
+            side = side.this
+            continue
+        if not isinstance(side, (exp.Mul, exp.Div)):
+            break
+        right = _number(side.expression)
+        left = _number(side.this) if isinstance(side, exp.Mul) else None
+        if not (right or left):
+            break
+        try:
+            if isinstance(side, exp.Div):
+                number, side = number * right, side.this  # type: ignore[operator]
+            elif right:
+                number, side = number / right, side.this
+            else:
+                number, side = number / left, side.expression  # type: ignore[operator]
+        except DecimalException:
+            return side, None
+    return side, number
+
+
+def _scaled(node: Any) -> list[Decimal | None]:
+    """The unit of a difference of two values scaled by a constant, as a step: a minute for
+    ``(julianday(e) - julianday(s)) * 1440`` (days) and for ``extract(epoch FROM e - s) / 60``
+    (seconds), where a double a little short of a whole number truncates to the one below
+    (SQLite's 59 minutes for 00:00 to 01:00; stranger45)."""
+    from sqlglot import exp
+
+    operands = [(node.this, node.expression)]
+    if isinstance(node, exp.Mul):
+        operands.append((node.expression, node.this))
+    for side, scale in operands:
+        k = _number(scale)
+        if not k or not any(
+            _number(d.this) is None and _number(d.expression) is None
+            for d in side.find_all(exp.Sub)
+        ):
+            continue
+        try:
+            unit = k if isinstance(node, exp.Div) else 1 / k
+        except DecimalException:
+            return []
+        return [unit if _in_seconds(side) else _days(unit)]
+    return []
 
 
 def _in_seconds(node: Any) -> bool:

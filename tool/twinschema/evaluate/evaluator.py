@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 
 from twinschema.errors import DatabaseError
-from twinschema.evaluate import clock_steps, crossing
+from twinschema.evaluate import crossing, fixed_moments
 from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
 from twinschema.evaluate.clock import (
     CLOCK_NUMBER,
@@ -152,7 +152,7 @@ class Evaluator:
                 if found.kind in (CLOCK_NUMBER, CURRENT_TIME_OF_DAY):
                     found = self._at_fixed_moment(dialect, backend, (run, column), found)
                 elif reads_clock(dialect, run):
-                    found = clock_steps.steady(
+                    found = fixed_moments.steady(
                         lambda moment: self.at_moment(dialect, expression, column, moment), found
                     )
                 if local and found.kind in CLASSES:

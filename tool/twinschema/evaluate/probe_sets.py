@@ -6,7 +6,6 @@ witness of a one-sided CHECK (``one_sided``) use them.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,9 +14,10 @@ from typing import Any
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.evaluate import (
     check_ends,
-    clock,
+    clock_steps,
     crossed_rows,
     date_pairs,
+    date_parts,
     date_steps,
     half_rounds,
     landings,
@@ -67,7 +67,8 @@ def _rows(
 ) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
     expressions' literals; a date or timestamp column, first, where their date arithmetic
-    reaches its bound (``date_steps``). None when an expression does not parse, reads a
+    reaches its bound (``date_steps``), and a moment column where a part of it (a weekday, an
+    hour) meets a literal (``date_parts``). None when an expression does not parse, reads a
     column one side lacks, or a dialect has no scratch database."""
     ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
     lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
@@ -82,7 +83,7 @@ def _rows(
     extra += check_ends.numbers_within(tables, names)  # where the table's CHECKs keep them
     numbers = tuple(dict.fromkeys(lreads.numbers + rreads.numbers + extra))
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
-    strings += _clock_days(((ldialect, ltext), (rdialect, rtext)))
+    strings += clock_steps.days(((ldialect, ltext), (rdialect, rtext)))
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
     measures = lreads.measures or rreads.measures
     casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
@@ -104,6 +105,9 @@ def _rows(
             moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
             stepped = date_steps.values(kind, *moved)
             column_values = list(dict.fromkeys([None, *stepped, *column_values]))
+        if kind in date_parts.KINDS:  # moments whose weekday, month, hour... meets a literal
+            parts = date_parts.values(kind, date_parts.of(((ldialect, ltext), (rdialect, rtext))))
+            column_values = list(dict.fromkeys([None, *parts, *column_values]))
         if ldialect == rdialect:
             column_values += _stores(ldialect, kind, own, strings, numbers, measures)
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
@@ -226,18 +230,6 @@ def type_end_landings(
             reads = probes.reads(dialect, f"({text}) IN ({ends})")
             found += reads.landed if reads is not None else ()
     return tuple(dict.fromkeys(found))
-
-
-def _clock_days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    """Today and tomorrow (UTC, the scratch sessions' zone) as date literals when an expression
-    of ``texts`` (each (dialect, text)) reads the clock, so that the moments inside the day the
-    check runs are probed beside them (``moment_bounds``): ``c <= CURRENT_DATE`` against ``c <
-    CURRENT_DATE + 1`` on a timestamp parts at noon of that day only (fuzz41). Tomorrow too: a
-    check run across midnight still meets the day its clock reads."""
-    if not any(clock.reads_clock(dialect, text) for dialect, text in texts):
-        return ()
-    today = dt.datetime.now(dt.UTC).date()
-    return tuple(str(today + dt.timedelta(days=d)) for d in (0, 1))
 
 
 def _enum_labels(columns: Sequence[Column | None]) -> tuple[str, ...]:
