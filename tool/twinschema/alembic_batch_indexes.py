@@ -127,16 +127,15 @@ def _grab_with_statements(self: ApplyBatchImpl) -> None:
 
 
 def _gather_kept(self: ApplyBatchImpl) -> list[sa.Index]:
-    """The indexes Alembic makes after the rename: those the batch makes, and a reflected plain
-    index naming a column the copy no longer has (Alembic follows a rename). Every other index
+    """The indexes Alembic makes after the rename: those the batch makes, and an index of bare
+    columns, one of them renamed by the batch (Alembic follows the rename). Every other index
     the table keeps is made from its statement by ``_create_keeping``."""
     copy = _COPIES.get(self)
     if copy is None:
         return _ALEMBIC_GATHER(self)
-    gone = _gone_columns(self)
     alembic: dict[str, sa.Index] = {}
     for name, index in self.indexes.items():
-        if _left_to_alembic(name, copy, self.new_indexes, gone):
+        if _left_to_alembic(self, name, copy):
             alembic[name] = index
     everything, self.indexes = self.indexes, alembic
     try:
@@ -145,20 +144,34 @@ def _gather_kept(self: ApplyBatchImpl) -> list[sa.Index]:
         self.indexes = everything
 
 
-def _left_to_alembic(name: str, copy: _Copy, made: dict[str, sa.Index], gone: list[str]) -> bool:
-    """True for an index the database did not hold (``copy_from`` names it), and for a plain
-    index SQLAlchemy reflected that names a column the copy no longer has."""
+def _left_to_alembic(self: ApplyBatchImpl, name: str, copy: _Copy) -> bool:
+    """True for an index the database did not hold (``copy_from`` names it), and for one
+    SQLAlchemy reflected exactly (bare columns, no predicate) that names a column the batch
+    renames and none it drops: Alembic makes it over the renamed column. Any other index naming
+    a column the copy no longer has is left out (a loss), not made otherwise than it was."""
     stored = copy.statements.get(name)
     if stored is None:
         return True
-    return name not in made and name not in copy.skipped and bool(_naming(stored[0], gone))
+    if name in self.new_indexes or name in copy.skipped:
+        return False
+    dropped = [c.name for c in self.table.columns if c.key not in self.columns]
+    gone = _gone_columns(self)
+    elements, where = scan_index(stored[0], keep_order=True)
+    return (
+        bool(_naming(stored[0], gone))
+        and not _naming(stored[0], dropped)
+        and where is None
+        and all(_BARE.fullmatch(element) for element in elements)
+    )
+
+
+# An index element that is one column's name, bare or quoted (no COLLATE, ASC, DESC).
+_BARE = re.compile(r'\s*(?:[\w$]+|"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\])\s*')
 
 
 def _gone_columns(self: ApplyBatchImpl) -> list[str]:
     """The columns of the table the copy no longer has by their name (dropped or renamed)."""
-    new_table = self.new_table
-    assert new_table is not None
-    kept = {c.name.lower() for c in new_table.columns}
+    kept = {c.name.lower() for c in self.columns.values()}
     return [c.name for c in self.table.columns if c.name.lower() not in kept]
 
 
