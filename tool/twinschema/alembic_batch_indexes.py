@@ -12,7 +12,8 @@ one of that name itself. One whose elements or predicate name a column the copy 
 (dropped, renamed) is left out; a plain index SQLAlchemy reflected is then left to Alembic,
 which follows a renamed column. An index a batch put back that the revision then creates by
 hand (``op.create_index``, or ``op.execute("CREATE INDEX ...")``, as revisions written before
-this did) replaces it instead of failing "already exists".
+this did) replaces it instead of failing "already exists", where it is one SQLAlchemy skipped
+(Alembic's copy kept the others, and making one of them again still fails: made by hand?).
 
 What a copy left out is said once the migration is done, from the database: an index the table
 had before the copy and lacks after it, that the batch did not drop, and that no index of that
@@ -63,7 +64,8 @@ class _Loss:
 
 
 _COPIES: weakref.WeakKeyDictionary[ApplyBatchImpl, _Copy] = weakref.WeakKeyDictionary()
-# Indexes a batch copy made again from their statement, by name, while a chain runs.
+# Indexes SQLAlchemy skipped that a batch copy made again from their statement, by name, while
+# a chain runs (one it reflects, Alembic's copy made too: creating it again still fails).
 _RESTORED: set[str] = set()
 # Indexes a batch copy left out, by name, while a chain runs.
 _LOSSES: dict[str, _Loss] = {}
@@ -202,7 +204,8 @@ def _create_keeping(self: ApplyBatchImpl, op_impl: DefaultImpl) -> None:
             _LOSSES[name] = _Loss(connection, table, schema, sql, named)
             continue
         connection.exec_driver_sql(sql)
-        _RESTORED.add(name)
+        if name in copy.skipped:  # lost before: a revision may make it again after the batch
+            _RESTORED.add(name)
         _LOSSES.pop(name, None)
 
 
