@@ -84,6 +84,7 @@ FLOORS: dict[str, int] = {
     "twinschema.alembic_env": 2,
     "twinschema.alembic_declared": 2,
     "twinschema.alembic_indexes": 2,
+    "twinschema.alembic_batch_indexes": 2,
     "twinschema.evaluate": 3,
     "twinschema.evaluate.*": 3,
     "twinschema.compare": 4,

@@ -3,23 +3,24 @@ the table autogenerate compares with the module, get what SQLAlchemy's SQLite re
 out from twinschema's own reader and the completion ``init`` uses (``reflected.complete_table``):
 declared types, collations, generated expressions, UNIQUE constraints, foreign keys' actions
 and deferral, AUTOINCREMENT. A batch copy keeps the table's unnamed CHECKs, lets SQLite compute
-generated columns, never adds a column the table already has, and expression indexes, which
-SQLAlchemy cannot reflect, are left to ``alembic_indexes`` without a warning."""
+generated columns, never adds a column the table already has, and keeps every index of the
+table (``alembic_batch_indexes``); expression indexes, which SQLAlchemy cannot reflect, are
+compared in autogenerate by ``alembic_indexes``, without a warning."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.operations.batch import ApplyBatchImpl
 from sqlalchemy.engine.reflection import Inspector
 
+from twinschema.alembic_batch_indexes import batch_indexes_kept, mentions
 from twinschema.alembic_indexes import SKIPPED_WARNINGS
 from twinschema.dialects.sqlite import reflect_table
 from twinschema.migrations.migrate_errors import AlreadyThere
@@ -37,8 +38,8 @@ def _reflect_completed(self: Inspector, table: sa.Table, *args: Any, **kw: Any) 
     UNIQUE ('Alice' twice was stored after a revision that only changed a default; stranger35),
     the inline ON DELETE of keys (CASCADE taken off 7 keys of Roundcube), their DEFERRABLE and
     the table's AUTOINCREMENT. Its indexes on expressions are not added (``complete_table``
-    has none): SQLAlchemy still warns that it skipped them, which ``migrate`` says as a loss
-    (README, Limits), and ``alembic_indexes`` compares them by name in autogenerate."""
+    has none): a batch copy makes them from their own statements (``alembic_batch_indexes``),
+    and ``alembic_indexes`` compares them by name in autogenerate."""
     _SQLALCHEMY_REFLECT_TABLE(self, table, *args, **kw)
     bind = self.bind
     if not isinstance(bind, sa.Connection) or bind.dialect.name != "sqlite" or table.schema:
@@ -67,27 +68,27 @@ def _key_attached(constraint: Any, table: Any) -> None:
 @contextmanager
 def declared_types_kept(say: Callable[[str], None] | None = None) -> Iterator[None]:
     """While a chain's migrations run, SQLite tables reflected for a batch copy or autogenerate
-    are completed (``_reflect_completed``); SQLAlchemy's own reflection is put back after, so
-    that nothing else the process reflects is touched. What a batch copy leaves out of the
-    table (an index on an expression, an unnamed CHECK naming a column the copy no longer has)
-    is said in one line each through
-    ``say`` (``migrate``: the database loses it); without ``say`` (autogenerate, the
-    migrations layer's scratch runs, which report it themselves) it is not shown."""
+    are completed (``_reflect_completed``), and a batch copy keeps every index of its table
+    (``batch_indexes_kept``); SQLAlchemy's own reflection is put back after, so that nothing
+    else the process reflects is touched. What a batch copy leaves out of the table (an index
+    or an unnamed CHECK naming a column the copy no longer has, an index only when the
+    database still lacks it once the chain has run) is said in one line each through ``say``
+    (``migrate``: the database loses it); without ``say`` (autogenerate, the migrations
+    layer's scratch runs, which report it themselves) it is not shown."""
     Inspector.reflect_table = _reflect_completed  # type: ignore[method-assign]
     sa.event.listen(sa.ForeignKeyConstraint, "after_parent_attach", _key_attached)
     ApplyBatchImpl.add_column = _add_column_once  # type: ignore[method-assign]
     ApplyBatchImpl._transfer_elements_to_new_table = _transfer_completed  # type: ignore[method-assign]
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), batch_indexes_kept(say):
             # SQLAlchemy warns that it read ``tinyint(1)`` as INTEGER: the copy declares
             # ``tinyint(1)`` all the same.
             warnings.filterwarnings("ignore", _NO_ARGUMENTS, sa.exc.SAWarning)
             # SQLite expression indexes, which SQLAlchemy cannot reflect: compared by name and
-            # written into the revision by ``alembic_indexes`` instead.
+            # written into the revision by ``alembic_indexes``, kept by a batch copy.
             for skipped in (*SKIPPED_WARNINGS, _UNNAMED_CHECK):
                 warnings.filterwarnings("ignore", skipped)
             if say is not None:
-                _say_losses(say)
                 _SAY.append(say)
             yield
     finally:
@@ -145,12 +146,6 @@ def _transfer_completed(self: ApplyBatchImpl) -> None:
 _SAY: list[Callable[[str], None]] = []
 
 
-def mentions(text: str, name: str) -> bool:
-    """True when ``name`` is a word of the SQL ``text`` (case-blind, as SQLite reads names):
-    a column a CHECK or an index expression may name."""
-    return re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text, re.IGNORECASE) is not None
-
-
 def _add_column_once(
     self: ApplyBatchImpl, table_name: str, column: Any, *args: Any, **kw: Any
 ) -> None:
@@ -169,38 +164,6 @@ def _add_column_once(
 
 # Alembic's warning of a batch copy leaving out an unnamed CHECK.
 _UNNAMED_CHECK = "Unnamed CHECK constraint on reflected table"
-
-
-def _say_losses(say: Callable[[str], None]) -> None:
-    """Within the caller's ``catch_warnings``: the warnings of what a batch copy leaves out go
-    to ``say``, as one line each; every other warning is shown as before."""
-    shown, seen = warnings.showwarning, set()
-    lost = SKIPPED_WARNINGS[0]
-    warnings.filterwarnings("always", lost)
-
-    def show(
-        message: Warning | str,
-        category: type[Warning],
-        filename: str,
-        lineno: int,
-        file: TextIO | None = None,
-        line: str | None = None,
-    ) -> None:
-        text = str(message)
-        if not text.startswith(lost):
-            shown(message, category, filename, lineno, file, line)
-            return
-        what = text.split(";")[0].rstrip(".")
-        said = (
-            f"warning: a SQLite batch migration recreated a table without what SQLAlchemy "
-            f"cannot reflect ({what}): this database loses it; create it after the batch, or "
-            "pass it in batch_alter_table(..., table_args=...)"
-        )
-        if said not in seen:  # reflected more than once in one batch
-            seen.add(said)
-            say(said)
-
-    warnings.showwarning = show
 
 
 _NO_ARGUMENTS = "Could not instantiate type .* with reflected arguments"

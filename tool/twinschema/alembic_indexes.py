@@ -46,7 +46,7 @@ def compare_expression_indexes(
     connection = autogen_context.connection
     if autogen_context.dialect.name != "sqlite" or connection is None or metadata_table is None:
         return PriorityDispatchResult.CONTINUE
-    live = _live_indexes(connection, tname, schema) if conn_table is not None else {}
+    live = live_indexes(connection, tname, schema) if conn_table is not None else {}
     wanted = {ix.name: ix for ix in metadata_table.indexes if isinstance(ix.name, str)}
     for name in sorted(wanted):
         index = wanted[name]
@@ -57,13 +57,13 @@ def compare_expression_indexes(
     for dropped, (sql, unique) in sorted(live.items()):
         if dropped in wanted or not _on_expressions(connection, dropped, schema):
             continue
-        index = _index_of(dropped, sql, unique, tname, schema)
+        index = index_of(dropped, sql, unique, tname, schema)
         if autogen_context.run_object_filters(index, dropped, "index", True, None):
             modify_ops.ops.append(ops.DropIndexOp.from_index(index))
     return PriorityDispatchResult.CONTINUE
 
 
-def _live_indexes(
+def live_indexes(
     connection: sa.Connection, table: str, schema: str | None
 ) -> dict[str, tuple[str, bool]]:
     """The indexes of ``table`` created by a statement (not a constraint's own), by name: the
@@ -85,7 +85,7 @@ def _on_expressions(connection: sa.Connection, name: str, schema: str | None) ->
     return row is not None
 
 
-def _index_of(name: str, sql: str, unique: bool, table: str, schema: str | None) -> sa.Index:
+def index_of(name: str, sql: str, unique: bool, table: str, schema: str | None) -> sa.Index:
     """The index ``sql`` creates, as an Index whose elements are its own texts (kept with their
     ASC or DESC), so that a downgrade creates it as it was."""
     elements, where = scan_index(sql, keep_order=True)

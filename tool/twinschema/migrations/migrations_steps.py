@@ -115,8 +115,8 @@ def step_differences(
 
 def batch_cause(dialect: str, d: Difference, before: Schema) -> str:
     """Why a SQLite downgrade lost an object it did not touch, where that is the likely cause:
-    ``batch_alter_table`` recreates the table from its reflection, which leaves out an unnamed
-    CHECK and an index on an expression (SQLAlchemy reflects neither)."""
+    ``batch_alter_table`` recreates the table, and its copy leaves out an unnamed CHECK or an
+    index on an expression that names a column the batch drops or renames."""
     if dialect != "sqlite" or d.left is None or d.right is not None or d.table is None:
         return ""
     table = before.tables.get(d.table)
@@ -134,9 +134,9 @@ def batch_cause(dialect: str, d: Difference, before: Schema) -> str:
     keep = "name the CHECK" if d.kind == "check" else "create the index again after the batch"
     return (
         f"; batch mode (batch_alter_table) recreated table {d.table} and lost {lost}, which "
-        "SQLAlchemy cannot reflect for the copy: a plain column is dropped in place by "
-        "op.drop_column or batch_alter_table(..., recreate='never') (SQLite 3.35+); else "
-        f"{keep}, or pass it in batch_alter_table(..., table_args=...)"
+        "the copy leaves out when it names a column the batch drops or renames: a plain column "
+        "is dropped in place by op.drop_column or batch_alter_table(..., recreate='never') "
+        f"(SQLite 3.35+); else {keep}, or pass it in batch_alter_table(..., table_args=...)"
     )
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import renderers
 from alembic.operations import ops
 
-from twinschema.alembic_declared import mentions
+from twinschema.alembic_batch_indexes import mentions
 from twinschema.errors import UsageError
 
 
