@@ -112,6 +112,10 @@ def _judge_cross(
         )
         utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
         said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal
+        if not said and any(
+            st.ev.reads_zone(t, c) for d_, t, c in (left, right) if d_ == "postgresql"
+        ):
+            said = " in a PostgreSQL session whose TimeZone is UTC (its value depends on it)"
         st.equivalence(d, f"equal by evaluation: both give {what}{said}")
         return None
     # A text format is shown only where it matters: in text columns.
@@ -148,12 +152,32 @@ def _judge_same(
         moved = clock_moments.apart(st.ev, (dialect, *left), (dialect, *right))
         if moved is not None:  # one class now, other values at another hour or day
             return replace(d, message=f"{d.message} (by evaluation: {moved})")
+        zoned = _zoned_alone(st, dialect, left, right)
+        if zoned is not None:
+            return replace(d, message=f"{d.message} (by evaluation: {zoned})")
         st.equivalence(d, f"equal by evaluation: both give {said}")
         return None
     if said == other:  # one class, different values side by side (statement vs transaction)
         said, other = "rows inserted side by side get different values", ""
     return replace(
         d, message=f"{d.message} (by evaluation: {said}{f' vs {other}' if other else ''})"
+    )
+
+
+def _zoned_alone(
+    st: StageContext, dialect: str, left: tuple[str, Column], right: tuple[str, Column]
+) -> str | None:
+    """Where one of two PostgreSQL defaults stores what depends on the session's TimeZone and
+    the other does not (``LOCALTIMESTAMP`` against ``now() AT TIME ZONE 'UTC'``): they agree
+    in a UTC session only, said; None otherwise."""
+    if dialect != "postgresql":
+        return None
+    zoned = [st.ev.reads_zone(*side) for side in (left, right)]
+    if zoned[0] == zoned[1]:
+        return None
+    one = "the first" if zoned[0] else "the second"
+    return (
+        f"they agree in a session whose TimeZone is UTC only: {one} depends on the session's zone"
     )
 
 
