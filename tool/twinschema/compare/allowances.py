@@ -7,11 +7,13 @@ each side); with ``dialect: D``, the object on D only (a GIN index only the serv
 has, row-level security on there only). Where a kind's difference has one shape only, an old
 allowance cannot mean another and keeps matching as before: a table or a column on one side
 only (``table_missing``, ``column_missing``), with or without ``dialect:``; a type, a
-nullability, an enum's values or a value warning, which both sides have, with ``dialect:`` too.
+nullability, a default, an enum's values or a value warning, which both sides have, with
+``dialect:`` too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from twinschema.compare.context import Context
@@ -24,7 +26,11 @@ from twinschema.records.domain import Allowance, Domain
 ONE_SIDED_KINDS = frozenset({"table_missing", "column_missing"})
 # The kinds whose difference is always one of what both sides have: an allowance with
 # ``dialect:`` (which side's type is on purpose) cannot mean another either.
-TWO_SIDED_KINDS = frozenset({"column_type", "column_nullable", "enum", "value_compatibility"})
+# A default (or how a key is generated) is a property of a column both sides have, as its
+# type is: "none" on one side is a value of that property, not an object on one side only.
+TWO_SIDED_KINDS = frozenset(
+    {"column_type", "column_nullable", "column_default", "enum", "value_compatibility"}
+)
 
 
 def apply_allowances(ctx: Context) -> None:
@@ -33,8 +39,9 @@ def apply_allowances(ctx: Context) -> None:
     used: set[Allowance] = set()
     kept: list[Difference] = []
     sides = {ctx.left.schema.dialect: FixSide.LEFT, ctx.right.schema.dialect: FixSide.RIGHT}
+    halves = split_objects(ctx.result.differences)
     for difference in ctx.result.differences:
-        allowance = matching_allowance(ctx.domain, difference, sides)
+        allowance = matching_allowance(ctx.domain, difference, sides, halves)
         if allowance is None:
             kept.append(difference)
         else:
@@ -76,22 +83,44 @@ def _visible(ctx: Context, allowance: Allowance) -> bool:
 
 
 def matching_allowance(
-    domain: Domain, difference: Difference, sides: dict[str, FixSide]
+    domain: Domain,
+    difference: Difference,
+    sides: dict[str, FixSide],
+    halves: AbstractSet[tuple[str, str | None, str | None]] = frozenset(),
 ) -> Allowance | None:
     """The allowance of ``domain.yaml`` that accepts ``difference`` (``sides``: dialect -> left
-    or right), None when none does; the evaluation stage applies it to its warnings too."""
+    or right), None when none does; the evaluation stage applies it to its warnings too.
+    ``halves`` (``split_objects``): objects both sides have under one name, each reported on
+    one side only: such a half is the object differing, which ``dialect:`` does not allow."""
+    key = (difference.kind, difference.table, difference.name)
+    one = one_sided(difference) and key not in halves
     for allowance in _named(domain, difference):
         if allowance.dialect is None:
-            if one_sided(difference) and difference.kind not in ONE_SIDED_KINDS:
+            if one and difference.kind not in ONE_SIDED_KINDS:
                 continue  # written for the object differing, not for its absence on one side
         else:
             side = sides.get(allowance.dialect)
             if side is None or not difference.holds(side):
                 continue
-            if not one_sided(difference) and difference.kind not in TWO_SIDED_KINDS:
+            if not one and difference.kind not in TWO_SIDED_KINDS:
                 continue  # written for the object on one side only, not for it differing
         return allowance
     return None
+
+
+def split_objects(differences: list[Difference]) -> set[tuple[str, str | None, str | None]]:
+    """(kind, table, name) of each named object reported on each side only (a CHECK ``ck_n``
+    that says ``n > 0`` on one side and ``n >= 0`` on the other, before the evaluation stage
+    pairs the two): the object both sides have, differing (stranger46 012)."""
+
+    def named(side_none: str) -> set[tuple[str, str | None, str | None]]:
+        return {
+            (d.kind, d.table, d.name)
+            for d in differences
+            if d.name and getattr(d, side_none) is None
+        }
+
+    return named("right") & named("left")
 
 
 def one_sided(difference: Difference) -> bool:
@@ -123,8 +152,10 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
     sides = {left.schema.dialect: FixSide.LEFT, right.schema.dialect: FixSide.RIGHT}
     used: set[Allowance] = set()
     kept: list[Difference] = []
+    halves = split_objects(comparison.differences)
     for d in comparison.differences:
-        allowance = None if d.kind == "stale_allowance" else matching_allowance(domain, d, sides)
+        warned = d.kind == "stale_allowance"
+        allowance = None if warned else matching_allowance(domain, d, sides, halves)
         if allowance is None:
             kept.append(d)
         else:

@@ -21,6 +21,7 @@ from twinschema.model import (
     Column,
     Table,
 )
+from twinschema.records import FixSide
 
 # A default that is a number, a quoted text, NULL or a boolean, in parentheses or cast or not.
 _LITERAL = re.compile(
@@ -228,7 +229,14 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
             "the values are the same, but a STORED "
             "one is computed on write and takes space, a VIRTUAL one is computed on read"
         )
-    ctx.diff("column_generated", table, lc.name, lc.name, ltext, rtext, message)
+    present = None if (lgen is None) == (rgen is None) else _present_side(lgen is not None)
+    ctx.diff("column_generated", table, lc.name, lc.name, ltext, rtext, message, present=present)
+
+
+def _present_side(left: bool) -> FixSide:
+    """The side a generated column is on, where the other has a plain one: what an allowance
+    with ``dialect:`` allows (an allowance without it allows two expressions differing)."""
+    return FixSide.LEFT if left else FixSide.RIGHT
 
 
 def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: str) -> None:
