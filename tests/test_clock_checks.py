@@ -53,3 +53,37 @@ def test_a_clock_check_moved_by_a_step_names_today_moved_by_it(loader: Loader, n
         got = [try_row(loader, d, h, "t", [{"d": match[1]}]) for d, h in ((da, a), (db, b))]
     assert got[0] != got[1], (match[1], got)
     assert got[0] == match[3][:-1], (check.message, got)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sl-pg.check-current-timestamp-vs-localtimestamp-inside-second",
+        "sl-pg.check-current-timestamp-minus-day-vs-localtimestamp-inside-second",
+    ],
+)
+def test_a_clock_check_inside_a_second_names_a_witness_at_a_fixed_moment(
+    loader: Loader, name: str
+) -> None:
+    """SQLite's CURRENT_TIMESTAMP (the current second) against PostgreSQL's LOCALTIMESTAMP (with
+    its fraction) part inside the current second only (stranger45 014, 034): the check names a
+    witness with the clock at a fixed moment, which the two real tables part on when their clock
+    reads are that moment."""
+    from twinschema.evaluate.clock import FIXED_MOMENT, at_fixed_moment
+
+    found = compare_expected(loader, name)
+    (check,) = found.differences
+    match = re.search(
+        r"witness \(starts_at\) = \('([^']+)'\): SQLite (accepts|rejects), PostgreSQL \w+ "
+        rf"with the clock at {re.escape(FIXED_MOMENT)} UTC",
+        check.message,
+    )
+    assert match is not None, check.message
+    case = case_named(name)
+    sql = [at_fixed_moment(d, case.sql(s)) for d, s in zip(case.dialects, "ab", strict=True)]
+    assert sql[0] is not None and sql[1] is not None
+    da, db = case.dialects
+    with loader.load(da, sql[0]) as a, loader.load(db, sql[1]) as b:
+        row = [{"starts_at": match[1]}]
+        got = [try_row(loader, d, h, "booking", row) for d, h in ((da, a), (db, b))]
+    assert got[0] != got[1] and got[0] == match[2][:-1], (check.message, got)

@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import completions, probes, stored_rows, unscaled_values
+from twinschema.evaluate import (
+    clock,
+    clock_checks,
+    completions,
+    probes,
+    stored_rows,
+    unscaled_values,
+)
 from twinschema.evaluate.context import (
     StageContext,
     enum_order,
@@ -351,10 +358,14 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
     run = run_on_probes(st, lt.name, ltext, rtext, errors_reject=True)
     if run is None:
         return
-    if run.witness is None:
-        st.equal_on_probes(ld, rd, run.judged, None)
-        return
-    found, row, said = run.probes, run.witness.row, run.witness.said(st)
+    found, parting, said = run.probes, run.witness, ""
+    if parting is None:  # again with the clock fixed inside a second (``clock_checks``)
+        at = clock_checks.at_fixed_moment(st, lt.name, ltext, rtext)
+        if at is None:
+            st.equal_on_probes(ld, rd, run.judged, None)
+            return
+        (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
+    row, said = parting.row, parting.said(st) + said
     st.merge(
         ld,
         rd,

@@ -17,16 +17,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from twinschema.evaluate import clock, date_steps
+from twinschema.evaluate import clock, date_steps, month_steps
 
-# At most this many steps of a pair of expressions are moved from today.
-MAX_STEPS = 3
 _DAY = Decimal(86400)
-# A number of months or years in a SQLite modifier or a PostgreSQL interval text.
-_CALENDAR = re.compile(r"'\s*([+-]?\d+)\s*(years?|mons?|months?)\s*'", re.IGNORECASE)
 
 
 def days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
@@ -37,24 +32,13 @@ def days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
         return ()
     today = dt.datetime.now(dt.UTC).date()
     found: list[dt.date | None] = [today, today + dt.timedelta(days=1)]
-    for months in _months(texts):
+    for months in month_steps.of(texts):
         found += [d for sign in (1, -1) for d in _add_months(today, sign * months)]
     for step in date_steps.of(texts)[0]:
         for rounding in (ROUND_FLOOR, ROUND_CEILING):
             whole = int(abs(step / _DAY).to_integral_value(rounding))
             found += [today + dt.timedelta(days=sign * whole) for sign in (1, -1) if whole]
     return tuple(dict.fromkeys(str(day) for day in found if day is not None))
-
-
-def _months(texts: tuple[tuple[str, str], ...]) -> list[int]:
-    """The steps in months of ``texts`` ('+1 month', '-18 years', ``interval '2 mons'``)."""
-    found: dict[int, None] = {}
-    for _, text in texts:
-        for number, unit in _CALENDAR.findall(text):
-            months = abs(int(number)) * (12 if unit.lower().startswith("y") else 1)
-            if months:
-                found[months] = None
-    return list(found)[:MAX_STEPS]
 
 
 def _add_months(day: dt.date, months: int) -> list[dt.date]:

@@ -14,7 +14,7 @@ PostgreSQL's interval arithmetic keeps, its ``julianday()`` keeps milliseconds).
 scaled by a constant (``(julianday(e) - julianday(s)) * 24 <= 1``) is compared unscaled, and
 the unit of the scaled difference is a step too (``_scaled``). Crossed over the
 columns, the rows hold pairs exactly at, inside and past each bound. Steps in months and years
-are left out: their length is the calendar's (``probes.DAYS`` holds the month ends).
+are left out: their length is the calendar's (``month_steps`` probes the month ends they run over).
 """
 
 from __future__ import annotations

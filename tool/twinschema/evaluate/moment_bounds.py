@@ -7,7 +7,11 @@ inside the last day ('2024-12-31 12:00:00'); a bound written to the second (``c 
 '2024-01-01 23:59:59'``) against the next second taken strictly (``c < '2024-01-02'``) parts on
 a fraction past it. Each moment literal is probed a microsecond (the finest step both dialects
 keep) and half a second (SQLite's ``julianday()`` keeps milliseconds) either side, and, on a
-timestamp, at noon and at the last moment of its day. The values are written as the literal is
+timestamp, at noon and at the last moment of its day. A time of day compared with a timestamp's
+time (SQLite's ``time(ts) BETWEEN '08:00:00' AND '18:00:00'``, which drops the fraction, against
+PostgreSQL's ``ts::time BETWEEN '08:00' AND '18:00'``) parts on a moment inside the second after it
+only (stranger45 041): on a timestamp column each time literal is probed on ``_CLOCK_DAY``, at it,
+a microsecond and half a second either side. The values are written as the literal is
 ('T' or a space, its UTC offset as written; a moment written with 'T' on one side, as PostgreSQL
 prints it on the other, with 'T'), so that SQLite's text order agrees with the order of moments
 wherever the literal is written in ISO form.
@@ -32,12 +36,15 @@ _TIME = re.compile(
     r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?(\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?$"
 )
 _NOON, _LAST = dt.time(12), dt.time(23, 59, 59, 999999)
+# The day a time literal is put on to probe a timestamp column (a plain mid-month day).
+_CLOCK_DAY = dt.date(2024, 6, 15)
 
 
 def beside(kind: str, strings: tuple[str, ...]) -> list[str]:
     """Moments beside each moment literal among ``strings`` for a column of ``kind``
     ('timestamp', 'timestamptz' or 'time'; none for another kind): a microsecond and half a
-    second either side, and on a timestamp noon and the last moment of the literal's day."""
+    second either side, and on a timestamp noon and the last moment of the literal's day; on a
+    timestamp, each time literal on ``_CLOCK_DAY`` too, at it and beside it."""
     found: list[str] = []
     parse = _time if kind == "time" else _timestamp if kind.startswith("timestamp") else None
     if parse is None:
@@ -54,7 +61,23 @@ def beside(kind: str, strings: tuple[str, ...]) -> list[str]:
         if kind != "time":  # noon first: the plainest witness of an inclusive end as a day
             near = [_on_day(moment, _NOON), *near[:2], _on_day(moment, _LAST), *near[2:]]
         found += [_written(m, kind, sep) + zone for m in near if m is not None]
+    if kind != "time":
+        found += _times_on_day(kind, strings, MAX_LITERALS - min(len(literals), MAX_LITERALS))
     return list(dict.fromkeys(found))
+
+
+def _times_on_day(kind: str, strings: tuple[str, ...], most: int) -> list[str]:
+    """For a timestamp column of ``kind``, the first ``most`` time literals among ``strings``
+    as moments on ``_CLOCK_DAY`` (in UTC on a timestamptz), each at it, then half a second and
+    a microsecond either side within that day."""
+    times = dict.fromkeys(t[0].time() for t in map(_time, dict.fromkeys(strings)) if t)
+    zone = "+00:00" if kind == "timestamptz" else ""
+    found: list[str] = []
+    for at in list(times)[:most]:
+        moment = dt.datetime.combine(_CLOCK_DAY, at)
+        near = [moment, *(_shift(moment, step, True) for step in _STEPS)]
+        found += [_written(m, kind, " ") + zone for m in near if m is not None]
+    return found
 
 
 def days_within(strings: tuple[str, ...]) -> list[str]:

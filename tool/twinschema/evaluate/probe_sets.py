@@ -22,6 +22,7 @@ from twinschema.evaluate import (
     half_rounds,
     landings,
     moment_bounds,
+    month_steps,
     probe_numbers,
     probe_strings,
     probes,
@@ -67,7 +68,7 @@ def _rows(
 ) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
     expressions' literals; a date or timestamp column, first, where their date arithmetic
-    reaches its bound (``date_steps``), and a moment column where a part of it (a weekday, an
+    reaches its bound (``date_steps``, ``month_steps``), and a moment column where a part of it (a weekday, an
     hour) meets a literal (``date_parts``). None when an expression does not parse, reads a
     column one side lacks, or a dialect has no scratch database."""
     ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
@@ -104,6 +105,10 @@ def _rows(
         if kind in date_steps.KINDS:  # moments where date arithmetic reaches its bound, first
             moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
             stepped = date_steps.values(kind, *moved)
+            # ...and the month ends a step in months runs over from (``month_steps``)
+            stepped += month_steps.values(
+                kind, month_steps.of(((ldialect, ltext), (rdialect, rtext)))
+            )
             column_values = list(dict.fromkeys([None, *stepped, *column_values]))
         if kind in date_parts.KINDS:  # moments whose weekday, month, hour... meets a literal
             parts = date_parts.values(kind, date_parts.of(((ldialect, ltext), (rdialect, rtext))))

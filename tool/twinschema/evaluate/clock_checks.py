@@ -1,0 +1,90 @@
+"""Two CHECKs that read the clock, run again with the clock at a fixed moment inside a second.
+
+SQLite's ``CURRENT_TIMESTAMP`` is the current time truncated to the second, PostgreSQL's
+``LOCALTIMESTAMP`` and ``now()`` keep its microseconds: ``starts_at >= CURRENT_TIMESTAMP``
+against ``starts_at >= LOCALTIMESTAMP`` parts on a moment inside the current second, before the
+clock's fraction (stranger45 014), and ``> datetime(CURRENT_TIMESTAMP, '-1 day')`` against ``>
+LOCALTIMESTAMP - interval '1 day'`` on one a day earlier (034). No probe row made before a check
+runs is inside the second it runs in, so a pair its probes at the real clock find equal is run
+once more with each clock read replaced by ``clock.FIXED_MOMENT`` (which has a fraction; each
+dialect reads it as its own clock would: SQLite's keywords to the whole second). Its literals
+are then probed like any other (``moment_bounds``: half a second and a microsecond beside each;
+``date_steps``: the moment moved by each step). A SQLite CHECK that reads the clock through a
+function (``date('now')``) is left alone: SQLite refuses every insert there (non-deterministic).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from twinschema.evaluate import clock
+from twinschema.evaluate.context import StageContext
+from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
+from twinschema.evaluate.stored_rows import (
+    Parting,
+    nulls_where_both_allow,
+    partings,
+    through_generated,
+    with_sharing,
+)
+
+# A SQLite clock read through a function, which a CHECK may not make (only the keywords).
+_SQLITE_CALLS = re.compile(
+    r"'now'|\b(?:date|time|datetime|julianday|unixepoch)\s*\(\s*\)|\bstrftime\s*\(\s*'[^']*'\s*\)",
+    re.IGNORECASE,
+)
+
+
+def at_fixed_moment(
+    st: StageContext, table: str, ltext: str, rtext: str
+) -> tuple[ProbeSet, Parting] | None:
+    """The probe rows and the first row two CHECKs of ``table`` part on with the clock at
+    ``clock.FIXED_MOMENT``, a row the accepting side's table lets in by its CHECKs over the
+    same columns (at that moment too); None when they part on none, when neither reads the
+    clock, or when a clock read cannot be fixed (``_fixed``)."""
+    dialects = (st.left.schema.dialect, st.right.schema.dialect)
+    plain = (ltext, rtext)
+    if not any(clock.reads_clock(d, t) for d, t in zip(dialects, plain, strict=True)):
+        return None
+    texts = through_generated(st, table, plain)
+    wide = with_sharing(st, table, texts)
+    fixed = [_fixed(d, t) for d, t in zip(dialects * 2, (*texts, *wide), strict=True)]
+    if None in fixed:
+        return None
+    lt, rt, lwide, rwide = (t for t in fixed if t is not None)
+    found = probe_rows(st, table, lwide, rwide, counted=False)
+    if found is None:
+        return None
+    tried = nulls_where_both_allow(st, table, found)
+    judged = accept_vectors(tried, lt, rt, True)
+    kept = _accepted_by_table(tried, judged, (lwide, rwide))
+    witness = next(iter(partings(st, table, tried, (lt, rt), kept)), None)
+    return (tried, witness) if witness is not None else None
+
+
+def _fixed(dialect: str, text: str) -> str | None:
+    """``text`` with its clock reads at ``clock.FIXED_MOMENT`` (as it is where it reads none);
+    None where a read is left (one this cannot replace) or SQLite reads it through a call."""
+    if not clock.reads_clock(dialect, text):
+        return text
+    if dialect == "sqlite" and _SQLITE_CALLS.search(text):
+        return None
+    fixed = clock.at_fixed_moment(dialect, text)
+    return None if fixed is None or clock.reads_clock(dialect, fixed) else fixed
+
+
+def _accepted_by_table(
+    found: ProbeSet, judged: list[tuple[tuple[Any, ...], bool, bool]], wide: tuple[str, str]
+) -> list[tuple[tuple[Any, ...], bool, bool]]:
+    """``judged`` less the parted rows the accepting side refuses by ``wide`` (its CHECK with
+    its table's CHECKs over the same columns, the clock fixed: ``stored_rows.with_sharing``)."""
+    refused: set[int] = set()
+    for n, columns in ((0, found.left), (1, found.right)):
+        accepting = [k for k, row in enumerate(judged) if row[1] != row[2] and row[1 + n]]
+        if not accepting:
+            continue
+        rows = [judged[k][0] for k in accepting]
+        got = found.backends[n].try_rows(columns, wide[n], rows, True)
+        refused.update(k for k, ok in zip(accepting, got, strict=True) if ok is False)
+    return [j for k, j in enumerate(judged) if k not in refused]
