@@ -321,6 +321,24 @@ def _insert(table: str, row: dict[str, Any], mark: str) -> str:
     return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(mark for _ in row)})'
 
 
+def physical_rows(
+    case: Case, dialect: str, table: str, rows: list[dict[str, Any]]
+) -> tuple[str, list[dict[str, Any]]]:
+    """``table`` and ``rows`` (keyed by logical column names) in ``dialect``'s physical names,
+    as the case's domain.yaml names them there (as they are without one)."""
+    domain = domain_of(case)
+    declared = domain.tables.get(table) if domain is not None else None
+    if declared is None:
+        return table, rows
+    columns = declared.columns
+
+    def physical(name: str) -> str:
+        return columns[name].physical(dialect) if name in columns else name
+
+    found = [{physical(k): v for k, v in row.items()} for row in rows]
+    return declared.physical(dialect), found
+
+
 def try_row(
     loader: Loader, dialect: str, handle: Any, table: str, rows: list[dict[str, Any]]
 ) -> str:

@@ -18,6 +18,7 @@ from probes import (
     compare_case,
     crosses_apart,
     measured,
+    physical_rows,
     run_setup,
     same_value,
     setup_statements,
@@ -66,9 +67,9 @@ def test_witness(loader: Loader, case: Case) -> None:
         for item in rows:
             # A row's own setup rows, else the case's, go first in the same transaction.
             batch = item["rows"] if "rows" in item else [*item.get("setup", setup), item["row"]]
-            got = (
-                try_row(loader, da, ha, table, batch),
-                try_row(loader, db, hb, table, batch),
+            got = (  # each side in its own names (domain.yaml's names:)
+                try_row(loader, da, ha, *physical_rows(case, da, table, batch)),
+                try_row(loader, db, hb, *physical_rows(case, db, table, batch)),
             )
             assert got == (item["a"], item["b"]), (
                 f"{case.name}: rows {batch}: a {got[0]}, b {got[1]}"

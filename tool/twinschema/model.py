@@ -101,6 +101,15 @@ class Column:
     # Set by ``normalize``: the logical types a CHECK ... IN list on this column encodes (SQLite's
     # INTEGER in (0, 1) is a boolean, a TEXT in ('a', 'b') an enum), each with that CHECK.
     encodings: tuple[tuple[ColumnType, CheckConstraint], ...] = ()
+    # Set by ``normalize`` where domain.yaml renames the column: its name in its own database
+    # (``fullName`` for the logical ``full_name``), the name its own expressions (CHECKs,
+    # generated columns, index expressions) read it by.
+    physical: str | None = field(default=None, compare=False)
+
+    @property
+    def own_name(self) -> str:
+        """The column's name in its own database (its expressions read it so)."""
+        return self.physical or self.name
 
 
 @dataclass(frozen=True, slots=True)

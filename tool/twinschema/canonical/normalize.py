@@ -299,7 +299,10 @@ def _column(dialect: str, column: Column, logical: str) -> Column:
             default = None
     if (logical, default, raw_default) == (column.name, column.default, column.raw_default):
         return column  # already canonical (most of a SQLite schema's defaults)
-    return replace(column, name=logical, default=default, raw_default=raw_default)
+    physical = column.name if logical != column.name else column.physical
+    return replace(
+        column, name=logical, default=default, raw_default=raw_default, physical=physical
+    )
 
 
 def _checks(

@@ -269,7 +269,18 @@ def find(side: Side, table: str, column: str) -> tuple[Table | None, Column | No
     if col is None:
         folded = column.lower()
         col = next((c for c in found.columns if c.name.lower() == folded), None)
+    if col is None and column:  # a name the side's own expressions read a renamed column by
+        folded = column.lower()
+        col = next((c for c in found.columns if c.own_name.lower() == folded), None)
     return found, col
+
+
+def logical_name(side: Side, table: str, column: str) -> str:
+    """The logical name (folded) of the column ``side``'s own expressions on ``table`` read as
+    ``column``: domain.yaml may name it otherwise on each dialect (``fullName`` on SQLite,
+    ``full_name`` on PostgreSQL), and probe values are paired by logical column."""
+    found = find(side, table, column)[1]
+    return (found.name if found is not None else column).lower()
 
 
 def matched_tables(st: StageContext) -> Iterator[tuple[Table, Table]]:

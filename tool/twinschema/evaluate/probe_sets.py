@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from twinschema.canonical import typemap, typemap_storage
@@ -28,9 +29,10 @@ from twinschema.evaluate import (
     probes,
 )
 from twinschema.evaluate.backends import Backend
-from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.statements import probe_column
 from twinschema.model import Column, ColumnType
+from twinschema.records import Side
 from twinschema.records.kinds import INTEGER_KINDS
 
 
@@ -75,7 +77,10 @@ def _rows(
     lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
     if lreads is None or rreads is None:
         return None
-    names = sorted({c.lower() for c in lreads.columns | rreads.columns})
+    names = sorted(
+        {logical_name(st.left, table, c) for c in lreads.columns}
+        | {logical_name(st.right, table, c) for c in rreads.columns}
+    )
     lcols = [find(st.left, table, n)[1] for n in names]
     rcols = [find(st.right, table, n)[1] for n in names]
     if not names or None in lcols or None in rcols:
@@ -91,8 +96,12 @@ def _rows(
     values = []
     moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
-    landed = lreads.halves + rreads.halves + extra_landed + lreads.landed + rreads.landed
-    landed += landings.over_products(lreads.products + rreads.products, numbers)
+    # Where the arithmetic lands, by logical column (each side's expressions read its own names).
+    left_of, right_of = partial(_logical, st.left, table), partial(_logical, st.right, table)
+    landed = left_of(lreads.halves) + right_of(rreads.halves)
+    landed += left_of(right_of(extra_landed)) + left_of(lreads.landed) + right_of(rreads.landed)
+    landed += left_of(landings.over_products(lreads.products, numbers))
+    landed += right_of(landings.over_products(rreads.products, numbers))
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
@@ -142,6 +151,13 @@ def _rows(
     )
 
 
+def _logical(
+    side: Side, table: str, found: tuple[tuple[str, Decimal], ...]
+) -> tuple[tuple[str, Decimal], ...]:
+    """(column, value) pairs read from ``side``'s own expressions, by logical column name."""
+    return tuple((logical_name(side, table, name), value) for name, value in found)
+
+
 def _half_rows(
     texts: tuple[tuple[str, str], ...],
     pairs: list[tuple[Column, Column]],
@@ -152,21 +168,22 @@ def _half_rows(
     the other columns at their first probe value (NULL where they take it)."""
     if {dialect for dialect, _ in texts} != {"sqlite", "postgresql"}:
         return ()
-    columns = []
+    columns: tuple[list[tuple[str, str, int | None, int | None]], ...] = ([], [])
     for lc, rc in pairs:
         kind = probes.kind_of(lc, rc)
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
         kind = "integer" if kind in INTEGER_KINDS else kind or ""
-        columns.append((lc.name.lower(), kind, scale, precision(lc, rc)))
+        for own, column in zip(columns, (lc, rc), strict=True):  # each text reads its own names
+            own.append((column.own_name.lower(), kind, scale, precision(lc, rc)))
     firsts = [column_values[0] if column_values else None for column_values in values]
     found = []
-    for dialect, text in texts:
-        for hit in half_rounds.rows(dialect, text, tuple(columns)):
+    for (dialect, text), own in zip(texts, columns, strict=True):
+        for hit in half_rounds.rows(dialect, text, tuple(own)):
             row = list(firsts)
             for name, value in hit:
-                at = next((i for i, c in enumerate(columns) if c[0] == name), None)
+                at = next((i for i, c in enumerate(own) if c[0] == name), None)
                 if at is not None:
-                    row[at] = int(value) if columns[at][1] == "integer" else value
+                    row[at] = int(value) if own[at][1] == "integer" else value
             found.append(tuple(row))
     return tuple(found)
 

@@ -35,9 +35,9 @@ def probe_column(column: Column) -> tuple[str, ColumnType]:
     scratch database lacks (a PostgreSQL one of the user's) makes the table, and so the pair,
     not evaluated, never judged as if the column had none."""
     if column.collation is None:
-        return column.name, column.type
+        return column.own_name, column.type
     name = column.collation.name.replace('"', '""')
-    return column.name, replace(column.type, raw=f'{type_sql(column.type)} COLLATE "{name}"')
+    return column.own_name, replace(column.type, raw=f'{type_sql(column.type)} COLLATE "{name}"')
 
 
 def table_sql(columns: Sequence[tuple[str, ColumnType]]) -> str:

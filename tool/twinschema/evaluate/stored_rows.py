@@ -200,7 +200,7 @@ def through_generated(st: StageContext, table: str, texts: tuple[str, str]) -> t
     found = []
     for side, text in zip((st.left, st.right), texts, strict=True):
         own, dialect = find(side, table, "")[0], side.schema.dialect
-        stored = {c.name.lower() for c in own.columns if c.generated is None} if own else set()
+        stored = {c.own_name.lower() for c in own.columns if c.generated is None} if own else set()
         generated = computed_from(dialect, own, stored)
         reads = probes.reads(dialect, text) if generated else None
         if reads is not None and {c.lower() for c in reads.columns} & generated.keys():
@@ -253,7 +253,7 @@ def computed_from(dialect: str, table: Table | None, columns: set[str]) -> dict[
     storing refuses; SQLite's column affinity is not a CAST, so its expression stays bare."""
     found: dict[str, str] = {}
     for column in table.columns if table is not None else ():
-        if column.generated is None or column.name.lower() in columns:
+        if column.generated is None or column.own_name.lower() in columns:
             continue
         text = column.generated.raw or column.generated.expression
         got = probes.reads(dialect, text)
@@ -262,7 +262,7 @@ def computed_from(dialect: str, table: Table | None, columns: set[str]) -> dict[
         ctype = column.type
         if dialect == POSTGRESQL and ctype.length is None and ctype.values is None:
             text = f"CAST(({text}) AS {type_sql(ctype)})"
-        found[column.name.lower()] = text
+        found[column.own_name.lower()] = text  # the side's own texts read it so
     return found
 
 
