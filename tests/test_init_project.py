@@ -762,3 +762,60 @@ def test_init_keeps_each_generated_sqlite_column_s_expression(tmp_path: Path, pg
     execute(fresh, insert)
     query = "SELECT total, code, note, half, label FROM t"
     assert rows_of(fresh, query) == rows_of(sqlite_url, query) == [(6, "abc", "a-1", 1.5, "3-x")]
+
+
+# ---------------------------------------------------------------------------------------------
+# A percent sign in a reflected expression (stranger46 016: the PostgreSQL module held psycopg's
+# escaped ``a %% b``, so building a database from it failed and ``check`` after init exited 1)
+
+PERCENT = (
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL, "
+    "code VARCHAR(10) NOT NULL, g INTEGER GENERATED ALWAYS AS (a % b) STORED, "
+    "CONSTRAINT b_odd CHECK (b % 2 = 1), CONSTRAINT code_a CHECK (code LIKE 'a%'))"
+)
+
+
+def test_init_keeps_a_percent_sign_as_the_database_has_it(
+    tmp_path: Path, pg_url: str, pg_databases: Any
+) -> None:
+    """Both modules hold ``a % b`` and ``'a%'`` (never ``%%``); check right after init finds
+    no difference between a database and its own module or chain; a database built from each
+    module, and one migrated from each chain, stores what the adopted one stores (and refuses
+    what it refuses)."""
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    project = tmp_path / "app"
+    shell = adopt(project, sqlite_url, pg_url, [PERCENT], [PERCENT])
+    for name in ("sqlite", "postgres"):
+        module = (project / "schemas" / f"{name}.py").read_text("utf-8")
+        assert "%%" not in module, module
+        assert "a % b" in module and "b % 2" in module and "'a%'" in module, module
+    _, report = check(shell)  # across the dialects, LIKE's case and SQLite's rowid differ
+    assert within_a_dialect(report) == [], details(report)
+    insert = "INSERT INTO t (id, a, b, code) VALUES (1, 7, 3, 'abc')"
+    bad = "INSERT INTO t (id, a, b, code) VALUES (2, 7, 3, 'xyz')"
+    query = "SELECT g FROM t"
+    with pg_databases.database() as built_pg, pg_databases.database() as migrated_pg:
+        built = {"sqlite": testing.sqlite_url(tmp_path / "built.db"), "postgres": built_pg}
+        for name, url in built.items():  # the module itself builds a working database
+            code = (
+                "import sys, sqlalchemy as sa; sys.path.insert(0, '.'); "
+                f"from schemas.{name} import metadata; "
+                f"metadata.create_all(sa.create_engine({url!r}))"
+            )
+            done = subprocess.run(
+                [sys.executable, "-c", code], cwd=project, env=shell.env,
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
+        fresh_sqlite = testing.sqlite_url(tmp_path / "device.db")
+        for args in (
+            ("migrate", "local", "--sqlite-url", fresh_sqlite),
+            ("migrate", "remote", "--postgres-url", migrated_pg),
+        ):
+            result = shell(*args)
+            assert result.exit_code == 0, result.output
+        for url in (sqlite_url, pg_url, *built.values(), fresh_sqlite, migrated_pg):
+            execute(url, insert)
+            assert rows_of(url, query) == [(1,)], url
+            with pytest.raises(sa.exc.IntegrityError):
+                execute(url, bad)

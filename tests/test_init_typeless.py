@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pg_helpers import as_role, role
 from support import testing
 from support.dbpool import DatabasePool
 from support.testing import execute
@@ -144,6 +145,41 @@ def test_init_that_fails_after_writing_leaves_the_folder_as_it_was(
     again = shell(*args)
     assert again.exit_code == 0, again.output
     assert versions(sqlite_url) == ["0001_baseline_sqlite"]
+
+
+def test_init_whose_stamp_fails_halfway_drops_the_version_table_it_made(
+    tmp_path: Path, pg_url: str, pg_server: str
+) -> None:
+    """A PostgreSQL role that reads but may not create: init stamps the SQLite file, then fails
+    stamping PostgreSQL (exit 3); the SQLite stamp is undone with the ``alembic_version`` table
+    it created (stranger46 001), and the folder is as it was."""
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    execute(sqlite_url, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")
+    execute(pg_url, "CREATE TABLE t (id integer PRIMARY KEY, n integer)")
+    project = tmp_path / "app"
+    project.mkdir()
+    mine = '[project]\nname = "gym"\n'
+    (project / "pyproject.toml").write_text(mine, "utf-8")
+    with role(pg_server) as reader:
+        execute(
+            pg_url, "REVOKE CREATE ON SCHEMA public FROM PUBLIC", f"GRANT SELECT ON t TO {reader}"
+        )
+        try:
+            args = (
+                "--sqlite-url",
+                sqlite_url,
+                "--postgres-url",
+                as_role(pg_url, reader, "pw-unused"),
+            )
+            failed = Shell(project)("init", *args, "--stamp")
+        finally:
+            execute(pg_url, f"DROP OWNED BY {reader}")
+    assert failed.exit_code == 3, failed.output
+    assert "permission denied" in failed.stderr, failed.output
+    assert [p.name for p in project.iterdir()] == ["pyproject.toml"]
+    assert (project / "pyproject.toml").read_text("utf-8") == mine
+    assert tables(sqlite_url) == ["t"]
+    assert tables(pg_url) == ["t"]
 
 
 def test_a_postgresql_type_sqlalchemy_does_not_know_is_written_as_declared(

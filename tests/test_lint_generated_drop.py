@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from support import testing
 from test_alembic_habits import label, on, twinschema, write_revision
 from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
     CHAIN,
@@ -156,3 +157,81 @@ def downgrade() -> None:{down}'''
         assert at(connection) == (revision,)
         columns = {c["name"] for c in sa.inspect(connection).get_columns("profiles")}
         assert "doubled" not in columns and "note" in columns
+
+
+# A new database migrated from base to head in one run (stranger46 019): the columns a revision
+# drops live on a table that holds no rows, so they lose nothing; a run whose earlier revision
+# may write rows is still refused (the near miss), and leaves no new SQLite file behind.
+
+TRIPLED = 'sa.Computed("current_rank * 3", persisted=True)'
+REDO_BODY = {
+    "sqlite": f"""
+    with op.batch_alter_table("profiles", recreate="always") as batch:
+        batch.drop_column("doubled")
+        batch.drop_column("note")
+        batch.add_column(sa.Column("doubled", sa.Integer(), {TRIPLED}))
+""",
+    "postgresql": f"""
+    op.drop_column("profiles", "doubled")
+    op.drop_column("profiles", "note")
+    op.add_column("profiles", sa.Column("doubled", sa.Integer(), {TRIPLED}))
+""",
+}
+
+
+def write_redo(project: Path, dialect: str, before: str = "") -> str:
+    """``0003_redone_<dialect>``: profiles.doubled dropped and added again, profiles.note
+    dropped; ``before``: statements run first."""
+    revision = f"0003_redone_{dialect}"
+    text = f'''"""profiles.doubled redone, profiles.note dropped"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = {revision!r}
+down_revision = {REVISION[dialect]!r}
+branch_labels = None
+depends_on = None
+domain_version = 3
+
+
+def upgrade() -> None:{before}{REDO_BODY[dialect]}
+
+def downgrade() -> None:
+    pass
+'''
+    (project / CHAIN[dialect] / "versions" / f"{revision}.py").write_text(text)
+    return revision
+
+
+def test_a_new_database_migrates_through_drops_in_one_run(
+    dialect: str,
+    db_url: str,
+    tmp_path: Path,
+    engine: Any,  # noqa: F811
+) -> None:
+    project = scratch_project(tmp_path)
+    add_revision(project, dialect)
+    url = testing.sqlite_url(tmp_path / "device.db") if dialect == "sqlite" else db_url
+    write_redo(project, dialect, '\n    op.execute("SELECT 1")')  # it might write rows
+
+    refused = twinschema(project, "migrate", SIDE[dialect], **on(dialect, url))
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "drops column profiles.note" in refused.stdout, refused.stdout
+    if dialect == "sqlite":
+        assert not (tmp_path / "device.db").exists()
+    else:
+        with engine(url).connect() as connection:
+            assert sa.inspect(connection).get_table_names() == []
+
+    revision = write_redo(project, dialect)
+    result = twinschema(project, "migrate", SIDE[dialect], **on(dialect, url))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "refused" not in result.stdout, result.stdout
+    with engine(url).begin() as connection:
+        assert at(connection) == (revision,)
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("profiles")}
+        assert "doubled" in columns and "note" not in columns
+        fill_every_table(connection)
+        rows = connection.execute(sa.text("SELECT current_rank, doubled FROM profiles")).all()
+    assert rows and all(doubled == 3 * rank for rank, doubled in rows)

@@ -92,8 +92,16 @@ class Naming:
 
 
 def _sql(element: Any, dialect: sa.Dialect) -> str:
+    """The database's own SQL text of a reflected expression. A ``TextClause`` is its text; any
+    other element is compiled with a copy of ``dialect`` whose paramstyle does not escape ``%``
+    (psycopg's ``pyformat`` would write ``a %% b`` where the database has ``a % b``)."""
     if isinstance(element, str):
         return element
+    if isinstance(element, sa.TextClause):
+        return element.text
+    if dialect.paramstyle in ("format", "pyformat"):
+        factory: Any = type(dialect)  # each dialect takes paramstyle; Dialect's stub does not
+        dialect = factory(paramstyle="named")
     return str(element.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 

@@ -12,13 +12,14 @@ import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.util import CommandError
 
 from twinschema.compare import Side, compare
 from twinschema.config import SIDE_OF, Config
 from twinschema.errors import UsageError
-from twinschema.migrations import migrate_chain, migrate_connect
+from twinschema.migrations import VERSION_TABLE, migrate_chain, migrate_connect
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.servers import scratch
@@ -133,26 +134,33 @@ def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
 def apply_stamp(config: Config, plan: Mapping[str, StampStep]) -> None:
     """Stamp each database of the plan at its revision (the baselines are written by then).
     When one fails, those this call stamped are stamped back to no revision (``plan_stamp``
-    let only a database at no revision be stamped): never one database stamped alone."""
-    done: list[StampStep] = []
+    let only a database at no revision be stamped), and an ``alembic_version`` table this call
+    created is dropped again (stranger46 001): never one database stamped alone, nor a table
+    left behind."""
+    done: list[tuple[StampStep, bool]] = []
     try:
         for step in plan.values():
             if step.done:
                 continue
-            _stamp(config, step, step.revision)
-            done.append(step)
+            done.append((step, _stamp(config, step, step.revision)))
     except BaseException:
-        for step in done:
+        for step, created in done:
             with contextlib.suppress(Exception):
-                _stamp(config, step, "base")
+                _stamp(config, step, "base", drop=created)
         raise
 
 
-def _stamp(config: Config, step: StampStep, revision: str) -> None:
+def _stamp(config: Config, step: StampStep, revision: str, drop: bool = False) -> bool:
+    """Stamp ``step``'s database at ``revision`` (``drop``: then drop ``alembic_version``, in the
+    same transaction); whether the version table was created by this stamp."""
     target = migrate_chain.Target(step.dialect, parse_url(step.url))
     with migrate_connect.connect(target, create=False) as connection:
+        had = sa.inspect(connection).has_table(VERSION_TABLE)
         cfg = migrate_chain.alembic_config(config, step.dialect, connection=connection)
         try:
             command.stamp(cfg, revision)
         except CommandError as exc:
             raise UsageError(f"--stamp: Alembic: {scrub(str(exc))}") from None
+        if drop and sa.inspect(connection).has_table(VERSION_TABLE):
+            sa.Table(VERSION_TABLE, sa.MetaData()).drop(connection)
+        return not had

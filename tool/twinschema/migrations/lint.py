@@ -51,7 +51,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from alembic.operations import ops as alembic_ops
 from alembic.script import Script, ScriptDirectory
 
 from twinschema.errors import UsageError
@@ -163,9 +165,14 @@ def lint_scripts(
     ``allow_destructive``), or with ``direction="downgrade"`` their ``downgrade()`` (allowed by
     ``allow_destructive_downgrade``). ``rows`` as in ``changes_of``; ``loses``, when given, says
     whether a change would lose data on the live database (False: nothing to lose, e.g. a column
-    dropped while it holds no value, and the change is let through)."""
+    dropped while it holds no value, and the change is let through). On an upgrade, a table or
+    column dropped from a table ``rows`` finds empty or absent (a new database) loses nothing
+    and is let through, unless a revision run before the drop, or its own, may add or move rows
+    (``op.execute``, ``op.bulk_insert``, a renamed table, an ``upgrade()`` that cannot be
+    recorded) (stranger46 019)."""
     marker = DOWNGRADE_MARKER if direction == DOWNGRADE else MARKER
     result = ChainLint(dialect, chain)
+    written = False  # a revision run so far (this one included) may add or move rows
     for script in scripts:
         path = shown(Path(script.path), root)
         markers = allow_markers(script, path, marker)
@@ -175,6 +182,9 @@ def lint_scripts(
         changes = changes_of(recording.operations, dialect, rows)
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
+        written = written or recording.error is not None or _moves_rows(recording.operations)
+        if direction == UPGRADE and not written:  # rows seen now are all the table will hold
+            changes = [(c, line) for c, line in changes if not _drops_nothing(c, rows)]
         error = recording.error
         if error is not None:
             detail = f"{type(error).__name__}: {error}".splitlines()[0]
@@ -200,6 +210,43 @@ def lint_scripts(
         marker_line = f"{path}:{_marker_line(script, marker)}"
         result.stale.extend((script.revision, marker_line, k) for k in markers if k not in seen)
     return result
+
+
+_MOVES_ROWS = (alembic_ops.BulkInsertOp, alembic_ops.RenameTableOp)
+# ``op.execute`` of schema statements only (CREATE TYPE, ALTER TABLE ... ENABLE ROW LEVEL
+# SECURITY, CREATE POLICY) adds no row; any other statement, or one naming a word that reads
+# or writes rows or renames, may.
+_SCHEMA_ONLY = re.compile(r"\s*(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE)\b", re.IGNORECASE)
+_ROW_WORDS = re.compile(
+    r"\b(INSERT|UPDATE|MERGE|COPY|SELECT|VALUES|RENAME|CALL|DO|EXECUTE|REPLACE|INTO)\b",
+    re.IGNORECASE,
+)
+
+
+def _moves_rows(operations: Sequence[tuple[Any, int]]) -> bool:
+    """True when an operation may put rows into a table: rows inserted, a table renamed (its
+    rows then live under another name), or SQL of its own that is not schema statements only."""
+    for operation, _ in operations:
+        if isinstance(operation, _MOVES_ROWS):
+            return True
+        if isinstance(operation, alembic_ops.ExecuteSQLOp):
+            sql: Any = operation.sqltext
+            text = sql if isinstance(sql, str) else getattr(sql, "text", None)
+            if not isinstance(text, str) or not _SCHEMA_ONLY.match(text):
+                return True
+            if _ROW_WORDS.search(text):
+                return True
+    return False
+
+
+def _drops_nothing(change: Change, rows: RowsProbe) -> bool:
+    """A table or column dropped from a table that holds no rows (or does not exist yet)."""
+    kind = change.key.split(":", 1)[0]
+    return (
+        kind in ("drop_table", "drop_column")
+        and change.table is not None
+        and (rows(change.table) is False)
+    )
 
 
 def _marker_line(script: Script, marker: str = MARKER) -> int:

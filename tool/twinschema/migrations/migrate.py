@@ -34,8 +34,11 @@ SIGINT / SIGTERM stopped it, and it was rolled back (``MigrationInterrupted``).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -294,6 +297,44 @@ def _migrate(
         work = Target("sqlite", parse_url("sqlite://"))  # connecting would create the file
     state: dict[str, Any] = {}
     waits = Waits.of(config, lock_timeout=timeout, say=say)
+    new_file = path if path is not None and not dry_run and not path.exists() else None
+    try:
+        return _run_body(
+            target, work, (dry_run, create, timeout), waits, (say, output), state, body
+        )
+    except BaseException:
+        if new_file is not None:
+            _remove_if_empty(new_file)
+        raise
+
+
+def _remove_if_empty(path: Path) -> None:
+    """A SQLite file this run created and left with no table (a refused or failed migration
+    rolled back; stranger46 019): removed, so a failure never leaves a new empty file behind."""
+    try:
+        if path.exists() and path.stat().st_size > 0:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as raw:
+                if raw.execute("SELECT count(*) FROM sqlite_master").fetchone() != (0,):
+                    return
+        path.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):
+        return  # left as it is: what it holds cannot be told
+
+
+def _run_body(
+    target: Target,
+    work: Target,
+    how: tuple[bool, bool, float],
+    waits: Waits,
+    out: tuple[Callable[[str], None], TextIO | None],
+    state: dict[str, Any],
+    body: _Body,
+) -> Outcome:
+    """``_migrate``'s transaction, with SIGINT and SIGTERM turned into a rollback; ``out``:
+    where a line is said, and where a dry run writes its SQL; ``how``: dry run, create, the
+    lock's timeout."""
+    say, output = out
+    dry_run, create, timeout = how
     with signals_roll_back() as guard:
         try:
             with connect(
