@@ -34,11 +34,8 @@ SIGINT / SIGTERM stopped it, and it was rolled back (``MigrationInterrupted``).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Mapping
-from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -83,6 +80,7 @@ from twinschema.migrations.migrate_errors import (
     interruption,
     signals_roll_back,
 )
+from twinschema.migrations.migrate_files import remove_if_empty
 from twinschema.migrations.migrate_lint import cause_of, lint_pending, refuse_downgrade
 from twinschema.urls import parse_url, redact
 
@@ -304,21 +302,8 @@ def _migrate(
         )
     except BaseException:
         if new_file is not None:
-            _remove_if_empty(new_file)
+            remove_if_empty(new_file)
         raise
-
-
-def _remove_if_empty(path: Path) -> None:
-    """A SQLite file this run created and left with no table (a refused or failed migration
-    rolled back; stranger46 019): removed, so a failure never leaves a new empty file behind."""
-    try:
-        if path.exists() and path.stat().st_size > 0:
-            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as raw:
-                if raw.execute("SELECT count(*) FROM sqlite_master").fetchone() != (0,):
-                    return
-        path.unlink(missing_ok=True)
-    except (OSError, sqlite3.Error):
-        return  # left as it is: what it holds cannot be told
 
 
 def _run_body(
