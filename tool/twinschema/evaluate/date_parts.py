@@ -38,7 +38,6 @@ _SUNDAY = dt.datetime(2024, 1, 7)
 _NOON = dt.datetime(2024, 1, 8, 12, 30)
 # At most this many (part, literal) pairs of two expressions are probed (three values each).
 MAX_LITERALS = 8
-_COMPARISONS = ("EQ", "NEQ", "LT", "LTE", "GT", "GTE")
 KINDS = ("date", "timestamp", "timestamptz", "time")
 
 
@@ -106,7 +105,6 @@ def compared(dialect: str, text: str) -> tuple[tuple[str, int], ...]:
     >=, BETWEEN, IN or ``= ANY (ARRAY[...])``, a fraction by the whole numbers either side;
     none when it does not parse."""
     import sqlglot
-    from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
     from twinschema.records import SQLGLOT_DIALECTS
@@ -116,22 +114,13 @@ def compared(dialect: str, text: str) -> tuple[tuple[str, int], ...]:
     except (SqlglotError, ValueError):
         return ()
     found: list[tuple[str, int]] = []
-    for node in tree.walk():
-        if type(node).__name__ in _COMPARISONS:
-            pairs = [(node.this, node.expression), (node.expression, node.this)]
-        elif isinstance(node, exp.Between):
-            pairs = [(node.this, node.args.get("low")), (node.this, node.args.get("high"))]
-        elif isinstance(node, exp.In):
-            pairs = [(node.this, e) for e in node.expressions]
-        else:
+    for side, other in landings.compared(tree):
+        part = _part(side)
+        if part is None:
             continue
-        for side, other in pairs:
-            part = _part(side)
-            if part is None:
-                continue
-            for number in _numbers(other):
-                wholes = {int(number.to_integral_value(r)) for r in (ROUND_FLOOR, ROUND_CEILING)}
-                found += [(part, w) for w in sorted(wholes)]
+        for number in _numbers(other):
+            wholes = {int(number.to_integral_value(r)) for r in (ROUND_FLOOR, ROUND_CEILING)}
+            found += [(part, w) for w in sorted(wholes)]
     return tuple(dict.fromkeys(found))
 
 

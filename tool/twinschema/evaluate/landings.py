@@ -108,19 +108,22 @@ def over_products(
 def _compared(tree: Any) -> list[tuple[Any, Decimal]]:
     """Each (operand, number) ``tree`` compares by =, <>, <, <=, >, >=, BETWEEN, IN or ``= ANY``,
     both ways round."""
+    return [(side, target) for side, other in compared(tree) for target in _targets(other)]
+
+
+def compared(tree: Any) -> list[tuple[Any, Any]]:
+    """Each (operand, what it is compared with) of ``tree``'s =, <>, <, <=, >, >=, BETWEEN and IN,
+    both ways round (also used by ``date_parts``)."""
     from sqlglot import exp
 
-    found: list[tuple[Any, Decimal]] = []
+    found: list[tuple[Any, Any]] = []
     for node in tree.walk():
         if type(node).__name__ in _COMPARISONS:
-            pairs = [(node.this, node.expression), (node.expression, node.this)]
+            found += [(node.this, node.expression), (node.expression, node.this)]
         elif isinstance(node, exp.Between):
-            pairs = [(node.this, node.args.get("low")), (node.this, node.args.get("high"))]
+            found += [(node.this, node.args.get("low")), (node.this, node.args.get("high"))]
         elif isinstance(node, exp.In):
-            pairs = [(node.this, e) for e in node.expressions]
-        else:
-            continue
-        found += [(side, target) for side, other in pairs for target in _targets(other)]
+            found += [(node.this, e) for e in node.expressions]
     return found
 
 
