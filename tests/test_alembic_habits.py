@@ -67,10 +67,17 @@ NOTE_BODY = {
 
 
 def write_revision(
-    project: Path, dialect: str, revision: str, title: str, body: tuple[str, str], header: str = ""
+    project: Path,
+    dialect: str,
+    revision: str,
+    title: str,
+    body: tuple[str, str],
+    header: str = "",
+    after: str | None = None,
+    domain_version: int = 2,
 ) -> str:
-    """A revision ``revision`` after the chain's head, titled ``title``, with ``body``'s upgrade
-    and downgrade statements (each an indented block); its id."""
+    """A revision ``revision`` after ``after`` (the chain's head when None), titled ``title``,
+    with ``body``'s upgrade and downgrade statements (each an indented block); its id."""
     up, down = body
     text = f'''"""{title}"""
 
@@ -78,10 +85,10 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = {revision!r}
-down_revision = {HEADS[dialect]!r}
+down_revision = {after or HEADS[dialect]!r}
 branch_labels = None
 depends_on = None
-domain_version = 2
+domain_version = {domain_version}
 {header}
 
 def upgrade() -> None:{up}

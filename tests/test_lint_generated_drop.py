@@ -128,24 +128,10 @@ def test_an_upgrade_dropping_a_generated_column_needs_no_marker(
     project = scratch_project(tmp_path)
     allowed = 'allow_destructive_downgrade = {"drop_column:profiles.note": "a test"}'
     add_revision(project, dialect, allowed)
-    up, down = DROP_BODY[dialect]
-    revision = f"0003_undoubled_{dialect}"
-    text = f'''"""profiles.doubled dropped"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = {revision!r}
-down_revision = {REVISION[dialect]!r}
-branch_labels = None
-depends_on = None
-domain_version = 3
-
-
-def upgrade() -> None:{up}
-
-def downgrade() -> None:{down}'''
-    (project / CHAIN[dialect] / "versions" / f"{revision}.py").write_text(text)
+    revision = write_revision(
+        project, dialect, f"0003_undoubled_{dialect}", "profiles.doubled dropped",
+        DROP_BODY[dialect], after=REVISION[dialect], domain_version=3,
+    )  # fmt: skip
     upgrade_to(project, dialect, db_url, REVISION[dialect])
     with engine(db_url).begin() as connection:
         fill_every_table(connection)
@@ -182,26 +168,10 @@ REDO_BODY = {
 def write_redo(project: Path, dialect: str, before: str = "") -> str:
     """``0003_redone_<dialect>``: profiles.doubled dropped and added again, profiles.note
     dropped; ``before``: statements run first."""
-    revision = f"0003_redone_{dialect}"
-    text = f'''"""profiles.doubled redone, profiles.note dropped"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = {revision!r}
-down_revision = {REVISION[dialect]!r}
-branch_labels = None
-depends_on = None
-domain_version = 3
-
-
-def upgrade() -> None:{before}{REDO_BODY[dialect]}
-
-def downgrade() -> None:
-    pass
-'''
-    (project / CHAIN[dialect] / "versions" / f"{revision}.py").write_text(text)
-    return revision
+    return write_revision(
+        project, dialect, f"0003_redone_{dialect}", "profiles.doubled redone, profiles.note dropped",
+        (before + REDO_BODY[dialect], "\n    pass\n"), after=REVISION[dialect], domain_version=3,
+    )  # fmt: skip
 
 
 def test_a_new_database_migrates_through_drops_in_one_run(
