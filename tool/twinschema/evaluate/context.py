@@ -3,12 +3,12 @@ comparison it rewrites, the evaluator, what it did so far, and small lookups on 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from twinschema.evaluate.backends import Run
+from twinschema.evaluate.clock import reads_clock
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Equivalence, Side
@@ -316,16 +316,14 @@ def shown_default(column: Column | None) -> str | None:
     return column.raw_default or column.default or "none"
 
 
-# A clock read of either dialect that a default may be written as alike on both sides.
-_CLOCK_WORD = re.compile(r"\b(current_(time|date|timestamp)|localtime(stamp)?|now)\b", re.I)
-
-
 def same_constant(st: StageContext, table: str, lc: Column, rc: Column) -> str:
     """How a message names a default both sides write alike (their canonical forms are
     equal): ``default of t.n, the same constant on both sides (SQLite: 2.5; PostgreSQL:
     '2.5'::numeric),`` each as its source wrote it; a clock read (``CURRENT_TIME``) is
     ``written alike on both sides``, being no constant."""
-    what = "written alike" if lc.default and _CLOCK_WORD.search(lc.default) else "the same constant"
+    text, dialect = default_text(lc), st.left.schema.dialect
+    clock = text is not None and reads_clock(dialect, text)
+    what = "written alike" if clock else "the same constant"
     return (
         f"default of {table}.{lc.name}, {what} on both sides "
         f"({st.side_name('left')}: {shown_default(lc)}; {st.side_name('right')}: "
