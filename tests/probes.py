@@ -66,8 +66,11 @@ import yaml
 from twinschema.compare import Comparison, Side, compare
 from twinschema.compare.allowances import allow_evaluated
 from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect, connect_kwargs
-from twinschema.dialects.postgresql import reflect_connection as reflect_postgresql
+from twinschema.dialects.postgresql import (
+    connect,
+    connect_kwargs,
+    reflect_connection as reflect_postgresql,
+)
 from twinschema.dialects.sqlite import reflect_connection
 from twinschema.domain_load import load_domain
 from twinschema.domain_model import Domain

@@ -950,16 +950,6 @@ def test_values_are_not_probed_without_a_scratch_server_at_hand(
     assert evaluation.where["postgresql"].startswith("values not probed")
 
 
-def test_the_stage_and_the_migrations_layer_stay_small() -> None:
-    """Each module of the evaluation stage and of the migrations layer does one job, in at most
-    400 lines (the rule the comparer package keeps, see test_compare_is_dialect_free.py)."""
-    tool = ROOT / "tool" / "twinschema"
-    modules = [*sorted((tool / "evaluate").glob("*.py")), *sorted(tool.glob("migrations_*.py"))]
-    assert len(modules) >= 10
-    sizes = {m.name: len(m.read_text(encoding="utf-8").splitlines()) for m in modules}
-    assert max(sizes.values()) <= 400, sizes
-
-
 # -- index elements by probes -------------------------------------------------------------------
 
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from twinschema.errors import DomainError, DomainNameError, suggestion
 from twinschema.records.dialects import DIALECTS as DIALECTS
-from twinschema.records.domain import IDENTITY as IDENTITY
-from twinschema.records.domain import Allowance as Allowance
-from twinschema.records.domain import DeclaredObject as DeclaredObject
-from twinschema.records.domain import Domain as DomainRecord
-from twinschema.records.domain import DomainColumn as DomainColumn
-from twinschema.records.domain import DomainTable as DomainTable
-from twinschema.records.domain import NameMap as NameMap
+from twinschema.records.domain import (
+    IDENTITY as IDENTITY,
+    Allowance as Allowance,
+    DeclaredObject as DeclaredObject,
+    Domain as DomainRecord,
+    DomainColumn as DomainColumn,
+    DomainTable as DomainTable,
+    NameMap as NameMap,
+)
 
 __all__ = [
     "DIALECTS",

@@ -9,8 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from twinschema.model import IDENTITY_AUTOINCREMENT, MATCH_SIMPLE, NO_ACTION, OPTION_WITHOUT_ROWID
-from twinschema.model import Table as ReadTable
+from twinschema.model import (
+    IDENTITY_AUTOINCREMENT,
+    MATCH_SIMPLE,
+    NO_ACTION,
+    OPTION_WITHOUT_ROWID,
+    Table as ReadTable,
+)
 
 
 def complete_table(table: sa.Table, found: ReadTable, dialect: str) -> None:

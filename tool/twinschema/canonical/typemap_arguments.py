@@ -1,5 +1,5 @@
 """Why a dialect-dependent operator parts two expressions, where that depends on its arguments
-(a data table beside ``typemap.DIALECT_DEPENDENT_OPERATORS``): ``substr(s, 2, -1)`` parts the
+(a data table beside ``typemap_operators.DIALECT_DEPENDENT_OPERATORS``): ``substr(s, 2, -1)`` parts the
 dialects by its negative length, not its start; ``x % 2`` with x = 2.01 by the fraction, not
 by a zero divisor. The evaluation stage computes each argument on the witness row that parted
 the two expressions and gives the reason of the first case whose test holds (else the

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
-from collections.abc import Set as AbstractSet
+from collections.abc import Hashable, Iterable, Iterator, Set as AbstractSet
 from typing import TypeVar
 
 from twinschema.model import (

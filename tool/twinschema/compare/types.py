@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable, Set as AbstractSet
 
 from twinschema.canonical import expr_tree, typemap, typemap_storage, typemap_why
 from twinschema.canonical.identifiers import sql_name

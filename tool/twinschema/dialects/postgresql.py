@@ -63,12 +63,8 @@ import psycopg
 from sqlalchemy.engine import URL
 
 from twinschema.dialects import Adapter, ReflectOptions, excluded
-from twinschema.dialects.postgresql_catalog import (
-    NOT_COMPARED_KEYS,
-    OBJECT_COUNT_KEYS,
-    QUERY_COUNT,
-    queries,
-)
+from twinschema.dialects.postgresql_catalog import QUERY_COUNT, queries
+from twinschema.dialects.postgresql_catalog_objects import NOT_COMPARED_KEYS, OBJECT_COUNT_KEYS
 from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
 from twinschema.dialects.postgresql_extensions import names_of, unqualify_rows

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from twinschema.canonical import typemap
+from twinschema.canonical import typemap_operators
 from twinschema.evaluate import (
     clock,
     clock_checks,
@@ -93,8 +93,8 @@ def telling(judged: Sequence[tuple[Sequence[Any], Any, Any]]) -> bool:
 
 def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None) -> bool:
     """True when two expressions of different dialects use an operator whose meaning depends
-    on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``), convert a column of ``table``
-    that is not text on both sides to text (``typemap.TEXT_CONVERSIONS``), or order a column
+    on the dialect (``typemap_operators.DIALECT_DEPENDENT_OPERATORS``), convert a column of ``table``
+    that is not text on both sides to text (``typemap_operators.TEXT_CONVERSIONS``), or order a column
     that is an enum on one side (``enum_ordered``): equal canonical forms do not settle them,
     their probe rows do."""
     if not st.cross:
@@ -116,7 +116,7 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
 
 def text_on_both(st: StageContext, table: str, *columns: str) -> bool:
     """True when each of ``columns`` of ``table`` is text on both sides: converting it to text
-    (``typemap.TEXT_CONVERSIONS``) prints what it holds, alike on both dialects."""
+    (``typemap_operators.TEXT_CONVERSIONS``) prints what it holds, alike on both dialects."""
     for column in columns:
         _, left = find(st.left, table, column)
         _, right = find(st.right, table, column)
@@ -157,7 +157,9 @@ def why_dependent(
     # An operator that does nothing on the witness row is no reason where a scale is one.
     reasons = operator_reasons(dialects, (ltext, rtext), operators, parted, not scaled) + scaled
     converting = [r for r in found if r is not None and not text_on_both(st, table, *r.rendered)]
-    reasons += [typemap.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions]
+    reasons += [
+        typemap_operators.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions
+    ]
     ordered = sorted({c for r in found if r is not None for c in r.ordered})
     reasons += [
         enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)

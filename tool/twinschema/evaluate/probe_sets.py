@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from twinschema.canonical import typemap, typemap_storage
+from twinschema.canonical import typemap, typemap_operators, typemap_storage
 from twinschema.evaluate import (
     check_ends,
     clock_steps,
@@ -92,7 +92,9 @@ def _rows(
     strings += clock_steps.days(((ldialect, ltext), (rdialect, rtext)))
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
     measures = lreads.measures or rreads.measures
-    casts = any(c in r.dependent for r in (lreads, rreads) for c in typemap.CAST_OPERATORS)
+    casts = any(
+        c in r.dependent for r in (lreads, rreads) for c in typemap_operators.CAST_OPERATORS
+    )
     values = []
     moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]

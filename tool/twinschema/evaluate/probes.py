@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache, partial
 from typing import Any
 
-from twinschema.canonical import typemap
+from twinschema.canonical import typemap, typemap_operators
 from twinschema.evaluate import (
     half_products,
     landings,
@@ -45,15 +45,15 @@ class Reads:
     # The integer literals of an expression that measures a length (length(), char_length()):
     # strings of each length, and one shorter and longer, are probed.
     lengths: tuple[int, ...] = ()
-    # The dialect-dependent operators it uses (``typemap.DIALECT_DEPENDENT_OPERATORS``).
+    # The dialect-dependent operators it uses (``typemap_operators.DIALECT_DEPENDENT_OPERATORS``).
     dependent: tuple[str, ...] = ()
     # The columns it orders (an operand of <, <=, >, >= or BETWEEN): text order on SQLite, the
     # declared order on a PostgreSQL enum.
     ordered: frozenset[str] = frozenset()
-    # The columns it converts to text (``typemap.TEXT_CONVERSIONS``): a number, boolean or time
+    # The columns it converts to text (``typemap_operators.TEXT_CONVERSIONS``): a number, boolean or time
     # is printed as each dialect prints it.
     rendered: frozenset[str] = frozenset()
-    # Which of those conversions it uses (keys of ``typemap.TEXT_CONVERSIONS``), for reasons.
+    # Which of those conversions it uses (keys of ``typemap_operators.TEXT_CONVERSIONS``), for reasons.
     conversions: tuple[str, ...] = ()
     # Where arithmetic on one column lands on a literal (``landings``): (column, value).
     landed: tuple[tuple[str, Decimal], ...] = ()
@@ -159,7 +159,7 @@ def _rendered(tree: Any) -> tuple[frozenset[str], tuple[str, ...]]:
     used: set[str] = set()
     for node in tree.walk():
         name = node.name if isinstance(node, exp.Anonymous) else type(node).__name__
-        if name not in typemap.TEXT_CONVERSIONS:
+        if name not in typemap_operators.TEXT_CONVERSIONS:
             continue
         if isinstance(node, exp.Cast):
             if node.to.this not in exp.DataType.TEXT_TYPES:
@@ -187,14 +187,14 @@ def _dependent(tree: Any) -> tuple[str, ...]:
     found: list[str] = []
     for node in tree.walk():
         name = type(node).__name__
-        if name not in typemap.DIALECT_DEPENDENT_OPERATORS:
+        if name not in typemap_operators.DIALECT_DEPENDENT_OPERATORS:
             continue
-        held = typemap.DEPENDENT_WHEN_LITERAL_HOLDS.get(name)
+        held = typemap_operators.DEPENDENT_WHEN_LITERAL_HOLDS.get(name)
         if held is not None and not any(
             held in str(n.this) for n in node.find_all(exp.Literal) if n.is_string
         ):
             continue
-        if name in typemap.CAST_OPERATORS and node.to.this not in cast_targets:
+        if name in typemap_operators.CAST_OPERATORS and node.to.this not in cast_targets:
             continue
         found.append(name)
     return tuple(dict.fromkeys(found))

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from twinschema.canonical import typemap
+from twinschema.canonical import typemap, typemap_operators
 from twinschema.canonical.typemap_arguments import (
     ARGUMENT_REASONS,
     EVERY,
@@ -65,7 +65,7 @@ def operator_reasons(
     witness rows ``parted`` call for, those that do nothing there left out, unless none is
     left (then, and with no witness rows, every operator's general reason; none when not
     ``fallback``: another reason, a column's scale, names why)."""
-    general = [typemap.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
+    general = [typemap_operators.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
     if parted is None:
         return general
     found = [argument_reason(dialects, texts, op, parted) for op in operators]

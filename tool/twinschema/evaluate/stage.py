@@ -19,10 +19,10 @@ extension's function, the user's own, a type) is "not evaluated": the comparer's
 
 CHECKs (``checks``), partial-index predicates (``computed``) and generated columns (``generated``) that still
 differ are run over probe rows, and so, across dialects, are those the comparer matched that use
-an operator whose meaning depends on the dialect (``typemap.DIALECT_DEPENDENT_OPERATORS``: a
+an operator whose meaning depends on the dialect (``typemap_operators.DIALECT_DEPENDENT_OPERATORS``: a
 division, an overflow, a negative substr start, a backslash in a LIKE pattern, a cast to a
 number or a date, a conversion to text of a column not text on both sides,
-``typemap.TEXT_CONVERSIONS``; an error on one side only is the witness: a real insert fails
+``typemap_operators.TEXT_CONVERSIONS``; an error on one side only is the witness: a real insert fails
 there) or that order a column that is an enum on one side (text order on SQLite, declared order
 on PostgreSQL), and the elements of matched indexes that use such an operator (``index_keys``:
 a row one side's index refuses, two rows one side's unique index takes as duplicates), a unique

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Any
 
-from alembic.operations import BatchOperations, Operations
-from alembic.operations import ops as alembic_ops
+from alembic.operations import BatchOperations, Operations, ops as alembic_ops
 from alembic.runtime.migration import MigrationContext
 from alembic.script import Script
 
