@@ -57,14 +57,16 @@ from alembic.runtime.migration import MigrationContext  # noqa: E402
 from twinschema import testing  # noqa: E402
 from twinschema.canonical import expressions, normalize  # noqa: E402
 from twinschema.compare import Side, compare  # noqa: E402
-from twinschema.dialects import ReflectOptions  # noqa: E402
-from twinschema.dialects import postgresql as pg_adapter  # noqa: E402
-from twinschema.dialects import sqlite as sqlite_adapter  # noqa: E402
+from twinschema.dialects import (  # noqa: E402
+    ReflectOptions,
+    postgresql as pg_adapter,
+    sqlite as sqlite_adapter,
+)
 from twinschema.sources import (  # noqa: E402
     make_canonical,
+    metadata as metadata_source,
     reflect_url,
 )
-from twinschema.sources import metadata as metadata_source  # noqa: E402
 from twinschema.sources.metadata import from_metadata  # noqa: E402
 from twinschema.urls import parse_url  # noqa: E402
 
