@@ -74,8 +74,15 @@ Said = tuple[str, tuple[tuple[Any, ...], ...]]
 
 
 def written_keys(index: Index) -> Keys:
-    """The index's elements and WHERE as its source wrote them (what runs)."""
-    return index.raw_expressions or index.expressions, index.raw_where or index.where
+    """The index's elements and WHERE as its source wrote them (what runs), each element with
+    its own collation (``email COLLATE "NOCASE"``: which keys its ``=`` takes as one)."""
+    elements = index.raw_expressions or index.expressions
+    if index.collations:
+        elements = tuple(
+            e if c is None else f'{e} COLLATE "{c.name.replace(chr(34), chr(34) * 2)}"'
+            for e, c in zip(elements, index.collations, strict=True)
+        )
+    return elements, index.raw_where or index.where
 
 
 def key_text(keys: Keys) -> str:
