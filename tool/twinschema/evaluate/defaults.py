@@ -27,6 +27,7 @@ from twinschema.evaluate.values import (
     VARYING,
     Verdict,
     as_shared,
+    kept_apart,
     same_class,
 )
 from twinschema.model import Column
@@ -108,7 +109,7 @@ def _judge_cross(
         what = (
             "the same value"
             if kind is None and lv.kind not in CLASSES
-            else as_shared(lv, kind).describe()
+            else shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
         )
         utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
         said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal
@@ -126,6 +127,17 @@ def _judge_cross(
         f"{as_shared(lv, kind).describe()}, {DIALECT_NAMES[rd]} gives "
         f"{as_shared(rv, kind).describe()}{refused})",
     )
+
+
+def shared_precision(shared: Verdict, left: tuple[str, Verdict], right: tuple[str, Verdict]) -> str:
+    """What two defaults of two dialects both give (``shared``, described), with how each
+    keeps it where that differs (a current time of day: ``values.kept_apart``)."""
+    (ld, lv), (rd, rv) = left, right
+    apart = kept_apart(lv, rv)
+    if apart is None:
+        return shared.describe()
+    base = replace(shared, value=None).describe()
+    return f"{base} ({DIALECT_NAMES[ld]} keeps it {apart[0]}, {DIALECT_NAMES[rd]} {apart[1]})"
 
 
 def _judge_same(

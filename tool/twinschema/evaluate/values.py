@@ -216,10 +216,22 @@ def same_class(left: Verdict, right: Verdict, kind: str | None) -> bool:
     if left.kind in (RANDOM_UUID, CLOCK_OFFSET, DATE_OFFSET, CLOCK_NUMBER, START_OF_DAY):
         return bool(left.value == right.value)
     if left.kind == CURRENT_TIME_OF_DAY and None not in (left.value, right.value):
-        # Kept to the second (truncated or rounded) or with its fraction: a time column stores
-        # what the default gave, so two ways of keeping it store two times (values.classify).
-        return bool(left.value == right.value)
+        # Kept to the second (truncated or rounded) or with its fraction: on a time column (of
+        # two dialects: same_class judges no other pair) both are the current time of day, the
+        # precision each keeps said beside the equivalence (``kept_apart``); a text column keeps
+        # each side's text, compared as it is.
+        return kind == "time" or bool(left.value == right.value)
     return left.kind in CLASSES
+
+
+def kept_apart(left: Verdict, right: Verdict) -> tuple[str, str] | None:
+    """How each of two current times of day ``same_class`` calls one keeps it ("truncated to
+    the second", "with its fraction of a second"), where they differ; None otherwise."""
+    if left.kind != CURRENT_TIME_OF_DAY or right.kind != CURRENT_TIME_OF_DAY:
+        return None
+    if None in (left.value, right.value) or left.value == right.value:
+        return None
+    return str(left.value), str(right.value)
 
 
 def convert(value: Any, kind: str | None) -> Any:
