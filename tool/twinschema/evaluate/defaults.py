@@ -19,6 +19,7 @@ from twinschema.evaluate.context import (
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
 from twinschema.evaluate.failing_defaults import omitting_fails
 from twinschema.evaluate.refused_defaults import refusals
+from twinschema.evaluate.time_kept import shared_precision
 from twinschema.evaluate.values import (
     CLASSES,
     FAILED,
@@ -27,7 +28,6 @@ from twinschema.evaluate.values import (
     VARYING,
     Verdict,
     as_shared,
-    kept_apart,
     same_class,
 )
 from twinschema.model import Column
@@ -127,17 +127,6 @@ def _judge_cross(
         f"{as_shared(lv, kind).describe()}, {DIALECT_NAMES[rd]} gives "
         f"{as_shared(rv, kind).describe()}{refused})",
     )
-
-
-def shared_precision(shared: Verdict, left: tuple[str, Verdict], right: tuple[str, Verdict]) -> str:
-    """What two defaults of two dialects both give (``shared``, described), with how each
-    keeps it where that differs (a current time of day: ``values.kept_apart``)."""
-    (ld, lv), (rd, rv) = left, right
-    apart = kept_apart(lv, rv)
-    if apart is None:
-        return shared.describe()
-    base = replace(shared, value=None).describe()
-    return f"{base} ({DIALECT_NAMES[ld]} keeps it {apart[0]}, {DIALECT_NAMES[rd]} {apart[1]})"
 
 
 def _judge_same(

@@ -24,14 +24,13 @@ from twinschema.evaluate.context import (
     shown_default,
 )
 from twinschema.evaluate.default_findings import difference
-from twinschema.evaluate.defaults import shared_precision
+from twinschema.evaluate.time_kept import kept_apart, shared_precision
 from twinschema.evaluate.values import (
     CONSTANT,
     FAILED,
     NOT_EVALUATED,
     TIME_KINDS,
     as_shared,
-    kept_apart,
     same_class,
 )
 from twinschema.model import Column

@@ -45,6 +45,9 @@ CONSTANT = "constant"
 CURRENT_TIME = "current time"
 CURRENT_DATE = "current date"
 CURRENT_TIME_OF_DAY = "current time of day"
+# A time of day a fixed step from the clock's (``time('now', '+2 hours')``): the step in seconds
+# within a day and how it is kept (truncated, rounded to the second, with its fraction).
+TIME_OF_DAY_OFFSET = "time of day offset"
 RANDOM_UUID = "random uuid"
 VARYING = "varying"
 FAILED = "failed"
@@ -58,6 +61,7 @@ CLASSES = frozenset(
         CURRENT_TIME,
         CURRENT_DATE,
         CURRENT_TIME_OF_DAY,
+        TIME_OF_DAY_OFFSET,
         RANDOM_UUID,
         CLOCK_OFFSET,
         DATE_OFFSET,
@@ -108,6 +112,10 @@ class Verdict:
             return f"the {self.kind}, {self.value}"
         if self.kind in (CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY):
             return f"the {self.kind}"
+        if self.kind == TIME_OF_DAY_OFFSET:
+            step, kept = self.value
+            said = f"the current time of day + {dt.timedelta(seconds=step)}"
+            return said if kept is None else f"{said}, {kept}"
         if self.kind == CLOCK_OFFSET:
             sign = "+" if self.value >= 0 else "-"
             return f"the current time {sign} {dt.timedelta(seconds=abs(self.value))}"
@@ -133,12 +141,13 @@ class Verdict:
 
 def _varying_shape(values: Any) -> str:
     """What varying values are, in words that stay the same from run to run: ``whole
-    numbers`` (SQLite's random()), ``numbers in [0, 1)`` (PostgreSQL's), or ``values``."""
+    numbers`` (SQLite's random()), ``whole numbers 0 or 1`` (PostgreSQL's random()::bigint),
+    ``numbers in [0, 1)`` (PostgreSQL's random()), or ``values``."""
     found = [v for v in values or () if v is not None]
     if not found or not all(isinstance(v, int | float | Decimal) for v in found):
         return "values"
     if all(v == int(v) for v in found):
-        return "whole numbers"
+        return "whole numbers 0 or 1" if all(v in (0, 1) for v in found) else "whole numbers"
     return "numbers in [0, 1)" if all(0 <= v < 1 for v in found) else "numbers"
 
 
@@ -221,17 +230,11 @@ def same_class(left: Verdict, right: Verdict, kind: str | None) -> bool:
         # precision each keeps said beside the equivalence (``kept_apart``); a text column keeps
         # each side's text, compared as it is.
         return kind == "time" or bool(left.value == right.value)
+    if left.kind == TIME_OF_DAY_OFFSET:  # the same step; how it is kept as above
+        return bool(left.value[0] == right.value[0]) and (
+            kind == "time" or bool(left.value[1] == right.value[1])
+        )
     return left.kind in CLASSES
-
-
-def kept_apart(left: Verdict, right: Verdict) -> tuple[str, str] | None:
-    """How each of two current times of day ``same_class`` calls one keeps it ("truncated to
-    the second", "with its fraction of a second"), where they differ; None otherwise."""
-    if left.kind != CURRENT_TIME_OF_DAY or right.kind != CURRENT_TIME_OF_DAY:
-        return None
-    if None in (left.value, right.value) or left.value == right.value:
-        return None
-    return str(left.value), str(right.value)
 
 
 def convert(value: Any, kind: str | None) -> Any:
