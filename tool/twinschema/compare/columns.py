@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from twinschema.canonical import typemap
-from twinschema.canonical.expr_idioms import LOCAL_CLOCK_NOTES, LOCAL_TIME_NOTE, UTC_ZONES
+from twinschema.canonical import clock_precision, typemap
+from twinschema.canonical.expr_idioms import (
+    CURRENT_TIME,
+    LOCAL_CLOCK_NOTES,
+    LOCAL_TIME_NOTE,
+    UTC_ZONES,
+)
 from twinschema.canonical.expressions import across
 from twinschema.compare.common import (
     coll_meaning,
@@ -62,6 +67,8 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if rule in LOCAL_CLOCK_NOTES and ldefault == rdefault:
         rule = local_time(ctx, lt.name, lc, rc, rule)
         zone_differs = rule is None  # reported by local_time, with the server's zone
+    if rule is not None and rule.startswith(CURRENT_TIME) and ldefault == rdefault:
+        rule = _with_precision(ctx, rule, lc, rc)
     # Which sequence no column owns a default draws from, where both sources name one; else
     # the options of the sequence each draws from, where both sources read them (a live
     # database does): one no column owns is compared as an object, not again here.
@@ -86,6 +93,17 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if lc.generated != rc.generated:
         column_generated(ctx, lt.name, lc, rc)
     return consumed
+
+
+def _with_precision(ctx: Context, rule: str, lc: Column, rc: Column) -> str:
+    """A current-time equivalence with the precision each side keeps of the moment, where they
+    differ (``clock_precision``): said, not hidden."""
+    ldialect, rdialect = ctx.left.schema.dialect, ctx.right.schema.dialect
+    lkept = clock_precision.kept(ldialect, lc.default or "", lc.type.precision)
+    rkept = clock_precision.kept(rdialect, rc.default or "", rc.type.precision)
+    if lkept is None or rkept is None:
+        return rule
+    return clock_precision.noted(rule, (ldialect, lkept), (rdialect, rkept))
 
 
 def _runs_apart(ctx: Context, lc: Column, rc: Column) -> bool:

@@ -76,10 +76,15 @@ class Backend(Protocol):
 
     where: str
 
-    def run(self, columns: Sequence[tuple[str, ColumnType]], zone: str | None = None) -> Run:
-        """Insert ``ROWS`` rows that omit every column, each column's default being its
-        expression, and return the values read back; ``zone`` is the session's TimeZone for
-        this run (where the dialect has one; UTC otherwise)."""
+    def run(
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        zone: str | None = None,
+        inserts: int = ROWS,
+    ) -> Run:
+        """Insert ``inserts`` rows (``ROWS`` unless said) that omit every column, each
+        column's default being its expression, and return the values read back; ``zone`` is
+        the session's TimeZone for this run (where the dialect has one; UTC otherwise)."""
         ...  # pragma: no cover
 
     def try_rows(
@@ -159,7 +164,12 @@ class SQLiteBackend:
     def _stop_when_late(self) -> int:
         return 1 if time.monotonic() > self.deadline else 0
 
-    def run(self, columns: Sequence[tuple[str, ColumnType]], zone: str | None = None) -> Run:
+    def run(
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        zone: str | None = None,
+        inserts: int = ROWS,
+    ) -> Run:
         """See ``Backend.run``; a statement SQLite refuses is an error of the expression.
         SQLite has no session zone: its clock is UTC's (``zone`` changes nothing)."""
         self.deadline = time.monotonic() + self.timeout
@@ -170,7 +180,7 @@ class SQLiteBackend:
         except sqlite3.Error as exc:
             return self._failed(exc, started)
         try:
-            for k in range(ROWS):
+            for k in range(inserts):
                 conn.execute("INSERT INTO twinschema_probe (k) VALUES (?)", (k,))
             rows = tuple(tuple(r) for r in conn.execute(select_sql(columns)))
         except sqlite3.Error as exc:

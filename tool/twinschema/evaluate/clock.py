@@ -241,6 +241,12 @@ def _clock_form(seconds: str | None, fraction: str | None, zone: str | None) -> 
 # clock read was left in place: nothing is said then).
 FIXED_MOMENT = "2001-09-09 01:46:40.7506"
 _FIXED_UNIX = Decimal("1000000000.7506")
+# A clock number truncated at ``FIXED_MOMENT`` is run at this moment too: a whole second, which
+# julianday()'s double of days holds a little short of (SQLite's CAST((julianday('now') -
+# 2440587.5) * 86400000 AS INTEGER) gives ...1999 there, PostgreSQL's floor(extract(epoch ...) *
+# 1000) ...2000; in seconds ...1 against ...2; stranger45 013: about half of all moments).
+EXACT_MOMENT = "2001-09-09 01:46:42.000"
+_EXACT_UNIX = Decimal("1000000002.000")
 _FIXED_TIME = FIXED_MOMENT.split(" ")[1]
 
 
@@ -353,9 +359,11 @@ def time_of_day_at(value: Any) -> str | None:
     return None
 
 
-def clock_number_at(label: str, value: Any) -> str:
-    """A clock number (``label``: "Unix seconds") as the value it gave at ``FIXED_MOMENT`` says
-    it is written: truncated, rounded, or with a fraction (to the millisecond, SQLite's clock)."""
+def clock_number_at(label: str, value: Any, exact: bool = False) -> str:
+    """A clock number (``label``: "Unix seconds") as the value it gave at ``FIXED_MOMENT`` (at
+    ``EXACT_MOMENT`` with ``exact``) says it is written: truncated, rounded, or with a fraction
+    (to the millisecond, SQLite's clock)."""
+    moment, unix = (EXACT_MOMENT, _EXACT_UNIX) if exact else (FIXED_MOMENT, _FIXED_UNIX)
     scale_unit = _UNITS.get(label)
     if scale_unit is None:
         return label
@@ -364,12 +372,12 @@ def clock_number_at(label: str, value: Any) -> str:
     except ArithmeticError:
         return label
     scale, unit = scale_unit
-    whole = (_FIXED_UNIX * scale).to_integral_value(ROUND_FLOOR)
+    whole = (unix * scale).to_integral_value(ROUND_FLOOR)
     if number == whole:
         return f"{label}, truncated to the {unit}"
-    if number == whole + 1:
+    if number == whole + 1 and not exact:
         return f"{label}, rounded to the nearest {unit}"
     if number == number.to_integral_value():
-        return f"{label} ({number} at {FIXED_MOMENT} UTC)"
+        return f"{label} ({number} at {moment} UTC)"
     kept = number.quantize(Decimal(1) / (1000 // scale), ROUND_HALF_EVEN)  # to the millisecond
-    return f"{label} with a fraction ({kept} at {FIXED_MOMENT} UTC)"
+    return f"{label} with a fraction ({kept} at {moment} UTC)"

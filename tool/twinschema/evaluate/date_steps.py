@@ -10,7 +10,8 @@ step apart. Each such column is probed at a base moment (each date literal of th
 else ``_BASE``; with ``julianday()`` also ``_DAYTIME``) and at base + step, and one unit either
 side of it: a day for dates; a second, half a second and a microsecond for timestamps, whose
 base is probed with half a second too (SQLite's ``datetime()`` drops a fraction that
-PostgreSQL's interval arithmetic keeps, its ``julianday()`` keeps milliseconds). A difference
+PostgreSQL's interval arithmetic keeps, its ``julianday()`` keeps milliseconds); where an
+expression formats with ``%f`` (milliseconds), a base with microseconds is probed too. A difference
 scaled by a constant (``(julianday(e) - julianday(s)) * 24 <= 1``) is compared unscaled, and
 the unit of the scaled difference is a step too (``_scaled``). Crossed over the
 columns, the rows hold pairs exactly at, inside and past each bound. Steps in months and years
@@ -37,6 +38,11 @@ _MICRO = Decimal("0.000001")
 # of whole hours is a little short of its number from midnight (00:00 to 01:00 is
 # 0.9999999962747097 hours) and a little past it from 10:00 (1.0000000074505806; stranger45).
 _DAYTIME = dt.datetime(2024, 1, 1, 10)
+# A base with a fraction finer than a millisecond, where an expression formats a moment with
+# SQLite's %f (milliseconds, as text): '2024-01-01 17:15:30.123456' is past the '17:15:30.123'
+# of strftime('%Y-%m-%d %H:%M:%f', s, '+8 hours') for s = 09:15:30.123456, and exactly 8 hours
+# on for PostgreSQL's s + interval '8 hours' (stranger45 030).
+_SUB_MILLI = dt.datetime(2024, 1, 1, 9, 15, 30, 123456)
 # At most this many steps and bases per pair of expressions (each step adds up to six values to
 # each column it reads, crossed with the other columns' values).
 MAX_STEPS = 3
@@ -123,7 +129,8 @@ def of(texts: tuple[tuple[str, str], ...]) -> tuple[tuple[Decimal, ...], tuple[d
         got = found(dialect, text)
         steps.update(dict.fromkeys(got[0]))
         bases.update(dict.fromkeys(got[1]))
-    return tuple(steps)[:MAX_STEPS], tuple(bases)[:_MAX_BASES]
+    kept = tuple(b for b in bases if b != _SUB_MILLI)[:_MAX_BASES]
+    return tuple(steps)[:MAX_STEPS], kept + ((_SUB_MILLI,) if _SUB_MILLI in bases else ())
 
 
 @lru_cache(maxsize=1024)
@@ -163,6 +170,8 @@ def found(dialect: str, text: str) -> tuple[tuple[Decimal, ...], tuple[dt.dateti
             )
     if any(f.name.lower() == "julianday" for f in tree.find_all(exp.Anonymous)):
         bases += [_BASE, _DAYTIME]
+    if any(isinstance(n, exp.Literal) and n.is_string and "%f" in n.this for n in tree.walk()):
+        bases += [_BASE, _SUB_MILLI]
     kept = (s for s in steps if s is not None and s.is_finite() and s and abs(s) < _FARTHEST)
     return tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(bases))
 

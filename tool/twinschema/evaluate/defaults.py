@@ -19,6 +19,7 @@ from twinschema.evaluate.context import (
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
 from twinschema.evaluate.failing_defaults import omitting_fails
 from twinschema.evaluate.refused_defaults import refusals
+from twinschema.evaluate.time_kept import shared_precision
 from twinschema.evaluate.values import (
     CLASSES,
     FAILED,
@@ -108,7 +109,7 @@ def _judge_cross(
         what = (
             "the same value"
             if kind is None and lv.kind not in CLASSES
-            else as_shared(lv, kind).describe()
+            else shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
         )
         utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
         said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal

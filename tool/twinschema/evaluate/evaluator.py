@@ -8,6 +8,7 @@ size. ``Evaluation`` is what the stage did for one comparison.
 
 from __future__ import annotations
 
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 
@@ -16,6 +17,7 @@ from twinschema.evaluate import crossing, fixed_moments
 from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
 from twinschema.evaluate.clock import (
     CLOCK_NUMBER,
+    EXACT_MOMENT,
     at_fixed_moment,
     clock_number_at,
     in_utc,
@@ -36,6 +38,14 @@ from twinschema.evaluate.values import (
 from twinschema.model import Column
 from twinschema.records import Difference
 
+# A call of a random generator (SQLite's random() and randomblob(), PostgreSQL's random()): its
+# default is run again with ``_RANDOM_ROWS`` rows, so that what it gives is told by its shape
+# (``values.Verdict.describe``), not by the few values one run happened to give (PostgreSQL's
+# random()::bigint is 0 or 1: three inserts may give 0 each; stranger45 012).
+_RANDOM = re.compile(r"\brandom(?:blob)?\s*\(", re.I)
+_RANDOM_ROWS = 64
+# The clock numbers run at ``clock.EXACT_MOMENT`` too (a rounded one is exact at a whole second).
+_TRUNCATED = ("truncated to the second", "truncated to the millisecond")
 # Two zones 26 hours apart: a date or a time of day read in one is never the other's.
 _FAR_ZONES = ("Etc/GMT+12", "Etc/GMT-14")
 # What a run in each zone may give that says nothing of the zone (new values on every run).
@@ -149,6 +159,9 @@ class Evaluator:
                 self.runs += 1
                 run, local = in_utc(dialect, expression)
                 found = classify(backend.run([(run, column.type)]), reads_clock(dialect, run))
+                if found.kind in (CONSTANT, VARYING) and _RANDOM.search(run):
+                    self.runs += 1
+                    found = classify(backend.run([(run, column.type)], inserts=_RANDOM_ROWS))
                 if found.kind in (CLOCK_NUMBER, CURRENT_TIME_OF_DAY):
                     found = self._at_fixed_moment(dialect, backend, (run, column), found)
                 elif reads_clock(dialect, run):
@@ -199,7 +212,15 @@ class Evaluator:
         fixed = classify(ran)
         if fixed.kind != CONSTANT:
             return found
-        return replace(found, value=clock_number_at(str(found.value), fixed.value))
+        said = clock_number_at(str(found.value), fixed.value)
+        exact = at_fixed_moment(dialect, expression, EXACT_MOMENT)
+        if exact is not None and said.endswith(_TRUNCATED):
+            # ...and at a whole second, which a double of days may hold a little short of
+            self.runs += 1
+            there = classify(backend.run([(exact, column.type)]))
+            if there.kind == CONSTANT:
+                said = clock_number_at(str(found.value), there.value, exact=True)
+        return replace(found, value=said)
 
     def at_moment(self, dialect: str, expression: str, column: Column, moment: str) -> Run | None:
         """What ``expression`` gives as the default of ``column`` with its clock reads at

@@ -5,12 +5,22 @@ judges two defaults at the same moments."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate.backends import Run
-from twinschema.evaluate.clock import CLOCK_OFFSET, DATE_OFFSET, FROM_CLOCK, date_of, timestamp_of
-from twinschema.evaluate.values import CONSTANT, Verdict
+from twinschema.evaluate.clock import (
+    CLOCK_OFFSET,
+    DATE_OFFSET,
+    FIXED_MOMENT,
+    FROM_CLOCK,
+    date_of,
+    time_of_day_at,
+    timestamp_of,
+)
+from twinschema.evaluate.values import CONSTANT, TIME_OF_DAY_OFFSET, Verdict
 
 # Whole seconds (SQLite's keywords truncate the clock to the second, PostgreSQL's keep its
 # fraction: that is no difference of these): the early and late hours of a day in UTC (a zone
@@ -28,7 +38,10 @@ MOMENTS = (
 )
 
 # The classes read again at ``MOMENTS`` for the step they keep from the clock (``steady``).
-_STEPPED = frozenset({DATE_OFFSET, CLOCK_OFFSET})
+_STEPPED = frozenset({DATE_OFFSET, CLOCK_OFFSET, TIME_OF_DAY_OFFSET})
+# A time of day as text (SQLite's 'HH:MM:SS', 'HH:MM:SS.SSS'), without a zone.
+_TIME_TEXT = re.compile(r"^(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)$")
+_DAY_SECONDS = 86400
 
 
 def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
@@ -44,16 +57,48 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     for moment in MOMENTS:
         value = as_moment(value_of(read(moment)))
         at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+        of_day = seconds_of_day(value_of(read(moment))) if value is None else None
         if isinstance(value, dt.datetime):
             steps.add((CLOCK_OFFSET, round((value - at).total_seconds() / 60.0) * 60))
         elif value is not None:
             steps.add((DATE_OFFSET, (value - at.date()).days))
+        elif of_day is not None:  # a time of day a step from the clock's, around the day
+            step = round((of_day - seconds_of_day(at.time())) / 60) * 60  # type: ignore[operator]
+            steps.add((TIME_OF_DAY_OFFSET, step % _DAY_SECONDS))
         else:
             return found
     if len(steps) > 1:
         return Verdict(FROM_CLOCK, form=found.form, local=found.local)
     kind, step = steps.pop()
+    if kind == TIME_OF_DAY_OFFSET:  # how it is kept, read at the fixed moment, step taken off
+        return Verdict(kind, (step, _kept(read(FIXED_MOMENT), step)), local=found.local)
     return Verdict(kind, step, form=found.form, local=found.local)
+
+
+def seconds_of_day(value: Any) -> Decimal | None:
+    """The seconds since midnight of a time of day (a ``time`` without zone, or SQLite's text
+    'HH:MM:SS[.SSS]'), None for any other value."""
+    if isinstance(value, dt.time) and value.tzinfo is None:
+        whole = value.hour * 3600 + value.minute * 60 + value.second
+        return whole + Decimal(value.microsecond) / 1000000
+    found = _TIME_TEXT.match(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        return None
+    return int(found[1]) * 3600 + int(found[2]) * 60 + Decimal(found[3])
+
+
+def _kept(run: Run | None, step: int) -> str | None:
+    """How a time of day ``step`` seconds from the clock is kept (``clock.time_of_day_at``:
+    truncated, rounded to the second, or with its fraction), from its run at the fixed moment;
+    None where that run gave no time of day."""
+    of_day = seconds_of_day(value_of(run))
+    if of_day is None:
+        return None
+    back = (of_day - step) % _DAY_SECONDS
+    back += _DAY_SECONDS if back < 0 else 0  # a Decimal's remainder keeps the dividend's sign
+    whole = int(back)
+    moment = dt.time(whole // 3600, whole // 60 % 60, whole % 60, int((back - whole) * 1000000))
+    return time_of_day_at(moment)
 
 
 def value_of(run: Any) -> Any:

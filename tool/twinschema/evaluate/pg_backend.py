@@ -133,7 +133,12 @@ class PostgreSQLBackend:
         except psycopg.Error as exc:
             self.lost = first_line(exc)
 
-    def run(self, columns: Sequence[tuple[str, ColumnType]], zone: str | None = None) -> Run:
+    def run(
+        self,
+        columns: Sequence[tuple[str, ColumnType]],
+        zone: str | None = None,
+        inserts: int = ROWS,
+    ) -> Run:
         """See ``Backend.run``. All rows are inserted in one transaction, each by its own
         statement, so that transaction time and statement time give different rows; ``zone``
         is that transaction's TimeZone (``SET LOCAL``, gone with its rollback)."""
@@ -147,7 +152,7 @@ class PostgreSQLBackend:
             if zone is not None:
                 conn.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
             conn.execute(table_sql(columns).encode())
-            for k in range(ROWS):
+            for k in range(inserts):
                 conn.execute(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,))
             rows = tuple(tuple(r) for r in conn.execute(select_sql(columns).encode()))
         except psycopg.Error as exc:

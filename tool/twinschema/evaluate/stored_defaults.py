@@ -6,8 +6,9 @@ declared length or precision (``varchar(3) DEFAULT 'abcd'`` fits SQLite, which e
 neither, and fails on PostgreSQL), a string default on a number column (``REAL DEFAULT
 'Infinity'``: SQLite's affinity keeps the text, PostgreSQL stores the special float), and a
 clock default spelled alike on a text column (``CURRENT_TIME``: SQLite stores '05:00:00',
-PostgreSQL '05:00:00.123456+00') or on a time column (SQLite keeps 'HH:MM:SS', PostgreSQL's time
-its microseconds: ``values.same_class``)."""
+PostgreSQL '05:00:00.123456+00'); on a time column both are the current time of day, SQLite's
+kept to the second, PostgreSQL's with its microseconds, an equivalence that says so
+(``values.same_class``)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,15 @@ from twinschema.evaluate.context import (
     shown_default,
 )
 from twinschema.evaluate.default_findings import difference
-from twinschema.evaluate.values import CONSTANT, FAILED, NOT_EVALUATED, TIME_KINDS, same_class
+from twinschema.evaluate.time_kept import kept_apart, shared_precision
+from twinschema.evaluate.values import (
+    CONSTANT,
+    FAILED,
+    NOT_EVALUATED,
+    TIME_KINDS,
+    as_shared,
+    same_class,
+)
 from twinschema.model import Column
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -82,6 +91,11 @@ def literals(st: StageContext) -> None:
             continue  # a literal that gives no constant: nothing to say
         st.result.evaluated += 1
         if same_class(lv, rv, kind):
+            if kept_apart(lv, rv) is not None:  # one current time of day, kept two ways: said
+                what = shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
+                found = difference(st, lt.name, lc.name, shown_default(lc), shown_default(rc), "")
+                _drop_equivalences(st, lt.name, lc.name)
+                st.equivalence(found, f"equal by evaluation: both give {what}")
             continue
         _differs(
             st,
@@ -95,14 +109,7 @@ def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> 
     """Record that the default of ``where`` (table, left column, right column), the same
     constant on both sides, ``what`` ("is stored differently ...")."""
     table, lc, rc = where
-    # The comparer's equivalence of the two spellings ('Infinity' ~ 'Infinity'::float8) goes,
-    # and so does its "the current date or time", which does not hold as text.
-    st.comparison.equivalences = [
-        e
-        for e in st.comparison.equivalences
-        if (e.table, e.column) != (table, lc.name)
-        or not (e.rule == "default" or e.rule.startswith("current-"))
-    ]
+    _drop_equivalences(st, table, lc.name)
     st.comparison.differences.append(
         difference(
             st,
@@ -113,6 +120,17 @@ def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> 
             f"{same_constant(st, table, lc, rc)} {what}",
         )
     )
+
+
+def _drop_equivalences(st: StageContext, table: str, column: str) -> None:
+    """Drop the comparer's equivalence of a default's two spellings ('Infinity' ~
+    'Infinity'::float8) and its "the current date or time": evaluation says what holds."""
+    st.comparison.equivalences = [
+        e
+        for e in st.comparison.equivalences
+        if (e.table, e.column) != (table, column)
+        or not (e.rule == "default" or e.rule.startswith("current-"))
+    ]
 
 
 def _fractional(default: str | None, kind: str | None) -> bool:

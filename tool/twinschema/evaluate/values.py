@@ -45,6 +45,9 @@ CONSTANT = "constant"
 CURRENT_TIME = "current time"
 CURRENT_DATE = "current date"
 CURRENT_TIME_OF_DAY = "current time of day"
+# A time of day a fixed step from the clock's (``time('now', '+2 hours')``): the step in seconds
+# within a day and how it is kept (truncated, rounded to the second, with its fraction).
+TIME_OF_DAY_OFFSET = "time of day offset"
 RANDOM_UUID = "random uuid"
 VARYING = "varying"
 FAILED = "failed"
@@ -58,6 +61,7 @@ CLASSES = frozenset(
         CURRENT_TIME,
         CURRENT_DATE,
         CURRENT_TIME_OF_DAY,
+        TIME_OF_DAY_OFFSET,
         RANDOM_UUID,
         CLOCK_OFFSET,
         DATE_OFFSET,
@@ -108,6 +112,10 @@ class Verdict:
             return f"the {self.kind}, {self.value}"
         if self.kind in (CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY):
             return f"the {self.kind}"
+        if self.kind == TIME_OF_DAY_OFFSET:
+            step, kept = self.value
+            said = f"the current time of day + {dt.timedelta(seconds=step)}"
+            return said if kept is None else f"{said}, {kept}"
         if self.kind == CLOCK_OFFSET:
             sign = "+" if self.value >= 0 else "-"
             return f"the current time {sign} {dt.timedelta(seconds=abs(self.value))}"
@@ -133,12 +141,13 @@ class Verdict:
 
 def _varying_shape(values: Any) -> str:
     """What varying values are, in words that stay the same from run to run: ``whole
-    numbers`` (SQLite's random()), ``numbers in [0, 1)`` (PostgreSQL's), or ``values``."""
+    numbers`` (SQLite's random()), ``whole numbers 0 or 1`` (PostgreSQL's random()::bigint),
+    ``numbers in [0, 1)`` (PostgreSQL's random()), or ``values``."""
     found = [v for v in values or () if v is not None]
     if not found or not all(isinstance(v, int | float | Decimal) for v in found):
         return "values"
     if all(v == int(v) for v in found):
-        return "whole numbers"
+        return "whole numbers 0 or 1" if all(v in (0, 1) for v in found) else "whole numbers"
     return "numbers in [0, 1)" if all(0 <= v < 1 for v in found) else "numbers"
 
 
@@ -216,9 +225,15 @@ def same_class(left: Verdict, right: Verdict, kind: str | None) -> bool:
     if left.kind in (RANDOM_UUID, CLOCK_OFFSET, DATE_OFFSET, CLOCK_NUMBER, START_OF_DAY):
         return bool(left.value == right.value)
     if left.kind == CURRENT_TIME_OF_DAY and None not in (left.value, right.value):
-        # Kept to the second (truncated or rounded) or with its fraction: a time column stores
-        # what the default gave, so two ways of keeping it store two times (values.classify).
-        return bool(left.value == right.value)
+        # Kept to the second (truncated or rounded) or with its fraction: on a time column (of
+        # two dialects: same_class judges no other pair) both are the current time of day, the
+        # precision each keeps said beside the equivalence (``kept_apart``); a text column keeps
+        # each side's text, compared as it is.
+        return kind == "time" or bool(left.value == right.value)
+    if left.kind == TIME_OF_DAY_OFFSET:  # the same step; how it is kept as above
+        return bool(left.value[0] == right.value[0]) and (
+            kind == "time" or bool(left.value[1] == right.value[1])
+        )
     return left.kind in CLASSES
 
 
