@@ -58,6 +58,7 @@ from twinschema.migrations.revision_identity import (
     fix_identity_alterations,
 )
 from twinschema.migrations.revision_renames import rename_columns, renames_of
+from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite import name_unnamed_keys, native_drop_columns
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
@@ -368,6 +369,7 @@ def _autogenerate(
 
     def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
+        render_as_the_server_reads(context.impl)
         for script in generated:
             rename_columns(script, renames)
             fix_identity_alterations(context, script)
