@@ -44,3 +44,20 @@ def test_without_evaluation_no_witness_is_named(loader: Loader) -> None:
     found = compare_case(loader, case_named("sl-pg.check-one-sided-typeof"), evaluated=False)
     (check,) = found.differences
     assert check.message == "CHECK (typeof(x) = 'integer') on t exists only in a.sql"
+
+
+def test_one_sided_checks_over_renamed_columns_are_tried_against_the_other_side_s_checks(
+    loader: Loader,
+) -> None:
+    """fix-adopt item 6: the other side's CHECKs a one-sided CHECK's witness must pass read its
+    own spelling of the columns domain.yaml pairs (SQLite's aVal, bVal for a_val, b_val); read
+    in the first side's names, none was found, and (a_val) = (0), (b_val) = (100), (a_val) =
+    (11) were named witnesses both tables refuse. The messages are those of the same tables
+    with equal names, the spellings aside."""
+    renamed = compare_expected(loader, "sl-pg.renamed-columns-one-sided-checks-shared")
+    same = compare_expected(loader, "sl-pg.one-sided-checks-shared-equal-names")
+    spelled = sorted(
+        d.message.replace("aVal", "a_val").replace("bVal", "b_val") for d in renamed.differences
+    )
+    assert spelled == sorted(d.message for d in same.differences)
+    assert sum("witness" in m for m in spelled) == 1, spelled

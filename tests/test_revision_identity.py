@@ -174,3 +174,31 @@ def test_a_revision_adding_an_identity_writes_no_autoincrement_and_migrating_say
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr == "", done.stderr
     assert len(done.stdout.splitlines()) == 1, done.stdout
+
+
+def test_an_identity_replaced_by_a_default_with_a_percent_sign_keeps_one_percent_sign(
+    tmp_path: Path, pg_server: str, pg_url: str
+) -> None:
+    """The statements written for an identity change are PostgreSQL's own SQL: a default
+    ``(7 % 3)`` is written with one ``%`` (compiled for psycopg it was ``7 %% 3``, which
+    PostgreSQL refuses at migrate: "operator does not exist: integer %% integer"), and it
+    applies, and back."""
+    project = identity_project(tmp_path)
+    edit(
+        project / "schemas" / "postgres.py",
+        IDENTITY_MODULE.format(""),
+        'sa.Column(p.current_rank, sa.Integer, nullable=False, server_default=sa.text("(7 % 3)")),',
+    )
+    result = revision_cli(project, pg_server, "-m", "rank modulo")
+    assert result.returncode == 0, result.stderr
+    text = pg_revision_text(project, "0002_rank_modulo")
+    assert "DROP IDENTITY" in text and "SET DEFAULT (7 % 3)" in text, text
+    assert "%%" not in text, text
+    rank = migrate_and_read_rank(project, pg_url)
+    assert rank.get("identity") is None and rank["default"] == "(7 % 3)", rank
+    back = migrate_and_read_rank(project, pg_url, "--to", HEADS["postgresql"], "--yes-downgrade")
+    assert back["default"] is None and back["identity"]["always"] is False, back
+    add_nickname(project)  # the next revision: the default is the chain's, no change
+    result = revision_cli(project, pg_server, "-m", "add nickname")
+    assert result.returncode == 0, result.stderr
+    assert "current_rank" not in pg_revision_text(project, "0003_add_nickname")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from support import testing
 
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.sources import MODULE, SQL_FILE, URL, classify, sqlfile
@@ -106,6 +107,45 @@ def test_detect_dialect_of_small_texts(text: str, expected: str) -> None:
 )
 def test_ambiguous_text_is_a_usage_error(text: str) -> None:
     with pytest.raises(UsageError, match=r"mine\.sql: cannot tell .*--dialect"):
+        sqlfile.detect_dialect(text, "mine.sql")
+
+
+UNTYPED = [
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, x);",
+    'CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "nick name");',
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, x NOT NULL DEFAULT 1);",
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT, up AS (upper(x)));",
+    "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, x INTEGER, y REFERENCES t (id));",
+]
+BOTH_VALID = [
+    "CREATE TABLE p (x integer, y integer, PRIMARY KEY (x, y));",
+    "CREATE TABLE t (a integer, b integer, n numeric(10, 2) DEFAULT 0, UNIQUE (b, a), "
+    "CHECK (a IN (b, 2)), CONSTRAINT fk FOREIGN KEY (a, b) REFERENCES p (x, y));",
+]
+
+
+@pytest.mark.parametrize("text", UNTYPED)
+def test_a_column_without_a_type_marks_sqlite(text: str, pg_url: str) -> None:
+    """Any column declared without a type, not only a table's first (stranger46 003: ``x`` after
+    a typed ``id`` was "SQLite markers: none"), is SQLite's: SQLite takes the file, the real
+    PostgreSQL server refuses it."""
+    import sqlite3
+
+    assert sqlfile.detect_dialect(text) == "sqlite"
+    sqlite3.connect(":memory:").executescript(text)
+    with pytest.raises(sa.exc.ProgrammingError, match="syntax error"):
+        testing.execute(pg_url, text)
+
+
+def test_a_file_valid_in_both_still_needs_its_dialect(pg_url: str) -> None:
+    """Near miss: column lists inside a key, a UNIQUE, a CHECK or a type's parameters are no
+    untyped columns: a file both databases take is still "cannot tell"."""
+    import sqlite3
+
+    text = "\n".join(BOTH_VALID)
+    sqlite3.connect(":memory:").executescript(text)
+    testing.execute(pg_url, *BOTH_VALID)
+    with pytest.raises(UsageError, match=r"SQLite markers: none; PostgreSQL markers: none"):
         sqlfile.detect_dialect(text, "mine.sql")
 
 

@@ -73,7 +73,7 @@ def compare_server_default(
     if metadata_default is not None:
         arg = metadata_default.arg
         if isinstance(arg, str):
-            ours = str(sa.literal(arg).compile(dialect=dialect, compile_kwargs=_LITERAL))
+            ours = str(sa.literal(arg).compile(dialect=_as_read(dialect), compile_kwargs=_LITERAL))
         else:
             ours = rendered_metadata_default
     theirs = inspected_default
@@ -90,6 +90,17 @@ def compare_server_default(
 
 
 _LITERAL = {"literal_binds": True}
+
+
+def _as_read(dialect: sa.Dialect) -> sa.Dialect:
+    """``dialect``'s kind as the server reads SQL: psycopg's would double each ``%`` of a
+    default (``(7 %% 3)``), which then never equals the database's ``(7 % 3)``."""
+    from twinschema.records.dialects import sqlalchemy_dialect
+
+    if dialect.paramstyle not in ("format", "pyformat"):
+        return dialect
+    return sqlalchemy_dialect(dialect.name)
+
 
 # The autogenerate plugin that runs ``compare_server_default`` (Alembic 1.18+). Alembic's own
 # hook for it (``compare_server_default=<callable>``) reads ``.arg`` of the reflected default
@@ -170,7 +181,9 @@ def _compare_column_default(
         rendered = (
             arg
             if isinstance(arg, str)
-            else str(arg.compile(dialect=autogen_context.dialect, compile_kwargs=_LITERAL))
+            else str(
+                arg.compile(dialect=_as_read(autogen_context.dialect), compile_kwargs=_LITERAL)
+            )
         )
     inspected = theirs.arg.text if theirs is not None else None  # type: ignore[union-attr]
     changed = compare_server_default(

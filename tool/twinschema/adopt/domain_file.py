@@ -15,8 +15,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from twinschema.adopt.naming import snake_case
-from twinschema.adopt.proposal import InitColumn, InitTable, Proposal
+from twinschema.adopt.proposal import InitColumn, InitTable, Proposal, logical_name
 from twinschema.records import DIALECTS
 
 SCHEMA_FILE = "domain.schema.json"  # shipped in the package, next to domain.py
@@ -89,7 +88,7 @@ def _one_sided_comment(found: tuple[str, ...]) -> str:
 def _one_sided_column(table: str, dialect: str, physical: str) -> str:
     """A column found on one dialect only, as a declaration commented out: until a person
     uncomments it (or adds the column to the other database) it is a reported difference."""
-    logical = snake_case(physical)
+    logical = logical_name(physical, "c")
     declared = _flow([*_names(logical, {dialect: physical}), ("dialects", _flow_list([dialect]))])
     return (
         f"{_dumped(CommentedMap([(_scalar(logical), declared)]))}  # uncomment to declare "

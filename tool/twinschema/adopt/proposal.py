@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from twinschema.adopt.kinds import Kind, shared_kind
 from twinschema.adopt.naming import pair_names, snake_case
 from twinschema.canonical.normalize import canonicalize
-from twinschema.domain_yaml import check_identifier, check_physical_name
-from twinschema.errors import DomainError
+from twinschema.domain_yaml import MAX_NAME_BYTES, identifier_problem, physical_name_problem
 from twinschema.model import Column, Schema, Table
 from twinschema.records import DIALECTS
 from twinschema.records.domain import NameMap
@@ -51,22 +51,51 @@ class Proposal:
 
 
 def _representable(name: str) -> bool:
-    """Whether domain.yaml can hold ``name`` as a database's spelling (under ``names``) and
-    give it a logical name (its snake_case must be an identifier)."""
-    try:
-        check_physical_name(name, "", "")
-        check_identifier(snake_case(name), "", "")
-    except DomainError:
-        return False
-    return True
+    """Whether domain.yaml can hold ``name`` as a database's spelling (under ``names``): every
+    such name also gets a logical name (``logical_name``)."""
+    return physical_name_problem(name, "") is None
+
+
+def _fitted(name: str, room: int = 0) -> str:
+    """``name`` cut (at a character) to leave ``room`` bytes of the longest name PostgreSQL
+    keeps."""
+    while len(name.encode("utf-8")) + room > MAX_NAME_BYTES:
+        name = name[:-1]
+    return name
+
+
+def logical_name(physical: str, prefix: str) -> str:
+    """The logical name init gives a table (``prefix`` ``t``) or column (``c``) a database
+    spells ``physical``: its snake_case where that is a name domain.yaml takes as a key, else
+    one made from it that is (stranger46 018: ``1st`` was left out, and check failed right
+    after init): its ASCII letters, digits and ``_`` (any other run becomes one ``_``), after
+    ``prefix_`` where it would start with a digit, or ``prefix`` alone where nothing is left:
+    ``1st`` -> ``c_1st``, ``%`` -> ``c``. The database's spelling goes under ``names``."""
+    snake = snake_case(physical)
+    if identifier_problem(snake, "") is None:
+        return snake
+    base = re.sub(r"[^a-z0-9_]+", "_", physical.lower()).strip("_")
+    if not base:
+        return prefix
+    return _fitted(f"{prefix}_{base}" if base[0].isdigit() else base)
 
 
 def _unique(name: str, taken: set[str]) -> str:
     candidate, n = name, 2
     while candidate in taken:
-        candidate, n = f"{name}_{n}", n + 1
+        candidate, n = f"{_fitted(name, len(f'_{n}'))}_{n}", n + 1
     taken.add(candidate)
     return candidate
+
+
+def _logical_names(physical: Sequence[str], prefix: str) -> list[str]:
+    """A distinct logical name for each of ``physical`` (in its order, by ``logical_name``): a
+    name that is its own logical name keeps it, the others then take theirs, numbered where
+    taken (``Order Date`` beside ``order_date`` is ``order_date_2``, ``1st`` beside ``c_1st``
+    is ``c_1st_2``)."""
+    wanted = [logical_name(name, prefix) for name in physical]
+    taken = {w for name, w in zip(physical, wanted, strict=True) if name == w}
+    return [w if name == w else _unique(w, taken) for name, w in zip(physical, wanted, strict=True)]
 
 
 def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
@@ -74,7 +103,6 @@ def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
     each paired column the kind both sides agree on."""
     sides = {SQLITE: sqlite, POSTGRESQL: postgresql}
     proposal = Proposal(tables=[], unpaired=[])
-    logical_tables: set[str] = set()
 
     def count(stage: str) -> None:
         proposal.stages[stage] = proposal.stages.get(stage, 0) + 1
@@ -90,12 +118,14 @@ def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
     entries += [(s, None) for s in tables.left_only] + [(None, p) for p in tables.right_only]
     for _, _, stage in tables.pairs:
         count(stage)
-    for s_name, p_name in entries:
-        skipped = [skip(d, n) for d, n in ((SQLITE, s_name), (POSTGRESQL, p_name)) if n]
-        if any(skipped):
-            continue
+    kept = [
+        (s_name, p_name)
+        for s_name, p_name in entries
+        if not any([skip(d, n) for d, n in ((SQLITE, s_name), (POSTGRESQL, p_name)) if n])
+    ]
+    logical_names = _logical_names([str(p if p is not None else s) for s, p in kept], "t")
+    for (s_name, p_name), logical in zip(kept, logical_names, strict=True):
         physical = {d: n for d, n in ((SQLITE, s_name), (POSTGRESQL, p_name)) if n is not None}
-        logical = _unique(snake_case(p_name if p_name is not None else str(s_name)), logical_tables)
         table = InitTable(logical, physical, tuple(physical))
         if len(physical) == 1:
             (only,) = physical
@@ -166,8 +196,8 @@ def _add_kinds(proposal: Proposal, raw: Mapping[str, Schema]) -> None:
 
 
 def _logical_columns(columns: Sequence[Column]) -> list[tuple[str, Column]]:
-    taken: set[str] = set()
-    return [(_unique(snake_case(c.name), taken), c) for c in columns if _representable(c.name)]
+    kept = [c for c in columns if _representable(c.name)]
+    return list(zip(_logical_names([c.name for c in kept], "c"), kept, strict=True))
 
 
 def _pair_columns(
@@ -179,8 +209,8 @@ def _pair_columns(
 ) -> None:
     scols, pcols = {c.name: c for c in st.columns}, {c.name: c for c in pt.columns}
     pairing = pair_names(scols, pcols)
-    taken: set[str] = set()
     by_pg = {p: (s, stage) for s, p, stage in pairing.pairs}
+    kept: list[tuple[str, str]] = []
     for p_name in pcols:  # in PostgreSQL's column order
         if p_name not in by_pg:
             continue
@@ -190,12 +220,12 @@ def _pair_columns(
             continue
         count(stage)
         proposal.paired_columns += 1
-        table.columns.append(
-            InitColumn(
-                _unique(snake_case(p_name), taken),
-                {SQLITE: s_name, POSTGRESQL: p_name},
-            )
-        )
+        kept.append((s_name, p_name))
+    logical = _logical_names([p_name for _, p_name in kept], "c")
+    table.columns += [
+        InitColumn(name, {SQLITE: s_name, POSTGRESQL: p_name})
+        for name, (s_name, p_name) in zip(logical, kept, strict=True)
+    ]
     for dialect, names in ((SQLITE, pairing.left_only), (POSTGRESQL, pairing.right_only)):
         for name in names:
             line = f"{dialect} only: column {table.name}.{name}"

@@ -12,7 +12,7 @@ from twinschema.compare.deferral import rule_against_index, rule_checked_at, rul
 from twinschema.compare.index_order import REORDERED_RULE, in_order_of, reordered_uniques
 from twinschema.compare.unique_rules import key_indexes, repeats_key, unpaired_uniques
 from twinschema.definitions import visible_sql
-from twinschema.model import Collation, Index, Table, UniqueConstraint
+from twinschema.model import SHOWN_FUNCTION, Collation, Index, Table, UniqueConstraint
 
 
 def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
@@ -167,10 +167,20 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
     left, right = ctx.label("left"), ctx.label("right")
     parts = []
     lelements, relements = _left_elements(lindex), _left_elements(rindex)
-    if lindex.expressions != rindex.expressions and lelements == relements:
+    if lindex.expressions != rindex.expressions and (
+        lelements == relements or _shown(lindex) == _shown(rindex)
+    ):
         notes = "; ".join(n for n in (lindex.notes(), rindex.notes()) if n)
+        # Written alike but for the spelling of columns domain.yaml pairs (stranger46 013):
+        # each side's own, then the same meaning is said.
+        written = (
+            f"({lelements}) in both,"
+            if lelements == relements
+            else f"({lelements}) in {left} and ({relements}) in {right}, the same columns by "
+            "domain.yaml,"
+        )
         parts.append(
-            f"its elements, ({lelements}) in both, mean other things on each side"
+            f"its elements, {written} mean other things on each side"
             + (f" ({notes})" if notes else " (each side's database reads them otherwise)")
         )
     elif lindex.expressions != rindex.expressions:
@@ -343,6 +353,13 @@ def _each_element(
     if lname == rname:
         return f"{lname} {verb} {ctx.each(lvalue, rvalue)}"
     return ctx.each(f"{lname} {verb} {lvalue}", f"{rname} {verb} {rvalue}")
+
+
+def _shown(index: Index) -> tuple[str, ...]:
+    """The canonical elements (columns by their logical names) with each function the
+    canonical form renames for its SQLite meaning as written (``sqlite_lower(s)``: ``lower(s)``):
+    two sides whose elements read alike so differ only in what such a function means."""
+    return tuple(SHOWN_FUNCTION.sub(r"\1(", e) for e in index.expressions)
 
 
 def _left_elements(index: Index) -> str:

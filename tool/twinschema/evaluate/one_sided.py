@@ -16,13 +16,14 @@ from __future__ import annotations
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.evaluate import probes
 from twinschema.evaluate.checks import check_text, witness_text
-from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
     checks_within,
     nulls_where_both_allow,
     partings,
     sharing,
+    spelled,
 )
 from twinschema.records import Difference
 
@@ -42,13 +43,14 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     found = probes.reads(own.schema.dialect, text) if text is not None else None
     if table is None or text is None or found is None or not found.columns:
         return
-    columns = {c.lower() for c in found.columns}
-    if any(find(other, d.table, c)[1] is None for c in columns):
+    logical = {logical_name(own, d.table, c) for c in found.columns}
+    if any(find(other, d.table, c)[1] is None for c in logical):
         return  # a column missing on the other side is a difference of its own
     # The other side's CHECKs that share a column with these, and theirs in turn, are run too
     # (their columns probed): a row CHECK (a > 0 AND b > 0) refuses there is no witness of a
-    # CHECK (a > 0) here, whatever b holds.
-    columns = sharing(other, d.table, columns)
+    # CHECK (a > 0) here, whatever b holds. Read in the other side's own names (domain.yaml may
+    # spell a column otherwise there: fix-adopt, its CHECKs were all missed).
+    columns = sharing(other, d.table, spelled(other, d.table, logical))
     others = checks_within(other, d.table, columns)
     ltext, rtext = (text, others) if side == "left" else (others, text)
     rows = probe_rows(st, table.name, ltext, rtext, counted=False)

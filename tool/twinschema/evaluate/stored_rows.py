@@ -20,7 +20,7 @@ from typing import Any
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import REJECTED, Computed
-from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.crossing import kept_as_written
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
@@ -170,6 +170,24 @@ def sharing(side_of: Side, table: str, columns: set[str]) -> set[str]:
         wanted |= more
 
 
+def spelled(side_of: Side, table: str, logical: set[str]) -> set[str]:
+    """The columns ``logical`` (logical names, folded) as ``side_of``'s own CHECKs read them
+    (folded): domain.yaml may spell one otherwise on each side (``aVal`` on SQLite, ``a_val``
+    on PostgreSQL); a name the table lacks is kept as it is."""
+    found = [find(side_of, table, name)[1] for name in logical]
+    return {
+        (column.own_name if column is not None else name).lower()
+        for name, column in zip(logical, found, strict=True)
+    }
+
+
+def _shared(side_of: Side, table: str, logical: set[str]) -> set[str]:
+    """``sharing`` in logical names: each column a side's CHECK reads beside one of
+    ``logical``, read in that side's own names and named back by its logical name."""
+    own = sharing(side_of, table, spelled(side_of, table, logical))
+    return {logical_name(side_of, table, name) for name in own}
+
+
 def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
     """Two CHECK texts to make probe rows for, each joined by its side's CHECKs over the
     columns the two read and those that share one with them (``sharing``, on both sides until
@@ -181,11 +199,14 @@ def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[
     reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
     if reads[0] is None or reads[1] is None:
         return texts
-    read = {c.lower() for r in reads if r is not None for c in r.columns}
-    columns = read
-    while (wider := sharing(st.right, table, sharing(st.left, table, columns))) != columns:
+    # In logical names, each side's CHECKs read in its own (fix-adopt: a CHECK naming a column
+    # only as the other side spells it was never joined).
+    columns = {
+        logical_name(s, table, c) for s, r in zip(sides, reads, strict=True) if r for c in r.columns
+    }
+    while (wider := _shared(st.right, table, _shared(st.left, table, columns))) != columns:
         columns = wider
-    joined = [checks_within(s, table, columns) for s in sides]
+    joined = [checks_within(s, table, spelled(s, table, columns)) for s in sides]
     left, right = (
         t if j == "TRUE" else f"({t}) AND {j}" for t, j in zip(texts, joined, strict=True)
     )

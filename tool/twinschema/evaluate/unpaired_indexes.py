@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.computed import index_shown
-from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.index_keys import (
     Judged,
     KeyOptions,
@@ -30,7 +30,7 @@ from twinschema.evaluate.index_keys import (
     written_keys,
 )
 from twinschema.model import Index, Table
-from twinschema.records import Difference
+from twinschema.records import Difference, Side
 from twinschema.records.dialects import SQLITE
 
 _INDEX_KINDS = ("index", "unique")
@@ -48,7 +48,7 @@ def unpaired_unique(st: StageContext) -> None:
         for ld, li in here:
             # The index of the same name (one difference holding both) is tried first.
             twins = [t for t in there if t[0] is ld] + [t for t in there if t[0] is not ld]
-            for twin in [t for t in twins if _comparable(st, li, t[1])]:
+            for twin in [t for t in twins if _comparable(st, table, li, t[1])]:
                 rd, ri = twin
                 judged = _judge(st, table, li, ri)
                 if judged is None or (judged.witness is None and judged.stored == 0):
@@ -141,20 +141,23 @@ def _unique_shown(table: Table | None, shown: str) -> Index | None:
     return Index(rule.columns, unique=True, name=rule.name, nulls_distinct=rule.nulls_distinct)
 
 
-def _comparable(st: StageContext, left: Index, right: Index) -> bool:
-    """Two unique indexes that may be one rule: the same method, reading the same columns."""
+def _comparable(st: StageContext, table: str, left: Index, right: Index) -> bool:
+    """Two unique indexes that may be one rule: the same method, reading the same columns (by
+    their logical names: domain.yaml may spell one otherwise on each side, stranger46 013)."""
     if left.method != right.method:
         return False
-    lreads = _reads(st.left.schema.dialect, left)
-    rreads = _reads(st.right.schema.dialect, right)
+    lreads = _reads(st.left, table, left)
+    rreads = _reads(st.right, table, right)
     return lreads is not None and lreads == rreads
 
 
-def _reads(dialect: str, index: Index) -> frozenset[str] | None:
-    """The columns an index reads (its elements and WHERE, as written), folded; None when an
-    element does not parse."""
-    found = probes.reads(dialect, key_text(written_keys(index)))
-    return frozenset(c.lower() for c in found.columns) if found is not None else None
+def _reads(side: Side, table: str, index: Index) -> frozenset[str] | None:
+    """The logical columns (folded) an index of ``side`` reads (its elements and WHERE, as
+    written); None when an element does not parse."""
+    found = probes.reads(side.schema.dialect, key_text(written_keys(index)))
+    if found is None:
+        return None
+    return frozenset(logical_name(side, table, c) for c in found.columns)
 
 
 def _judge(st: StageContext, table: str, left: Index, right: Index) -> Judged | None:

@@ -57,6 +57,8 @@ from twinschema.migrations.revision_identity import (
     drop_mysql_only_keywords,
     fix_identity_alterations,
 )
+from twinschema.migrations.revision_renames import rename_columns, renames_of
+from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite import name_unnamed_keys, native_drop_columns
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
@@ -363,10 +365,13 @@ def _autogenerate(
 ) -> Written:
     revision = f"{stem}_{dialect}"
     found: dict[str, bool] = {}
+    renames = renames_of(load_domain(config.domain), dialect) if config.domain else {}
 
     def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
+        render_as_the_server_reads(context.impl)
         for script in generated:
+            rename_columns(script, renames)
             fix_identity_alterations(context, script)
             if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
                 drop_mysql_only_keywords(script)

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from alembic.ddl import base
 from alembic.operations import ops
 
+from twinschema.records.dialects import sqlalchemy_dialect
+
 
 def fix_identity_alterations(context: Any, script: Any) -> None:
     """Rewrite, in a MigrationScript's upgrade and downgrade, each alteration from or to an
@@ -44,7 +46,10 @@ def _rewritten(context: Any, op: Any) -> list[Any]:
     if not elements:
         return [op]
     op.modify_server_default = False
-    sql = [ops.ExecuteSQLOp(str(element.compile(dialect=context.dialect))) for element in elements]
+    # Compiled as the server reads it: psycopg's dialect would double each "%" for the driver
+    # (``SET DEFAULT (7 %% 3)``), and ``op.execute`` sends the text as written (stranger46).
+    dialect = sqlalchemy_dialect(context.dialect.name)
+    sql = [ops.ExecuteSQLOp(str(element.compile(dialect=dialect))) for element in elements]
     return [op, *sql] if op.has_changes() else sql
 
 

@@ -4,6 +4,7 @@ dialect writes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from twinschema.errors import UsageError
@@ -19,12 +20,86 @@ class Marker:
 
     dialect: str
     label: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | Callable[[str], bool]  # a search, or a test of the code
     weight: int
+
+    def found_in(self, code: str) -> bool:
+        """Whether the marker is in ``code`` (comments and literals blanked, ``_code_only``)."""
+        if isinstance(self.pattern, re.Pattern):
+            return self.pattern.search(code) is not None
+        return self.pattern(code)
 
 
 def _m(dialect: str, label: str, pattern: str, weight: int, flags: int = _I) -> Marker:
     return Marker(dialect, label, re.compile(pattern, flags), weight)
+
+
+# CREATE TABLE name ( where name is a (possibly qualified) word: ``_code_only`` leaves a quoted
+# name as the word ``q``. ``OF type (...)`` and ``PARTITION OF parent (...)`` do not match:
+# PostgreSQL takes columns without a type there.
+_CREATE_TABLE = re.compile(
+    r"\bCREATE\s+(TEMP\w*\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?\w+(\s*\.\s*\w+)?\s*\(", _I
+)
+# An element of a table's body that is a table constraint, not a column.
+_TABLE_CONSTRAINT = frozenset(
+    {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "EXCLUDE", "LIKE", "PERIOD"}
+)
+# What may follow a column's name where no type comes between: its constraints, SQLite's short
+# ``AS (...)`` of a generated column.
+_AFTER_UNTYPED = frozenset(
+    {"", "NOT", "NULL", "PRIMARY", "UNIQUE", "DEFAULT", "REFERENCES", "CHECK", "COLLATE", "AS",
+     "GENERATED", "CONSTRAINT"}
+)  # fmt: skip
+_WORDS = re.compile(r"\s*(\w+)\s*(\w*)")
+
+
+def _body(code: str, start: int) -> tuple[str, int] | None:
+    """The text between the parenthesis before ``start`` and the one that closes it, and where
+    that one is; None if it is never closed."""
+    depth = 1
+    for at in range(start, len(code)):
+        if code[at] == "(":
+            depth += 1
+        elif code[at] == ")":
+            depth -= 1
+            if depth == 0:
+                return code[start:at], at
+    return None
+
+
+def _elements(body: str) -> list[str]:
+    """``body`` split at its commas outside parentheses."""
+    found, depth, start = [], 0, 0
+    for at, char in enumerate(body):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            found.append(body[start:at])
+            start = at + 1
+    return [*found, body[start:]]
+
+
+def _untyped_column(code: str) -> bool:
+    """Whether a CREATE TABLE declares a column without a type (``x``, ``x NOT NULL``, ``x AS
+    (...)``): SQLite takes it, PostgreSQL refuses it. ``CREATE TABLE t (a, b) AS SELECT ...``,
+    PostgreSQL's list of names for a query's columns, is no such table."""
+    scanned = 0  # each character is scanned once, even in hostile input (nested, unclosed)
+    for match in _CREATE_TABLE.finditer(code):
+        if match.start() < scanned:
+            continue
+        body = _body(code, match.end())
+        if body is None:
+            return False
+        text, end = body
+        scanned = end
+        if re.match(r"[^;]*\bAS\b", code[end + 1 :], _I):
+            continue
+        for element in _elements(text):
+            words = _WORDS.match(element)
+            if words is None or words[1].upper() in _TABLE_CONSTRAINT:
+                continue
+            if words[2].upper() in _AFTER_UNTYPED and not words[1][0].isdigit():
+                return True
+    return False
 
 
 # Each marker counts once however often it occurs, so one long data section cannot outvote the
@@ -68,21 +143,17 @@ MARKERS: tuple[Marker, ...] = (
     _m(SQLITE, "sqlite_ object", r"\bsqlite_(master|schema|sequence|stat\d)\b", 3),
     _m(SQLITE, "SQLite-only type", r"\b(datetime|tinyint|mediumint|nvarchar|blob|clob)\b", 2),
     # CREATE TABLE t(a, b): a column without a type, which PostgreSQL rejects (sqlite3 .schema
-    # prints sqlite_sequence(name,seq) so; the first column is enough to tell).
-    _m(
-        SQLITE,
-        "column without a type",
-        r"\bCREATE\s+(TEMP\w*\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?[\w.]+\s*\(\s*\w+\s*[,)]",
-        3,
-    ),
+    # prints sqlite_sequence(name,seq) so; so may any column of a hand-written table).
+    Marker(SQLITE, "column without a type", _untyped_column, 3),
 )
 
-# String literals, quoted identifiers and comments, blanked before the markers are searched.
+# String literals, quoted identifiers and comments, blanked before the markers are searched (a
+# quoted identifier becomes the word ``q``: a name still, as in ``CREATE TABLE "t" ("x")``).
 _NOISE = re.compile(r"'[^']*(?:''[^']*)*'|\"[^\"]*(?:\"\"[^\"]*)*\"|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 def _code_only(text: str) -> str:
-    return _NOISE.sub(" ", text)
+    return _NOISE.sub(lambda m: " q " if m[0].startswith('"') else " ", text)
 
 
 def dialect_scores(text: str) -> dict[str, list[Marker]]:
@@ -90,7 +161,7 @@ def dialect_scores(text: str) -> dict[str, list[Marker]]:
     code = _code_only(text)
     found: dict[str, list[Marker]] = {SQLITE: [], POSTGRESQL: []}
     for marker in MARKERS:
-        if marker.pattern.search(code):
+        if marker.found_in(code):
             found[marker.dialect].append(marker)
     return found
 

@@ -1,0 +1,37 @@
+"""SQL in a written PostgreSQL revision as the server reads it: one ``%``, never ``%%``.
+
+Alembic renders each SQL expression it writes into a revision (a server default's
+``sa.text(...)``, a ``sa.Computed``, a CHECK, an index expression) by compiling it with the
+dialect of the connection autogenerate runs on; psycopg's paramstyle (``pyformat``) makes that
+compilation double every ``%`` for the driver. Written so, ``a % b`` became ``sa.text('a %% b')``,
+which the revision's own DDL doubles again at migrate: PostgreSQL was sent ``a %% b`` and
+refused it ("operator does not exist: integer %% integer"; the same bug ``init`` had,
+stranger46 016). The expression is rendered with the dialect's ``named`` paramstyle instead
+(``records.dialects.sqlalchemy_dialect``), which escapes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinschema.records.dialects import sqlalchemy_dialect
+
+
+def render_as_the_server_reads(impl: Any) -> None:
+    """Make ``impl`` (a MigrationContext's DDL implementation) render the SQL expressions of the
+    revision being written with a dialect that escapes no ``%`` (see the module docstring); its
+    own dialect, which runs statements, is left as it is."""
+    if impl.dialect.paramstyle not in ("format", "pyformat"):
+        return
+    unescaped = sqlalchemy_dialect(impl.dialect.name)
+    render = impl.render_ddl_sql_expr
+
+    def rendered(expr: Any, is_server_default: bool = False, **kw: Any) -> str:
+        running = impl.dialect
+        impl.dialect = unescaped
+        try:
+            return str(render(expr, is_server_default=is_server_default, **kw))
+        finally:
+            impl.dialect = running
+
+    impl.render_ddl_sql_expr = rendered
