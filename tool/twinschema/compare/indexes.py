@@ -1,18 +1,21 @@
-"""UNIQUE rules and indexes of a pair of tables, and the attributes in which paired ones differ."""
+"""UNIQUE rules and indexes of a pair of tables: which pair and which are on one side only (the
+attributes in which paired ones differ are ``index_attributes``'s)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from twinschema.canonical.expressions import JSON_KEYS_NOTE, reads_json_text
-from twinschema.compare.columns import collations_differ
-from twinschema.compare.common import K, coll_meaning, cols, ordered_keys
+from twinschema.compare.common import cols, ordered_keys
 from twinschema.compare.context import Context
 from twinschema.compare.deferral import rule_against_index, rule_checked_at, rule_timing
+from twinschema.compare.index_attributes import (
+    index_attributes,
+    index_changes,
+    left_elements,
+    rule_nulls,
+)
 from twinschema.compare.index_order import REORDERED_RULE, in_order_of, reordered_uniques
 from twinschema.compare.unique_rules import key_indexes, repeats_key, unpaired_uniques
 from twinschema.definitions import visible_sql
-from twinschema.model import SHOWN_FUNCTION, Collation, Index, Table, UniqueConstraint
+from twinschema.model import SHOWN_FUNCTION, Index, Table, UniqueConstraint
 
 
 def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
@@ -166,7 +169,7 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
     each side as its source wrote it."""
     left, right = ctx.label("left"), ctx.label("right")
     parts = []
-    lelements, relements = _left_elements(lindex), _left_elements(rindex)
+    lelements, relements = left_elements(lindex), left_elements(rindex)
     if lindex.expressions != rindex.expressions and (
         lelements == relements or _shown(lindex) == _shown(rindex)
     ):
@@ -222,79 +225,6 @@ def rule_as_index(ctx: Context, unique: UniqueConstraint, index: Index) -> Index
     )
 
 
-def index_attributes(ctx: Context, table: str, lindex: Index, rindex: Index) -> None:
-    """One difference for two indexes on the same expressions that differ in attributes:
-    ``unique`` when it changes which rows a unique index accepts, else ``index``."""
-    found = list(index_changes(ctx, lindex, rindex))
-    if not found:
-        return
-    kind = "unique" if lindex.unique and any(data for data, _ in found) else "index"
-    name = lindex.name or rindex.name
-    ltext, rtext = lindex.describe(), rindex.describe()
-    ctx.diff(
-        kind,
-        table,
-        None,
-        name,
-        ltext,
-        rtext,
-        f"index {name or ''} on {table}({_left_elements(lindex)}) differs: "
-        + "; ".join(what for _, what in found),
-    )
-
-
-def index_changes(ctx: Context, left: Index, right: Index) -> Iterator[tuple[bool, str]]:
-    """(changes which rows are accepted, what differs) for each differing attribute."""
-    for n in range(len(left.expressions)):
-        yield from element_changes(ctx, left, right, n)
-    linclude, rinclude = left.include, right.include
-    if linclude is not None and rinclude is not None and linclude != rinclude:
-        lcols, rcols = (f"({cols(c) or 'none'})" for c in (linclude, rinclude))
-        yield False, f"INCLUDE {ctx.each(lcols, rcols)} ({_SAME_ROWS}; index-only scans differ)"
-    if left.nulls_distinct != right.nulls_distinct:
-        rejecting = right if left.nulls_distinct else left  # its key, as its source wrote it
-        key, where = _left_elements(rejecting), rejecting.shown_where()
-        yield True, _nulls_distinct_text(ctx, left.nulls_distinct, key, where)
-
-
-def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
-    """What differs in element ``n`` of two paired indexes: its sort direction, its
-    collation, and, where both sides can declare them, its NULLS placement and operator
-    class."""
-    element = _element_name(ctx, left, right, n)
-    ldesc, rdesc = _nth(left.descending, n, False), _nth(right.descending, n, False)
-    if ldesc != rdesc:
-        yield (
-            False,
-            _each_element(ctx, left, right, n, "sorts", _direction(ldesc), _direction(rdesc))
-            + f" ({_SAME_ROWS}; queries that read in that order are served on one side only)",
-        )
-    json_keys = left.unique and right.unique and ctx.pairing.json_keys_collide_differently
-    if json_keys and reads_json_text(left.expressions[n]):
-        yield True, JSON_KEYS_NOTE.format(element=element)
-    lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
-    if lcoll != rcoll and collations_differ(ctx, lcoll, rcoll):
-        yield left.unique, _element_collations(ctx, left, right, n, (lcoll, rcoll))
-    if left.nulls is not None and right.nulls is not None:
-        lnulls, rnulls = _nth(left.nulls, n, ""), _nth(right.nulls, n, "")
-        if lnulls != rnulls:
-            yield (
-                False,
-                _each_element(ctx, left, right, n, "sorts", *_or(lnulls, rnulls, _NULLS_DEFAULT))
-                + f" ({_SAME_ROWS}; an ORDER BY with that NULLS placement is served on one side "
-                "only)",
-            )
-    if left.opclasses is not None and right.opclasses is not None:
-        lops, rops = _nth(left.opclasses, n, ""), _nth(right.opclasses, n, "")
-        if lops != rops:
-            yield (
-                False,
-                _each_element(ctx, left, right, n, "has operator class", *_or(lops, rops))
-                + f" ({_SAME_ROWS}; which operators the index serves differs, e.g. LIKE 'abc%' "
-                "needs text_pattern_ops)",
-            )
-
-
 _NULLS_MOOT = "NULLS NOT DISTINCT is moot: the rule holds the primary key's columns"
 
 
@@ -302,20 +232,6 @@ def _holds_key(table: Table, columns: frozenset[str]) -> bool:
     """True when ``columns`` hold every column of ``table``'s primary key (NOT NULL and
     unique): no two rows are then equal on them, whatever the others hold."""
     return bool(table.primary_key) and set(table.primary_key) <= columns
-
-
-def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueConstraint) -> None:
-    """UNIQUE on the same columns, NULLS NOT DISTINCT on one side only."""
-    ctx.diff(
-        "unique",
-        table,
-        None,
-        left.name or right.name,
-        left.describe(),
-        right.describe(),
-        f"UNIQUE ({cols(left.columns)}) on {table} differs: "
-        + _nulls_distinct_text(ctx, left.nulls_distinct, cols(left.columns)),
-    )
 
 
 IndexKey = tuple[tuple[str, ...], bool, str | None, str]
@@ -336,80 +252,8 @@ def _index_on(index: Index, columns: frozenset[str]) -> bool:
     )
 
 
-def _element_name(ctx: Context, left: Index, right: Index, n: int) -> str:
-    """Element ``n`` of two paired indexes as each side wrote it: ``max(a, b)``, or, where the
-    sides spell it otherwise, ``the element max(a, b) in a.sql, greatest(a, b) in b.sql,``."""
-    lname, rname = left.element(n), right.element(n)
-    return lname if lname == rname else f"the element {ctx.each(lname, rname)},"
-
-
-def _each_element(
-    ctx: Context, left: Index, right: Index, n: int, verb: str, lvalue: str, rvalue: str
-) -> str:
-    """What element ``n`` ``verb`` on each side, the sides named as reports name them: ``a sorts
-    ascending in a.sql, descending in b.sql``; an element the sides spell otherwise is named
-    by each: ``max(a, b) sorts ascending in a.sql, greatest(a, b) sorts descending in b.sql``."""
-    lname, rname = left.element(n), right.element(n)
-    if lname == rname:
-        return f"{lname} {verb} {ctx.each(lvalue, rvalue)}"
-    return ctx.each(f"{lname} {verb} {lvalue}", f"{rname} {verb} {rvalue}")
-
-
 def _shown(index: Index) -> tuple[str, ...]:
     """The canonical elements (columns by their logical names) with each function the
-    canonical form renames for its SQLite meaning as written (``sqlite_lower(s)``: ``lower(s)``):
+    canonical form renames for one dialect's meaning shown as written (``model.SHOWN_FUNCTION``):
     two sides whose elements read alike so differ only in what such a function means."""
     return tuple(SHOWN_FUNCTION.sub(r"\1(", e) for e in index.expressions)
-
-
-def _left_elements(index: Index) -> str:
-    """The elements of ``index`` (the left one of a pair, unless said), as its source wrote
-    them."""
-    return ", ".join(index.element(n) for n in range(len(index.expressions)))
-
-
-def _or(left: str, right: str, default: str = "default") -> tuple[str, str]:
-    return left or default, right or default
-
-
-def _nth(values: tuple[K, ...], n: int, default: K) -> K:
-    """Element ``n`` of a per-element attribute (an empty tuple: every element's default)."""
-    return values[n] if values else default
-
-
-_SAME_ROWS = "the same rows are accepted"
-_NULLS_DEFAULT = "NULLs where its direction puts them"
-
-
-def _element_collations(
-    ctx: Context,
-    left: Index,
-    right: Index,
-    n: int,
-    collations: tuple[Collation | None, Collation | None],
-) -> str:
-    own = "its column's own collation"
-    lmeaning, rmeaning = (coll_meaning(c, own) for c in collations)
-    text = _each_element(ctx, left, right, n, "is compared with", lmeaning, rmeaning)
-    if left.unique:
-        return text + " (a unique index then takes two values as the same on one side only)"
-    return text + " (which comparisons and ORDER BY the index serves differs)"
-
-
-def _direction(descending: bool) -> str:
-    return "descending" if descending else "ascending"
-
-
-def _nulls_distinct_text(
-    ctx: Context, left_distinct: bool, columns: str, where: str | None = None
-) -> str:
-    """NULLS NOT DISTINCT on one side only (the left's NULLs are distinct or not), each side
-    named as reports name it; ``columns``, the key, and ``where``, the rows a partial index
-    keeps, as the side with NULLS NOT DISTINCT wrote them (the row is the same on both sides,
-    not its spelling)."""
-    side, other = ("right", "left") if left_distinct else ("left", "right")
-    among = f" among rows WHERE {where}" if where else ""
-    return (
-        f"NULLS NOT DISTINCT in {ctx.label(side)} only: {ctx.label(side)} rejects a second row "
-        f"with NULL in ({columns}){among}, {ctx.label(other)} accepts it"
-    )
