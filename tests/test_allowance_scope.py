@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 
 import yaml
-from probes import Case, Loader, cases
+from probes import Case, Loader, case_named, cases
 
 from twinschema.compare import Comparison, Side, compare
-from twinschema.compare.allowances import allow_evaluated, one_sided
+from twinschema.compare.allowances import allow_evaluated, allowance_entry, one_sided
 from twinschema.domain_load import parse_domain
 from twinschema.domain_model import Domain
 from twinschema.evaluate import evaluate
@@ -267,3 +267,34 @@ def test_two_one_sided_allowances_do_not_allow_a_check_both_sides_name(loader: L
         "stale_allowance",
     ]
     assert _kinds(loader, CHECK_BOTH_NAMED, tables, [entry]) == []
+
+
+# stranger47 case 008: init names every CHECK otherwise on each side (ckLineSize on SQLite,
+# ck_order_lines_size on PostgreSQL); the overflow CHECK is allowed on purpose, the weekday
+# CHECK drifts (its witness rows: the golden case's).
+NAMED_OTHERWISE = "sl-pg.renamed-columns-checks-named-otherwise-overflow-and-weekday"
+
+
+def _case_diffed(loader: Loader, name: str, allow: list[dict[str, str]]) -> list[Difference]:
+    """The differences left of golden case ``name`` under its own domain.yaml plus ``allow``
+    (on its one table)."""
+    case = case_named(name)
+    spec = yaml.safe_load((case.folder / "domain.yaml").read_text(encoding="utf-8"))
+    [table] = spec["tables"].values()
+    table["allow"] = allow
+    domain = parse_domain(yaml.safe_dump(spec, sort_keys=False))
+    return diffed(loader, (case.sql("a"), case.sql("b")), domain).differences
+
+
+def test_a_check_named_otherwise_on_each_side_is_allowed_by_either_name(loader: Loader) -> None:
+    """The overflow CHECK pair carries both sides' names: an allowance by either allows it (it
+    was stale, and only ``{kind: check}``, which hides every CHECK of the table, matched); the
+    weekday CHECK's drift stays (near miss). The allowance a hint offers names the SQLite one."""
+    [size] = [d for d in _case_diffed(loader, NAMED_OTHERWISE, []) if "overflow" in d.message]
+    assert size.names == ("ckLineSize", "ck_order_lines_size"), size
+    for name in ("ckLineSize", "ck_order_lines_size"):
+        entry = {"kind": "check", "name": name, "reason": "overflow on absurd orders"}
+        found = _case_diffed(loader, NAMED_OTHERWISE, [entry])
+        assert [(d.kind, "2024-01-13" in d.message) for d in found] == [("check", True)], found
+    dialects = {FixSide.LEFT: "sqlite", FixSide.RIGHT: "postgresql"}
+    assert allowance_entry(size, dialects) == "{kind: check, name: ckLineSize, reason: ...}"
