@@ -33,15 +33,18 @@ TWO_SIDED_KINDS = frozenset(
 )
 
 
-def apply_allowances(ctx: Context) -> None:
-    """Drop the differences ``domain.yaml`` allows; warn of each allowance that matches none."""
+def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None:
+    """Drop the differences ``domain.yaml`` allows; warn of each allowance that matches none.
+    A difference of a kind ``held`` is kept (an allowance matching only such is warned of):
+    ``allow_evaluated`` allows it, and takes the warning back, if evaluation leaves it."""
     assert ctx.domain is not None
     used: set[Allowance] = set()
     kept: list[Difference] = []
     sides = {ctx.left.schema.dialect: FixSide.LEFT, ctx.right.schema.dialect: FixSide.RIGHT}
     halves = split_objects(ctx.result.differences)
     for difference in ctx.result.differences:
-        allowance = matching_allowance(ctx.domain, difference, sides, halves)
+        held_back = difference.kind in held
+        allowance = None if held_back else matching_allowance(ctx.domain, difference, sides, halves)
         if allowance is None:
             kept.append(difference)
         else:
