@@ -30,8 +30,17 @@ from twinschema.records.domain import Domain
 __all__ = ["Comparison", "Side", "compare", "satisfies"]
 
 
-def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None) -> Comparison:
-    """Every difference between two sides, minus those ``domain.yaml`` declares as allowed."""
+def compare(
+    left: Side,
+    right: Side,
+    *,
+    layer: str,
+    domain: Domain | None = None,
+    held: frozenset[str] = frozenset(),
+) -> Comparison:
+    """Every difference between two sides, minus those ``domain.yaml`` declares as allowed;
+    those of the kinds ``held`` stay, for the caller to allow after the evaluation stage judged
+    them (``allow_evaluated``): an allowance of a difference it settles is stale."""
     aligned, renamed = folding.align(left.schema, right.schema)
     if renamed:
         right = replace(right, schema=aligned)
@@ -41,5 +50,5 @@ def compare(left: Side, right: Side, *, layer: str, domain: Domain | None = None
     tables(ctx)
     objects(ctx)
     if ctx.pairing.allowances_apply and domain is not None:
-        apply_allowances(ctx)
+        apply_allowances(ctx, held)
     return ctx.result

@@ -33,15 +33,18 @@ TWO_SIDED_KINDS = frozenset(
 )
 
 
-def apply_allowances(ctx: Context) -> None:
-    """Drop the differences ``domain.yaml`` allows; warn of each allowance that matches none."""
+def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None:
+    """Drop the differences ``domain.yaml`` allows; warn of each allowance that matches none.
+    A difference of a kind ``held`` is kept (an allowance matching only such is warned of):
+    ``allow_evaluated`` allows it, and takes the warning back, if evaluation leaves it."""
     assert ctx.domain is not None
     used: set[Allowance] = set()
     kept: list[Difference] = []
     sides = {ctx.left.schema.dialect: FixSide.LEFT, ctx.right.schema.dialect: FixSide.RIGHT}
     halves = split_objects(ctx.result.differences)
     for difference in ctx.result.differences:
-        allowance = matching_allowance(ctx.domain, difference, sides, halves)
+        held_back = difference.kind in held
+        allowance = None if held_back else matching_allowance(ctx.domain, difference, sides, halves)
         if allowance is None:
             kept.append(difference)
         else:
@@ -94,7 +97,7 @@ def matching_allowance(
     one side only: such a half is the object differing, which ``dialect:`` does not allow."""
     key = (difference.kind, difference.table, difference.name)
     one = one_sided(difference) and key not in halves
-    for allowance in _named(domain, difference):
+    for allowance in _named(domain, difference, sides):
         if allowance.dialect is None:
             if one and difference.kind not in ONE_SIDED_KINDS:
                 continue  # written for the object differing, not for its absence on one side
@@ -129,8 +132,9 @@ def one_sided(difference: Difference) -> bool:
     return difference.left is None or difference.right is None or difference.present is not None
 
 
-def _named(domain: Domain, difference: Difference) -> list[Allowance]:
-    """The allowances of the difference's table whose kind, column and name fit it."""
+def _named(domain: Domain, difference: Difference, sides: dict[str, FixSide]) -> list[Allowance]:
+    """The allowances of the difference's table whose kind, column and name fit it: the name
+    either side gives the object (``Difference.named``; with ``dialect:``, that dialect's)."""
     table = domain.tables.get(difference.table or "")
     if table is None:
         return []
@@ -139,7 +143,7 @@ def _named(domain: Domain, difference: Difference) -> list[Allowance]:
         for a in table.allow
         if a.kind == difference.kind
         and (a.column is None or a.column == difference.column)
-        and (a.name is None or a.name == difference.name)
+        and (a.name is None or difference.named(a.name, sides.get(a.dialect or "")))
     ]
 
 
@@ -216,9 +220,13 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
     parts = [f"kind: {d.kind}"]
     if d.column is not None:
         parts.append(f"column: {d.column}")
-    if d.name is not None:
-        parts.append(f"name: {d.name}")
-    if one_sided(d) and d.kind not in ONE_SIDED_KINDS:
-        side = FixSide.LEFT if d.holds(FixSide.LEFT) else FixSide.RIGHT
+    one = one_sided(d) and d.kind not in ONE_SIDED_KINDS
+    side = FixSide.LEFT if d.holds(FixSide.LEFT) else FixSide.RIGHT
+    name = d.name  # named otherwise on each side: the left's (the one side's, if one-sided)
+    if d.names is not None:
+        name = d.names[1 if one and side is FixSide.RIGHT else 0] or d.name
+    if name is not None:
+        parts.append(f"name: {name}")
+    if one:
         parts.append(f"dialect: {dialects[side]}")
     return "{" + ", ".join([*parts, "reason: ..."]) + "}"

@@ -27,6 +27,7 @@ from twinschema.evaluate.context import (
     enum_order,
     enum_ordered,
     find,
+    logical_name,
     probe_count,
     scale_reasons,
 )
@@ -338,14 +339,14 @@ def _pairs_within(
 def _by_columns(
     side: Side, table_name: str, shown: list[tuple[Difference, str | None]]
 ) -> dict[frozenset[str], list[Difference]]:
-    """Check differences of one side grouped by the (case-folded) columns they read."""
+    """Check differences of one side grouped by the logical columns they read (``deliveryDate``
+    on SQLite is ``delivery_date`` on PostgreSQL where domain.yaml names it so)."""
     table, _ = find(side, table_name, "")
     grouped: dict[frozenset[str], list[Difference]] = {}
     for d, text in shown:
         raw = check_text(table, text)
-        found = probes.reads(side.schema.dialect, raw) if raw is not None else None
-        if found is not None:
-            key = frozenset(c.lower() for c in found.columns)
+        if raw is not None and (found := probes.reads(side.schema.dialect, raw)) is not None:
+            key = frozenset(logical_name(side, table_name, c) for c in found.columns)
             grouped.setdefault(key, []).append(d)
     return grouped
 

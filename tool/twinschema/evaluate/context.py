@@ -69,14 +69,17 @@ class StageContext:
         """Report a left-only and a right-only object that pair up (one CHECK on each side,
         parted by a witness row) as one difference in their place: both sides' values, fixed
         where a difference of two present values is (``fix_site``). ``ld`` may be ``rd``, a
-        difference that holds both sides already: its message is ``message``."""
+        difference that holds both sides already: its message is ``message``. Named otherwise
+        on each side, it carries both names (what an allowance's ``name:`` matches)."""
         from dataclasses import replace
 
         from twinschema.records.comparison import agree_hint, fix_site
 
+        otherwise = ld is not rd and ld.name != rd.name
         merged = replace(
             ld,
             right=rd.right,
+            names=(ld.name, rd.name) if otherwise else ld.names,
             message=message,
             hint=agree_hint(self.left, self.right),
             fix=fix_site(ld.left, rd.right, self.left.file, self.right.file),
@@ -102,13 +105,14 @@ class StageContext:
         said: tuple[str, str, str],
         spelled: tuple[str, str] | None = None,
         name: str | None = None,
+        names: tuple[str | None, str | None] | None = None,
     ) -> None:
         """Report two objects the comparer matched by their canonical form as a difference:
         they use an operator whose meaning depends on the dialect, and a probe row parts them.
         ``said`` is (what they are, why the dialects part on them, the witness); ``left`` and
         ``right`` are each side's own text. The comparer's equivalence of the two spellings
         (``spelled``), if any, goes. ``name``: the object's name where both sides give it one
-        (what an allowance's ``name:`` matches)."""
+        (what an allowance's ``name:`` matches); ``names``: each side's, named otherwise."""
         what, why, witness = said
         message = (
             f"{what} translates one to one between the dialects ({self.side_name('left')}: "
@@ -130,6 +134,7 @@ class StageContext:
                 left=left,
                 right=right,
                 message=message,
+                names=names if name is None else None,
                 hint="write it so that both dialects compute the same (the message says where "
                 "they part), or allow it in domain.yaml with a reason",
                 left_source=self.left.label,

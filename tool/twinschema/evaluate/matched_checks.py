@@ -29,6 +29,7 @@ class Matched:
     shown: tuple[str, str]
     spelled: tuple[str, str]
     name: str | None = None  # the CHECK's name, where both sides name it alike
+    names: tuple[str | None, str | None] | None = None  # each side's, named otherwise
 
 
 def matched_checks(st: StageContext) -> None:
@@ -55,7 +56,8 @@ def _one(table: Table, left: CheckConstraint, right: CheckConstraint) -> Matched
     texts = (left.raw or left.expression, right.raw or right.expression)
     shown = (f"CHECK ({left.shown()})", f"CHECK ({right.shown()})")
     spelled = (left.shown(), right.shown())
-    return Matched(table, texts, shown, spelled, both_named(left.name, right.name))
+    names = (left.name, right.name) if left.name != right.name else None
+    return Matched(table, texts, shown, spelled, both_named(left.name, right.name), names)
 
 
 def _group(table: Table, left: list[CheckConstraint], right: list[CheckConstraint]) -> Matched:
@@ -86,4 +88,5 @@ def _probe(st: StageContext, matched: Matched) -> None:
         ),
         matched.spelled,
         matched.name,
+        matched.names,
     )

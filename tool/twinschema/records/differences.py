@@ -200,6 +200,19 @@ class Difference:
     # For a flag both sides state (row-level security "on" against "off"): the side where it
     # is on. What an allowance for one dialect tests, never the display string.
     present: FixSide | None = None
+    # Each side's own name of the object (left, right) where the two name it otherwise, as
+    # ``init`` names every CHECK (ckLineSize / ck_order_lines_size): an allowance's ``name:``
+    # matches either (``named``).
+    names: tuple[str | None, str | None] | None = None
+
+    def named(self, name: str, side: FixSide | None = None) -> bool:
+        """True when ``name`` is the object's name: ``name``, or either side's own name (only
+        ``side``'s where given: an allowance with ``dialect:``)."""
+        if self.names is None:
+            return name == self.name
+        if side is None:
+            return name == self.name or name in self.names
+        return name == self.names[0 if side is FixSide.LEFT else 1]
 
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON report writes it (``fix``: ``{side, file, line}`` or null)."""
