@@ -62,6 +62,7 @@ class Context:
     dialect: str
     columns: dict[str, tuple[str, str]]  # folded catalog name -> (logical name, value kind)
     own: str | None
+    kinds: dict[str, str]  # logical name -> value kind (of the first column of that name)
 
 
 Rule = Callable[[exp.Expr, Context], exp.Expr]
@@ -146,10 +147,7 @@ def kind_of(node: exp.Expr, ctx: Context) -> str | None:
     """The value kind of a canonical column reference, None for anything else."""
     if not isinstance(node, exp.Column):
         return None
-    for logical, kind in ctx.columns.values():
-        if logical == node.name:
-            return kind
-    return None
+    return ctx.kinds.get(node.name)
 
 
 def _boolean(node: exp.Expr, ctx: Context) -> exp.Expr:

@@ -22,13 +22,18 @@ def unparen(node: exp.Expr) -> exp.Expr:
     return node
 
 
+# Operators that sqlglot files under its functions; the node kinds printed between or before
+# their operands; those among them that are not operators.
+_FUNCTION_OPERATORS = (exp.Connector, exp.Collate, exp.Pow)
+_OPERATOR_KINDS = (exp.Binary, exp.Unary, exp.Predicate)
+_NOT_OPERATORS = (exp.Func, exp.Paren)
+
+
 def is_operator(node: exp.Expr) -> bool:
     """True for a node printed between or before its operands, which may need parentheses."""
-    if isinstance(node, exp.Connector | exp.Collate | exp.Pow):  # operators that sqlglot
-        return True  # files under its functions
-    return isinstance(node, exp.Binary | exp.Unary | exp.Predicate) and not isinstance(
-        node, exp.Func | exp.Paren
-    )
+    if isinstance(node, _FUNCTION_OPERATORS):
+        return True
+    return isinstance(node, _OPERATOR_KINDS) and not isinstance(node, _NOT_OPERATORS)
 
 
 def wrapped(parent: exp.Expr, child: exp.Expr) -> exp.Expr:
@@ -97,6 +102,8 @@ def key(node: exp.Expr) -> str:
         return f"{key(node.this)} IN ({', '.join(key(item) for item in node.expressions)})"
     if cls is exp.Var:
         return str(node.this)
+    if cls is exp.Null:  # as sqlglot prints it, without building a printer for one word
+        return "NULL"
     if cls is exp.HexString:  # a blob literal, X'' too (sqlglot's own text reads it as an integer)
         return f"X'{str(node.this).upper()}'"
     return node.sql(

@@ -84,8 +84,8 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
         tree = parse(dialect, text)
     except (SqlglotError, RecursionError):
         return Canonical(fallback(dialect, text))
-    columns = {catalog_key(dialect, name): (logical, kind) for name, logical, kind in scope.columns}
-    context = expr_rules.Context(dialect, columns, scope.own)
+    columns, kinds = _columns(dialect, scope.columns)
+    context = expr_rules.Context(dialect, columns, scope.own, kinds)
     try:
         tree = expr_rules.canon(tree, context)
         tested: tuple[str, ...] = ()
@@ -101,6 +101,20 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
         # Nested deeper than Python's stack (AND and OR chains of any length are not), or a
         # node the printer does not know: compared as written.
         return Canonical(fallback(dialect, text))
+
+
+@lru_cache(maxsize=1024)
+def _columns(
+    dialect: str, columns: tuple[tuple[str, str, str], ...]
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    # A table's columns by the key a name written in SQL is matched by, and the value kind of
+    # each logical name (the first column of that name, as ``expr_rules.kind_of`` reads it):
+    # built once per table shape, not once per expression; read only.
+    by_key = {catalog_key(dialect, name): (logical, kind) for name, logical, kind in columns}
+    kinds: dict[str, str] = {}
+    for logical, kind in by_key.values():
+        kinds.setdefault(logical, kind)
+    return by_key, kinds
 
 
 def parse(dialect: str, text: str) -> exp.Expr:
