@@ -103,13 +103,11 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
         return Canonical(fallback(dialect, text))
 
 
-@lru_cache(maxsize=1024)
 def _columns(
     dialect: str, columns: tuple[tuple[str, str, str], ...]
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     # A table's columns by the key a name written in SQL is matched by, and the value kind of
-    # each logical name (the first column of that name, as ``expr_rules.kind_of`` reads it):
-    # built once per table shape, not once per expression; read only.
+    # each logical name (the first column of that name, as ``expr_rules.kind_of`` reads it).
     by_key = {catalog_key(dialect, name): (logical, kind) for name, logical, kind in columns}
     kinds: dict[str, str] = {}
     for logical, kind in by_key.values():

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from functools import lru_cache
 
 from twinschema.canonical import normalize_keys, typemap_storage
 from twinschema.canonical.domains import domain_definition, unfolded
@@ -64,18 +63,12 @@ def value_kind(ctype: ColumnType) -> str:
         return "other"
     if ctype.dialect != "sqlite":
         return _PG_VALUE_KINDS.get(ctype.name, "other")
-    return _sqlite_kind(ctype.name)
-
-
-@lru_cache(maxsize=1024)
-def _sqlite_kind(name: str) -> str:
-    # Once per distinct type name: every column of every table asks.
-    if name in ("boolean", "bool"):
+    if ctype.name in ("boolean", "bool"):
         return "boolean"
     for fragment, kind in _SQLITE_AFFINITY:
-        if fragment in name:
+        if fragment in ctype.name:
             return kind
-    return "other" if not name else "numeric"
+    return "other" if not ctype.name else "numeric"
 
 
 def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
