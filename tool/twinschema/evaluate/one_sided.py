@@ -16,7 +16,7 @@ from __future__ import annotations
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.evaluate import probes
 from twinschema.evaluate.checks import check_text, witness_text
-from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
     checks_within,
@@ -42,7 +42,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     found = probes.reads(own.schema.dialect, text) if text is not None else None
     if table is None or text is None or found is None or not found.columns:
         return
-    columns = {c.lower() for c in found.columns}
+    columns = {logical_name(own, d.table, c) for c in found.columns}
     if any(find(other, d.table, c)[1] is None for c in columns):
         return  # a column missing on the other side is a difference of its own
     # The other side's CHECKs that share a column with these, and theirs in turn, are run too
