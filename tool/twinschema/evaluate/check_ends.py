@@ -27,23 +27,31 @@ CORNER_COLUMNS = 8
 
 
 def numbers_within(sides: Sides, names: Sequence[str]) -> tuple[Decimal, ...]:
-    """The finite numbers of each side's CHECKs that read only columns among ``names``."""
-    wanted = {n.lower() for n in names}
+    """The finite numbers of each side's CHECKs that read only columns among ``names`` (logical
+    names: each side's CHECKs read its own, ``_own``)."""
     found = [
         n
         for dialect, table in sides
         for _, columns, reads in probes.table_checks(dialect, table)
-        if columns <= wanted
+        if columns <= {_own(table, name) for name in names}
         for n in reads.numbers
         if n.is_finite()
     ]
     return tuple(dict.fromkeys(found))
 
 
+def _own(table: Table | None, name: str) -> str:
+    """The logical column ``name`` as ``table``'s own expressions read it (folded): domain.yaml
+    may name it otherwise on its dialect (``unit_price``: ``unitprice``)."""
+    folded = name.lower()
+    found = next((c for c in table.columns if c.name.lower() == folded), None) if table else None
+    return (found.own_name if found is not None else name).lower()
+
+
 def corner_rows(
     sides: Sides, columns: Sequence[tuple[str, ColumnType]], have: Sequence[tuple[Any, ...]]
 ) -> tuple[tuple[Any, ...], ...]:
-    """For an expression of several number ``columns``, the rows with each at either end of
+    """For an expression of several number ``columns`` (logical names), the rows with each at either end of
     what its own CHECKs on either side name (the smallest and largest number of the CHECKs that
     read it alone) and at its integer type's ends (for every column where few columns keep the
     rows few; else for one with no CHECK of its own; 0 for another kind), every combination,
@@ -84,8 +92,8 @@ def _type_ends(kinds: frozenset[str]) -> set[Any]:
 
 
 def _own_numbers(dialect: str, table: Table | None, column: str) -> list[Decimal]:
-    """The finite numbers of ``table``'s CHECKs that read ``column`` and no other."""
-    own = {column.lower()}
+    """The finite numbers of ``table``'s CHECKs that read ``column`` (logical) and no other."""
+    own = {_own(table, column)}
     checks = probes.table_checks(dialect, table)
     return [
         n for _, columns, reads in checks if columns == own for n in reads.numbers if n.is_finite()

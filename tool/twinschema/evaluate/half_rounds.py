@@ -24,7 +24,7 @@ from typing import Any
 
 # How many rows are searched per round() argument (over the columns taken in turn), and how
 # many rows where it parts are kept.
-_BUDGET = 200_000
+_BUDGET = 400_000
 _FOUND = 2
 # At most this many columns in one argument are searched over.
 _COLUMNS = 3
@@ -32,6 +32,9 @@ _COLUMNS = 3
 # in steps of its scale (``_STEPS`` of them: 0.01 to 20.00 at scale 2), and a fractional
 # column's few plain values (a discount of 50, 12.5) when another runs through its steps.
 _INTEGERS = tuple(range(1, 10))
+# An integer column's larger values, each searched in a group of its own (the others small):
+# a discount of 50 halves (100 - discount), which small values never do.
+_WHOLE = tuple(Decimal(v) for v in ("10", "15", "20", "25", "50", "75"))
 _STEPS = 2000
 _PLAIN = tuple(Decimal(v) for v in ("1", "2", "5", "10", "12.5", "15", "20", "25", "50", "75"))
 _COMPARISONS = ("EQ", "NEQ", "LT", "LTE", "GT", "GTE")
@@ -156,15 +159,22 @@ def _candidates(
     """The columns (in the order their values are crossed, the outer first) and the values
     searched: each fractional column in turn, the widest first, runs through its steps (the
     outer loop) while the other fractional ones take their plain values; integer columns
-    take small integers."""
+    take small integers, then (the widest fractional column running) each in turn its larger
+    whole values (``_WHOLE``: ``round(qty * unit_price * (100 - discount) / 100.0, 2)`` with
+    an integer discount parts at (7, 11.87, 50) only)."""
     fractional = [n for n in names if kinds[n][0] == "numeric" and kinds[n][1] != 0]
     fractional.sort(key=lambda n: -(kinds[n][2] or 1000))
-    for running in fractional or names[:1]:
+    wholes = [n for n in names if kinds[n][0] == "integer" or kinds[n][1] == 0]
+    groups = [(running, "") for running in fractional or names[:1]]
+    groups += [(fractional[0], wide) for wide in wholes if fractional]
+    for running, wide in groups:
         order = [running, *(n for n in names if n != running)]
         lists = []
         for name in order:
             kind, scale, precision = kinds[name]
-            if kind == "integer" or scale == 0:
+            if name == wide:
+                values = list(_WHOLE)
+            elif kind == "integer" or scale == 0:
                 values = [Decimal(v) for v in _INTEGERS]
             elif name == running:
                 step = Decimal(1).scaleb(-(scale if scale is not None else 2))

@@ -23,7 +23,6 @@ from twinschema.evaluate.stored_rows import (
     nulls_where_both_allow,
     partings,
     sharing,
-    spelled,
 )
 from twinschema.records import Difference
 
@@ -43,14 +42,13 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     found = probes.reads(own.schema.dialect, text) if text is not None else None
     if table is None or text is None or found is None or not found.columns:
         return
-    logical = {logical_name(own, d.table, c) for c in found.columns}
-    if any(find(other, d.table, c)[1] is None for c in logical):
+    columns = {logical_name(own, d.table, c) for c in found.columns}
+    if any(find(other, d.table, c)[1] is None for c in columns):
         return  # a column missing on the other side is a difference of its own
     # The other side's CHECKs that share a column with these, and theirs in turn, are run too
     # (their columns probed): a row CHECK (a > 0 AND b > 0) refuses there is no witness of a
-    # CHECK (a > 0) here, whatever b holds. Read in the other side's own names (domain.yaml may
-    # spell a column otherwise there: fix-adopt, its CHECKs were all missed).
-    columns = sharing(other, d.table, spelled(other, d.table, logical))
+    # CHECK (a > 0) here, whatever b holds.
+    columns = sharing(other, d.table, columns)
     others = checks_within(other, d.table, columns)
     ltext, rtext = (text, others) if side == "left" else (others, text)
     rows = probe_rows(st, table.name, ltext, rtext, counted=False)

@@ -143,7 +143,8 @@ def _rows(
     rows = tuple(crossed_rows.cross(values, related=related))
     half = _half_rows(((ldialect, ltext), (rdialect, rtext)), pairs, values)
     rows = tuple(crossed_rows.distinct([*rows, *half]))
-    rows += check_ends.corner_rows(tables, left, rows)  # number columns at their CHECKs' ends
+    logical = [(lc.name, ctype) for (lc, _), (_, ctype) in zip(pairs, left, strict=True)]
+    rows += check_ends.corner_rows(tables, logical, rows)  # number columns at their CHECKs' ends
     return ProbeSet(
         tuple(lc.name for lc, _ in pairs),
         left,

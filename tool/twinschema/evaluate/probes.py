@@ -21,6 +21,7 @@ from twinschema.evaluate import (
     probe_numbers,
     probe_strings,
 )
+from twinschema.evaluate.check_conjuncts import conjuncts
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 from twinschema.sql_expression import parse_expression
@@ -68,14 +69,15 @@ class Reads:
 
 
 def table_checks(dialect: str, table: Table | None) -> list[tuple[str, frozenset[str], Reads]]:
-    """Each CHECK of ``table`` that parses: its text as written, the columns it reads (folded),
-    and what else it reads; none for a missing table."""
+    """Each CHECK of ``table`` that parses, as its top AND's operands (``conjuncts``: each holds
+    for every stored row): the text as written, the columns it reads (folded), and what else it
+    reads; none for a missing table."""
     found = []
     for check in table.checks if table is not None else ():
-        text = check.raw or check.expression
-        got = reads(dialect, text)
-        if got is not None:
-            found.append((text, frozenset(c.lower() for c in got.columns), got))
+        for text in conjuncts(dialect, check.raw or check.expression):
+            got = reads(dialect, text)
+            if got is not None:
+                found.append((text, frozenset(c.lower() for c in got.columns), got))
     return found
 
 

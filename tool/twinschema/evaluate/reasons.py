@@ -25,6 +25,7 @@ from twinschema.canonical.typemap_arguments import (
     SMALLEST,
     ZERO,
 )
+from twinschema.evaluate import divisions
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
@@ -65,9 +66,12 @@ def operator_reasons(
     witness rows ``parted`` call for, those that do nothing there left out, unless none is
     left (then, and with no witness rows, every operator's general reason; none when not
     ``fallback``: another reason, a column's scale, names why)."""
-    general = [typemap_operators.DIALECT_DEPENDENT_OPERATORS[op] for op in operators]
+    general = [
+        divisions.general(dialects, texts, op, typemap_operators.DIALECT_DEPENDENT_OPERATORS[op])
+        for op in operators
+    ]
     if parted is None:
-        return general
+        return [r for r in general if r]
     found = [argument_reason(dialects, texts, op, parted) for op in operators]
     chosen = [general[n] if r is None else r for n, r in enumerate(found)]
     return [r for r in chosen if r] or (general if fallback else [])
@@ -84,7 +88,11 @@ def argument_reason(
     if not cases:
         return None
     values = [_arguments(n, dialects[n], texts[n], operator, parted) for n in (0, 1)]
+    # Integer division on PostgreSQL too is no reason (``divisions.integral``).
+    both = operator == "Div" and divisions.integral(dialects, texts, parted.columns)
     for argument, test, reason in cases:
+        if both and test == NOT_ZERO:
+            continue
         if argument == EVERY:
             overflow = _overflows(values) if test == INTEGER_OVERFLOW else None
             if overflow is not None:
@@ -92,7 +100,7 @@ def argument_reason(
             continue
         if any(_holds(test, v) for side in values for v in side.get(argument, ())):
             return reason
-    return NO_REASON if operator in EXHAUSTIVE else None
+    return NO_REASON if operator in EXHAUSTIVE or both else None
 
 
 def _arguments(

@@ -159,33 +159,18 @@ def nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> Prob
 
 def sharing(side_of: Side, table: str, columns: set[str]) -> set[str]:
     """``columns`` and every column a side's CHECK on ``table`` reads beside one of them, until
-    none is added (CHECK (a > 0 AND b > 0) adds b to a)."""
+    none is added (CHECK (a + b > 0) adds b to a), by logical name (folded): domain.yaml may
+    name a column otherwise on each dialect (``unitPrice`` on SQLite, ``unit_price``)."""
     found, _ = find(side_of, table, "")
-    read = [cols for _, cols, _ in probes.table_checks(side_of.schema.dialect, found)]
-    wanted = set(columns)
+    logical = partial(logical_name, side_of, table)
+    checks = probes.table_checks(side_of.schema.dialect, found)
+    read = [{logical(c) for c in cols} for _, cols, _ in checks]
+    wanted = {logical(c) for c in columns}
     while True:
         more = set().union(*(r for r in read if r & wanted)) - wanted
         if not more:
             return wanted
         wanted |= more
-
-
-def spelled(side_of: Side, table: str, logical: set[str]) -> set[str]:
-    """The columns ``logical`` (logical names, folded) as ``side_of``'s own CHECKs read them
-    (folded): domain.yaml may spell one otherwise on each side (``aVal`` on SQLite, ``a_val``
-    on PostgreSQL); a name the table lacks is kept as it is."""
-    found = [find(side_of, table, name)[1] for name in logical]
-    return {
-        (column.own_name if column is not None else name).lower()
-        for name, column in zip(logical, found, strict=True)
-    }
-
-
-def _shared(side_of: Side, table: str, logical: set[str]) -> set[str]:
-    """``sharing`` in logical names: each column a side's CHECK reads beside one of
-    ``logical``, read in that side's own names and named back by its logical name."""
-    own = sharing(side_of, table, spelled(side_of, table, logical))
-    return {logical_name(side_of, table, name) for name in own}
 
 
 def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
@@ -199,14 +184,16 @@ def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[
     reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
     if reads[0] is None or reads[1] is None:
         return texts
-    # In logical names, each side's CHECKs read in its own (fix-adopt: a CHECK naming a column
-    # only as the other side spells it was never joined).
-    columns = {
-        logical_name(s, table, c) for s, r in zip(sides, reads, strict=True) if r for c in r.columns
+    read = {
+        logical_name(side_of, table, c)
+        for side_of, r in zip(sides, reads, strict=True)
+        if r is not None
+        for c in r.columns
     }
-    while (wider := _shared(st.right, table, _shared(st.left, table, columns))) != columns:
+    columns = read
+    while (wider := sharing(st.right, table, sharing(st.left, table, columns))) != columns:
         columns = wider
-    joined = [checks_within(s, table, spelled(s, table, columns)) for s in sides]
+    joined = [checks_within(s, table, columns) for s in sides]
     left, right = (
         t if j == "TRUE" else f"({t}) AND {j}" for t, j in zip(texts, joined, strict=True)
     )
@@ -235,8 +222,10 @@ def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     (every row its columns hold) when it has none. A CHECK that also reads generated columns
     computed from ``columns`` alone is one of them, each such column read as its expression
     (``computed_from``): ``g AS (x * 2) CHECK (g < 80)`` refuses x = 40 as ``x < 40`` does;
-    so is what a MATCH FULL foreign key over ``columns`` refuses (``matched_in_full``)."""
+    so is what a MATCH FULL foreign key over ``columns`` refuses (``matched_in_full``).
+    ``columns`` are logical names or the side's own, read as the side's own (``own_names``)."""
     found, _ = find(side_of, table, "")
+    columns = own_names(side_of, table, columns)
     dialect = side_of.schema.dialect
     generated = computed_from(dialect, found, columns)
     texts = []
@@ -251,15 +240,29 @@ def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     return " AND ".join(f"({text})" for text in texts) or "TRUE"
 
 
+def own_names(side_of: Side, table: str, columns: set[str]) -> set[str]:
+    """``columns`` (folded) as ``side_of``'s own expressions read them: a logical name
+    domain.yaml names otherwise on its dialect is that name (``unit_price``: ``unitprice``)."""
+    found = set()
+    for name in columns:
+        column = find(side_of, table, name)[1]
+        found.add((column.own_name if column is not None else name).lower())
+    return found
+
+
 def matched_in_full(table: Table | None, columns: set[str]) -> list[str]:
     """What each MATCH FULL foreign key of ``table`` over ``columns`` alone refuses, as a
     CHECK: a key with some but not all of its columns NULL (``(a IS NULL) = (b IS NULL)`` for
-    two), so that such a row is no witness of a CHECK the key's table lacks."""
-    found = []
-    for fk in table.foreign_keys if table is not None else ():
-        if fk.match != MATCH_FULL or not {c.lower() for c in fk.columns} <= columns:
+    two), so that such a row is no witness of a CHECK the key's table lacks. ``columns`` and
+    the texts are in the table's own names."""
+    found: list[str] = []
+    if table is None:
+        return found
+    for fk in table.foreign_keys:
+        own = [c.own_name if (c := table.column(n)) is not None else n for n in fk.columns]
+        if fk.match != MATCH_FULL or not {c.lower() for c in own} <= columns:
             continue
-        names = [f'"{c}"' for c in fk.columns]
+        names = [f'"{c}"' for c in own]
         nulls = " AND ".join(f"{n} IS NULL" for n in names)
         values = " AND ".join(f"{n} IS NOT NULL" for n in names)
         found.append(f"({nulls}) OR ({values})")
