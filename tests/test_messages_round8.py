@@ -8,6 +8,7 @@ Each SQL pair is compared and evaluated as ``twinschema diff a.sql b.sql`` does.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -422,3 +423,20 @@ def test_a_default_the_other_side_refuses_names_the_rows_that_fail_to_sync(
         assert "rejects" not in messages[0] and "fail to sync" not in messages[0], messages
     else:
         assert said in messages[0], messages
+
+
+def test_a_default_its_own_check_refuses_says_the_inserts_fail_there(loader: Loader) -> None:
+    """SQLite's ``BOOLEAN DEFAULT 'false' CHECK (c IN (0, 1))`` keeps the text 'false', which
+    the CHECK refuses: every insert that omits c fails on SQLite, so the message says so, not
+    "SQLite gives 'false'" (fuzz43 010; the real insert fails: see the witness)."""
+    a = "CREATE TABLE t ({key}, c BOOLEAN DEFAULT 'false' CHECK (c IN (0, 1)));"
+    b = "CREATE TABLE t ({key}, c boolean DEFAULT 'false');"
+    found = _compared(loader, SL_PG, _sql("sqlite", a), _sql("postgresql", b))
+    messages = [d.message for d in found.differences if d.kind == "column_default"]
+    assert len(messages) == 1, messages
+    assert "inserts that omit t.c fail on SQLite" in messages[0], messages
+    assert "SQLite gives" not in messages[0], messages
+    db = sqlite3.connect(":memory:")
+    db.executescript(_sql("sqlite", a))
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        db.execute("INSERT INTO t (id) VALUES (1)")
