@@ -350,6 +350,11 @@ def length_by_check(bounded: tuple[str, str, int], free: tuple[str, str]) -> str
     )
 
 
+def enforces_length(dialect: str) -> bool:
+    """True when ``dialect`` refuses a text longer than its column's declared length."""
+    return dialect in ENFORCES_LENGTH
+
+
 def length_effect(bounded: tuple[str, str, int], other: tuple[str, str, int | None]) -> str:
     """What a length bound means for data, in words: ``bounded`` is (label, dialect, length) of
     the side with the smaller (or only) bound, ``other`` the other side's."""

@@ -17,6 +17,7 @@ from twinschema.model import (
     ColumnType,
     Table,
 )
+from twinschema.records import Side
 from twinschema.records.domain import DomainColumn
 
 
@@ -78,6 +79,8 @@ def type_parameters(
         if extension is not None:
             message = f"{extension}: {_bound(lval)} vs {_bound(rval)}"
         elif param == "length":
+            if _unenforced_but_checked(ctx, table, lc.name, lval, rval):
+                continue  # the same bound, kept by a CHECK on each side: nothing parts them
             effect = _length_by_check(ctx, table, lc.name, lval, rval)
             message += f" ({effect or _length_effect(ctx, lval, rval)})"
         ctx.diff(
@@ -107,17 +110,39 @@ def _length_by_check(
     bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
     length = lval if lval is not None else rval
     assert length is not None
-    found = free.schema.tables.get(table)
-    name = sql_name(column)  # as canonical text prints it: "Code" quoted, code bare
-    texts = {f"length({name}) <= {length}", f"length({name}) < {length + 1}"}
-    checks = found.checks if found else ()
-    check = next((c for c in checks if texts & set(expr_tree.conjuncts(c.expression))), None)
+    check = _bounding_check(free, table, column, length)
     if check is None:
         return None
     return typemap.length_by_check(
         (bounded.named, bounded.schema.dialect, length),
         (free.named, check.raw or check.expression),
     )
+
+
+def _bounding_check(side: Side, table: str, column: str, length: int) -> CheckConstraint | None:
+    """The CHECK of ``side``'s ``table`` that bounds length(column) by ``length`` (``length(c)
+    <= n`` alone or in its top AND, as ``length(c) BETWEEN 2 AND n`` is), if any."""
+    found = side.schema.tables.get(table)
+    name = sql_name(column)  # as canonical text prints it: "Code" quoted, code bare
+    texts = {f"length({name}) <= {length}", f"length({name}) < {length + 1}"}
+    checks = found.checks if found else ()
+    return next((c for c in checks if texts & set(expr_tree.conjuncts(c.expression))), None)
+
+
+def _unenforced_but_checked(
+    ctx: Context, table: str, column: str, lval: int | None, rval: int | None
+) -> bool:
+    """True when one side declares a length its dialect does not enforce (``VARCHAR(5)`` that
+    stores any text) but keeps it by a CHECK of the same bound, as the side without a declared
+    length does: the two tables take the same rows (fuzz43 R3)."""
+    if (lval is None) == (rval is None):
+        return False
+    bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
+    length = lval if lval is not None else rval
+    assert length is not None
+    if typemap.enforces_length(bounded.schema.dialect):
+        return False
+    return all(_bounding_check(s, table, column, length) is not None for s in (bounded, free))
 
 
 def _length_effect(ctx: Context, lval: int | None, rval: int | None) -> str:
