@@ -33,8 +33,8 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
             kind = typemap.shared_kind(ltype, rtype)
             if kind is None or ltype.array != rtype.array:
                 continue
-            type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
-            return {id(c) for c in (lcheck, rcheck) if c is not None}
+            cut = type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
+            return {id(c) for c in (lcheck, rcheck, cut) if c is not None}
     shown = (typemap_why.shown(lc.type), typemap_why.shown(rc.type))
     ctx.diff(
         "column_type",
@@ -59,9 +59,11 @@ def type_parameters(
     rtype: ColumnType,
     lcheck: CheckConstraint | None,
     rcheck: CheckConstraint | None,
-) -> None:
+) -> CheckConstraint | None:
     """The parameters of two types of one kind (length, precision, values...): the first
-    that differs is one difference; none differing, two spellings are an equivalence."""
+    that differs is one difference; none differing, two spellings are an equivalence. Returns
+    the CHECK a declared length accounts for (``_length_by_check``), if any."""
+    cut: CheckConstraint | None = None
     for param in typemap.params_of(kind):
         lval, rval = getattr(ltype, param), getattr(rtype, param)
         if typemap.declared_bound(ltype, param) == typemap.declared_bound(rtype, param):
@@ -73,7 +75,7 @@ def type_parameters(
             if sorted(lval) == sorted(rval) and not ordered:
                 continue  # a CHECK ... IN list has no order
             enum_values(ctx, table, lc.name, lval, rval, ordered)
-            return
+            return None
         message = f"{param} of {table}.{lc.name} differs: {_bound(lval)} vs {_bound(rval)}"
         extension = typemap_storage.extension_difference(ltype, param, f"{table}.{lc.name}")
         if extension is not None:
@@ -81,8 +83,12 @@ def type_parameters(
         elif param == "length":
             if _unenforced_but_checked(ctx, table, lc.name, lval, rval):
                 continue  # the same bound, kept by a CHECK on each side: nothing parts them
-            effect = _length_by_check(ctx, table, lc.name, lval, rval)
-            message += f" ({effect or _length_effect(ctx, lval, rval)})"
+            by_check = _length_by_check(ctx, table, lc.name, lval, rval)
+            if by_check is not None:  # the same bound; the spaces varchar cuts: a warning
+                alone = len(expr_tree.conjuncts(by_check.expression)) == 1
+                cut = by_check if alone else cut
+                continue
+            message += f" ({_length_effect(ctx, lval, rval)})"
         ctx.diff(
             "column_type",
             table,
@@ -92,31 +98,30 @@ def type_parameters(
             rtype.spelling(),
             message,
         )
-        return
-    lspell = _type_text(ltype, lcheck)
-    rspell = _type_text(rtype, rcheck)
+        return None
+    lspell = _type_text(ltype, lcheck or (cut if ltype.length is None else None))
+    rspell = _type_text(rtype, rcheck or (cut if rtype.length is None else None))
     if lspell.lower() != rspell.lower():
         ctx.same(table, lc.name, kind, lspell, rspell)
+    return cut
 
 
 def _length_by_check(
     ctx: Context, table: str, column: str, lval: int | None, rval: int | None
-) -> str | None:
-    """What a declared length against a CHECK on the other side that bounds length(c) by the same
-    n (``length(c) <= n`` alone or in its top AND, as ``length(c) BETWEEN 2 AND n`` is) means
-    (``typemap.length_by_check``), when that is the case; None otherwise."""
+) -> CheckConstraint | None:
+    """The CHECK on one side that bounds length(c) by the same n as the other side's enforced
+    declared length (``length(c) <= n`` alone or in its top AND, as ``length(c) BETWEEN 2 AND
+    n`` is): the same rule, but for the value whose excess is spaces, which varchar(n) stores
+    cut and the CHECK rejects, a value_compatibility warning (fuzz43 R4); None otherwise."""
     if (lval is None) == (rval is None):
         return None
     bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
     length = lval if lval is not None else rval
     assert length is not None
     check = _bounding_check(free, table, column, length)
-    if check is None:
+    if check is None or not typemap.enforces_length(bounded.schema.dialect):
         return None
-    return typemap.length_by_check(
-        (bounded.named, bounded.schema.dialect, length),
-        (free.named, check.raw or check.expression),
-    )
+    return check
 
 
 def _bounding_check(side: Side, table: str, column: str, length: int) -> CheckConstraint | None:
