@@ -225,7 +225,7 @@ def test_json_access_is_noted_where_the_dialects_part() -> None:
     right = text(PG, "((c ->> 'id'::text) IS NOT NULL)")
     assert left == right
     rule = across(left)[1]
-    assert rule is not None and rule.startswith("json-access") and "1.0" in rule
+    assert rule is not None and rule.startswith("json-access") and "probe rows" in rule
 
 
 @pytest.mark.parametrize("dialect", [SL, PG])

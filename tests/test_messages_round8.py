@@ -8,6 +8,7 @@ Each SQL pair is compared and evaluated as ``twinschema diff a.sql b.sql`` does.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -331,15 +332,12 @@ def test_unique_on_one_side_only_names_each_sides_rule(
     ), unique.message
 
 
-# The round-17 new user's findings (2026-12-02). A length bound inside a CHECK's BETWEEN (or its
-# top AND) is the same bound as varchar's: they part on the trailing spaces varchar cuts, not on
-# longer values (tests/fixtures/probes/sl-pg.check-length-between-vs-varchar); a bound under an
-# OR, or another number, still parts on longer values.
+# varchar(4) against a SQLite CHECK that bounds length(code) by 4 (alone, in BETWEEN or in the
+# top AND): the same rule, with 'xxxx ' (PostgreSQL stores 'xxxx', SQLite's CHECK rejects it)
+# a value_compatibility warning (fuzz43 R4); a bound in an OR, or another number, still parts
+# on longer values: a column_type difference.
 VARCHAR_4 = "CREATE TABLE t ({key}, code varchar(4) CHECK (char_length(code) >= 2));"
-SPACES = (
-    "a.sql's CHECK ... keeps the same bound, but b.sql (PostgreSQL) also accepts a longer value "
-    "whose excess is spaces and stores it cut to 4 characters, where the CHECK rejects it"
-)
+SPACES = "'xxxx ' (a trailing space past the length): SQLite rejects it, PostgreSQL stores it cut"
 LONGER = "b.sql (PostgreSQL) rejects values longer than 4 characters that a.sql (SQLite) stores"
 LENGTH_CHECKS = [
     ("length(code) BETWEEN 2 AND 4", SPACES),
@@ -355,13 +353,18 @@ def test_a_length_bound_inside_a_check_parts_from_varchar_on_trailing_spaces(
     loader: Loader, check: str, message: str
 ) -> None:
     """varchar(4) against TEXT CHECK (length(code) BETWEEN 2 AND 4): SQLite's CHECK rejects
-    'abcde' too, so not "PostgreSQL rejects values longer than 4 characters that SQLite
-    stores", but 'abcd ' (PostgreSQL stores 'abcd'; SQLite rejects 5 characters)."""
+    'abcde' too, so no column_type difference, but a warning on 'xxxx ' (PostgreSQL stores
+    'xxxx'; SQLite rejects 5 characters). A bound of 5, or in an OR: PostgreSQL rejects longer
+    values SQLite stores."""
     a = _sql("sqlite", f"CREATE TABLE t ({{key}}, code TEXT CHECK ({check}));")
-    found = _compared(loader, SL_PG, a, _sql("postgresql", VARCHAR_4)).differences
+    warned: list[Difference] = []
+    found = _compared(loader, SL_PG, a, _sql("postgresql", VARCHAR_4), warned).differences
     messages = [d.message for d in found if d.kind == "column_type"]
-    pattern = ".*".join(re.escape(part) for part in message.split(" ... "))
-    assert len(messages) == 1 and re.search(pattern, messages[0]), messages
+    if message is LONGER:
+        assert len(messages) == 1 and LONGER in messages[0], messages
+    else:
+        assert messages == [] and not [d for d in found if d.kind == "check"], found
+        assert any(SPACES in w.message for w in warned), [w.message for w in warned]
 
 
 @pytest.mark.parametrize("check", ['length("Code") <= 4', 'length("Code") BETWEEN 2 AND 4'])
@@ -369,13 +372,15 @@ def test_a_length_bound_on_a_quoted_name_parts_from_varchar_on_trailing_spaces(
     loader: Loader, check: str
 ) -> None:
     """A column named "Code": its CHECK's canonical text quotes the name, which the match on
-    ``length(Code) <= 4`` missed (the message then said PostgreSQL rejects longer values)."""
+    ``length(Code) <= 4`` missed (PostgreSQL was then said to reject longer values)."""
     a = _sql("sqlite", f'CREATE TABLE t ({{key}}, "Code" TEXT CHECK ({check}));')
     b = _sql("postgresql", 'CREATE TABLE t ({key}, "Code" varchar(4));')
-    found = _compared(loader, SL_PG, a, b).differences
-    messages = [d.message for d in found if d.kind == "column_type"]
-    assert len(messages) == 1 and "keeps the same bound" in messages[0], messages
-    assert "excess is spaces and stores it cut to 4 characters" in messages[0], messages
+    warned: list[Difference] = []
+    found = _compared(loader, SL_PG, a, b, warned).differences
+    assert [d for d in found if d.kind == "column_type"] == [], found
+    # BETWEEN's lower bound is SQLite's alone (PostgreSQL stores 'a'): that CHECK stays.
+    assert [d.kind for d in found if d.kind == "check"] == (["check"] if "BETWEEN" in check else [])
+    assert any(SPACES in w.message for w in warned), [w.message for w in warned]
 
 
 # A constant default the other side's column type refuses (roundcube's SQLite '0000-00-00
@@ -422,3 +427,20 @@ def test_a_default_the_other_side_refuses_names_the_rows_that_fail_to_sync(
         assert "rejects" not in messages[0] and "fail to sync" not in messages[0], messages
     else:
         assert said in messages[0], messages
+
+
+def test_a_default_its_own_check_refuses_says_the_inserts_fail_there(loader: Loader) -> None:
+    """SQLite's ``BOOLEAN DEFAULT 'false' CHECK (c IN (0, 1))`` keeps the text 'false', which
+    the CHECK refuses: every insert that omits c fails on SQLite, so the message says so, not
+    "SQLite gives 'false'" (fuzz43 010; the real insert fails: see the witness)."""
+    a = "CREATE TABLE t ({key}, c BOOLEAN DEFAULT 'false' CHECK (c IN (0, 1)));"
+    b = "CREATE TABLE t ({key}, c boolean DEFAULT 'false');"
+    found = _compared(loader, SL_PG, _sql("sqlite", a), _sql("postgresql", b))
+    messages = [d.message for d in found.differences if d.kind == "column_default"]
+    assert len(messages) == 1, messages
+    assert "inserts that omit t.c fail on SQLite" in messages[0], messages
+    assert "SQLite gives" not in messages[0], messages
+    db = sqlite3.connect(":memory:")
+    db.executescript(_sql("sqlite", a))
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        db.execute("INSERT INTO t (id) VALUES (1)")

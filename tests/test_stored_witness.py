@@ -47,7 +47,6 @@ from twinschema.evaluate.stored_rows import partings
         # PostgreSQL stores (0.00 for 0.001; 'abc  ' for 'abc   ' in varchar(5)) SQLite accepts.
         ("sl-pg.check-one-sided-stored-round", None),
         ("sl-pg.eval-scale-unique-check-round-near-miss", None),
-        ("sl-pg.check-length-le-vs-varchar", None),
         ("sl-pg.check-one-sided-type-enforces", None),
     ],
 )  # fmt: skip

@@ -349,8 +349,8 @@ _LOCAL_CLOCK_WORDS = frozenset({"CURRENT_DATE", "current_time()"})
 # TimeZone settings of a server that are UTC.
 UTC_ZONES = frozenset({"UTC", "ETC/UTC", "UCT", "ETC/UCT", "GMT", "ETC/GMT", "Z", "ZULU"})
 JSON_ACCESS = (
-    "json-access (they part on non-text JSON values: SQLite keeps numbers as numbers, so 1 and "
-    "1.0 differ; PostgreSQL's ->> gives their text)"
+    "json-access (SQLite gives a JSON number as a number, PostgreSQL's ->> its text: a member "
+    'compared with a value is run on probe rows, {"k": 1} among them; a NULL test reads alike)'
 )
 
 

@@ -332,22 +332,9 @@ def fold(name: str) -> str:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def length_by_check(bounded: tuple[str, str, int], free: tuple[str, str]) -> str | None:
-    """What a declared length means against the other side's CHECK (length(c) <= n, alone or
-    in its top AND, as BETWEEN m AND n is) of the same n, where they part: ``bounded`` is
-    (label, dialect, length), ``free`` (label, CHECK text). PostgreSQL's varchar(n) takes a
-    longer value whose excess is spaces and cuts it to n characters, which the CHECK rejects
-    (verified on both real databases: tests/fixtures/probes/sl-pg.check-length-le-vs-varchar,
-    sl-pg.check-length-between-vs-varchar). None where no such rule is known."""
-    label, dialect, length = bounded
-    if dialect != POSTGRESQL:
-        return None
-    flabel, check = free
-    return (
-        f"{flabel}'s CHECK ({check}) keeps the same bound, but {label} (PostgreSQL) also "
-        f"accepts a longer value whose excess is spaces and stores it cut to {length} "
-        "characters, where the CHECK rejects it"
-    )
+def enforces_length(dialect: str) -> bool:
+    """True when ``dialect`` refuses a text longer than its column's declared length."""
+    return dialect in ENFORCES_LENGTH
 
 
 def length_effect(bounded: tuple[str, str, int], other: tuple[str, str, int | None]) -> str:

@@ -62,8 +62,14 @@ DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
         "(x >> 32 is x on an integer), SQLite shifts every bit out (0, or -1 when negative)",
         "Chr": "char(0) is a NUL character on SQLite, chr(0) an error on PostgreSQL (and a "
         "negative or too large code is '' or NULL on SQLite, an error on PostgreSQL)",
+        "JSONExtractScalar": "a JSON member read as a value: SQLite's json_extract and ->> give "
+        "a JSON number as a number and true as 1, PostgreSQL's ->> gives their text ('1', "
+        "'true'), so {\"k\": 1} has a member equal to '1' on PostgreSQL only",
     }
 )
+# The operators above that count only where their value is compared, not only tested for NULL:
+# json_extract(c, '$.k') and c ->> 'k' are NULL on the same documents (fuzz43 004).
+DEPENDENT_UNLESS_NULL_TESTED = frozenset({"JSONExtractScalar"})
 CAST_OPERATORS = frozenset({"Cast"})
 # Conversions to text (sqlglot node names; ``Anonymous`` ones by function name): dependent
 # when a column they convert is not text on both sides (``evaluate.checks.dependent``).

@@ -17,6 +17,7 @@ from twinschema.model import (
     ColumnType,
     Table,
 )
+from twinschema.records import Side
 from twinschema.records.domain import DomainColumn
 
 
@@ -32,8 +33,8 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
             kind = typemap.shared_kind(ltype, rtype)
             if kind is None or ltype.array != rtype.array:
                 continue
-            type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
-            return {id(c) for c in (lcheck, rcheck) if c is not None}
+            cut = type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
+            return {id(c) for c in (lcheck, rcheck, cut) if c is not None}
     shown = (typemap_why.shown(lc.type), typemap_why.shown(rc.type))
     ctx.diff(
         "column_type",
@@ -58,9 +59,11 @@ def type_parameters(
     rtype: ColumnType,
     lcheck: CheckConstraint | None,
     rcheck: CheckConstraint | None,
-) -> None:
+) -> CheckConstraint | None:
     """The parameters of two types of one kind (length, precision, values...): the first
-    that differs is one difference; none differing, two spellings are an equivalence."""
+    that differs is one difference; none differing, two spellings are an equivalence. Returns
+    the CHECK a declared length accounts for (``_length_by_check``), if any."""
+    cut: CheckConstraint | None = None
     for param in typemap.params_of(kind):
         lval, rval = getattr(ltype, param), getattr(rtype, param)
         if typemap.declared_bound(ltype, param) == typemap.declared_bound(rtype, param):
@@ -72,14 +75,20 @@ def type_parameters(
             if sorted(lval) == sorted(rval) and not ordered:
                 continue  # a CHECK ... IN list has no order
             enum_values(ctx, table, lc.name, lval, rval, ordered)
-            return
+            return None
         message = f"{param} of {table}.{lc.name} differs: {_bound(lval)} vs {_bound(rval)}"
         extension = typemap_storage.extension_difference(ltype, param, f"{table}.{lc.name}")
         if extension is not None:
             message = f"{extension}: {_bound(lval)} vs {_bound(rval)}"
         elif param == "length":
-            effect = _length_by_check(ctx, table, lc.name, lval, rval)
-            message += f" ({effect or _length_effect(ctx, lval, rval)})"
+            if _unenforced_but_checked(ctx, table, lc.name, lval, rval):
+                continue  # the same bound, kept by a CHECK on each side: nothing parts them
+            by_check = _length_by_check(ctx, table, lc.name, lval, rval)
+            if by_check is not None:  # the same bound; the spaces varchar cuts: a warning
+                alone = len(expr_tree.conjuncts(by_check.expression)) == 1
+                cut = by_check if alone else cut
+                continue
+            message += f" ({_length_effect(ctx, lval, rval)})"
         ctx.diff(
             "column_type",
             table,
@@ -89,35 +98,56 @@ def type_parameters(
             rtype.spelling(),
             message,
         )
-        return
-    lspell = _type_text(ltype, lcheck)
-    rspell = _type_text(rtype, rcheck)
+        return None
+    lspell = _type_text(ltype, lcheck or (cut if ltype.length is None else None))
+    rspell = _type_text(rtype, rcheck or (cut if rtype.length is None else None))
     if lspell.lower() != rspell.lower():
         ctx.same(table, lc.name, kind, lspell, rspell)
+    return cut
 
 
 def _length_by_check(
     ctx: Context, table: str, column: str, lval: int | None, rval: int | None
-) -> str | None:
-    """What a declared length against a CHECK on the other side that bounds length(c) by the same
-    n (``length(c) <= n`` alone or in its top AND, as ``length(c) BETWEEN 2 AND n`` is) means
-    (``typemap.length_by_check``), when that is the case; None otherwise."""
+) -> CheckConstraint | None:
+    """The CHECK on one side that bounds length(c) by the same n as the other side's enforced
+    declared length (``length(c) <= n`` alone or in its top AND, as ``length(c) BETWEEN 2 AND
+    n`` is): the same rule, but for the value whose excess is spaces, which varchar(n) stores
+    cut and the CHECK rejects, a value_compatibility warning (fuzz43 R4); None otherwise."""
     if (lval is None) == (rval is None):
         return None
     bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
     length = lval if lval is not None else rval
     assert length is not None
-    found = free.schema.tables.get(table)
+    check = _bounding_check(free, table, column, length)
+    if check is None or not typemap.enforces_length(bounded.schema.dialect):
+        return None
+    return check
+
+
+def _bounding_check(side: Side, table: str, column: str, length: int) -> CheckConstraint | None:
+    """The CHECK of ``side``'s ``table`` that bounds length(column) by ``length`` (``length(c)
+    <= n`` alone or in its top AND, as ``length(c) BETWEEN 2 AND n`` is), if any."""
+    found = side.schema.tables.get(table)
     name = sql_name(column)  # as canonical text prints it: "Code" quoted, code bare
     texts = {f"length({name}) <= {length}", f"length({name}) < {length + 1}"}
     checks = found.checks if found else ()
-    check = next((c for c in checks if texts & set(expr_tree.conjuncts(c.expression))), None)
-    if check is None:
-        return None
-    return typemap.length_by_check(
-        (bounded.named, bounded.schema.dialect, length),
-        (free.named, check.raw or check.expression),
-    )
+    return next((c for c in checks if texts & set(expr_tree.conjuncts(c.expression))), None)
+
+
+def _unenforced_but_checked(
+    ctx: Context, table: str, column: str, lval: int | None, rval: int | None
+) -> bool:
+    """True when one side declares a length its dialect does not enforce (``VARCHAR(5)`` that
+    stores any text) but keeps it by a CHECK of the same bound, as the side without a declared
+    length does: the two tables take the same rows (fuzz43 R3)."""
+    if (lval is None) == (rval is None):
+        return False
+    bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
+    length = lval if lval is not None else rval
+    assert length is not None
+    if typemap.enforces_length(bounded.schema.dialect):
+        return False
+    return all(_bounding_check(s, table, column, length) is not None for s in (bounded, free))
 
 
 def _length_effect(ctx: Context, lval: int | None, rval: int | None) -> str:

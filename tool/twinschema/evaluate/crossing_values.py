@@ -23,6 +23,11 @@ OFFSET = "its UTC offset moves it to another day"
 _OFFSET_DAYS = 8
 
 
+# How a message names a value one past a length in a trailing space, which PostgreSQL's
+# varchar(n) stores cut to n characters: a finding only where the other side rejects it.
+TRAILING = "a trailing space past the length"
+
+
 def probe_values(
     kind: str | None, length: int | None, precision: int | None, scale: int | None
 ) -> list[tuple[str, Any]]:
@@ -31,6 +36,9 @@ def probe_values(
     found: list[tuple[str, Any]] = []
     if kind in ("text", "varchar", "char") and length is not None:
         found.append((f"a string of {length + 1} characters", "x" * (length + 1)))
+        found.append(
+            (f"the text {probe_text('x' * length + ' ')} ({TRAILING})", "x" * length + " ")
+        )
     if kind in ("integer", "smallint"):
         limit = 2**31 if kind == "integer" else 2**15
         found.append((f"the integer {limit} (past {kind})", limit))

@@ -50,12 +50,7 @@ def _failure(
     _drop(st, key)
     error = where[0][1]
     if _both_fail(st, (lt, lc), (rt, rc)):
-        left, right = shown_default(lc) or "", shown_default(rc) or ""
-        layer = st.layer or "diff"
-        seen = Equivalence(
-            layer, table, column, BOTH_FAIL, left, right, st.left.label, st.right.label
-        )
-        st.comparison.equivalences.append(seen)
+        _moot(st, table, lc, rc)
         return
     both = " (on both sides)" if len(where) > 1 else f" ({where[0][0]})"
     st.comparison.differences.append(
@@ -81,6 +76,33 @@ def _both_fail(
     if lt is None or lc is None or rt is None or rc is None:
         return False
     return omitting_fails(st, st.left, lt, lc) and omitting_fails(st, st.right, rt, rc)
+
+
+def _moot(st: StageContext, table: str, lc: Column | None, rc: Column | None) -> None:
+    """Record the default of ``table``'s column as moot: inserts that omit it fail on both."""
+    left, right = shown_default(lc) or "", shown_default(rc) or ""
+    column = (lc or rc).name if (lc or rc) is not None else ""  # type: ignore[union-attr]
+    layer = st.layer or "diff"
+    seen = Equivalence(layer, table, column, BOTH_FAIL, left, right, st.left.label, st.right.label)
+    st.comparison.equivalences.append(seen)
+
+
+def both_fail(st: StageContext, table: str, lc: Column, rc: Column) -> bool:
+    """True (recorded as moot) when every insert that omits the matched columns ``lc``, ``rc``
+    of ``table`` fails on both sides (``omitting_fails``): a default PostgreSQL's type refuses
+    (``varchar(1) DEFAULT 'abc'``) is no difference where SQLite's own CHECK refuses it too
+    (``CHECK (length(c) <= 1)``; fuzz43 003, 008)."""
+    lt, left = find(st.left, table, lc.name)
+    rt, right = find(st.right, table, rc.name)
+    if not _both_fail(st, (lt, left), (rt, right)):
+        return False
+    st.comparison.equivalences = [  # its "default" spelling rule gives way to the moot one
+        e
+        for e in st.comparison.equivalences
+        if not (e.rule == "default" and (e.table, e.column) == (table, lc.name))
+    ]
+    _moot(st, table, left, right)
+    return True
 
 
 def _drop(st: StageContext, key: tuple[str, str]) -> None:

@@ -8,12 +8,15 @@ from typing import Any
 
 
 def json_documents(strings: tuple[str, ...]) -> list[Any]:
-    """JSON documents: the literals that parse as JSON, and, for each literal used as a key or a
-    path, a document where it holds null, a number and a string (a JSON null is not SQL NULL,
-    1 is not "1": where -> and ->>, json_extract and ->> part)."""
+    """JSON documents: each kind of document (a whole and a non-whole number, both booleans:
+    ``jsonb_typeof(c) = 'number'`` against ``json_type(c) = 'integer'`` parts on 1.5, ``'true'``
+    against ``'boolean'`` on false), the literals that parse as JSON, and, for each literal used
+    as a key or a path, a document where it holds null, a number and a string (a JSON null is
+    not SQL NULL, 1 is not "1": where -> and ->>, json_extract and ->> part), and the key as an
+    array element and as a bare string (jsonb's ``?`` matches both, ``->`` neither)."""
     import json
 
-    found: list[str] = ["{}", "[]", "null", "1", '"1"', "true"]
+    found: list[str] = ["{}", "[]", "null", "1", "1.5", '"1"', "true", "false"]
     for s in strings:
         try:
             json.loads(s)
@@ -21,8 +24,9 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
         except ValueError:
             pass
         key = s.removeprefix("$.").strip('"')
-        for value in ("null", "1", '"1"', "true", "{}"):
+        for value in ("null", "1", "1.5", '"1"', "true", "false", "{}"):
             found.append(json.dumps({key: json.loads(value)}))
+        found += [json.dumps([key]), json.dumps(key)]
     return found
 
 

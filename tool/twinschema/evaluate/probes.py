@@ -198,8 +198,20 @@ def _dependent(tree: Any) -> tuple[str, ...]:
             continue
         if name in typemap_operators.CAST_OPERATORS and node.to.this not in cast_targets:
             continue
+        if name in typemap_operators.DEPENDENT_UNLESS_NULL_TESTED and _null_tested(node):
+            continue
         found.append(name)
     return tuple(dict.fromkeys(found))
+
+
+def _null_tested(node: Any) -> bool:
+    """True when ``node``'s value only meets an IS NULL or IS NOT NULL (through parentheses)."""
+    from sqlglot import exp
+
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    return isinstance(parent, exp.Is) and isinstance(parent.expression, exp.Null)
 
 
 def dependent_default(dialect: str, text: str) -> bool:

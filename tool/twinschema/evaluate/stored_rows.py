@@ -109,11 +109,20 @@ def stored_by(
         kind = probes.kind_of(column, paired) if column is not None else None
         columns.append(
             {
-                v: s if s is REJECTED or not kept_as_written(kind, v, s) else v
+                v: s if s is REJECTED or not kept_as_written(kind, v, s) else _folded(kind, v, s)
                 for v, s in zip(values, got or values, strict=True)
             }
         )
     return {row: tuple(c.get(v, v) for c, v in zip(columns, row, strict=True)) for row in rows}
+
+
+def _folded(kind: str | None, written: Any, kept: Any) -> Any:
+    """``written`` as a column stored it: a uuid's text in the letter case PostgreSQL keeps
+    (lower), which a text CHECK on the other side may judge otherwise (``c = lower(c)``:
+    fuzz43 013); any other value as written."""
+    if kind == "uuid" and isinstance(written, str) and str(kept) != written:
+        return str(kept)
+    return written
 
 
 def _rerun(
