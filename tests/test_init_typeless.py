@@ -211,3 +211,26 @@ def test_a_postgresql_type_sqlalchemy_does_not_know_is_written_as_declared(
             "WHERE attrelid = 't'::regclass AND attname = 'p'"
         )
         assert rows_of(fresh, query) == [("pair",)]
+
+
+def test_a_jsonb_column_s_baseline_builds_a_new_server_database(
+    tmp_path: Path, pg_url: str, pg_databases: DatabasePool
+) -> None:
+    """stranger48 W8: the PostgreSQL baseline wrote ``postgresql.JSONB(astext_type=Text())``
+    without importing ``Text``, so a new server database could not be built from the chain
+    (NameError, shown by migrate as a destructive-change refusal)."""
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    project = tmp_path / "app"
+    shell = adopt(
+        project, sqlite_url, pg_url,
+        ["CREATE TABLE t (id INTEGER PRIMARY KEY, meta TEXT)"],
+        ["CREATE TABLE t (id integer PRIMARY KEY, meta jsonb)"],
+    )  # fmt: skip
+    with pg_databases.database() as fresh:
+        result = shell("migrate", "remote", "--postgres-url", fresh)
+        assert result.exit_code == 0, result.output
+        query = (
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = 't'::regclass AND attname = 'meta'"
+        )
+        assert rows_of(fresh, query) == [("jsonb",)]

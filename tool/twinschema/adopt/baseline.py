@@ -52,9 +52,11 @@ def revision_file(
         imports.append(f"{IMPORT}  # noqa: F401")
     if dialect == "postgresql":
         imports.append("from sqlalchemy.dialects import postgresql  # noqa: F401")
-        # A domain's or an array's element type renders unqualified (``data_type=INTEGER()``).
+        # A domain's or an array's element type, and JSONB's ``astext_type=Text()``, render
+        # unqualified (``data_type=INTEGER()``).
         imports.append(
-            "from sqlalchemy.types import BIGINT, INTEGER, NUMERIC, SMALLINT, TEXT, VARCHAR  # noqa: F401"
+            "from sqlalchemy.types import BIGINT, INTEGER, NUMERIC, SMALLINT, TEXT, VARCHAR, Text  "
+            "# noqa: F401"
         )
     return "\n".join(
         [
