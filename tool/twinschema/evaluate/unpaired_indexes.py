@@ -138,7 +138,15 @@ def _unique_shown(table: Table | None, shown: str) -> Index | None:
     rule = next((u for u in table.uniques if u.describe() == shown), None)
     if rule is None:
         return None
-    return Index(rule.columns, unique=True, name=rule.name, nulls_distinct=rule.nulls_distinct)
+    # Run in the side's own names (domain.yaml may spell a column otherwise there: stranger48 016).
+    own = tuple(c.own_name if (c := table.column(n)) is not None else n for n in rule.columns)
+    return Index(
+        rule.columns,
+        unique=True,
+        name=rule.name,
+        nulls_distinct=rule.nulls_distinct,
+        raw_expressions=own,
+    )
 
 
 def _comparable(st: StageContext, table: str, left: Index, right: Index) -> bool:
