@@ -278,3 +278,28 @@ def test_a_text_columns_local_timestamp_is_the_zones(zone: str, hours: int, pg_u
     assert len(stored[0]) == len("YYYY-MM-DD HH:MM:SS"), stored  # SQLite's format
     offset = (local - utc).total_seconds() - hours * 3600
     assert abs(offset) <= 0.5, stored  # rounded to the second, the zone's hours apart
+
+
+_SHIFTED_PAIRS = {
+    "time of day": (
+        "t TIME DEFAULT (time('now', '+2 hours'))",
+        "t time DEFAULT (LOCALTIME + interval '2 hours')",
+    ),
+    "date": ("t DATE DEFAULT (date('now', '+30 days'))", "t date DEFAULT (CURRENT_DATE + 30)"),
+}
+
+
+@pytest.mark.parametrize("pair", sorted(_SHIFTED_PAIRS))
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+def test_a_clock_a_step_away_names_the_servers_zone(
+    pair: str, zone: str, pg_url: str, tmp_path: Path
+) -> None:
+    """stranger48 002/023: a local time of day or date a step from the clock, on a live server
+    whose TimeZone is not UTC, was 'equal ... in a session whose TimeZone is UTC' while the
+    server stored its own zone's value (Berlin: 10:42 against SQLite's 09:42)."""
+    found = _evaluated_in_zone(pg_url, tmp_path, zone, _SHIFTED_PAIRS[pair])
+    if zone == "UTC":
+        assert found.differences == [], [d.message for d in found.differences]
+        return
+    assert [d.kind for d in found.differences] == ["column_default"]
+    assert f"TimeZone {zone}" in found.differences[0].message, found.differences[0].message

@@ -119,7 +119,7 @@ def _judge_cross(
         # A clock of the server's own zone (CURRENT_DATE against SQLite's date('now')) or a
         # column that keeps a local time: the scratch server's UTC says nothing of it.
         zone = None
-        if lv.kind in zones.CLOCKS:
+        if lv.kind in zones.ZONED:
             zone = zones.local_zone(st, lc, rc) or zones.clock_zone(st, lc, rc)
         if zone is not None:
             return replace(

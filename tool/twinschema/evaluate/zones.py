@@ -6,8 +6,14 @@ server whose TimeZone is not UTC and whose column keeps a local date or time (``
 from __future__ import annotations
 
 from twinschema.canonical.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
+from twinschema.evaluate.clock import CLOCK_OFFSET, DATE_OFFSET
 from twinschema.evaluate.context import StageContext, default_text
-from twinschema.evaluate.values import CURRENT_DATE, CURRENT_TIME, CURRENT_TIME_OF_DAY
+from twinschema.evaluate.values import (
+    CURRENT_DATE,
+    CURRENT_TIME,
+    CURRENT_TIME_OF_DAY,
+    TIME_OF_DAY_OFFSET,
+)
 from twinschema.model import Column
 
 
@@ -49,6 +55,9 @@ LOCAL_TYPES = frozenset(
     {"timestamp without time zone", "timestamp", "date", "time without time zone", "time"}
 )
 CLOCKS = frozenset({CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY})
+# Those and the clock a step away (``time('now', '+2 hours')`` against ``LOCALTIME + interval
+# '2 hours'``, ``CURRENT_DATE + 30``): what a local column of the live server keeps in its zone.
+ZONED = CLOCKS | {CLOCK_OFFSET, DATE_OFFSET, TIME_OF_DAY_OFFSET}
 
 
 def local_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
