@@ -81,3 +81,30 @@ def test_a_numeric_operand_keeps_the_integer_division_reason(pg_type: str, integ
     reason = divisions.general(dialects, texts, "Div", DIALECT_DEPENDENT_OPERATORS["Div"])
     assert "x / 0 is NULL" in reason  # a column divisor may be 0
     assert divisions.general(dialects, ("a % 4", "a % 4"), "Mod", "m") == ""
+
+
+def test_a_parting_with_no_true_reason_left_says_the_row_parts_them(tmp_path: Path) -> None:
+    """stranger48 004 g5: a CHECK over a generated total (qty * price, which overflows on
+    PostgreSQL only) whose own operator's reason, ``% 5``, is false of it: the message read
+    "means something else on each: ; witness"."""
+    sqlite = (
+        "CREATE TABLE g (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL, price INTEGER NOT NULL, "
+        "total INTEGER GENERATED ALWAYS AS (qty * price) VIRTUAL, "
+        "CHECK (qty > 0 AND total % 5 = 0));"
+    )
+    pg = (
+        "CREATE TABLE g (id integer PRIMARY KEY, qty integer NOT NULL, price integer NOT NULL, "
+        "total integer GENERATED ALWAYS AS (qty * price) STORED, "
+        "CHECK (qty > 0), CHECK (total % 5 = 0));"
+    )
+    (tmp_path / "a.sql").write_text(sqlite)
+    (tmp_path / "b.sql").write_text(pg)
+    args = ["diff", str(tmp_path / "a.sql"), str(tmp_path / "b.sql"), "--no-domain"]
+    args += ["--dialect-a", "sqlite", "--dialect-b", "postgresql", "--format", "json"]
+    found = CliRunner().invoke(cli, args)
+    messages = [d["message"] for d in json.loads(found.stdout)["differences"]]
+    parted = [m for m in messages if "translates one to one" in m]
+    assert parted, messages
+    for message in parted:
+        assert ": ;" not in message, message
+        assert "but a row parts them; witness" in message or "means something else" in message

@@ -114,10 +114,11 @@ class StageContext:
         (``spelled``), if any, goes. ``name``: the object's name where both sides give it one
         (what an allowance's ``name:`` matches); ``names``: each side's, named otherwise."""
         what, why, witness = said
+        # No reason left (each one false of these expressions: stranger48 004 g5): the row says it.
+        means = f"means something else on each: {why}" if why else "a row parts them"
         message = (
             f"{what} translates one to one between the dialects ({self.side_name('left')}: "
-            f"{left}; {self.side_name('right')}: {right}) but means something else on each: "
-            f"{why}; {witness}"
+            f"{left}; {self.side_name('right')}: {right}) but {means}; {witness}"
         )
         self.comparison.equivalences = [
             e
