@@ -61,3 +61,15 @@ def test_one_sided_checks_over_renamed_columns_are_tried_against_the_other_side_
     )
     assert spelled == sorted(d.message for d in same.differences)
     assert sum("witness" in m for m in spelled) == 1, spelled
+
+
+def test_a_one_sided_check_over_a_generated_column_names_what_computes_it(
+    loader: Loader,
+) -> None:
+    """stranger48 004 g2: ``total < 1000`` beside ``total AS (qty * price)`` named (total) =
+    (1000), a row no INSERT can give; the witness now names the columns that compute it."""
+    found = compare_expected(loader, "sl-pg.check-one-sided-over-generated-column")
+    (check,) = [d for d in found.differences if d.left is None and "total < 1000" in str(d.right)]
+    assert_witness(
+        check.message, "witness (price, qty) = (1000, 1): SQLite accepts, PostgreSQL rejects"
+    )
