@@ -118,8 +118,12 @@ def _expressions(
     (``check``, ``index``, ``unique``)."""
     found: dict[tuple[str, ...], Run] = {}
     own: list[dict[tuple[str, ...], list[str]]] = [{}, {}]
+    # A side's expressions read its own names; ``dates`` are logical (domain.yaml may spell a
+    # column otherwise on each side, as init writes camelCase: stranger48 014).
+    logical = [{c.own_name.lower(): c.name.lower() for c in t.columns} for t in tables]
     for side, (dialect, table) in enumerate(zip(dialects, tables, strict=True)):
-        for text, columns, _ in probes.table_checks(dialect, table):
+        for text, read, _ in probes.table_checks(dialect, table):
+            columns = {logical[side].get(c.lower(), c.lower()) for c in read}
             if len(columns) == 2 and columns <= dates:
                 own[side].setdefault(tuple(sorted(columns)), []).append(text)
     for names in own[0].keys() & own[1].keys():
@@ -129,13 +133,21 @@ def _expressions(
 
     def two_dates(side: int, where: str) -> bool:
         reads = probes.reads(dialects[side], where)
-        read = {c.lower() for c in reads.columns} if reads is not None else set()
+        read = (
+            {logical[side].get(c.lower(), c.lower()) for c in reads.columns}
+            if reads is not None
+            else set()
+        )
         return len(read) == 2 and read <= dates
 
     for li, ri in partial_index_pairs(tables, two_dates):
         wheres = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
         reads = probes.reads(dialects[0], wheres[0])
-        names = tuple(sorted(c.lower() for c in reads.columns)) if reads is not None else ()
+        names = (
+            tuple(sorted(logical[0].get(c.lower(), c.lower()) for c in reads.columns))
+            if reads is not None
+            else ()
+        )
         if names not in found:
             inside = tuple(f"{in_index(w)} = 1" for w in wheres)
             shown = tuple(f"WHERE {w}" for w in wheres)
