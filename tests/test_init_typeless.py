@@ -204,13 +204,7 @@ def test_a_postgresql_type_sqlalchemy_does_not_know_is_written_as_declared(
     assert live == [], details(report)  # the module matches its database
     with pg_databases.database() as fresh:
         execute(fresh, make_type)
-        result = shell("migrate", "remote", "--postgres-url", fresh)
-        assert result.exit_code == 0, result.output
-        query = (
-            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-            "WHERE attrelid = 't'::regclass AND attname = 'p'"
-        )
-        assert rows_of(fresh, query) == [("pair",)]
+        assert _built_type(shell, fresh, "p") == "pair"
 
 
 def test_a_jsonb_column_s_baseline_builds_a_new_server_database(
@@ -227,10 +221,17 @@ def test_a_jsonb_column_s_baseline_builds_a_new_server_database(
         ["CREATE TABLE t (id integer PRIMARY KEY, meta jsonb)"],
     )  # fmt: skip
     with pg_databases.database() as fresh:
-        result = shell("migrate", "remote", "--postgres-url", fresh)
-        assert result.exit_code == 0, result.output
-        query = (
-            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-            "WHERE attrelid = 't'::regclass AND attname = 'meta'"
-        )
-        assert rows_of(fresh, query) == [("jsonb",)]
+        assert _built_type(shell, fresh, "meta") == "jsonb"
+
+
+def _built_type(shell: Shell, fresh: str, column: str) -> str:
+    """The type of ``t.column`` in ``fresh`` once ``migrate remote`` has built it from the
+    adopted chain (which must succeed)."""
+    result = shell("migrate", "remote", "--postgres-url", fresh)
+    assert result.exit_code == 0, result.output
+    query = (
+        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+        f"WHERE attrelid = 't'::regclass AND attname = '{column}'"
+    )
+    ((found,),) = rows_of(fresh, query)
+    return str(found)
