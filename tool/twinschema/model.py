@@ -278,6 +278,30 @@ class Table:
                 return col
         return None
 
+    def named(self, name: str) -> Column | None:
+        """The column ``name`` names: exactly, else whatever the case, else by the name the
+        table's own expressions read a column domain.yaml renames by (``fullName`` for the
+        logical ``full_name``); None where none is."""
+        found = self.column(name)
+        folded = name.lower()
+        if found is None:
+            found = next((c for c in self.columns if c.name.lower() == folded), None)
+        if found is None and name:
+            found = next((c for c in self.columns if c.own_name.lower() == folded), None)
+        return found
+
+    def own_name_of(self, name: str) -> str:
+        """The name the table's own expressions read the column ``name`` names by (``named``);
+        ``name`` itself where the table has no such column."""
+        found = self.named(name)
+        return found.own_name if found is not None else name
+
+    def logical_name_of(self, name: str) -> str:
+        """The logical name of the column ``name`` names (``named``); ``name`` itself where the
+        table has no such column."""
+        found = self.named(name)
+        return found.name if found is not None else name
+
 
 # The kinds of schema object compared by definition (``SchemaObject.kind``). A materialized view
 # is a view whose definition says so.

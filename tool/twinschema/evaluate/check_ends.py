@@ -43,9 +43,7 @@ def numbers_within(sides: Sides, names: Sequence[str]) -> tuple[Decimal, ...]:
 def _own(table: Table | None, name: str) -> str:
     """The logical column ``name`` as ``table``'s own expressions read it (folded): domain.yaml
     may name it otherwise on its dialect (``unit_price``: ``unitprice``)."""
-    folded = name.lower()
-    found = next((c for c in table.columns if c.name.lower() == folded), None) if table else None
-    return (found.own_name if found is not None else name).lower()
+    return (table.own_name_of(name) if table is not None else name).lower()
 
 
 def corner_rows(

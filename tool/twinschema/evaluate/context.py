@@ -271,14 +271,7 @@ def find(side: Side, table: str, column: str) -> tuple[Table | None, Column | No
         found = next((t for n, t in tables.items() if n.lower() == folded), None)
     if found is None:
         return None, None
-    col = found.column(column)
-    if col is None:
-        folded = column.lower()
-        col = next((c for c in found.columns if c.name.lower() == folded), None)
-    if col is None and column:  # a name the side's own expressions read a renamed column by
-        folded = column.lower()
-        col = next((c for c in found.columns if c.own_name.lower() == folded), None)
-    return found, col
+    return found, found.named(column)
 
 
 def logical_name(side: Side, table: str, column: str) -> str:

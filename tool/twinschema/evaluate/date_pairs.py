@@ -120,10 +120,9 @@ def _expressions(
     own: list[dict[tuple[str, ...], list[str]]] = [{}, {}]
     # A side's expressions read its own names; ``dates`` are logical (domain.yaml may spell a
     # column otherwise on each side, as init writes camelCase: stranger48 014).
-    logical = [{c.own_name.lower(): c.name.lower() for c in t.columns} for t in tables]
     for side, (dialect, table) in enumerate(zip(dialects, tables, strict=True)):
         for text, read, _ in probes.table_checks(dialect, table):
-            columns = {logical[side].get(c.lower(), c.lower()) for c in read}
+            columns = {table.logical_name_of(c).lower() for c in read}
             if len(columns) == 2 and columns <= dates:
                 own[side].setdefault(tuple(sorted(columns)), []).append(text)
     for names in own[0].keys() & own[1].keys():
@@ -134,7 +133,7 @@ def _expressions(
     def two_dates(side: int, where: str) -> bool:
         reads = probes.reads(dialects[side], where)
         read = (
-            {logical[side].get(c.lower(), c.lower()) for c in reads.columns}
+            {tables[side].logical_name_of(c).lower() for c in reads.columns}
             if reads is not None
             else set()
         )
@@ -144,7 +143,7 @@ def _expressions(
         wheres = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
         reads = probes.reads(dialects[0], wheres[0])
         names = (
-            tuple(sorted(logical[0].get(c.lower(), c.lower()) for c in reads.columns))
+            tuple(sorted(tables[0].logical_name_of(c).lower() for c in reads.columns))
             if reads is not None
             else ()
         )

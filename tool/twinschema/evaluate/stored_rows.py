@@ -252,11 +252,8 @@ def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
 def own_names(side_of: Side, table: str, columns: set[str]) -> set[str]:
     """``columns`` (folded) as ``side_of``'s own expressions read them: a logical name
     domain.yaml names otherwise on its dialect is that name (``unit_price``: ``unitprice``)."""
-    found = set()
-    for name in columns:
-        column = find(side_of, table, name)[1]
-        found.add((column.own_name if column is not None else name).lower())
-    return found
+    found = find(side_of, table, "")[0]
+    return {(found.own_name_of(n) if found is not None else n).lower() for n in columns}
 
 
 def matched_in_full(table: Table | None, columns: set[str]) -> list[str]:
@@ -268,7 +265,7 @@ def matched_in_full(table: Table | None, columns: set[str]) -> list[str]:
     if table is None:
         return found
     for fk in table.foreign_keys:
-        own = [c.own_name if (c := table.column(n)) is not None else n for n in fk.columns]
+        own = [table.own_name_of(n) for n in fk.columns]
         if fk.match != MATCH_FULL or not {c.lower() for c in own} <= columns:
             continue
         names = [f'"{c}"' for c in own]

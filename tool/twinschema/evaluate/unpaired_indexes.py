@@ -139,7 +139,7 @@ def _unique_shown(table: Table | None, shown: str) -> Index | None:
     if rule is None:
         return None
     # Run in the side's own names (domain.yaml may spell a column otherwise there: stranger48 016).
-    own = tuple(c.own_name if (c := table.column(n)) is not None else n for n in rule.columns)
+    own = tuple(table.own_name_of(n) for n in rule.columns)
     return Index(
         rule.columns,
         unique=True,
