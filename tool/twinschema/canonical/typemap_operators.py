@@ -15,11 +15,16 @@ from types import MappingProxyType
 # ``DEPENDENT_WHEN_LITERAL_HOLDS``; ``Cast`` only when it casts to a number, a date, a time or
 # a boolean.
 _MATH = "%s is NULL on SQLite and an error on PostgreSQL"
+# The two halves of a division's reason, each also said alone where the other is false of the
+# expressions at hand (``evaluate.divisions``).
+DIVISION_INTEGRAL = (
+    "division: integer division of integral values on SQLite (NUMERIC/DECIMAL storage too)"
+)
+DIVISION_BY_ZERO = "division: " + _MATH % "x / 0"
 DIALECT_DEPENDENT_OPERATORS: Mapping[str, str] = MappingProxyType(
     {
-        "Div": "division: integer division of integral values on SQLite (NUMERIC/DECIMAL "
-        "storage too), x / 0 is NULL on SQLite and an error on PostgreSQL",
-        "IntDiv": "division: x / 0 is NULL on SQLite and an error on PostgreSQL",
+        "Div": DIVISION_INTEGRAL + ", " + _MATH % "x / 0",
+        "IntDiv": DIVISION_BY_ZERO,
         "Mod": "modulo: x % 0 is NULL on SQLite and an error on PostgreSQL",
         "Add": "arithmetic that overflows the integer type: PostgreSQL fails, SQLite computes "
         "on in 64-bit integers (a REAL past them)",

@@ -11,14 +11,11 @@ from functools import partial
 from typing import Any
 
 from twinschema.canonical import typemap
+from twinschema.canonical.typemap_operators import DIVISION_BY_ZERO, DIVISION_INTEGRAL
 from twinschema.model import ColumnType
 from twinschema.records import POSTGRESQL, SQLGLOT_DIALECTS
 from twinschema.records.kinds import INTEGER_KINDS
 from twinschema.sql_expression import parse_expression
-
-# The general reason of a division, in its two parts (``typemap_operators``'s "Div").
-_INTEGRAL = "division: integer division of integral values on SQLite (NUMERIC/DECIMAL storage too)"
-_BY_ZERO = "division: x / 0 is NULL on SQLite and an error on PostgreSQL"
 
 Columns = Sequence[tuple[str, ColumnType]]
 
@@ -32,8 +29,8 @@ def general(dialects: tuple[str, str], texts: tuple[str, str], operator: str, re
     literal = all(_literal_divisors(d, t, operator) for d, t in zip(dialects, texts, strict=True))
     if operator == "Mod":
         return "" if literal else reason
-    parts = [_INTEGRAL] if not integral(dialects, texts, None) else []
-    parts += [] if literal else [_BY_ZERO]
+    parts = [DIVISION_INTEGRAL] if not integral(dialects, texts, None) else []
+    parts += [] if literal else [DIVISION_BY_ZERO]
     if len(parts) == 2:
         return reason
     return parts[0] if parts else ""
