@@ -36,10 +36,18 @@ def noted(rule: str, left: tuple[str, str], right: tuple[str, str]) -> str:
     """``rule`` (a current-time equivalence, perhaps with its own note in parentheses) with the
     precision each side keeps (``left``, ``right``: a dialect and what it keeps), where they
     differ: ``current-time (SQLite keeps whole seconds, PostgreSQL microseconds)``."""
-    (ld, lkept), (rd, rkept) = left, right
-    if lkept == rkept:
+    if left[1] == right[1]:
         return rule
-    said = f"{DIALECT_NAMES[ld]} keeps {lkept}, {DIALECT_NAMES[rd]} {rkept}"
+    said = each_keeps(left, right)
     if rule.endswith(")"):
         return f"{rule[:-1]}; {said})"
     return f"{rule} ({said})"
+
+
+def each_keeps(left: tuple[str, str], right: tuple[str, str], what: str = "") -> str:
+    """How each side keeps the current moment, in words: ``SQLite keeps whole seconds,
+    PostgreSQL microseconds`` (``left``, ``right``: a dialect and what it keeps; ``what``, the
+    word for the moment where one is said: ``it``)."""
+    (ld, lkept), (rd, rkept) = left, right
+    kept = f"keeps {what} " if what else "keeps "
+    return f"{DIALECT_NAMES[ld]} {kept}{lkept}, {DIALECT_NAMES[rd]} {rkept}"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from twinschema.canonical.clock_precision import each_keeps
 from twinschema.evaluate.values import CURRENT_TIME_OF_DAY, TIME_OF_DAY_OFFSET, Verdict
-from twinschema.records.dialects import DIALECT_NAMES
 
 
 def kept_apart(left: Verdict, right: Verdict) -> tuple[str, str] | None:
@@ -41,4 +41,4 @@ def shared_precision(shared: Verdict, left: tuple[str, Verdict], right: tuple[st
     if apart is None:
         return shared.describe()
     base = unkept(shared).describe()
-    return f"{base} ({DIALECT_NAMES[ld]} keeps it {apart[0]}, {DIALECT_NAMES[rd]} {apart[1]})"
+    return f"{base} ({each_keeps((ld, apart[0]), (rd, apart[1]), 'it')})"
