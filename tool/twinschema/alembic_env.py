@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from twinschema.alembic_declared import declared_types_kept
 from twinschema.alembic_standalone import standalone
 from twinschema.migrations import VERSION_TABLE
+from twinschema.records.dialects import as_read
 
 
 def include_object(
@@ -73,7 +74,7 @@ def compare_server_default(
     if metadata_default is not None:
         arg = metadata_default.arg
         if isinstance(arg, str):
-            ours = str(sa.literal(arg).compile(dialect=_as_read(dialect), compile_kwargs=_LITERAL))
+            ours = str(sa.literal(arg).compile(dialect=as_read(dialect), compile_kwargs=_LITERAL))
         else:
             ours = rendered_metadata_default
     theirs = inspected_default
@@ -90,16 +91,6 @@ def compare_server_default(
 
 
 _LITERAL = {"literal_binds": True}
-
-
-def _as_read(dialect: sa.Dialect) -> sa.Dialect:
-    """``dialect``'s kind as the server reads SQL: psycopg's would double each ``%`` of a
-    default (``(7 %% 3)``), which then never equals the database's ``(7 % 3)``."""
-    from twinschema.records.dialects import sqlalchemy_dialect
-
-    if dialect.paramstyle not in ("format", "pyformat"):
-        return dialect
-    return sqlalchemy_dialect(dialect.name)
 
 
 # The autogenerate plugin that runs ``compare_server_default`` (Alembic 1.18+). Alembic's own
@@ -181,9 +172,7 @@ def _compare_column_default(
         rendered = (
             arg
             if isinstance(arg, str)
-            else str(
-                arg.compile(dialect=_as_read(autogen_context.dialect), compile_kwargs=_LITERAL)
-            )
+            else str(arg.compile(dialect=as_read(autogen_context.dialect), compile_kwargs=_LITERAL))
         )
     inspected = theirs.arg.text if theirs is not None else None  # type: ignore[union-attr]
     changed = compare_server_default(

@@ -27,6 +27,7 @@ from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.model import Schema
+from twinschema.records.dialects import as_read
 from twinschema.records.domain import NameMap
 
 _DEFAULT_INDEX_OPTIONS: Mapping[str, Any] = {
@@ -93,16 +94,13 @@ class Naming:
 
 def _sql(element: Any, dialect: sa.Dialect) -> str:
     """The database's own SQL text of a reflected expression. A ``TextClause`` is its text; any
-    other element is compiled with a copy of ``dialect`` whose paramstyle does not escape ``%``
-    (psycopg's ``pyformat`` would write ``a %% b`` where the database has ``a % b``)."""
+    other element is compiled as the server reads it (``as_read``: psycopg's ``pyformat``
+    would write ``a %% b`` where the database has ``a % b``)."""
     if isinstance(element, str):
         return element
     if isinstance(element, sa.TextClause):
         return element.text
-    if dialect.paramstyle in ("format", "pyformat"):
-        factory: Any = type(dialect)  # each dialect takes paramstyle; Dialect's stub does not
-        dialect = factory(paramstyle="named")
-    return str(element.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return str(element.compile(dialect=as_read(dialect), compile_kwargs={"literal_binds": True}))
 
 
 def _text(element: Any, dialect: sa.Dialect) -> str:

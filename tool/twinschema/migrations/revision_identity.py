@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic.ddl import base
 from alembic.operations import ops
 
-from twinschema.records.dialects import sqlalchemy_dialect
+from twinschema.records.dialects import as_read
 
 
 def fix_identity_alterations(context: Any, script: Any) -> None:
@@ -48,7 +48,7 @@ def _rewritten(context: Any, op: Any) -> list[Any]:
     op.modify_server_default = False
     # Compiled as the server reads it: psycopg's dialect would double each "%" for the driver
     # (``SET DEFAULT (7 %% 3)``), and ``op.execute`` sends the text as written (stranger46).
-    dialect = sqlalchemy_dialect(context.dialect.name)
+    dialect = as_read(context.dialect)
     sql = [ops.ExecuteSQLOp(str(element.compile(dialect=dialect))) for element in elements]
     return [op, *sql] if op.has_changes() else sql
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from twinschema.records.dialects import sqlalchemy_dialect
+from twinschema.records.dialects import as_read
 
 
 def render_as_the_server_reads(impl: Any) -> None:
     """Make ``impl`` (a MigrationContext's DDL implementation) render the SQL expressions of the
     revision being written with a dialect that escapes no ``%`` (see the module docstring); its
     own dialect, which runs statements, is left as it is."""
-    if impl.dialect.paramstyle not in ("format", "pyformat"):
+    unescaped = as_read(impl.dialect)
+    if unescaped is impl.dialect:
         return
-    unescaped = sqlalchemy_dialect(impl.dialect.name)
     render = impl.render_ddl_sql_expr
 
     def rendered(expr: Any, is_server_default: bool = False, **kw: Any) -> str:

@@ -94,3 +94,12 @@ def sqlalchemy_dialect(dialect: str) -> Dialect:
 
         return postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
     raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+
+
+def as_read(dialect: Dialect) -> Dialect:
+    """``dialect``, or where its paramstyle (a driver's: psycopg's ``pyformat``) doubles each
+    "%" of compiled SQL, its kind as the server reads SQL text (``sqlalchemy_dialect``): what
+    SQL written into a file or compared with the catalog's text is compiled with."""
+    if dialect.paramstyle not in ("format", "pyformat"):
+        return dialect
+    return sqlalchemy_dialect(dialect.name)
