@@ -20,13 +20,11 @@ from twinschema.evaluate.context import StageContext, find, logical_name, probe_
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
     checks_within,
-    computed_from,
-    inline_generated,
+    generated_inlined,
     nulls_where_both_allow,
     partings,
     sharing,
 )
-from twinschema.model import Table
 from twinschema.records import Difference
 
 
@@ -43,7 +41,9 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     table, _ = find(own, d.table, "")
     text = check_text(table, d.left if side == "left" else d.right)
     if text is not None and table is not None:
-        text = _through_generated(own.schema.dialect, table, text)
+        # No INSERT gives a generated column a value: the witness names what computes it
+        # (stranger48 004: ``total < 1000`` beside ``total AS (qty * price)`` named (total)).
+        text = generated_inlined(own.schema.dialect, table, text)
     found = probes.reads(own.schema.dialect, text) if text is not None else None
     if table is None or text is None or found is None or not found.columns:
         return
@@ -67,19 +67,6 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
             return
     if verdicts and all(a == b for _, a, b in verdicts):
         _type_range(st, d, side, text, rows, len(verdicts))
-
-
-def _through_generated(dialect: str, table: Table, text: str) -> str:
-    """``text`` with each generated column it reads as its expression over the table's other
-    columns: no INSERT gives a generated column a value, so a witness names what computes it
-    (stranger48 004: ``total < 1000`` beside ``total AS (qty * price)`` named (total) = (1000);
-    it names (qty, price) now)."""
-    stored = {c.own_name.lower() for c in table.columns if c.generated is None}
-    generated = computed_from(dialect, table, stored)
-    reads = probes.reads(dialect, text) if generated else None
-    if reads is None or not {c.lower() for c in reads.columns} & generated.keys():
-        return text
-    return inline_generated(dialect, text, generated) or text
 
 
 def _type_range(

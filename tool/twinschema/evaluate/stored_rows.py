@@ -214,16 +214,23 @@ def through_generated(st: StageContext, table: str, texts: tuple[str, str]) -> t
     (``computed_from`` the table's other columns): a row holds what the expression computes
     there, never a value of its own, so ``CHECK (total <= 50)`` beside ``total AS (qty * price)``
     is ``qty * price <= 50``, and no probe row gives total 51 beside qty = price = 0."""
-    found = []
-    for side, text in zip((st.left, st.right), texts, strict=True):
-        own, dialect = find(side, table, "")[0], side.schema.dialect
-        stored = {c.own_name.lower() for c in own.columns if c.generated is None} if own else set()
-        generated = computed_from(dialect, own, stored)
-        reads = probes.reads(dialect, text) if generated else None
-        if reads is not None and {c.lower() for c in reads.columns} & generated.keys():
-            text = inline_generated(dialect, text, generated) or text
-        found.append(text)
-    return found[0], found[1]
+    left, right = (
+        generated_inlined(side.schema.dialect, find(side, table, "")[0], text)
+        for side, text in zip((st.left, st.right), texts, strict=True)
+    )
+    return left, right
+
+
+def generated_inlined(dialect: str, table: Table | None, text: str) -> str:
+    """``text``, an expression of ``table`` on ``dialect``, with each generated column it reads
+    as its expression over the table's stored columns (``through_generated``, one side's); no
+    INSERT gives a generated column a value, so a witness names what computes it."""
+    stored = {c.own_name.lower() for c in table.columns if c.generated is None} if table else set()
+    generated = computed_from(dialect, table, stored)
+    reads = probes.reads(dialect, text) if generated else None
+    if reads is None or not {c.lower() for c in reads.columns} & generated.keys():
+        return text
+    return inline_generated(dialect, text, generated) or text
 
 
 def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
