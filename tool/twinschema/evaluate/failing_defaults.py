@@ -81,7 +81,7 @@ def _both_fail(
 def _moot(st: StageContext, table: str, lc: Column | None, rc: Column | None) -> None:
     """Record the default of ``table``'s column as moot: inserts that omit it fail on both."""
     left, right = shown_default(lc) or "", shown_default(rc) or ""
-    column = (lc or rc).name if (lc or rc) is not None else ""  # type: ignore[union-attr]
+    column = next((c.name for c in (lc, rc) if c is not None), "")
     layer = st.layer or "diff"
     seen = Equivalence(layer, table, column, BOTH_FAIL, left, right, st.left.label, st.right.label)
     st.comparison.equivalences.append(seen)
