@@ -43,6 +43,12 @@ from twinschema.sources.metadata import from_metadata
          "until then, which b.sql rejects at once"),
         ("pg-pg.unique-repeats-deferrable-key", "unique",
          "it repeats the primary key but is checked row by row, before the key"),
+        ("pg-pg.unique-deferred-settled-by-lower-index", "unique",
+         "UNIQUE (x) on p is DEFERRABLE INITIALLY DEFERRED in a.sql, NOT DEFERRABLE in b.sql: an "
+         "upsert naming them as its target (INSERT INTO p ... ON CONFLICT (x) DO NOTHING) fails "
+         "in a.sql only"),
+        ("pg-pg.unique-deferred-beside-partial-lower-index-near-miss", "unique",
+         "swapping two rows' values in one statement"),
     ],
 )  # fmt: skip
 def test_what_parts_two_rules_is_said(loader: Loader, name: str, kind: str, said: str) -> None:
@@ -114,6 +120,44 @@ def test_renumbering_update_on_real_databases(
     assert got == outcomes
     if got[0] != got[1]:
         assert case.expect, f"{name}: the UPDATE parts the sides, the case expects no difference"
+
+
+_SWAP = "UPDATE p SET x = CASE x WHEN 'a' THEN 'b' ELSE 'a' END"
+_UPSERT = "INSERT INTO p VALUES (3, 'a') ON CONFLICT (x) DO NOTHING"
+
+
+@pytest.mark.parametrize(
+    ("name", "statement", "outcomes"),
+    [
+        # A unique index on lower(x) settles every duplicate of x at once on both sides: only
+        # the upsert, whose arbiter a DEFERRABLE rule cannot be, parts them (fuzz42 009b).
+        ("pg-pg.unique-deferred-settled-by-lower-index", _SWAP, ("reject", "reject")),
+        ("pg-pg.unique-deferred-settled-by-lower-index", _UPSERT, ("reject", "ok")),
+        # Near miss: the index is partial and leaves rows 1 and 2 to the deferred rule.
+        ("pg-pg.unique-deferred-beside-partial-lower-index-near-miss", _SWAP, ("ok", "reject")),
+    ],
+)  # fmt: skip
+def test_statements_the_messages_name_on_real_databases(
+    loader: Loader, name: str, statement: str, outcomes: tuple[str, str]
+) -> None:
+    """The swap and the upsert the messages name, over rows (1, 'a') and (2, 'b'), on each real
+    database: they part the sides exactly where the message says."""
+    case = case_named(name)
+    conn = loader.held("rows")
+    got = []
+    for side in ("a", "b"):
+        with loader.load("postgresql", case.sql(side)) as handle:
+            try:  # SET LOCAL: the held connection keeps no search_path past COMMIT
+                conn.execute(f"SET LOCAL search_path TO {handle}, public")
+                conn.execute("INSERT INTO p VALUES (1, 'a'), (2, 'b')")
+                conn.execute(statement.encode())
+                conn.commit()
+                got.append("ok")
+            except psycopg.Error:
+                got.append("reject")
+            finally:
+                conn.rollback()
+    assert tuple(got) == outcomes
 
 
 def _metadata(deferrable: bool) -> sa.MetaData:

@@ -67,3 +67,34 @@ def cannot_fail(predicate: str) -> bool:
         if not isinstance(node, _SAFE):
             return False
     return True
+
+
+# Functions of one text argument that give equal values for equal arguments and never NULL for
+# a non-NULL one (each dialect's case folding, by its canonical name): a unique index over
+# ``lower(x)`` refuses every two rows a UNIQUE (x) refuses (fuzz42 009b).
+_CASE_FOLDS = frozenset({"lower", "upper", "sqlite_lower", "sqlite_upper"})
+
+
+def folded_column(element: str) -> tuple[str, bool] | None:
+    """The column a canonical index element ``element`` reads, and whether it is folded, when
+    the element is the column itself or a case folding of it (``lower(x)``): two rows equal in
+    that column (in an exact collation, where it is folded) are equal on the element, and a
+    non-NULL column gives a non-NULL element. None for any other element and for text that
+    does not parse."""
+    try:
+        tree = parse("", element)
+    except (SqlglotError, RecursionError):
+        return None
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    folded = isinstance(tree, (exp.Lower, exp.Upper)) or (
+        isinstance(tree, exp.Anonymous) and tree.name.lower() in _CASE_FOLDS
+    )
+    if isinstance(tree, exp.Anonymous) and folded:
+        arguments = tree.expressions
+        tree = arguments[0] if len(arguments) == 1 else tree
+    elif folded:
+        tree = tree.this
+    if not isinstance(tree, exp.Column) or tree.table:
+        return None
+    return tree.name, folded

@@ -10,9 +10,12 @@ INITIALLY DEFERRED. No single row parts any of them: the message names the state
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from twinschema.canonical.within_key import folded_column, keeps_equality
 from twinschema.compare.common import cols
 from twinschema.compare.context import Context
-from twinschema.model import Table, UniqueConstraint, timing
+from twinschema.model import EQUALITY_EXACT, Table, UniqueConstraint, timing
 
 # When a rule is checked, earliest first: a rule checked earlier refuses every statement a
 # rule checked later refuses, and more.
@@ -116,7 +119,35 @@ def settled_at(table: Table, rule: UniqueConstraint | None, columns: tuple[str, 
     for other in table.uniques:
         if other is not rule and catches(other.columns, other.nulls_distinct):
             times.append(rule_checked_at(other))
+    for own, nulls_distinct in _index_columns(table, wanted):
+        if catches(own, nulls_distinct):
+            times.append(ROW_BY_ROW)  # a unique index is never deferrable
     return min(times, default=NEVER)
+
+
+def _index_columns(table: Table, wanted: set[str]) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """The columns of each whole (not partial) unique index of ``table`` whose every element
+    is one of the ``wanted`` columns, or a case folding of one in an exact collation
+    (``lower(x)``, fuzz42 009b), with its type's own equality: two rows equal on those columns
+    are equal on the index. Each with the index's NULLS [NOT] DISTINCT."""
+    for index in table.indexes:
+        if not index.unique or index.where is not None or any(index.collations):
+            continue
+        if not all(keeps_equality(o) for o in index.opclasses or ()):
+            continue
+        found = [folded_column(e) for e in index.expressions]
+        if all(f is not None and _settles(table, *f, wanted) for f in found):
+            yield tuple(f[0] for f in found if f is not None), index.nulls_distinct
+
+
+def _settles(table: Table, name: str, folded: bool, wanted: set[str]) -> bool:
+    """True when an index element reading column ``name`` (``folded``: through a case
+    folding) is equal for two rows equal on the ``wanted`` columns: ``name`` is one of them,
+    and where folded its collation tells values apart exactly."""
+    column = table.column(name)
+    if column is None or name.lower() not in wanted:
+        return False
+    return not folded or column.collation is None or column.collation.equality == EQUALITY_EXACT
 
 
 def key_timing(ctx: Context, left: Table, right: Table) -> None:
