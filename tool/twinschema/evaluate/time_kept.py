@@ -76,7 +76,9 @@ def moments_kept_apart(
 
 def _moment_kept(run: Run | None, step: dt.timedelta) -> str | None:
     """How a moment ``step`` from the clock is kept, from its run at ``FIXED_MOMENT`` (whose
-    fraction, .7506, is past half a second)."""
+    fraction, .7506, is past half a second): truncated or rounded to the second, or with its
+    fraction; None for anything else (SQLite reads the moment's text to the millisecond, so
+    what it keeps of milliseconds is not told)."""
     value = as_moment(value_of(run))
     if not isinstance(value, dt.datetime):
         return None
@@ -86,6 +88,4 @@ def _moment_kept(run: Run | None, step: dt.timedelta) -> str | None:
         return "truncated to the second"
     if back == whole + dt.timedelta(seconds=1):
         return "rounded to the second"
-    return (
-        "with its fraction of a second" if whole < back < whole + dt.timedelta(seconds=1) else None
-    )
+    return "with its fraction of a second" if back == at else None
