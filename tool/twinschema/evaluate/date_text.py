@@ -62,7 +62,7 @@ def time_spellings(literals: Sequence[str]) -> list[str]:
     """Other spellings of the times of day among ``literals`` that PostgreSQL reads as a time
     and SQLite compares as text: without the hour's zero ('8:00'), with seconds ('08:00:00') or
     without zero seconds ('08:00'), and on a 12-hour clock ('08:00 pm' is 20:00, '6:00 pm'
-    18:00)."""
+    18:00, '12:00 am' midnight)."""
     found: list[str] = []
     for literal in literals:
         match = _TIME.match(literal.strip())
@@ -75,8 +75,8 @@ def time_spellings(literals: Sequence[str]) -> list[str]:
             found.append(stem + (":00" if not seconds else ""))
         if 1 <= hour <= 12:
             found.append(f"{stem}{seconds} pm")
-        elif hour > 12:
-            found.append(f"{hour - 12}:{minute}{seconds} pm")
+        else:  # midnight's hour, or an afternoon's
+            found.append(f"{hour - 12 if hour else 12}:{minute}{seconds} {'pm' if hour else 'am'}")
     unique = [s for s in dict.fromkeys(found) if s not in literals]
     return unique[:_MAX_SPELLINGS]
 

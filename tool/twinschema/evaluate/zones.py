@@ -104,8 +104,8 @@ def pg_type(st: StageContext, lc: Column, rc: Column) -> str:
 # A CHECK that reads the session's local date or time: a local clock, or a clock cast to one.
 _LOCAL_CLOCK_READ = re.compile(
     r"\b(current_date|current_time|localtime|localtimestamp)\b|"
-    r"\b(now|transaction_timestamp|statement_timestamp|clock_timestamp)\(\)\)?\s*::\s*"
-    r"(date|time\b|timestamp without)",
+    r"\b(now\(\)|transaction_timestamp\(\)|statement_timestamp\(\)|clock_timestamp\(\)|"
+    r"current_timestamp)\)?\s*::\s*(date|time\b|timestamp without)",
     re.IGNORECASE,
 )
 
@@ -133,6 +133,7 @@ def zones_apart(st: StageContext) -> None:
         f"{st.side_name('right')}: {zones[1]})"
     )
     known = {(d.table, d.column) for d in st.comparison.differences}
+    kinds = {(d.table, d.kind) for d in st.comparison.differences}
     for table, lc, rc in matched_columns(st):
         text = default_text(lc)
         if (table.name, lc.name) in known or text is None or default_text(rc) is None:
@@ -142,14 +143,14 @@ def zones_apart(st: StageContext) -> None:
         where = f"{table.name}.{lc.name}"
         message = (
             f"default of {where}: {text} stores the session's local date or time and {said}: "
-            "rows that omit it get values apart by the zones' offsets"
+            "rows that omit it store values apart by the zones' offsets"
         )
         found = difference(st, table.name, lc.name, text, default_text(rc), message)
         st.comparison.differences.append(replace(found, hint=_SAME_ZONE))
     for lt, _ in matched_tables(st):
         for check in lt.checks:
             shown = check.raw or check.expression
-            if (lt.name, None) in known or not _LOCAL_CLOCK_READ.search(shown):
+            if (lt.name, "check") in kinds or not _LOCAL_CLOCK_READ.search(shown):
                 continue
             message = (
                 f"CHECK ({shown}) on {lt.name} reads the session's local date or time and "
