@@ -66,14 +66,15 @@ class Crossing:
         key = (dialect, type_sql(column.type), alias, table.options, tuple(checks), tuple(values))
         if key not in self._seen:
             self._seen[key] = backend.store(
-                column.name, column.type, list(checks), list(values), alias, table.options
+                column.own_name, column.type, list(checks), list(values), alias, table.options
             )
         return self._seen[key]
 
 
 def column_checks(side: Side, table: Table, column: Column) -> list[str]:
-    """The raw CHECKs of ``table`` that read ``column`` and nothing else."""
-    own = {column.name.lower()}
+    """The raw CHECKs of ``table`` that read ``column`` (by its own name, ``opensAt`` where
+    domain.yaml renames it) and nothing else."""
+    own = {column.own_name.lower()}
     checks = probes.table_checks(side.schema.dialect, table)
     return [text for text, columns, _ in checks if columns == own]
 

@@ -1,10 +1,12 @@
-"""A date or timestamp column compared with a string literal in a CHECK or a partial-index
-predicate (``d BETWEEN '2020-01-01' AND '2020-12-31'``, ``WHERE d > '2024-01-01'``): SQLite keeps
-the column's values as text and compares text, PostgreSQL compares dates. On values written in
-ISO form the two agree; another spelling of a date PostgreSQL reads ('2020-12-31 10:00',
-'2020-6-1') parts them. As for TEXT standing for a timestamp under a UNIQUE rule, this is a
-``value_compatibility`` warning naming the spelling and what each side does with it, not a
-difference: the expressions mean the same on the values an application writes in one form.
+"""A date, timestamp or time column compared with a string literal in a CHECK or a partial-index
+predicate (``d BETWEEN '2020-01-01' AND '2020-12-31'``, ``WHERE d > '2024-01-01'``,
+``starts >= '08:00'``): SQLite keeps the column's values as text and compares text, PostgreSQL
+compares dates or times. On values written in ISO form the two agree; another spelling
+PostgreSQL reads ('2020-12-31 10:00', '2020-6-1', '8:30', '08:00:00') parts them. As for TEXT
+standing for a timestamp under a UNIQUE rule, this is a ``value_compatibility`` warning naming
+the spelling and what each side does with it, not a difference: the expressions mean the same on
+the values an application writes in one form. A spelling SQLite's CHECKs refuse by format alone
+(``starts IS time(starts)``, a GLOB) is none.
 """
 
 from __future__ import annotations
@@ -21,17 +23,23 @@ from twinschema.records import Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
 
 DATE_KINDS = ("date", "timestamp", "timestamptz")
+# The kinds whose literals are tried in other spellings: dates and moments, and a time of day.
+KINDS = (*DATE_KINDS, "time")
 _LITERAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(.*)$", re.S)
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?$")
 _IN_INDEX = ColumnType("any", "integer", raw="integer")
 # At most this many spellings are tried per column.
 _MAX_SPELLINGS = 12
 
 
-def spellings(literals: Sequence[str]) -> list[str]:
+def spellings(literals: Sequence[str], kind: str | None = None) -> list[str]:
     """Other spellings of the dates among ``literals`` that PostgreSQL reads as a date or a
     moment and SQLite compares as text: without the zeros ('2020-1-5'), with a time of day
     ('2020-01-05 10:00'); of a moment, its day alone, its time without seconds and with 'T'
-    before it ('2020-01-05', '2020-01-05 00:00', '2020-01-05T00:00:00')."""
+    before it ('2020-01-05', '2020-01-05 00:00', '2020-01-05T00:00:00'). Of a ``time`` column,
+    those of its times of day instead (``time_spellings``)."""
+    if kind == "time":
+        return time_spellings(literals)
     found: list[str] = []
     for literal in literals:
         match = _LITERAL.match(literal.strip())
@@ -50,6 +58,29 @@ def spellings(literals: Sequence[str]) -> list[str]:
     return unique[:_MAX_SPELLINGS]
 
 
+def time_spellings(literals: Sequence[str]) -> list[str]:
+    """Other spellings of the times of day among ``literals`` that PostgreSQL reads as a time
+    and SQLite compares as text: without the hour's zero ('8:00'), with seconds ('08:00:00') or
+    without zero seconds ('08:00'), and on a 12-hour clock ('08:00 pm' is 20:00, '6:00 pm'
+    18:00, '12:00 am' midnight)."""
+    found: list[str] = []
+    for literal in literals:
+        match = _TIME.match(literal.strip())
+        if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+            continue
+        hour, minute, seconds = int(match[1]), match[2], match[3] or ""
+        found.append(f"{hour}:{minute}{seconds}")
+        stem = f"{hour:02d}:{minute}"
+        if seconds in ("", ":00"):
+            found.append(stem + (":00" if not seconds else ""))
+        if 1 <= hour <= 12:
+            found.append(f"{stem}{seconds} pm")
+        else:  # midnight's hour, or an afternoon's
+            found.append(f"{hour - 12 if hour else 12}:{minute}{seconds} {'pm' if hour else 'am'}")
+    unique = [s for s in dict.fromkeys(found) if s not in literals]
+    return unique[:_MAX_SPELLINGS]
+
+
 # How a warning is made (``crossing.warning``: layer, left, right, table, left column, right
 # column, message), passed in so that this module does not import the one that calls it.
 Warn = Callable[[str, Side, Side, str, Column, Column, str], Difference]
@@ -63,9 +94,9 @@ def findings(
     tables: tuple[Table, Table],
     warning: Warn,
 ) -> list[tuple[bool, Difference]]:
-    """The warnings of one table pair (SQLite against PostgreSQL): each date or timestamp
-    column whose CHECKs or partial-index predicates compare it with a date literal, with the
-    first spelling of such a literal on which the two sides part (each with whether a SQLite
+    """The warnings of one table pair (SQLite against PostgreSQL): each date, timestamp or time
+    column whose CHECKs or partial-index predicates compare it with a date or time literal, with
+    the first spelling of such a literal on which the two sides part (each with whether a SQLite
     to PostgreSQL sync fails on it)."""
     from twinschema.canonical import typemap
 
@@ -76,9 +107,10 @@ def findings(
     lt, rt = tables
     for lc in lt.columns:
         rc = rt.column(lc.name)
-        if rc is None or typemap.shared_kind(lc.type, rc.type) not in DATE_KINDS:
+        kind = typemap.shared_kind(lc.type, rc.type) if rc is not None else None
+        if rc is None or kind not in KINDS:
             continue
-        pair = _Pair(left, right, backends, layer, lt, rt, lc, rc, warning)
+        pair = _Pair(left, right, backends, layer, lt, rt, lc, rc, warning, kind)
         found += pair.check_finding() + pair.predicate_findings()
     return found
 
@@ -97,15 +129,18 @@ class _Pair:
         lc: Column,
         rc: Column,
         warning: Warn,
+        kind: str | None = None,
     ) -> None:
         self.sides = (left, right)
+        self.kind = kind
         self.warning = warning
         self.backends = (backends[left.schema.dialect], backends[right.schema.dialect])
         self.layer, self.tables, self.columns = layer, (lt, rt), (lc, rc)
 
     def _reads_alone(self, n: int, text: str) -> probes.Reads | None:
         found = probes.reads(self.sides[n].schema.dialect, text)
-        name = self.columns[n].name.lower()
+        # An expression reads its side's own names (domain.yaml may rename: ``opensAt``).
+        name = self.columns[n].own_name.lower()
         if found is None or {c.lower() for c in found.columns} != {name}:
             return None
         return found
@@ -123,6 +158,22 @@ class _Pair:
                     found += reads.strings
         return list(dict.fromkeys(found))
 
+    def _refused_by_format(self, n: int, values: list[str]) -> list[bool] | None:
+        """For each value: whether side ``n``'s CHECK conjuncts that read this column alone and
+        no literal to spell refuse it (``starts IS time(starts)``, a GLOB): a spelling kept out
+        by format, not parted by text order. None where they cannot be run."""
+        name = self.columns[n].own_name.lower()
+        plain = [
+            text
+            for text, read, got in probes.table_checks(self.sides[n].schema.dialect, self.tables[n])
+            if read == {name} and not spellings(got.strings, self.kind)
+        ]
+        if not plain:
+            return [False] * len(values)
+        column = self.columns[n]
+        got = self.backends[n].store(column.own_name, column.type, plain, values)
+        return None if got is None else [v is REJECTED for v in got]
+
     def _sqlite(self) -> int:
         return 0 if self.sides[0].schema.dialect == "sqlite" else 1
 
@@ -130,18 +181,19 @@ class _Pair:
         """The first spelling of a CHECK's date literal one side's CHECKs accept and the other's
         reject."""
         checks = (self._checks(0), self._checks(1))
-        values = spellings(self._literals([*checks[0], *checks[1]]))
+        values = spellings(self._literals([*checks[0], *checks[1]]), self.kind)
         if not values or not (checks[0] or checks[1]):
             return []
         got = [
-            b.store(c.name, c.type, ch, values)
+            b.store(c.own_name, c.type, ch, values)
             for b, c, ch in zip(self.backends, self.columns, checks, strict=True)
         ]
-        if got[0] is None or got[1] is None:
-            return []
         sq = self._sqlite()
-        for value, a, b in zip(values, got[0], got[1], strict=True):
-            if (a is REJECTED) == (b is REJECTED):
+        refused = self._refused_by_format(sq, values)
+        if got[0] is None or got[1] is None or refused is None:
+            return []
+        for value, a, b, out in zip(values, got[0], got[1], refused, strict=True):
+            if (a is REJECTED) == (b is REJECTED) or out:
                 continue
             keeps = 0 if b is REJECTED else 1
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
@@ -156,11 +208,11 @@ class _Pair:
         found: list[tuple[bool, Difference]] = []
         for li, ri in self._index_pairs():
             wheres = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
-            values = spellings(self._literals(wheres))
+            values = spellings(self._literals(wheres), self.kind)
             if not values:
                 continue
             got = [
-                b.computed([(c.name, c.type)], in_index(w), _IN_INDEX, [(v,) for v in values])
+                b.computed([(c.own_name, c.type)], in_index(w), _IN_INDEX, [(v,) for v in values])
                 for b, c, w in zip(self.backends, self.columns, wheres, strict=True)
             ]
             if got[0] is None or got[1] is None:
@@ -191,7 +243,7 @@ class _Pair:
         message = (
             f"{lt.name}.{lc.name}: the text {value!r} is a date or time to "
             f"{dialect_name(self.sides[1 - sq])} but text to {dialect_name(self.sides[sq])}, whose {shown} "
-            f"compares it as text with a date literal: {what}"
+            f"compares it as text with a {'time' if self.kind == 'time' else 'date'} literal: {what}"
         )
         return self.warning(self.layer, self.sides[0], self.sides[1], lt.name, lc, rc, message)
 

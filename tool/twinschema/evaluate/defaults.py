@@ -9,7 +9,7 @@ from dataclasses import replace
 from twinschema.canonical import typemap
 from twinschema.definitions import visible_sql
 from twinschema.evaluate import clock_moments, probes, zones
-from twinschema.evaluate.clock import in_utc
+from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
 from twinschema.evaluate.context import (
     StageContext,
     default_text,
@@ -19,7 +19,7 @@ from twinschema.evaluate.context import (
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
 from twinschema.evaluate.failing_defaults import omitting_fails
 from twinschema.evaluate.refused_defaults import refusals
-from twinschema.evaluate.time_kept import shared_precision
+from twinschema.evaluate.time_kept import moments_kept_apart, shared_precision
 from twinschema.evaluate.values import (
     CLASSES,
     CONSTANT,
@@ -136,6 +136,11 @@ def _judge_cross(
             if kind is None and lv.kind not in CLASSES
             else shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
         )
+        kept = moments_kept_apart(
+            (ld, lv, lambda: st.ev.at_moment(ld, ltext, lc, FIXED_MOMENT)),
+            (rd, rv, lambda: st.ev.at_moment(rd, rtext, rc, FIXED_MOMENT)),
+        )
+        what += f" ({kept})" if kept else ""
         utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
         said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal
         if not said and any(

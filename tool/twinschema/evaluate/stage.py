@@ -36,9 +36,10 @@ only (``checks``), and against MATCH FULL where a foreign key differs in MATCH a
 (``match_full``); a fractional number default the two column types store differently, a
 string one on a number column (``'Infinity'``), or a literal one a declared length or precision
 may refuse, is run (``stored_defaults``), and so is one that may be past a PostgreSQL type's
-range (``range_defaults``); cross-dialect column pairs get their ``value_compatibility``
-warnings (``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs
-each distinct expression once per run.
+range (``range_defaults``); two PostgreSQL databases whose TimeZones differ part a default or
+CHECK that reads the session's local date or time (``zones.zones_apart``); cross-dialect
+column pairs get their ``value_compatibility`` warnings (``crossing``). The parts share a
+``StageContext``; the evaluator (``evaluator``) runs each distinct expression once per run.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ from twinschema.evaluate import (
     scaled_keys,
     stored_defaults,
     unpaired_indexes,
+    zones,
 )
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
@@ -99,6 +101,7 @@ def evaluate(
     failing_defaults.failures(st)
     defaults.differences(st)
     defaults.equivalences(st)
+    zones.zones_apart(st)
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
     checks.checks(st)

@@ -12,10 +12,12 @@ kept to the second, PostgreSQL's with its microseconds, an equivalence that says
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from twinschema.canonical import typemap
 from twinschema.canonical.expr_idioms import CURRENT_TIME, LOCAL_CLOCK_NOTES
+from twinschema.evaluate.clock import FIXED_MOMENT
 from twinschema.evaluate.context import (
     StageContext,
     default_text,
@@ -25,12 +27,15 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.failing_defaults import both_fail
+from twinschema.evaluate.fixed_moments import value_of
 from twinschema.evaluate.time_kept import kept_apart, shared_precision
 from twinschema.evaluate.values import (
     CONSTANT,
+    CURRENT_TIME_OF_DAY,
     FAILED,
     NOT_EVALUATED,
     TIME_KINDS,
+    Verdict,
     as_shared,
     same_class,
 )
@@ -100,12 +105,29 @@ def literals(st: StageContext) -> None:
                 _drop_equivalences(st, lt.name, lc.name)
                 st.equivalence(found, f"equal by evaluation: both give {what}")
             continue
+        said = [_stored(st, side) for side in ((ld, ltext, lc, lv), (rd, rtext, rc, rv))]
         _differs(
             st,
             (lt.name, lc, rc),
-            f"is stored differently (by evaluation: {DIALECT_NAMES[ld]} stores {lv.describe()}, "
-            f"{DIALECT_NAMES[rd]} stores {rv.describe()})",
+            f"is stored differently (by evaluation: {DIALECT_NAMES[ld]} stores {said[0]}, "
+            f"{DIALECT_NAMES[rd]} stores {said[1]})",
         )
+
+
+def _stored(st: StageContext, side: tuple[str, str, Column, Verdict]) -> str:
+    """What one side stores, in words; a time of day kept with a zone offset (PostgreSQL's
+    ``CURRENT_TIME`` in a ``timetz``: '05:00:00.123456+00') says the offset, which is what sets
+    it apart from a time of day without one, not its fraction."""
+    dialect, text, column, verdict = side
+    if verdict.kind == CURRENT_TIME_OF_DAY:
+        value = value_of(st.ev.at_moment(dialect, text, column, FIXED_MOMENT))
+        offset = value.utcoffset() if isinstance(value, dt.time) else None
+        if offset is not None:
+            minutes = int(offset.total_seconds()) // 60
+            shown = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}"
+            shown += f":{abs(minutes) % 60:02d}" if minutes % 60 else ""
+            return f"the current time of day with a zone offset ('HH:MM:SS.ffffff{shown}')"
+    return verdict.describe()
 
 
 def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> None:

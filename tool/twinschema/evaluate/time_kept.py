@@ -1,14 +1,28 @@
-"""How each side keeps a current time of day (truncated, rounded to the second, or with its
-fraction), said beside the equivalence that calls two dialects' times of day one: across
+"""How each side keeps a current time of day or moment (truncated, rounded to the second, or
+with its fraction), said beside the equivalence that calls two dialects' clocks one: across
 dialects a clock default is the current moment whatever precision each side keeps (the lead's
 policy, stranger46 009), and the precision is said, not hidden."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 
 from twinschema.canonical.clock_precision import each_keeps
-from twinschema.evaluate.values import CURRENT_TIME_OF_DAY, TIME_OF_DAY_OFFSET, Verdict
+from twinschema.evaluate.backends import Run
+from twinschema.evaluate.clock import CLOCK_OFFSET, FIXED_MOMENT
+from twinschema.evaluate.fixed_moments import as_moment, value_of
+from twinschema.evaluate.values import (
+    CURRENT_TIME,
+    CURRENT_TIME_OF_DAY,
+    TIME_OF_DAY_OFFSET,
+    Verdict,
+)
+
+# A default's run with its clock at ``FIXED_MOMENT`` (``Evaluator.at_moment``, its dialect,
+# text and column given).
+Read = Callable[[], Run | None]
 
 
 def kept_apart(left: Verdict, right: Verdict) -> tuple[str, str] | None:
@@ -42,3 +56,36 @@ def shared_precision(shared: Verdict, left: tuple[str, Verdict], right: tuple[st
         return shared.describe()
     base = unkept(shared).describe()
     return f"{base} ({each_keeps((ld, apart[0]), (rd, apart[1]), 'it')})"
+
+
+def moments_kept_apart(
+    left: tuple[str, Verdict, Read], right: tuple[str, Verdict, Read]
+) -> str | None:
+    """How each of two current moments (a step from the clock too: ``the current time + 1:00:00``)
+    keeps it, where they differ: ``SQLite keeps it truncated to the second, PostgreSQL rounded to
+    the second``, as for a time of day; None where they keep it alike or it cannot be told."""
+    (ld, lv, lread), (rd, rv, rread) = left, right
+    if lv.kind != rv.kind or lv.kind not in (CURRENT_TIME, CLOCK_OFFSET):
+        return None
+    step = dt.timedelta(seconds=lv.value if lv.kind == CLOCK_OFFSET else 0)
+    kept = [_moment_kept(read(), step) for read in (lread, rread)]
+    if kept[0] is None or kept[1] is None or kept[0] == kept[1]:
+        return None
+    return each_keeps((ld, kept[0]), (rd, kept[1]), "it")
+
+
+def _moment_kept(run: Run | None, step: dt.timedelta) -> str | None:
+    """How a moment ``step`` from the clock is kept, from its run at ``FIXED_MOMENT`` (whose
+    fraction, .7506, is past half a second): truncated or rounded to the second, or with its
+    fraction; None for anything else (SQLite reads the moment's text to the millisecond, so
+    what it keeps of milliseconds is not told)."""
+    value = as_moment(value_of(run))
+    if not isinstance(value, dt.datetime):
+        return None
+    at = dt.datetime.fromisoformat(FIXED_MOMENT).replace(tzinfo=dt.UTC)
+    back, whole = value - step, at.replace(microsecond=0)
+    if back == whole:
+        return "truncated to the second"
+    if back == whole + dt.timedelta(seconds=1):
+        return "rounded to the second"
+    return "with its fraction of a second" if back == at else None

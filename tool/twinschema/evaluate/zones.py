@@ -5,9 +5,18 @@ server whose TimeZone is not UTC and whose column keeps a local date or time (``
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from twinschema.canonical.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
 from twinschema.evaluate.clock import CLOCK_OFFSET, DATE_OFFSET
-from twinschema.evaluate.context import StageContext, default_text
+from twinschema.evaluate.context import (
+    StageContext,
+    default_text,
+    matched_columns,
+    matched_tables,
+)
+from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.values import (
     CURRENT_DATE,
     CURRENT_TIME,
@@ -90,3 +99,73 @@ def _reads_zone(st: StageContext, column: Column) -> bool:
 def pg_type(st: StageContext, lc: Column, rc: Column) -> str:
     """The name of the PostgreSQL side's column type."""
     return (lc if st.left.schema.dialect == "postgresql" else rc).type.name
+
+
+# A CHECK that reads the session's local date or time: a local clock, or a clock cast to one.
+_LOCAL_CLOCK_READ = re.compile(
+    r"\b(current_date|current_time|localtime|localtimestamp)\b|"
+    r"\b(now\(\)|transaction_timestamp\(\)|statement_timestamp\(\)|clock_timestamp\(\)|"
+    r"current_timestamp)\)?\s*::\s*(date|time\b|timestamp without)",
+    re.IGNORECASE,
+)
+
+
+_SAME_ZONE = (
+    "set one TimeZone on both databases (ALTER DATABASE ... SET TimeZone), or allow it in "
+    "domain.yaml with a reason"
+)
+
+
+def zones_apart(st: StageContext) -> None:
+    """Two live PostgreSQL databases whose sessions' TimeZones differ (``ALTER DATABASE ... SET
+    TimeZone``): a default that stores the session's local date or time (``LOCALTIMESTAMP``,
+    ``CURRENT_DATE + 1`` in a date column; run in two zones to tell) gives each its own value,
+    and a CHECK that reads one (``d >= CURRENT_DATE``) accepts other rows at some hours, though
+    both are written alike. Each is a difference naming the two zones; a ``timestamptz DEFAULT
+    now()`` (an instant) is none."""
+    if st.cross or st.left.schema.dialect != "postgresql":
+        return
+    zones = (st.left.schema.timezone, st.right.schema.timezone)
+    if zones[0] is None or zones[1] is None or _zone_key(zones[0]) == _zone_key(zones[1]):
+        return
+    said = (
+        f"the two databases' TimeZones differ ({st.side_name('left')}: {zones[0]}; "
+        f"{st.side_name('right')}: {zones[1]})"
+    )
+    known = {(d.table, d.column) for d in st.comparison.differences}
+    kinds = {(d.table, d.kind) for d in st.comparison.differences}
+    for table, lc, rc in matched_columns(st):
+        text = default_text(lc)
+        if (table.name, lc.name) in known or text is None or default_text(rc) is None:
+            continue
+        if not any(st.ev.reads_zone(t, c) for t, c in ((text, lc), (default_text(rc), rc)) if t):
+            continue
+        where = f"{table.name}.{lc.name}"
+        message = (
+            f"default of {where}: {text} stores the session's local date or time and {said}: "
+            "rows that omit it store values apart by the zones' offsets"
+        )
+        found = difference(st, table.name, lc.name, text, default_text(rc), message)
+        st.comparison.differences.append(replace(found, hint=_SAME_ZONE))
+    for lt, _ in matched_tables(st):
+        for check in lt.checks:
+            shown = check.raw or check.expression
+            if (lt.name, "check") in kinds or not _LOCAL_CLOCK_READ.search(shown):
+                continue
+            message = (
+                f"CHECK ({shown}) on {lt.name} reads the session's local date or time and "
+                f"{said}: a row may pass on one and fail on the other at some hours of the day"
+            )
+            st.comparison.differences.append(
+                replace(
+                    difference(st, lt.name, "", shown, shown, message),
+                    kind="check",
+                    column=None,
+                    name=check.name,
+                    hint=_SAME_ZONE,
+                )
+            )
+
+
+def _zone_key(zone: str) -> str:
+    return "UTC" if zone.upper() in UTC_ZONES else zone
