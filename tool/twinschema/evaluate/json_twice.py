@@ -1,0 +1,123 @@
+"""A JSON document that writes a key twice (``{"kind": "a", "kind": "b"}``): SQLite's
+``json_extract`` and ``->>`` read the first, PostgreSQL's ``->``, ``->>``, ``#>>``, ``?`` and
+``jsonb_typeof`` the last (jsonb stores only the last; json keeps the text, its operators read
+the last). Such input is a rare spelling, as a trailing space past a varchar's length is: where
+the CHECKs of a JSON column pair agree on every document that writes each key once, a document
+that writes one twice and parts them is a ``value_compatibility`` warning, not a difference.
+
+The documents are made from the keys and paths the CHECKs name (``'$.a.b'``, ``'{a,b}'``,
+``'kind'``): first each key once with each of a few values, then, for a value both sides keep
+and one both refuse, the key written twice with the two in either order (the innermost key of
+a path: ``{"a": {"b": "x", "b": "y"}}``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from twinschema.evaluate.backends import REJECTED
+from twinschema.evaluate.probes import Reads
+from twinschema.records.dialects import DIALECT_NAMES
+
+# What a column pair's copies store of documents: each dialect's run (``Crossing.stored``),
+# None where its column cannot be made.
+Store = Callable[[str, list[str]], "list[Any] | None"]
+
+# The values a key is written with, as JSON text, beside the CHECKs' own literals.
+_VALUES = ("1", '"x"', "null", "1.5", '"1"', "true", "false", "{}", "[1]")
+_PATHS, _PAIRS = 8, 3  # at most this many keys tried, and values of each side of a pair
+_SEGMENT = re.compile(r'\.(?:"([^"]*)"|([^.\[\]"]+))')
+
+
+def key_path(text: str) -> tuple[str, ...] | None:
+    """The keys a literal names, outermost first: a SQLite path ``'$.a.b'`` (``'$."a.b"'`` is
+    one key), a PostgreSQL path ``'{a,b}'``, or a plain key ``'kind'``; None for a path with
+    an array index or no key (``'$'``, ``'$.tags[0]'``), or text too long to be a key."""
+    if text.startswith("$"):
+        keys, at = [], 1
+        while at < len(text):
+            found = _SEGMENT.match(text, at)
+            if found is None:
+                return None
+            keys.append(found.group(1) if found.group(1) is not None else found.group(2))
+            at = found.end()
+        return tuple(keys) or None
+    if text.startswith("{") and text.endswith("}"):
+        keys = [k.strip().strip('"') for k in text[1:-1].split(",")]
+        return tuple(keys) if all(keys) else None
+    return (text,) if 0 < len(text) <= 64 else None
+
+
+def document(path: tuple[str, ...], values: list[str]) -> str:
+    """The JSON text of a document whose innermost key of ``path`` is written once for each
+    of ``values`` (JSON texts), in order: ``{"a": {"b": "x", "b": "y"}}``."""
+    inner = path[-1]
+    text = "{" + ", ".join(f"{json.dumps(inner)}: {v}" for v in values) + "}"
+    for key in reversed(path[:-1]):
+        text = "{" + f"{json.dumps(key)}: {text}" + "}"
+    return text
+
+
+def _values(reads: list[Reads]) -> list[str]:
+    """The values a key is written with: the CHECKs' strings and numbers (and the whole
+    numbers beside each: ``> 5`` keeps 6), then ``_VALUES``."""
+    found: list[str] = []
+    for read in reads:
+        found += [json.dumps(s) for s in read.strings if not s.startswith(("$", "{"))]
+        for n in read.numbers:
+            if n.is_finite():
+                found += [str(n), *(str(n + step) for step in (Decimal(1), Decimal(-1)))]
+    return list(dict.fromkeys([*found, *_VALUES]))
+
+
+def finding(dialects: tuple[str, str], reads: list[Reads], store: Store) -> tuple[bool, str] | None:
+    """A document writing a key twice that one side's copy of the column stores and the other
+    rejects, as a warning's text with whether it breaks a push (SQLite stores it, PostgreSQL
+    rejects it); None where no such document is found, or where
+    the sides already part on a document that writes each key once (their CHECKs differ: that
+    is the CHECK's own difference)."""
+    paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
+    paths = paths[:_PATHS]
+    if not paths:
+        return None
+    values = _values(reads)
+    once = [(path, value) for path in paths for value in values]
+    got = [store(d, [document(p, [v]) for p, v in once]) for d in dialects]
+    if got[0] is None or got[1] is None:
+        return None
+    kept = [a is not REJECTED for a in got[0]]
+    if kept != [b is not REJECTED for b in got[1]]:
+        return None
+    twice: list[tuple[tuple[str, ...], str]] = []
+    for path in paths:
+        keeps = [v for (p, v), k in zip(once, kept, strict=True) if p == path and k][:_PAIRS]
+        refuses = [v for (p, v), k in zip(once, kept, strict=True) if p == path and not k]
+        refuses.sort(key=lambda v: v not in _VALUES)  # a plain value first: {"n": 6, "n": 1}
+        for k in keeps:
+            for r in refuses[:_PAIRS]:
+                twice += [(path, document(path, [k, r])), (path, document(path, [r, k]))]
+    if not twice:
+        return None
+    docs = [d for _, d in twice]
+    ran = [store(d, docs) for d in dialects]
+    if ran[0] is None or ran[1] is None:
+        return None
+    for (path, doc), a, b in zip(twice, ran[0], ran[1], strict=True):
+        if (a is REJECTED) != (b is REJECTED):
+            keeper, refuser = (dialects[1], dialects[0]) if a is REJECTED else dialects
+            return keeper == "sqlite", _said(path, doc, keeper, refuser)
+    return None
+
+
+def _said(path: tuple[str, ...], doc: str, keeps: str, refuses: str) -> str:
+    first, last = ("first", "last") if keeps == "sqlite" else ("last", "first")
+    keeper, refuser = DIALECT_NAMES[keeps], DIALECT_NAMES[refuses]
+    return (
+        f"a document writing key {json.dumps(path[-1])} twice ({doc}): {keeper} reads the "
+        f"{first}, {refuser} the {last}; {keeper} stores it, {refuser} rejects it (a {keeper} "
+        f"to {refuser} sync fails)"
+    )
