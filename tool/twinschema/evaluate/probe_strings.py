@@ -13,7 +13,10 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
     against ``'boolean'`` on false), the literals that parse as JSON, and, for each literal used
     as a key or a path, a document where it holds null, a number and a string (a JSON null is
     not SQL NULL, 1 is not "1": where -> and ->>, json_extract and ->> part), and the key as an
-    array element and as a bare string (jsonb's ``?`` matches both, ``->`` neither)."""
+    array element and as a bare string (jsonb's ``?`` matches both, ``->`` neither), and as
+    written, an array of two numbers and a number with an exponent, whose text each side prints
+    its own way (SQLite's json_extract gives '[1,2]' and 10000.0, jsonb's ->> '[1, 2]' and
+    '10000', json's '1e4': ``length(...)`` parts them; stranger48 026)."""
     import json
 
     found: list[str] = ["{}", "[]", "null", "1", "1.5", '"1"', "true", "false"]
@@ -27,6 +30,7 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
         for value in ("null", "1", "1.5", '"1"', "true", "false", "{}"):
             found.append(json.dumps({key: json.loads(value)}))
         found += [json.dumps([key]), json.dumps(key)]
+        found += [f"{{{json.dumps(key)}:{spelled}}}" for spelled in ("[1,2]", "1e4")]
     return found
 
 
