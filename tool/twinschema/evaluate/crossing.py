@@ -39,6 +39,7 @@ from twinschema.evaluate.crossing_values import (
     reads_offsets,
     scale_bounds,
 )
+from twinschema.evaluate.json_twice import generated_warnings
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
@@ -144,6 +145,10 @@ def findings(
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
             if kind == "json":
                 found += _twice(runs, reads, crossing, (layer, left, right, name, lc, rc))
+                found += [
+                    (False, warning(layer, left, right, name, lc, rc, f"{name}.{lc.name}: {said}"))
+                    for said in generated_warnings((ld, rd), backends, (lt, rt), (lc, rc))
+                ]
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
         found += date_pairs.findings((left, right), backends, layer, (lt, rt), warning)

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate.backends import REJECTED
+from twinschema.evaluate.backends import REJECTED, Backend
 from twinschema.evaluate.probes import Reads
+from twinschema.model import Column, Table
 from twinschema.records.dialects import DIALECT_NAMES
 
 # What a column pair's copies store of documents: each dialect's run (``Crossing.stored``),
@@ -121,3 +122,95 @@ def _said(path: tuple[str, ...], doc: str, keeps: str, refuses: str) -> str:
         f"{first}, {refuser} the {last}; {keeper} stores it, {refuser} rejects it (a {keeper} "
         f"to {refuser} sync fails)"
     )
+
+
+# What a generated column computes from documents: each dialect's values, comparable across
+# dialects (``values.convert``), None where it cannot be run.
+Compute = Callable[[str, list[str]], "list[Any] | None"]
+
+
+def generated_finding(
+    dialects: tuple[str, str], reads: list[Reads], compute: Compute, name: str
+) -> str | None:
+    """A document writing a key twice on which the generated column ``name`` of both sides
+    computes different values, as a warning's text; None where none is found, or where the
+    sides already part on a document that writes each key once (the column's own
+    difference)."""
+    paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
+    paths, values = paths[:_PATHS], _values(reads)
+    once = [(path, value) for path in paths for value in values]
+    got = [compute(d, [document(p, [v]) for p, v in once]) for d in dialects]
+    if not once or got[0] is None or got[1] is None or got[0] != got[1]:
+        return None
+    twice: list[tuple[tuple[str, ...], str]] = []
+    for path in paths:
+        made = [(v, g) for (p, v), g in zip(once, got[0], strict=True) if p == path]
+        plain = sorted(made, key=lambda m: m[0] not in _VALUES)
+        pairs = [(a, b) for a, ga in made for b, gb in plain if ga != gb][: _PAIRS * _PAIRS]
+        twice += [(path, document(path, [a, b])) for a, b in pairs]
+    ran = [compute(d, [doc for _, doc in twice]) for d in dialects] if twice else [None, None]
+    if ran[0] is None or ran[1] is None:
+        return None
+    for (path, doc), a, b in zip(twice, ran[0], ran[1], strict=True):
+        if a != b:
+            first, last = (0, 1) if dialects[0] == "sqlite" else (1, 0)
+            return (
+                f"a document writing key {json.dumps(path[-1])} twice ({doc}): SQLite reads "
+                f"the first, PostgreSQL the last; the generated column {name} is "
+                f"{_shown((a, b)[first])} on SQLite, {_shown((a, b)[last])} on PostgreSQL"
+            )
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A computed value as ``compute`` gave it (converted, or an error's marker)."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return "NULL" if value is None else "an error" if value == ("failed",) else str(value)
+
+
+def generated_warnings(
+    dialects: tuple[str, str],
+    backends: dict[str, Backend],
+    tables: tuple[Table, Table],
+    columns: tuple[Column, Column],
+) -> list[str]:
+    """For a JSON column pair (``columns``, of ``tables``, of ``dialects``), the warnings of
+    ``generated_finding`` on each generated column both tables have that reads that column
+    alone (its text run as each side wrote it)."""
+    from twinschema.canonical import typemap
+    from twinschema.evaluate import probes
+    from twinschema.evaluate.values import convert
+
+    found: list[str] = []
+    for gl in tables[0].columns:
+        gr = tables[1].column(gl.name)
+        if gl.generated is None or gr is None or gr.generated is None:
+            continue
+        texts = [g.raw or g.expression for g in (gl.generated, gr.generated)]
+        reads = [probes.reads(d, t) for d, t in zip(dialects, texts, strict=True)]
+        own = [{c.name.lower()} for c in columns]
+        if any(r is None or set(r.columns) != o for r, o in zip(reads, own, strict=True)):
+            continue
+        kind = typemap.shared_kind(gl.type, gr.type)
+
+        def compute(
+            dialect: str, docs: list[str], gens: tuple[Column, Column] = (gl, gr), kind: Any = kind
+        ) -> Any:
+            n = dialects.index(dialect)
+            generated, column = gens[n], columns[n]
+            assert generated.generated is not None
+            text = generated.generated.raw or generated.generated.expression
+            got = backends[dialect].computed(
+                [(column.name, column.type)], text, generated.type, [(d,) for d in docs]
+            )
+            if got is None:
+                return None
+            return [
+                ("none",) if g is None else convert(g[1], kind) if g[0] else ("failed",)
+                for g in got
+            ]
+
+        said = generated_finding(dialects, [r for r in reads if r is not None], compute, gl.name)
+        found += [said] if said is not None else []
+    return found
