@@ -39,7 +39,7 @@ from twinschema.evaluate.crossing_values import (
     reads_offsets,
     scale_bounds,
 )
-from twinschema.evaluate.json_twice import generated_warnings
+from twinschema.evaluate.json_twice import generated_warnings, index_warnings
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
@@ -148,6 +148,7 @@ def findings(
                 found += [
                     (False, warning(layer, left, right, name, lc, rc, f"{name}.{lc.name}: {said}"))
                     for said in generated_warnings((ld, rd), backends, (lt, rt), (lc, rc))
+                    + index_warnings((ld, rd), backends, (lt, rt), (lc, rc))
                 ]
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)

@@ -214,3 +214,62 @@ def generated_warnings(
         said = generated_finding(dialects, [r for r in reads if r is not None], compute, gl.name)
         found += [said] if said is not None else []
     return found
+
+
+def index_warnings(
+    dialects: tuple[str, str],
+    backends: dict[str, Backend],
+    tables: tuple[Table, Table],
+    columns: tuple[Column, Column],
+) -> list[str]:
+    """For a JSON column pair, a warning where the one unique index of each table over that
+    column alone (no WHERE) takes the same documents as one key on both sides, each key
+    written once, but a document writing a key twice and one writing it once as one key on a
+    side, two on the other (``{"kind": "a", "kind": 1}`` and ``{"kind": "a"}``)."""
+    from twinschema.evaluate import probes
+
+    found = []
+    for table, column, dialect in zip(tables, columns, dialects, strict=True):
+        own = {column.name.lower()}
+        for ix in table.indexes:
+            texts = ix.raw_expressions or ix.expressions
+            read = [probes.reads(dialect, t) for t in texts]
+            kept = [r for r in read if r is not None and set(r.columns) == own]
+            if ix.unique and ix.where is None and len(kept) == len(texts):
+                found.append((ix, texts, kept))
+    if len(found) != 2 or found[0][0] is found[1][0]:
+        return []  # only the one unique index of each side: none to pair by guess
+    reads = found[0][2] + found[1][2]
+    paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
+    paths, values = paths[:_PATHS], _values(reads)
+    once = [document(path, [v]) for path in paths for v in values]
+    twice = [
+        (path, document(path, [a, b]), document(path, [a]))
+        for path in paths
+        for a in values[:_PAIRS]
+        for b in sorted(values, key=lambda v: v not in _VALUES)[: _PAIRS * _PAIRS]
+        if a != b
+    ]
+    rows = [(doc,) for doc in [*once, *(t for _, t, _ in twice), *(s for _, _, s in twice)]]
+    runs = [
+        backends[d].keys([(c.name, c.type)], (tuple(f[1]), None), rows)
+        for d, c, f in zip(dialects, columns, found, strict=True)
+    ]
+    if runs[0] is None or runs[1] is None:
+        return []
+    single = set(range(len(once)))
+    if {p for p in runs[0][1] if set(p) <= single} != {p for p in runs[1][1] if set(p) <= single}:
+        return []  # the indexes part without a key written twice: their own difference
+    pairs = (runs[0][1], runs[1][1])
+    for k, (path, doc, alone) in enumerate(twice):
+        pair = (len(once) + k, len(once) + len(twice) + k)
+        one = [pair in run for run in pairs]
+        if one[0] != one[1]:
+            ones, twos = (0, 1) if one[0] else (1, 0)
+            return [
+                f"a document writing key {json.dumps(path[-1])} twice ({doc}): SQLite reads "
+                f"the first, PostgreSQL the last; the unique index {found[0][0].name} takes it "
+                f"and {alone} as one key on {DIALECT_NAMES[dialects[ones]]}, two on "
+                f"{DIALECT_NAMES[dialects[twos]]}"
+            ]
+    return []
