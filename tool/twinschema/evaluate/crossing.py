@@ -39,6 +39,7 @@ from twinschema.evaluate.crossing_values import (
     reads_offsets,
     scale_bounds,
 )
+from twinschema.evaluate.json_twice import generated_warnings, index_warnings
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
@@ -143,6 +144,13 @@ def findings(
                 push, what = judged
                 message = f"{name}.{lc.name}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
+            if kind == "json":
+                found += _twice(runs, reads, crossing, (layer, left, right, name, lc, rc))
+                found += [
+                    (False, warning(layer, left, right, name, lc, rc, f"{name}.{lc.name}: {said}"))
+                    for said in generated_warnings((ld, rd), backends, (lt, rt), (lc, rc))
+                    + index_warnings((ld, rd), backends, (lt, rt), (lc, rc))
+                ]
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
         found += date_pairs.findings((left, right), backends, layer, (lt, rt), warning)
@@ -152,6 +160,27 @@ def findings(
 
 # One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
 Run = tuple[Backend, Table, Column, list[str]]
+
+
+def _twice(
+    runs: dict[str, Run],
+    reads: list[probes.Reads],
+    crossing: Crossing,
+    at: tuple[str, Side, Side, str, Column, Column],
+) -> list[tuple[bool, Difference]]:
+    """A JSON column pair's warning on a document writing a key twice (``json_twice``);
+    ``at``: the layer, sides, table and columns of ``warning``."""
+    from twinschema.evaluate import json_twice
+
+    def store(dialect: str, docs: list[str]) -> list[Any] | None:
+        backend, table, column, checks = runs[dialect]
+        return crossing.stored(backend, dialect, table, column, checks, docs)
+
+    got = json_twice.finding((at[1].schema.dialect, at[2].schema.dialect), reads, store)
+    if got is None:
+        return []
+    push, said = got
+    return [(push, warning(*at, f"{at[3]}.{at[4].name}: {said}"))]
 
 
 def _judged(

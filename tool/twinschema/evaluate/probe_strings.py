@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+_REWRITTEN = '{"b":[1,2],"a":1}'
+
 
 def json_documents(strings: tuple[str, ...]) -> list[Any]:
     """JSON documents: each kind of document (a whole and a non-whole number, both booleans:
@@ -13,10 +15,15 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
     against ``'boolean'`` on false), the literals that parse as JSON, and, for each literal used
     as a key or a path, a document where it holds null, a number and a string (a JSON null is
     not SQL NULL, 1 is not "1": where -> and ->>, json_extract and ->> part), and the key as an
-    array element and as a bare string (jsonb's ``?`` matches both, ``->`` neither)."""
+    array element and as a bare string (jsonb's ``?`` matches both, ``->`` neither), and as
+    written, an array of two numbers and a number with an exponent, whose text each side prints
+    its own way (SQLite's json_extract gives '[1,2]' and 10000.0, jsonb's ->> '[1, 2]' and
+    '10000', json's '1e4': ``length(...)`` parts them; stranger48 026)."""
     import json
 
-    found: list[str] = ["{}", "[]", "null", "1", "1.5", '"1"', "true", "false"]
+    # and a document written without spaces, its keys out of order, which jsonb rewrites
+    # ('{"a": 1, "b": [1, 2]}': ``length(doc)`` against ``length(doc::text)``; stranger48 029)
+    found: list[str] = ["{}", "[]", "null", "1", "1.5", '"1"', "true", "false", _REWRITTEN]
     for s in strings:
         try:
             json.loads(s)
@@ -27,6 +34,21 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
         for value in ("null", "1", "1.5", '"1"', "true", "false", "{}"):
             found.append(json.dumps({key: json.loads(value)}))
         found += [json.dumps([key]), json.dumps(key)]
+        found += [f"{{{json.dumps(key)}:{spelled}}}" for spelled in ("[1,2]", "1e4")]
+    return found
+
+
+def json_texts(lengths: tuple[int, ...]) -> list[str]:
+    """For each length an expression compares, JSON documents of that many characters and one
+    less and more, written without spaces (``{"aaaa":1}``) and with more than jsonb keeps
+    (``{ "a" : 1 }``): PostgreSQL's jsonb rewrites a document's text (``{"aaaa": 1}``), json
+    and SQLite's text keep it, so ``length(doc)`` against ``length(doc::text)`` parts
+    (stranger48 029)."""
+    found: list[str] = []
+    for n in lengths:
+        for m in (n - 1, n, n + 1):
+            found += [f'{{"{"a" * (m - 6)}":1}}'] if m > 6 else []
+            found += [f'{{ "{"a" * (m - 10)}" : 1 }}'] if m > 10 else []
     return found
 
 
