@@ -42,7 +42,8 @@ from twinschema.evaluate.reasons import (
     refusal_reason,
     type_refusal,
 )
-from twinschema.evaluate.stored_rows import checks_accept
+from twinschema.evaluate.stored_rows import checks_accept, through_generated
+from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference
@@ -130,8 +131,9 @@ def _run_generated(
     part (``generated_rows.as_stored``): a value that differs because a column it reads
     stores the row differently is that column's own warning."""
     assert lc.generated is not None and rc.generated is not None
-    ltext = lc.generated.raw or lc.generated.expression
-    rtext = rc.generated.raw or rc.generated.expression
+    # A generated column read is read as what computes it (stranger48 011: ``total / 2``).
+    raw = (lc.generated.raw or lc.generated.expression, rc.generated.raw or rc.generated.expression)
+    ltext, rtext = through_generated(st, table.name, raw)
     bound = enforced_bound((lc, rc)) if st.cross else None
     numbers = (() if bound is None else (bound, -bound)) + scale_targets((lc, rc))
     length = enforced_length((lc, rc)) if st.cross else None
@@ -171,7 +173,12 @@ def _run_generated(
     parting = checks_accept(st, table.name, found, parting)
     # A row past the column's precision on one side, where there is one, says most plainly why.
     past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
-    witness = next(iter(past or parting), None)
+    # Else, read through a generated column, a row of numbers a double holds exactly where one
+    # parts them: it shows what the chain does (``total / 2``: 1 against 1.5 at 3 * 1), not
+    # how a column keeps 2.01.
+    through = (ltext, rtext) != raw
+    exact = [w for w in parting if through and not any(no_double(v) for v in w[0])]
+    witness = next(iter(past or exact or parting), None)
     if witness is None:
         return None, len(both), None, None
     row, a, b = witness
