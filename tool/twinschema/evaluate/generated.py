@@ -26,6 +26,7 @@ from twinschema.evaluate.generated_rows import (
     as_stored,
     bound_landings,
     bound_targets,
+    bounded_products,
     inexact_pairs,
     scale_reason,
     scale_targets,
@@ -151,6 +152,10 @@ def _run_generated(
         return None
     if st.cross:  # two scaled columns at fractions whose doubles add up off the decimal
         found = replace(found, rows=found.rows + inexact_pairs(found))
+        # ...and two columns whose product a CHECK bounds, at its largest
+        found = replace(
+            found, rows=found.rows + bounded_products(st, table.name, (ltext, rtext), found)
+        )
     columns = (without_column(found.left, lc), without_column(found.right, rc))
     both = computed_outcomes(found.backends, columns, (lc, rc), (ltext, rtext), found.rows)
     if both is None or not telling(both):
