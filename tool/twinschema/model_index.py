@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from twinschema.model_types import Collation
+from twinschema.model_types import EQUALITY_ASCII_CASE, Collation
 
 T = TypeVar("T")
 
@@ -22,6 +22,29 @@ SQLITE_MEANING = {
     "upper": "SQLite's upper() changes ASCII letters only",
     "round": "SQLite's round() rounds half away from zero",
 }
+
+
+def folds_alike_but_blobs(left: Index, right: Index, n: int) -> str | None:
+    """Why element ``n`` of two indexes parts rows, where one side has a bare column under an
+    ASCII-case collation (NOCASE) and the other SQLite's lower() or upper() of it: both fold
+    the same letters of text, so no two texts part them, only values that are no text
+    (stranger48 018: the message spoke of letter case); else None. The blobs named are the
+    golden case's rows (``sl-sl.unique-nocase-vs-lower-blob``)."""
+    for bare, called in ((left, right), (right, left)):
+        collation = bare.collations[n] if bare.collations else None
+        if collation is None or collation.equality != EQUALITY_ASCII_CASE:
+            continue
+        folded = re.fullmatch(r"sqlite_(lower|upper)\((\w+)\)", called.expressions[n])
+        if folded is None or folded.group(2) != bare.expressions[n]:
+            continue
+        function = folded.group(1)
+        key = "'a'" if function == "lower" else "'A'"
+        return (
+            f"{collation.name} and {function}() fold the same ASCII letters, so no two texts "
+            f"part them; values that are no text do: the blobs X'41' then X'61' are two keys "
+            f"under {collation.name} (compared by their bytes) and one under {function}() ({key})"
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)

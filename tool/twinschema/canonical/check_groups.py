@@ -14,6 +14,8 @@ from typing import TypeVar
 from twinschema.canonical.expr_tree import conjuncts
 
 SPLIT_RULE = "CHECK split at AND"
+# A CHECK on one side only whose every conjunct the other side's CHECKs hold too.
+HELD_RULE = "its conjuncts are in the other side's CHECKs"
 
 T = TypeVar("T")
 
@@ -32,6 +34,19 @@ def regrouped(left: Mapping[str, T], right: Mapping[str, T]) -> tuple[list[T], l
     return (
         [c for k, c in left.items() if k not in right and set(conjuncts(k)) <= rconj],
         [c for k, c in right.items() if k not in left and set(conjuncts(k)) <= lconj],
+    )
+
+
+def held_by_other(left: Mapping[str, T], right: Mapping[str, T]) -> tuple[list[str], list[str]]:
+    """The CHECKs (canonical texts) of each side that the other lacks as they are but whose
+    every conjunct is a conjunct of one of its CHECKs: that side then refuses every row such a
+    CHECK refuses, and no row parts the sides on it (``CHECK (qty > 0)`` beside ``CHECK (qty >
+    0 AND total <= 1000)``, stranger48 019). What the other side's CHECK holds more stays a
+    difference of its own."""
+    lconj, rconj = _conjuncts(left), _conjuncts(right)
+    return (
+        [k for k in left if k not in right and set(conjuncts(k)) <= rconj],
+        [k for k in right if k not in left and set(conjuncts(k)) <= lconj],
     )
 
 

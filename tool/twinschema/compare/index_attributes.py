@@ -11,6 +11,7 @@ from twinschema.compare.columns import collations_differ
 from twinschema.compare.common import K, coll_meaning, cols
 from twinschema.compare.context import Context
 from twinschema.model import Collation, Index, UniqueConstraint
+from twinschema.model_index import folds_alike_but_blobs
 
 
 def index_attributes(ctx: Context, table: str, lindex: Index, rindex: Index) -> None:
@@ -148,6 +149,9 @@ def _element_collations(
     own = "its column's own collation"
     lmeaning, rmeaning = (coll_meaning(c, own) for c in collations)
     text = _each_element(ctx, left, right, n, "is compared with", lmeaning, rmeaning)
+    blobs = folds_alike_but_blobs(left, right, n)
+    if left.unique and blobs is not None:
+        return f"{text}: {blobs}"
     if left.unique:
         return text + " (a unique index then takes two values as the same on one side only)"
     return text + " (which comparisons and ORDER BY the index serves differs)"

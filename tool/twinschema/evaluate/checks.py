@@ -18,6 +18,7 @@ from twinschema.evaluate import (
     clock,
     clock_checks,
     completions,
+    held_checks,
     probes,
     stored_rows,
     unscaled_values,
@@ -40,16 +41,14 @@ from twinschema.records import Difference, Side
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
-    """``witness (a, b) = (1, NULL): <said>`` (the values as each side writes them where that
-    differs: ``row_text``)."""
+    """``witness (a, b) = (1, NULL): <said>``, values as each side writes them (``row_text``)."""
     values = row_text(st.dialects, row)
     return f"witness ({', '.join(names)}) = {values}{look_alikes(row)}: {said}"
 
 
 @dataclass(frozen=True)
 class ProbeRun:
-    """Two CHECKs run over their probe rows: how many rows both judged, and the first row they
-    part on by what each side stores (``stored_rows.partings``), if any."""
+    """Two CHECKs run on probe rows: how many both judged, and the first they part on, if any."""
 
     probes: ProbeSet
     judged: int
@@ -87,8 +86,7 @@ def run_on_probes(
 
 def telling(judged: Sequence[tuple[Sequence[Any], Any, Any]]) -> bool:
     """True when some row both sides judged holds a value: rows of NULLs alone (a kind with no
-    probe values of its own and no literal that fits it) show nothing, and never make a pair
-    "equal on 1 probes"."""
+    probe values of its own nor literal) show nothing, never "equal on 1 probes"."""
     return any(any(v is not None for v in row) for row, _, _ in judged)
 
 
@@ -270,15 +268,17 @@ def one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference
 
 
 def _check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
-    """The ``check`` differences that pair up on a table: the one CHECK on each side, or,
-    where a table has several, those that read the same columns (``_pairs_within``)."""
+    """The ``check`` differences that pair up on a table: the one on each side (those the
+    other side holds aside: ``held_checks``), else those over the same columns
+    (``_pairs_within``)."""
     by_table: dict[str, tuple[list[Difference], list[Difference]]] = {}
     for d in st.comparison.differences:
         if d.kind == "check" and d.table is not None:
-            lists = by_table.setdefault(d.table, ([], []))
-            (lists[0] if d.left is not None else lists[1]).append(d)
+            by_table.setdefault(d.table, ([], []))[0 if d.left is not None else 1].append(d)
     pairs: list[tuple[Difference, Difference]] = []
     for table, (lefts, rights) in by_table.items():
+        if len(lefts) != 1 or len(rights) != 1:
+            lefts, rights = held_checks.without_held(st, table, lefts, rights)
         if len(lefts) == len(rights) == 1:
             pairs.append((lefts[0], rights[0]))
             continue

@@ -26,6 +26,7 @@ from twinschema.evaluate.generated_rows import (
     as_stored,
     bound_landings,
     bound_targets,
+    bounded_products,
     inexact_pairs,
     scale_reason,
     scale_targets,
@@ -42,7 +43,8 @@ from twinschema.evaluate.reasons import (
     refusal_reason,
     type_refusal,
 )
-from twinschema.evaluate.stored_rows import checks_accept
+from twinschema.evaluate.stored_rows import checks_accept, through_generated
+from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference
@@ -130,8 +132,9 @@ def _run_generated(
     part (``generated_rows.as_stored``): a value that differs because a column it reads
     stores the row differently is that column's own warning."""
     assert lc.generated is not None and rc.generated is not None
-    ltext = lc.generated.raw or lc.generated.expression
-    rtext = rc.generated.raw or rc.generated.expression
+    # A generated column read is read as what computes it (stranger48 011: ``total / 2``).
+    raw = (lc.generated.raw or lc.generated.expression, rc.generated.raw or rc.generated.expression)
+    ltext, rtext = through_generated(st, table.name, raw)
     bound = enforced_bound((lc, rc)) if st.cross else None
     numbers = (() if bound is None else (bound, -bound)) + scale_targets((lc, rc))
     length = enforced_length((lc, rc)) if st.cross else None
@@ -149,6 +152,10 @@ def _run_generated(
         return None
     if st.cross:  # two scaled columns at fractions whose doubles add up off the decimal
         found = replace(found, rows=found.rows + inexact_pairs(found))
+        # ...and two columns whose product a CHECK bounds, at its largest
+        found = replace(
+            found, rows=found.rows + bounded_products(st, table.name, (ltext, rtext), found)
+        )
     columns = (without_column(found.left, lc), without_column(found.right, rc))
     both = computed_outcomes(found.backends, columns, (lc, rc), (ltext, rtext), found.rows)
     if both is None or not telling(both):
@@ -171,7 +178,12 @@ def _run_generated(
     parting = checks_accept(st, table.name, found, parting)
     # A row past the column's precision on one side, where there is one, says most plainly why.
     past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
-    witness = next(iter(past or parting), None)
+    # Else, read through a generated column, a row of numbers a double holds exactly where one
+    # parts them: it shows what the chain does (``total / 2``: 1 against 1.5 at 3 * 1), not
+    # how a column keeps 2.01.
+    through = (ltext, rtext) != raw
+    exact = [w for w in parting if through and not any(no_double(v) for v in w[0])]
+    witness = next(iter(past or exact or parting), None)
     if witness is None:
         return None, len(both), None, None
     row, a, b = witness

@@ -174,6 +174,67 @@ def scaled_products(
     return tuple(dict.fromkeys(found))
 
 
+def bounded_products(
+    st: StageContext, table: str, texts: tuple[str, str], found: ProbeSet
+) -> tuple[tuple[Any, ...], ...]:
+    """Rows of ``found`` with a product of two columns that a table's CHECK bounds
+    (``unit_price * quantity < 100000000``, over columns the expressions ``texts`` read) one
+    either side of its bound, beside each number of those CHECKs in the other column: the
+    largest products the table lets in, where an expression over them may overflow on one side
+    only (fix-witness 002's near miss: quantity = 999 beside unit_price = 100000 makes
+    9990000000 in PostgreSQL's int4 ``unit_price * quantity * (100 - discount_pct)``, which
+    SQLite computes on). Each is a row of ``found`` holding that number, the product's other
+    column set (at most ``_PER_PRODUCT`` rows each)."""
+    names = [n.lower() for n in found.names]
+    rows: list[tuple[Any, ...]] = []
+    for side, text in zip((st.left, st.right), texts, strict=True):
+        own = find(side, table, "")[0]
+        reads = probes.reads(side.schema.dialect, text)
+        if own is None or reads is None:
+            continue
+        read = {c.lower() for c in reads.columns}
+        checks = [r for _, c, r in probes.table_checks(side.schema.dialect, own) if c <= read]
+        numbers = tuple(dict.fromkeys(n for r in checks for n in r.numbers if n.is_finite()))
+        for a, b, limit in (p for r in checks for p in r.products):
+            for column, other in ((a, b), (b, a)):
+                at, by = _at(side, table, names, column), _at(side, table, names, other)
+                if at is None or by is None:
+                    continue
+                for k in (k for k in numbers if k):
+                    for target in (limit - 1, limit + 1):
+                        rows += _beside(found.rows, at, target / k, by, k)
+    return tuple(dict.fromkeys(rows))
+
+
+_PER_PRODUCT = 8
+
+
+def _at(side: Any, table: str, names: list[str], own: str) -> int | None:
+    """Where the column ``own`` (a side's own name) stands in a probe row of ``names``."""
+    from twinschema.evaluate.context import logical_name
+
+    name = logical_name(side, table, own).lower()
+    return names.index(name) if name in names else None
+
+
+def _beside(
+    rows: tuple[tuple[Any, ...], ...], at: int, value: Decimal, by: int, other: Decimal
+) -> list[tuple[Any, ...]]:
+    """Rows of ``rows`` whose column ``by`` holds ``other``, with column ``at`` set to
+    ``value`` (a whole number floored and ceiled where the column holds integers)."""
+    found: list[tuple[Any, ...]] = []
+    for row in rows:
+        held = row[by]
+        if held is None or isinstance(held, bool) or held != other:
+            continue
+        whole = isinstance(row[at], int)
+        for v in {int(value // 1), int(-(-value // 1))} if whole else {value}:
+            found.append((*row[:at], v, *row[at + 1 :]))
+        if len(found) >= _PER_PRODUCT:
+            break
+    return found
+
+
 def _divisors(st: StageContext, texts: tuple[str, str]) -> list[Decimal]:
     """The constants either side's expression divides by (``landings.divisors``)."""
     import sqlglot

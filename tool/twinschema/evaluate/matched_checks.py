@@ -14,6 +14,7 @@ from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
 from twinschema.canonical.expressions import across
 from twinschema.evaluate.checks import dependent, run_on_probes, why_dependent, witness_text
 from twinschema.evaluate.context import StageContext, both_named, matched_tables
+from twinschema.evaluate.generated_said import what_generated_holds
 from twinschema.evaluate.reasons import Parted
 from twinschema.model import CheckConstraint, Table
 
@@ -83,7 +84,10 @@ def _probe(st: StageContext, matched: Matched) -> None:
         *matched.shown,
         (
             f"a CHECK on {table}",
-            why_dependent(st, ltext, rtext, table, parted),
+            # A generated column that holds another value on each side for the row is why
+            # (stranger48 011: not the unscaled price, nor a cast PostgreSQL printed).
+            what_generated_holds(st, table, (ltext, rtext), found, row)
+            or why_dependent(st, ltext, rtext, table, parted),
             witness_text(st, found.names, row, said),
         ),
         matched.spelled,

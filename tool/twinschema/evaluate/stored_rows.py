@@ -22,12 +22,11 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.crossing import kept_as_written
+from twinschema.evaluate.generated_inline import computed_from, inline_generated
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.statements import type_sql
 from twinschema.model import MATCH_FULL, Table
-from twinschema.records import POSTGRESQL, SQLGLOT_DIALECTS, Side
-from twinschema.sql_expression import parse_expression
+from twinschema.records import Side
 
 # A row both sides judged: the row, the left verdict, the right verdict (True: accepted).
 Judged = tuple[tuple[Any, ...], bool, bool]
@@ -280,49 +279,6 @@ def matched_in_full(table: Table | None, columns: set[str]) -> list[str]:
         values = " AND ".join(f"{n} IS NOT NULL" for n in names)
         found.append(f"({nulls}) OR ({values})")
     return found
-
-
-def computed_from(dialect: str, table: Table | None, columns: set[str]) -> dict[str, str]:
-    """The generated columns of ``table`` outside ``columns`` whose expressions read only
-    ``columns`` (folded name: the expression as the column stores it). On PostgreSQL the
-    expression is cast to the column's type, as storing it casts (an int4 into a smallint
-    fails, 2.5 into an integer is 3), except a length-bound text, whose cast would cut what
-    storing refuses; SQLite's column affinity is not a CAST, so its expression stays bare."""
-    found: dict[str, str] = {}
-    for column in table.columns if table is not None else ():
-        if column.generated is None or column.own_name.lower() in columns:
-            continue
-        text = column.generated.raw or column.generated.expression
-        got = probes.reads(dialect, text)
-        if got is None or not {c.lower() for c in got.columns} <= columns:
-            continue
-        ctype = column.type
-        if dialect == POSTGRESQL and ctype.length is None and ctype.values is None:
-            text = f"CAST(({text}) AS {type_sql(ctype)})"
-        found[column.own_name.lower()] = text  # the side's own texts read it so
-    return found
-
-
-def inline_generated(dialect: str, text: str, generated: dict[str, str]) -> str | None:
-    """``text`` with each column of ``generated`` read as its expression, in parentheses;
-    None where sqlglot cannot read or write it back."""
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import SqlglotError
-
-    read = partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[dialect])
-    try:
-        trees = {n: parse_expression(read, t) for n, t in generated.items()}
-
-        def swap(node: exp.Expr) -> exp.Expr:
-            if isinstance(node, exp.Column) and node.name.lower() in trees:
-                return exp.Paren(this=trees[node.name.lower()].copy())
-            return node
-
-        tree = parse_expression(read, text).transform(swap)
-        return tree.sql(dialect=SQLGLOT_DIALECTS[dialect])
-    except (SqlglotError, ValueError):
-        return None
 
 
 def checks_accept(

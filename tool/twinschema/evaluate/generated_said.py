@@ -1,0 +1,84 @@
+"""Why two CHECKs written alike part on a row, where they read a generated column that holds
+another value on each side for that row (``what_generated_holds``): stranger48 011 blamed an
+unscaled NUMERIC, or a cast no CHECK wrote, where PostgreSQL's integer ``total`` rounds the
+28.99 SQLite keeps (INTEGER affinity keeps a REAL that is not whole) and a SQLite ``half AS
+(total / 2)`` divides integers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from twinschema.canonical import typemap
+from twinschema.evaluate import probes
+from twinschema.evaluate.context import StageContext, equal, find
+from twinschema.evaluate.generated_inline import computed_from
+from twinschema.evaluate.probe_sets import ProbeSet
+from twinschema.evaluate.values import convert
+from twinschema.model import Column
+from twinschema.records import SQLITE
+from twinschema.records.kinds import INTEGER_KINDS
+
+
+def what_generated_holds(
+    st: StageContext, table: str, texts: tuple[str, str], found: ProbeSet, row: tuple[Any, ...]
+) -> str | None:
+    """``the generated total is 28.99 on SQLite, 29 on PostgreSQL`` for each generated column
+    the CHECK ``texts`` read that holds another value on each side for ``row`` (a row of
+    ``found``'s columns); None where none does."""
+    said: list[str] = []
+    sides = (st.left, st.right)
+    reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
+    if reads[0] is None or reads[1] is None:
+        return None
+    read = sorted({c.lower() for c in reads[0].columns} & {c.lower() for c in reads[1].columns})
+    names = {n.lower() for n in found.names}
+    for name in read:
+        columns = [find(s, table, name)[1] for s in sides]
+        tables = [find(s, table, "")[0] for s in sides]
+        held: list[Any] = []
+        for n, side in enumerate(sides):
+            column = columns[n]
+            if column is None or column.generated is None:
+                break
+            texts_of = computed_from(side.schema.dialect, tables[n], names)
+            text = texts_of.get(column.own_name.lower())
+            columns_n = found.left if n == 0 else found.right
+            got = found.backends[n].computed(columns_n, text, column.type, [row]) if text else None
+            if not got or got[0] is None or not got[0][0]:
+                break
+            held.append(got[0][1])
+        else:
+            lc, rc = columns
+            assert lc is not None and rc is not None
+            kind = typemap.shared_kind(lc.type, rc.type) if st.cross else None
+            a, b = (convert(v, kind) for v in held) if st.cross else held
+            if not equal(a, b):
+                said.append(
+                    f"the generated {lc.name} is {_shown(held[0])} on {st.side_name('left')}, "
+                    f"{_shown(held[1])} on {st.side_name('right')}" + _rounded(st, lc, rc, held)
+                )
+    return "; ".join(said) or None
+
+
+def _rounded(st: StageContext, lc: Column, rc: Column, held: list[Any]) -> str:
+    """`` (SQLite keeps ... PostgreSQL rounds it)`` where an integer column on both sides holds
+    a fraction on a SQLite side (INTEGER affinity keeps a REAL that is not whole) and a whole
+    number on the other; else nothing."""
+    for n, (column, value) in enumerate(zip((lc, rc), held, strict=True)):
+        other = held[1 - n]
+        whole = typemap.kinds_of(lc.type) & typemap.kinds_of(rc.type) & INTEGER_KINDS
+        fraction = isinstance(value, float) and not value.is_integer()
+        if column.type.dialect == SQLITE and whole and fraction and other == int(other):
+            there = st.side_name("right" if n == 0 else "left")
+            return f" (SQLite keeps a number that is not whole in an INTEGER column, {there} rounds it)"
+    return ""
+
+
+def _shown(value: Any) -> str:
+    """A number without the trailing zeros PostgreSQL's numeric prints (1.5, not 1.50000)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        text = format(value.normalize(), "f")
+        return text
+    return "NULL" if value is None else str(value)
