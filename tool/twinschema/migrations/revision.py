@@ -57,7 +57,7 @@ from twinschema.migrations.revision_identity import (
     drop_mysql_only_keywords,
     fix_identity_alterations,
 )
-from twinschema.migrations.revision_renames import rename_columns, renames_of
+from twinschema.migrations.revision_renames import Heads, chain_heads, rename_columns, renames_of
 from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite import name_unnamed_keys, native_drop_columns
 from twinschema.paths import shown
@@ -175,10 +175,10 @@ def make_revisions(
                 ) as pg_url,
             ):
                 urls["postgresql"] = pg_url
-                for dialect in DIALECTS:
-                    written.append(
-                        _autogenerate(config, dialect, urls[dialect], message, stem, version)
-                    )
+                heads = chain_heads(config, urls)  # both chains' names before, for renames
+                for dialect, url in urls.items():
+                    made = _autogenerate(config, dialect, url, message, stem, version, heads)
+                    written.append(made)
     except BaseException as exc:
         _undo(written, exc)
     config.domain.write_text(new_text, "utf-8")
@@ -361,11 +361,12 @@ def _in_step(declared: object, version: int) -> str:
 
 
 def _autogenerate(
-    config: Config, dialect: str, url: str, message: str, stem: str, version: int
-) -> Written:
+    config: Config, dialect: str, url: str, message: str, stem: str, version: int,
+    heads: Heads | None = None,
+) -> Written:  # fmt: skip
     revision = f"{stem}_{dialect}"
     found: dict[str, bool] = {}
-    renames = renames_of(load_domain(config.domain), dialect) if config.domain else {}
+    renames = renames_of(load_domain(config.domain), dialect, heads) if config.domain else {}
 
     def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
