@@ -30,16 +30,19 @@ def say_unwritten(
     plan = CheckPlan(config=config, layers=("migrations",), urls={}, scratch_url=scratch_server)
     left = [d for d in run_check(plan).differences if d.kind != "migration_state"]
     files = [shown(path, config.root) for path in written]
+    failing = False
     for d in left:
         where = ".".join(part for part in (d.table, d.column) if part) or d.name
         if where:
             echo(f"warning: not written: {where}: {d.message}")
         else:
+            failing = True
             echo(f"warning: {_failing(d, files)}: {d.message}")
     if left:
+        fix = ", and fix the revision that fails" if failing else ""
         echo(
             f"warning: the new revisions leave {len(left)} difference(s) with the metadata "
-            "modules (listed above); write them into the revisions by hand "
+            f"modules (listed above); write them into the revisions by hand{fix} "
             "(`twinschema check --layer migrations` shows them with hints)"
         )
 
