@@ -57,9 +57,10 @@ from twinschema.migrations.revision_identity import (
     drop_mysql_only_keywords,
     fix_identity_alterations,
 )
-from twinschema.migrations.revision_renames import rename_columns, renames_of
+from twinschema.migrations.revision_renames import Heads, chain_heads, rename_columns, renames_of
 from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite import name_unnamed_keys, native_drop_columns
+from twinschema.migrations.revision_unwritten import say_unwritten
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.servers import scratch
@@ -175,10 +176,10 @@ def make_revisions(
                 ) as pg_url,
             ):
                 urls["postgresql"] = pg_url
-                for dialect in DIALECTS:
-                    written.append(
-                        _autogenerate(config, dialect, urls[dialect], message, stem, version)
-                    )
+                heads = chain_heads(config, urls)  # both chains' names before, for renames
+                for dialect, url in urls.items():
+                    made = _autogenerate(config, dialect, url, message, stem, version, heads)
+                    written.append(made)
     except BaseException as exc:
         _undo(written, exc)
     config.domain.write_text(new_text, "utf-8")
@@ -191,29 +192,8 @@ def make_revisions(
         )
         echo(f"{shown(w.path, config.root)}{note}")
     echo(f"{shown(config.domain, config.root)}: version {domain.version} -> {version}")
-    _say_unwritten(config, echo, scratch_server)
+    say_unwritten(config, echo, scratch_server, [w.path for w in written])
     return written
-
-
-def _say_unwritten(config: Config, echo: Callable[[str], None], scratch_server: str | None) -> None:
-    """Each difference the chains, with the new revisions, still have with their metadata
-    modules (``twinschema check --layer migrations``), as a warning line: what autogenerate
-    does not write (a changed or unnamed CHECK) was left without a word, and found only by a
-    later ``check`` (stranger40). The revisions stay written: the lines say what to add."""
-    from twinschema.check import run_check
-    from twinschema.layers.plan import CheckPlan
-
-    plan = CheckPlan(config=config, layers=("migrations",), urls={}, scratch_url=scratch_server)
-    left = [d for d in run_check(plan).differences if d.kind != "migration_state"]
-    for d in left:
-        where = ".".join(part for part in (d.table, d.column) if part) or d.name or "-"
-        echo(f"warning: not written: {where}: {d.message}")
-    if left:
-        echo(
-            f"warning: the new revisions leave {len(left)} difference(s) with the metadata "
-            "modules (listed above); write them into the revisions by hand "
-            "(`twinschema check --layer migrations` shows them with hints)"
-        )
 
 
 def _undo(written: list[Written], exc: BaseException) -> NoReturn:
@@ -361,11 +341,12 @@ def _in_step(declared: object, version: int) -> str:
 
 
 def _autogenerate(
-    config: Config, dialect: str, url: str, message: str, stem: str, version: int
-) -> Written:
+    config: Config, dialect: str, url: str, message: str, stem: str, version: int,
+    heads: Heads | None = None,
+) -> Written:  # fmt: skip
     revision = f"{stem}_{dialect}"
     found: dict[str, bool] = {}
-    renames = renames_of(load_domain(config.domain), dialect) if config.domain else {}
+    renames = renames_of(load_domain(config.domain), dialect, heads) if config.domain else {}
 
     def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)

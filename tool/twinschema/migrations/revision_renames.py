@@ -12,37 +12,97 @@ the indexes, keys and CHECKs that name the column. The downgrade renames it back
 dropped and another added under logical names of their own stays a drop and an add. An index
 autogenerate drops and makes again only because it names the column (the same name, columns and
 options once the column is renamed) is left alone: the rename carries it.
+
+A name changed in ``names:`` (``names: {sqlite: fullName}``, as ``init`` writes for a camelCase
+column, then ``names: {sqlite: displayName}``; stranger48 W2) is a rename too: the old name is in
+no file any more, but a column the other dialect's chain already has at its head (so not a new
+logical column) takes the one name the revision drops that no column of the domain's table has
+on the dialect now. Two such names dropped, or two such columns added, and nothing is guessed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.operations import ops
 
+from twinschema.config import Config
+from twinschema.migrations.migrate_chain import HEAD, Target, alembic_config
+from twinschema.migrations.migrate_connect import connect
 from twinschema.records.domain import Domain
+from twinschema.urls import parse_url
+
+# dialect -> physical table -> its columns, in a database upgraded to the chain's head.
+Heads = Mapping[str, Mapping[str, frozenset[str]]]
+
+
+@dataclass(frozen=True)
+class Before:
+    """The names a column may have had on a dialect: ``names`` (its logical name, its names on
+    other dialects); and, when another dialect's chain already has the column, any name no
+    column of the table has on the dialect now (``taken``, else None)."""
+
+    names: frozenset[str]
+    taken: frozenset[str] | None = None
+
+    def among(self, now: str, dropped: Iterable[str]) -> frozenset[str]:
+        """The names in ``dropped`` (the revision's, on one side) the column may have had."""
+        named = self.names.intersection(dropped)
+        if named or self.taken is None:
+            return named
+        return frozenset(n for n in dropped if n != now and n not in self.taken)
+
 
 # (physical table, the column's physical name now) -> the names it may have had before.
-Renames = Mapping[tuple[str, str], frozenset[str]]
+Renames = Mapping[tuple[str, str], Before]
 
 
-def renames_of(domain: Domain, dialect: str) -> Renames:
-    """For each column of ``dialect`` the domain spells otherwise than its logical name, or
-    otherwise than on another dialect, the names it may have had before on ``dialect``."""
-    found: dict[tuple[str, str], frozenset[str]] = {}
+def renames_of(domain: Domain, dialect: str, heads: Heads | None = None) -> Renames:
+    """For each column of ``dialect`` the names it may have had before on ``dialect`` (see the
+    module docstring): ``heads``, each dialect's tables at its chain's head, when known."""
+    found: dict[tuple[str, str], Before] = {}
     for table in domain.tables.values():
         if dialect not in table.dialects:
             continue
-        for column in table.columns.values():
-            if dialect not in column.dialects:
-                continue
+        mine = [c for c in table.columns.values() if dialect in c.dialects]
+        taken = frozenset(c.physical(dialect) for c in mine)
+        for column in mine:
             now = column.physical(dialect)
             before = frozenset({column.name, *column.names.values()}) - {now}
-            if before:
-                found[(table.physical(dialect), now)] = before
+            known = any(
+                column.physical(other)
+                in (heads or {}).get(other, {}).get(table.physical(other), ())
+                for other in column.dialects
+                if other != dialect and other in table.dialects
+            )
+            if before or known:
+                found[(table.physical(dialect), now)] = Before(before, taken if known else None)
     return found
+
+
+def chain_heads(config: Config, urls: Mapping[str, str]) -> Heads:
+    """Each dialect's tables and columns at its chain's head: ``urls``' scratch databases
+    (one each) upgraded to it."""
+    heads: dict[str, dict[str, frozenset[str]]] = {}
+    for dialect, url in urls.items():
+        with connect(Target(dialect, parse_url(url))) as connection:
+            cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
+            command.upgrade(cfg, HEAD)
+            inspector = sa.inspect(connection)
+            with warnings.catch_warnings():  # only names are read: not a type SQLAlchemy lacks
+                warnings.simplefilter("ignore", sa.exc.SAWarning)
+                heads[dialect] = {
+                    t: frozenset(str(c["name"]) for c in inspector.get_columns(t))
+                    for t in inspector.get_table_names()
+                }
+    return heads
 
 
 def rename_columns(script: Any, renames: Renames) -> None:
@@ -73,18 +133,19 @@ def _renamed(table_ops: ops.ModifyTableOps, renames: Renames) -> list[ops.AlterC
     drops = {op.column_name: op for op in table_ops.ops if isinstance(op, ops.DropColumnOp)}
     found: list[ops.AlterColumnOp] = []
     used: list[Any] = []
-    for (table, now), before in sorted(renames.items()):
-        if table != table_ops.table_name:
-            continue
-        if now in adds:  # upgrade: the old name dropped, the new one added
-            olds = sorted(before & drops.keys())
-            pair = (drops[olds[0]], adds[now]) if len(olds) == 1 else None
-        elif now in drops:  # downgrade: the new name dropped, an old one added
-            olds = sorted(before & adds.keys())
-            pair = (drops[now], adds[olds[0]]) if len(olds) == 1 else None
-        else:
-            pair = None
-        if pair is None or any(op in used for op in pair):
+    olds: dict[str, frozenset[str]] = {}
+    for (table, now), before in sorted(renames.items(), key=lambda item: item[0]):
+        if table == table_ops.table_name and now in adds:  # upgrade: old dropped, new added
+            olds[now] = before.among(now, drops.keys())
+        elif table == table_ops.table_name and now in drops:  # downgrade: new dropped, old added
+            olds[now] = before.among(now, adds.keys())
+    claims = Counter(old for names in olds.values() for old in names)
+    for now, names in olds.items():
+        if len(names) != 1 or claims[next(iter(names))] != 1:
+            continue  # no old name, or more than one, or one two columns may have had
+        (old,) = names
+        pair = (drops[old], adds[now]) if now in adds else (drops[now], adds[old])
+        if any(op in used for op in pair):
             continue
         drop, add = pair
         used += pair

@@ -1,0 +1,53 @@
+"""What ``twinschema revision`` says once it has written the twins: each difference the chains,
+with the new revisions, still have with their metadata modules (``twinschema check --layer
+migrations``), as a warning line. What autogenerate does not write (a changed or unnamed CHECK)
+was left without a word, and found only by a later ``check`` (stranger40). The revisions stay
+written: the lines say what to add. A chain that no longer builds an empty database is named by
+its new revision's file, which is what fails (the chain built one before it was written), not by
+an empty location (stranger48 W2: ``not written: -: upgrading an empty database ...``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from twinschema.config import Config
+from twinschema.paths import shown
+from twinschema.records.differences import Difference
+
+
+def say_unwritten(
+    config: Config,
+    echo: Callable[[str], None],
+    scratch_server: str | None,
+    written: Sequence[Path],
+) -> None:
+    """Echo a warning for each difference the chains still have with their modules, then one
+    that sums them up (see the module docstring); ``written``: the new revision files."""
+    from twinschema.check import run_check
+    from twinschema.layers.plan import CheckPlan
+
+    plan = CheckPlan(config=config, layers=("migrations",), urls={}, scratch_url=scratch_server)
+    left = [d for d in run_check(plan).differences if d.kind != "migration_state"]
+    files = [shown(path, config.root) for path in written]
+    failing = False
+    for d in left:
+        where = ".".join(part for part in (d.table, d.column) if part) or d.name
+        if where:
+            echo(f"warning: not written: {where}: {d.message}")
+        else:
+            failing = True
+            echo(f"warning: {_failing(d, files)}: {d.message}")
+    if left:
+        fix = ", and fix the revision that fails" if failing else ""
+        echo(
+            f"warning: the new revisions leave {len(left)} difference(s) with the metadata "
+            f"modules (listed above); write them into the revisions by hand{fix} "
+            "(`twinschema check --layer migrations` shows them with hints)"
+        )
+
+
+def _failing(d: Difference, files: Sequence[str]) -> str:
+    """The new revision file in the chain ``d`` is about (its left side), else the chain."""
+    chain = d.left_source
+    return next((f for f in files if chain and f.startswith(f"{chain}/")), chain or "a chain")
