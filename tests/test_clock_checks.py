@@ -87,3 +87,26 @@ def test_a_clock_check_inside_a_second_names_a_witness_at_a_fixed_moment(
         row = [{"starts_at": match[1]}]
         got = [try_row(loader, d, h, "booking", row) for d, h in ((da, a), (db, b))]
     assert got[0] != got[1] and got[0] == match[2][:-1], (check.message, got)
+
+
+def test_a_clock_read_through_a_sqlite_function_is_said_to_refuse_every_row(
+    loader: Loader,
+) -> None:
+    """stranger49 081: SQLite refuses ``date('now', ...)`` in a CHECK at every insert; the
+    message says so beside its witness (the golden case's rows show NULL refused too)."""
+    found = compare_expected(loader, "sl-pg.check-clock-function-refuses-every-row")
+    (check,) = [d for d in found.differences if d.kind == "check"]
+    assert check.message.endswith(
+        "SQLite rejects, PostgreSQL accepts (SQLite refuses every row, NULL too: it refuses a CHECK "
+        "that reads the clock through a function as non-deterministic)"
+    ), check.message
+
+
+def test_a_clock_keyword_in_a_sqlite_check_is_not_said_to_refuse_every_row(
+    loader: Loader,
+) -> None:
+    """Near miss: ``date(CURRENT_DATE, '+30 days')`` reads the clock through a keyword, which
+    SQLite runs (the golden case's witness is a row it stores)."""
+    found = compare_expected(loader, "sl-pg.check-clock-step-days-inclusive-vs-strict")
+    (check,) = found.differences
+    assert "refuses every row" not in check.message, check.message

@@ -368,12 +368,12 @@ def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
             st.equal_on_probes(ld, rd, run.judged, None)
             return
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
-    row, said = parting.row, parting.said(st) + said
+    said = parting.said(st) + said + clock_checks.every_row_refused(st, (ltext, rtext))
     st.merge(
         ld,
         rd,
         f"CHECK on {lt.name} differs: {ld.left} on {st.side_name('left')}, {rd.right} on "
-        f"{st.side_name('right')}; " + witness_text(st, found.names, row, said),
+        f"{st.side_name('right')}; " + witness_text(st, found.names, parting.row, said),
     )
 
 

@@ -35,6 +35,26 @@ _SQLITE_CALLS = re.compile(
     re.IGNORECASE,
 )
 
+# A SQLite clock read through a function called with 'now' or nothing, which SQLite refuses in a
+# CHECK at every insert ("non-deterministic use of date() in a CHECK constraint"), NULL too.
+_EVERY_ROW = re.compile(
+    r"\b(?:date|time|datetime|julianday|unixepoch|strftime)\s*\((?:\s*\)|[^()]*'now')",
+    re.IGNORECASE,
+)
+
+
+def every_row_refused(st: StageContext, texts: tuple[str, str]) -> str:
+    """A note for a CHECK difference where a SQLite CHECK of ``texts`` reads the clock through
+    a function (``date('now', '+1 year')``): SQLite refuses every insert into the table, so
+    the witness is no bound's row (stranger49 081); "" otherwise."""
+    for side, text in zip(("left", "right"), texts, strict=True):
+        if getattr(st, side).schema.dialect == "sqlite" and _EVERY_ROW.search(text):
+            return (
+                f" ({st.side_name(side)} refuses every row, NULL too: it refuses a CHECK that "
+                "reads the clock through a function as non-deterministic)"
+            )
+    return ""
+
 
 def at_fixed_moment(
     st: StageContext, table: str, ltext: str, rtext: str
