@@ -140,6 +140,25 @@ def revision_made(shell: Shell, project: Path, message: str, dialect: str = "sql
     return made.read_text("utf-8")
 
 
+FOLDER = {"sqlite": "migrations_sqlite", "postgresql": "migrations_postgres"}
+
+
+def assert_renames_written(project: Path, renamed: dict[str, str], old: dict[str, str]) -> None:
+    """The second revision of each chain renames the column to ``renamed[dialect]`` where it is
+    renamed (and back to ``old[dialect]`` on downgrade), with no add or drop; the other chain's
+    revision alters no column."""
+    for dialect, folder in FOLDER.items():
+        (made,) = (project / folder / "versions").glob(f"0002_*_{dialect}.py")
+        upgrade, downgrade = made.read_text("utf-8").replace('"', "'").split("def downgrade")
+        if dialect in renamed:
+            assert f"new_column_name='{renamed[dialect]}'" in upgrade, upgrade
+            assert f"new_column_name='{old[dialect]}'" in downgrade, downgrade
+            assert "drop_column(" not in upgrade + downgrade, upgrade + downgrade
+            assert "add_column(" not in upgrade + downgrade, upgrade + downgrade
+        else:
+            assert "alter_column" not in upgrade, upgrade
+
+
 def migrate_both(shell: Shell) -> None:
     """``migrate local`` and ``migrate remote``, each exit 0."""
     for side in ("local", "remote"):
