@@ -29,7 +29,7 @@ from twinschema.records.dialects import DIALECT_NAMES
 Store = Callable[[str, list[str]], "list[Any] | None"]
 
 # The values a key is written with, as JSON text, beside the CHECKs' own literals.
-_VALUES = ("1", '"x"', "null", "1.5", '"1"', "true", "false", "{}", "[1]")
+VALUES = ("1", '"x"', "null", "1.5", '"1"', "true", "false", "{}", "[1]")
 _PATHS, _PAIRS = 8, 3  # at most this many keys tried, and values of each side of a pair
 _SEGMENT = re.compile(r'\.(?:"([^"]*)"|([^.\[\]"]+))')
 
@@ -63,16 +63,16 @@ def document(path: tuple[str, ...], values: list[str]) -> str:
     return text
 
 
-def _values(reads: list[Reads]) -> list[str]:
+def member_values(reads: list[Reads]) -> list[str]:
     """The values a key is written with: the CHECKs' strings and numbers (and the whole
-    numbers beside each: ``> 5`` keeps 6), then ``_VALUES``."""
+    numbers beside each: ``> 5`` keeps 6), then ``VALUES``."""
     found: list[str] = []
     for read in reads:
         found += [json.dumps(s) for s in read.strings if not s.startswith(("$", "{"))]
         for n in read.numbers:
             if n.is_finite():
                 found += [str(n), *(str(n + step) for step in (Decimal(1), Decimal(-1)))]
-    return list(dict.fromkeys([*found, *_VALUES]))
+    return list(dict.fromkeys([*found, *VALUES]))
 
 
 def finding(dialects: tuple[str, str], reads: list[Reads], store: Store) -> tuple[bool, str] | None:
@@ -85,7 +85,7 @@ def finding(dialects: tuple[str, str], reads: list[Reads], store: Store) -> tupl
     paths = paths[:_PATHS]
     if not paths:
         return None
-    values = _values(reads)
+    values = member_values(reads)
     once = [(path, value) for path in paths for value in values]
     got = [store(d, [document(p, [v]) for p, v in once]) for d in dialects]
     if got[0] is None or got[1] is None:
@@ -97,7 +97,7 @@ def finding(dialects: tuple[str, str], reads: list[Reads], store: Store) -> tupl
     for path in paths:
         keeps = [v for (p, v), k in zip(once, kept, strict=True) if p == path and k][:_PAIRS]
         refuses = [v for (p, v), k in zip(once, kept, strict=True) if p == path and not k]
-        refuses.sort(key=lambda v: v not in _VALUES)  # a plain value first: {"n": 6, "n": 1}
+        refuses.sort(key=lambda v: v not in VALUES)  # a plain value first: {"n": 6, "n": 1}
         for k in keeps:
             for r in refuses[:_PAIRS]:
                 twice += [(path, document(path, [k, r])), (path, document(path, [r, k]))]
@@ -137,7 +137,7 @@ def generated_finding(
     sides already part on a document that writes each key once (the column's own
     difference)."""
     paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
-    paths, values = paths[:_PATHS], _values(reads)
+    paths, values = paths[:_PATHS], member_values(reads)
     once = [(path, value) for path in paths for value in values]
     got = [compute(d, [document(p, [v]) for p, v in once]) for d in dialects]
     if not once or got[0] is None or got[1] is None or got[0] != got[1]:
@@ -145,7 +145,7 @@ def generated_finding(
     twice: list[tuple[tuple[str, ...], str]] = []
     for path in paths:
         made = [(v, g) for (p, v), g in zip(once, got[0], strict=True) if p == path]
-        plain = sorted(made, key=lambda m: m[0] not in _VALUES)
+        plain = sorted(made, key=lambda m: m[0] not in VALUES)
         pairs = [(a, b) for a, ga in made for b, gb in plain if ga != gb][: _PAIRS * _PAIRS]
         twice += [(path, document(path, [a, b])) for a, b in pairs]
     ran = [compute(d, [doc for _, doc in twice]) for d in dialects] if twice else [None, None]
@@ -241,13 +241,13 @@ def index_warnings(
         return []  # only the one unique index of each side: none to pair by guess
     reads = found[0][2] + found[1][2]
     paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
-    paths, values = paths[:_PATHS], _values(reads)
+    paths, values = paths[:_PATHS], member_values(reads)
     once = [document(path, [v]) for path in paths for v in values]
     twice = [
         (path, document(path, [a, b]), document(path, [a]))
         for path in paths
         for a in values[:_PAIRS]
-        for b in sorted(values, key=lambda v: v not in _VALUES)[: _PAIRS * _PAIRS]
+        for b in sorted(values, key=lambda v: v not in VALUES)[: _PAIRS * _PAIRS]
         if a != b
     ]
     rows = [(doc,) for doc in [*once, *(t for _, t, _ in twice), *(s for _, _, s in twice)]]

@@ -138,6 +138,7 @@ def _values(st: StageContext) -> None:
     if len(ready) < 2:
         return
     found = crossing.findings(st.left, st.right, ready, st.ev.crossing, st.layer or "diff")
+    found += st.later  # found while judging CHECKs (``json_escape``)
     st.result.warnings = [d for _, d in found]
     st.result.push_failures = [d for push, d in found if push]
 
