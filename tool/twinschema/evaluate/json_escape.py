@@ -7,14 +7,15 @@ written twice is (``json_twice``): where the CHECKs of a pair agree on their pro
 key (or each string value) so escaped, and on which the CHECKs part by what each side stores,
 is a ``value_compatibility`` warning, not a difference. The CHECKs may read other columns
 beside the JSON one (``json_type(d, '$.plan') IS NOT NULL OR p IS NULL``): the probe rows hold
-their values. Escaped values part nothing known (SQLite's ``json_extract`` unescapes a string
-value as jsonb does); they are tried all the same.
+their values. A string value so escaped (``{"k": "\\u0061"}``) is unescaped by SQLite's
+``json_extract`` and ``->>`` as by PostgreSQL, but SQLite's ``->`` gives the member's JSON text
+as written, jsonb's ``->`` the value: ``d -> '$.k' = '"a"'`` parts on it. A generated column's
+escaped keys are tried in ``json_twice.generated_finding``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,41 +26,17 @@ if TYPE_CHECKING:
     from twinschema.evaluate.probe_sets import ProbeSet
     from twinschema.evaluate.stored_rows import Parting
 
-# A JSON string token, and whether a colon follows it (a key).
-_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?')
-
-
-def escaped(doc: str, keys: bool) -> tuple[str, str] | None:
-    """``doc`` (JSON text) with the first letter of each key (``keys``) or of each string value
-    written as a ``\\u`` escape (``{"\\u0070lan": 1}``), with the first key or value so
-    rewritten (unescaped); None when nothing is rewritten or ``doc`` is no JSON object or
-    array."""
-    if not doc.lstrip().startswith(("{", "[")):
-        return None
-    first: list[str] = []
-
-    def spelled(m: re.Match[str]) -> str:
-        text, colon = m.group(1), m.group(2)
-        if (colon is not None) != keys or not text[:1].isalpha() or not text[:1].isascii():
-            return m.group(0)
-        first.append(text)
-        return f'"\\u{ord(text[0]):04x}{text[1:]}"{colon or ""}'
-
-    out = _STRING.sub(spelled, doc)
-    return (out, first[0]) if first else None
-
 
 def check_warnings(
     st: StageContext, table: str, texts: tuple[str, str], found: ProbeSet, agree: bool
 ) -> None:
     """Where ``agree`` (no witness, errors reject), for two CHECKs of ``table`` (``texts``, as
     run) that agree on the probe rows ``found`` across SQLite and PostgreSQL: the first row
-    with a JSON column's document escaped (``escaped``) on which they part by what each side
+    with a JSON column's document escaped (``json_twice.escaped``) on which they part by what each side
     stores becomes a warning of that column, kept in ``st.later`` for the
     ``value_compatibility`` warnings (one a column and kind). The documents: those of ``found`` and,
     as ``json_twice`` makes them, each key the CHECKs name holding each value they compare
     with (``{"tag": "x"}``), beside the first ``_OTHERS`` values of the other columns."""
-    from twinschema.evaluate.crossing import warning
     from twinschema.evaluate.probe_sets import accept_vectors
     from twinschema.evaluate.stored_rows import accepted_by_table, partings
 
@@ -76,11 +53,10 @@ def check_warnings(
         lc = lt.column(found.names[k]) if lt is not None else None
         rc = rt.column(found.names[k]) if rt is not None else None
         tag = f"{found.names[k]}: a document writing {'key' if keys else 'the string'} "
-        if lc is None or rc is None or any(tag in w.message for _, w in st.later):
+        if lc is None or rc is None or any(tag in w[-1] for w in st.later):
             continue  # one warning a column for its keys, one for its values
         said = _said(st, (table, lc.name), (keys, name, doc), found.names, parting)
-        at = (st.layer or "diff", st.left, st.right, table, lc, rc, said)
-        st.later.append((parting.left == (st.dialects[0] == "sqlite"), warning(*at)))
+        st.later.append((parting.left == (st.dialects[0] == "sqlite"), table, lc, rc, said))
 
 
 _OTHERS = 8  # at most this many values of the other columns a CHECK reads
@@ -93,7 +69,7 @@ def _rows(
     values) are escaped, the first one escaped and the escaped document."""
     from twinschema.canonical import typemap
     from twinschema.evaluate import probes
-    from twinschema.evaluate.json_twice import VALUES, document, key_path, member_values
+    from twinschema.evaluate.json_twice import VALUES, document, escaped, key_path, member_values
 
     reads = [r for d, t in zip(st.dialects, texts, strict=True) if (r := probes.reads(d, t))]
     paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
