@@ -59,7 +59,7 @@ def check_warnings(
         st.later.append((parting.left == (st.dialects[0] == "sqlite"), table, lc, rc, said))
 
 
-_OTHERS = 8  # at most this many values of the other columns a CHECK reads
+_OTHERS, _PATHS = 8, 8  # at most this many values of the other columns, and key paths
 
 
 def _rows(
@@ -71,15 +71,17 @@ def _rows(
     from twinschema.evaluate import probes
     from twinschema.evaluate.json_twice import VALUES, document, escaped, key_path, member_values
 
+    pairs = list(enumerate(zip(found.left, found.right, strict=True)))
+    columns = [k for k, ((_, lt), (_, rt)) in pairs if typemap.shared_kind(lt, rt) == "json"]
+    if not columns:
+        return {}
     reads = [r for d, t in zip(st.dialects, texts, strict=True) if (r := probes.reads(d, t))]
     paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
     values = sorted(member_values(reads), key=lambda v: v not in VALUES)  # {"k": 1} first
     values += [s for r in reads for s in r.strings if _json(s)]  # '"a"' compared with ->
-    built = [document(p, [v]) for p in paths[:8] for v in values]
+    built = [document(p, [v]) for p in paths[:_PATHS] for v in values]
     made: dict[tuple[Any, ...], tuple[int, bool, str, str]] = {}
-    for k, ((_, lt), (_, rt)) in enumerate(zip(found.left, found.right, strict=True)):
-        if typemap.shared_kind(lt, rt) != "json":
-            continue
+    for k in columns:
         docs = [*built, *(r[k] for r in found.rows if isinstance(r[k], str))]
         others = list(dict.fromkeys((*r[:k], *r[k + 1 :]) for r in found.rows))[:_OTHERS]
         for keys in (True, False):
