@@ -3,8 +3,7 @@ are paired, both run over the same rows, and their accept/reject vectors compare
 vectors make them "equal on N probes" (never proven); a row on which they part by what each
 database stores (``stored_rows``) is the witness.
 
-The rows come from ``probe_sets``, which partial index predicates and generated columns
-(``computed``) use too.
+The rows come from ``probe_sets`` (partial index predicates and ``computed`` use them too).
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from twinschema.evaluate import (
     clock_checks,
     completions,
     held_checks,
+    json_escape,
     probes,
     stored_rows,
     unscaled_values,
@@ -64,7 +64,7 @@ def run_on_probes(
     NOT NULL on either side is not tried (the column's own difference), and a witness must be a
     row the accepting side's table lets in (``accepted_by_table``, the columns its CHECKs share
     probed: ``with_sharing``); not so where a side is ``not_null_test``, a NOT NULL. A generated
-    column is read as its expression (``through_generated``)."""
+    column is read as its expression (``through_generated``). See ``json_escape`` too."""
     ltext, rtext = stored_rows.through_generated(st, table, (ltext, rtext))
     wide = (ltext, rtext) if not_null_test else stored_rows.with_sharing(st, table, (ltext, rtext))
     found = probe_rows(st, table, *wide, counted=counted)
@@ -81,12 +81,12 @@ def run_on_probes(
     if witness is None and wide != (ltext, rtext):  # rows parted on, completed to be stored
         completed = completions.witness(st, table, found, (ltext, rtext), errors_reject)
         tried, witness = completed or (tried, None)
+    json_escape.check_warnings(st, table, (ltext, rtext), tried, errors_reject and not witness)
     return ProbeRun(tried, len(both), witness)
 
 
 def telling(judged: Sequence[tuple[Sequence[Any], Any, Any]]) -> bool:
-    """True when some row both sides judged holds a value: rows of NULLs alone (a kind with no
-    probe values of its own nor literal) show nothing, never "equal on 1 probes"."""
+    """True when a row both sides judged holds a value: NULLs alone make no "equal on 1"."""
     return any(any(v is not None for v in row) for row, _, _ in judged)
 
 

@@ -28,6 +28,9 @@ class StageContext:
     result: Evaluation = field(default_factory=Evaluation)
     layer: str | None = None
     failed: set[tuple[str, str]] = field(default_factory=set)
+    # Warnings found while judging (``json_escape``), kept for the ``value_compatibility``
+    # warnings: whether each breaks a push, its table, column pair and text.
+    later: list[tuple[bool, str, Column, Column, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.layer is None and self.comparison.differences:

@@ -8,7 +8,8 @@ that writes one twice and parts them is a ``value_compatibility`` warning, not a
 The documents are made from the keys and paths the CHECKs name (``'$.a.b'``, ``'{a,b}'``,
 ``'kind'``): first each key once with each of a few values, then, for a value both sides keep
 and one both refuse, the key written twice with the two in either order (the innermost key of
-a path: ``{"a": {"b": "x", "b": "y"}}``).
+a path: ``{"a": {"b": "x", "b": "y"}}``). A key written with a ``\\u`` escape (``escaped``) is
+the same kind of rare spelling (``json_escape``); a generated column is tried on it here.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from twinschema.records.dialects import DIALECT_NAMES
 Store = Callable[[str, list[str]], "list[Any] | None"]
 
 # The values a key is written with, as JSON text, beside the CHECKs' own literals.
-_VALUES = ("1", '"x"', "null", "1.5", '"1"', "true", "false", "{}", "[1]")
+VALUES = ("1", '"x"', "null", "1.5", '"1"', "true", "false", "{}", "[1]")
 _PATHS, _PAIRS = 8, 3  # at most this many keys tried, and values of each side of a pair
 _SEGMENT = re.compile(r'\.(?:"([^"]*)"|([^.\[\]"]+))')
+# A JSON string token, and whether a colon follows it (a key).
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?')
 
 
 def key_path(text: str) -> tuple[str, ...] | None:
@@ -63,16 +66,36 @@ def document(path: tuple[str, ...], values: list[str]) -> str:
     return text
 
 
-def _values(reads: list[Reads]) -> list[str]:
+def escaped(doc: str, keys: bool) -> tuple[str, str] | None:
+    """``doc`` (JSON text) with the first letter of each key (``keys``) or of each string value
+    written as a ``\\u`` escape (``{"\\u0070lan": 1}``), with the first key or value so
+    rewritten (unescaped); None when nothing is rewritten or ``doc`` is no JSON object or
+    array."""
+    if not doc.lstrip().startswith(("{", "[")):
+        return None
+    first: list[str] = []
+
+    def spelled(m: re.Match[str]) -> str:
+        text, colon = m.group(1), m.group(2)
+        if (colon is not None) != keys or not text[:1].isalpha() or not text[:1].isascii():
+            return m.group(0)
+        first.append(text)
+        return f'"\\u{ord(text[0]):04x}{text[1:]}"{colon or ""}'
+
+    out = _STRING.sub(spelled, doc)
+    return (out, first[0]) if first else None
+
+
+def member_values(reads: list[Reads]) -> list[str]:
     """The values a key is written with: the CHECKs' strings and numbers (and the whole
-    numbers beside each: ``> 5`` keeps 6), then ``_VALUES``."""
+    numbers beside each: ``> 5`` keeps 6), then ``VALUES``."""
     found: list[str] = []
     for read in reads:
         found += [json.dumps(s) for s in read.strings if not s.startswith(("$", "{"))]
         for n in read.numbers:
             if n.is_finite():
                 found += [str(n), *(str(n + step) for step in (Decimal(1), Decimal(-1)))]
-    return list(dict.fromkeys([*found, *_VALUES]))
+    return list(dict.fromkeys([*found, *VALUES]))
 
 
 def finding(dialects: tuple[str, str], reads: list[Reads], store: Store) -> tuple[bool, str] | None:
@@ -85,7 +108,7 @@ def finding(dialects: tuple[str, str], reads: list[Reads], store: Store) -> tupl
     paths = paths[:_PATHS]
     if not paths:
         return None
-    values = _values(reads)
+    values = member_values(reads)
     once = [(path, value) for path in paths for value in values]
     got = [store(d, [document(p, [v]) for p, v in once]) for d in dialects]
     if got[0] is None or got[1] is None:
@@ -97,7 +120,7 @@ def finding(dialects: tuple[str, str], reads: list[Reads], store: Store) -> tupl
     for path in paths:
         keeps = [v for (p, v), k in zip(once, kept, strict=True) if p == path and k][:_PAIRS]
         refuses = [v for (p, v), k in zip(once, kept, strict=True) if p == path and not k]
-        refuses.sort(key=lambda v: v not in _VALUES)  # a plain value first: {"n": 6, "n": 1}
+        refuses.sort(key=lambda v: v not in VALUES)  # a plain value first: {"n": 6, "n": 1}
         for k in keeps:
             for r in refuses[:_PAIRS]:
                 twice += [(path, document(path, [k, r])), (path, document(path, [r, k]))]
@@ -131,35 +154,44 @@ Compute = Callable[[str, list[str]], "list[Any] | None"]
 
 def generated_finding(
     dialects: tuple[str, str], reads: list[Reads], compute: Compute, name: str
-) -> str | None:
-    """A document writing a key twice on which the generated column ``name`` of both sides
-    computes different values, as a warning's text; None where none is found, or where the
-    sides already part on a document that writes each key once (the column's own
-    difference)."""
+) -> list[str]:
+    """A document writing a key twice, and one writing a key with a ``\\u`` escape
+    (``json_escape``), on which the generated column ``name`` of both sides computes different
+    values, as warnings' texts (at most one of each); none where the sides already part on a
+    document that writes each key once (the column's own difference)."""
     paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
-    paths, values = paths[:_PATHS], _values(reads)
+    paths, values = paths[:_PATHS], member_values(reads)
     once = [(path, value) for path in paths for value in values]
     got = [compute(d, [document(p, [v]) for p, v in once]) for d in dialects]
     if not once or got[0] is None or got[1] is None or got[0] != got[1]:
-        return None
-    twice: list[tuple[tuple[str, ...], str]] = []
+        return []
+    tried: list[tuple[tuple[str, ...], str, str | None]] = []  # the escaped key, if one is
     for path in paths:
         made = [(v, g) for (p, v), g in zip(once, got[0], strict=True) if p == path]
-        plain = sorted(made, key=lambda m: m[0] not in _VALUES)
+        plain = sorted(made, key=lambda m: m[0] not in VALUES)
         pairs = [(a, b) for a, ga in made for b, gb in plain if ga != gb][: _PAIRS * _PAIRS]
-        twice += [(path, document(path, [a, b])) for a, b in pairs]
-    ran = [compute(d, [doc for _, doc in twice]) for d in dialects] if twice else [None, None]
+        tried += [(path, document(path, [a, b]), None) for a, b in pairs]
+    for path, value in sorted(once, key=lambda o: o[1] not in VALUES):
+        if (spelled := escaped(document(path, [value]), True)) is not None:
+            tried.append((path, *spelled))
+    ran = [compute(d, [doc for _, doc, _ in tried]) for d in dialects] if tried else [None, None]
     if ran[0] is None or ran[1] is None:
-        return None
-    for (path, doc), a, b in zip(twice, ran[0], ran[1], strict=True):
-        if a != b:
-            first, last = (0, 1) if dialects[0] == "sqlite" else (1, 0)
-            return (
-                f"a document writing key {json.dumps(path[-1])} twice ({doc}): SQLite reads "
-                f"the first, PostgreSQL the last; the generated column {name} is "
-                f"{_shown((a, b)[first])} on SQLite, {_shown((a, b)[last])} on PostgreSQL"
+        return []
+    found: dict[bool, str] = {}
+    first, last = (0, 1) if dialects[0] == "sqlite" else (1, 0)
+    for (path, doc, key), a, b in zip(tried, ran[0], ran[1], strict=True):
+        if a != b and (key is None) not in found:
+            how = (
+                f"twice ({doc}): SQLite reads the first, PostgreSQL the last"
+                if key is None
+                else f"with an escape ({doc}): SQLite does not find it, PostgreSQL does"
             )
-    return None
+            found[key is None] = (
+                f"a document writing key {json.dumps(key or path[-1])} {how}; the generated "
+                f"column {name} is {_shown((a, b)[first])} on SQLite, {_shown((a, b)[last])} "
+                "on PostgreSQL"
+            )
+    return list(found.values())
 
 
 def _shown(value: Any) -> str:
@@ -211,8 +243,7 @@ def generated_warnings(
                 for g in got
             ]
 
-        said = generated_finding(dialects, [r for r in reads if r is not None], compute, gl.name)
-        found += [said] if said is not None else []
+        found += generated_finding(dialects, [r for r in reads if r is not None], compute, gl.name)
     return found
 
 
@@ -241,13 +272,13 @@ def index_warnings(
         return []  # only the one unique index of each side: none to pair by guess
     reads = found[0][2] + found[1][2]
     paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
-    paths, values = paths[:_PATHS], _values(reads)
+    paths, values = paths[:_PATHS], member_values(reads)
     once = [document(path, [v]) for path in paths for v in values]
     twice = [
         (path, document(path, [a, b]), document(path, [a]))
         for path in paths
         for a in values[:_PAIRS]
-        for b in sorted(values, key=lambda v: v not in _VALUES)[: _PAIRS * _PAIRS]
+        for b in sorted(values, key=lambda v: v not in VALUES)[: _PAIRS * _PAIRS]
         if a != b
     ]
     rows = [(doc,) for doc in [*once, *(t for _, t, _ in twice), *(s for _, _, s in twice)]]

@@ -138,6 +138,11 @@ def _values(st: StageContext) -> None:
     if len(ready) < 2:
         return
     found = crossing.findings(st.left, st.right, ready, st.ev.crossing, st.layer or "diff")
+    layer = st.layer or "diff"
+    found += [  # found while judging CHECKs (``json_escape``)
+        (push, crossing.warning(layer, st.left, st.right, table, lc, rc, said))
+        for push, table, lc, rc, said in st.later
+    ]
     st.result.warnings = [d for _, d in found]
     st.result.push_failures = [d for push, d in found if push]
 
