@@ -346,8 +346,6 @@ LOCAL_DATE_NOTE = (
 # The notes of a default whose value depends on the server's TimeZone (``compare.columns``).
 LOCAL_CLOCK_NOTES = frozenset({LOCAL_TIME_NOTE, LOCAL_DATE_NOTE})
 _LOCAL_CLOCK_WORDS = frozenset({"CURRENT_DATE", "current_time()"})
-# TimeZone settings of a server that are UTC.
-UTC_ZONES = frozenset({"UTC", "ETC/UTC", "UCT", "ETC/UCT", "GMT", "ETC/GMT", "Z", "ZULU"})
 JSON_ACCESS = (
     "json-access (SQLite gives a JSON number as a number, PostgreSQL's ->> its text: a member "
     'compared with a value is run on probe rows, {"k": 1} among them; a NULL test reads alike)'
