@@ -65,11 +65,15 @@ def test_zones_apart_part_local_defaults_and_checks(
         assert "UTC" in d.message and "Pacific/Honolulu" in d.message, d.message
 
 
-@pytest.mark.parametrize("zones", [("Pacific/Honolulu", "Pacific/Honolulu"), ("UTC", "Etc/UTC")])
+@pytest.mark.parametrize(
+    "zones",
+    [("Pacific/Honolulu", "Pacific/Honolulu"), ("UTC", "Etc/UTC"), ("UTC", "Etc/Universal")],
+)
 def test_one_zone_parts_nothing(
     zones: tuple[str, str], pg_url: str, pg_databases: DatabasePool
 ) -> None:
-    """The near miss: the same zone on both (spelled two ways for UTC)."""
+    """The near miss: the same zone on both (spelled two ways for UTC, or named otherwise:
+    Etc/Universal is UTC all year, stranger49 110)."""
     with pg_databases.database() as other:
         found = _diff(pg_url, other, zones)
     assert found.differences == []

@@ -357,3 +357,6 @@ class Schema:
     # A PostgreSQL server's TimeZone setting (None where there is no server: SQLite, a metadata
     # module): what now() stores in a timestamp without time zone, which SQLite stores as UTC.
     timezone: str | None = None
+    # Whether that TimeZone is UTC for a clock: the server gives it offset 0 in every month of
+    # the coming year (Etc/Universal, GMT0, Africa/Abidjan; not Europe/London).
+    timezone_utc: bool = False

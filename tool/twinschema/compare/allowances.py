@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
+from twinschema.canonical.expr_idioms import UTC_ONLY
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
+from twinschema.model import Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
 from twinschema.records.domain import Allowance, Domain
 
@@ -52,7 +54,9 @@ def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None
     stale = [
         stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)
         for allowance in ctx.domain.allowances()
-        if allowance not in used and _visible(ctx, allowance)
+        if allowance not in used
+        and _visible(ctx, allowance)
+        and not needs_a_zone(ctx.result, ctx.left.schema, ctx.right.schema, allowance)
     ]
     ctx.result.differences = kept + _pointed(ctx.domain, stale, kept, sides)
 
@@ -78,6 +82,25 @@ def stale_allowance(
         left_source=left,
         right_source=right,
         fix=FixSite(file=domain.path, line=allowance.line),
+    )
+
+
+def needs_a_zone(
+    comparison: Comparison, left: Schema, right: Schema, allowance: Allowance | None
+) -> bool:
+    """Whether ``allowance`` allows a default that two sides with no server's TimeZone (the
+    metadata modules) give alike in a UTC zone only (``CURRENT_DATE + 30`` against
+    ``date('now', '+30 days')``): a live database in another zone differs there and needs it,
+    so it is not stale here (stranger49 042)."""
+    if allowance is None or allowance.kind != "column_default":
+        return False
+    if left.timezone or right.timezone:
+        return False
+    return any(
+        e.table == allowance.table
+        and (allowance.column is None or e.column == allowance.column)
+        and UTC_ONLY in e.rule
+        for e in comparison.equivalences
     )
 
 
@@ -164,7 +187,12 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
             kept.append(d)
         else:
             used.add(allowance)
-    kept = [d for d in kept if _allowance_of(domain, d) not in used]
+    kept = [
+        d
+        for d in kept
+        if _allowance_of(domain, d) not in used
+        and not needs_a_zone(comparison, left.schema, right.schema, _allowance_of(domain, d))
+    ]
     found = [d for d in kept if d.kind != "stale_allowance"]
     stale = [d for d in kept if _allowance_of(domain, d) is not None]
     comparison.differences = [d for d in kept if d not in stale] + _pointed(

@@ -10,7 +10,6 @@ from twinschema.canonical.expr_idioms import (
     CURRENT_TIME,
     LOCAL_CLOCK_NOTES,
     LOCAL_TIME_NOTE,
-    UTC_ZONES,
 )
 from twinschema.canonical.expressions import across
 from twinschema.compare.common import (
@@ -141,10 +140,11 @@ def local_time(ctx: Context, table: str, lc: Column, rc: Column, note: str) -> s
     CURRENT_TIME on both sides (``note`` says which): the same value only where the server's
     TimeZone is UTC. Read from the server (a metadata module has none: the note says what it
     depends on); another TimeZone is a difference, reported here: None then."""
-    zone = ctx.left.schema.timezone or ctx.right.schema.timezone
+    server = ctx.left.schema if ctx.left.schema.timezone else ctx.right.schema
+    zone = server.timezone
     if zone is None:
         return note
-    if zone.upper() in UTC_ZONES:
+    if server.timezone_utc:
         return f"{note.split(' ', 1)[0]} (the server's TimeZone is {zone})"
     if note != LOCAL_TIME_NOTE:
         why = (

@@ -182,7 +182,7 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
 
     if not schema_rows:
         raise DatabaseError(f"schema {options.schema!r} does not exist in {source}")
-    _, usage, role, timezone, extension_pairs = schema_rows[0]
+    _, usage, role, timezone, timezone_utc, extension_pairs = schema_rows[0]
     if not usage:
         raise DatabaseError(
             f"role {role!r} lacks USAGE on schema {options.schema!r} in {source}: "
@@ -238,6 +238,7 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
             }
         ),
         timezone=str(timezone),
+        timezone_utc=bool(timezone_utc),
         objects=objects,
         objects_read=True,
     )

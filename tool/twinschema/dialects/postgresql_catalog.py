@@ -27,12 +27,19 @@ _TABLE_FILTER = """
 SQL_SEARCH_PATH = "SELECT set_config('search_path', quote_ident(%(schema)s), true)"
 
 
-# The schema, the role's USAGE on it, the role, the session's time zone, and the names extensions
-# of other schemas own (``postgresql_extensions``).
+# Whether the session's TimeZone is UTC for a clock, whatever its name: the server's own zone
+# data gives it UTC's local time at now and at each month of the coming year (DST included).
+_ZONE_IS_UTC = """(
+    SELECT bool_and(timezone(current_setting('TimeZone'), m) = timezone('UTC', m))
+    FROM generate_series(0, 12) k, LATERAL (SELECT now() + k * interval '1 month' AS m) a)"""
+
+
+# The schema, the role's USAGE on it, the role, the session's time zone and whether it is UTC,
+# and the names extensions of other schemas own (``postgresql_extensions``).
 SQL_SCHEMA = f"""
 WITH {EXTENSION_CTES}
 SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text,
-       current_setting('TimeZone'), {EXTENSION_NAMES}
+       current_setting('TimeZone'), {_ZONE_IS_UTC}, {EXTENSION_NAMES}
 FROM pg_namespace n WHERE n.nspname = %(schema)s"""
 
 

@@ -5,6 +5,7 @@ the message for a lock that was not granted in time."""
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,14 +45,30 @@ def connect(url: URL, options: ReflectOptions) -> psycopg.Connection[tuple[Any, 
     """A read-only psycopg connection to ``url``: every transaction it opens is READ ONLY, and
     REPEATABLE READ so that all its statements see one snapshot.
 
-    Connection failures become a one-line ``DatabaseError`` naming the redacted URL.
+    Connection failures become a one-line ``DatabaseError`` naming the redacted URL. The
+    session gets the database's own TimeZone (``_without_pgtz``).
     """
     try:
-        conn = psycopg.connect(**connect_kwargs(url, options), autocommit=False)
+        with _without_pgtz():
+            conn = psycopg.connect(**connect_kwargs(url, options), autocommit=False)
     except psycopg.Error as exc:
         raise DatabaseError(f"cannot connect to {redact(url)}: {one_line(exc, url)}") from None
     _snapshot_transactions(conn)
     return conn
+
+
+@contextmanager
+def _without_pgtz() -> Iterator[None]:
+    """libpq sends the environment's PGTZ as the session's TimeZone (RESET keeps it): the
+    checker's own shell or CI image would decide what clock defaults store, not the database's
+    setting (ALTER DATABASE/ROLE ... SET TimeZone, else the server's) that applications get.
+    PGTZ is left out while connecting and restored after."""
+    saved = os.environ.pop("PGTZ", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["PGTZ"] = saved
 
 
 def _snapshot_transactions(conn: psycopg.Connection[Any]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.canonical import typemap
+from twinschema.canonical.expr_idioms import IN_A_UTC_SESSION
 from twinschema.definitions import visible_sql
 from twinschema.evaluate import clock_moments, probes, zones
 from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
@@ -146,7 +147,7 @@ def _judge_cross(
         if not said and any(
             st.ev.reads_zone(t, c) for d_, t, c in (left, right) if d_ == "postgresql"
         ):
-            said = " in a PostgreSQL session whose TimeZone is UTC (its value depends on it)"
+            said = IN_A_UTC_SESSION
         st.equivalence(d, f"equal by evaluation: both give {what}{said}")
         return None
     # A text format is shown only where it matters: in text columns.

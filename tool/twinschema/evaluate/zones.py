@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from twinschema.canonical.expr_idioms import LOCAL_CLOCK_NOTES, UTC_ZONES
+from twinschema.canonical.expr_idioms import LOCAL_CLOCK_NOTES
 from twinschema.evaluate.clock import CLOCK_OFFSET, DATE_OFFSET
 from twinschema.evaluate.context import (
     StageContext,
@@ -23,7 +23,7 @@ from twinschema.evaluate.values import (
     CURRENT_TIME_OF_DAY,
     TIME_OF_DAY_OFFSET,
 )
-from twinschema.model import Column
+from twinschema.model import Column, Schema
 
 
 def zone_decides(st: StageContext, lc: Column, rc: Column) -> bool:
@@ -43,7 +43,8 @@ def clock_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
     """The live server's TimeZone when it is not UTC and a default is a clock that reads it
     (PostgreSQL's CURRENT_DATE, now() in a timestamp without time zone): None otherwise."""
     zone = server_clock(st, lc, rc)
-    return None if zone is None or zone.upper() in UTC_ZONES else zone
+    utc = st.left.schema.timezone_utc or st.right.schema.timezone_utc
+    return None if zone is None or utc else zone
 
 
 def server_clock(st: StageContext, lc: Column, rc: Column) -> str | None:
@@ -82,7 +83,7 @@ def local_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
         if (
             side.schema.dialect == "postgresql"
             and zone is not None
-            and zone.upper() not in UTC_ZONES
+            and not side.schema.timezone_utc
             and (column.type.name in LOCAL_TYPES or _reads_zone(st, column))
         ):
             return zone
@@ -126,7 +127,11 @@ def zones_apart(st: StageContext) -> None:
     if st.cross or st.left.schema.dialect != "postgresql":
         return
     zones = (st.left.schema.timezone, st.right.schema.timezone)
-    if zones[0] is None or zones[1] is None or _zone_key(zones[0]) == _zone_key(zones[1]):
+    if (
+        zones[0] is None
+        or zones[1] is None
+        or _zone_key(st.left.schema) == _zone_key(st.right.schema)
+    ):
         return
     said = (
         f"the two databases' TimeZones differ ({st.side_name('left')}: {zones[0]}; "
@@ -167,5 +172,6 @@ def zones_apart(st: StageContext) -> None:
             )
 
 
-def _zone_key(zone: str) -> str:
-    return "UTC" if zone.upper() in UTC_ZONES else zone
+def _zone_key(schema: Schema) -> str | None:
+    """A zone UTC all year (``Schema.timezone_utc``) is UTC's, whatever its name."""
+    return "UTC" if schema.timezone_utc else schema.timezone
