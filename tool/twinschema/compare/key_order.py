@@ -159,11 +159,19 @@ def _report(
         table,
         None,
         lkeys[0].name or rkeys[0].name,
-        "; ".join(k.describe() for k in lkeys),
-        "; ".join(k.describe() for k in rkeys),
+        _shown(lkeys, event),
+        _shown(rkeys, event),
         f"foreign keys of {table} to {ref}({cols(ref_columns)}) with different ON {event} "
         f"actions run in turn: with a row of {ref} whose ({cols(ref_columns)}) is 1 and a row "
         f"of {table} whose ({cols(columns)}) is 1, {statement}: " + "; ".join(said),
         "each side runs the keys' actions in an order of its own (and checks NO ACTION at its "
         "turn or last): keep one key per column and parent, or give both keys one action",
+    )
+
+
+def _shown(keys: Sequence[ForeignKey], event: str) -> str:
+    """A side's keys, in the order they fire in where its source records one."""
+    order = next(iter(_orders(keys, event)))
+    return "; ".join(k.describe() for k in order) + (
+        " (in the order they fire)" if all(k.fires is not None for k in keys) else ""
     )
