@@ -130,3 +130,44 @@ def _without_order(schema: Schema) -> Schema:
         for name, t in schema.tables.items()
     }
     return replace(schema, tables=tables)
+
+
+def _metadata(actions: tuple[str, str]) -> Any:
+    """p, and c with two keys on a to p whose ON DELETE actions are ``actions``, in that order."""
+    import sqlalchemy as sa
+
+    metadata = sa.MetaData()
+    sa.Table("p", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "c",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("a", sa.Integer),
+        *(sa.ForeignKeyConstraint(["a"], ["p.id"], ondelete=action) for action in actions),
+    )
+    return metadata
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_metadata_module_runs_its_keys_in_the_order_create_all_declares_them(
+    loader: Loader, dialect: str
+) -> None:
+    """A module is read in the order ``create_all`` creates its keys in: the database it builds
+    (real, keys in that order) is in sync with it, the same keys declared the other way round
+    are a difference (CASCADE then SET NULL, and SET NULL then CASCADE, end apart)."""
+    import sqlalchemy as sa
+    from sqlalchemy.schema import CreateTable
+
+    from twinschema.sources.metadata import from_metadata
+
+    pair = ("CASCADE", "SET NULL")
+    module = make_canonical(from_metadata(_metadata(pair), dialect, "models.py"), None)
+    engine = sa.create_engine("sqlite://" if dialect == "sqlite" else "postgresql+psycopg://")
+    built = ";\n".join(str(CreateTable(t).compile(engine)) for t in _metadata(pair).sorted_tables)
+    for sql, apart in (
+        (built, False),
+        (_ddl("DELETE", "a a", [("a", a) for a in pair[::-1]]), True),
+    ):
+        with loader.load(dialect, sql) as handle:
+            schema = make_canonical(loader.schema(dialect, handle, dialect), None)
+        assert (_kinds(module, schema) == {"foreign_key"}) == apart, sql

@@ -122,7 +122,7 @@ class ForeignKey:
     # The key's place among its table's keys in the order its database runs their actions when
     # a referenced row is deleted, and when its key is updated (0 runs first): where two keys
     # reach one child row with different actions, that order decides what the row becomes.
-    # None where the source records no order (a metadata module).
+    # None where the source records no order (a metadata module's key added by ALTER TABLE).
     fires: tuple[int, int] | None = field(default=None, compare=False)
 
     def describe(self) -> str:

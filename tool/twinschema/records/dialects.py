@@ -57,6 +57,9 @@ KEY_ACTIONS_AT_EACH_ROW: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
 # it; with CASCADE before NO ACTION, both delete it, and with NO ACTION first, PostgreSQL
 # refuses the DELETE. A deferred (INITIALLY DEFERRED) NO ACTION key is checked at COMMIT on both.
 NO_ACTION_AFTER_ACTIONS: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
+# Whether a database runs the actions of a table's last-declared key first (SQLite), or its
+# keys in the order CREATE TABLE declares them (PostgreSQL, creating them in that order).
+LAST_DECLARED_KEY_FIRST: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
 
 # What a database does with a foreign key whose referenced columns hold no parent key it accepts
 # (a PRIMARY KEY, a UNIQUE constraint or a full unique index on exactly those columns, neither
