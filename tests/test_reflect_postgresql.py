@@ -450,8 +450,17 @@ EXPECTED_MEMBER = Table(
     ),
     primary_key=("code", "account_id"),
     foreign_keys=(
-        ForeignKey(("account_id",), "account", ("id",), name="member_account"),
-        ForeignKey(("org", "code"), "team", ("org", "code"), "CASCADE", "RESTRICT", "member_team"),
+        # fires: the order PostgreSQL runs the keys' actions in, their creation order
+        ForeignKey(("account_id",), "account", ("id",), name="member_account", fires=(0, 0)),
+        ForeignKey(
+            ("org", "code"),
+            "team",
+            ("org", "code"),
+            "CASCADE",
+            "RESTRICT",
+            "member_team",
+            fires=(1, 1),
+        ),
     ),
 )
 
@@ -459,10 +468,24 @@ EXPECTED_FK_ACTIONS = Table(
     name="fk_actions",
     columns=tuple(Column(c, UUID) for c in "abcd"),
     foreign_keys=(
-        ForeignKey(("a",), "account", ("id",), "RESTRICT", "CASCADE", "fk_actions_a_fkey"),
-        ForeignKey(("b",), "account", ("id",), "SET NULL", "SET NULL", "fk_actions_b_fkey"),
-        ForeignKey(("c",), "account", ("id",), "SET DEFAULT", "SET DEFAULT", "fk_actions_c_fkey"),
-        ForeignKey(("d",), "account", ("id",), "NO ACTION", "NO ACTION", "fk_actions_d_fkey"),
+        ForeignKey(
+            ("a",), "account", ("id",), "RESTRICT", "CASCADE", "fk_actions_a_fkey", fires=(0, 0)
+        ),
+        ForeignKey(
+            ("b",), "account", ("id",), "SET NULL", "SET NULL", "fk_actions_b_fkey", fires=(1, 1)
+        ),
+        ForeignKey(
+            ("c",),
+            "account",
+            ("id",),
+            "SET DEFAULT",
+            "SET DEFAULT",
+            "fk_actions_c_fkey",
+            fires=(2, 2),
+        ),
+        ForeignKey(
+            ("d",), "account", ("id",), "NO ACTION", "NO ACTION", "fk_actions_d_fkey", fires=(3, 3)
+        ),
     ),
 )
 

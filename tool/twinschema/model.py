@@ -119,6 +119,11 @@ class ForeignKey:
     # as a parent key (SQLite fails every insert into the child), set by ``normalize``; None
     # where they hold one.
     parent_refused: str | None = field(default=None, compare=False)
+    # The key's place among its table's keys in the order its database runs their actions when
+    # a referenced row is deleted, and when its key is updated (0 runs first): where two keys
+    # reach one child row with different actions, that order decides what the row becomes.
+    # None where the source records no order (a metadata module's key added by ALTER TABLE).
+    fires: tuple[int, int] | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         """The key as reports show it: ``(a, b) -> p(a, b) ON DELETE CASCADE ON UPDATE NO

@@ -17,7 +17,8 @@ NO ACTION is checked at the statement's end on both, and ON DELETE CASCADE, SET 
 DEFAULT end the same (checked on real databases). A key to another table is changed by
 another statement than its parent's, where the two timings agree, unless a cascade of the
 parent's statement reaches its rows too: which side then refuses the statement depends on the
-order the keys were created in, which no schema records (not compared; README Limits).
+order the keys fire in (a second key of the child to the same parent: ``key_order``; through
+another table: not compared, README Limits).
 """
 
 from __future__ import annotations

@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from twinschema.canonical import typemap
-from twinschema.records.dialects import KEY_ACTIONS_AT_EACH_ROW, KEYS_DEFERRED_ON_DEMAND
+from twinschema.records.dialects import (
+    KEY_ACTIONS_AT_EACH_ROW,
+    KEYS_DEFERRED_ON_DEMAND,
+    NO_ACTION_AFTER_ACTIONS,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,10 @@ class Pairing:
     # rows are all changed (``KEY_ACTIONS_AT_EACH_ROW``): the same self-referencing key then parts
     # a statement that changes a row and the row referencing it. None when both do alike.
     key_actions_at_each_row: str | None
+    # Per side (left, right): whether its database checks a NO ACTION key only after every
+    # other key's action on the same deleted or updated row has run, or at its own turn among
+    # them as RESTRICT (``NO_ACTION_AFTER_ACTIONS``; used by ``key_order``).
+    no_action_after_actions: tuple[bool, bool]
 
     @classmethod
     def of(cls, left_dialect: str, right_dialect: str) -> Pairing:
@@ -84,6 +92,10 @@ class Pairing:
             json_keys_collide_differently=not one,
             defer_statement=_defer_statement(left_dialect, right_dialect),
             key_actions_at_each_row=_at_each_row(left_dialect, right_dialect),
+            no_action_after_actions=(
+                NO_ACTION_AFTER_ACTIONS.get(left_dialect, False),
+                NO_ACTION_AFTER_ACTIONS.get(right_dialect, False),
+            ),
         )
 
 

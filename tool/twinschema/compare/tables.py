@@ -17,6 +17,7 @@ from twinschema.compare.context import Context
 from twinschema.compare.deferral import key_timing
 from twinschema.compare.indexes import uniques_and_indexes
 from twinschema.compare.invalid_indexes import invalid_indexes
+from twinschema.compare.key_order import key_order
 from twinschema.compare.keys import foreign_keys, refused_parents
 from twinschema.compare.security import security
 from twinschema.compare.storage import conflict_clauses, storage, table_options
@@ -125,6 +126,8 @@ def table(ctx: Context, left: Table, right: Table) -> None:
         foreign_keys(ctx, left, right)
     if any(fk.parent_refused for fk in (*left.foreign_keys, *right.foreign_keys)):
         refused_parents(ctx, left, right)
+    if len(left.foreign_keys) > 1 and len(right.foreign_keys) > 1:
+        key_order(ctx, left, right)  # keys that reach one child row act in turn
     if not (same_items(left.uniques, right.uniques) and same_items(left.indexes, right.indexes)):
         uniques_and_indexes(ctx, left, right)
     if left.invalid_indexes or right.invalid_indexes:

@@ -166,7 +166,9 @@ ORDER BY c.relname, a.attnum"""
 
 
 # PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK constraints. A foreign key that references a
-# partitioned table has one hidden child row per referenced partition: those are left out.
+# partitioned table has one hidden child row per referenced partition: those are left out. The
+# last two columns name a foreign key's triggers on its referenced table, ON DELETE (tgtype bit
+# 8) and ON UPDATE (bit 16): a table's triggers fire in the order of their names.
 _SQL_CONSTRAINTS = f"""
 SELECT con.conrelid, con.conname::text, con.contype,
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
@@ -189,7 +191,11 @@ SELECT con.conrelid, con.conname::text, con.contype,
        ARRAY(SELECT a.attname::text
              FROM unnest({{set_null_columns}}) WITH ORDINALITY k(num, ord)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
-             ORDER BY k.ord)
+             ORDER BY k.ord),
+       (SELECT min(t.tgname::text) FROM pg_trigger t WHERE t.tgconstraint = con.oid
+          AND t.tgrelid = con.confrelid AND t.tgtype & 8 <> 0),
+       (SELECT min(t.tgname::text) FROM pg_trigger t WHERE t.tgconstraint = con.oid
+          AND t.tgrelid = con.confrelid AND t.tgtype & 16 <> 0)
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s

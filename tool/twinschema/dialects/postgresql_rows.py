@@ -4,7 +4,7 @@ the parts of the model's tables."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -121,12 +121,15 @@ def add_constraints(
     tables: Mapping[int, TableParts], rows: Sequence[Sequence[Any]], schema: str
 ) -> None:
     """Add the catalog's constraint rows to the parts of the tables they belong to."""
+    triggers: dict[int, list[tuple[str | None, str | None]]] = {}
     for (oid, name, kind, columns, ref_schema, ref_table, ref_columns, on_delete, on_update,
          definition, include, nulls_not_distinct, deferrable, deferred, match,
-         set_columns) in rows:  # fmt: skip
+         set_columns, on_delete_trigger, on_update_trigger) in rows:  # fmt: skip
         parts = tables.get(oid)
         if parts is None:
             continue
+        if kind == "f":
+            triggers.setdefault(oid, []).append((on_delete_trigger, on_update_trigger))
         if kind == "p":
             parts.primary_key = tuple(columns)
             parts.primary_key_deferral = (bool(deferrable), bool(deferred))
@@ -170,6 +173,22 @@ def add_constraints(
         else:
             expression = check_expression(definition)
             parts.checks.append(CheckConstraint(expression, name, expression))
+    for oid, names in triggers.items():
+        _add_firing_order(tables[oid], names)
+
+
+def _add_firing_order(parts: TableParts, names: list[tuple[str | None, str | None]]) -> None:
+    """Each foreign key's place in the order PostgreSQL fires its table's keys' actions: that
+    of their triggers' names (``RI_ConstraintTrigger_a_<oid>``, in creation order but compared
+    as text), on DELETE and on UPDATE. Left unknown where a key has no such trigger."""
+    if any(d is None or u is None for d, u in names):
+        return
+    on_delete = sorted(range(len(names)), key=lambda i: str(names[i][0]))
+    on_update = sorted(range(len(names)), key=lambda i: str(names[i][1]))
+    parts.foreign_keys = [
+        replace(fk, fires=(on_delete.index(i), on_update.index(i)))
+        for i, fk in enumerate(parts.foreign_keys)
+    ]
 
 
 def _set_columns(listed: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, ...]:

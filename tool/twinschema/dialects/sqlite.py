@@ -348,6 +348,7 @@ def _foreign_keys(
                 deferrable=deferred,
                 initially_deferred=deferred,
                 match_declared=match,
+                fires=(fk_id, fk_id),  # SQLite runs the actions of the last-declared key first
             )
         )
     return tuple(foreign_keys)

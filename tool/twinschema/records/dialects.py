@@ -45,6 +45,22 @@ KEYS_DEFERRED_ON_DEMAND: dict[str, tuple[str, str]] = {
 # the statement on both; ON DELETE CASCADE, SET NULL and SET DEFAULT end the same.
 KEY_ACTIONS_AT_EACH_ROW: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
 
+# Whether a database checks a NO ACTION key, when a referenced row is deleted or its key updated,
+# only after every other key's action of the statement has run (SQLite), or at its own turn
+# among them, as RESTRICT is on both (PostgreSQL: each key's action is a trigger on the
+# referenced table, fired in the order of the triggers' names, RI_ConstraintTrigger_a_<oid>,
+# that is in the order the keys were created in, compared as text). SQLite runs the actions of
+# the last-declared key first (PRAGMA foreign_key_list id 0). Checked on SQLite 3.40 and
+# PostgreSQL 16 with two keys from one child row to one parent row, every pair of actions, both
+# declaration orders, DELETE and UPDATE of the parent key: with ON DELETE CASCADE declared
+# before SET NULL on the same column, SQLite stores the row with NULL and PostgreSQL deletes
+# it; with CASCADE before NO ACTION, both delete it, and with NO ACTION first, PostgreSQL
+# refuses the DELETE. A deferred (INITIALLY DEFERRED) NO ACTION key is checked at COMMIT on both.
+NO_ACTION_AFTER_ACTIONS: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
+# Whether a database runs the actions of a table's last-declared key first (SQLite), or its
+# keys in the order CREATE TABLE declares them (PostgreSQL, creating them in that order).
+LAST_DECLARED_KEY_FIRST: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
+
 # What a database does with a foreign key whose referenced columns hold no parent key it accepts
 # (a PRIMARY KEY, a UNIQUE constraint or a full unique index on exactly those columns, neither
 # DEFERRABLE): SQLite creates it and then fails every statement that checks it, even an insert

@@ -118,7 +118,7 @@ class _Reader:
         table_checks: list[sa.CheckConstraint] = []
         for constraint in table.constraints:
             if isinstance(constraint, sa.ForeignKeyConstraint):
-                foreign_keys.append(foreign_key(constraint, self.dialect))
+                foreign_keys.append(foreign_key(constraint, self.dialect, table))
             elif isinstance(constraint, sa.UniqueConstraint):
                 rule = self.unique(constraint)
                 if isinstance(rule, Index):

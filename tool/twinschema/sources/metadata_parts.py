@@ -28,6 +28,7 @@ from twinschema.model import (
     Policy,
 )
 from twinschema.records import DIALECTS, sqlalchemy_dialect
+from twinschema.records.dialects import LAST_DECLARED_KEY_FIRST
 
 COLLATE_CLAUSE = re.compile(r"\s+COLLATE\s+.*$", re.IGNORECASE | re.DOTALL)
 
@@ -160,9 +161,12 @@ def deferral(constraint: sa.Constraint, dialect: str) -> tuple[bool, bool]:
     return bool(constraint.deferrable) or deferred, deferred
 
 
-def foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
+def foreign_key(
+    fk: sa.ForeignKeyConstraint, dialect: str, table: sa.Table | None = None
+) -> ForeignKey:
     """A SQLAlchemy foreign key as the model keeps it: columns, referred table and columns,
-    actions, deferral and MATCH."""
+    actions, deferral and MATCH, and (given its ``table``) its place in the order the database
+    ``create_all`` builds runs the table's keys in (``fires_in``)."""
     elements = fk.elements  # each: the local column (parent) and the one it refers to
     deferred = (fk.initially or "").upper() == "DEFERRED"
     deferrable = bool(fk.deferrable) or deferred  # INITIALLY DEFERRED implies DEFERRABLE
@@ -188,7 +192,24 @@ def foreign_key(fk: sa.ForeignKeyConstraint, dialect: str) -> ForeignKey:
         initially_deferred=deferred,
         match=match,
         match_declared=declared,
+        fires=fires_in(fk, dialect, table) if table is not None else None,
     )
+
+
+def fires_in(fk: sa.ForeignKeyConstraint, dialect: str, table: sa.Table) -> tuple[int, int] | None:
+    """``fk``'s place among ``table``'s keys in the order a database that ``create_all`` built
+    runs their actions in: CREATE TABLE declares them in their creation order (SQLAlchemy's
+    ``_creation_order``, as ``Table._sorted_constraints`` sorts them), and SQLite runs the
+    last-declared first (``LAST_DECLARED_KEY_FIRST``). None where one is added by ALTER TABLE
+    (``use_alter``), or the order cannot be read."""
+    keys = [c for c in table.constraints if isinstance(c, sa.ForeignKeyConstraint)]
+    if any(k.use_alter for k in keys) or not all(hasattr(k, "_creation_order") for k in keys):
+        return None
+    keys.sort(key=lambda k: k._creation_order)
+    place = keys.index(fk)
+    if LAST_DECLARED_KEY_FIRST.get(dialect, False):
+        place = len(keys) - 1 - place
+    return place, place
 
 
 _SET_COLUMNS = re.compile(
