@@ -119,6 +119,11 @@ class ForeignKey:
     # as a parent key (SQLite fails every insert into the child), set by ``normalize``; None
     # where they hold one.
     parent_refused: str | None = field(default=None, compare=False)
+    # Why the database does not check the key on writes to the child (a row whose key matches
+    # no parent row is stored) or to the parent (a referenced row is deleted or updated without
+    # the key's action): ``its triggers on c are disabled``; None where it checks them.
+    off_child: str | None = field(default=None, compare=False)
+    off_parent: str | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         """The key as reports show it: ``(a, b) -> p(a, b) ON DELETE CASCADE ON UPDATE NO

@@ -20,6 +20,7 @@ from twinschema.compare.invalid_indexes import invalid_indexes
 from twinschema.compare.keys import foreign_keys, refused_parents
 from twinschema.compare.security import security
 from twinschema.compare.storage import conflict_clauses, storage, table_options
+from twinschema.compare.unchecked_keys import unchecked_keys
 from twinschema.model import (
     Column,
     Table,
@@ -125,6 +126,8 @@ def table(ctx: Context, left: Table, right: Table) -> None:
         foreign_keys(ctx, left, right)
     if any(fk.parent_refused for fk in (*left.foreign_keys, *right.foreign_keys)):
         refused_parents(ctx, left, right)
+    if any(fk.off_child or fk.off_parent for fk in (*left.foreign_keys, *right.foreign_keys)):
+        unchecked_keys(ctx, left, right)
     if not (same_items(left.uniques, right.uniques) and same_items(left.indexes, right.indexes)):
         uniques_and_indexes(ctx, left, right)
     if left.invalid_indexes or right.invalid_indexes:

@@ -159,7 +159,10 @@ ORDER BY c.relname, a.attnum"""
 
 
 # PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK constraints. A foreign key that references a
-# partitioned table has one hidden child row per referenced partition: those are left out.
+# partitioned table has one hidden child row per referenced partition: those are left out. A
+# foreign key's last three columns: the tgenabled states of the triggers that enforce it on
+# the child (RI_FKey_check_*) and on the parent, and the session's session_replication_role
+# (replica: a trigger enabled as 'O' does not fire; ``postgresql_rows.key_off``).
 _SQL_CONSTRAINTS = f"""
 SELECT con.conrelid, con.conname::text, con.contype,
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
@@ -182,7 +185,16 @@ SELECT con.conrelid, con.conname::text, con.contype,
        ARRAY(SELECT a.attname::text
              FROM unnest({{set_null_columns}}) WITH ORDINALITY k(num, ord)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
-             ORDER BY k.ord)
+             ORDER BY k.ord),
+       CASE WHEN con.contype = 'f' THEN (
+           SELECT string_agg(DISTINCT tg.tgenabled::text, '') FROM pg_trigger tg
+           JOIN pg_proc f ON f.oid = tg.tgfoid WHERE tg.tgconstraint = con.oid
+           AND f.proname IN ('RI_FKey_check_ins', 'RI_FKey_check_upd')) END,
+       CASE WHEN con.contype = 'f' THEN (
+           SELECT string_agg(DISTINCT tg.tgenabled::text, '') FROM pg_trigger tg
+           JOIN pg_proc f ON f.oid = tg.tgfoid WHERE tg.tgconstraint = con.oid
+           AND f.proname NOT IN ('RI_FKey_check_ins', 'RI_FKey_check_upd')) END,
+       current_setting('session_replication_role')
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s

@@ -123,7 +123,7 @@ def add_constraints(
     """Add the catalog's constraint rows to the parts of the tables they belong to."""
     for (oid, name, kind, columns, ref_schema, ref_table, ref_columns, on_delete, on_update,
          definition, include, nulls_not_distinct, deferrable, deferred, match,
-         set_columns) in rows:  # fmt: skip
+         set_columns, child_states, parent_states, role) in rows:  # fmt: skip
         parts = tables.get(oid)
         if parts is None:
             continue
@@ -165,11 +165,29 @@ def add_constraints(
                     initially_deferred=deferred,
                     match=FK_MATCH_CODES.get(match, match),
                     on_delete_columns=_set_columns(tuple(set_columns), tuple(columns)),
+                    off_child=key_off(child_states, role, parts.name),
+                    off_parent=key_off(parent_states, role, str(ref_table)),
                 )
             )
         else:
             expression = check_expression(definition)
             parts.checks.append(CheckConstraint(expression, name, expression))
+
+
+def key_off(states: str | None, role: str, table: str) -> str | None:
+    """Why the triggers that enforce a foreign key on ``table`` (their pg_trigger.tgenabled
+    ``states``) do not all fire in a session of the database (``role``: its
+    session_replication_role), or None where they do: ``A`` fires always, ``R`` in replica
+    sessions only, ``O`` in the others (origin, local), ``D`` never."""
+    replica = role == "replica"
+    silent = sorted(set(states or "") - {"A", "R" if replica else "O"})
+    if not silent:
+        return None
+    if silent == ["O"]:
+        return "the database's session_replication_role is replica: its triggers do not fire"
+    if "D" in silent:
+        return f"its triggers on {table} are disabled"
+    return f"its triggers on {table} fire in replica sessions only"
 
 
 def _set_columns(listed: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, ...]:
