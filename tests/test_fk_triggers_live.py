@@ -115,3 +115,41 @@ def test_a_key_whose_triggers_do_not_fire_is_told(
         assert found[0].startswith("foreign key c(p_id) -> p is not checked on one side: in b, ")
         assert told in found[0]
         assert _differences(b, b) == []  # the same state on both sides behaves alike
+
+
+_GUARD = """
+CREATE FUNCTION guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN IF NEW.id < 0 THEN RAISE EXCEPTION 'negative'; END IF; RETURN NEW; END $$;
+CREATE TRIGGER guard BEFORE INSERT ON p FOR EACH ROW EXECUTE FUNCTION guard();
+"""
+
+
+def test_a_database_of_replica_sessions_fires_no_origin_trigger(
+    two_databases: tuple[str, str],
+) -> None:
+    """``ALTER DATABASE ... SET session_replication_role = replica``: a user trigger in its
+    default state does not fire in the database's sessions (the row it refuses elsewhere is
+    stored), so it differs from its twin; a trigger enabled REPLICA fires there as the default
+    one does elsewhere (near miss: no difference for it)."""
+    a, b = two_databases
+    with psycopg.connect(_libpq(a), autocommit=True) as conn:
+        conn.execute(_GUARD.encode())
+        conn.execute(_GUARD.replace("guard", "other").encode())
+    with psycopg.connect(_libpq(b), autocommit=True) as conn:
+        conn.execute(_GUARD.encode())
+        conn.execute(_GUARD.replace("guard", "other").encode())
+        conn.execute("ALTER TABLE p ENABLE REPLICA TRIGGER other")
+        conn.execute(
+            f'ALTER DATABASE "{make_url(b).database}" SET session_replication_role = replica'
+        )
+    insert = "INSERT INTO p VALUES (-1)"
+    with psycopg.connect(_libpq(b)) as conn, pytest.raises(psycopg.errors.RaiseException):
+        conn.execute(insert)  # the REPLICA trigger refuses it there
+    with psycopg.connect(_libpq(b)) as conn:  # with it off, the default one lets it in
+        conn.execute("ALTER TABLE p DISABLE TRIGGER other")
+        conn.execute(insert)
+        conn.rollback()
+    found = [m for m in _differences(a, b) if m.startswith("trigger")]
+    assert len(found) == 1, found
+    assert found[0].startswith("trigger guard on p differs")
+    assert "not fired (the database's session_replication_role is replica)" in found[0]

@@ -69,8 +69,17 @@ class TableParts:
 
 
 # pg_trigger.tgenabled: "O" (origin and local, the default) says nothing; the others are kept.
+# In a database whose session_replication_role is replica, "R" fires as "O" does elsewhere, and
+# "O" does not fire.
 _TRIGGER_STATES: Mapping[str, str] = MappingProxyType(
-    {"D": "disabled", "R": "enabled replica", "A": "enabled always"}
+    {
+        "D": "disabled",
+        "R": "enabled replica",
+        "A": "enabled always",
+        "D replica": "disabled",
+        "O replica": "not fired (the database's session_replication_role is replica)",
+        "A replica": "enabled always",
+    }
 )
 
 
