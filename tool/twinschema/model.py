@@ -88,6 +88,11 @@ class Column:
     # (``fullName`` for the logical ``full_name``), the name its own expressions (CHECKs,
     # generated columns, index expressions) read it by.
     physical: str | None = field(default=None, compare=False)
+    # Set by ``normalize`` on a nullable column of a PostgreSQL NOT NULL domain read as its base
+    # type: the domain's name. The domain refuses a NULL value, but the NULL of a subquery of its
+    # type that finds no row is stored (``UPDATE t SET x = (SELECT x FROM t WHERE false)``),
+    # which a column's NOT NULL refuses.
+    not_null_domain: str | None = None
 
     @property
     def own_name(self) -> str:
