@@ -93,7 +93,7 @@ def test_a_near_miss_domain_still_differs(tmp_path: Path, pg_url: str, domain_ar
 
 def test_the_reader_keeps_a_domains_check_as_written_and_normalize_makes_it_canonical() -> None:
     """The metadata reader (a source) gives the CHECK as the DDL compiler writes it; normalize,
-    where every expression is made canonical, rewrites it: ``0 < VALUE`` is ``VALUE > 0``."""
+    where every expression is made canonical, rewrites it: ``0 < VALUE`` is ``c > 0``."""
     from sqlalchemy.dialects import postgresql
 
     from twinschema.canonical.normalize import canonicalize
@@ -109,5 +109,13 @@ def test_the_reader_keeps_a_domains_check_as_written_and_normalize_makes_it_cano
     assert raw.tables["film"].columns[1].type.definition == (
         "smallint NOT NULL DEFAULT 1 CHECK (0 < VALUE)"
     )
-    made = canonicalize(raw).tables["film"].columns[1].type.definition
-    assert made == "smallint NOT NULL DEFAULT 1 CHECK (value > 0)"
+    # A NOT NULL domain is read as its base type, its NOT NULL kept apart (a subquery's NULL
+    # passes it), its DEFAULT the column's and its CHECK the table's, canonical.
+    made = canonicalize(raw).tables["film"]
+    column = made.columns[1]
+    assert (column.type.spelling(), column.not_null_domain, column.default) == (
+        "smallint",
+        "code",
+        "1",
+    )
+    assert [c.expression for c in made.checks] == ["c > 0"]

@@ -75,3 +75,18 @@ def test_a_unique_index_over_renamed_columns_is_said_as_with_equal_names(
     (twin,) = compare_expected(loader, same_names).differences
     spelled = index.message.replace("emailAddress", "s").replace("email", "s")
     assert spelled == twin.message
+
+
+def test_one_rule_on_each_side_parted_by_a_row_is_one_difference(loader: Loader) -> None:
+    """SQLite's unique index on coalesce(a, '') and PostgreSQL's UNIQUE NULLS NOT DISTINCT (a)
+    (stranger49 121): NULL then '' parts them (the golden case's rows, run on both), and the
+    report says so once, as a unique rule that differs, not as a `unique` difference and an
+    `index` difference with the same witness."""
+    found = compare_expected(loader, "sl-pg.unique-coalesce-index-vs-nulls-not-distinct")
+    assert [d.message for d in found.differences] == [
+        "unique rule on u1 differs: UNIQUE (coalesce(a, '')) on SQLite, UNIQUE NULLS NOT "
+        "DISTINCT (a) on PostgreSQL; witness (a) = (NULL) then (''): PostgreSQL stores both "
+        "rows, SQLite rejects the second as a duplicate"
+    ]
+    (d,) = found.differences
+    assert (d.left, d.right) == ("UNIQUE (coalesce(a, ''))", "UNIQUE NULLS NOT DISTINCT (a)")

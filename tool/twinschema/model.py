@@ -88,6 +88,11 @@ class Column:
     # (``fullName`` for the logical ``full_name``), the name its own expressions (CHECKs,
     # generated columns, index expressions) read it by.
     physical: str | None = field(default=None, compare=False)
+    # Set by ``normalize`` on a nullable column of a PostgreSQL NOT NULL domain read as its base
+    # type: the domain's name. The domain refuses a NULL value, but the NULL of a subquery of its
+    # type that finds no row is stored (``UPDATE t SET x = (SELECT x FROM t WHERE false)``),
+    # which a column's NOT NULL refuses.
+    not_null_domain: str | None = None
 
     @property
     def own_name(self) -> str:
@@ -124,6 +129,11 @@ class ForeignKey:
     # reach one child row with different actions, that order decides what the row becomes.
     # None where the source records no order (a metadata module's key added by ALTER TABLE).
     fires: tuple[int, int] | None = field(default=None, compare=False)
+    # Why the database does not check the key on writes to the child (a row whose key matches
+    # no parent row is stored) or to the parent (a referenced row is deleted or updated without
+    # the key's action): ``its triggers on c are disabled``; None where it checks them.
+    off_child: str | None = field(default=None, compare=False)
+    off_parent: str | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         """The key as reports show it: ``(a, b) -> p(a, b) ON DELETE CASCADE ON UPDATE NO

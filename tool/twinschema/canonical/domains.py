@@ -7,8 +7,13 @@ insert that omits it gets the domain's DEFAULT where the column has none: run on
 column is compared as that base type, those CHECKs and that DEFAULT (``unfolded``), against a
 SQLite column that writes them out (SQLite has no domains) as against a PostgreSQL one.
 
-Kept folded, compared by the domain's definition as before: a domain that is NOT NULL or has a
-CHECK not known to pass NULL (``VALUE IS NOT NULL``, ``coalesce(VALUE, 0) > 0``, a function
+A NOT NULL domain is read so too, its NOT NULL kept apart (``Column.not_null_domain``): it
+refuses a NULL value, but stores the NULL of a subquery of its type that finds no row (``UPDATE t
+SET x = (SELECT x FROM t WHERE false)``, an INSERT's ``VALUES ((SELECT x FROM t WHERE false))``,
+run on PostgreSQL 16), which a column's NOT NULL refuses.
+
+Kept folded, compared by the domain's definition as before: a domain that has a CHECK not known
+to pass NULL (``VALUE IS NOT NULL``, ``coalesce(VALUE, 0) > 0``, a function
 call: a column of it takes NULL through a subquery of the domain's type, ``INSERT INTO t (x)
 VALUES ((SELECT x FROM t WHERE false))``, which a column's NOT NULL or CHECK refuses; run on
 PostgreSQL 16, stranger43), an array of a domain (its CHECKs hold for each element) and a
@@ -81,7 +86,7 @@ def unfolded(table: Table) -> Table:
     for column in table.columns:
         ctype = column.type
         parts = None if ctype.definition is None else domain_parts(ctype.definition)
-        folded = parts is None or parts.not_null or ctype.array or not _passes_null(parts)
+        folded = parts is None or ctype.array or not _passes_null(parts)
         base = None if folded or parts is None else _base(parts.base)
         if parts is None or base is None:
             columns.append(column)
@@ -89,7 +94,12 @@ def unfolded(table: Table) -> Table:
         default, raw_default = column.default, column.raw_default
         if default is None and parts.default is not None:
             default = raw_default = parts.default
-        columns.append(replace(column, type=base, default=default, raw_default=raw_default))
+        domain = ctype.name if parts.not_null and column.nullable else None
+        columns.append(
+            replace(
+                column, type=base, default=default, raw_default=raw_default, not_null_domain=domain
+            )
+        )
         for check in parts.checks:
             text = _value_as(check, column.name)
             checks.append(

@@ -74,12 +74,12 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     lseq, rseq = (lc.sequence, rc.sequence) if lc.sequence and rc.sequence else (None, None)
     both = lc.generator and rc.generator and not lseq
     lgen, rgen = (lc.generator, rc.generator) if both else (None, None)
-    mine = {"nullable": lc.nullable, "default": ldefault, "identity": lid, "generator": lgen,
+    mine = {"nullable": _nullness(lc), "default": ldefault, "identity": lid, "generator": lgen,
             "sequence": lseq}  # fmt: skip
-    theirs = {"nullable": rc.nullable, "default": rdefault, "identity": rid, "generator": rgen,
+    theirs = {"nullable": _nullness(rc), "default": rdefault, "identity": rid, "generator": rgen,
               "sequence": rseq}  # fmt: skip
     if fails:  # the default's failure is reported above: nullability is left to compare
-        mine, theirs = {"nullable": lc.nullable}, {"nullable": rc.nullable}
+        mine, theirs = {"nullable": _nullness(lc)}, {"nullable": _nullness(rc)}
     if mine != theirs:
         # In a fixed order (the dict's), so that reports come out the same on every run.
         for field_name, value in mine.items():
@@ -262,15 +262,15 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
     kind = _COLUMN_FIELDS[field_name]
     where = f"{table}.{lc.name}"
     if field_name == "nullable":
-        ctx.diff(
-            kind,
-            table,
-            lc.name,
-            lc.name,
-            _null(lc.nullable),
-            _null(rc.nullable),
-            f"{where} is {ctx.each(_null(lc.nullable), _null(rc.nullable))}",
-        )
+        message = f"{where} is {ctx.each(_null(lc), _null(rc))}"
+        if not (lc.nullable and rc.nullable) and (lc.not_null_domain or rc.not_null_domain):
+            # One column's NOT NULL against a domain's, which a subquery's NULL passes.
+            message += (
+                f": the domain refuses a NULL value, but stores the NULL of a subquery of its "
+                f"type, which the column's NOT NULL refuses: UPDATE {table} SET {lc.name} = "
+                f"(SELECT {lc.name} FROM {table} WHERE false)"
+            )
+        ctx.diff(kind, table, lc.name, lc.name, _null(lc), _null(rc), message)
     elif field_name == "default":
         ctx.diff(
             kind,
@@ -332,5 +332,15 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
         )
 
 
-def _null(nullable: bool) -> str:
-    return "NULL" if nullable else "NOT NULL"
+def _nullness(column: Column) -> tuple[bool, bool]:
+    """What a column's nullability does: whether it takes NULL, and whether only a domain
+    refuses it (whatever the domain's name)."""
+    return column.nullable, column.nullable and column.not_null_domain is not None
+
+
+def _null(column: Column) -> str:
+    """A column's nullability as reports show it: NULL, NOT NULL, or NOT NULL through its
+    domain (``Column.not_null_domain``)."""
+    if not column.nullable:
+        return "NOT NULL"
+    return f"NOT NULL by domain {column.not_null_domain}" if column.not_null_domain else "NULL"

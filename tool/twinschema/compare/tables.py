@@ -21,6 +21,7 @@ from twinschema.compare.key_order import key_order
 from twinschema.compare.keys import foreign_keys, refused_parents
 from twinschema.compare.security import security
 from twinschema.compare.storage import conflict_clauses, storage, table_options
+from twinschema.compare.unchecked_keys import unchecked_keys
 from twinschema.model import (
     Column,
     Table,
@@ -128,6 +129,8 @@ def table(ctx: Context, left: Table, right: Table) -> None:
         refused_parents(ctx, left, right)
     if len(left.foreign_keys) > 1 and len(right.foreign_keys) > 1:
         key_order(ctx, left, right)  # keys that reach one child row act in turn
+    if any(fk.off_child or fk.off_parent for fk in (*left.foreign_keys, *right.foreign_keys)):
+        unchecked_keys(ctx, left, right)
     if not (same_items(left.uniques, right.uniques) and same_items(left.indexes, right.indexes)):
         uniques_and_indexes(ctx, left, right)
     if left.invalid_indexes or right.invalid_indexes:

@@ -166,9 +166,12 @@ ORDER BY c.relname, a.attnum"""
 
 
 # PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK constraints. A foreign key that references a
-# partitioned table has one hidden child row per referenced partition: those are left out. The
-# last two columns name a foreign key's triggers on its referenced table, ON DELETE (tgtype bit
-# 8) and ON UPDATE (bit 16): a table's triggers fire in the order of their names.
+# partitioned table has one hidden child row per referenced partition: those are left out. Of
+# a foreign key's last five columns, the first two name its triggers on its referenced table,
+# ON DELETE (tgtype bit 8) and ON UPDATE (bit 16): a table's triggers fire in the order of their
+# names; the last three are the tgenabled states of the triggers that enforce it on the child
+# (RI_FKey_check_*) and on the parent, and the session's session_replication_role (replica: a
+# trigger enabled as 'O' does not fire; ``postgresql_rows.key_off``).
 _SQL_CONSTRAINTS = f"""
 SELECT con.conrelid, con.conname::text, con.contype,
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
@@ -195,7 +198,16 @@ SELECT con.conrelid, con.conname::text, con.contype,
        (SELECT min(t.tgname::text) FROM pg_trigger t WHERE t.tgconstraint = con.oid
           AND t.tgrelid = con.confrelid AND t.tgtype & 8 <> 0),
        (SELECT min(t.tgname::text) FROM pg_trigger t WHERE t.tgconstraint = con.oid
-          AND t.tgrelid = con.confrelid AND t.tgtype & 16 <> 0)
+          AND t.tgrelid = con.confrelid AND t.tgtype & 16 <> 0),
+       CASE WHEN con.contype = 'f' THEN (
+           SELECT string_agg(DISTINCT tg.tgenabled::text, '') FROM pg_trigger tg
+           JOIN pg_proc f ON f.oid = tg.tgfoid WHERE tg.tgconstraint = con.oid
+           AND f.proname IN ('RI_FKey_check_ins', 'RI_FKey_check_upd')) END,
+       CASE WHEN con.contype = 'f' THEN (
+           SELECT string_agg(DISTINCT tg.tgenabled::text, '') FROM pg_trigger tg
+           JOIN pg_proc f ON f.oid = tg.tgfoid WHERE tg.tgconstraint = con.oid
+           AND f.proname NOT IN ('RI_FKey_check_ins', 'RI_FKey_check_upd')) END,
+       current_setting('session_replication_role')
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s

@@ -54,7 +54,8 @@ OBJECT_COUNT_KEYS = frozenset({"views", "materialized_views", "sequences", "trig
 
 # One row per view (materialized too), trigger, function or procedure, and sequence that no
 # extension owns and no column owns (serial and identity sequences are compared as the column's
-# identity): kind, name, table, a detail (a view's relkind and options, a trigger's tgenabled),
+# identity): kind, name, table, a detail (a view's relkind and options, a trigger's tgenabled,
+# then `` replica`` where the database's session_replication_role is replica),
 # the definition as the catalog prints it, the schema's name as SQL quotes it, and for a view
 # whether one of its IS [NOT] NULL tests is on a row value (``postgresql_views``).
 _PROC = _NOT_EXTENSION.format(catalog="'pg_proc'", oid="p.oid")
@@ -71,7 +72,9 @@ SELECT 'view', c.relname::text, NULL::text,
                AND r.ev_action::text LIKE '%%:argisrow true%%')
 FROM rel c WHERE c.relkind IN ('v', 'm')
 UNION ALL
-SELECT 'trigger', tg.tgname::text, c.relname::text, tg.tgenabled::text,
+SELECT 'trigger', tg.tgname::text, c.relname::text,
+       tg.tgenabled::text || CASE current_setting('session_replication_role')
+                             WHEN 'replica' THEN ' replica' ELSE '' END,
        pg_get_triggerdef(tg.oid, false), quote_ident(%(schema)s), NULL
 FROM pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
 WHERE NOT tg.tgisinternal AND tg.tgparentid = 0  -- a partition's clone is its parent's trigger

@@ -69,8 +69,17 @@ class TableParts:
 
 
 # pg_trigger.tgenabled: "O" (origin and local, the default) says nothing; the others are kept.
+# In a database whose session_replication_role is replica, "R" fires as "O" does elsewhere, and
+# "O" does not fire.
 _TRIGGER_STATES: Mapping[str, str] = MappingProxyType(
-    {"D": "disabled", "R": "enabled replica", "A": "enabled always"}
+    {
+        "D": "disabled",
+        "R": "enabled replica",
+        "A": "enabled always",
+        "D replica": "disabled",
+        "O replica": "not fired (the database's session_replication_role is replica)",
+        "A replica": "enabled always",
+    }
 )
 
 
@@ -124,7 +133,8 @@ def add_constraints(
     triggers: dict[int, list[tuple[str | None, str | None]]] = {}
     for (oid, name, kind, columns, ref_schema, ref_table, ref_columns, on_delete, on_update,
          definition, include, nulls_not_distinct, deferrable, deferred, match,
-         set_columns, on_delete_trigger, on_update_trigger) in rows:  # fmt: skip
+         set_columns, on_delete_trigger, on_update_trigger, child_states, parent_states,
+         role) in rows:  # fmt: skip
         parts = tables.get(oid)
         if parts is None:
             continue
@@ -168,6 +178,8 @@ def add_constraints(
                     initially_deferred=deferred,
                     match=FK_MATCH_CODES.get(match, match),
                     on_delete_columns=_set_columns(tuple(set_columns), tuple(columns)),
+                    off_child=key_off(child_states, role, parts.name),
+                    off_parent=key_off(parent_states, role, str(ref_table)),
                 )
             )
         else:
@@ -189,6 +201,22 @@ def _add_firing_order(parts: TableParts, names: list[tuple[str | None, str | Non
         replace(fk, fires=(on_delete.index(i), on_update.index(i)))
         for i, fk in enumerate(parts.foreign_keys)
     ]
+
+
+def key_off(states: str | None, role: str, table: str) -> str | None:
+    """Why the triggers that enforce a foreign key on ``table`` (their pg_trigger.tgenabled
+    ``states``) do not all fire in a session of the database (``role``: its
+    session_replication_role), or None where they do: ``A`` fires always, ``R`` in replica
+    sessions only, ``O`` in the others (origin, local), ``D`` never."""
+    replica = role == "replica"
+    silent = sorted(set(states or "") - {"A", "R" if replica else "O"})
+    if not silent:
+        return None
+    if silent == ["O"]:
+        return "the database's session_replication_role is replica: its triggers do not fire"
+    if "D" in silent:
+        return f"its triggers on {table} are disabled"
+    return f"its triggers on {table} fire in replica sessions only"
 
 
 def _set_columns(listed: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, ...]:

@@ -68,12 +68,13 @@ class StageContext:
             d for d in self.comparison.differences if not any(d is f for f in found)
         ]
 
-    def merge(self, ld: Difference, rd: Difference, message: str) -> None:
+    def merge(self, ld: Difference, rd: Difference, message: str, kind: str | None = None) -> None:
         """Report a left-only and a right-only object that pair up (one CHECK on each side,
         parted by a witness row) as one difference in their place: both sides' values, fixed
         where a difference of two present values is (``fix_site``). ``ld`` may be ``rd``, a
         difference that holds both sides already: its message is ``message``. Named otherwise
-        on each side, it carries both names (what an allowance's ``name:`` matches)."""
+        on each side, it carries both names (what an allowance's ``name:`` matches). ``kind``:
+        the merged difference's, where not ``ld``'s."""
         from dataclasses import replace
 
         from twinschema.records.comparison import agree_hint, fix_site
@@ -81,6 +82,7 @@ class StageContext:
         otherwise = ld is not rd and ld.name != rd.name
         merged = replace(
             ld,
+            kind=kind or ld.kind,
             right=rd.right,
             names=(ld.name, rd.name) if otherwise else ld.names,
             message=message,

@@ -43,6 +43,7 @@ def unpaired_unique(st: StageContext) -> None:
     # one rule with another (and a difference is dropped by identity, which a note replaces).
     notes: list[tuple[Difference, str]] = []
     equal: list[tuple[Difference, Index, Difference, Index, int]] = []
+    parted: list[tuple[Difference, Index, Difference, Index, str]] = []
     for table, here in lefts.items():
         there = list(rights.get(table, ()))
         for ld, li in here:
@@ -61,15 +62,40 @@ def unpaired_unique(st: StageContext) -> None:
                 if ld is rd:
                     notes.append((ld, witness))
                     continue
-                notes.append((ld, f"against {st.side_name('right')}'s {ri.describe()}: {witness}"))
-                notes.append((rd, f"against {st.side_name('left')}'s {li.describe()}: {witness}"))
+                parted.append((ld, li, rd, ri, witness))
     _settle(st, equal)
+    notes += _parted(st, parted)
     noted: list[Difference] = []
     for d, note in notes:
         present = any(d is f for f in st.comparison.differences)
         if present and not any(d is n for n in noted):
             noted.append(d)
             st.annotate(note, d)
+
+
+def _parted(
+    st: StageContext, parted: list[tuple[Difference, Index, Difference, Index, str]]
+) -> list[tuple[Difference, str]]:
+    """Pairs a row parts: a rule on each side only that has no other candidate twin is one
+    rule that differs, one difference in their place (not a ``unique`` and an ``index``
+    difference with one witness, stranger49 121); the others each get a note naming the rule
+    and the witness."""
+    notes: list[tuple[Difference, str]] = []
+    for ld, li, rd, ri, witness in parted:
+        alone = sum(ld is p[0] or rd is p[2] for p in parted) == 1
+        present = [d for d in st.comparison.differences if d is ld or d is rd]
+        if alone and len(present) == 2 and ld.right is None and rd.left is None:
+            st.merge(
+                ld,
+                rd,
+                f"unique rule on {ld.table} differs: {ld.left} on {st.side_name('left')}, "
+                f"{rd.right} on {st.side_name('right')}; {witness}",
+                kind="unique" if "unique" in (ld.kind, rd.kind) else ld.kind,
+            )
+            continue
+        notes.append((ld, f"against {st.side_name('right')}'s {ri.describe()}: {witness}"))
+        notes.append((rd, f"against {st.side_name('left')}'s {li.describe()}: {witness}"))
+    return notes
 
 
 def _settle(

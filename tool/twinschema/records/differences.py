@@ -22,8 +22,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "only, a PostgreSQL case-insensitive ICU collation every letter: both take 'Bob' and 'bob' "
     "as equal, only the ICU one 'Ä' and 'ä'; each dialect's default collation never makes two "
     "values equal); between sources of one dialect, the collation's name counts too.",
-    "column_nullable": "One side allows NULL and the other does not. Make both NOT NULL or both "
-    "nullable.",
+    "column_nullable": "One side allows NULL and the other does not, or only a PostgreSQL NOT "
+    "NULL domain refuses it on one side (a subquery of the domain's type that finds no row stores "
+    "NULL through it). Make both NOT NULL or both nullable.",
     "column_default": "The server defaults (compared after parsing, so `now()` equals "
     "CURRENT_TIMESTAMP, then, where the texts still differ, by running both on scratch databases: "
     "the same constant, the current time or a random UUID of one version is the same default "
