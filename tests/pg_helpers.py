@@ -28,11 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from support import testing
 
+from twinschema.dialects import ReflectOptions
+from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.servers import embedded
+from twinschema.urls import parse_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TWINSCHEMA = str(ROOT / ".venv" / "bin" / "twinschema")
@@ -447,3 +451,14 @@ def project_copy(prefix: str, pyproject: str, copied: tuple[str, ...]) -> Iterat
     finally:
         embedded.stop(folder / "var" / "pg")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def database_in_zone(url: str, zone: str, *statements: str) -> None:
+    """Set the database's own TimeZone (``ALTER DATABASE``: what a new session gets) and run
+    ``statements`` there."""
+    with psycopg.connect(**connect_kwargs(parse_url(url), ReflectOptions()), autocommit=True) as c:
+        database = c.execute("SELECT current_database()").fetchone()
+        assert database is not None
+        c.execute(f"ALTER DATABASE \"{database[0]}\" SET timezone = '{zone}'")
+        for statement in statements:
+            c.execute(statement.encode())

@@ -10,15 +10,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from pg_helpers import build, make_project
+from pg_helpers import build, database_in_zone, make_project
 
 from twinschema.cli import cli
-from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.urls import parse_url
 
 DOMAIN = """\
 version: 1
@@ -43,14 +39,6 @@ def _module(default: str) -> str:
     )
 
 
-def _set_zone(pg_url: str, zone: str) -> None:
-    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
-        conn.autocommit = True
-        name = conn.execute("SELECT current_database()").fetchone()
-        assert name is not None
-        conn.execute(f"ALTER DATABASE \"{name[0]}\" SET timezone = '{zone}'")
-
-
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "UTC"])
 def test_a_clock_defaults_allowance_is_not_stale_for_want_of_a_zone(
     zone: str, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -59,7 +47,7 @@ def test_a_clock_defaults_allowance_is_not_stale_for_want_of_a_zone(
     pg_src = _module("(CURRENT_DATE + 30)")
     project = make_project(tmp_path, DOMAIN, sqlite_src, pg_src)
     build(pg_url, pg_src)
-    _set_zone(pg_url, zone)
+    database_in_zone(pg_url, zone)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
         cli,

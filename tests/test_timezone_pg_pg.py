@@ -9,6 +9,7 @@ import datetime as dt
 
 import psycopg
 import pytest
+from pg_helpers import database_in_zone
 from support.dbpool import DatabasePool
 from support.testing import compared_evaluated
 
@@ -29,12 +30,7 @@ DDL = (
 
 def _in_zone(url: str, zone: str) -> None:
     """Set the database's own TimeZone and make the tables of ``DDL`` there."""
-    with psycopg.connect(**connect_kwargs(parse_url(url), ReflectOptions()), autocommit=True) as c:
-        database = c.execute("SELECT current_database()").fetchone()
-        assert database is not None
-        c.execute(f"ALTER DATABASE \"{database[0]}\" SET timezone = '{zone}'")
-        for statement in DDL:
-            c.execute(statement)
+    database_in_zone(url, zone, *DDL)
 
 
 def _diff(pg_url: str, other: str, zones: tuple[str, str]) -> Comparison:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pg_helpers import database_in_zone
 from support.testing import compared_evaluated, sqlite_file
 
 from twinschema.compare import Comparison, Side
@@ -29,16 +30,6 @@ PG_TABLE = (
 )
 
 
-def _database_in_zone(pg_url: str, zone: str) -> None:
-    """The database's own TimeZone (ALTER DATABASE), and its table ``ev``."""
-    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
-        conn.autocommit = True
-        database = conn.execute("SELECT current_database()").fetchone()
-        assert database is not None
-        conn.execute(f"ALTER DATABASE \"{database[0]}\" SET timezone = '{zone}'")
-        conn.execute(PG_TABLE)
-
-
 def _diff(pg_url: str, tmp_path: Path) -> tuple[Comparison, str | None]:
     """``twinschema diff`` of the SQLite file against the database: found, and the zone read."""
     sqlite_url = sqlite_file(tmp_path / "a.db", SQLITE_TABLE)
@@ -55,7 +46,7 @@ UTC_ALL_YEAR = ("Etc/Universal", "Universal", "GMT0", "Greenwich", "Etc/GMT+0", 
 
 @pytest.mark.parametrize("zone", [*UTC_ALL_YEAR, "Europe/London"])
 def test_a_zone_is_utc_by_its_offsets(zone: str, pg_url: str, tmp_path: Path) -> None:
-    _database_in_zone(pg_url, zone)
+    database_in_zone(pg_url, zone, PG_TABLE)
     found, read = _diff(pg_url, tmp_path)
     assert read == zone
     messages = [d.message for d in found.differences]
@@ -92,7 +83,7 @@ def test_the_databases_zone_not_the_checkers_pgtz(
     to UTC and a database in Pacific/Kiritimati (UTC+14) was in sync; applications that set no
     PGTZ store Kiritimati's date. The zone read is the database's either way, and PGTZ is left
     as it was."""
-    _database_in_zone(pg_url, "Pacific/Kiritimati")
+    database_in_zone(pg_url, "Pacific/Kiritimati", PG_TABLE)
     if pgtz is None:
         monkeypatch.delenv("PGTZ", raising=False)
     else:
@@ -107,7 +98,7 @@ def test_the_databases_zone_not_the_checkers_pgtz(
 def test_pgtz_sets_the_session_zone(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Why: a connection made with PGTZ set gets PGTZ's zone (source 'client'), and RESET does
     not give the database's back; one made without gets the database's."""
-    _database_in_zone(pg_url, "Pacific/Kiritimati")
+    database_in_zone(pg_url, "Pacific/Kiritimati", PG_TABLE)
     kwargs = connect_kwargs(parse_url(pg_url), ReflectOptions())
     monkeypatch.setenv("PGTZ", "UTC")
     with psycopg.connect(**kwargs) as conn:
