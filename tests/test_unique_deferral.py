@@ -49,6 +49,9 @@ from twinschema.sources.metadata import from_metadata
          "in a.sql only"),
         ("pg-pg.unique-deferred-beside-partial-lower-index-near-miss", "unique",
          "swapping two rows' values in one statement"),
+        ("pg-pg.unique-deferrable-beside-plain-index", "unique",
+         "UNIQUE (x) on p is DEFERRABLE in a.sql, NOT DEFERRABLE in b.sql: an upsert naming them "
+         "as its target (INSERT INTO p ... ON CONFLICT (x) DO NOTHING) fails in a.sql only"),
     ],
 )  # fmt: skip
 def test_what_parts_two_rules_is_said(loader: Loader, name: str, kind: str, said: str) -> None:
@@ -135,6 +138,10 @@ _UPSERT = "INSERT INTO p VALUES (3, 'a') ON CONFLICT (x) DO NOTHING"
         ("pg-pg.unique-deferred-settled-by-lower-index", _UPSERT, ("reject", "ok")),
         # Near miss: the index is partial and leaves rows 1 and 2 to the deferred rule.
         ("pg-pg.unique-deferred-beside-partial-lower-index-near-miss", _SWAP, ("ok", "reject")),
+        # A plain unique index beside a DEFERRABLE UNIQUE on the same column: the swap fails at
+        # once on both; the upsert still meets the DEFERRABLE rule (stranger50 017).
+        ("pg-pg.unique-deferrable-beside-plain-index", _SWAP, ("reject", "reject")),
+        ("pg-pg.unique-deferrable-beside-plain-index", _UPSERT, ("reject", "ok")),
     ],
 )  # fmt: skip
 def test_statements_the_messages_name_on_real_databases(

@@ -198,10 +198,12 @@ def _indexes(
         if index.unique and plain and _nulls_moot(index.nulls_distinct, expressions, kept):
             index = replace(index, nulls_distinct=True)
         if index.unique and where is None and plain and index.method == "btree" and index.plain():
-            by_columns.setdefault(
+            rule = by_columns.setdefault(
                 frozenset(expressions),
                 UniqueConstraint(expressions, index.name, index.nulls_distinct),
             )
+            if rule.deferrable and rule.nulls_distinct == index.nulls_distinct:
+                by_columns[frozenset(expressions)] = replace(rule, indexed=True)
             continue
         include = index.include
         if include:  # INCLUDE columns in any order are the same index

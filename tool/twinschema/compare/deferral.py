@@ -113,7 +113,7 @@ def settled_at(table: Table, rule: UniqueConstraint | None, columns: tuple[str, 
         found = [table.column(c) for c in own]
         return all(c is not None and not c.nullable for c in found)
 
-    times = []
+    times = [ROW_BY_ROW] if rule is not None and rule.indexed else []
     if rule is not None and catches(table.primary_key, True):
         times.append(key_checked_at(table))
     for other in table.uniques:
@@ -188,8 +188,8 @@ def timing_text(
     UPDATE parts them only where one side refuses row by row and the other later, a
     transaction holding two equal rows until COMMIT only where one side waits for COMMIT; an
     upsert naming the columns as its target (``ON CONFLICT (...)``) parts a DEFERRABLE rule
-    from a NOT DEFERRABLE one whatever settles them (a DEFERRABLE rule is never an ON CONFLICT
-    arbiter), unless another rule on those very columns is the arbiter."""
+    from a NOT DEFERRABLE one whatever settles them (the database refuses an upsert whose target
+    a DEFERRABLE rule matches, even beside a NOT DEFERRABLE index on those columns)."""
     (lat, ltext), (rat, rtext) = left, right
     table = tables[0].name
     columns = _columns_of(tables[0], rules[0])
@@ -210,7 +210,7 @@ def timing_text(
             f"({cols(columns)}) until then, which {ctx.label(early)} rejects at once"
         )
     if not parts:
-        upsert = _upsert(ctx, tables, rules, (lat, rat), columns)
+        upsert = _upsert(ctx, table, (lat, rat), columns)
         if upsert is None:
             return None
         parts.append(upsert)
@@ -255,37 +255,18 @@ def _renumbering(tables: tuple[Table, Table], columns: tuple[str, ...], early: s
     )
 
 
-def _upsert(
-    ctx: Context,
-    tables: tuple[Table, Table],
-    rules: tuple[UniqueConstraint | None, UniqueConstraint | None],
-    at: tuple[int, int],
-    columns: tuple[str, ...],
-) -> str | None:
+def _upsert(ctx: Context, table: str, at: tuple[int, int], columns: tuple[str, ...]) -> str | None:
     """The upsert whose target the NOT DEFERRABLE side's rule serves and the DEFERRABLE side's
-    cannot (``ON CONFLICT does not support deferrable unique constraints ... as arbiters``),
-    None where both or neither are DEFERRABLE or the DEFERRABLE side has an arbiter of its own
-    on those columns."""
+    refuses (``ON CONFLICT does not support deferrable unique constraints ... as arbiters``:
+    the database refuses it wherever a DEFERRABLE rule matches the target, a NOT DEFERRABLE
+    index on the same columns beside it or not; stranger50 017), None where both or neither
+    are DEFERRABLE."""
     if (at[0] == ROW_BY_ROW) == (at[1] == ROW_BY_ROW):
         return None
     n = 0 if at[0] != ROW_BY_ROW else 1
-    deferring, rule = tables[n], rules[n]
-    wanted = {c.lower() for c in columns}
-    arbiters = [
-        u.columns for u in deferring.uniques if u is not rule and rule_checked_at(u) == ROW_BY_ROW
-    ]
-    if rule is not None and key_checked_at(deferring) == ROW_BY_ROW:
-        arbiters.append(deferring.primary_key)
-    arbiters += [
-        i.expressions
-        for i in deferring.indexes
-        if i.unique and i.where is None and not any(i.collations) and not any(i.opclasses or ())
-    ]
-    if any({c.lower() for c in a} == wanted for a in arbiters if a):
-        return None
     side, other = ("left", "right") if n == 0 else ("right", "left")
     return (
-        f"an upsert naming them as its target (INSERT INTO {tables[0].name} ... ON CONFLICT "
+        f"an upsert naming them as its target (INSERT INTO {table} ... ON CONFLICT "
         f"({cols(columns)}) DO NOTHING) fails in {ctx.label(side)} only (a DEFERRABLE rule is "
         f"never an ON CONFLICT arbiter), {ctx.label(other)} runs it"
     )
