@@ -348,8 +348,6 @@ LOCAL_CLOCK_NOTES = frozenset({LOCAL_TIME_NOTE, LOCAL_DATE_NOTE})
 # What the evaluation stage says of two defaults equal where no server's zone is known and the
 # PostgreSQL one's value depends on the session's zone.
 IN_A_UTC_SESSION = " in a PostgreSQL session whose TimeZone is UTC (its value depends on it)"
-# The words each such rule (and the notes above) has: equal in a UTC zone only.
-UTC_ONLY = "TimeZone is UTC"
 _LOCAL_CLOCK_WORDS = frozenset({"CURRENT_DATE", "current_time()"})
 JSON_ACCESS = (
     "json-access (SQLite gives a JSON number as a number, PostgreSQL's ->> its text: a member "

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
-from twinschema.canonical.expr_idioms import UTC_ONLY
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
 from twinschema.model import Schema
@@ -99,7 +98,7 @@ def needs_a_zone(
     return any(
         e.table == allowance.table
         and (allowance.column is None or e.column == allowance.column)
-        and UTC_ONLY in e.rule
+        and e.utc_only
         for e in comparison.equivalences
     )
 

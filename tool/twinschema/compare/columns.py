@@ -66,6 +66,7 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if rule in LOCAL_CLOCK_NOTES and ldefault == rdefault:
         rule = local_time(ctx, lt.name, lc, rc, rule)
         zone_differs = rule is None  # reported by local_time, with the server's zone
+    utc_only = rule in LOCAL_CLOCK_NOTES  # no server's zone read: the same in UTC only
     if rule is not None and rule.startswith(CURRENT_TIME) and ldefault == rdefault:
         rule = _with_precision(ctx, rule, lc, rc)
     # Which sequence no column owns a default draws from, where both sources name one; else
@@ -86,7 +87,8 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
             if value != theirs[field_name]:
                 column_field(ctx, lt.name, lc, rc, field_name)
     elif lc.default is not None and not (zone_differs or fails) and _runs_apart(ctx, lc, rc):
-        ctx.same(lt.name, lc.name, rule or "default", lc.raw_default or "", rc.raw_default or "")
+        raw = (lc.raw_default or "", rc.raw_default or "")
+        ctx.same(lt.name, lc.name, rule or "default", *raw, utc_only=utc_only)
     if lc.collation != rc.collation:
         column_collation(ctx, lt.name, lc, rc)
     if lc.generated != rc.generated:

@@ -57,11 +57,28 @@ class Context:
             )
         )
 
-    def same(self, table: str, column: str | None, rule: str, left: str, right: str) -> None:
-        """Record an equivalence: two spellings that ``rule`` finds to mean the same."""
+    def same(
+        self,
+        table: str,
+        column: str | None,
+        rule: str,
+        left: str,
+        right: str,
+        utc_only: bool = False,
+    ) -> None:
+        """Record an equivalence: two spellings that ``rule`` finds to mean the same (``utc_only``:
+        only in a session whose TimeZone is UTC)."""
         self.result.equivalences.append(
             Equivalence(
-                self.layer, table, column, rule, left, right, self.left.label, self.right.label
+                self.layer,
+                table,
+                column,
+                rule,
+                left,
+                right,
+                self.left.label,
+                self.right.label,
+                utc_only,
             )
         )
 

@@ -154,10 +154,16 @@ class StageContext:
         self.probed_equivalence(ld, rd, n, column)
 
     def equivalence(
-        self, d: Difference, rule: str, left: str | None = None, right: str | None = None
+        self,
+        d: Difference,
+        rule: str,
+        left: str | None = None,
+        right: str | None = None,
+        utc_only: bool = False,
     ) -> None:
         """Record ``d`` as the equivalence ``rule`` (each side shown as ``d`` shows it, unless
-        ``left`` or ``right`` is given), leaving the difference to the caller."""
+        ``left`` or ``right`` is given; ``utc_only``: only in a session whose TimeZone is UTC),
+        leaving the difference to the caller."""
         assert d.table is not None
         self.comparison.equivalences.append(
             Equivalence(
@@ -169,6 +175,7 @@ class StageContext:
                 d.right or "" if right is None else right,
                 d.left_source,
                 d.right_source,
+                utc_only,
             )
         )
 

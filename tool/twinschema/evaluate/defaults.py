@@ -148,7 +148,8 @@ def _judge_cross(
             st.ev.reads_zone(t, c) for d_, t, c in (left, right) if d_ == "postgresql"
         ):
             said = IN_A_UTC_SESSION
-        st.equivalence(d, f"equal by evaluation: both give {what}{said}")
+        rule = f"equal by evaluation: both give {what}{said}"
+        st.equivalence(d, rule, utc_only=said == IN_A_UTC_SESSION)
         return None
     # A text format is shown only where it matters: in text columns.
     refused = refusals(st, (ld, lv, lc), (rd, rv, rc), kind)

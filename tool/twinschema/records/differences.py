@@ -4,7 +4,7 @@ difference kinds."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -239,7 +239,12 @@ class Equivalence:
     right: str
     left_source: str = ""
     right_source: str = ""
+    # True where the two are the same only in a session whose TimeZone is UTC and neither
+    # source read a server's zone (metadata modules): a live database may part them.
+    utc_only: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON report writes it."""
-        return asdict(self)
+        found = asdict(self)
+        del found["utc_only"]
+        return found
