@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from twinschema.canonical.expr_idioms import SQLITE_OWN_MEANING
 from twinschema.canonical.expressions import parse
 from twinschema.dialects.postgresql_types import EQUALITY_KEEPING_OPCLASSES
 
@@ -70,9 +71,11 @@ def cannot_fail(predicate: str) -> bool:
 
 
 # Functions of one text argument that give equal values for equal arguments and never NULL for
-# a non-NULL one (each dialect's case folding, by its canonical name): a unique index over
-# ``lower(x)`` refuses every two rows a UNIQUE (x) refuses (fuzz42 009b).
-_CASE_FOLDS = frozenset({"lower", "upper", "sqlite_lower", "sqlite_upper"})
+# a non-NULL one (each dialect's case folding: SQLite's by the canonical name its own meaning
+# is printed under): a unique index over ``lower(x)`` refuses every two rows a UNIQUE (x)
+# refuses (fuzz42 009b).
+_FOLDS = (exp.Lower, exp.Upper)
+_CASE_FOLDS = frozenset(SQLITE_OWN_MEANING[f] for f in _FOLDS)
 
 
 def folded_column(element: str) -> tuple[str, bool] | None:
@@ -87,7 +90,7 @@ def folded_column(element: str) -> tuple[str, bool] | None:
         return None
     while isinstance(tree, exp.Paren):
         tree = tree.this
-    folded = isinstance(tree, (exp.Lower, exp.Upper)) or (
+    folded = isinstance(tree, _FOLDS) or (
         isinstance(tree, exp.Anonymous) and tree.name.lower() in _CASE_FOLDS
     )
     if isinstance(tree, exp.Anonymous) and folded:
