@@ -45,13 +45,22 @@ from twinschema.sources.metadata import from_metadata
          "it repeats the primary key but is checked row by row, before the key"),
         ("pg-pg.unique-deferred-settled-by-lower-index", "unique",
          "UNIQUE (x) on p is DEFERRABLE INITIALLY DEFERRED in a.sql, NOT DEFERRABLE in b.sql: an "
-         "upsert naming them as its target (INSERT INTO p ... ON CONFLICT (x) DO NOTHING) fails "
+         "upsert of a new key naming them as its target (INSERT INTO p ... ON CONFLICT (x) DO NOTHING) "
+         "fails "
          "in a.sql only"),
         ("pg-pg.unique-deferred-beside-partial-lower-index-near-miss", "unique",
          "swapping two rows' values in one statement"),
         ("pg-pg.unique-deferrable-beside-plain-index", "unique",
-         "UNIQUE (x) on p is DEFERRABLE in a.sql, NOT DEFERRABLE in b.sql: an upsert naming them "
-         "as its target (INSERT INTO p ... ON CONFLICT (x) DO NOTHING) fails in a.sql only"),
+         "UNIQUE (x) on p is DEFERRABLE beside a NOT DEFERRABLE rule or unique index on its "
+         "columns in a.sql, NOT DEFERRABLE in b.sql: an upsert of a new key naming them as its "
+         "target (INSERT "
+         "INTO p ... ON CONFLICT (x) DO NOTHING) fails in a.sql only"),
+        ("pg-pg.unique-deferrable-beside-plain-vs-plain", "unique",
+         "ON CONFLICT (x) DO NOTHING) fails in a.sql only"),
+        ("pg-pg.unique-plain-beside-deferrable-vs-deferrable", "unique",
+         "a.sql checks it row by row, b.sql at the end of the statement, so swapping"),
+        ("pg-pg.unique-deferrable-beside-plain-index-vs-deferrable", "unique",
+         "a.sql checks it row by row, b.sql at the end of the statement, so swapping"),
     ],
 )  # fmt: skip
 def test_what_parts_two_rules_is_said(loader: Loader, name: str, kind: str, said: str) -> None:
@@ -127,6 +136,9 @@ def test_renumbering_update_on_real_databases(
 
 _SWAP = "UPDATE p SET x = CASE x WHEN 'a' THEN 'b' ELSE 'a' END"
 _UPSERT = "INSERT INTO p VALUES (3, 'a') ON CONFLICT (x) DO NOTHING"
+# PostgreSQL tries the arbiters in the order they were made: one repeating a key runs where a
+# NOT DEFERRABLE rule made before the DEFERRABLE one finds it first; one of a new key never does.
+_UPSERT_NEW = "INSERT INTO p VALUES (3, 'c') ON CONFLICT (x) DO NOTHING"
 
 
 @pytest.mark.parametrize(
@@ -142,6 +154,17 @@ _UPSERT = "INSERT INTO p VALUES (3, 'a') ON CONFLICT (x) DO NOTHING"
         # once on both; the upsert still meets the DEFERRABLE rule (stranger50 017).
         ("pg-pg.unique-deferrable-beside-plain-index", _SWAP, ("reject", "reject")),
         ("pg-pg.unique-deferrable-beside-plain-index", _UPSERT, ("reject", "ok")),
+        # Two rules on one column set, one DEFERRABLE: each part played where it parts the
+        # sides, and the near miss (a rule or an index beside it) parts nothing.
+        ("pg-pg.unique-deferrable-beside-plain-vs-plain", _SWAP, ("reject", "reject")),
+        ("pg-pg.unique-deferrable-beside-plain-vs-plain", _UPSERT_NEW, ("reject", "ok")),
+        ("pg-pg.unique-deferrable-beside-plain-vs-plain", _UPSERT, ("ok", "ok")),
+        ("pg-pg.unique-plain-beside-deferrable-vs-deferrable", _SWAP, ("reject", "ok")),
+        ("pg-pg.unique-plain-beside-deferrable-vs-deferrable", _UPSERT_NEW, ("reject", "reject")),
+        ("pg-pg.unique-deferrable-beside-plain-index-vs-deferrable", _SWAP, ("reject", "ok")),
+        ("pg-pg.unique-plain-beside-deferrable-vs-index-near-miss", _SWAP, ("reject", "reject")),
+        ("pg-pg.unique-plain-beside-deferrable-vs-index-near-miss", _UPSERT, ("reject", "reject")),
+        ("pg-pg.unique-plain-beside-deferrable-vs-index-near-miss", _UPSERT_NEW, ("reject", "reject")),
     ],
 )  # fmt: skip
 def test_statements_the_messages_name_on_real_databases(

@@ -183,7 +183,7 @@ class UniqueConstraint:
     # A DEFERRABLE rule beside a full unique index on the same columns (folded into it): the
     # index refuses two equal rows at once, though an upsert naming the columns still meets the
     # DEFERRABLE rule, which is never its arbiter (stranger50 017).
-    indexed: bool = field(default=False, compare=False)
+    indexed: bool = False
 
     def describe(self) -> str:
         """The rule as reports show it: ``UNIQUE (a, b)``, ``UNIQUE NULLS NOT DISTINCT (a)``,

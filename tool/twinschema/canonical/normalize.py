@@ -17,6 +17,7 @@ from twinschema.canonical.expressions import (
     default_as_stored,
     is_null,
 )
+from twinschema.canonical.unique_together import held_together
 from twinschema.model import (
     CheckConstraint,
     Column,
@@ -171,8 +172,13 @@ def _indexes(
     index of plain columns among them (one rule per set of columns: such an index is the same
     rule as a UNIQUE constraint)."""
     by_columns: dict[frozenset[str], UniqueConstraint] = {}
+
+    def hold(rule: UniqueConstraint) -> None:
+        kept = by_columns.get(key := frozenset(rule.columns))
+        by_columns[key] = rule if kept is None else held_together(kept, rule)
+
     for unique in uniques:
-        by_columns.setdefault(frozenset(unique.columns), unique)
+        hold(unique)
     column_names = {c.name for c in table.columns}
     indexes: list[Index] = []
     for index in table.indexes:
@@ -198,12 +204,7 @@ def _indexes(
         if index.unique and plain and _nulls_moot(index.nulls_distinct, expressions, kept):
             index = replace(index, nulls_distinct=True)
         if index.unique and where is None and plain and index.method == "btree" and index.plain():
-            rule = by_columns.setdefault(
-                frozenset(expressions),
-                UniqueConstraint(expressions, index.name, index.nulls_distinct),
-            )
-            if rule.deferrable and rule.nulls_distinct == index.nulls_distinct:
-                by_columns[frozenset(expressions)] = replace(rule, indexed=True)
+            hold(UniqueConstraint(expressions, index.name, index.nulls_distinct))
             continue
         include = index.include
         if include:  # INCLUDE columns in any order are the same index

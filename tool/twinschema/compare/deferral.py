@@ -47,16 +47,24 @@ def rule_timing(
     """Two UNIQUE rules on the same columns of ``tables`` (left, right), checked at different
     times: a ``unique`` difference naming what parts them, none where nothing can."""
     lat, rat = rule_checked_at(left), rule_checked_at(right)
-    if lat == rat:
+    if lat == rat and left.indexed == right.indexed:
         return
     what = f"UNIQUE ({cols(left.columns)})"
     text = timing_text(
-        ctx, tables, what, (left, right), (lat, left.timing()), (rat, right.timing())
+        ctx, tables, what, (left, right), (lat, _declared(left)), (rat, _declared(right))
     )
     if text is None:
         return
     ctx.diff("unique", tables[0].name, None, left.name or right.name, left.describe(),
              right.describe(), text)  # fmt: skip
+
+
+def _declared(rule: UniqueConstraint) -> str:
+    """When ``rule`` is checked as declared, with the NOT DEFERRABLE rule or unique index on
+    the same columns it holds beside a DEFERRABLE declaration (``indexed``)."""
+    if rule.indexed:
+        return f"{rule.timing()} beside a NOT DEFERRABLE rule or unique index on its columns"
+    return rule.timing()
 
 
 def rule_against_index(
@@ -260,13 +268,15 @@ def _upsert(ctx: Context, table: str, at: tuple[int, int], columns: tuple[str, .
     refuses (``ON CONFLICT does not support deferrable unique constraints ... as arbiters``:
     the database refuses it wherever a DEFERRABLE rule matches the target, a NOT DEFERRABLE
     index on the same columns beside it or not; stranger50 017), None where both or neither
-    are DEFERRABLE."""
+    are DEFERRABLE. A new key, because the database tries the arbiters in the order they were
+    made and stops at the first that finds the conflict: an upsert repeating a key runs where a
+    NOT DEFERRABLE rule made before the DEFERRABLE one finds it."""
     if (at[0] == ROW_BY_ROW) == (at[1] == ROW_BY_ROW):
         return None
     n = 0 if at[0] != ROW_BY_ROW else 1
     side, other = ("left", "right") if n == 0 else ("right", "left")
     return (
-        f"an upsert naming them as its target (INSERT INTO {table} ... ON CONFLICT "
+        f"an upsert of a new key naming them as its target (INSERT INTO {table} ... ON CONFLICT "
         f"({cols(columns)}) DO NOTHING) fails in {ctx.label(side)} only (a DEFERRABLE rule is "
         f"never an ON CONFLICT arbiter), {ctx.label(other)} runs it"
     )
