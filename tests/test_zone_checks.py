@@ -26,10 +26,12 @@ def _table(name: str, column: str, check: str) -> str:
 HOURS = _table("slot", "at timestamptz", "extract(hour from at) BETWEEN 8 AND 18")
 DAY = _table("day_off", "at timestamptz", "at::date <> '2026-12-25'")
 LOCAL_NOW = _table("seen", "ts timestamp", "ts <= now()")
-# Near misses: a timestamp's hour is the same in every zone, a timestamptz against now() too.
+# Near misses: a timestamp's hour is the same in every zone, a timestamptz against now() too,
+# and a timestamp against now() in a zone the CHECK names.
 LOCAL_HOURS = _table("shift", "at timestamp", "extract(hour from at) BETWEEN 8 AND 18")
 INSTANT_NOW = _table("done", "at timestamptz", "at <= now()")
-DDL = (HOURS, DAY, LOCAL_NOW, LOCAL_HOURS, INSTANT_NOW)
+UTC_NOW = _table("logged", "ts timestamp", "ts <= (now() AT TIME ZONE 'UTC')")
+DDL = (HOURS, DAY, LOCAL_NOW, LOCAL_HOURS, INSTANT_NOW, UTC_NOW)
 
 
 def _pg_pg(pg_url: str, other: str, zones: tuple[str, str]) -> Comparison:
@@ -44,8 +46,8 @@ def _pg_pg(pg_url: str, other: str, zones: tuple[str, str]) -> Comparison:
 def test_zones_apart_part_checks_on_a_timestamptz(pg_url: str, pg_databases: DatabasePool) -> None:
     """027: UTC against Kiritimati, the same DDL: the hour and the date of a timestamptz, and
     a timestamp against now(), are read in each session's zone: differences naming both
-    zones, the hour's with a witness; a timestamp's own hour and a timestamptz against now()
-    are none."""
+    zones, the hour's with a witness; a timestamp's own hour, a timestamptz against now() and
+    a timestamp against now() in UTC are none."""
     with pg_databases.database() as other:
         found = _pg_pg(pg_url, other, ("UTC", KIRITIMATI))
     got = sorted((d.kind, d.table) for d in found.differences)

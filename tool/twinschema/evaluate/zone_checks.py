@@ -43,6 +43,9 @@ _INSTANT_CLOCK = re.compile(
     r"clock_timestamp)",
     re.IGNORECASE,
 )
+_NAMED_ZONE = re.compile(r"\bat\s+time\s+zone\b", re.IGNORECASE)
+_ZONED = re.compile(r"timestamptz|time\s+zone|\bcurrent_time\b|\blocaltime", re.IGNORECASE)
+_MOMENT = re.compile(r"date|time", re.IGNORECASE)
 _UTC_HINT = (
     "set the PostgreSQL database's TimeZone to UTC (ALTER DATABASE ... SET TimeZone = 'UTC'), "
     "or name the zone in the CHECK (at AT TIME ZONE 'UTC'), or allow it in domain.yaml with a "
@@ -110,14 +113,31 @@ def _parts(
     PostgreSQL one first) in the two zones: a local clock's "at some hours", a witness row; or
     None where nothing does."""
     text = checks[0].raw or checks[0].expression
+    if not _may_read_zone(sides[0].schema, tables[0], text):
+        return None
+    # An instant named in a zone (now() AT TIME ZONE 'UTC') is a local time read alike in all.
     clock = bool(LOCAL_CLOCK_READ.search(text)) or (
-        bool(_INSTANT_CLOCK.search(text)) and _reads_local(sides[0].schema, tables[0], text)
+        bool(_INSTANT_CLOCK.search(text))
+        and not _NAMED_ZONE.search(text)
+        and _reads_local(sides[0].schema, tables[0], text)
     )
     witness = _witness(st, sides, tables, checks, zones, clock)
     if clock:
         now = f"; now: {witness}" if witness else ""
         return f"a row may pass on one and fail on the other at some hours of the day{now}"
     return witness
+
+
+def _may_read_zone(schema: Schema, table: Table, text: str) -> bool:
+    """True when ``text`` may read the session's zone: it reads a clock, names a zoned type,
+    or reads a date or time column (a CHECK over numbers and text alone is not run)."""
+    if LOCAL_CLOCK_READ.search(text) or _INSTANT_CLOCK.search(text) or _ZONED.search(text):
+        return True
+    reads = probes.reads(schema.dialect, text)
+    columns = {c.name: c for c in table.columns}
+    return reads is not None and any(
+        c in columns and _MOMENT.search(columns[c].type.name) for c in reads.columns
+    )
 
 
 def _reads_local(schema: Schema, table: Table, text: str) -> bool:
