@@ -90,7 +90,12 @@ HOUR_OF_DAY = (
     "CHECK (CAST(strftime('%H', at) AS INTEGER) BETWEEN 8 AND 18))",
     HOURS,
 )
-CASES = {"current-date": CURRENT_DATE, "hour-of-day": HOUR_OF_DAY}
+LOCAL_CLOCK = (
+    "CREATE TABLE seen (id INTEGER PRIMARY KEY, ts TIMESTAMP NOT NULL, "
+    "CHECK (ts <= CURRENT_TIMESTAMP))",
+    _table("seen", "ts timestamp", "ts <= CURRENT_TIMESTAMP"),
+)
+CASES = {"current-date": CURRENT_DATE, "hour-of-day": HOUR_OF_DAY, "local-clock": LOCAL_CLOCK}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
