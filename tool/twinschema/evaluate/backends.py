@@ -93,12 +93,14 @@ class Backend(Protocol):
         check: str,
         rows: Sequence[tuple[Any, ...]],
         errors_reject: bool = False,
+        zone: str | None = None,
     ) -> list[bool | None]:
         """For each row: True when a table with these columns and ``CHECK (check)`` accepts
         it, False when the CHECK rejects it, None when the row fails for another reason (a
         value the column's type cannot hold: not a verdict on the CHECK). With
         ``errors_reject``, a row the CHECK's expression fails on (a division by zero, an
-        overflow) but the columns store is False, as a real insert fails."""
+        overflow) but the columns store is False, as a real insert fails. ``zone``: the
+        session's TimeZone (where the dialect has one; UTC otherwise)."""
         ...  # pragma: no cover
 
     def store(
@@ -201,8 +203,10 @@ class SQLiteBackend:
         check: str,
         rows: Sequence[tuple[Any, ...]],
         errors_reject: bool = False,
+        zone: str | None = None,
     ) -> list[bool | None]:
-        """See ``Backend.try_rows``; a CHECK SQLite cannot create gives no verdicts."""
+        """See ``Backend.try_rows``; a CHECK SQLite cannot create gives no verdicts (SQLite
+        has no session zone: ``zone`` is not read)."""
         self.deadline = time.monotonic() + self.timeout
         conn = self.conn
         try:

@@ -169,8 +169,10 @@ class PostgreSQLBackend:
         check: str,
         rows: Sequence[tuple[Any, ...]],
         errors_reject: bool = False,
+        zone: str | None = None,
     ) -> list[bool | None]:
-        """See ``Backend.try_rows``: one transaction, each row under a savepoint, rolled back."""
+        """See ``Backend.try_rows``: one transaction, each row under a savepoint, rolled back
+        (``zone``, set for it alone: ``SET LOCAL``)."""
         import psycopg
 
         if self.lost is not None:
@@ -179,6 +181,8 @@ class PostgreSQLBackend:
         found: list[bool | None] = []
         try:
             try:
+                if zone is not None:
+                    conn.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
                 _enum_types(conn, columns)
                 conn.execute(check_table_sql(columns, check).encode())
                 conn.execute(plain_table_sql(columns).encode())

@@ -37,7 +37,9 @@ only (``checks``), and against MATCH FULL where a foreign key differs in MATCH a
 string one on a number column (``'Infinity'``), or a literal one a declared length or precision
 may refuse, is run (``stored_defaults``), and so is one that may be past a PostgreSQL type's
 range (``range_defaults``); two PostgreSQL databases whose TimeZones differ part a default or
-CHECK that reads the session's local date or time (``zones.zones_apart``); cross-dialect
+CHECK that reads the session's local date or time (``zones.zones_apart``), and a CHECK whose
+verdict depends on the session's TimeZone parts from its twin where a live PostgreSQL database's
+zone is not UTC, or two databases' zones differ (``zone_checks``); cross-dialect
 column pairs get their ``value_compatibility`` warnings (``crossing``). The parts share a
 ``StageContext``; the evaluator (``evaluator``) runs each distinct expression once per run.
 """
@@ -65,6 +67,7 @@ from twinschema.evaluate import (
     scaled_keys,
     stored_defaults,
     unpaired_indexes,
+    zone_checks,
     zones,
 )
 from twinschema.evaluate.context import StageContext
@@ -107,6 +110,7 @@ def evaluate(
     checks.checks(st)
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
     matched_checks.matched_checks(st)
+    zone_checks.zoned_checks(st)  # after the CHECKs judged in UTC: it may undo their verdict
     one_sided.witnesses(st)
     one_sided_unique.witnesses(st)
     plain_indexes.plain_indexes(st)  # before any stage adds an index difference of its own

@@ -103,7 +103,7 @@ def pg_type(st: StageContext, lc: Column, rc: Column) -> str:
 
 
 # A CHECK that reads the session's local date or time: a local clock, or a clock cast to one.
-_LOCAL_CLOCK_READ = re.compile(
+LOCAL_CLOCK_READ = re.compile(
     r"\b(current_date|current_time|localtime|localtimestamp)\b|"
     r"\b(now\(\)|transaction_timestamp\(\)|statement_timestamp\(\)|clock_timestamp\(\)|"
     r"current_timestamp)\)?\s*::\s*(date|time\b|timestamp without)",
@@ -111,7 +111,7 @@ _LOCAL_CLOCK_READ = re.compile(
 )
 
 
-_SAME_ZONE = (
+SAME_ZONE = (
     "set one TimeZone on both databases (ALTER DATABASE ... SET TimeZone), or allow it in "
     "domain.yaml with a reason"
 )
@@ -130,7 +130,7 @@ def zones_apart(st: StageContext) -> None:
     if (
         zones[0] is None
         or zones[1] is None
-        or _zone_key(st.left.schema) == _zone_key(st.right.schema)
+        or zone_key(st.left.schema) == zone_key(st.right.schema)
     ):
         return
     said = (
@@ -151,11 +151,11 @@ def zones_apart(st: StageContext) -> None:
             "rows that omit it store values apart by the zones' offsets"
         )
         found = difference(st, table.name, lc.name, text, default_text(rc), message)
-        st.comparison.differences.append(replace(found, hint=_SAME_ZONE))
+        st.comparison.differences.append(replace(found, hint=SAME_ZONE))
     for lt, _ in matched_tables(st):
         for check in lt.checks:
             shown = check.raw or check.expression
-            if (lt.name, "check") in kinds or not _LOCAL_CLOCK_READ.search(shown):
+            if (lt.name, "check") in kinds or not LOCAL_CLOCK_READ.search(shown):
                 continue
             message = (
                 f"CHECK ({shown}) on {lt.name} reads the session's local date or time and "
@@ -167,11 +167,11 @@ def zones_apart(st: StageContext) -> None:
                     kind="check",
                     column=None,
                     name=check.name,
-                    hint=_SAME_ZONE,
+                    hint=SAME_ZONE,
                 )
             )
 
 
-def _zone_key(schema: Schema) -> str | None:
+def zone_key(schema: Schema) -> str | None:
     """A zone UTC all year (``Schema.timezone_utc``) is UTC's, whatever its name."""
     return "UTC" if schema.timezone_utc else schema.timezone

@@ -1,0 +1,93 @@
+"""The rows a CHECK is run over in two sessions' TimeZones (see ``zone_checks``): the probe rows,
+each ``timestamptz`` moment written without an offset read as an instant in each zone (a text
+without one is the session's local time: run in each zone as it stands, it would be a local
+time there too, and ``extract(hour from at)`` would agree with itself), and, for a CHECK that
+reads the clock, the current date and time as each zone has it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# A moment written with its offset (or Z): an instant already, the same in every zone.
+_OFFSET = re.compile(r"\d:\d\d(:\d\d(\.\d+)?)?\s*([+-]\d\d(:?\d\d)?|Z)$", re.IGNORECASE)
+# Rows of the probes that get the clock's values, at most.
+_CLOCK_ROWS = 40
+
+
+def instants(
+    rows: Sequence[tuple[Any, ...]], kinds: Sequence[str | None], zones: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """``rows``, each ``timestamptz`` value written without an offset (kind in ``kinds``, by
+    position) as the instant it names in each of ``zones`` (with a ``+00:00`` offset), one row
+    per combination; a zone Python does not know leaves its reading out."""
+    found: dict[tuple[Any, ...], None] = {}
+    for row in rows:
+        options = [
+            _readings(value, zones) if kind == "timestamptz" else [value]
+            for value, kind in zip(row, kinds, strict=True)
+        ]
+        found.update(dict.fromkeys(itertools.product(*options)))
+    return list(found)
+
+
+def _readings(value: Any, zones: Sequence[str]) -> list[Any]:
+    """``value`` read as an instant in each of ``zones``; itself when it is one already."""
+    if not isinstance(value, str) or _OFFSET.search(value.strip()):
+        return [value]
+    try:
+        naive = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return [value]
+    found = [r for r in (_in_zone(naive, z) for z in zones) if r is not None]
+    return list(dict.fromkeys(found)) or [value]
+
+
+def _in_zone(naive: dt.datetime, zone: str) -> str | None:
+    """The UTC text of ``naive`` read in ``zone`` (None for a zone Python does not know)."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return utc_text(naive.replace(tzinfo=tz))
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """An aware moment as both dialects read it in any zone: UTC's time with ``+00:00``."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ") + "+00:00"
+
+
+def clock_rows(
+    rows: Sequence[tuple[Any, ...]], kinds: Sequence[str | None], zones: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """For a CHECK that reads the clock: probe rows whose moment column holds now's date
+    (and the days beside it) or time of day as each of ``zones`` has it, one column at a time
+    (the first ``_CLOCK_ROWS`` rows)."""
+    now = dt.datetime.now(dt.UTC)
+    locals_ = [now.astimezone(z) for z in (_zone(z) for z in zones) if z is not None]
+    values: dict[str, list[Any]] = {
+        "date": [str(m.date() + dt.timedelta(days=d)) for m in locals_ for d in (-1, 0, 1)],
+        "timestamp": [
+            m.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds") for m in locals_
+        ],
+        "timestamptz": [utc_text(now)],
+        "time": [m.time().isoformat(timespec="seconds") for m in locals_],
+    }
+    found: dict[tuple[Any, ...], None] = {}
+    for row in rows[:_CLOCK_ROWS] or [tuple(None for _ in kinds)]:
+        for at, kind in enumerate(kinds):
+            for value in dict.fromkeys(values.get(kind or "", [])):
+                found[(*row[:at], value, *row[at + 1 :])] = None
+    return list(found)
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
