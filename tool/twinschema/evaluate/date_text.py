@@ -62,8 +62,11 @@ def time_spellings(literals: Sequence[str]) -> list[str]:
     """Other spellings of the times of day among ``literals`` that PostgreSQL reads as a time
     and SQLite compares as text: without the hour's zero ('8:00'), with seconds ('08:00:00') or
     without zero seconds ('08:00'), and on a 12-hour clock ('08:00 pm' is 20:00, '6:00 pm'
-    18:00, '12:00 am' midnight)."""
+    18:00, '12:00 am' midnight); then the hour before and after each, spelled so that neither
+    SQLite's text order nor its ``time()`` reads it as PostgreSQL does (``_hour_spelled``:
+    '7:00' and '9:00' for '08:00', '5:00 pm' and '7:00 pm' for '18:00'; stranger50 008, 054)."""
     found: list[str] = []
+    beside: list[str] = []
     for literal in literals:
         match = _TIME.match(literal.strip())
         if match is None or int(match[1]) > 23 or int(match[2]) > 59:
@@ -77,8 +80,18 @@ def time_spellings(literals: Sequence[str]) -> list[str]:
             found.append(f"{stem}{seconds} pm")
         else:  # midnight's hour, or an afternoon's
             found.append(f"{hour - 12 if hour else 12}:{minute}{seconds} {'pm' if hour else 'am'}")
-    unique = [s for s in dict.fromkeys(found) if s not in literals]
+        beside += [_hour_spelled(h, minute + seconds) for h in (hour - 1, hour + 1) if 0 <= h < 24]
+    unique = [s for s in dict.fromkeys(found + beside) if s not in literals]
     return unique[:_MAX_SPELLINGS]
+
+
+def _hour_spelled(hour: int, rest: str) -> str:
+    """A time of day PostgreSQL reads and SQLite's ``time()`` does not (NULL), whose text sorts
+    away from its time: without the hour's zero ('7:00'), else on a 12-hour clock ('5:00 pm',
+    '10:00 am')."""
+    if hour < 10:
+        return f"{hour}:{rest}"
+    return f"{hour - 12 if hour > 12 else hour}:{rest} {'pm' if hour >= 12 else 'am'}"
 
 
 # How a warning is made (``crossing.warning``: layer, left, right, table, left column, right
