@@ -6,7 +6,9 @@ PostgreSQL reads ('2020-12-31 10:00', '2020-6-1', '8:30', '08:00:00') parts them
 standing for a timestamp under a UNIQUE rule, this is a ``value_compatibility`` warning naming
 the spelling and what each side does with it, not a difference: the expressions mean the same on
 the values an application writes in one form. A spelling SQLite's CHECKs refuse by format alone
-(``starts IS time(starts)``, a GLOB) is none.
+(``starts IS time(starts)``, a GLOB) is none, and so is one they pass as NULL, reading it
+through a date or time function that cannot (``time('7:00')``): that is the CHECKs' own
+difference (``null_spellings``).
 """
 
 from __future__ import annotations
@@ -187,6 +189,17 @@ class _Pair:
         got = self.backends[n].store(column.own_name, column.type, plain, values)
         return None if got is None else [v is REJECTED for v in got]
 
+    def _passed_as_null(self, n: int, checks: list[str], values: list[str]) -> list[bool] | None:
+        """For each value: whether side ``n``'s ``checks`` (SQLite's) pass it as NULL, reading it
+        through a date or time function that cannot (``time('7:00')``): no text compared, the
+        CHECKs' own difference (``null_spellings``). None where they cannot be run."""
+        if not checks:
+            return [False] * len(values)
+        test = [f"({' AND '.join(f'({t})' for t in checks)}) IS NOT NULL"]
+        column = self.columns[n]
+        got = self.backends[n].store(column.own_name, column.type, test, values)
+        return None if got is None else [v is REJECTED for v in got]
+
     def _sqlite(self) -> int:
         return 0 if self.sides[0].schema.dialect == "sqlite" else 1
 
@@ -203,10 +216,11 @@ class _Pair:
         ]
         sq = self._sqlite()
         refused = self._refused_by_format(sq, values)
-        if got[0] is None or got[1] is None or refused is None:
+        nulls = self._passed_as_null(sq, checks[sq], values)
+        if got[0] is None or got[1] is None or refused is None or nulls is None:
             return []
-        for value, a, b, out in zip(values, got[0], got[1], refused, strict=True):
-            if (a is REJECTED) == (b is REJECTED) or out:
+        for value, a, b, out, null in zip(values, got[0], got[1], refused, nulls, strict=True):
+            if (a is REJECTED) == (b is REJECTED) or out or null:
                 continue
             keeps = 0 if b is REJECTED else 1
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
