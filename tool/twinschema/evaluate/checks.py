@@ -1,10 +1,8 @@
 """CHECKs judged on probe rows (see ``stage``): the two sides' CHECK differences on a table
 are paired, both run over the same rows, and their accept/reject vectors compared. Equal
 vectors make them "equal on N probes" (never proven); a row on which they part by what each
-database stores (``stored_rows``) is the witness.
-
-The rows come from ``probe_sets`` (partial index predicates and ``computed`` use them too).
-"""
+database stores (``stored_rows``) is the witness, else one SQLite passes as NULL
+(``null_spellings``). The rows come from ``probe_sets`` (``computed`` uses them too)."""
 
 from __future__ import annotations
 
@@ -19,6 +17,7 @@ from twinschema.evaluate import (
     completions,
     held_checks,
     json_escape,
+    null_spellings,
     probes,
     stored_rows,
     unscaled_values,
@@ -42,8 +41,7 @@ from twinschema.records import Difference, Side
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
     """``witness (a, b) = (1, NULL): <said>``, values as each side writes them (``row_text``)."""
-    values = row_text(st.dialects, row)
-    return f"witness ({', '.join(names)}) = {values}{look_alikes(row)}: {said}"
+    return f"witness ({', '.join(names)}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,9 @@ def run_on_probes(
     if witness is None and wide != (ltext, rtext):  # rows parted on, completed to be stored
         completed = completions.witness(st, table, found, (ltext, rtext), errors_reject)
         tried, witness = completed or (tried, None)
+    if witness is None:  # a date or time spelling SQLite's CHECK reads as NULL
+        found_null = null_spellings.witness(st, table, tried, (ltext, rtext), stored, errors_reject)
+        tried, witness = found_null or (tried, witness)
     json_escape.check_warnings(st, table, (ltext, rtext), tried, errors_reject and not witness)
     return ProbeRun(tried, len(both), witness)
 
@@ -105,9 +106,8 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
     if table is None:
         return False
     rendered = {c for r in (lreads, rreads) if r is not None for c in r.rendered}
-    if not text_on_both(st, table, *sorted(rendered)):
-        return True
-    if scale_reasons(st, table, {c for r in (lreads, rreads) if r is not None for c in r.columns}):
+    read = {c for r in (lreads, rreads) if r is not None for c in r.columns}
+    if not text_on_both(st, table, *sorted(rendered)) or scale_reasons(st, table, read):
         return True
     ordered = {c for r in (lreads, rreads) if r is not None for c in r.ordered}
     return any(enum_ordered(st, table, c) for c in sorted(ordered))

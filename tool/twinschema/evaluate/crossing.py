@@ -250,14 +250,15 @@ def warning(
 
 
 # Two spellings of one value of a kind: a text column keeps them apart, the typed PostgreSQL
-# column stores one value (uuid ignores letter case, jsonb spacing, a timestamp its spelling,
-# timestamptz the offset an instant is written in).
+# column stores one value (uuid ignores letter case, jsonb spacing, a timestamp or time its
+# spelling, timestamptz the offset an instant is written in).
 SPELLINGS: dict[str, tuple[str, str]] = {
     "uuid": ("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
     "json": ('{"a":1}', '{"a": 1}'),
     "date": ("2024-01-01", "2024-1-1"),
     "timestamp": ("2024-01-01 10:00", "2024-01-01 10:00:00"),
     "timestamptz": ("2024-01-01 10:00:00+00:00", "2024-01-01 12:00:00+02:00"),
+    "time": ("08:00", "08:00:00"),
 }
 
 
@@ -275,7 +276,7 @@ def _unique_findings(
     rt: Table,
 ) -> list[tuple[bool, Difference]]:
     """A UNIQUE rule both sides have on a column that is text on one side and a PostgreSQL
-    uuid, jsonb or timestamp on the other compares different things: two spellings of one
+    uuid, jsonb, date, timestamp or time on the other compares different things: two spellings of one
     value (``SPELLINGS``), stored in both real columns, are two values on one side and one on
     the other. Each such pair is a warning naming the two values."""
     from twinschema.canonical import typemap

@@ -1,8 +1,9 @@
-"""Two date or timestamp columns compared with each other in a CHECK or a partial-index
+"""Two date, timestamp or time columns compared with each other in a CHECK or a partial-index
 predicate (``CHECK (ends_at > starts_at)``, ``WHERE ends_at > starts_at``): SQLite keeps both as
-text and compares text, PostgreSQL compares moments. On values written in one ISO form the two
-agree; spellings PostgreSQL reads as the same moment or day part them ('T' before the time, a
-fraction '.000', a UTC offset, a day without zeros). As for a column against a date literal
+text and compares text, PostgreSQL compares moments or times of day. On values written in one
+ISO form the two agree; spellings PostgreSQL reads as the same moment, day or time part them
+('T' before the time, a fraction '.000', a UTC offset, a day without zeros, an hour without its
+zero: '9:00' sorts after '10:00'). As for a column against a date literal
 (``date_text``), this is a ``value_compatibility`` warning naming the row and what each side
 does with it, not a difference: the expressions mean the same on values written in one form.
 """
@@ -41,6 +42,8 @@ SPELLED: dict[str, tuple[str, ...]] = {
         "2024-01-01T10:00:00Z",
         "2024-01-01 10:00:00.000+00:00",
     ),
+    # '9:00' sorts after '10:00', '09:00:00' after '09:00' (stranger50 008, 051).
+    "time": ("10:00", "9:00", "09:00", "09:00:00"),
 }
 
 
@@ -51,8 +54,8 @@ def findings(
     tables: tuple[Table, Table],
     warning: Warn,
 ) -> list[tuple[bool, Difference]]:
-    """The warnings of one table pair (SQLite against PostgreSQL): for each two date or
-    timestamp columns that a CHECK or a partial-index predicate compares, the first row of
+    """The warnings of one table pair (SQLite against PostgreSQL): for each two date,
+    timestamp or time columns that a CHECK or a partial-index predicate compares, the first row of
     ``SPELLED`` values the two sides part on (with whether a SQLite to PostgreSQL sync fails on
     it)."""
     from twinschema.canonical import typemap
@@ -98,7 +101,8 @@ def findings(
             columns = ", ".join(c[0].name for c in pair)
             values = ", ".join(repr(v) for v in row)
             message = (
-                f"{lt.name}.{pair[0][0].name}: the row ({columns}) = ({values}), moments to "
+                f"{lt.name}.{pair[0][0].name}: the row ({columns}) = ({values}), "
+                f"{'times of day' if {k for *_, k in pair} == {'time'} else 'moments'} to "
                 f"{dialect_name(sides[1 - sq])} and text to {dialect_name(sides[sq])}, whose "
                 f"{shown[sq]} compares them as text: {_said(sides, keeps, rule)}"
             )

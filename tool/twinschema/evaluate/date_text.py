@@ -6,7 +6,9 @@ PostgreSQL reads ('2020-12-31 10:00', '2020-6-1', '8:30', '08:00:00') parts them
 standing for a timestamp under a UNIQUE rule, this is a ``value_compatibility`` warning naming
 the spelling and what each side does with it, not a difference: the expressions mean the same on
 the values an application writes in one form. A spelling SQLite's CHECKs refuse by format alone
-(``starts IS time(starts)``, a GLOB) is none.
+(``starts IS time(starts)``, a GLOB) is none, and so is one they pass as NULL, reading it
+through a date or time function that cannot (``time('7:00')``): that is the CHECKs' own
+difference (``null_spellings``).
 """
 
 from __future__ import annotations
@@ -62,8 +64,11 @@ def time_spellings(literals: Sequence[str]) -> list[str]:
     """Other spellings of the times of day among ``literals`` that PostgreSQL reads as a time
     and SQLite compares as text: without the hour's zero ('8:00'), with seconds ('08:00:00') or
     without zero seconds ('08:00'), and on a 12-hour clock ('08:00 pm' is 20:00, '6:00 pm'
-    18:00, '12:00 am' midnight)."""
+    18:00, '12:00 am' midnight); then the hour before and after each, spelled so that neither
+    SQLite's text order nor its ``time()`` reads it as PostgreSQL does (``_hour_spelled``:
+    '7:00' and '9:00' for '08:00', '5:00 pm' and '7:00 pm' for '18:00'; stranger50 008, 054)."""
     found: list[str] = []
+    beside: list[str] = []
     for literal in literals:
         match = _TIME.match(literal.strip())
         if match is None or int(match[1]) > 23 or int(match[2]) > 59:
@@ -77,8 +82,18 @@ def time_spellings(literals: Sequence[str]) -> list[str]:
             found.append(f"{stem}{seconds} pm")
         else:  # midnight's hour, or an afternoon's
             found.append(f"{hour - 12 if hour else 12}:{minute}{seconds} {'pm' if hour else 'am'}")
-    unique = [s for s in dict.fromkeys(found) if s not in literals]
+        beside += [_hour_spelled(h, minute + seconds) for h in (hour - 1, hour + 1) if 0 <= h < 24]
+    unique = [s for s in dict.fromkeys(found + beside) if s not in literals]
     return unique[:_MAX_SPELLINGS]
+
+
+def _hour_spelled(hour: int, rest: str) -> str:
+    """A time of day PostgreSQL reads and SQLite's ``time()`` does not (NULL), whose text sorts
+    away from its time: without the hour's zero ('7:00'), else on a 12-hour clock ('5:00 pm',
+    '10:00 am')."""
+    if hour < 10:
+        return f"{hour}:{rest}"
+    return f"{hour - 12 if hour > 12 else hour}:{rest} {'pm' if hour >= 12 else 'am'}"
 
 
 # How a warning is made (``crossing.warning``: layer, left, right, table, left column, right
@@ -174,6 +189,17 @@ class _Pair:
         got = self.backends[n].store(column.own_name, column.type, plain, values)
         return None if got is None else [v is REJECTED for v in got]
 
+    def _passed_as_null(self, n: int, checks: list[str], values: list[str]) -> list[bool] | None:
+        """For each value: whether side ``n``'s ``checks`` (SQLite's) pass it as NULL, reading it
+        through a date or time function that cannot (``time('7:00')``): no text compared, the
+        CHECKs' own difference (``null_spellings``). None where they cannot be run."""
+        if not checks:
+            return [False] * len(values)
+        test = [f"({' AND '.join(f'({t})' for t in checks)}) IS NOT NULL"]
+        column = self.columns[n]
+        got = self.backends[n].store(column.own_name, column.type, test, values)
+        return None if got is None else [v is REJECTED for v in got]
+
     def _sqlite(self) -> int:
         return 0 if self.sides[0].schema.dialect == "sqlite" else 1
 
@@ -190,10 +216,11 @@ class _Pair:
         ]
         sq = self._sqlite()
         refused = self._refused_by_format(sq, values)
-        if got[0] is None or got[1] is None or refused is None:
+        nulls = self._passed_as_null(sq, checks[sq], values)
+        if got[0] is None or got[1] is None or refused is None or nulls is None:
             return []
-        for value, a, b, out in zip(values, got[0], got[1], refused, strict=True):
-            if (a is REJECTED) == (b is REJECTED) or out:
+        for value, a, b, out, null in zip(values, got[0], got[1], refused, nulls, strict=True):
+            if (a is REJECTED) == (b is REJECTED) or out or null:
                 continue
             keeps = 0 if b is REJECTED else 1
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"

@@ -230,7 +230,8 @@ def _stores(
     if kind in probes.TEXT_KINDS:
         nul = list(_NUL_TEXTS) if measures else []
         return ["ab", b"ab", b"", *(t.encode() for t in dict.fromkeys(strings) if t), *nul]
-    spelled = list(date_pairs.SPELLED.get(kind or "", ()))
+    # (a time column's spellings are date_pairs' own: between two SQLite sources not yet probed)
+    spelled = list(date_pairs.SPELLED.get(kind or "", ()) if kind != "time" else ())
     if kind == "date":  # a moment inside a literal's day, after that day's text (fuzz41)
         spelled += moment_bounds.days_within(tuple(strings))
     # ...and the empty text, which a moment column keeps and date() reads as NULL (stranger39).
