@@ -74,6 +74,32 @@ def _inlined(
     return found, stored
 
 
+def sources(dialect: str, table: Table | None, columns: frozenset[str]) -> frozenset[str]:
+    """``columns`` (folded) with each generated column of ``table`` among them read as the
+    stored columns it computes from, through generated columns it reads in turn (``g2 AS (g1
+    * 2)`` beside ``g1 AS (x + y)``: x and y): the columns an INSERT sets that decide what a
+    CHECK over them holds (stranger50 050). A generated column whose expression does not
+    parse stays as it is."""
+    generated = {
+        c.own_name.lower(): c.generated.raw or c.generated.expression
+        for c in (table.columns if table is not None else ())
+        if c.generated is not None
+    }
+    found: set[str] = set()
+    pending, seen = list(columns), set(columns)
+    while pending:
+        name = pending.pop()
+        got = probes.reads(dialect, generated[name]) if name in generated else None
+        if got is None:
+            found.add(name)
+            continue
+        for read in (c.lower() for c in got.columns):
+            if read not in seen:
+                seen.add(read)
+                pending.append(read)
+    return frozenset(found)
+
+
 def _as_stored(dialect: str, column: Column, text: str, bare: bool) -> str:
     """``text``, a generated column's expression, as the column stores what it computes: cast
     to its type on PostgreSQL (not a length-bound text or an enum: numeric(12,2) rounds 0.125

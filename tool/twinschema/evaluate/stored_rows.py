@@ -22,7 +22,7 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.crossing import kept_as_written
-from twinschema.evaluate.generated_inline import inline_generated, read_from
+from twinschema.evaluate.generated_inline import inline_generated, read_from, sources
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.model import MATCH_FULL, Table
@@ -168,11 +168,14 @@ def nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> Prob
 def sharing(side_of: Side, table: str, columns: set[str]) -> set[str]:
     """``columns`` and every column a side's CHECK on ``table`` reads beside one of them, until
     none is added (CHECK (a + b > 0) adds b to a), by logical name (folded): domain.yaml may
-    name a column otherwise on each dialect (``unitPrice`` on SQLite, ``unit_price``)."""
+    name a column otherwise on each dialect (``unitPrice`` on SQLite, ``unit_price``). A
+    generated column a CHECK reads counts as the columns it computes from (``sources``: CHECK
+    (g2 <= 20) over ``g2 AS (g1 * 2)``, ``g1 AS (x + y)`` adds y to x)."""
     found, _ = find(side_of, table, "")
     logical = partial(logical_name, side_of, table)
-    checks = probes.table_checks(side_of.schema.dialect, found)
-    read = [{logical(c) for c in cols} for _, cols, _ in checks]
+    dialect = side_of.schema.dialect
+    checks = probes.table_checks(dialect, found)
+    read = [{logical(c) for c in sources(dialect, found, cols)} for _, cols, _ in checks]
     wanted = {logical(c) for c in columns}
     while True:
         more = set().union(*(r for r in read if r & wanted)) - wanted
@@ -206,6 +209,25 @@ def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[
         t if j == "TRUE" else f"({t}) AND {j}" for t, j in zip(texts, joined, strict=True)
     )
     return left, right
+
+
+def wider_only(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
+    """``with_sharing``'s texts where its CHECKs add a column the two expressions do not read
+    (a generated ``gx AS (x * 1000)`` beside ``CHECK (g2 <= 20)`` over ``x + y``: y, so that
+    a witness is a row that table stores, stranger50 050); else ``texts``, as they are."""
+    wide = with_sharing(st, table, texts)
+    sides = (st.left, st.right)
+    read = [
+        {logical_name(s, table, c) for c in r.columns}
+        for s, t in zip(sides, texts, strict=True)
+        if (r := probes.reads(s.schema.dialect, t)) is not None
+    ]
+    more = [
+        {logical_name(s, table, c) for c in r.columns}
+        for s, t in zip(sides, wide, strict=True)
+        if (r := probes.reads(s.schema.dialect, t)) is not None
+    ]
+    return wide if set().union(*more) - set().union(*read) else texts
 
 
 def through_generated(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
