@@ -43,7 +43,7 @@ from twinschema.evaluate.reasons import (
     refusal_reason,
     type_refusal,
 )
-from twinschema.evaluate.stored_rows import checks_accept, through_generated
+from twinschema.evaluate.stored_rows import checks_accept, through_generated, wider_only
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, ColumnType, Table
@@ -145,8 +145,15 @@ def _run_generated(
         landed += _as_they_are(st, (lc, rc), ltext)
         landed += scaled_products(st, table.name, (ltext, rtext))
     landed += type_end_landings(st, table.name, ((ltext,), (rtext,)))
+    # A CHECK that reads a column beside the expression's (through a generated chain too)
+    # gets that column probed, so that the witness is a row the table stores (stranger50 050).
     found = probe_rows(
-        st, table.name, ltext, rtext, numbers=numbers, lengths=lengths, landed=landed
+        st,
+        table.name,
+        *wider_only(st, table.name, (ltext, rtext)),
+        numbers=numbers,
+        lengths=lengths,
+        landed=landed,
     )
     if found is None:
         return None

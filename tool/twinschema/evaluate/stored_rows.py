@@ -22,7 +22,7 @@ from twinschema.evaluate import probes
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.crossing import kept_as_written
-from twinschema.evaluate.generated_inline import computed_from, inline_generated
+from twinschema.evaluate.generated_inline import inline_generated, read_from, sources
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.model import MATCH_FULL, Table
@@ -168,11 +168,14 @@ def nulls_where_both_allow(st: StageContext, table: str, rows: ProbeSet) -> Prob
 def sharing(side_of: Side, table: str, columns: set[str]) -> set[str]:
     """``columns`` and every column a side's CHECK on ``table`` reads beside one of them, until
     none is added (CHECK (a + b > 0) adds b to a), by logical name (folded): domain.yaml may
-    name a column otherwise on each dialect (``unitPrice`` on SQLite, ``unit_price``)."""
+    name a column otherwise on each dialect (``unitPrice`` on SQLite, ``unit_price``). A
+    generated column a CHECK reads counts as the columns it computes from (``sources``: CHECK
+    (g2 <= 20) over ``g2 AS (g1 * 2)``, ``g1 AS (x + y)`` adds y to x)."""
     found, _ = find(side_of, table, "")
     logical = partial(logical_name, side_of, table)
-    checks = probes.table_checks(side_of.schema.dialect, found)
-    read = [{logical(c) for c in cols} for _, cols, _ in checks]
+    dialect = side_of.schema.dialect
+    checks = probes.table_checks(dialect, found)
+    read = [{logical(c) for c in sources(dialect, found, cols)} for _, cols, _ in checks]
     wanted = {logical(c) for c in columns}
     while True:
         more = set().union(*(r for r in read if r & wanted)) - wanted
@@ -208,9 +211,28 @@ def with_sharing(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[
     return left, right
 
 
+def wider_only(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
+    """``with_sharing``'s texts where its CHECKs add a column the two expressions do not read
+    (a generated ``gx AS (x * 1000)`` beside ``CHECK (g2 <= 20)`` over ``x + y``: y, so that
+    a witness is a row that table stores, stranger50 050); else ``texts``, as they are."""
+    wide = with_sharing(st, table, texts)
+    sides = (st.left, st.right)
+    read = [
+        {logical_name(s, table, c) for c in r.columns}
+        for s, t in zip(sides, texts, strict=True)
+        if (r := probes.reads(s.schema.dialect, t)) is not None
+    ]
+    more = [
+        {logical_name(s, table, c) for c in r.columns}
+        for s, t in zip(sides, wide, strict=True)
+        if (r := probes.reads(s.schema.dialect, t)) is not None
+    ]
+    return wide if set().union(*more) - set().union(*read) else texts
+
+
 def through_generated(st: StageContext, table: str, texts: tuple[str, str]) -> tuple[str, str]:
     """Two expressions of ``table`` with each generated column read as its side's expression
-    (``computed_from`` the table's other columns): a row holds what the expression computes
+    (``read_from`` the table's other columns): a row holds what the expression computes
     there, never a value of its own, so ``CHECK (total <= 50)`` beside ``total AS (qty * price)``
     is ``qty * price <= 50``, and no probe row gives total 51 beside qty = price = 0."""
     left, right = (
@@ -225,7 +247,7 @@ def generated_inlined(dialect: str, table: Table | None, text: str) -> str:
     as its expression over the table's stored columns (``through_generated``, one side's); no
     INSERT gives a generated column a value, so a witness names what computes it."""
     stored = {c.own_name.lower() for c in table.columns if c.generated is None} if table else set()
-    generated = computed_from(dialect, table, stored)
+    generated = read_from(dialect, table, stored)
     reads = probes.reads(dialect, text) if generated else None
     if reads is None or not {c.lower() for c in reads.columns} & generated.keys():
         return text
@@ -236,13 +258,13 @@ def checks_within(side_of: Side, table: str, columns: set[str]) -> str:
     """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
     (every row its columns hold) when it has none. A CHECK that also reads generated columns
     computed from ``columns`` alone is one of them, each such column read as its expression
-    (``computed_from``): ``g AS (x * 2) CHECK (g < 80)`` refuses x = 40 as ``x < 40`` does;
+    (``read_from``): ``g AS (x * 2) CHECK (g < 80)`` refuses x = 40 as ``x < 40`` does;
     so is what a MATCH FULL foreign key over ``columns`` refuses (``matched_in_full``).
     ``columns`` are logical names or the side's own, read as the side's own (``own_names``)."""
     found, _ = find(side_of, table, "")
     columns = own_names(side_of, table, columns)
     dialect = side_of.schema.dialect
-    generated = computed_from(dialect, found, columns)
+    generated = read_from(dialect, found, columns)
     texts = []
     for text, cols, _ in probes.table_checks(dialect, found):
         if cols <= columns:
