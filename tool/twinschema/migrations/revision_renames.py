@@ -33,7 +33,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +113,11 @@ def chain_heads(config: Config, urls: Mapping[str, str]) -> Heads:
     return heads
 
 
-def rename_columns(script: Any, renames: Renames) -> None:
+# A table's UNIQUE constraints in the database at the chain's head, each by its columns.
+Uniques = Callable[[str], Iterable[tuple[str, ...]]]
+
+
+def rename_columns(script: Any, renames: Renames, uniques: Uniques | None = None) -> None:
     """Make each add and drop of a MigrationScript's upgrade and downgrade that ``renames`` says
     is one column renamed an ``op.alter_column(..., new_column_name=...)``, written before the
     table's other operations (see the module docstring)."""
@@ -136,6 +140,8 @@ def rename_columns(script: Any, renames: Renames) -> None:
         for table_ops in container.ops:
             if isinstance(table_ops, ops.ModifyTableOps):
                 _keep_carried_keys(table_ops, columns, upgrade)
+                if uniques is not None:
+                    _keep_carried_uniques(table_ops, columns, uniques)
                 if not table_ops.ops:
                     continue
             rest.append(table_ops)
@@ -238,6 +244,30 @@ def _keep_carried_keys(table_ops: ops.ModifyTableOps, renamed: Renamed, upgrade:
             carried += [drop, same]
         elif upgrade:
             drop._reverse = now  # dropped after the renames: by the columns it has then
+    table_ops.ops = [op for op in table_ops.ops if not any(op is c for c in carried)]
+
+
+def _keep_carried_uniques(
+    table_ops: ops.ModifyTableOps, renamed: Renamed, uniques: Uniques
+) -> None:
+    """Leave out a UNIQUE made (in an upgrade) or dropped (in a downgrade) alone, with no
+    counterpart, that is a UNIQUE of the database at the chain's head (``uniques``) once its
+    columns are renamed: Alembic neither drops nor reads back an unnamed SQLite UNIQUE, so it
+    wrote the module's UNIQUE over the renamed column as new, beside the one the rename keeps."""
+    table = table_ops.table_name
+    held = {tuple(renamed.get((table, c), c) for c in cols) for cols in uniques(table)}
+    before = {tuple(cols) for cols in uniques(table)}
+    carried: list[Any] = []
+    for op in table_ops.ops:
+        if isinstance(op, ops.CreateUniqueConstraintOp) and tuple(op.columns) in held - before:
+            carried.append(op)
+        reverse = getattr(op, "_reverse", None)
+        if isinstance(op, ops.DropConstraintOp) and isinstance(
+            reverse, ops.CreateUniqueConstraintOp
+        ):
+            now = tuple(renamed.get((table, c), c) for c in reverse.columns)
+            if now != tuple(reverse.columns) and now in before:
+                carried.append(op)
     table_ops.ops = [op for op in table_ops.ops if not any(op is c for c in carried)]
 
 
