@@ -192,7 +192,21 @@ def make_revisions(
         )
         echo(f"{shown(w.path, config.root)}{note}")
     echo(f"{shown(config.domain, config.root)}: version {domain.version} -> {version}")
-    say_unwritten(config, echo, scratch_server, [w.path for w in written])
+    back = (
+        f"to take them back, delete both files and set `version: {domain.version}` again in "
+        "domain.yaml"
+    )
+    empty = all(w.empty for w in written)
+    files = [w.path for w in written]
+    left = say_unwritten(
+        config, echo, scratch_server, files, f"; both are empty: {back}" if empty else ""
+    )
+    if empty and not left:  # stranger50 052: two empty twins, the way back never said
+        echo(
+            "note: both new revisions are empty (autogenerate found no change on either "
+            f"dialect): they are yours for what it does not see (a data migration, "
+            f"`op.execute`); {back}"
+        )
     return written
 
 
