@@ -54,7 +54,7 @@ def init_command(
         result = adopt.run_init(config, urls, path, force=force, stamp=stamp)
     for line in adopt.summary(result):
         click.echo(line)
-    shown = [w for w in caught if not issubclass(w.category, _HIDDEN)]
+    shown = [w for w in caught if not issubclass(w.category, _HIDDEN) and not _handled(w)]
     for said in dict.fromkeys(_one_line(w) for w in shown):
         notice(f"note: {said}")
 
@@ -64,6 +64,15 @@ def _one_line(warning: warnings.WarningMessage) -> str:
     who = _LIBRARIES.get(type(warning.message).__module__.split(".", 1)[0])
     words = " ".join(str(warning.message).split())
     return f"{who}: {words}" if who else words
+
+
+def _handled(warning: warnings.WarningMessage) -> bool:
+    """True for a library's warning about what twinschema does itself: SQLAlchemy's skipped
+    SQLite expression index, which init reads from SQLite's own statement and writes (stranger50
+    052: the note said it was skipped)."""
+    from twinschema.alembic_indexes import SKIPPED_WARNINGS
+
+    return str(warning.message).startswith(SKIPPED_WARNINGS)
 
 
 _LIBRARIES = {"sqlalchemy": "SQLAlchemy", "alembic": "Alembic"}

@@ -192,7 +192,21 @@ def make_revisions(
         )
         echo(f"{shown(w.path, config.root)}{note}")
     echo(f"{shown(config.domain, config.root)}: version {domain.version} -> {version}")
-    say_unwritten(config, echo, scratch_server, [w.path for w in written])
+    back = (
+        f"to take them back, delete both files and set `version: {domain.version}` again in "
+        "domain.yaml"
+    )
+    empty = all(w.empty for w in written)
+    files = [w.path for w in written]
+    left = say_unwritten(
+        config, echo, scratch_server, files, f"; both are empty: {back}" if empty else ""
+    )
+    if empty and not left:  # stranger50 052: two empty twins, the way back never said
+        echo(
+            "note: both new revisions are empty (autogenerate found no change on either "
+            f"dialect): they are yours for what it does not see (a data migration, "
+            f"`op.execute`); {back}"
+        )
     return written
 
 
@@ -352,7 +366,7 @@ def _autogenerate(
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
         render_as_the_server_reads(context.impl)
         for script in generated:
-            rename_columns(script, renames)
+            rename_columns(script, renames, _uniques_at_head(context))
             fix_identity_alterations(context, script)
             if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
                 drop_mysql_only_keywords(script)
@@ -378,3 +392,16 @@ def _autogenerate(
     if len(scripts) != 1 or scripts[0] is None:
         raise UsageError(f"{dialect}: autogenerate made {len(scripts)} revisions, expected one")
     return Written(dialect, revision, Path(scripts[0].path), found.get("empty", True))
+
+
+def _uniques_at_head(context: Any) -> Callable[[str], list[tuple[str, ...]]]:
+    """A table's UNIQUE constraints, by their columns, in ``context``'s database (the scratch
+    database at the chain's head)."""
+    inspector = sa.inspect(context.connection)
+
+    def of(table: str) -> list[tuple[str, ...]]:
+        if table not in inspector.get_table_names():
+            return []
+        return [tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)]
+
+    return of

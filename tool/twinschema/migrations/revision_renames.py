@@ -11,7 +11,15 @@ and SQLite's own ``ALTER TABLE ... RENAME COLUMN`` (SQLite 3.25), which keeps th
 the indexes, keys and CHECKs that name the column. The downgrade renames it back. A column
 dropped and another added under logical names of their own stays a drop and an add. An index
 autogenerate drops and makes again only because it names the column (the same name, columns and
-options once the column is renamed) is left alone: the rename carries it.
+options once the column is renamed) is left alone: the rename carries it. So is a foreign key or
+UNIQUE dropped and made again only to follow a renamed column, its own or (a key) the parent
+column it points at (stranger50 018): SQLite's ``RENAME COLUMN`` rewrites the ``REFERENCES`` of
+the table and of the tables pointing at it, PostgreSQL's keys follow a column by number; written
+after the rename, the SQLite batch reflected the key under the new name and failed to drop it by
+the old one ("No such constraint"). The renames come first in the revision (a key made in another
+table then finds the parent column by its new name), and a key that changes beyond the rename is
+dropped, in the upgrade, by the columns it has once they are renamed (the name a SQLite batch
+gives an unnamed key it reflects).
 
 A name changed in ``names:`` (``names: {sqlite: fullName}``, as ``init`` writes for a camelCase
 column, then ``names: {sqlite: displayName}``; stranger48 W2) is a rename too: the old name is in
@@ -25,7 +33,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,26 +113,39 @@ def chain_heads(config: Config, urls: Mapping[str, str]) -> Heads:
     return heads
 
 
-def rename_columns(script: Any, renames: Renames) -> None:
+# A table's UNIQUE constraints in the database at the chain's head, each by its columns.
+Uniques = Callable[[str], Iterable[tuple[str, ...]]]
+
+
+def rename_columns(script: Any, renames: Renames, uniques: Uniques | None = None) -> None:
     """Make each add and drop of a MigrationScript's upgrade and downgrade that ``renames`` says
     is one column renamed an ``op.alter_column(..., new_column_name=...)``, written before the
     table's other operations (see the module docstring)."""
     if not renames:
         return
-    for container in (*script.upgrade_ops_list, *script.downgrade_ops_list):
-        rewritten: list[Any] = []
+    upgrades = [(c, True) for c in script.upgrade_ops_list]
+    for container, upgrade in (*upgrades, *((c, False) for c in script.downgrade_ops_list)):
+        altered: list[ops.AlterColumnOp] = []
         for table_ops in container.ops:
-            if not isinstance(table_ops, ops.ModifyTableOps):
-                rewritten.append(table_ops)
-                continue
-            altered = _renamed(table_ops, renames)
-            if altered:
-                renamed = {a.column_name: a.modify_name or a.column_name for a in altered}
-                _keep_carried_indexes(table_ops, renamed)
-            rewritten.extend(altered)
-            if table_ops.ops:
-                rewritten.append(table_ops)
-        container.ops = rewritten
+            if isinstance(table_ops, ops.ModifyTableOps):
+                mine = _renamed(table_ops, renames)
+                if mine:
+                    renamed = {a.column_name: a.modify_name or a.column_name for a in mine}
+                    _keep_carried_indexes(table_ops, renamed)
+                altered += mine
+        if not altered:
+            continue
+        columns = {(a.table_name, a.column_name): a.modify_name or a.column_name for a in altered}
+        rest: list[Any] = []
+        for table_ops in container.ops:
+            if isinstance(table_ops, ops.ModifyTableOps):
+                _keep_carried_keys(table_ops, columns, upgrade)
+                if uniques is not None:
+                    _keep_carried_uniques(table_ops, columns, uniques)
+                if not table_ops.ops:
+                    continue
+            rest.append(table_ops)
+        container.ops = [*altered, *rest]
 
 
 def _renamed(table_ops: ops.ModifyTableOps, renames: Renames) -> list[ops.AlterColumnOp]:
@@ -186,6 +207,94 @@ def _keep_carried_indexes(table_ops: ops.ModifyTableOps, renamed: Mapping[str, s
         ):
             carried += [drop, create]
     table_ops.ops = [op for op in table_ops.ops if not any(op is c for c in carried)]
+
+
+# (table, column's old name) -> its new name: the renames of one upgrade or downgrade.
+Renamed = Mapping[tuple[str, str], str]
+
+# A foreign key's options that are its own, besides its columns, and their default.
+_FK_OPTIONS = {"onupdate": "NO ACTION", "ondelete": "NO ACTION", "deferrable": False,
+               "initially": "IMMEDIATE", "match": "SIMPLE"}  # fmt: skip
+
+
+def _keep_carried_keys(table_ops: ops.ModifyTableOps, renamed: Renamed, upgrade: bool) -> None:
+    """Leave out each foreign key or UNIQUE drop and make in ``table_ops`` that only follow a
+    column renamed (``renamed``): the key made is the key dropped once its columns, and the
+    parent columns it points at, are renamed, with the same options. In an ``upgrade``, a key
+    dropped that changes beyond that is dropped by the columns it has after the renames: the
+    name a SQLite batch gives the database's unnamed key then. (A downgrade drops the key the
+    upgrade made, which has the name the upgrade gave it, by the module's columns.)"""
+    table = table_ops.table_name
+    drops = [op for op in table_ops.ops if isinstance(op, ops.DropConstraintOp)]
+    made = [
+        op
+        for op in table_ops.ops
+        if isinstance(op, ops.CreateForeignKeyOp | ops.CreateUniqueConstraintOp)
+    ]
+    carried: list[Any] = []
+    for drop in drops:
+        old = getattr(drop, "_reverse", None)  # the key as it was (autogenerate's own)
+        if not isinstance(old, ops.CreateForeignKeyOp | ops.CreateUniqueConstraintOp):
+            continue
+        now = _key_renamed(old, table, renamed)
+        if now is None:
+            continue
+        same = next((m for m in made if m not in carried and _key_of(m) == _key_of(now)), None)
+        if same is not None:
+            carried += [drop, same]
+        elif upgrade:
+            drop._reverse = now  # dropped after the renames: by the columns it has then
+    table_ops.ops = [op for op in table_ops.ops if not any(op is c for c in carried)]
+
+
+def _keep_carried_uniques(
+    table_ops: ops.ModifyTableOps, renamed: Renamed, uniques: Uniques
+) -> None:
+    """Leave out a UNIQUE made (in an upgrade) or dropped (in a downgrade) alone, with no
+    counterpart, that is a UNIQUE of the database at the chain's head (``uniques``) once its
+    columns are renamed: Alembic neither drops nor reads back an unnamed SQLite UNIQUE, so it
+    wrote the module's UNIQUE over the renamed column as new, beside the one the rename keeps."""
+    table = table_ops.table_name
+    held = {tuple(renamed.get((table, c), c) for c in cols) for cols in uniques(table)}
+    before = {tuple(cols) for cols in uniques(table)}
+    carried: list[Any] = []
+    for op in table_ops.ops:
+        if isinstance(op, ops.CreateUniqueConstraintOp) and tuple(op.columns) in held - before:
+            carried.append(op)
+        reverse = getattr(op, "_reverse", None)
+        if isinstance(op, ops.DropConstraintOp) and isinstance(
+            reverse, ops.CreateUniqueConstraintOp
+        ):
+            now = tuple(renamed.get((table, c), c) for c in reverse.columns)
+            if now != tuple(reverse.columns) and now in before:
+                carried.append(op)
+    table_ops.ops = [op for op in table_ops.ops if not any(op is c for c in carried)]
+
+
+def _key_renamed(old: Any, table: str, renamed: Renamed) -> Any:
+    """The key ``old`` (an op that makes it) with its columns, and its parent columns, renamed
+    as ``renamed`` says; None when no column of it is renamed."""
+    if isinstance(old, ops.CreateForeignKeyOp):
+        local = [renamed.get((table, c), c) for c in old.local_cols]
+        remote = [renamed.get((old.referent_table, c), c) for c in old.remote_cols]
+        if (local, remote) == (list(old.local_cols), list(old.remote_cols)):
+            return None
+        return ops.CreateForeignKeyOp(
+            old.constraint_name, old.source_table, old.referent_table, local, remote, **old.kw
+        )
+    columns = [renamed.get((table, c), c) for c in old.columns]
+    if columns == list(old.columns):
+        return None
+    return ops.CreateUniqueConstraintOp(old.constraint_name, old.table_name, columns, **old.kw)
+
+
+def _key_of(op: Any) -> tuple[Any, ...]:
+    """What a key op makes, but its name: its kind, columns, parent and options."""
+    if isinstance(op, ops.CreateForeignKeyOp):
+        options = tuple(str(op.kw.get(k) or default).upper() for k, default in _FK_OPTIONS.items())
+        return ("fk", tuple(op.local_cols), op.referent_table, tuple(op.remote_cols), options)
+    kw = {k: v for k, v in op.kw.items() if k not in ("schema",) and v}
+    return ("uq", tuple(op.columns), tuple(sorted((k, str(v)) for k, v in kw.items())))
 
 
 def _column_name(column: Any) -> str | None:

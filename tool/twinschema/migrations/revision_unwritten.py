@@ -21,9 +21,12 @@ def say_unwritten(
     echo: Callable[[str], None],
     scratch_server: str | None,
     written: Sequence[Path],
-) -> None:
+    empty: str = "",
+) -> int:
     """Echo a warning for each difference the chains still have with their modules, then one
-    that sums them up (see the module docstring); ``written``: the new revision files."""
+    that sums them up (see the module docstring); ``written``: the new revision files;
+    ``empty``: what the summing line adds when the new revisions are all empty. The number of
+    differences left."""
     from twinschema.check import run_check
     from twinschema.layers.plan import CheckPlan
 
@@ -43,8 +46,9 @@ def say_unwritten(
         echo(
             f"warning: the new revisions leave {len(left)} difference(s) with the metadata "
             f"modules (listed above); write them into the revisions by hand{fix} "
-            "(`twinschema check --layer migrations` shows them with hints)"
+            f"(`twinschema check --layer migrations` shows them with hints){empty}"
         )
+    return len(left)
 
 
 def _failing(d: Difference, files: Sequence[str]) -> str:
