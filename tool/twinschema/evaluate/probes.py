@@ -323,11 +323,12 @@ def values_for(
             found += CAST_STRINGS
         found += probe_strings.texts(strings, lengths)
         if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
-            found += probe_strings.json_documents(strings)
+            found += probe_strings.json_documents(strings, lengths)
         if kind is None:  # a type no kind stands for (PostgreSQL's real...): numbers too
             found += probe_numbers.integers(numbers) + probe_numbers.decimals(numbers, None)
     elif kind == "json":
-        found += probe_strings.json_documents(strings) + probe_strings.json_texts(lengths)
+        found += probe_strings.json_documents(strings, lengths)
+        found += probe_strings.json_texts(lengths)
     elif kind in _MOMENT_KINDS:
         # The literals as written, then the calendar's corners (DAYS) and, for timestamps,
         # moments with a fraction past half a second, where a conversion that truncates
