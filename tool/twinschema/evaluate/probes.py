@@ -95,6 +95,8 @@ def reads(dialect: str, text: str) -> Reads | None:
     except (SqlglotError, ValueError):
         return None
     columns = frozenset(c.name for c in tree.find_all(exp.Column))
+    # sqlglot reads SQLite's ``doc -> 'k'`` as a lambda of ``doc``: its column all the same.
+    columns |= {i.name for f in tree.find_all(exp.Lambda) for i in f.expressions}
     numbers: list[Decimal] = []
     strings: list[str] = []
     for literal in tree.find_all(exp.Literal):
