@@ -71,6 +71,10 @@ def probe_values(
         # emoji; SQLite's json_valid() takes it, jsonb refuses it (stranger36).
         lone = '{"a":"\\ud83d"}'
         found.append((f"the text '{lone}' (half of a surrogate pair)", lone))
+        # A number past PostgreSQL's numeric range: SQLite's json_valid() takes any exponent,
+        # jsonb keeps each number as a numeric and refuses it (stranger50 038).
+        huge = '{"a":1e999999}'
+        found.append((f"the text '{huge}' (a number past PostgreSQL's numeric range)", huge))
     return found
 
 

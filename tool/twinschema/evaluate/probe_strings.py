@@ -9,7 +9,7 @@ from typing import Any
 _REWRITTEN = '{"b":[1,2],"a":1}'
 
 
-def json_documents(strings: tuple[str, ...]) -> list[Any]:
+def json_documents(strings: tuple[str, ...], lengths: tuple[int, ...] = ()) -> list[Any]:
     """JSON documents: each kind of document (a whole and a non-whole number, both booleans:
     ``jsonb_typeof(c) = 'number'`` against ``json_type(c) = 'integer'`` parts on 1.5, ``'true'``
     against ``'boolean'`` on false), the literals that parse as JSON, and, for each literal used
@@ -18,8 +18,11 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
     array element and as a bare string (jsonb's ``?`` matches both, ``->`` neither), and as
     written, an array of two numbers and a number with an exponent, whose text each side prints
     its own way (SQLite's json_extract gives '[1,2]' and 10000.0, jsonb's ->> '[1, 2]' and
-    '10000', json's '1e4': ``length(...)`` parts them; stranger48 026)."""
+    '10000', json's '1e4': ``length(...)`` parts them; stranger48 026), and the members
+    ``probe_json.member_documents`` makes of the other literals and of ``lengths``."""
     import json
+
+    from twinschema.evaluate.probe_json import member_documents
 
     # and a document written without spaces, its keys out of order, which jsonb rewrites
     # ('{"a": 1, "b": [1, 2]}': ``length(doc)`` against ``length(doc::text)``; stranger48 029)
@@ -35,7 +38,7 @@ def json_documents(strings: tuple[str, ...]) -> list[Any]:
             found.append(json.dumps({key: json.loads(value)}))
         found += [json.dumps([key]), json.dumps(key)]
         found += [f"{{{json.dumps(key)}:{spelled}}}" for spelled in ("[1,2]", "1e4")]
-    return found
+    return found + member_documents(strings, lengths)
 
 
 def json_texts(lengths: tuple[int, ...]) -> list[str]:

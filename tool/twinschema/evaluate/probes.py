@@ -95,6 +95,8 @@ def reads(dialect: str, text: str) -> Reads | None:
     except (SqlglotError, ValueError):
         return None
     columns = frozenset(c.name for c in tree.find_all(exp.Column))
+    # sqlglot reads SQLite's ``doc -> 'k'`` as a lambda of ``doc``: its column all the same.
+    columns |= {i.name for f in tree.find_all(exp.Lambda) for i in f.expressions}
     numbers: list[Decimal] = []
     strings: list[str] = []
     for literal in tree.find_all(exp.Literal):
@@ -323,11 +325,12 @@ def values_for(
             found += CAST_STRINGS
         found += probe_strings.texts(strings, lengths)
         if any(s.startswith("$") for s in strings):  # a JSON path: JSON kept as text
-            found += probe_strings.json_documents(strings)
+            found += probe_strings.json_documents(strings, lengths)
         if kind is None:  # a type no kind stands for (PostgreSQL's real...): numbers too
             found += probe_numbers.integers(numbers) + probe_numbers.decimals(numbers, None)
     elif kind == "json":
-        found += probe_strings.json_documents(strings) + probe_strings.json_texts(lengths)
+        found += probe_strings.json_documents(strings, lengths)
+        found += probe_strings.json_texts(lengths)
     elif kind in _MOMENT_KINDS:
         # The literals as written, then the calendar's corners (DAYS) and, for timestamps,
         # moments with a fraction past half a second, where a conversion that truncates

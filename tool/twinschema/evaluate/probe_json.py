@@ -1,0 +1,82 @@
+"""Probe documents of a JSON column (see ``probe_strings.json_documents``) that hold at each key
+an expression reads what the dialects' member accessors read apart:
+
+- each string literal of the expressions as the member, alone and as a one-element array: jsonb
+  reads a scalar as a one-element array (``'"y"'::jsonb ->> 0`` is 'y', ``->> -1`` too), json
+  and SQLite's ``$.k[0]`` give NULL (``doc -> 'tags' ->> 0 <> 'y'`` against
+  ``json_extract(doc, '$.tags[0]') <> 'y'`` parts on ``{"tags": "y"}``; stranger50 043);
+- each number literal spelled as written and with ``.0``: SQLite's ``->`` gives the member's
+  JSON text as written, compared as text ('1.0' is not '1'), jsonb's ``->`` a jsonb value
+  (1.0 = 1; ``doc -> 'n' = '1'`` parts on ``{"n": 1.0}``; stranger50 056);
+- for each length an expression compares, a string whose text is of about that length without
+  its quotes and with them, an array of small numbers whose text is near it (jsonb reprints
+  ``[1,2,3,4]`` as ``[1, 2, 3, 4]``) and a string of letters written as ``\\u`` escapes (jsonb
+  and ``->>`` unescape them, SQLite's ``->`` keeps them): ``length(json_extract(doc, '$.k'))``
+  against SQLite's ``length(doc -> 'k')`` parts on ``{"k": "abcdefghi"}`` under ``<= 10``, and
+  SQLite's ``length(doc -> 'k')`` against jsonb's ``length((doc -> 'k')::text)`` on
+  ``{"k": [1,2,3,4]}`` and ``{"k": "\\u00e9\\u00e9"}`` (stranger50 057, 058).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+# At most this many key paths, and literals each holds: the documents grow as their product.
+_PATHS, _LITERALS = 6, 6
+# A member of a SQLite path: ``.name`` or ``."a.b"``; an array index (``[0]``) ends the keys.
+_SEGMENT = re.compile(r'\.(?:"([^"]*)"|([^.\[\]"]+))')
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[str]:
+    """The documents (JSON text) described above, for each key path of ``strings`` (a SQLite
+    path's keys before its first array index, or a plain literal as one key) and each of the
+    other literals, and for each length in ``lengths``."""
+    paths = list(dict.fromkeys(p for s in strings if (p := _keys(s))))[:_PATHS]
+    literals = [s for s in dict.fromkeys(strings) if not s.startswith(("$", "{"))][:_LITERALS]
+    found: list[str] = []
+    for path in paths:
+        for literal in literals:
+            if (literal,) == path:
+                continue
+            members = [json.dumps(literal), f"[{json.dumps(literal)}]"]
+            if _NUMBER.fullmatch(literal):  # '1' compared with -> : 1 and 1.0
+                members += [literal, f"[{literal}]"]
+                members += [f"{literal}.0"] if literal.lstrip("-").isdigit() else []
+            found += [_document(path, m) for m in members]
+        found += [_document(path, m) for n in lengths for m in _near_length(n)]
+    return list(dict.fromkeys(found))
+
+
+def _near_length(n: int) -> list[str]:
+    """Members (JSON text) whose text, as SQLite's ``->`` or json_extract gives it or as jsonb
+    prints it, is of length ``n`` or one either side: strings of n - 1 to n + 1 letters with
+    and without room for their quotes, arrays of ones written without spaces, and a string of
+    'é' escaped, whose escapes make SQLite's ``->`` text longer than n where jsonb's is not."""
+    found = [json.dumps("x" * m) for m in range(max(n - 3, 0), n + 2)]
+    found += [f"[{','.join('1' * k)}]" for k in {max(n // 2 - 1, 1), max(n // 2, 1)}]
+    escaped = max(1, min(n - 2, (n - 2) // 6 + 1))
+    found += [json.dumps("é" * k) for k in dict.fromkeys((escaped, max(n, 1)))]
+    return found
+
+
+def _keys(text: str) -> tuple[str, ...] | None:
+    """The keys a literal names, outermost first: a SQLite path's up to its first array index
+    (``'$.tags[0]'``: tags), or the literal itself as one key; None for none (``'$'``)."""
+    if not text.startswith("$"):
+        return (text,) if 0 < len(text) <= 64 else None
+    keys: list[str] = []
+    at = 1
+    while (found := _SEGMENT.match(text, at)) is not None:
+        keys.append(found.group(1) if found.group(1) is not None else found.group(2))
+        at = found.end()
+    return tuple(keys) or None
+
+
+def _document(path: tuple[str, ...], member: str) -> str:
+    """The JSON text of a document holding ``member`` (JSON text) at ``path``."""
+    text = member
+    for key in reversed(path):
+        text = "{" + f"{json.dumps(key)}: {text}" + "}"
+    return text
