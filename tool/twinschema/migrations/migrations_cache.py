@@ -200,12 +200,17 @@ def _versions() -> list[str]:
     return found
 
 
+# twinschema's package folder (this module is in its ``migrations/``): its files are in the key
+# by ``_tool_fingerprint``, and are no project file ``_project_modules`` digests, also when the
+# package sits under the project's root (an editable install, as in this repository).
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
 def _tool_fingerprint() -> str:
     """twinschema's own files by path, size and modification time (an edited file of an
     editable install changes the key; reading them all would cost more than the rest)."""
-    package = Path(__file__).resolve().parent
     parts = []
-    for directory, subfolders, files in os.walk(package):
+    for directory, subfolders, files in os.walk(_PACKAGE):
         subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
         for name in sorted(files):
             if name.endswith((".py", ".json")):
@@ -229,7 +234,7 @@ def _project_modules(root: Path, chain_folder: Path) -> Iterable[Path]:
     root = root.resolve()
     skip = [
         chain_folder.resolve(),
-        Path(__file__).resolve().parent,
+        _PACKAGE,
         Path(sys.prefix).resolve(),
         root / "var",
     ]
