@@ -57,7 +57,13 @@ from twinschema.migrations.revision_identity import (
     drop_mysql_only_keywords,
     fix_identity_alterations,
 )
-from twinschema.migrations.revision_renames import Heads, chain_heads, rename_columns, renames_of
+from twinschema.migrations.revision_renames import (
+    Heads,
+    chain_heads,
+    rename_columns,
+    renames_of,
+    uniques_at_head,
+)
 from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite import name_unnamed_keys, native_drop_columns
 from twinschema.migrations.revision_unwritten import say_unwritten
@@ -366,7 +372,7 @@ def _autogenerate(
         found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
         render_as_the_server_reads(context.impl)
         for script in generated:
-            rename_columns(script, renames, _uniques_at_head(context))
+            rename_columns(script, renames, uniques_at_head(context))
             fix_identity_alterations(context, script)
             if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
                 drop_mysql_only_keywords(script)
@@ -392,16 +398,3 @@ def _autogenerate(
     if len(scripts) != 1 or scripts[0] is None:
         raise UsageError(f"{dialect}: autogenerate made {len(scripts)} revisions, expected one")
     return Written(dialect, revision, Path(scripts[0].path), found.get("empty", True))
-
-
-def _uniques_at_head(context: Any) -> Callable[[str], list[tuple[str, ...]]]:
-    """A table's UNIQUE constraints, by their columns, in ``context``'s database (the scratch
-    database at the chain's head)."""
-    inspector = sa.inspect(context.connection)
-
-    def of(table: str) -> list[tuple[str, ...]]:
-        if table not in inspector.get_table_names():
-            return []
-        return [tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)]
-
-    return of

@@ -302,3 +302,16 @@ def _column_name(column: Any) -> str | None:
     if isinstance(column, str):
         return column
     return column.name if isinstance(column, sa.Column) else None
+
+
+def uniques_at_head(context: Any) -> Callable[[str], list[tuple[str, ...]]]:
+    """A table's UNIQUE constraints, by their columns, in ``context``'s database (the scratch
+    database at the chain's head)."""
+    inspector = sa.inspect(context.connection)
+
+    def of(table: str) -> list[tuple[str, ...]]:
+        if table not in inspector.get_table_names():
+            return []
+        return [tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)]
+
+    return of
