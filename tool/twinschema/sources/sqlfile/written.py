@@ -302,9 +302,12 @@ def _default_check_name(table: str, expression: str, taken: set[str]) -> str | N
         tree = parse_expression(partial(sqlglot.parse_one, read="postgres"), expression)
     except (SqlglotError, ValueError):
         return None
-    columns = sorted(
-        {c.name if c.this.args.get("quoted") else c.name.lower() for c in tree.find_all(exp.Column)}
-    )
+    names = [c.this for c in tree.find_all(exp.Column)]
+    # sqlglot reads ``f(doc -> 'a')`` as a lambda of the parameter doc: PostgreSQL has no
+    # lambdas, so it is the column doc (stranger50 068: taken for no column, the CHECK was
+    # named t_check, and the next CHECK's text shown for t_doc_check).
+    names += [i for lam in tree.find_all(exp.Lambda) for i in lam.expressions]
+    columns = sorted({i.name if i.args.get("quoted") else i.name.lower() for i in names})
     base = f"{table}_{columns[0]}_check" if len(columns) == 1 else f"{table}_check"
     chosen, n = base, 0
     while chosen in taken:
