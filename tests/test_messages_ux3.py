@@ -108,3 +108,27 @@ def test_one_unique_index_on_a_json_member_is_one_difference(loader: Loader) -> 
     (unique,) = [d for d in found.differences if d.kind == "unique"]
     assert "reads a JSON member" in unique.message
     assert 'witness (doc) = (\'{"kind": 1}\') then (\'{"kind": "1"}\')' in unique.message
+
+
+def test_a_one_sided_unique_witness_names_the_parent_row_it_needs(loader: Loader) -> None:
+    """A UNIQUE rule on one side only whose columns a foreign key reads (stranger49 013): the
+    witness's two rows need a parent row first, and the message says which; a key over a
+    column set apart needs parent rows for each row. Both sides refuse the rows without it."""
+    parent = "CREATE TABLE users (user_id integer PRIMARY KEY, org integer);\n"
+    child = (
+        "CREATE TABLE addr (address_id integer PRIMARY KEY, user_id integer NOT NULL "
+        "REFERENCES users (user_id), email text NOT NULL, helper integer REFERENCES users);\n"
+    )
+    found = _compared(
+        loader,
+        CROSS,
+        parent + child,
+        parent + child + "CREATE UNIQUE INDEX addr_u ON addr (user_id, email);",
+    )
+    (unique,) = [d for d in found.differences if d.kind == "unique"]
+    said = unique.message.split("every other column apart, after ", 1)[-1].split(":")[0]
+    parents = set(said.split(" and "))
+    assert parents == {
+        "a users row with user_id = 0 (user_id references it)",
+        "users rows that each row's helper references",
+    }, unique.message
