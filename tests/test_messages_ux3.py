@@ -132,3 +132,21 @@ def test_a_one_sided_unique_witness_names_the_parent_row_it_needs(loader: Loader
         "a users row with user_id = 0 (user_id references it)",
         "users rows that each row's helper references",
     }, unique.message
+
+
+def test_a_key_order_difference_reads_as_english(loader: Loader) -> None:
+    """Two keys from c's a and b to p with different ON DELETE actions, declared in one order
+    on one SQLite file and the other on another (fix-fkorder's message): the rows it starts from read
+    "whose id is 1" and "whose a and b are both 1", not "whose (a, b) is 1"."""
+    ddl = (
+        "CREATE TABLE p (id integer PRIMARY KEY);\nCREATE TABLE c (id integer PRIMARY KEY, "
+        "a integer, b integer, {}, {});"
+    )
+    keys = ["FOREIGN KEY (a) REFERENCES p (id) ON DELETE CASCADE",
+            "FOREIGN KEY (b) REFERENCES p (id) ON DELETE RESTRICT"]  # fmt: skip
+    found = _compared(loader, ("sqlite", "sqlite"), *(ddl.format(*k) for k in (keys, keys[::-1])))
+    messages = [d.message for d in found.differences if d.kind == "foreign_key"]
+    assert messages, [d.message for d in found.differences]
+    for message in messages:
+        assert "with a row of p whose id is 1 and a row of c whose a and b are both 1," in message
+        assert ") is 1" not in message
