@@ -25,7 +25,7 @@ from twinschema.canonical.typemap_arguments import (
     SMALLEST,
     ZERO,
 )
-from twinschema.evaluate import divisions
+from twinschema.evaluate import divisions, json_members
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
@@ -90,6 +90,9 @@ def argument_reason(
     values its arguments take there (on either side); ``NO_REASON`` when no case holds for an
     operator whose cases are all it does (``EXHAUSTIVE``); None when no case holds otherwise
     (the operator's general reason stands)."""
+    if operator == json_members.MEMBER and parted.rows:  # the witness's member, on each side
+        runs = tuple((parted.backends[n], parted.columns[n], parted.rows[0]) for n in (0, 1))
+        return json_members.member_reason(dialects, texts, (runs[0], runs[1]))
     cases = ARGUMENT_REASONS.get(operator)
     if not cases:
         return None
