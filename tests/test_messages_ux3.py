@@ -51,6 +51,23 @@ def test_a_check_reading_a_column_through_an_arrow_in_a_call_is_named_for_it() -
     }
 
 
+def test_a_text_found_under_another_checks_name_is_not_shown_for_it() -> None:
+    """A CHECK's text as the file wrote it is shown only where it reads the columns the
+    catalog's expression reads: a text found under another CHECK's name (a name the file's
+    reader numbered otherwise than PostgreSQL) is left out, and the catalog's text shown."""
+    from twinschema.model import CheckConstraint, Schema, Table
+    from twinschema.sources.sqlfile.written import with_written
+
+    checks = (
+        CheckConstraint("(b > 1)", name="t_check", raw="(b > 1)"),
+        CheckConstraint("(a > 0)", name="t_a_check", raw="(a > 0)"),
+    )
+    schema = Schema("postgresql", tables={"t": Table("t", checks=checks)})
+    text = "CREATE TABLE t (a int, b int, CHECK (a > 0), CHECK (b > 0 OR a > 0));"
+    shown = [c.shown() for c in with_written(schema, text).tables["t"].checks]
+    assert shown == ["(b > 1)", "a > 0"]
+
+
 def test_a_check_difference_names_the_check_its_witness_parts(
     tmp_path: Path, pg_server: str
 ) -> None:
