@@ -162,11 +162,19 @@ def _report(
         _shown(lkeys, event),
         _shown(rkeys, event),
         f"foreign keys of {table} to {ref}({cols(ref_columns)}) with different ON {event} "
-        f"actions run in turn: with a row of {ref} whose ({cols(ref_columns)}) is 1 and a row "
-        f"of {table} whose ({cols(columns)}) is 1, {statement}: " + "; ".join(said),
+        f"actions run in turn: with a row of {ref} whose {_one(ref_columns)} and a row of "
+        f"{table} whose {_one(columns)}, {statement}: " + "; ".join(said),
         "each side runs the keys' actions in an order of its own (and checks NO ACTION at its "
         "turn or last): keep one key per column and parent, or give both keys one action",
     )
+
+
+def _one(columns: Sequence[str]) -> str:
+    """``id is 1``, ``a and b are both 1``, ``a, b and c are all 1`` (``key is 1`` for none)."""
+    if len(columns) < 2:
+        return f"{columns[0] if columns else 'key'} is 1"
+    listed = f"{', '.join(columns[:-1])} and {columns[-1]}"
+    return f"{listed} are {'both' if len(columns) == 2 else 'all'} 1"
 
 
 def _shown(keys: Sequence[ForeignKey], event: str) -> str:

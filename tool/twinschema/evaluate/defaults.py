@@ -122,26 +122,17 @@ def _judge_cross(
         zone = None
         if lv.kind in zones.ZONED:
             zone = zones.local_zone(st, lc, rc) or zones.clock_zone(st, lc, rc)
-        if zone is not None:
+        what = _both_give(st, left, right, (lv, rv), kind)
+        if zone is not None:  # how each keeps it too (LOCALTIME(0) rounds: stranger50 024)
             return replace(
                 d,
-                message=f"{d.message} (by evaluation both give {lv.describe()} on a UTC server, "
+                message=f"{d.message} (by evaluation both give {what} on a UTC server, "
                 f"but PostgreSQL stores its local value (TimeZone {zone}) in a "
                 f"{zones.pg_type(st, lc, rc)} column, SQLite UTC's)",
             )
         moved = clock_moments.apart(st.ev, left, right)
         if moved is not None:  # one class now, other values at another hour or day
             return replace(d, message=f"{d.message} (by evaluation: {moved})")
-        what = (
-            "the same value"
-            if kind is None and lv.kind not in CLASSES
-            else shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
-        )
-        kept = moments_kept_apart(
-            (ld, lv, lambda: st.ev.at_moment(ld, ltext, lc, FIXED_MOMENT)),
-            (rd, rv, lambda: st.ev.at_moment(rd, rtext, rc, FIXED_MOMENT)),
-        )
-        what += f" ({kept})" if kept else ""
         utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
         said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal
         if not said and any(
@@ -159,6 +150,23 @@ def _judge_cross(
         f"{as_shared(lv, kind).describe()}, {DIALECT_NAMES[rd]} gives "
         f"{as_shared(rv, kind).describe()}{refused})",
     )
+
+
+def _both_give(
+    st: StageContext, left: tuple[str, str, Column], right: tuple[str, str, Column],
+    verdicts: tuple[Verdict, Verdict], kind: str | None,
+) -> str:  # fmt: skip
+    """What two defaults of one class both give, with how each keeps it where that differs
+    (``SQLite keeps it truncated to the second, PostgreSQL rounded to the second``)."""
+    (ld, ltext, lc), (rd, rtext, rc), (lv, rv) = left, right, verdicts
+    if kind is None and lv.kind not in CLASSES:
+        return "the same value"
+    what = shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
+    kept = moments_kept_apart(
+        (ld, lv, lambda: st.ev.at_moment(ld, ltext, lc, FIXED_MOMENT)),
+        (rd, rv, lambda: st.ev.at_moment(rd, rtext, rc, FIXED_MOMENT)),
+    )
+    return what + (f" ({kept})" if kept else "")
 
 
 def _judge_same(

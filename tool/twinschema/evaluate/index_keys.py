@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from twinschema.canonical.expressions import JSON_KEYS_NOTE
 from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import dependent, why_dependent, witness_text
 from twinschema.evaluate.computed import alike_but_where
@@ -54,6 +55,9 @@ def matched_indexes(st: StageContext) -> None:
             if judged is None:
                 continue
             said, rows = judged
+            why = why_dependent(st, ltext, rtext, lt.name, rows)
+            if _told(st, lt.name, li.describe(), ri.describe(), why, said):
+                continue
             st.dependent_difference(
                 "unique" if li.unique else "index",
                 lt.name,
@@ -62,11 +66,29 @@ def matched_indexes(st: StageContext) -> None:
                 ri.describe(),
                 (
                     f"index {li.name or ri.name or ''} on {lt.name}",
-                    why_dependent(st, ltext, rtext, lt.name, rows),
+                    why,
                     said,
                 ),
                 name=both_named(li.name, ri.name),
             )
+
+
+def _told(st: StageContext, table: str, left: str, right: str, why: str, said: str) -> bool:
+    """Where the comparer reported the very index pair (``left``, ``right``) as a difference
+    already (a unique index on a JSON member: ``expressions.JSON_KEYS_NOTE``), the witness
+    joins its message, and True: one index is one difference (stranger50 049)."""
+    told = [
+        d
+        for d in st.comparison.differences
+        if d.table == table and d.kind in ("unique", "index") and (d.left, d.right) == (left, right)
+    ]
+    if not told:
+        return False
+    note = JSON_KEYS_NOTE.split("{element}")[-1]
+    for d in told:
+        reason = "" if note in d.message or not why else f"on probe rows, {why}; "
+        st.annotate(reason + said, d)
+    return True
 
 
 # A witness text and the rows it shows.

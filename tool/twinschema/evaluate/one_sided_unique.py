@@ -11,12 +11,15 @@ difference stands whether or not a value is found; only the witness is added.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from typing import Any
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, find
+from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.witness_rows import look_alikes, row_text
+from twinschema.evaluate.witness_rows import look_alikes, per_dialect, row_text
 from twinschema.model import Table, UniqueConstraint
 from twinschema.records import Difference
 
@@ -67,13 +70,54 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     other = "right" if side == "left" else "left"
     names = ", ".join(unique.columns)
     shown = row_text(st.dialects, row)
+    parents = _parents(st.dialects, (table, other_table), unique.columns, row)
     st.annotate(
         f"witness: two rows with ({names}) = {shown}{look_alikes(row)} and every other "
-        "column apart: "
+        f"column apart{parents}: "
         f"{st.side_name(other)} stores both, {st.side_name(side)} rejects the second as a "
         "duplicate",
         d,
     )
+
+
+def _parents(
+    dialects: Sequence[str], tables: tuple[Table, Table], columns: Sequence[str], row: Sequence[Any]
+) -> str:
+    """``, after a users row with user_id = 0 (user_id references it)``: the parent rows a
+    foreign key of either side needs before the witness rows are stored (stranger49 013: a
+    key over the rule's columns, with their values; else rows for the columns set apart); ""
+    where none does. A key of the table to itself is left out."""
+    at = {c.lower(): n for n, c in enumerate(columns)}
+    said: dict[tuple[str, tuple[str, ...]], str] = {}
+    table, other = tables
+    for key in (*table.foreign_keys, *other.foreign_keys):
+        if key.ref_table.lower() == table.name.lower():
+            continue
+        if not key.columns:
+            continue
+        refs, cols = ", ".join(key.ref_columns), ", ".join(key.columns)
+        if any(c.lower() not in at for c in key.columns):  # among the columns set apart
+            said.setdefault(
+                (key.ref_table.lower(), key.columns),
+                f"{key.ref_table} rows that each row's {cols} references",
+            )
+            continue
+        values = tuple(row[at[c.lower()]] for c in key.columns)
+        if None in values:
+            continue
+        shown = _values(dialects, values)
+        shown = f"({shown})" if len(values) > 1 else shown
+        spelled = f"({refs}) = {shown}" if len(values) > 1 else f"{refs} = {shown}"
+        spelled = spelled if key.ref_columns else f"the key {shown}"
+        said.setdefault(
+            (key.ref_table.lower(), key.columns),
+            f"a {key.ref_table} row with {spelled} ({cols} references it)",
+        )
+    return f", after {' and '.join(said.values())}" if said else ""
+
+
+def _values(dialects: Sequence[str], values: Sequence[Any]) -> str:
+    return per_dialect(dialects, lambda d: ", ".join(probe_text(v, d) for v in values))
 
 
 def _keys(st: StageContext, table: Table, right_side: bool) -> list[set[str]]:

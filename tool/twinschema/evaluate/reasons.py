@@ -25,7 +25,7 @@ from twinschema.canonical.typemap_arguments import (
     SMALLEST,
     ZERO,
 )
-from twinschema.evaluate import divisions
+from twinschema.evaluate import divisions, json_members
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
@@ -41,6 +41,12 @@ _SMALLEST = frozenset({Decimal(-(2**15)), Decimal(-(2**31)), Decimal(-(2**63))})
 _INT2_MAX = Decimal(2**15 - 1)
 # Where ``_arguments`` keeps the values of the operator node itself (its result).
 _RESULT = "="
+# Where ``_arguments`` keeps the numbers arithmetic made of text that reads as no number.
+_TEXT_AS_NUMBER = "text"
+TEXT_AS_NUMBER = (
+    "arithmetic on a date held as text: SQLite computes with the number the text starts with "
+    "('2024-01-01' + 1 is 2025), PostgreSQL with the date ('2024-01-01' + 1 is 2024-01-02)"
+)
 # What ``argument_reason`` gives for an operator that is no reason on the witness row.
 NO_REASON = ""
 
@@ -84,6 +90,9 @@ def argument_reason(
     values its arguments take there (on either side); ``NO_REASON`` when no case holds for an
     operator whose cases are all it does (``EXHAUSTIVE``); None when no case holds otherwise
     (the operator's general reason stands)."""
+    if operator == json_members.MEMBER and parted.rows:  # the witness's member, on each side
+        runs = tuple((parted.backends[n], parted.columns[n], parted.rows[0]) for n in (0, 1))
+        return json_members.member_reason(dialects, texts, (runs[0], runs[1]))
     cases = ARGUMENT_REASONS.get(operator)
     if not cases:
         return None
@@ -94,6 +103,8 @@ def argument_reason(
         if both and test == NOT_ZERO:
             continue
         if argument == EVERY:
+            if any(side.get(_TEXT_AS_NUMBER) for side in values):
+                return TEXT_AS_NUMBER
             overflow = _overflows(values) if test == INTEGER_OVERFLOW else None
             if overflow is not None:
                 return reason if overflow else NO_REASON
@@ -128,14 +139,33 @@ def _arguments(
         if type(node).__name__ != operator:
             continue
         arguments = [*node.args.items(), *([(_RESULT, node)] if EVERY in wanted else [])]
+        outcomes: dict[str, list[Any]] = {}
         for name, argument in arguments:
             if name not in wanted | {_RESULT} or not isinstance(argument, exp.Expression):
                 continue
             got = parted.backends[n].computed(
                 parted.columns[n], argument.sql(dialect=read), number, parted.rows
             )
+            outcomes[name] = list(got or ())
             values = [_number(outcome) for outcome in got or ()]
             found.setdefault(name, []).extend(v for v in values if v is not None)
+        found.setdefault(_TEXT_AS_NUMBER, []).extend(_text_as_number(outcomes))
+    return found
+
+
+def _text_as_number(outcomes: dict[str, list[Any]]) -> list[Decimal]:
+    """The results of arithmetic on a row where an operand is text that reads as no number
+    and the result is a number all the same: SQLite computes with the number the text starts
+    with ('2024-01-01' + 1 is 2025), where PostgreSQL computes on a date (stranger50 035)."""
+    found = []
+    for at, result in enumerate(outcomes.get(_RESULT, ())):
+        value = _number(result)
+        operands = [
+            outcomes[k][at] for k in ("this", "expression") if at < len(outcomes.get(k, ()))
+        ]
+        texts = [o for o in operands if o and o[0] and isinstance(o[1], str) and _number(o) is None]
+        if value is not None and texts:
+            found.append(value)
     return found
 
 

@@ -16,7 +16,8 @@ import datetime as dt
 import re
 
 from twinschema.canonical import typemap
-from twinschema.canonical.expr_idioms import CURRENT_TIME, LOCAL_CLOCK_NOTES
+from twinschema.canonical.expr_idioms import CURRENT_TIME, IN_A_UTC_SESSION, LOCAL_CLOCK_NOTES
+from twinschema.evaluate import zones
 from twinschema.evaluate.clock import FIXED_MOMENT
 from twinschema.evaluate.context import (
     StageContext,
@@ -103,7 +104,12 @@ def literals(st: StageContext) -> None:
                 what = shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
                 found = difference(st, lt.name, lc.name, shown_default(lc), shown_default(rc), "")
                 _drop_equivalences(st, lt.name, lc.name)
-                st.equivalence(found, f"equal by evaluation: both give {what}")
+                utc = _session_said(st, ((ld, ltext, lc), (rd, rtext, rc)))
+                st.equivalence(
+                    found,
+                    f"equal by evaluation: both give {what}{utc}",
+                    utc_only=utc == IN_A_UTC_SESSION,
+                )
             continue
         said = [_stored(st, side) for side in ((ld, ltext, lc, lv), (rd, rtext, rc, rv))]
         _differs(
@@ -112,6 +118,17 @@ def literals(st: StageContext) -> None:
             f"is stored differently (by evaluation: {DIALECT_NAMES[ld]} stores {said[0]}, "
             f"{DIALECT_NAMES[rd]} stores {said[1]})",
         )
+
+
+def _session_said(st: StageContext, sides: tuple[tuple[str, str, Column], ...]) -> str:
+    """What makes a current time of day on each side equal, as ``defaults`` says it: the live
+    server's TimeZone, else, where PostgreSQL's value depends on the session's zone
+    (``CURRENT_TIME`` into a time column: stranger50 065), a session whose TimeZone is UTC."""
+    utc = zones.server_clock(st, sides[0][2], sides[1][2])
+    if utc:
+        return f" (the server's TimeZone is {utc})"
+    reads = any(st.ev.reads_zone(t, c) for d, t, c in sides if d == "postgresql")
+    return IN_A_UTC_SESSION if reads else ""
 
 
 def _stored(st: StageContext, side: tuple[str, str, Column, Verdict]) -> str:

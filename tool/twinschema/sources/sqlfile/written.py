@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from twinschema.model import Column, Index, Schema, Table
+from twinschema.model import CheckConstraint, Column, Index, Schema, Table
 from twinschema.sql_expression import parse_expression
 
 _NAME_TOKENS = ("VAR", "IDENTIFIER")
@@ -49,7 +49,8 @@ def _table(table: Table, found: Written) -> Table:
         for index in table.indexes
     )
     checks = tuple(
-        replace(c, written=found.checks.get((table.name, c.name or ""))) for c in table.checks
+        replace(c, written=_own_text(c, found.checks.get((table.name, c.name or ""))))
+        for c in table.checks
     )
     columns = tuple(
         _column_written(c, found.generated.get((table.name, c.name))) for c in table.columns
@@ -294,6 +295,19 @@ def _default_check_name(table: str, expression: str, taken: set[str]) -> str | N
     """The name PostgreSQL gives an unnamed CHECK: ``{table}_{column}_check`` when it reads one
     column, else ``{table}_check``; a number appended while the name is taken. None when the
     expression does not parse (its columns are unknown)."""
+    columns = _columns(expression)
+    if columns is None:
+        return None
+    base = f"{table}_{columns[0]}_check" if len(columns) == 1 else f"{table}_check"
+    chosen, n = base, 0
+    while chosen in taken:
+        n += 1
+        chosen = f"{base}{n}"
+    return chosen
+
+
+def _columns(expression: str) -> list[str] | None:
+    """The columns a PostgreSQL expression reads, sorted; None when it does not parse."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
@@ -302,12 +316,19 @@ def _default_check_name(table: str, expression: str, taken: set[str]) -> str | N
         tree = parse_expression(partial(sqlglot.parse_one, read="postgres"), expression)
     except (SqlglotError, ValueError):
         return None
-    columns = sorted(
-        {c.name if c.this.args.get("quoted") else c.name.lower() for c in tree.find_all(exp.Column)}
-    )
-    base = f"{table}_{columns[0]}_check" if len(columns) == 1 else f"{table}_check"
-    chosen, n = base, 0
-    while chosen in taken:
-        n += 1
-        chosen = f"{base}{n}"
-    return chosen
+    names = [c.this for c in tree.find_all(exp.Column)]
+    # sqlglot reads ``f(doc -> 'a')`` as a lambda of the parameter doc: PostgreSQL has no
+    # lambdas, so it is the column doc (stranger50 068: taken for no column, the CHECK was
+    # named t_check, and the next CHECK's text shown for t_doc_check).
+    names += [i for lam in tree.find_all(exp.Lambda) for i in lam.expressions]
+    return sorted({i.name if i.args.get("quoted") else i.name.lower() for i in names})
+
+
+def _own_text(check: CheckConstraint, text: str | None) -> str | None:
+    """``text``, found for ``check`` by its name, where it reads the columns the catalog's
+    expression reads; else None: a text found under another CHECK's name is never shown for
+    this one (the difference would name a CHECK other than the one its witness parts)."""
+    if text is None:
+        return None
+    shown, own = _columns(text), _columns(check.raw or check.expression)
+    return text if shown is None or own is None or shown == own else None
