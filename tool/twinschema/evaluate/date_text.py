@@ -13,6 +13,7 @@ difference (``null_spellings``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -32,6 +33,10 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?$")
 _IN_INDEX = ColumnType("any", "integer", raw="integer")
 # At most this many spellings are tried per column.
 _MAX_SPELLINGS = 12
+# How far a moment's UTC offset is moved from its literal's (``offset_spellings``), and the
+# offsets PostgreSQL reads (below 16 hours either way).
+_SHIFT = dt.timedelta(hours=5)
+_MAX_OFFSET = dt.timedelta(hours=16)
 
 
 def spellings(literals: Sequence[str], kind: str | None = None) -> list[str]:
@@ -56,8 +61,39 @@ def spellings(literals: Sequence[str], kind: str | None = None) -> list[str]:
         found += [stem, f"{stem}T{time}"]
         if re.match(r"^\d{2}:\d{2}:00$", time):
             found.append(f"{stem} {time[:5]}")
+    if kind == "timestamptz":
+        found += [s for literal in literals for s in offset_spellings(literal)]
     unique = [s for s in dict.fromkeys(found) if s not in literals]
     return unique[:_MAX_SPELLINGS]
+
+
+def offset_spellings(literal: str) -> list[str]:
+    """Of a moment literal compared with a timestamptz column, two moments whose UTC offset
+    moves them across it: written after it as text and before it as an instant, and the
+    reverse ('2020-01-01 03:00:00+05:00' is 2019-12-31 22:00 UTC, '2019-12-31 23:00:00-05:00'
+    2020-01-01 04:00 UTC, for '2020-01-01'). The literal is read in UTC where it names no
+    offset, as the scratch server reads it (stranger51 112, 131)."""
+    text = literal.strip()
+    if _LITERAL.match(text) is None or date_of(text[:10]) is None:
+        return []
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return []
+    offset = moment.utcoffset() or dt.timedelta(0)
+    wall = moment.replace(tzinfo=None)
+    found = []
+    for step, shift in ((dt.timedelta(hours=3), _SHIFT), (dt.timedelta(hours=-1), -_SHIFT)):
+        zone = offset + shift
+        if abs(zone) < _MAX_OFFSET and dt.MINYEAR < wall.year < dt.MAXYEAR:
+            found.append(f"{wall + step:%Y-%m-%d %H:%M:%S}{_offset_text(zone)}")
+    return found
+
+
+def _offset_text(offset: dt.timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def time_spellings(literals: Sequence[str]) -> list[str]:
@@ -207,7 +243,8 @@ class _Pair:
         """The first spelling of a CHECK's date literal one side's CHECKs accept and the other's
         reject."""
         checks = (self._checks(0), self._checks(1))
-        values = spellings(self._literals([*checks[0], *checks[1]]), self.kind)
+        literals = self._literals([*checks[0], *checks[1]])
+        values = spellings(literals, self.kind)
         if not values or not (checks[0] or checks[1]):
             return []
         got = [
@@ -225,7 +262,7 @@ class _Pair:
             keeps = 0 if b is REJECTED else 1
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
             what = stored_or_rejected(self.sides, keeps)
-            return [(keeps == sq, self._finding(value, shown, what))]
+            return [(keeps == sq, self._finding(value, shown, what, literals))]
         return []
 
     def predicate_findings(self) -> list[tuple[bool, Difference]]:
@@ -235,7 +272,8 @@ class _Pair:
         found: list[tuple[bool, Difference]] = []
         for li, ri in self._index_pairs():
             wheres = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
-            values = spellings(self._literals(wheres), self.kind)
+            literals = self._literals(wheres)
+            values = spellings(literals, self.kind)
             if not values:
                 continue
             got = [
@@ -254,7 +292,7 @@ class _Pair:
                 shown = f"WHERE {wheres[sq]}"
                 # A second such row is a duplicate in a unique index on one side only.
                 push = li.unique and within != sq
-                found.append((push, self._finding(value, shown, what)))
+                found.append((push, self._finding(value, shown, what, literals)))
                 break
         return found
 
@@ -263,12 +301,15 @@ class _Pair:
             self.tables, lambda n, where: self._reads_alone(n, where) is not None
         )
 
-    def _finding(self, value: str, shown: str, what: str) -> Difference:
+    def _finding(self, value: str, shown: str, what: str, literals: Sequence[str]) -> Difference:
         lt = self.tables[0]
         lc, rc = self.columns
         sq = self._sqlite()
+        moved = self.kind == "timestamptz" and any(value in offset_spellings(x) for x in literals)
         message = (
-            f"{lt.name}.{lc.name}: the text {value!r} is a date or time to "
+            f"{lt.name}.{lc.name}: the text {value!r}"
+            + (" (its UTC offset moves it across the literal)" if moved else "")
+            + " is a date or time to "
             f"{dialect_name(self.sides[1 - sq])} but text to {dialect_name(self.sides[sq])}, whose {shown} "
             f"compares it as text with a {'time' if self.kind == 'time' else 'date'} literal: {what}"
         )
