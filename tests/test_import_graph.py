@@ -85,6 +85,7 @@ FLOORS: dict[str, int] = {
     # defaults in canonical form, so it stands on this floor rather than with migrations/.
     "twinschema.alembic_env": 2,
     "twinschema.alembic_declared": 2,
+    "twinschema.alembic_stored": 2,
     "twinschema.alembic_standalone": 2,
     "twinschema.alembic_indexes": 2,
     "twinschema.alembic_batch_indexes": 2,
@@ -114,6 +115,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.lint_record": 7,
     "twinschema.migrations.revision": 7,
     "twinschema.migrations.revision_identity": 7,
+    "twinschema.migrations.revision_kept": 7,
     "twinschema.migrations.revision_sqlite": 7,
     "twinschema.migrations.revision_renames": 7,
     "twinschema.migrations.revision_render": 7,

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from twinschema.alembic_declared import declared_types_kept
 from twinschema.alembic_standalone import standalone
+from twinschema.alembic_stored import stored_default
 from twinschema.migrations import VERSION_TABLE
 from twinschema.records.dialects import as_read
 
@@ -63,8 +64,10 @@ def compare_server_default(
 ) -> bool | None:
     """Autogenerate's server default comparison, judged as twinschema's migrations layer judges
     it: both defaults in canonical form (``now()`` = ``CURRENT_TIMESTAMP``, ``'x'::text`` =
-    ``'x'``, ``(0)`` = ``0``). True: the revision alters the default; False: the same default;
-    None: Alembic's own comparison (a computed column or a default twinschema does not read)."""
+    ``'x'``, ``(0)`` = ``0``), and where those differ on PostgreSQL, the module's as the server
+    stores it (``alembic_stored``: ``'{}'`` on a text[] column is ``'{}'::text[]``). True: the
+    revision alters the default; False: the same default; None: Alembic's own comparison (a
+    computed column or a default twinschema does not read)."""
     from twinschema.canonical.expressions import Scope, canonical, is_null
 
     if metadata_default is not None and not isinstance(metadata_default, sa.DefaultClause):
@@ -87,7 +90,14 @@ def compare_server_default(
             return None
         return canonical(dialect.name, text, own).text
 
-    return canon(ours) != canon(theirs)
+    if canon(ours) == canon(theirs):
+        return False
+    if ours is None or theirs is None:
+        return True
+    # PostgreSQL prints a default back with the cast to its column's type it added ('{}' on a
+    # text[] column reads '{}'::text[]): the module's, stored by the server, is the one to read.
+    stored = stored_default(getattr(context, "connection", None), inspected_column, ours)
+    return stored is None or canon(stored) != canon(theirs)
 
 
 _LITERAL = {"literal_binds": True}

@@ -82,6 +82,15 @@ def _no_counterpart(left: ColumnType, right: ColumnType) -> str | None:
     return None
 
 
+def numeric_affinity_of_text(ctype: ColumnType, kind: str) -> str | None:
+    """What SQLite's NUMERIC affinity does to a value of ``kind``, in words, when ``ctype`` is
+    a SQLite name of that affinity (``JSON``, ``UUID``) and ``kind`` holds text: why a column
+    declared ``JSON`` cannot stand for the kind json. None otherwise."""
+    if not _numeric_affinity(ctype) or kind not in _TEXT_KINDS:
+        return None
+    return _numeric_affinity_effect(ctype)
+
+
 def _numeric_affinity(ctype: ColumnType) -> bool:
     """True for a SQLite declared name of NUMERIC affinity (SQLite's fifth rule: none of INT,
     CHAR, CLOB, TEXT, BLOB, REAL, FLOA, DOUB in it), not an empty name (BLOB affinity)."""

@@ -114,6 +114,7 @@ class _Group(click.Group):
             if not _stdout_broken(exc):
                 debug_traceback(exc)
                 raise InternalError(f"internal error: {type(exc).__name__}: {exc}") from None
+            quiet_if_pipe_closed(exc)
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no second error at exit
             raise UsageError(f"cannot write to standard output: {_why(exc)}") from None
         except Exception as exc:
@@ -230,6 +231,7 @@ def _write(text: str, output: str | None) -> None:
         try:
             click.echo(text, nl=False)
         except OSError as exc:
+            quiet_if_pipe_closed(exc)
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no second error at exit
             raise UsageError(f"cannot write the report to standard output: {_why(exc)}") from None
         return
@@ -258,6 +260,28 @@ def _stdout_broken(exc: OSError) -> bool:
     except OSError:
         return True
     return False
+
+
+# The shell's code for a process a closed pipe ended (128 + SIGPIPE): what ``yes | head`` leaves.
+CLOSED_PIPE = 128 + 13
+
+
+def quiet_if_pipe_closed(exc: OSError) -> None:
+    """When ``exc`` is standard output's reader gone (``twinschema history | head``), end the
+    command without a word, exit 141, as a program SIGPIPE stops does: the reader asked for no
+    more, which is no error to report (stranger51 025). Standard output then goes to
+    /dev/null, descriptor included, so that nothing left in its buffer fails again at exit."""
+    if not isinstance(exc, BrokenPipeError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no descriptor (a host's stdout object): the object alone
+        pass
+    finally:
+        os.close(devnull)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no second error at exit
+    raise click.exceptions.Exit(CLOSED_PIPE) from None
 
 
 def _why(exc: OSError) -> str:

@@ -8,6 +8,7 @@ stand for it.
 from __future__ import annotations
 
 from twinschema.canonical.typemap_storage import fits_storage
+from twinschema.canonical.typemap_why import numeric_affinity_of_text
 from twinschema.compare import satisfies
 from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Side
@@ -82,6 +83,7 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                 )
                 continue
             if column.kind is not None and not _fits(column, found, table):
+                affinity = numeric_affinity_of_text(found.type, column.kind)
                 add(
                     "column_type",
                     name,
@@ -90,8 +92,14 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                     found.type.spelling(),
                     f"{name}.{column_name} is {found.type.spelling()} in {side.label}, which cannot "
                     f"stand for the declared kind {_declared(column)}"
+                    + (f": {affinity}" if affinity else "")
                     + _values_apart(column, _listed(found, table), domain.path, side.label),
-                    f"change its type in {side.fix}, or its kind in {domain.path}:{column.line}",
+                    (
+                        _as_text(column, found, dialect, side.fix)
+                        if affinity
+                        else f"change its type in {side.fix}"
+                    )
+                    + f", or its kind in {domain.path}:{column.line}",
                 )
             elif column.kind == "enum" and _out_of_order(column, found):
                 add(
@@ -130,6 +138,19 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                 f"add it under tables in {domain.path}, or remove it from {side.fix}",
             )
     return result
+
+
+def _as_text(declared: DomainColumn, found: Column, dialect: str, fix: str) -> str:
+    """The hint's fix for a SQLite column whose NUMERIC affinity turns text into numbers:
+    declare it TEXT, and for JSON, refuse what is not JSON with ``json_valid``."""
+    if declared.kind != "json":
+        return f"declare it TEXT in {fix} (sa.Text)"
+    name = declared.physical(dialect)
+    check = f"json_valid({name})" if not found.nullable else f"{name} IS NULL OR json_valid({name})"
+    return (
+        f"declare it TEXT in {fix} (sa.Text), with CHECK ({check}) if it is to refuse text "
+        "that is not JSON"
+    )
 
 
 def _fits(declared: DomainColumn, found: Column, table: Table) -> bool:

@@ -57,6 +57,7 @@ from twinschema.migrations.revision_identity import (
     drop_mysql_only_keywords,
     fix_identity_alterations,
 )
+from twinschema.migrations.revision_kept import module_kept
 from twinschema.migrations.revision_renames import (
     Heads,
     chain_heads,
@@ -381,10 +382,9 @@ def _autogenerate(
                 native_drop_columns(context, script)
                 name_unnamed_keys(context, script)
 
-    with connect(Target(dialect, parse_url(url))) as connection:
+    with module_kept(config, dialect), connect(Target(dialect, parse_url(url))) as connection:
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
-        # Alembic's own "Generating ... done" line is not ours to print.
-        cfg.cmd_opts = argparse.Namespace(quiet=True)
+        cfg.cmd_opts = argparse.Namespace(quiet=True)  # Alembic's "Generating ... done" is not ours
         command.upgrade(cfg, HEAD)
         cfg.attributes["domain_version"] = version
         result = command.revision(

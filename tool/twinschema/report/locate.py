@@ -45,6 +45,21 @@ def domain_file(report: Report) -> str | None:
     return None
 
 
+# An object (table, column, name) and the metadata modules the migrations layer found it
+# drifted in: the module no longer matches what its own chain builds (``_moved``).
+Drifted = dict[tuple[str | None, str | None, str | None], set[str]]
+
+
+def drifted_modules(report: Report) -> Drifted:
+    """Each object a ``migration_drift`` difference is about, with the module it drifted in
+    (the right side of ``migrations_X <> schemas/X.py``)."""
+    found: Drifted = {}
+    for d in report.differences:
+        if d.layer == "migrations" and d.kind == "migration_drift" and d.right_source:
+            found.setdefault((d.table, d.column, d.name), set()).add(d.right_source)
+    return found
+
+
 @dataclass
 class Locator:
     """Finds the line of each difference's fix in the file its maker named (``Difference.fix``);
@@ -52,22 +67,37 @@ class Locator:
 
     domain: str | None = None  # where a fix goes whose maker named no file that exists
     root: Path = field(default_factory=Path.cwd)
+    drifted: Drifted = field(default_factory=dict)
     _python: dict[str, ModuleIndex | None] = field(default_factory=dict)
     _lines: dict[str, list[str] | None] = field(default_factory=dict)
     _domains: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def for_report(cls, report: Report, root: Path | None = None) -> Locator:
-        """A locator that knows the domain file the report names."""
-        return cls(domain=domain_file(report), root=root or Path.cwd())
+        """A locator that knows the domain file the report names, and the objects its
+        migrations layer found drifted in a metadata module."""
+        return cls(
+            domain=domain_file(report), root=root or Path.cwd(), drifted=drifted_modules(report)
+        )
 
     def target(self, d: Difference) -> str | None:
-        """The file the fix goes to (as the difference names it), else the domain file, or
-        None when neither exists."""
-        for path in (d.fix.file if d.fix else None, self.domain):
+        """The file the fix goes to (as the difference names it, or the module that moved:
+        ``_moved``), else the domain file, or None when neither exists."""
+        for path in (self._moved(d), d.fix.file if d.fix else None, self.domain):
             if path is not None and self._exists(path):
                 return path
         return None
+
+    def _moved(self, d: Difference) -> str | None:
+        """For an object both metadata modules hold, each its own way (the models layer), the
+        one module of the two that no longer matches its own chain: the edit was made there,
+        so its line is the one to show (stranger51 024: a CHECK changed in schemas/postgres.py
+        was annotated on schemas/sqlite.py, the left side). None when the report cannot tell."""
+        if d.layer != "models" or d.left is None or d.right is None:
+            return None
+        moved = self.drifted.get((d.table, d.column, d.name), set())
+        one = moved & {d.left_source, d.right_source}
+        return next(iter(one)) if len(one) == 1 else None
 
     def locate(self, d: Difference) -> Location | None:
         """The file and line where the fix goes, or None when no file is known."""
