@@ -5,9 +5,11 @@ one of the two pairs with it (stranger51 109, 134: three CHECKs on one side only
 them). After ``checks`` paired what it could, each side's unpaired CHECK differences on a table,
 grouped with those that share a column with them (on either side), are run as one conjunction a
 side on probe rows (``checks.run_on_probes``, again with the clock fixed: ``clock_checks``);
-where no row parts the two conjunctions they are one equivalence, "equal on N probes". A group
-a row parts (``(p) = (q)`` against one of its halves beside an unrelated CHECK) stays as it was:
-CHECKs on one side each, which ``one_sided`` gives their witnesses.
+where no row parts the two conjunctions they are one equivalence, "equal on N probes", and
+else so are the two left by leaving out one CHECK of either side (``(p) = (q)`` against its
+halves and ``pct < 100``: the one left out stays a CHECK on one side only). A group no such run
+settles (``(p) = (q)`` against one of its halves and another CHECK) stays as it was: CHECKs on
+one side each, which ``one_sided`` gives their witnesses.
 """
 
 from __future__ import annotations
@@ -69,15 +71,28 @@ def _groups(lefts: list[_Read], rights: list[_Read]) -> list[tuple[list[_Read], 
 
 
 def _settle(st: StageContext, table: str, lgroup: list[_Read], rgroup: list[_Read]) -> None:
+    """Settle the two groups where no row parts them; else the first found by leaving one CHECK
+    of either side out (``(p) = (q)`` against its two halves and ``pct < 100``: the halves), the
+    one left out staying a CHECK on one side only."""
+    if _equal(st, table, lgroup, rgroup):
+        return
+    for n, group in enumerate((lgroup, rgroup)):
+        for item in group if len(group) > 1 else []:
+            kept = [i for i in group if i is not item]
+            if _equal(st, table, *((kept, rgroup) if n == 0 else (lgroup, kept))):
+                return
+
+
+def _equal(st: StageContext, table: str, lgroup: list[_Read], rgroup: list[_Read]) -> bool:
     """Run the two groups as one conjunction a side; no row parting them makes them one
-    equivalence in the place of their differences."""
+    equivalence in the place of their differences (True)."""
     ltext = " AND ".join(f"({text})" for _, text, _ in lgroup)
     rtext = " AND ".join(f"({text})" for _, text, _ in rgroup)
     run = run_on_probes(st, table, ltext, rtext, errors_reject=True, counted=False)
     if run is None or run.witness is not None:
-        return
+        return False
     if clock_checks.at_fixed_moment(st, table, ltext, rtext) is not None:
-        return
+        return False
     st.result.evaluated += 1
     found = [d for d, _, _ in lgroup + rgroup]
     st.drop(*found)
@@ -87,3 +102,4 @@ def _settle(st: StageContext, table: str, lgroup: list[_Read], rgroup: list[_Rea
         ", ".join(d.left or "" for d, _, _ in lgroup),
         ", ".join(d.right or "" for d, _, _ in rgroup),
     )
+    return True
