@@ -480,6 +480,31 @@ def test_diff_accepts_checks_equal_on_every_probe(tmp_path: Path, pg_url: str) -
     assert off.exit_code == 1
 
 
+def test_diff_runs_each_sides_unpaired_checks_as_a_whole(tmp_path: Path, pg_url: str) -> None:
+    """One CHECK ((code IS NULL) = (pct IS NULL)) against its two halves as two CHECKs, each
+    CHECK on one side only (stranger51 134): the halves' conjunction is the one CHECK on every
+    probe, one equivalence that lists all three; CHECK (pct < 100), beside the halves, is left
+    out of them (their group with it parts from the one CHECK), and it and CHECK (id > 0), over
+    another column, stay CHECKs on one side only, the two differences."""
+    sl = sqlite_file(
+        tmp_path / "a.db",
+        "CREATE TABLE d (id INTEGER PRIMARY KEY, code TEXT, pct INTEGER, "
+        "CHECK ((code IS NULL) = (pct IS NULL)));",
+    )
+    execute(
+        pg_url,
+        "CREATE TABLE d (id integer PRIMARY KEY, code text, pct integer, "
+        "CHECK (code IS NOT NULL OR pct IS NULL), CHECK (pct IS NOT NULL OR code IS NULL), "
+        "CHECK (id > 0), CHECK (pct < 100))",
+    )
+    report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
+    found = sorted((d["left"], d["right"]) for d in report["differences"] if d["kind"] == "check")
+    assert found == [(None, "CHECK ((id > 0))"), (None, "CHECK ((pct < 100))")], found
+    (grouped,) = [e for e in report["equivalences"] if e["rule"].startswith("equal on ")]
+    assert grouped["left"] == "CHECK ((code IS NULL) = (pct IS NULL))", grouped
+    assert grouped["right"].count("CHECK (") == 2, grouped
+
+
 def test_diff_names_a_witness_row_for_partial_indexes_that_differ(
     tmp_path: Path, pg_url: str
 ) -> None:

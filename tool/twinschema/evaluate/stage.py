@@ -33,7 +33,8 @@ DISTINCT on one side of two partial unique indexes is moot where the predicate k
 with a NULL in an indexed column out (``nulls_moot``); a
 one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
 only (``checks``), and against MATCH FULL where a foreign key differs in MATCH alone
-(``match_full``); a fractional number default the two column types store differently, a
+(``match_full``), and each side's one-sided CHECKs left unpaired as one conjunction against the
+other side's (``check_sets``); a fractional number default the two column types store differently, a
 string one on a number column (``'Infinity'``), or a literal one a declared length or precision
 may refuse, is run (``stored_defaults``), and so is one that may be past a PostgreSQL type's
 range (``range_defaults``); two PostgreSQL databases whose TimeZones differ part a default or
@@ -49,6 +50,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from twinschema.evaluate import (
+    check_sets,
     checks,
     computed,
     crossing,
@@ -109,6 +111,7 @@ def evaluate(
     range_defaults.out_of_range(st)
     checks.checks(st)
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
+    check_sets.alike_sets(st)  # the one-sided CHECKs left unpaired, each side's as a whole
     matched_checks.matched_checks(st)
     zone_checks.zoned_checks(st)  # after the CHECKs judged in UTC: it may undo their verdict
     one_sided.witnesses(st)
