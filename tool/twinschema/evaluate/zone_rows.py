@@ -91,3 +91,68 @@ def _zone(name: str) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+# A week of every hour (Monday to Monday, 2024-06-10 to 2024-06-17): each day of the week and
+# each hour of the day is one date in one zone and another in the other (extract(dow),
+# date_trunc('day', at), date_part('isodow', at)).
+_WEEK = [dt.datetime(2024, 6, 10, tzinfo=dt.UTC) + dt.timedelta(hours=h) for h in range(169)]
+# Instants around a probe's own (a literal of the CHECK's: date_trunc('day', at) <> '...'), and
+# the runs of days two zones' offsets part on (at most this many, the first and the last).
+_AROUND = 4
+_RUNS = 4
+
+
+def sweeps(
+    rows: Sequence[tuple[Any, ...]], kinds: Sequence[str | None], zones: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """Rows (the first of ``rows`` with one ``timestamptz`` column changed) that reach the
+    instants where ``zones`` part: each hour of a week, each hour of the day around the
+    first probe instants, and each half hour of the first day of the runs of days whose
+    offsets differ from 1850 to 2100 (where Python knows both zones: DST that ended, a local
+    mean time)."""
+    if not rows:
+        return []
+    base = rows[0]
+    found: dict[tuple[Any, ...], None] = {}
+    for at, kind in enumerate(kinds):
+        if kind != "timestamptz":
+            continue
+        moments = list(_WEEK) + _parting(zones)
+        seen = [m for m in (_instant(r[at]) for r in rows) if m is not None]
+        for moment in list(dict.fromkeys(seen))[:_AROUND]:
+            moments += [moment + dt.timedelta(hours=h) for h in range(-24, 25)]
+        for moment in moments:
+            found[(*base[:at], utc_text(moment), *base[at + 1 :])] = None
+    return [r for r in found if r not in set(rows)]
+
+
+def _instant(value: Any) -> dt.datetime | None:
+    """A probe's timestamptz text (written with its offset: see ``instants``) as an instant."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _parting(zones: Sequence[str]) -> list[dt.datetime]:
+    """Each half hour of two UTC days from the first day of each run of days (noon UTC) where
+    the two zones' offsets differ, 1850 to 2100: the first and the last ``_RUNS`` // 2."""
+    known = [_zone(z) for z in zones[:2]]
+    if len(known) < 2 or known[0] is None or known[1] is None:
+        return []
+    first, second = known
+    starts: list[dt.datetime] = []
+    day = dt.datetime(1850, 1, 1, 12, tzinfo=dt.UTC)
+    apart = False
+    while day.year < 2100:
+        now_apart = day.astimezone(first).utcoffset() != day.astimezone(second).utcoffset()
+        if now_apart and not apart:
+            starts.append(day.replace(hour=0))
+        apart = now_apart
+        day += dt.timedelta(days=1)
+    chosen = list(dict.fromkeys(starts[: _RUNS // 2] + starts[-(_RUNS // 2) :]))
+    return [s + dt.timedelta(minutes=30 * k) for s in chosen for k in range(96)]
