@@ -15,10 +15,12 @@ alike:
 The PostgreSQL CHECK is run over the same rows (``zone_rows``) in each side's zone (UTC for
 SQLite's); a row they part on is the witness. Each is a ``check`` difference naming the zones,
 and the equivalence the comparer (or the probes, in UTC) found for the pair goes. No live
-database (a SQL file, a metadata module), one zone on both, a zone UTC all year
-(``Etc/Universal``) or a CHECK on a ``timestamp`` alone (a local time, read alike in every zone)
-parts nothing. ``zones.zones_apart`` reports a local clock's CHECK between two PostgreSQL
-databases already.
+database (a SQL file, a metadata module), one zone on both (by what the server renders from
+1850 to 2100, ``zones.history_key``: a link or a fixed offset spelled otherwise is one), a zone
+UTC all along (``Etc/Universal``) or a CHECK on a ``timestamp`` alone (a local time, read alike
+in every zone) parts nothing; zones alike now but not in history (``Africa/Abidjan`` and UTC)
+part a CHECK over a stored ``timestamptz``, not one over the clock. ``zones.zones_apart``
+reports a local clock's CHECK between two PostgreSQL databases already.
 """
 
 from __future__ import annotations
