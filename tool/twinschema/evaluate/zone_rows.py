@@ -8,6 +8,7 @@ reads the clock, the current date and time as each zone has it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -101,6 +102,7 @@ _WEEK = [dt.datetime(2024, 6, 10, tzinfo=dt.UTC) + dt.timedelta(hours=h) for h i
 # the runs of days two zones' offsets part on (at most this many, the first and the last).
 _AROUND = 4
 _RUNS = 4
+_FROM = dt.datetime(1850, 1, 1, 12, tzinfo=dt.UTC)
 
 
 def sweeps(
@@ -140,19 +142,38 @@ def _instant(value: Any) -> dt.datetime | None:
 
 def _parting(zones: Sequence[str]) -> list[dt.datetime]:
     """Each half hour of two UTC days from the first day of each run of days (noon UTC) where
-    the two zones' offsets differ, 1850 to 2100: the first and the last ``_RUNS`` // 2."""
-    known = [_zone(z) for z in zones[:2]]
-    if len(known) < 2 or known[0] is None or known[1] is None:
-        return []
-    first, second = known
+    the two zones' offsets differ, 1850 to 2100: the first and the last ``_RUNS`` // 2. None
+    for zones apart now (the week's hours part them) or that Python does not know."""
+    return list(_parting_pair(*zones[:2])) if len(zones) >= 2 else []
+
+
+@functools.cache
+def _parting_pair(one: str, other: str) -> tuple[dt.datetime, ...]:
+    """See ``_parting``: a scan of 13,000 weeks (a few tenths of a second), once per pair."""
+    first, second = _zone(one), _zone(other)
+    if first is None or second is None:
+        return ()
+    now = dt.datetime.now(dt.UTC)
+    if now.astimezone(first).utcoffset() != now.astimezone(second).utcoffset():
+        return ()
+
+    def apart(moment: dt.datetime) -> bool:
+        return moment.astimezone(first).utcoffset() != moment.astimezone(second).utcoffset()
+
+    # Week by week (a run shorter than a week is missed), then day by day back to its start.
     starts: list[dt.datetime] = []
-    day = dt.datetime(1850, 1, 1, 12, tzinfo=dt.UTC)
-    apart = False
+    week = dt.timedelta(days=7)
+    day = _FROM
+    was = False
     while day.year < 2100:
-        now_apart = day.astimezone(first).utcoffset() != day.astimezone(second).utcoffset()
-        if now_apart and not apart:
-            starts.append(day.replace(hour=0))
-        apart = now_apart
-        day += dt.timedelta(days=1)
+        now_apart = apart(day)
+        if now_apart and not was:
+            start = day
+            back = start - dt.timedelta(days=1)
+            while back > max(day - week, _FROM - week) and back >= _FROM and apart(back):
+                start, back = back, back - dt.timedelta(days=1)
+            starts.append(start.replace(hour=0))
+        was = now_apart
+        day += week
     chosen = list(dict.fromkeys(starts[: _RUNS // 2] + starts[-(_RUNS // 2) :]))
-    return [s + dt.timedelta(minutes=30 * k) for s in chosen for k in range(96)]
+    return tuple(s + dt.timedelta(minutes=30 * k) for s in chosen for k in range(96))
