@@ -140,3 +140,100 @@ def test_sql_files_have_no_zone_to_part(
             sides.append(Side(make_canonical(schema, None), path.name, path.name))
     found = compared_evaluated(*sides, pg_url)
     assert [d for d in found.differences if d.kind == "check"] == []
+
+
+# stranger52 007: the day of the week and the day of a timestamptz are the zone's too.
+DAY_PARTS = (
+    _table("t3", "at timestamptz", "extract(dow from at) <> 0"),
+    _table("t4", "at timestamptz", "date_trunc('day', at) <> timestamptz '2024-06-15 00:00+00'"),
+    _table("t9", "at timestamptz", "date_part('isodow', at) < 7"),
+)
+
+
+def _pg_pg_ddl(pg_url: str, other: str, zones: tuple[str, str], ddl: tuple[str, ...]) -> Comparison:
+    database_in_zone(pg_url, zones[0], *ddl)
+    database_in_zone(other, zones[1], *ddl)
+    options = ReflectOptions()
+    left = make_canonical(reflect_url(pg_url, options), None)
+    right = make_canonical(reflect_url(other, options), None)
+    return compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), pg_url)
+
+
+def test_day_parts_read_the_zone(pg_url: str, pg_databases: DatabasePool) -> None:
+    """007: extract(dow), date_trunc('day', at) and date_part('isodow') of a timestamptz,
+    UTC against Tokyo: each parts on a row ('2024-06-15 20:00+00' is Sunday in Tokyo)."""
+    with pg_databases.database() as other:
+        found = _pg_pg_ddl(pg_url, other, ("UTC", "Asia/Tokyo"), DAY_PARTS)
+    got = sorted((d.kind, d.table) for d in found.differences)
+    assert got == [("check", "t3"), ("check", "t4"), ("check", "t9")]
+    for d in found.differences:
+        assert "witness (at) = (" in d.message, d.message
+
+
+@pytest.mark.parametrize("zones", [("UTC", "Africa/Abidjan"), ("America/Sao_Paulo", "Etc/GMT+3")])
+def test_zones_apart_in_history_part_checks(
+    zones: tuple[str, str], pg_url: str, pg_databases: DatabasePool
+) -> None:
+    """005, 006: zones alike now but not in the past (Abidjan's local mean time before 1912,
+    Sao Paulo's DST until 2019) part an hour's CHECK over a stored timestamptz: a witness;
+    the clock's default (CURRENT_DATE, alike now and in the coming year) is none."""
+    ddl = (HOURS, "CREATE TABLE w (id integer PRIMARY KEY, d date NOT NULL DEFAULT CURRENT_DATE)")
+    with pg_databases.database() as other:
+        found = _pg_pg_ddl(pg_url, other, zones, ddl)
+    got = [(d.kind, d.table) for d in found.differences]
+    assert got == [("check", "slot")], found.differences
+    assert "witness (at) = (" in found.differences[0].message, found.differences[0].message
+
+
+ONE_ZONE = (
+    *DDL,
+    *DAY_PARTS,
+    "CREATE TABLE v2 (id integer PRIMARY KEY, d date NOT NULL DEFAULT CURRENT_DATE, "
+    "CHECK (d <= CURRENT_DATE + 400))",
+    "CREATE TABLE v3 (id integer PRIMARY KEY, ts timestamp NOT NULL DEFAULT LOCALTIMESTAMP, "
+    "CHECK (ts < now() + interval '1 year'))",
+)
+
+
+@pytest.mark.parametrize(
+    "zones",
+    [
+        ("Asia/Kolkata", "Asia/Calcutta"),
+        ("Etc/GMT+3", "UTC+3"),
+        ("Etc/GMT+3", "-3"),
+        ("UTC+3", "<-03>+3"),
+        ("UTC", "Etc/UTC"),
+    ],
+)
+def test_names_of_one_zone_part_nothing(
+    zones: tuple[str, str], pg_url: str, pg_databases: DatabasePool
+) -> None:
+    """015b, 025: a tzdata link, or one fixed offset spelled otherwise, is one zone at every
+    instant: no default or CHECK that reads it differs."""
+    with pg_databases.database() as other:
+        found = _pg_pg_ddl(pg_url, other, zones, ONE_ZONE)
+    assert found.differences == []
+
+
+DOW = (
+    "CREATE TABLE shift (id INTEGER NOT NULL PRIMARY KEY, at TEXT NOT NULL, "
+    "CHECK (strftime('%w', at) <> '0'))",
+    _table("shift", "at timestamptz", "extract(dow from at) <> 0"),
+)
+HOUR_TEXT = (
+    "CREATE TABLE shift2 (id INTEGER NOT NULL PRIMARY KEY, at TEXT NOT NULL, "
+    "CHECK (CAST(strftime('%H', at) AS INTEGER) BETWEEN 8 AND 18))",
+    _table("shift2", "at timestamptz", "extract(hour from at) BETWEEN 8 AND 18"),
+)
+
+
+@pytest.mark.parametrize(("zone", "case"), [("Asia/Tokyo", DOW), ("Africa/Abidjan", HOUR_TEXT)])
+def test_sqlite_against_a_zone_apart_now_or_once(
+    zone: str, case: tuple[str, str], pg_url: str, tmp_path: Path
+) -> None:
+    """008: SQLite's strftime('%w') against extract(dow) in Tokyo, strftime('%H') against
+    extract(hour) in Abidjan (UTC now, not before 1912): a witness each."""
+    found = _sqlite_pg(pg_url, tmp_path, zone, *case)
+    checks = [d for d in found.differences if d.kind == "check"]
+    assert len(checks) == 1, found.differences
+    assert "witness (at) = (" in checks[0].message, checks[0].message

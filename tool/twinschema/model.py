@@ -379,3 +379,10 @@ class Schema:
     # Whether that TimeZone is UTC for a clock: the server gives it offset 0 in every month of
     # the coming year (Etc/Universal, GMT0, Africa/Abidjan; not Europe/London).
     timezone_utc: bool = False
+    # The zone by what the server renders, not its name (a link, 'UTC+3' and 'Etc/GMT+3' are
+    # one): a hash of its offsets at each hour of the coming year (the clock), and at each day
+    # from 1850 to 2100 (values read in the zone); and whether that offset is 0 all along
+    # (Africa/Abidjan is not: its local mean time before 1912).
+    zone_now: str | None = None
+    zone_history: str | None = None
+    timezone_utc_always: bool = False

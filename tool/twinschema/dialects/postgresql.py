@@ -182,7 +182,8 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
 
     if not schema_rows:
         raise DatabaseError(f"schema {options.schema!r} does not exist in {source}")
-    _, usage, role, timezone, timezone_utc, extension_pairs = schema_rows[0]
+    _, usage, role, timezone, timezone_utc, extension_pairs, zone_now, history = schema_rows[0]
+    zone_history, _, always_utc = str(history).strip("()").partition(",")
     if not usage:
         raise DatabaseError(
             f"role {role!r} lacks USAGE on schema {options.schema!r} in {source}: "
@@ -239,6 +240,9 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
         ),
         timezone=str(timezone),
         timezone_utc=bool(timezone_utc),
+        zone_now=str(zone_now),
+        zone_history=zone_history,
+        timezone_utc_always=always_utc == "t",
         objects=objects,
         objects_read=True,
     )

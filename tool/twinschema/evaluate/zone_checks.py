@@ -15,10 +15,12 @@ alike:
 The PostgreSQL CHECK is run over the same rows (``zone_rows``) in each side's zone (UTC for
 SQLite's); a row they part on is the witness. Each is a ``check`` difference naming the zones,
 and the equivalence the comparer (or the probes, in UTC) found for the pair goes. No live
-database (a SQL file, a metadata module), one zone on both, a zone UTC all year
-(``Etc/Universal``) or a CHECK on a ``timestamp`` alone (a local time, read alike in every zone)
-parts nothing. ``zones.zones_apart`` reports a local clock's CHECK between two PostgreSQL
-databases already.
+database (a SQL file, a metadata module), one zone on both (by what the server renders from
+1850 to 2100, ``zones.history_key``: a link or a fixed offset spelled otherwise is one), a zone
+UTC all along (``Etc/Universal``) or a CHECK on a ``timestamp`` alone (a local time, read alike
+in every zone) parts nothing; zones alike now but not in history (``Africa/Abidjan`` and UTC)
+part a CHECK over a stored ``timestamptz``, not one over the clock. ``zones.zones_apart``
+reports a local clock's CHECK between two PostgreSQL databases already.
 """
 
 from __future__ import annotations
@@ -32,7 +34,13 @@ from twinschema.evaluate.context import StageContext, find, matched_tables
 from twinschema.evaluate.probe_sets import probe_rows
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.statements import probe_column
-from twinschema.evaluate.zones import LOCAL_CLOCK_READ, LOCAL_TYPES, SAME_ZONE, zone_key
+from twinschema.evaluate.zones import (
+    LOCAL_CLOCK_READ,
+    LOCAL_TYPES,
+    SAME_ZONE,
+    history_key,
+    zone_key,
+)
 from twinschema.model import CheckConstraint, Schema, Table
 from twinschema.records import Comparison, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
@@ -59,6 +67,7 @@ def zoned_checks(st: StageContext) -> None:
     zones = _session_zones(st)
     if zones is None:
         return
+    clock_apart = _clocks_apart(st)
     pg_left = st.left.schema.dialect == "postgresql"
     sides = (st.left, st.right) if pg_left else (st.right, st.left)
     for lt, rt in matched_tables(st):
@@ -66,11 +75,11 @@ def zoned_checks(st: StageContext) -> None:
         partners = {across(c.expression)[0]: c for c in tables[1].checks}
         for check in tables[0].checks:
             partner = partners.get(across(check.expression)[0])
-            if partner is None and st.cross:
+            if partner is None:  # a literal printed in each zone: '...+00' against '...+09'
                 partner = _equivalent(st, lt.name, check, tables[1])
             if partner is None or _reported(st, lt.name, check):
                 continue  # a difference of the comparer's, or of zones_apart
-            found = _parts(st, sides, tables, (check, partner), zones)
+            found = _parts(st, sides, tables, (check, partner), zones, clock_apart)
             if found is not None:
                 _report(st, lt.name, check, partner, zones, found)
 
@@ -92,34 +101,53 @@ def _equivalent(
 
 
 def _session_zones(st: StageContext) -> tuple[str, str] | None:
-    """The TimeZone each side's CHECKs run in (UTC for SQLite's), where they part; else None."""
+    """The TimeZone each side's CHECKs run in (UTC for SQLite's), where they part at some
+    instant from 1850 to 2100 (``zones.history_key``: a stored timestamptz may be of any);
+    else None."""
     left, right = st.left.schema, st.right.schema
     if st.cross:
         pg = left if left.dialect == "postgresql" else right
-        if pg.dialect != "postgresql" or pg.timezone is None or pg.timezone_utc:
+        if pg.dialect != "postgresql" or pg.timezone is None or pg.timezone_utc_always:
             return None
         return (pg.timezone, "UTC") if pg is left else ("UTC", pg.timezone)
     if left.dialect != "postgresql" or left.timezone is None or right.timezone is None:
         return None
-    lz, rz = zone_key(left), zone_key(right)
-    return None if lz is None or rz is None or lz == rz else (lz, rz)
+    if history_key(left) == history_key(right):
+        return None
+    return (_name(left), _name(right))
+
+
+def _name(schema: Schema) -> str:
+    """The zone's name, UTC for one UTC all along (``Etc/Universal``)."""
+    return "UTC" if schema.timezone_utc_always or schema.timezone is None else schema.timezone
+
+
+def _clocks_apart(st: StageContext) -> bool:
+    """Whether the sides' clocks part now or in the coming year (``zones.zone_key``)."""
+    if st.cross:
+        pg = st.left.schema if st.left.schema.dialect == "postgresql" else st.right.schema
+        return not pg.timezone_utc
+    return zone_key(st.left.schema) != zone_key(st.right.schema)
 
 
 def _parts(
     st: StageContext, sides: tuple[Side, Side], tables: tuple[Table, Table],
-    checks: tuple[CheckConstraint, CheckConstraint], zones: tuple[str, str],
+    checks: tuple[CheckConstraint, CheckConstraint], zones: tuple[str, str], clock_apart: bool,
 ) -> str | None:  # fmt: skip
     """What parts a PostgreSQL CHECK from its twin (``checks``, of ``tables`` on ``sides``, the
-    PostgreSQL one first) in the two zones: a local clock's "at some hours", a witness row; or
-    None where nothing does."""
+    PostgreSQL one first) in the two zones: a local clock's "at some hours" (where the clocks
+    part: ``clock_apart``), a witness row; or None where nothing does."""
     text = checks[0].raw or checks[0].expression
     if not _may_read_zone(sides[0].schema, tables[0], text):
         return None
     # An instant named in a zone (now() AT TIME ZONE 'UTC') is a local time read alike in all.
-    clock = bool(LOCAL_CLOCK_READ.search(text)) or (
-        bool(_INSTANT_CLOCK.search(text))
-        and not _NAMED_ZONE.search(text)
-        and _reads_local(sides[0].schema, tables[0], text)
+    clock = clock_apart and (
+        bool(LOCAL_CLOCK_READ.search(text))
+        or (
+            bool(_INSTANT_CLOCK.search(text))
+            and not _NAMED_ZONE.search(text)
+            and _reads_local(sides[0].schema, tables[0], text)
+        )
     )
     witness = _witness(st, sides, tables, checks, zones, clock)
     if clock:
@@ -170,6 +198,7 @@ def _witness(
         return None
     kinds = [probes.kind_of(c) for c in columns if c is not None]
     rows = zone_rows.instants(found.rows, kinds, zones)
+    rows = rows + zone_rows.sweeps(rows, kinds, zones)
     if clock:
         rows = zone_rows.clock_rows(rows, kinds, zones) + rows
     pg_left = st.left.schema.dialect == "postgresql"

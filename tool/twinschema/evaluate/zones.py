@@ -173,5 +173,17 @@ def zones_apart(st: StageContext) -> None:
 
 
 def zone_key(schema: Schema) -> str | None:
-    """A zone UTC all year (``Schema.timezone_utc``) is UTC's, whatever its name."""
-    return "UTC" if schema.timezone_utc else schema.timezone
+    """The zone's clock, as the server renders it: UTC's for a zone UTC all year
+    (``Schema.timezone_utc``), else its offsets over the coming year (``Schema.zone_now``):
+    two names of one zone (Asia/Kolkata, Asia/Calcutta; 'UTC+3', 'Etc/GMT+3') are one."""
+    if schema.timezone_utc:
+        return "UTC"
+    return schema.zone_now or schema.timezone
+
+
+def history_key(schema: Schema) -> str | None:
+    """The zone as a stored instant is read in it, 1850 to 2100 (``Schema.zone_history``):
+    America/Sao_Paulo (DST until 2019) is not Etc/GMT+3, Africa/Abidjan not UTC."""
+    if schema.timezone_utc_always:
+        return "UTC"
+    return schema.zone_history or schema.timezone
