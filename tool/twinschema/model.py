@@ -380,8 +380,8 @@ class Schema:
     # the coming year (Etc/Universal, GMT0, Africa/Abidjan; not Europe/London).
     timezone_utc: bool = False
     # The zone by what the server renders, not its name (a link, 'UTC+3' and 'Etc/GMT+3' are
-    # one): a hash of its offsets at each hour of the coming year (the clock), and at each day
-    # from 1850 to 2100 (values read in the zone); and whether that offset is 0 all along
+    # one): a hash of its offsets at each hour of the coming year (the clock), and every 7 days
+    # and 1 hour from 1850 to 2100 (values read in the zone); and whether that offset is 0 all along
     # (Africa/Abidjan is not: its local mean time before 1912).
     zone_now: str | None = None
     zone_history: str | None = None
