@@ -11,6 +11,7 @@ does with it, not a difference: the expressions mean the same on values written 
 from __future__ import annotations
 
 from itertools import product
+from typing import Any
 
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend
@@ -100,11 +101,21 @@ def findings(
             push, row, keeps = first
             columns = ", ".join(c[0].name for c in pair)
             values = ", ".join(repr(v) for v in row)
+            cols = [probe_column(c[0]) for c in pair]
+            nulled = (
+                rule == "check" and keeps == sq and _passes_as_null(backends, cols, texts[sq], row)
+            )
+            does = (
+                "reads as NULL on them (SQLite's date and time functions read no value in a "
+                "spelling they do not know), so it passes them unjudged"
+                if nulled
+                else "compares them as text"
+            )
             message = (
                 f"{lt.name}.{pair[0][0].name}: the row ({columns}) = ({values}), "
                 f"{'times of day' if {k for *_, k in pair} == {'time'} else 'moments'} to "
                 f"{dialect_name(sides[1 - sq])} and text to {dialect_name(sides[sq])}, whose "
-                f"{shown[sq]} compares them as text: {_said(sides, keeps, rule)}"
+                f"{shown[sq]} {does}: {_said(sides, keeps, rule)}"
             )
             found.append((push, warning(layer, *sides, lt.name, pair[0][0], pair[0][1], message)))
     return found
@@ -157,6 +168,16 @@ def _expressions(
             rule = "unique" if li.unique else "index"
             found[names] = ((inside[0], inside[1]), (shown[0], shown[1]), rule)
     return found
+
+
+def _passes_as_null(
+    backends: dict[str, Backend], columns: list[Any], text: str, row: tuple[Any, ...]
+) -> bool:
+    """Whether SQLite's CHECK ``text`` is NULL on ``row`` (``time('9:00')`` is NULL, so
+    ``time(opens) < time(closes)`` passes ('10:00', '9:00') without comparing anything:
+    stranger52 009c), rather than true by comparing the text."""
+    got = backends["sqlite"].try_rows(columns, f"({text}) IS NOT NULL", [row], True)
+    return got[0] is False
 
 
 def _said(sides: tuple[Side, Side], keeps: int, rule: str) -> str:

@@ -182,7 +182,7 @@ def _run_generated(
     parting = parts(both)
     if st.cross:
         parting = as_stored(st, table.name, found, parting, rerun)
-    parting = checks_accept(st, table.name, found, parting)
+    parting = checks_accept(st, table.name, found, parting, (lc.own_name, rc.own_name))
     # A row past the column's precision on one side, where there is one, says most plainly why.
     past = [w for w in parting if past_precision((lc, rc), (w[1], w[2])) is not None]
     # Else, read through a generated column, a row of numbers a double holds exactly where one

@@ -104,17 +104,27 @@ def _as_stored(dialect: str, column: Column, text: str, bare: bool) -> str:
     """``text``, a generated column's expression, as the column stores what it computes: cast
     to its type on PostgreSQL (not a length-bound text or an enum: numeric(12,2) rounds 0.125
     to 0.13 before another column reads it); on SQLite bare where ``bare``, else with its
-    column's affinity on a number (``_affinity``; a text's and a blob's stay bare)."""
+    column's affinity on a number (``_affinity``, ``_text_affinity``; a blob's stays bare)."""
     ctype = column.type
     if dialect == POSTGRESQL:
         if ctype.length is None and ctype.values is None:
             return f"CAST(({text}) AS {type_sql(ctype)})"
         return text
     name = ctype.name.upper()
-    if bare or not name or any(f in name for f in ("CHAR", "CLOB", "TEXT", "BLOB")):
+    if bare or not name or ("INT" not in name and "BLOB" in name):
         return text
+    if "INT" not in name and any(f in name for f in ("CHAR", "CLOB", "TEXT")):
+        return _text_affinity(f"({text})")
     real = "INT" not in name and any(f in name for f in ("REAL", "FLOA", "DOUB"))
     return _affinity(f"({text})", real)
+
+
+def _text_affinity(v: str) -> str:
+    """SQLite's TEXT affinity on what ``v`` computes, as an expression: a number is stored as
+    its text, a REAL as SQLite writes it (1.0 is '1.0', so ``t TEXT AS (r)`` over ``r REAL AS
+    (x)`` holds '1.0' at x = 1, whose length is 3: stranger52 011); a text, a blob and NULL
+    stay as they are."""
+    return f"CASE WHEN typeof({v}) IN ('integer', 'real') THEN CAST({v} AS TEXT) ELSE {v} END"
 
 
 def _affinity(v: str, real: bool) -> str:

@@ -382,8 +382,9 @@ _MOMENT_KINDS: dict[str, tuple[str, ...]] = {
     "timestamptz": (*(f"{m}+00:00" for m in _MOMENTS), "2024-01-31 23:30:00-02:00"),
     "date": DAYS,
     # Midnight, a fraction past half a second, and the last second of a day (a time moved past
-    # midnight wraps).
-    "time": ("00:00:00", "12:30:00", "23:59:59.5"),
+    # midnight wraps); and a time half a second after another, which SQLite's time() reads as
+    # the same second ('12:30:00' < '12:30:00.5' is false there: stranger52 009).
+    "time": ("00:00:00", "12:30:00", "12:30:00.5", "23:59:59.5"),
 }
 # Values of the other kinds, so that no pair is judged on NULL alone ("equal on 1 probes"): a
 # UUID in lower and upper case (uuid reads both as one value), bytes empty, a zero, ASCII.
