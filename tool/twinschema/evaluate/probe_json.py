@@ -45,7 +45,7 @@ def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list
     """The documents (JSON text) described above, for each key path of ``strings`` (a SQLite
     path's keys before its first array index, or a plain literal as one key) and each of the
     other literals, and for each length in ``lengths``."""
-    paths = list(dict.fromkeys(p for s in strings if (p := _keys(s))))[:_PATHS]
+    paths = list(dict.fromkeys(p for s in strings if (p := path_keys(s))))[:_PATHS]
     literals = [s for s in dict.fromkeys(strings) if not s.startswith(("$", "{"))][:_LITERALS]
     found: list[str] = []
     for path in paths:
@@ -125,7 +125,7 @@ def _near_length(n: int) -> list[str]:
     return found
 
 
-def _keys(text: str) -> tuple[str, ...] | None:
+def path_keys(text: str) -> tuple[str, ...] | None:
     """The keys a literal names, outermost first: a SQLite path's up to its first array index
     (``'$.tags[0]'``: tags), or the literal itself as one key; None for none (``'$'``)."""
     if not text.startswith("$"):
