@@ -12,12 +12,12 @@ rejecting side rejects the stored value too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical.typemap import ROWID_REUSE
-from twinschema.evaluate import date_pairs, date_text, probes
+from twinschema.evaluate import date_pairs, date_text, json_precision, probes
 from twinschema.evaluate.backends import REJECTED, Backend, type_sql
 from twinschema.evaluate.crossing_hints import (
     HINT_ALWAYS,
@@ -39,7 +39,7 @@ from twinschema.evaluate.crossing_values import (
     reads_offsets,
     scale_bounds,
 )
-from twinschema.evaluate.json_twice import generated_warnings, index_warnings
+from twinschema.evaluate.json_twice import Store, generated_warnings, index_warnings
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
@@ -145,7 +145,9 @@ def findings(
                 message = f"{name}.{lc.name}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
             if kind == "json":
-                found += _twice(runs, reads, crossing, (layer, left, right, name, lc, rc))
+                at = (layer, left, right, name, lc, rc)
+                found += _twice(runs, reads, crossing, at)
+                found += _twice(runs, reads, crossing, at, json_precision.finding)
                 found += [
                     (False, warning(layer, left, right, name, lc, rc, f"{name}.{lc.name}: {said}"))
                     for said in generated_warnings((ld, rd), backends, (lt, rt), (lc, rc))
@@ -160,6 +162,8 @@ def findings(
 
 # One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
 Run = tuple[Backend, Table, Column, list[str]]
+# What finds a JSON column pair's warning on a rare spelling of a document (``json_twice``).
+Finder = Callable[[tuple[str, str], list[probes.Reads], Store], "tuple[bool, str] | None"]
 
 
 def _twice(
@@ -167,16 +171,18 @@ def _twice(
     reads: list[probes.Reads],
     crossing: Crossing,
     at: tuple[str, Side, Side, str, Column, Column],
+    finder: Finder | None = None,
 ) -> list[tuple[bool, Difference]]:
-    """A JSON column pair's warning on a document writing a key twice (``json_twice``);
-    ``at``: the layer, sides, table and columns of ``warning``."""
+    """A JSON column pair's warning on a document writing a key twice (``json_twice``), or
+    the one ``finder`` finds (``json_precision``); ``at``: the layer, sides, table and
+    columns of ``warning``."""
     from twinschema.evaluate import json_twice
 
     def store(dialect: str, docs: list[str]) -> list[Any] | None:
         backend, table, column, checks = runs[dialect]
         return crossing.stored(backend, dialect, table, column, checks, docs)
 
-    got = json_twice.finding((at[1].schema.dialect, at[2].schema.dialect), reads, store)
+    got = (finder or json_twice.finding)((at[1].schema.dialect, at[2].schema.dialect), reads, store)
     if got is None:
         return []
     push, said = got

@@ -14,7 +14,13 @@ an expression reads what the dialects' member accessors read apart:
   and ``->>`` unescape them, SQLite's ``->`` keeps them): ``length(json_extract(doc, '$.k'))``
   against SQLite's ``length(doc -> 'k')`` parts on ``{"k": "abcdefghi"}`` under ``<= 10``, and
   SQLite's ``length(doc -> 'k')`` against jsonb's ``length((doc -> 'k')::text)`` on
-  ``{"k": [1,2,3,4]}`` and ``{"k": "\\u00e9\\u00e9"}`` (stranger50 057, 058).
+  ``{"k": [1,2,3,4]}`` and ``{"k": "\\u00e9\\u00e9"}`` (stranger50 057, 058);
+- at each SQLite path, array indexes included, a JSON null, true, false, 1 and 0: SQLite's
+  json_extract gives SQL NULL for a JSON null and 1 for true, jsonb's ``->`` the jsonb 'null'
+  and 'true' (``json_extract(doc, '$.a[1]') IS NULL`` against ``doc -> 'a' -> 1 IS NULL``
+  parts on ``{"a": [1, null]}``), and for two paths, true at one beside 1 at the other
+  (``json_extract(doc, '$.n') <> json_extract(doc, '$.m')`` against ``(doc -> 'n') <> (doc ->
+  'm')`` parts on ``{"n": true, "m": 1}``; stranger52 010, 014).
 """
 
 from __future__ import annotations
@@ -26,6 +32,12 @@ import re
 _PATHS, _LITERALS = 6, 6
 # A member of a SQLite path: ``.name`` or ``."a.b"``; an array index (``[0]``) ends the keys.
 _SEGMENT = re.compile(r'\.(?:"([^"]*)"|([^.\[\]"]+))')
+# An array index of a SQLite path: ``[1]`` or ``[#-1]``.
+_INDEX = re.compile(r"\[(#-)?([0-9]+)\]")
+# The scalars put at each path, and the pairs put at two paths (SQLite reads true as 1).
+_SCALARS = ("null", "true", "false", "1", "0")
+_PAIRS = (("true", "1"), ("false", "0"), ("1", "true"), ("0", "false"))
+_Step = str | tuple[bool, int]  # a key, or an array index as (from the end, n)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
@@ -33,7 +45,7 @@ def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list
     """The documents (JSON text) described above, for each key path of ``strings`` (a SQLite
     path's keys before its first array index, or a plain literal as one key) and each of the
     other literals, and for each length in ``lengths``."""
-    paths = list(dict.fromkeys(p for s in strings if (p := _keys(s))))[:_PATHS]
+    paths = list(dict.fromkeys(p for s in strings if (p := path_keys(s))))[:_PATHS]
     literals = [s for s in dict.fromkeys(strings) if not s.startswith(("$", "{"))][:_LITERALS]
     found: list[str] = []
     for path in paths:
@@ -46,7 +58,59 @@ def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list
                 members += [f"{literal}.0"] if literal.lstrip("-").isdigit() else []
             found += [_document(path, m) for m in members]
         found += [_document(path, m) for n in lengths for m in _near_length(n)]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found + _scalar_documents(strings)))
+
+
+def _scalar_documents(strings: tuple[str, ...]) -> list[str]:
+    """Documents holding ``_SCALARS`` at each SQLite path of ``strings`` (its array indexes
+    too: ``'$.a[1]'`` gives ``{"a": [1, null]}``), and ``_PAIRS`` at each two of them."""
+    steps = list(dict.fromkeys(p for s in strings if s.startswith("$") and (p := _steps(s))))
+    steps = steps[:_PATHS]
+    found = [_nested(path, scalar) for path in steps for scalar in _SCALARS]
+    for i, one in enumerate(steps):
+        for other in steps[i + 1 :]:
+            if one[0] != other[0] and isinstance(one[0], str) and isinstance(other[0], str):
+                for left, right in _PAIRS:
+                    found.append(_pair(one, left, other, right))
+    return found
+
+
+def _steps(text: str) -> tuple[_Step, ...] | None:
+    """The keys and array indexes of a SQLite path, outermost first (an index as (from the
+    end, n): ``[#-1]`` is (True, 1)); None for a path that names none or is not read whole."""
+    steps: list[_Step] = []
+    at = 1
+    while at < len(text):
+        if (key := _SEGMENT.match(text, at)) is not None:
+            steps.append(key.group(1) if key.group(1) is not None else key.group(2))
+            at = key.end()
+        elif (index := _INDEX.match(text, at)) is not None and int(index.group(2)) < 8:
+            steps.append((index.group(1) is not None, int(index.group(2))))
+            at = index.end()
+        else:
+            return None
+    return tuple(steps) or None
+
+
+def _nested(path: tuple[_Step, ...], member: str) -> str:
+    """The JSON text of a document holding ``member`` at ``path`` (keys and indexes): an
+    index's array holds 1 at each other place (``[1]``: ``[1, null]``; ``[#-1]``: ``[null]``)."""
+    text = member
+    for step in reversed(path):
+        if isinstance(step, str):
+            text = "{" + f"{json.dumps(step)}: {text}" + "}"
+        else:
+            from_end, n = step
+            others = ["1"] * (n - 1 if from_end else n)
+            text = "[" + ", ".join([text, *others] if from_end else [*others, text]) + "]"
+    return text
+
+
+def _pair(one: tuple[_Step, ...], left: str, other: tuple[_Step, ...], right: str) -> str:
+    """A document holding ``left`` at path ``one`` and ``right`` at ``other`` (whose first
+    keys differ): the two one-key documents merged."""
+    merged = {**json.loads(_nested(one, left)), **json.loads(_nested(other, right))}
+    return json.dumps(merged)
 
 
 def _near_length(n: int) -> list[str]:
@@ -61,7 +125,7 @@ def _near_length(n: int) -> list[str]:
     return found
 
 
-def _keys(text: str) -> tuple[str, ...] | None:
+def path_keys(text: str) -> tuple[str, ...] | None:
     """The keys a literal names, outermost first: a SQLite path's up to its first array index
     (``'$.tags[0]'``: tags), or the literal itself as one key; None for none (``'$'``)."""
     if not text.startswith("$"):
