@@ -280,6 +280,18 @@ def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparis
     return found
 
 
+def compare_texts(loader: Loader, dialects: tuple[str, str], a: str, b: str) -> Comparison:
+    """Two SQL texts (files a.sql and b.sql, no domain), compared and evaluated as ``diff``
+    does."""
+    with loader.load(dialects[0], a) as ha, loader.load(dialects[1], b) as hb:
+        left = make_canonical(loader.schema(dialects[0], ha, "a.sql"), None)
+        right = make_canonical(loader.schema(dialects[1], hb, "b.sql"), None)
+    sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
+    found = compare(*sides, layer="diff")
+    evaluate(found, *sides, loader.evaluator)
+    return found
+
+
 def case_warnings(loader: Loader, case: Case) -> list[Difference]:
     """The ``value_compatibility`` warnings of ``case``, as ``twinschema diff`` gives them."""
     found, sides = compared_sides(loader, case)

@@ -10,13 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from probes import Loader, cases, compare_case
+from probes import Loader, cases, compare_case, compare_texts
 
-from twinschema.compare import Side, compare
-from twinschema.evaluate import evaluate
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.records import Difference
-from twinschema.sources import make_canonical
 
 CASES = (
     "sl-pg.eval-dependent-partial-index-max-vs-greatest",
@@ -58,13 +55,7 @@ def found(loader: Loader) -> dict[str, list[Difference]]:
 
 def _diff(loader: Loader, dialects: tuple[str, str], a: str, b: str) -> list[Difference]:
     """The differences of two SQL texts, compared and evaluated as ``twinschema diff`` does."""
-    with loader.load(dialects[0], a) as ha, loader.load(dialects[1], b) as hb:
-        left = make_canonical(loader.schema(dialects[0], ha, "a.sql"), None)
-        right = make_canonical(loader.schema(dialects[1], hb, "b.sql"), None)
-    sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
-    found = compare(*sides, layer="diff")
-    evaluate(found, *sides, loader.evaluator)
-    return found.differences
+    return compare_texts(loader, dialects, a, b).differences
 
 
 def _one(found: dict[str, list[Difference]], case: str) -> Difference:
