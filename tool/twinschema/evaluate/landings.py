@@ -75,17 +75,36 @@ def landings(tree: Any) -> tuple[tuple[str, Decimal], ...]:
 def products(tree: Any) -> tuple[tuple[str, str, Decimal], ...]:
     """Each (a, b, L) where the product of two columns ``a * b`` is compared with a number L
     (``qty * price <= 5000000``): ``over_products`` makes landings of them from the other
-    numbers the probes hold (qty = 5 beside price = 1000000, a CHECK's end)."""
+    numbers the probes hold (qty = 5 beside price = 1000000, a CHECK's end). A product divided
+    by a whole number c is compared with L where it is L * c, and where dividing integers, which
+    truncates, still makes it L: ``(qty * price) / 2 <> 1`` at 2 and 3 (a SQLite column of
+    numeric affinity holds qty 2 times price 1.5 as the integer 3, and 3 / 2 is 1 there, 1.5
+    where the product stays a fraction: stranger50 014)."""
     from sqlglot import exp
 
     found: list[tuple[str, str, Decimal]] = []
     for side, target in _compared(tree):
-        while isinstance(side, (exp.Paren, exp.Cast)):
-            side = side.this
+        side = _unwrapped(side)
+        targets = [target]
+        divisor = constant(side.expression) if isinstance(side, exp.Div) else None
+        if divisor is not None and divisor > 1 and divisor == divisor.to_integral_value():
+            side, reach = _unwrapped(side.this), divisor - 1
+            ends = (reach,) if target > 0 else (-reach,) if target < 0 else (reach, -reach)
+            targets = [target * divisor, *(target * divisor + e for e in ends)]
         if isinstance(side, exp.Mul) and _bare(side.this) and _bare(side.expression):
             names = [c.name.lower() for c in (side.this, side.expression)]
-            found += [(names[0], names[1], target)] if names[0] != names[1] else []
+            if names[0] != names[1]:
+                found += [(names[0], names[1], t) for t in targets]
     return tuple(dict.fromkeys(found))
+
+
+def _unwrapped(node: Any) -> Any:
+    """``node`` out of its parentheses and casts."""
+    from sqlglot import exp
+
+    while isinstance(node, (exp.Paren, exp.Cast)):
+        node = node.this
+    return node
 
 
 def over_products(

@@ -102,8 +102,9 @@ def _rows(
     left_of, right_of = partial(_logical, st.left, table), partial(_logical, st.right, table)
     landed = left_of(lreads.halves) + right_of(rreads.halves)
     landed += left_of(right_of(extra_landed)) + left_of(lreads.landed) + right_of(rreads.landed)
-    landed += left_of(landings.over_products(lreads.products, numbers))
-    landed += right_of(landings.over_products(rreads.products, numbers))
+    products = _logical_products(st.left, table, lreads.products)
+    products += _logical_products(st.right, table, rreads.products)
+    landed += landings.over_products(products, numbers)
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
@@ -142,7 +143,8 @@ def _rows(
     ]
     rows = tuple(crossed_rows.cross(values, related=related))
     half = _half_rows(((ldialect, ltext), (rdialect, rtext)), pairs, values)
-    rows = tuple(crossed_rows.distinct([*rows, *half]))
+    paired = _product_rows([lc.name for lc, _ in pairs], values, products, numbers)
+    rows = tuple(crossed_rows.distinct([*rows, *half, *paired]))
     logical = [(lc.name, ctype) for (lc, _), (_, ctype) in zip(pairs, left, strict=True)]
     rows += check_ends.corner_rows(tables, logical, rows)  # number columns at their CHECKs' ends
     return ProbeSet(
@@ -159,6 +161,51 @@ def _logical(
 ) -> tuple[tuple[str, Decimal], ...]:
     """(column, value) pairs read from ``side``'s own expressions, by logical column name."""
     return tuple((logical_name(side, table, name), value) for name, value in found)
+
+
+def _logical_products(
+    side: Side, table: str, found: tuple[tuple[str, str, Decimal], ...]
+) -> tuple[tuple[str, str, Decimal], ...]:
+    """``landings.products`` of ``side``'s own expressions, by logical column names."""
+    name = partial(logical_name, side, table)
+    return tuple((name(a), name(b), target) for a, b, target in found)
+
+
+def _product_rows(
+    names: list[str],
+    values: list[list[Any]],
+    products: tuple[tuple[str, str, Decimal], ...],
+    numbers: tuple[Decimal, ...],
+) -> list[tuple[Any, ...]]:
+    """For each product ``a * b`` compared with L and each number k the probes hold, the row
+    with a at k and b at L / k, and the other way round, where both columns' probes hold those
+    values (``landings.over_products`` made L / k one), the rest at their first value: the cut
+    cross product may leave out qty 2 beside price 1.5, which a CHECK on their product meets
+    (stranger50 014)."""
+    firsts = [column_values[0] if column_values else None for column_values in values]
+    rows = []
+    for a, b, target in products:
+        for k in (n for n in numbers if n and n.is_finite()):
+            for x, y in ((a, b), (b, a)):
+                if x not in names or y not in names:
+                    continue
+                at = [names.index(x), names.index(y)]
+                held = [
+                    next((v for v in values[i] if _is_number(v, want)), None)
+                    for i, want in zip(at, (k, target / k), strict=True)
+                ]
+                if None not in held:
+                    row = list(firsts)
+                    row[at[0]], row[at[1]] = held
+                    rows.append(tuple(row))
+    return rows
+
+
+def _is_number(value: Any, want: Decimal) -> bool:
+    """True where the probe value ``value`` is the number ``want`` (not a boolean or a text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return False
+    return Decimal(str(value)) == want
 
 
 def _half_rows(
