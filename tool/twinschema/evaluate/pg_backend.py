@@ -377,8 +377,9 @@ class PostgreSQLBackend:
         """The first hour (an aware datetime) of the first and the last ``ends`` spells from
         1850 to 2100 in which the offsets of zones ``one`` and ``other`` (TimeZone settings as
         ``SHOW TimeZone`` prints them: a POSIX zone such as ``UTC+3`` too, which Python's
-        zoneinfo does not know) differ as the server renders them, one pair of offsets all
-        along (see ``_ZONE_SPELLS``); None where it cannot be had."""
+        zoneinfo does not know; not a bare ``-3``, which ``timezone()`` reads as POSIX and
+        ``SET`` as ISO, and ``SHOW`` prints ``<-03>+03``) differ as the server renders them,
+        by one amount all along (see ``_ZONE_SPELLS``); None where it cannot be had."""
         import psycopg
 
         if self.lost is not None:

@@ -151,8 +151,8 @@ def parting_starts(server: ZoneSpells, one: str, other: str) -> tuple[dt.datetim
     """The first hour of the first and the last ``_RUNS`` // 2 spells from 1850 to 2100 in
     which the two zones' offsets, as the server renders them (a POSIX zone such as ``UTC+3``
     or ``<EST>5<EDT>,M3.2.0,M11.1.0`` too, which Python's zoneinfo does not know), differ,
-    one pair of offsets all along (local mean time against standard time, then against
-    summer time, are two spells). Empty where they never part there or the server cannot
+    by one amount all along (local mean time against standard time, then against summer
+    time, are two spells). Empty where they never part there or the server cannot
     say; once per pair."""
     key = (one, other)
     if key not in _SPELLS:
