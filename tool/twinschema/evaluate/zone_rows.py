@@ -8,11 +8,10 @@ reads the clock, the current date and time as each zone has it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # A moment written with its offset (or Z): an instant already, the same in every zone.
@@ -99,20 +98,24 @@ def _zone(name: str) -> ZoneInfo | None:
 # date_trunc('day', at), date_part('isodow', at)).
 _WEEK = [dt.datetime(2024, 6, 10, tzinfo=dt.UTC) + dt.timedelta(hours=h) for h in range(169)]
 # Instants around a probe's own (a literal of the CHECK's: date_trunc('day', at) <> '...'), and
-# the runs of days two zones' offsets part on (at most this many, the first and the last).
+# the spells two zones' offsets part on (at most this many, the first and the last).
 _AROUND = 4
 _RUNS = 4
-_FROM = dt.datetime(1850, 1, 1, 12, tzinfo=dt.UTC)
+
+
+class ZoneSpells(Protocol):
+    """What renders zones' offsets: a PostgreSQL scratch backend (``pg_backend``)."""
+
+    def zone_spells(self, one: str, other: str, ends: int) -> list[Any] | None: ...
 
 
 def sweeps(
-    rows: Sequence[tuple[Any, ...]], kinds: Sequence[str | None], zones: Sequence[str]
+    rows: Sequence[tuple[Any, ...]], kinds: Sequence[str | None], parting: Sequence[dt.datetime]
 ) -> list[tuple[Any, ...]]:
     """Rows (the first of ``rows`` with one ``timestamptz`` column changed) that reach the
-    instants where ``zones`` part: each hour of a week, each hour of the day around the
-    first probe instants, and each half hour of the first day of the runs of days whose
-    offsets differ from 1850 to 2100 (where Python knows both zones: DST that ended, a local
-    mean time)."""
+    instants where two zones part: each hour of a week, each hour of the day around the
+    first probe instants, and ``parting`` (the instants of ``parting_instants``: where the
+    zones part in history only, DST that ended, a local mean time)."""
     if not rows:
         return []
     base = rows[0]
@@ -120,7 +123,7 @@ def sweeps(
     for at, kind in enumerate(kinds):
         if kind != "timestamptz":
             continue
-        moments = list(_WEEK) + _parting(zones)
+        moments = list(_WEEK) + list(parting)
         seen = [m for m in (_instant(r[at]) for r in rows) if m is not None]
         for moment in list(dict.fromkeys(seen))[:_AROUND]:
             moments += [moment + dt.timedelta(hours=h) for h in range(-24, 25)]
@@ -140,40 +143,28 @@ def _instant(value: Any) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def _parting(zones: Sequence[str]) -> list[dt.datetime]:
-    """Each half hour of two UTC days from the first day of each run of days (noon UTC) where
-    the two zones' offsets differ, 1850 to 2100: the first and the last ``_RUNS`` // 2. None
-    for zones apart now (the week's hours part them) or that Python does not know."""
-    return list(_parting_pair(*zones[:2])) if len(zones) >= 2 else []
+# The spells of two zones, by the server that renders them: (one, other) -> their starts.
+_SPELLS: dict[tuple[str, str], tuple[dt.datetime, ...]] = {}
 
 
-@functools.cache
-def _parting_pair(one: str, other: str) -> tuple[dt.datetime, ...]:
-    """See ``_parting``: a scan of 13,000 weeks (a few tenths of a second), once per pair."""
-    first, second = _zone(one), _zone(other)
-    if first is None or second is None:
-        return ()
-    now = dt.datetime.now(dt.UTC)
-    if now.astimezone(first).utcoffset() != now.astimezone(second).utcoffset():
-        return ()
+def parting_starts(server: ZoneSpells, one: str, other: str) -> tuple[dt.datetime, ...]:
+    """The first hour of the first and the last ``_RUNS`` // 2 spells from 1850 to 2100 in
+    which the two zones' offsets, as the server renders them (a POSIX zone such as ``UTC+3``
+    or ``<EST>5<EDT>,M3.2.0,M11.1.0`` too, which Python's zoneinfo does not know), differ,
+    by one amount all along (local mean time against standard time, then against summer
+    time, are two spells). Empty where they never part there or the server cannot
+    say; once per pair."""
+    key = (one, other)
+    if key not in _SPELLS:
+        found = server.zone_spells(one, other, _RUNS // 2)
+        if found is None:
+            return ()
+        _SPELLS[key] = tuple(found)
+    return _SPELLS[key]
 
-    def apart(moment: dt.datetime) -> bool:
-        return moment.astimezone(first).utcoffset() != moment.astimezone(second).utcoffset()
 
-    # Week by week (a run shorter than a week is missed), then day by day back to its start.
-    starts: list[dt.datetime] = []
-    week = dt.timedelta(days=7)
-    day = _FROM
-    was = False
-    while day.year < 2100:
-        now_apart = apart(day)
-        if now_apart and not was:
-            start = day
-            back = start - dt.timedelta(days=1)
-            while back > max(day - week, _FROM - week) and back >= _FROM and apart(back):
-                start, back = back, back - dt.timedelta(days=1)
-            starts.append(start.replace(hour=0))
-        was = now_apart
-        day += week
-    chosen = list(dict.fromkeys(starts[: _RUNS // 2] + starts[-(_RUNS // 2) :]))
-    return tuple(s + dt.timedelta(minutes=30 * k) for s in chosen for k in range(96))
+def parting_instants(starts: Sequence[dt.datetime]) -> list[dt.datetime]:
+    """Each half hour of two UTC days from the day each of ``starts`` (``parting_starts``) is
+    on."""
+    days = [s.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0) for s in starts]
+    return [d + dt.timedelta(minutes=30 * k) for d in dict.fromkeys(days) for k in range(96)]
