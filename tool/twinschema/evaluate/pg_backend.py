@@ -92,29 +92,6 @@ def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
             continue
 
 
-# The first hour of each spell from 1850 to 2100 in which two zones' local times (as the server
-# renders them: timezone(zone, instant)) differ, by one amount all along (local mean time
-# against standard time, then against summer time, are two spells): sampled every 169 hours
-# (7 days and 1 hour: the samples walk through the hours of the day and the days of the
-# week), then narrowed hour by hour from the sample before; the first and the last %(ends)s
-# spells only. A spell shorter than a week may be missed. As long as the zoneinfo scan it
-# replaced (about 90 ms each, at a load of 11 on 2 cores), once per pair of zones.
-_ZONE_SPELLS = b"""
-WITH s AS (
-  SELECT m, timezone(%(one)s, m) - timezone(%(other)s, m) AS d
-  FROM generate_series(timestamptz '1850-01-01 00:00+00', timestamptz '2100-01-01 00:00+00',
-                       interval '169 hours') m),
-c AS (SELECT m, d, lag(m) OVER w AS before, lag(d) OVER w AS was FROM s WINDOW w AS (ORDER BY m)),
-p AS (
-  SELECT *, row_number() OVER (ORDER BY m) AS r, count(*) OVER () AS n
-  FROM c WHERE d <> interval '0' AND d IS DISTINCT FROM was)
-SELECT coalesce(
-  (SELECT min(h) FROM generate_series(p.before, p.m, interval '1 hour') h
-   WHERE timezone(%(one)s, h) - timezone(%(other)s, h) NOT IN (interval '0', p.was)),
-  p.m)
-FROM p WHERE r <= %(ends)s OR r > n - %(ends)s ORDER BY p.m"""
-
-
 class PostgreSQLBackend:
     """A PostgreSQL scratch database: one transaction per run, rolled back, in UTC."""
 
@@ -360,39 +337,23 @@ class PostgreSQLBackend:
         return found
 
     def version(self) -> str | None:
-        """See ``Backend.version``: the server's ``version()``, in a transaction rolled back."""
+        """See ``Backend.version``: the server's ``version()``."""
+        rows = self.read(b"SELECT version()")
+        return str(rows[0][0]) if rows else None
+
+    def read(self, sql: bytes, params: dict[str, Any] | None = None) -> list[Any] | None:
+        """The rows of a query that writes nothing, in a transaction rolled back; None where
+        the server refuses it or is lost."""
         import psycopg
 
         if self.lost is not None:
             return None
         try:
-            row = self.conn.execute(b"SELECT version()").fetchone()
+            return list(self.conn.execute(sql, params).fetchall())
         except psycopg.Error:
             return None
         finally:
             self._rollback()
-        return str(row[0]) if row is not None else None
-
-    def zone_spells(self, one: str, other: str, ends: int) -> list[Any] | None:
-        """The first hour (an aware datetime) of the first and the last ``ends`` spells from
-        1850 to 2100 in which the offsets of zones ``one`` and ``other`` (TimeZone settings as
-        ``SHOW TimeZone`` prints them: a POSIX zone such as ``UTC+3`` too, which Python's
-        zoneinfo does not know; not a bare ``-3``, which ``timezone()`` reads as POSIX and
-        ``SET`` as ISO, and ``SHOW`` prints ``<-03>+03``) differ as the server renders them,
-        by one amount all along (see ``_ZONE_SPELLS``); None where it cannot be had."""
-        import psycopg
-
-        if self.lost is not None:
-            return None
-        try:
-            rows = self.conn.execute(
-                _ZONE_SPELLS, {"one": one, "other": other, "ends": ends}
-            ).fetchall()
-        except psycopg.Error:
-            return None
-        finally:
-            self._rollback()
-        return [r[0] for r in rows]
 
     def close(self) -> None:
         """Close the connection (the scratch database is dropped by its owner)."""
