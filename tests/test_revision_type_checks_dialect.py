@@ -129,3 +129,29 @@ def test_near_misses_write_no_check_on_postgresql(tmp_path: Path, pg_url: str, c
     assert "check_constraint" not in _upgrade(project, "0002", "postgresql")
     if "kind" not in column:  # add_column of a native enum makes no CREATE TYPE (Alembic)
         _migrated_in_sync(shell)
+
+
+def test_a_constraint_made_twice_by_the_migration_is_not_said_made_by_hand(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A PostgreSQL revision as the old ``revision`` wrote it (stranger53 050): the enum's
+    ``add_column`` makes its CHECK, a ``create_check_constraint`` of it follows and fails
+    (``already exists``). The failure names the earlier statement that made it, not a guess
+    that it was made by hand on the database before its revision."""
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    project = tmp_path / "app"
+    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    _add(project, DOMAIN.splitlines(keepends=True)[1], {m: ENUM for m in ("sqlite", "postgres")})
+    made = shell("revision", "-m", "add kind")
+    assert made.exit_code == 0, made.output
+    (path,) = (project / "migrations_postgres" / "versions").glob("0002_*_postgresql.py")
+    text = path.read_text("utf-8")
+    anchor = "    # ### end Alembic commands ###\n"
+    again = "    op.create_check_constraint('ck_items_kind', 'items', \"kind IN ('a', 'b')\")\n"
+    path.write_text(text.replace(anchor, again + anchor, 1), "utf-8")
+    failed = shell("migrate", "remote")
+    assert failed.exit_code == 3, failed.output
+    said = " ".join(failed.output.split())
+    assert 'constraint "ck_items_kind" for relation "items" already exists' in said, said
+    assert "made earlier in this same migration, by `ALTER TABLE items ADD CONSTRAINT" in said
+    assert "made by hand" not in said, said
