@@ -105,6 +105,13 @@ def test_a_type_check_is_written_where_its_dialect_makes_it_once(
         upgrade = _upgrade(project, "0003", dialect)
         assert "'note'" in upgrade and "check_constraint" not in upgrade, upgrade
     _migrated_in_sync(shell)
+    # Both chains go down to their baseline and up again (the downgrades drop what was made).
+    assert not _refused(pg_url, "DELETE FROM items")
+    for side, folder in (("local", "migrations_sqlite"), ("remote", "migrations_postgres")):
+        (baseline,) = (project / folder / "versions").glob("0001_*.py")
+        down = shell("migrate", side, "--to", baseline.stem, "--yes-downgrade")
+        assert down.exit_code == 0, down.output
+    _migrated_in_sync(shell)
 
 
 @pytest.mark.parametrize(
