@@ -89,6 +89,7 @@ FLOORS: dict[str, int] = {
     "twinschema.alembic_standalone": 2,
     "twinschema.alembic_indexes": 2,
     "twinschema.alembic_batch_indexes": 2,
+    "twinschema.alembic_type_checks": 2,
     "twinschema.evaluate": 3,
     "twinschema.evaluate.*": 3,
     "twinschema.compare": 4,

@@ -141,6 +141,7 @@ def _registered() -> bool:
     from alembic.util import DispatchPriority
 
     from twinschema.alembic_indexes import compare_expression_indexes
+    from twinschema.alembic_type_checks import drop_type_checks_not_made
 
     plugin = Plugin(PLUGIN)
     plugin.add_autogenerate_comparator(
@@ -148,6 +149,11 @@ def _registered() -> bool:
     )
     plugin.add_autogenerate_comparator(
         compare_expression_indexes, "table", "indexes", priority=DispatchPriority.LAST
+    )
+    # After the named-CHECK plugin: a type's own CHECK only where SQLAlchemy makes it, and not
+    # again beside the add_column that makes it (stranger53 050).
+    plugin.add_autogenerate_comparator(
+        drop_type_checks_not_made, "table", "type_checks", priority=DispatchPriority.LAST
     )
     return True
 

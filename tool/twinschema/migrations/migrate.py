@@ -388,7 +388,8 @@ def _upgrade_in(
         except Exception as exc:  # a statement, or the revision's own Python: rolled back
             failed = next((s.revision for s in pending if s.revision not in applied), "?")
             record = None if down else f"twinschema stamp {SIDE_OF[target.dialect]} {failed}"
-            raise MigrationFailed(f"revision {failed} failed: {cause_of(exc, record)}") from None
+            cause = cause_of(exc, record, statements)
+            raise MigrationFailed(f"revision {failed} failed: {cause}") from None
     after = current_revisions(connection)
     return Outcome(
         target.label, before, after, head, dry_run=dry_run, action=DOWNGRADE if down else UPGRADE

@@ -3,7 +3,8 @@ applied, on the live rows; a refusal stops the migration before anything is appl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,18 +21,23 @@ from twinschema.paths import shown
 from twinschema.urls import first_line
 
 
-def cause_of(exc: Exception, stamp: str | None = None) -> str:
+def cause_of(exc: Exception, stamp: str | None = None, statements: Sequence[str] = ()) -> str:
     """What made a revision fail, in one line: the database's message, or the Python error's
     type and message; where the database has no object the revision names (PostgreSQL's
     undefined_object, SQLite's no such index), that it may have been renamed by hand; where it
     already has one the revision creates (PostgreSQL's duplicate_table, duplicate_column,
-    duplicate_object; SQLite's "already exists", "duplicate column name"), that it may have
-    been made by hand, and what to do (``stamp``: the command recording the failed revision as
-    applied)."""
+    duplicate_object; SQLite's "already exists", "duplicate column name"), either that an
+    earlier statement of the same migration made it (``statements``: those run so far, the
+    failing one last), or else that it may have been made by hand, and what to do (``stamp``:
+    the command recording the failed revision as applied)."""
     if isinstance(exc, sa.exc.DBAPIError | TwinschemaError):
         if _names_a_missing_object(exc):
             return first_line(exc) + _RENAMED
         if _names_an_existing_object(exc):
+            ran = statements[:-1] if isinstance(exc, sa.exc.DBAPIError) else statements
+            earlier = made_earlier(first_line(exc), ran)
+            if earlier is not None:
+                return first_line(exc) + made_twice(earlier)
             return first_line(exc) + made_by_hand(stamp)
         return first_line(exc)
     return f"{type(exc).__name__}: {first_line(exc)}".rstrip(": ")
@@ -55,6 +61,49 @@ def made_by_hand(stamp: str | None) -> str:
         f"exactly what the revision makes and the revision makes nothing else: {record}, then "
         "migrate again)"
     )
+
+
+def made_twice(statement: str) -> str:
+    """The hint of a revision failing on an object an earlier statement of the same migration
+    made (stranger53 050: ``add_column`` of a column whose type makes a CHECK, then
+    ``create_check_constraint`` of that CHECK): not made by hand, made twice."""
+    shown_statement = " ".join(statement.split())
+    if len(shown_statement) > 120:
+        shown_statement = shown_statement[:117] + "..."
+    return (
+        f" (made earlier in this same migration, by `{shown_statement}`: the pending revisions "
+        "make it twice; delete the later statement from its revision, then migrate again)"
+    )
+
+
+def made_earlier(message: str, statements: Sequence[str]) -> str | None:
+    """The earliest of ``statements`` that creates the object an "already exists" ``message``
+    names (PostgreSQL quotes the name first; SQLite's ``index ix already exists``, ``duplicate
+    column name: c``), if one does; None otherwise (the object was there before)."""
+    name = _existing_name(message)
+    if name is None:
+        return None
+    # PostgreSQL names a column's or a constraint's table second: the statement must name it too.
+    table = re.search(r'(?:of|for) relation "([^"]+)"', message)
+    on = re.compile(rf'(?<![\w"])"?{re.escape(table.group(1))}"?(?![\w"])') if table else None
+    creates = re.compile(
+        r"(?:CREATE\s+(?:UNIQUE\s+)?(?:INDEX|TABLE|TYPE|SEQUENCE|VIEW)(?:\s+CONCURRENTLY)?"
+        r"|ADD\s+CONSTRAINT|ADD\s+COLUMN)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+        rf'(?:"?\w+"?\.)?"?{re.escape(name)}"?(?![\w"])',
+        re.IGNORECASE,
+    )
+    return next((s for s in statements if creates.search(s) and (on is None or on.search(s))), None)
+
+
+def _existing_name(message: str) -> str | None:
+    quoted = re.search(r'"([^"]+)"', message)
+    if quoted:
+        return quoted.group(1)
+    bare = re.search(
+        r"(?:(?:index|table|trigger|view) (\S+) already exists|duplicate column name: (\S+))",
+        message,
+    )
+    return None if bare is None else bare.group(1) or bare.group(2)
 
 
 # PostgreSQL: duplicate_table (a table, an index: a relation), duplicate_column,
