@@ -209,14 +209,14 @@ class Loader:
         """A new schema on the scratch database holding ``sql``; yields the schema's name."""
         self.count += 1
         schema = f"probe_{self.count}"
-        conn = self.held("ddl")
-        conn.execute(f"CREATE SCHEMA {schema}")
+        # One round trip for the schema, its search_path and the side's SQL (a failing SQL
+        # takes the schema back with it: the drop below then finds none).
+        head = f"CREATE SCHEMA {schema}; SET search_path TO {schema}, public;\n"
         try:
-            conn.execute(f"SET search_path TO {schema}, public")
-            conn.execute(sql.encode())
+            self.held("ddl").execute(head.encode() + sql.encode())
             yield schema
         finally:
-            self.held("ddl").execute(f"DROP SCHEMA {schema} CASCADE")
+            self.held("ddl").execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
     def schema(self, dialect: str, handle: Any, label: str) -> Schema:
         """The raw schema of a loaded side."""
