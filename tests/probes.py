@@ -280,15 +280,23 @@ def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparis
     return found
 
 
-def compare_texts(loader: Loader, dialects: tuple[str, str], a: str, b: str) -> Comparison:
+def compare_texts(
+    loader: Loader,
+    dialects: tuple[str, str],
+    a: str,
+    b: str,
+    warnings: list[Difference] | None = None,
+) -> Comparison:
     """Two SQL texts (files a.sql and b.sql, no domain), compared and evaluated as ``diff``
-    does."""
+    does; its ``value_compatibility`` warnings into ``warnings``, if given."""
     with loader.load(dialects[0], a) as ha, loader.load(dialects[1], b) as hb:
         left = make_canonical(loader.schema(dialects[0], ha, "a.sql"), None)
         right = make_canonical(loader.schema(dialects[1], hb, "b.sql"), None)
     sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
     found = compare(*sides, layer="diff")
-    evaluate(found, *sides, loader.evaluator)
+    ran = evaluate(found, *sides, loader.evaluator, values=warnings is not None)
+    if warnings is not None:
+        warnings += ran.warnings
     return found
 
 

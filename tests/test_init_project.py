@@ -21,6 +21,7 @@ import sys
 import tomllib
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ import pytest
 import sqlalchemy as sa
 from pg_helpers import clean_env, invoke_afresh, run_cli
 from support import testing
+from support.dbpool import DatabasePool
 from support.testing import execute
 
 from twinschema.sources import sqlfile
@@ -164,6 +166,31 @@ def migrate_both(shell: Shell) -> None:
     for side in ("local", "remote"):
         result = shell("migrate", side)
         assert result.exit_code == 0, result.output
+
+
+@contextmanager
+def migrate_fresh(
+    shell: Shell, folder: Path, pg_databases: DatabasePool
+) -> Iterator[dict[str, str]]:
+    """A database built from each chain, as on a new device and a new server: ``migrate local
+    --sqlite-url`` into ``folder``/fresh.db and ``migrate remote --postgres-url`` into a new
+    PostgreSQL database, each exit 0; their URLs by dialect, for the block (the PostgreSQL
+    database is given back after it)."""
+    fresh_sqlite = testing.sqlite_url(folder / "fresh.db")
+    result = shell("migrate", "local", "--sqlite-url", fresh_sqlite)
+    assert result.exit_code == 0, result.output
+    with pg_databases.database() as fresh_pg:
+        result = shell("migrate", "remote", "--postgres-url", fresh_pg)
+        assert result.exit_code == 0, result.output
+        yield {"sqlite": fresh_sqlite, "postgresql": fresh_pg}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """A person's edit of ``path`` (domain.yaml, a metadata module): ``old``, which must be in
+    it, written ``new``."""
+    text = path.read_text("utf-8")
+    assert old in text, text
+    path.write_text(text.replace(old, new), "utf-8")
 
 
 def check(shell: Shell) -> tuple[int, dict[str, Any]]:
@@ -338,14 +365,9 @@ def add_column(project: Path) -> None:
     """A person's edit: one column in domain.yaml and in both metadata modules. (On a table no
     SQLite trigger or view names: a batch migration that rebuilds a table such a trigger
     names fails its downgrade, see the final report of issue 13's init work.)"""
-    domain = project / "domain.yaml"
-    text = domain.read_text("utf-8")
     marker = "  invoice_line:\n    names: {sqlite: InvoiceLines}\n    columns:\n"
-    assert marker in text, text
-    domain.write_text(
-        text.replace(marker, marker + "      note: {kind: text, names: {sqlite: Note}}\n"),
-        encoding="utf-8",
-    )
+    added = "      note: {kind: text, names: {sqlite: Note}}\n"
+    replace_in(project / "domain.yaml", marker, marker + added)
     for module in ("sqlite", "postgres"):
         path = project / "schemas" / f"{module}.py"
         text = path.read_text("utf-8")
@@ -684,11 +706,8 @@ def test_a_revision_keeps_declared_sqlite_types_and_imports_them(
     module = (project / "schemas" / "sqlite.py").read_text("utf-8")
     assert "Declared('tinyint(1)', sa.INTEGER())" in module, module
 
-    domain = project / "domain.yaml"
-    text = domain.read_text("utf-8")
     marker = "  flag:\n    columns:\n"
-    assert marker in text, text
-    domain.write_text(text.replace(marker, marker + "      level: {kind: integer}\n"), "utf-8")
+    replace_in(project / "domain.yaml", marker, marker + "      level: {kind: integer}\n")
     anchor = "t = N.flag\nflag = sa.Table(\n    t.__tablename__,\n    metadata,\n"
     for name, spelled in (("sqlite", "Declared('tinyint', sa.INTEGER())"),
                           ("postgres", "sa.INTEGER()")):  # fmt: skip

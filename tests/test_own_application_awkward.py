@@ -18,7 +18,7 @@ from pg_helpers import TWINSCHEMA
 from support import testing
 from support.dbpool import DatabasePool
 from support.testing import execute
-from test_init_project import adopt, check, diff, rows_of
+from test_init_project import adopt, check, diff, migrate_fresh, rows_of
 
 COLUMNS = '"1st" {i}, "order" {i} NOT NULL, "Order Date" text, notes{notes}, meta {json}, '
 SQLITE = [
@@ -99,11 +99,6 @@ def test_readme_walkthrough_on_awkward_names_then_a_rename_and_a_check(
         refused = ROW.format(name=f'"{name}"').replace("VALUES (1, 5,", "VALUES (2, -1,")
         with pytest.raises(sa.exc.IntegrityError):
             execute(url, refused)
-    fresh_sqlite = testing.sqlite_url(tmp_path / "fresh.db")
-    result = shell("migrate", "local", "--sqlite-url", fresh_sqlite)
-    assert result.exit_code == 0, result.output
-    assert rows_of(fresh_sqlite, 'SELECT "customerName" FROM "2024_sales"') == []
-    with pg_databases.database() as fresh_pg:
-        result = shell("migrate", "remote", "--postgres-url", fresh_pg)
-        assert result.exit_code == 0, result.output
-        assert rows_of(fresh_pg, 'SELECT cust_name FROM "2024_sales"') == []
+    with migrate_fresh(shell, tmp_path, pg_databases) as fresh:
+        assert rows_of(fresh["sqlite"], 'SELECT "customerName" FROM "2024_sales"') == []
+        assert rows_of(fresh["postgresql"], 'SELECT cust_name FROM "2024_sales"') == []

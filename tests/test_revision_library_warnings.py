@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from support import testing
-from test_init_project import Shell, adopt_in_sync
+from test_init_project import Shell, adopt_in_sync, replace_in
 
 SQLITE = (
     "CREATE TABLE products (id INTEGER PRIMARY KEY, unit_price NUMERIC(8,2) NOT NULL, "
@@ -57,11 +57,8 @@ def test_an_unchanged_generated_column_gives_no_library_warning(
     tmp_path: Path, pg_url: str
 ) -> None:
     project, shell = _adopted(tmp_path, pg_url)
-    domain = project / "domain.yaml"
-    text = domain.read_text("utf-8")
     marker = "      price_cents:"
-    assert marker in text, text
-    domain.write_text(text.replace(marker, "      note: {kind: text}\n" + marker), "utf-8")
+    replace_in(project / "domain.yaml", marker, "      note: {kind: text}\n" + marker)
     _edit(
         project,
         "    sa.Column(t.price_cents,",

@@ -24,6 +24,8 @@ from test_init_project import (
     assert_renames_written,
     check,
     migrate_both,
+    migrate_fresh,
+    replace_in,
     rows_of,
 )
 
@@ -64,17 +66,9 @@ def test_a_per_dialect_name_changed_again_is_a_rename_that_keeps_rows(
     sqlite_url = testing.sqlite_url(tmp_path / "app.db")
     project = tmp_path / "app"
     shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
-    domain = project / "domain.yaml"
-    text = domain.read_text("utf-8")
-    assert INIT in text, text
     names = {**OLD, **renamed}
-    domain.write_text(
-        text.replace(
-            INIT,
-            "full_name: {kind: text, names: "
-            f"{{sqlite: {names['sqlite']}, postgresql: {names['postgresql']}}}}}",
-        )
-    )
+    spelled = f"{{sqlite: {names['sqlite']}, postgresql: {names['postgresql']}}}"
+    replace_in(project / "domain.yaml", INIT, f"full_name: {{kind: text, names: {spelled}}}")
     for dialect, new in renamed.items():
         _rename_in_module(project, dialect, OLD[dialect], new)
     result = shell("revision", "-m", "rename full name")
@@ -87,13 +81,8 @@ def test_a_per_dialect_name_changed_again_is_a_rename_that_keeps_rows(
     for dialect, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
         query = f'SELECT id, "{names[dialect]}" FROM patients ORDER BY id'
         assert rows_of(url, query) == [(1, "Ann Lee"), (2, "Bo Li")], dialect
-    fresh_sqlite = testing.sqlite_url(tmp_path / "fresh.db")
-    result = shell("migrate", "local", "--sqlite-url", fresh_sqlite)
-    assert result.exit_code == 0, result.output
-    with pg_databases.database() as fresh_pg:
-        result = shell("migrate", "remote", "--postgres-url", fresh_pg)
-        assert result.exit_code == 0, result.output
-        for dialect, url in (("sqlite", fresh_sqlite), ("postgresql", fresh_pg)):
+    with migrate_fresh(shell, tmp_path, pg_databases) as fresh:
+        for dialect, url in fresh.items():
             column = names[dialect]
             assert rows_of(url, f'SELECT "{column}" FROM patients') == [], dialect
     for side in ("local", "remote"):  # and back: the downgrade renames it back, rows kept

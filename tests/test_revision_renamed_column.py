@@ -19,6 +19,7 @@ from test_init_project import (
     assert_renames_written,
     check,
     migrate_both,
+    replace_in,
     rows_of,
 )
 
@@ -46,13 +47,9 @@ def test_a_column_renamed_through_names_is_renamed_and_keeps_its_rows(
 ) -> None:
     project = tmp_path / "app"
     shell = adopt_in_sync(project, sqlite_url, pg_url, [*SQLITE, ROWS], [*POSTGRES, ROWS])
-    domain = project / "domain.yaml"
-    text = domain.read_text("utf-8")
     names = ", ".join(f"{d}: {n}" for d, n in renamed.items())
-    assert "nickname: {kind: text}" in text, text
-    domain.write_text(
-        text.replace("nickname: {kind: text}", f"nickname: {{kind: text, names: {{{names}}}}}")
-    )
+    spelled = f"nickname: {{kind: text, names: {{{names}}}}}"
+    replace_in(project / "domain.yaml", "nickname: {kind: text}", spelled)
     for dialect, new in renamed.items():  # a CHECK's text is the user's to edit, as SQL is
         module = project / "schemas" / MODULE[dialect]
         module.write_text(module.read_text("utf-8").replace('"nickname <>', f'"{new} <>'))

@@ -23,7 +23,7 @@ import pytest
 from ruamel.yaml import YAML
 from support import testing
 from support.dbpool import DatabasePool
-from test_init_project import FOLDER, adopt_in_sync, check, migrate_both, rows_of
+from test_init_project import FOLDER, adopt_in_sync, check, migrate_both, migrate_fresh, rows_of
 
 SQLITE = [
     "CREATE TABLE author (id INTEGER PRIMARY KEY, fullName TEXT NOT NULL UNIQUE)",
@@ -164,12 +164,8 @@ def test_a_column_a_foreign_key_names_is_renamed_with_its_key(
     assert (code, report["differences"]) == (0, []), report["differences"]
     for d, url in urls.items():
         assert _rows(d, url, renamed if d == dialect else {}) == before[d], d
-    fresh_sqlite = testing.sqlite_url(tmp_path / "fresh.db")
-    result = shell("migrate", "local", "--sqlite-url", fresh_sqlite)
-    assert result.exit_code == 0, result.output
-    with pg_databases.database() as fresh_pg:
-        result = shell("migrate", "remote", "--postgres-url", fresh_pg)
-        assert result.exit_code == 0, result.output
+    with migrate_fresh(shell, tmp_path, pg_databases):
+        pass  # each chain builds a new database
     for side in ("local", "remote"):  # and back: the downgrade renames back, rows kept
         result = shell("migrate", side, "--to", "-1", "--yes-downgrade")
         assert result.exit_code == 0, result.output

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from support import testing
-from test_init_project import adopt_in_sync, check
+from test_init_project import adopt_in_sync, check, replace_in
 
 SQLITE = ["CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER NOT NULL)"]
 POSTGRES = [
@@ -32,11 +32,8 @@ def test_a_type_check_the_revision_wrote_is_not_said_unwritten(tmp_path: Path, p
     sqlite_url = testing.sqlite_url(tmp_path / "app.db")
     project = tmp_path / "app"
     shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
-    domain = project / "domain.yaml"
-    text = domain.read_text("utf-8")
     line = "      total: {kind: integer}\n"
-    assert line in text, text
-    domain.write_text(text.replace(line, line + "      gift: {kind: boolean}\n"), "utf-8")
+    replace_in(project / "domain.yaml", line, line + "      gift: {kind: boolean}\n")
     for module, column in COLUMN.items():
         path = project / "schemas" / f"{module}.py"
         lines = path.read_text("utf-8").splitlines(keepends=True)

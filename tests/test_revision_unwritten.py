@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from support import testing
-from test_init_project import adopt_in_sync
+from test_init_project import adopt_in_sync, replace_in
 
 SQLITE = ["CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, CHECK (b > a))"]
 POSTGRES = [
@@ -25,10 +25,7 @@ def test_a_new_revision_that_fails_on_an_empty_database_is_named_by_its_file(
     sqlite_url = testing.sqlite_url(tmp_path / "app.db")
     project = tmp_path / "app"
     shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
-    domain = project / "domain.yaml"
-    text = domain.read_text("utf-8")
-    assert "      b: {kind: integer}\n" in text, text
-    domain.write_text(text.replace("      b: {kind: integer}\n", ""))
+    replace_in(project / "domain.yaml", "      b: {kind: integer}\n", "")
     for name in ("sqlite.py", "postgres.py"):
         module = project / "schemas" / name
         lines = module.read_text("utf-8").splitlines(keepends=True)

@@ -36,3 +36,19 @@ def parse_expression(parse: Callable[[str], exp.Expr], text: str) -> exp.Expr:
     if failed is not None:
         raise failed
     return tree
+
+
+def columns_read(tree: exp.Expr) -> list[exp.Identifier]:
+    """The identifiers of the columns ``tree`` reads, in the order of a walk: those of its
+    ``Column`` nodes and the parameters of its ``Lambda`` nodes. SQLite and PostgreSQL have no
+    lambdas, but sqlglot reads ``doc -> 'k'`` inside a call (``f(doc -> 'k')``) as a lambda of
+    the parameter ``doc``: it is the column ``doc`` all the same."""
+    from sqlglot import exp
+
+    found: list[exp.Identifier] = []
+    for node in tree.walk():
+        if isinstance(node, exp.Column) and isinstance(node.this, exp.Identifier):
+            found.append(node.this)
+        elif isinstance(node, exp.Lambda):
+            found += [i for i in node.expressions if isinstance(i, exp.Identifier)]
+    return found

@@ -24,7 +24,7 @@ from twinschema.evaluate import (
 from twinschema.evaluate.check_conjuncts import conjuncts
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
-from twinschema.sql_expression import parse_expression
+from twinschema.sql_expression import columns_read, parse_expression
 
 _DECIMAL_KINDS = frozenset({"numeric", "float"})
 TEXT_KINDS = frozenset({"text", "varchar", "char", "enum"})
@@ -94,9 +94,7 @@ def reads(dialect: str, text: str) -> Reads | None:
         tree = parse_expression(partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[dialect]), text)
     except (SqlglotError, ValueError):
         return None
-    columns = frozenset(c.name for c in tree.find_all(exp.Column))
-    # sqlglot reads SQLite's ``doc -> 'k'`` as a lambda of ``doc``: its column all the same.
-    columns |= {i.name for f in tree.find_all(exp.Lambda) for i in f.expressions}
+    columns = frozenset(i.name for i in columns_read(tree))
     numbers: list[Decimal] = []
     strings: list[str] = []
     for literal in tree.find_all(exp.Literal):
@@ -171,7 +169,7 @@ def _rendered(tree: Any) -> tuple[frozenset[str], tuple[str, ...]]:
             operands = [node.this]
         else:  # the format string is no value printed
             operands = list(node.expressions)[0 if isinstance(node, exp.Format) else 1 :]
-        columns = {c.name for o in operands for c in o.find_all(exp.Column)}
+        columns = {i.name for o in operands for i in columns_read(o)}
         if columns:
             found.update(columns)
             used.add(name)

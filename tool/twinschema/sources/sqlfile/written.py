@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from twinschema.model import CheckConstraint, Column, Index, Schema, Table
-from twinschema.sql_expression import parse_expression
+from twinschema.sql_expression import columns_read, parse_expression
 
 _NAME_TOKENS = ("VAR", "IDENTIFIER")
 # Words an index element may end with that are no part of its expression.
@@ -309,18 +309,15 @@ def _default_check_name(table: str, expression: str, taken: set[str]) -> str | N
 def _columns(expression: str) -> list[str] | None:
     """The columns a PostgreSQL expression reads, sorted; None when it does not parse."""
     import sqlglot
-    from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
     try:
         tree = parse_expression(partial(sqlglot.parse_one, read="postgres"), expression)
     except (SqlglotError, ValueError):
         return None
-    names = [c.this for c in tree.find_all(exp.Column)]
-    # sqlglot reads ``f(doc -> 'a')`` as a lambda of the parameter doc: PostgreSQL has no
-    # lambdas, so it is the column doc (stranger50 068: taken for no column, the CHECK was
-    # named t_check, and the next CHECK's text shown for t_doc_check).
-    names += [i for lam in tree.find_all(exp.Lambda) for i in lam.expressions]
+    # columns_read: ``f(doc -> 'a')`` reads the column doc (stranger50 068: taken for no
+    # column, the CHECK was named t_check, and the next CHECK's text shown for t_doc_check).
+    names = columns_read(tree)
     return sorted({i.name if i.args.get("quoted") else i.name.lower() for i in names})
 
 
