@@ -112,7 +112,7 @@ def joined(table: Table | None, shown: list[str | None]) -> str | None:
 
 def probe(
     st: StageContext, lds: list[Difference], rds: list[Difference], alone: bool = False,
-    merge: bool = True,
+    merge: bool = True, beside: bool = False,
 ) -> bool | None:  # fmt: skip
     """Run the CHECKs of ``lds`` (left) against those of ``rds`` (right), each side's as one
     conjunction, on probe rows (again with the clock fixed: ``clock_checks``). A row parting
@@ -120,7 +120,9 @@ def probe(
     equivalence, "equal on N probes" (True), unless ``alone`` and they part on a row the
     table's other CHECKs refuse (``ProbeRun.alone``: equal only beside those), which leaves
     them as they are (None, as where they cannot be run). Unless ``merge``, a row parting them
-    leaves them as they are too (False), and only a run that settles them is counted."""
+    leaves them as they are too (False), and only a run that settles them is counted. With
+    ``beside``, two equal only beside the table's other CHECKs are one equivalence that says so.
+    """
     table = lds[0].table
     assert table is not None
     lt, _ = find(st.left, table, "")
@@ -135,10 +137,10 @@ def probe(
     if parting is None:  # again with the clock fixed inside a second (``clock_checks``)
         at = clock_checks.at_fixed_moment(st, lt.name, ltext, rtext)
         if at is None:
-            if alone and not run.alone:
+            if alone and not run.alone and not beside:
                 return None
             st.result.evaluated += not merge
-            _equal(st, lds, rds, run.judged)
+            _equal(st, lds, rds, run.judged, alone and not run.alone)
             return True
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
     if not merge:
@@ -164,15 +166,18 @@ def probe(
     return False
 
 
-def _equal(st: StageContext, lds: list[Difference], rds: list[Difference], n: int) -> None:
-    """``lds`` and ``rds`` as one equivalence, "equal on N probes"."""
-    if len(lds) == len(rds) == 1:
+def _equal(
+    st: StageContext, lds: list[Difference], rds: list[Difference], n: int, beside: bool = False
+) -> None:
+    """``lds`` and ``rds`` as one equivalence, "equal on N probes" (``beside`` the table's
+    other CHECKs only)."""
+    if len(lds) == len(rds) == 1 and not beside:
         st.equal_on_probes(lds[0], rds[0], n, None)
         return
     st.drop(*lds, *rds)
     st.equivalence(
         lds[0],
-        f"equal on {probe_count(n)}",
+        f"equal on {probe_count(n)}" + (" beside the table's other CHECKs" if beside else ""),
         ", ".join(d.left or "" for d in lds),
         ", ".join(d.right or "" for d in rds),
     )

@@ -49,12 +49,26 @@ def settle(st: StageContext) -> None:
 
 
 def _rest(st: StageContext, group: list[Difference]) -> None:
-    """What the pairs leave of a parted group on both sides, run as one group again."""
+    """What the pairs leave of a parted group on both sides: one equivalence where no probe
+    row parts the two taken alone, else where none parts them with one CHECK of either side left
+    out (``(p) = (q)`` against its two halves and ``pct < 100``: the one left out stays a CHECK
+    on one side only, which ``one_sided`` gives its witness); else one difference naming both
+    sides' CHECKs and the row parting them (one equivalence, should none, that says it holds
+    only beside the table's other CHECKs)."""
     left = [d for d in st.comparison.differences if any(d is g for g in group)]
     lefts = [d for d in left if d.right is None]
     rights = [d for d in left if d.left is None]
-    if lefts and rights:
-        check_pairs.probe(st, lefts, rights)
+    if not lefts or not rights:
+        return
+    tries = [(lefts, rights)]
+    for n, found in enumerate((lefts, rights)):
+        for out in found if len(found) > 1 else []:
+            kept = [i for i in found if i is not out]
+            tries.append((kept, rights) if n == 0 else (lefts, kept))
+    for lgroup, rgroup in tries:
+        if check_pairs.probe(st, lgroup, rgroup, alone=True, merge=False) is True:
+            return
+    check_pairs.probe(st, lefts, rights, alone=True, beside=True)
 
 
 def _groups(st: StageContext, table: str) -> list[tuple[list[Difference], list[Difference]]]:
