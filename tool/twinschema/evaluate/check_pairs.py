@@ -112,7 +112,7 @@ def joined(table: Table | None, shown: list[str | None]) -> str | None:
 
 def probe(
     st: StageContext, lds: list[Difference], rds: list[Difference], alone: bool = False,
-    merge: bool = True, beside: bool = False,
+    merge: bool = True, beside: bool = False, settle: bool = True,
 ) -> bool | None:  # fmt: skip
     """Run the CHECKs of ``lds`` (left) against those of ``rds`` (right), each side's as one
     conjunction, on probe rows (again with the clock fixed: ``clock_checks``). A row parting
@@ -122,6 +122,7 @@ def probe(
     them as they are (None, as where they cannot be run). Unless ``merge``, a row parting them
     leaves them as they are too (False), and only a run that settles them is counted. With
     ``beside``, two equal only beside the table's other CHECKs are one equivalence that says so.
+    Unless ``settle``, nothing is recorded: True or False says whether a row parts them.
     """
     table = lds[0].table
     assert table is not None
@@ -139,6 +140,8 @@ def probe(
         if at is None:
             if alone and not run.alone and not beside:
                 return None
+            if not settle:
+                return True
             st.result.evaluated += not merge
             _equal(st, lds, rds, run.judged, alone and not run.alone)
             return True
