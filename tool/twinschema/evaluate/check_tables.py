@@ -39,7 +39,7 @@ def settle(st: StageContext) -> None:
             if not lefts or not rights or max(len(lefts), len(rights)) > _GROUPED:
                 continue
             if (
-                _written_alike_part(st, lefts, rights)
+                _a_pair_parts(st, lefts, rights)
                 or check_pairs.probe(st, lefts, rights, merge=False) is not True
             ):
                 parted.append(lefts + rights)
@@ -51,28 +51,19 @@ def settle(st: StageContext) -> None:
         _rest(st, group)
 
 
-def _written_alike_part(
-    st: StageContext, lefts: list[Difference], rights: list[Difference]
-) -> bool:
-    """True when a CHECK written alike on both sides of a group (one whose operators depend on
-    the dialect, ``checks.dependent``) parts from its twin on its own probe rows: those of the
-    group as a whole, over more columns, may miss the row (stranger fuzz33: 2147483647 / c3 at
-    c3 = 0 beside another CHECK that a completed row passes)."""
+def _a_pair_parts(st: StageContext, lefts: list[Difference], rights: list[Difference]) -> bool:
+    """True when a CHECK of one side parts from one of the other's on the two's own probe rows:
+    those of the group as a whole, over more columns, may miss the row (stranger fuzz33: 2147483647
+    / c3 at c3 = 0 beside another CHECK that a completed row passes). Such a row is one the
+    accepting side's table stores (``run_on_probes``) and the other side's CHECK refuses, so it
+    parts the two tables as wholes, whichever two CHECKs found it."""
     if len(lefts) == len(rights) == 1:
         return False
-    for ld in lefts:
-        twin = next((rd for rd in rights if _written(rd) == _written(ld)), None)
-        if (
-            twin is not None
-            and check_pairs.probe(st, [ld], [twin], merge=False, settle=False) is False
-        ):
-            return True
-    return False
-
-
-def _written(d: Difference) -> str:
-    """A CHECK difference's text, letter case and spacing aside."""
-    return " ".join((d.left or d.right or "").lower().split())
+    return any(
+        check_pairs.probe(st, [ld], [rd], merge=False, settle=False) is False
+        for ld in lefts
+        for rd in rights
+    )
 
 
 def _rest(st: StageContext, group: list[Difference]) -> None:
