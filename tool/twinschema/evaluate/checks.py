@@ -12,10 +12,7 @@ from typing import Any
 
 from twinschema.canonical import typemap_operators
 from twinschema.evaluate import (
-    clock,
-    clock_checks,
     completions,
-    held_checks,
     json_escape,
     null_spellings,
     probes,
@@ -27,7 +24,6 @@ from twinschema.evaluate.context import (
     enum_order,
     enum_ordered,
     find,
-    logical_name,
     probe_count,
     scale_reasons,
 )
@@ -36,7 +32,7 @@ from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.evaluate.witness_rows import look_alikes, row_text
 from twinschema.model import Table
-from twinschema.records import Difference, Side
+from twinschema.records import Difference
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
@@ -46,11 +42,14 @@ def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], sai
 
 @dataclass(frozen=True)
 class ProbeRun:
-    """Two CHECKs run on probe rows: how many both judged, and the first they part on, if any."""
+    """Two CHECKs run on probe rows: how many both judged, the first they part on, if any,
+    and whether they judged every row alike taken alone (``alone``: not only on the rows the
+    accepting side's table lets in)."""
 
     probes: ProbeSet
     judged: int
     witness: Parting | None
+    alone: bool = True
 
 
 def run_on_probes(
@@ -83,7 +82,7 @@ def run_on_probes(
         found_null = null_spellings.witness(st, table, tried, (ltext, rtext), stored, errors_reject)
         tried, witness = found_null or (tried, witness)
     json_escape.check_warnings(st, table, (ltext, rtext), tried, errors_reject and not witness)
-    return ProbeRun(tried, len(both), witness)
+    return ProbeRun(tried, len(both), witness, all(a == b for _, a, b in both))
 
 
 def telling(judged: Sequence[tuple[Sequence[Any], Any, Any]]) -> bool:
@@ -167,11 +166,10 @@ def why_dependent(
 
 
 def checks(st: StageContext) -> None:
-    """Settle or explain each pair of CHECK differences on a table by its probe rows (the CHECKs
-    the comparer matched are run in ``matched_checks``)."""
+    """Settle a one-sided CHECK that is a NOT NULL of the other side's (the CHECK differences
+    of a table are settled in ``check_tables``, those the comparer matched in
+    ``matched_checks``)."""
     _not_null_checks(st)
-    for ld, rd in _check_pairs(st):
-        _probe(st, ld, rd)
 
 
 def _not_null_checks(st: StageContext) -> None:
@@ -265,116 +263,6 @@ def one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference
         and (d.left if side == "left" else d.right) is not None
         and (d.right if side == "left" else d.left) is None
     ]
-
-
-def _check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
-    """The ``check`` differences that pair up on a table: the one on each side (those the
-    other side holds aside: ``held_checks``), else those over the same columns
-    (``_pairs_within``)."""
-    by_table: dict[str, tuple[list[Difference], list[Difference]]] = {}
-    for d in st.comparison.differences:
-        if d.kind == "check" and d.table is not None:
-            by_table.setdefault(d.table, ([], []))[0 if d.left is not None else 1].append(d)
-    pairs: list[tuple[Difference, Difference]] = []
-    for table, (lefts, rights) in by_table.items():
-        if len(lefts) != 1 or len(rights) != 1:
-            lefts, rights = held_checks.without_held(st, table, lefts, rights)
-        if len(lefts) == len(rights) == 1:
-            pairs.append((lefts[0], rights[0]))
-            continue
-        lsets = _by_columns(st.left, table, [(d, d.left) for d in lefts])
-        rsets = _by_columns(st.right, table, [(d, d.right) for d in rights])
-        for columns, found in lsets.items():
-            pairs += _pairs_within(st, table, found, rsets.get(columns, []))
-    return pairs
-
-
-# At most this many CHECKs over the same columns on each side are tried against each other.
-_PAIRED_WITHIN = 4
-
-
-def _pairs_within(
-    st: StageContext, table: str, lefts: list[Difference], rights: list[Difference]
-) -> list[tuple[Difference, Difference]]:
-    """Pairs of CHECKs over the same columns: the one on each side; else, of a few on each
-    side, those written alike, then those no probe row parts by themselves (not through the
-    table's other CHECKs, which make any two of one conjunction alike), then the one left on
-    each side (``c0 > 7.25`` and ``c0 < 20.5``, which an integer column's canonical forms tell
-    apart across dialects). Several left on both sides stay CHECKs on one side each."""
-    if len(lefts) == len(rights) == 1:
-        return [(lefts[0], rights[0])]
-    if not lefts or not rights or max(len(lefts), len(rights)) > _PAIRED_WITHIN:
-        return []
-    lt, _ = find(st.left, table, "")
-    rt, _ = find(st.right, table, "")
-    texts = {id(d): check_text(lt, d.left) for d in lefts}
-    texts |= {id(d): check_text(rt, d.right) for d in rights}
-
-    def written(d: Difference) -> str:  # letter case and spacing aside
-        return " ".join((d.left or d.right or "").lower().split())
-
-    def alike(ld: Difference, rd: Difference) -> bool:
-        ltext, rtext = texts[id(ld)], texts[id(rd)]
-        if ltext is None or rtext is None:
-            return False
-        ltext, rtext = stored_rows.through_generated(st, table, (ltext, rtext))
-        found = probe_rows(st, table, ltext, rtext, counted=False)
-        judged = accept_vectors(found, ltext, rtext, True) if found is not None else []
-        return telling(judged) and all(a == b for _, a, b in judged)
-
-    pairs: list[tuple[Difference, Difference]] = []
-    rest = list(rights)
-    for same in (lambda ld, rd: written(ld) == written(rd), alike):
-        for ld in [ld for ld in lefts if all(ld is not p for p, _ in pairs)]:
-            twin = next((rd for rd in rest if same(ld, rd)), None)
-            if twin is not None:
-                pairs.append((ld, twin))
-                rest.remove(twin)
-    left_over = [ld for ld in lefts if all(ld is not p for p, _ in pairs)]
-    if len(left_over) == len(rest) == 1:
-        pairs.append((left_over[0], rest[0]))
-    return pairs
-
-
-def _by_columns(
-    side: Side, table_name: str, shown: list[tuple[Difference, str | None]]
-) -> dict[frozenset[str], list[Difference]]:
-    """Check differences of one side grouped by the logical columns they read (``deliveryDate``
-    on SQLite is ``delivery_date`` on PostgreSQL where domain.yaml names it so)."""
-    table, _ = find(side, table_name, "")
-    grouped: dict[frozenset[str], list[Difference]] = {}
-    for d, text in shown:
-        raw = check_text(table, text)
-        if raw is not None and (found := probes.reads(side.schema.dialect, raw)) is not None:
-            key = frozenset(logical_name(side, table_name, c) for c in found.columns)
-            grouped.setdefault(key, []).append(d)
-    return grouped
-
-
-def _probe(st: StageContext, ld: Difference, rd: Difference) -> None:
-    assert ld.table is not None
-    lt, _ = find(st.left, ld.table, "")
-    rt, _ = find(st.right, ld.table, "")
-    ltext, rtext = check_text(lt, ld.left), check_text(rt, rd.right)
-    if lt is None or ltext is None or rtext is None:
-        return
-    run = run_on_probes(st, lt.name, ltext, rtext, errors_reject=True)
-    if run is None:
-        return
-    found, parting, said = run.probes, run.witness, ""
-    if parting is None:  # again with the clock fixed inside a second (``clock_checks``)
-        at = clock_checks.at_fixed_moment(st, lt.name, ltext, rtext)
-        if at is None:
-            st.equal_on_probes(ld, rd, run.judged, None)
-            return
-        (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
-    said = parting.said(st) + said + clock_checks.every_row_refused(st, (ltext, rtext))
-    st.merge(
-        ld,
-        rd,
-        f"CHECK on {lt.name} differs: {ld.left} on {st.side_name('left')}, {rd.right} on "
-        f"{st.side_name('right')}; " + witness_text(st, found.names, parting.row, said),
-    )
 
 
 def check_text(table: Table | None, shown: str | None) -> str | None:

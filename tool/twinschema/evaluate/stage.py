@@ -17,32 +17,33 @@ their own dialects (see ``backends``):
 A default that fails on PostgreSQL for want of something the scratch database lacks (an
 extension's function, the user's own, a type) is "not evaluated": the comparer's verdict stands.
 
-CHECKs (``checks``), partial-index predicates (``computed``) and generated columns (``generated``) that still
-differ are run over probe rows, and so, across dialects, are those the comparer matched that use
-an operator whose meaning depends on the dialect (``typemap_operators.DIALECT_DEPENDENT_OPERATORS``: a
-division, an overflow, a negative substr start, a backslash in a LIKE pattern, a cast to a
-number or a date, a conversion to text of a column not text on both sides,
-``typemap_operators.TEXT_CONVERSIONS``; an error on one side only is the witness: a real insert fails
-there) or that order a column that is an enum on one side (text order on SQLite, declared order
-on PostgreSQL), and the elements of matched indexes that use such an operator (``index_keys``:
-a row one side's index refuses, two rows one side's unique index takes as duplicates), a unique
-index on one side only against one on the other side only over the same columns
-(``unpaired_indexes``: equal on the probes, they are one rule), and a unique rule both sides have
-on a column whose declared NUMERIC scale one dialect rounds to (``scaled_keys``); NULLS NOT
-DISTINCT on one side of two partial unique indexes is moot where the predicate keeps every row
-with a NULL in an indexed column out (``nulls_moot``); a
+CHECKs (``checks``), partial-index predicates (``computed``) and generated columns
+(``generated``) that still differ are run over probe rows, and so, across dialects, are those
+the comparer matched that use an operator whose meaning depends on the dialect
+(``typemap_operators.DIALECT_DEPENDENT_OPERATORS``: a division, an overflow, a negative substr
+start, a backslash in a LIKE pattern, a cast to a number or a date, a conversion to text of a
+column not text on both sides, ``typemap_operators.TEXT_CONVERSIONS``; an error on one side
+only is the witness: a real insert fails there) or that order a column that is an enum on one
+side (text order on SQLite, declared order on PostgreSQL), and the elements of matched indexes
+that use such an operator (``index_keys``: a row one side's index refuses, two rows one side's
+unique index takes as duplicates), a unique index on one side only against one on the other
+side only over the same columns (``unpaired_indexes``: equal on the probes, they are one rule),
+and a unique rule both sides have on a column whose declared NUMERIC scale one dialect rounds
+to (``scaled_keys``); NULLS NOT DISTINCT on one side of two partial unique indexes is moot
+where the predicate keeps every row with a NULL in an indexed column out (``nulls_moot``); a
 one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
 only (``checks``), and against MATCH FULL where a foreign key differs in MATCH alone
-(``match_full``), and each side's one-sided CHECKs left unpaired as one conjunction against the
-other side's (``check_sets``); a fractional number default the two column types store differently, a
-string one on a number column (``'Infinity'``), or a literal one a declared length or precision
-may refuse, is run (``stored_defaults``), and so is one that may be past a PostgreSQL type's
-range (``range_defaults``); two PostgreSQL databases whose TimeZones differ part a default or
-CHECK that reads the session's local date or time (``zones.zones_apart``), and a CHECK whose
-verdict depends on the session's TimeZone parts from its twin where a live PostgreSQL database's
-zone is not UTC, or two databases' zones differ (``zone_checks``); cross-dialect
-column pairs get their ``value_compatibility`` warnings (``crossing``). The parts share a
-``StageContext``; the evaluator (``evaluator``) runs each distinct expression once per run.
+(``match_full``); a table's CHECK differences are run as one conjunction a side first, paired
+only where that parts them (``check_tables``); a fractional number default the two column types
+store differently, a string one on a number column (``'Infinity'``), or a literal one a
+declared length or precision may refuse, is run (``stored_defaults``), and so is one that may
+be past a PostgreSQL type's range (``range_defaults``); two PostgreSQL databases whose
+TimeZones differ part a default or CHECK that reads the session's local date or time
+(``zones.zones_apart``), and a CHECK whose verdict depends on the session's TimeZone parts from
+its twin where a live PostgreSQL database's zone is not UTC, or two databases' zones differ
+(``zone_checks``); cross-dialect column pairs get their ``value_compatibility`` warnings
+(``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs each
+distinct expression once per run.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from twinschema.evaluate import (
-    check_sets,
+    check_tables,
     checks,
     computed,
     crossing,
@@ -110,8 +111,8 @@ def evaluate(
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
     checks.checks(st)
+    check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
-    check_sets.alike_sets(st)  # the one-sided CHECKs left unpaired, each side's as a whole
     matched_checks.matched_checks(st)
     zone_checks.zoned_checks(st)  # after the CHECKs judged in UTC: it may undo their verdict
     one_sided.witnesses(st)

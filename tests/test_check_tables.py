@@ -1,0 +1,46 @@
+"""A table's CHECK differences are settled by all its CHECKs as a whole (``check_tables``,
+stranger53 009, 098): no row parting the two sides' conjunctions makes one equivalence naming
+both groups, nothing claimed of a pair; a row parting them is the witness of a difference, and
+no pair is listed as the same that is not the same taken alone.
+
+The cases are golden probe cases: ``test_probes`` inserts their rows into both real databases.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from probes import Loader, compare_expected
+
+_LEFT = "CHECK ((a > 0) = (b > 0)), CHECK (c > 0)"
+_RIGHT = "CHECK (a <= 0 OR b > 0), CHECK ((a > 0 OR b <= 0) AND c > 0)"
+
+
+@pytest.mark.parametrize("pair", ["sl-pg", "pg-pg", "sl-sl"])
+def test_halves_grouped_otherwise_are_one_equivalence(loader: Loader, pair: str) -> None:
+    found = compare_expected(loader, f"{pair}.check-equality-halves-one-merged")
+    checks = [e for e in found.equivalences if e.table == "t"]
+    assert len(checks) == 1, checks
+    assert _listed(checks[0].left) == _listed(_LEFT)
+    assert _listed(checks[0].right) == _listed(_RIGHT)
+    assert checks[0].rule.startswith("equal on ")
+
+
+@pytest.mark.parametrize("pair", ["sl-pg", "pg-pg"])
+def test_no_pair_is_listed_the_same_that_is_not_alone(loader: Loader, pair: str) -> None:
+    """098: ``(a > 0) = (b > 0)`` against ``a <= 0 OR b > 0`` is the same only beside b's other
+    CHECK (alone, row (-1, 1) parts them); c > 0 parts the tables. One difference names both
+    sides' CHECKs and the row (NULL, NULL, 0); no equivalence is listed."""
+    found = compare_expected(loader, f"{pair}.check-equality-half-beside-other-check")
+    assert [e for e in found.equivalences if e.table == "t"] == []
+    (check,) = found.differences
+    assert _listed(check.left or "") == _listed("CHECK ((a > 0) = (b > 0))")
+    assert _listed(check.right or "") == _listed(_RIGHT)
+    assert "witness (a, b, c) = (NULL, NULL, 0)" in check.message, check.message
+
+
+def _listed(shown: str) -> set[str]:
+    """The CHECKs of a group as a message lists them, in any order, without the parentheses
+    and blanks each database prints otherwise."""
+    return {re.sub(r"[\s()]", "", c) for c in re.split(r", (?=CHECK )", shown)}

@@ -1,0 +1,186 @@
+"""CHECK differences of a table paired, to say which CHECK a row parts on (``check_tables`` uses
+them where a table's CHECKs as a whole part): the one on each side (those the other side holds
+aside: ``held_checks``), else those over the same columns (``_pairs_within``); and two groups
+of CHECKs run against each other (``probe``): a witness row merges them into one difference,
+none makes them one equivalence, "equal on N probes".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from twinschema.evaluate import clock, clock_checks, held_checks, probes, stored_rows
+from twinschema.evaluate.checks import check_text, run_on_probes, telling, witness_text
+from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
+from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
+from twinschema.model import Table
+from twinschema.records import Difference, Side
+
+
+def check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
+    """The ``check`` differences that pair up on a table: the one on each side (those the
+    other side holds aside: ``held_checks``), else those over the same columns
+    (``_pairs_within``)."""
+    by_table: dict[str, tuple[list[Difference], list[Difference]]] = {}
+    for d in st.comparison.differences:
+        if d.kind == "check" and d.table is not None:
+            by_table.setdefault(d.table, ([], []))[0 if d.left is not None else 1].append(d)
+    pairs: list[tuple[Difference, Difference]] = []
+    for table, (lefts, rights) in by_table.items():
+        if len(lefts) != 1 or len(rights) != 1:
+            lefts, rights = held_checks.without_held(st, table, lefts, rights)
+        if len(lefts) == len(rights) == 1:
+            pairs.append((lefts[0], rights[0]))
+            continue
+        lsets = _by_columns(st.left, table, [(d, d.left) for d in lefts])
+        rsets = _by_columns(st.right, table, [(d, d.right) for d in rights])
+        for columns, found in lsets.items():
+            pairs += _pairs_within(st, table, found, rsets.get(columns, []))
+    return pairs
+
+
+# At most this many CHECKs over the same columns on each side are tried against each other.
+_PAIRED_WITHIN = 4
+
+
+def _pairs_within(
+    st: StageContext, table: str, lefts: list[Difference], rights: list[Difference]
+) -> list[tuple[Difference, Difference]]:
+    """Pairs of CHECKs over the same columns: the one on each side; else, of a few on each
+    side, those written alike, then those no probe row parts by themselves (not through the
+    table's other CHECKs, which make any two of one conjunction alike), then the one left on
+    each side (``c0 > 7.25`` and ``c0 < 20.5``, which an integer column's canonical forms tell
+    apart across dialects). Several left on both sides stay CHECKs on one side each."""
+    if len(lefts) == len(rights) == 1:
+        return [(lefts[0], rights[0])]
+    if not lefts or not rights or max(len(lefts), len(rights)) > _PAIRED_WITHIN:
+        return []
+    lt, _ = find(st.left, table, "")
+    rt, _ = find(st.right, table, "")
+    texts = {id(d): check_text(lt, d.left) for d in lefts}
+    texts |= {id(d): check_text(rt, d.right) for d in rights}
+
+    def written(d: Difference) -> str:  # letter case and spacing aside
+        return " ".join((d.left or d.right or "").lower().split())
+
+    def alike(ld: Difference, rd: Difference) -> bool:
+        ltext, rtext = texts[id(ld)], texts[id(rd)]
+        if ltext is None or rtext is None:
+            return False
+        ltext, rtext = stored_rows.through_generated(st, table, (ltext, rtext))
+        found = probe_rows(st, table, ltext, rtext, counted=False)
+        judged = accept_vectors(found, ltext, rtext, True) if found is not None else []
+        return telling(judged) and all(a == b for _, a, b in judged)
+
+    pairs: list[tuple[Difference, Difference]] = []
+    rest = list(rights)
+    for same in (lambda ld, rd: written(ld) == written(rd), alike):
+        for ld in [ld for ld in lefts if all(ld is not p for p, _ in pairs)]:
+            twin = next((rd for rd in rest if same(ld, rd)), None)
+            if twin is not None:
+                pairs.append((ld, twin))
+                rest.remove(twin)
+    left_over = [ld for ld in lefts if all(ld is not p for p, _ in pairs)]
+    if len(left_over) == len(rest) == 1:
+        pairs.append((left_over[0], rest[0]))
+    return pairs
+
+
+def _by_columns(
+    side: Side, table_name: str, shown: list[tuple[Difference, str | None]]
+) -> dict[frozenset[str], list[Difference]]:
+    """Check differences of one side grouped by the logical columns they read (``deliveryDate``
+    on SQLite is ``delivery_date`` on PostgreSQL where domain.yaml names it so)."""
+    table, _ = find(side, table_name, "")
+    grouped: dict[frozenset[str], list[Difference]] = {}
+    for d, text in shown:
+        raw = check_text(table, text)
+        if raw is not None and (found := probes.reads(side.schema.dialect, raw)) is not None:
+            key = frozenset(logical_name(side, table_name, c) for c in found.columns)
+            grouped.setdefault(key, []).append(d)
+    return grouped
+
+
+def joined(table: Table | None, shown: list[str | None]) -> str | None:
+    """The raw expressions of the CHECKs ``shown`` (as ``CHECK (...)``), as one conjunction;
+    None when one is not found."""
+    texts = [check_text(table, s) for s in shown]
+    if not texts or any(t is None for t in texts):
+        return None
+    return texts[0] if len(texts) == 1 else " AND ".join(f"({t})" for t in texts)
+
+
+def probe(
+    st: StageContext, lds: list[Difference], rds: list[Difference], alone: bool = False,
+    merge: bool = True, beside: bool = False, settle: bool = True,
+) -> bool | None:  # fmt: skip
+    """Run the CHECKs of ``lds`` (left) against those of ``rds`` (right), each side's as one
+    conjunction, on probe rows (again with the clock fixed: ``clock_checks``). A row parting
+    them merges them into one difference that names it (False); none makes them one
+    equivalence, "equal on N probes" (True), unless ``alone`` and they part on a row the
+    table's other CHECKs refuse (``ProbeRun.alone``: equal only beside those), which leaves
+    them as they are (None, as where they cannot be run). Unless ``merge``, a row parting them
+    leaves them as they are too (False), and only a run that settles them is counted. With
+    ``beside``, two equal only beside the table's other CHECKs are one equivalence that says so.
+    Unless ``settle``, nothing is recorded: True or False says whether a row parts them.
+    """
+    table = lds[0].table
+    assert table is not None
+    lt, _ = find(st.left, table, "")
+    rt, _ = find(st.right, table, "")
+    ltext, rtext = joined(lt, [d.left for d in lds]), joined(rt, [d.right for d in rds])
+    if lt is None or ltext is None or rtext is None:
+        return None
+    run = run_on_probes(st, lt.name, ltext, rtext, errors_reject=True, counted=merge)
+    if run is None:
+        return None
+    found, parting, said = run.probes, run.witness, ""
+    if parting is None:  # again with the clock fixed inside a second (``clock_checks``)
+        at = clock_checks.at_fixed_moment(st, lt.name, ltext, rtext)
+        if at is None:
+            if alone and not run.alone and not beside:
+                return None
+            if not settle:
+                return True
+            st.result.evaluated += not merge
+            _equal(st, lds, rds, run.judged, alone and not run.alone)
+            return True
+        (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
+    if not merge:
+        return False
+    said = parting.said(st) + said + clock_checks.every_row_refused(st, (ltext, rtext))
+    lshown = ", ".join(d.left or "" for d in lds)
+    rshown = ", ".join(d.right or "" for d in rds)
+    one = len(lds) == len(rds) == 1
+    before = list(st.comparison.differences)
+    st.merge(
+        lds[0],
+        rds[0],
+        f"{'CHECK on' if one else 'CHECKs on'} {lt.name} {'differs' if one else 'differ'}: "
+        f"{lshown} on {st.side_name('left')}, {rshown} on {st.side_name('right')}; "
+        + witness_text(st, found.names, parting.row, said),
+    )
+    if not one:  # one difference names both groups
+        st.drop(*lds[1:], *rds[1:])
+        st.comparison.differences = [
+            d if any(d is b for b in before) else replace(d, left=lshown, right=rshown)
+            for d in st.comparison.differences
+        ]
+    return False
+
+
+def _equal(
+    st: StageContext, lds: list[Difference], rds: list[Difference], n: int, beside: bool = False
+) -> None:
+    """``lds`` and ``rds`` as one equivalence, "equal on N probes" (``beside`` the table's
+    other CHECKs only)."""
+    if len(lds) == len(rds) == 1 and not beside:
+        st.equal_on_probes(lds[0], rds[0], n, None)
+        return
+    st.drop(*lds, *rds)
+    st.equivalence(
+        lds[0],
+        f"equal on {probe_count(n)}" + (" beside the table's other CHECKs" if beside else ""),
+        ", ".join(d.left or "" for d in lds),
+        ", ".join(d.right or "" for d in rds),
+    )
