@@ -78,6 +78,40 @@ def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) 
     )
 
 
+def restrict_update_statement(
+    ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey
+) -> str | None:
+    """Where one side's key is ON UPDATE RESTRICT and the other's NO ACTION, the statement that
+    parts them (stranger55 003, 011): RESTRICT refuses to move a referenced key whatever the
+    statement does besides, NO ACTION only if no row holds the old key at the statement's end
+    (in either dialect, checked on real databases), so an UPDATE that moves a
+    referenced key and another row's key onto it fails on the RESTRICT side only. ON DELETE
+    RESTRICT against NO ACTION has no such statement of its own: a DELETE never puts a key
+    back. None for any other pair of actions."""
+    actions = (lfk.on_update, rfk.on_update)
+    if set(actions) != {RESTRICT, NO_ACTION}:
+        return None
+    strict = "left" if actions[0] == RESTRICT else "right"
+    other = "right" if strict == "left" else "left"
+    parent = lfk.ref_table
+    swap = (
+        f"an UPDATE of {parent} that moves a key referenced by a row of {table} and, in the same "
+        "statement, another row's key onto it"
+    )
+    if len(lfk.ref_columns) == 1 and len(rfk.ref_columns) == 1:
+        name = lfk.ref_columns[0]
+        swap = (
+            f"UPDATE {parent} SET {name} = CASE {name} WHEN 1 THEN 3 ELSE 1 END over the keys 1 "
+            f"and 2 (stored in that order) and a row of {table} referencing 1, which moves 1 to 3 "
+            "and 2 to 1,"
+        )
+    return (
+        f"RESTRICT refuses to move a referenced key, NO ACTION only if no row holds the old key "
+        f"at the end of the statement: {swap} fails in {ctx.label(strict)} and succeeds in "
+        f"{ctx.label(other)}"
+    )
+
+
 def key_difference(
     ctx: Context,
     table: str,
