@@ -32,6 +32,15 @@ def test_restrict_against_no_action_names_a_statement(
     assert f"fails in {fails} and succeeds in {runs}" in key.message, key.message
 
 
+def test_a_text_key_is_named_with_text_keys(loader: Loader) -> None:
+    found = compare_expected(loader, "sl-pg.fk-on-update-restrict-against-no-action-text-key")
+    (key,) = found.differences
+    assert (
+        "UPDATE p SET code = CASE code WHEN 'a' THEN 'c' ELSE 'a' END over the keys 'a' and 'b'"
+        in key.message
+    ), key.message
+
+
 def test_restrict_on_both_sides_is_no_difference(loader: Loader) -> None:
     found = compare_expected(loader, "sl-pg.fk-on-update-restrict-against-restrict-near-miss")
     assert not found.differences
