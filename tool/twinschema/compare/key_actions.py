@@ -23,9 +23,11 @@ another table: not compared, README Limits).
 
 from __future__ import annotations
 
+from twinschema.canonical import typemap
 from twinschema.compare.common import cols
 from twinschema.compare.context import Context
 from twinschema.model import NO_ACTION, ForeignKey
+from twinschema.records.kinds import INTEGER_KINDS
 
 RESTRICT = "RESTRICT"
 # The ON UPDATE actions the row-by-row side applies before the referencing row's own update.
@@ -76,6 +78,69 @@ def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) 
         "lets a statement delete or move a referenced key that another row takes over); else "
         "allow it in domain.yaml with a reason",
     )
+
+
+def restrict_update_statement(
+    ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey
+) -> str | None:
+    """Where one side's key is ON UPDATE RESTRICT and the other's NO ACTION, the statement that
+    parts them (stranger55 003, 011): RESTRICT refuses to move a referenced key whatever the
+    statement does besides, NO ACTION only if no row holds the old key at the statement's end
+    (in either dialect, checked on real databases), so an UPDATE that moves a
+    referenced key and another row's key onto it fails on the RESTRICT side only. ON DELETE
+    RESTRICT against NO ACTION has no such statement of its own: a DELETE never puts a key
+    back. None for any other pair of actions."""
+    actions = (lfk.on_update, rfk.on_update)
+    if set(actions) != {RESTRICT, NO_ACTION}:
+        return None
+    strict = "left" if actions[0] == RESTRICT else "right"
+    other = "right" if strict == "left" else "left"
+    parent = lfk.ref_table
+    swap = (
+        f"an UPDATE of {parent} that moves a key referenced by a row of {table} and, in the same "
+        "statement, another row's key onto it"
+    )
+    keys = _sample_keys(ctx, parent, lfk, rfk)
+    if keys is not None:
+        name, (one, two, three) = lfk.ref_columns[0], keys
+        swap = (
+            f"UPDATE {parent} SET {name} = CASE {name} WHEN {one} THEN {three} ELSE {one} END "
+            f"over the keys {one} and {two} (stored in that order) and a row of {table} "
+            f"referencing {one}, which moves {one} to {three} and {two} to {one},"
+        )
+    return (
+        f"RESTRICT refuses to move a referenced key, NO ACTION only if no row holds the old key "
+        f"at the end of the statement: {swap} fails in {ctx.label(strict)} and succeeds in "
+        f"{ctx.label(other)}"
+    )
+
+
+def _sample_keys(
+    ctx: Context, parent: str, lfk: ForeignKey, rfk: ForeignKey
+) -> tuple[str, str, str] | None:
+    """Three key literals of the parent's single referenced column, of its kind on both sides
+    (1, 2, 3 for integer keys; 'a', 'b', 'c' for text keys); None for another kind or a key of
+    several columns."""
+    if len(lfk.ref_columns) != 1 or len(rfk.ref_columns) != 1:
+        return None
+    kinds: list[frozenset[str]] = []
+    for schema, name in (
+        (ctx.left.schema, lfk.ref_columns[0]),
+        (ctx.right.schema, rfk.ref_columns[0]),
+    ):
+        table = schema.tables.get(parent)
+        column = next((c for c in table.columns if c.name == name), None) if table else None
+        if column is None:
+            return None
+        kinds.append(typemap.kinds_of(column.type))
+    if all(k & INTEGER_KINDS for k in kinds):
+        return ("1", "2", "3")
+    if all(k & _TEXT_KINDS for k in kinds):
+        return ("'a'", "'b'", "'c'")
+    return None
+
+
+_TEXT_KINDS = frozenset({"text", "varchar"})
 
 
 def key_difference(

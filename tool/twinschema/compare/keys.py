@@ -10,7 +10,11 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
-from twinschema.compare.key_actions import key_difference, self_key_timing
+from twinschema.compare.key_actions import (
+    key_difference,
+    restrict_update_statement,
+    self_key_timing,
+)
 from twinschema.model import (
     ForeignKey,
     Table,
@@ -147,6 +151,10 @@ def foreign_key_differs(
     ]
     if lfk.on_delete == rfk.on_delete and lfk.on_delete_columns != rfk.on_delete_columns:
         what[-1] += ": deleting the referenced row sets different columns"
+    swapped = restrict_update_statement(ctx, table, lfk, rfk)
+    if swapped is not None:
+        at = next(n for n, w in enumerate(what) if w.startswith("ON UPDATE "))
+        what[at] += ": " + swapped
     what += _fk_timing(lfk, rfk, ctx.pairing.defer_statement) + _fk_match(lfk, rfk)
     key_difference(
         ctx,

@@ -190,7 +190,10 @@ def _run_generated(
     # how a column keeps 2.01.
     through = (ltext, rtext) != raw
     exact = [w for w in parting if through and not any(no_double(v) for v in w[0])]
-    witness = next(iter(past or exact or parting), None)
+    # Else a row that reads as a value, not as a LIKE pattern: 'Z@CORP.COM' before
+    # '%@CORP.COM', which parts them as well (stranger55 060).
+    plain = [w for w in parting if not any(isinstance(v, str) and "%" in v for v in w[0])]
+    witness = next(iter(past or exact or plain or parting), None)
     if witness is None:
         return None, len(both), None, None
     row, a, b = witness
@@ -261,8 +264,21 @@ def _same(a: Computed, b: Computed, kind: str | None, cross: bool) -> bool:
     if not a[0] or not b[0]:
         return a[0] == b[0]
     if cross:
+        truth = _truths(a[1], b[1])
+        if truth is not None:
+            return truth[0] == truth[1]
         return bool(convert(a[1], kind) == convert(b[1], kind))
     return equal(a[1], b[1])
+
+
+def _truths(a: Any, b: Any) -> tuple[bool, bool] | None:
+    """The two truths where one side computes a boolean and the other an integer 0 or 1 (a
+    SQLite INTEGER column holds a comparison's truth as 0 or 1, a PostgreSQL boolean as
+    true or false: the same truth, stranger55 060); None elsewhere (2 against true, NULL)."""
+    for x, y in ((a, b), (b, a)):
+        if isinstance(x, bool) and isinstance(y, int) and not isinstance(y, bool):
+            return (x, bool(y)) if y in (0, 1) else None
+    return None
 
 
 def _gives(outcome: Computed) -> str:

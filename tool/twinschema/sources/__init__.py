@@ -131,11 +131,28 @@ def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> It
         scratch.server(load_config()) as server,
         sqlfile.load_postgresql(file, server, options.connect_timeout) as url,
     ):
-        yield with_written(_relabel(reflect_url(url, options), str(path)), text)
+        yield with_written(_no_zone(_relabel(reflect_url(url, options), str(path))), text)
 
 
 def _relabel(schema: Schema, source: str) -> Schema:
     return replace(schema, source=source)
+
+
+def _no_zone(schema: Schema) -> Schema:
+    """A SQL file's schema with no server's TimeZone, as a metadata module has none: the zone
+    the load read is the scratch server's, not that of a database the user deploys to, so it
+    may not decide a verdict (stranger55 019: ``timestamp DEFAULT CURRENT_TIMESTAMP`` against
+    SQLite's ``CURRENT_TIMESTAMP`` was in sync on a scratch server in UTC, drift on one in
+    America/New_York); a default that depends on the zone is then the same in UTC only, and
+    says so."""
+    return replace(
+        schema,
+        timezone=None,
+        timezone_utc=False,
+        zone_now=None,
+        zone_history=None,
+        timezone_utc_always=False,
+    )
 
 
 def make_canonical(raw: Schema, domain: Domain | None) -> Schema:

@@ -1,0 +1,46 @@
+"""ON UPDATE RESTRICT against NO ACTION names the statement that parts them (stranger55 003).
+
+RESTRICT refuses to move a referenced key, NO ACTION only if no row holds the old key at the
+end of the statement: over parent keys 1 and 2 and a child referencing 1, ``UPDATE p SET id =
+CASE id WHEN 1 THEN 3 ELSE 1 END`` fails on the RESTRICT side and runs on the NO ACTION side,
+on SQLite and on PostgreSQL (the golden cases run it on both real databases:
+``test_probes_fk_actions``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from probes import Loader, compare_expected
+
+STATEMENT = "UPDATE p SET id = CASE id WHEN 1 THEN 3 ELSE 1 END over the keys 1 and 2"
+
+
+@pytest.mark.parametrize(
+    ("name", "fails", "runs"),
+    [
+        ("sl-pg.fk-on-update-restrict-against-no-action", "a.sql", "b.sql"),
+        ("sl-pg.fk-on-update-no-action-against-restrict", "b.sql", "a.sql"),
+        ("pg-pg.fk-on-update-restrict-against-no-action", "a.sql", "b.sql"),
+    ],
+)
+def test_restrict_against_no_action_names_a_statement(
+    loader: Loader, name: str, fails: str, runs: str
+) -> None:
+    found = compare_expected(loader, name)
+    (key,) = found.differences
+    assert STATEMENT in key.message, key.message
+    assert f"fails in {fails} and succeeds in {runs}" in key.message, key.message
+
+
+def test_a_text_key_is_named_with_text_keys(loader: Loader) -> None:
+    found = compare_expected(loader, "sl-pg.fk-on-update-restrict-against-no-action-text-key")
+    (key,) = found.differences
+    assert (
+        "UPDATE p SET code = CASE code WHEN 'a' THEN 'c' ELSE 'a' END over the keys 'a' and 'b'"
+        in key.message
+    ), key.message
+
+
+def test_restrict_on_both_sides_is_no_difference(loader: Loader) -> None:
+    found = compare_expected(loader, "sl-pg.fk-on-update-restrict-against-restrict-near-miss")
+    assert not found.differences
