@@ -623,3 +623,66 @@ def test_relative_steps_as_alembic_takes_them(
     result = twinschema(project, "migrate", "local", "--to", "-1", "--yes-downgrade", **env)
     assert result.returncode == 2
     assert "the database is at base" in one_error_line(result.stderr)
+
+
+def test_a_downgrade_narrowing_a_length_is_refused_on_postgresql_only(
+    dialect: str,
+    db_url: str,
+    tmp_path: Path,
+    engine: Any,  # noqa: F811
+) -> None:
+    """Undoing a VARCHAR(40) to VARCHAR(80) widening narrows the column back: PostgreSQL would
+    refuse or lose a longer value, so it is refused without a marker; SQLite enforces no length,
+    so no value can go and it runs, the longer value kept (stranger54 W7)."""
+    project = scratch_project(tmp_path)
+    if dialect == "sqlite":
+        add = (
+            '\n    with op.batch_alter_table("profiles") as batch:\n'
+            '        batch.add_column(sa.Column("city", sa.String(40)))\n'
+        )
+        drop = (
+            '\n    with op.batch_alter_table("profiles") as batch:\n'
+            '        batch.drop_column("city")\n'
+        )
+        widen = (
+            '\n    with op.batch_alter_table("profiles") as batch:\n'
+            '        batch.alter_column("city", existing_type=sa.String(40), '
+            "type_=sa.String(80))\n"
+        )
+        narrow = (
+            '\n    with op.batch_alter_table("profiles") as batch:\n'
+            '        batch.alter_column("city", existing_type=sa.String(80), '
+            "type_=sa.String(40))\n"
+        )
+    else:
+        add = '\n    op.add_column("profiles", sa.Column("city", sa.String(40)))\n'
+        drop = '\n    op.drop_column("profiles", "city")\n'
+        widen = (
+            '\n    op.alter_column("profiles", "city", existing_type=sa.String(40), '
+            "type_=sa.String(80))\n"
+        )
+        narrow = ('\n    op.alter_column("profiles", "city", existing_type=sa.String(80), '
+                  "type_=sa.String(40))\n")  # fmt: skip
+    city = write_revision(project, dialect, f"0002_city_{dialect}", "city", (add, drop))
+    wide = write_revision(
+        project, dialect, f"0003_wide_{dialect}", "wider city", (widen, narrow), after=city
+    )
+    upgrade_to(project, dialect, db_url, HEADS[dialect])
+    with engine(db_url).begin() as connection:
+        fill_every_table(connection)
+    upgrade_to(project, dialect, db_url, "head")
+    with engine(db_url).begin() as connection:
+        connection.execute(sa.text("UPDATE profiles SET city = :c"), {"c": "x" * 50})
+    args = ("migrate", SIDE[dialect], "--to", "-1", "--yes-downgrade")
+    result = twinschema(project, *args, **on(dialect, db_url))
+    with engine(db_url).connect() as connection:
+        now = at(connection)
+        cities = {r[0] for r in connection.execute(sa.text("SELECT city FROM profiles"))}
+    if dialect == "postgresql":
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "narrows profiles.city from VARCHAR(80) to VARCHAR(40)" in result.stdout
+        assert now == (wide,)
+    else:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert now == (city,)
+    assert cities == {"x" * 50}

@@ -103,11 +103,11 @@ DESTRUCTIVE = {
         op.execute("CREATE POLICY p ON badges USING (true)")
     """,
 }
+# SQLite enforces no length: String(64) to String(42) loses nothing there (stranger54 W7).
 REFUSED = {
     "sqlite": [
         "drop_table:shadow_states",
         "drop_column:profiles.tier",
-        "narrow_type:profiles.wallet_address",
         "add_not_null:profiles.rank_floor",
         "drop_column:manifests.checksum",
     ],
@@ -356,3 +356,21 @@ def test_migrate_refuses_a_not_null_column_without_default_only_when_the_table_h
     assert applied.exit_code == 0, applied.output
     assert f"to {new} (head)" in applied.output
     assert len(ROWS["manifests"]) == 1
+
+
+def test_a_sqlite_length_narrowing_is_not_refused_and_its_marker_not_stale(tmp_path: Path) -> None:
+    """SQLite enforces no length: String(64) to String(42) is no finding there, and a marker
+    written for it before (when the lint refused it) is not reported stale (stranger54 W7)."""
+    project = scratch_project(tmp_path)
+    write_revision(
+        project,
+        "sqlite",
+        """
+        with op.batch_alter_table("profiles") as batch:
+            batch.alter_column("wallet_address", existing_type=sa.String(64), type_=sa.String(42))
+        """,
+        header='allow_destructive = {"narrow_type:profiles.wallet_address": "42 characters"}',
+    )
+    result = lint_cli(project, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["differences"] == []

@@ -421,3 +421,40 @@ def test_a_default_its_own_check_refuses_says_the_inserts_fail_there(loader: Loa
     db.executescript(_sql("sqlite", a))
     with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
         db.execute("INSERT INTO t (id) VALUES (1)")
+
+
+@pytest.mark.parametrize("cast", ["text", "regclass"])
+def test_the_sequence_hint_names_a_sequence_no_column_owns(
+    loader: Loader, pg_server: str, cast: str
+) -> None:
+    """A key whose default draws from a sequence no column OWNS (``nextval('users_seq'::text)``,
+    roundcube's and sakila's): pg_get_serial_sequence is NULL there, so setval(NULL, ...) moved
+    nothing and the next row collided again (stranger54 001). The hint names the sequence the
+    default draws from; on real PostgreSQL the old statement leaves the collision, the hint's
+    ends it."""
+    pg = (
+        "CREATE SEQUENCE users_seq;\n"
+        f"CREATE TABLE users (user_id integer DEFAULT nextval('users_seq'::{cast}) PRIMARY KEY,"
+        " x text);"
+    )
+    warnings: list[Difference] = []
+    _compared(loader, SL_PG, "CREATE TABLE users (user_id INTEGER PRIMARY KEY, x TEXT);", pg,
+              warnings)  # fmt: skip
+    [found] = [w for w in warnings if "again on PostgreSQL" in w.message]
+    statement = found.hint.split(" run ", 1)[1].split("; or allow", 1)[0]
+    assert statement == 'SELECT setval(\'users_seq\', max("user_id")) FROM "users"', found.hint
+    with scratch_database(pg_server, prefix="sequence54") as url:
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                for part in pg.split(";\n"):
+                    conn.execute(sa.text(part))
+                conn.execute(sa.text("INSERT INTO users (user_id, x) VALUES (1, 'a'), (7, 'b')"))
+                conn.execute(sa.text(set_sequence("users", "user_id")))  # NULL: does nothing
+                with pytest.raises(sa.exc.IntegrityError):
+                    conn.execute(sa.text("INSERT INTO users (x) VALUES ('c')"))
+                conn.execute(sa.text(statement))
+                got = conn.execute(sa.text("INSERT INTO users (x) VALUES ('c') RETURNING user_id"))
+                assert got.scalar_one() == 8
+        finally:
+            engine.dispose()

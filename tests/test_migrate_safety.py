@@ -691,3 +691,41 @@ def test_remote_killed_mid_migration_is_at_the_old_revision_and_the_next_run_com
     with engine(pg_url).connect() as connection:
         assert state(connection) == ((new,), True, True)
         assert connection.execute(sa.text("SELECT id FROM half_done")).scalars().all() == [1]
+
+
+# stranger54 W4: a revision making a column NOT NULL over rows that hold NULL there.
+NOT_NULL = {
+    "sqlite": """
+        with op.batch_alter_table("communities") as batch:
+            batch.alter_column("discord_guild_id", existing_type=sa.Text(), nullable=False)
+    """,
+    "postgresql": """
+        op.alter_column("communities", "discord_guild_id", existing_type=sa.Text(), nullable=False)
+    """,
+}
+
+
+def test_not_null_over_nulls_fails_with_the_update_that_fills_them(
+    dialect: str, db_url: str, tmp_path: Path, engine: Any
+) -> None:
+    """The failure (rolled back) says to fill the NULLs first, with the UPDATE to write into
+    the revision; with that UPDATE before the change, the migration goes through."""
+    project = scratch_project(tmp_path)
+    new = write_revision(project, dialect, NOT_NULL[dialect])
+    upgrade_to(project, dialect, db_url, HEADS[dialect])
+    with engine(db_url).begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO communities (id, name) VALUES ('00000000-0000-0000-0000-0000000000c1', 'one')"
+        )
+    result = run_migrate(project, dialect, db_url)
+    assert result.exit_code == 3, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert f"revision {new} failed" in line and "rolled back" in line, line
+    update = "UPDATE communities SET discord_guild_id = <value> WHERE discord_guild_id IS NULL"
+    assert "rows of communities hold NULL in discord_guild_id: fill them first" in line, line
+    assert f'op.execute("{update}")' in line, line
+
+    filled = update.replace("<value>", "''")
+    write_revision(project, dialect, f"op.execute({filled!r})\n" + NOT_NULL[dialect].strip())
+    result = migrate_afresh(project, dialect, db_url)
+    assert result.exit_code == 0, result.output

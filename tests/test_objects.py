@@ -127,6 +127,42 @@ def test_across_dialects_only_declared_objects_are_compared(tmp_path: Path, pg_u
         None,
     )
     assert "declared in domain.yaml for postgresql" in missing["message"]
+    # Its way out on the side that has it is the declaration, which no module or database
+    # holds (stranger54 U3: "remove it from schemas/sqlite.py").
+    assert missing["hint"] == (
+        "add it to the PostgreSQL database, or remove its declaration from domain.yaml:9 "
+        "(views: local_only); if it differs on "
+        "purpose, allow it in domain.yaml with a reason"
+    ), missing["hint"]
+
+
+@pytest.mark.parametrize("with_domain", [True, False], ids=["logical", "own"])
+def test_a_trigger_is_reported_under_its_tables_name(tmp_path: Path, with_domain: bool) -> None:
+    """SQLite against SQLite: a trigger on one side only is headed by its table's logical name
+    (domain.yaml), else by the table as the database spells it, never by SQLite's folded
+    ``invoiceline`` (stranger54 U3)."""
+    table = "CREATE TABLE InvoiceLine (Id INTEGER PRIMARY KEY, Qty INTEGER);\n"
+    trigger = (
+        "CREATE TRIGGER qty_positive BEFORE INSERT ON InvoiceLine WHEN NEW.Qty < 1 "
+        "BEGIN SELECT RAISE(ABORT, 'qty'); END;"
+    )
+    a = testing.sqlite_file(tmp_path / "a.db", table + trigger)
+    b = testing.sqlite_file(tmp_path / "b.db", table)
+    args = [a, b]
+    if with_domain:
+        domain = tmp_path / "domain.yaml"
+        domain.write_text(
+            "version: 1\ntables:\n  invoice_line:\n    names: {sqlite: InvoiceLine}\n"
+            "    columns:\n      id: {names: {sqlite: Id}}\n      qty: {names: {sqlite: Qty}}\n",
+            "utf-8",
+        )
+        args += ["--domain", str(domain)]
+    code, report = diff(tmp_path, *args)
+    assert code == 1
+    [found] = report["differences"]
+    name = "invoice_line" if with_domain else "InvoiceLine"
+    assert (found["kind"], found["table"], found["name"]) == ("trigger", name, "qty_positive")
+    assert found["message"].startswith(f"trigger qty_positive on {name} exists only in"), found
 
 
 def test_postgresql_reads_them_in_the_same_batch(pg_url: str) -> None:

@@ -187,3 +187,46 @@ def test_only_the_batch_rename_is_legacy_and_the_connection_s_setting_comes_back
     assert inside == 0
     assert "t2" in str(view)
     assert after == 1
+
+
+OWN_TRIGGER = """
+CREATE TRIGGER profiles_touch AFTER INSERT ON profiles
+BEGIN
+    UPDATE profiles SET activity_score = 5 WHERE id = NEW.id;
+END
+"""
+
+
+def test_migrate_says_the_trigger_a_batch_rebuild_loses(tmp_path: Path, sqlite_url: str) -> None:
+    """A batch that recreates a table drops the table's own triggers (Alembic copies none;
+    README Limits): ``migrate`` says so in a line of its own, as for a lost index (stranger54
+    004: it said only "upgraded"); not where the revision makes the trigger again."""
+    project = scratch_project(tmp_path)
+    touch = revision(
+        project, "0002_touch_sqlite", HEADS["sqlite"], 2,
+        f"op.execute({OWN_TRIGGER!r})", 'op.execute("DROP TRIGGER profiles_touch")',
+    )  # fmt: skip
+    rebuild = 'with op.batch_alter_table("profiles", recreate="always") as batch:\n    pass'
+    revision(project, "0003_rebuild_sqlite", touch, 3, rebuild, "pass")
+    migrate(project, sqlite_url, "--to", touch)
+    result = run_migrate(project, "sqlite", sqlite_url)
+    assert result.exit_code == 0, result.output
+    [line] = [x for x in result.output.splitlines() if "profiles_touch" in x]
+    assert "recreated table 'profiles'" in line and "loses trigger profiles_touch" in line, line
+    engine = sa.create_engine(sqlite_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert found == 0  # what the line says: the database lost it
+
+    again = revision(
+        project, "0004_rebuild_again_sqlite", "0003_rebuild_sqlite", 4,
+        f"op.execute({OWN_TRIGGER!r})\n{rebuild}\nop.execute({OWN_TRIGGER!r})", "pass",
+    )  # fmt: skip
+    result = run_migrate(project, "sqlite", sqlite_url)
+    assert result.exit_code == 0 and again in result.output, result.output
+    assert "profiles_touch" not in result.output, result.output

@@ -35,6 +35,7 @@ from alembic.operations.batch import ApplyBatchImpl
 
 from twinschema.alembic_indexes import index_of, live_indexes
 from twinschema.dialects.sqlite_ddl import scan_index
+from twinschema.sql_names import sql_name
 
 
 def mentions(text: str, name: str) -> bool:
@@ -50,6 +51,7 @@ class _Copy:
 
     statements: dict[str, tuple[str, bool]]
     skipped: set[str] = field(default_factory=set)
+    triggers: set[str] = field(default_factory=set)  # the table's own, which DROP TABLE drops
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ _COPIES: weakref.WeakKeyDictionary[ApplyBatchImpl, _Copy] = weakref.WeakKeyDicti
 _RESTORED: set[str] = set()
 # Indexes a batch copy left out, by name, while a chain runs.
 _LOSSES: dict[str, _Loss] = {}
+# Triggers of a table a batch copy recreated (Alembic does not copy them), by name: where to
+# look for each when the chain has run (connection, table, schema; stranger54 004).
+_TRIGGER_LOSSES: dict[str, tuple[sa.Connection, str, str | None]] = {}
 
 _ALEMBIC_GRAB = ApplyBatchImpl._grab_table_elements
 _ALEMBIC_GATHER = ApplyBatchImpl._gather_indexes_from_both_tables
@@ -101,6 +106,7 @@ def batch_indexes_kept(say: Callable[[str], None] | None) -> Iterator[None]:
         _COPIES.clear()
         _RESTORED.clear()
         _LOSSES.clear()
+        _TRIGGER_LOSSES.clear()
 
 
 def _sqlite_connection(impl: DefaultImpl) -> sa.Connection | None:
@@ -120,7 +126,9 @@ def _grab_with_statements(self: ApplyBatchImpl) -> None:
     if connection is None:
         return
     table, schema = self.table.name, self.table.schema
-    copy = _Copy(live_indexes(connection, table, schema))
+    copy = _Copy(
+        live_indexes(connection, table, schema), triggers=live_triggers(connection, table, schema)
+    )
     for name, (sql, unique) in copy.statements.items():
         if name not in self.indexes:
             self.indexes[name] = index_of(name, sql, unique, table, schema)
@@ -194,6 +202,8 @@ def _create_keeping(self: ApplyBatchImpl, op_impl: DefaultImpl) -> None:
     if copy is None or connection is None:
         return
     table, schema = self.table.name, self.table.schema
+    for trigger in copy.triggers - live_triggers(connection, table, schema):
+        _TRIGGER_LOSSES[trigger] = (connection, table, schema)
     gone = _gone_columns(self)
     after = live_indexes(connection, table, schema)
     for name, (sql, _) in copy.statements.items():
@@ -249,9 +259,28 @@ def _drop_restored(impl: DefaultImpl, name: str, table: str, schema: str | None)
         impl.drop_index(target)
 
 
+def live_triggers(connection: sa.Connection, table: str, schema: str | None) -> set[str]:
+    """The names of the triggers on ``table`` (its own, which dropping the table drops)."""
+    rows = connection.exec_driver_sql(
+        f"SELECT name FROM {sql_name(schema or 'main')}.sqlite_master "
+        "WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE",
+        (table,),
+    ).all()
+    return {str(row[0]) for row in rows}
+
+
 def _lost_lines() -> list[str]:
-    """One line for each index a batch copy left out that the database still lacks."""
+    """One line for each index a batch copy left out that the database still lacks, and for
+    each trigger of a recreated table that no revision made again."""
     lines = []
+    for name, (connection, table, schema) in sorted(_TRIGGER_LOSSES.items()):
+        if name in live_triggers(connection, table, schema):
+            continue  # made again by the revision
+        lines.append(
+            f"warning: a SQLite batch migration recreated table '{table}' without its trigger "
+            f"{name} (Alembic does not copy triggers): this database loses trigger {name}; "
+            "create it again after the batch (op.execute) if it should stay"
+        )
     for name, loss in sorted(_LOSSES.items()):
         if name in live_indexes(loss.connection, loss.table, loss.schema):
             continue  # made again by the revision

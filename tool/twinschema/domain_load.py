@@ -227,6 +227,7 @@ class _Reader:
             column=column,
             name=entry.get("name"),
             line=line,
+            position=n + 1,
         )
 
     def declared(self, kind: str, name: str, tables: Mapping[str, DomainTable]) -> DeclaredObject:

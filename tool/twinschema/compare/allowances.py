@@ -74,13 +74,32 @@ def stale_allowance(
         name=allowance.name,
         left=None,
         right=None,
-        message=f"allowance {allowance.describe()} matches nothing here",
-        hint=f"{domain.path}:{allowance.line}: remove this allowance, or restore the "
-        "difference it declares",
+        message=_stale_message(allowance),
+        hint=f"{domain.path}:{allowance.line}: remove this allowance{_place(domain, allowance)}, "
+        "or restore the difference it declares",
         severity=Severity.WARNING,
         left_source=left,
         right_source=right,
         fix=FixSite(file=domain.path, line=allowance.line),
+    )
+
+
+def _stale_message(allowance: Allowance) -> str:
+    return f"allowance {allowance.describe()} matches nothing here"
+
+
+def _place(domain: Domain, allowance: Allowance) -> str:
+    """Which allowance of its line ``allowance`` is, where its line holds several (a flow-style
+    ``allow: [{...}, {...}]``): its place in the table's list and its keys (stranger54 006)."""
+    if sum(1 for a in domain.allowances() if a.line == allowance.line) < 2:
+        return ""
+    keys = [f"kind: {allowance.kind}"]
+    keys += [f"{k}: {v}" for k, v in (("column", allowance.column), ("name", allowance.name)) if v]
+    if allowance.dialect:
+        keys.append(f"dialect: {allowance.dialect}")
+    return (
+        f" (entry {allowance.position} of {allowance.table}'s allow: list, "
+        "{" + ", ".join(keys) + "})"
     )
 
 
@@ -203,7 +222,14 @@ def _allowance_of(domain: Domain, d: Difference) -> Allowance | None:
     """The allowance ``d`` is the stale warning of (None: ``d`` is no such warning)."""
     if d.kind != "stale_allowance" or d.fix is None or d.fix.file != domain.path:
         return None
-    return next((a for a in domain.allowances() if a.line == d.fix.line), None)
+    return next(
+        (
+            a
+            for a in domain.allowances()
+            if a.line == d.fix.line and d.message.startswith(_stale_message(a))
+        ),
+        None,
+    )
 
 
 def _pointed(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from twinschema.compare.pairing import Pairing
@@ -9,7 +10,7 @@ from twinschema.records import Comparison, Difference, Equivalence, FixSide, Sid
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain
 
-__all__ = ["Comparison", "Context", "Side", "hint_for", "located_hints"]
+__all__ = ["Comparison", "Context", "Side", "declared_hint", "hint_for", "located_hints"]
 
 
 class Context:
@@ -107,8 +108,34 @@ def located_hints(differences: list[Difference], left: Side, right: Side) -> lis
             d = replace(d, hint=hint_for(d.left, d.right, placed_left, placed_right, pairing))
         elif d.hint == agree_hint(left, right):  # a pair the evaluation stage merged
             d = replace(d, hint=agree_hint(placed_left, placed_right))
+        elif (found := _DECLARATION.search(d.hint)) is not None and d.hint == declared_hint(
+            d.left, d.right, left, right, pairing, found.group(1)
+        ):
+            hint = declared_hint(d.left, d.right, placed_left, placed_right, pairing, found[1])
+            d = replace(d, hint=hint)
         result.append(d)
     return result
+
+
+# How a declared object's hint names its declaration (``declared_hint``).
+_DECLARES = ", or remove its declaration from "
+_DECLARATION = re.compile(re.escape(_DECLARES) + r"(\S+ \((?:view|trigger)s: [^)]*\))")
+
+
+def declared_hint(
+    left: str | None,
+    right: str | None,
+    left_side: Side,
+    right_side: Side,
+    pairing: Pairing,
+    declaration: str,
+) -> str:
+    """``hint_for`` a view or trigger ``domain.yaml`` declares that one side lacks: the way
+    out on the other side is its ``declaration`` (``domain.yaml:12 (triggers: t)``), which
+    no metadata module holds (stranger54 U3)."""
+    hint = hint_for(left, right, left_side, right_side, pairing)
+    present = right_side if left is None else left_side
+    return hint.replace(f", or remove it from {present.fix}", _DECLARES + declaration, 1)
 
 
 def hint_for(

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from twinschema.compare.context import Context
+from twinschema.compare.context import Context, declared_hint
 from twinschema.compare.pairing import Pairing
 from twinschema.model import OBJECT_KINDS, Schema, SchemaObject
 from twinschema.records.domain import DeclaredObject, Domain
@@ -40,6 +40,8 @@ class ObjectDifference:
     left: str | None
     right: str | None
     message: str
+    # The declaration in domain.yaml the difference is of (an object it declares, missing).
+    declared: DeclaredObject | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +70,24 @@ def objects(ctx: Context) -> None:
     labels = (left.label, right.label)
     found = compare_objects(left.schema, right.schema, labels, ctx.domain, ctx.pairing)
     for d in found.differences:
-        ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message)
+        hint = None
+        if d.declared is not None and ctx.domain is not None:
+            hint = _declared_hint(ctx, d, d.declared, ctx.domain)
+        ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message, hint)
     for e in found.equivalences:
         ctx.same(e.table, None, f"{e.kind} definition", e.left, e.right)
     for side, counts in zip((left, right), found.not_compared, strict=True):
         if counts:
             ctx.result.not_compared[side.label] = counts
+
+
+def _declared_hint(
+    ctx: Context, d: ObjectDifference, declared: DeclaredObject, domain: Domain
+) -> str:
+    """The hint of a declared object one side lacks, naming its declaration."""
+    where = f"{domain.path}:{declared.line}" if declared.line else domain.path
+    declaration = f"{where} ({declared.kind}s: {declared.name})"
+    return declared_hint(d.left, d.right, ctx.left, ctx.right, ctx.pairing, declaration)
 
 
 def compare_objects(
@@ -86,7 +100,8 @@ def compare_objects(
     """Compare the objects of two schemas (see the module); ``labels`` name the two sides."""
     result = ObjectComparison([], ({}, {}))
     if left.objects_read and right.objects_read and pairing.objects_pairwise:
-        for finding in _pairwise(left.objects, right.objects, labels):
+        named = {**_table_names(right, domain), **_table_names(left, domain)}
+        for finding in _pairwise(left.objects, right.objects, labels, named):
             if isinstance(finding, ObjectDifference):
                 result.differences.append(finding)
             else:
@@ -110,26 +125,47 @@ def compare_objects(
     return result
 
 
+def _table_names(schema: Schema, domain: Domain | None) -> dict[str, str]:
+    """A table's name as the reports give it (logical, else as the schema spells it), by the
+    name an object gives it folded to lower case (SQLite's reader folds a trigger's table:
+    ``invoiceline`` for the logical ``invoice_line``, SQLite's ``InvoiceLine``)."""
+    named = {name.lower(): name for name in schema.tables}
+    for logical, table in (domain.tables if domain is not None else {}).items():
+        named[table.names.get(schema.dialect, logical).lower()] = logical
+    named.update({name: name for name in schema.tables})  # an exact name first ("T" and "t")
+    return named
+
+
 def _pairwise(
-    left: Sequence[SchemaObject], right: Sequence[SchemaObject], labels: tuple[str, str]
+    left: Sequence[SchemaObject],
+    right: Sequence[SchemaObject],
+    labels: tuple[str, str],
+    named: dict[str, str],
 ) -> Iterable[ObjectDifference | ObjectEquivalence]:
     """Each object of one side only, each pair whose definitions differ, and each pair spelled
-    differently with the same definition, in key order."""
+    differently with the same definition, in key order (``named``: ``_table_names``)."""
     lk = {o.key: o for o in left}
     rk = {o.key: o for o in right}
+
+    def table(obj: SchemaObject) -> str | None:
+        if obj.table is None:
+            return None
+        return named.get(obj.table) or named.get(obj.table.lower(), obj.table)
+
     for key in sorted(lk.keys() | rk.keys()):
         lo, ro = lk.get(key), rk.get(key)
         if lo is not None and ro is not None:
             if lo.definition == ro.definition and lo.raw != ro.raw:
-                yield ObjectEquivalence(lo.kind, lo.table or lo.name, lo.raw, ro.raw)
+                yield ObjectEquivalence(lo.kind, table(lo) or lo.name, lo.raw, ro.raw)
             elif lo.definition != ro.definition:
                 yield ObjectDifference(
                     lo.kind,
-                    lo.table,
+                    table(lo),
                     lo.name,
                     lo.raw or lo.definition,
                     ro.raw or ro.definition,
-                    f"{_what(lo)} differs: " + " vs ".join(parting(lo.definition, ro.definition)),
+                    f"{_what(lo, table(lo))} differs: "
+                    + " vs ".join(parting(lo.definition, ro.definition)),
                 )
             continue
         only = lo if lo is not None else ro
@@ -138,11 +174,11 @@ def _pairwise(
         text = only.raw or only.definition
         yield ObjectDifference(
             only.kind,
-            only.table,
+            table(only),
             only.name,
             text if lo is not None else None,
             text if ro is not None else None,
-            f"{_what(only)} exists only in {side}",
+            f"{_what(only, table(only))} exists only in {side}",
         )
 
 
@@ -205,6 +241,7 @@ def _declared_missing(
         None if index == 0 else text,
         text if index == 0 else None,
         f"{text} is declared in domain.yaml for {schema.dialect} but {label} lacks it",
+        wanted,
     )
 
 
@@ -216,8 +253,8 @@ def _counts(objects: Iterable[SchemaObject]) -> dict[str, int]:
     return counts
 
 
-def _what(obj: SchemaObject) -> str:
-    on = f" on {obj.table}" if obj.table else ""
+def _what(obj: SchemaObject, table: str | None) -> str:
+    on = f" on {table}" if table else ""
     return f"{obj.kind} {obj.name}{on}"
 
 

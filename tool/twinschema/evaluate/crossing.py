@@ -365,7 +365,7 @@ def _key_findings(
             f"a sync (setval){reuse}"
         )
         ptable = (rt if pg is rc else lt).name
-        hint = HINT_SEQUENCE.format(sequence=set_sequence(ptable, pg.name))
+        hint = HINT_SEQUENCE.format(sequence=set_sequence(ptable, pg.name, pg.sequence))
         found.insert(0, (False, warning(layer, left, right, lt.name, lc, rc, message, hint)))
     return found
 

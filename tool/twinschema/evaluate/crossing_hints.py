@@ -4,6 +4,7 @@ a value one side's rule rejects and the other's stores, a fraction or a number p
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -54,11 +55,33 @@ HINT_SEQUENCE = (
 )
 
 
-def set_sequence(table: str, column: str) -> str:
+# A nextval() default that names its sequence as text (``nextval('s'::text)``, printed
+# ``nextval(('s'::text)::regclass)``): the name, resolved when called.
+_NEXTVAL_TEXT = re.compile(r"nextval\(\('((?:[^']|'')*)'::[a-z ]+\)::regclass\)")
+
+
+def set_sequence(table: str, column: str, drawn: str | None = None) -> str:
     """The PostgreSQL statement that moves the sequence behind ``table``.``column`` to the
-    highest id (names quoted as they are, whatever their case)."""
+    highest id (names quoted as they are, whatever their case). ``drawn``: the sequence its
+    default draws from where the column does not own it (``Column.sequence``), which
+    ``pg_get_serial_sequence`` does not find (NULL: setval would do nothing, stranger54 001)."""
     sequence = f"pg_get_serial_sequence({_literal(quoted(table))}, {_literal(column)})"
+    name = drawn_name(drawn)
+    if name is not None:
+        sequence = _literal(name)
     return f"SELECT setval({sequence}, max({quoted(column)})) FROM {quoted(table)}"
+
+
+def drawn_name(drawn: str | None) -> str | None:
+    """The name of the sequence a not owned ``nextval()`` default draws from, as setval reads
+    it (``s``, ``other.s``, ``"S"``); None where ``drawn`` names none (another column's
+    sequence, or a default that computes the name)."""
+    if drawn is None or drawn.startswith("the sequence of "):
+        return None
+    found = _NEXTVAL_TEXT.fullmatch(drawn)
+    if found is not None:
+        return found.group(1).replace("''", "'")
+    return None if "(" in drawn else drawn
 
 
 def hint_for(

@@ -40,6 +40,9 @@ class Change:
     before: str
     after: str
     message: str
+    # Nothing can be lost on this dialect (a size SQLite never enforces): not refused, yet a
+    # marker written for it is not stale.
+    lossless: bool = False
 
 
 def changes_of(
@@ -255,8 +258,29 @@ def _alter_type(operation: alembic_ops.AlterColumnOp, dialect: str) -> Change | 
         return None
     old, new = _spell(before, dialect), _spell(after, dialect)
     return Change(
-        key, table, column, old, new, f"narrows {table}.{column} from {old} to {new}: {why}"
+        key,
+        table,
+        column,
+        old,
+        new,
+        f"narrows {table}.{column} from {old} to {new}: {why}",
+        lossless=dialect == "sqlite" and _unenforced_on_sqlite(before, after),
     )
+
+
+# The families whose size SQLite never enforces: a VARCHAR(40) stores 80 characters, a
+# SMALLINT any 64-bit integer, a NUMERIC(5,2) any number (type affinity only).
+_SQLITE_UNSIZED = frozenset({"string", "integer", "numeric", "float"})
+
+
+def _unenforced_on_sqlite(
+    before: sa.types.TypeEngine[Any], after: sa.types.TypeEngine[Any]
+) -> bool:
+    """True when ``before`` and ``after`` differ by a size only, which SQLite never enforces:
+    no value can go (stranger54 W7: a downgrade narrowing VARCHAR(80) to VARCHAR(40) was
+    refused as destructive). PostgreSQL enforces it, and is still refused."""
+    old, new = _family(before)[0], _family(after)[0]
+    return old == new and old in _SQLITE_UNSIZED
 
 
 def _spell(type_: sa.types.TypeEngine[Any], dialect: str) -> str:

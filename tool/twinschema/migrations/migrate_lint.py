@@ -18,6 +18,7 @@ from twinschema.errors import (
 from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE, Target, revisions_text
 from twinschema.migrations.migrate_errors import AlreadyThere, Refused
 from twinschema.paths import shown
+from twinschema.sql_names import sql_name
 from twinschema.urls import first_line
 
 
@@ -39,8 +40,38 @@ def cause_of(exc: Exception, stamp: str | None = None, statements: Sequence[str]
             if earlier is not None:
                 return first_line(exc) + made_twice(earlier)
             return first_line(exc) + made_by_hand(stamp)
+        nulls = _nulls_in(exc)
+        if nulls is not None:
+            return first_line(exc) + fill_nulls_first(*nulls)
         return first_line(exc)
     return f"{type(exc).__name__}: {first_line(exc)}".rstrip(": ")
+
+
+def fill_nulls_first(table: str, column: str) -> str:
+    """The hint of a revision failing to make ``table``.``column`` NOT NULL over rows that
+    hold NULL there (stranger54 W4): fill them first, in the revision."""
+    t, c = sql_name(table), sql_name(column)
+    return (
+        f" (rows of {table} hold NULL in {column}: fill them first, in the revision before the "
+        f'change: op.execute("UPDATE {t} SET {c} = <value> WHERE {c} IS NULL"), with the value '
+        "they should hold (the column's new server_default, if it has one), then migrate again)"
+    )
+
+
+# PostgreSQL's SET NOT NULL over NULLs (not_null_violation); a SQLite batch copy's INSERT into
+# the new table, whose column is NOT NULL.
+_NULLS_PG = re.compile(r'column "(.+)" of relation "(.+)" contains null values')
+_NULLS_SQLITE = re.compile(r"NOT NULL constraint failed: _alembic_tmp_(.+)\.([^.]+)$")
+
+
+def _nulls_in(exc: Exception) -> tuple[str, str] | None:
+    """The table and column a revision's NOT NULL failed on over rows holding NULL, if so."""
+    text = first_line(exc)
+    found = _NULLS_PG.search(text)
+    if found is not None:
+        return found[2], found[1]
+    found = _NULLS_SQLITE.search(text)
+    return None if found is None else (found[1], found[2])
 
 
 _RENAMED = (

@@ -27,6 +27,8 @@ class Allowance:
     column: str | None = None
     name: str | None = None
     line: int = 0
+    # Its place in the table's ``allow:`` list, from 1: a flow-style list holds several on a line.
+    position: int = 0
 
     def describe(self) -> str:
         """The allowance as people read it in a report: ``index profiles.ix_gin (postgresql)``."""
