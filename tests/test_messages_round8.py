@@ -438,8 +438,8 @@ def test_the_sequence_hint_names_a_sequence_no_column_owns(
         " x text);"
     )
     warnings: list[Difference] = []
-    _compared(loader, SL_PG, "CREATE TABLE users (user_id INTEGER PRIMARY KEY, x TEXT);", pg,
-              warnings)  # fmt: skip
+    sqlite = "CREATE TABLE users (user_id INTEGER PRIMARY KEY, x TEXT);"
+    compare_texts(loader, SL_PG, sqlite, pg, warnings)
     [found] = [w for w in warnings if "again on PostgreSQL" in w.message]
     statement = found.hint.split(" run ", 1)[1].split("; or allow", 1)[0]
     assert statement == 'SELECT setval(\'users_seq\', max("user_id")) FROM "users"', found.hint

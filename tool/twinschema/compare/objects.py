@@ -127,8 +127,8 @@ def compare_objects(
 
 def _table_names(schema: Schema, domain: Domain | None) -> dict[str, str]:
     """A table's name as the reports give it (logical, else as the schema spells it), by the
-    name an object gives it folded to lower case (SQLite's reader folds a trigger's table:
-    ``invoiceline`` for the logical ``invoice_line``, SQLite's ``InvoiceLine``)."""
+    name an object gives it folded to lower case (a reader may fold a trigger's table:
+    ``invoiceline`` for the logical ``invoice_line``, spelled ``InvoiceLine`` by its schema)."""
     named = {name.lower(): name for name in schema.tables}
     for logical, table in (domain.tables if domain is not None else {}).items():
         named[table.names.get(schema.dialect, logical).lower()] = logical
