@@ -193,6 +193,16 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), "utf-8")
 
 
+def add_column_after(path: Path, marker: str, column: str) -> None:
+    """A person's edit of the metadata module ``path``: the line ``column`` (an ``sa.Column(...)``)
+    after the one column line that holds ``marker``, at its indent."""
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    (at,) = [i for i, x in enumerate(lines) if marker in x and "sa.Column(" in x]
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines.insert(at + 1, f"{indent}{column}\n")
+    path.write_text("".join(lines), "utf-8")
+
+
 def check(shell: Shell) -> tuple[int, dict[str, Any]]:
     result = shell("check", "--format", "json")
     assert result.exit_code in (0, 1), result.output

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from support import testing
-from test_init_project import adopt_in_sync, check, replace_in
+from test_init_project import add_column_after, adopt_in_sync, check, replace_in
 
 SQLITE = ["CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER NOT NULL)"]
 POSTGRES = [
@@ -35,12 +35,7 @@ def test_a_type_check_the_revision_wrote_is_not_said_unwritten(tmp_path: Path, p
     line = "      total: {kind: integer}\n"
     replace_in(project / "domain.yaml", line, line + "      gift: {kind: boolean}\n")
     for module, column in COLUMN.items():
-        path = project / "schemas" / f"{module}.py"
-        lines = path.read_text("utf-8").splitlines(keepends=True)
-        (at,) = [i for i, x in enumerate(lines) if "total" in x and "sa.Column(" in x]
-        indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-        lines.insert(at + 1, f"{indent}{column}\n")
-        path.write_text("".join(lines), "utf-8")
+        add_column_after(project / "schemas" / f"{module}.py", "total", column)
     result = shell("revision", "-m", "gift")
     assert result.exit_code == 0, result.output
     (twin,) = (project / "migrations_sqlite" / "versions").glob("0002_*_sqlite.py")

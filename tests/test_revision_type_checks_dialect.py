@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from support import testing
-from test_init_project import Shell, adopt_in_sync, check
+from test_init_project import Shell, add_column_after, adopt_in_sync, check, replace_in
 
 SQLITE = ["CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"]
 POSTGRES = [
@@ -33,18 +33,10 @@ DOMAIN = "      active: {kind: boolean}\n      kind: {kind: enum, values: [a, b]
 def _add(project: Path, domain: str, columns: dict[str, str]) -> None:
     """Add ``domain`` lines after the ``name`` column of domain.yaml, and each module's column
     line after its ``name`` column."""
-    path = project / "domain.yaml"
-    text = path.read_text("utf-8")
     line = "      name: {kind: text}\n"
-    assert line in text, text
-    path.write_text(text.replace(line, line + domain), "utf-8")
+    replace_in(project / "domain.yaml", line, line + domain)
     for module, column in columns.items():
-        path = project / "schemas" / f"{module}.py"
-        lines = path.read_text("utf-8").splitlines(keepends=True)
-        (at,) = [i for i, x in enumerate(lines) if ".name" in x and "sa.Column(" in x]
-        indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-        lines.insert(at + 1, f"{indent}{column}\n")
-        path.write_text("".join(lines), "utf-8")
+        add_column_after(project / "schemas" / f"{module}.py", ".name", column)
 
 
 def _upgrade(project: Path, step: str, dialect: str) -> str:
