@@ -4,8 +4,8 @@
 The cases are golden probe cases (``tests/fixtures/probes``): ``test_probes`` inserts their
 witness rows into both real databases; here the difference must name the row, for each pair of
 dialects and either side holding the CHECK. Near misses: a NULL in a column NOT NULL on the other
-side only is that column's difference, never the CHECK's witness; a CHECK that rejects no value
-the column holds names none.
+side only is that column's difference, never the CHECK's witness. A CHECK that rejects no value
+the column holds is no difference at all (stranger55 F2: ``evaluate/type_kept``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from probes import Loader, assert_witness, case_named, compare_case, compare_exp
         # Near miss: NULL is x's own difference (NOT NULL on PostgreSQL only).
         ("sl-pg.check-one-sided-null-is-the-columns-own",
          "witness (x) = (0): SQLite rejects, PostgreSQL accepts"),
-        # Near miss: every smallint passes the CHECK.
-        ("pg-pg.check-one-sided-no-row-shows-it", None),
     ],
 )  # fmt: skip
 def test_a_check_on_one_side_names_its_witness(
@@ -37,6 +35,14 @@ def test_a_check_on_one_side_names_its_witness(
     shown = check.left or check.right
     assert check.message.startswith(f"{shown} on t exists only in {side}"), check.message
     assert_witness(check.message, witness)
+
+
+def test_a_check_its_own_type_keeps_is_an_equivalence(loader: Loader) -> None:
+    """Every smallint passes ``x BETWEEN -32768 AND 32767``: once a difference with no witness
+    named, now the equivalence "the type keeps it" (stranger55 F2)."""
+    found = compare_expected(loader, "pg-pg.check-one-sided-no-row-shows-it")
+    assert not found.differences, found.differences
+    assert any(e.rule.startswith("the type keeps it") for e in found.equivalences)
 
 
 def test_without_evaluation_no_witness_is_named(loader: Loader) -> None:

@@ -6,7 +6,9 @@ and the first row the CHECK rejects that the other side stores is named in the d
 rejects). A NULL is tried only in a column both sides leave nullable: elsewhere NULL is the
 column's own difference, not the CHECK's; a row the other side stores changed is a witness only
 if the CHECK rejects what it stored too (``stored_rows.partings``: PostgreSQL's 0.00 for 0.001
-passes ``n = round(n, 2)``). The difference stands whether or not a row is found;
+passes ``n = round(n, 2)``). The difference stands whether or not a row is found, unless
+the CHECK's own column type already keeps it (``type_kept``: an equivalence) or, across
+dialects, it keeps exactly the other side's integer range (``_type_range``);
 only the witness is added, and the counts of evaluated pairs stay those of the stage's own
 judgements.
 """
@@ -14,7 +16,7 @@ judgements.
 from __future__ import annotations
 
 from twinschema.canonical import typemap, typemap_storage
-from twinschema.evaluate import probes
+from twinschema.evaluate import probes, type_kept
 from twinschema.evaluate.checks import check_text, witness_text
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
@@ -50,6 +52,8 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     columns = {logical_name(own, d.table, c) for c in found.columns}
     if any(find(other, d.table, c)[1] is None for c in columns):
         return  # a column missing on the other side is a difference of its own
+    if type_kept.settle(st, d, side, text):
+        return  # its own column's type refuses all it refuses: no difference
     # The other side's CHECKs that share a column with these, and theirs in turn, are run too
     # (their columns probed): a row CHECK (a > 0 AND b > 0) refuses there is no witness of a
     # CHECK (a > 0) here, whatever b holds.
