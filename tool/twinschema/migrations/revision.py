@@ -58,7 +58,6 @@ from twinschema.migrations.revision_identity import (
     fix_identity_alterations,
 )
 from twinschema.migrations.revision_kept import module_kept
-from twinschema.migrations.revision_pg_enums import make_enum_types
 from twinschema.migrations.revision_renames import (
     Heads,
     chain_heads,
@@ -378,8 +377,7 @@ def _autogenerate(
             fix_identity_alterations(context, script)
             if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
                 drop_mysql_only_keywords(script)
-                revision_postgres.name_unnamed_keys(context, script)
-                make_enum_types(context, script)
+                revision_postgres.complete(context, script)
             if dialect == "sqlite":
                 native_drop_columns(context, script)
                 name_unnamed_keys(context, script)

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from twinschema.errors import UsageError
+from twinschema.migrations.revision_pg_enums import make_enum_types
 from twinschema.migrations.revision_sqlite import made_by
 
 NAMEDATALEN = 64  # PostgreSQL's identifiers: at most NAMEDATALEN - 1 bytes
@@ -57,6 +58,13 @@ def object_name(table: str, columns: Sequence[str], label: str) -> str:
 def _clipped(text: bytes, length: int) -> str:
     """``text`` cut to at most ``length`` bytes, at a character's boundary (``pg_mbcliplen``)."""
     return text[:length].decode("utf-8", errors="ignore")
+
+
+def complete(context: Any, script: Any) -> None:
+    """What a PostgreSQL revision needs that autogenerate leaves out: names for its unnamed keys
+    (``name_unnamed_keys``) and the native enum types its new columns use (``make_enum_types``)."""
+    name_unnamed_keys(context, script)
+    make_enum_types(context, script)
 
 
 def name_unnamed_keys(context: Any, script: Any) -> None:
