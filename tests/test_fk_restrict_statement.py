@@ -10,7 +10,7 @@ on SQLite and on PostgreSQL (the golden cases run it on both real databases:
 from __future__ import annotations
 
 import pytest
-from probes import Loader, compare_expected
+from probes import Loader, compare_expected, compare_texts
 
 STATEMENT = "UPDATE p SET id = CASE id WHEN 1 THEN 3 ELSE 1 END over the keys 1 and 2"
 
@@ -44,3 +44,20 @@ def test_a_text_key_is_named_with_text_keys(loader: Loader) -> None:
 def test_restrict_on_both_sides_is_no_difference(loader: Loader) -> None:
     found = compare_expected(loader, "sl-pg.fk-on-update-restrict-against-restrict-near-miss")
     assert not found.differences
+
+
+@pytest.mark.parametrize("check", ["id BETWEEN 1 AND 2", "id = 1"])
+def test_a_parent_with_a_check_gets_the_statement_in_words(loader: Loader, check: str) -> None:
+    """The sample keys 1, 2, 3 ignore the parent's CHECKs, which may refuse them, and then the
+    statement failed alike on both sides (stranger56 072, 033): it is said in words there."""
+    parent = f"CREATE TABLE p (id integer PRIMARY KEY CHECK ({check}));\n"
+    child = "CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p (id) ON UPDATE {});"
+    found = compare_texts(
+        loader,
+        ("postgresql", "postgresql"),
+        parent + child.format("RESTRICT"),
+        parent + child.format("NO ACTION"),
+    )
+    (key,) = found.differences
+    assert "CASE id" not in key.message, key.message
+    assert "an UPDATE of p that moves a key referenced by a row of c" in key.message, key.message

@@ -119,8 +119,10 @@ def _sample_keys(
     ctx: Context, parent: str, lfk: ForeignKey, rfk: ForeignKey
 ) -> tuple[str, str, str] | None:
     """Three key literals of the parent's single referenced column, of its kind on both sides
-    (1, 2, 3 for integer keys; 'a', 'b', 'c' for text keys); None for another kind or a key of
-    several columns."""
+    (1, 2, 3 for integer keys; 'a', 'b', 'c' for text keys); None for another kind, a key of
+    several columns, or a parent with a CHECK on either side, which may refuse the literals
+    (stranger56 072, 085: `id BETWEEN 1 AND 2`, `length(code) = 3`; the statement then failed
+    alike on both sides)."""
     if len(lfk.ref_columns) != 1 or len(rfk.ref_columns) != 1:
         return None
     kinds: list[frozenset[str]] = []
@@ -130,7 +132,7 @@ def _sample_keys(
     ):
         table = schema.tables.get(parent)
         column = next((c for c in table.columns if c.name == name), None) if table else None
-        if column is None:
+        if table is None or column is None or table.checks:
             return None
         kinds.append(typemap.kinds_of(column.type))
     if all(k & INTEGER_KINDS for k in kinds):
