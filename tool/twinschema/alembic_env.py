@@ -54,6 +54,28 @@ def object_filter(metadata: sa.MetaData) -> Callable[[Any, str | None, str, bool
     return included
 
 
+def _virtual_filter(connection: sa.Connection) -> dict[str, Any]:
+    """On SQLite, an ``include_name`` that leaves out the database's virtual tables and their
+    shadow tables (an FTS table the baseline made): no metadata module declares them, and
+    autogenerate would drop them. Nothing elsewhere."""
+    if connection.dialect.name != "sqlite":
+        return {}
+    from twinschema.dialects.sqlite_master import virtual_names
+
+    found = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+        "AND upper(substr(sql, 1, 21)) = 'CREATE VIRTUAL TABLE '"
+    ).fetchall()
+    skipped = virtual_names([(str(n), str(q)) for n, q in found])
+    if not skipped:
+        return {}
+
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        return not (type_ == "table" and name in skipped)
+
+    return {"include_name": include_name}
+
+
 def compare_server_default(
     context: Any,
     inspected_column: sa.Column[Any],
@@ -355,7 +377,7 @@ def _run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: b
         options["autogenerate_plugins"] = plugins
 
     def run(connection: sa.Connection) -> None:
-        context.configure(connection=connection, **options)
+        context.configure(connection=connection, **options, **_virtual_filter(connection))
         with context.begin_transaction(), declared_types_kept(config.attributes.get("say")):
             context.run_migrations()
 
