@@ -1,12 +1,12 @@
-"""The comparator of views, triggers, functions, sequences, PostgreSQL rules and SQLite
-virtual tables (``model.SchemaObject``).
+"""The comparator of views, triggers, functions, sequences, rules and virtual tables
+(``model.SchemaObject``).
 
 Their definitions are each dialect's own SQL, made canonical by its adapter, so two sources of
 the same dialect that both hold such objects (live databases, SQL files) are compared object by
 object: one side only, or a different definition, is a difference of the object's kind. Between
 dialects, or against a source that cannot hold them (a metadata module), only what
 ``domain.yaml`` declares is checked: a declared view or trigger must exist on each dialect it
-names; a rule (which only PostgreSQL has) between two sources that both hold objects is a
+names; a rule (which one dialect only has) between two sources that both hold objects is a
 difference of its own. Everything else is counted as not compared, per source, so silence is
 never sameness.
 
