@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from twinschema.alembic_declared import declared_types_kept
 from twinschema.alembic_standalone import standalone
 from twinschema.alembic_stored import stored_default
+from twinschema.alembic_virtual import virtual_filter
 from twinschema.migrations import VERSION_TABLE
 from twinschema.records.dialects import as_read
 
@@ -52,28 +53,6 @@ def object_filter(metadata: sa.MetaData) -> Callable[[Any, str | None, str, bool
         return include_object(obj, name, type_, reflected, compare_to)
 
     return included
-
-
-def _virtual_filter(connection: sa.Connection) -> dict[str, Any]:
-    """On SQLite, an ``include_name`` that leaves out the database's virtual tables and their
-    shadow tables (an FTS table the baseline made): no metadata module declares them, and
-    autogenerate would drop them. Nothing elsewhere."""
-    if connection.dialect.name != "sqlite":
-        return {}
-    from twinschema.dialects.sqlite_master import virtual_names
-
-    found = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-        "AND upper(substr(sql, 1, 21)) = 'CREATE VIRTUAL TABLE '"
-    ).fetchall()
-    skipped = virtual_names([(str(n), str(q)) for n, q in found])
-    if not skipped:
-        return {}
-
-    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-        return not (type_ == "table" and name in skipped)
-
-    return {"include_name": include_name}
 
 
 def compare_server_default(
@@ -377,7 +356,7 @@ def _run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: b
         options["autogenerate_plugins"] = plugins
 
     def run(connection: sa.Connection) -> None:
-        context.configure(connection=connection, **options, **_virtual_filter(connection))
+        context.configure(connection=connection, **options, **virtual_filter(connection))
         with context.begin_transaction(), declared_types_kept(config.attributes.get("say")):
             context.run_migrations()
 
