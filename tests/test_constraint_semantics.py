@@ -311,7 +311,9 @@ def test_a_table_in_another_schema_is_named_as_such(two_databases: tuple[str, st
     assert "on the left" not in result.stdout  # the side is named as the report names it
 
 
-def test_rules_are_counted_as_not_compared(pg_url: str, tmp_path: Path) -> None:
+def test_rules_are_read_as_objects(pg_url: str, tmp_path: Path) -> None:
+    """A rule is read with its definition (compared between PostgreSQL sources, stranger54
+    002), no longer counted; a view's own ``_RETURN`` rule is none."""
     admin(
         pg_url,
         "CREATE TABLE t (id integer)",
@@ -320,10 +322,13 @@ def test_rules_are_counted_as_not_compared(pg_url: str, tmp_path: Path) -> None:
         "CREATE VIEW v AS SELECT id FROM t",  # a view's own _RETURN rule is not a RULE
     )
     schema = reflect_url(pg_url, ReflectOptions())
-    assert schema.not_compared["rules"] == 1
+    assert schema.not_compared["rules"] == 0
+    assert [(o.kind, o.table, o.name) for o in schema.objects if o.kind == "rule"] == [
+        ("rule", "t", "t_copy")
+    ]
     result = CliRunner().invoke(cli, ["inspect", pg_url, "--format", "text"])
     assert result.exit_code == 0, result.output
-    assert "1 rules" in result.stdout
+    assert "t_copy" in result.stdout
 
 
 def test_inspect_text_shows_the_new_attributes(pg_url: str) -> None:

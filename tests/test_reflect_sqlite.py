@@ -203,7 +203,8 @@ def schema(tmp_path_factory: pytest.TempPathFactory) -> Schema:
 
 
 def test_tables_kept_and_left_out(schema: Schema) -> None:
-    """Internal, tool-owned and virtual tables (with their shadow tables) are not compared."""
+    """Internal and tool-owned tables are not compared; a virtual table is an object (compared
+    by its statement), its shadow tables no tables."""
     assert sorted(schema.tables) == [
         "audit_log",
         "checked",
@@ -216,8 +217,9 @@ def test_tables_kept_and_left_out(schema: Schema) -> None:
         "text_key",
     ]
     assert schema.dialect == "sqlite"
-    # Views and triggers are read with their definitions (compared within SQLite), not counted.
-    assert dict(schema.not_compared) == {"views": 0, "triggers": 0, "virtual_tables": 1}
+    # Views, triggers and virtual tables are read with their definitions (compared within
+    # SQLite), not counted.
+    assert dict(schema.not_compared) == {"views": 0, "triggers": 0, "virtual_tables": 0}
     assert schema.objects_read
     assert [(o.key, o.definition) for o in schema.objects] == [
         (
@@ -227,6 +229,10 @@ def test_tables_kept_and_left_out(schema: Schema) -> None:
         (
             ("view", "", "child_view"),
             'columns ( "id" ) create view child_view as select id from child',
+        ),
+        (
+            ("virtual_table", "", "docs"),
+            "create virtual table docs using fts5 ( title , body )",
         ),
     ]
 
@@ -247,6 +253,7 @@ def test_exclude_globs(tmp_path: Path) -> None:
     assert "child" not in found.tables and "checked" not in found.tables
     assert "parent" in found.tables
     assert found.not_compared["virtual_tables"] == 0
+    assert [o.name for o in found.objects if o.kind == "virtual_table"] == []
     assert not [name for name in found.tables if name.startswith("docs")]  # nor its shadows
 
 
@@ -459,7 +466,7 @@ def test_virtual_table_of_unknown_module(tmp_path: Path) -> None:
     conn.close()
     found = reflect(make_url(testing.sqlite_url(path)), OPTIONS)
     assert list(found.tables) == ["t"]
-    assert found.not_compared["virtual_tables"] == 1
+    assert [(o.kind, o.name) for o in found.objects] == [("virtual_table", "vx")]
 
 
 def test_rtree_shadow_tables_left_out(tmp_path: Path) -> None:
@@ -467,7 +474,7 @@ def test_rtree_shadow_tables_left_out(tmp_path: Path) -> None:
     url = make_db(tmp_path / "r.db", "CREATE VIRTUAL TABLE rt USING rtree(id, x0, x1);")
     found = reflect(make_url(url), OPTIONS)
     assert dict(found.tables) == {}
-    assert found.not_compared["virtual_tables"] == 1
+    assert [(o.kind, o.name) for o in found.objects] == [("virtual_table", "rt")]
 
 
 # --------------------------------------------------------------------------------------------

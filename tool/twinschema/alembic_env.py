@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from twinschema.alembic_declared import declared_types_kept
 from twinschema.alembic_standalone import standalone
 from twinschema.alembic_stored import stored_default
+from twinschema.alembic_virtual import virtual_filter
 from twinschema.migrations import VERSION_TABLE
 from twinschema.records.dialects import as_read
 
@@ -361,7 +362,7 @@ def _run_chain(metadata: sa.MetaData, *, domain_version: int, render_as_batch: b
         options["autogenerate_plugins"] = plugins
 
     def run(connection: sa.Connection) -> None:
-        context.configure(connection=connection, **options)
+        context.configure(connection=connection, **options, **virtual_filter(connection))
         with context.begin_transaction(), declared_types_kept(config.attributes.get("say")):
             context.run_migrations()
 

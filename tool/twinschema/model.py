@@ -328,17 +328,29 @@ OBJECT_VIEW = "view"
 OBJECT_TRIGGER = "trigger"
 OBJECT_FUNCTION = "function"
 OBJECT_SEQUENCE = "sequence"
-OBJECT_KINDS = (OBJECT_VIEW, OBJECT_TRIGGER, OBJECT_FUNCTION, OBJECT_SEQUENCE)
+# A PostgreSQL rule (CREATE RULE, on its table) and a SQLite virtual table (CREATE VIRTUAL TABLE):
+# each dialect's own, compared between two sources of that dialect (stranger54 002, 003, 005).
+OBJECT_RULE = "rule"
+OBJECT_VIRTUAL_TABLE = "virtual_table"
+OBJECT_KINDS = (
+    OBJECT_VIEW,
+    OBJECT_TRIGGER,
+    OBJECT_FUNCTION,
+    OBJECT_SEQUENCE,
+    OBJECT_RULE,
+    OBJECT_VIRTUAL_TABLE,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class SchemaObject:
-    """A view, trigger, function or sequence, compared by its canonical definition.
+    """A view, trigger, function, sequence, PostgreSQL rule or SQLite virtual table, compared
+    by its canonical definition.
 
     ``definition`` is the dialect's own normalized text (whitespace, comments and the case of
     unquoted words made uniform by the adapter), so it is compared only with an object of the
     same dialect. ``name`` is unique within its kind: a function's includes its argument types
-    (``f(integer)``), a trigger's is its own name with ``table`` the table it is on.
+    (``f(integer)``), a trigger's (and a rule's) is its own name with ``table`` the table it is on.
     """
 
     kind: str

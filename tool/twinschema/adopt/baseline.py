@@ -4,14 +4,16 @@ An empty database upgraded to a chain's baseline equals the live database it was
 migrations layer compares them), and ``downgrade()`` drops it all again:
 
 * SQLite: tables rendered by Alembic from SQLAlchemy's reflection, completed with what the
-  dialect adapter read (see ``reflection.complete``), then the ``sqlite_master`` SQL of indexes,
-  views and triggers replayed as written; downgrade drops views and tables in reverse order.
+  dialect adapter read (see ``reflection.complete``), then the ``sqlite_master`` SQL of virtual
+  tables, indexes, views and triggers replayed as written; downgrade drops views and tables in
+  reverse order.
 * PostgreSQL: extensions, enum types, domains and sequences first, tables rendered by Alembic from
   SQLAlchemy's reflection (foreign keys of a cycle added once both tables exist), then functions
   (``pg_get_functiondef``, bodies unchecked: they may name a table's row type), sequences'
   ``OWNED BY``, indexes (``pg_get_indexdef``), views (``pg_get_viewdef``) and triggers
-  (``pg_get_triggerdef``); downgrade drops them in reverse. Aggregates follow the functions. Not
-  written: table inheritance (``INHERITS``).
+  (``pg_get_triggerdef``) and rules (``pg_get_ruledef``); downgrade drops them in reverse.
+  Aggregates follow the functions. A table's ``INHERITS`` is SQLAlchemy's reflection
+  (``postgresql_inherits``), rendered with the table.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from twinschema.adopt import reflection
 from twinschema.alembic_env import deferrable_primary_key
 from twinschema.canonical.identifiers import quoted
 from twinschema.declared_types import IMPORT, Declared, rendered
-from twinschema.dialects import ReflectOptions
+from twinschema.dialects import ReflectOptions, excluded
 
 BASELINE_STEM = "0001_baseline"
 BASELINE_VERSION = 1
@@ -104,19 +106,32 @@ def _executes(statements: Iterable[str]) -> list[str]:
 _SQLITE_ORDER = {"table": 0, "index": 1, "view": 2, "trigger": 3}
 
 
+def _virtual(row: tuple[str, str, str, str], options: ReflectOptions) -> bool:
+    """Whether a ``sqlite_master`` row is a virtual table init keeps (FTS, R*Tree: its own
+    statement makes its shadow tables, which are no tables of the schema)."""
+    kind, name, _, sql = row
+    return (
+        kind == "table"
+        and sql[:21].upper() == "CREATE VIRTUAL TABLE "
+        and not excluded(name, options.exclude)
+    )
+
+
 def sqlite_bodies(
     url: str, options: ReflectOptions, metadata: sa.MetaData
 ) -> tuple[list[str], list[str]]:
     """Upgrade and downgrade of the SQLite baseline: tables rendered by Alembic (the form
     autogenerate reads back exactly, foreign key actions included), then the catalog's own SQL
-    of indexes, views and triggers, replayed as written."""
+    of virtual tables, indexes, views and triggers, replayed as written."""
     tables = set(metadata.tables)
     for table in metadata.tables.values():
         _reset_indexes(table)
-    objects = [
+    master = reflection.sqlite_master(url, options)
+    objects = [row for row in master if _virtual(row, options)] + [
         row
-        for row in reflection.sqlite_master(url, options)
-        if row[0] in ("index", "view", "trigger") and (row[0] == "view" or row[2] in tables)
+        for row in master
+        if row[0] in ("index", "view", "trigger")
+        and (row[0] == "view" or row[2] in tables or _virtual_name(master, row[2], options))
     ]
     objects.sort(key=lambda row: _SQLITE_ORDER[row[0]])  # stable: creation order within a kind
     operations, order = _create_tables(metadata, inline=True)
@@ -124,10 +139,17 @@ def sqlite_bodies(
     downgrade = _executes(
         f"DROP {kind.upper()} {quoted(name)}"
         for kind, name, _, _ in reversed(objects)
-        if kind == "view"  # indexes and triggers go with their table
+        if kind in ("view", "table")  # indexes and triggers go with their table
     )
     downgrade += [f"    op.drop_table({name!r})" for name in reversed(order)]
     return upgrade, downgrade
+
+
+def _virtual_name(
+    master: Sequence[tuple[str, str, str, str]], name: str, options: ReflectOptions
+) -> bool:
+    """Whether ``name`` is a virtual table init keeps (a trigger on one goes with it)."""
+    return any(row[1] == name and _virtual(row, options) for row in master)
 
 
 def _existing_type(kind: str, obj: Any, context: AutogenContext) -> str | Literal[False]:
@@ -279,6 +301,16 @@ WHERE n.nspname = %(schema)s AND NOT g.tgisinternal AND c.relname <> 'alembic_ve
 ORDER BY g.oid"""
 
 
+PG_RULES = """
+SELECT r.rulename, pg_get_ruledef(r.oid, true),
+       format('DROP RULE IF EXISTS %I ON %I', r.rulename, c.relname)
+FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %(schema)s AND r.rulename <> '_RETURN'
+  AND (c.relname = ANY(%(tables)s) OR c.relkind IN ('v', 'm'))
+ORDER BY r.oid"""
+
+
 def _catalog(
     url: str, options: ReflectOptions, query: str, tables: Sequence[str] = ()
 ) -> list[tuple[str, str, str]]:
@@ -337,6 +369,7 @@ def postgresql_bodies(
         *_catalog(url, options, PG_INDEXES, tables),
         *_catalog(url, options, PG_VIEWS),
         *_catalog(url, options, PG_TRIGGERS),
+        *_catalog(url, options, PG_RULES, tables),
     ]
     operations, order = _create_tables(metadata)
     upgrade = ["    op.execute('SET LOCAL check_function_bodies = false')"]

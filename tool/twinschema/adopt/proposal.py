@@ -10,7 +10,7 @@ from twinschema.adopt.kinds import Kind, shared_kind
 from twinschema.adopt.naming import pair_names, snake_case
 from twinschema.canonical.normalize import canonicalize
 from twinschema.domain_yaml import MAX_NAME_BYTES, identifier_problem, physical_name_problem
-from twinschema.model import Column, Schema, Table
+from twinschema.model import OBJECT_VIRTUAL_TABLE, Column, Schema, Table
 from twinschema.records import DIALECTS
 from twinschema.records.domain import NameMap
 
@@ -98,6 +98,23 @@ def _logical_names(physical: Sequence[str], prefix: str) -> list[str]:
     return [w if name == w else _unique(w, taken) for name, w in zip(physical, wanted, strict=True)]
 
 
+def _one_sided_table(only: str, name: str, sides: Mapping[str, Schema]) -> str:
+    """The line for a table one dialect has, naming the other's virtual table of that name (a
+    SQLite FTS table against PostgreSQL's plain table: the SQLite baseline makes it, a metadata
+    module cannot hold it)."""
+    line = f"{only} only: table {name}"
+    for dialect, schema in sides.items():
+        if dialect == only:
+            continue
+        for obj in schema.objects:
+            if obj.kind == OBJECT_VIRTUAL_TABLE and obj.name.lower() == name.lower():
+                line += (
+                    f" ({dialect} has {obj.name} as a virtual table: its baseline creates it, "
+                    "its metadata module cannot hold it)"
+                )
+    return line
+
+
 def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
     """Pair the tables and columns of two raw schemas (physical names) into a domain, then give
     each paired column the kind both sides agree on."""
@@ -129,7 +146,7 @@ def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
         table = InitTable(logical, physical, tuple(physical))
         if len(physical) == 1:
             (only,) = physical
-            proposal.unpaired.append(f"{only} only: table {physical[only]}")
+            proposal.unpaired.append(_one_sided_table(only, physical[only], sides))
             table.columns = [
                 InitColumn(name, {only: c.name})
                 for name, c in _logical_columns(sides[only].tables[physical[only]].columns)

@@ -1,11 +1,14 @@
-"""The comparator of views, triggers, functions and sequences (``model.SchemaObject``).
+"""The comparator of views, triggers, functions, sequences, rules and virtual tables
+(``model.SchemaObject``).
 
 Their definitions are each dialect's own SQL, made canonical by its adapter, so two sources of
 the same dialect that both hold such objects (live databases, SQL files) are compared object by
 object: one side only, or a different definition, is a difference of the object's kind. Between
 dialects, or against a source that cannot hold them (a metadata module), only what
 ``domain.yaml`` declares is checked: a declared view or trigger must exist on each dialect it
-names. Everything else is counted as not compared, per source, so silence is never sameness.
+names; a rule (which one dialect only has) between two sources that both hold objects is a
+difference of its own. Everything else is counted as not compared, per source, so silence is
+never sameness.
 
 Pure and dialect-free: ``pairing.objects_pairwise`` says when objects pair one by one.
 """
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 
 from twinschema.compare.context import Context, declared_hint
 from twinschema.compare.pairing import Pairing
-from twinschema.model import OBJECT_KINDS, Schema, SchemaObject
+from twinschema.model import OBJECT_KINDS, OBJECT_RULE, Schema, SchemaObject
 from twinschema.records.domain import DeclaredObject, Domain
 
 # The ``not_compared`` key of each object kind (the keys the adapters used to count them under).
@@ -27,6 +30,8 @@ COUNT_KEYS = {
     "trigger": "triggers",
     "function": "functions",
     "sequence": "sequences",
+    "rule": "rules",
+    "virtual_table": "virtual_tables",
 }
 
 
@@ -42,6 +47,7 @@ class ObjectDifference:
     message: str
     # The declaration in domain.yaml the difference is of (an object it declares, missing).
     declared: DeclaredObject | None = None
+    hint: str | None = None  # None: the comparer's own, from the sides
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +76,7 @@ def objects(ctx: Context) -> None:
     labels = (left.label, right.label)
     found = compare_objects(left.schema, right.schema, labels, ctx.domain, ctx.pairing)
     for d in found.differences:
-        hint = None
+        hint = d.hint
         if d.declared is not None and ctx.domain is not None:
             hint = _declared_hint(ctx, d, d.declared, ctx.domain)
         ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message, hint)
@@ -120,6 +126,14 @@ def compare_objects(
                 result.differences.append(_declared_missing(wanted, schema, label, index))
             else:
                 checked.add(found.key)
+        if left.objects_read and right.objects_read:
+            # Across dialects, a rule changes what a statement does to rows on its side alone
+            # (DO INSTEAD NOTHING keeps the row a DELETE removes on the other): a difference,
+            # which domain.yaml may allow (kind rule), never a silent count.
+            for obj in schema.objects:
+                if obj.kind == OBJECT_RULE and obj.key not in checked:
+                    checked.add(obj.key)
+                    result.differences.append(_rule_alone(obj, schema, label, index, domain))
         counts = _counts(o for o in schema.objects if o.key not in checked)
         result.not_compared[index].update(counts)
     return result
@@ -134,6 +148,32 @@ def _table_names(schema: Schema, domain: Domain | None) -> dict[str, str]:
         named[table.names.get(schema.dialect, logical).lower()] = logical
     named.update({name: name for name in schema.tables})  # an exact name first ("T" and "t")
     return named
+
+
+def _rule_alone(
+    rule: SchemaObject, schema: Schema, label: str, index: int, domain: Domain | None
+) -> ObjectDifference:
+    """A rule of ``schema`` (at ``index``: 0 the left side) across dialects: the other dialect
+    has no rules. Its table by its logical name, as an allowance names it."""
+    table = rule.table
+    if domain is not None and table is not None:
+        for logical, declared in domain.tables.items():
+            if declared.names.get(schema.dialect, logical).lower() == table.lower():
+                table = logical
+                break
+    text = rule.raw or rule.definition
+    return ObjectDifference(
+        rule.kind,
+        table,
+        rule.name,
+        text if index == 0 else None,
+        None if index == 0 else text,
+        f"{_what(rule, table)} exists only in {label} (a {schema.dialect} rule: the other dialect has "
+        "none, and its statements act on the rows as written)",
+        hint=f"drop the rule from {label}, or make the other dialect act alike (a trigger) and allow "
+        f"it in domain.yaml under {table}: {{kind: rule, dialect: {schema.dialect}, "
+        f"name: {rule.name}, reason: ...}}",
+    )
 
 
 def _pairwise(

@@ -49,13 +49,15 @@ NOT_COMPARED_KEYS = (
 # Of those, the kinds read as ``SchemaObject``s (see SQL_OBJECTS) and so no longer counted by the
 # adapter: a comparison counts the ones it could not compare (``compare_objects``). Aggregates
 # and window functions have no pg_get_functiondef: they stay counted, as "functions".
-OBJECT_COUNT_KEYS = frozenset({"views", "materialized_views", "sequences", "triggers"})
+OBJECT_COUNT_KEYS = frozenset({"views", "materialized_views", "sequences", "triggers", "rules"})
 
 
-# One row per view (materialized too), trigger, function or procedure, and sequence that no
+# One row per view (materialized too), trigger, rule (not a view's own ``_RETURN``), function
+# or procedure, and sequence that no
 # extension owns and no column owns (serial and identity sequences are compared as the column's
 # identity): kind, name, table, a detail (a view's relkind and options, a trigger's tgenabled,
-# then `` replica`` where the database's session_replication_role is replica),
+# then `` replica`` where the database's session_replication_role is replica; a rule's
+# ev_enabled),
 # the definition as the catalog prints it, the schema's name as SQL quotes it, and for a view
 # whether one of its IS [NOT] NULL tests is on a row value (``postgresql_views``).
 _PROC = _NOT_EXTENSION.format(catalog="'pg_proc'", oid="p.oid")
@@ -83,6 +85,10 @@ SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid)
        NULL, NULL, pg_get_functiondef(p.oid), quote_ident(%(schema)s), NULL
 FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.prokind IN ('f', 'p')
   AND {_PROC}
+UNION ALL
+SELECT 'rule', rw.rulename::text, c.relname::text, rw.ev_enabled::text,
+       pg_get_ruledef(rw.oid, false), quote_ident(%(schema)s), NULL
+FROM pg_rewrite rw JOIN rel c ON c.oid = rw.ev_class WHERE rw.rulename <> '_RETURN'
 UNION ALL
 SELECT 'sequence', s.sequencename::text, NULL, NULL,
        concat_ws(' ', 'as', s.data_type::regtype::text, 'start', s.start_value,

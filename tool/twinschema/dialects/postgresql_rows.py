@@ -15,6 +15,7 @@ from twinschema.dialects.postgresql_types import collation_of
 from twinschema.dialects.postgresql_views import scalar_null_tests
 from twinschema.model import (
     OBJECT_FUNCTION,
+    OBJECT_RULE,
     OBJECT_TRIGGER,
     OBJECT_VIEW,
     CheckConstraint,
@@ -105,6 +106,10 @@ def schema_objects(
             canonical += f" with ( {reloptions} )" if reloptions else ""
         elif kind == OBJECT_TRIGGER:
             canonical = canonical_sql(_unqualified(text, schema, "ON"), False)
+            state = _TRIGGER_STATES.get(str(detail))
+            canonical += f" {state}" if state else ""
+        elif kind == OBJECT_RULE:
+            canonical = canonical_sql(_unqualified(text, schema, "TO"), False)
             state = _TRIGGER_STATES.get(str(detail))
             canonical += f" {state}" if state else ""
         elif kind == OBJECT_FUNCTION:

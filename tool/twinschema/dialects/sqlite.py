@@ -93,8 +93,8 @@ __all__ = [
 ]
 
 # What ``Schema.not_compared`` counts; every key is always present (as for PostgreSQL).
-# Views and triggers are read as ``SchemaObject``s: their keys stay, always 0, for reports that
-# read them; a comparison counts the ones it could not compare (``compare_objects``).
+# Views, triggers and virtual tables are read as ``SchemaObject``s: their keys stay, always 0,
+# for reports that read them; a comparison counts the ones it could not compare (``compare_objects``).
 NOT_COMPARED_KEYS = ("views", "triggers", "virtual_tables")
 
 # pragma_table_xinfo's ``hidden``: 2 a VIRTUAL generated column, 3 a STORED one.
@@ -147,7 +147,7 @@ def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema
     master, column_rows, fk_rows, index_rows, views, triggers = catalog
     listed = list_master(master, options, views, triggers)
     counts = dict.fromkeys(NOT_COMPARED_KEYS, 0)
-    keep = kept_tables(listed, options, counts)
+    keep = kept_tables(listed, options)
     grouped = _Grouped(listed, _group_columns(column_rows), *_group_indexes(index_rows))
     # Foreign keys grouped by id, columns in seq order.
     for row in fk_rows:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from twinschema.definitions import canonical_sql
 from twinschema.dialects import ReflectOptions, excluded
 from twinschema.dialects.sqlite_catalog import CatalogRow
 from twinschema.dialects.sqlite_clauses import module_of
 from twinschema.dialects.sqlite_ddl import schema_object
 from twinschema.dialects.sqlite_views import ViewFacts
-from twinschema.model import OBJECT_TRIGGER, OBJECT_VIEW, SchemaObject
+from twinschema.model import OBJECT_TRIGGER, OBJECT_VIEW, OBJECT_VIRTUAL_TABLE, SchemaObject
 
 # Virtual-table modules whose shadow tables are named ``<table>_<suffix>`` and are part of the
 # virtual table, not of the application (https://sqlite.org/fts5.html, https://sqlite.org/rtree.html).
@@ -26,7 +27,7 @@ _SHADOW_SUFFIXES = (
 @dataclass(slots=True)
 class Listed:
     """``sqlite_master``'s rows by kind: each table's and index's SQL, the virtual tables, and
-    the views and triggers (read whole)."""
+    the views, triggers and virtual tables as objects (read whole)."""
 
     table_sql: dict[str, str] = field(default_factory=dict)
     index_sql: dict[str, str] = field(default_factory=dict)
@@ -48,6 +49,13 @@ def list_master(
         if kind == "table":
             if str(sql or "")[:21].upper() == "CREATE VIRTUAL TABLE ":
                 listed.virtual.append((name, sql))
+                if not excluded(name, options.exclude):
+                    text = str(sql)
+                    listed.objects.append(
+                        SchemaObject(
+                            OBJECT_VIRTUAL_TABLE, name, canonical_sql(text, True), raw=text
+                        )
+                    )
             else:
                 listed.table_sql[name] = sql or ""
         elif kind == "index":
@@ -63,13 +71,11 @@ def list_master(
     return listed
 
 
-def kept_tables(listed: Listed, options: ReflectOptions, counts: dict[str, int]) -> list[str]:
+def kept_tables(listed: Listed, options: ReflectOptions) -> list[str]:
     """The tables to read, sorted: not SQLite's own, not a virtual table's shadow, not excluded.
-    Counts the virtual tables (not compared) in ``counts``."""
+    A virtual table is an object (``list_master``), compared as one."""
     skip: set[str] = set()
     for name, sql in listed.virtual:
-        if not excluded(name, options.exclude):
-            counts["virtual_tables"] += 1
         if module_of(sql) in _SHADOW_MODULES:  # excluded or not, its shadows are never tables
             skip.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
     return [
@@ -79,3 +85,15 @@ def kept_tables(listed: Listed, options: ReflectOptions, counts: dict[str, int])
         and not name.lower().startswith("sqlite_")  # sqlite_sequence, sqlite_stat1..4
         and not excluded(name, options.exclude)
     ]
+
+
+def virtual_names(virtual: list[tuple[str, str]]) -> set[str]:
+    """The names of ``virtual``'s tables (``(name, sql)`` each) and of their shadow tables:
+    what a SQLite database holds that no metadata module declares as a table, so Alembic's
+    autogenerate must not drop it."""
+    names: set[str] = set()
+    for name, sql in virtual:
+        names.add(name)
+        if module_of(sql) in _SHADOW_MODULES:
+            names.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
+    return names

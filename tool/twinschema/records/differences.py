@@ -85,6 +85,15 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "sequence": "A PostgreSQL sequence that no column owns exists on one side only, or its "
     "parameters (type, start, bounds, increment, cache, cycle) differ. Compared between two "
     "PostgreSQL sources only; a column's own sequence is compared as its identity.",
+    "rule": "A PostgreSQL rule (CREATE RULE, by name on its table) exists on one side only, or "
+    "its definition (pg_get_ruledef, enabled state) differs, between two PostgreSQL sources. "
+    "Across dialects a rule is on one side only whatever the other does (SQLite has none): "
+    "allow it in domain.yaml (kind rule, dialect postgresql) if it is on purpose. A rule a "
+    "migration does not make is caught by the migrations layer.",
+    "virtual_table": "A SQLite virtual table (CREATE VIRTUAL TABLE, e.g. FTS) exists on one "
+    "side only, or its statement differs, between two SQLite sources; a virtual table a "
+    "migration does not make is caught by the migrations layer. Across dialects it is counted, "
+    "not compared.",
     "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
     "take it out of the metadata module.",
     "dialect_object": "A declared dialect-only object or attribute (row-level security and "
@@ -147,6 +156,7 @@ ALLOWABLE_KINDS: tuple[str, ...] = (
     "enum",
     "dialect_object",
     "value_compatibility",
+    "rule",
 )
 
 
