@@ -307,31 +307,19 @@ def migrated(sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> t
 _CHINOOK = ROOT / "tests" / "fixtures" / "realworld" / "chinook"
 
 
-@pytest.fixture(scope="session")
-def _chinook_sqlite_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Chinook built once per session on a SQLite file (``Chinook_Sqlite.sql``), which each
-    test's ``chinook_sqlite`` copies: 15,000 inserts once, not once per test."""
+@pytest.fixture
+def chinook_sqlite(tmp_path: Path) -> str:
+    """Chinook on a SQLite file of the test's own (``Chinook_Sqlite.sql``); its URL."""
     from support.testing import sqlite_file
 
-    path = tmp_path_factory.mktemp("chinook") / "chinook.db"
-    sqlite_file(path, (_CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8"))
-    return path
+    script = (_CHINOOK / "Chinook_Sqlite.sql").read_text(encoding="utf-8")
+    return sqlite_file(tmp_path / "chinook.db", script)
 
 
 @pytest.fixture
-def chinook_sqlite(tmp_path: Path, _chinook_sqlite_built: Path) -> str:
-    """Chinook on a SQLite file of the test's own (a copy of the session's build of
-    ``Chinook_Sqlite.sql``); its URL."""
-    path = tmp_path / "chinook.db"
-    shutil.copyfile(_chinook_sqlite_built, path)
-    return testing.sqlite_url(path)
-
-
-@pytest.fixture(scope="session")
-def _chinook_pg_template(pg_server: str) -> Iterator[str]:
-    """Chinook loaded once per session as ``chinook_pg`` gives it (``sqlfile.load_postgresql``,
-    keys generated), kept unconnected as the template each test's copy is made from; the URL
-    logs in as its load role, which owns its objects and lives as long as it does."""
+def chinook_pg(pg_server: str) -> Iterator[str]:
+    """Chinook on PostgreSQL, its one-column keys generated as SQLite's rowid aliases are
+    (``pg_helpers.generate_chinook_keys``): the pair in sync that init's tests want."""
     from pg_helpers import generate_chinook_keys
 
     from twinschema.sources import sqlfile
@@ -339,37 +327,3 @@ def _chinook_pg_template(pg_server: str) -> Iterator[str]:
     with sqlfile.load_postgresql(_CHINOOK / "Chinook_PostgreSql.sql", pg_server) as url:
         generate_chinook_keys(url)
         yield url
-
-
-@pytest.fixture
-def chinook_pg(pg_server: str, _chinook_pg_template: str) -> Iterator[str]:
-    """Chinook on a PostgreSQL database of the test's own, its one-column keys generated as
-    SQLite's rowid aliases are (``pg_helpers.generate_chinook_keys``): the pair in sync that
-    init's tests want. The database is a copy of the session's load (CREATE DATABASE ...
-    TEMPLATE: a file copy, not a load of the file each time), with the load's grants, logged in
-    as the load's role; dropped afterwards."""
-    import uuid
-
-    import sqlalchemy as sa
-
-    from twinschema.urls import parse_url
-
-    template = parse_url(_chinook_pg_template)
-    name = f"twinschema_sql_{uuid.uuid4().hex[:12]}"
-    admin = testing.admin_engine(pg_server)
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
-            conn.execute(
-                sa.text(
-                    f'GRANT CONNECT, CREATE, TEMPORARY ON DATABASE "{name}" '
-                    f'TO "{template.username}"'
-                )
-            )
-        try:
-            yield template.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
