@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from probes import Loader, compare_expected
+from probes import Loader, compare_expected, compare_texts
 
 _LEFT = "CHECK ((a > 0) = (b > 0)), CHECK (c > 0)"
 _RIGHT = "CHECK (a <= 0 OR b > 0), CHECK ((a > 0 OR b <= 0) AND c > 0)"
@@ -44,3 +44,27 @@ def _listed(shown: str) -> set[str]:
     """The CHECKs of a group as a message lists them, in any order, without the parentheses
     and blanks each database prints otherwise."""
     return {re.sub(r"[\s()]", "", c) for c in re.split(r", (?=CHECK )", shown)}
+
+
+@pytest.mark.parametrize("pair", [("sqlite", "postgresql"), ("postgresql", "postgresql")])
+def test_a_pair_equal_only_beside_the_other_checks_says_so(
+    loader: Loader, pair: tuple[str, str]
+) -> None:
+    """stranger56 042: ``b > 0 OR a <= 0`` against ``b > 0`` parts alone on (a, b) = (0, 0),
+    which ``a > 0`` on both sides refuses: the tables are the same, the listed pair is not
+    taken alone, and its rule says it holds beside the table's other CHECKs. Near miss: the
+    same pair without ``a > 0`` is a difference with that row."""
+    table = "CREATE TABLE t (id integer PRIMARY KEY, a integer NOT NULL, b integer{}, CHECK ({}));"
+    a, b = (
+        table.format(", CHECK (a > 0)", "b > 0 OR a <= 0"),
+        table.format(", CHECK (a > 0)", "b > 0"),
+    )
+    found = compare_texts(loader, pair, a, b)
+    assert [d for d in found.differences if d.kind == "check"] == []
+    (pairing,) = [e for e in found.equivalences if e.rule.startswith("equal on")]
+    assert pairing.rule.endswith("beside the table's other CHECKs"), pairing.rule
+    near = compare_texts(
+        loader, pair, table.format("", "b > 0 OR a <= 0"), table.format("", "b > 0")
+    )
+    (check,) = [d for d in near.differences if d.kind == "check"]
+    assert "witness (a, b) = (" in check.message, check.message

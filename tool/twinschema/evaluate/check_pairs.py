@@ -143,7 +143,7 @@ def probe(
             if not settle:
                 return True
             st.result.evaluated += not merge
-            _equal(st, lds, rds, run.judged, alone and not run.alone)
+            _equal(st, lds, rds, run.judged, not run.alone)  # says so where only beside others
             return True
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
     if not merge:
