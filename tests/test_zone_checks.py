@@ -35,12 +35,7 @@ DDL = (HOURS, DAY, LOCAL_NOW, LOCAL_HOURS, INSTANT_NOW, UTC_NOW)
 
 
 def _pg_pg(pg_url: str, other: str, zones: tuple[str, str]) -> Comparison:
-    database_in_zone(pg_url, zones[0], *DDL)
-    database_in_zone(other, zones[1], *DDL)
-    options = ReflectOptions()
-    left = make_canonical(reflect_url(pg_url, options), None)
-    right = make_canonical(reflect_url(other, options), None)
-    return compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), pg_url)
+    return _pg_pg_ddl(pg_url, other, zones, DDL)
 
 
 def test_zones_apart_part_checks_on_a_timestamptz(pg_url: str, pg_databases: DatabasePool) -> None:

@@ -168,20 +168,15 @@ class _Found:
         """The column itself, or ``length()`` of it (a cast of it to text)."""
         from sqlglot import exp
 
-        while isinstance(node, exp.Paren):
-            node = node.this
+        node = node.unnest()
         if isinstance(node, exp.Column):
             self.columns.add(node.name)
             self.uses.add("value")
             return True
         if isinstance(node, exp.Length):
-            inner = node.this
-            while isinstance(inner, exp.Paren):
-                inner = inner.this
+            inner = node.this.unnest()
             if isinstance(inner, exp.Cast) and inner.to.is_type(*exp.DataType.TEXT_TYPES):
-                inner = inner.this
-                while isinstance(inner, exp.Paren):
-                    inner = inner.this
+                inner = inner.this.unnest()
             if isinstance(inner, exp.Column):
                 self.columns.add(inner.name)
                 self.uses.add("length")
