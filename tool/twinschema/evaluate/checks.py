@@ -13,6 +13,7 @@ from typing import Any
 from twinschema.canonical import typemap_operators
 from twinschema.evaluate import (
     completions,
+    equated_rows,
     json_escape,
     null_spellings,
     probes,
@@ -81,6 +82,9 @@ def run_on_probes(
     if witness is None:  # a date or time spelling SQLite's CHECK reads as NULL
         found_null = null_spellings.witness(st, table, tried, (ltext, rtext), stored, errors_reject)
         tried, witness = found_null or (tried, witness)
+    if witness is None:  # a column equated with an expression, set to what each side computes
+        equated = equated_rows.witness(st, table, tried, (ltext, rtext), errors_reject)
+        tried, witness = equated or (tried, witness)
     json_escape.check_warnings(st, table, (ltext, rtext), tried, errors_reject and not witness)
     return ProbeRun(tried, len(both), witness, all(a == b for _, a, b in both))
 
