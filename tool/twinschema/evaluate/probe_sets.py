@@ -6,6 +6,7 @@ witness of a one-sided CHECK (``one_sided``) use them.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -144,6 +145,7 @@ def _rows(
     rows = tuple(crossed_rows.cross(values, related=related))
     half = _half_rows(((ldialect, ltext), (rdialect, rtext)), pairs, values)
     paired = _product_rows([lc.name for lc, _ in pairs], values, products, numbers)
+    paired += _past_type_ends(st, table, [lc.name for lc, _ in pairs], values, products)
     rows = tuple(crossed_rows.distinct([*rows, *half, *paired]))
     logical = [(lc.name, ctype) for (lc, _), (_, ctype) in zip(pairs, left, strict=True)]
     rows += check_ends.corner_rows(tables, logical, rows)  # number columns at their CHECKs' ends
@@ -197,6 +199,39 @@ def _product_rows(
                 if None not in held:
                     row = list(firsts)
                     row[at[0]], row[at[1]] = held
+                    rows.append(tuple(row))
+    return rows
+
+
+# The small factors a product is probed with just past its type's ends.
+_FACTORS = (2, 3)
+
+
+def _past_type_ends(
+    st: StageContext, table: str, names: list[str], values: list[list[Any]],
+    products: tuple[tuple[str, str, Decimal], ...],
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    """For each product ``a * b`` a side computes in a narrow integer type (both columns of
+    one, the wider counting), the rows with one column at 2 or 3 and the other at the integer
+    that takes the product just past that type's ends, the rest at their first value:
+    ``width * height <= 4000000`` over PostgreSQL smallints overflows at (2, 16384), which
+    SQLite's integers store; no CHECK end or literal is near it."""
+    firsts = [column_values[0] if column_values else None for column_values in values]
+    rows = []
+    for side in (st.left, st.right):
+        narrow = typemap_storage.NARROW_INTEGERS.get(side.schema.dialect, frozenset())
+        for a, b, _ in products:
+            columns = [find(side, table, name)[1] for name in (a, b)]
+            kinds = [typemap.kinds_of(c.type) & narrow if c else frozenset() for c in columns]
+            if a not in names or b not in names or not all(kinds):
+                continue
+            wider = "integer" if "integer" in kinds[0] | kinds[1] else "smallint"
+            for end, k in itertools.product(typemap_storage.INTEGER_RANGES[wider], _FACTORS):
+                past = -(-end // k) if end > 0 else end // k  # past * k reaches end, then passes it
+                past += (past * k == end) * (1 if end > 0 else -1)
+                for x, y in ((a, b), (b, a)):
+                    row = list(firsts)
+                    row[names.index(x)], row[names.index(y)] = k, past
                     rows.append(tuple(row))
     return rows
 
