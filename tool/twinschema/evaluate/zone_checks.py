@@ -13,12 +13,14 @@ alike:
   ``at::date``, ``date_trunc``, ``to_char``) parts them on some rows.
 
 The PostgreSQL CHECK is run over the same rows (``zone_rows``) in each side's zone (UTC for
-SQLite's); a row they part on is the witness. The instants where zones alike now part in
-history are the scratch server's (``zone_rows.parting_starts``: a POSIX zone such as ``UTC+3``,
-which Python's zoneinfo does not know, too); between two PostgreSQL databases whose zones part
-there, a CHECK that reads the zone (judged otherwise in two zones far apart) with no witness
-found is a difference that says so, not nothing. Each is a ``check`` difference naming the zones,
-and the equivalence the comparer (or the probes, in UTC) found for the pair goes. No live
+SQLite's); a row they part on is the witness. Where zones alike now part in history, the
+rows' instants include some inside the spells where their offsets part, as the scratch server
+renders them (``zone_spells.moments``: a POSIX zone such as ``UTC+3``, which Python's zoneinfo
+does not know, too), at the local midnights and the hours and days the CHECKs' literals name.
+A CHECK with no witness found is no difference (``at::date <> DATE '2010-06-15'`` between
+``America/New_York`` and its POSIX rule, which agree in 2010): every difference names its row.
+Each is a ``check`` difference naming the zones, and the equivalence the comparer (or the
+probes, in UTC) found for the pair goes. No live
 database (a SQL file, a metadata module), one zone on both (by what the server renders from
 1850 to 2100, ``zones.history_key``: a link or a fixed offset spelled otherwise is one), a zone
 UTC all along (``Etc/Universal``) or a CHECK on a ``timestamp`` alone (a local time, read alike
@@ -35,7 +37,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from twinschema.canonical.expressions import across
-from twinschema.evaluate import probes, zone_rows
+from twinschema.evaluate import probes, zone_rows, zone_spells
 from twinschema.evaluate.context import StageContext, find, matched_tables
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.evaluate.probe_sets import probe_rows
@@ -61,8 +63,6 @@ _INSTANT_CLOCK = re.compile(
 _NAMED_ZONE = re.compile(r"\bat\s+time\s+zone\b", re.IGNORECASE)
 _ZONED = re.compile(r"timestamptz|time\s+zone|\bcurrent_time\b|\blocaltime", re.IGNORECASE)
 _MOMENT = re.compile(r"date|time", re.IGNORECASE)
-# Two zones 25 h 45 min apart: a CHECK that reads the session's zone judges some row otherwise.
-_FAR = ("Etc/GMT+12", "<+1345>-13:45")
 _UTC_HINT = (
     "set the PostgreSQL database's TimeZone to UTC (ALTER DATABASE ... SET TimeZone = 'UTC'), "
     "or name the zone in the CHECK (at AT TIME ZONE 'UTC'), or allow it in domain.yaml with a "
@@ -158,57 +158,23 @@ def _parts(
             and _reads_local(sides[0].schema, tables[0], text)
         )
     )
-    starts = () if clock_apart else _parting_starts(st, zones)
-    witness = _witness(st, sides, tables, checks, zones, clock, starts)
+    literals = " ".join(c.raw or c.expression for c in checks)  # the days and hours they name
+    moments = [] if clock_apart else _parting_moments(st, zones, literals)
+    witness = _witness(st, sides, tables, checks, zones, clock, moments)
     if clock:
         now = f"; now: {witness}" if witness else ""
         return f"a row may pass on one and fail on the other at some hours of the day{now}"
-    if witness is None and starts and not st.cross and _both_read_zone(st, sides, tables, checks):
-        first = zone_rows.utc_text(starts[0])
-        return (
-            f"their offsets part at some instants from 1850 to 2100 (first at {first}) and the "
-            "CHECK reads the zone, but no witness row was found: a stored timestamptz of those "
-            "days may pass on one and fail on the other"
-        )
     return witness
 
 
-def _parting_starts(st: StageContext, zones: tuple[str, str]) -> tuple[dt.datetime, ...]:
-    """Where the two zones' offsets part from 1850 to 2100 (``zone_rows.parting_starts``), as
-    the scratch PostgreSQL server renders them; empty without one."""
+def _parting_moments(st: StageContext, zones: tuple[str, str], text: str) -> list[dt.datetime]:
+    """The instants inside the spells where the two zones' offsets part from 1850 to 2100
+    that ``text`` is run at (``zone_spells.moments``), as the scratch PostgreSQL server renders
+    them; empty without one."""
     backend = st.ev.backend("postgresql")
     if not isinstance(backend, PostgreSQLBackend):
-        return ()
-    return zone_rows.parting_starts(backend, *zones)
-
-
-def _both_read_zone(
-    st: StageContext, sides: tuple[Side, Side], tables: tuple[Table, Table],
-    checks: tuple[CheckConstraint, CheckConstraint],
-) -> bool:  # fmt: skip
-    """Whether each of ``checks`` (two PostgreSQL CHECKs) reads the session's TimeZone: run
-    over its probe rows and the hours of a week in two zones 25 h 45 min apart (no hour, minute
-    or date of a day is the same in both), it judges a row otherwise. A CHECK that names its
-    zone (``extract(hour from at AT TIME ZONE 'UTC')``) does not."""
-    for side, table, check in zip(sides, tables, checks, strict=True):
-        text = check.raw or check.expression
-        alone = StageContext(Comparison(), side, side, st.ev)
-        found = probe_rows(alone, table.name, text, text, counted=False)
-        if found is None:
-            return False
-        columns = [find(side, table.name, n)[1] for n in found.names]
-        if None in columns:
-            return False
-        kinds = [probes.kind_of(c) for c in columns if c is not None]
-        rows = zone_rows.instants(found.rows, kinds, ("UTC",))
-        rows = rows + zone_rows.sweeps(rows, kinds, ())
-        west, east = (found.backends[0].try_rows(found.left, text, rows, zone=z) for z in _FAR)
-        st.result.evaluated += 1
-        if not any(
-            a is not None and b is not None and a != b for a, b in zip(west, east, strict=True)
-        ):
-            return False
-    return True
+        return []
+    return zone_spells.moments(backend, zones, text)
 
 
 def _may_read_zone(schema: Schema, table: Table, text: str) -> bool:
@@ -235,11 +201,13 @@ def _reads_local(schema: Schema, table: Table, text: str) -> bool:
 def _witness(
     st: StageContext, sides: tuple[Side, Side], tables: tuple[Table, Table],
     checks: tuple[CheckConstraint, CheckConstraint], zones: tuple[str, str], clock: bool,
-    starts: Sequence[dt.datetime],
+    parting: Sequence[dt.datetime],
 ) -> str | None:  # fmt: skip
     """The first row the PostgreSQL CHECK judges otherwise in its own zone than in its twin's,
     and its twin (run on its own side, in its own zone) as in the twin's: the witness, as
-    said; None when no row parts them or they cannot be run."""
+    said; None when no row parts them or they cannot be run. The rows are the probes' (each
+    instant read in both zones), swept through a week, the hours around the probes and the
+    ``parting`` instants (``zone_spells.moments``)."""
     pg, twin = sides
     text, twin_text = (c.raw or c.expression for c in checks)
     alone = StageContext(Comparison(), pg, pg, st.ev)  # the rows of the PostgreSQL side alone
@@ -254,7 +222,7 @@ def _witness(
         return None
     kinds = [probes.kind_of(c) for c in columns if c is not None]
     rows = zone_rows.instants(found.rows, kinds, zones)
-    rows = rows + zone_rows.sweeps(rows, kinds, zone_rows.parting_instants(starts))
+    rows = rows + zone_rows.sweeps(rows, kinds, parting)
     if clock:
         rows = zone_rows.clock_rows(rows, kinds, zones) + rows
     pg_left = st.left.schema.dialect == "postgresql"

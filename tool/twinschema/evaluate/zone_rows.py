@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # A moment written with its offset (or Z): an instant already, the same in every zone.
@@ -97,41 +97,9 @@ def _zone(name: str) -> ZoneInfo | None:
 # each hour of the day is one date in one zone and another in the other (extract(dow),
 # date_trunc('day', at), date_part('isodow', at)).
 _WEEK = [dt.datetime(2024, 6, 10, tzinfo=dt.UTC) + dt.timedelta(hours=h) for h in range(169)]
-# Instants around a probe's own (a literal of the CHECK's: date_trunc('day', at) <> '...'), and
-# the spells two zones' offsets part on (at most this many, the first and the last).
+# Instants around a probe's own (a literal of the CHECK's: date_trunc('day', at) <> '...'), at
+# most this many.
 _AROUND = 4
-_RUNS = 4
-
-
-class ZoneSpells(Protocol):
-    """What renders zones' offsets: a PostgreSQL scratch backend (``pg_backend``)."""
-
-    def read(self, sql: bytes, params: dict[str, Any] | None = None) -> list[Any] | None: ...
-
-
-# The first hour of each spell from 1850 to 2100 in which two zones' local times (as the server
-# renders them: timezone(zone, instant)) differ, by one amount all along (local mean time
-# against standard time, then against summer time, are two spells): sampled every 169 hours
-# (7 days and 1 hour: the samples walk through the hours of the day and the days of the
-# week), then narrowed hour by hour from the sample before; the first and the last %(ends)s
-# spells only. A spell shorter than a week may be missed. As long as the zoneinfo scan it
-# replaced (about 90 ms each, at a load of 11 on 2 cores), once per pair of zones.
-# The zones are TimeZone settings as ``SHOW TimeZone`` prints them: never a bare ``-3``,
-# which ``timezone()`` reads as POSIX and ``SET`` as ISO (``SHOW`` prints ``<-03>+03``).
-_ZONE_SPELLS = b"""
-WITH s AS (
-  SELECT m, timezone(%(one)s, m) - timezone(%(other)s, m) AS d
-  FROM generate_series(timestamptz '1850-01-01 00:00+00', timestamptz '2100-01-01 00:00+00',
-                       interval '169 hours') m),
-c AS (SELECT m, d, lag(m) OVER w AS before, lag(d) OVER w AS was FROM s WINDOW w AS (ORDER BY m)),
-p AS (
-  SELECT *, row_number() OVER (ORDER BY m) AS r, count(*) OVER () AS n
-  FROM c WHERE d <> interval '0' AND d IS DISTINCT FROM was)
-SELECT coalesce(
-  (SELECT min(h) FROM generate_series(p.before, p.m, interval '1 hour') h
-   WHERE timezone(%(one)s, h) - timezone(%(other)s, h) NOT IN (interval '0', p.was)),
-  p.m)
-FROM p WHERE r <= %(ends)s OR r > n - %(ends)s ORDER BY p.m"""
 
 
 def sweeps(
@@ -139,8 +107,8 @@ def sweeps(
 ) -> list[tuple[Any, ...]]:
     """Rows (the first of ``rows`` with one ``timestamptz`` column changed) that reach the
     instants where two zones part: each hour of a week, each hour of the day around the
-    first probe instants, and ``parting`` (the instants of ``parting_instants``: where the
-    zones part in history only, DST that ended, a local mean time)."""
+    first probe instants, and ``parting`` (``zone_spells.moments``: instants where the zones
+    part in history only, DST that ended, a local mean time)."""
     if not rows:
         return []
     base = rows[0]
@@ -166,30 +134,3 @@ def _instant(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
-
-
-# The spells of two zones, by the server that renders them: (one, other) -> their starts.
-_SPELLS: dict[tuple[str, str], tuple[dt.datetime, ...]] = {}
-
-
-def parting_starts(server: ZoneSpells, one: str, other: str) -> tuple[dt.datetime, ...]:
-    """The first hour of the first and the last ``_RUNS`` // 2 spells from 1850 to 2100 in
-    which the two zones' offsets, as the server renders them (a POSIX zone such as ``UTC+3``
-    or ``<EST>5<EDT>,M3.2.0,M11.1.0`` too, which Python's zoneinfo does not know), differ,
-    by one amount all along (local mean time against standard time, then against summer
-    time, are two spells). Empty where they never part there or the server cannot
-    say; once per pair."""
-    key = (one, other)
-    if key not in _SPELLS:
-        found = server.read(_ZONE_SPELLS, {"one": one, "other": other, "ends": _RUNS // 2})
-        if found is None:
-            return ()
-        _SPELLS[key] = tuple(r[0] for r in found)
-    return _SPELLS[key]
-
-
-def parting_instants(starts: Sequence[dt.datetime]) -> list[dt.datetime]:
-    """Each half hour of two UTC days from the day each of ``starts`` (``parting_starts``) is
-    on."""
-    days = [s.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0) for s in starts]
-    return [d + dt.timedelta(minutes=30 * k) for d in dict.fromkeys(days) for k in range(96)]
