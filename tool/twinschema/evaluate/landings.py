@@ -198,9 +198,7 @@ def _bare(node: Any) -> bool:
     """True for a column as such (in parentheses or a cast): its literal is probed already."""
     from sqlglot import exp
 
-    while isinstance(node, (exp.Paren, exp.Cast)):
-        node = node.this
-    return isinstance(node, exp.Column)
+    return isinstance(_unwrapped(node), exp.Column)
 
 
 def constant(node: Any) -> Decimal | None:
