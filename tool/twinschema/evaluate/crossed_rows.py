@@ -14,6 +14,8 @@ from typing import Any
 
 # At most this many rows of the cross product are tried per pair of expressions.
 MAX_ROWS = 600
+# At most this many rows put several columns' fractions together (``together``).
+TOGETHER_ROWS = 256
 # At most this many rows put one column's numbers beside another's extremes.
 _MAX_EXTREMES = 1024
 
@@ -26,12 +28,7 @@ def cross(
     at their first (NULL where they take it): every value is tried; then each number of one
     number column beside each extreme of another (``_extremes``), and each ``related`` pair of
     values in two columns that both take them (``_side_by_side``)."""
-    lists = [list(v) for v in columns]
-    while math.prod(map(len, lists)) > limit:
-        longest = max(range(len(lists)), key=lambda i: len(lists[i]))
-        if len(lists[longest]) <= 2:
-            break
-        lists[longest].pop()
+    lists = _cut([list(v) for v in columns], limit)
     firsts = [values[0] for values in lists]
     alone = [
         (*firsts[:n], v, *firsts[n + 1 :]) for n, values in enumerate(columns)
@@ -39,6 +36,42 @@ def cross(
     ]  # fmt: skip
     beside = _side_by_side(columns, firsts, related)
     return distinct([*itertools.product(*lists), *alone, *_extremes(columns, firsts), *beside])
+
+
+def _cut(lists: list[list[Any]], limit: int) -> list[list[Any]]:
+    """``lists`` each cut from its end, the longest first, until their product fits ``limit``
+    (none below two values)."""
+    while math.prod(map(len, lists)) > limit:
+        longest = max(range(len(lists)), key=lambda i: len(lists[i]))
+        if len(lists[longest]) <= 2:
+            break
+        lists[longest].pop()
+    return lists
+
+
+def together(
+    columns: list[list[Any]], first: list[list[Any]], limit: int = TOGETHER_ROWS
+) -> list[tuple[Any, ...]]:
+    """Where two or more columns have values ``first`` (a SQLite INTEGER column's fractions,
+    which its probe values hold last: the cut of ``cross`` leaves each beside the other
+    columns' first values, NULL, only), the cross product of those columns' values, each
+    column's ``first`` ahead of its other values but NULL, cut from the end to ``limit``
+    rows; the other columns at their first value. ``a > 0 AND b > a`` keeps (0.5, 1), which
+    ``b > 1`` refuses (stranger56)."""
+    if sum(1 for values in first if values) < 2:
+        return []
+    lists = [
+        _distinct_values([*ahead, *(v for v in values if v is not None)])
+        if ahead
+        else values[:1] or [None]
+        for values, ahead in zip(columns, first, strict=True)
+    ]
+    return list(itertools.product(*_cut(lists, limit)))
+
+
+def _distinct_values(values: list[Any]) -> list[Any]:
+    """``values`` without repeats, in their first order (1 and 1.0 stay apart: ``distinct``)."""
+    return [row[0] for row in distinct((v,) for v in values)]
 
 
 def _side_by_side(

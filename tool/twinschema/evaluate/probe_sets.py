@@ -7,6 +7,7 @@ witness of a one-sided CHECK (``one_sided``) use them.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -96,7 +97,8 @@ def _rows(
     casts = any(
         c in r.dependent for r in (lreads, rreads) for c in typemap_operators.CAST_OPERATORS
     )
-    values = []
+    values: list[list[Any]] = []
+    fractions: list[list[Any]] = []  # what a SQLite INTEGER column keeps as a REAL fraction
     moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
     # Where the arithmetic lands, by logical column (each side's expressions read its own names).
@@ -126,8 +128,10 @@ def _rows(
         if kind in date_parts.KINDS:  # moments whose weekday, month, hour... meets a literal
             parts = date_parts.values(kind, date_parts.of(((ldialect, ltext), (rdialect, rtext))))
             column_values = list(dict.fromkeys([None, *parts, *column_values]))
-        if ldialect == rdialect:
-            column_values += _stores(ldialect, kind, own, strings, numbers, measures)
+        same = ldialect == rdialect
+        stored = _stores(ldialect, kind, own, strings, numbers, measures) if same else []
+        column_values += stored
+        fractions.append(_fractions(kind, stored))
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):
@@ -146,7 +150,8 @@ def _rows(
     half = _half_rows(((ldialect, ltext), (rdialect, rtext)), pairs, values)
     paired = _product_rows([lc.name for lc, _ in pairs], values, products, numbers)
     paired += _past_type_ends(st, table, [lc.name for lc, _ in pairs], values, products)
-    rows = tuple(crossed_rows.distinct([*rows, *half, *paired]))
+    together = crossed_rows.together(values, fractions)  # fractions of several columns
+    rows = tuple(crossed_rows.distinct([*rows, *half, *paired, *together]))
     logical = [(lc.name, ctype) for (lc, _), (_, ctype) in zip(pairs, left, strict=True)]
     rows += check_ends.corner_rows(tables, logical, rows)  # number columns at their CHECKs' ends
     return ProbeSet(
@@ -271,6 +276,21 @@ def _half_rows(
                     row[at] = int(value) if own[at][1] == "integer" else value
             found.append(tuple(row))
     return tuple(found)
+
+
+def _fractions(kind: str | None, stored: list[Any]) -> list[Any]:
+    """Where ``kind`` is an integer kind, the fractions among a column's ``_stores`` values,
+    each followed by the whole numbers either side of it (0.5, 0, 1, 1.5, 2, ...): what
+    ``crossed_rows.together`` puts first in several such columns at once, so that a row of
+    fractions and whole numbers close together is tried (``a < b AND b < c`` with ``c <= 2``
+    keeps (0.5, 1, 1.5) on SQLite only, which no three whole numbers do)."""
+    if kind not in INTEGER_KINDS:
+        return []
+    found: list[Any] = []
+    for v in stored:
+        if isinstance(v, float) and math.isfinite(v) and not v.is_integer():
+            found += [v, math.floor(v), math.ceil(v)]
+    return list(dict.fromkeys(found))
 
 
 # Text holding a NUL character: alone, and between two letters (length() 1 on SQLite, of 3).
