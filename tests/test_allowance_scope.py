@@ -359,3 +359,39 @@ def test_a_stale_allowance_is_named_as_itself_among_others_of_its_line(
     assert stale.fix is not None and stale.fix.line == gone.line == (4 if style == "flow" else 6)
     place = "(entry 2 of staff's allow: list, {kind: index, name: ix_gone})"
     assert (place in stale.hint) == (style == "flow"), stale.hint
+
+
+# stranger56 W7: the same allowance written twice, the copy stale.
+TWICE = {
+    "flow": "    allow: [{kind: column_type, column: active, reason: 0/1}, "
+    "{kind: column_type, column: active, reason: again}]\n",
+    "block": "    allow:\n"
+    "      - {kind: column_type, column: active, reason: 0/1}\n"
+    "      - {kind: column_type, column: active, reason: again}\n",
+}
+
+
+@pytest.mark.parametrize("style", sorted(TWICE))
+def test_an_allowance_written_twice_names_the_copy(loader: Loader, style: str) -> None:
+    """Of one allowance written twice, the first allows the difference and the second, the
+    copy, is the stale one: the warning points at the copy's line (and entry, where one line
+    holds both), says it is written twice and where the first is, so the user removes the
+    copy (it named the first). Near miss: written once, nothing is stale; two allowances that
+    differ (a column the table has not) are not copies, and the plain stale wording stays."""
+    head = "version: 1\ntables:\n  staff:\n"
+    tail = "    columns:\n      id: {}\n      active: {}\n"
+    domain = parse_domain(head + TWICE[style] + tail)
+    first, copy = domain.tables["staff"].allow
+    found = diffed(loader, STAFF, domain).differences
+    [stale] = found
+    assert stale.kind == "stale_allowance" and stale.fix is not None, found
+    assert stale.fix.line == copy.line == (4 if style == "flow" else 6), stale
+    assert "is written twice" in stale.message, stale.message
+    assert f"domain.yaml:{first.line}" in stale.message, stale.message
+    assert ("(entry 2 of staff's allow: list" in stale.hint) == (style == "flow"), stale.hint
+    assert "(entry 1 of staff's allow: list" not in stale.hint, stale.hint
+    single = head + "    allow:\n      - {kind: column_type, column: active, reason: 0/1}\n"
+    assert diffed(loader, STAFF, parse_domain(single + tail)).differences == []
+    other = TWICE[style].replace("column: active, reason: again", "column: id, reason: again")
+    [near] = diffed(loader, STAFF, parse_domain(head + other + tail)).differences
+    assert near.message == "allowance column_type staff.id matches nothing here", near.message

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg_helpers import invoke_cli
+from pg_helpers import invoke_afresh, invoke_cli
 
 from twinschema.servers import embedded
 
@@ -99,6 +99,54 @@ def test_two_postgresql_sql_files_share_the_server_one_command_started(project: 
     assert result.returncode == 1, result.stderr
     assert [d["kind"] for d in json.loads(result.stdout)["differences"]] == ["column_type"]
     assert not embedded.is_running(project / "pg")  # stopped once both were done
+
+
+MODULE = """import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table("t", metadata, sa.Column("id", sa.Integer, {identity}primary_key=True),
+         sa.Column("n", sa.Integer, server_default="{default}"))
+"""
+
+
+@pytest.mark.parametrize("default", ["3000000000", "2000000000"])
+def test_diff_in_a_project_gives_check_s_verdict_on_what_only_the_server_settles(
+    project: Path, default: str
+) -> None:
+    """Inside a project that configures PostgreSQL, ``diff`` of its two metadata modules starts
+    the embedded server for the evaluation stage where ``check`` does (stranger W8): a default
+    past int4 fails every insert that omits it on PostgreSQL, which only the server says;
+    ``diff`` called it in sync where ``check``'s models layer found it. Near miss: a default
+    in range is in sync for both. No TWINSCHEMA_SCRATCH_URL, no server running before."""
+    tag = default[0]
+    (project / "pyproject.toml").write_text(
+        '[tool.twinschema]\nembedded_dir = "pg"\n'
+        f'[tool.twinschema.sqlite]\nmetadata = "w8_{tag}_sqlite:metadata"\n'
+        f'[tool.twinschema.postgresql]\nmetadata = "w8_{tag}_postgres:metadata"\n'
+    )
+    (project / f"w8_{tag}_sqlite.py").write_text(MODULE.format(identity="", default=default))
+    pg = MODULE.format(identity="sa.Identity(), ", default=default)
+    (project / f"w8_{tag}_postgres.py").write_text(pg)
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("TWINSCHEMA_SCRATCH_URL", "DATABASE_URL")
+    }
+    assert not embedded.is_running(project / "pg")
+    checked = json.loads(invoke_afresh(["check", "--format", "json"], project, env).stdout)
+    [models] = [c for c in checked["layers"] if c["name"] == "models"]
+    diffed = invoke_afresh(
+        ["diff", f"w8_{tag}_sqlite:metadata", f"w8_{tag}_postgres:metadata", "--format", "json"],
+        project,
+        env,
+    )
+    assert diffed.returncode in (0, 1), diffed.stderr
+    report = json.loads(diffed.stdout)
+    [pair] = report["layers"]
+    kinds = [(d["kind"], d["column"]) for d in report["differences"]]
+    found = [(d["kind"], d["column"]) for d in checked["differences"] if d["layer"] == "models"]
+    assert kinds == found, (report, checked)
+    assert kinds == ([("column_default", "n")] if default == "3000000000" else []), kinds
+    assert pair["status"] == models["status"], (pair, models)
+    assert pair["values_unprobed"] == models["values_unprobed"] == "", (pair, models)
+    assert not embedded.is_running(project / "pg")  # each command stopped the one it started
 
 
 def test_pgserver_holder_bookkeeping_is_what_we_rely_on() -> None:

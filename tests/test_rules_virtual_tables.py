@@ -95,6 +95,10 @@ def test_a_rule_one_postgresql_database_lacks_is_a_difference(
         assert code == 1
         assert found(report) == [("rule", "genre", "no_delete_genre")]
         assert report["not_compared"] == {}
+        # Near miss of the cross-dialect drop: here the other database may have the rule too,
+        # and the fix names the one that lacks it, as its hint's first words do.
+        assert report["differences"][0]["fix"]["side"] == "right", report["differences"]
+        assert report["differences"][0]["hint"].startswith(f"add it to {redact(right)}")
         execute(
             right,
             "CREATE RULE no_delete_genre AS ON DELETE TO genre "
@@ -132,6 +136,14 @@ def test_across_dialects_a_rule_is_a_difference_domain_yaml_may_allow(
     assert "DO INSTEAD NOTHING" in rule["right"]
     assert f"exists only in {redact(pg_url)}" in rule["message"]
     assert "kind: rule, dialect: postgresql, name: no_delete_genre" in rule["hint"]
+    # The fix is a drop on the side that has the rule, as the hint says (fix-adopt3: it named
+    # the SQLite side, which lacks it and can never have one); either order of the two.
+    assert rule["hint"].startswith(f"drop the rule from {redact(pg_url)}"), rule["hint"]
+    assert rule["fix"] == {"side": "right", "file": None, "line": None}, rule["fix"]
+    code, report = diff(tmp_path, pg_url, sqlite, "--domain", str(domain))
+    [rule] = report["differences"]
+    assert (code, rule["kind"], rule["fix"]["side"]) == (1, "rule", "left"), rule
+    assert rule["hint"].startswith(f"drop the rule from {redact(pg_url)}"), rule["hint"]
     domain.write_text(
         table + "    allow:\n      - {kind: rule, dialect: postgresql, name: no_delete_genre, "
         "reason: deletes are kept on the server}\n",

@@ -120,22 +120,30 @@ def test_values_not_probed_are_said_and_fail_when_fail_on_lists_them(
     )
 
 
-def test_a_diff_of_two_databases_says_values_were_not_probed_then_probes_on_db_start(
+def test_a_diff_of_two_databases_probes_values_in_a_project_and_says_not_outside(
     project: Path, sqlite_url: str, pg_url: str
 ) -> None:
-    """``diff`` of the two live databases: the line, then, once ``twinschema db start`` runs
-    the project's embedded server, the warnings (near miss: the same diff, now probed)."""
+    """``diff`` of the two live databases outside a project: no server is started for warnings
+    alone, and the line says so. Inside the project, which configures PostgreSQL, ``diff``
+    starts the embedded server as the project's ``check`` does (stranger W8: their verdicts
+    parted where only the server settles a pair): values are probed there, never on the live
+    server, and the server is stopped with the command."""
     env = _env(sqlite_url, pg_url)
-    # In-process but ``db start``: its server must outlive the command that started it.
-    result = invoke_afresh(["diff", sqlite_url, pg_url], project, env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[1].strip() == UNPROBED, result.stdout
-    started = run_cli(["db", "start"], project, env)
-    assert started.returncode == 0, started.stderr
+    outside = Path(tempfile.mkdtemp(prefix="twinschema-outside-"))
+    try:
+        away = {**env, "XDG_CACHE_HOME": str(outside / "cache")}
+        domain = str(project / "domain.yaml")  # the project's allowances, as inside
+        result = invoke_afresh(["diff", sqlite_url, pg_url, "--domain", domain], outside, away)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout.splitlines()[1].strip() == UNPROBED, result.stdout
+        assert not (outside / "cache").exists()  # no server started there
+    finally:
+        shutil.rmtree(outside, ignore_errors=True)
     probed = invoke_afresh(["diff", sqlite_url, pg_url, "--format", "json"], project, env)
     assert probed.returncode == 0, probed.stdout + probed.stderr
     report = json.loads(probed.stdout)
     assert report["warnings"], report
-    assert f"host={project / 'pg'}" in report["layers"][0]["evaluated_on"]["postgresql"]
-    text = invoke_afresh(["diff", sqlite_url, pg_url], project, env)
-    assert "not probed" not in text.stdout, text.stdout
+    where = report["layers"][0]["evaluated_on"]["postgresql"]
+    assert f"host={project / 'pg'}" in where, where
+    assert pg_url.split("?")[1] not in where  # never the live server being checked
+    assert not embedded.is_running(project / "pg")

@@ -205,6 +205,10 @@ def diff(
         urls={},
         scratch_url=os.environ.get(SCRATCH_URL_ENV) or None,
         evaluate=evaluate,
+        # Inside a project that configures PostgreSQL, check has a scratch server at hand (the
+        # embedded one it starts for the live or migrations layer): so does diff, or a pair
+        # only the server settles (a default out of int4's range) was in sync here alone.
+        embedded="postgresql" in config.dialects,
     )
     with (
         open_source(a, da, config, domain) as left,

@@ -74,9 +74,8 @@ def stale_allowance(
         name=allowance.name,
         left=None,
         right=None,
-        message=_stale_message(allowance),
-        hint=f"{domain.path}:{allowance.line}: remove this allowance{_place(domain, allowance)}, "
-        "or restore the difference it declares",
+        message=_stale_message(domain, allowance),
+        hint=_stale_hint(domain, allowance),
         severity=Severity.WARNING,
         left_source=left,
         right_source=right,
@@ -84,8 +83,39 @@ def stale_allowance(
     )
 
 
-def _stale_message(allowance: Allowance) -> str:
-    return f"allowance {allowance.describe()} matches nothing here"
+def _stale_message(domain: Domain, allowance: Allowance) -> str:
+    first = repeated(domain, allowance)
+    if first is None:
+        return f"allowance {allowance.describe()} matches nothing here"
+    return (
+        f"allowance {allowance.describe()} is written twice: this entry repeats the one at "
+        f"{domain.path}:{first.line}{_place(domain, first)}; only the first of the two can "
+        "match, so this one matches nothing"
+    )
+
+
+def _stale_hint(domain: Domain, allowance: Allowance) -> str:
+    where = f"{domain.path}:{allowance.line}: remove this allowance{_place(domain, allowance)}"
+    if repeated(domain, allowance) is not None:
+        return f"{where}: it is a copy; keep the first"
+    return f"{where}, or restore the difference it declares"
+
+
+def repeated(domain: Domain, allowance: Allowance) -> Allowance | None:
+    """The earlier allowance of the same table that ``allowance`` repeats (same kind, column,
+    name and dialect; the reason may differ), None when it is the first: the matcher takes
+    the first, so the copy is the one that matches nothing (stranger56 W7)."""
+    table = domain.tables.get(allowance.table)
+    for other in table.allow if table is not None else ():
+        if other is allowance or other == allowance:
+            return None
+        if _key(other) == _key(allowance):
+            return other
+    return None
+
+
+def _key(a: Allowance) -> tuple[str, str | None, str | None, str | None]:
+    return (a.kind, a.column, a.name, a.dialect)
 
 
 def _place(domain: Domain, allowance: Allowance) -> str:
@@ -226,7 +256,7 @@ def _allowance_of(domain: Domain, d: Difference) -> Allowance | None:
         (
             a
             for a in domain.allowances()
-            if a.line == d.fix.line and d.message.startswith(_stale_message(a))
+            if a.line == d.fix.line and d.message.startswith(_stale_message(domain, a))
         ),
         None,
     )

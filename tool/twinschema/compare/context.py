@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from twinschema.compare.pairing import Pairing
-from twinschema.records import Comparison, Difference, Equivalence, FixSide, Side
+from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain
 
@@ -34,10 +34,13 @@ class Context:
         message: str,
         hint: str | None = None,
         present: FixSide | None = None,
+        drop_from: FixSide | None = None,
     ) -> None:
         """Record a difference; its hint says where the fix goes unless ``hint`` is given, and
         its ``fix`` where the fix goes as data. ``present``: for a flag both sides state (on
-        against off), the side where it is on."""
+        against off), the side where it is on. ``drop_from``: the side whose object the fix
+        removes (a rule the other dialect cannot have), where ``hint`` says so: ``fix`` names
+        that side, not the one lacking it."""
         if hint is None:
             hint = hint_for(left, right, self.left, self.right, self.pairing)
         self.result.differences.append(
@@ -53,7 +56,7 @@ class Context:
                 hint=hint,
                 left_source=self.left.label,
                 right_source=self.right.label,
-                fix=fix_site(left, right, self.left.file, self.right.file),
+                fix=self._fix(left, right, drop_from),
                 present=present,
             )
         )
@@ -82,6 +85,12 @@ class Context:
                 utc_only,
             )
         )
+
+    def _fix(self, left: str | None, right: str | None, drop_from: FixSide | None) -> FixSite:
+        if drop_from is None:
+            return fix_site(left, right, self.left.file, self.right.file)
+        held = self.left if drop_from is FixSide.LEFT else self.right
+        return FixSite(side=drop_from, file=held.file)  # never the other side's: nothing to drop
 
     def label(self, side: str) -> str:
         """How reports name ``side`` ("left" or "right")."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from twinschema.compare.context import Context, declared_hint
 from twinschema.compare.pairing import Pairing
 from twinschema.model import OBJECT_KINDS, OBJECT_RULE, Schema, SchemaObject
+from twinschema.records import FixSide
 from twinschema.records.domain import DeclaredObject, Domain
 
 # The ``not_compared`` key of each object kind (the keys the adapters used to count them under).
@@ -48,6 +49,9 @@ class ObjectDifference:
     # The declaration in domain.yaml the difference is of (an object it declares, missing).
     declared: DeclaredObject | None = None
     hint: str | None = None  # None: the comparer's own, from the sides
+    # The fix removes the object from the side that has it (a rule the other dialect cannot
+    # have: its hint says "drop the rule from ..."), not adds it where it is missing.
+    dropped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,10 @@ def objects(ctx: Context) -> None:
         hint = d.hint
         if d.declared is not None and ctx.domain is not None:
             hint = _declared_hint(ctx, d, d.declared, ctx.domain)
-        ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message, hint)
+        drop_from = None
+        if d.dropped:
+            drop_from = FixSide.LEFT if d.left is not None else FixSide.RIGHT
+        ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message, hint, None, drop_from)
     for e in found.equivalences:
         ctx.same(e.table, None, f"{e.kind} definition", e.left, e.right)
     for side, counts in zip((left, right), found.not_compared, strict=True):
@@ -173,6 +180,7 @@ def _rule_alone(
         hint=f"drop the rule from {label}, or make the other dialect act alike (a trigger) and allow "
         f"it in domain.yaml under {table}: {{kind: rule, dialect: {schema.dialect}, "
         f"name: {rule.name}, reason: ...}}",
+        dropped=True,
     )
 
 

@@ -25,7 +25,7 @@ from twinschema.evaluate.crossing_hints import (
     HINT_RULE,
     HINT_SEQUENCE,
     hint_for,
-    set_sequence,
+    sequence_statement,
 )
 from twinschema.evaluate.crossing_values import (
     FINER,
@@ -364,8 +364,9 @@ def _key_findings(
             "PostgreSQL, a duplicate key (its sequence did not move): set the sequence after "
             f"a sync (setval){reuse}"
         )
-        ptable = (rt if pg is rc else lt).name
-        hint = HINT_SEQUENCE.format(sequence=set_sequence(ptable, pg.name, pg.sequence))
+        ptable, read = (rt.name, right) if pg is rc else (lt.name, left)
+        statement = sequence_statement(ptable, pg, read.schema.objects_read)
+        hint = HINT_SEQUENCE.format(sequence=statement)
         found.insert(0, (False, warning(layer, left, right, lt.name, lc, rc, message, hint)))
     return found
 

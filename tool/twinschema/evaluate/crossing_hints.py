@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical.identifiers import quoted, sql_name
+from twinschema.model import IDENTITY_SEQUENCE, Column
 from twinschema.records.kinds import INTEGER_KINDS
 
 # The fraction an integer column is probed with: SQLite keeps 1.5 in an INTEGER column (a
@@ -54,6 +55,15 @@ HINT_SEQUENCE = (
     "domain.yaml with a reason"
 )
 
+# After the statement, where the key's source is a metadata module: it keeps no sequence name,
+# so the statement holds for a serial only (fix-ux5: it was given as the fix for every key).
+UNKNOWN_SEQUENCE = (
+    " if the key owns its sequence (a serial); where its default draws from a sequence it does "
+    "not own (a nextval() server default or an sa.Sequence in the metadata module, which does "
+    "not say which), pg_get_serial_sequence is NULL and setval does nothing: setval that "
+    "sequence by name"
+)
+
 
 # A nextval() default that names its sequence as text (``nextval('s'::text)``, printed
 # ``nextval(('s'::text)::regclass)``): the name, resolved when called.
@@ -70,6 +80,17 @@ def set_sequence(table: str, column: str, drawn: str | None = None) -> str:
     if name is not None:
         sequence = _literal(name)
     return f"SELECT setval({sequence}, max({quoted(column)})) FROM {quoted(table)}"
+
+
+def sequence_statement(table: str, column: Column, read: bool) -> str:
+    """What ``HINT_SEQUENCE`` tells to run for the PostgreSQL key ``column`` of ``table``.
+    ``read``: its source read a catalog (a database, a SQL file), which names the sequence a
+    default draws from where the column does not own it (``Column.sequence``); a metadata
+    module does not, so for its sequence key the statement is said to hold for a serial only."""
+    statement = set_sequence(table, column.name, column.sequence)
+    if read or column.identity != IDENTITY_SEQUENCE or column.sequence is not None:
+        return statement
+    return statement + UNKNOWN_SEQUENCE
 
 
 def drawn_name(drawn: str | None) -> str | None:

@@ -26,8 +26,10 @@ def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
         return nullcontext()
     config = plan.config
     # A check whose migrations layer builds the PostgreSQL chain starts the embedded server for
-    # its scratch databases anyway (without TWINSCHEMA_SCRATCH_URL): values are probed there too.
-    embedded = "migrations" in plan.layers and config.side("postgresql").metadata is not None
+    # its scratch databases anyway (without TWINSCHEMA_SCRATCH_URL): values are probed there too,
+    # and a diff in such a project does the same (``plan.embedded``), so the two agree.
+    chain = "migrations" in plan.layers and config.side("postgresql").metadata is not None
+    embedded = plan.embedded or chain
     return Evaluator(
         PostgreSQLScratch(
             config=config,

@@ -50,6 +50,9 @@ class CheckPlan:
     evaluate: bool = True
     # ``--require-all``: a comparison skipped for want of a database fails (an error, exit 3).
     require_all: bool = False
+    # The evaluation stage may start the embedded server even where no layer does: a diff
+    # inside a project that configures PostgreSQL, as check starts it there (stranger W8).
+    embedded: bool = False
 
     def not_configured(self, dialect: str) -> str:
         """Why a comparison of ``dialect``'s database is skipped, and how to name one

@@ -68,7 +68,9 @@ from twinschema.migrations.migrations_state import (
     state_check,
 )
 from twinschema.migrations.migrations_steps import (
+    base_step,
     downgrade_steps,
+    failure,
     linear_revisions,
     step_differences,
     upgrade_steps,
@@ -325,7 +327,7 @@ def run_findings(
     scratch_label = f"{chain.label} at head (scratch database)"
     if run.first is None:
         doing = "upgrading an empty database to head"
-        return [_failure(DRIFT, chain, metadata.label, doing, run.upgrade_error or "")]
+        return [failure(DRIFT, chain, metadata.label, doing, run.upgrade_error or "")]
     first = make_canonical(run.first, domain)
     head = Side(first, scratch_label, f"a revision in {chain.label}")
     differences = [
@@ -342,13 +344,15 @@ def run_findings(
         doing, revision, error = run.steps.failed
         return [
             *differences,
-            _failure(ROUNDTRIP, chain, metadata.label, f"{doing} {revision}", error),
+            failure(ROUNDTRIP, chain, metadata.label, f"{doing} {revision}", error, revision),
         ]
     if run.downgrade_error is not None:
         doing = "downgrading to base"
         return [
             *differences,
-            _failure(ROUNDTRIP, chain, metadata.label, doing, run.downgrade_error),
+            failure(
+                ROUNDTRIP, chain, metadata.label, doing, run.downgrade_error, base_step(chain, run)
+            ),
         ]
     differences.extend(
         migration_difference(
@@ -367,7 +371,7 @@ def run_findings(
         doing = "upgrading again after base"
         return [
             *differences,
-            _failure(ROUNDTRIP, chain, metadata.label, doing, run.again_error or ""),
+            failure(ROUNDTRIP, chain, metadata.label, doing, run.again_error or ""),
         ]
     again = Side(
         make_canonical(run.again, domain),
@@ -380,18 +384,6 @@ def run_findings(
         for d in compare(first_side, again, layer=LAYER, domain=domain).differences
     )
     return differences
-
-
-def _failure(kind: str, chain: Chain, against: str, doing: str, error: str) -> Difference:
-    return migration_difference(
-        kind,
-        (chain.label, against),
-        name=None,
-        left=error,
-        right=None,
-        message=f"{doing} fails on a scratch {chain.dialect} database: {error}",
-        hint=f"fix the failing revision in {chain.label}",
-    )
 
 
 def _relabel(d: Difference, kind: str, why: str) -> Difference:

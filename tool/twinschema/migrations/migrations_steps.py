@@ -18,10 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from twinschema.compare import compare
-from twinschema.migrations.migrations_cache import StepRun
-from twinschema.migrations.migrations_chain import LAYER, ROUNDTRIP, Chain
+from twinschema.migrations.migrations_cache import ScratchRun, StepRun
+from twinschema.migrations.migrations_chain import LAYER, ROUNDTRIP, Chain, migration_difference
 from twinschema.model import Schema
-from twinschema.records import Difference, Side
+from twinschema.records import Difference, FixSide, FixSite, Side
 from twinschema.records.domain import Domain
 
 # One Alembic step on the scratch database: ("upgrade" | "downgrade", target revision) -> its
@@ -67,6 +67,36 @@ def downgrade_steps(
             run.failed = ("downgrading", revision, error)
             return
         run.after[revision] = read()
+
+
+def failure(
+    kind: str, chain: Chain, against: str, doing: str, error: str, revision: str | None = None
+) -> Difference:
+    """A step of a chain's scratch run that fails (``doing``: what it did), with its error.
+    Where the revision whose step failed is known (``revision``), its file is named and is
+    where the fix goes: a downgrade that fails may be an older revision's, not the newest's
+    (stranger54 U3: ``revision`` named the file it had just written); else the chain."""
+    path = next((r.path for r in chain.revisions if r.revision == revision), None)
+    d = migration_difference(
+        kind,
+        (chain.label, against),
+        name=None,
+        left=error,
+        right=None,
+        message=f"{doing}{f' ({path})' if path else ''} fails on a scratch {chain.dialect} "
+        f"database: {error}",
+        hint=f"fix the failing revision in {chain.label}" if path is None else f"fix {path}",
+    )
+    return d if path is None else replace(d, fix=FixSite(side=FixSide.LEFT, file=path))
+
+
+def base_step(chain: Chain, run: ScratchRun) -> str | None:
+    """The revision whose downgrade the run's last step to base ran: the first revision where
+    the steps went down one revision at a time to it (a linear chain) or it is the only one;
+    None where the chain branches (the step undoes several)."""
+    if chain.revisions and (run.steps.before or len(chain.revisions) == 1):
+        return chain.revisions[0].revision
+    return None
 
 
 def step_differences(

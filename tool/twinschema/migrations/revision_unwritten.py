@@ -4,7 +4,9 @@ migrations``), as a warning line. What autogenerate does not write (a changed or
 was left without a word, and found only by a later ``check`` (stranger40). The revisions stay
 written: the lines say what to add. A chain that no longer builds an empty database is named by
 its new revision's file, which is what fails (the chain built one before it was written), not by
-an empty location (stranger48 W2: ``not written: -: upgrading an empty database ...``)."""
+an empty location (stranger48 W2: ``not written: -: upgrading an empty database ...``); a
+downgrade that fails is named by the file of the revision whose downgrade it is, which may be an
+older one (stranger54 U3)."""
 
 from __future__ import annotations
 
@@ -52,6 +54,10 @@ def say_unwritten(
 
 
 def _failing(d: Difference, files: Sequence[str]) -> str:
-    """The new revision file in the chain ``d`` is about (its left side), else the chain."""
+    """The revision file whose step failed where ``d`` names one (an older revision's
+    downgrade: stranger54 U3), else the new revision file in the chain ``d`` is about (its
+    left side), else the chain."""
+    if d.fix is not None and d.fix.file is not None:
+        return d.fix.file
     chain = d.left_source
     return next((f for f in files if chain and f.startswith(f"{chain}/")), chain or "a chain")
