@@ -242,3 +242,28 @@ def test_a_reordered_plain_index_stays_a_difference(loader: Loader) -> None:
     found = compare_case(loader, case_named("pg-pg.index-reordered-non-unique-near-miss"))
     (index,) = found.differences
     assert "its elements are (a, b) in a.sql, (b, a) in b.sql" in index.message
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("sl-pg.check-witness-timestamp-without-offset", "('2023-12-31 23:59:59.5')"),
+        # Near miss: a timestamptz keeps the offset, which names the instant there.
+        ("sl-pg.check-witness-timestamp-without-offset-near-miss", "('2023-12-31 23:59:59.5+00')"),
+    ],
+)
+def test_a_timestamp_witness_has_no_offset_the_column_drops(
+    loader: Loader, name: str, shown: str
+) -> None:
+    """stranger56 060/061: a witness of a timestamp column was written with the offset of the
+    CHECK's literal ('2023-12-31 23:59:59.5+00'), which PostgreSQL's timestamp drops; it is
+    written as the column stores it, and pasted into an INSERT on each side it does what the
+    message says."""
+    message = _message(compare_expected(loader, name), "check")
+    said = re.search(r"witness \(at\) = (\(.*?\)): SQLite (\w+), PostgreSQL (\w+)", message)
+    assert said is not None, message
+    values, a, b = said.groups()
+    assert values == shown, message
+    insert = [f"INSERT INTO ev (id, at) VALUES (1, {values[1:-1]})"]
+    got = _on_both(loader, name, (insert, insert))
+    assert got == ([a == "accepts"], [b == "accepts"]), message

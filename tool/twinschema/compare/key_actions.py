@@ -23,6 +23,8 @@ another table: not compared, README Limits).
 
 from __future__ import annotations
 
+import re
+
 from twinschema.canonical import typemap
 from twinschema.compare.common import cols
 from twinschema.compare.context import Context
@@ -143,6 +145,28 @@ def _sample_keys(
 
 
 _TEXT_KINDS = frozenset({"text", "varchar"})
+# A CHECK that allows one value only, as the canonical form writes it (``IN (1)`` is ``= 1``).
+_ONE_VALUE = re.compile(r"""^\(?\s*"?(\w+)"?\s*=\s*(-?\d+(\.\d+)?|'[^']*')\s*\)?$""")
+
+
+def one_key_parent(ctx: Context, lfk: ForeignKey, rfk: ForeignKey) -> bool:
+    """Whether both sides' parent holds one key only for these keys: a single NOT NULL
+    referenced column that a CHECK of the parent keeps to one value (``id integer PRIMARY KEY
+    CHECK (id = 1)``). No statement moves such a key, so ON UPDATE RESTRICT and NO ACTION act
+    alike (stranger56 033, checked on real databases, either order: ``SET id = 1`` runs on
+    both, ``SET id = 2`` fails on both; a NULL parent key would move, hence NOT NULL)."""
+    for schema, fk in ((ctx.left.schema, lfk), (ctx.right.schema, rfk)):
+        table = schema.tables.get(fk.ref_table)
+        if table is None or len(fk.ref_columns) != 1:
+            return False
+        name = fk.ref_columns[0].lower()
+        column = next((c for c in table.columns if c.name.lower() == name), None)
+        if column is None or column.nullable:
+            return False
+        pinned = (_ONE_VALUE.match(c.expression.strip()) for c in table.checks)
+        if not any(m is not None and m.group(1).lower() == name for m in pinned):
+            return False
+    return True
 
 
 def key_difference(

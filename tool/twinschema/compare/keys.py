@@ -11,11 +11,14 @@ from twinschema.compare.common import (
 )
 from twinschema.compare.context import Context
 from twinschema.compare.key_actions import (
+    RESTRICT,
     key_difference,
+    one_key_parent,
     restrict_update_statement,
     self_key_timing,
 )
 from twinschema.model import (
+    NO_ACTION,
     ForeignKey,
     Table,
 )
@@ -36,10 +39,31 @@ def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
                 # them (an INITIALLY DEFERRED key fails inserts into its parent as well).
                 if lfk.parent_refused != rfk.parent_refused:
                     refused_alike_apart(ctx, left.name, key, lfk, rfk)
+            elif seen(lfk) != seen(rfk) and _only_restrict_apart(ctx, lfk, rfk, seen):
+                ctx.same(left.name, None, ONE_KEY_RULE, lfk.describe(), rfk.describe())
             elif seen(lfk) != seen(rfk):
                 foreign_key_differs(ctx, left.name, key, lfk, rfk)
             else:
                 self_key_timing(ctx, left.name, lfk, rfk)
+
+
+ONE_KEY_RULE = (
+    "ON UPDATE RESTRICT and NO ACTION over a parent key its CHECK keeps to one value: no "
+    "statement moves it"
+)
+
+
+def _only_restrict_apart(
+    ctx: Context, lfk: ForeignKey, rfk: ForeignKey, seen: Callable[[ForeignKey], ForeignKey]
+) -> bool:
+    """Whether two keys differ only in ON UPDATE RESTRICT against NO ACTION, over a parent
+    that holds one key only on both sides (``one_key_parent``)."""
+    actions = {lfk.on_update, rfk.on_update}
+    if actions != {RESTRICT, NO_ACTION}:
+        return False
+    if seen(replace(lfk, on_update=rfk.on_update)) != seen(rfk):
+        return False
+    return one_key_parent(ctx, lfk, rfk)
 
 
 def refused_parents(ctx: Context, left: Table, right: Table) -> None:

@@ -12,8 +12,9 @@ time (SQLite's ``time(ts) BETWEEN '08:00:00' AND '18:00:00'``, which drops the f
 PostgreSQL's ``ts::time BETWEEN '08:00' AND '18:00'``) parts on a moment inside the second after it
 only (stranger45 041): on a timestamp column each time literal is probed on ``_CLOCK_DAY``, at it,
 a microsecond and half a second either side. The values are written as the literal is
-('T' or a space, its UTC offset as written; a moment written with 'T' on one side, as PostgreSQL
-prints it on the other, with 'T'), so that SQLite's text order agrees with the order of moments
+('T' or a space, its UTC offset as written on a timestamptz, none on a timestamp or time, which
+drop it; a moment written with 'T' on one side, as PostgreSQL prints it on the other, with 'T'),
+so that SQLite's text order agrees with the order of moments
 wherever the literal is written in ISO form.
 """
 
@@ -60,6 +61,10 @@ def beside(kind: str, strings: tuple[str, ...]) -> list[str]:
         near = [_shift(moment, step, kind == "time") for step in _STEPS]
         if kind != "time":  # noon first: the plainest witness of an inclusive end as a day
             near = [_on_day(moment, _NOON), *near[:2], _on_day(moment, _LAST), *near[2:]]
+        # Only a timestamptz keeps an offset: a timestamp, like a time, drops it, so the value
+        # is written without one (stranger56 060/061; e.g. a witness '2023-12-31 23:59:59.5+00' of a
+        # timestamp column, which the column stores as '2023-12-31 23:59:59.5').
+        zone = zone if kind == "timestamptz" else ""
         found += [_written(m, kind, sep) + zone for m in near if m is not None]
     if kind != "time":
         found += _times_on_day(kind, strings, MAX_LITERALS - min(len(literals), MAX_LITERALS))

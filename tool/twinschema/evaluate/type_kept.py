@@ -148,10 +148,10 @@ class _Found:
         """``col = round(col, s)`` either way round, s an integer literal."""
         from sqlglot import exp
 
-        for x, r in ((a, b), (b, a)):
+        for x, r in ((_exact(a), _exact(b)), (_exact(b), _exact(a))):
             if isinstance(r, exp.Round) and isinstance(x, exp.Column):
                 digits = r.args.get("decimals")
-                inner = r.this
+                inner = _exact(r.this)
                 if (
                     isinstance(inner, exp.Column)
                     and inner.name == x.name
@@ -168,7 +168,7 @@ class _Found:
         """The column itself, or ``length()`` of it (a cast of it to text)."""
         from sqlglot import exp
 
-        node = node.unnest()
+        node = _exact(node)
         if isinstance(node, exp.Column):
             self.columns.add(node.name)
             self.uses.add("value")
@@ -201,6 +201,22 @@ class _Found:
         except ArithmeticError:
             return False
         return True
+
+
+def _exact(node: Any) -> Any:
+    """``node`` without its parentheses and a cast to plain ``numeric``, which changes no
+    integer or numeric value (PostgreSQL writes ``x = round(x, 0)`` on an integer ``x`` as
+    ``(x)::numeric = round((x)::numeric, 0)``); a cast with a precision rounds, so it stays."""
+    from sqlglot import exp
+
+    node = node.unnest()
+    while (
+        isinstance(node, exp.Cast)
+        and node.to.is_type(exp.DataType.Type.DECIMAL)
+        and not node.to.expressions
+    ):
+        node = node.this.unnest()
+    return node
 
 
 def _is_all(node: Any) -> bool:
