@@ -95,6 +95,17 @@ def absorbing(numbers: tuple[Decimal, ...]) -> list[float]:
     return [power, -power]
 
 
+def precision_ends(kind: str | None, precision: int | None, scale: int | None) -> list[Decimal]:
+    """The largest and smallest value a NUMERIC(precision, scale) column holds, where it has
+    both: a number as wide as the column takes is where a function's own width ends first
+    (``to_char(amount, 'FM999990.00')`` writes '#' for 99999999.99, which ``amount::text``
+    and SQLite's ``printf('%.2f', amount)`` write out; stranger57 051/052)."""
+    if kind != "numeric" or precision is None or scale is None or scale > precision:
+        return []
+    top = Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
+    return [top, -top]
+
+
 def decimals(
     numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False,
     landed: tuple[Decimal, ...] = (),

@@ -117,6 +117,7 @@ def _rows(
         if kind in INTEGER_KINDS:
             at = landings.whole(landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
+        column_values += probe_numbers.precision_ends(kind, precision(lc, rc), scale)
         if kind in date_steps.KINDS:  # moments where date arithmetic reaches its bound, first
             moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
             stepped = date_steps.values(kind, *moved)
