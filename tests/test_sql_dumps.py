@@ -143,6 +143,23 @@ def test_an_unknown_setting_anywhere_is_skipped_with_a_notice(
     ]
 
 
+def test_a_setting_named_in_mixed_case_runs(tmp_path: Path) -> None:
+    """pg_settings names ``TimeZone`` and ``DateStyle`` in mixed case, as ``SET`` folds them: a
+    file's ``SET TimeZone`` is the server's setting, not one it lacks (stranger57 030: it was
+    skipped, and a CHECK whose literal the file's zone reads was "in sync" with UTC's)."""
+    zoned = tmp_path / "a.sql"
+    utc = tmp_path / "b.sql"
+    table = "CREATE TABLE ev (ts timestamptz NOT NULL CHECK (ts >= '2020-01-01'));\n"
+    zoned.write_text("SET TimeZone = 'America/New_York';\nSET DateStyle = 'ISO, MDY';\n" + table)
+    utc.write_text("SET TimeZone = 'UTC';\n" + table)
+    result = _run(
+        "diff", "--dialect-a", "postgresql", "--dialect-b", "postgresql", str(zoned), str(utc)
+    )
+    assert "skipped the setting" not in result.stderr, result.stderr
+    assert result.exit_code == 1, result.output
+    assert "witness (ts) = ('2020-01-01 00:00:00+00'): " in result.stdout, result.stdout
+
+
 def _minor(pg_server: str) -> int:
     return _server_version(pg_server) % 10000
 

@@ -195,10 +195,11 @@ def _prepare(
 
 
 def _server_facts(server_url: str, connect_timeout: float) -> tuple[int, frozenset[str]]:
-    """The scratch server's ``server_version_num`` and the names of its settings, read before
-    anything is created: a dump from a newer major is refused, a setting it lacks skipped."""
+    """The scratch server's ``server_version_num`` and the names of its settings, folded as a
+    ``SET`` folds them (``SET TimeZone`` sets ``TimeZone``), read before anything is created: a
+    dump from a newer major is refused, a setting it lacks skipped."""
     with _privileged(server_url, connect_timeout) as conn:
-        names = frozenset(row[0] for row in conn.execute("SELECT name FROM pg_settings"))
+        names = frozenset(row[0] for row in conn.execute("SELECT lower(name) FROM pg_settings"))
         return conn.info.server_version, names
 
 
