@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -103,7 +104,8 @@ def read_once(
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
     _snapshot_transactions(conn)
-    params = _params(options)
+    known = _ZONES.get(conn)
+    params = {**_params(options), "zone_known": known[0] if known else None}
     cursors: list[psycopg.Cursor[Any]] = []
     try:
         with _maybe_pipeline(conn):
@@ -126,7 +128,28 @@ def read_once(
         raise
     if results[0] != now or _unprintable(results):
         raise SchemaChanged
+    results[2] = [_zone_kept(conn, row, known) for row in results[2]]
     return results
+
+
+# Per open connection, the zone's hashes of its last read (``SQL_SCHEMA``): what they hold for
+# (the session's TimeZone and the hour), the hash of the coming year and that of 1850 to 2100.
+_ZONES: weakref.WeakKeyDictionary[psycopg.Connection[Any], tuple[str, str, str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _zone_kept(
+    conn: psycopg.Connection[Any], row: Sequence[Any], known: tuple[str, str, str] | None
+) -> tuple[Any, ...]:
+    """``SQL_SCHEMA``'s row without its last field (what the zone's hashes hold for), with the
+    hashes ``known`` in where the server left them out for them, else kept for the next read."""
+    *head, zone_now, history, key = row
+    if zone_now is None and known is not None and known[0] == key:
+        zone_now, history = known[1], known[2]
+    else:
+        _ZONES[conn] = (key, zone_now, history)
+    return (*head, zone_now, history)
 
 
 def _params(options: ReflectOptions) -> dict[str, str]:
@@ -153,7 +176,7 @@ def _fetched(cursor: psycopg.Cursor[Any]) -> Any:
         return None
 
 
-def _fingerprint_now(conn: psycopg.Connection[Any], params: Mapping[str, str]) -> Any:
+def _fingerprint_now(conn: psycopg.Connection[Any], params: Mapping[str, str | None]) -> Any:
     """The fingerprint in a transaction of its own, under the same lock timeout (SET LOCAL, so
     that nothing outlives it on a pooled server connection)."""
     try:

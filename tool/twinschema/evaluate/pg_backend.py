@@ -92,6 +92,11 @@ def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
             continue
 
 
+# The savepoint ``try_rows`` rolls back to after a refused row (it stays made).
+_SAVEPOINT = b"SAVEPOINT twinschema_rows"
+_UNDO = b"ROLLBACK TO SAVEPOINT twinschema_rows"
+
+
 class PostgreSQLBackend:
     """A PostgreSQL scratch database: one transaction per run, rolled back, in UTC."""
 
@@ -171,8 +176,8 @@ class PostgreSQLBackend:
         errors_reject: bool = False,
         zone: str | None = None,
     ) -> list[bool | None]:
-        """See ``Backend.try_rows``: one transaction, each row under a savepoint, rolled back
-        (``zone``, set for it alone: ``SET LOCAL``)."""
+        """See ``Backend.try_rows``: one transaction, rolled back, each row tried after one
+        savepoint (``_tried``); ``zone``, set for it alone (``SET LOCAL``)."""
         import psycopg
 
         if self.lost is not None:
@@ -190,25 +195,41 @@ class PostgreSQLBackend:
                 return [None] * len(rows)
             insert = check_insert_sql(columns, "%s").encode()
             plain = check_insert_sql(columns, "%s", "twinschema_check_plain").encode()
+            conn.execute(_SAVEPOINT)
             for row in rows:
-                try:
-                    with conn.transaction():
-                        conn.execute(insert, row)
-                    found.append(True)
-                except psycopg.Error as exc:
-                    code = getattr(exc, "sqlstate", None)
-                    if code == "23514" or not errors_reject:
-                        found.append(False if code == "23514" else None)
-                        continue
-                    try:  # the CHECK's expression failed on a row the columns store
-                        with conn.transaction():
-                            conn.execute(plain, row)
-                        found.append(False)
-                    except psycopg.Error:
-                        found.append(None)
+                found.append(self._tried(insert, plain, row, errors_reject))
+        except psycopg.Error:  # the connection lost: the rows left say nothing
+            found += [None] * (len(rows) - len(found))
         finally:
             self._rollback()
         return found
+
+    def _tried(
+        self, insert: bytes, plain: bytes, row: tuple[Any, ...], errors_reject: bool
+    ) -> bool | None:
+        """One row of ``try_rows``, after ``_SAVEPOINT``: True where the CHECK table stores
+        it, False where the CHECK refuses it (or, with ``errors_reject``, fails on a row the
+        plain table stores), else None. A failure rolls back to the savepoint, rows stored
+        before it too: each row meets only constraints of its own (a CHECK), so whether the
+        tables hold the rows before it changes nothing; one round trip per row stored, two
+        per row refused (with a savepoint of its own each, three and four)."""
+        import psycopg
+
+        conn = self.conn
+        try:
+            conn.execute(insert, row, prepare=False)
+            return True
+        except psycopg.Error as exc:
+            code = getattr(exc, "sqlstate", None)
+            conn.execute(_UNDO)
+        if code == "23514" or not errors_reject:
+            return False if code == "23514" else None
+        try:  # the CHECK's expression failed on a row the columns store
+            conn.execute(plain, row, prepare=False)
+            return False
+        except psycopg.Error:
+            conn.execute(_UNDO)
+            return None
 
     def store(
         self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any],

@@ -1,0 +1,42 @@
+"""PostgreSQL's ``try_rows`` tries all its rows in one transaction after one savepoint, rolled
+back to after each refused row (``pg_backend._tried``): each row's verdict is the one it gets
+tried alone, whatever rows come before it (stored, refused by the CHECK, failing in its
+expression, or out of the column's range)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.evaluate.statements import probe_column
+from twinschema.model import Column, ColumnType
+
+
+@pytest.fixture(scope="module")
+def backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
+    from support.testing import scratch_database
+
+    with scratch_database(pg_server, prefix="tryrows") as url:
+        made = PostgreSQLBackend(url, "test")
+        try:
+            yield made
+        finally:
+            made.close()
+
+
+COLUMNS = [probe_column(Column("x", ColumnType("postgresql", "integer", raw="integer")))]
+CHECK = "10 / x < 6"
+# 5 is stored; 0 fails in the expression (division by zero), a row the column stores; 1 is
+# refused by the CHECK; NULL passes it; 2^40 is refused by the column itself.
+ROWS = [(5,), (0,), (1,), (2,), (None,), (2**40,), (3,), (1,), (0,), (4,)]
+
+
+@pytest.mark.parametrize("errors_reject", [True, False])
+def test_each_row_gets_its_verdict_alone(backend: PostgreSQLBackend, errors_reject: bool) -> None:
+    together = backend.try_rows(COLUMNS, CHECK, ROWS, errors_reject)
+    alone = [backend.try_rows(COLUMNS, CHECK, [row], errors_reject)[0] for row in ROWS]
+    assert together == alone
+    failed = False if errors_reject else None  # 0: the expression's error
+    assert together == [True, failed, False, True, True, None, True, False, failed, True]
