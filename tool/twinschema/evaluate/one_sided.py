@@ -71,29 +71,35 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
         if parted.right == (side == "left"):  # the CHECK's own side rejects it
             st.annotate(witness_text(st, rows.names, parted.row, parted.said(st)), d)
             return
-    if verdicts and all(a == b for _, a, b in verdicts):
-        _type_range(st, d, side, text, rows, len(verdicts))
+    # Every row the other side's table stores (its CHECKs over these columns too) passes this
+    # CHECK: where that table holds what the CHECK's one column's narrow type holds, the CHECK
+    # is the type's range (stranger57 027: beside ``CHECK (lo <= hi)`` on both sides).
+    mine = [(a, b) if side == "left" else (b, a) for _, a, b in verdicts]
+    if verdicts and all(ours or not theirs for ours, theirs in mine) and len(found.columns) == 1:
+        _type_range(st, d, side, text, rows, len(verdicts), next(iter(found.columns)))
 
 
 def _type_range(
-    st: StageContext, d: Difference, side: str, text: str, rows: ProbeSet, n: int
+    st: StageContext, d: Difference, side: str, text: str, rows: ProbeSet, n: int, name: str
 ) -> None:
     """A CHECK on one side that keeps exactly the range the other side's narrow integer type
     holds (``x INTEGER CHECK (x BETWEEN -32768 AND 32767)`` against ``x smallint``), which no
     probe row parts from the other side: one equivalence, "the type's range as a CHECK", not
     a difference (stranger36: the warning's own hint, a CHECK on the side that stores it,
     turned an exit 0 into an exit 1). The range's ends and one past each are run first."""
-    other = st.right if side == "left" else st.left
-    if not st.cross or len(rows.names) != 1 or d.table is None:
+    own, other = (st.left, st.right) if side == "left" else (st.right, st.left)
+    if not st.cross or d.table is None:
         return
-    column = find(other, d.table, rows.names[0])[1]
+    logical = logical_name(own, d.table, name)
+    column = find(other, d.table, logical)[1]
     narrow = typemap_storage.NARROW_INTEGERS.get(other.schema.dialect, frozenset())
     kinds = sorted(typemap.kinds_of(column.type) & narrow) if column is not None else []
     if len(kinds) != 1:
         return
     low, high = typemap_storage.INTEGER_RANGES[kinds[0]]
     at = 0 if side == "left" else 1
-    backend, columns = rows.backends[at], (rows.left, rows.right)[at]
+    backend = rows.backends[at]
+    columns = [(rows.left, rows.right)[at][rows.names.index(n)] for n in rows.names if n == logical]
     ends = [(low - 1,), (low,), (high,), (high + 1,)]
     if backend.try_rows(columns, text, ends, True) != [False, True, True, False]:
         return
