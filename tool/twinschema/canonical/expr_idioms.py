@@ -89,8 +89,28 @@ def cast_is_noop(inner: exp.Expr, to: exp.DataType, own: str | None, kind: str |
         return length is None and kind == "text"
     if isinstance(inner, exp.Literal) and not inner.is_string:
         integral = re.fullmatch(r"-?\d+", str(inner.this)) is not None
-        return target in ("numeric", "float") or (target == "integer" and integral)
+        if target == "numeric":
+            return _held_by_numeric(str(inner.this), to)
+        if target == "float":  # a 4-byte float holds 0.1 as 0.100000001490116 (stranger57 136)
+            return integral or to.this != exp.DataType.Type.FLOAT
+        return target == "integer" and integral
     return False
+
+
+def _held_by_numeric(text: str, to: exp.DataType) -> bool:
+    """Whether a NUMERIC of ``to``'s precision and scale holds the number ``text`` unchanged:
+    ``9.999::numeric(10,2)`` is 10.00, ``1000::numeric(3)`` fails (stranger57 147)."""
+    params = [p.this if isinstance(p, exp.DataTypeParam) else p for p in to.expressions]
+    if not params:
+        return True
+    try:
+        precision = int(str(params[0]))
+        scale = int(str(params[1])) if len(params) > 1 else 0
+    except ValueError:
+        return False
+    whole, _, fraction = text.lstrip("-").partition(".")
+    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
+    return len(fraction) <= scale and len(whole) <= precision - scale
 
 
 _INTEGRAL = re.compile(r"-?\d+")
