@@ -25,6 +25,7 @@ from twinschema.evaluate.statements import (
     keys_insert_sql,
     keys_sql,
     plain_table_sql,
+    returning_sql,
     select_sql,
     table_sql,
     type_sql,
@@ -119,10 +120,13 @@ class Backend(Protocol):
         expression: str,
         ctype: ColumnType,
         rows: Sequence[tuple[Any, ...]],
+        generated: bool = True,
     ) -> list[Computed | None] | None:
         """For each row: what a STORED generated column of type ``ctype`` computed by
         ``expression`` over these columns holds, or the error; None for a row the columns
-        cannot hold. None for all when no such column can be made (not evaluated)."""
+        cannot hold. None for all when no such column can be made (not evaluated). Without
+        ``generated``, what the expression gives over the stored row (``RETURNING``): any
+        expression, a STABLE function's too, where a generated column takes immutable ones."""
         ...  # pragma: no cover
 
     def keys(
@@ -274,6 +278,7 @@ class SQLiteBackend:
         expression: str,
         ctype: ColumnType,
         rows: Sequence[tuple[Any, ...]],
+        generated: bool = True,
     ) -> list[Computed | None] | None:
         """See ``Backend.computed``."""
         self.deadline = time.monotonic() + self.timeout
@@ -281,14 +286,20 @@ class SQLiteBackend:
         plain, computed = computed_tables_sql(columns, expression, ctype)
         try:
             conn.execute(plain)
-            conn.execute(computed)
+            if generated:
+                conn.execute(computed)
         except sqlite3.Error:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
             return None
+        tested = (
+            insert_row_sql("twinschema_computed", columns, "?")
+            if generated
+            else returning_sql(columns, expression, ctype, "?")
+        )
         try:
             return self._each_row(
                 insert_row_sql("twinschema_rows", columns, "?"),
-                insert_row_sql("twinschema_computed", columns, "?"),
+                tested,
                 (tuple(_for_sqlite(v) for v in row) for row in rows),
                 returning=True,
             )

@@ -43,7 +43,7 @@ def witness(
         names = [name.lower() for name, _ in columns]
         for column, expression in _equated(side.schema.dialect, text, set(names)):
             k = names.index(column)
-            got = backend.computed(columns, expression, columns[k][1], found.rows)
+            got = backend.computed(columns, expression, columns[k][1], found.rows, False)
             for row, value in zip(found.rows, got or [], strict=False):
                 if value is not None and value[0] and value[1] is not None:
                     tried.append((*row[:k], value[1], *row[k + 1 :]))

@@ -27,6 +27,7 @@ from twinschema.evaluate.statements import (
     keys_insert_sql,
     keys_sql,
     plain_table_sql,
+    returning_sql,
     select_sql,
     table_sql,
     value_insert_sql,
@@ -273,6 +274,7 @@ class PostgreSQLBackend:
         expression: str,
         ctype: ColumnType,
         rows: Sequence[tuple[Any, ...]],
+        generated: bool = True,
     ) -> list[Computed | None] | None:
         """See ``Backend.computed``: one transaction, each insert under a savepoint, rolled
         back."""
@@ -282,16 +284,22 @@ class PostgreSQLBackend:
             return None
         conn = self.conn
         plain, computed = computed_tables_sql(columns, expression, ctype)
+        tested = (
+            insert_row_sql("twinschema_computed", columns, "%s")
+            if generated
+            else returning_sql(columns, expression, ctype, "%s")
+        )
         try:
             try:
                 _enum_types(conn, columns)
                 conn.execute(plain.encode())
-                conn.execute(computed.encode())
+                if generated:
+                    conn.execute(computed.encode())
             except psycopg.Error:
                 return None
             return self._each_row(
                 insert_row_sql("twinschema_rows", columns, "%s").encode(),
-                insert_row_sql("twinschema_computed", columns, "%s").encode(),
+                tested.encode(),
                 rows,
                 returning=True,
             )

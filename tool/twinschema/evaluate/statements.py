@@ -123,6 +123,17 @@ def insert_row_sql(table: str, columns: Sequence[tuple[str, ColumnType]], mark: 
     return f"INSERT INTO {table} ({names}) VALUES ({marks}){returning}"
 
 
+def returning_sql(
+    columns: Sequence[tuple[str, ColumnType]], expression: str, ctype: ColumnType, mark: str
+) -> str:
+    """An INSERT of one probe row into the plain table that returns ``expression`` over it, of
+    type ``ctype``: any expression, where a generated column takes immutable ones only."""
+    return (
+        f"{insert_row_sql('twinschema_rows', columns, mark)} "
+        f"RETURNING CAST(({expression}) AS {type_sql(ctype)})"
+    )
+
+
 def keys_sql(
     columns: Sequence[tuple[str, ColumnType]],
     index: Keys,
