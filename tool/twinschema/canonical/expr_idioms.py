@@ -91,10 +91,18 @@ def cast_is_noop(inner: exp.Expr, to: exp.DataType, own: str | None, kind: str |
         integral = re.fullmatch(r"-?\d+", str(inner.this)) is not None
         if target == "numeric":
             return _held_by_numeric(str(inner.this), to)
-        if target == "float":  # a 4-byte float holds 0.1 as 0.100000001490116 (stranger57 136)
-            return integral or to.this != exp.DataType.Type.FLOAT
+        if target == "float":
+            return not rounds_to_real(inner, to)
         return target == "integer" and integral
     return False
+
+
+def rounds_to_real(literal: exp.Expr, to: exp.DataType) -> bool:
+    """A fraction cast to PostgreSQL's 4-byte real (0.1 is 0.100000001490116): ``ratio <=
+    0.1::real`` takes the real 0.1 that ``ratio <= 0.1``, read as a double, refuses (stranger57
+    136). SQLite's REAL is 8 bytes."""
+    whole = re.fullmatch(r"-?\d+", str(literal.this)) is not None
+    return to.this == exp.DataType.Type.FLOAT and not whole
 
 
 def _held_by_numeric(text: str, to: exp.DataType) -> bool:

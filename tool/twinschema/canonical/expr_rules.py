@@ -284,6 +284,8 @@ def _as_column_kind(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
     to, kind = value.args.get("to"), kind_of(other, ctx)
     if kind is None or not isinstance(to, exp.DataType) or expr_idioms.family(to) != kind:
         return value
+    if ctx.dialect == "postgresql" and expr_idioms.rounds_to_real(value.this, to):
+        return value  # a real column compared with 0.1 reads it as a double
     return value.this if expr_idioms.type_length(to) is None else value
 
 
