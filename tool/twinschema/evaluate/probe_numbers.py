@@ -106,6 +106,25 @@ def precision_ends(kind: str | None, precision: int | None, scale: int | None) -
     return [top, -top]
 
 
+def cast_ends(to: Any) -> list[Decimal]:
+    """The largest number a cast to NUMERIC(p, s) keeps and the first it refuses, where ``to``
+    is one: ``price::numeric(5,2) = price`` against ``price = round(price, 2)`` parts at 1000
+    (stranger57 138), which no literal names."""
+    from sqlglot import exp
+
+    if not isinstance(to, exp.DataType) or to.this != exp.DataType.Type.DECIMAL:
+        return []
+    try:
+        params = [int(str(p.this.this)) for p in to.expressions]
+    except (AttributeError, ValueError):
+        return []
+    if not params or params[0] > 38:
+        return []
+    scale = params[1] if len(params) > 1 else 0
+    past = Decimal(10) ** (params[0] - scale)
+    return [past - Decimal(1).scaleb(-scale), past]
+
+
 def decimals(
     numbers: tuple[Decimal, ...], scale: int | None, exact: bool = False,
     landed: tuple[Decimal, ...] = (),

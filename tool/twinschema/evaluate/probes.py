@@ -113,6 +113,9 @@ def reads(dialect: str, text: str) -> Reads | None:
         folded = landings.constant(node)
         if folded is not None and folded.is_finite():
             numbers.append(folded)
+    # A cast to NUMERIC(p, s) refuses numbers past its end (``price::numeric(5,2)``: 1000).
+    for cast in tree.find_all(exp.Cast):
+        numbers += probe_numbers.cast_ends(cast.args.get("to"))
     # A JSON path becomes a path object, not a literal, in the tree: its text is read as written.
     strings += [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", text)]
     lengths: list[int] = []
