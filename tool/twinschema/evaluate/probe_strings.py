@@ -227,3 +227,9 @@ _FOLDING = tuple(
     str.maketrans({c: char for c in {letter, letter.upper()} if len(c) == 1})
     for char, letter in FOLDS_ONTO.items()
 )
+
+
+# An interval column's own values: its fields count apart (a month is no 30 days to extract(day),
+# 800 hours no days at all; a year compares as 360 days and its epoch is 365.25; stranger57
+# 132/205), so each field is probed alone and past the next one up.
+INTERVALS = ["1 mon", "1 year", "800 hours", "30 days", "-1 day", "1 day 25:00:00", "00:00:00.5"]
