@@ -47,7 +47,8 @@ def witness(
             for row, value in zip(found.rows, got or [], strict=False):
                 if value is not None and value[0] and value[1] is not None:
                     tried.append((*row[:k], value[1], *row[k + 1 :]))
-    rows = [row for row in distinct(tried) if row not in set(found.rows)][:ROWS]
+    known = set(found.rows)
+    rows = [row for row in distinct(tried) if row not in known][:ROWS]
     if not rows:
         return None
     more = nulls_where_both_allow(st, table, replace(found, rows=tuple(rows)))
