@@ -72,7 +72,8 @@ def cast_is_noop(inner: exp.Expr, to: exp.DataType, own: str | None, kind: str |
     """True when casting ``inner`` (canonical; of value kind ``kind`` if a column) to ``to``
     cannot change its value: NULL to anything; a string literal to a text type long enough for
     it; a number to a numeric type that holds it unchanged (an integer to any, a decimal to a
-    decimal or float); a text column to text; in a default of kind ``own``, a literal to it."""
+    scale and precision that hold it or to a double); a text column to text; in a default of kind
+    ``own``, a literal to it."""
     if isinstance(inner, exp.Null):
         return True
     target = family(to)
@@ -88,37 +89,28 @@ def cast_is_noop(inner: exp.Expr, to: exp.DataType, own: str | None, kind: str |
             return True
         return length is None and kind == "text"
     if isinstance(inner, exp.Literal) and not inner.is_string:
-        integral = re.fullmatch(r"-?\d+", str(inner.this)) is not None
         if target == "numeric":
             return _held_by_numeric(str(inner.this), to)
         if target == "float":
             return not rounds_to_real(inner, to)
-        return target == "integer" and integral
+        return target == "integer" and _INTEGRAL.fullmatch(str(inner.this)) is not None
     return False
 
 
 def rounds_to_real(literal: exp.Expr, to: exp.DataType) -> bool:
-    """A fraction cast to PostgreSQL's 4-byte real (0.1 is 0.100000001490116): ``ratio <=
-    0.1::real`` takes the real 0.1 that ``ratio <= 0.1``, read as a double, refuses (stranger57
-    136). SQLite's REAL is 8 bytes."""
-    whole = re.fullmatch(r"-?\d+", str(literal.this)) is not None
-    return to.this == exp.DataType.Type.FLOAT and not whole
+    """A fraction cast to PostgreSQL's 4-byte real, 0.1 as 0.100000001490116, which a double
+    0.1 is not (stranger57 136; SQLite's REAL is 8 bytes)."""
+    return to.this == exp.DataType.Type.FLOAT and not _INTEGRAL.fullmatch(str(literal.this))
 
 
 def _held_by_numeric(text: str, to: exp.DataType) -> bool:
     """Whether a NUMERIC of ``to``'s precision and scale holds the number ``text`` unchanged:
     ``9.999::numeric(10,2)`` is 10.00, ``1000::numeric(3)`` fails (stranger57 147)."""
-    params = [p.this if isinstance(p, exp.DataTypeParam) else p for p in to.expressions]
-    if not params:
-        return True
-    try:
-        precision = int(str(params[0]))
-        scale = int(str(params[1])) if len(params) > 1 else 0
-    except ValueError:
-        return False
-    whole, _, fraction = text.lstrip("-").partition(".")
-    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
-    return len(fraction) <= scale and len(whole) <= precision - scale
+    declared, (whole, _, fraction) = numeric_precision(to), text.lstrip("-").partition(".")
+    if declared is None:
+        return not to.expressions
+    precision, scale = declared
+    return len(fraction.rstrip("0")) <= scale and len(whole.lstrip("0")) <= precision - scale
 
 
 _INTEGRAL = re.compile(r"-?\d+")
@@ -141,14 +133,21 @@ def numeric_string(inner: exp.Expr, to: exp.Expr | None) -> str | None:
 
 def type_length(to: exp.Expr | None) -> int | None:
     """The length of a type such as ``varchar(10)``, None when it has none."""
+    params = _type_params(to)
+    return params[0] if params else None
+
+
+def numeric_precision(to: exp.Expr | None) -> tuple[int, int] | None:
+    """The (precision, scale) a numeric type declares (scale 0 beside a precision alone)."""
+    params = _type_params(to)
+    return (params[0], params[1] if len(params) > 1 else 0) if params else None
+
+
+def _type_params(to: exp.Expr | None) -> list[int]:
+    """The numbers a type declares (``numeric(10,2)``: 10, 2); none where one is no number."""
     params = to.expressions if isinstance(to, exp.DataType) else []
-    if not params:
-        return None
-    first = params[0].this if isinstance(params[0], exp.DataTypeParam) else params[0]
-    try:
-        return int(str(first.this if isinstance(first, exp.Literal) else first))
-    except ValueError:
-        return None
+    texts = [str(p.this if isinstance(p, exp.DataTypeParam) else p) for p in params]
+    return [int(t) for t in texts] if all(t.isdigit() for t in texts) else []
 
 
 # Operations whose SQLite meaning parts from PostgreSQL's on some values, each a witness away:

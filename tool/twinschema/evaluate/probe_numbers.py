@@ -12,6 +12,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from twinschema.canonical import expr_idioms
 from twinschema.evaluate import scaled_values, unscaled_values
 
 _INT4 = 2**31
@@ -102,7 +103,7 @@ def precision_ends(kind: str | None, precision: int | None, scale: int | None) -
     and SQLite's ``printf('%.2f', amount)`` write out; stranger57 051/052)."""
     if kind != "numeric" or precision is None or scale is None or scale > precision:
         return []
-    top = Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
+    top = _largest(precision, scale)
     return [top, -top]
 
 
@@ -114,15 +115,15 @@ def cast_ends(to: Any) -> list[Decimal]:
 
     if not isinstance(to, exp.DataType) or to.this != exp.DataType.Type.DECIMAL:
         return []
-    try:
-        params = [int(str(p.this.this)) for p in to.expressions]
-    except (AttributeError, ValueError):
+    declared = expr_idioms.numeric_precision(to)
+    if declared is None or declared[0] > 38:
         return []
-    if not params or params[0] > 38:
-        return []
-    scale = params[1] if len(params) > 1 else 0
-    past = Decimal(10) ** (params[0] - scale)
-    return [past - Decimal(1).scaleb(-scale), past]
+    return [_largest(*declared), Decimal(10) ** (declared[0] - declared[1])]
+
+
+def _largest(precision: int, scale: int) -> Decimal:
+    """The largest number a NUMERIC(precision, scale) holds (999.99 for (5, 2))."""
+    return Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
 
 
 def decimals(
