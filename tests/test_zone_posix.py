@@ -7,51 +7,15 @@ no difference: ``test_zone_spells``). A CHECK that names its zone parts nothing.
 
 from __future__ import annotations
 
-import re
-
-import psycopg
 import pytest
-from pg_helpers import database_in_zone
+from support import zone_tables
 from support.dbpool import DatabasePool
-from support.testing import compared_evaluated
-
-from twinschema.compare import Comparison, Side
-from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.sources import make_canonical, reflect_url
-from twinschema.urls import parse_url
 
 HOURS = "extract(hour from at) BETWEEN 8 AND 18"
 DOW = "extract(dow from at) <> 0"
 SAO_PAULO = "America/Sao_Paulo"
 NEW_YORK = "America/New_York"
 POSIX_NEW_YORK = "<EST>5<EDT>,M3.2.0,M11.1.0"
-_WITNESS = re.compile(
-    r"witness \(at\) = \('([^']+)'\): (accepted|refused) on a .*?, (accepted|refused) on b"
-)
-
-
-def _table(check: str) -> str:
-    return f"CREATE TABLE t (id integer PRIMARY KEY, at timestamptz, CHECK ({check}))"
-
-
-def _compared(urls: tuple[str, str], zones: tuple[str, str], check: str) -> Comparison:
-    for url, zone in zip(urls, zones, strict=True):
-        database_in_zone(url, zone, _table(check))
-    left, right = (make_canonical(reflect_url(u, ReflectOptions()), None) for u in urls)
-    return compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), urls[0])
-
-
-def _accepted(url: str, at: str) -> bool:
-    """Whether the live database (a new session: its own TimeZone) stores the row."""
-    with psycopg.connect(**connect_kwargs(parse_url(url), ReflectOptions())) as conn:
-        try:
-            conn.execute("INSERT INTO t VALUES (1, %s)", (at,))
-        except psycopg.errors.CheckViolation:
-            return False
-        finally:
-            conn.rollback()
-    return True
 
 
 @pytest.mark.parametrize(
@@ -70,15 +34,9 @@ def test_posix_zone_apart_in_history_has_a_witness(
     """014, 015, 025, 028, 029: a ``check`` difference naming both zones, whose witness one
     real database accepts and the other refuses, as the message says."""
     with pg_databases.database() as other:
-        found = _compared((pg_url, other), zones, check)
-        assert [(d.kind, d.table) for d in found.differences] == [("check", "t")], found
-        message = found.differences[0].message
-        shown = [z if z != "-3" else "<-03>+03" for z in zones]
-        assert all(f"TimeZone {z})" in message for z in shown), message
-        witness = _WITNESS.search(message)
-        assert witness is not None, message
-        at, said = witness.group(1), (witness.group(2), witness.group(3))
-        real = tuple("accepted" if _accepted(u, at) else "refused" for u in (pg_url, other))
+        found = zone_tables.compared((pg_url, other), zones, check)
+        at, said = zone_tables.witness(found, [z if z != "-3" else "<-03>+03" for z in zones])
+        real = zone_tables.real((pg_url, other), at)
         assert real == said and real[0] != real[1], (at, real, said)
 
 
@@ -97,7 +55,7 @@ def test_near_misses_stay_in_sync(
     """A CHECK that names its zone, between zones that part in history; one zone spelled two
     ways (a fixed offset, a tzdata link): in sync."""
     with pg_databases.database() as other:
-        found = _compared((pg_url, other), zones, check)
+        found = zone_tables.compared((pg_url, other), zones, check)
     assert found.differences == []
 
 
@@ -108,12 +66,7 @@ def test_a_minute_apart_in_history_has_a_witness(pg_url: str, pg_databases: Data
     judges as said (it no longer says "no witness row was found", stranger56 013)."""
     zones = ("Africa/Abidjan", "UTC")
     with pg_databases.database() as other:
-        found = _compared((pg_url, other), zones, "extract(minute from at) < 50")
-        assert [(d.kind, d.table) for d in found.differences] == [("check", "t")], found
-        message = found.differences[0].message
-        assert all(f"TimeZone {z})" in message for z in zones), message
-        witness = _WITNESS.search(message)
-        assert witness is not None, message
-        at, said = witness.group(1), (witness.group(2), witness.group(3))
-        real = tuple("accepted" if _accepted(u, at) else "refused" for u in (pg_url, other))
+        found = zone_tables.compared((pg_url, other), zones, "extract(minute from at) < 50")
+        at, said = zone_tables.witness(found, list(zones))
+        real = zone_tables.real((pg_url, other), at)
         assert real == said and real[0] != real[1], (at, real, said)

@@ -10,54 +10,21 @@ server's (``zone_spells``)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import psycopg
 import pytest
-from pg_helpers import database_in_zone
+from support import zone_tables
 from support.dbpool import DatabasePool
-from support.testing import compared_evaluated
 
-from twinschema.compare import Comparison, Side
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.evaluate import zone_spells
-from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url
 
 NEW_YORK = "America/New_York"
 POSIX_NEW_YORK = "<EST>5<EDT>,M3.2.0,M11.1.0"
 POSIX_SHORT = "EST5EDT,M3.2.0,M11.1.0"
-_WITNESS = re.compile(
-    r"witness \(at\) = \('([^']+)'\): (accepted|refused) on a .*?, (accepted|refused) on b"
-)
-
-
-def _table(check: str) -> str:
-    return f"CREATE TABLE t (id integer PRIMARY KEY, at timestamptz, CHECK ({check}))"
-
-
-def _compared(urls: tuple[str, str], zones: tuple[str, str], check: str) -> Comparison:
-    for url, zone in zip(urls, zones, strict=True):
-        database_in_zone(url, zone, _table(check))
-    left, right = (make_canonical(reflect_url(u, ReflectOptions()), None) for u in urls)
-    return compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), urls[0])
-
-
-def _accepted(url: str, at: str, zone: str | None = None) -> bool:
-    """Whether the live database stores the row, in a new session (its own TimeZone, or
-    ``zone`` set in the session)."""
-    with psycopg.connect(**connect_kwargs(parse_url(url), ReflectOptions())) as conn:
-        if zone is not None:
-            conn.execute("SELECT set_config('TimeZone', %s, false)", (zone,))
-        try:
-            conn.execute("INSERT INTO t VALUES (1, %s)", (at,))
-        except psycopg.errors.CheckViolation:
-            return False
-        finally:
-            conn.rollback()
-    return True
 
 
 @pytest.mark.parametrize("posix", [POSIX_NEW_YORK, POSIX_SHORT])
@@ -66,7 +33,9 @@ def test_a_literal_day_where_the_zones_agree_parts_nothing(
 ) -> None:
     """013: the zones part in history, not on 2010-06-15: in sync, no claimed difference."""
     with pg_databases.database() as other:
-        found = _compared((pg_url, other), (NEW_YORK, posix), "at::date <> DATE '2010-06-15'")
+        found = zone_tables.compared(
+            (pg_url, other), (NEW_YORK, posix), "at::date <> DATE '2010-06-15'"
+        )
     assert found.differences == [], found.differences
 
 
@@ -79,19 +48,11 @@ def test_a_literal_day_inside_a_parting_spell_has_a_witness(
     TimeZone, and the zone set in the session)."""
     zones = (NEW_YORK, posix)
     with pg_databases.database() as other:
-        found = _compared((pg_url, other), zones, "at::date <> DATE '2006-03-20'")
-        assert [(d.kind, d.table) for d in found.differences] == [("check", "t")], found
-        message = found.differences[0].message
-        assert all(f"TimeZone {z})" in message for z in zones), message
-        witness = _WITNESS.search(message)
-        assert witness is not None, message
-        at, said = witness.group(1), (witness.group(2), witness.group(3))
+        found = zone_tables.compared((pg_url, other), zones, "at::date <> DATE '2006-03-20'")
+        at, said = zone_tables.witness(found, list(zones))
         assert at.startswith("2006-03-"), at
         for zoned in (False, True):
-            real = tuple(
-                "accepted" if _accepted(u, at, z if zoned else None) else "refused"
-                for u, z in zip((pg_url, other), zones, strict=True)
-            )
+            real = zone_tables.real((pg_url, other), at, zones if zoned else None)
             assert real == said and real[0] != real[1], (at, real, said, zoned)
 
 
