@@ -23,6 +23,7 @@ from twinschema.compare.security import security
 from twinschema.compare.storage import conflict_clauses, storage, table_options
 from twinschema.compare.unchecked_keys import unchecked_keys
 from twinschema.model import (
+    OBJECT_VIRTUAL_TABLE,
     Column,
     Table,
 )
@@ -52,8 +53,16 @@ def tables(ctx: Context) -> None:
 
 
 def _elsewhere(ctx: Context, table: str, side: str) -> str:
-    """Where else the side that lacks ``table`` holds one: another schema of its database."""
-    schemas = (ctx.left if side == "left" else ctx.right).schema.elsewhere.get(table)
+    """Where else the side that lacks ``table`` holds one: a virtual table of that name
+    (stranger58 014: an FTS table was said to be missing), or another schema of its
+    database."""
+    schema = (ctx.left if side == "left" else ctx.right).schema
+    if any(o.kind == OBJECT_VIRTUAL_TABLE and o.name == table for o in schema.objects):
+        return (
+            f"; {ctx.label(side)} has {table} as a virtual table, which is not compared with a "
+            "table (declare the table for one dialect in domain.yaml if the two differ on purpose)"
+        )
+    schemas = schema.elsewhere.get(table)
     if not schemas:
         return ""
     names = ", ".join(schemas)
