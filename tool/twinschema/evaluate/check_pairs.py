@@ -157,7 +157,7 @@ def probe(
         lds[0],
         rds[0],
         f"{'CHECK on' if one else 'CHECKs on'} {lt.name} {'differs' if one else 'differ'}: "
-        f"{lshown} on {st.side_name('left')}, {rshown} on {st.side_name('right')}; "
+        f"{each_side(st, (lshown, rshown), (ltext, rtext))}; "
         + witness_text(st, found.names, parting.row, said),
     )
     if not one:  # one difference names both groups
@@ -167,6 +167,23 @@ def probe(
             for d in st.comparison.differences
         ]
     return False
+
+
+def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) -> str:
+    """What each side's CHECK is, as a message names them: ``A on a.sql, B on b.sql``. Written
+    alike (two SQL files, one ``SET TimeZone`` before it), the text each database stored
+    says what parts them (stranger57 030: ``'2020-01-01 00:00:00-05'`` against ``'... +00'``;
+    the same text twice named nothing); stored alike too, the dialects read it otherwise."""
+    left, right = st.side_name("left"), st.side_name("right")
+    if shown[0] != shown[1]:
+        return f"{shown[0]} on {left}, {shown[1]} on {right}"
+    if texts[0] != texts[1]:
+        return (
+            f"{shown[0]} on both, which each stored otherwise (a literal is read in the session's "
+            f"settings, such as a SET TimeZone or DateStyle before it): {texts[0]} on {left}, "
+            f"{texts[1]} on {right}"
+        )
+    return f"{shown[0]} on both, which {left} and {right} read otherwise"
 
 
 def _equal(
