@@ -13,6 +13,7 @@ from twinschema.evaluate import clock, clock_checks, held_checks, probes, stored
 from twinschema.evaluate.checks import check_text, run_on_probes, telling, witness_text
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
+from twinschema.evaluate.sqlite_refusals import every_row_refused
 from twinschema.model import Table
 from twinschema.records import Difference, Side
 
@@ -148,7 +149,7 @@ def probe(
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
     if not merge:
         return False
-    said = parting.said(st) + said + clock_checks.every_row_refused(st, (ltext, rtext))
+    said = parting.said(st) + said + every_row_refused(st, found, (ltext, rtext), parting.row)
     lshown = ", ".join(d.left or "" for d in lds)
     rshown = ", ".join(d.right or "" for d in rds)
     one = len(lds) == len(rds) == 1
