@@ -154,3 +154,69 @@ def test_a_one_sided_sqlite_check_on_the_clock_says_it_refuses_every_row(tmp_pat
             raise AssertionError(f"SQLite stored {value}")
         except sqlite3.OperationalError as exc:
             assert "non-deterministic use of date()" in str(exc)
+
+
+def test_json_gives_a_difference_its_witness_as_data(tmp_path: Path) -> None:
+    """stranger57 u1: a JSON difference carried its witness only inside ``message``. It now
+    has ``witness``: the table, the columns, the values (JSON's types), the side that accepts
+    it and what each side does; and the row is one real SQLite and PostgreSQL part on."""
+    a = "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n > 0));\n"
+    b = "CREATE TABLE t (id integer PRIMARY KEY, n integer NOT NULL CHECK (n >= 0));\n"
+    result = _diff(tmp_path, ("sqlite", "postgresql"), a, b, "--format", "json")
+    assert result.exit_code == 1, result.output
+    (check,) = [d for d in _json(result)["differences"] if d["kind"] == "check"]
+    witness = check["witness"]
+    assert witness == {
+        "table": "t",
+        "columns": ["n"],
+        "values": [0],
+        "accepts": "right",
+        "said": "SQLite rejects, PostgreSQL accepts",
+    }, check
+    assert "witness (n) = (0): SQLite rejects, PostgreSQL accepts" in check["message"]
+    conn = sqlite3.connect(":memory:")
+    conn.execute(a)
+    try:
+        conn.execute("INSERT INTO t (n) VALUES (?)", (witness["values"][0],))
+        raise AssertionError("SQLite stored the witness")
+    except sqlite3.IntegrityError as exc:
+        assert "CHECK constraint failed" in str(exc)
+
+
+def test_a_difference_with_no_witness_row_has_none(tmp_path: Path) -> None:
+    """Near miss: a column on one side only names no row: ``witness`` is null."""
+    a = "CREATE TABLE t (id integer PRIMARY KEY, n integer);\n"
+    b = "CREATE TABLE t (id integer PRIMARY KEY);\n"
+    result = _diff(tmp_path, ("postgresql", "postgresql"), a, b, "--format", "json")
+    assert result.exit_code == 1, result.output
+    (missing,) = _json(result)["differences"]
+    assert missing["kind"] == "column_missing" and missing["witness"] is None, missing
+
+
+PROBED = "CREATE TABLE t (id integer PRIMARY KEY, ts timestamptz NOT NULL, CHECK ({}));\n"
+
+
+def test_an_equivalence_on_probes_names_a_few_of_them(tmp_path: Path) -> None:
+    """stranger57 u1: "equal on N probes" named no probe. ``-v`` and JSON now name a few of
+    the rows (the first, the last and evenly between, the same on every run)."""
+    a = PROBED.format("ts::date >= '2024-01-01'")
+    b = PROBED.format("ts >= '2024-01-01'")
+    runs = [_diff(tmp_path, ("postgresql", "postgresql"), a, b, "-v") for _ in range(2)]
+    assert runs[0].exit_code == 0, runs[0].output
+    assert runs[0].stdout == runs[1].stdout
+    line = next(x for x in runs[0].stdout.splitlines() if "(rule: equal on" in x)
+    assert "; probes tried include (" in line, line
+    result = _diff(tmp_path, ("postgresql", "postgresql"), a, b, "--format", "json")
+    (equal,) = [e for e in _json(result)["equivalences"] if e["rule"].startswith("equal on")]
+    assert 1 <= len(equal["probes"]) <= 4 and all(p.startswith("(") for p in equal["probes"])
+    assert len(set(equal["probes"])) == len(equal["probes"]), equal
+
+
+def test_an_equivalence_by_rule_names_no_probes(tmp_path: Path) -> None:
+    """Near miss: an equivalence the comparer accepts by a rule (types) ran no probe rows:
+    its ``probes`` is empty and ``-v`` says nothing of probes."""
+    a = "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n"
+    b = "CREATE TABLE t (id bigint PRIMARY KEY, n bigint NOT NULL);\n"
+    result = _diff(tmp_path, ("sqlite", "postgresql"), a, b, "--format", "json")
+    equivalences = _json(result)["equivalences"]
+    assert equivalences and all(e["probes"] == [] for e in equivalences), equivalences

@@ -14,6 +14,7 @@ from twinschema.evaluate.checks import check_text, run_on_probes, telling, witne
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
 from twinschema.evaluate.sqlite_refusals import every_row_refused
+from twinschema.evaluate.witness_fields import few_probes
 from twinschema.model import Table
 from twinschema.records import Difference, Side
 
@@ -144,7 +145,8 @@ def probe(
             if not settle:
                 return True
             st.result.evaluated += not merge
-            _equal(st, lds, rds, run.judged, not run.alone)  # says so where only beside others
+            # says so where only beside others
+            _equal(st, lds, rds, run.judged, not run.alone, few_probes(st, found.rows))
             return True
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
     if not merge:
@@ -188,12 +190,13 @@ def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) 
 
 
 def _equal(
-    st: StageContext, lds: list[Difference], rds: list[Difference], n: int, beside: bool = False
-) -> None:
+    st: StageContext, lds: list[Difference], rds: list[Difference], n: int, beside: bool = False,
+    probes: tuple[str, ...] = (),
+) -> None:  # fmt: skip
     """``lds`` and ``rds`` as one equivalence, "equal on N probes" (``beside`` the table's
-    other CHECKs only)."""
+    other CHECKs only; ``probes``: a few of them)."""
     if len(lds) == len(rds) == 1 and not beside:
-        st.equal_on_probes(lds[0], rds[0], n, None)
+        st.equal_on_probes(lds[0], rds[0], n, None, probes)
         return
     st.drop(*lds, *rds)
     st.equivalence(
@@ -201,4 +204,5 @@ def _equal(
         f"equal on {probe_count(n)}" + (" beside the table's other CHECKs" if beside else ""),
         ", ".join(d.left or "" for d in lds),
         ", ".join(d.right or "" for d in rds),
+        probes=probes,
     )
