@@ -220,3 +220,19 @@ def test_an_equivalence_by_rule_names_no_probes(tmp_path: Path) -> None:
     result = _diff(tmp_path, ("sqlite", "postgresql"), a, b, "--format", "json")
     equivalences = _json(result)["equivalences"]
     assert equivalences and all(e["probes"] == [] for e in equivalences), equivalences
+
+
+def test_generated_columns_and_predicates_equal_on_probes_name_a_few(tmp_path: Path) -> None:
+    """The same for a generated column (``x * 2`` against ``x + x``) and a partial index's WHERE
+    (``x > 5`` against ``x >= 6``), each "equal on N probes"."""
+    table = (
+        "CREATE TABLE t (id integer PRIMARY KEY, x integer, "
+        "g integer GENERATED ALWAYS AS ({}) STORED, s text);\nCREATE INDEX ix ON t (s) WHERE {};\n"
+    )
+    a, b = table.format("x * 2", "x > 5"), table.format("x + x", "x >= 6")
+    result = _diff(tmp_path, ("postgresql", "postgresql"), a, b, "--format", "json")
+    assert result.exit_code == 0, result.output
+    probed = [e for e in _json(result)["equivalences"] if e["rule"].startswith("equal on")]
+    assert len(probed) == 2, probed
+    for e in probed:
+        assert 1 <= len(e["probes"]) <= 4 and "(NULL)" in e["probes"], e
