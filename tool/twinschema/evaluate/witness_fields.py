@@ -20,15 +20,21 @@ _FEW = 4
 _LONGEST = 60
 
 
-def kept(st: StageContext, text: str, names: Sequence[str], row: Sequence[Any], said: str) -> None:
+def kept(
+    st: StageContext, text: str, names: Sequence[str], row: Sequence[Any], said: str,
+    verdicts: tuple[bool, bool] | None = None,
+) -> None:  # fmt: skip
     """Keep the witness written as ``text`` (columns ``names``, values ``row``; ``said``: what
-    each side does with it) for ``attach``."""
+    each side does with it, ``SQLite rejects, PostgreSQL accepts``, or ``verdicts``: whether
+    each side accepts it) for ``attach``."""
     left, right = st.side_name("left"), st.side_name("right")
+    if verdicts is None and said.startswith(f"{left} accepts, {right} rejects"):
+        verdicts = (True, False)
+    elif verdicts is None and said.startswith(f"{left} rejects, {right} accepts"):
+        verdicts = (False, True)
     accepts = None
-    if said.startswith(f"{left} accepts, {right} rejects"):
-        accepts = "left"
-    elif said.startswith(f"{left} rejects, {right} accepts"):
-        accepts = "right"
+    if verdicts is not None and verdicts[0] != verdicts[1]:
+        accepts = "left" if verdicts[0] else "right"
     values = tuple(_json_value(st, v) for v in row)
     st.witnesses.setdefault(text, Witness(None, tuple(names), values, accepts, said))
 
