@@ -49,7 +49,8 @@ def plain(report: Report, verbose: bool) -> str:
         lines.append("equivalences (accepted as the same):")
         for e in report.equivalences:
             where = e.table + (f".{e.column}" if e.column else "")
-            lines.append(f"  [{e.layer}] {where}: {e.left} ~ {e.right}  (rule: {e.rule})")
+            tried = f"; probes tried include {', '.join(e.probes)}" if e.probes else ""
+            lines.append(f"  [{e.layer}] {where}: {e.left} ~ {e.right}  (rule: {e.rule}{tried})")
     if report.not_compared:
         lines.append("")
         lines.append("not compared (present, but no layer compares them yet):")
