@@ -265,6 +265,9 @@ def test_a_table_the_other_side_has_as_a_virtual_table_says_so(loader: Loader) -
     assert "a.sql has event_search as a virtual table, which is not compared with a table" in (
         d.message
     )
+    assert d.hint.startswith("declare table event_search for postgresql only in domain.yaml")
+    assert d.fix is not None and d.fix.side == "right"  # not "add it to a.sql": it clashes
     found = compare_texts(loader, ("sqlite", "postgresql"), GENRE_SQLITE, pg).differences
     [near] = [d for d in found if d.table == "event_search"]
     assert near.kind == "table_missing" and "virtual" not in near.message
+    assert near.hint.startswith("add it to a.sql")

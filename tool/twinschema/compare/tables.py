@@ -27,6 +27,7 @@ from twinschema.model import (
     Column,
     Table,
 )
+from twinschema.records import FixSide
 
 
 def tables(ctx: Context) -> None:
@@ -40,6 +41,15 @@ def tables(ctx: Context) -> None:
             table(ctx, left, right)
         elif not _expected_absent(ctx, name, left is None):
             side = "left" if left is not None else "right"
+            lacking = "right" if left is not None else "left"
+            hint, drop_from = None, None
+            if _virtual(ctx, name, lacking):  # adding it there would clash with that table
+                dialect = (ctx.left if left is not None else ctx.right).schema.dialect
+                hint = (
+                    f"declare table {name} for {dialect} only in domain.yaml (dialects: "
+                    f"[{dialect}]), or remove it from {ctx.label(side)}"
+                )
+                drop_from = FixSide(side)
             ctx.diff(
                 "table_missing",
                 name,
@@ -47,8 +57,9 @@ def tables(ctx: Context) -> None:
                 name,
                 name if left else None,
                 name if right else None,
-                f"table {name} exists only in {ctx.label(side)}"
-                + _elsewhere(ctx, name, "right" if left is not None else "left"),
+                f"table {name} exists only in {ctx.label(side)}" + _elsewhere(ctx, name, lacking),
+                hint=hint,
+                drop_from=drop_from,
             )
 
 
@@ -57,10 +68,10 @@ def _elsewhere(ctx: Context, table: str, side: str) -> str:
     (stranger58 014: an FTS table was said to be missing), or another schema of its
     database."""
     schema = (ctx.left if side == "left" else ctx.right).schema
-    if any(o.kind == OBJECT_VIRTUAL_TABLE and o.name == table for o in schema.objects):
+    if _virtual(ctx, table, side):
         return (
             f"; {ctx.label(side)} has {table} as a virtual table, which is not compared with a "
-            "table (declare the table for one dialect in domain.yaml if the two differ on purpose)"
+            "table"
         )
     schemas = schema.elsewhere.get(table)
     if not schemas:
@@ -68,6 +79,12 @@ def _elsewhere(ctx: Context, table: str, side: str) -> str:
     names = ", ".join(schemas)
     noun = "schema" if len(schemas) == 1 else "schemas"
     return f"; in {ctx.label(side)} it exists only in {noun} {names}, not in the schema compared"
+
+
+def _virtual(ctx: Context, table: str, side: str) -> bool:
+    """Whether ``side`` holds a virtual table named ``table``."""
+    schema = (ctx.left if side == "left" else ctx.right).schema
+    return any(o.kind == OBJECT_VIRTUAL_TABLE and o.name == table for o in schema.objects)
 
 
 def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:
