@@ -158,7 +158,8 @@ def floor_postgresql(url: str) -> int:
     """Connect and fetch the rows of the PostgreSQL adapter's catalog queries, nothing more."""
     conn = pg_adapter.connect(parse_url(url), OPTIONS)
     try:
-        params = {"schema": OPTIONS.schema}
+        # zone_known: no zone's hashes kept yet, as on a live layer's first read of a connection
+        params = {"schema": OPTIONS.schema, "zone_known": None}
         with conn.pipeline():
             queries = pg_adapter.queries(conn.info.server_version)
             cursors = [conn.execute(sql, params) for sql in queries]

@@ -29,9 +29,10 @@ _COMMON = r"""
 |(?P<op>::|<=|>=|<>|!=|\|\||->>|->|\S)
 """
 # SQLite also quotes identifiers with backticks and square brackets; PostgreSQL's ``[`` is a
-# subscript.
-_SQLITE = re.compile(_COMMON.replace("{extra}", r"|`(?:[^`]|``)*`|\[[^\]]*\]"), re.X | re.S)
-_POSTGRESQL = re.compile(_COMMON.replace("{extra}", ""), re.X | re.S)
+# subscript. Pattern texts, compiled at first use (re's cache), not at import: a check that
+# reads no view or trigger text never needs them.
+_SQLITE = "(?xs)" + _COMMON.replace("{extra}", r"|`(?:[^`]|``)*`|\[[^\]]*\]")
+_POSTGRESQL = "(?xs)" + _COMMON.replace("{extra}", "")
 # SQLite reads "x" as the text 'x' where no column x is in scope (a view's ``s = "x"``, a
 # trigger's ``SET s = "X"``), so outside the places only a name can stand (after these words,
 # before ``.`` or ``(``, a trigger's table) a double-quoted token keeps its case and quotes:
@@ -64,7 +65,7 @@ def sql_tokens(text: str, fold_quoted: bool, keep_quoted: bool = False) -> list[
     ``keep_quoted`` keeps quoted names as written, so that a name spelled like a keyword
     (``"not"``, which PostgreSQL's printer always quotes) is never read as that keyword."""
     lexer = _SQLITE if fold_quoted else _POSTGRESQL
-    matches = [m for m in lexer.finditer(text) if m.lastgroup not in ("ws", "comment", None)]
+    matches = [m for m in re.finditer(lexer, text) if m.lastgroup not in ("ws", "comment", None)]
     tokens: list[str] = []
     for n, match in enumerate(matches):
         group = match.lastgroup
@@ -103,7 +104,7 @@ def spans(text: str, fold_quoted: bool) -> list[tuple[str, int, int]]:
     lexer = _SQLITE if fold_quoted else _POSTGRESQL
     return [
         (m.lastgroup or "", m.start(), m.end())
-        for m in lexer.finditer(text)
+        for m in re.finditer(lexer, text)
         if m.lastgroup not in ("ws", "comment", None)
     ]
 

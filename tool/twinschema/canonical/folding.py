@@ -138,7 +138,8 @@ def _policy(policy: Policy, text: Callable[[str | None], str | None]) -> Policy:
 
 # What an identifier can be in canonical expression text: a string literal (left alone), a
 # quoted name, or a bare word that is not a function's name (not followed by "(").
-_TOKEN = re.compile(
+# Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
+_TOKEN = (
     r"(?P<string>'(?:[^']|'')*')"
     r'|"(?P<quoted>(?:[^"]|"")*)"'
     r"|(?P<word>(?<![\w$])[A-Za-z_][A-Za-z0-9_$]*)(?![\w$])(?!\s*\()"
@@ -159,7 +160,7 @@ def renamed_in(expression: str, names: Mapping[str, str]) -> str:
             return match.group()
         return sql_name(new)
 
-    return _TOKEN.sub(one, expression)
+    return re.sub(_TOKEN, one, expression)
 
 
 def _foreign_key(

@@ -61,7 +61,8 @@ def names_of(pairs: Sequence[Sequence[str]] | None) -> Mapping[str, str]:
 # A string literal (standard or E'', whose backslashes are doubled and quotes doubled), a quoted
 # name, an operator spelled OPERATOR(schema.op), or a two-part name not inside a longer one.
 _IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-_TOKEN = re.compile(
+# Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
+_TOKEN = (
     r"(?P<string>'(?:[^']|'')*')"
     rf"|(?P<operator>OPERATOR\({_IDENT}\.[^\s()]+\))"
     rf"|(?P<name>(?<![A-Za-z0-9_$.\"]){_IDENT}\.{_IDENT}(?![A-Za-z0-9_$\".]))"
@@ -79,7 +80,7 @@ def unqualify(text: str, names: Mapping[str, str]) -> str:
         found = match.group()
         return found if match.lastgroup in ("string", "quoted") else names.get(found, found)
 
-    return _TOKEN.sub(bare, text)
+    return re.sub(_TOKEN, bare, text)
 
 
 def unqualify_rows(rows: list[Any], columns: Sequence[int], names: Mapping[str, str]) -> list[Any]:

@@ -255,13 +255,14 @@ _BUILTIN_DETERMINISTIC = frozenset({"c", "posix", "ucs_basic", "unicode", "defau
 # order in UTF-8, the encoding the scratch and embedded servers use (checked on PostgreSQL 16).
 _SAME_AS_C = {"posix": "C", "ucs_basic": "C"}
 
-_LOCALE_NAME = re.compile(r"^(?:[a-z]{2,3}(?:_[a-z]{2})?(?:\.[a-z0-9-]+)?|.+-x-icu)$", re.I)
+# Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
+_LOCALE_NAME = r"(?i)^(?:[a-z]{2,3}(?:_[a-z]{2})?(?:\.[a-z0-9-]+)?|.+-x-icu)$"
 
 
 def named_collation(name: str) -> Collation:
     """A collation known by name only (a metadata module's ``String(collation=...)``): a built-in
     or a locale-named one is deterministic; any other may be a nondeterministic collation that
     a migration creates, so what it makes equal is unknown (None)."""
-    if name.lower() in _BUILTIN_DETERMINISTIC or _LOCALE_NAME.match(name):
+    if name.lower() in _BUILTIN_DETERMINISTIC or re.match(_LOCALE_NAME, name):
         return Collation(_SAME_AS_C.get(name.lower(), name), EQUALITY_EXACT)
     return Collation(name, None)

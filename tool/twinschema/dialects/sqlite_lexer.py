@@ -36,7 +36,12 @@ def keywords(*words: str) -> str:
 
 
 # Every token, words included: only for the rare paths (constraint names, virtual-table modules).
-TOKEN = lexer(r"| [(),] | [A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*")
+# A word starts with [A-Za-z_] or any non-ASCII character and goes on with those, digits and $;
+# written as the ASCII characters it excludes ([^...]), which Python's regex compiler takes in
+# 0.5 ms, where the ranges up to \U0010ffff took 5 ms of every process that reads a SQLite file.
+_NOT_WORD_START = r"\x00-\x40\x5b-\x5e\x60\x7b-\x7f"  # all of ASCII but A-Z a-z _
+_NOT_WORD_PART = r"\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f"  # ... but those, 0-9 $
+TOKEN = lexer(f"| [(),] | [^{_NOT_WORD_START}][^{_NOT_WORD_PART}]*")
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

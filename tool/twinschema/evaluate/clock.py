@@ -321,10 +321,10 @@ def at_fixed_moment(dialect: str, expression: str, moment: str = FIXED_MOMENT) -
 # converted on each insert (``('now'::text)::timestamp``) reads the clock then.
 _AS_TEXT = r"(?:text|character varying|varchar|character|bpchar|name)\b"
 _WORD = r"'\s*(?:now|today|tomorrow|yesterday)\s*'"
-_PG_WORD_AS_TEXT = re.compile(
-    rf"(?:{_WORD}\s*::\s*{_AS_TEXT}|\bcast\s*\(\s*{_WORD}\s+as\s+{_AS_TEXT})"
-    r"\s*\)?\s*(?:::|\bas\b)|\btimeofday\s*\(\s*\)",
-    re.I,
+# Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
+_PG_WORD_AS_TEXT = (
+    rf"(?i)(?:{_WORD}\s*::\s*{_AS_TEXT}|\bcast\s*\(\s*{_WORD}\s+as\s+{_AS_TEXT})"
+    r"\s*\)?\s*(?:::|\bas\b)|\btimeofday\s*\(\s*\)"
 )
 
 
@@ -335,7 +335,7 @@ def reads_clock(dialect: str, expression: str) -> bool:
     equals today is no current date (its verdict would flip at midnight)."""
     if at_fixed_moment(dialect, expression) is not None:
         return True
-    return dialect == "postgresql" and bool(_PG_WORD_AS_TEXT.search(expression))
+    return dialect == "postgresql" and bool(re.search(_PG_WORD_AS_TEXT, expression))
 
 
 def time_of_day_at(value: Any) -> str | None:

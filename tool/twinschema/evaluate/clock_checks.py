@@ -30,9 +30,10 @@ from twinschema.evaluate.stored_rows import (
 )
 
 # A SQLite clock read through a function, which a CHECK may not make (only the keywords).
-_SQLITE_CALLS = re.compile(
-    r"'now'|\b(?:date|time|datetime|julianday|unixepoch)\s*\(\s*\)|\bstrftime\s*\(\s*'[^']*'\s*\)",
-    re.IGNORECASE,
+# Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
+_SQLITE_CALLS = (
+    r"(?i)'now'|\b(?:date|time|datetime|julianday|unixepoch)\s*\(\s*\)"
+    r"|\bstrftime\s*\(\s*'[^']*'\s*\)"
 )
 
 # A SQLite clock read through a function called with 'now' or nothing, which SQLite refuses in a
@@ -88,7 +89,7 @@ def _fixed(dialect: str, text: str) -> str | None:
     None where a read is left (one this cannot replace) or SQLite reads it through a call."""
     if not clock.reads_clock(dialect, text):
         return text
-    if dialect == "sqlite" and _SQLITE_CALLS.search(text):
+    if dialect == "sqlite" and re.search(_SQLITE_CALLS, text):
         return None
     fixed = clock.at_fixed_moment(dialect, text)
     return None if fixed is None or clock.reads_clock(dialect, fixed) else fixed

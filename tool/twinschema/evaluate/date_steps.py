@@ -50,10 +50,11 @@ _MAX_BASES = 2
 _SECONDS = {
     "week": 7 * 86400, "day": 86400, "hour": 3600, "minute": 60, "min": 60, "second": 1, "sec": 1,
 }  # fmt: skip
-_AMOUNT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z]+)")
+# Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
+_AMOUNT = r"([+-]?\d+(?:\.\d+)?)\s*([a-z]+)"
 # Farther steps are left out (a moment past year 9999 is none).
 _FARTHEST = Decimal(36500) * 86400
-_CLOCK = re.compile(r"^([+-])?(\d+):(\d{2})(?::(\d{2}(?:\.\d+)?))?$")
+_CLOCK = r"^([+-])?(\d+):(\d{2})(?::(\d{2}(?:\.\d+)?))?$"
 _COMPARISONS = ("EQ", "NEQ", "LT", "LTE", "GT", "GTE")
 
 
@@ -61,14 +62,14 @@ def interval_seconds(text: str, clock: bool = False) -> Decimal | None:
     """The seconds of an interval text ('7 days', '+1 hour', '1 day 01:00:00', with ``clock``
     a bare '01:00:00' too), None for one in months or years or one that is no interval."""
     rest, total = text.strip().lower(), Decimal(0)
-    while (match := _AMOUNT.match(rest)) is not None:
+    while (match := re.match(_AMOUNT, rest)) is not None:
         name = match.group(2)
         unit = _SECONDS.get(name[:-1] if name.endswith("s") and name[:-1] in _SECONDS else name)
         if unit is None:
             return None  # months, years, or no unit
         total += Decimal(match.group(1)) * unit
         rest = rest[match.end() :].strip()
-    if rest and (clock or total) and (match := _CLOCK.match(rest)) is not None:
+    if rest and (clock or total) and (match := re.match(_CLOCK, rest)) is not None:
         sign, hours, minutes, seconds = match.groups()
         moved = int(hours) * 3600 + int(minutes) * 60 + Decimal(seconds or 0)
         total += -moved if sign == "-" else moved

@@ -38,7 +38,8 @@ _INDEX = re.compile(r"\[(#-)?([0-9]+)\]")
 _SCALARS = ("null", "true", "false", "1", "0")
 _PAIRS = (("true", "1"), ("false", "0"), ("1", "true"), ("0", "false"))
 _Step = str | tuple[bool, int]  # a key, or an array index as (from the end, n)
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+# Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 
 
 def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[str]:
@@ -53,7 +54,7 @@ def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list
             if (literal,) == path:
                 continue
             members = [json.dumps(literal), f"[{json.dumps(literal)}]"]
-            if _NUMBER.fullmatch(literal):  # '1' compared with -> : 1 and 1.0
+            if re.fullmatch(_NUMBER, literal):  # '1' compared with -> : 1 and 1.0
                 members += [literal, f"[{literal}]"]
                 members += [f"{literal}.0"] if literal.lstrip("-").isdigit() else []
             found += [_document(path, m) for m in members]

@@ -151,7 +151,7 @@ def _parts(
         return None
     # An instant named in a zone (now() AT TIME ZONE 'UTC') is a local time read alike in all.
     clock = clock_apart and (
-        bool(LOCAL_CLOCK_READ.search(text))
+        bool(re.search(LOCAL_CLOCK_READ, text))
         or (
             bool(_INSTANT_CLOCK.search(text))
             and not _NAMED_ZONE.search(text)
@@ -180,7 +180,7 @@ def _parting_moments(st: StageContext, zones: tuple[str, str], text: str) -> lis
 def _may_read_zone(schema: Schema, table: Table, text: str) -> bool:
     """True when ``text`` may read the session's zone: it reads a clock, names a zoned type,
     or reads a date or time column (a CHECK over numbers and text alone is not run)."""
-    if LOCAL_CLOCK_READ.search(text) or _INSTANT_CLOCK.search(text) or _ZONED.search(text):
+    if re.search(LOCAL_CLOCK_READ, text) or _INSTANT_CLOCK.search(text) or _ZONED.search(text):
         return True
     reads = probes.reads(schema.dialect, text)
     columns = {c.name: c for c in table.columns}
