@@ -321,10 +321,13 @@ def _stores(
     text in a BLOB column, whose length() counts characters ('éé': 2, its bytes 4); moments
     spelled apart in a date column, which SQLite compares as text ('2024-01-01T09:00' after
     '2024-01-01 10:00', which julianday() puts before), and the empty text there (''
-    fails d >= '2024-01-01', date('') is NULL)."""
+    fails d >= '2024-01-01', date('') is NULL); in a BOOLEAN column, numbers past 0 and 1
+    and text."""
     if dialect != "sqlite":
         return []
     huge = probe_numbers.absorbing(tuple(numbers))  # a REAL in any number column
+    if kind == "boolean":  # NUMERIC affinity: 2 fails b = 1, passes b (stranger57 214)
+        return [2, -1, 0.5, "yes"]
     if kind in INTEGER_KINDS:  # and fractions, which INTEGER keeps
         halves = [float(n) + d for n in numbers if n == int(n) for d in (0.5, -0.5)]
         return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5, *halves, *huge]
