@@ -118,7 +118,7 @@ def _rows(
             at = landings.whole(landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
         column_values += probe_numbers.precision_ends(kind, precision(lc, rc), scale)
-        if any(c.type.spelling().lower().startswith("interval") for c in (lc, rc)):
+        if any(typemap_storage.is_interval(c.type) for c in (lc, rc)):
             column_values += probe_strings.INTERVALS
         if kind in date_steps.KINDS:  # moments where date arithmetic reaches its bound, first
             moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
