@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinschema.canonical import typemap, typemap_why
+from twinschema.canonical import typemap, typemap_storage, typemap_why
 from twinschema.dialects import adapter
 from twinschema.model import ColumnType
 
@@ -236,3 +236,20 @@ def test_a_kind_one_dialect_cannot_spell_says_why() -> None:
     assert typemap_why.why_types_differ(sqlite("TEXT"), pg("integer")) == (
         "no logical kind accepts both"
     )
+
+
+@pytest.mark.parametrize(
+    ("ctype", "interval"),
+    [
+        (ColumnType("postgresql", "interval"), True),
+        (ColumnType("postgresql", "interval day to second", length=3), True),
+        (ColumnType("postgresql", "interval", array=True), False),
+        (ColumnType("sqlite", "interval"), False),  # SQLite's INTERVAL is NUMERIC: no span
+        (ColumnType("postgresql", "integer"), False),
+    ],
+)
+def test_an_interval_type_is_known_by_the_table_not_its_spelling(
+    ctype: ColumnType, interval: bool
+) -> None:
+    """The probes of a column that holds a span of time (stranger57 217) follow the type table."""
+    assert typemap_storage.is_interval(ctype) is interval

@@ -315,9 +315,13 @@ def _checks(
     nullable columns a CHECK makes NOT NULL (``_forced_not_null``).
 
     An integer column that a CHECK keeps to 0 and 1 is a boolean (how SQLite spells one): in the
-    scope it has the kind ``boolean``, so that ``active = 1`` reads as ``active`` everywhere.
+    scope it has the kind ``boolean``, so that ``active = 1`` reads as ``active`` everywhere. A
+    SQLite BOOLEAN column is one only so kept: else NUMERIC, it holds 2 and 'yes' (``b = 1`` is
+    no ``b`` there; ``b = 0 OR b = 1`` is ``b IN (0, 1)``; stranger57 214).
     """
-    kinds = tuple((c.name, col(c.name), value_kind(c.type)) for c in table.columns)
+    declared = tuple((c.name, col(c.name), value_kind(c.type)) for c in table.columns)
+    sqlite = dialect == "sqlite"
+    kinds = tuple((n, lg, "numeric" if sqlite and k == "boolean" else k) for n, lg, k in declared)
     scope = Scope(kinds)
     not_null = tuple(col(c.name) for c in table.columns if not c.nullable)
     read = Scope(kinds, check=True, not_null=not_null)  # how each CHECK is read
@@ -328,15 +332,10 @@ def _checks(
         read = Scope(kinds, check=True, not_null=not_null)
         checks = tuple(_check(dialect, c, read) for c in table.checks)
     listed = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
-    flags = {logical for _, logical, kind in kinds if logical in listed and kind == "integer"}
+    flags = {lg for _, lg, k in declared if lg in listed and k in ("integer", "boolean")}
     if not flags:
         return checks, scope, forced
-    scope = Scope(
-        tuple(
-            (name, logical, "boolean" if logical in flags else kind)
-            for name, logical, kind in kinds
-        )
-    )
+    scope = Scope(tuple((n, lg, "boolean" if lg in flags else k) for n, lg, k in kinds))
     read = Scope(scope.columns, check=True, not_null=not_null)
     # Only a CHECK that names a flag and is not its list can read differently now.
     named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")

@@ -81,6 +81,19 @@ DOUBLE_UNSCALED = frozenset({SQLITE})
 # fraction coarser than an 8-byte double (0.3 is 0.30000001192092896): why an expression over
 # such a column parts from the other dialect's 8-byte REAL (``evaluate.probes.scale_parts``).
 FOUR_BYTE_FLOATS = {POSTGRESQL: frozenset({"real", "float4"})}
+# The types each dialect holds a span of time in, its months, days and microseconds counted
+# apart (PostgreSQL's interval, with or without fields: ``interval day to second``), by the first
+# word of the type's name: a column of one is probed at spans whose fields part (``evaluate.
+# probe_strings.INTERVALS``: '1 year -365 days' compares below 0, its epoch is above).
+INTERVAL_TYPES = {POSTGRESQL: frozenset({"interval"})}
+
+
+def is_interval(ctype: ColumnType) -> bool:
+    """True for a type (not an array of it) that ``INTERVAL_TYPES`` names in its dialect."""
+    own = INTERVAL_TYPES.get(ctype.dialect, frozenset())
+    return not ctype.array and ctype.name.split(" ", 1)[0].split("(", 1)[0] in own
+
+
 FLOAT4_REASON = (
     "{column} is a 4-byte float on {narrow} (0.3 is 0.30000001192092896 there), an 8-byte one "
     "on {wide} (0.3 is 0.29999999999999999)"

@@ -16,7 +16,7 @@ judgements.
 from __future__ import annotations
 
 from twinschema.canonical import typemap, typemap_storage
-from twinschema.evaluate import probes, type_kept
+from twinschema.evaluate import probes, strict_kept, type_kept
 from twinschema.evaluate.checks import check_text, witness_text
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
@@ -55,7 +55,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
         return  # a column missing on the other side is a difference of its own
     # A generated column holds only values of its type too: the CHECK as written is settled
     # (stranger56 018: ``is_corp boolean GENERATED ... CHECK (is_corp IN (false, true))``).
-    if type_kept.settle(st, d, side, raw or text):
+    if type_kept.settle(st, d, side, raw or text) or strict_kept.settle(st, d, side, raw or text):
         return  # its own column's type refuses all it refuses: no difference
     # The other side's CHECKs that share a column with these, and theirs in turn, are run too
     # (their columns probed): a row CHECK (a > 0 AND b > 0) refuses there is no witness of a

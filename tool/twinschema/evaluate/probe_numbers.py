@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import struct
 from decimal import Decimal
 from typing import Any
 
@@ -119,6 +120,36 @@ def cast_ends(to: Any) -> list[Decimal]:
     if declared is None or declared[0] > 38:
         return []
     return [_largest(*declared), Decimal(10) ** (declared[0] - declared[1])]
+
+
+# The largest 4-byte float, a double past it (a cast to real refuses it: "value out of range:
+# overflow") and a positive double below its smallest (refused: underflow), on PostgreSQL 16.
+_REAL_ENDS = (Decimal("3.4028234663852886e38"), Decimal("3.5e38"), Decimal("1e-46"))
+# The share of a 4-byte float's step a double is probed beside a literal at: within half a step
+# (the real rounds it onto the literal), past a power of two too, where the step below halves.
+_REAL_NEAR = 8
+
+
+def real_ends(dialect: str, to: Any, literals: tuple[Decimal, ...]) -> list[Decimal]:
+    """Where a cast of a double to ``dialect``'s 4-byte float changes a comparison, where ``to``
+    is one (``storage.FOUR_BYTE_FLOATS``): each literal's doubles an eighth of a real's step
+    either side, which the real rounds onto it (``f::real < 1`` refuses 0.99999998509883881,
+    ``f < 1`` keeps it; stranger57 139), and real's range ends, either sign."""
+    from sqlglot import exp
+
+    from twinschema.canonical.typemap_storage import FOUR_BYTE_FLOATS
+
+    if dialect not in FOUR_BYTE_FLOATS or not isinstance(to, exp.DataType):
+        return []
+    if to.this != exp.DataType.Type.FLOAT:  # real and float4 (sqlglot's FLOAT is 4 bytes)
+        return []
+    found = [*_REAL_ENDS, *(-end for end in _REAL_ENDS)]
+    for n in literals:
+        if n.is_finite() and 0 < abs(n) < _REAL_ENDS[0]:
+            near = float(struct.unpack("f", struct.pack("f", float(n)))[0])
+            step = math.ulp(near) * 2**29 / _REAL_NEAR  # a double's step is 2^29 times finer
+            found += [Decimal(repr(near - step)), Decimal(repr(near + step))]
+    return found
 
 
 def _largest(precision: int, scale: int) -> Decimal:

@@ -118,7 +118,7 @@ def _rows(
             at = landings.whole(landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
         column_values += probe_numbers.precision_ends(kind, precision(lc, rc), scale)
-        if any(c.type.spelling().lower().startswith("interval") for c in (lc, rc)):
+        if any(typemap_storage.is_interval(c.type) for c in (lc, rc)):
             column_values += probe_strings.INTERVALS
         if kind in date_steps.KINDS:  # moments where date arithmetic reaches its bound, first
             moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
@@ -321,10 +321,13 @@ def _stores(
     text in a BLOB column, whose length() counts characters ('éé': 2, its bytes 4); moments
     spelled apart in a date column, which SQLite compares as text ('2024-01-01T09:00' after
     '2024-01-01 10:00', which julianday() puts before), and the empty text there (''
-    fails d >= '2024-01-01', date('') is NULL)."""
+    fails d >= '2024-01-01', date('') is NULL); in a BOOLEAN column, numbers past 0 and 1
+    and text."""
     if dialect != "sqlite":
         return []
     huge = probe_numbers.absorbing(tuple(numbers))  # a REAL in any number column
+    if kind == "boolean":  # NUMERIC affinity: 2 fails b = 1, passes b (stranger57 214)
+        return [2, -1, 0.5, "yes"]
     if kind in INTEGER_KINDS:  # and fractions, which INTEGER keeps
         halves = [float(n) + d for n in numbers if n == int(n) for d in (0.5, -0.5)]
         return [float(2**63), -float(2**63), "a", "b", 0.5, 1.5, -0.5, *halves, *huge]

@@ -231,5 +231,12 @@ _FOLDING = tuple(
 
 # An interval column's own values: its fields count apart (a month is no 30 days to extract(day),
 # 800 hours no days at all; a year compares as 360 days and its epoch is 365.25; stranger57
-# 132/205), so each field is probed alone and past the next one up.
-INTERVALS = ["1 mon", "1 year", "800 hours", "30 days", "-1 day", "1 day 25:00:00", "00:00:00.5"]
+# 132/205), so each field is probed alone and past the next one up; and mixed-sign spans, whose
+# fields part the other way (checked on PostgreSQL 16, stranger57 217): '1 year -365 days' compares
+# below interval '0' (as -5 days) while its epoch is 21600; '-1 year 361 days' compares above it
+# (1 day), its epoch -367200; '1 mon -30 days' and '1 day -24 hours' are equal to interval '0',
+# their fields not 0.
+INTERVALS = [
+    "1 mon", "1 year", "800 hours", "30 days", "-1 day", "1 day 25:00:00", "00:00:00.5",
+    "1 year -365 days", "-1 year 361 days", "1 mon -30 days", "1 day -24 hours",
+]  # fmt: skip

@@ -114,8 +114,10 @@ def reads(dialect: str, text: str) -> Reads | None:
         if folded is not None and folded.is_finite():
             numbers.append(folded)
     # A cast to NUMERIC(p, s) refuses numbers past its end (``price::numeric(5,2)``: 1000).
-    for cast in tree.find_all(exp.Cast):
-        numbers += probe_numbers.cast_ends(cast.args.get("to"))
+    literals = tuple(numbers)
+    for cast in tree.find_all(exp.Cast):  # ...and a cast to real at its ends and the literals
+        numbers += probe_numbers.cast_ends(cast.args.get("to"))  # it rounds onto (0.99999999)
+        numbers += probe_numbers.real_ends(dialect, cast.args.get("to"), literals)
     # A JSON path becomes a path object, not a literal, in the tree: its text is read as written.
     strings += [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", text)]
     lengths: list[int] = []

@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any
 
 from twinschema.evaluate.context import StageContext, find, probe_count
-from twinschema.model import ColumnType
+from twinschema.model import Column, ColumnType
 from twinschema.records import Difference
 from twinschema.records.dialects import POSTGRESQL
 from twinschema.sql_expression import parse_expression
@@ -51,10 +51,10 @@ def settle(st: StageContext, d: Difference, side: str, text: str) -> bool:
     own = st.left if side == "left" else st.right
     if own.schema.dialect != POSTGRESQL or d.table is None:
         return False
-    shape = _shape(text)
-    if shape is None:
+    found = shape(text)
+    if found is None:
         return False
-    name, uses, numbers = shape
+    name, uses, numbers = found
     column = find(own, d.table, name)[1]
     values = _values(column.type, uses, numbers) if column is not None else None
     backend = st.ev.backend(POSTGRESQL)
@@ -70,6 +70,14 @@ def settle(st: StageContext, d: Difference, side: str, text: str) -> bool:
         f"the type keeps it: {spelling} holds no value the CHECK refuses "
         f"(each stored as {spelling} first; {probe_count(held, 'value')} held, all accepted)"
     )
+    return kept(st, d, side, column, rule)
+
+
+def kept(st: StageContext, d: Difference, side: str, column: Column, rule: str) -> bool:
+    """Drop ``d``, a CHECK only ``side`` has, as the equivalence ``rule`` (its ``column``'s
+    type keeps it), each side showing its column's type; True."""
+    assert d.table is not None
+    spelling = column.type.spelling()
     other = st.right if side == "left" else st.left
     theirs = find(other, d.table, column.name)[1]
     shown = theirs.type.spelling() if theirs is not None else ""
@@ -81,7 +89,9 @@ def settle(st: StageContext, d: Difference, side: str, text: str) -> bool:
     return True
 
 
-def _shape(text: str) -> tuple[str, frozenset[str], tuple[Decimal, ...]] | None:
+def shape(
+    text: str, dialect: str = POSTGRESQL
+) -> tuple[str, frozenset[str], tuple[Decimal, ...]] | None:
     """The one column ``text`` reads, how it reads it ("value", "length", "round") and the
     numbers it compares with; None for a CHECK outside the shapes the probes cover."""
     import sqlglot
@@ -90,7 +100,7 @@ def _shape(text: str) -> tuple[str, frozenset[str], tuple[Decimal, ...]] | None:
     from twinschema.records import SQLGLOT_DIALECTS
 
     try:
-        tree = parse_expression(partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[POSTGRESQL]), text)
+        tree = parse_expression(partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[dialect]), text)
     except (SqlglotError, ValueError):
         return None
     found = _Found()
@@ -246,21 +256,19 @@ def _values(
         return None
     if name in _INTEGERS:
         low, high = _INTEGERS[name]
-        return [int(v) for v in _grid(Decimal(1), numbers, Decimal(low), Decimal(high))]
+        return [int(v) for v in grid(Decimal(1), numbers, Decimal(low), Decimal(high))]
     if name in _NUMERICS and ctype.precision is not None:
         scale = ctype.scale or 0
         with localcontext() as ctx:
             ctx.prec = ctype.precision + 10
             step = Decimal(1).scaleb(-scale)
             top = Decimal(10) ** (ctype.precision - scale) - step
-            found = _grid(step, numbers, -top, top)
+            found = grid(step, numbers, -top, top)
         return [*found, Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")]
     return None
 
 
-def _grid(
-    step: Decimal, numbers: tuple[Decimal, ...], low: Decimal, high: Decimal
-) -> list[Decimal]:
+def grid(step: Decimal, numbers: tuple[Decimal, ...], low: Decimal, high: Decimal) -> list[Decimal]:
     """The values on ``step``'s grid at and beside each breakpoint (``numbers``, the type's
     ends ``low`` and ``high``, and 0), two deep each way; past the ends too (the type refuses
     those: no verdict)."""

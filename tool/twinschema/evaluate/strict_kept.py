@@ -1,0 +1,118 @@
+"""A CHECK on one side that the type of its column in a SQLite STRICT table already keeps: it
+refuses no value that column stores, so it is no difference (stranger57 098: ``n INTEGER NOT
+NULL CHECK (typeof(n) = 'integer')``, ``m INTEGER CHECK (m BETWEEN -9223372036854775808 AND
+9223372036854775807)`` in a STRICT table against the same table without them).
+
+A STRICT table stores a value of its column's storage class only (INTEGER: a 64-bit integer,
+REAL, TEXT, BLOB), after the coercion its affinity makes ('5' and 1.0 into INTEGER are 5), and
+refuses the rest ("cannot store REAL value in INTEGER column"; SQLite 3.40). Decided on real
+SQLite (``Backend.store``: each value stored into a STRICT column of that type without and with
+the CHECK), over values that cover the CHECK's every answer, which is why its shape is
+restricted: ``typeof()`` of the column compared with string literals (=, <>, IN) under AND, OR
+and NOT, whose answer follows the storage class alone, probed with a value of each class and
+the texts and numbers a coercion turns into another; or the shapes ``type_kept`` covers on an
+INTEGER column, probed on its grid between the 64-bit ends. A NULL is tried where the column
+takes one (``typeof(NULL)`` is 'null').
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from twinschema.evaluate import type_kept
+from twinschema.evaluate.backends import REJECTED
+from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.model import OPTION_STRICT
+from twinschema.records import Difference
+from twinschema.records.dialects import SQLITE
+from twinschema.sql_expression import parse_expression
+
+# A value of each storage class, and the ones a STRICT column's affinity coerces into another
+# ('5' and 1.0 into INTEGER are 5, 1 into REAL is 1.0, 5 into TEXT is '5').
+_EACH_CLASS: tuple[Any, ...] = (1, 1.5, 1.0, "a", "5", "1.5", b"a", 2**62)
+# The STRICT types whose every value the INTEGER grid covers, and its 64-bit ends.
+_INTEGERS = frozenset({"integer", "int"})
+_INT64 = (Decimal(-(2**63)), Decimal(2**63 - 1))
+
+
+def settle(st: StageContext, d: Difference, side: str, text: str) -> bool:
+    """Settle ``d``, a CHECK (``text``) only ``side`` has, as the equivalence "the type keeps
+    it" where its column is in a STRICT SQLite table whose type stores no value the CHECK
+    refuses (see the module docstring); True when settled (``d`` dropped)."""
+    own = st.left if side == "left" else st.right
+    if own.schema.dialect != SQLITE or d.table is None:
+        return False
+    table = find(own, d.table, "")[0]
+    if table is None or OPTION_STRICT not in table.options:
+        return False
+    name, values = _typeof_column(text), list(_EACH_CLASS)
+    ranged = name is None  # else a range of an INTEGER column, on its grid
+    if name is None:
+        found = type_kept.shape(text, SQLITE)
+        if found is None or found[1] != {"value"}:
+            return False
+        name, _, numbers = found
+        values = [int(v) for v in type_kept.grid(Decimal(1), numbers, *_INT64)]
+    column = find(own, d.table, name)[1]
+    backend = st.ev.backend(SQLITE)
+    if column is None or backend is None or (ranged and column.type.name not in _INTEGERS):
+        return False
+    values += [None] if column.nullable else []
+    st.note(SQLITE)
+    store = partial(backend.store, column.name, column.type, values=values, options=[OPTION_STRICT])
+    plain, checked = store(checks=[]), store(checks=[text])
+    if plain is None or checked is None:
+        return False
+    held = [i for i, v in enumerate(plain) if v is not REJECTED]
+    if not held or any(checked[i] is REJECTED for i in held):
+        return False
+    spelling = column.type.spelling()
+    rule = (
+        f"the type keeps it: a STRICT table's {spelling} stores no value the CHECK refuses "
+        f"({probe_count(len(held), 'value')} stored, all accepted)"
+    )
+    return type_kept.kept(st, d, side, column, rule)
+
+
+def _typeof_column(text: str) -> str | None:
+    """The one column ``text`` reads, where it is AND, OR and NOT of ``typeof(column)``
+    compared with string literals (=, <>, IN); None otherwise."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from twinschema.records import SQLGLOT_DIALECTS
+
+    try:
+        tree = parse_expression(partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[SQLITE]), text)
+    except (SqlglotError, ValueError):
+        return None
+    names: set[str] = set()
+
+    def typeof(node: Any) -> bool:
+        node = node.unnest()
+        if isinstance(node, exp.Typeof) and isinstance(node.this.unnest(), exp.Column):
+            names.add(node.this.unnest().name)
+            return True
+        return False
+
+    def text_literal(node: Any) -> bool:
+        return isinstance(node.unnest(), exp.Literal) and node.unnest().is_string
+
+    def condition(node: Any) -> bool:
+        node = node.unnest()
+        if isinstance(node, exp.Not):
+            return condition(node.this)
+        if isinstance(node, exp.And | exp.Or):
+            return condition(node.this) and condition(node.expression)
+        if isinstance(node, exp.In):
+            listed = node.expressions
+            return bool(listed) and typeof(node.this) and all(map(text_literal, listed))
+        if isinstance(node, exp.EQ | exp.NEQ):
+            a, b = node.this, node.expression
+            return (typeof(a) and text_literal(b)) or (text_literal(a) and typeof(b))
+        return False
+
+    return next(iter(names)) if condition(tree) and len(names) == 1 else None
