@@ -23,6 +23,7 @@ from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.crossing import kept_as_written
 from twinschema.evaluate.generated_inline import inline_generated, read_from, sources
+from twinschema.evaluate.generated_refusals import stored_only
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.model import MATCH_FULL, Table
@@ -62,11 +63,16 @@ def verb(accepted: bool | None) -> str:
 
 
 def partings(
-    st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str], judged: Sequence[Judged]
-) -> list[Parting]:
+    st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str],
+    judged: Sequence[Judged],
+) -> list[Parting]:  # fmt: skip
     """The rows of ``judged`` (run on ``found``'s rows with the CHECKs ``texts``) on which the
-    two sides part by what they store, those stored as written first, in ``judged``'s order."""
+    two sides part by what they store, those stored as written first, in ``judged``'s order.
+    A row the accepting side's generated column fails to store (``generated_refusals``) parts
+    nothing."""
     parted = [(row, a, b) for row, a, b in judged if a != b]
+    # A row the accepting side's generated column fails to store is refused there too.
+    parted = [j for j in stored_only(st, table, found, parted) if j[1] != j[2]]
     if not parted:
         return []
     stored = {
@@ -339,8 +345,14 @@ def checks_accept(
             b.try_rows(c, checks_within(s, table, names, skip=n.lower()), tried, True)
             for b, c, s, n in zip(found.backends, sides, (st.left, st.right), judged, strict=True)
         ]
+        # ...where the other side stores the row: its column computes there (stranger57 106:
+        # SQLite's CHECK refuses 'XXXXXX', which PostgreSQL's varchar(5) refuses as well).
         kept = [
-            k or any(full[n][i] is False and full[1 - n][i] and plain[n][i] for n in (0, 1))
+            k
+            or any(
+                full[n][i] is False and full[1 - n][i] and rows[i][2 - n][0] and plain[n][i]
+                for n in (0, 1)
+            )
             for i, k in enumerate(kept)
         ]
     return [w for w, k in zip(rows, kept, strict=True) if k]
