@@ -80,7 +80,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     # A row the other side's generated column fails to store is refused there (stranger57
     # 110: PostgreSQL's ``area smallint AS (a * b)`` at (200, 200)).
     verdicts = stored_only(st, d.table, tried, accept_vectors(tried, ltext, rtext, True))
-    for parted in partings(st, d.table, tried, (ltext, rtext), verdicts):
+    for parted in partings(st, d.table, tried, (ltext, rtext), verdicts, written=True):
         if parted.right == (side == "left"):  # the CHECK's own side rejects it
             st.annotate(witness_text(st, rows.names, parted.row, parted.said(st)), d)
             return

@@ -42,6 +42,7 @@ class Parting:
     left: bool
     right: bool
     stored: tuple[Any, ...] | None = None
+    written_only: bool = False  # the rejecting side accepts ``stored``: parts as written only
 
     def said(self, st: StageContext) -> str:
         """``SQLite rejects, PostgreSQL accepts`` (with what the accepting side stored, where
@@ -54,6 +55,8 @@ class Parting:
         values = ", ".join(probe_text(v) for v in self.stored)
         shown = values if len(self.stored) == 1 else f"({values})"
         refuser = st.side_name("right" if self.left else "left")
+        if self.written_only:
+            return f"{said} (as written; it stores {shown}, which {refuser} accepts)"
         return f"{said}, storing {shown}, which {refuser} rejects too"
 
 
@@ -64,12 +67,14 @@ def verb(accepted: bool | None) -> str:
 
 def partings(
     st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str],
-    judged: Sequence[Judged],
+    judged: Sequence[Judged], written: bool = False,
 ) -> list[Parting]:  # fmt: skip
     """The rows of ``judged`` (run on ``found``'s rows with the CHECKs ``texts``) on which the
     two sides part by what they store, those stored as written first, in ``judged``'s order.
     A row the accepting side's generated column fails to store (``generated_refusals``) parts
-    nothing."""
+    nothing. With ``written``, then the rows that part only as written (``written_only``: the
+    rejecting side accepts what the other stored; an upper-case UUID, stored lower-cased), for
+    a difference that stands whatever its witness (a CHECK on one side only: stranger57 131)."""
     parted = [(row, a, b) for row, a, b in judged if a != b]
     # A row the accepting side's generated column fails to store is refused there too.
     parted = [j for j in stored_only(st, table, found, parted) if j[1] != j[2]]
@@ -91,7 +96,7 @@ def partings(
             direct.append(Parting(row, a, b))
         else:
             changed.append(((row, a, b), kept))
-    return direct + _rerun(st, found, texts, changed)
+    return direct + _rerun(st, found, texts, changed, written)
 
 
 def stored_by(
@@ -135,6 +140,7 @@ def _rerun(
     found: ProbeSet,
     texts: tuple[str, str],
     changed: Sequence[tuple[Judged, tuple[Any, ...]]],
+    written: bool = False,
 ) -> list[Parting]:
     """The rows the accepting side stored changed whose stored row the rejecting side
     rejects too (or cannot hold at all): each rejecting side runs its CHECK once on them."""
@@ -147,10 +153,15 @@ def _rerun(
         rows = [changed[k][1] for k in picked]
         got = found.backends[n].try_rows(columns, texts[n], rows, True)
         verdicts.update(zip(picked, got, strict=True))
-    return [
+    found_rows = [
         Parting(row, a, b, kept)
         for k, ((row, a, b), kept) in enumerate(changed)
         if verdicts.get(k) is not True
+    ]
+    return found_rows + [
+        Parting(row, a, b, kept, written_only=True)
+        for k, ((row, a, b), kept) in enumerate(changed)
+        if written and verdicts.get(k) is True
     ]
 
 
