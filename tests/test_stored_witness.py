@@ -43,10 +43,20 @@ from twinschema.evaluate.stored_rows import partings
         # 2147483647 as 2147483648 (whose ::integer fails), 0.01 as written.
         ("pg-pg.check-cast-changes-value",
          "witness (p) = (0.01): a.sql rejects, b.sql accepts"),
-        # A one-sided CHECK stays a difference by design, but no row shows it: what
-        # PostgreSQL stores (0.00 for 0.001; 'abc  ' for 'abc   ' in varchar(5)) SQLite accepts.
-        ("sl-pg.check-one-sided-stored-round", None),
-        ("sl-pg.eval-scale-unique-check-round-near-miss", None),
+        # A one-sided CHECK stays a difference by design; where no row parts what the two
+        # store, the row that parts them as written is named, saying what was stored, which
+        # the CHECK's side accepts (stranger57 131: an upper-case UUID had no witness).
+        ("sl-pg.check-one-sided-stored-round",
+         "witness (n) = (0.001): SQLite rejects, PostgreSQL accepts (as written; it stores "
+         "0.00, which SQLite accepts)"),
+        ("sl-pg.eval-scale-unique-check-round-near-miss",
+         "witness (x) = (0.001): SQLite rejects, PostgreSQL accepts (as written; it stores "
+         "0.00, which SQLite accepts)"),
+        ("sl-pg.check-uuid-text-one-sided-witness",
+         "witness (id) = ('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'): SQLite rejects, PostgreSQL "
+         "accepts (as written; it stores 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', which SQLite "
+         "accepts)"),
+        # ...and none where no row parts them even as written ('abc   ' in varchar(5)).
         ("sl-pg.check-one-sided-type-enforces", None),
     ],
 )  # fmt: skip

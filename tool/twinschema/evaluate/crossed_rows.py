@@ -115,8 +115,14 @@ def _extremes(columns: list[list[Any]], firsts: list[Any]) -> list[tuple[Any, ..
 
 
 def _numbers(values: list[Any]) -> list[Any]:
+    """The finite numbers among ``values``, in order (a NaN sorts with none)."""
     return sorted(
-        {v for v in values if isinstance(v, int | float | Decimal) and not isinstance(v, bool)}
+        {
+            v
+            for v in values
+            if isinstance(v, int | float | Decimal) and not isinstance(v, bool) and v == v
+        }
+        - {float("inf"), float("-inf")}
     )
 
 

@@ -382,7 +382,8 @@ def kept_as_written(kind: str | None, written: Any, kept: Any) -> bool:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and bool(a == b)
+    """One value: of one type and equal, a NaN with a NaN too (a numeric keeps 'NaN')."""
+    return type(a) is type(b) and (bool(a == b) or bool(a != a and b != b))
 
 
 def _shown(value: Any) -> str:

@@ -32,7 +32,7 @@ from twinschema.evaluate.generated_rows import (
     scale_targets,
     scaled_products,
 )
-from twinschema.evaluate.probe_sets import probe_rows, type_end_landings
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import (
     Parted,
     enforced_bound,
@@ -43,7 +43,12 @@ from twinschema.evaluate.reasons import (
     refusal_reason,
     type_refusal,
 )
-from twinschema.evaluate.stored_rows import checks_accept, through_generated, wider_only
+from twinschema.evaluate.stored_rows import (
+    checks_accept,
+    checks_within,
+    through_generated,
+    wider_only,
+)
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.evaluate.witness_fields import few_probes
@@ -198,9 +203,27 @@ def _run_generated(
     if witness is None:  # the rows it judged, for the equivalence to name a few
         return None, len(both), Parted(columns, found.backends, tuple(r for r, _, _ in both)), None
     row, a, b = witness
-    said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
+    left, right = _refused(st, table.name, found, row)
+    said = f"{st.side_name('left')} {_gives(a)}{left}, {st.side_name('right')} {_gives(b)}{right}"
     parted = Parted(columns, found.backends, (row,))
     return witness_text(st, found.names, row, said), len(both), parted, (a, b)
+
+
+def _refused(
+    st: StageContext, table: str, found: ProbeSet, row: tuple[Any, ...]
+) -> tuple[str, str]:
+    """For each side, `` and its CHECK refuses the row`` where its CHECKs over the row's
+    columns refuse it (a witness one side refuses, the other stores: stranger57 106, SQLite's
+    ``CHECK (length(g) <= 5)`` at 'xxxxx ', which PostgreSQL's varchar(5) stores as 'XXXXX')."""
+    names = {n.lower() for n in found.names}
+    said = []
+    for side_of, backend, columns in zip(
+        (st.left, st.right), found.backends, (found.left, found.right), strict=True
+    ):
+        text = checks_within(side_of, table, names)
+        no = text != "TRUE" and backend.try_rows(columns, text, [row], True) == [False]
+        said.append(" and its CHECK refuses the row" if no else "")
+    return said[0], said[1]
 
 
 def computed_outcomes(

@@ -19,6 +19,7 @@ parting row is re-run on the stored row (``stored_rows.partings``).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -178,7 +179,8 @@ def bounded_products(
     st: StageContext, table: str, texts: tuple[str, str], found: ProbeSet
 ) -> tuple[tuple[Any, ...], ...]:
     """Rows of ``found`` with a product of two columns that a table's CHECK bounds
-    (``unit_price * quantity < 100000000``, over columns the expressions ``texts`` read) one
+    (``unit_price * quantity < 100000000``, over columns the expressions ``texts`` read, or
+    one of ``texts`` itself: ``area BETWEEN 0 AND 32000`` over ``area AS (a * b)``) one
     either side of its bound, beside each number of those CHECKs in the other column: the
     largest products the table lets in, where an expression over them may overflow on one side
     only (fix-witness 002's near miss: quantity = 999 beside unit_price = 100000 makes
@@ -194,6 +196,7 @@ def bounded_products(
             continue
         read = {c.lower() for c in reads.columns}
         checks = [r for _, c, r in probes.table_checks(side.schema.dialect, own) if c <= read]
+        checks.append(reads)  # ...or the expression itself (a CHECK read through its column)
         numbers = tuple(dict.fromkeys(n for r in checks for n in r.numbers if n.is_finite()))
         for a, b, limit in (p for r in checks for p in r.products):
             for column, other in ((a, b), (b, a)):
@@ -228,7 +231,8 @@ def _beside(
         if held is None or isinstance(held, bool) or held != other:
             continue
         whole = isinstance(row[at], int)
-        for v in {int(value // 1), int(-(-value // 1))} if whole else {value}:
+        # (math's floor and ceil: a Decimal's // truncates, so -(-160.005 // 1) is 160)
+        for v in {math.floor(value), math.ceil(value)} if whole else {value}:
             found.append((*row[:at], v, *row[at + 1 :]))
         if len(found) >= _PER_PRODUCT:
             break

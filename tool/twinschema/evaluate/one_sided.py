@@ -15,12 +15,18 @@ judgements.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.evaluate import probes, strict_kept, type_kept
 from twinschema.evaluate.checks import check_text, witness_text
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
-from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
+from twinschema.evaluate.generated_inline import computed_from, inline_generated
+from twinschema.evaluate.generated_refusals import stored_only
+from twinschema.evaluate.generated_rows import bounded_products
+from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
 from twinschema.evaluate.sqlite_refusals import every_row_refused
+from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.stored_rows import (
     checks_within,
     generated_inlined,
@@ -28,6 +34,7 @@ from twinschema.evaluate.stored_rows import (
     partings,
     sharing,
 )
+from twinschema.model import Table
 from twinschema.records import Difference
 
 
@@ -66,9 +73,15 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     rows = probe_rows(st, table.name, ltext, rtext, counted=False)
     if rows is None:
         return
-    tried = nulls_where_both_allow(st, d.table, rows)
-    verdicts = accept_vectors(tried, ltext, rtext, True)
-    for parted in partings(st, d.table, tried, (ltext, rtext), verdicts):
+    # ...and two columns whose product a CHECK bounds, at its largest (stranger57 110's near
+    # miss: ``a * b BETWEEN -32768 AND 32000`` at (161, 200), a smallint PostgreSQL stores)
+    bare = _computed(own.schema.dialect, table, raw or text)
+    more = bounded_products(st, d.table, (bare, rtext) if side == "left" else (ltext, bare), rows)
+    tried = nulls_where_both_allow(st, d.table, replace(rows, rows=rows.rows + more))
+    # A row the other side's generated column fails to store is refused there (stranger57
+    # 110: PostgreSQL's ``area smallint AS (a * b)`` at (200, 200)).
+    verdicts = stored_only(st, d.table, tried, accept_vectors(tried, ltext, rtext, True))
+    for parted in partings(st, d.table, tried, (ltext, rtext), verdicts, written=True):
         if parted.right == (side == "left"):  # the CHECK's own side rejects it
             said = parted.said(st) + every_row_refused(st, rows, (ltext, rtext), parted.row)
             st.annotate(witness_text(st, rows.names, parted.row, said), d)
@@ -77,13 +90,24 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     # CHECK: where that table holds what the CHECK's one column's narrow type holds, the CHECK
     # is the type's range (stranger57 027: beside ``CHECK (lo <= hi)`` on both sides).
     mine = [(a, b) if side == "left" else (b, a) for _, a, b in verdicts]
-    if verdicts and all(ours or not theirs for ours, theirs in mine) and len(found.columns) == 1:
-        _type_range(st, d, side, text, rows, len(verdicts), next(iter(found.columns)))
+    # A CHECK on a generated column is run on that column as it is (its range, not what
+    # computes it: SQLite's ``area INTEGER AS (a * b) CHECK (area BETWEEN -32768 AND 32767)``
+    # against ``area smallint AS (a * b)``, whose storing refuses the same rows).
+    one = probes.reads(own.schema.dialect, raw) if raw is not None else None
+    kept = verdicts and all(ours or not theirs for ours, theirs in mine)
+    if kept and one is not None and len(one.columns) == 1:
+        _type_range(st, d, side, raw or text, len(verdicts), next(iter(one.columns)))
 
 
-def _type_range(
-    st: StageContext, d: Difference, side: str, text: str, rows: ProbeSet, n: int, name: str
-) -> None:
+def _computed(dialect: str, table: Table, text: str) -> str:
+    """``text`` with each generated column read as the bare expression computing it
+    (``computed_from``: no affinity wrapped round it, so ``area BETWEEN 0 AND 32000`` reads as
+    the product ``a * b`` it bounds)."""
+    stored = {c.own_name.lower() for c in table.columns if c.generated is None}
+    return inline_generated(dialect, text, computed_from(dialect, table, stored)) or text
+
+
+def _type_range(st: StageContext, d: Difference, side: str, text: str, n: int, name: str) -> None:
     """A CHECK on one side that keeps exactly the range the other side's narrow integer type
     holds (``x INTEGER CHECK (x BETWEEN -32768 AND 32767)`` against ``x smallint``), which no
     probe row parts from the other side: one equivalence, "the type's range as a CHECK", not
@@ -94,16 +118,15 @@ def _type_range(
         return
     logical = logical_name(own, d.table, name)
     column = find(other, d.table, logical)[1]
+    mine = find(own, d.table, logical)[1]
     narrow = typemap_storage.NARROW_INTEGERS.get(other.schema.dialect, frozenset())
     kinds = sorted(typemap.kinds_of(column.type) & narrow) if column is not None else []
-    if len(kinds) != 1:
+    backend = st.ev.backend(own.schema.dialect)
+    if len(kinds) != 1 or mine is None or backend is None:
         return
     low, high = typemap_storage.INTEGER_RANGES[kinds[0]]
-    at = 0 if side == "left" else 1
-    backend = rows.backends[at]
-    columns = [(rows.left, rows.right)[at][rows.names.index(n)] for n in rows.names if n == logical]
     ends = [(low - 1,), (low,), (high,), (high + 1,)]
-    if backend.try_rows(columns, text, ends, True) != [False, True, True, False]:
+    if backend.try_rows([probe_column(mine)], text, ends, True) != [False, True, True, False]:
         return
     st.drop(d)
     rule = f"{kinds[0]}'s range as a CHECK: equal on {probe_count(n)}"

@@ -107,6 +107,8 @@ def reads(dialect: str, text: str) -> Reads | None:
             value = Decimal(str(literal.this))
         except InvalidOperation:
             continue
+        if not value.is_finite():  # ``'NaN'::numeric``: no number to probe beside (a numeric
+            continue  # column is probed at NaN itself: ``probe_sets._stores``)
         numbers.append(-value if isinstance(literal.parent, exp.Neg) else value)
     # Arithmetic of literals alone is the number it folds to (``x > 0 - 999``: -999).
     for node in tree.find_all(exp.Add, exp.Sub, exp.Mul):

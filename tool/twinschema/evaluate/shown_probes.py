@@ -4,6 +4,7 @@ and described past it, never cut silently; bytes as each dialect writes them."""
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from typing import Any
 
 from twinschema.definitions import visible_sql
@@ -43,6 +44,9 @@ def probe_text(value: Any, dialect: str | None = None) -> str:
         cut = data if len(data) <= SHOWN_WHOLE // 2 else data[:8]
         shown = f"'\\x{cut.hex()}'::bytea" if dialect == POSTGRESQL else f"X'{cut.hex().upper()}'"
         return shown if cut is data else f"<{len(data)} bytes starting {shown}>"
+    if isinstance(value, Decimal) and not value.is_finite():  # 'NaN'::numeric, pasteable
+        spelled = quoted(str(value))
+        return f"{spelled}::numeric" if dialect == POSTGRESQL else spelled
     return str(value)
 
 

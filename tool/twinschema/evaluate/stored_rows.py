@@ -23,6 +23,7 @@ from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.crossing import kept_as_written
 from twinschema.evaluate.generated_inline import inline_generated, read_from, sources
+from twinschema.evaluate.generated_refusals import stored_only
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.model import MATCH_FULL, Table
@@ -41,6 +42,7 @@ class Parting:
     left: bool
     right: bool
     stored: tuple[Any, ...] | None = None
+    written_only: bool = False  # the rejecting side accepts ``stored``: parts as written only
 
     def said(self, st: StageContext) -> str:
         """``SQLite rejects, PostgreSQL accepts`` (with what the accepting side stored, where
@@ -53,6 +55,8 @@ class Parting:
         values = ", ".join(probe_text(v) for v in self.stored)
         shown = values if len(self.stored) == 1 else f"({values})"
         refuser = st.side_name("right" if self.left else "left")
+        if self.written_only:
+            return f"{said} (as written; it stores {shown}, which {refuser} accepts)"
         return f"{said}, storing {shown}, which {refuser} rejects too"
 
 
@@ -62,11 +66,18 @@ def verb(accepted: bool | None) -> str:
 
 
 def partings(
-    st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str], judged: Sequence[Judged]
-) -> list[Parting]:
+    st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str],
+    judged: Sequence[Judged], written: bool = False,
+) -> list[Parting]:  # fmt: skip
     """The rows of ``judged`` (run on ``found``'s rows with the CHECKs ``texts``) on which the
-    two sides part by what they store, those stored as written first, in ``judged``'s order."""
+    two sides part by what they store, those stored as written first, in ``judged``'s order.
+    A row the accepting side's generated column fails to store (``generated_refusals``) parts
+    nothing. With ``written``, then the rows that part only as written (``written_only``: the
+    rejecting side accepts what the other stored; an upper-case UUID, stored lower-cased), for
+    a difference that stands whatever its witness (a CHECK on one side only: stranger57 131)."""
     parted = [(row, a, b) for row, a, b in judged if a != b]
+    # A row the accepting side's generated column fails to store is refused there too.
+    parted = [j for j in stored_only(st, table, found, parted) if j[1] != j[2]]
     if not parted:
         return []
     stored = {
@@ -85,7 +96,7 @@ def partings(
             direct.append(Parting(row, a, b))
         else:
             changed.append(((row, a, b), kept))
-    return direct + _rerun(st, found, texts, changed)
+    return direct + _rerun(st, found, texts, changed, written)
 
 
 def stored_by(
@@ -129,6 +140,7 @@ def _rerun(
     found: ProbeSet,
     texts: tuple[str, str],
     changed: Sequence[tuple[Judged, tuple[Any, ...]]],
+    written: bool = False,
 ) -> list[Parting]:
     """The rows the accepting side stored changed whose stored row the rejecting side
     rejects too (or cannot hold at all): each rejecting side runs its CHECK once on them."""
@@ -141,10 +153,15 @@ def _rerun(
         rows = [changed[k][1] for k in picked]
         got = found.backends[n].try_rows(columns, texts[n], rows, True)
         verdicts.update(zip(picked, got, strict=True))
-    return [
+    found_rows = [
         Parting(row, a, b, kept)
         for k, ((row, a, b), kept) in enumerate(changed)
         if verdicts.get(k) is not True
+    ]
+    return found_rows + [
+        Parting(row, a, b, kept, written_only=True)
+        for k, ((row, a, b), kept) in enumerate(changed)
+        if written and verdicts.get(k) is True
     ]
 
 
@@ -339,8 +356,14 @@ def checks_accept(
             b.try_rows(c, checks_within(s, table, names, skip=n.lower()), tried, True)
             for b, c, s, n in zip(found.backends, sides, (st.left, st.right), judged, strict=True)
         ]
+        # ...where the other side stores the row: its column computes there (stranger57 106:
+        # SQLite's CHECK refuses 'XXXXXX', which PostgreSQL's varchar(5) refuses as well).
         kept = [
-            k or any(full[n][i] is False and full[1 - n][i] and plain[n][i] for n in (0, 1))
+            k
+            or any(
+                full[n][i] is False and full[1 - n][i] and rows[i][2 - n][0] and plain[n][i]
+                for n in (0, 1)
+            )
             for i, k in enumerate(kept)
         ]
     return [w for w, k in zip(rows, kept, strict=True) if k]
