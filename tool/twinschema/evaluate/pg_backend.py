@@ -4,7 +4,7 @@ one transaction per run, rolled back (``pg_scratch`` picks that database)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -17,6 +17,7 @@ from twinschema.evaluate.backends import (
     Run,
     first_line,
 )
+from twinschema.evaluate.pg_rows import each_row
 from twinschema.evaluate.statements import (
     Keys,
     Row,
@@ -276,8 +277,8 @@ class PostgreSQLBackend:
         rows: Sequence[tuple[Any, ...]],
         generated: bool = True,
     ) -> list[Computed | None] | None:
-        """See ``Backend.computed``: one transaction, each insert under a savepoint, rolled
-        back."""
+        """See ``Backend.computed``: one transaction, the rows tried after one savepoint
+        (``pg_rows.each_row``), rolled back."""
         import psycopg
 
         if self.lost is not None:
@@ -297,7 +298,8 @@ class PostgreSQLBackend:
                     conn.execute(computed.encode())
             except psycopg.Error:
                 return None
-            return self._each_row(
+            return each_row(
+                conn,
                 insert_row_sql("twinschema_rows", columns, "%s").encode(),
                 tested.encode(),
                 rows,
@@ -314,7 +316,8 @@ class PostgreSQLBackend:
         nulls_distinct: bool = True,
         itself: bool = False,
     ) -> KeyRun | None:
-        """See ``Backend.keys``: one transaction, each insert under a savepoint, rolled back."""
+        """See ``Backend.keys``: one transaction, the rows tried after one savepoint
+        (``pg_rows.each_row``), rolled back."""
         import psycopg
 
         if self.lost is not None:
@@ -325,11 +328,13 @@ class PostgreSQLBackend:
             _enum_types(conn, columns)
             for statement in made:
                 conn.execute(statement.encode())
-            found = self._each_row(
+            found = each_row(
+                conn,
                 keys_insert_sql("twinschema_rows", columns, "%s").encode(),
                 keys_insert_sql("twinschema_keyed", columns, "%s").encode(),
                 ((k, *row) for k, row in enumerate(rows)),
                 returning=False,
+                keep=True,
             )
             pairs = frozenset((a, b) for a, b in conn.execute(query.encode()))
         except psycopg.Error:
@@ -337,33 +342,6 @@ class PostgreSQLBackend:
         finally:
             self._rollback()
         return found, pairs
-
-    def _each_row(
-        self, plain: bytes, tested: bytes, rows: Iterable[tuple[Any, ...]], returning: bool
-    ) -> list[Computed | None]:
-        """What ``computed`` and ``keys`` do with each row, each insert under a savepoint:
-        insert it into the table of the bare columns (``plain``), then into the table under
-        test (``tested``). None where the first refuses it; else (True, the value the second
-        returns, or None without ``returning``) or (False, the second's error)."""
-        import psycopg
-
-        conn = self.conn
-        found: list[Computed | None] = []
-        for row in rows:
-            try:
-                with conn.transaction():
-                    conn.execute(plain, row)
-            except psycopg.Error:
-                found.append(None)
-                continue
-            try:
-                with conn.transaction():
-                    cursor = conn.execute(tested, row)
-                    got = cursor.fetchone() if returning else None
-                found.append((True, got[0] if got is not None else None))
-            except psycopg.Error as exc:
-                found.append((False, first_line(exc)))
-        return found
 
     def version(self) -> str | None:
         """See ``Backend.version``: the server's ``version()``."""
