@@ -179,7 +179,9 @@ class PostgreSQLBackend:
         zone: str | None = None,
     ) -> list[bool | None]:
         """See ``Backend.try_rows``: one transaction, rolled back, each row tried after one
-        savepoint (``_tried``); ``zone``, set for it alone (``SET LOCAL``)."""
+        savepoint (``_tried``); ``zone``, set for it alone (``SET LOCAL``). The CHECK table
+        is made (a CHECK PostgreSQL refuses gives no verdicts) but the rows go to the plain
+        one, the CHECK read back (``RETURNING``): a refused row is no error to roll back."""
         import psycopg
 
         if self.lost is not None:
@@ -195,11 +197,13 @@ class PostgreSQLBackend:
                 conn.execute(plain_table_sql(columns).encode())
             except psycopg.Error:
                 return [None] * len(rows)
-            insert = check_insert_sql(columns, "%s").encode()
-            plain = check_insert_sql(columns, "%s", "twinschema_check_plain").encode()
+            plain = check_insert_sql(columns, "%s", "twinschema_check_plain")
+            # The CHECK's own % (LIKE '%b') is no placeholder of psycopg's.
+            checked = f"{plain} RETURNING ({check.replace('%', '%%')})".encode()
             conn.execute(_SAVEPOINT)
+            cursor = conn.cursor()
             for row in rows:
-                found.append(self._tried(insert, plain, row, errors_reject))
+                found.append(self._tried(cursor, checked, plain.encode(), row, errors_reject))
         except psycopg.Error:  # the connection lost: the rows left say nothing
             found += [None] * (len(rows) - len(found))
         finally:
@@ -207,27 +211,29 @@ class PostgreSQLBackend:
         return found
 
     def _tried(
-        self, insert: bytes, plain: bytes, row: tuple[Any, ...], errors_reject: bool
+        self, cursor: Any, checked: bytes, plain: bytes, row: tuple[Any, ...], errors_reject: bool
     ) -> bool | None:
-        """One row of ``try_rows``, after ``_SAVEPOINT``: True where the CHECK table stores
-        it, False where the CHECK refuses it (or, with ``errors_reject``, fails on a row the
-        plain table stores), else None. A failure rolls back to the savepoint, rows stored
-        before it too: each row meets only constraints of its own (a CHECK), so whether the
-        tables hold the rows before it changes nothing; one round trip per row stored, two
-        per row refused (with a savepoint of its own each, three and four)."""
+        """One row of ``try_rows``, after ``_SAVEPOINT``: True where the plain table stores it
+        and its CHECK (``checked`` returns it) is not false, False where that is false, or a
+        domain's CHECK refuses it (or, with ``errors_reject``, the CHECK fails on a row the
+        plain table stores), else None: what an insert into the CHECK table gives, the CHECK
+        met after the values are cast to the columns' types there too. A failure rolls back
+        to the savepoint, rows stored before it too: each row meets only constraints of its
+        own, so whether the table holds the rows before it changes nothing; one round trip
+        per row stored or refused by the CHECK, two per row failing."""
         import psycopg
 
         conn = self.conn
         try:
-            conn.execute(insert, row, prepare=False)
-            return True
+            got = cursor.execute(checked, row, prepare=False).fetchone()
+            return got is None or got[0] is not False
         except psycopg.Error as exc:
             code = getattr(exc, "sqlstate", None)
             conn.execute(_UNDO)
         if code == "23514" or not errors_reject:
             return False if code == "23514" else None
         try:  # the CHECK's expression failed on a row the columns store
-            conn.execute(plain, row, prepare=False)
+            cursor.execute(plain, row, prepare=False)
             return False
         except psycopg.Error:
             conn.execute(_UNDO)
