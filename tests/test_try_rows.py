@@ -57,3 +57,6 @@ def test_the_check_read_back_is_the_check_tables_verdict(
     found = backend.try_rows(TEXT_COLUMNS, TEXT_CHECK, TEXT_ROWS, errors_reject)
     assert found == [True, False, True, True, None, True, True, False]
     assert backend.try_rows(TEXT_COLUMNS, "s >", TEXT_ROWS[:2], errors_reject) == [None, None]
+    # A CHECK of a bare literal is read as a boolean, as the CHECK table reads it.
+    assert backend.try_rows(TEXT_COLUMNS, "'f'", TEXT_ROWS[:2], errors_reject) == [False, False]
+    assert backend.try_rows(TEXT_COLUMNS, "'t'", TEXT_ROWS[:2], errors_reject) == [True, True]

@@ -198,8 +198,9 @@ class PostgreSQLBackend:
             except psycopg.Error:
                 return [None] * len(rows)
             plain = check_insert_sql(columns, "%s", "twinschema_check_plain")
-            # The CHECK's own % (LIKE '%b') is no placeholder of psycopg's.
-            checked = f"{plain} RETURNING ({check.replace('%', '%%')})".encode()
+            # The CHECK's own % (LIKE '%b') is no placeholder of psycopg's; read as a boolean,
+            # as a CHECK is (a bare 'f' refuses every row).
+            checked = f"{plain} RETURNING ({check.replace('%', '%%')})::boolean".encode()
             conn.execute(_SAVEPOINT)
             cursor = conn.cursor()
             for row in rows:
