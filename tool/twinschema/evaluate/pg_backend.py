@@ -4,7 +4,7 @@ one transaction per run, rolled back (``pg_scratch`` picks that database)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -17,6 +17,7 @@ from twinschema.evaluate.backends import (
     Run,
     first_line,
 )
+from twinschema.evaluate.pg_rows import each_row
 from twinschema.evaluate.statements import (
     Keys,
     Row,
@@ -178,7 +179,9 @@ class PostgreSQLBackend:
         zone: str | None = None,
     ) -> list[bool | None]:
         """See ``Backend.try_rows``: one transaction, rolled back, each row tried after one
-        savepoint (``_tried``); ``zone``, set for it alone (``SET LOCAL``)."""
+        savepoint (``_tried``); ``zone``, set for it alone (``SET LOCAL``). The CHECK table
+        is made (a CHECK PostgreSQL refuses gives no verdicts) but the rows go to the plain
+        one, the CHECK read back (``RETURNING``): a refused row is no error to roll back."""
         import psycopg
 
         if self.lost is not None:
@@ -194,11 +197,14 @@ class PostgreSQLBackend:
                 conn.execute(plain_table_sql(columns).encode())
             except psycopg.Error:
                 return [None] * len(rows)
-            insert = check_insert_sql(columns, "%s").encode()
-            plain = check_insert_sql(columns, "%s", "twinschema_check_plain").encode()
+            plain = check_insert_sql(columns, "%s", "twinschema_check_plain")
+            # The CHECK's own % (LIKE '%b') is no placeholder of psycopg's; read as a boolean,
+            # as a CHECK is (a bare 'f' refuses every row).
+            checked = f"{plain} RETURNING ({check.replace('%', '%%')})::boolean".encode()
             conn.execute(_SAVEPOINT)
+            cursor = conn.cursor()
             for row in rows:
-                found.append(self._tried(insert, plain, row, errors_reject))
+                found.append(self._tried(cursor, checked, plain.encode(), row, errors_reject))
         except psycopg.Error:  # the connection lost: the rows left say nothing
             found += [None] * (len(rows) - len(found))
         finally:
@@ -206,27 +212,29 @@ class PostgreSQLBackend:
         return found
 
     def _tried(
-        self, insert: bytes, plain: bytes, row: tuple[Any, ...], errors_reject: bool
+        self, cursor: Any, checked: bytes, plain: bytes, row: tuple[Any, ...], errors_reject: bool
     ) -> bool | None:
-        """One row of ``try_rows``, after ``_SAVEPOINT``: True where the CHECK table stores
-        it, False where the CHECK refuses it (or, with ``errors_reject``, fails on a row the
-        plain table stores), else None. A failure rolls back to the savepoint, rows stored
-        before it too: each row meets only constraints of its own (a CHECK), so whether the
-        tables hold the rows before it changes nothing; one round trip per row stored, two
-        per row refused (with a savepoint of its own each, three and four)."""
+        """One row of ``try_rows``, after ``_SAVEPOINT``: True where the plain table stores it
+        and its CHECK (``checked`` returns it) is not false, False where that is false, or a
+        domain's CHECK refuses it (or, with ``errors_reject``, the CHECK fails on a row the
+        plain table stores), else None: what an insert into the CHECK table gives, the CHECK
+        met after the values are cast to the columns' types there too. A failure rolls back
+        to the savepoint, rows stored before it too: each row meets only constraints of its
+        own, so whether the table holds the rows before it changes nothing; one round trip
+        per row stored or refused by the CHECK, two per row failing."""
         import psycopg
 
         conn = self.conn
         try:
-            conn.execute(insert, row, prepare=False)
-            return True
+            got = cursor.execute(checked, row, prepare=False).fetchone()
+            return got is None or got[0] is not False
         except psycopg.Error as exc:
             code = getattr(exc, "sqlstate", None)
             conn.execute(_UNDO)
         if code == "23514" or not errors_reject:
             return False if code == "23514" else None
         try:  # the CHECK's expression failed on a row the columns store
-            conn.execute(plain, row, prepare=False)
+            cursor.execute(plain, row, prepare=False)
             return False
         except psycopg.Error:
             conn.execute(_UNDO)
@@ -276,8 +284,8 @@ class PostgreSQLBackend:
         rows: Sequence[tuple[Any, ...]],
         generated: bool = True,
     ) -> list[Computed | None] | None:
-        """See ``Backend.computed``: one transaction, each insert under a savepoint, rolled
-        back."""
+        """See ``Backend.computed``: one transaction, the rows tried after one savepoint
+        (``pg_rows.each_row``), rolled back."""
         import psycopg
 
         if self.lost is not None:
@@ -297,7 +305,8 @@ class PostgreSQLBackend:
                     conn.execute(computed.encode())
             except psycopg.Error:
                 return None
-            return self._each_row(
+            return each_row(
+                conn,
                 insert_row_sql("twinschema_rows", columns, "%s").encode(),
                 tested.encode(),
                 rows,
@@ -314,7 +323,8 @@ class PostgreSQLBackend:
         nulls_distinct: bool = True,
         itself: bool = False,
     ) -> KeyRun | None:
-        """See ``Backend.keys``: one transaction, each insert under a savepoint, rolled back."""
+        """See ``Backend.keys``: one transaction, the rows tried after one savepoint
+        (``pg_rows.each_row``), rolled back."""
         import psycopg
 
         if self.lost is not None:
@@ -325,11 +335,13 @@ class PostgreSQLBackend:
             _enum_types(conn, columns)
             for statement in made:
                 conn.execute(statement.encode())
-            found = self._each_row(
+            found = each_row(
+                conn,
                 keys_insert_sql("twinschema_rows", columns, "%s").encode(),
                 keys_insert_sql("twinschema_keyed", columns, "%s").encode(),
                 ((k, *row) for k, row in enumerate(rows)),
                 returning=False,
+                keep=True,
             )
             pairs = frozenset((a, b) for a, b in conn.execute(query.encode()))
         except psycopg.Error:
@@ -337,33 +349,6 @@ class PostgreSQLBackend:
         finally:
             self._rollback()
         return found, pairs
-
-    def _each_row(
-        self, plain: bytes, tested: bytes, rows: Iterable[tuple[Any, ...]], returning: bool
-    ) -> list[Computed | None]:
-        """What ``computed`` and ``keys`` do with each row, each insert under a savepoint:
-        insert it into the table of the bare columns (``plain``), then into the table under
-        test (``tested``). None where the first refuses it; else (True, the value the second
-        returns, or None without ``returning``) or (False, the second's error)."""
-        import psycopg
-
-        conn = self.conn
-        found: list[Computed | None] = []
-        for row in rows:
-            try:
-                with conn.transaction():
-                    conn.execute(plain, row)
-            except psycopg.Error:
-                found.append(None)
-                continue
-            try:
-                with conn.transaction():
-                    cursor = conn.execute(tested, row)
-                    got = cursor.fetchone() if returning else None
-                found.append((True, got[0] if got is not None else None))
-            except psycopg.Error as exc:
-                found.append((False, first_line(exc)))
-        return found
 
     def version(self) -> str | None:
         """See ``Backend.version``: the server's ``version()``."""

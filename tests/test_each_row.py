@@ -1,0 +1,62 @@
+"""PostgreSQL's ``computed`` and ``keys`` try their rows in one transaction after one savepoint,
+rolled back to after each refused insert (``pg_rows.each_row``): each row's outcome is the one
+it gets tried alone, whatever rows come before it, and ``keys`` still pairs rows stored before
+a refused one (they are inserted again after the rollback undid them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.model import ColumnType
+
+
+@pytest.fixture(scope="module")
+def backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
+    from support.testing import scratch_database
+
+    with scratch_database(pg_server, prefix="eachrow") as url:
+        made = PostgreSQLBackend(url, "test")
+        try:
+            yield made
+        finally:
+            made.close()
+
+
+INTEGER = ColumnType("postgresql", "integer", raw="integer")
+COLUMNS = (("x", INTEGER),)
+# 10 / x: 5 and 2 are stored; 0 fails in the expression (division by zero), a row the column
+# stores; 2^40 is refused by the column itself; NULL gives NULL.
+ROWS = [(5,), (0,), (2,), (2**40,), (5,), (None,), (0,), (10,), (2,), (1,)]
+
+
+@pytest.mark.parametrize("generated", [True, False])
+def test_computed_gives_each_row_its_outcome_alone(
+    backend: PostgreSQLBackend, generated: bool
+) -> None:
+    together = backend.computed(COLUMNS, "10 / x", INTEGER, ROWS, generated)
+    alone = [backend.computed(COLUMNS, "10 / x", INTEGER, [row], generated) for row in ROWS]
+    assert together is not None and together == [one[0] for one in alone if one is not None]
+    failed = together[1]
+    assert failed is not None and failed[0] is False and "division by zero" in failed[1]
+    assert together == [
+        (True, 2), failed, (True, 5), None, (True, 2), (True, None), failed, (True, 1),
+        (True, 5), (True, 10),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("itself", [False, True])
+def test_keys_pairs_rows_stored_before_a_refused_one(
+    backend: PostgreSQLBackend, itself: bool
+) -> None:
+    found = backend.keys(COLUMNS, (("10 / x",), None), ROWS, itself=itself)
+    assert found is not None
+    outcomes, pairs = found
+    alone = [backend.keys(COLUMNS, (("10 / x",), None), [row]) for row in ROWS]
+    assert outcomes == [one[0][0] for one in alone if one is not None]
+    stored = [k for k, outcome in enumerate(outcomes) if outcome == (True, None)]
+    assert stored == [0, 2, 4, 5, 7, 8, 9]
+    # 10 / 5 and 10 / 2 twice each, rows 0 and 2 stored before rows that were refused.
+    assert pairs == {(0, 4), (2, 8)} | ({(k, k) for k in stored if k != 5} if itself else set())
