@@ -9,7 +9,7 @@ from dataclasses import replace
 from twinschema.canonical import typemap
 from twinschema.canonical.expr_idioms import IN_A_UTC_SESSION
 from twinschema.definitions import visible_sql
-from twinschema.evaluate import clock_moments, probes, zones
+from twinschema.evaluate import clock_moments, probes, side_by_side, zones
 from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
 from twinschema.evaluate.context import (
     StageContext,
@@ -199,7 +199,7 @@ def _judge_same(
         st.equivalence(d, f"equal by evaluation: both give {said}")
         return None
     if said == other:  # one class, different values side by side (statement vs transaction)
-        said, other = "rows inserted side by side get different values", ""
+        said, other = side_by_side.why_apart(st.ev, dialect, (left, right), run), ""
     return replace(
         d, message=f"{d.message} (by evaluation: {said}{f' vs {other}' if other else ''})"
     )
