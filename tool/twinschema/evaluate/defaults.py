@@ -9,7 +9,7 @@ from dataclasses import replace
 from twinschema.canonical import typemap
 from twinschema.canonical.expr_idioms import IN_A_UTC_SESSION
 from twinschema.definitions import visible_sql
-from twinschema.evaluate import clock_moments, probes, side_by_side, zones
+from twinschema.evaluate import clock_moments, probes, side_by_side, typed_defaults, zones
 from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
 from twinschema.evaluate.context import (
     StageContext,
@@ -68,6 +68,8 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     if zones.zone_decides(st, lc, rc):
         return d
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
+    if typed_defaults.type_made(st, d, (ld, ltext, lc), (rd, rtext, rc)):
+        return None
     if st.cross:
         refused = _refused_alone(st, (lt, lc), (rt, rc))
         if refused is not None:
