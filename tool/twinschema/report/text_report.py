@@ -49,7 +49,9 @@ def plain(report: Report, verbose: bool) -> str:
         lines.append("equivalences (accepted as the same):")
         for e in report.equivalences:
             where = e.table + (f".{e.column}" if e.column else "")
-            lines.append(f"  [{e.layer}] {where}: {e.left} ~ {e.right}  (rule: {e.rule})")
+            # visible_sql, as for differences: a default holding a newline stays on its line
+            left, right, rule = (visible_sql(t) for t in (e.left, e.right, e.rule))
+            lines.append(f"  [{e.layer}] {where}: {left} ~ {right}  (rule: {rule})")
     if report.not_compared:
         lines.append("")
         lines.append("not compared (present, but no layer compares them yet):")
