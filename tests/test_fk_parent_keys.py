@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from probes import Loader, compare_expected
+from probes import Loader, compare_expected, compare_texts
 
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.sqlite import reflect_connection
@@ -94,3 +94,19 @@ def test_the_side_with_the_refused_key_is_named(loader: Loader, name: str, side:
         "UNIQUE constraint or full unique index"
     ), fk.message
     assert fk.left is not None and fk.left.endswith("(no parent key)")
+
+
+def test_a_key_to_a_table_without_primary_key_names_no_empty_list(loader: Loader) -> None:
+    """stranger58 017: ``REFERENCES par`` to a table without a primary key printed its
+    referenced columns as nothing (``referenced columns  vs id``, ``-> par()``). Near miss: a
+    key to the parent's primary key on both sides is in sync."""
+    child = "CREATE TABLE child (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES par);"
+    a = f"CREATE TABLE par (name TEXT);\n{child}"
+    b = f"CREATE TABLE par (name TEXT, id INTEGER PRIMARY KEY);\n{child}"
+    found = compare_texts(loader, ("sqlite", "sqlite"), a, b).differences
+    keys = [d for d in found if d.kind == "foreign_key"]
+    assert keys and all("par()" not in f"{d.message} {d.left} {d.right}" for d in keys)
+    assert any(
+        "referenced columns its primary key (the table has none) vs id" in d.message for d in keys
+    )
+    assert compare_texts(loader, ("sqlite", "sqlite"), b, b).differences == []

@@ -270,3 +270,51 @@ def test_a_bug_is_not_taken_for_an_unreadable_database() -> None:
     config = load_config(ROOT / "pyproject.toml")
     with pytest.raises(TypeError):
         chain_state(config, "sqlite", None)  # type: ignore[arg-type]
+
+
+def test_a_duplicated_allowance_in_the_live_pair_points_at_the_copy_not_at_revisions(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stranger57 043 (cases/050): an allowance written twice is stale in the models layer and
+    in the live pair alike; the live pair's hint points at the copy's line in domain.yaml, as
+    the models layer's does, never at revisions and migrations (no schema change is needed).
+    Near miss: the same project without the copy is in sync."""
+    allow = (
+        "    allow:\n      - {kind: column_missing, column: note, dialect: sqlite, reason: app}\n"
+    )
+    copy = "      - {kind: column_missing, column: note, dialect: sqlite, reason: again}\n"
+    domain = DOMAIN_WITH_NOTE.replace("    columns:\n", allow + copy + "    columns:\n", 1)
+    source = module_source(extra_column=True)
+    project = make_project(tmp_path, domain=domain, sqlite_src=source)
+    build(pg_url, module_source())
+    monkeypatch.chdir(tmp_path)
+    report = _check(
+        "--layer", "models", "--layer", "live",
+        "--sqlite-url", project.sqlite, "--postgres-url", pg_url,
+    )  # fmt: skip
+    stale = [d for d in report["differences"] if d["kind"] == "stale_allowance"]
+    assert {d["layer"] for d in stale} == {"models", "live"}, report["differences"]
+    models = next(d for d in stale if d["layer"] == "models")
+    for d in stale:
+        assert "domain.yaml:6: remove this allowance" in d["hint"], d["hint"]
+        assert "it is a copy; keep the first" in d["hint"], d["hint"]
+        assert "revision" not in d["hint"] and "migrate" not in d["hint"], d["hint"]
+        assert d["fix"] == models["fix"], d
+    (tmp_path / "domain.yaml").write_text(domain.replace(copy, ""))
+    result = CliRunner().invoke(
+        cli,
+        ["check", "--layer", "models", "--layer", "live", "--sqlite-url", project.sqlite,
+         "--postgres-url", pg_url],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+DOMAIN_WITH_NOTE = """\
+version: 1
+tables:
+  items:
+    columns:
+      id: {kind: integer}
+      name: {kind: text}
+      note: {kind: text}
+"""

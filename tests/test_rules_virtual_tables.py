@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pg_helpers import clean_env, invoke_cli
+from probes import Loader, compare_texts
 from support import testing
 from support.dbpool import DatabasePool
 from support.testing import execute
@@ -253,3 +254,20 @@ def test_a_revision_after_init_keeps_the_virtual_table(
     made = revision_made(shell, project, "nothing new")
     body = made.split("def upgrade", 1)[1]
     assert "op." not in body and "event_search" not in body, body
+
+
+def test_a_table_the_other_side_has_as_a_virtual_table_says_so(loader: Loader) -> None:
+    """stranger58 014: against an FTS table of that name, the table was "only in b.sql" with no
+    word of the virtual table a.sql has. Near miss: without the virtual table, no such words."""
+    pg = "CREATE TABLE event_search (event_id integer, value text)"
+    [d] = compare_texts(loader, ("sqlite", "postgresql"), FTS, pg).differences
+    assert (d.kind, d.table) == ("table_missing", "event_search")
+    assert "a.sql has event_search as a virtual table, which is not compared with a table" in (
+        d.message
+    )
+    assert d.hint.startswith("declare table event_search for postgresql only in domain.yaml")
+    assert d.fix is not None and d.fix.side == "right"  # not "add it to a.sql": it clashes
+    found = compare_texts(loader, ("sqlite", "postgresql"), GENRE_SQLITE, pg).differences
+    [near] = [d for d in found if d.table == "event_search"]
+    assert near.kind == "table_missing" and "virtual" not in near.message
+    assert near.hint.startswith("add it to a.sql")

@@ -611,6 +611,29 @@ def test_a_refused_extension_names_its_line_in_the_loader(pg_server: str, tmp_pa
         pass
 
 
+def test_a_listed_extension_the_server_lacks_says_what_to_do(
+    pg_server: str, tmp_path: Path
+) -> None:
+    """stranger58 013: the embedded server has no citext; the error named a control file's
+    path inside the installation. Where the server has every listed extension, the file loads."""
+    engine = sa.create_engine(pg_server, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        available = set(conn.scalars(sa.text("SELECT name FROM pg_available_extensions")))
+    engine.dispose()
+    missing = sorted(sqlfile.ALLOWED_EXTENSIONS - available)
+    name = missing[0] if missing else "citext"
+    path = tmp_path / "x.sql"
+    path.write_text(f'CREATE TABLE t (id serial);\nCREATE EXTENSION "{name}";\n')
+    if not missing:
+        with sqlfile.load_postgresql(path, pg_server):
+            return
+    with pytest.raises(UsageError) as raised, sqlfile.load_postgresql(path, pg_server):
+        pass
+    message = str(raised.value)
+    assert message.startswith(f"{path}:2: extension '{name}' is not installed on the scratch")
+    assert "TWINSCHEMA_SCRATCH_URL" in message and ".control" not in message
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading the file's CREATE EXTENSION (the privileged connection runs our statement, not its)
 

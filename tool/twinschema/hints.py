@@ -123,7 +123,8 @@ def live_pair_hints(
 ) -> list[Difference]:
     """The live-vs-live differences of ``pair`` with hints pointing at their cause: the database
     whose own comparison with its module shows the same difference, else (the two databases
-    each match their module) the metadata modules, whose comparison shows it."""
+    each match their module) the metadata modules, whose comparison shows it (a stale
+    allowance there: its fix, in domain.yaml alone)."""
     by_database: dict[Key, Difference] = {}
     for d in module_vs_database:
         by_database.setdefault(_key(d), d)
@@ -144,6 +145,10 @@ def live_pair_hints(
                 "difference goes with it"
             )
             fix = _fix_of(d, cause, cause.right_source)
+        elif module is not None and d.kind == "stale_allowance":
+            # The fix is in domain.yaml alone: no schema changes, no revision (stranger57 043).
+            hint = f"the modules show the same stale allowance: {module.hint}"
+            fix = module.fix
         elif module is not None:
             hint = (
                 f"each database matches its module: the modules differ ({module.hint}), "

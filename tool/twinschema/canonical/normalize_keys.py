@@ -81,17 +81,32 @@ def match_moot(
 def conflicts_moot(
     clauses: tuple[ConflictClause, ...], columns: tuple[Column, ...]
 ) -> tuple[ConflictClause, ...]:
-    """SQLite's ON CONFLICT clauses less those no row ever reaches: a UNIQUE's over a rowid
-    alias (``k INTEGER PRIMARY KEY``) whose key SQLite checks first (``rowid_checked_first``),
-    so ``UNIQUE (k) ON CONFLICT IGNORE`` (or REPLACE, FAIL, ROLLBACK) drops or replaces nothing
-    (checked on SQLite 3.40: INSERT, multi-row VALUES, UPDATE, in a transaction). On any other
-    key the clause acts, and stays."""
+    """SQLite's ON CONFLICT clauses less those no row ever reaches (each checked on SQLite 3.40:
+    INSERT, multi-row VALUES, UPDATE, in a transaction):
+
+    - a UNIQUE's over a rowid alias (``k INTEGER PRIMARY KEY``) whose key SQLite checks first
+      (``rowid_checked_first``): ``UNIQUE (k) ON CONFLICT IGNORE`` (or REPLACE, FAIL, ROLLBACK)
+      drops or replaces nothing;
+    - a NOT NULL's on a rowid alias: a NULL inserted there becomes the next rowid, and an UPDATE
+      to NULL fails as "datatype mismatch", which no clause settles (stranger58 008);
+    - NOT NULL ON CONFLICT REPLACE on a column with no default (or DEFAULT NULL): SQLite then
+      falls back to ABORT, the plain NOT NULL (stranger58 002).
+
+    On any other column or key the clause acts, and stays."""
     if not clauses:
         return clauses
     rowid = {c.name for c in columns if c.identity == IDENTITY_ROWID}
-    if not rowid or not rowid_checked_first(clauses):
-        return clauses
-    return tuple(c for c in clauses if c.constraint != "UNIQUE" or not rowid & set(c.columns))
+    no_default = {c.name for c in columns if c.default is None or c.default.upper() == "NULL"}
+    unique_moot = bool(rowid) and rowid_checked_first(clauses)
+    return tuple(
+        c
+        for c in clauses
+        if not (c.constraint == "UNIQUE" and unique_moot and rowid & set(c.columns))
+        and not (c.constraint == "NOT NULL" and rowid & set(c.columns))
+        and not (
+            c.constraint == "NOT NULL" and c.algorithm == "REPLACE" and no_default >= set(c.columns)
+        )
+    )
 
 
 def rowid_alias(table: Table) -> bool:

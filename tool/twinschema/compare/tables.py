@@ -23,9 +23,11 @@ from twinschema.compare.security import security
 from twinschema.compare.storage import conflict_clauses, storage, table_options
 from twinschema.compare.unchecked_keys import unchecked_keys
 from twinschema.model import (
+    OBJECT_VIRTUAL_TABLE,
     Column,
     Table,
 )
+from twinschema.records import FixSide
 
 
 def tables(ctx: Context) -> None:
@@ -39,6 +41,15 @@ def tables(ctx: Context) -> None:
             table(ctx, left, right)
         elif not _expected_absent(ctx, name, left is None):
             side = "left" if left is not None else "right"
+            lacking = "right" if left is not None else "left"
+            hint, drop_from = None, None
+            if _virtual(ctx, name, lacking):  # adding it there would clash with that table
+                dialect = (ctx.left if left is not None else ctx.right).schema.dialect
+                hint = (
+                    f"declare table {name} for {dialect} only in domain.yaml (dialects: "
+                    f"[{dialect}]), or remove it from {ctx.label(side)}"
+                )
+                drop_from = FixSide(side)
             ctx.diff(
                 "table_missing",
                 name,
@@ -46,19 +57,34 @@ def tables(ctx: Context) -> None:
                 name,
                 name if left else None,
                 name if right else None,
-                f"table {name} exists only in {ctx.label(side)}"
-                + _elsewhere(ctx, name, "right" if left is not None else "left"),
+                f"table {name} exists only in {ctx.label(side)}" + _elsewhere(ctx, name, lacking),
+                hint=hint,
+                drop_from=drop_from,
             )
 
 
 def _elsewhere(ctx: Context, table: str, side: str) -> str:
-    """Where else the side that lacks ``table`` holds one: another schema of its database."""
-    schemas = (ctx.left if side == "left" else ctx.right).schema.elsewhere.get(table)
+    """Where else the side that lacks ``table`` holds one: a virtual table of that name
+    (stranger58 014: an FTS table was said to be missing), or another schema of its
+    database."""
+    schema = (ctx.left if side == "left" else ctx.right).schema
+    if _virtual(ctx, table, side):
+        return (
+            f"; {ctx.label(side)} has {table} as a virtual table, which is not compared with a "
+            "table"
+        )
+    schemas = schema.elsewhere.get(table)
     if not schemas:
         return ""
     names = ", ".join(schemas)
     noun = "schema" if len(schemas) == 1 else "schemas"
     return f"; in {ctx.label(side)} it exists only in {noun} {names}, not in the schema compared"
+
+
+def _virtual(ctx: Context, table: str, side: str) -> bool:
+    """Whether ``side`` holds a virtual table named ``table``."""
+    schema = (ctx.left if side == "left" else ctx.right).schema
+    return any(o.kind == OBJECT_VIRTUAL_TABLE and o.name == table for o in schema.objects)
 
 
 def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:

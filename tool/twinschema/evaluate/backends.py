@@ -224,7 +224,7 @@ class SQLiteBackend:
         found: list[bool | None] = []
         try:
             for row in rows:
-                bound = tuple(_for_sqlite(v) for v in row)
+                bound = tuple(for_sqlite(v) for v in row)
                 try:
                     conn.execute(insert, bound)
                     found.append(True)
@@ -261,7 +261,7 @@ class SQLiteBackend:
         try:
             for value in values:
                 try:
-                    got = conn.execute(value_insert_sql(name, "?"), (_for_sqlite(value),))
+                    got = conn.execute(value_insert_sql(name, "?"), (for_sqlite(value),))
                     found.append(got.fetchone()[0])
                 except (sqlite3.Error, OverflowError):
                     found.append(REJECTED)
@@ -300,7 +300,7 @@ class SQLiteBackend:
             return self._each_row(
                 insert_row_sql("twinschema_rows", columns, "?"),
                 tested,
-                (tuple(_for_sqlite(v) for v in row) for row in rows),
+                (tuple(for_sqlite(v) for v in row) for row in rows),
                 returning=True,
             )
         finally:
@@ -325,7 +325,7 @@ class SQLiteBackend:
             found = self._each_row(
                 keys_insert_sql("twinschema_rows", columns, "?"),
                 keys_insert_sql("twinschema_keyed", columns, "?"),
-                ((k, *(_for_sqlite(v) for v in row)) for k, row in enumerate(rows)),
+                ((k, *(for_sqlite(v) for v in row)) for k, row in enumerate(rows)),
                 returning=False,
             )
             pairs = frozenset((a, b) for a, b in conn.execute(query))
@@ -367,7 +367,7 @@ class SQLiteBackend:
         self.conn.close()
 
 
-def _for_sqlite(value: Any) -> Any:
+def for_sqlite(value: Any) -> Any:
     """A probe value as sqlite3 can bind it (it has no adapter for Decimal)."""
     from decimal import Decimal
 

@@ -13,6 +13,8 @@ from twinschema.evaluate import clock, clock_checks, held_checks, probes, stored
 from twinschema.evaluate.checks import check_text, run_on_probes, telling, witness_text
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
+from twinschema.evaluate.sqlite_refusals import every_row_refused
+from twinschema.evaluate.witness_fields import few_probes
 from twinschema.model import Table
 from twinschema.records import Difference, Side
 
@@ -143,12 +145,13 @@ def probe(
             if not settle:
                 return True
             st.result.evaluated += not merge
-            _equal(st, lds, rds, run.judged, not run.alone)  # says so where only beside others
+            # says so where only beside others
+            _equal(st, lds, rds, run.judged, not run.alone, few_probes(st, found.rows))
             return True
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
     if not merge:
         return False
-    said = parting.said(st) + said + clock_checks.every_row_refused(st, (ltext, rtext))
+    said = parting.said(st) + said + every_row_refused(st, found, (ltext, rtext), parting.row)
     lshown = ", ".join(d.left or "" for d in lds)
     rshown = ", ".join(d.right or "" for d in rds)
     one = len(lds) == len(rds) == 1
@@ -157,7 +160,7 @@ def probe(
         lds[0],
         rds[0],
         f"{'CHECK on' if one else 'CHECKs on'} {lt.name} {'differs' if one else 'differ'}: "
-        f"{lshown} on {st.side_name('left')}, {rshown} on {st.side_name('right')}; "
+        f"{each_side(st, (lshown, rshown), (ltext, rtext))}; "
         + witness_text(st, found.names, parting.row, said),
     )
     if not one:  # one difference names both groups
@@ -169,13 +172,31 @@ def probe(
     return False
 
 
+def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) -> str:
+    """What each side's CHECK is, as a message names them: ``A on a.sql, B on b.sql``. Written
+    alike (two SQL files, one ``SET TimeZone`` before it), the text each database stored
+    says what parts them (stranger57 030: ``'2020-01-01 00:00:00-05'`` against ``'... +00'``;
+    the same text twice named nothing); stored alike too, the dialects read it otherwise."""
+    left, right = st.side_name("left"), st.side_name("right")
+    if shown[0] != shown[1]:
+        return f"{shown[0]} on {left}, {shown[1]} on {right}"
+    if texts[0] != texts[1]:
+        return (
+            f"{shown[0]} on both, which each stored otherwise (a literal is read in the session's "
+            f"settings, such as a SET TimeZone or DateStyle before it): {texts[0]} on {left}, "
+            f"{texts[1]} on {right}"
+        )
+    return f"{shown[0]} on both, which {left} and {right} read otherwise"
+
+
 def _equal(
-    st: StageContext, lds: list[Difference], rds: list[Difference], n: int, beside: bool = False
-) -> None:
+    st: StageContext, lds: list[Difference], rds: list[Difference], n: int, beside: bool = False,
+    probes: tuple[str, ...] = (),
+) -> None:  # fmt: skip
     """``lds`` and ``rds`` as one equivalence, "equal on N probes" (``beside`` the table's
-    other CHECKs only)."""
+    other CHECKs only; ``probes``: a few of them)."""
     if len(lds) == len(rds) == 1 and not beside:
-        st.equal_on_probes(lds[0], rds[0], n, None)
+        st.equal_on_probes(lds[0], rds[0], n, None, probes)
         return
     st.drop(*lds, *rds)
     st.equivalence(
@@ -183,4 +204,5 @@ def _equal(
         f"equal on {probe_count(n)}" + (" beside the table's other CHECKs" if beside else ""),
         ", ".join(d.left or "" for d in lds),
         ", ".join(d.right or "" for d in rds),
+        probes=probes,
     )

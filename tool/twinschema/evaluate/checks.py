@@ -19,6 +19,7 @@ from twinschema.evaluate import (
     probes,
     stored_rows,
     unscaled_values,
+    witness_fields,
 )
 from twinschema.evaluate.context import (
     StageContext,
@@ -37,8 +38,11 @@ from twinschema.records import Difference
 
 
 def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
-    """``witness (a, b) = (1, NULL): <said>``, values as each side writes them (``row_text``)."""
-    return f"witness ({', '.join(names)}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
+    """``witness (a, b) = (1, NULL): <said>``, values as each side writes them (``row_text``);
+    kept as data too (``witness_fields``)."""
+    text = f"witness ({', '.join(names)}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
+    witness_fields.kept(st, text, names, row, said)
+    return text
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from twinschema.evaluate.reasons import (
     Parted,
 )
 from twinschema.evaluate.stored_rows import checks_accept, with_sharing
+from twinschema.evaluate.witness_fields import few_probes
 from twinschema.model import ColumnType, Index, Table
 from twinschema.records import Difference
 
@@ -157,9 +158,9 @@ def _probe_predicate(
     judged = _run_predicates(st, table, *judged_wheres(st, li, ri))
     if judged is None:
         return
-    witness, n, _ = judged
+    witness, n, parted = judged
     if witness is None:
-        st.equal_on_probes(ld, rd, n, None)
+        st.equal_on_probes(ld, rd, n, None, few_probes(st, parted.rows if parted else ()))
         return
     # One index on each side, alike but for a WHERE that a row parts: one difference.
     st.merge(
@@ -174,10 +175,10 @@ def _run_predicates(
     st: StageContext, table: Table, lwhere: str, rwhere: str
 ) -> tuple[str | None, int, Parted | None] | None:
     """Both predicates over the same probe rows: (the witness text of a row they part on, or
-    None; how many rows both judged; the witness row). A row whose predicate fails on one side
-    only (x / 0 is NULL on SQLite, an error on PostgreSQL) parts them: a real insert of it
-    fails there; a row a CHECK of either side keeps out parts nothing (``checks_accept``).
-    None when not evaluated (counted)."""
+    None; how many rows both judged; the witness row, else the rows judged). A row whose
+    predicate fails on one side only (x / 0 is NULL on SQLite, an error on PostgreSQL) parts
+    them: a real insert of it fails there; a row a CHECK of either side keeps out parts
+    nothing (``checks_accept``). None when not evaluated (counted)."""
     # The table's CHECKs over the predicates' columns give values too: status <> 'archived'
     # against status IN ('active', 'pending') parts on 'closed', a value only the CHECK's list
     # names (stranger34).
@@ -194,8 +195,9 @@ def _run_predicates(
     st.result.evaluated += 1
     parting = [(row, a, b) for row, a, b in both if not _same_place(a, b)]
     witness = next(iter(checks_accept(st, table.name, found, parting)), None)
-    if witness is None:
-        return None, len(both), None
+    if witness is None:  # the rows it judged, for the equivalence to name a few
+        judged = tuple(row for row, _, _ in both)
+        return None, len(both), Parted((found.left, found.right), found.backends, judged)
     row, a, b = witness
     parted = Parted((found.left, found.right), found.backends, (row,))
     if not a[0] or not b[0]:

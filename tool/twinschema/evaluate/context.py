@@ -11,8 +11,11 @@ from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import reads_clock
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.model import Column, Table
-from twinschema.records import Comparison, Difference, Equivalence, Side
+from twinschema.records import Comparison, Difference, Equivalence, Side, Witness
 from twinschema.records.dialects import DIALECT_NAMES
+
+# A few probe rows an equivalence was judged on, each as a witness writes a row.
+Probes = tuple[str, ...]
 
 
 @dataclass
@@ -31,6 +34,8 @@ class StageContext:
     # Warnings found while judging (``json_escape``), kept for the ``value_compatibility``
     # warnings: whether each breaks a push, its table, column pair and text.
     later: list[tuple[bool, str, Column, Column, str]] = field(default_factory=list)
+    # Each witness written, by its text (``witness_fields``): set on the differences naming it.
+    witnesses: dict[str, Witness] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.layer is None and self.comparison.differences:
@@ -148,10 +153,13 @@ class StageContext:
             )
         )
 
-    def equal_on_probes(self, ld: Difference, rd: Difference, n: int, column: str | None) -> None:
-        """Settle two differences as one equivalence found on ``n`` probe rows (never proven)."""
+    def equal_on_probes(
+        self, ld: Difference, rd: Difference, n: int, column: str | None, probes: Probes = ()
+    ) -> None:
+        """Settle two differences as one equivalence found on ``n`` probe rows (never proven;
+        ``probes``: a few of them, as witnesses write rows)."""
         self.drop(ld, rd)
-        self.probed_equivalence(ld, rd, n, column)
+        self.probed_equivalence(ld, rd, n, column, probes)
 
     def equivalence(
         self,
@@ -160,10 +168,11 @@ class StageContext:
         left: str | None = None,
         right: str | None = None,
         utc_only: bool = False,
+        probes: Probes = (),
     ) -> None:
         """Record ``d`` as the equivalence ``rule`` (each side shown as ``d`` shows it, unless
-        ``left`` or ``right`` is given; ``utc_only``: only in a session whose TimeZone is UTC),
-        leaving the difference to the caller."""
+        ``left`` or ``right`` is given; ``utc_only``: only in a session whose TimeZone is UTC;
+        ``probes``: a few rows it was judged on), leaving the difference to the caller."""
         assert d.table is not None
         self.comparison.equivalences.append(
             Equivalence(
@@ -176,11 +185,12 @@ class StageContext:
                 d.left_source,
                 d.right_source,
                 utc_only,
+                probes,
             )
         )
 
     def probed_equivalence(
-        self, ld: Difference, rd: Difference, n: int, column: str | None
+        self, ld: Difference, rd: Difference, n: int, column: str | None, probes: Probes = ()
     ) -> None:
         """Record that ``ld``'s left and ``rd``'s right agreed on ``n`` probe rows (never
         proven), leaving the differences to the caller."""
@@ -195,6 +205,7 @@ class StageContext:
                 rd.right or "",
                 ld.left_source,
                 ld.right_source,
+                probes=probes,
             )
         )
 

@@ -163,6 +163,9 @@ def _both_give(
     (ld, ltext, lc), (rd, rtext, rc), (lv, rv) = left, right, verdicts
     if kind is None and lv.kind not in CLASSES:
         return "the same value"
+    lsaid, rsaid = as_shared(lv, kind).describe(), as_shared(rv, kind).describe()
+    if lv.kind == CONSTANT and lsaid != rsaid:  # one value, each dialect's spelling of it
+        return f"the same value ({DIALECT_NAMES[ld]} {lsaid}, {DIALECT_NAMES[rd]} {rsaid})"
     what = shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
     kept = moments_kept_apart(
         (ld, lv, lambda: st.ev.at_moment(ld, ltext, lc, FIXED_MOMENT)),

@@ -46,6 +46,7 @@ from twinschema.evaluate.reasons import (
 from twinschema.evaluate.stored_rows import checks_accept, through_generated, wider_only
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
+from twinschema.evaluate.witness_fields import few_probes
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference
 from twinschema.records.kinds import INTEGER_KINDS
@@ -112,9 +113,9 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
     judged = _run_generated(st, table, lc, rc)
     if judged is None:
         return
-    witness, n, _, outcomes = judged
+    witness, n, parted, outcomes = judged
     if witness is None:
-        st.equal_on_probes(d, d, n, lc.name)
+        st.equal_on_probes(d, d, n, lc.name, few_probes(st, parted.rows if parted else ()))
         return
     # Where one side's own scale rounds what the other keeps, that is why (``x / 3.0`` into a
     # numeric(12,2): 0.67 on PostgreSQL, 0.6666666666666666 on SQLite).
@@ -126,8 +127,8 @@ def _run_generated(
     st: StageContext, table: Table, lc: Column, rc: Column
 ) -> tuple[str | None, int, Parted | None, tuple[Computed, Computed] | None] | None:
     """Both generating expressions over the same probe rows: (the witness text of a row they
-    part on, or None; how many rows both computed; the witness row, or None; what each side
-    gave on it, or None). None when not evaluated (counted). Across dialects, a row a side
+    part on, or None; how many rows both computed; the witness row, else the rows judged;
+    what each side gave on it, or None). None when not evaluated (counted). Across dialects, a row a side
     stores changed parts them only if both sides, computing from the row as stored, still
     part (``generated_rows.as_stored``): a value that differs because a column it reads
     stores the row differently is that column's own warning."""
@@ -194,8 +195,8 @@ def _run_generated(
     # '%@CORP.COM', which parts them as well (stranger55 060).
     plain = [w for w in parting if not any(isinstance(v, str) and "%" in v for v in w[0])]
     witness = next(iter(past or exact or plain or parting), None)
-    if witness is None:
-        return None, len(both), None, None
+    if witness is None:  # the rows it judged, for the equivalence to name a few
+        return None, len(both), Parted(columns, found.backends, tuple(r for r, _, _ in both)), None
     row, a, b = witness
     said = f"{st.side_name('left')} {_gives(a)}, {st.side_name('right')} {_gives(b)}"
     parted = Parted(columns, found.backends, (row,))

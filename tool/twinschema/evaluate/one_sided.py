@@ -20,6 +20,7 @@ from twinschema.evaluate import probes, type_kept
 from twinschema.evaluate.checks import check_text, witness_text
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
+from twinschema.evaluate.sqlite_refusals import every_row_refused
 from twinschema.evaluate.stored_rows import (
     checks_within,
     generated_inlined,
@@ -69,7 +70,8 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     verdicts = accept_vectors(tried, ltext, rtext, True)
     for parted in partings(st, d.table, tried, (ltext, rtext), verdicts):
         if parted.right == (side == "left"):  # the CHECK's own side rejects it
-            st.annotate(witness_text(st, rows.names, parted.row, parted.said(st)), d)
+            said = parted.said(st) + every_row_refused(st, rows, (ltext, rtext), parted.row)
+            st.annotate(witness_text(st, rows.names, parted.row, said), d)
             return
     # Every row the other side's table stores (its CHECKs over these columns too) passes this
     # CHECK: where that table holds what the CHECK's one column's narrow type holds, the CHECK

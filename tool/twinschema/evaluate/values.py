@@ -374,5 +374,7 @@ def _show(value: Any) -> str:
     if isinstance(value, bytes | bytearray | memoryview):
         return "X'" + bytes(value).hex().upper() + "'"
     if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
+        # An array of numeric, date, time, interval or uuid elements holds values JSON has no
+        # form for: they are shown as their text (stranger58 012: the message crashed).
+        return json.dumps(value, sort_keys=True, default=str)
     return str(value)

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from twinschema.canonical.expressions import across
-from twinschema.evaluate import probes, zone_rows, zone_spells
+from twinschema.evaluate import probes, witness_fields, zone_rows, zone_spells
 from twinschema.evaluate.context import StageContext, find, matched_tables
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.evaluate.probe_sets import probe_rows
@@ -249,7 +249,9 @@ def _said_witness(
         f"{'accepted' if ok else 'refused'} on {st.side_name(side)} (TimeZone {zone})"
         for ok, zone, side in zip(verdicts, zones, ("left", "right"), strict=True)
     ]
-    return f"witness ({', '.join(names)}) = ({values}): {said[0]}, {said[1]}"
+    text = f"witness ({', '.join(names)}) = ({values}): {said[0]}, {said[1]}"
+    witness_fields.kept(st, text, names, row, f"{said[0]}, {said[1]}", verdicts)
+    return text
 
 
 def _said(st: StageContext, zones: tuple[str, str]) -> str:

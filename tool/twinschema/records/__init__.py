@@ -23,6 +23,7 @@ from twinschema.records.differences import (
     FixSide,
     FixSite,
     Severity,
+    Witness,
 )
 from twinschema.records.results import LayerResult, Report, Status
 
@@ -49,5 +50,6 @@ __all__ = [
     "Severity",
     "Side",
     "Status",
+    "Witness",
     "sqlalchemy_dialect",
 ]

@@ -192,6 +192,20 @@ class FixSite:
 
 
 @dataclass(frozen=True, slots=True)
+class Witness:
+    """A row that parts the two sides, as data beside the message's words (stranger57 u1): its
+    table, the columns it gives values, their values (JSON's own types where they have one,
+    else as the message writes them), the side that accepts it (``left``, ``right``; None
+    where both store it and part on what they store or compute) and what each side does."""
+
+    table: str | None
+    columns: tuple[str, ...]
+    values: tuple[Any, ...]
+    accepts: str | None
+    said: str
+
+
+@dataclass(frozen=True, slots=True)
 class Difference:
     """One real difference between two sides, with what a user needs to fix it."""
 
@@ -215,6 +229,8 @@ class Difference:
     # ``init`` names every CHECK (ckLineSize / ck_order_lines_size): an allowance's ``name:``
     # matches either (``named``).
     names: tuple[str | None, str | None] | None = None
+    # The row that parts the sides, where the evaluation stage found one (the message names it).
+    witness: Witness | None = field(default=None, compare=False)
 
     def named(self, name: str, side: FixSide | None = None) -> bool:
         """True when ``name`` is the object's name: ``name``, or either side's own name (only
@@ -252,6 +268,9 @@ class Equivalence:
     # True where the two are the same only in a session whose TimeZone is UTC and neither
     # source read a server's zone (metadata modules): a live database may part them.
     utc_only: bool = field(default=False, compare=False)
+    # A few of the probe rows an "equal on N probes" was judged on, as a witness writes a
+    # row (``-v`` and JSON name them: which values were tried); () for any other rule.
+    probes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON report writes it."""

@@ -50,7 +50,8 @@ def plain(report: Report, verbose: bool) -> str:
         for e in report.equivalences:
             where = e.table + (f".{e.column}" if e.column else "")
             # visible_sql, as for differences: a default holding a newline stays on its line
-            left, right, rule = (visible_sql(t) for t in (e.left, e.right, e.rule))
+            tried = f"; probes tried include {', '.join(e.probes)}" if e.probes else ""
+            left, right, rule = (visible_sql(t) for t in (e.left, e.right, e.rule + tried))
             lines.append(f"  [{e.layer}] {where}: {left} ~ {right}  (rule: {rule})")
     if report.not_compared:
         lines.append("")

@@ -174,11 +174,20 @@ def _prepare(
     with _privileged(admin_url, connect_timeout) as conn:
         for schema in schemas:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        available = {name for (name,) in conn.execute("SELECT name FROM pg_available_extensions")}
         for extension in extensions:
+            line = lines.line(extension.offset)
+            if extension.name not in available:
+                # Said before PostgreSQL's own error, which names a control file's path in the
+                # server's installation (stranger58 013: the embedded server has no citext).
+                raise UsageError(
+                    f"{label}:{line}: extension {extension.name!r} is not installed on the "
+                    "scratch PostgreSQL server (the embedded one has only plpgsql and vector); "
+                    "set TWINSCHEMA_SCRATCH_URL to a server that has it"
+                )
             try:
                 conn.execute(create_extension(extension))
             except psycopg.Error as exc:
-                line = lines.line(extension.offset)
                 raise UsageError(f"{label}:{line}: {_pg_message(exc)}") from None
         public = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'public'").fetchone()
         for schema in [*schemas, *(["public"] if public else [])]:
