@@ -9,7 +9,14 @@ from dataclasses import replace
 from twinschema.canonical import typemap
 from twinschema.canonical.expr_idioms import IN_A_UTC_SESSION
 from twinschema.definitions import visible_sql
-from twinschema.evaluate import clock_moments, probes, side_by_side, typed_defaults, zones
+from twinschema.evaluate import (
+    clock_moments,
+    dst_steps,
+    probes,
+    side_by_side,
+    typed_defaults,
+    zones,
+)
 from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
 from twinschema.evaluate.context import (
     StageContext,
@@ -219,8 +226,8 @@ def _zoned_alone(
     if dialect != "postgresql":
         return None
     zoned = [st.ev.reads_zone(*side) for side in (left, right)]
-    if zoned[0] == zoned[1]:
-        return None
+    if zoned[0] == zoned[1]:  # ...or, a step from the clock each, across summer time
+        return dst_steps.apart(st.ev, dialect, left, right)
     one = "the first" if zoned[0] else "the second"
     return (
         f"they agree in a session whose TimeZone is UTC only: {one} depends on the session's zone"
