@@ -113,6 +113,21 @@ def test_sql_with_a_newline_stays_on_one_line(
     assert "E'x\\ny'" in line, text
 
 
+@pytest.mark.parametrize("color", [False, True], ids=["text", "rich"])
+def test_an_equivalence_with_a_newline_stays_on_one_line(tmp_path: Path, color: bool) -> None:
+    """Stranger58 007: ``-v`` listed an equivalence of two defaults holding a newline over two
+    lines ('a / b'::text), where a difference's message escapes it: both show E'a\\nb'."""
+    sides = (("a.sql", "sqlite", "'a\nb'"), ("b.sql", "postgresql", "E'a\\nb'"))
+    for name, dialect, default in sides:
+        (tmp_path / name).write_text(DDL[dialect].format(column=f"t text DEFAULT {default}"))
+    args = ["diff", str(tmp_path / "a.sql"), str(tmp_path / "b.sql"), "--no-domain", "-v"]
+    args += ["--dialect-a", "sqlite", "--dialect-b", "postgresql"]
+    found = CliRunner().invoke(cli, args, color=color)
+    assert found.exit_code == 0, found.output
+    [line] = [line for line in found.stdout.splitlines() if "t.t" in line]
+    assert line.count("E'a\\nb'") == 2, found.stdout
+
+
 @pytest.mark.parametrize("sqlite_first", [True, False])
 def test_real_vs_real_names_each_engine_s_meaning(tmp_path: Path, sqlite_first: bool) -> None:
     """SQLite REAL against PostgreSQL real: a difference (16777217 is stored as 16777216 on

@@ -9,7 +9,14 @@ from dataclasses import replace
 from twinschema.canonical import typemap
 from twinschema.canonical.expr_idioms import IN_A_UTC_SESSION
 from twinschema.definitions import visible_sql
-from twinschema.evaluate import clock_moments, probes, zones
+from twinschema.evaluate import (
+    clock_moments,
+    dst_steps,
+    probes,
+    side_by_side,
+    typed_defaults,
+    zones,
+)
 from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
 from twinschema.evaluate.context import (
     StageContext,
@@ -68,6 +75,8 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     if zones.zone_decides(st, lc, rc):
         return d
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
+    if typed_defaults.type_made(st, d, (ld, ltext, lc), (rd, rtext, rc)):
+        return None
     if st.cross:
         refused = _refused_alone(st, (lt, lc), (rt, rc))
         if refused is not None:
@@ -202,7 +211,7 @@ def _judge_same(
         st.equivalence(d, f"equal by evaluation: both give {said}")
         return None
     if said == other:  # one class, different values side by side (statement vs transaction)
-        said, other = "rows inserted side by side get different values", ""
+        said, other = side_by_side.why_apart(st.ev, dialect, (left, right), run), ""
     return replace(
         d, message=f"{d.message} (by evaluation: {said}{f' vs {other}' if other else ''})"
     )
@@ -217,8 +226,8 @@ def _zoned_alone(
     if dialect != "postgresql":
         return None
     zoned = [st.ev.reads_zone(*side) for side in (left, right)]
-    if zoned[0] == zoned[1]:
-        return None
+    if zoned[0] == zoned[1]:  # ...or, a step from the clock each, across summer time
+        return dst_steps.apart(st.ev, dialect, left, right)
     one = "the first" if zoned[0] else "the second"
     return (
         f"they agree in a session whose TimeZone is UTC only: {one} depends on the session's zone"

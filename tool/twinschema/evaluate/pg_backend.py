@@ -45,21 +45,6 @@ _MISSING_SQLSTATES = frozenset({"42883", "42704", "3F000", "42P01", "42501", "0A
 _FAILURE_CLASSES = ("22", "23", "42", "2F", "38", "39", "P0")
 
 
-def _time_loader(base: Any) -> Any:
-    """``base`` (psycopg's loader of a time type), giving the text of a value Python's time
-    cannot hold (PostgreSQL's '24:00:00', the end of a day) instead of failing the run."""
-    import psycopg
-
-    class Loader(base):  # type: ignore[misc]
-        def load(self, data: Any) -> Any:
-            try:
-                return super().load(data)
-            except psycopg.DataError:
-                return bytes(data).decode()
-
-    return Loader
-
-
 def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
     """Create, for this transaction (rolled back), each enum type the columns name, with its
     labels in their declared order: a plain name in the session's temporary schema (searched
@@ -110,23 +95,18 @@ class PostgreSQLBackend:
         connect_timeout: float = 10.0,
     ) -> None:
         import psycopg
-        from psycopg.types.datetime import TimeLoader, TimetzLoader
 
         from twinschema.dialects import ReflectOptions
         from twinschema.dialects.postgresql import connect_kwargs
+        from twinschema.evaluate import pg_loaders
         from twinschema.urls import parse_url
 
         self.where = where
         options = ReflectOptions(connect_timeout=connect_timeout)
         kwargs = connect_kwargs(parse_url(database_url), options)
         self.conn = psycopg.connect(**kwargs, autocommit=False)
-        # JSON as the server keeps it (json: the text as written, a key twice too; jsonb: its
-        # own form), not as Python's json module reads it (the last of a repeated key).
-        for json_type in ("json", "jsonb"):
-            self.conn.adapters.register_loader(json_type, psycopg.types.string.TextLoader)
-        # '24:00:00', which a time column holds and Python's time cannot, as its text.
-        for time_type, loader in (("time", TimeLoader), ("timetz", TimetzLoader)):
-            self.conn.adapters.register_loader(time_type, _time_loader(loader))
+        # JSON, '24:00:00', an interval, an array of bounds of its own: as the server keeps them.
+        pg_loaders.register(self.conn)
         self.conn.execute("SET TIME ZONE 'UTC'")
         self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
         self.conn.commit()

@@ -68,13 +68,13 @@ def moments_kept_apart(
     if lv.kind != rv.kind or lv.kind not in (CURRENT_TIME, CLOCK_OFFSET):
         return None
     step = dt.timedelta(seconds=lv.value if lv.kind == CLOCK_OFFSET else 0)
-    kept = [_moment_kept(read(), step) for read in (lread, rread)]
+    kept = [moment_kept(read(), step) for read in (lread, rread)]
     if kept[0] is None or kept[1] is None or kept[0] == kept[1]:
         return None
     return each_keeps((ld, kept[0]), (rd, kept[1]), "it")
 
 
-def _moment_kept(run: Run | None, step: dt.timedelta) -> str | None:
+def moment_kept(run: Run | None, step: dt.timedelta) -> str | None:
     """How a moment ``step`` from the clock is kept, from its run at ``FIXED_MOMENT`` (whose
     fraction, .7506, is past half a second): truncated or rounded to the second, or with its
     fraction; None for anything else (SQLite reads the moment's text to the millisecond, so

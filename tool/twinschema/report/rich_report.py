@@ -17,6 +17,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from twinschema.definitions import visible_sql
 from twinschema.records import Difference, Report, Status
 from twinschema.report.text_report import (
     evaluation_line,
@@ -180,7 +181,9 @@ def _equivalences(report: Report) -> Table:
         table.add_column(column)
     for e in report.equivalences:
         where = e.table + (f".{e.column}" if e.column else "")
-        table.add_row(e.layer, where, e.left, e.right, e.rule)
+        # Text, not markup ('[0:2]={1,2,3}' is a value), one line per value (``visible_sql``)
+        cells = (visible_sql(t) for t in (e.left, e.right, e.rule))
+        table.add_row(e.layer, Text(where), *(Text(c) for c in cells))
     return table
 
 

@@ -49,8 +49,10 @@ def plain(report: Report, verbose: bool) -> str:
         lines.append("equivalences (accepted as the same):")
         for e in report.equivalences:
             where = e.table + (f".{e.column}" if e.column else "")
+            # visible_sql, as for differences: a default holding a newline stays on its line
             tried = f"; probes tried include {', '.join(e.probes)}" if e.probes else ""
-            lines.append(f"  [{e.layer}] {where}: {e.left} ~ {e.right}  (rule: {e.rule}{tried})")
+            left, right, rule = (visible_sql(t) for t in (e.left, e.right, e.rule + tried))
+            lines.append(f"  [{e.layer}] {where}: {left} ~ {right}  (rule: {rule})")
     if report.not_compared:
         lines.append("")
         lines.append("not compared (present, but no layer compares them yet):")

@@ -1,0 +1,70 @@
+"""What a default difference says of two defaults of one class (stranger58): now() against
+CURRENT_TIMESTAMP(0) are both one value per transaction, the second rounded to the second (not
+"rows inserted side by side get different values", 006); now() against statement_timestamp()
+changes from statement to statement on one side only; two intervals or arrays PostgreSQL stores
+apart are shown as the server writes them (010, 011); now() plus a day against plus 24 hours
+part across summer time (018)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from probes import Loader, compare_expected
+
+from twinschema.evaluate.dst_steps import BEFORE_CHANGE, ZONE
+
+
+def _message(loader: Loader, name: str) -> str:
+    found = compare_expected(loader, name)
+    (default,) = [d for d in found.differences if d.kind == "column_default"]
+    return default.message
+
+
+def test_a_rounded_current_timestamp_is_said_to_be_kept_apart(loader: Loader) -> None:
+    message = _message(loader, "pg-pg.default-now-vs-current-timestamp-0")
+    assert (
+        "both are one value per transaction, but the first keeps the moment with its fraction "
+        "of a second, the second rounded to the second" in message
+    ), message
+    assert "side by side" not in message, message
+
+
+def test_a_statement_clock_is_said_to_change_from_statement_to_statement(loader: Loader) -> None:
+    message = _message(loader, "pg-pg.default-now-statement-timestamp")
+    assert (
+        "the first is one value per transaction, the second changes from statement to statement"
+        in message
+    ), message
+
+
+def test_intervals_stored_apart_are_shown_as_the_server_writes_them(loader: Loader) -> None:
+    message = _message(loader, "pg-pg.default-interval-day-vs-24-hours")
+    assert "'1 day'::interval vs '24:00:00'::interval" in message, message
+    message = _message(loader, "pg-pg.default-interval-month-vs-30-days")
+    assert "'1 mon'::interval vs '30 days'::interval" in message, message
+
+
+def test_an_array_of_another_lower_bound_is_shown_with_its_bounds(loader: Loader) -> None:
+    message = _message(loader, "pg-pg.default-array-lower-bound")
+    assert "'[0:2]={10,20,30}'::int4[] vs [10, 20, 30]" in message, message
+
+
+def test_a_day_from_now_is_not_24_hours_across_summer_time(loader: Loader) -> None:
+    """Stranger58 018: the message says the zone and moment they part at, and real PostgreSQL
+    in that zone parts them there (a day is 23 hours across Europe's change to summer time)."""
+    message = _message(loader, "pg-pg.default-now-plus-day-vs-24-hours")
+    assert (
+        f"they agree in a session whose TimeZone is UTC only: in one whose TimeZone is {ZONE}, "
+        f"at {BEFORE_CHANGE} UTC" in message
+    ), message
+    assert "2026-03-29 11:00:00 UTC vs 2026-03-29 12:00:00 UTC" in message, message
+    conn = loader.held("rows")
+    try:
+        conn.execute(f"SET LOCAL TimeZone = '{ZONE}'".encode())
+        moment = f"timestamptz '{BEFORE_CHANGE}+00'"
+        day, hours = conn.execute(
+            f"SELECT {moment} + interval '1 day', {moment} + interval '24 hours'".encode()
+        ).fetchone()
+    finally:
+        conn.rollback()
+    assert hours - day == dt.timedelta(hours=1), (day, hours)
