@@ -30,7 +30,9 @@ unique index takes as duplicates), a unique index on one side only against one o
 side only over the same columns (``unpaired_indexes``: equal on the probes, they are one rule),
 and a unique rule both sides have on a column whose declared NUMERIC scale one dialect rounds
 to (``scaled_keys``); NULLS NOT DISTINCT on one side of two partial unique indexes is moot
-where the predicate keeps every row with a NULL in an indexed column out (``nulls_moot``); a
+where the predicate keeps every row with a NULL in an indexed column out (``nulls_moot``), and
+a plain rule beside a one-sided partial unique index is one with NULLS NOT DISTINCT where the
+index takes the pairs of rows with a NULL its NULL part does (``nulls_idiom``); a
 one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
 only (``checks``), and against MATCH FULL where a foreign key differs in MATCH alone
 (``match_full``); a table's CHECK differences are run as one conjunction a side first, paired
@@ -62,6 +64,7 @@ from twinschema.evaluate import (
     index_keys,
     match_full,
     matched_checks,
+    nulls_idiom,
     nulls_moot,
     one_sided,
     one_sided_unique,
@@ -121,6 +124,7 @@ def evaluate(
     computed.predicates(st)
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)
+    nulls_idiom.nulls_idiom(st)  # before unpaired_unique: it may pair the one-sided index
     generated.generated(st)
     generated_nulls.generated_nulls(st)
     index_keys.matched_indexes(st)
