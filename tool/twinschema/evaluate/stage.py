@@ -14,6 +14,9 @@ their own dialects (see ``backends``):
   difference (``statement_timestamp()`` is not ``now()``), unless both give random values,
   which no run can tell apart.
 
+A SQLite NOT NULL ON CONFLICT REPLACE whose default fails or is refused by the column's own CHECK
+never acts, and is the plain NOT NULL (``conflict_defaults``).
+
 A default that fails on PostgreSQL for want of something the scratch database lacks (an
 extension's function, the user's own, a type) is "not evaluated": the comparer's verdict stands.
 
@@ -56,6 +59,7 @@ from twinschema.evaluate import (
     check_tables,
     checks,
     computed,
+    conflict_defaults,
     crossing,
     defaults,
     failing_defaults,
@@ -108,6 +112,7 @@ def evaluate(
     if layer is not None:
         st.layer = layer
     failing_defaults.failures(st)
+    conflict_defaults.refused_replacements(st)
     defaults.differences(st)
     defaults.equivalences(st)
     zones.zones_apart(st)
