@@ -35,7 +35,9 @@ and a unique rule both sides have on a column whose declared NUMERIC scale one d
 to (``scaled_keys``); NULLS NOT DISTINCT on one side of two partial unique indexes is moot
 where the predicate keeps every row with a NULL in an indexed column out (``nulls_moot``), and
 a plain rule beside a one-sided partial unique index is one with NULLS NOT DISTINCT where the
-index takes the pairs of rows with a NULL its NULL part does (``nulls_idiom``); a
+index takes the pairs of rows with a NULL its NULL part does (``nulls_idiom``), as a collated
+unique rule is a plain one beside a one-sided unique index that refuses the same rows
+(``collated_unique``); a
 one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
 only (``checks``), and against MATCH FULL where a foreign key differs in MATCH alone
 (``match_full``); a table's CHECK differences are run as one conjunction a side first, paired
@@ -58,6 +60,7 @@ from collections.abc import Sequence
 from twinschema.evaluate import (
     check_tables,
     checks,
+    collated_unique,
     computed,
     conflict_defaults,
     crossing,
@@ -130,6 +133,7 @@ def evaluate(
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)
     nulls_idiom.nulls_idiom(st)  # before unpaired_unique: it may pair the one-sided index
+    collated_unique.collated_unique(st)  # so may this
     generated.generated(st)
     generated_nulls.generated_nulls(st)
     index_keys.matched_indexes(st)
