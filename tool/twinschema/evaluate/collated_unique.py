@@ -34,6 +34,7 @@ def collated_unique(st: StageContext) -> None:
         if found is None:
             continue
         table, collated, plain_side = found
+        notes: list[tuple[Difference, str]] = []
         for index_d, index in _partners(st, table.name, collated, plain_side):
             keys = (written_keys(collated), written_keys(index))
             nulls = (collated.nulls_distinct, index.nulls_distinct)
@@ -44,12 +45,16 @@ def collated_unique(st: StageContext) -> None:
             judged = judge_keys(st, table.name, keys, texts, options)
             if judged is None or (judged.witness is None and judged.stored == 0):
                 continue
-            if judged.witness is not None:
-                shown = f"with {st.side_name(plain_side)}'s {index.describe()}"
-                st.annotate(f"{shown}: {judged.witness[0]}", d, index_d)
-                continue
-            _settle(st, d, index_d, index, plain_side, judged.stored)
-            break
+            if judged.witness is None:
+                _settle(st, d, index_d, index, plain_side, judged.stored)
+                break
+            shown = f"with {st.side_name(plain_side)}'s {index.describe()}"
+            notes.append((index_d, f"{shown}: {judged.witness[0]}"))
+        else:
+            if notes:
+                st.annotate("; ".join(note for _, note in notes), d)
+                for index_d, note in notes:
+                    st.annotate(note, index_d)
 
 
 def _rules(st: StageContext, d: Difference) -> tuple[Table, Index, str] | None:

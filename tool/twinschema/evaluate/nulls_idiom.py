@@ -19,6 +19,8 @@ as the witness. Only an index that reads the rule's columns alone is tried.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twinschema.evaluate import probes
 from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.index_keys import Judged, KeyOptions, judge_keys, key_text, written_keys
@@ -35,19 +37,36 @@ def nulls_idiom(st: StageContext) -> None:
         if found is None:
             continue
         table, rule, side = found
+        notes: list[tuple[Difference, str]] = []
         for index_d, index in _partners(st, table.name, rule, side):
             judged = _judge(st, table, rule, index, side)
             if judged is None or (judged.witness is None and judged.stored == 0):
                 continue
-            if judged.witness is not None:
-                st.annotate(
-                    f"with {st.side_name(side)}'s {index.describe()}: {judged.witness[0]}",
-                    d,
-                    index_d,
-                )
-                continue
-            _settle(st, d, index_d, index, side, judged.stored)
-            break
+            if judged.witness is None:
+                _settle(st, d, index_d, index, side, judged.stored)
+                break
+            notes.append(
+                (index_d, f"with {st.side_name(side)}'s {index.describe()}: {judged.witness[0]}")
+            )
+        else:
+            if notes:  # the claim that a second NULL goes in was not tried: the witness says
+                said = _unclaimed(d, side, notes)
+                st.comparison.differences = [
+                    said if f is d else f for f in st.comparison.differences
+                ]
+                for index_d, note in notes:
+                    st.annotate(note, index_d)
+
+
+def _unclaimed(d: Difference, side: str, notes: list[tuple[Difference, str]]) -> Difference:
+    """``d`` without its claim that the NULLS DISTINCT side accepts a second NULL row (its
+    one-sided unique index may refuse it), with the witnesses of those indexes instead."""
+    source = d.left_source if side == "left" else d.right_source
+    message = d.message.replace(
+        f", {source} accepts it",
+        f", where {source}'s rule takes NULLs as distinct",
+    )
+    return replace(d, message=f"{message}; {'; '.join(note for _, note in notes)}")
 
 
 def _rules(st: StageContext, d: Difference) -> tuple[Table, Index, str] | None:
