@@ -94,3 +94,14 @@ def test_the_side_with_the_refused_key_is_named(loader: Loader, name: str, side:
         "UNIQUE constraint or full unique index"
     ), fk.message
     assert fk.left is not None and fk.left.endswith("(no parent key)")
+
+
+def test_a_key_to_the_parents_primary_key_names_it(loader: Loader) -> None:
+    """``REFERENCES par`` names no columns: messages say the parent's primary key, never an
+    empty list (stranger58 017: "referenced columns  vs id", "-> par()")."""
+    found = compare_expected(loader, "sl-sl.fk-parent-primary-key-missing")
+    keys = [d for d in found.differences if d.kind == "foreign_key"]
+    assert len(keys) == 2, keys
+    for d in keys:
+        assert "par()" not in (d.left or "") and "  vs " not in d.message, d
+    assert any("referenced columns the parent's primary key vs id" in d.message for d in keys)

@@ -138,10 +138,9 @@ class ForeignKey:
     def describe(self) -> str:
         """The key as reports show it: ``(a, b) -> p(a, b) ON DELETE CASCADE ON UPDATE NO
         ACTION``, then MATCH and the timing where they are not the defaults."""
-        text = (
-            f"({', '.join(self.columns)}) -> {self.ref_table}({', '.join(self.ref_columns)}) "
-            f"ON DELETE {self.on_delete_shown()} ON UPDATE {self.on_update}"
-        )
+        refs = f"({', '.join(self.ref_columns)})" if self.ref_columns else ""  # REFERENCES par
+        text = f"({', '.join(self.columns)}) -> {self.ref_table}{refs} ON DELETE "
+        text += f"{self.on_delete_shown()} ON UPDATE {self.on_update}"
         if self.match != MATCH_SIMPLE:
             text += f" MATCH {self.match}"
         return text + (" " + self.timing() if self.deferrable else "")

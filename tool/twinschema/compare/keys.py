@@ -167,7 +167,7 @@ def foreign_key_differs(
     what = [
         f"{label} {a} vs {b}"
         for label, a, b in (
-            ("referenced columns", cols(lfk.ref_columns), cols(rfk.ref_columns)),
+            ("referenced columns", _referenced(lfk), _referenced(rfk)),
             ("ON DELETE", lfk.on_delete_shown(), rfk.on_delete_shown()),
             ("ON UPDATE", lfk.on_update, rfk.on_update),
         )
@@ -186,6 +186,12 @@ def foreign_key_differs(
         (lfk, rfk),
         f"foreign key {table}({cols(key[0])}) -> {key[1]} differs: " + "; ".join(what),
     )
+
+
+def _referenced(fk: ForeignKey) -> str:
+    """The referenced columns as a message names them; a key that names none references its
+    parent's primary key (stranger58 017: an empty list was printed as nothing)."""
+    return cols(fk.ref_columns) or "the parent's primary key"
 
 
 FkKey = tuple[tuple[str, ...], str]
