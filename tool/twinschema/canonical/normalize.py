@@ -97,7 +97,9 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         table = unfolded(table)
     checks, scope, forced = _checks(dialect, table, col)
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
-    columns = tuple(_column(dialect, c, col(c.name)) for c in table.columns)
+    columns = normalize_keys.rowid_defaults(
+        tuple(_column(dialect, c, col(c.name)) for c in table.columns)
+    )
     if forced:  # CHECK (x IS NOT NULL) is NOT NULL on x: the column says it, not the CHECK
         columns = tuple(replace(c, nullable=False) if c.name in forced else c for c in columns)
     if any(c.expression == "TRUE" for c in checks):  # rejects nothing: no CHECK at all

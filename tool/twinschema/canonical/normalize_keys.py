@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from twinschema.model import (
+    IDENTITY_AUTOINCREMENT,
     IDENTITY_ROWID,
     MATCH_FULL,
     MATCH_SIMPLE,
@@ -24,6 +25,9 @@ from twinschema.records.dialects import (
     PARENT_TABLE_MISSING,
 )
 from twinschema.records.domain import NameMap
+
+# The identities of a SQLite rowid alias (``k INTEGER PRIMARY KEY [AUTOINCREMENT]``).
+ROWID_ALIASES = (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT)
 
 
 def foreign_keys(
@@ -106,6 +110,19 @@ def conflicts_moot(
         and not (
             c.constraint == "NOT NULL" and c.algorithm == "REPLACE" and no_default >= set(c.columns)
         )
+    )
+
+
+def rowid_defaults(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The columns less a DEFAULT on a SQLite rowid alias (``id INTEGER PRIMARY KEY DEFAULT
+    5``), which SQLite never uses: an insert that omits the column, or gives it NULL, gets the
+    next rowid (checked on SQLite 3.40: two inserts and DEFAULT VALUES give 1, 2, 3; stranger58
+    004). A WITHOUT ROWID table's key is no alias, and uses its default."""
+    if not any(c.identity in ROWID_ALIASES and c.default is not None for c in columns):
+        return columns
+    return tuple(
+        replace(c, default=None, raw_default=None) if c.identity in ROWID_ALIASES else c
+        for c in columns
     )
 
 

@@ -274,14 +274,14 @@ def _table_columns(
         # WITHOUT ROWID table and the INTEGER PRIMARY KEY DESC quirk both get one). It can
         # never be NULL, whatever its declaration says. AUTOINCREMENT (allowed only here)
         # makes it never reuse the ids of deleted rows, and fail once the largest is taken.
-        # Its DEFAULT is never used, nor even run: an omitted or NULL id is the next rowid
-        # (SQLite 3.40: ``DEFAULT 5``, ``DEFAULT (no_such_fn())`` alike; stranger58 004).
         position = columns.pk_parts[table][0][1]
         alias = table_columns[position]
         if alias.type.raw.upper() == "INTEGER":
             table_columns = list(table_columns)
             identity = IDENTITY_AUTOINCREMENT if autoincrement else IDENTITY_ROWID
-            table_columns[position] = Column(alias.name, alias.type, False, None, identity)
+            table_columns[position] = Column(
+                alias.name, alias.type, False, alias.default, identity, alias.default
+            )
     return table_columns
 
 

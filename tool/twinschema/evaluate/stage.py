@@ -14,6 +14,9 @@ their own dialects (see ``backends``):
   difference (``statement_timestamp()`` is not ``now()``), unless both give random values,
   which no run can tell apart.
 
+A SQLite NOT NULL ON CONFLICT REPLACE whose default fails or is refused by the column's own CHECK
+never acts, and is the plain NOT NULL (``conflict_defaults``).
+
 A default that fails on PostgreSQL for want of something the scratch database lacks (an
 extension's function, the user's own, a type) is "not evaluated": the comparer's verdict stands.
 
@@ -30,7 +33,11 @@ unique index takes as duplicates), a unique index on one side only against one o
 side only over the same columns (``unpaired_indexes``: equal on the probes, they are one rule),
 and a unique rule both sides have on a column whose declared NUMERIC scale one dialect rounds
 to (``scaled_keys``); NULLS NOT DISTINCT on one side of two partial unique indexes is moot
-where the predicate keeps every row with a NULL in an indexed column out (``nulls_moot``); a
+where the predicate keeps every row with a NULL in an indexed column out (``nulls_moot``), and
+a plain rule beside a one-sided partial unique index is one with NULLS NOT DISTINCT where the
+index takes the pairs of rows with a NULL its NULL part does (``nulls_idiom``), as a collated
+unique rule is a plain one beside a one-sided unique index that refuses the same rows
+(``collated_unique``); a
 one-sided CHECK is run against ``x IS NOT NULL`` where its column is NOT NULL on the other side
 only (``checks``), and against MATCH FULL where a foreign key differs in MATCH alone
 (``match_full``); a table's CHECK differences are run as one conjunction a side first, paired
@@ -53,7 +60,9 @@ from collections.abc import Sequence
 from twinschema.evaluate import (
     check_tables,
     checks,
+    collated_unique,
     computed,
+    conflict_defaults,
     crossing,
     defaults,
     failing_defaults,
@@ -62,6 +71,7 @@ from twinschema.evaluate import (
     index_keys,
     match_full,
     matched_checks,
+    nulls_idiom,
     nulls_moot,
     one_sided,
     one_sided_unique,
@@ -106,6 +116,7 @@ def evaluate(
     if layer is not None:
         st.layer = layer
     failing_defaults.failures(st)
+    conflict_defaults.refused_replacements(st)
     defaults.differences(st)
     defaults.equivalences(st)
     zones.zones_apart(st)
@@ -122,6 +133,8 @@ def evaluate(
     computed.predicates(st)
     computed.matched_predicates(st)
     nulls_moot.moot_nulls(st)
+    nulls_idiom.nulls_idiom(st)  # before unpaired_unique: it may pair the one-sided index
+    collated_unique.collated_unique(st)  # so may this
     generated.generated(st)
     generated_nulls.generated_nulls(st)
     index_keys.matched_indexes(st)

@@ -134,7 +134,7 @@ def _candidates(
         if d.kind not in _INDEX_KINDS or d.table is None:
             continue
         shown = [
-            _unique_shown(find(side, d.table, "")[0], text) if text is not None else None
+            unique_shown(find(side, d.table, "")[0], text) if text is not None else None
             for side, text in ((st.left, d.left), (st.right, d.right))
         ]
         left, right = shown
@@ -154,7 +154,7 @@ def _blob_keyed(st: StageContext, index: Index) -> bool:
     return any(index.collations) and st.dialects == (SQLITE, SQLITE)
 
 
-def _unique_shown(table: Table | None, shown: str) -> Index | None:
+def unique_shown(table: Table | None, shown: str) -> Index | None:
     """The index a difference shows, or the UNIQUE constraint it shows as the unique index on
     its columns (``UNIQUE (x)`` against ``UNIQUE ((x + 1))``: one rule where x never reaches
     the integer's end)."""
