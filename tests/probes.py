@@ -210,8 +210,10 @@ class Loader:
         self.count += 1
         schema = f"probe_{self.count}"
         # One round trip for the schema, its search_path and the side's SQL (a failing SQL
-        # takes the schema back with it: the drop below then finds none).
-        head = f"CREATE SCHEMA {schema}; SET search_path TO {schema}, public;\n"
+        # takes the schema back with it: the drop below then finds none). RESET ALL first: a
+        # case's SQL may SET TimeZone (pg-pg.check-literal-read-in-file-timezone), which would
+        # read the next case's literals in that zone on this kept connection.
+        head = f"RESET ALL; CREATE SCHEMA {schema}; SET search_path TO {schema}, public;\n"
         try:
             self.held("ddl").execute(head.encode() + sql.encode())
             yield schema
