@@ -7,7 +7,8 @@ Current time, within one dialect, by value (so same-dialect pairs compare exactl
   give one text (UTC, to the second): ``CURRENT_TIMESTAMP``. ``strftime('%Y-%m-%d %H:%M:%f',
   'now')`` gives milliseconds, and so does ``datetime('now', 'subsec')`` from SQLite 3.42 on
   (older versions give NULL for it): printed as the former where the SQLite library this runs
-  on knows ``subsec``, kept as written where it does not. Other formats stay as written.
+  on knows ``subsec``, kept as written where it does not. Other formats stay as written. Outside
+  a default SQLite refuses the 'now' forms at each insert (not CURRENT_TIMESTAMP): kept there.
   SQLite has no ``now()``: it accepts ``DEFAULT (now())`` and then fails every insert, so
   ``now()`` is kept as an unknown function, never an idiom.
 - PostgreSQL: ``now()``, ``CURRENT_TIMESTAMP`` and ``transaction_timestamp()`` are one value (the
@@ -172,7 +173,7 @@ _PG_TIME_KINDS = frozenset({"timestamp", "timestamptz", None})
 def idiom(node: exp.Expr, dialect: str, own: str | None) -> exp.Expr | None:
     """The canonical node of a current-time idiom, None when ``node`` is not one."""
     if dialect == "sqlite":
-        return _sqlite_now(node)
+        return _sqlite_now(node, in_default=own is not None)
     if _is_pg_now(node):
         if own not in _PG_TIME_KINDS:
             # now() on a date, time or text column stores a date, a time or now()'s text, not
@@ -192,14 +193,14 @@ def _is_pg_now(node: exp.Expr) -> bool:
     return isinstance(node, exp.Anonymous) and node.name.lower() in _PG_NOW and not node.expressions
 
 
-def _sqlite_now(node: exp.Expr) -> exp.Expr | None:
+def _sqlite_now(node: exp.Expr, in_default: bool) -> exp.Expr | None:
     if isinstance(node, exp.CurrentTimestamp) and not node.this:
         return exp.var(NOW)
-    if isinstance(node, exp.TimeToStr) and _is_now_literal(node.this):
+    if in_default and isinstance(node, exp.TimeToStr) and _is_now_literal(node.this):
         fmt = node.args.get("format")
         if isinstance(fmt, exp.Literal) and fmt.is_string:
             return _strftime(str(fmt.this))
-    if isinstance(node, exp.Anonymous) and node.name.lower() == "datetime":
+    if in_default and isinstance(node, exp.Anonymous) and node.name.lower() == "datetime":
         args = node.expressions
         modifiers = {str(a.this).lower() for a in args[1:] if isinstance(a, exp.Literal)}
         if args and _is_now_literal(args[0]) and len(modifiers) == len(args) - 1:
