@@ -183,6 +183,28 @@ def test_json_gives_a_difference_its_witness_as_data(tmp_path: Path) -> None:
         assert "CHECK constraint failed" in str(exc)
 
 
+def test_a_witness_value_each_dialect_writes_otherwise_is_given_per_dialect(
+    tmp_path: Path,
+) -> None:
+    """stranger59 013: a BLOB witness's JSON value was a piece of the message's words
+    (``"X'616263') on SQLite, ('\\x616263'::bytea) on PostgreSQ"``). Each dialect's text is
+    given by its name; the SQLite one, pasted into an INSERT, is refused as said."""
+    a = "CREATE TABLE t (b BLOB CHECK (length(b) < 3));\n"
+    b = "CREATE TABLE t (b bytea CHECK (length(b) <= 3));\n"
+    result = _diff(tmp_path, ("sqlite", "postgresql"), a, b, "--format", "json")
+    assert result.exit_code == 1, result.output
+    (check,) = [d for d in _json(result)["differences"] if d["kind"] == "check"]
+    (value,) = check["witness"]["values"]
+    assert value == {"sqlite": "X'616263'", "postgresql": "'\\x616263'::bytea"}, check
+    conn = sqlite3.connect(":memory:")
+    conn.execute(a)
+    try:
+        conn.execute(f"INSERT INTO t (b) VALUES ({value['sqlite']})")
+        raise AssertionError("SQLite stored the witness")
+    except sqlite3.IntegrityError as exc:
+        assert "CHECK constraint failed" in str(exc)
+
+
 def test_a_difference_with_no_witness_row_has_none(tmp_path: Path) -> None:
     """Near miss: a column on one side only names no row: ``witness`` is null."""
     a = "CREATE TABLE t (id integer PRIMARY KEY, n integer);\n"

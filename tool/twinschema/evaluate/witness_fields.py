@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from twinschema.evaluate.context import StageContext
+from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.witness_rows import row_text
 from twinschema.records import Witness
 
@@ -41,12 +42,15 @@ def kept(
 
 def _json_value(st: StageContext, value: Any) -> Any:
     """``value`` as JSON holds it: None, a bool, an int, a finite float and a string as they
-    are, anything else (a Decimal, a date, bytes, an infinity) as the witness writes it."""
+    are, anything else (a Decimal, a date, bytes, an infinity) as the witness writes it; where
+    the two dialects write it otherwise (bytes: ``X'6162'``, ``'\\x6162'::bytea``), each
+    dialect's text by its name (stranger59 013: the message's words were cut into a value)."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float) and math.isfinite(value):
         return value
-    return row_text(st.dialects, [value])[1:-1]
+    texts = {d: probe_text(value, d) for d in dict.fromkeys(st.dialects)}
+    return next(iter(texts.values())) if len(set(texts.values())) == 1 else texts
 
 
 def attach(st: StageContext) -> None:
