@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from probes import Loader, compare_texts
 
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
@@ -74,3 +76,25 @@ def test_a_constraint_option_is_found_and_options_read_but_unset_are_none(tmp_pa
         "UNIQUE (a, b) ON CONFLICT ROLLBACK"
     ]
     assert sqlite_conflicts(plain) == ()
+
+
+@pytest.mark.parametrize(
+    ("dialect_b", "hint", "side"),
+    [
+        ("postgresql", "remove it from a.sql (b.sql's constraints have no ON CONFLICT", "left"),
+        ("sqlite", "add it to b.sql, or remove it from a.sql", "right"),
+    ],
+    ids=["sl-pg", "sl-sl"],
+)
+def test_a_clause_the_other_dialect_cannot_hold_is_to_be_removed(
+    loader: Loader, dialect_b: str, hint: str, side: str
+) -> None:
+    """stranger59 014: against PostgreSQL, whose DDL has no ON CONFLICT clause, the hint said to
+    add ``UNIQUE ON CONFLICT REPLACE`` to the PostgreSQL file. Near miss: between two SQLite
+    files adding it is a fix."""
+    a = "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE ON CONFLICT REPLACE);"
+    b = "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE);"
+    found = compare_texts(loader, ("sqlite", dialect_b), a, b).differences
+    [d] = [d for d in found if d.kind == "dialect_object"]
+    assert d.hint.startswith(hint), d.hint
+    assert d.fix is not None and d.fix.side == side

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from twinschema.canonical import typemap
 from twinschema.records.dialects import (
+    CONFLICT_CLAUSES,
     KEY_ACTIONS_AT_EACH_ROW,
     KEYS_DEFERRED_ON_DEMAND,
     NO_ACTION_AFTER_ACTIONS,
@@ -73,6 +74,9 @@ class Pairing:
     # other key's action on the same deleted or updated row has run, or at its own turn among
     # them as RESTRICT (``NO_ACTION_AFTER_ACTIONS``; used by ``key_order``).
     no_action_after_actions: tuple[bool, bool]
+    # Per side (left, right): whether its dialect's constraints can carry an ON CONFLICT clause
+    # (``CONFLICT_CLAUSES``): one the other side cannot hold is removed, never added there.
+    conflict_clauses_held: tuple[bool, bool]
 
     @classmethod
     def of(cls, left_dialect: str, right_dialect: str) -> Pairing:
@@ -95,6 +99,10 @@ class Pairing:
             no_action_after_actions=(
                 NO_ACTION_AFTER_ACTIONS.get(left_dialect, False),
                 NO_ACTION_AFTER_ACTIONS.get(right_dialect, False),
+            ),
+            conflict_clauses_held=(
+                CONFLICT_CLAUSES.get(left_dialect, False),
+                CONFLICT_CLAUSES.get(right_dialect, False),
             ),
         )
 

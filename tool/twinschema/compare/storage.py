@@ -13,6 +13,7 @@ from twinschema.model import (
     ConflictClause,
     Table,
 )
+from twinschema.records import FixSide
 
 
 def table_options(ctx: Context, left: Table, right: Table) -> None:
@@ -42,6 +43,14 @@ def conflict_clauses(ctx: Context, left: Table, right: Table) -> None:
             continue
         on_left = clause in left.conflict_clauses
         text = clause.describe()
+        side, other = ("left", "right") if on_left else ("right", "left")
+        held = ctx.pairing.conflict_clauses_held[0 if other == "left" else 1]
+        hint = None
+        if not held:  # the other dialect has no such clause: adding it there is no fix
+            hint = (
+                f"remove it from {ctx.label(side)} ({ctx.label(other)}'s constraints have no ON "
+                "CONFLICT clause); if it differs on purpose, allow it in domain.yaml with a reason"
+            )
         ctx.diff(
             "dialect_object",
             left.name,
@@ -52,6 +61,8 @@ def conflict_clauses(ctx: Context, left: Table, right: Table) -> None:
             f"{text.removesuffix(' ON CONFLICT ' + clause.algorithm)} of {left.name} resolves "
             f"conflicts by {clause.algorithm} in {ctx.label('left' if on_left else 'right')} "
             "only: " + _effect(clause),
+            hint=hint,
+            drop_from=None if held else FixSide(side),
         )
 
 

@@ -60,6 +60,9 @@ NO_ACTION_AFTER_ACTIONS: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
 # Whether a database runs the actions of a table's last-declared key first (SQLite), or its
 # keys in the order CREATE TABLE declares them (PostgreSQL, creating them in that order).
 LAST_DECLARED_KEY_FIRST: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
+# Whether a dialect's constraints can carry an ON CONFLICT clause (SQLite's ``UNIQUE ON
+# CONFLICT REPLACE``); PostgreSQL's DDL has none (``ON CONFLICT`` is an INSERT's).
+CONFLICT_CLAUSES: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
 
 # What a database does with a foreign key whose referenced columns hold no parent key it accepts
 # (a PRIMARY KEY, a UNIQUE constraint or a full unique index on exactly those columns, neither
