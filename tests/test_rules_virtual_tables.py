@@ -66,7 +66,7 @@ def test_a_virtual_table_one_sqlite_file_lacks_is_a_difference(tmp_path: Path) -
     without = testing.sqlite_file(tmp_path / "b.db", f"{GENRE_SQLITE};")
     code, report = diff(tmp_path, with_it, without, "--no-domain")
     assert code == 1
-    assert found(report) == [("virtual_table", None, "event_search")]
+    assert found(report) == [("virtual_table", "event_search", "event_search")]
     assert "exists only in" in report["differences"][0]["message"]
     assert report["not_compared"] == {}
 
@@ -79,7 +79,7 @@ def test_a_virtual_table_one_sqlite_file_lacks_is_a_difference(tmp_path: Path) -
         tmp_path / "d.db", f"{GENRE_SQLITE};\n{FTS.replace('value', 'body')};"
     )
     code, report = diff(tmp_path, with_it, other, "--no-domain")
-    assert (code, found(report)) == (1, [("virtual_table", None, "event_search")])
+    assert (code, found(report)) == (1, [("virtual_table", "event_search", "event_search")])
     assert "differs" in report["differences"][0]["message"]
 
 
@@ -271,3 +271,14 @@ def test_a_table_the_other_side_has_as_a_virtual_table_says_so(loader: Loader) -
     [near] = [d for d in found if d.table == "event_search"]
     assert near.kind == "table_missing" and "virtual" not in near.message
     assert near.hint.startswith("add it to a.sql")
+
+
+def test_readme_lists_every_difference_kind() -> None:
+    """stranger59 009: README's list of JSON ``kind`` values lacked ``virtual_table`` (and
+    ``rule``), though ``--explain virtual_table`` knows it."""
+    from twinschema.records.differences import DIFFERENCE_KINDS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("`kind` is one of")
+    listed = readme[start : readme.index("`table` and `column` are logical", start)]
+    assert [k for k in DIFFERENCE_KINDS if f"`{k}`" not in listed] == []

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from twinschema.compare.context import Context, declared_hint
 from twinschema.compare.pairing import Pairing
-from twinschema.model import OBJECT_KINDS, OBJECT_RULE, Schema, SchemaObject
+from twinschema.model import OBJECT_KINDS, OBJECT_RULE, OBJECT_VIRTUAL_TABLE, Schema, SchemaObject
 from twinschema.records import FixSide
 from twinschema.records.domain import DeclaredObject, Domain
 
@@ -200,6 +200,11 @@ def _pairwise(
             return None
         return named.get(obj.table) or named.get(obj.table.lower(), obj.table)
 
+    def grouped(obj: SchemaObject) -> str | None:
+        """The table a difference is reported under: a virtual table is one (stranger59 009:
+        it was listed under no table, JSON ``table: null``)."""
+        return obj.name if obj.kind == OBJECT_VIRTUAL_TABLE else table(obj)
+
     for key in sorted(lk.keys() | rk.keys()):
         lo, ro = lk.get(key), rk.get(key)
         if lo is not None and ro is not None:
@@ -208,7 +213,7 @@ def _pairwise(
             elif lo.definition != ro.definition:
                 yield ObjectDifference(
                     lo.kind,
-                    table(lo),
+                    grouped(lo),
                     lo.name,
                     lo.raw or lo.definition,
                     ro.raw or ro.definition,
@@ -222,7 +227,7 @@ def _pairwise(
         text = only.raw or only.definition
         yield ObjectDifference(
             only.kind,
-            table(only),
+            grouped(only),
             only.name,
             text if lo is not None else None,
             text if ro is not None else None,
