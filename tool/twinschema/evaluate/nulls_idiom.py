@@ -26,7 +26,7 @@ from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.index_keys import Judged, KeyOptions, judge_keys, key_text, written_keys
 from twinschema.evaluate.unpaired_indexes import unique_shown
 from twinschema.model import Index, Table
-from twinschema.records import Difference, Equivalence, Side
+from twinschema.records import Difference, Side
 
 
 def nulls_idiom(st: StageContext) -> None:
@@ -157,18 +157,6 @@ def _settle(
 ) -> None:
     """The rule and the index are the other side's NULLS NOT DISTINCT rule: one equivalence."""
     st.drop(d, index_d)
-    plain = d.left if side == "left" else d.right
-    joined = f"{plain} + {index.describe()}"
-    assert d.table is not None
-    st.comparison.equivalences.append(
-        Equivalence(
-            d.layer,
-            d.table,
-            None,
-            f"equal on {probe_count(n)}",
-            joined if side == "left" else d.left or "",
-            d.right or "" if side == "left" else joined,
-            d.left_source,
-            d.right_source,
-        )
-    )
+    joined = f"{d.left if side == 'left' else d.right} + {index.describe()}"
+    left, right = (joined, None) if side == "left" else (None, joined)
+    st.equivalence(d, f"equal on {probe_count(n)}", left, right)
