@@ -64,12 +64,14 @@ p AS (SELECT * FROM c WHERE d IS DISTINCT FROM was)
 SELECT coalesce(
   (SELECT min(h) FROM generate_series(p.before, p.m, interval '1 hour') h
    WHERE timezone(%(one)s, h) - timezone(%(other)s, h) IS DISTINCT FROM p.was),
-  p.m), p.d
+  p.m), extract(epoch FROM p.d)::float8
 FROM p ORDER BY p.m"""
 
-# Each zone's offset from UTC at some instants.
+# Each zone's offset from UTC at some instants. Offsets and gaps are read as seconds: the
+# evaluator's connection reads an interval as the server writes it (``pg_loaders``).
 _OFFSETS = b"""
-SELECT timezone(%(one)s, m) - timezone('UTC', m), timezone(%(other)s, m) - timezone('UTC', m)
+SELECT extract(epoch FROM timezone(%(one)s, m) - timezone('UTC', m))::float8,
+       extract(epoch FROM timezone(%(other)s, m) - timezone('UTC', m))::float8
 FROM unnest(%(at)s::timestamptz[]) WITH ORDINALITY AS u(m, n) ORDER BY n"""
 
 _FOUND: dict[tuple[str, str], tuple[Spell, ...]] = {}
@@ -85,7 +87,9 @@ def spells(server: ZoneServer, one: str, other: str) -> tuple[Spell, ...]:
             return ()
         ends = [r[0] for r in found[1:]] + [_END]
         _FOUND[key] = tuple(
-            Spell(r[0], end, r[1]) for r, end in zip(found, ends, strict=True) if r[1]
+            Spell(r[0], end, dt.timedelta(seconds=r[1]))
+            for r, end in zip(found, ends, strict=True)
+            if r[1]
         )
     return _FOUND[key]
 
@@ -115,7 +119,8 @@ def moments(server: ZoneServer, zones: tuple[str, str], check: str) -> list[dt.d
         return []
     times = _times(check)
     instants: dict[dt.datetime, None] = {}
-    for (day, midnight_only), (a, b) in zip(keys, offsets, strict=True):
+    for (day, midnight_only), seconds in zip(keys, offsets, strict=True):
+        a, b = (dt.timedelta(seconds=x) for x in seconds)
         if a == b:
             continue
         for local in (dt.timedelta(0), _DAY) if midnight_only else times:
