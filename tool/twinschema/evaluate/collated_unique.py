@@ -15,9 +15,11 @@ no blob, where NOCASE and lower() part).
 
 from __future__ import annotations
 
-from twinschema.evaluate import probes
-from twinschema.evaluate.context import StageContext, find, probe_count
+from functools import partial
+
+from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text, written_keys
+from twinschema.evaluate.index_partners import partners, settle
 from twinschema.evaluate.unpaired_indexes import unique_shown
 from twinschema.model import Index, Table
 from twinschema.records import Difference
@@ -35,7 +37,9 @@ def collated_unique(st: StageContext) -> None:
             continue
         table, collated, plain_side = found
         notes: list[tuple[Difference, str]] = []
-        for index_d, index in _partners(st, table.name, collated, plain_side):
+        columns = {c.lower() for c in collated.expressions}
+        full = partners(st, table.name, plain_side, partial(_full_over, columns))
+        for index_d, index in full:
             keys = (written_keys(collated), written_keys(index))
             nulls = (collated.nulls_distinct, index.nulls_distinct)
             if plain_side == "left":
@@ -46,7 +50,7 @@ def collated_unique(st: StageContext) -> None:
             if judged is None or (judged.witness is None and judged.stored == 0):
                 continue
             if judged.witness is None:
-                _settle(st, d, index_d, index, plain_side, judged.stored)
+                settle(st, d, index_d, index, plain_side, judged.stored)
                 break
             shown = f"with {st.side_name(plain_side)}'s {index.describe()}"
             notes.append((index_d, f"{shown}: {judged.witness[0]}"))
@@ -77,34 +81,6 @@ def _rules(st: StageContext, d: Difference) -> tuple[Table, Index, str] | None:
     return (ltable, li, "right") if any(li.collations) else (ltable, ri, "left")
 
 
-def _partners(
-    st: StageContext, table: str, rule: Index, side: str
-) -> list[tuple[Difference, Index]]:
-    """The unique indexes on ``side`` only (``index`` differences) of ``table`` that read the
-    rule's columns, and no other, with no WHERE."""
-    own = st.left if side == "left" else st.right
-    found, _ = find(own, table, "")
-    columns = {c.lower() for c in rule.expressions}
-    partners = []
-    for d in st.comparison.differences:
-        shown, other = (d.left, d.right) if side == "left" else (d.right, d.left)
-        if d.kind != "index" or d.table != table or shown is None or other is not None:
-            continue
-        index = unique_shown(found, shown)
-        if index is None or not index.unique or index.where is not None:
-            continue
-        reads = probes.reads(own.schema.dialect, key_text(written_keys(index)))
-        if reads is None or {c.lower() for c in reads.columns} != columns:
-            continue
-        partners.append((d, index))
-    return partners
-
-
-def _settle(
-    st: StageContext, d: Difference, index_d: Difference, index: Index, side: str, n: int
-) -> None:
-    """The plain rule and the index are the other side's collated rule: one equivalence."""
-    st.drop(d, index_d)
-    joined = f"{d.left if side == 'left' else d.right} + {index.describe()}"
-    left, right = (joined, None) if side == "left" else (None, joined)
-    st.equivalence(d, f"equal on {probe_count(n)}", left, right)
+def _full_over(columns: set[str], index: Index, read: set[str]) -> bool:
+    """A full index whose key reads the rule's ``columns``, and no other."""
+    return index.where is None and read == columns

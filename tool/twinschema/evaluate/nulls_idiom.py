@@ -20,10 +20,11 @@ as the witness. Only an index that reads the rule's columns alone is tried.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
-from twinschema.evaluate import probes
-from twinschema.evaluate.context import StageContext, find, probe_count
+from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.index_keys import Judged, KeyOptions, judge_keys, key_text, written_keys
+from twinschema.evaluate.index_partners import partners, settle
 from twinschema.evaluate.unpaired_indexes import unique_shown
 from twinschema.model import Index, Table
 from twinschema.records import Difference, Side
@@ -38,12 +39,14 @@ def nulls_idiom(st: StageContext) -> None:
             continue
         table, rule, side = found
         notes: list[tuple[Difference, str]] = []
-        for index_d, index in _partners(st, table.name, rule, side):
+        columns = {c.lower() for c in rule.expressions}
+        indexes = partners(st, table.name, side, partial(_reads_some, rule.method, columns))
+        for index_d, index in indexes:
             judged = _judge(st, table, rule, index, side)
             if judged is None or (judged.witness is None and judged.stored == 0):
                 continue
             if judged.witness is None:
-                _settle(st, d, index_d, index, side, judged.stored)
+                settle(st, d, index_d, index, side, judged.stored)
                 break
             notes.append(
                 (index_d, f"with {st.side_name(side)}'s {index.describe()}: {judged.witness[0]}")
@@ -90,30 +93,6 @@ def _rules(st: StageContext, d: Difference) -> tuple[Table, Index, str] | None:
     return (ltable, li, "left") if li.nulls_distinct else (ltable, ri, "right")
 
 
-def _partners(
-    st: StageContext, table: str, rule: Index, side: str
-) -> list[tuple[Difference, Index]]:
-    """The unique indexes on ``side`` only (``index`` differences) of ``table`` that read
-    ``rule``'s columns alone."""
-    own = st.left if side == "left" else st.right
-    found, _ = find(own, table, "")
-    columns = {c.lower() for c in rule.expressions}
-    partners = []
-    for d in st.comparison.differences:
-        shown = d.left if side == "left" else d.right
-        other = d.right if side == "left" else d.left
-        if d.kind != "index" or d.table != table or shown is None or other is not None:
-            continue
-        index = unique_shown(found, shown)
-        if index is None or not index.unique or index.method != rule.method:
-            continue
-        reads = probes.reads(own.schema.dialect, key_text(written_keys(index)))
-        if reads is None or not reads.columns or not {c.lower() for c in reads.columns} <= columns:
-            continue
-        partners.append((d, index))
-    return partners
-
-
 def _judge(st: StageContext, table: Table, rule: Index, index: Index, side: str) -> Judged | None:
     """``index`` on its own side against the NULL part of ``rule`` on the other."""
     own, other = (st.left, st.right) if side == "left" else (st.right, st.left)
@@ -152,11 +131,6 @@ def _quoted(side: Side, table: str, column: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _settle(
-    st: StageContext, d: Difference, index_d: Difference, index: Index, side: str, n: int
-) -> None:
-    """The rule and the index are the other side's NULLS NOT DISTINCT rule: one equivalence."""
-    st.drop(d, index_d)
-    joined = f"{d.left if side == 'left' else d.right} + {index.describe()}"
-    left, right = (joined, None) if side == "left" else (None, joined)
-    st.equivalence(d, f"equal on {probe_count(n)}", left, right)
+def _reads_some(method: str, columns: set[str], index: Index, read: set[str]) -> bool:
+    """An index of the rule's ``method`` whose key reads some of its ``columns``, and no other."""
+    return index.method == method and bool(read) and read <= columns
