@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from pg_helpers import build, make_project, module_source
+from pg_helpers import DOMAIN, build, make_project, module_source
 
 from twinschema.cli import cli
 from twinschema.config import Config, load_config
@@ -309,12 +309,4 @@ def test_a_duplicated_allowance_in_the_live_pair_points_at_the_copy_not_at_revis
     assert result.exit_code == 0, result.output
 
 
-DOMAIN_WITH_NOTE = """\
-version: 1
-tables:
-  items:
-    columns:
-      id: {kind: integer}
-      name: {kind: text}
-      note: {kind: text}
-"""
+DOMAIN_WITH_NOTE = DOMAIN + "      note: {kind: text}\n"
