@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.evaluate import clock, clock_checks, held_checks, probes, stored_rows
-from twinschema.evaluate.checks import check_text, run_on_probes, telling, witness_text
+from twinschema.evaluate.checks import check_text, run_on_probes, telling, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
 from twinschema.evaluate.sqlite_refusals import every_row_refused
@@ -156,12 +156,13 @@ def probe(
     rshown = ", ".join(d.right or "" for d in rds)
     one = len(lds) == len(rds) == 1
     before = list(st.comparison.differences)
+    written = witness_written(st, found.names, parting.row, said, parting.verdicts)
     st.merge(
         lds[0],
         rds[0],
         f"{'CHECK on' if one else 'CHECKs on'} {lt.name} {'differs' if one else 'differ'}: "
-        f"{each_side(st, (lshown, rshown), (ltext, rtext))}; "
-        + witness_text(st, found.names, parting.row, said),
+        f"{each_side(st, (lshown, rshown), (ltext, rtext))}; " + written.text,
+        witness=written.witness,
     )
     if not one:  # one difference names both groups
         st.drop(*lds[1:], *rds[1:])

@@ -32,17 +32,20 @@ from twinschema.evaluate.context import (
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
+from twinschema.evaluate.witness_fields import Verdicts, Written
 from twinschema.evaluate.witness_rows import look_alikes, row_text
 from twinschema.model import Table
 from twinschema.records import Difference
 
 
-def witness_text(st: StageContext, names: Sequence[str], row: Sequence[Any], said: str) -> str:
-    """``witness (a, b) = (1, NULL): <said>``, values as each side writes them (``row_text``);
-    kept as data too (``witness_fields``)."""
+def witness_written(
+    st: StageContext, names: Sequence[str], row: Sequence[Any], said: str, verdicts: Verdicts
+) -> Written:
+    """``witness (a, b) = (1, NULL): <said>``, values as each side writes them (``row_text``),
+    and the witness as data (``witness_fields.made``): ``verdicts`` is whether each side
+    accepts the row, None where both store it and part on what they store or compute."""
     text = f"witness ({', '.join(names)}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
-    witness_fields.kept(st, text, names, row, said)
-    return text
+    return Written(text, witness_fields.made(st, names, row, said, verdicts))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text, written_keys
 from twinschema.evaluate.index_partners import partners, settle
 from twinschema.evaluate.unpaired_indexes import unique_shown
+from twinschema.evaluate.witness_fields import Written
 from twinschema.model import Index, Table
 from twinschema.records import Difference
 from twinschema.records.dialects import SQLITE
@@ -36,7 +37,7 @@ def collated_unique(st: StageContext) -> None:
         if found is None:
             continue
         table, collated, plain_side = found
-        notes: list[tuple[Difference, str]] = []
+        notes: list[tuple[Difference, Written]] = []
         columns = {c.lower() for c in collated.expressions}
         full = partners(st, table.name, plain_side, partial(_full_over, columns))
         for index_d, index in full:
@@ -53,12 +54,14 @@ def collated_unique(st: StageContext) -> None:
                 settle(st, d, index_d, index, plain_side, judged.stored)
                 break
             shown = f"with {st.side_name(plain_side)}'s {index.describe()}"
-            notes.append((index_d, f"{shown}: {judged.witness[0]}"))
+            said = judged.witness[0]
+            notes.append((index_d, Written(f"{shown}: {said.text}", said.witness)))
         else:
             if notes:
-                st.annotate("; ".join(note for _, note in notes), d)
+                first = next((n.witness for _, n in notes if n.witness is not None), None)
+                st.annotate("; ".join(note.text for _, note in notes), d, witness=first)
                 for index_d, note in notes:
-                    st.annotate(note, index_d)
+                    st.annotate(note.text, index_d, witness=note.witness)
 
 
 def _rules(st: StageContext, d: Difference) -> tuple[Table, Index, str] | None:

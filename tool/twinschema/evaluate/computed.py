@@ -18,7 +18,7 @@ from twinschema.evaluate.checks import (
     dependent,
     telling,
     why_dependent,
-    witness_text,
+    witness_written,
 )
 from twinschema.evaluate.context import (
     StageContext,
@@ -31,7 +31,7 @@ from twinschema.evaluate.reasons import (
     Parted,
 )
 from twinschema.evaluate.stored_rows import checks_accept, with_sharing
-from twinschema.evaluate.witness_fields import few_probes
+from twinschema.evaluate.witness_fields import Written, few_probes
 from twinschema.model import ColumnType, Index, Table
 from twinschema.records import Difference
 
@@ -167,15 +167,16 @@ def _probe_predicate(
         ld,
         rd,
         f"index {ld.name or rd.name or ''} on {table.name} differs in its WHERE: {one_line(lwhere)} on "
-        f"{st.side_name('left')}, {one_line(rwhere)} on {st.side_name('right')}; {witness}",
+        f"{st.side_name('left')}, {one_line(rwhere)} on {st.side_name('right')}; {witness.text}",
+        witness=witness.witness,
     )
 
 
 def _run_predicates(
     st: StageContext, table: Table, lwhere: str, rwhere: str
-) -> tuple[str | None, int, Parted | None] | None:
-    """Both predicates over the same probe rows: (the witness text of a row they part on, or
-    None; how many rows both judged; the witness row, else the rows judged). A row whose
+) -> tuple[Written | None, int, Parted | None] | None:
+    """Both predicates over the same probe rows: (the witness of a row they part on, or None;
+    how many rows both judged; the witness row, else the rows judged). A row whose
     predicate fails on one side only (x / 0 is NULL on SQLite, an error on PostgreSQL) parts
     them: a real insert of it fails there; a row a CHECK of either side keeps out parts
     nothing (``checks_accept``). None when not evaluated (counted)."""
@@ -208,12 +209,14 @@ def _run_predicates(
             f"{st.side_name('right' if failing == 'left' else 'left')} stores the row {where} "
             "the partial index"
         )
-        return witness_text(st, found.names, row, said), len(both), parted
+        # No verdicts: the JSON's ``accepts`` has been None here, though one side refuses.
+        return witness_written(st, found.names, row, said, None), len(both), parted
     inside, outside = ("left", "right") if a[1] else ("right", "left")
     said = (
         f"the row is in the partial index on {st.side_name(inside)}, not on {st.side_name(outside)}"
     )
-    return witness_text(st, found.names, row, said), len(both), parted
+    # Both sides store the row; it is in one side's index only.
+    return witness_written(st, found.names, row, said, None), len(both), parted
 
 
 def _same_place(a: Computed, b: Computed) -> bool:
@@ -252,9 +255,10 @@ def matched_predicates(st: StageContext) -> None:
                 (
                     f"the WHERE of index {li.name or ri.name or ''} on {lt.name}",
                     why_dependent(st, lwhere, rwhere, lt.name, judged[2]),
-                    judged[0],
+                    judged[0].text,
                 ),
                 name=both_named(li.name, ri.name),
+                witness=judged[0].witness,
             )
 
 

@@ -4,7 +4,7 @@ comparison it rewrites, the evaluator, what it did so far, and small lookups on 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from twinschema.evaluate.backends import Run
@@ -34,8 +34,6 @@ class StageContext:
     # Warnings found while judging (``json_escape``), kept for the ``value_compatibility``
     # warnings: whether each breaks a push, its table, column pair and text.
     later: list[tuple[bool, str, Column, Column, str]] = field(default_factory=list)
-    # Each witness written, by its text (``witness_fields``): set on the differences naming it.
-    witnesses: dict[str, Witness] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.layer is None and self.comparison.differences:
@@ -73,15 +71,16 @@ class StageContext:
             d for d in self.comparison.differences if not any(d is f for f in found)
         ]
 
-    def merge(self, ld: Difference, rd: Difference, message: str, kind: str | None = None) -> None:
+    def merge(
+        self, ld: Difference, rd: Difference, message: str, kind: str | None = None,
+        witness: Witness | None = None,
+    ) -> None:  # fmt: skip
         """Report a left-only and a right-only object that pair up (one CHECK on each side,
         parted by a witness row) as one difference in their place: both sides' values, fixed
         where a difference of two present values is (``fix_site``). ``ld`` may be ``rd``, a
         difference that holds both sides already: its message is ``message``. Named otherwise
         on each side, it carries both names (what an allowance's ``name:`` matches). ``kind``:
-        the merged difference's, where not ``ld``'s."""
-        from dataclasses import replace
-
+        the merged difference's, where not ``ld``'s; ``witness``: the one ``message`` names."""
         from twinschema.records.comparison import agree_hint, fix_site
 
         otherwise = ld is not rd and ld.name != rd.name
@@ -93,15 +92,17 @@ class StageContext:
             message=message,
             hint=agree_hint(self.left, self.right),
             fix=fix_site(ld.left, rd.right, self.left.file, self.right.file),
-        )
+            witness=None,
+        ).given(witness)
         self.comparison.differences = [
             merged if d is ld else d for d in self.comparison.differences if d is ld or d is not rd
         ]
 
-    def annotate(self, said: str, *found: Difference) -> None:
-        """Append ``said`` to the message of these very differences."""
+    def annotate(self, said: str, *found: Difference, witness: Witness | None = None) -> None:
+        """Append ``said`` to the message of these very differences (``witness``: the one
+        ``said`` names, given to each that has none yet)."""
         self.comparison.differences = [
-            _with_note(d, said) if any(d is f for f in found) else d
+            _with_note(d, said, witness) if any(d is f for f in found) else d
             for d in self.comparison.differences
         ]
 
@@ -116,19 +117,21 @@ class StageContext:
         spelled: tuple[str, str] | None = None,
         name: str | None = None,
         names: tuple[str | None, str | None] | None = None,
+        witness: Witness | None = None,
     ) -> None:
         """Report two objects the comparer matched by their canonical form as a difference:
         they use an operator whose meaning depends on the dialect, and a probe row parts them.
-        ``said`` is (what they are, why the dialects part on them, the witness); ``left`` and
-        ``right`` are each side's own text. The comparer's equivalence of the two spellings
-        (``spelled``), if any, goes. ``name``: the object's name where both sides give it one
-        (what an allowance's ``name:`` matches); ``names``: each side's, named otherwise."""
-        what, why, witness = said
+        ``said`` is (what they are, why the dialects part on them, the witness: ``witness`` as
+        data); ``left`` and ``right`` are each side's own text. The comparer's equivalence of
+        the two spellings (``spelled``), if any, goes. ``name``: the object's name where both
+        sides give it one (what an allowance's ``name:`` matches); ``names``: each side's,
+        named otherwise."""
+        what, why, written = said
         # No reason left (each one false of these expressions: stranger48 004 g5): the row says it.
         means = f"means something else on each: {why}" if why else "a row parts them"
         message = (
             f"{what} translates one to one between the dialects ({self.side_name('left')}: "
-            f"{left}; {self.side_name('right')}: {right}) but {means}; {witness}"
+            f"{left}; {self.side_name('right')}: {right}) but {means}; {written}"
         )
         self.comparison.equivalences = [
             e
@@ -150,6 +153,7 @@ class StageContext:
                 "they part), or allow it in domain.yaml with a reason",
                 left_source=self.left.label,
                 right_source=self.right.label,
+                witness=None if witness is None else replace(witness, table=table),
             )
         )
 
@@ -221,10 +225,8 @@ def probe_count(n: int, noun: str = "probe") -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _with_note(d: Difference, said: str) -> Difference:
-    from dataclasses import replace
-
-    return replace(d, message=f"{d.message}; {said}")
+def _with_note(d: Difference, said: str, witness: Witness | None) -> Difference:
+    return replace(d, message=f"{d.message}; {said}").given(witness)
 
 
 def scale_reasons(

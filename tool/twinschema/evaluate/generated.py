@@ -18,7 +18,7 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.evaluate import probes
 from twinschema.evaluate.backends import Backend, Computed
-from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_text
+from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_written
 from twinschema.evaluate.computed import left_table
 from twinschema.evaluate.context import StageContext, equal, find, matched_columns, scale_reasons
 from twinschema.evaluate.generated_rows import (
@@ -51,7 +51,7 @@ from twinschema.evaluate.stored_rows import (
 )
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
-from twinschema.evaluate.witness_fields import few_probes
+from twinschema.evaluate.witness_fields import Written, few_probes
 from twinschema.model import Column, ColumnType, Table
 from twinschema.records import Difference
 from twinschema.records.kinds import INTEGER_KINDS
@@ -108,8 +108,9 @@ def _matched_generated(st: StageContext) -> None:
                 or why_dependent(st, ltext, rtext, lt.name, judged[2])
                 or refusal_reason(st, lt.name, (lc, rc), judged[3])
                 or "",
-                judged[0],
+                judged[0].text,
             ),
+            witness=judged[0].witness,
         )
 
 
@@ -125,14 +126,15 @@ def _probe_generated(st: StageContext, d: Difference, lc: Column, rc: Column) ->
     # Where one side's own scale rounds what the other keeps, that is why (``x / 3.0`` into a
     # numeric(12,2): 0.67 on PostgreSQL, 0.6666666666666666 on SQLite).
     why = scale_reason(st, table.name, (lc, rc), outcomes) if st.cross else None
-    st.annotate(witness if why is None else f"{why}; {witness}", d)
+    text = witness.text if why is None else f"{why}; {witness.text}"
+    st.annotate(text, d, witness=witness.witness)
 
 
 def _run_generated(
     st: StageContext, table: Table, lc: Column, rc: Column
-) -> tuple[str | None, int, Parted | None, tuple[Computed, Computed] | None] | None:
-    """Both generating expressions over the same probe rows: (the witness text of a row they
-    part on, or None; how many rows both computed; the witness row, else the rows judged;
+) -> tuple[Written | None, int, Parted | None, tuple[Computed, Computed] | None] | None:
+    """Both generating expressions over the same probe rows: (the witness of a row they part
+    on, or None; how many rows both computed; the witness row, else the rows judged;
     what each side gave on it, or None). None when not evaluated (counted). Across dialects, a row a side
     stores changed parts them only if both sides, computing from the row as stored, still
     part (``generated_rows.as_stored``): a value that differs because a column it reads
@@ -206,7 +208,8 @@ def _run_generated(
     left, right = _refused(st, table.name, found, row)
     said = f"{st.side_name('left')} {_gives(a)}{left}, {st.side_name('right')} {_gives(b)}{right}"
     parted = Parted(columns, found.backends, (row,))
-    return witness_text(st, found.names, row, said), len(both), parted, (a, b)
+    # Both sides store the row and part on what they compute (or one fails: the message says).
+    return witness_written(st, found.names, row, said, None), len(both), parted, (a, b)
 
 
 def _refused(

@@ -7,7 +7,7 @@ the other side stores, is the witness."""
 
 from __future__ import annotations
 
-from twinschema.evaluate.checks import witness_text
+from twinschema.evaluate.checks import witness_written
 from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.generated import computed_outcomes, without_column
 from twinschema.evaluate.probe_sets import probe_rows
@@ -54,4 +54,6 @@ def _judge(st: StageContext, d: Difference, columns: tuple[Column, Column]) -> N
         f"{st.side_name('left' if strict == 0 else 'right')} computes NULL there and refuses "
         f"the row, {st.side_name('right' if strict == 0 else 'left')} stores it"
     )
-    st.annotate(witness_text(st, tried.names, row, said), d)
+    # No verdicts: the JSON's ``accepts`` has been None here, though one side refuses the row.
+    written = witness_written(st, tried.names, row, said, None)
+    st.annotate(written.text, d, witness=written.witness)

@@ -18,7 +18,7 @@ from typing import Any
 
 from twinschema.canonical.expressions import JSON_KEYS_NOTE
 from twinschema.evaluate.backends import KeyRun
-from twinschema.evaluate.checks import dependent, why_dependent, witness_text
+from twinschema.evaluate.checks import dependent, why_dependent, witness_written
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, both_named, find, matched_tables
 from twinschema.evaluate.key_neighbours import with_neighbours
@@ -27,6 +27,7 @@ from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.stored_rows import checks_within
+from twinschema.evaluate.witness_fields import Written
 from twinschema.evaluate.witness_rows import look_alikes, per_dialect
 from twinschema.model import Index, Table
 from twinschema.records import Side
@@ -67,13 +68,14 @@ def matched_indexes(st: StageContext) -> None:
                 (
                     f"index {li.name or ri.name or ''} on {lt.name}",
                     why,
-                    said,
+                    said.text,
                 ),
                 name=both_named(li.name, ri.name),
+                witness=said.witness,
             )
 
 
-def _told(st: StageContext, table: str, left: str, right: str, why: str, said: str) -> bool:
+def _told(st: StageContext, table: str, left: str, right: str, why: str, said: Written) -> bool:
     """Where the comparer reported the very index pair (``left``, ``right``) as a difference
     already (a unique index on a JSON member: ``expressions.JSON_KEYS_NOTE``), the witness
     joins its message, and True: one index is one difference (stranger50 049)."""
@@ -87,12 +89,12 @@ def _told(st: StageContext, table: str, left: str, right: str, why: str, said: s
     note = JSON_KEYS_NOTE.split("{element}")[-1]
     for d in told:
         reason = "" if note in d.message or not why else f"on probe rows, {why}; "
-        st.annotate(reason + said, d)
+        st.annotate(reason + said.text, d, witness=said.witness)
     return True
 
 
-# A witness text and the rows it shows.
-Said = tuple[str, tuple[tuple[Any, ...], ...]]
+# A witness and the rows it shows.
+Said = tuple[Written, tuple[tuple[Any, ...], ...]]
 
 
 def written_keys(index: Index) -> Keys:
@@ -120,7 +122,7 @@ def _run(
     index: Index,
     keys: tuple[tuple[tuple[str, ...], str | None], tuple[tuple[str, ...], str | None]],
     texts: tuple[str, str],
-) -> tuple[str, Parted] | None:
+) -> tuple[Written, Parted] | None:
     """The witness of a difference between the two sides' index over the same probe rows, and
     its rows, or None (equal on every row both judged, or not evaluated: counted)."""
     judged = judge_keys(st, table.name, keys, texts, KeyOptions(unique=index.unique))
@@ -139,10 +141,10 @@ class KeyOptions:
 
 @dataclass(frozen=True)
 class Judged:
-    """Two sides' keys over the same probe rows: the witness of a difference (its text and the
-    rows that show it) or None, and how many probe rows both sides stored."""
+    """Two sides' keys over the same probe rows: the witness of a difference (as written, and
+    the rows that show it) or None, and how many probe rows both sides stored."""
 
-    witness: tuple[str, Parted] | None
+    witness: tuple[Written, Parted] | None
     stored: int
 
 
@@ -217,7 +219,7 @@ def _passing(found: ProbeSet, checks: tuple[str, str]) -> set[int] | None:
 
 def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) -> Said | None:
     """A row both sides' columns store whose index expression fails on one side only (the
-    witness text, and the row)."""
+    witness, and the row)."""
     for row, a, b in zip(found.rows, lrun[0], rrun[0], strict=True):
         if a is None or b is None or a[0] == b[0]:
             continue
@@ -227,7 +229,8 @@ def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) 
             f"the insert fails on {st.side_name(failing)} ({error}), "
             f"{st.side_name(other)} stores the row"
         )
-        return witness_text(st, found.names, row, said), (row,)
+        # No verdicts: the JSON's ``accepts`` has been None here, though one side refuses.
+        return witness_written(st, found.names, row, said, None), (row,)
     return None
 
 
@@ -260,8 +263,8 @@ def _duplicate(
     keyed: tuple[tuple[int, ...] | None, ...] = (None, None),
 ) -> Said | None:
     """Two rows both sides store that one side's unique index takes as a duplicate and the
-    other's does not (the witness text, and the two rows), never two that repeat a primary
-    key of both sides (``keyed``: its columns' positions on each side), which both refuse."""
+    other's does not (the witness, no one row as data, and the two rows), never two that
+    repeat a primary key of both sides (``keyed``: its columns' positions on each side), which both refuse."""
     stored = {k for k, (a, b) in enumerate(zip(lrun[0], rrun[0], strict=True)) if _ok(a) and _ok(b)}
     parted = sorted(
         p
@@ -283,7 +286,7 @@ def _duplicate(
     pair = (found.rows[first], found.rows[second])
     rows = per_dialect(st.dialects, lambda d: f"({_shown(pair[0], d)}) then ({_shown(pair[1], d)})")
     rows += look_alikes([*found.rows[first], *found.rows[second]])
-    return f"witness ({names}) = {rows}: {said}", (found.rows[first], found.rows[second])
+    return Written(f"witness ({names}) = {rows}: {said}"), (found.rows[first], found.rows[second])
 
 
 def _ok(outcome: tuple[bool, Any] | None) -> bool:

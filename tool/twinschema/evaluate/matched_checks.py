@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
 from twinschema.canonical.expressions import across
-from twinschema.evaluate.checks import dependent, run_on_probes, why_dependent, witness_text
+from twinschema.evaluate.checks import dependent, run_on_probes, why_dependent, witness_written
 from twinschema.evaluate.context import StageContext, both_named, matched_tables
 from twinschema.evaluate.generated_said import what_generated_holds
 from twinschema.evaluate.reasons import Parted
@@ -76,6 +76,7 @@ def _probe(st: StageContext, matched: Matched) -> None:
     if run is None or run.witness is None:
         return
     found, row, said = run.probes, run.witness.row, run.witness.said(st)
+    written = witness_written(st, found.names, row, said, run.witness.verdicts)
     parted = Parted((found.left, found.right), found.backends, (row,))
     st.dependent_difference(
         "check",
@@ -88,9 +89,10 @@ def _probe(st: StageContext, matched: Matched) -> None:
             # (stranger48 011: not the unscaled price, nor a cast PostgreSQL printed).
             what_generated_holds(st, table, (ltext, rtext), found, row)
             or why_dependent(st, ltext, rtext, table, parted),
-            witness_text(st, found.names, row, said),
+            written.text,
         ),
         matched.spelled,
         matched.name,
         matched.names,
+        witness=written.witness,
     )

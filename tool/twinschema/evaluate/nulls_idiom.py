@@ -26,6 +26,7 @@ from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.index_keys import Judged, KeyOptions, judge_keys, key_text, written_keys
 from twinschema.evaluate.index_partners import partners, settle
 from twinschema.evaluate.unpaired_indexes import unique_shown
+from twinschema.evaluate.witness_fields import Written
 from twinschema.model import Index, Table
 from twinschema.records import Difference, Side
 
@@ -38,7 +39,7 @@ def nulls_idiom(st: StageContext) -> None:
         if found is None:
             continue
         table, rule, side = found
-        notes: list[tuple[Difference, str]] = []
+        notes: list[tuple[Difference, Written]] = []
         columns = {c.lower() for c in rule.expressions}
         indexes = partners(st, table.name, side, partial(_reads_some, rule.method, columns))
         for index_d, index in indexes:
@@ -48,9 +49,9 @@ def nulls_idiom(st: StageContext) -> None:
             if judged.witness is None:
                 settle(st, d, index_d, index, side, judged.stored)
                 break
-            notes.append(
-                (index_d, f"with {st.side_name(side)}'s {index.describe()}: {judged.witness[0]}")
-            )
+            witness = judged.witness[0]
+            shown = f"with {st.side_name(side)}'s {index.describe()}: {witness.text}"
+            notes.append((index_d, Written(shown, witness.witness)))
         else:
             if notes:  # the claim that a second NULL goes in was not tried: the witness says
                 said = _unclaimed(d, side, notes)
@@ -58,10 +59,10 @@ def nulls_idiom(st: StageContext) -> None:
                     said if f is d else f for f in st.comparison.differences
                 ]
                 for index_d, note in notes:
-                    st.annotate(note, index_d)
+                    st.annotate(note.text, index_d, witness=note.witness)
 
 
-def _unclaimed(d: Difference, side: str, notes: list[tuple[Difference, str]]) -> Difference:
+def _unclaimed(d: Difference, side: str, notes: list[tuple[Difference, Written]]) -> Difference:
     """``d`` without its claim that the NULLS DISTINCT side accepts a second NULL row (its
     one-sided unique index may refuse it), with the witnesses of those indexes instead."""
     source = d.left_source if side == "left" else d.right_source
@@ -69,7 +70,8 @@ def _unclaimed(d: Difference, side: str, notes: list[tuple[Difference, str]]) ->
         f", {source} accepts it",
         f", where {source}'s rule takes NULLs as distinct",
     )
-    return replace(d, message=f"{message}; {'; '.join(note for _, note in notes)}")
+    named = replace(d, message=f"{message}; {'; '.join(note.text for _, note in notes)}")
+    return named.given(next((n.witness for _, n in notes if n.witness is not None), None))
 
 
 def _rules(st: StageContext, d: Difference) -> tuple[Table, Index, str] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema.evaluate.checks import witness_text
+from twinschema.evaluate.checks import witness_written
 from twinschema.evaluate.computed import IN_INDEX, alike_but_where, in_index, index_shown, raw_where
 from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.probe_sets import probe_rows
@@ -64,7 +64,7 @@ def _judge_keys(st: StageContext, d: Difference, table: Table, li: Index, ri: In
     if judged is None or judged.stored == 0:
         return
     if judged.witness is not None:
-        st.annotate(judged.witness[0], d)
+        st.annotate(judged.witness[0].text, d, witness=judged.witness[0].witness)
         return
     keys_text = ", ".join(li.expressions)
     _moot(st, d, table, f"no key of ({keys_text}) is NULL (on {probe_count(judged.stored)})")
@@ -113,7 +113,9 @@ def _judge(st: StageContext, d: Difference, table: Table, li: Index, ri: Index) 
             f"the row is in the partial index on {st.side_name(side)}, whose NULLS NOT "
             "DISTINCT makes a second such row collide"
         )
-        st.annotate(witness_text(st, found.names, inside, said), d)
+        # Both sides store the row; a second such row parts them.
+        written = witness_written(st, found.names, inside, said, None)
+        st.annotate(written.text, d, witness=written.witness)
         return
     keys_text = ", ".join(li.expressions)
     _moot(

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.evaluate import probes, strict_kept, type_kept
-from twinschema.evaluate.checks import check_text, witness_text
+from twinschema.evaluate.checks import check_text, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.generated_inline import computed_from, inline_generated
 from twinschema.evaluate.generated_refusals import stored_only
@@ -84,7 +84,8 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     for parted in partings(st, d.table, tried, (ltext, rtext), verdicts, written=True):
         if parted.right == (side == "left"):  # the CHECK's own side rejects it
             said = parted.said(st) + every_row_refused(st, rows, (ltext, rtext), parted.row)
-            st.annotate(witness_text(st, rows.names, parted.row, said), d)
+            written = witness_written(st, rows.names, parted.row, said, parted.verdicts)
+            st.annotate(written.text, d, witness=written.witness)
             return
     # Every row the other side's table stores (its CHECKs over these columns too) passes this
     # CHECK: where that table holds what the CHECK's one column's narrow type holds, the CHECK

@@ -50,7 +50,7 @@ def plain_indexes(st: StageContext) -> None:
         if judged is None or judged.stored == 0:
             continue
         if judged.witness is not None:
-            st.annotate(judged.witness[0], d)
+            st.annotate(judged.witness[0].text, d, witness=judged.witness[0].witness)
             continue
         st.drop(d)
         st.equivalence(d, f"{RULE}: equal on {probe_count(judged.stored)}")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from twinschema.canonical.identifiers import quoted
 from twinschema.evaluate.context import StageContext, matched_tables, scale_reasons
 from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text
+from twinschema.evaluate.witness_fields import Written
 from twinschema.model import Table
 
 
@@ -63,7 +64,8 @@ def scaled_keys(st: StageContext) -> None:
                 None,
                 left.shown,
                 right.shown,
-                (f"{left.shown} on {lt.name}", "; ".join(reasons), witness),
+                (f"{left.shown} on {lt.name}", "; ".join(reasons), witness.text),
+                witness=witness.witness,
             )
 
 
@@ -96,7 +98,9 @@ def _rules(table: Table) -> list[_Rule]:
     return found
 
 
-def _judge(st: StageContext, tables: tuple[Table, Table], left: _Rule, right: _Rule) -> str | None:
+def _judge(
+    st: StageContext, tables: tuple[Table, Table], left: _Rule, right: _Rule
+) -> Written | None:
     """The witness of two rows one side's rule takes as a duplicate and the other's does not
     (rows a side's CHECK rejects left out), or None (equal on the probes, or not evaluated)."""
     keys = tuple((tuple(quoted(c) for c in rule.columns), rule.raw_where) for rule in (left, right))

@@ -80,7 +80,6 @@ from twinschema.evaluate import (
     scaled_keys,
     stored_defaults,
     unpaired_indexes,
-    witness_fields,
     zone_checks,
     zones,
 )
@@ -140,7 +139,6 @@ def evaluate(
     index_keys.matched_indexes(st)
     unpaired_indexes.unpaired_unique(st)
     scaled_keys.scaled_keys(st)
-    witness_fields.attach(st)
     if values and st.cross:
         _values(st)
     return st.result

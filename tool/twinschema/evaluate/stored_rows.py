@@ -44,6 +44,11 @@ class Parting:
     stored: tuple[Any, ...] | None = None
     written_only: bool = False  # the rejecting side accepts ``stored``: parts as written only
 
+    @property
+    def verdicts(self) -> tuple[bool, bool]:
+        """Whether each side (left, right) accepts the row: what a witness of it keeps."""
+        return (self.left, self.right)
+
     def said(self, st: StageContext) -> str:
         """``SQLite rejects, PostgreSQL accepts`` (with what the accepting side stored, where
         it changed the row: ``, storing 0.01, which SQLite rejects too``)."""

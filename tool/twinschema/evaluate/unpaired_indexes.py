@@ -29,6 +29,7 @@ from twinschema.evaluate.index_keys import (
     key_text,
     written_keys,
 )
+from twinschema.evaluate.witness_fields import Written
 from twinschema.model import Index, Table
 from twinschema.records import Difference, Side
 from twinschema.records.dialects import SQLITE
@@ -41,9 +42,9 @@ def unpaired_unique(st: StageContext) -> None:
     lefts, rights = _candidates(st)
     # A witness is said once the pairs are settled: an index parted from one twin may still be
     # one rule with another (and a difference is dropped by identity, which a note replaces).
-    notes: list[tuple[Difference, str]] = []
+    notes: list[tuple[Difference, Written]] = []
     equal: list[tuple[Difference, Index, Difference, Index, int]] = []
-    parted: list[tuple[Difference, Index, Difference, Index, str]] = []
+    parted: list[tuple[Difference, Index, Difference, Index, Written]] = []
     for table, here in lefts.items():
         there = list(rights.get(table, ()))
         for ld, li in here:
@@ -70,17 +71,17 @@ def unpaired_unique(st: StageContext) -> None:
         present = any(d is f for f in st.comparison.differences)
         if present and not any(d is n for n in noted):
             noted.append(d)
-            st.annotate(note, d)
+            st.annotate(note.text, d, witness=note.witness)
 
 
 def _parted(
-    st: StageContext, parted: list[tuple[Difference, Index, Difference, Index, str]]
-) -> list[tuple[Difference, str]]:
+    st: StageContext, parted: list[tuple[Difference, Index, Difference, Index, Written]]
+) -> list[tuple[Difference, Written]]:
     """Pairs a row parts: a rule on each side only that has no other candidate twin is one
     rule that differs, one difference in their place (not a ``unique`` and an ``index``
     difference with one witness, stranger49 121); the others each get a note naming the rule
     and the witness."""
-    notes: list[tuple[Difference, str]] = []
+    notes: list[tuple[Difference, Written]] = []
     for ld, li, rd, ri, witness in parted:
         alone = sum(ld is p[0] or rd is p[2] for p in parted) == 1
         present = [d for d in st.comparison.differences if d is ld or d is rd]
@@ -89,12 +90,14 @@ def _parted(
                 ld,
                 rd,
                 f"unique rule on {ld.table} differs: {ld.left} on {st.side_name('left')}, "
-                f"{rd.right} on {st.side_name('right')}; {witness}",
+                f"{rd.right} on {st.side_name('right')}; {witness.text}",
                 kind="unique" if "unique" in (ld.kind, rd.kind) else ld.kind,
+                witness=witness.witness,
             )
             continue
-        notes.append((ld, f"against {st.side_name('right')}'s {ri.describe()}: {witness}"))
-        notes.append((rd, f"against {st.side_name('left')}'s {li.describe()}: {witness}"))
+        for d, index, side in ((ld, ri, "right"), (rd, li, "left")):
+            shown = f"against {st.side_name(side)}'s {index.describe()}: {witness.text}"
+            notes.append((d, Written(shown, witness.witness)))
     return notes
 
 

@@ -1,14 +1,17 @@
 """A witness as data (stranger57 u1): the JSON report gave a difference's witness row only
-inside its message's words. Each witness the stage writes (``checks.witness_text``) is kept
-here as a ``Witness`` beside its text, and, once the stage is done, set on each difference
-whose message names it (the first it names); and an "equal on N probes" names a few of its
-probe rows (``few_probes``), so a user sees which values were tried."""
+inside its message's words. Each witness the stage writes (``checks.witness_written``) is a
+``Written``: its text for the message and the ``Witness`` record, made from the row and each
+side's verdict as data (never read back out of the words), which the stage sets on the
+difference where it makes or annotates it (``StageContext.annotate``, ``merge``,
+``dependent_difference``; ``Difference.given``: the first a difference is given). And an
+"equal on N probes" names a few of its probe rows (``few_probes``), so a user sees which values
+were tried."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import Any
 
 from twinschema.evaluate.context import StageContext
@@ -21,23 +24,32 @@ _FEW = 4
 _LONGEST = 60
 
 
-def kept(
-    st: StageContext, text: str, names: Sequence[str], row: Sequence[Any], said: str,
-    verdicts: tuple[bool, bool] | None = None,
-) -> None:  # fmt: skip
-    """Keep the witness written as ``text`` (columns ``names``, values ``row``; ``said``: what
-    each side does with it, ``SQLite rejects, PostgreSQL accepts``, or ``verdicts``: whether
-    each side accepts it) for ``attach``."""
-    left, right = st.side_name("left"), st.side_name("right")
-    if verdicts is None and said.startswith(f"{left} accepts, {right} rejects"):
-        verdicts = (True, False)
-    elif verdicts is None and said.startswith(f"{left} rejects, {right} accepts"):
-        verdicts = (False, True)
+# Whether each side (left, right) accepts a witness row; None where both store it and part on
+# what they store or compute (a generated value, a row in one side's partial index only).
+Verdicts = tuple[bool, bool] | None
+
+
+@dataclass(frozen=True)
+class Written:
+    """A witness as a message writes it (``text``) and as data (``witness``; None for one that
+    is no single row: two rows a unique rule parts, ``index_keys``)."""
+
+    text: str
+    witness: Witness | None = None
+
+
+def made(
+    st: StageContext, names: Sequence[str], row: Sequence[Any], said: str, verdicts: Verdicts
+) -> Witness:
+    """The witness row ``row`` (columns ``names``) as data: ``said``, what each side does with
+    it, as the message says it, and ``verdicts``, whether each side accepts it (the side that
+    accepts it where they part); its table is set where a difference is given it
+    (``Difference.given``)."""
     accepts = None
     if verdicts is not None and verdicts[0] != verdicts[1]:
         accepts = "left" if verdicts[0] else "right"
     values = tuple(_json_value(st, v) for v in row)
-    st.witnesses.setdefault(text, Witness(None, tuple(names), values, accepts, said))
+    return Witness(None, tuple(names), values, accepts, said)
 
 
 def _json_value(st: StageContext, value: Any) -> Any:
@@ -51,22 +63,6 @@ def _json_value(st: StageContext, value: Any) -> Any:
         return value
     texts = {d: probe_text(value, d) for d in dict.fromkeys(st.dialects)}
     return next(iter(texts.values())) if len(set(texts.values())) == 1 else texts
-
-
-def attach(st: StageContext) -> None:
-    """Set on each difference with no witness yet the first kept witness its message names
-    (its table the difference's)."""
-    if not st.witnesses:
-        return
-    result = []
-    for d in st.comparison.differences:
-        if d.witness is None:
-            places = [(d.message.find(t), t) for t in st.witnesses if t in d.message]
-            if places:
-                found = st.witnesses[min(places)[1]]
-                d = replace(d, witness=replace(found, table=d.table))
-        result.append(d)
-    st.comparison.differences = result
 
 
 def few_probes(st: StageContext, rows: Sequence[Sequence[Any]]) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from twinschema.canonical.expressions import across
@@ -43,6 +44,7 @@ from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.evaluate.probe_sets import probe_rows
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.statements import probe_column
+from twinschema.evaluate.witness_fields import Written
 from twinschema.evaluate.zones import (
     LOCAL_CLOCK_READ,
     LOCAL_TYPES,
@@ -142,10 +144,11 @@ def _clocks_apart(st: StageContext) -> bool:
 def _parts(
     st: StageContext, sides: tuple[Side, Side], tables: tuple[Table, Table],
     checks: tuple[CheckConstraint, CheckConstraint], zones: tuple[str, str], clock_apart: bool,
-) -> str | None:  # fmt: skip
+) -> Written | None:  # fmt: skip
     """What parts a PostgreSQL CHECK from its twin (``checks``, of ``tables`` on ``sides``, the
     PostgreSQL one first) in the two zones: a local clock's "at some hours" (where the clocks
-    part: ``clock_apart``), a witness row; or None where nothing does."""
+    part: ``clock_apart``; with the row that parts them now, if any), a witness row; or None
+    where nothing does."""
     text = checks[0].raw or checks[0].expression
     if not _may_read_zone(sides[0].schema, tables[0], text):
         return None
@@ -162,8 +165,11 @@ def _parts(
     moments = [] if clock_apart else _parting_moments(st, zones, literals)
     witness = _witness(st, sides, tables, checks, zones, clock, moments)
     if clock:
-        now = f"; now: {witness}" if witness else ""
-        return f"a row may pass on one and fail on the other at some hours of the day{now}"
+        now = f"; now: {witness.text}" if witness else ""
+        return Written(
+            f"a row may pass on one and fail on the other at some hours of the day{now}",
+            witness.witness if witness else None,
+        )
     return witness
 
 
@@ -202,7 +208,7 @@ def _witness(
     st: StageContext, sides: tuple[Side, Side], tables: tuple[Table, Table],
     checks: tuple[CheckConstraint, CheckConstraint], zones: tuple[str, str], clock: bool,
     parting: Sequence[dt.datetime],
-) -> str | None:  # fmt: skip
+) -> Written | None:  # fmt: skip
     """The first row the PostgreSQL CHECK judges otherwise in its own zone than in its twin's,
     and its twin (run on its own side, in its own zone) as in the twin's: the witness, as
     said; None when no row parts them or they cannot be run. The rows are the probes' (each
@@ -242,16 +248,15 @@ def _witness(
 def _said_witness(
     st: StageContext, names: tuple[str, ...], row: tuple[Any, ...], verdicts: tuple[bool, bool],
     zones: tuple[str, str],
-) -> str:  # fmt: skip
+) -> Written:  # fmt: skip
     """``witness (at) = ('...'): refused on a (TimeZone UTC), accepted on b (TimeZone ...)``."""
     values = ", ".join(probe_text(v, "postgresql") for v in row)
-    said = [
+    said = ", ".join(
         f"{'accepted' if ok else 'refused'} on {st.side_name(side)} (TimeZone {zone})"
         for ok, zone, side in zip(verdicts, zones, ("left", "right"), strict=True)
-    ]
-    text = f"witness ({', '.join(names)}) = ({values}): {said[0]}, {said[1]}"
-    witness_fields.kept(st, text, names, row, f"{said[0]}, {said[1]}", verdicts)
-    return text
+    )
+    text = f"witness ({', '.join(names)}) = ({values}): {said}"
+    return Written(text, witness_fields.made(st, names, row, said, verdicts))
 
 
 def _said(st: StageContext, zones: tuple[str, str]) -> str:
@@ -271,7 +276,7 @@ def _said(st: StageContext, zones: tuple[str, str]) -> str:
 
 def _report(
     st: StageContext, table: str, check: CheckConstraint, partner: CheckConstraint | None,
-    zones: tuple[str, str], found: str,
+    zones: tuple[str, str], found: Written,
 ) -> None:  # fmt: skip
     """The ``check`` difference, in place of the pair's equivalence."""
     shown = check.shown()
@@ -289,7 +294,8 @@ def _report(
     pg_left = st.left.schema.dialect == "postgresql"
     left, right = (shown, other) if pg_left else (other, shown)
     message = (
-        f"CHECK ({shown}) on {table} reads the session's TimeZone and {_said(st, zones)}: {found}"
+        f"CHECK ({shown}) on {table} reads the session's TimeZone and {_said(st, zones)}: "
+        f"{found.text}"
     )
     st.comparison.differences.append(
         Difference(
@@ -304,6 +310,7 @@ def _report(
             hint=_UTC_HINT if st.cross else SAME_ZONE,
             left_source=st.left.label,
             right_source=st.right.label,
+            witness=None if found.witness is None else replace(found.witness, table=table),
         )
     )
 

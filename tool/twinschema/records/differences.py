@@ -4,7 +4,7 @@ difference kinds."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -231,6 +231,13 @@ class Difference:
     names: tuple[str | None, str | None] | None = None
     # The row that parts the sides, where the evaluation stage found one (the message names it).
     witness: Witness | None = field(default=None, compare=False)
+
+    def given(self, witness: Witness | None) -> Difference:
+        """This difference with ``witness`` (its table this one's) where it has none yet: a
+        difference keeps the first witness its message names."""
+        if witness is None or self.witness is not None:
+            return self
+        return replace(self, witness=replace(witness, table=self.table))
 
     def named(self, name: str, side: FixSide | None = None) -> bool:
         """True when ``name`` is the object's name: ``name``, or either side's own name (only
