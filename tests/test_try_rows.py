@@ -1,5 +1,6 @@
 """PostgreSQL's ``try_rows`` tries all its rows in one transaction after one savepoint, rolled
-back to after each failing row (``pg_backend._tried``): each row's verdict is the one it gets
+back to after each failing row or chunk of rows (``pg_chunks``, ``pg_backend._tried``; the
+long sequences are ``test_try_rows_chunks``'s): each row's verdict is the one it gets
 tried alone, whatever rows come before it (stored, refused by the CHECK, failing in its
 expression, or out of the column's range). The CHECK is read back (``RETURNING``) from a plain
 table's insert: false refuses, NULL passes, as the CHECK table itself does."""

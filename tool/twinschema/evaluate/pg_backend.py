@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import Any
 
+from twinschema.evaluate import pg_chunks
 from twinschema.evaluate.backends import (
     REJECTED,
     ROWS,
@@ -158,16 +159,17 @@ class PostgreSQLBackend:
         errors_reject: bool = False,
         zone: str | None = None,
     ) -> list[bool | None]:
-        """See ``Backend.try_rows``: one transaction, rolled back, each row tried after one
-        savepoint (``_tried``); ``zone``, set for it alone (``SET LOCAL``). The CHECK table
-        is made (a CHECK PostgreSQL refuses gives no verdicts) but the rows go to the plain
-        one, the CHECK read back (``RETURNING``): a refused row is no error to roll back."""
+        """See ``Backend.try_rows``: one transaction, rolled back, the rows tried after one
+        savepoint, in chunks (``pg_chunks``), a row alone where its chunk fails (``_tried``);
+        ``zone``, set for it alone (``SET LOCAL``). The CHECK table is made (a CHECK
+        PostgreSQL refuses gives no verdicts) but the rows go to the plain one, the CHECK read
+        back (``RETURNING``): a refused row is no error to roll back."""
         import psycopg
 
         if self.lost is not None:
             return [None] * len(rows)
         conn = self.conn
-        found: list[bool | None] = []
+        outcome: dict[int, bool | None] = {}
         try:
             try:
                 if zone is not None:
@@ -175,21 +177,28 @@ class PostgreSQLBackend:
                 _enum_types(conn, columns)
                 conn.execute(check_table_sql(columns, check).encode())
                 conn.execute(plain_table_sql(columns).encode())
+                for statement in pg_chunks.value_tables_sql(columns):
+                    conn.execute(statement)
             except psycopg.Error:
                 return [None] * len(rows)
             plain = check_insert_sql(columns, "%s", "twinschema_check_plain")
             # The CHECK's own % (LIKE '%b') is no placeholder of psycopg's; read as a boolean,
             # as a CHECK is (a bare 'f' refuses every row).
-            checked = f"{plain} RETURNING ({check.replace('%', '%%')})::boolean".encode()
+            returning = f" RETURNING ({check.replace('%', '%%')})::boolean"
             conn.execute(_SAVEPOINT)
             cursor = conn.cursor()
-            for row in rows:
-                found.append(self._tried(cursor, checked, plain.encode(), row, errors_reject))
+            checked, stored = (plain + returning).encode(), plain.encode()
+
+            def tried(row: tuple[Any, ...]) -> bool | None:
+                return self._tried(cursor, checked, stored, row, errors_reject)
+
+            sql = (columns, plain, returning)
+            pg_chunks.try_all(conn, cursor, _UNDO, sql, rows, tried, outcome)
         except psycopg.Error:  # the connection lost: the rows left say nothing
-            found += [None] * (len(rows) - len(found))
+            pass
         finally:
             self._rollback()
-        return found
+        return [outcome.get(n) for n in range(len(rows))]
 
     def _tried(
         self, cursor: Any, checked: bytes, plain: bytes, row: tuple[Any, ...], errors_reject: bool

@@ -1,0 +1,64 @@
+"""PostgreSQL's ``try_rows`` tries its rows in chunks, one INSERT each (``pg_chunks``), and
+settles a row holding a value its column refuses by that value tried alone: each row's verdict
+is still the one it gets tried alone, in a long mixed sequence (chunks that go in whole, chunks
+a failing CHECK expression halves down to the row), whatever the other columns hold (a column
+whose domain is NOT NULL does not make another column's value refused)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.evaluate.statements import probe_column
+from twinschema.model import Column, ColumnType
+
+
+@pytest.fixture(scope="module")
+def backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
+    from support.testing import scratch_database
+
+    with scratch_database(pg_server, prefix="tryrowschunks") as url:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+            conn.execute("CREATE DOMAIN posint AS integer NOT NULL CHECK (VALUE > 0)")
+        made = PostgreSQLBackend(url, "test")
+        try:
+            yield made
+        finally:
+            made.close()
+
+
+COLUMNS = [
+    probe_column(Column("a", ColumnType("postgresql", "posint", raw="posint"))),
+    probe_column(Column("b", ColumnType("postgresql", "smallint", raw="smallint"))),
+]
+CHECK = "a / b < 3"
+# (1, 1) and (2, 1) pass; (5, 1) is refused by the CHECK; b = 0 fails in its expression; a = 0
+# is refused by the domain's CHECK (23514: False, as the CHECK table has it); a NULL by its NOT
+# NULL; 2^20 by smallint; a NULL b passes.
+KINDS = [(1, 1), (5, 1), (2, 0), (0, 1), (None, 1), (1, 2**20), (2, None), (2, 1), (0, 2**20)]
+# Long runs of rows that go in whole, and the failing ones spread among them.
+ROWS = [KINDS[i % len(KINDS)] if i % 7 else (1 + i % 2, 1) for i in range(120)] + [(1, 1)] * 40
+
+
+@pytest.mark.parametrize("errors_reject", [True, False])
+def test_each_row_of_a_long_sequence_gets_its_verdict_alone(
+    backend: PostgreSQLBackend, errors_reject: bool
+) -> None:
+    alone = {row: backend.try_rows(COLUMNS, CHECK, [row], errors_reject)[0] for row in KINDS}
+    failed = False if errors_reject else None  # b = 0: the expression's error
+    assert alone == {
+        (1, 1): True,
+        (5, 1): False,
+        (2, 0): failed,
+        (0, 1): False,
+        (None, 1): None,
+        (1, 2**20): None,
+        (2, None): True,
+        (2, 1): True,
+        (0, 2**20): False,  # a is cast first: the domain's CHECK refuses it
+    }
+    together = backend.try_rows(COLUMNS, CHECK, ROWS, errors_reject)
+    assert together == [alone.get(row, True) for row in ROWS]
