@@ -3,7 +3,8 @@ CURRENT_TIMESTAMP(0) are both one value per transaction, the second rounded to t
 "rows inserted side by side get different values", 006); now() against statement_timestamp()
 changes from statement to statement on one side only; two intervals or arrays PostgreSQL stores
 apart are shown as the server writes them (010, 011); now() plus a day against plus 24 hours
-part across summer time (018)."""
+part across summer time (018); now() against LOCALTIMESTAMP in a timestamptz part in the hour
+a change back from summer time repeats (stranger59 016)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import datetime as dt
 
 from probes import Loader, compare_expected
 
-from twinschema.evaluate.dst_steps import BEFORE_CHANGE, ZONE
+from twinschema.evaluate.dst_steps import BEFORE_CHANGE, IN_REPEATED_HOUR, ZONE
 
 
 def _message(loader: Loader, name: str) -> str:
@@ -68,3 +69,30 @@ def test_a_day_from_now_is_not_24_hours_across_summer_time(loader: Loader) -> No
     finally:
         conn.rollback()
     assert hours - day == dt.timedelta(hours=1), (day, hours)
+
+
+def test_local_time_read_back_is_an_hour_late_in_the_repeated_hour(loader: Loader) -> None:
+    """Stranger59 016: the message says the zone and moment now() and LOCALTIMESTAMP part at
+    in a timestamptz, and real PostgreSQL there reads LOCALTIMESTAMP (the clock in the
+    session's zone: ``now() AT TIME ZONE`` it) back an hour after the clock."""
+    message = _message(loader, "pg-pg.default-timestamptz-now-vs-localtimestamp-fall-back")
+    assert (
+        f"they agree in a session whose TimeZone is UTC only: in one whose TimeZone is {ZONE}, "
+        f"at {IN_REPEATED_HOUR} UTC" in message
+    ), message
+    assert "2026-10-25 00:30:00 UTC vs 2026-10-25 01:30:00 UTC" in message, message
+    conn = loader.held("rows")
+    try:
+        conn.execute(f"SET LOCAL TimeZone = '{ZONE}'".encode())
+        same = conn.execute(
+            b"SELECT LOCALTIMESTAMP = (now() AT TIME ZONE current_setting('TimeZone'))"
+        ).fetchone()[0]
+        moment = f"timestamptz '{IN_REPEATED_HOUR}+00'"
+        later = conn.execute(  # seconds, compared in UTC (Python's same-zone '-' drops fold)
+            f"SELECT extract(epoch FROM ({moment} AT TIME ZONE current_setting('TimeZone'))"
+            f"::timestamptz - {moment})::float8".encode()
+        ).fetchone()[0]
+    finally:
+        conn.rollback()
+    assert same is True
+    assert later == 3600.0, later

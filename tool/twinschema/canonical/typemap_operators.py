@@ -89,3 +89,11 @@ TEXT_CONVERSIONS: Mapping[str, str] = MappingProxyType(
 # The operators above that count only when a string literal under them holds this text: a LIKE
 # pattern without a backslash means the same on both dialects.
 DEPENDENT_WHEN_LITERAL_HOLDS: Mapping[str, str] = MappingProxyType({"Like": "\\", "ILike": "\\"})
+# Why two CHECKs matched by canonical form part where they compare a date or time column with
+# the clock (``evaluate.matched_checks``, stranger59 019): SQLite keeps the column as text.
+CLOCK_AS_TEXT = (
+    "a date or time column compared with the clock: SQLite compares the text it holds with the "
+    "clock's text (CURRENT_TIMESTAMP is 'YYYY-MM-DD HH:MM:SS' in UTC, to the second), "
+    "PostgreSQL compares moments (now() to the microsecond), so a moment inside the current "
+    "second, or one written otherwise ('T' before the time, a UTC offset), parts them"
+)

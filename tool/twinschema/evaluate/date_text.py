@@ -31,8 +31,10 @@ KINDS = (*DATE_KINDS, "time")
 _LITERAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(.*)$", re.S)
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?$")
 _IN_INDEX = ColumnType("any", "integer", raw="integer")
-# At most this many spellings are tried per column.
+# At most this many spellings are tried per column, and as many moments moved by their UTC
+# offset (``offset_spellings``) besides, against a timestamptz.
 _MAX_SPELLINGS = 12
+_MAX_MOVED = 4
 # How far a moment's UTC offset is moved from its literal's (``offset_spellings``), and the
 # offsets PostgreSQL reads (below 16 hours either way).
 _SHIFT = dt.timedelta(hours=5)
@@ -61,10 +63,13 @@ def spellings(literals: Sequence[str], kind: str | None = None) -> list[str]:
         found += [stem, f"{stem}T{time}"]
         if re.match(r"^\d{2}:\d{2}:00$", time):
             found.append(f"{stem} {time[:5]}")
-    if kind == "timestamptz":
-        found += [s for literal in literals for s in offset_spellings(literal)]
-    unique = [s for s in dict.fromkeys(found) if s not in literals]
-    return unique[:_MAX_SPELLINGS]
+    unique = [s for s in dict.fromkeys(found) if s not in literals][:_MAX_SPELLINGS]
+    if kind == "timestamptz":  # beyond the others' cap: a literal with a time of day has many
+        moved = [s for literal in literals for s in offset_spellings(literal)]
+        unique += [s for s in dict.fromkeys(moved) if s not in literals and s not in unique][
+            :_MAX_MOVED
+        ]
+    return unique
 
 
 def offset_spellings(literal: str) -> list[str]:
@@ -256,14 +261,34 @@ class _Pair:
         nulls = self._passed_as_null(sq, checks[sq], values)
         if got[0] is None or got[1] is None or refused is None or nulls is None:
             return []
-        for value, a, b, out, null in zip(values, got[0], got[1], refused, nulls, strict=True):
-            if (a is REJECTED) == (b is REJECTED) or out or null:
-                continue
-            keeps = 0 if b is REJECTED else 1
+        found: list[tuple[bool, Difference]] = []
+        parted = [
+            (value, 0 if b is REJECTED else 1)
+            for value, a, b, out, null in zip(values, got[0], got[1], refused, nulls, strict=True)
+            if (a is REJECTED) != (b is REJECTED) and not out and not null
+        ]
+        for value, keeps in self._named(parted, literals):
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
             what = stored_or_rejected(self.sides, keeps)
-            return [(keeps == sq, self._finding(value, shown, what, literals))]
-        return []
+            found.append((keeps == sq, self._finding(value, shown, what, literals)))
+        return found
+
+    def _named(
+        self, parted: list[tuple[str, int]], literals: Sequence[str]
+    ) -> list[tuple[str, int]]:
+        """Of the spellings that part the sides (each with what it says), those a warning names:
+        the first, and against a timestamptz the first a UTC offset moves across a literal too
+        (another cause: a literal with a time of day parts on its day alone first, stranger59
+        020)."""
+        first = parted[:1]
+        if self.kind != "timestamptz" or not first or self._moved(first[0][0], literals):
+            return first
+        return first + [p for p in parted if self._moved(p[0], literals)][:1]
+
+    def _moved(self, value: str, literals: Sequence[str]) -> bool:
+        """True when ``value`` is a moment whose UTC offset moves it across one of
+        ``literals`` (``offset_spellings``), against a timestamptz."""
+        return self.kind == "timestamptz" and any(value in offset_spellings(x) for x in literals)
 
     def predicate_findings(self) -> list[tuple[bool, Difference]]:
         """Each pair of partial indexes on the same elements whose predicates read this column
@@ -282,18 +307,21 @@ class _Pair:
             ]
             if got[0] is None or got[1] is None:
                 continue
-            for value, a, b in zip(values, got[0], got[1], strict=True):
-                inside = (_inside(a), _inside(b))
-                if None in inside or inside[0] == inside[1]:
-                    continue
-                sq = self._sqlite()
-                within = 0 if inside[0] else 1
+            parted = [
+                (value, 0 if inside[0] else 1)
+                for value, inside in (
+                    (v, (_inside(a), _inside(b)))
+                    for v, a, b in zip(values, got[0], got[1], strict=True)
+                )
+                if None not in inside and inside[0] != inside[1]
+            ]
+            sq = self._sqlite()
+            for value, within in self._named(parted, literals):
                 what = in_index_on(self.sides, within)
                 shown = f"WHERE {wheres[sq]}"
                 # A second such row is a duplicate in a unique index on one side only.
                 push = li.unique and within != sq
                 found.append((push, self._finding(value, shown, what, literals)))
-                break
         return found
 
     def _index_pairs(self) -> list[tuple[Index, Index]]:
@@ -305,7 +333,7 @@ class _Pair:
         lt = self.tables[0]
         lc, rc = self.columns
         sq = self._sqlite()
-        moved = self.kind == "timestamptz" and any(value in offset_spellings(x) for x in literals)
+        moved = self._moved(value, literals)
         message = (
             f"{lt.name}.{lc.name}: the text {value!r}"
             + (" (its UTC offset moves it across the literal)" if moved else "")

@@ -2,15 +2,22 @@
 interval '1 day'`` against ``now() + interval '24 hours'``: both "the current time + 1 day")
 but that a session with summer time parts: a day is 23 hours across Europe's change to summer
 time, 24 hours are 24 (stranger58 018). Each is run with its clock a day before that change,
-in a session whose TimeZone is ``ZONE`` (see ``defaults``)."""
+in a session whose TimeZone is ``ZONE`` (see ``defaults``).
+
+Two that both give the current time, one through the session's local time (``now()`` against
+``LOCALTIMESTAMP`` in a timestamptz), are run so too, with the clock inside the hour ``ZONE``'s
+change back from summer time repeats: the local time read back as a moment is the later of the
+two it names there, an hour after the clock (stranger59 016)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from twinschema.evaluate.clock import CLOCK_OFFSET, at_fixed_moment
 from twinschema.evaluate.context import equal
 from twinschema.evaluate.fixed_moments import as_moment, value_of
+from twinschema.evaluate.values import CURRENT_TIME
 from twinschema.model import Column
 
 if TYPE_CHECKING:
@@ -19,6 +26,12 @@ if TYPE_CHECKING:
 ZONE = "Europe/Paris"
 # A day before Europe's change to summer time (2026-03-29 01:00 UTC), in UTC.
 BEFORE_CHANGE = "2026-03-28 12:00:00"
+# Inside the hour Europe's change back from summer time repeats (2026-10-25 01:00 UTC, when
+# 03:00 CEST is 02:00 CET again): 02:30 local, the first time, in UTC.
+IN_REPEATED_HOUR = "2026-10-25 00:30:00"
+# PostgreSQL's local current time (``LOCALTIMESTAMP``, ``LOCALTIMESTAMP(p)``): the clock read
+# in the session's TimeZone, which ``clock.at_fixed_moment`` (a UTC session's) does not do.
+_LOCAL_NOW = re.compile(r"\blocaltimestamp\b(\s*\(\s*\d+\s*\))?", re.I)
 
 
 def apart(
@@ -28,15 +41,20 @@ def apart(
     day before its change to summer time, said; None where they agree or are no such pair."""
     if dialect != "postgresql":
         return None
-    verdicts = [ev.single(dialect, text, column) for text, column in (left, right)]
-    if any(v.kind != CLOCK_OFFSET for v in verdicts):
+    kinds = {ev.single(dialect, text, column).kind for text, column in (left, right)}
+    if kinds == {CLOCK_OFFSET}:
+        at, when = BEFORE_CHANGE, "a day before its change to summer time"
+    elif kinds == {CURRENT_TIME} and any(_LOCAL_NOW.search(text) for text, _ in (left, right)):
+        at, when = IN_REPEATED_HOUR, "in the hour its change back from summer time repeats"
+    else:
         return None
     backend = ev.backend(dialect)
     if backend is None:
         return None
     got = []
     for text, column in (left, right):
-        moved = at_fixed_moment(dialect, text, BEFORE_CHANGE)
+        local = _local_at(text, at)
+        moved = at_fixed_moment(dialect, local, at) or (local if local != text else None)
         if moved is None:
             return None
         ev.runs += 1
@@ -46,6 +64,17 @@ def apart(
     shown = [f"{v:%Y-%m-%d %H:%M:%S} UTC" for v in got]
     return (
         f"they agree in a session whose TimeZone is UTC only: in one whose TimeZone is {ZONE}, "
-        f"at {BEFORE_CHANGE} UTC (a day before its change to summer time) they give {shown[0]} "
-        f"vs {shown[1]}"
+        f"at {at} UTC ({when}) they give {shown[0]} vs {shown[1]}"
     )
+
+
+def _local_at(text: str, moment: str) -> str:
+    """``text`` with PostgreSQL's ``LOCALTIMESTAMP`` read at ``moment`` (UTC) in the session's
+    TimeZone, as the clock is (``now() AT TIME ZONE`` it), its precision kept."""
+
+    def local(found: re.Match[str]) -> str:
+        at = f"('{moment}+00'::timestamptz AT TIME ZONE current_setting('TimeZone'))"
+        precision = found[1] or ""
+        return f"({at}::timestamp{precision.replace(' ', '')})" if precision else at
+
+    return _LOCAL_NOW.sub(local, text)

@@ -3,7 +3,11 @@ on the dialect (``checks.dependent``): a pair matched by canonical form, and eac
 the comparer found the same conjuncts in, grouped otherwise (``check_groups``), run as one
 conjunction a side. A row they part on makes them a difference: ``CHECK (x * 3 < 2500 AND y >
 0)`` is ``CHECK (x * 3 < 2500), CHECK (y > 0)`` on one dialect, yet x * 3 overflows
-PostgreSQL's int4 at x = 715827883, where SQLite computes on.
+PostgreSQL's int4 at x = 715827883, where SQLite computes on. A pair that compares a date or
+time column with the clock is run so too (``_clock_on_text``), again with the clock fixed
+inside a second (``clock_checks``): SQLite's ``ts <= CURRENT_TIMESTAMP`` on a TEXT compares text
+to the second, PostgreSQL's ``ts <= now()`` on a timestamptz moments to the microsecond
+(stranger59 019).
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from dataclasses import dataclass
 
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
 from twinschema.canonical.expressions import across
+from twinschema.canonical.typemap_operators import CLOCK_AS_TEXT
+from twinschema.evaluate import clock, clock_checks, probes
 from twinschema.evaluate.checks import dependent, run_on_probes, why_dependent, witness_written
-from twinschema.evaluate.context import StageContext, both_named, matched_tables
+from twinschema.evaluate.context import StageContext, both_named, find, matched_tables
+from twinschema.evaluate.date_text import KINDS
 from twinschema.evaluate.generated_said import what_generated_holds
 from twinschema.evaluate.reasons import Parted
 from twinschema.model import CheckConstraint, Table
@@ -49,7 +56,11 @@ def _dependent(st: StageContext) -> list[Matched]:
         pairs = [_one(lt, lc, rights[key]) for key, lc in lefts.items() if key in rights]
         if any(e.rule == SPLIT_RULE and e.table == lt.name for e in st.comparison.equivalences):
             pairs.append(_group(lt, *regrouped(lefts, rights)))
-        found += [m for m in pairs if dependent(st, m.texts[0], m.texts[1], lt.name)]
+        found += [
+            m
+            for m in pairs
+            if dependent(st, m.texts[0], m.texts[1], lt.name) or _clock_on_text(st, lt, m.texts)
+        ]
     return found
 
 
@@ -68,15 +79,25 @@ def _group(table: Table, left: list[CheckConstraint], right: list[CheckConstrain
 
 
 def _probe(st: StageContext, matched: Matched) -> None:
-    """Run two matched CHECKs on probe rows: a row they part on makes them a difference."""
+    """Run two matched CHECKs on probe rows (those that read the clock again with it fixed
+    inside a second: ``clock_checks``): a row they part on makes them a difference."""
     (ltext, rtext), table = matched.texts, matched.table.name
     # An error in the expression (x / 0, an overflow) fails a real insert: here that is the
     # very behaviour a dialect-dependent operator may differ in.
     run = run_on_probes(st, table, ltext, rtext, errors_reject=True)
-    if run is None or run.witness is None:
+    if run is None:
         return
-    found, row, said = run.probes, run.witness.row, run.witness.said(st)
-    written = witness_written(st, found.names, row, said, run.witness.verdicts)
+    if run.witness is not None:
+        found, parting = run.probes, run.witness
+        said = parting.said(st)
+    else:
+        at = clock_checks.at_fixed_moment(st, table, ltext, rtext)
+        if at is None:
+            return
+        found, parting = at
+        said = parting.said(st) + f" with the clock at {clock.FIXED_MOMENT} UTC"
+    row = parting.row
+    written = witness_written(st, found.names, row, said, parting.verdicts)
     parted = Parted((found.left, found.right), found.backends, (row,))
     st.dependent_difference(
         "check",
@@ -88,7 +109,8 @@ def _probe(st: StageContext, matched: Matched) -> None:
             # A generated column that holds another value on each side for the row is why
             # (stranger48 011: not the unscaled price, nor a cast PostgreSQL printed).
             what_generated_holds(st, table, (ltext, rtext), found, row)
-            or why_dependent(st, ltext, rtext, table, parted),
+            or why_dependent(st, ltext, rtext, table, parted)
+            or (CLOCK_AS_TEXT if _clock_on_text(st, matched.table, matched.texts) else ""),
             written.text,
         ),
         matched.spelled,
@@ -96,3 +118,19 @@ def _probe(st: StageContext, matched: Matched) -> None:
         matched.names,
         witness=written.witness,
     )
+
+
+def _clock_on_text(st: StageContext, table: Table, texts: tuple[str, str]) -> bool:
+    """True when two CHECKs of ``table`` read the clock and a date, timestamp or time column
+    (``date_text.KINDS``), which SQLite keeps as text: equal canonical forms (``ts <=
+    CURRENT_TIMESTAMP``, ``ts <= now()``) do not settle them (``CLOCK_AS_TEXT``)."""
+    dialects = (st.left.schema.dialect, st.right.schema.dialect)
+    if not any(clock.reads_clock(d, t) for d, t in zip(dialects, texts, strict=True)):
+        return False
+    read = [probes.reads(d, t) for d, t in zip(dialects, texts, strict=True)]
+    for name in sorted({c for r in read if r is not None for c in r.columns}):
+        _, left = find(st.left, table.name, name)
+        _, right = find(st.right, table.name, name)
+        if left is not None and right is not None and probes.kind_of(left, right) in KINDS:
+            return True
+    return False
