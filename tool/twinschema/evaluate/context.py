@@ -36,6 +36,8 @@ class StageContext:
     later: list[tuple[bool, str, Column, Column, str]] = field(default_factory=list)
     # Each witness written, by its text (``witness_fields``): set on the differences naming it.
     witnesses: dict[str, Witness] = field(default_factory=dict)
+    # CHECK differences whose pair could not be run (``unjudged_checks``): them, their table, texts.
+    unjudged: list[tuple[tuple[Difference, ...], str, str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.layer is None and self.comparison.differences:
