@@ -76,6 +76,8 @@ class Backend(Protocol):
     """A scratch database of one dialect that runs defaults."""
 
     where: str
+    # Why the last ``try_rows`` could not make its CHECK's table (None: it could).
+    refused: str | None
 
     def run(
         self,
@@ -164,6 +166,7 @@ class SQLiteBackend:
         self.conn = sqlite3.connect(":memory:", isolation_level=None)
         self.timeout = timeout
         self.deadline = 0.0
+        self.refused: str | None = None
         # A runaway expression (a huge randomblob, a recursive CTE) is stopped at the deadline.
         self.conn.set_progress_handler(self._stop_when_late, 10_000)
 
@@ -213,10 +216,12 @@ class SQLiteBackend:
         has no session zone: ``zone`` is not read)."""
         self.deadline = time.monotonic() + self.timeout
         conn = self.conn
+        self.refused = None
         try:
             conn.execute(check_table_sql(columns, check))
             conn.execute(plain_table_sql(columns))
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self.refused = first_line(exc)
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_check")
             return [None] * len(rows)
         insert = check_insert_sql(columns, "?")

@@ -134,7 +134,8 @@ def probe(
     if lt is None or ltext is None or rtext is None:
         return None
     run = run_on_probes(st, lt.name, ltext, rtext, errors_reject=True, counted=merge)
-    if run is None:
+    if run is None:  # the differences say why, should they stay (``unjudged_checks``)
+        st.unjudged.append(((*lds, *rds), lt.name, ltext, rtext))
         return None
     found, parting, said = run.probes, run.witness, ""
     if parting is None:  # again with the clock fixed inside a second (``clock_checks``)
@@ -146,7 +147,7 @@ def probe(
                 return True
             st.result.evaluated += not merge
             # says so where only beside others
-            _equal(st, lds, rds, run.judged, not run.alone, few_probes(st, found.rows))
+            _equal(st, lds, rds, run.judged, not run.alone, few_probes(st, run.judged_rows))
             return True
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
     if not merge:

@@ -52,12 +52,15 @@ def witness_written(
 class ProbeRun:
     """Two CHECKs run on probe rows: how many both judged, the first they part on, if any,
     and whether they judged every row alike taken alone (``alone``: not only on the rows the
-    accepting side's table lets in)."""
+    accepting side's table lets in); the rows judged are those an equivalence names, never a
+    value a column cannot hold (stranger59 006: 'abc' in an interval column)."""
 
     probes: ProbeSet
     judged: int
     witness: Parting | None
     alone: bool = True
+    # The rows both sides judged (values both columns hold): those an equivalence names.
+    judged_rows: tuple[tuple[Any, ...], ...] = ()
 
 
 def run_on_probes(
@@ -93,7 +96,8 @@ def run_on_probes(
         equated = equated_rows.witness(st, table, tried, (ltext, rtext), errors_reject)
         tried, witness = equated or (tried, witness)
     json_escape.check_warnings(st, table, (ltext, rtext), tried, errors_reject and not witness)
-    return ProbeRun(tried, len(both), witness, all(a == b for _, a, b in both))
+    judged_rows = tuple(row for row, _, _ in both)
+    return ProbeRun(tried, len(both), witness, all(a == b for _, a, b in both), judged_rows)
 
 
 def telling(judged: Sequence[tuple[Sequence[Any], Any, Any]]) -> bool:

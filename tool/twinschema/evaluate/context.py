@@ -34,6 +34,8 @@ class StageContext:
     # Warnings found while judging (``json_escape``), kept for the ``value_compatibility``
     # warnings: whether each breaks a push, its table, column pair and text.
     later: list[tuple[bool, str, Column, Column, str]] = field(default_factory=list)
+    # CHECK differences whose pair could not be run (``unjudged_checks``): them, their table, texts.
+    unjudged: list[tuple[tuple[Difference, ...], str, str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.layer is None and self.comparison.differences:

@@ -112,6 +112,7 @@ class PostgreSQLBackend:
         self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
         self.conn.commit()
         self.lost: str | None = None  # why the connection cannot be used any more
+        self.refused: str | None = None  # see ``Backend.refused``
 
     def _rollback(self) -> None:
         import psycopg
@@ -170,6 +171,7 @@ class PostgreSQLBackend:
             return [None] * len(rows)
         conn = self.conn
         outcome: dict[int, bool | None] = {}
+        self.refused = None
         try:
             try:
                 if zone is not None:
@@ -179,7 +181,8 @@ class PostgreSQLBackend:
                 conn.execute(plain_table_sql(columns).encode())
                 for statement in pg_chunks.value_tables_sql(columns):
                     conn.execute(statement)
-            except psycopg.Error:
+            except psycopg.Error as exc:
+                self.refused = first_line(exc)
                 return [None] * len(rows)
             plain = check_insert_sql(columns, "%s", "twinschema_check_plain")
             # The CHECK's own % (LIKE '%b') is no placeholder of psycopg's; read as a boolean,

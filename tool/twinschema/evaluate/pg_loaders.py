@@ -12,7 +12,6 @@ plus '1 mon' is not that date plus '30 days': stranger58 010); an array whose lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -20,17 +19,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.types.array import ArrayLoader
 from psycopg.types.datetime import TimeLoader, TimetzLoader
 
-
-@dataclass(frozen=True)
-class Written:
-    """A PostgreSQL value kept as the server writes it (its output text) with its type's name:
-    two are equal only when both are; shown as a literal of its type, ``'1 day'::interval``."""
-
-    text: str
-    type_name: str
-
-    def __str__(self) -> str:
-        return "'" + self.text.replace("'", "''") + "'::" + self.type_name
+from twinschema.evaluate.server_values import ArrayValue, Written
 
 
 def register(conn: Any) -> None:
@@ -86,8 +75,9 @@ class _WrittenDumper(Dumper):
 
 
 class _BoundedArrayLoader(ArrayLoader):
-    """A list, as psycopg's own loader gives it, for an array whose every lower bound is 1;
-    the server's text (``Written``) for one with bounds of its own ('[0:2]={10,20,30}')."""
+    """A list, as psycopg's own loader gives it, for an array whose every lower bound is 1,
+    with the server's text to show it by (``ArrayValue``); the server's text (``Written``) for
+    one with bounds of its own ('[0:2]={10,20,30}')."""
 
     type_name = "array"
 
@@ -95,4 +85,4 @@ class _BoundedArrayLoader(ArrayLoader):
         raw = bytes(data)
         if raw.startswith(b"["):
             return Written(raw.decode(), self.type_name)
-        return super().load(data)
+        return ArrayValue(super().load(data), raw.decode())

@@ -26,6 +26,7 @@ from twinschema.evaluate import (
     landings,
     moment_bounds,
     month_steps,
+    probe_arrays,
     probe_numbers,
     probe_strings,
     probes,
@@ -135,6 +136,9 @@ def _rows(
         stored = _stores(ldialect, kind, own, strings, numbers, measures) if same else []
         column_values += stored
         fractions.append(_fractions(kind, stored))
+        if probe_arrays.is_array(lc, rc):  # arrays of those values (stranger59 021)
+            column_values = probe_arrays.of_column(kind, column_values, strings, numbers)
+            fractions[-1] = []
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):

@@ -79,6 +79,7 @@ from twinschema.evaluate import (
     range_defaults,
     scaled_keys,
     stored_defaults,
+    unjudged_checks,
     unpaired_indexes,
     zone_checks,
     zones,
@@ -127,6 +128,7 @@ def evaluate(
     matched_checks.matched_checks(st)
     zone_checks.zoned_checks(st)  # after the CHECKs judged in UTC: it may undo their verdict
     one_sided.witnesses(st)
+    unjudged_checks.explain(st)  # the CHECK pairs left unjudged and unwitnessed say why
     one_sided_unique.witnesses(st)
     plain_indexes.plain_indexes(st)  # before any stage adds an index difference of its own
     computed.predicates(st)

@@ -22,6 +22,7 @@ from typing import Any
 
 from twinschema.definitions import visible_sql
 from twinschema.dialects import sqlite_library
+from twinschema.evaluate import server_values
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import (
     CLOCK_NUMBER,
@@ -367,6 +368,9 @@ def _random_uuid_version(values: list[Any]) -> int | None:
 
 
 def _show(value: Any) -> str:
+    spelled = server_values.shown(value)  # an array, a boolean: as PostgreSQL writes it
+    if spelled is not None:
+        return spelled
     if isinstance(value, str):
         return visible_sql(quoted(value))
     if value is None:

@@ -1,0 +1,111 @@
+"""Probe values of a PostgreSQL array column (``probe_sets``): arrays written as the server reads
+them, from the element type's own probe values (``probes.values_for`` of the element kind).
+
+A scalar probe is no value an array column holds, so a CHECK over one was judged on NULL alone
+and "not evaluated" (stranger59 021: ``cardinality(a) > 0`` against ``a <> '{}'``, two one-sided
+CHECKs). An array is probed empty ('{}': it has no bounds, ``array_length(a, 1)`` is NULL
+there while ``cardinality(a)`` is 0), with one element and two, a NULL element, a lower bound
+other than 1 ('[0:0]={5}': ``a[1]`` is NULL there), two dimensions, at each length an integer
+literal of the CHECKs names and one either side (``cardinality(a) > 1``), and as each array
+literal the expressions hold ('{1,2}' in ``a <@ '{1,2}'``, written as they are), whose elements
+are element probes too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from twinschema.model import Column
+
+# How many of the element kind's probe values get a one-element array each.
+_SINGLES = 6
+# Arrays are probed at each length up to this one that an integer literal names (and beside it).
+_LONGEST = 16
+# An array's text as PostgreSQL reads it: '{...}', or with bounds of its own '[0:1]={...}'.
+_ARRAY_TEXT = re.compile(r"^\s*(\[-?\d+:-?\d+\])*\s*=?\s*\{.*\}\s*$", re.DOTALL)
+# Characters that make PostgreSQL quote an element in an array's text.
+_QUOTED = re.compile(r'[{}",\\\s]')
+
+
+def is_array(*columns: Column) -> bool:
+    """True when each of ``columns`` is an array."""
+    return all(c.type.array for c in columns)
+
+
+def literals(strings: Sequence[str]) -> list[str]:
+    """The string literals of the expressions that are arrays' text ('{}', '[0:0]={5}')."""
+    return [s for s in strings if _ARRAY_TEXT.match(s)]
+
+
+def elements(arrays: Sequence[str]) -> tuple[list[Decimal], list[str]]:
+    """The numbers and the texts of the elements of one-dimensional array literals ('{1,2}':
+    1 and 2), to be probed as elements too."""
+    numbers: list[Decimal] = []
+    texts: list[str] = []
+    for text in arrays:
+        inner = text[text.index("{") + 1 : text.rindex("}")]
+        if "{" in inner:
+            continue
+        for part in (p.strip().strip('"') for p in inner.split(",") if p.strip()):
+            if part.upper() == "NULL":
+                continue
+            try:
+                numbers.append(Decimal(part))
+            except InvalidOperation:
+                texts.append(part)
+    return numbers, texts
+
+
+def of_column(
+    kind: str | None, scalars: Sequence[Any], strings: Sequence[str], numbers: Sequence[Decimal]
+) -> list[Any]:
+    """The probe values of an array column of element ``kind`` whose elements, as scalars,
+    would be probed at ``scalars``: the elements of the expressions' array literals first."""
+    from twinschema.evaluate import probes
+
+    arrays = literals(strings)
+    more_numbers, more_texts = elements(arrays)
+    own = probes.values_for(kind, tuple(more_numbers), tuple(more_texts)) if arrays else []
+    return values([*own, *scalars], arrays, numbers)
+
+
+def values(
+    element_values: Sequence[Any], arrays: Sequence[str], numbers: Sequence[Decimal]
+) -> list[Any]:
+    """The probe values of an array column whose elements are probed at ``element_values``
+    (NULL first among them, most telling next), beside the array literals ``arrays`` and at
+    the lengths the integer literals ``numbers`` name (see the module docstring)."""
+    shown = [_element(v) for v in element_values if v is not None]
+    items = [e for e in dict.fromkeys(shown) if e is not None]
+    if not items:
+        return [None, "{}", *arrays]
+    first, second = items[0], items[1 % len(items)]
+    found: list[Any] = [None, "{}", *arrays]
+    found += [f"{{{e}}}" for e in items[:_SINGLES]]
+    found += [
+        f"{{{first},{second}}}",
+        "{NULL}",
+        f"{{{first},NULL}}",
+        f"[0:0]={{{first}}}",
+        f"[2:3]={{{first},{second}}}",
+        f"{{{{{first}}},{{{second}}}}}",
+    ]
+    lengths = sorted({int(n) for n in numbers if n == int(n) and 0 <= n <= _LONGEST})
+    for length in sorted({k for n in lengths for k in (n - 1, n, n + 1) if 0 < k <= _LONGEST}):
+        found.append("{" + ",".join(items[i % len(items)] for i in range(length)) + "}")
+    return list(dict.fromkeys(found))
+
+
+def _element(value: Any) -> str | None:
+    """A probe value as an element of an array's text (quoted where PostgreSQL would quote
+    it); None for one no text writes (bytes)."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, bytes | bytearray | memoryview):
+        return None
+    text = str(value)
+    if text == "" or text.upper() == "NULL" or _QUOTED.search(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
