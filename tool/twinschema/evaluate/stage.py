@@ -79,6 +79,7 @@ from twinschema.evaluate import (
     range_defaults,
     scaled_keys,
     stored_defaults,
+    unfit_defaults,
     unpaired_indexes,
     witness_fields,
     zone_checks,
@@ -122,6 +123,7 @@ def evaluate(
     zones.zones_apart(st)
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
+    unfit_defaults.unfit_defaults(st)  # after every stage that may add a default difference
     checks.checks(st)
     check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
