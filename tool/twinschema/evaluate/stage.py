@@ -64,6 +64,7 @@ from twinschema.evaluate import (
     computed,
     conflict_defaults,
     crossing,
+    default_spellings,
     defaults,
     failing_defaults,
     generated,
@@ -163,6 +164,7 @@ def _values(st: StageContext) -> None:
     if len(ready) < 2:
         return
     found = crossing.findings(st.left, st.right, ready, st.ev.crossing, st.layer or "diff")
+    found += default_spellings.findings(st, ready)
     layer = st.layer or "diff"
     found += [  # found while judging CHECKs (``json_escape``)
         (push, crossing.warning(layer, st.left, st.right, table, lc, rc, said))
