@@ -70,9 +70,11 @@ def _spelled_otherwise(
     stext, ptext = default_text(sqlite), default_text(postgresql)
     if stext is None or ptext is None:
         return None
-    sv = st.ev.single("sqlite", stext, sqlite)
+    sv = st.ev.single("sqlite", stext, sqlite)  # run already, in memory (``failures``)
+    if sv.kind != CONSTANT or not isinstance(sv.value, str):
+        return None  # only then is PostgreSQL's default run (a round trip)
     pv = st.ev.single("postgresql", ptext, postgresql)
-    if sv.kind != CONSTANT or pv.kind != CONSTANT or not isinstance(sv.value, str):
+    if pv.kind != CONSTANT:
         return None
     if convert(sv.value, kind) != convert(pv.value, kind):
         return None  # two values: the defaults' own difference
