@@ -52,6 +52,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -437,6 +438,8 @@ def crosses_apart(
             continue
         if other == "sqlite" and isinstance(kept, Decimal):  # sqlite3 binds no Decimal
             kept = float(kept)
+        if other == "sqlite" and isinstance(kept, uuid.UUID):  # a sync writes its text
+            kept = str(kept)
         ok, again = stored_or_rejected(loader, other, oh, table, {**row, column: kept}, column)
         if not ok or not same_value(kept, again, keeps == other):
             return True
@@ -497,4 +500,8 @@ def same_value(a: Any, b: Any, same_dialect: bool) -> bool:
         a, b = b, a
     if isinstance(a, str) and isinstance(b, date):  # a SQLite date is its text, written in full
         return a == b.isoformat()
+    if isinstance(a, uuid.UUID) and isinstance(b, str):
+        a, b = b, a
+    if isinstance(a, str) and isinstance(b, uuid.UUID):  # SQLite keeps a uuid as its text
+        return a == str(b)  # PostgreSQL's text of it, in lower case (stranger59 012)
     return type(a) is type(b) and bool(a == b)

@@ -35,6 +35,7 @@ from twinschema.evaluate.crossing_values import (
     fractions,
     longer_literals,
     offset_moments,
+    other_cases,
     probe_values,
     reads_offsets,
     scale_bounds,
@@ -113,6 +114,8 @@ def findings(
                 values += fractions(reads)
             if kind == "numeric" and scale is not None and scale >= 0:
                 values += scale_bounds(reads, scale)
+            if kind == "uuid":
+                values += other_cases(reads)
             if kind == "date" and reads_offsets(lchecks if ld == "sqlite" else rchecks):
                 values += offset_moments(reads)
             if not values:

@@ -21,6 +21,7 @@ FINER = "more digits than scale"
 OFFSET = "its UTC offset moves it to another day"
 # At most this many days are tried with offsets (the calendar's corners first).
 _OFFSET_DAYS = 8
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 # How a message names a value one past a length in a trailing space, which PostgreSQL's
@@ -150,3 +151,17 @@ def offset_moments(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
     valid = [d for d in dict.fromkeys(days) if date_of(d) is not None][:_OFFSET_DAYS]
     moments = [m for d in valid for m in (f"{d}T23:30:00-05:00", f"{d}T00:30:00+05:00")]
     return [(f"the text {probe_text(m)} ({OFFSET} in UTC)", m) for m in moments]
+
+
+def other_cases(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
+    """For a uuid column, each UUID its CHECKs name in the letter case none of them writes:
+    PostgreSQL stores 'A0EEBC99-...' as 'a0eebc99-...', SQLite's text keeps it, so ``id <>
+    'a0eebc99-...'`` on both sides lets the capitals in on SQLite only (stranger59 012). A
+    case the CHECKs write themselves is their own difference's witness, not tried again."""
+    written = {t.strip() for read in reads for t in read.strings if _UUID.match(t.strip())}
+    found = dict.fromkeys(
+        v for t in sorted(written) for v in (t.upper(), t.lower()) if v not in written
+    )
+    return [
+        (f"the text {probe_text(v)} (a uuid of its CHECKs in other letter case)", v) for v in found
+    ]

@@ -64,6 +64,7 @@ from twinschema.evaluate import (
     computed,
     conflict_defaults,
     crossing,
+    default_spellings,
     defaults,
     failing_defaults,
     generated,
@@ -79,6 +80,7 @@ from twinschema.evaluate import (
     range_defaults,
     scaled_keys,
     stored_defaults,
+    unfit_defaults,
     unjudged_checks,
     unpaired_indexes,
     zone_checks,
@@ -122,6 +124,7 @@ def evaluate(
     zones.zones_apart(st)
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
+    unfit_defaults.unfit_defaults(st)  # after every stage that may add a default difference
     checks.checks(st)
     check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
@@ -161,6 +164,7 @@ def _values(st: StageContext) -> None:
     if len(ready) < 2:
         return
     found = crossing.findings(st.left, st.right, ready, st.ev.crossing, st.layer or "diff")
+    found += default_spellings.findings(st, ready)
     layer = st.layer or "diff"
     found += [  # found while judging CHECKs (``json_escape``)
         (push, crossing.warning(layer, st.left, st.right, table, lc, rc, said))

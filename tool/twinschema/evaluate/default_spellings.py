@@ -1,0 +1,91 @@
+"""A SQLite text default that stands for a PostgreSQL uuid, jsonb, date, timestamp,
+timestamptz or time default of the same value, spelled otherwise than PostgreSQL stores it
+(stranger59 012): TEXT ``DEFAULT 'A0EEBC99-...'`` against uuid ``'a0eebc99-...'``, TEXT
+``'2024-01-01 00:00:00+02'`` against timestamptz. One value, as the defaults stage says
+("equal by evaluation: both give the same value"), but SQLite keeps its text as written and
+PostgreSQL its own spelling ('a0eebc99-...', '2023-12-31 22:00:00+00'): a row that omits the
+column holds other text on each side, which SQLite's text comparisons, ORDER BY and UNIQUE
+read as another value (a lookup by PostgreSQL's text finds the row on PostgreSQL only; checked
+on real SQLite 3.40 and PostgreSQL 16). As for such spellings under a UNIQUE rule or in a CHECK
+(``crossing.SPELLINGS``, ``date_text``), that is a ``value_compatibility`` warning naming what
+each side stores, not a difference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinschema.canonical import typemap
+from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.context import StageContext, default_text, matched_columns
+from twinschema.evaluate.crossing import SPELLINGS, warning
+from twinschema.evaluate.shown_probes import probe_text
+from twinschema.evaluate.values import CONSTANT, convert
+from twinschema.model import Column, ColumnType
+
+_AS_TEXT = ColumnType("postgresql", "text")
+HINT = (
+    "write SQLite's default as PostgreSQL stores it ({stored}), so that both sides keep one "
+    "text; or allow it in domain.yaml with a reason"
+)
+
+
+def findings(st: StageContext, backends: dict[str, Backend]) -> list[tuple[bool, Any]]:
+    """The warnings (none breaks a push) for each column pair whose SQLite text default
+    PostgreSQL stores as the same value in another spelling."""
+    pg = backends.get("postgresql")
+    if not st.cross or pg is None or "sqlite" not in backends:
+        return []
+    said = {(d.table, d.column) for d in st.comparison.differences if d.kind == "column_default"}
+    found: list[tuple[bool, Any]] = []
+    layer = st.layer or "diff"
+    for table, lc, rc in matched_columns(st):
+        key = (table.name, lc.name)
+        if key in said or key in st.failed:
+            continue  # the default's own difference says what each side gives
+        kind = typemap.shared_kind(lc.type, rc.type)
+        if kind not in SPELLINGS:
+            continue
+        sqlite, postgresql = (lc, rc) if st.left.schema.dialect == "sqlite" else (rc, lc)
+        stored = _spelled_otherwise(st, pg, (sqlite, postgresql), kind)
+        if stored is None:
+            continue
+        written, kept = stored
+        message = (
+            f"{table.name}.{lc.name}: its default {probe_text(written)}: SQLite stores it as "
+            f"written, PostgreSQL stores {probe_text(kept)}, the same {kind} spelled otherwise "
+            f"(a row that omits {lc.name} holds other text on each side: SQLite's text "
+            "comparisons, ORDER BY and UNIQUE read it as another value)"
+        )
+        hint = HINT.format(stored=probe_text(kept))
+        found.append((False, warning(layer, st.left, st.right, table.name, lc, rc, message, hint)))
+    return found
+
+
+def _spelled_otherwise(
+    st: StageContext, pg: Backend, columns: tuple[Column, Column], kind: str
+) -> tuple[str, str] | None:
+    """SQLite's default text and PostgreSQL's text of it where both defaults are one constant
+    value and the two texts differ; None otherwise."""
+    sqlite, postgresql = columns
+    stext, ptext = default_text(sqlite), default_text(postgresql)
+    if stext is None or ptext is None:
+        return None
+    sv = st.ev.single("sqlite", stext, sqlite)  # run already, in memory (``failures``)
+    if sv.kind != CONSTANT or not isinstance(sv.value, str):
+        return None  # only then is PostgreSQL's default run (a round trip)
+    pv = st.ev.single("postgresql", ptext, postgresql)
+    if pv.kind != CONSTANT:
+        return None
+    if convert(sv.value, kind) != convert(pv.value, kind):
+        return None  # two values: the defaults' own difference
+    # What a sync stores of SQLite's text, as PostgreSQL writes it (its own text, in the
+    # scratch server's UTC session).
+    ran = pg.computed(
+        [("v", postgresql.type)], '"v"::text', _AS_TEXT, [(sv.value,)], generated=False
+    )
+    if not ran or ran[0] is None or not ran[0][0]:
+        return None
+    kept = ran[0][1]
+    if not isinstance(kept, str) or kept == sv.value:
+        return None
+    return sv.value, kept
