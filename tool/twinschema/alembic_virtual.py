@@ -26,6 +26,6 @@ def virtual_filter(connection: sa.Connection) -> dict[str, Any]:
         return {}
 
     def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-        return not (type_ == "table" and name in skipped)
+        return not (type_ == "table" and (name or "").lower() in skipped)
 
     return {"include_name": include_name}

@@ -149,6 +149,14 @@ def live_pair_hints(
             # The fix is in domain.yaml alone: no schema changes, no revision (stranger57 043).
             hint = f"the modules show the same stale allowance: {module.hint}"
             fix = module.fix
+        elif module is not None and (module.hint or "").startswith("declare table "):
+            # A table one side's database has as a virtual table (stranger58): declaring it
+            # for one dialect is a change to domain.yaml alone, no revision.
+            hint = (
+                f"each database matches its module: {module.hint} (declaring it in "
+                "domain.yaml needs no revision)"
+            )
+            fix = _fix_of(d, module, None)
         elif module is not None:
             hint = (
                 f"each database matches its module: the modules differ ({module.hint}), "

@@ -67,7 +67,13 @@ def _elsewhere(ctx: Context, table: str, side: str) -> str:
     """Where else the side that lacks ``table`` holds one: a virtual table of that name
     (stranger58 014: an FTS table was said to be missing), or another schema of its
     database."""
-    schema = (ctx.left if side == "left" else ctx.right).schema
+    found = ctx.left if side == "left" else ctx.right
+    schema = found.schema
+    if _virtual(ctx, table, side) and table in found.virtual:  # a metadata module's dialect
+        return (
+            f"; {found.virtual_in} has {table} as a virtual table, which {ctx.label(side)} "
+            "cannot hold (a metadata module holds no virtual table)"
+        )
     if _virtual(ctx, table, side):
         return (
             f"; {ctx.label(side)} has {table} as a virtual table, which is not compared with a "
@@ -82,9 +88,12 @@ def _elsewhere(ctx: Context, table: str, side: str) -> str:
 
 
 def _virtual(ctx: Context, table: str, side: str) -> bool:
-    """Whether ``side`` holds a virtual table named ``table``."""
-    schema = (ctx.left if side == "left" else ctx.right).schema
-    return any(o.kind == OBJECT_VIRTUAL_TABLE and o.name == table for o in schema.objects)
+    """Whether ``side`` holds a virtual table named ``table``, or is a metadata module whose
+    dialect's database does (``Side.virtual``: the module cannot hold it)."""
+    found = ctx.left if side == "left" else ctx.right
+    if table in found.virtual:
+        return True
+    return any(o.kind == OBJECT_VIRTUAL_TABLE and o.name == table for o in found.schema.objects)
 
 
 def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:

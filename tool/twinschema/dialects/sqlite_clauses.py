@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from twinschema.dialects.sqlite_lexer import SKIPPED, TOKEN, next_token, unquote
+from twinschema.dialects.sqlite_lexer import SKIPPED, TOKEN, unquote
 from twinschema.dialects.sqlite_types import collation_of
 from twinschema.model import (
     MATCH_KINDS,
@@ -202,15 +202,6 @@ def fk_clauses(sql: str, count: int) -> list[tuple[bool, str | None]] | None:
     if len(found) != count:
         return None
     return [(bool(deferred), match) for deferred, match in found]
-
-
-def module_of(sql: str) -> str:
-    """The module name of a CREATE VIRTUAL TABLE statement (``fts5``), lower-case."""
-    for match in TOKEN.finditer(sql):
-        if match.group().lower() == "using":
-            module = next_token(sql, match.end())
-            return unquote(module.group()).lower() if module is not None else ""
-    return ""
 
 
 def with_clauses(columns: list[Column], sql: str, generated: dict[str, str]) -> list[Column]:

@@ -10,18 +10,10 @@ from dataclasses import dataclass, field
 from twinschema.definitions import canonical_sql
 from twinschema.dialects import ReflectOptions, excluded
 from twinschema.dialects.sqlite_catalog import CatalogRow
-from twinschema.dialects.sqlite_clauses import module_of
 from twinschema.dialects.sqlite_ddl import schema_object
 from twinschema.dialects.sqlite_views import ViewFacts
+from twinschema.dialects.sqlite_virtual import definition, shadow_tables
 from twinschema.model import OBJECT_TRIGGER, OBJECT_VIEW, OBJECT_VIRTUAL_TABLE, SchemaObject
-
-# Virtual-table modules whose shadow tables are named ``<table>_<suffix>`` and are part of the
-# virtual table, not of the application (https://sqlite.org/fts5.html, https://sqlite.org/rtree.html).
-_SHADOW_MODULES = frozenset({"fts3", "fts4", "fts5", "rtree", "rtree_i32", "geopoly"})
-_SHADOW_SUFFIXES = (
-    "content", "segments", "segdir", "docsize", "stat", "data", "idx", "config",
-    "node", "parent", "rowid",
-)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -53,7 +45,10 @@ def list_master(
                     text = str(sql)
                     listed.objects.append(
                         SchemaObject(
-                            OBJECT_VIRTUAL_TABLE, name, canonical_sql(text, True), raw=text
+                            OBJECT_VIRTUAL_TABLE,
+                            name,
+                            canonical_sql(definition(text), True),
+                            raw=text,
                         )
                     )
             else:
@@ -75,25 +70,23 @@ def kept_tables(listed: Listed, options: ReflectOptions) -> list[str]:
     """The tables to read, sorted: not SQLite's own, not a virtual table's shadow, not excluded.
     A virtual table is an object (``list_master``), compared as one."""
     skip: set[str] = set()
-    for name, sql in listed.virtual:
-        if module_of(sql) in _SHADOW_MODULES:  # excluded or not, its shadows are never tables
-            skip.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
+    for name, sql in listed.virtual:  # excluded or not, its shadows are never tables
+        skip.update(shadow_tables(name, sql))
     return [
         name
         for name in sorted(listed.table_sql)
-        if name not in skip
+        if name.lower() not in skip
         and not name.lower().startswith("sqlite_")  # sqlite_sequence, sqlite_stat1..4
         and not excluded(name, options.exclude)
     ]
 
 
 def virtual_names(virtual: list[tuple[str, str]]) -> set[str]:
-    """The names of ``virtual``'s tables (``(name, sql)`` each) and of their shadow tables:
-    what a SQLite database holds that no metadata module declares as a table, so Alembic's
-    autogenerate must not drop it."""
+    """The names of ``virtual``'s tables (``(name, sql)`` each) and of the shadow tables their
+    modules made (lower-case): what a SQLite database holds that no metadata module declares
+    as a table, so Alembic's autogenerate must not drop it."""
     names: set[str] = set()
     for name, sql in virtual:
-        names.add(name)
-        if module_of(sql) in _SHADOW_MODULES:
-            names.update(f"{name}_{suffix}" for suffix in _SHADOW_SUFFIXES)
+        names.add(name.lower())
+        names.update(shadow_tables(name, sql))
     return names

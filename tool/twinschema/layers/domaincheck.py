@@ -7,6 +7,8 @@ stand for it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from twinschema.canonical.typemap_storage import fits_storage
 from twinschema.canonical.typemap_why import numeric_affinity_of_text
 from twinschema.compare import satisfies
@@ -56,15 +58,15 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
         table = schema.tables.get(name)
         physical = declared.physical(dialect)
         if table is None:
-            add(
-                "table_missing",
-                name,
-                None,
-                name,
-                None,
-                f"table {name} ({dialect} name {physical}) is in {domain.path} but not in {side.label}",
-                f"add table {physical} to {side.fix}, or remove it from {domain.path}",
-            )
+            message = f"table {name} ({dialect} name {physical}) is in {domain.path} but not in {side.label}"
+            hint = f"add table {physical} to {side.fix}, or remove it from {domain.path}"
+            if {name, physical} & side.virtual:  # stranger58: a module cannot hold it
+                message += (
+                    f"; {side.virtual_in} has {physical} as a virtual table, which a metadata "
+                    "module cannot hold"
+                )
+                hint = _virtual_hint(name, dialect, declared.dialects, domain.path)
+            add("table_missing", name, None, name, None, message, hint)
             continue
         present = {c.name: c for c in table.columns}
         for column_name, column in declared.columns.items():
@@ -208,3 +210,14 @@ def _declared(column: DomainColumn) -> str:
     elif column.precision is not None:
         text += f"({column.precision}" + (f", {column.scale})" if column.scale is not None else ")")
     return text
+
+
+def _virtual_hint(name: str, dialect: str, dialects: Iterable[str], path: str) -> str:
+    """The hint for a table the domain declares that ``dialect``'s database holds as a virtual
+    table (its baseline makes it): no metadata module can hold one, so the domain declares
+    the table for the other dialects only."""
+    others = [d for d in dialects if d != dialect]
+    if not others:
+        return f"remove table {name} from {path}: its {dialect} virtual table is not declared there"
+    listed = ", ".join(others)
+    return f"declare table {name} for {listed} only in {path} (dialects: [{listed}])"

@@ -10,7 +10,7 @@ from twinschema.hints import BEHIND, chain_state, database_fix
 from twinschema.layers.made_ahead import drop_first, made_ahead, stamp_first, to_stamp
 from twinschema.layers.plan import CheckPlan, fix_chain_first
 from twinschema.layers.renamed import rename_first, rename_statement, renames
-from twinschema.model import Schema
+from twinschema.model import OBJECT_VIRTUAL_TABLE, Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Side
 from twinschema.records.dialects import database_named
@@ -45,7 +45,23 @@ class Sources:
             raw, path = read_metadata(spec, dialect, self.options[dialect], self.plan.config.root)
             canonical = make_canonical(raw, self.domain)
             self._models[dialect] = Side(canonical, path, path, file=path)
+            self._models[dialect] = self._with_virtual(dialect, self._models[dialect])
         return self._models[dialect]
+
+    def _with_virtual(self, dialect: str, model: Side) -> Side:
+        """``model`` with the virtual tables of its dialect's database (an FTS table, which its
+        baseline makes and no metadata module can hold: stranger58), so that a table missing
+        from the module for that reason is hinted as such; read only where the check reads that
+        database anyway (the live layer), and as it is when it cannot be read."""
+        if "live" not in self.plan.layers or self.plan.urls.get(dialect) is None:
+            return model
+        found = self.live(dialect)
+        if isinstance(found, DatabaseError):
+            return model
+        names = {o.name for o in found.schema.objects if o.kind == OBJECT_VIRTUAL_TABLE}
+        if not names:
+            return model
+        return replace(model, virtual=frozenset(names), virtual_in=found.named)
 
     def live(self, dialect: str) -> Side | DatabaseError:
         """``dialect``'s live database, read and made canonical, or why it could not be read.

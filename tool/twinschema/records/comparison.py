@@ -45,6 +45,11 @@ class Side:
     # How messages name this side when its label is long (a database's URL, which the report's
     # header of the comparison already shows): "the SQLite database". None: by its label.
     short: str | None = None
+    # The tables the database of this side's dialect holds as virtual tables (an FTS table),
+    # which no metadata module can hold, and how messages name that database: read for a
+    # metadata module where the check reads its dialect's database too; empty where unknown.
+    virtual: frozenset[str] = frozenset()
+    virtual_in: str = ""
 
     @property
     def named(self) -> str:

@@ -1,0 +1,158 @@
+"""Which shadow tables a SQLite virtual table's module makes, decided from its module and options
+(``dialects/sqlite_virtual.py``), against what real SQLite makes for each option set; and the
+FTS5 options compared regardless of spelling (stranger59 008 and 018)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from twinschema.dialects import ReflectOptions
+from twinschema.dialects.sqlite import reflect_connection
+from twinschema.dialects.sqlite_virtual import definition, shadow_tables
+
+# Module arguments whose shadow tables real SQLite is asked about.
+ARGUMENTS = [
+    "fts3(body)",
+    "fts3(body, content='')",  # FTS3 reads no option: a column "content=''"
+    "fts3(body, tokenize=porter)",
+    "fts4(body)",
+    "fts4(body, content='docs')",
+    "fts4(body, content=docs)",
+    "fts4(body, content='')",
+    'fts4(body, CONTENT="")',
+    "fts4(body, matchinfo=fts3)",
+    "fts4(body, MATCHINFO='FTS3')",
+    "fts4(body, content='', matchinfo=fts3)",
+    "fts4(body, languageid=lid, notindexed=body, prefix='2', order=desc)",
+    "fts5(body)",
+    "fts5(body, content='')",
+    "fts5(body, content = '' )",
+    'fts5(body, CONTENT="")',
+    "fts5(body, content='docs')",
+    "fts5(body, content=[docs], content_rowid=id)",
+    "fts5(body, columnsize=0)",
+    "fts5(body, columnsize='0')",
+    "fts5(body, columnsize=1)",
+    "fts5(body, content='', columnsize=0)",
+    "fts5(body, detail=none)",
+    "fts5(body, detail=column, prefix=2, tokenize='porter')",
+    "fts5(a, b UNINDEXED, content='docs', columnsize=0)",
+    "rtree(id, x0, x1)",
+    "rtree_i32(id, x0, x1)",
+    "rtree(id, x0, x1, +aux)",
+]
+
+
+def _made(arguments: str) -> set[str]:
+    """The tables real SQLite makes for ``CREATE VIRTUAL TABLE V USING <arguments>``."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute(f"CREATE VIRTUAL TABLE V USING {arguments}")
+        return {
+            str(name).lower()
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if str(name).lower() != "v"
+        }
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("arguments", ARGUMENTS)
+def test_shadow_tables_are_those_sqlite_makes(arguments: str) -> None:
+    """The shadow tables said for each module and option set are exactly those real SQLite
+    made (the name's case as the virtual table's)."""
+    made = _made(arguments)
+    assert made  # each module here makes some: the test compares something
+    assert shadow_tables("V", f"CREATE VIRTUAL TABLE V USING {arguments}") == made
+
+
+def test_a_module_without_shadow_tables_has_none() -> None:
+    """fts5vocab makes no table of its own: none is said."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE s USING fts5(body)")
+    before = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(s, 'row')")
+    after = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
+    assert after - before == {"v"}
+    assert shadow_tables("v", "CREATE VIRTUAL TABLE v USING fts5vocab(s, 'row')") == set()
+
+
+def _tables(script: str) -> list[str]:
+    db = sqlite3.connect(":memory:")
+    db.executescript(script)
+    return sorted(reflect_connection(db, ReflectOptions(), "test").tables)
+
+
+def test_a_user_table_of_a_shadow_name_the_module_did_not_make_is_read() -> None:
+    """SQLite lets a user make s_content beside a contentless fts5 table (and s_node beside any
+    fts5 table), and PRAGMA table_list calls it 'shadow' all the same: the reflection reads it,
+    and still leaves out the shadow tables the module made."""
+    script = (
+        "CREATE VIRTUAL TABLE s USING fts5(body, content='', columnsize=0);"
+        "CREATE TABLE s_content (id INTEGER PRIMARY KEY, note TEXT NOT NULL);"
+        "CREATE TABLE s_node (id INTEGER PRIMARY KEY);"
+        "CREATE VIRTUAL TABLE n USING fts5(body);"
+    )
+    db = sqlite3.connect(":memory:")
+    db.executescript(script)
+    kinds = {str(r[1]): str(r[2]) for r in db.execute("PRAGMA table_list")}
+    assert kinds["s_content"] == "shadow"  # why the pragma cannot decide it
+    assert _tables(script) == ["s_content", "s_node"]
+
+
+def test_sqlite_refuses_a_user_table_where_fts5_makes_one() -> None:
+    """A user s_data beside a normal fts5 s cannot be: SQLite refuses it in either order."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE s_data (x)")
+    with pytest.raises(sqlite3.OperationalError, match="already exists"):
+        db.execute("CREATE VIRTUAL TABLE s USING fts5(body)")
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE s USING fts5(body)")
+    with pytest.raises(sqlite3.OperationalError, match="already exists"):
+        db.execute("CREATE TABLE s_data (x)")
+
+
+def _matches(arguments: str, text: str, query: str) -> int:
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE VIRTUAL TABLE s USING {arguments}")
+    db.execute("INSERT INTO s (body) VALUES (?)", (text,))
+    return int(db.execute("SELECT count(*) FROM s WHERE s MATCH ?", (query,)).fetchone()[0])
+
+
+def _same(a: str, b: str) -> bool:
+    return definition(f"CREATE VIRTUAL TABLE s USING {a}") == definition(
+        f"CREATE VIRTUAL TABLE s USING {b}"
+    )
+
+
+def test_fts5_tokenizer_names_are_read_regardless_of_case() -> None:
+    """'PORTER' is porter on FTS5 (both stem 'running' to 'run'), and so compare alike; porter
+    against unicode61 parts on that query and stays apart."""
+    assert _matches("fts5(body, tokenize='PORTER')", "running dogs", "run") == 1
+    assert _matches("fts5(body, tokenize='porter')", "running dogs", "run") == 1
+    assert _matches("fts5(body, tokenize='unicode61')", "running dogs", "run") == 0
+    assert _same("fts5(body, tokenize='porter')", "fts5(body, tokenize='PORTER')")
+    assert _same("fts5(body, tokenize='porter')", 'fts5(body, TOKENIZE = "Porter")')
+    assert _same("fts5(body, tokenize='porter')", "fts5(body, tokenize=porter)")
+    assert _same(
+        "fts5(body, tokenize='porter unicode61 remove_diacritics 2')",
+        "fts5(body, tokenize='PORTER Unicode61 remove_diacritics 2')",
+    )
+    assert not _same("fts5(body, tokenize='porter')", "fts5(body, tokenize='unicode61')")
+    assert not _same(
+        "fts5(body, tokenize='unicode61 remove_diacritics 2')",
+        "fts5(body, tokenize='unicode61 remove_diacritics 1')",
+    )
+    assert not _same("fts5(body, content='')", "fts5(body, content='docs')")
+
+
+def test_fts4_tokenizer_names_keep_their_case() -> None:
+    """FTS4 finds its tokenizer by exact name ('PORTER' is refused), so its statement is
+    compared as written."""
+    db = sqlite3.connect(":memory:")
+    with pytest.raises(sqlite3.OperationalError, match="unknown tokenizer"):
+        db.execute("CREATE VIRTUAL TABLE s USING fts4(body, tokenize=PORTER)")
+    sql = "CREATE VIRTUAL TABLE s USING fts4(body, tokenize='porter')"
+    assert definition(sql) == sql
