@@ -262,12 +262,19 @@ def _with_precision(
 
 
 @lru_cache(maxsize=64)
-def _clock_reads(moment: str) -> dict[str, tuple[tuple[re.Pattern[str], str], ...]]:
+def _clock_reads(
+    moment: str, local_in_session: bool = False
+) -> dict[str, tuple[tuple[re.Pattern[str], str], ...]]:
     """Each dialect's clock reads as (pattern, replacement) with the clock at ``moment`` (UTC,
     'YYYY-MM-DD HH:MM:SS[.f]'); a precision (CURRENT_TIMESTAMP(0)) becomes the cast's, which
-    rounds as the function does."""
+    rounds as the function does. ``local_in_session``: see ``at_fixed_moment``."""
     day, time = moment.split(" ")
     pg_at = f"'{moment}+00'"
+    pg_local = (
+        f"({pg_at}::timestamptz AT TIME ZONE current_setting('TimeZone'))"
+        if local_in_session
+        else f"'{moment}'"
+    )
     return {
         "postgresql": (
             (
@@ -279,7 +286,7 @@ def _clock_reads(moment: str) -> dict[str, tuple[tuple[re.Pattern[str], str], ..
                 f"({pg_at}::timestamptz)",
             ),
             *_with_precision("current_timestamp", pg_at, "timestamptz"),
-            *_with_precision("localtimestamp", f"'{moment}'", "timestamp"),
+            *_with_precision("localtimestamp", pg_local, "timestamp"),
             (re.compile(r"\bcurrent_date\b", re.I), f"('{day}'::date)"),
             *_with_precision("current_time", f"'{time}+00'", "timetz"),
             *_with_precision("localtime", f"'{time}'", "time"),
@@ -306,11 +313,15 @@ def _clock_reads(moment: str) -> dict[str, tuple[tuple[re.Pattern[str], str], ..
 _UNITS = {"Unix seconds": (1, "second"), "Unix milliseconds": (1000, "millisecond")}
 
 
-def at_fixed_moment(dialect: str, expression: str, moment: str = FIXED_MOMENT) -> str | None:
+def at_fixed_moment(
+    dialect: str, expression: str, moment: str = FIXED_MOMENT, *, local_in_session: bool = False
+) -> str | None:
     """``expression`` with each clock read of ``dialect`` replaced by ``moment`` (UTC; by
-    default ``FIXED_MOMENT``), or None when it has none that this knows."""
+    default ``FIXED_MOMENT``), or None when it has none that this knows. PostgreSQL's
+    ``LOCALTIMESTAMP`` is ``moment`` as a UTC session reads it, or, with ``local_in_session``,
+    as the session's TimeZone does (``dst_steps``: a session with summer time)."""
     text = expression
-    for pattern, replacement in _clock_reads(moment).get(dialect, ()):
+    for pattern, replacement in _clock_reads(moment, local_in_session).get(dialect, ()):
         text = pattern.sub(replacement, text)
     return None if text == expression else text
 

@@ -29,9 +29,8 @@ BEFORE_CHANGE = "2026-03-28 12:00:00"
 # Inside the hour Europe's change back from summer time repeats (2026-10-25 01:00 UTC, when
 # 03:00 CEST is 02:00 CET again): 02:30 local, the first time, in UTC.
 IN_REPEATED_HOUR = "2026-10-25 00:30:00"
-# PostgreSQL's local current time (``LOCALTIMESTAMP``, ``LOCALTIMESTAMP(p)``): the clock read
-# in the session's TimeZone, which ``clock.at_fixed_moment`` (a UTC session's) does not do.
-_LOCAL_NOW = re.compile(r"\blocaltimestamp\b(\s*\(\s*\d+\s*\))?", re.I)
+# PostgreSQL's local current time, with a precision or without.
+_LOCAL_NOW = re.compile(r"\blocaltimestamp\b", re.I)
 
 
 def apart(
@@ -53,8 +52,7 @@ def apart(
         return None
     got = []
     for text, column in (left, right):
-        local = _local_at(text, at)
-        moved = at_fixed_moment(dialect, local, at) or (local if local != text else None)
+        moved = at_fixed_moment(dialect, text, at, local_in_session=True)
         if moved is None:
             return None
         ev.runs += 1
@@ -66,15 +64,3 @@ def apart(
         f"they agree in a session whose TimeZone is UTC only: in one whose TimeZone is {ZONE}, "
         f"at {at} UTC ({when}) they give {shown[0]} vs {shown[1]}"
     )
-
-
-def _local_at(text: str, moment: str) -> str:
-    """``text`` with PostgreSQL's ``LOCALTIMESTAMP`` read at ``moment`` (UTC) in the session's
-    TimeZone, as the clock is (``now() AT TIME ZONE`` it), its precision kept."""
-
-    def local(found: re.Match[str]) -> str:
-        at = f"('{moment}+00'::timestamptz AT TIME ZONE current_setting('TimeZone'))"
-        precision = found[1] or ""
-        return f"({at}::timestamp{precision.replace(' ', '')})" if precision else at
-
-    return _LOCAL_NOW.sub(local, text)
