@@ -149,7 +149,7 @@ def live_pair_hints(
             # The fix is in domain.yaml alone: no schema changes, no revision (stranger57 043).
             hint = f"the modules show the same stale allowance: {module.hint}"
             fix = module.fix
-        elif module is not None and (module.hint or "").startswith("declare table "):
+        elif module is not None and _virtual_elsewhere(module):
             # A table one side's database has as a virtual table (stranger58): declaring it
             # for one dialect is a change to domain.yaml alone, no revision.
             hint = (
@@ -168,3 +168,16 @@ def live_pair_hints(
             continue
         result.append(replace(d, hint=hint, fix=fix))
     return result
+
+
+def _virtual_elsewhere(module: Difference) -> bool:
+    """True for the modules' ``table_missing`` of a table the other side's database holds as
+    a virtual table: the only one whose fix names the side that has the table
+    (``compare.tables``, ``drop_from``), where any other names the side that lacks it."""
+    fix = module.fix
+    return (
+        module.kind == "table_missing"
+        and fix is not None
+        and fix.side is not None
+        and module.holds(fix.side)
+    )
