@@ -40,10 +40,9 @@ DIALECT_NAMES = dialect_records.DIALECT_NAMES
 # in a STRICT table: https://sqlite.org/datatype3.html).
 ENFORCES_LENGTH = frozenset({POSTGRESQL})
 
-# Dialects whose identifiers are case-insensitive: SQLite matches ``Lock`` and ``lock`` as one
-# name (ASCII letters only). PostgreSQL folds an unquoted name to lower case when it reads SQL,
-# and stores the result; a quoted ``"Amount"`` stays ``Amount``, another name than ``amount``.
-CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
+# Dialects whose identifiers are case-insensitive (``records.dialects``, where the domain's name
+# maps read it too).
+CASE_INSENSITIVE_NAMES = dialect_records.CASE_INSENSITIVE_NAMES
 
 # The kind of a same-dialect pair whose declared types are equal.
 SAME = "same"
@@ -324,12 +323,8 @@ def folds_names(left_dialect: str, right_dialect: str) -> bool:
     return bool({left_dialect, right_dialect} & CASE_INSENSITIVE_NAMES)
 
 
-def fold(name: str) -> str:
-    """The case-insensitive key of a name (ASCII letters only, as SQLite compares them)."""
-    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# The case-insensitive key of a name (ASCII letters only, as SQLite compares them).
+fold = dialect_records.fold_name
 
 
 def enforces_length(dialect: str) -> bool:

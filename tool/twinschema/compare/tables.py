@@ -28,6 +28,7 @@ from twinschema.model import (
     Table,
 )
 from twinschema.records import FixSide
+from twinschema.records.domain import DomainColumn
 
 
 def tables(ctx: Context) -> None:
@@ -43,6 +44,9 @@ def tables(ctx: Context) -> None:
             side = "left" if left is not None else "right"
             lacking = "right" if left is not None else "left"
             hint, drop_from = None, None
+            excluded = _excluded_note(ctx, name, None, side)
+            if excluded is not None:  # stranger60 030: there, though domain.yaml says not
+                hint, drop_from = excluded[1], FixSide(side)
             if _virtual(ctx, name, lacking):  # adding it there would clash with that table
                 dialect = (ctx.left if left is not None else ctx.right).schema.dialect
                 hint = (
@@ -57,7 +61,9 @@ def tables(ctx: Context) -> None:
                 name,
                 name if left else None,
                 name if right else None,
-                f"table {name} exists only in {ctx.label(side)}" + _elsewhere(ctx, name, lacking),
+                f"table {_named(ctx, name, None, side)} exists only in {ctx.label(side)}"
+                + _elsewhere(ctx, name, lacking)
+                + _why(ctx, name, None, side, excluded),
                 hint=hint,
                 drop_from=drop_from,
             )
@@ -97,20 +103,91 @@ def _virtual(ctx: Context, table: str, side: str) -> bool:
 
 
 def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:
-    """A table the domain declares for one dialect only is expected to be absent elsewhere."""
+    """A table the domain declares for one dialect only is expected to be absent elsewhere,
+    where the side that has it is of a dialect the domain declares it for."""
     if ctx.domain is None or table not in ctx.domain.tables:
         return False
-    missing = (ctx.left if left_missing else ctx.right).schema.dialect
-    return missing not in ctx.domain.tables[table].dialects
+    dialects = ctx.domain.tables[table].dialects
+    missing, present = (ctx.left, ctx.right) if left_missing else (ctx.right, ctx.left)
+    return missing.schema.dialect not in dialects and present.schema.dialect in dialects
 
 
 def _column_expected_absent(ctx: Context, table: str, column: str, missing_left: bool) -> bool:
-    """A column the domain declares for one dialect only is expected to be absent elsewhere."""
-    declared = ctx.domain.tables.get(table) if ctx.domain is not None else None
-    found = declared.columns.get(column) if declared is not None else None
+    """A column the domain declares for one dialect only is expected to be absent elsewhere,
+    where the side that has it is of a dialect the domain declares it for."""
+    found = _declared_column(ctx, table, column)
     if found is None:
         return False
-    return (ctx.left if missing_left else ctx.right).schema.dialect not in found.dialects
+    missing, present = (ctx.left, ctx.right) if missing_left else (ctx.right, ctx.left)
+    return missing.schema.dialect not in found.dialects and present.schema.dialect in found.dialects
+
+
+def _declared_column(ctx: Context, table: str, column: str) -> DomainColumn | None:
+    declared = ctx.domain.tables.get(table) if ctx.domain is not None else None
+    return declared.columns.get(column) if declared is not None else None
+
+
+def _excluded_note(
+    ctx: Context, table: str, column: str | None, side: str
+) -> tuple[str, str] | None:
+    """For a table (or ``column`` of it) on ``side`` only, whose dialect domain.yaml does not
+    declare it for (stranger60 030: a column declared for the server only, still NOT NULL on
+    the device file, which every insert through its module then fails on): what the message
+    adds and the hint. None when the domain declares it for that side's dialect."""
+    if ctx.domain is None:
+        return None
+    found = _declared_column(ctx, table, column) if column else ctx.domain.tables.get(table)
+    held = ctx.left if side == "left" else ctx.right
+    if found is None or held.schema.dialect in found.dialects:
+        return None
+    what = f"column {table}.{column}" if column else f"table {table}"
+    only = ", ".join(found.dialects)
+    note = f"; {ctx.domain.path} declares {what} for {only} only (line {found.line})"
+    removal = (
+        f"drop it from {ctx.label(side)} with a revision (`twinschema revision` writes it where "
+        "the metadata module lacks it), then migrate"
+        if held.role == "database"
+        else f"remove it from {held.fix}"
+    )
+    hint = (
+        f"{removal}; or declare it for {held.schema.dialect} too in {ctx.domain.path} "
+        f"(dialects: on line {found.line})"
+    )
+    return note, hint
+
+
+def _named(ctx: Context, table: str, column: str | None, side: str) -> str:
+    """``table`` (or ``table.column``) as a message names it, with the name its side gives it
+    where the domain renames it there: ``users.display_name (full_name in the module)``."""
+    name = f"{table}.{column}" if column else table
+    declared = ctx.domain.tables.get(table) if ctx.domain is not None else None
+    if declared is None:
+        return name
+    found = declared.columns.get(column) if column else declared
+    dialect = (ctx.left if side == "left" else ctx.right).schema.dialect
+    if found is None or dialect not in found.names:
+        return name
+    physical = found.names[dialect]
+    return name if physical == (column or table) else f"{name} ({physical} in {ctx.label(side)})"
+
+
+def _why(
+    ctx: Context,
+    table: str,
+    column: str | None,
+    side: str,
+    excluded: tuple[str, str] | None,
+) -> str:
+    """What the message of a table or column on ``side`` only adds: that domain.yaml declares
+    it for the other dialect only, or that its name there is a logical name whose own object
+    the domain names otherwise (``Domain.spelled_as_logical``: stranger60 017, 018, 021)."""
+    if excluded is not None:
+        return excluded[0]
+    if ctx.domain is None:
+        return ""
+    dialect = (ctx.left if side == "left" else ctx.right).schema.dialect
+    note = ctx.domain.spelled_as_logical(table, column, dialect)
+    return f"; {note}" if note else ""
 
 
 def table(ctx: Context, left: Table, right: Table) -> None:
@@ -201,6 +278,7 @@ def column_missing(ctx: Context, table: str, lc: Column | None, rc: Column | Non
     side = "left" if lc is not None else "right"
     if _column_expected_absent(ctx, table, name, missing_left=lc is None):
         return
+    excluded = _excluded_note(ctx, table, name, side)
     ctx.diff(
         "column_missing",
         table,
@@ -208,5 +286,8 @@ def column_missing(ctx: Context, table: str, lc: Column | None, rc: Column | Non
         name,
         spell(lc),
         spell(rc),
-        f"column {table}.{name} exists only in {ctx.label(side)}",
+        f"column {_named(ctx, table, name, side)} exists only in {ctx.label(side)}"
+        + _why(ctx, table, name, side, excluded),
+        hint=excluded[1] if excluded is not None else None,
+        drop_from=FixSide(side) if excluded is not None else None,
     )

@@ -71,8 +71,20 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
         present = {c.name: c for c in table.columns}
         for column_name, column in declared.columns.items():
             found = present.get(column_name)
-            if found is None and dialect not in column.dialects:
-                continue  # declared for the other dialect only
+            if dialect not in column.dialects:  # declared for the other dialect only
+                if found is not None:  # stranger60 030: there all the same
+                    add(
+                        "domain_name",
+                        name,
+                        column_name,
+                        None,
+                        column_name,
+                        f"column {name}.{column_name} is in {side.label}, though {domain.path} "
+                        f"declares it for {', '.join(column.dialects)} only",
+                        f"remove it from {side.fix}, or declare it for {dialect} too in "
+                        f"{domain.path}:{column.line}",
+                    )
+                continue
             if found is None:
                 add(
                     "column_missing",
@@ -129,7 +141,20 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                     f"add it under tables.{name}.columns in {domain.path}, or remove it from {side.fix}",
                 )
     for name in schema.tables:
-        if name not in domain.tables or dialect not in domain.tables[name].dialects:
+        known = domain.tables.get(name)
+        if known is not None and dialect not in known.dialects:
+            add(
+                "domain_name",
+                name,
+                None,
+                None,
+                name,
+                f"table {name} is in {side.label}, though {domain.path} declares it for "
+                f"{', '.join(known.dialects)} only",
+                f"remove it from {side.fix}, or declare it for {dialect} too in "
+                f"{domain.path}:{known.line}",
+            )
+        elif known is None:
             add(
                 "domain_name",
                 name,

@@ -18,6 +18,22 @@ DIALECTS: tuple[str, str] = (SQLITE, POSTGRESQL)
 DIALECT_NAMES: dict[str, str] = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
 
+# Dialects whose identifiers are case-insensitive: SQLite matches ``Lock`` and ``lock`` as one
+# name, quoted or not (ASCII letters only: ``É`` and ``é`` are two columns), for tables, columns
+# and indexes alike (checked on SQLite 3.40: ``CREATE INDEX ix_a`` beside ``Ix_A`` fails, "index
+# ix_a already exists"). PostgreSQL folds an unquoted name to lower case when it reads SQL, and
+# stores the result; a quoted ``"Amount"`` stays ``Amount``, another name than ``amount``.
+CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
+
+
+def fold_name(name: str) -> str:
+    """The case-insensitive key of a name (ASCII letters only, as SQLite compares them)."""
+    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def database_named(dialect: str) -> str:
     """How a message names a live database of ``dialect`` when its URL is too long to repeat (the
     report's header shows it): "the SQLite database"."""

@@ -8,11 +8,16 @@ name maps, nothing that reads a file or raises for a typo. Reading the file is
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from twinschema.records.dialects import DIALECTS
+from twinschema.records.dialects import (
+    CASE_INSENSITIVE_NAMES,
+    DIALECT_NAMES,
+    DIALECTS,
+    fold_name,
+)
 from twinschema.records.kinds import Storage
 
 
@@ -107,56 +112,154 @@ class Domain:
             yield from table.allow
 
     def name_map(self, dialect: str) -> NameMap:
-        """Physical-to-logical names for ``dialect``: what sources use to speak in domain names."""
+        """Physical-to-logical names for ``dialect``: what sources use to speak in domain names.
+        A table declared for the other dialect only is mapped too (after the tables of
+        ``dialect``, whose names win), so that one its database still holds is reported under
+        its logical name."""
         tables: dict[str, str] = {}
         columns: dict[tuple[str, str], str] = {}
         storages: dict[tuple[str, str], Storage] = {}
-        for table in self.tables.values():
-            if dialect not in table.dialects:
-                continue
+        ordered = sorted(self.tables.values(), key=lambda t: dialect not in t.dialects)
+        for table in ordered:
             physical = table.physical(dialect)
+            if physical in tables:  # an excluded table's name another table of dialect uses
+                continue
             tables[physical] = table.name
             for column in table.columns.values():
                 columns[(physical, column.physical(dialect))] = column.name
                 if column.storage is not None:
                     storages[(table.name, column.name)] = column.storage
-        return NameMap(tables, columns, storages)
+        return NameMap(tables, columns, storages, dialect in CASE_INSENSITIVE_NAMES)
+
+    def spelled_as_logical(self, table: str, column: str | None, dialect: str) -> str | None:
+        """Why a name ``as_logical`` keyed (``table``, or ``column`` of ``table``) is not the
+        object domain.yaml names so: its name on ``dialect`` is another (stranger60 017, 018,
+        021: a rename in domain.yaml not migrated, or a database's object renamed back by hand).
+        None when ``column`` (or ``table``, without one) is no such key."""
+        name = column if column is not None else table
+        physical = logical_spelled(name)
+        if physical is None:
+            return None
+        if column is None:
+            declared: DomainTable | DomainColumn | None = self.tables.get(physical)
+            what, noun = f"table {physical}", "table"
+        else:
+            found = self.tables.get(logical_spelled(table) or table)
+            declared = found.columns.get(physical) if found is not None else None
+            what, noun = f"column {table}.{physical}", "column"
+        if declared is None:
+            return None
+        return (
+            f"{physical} is the logical name of {what} in {self.path}, whose "
+            f"{DIALECT_NAMES[dialect]} name is {declared.physical(dialect)}: a {noun} so named "
+            "is not that one (a rename in domain.yaml not migrated yet, or one undone by hand?)"
+        )
+
+
+# The key of a source's table or column spelled as a logical name of domain.yaml that the
+# domain gives another name in that source's dialect: not that logical object, so never paired
+# with it (stranger60 017: a module renamed ``display_name`` to ``full_name`` while both
+# databases still had ``display_name``, and every layer was in sync). No logical name holds a
+# space or parentheses (``domain.schema.json``), so the key is never one.
+_AS_LOGICAL = " (logical name)"
+
+
+def as_logical(name: str) -> str:
+    """The key of a physical ``name`` spelled as a logical name that is not its own."""
+    return name + _AS_LOGICAL
+
+
+def logical_spelled(key: str) -> str | None:
+    """The physical name ``as_logical`` keyed as ``key``, or None for any other key."""
+    return key[: -len(_AS_LOGICAL)] if key.endswith(_AS_LOGICAL) else None
 
 
 @dataclass(frozen=True)
 class NameMap:
-    """Physical -> logical names of one dialect; names it does not know map to themselves."""
+    """Physical -> logical names of one dialect; names it does not know map to themselves,
+    except one spelled as a logical name whose own physical name is another (``as_logical``).
+    With ``fold_case`` (SQLite), names are matched without regard to ASCII case, as the
+    dialect matches them: ``totalcents`` is the column the domain names ``totalCents``
+    (stranger60 028). PostgreSQL's names are matched exactly (``"totalCents"`` is not
+    ``totalcents`` there)."""
 
     tables: Mapping[str, str] = field(default_factory=dict)
     columns: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # (logical table, logical column) -> its declared extension type (vector, geometry).
     storages: Mapping[tuple[str, str], Storage] = field(default_factory=dict)
+    fold_case: bool = False
 
-    def table(self, physical: str) -> str:
-        """The logical name of a physical table."""
-        return self.tables.get(physical, physical)
-
+    # By key (the name, folded with ``fold_case``): tables and, per table, the columns whose
+    # logical name differs, plus the logical names no physical name spells (``as_logical``).
+    _tables: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _renames: Mapping[str, Mapping[str, str]] = field(init=False, repr=False, compare=False)
     # True when some table or column has a logical name other than its physical one.
     renames_any: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        renames: dict[str, dict[str, str]] = {}
+        key = self._key
+        tables = {key(p): logical for p, logical in self.tables.items()}
+        tables.update(_spelled_logical(key, self.tables.values(), tables))
+        by_table: dict[str, dict[str, str]] = {}
+        renamed: dict[str, dict[str, str]] = {}
         for (table, physical), logical in self.columns.items():
+            by_table.setdefault(key(table), {})[key(physical)] = logical
             if logical != physical:
-                renames.setdefault(table, {})[physical] = logical
+                renamed.setdefault(key(table), {})[key(physical)] = logical
+        renames: dict[str, Mapping[str, str]] = {}
+        for table, found in by_table.items():
+            own = renamed.get(table, {})
+            own.update(_spelled_logical(key, found.values(), found))
+            if own:
+                renames[table] = _Folded(own) if self.fold_case else own
+        object.__setattr__(self, "_tables", tables)
         object.__setattr__(self, "_renames", renames)
         tables_renamed = any(p != logical for p, logical in self.tables.items())
         object.__setattr__(self, "renames_any", bool(renames) or tables_renamed)
 
+    def _key(self, name: str) -> str:
+        return fold_name(name) if self.fold_case else name
+
+    def table(self, physical: str) -> str:
+        """The logical name of a physical table."""
+        found = self.tables.get(physical)
+        if found is not None:
+            return found
+        return self._tables.get(self._key(physical), physical) if self._tables else physical
+
     def column(self, physical_table: str, physical: str) -> str:
         """The logical name of a physical column of a physical table."""
-        return self.columns.get((physical_table, physical), physical)
+        return self.renames(physical_table).get(physical, physical)
 
     def renames(self, physical_table: str) -> Mapping[str, str]:
         """The columns of a physical table whose logical name differs, physical -> logical:
         empty for most tables, which lets normalizing skip the name lookups."""
-        return self._renames.get(physical_table, _NO_RENAMES)
+        if not self._renames:
+            return _NO_RENAMES
+        return self._renames.get(self._key(physical_table), _NO_RENAMES)
+
+
+def _spelled_logical(
+    key: Callable[[str], str], logical: Iterable[str], physical: Mapping[str, str]
+) -> dict[str, str]:
+    """key -> ``as_logical`` key of each ``logical`` name that no ``physical`` key spells."""
+    return {key(n): as_logical(n) for n in logical if key(n) not in physical}
+
+
+class _Folded(Mapping[str, str]):
+    """A mapping of folded names read by any spelling of them (SQLite's ``fold_case``)."""
+
+    def __init__(self, by_key: Mapping[str, str]) -> None:
+        self._by_key = by_key
+
+    def __getitem__(self, name: str) -> str:
+        return self._by_key[fold_name(name)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_key)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
 
 
 _NO_RENAMES: Mapping[str, str] = MappingProxyType({})
