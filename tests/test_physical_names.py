@@ -13,6 +13,7 @@ logical ones, an adopted camelCase pair spelled right, a rename applied on both 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +277,51 @@ def test_a_table_declared_for_the_other_dialect_only_yet_still_there_is_drift(
     assert ("live", "table_missing", "coupons", None) in found, found
     (live,) = [d for d in report["differences"] if d["layer"] == "live"]
     assert "declares table coupons for postgresql only" in live["message"], live
+
+
+def test_the_domain_layer_names_a_module_column_spelled_otherwise_or_not_declared_there(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """The domain layer (what the pre-commit hook runs): a module column written as the
+    literal logical name where domain.yaml names it otherwise on that dialect, and one kept in a
+    module whose dialect domain.yaml no longer declares it for, are each reported; the same
+    module through the domain's names (``t.nickname``) is in sync (the near miss)."""
+    sql = {
+        d: [s.replace("nickname TEXT NOT NULL", "nickname TEXT NOT NULL, legacy_code TEXT")
+            .replace("nickname text NOT NULL", "nickname text NOT NULL, legacy_code text")
+            for s in statements]
+        for d, statements in MEMBERS.items()
+    }  # fmt: skip
+    project = tmp_path / "app"
+    shell = _adopt(tmp_path, sqlite_url, pg_url, sql)
+    replace_in(
+        project / "domain.yaml",
+        "nickname: {kind: text}",
+        "nickname: {kind: text, names: {sqlite: nick}}",
+    )
+    replace_in(
+        project / "domain.yaml",
+        "legacy_code: {kind: text}",
+        "legacy_code: {kind: text, dialects: [postgresql]}",
+    )
+    result = shell("check", "--layer", "domain", "--format", "json")
+    assert result.exit_code == 2, result.output  # t.legacy_code raises: declared for postgresql
+    assert "declared for postgresql only, not sqlite" in result.output, result.output
+    module = project / "schemas" / "sqlite.py"
+    replace_in(module, "sa.Column(t.legacy_code,", 'sa.Column("legacy_code",')
+    result = shell("check", "--layer", "domain", "--format", "json")
+    assert result.exit_code == 1, result.output
+    (kept,) = json.loads(result.stdout)["differences"]
+    assert (kept["kind"], kept["column"]) == ("domain_name", "legacy_code"), kept
+    assert "though domain.yaml declares it for postgresql only" in kept["message"], kept
+    replace_in(module, "sa.Column(t.nickname,", 'sa.Column("nickname",')
+    result = shell("check", "--layer", "domain", "--format", "json")
+    assert result.exit_code == 1, result.output
+    found = {(d["kind"], d["column"]) for d in json.loads(result.stdout)["differences"]}
+    assert ("domain_name", "nickname (logical name)") in found, found
+    assert ("column_missing", "nickname") in found, found
+    replace_in(module, 'sa.Column("nickname",', "sa.Column(t.nickname,")
+    lines = module.read_text("utf-8").splitlines(keepends=True)
+    module.write_text("".join(x for x in lines if '"legacy_code"' not in x), "utf-8")
+    result = shell("check", "--layer", "domain", "--format", "json")
+    assert result.exit_code == 0, result.output

@@ -137,7 +137,8 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                     column_name,
                     None,
                     column_name,
-                    f"column {name}.{column_name} in {side.label} is not named in {domain.path}",
+                    f"column {name}.{column_name} in {side.label} is not named in {domain.path}"
+                    + _spelled(domain, name, column_name, dialect),
                     f"add it under tables.{name}.columns in {domain.path}, or remove it from {side.fix}",
                 )
     for name in schema.tables:
@@ -161,10 +162,18 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                 None,
                 None,
                 name,
-                f"table {name} in {side.label} is not named in {domain.path}",
+                f"table {name} in {side.label} is not named in {domain.path}"
+                + _spelled(domain, name, None, dialect),
                 f"add it under tables in {domain.path}, or remove it from {side.fix}",
             )
     return result
+
+
+def _spelled(domain: Domain, table: str, column: str | None, dialect: str) -> str:
+    """What a ``domain_name`` message adds for a name spelled as a logical name whose physical
+    name on ``dialect`` is another (``Domain.spelled_as_logical``)."""
+    note = domain.spelled_as_logical(table, column, dialect)
+    return f"; {note}" if note else ""
 
 
 def _as_text(declared: DomainColumn, found: Column, dialect: str, fix: str) -> str:
