@@ -1,6 +1,7 @@
 """Column names a table's expressions read that the table does not have on its dialect.
 
-A metadata module's CHECK, index expression, partial-index predicate or generated column is
+A metadata module's CHECK, index expression, partial-index predicate, generated column or
+default is
 text the module never runs: ``CheckConstraint('total_cents <= 100')`` on a SQLite table whose
 column is ``totalCents`` (domain.yaml's ``names:``), or a CHECK a rename left behind, makes a
 module whose ``create_all`` fails on the real database (stranger60 017, 032, 033). Read through
@@ -32,7 +33,7 @@ from functools import lru_cache
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from twinschema.canonical.expressions import parse
+from twinschema.canonical.expressions import default_as_stored, parse
 from twinschema.canonical.identifiers import catalog_key, fold, sql_name
 from twinschema.model import Index, Table, UnknownName
 from twinschema.records.domain import NameMap
@@ -52,7 +53,7 @@ _NOT_COLUMNS: Mapping[str, frozenset[str]] = {
     ),
 }
 
-CHECK, INDEX, GENERATED = "CHECK", "index", "generated column"
+CHECK, INDEX, GENERATED, DEFAULT = "CHECK", "index", "generated column", "DEFAULT of column"
 
 
 def without_unknown(dialect: str, table: Table, names: NameMap) -> Table:
@@ -89,6 +90,10 @@ def without_unknown(dialect: str, table: Table, names: NameMap) -> Table:
     for column in table.columns:
         if column.generated is not None:
             unknown += found(GENERATED, column.name, (column.generated.expression,))
+        if column.default is not None and default_as_stored(dialect, column.default) == (
+            column.default  # else a SQLite DEFAULT b: the string 'b', which names nothing
+        ):
+            unknown += found(DEFAULT, column.name, (column.default,))
     if not unknown:
         return table
     return replace(table, indexes=tuple(indexes), unknown_names=tuple(unknown))

@@ -33,8 +33,10 @@ def _report(ctx: Context, side: FixSide, logical: str, u: UnknownName) -> None:
     owner = u.table if u.table == logical else f"{u.table} ({logical} in domain.yaml)"
     message = (
         f"{what} on {owner} in {label} names column {u.column}, which {u.table} does not "
-        f"have there: creating the table fails (no such column)"
+        "have there: creating the table fails"
     )
+    if not u.what.startswith("DEFAULT"):  # a default fails for naming any column
+        message += " (no such column)"
     if u.what == "index":
         message += "; the index is left out of the comparison"
     fix = (ctx.left if side is FixSide.LEFT else ctx.right).fix
