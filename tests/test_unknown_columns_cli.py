@@ -124,7 +124,9 @@ def test_a_check_copied_with_the_other_dialect_s_column_name_is_unknown_column(
 
     # Near miss: the SQLite name written (any letter case SQLite matches): in sync, and made.
     replace_in(project / MODULES["sqlite"], "'total_cents <= 100000000'", "'TOTALCENTS <= 1e8'")
-    replace_in(project / MODULES["postgresql"], "'total_cents <= 100000000'", "'total_cents <= 1e8'")
+    replace_in(
+        project / MODULES["postgresql"], "'total_cents <= 100000000'", "'total_cents <= 1e8'"
+    )
     code, report = hooked(shell)
     assert (code, report["differences"]) == (0, []), details(report)
     assert created(project, "sqlite", testing.sqlite_url(tmp_path / "fresh.db")) is None
