@@ -192,12 +192,12 @@ def set_null_refused(schema: Schema, table: Table, fk: ForeignKey) -> ForeignKey
     """``fk`` of ``table`` with each action that sets a NOT NULL column to NULL written RESTRICT
     (stranger60 025): ON DELETE / ON UPDATE SET NULL where a column it sets (``SET NULL
     (cols)``'s, else every column of the key) is NOT NULL fails the statement that deletes or
-    moves a referenced key, at once and whatever the key's timing, as RESTRICT does, on both
-    dialects (tests/fixtures/probes ``*fk-set-null-not-null*``, real SQLite and PostgreSQL).
-    Kept as written for a self-referencing key (the row may go in the same statement, and the
-    dialects order that otherwise: ``self_key_timing``), for a column with a SQLite ON CONFLICT
-    clause on its NOT NULL (REPLACE stores its default instead) and for a table with a trigger
-    (one may give the column a value)."""
+    moves a referenced key, at once and whatever the key's timing, as RESTRICT does, in either
+    database (tests/fixtures/probes ``*fk-set-null-not-null*``, on real ones). Kept as written
+    for a self-referencing key (the row may go in the same statement, which the two sides may
+    order otherwise: ``self_key_timing``), for a column with an ON CONFLICT clause on its NOT
+    NULL (REPLACE stores its default instead) and for a table with a trigger (one may give the
+    column a value)."""
     if SET_NULL not in (fk.on_delete, fk.on_update) or fk.ref_table == table.name:
         return fk
     if any(o.kind == OBJECT_TRIGGER and o.table == table.name for o in schema.objects):
