@@ -229,6 +229,12 @@ DRIFT = [
         P,
         [("column_missing", "child", "score"), ("unknown_column", "child", "score")],
     ),
+    (
+        "index_naming_a_column_neither_table_has",  # each side's, and no index on one side only
+        change(S, "child", indexes=(*CHILD_S.indexes, Index(("abs(scores)",), name="ix_s"))),
+        change(P, "child", indexes=(*CHILD_P.indexes, Index(("abs(scores)",), name="ix_p"))),
+        [("unknown_column", "child", "scores"), ("unknown_column", "child", "scores")],
+    ),
     ("index", change(S, "child", indexes=CHILD_S.indexes[:1]), P, [("index", "child", None)]),
     (
         "partial_predicate",

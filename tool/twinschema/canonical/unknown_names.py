@@ -58,11 +58,11 @@ CHECK, INDEX, GENERATED, DEFAULT = "CHECK", "index", "generated column", "DEFAUL
 
 def without_unknown(dialect: str, table: Table, names: NameMap) -> Table:
     """``table`` (as read, in its own names) with the names its expressions read that it does
-    not have in ``unknown_names``, and the indexes that read one left out (the database
-    refuses them, so which rows they accept is no question). Such a CHECK stays: read through
-    the logical names as before, it still matches the other side's where only its spelling of
-    a name is wrong (stranger60 033), and ``compare.checks`` leaves it out where it has no
-    match (a one-sided CHECK beside its unknown name said one thing twice, stranger60 032)."""
+    not have in ``unknown_names``. The CHECKs and indexes that read one stay: read through the
+    logical names as before, such a one still matches the other side's where only its
+    spelling of a name is wrong (stranger60 033), and the comparer leaves it out where it has
+    no match (a CHECK on one side only beside its unknown name said one thing twice,
+    stranger60 032)."""
     columns = tuple(c.name for c in table.columns)
     known = {catalog_key(dialect, c) for c in columns}
     # The column a name was likely meant for: one whose logical name it is (a rename), else
@@ -81,12 +81,8 @@ def without_unknown(dialect: str, table: Table, names: NameMap) -> Table:
     unknown: list[UnknownName] = []
     for check in table.checks:
         unknown += found(CHECK, check.name, (check.expression,))
-    indexes = []
     for index in table.indexes:
-        bad = found(INDEX, index.name, _index_texts(index, set(columns)))
-        unknown += bad
-        if not bad:
-            indexes.append(index)
+        unknown += found(INDEX, index.name, _index_texts(index, set(columns)))
     for column in table.columns:
         if column.generated is not None:
             unknown += found(GENERATED, column.name, (column.generated.expression,))
@@ -96,7 +92,7 @@ def without_unknown(dialect: str, table: Table, names: NameMap) -> Table:
             unknown += found(DEFAULT, column.name, (column.default,))
     if not unknown:
         return table
-    return replace(table, indexes=tuple(indexes), unknown_names=tuple(unknown))
+    return replace(table, unknown_names=tuple(unknown))
 
 
 def _spelled(dialect: str, own: str | None) -> str | None:

@@ -1,9 +1,10 @@
 """Expressions that name a column their table does not have (``Table.unknown_names``).
 
-Such a CHECK, index or generated column is one its database refuses: ``create_all`` of the
-metadata module that holds it fails (a live database or a migration chain never holds one). The
-source put the CHECKs and indexes aside (``canonical.unknown_names``); each name is one
-difference of its own, on the side that holds it, whatever the other side holds.
+Such a CHECK, index, generated column or default is one its database refuses: ``create_all`` of
+the metadata module that holds it fails (a live database or a migration chain never holds one).
+Each name is one difference of its own, on the side that holds it, whatever the other side
+holds; a CHECK or index that holds one and matches none of the other side's is not reported on
+one side only besides (``checks``, ``indexes``).
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ def _report(ctx: Context, side: FixSide, logical: str, u: UnknownName) -> None:
     )
     if not u.what.startswith("DEFAULT"):  # a default fails for naming any column
         message += " (no such column)"
-    if u.what == "index":
-        message += "; the index is left out of the comparison"
     fix = (ctx.left if side is FixSide.LEFT else ctx.right).fix
     if u.meant is not None:
         hint = f"write {u.meant} for {u.column} in {fix}"

@@ -98,9 +98,8 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "a server default of a metadata module names a column its table does not have on that "
     "dialect (its own names: SQLite matches them whatever their ASCII case, PostgreSQL folds "
     "a bare name to lower case and matches a quoted one exactly): creating the table fails "
-    'there ("no such column"). Such an index is left out of the comparison; such a CHECK is compared as '
-    "read through domain.yaml's names, and is not also reported as a CHECK on one side only. "
-    "Often the other "
+    'there ("no such column"). Such a CHECK or index is compared as read through '
+    "domain.yaml's names, and is not also reported as on one side only. Often the other "
     "dialect's name, or the logical name of a column domain.yaml renames (`name:`, `names:`): "
     "write the table's own name for it (the hint names it). A SQLite double-quoted name that "
     "names no column is a string there, not a column.",
