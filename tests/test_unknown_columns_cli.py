@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from support import testing
-from test_init_project import Shell, adopt, details, replace_in
+from test_init_project import Shell, adopt, check, details, replace_in
 
 # stranger60 033: an adopted camelCase SQLite app against its snake_case server twin.
 CAMEL_SQLITE = [
@@ -86,17 +86,17 @@ def test_a_check_copied_with_the_other_dialect_s_column_name_is_unknown_column(
     project = tmp_path / "app"
     shell = adopt(project, sqlite_url, pg_url, CAMEL_SQLITE, SNAKE_POSTGRESQL)
     assert hooked(shell)[0] == 0
-    check = "sa.CheckConstraint('total_cents <= 100000000', name='orders_total_cents_max'),\n"
+    added = "sa.CheckConstraint('total_cents <= 100000000', name='orders_total_cents_max'),\n"
     replace_in(
         project / MODULES["sqlite"],
         "    sa.CheckConstraint('totalCents >= 0'),\n",
-        f"    sa.CheckConstraint('totalCents >= 0'),\n    {check}",
+        f"    sa.CheckConstraint('totalCents >= 0'),\n    {added}",
     )
     replace_in(
         project / MODULES["postgresql"],
         "    sa.CheckConstraint('total_cents >= 0', name='orders_total_cents_check'),\n",
         "    sa.CheckConstraint('total_cents >= 0', name='orders_total_cents_check'),\n"
-        f"    {check}",
+        f"    {added}",
     )
     code, report = hooked(shell)
     [d] = report["differences"]
@@ -118,6 +118,13 @@ def test_a_check_copied_with_the_other_dialect_s_column_name_is_unknown_column(
     lines = (project / MODULES["sqlite"]).read_text("utf-8").splitlines()
     at = 1 + next(i for i, line in enumerate(lines) if "total_cents <= 100000000" in line)
     assert f"file=schemas/sqlite.py,line={at}," in github.stdout, github.stdout
+    # Every layer that reads the SQLite module says so (the migrations layer within its drift),
+    # and none reports its CHECK on one side only (the server's new CHECK, with no revision
+    # made, is the live and migrations layers' own finding).
+    full = check(shell)[1]
+    said = [d for d in full["differences"] if "sqlite.py names column total_cents" in d["message"]]
+    assert sorted(d["layer"] for d in said) == ["live", "migrations", "models"], details(full)
+    assert not [d for d in full["differences"] if d["kind"] == "check" and "sqlite" in d["message"]]
     error = created(project, "sqlite", testing.sqlite_url(tmp_path / "fresh.db"))
     assert error == "no such column: total_cents"
     assert created(project, "postgresql", pg_url) is None
