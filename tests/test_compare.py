@@ -164,10 +164,10 @@ DRIFT = [
         [("table_missing", "extra", None)],
     ),
     (
-        "column",
-        change(S, "child", columns=CHILD_S.columns[:-1]),
+        "column",  # its CHECK goes with it: one naming a column the table lacks is unknown_column
+        change(S, "child", columns=CHILD_S.columns[:-1], checks=CHILD_S.checks[:2]),
         P,
-        [("column_missing", "child", "score")],
+        [("column_missing", "child", "score"), ("check", "child", None)],
     ),
     (
         "type",
@@ -223,6 +223,18 @@ DRIFT = [
         P,
         [("unique", "child", None)],
     ),
+    (
+        "check_naming_a_column_the_table_lacks",  # unknown_column, and no one-sided CHECK
+        change(S, "child", columns=CHILD_S.columns[:-1]),
+        P,
+        [("column_missing", "child", "score"), ("unknown_column", "child", "score")],
+    ),
+    (
+        "index_naming_a_column_neither_table_has",  # each side's, and no index on one side only
+        change(S, "child", indexes=(*CHILD_S.indexes, Index(("abs(scores)",), name="ix_s"))),
+        change(P, "child", indexes=(*CHILD_P.indexes, Index(("abs(scores)",), name="ix_p"))),
+        [("unknown_column", "child", "scores"), ("unknown_column", "child", "scores")],
+    ),
     ("index", change(S, "child", indexes=CHILD_S.indexes[:1]), P, [("index", "child", None)]),
     (
         "partial_predicate",
@@ -275,7 +287,8 @@ def test_drift_is_one_exact_record(
 
 
 def test_records_carry_both_sides_sources_and_a_hint() -> None:
-    (difference,) = run(change(S, "child", columns=CHILD_S.columns[:-1]), P).differences
+    left = change(S, "child", columns=CHILD_S.columns[:-1], checks=CHILD_S.checks[:2])
+    (difference,) = [d for d in run(left, P).differences if d.kind == "column_missing"]
     assert difference.left is None
     assert difference.right == "integer"
     assert difference.left_source == "left.py"

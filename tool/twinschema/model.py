@@ -34,6 +34,7 @@ from twinschema.model_types import (
     ColumnType as ColumnType,
     Generated as Generated,
 )
+from twinschema.model_unknown import UnknownName as UnknownName
 
 # Foreign-key actions, in the catalog's own words. A missing action is "NO ACTION".
 NO_ACTION = "NO ACTION"
@@ -268,8 +269,7 @@ class Table:
     row_level_security: bool = False
     policies: tuple[Policy, ...] = ()
     options: tuple[str, ...] = ()  # sorted OPTION_* values the table was created with
-    # When the primary key is checked, as ``UniqueConstraint`` says it of a rule (PostgreSQL's
-    # PRIMARY KEY ... DEFERRABLE [INITIALLY DEFERRED]; never in SQLite).
+    # When the primary key is checked (PostgreSQL's PRIMARY KEY ... DEFERRABLE [INITIALLY ...]).
     primary_key_deferrable: bool = False
     primary_key_initially_deferred: bool = False
     # SQLite's ON CONFLICT clauses other than the default ABORT, sorted: a violation deletes the
@@ -281,13 +281,14 @@ class Table:
     force_row_level_security: bool | None = None
     # UNLOGGED: not written to the WAL, emptied after a crash and absent from replicas.
     unlogged: bool | None = None
-    # PARTITION BY ...: the partition key as the catalog prints it (``RANGE (created_at)``),
-    # "" for a plain table.
+    # PARTITION BY ...: the partition key as the catalog prints it, "" for a plain table.
     partitioned: str | None = None
     # PostgreSQL indexes that are not valid (a failed CREATE or REINDEX ... CONCURRENTLY): they
     # serve no query. One not ready either (``Index.ready``) refuses no row and is not in
     # ``indexes``; a ready one still refuses duplicates of the rows it holds and is.
     invalid_indexes: tuple[Index, ...] = ()
+    # Names its expressions read as columns it does not have (``canonical.unknown_names``).
+    unknown_names: tuple[UnknownName, ...] = field(default=(), compare=False)
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, or None."""

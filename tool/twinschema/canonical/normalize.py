@@ -11,13 +11,9 @@ from dataclasses import replace
 
 from twinschema.canonical import normalize_keys, typemap_storage
 from twinschema.canonical.domains import domain_definition, unfolded
-from twinschema.canonical.expressions import (
-    Scope,
-    canonical,
-    default_as_stored,
-    is_null,
-)
+from twinschema.canonical.expressions import Scope, canonical, default_as_stored, is_null
 from twinschema.canonical.unique_together import held_together
+from twinschema.canonical.unknown_names import without_unknown
 from twinschema.model import (
     CheckConstraint,
     Column,
@@ -93,6 +89,7 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     def col(name: str) -> str:
         return renamed.get(name, name)
 
+    table = without_unknown(dialect, table, names)  # what the database would refuse, aside
     if dialect == "postgresql":
         table = unfolded(table)
     checks, scope, forced = _checks(dialect, table, col)
@@ -133,6 +130,7 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         invalid_indexes=table.invalid_indexes,
         primary_key_deferrable=table.primary_key_deferrable,
         primary_key_initially_deferred=table.primary_key_initially_deferred,
+        unknown_names=table.unknown_names,
     )
 
 

@@ -25,6 +25,7 @@ from twinschema.compare.context import Comparison, Context, Side
 from twinschema.compare.objects import objects
 from twinschema.compare.tables import tables
 from twinschema.compare.types import satisfies
+from twinschema.compare.unknown_columns import unknown_columns
 from twinschema.records.domain import Domain
 
 __all__ = ["Comparison", "Side", "compare", "satisfies"]
@@ -48,6 +49,7 @@ def compare(
     for table, column, spelling in renamed:  # names one dialect matches whatever their case
         ctx.same(table, column, "identifier case", column or table, spelling)
     tables(ctx)
+    unknown_columns(ctx)
     objects(ctx)
     if ctx.pairing.allowances_apply and domain is not None:
         apply_allowances(ctx, held)

@@ -42,6 +42,8 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
             continue
         check = lc.get(expression) or rc[expression]
         on_left = expression in lc
+        if _unknown(left if on_left else right, check):
+            continue  # its table cannot be made: an unknown_column difference says so
         text = f"CHECK ({check.written or check.raw or expression})"
         ctx.diff(
             "check",
@@ -53,3 +55,9 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
             f"{visible_sql(text)} on {left.name} exists only in "
             f"{ctx.label('left' if on_left else 'right')}",
         )
+
+
+def _unknown(table: Table, check: CheckConstraint) -> bool:
+    """True when ``check`` names a column ``table`` does not have (``Table.unknown_names``)."""
+    raw = check.raw or check.expression
+    return any(u.what == "CHECK" and u.text == raw for u in table.unknown_names)

@@ -35,6 +35,9 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
     only_lu = [k for k in lu if k not in ru]
     only_ru = [k for k in ru if k not in lu]
     only_li, only_ri = paired_indexes(ctx, left, right)
+    # One naming a column its table lacks has no match: an unknown_column difference says so.
+    only_li = [i for i in only_li if not _unknown(left, i)]
+    only_ri = [i for i in only_ri if not _unknown(right, i)]
     # A rule that is unique on one side and an index on the other is one difference: the
     # same rule with other index attributes, or unique on one side only.
     for uniques, indexes, unique_side in (
@@ -257,3 +260,8 @@ def _shown(index: Index) -> tuple[str, ...]:
     canonical form renames for one dialect's meaning shown as written (``model.SHOWN_FUNCTION``):
     two sides whose elements read alike so differ only in what such a function means."""
     return tuple(SHOWN_FUNCTION.sub(r"\1(", e) for e in index.expressions)
+
+
+def _unknown(table: Table, index: Index) -> bool:
+    """True when ``index`` names a column ``table`` does not have (``Table.unknown_names``)."""
+    return any(u.what == "index" and u.name == index.name for u in table.unknown_names)

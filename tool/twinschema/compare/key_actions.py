@@ -24,14 +24,17 @@ another table: not compared, README Limits).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from twinschema.canonical import typemap
 from twinschema.compare.common import cols
 from twinschema.compare.context import Context
-from twinschema.model import NO_ACTION, ForeignKey
+from twinschema.model import NO_ACTION, OBJECT_TRIGGER, ForeignKey, Schema, Table
 from twinschema.records.kinds import INTEGER_KINDS
 
 RESTRICT = "RESTRICT"
+SET_NULL = "SET NULL"
+SET_NULL_RULE = "SET NULL on a NOT NULL column acts as RESTRICT: the row cannot lose its key"
 # The ON UPDATE actions the row-by-row side applies before the referencing row's own update.
 _UPDATE_ACTIONS = ("RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
 
@@ -183,3 +186,29 @@ def key_difference(
         "foreign_key", table, None, lfk.name or rfk.name, lfk.describe(), rfk.describe(),
         message, hint,
     )  # fmt: skip
+
+
+def set_null_refused(schema: Schema, table: Table, fk: ForeignKey) -> ForeignKey:
+    """``fk`` of ``table`` with each action that sets a NOT NULL column to NULL written RESTRICT
+    (stranger60 025): ON DELETE / ON UPDATE SET NULL where a column it sets (``SET NULL
+    (cols)``'s, else every column of the key) is NOT NULL fails the statement that deletes or
+    moves a referenced key, at once and whatever the key's timing, as RESTRICT does, in either
+    database (tests/fixtures/probes ``*fk-set-null-not-null*``, on real ones). Kept as written
+    for a self-referencing key (the row may go in the same statement, which the two sides may
+    order otherwise: ``self_key_timing``), for a column with an ON CONFLICT clause on its NOT
+    NULL (REPLACE stores its default instead) and for a table with a trigger (one may give the
+    column a value)."""
+    if SET_NULL not in (fk.on_delete, fk.on_update) or fk.ref_table == table.name:
+        return fk
+    if any(o.kind == OBJECT_TRIGGER and o.table == table.name for o in schema.objects):
+        return fk
+    guarded = {n for c in table.conflict_clauses if c.constraint == "NOT NULL" for n in c.columns}
+    not_null = {c.name for c in table.columns if not c.nullable} - guarded
+
+    def action(done: str, sets: tuple[str, ...]) -> str:
+        return RESTRICT if done == SET_NULL and not_null & set(sets) else done
+
+    on_delete = action(fk.on_delete, fk.on_delete_columns or fk.columns)
+    on_update = action(fk.on_update, fk.columns)
+    sets = () if on_delete == RESTRICT else fk.on_delete_columns
+    return replace(fk, on_delete=on_delete, on_update=on_update, on_delete_columns=sets)

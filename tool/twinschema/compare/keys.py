@@ -12,10 +12,12 @@ from twinschema.compare.common import (
 from twinschema.compare.context import Context
 from twinschema.compare.key_actions import (
     RESTRICT,
+    SET_NULL_RULE,
     key_difference,
     one_key_parent,
     restrict_update_statement,
     self_key_timing,
+    set_null_refused,
 )
 from twinschema.model import (
     NO_ACTION,
@@ -41,6 +43,10 @@ def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
                     refused_alike_apart(ctx, left.name, key, lfk, rfk)
             elif seen(lfk) != seen(rfk) and _only_restrict_apart(ctx, lfk, rfk, seen):
                 ctx.same(left.name, None, ONE_KEY_RULE, lfk.describe(), rfk.describe())
+            elif seen(lfk) != seen(rfk) and seen(
+                set_null_refused(ctx.left.schema, left, lfk)
+            ) == seen(set_null_refused(ctx.right.schema, right, rfk)):
+                ctx.same(left.name, None, SET_NULL_RULE, lfk.describe(), rfk.describe())
             elif seen(lfk) != seen(rfk):
                 foreign_key_differs(ctx, left.name, key, lfk, rfk)
             else:

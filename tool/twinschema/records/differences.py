@@ -94,6 +94,15 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "side only, or its statement differs, between two SQLite sources; a virtual table a "
     "migration does not make is caught by the migrations layer. Across dialects it is counted, "
     "not compared.",
+    "unknown_column": "A CHECK, an index (its expressions or its WHERE), a generated column or "
+    "a server default of a metadata module names a column its table does not have on that "
+    "dialect (its own names: SQLite matches them whatever their ASCII case, PostgreSQL folds "
+    "a bare name to lower case and matches a quoted one exactly): creating the table fails "
+    'there ("no such column"). Such a CHECK or index is compared as read through '
+    "domain.yaml's names, and is not also reported as on one side only. Often the other "
+    "dialect's name, or the logical name of a column domain.yaml renames (`name:`, `names:`): "
+    "write the table's own name for it (the hint names it). A SQLite double-quoted name that "
+    "names no column is a string there, not a column.",
     "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
     "take it out of the metadata module.",
     "dialect_object": "A declared dialect-only object or attribute (row-level security and "
