@@ -240,7 +240,7 @@ class TableRenderer:
         return f"sa.Index({', '.join(args)})"
 
     def table_options(self, table: sa.Table) -> list[str]:
-        """SQLite's AUTOINCREMENT and WITHOUT ROWID (see ``reflection.complete``)."""
+        """SQLite's AUTOINCREMENT, WITHOUT ROWID and STRICT (see ``reflection.complete``)."""
         if self.dialect.name != "sqlite":
             return []
         options = table.dialect_options["sqlite"]
@@ -249,6 +249,8 @@ class TableRenderer:
             found.append("sqlite_autoincrement=True")
         if options.get("with_rowid") is False:
             found.append("sqlite_with_rowid=False")
+        if options.get("strict"):  # as the baseline keeps it (stranger60 024)
+            found.append("sqlite_strict=True")
         return found
 
 
