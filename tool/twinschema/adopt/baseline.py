@@ -389,5 +389,8 @@ def _reset_indexes(table: sa.Table) -> None:
     operations must not create them a second time; nor enum types and domains, made before."""
     table.indexes.clear()
     for column in table.columns:
-        if hasattr(column.type, "create_type"):  # an enum or a domain: made before the tables
-            column.type.create_type = False
+        # An enum or a domain, or an array of one (``mood[]``): made before the tables.
+        types: list[Any] = [column.type, getattr(column.type, "item_type", None)]
+        for type_ in types:
+            if hasattr(type_, "create_type"):
+                type_.create_type = False

@@ -216,6 +216,10 @@ class _Reader:
             return ColumnType(
                 "postgresql", "enum", values=tuple(sa_type.enums), raw=sa_type.name or ""
             )
+        item = getattr(sa_type, "item_type", None)
+        if isinstance(sa_type, sa.ARRAY) and isinstance(item, sa.Enum):
+            # ``mood[]``: an array of the enum, read as the database reads it (its labels)
+            return replace(self._compile_type(item), array=True)
         # A type's COLLATE clause is the column's collation (see ``column``), not its type.
         spelling = COLLATE_CLAUSE.sub("", sa_type.compile(dialect=self.sa_dialect))
         ctype = self.adapter.parse_type(spelling)
