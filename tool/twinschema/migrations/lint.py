@@ -22,6 +22,9 @@ key                  refused when the revision ...
 ``unlinted``         has an ``upgrade()`` that cannot run in recording mode (for example one that
                      reads the database through ``op.get_bind()``), so nothing after that point
                      could be checked
+``broken``           has an ``upgrade()`` whose own Python fails on any database (a ``NameError``,
+                     an ``ImportError``: a name it uses is not imported): no marker lets it
+                     through, the revision must be fixed (``migrate`` says it cannot run)
 ===================  ============================================================================
 
 **The allow marker.** A revision that means it declares, at module level, a dict from those keys
