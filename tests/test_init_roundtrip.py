@@ -45,6 +45,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "CREATE INDEX orders_name_ci ON orders (name COLLATE NOCASE)",
             "CREATE INDEX orders_recent ON orders (placed_at DESC, id DESC)",
             "CREATE INDEX orders_lower_desc ON orders (lower(name) DESC)",
+            "CREATE INDEX orders_sum ON orders ((user_id + id) DESC, id)",
+            "CREATE INDEX orders_part ON orders (substr(name, 1, 2) COLLATE NOCASE DESC)",
         ],
         [
             "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL, "
@@ -53,6 +55,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             'CREATE INDEX orders_name_ci ON orders (name COLLATE "C")',
             "CREATE INDEX orders_recent ON orders (placed_at DESC NULLS LAST, id DESC)",
             "CREATE INDEX orders_lower_desc ON orders (lower(name) DESC)",
+            "CREATE INDEX orders_sum ON orders ((user_id + id) DESC, id)",
+            'CREATE INDEX orders_part ON orders (substr(name, 1, 2) COLLATE "C" DESC NULLS LAST)',
             'CREATE INDEX orders_first ON orders (user_id NULLS FIRST, name COLLATE "C" DESC)',
         ],
     ),
