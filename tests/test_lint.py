@@ -253,6 +253,31 @@ def test_an_upgrade_that_reads_the_database_is_unlinted(tmp_path: Path) -> None:
     assert lint_cli(project).exit_code == 0
 
 
+def test_a_revision_whose_python_fails_is_broken_not_destructive(
+    dialect: str, db_url: str, tmp_path: Path
+) -> None:
+    """A revision naming a module it does not import (stranger60 001: ``sqlite.JSON()`` with no
+    ``from sqlalchemy.dialects import sqlite``) fails on every database: the lint and migrate say
+    it cannot run, with its file, line and Python error, and ask for a fix, not for a marker
+    (none lets it through: the ``unlinted`` one would only let it fail later)."""
+    project = scratch_project(tmp_path)
+    body = 'op.add_column("profiles", sa.Column("payload", sqlite.JSON(), nullable=True))'
+    header = 'allow_destructive = {"unlinted": "reviewed by hand"}'
+    write_revision(project, dialect, body, header=header)
+    report = json.loads(lint_cli(project, "--format", "json").output)
+    broken = [d for d in report["differences"] if d["kind"] == "destructive_change"]
+    assert [d["name"] for d in broken] == ["broken"], report["differences"]
+    assert "NameError: name 'sqlite' is not defined" in broken[0]["message"]
+    assert "fix the revision" in broken[0]["hint"] and "allow_destructive" not in broken[0]["hint"]
+    upgrade_to(project, dialect, db_url, HEADS[dialect])
+    result = run_migrate(project, dialect, db_url)
+    assert result.exit_code == 1, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert "cannot run (migrations_" in last and "_test_" in last, last
+    assert "NameError: name 'sqlite' is not defined); fix the revision" in last, last
+    assert "destructive" not in result.output.replace("allow_destructive", ""), result.output
+
+
 def test_recording_leaves_no_alembic_op_proxy_behind(tmp_path: Path) -> None:
     """The lint binds ``alembic.op`` only while a revision runs (Alembic's public
     ``Operations.context``), even when the revision raises: afterwards ``op`` is unbound, as

@@ -306,7 +306,9 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
                     right=change.after,
                     message=f"revision {finding.revision} {change.message}",
                     hint=(
-                        f"at {finding.where}: if the data may go, add to that revision "
+                        f"at {finding.where}: fix the revision's Python (a missing import?), then lint again"
+                        if change.broken
+                        else f"at {finding.where}: if the data may go, add to that revision "
                         f'{MARKER} = {{"{change.key}": "<why>"}}; otherwise keep the data '
                         "(copy it first, widen instead of narrowing, give the column a "
                         "server default)"

@@ -13,6 +13,7 @@ from twinschema.model import (
     IDENTITY_AUTOINCREMENT,
     MATCH_SIMPLE,
     NO_ACTION,
+    OPTION_STRICT,
     OPTION_WITHOUT_ROWID,
     Table as ReadTable,
 )
@@ -47,6 +48,8 @@ def complete_table(table: sa.Table, found: ReadTable, dialect: str) -> None:
             table.dialect_options["sqlite"]["autoincrement"] = True
         if OPTION_WITHOUT_ROWID in found.options:
             table.dialect_options["sqlite"]["with_rowid"] = False
+        if OPTION_STRICT in found.options:
+            table.dialect_options["sqlite"]["strict"] = True
         _sqlite_uniques(table, found)
 
 

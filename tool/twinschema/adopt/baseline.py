@@ -28,6 +28,7 @@ from alembic.operations import ops
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt import reflection
+from twinschema.adopt.type_imports import type_imports
 from twinschema.alembic_env import deferrable_primary_key
 from twinschema.canonical.identifiers import quoted
 from twinschema.declared_types import IMPORT, Declared, rendered
@@ -52,14 +53,9 @@ def revision_file(
     # A type as SQLite declares it (INT is no rowid alias), or one SQLAlchemy does not know.
     if dialect == "sqlite" or any("Declared(" in line for line in upgrade):
         imports.append(f"{IMPORT}  # noqa: F401")
-    if dialect == "postgresql":
-        imports.append("from sqlalchemy.dialects import postgresql  # noqa: F401")
-        # A domain's or an array's element type, and JSONB's ``astext_type=Text()``, render
-        # unqualified (``data_type=INTEGER()``).
-        imports.append(
-            "from sqlalchemy.types import BIGINT, INTEGER, NUMERIC, SMALLINT, TEXT, VARCHAR, Text  "
-            "# noqa: F401"
-        )
+    # ``sqlite.JSON()``, ``postgresql.INET()``, and a domain's, an array's element or JSONB's
+    # ``astext_type=Text()`` type, which render unqualified (``ARRAY(INTERVAL())``).
+    imports += type_imports([*upgrade, *downgrade])
     return "\n".join(
         [
             f'"""{MESSAGE}',
@@ -393,5 +389,8 @@ def _reset_indexes(table: sa.Table) -> None:
     operations must not create them a second time; nor enum types and domains, made before."""
     table.indexes.clear()
     for column in table.columns:
-        if hasattr(column.type, "create_type"):  # an enum or a domain: made before the tables
-            column.type.create_type = False
+        # An enum or a domain, or an array of one (``mood[]``): made before the tables.
+        types: list[Any] = [column.type, getattr(column.type, "item_type", None)]
+        for type_ in types:
+            if hasattr(type_, "create_type"):
+                type_.create_type = False

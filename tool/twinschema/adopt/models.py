@@ -25,6 +25,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
+from twinschema.adopt.index_code import index_elements, read_index
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.model import Schema
 from twinschema.records.dialects import as_read
@@ -220,13 +221,15 @@ class TableRenderer:
         return f"sa.{kind}({', '.join(args)}{named})"
 
     def index(self, table: sa.Table, index: sa.Index) -> str:
-        """``sa.Index(name, t.col, sa.text("lower(x)"), unique=True, sqlite_where=...)``."""
-        elements = [
-            self.naming.column(table.name, e.name)
-            if isinstance(e, sa.Column)
-            else _text(e, self.dialect)
-            for e in index.expressions
-        ]
+        """``sa.Index(name, t.col, sa.column(t.at).desc(), sa.text("lower(x)"), unique=True,
+        sqlite_where=...)``: each element with the modifiers the database has."""
+        read = read_index(self.raw.tables.get(table.name), index.name)
+        elements = index_elements(
+            index,
+            read,
+            lambda name: self.naming.column(table.name, name),
+            lambda element: _sql(element, self.dialect),
+        )
         args = [repr(index.name), *elements]
         if index.unique:
             args.append("unique=True")
@@ -240,7 +243,7 @@ class TableRenderer:
         return f"sa.Index({', '.join(args)})"
 
     def table_options(self, table: sa.Table) -> list[str]:
-        """SQLite's AUTOINCREMENT and WITHOUT ROWID (see ``reflection.complete``)."""
+        """SQLite's AUTOINCREMENT, WITHOUT ROWID and STRICT (see ``reflection.complete``)."""
         if self.dialect.name != "sqlite":
             return []
         options = table.dialect_options["sqlite"]
@@ -249,6 +252,8 @@ class TableRenderer:
             found.append("sqlite_autoincrement=True")
         if options.get("with_rowid") is False:
             found.append("sqlite_with_rowid=False")
+        if options.get("strict"):  # as the baseline keeps it (stranger60 024)
+            found.append("sqlite_strict=True")
         return found
 
 

@@ -22,6 +22,9 @@ key                  refused when the revision ...
 ``unlinted``         has an ``upgrade()`` that cannot run in recording mode (for example one that
                      reads the database through ``op.get_bind()``), so nothing after that point
                      could be checked
+``broken``           has an ``upgrade()`` whose own Python fails on any database (a ``NameError``,
+                     an ``ImportError``: a name it uses is not imported): no marker lets it
+                     through, the revision must be fixed (``migrate`` says it cannot run)
 ===================  ============================================================================
 
 **The allow marker.** A revision that means it declares, at module level, a dict from those keys
@@ -186,7 +189,20 @@ def lint_scripts(
         if direction == UPGRADE and not written:  # rows seen now are all the table will hold
             changes = [(c, line) for c, line in changes if not _drops_nothing(c, rows)]
         error = recording.error
-        if error is not None:
+        if isinstance(error, _BROKEN):
+            detail = f"{type(error).__name__}: {error}".splitlines()[0]
+            broken = Change(
+                "broken",
+                None,
+                None,
+                f"{direction}()",
+                detail,
+                f"{direction}() cannot run on any database ({detail}): the revision itself is "
+                "broken (a name it uses is not defined or not imported?); fix the revision",
+                broken=True,
+            )
+            changes.append((broken, recording.error_line))
+        elif error is not None:
             detail = f"{type(error).__name__}: {error}".splitlines()[0]
             unlinted = Change(
                 "unlinted",
@@ -202,6 +218,8 @@ def lint_scripts(
         # column added to an empty table is fine today, and the marker still means something).
         seen = {c.key for c, _ in changes_of(recording.operations, dialect, lambda table: True)}
         seen |= {c.key for c, _ in changes}
+        if error is not None:  # an ``unlinted`` marker was written for this error
+            seen.add("unlinted")
         result.revisions.append(script.revision)
         for change, line in changes:
             result.findings.append(
@@ -211,6 +229,9 @@ def lint_scripts(
         result.stale.extend((script.revision, marker_line, k) for k in markers if k not in seen)
     return result
 
+
+# What a revision's own code raises whatever the database holds: it is broken, not destructive.
+_BROKEN = (NameError, ImportError, SyntaxError)
 
 _MOVES_ROWS = (alembic_ops.BulkInsertOp, alembic_ops.RenameTableOp)
 # ``op.execute`` of schema statements only (CREATE TYPE, ALTER TABLE ... ENABLE ROW LEVEL

@@ -43,6 +43,9 @@ class Change:
     # Nothing can be lost on this dialect (a size SQLite never enforces): not refused, yet a
     # marker written for it is not stale.
     lossless: bool = False
+    # The revision's own Python fails (a NameError, an ImportError): no marker lets it through,
+    # it must be fixed (stranger60 001: a baseline that used ``sqlite.JSON()`` unimported).
+    broken: bool = False
 
 
 def changes_of(

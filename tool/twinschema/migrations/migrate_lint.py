@@ -194,13 +194,23 @@ def lint_pending(
                 f"allowed: {finding.where}: {of} {finding.revision} {finding.change.message} "
                 f"(reason: {finding.reason})"
             )
+    broken = [f for f in result.refused if f.change.broken]
     for finding in result.refused:
+        if finding.change.broken:
+            say(f"refused: {finding.where}: {of} {finding.revision} {finding.change.message}")
+            continue
         say(
             f"refused: {finding.where}: {of} {finding.revision} {finding.change.message}; "
             f'if the data may go, add {marker} = {{"{finding.change.key}": "<why>"}}'
         )
     for revision, where, key in result.stale:
         say(f"refused: {where}: {of} {revision} allows {key!r}, but does no such thing")
+    if broken:  # the revision must be fixed first: whatever else was refused is listed above
+        first = broken[0]
+        raise Refused(
+            f"{target.label}: {of} {first.revision} cannot run ({first.where}: "
+            f"{first.change.after}); fix the revision, then migrate again; nothing was applied"
+        )
     if not result.ok:
         n = len(result.refused) + len(result.stale)
         what = f"{n} change(s) of the downgrade" if down else f"{n} change(s)"

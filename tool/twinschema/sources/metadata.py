@@ -216,6 +216,10 @@ class _Reader:
             return ColumnType(
                 "postgresql", "enum", values=tuple(sa_type.enums), raw=sa_type.name or ""
             )
+        item = getattr(sa_type, "item_type", None)
+        if isinstance(sa_type, sa.ARRAY) and isinstance(item, sa.Enum):
+            # ``mood[]``: an array of the enum, read as the database reads it (its labels)
+            return replace(self._compile_type(item), array=True)
         # A type's COLLATE clause is the column's collation (see ``column``), not its type.
         spelling = COLLATE_CLAUSE.sub("", sa_type.compile(dialect=self.sa_dialect))
         ctype = self.adapter.parse_type(spelling)
@@ -255,7 +259,10 @@ class _Reader:
     def index(self, index: sa.Index) -> Index:
         dialect = self.dialect
         options = index.dialect_options[dialect] if dialect in ("sqlite", "postgresql") else {}
-        elements = [index_element(element) for element in index.expressions]
+        elements = [
+            (_column_named(index, inner), *rest)
+            for inner, *rest in (index_element(element) for element in index.expressions)
+        ]
         expressions = tuple(
             inner.name if isinstance(inner, sa.Column) else self.sql(inner)
             for inner, _, _, _ in elements
@@ -347,6 +354,19 @@ class _Reader:
             # returns its text unchanged, and a schema holds thousands of these.
             return element.text
         return str(self.ddl.sql_compiler.process(element, include_table=False, literal_binds=True))
+
+
+def _column_named(index: sa.Index, inner: Any) -> Any:
+    """A text element that is only a column's name (``sa.text("placed_at DESC")`` once its
+    modifiers are read) as that column, which it is on the database; else ``inner``."""
+    if type(inner) is not sa.TextClause or index.table is None:
+        return inner
+    name = inner.text.strip()
+    if len(name) > 1 and name[0] == name[-1] == '"':
+        name = name[1:-1].replace('""', '"')
+    elif not name.isidentifier():
+        return inner
+    return index.table.c.get(name, inner)
 
 
 def _index_name(index: Index) -> str:

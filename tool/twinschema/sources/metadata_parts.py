@@ -55,11 +55,41 @@ def index_element(element: Any) -> tuple[Any, bool, bool, str | None]:
         elif isinstance(element, BinaryExpression) and element.operator is operators.collate:
             collation = str(element.right.collation)
             element = element.left
+        elif type(element) is sa.TextClause:
+            found = _TEXT_MODIFIERS.fullmatch(element.text)
+            if found is None:
+                break
+            if found["order"]:
+                descending = found["order"].upper() == "DESC"
+            if found["nulls"]:
+                first = found["nulls"].upper() == "FIRST"
+            if found["collation"]:
+                collation = _unquoted(found["collation"])
+            element = sa.text(found["body"])
+            if not (found["order"] or found["nulls"] or found["collation"]):
+                break
         else:
             break
     if first is None:
         first = descending  # PostgreSQL's default placement
     return element, descending, first, collation
+
+
+# A text element's trailing modifiers, as SQL writes them after an index element (stranger60
+# 029: ``sa.text("placed_at DESC")`` makes ``placed_at DESC`` on both databases): ``expr
+# [COLLATE name] [ASC|DESC] [NULLS FIRST|LAST]``. What is left is the element itself.
+_TEXT_MODIFIERS = re.compile(
+    r"(?P<body>.*?\S)(?:\s+COLLATE\s+(?P<collation>\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*))?"
+    r"(?:\s+(?P<order>ASC|DESC))?(?:\s+NULLS\s+(?P<nulls>FIRST|LAST))?\s*",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _unquoted(name: str) -> str:
+    """A collation name as written, without its double quotes (``"C"`` is ``C``)."""
+    if len(name) > 1 and name[0] == name[-1] == '"':
+        return name[1:-1].replace('""', '"')
+    return name
 
 
 _ORDER_MODIFIERS = (
