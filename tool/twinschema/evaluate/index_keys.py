@@ -22,6 +22,7 @@ from twinschema.evaluate.checks import dependent, why_dependent, witness_written
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, both_named, find, matched_tables
 from twinschema.evaluate.key_neighbours import with_neighbours
+from twinschema.evaluate.null_keys import null_reason, with_null_moments
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
@@ -167,6 +168,7 @@ def judge_keys(
         return None
     if options.unique:
         found = with_neighbours(found, (st.left.schema.dialect, st.right.schema.dialect), texts)
+        found = with_null_moments(st, table, found)
     lb, rb = found.backends
     runs = []
     for backend, columns, side, nulls in zip(
@@ -282,8 +284,10 @@ def _duplicate(
         f"{st.side_name(other)} stores both rows, {st.side_name(duplicate)} rejects the second "
         "as a duplicate"
     )
-    names = ", ".join(found.names)
     pair = (found.rows[first], found.rows[second])
+    nulled = null_reason(pair) if st.dialects[0 if other == "left" else 1] == "sqlite" else ""
+    said += f" ({nulled})" if nulled and set(st.dialects) == {"sqlite", "postgresql"} else ""
+    names = ", ".join(found.names)
     rows = per_dialect(st.dialects, lambda d: f"({_shown(pair[0], d)}) then ({_shown(pair[1], d)})")
     rows += look_alikes([*found.rows[first], *found.rows[second]])
     return Written(f"witness ({names}) = {rows}: {said}"), (found.rows[first], found.rows[second])
