@@ -31,3 +31,14 @@ def test_a_check_through_date_on_a_timestamptz_names_the_null_read(loader: Loade
     said = _message(loader, "sl-pg.check-date-of-timestamptz-pg-offset-spelling", "check")
     assert "('2019-12-31 12:00:00+00'): SQLite accepts, PostgreSQL rejects" in said, said
     assert "as NULL, so its CHECK passes it unjudged" in said, said
+
+
+def test_two_lengths_under_one_check_name_the_cut_space(loader: Loader) -> None:
+    """varchar(100) against varchar(150), each with CHECK (length(x) BETWEEN 1 AND 100)
+    (stranger60 003): not "rejects values longer than 100 that the other accepts" (the other's
+    CHECK refuses them too), but the text whose excess is a space, stored cut by varchar(100)."""
+    name = "pg-pg.varchar-lengths-kept-by-one-length-check-cut-spaces"
+    said = _message(loader, name, "column_type")
+    assert "rejects values longer" not in said, said
+    assert "each keeps at most 100 characters" in said, said
+    assert "cut to 100 characters ('x' * 100 + ' ')" in said, said
