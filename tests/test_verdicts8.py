@@ -42,3 +42,13 @@ def test_two_lengths_under_one_check_name_the_cut_space(loader: Loader) -> None:
     assert "rejects values longer" not in said, said
     assert "each keeps at most 100 characters" in said, said
     assert "cut to 100 characters ('x' * 100 + ' ')" in said, said
+
+
+def test_a_lower_key_witness_shows_lower_not_the_varchar_cut(loader: Loader) -> None:
+    """UNIQUE (lower(name)) on varchar(40) (stranger60 019): the message gives SQLite's ASCII-only
+    lower() as the reason, so the witness is a pair lower() parts ('É' then 'é'), not a text
+    past the declared length, which shows PostgreSQL cutting its space."""
+    said = _message(loader, "sl-pg.unique-index-lower-varchar-witness-of-its-reason", "index")
+    assert "SQLite's lower() changes ASCII letters only" in said, said
+    assert "witness (name) = ('É') then ('é')" in said, said
+    assert "x" * 40 not in said, said

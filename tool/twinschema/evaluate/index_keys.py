@@ -266,14 +266,25 @@ def _duplicate(
 ) -> Said | None:
     """Two rows both sides store that one side's unique index takes as a duplicate and the
     other's does not (the witness, no one row as data, and the two rows), never two that
-    repeat a primary key of both sides (``keyed``: its columns' positions on each side), which both refuse."""
+    repeat a primary key of both sides (``keyed``: its columns' positions on each side), which both refuse.
+    A pair with a text a declared length cuts comes last: what it shows is the column's cut
+    (stranger60 019: 'x' * 40 + ' ' is 'x' * 40 in a varchar(40)), not the keys'; then a row
+    inserted twice; else the shortest pair."""
     stored = {k for k, (a, b) in enumerate(zip(lrun[0], rrun[0], strict=True)) if _ok(a) and _ok(b)}
     parted = sorted(
-        p
-        for p in lrun[1] ^ rrun[1]
-        if p[0] in stored
-        and p[1] in stored
-        and not all(_repeats_key((found.rows[p[0]], found.rows[p[1]]), at) for at in keyed)
+        (
+            p
+            for p in lrun[1] ^ rrun[1]
+            if p[0] in stored
+            and p[1] in stored
+            and not all(_repeats_key((found.rows[p[0]], found.rows[p[1]]), at) for at in keyed)
+        ),
+        key=lambda p: (
+            _cut(found, found.rows[p[0]]) or _cut(found, found.rows[p[1]]),
+            p[0] == p[1],
+            _size(found.rows[p[0]]) + _size(found.rows[p[1]]),
+            p,
+        ),
     )
     if not parted:
         return None
@@ -291,6 +302,21 @@ def _duplicate(
     rows = per_dialect(st.dialects, lambda d: f"({_shown(pair[0], d)}) then ({_shown(pair[1], d)})")
     rows += look_alikes([*found.rows[first], *found.rows[second]])
     return Written(f"witness ({names}) = {rows}: {said}"), (found.rows[first], found.rows[second])
+
+
+def _cut(found: ProbeSet, row: Sequence[Any]) -> bool:
+    """True when ``row`` holds a text longer than its column's declared length on a side
+    (one that enforces it stores the text cut, or refuses it)."""
+    for k, value in enumerate(row):
+        lengths = [side[k][1].length for side in (found.left, found.right)]
+        if isinstance(value, str) and any(n is not None and len(value) > n for n in lengths):
+            return True
+    return False
+
+
+def _size(row: Sequence[Any]) -> int:
+    """The characters of ``row``'s texts, what a witness shows."""
+    return sum(len(v) for v in row if isinstance(v, str))
 
 
 def _ok(outcome: tuple[bool, Any] | None) -> bool:
