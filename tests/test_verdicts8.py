@@ -5,8 +5,10 @@ databases) are the golden cases these tests read; here, what the messages say.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import psycopg
 from probes import Case, Loader, case_named, compare_case
 
 
@@ -75,3 +77,44 @@ def test_two_random_defaults_said_alike_name_what_parts_them(
     (found,) = [d for d in compare_case(loader, case).differences if d.kind == "column_default"]
     assert "both give whole numbers that vary from insert to insert" in found.message, found
     assert "SQLite gives" not in found.message, found.message
+
+
+def test_a_check_on_current_date_is_one_in_a_utc_session_only(loader: Loader, pg_url: str) -> None:
+    """``d <= CURRENT_DATE`` on a SQLite DATE and a PostgreSQL date (stranger60 leftover):
+    SQLite's CURRENT_DATE is UTC's date, PostgreSQL's the session zone's. In sessions 26 hours
+    apart (UTC-12 and UTC+14), one date of each always parts from UTC's, so a row the real
+    databases treat apart is found in one of them; the checker keeps the pair as one rule
+    with the note that says so (utc_only), as it does a default's CURRENT_DATE."""
+    case = case_named("sl-pg.check-current-date-utc-session-only")
+    sl = sqlite3.connect(":memory:")
+    sl.executescript(case.sql("a"))
+    parted = []
+    with psycopg.connect(
+        pg_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as pg:
+        for zone in ("Etc/GMT+12", "Etc/GMT-14"):
+            pg.execute(f"SET TimeZone = '{zone}'")
+            (local,) = pg.execute("SELECT CURRENT_DATE::text").fetchone() or ("",)
+            (utc,) = sl.execute("SELECT CURRENT_DATE").fetchone()
+            if local == utc:
+                continue
+            day = max(local, utc)  # the later date: the side whose date is earlier refuses it
+            pg.execute("BEGIN")
+            pg.execute(case.sql("b"))
+            try:
+                pg.execute("INSERT INTO e (d) VALUES (%s)", (day,))
+                pg_accepts = True
+            except psycopg.errors.CheckViolation:
+                pg_accepts = False
+            pg.execute("ROLLBACK")
+            try:
+                sl.execute("INSERT INTO e (d) VALUES (?)", (day,))
+                sl_accepts = True
+            except sqlite3.IntegrityError:
+                sl_accepts = False
+            parted.append((zone, day, sl_accepts, pg_accepts))
+    assert parted and all(a != b for _, _, a, b in parted), parted
+    found = compare_case(loader, case)
+    assert not found.differences, [d.message for d in found.differences]
+    (kept,) = [e for e in found.equivalences if "CURRENT_DATE" in e.left]
+    assert kept.utc_only and "the same only when the server's TimeZone is UTC" in kept.rule
