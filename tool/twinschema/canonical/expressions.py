@@ -155,6 +155,18 @@ def across(text: str) -> tuple[str, str | None]:
     return expr_idioms.across(text)
 
 
+# The words of PostgreSQL's local date and time of day in a canonical expression, which SQLite
+# reads in UTC (a CHECK's ``CURRENT_DATE >= d``).
+_LOCAL_CLOCK_READ = re.compile(r"\bCURRENT_DATE\b|\bcurrent_time\(\)")
+
+
+def local_clock_rule(text: str) -> str | None:
+    """``expr_idioms.LOCAL_DATE_NOTE`` where a canonical expression (a CHECK's) reads the local
+    date or time of day by a word SQLite reads in UTC (``d <= CURRENT_DATE``): written alike,
+    the two are one only in a session whose TimeZone is UTC; else None."""
+    return expr_idioms.LOCAL_DATE_NOTE if _LOCAL_CLOCK_READ.search(text) else None
+
+
 def default_as_stored(dialect: str, text: str) -> str:
     """A default's text as the dialect reads it: SQLite stores ``DEFAULT "abc"`` (a name where a
     value belongs) as the string 'abc', so it is that literal, spelled ``'abc'``."""

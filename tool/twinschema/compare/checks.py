@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped, split_alike
-from twinschema.canonical.expressions import across
+from twinschema.canonical.expressions import across, local_clock_rule
 from twinschema.compare.common import (
     ordered_keys,
 )
@@ -37,8 +37,11 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
         if expression in lc and expression in rc:
             lraw, rraw = lc[expression].shown(), rc[expression].shown()
             rule = across(expression)[1] if ctx.pairing.checks_across else None
+            # Written alike, a local clock is one only in a UTC session (as a default's is).
+            local = local_clock_rule(expression) if ctx.pairing.checks_across else None
+            rule = rule or local
             if rule is not None or lraw != rraw:  # one meaning, spelled two ways
-                ctx.same(left.name, None, rule or "check", lraw, rraw)
+                ctx.same(left.name, None, rule or "check", lraw, rraw, utc_only=local is not None)
             continue
         check = lc.get(expression) or rc[expression]
         on_left = expression in lc

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Set as AbstractSet
 
 from twinschema.canonical import expr_tree, typemap, typemap_storage, typemap_why
 from twinschema.canonical.identifiers import sql_name
+from twinschema.compare import length_bounds
 from twinschema.compare.common import (
     NOTHING,
     spell,
@@ -88,7 +89,15 @@ def type_parameters(
                 alone = len(expr_tree.conjuncts(by_check.expression)) == 1
                 cut = by_check if alone else cut
                 continue
-            message += f" ({_length_effect(ctx, lval, rval)})"
+            effect = _length_effect(ctx, lval, rval)
+            varchar = kind == "varchar" or (kind == "same" and "varchar" in typemap.kinds_of(ltype))
+            if varchar and lval is not None and rval is not None:
+                sides = ((ctx.left, ctx.left.named), (ctx.right, ctx.right.named))
+                found = length_bounds.judged(sides, table, lc.name, (lval, rval))
+                if found == length_bounds.SAME:
+                    continue  # the CHECKs keep both to one bound: nothing parts them
+                effect = found or effect
+            message += f" ({effect})"
         ctx.diff(
             "column_type",
             table,

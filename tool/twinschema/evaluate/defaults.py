@@ -153,11 +153,18 @@ def _judge_cross(
         return None
     # A text format is shown only where it matters: in text columns.
     refused = refusals(st, (ld, lv, lc), (rd, rv, rc), kind)
+    lsaid, rsaid = as_shared(lv, kind).describe(), as_shared(rv, kind).describe()
+    if lv.kind == rv.kind == VARYING and lsaid == rsaid:  # not "X gives A, Y gives A"
+        return replace(
+            d,
+            message=f"{d.message} (by evaluation: both give {lsaid}, drawn by two "
+            "generators whose values no run tells alike; only random UUIDs and texts of hex "
+            f"digits of one length and case are one shape{refused})",
+        )
     return replace(
         d,
         message=f"{d.message} (by evaluation: {DIALECT_NAMES[ld]} gives "
-        f"{as_shared(lv, kind).describe()}, {DIALECT_NAMES[rd]} gives "
-        f"{as_shared(rv, kind).describe()}{refused})",
+        f"{lsaid}, {DIALECT_NAMES[rd]} gives {rsaid}{refused})",
     )
 
 

@@ -22,6 +22,7 @@ from twinschema.evaluate.checks import dependent, why_dependent, witness_written
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, both_named, find, matched_tables
 from twinschema.evaluate.key_neighbours import with_neighbours
+from twinschema.evaluate.null_keys import null_reason, with_null_moments
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
@@ -167,6 +168,7 @@ def judge_keys(
         return None
     if options.unique:
         found = with_neighbours(found, (st.left.schema.dialect, st.right.schema.dialect), texts)
+        found = with_null_moments(st, table, found)
     lb, rb = found.backends
     runs = []
     for backend, columns, side, nulls in zip(
@@ -264,14 +266,25 @@ def _duplicate(
 ) -> Said | None:
     """Two rows both sides store that one side's unique index takes as a duplicate and the
     other's does not (the witness, no one row as data, and the two rows), never two that
-    repeat a primary key of both sides (``keyed``: its columns' positions on each side), which both refuse."""
+    repeat a primary key of both sides (``keyed``: its columns' positions on each side), which both refuse.
+    A pair with a text a declared length cuts comes last: what it shows is the column's cut
+    (stranger60 019: 'x' * 40 + ' ' is 'x' * 40 in a varchar(40)), not the keys'; then a row
+    inserted twice; else the shortest pair."""
     stored = {k for k, (a, b) in enumerate(zip(lrun[0], rrun[0], strict=True)) if _ok(a) and _ok(b)}
     parted = sorted(
-        p
-        for p in lrun[1] ^ rrun[1]
-        if p[0] in stored
-        and p[1] in stored
-        and not all(_repeats_key((found.rows[p[0]], found.rows[p[1]]), at) for at in keyed)
+        (
+            p
+            for p in lrun[1] ^ rrun[1]
+            if p[0] in stored
+            and p[1] in stored
+            and not all(_repeats_key((found.rows[p[0]], found.rows[p[1]]), at) for at in keyed)
+        ),
+        key=lambda p: (
+            _cut(found, found.rows[p[0]]) or _cut(found, found.rows[p[1]]),
+            p[0] == p[1],
+            _size(found.rows[p[0]]) + _size(found.rows[p[1]]),
+            p,
+        ),
     )
     if not parted:
         return None
@@ -282,11 +295,28 @@ def _duplicate(
         f"{st.side_name(other)} stores both rows, {st.side_name(duplicate)} rejects the second "
         "as a duplicate"
     )
-    names = ", ".join(found.names)
     pair = (found.rows[first], found.rows[second])
+    nulled = null_reason(pair) if st.dialects[0 if other == "left" else 1] == "sqlite" else ""
+    said += f" ({nulled})" if nulled and set(st.dialects) == {"sqlite", "postgresql"} else ""
+    names = ", ".join(found.names)
     rows = per_dialect(st.dialects, lambda d: f"({_shown(pair[0], d)}) then ({_shown(pair[1], d)})")
     rows += look_alikes([*found.rows[first], *found.rows[second]])
     return Written(f"witness ({names}) = {rows}: {said}"), (found.rows[first], found.rows[second])
+
+
+def _cut(found: ProbeSet, row: Sequence[Any]) -> bool:
+    """True when ``row`` holds a text longer than its column's declared length on a side
+    (one that enforces it stores the text cut, or refuses it)."""
+    for k, value in enumerate(row):
+        lengths = [side[k][1].length for side in (found.left, found.right)]
+        if isinstance(value, str) and any(n is not None and len(value) > n for n in lengths):
+            return True
+    return False
+
+
+def _size(row: Sequence[Any]) -> int:
+    """The characters of ``row``'s texts, what a witness shows."""
+    return sum(len(v) for v in row if isinstance(v, str))
 
 
 def _ok(outcome: tuple[bool, Any] | None) -> bool:

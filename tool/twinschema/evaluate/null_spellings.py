@@ -27,8 +27,8 @@ from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.stored_rows import Judged, Parting, accepted_by_table
 
 # The column kinds whose values are tried in spellings SQLite's date and time functions cannot
-# read (a timestamptz's are left to the zone rules).
-KINDS = ("date", "timestamp", "time")
+# read (a timestamptz's in the one PostgreSQL prints: '2020-01-01 12:00:00+00').
+KINDS = ("date", "timestamp", "time", "timestamptz")
 # Rows both sides accept that each spelling is put into, at most.
 _BASES = 3
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -64,6 +64,20 @@ def day_spellings(literals: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def printed_moments(literals: Sequence[str]) -> list[str]:
+    """Noon of each date literal's day and the days beside it as PostgreSQL prints a
+    timestamptz in UTC, with a short offset SQLite's date and time functions read as NULL
+    (stranger60 013): '2019-12-31 12:00:00+00' for '2020-01-01'."""
+    found: list[str] = []
+    for literal in literals:
+        day = date_of(literal.strip()[:10]) if _DAY.match(literal.strip()) else None
+        if day is None or not 1 < day.year < 9999:
+            continue
+        near = [day.fromordinal(day.toordinal() + n) for n in (-1, 0, 1)]
+        found += [f"{d.isoformat()} 12:00:00+00" for d in near]
+    return list(dict.fromkeys(found))
+
+
 def witness(
     st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str],
     judged: Sequence[Judged], errors_reject: bool,
@@ -90,6 +104,8 @@ def witness(
             continue
         if kind == "time":
             values = time_spellings(literals)
+        elif kind == "timestamptz":
+            values = printed_moments(literals)
         else:
             values = [*spellings(literals, kind), *day_spellings(literals)]
         for value in values:
