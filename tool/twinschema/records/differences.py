@@ -105,6 +105,11 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "object (an allowance without `dialect:` allows the object differing on both sides, one "
     "with `dialect: D` the object on D only). Remove the allowance, or write the one its hint "
     "names for a difference left on its table.",
+    "broad_allowance": "A warning: an allowance in domain.yaml names a CHECK by its kind alone "
+    "(no `name:`, no `check:`) and allows more than one CHECK difference of its table, so it "
+    "hides any other, one that comes later too. Write one allowance per CHECK that differs on "
+    "purpose: by its name, or for a CHECK named on neither side by its expression "
+    "(`check: json_valid(doc)`); the hint gives each.",
     "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "
     "so each chain has exactly one.",
     "migration_parity": "The two migration chains do not move together: a revision has no twin "
