@@ -105,6 +105,12 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "object (an allowance without `dialect:` allows the object differing on both sides, one "
     "with `dialect: D` the object on D only). Remove the allowance, or write the one its hint "
     "names for a difference left on its table.",
+    "column_order": "A warning: the columns two twins of a table share are in another order, "
+    "so a positional INSERT INTO t VALUES (...) or INSERT ... SELECT * fills other columns on "
+    "each side (a value refused, or stored in another column); a statement that names its "
+    "columns (an ORM's) is not affected. Compared between twins only (not a module against "
+    "its own database). Put the columns in one order (a table rebuild), or allow it in "
+    "domain.yaml (kind column_order) with its reason. It leaves the exit code alone.",
     "broad_allowance": "A warning: an allowance in domain.yaml names a CHECK by its kind alone "
     "(no `name:`, no `check:`) and allows more than one CHECK difference of its table, so it "
     "hides any other, one that comes later too. Write one allowance per CHECK that differs on "
@@ -162,6 +168,7 @@ ALLOWABLE_KINDS: tuple[str, ...] = (
     "dialect_object",
     "value_compatibility",
     "rule",
+    "column_order",
 )
 
 
