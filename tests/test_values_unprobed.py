@@ -120,25 +120,18 @@ def test_values_not_probed_are_said_and_fail_when_fail_on_lists_them(
     )
 
 
-def test_a_diff_of_two_databases_probes_values_in_a_project_and_says_not_outside(
+def test_a_diff_of_two_databases_probes_values_in_a_project_and_outside(
     project: Path, sqlite_url: str, pg_url: str
 ) -> None:
-    """``diff`` of the two live databases outside a project: no server is started for warnings
-    alone, and the line says so. Inside the project, which configures PostgreSQL, ``diff``
-    starts the embedded server as the project's ``check`` does (stranger W8: their verdicts
-    parted where only the server settles a pair): values are probed there, never on the live
-    server, and the server is stopped with the command."""
+    """``diff`` of the two live databases starts the embedded server for its value probes as a
+    diff of a PostgreSQL SQL file does (it loads the file there): inside the project, which
+    configures PostgreSQL, the project's own (stranger W8: check's and diff's verdicts parted
+    where only the server settles a pair); outside a project, the one in the user's cache
+    folder (stranger60 004: it said "not probed" where the SQL dump of the same pair was
+    probed). Values are probed there, never on the live server, the same warnings both ways,
+    and the server is stopped with the command. Near miss: a diff of two SQLite databases
+    needs no PostgreSQL and starts none."""
     env = _env(sqlite_url, pg_url)
-    outside = Path(tempfile.mkdtemp(prefix="twinschema-outside-"))
-    try:
-        away = {**env, "XDG_CACHE_HOME": str(outside / "cache")}
-        domain = str(project / "domain.yaml")  # the project's allowances, as inside
-        result = invoke_afresh(["diff", sqlite_url, pg_url, "--domain", domain], outside, away)
-        assert result.returncode == 0, result.stdout + result.stderr
-        assert result.stdout.splitlines()[1].strip() == UNPROBED, result.stdout
-        assert not (outside / "cache").exists()  # no server started there
-    finally:
-        shutil.rmtree(outside, ignore_errors=True)
     probed = invoke_afresh(["diff", sqlite_url, pg_url, "--format", "json"], project, env)
     assert probed.returncode == 0, probed.stdout + probed.stderr
     report = json.loads(probed.stdout)
@@ -147,3 +140,27 @@ def test_a_diff_of_two_databases_probes_values_in_a_project_and_says_not_outside
     assert f"host={project / 'pg'}" in where, where
     assert pg_url.split("?")[1] not in where  # never the live server being checked
     assert not embedded.is_running(project / "pg")
+
+    outside = Path(tempfile.mkdtemp(prefix="twinschema-outside-"))
+    try:
+        away = {**env, "XDG_CACHE_HOME": str(outside / "cache")}
+        server = outside / "cache" / "twinschema" / "pg"
+        domain = str(project / "domain.yaml")  # the project's allowances, as inside
+        sqlite_only = run_cli(["diff", sqlite_url, sqlite_url], outside, away, timeout=600)
+        assert sqlite_only.returncode == 0, sqlite_only.stdout + sqlite_only.stderr
+        assert "not probed" not in sqlite_only.stdout, sqlite_only.stdout
+        assert not (outside / "cache").exists()  # no PostgreSQL side: no server started
+
+        args = ["diff", sqlite_url, pg_url, "--domain", domain, "--format", "json"]
+        result = run_cli(args, outside, away, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "twinschema: starting the embedded PostgreSQL in " in result.stderr, result.stderr
+        away_report = json.loads(result.stdout)
+        assert not away_report["layers"][0]["values_unprobed"], away_report
+        where = away_report["layers"][0]["evaluated_on"]["postgresql"]
+        assert f"host={server}" in where, where
+        assert away_report["warnings"] == report["warnings"]
+        assert not embedded.is_running(server)  # stopped by the command
+    finally:
+        embedded.stop(outside / "cache" / "twinschema" / "pg")
+        shutil.rmtree(outside, ignore_errors=True)

@@ -10,6 +10,7 @@ check never passes when it could not look.
 from __future__ import annotations
 
 from twinschema.domain_load import load_domain
+from twinschema.hints import chain_built_causes
 from twinschema.layers.domain import domain_layer
 from twinschema.layers.live import live_layer
 from twinschema.layers.migrations import migrations_layer
@@ -46,6 +47,7 @@ def run_check(plan: CheckPlan) -> Report:
         # PostgreSQL connection is the one the migrations layer reads the scratch server by.
         if "migrations" in plan.layers:
             results += migrations_layer(sources, domain, evaluator)
+            chain_built_causes(results)  # a chain that builds the module: no revision missing
     report = Report()
     for result in results:
         if plan.require_all and result.status == Status.SKIPPED:

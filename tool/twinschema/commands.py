@@ -207,8 +207,11 @@ def diff(
         evaluate=evaluate,
         # Inside a project that configures PostgreSQL, check has a scratch server at hand (the
         # embedded one it starts for the live or migrations layer): so does diff, or a pair
-        # only the server settles (a default out of int4's range) was in sync here alone.
-        embedded="postgresql" in config.dialects,
+        # only the server settles (a default out of int4's range) was in sync here alone. A
+        # diff with a PostgreSQL side starts it too, outside a project as well: a PostgreSQL
+        # SQL file starts it to load itself, and a live database got no value probes where
+        # its SQL dump got them (stranger60 004).
+        embedded="postgresql" in (*config.dialects, da, db),
     )
     with (
         open_source(a, da, config, domain) as left,

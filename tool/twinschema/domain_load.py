@@ -26,7 +26,13 @@ from twinschema.domain_yaml import (
 from twinschema.errors import DomainError, not_utf8, suggestion
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
-from twinschema.records.domain import Allowance, DeclaredObject, DomainColumn, DomainTable
+from twinschema.records.domain import (
+    Allowance,
+    DeclaredObject,
+    DomainColumn,
+    DomainTable,
+    check_text,
+)
 from twinschema.records.kinds import EXTENSION_KINDS, GEOMETRY, VECTOR, Storage
 
 # The keys an extension kind takes (records.kinds.Storage), besides ``sqlite``.
@@ -219,6 +225,12 @@ class _Reader:
                 f"{self.label}:{line}: {describe(where)} names column {column!r}, which the "
                 "table does not have" + suggestion(column, columns)
             )
+        check = entry.get("check")
+        if check is not None and (entry["kind"] != "check" or not check_text(check)):
+            raise DomainError(
+                f"{self.label}:{line}: {describe(where)}: check: names a CHECK by its "
+                "expression, for kind: check only, and may not be empty"
+            )
         return Allowance(
             table=table,
             kind=entry["kind"],
@@ -228,6 +240,7 @@ class _Reader:
             name=entry.get("name"),
             line=line,
             position=n + 1,
+            check=check_text(check) if check is not None else None,
         )
 
     def declared(self, kind: str, name: str, tables: Mapping[str, DomainTable]) -> DeclaredObject:

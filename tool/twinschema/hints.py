@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from twinschema.compare.context import AT_HEAD_CAUSES
 from twinschema.config import Config
 from twinschema.errors import TwinschemaError
-from twinschema.records import Difference, FixSide, FixSite
+from twinschema.records import Difference, FixSide, FixSite, LayerResult, Status
 
 AT_HEAD, BEHIND = "at_head", "behind"
 REVISION_COMMAND = 'twinschema revision -m "..."'
@@ -82,7 +83,9 @@ def database_fix(
         return (
             f"{named} (at its chain's head, so migrating changes nothing: revert "
             f"the hand edit, or what a migration did beyond its revision, or write a "
-            f"revision with `{REVISION_COMMAND}`{stamped})"
+            f"revision with `{REVISION_COMMAND}`; or, if a revision it already applied was "
+            f"edited afterwards, put that revision back as it was and write the edit as a new "
+            f"revision{stamped})"
         )
     if state == BEHIND and first:
         return f"{named} ({first})"
@@ -181,3 +184,38 @@ def _virtual_elsewhere(module: Difference) -> bool:
         and fix.side is not None
         and module.holds(fix.side)
     )
+
+
+def chain_built_causes(results: Sequence[LayerResult]) -> None:
+    """Narrow, in place, the causes a live module-vs-database difference names for a database
+    at its chain's head (``AT_HEAD_CAUSES``) where the migrations layer built that chain and
+    found it agrees with the module on that object: no revision is missing then, and the
+    likely cause is a revision the database applied that was edited afterwards (stranger60
+    011: an applied revision edited in place, varchar(20) to 30, module too), a hand edit, or
+    a stamp without migrating."""
+    live = {r.left for r in results if r.name == "live"}
+    built = {
+        r.right: r
+        for r in results
+        if r.name == "migrations" and r.right in live and r.status in (Status.IN_SYNC, Status.DRIFT)
+    }
+    for result in results:
+        chain = built.get(result.left) if result.name == "live" else None
+        if chain is None:
+            continue
+        # Where the chain's build differs from the module (``migration_drift``: any kind of
+        # object), on the same table and column, a revision may be missing there.
+        drifted = {(d.table, d.column) for d in chain.differences if d.kind == "migration_drift"}
+        narrowed = (
+            f" (the database is at its chain's head, and {chain.left} builds what "
+            f"{result.left} says: a revision the database already applied was edited "
+            "afterwards, it was changed by hand, or it was stamped without migrating)"
+        )
+        result.differences = [
+            replace(d, hint=d.hint.replace(AT_HEAD_CAUSES, narrowed))
+            if AT_HEAD_CAUSES in d.hint
+            and (d.table, d.column) not in drifted
+            and (d.table, None) not in drifted
+            else d
+            for d in result.differences
+        ]

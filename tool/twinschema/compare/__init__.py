@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from twinschema.canonical import folding
 from twinschema.compare.allowances import apply_allowances
+from twinschema.compare.column_order import as_warnings
 from twinschema.compare.context import Comparison, Context, Side
 from twinschema.compare.objects import objects
 from twinschema.compare.tables import tables
@@ -53,4 +54,5 @@ def compare(
     objects(ctx)
     if ctx.pairing.allowances_apply and domain is not None:
         apply_allowances(ctx, held)
+    as_warnings(ctx.result)
     return ctx.result

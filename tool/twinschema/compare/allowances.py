@@ -16,15 +16,20 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
+from twinschema.compare.allowance_entries import (
+    BROAD,
+    ONE_SIDED_KINDS,
+    allowance_entry,
+    broad_allowances,
+    one_sided,
+    place,
+)
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
 from twinschema.model import Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
-from twinschema.records.domain import Allowance, Domain
+from twinschema.records.domain import Allowance, Domain, check_key
 
-# The kinds whose difference is always an object on one side only: an allowance without
-# ``dialect:`` cannot mean another difference of the same object.
-ONE_SIDED_KINDS = frozenset({"table_missing", "column_missing"})
 # The kinds whose difference is always one of what both sides have: an allowance with
 # ``dialect:`` (which side's type is on purpose) cannot mean another either.
 # A default (or how a key is generated) is a property of a column both sides have, as its
@@ -39,7 +44,7 @@ def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None
     A difference of a kind ``held`` is kept (an allowance matching only such is warned of):
     ``allow_evaluated`` allows it, and takes the warning back, if evaluation leaves it."""
     assert ctx.domain is not None
-    used: set[Allowance] = set()
+    used: dict[Allowance, list[Difference]] = {}
     kept: list[Difference] = []
     sides = {ctx.left.schema.dialect: FixSide.LEFT, ctx.right.schema.dialect: FixSide.RIGHT}
     halves = split_objects(ctx.result.differences)
@@ -49,7 +54,8 @@ def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None
         if allowance is None:
             kept.append(difference)
         else:
-            used.add(allowance)
+            used.setdefault(allowance, []).append(difference)
+    kept += broad_allowances(ctx.domain, used, sides, ctx.left.label, ctx.right.label)
     stale = [
         stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)
         for allowance in ctx.domain.allowances()
@@ -89,13 +95,13 @@ def _stale_message(domain: Domain, allowance: Allowance) -> str:
         return f"allowance {allowance.describe()} matches nothing here"
     return (
         f"allowance {allowance.describe()} is written twice: this entry repeats the one at "
-        f"{domain.path}:{first.line}{_place(domain, first)}; only the first of the two can "
+        f"{domain.path}:{first.line}{place(domain, first)}; only the first of the two can "
         "match, so this one matches nothing"
     )
 
 
 def _stale_hint(domain: Domain, allowance: Allowance) -> str:
-    where = f"{domain.path}:{allowance.line}: remove this allowance{_place(domain, allowance)}"
+    where = f"{domain.path}:{allowance.line}: remove this allowance{place(domain, allowance)}"
     if repeated(domain, allowance) is not None:
         return f"{where}: it is a copy; keep the first"
     return f"{where}, or restore the difference it declares"
@@ -114,23 +120,8 @@ def repeated(domain: Domain, allowance: Allowance) -> Allowance | None:
     return None
 
 
-def _key(a: Allowance) -> tuple[str, str | None, str | None, str | None]:
-    return (a.kind, a.column, a.name, a.dialect)
-
-
-def _place(domain: Domain, allowance: Allowance) -> str:
-    """Which allowance of its line ``allowance`` is, where its line holds several (a flow-style
-    ``allow: [{...}, {...}]``): its place in the table's list and its keys (stranger54 006)."""
-    if sum(1 for a in domain.allowances() if a.line == allowance.line) < 2:
-        return ""
-    keys = [f"kind: {allowance.kind}"]
-    keys += [f"{k}: {v}" for k, v in (("column", allowance.column), ("name", allowance.name)) if v]
-    if allowance.dialect:
-        keys.append(f"dialect: {allowance.dialect}")
-    return (
-        f" (entry {allowance.position} of {allowance.table}'s allow: list, "
-        "{" + ", ".join(keys) + "})"
-    )
+def _key(a: Allowance) -> tuple[str, str | None, str | None, str | None, str | None]:
+    return (a.kind, a.column, a.name, a.dialect, a.check)
 
 
 def needs_a_zone(
@@ -197,12 +188,6 @@ def split_objects(differences: list[Difference]) -> set[tuple[str, str | None, s
     return named("right") & named("left")
 
 
-def one_sided(difference: Difference) -> bool:
-    """True when the difference is an object (or a flag) on one side only: an allowance
-    with ``dialect:`` allows that one, an allowance without it the object differing."""
-    return difference.left is None or difference.right is None or difference.present is not None
-
-
 def _named(domain: Domain, difference: Difference, sides: dict[str, FixSide]) -> list[Allowance]:
     """The allowances of the difference's table whose kind, column and name fit it: the name
     either side gives the object (``Difference.named``; with ``dialect:``, that dialect's)."""
@@ -215,7 +200,16 @@ def _named(domain: Domain, difference: Difference, sides: dict[str, FixSide]) ->
         if a.kind == difference.kind
         and (a.column is None or a.column == difference.column)
         and (a.name is None or difference.named(a.name, sides.get(a.dialect or "")))
+        and (a.check is None or _same_check(a.check, difference, sides.get(a.dialect or "")))
     ]
+
+
+def _same_check(check: str, difference: Difference, side: FixSide | None) -> bool:
+    """True when the CHECK ``difference`` shows (on ``side`` only, when given) is the one an
+    allowance's ``check:`` names: its expression, whitespace, case and quotes aside."""
+    texts = {FixSide.LEFT: difference.left, FixSide.RIGHT: difference.right}
+    shown = [t for s, t in texts.items() if t is not None and (side is None or s is side)]
+    return any(check_key(t) == check_key(check) for t in shown)
 
 
 def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Domain | None) -> None:
@@ -225,16 +219,17 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
     if domain is None or not Pairing.of(left.schema.dialect, right.schema.dialect).allowances_apply:
         return
     sides = {left.schema.dialect: FixSide.LEFT, right.schema.dialect: FixSide.RIGHT}
-    used: set[Allowance] = set()
+    used: dict[Allowance, list[Difference]] = {}
     kept: list[Difference] = []
     halves = split_objects(comparison.differences)
     for d in comparison.differences:
-        warned = d.kind == "stale_allowance"
+        warned = d.kind in ("stale_allowance", BROAD)
         allowance = None if warned else matching_allowance(domain, d, sides, halves)
         if allowance is None:
             kept.append(d)
         else:
-            used.add(allowance)
+            used.setdefault(allowance, []).append(d)
+    kept += broad_allowances(domain, used, sides, left.label, right.label)
     kept = [
         d
         for d in kept
@@ -294,22 +289,3 @@ def _pointed(
                 )
         result.append(base)
     return result
-
-
-def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
-    """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
-    name where it has them, and for an object on one side only the dialect that has it
-    (``dialects``: side -> dialect)."""
-    parts = [f"kind: {d.kind}"]
-    if d.column is not None:
-        parts.append(f"column: {d.column}")
-    one = one_sided(d) and d.kind not in ONE_SIDED_KINDS
-    side = FixSide.LEFT if d.holds(FixSide.LEFT) else FixSide.RIGHT
-    name = d.name  # named otherwise on each side: the left's (the one side's, if one-sided)
-    if d.names is not None:
-        name = d.names[1 if one and side is FixSide.RIGHT else 0] or d.name
-    if name is not None:
-        parts.append(f"name: {name}")
-    if one:
-        parts.append(f"dialect: {dialects[side]}")
-    return "{" + ", ".join([*parts, "reason: ..."]) + "}"

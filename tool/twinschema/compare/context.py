@@ -10,7 +10,15 @@ from twinschema.records import Comparison, Difference, Equivalence, FixSide, Fix
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain
 
-__all__ = ["Comparison", "Context", "Side", "declared_hint", "hint_for", "located_hints"]
+__all__ = [
+    "AT_HEAD_CAUSES",
+    "Comparison",
+    "Context",
+    "Side",
+    "declared_hint",
+    "hint_for",
+    "located_hints",
+]
 
 
 class Context:
@@ -147,6 +155,14 @@ def declared_hint(
     return hint.replace(f", or remove it from {present.fix}", _DECLARES + declaration, 1)
 
 
+# The likely causes of a difference between a module and its database at its chain's head
+# (``hints.chain_built_causes`` narrows them where the migrations layer built the chain).
+AT_HEAD_CAUSES = (
+    " (the database is at its chain's head: a revision is missing, a revision it already"
+    " applied was edited afterwards, it was changed by hand, or it was stamped without migrating)"
+)
+
+
 def hint_for(
     left: str | None, right: str | None, left_side: Side, right_side: Side, pairing: Pairing
 ) -> str:
@@ -166,10 +182,7 @@ def hint_for(
     if missing is not None and missing.role == "model":
         return hint + " (only the database has it: this usually means someone changed it by hand)"
     if database.state == "at_head":
-        return (
-            hint + " (the database is at its chain's head: a revision is missing, it was changed by"
-            " hand, or it was stamped without migrating)"
-        )
+        return hint + AT_HEAD_CAUSES
     if database.state == "behind":
         return hint + " (the database is behind its chain: migrating it may fix this)"
     if missing is not None:

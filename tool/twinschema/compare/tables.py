@@ -7,6 +7,7 @@ a schema of a thousand equal tables costs little.
 from __future__ import annotations
 
 from twinschema.compare.checks import checks
+from twinschema.compare.column_order import column_order
 from twinschema.compare.columns import compare_column
 from twinschema.compare.common import (
     cols,
@@ -193,6 +194,7 @@ def _why(
 def table(ctx: Context, left: Table, right: Table) -> None:
     """Compare two tables of one name: their columns, primary key, and each kind of object
     the two sides hold differently."""
+    column_order(ctx, left, right)
     consumed: set[int] = set()
     unmatched = {c.name: c for c in right.columns}
     settled = ctx.pairing.equal_columns_settled

@@ -7,6 +7,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 
 from twinschema.compare import compare
+from twinschema.compare.allowance_entries import unnamed_check_hints
 from twinschema.compare.allowances import allow_evaluated, matching_allowance, stale_allowance
 from twinschema.compare.context import located_hints
 from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
@@ -59,14 +60,17 @@ def compared(
     comparison.differences = [d for d in comparison.differences if not _values_allowance(d)]
     cross = left.schema.dialect != right.schema.dialect
     required = "value_compatibility" in fail_on
+    sides = {left.schema.dialect: FixSide.LEFT, right.schema.dialect: FixSide.RIGHT}
     if evaluator is None:
         comparison.differences = located_hints(comparison.differences, left, right)
+        comparison.differences = unnamed_check_hints(comparison.differences, sides)
         if cross and required:  # a gate that did not look never passes
             return comparison, Evaluation(values_unprobed=EVALUATION_OFF, values_required=True)
         return comparison, None
     evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
     allow_evaluated(comparison, left, right, domain)
     comparison.differences = located_hints(comparison.differences, left, right)
+    comparison.differences = unnamed_check_hints(comparison.differences, sides)
     if domain is not None and cross:
         _apply_value_allowances(domain, left, right, layer, comparison, evaluation)
     evaluation.values_required = required

@@ -19,6 +19,8 @@ class Comparison:
     # Per source label, the views, triggers, functions and sequences this comparison could not
     # compare (see compare_objects), e.g. {"b.sql": {"views": 2}}.
     not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Warnings the comparer gives (``column_order``): they leave the status alone.
+    warnings: list[Difference] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,17 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "object (an allowance without `dialect:` allows the object differing on both sides, one "
     "with `dialect: D` the object on D only). Remove the allowance, or write the one its hint "
     "names for a difference left on its table.",
+    "column_order": "A warning: the columns two twins of a table share are in another order, "
+    "so a positional INSERT INTO t VALUES (...) or INSERT ... SELECT * fills other columns on "
+    "each side (a value refused, or stored in another column); a statement that names its "
+    "columns (an ORM's) is not affected. Compared between twins only (not a module against "
+    "its own database). Put the columns in one order (a table rebuild), or allow it in "
+    "domain.yaml (kind column_order) with its reason. It leaves the exit code alone.",
+    "broad_allowance": "A warning: an allowance in domain.yaml names a CHECK by its kind alone "
+    "(no `name:`, no `check:`) and allows more than one CHECK difference of its table, so it "
+    "hides any other, one that comes later too. Write one allowance per CHECK that differs on "
+    "purpose: by its name, or for a CHECK named on neither side by its expression "
+    "(`check: json_valid(doc)`); the hint gives each.",
     "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "
     "so each chain has exactly one.",
     "migration_parity": "The two migration chains do not move together: a revision has no twin "
@@ -166,6 +177,7 @@ ALLOWABLE_KINDS: tuple[str, ...] = (
     "dialect_object",
     "value_compatibility",
     "rule",
+    "column_order",
 )
 
 

@@ -34,11 +34,15 @@ class Allowance:
     line: int = 0
     # Its place in the table's ``allow:`` list, from 1: a flow-style list holds several on a line.
     position: int = 0
+    # A CHECK named on neither side, by its expression as the report shows it (``check:``).
+    check: str | None = None
 
     def describe(self) -> str:
         """The allowance as people read it in a report: ``index profiles.ix_gin (postgresql)``."""
         where = self.table + (f".{self.column}" if self.column else "")
         what = f" {self.name}" if self.name else ""
+        if self.check:
+            what += f" CHECK ({check_text(self.check)})"
         only = f" ({self.dialect} only)" if self.dialect else ""
         return f"{self.kind} {where}{what}{only}"
 
@@ -266,3 +270,45 @@ _NO_RENAMES: Mapping[str, str] = MappingProxyType({})
 
 
 IDENTITY = NameMap()
+
+
+def check_text(text: str) -> str:
+    """A CHECK's expression without its ``CHECK`` keyword and outer parentheses: what an
+    allowance's ``check:`` names (either spelling) and a report's CHECK text shows."""
+    text = text.strip()
+    if text[:5].upper() == "CHECK" and text[5:].lstrip().startswith("("):
+        text = text[5:].strip()
+    while text.startswith("(") and _closes_at_end(text):
+        text = text[1:-1].strip()
+    return text
+
+
+def check_key(text: str) -> str:
+    """``check_text`` as an allowance matches it: whitespace and double quotes dropped and
+    letters folded outside string literals (``json_valid("Doc")`` is ``JSON_VALID(doc)``),
+    a literal kept as written."""
+    out: list[str] = []
+    quoted = False
+    for char in check_text(text):
+        if char == "'":
+            quoted = not quoted
+        if quoted or char == "'":
+            out.append(char)
+        elif not char.isspace() and char != '"':
+            out.append(char.casefold())
+    return "".join(out)
+
+
+def _closes_at_end(text: str) -> bool:
+    """True when the parenthesis ``text`` opens with is the one it ends with."""
+    depth, quoted = 0, False
+    for n, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+            if depth == 0:
+                return n == len(text) - 1
+    return False

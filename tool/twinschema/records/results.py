@@ -99,6 +99,7 @@ class LayerResult:
                     + evaluation.values_unprobed
                 )
         self.equivalences.extend(comparison.equivalences)
+        self.warnings.extend(comparison.warnings)
         self.tables = list(comparison.tables)
         for label, counts in comparison.not_compared.items():
             self.note_not_compared(label, counts)

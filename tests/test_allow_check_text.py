@@ -1,0 +1,93 @@
+"""An allowance names a CHECK named on neither side by its expression, ``check:`` (stranger60
+023): the hint of such a difference gives that allowance, which then allows that CHECK alone;
+``check:`` belongs to kind check only. Real SQLite and PostgreSQL (the golden cases
+``sl-pg.allow-check-*`` give the verdicts; this test the hints and the loader)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from pg_helpers import invoke_afresh
+
+from twinschema.domain_load import load_domain
+from twinschema.errors import DomainError
+
+CASES = Path(__file__).parent / "fixtures" / "probes"
+ARGS = ["--dialect-a", "sqlite", "--dialect-b", "postgresql", "--format", "json"]
+
+
+def _diff(folder: Path, *domain: str) -> dict[str, object]:
+    args = ["diff", *domain, *ARGS, "a.sql", "b.sql"]
+    result = invoke_afresh(args, folder, dict(os.environ))
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_the_hint_of_an_unnamed_check_gives_the_allowance_by_its_text(tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASES / "sl-pg.allow-check-by-text-hides-no-other", folder)
+    report = _diff(folder, "--no-domain")
+    hints = {d["left"]: d["hint"] for d in report["differences"] if d["kind"] == "check"}
+    assert hints == {
+        "CHECK (json_valid(attributes))": "add it to b.sql, or remove it from a.sql; if it "
+        "differs on purpose, allow it in domain.yaml with a reason: this CHECK, named on neither "
+        'side, alone by {kind: check, dialect: sqlite, check: "json_valid(attributes)", '
+        "reason: ...}",
+        "CHECK (stock <= 100000)": "add it to b.sql, or remove it from a.sql; if it differs on "
+        "purpose, allow it in domain.yaml with a reason: this CHECK, named on neither side, "
+        'alone by {kind: check, dialect: sqlite, check: "stock <= 100000", reason: ...}',
+    }, hints
+    # Written as the first hint says: that CHECK alone is allowed.
+    report = _diff(folder, "--domain", "domain.yaml")
+    kinds = [(d["kind"], d["left"]) for d in report["differences"]]
+    assert kinds == [("check", "CHECK (stock <= 100000)")], kinds
+
+
+def test_the_broad_allowance_s_hint_gives_one_allowance_per_check(tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(CASES / "sl-pg.allow-check-kind-alone-broad", folder)
+    report = _diff(folder, "--domain", "domain.yaml")
+    (broad,) = report["differences"]
+    assert broad["kind"] == "broad_allowance" and broad["severity"] == "warning", broad
+    assert broad["hint"] == (
+        "domain.yaml:10: write one allowance per CHECK that differs on purpose, in place of "
+        'this one: {kind: check, dialect: sqlite, check: "json_valid(attributes)", reason: '
+        '...}; {kind: check, dialect: sqlite, check: "stock <= 100000", reason: ...}'
+    ), broad["hint"]
+    # Done as it says (the stock CHECK left out, it is no difference on purpose): reported.
+    text = (folder / "domain.yaml").read_text()
+    narrow = text.replace(
+        "dialect: sqlite, reason", 'dialect: sqlite, check: "json_valid(attributes)", reason'
+    )
+    (folder / "domain.yaml").write_text(narrow)
+    report = _diff(folder, "--domain", "domain.yaml")
+    assert [d["kind"] for d in report["differences"]] == ["check"], report["differences"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "error"),
+    [
+        ('{kind: index, check: "x > 0", reason: r}', "for kind: check only"),
+        ('{kind: check, check: "CHECK ()", reason: r}', "may not be empty"),
+    ],
+)
+def test_check_belongs_to_kind_check_and_names_an_expression(
+    tmp_path: Path, entry: str, error: str
+) -> None:
+    path = tmp_path / "domain.yaml"
+    path.write_text(
+        f"version: 1\ntables:\n  t:\n    columns:\n      x:\n    allow:\n      - {entry}\n"
+    )
+    with pytest.raises(DomainError, match=error):
+        load_domain(path)
+    near = '{kind: check, check: "CHECK ((x > 0))", reason: r}'  # the near miss: loads
+    path.write_text(
+        f"version: 1\ntables:\n  t:\n    columns:\n      x:\n    allow:\n      - {near}\n"
+    )
+    (allowance,) = load_domain(path).allowances()
+    assert allowance.check == "x > 0"
+    assert allowance.describe() == "check t CHECK (x > 0)"

@@ -1,0 +1,138 @@
+"""How an allowance is written for a difference (``allowance_entry``), the hint of a CHECK
+named on neither side (by its text, ``check:``), and the warning of a CHECK allowance by its
+kind alone that allows more than one difference (``broad_allowances``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from twinschema.records import Difference, FixSide, FixSite, Severity
+from twinschema.records.domain import Allowance, Domain, check_text
+
+# The kinds whose difference is always an object on one side only: an allowance without
+# ``dialect:`` cannot mean another difference of the same object.
+ONE_SIDED_KINDS = frozenset({"table_missing", "column_missing"})
+
+
+def one_sided(difference: Difference) -> bool:
+    """True when the difference is an object (or a flag) on one side only: an allowance
+    with ``dialect:`` allows that one, an allowance without it the object differing."""
+    return difference.left is None or difference.right is None or difference.present is not None
+
+
+def place(domain: Domain, allowance: Allowance) -> str:
+    """Which allowance of its line ``allowance`` is, where its line holds several (a flow-style
+    ``allow: [{...}, {...}]``): its place in the table's list and its keys (stranger54 006)."""
+    if sum(1 for a in domain.allowances() if a.line == allowance.line) < 2:
+        return ""
+    keys = [f"kind: {allowance.kind}"]
+    keys += [f"{k}: {v}" for k, v in (("column", allowance.column), ("name", allowance.name)) if v]
+    if allowance.dialect:
+        keys.append(f"dialect: {allowance.dialect}")
+    if allowance.check:
+        keys.append(f"check: {_quoted(allowance.check)}")
+    return (
+        f" (entry {allowance.position} of {allowance.table}'s allow: list, "
+        "{" + ", ".join(keys) + "})"
+    )
+
+
+BROAD = "broad_allowance"
+
+
+def broad_allowances(
+    domain: Domain,
+    used: dict[Allowance, list[Difference]],
+    sides: dict[str, FixSide],
+    left: str,
+    right: str,
+) -> list[Difference]:
+    """A warning for each CHECK allowance by its kind alone (no ``name:``, no ``check:``) that
+    allowed more than one difference here: written for one CHECK named on neither side, it
+    also hides every other CHECK difference of its table, a later drift too (stranger60 023).
+    Its hint gives the allowance of each, by its name or its text."""
+    dialects = {side: dialect for dialect, side in sides.items()}
+    found = []
+    for allowance, differences in used.items():
+        if allowance.kind != "check" or allowance.name or allowance.check:
+            continue
+        if len(differences) < 2:
+            continue
+        shown = "; ".join(d.left if d.left is not None else str(d.right) for d in differences)
+        entries = "; ".join(allowance_entry(d, dialects) for d in differences)
+        found.append(
+            Difference(
+                layer=differences[0].layer,
+                kind=BROAD,
+                table=allowance.table,
+                column=None,
+                name=None,
+                left=None,
+                right=None,
+                message=f"allowance {allowance.describe()} allows {len(differences)} CHECK "
+                f"differences here, not one: {shown}; it names none of them, so it hides any "
+                "CHECK difference of the table, one that comes later too",
+                hint=f"{domain.path}:{allowance.line}: write one allowance per CHECK that "
+                f"differs on purpose, in place of this one{place(domain, allowance)}: "
+                f"{entries}",
+                severity=Severity.WARNING,
+                left_source=left,
+                right_source=right,
+                fix=FixSite(file=domain.path, line=allowance.line),
+            )
+        )
+    return found
+
+
+def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
+    """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
+    name where it has them, and for an object on one side only the dialect that has it
+    (``dialects``: side -> dialect)."""
+    parts = [f"kind: {d.kind}"]
+    if d.column is not None:
+        parts.append(f"column: {d.column}")
+    one = one_sided(d) and d.kind not in ONE_SIDED_KINDS
+    side = FixSide.LEFT if d.holds(FixSide.LEFT) else FixSide.RIGHT
+    name = d.name  # named otherwise on each side: the left's (the one side's, if one-sided)
+    if d.names is not None:
+        name = d.names[1 if one and side is FixSide.RIGHT else 0] or d.name
+    if name is not None:
+        parts.append(f"name: {name}")
+    if one:
+        parts.append(f"dialect: {dialects[side]}")
+    if d.kind == "check" and name is None:  # named on neither side: by its text
+        text = d.left if d.left is not None and (not one or side is FixSide.LEFT) else d.right
+        if text is not None:
+            parts.append(f"check: {_quoted(check_text(text))}")
+    return "{" + ", ".join([*parts, "reason: ..."]) + "}"
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+ALLOW_PHRASE = "allow it in domain.yaml with a reason"
+
+
+def unnamed_check_hints(
+    differences: list[Difference], sides: dict[str, FixSide]
+) -> list[Difference]:
+    """The differences, each CHECK named on neither side whose hint offers an allowance saying
+    the one that allows it alone, by its text (``check:``): by its kind alone, an allowance
+    allows every CHECK difference of the table (stranger60 023)."""
+    dialects = {side: dialect for dialect, side in sides.items()}
+    return [
+        replace(
+            d,
+            hint=d.hint.replace(
+                ALLOW_PHRASE,
+                f"{ALLOW_PHRASE}: this CHECK, named on neither side, alone by "
+                f"{allowance_entry(d, dialects)}",
+                1,
+            ),
+        )
+        if d.kind == "check" and d.name is None and d.names is None and ALLOW_PHRASE in d.hint
+        else d
+        for d in differences
+    ]
