@@ -299,6 +299,7 @@ class PostgreSQLBackend:
                 return None
             return each_row(
                 conn,
+                columns,
                 insert_row_sql("twinschema_rows", columns, "%s").encode(),
                 tested.encode(),
                 rows,
@@ -329,9 +330,10 @@ class PostgreSQLBackend:
                 conn.execute(statement.encode())
             found = each_row(
                 conn,
+                columns,
                 keys_insert_sql("twinschema_rows", columns, "%s").encode(),
                 keys_insert_sql("twinschema_keyed", columns, "%s").encode(),
-                ((k, *row) for k, row in enumerate(rows)),
+                [(k, *row) for k, row in enumerate(rows)],
                 returning=False,
                 keep=True,
             )

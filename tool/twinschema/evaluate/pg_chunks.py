@@ -24,12 +24,22 @@ Row = tuple[Any, ...]
 Columns = Sequence[tuple[str, ColumnType]]
 # A chunk has this many rows first, twice as many after one that went in whole, up to the most
 # (and to a bound on psycopg's 65,535 parameters); a quarter after one that failed.
-_FIRST, _MOST, _PARAMETERS = 8, 256, 30_000
+FIRST, _MOST, _PARAMETERS = 8, 256, 30_000
 _DOMAIN_CHECK = "23514"  # check_violation: a domain's CHECK refused the value
 
 
 def _key(value: Any) -> tuple[str, str]:
     return type(value).__name__, repr(value)
+
+
+def holds(bad: dict[tuple[int, tuple[str, str]], str], row: Row) -> bool:
+    """Whether ``row`` holds a value ``refused`` found its column refuses."""
+    return any((i, _key(v)) in bad for i, v in enumerate(row))
+
+
+def most_rows(width: int) -> int:
+    """The most rows of ``width`` values a chunk has."""
+    return max(1, min(_MOST, _PARAMETERS // max(1, width)))
 
 
 def value_tables_sql(columns: Columns) -> list[bytes]:
@@ -92,8 +102,8 @@ def try_all(
             outcome[n] = False if code == _DOMAIN_CHECK else None
     # statement_timestamp() is a statement's own time: one row a statement, as before.
     most = 1 if "statement_timestamp" in returning.lower() else _MOST
-    most = max(1, min(most, _PARAMETERS // max(1, len(columns))))
-    size, marks = min(_FIRST, most), plain[plain.rindex(" VALUES ") + 8 :]
+    most = min(most, most_rows(len(columns)))
+    size, marks = min(FIRST, most), plain[plain.rindex(" VALUES ") + 8 :]
     done = 0
     while done < len(kept):
         part = kept[done : done + size]
