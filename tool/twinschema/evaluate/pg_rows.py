@@ -70,13 +70,15 @@ def each_row(
     rows: Sequence[Row],
     returning: bool,
     keep: bool = False,
+    known: pg_chunks.Known | None = None,
 ) -> list[Computed | None]:
     """Each row into the table of the bare ``columns`` (``plain``), then into the table under
     test (``tested``, a one-row INSERT). None where the first refuses it; else (True, the value
     the second returns, or None without ``returning``) or (False, the second's error). A row
     may lead with values of no column (``keys``' number): only its last values are the
     columns'. With ``keep``, the table under test holds every row it stored when this returns
-    (``keys`` queries it): those a later refusal rolled back are inserted again, at the end."""
+    (``keys`` queries it): those a later refusal rolled back are inserted again, at the end.
+    ``known``: see ``pg_chunks.refused``."""
     import psycopg
 
     if len(rows) >= _FEW:
@@ -93,7 +95,7 @@ def each_row(
                 continue
             run.alone(n)
     else:
-        _in_chunks(run, columns)
+        _in_chunks(run, columns, known)
     if keep and run.undone:
         with conn.pipeline():
             for n in run.undone:
@@ -101,11 +103,12 @@ def each_row(
     return run.found
 
 
-def _in_chunks(run: _Rows, columns: pg_chunks.Columns) -> None:
+def _in_chunks(run: _Rows, columns: pg_chunks.Columns, known: pg_chunks.Known | None) -> None:
     """The rows whose values the columns each store alone, in chunks (``_halved``)."""
     width = len(run.rows[0])
     lead = width - len(columns)
-    bad = pg_chunks.refused(run.conn, run.cursor, _UNDO, columns, [r[lead:] for r in run.rows])
+    values = [row[lead:] for row in run.rows]
+    bad = pg_chunks.refused(run.conn, run.cursor, _UNDO, columns, values, known)
     kept = [n for n, row in enumerate(run.rows) if not pg_chunks.holds(bad, row[lead:])]
     text = run.tested.decode()
     marks = "(" + ", ".join(["%s"] * width) + ")"
