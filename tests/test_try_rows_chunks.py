@@ -62,3 +62,34 @@ def test_each_row_of_a_long_sequence_gets_its_verdict_alone(
     }
     together = backend.try_rows(COLUMNS, CHECK, ROWS, errors_reject)
     assert together == [alone.get(row, True) for row in ROWS]
+
+
+# -- what values columns refused, kept over runs --------------------------------------------------
+# The backend keeps what a column of pg_catalog's type (smallint, integer) refused alone, run
+# after run; a domain's verdict can change between runs and is tried every time.
+INTEGER = ColumnType("postgresql", "integer", raw="integer")
+SMALL = ColumnType("postgresql", "smallint", raw="smallint")
+
+
+def test_a_value_is_kept_for_its_type_alone(backend: PostgreSQLBackend) -> None:
+    big = [(2**20,), (1,)]
+    for first, second in ((SMALL, INTEGER), (INTEGER, SMALL)):
+        for ctype in (first, second, first):
+            stored = ctype is INTEGER  # 2^20 fits an integer, not a smallint
+            assert backend.try_rows([("x", ctype)], "x > 0", big) == [stored or None, True]
+
+
+def test_a_domain_changed_between_runs_is_read_anew(backend: PostgreSQLBackend) -> None:
+    ctype = ColumnType("postgresql", "nonneg", raw="nonneg")
+    rows = [(0,), (1,)]
+    backend.conn.execute("CREATE DOMAIN nonneg AS integer CHECK (VALUE > 0)")
+    backend.conn.commit()
+    try:
+        assert backend.try_rows([("x", ctype)], "x < 5", rows) == [False, True]
+        backend.conn.execute("ALTER DOMAIN nonneg DROP CONSTRAINT nonneg_check")
+        backend.conn.execute("ALTER DOMAIN nonneg ADD CHECK (VALUE >= 0)")
+        backend.conn.commit()
+        assert backend.try_rows([("x", ctype)], "x < 5", rows) == [True, True]
+    finally:
+        backend.conn.execute("DROP DOMAIN nonneg")
+        backend.conn.commit()

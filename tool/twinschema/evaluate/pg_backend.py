@@ -112,6 +112,10 @@ class PostgreSQLBackend:
         self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
         self.conn.commit()
         self.lost: str | None = None  # why the connection cannot be used any more
+        # Per TimeZone of a run (None: the session's, UTC), what values columns of pg_catalog's
+        # types refused alone (``pg_chunks.refused``): the same probe values meet the same
+        # types run after run.
+        self.known: dict[str | None, pg_chunks.Known] = {}
         self.refused: str | None = None  # see ``Backend.refused``
 
     def _rollback(self) -> None:
@@ -196,7 +200,8 @@ class PostgreSQLBackend:
                 return self._tried(cursor, checked, stored, row, errors_reject)
 
             sql = (columns, plain, returning)
-            pg_chunks.try_all(conn, cursor, _UNDO, sql, rows, tried, outcome)
+            known = self.known.setdefault(zone, {})
+            pg_chunks.try_all(conn, cursor, _UNDO, sql, rows, tried, outcome, known)
         except psycopg.Error:  # the connection lost: the rows left say nothing
             pass
         finally:
@@ -299,10 +304,12 @@ class PostgreSQLBackend:
                 return None
             return each_row(
                 conn,
+                columns,
                 insert_row_sql("twinschema_rows", columns, "%s").encode(),
                 tested.encode(),
                 rows,
                 returning=True,
+                known=self.known.setdefault(None, {}),
             )
         finally:
             self._rollback()
@@ -329,11 +336,13 @@ class PostgreSQLBackend:
                 conn.execute(statement.encode())
             found = each_row(
                 conn,
+                columns,
                 keys_insert_sql("twinschema_rows", columns, "%s").encode(),
                 keys_insert_sql("twinschema_keyed", columns, "%s").encode(),
-                ((k, *row) for k, row in enumerate(rows)),
+                [(k, *row) for k, row in enumerate(rows)],
                 returning=False,
                 keep=True,
+                known=self.known.setdefault(None, {}),
             )
             pairs = frozenset((a, b) for a, b in conn.execute(query.encode()))
         except psycopg.Error:

@@ -24,12 +24,22 @@ Row = tuple[Any, ...]
 Columns = Sequence[tuple[str, ColumnType]]
 # A chunk has this many rows first, twice as many after one that went in whole, up to the most
 # (and to a bound on psycopg's 65,535 parameters); a quarter after one that failed.
-_FIRST, _MOST, _PARAMETERS = 8, 256, 30_000
+FIRST, _MOST, _PARAMETERS = 8, 256, 30_000
 _DOMAIN_CHECK = "23514"  # check_violation: a domain's CHECK refused the value
 
 
 def _key(value: Any) -> tuple[str, str]:
     return type(value).__name__, repr(value)
+
+
+def holds(bad: dict[tuple[int, tuple[str, str]], str], row: Row) -> bool:
+    """Whether ``row`` holds a value ``refused`` found its column refuses."""
+    return any((i, _key(v)) in bad for i, v in enumerate(row))
+
+
+def most_rows(width: int) -> int:
+    """The most rows of ``width`` values a chunk has."""
+    return max(1, min(_MOST, _PARAMETERS // max(1, width)))
 
 
 def value_tables_sql(columns: Columns) -> list[bytes]:
@@ -40,11 +50,43 @@ def value_tables_sql(columns: Columns) -> list[bytes]:
     ]
 
 
+# What values the columns of a type PostgreSQL ships (pg_catalog's: their input and casts are
+# fixed, where a domain's CHECK or an enum's labels can change) refused alone, kept by the
+# backend over its runs at one TimeZone: (the type as written, the value) -> the SQLSTATE of
+# the refusal, None where it was stored.
+Known = dict[tuple[str, tuple[str, str]], str | None]
+_CATALOG_TYPES = (
+    b"SELECT t.typnamespace = 'pg_catalog'::regnamespace FROM unnest(%s::text[])"
+    b" WITH ORDINALITY AS n (name, k) LEFT JOIN pg_type t ON t.oid = to_regtype(n.name)"
+    b" ORDER BY n.k"
+)
+
+
+def _catalog_types(conn: Any, cursor: Any, undo: bytes, columns: Columns) -> list[bool]:
+    """Whether each column's type, as the session resolves it now, is pg_catalog's (an enum
+    made for the run in the temporary schema, searched first, is not)."""
+    import psycopg
+
+    names = [type_sql(ctype) for _, ctype in columns]
+    try:
+        found = cursor.execute(_CATALOG_TYPES, (names,), prepare=False).fetchall()
+    except psycopg.Error:
+        conn.execute(undo)
+        return [False] * len(columns)
+    return [row[0] is True for row in found]
+
+
 def refused(
-    conn: Any, cursor: Any, undo: bytes, columns: Columns, rows: Sequence[Row]
+    conn: Any,
+    cursor: Any,
+    undo: bytes,
+    columns: Columns,
+    rows: Sequence[Row],
+    known: Known | None = None,
 ) -> dict[tuple[int, tuple[str, str]], str]:
     """Each distinct value of ``rows`` its column's table refuses alone: (column, value) ->
-    the SQLSTATE of the refusal. A NULL is tried too (a domain may be NOT NULL)."""
+    the SQLSTATE of the refusal. A NULL is tried too (a domain may be NOT NULL). With
+    ``known``, a value a column of pg_catalog's type already met is not tried again."""
     import psycopg
 
     found: dict[tuple[int, tuple[str, str]], str] = {}
@@ -53,17 +95,30 @@ def refused(
         check_insert_sql(columns[i : i + 1], "%s", f"twinschema_value_{i}").encode()
         for i in range(len(columns))
     ]
+    fixed = _catalog_types(conn, cursor, undo, columns) if known is not None else []
+    shared = [
+        type_sql(ctype) if fixed and fixed[i] else None for i, (_, ctype) in enumerate(columns)
+    ]
     for row in rows:
         for i, value in enumerate(row):
             key = (i, _key(value))
             if key in seen:
                 continue
             seen.add(key)
-            try:
-                cursor.execute(inserts[i], (value,), prepare=False)
-            except psycopg.Error as exc:
-                found[key] = getattr(exc, "sqlstate", None) or ""
-                conn.execute(undo)
+            typed = shared[i]
+            if typed is not None and known is not None and (typed, key[1]) in known:
+                code = known[(typed, key[1])]
+            else:
+                code = None
+                try:
+                    cursor.execute(inserts[i], (value,), prepare=False)
+                except psycopg.Error as exc:
+                    code = getattr(exc, "sqlstate", None) or ""
+                    conn.execute(undo)
+                if known is not None and typed is not None:
+                    known[(typed, key[1])] = code
+            if code is not None:
+                found[key] = code
     return found
 
 
@@ -75,13 +130,14 @@ def try_all(
     rows: Sequence[Row],
     tried: Callable[[Row], bool | None],
     outcome: dict[int, bool | None],
+    known: Known | None = None,
 ) -> None:
     """The outcome of each of ``rows`` (by its index into ``outcome``) as ``tried`` (the
     one-row path) gives it: ``sql`` is the columns, the plain table's one-row INSERT and its
     RETURNING clause (the CHECK). A row with a value its column refuses is False where a
-    domain's CHECK refused it, else None, as ``tried`` has it."""
+    domain's CHECK refused it, else None, as ``tried`` has it. ``known``: see ``refused``."""
     columns, plain, returning = sql
-    bad = refused(conn, cursor, undo, columns, rows)
+    bad = refused(conn, cursor, undo, columns, rows, known)
     kept = []
     for n, row in enumerate(rows):
         codes = (bad.get((i, _key(v))) for i, v in enumerate(row))
@@ -92,8 +148,8 @@ def try_all(
             outcome[n] = False if code == _DOMAIN_CHECK else None
     # statement_timestamp() is a statement's own time: one row a statement, as before.
     most = 1 if "statement_timestamp" in returning.lower() else _MOST
-    most = max(1, min(most, _PARAMETERS // max(1, len(columns))))
-    size, marks = min(_FIRST, most), plain[plain.rindex(" VALUES ") + 8 :]
+    most = min(most, most_rows(len(columns)))
+    size, marks = min(FIRST, most), plain[plain.rindex(" VALUES ") + 8 :]
     done = 0
     while done < len(kept):
         part = kept[done : done + size]
