@@ -52,3 +52,20 @@ def columns_read(tree: exp.Expr) -> list[exp.Identifier]:
         elif isinstance(node, exp.Lambda):
             found += [i for i in node.expressions if isinstance(i, exp.Identifier)]
     return found
+
+
+def closing_paren(text: str, start: int) -> int | None:
+    """The index of the parenthesis that closes the one at ``start`` in SQL ``text`` (quoted
+    strings skipped), or None when it is never closed."""
+    depth, quoted = 0, False
+    for i in range(start, len(text)):
+        char = text[i]
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None

@@ -34,6 +34,8 @@ from twinschema.canonical.expressions import canonical, parse
 from twinschema.canonical.typemap import kinds_of
 from twinschema.dialects.postgresql_types import parse_type_cached
 from twinschema.model import CheckConstraint, Column, ColumnType, Table
+from twinschema.sql_expression import closing_paren
+from twinschema.sql_names import PLAIN_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,7 @@ def domain_parts(text: str) -> DomainParts | None:
     while body:
         if not body.startswith("CHECK ("):
             return None
-        end = _closing(body, len("CHECK"))
+        end = closing_paren(body, len("CHECK"))
         if end is None:
             return None
         checks.append(body[len("CHECK (") : end])
@@ -136,28 +138,9 @@ def _value_as(check: str, column: str, quote: bool = True) -> str:
     """A domain CHECK with its ``VALUE`` read as ``column``: quoted, so that any name reads
     back, or (``quote`` false, for messages) as people write a plain lower-case name."""
     name = column
-    if quote or not _PLAIN.fullmatch(column):
+    if quote or not PLAIN_NAME.fullmatch(column):
         name = '"' + column.replace('"', '""') + '"'
     text = _WORDS.sub(lambda m: name if m.group(0).upper() == "VALUE" else m.group(0), check)
-    if quote or not (text.startswith("(") and _closing(text, 0) == len(text) - 1):
+    if quote or not (text.startswith("(") and closing_paren(text, 0) == len(text) - 1):
         return text
     return text[1:-1]
-
-
-_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
-
-
-def _closing(text: str, start: int) -> int | None:
-    """The index of the parenthesis that closes the one at ``start`` (strings skipped)."""
-    depth, quoted = 0, False
-    for i in range(start, len(text)):
-        char = text[i]
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char == "(":
-            depth += 1
-        elif not quoted and char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None

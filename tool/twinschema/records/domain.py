@@ -19,6 +19,7 @@ from twinschema.records.dialects import (
     fold_name,
 )
 from twinschema.records.kinds import Storage
+from twinschema.sql_expression import closing_paren
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ def check_text(text: str) -> str:
     text = text.strip()
     if text[:5].upper() == "CHECK" and text[5:].lstrip().startswith("("):
         text = text[5:].strip()
-    while text.startswith("(") and _closes_at_end(text):
+    while text.startswith("(") and closing_paren(text, 0) == len(text) - 1:
         text = text[1:-1].strip()
     return text
 
@@ -297,18 +298,3 @@ def check_key(text: str) -> str:
         elif not char.isspace() and char != '"':
             out.append(char.casefold())
     return "".join(out)
-
-
-def _closes_at_end(text: str) -> bool:
-    """True when the parenthesis ``text`` opens with is the one it ends with."""
-    depth, quoted = 0, False
-    for n, char in enumerate(text):
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char == "(":
-            depth += 1
-        elif not quoted and char == ")":
-            depth -= 1
-            if depth == 0:
-                return n == len(text) - 1
-    return False
