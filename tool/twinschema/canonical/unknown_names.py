@@ -36,7 +36,7 @@ from sqlglot.errors import SqlglotError
 from twinschema.canonical.expressions import default_as_stored, parse
 from twinschema.canonical.identifiers import catalog_key, fold, sql_name
 from twinschema.model import Index, Table, UnknownName
-from twinschema.records.domain import NameMap
+from twinschema.records.domain import NameMap, logical_spelled
 
 # Names no table's column can be taken for, by dialect (lower case): SQLite's rowid, PostgreSQL's
 # system columns, and SQL's value functions written without parentheses.
@@ -68,7 +68,10 @@ def without_unknown(dialect: str, table: Table, names: NameMap) -> Table:
     # The column a name was likely meant for: one whose logical name it is (a rename), else
     # one of that name but for its letter case (a PostgreSQL "totalCents" written bare).
     meant = {c.lower(): c for c in columns}
-    meant.update((lg.lower(), own) for own, lg in names.renames(table.name).items())
+    for own in columns:
+        logical = names.column(table.name, own)
+        if logical != own and logical_spelled(logical) is None:
+            meant[logical.lower()] = own
 
     def found(what: str, name: str | None, texts: tuple[str, ...]) -> list[UnknownName]:
         return [
