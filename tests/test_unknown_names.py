@@ -32,6 +32,9 @@ CASES: list[tuple[str, tuple[str, ...], str, str, list[str]]] = [
     ("sqlite", ("a",), "check", "rowid > 0 AND oid > 0 AND _rowid_ > 0", []),
     ("sqlite", ("a",), "check", "a > 0 OR CURRENT_DATE > '2000-01-01' OR a = true", []),
     ("sqlite", ("a",), "check", "length(a) > 0 AND a <> 'qty' AND typeof(a) = 'integer'", []),
+    # ASCII letters only are folded (stranger60 028's rule): Éa is not éa.
+    ("sqlite", ("Éa",), "check", "ÉA > 0", []),
+    ("sqlite", ("Éa",), "check", "éa > 0", ["éa"]),
     ("sqlite", ("a",), "index", "lower(b)", ["b"]),
     ("sqlite", ("a",), "index", "lower(A)", []),
     ("sqlite", ("a",), "where", "b > 0", ["b"]),
@@ -59,6 +62,8 @@ CASES: list[tuple[str, tuple[str, ...], str, str, list[str]]] = [
         [],
     ),
     ("postgresql", ("a",), "check", "a::text <> 'qty' AND length(a::text) > 0 AND true", []),
+    ("postgresql", ("Éa",), "check", "ÉA > 0", []),  # unquoted: stored as Éa (UTF8)
+    ("postgresql", ("éa",), "check", "Éa > 0", ["Éa"]),
     ("postgresql", ("a",), "index", "lower(b)", ["b"]),
     ("postgresql", ("a",), "index", "(a + 1)", []),
     ("postgresql", ("a",), "where", "b > 0", ["b"]),

@@ -2,7 +2,9 @@
 
 PostgreSQL folds an unquoted name to lower case and keeps a quoted one exactly (``"Amount"`` and
 ``amount`` are two columns). SQLite compares names without regard to ASCII case, quoted or not
-(``Amount``, ``"AMOUNT"`` and ``amount`` are one column). Everything that matches a name written in
+(``Amount``, ``"AMOUNT"`` and ``amount`` are one column). Both fold ASCII letters only: real
+PostgreSQL 16 (UTF8) stores an unquoted ``Éa`` as ``Éa``, and SQLite 3.40 finds no column ``éa``
+in a table whose column is ``Éa``. Everything that matches a name written in
 SQL against a catalog name goes through ``fold``.
 """
 
@@ -10,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from twinschema.records.dialects import fold_name
 from twinschema.sql_names import PLAIN_NAME, quoted, sql_name
 
 __all__ = ["PLAIN_NAME", "quoted", "sql_name"]
 
 
 def _postgresql(name: str, quoted: bool) -> str:
-    return name if quoted else name.lower()
+    return name if quoted else fold_name(name)
 
 
 def _sqlite(name: str, quoted: bool) -> str:
-    return name.lower()
+    return fold_name(name)
 
 
 # dialect -> how a name written in SQL (quoted or not) becomes the key it is matched by.
