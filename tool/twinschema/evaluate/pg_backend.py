@@ -46,12 +46,21 @@ _MISSING_SQLSTATES = frozenset({"42883", "42704", "3F000", "42P01", "42501", "0A
 _FAILURE_CLASSES = ("22", "23", "42", "2F", "38", "39", "P0")
 
 
+# The savepoint each enum type of ``_enum_types`` is made under, inside the run's transaction.
+_ENUM_SAVEPOINT = b"SAVEPOINT twinschema_enum"
+_ENUM_UNDO = b"ROLLBACK TO SAVEPOINT twinschema_enum"
+_ENUM_RELEASE = b"RELEASE SAVEPOINT twinschema_enum"
+
+
 def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
     """Create, for this transaction (rolled back), each enum type the columns name, with its
     labels in their declared order: a plain name in the session's temporary schema (searched
     first for a type), a qualified one in its schema. ``s < 'b'::status`` then runs as on the
     checked database (enum order, not text order). A type that cannot be made (one of that
-    name exists) is left to the CHECK's own verdict."""
+    name exists) is left to the CHECK's own verdict. Each type is made under a plain savepoint
+    of the run's transaction, never under psycopg's ``conn.transaction()``: where this is the
+    run's first statement that block would be the outer transaction and be committed, and the
+    type would outlive the run (a later run's same-named enum then met the old labels)."""
     import psycopg
     from psycopg import sql
 
@@ -65,19 +74,22 @@ def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
         made.add(parts)
         labels = sql.SQL(", ").join(sql.Literal(v) for v in ctype.values)
         schema = parts[0] if len(parts) == 2 else "pg_temp"
+        # The first execute opens the run's transaction (autocommit is off), so the savepoint,
+        # and all made under it, are rolled back with the run.
+        conn.execute(_ENUM_SAVEPOINT)
         try:
-            with conn.transaction():
-                if schema != "pg_temp":
-                    conn.execute(
-                        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
-                    )
+            if schema != "pg_temp":
                 conn.execute(
-                    sql.SQL("CREATE TYPE {}.{} AS ENUM ({})").format(
-                        sql.Identifier(schema), sql.Identifier(parts[-1]), labels
-                    )
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
                 )
+            conn.execute(
+                sql.SQL("CREATE TYPE {}.{} AS ENUM ({})").format(
+                    sql.Identifier(schema), sql.Identifier(parts[-1]), labels
+                )
+            )
         except psycopg.Error:
-            continue
+            conn.execute(_ENUM_UNDO)
+        conn.execute(_ENUM_RELEASE)
 
 
 # The savepoint ``try_rows`` rolls back to after a refused row (it stays made).
