@@ -15,14 +15,10 @@ from twinschema.model import ColumnType
 
 @pytest.fixture(scope="module")
 def backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
-    from support.testing import scratch_database
+    from support.testing import scratch_backend
 
-    with scratch_database(pg_server, prefix="enumscratch") as url:
-        made = PostgreSQLBackend(url, "test")
-        try:
-            yield made
-        finally:
-            made.close()
+    with scratch_backend(pg_server, "enumscratch") as backend:
+        yield backend
 
 
 def _mood(raw: str, *labels: str) -> list[tuple[str, ColumnType]]:

@@ -342,14 +342,10 @@ def test_a_current_time_of_day_or_date_in_text_keeps_its_format(
 
 @pytest.fixture(scope="module")
 def pg_backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
-    from support.testing import scratch_database
+    from support.testing import scratch_backend
 
-    with scratch_database(pg_server, prefix="evaluate") as url:
-        backend = PostgreSQLBackend(url, "test")
-        try:
-            yield backend
-        finally:
-            backend.close()
+    with scratch_backend(pg_server, "evaluate") as backend:
+        yield backend
 
 
 @pytest.mark.parametrize(

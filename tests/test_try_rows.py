@@ -18,14 +18,10 @@ from twinschema.model import Column, ColumnType
 
 @pytest.fixture(scope="module")
 def backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
-    from support.testing import scratch_database
+    from support.testing import scratch_backend
 
-    with scratch_database(pg_server, prefix="tryrows") as url:
-        made = PostgreSQLBackend(url, "test")
-        try:
-            yield made
-        finally:
-            made.close()
+    with scratch_backend(pg_server, "tryrows") as backend:
+        yield backend
 
 
 COLUMNS = [probe_column(Column("x", ColumnType("postgresql", "integer", raw="integer")))]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
@@ -18,16 +17,11 @@ from twinschema.model import Column, ColumnType
 
 @pytest.fixture(scope="module")
 def backend(pg_server: str) -> Iterator[PostgreSQLBackend]:
-    from support.testing import scratch_database
+    from support.testing import scratch_backend
 
-    with scratch_database(pg_server, prefix="tryrowschunks") as url:
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-            conn.execute("CREATE DOMAIN posint AS integer NOT NULL CHECK (VALUE > 0)")
-        made = PostgreSQLBackend(url, "test")
-        try:
-            yield made
-        finally:
-            made.close()
+    domain = "CREATE DOMAIN posint AS integer NOT NULL CHECK (VALUE > 0)"
+    with scratch_backend(pg_server, "tryrowschunks", domain) as backend:
+        yield backend
 
 
 COLUMNS = [

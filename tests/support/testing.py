@@ -6,12 +6,15 @@ tests use."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from twinschema.compare import Comparison, Side, compare
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
+from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.testing import (
     TEST_URL_ENV,
     admin_engine,
@@ -31,6 +34,21 @@ __all__ = [
     "sqlite_url",
     "without_durability",
 ]
+
+
+@contextmanager
+def scratch_backend(server_url: str, prefix: str, *setup: str) -> Iterator[PostgreSQLBackend]:
+    """An evaluator backend on a scratch database of its own (``setup`` run there first, e.g.
+    a domain the tests use), closed and the database dropped afterwards: what a test module
+    that drives the PostgreSQL evaluator directly shares."""
+    with scratch_database(server_url, prefix=prefix) as url:
+        if setup:
+            execute(url, *setup)
+        backend = PostgreSQLBackend(url, "test")
+        try:
+            yield backend
+        finally:
+            backend.close()
 
 
 def sqlite_file(path: Path, script: str) -> str:
