@@ -12,7 +12,7 @@ to the second, PostgreSQL's ``ts <= now()`` on a timestamptz moments to the micr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
 from twinschema.canonical.expressions import across
@@ -38,6 +38,7 @@ class Matched:
     spelled: tuple[str, str]
     name: str | None = None  # the CHECK's name, where both sides name it alike
     names: tuple[str | None, str | None] | None = None  # each side's, named otherwise
+    clock_on_text: bool = False  # ``_clock_on_text``: why they are run though alike
 
 
 def matched_checks(st: StageContext) -> None:
@@ -56,11 +57,10 @@ def _dependent(st: StageContext) -> list[Matched]:
         pairs = [_one(lt, lc, rights[key]) for key, lc in lefts.items() if key in rights]
         if any(e.rule == SPLIT_RULE and e.table == lt.name for e in st.comparison.equivalences):
             pairs.append(_group(lt, *regrouped(lefts, rights)))
-        found += [
-            m
-            for m in pairs
-            if dependent(st, m.texts[0], m.texts[1], lt.name) or _clock_on_text(st, lt, m.texts)
-        ]
+        for m in pairs:
+            clock_on_text = _clock_on_text(st, lt, m.texts)
+            if clock_on_text or dependent(st, m.texts[0], m.texts[1], lt.name):
+                found.append(replace(m, clock_on_text=clock_on_text))
     return found
 
 
@@ -110,7 +110,7 @@ def _probe(st: StageContext, matched: Matched) -> None:
             # (stranger48 011: not the unscaled price, nor a cast PostgreSQL printed).
             what_generated_holds(st, table, (ltext, rtext), found, row)
             or why_dependent(st, ltext, rtext, table, parted)
-            or (CLOCK_AS_TEXT if _clock_on_text(st, matched.table, matched.texts) else ""),
+            or (CLOCK_AS_TEXT if matched.clock_on_text else ""),
             written.text,
         ),
         matched.spelled,
