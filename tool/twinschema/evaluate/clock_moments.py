@@ -7,7 +7,10 @@ month')`` against ``CURRENT_DATE + interval '1 month'`` on the last days of a mo
 is shorter than, against ``CURRENT_DATE + 31`` in each 30-day month (stranger40). So the verdict
 does not depend on the hour or day the check runs, each such pair is also run with its clock
 reads at each of ``MOMENTS`` (``clock.at_fixed_moment``), and the first moment they part at
-makes it a difference.
+makes it a difference. Two that write the clock into text columns are run at ``TEXT_MOMENTS``
+too, and their texts compared (``texts_parted``): a text column keeps the format each side
+writes, which may part at one moment only (``FMHH24`` before 10:00, ``IYYY`` at a new year) or
+at each (3 fraction digits against 6; stranger61 001, 014).
 """
 
 from __future__ import annotations
