@@ -78,3 +78,77 @@ def test_clock_defaults_are_said_alike_on_every_day(
     _, text, column = _date(dialect, default)
     described = loader.evaluator.single(dialect, text, column).describe()
     assert described.split(" as text ")[0] == said  # SQLite's DATE keeps text: its format follows
+
+
+def _text(dialect: str, default: str) -> tuple[str, str, Column]:
+    name = "TEXT" if dialect == "sqlite" else "text"
+    return dialect, default, Column("c", ColumnType(dialect, name.lower()), default=default)
+
+
+_UTC = "now() AT TIME ZONE 'UTC'"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "said"),
+    [
+        # stranger61 001: 3 fraction digits against 6 (to_char's US) or 2 (FF2); 001b: a
+        # timestamp as text drops a zero fraction.
+        ("(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+         f"""to_char({_UTC}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+         "at 2026-03-04 09:05:07 UTC SQLite gives '2026-03-04T09:05:07.000Z', PostgreSQL gives "
+         "'2026-03-04T09:05:07.000000Z'"),
+        ("(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+         f"""to_char({_UTC}, 'YYYY-MM-DD"T"HH24:MI:SS.FF2"Z"')""",
+         "at 2026-03-04 09:05:07 UTC SQLite gives '2026-03-04T09:05:07.000Z', PostgreSQL gives "
+         "'2026-03-04T09:05:07.00Z'"),
+        ("(strftime('%Y-%m-%d %H:%M:%f', 'now'))", f"({_UTC})::text",
+         "at 2026-03-04 09:05:07 UTC SQLite gives '2026-03-04 09:05:07.000', PostgreSQL gives "
+         "'2026-03-04 09:05:07'"),
+        # 014: FM drops a leading zero; IYYY is the ISO year; HH the 12-hour clock.
+        ("(strftime('%H:00', 'now'))", f"to_char({_UTC}, 'FMHH24:00')",
+         "at 2026-03-04 09:05:07 UTC SQLite gives '09:00', PostgreSQL gives '9:00'"),
+        ("(strftime('%Y-%m', 'now'))", f"to_char({_UTC}, 'YYYY-FMMM')",
+         "at 2026-03-04 09:05:07 UTC SQLite gives '2026-03', PostgreSQL gives '2026-3'"),
+        ("(strftime('%M:%S', 'now'))", f"to_char({_UTC}, 'MI:FMSS')",
+         "at 2026-03-04 09:05:07 UTC SQLite gives '05:07', PostgreSQL gives '05:7'"),
+        ("(strftime('%Y-%m-%d', 'now'))", f"to_char({_UTC}, 'IYYY-MM-DD')",
+         "at 2024-12-30 00:00:00.123456 UTC SQLite gives '2024-12-30', PostgreSQL gives "
+         "'2025-12-30'"),
+        ("(strftime('%H', 'now'))", f"to_char({_UTC}, 'HH')",
+         "at 2026-11-25 14:35:48.5 UTC SQLite gives '14', PostgreSQL gives '02'"),
+        # LOCALTIMESTAMP(0) rounds to the second, CURRENT_TIMESTAMP truncates.
+        ("CURRENT_TIMESTAMP", "LOCALTIMESTAMP(0)",
+         "at 2026-11-25 14:35:48.5 UTC SQLite gives '2026-11-25 14:35:48', PostgreSQL gives "
+         "'2026-11-25 14:35:49'"),
+        # Near misses: the same text at every moment (MS is 3 digits, truncated, as SQLite's
+        # clock is to the millisecond).
+        ("(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+         f"""to_char({_UTC}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')""", None),
+        ("(strftime('%H:00', 'now'))", f"to_char({_UTC}, 'HH24:00')", None),
+        ("(strftime('%Y-%m-%d', 'now'))", f"to_char({_UTC}, 'YYYY-MM-DD')", None),
+        ("(datetime('now'))", f"date_trunc('second', {_UTC})::text", None),
+        ("CURRENT_TIMESTAMP", "date_trunc('second', LOCALTIMESTAMP)", None),
+    ],
+)  # fmt: skip
+def test_clock_texts_part_at_a_fixed_moment(
+    loader: Loader, left: str, right: str, said: str | None
+) -> None:
+    """Two defaults that write the clock into a text column are read at ``TEXT_MOMENTS`` on the
+    real databases (each clock read replaced by the moment, as a real insert at that moment reads
+    it): the first moment whose texts differ is named (stranger61 001, 014)."""
+    got = clock_moments.texts_parted(
+        loader.evaluator, _text("sqlite", left), _text("postgresql", right)
+    )
+    assert got == said
+
+
+def test_clock_texts_are_not_compared_where_a_sync_converts(loader: Loader) -> None:
+    """Across dialects the texts are compared only where both columns are text: a SQLite TEXT
+    against a timestamptz is converted by a sync, whatever the format (near miss)."""
+    left = _text("sqlite", "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")
+    right = (
+        "postgresql",
+        "now()",
+        Column("c", ColumnType("postgresql", "timestamptz"), default="now()"),
+    )
+    assert clock_moments.texts_parted(loader.evaluator, left, right) is None

@@ -116,8 +116,13 @@ _LOCAL_CLOCK_PAIRS = {
         "at time DEFAULT CAST(date_trunc('second', LOCALTIMESTAMP) AS time)",
     ),
     "timestamptz": ("at TIMESTAMP DEFAULT CURRENT_TIMESTAMP", "at timestamptz DEFAULT now()"),
-    # A text column keeps the text PostgreSQL writes: the zone's local time, without offset.
-    "text": ("at TEXT DEFAULT CURRENT_TIMESTAMP", "at text DEFAULT LOCALTIMESTAMP(0)"),
+    # A text column keeps the text PostgreSQL writes: the zone's local time, without offset
+    # (truncated to the second, as SQLite's: LOCALTIMESTAMP(0) rounds, a second apart at .5 in
+    # every zone).
+    "text": (
+        "at TEXT DEFAULT CURRENT_TIMESTAMP",
+        "at text DEFAULT date_trunc('second', LOCALTIMESTAMP)",
+    ),
     # Spelled alike, stored in two formats ('HH:MM:SS', '05:00:00.123456+00') in every zone.
     "time as text": ("at TEXT DEFAULT CURRENT_TIME", "at text DEFAULT CURRENT_TIME"),
     # The near miss: written in UTC whatever the session's zone.
@@ -253,16 +258,17 @@ def test_a_databases_timezone_parts_the_stored_values(pg_url: str, tmp_path: Pat
 
 @pytest.mark.parametrize(("zone", "hours"), [("UTC", 0), ("America/Los_Angeles", -8)])
 def test_a_text_columns_local_timestamp_is_the_zones(zone: str, hours: int, pg_url: str) -> None:
-    """The witness of the text pair: LOCALTIMESTAMP(0) in a text column stores the zone's
-    local time as text, SQLite's CURRENT_TIMESTAMP UTC's ('YYYY-MM-DD HH:MM:SS', SQLite's own
-    rule): the two texts differ by the zone's offset (December: Los Angeles is UTC-8), and are
-    the same text in UTC (LOCALTIMESTAMP(0) rounds to the nearest second)."""
+    """The witness of the text pair: LOCALTIMESTAMP truncated to the second in a text column
+    stores the zone's local time as text, SQLite's CURRENT_TIMESTAMP UTC's ('YYYY-MM-DD
+    HH:MM:SS', SQLite's own rule): the two texts differ by the zone's offset (December: Los
+    Angeles is UTC-8), and are the same text in UTC (both truncate to the second)."""
     import datetime as dt
 
     kwargs = connect_kwargs(parse_url(pg_url), ReflectOptions())
     with psycopg.connect(**kwargs, autocommit=True) as conn:
         conn.execute(
-            "CREATE TABLE s (id integer PRIMARY KEY, at text DEFAULT LOCALTIMESTAMP(0), utc text)"
+            "CREATE TABLE s (id integer PRIMARY KEY, "
+            "at text DEFAULT date_trunc('second', LOCALTIMESTAMP), utc text)"
         )
         conn.execute(f"SET timezone = '{zone}'")
         # now() is one moment within a transaction: the default and UTC's text of it.
@@ -275,7 +281,7 @@ def test_a_text_columns_local_timestamp_is_the_zones(zone: str, hours: int, pg_u
     local, utc = (dt.datetime.fromisoformat(t) for t in stored)
     assert len(stored[0]) == len("YYYY-MM-DD HH:MM:SS"), stored  # SQLite's format
     offset = (local - utc).total_seconds() - hours * 3600
-    assert abs(offset) <= 0.5, stored  # rounded to the second, the zone's hours apart
+    assert -1 < offset <= 0, stored  # truncated to the second, the zone's hours apart
 
 
 _SHIFTED_PAIRS = {

@@ -57,6 +57,12 @@ def every_row_refused(st: StageContext, texts: tuple[str, str]) -> str:
     return ""
 
 
+def refuses_every_row(text: str) -> bool:
+    """True when a SQLite CHECK reads the clock through a function (``date('now')``), which
+    SQLite refuses at every insert (``every_row_refused``)."""
+    return bool(_EVERY_ROW.search(text))
+
+
 def at_fixed_moment(
     st: StageContext, table: str, ltext: str, rtext: str
 ) -> tuple[ProbeSet, Parting] | None:

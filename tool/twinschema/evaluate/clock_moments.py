@@ -7,7 +7,10 @@ month')`` against ``CURRENT_DATE + interval '1 month'`` on the last days of a mo
 is shorter than, against ``CURRENT_DATE + 31`` in each 30-day month (stranger40). So the verdict
 does not depend on the hour or day the check runs, each such pair is also run with its clock
 reads at each of ``MOMENTS`` (``clock.at_fixed_moment``), and the first moment they part at
-makes it a difference.
+makes it a difference. Two that write the clock into text columns are run at ``TEXT_MOMENTS``
+too, and their texts compared (``texts_parted``): a text column keeps the format each side
+writes, which may part at one moment only (``FMHH24`` before 10:00, ``IYYY`` at a new year) or
+at each (3 fraction digits against 6; stranger61 001, 014).
 """
 
 from __future__ import annotations
@@ -15,20 +18,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from twinschema.canonical import typemap
 from twinschema.evaluate.clock import (
     CLOCK_OFFSET,
     DATE_OFFSET,
     FROM_CLOCK,
     START_OF_DAY,
 )
-from twinschema.evaluate.fixed_moments import MOMENTS, as_moment, value_of
-from twinschema.evaluate.values import CONSTANT, CURRENT_DATE, CURRENT_TIME, Verdict
+from twinschema.evaluate.fixed_moments import MOMENTS, TEXT_MOMENTS, as_moment, value_of
+from twinschema.evaluate.shown_probes import quoted
+from twinschema.evaluate.values import (
+    CONSTANT,
+    CURRENT_DATE,
+    CURRENT_TIME,
+    RANDOM_UUID,
+    VARYING,
+    Verdict,
+)
 from twinschema.model import Column
 from twinschema.records.dialects import DIALECT_NAMES
 
 if TYPE_CHECKING:
     from twinschema.evaluate.evaluator import Evaluator
 
+# The kinds of two columns of different dialects whose text is compared at ``TEXT_MOMENTS``.
+_TEXT = frozenset({"text", "varchar"})
+# Classes whose values are no one text at a moment (random, or varying otherwise).
+_UNSHAPED = frozenset({RANDOM_UUID, VARYING})
 # The classes whose values are judged at the moments: dates and times the clock gives, moved
 # or not (a time of day and a clock number have their own rules: ``values``, ``clock``).
 JUDGED = frozenset(
@@ -42,7 +58,33 @@ def apart(
     """Where two defaults (each (dialect, text, column)) of one clock class part at one of
     ``MOMENTS`` (``parted``); None when they do not, or are of no such class (``judged``)."""
     lv, rv = (ev.single(*side) for side in (left, right))
-    return parted(ev, left, right) if judged(lv, rv) else None
+    found = parted(ev, left, right) if judged(lv, rv) else None
+    if found is None and not {lv.kind, rv.kind} & _UNSHAPED:
+        found = texts_parted(ev, left, right)
+    return found
+
+
+def texts_parted(
+    ev: Evaluator, left: tuple[str, str, Column], right: tuple[str, str, Column]
+) -> str | None:
+    """Where two defaults (each (dialect, text, column)) that read the clock into text part at
+    one of ``TEXT_MOMENTS``: "at <moment> UTC <A> gives 'x', <B> gives 'y'" for the first at
+    which both give text and the texts differ (``FMHH24:00``'s '9:00' against ``%H:00``'s
+    '09:00'; '.123Z' against '.123456Z'). Across dialects only where the columns are text on
+    both sides (a sync converts a SQLite text into a timestamp, whatever its format); None when
+    they write the same text at each, or a moment's values are not both text."""
+    if left[0] != right[0] and typemap.shared_kind(left[2].type, right[2].type) not in _TEXT:
+        return None
+    for moment in TEXT_MOMENTS:
+        got = [value_of(ev.at_moment(d, text, column, moment)) for d, text, column in (left, right)]
+        if not all(isinstance(v, str) for v in got) or got[0] == got[1]:
+            continue
+        shown = [quoted(v) for v in got]
+        if left[0] == right[0]:
+            return f"at {moment} UTC they give {shown[0]} vs {shown[1]}"
+        names = [DIALECT_NAMES[left[0]], DIALECT_NAMES[right[0]]]
+        return f"at {moment} UTC {names[0]} gives {shown[0]}, {names[1]} gives {shown[1]}"
+    return None
 
 
 def judged(left: Verdict, right: Verdict) -> bool:

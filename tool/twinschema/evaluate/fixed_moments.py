@@ -37,6 +37,23 @@ MOMENTS = (
     "2026-12-31 23:59:59",
 )
 
+# The moments a default that reads the clock into a text column is run at too (``clock_moments.
+# texts_parted``): the text each side writes is what the column keeps, so two formats must agree
+# at each (stranger61 001, 014). A one-digit month, day, hour, minute and second (a pattern that
+# drops the leading zero, ``FMHH24``); an afternoon hour (``HH`` is PostgreSQL's 12-hour clock);
+# the last days of two years whose ISO year is the next or the last (``IYYY``: 2024-12-30 is in
+# ISO 2025, 2027-01-01 in ISO 2026); and fractions of .000, .5 and .123456 (3 digits written
+# against 6, a zero fraction dropped by ``::text``). Each fraction is under half a millisecond
+# past a millisecond: SQLite rounds a literal's fraction to the millisecond, while its own clock
+# is the millisecond the moment is in, so a moment past that half would show a rounding no real
+# insert gives.
+TEXT_MOMENTS = (
+    "2026-03-04 09:05:07",
+    "2026-11-25 14:35:48.5",
+    "2024-12-30 00:00:00.123456",
+    "2027-01-01 23:59:59.123456",
+)
+
 # The classes read again at ``MOMENTS`` for the step they keep from the clock (``steady``).
 _STEPPED = frozenset({DATE_OFFSET, CLOCK_OFFSET, TIME_OF_DAY_OFFSET})
 # A time of day as text (SQLite's 'HH:MM:SS', 'HH:MM:SS.SSS'), without a zone.

@@ -14,6 +14,10 @@ their own dialects (see ``backends``):
   difference (``statement_timestamp()`` is not ``now()``), unless both give random values,
   which no run can tell apart.
 
+Defaults that read the clock are tried under their own table's CHECKs (``clock_refusals``):
+where one side's CHECK refuses the row its clock defaults make at a fixed moment and the other's
+store theirs, inserts that omit those columns fail on one side only (a difference).
+
 A SQLite NOT NULL ON CONFLICT REPLACE whose default fails or is refused by the column's own CHECK
 never acts, and is the plain NOT NULL (``conflict_defaults``).
 
@@ -60,6 +64,7 @@ from collections.abc import Sequence
 from twinschema.evaluate import (
     check_tables,
     checks,
+    clock_refusals,
     collated_unique,
     computed,
     conflict_defaults,
@@ -124,6 +129,7 @@ def evaluate(
     zones.zones_apart(st)
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
+    clock_refusals.refused_clock_defaults(st)  # clock defaults their own CHECKs refuse
     unfit_defaults.unfit_defaults(st)  # after every stage that may add a default difference
     checks.checks(st)
     check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first

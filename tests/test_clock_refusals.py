@@ -1,0 +1,43 @@
+"""Clock defaults their own table's CHECKs refuse (``evaluate.clock_refusals``, stranger61 020,
+021): the difference names the columns an insert omits, the CHECK, the values the defaults gave
+at a fixed moment and the side that fails; the defaults' "current-time" equivalences are gone
+(one side's insert fails, the other's stores). The golden cases' witness rows show the same on
+the real databases at the real clock."""
+
+from __future__ import annotations
+
+from probes import Loader, compare_expected
+
+
+def _default(loader: Loader, name: str) -> tuple[str, list[str]]:
+    found = compare_expected(loader, name)
+    (default,) = [d for d in found.differences if d.kind == "column_default"]
+    rules = [f"{e.column}: {e.rule}" for e in found.equivalences]
+    return default.message, rules
+
+
+def test_two_clock_texts_a_table_check_refuses(loader: Loader) -> None:
+    message, rules = _default(loader, "sl-pg.default-clock-texts-refused-by-table-check")
+    assert message.startswith(
+        "inserts that omit notes.created_at and notes.updated_at fail on SQLite at each of 4 "
+        "moments tried, such as 2026-03-04 09:05:07 UTC: the table's CHECK (updated_at >= "
+        "created_at) refuses their defaults ('2026-03-04T09:05:07.000Z', '2026-03-04 09:05:07')"
+    ), message
+    assert not [r for r in rules if "current-time" in r], rules
+
+
+def test_a_clock_text_its_own_clock_check_refuses(loader: Loader) -> None:
+    message, rules = _default(loader, "sl-pg.default-clock-text-refused-by-clock-check")
+    assert message.startswith(
+        "inserts that omit notes.created_at fail on SQLite at each of 4 moments tried, such as "
+        "2026-03-04 09:05:07 UTC: the column's CHECK (created_at <= CURRENT_TIMESTAMP) refuses "
+        "its default ('2026-03-04T09:05:07Z')"
+    ), message
+    assert not [r for r in rules if "current-time" in r], rules
+
+
+def test_a_clock_text_its_check_stores_keeps_its_equivalence(loader: Loader) -> None:
+    """Near miss: CURRENT_TIMESTAMP under its own CHECK is stored: no default difference."""
+    found = compare_expected(loader, "sl-pg.default-clock-text-clock-check-near-miss")
+    assert not [d for d in found.differences if d.kind == "column_default"]
+    assert any("current-time" in e.rule for e in found.equivalences), found.equivalences

@@ -1,0 +1,211 @@
+"""Clock defaults that their own table's CHECKs refuse (see ``stage``): an insert that omits
+columns whose defaults read the clock stores, on each side, the row those defaults make at one
+moment, and each CHECK that reads only such columns judges that row.
+
+SQLite ``created_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`` and ``updated_at
+TEXT DEFAULT CURRENT_TIMESTAMP`` under ``CHECK (updated_at >= created_at)``: the space of
+'2026-12-04 10:59:59' sorts before the 'T' of '2026-12-04T10:59:59.032Z', so every insert that
+omits both fails on SQLite, while PostgreSQL's two ``now()`` pass the same CHECK (stranger61
+021); ``CHECK (created_at <= CURRENT_TIMESTAMP)`` over the first alone refuses it at every
+moment too (020). Each default is judged against the other side's by its class (both "the
+current time"), never against the CHECK that reads it on its own side: so each side's row is
+made here with the clock at each of ``TEXT_MOMENTS`` (``clock.at_fixed_moment``, in the
+defaults and in the CHECK alike, as one statement reads one clock), and where one side's CHECK
+refuses it and the other side's CHECKs store theirs, the defaults are a ``column_default``
+difference that says so (as ``defaults`` says of a constant default its column's CHECK refuses).
+A SQLite CHECK that reads the clock through a function refuses every row anyway
+(``clock_checks.every_row_refused``) and is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from twinschema.evaluate import clock_checks, probes
+from twinschema.evaluate.clock import at_fixed_moment, reads_clock
+from twinschema.evaluate.context import StageContext, default_text, shown_default
+from twinschema.evaluate.default_findings import difference
+from twinschema.evaluate.fixed_moments import TEXT_MOMENTS, value_of
+from twinschema.evaluate.shown_probes import quoted
+from twinschema.model import Column, Table
+from twinschema.records import Difference, Side
+from twinschema.records.dialects import DIALECT_NAMES
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A CHECK of one side that refuses the row its clock defaults make at ``moment``: the
+    CHECK as written, the columns it reads (table order) and the values their defaults gave."""
+
+    check: str
+    columns: tuple[Column, ...]
+    values: tuple[Any, ...]
+    moment: str
+    every: bool  # refused at each of ``TEXT_MOMENTS``
+
+
+def refused_clock_defaults(st: StageContext) -> None:
+    """Add a ``column_default`` difference for each table where one side's CHECK refuses the
+    row its clock defaults make and the other side's CHECKs store theirs at that moment."""
+    for name, lt in st.left.schema.tables.items():
+        rt = st.right.schema.tables.get(name)
+        if rt is None:
+            continue
+        for side, table, other, twin in ((st.left, lt, st.right, rt), (st.right, rt, st.left, lt)):
+            found = _refusal(st, side, table, twin)
+            if found is not None and _stores(st, other, twin, table, found):
+                _report(st, side, table, twin, found)
+                break
+
+
+def _clock_columns(side: Side, table: Table) -> dict[str, Column]:
+    """The columns of ``table`` whose default reads the clock, by their own name folded."""
+    dialect = side.schema.dialect
+    found = {}
+    for column in table.columns:
+        text = default_text(column)
+        if text is None or column.generated is not None or column.identity is not None:
+            continue
+        if reads_clock(dialect, text):
+            found[column.own_name.lower()] = column
+    return found
+
+
+def _checks_over(side: Side, table: Table) -> list[tuple[str, tuple[Column, ...]]]:
+    """The CHECKs (conjuncts) of ``table`` that read only columns whose default reads the
+    clock, each with those columns in table order; none a SQLite CHECK that reads the clock
+    through a function (it refuses every row: said elsewhere)."""
+    dialect = side.schema.dialect
+    clocked = _clock_columns(side, table)
+    found = []
+    for text, names, _ in probes.table_checks(dialect, table):
+        if not names or not names <= clocked.keys():
+            continue
+        if dialect == "sqlite" and clock_checks.refuses_every_row(text):
+            continue
+        columns = tuple(c for c in table.columns if c.own_name.lower() in names)
+        found.append((text, columns))
+    return found
+
+
+def _verdict(
+    st: StageContext, side: Side, check: str, columns: tuple[Column, ...], moment: str
+) -> tuple[bool | None, tuple[Any, ...]]:
+    """Whether ``check`` stores the row the defaults of ``columns`` make at ``moment`` (None:
+    not known), and that row."""
+    dialect = side.schema.dialect
+    values = []
+    for column in columns:
+        text = default_text(column)
+        run = st.ev.at_moment(dialect, text, column, moment) if text is not None else None
+        if run is None or run.error is not None or not run.rows:
+            return None, ()
+        values.append(value_of(run))
+    backend = st.ev.backend(dialect)
+    if backend is None:
+        return None, ()
+    fixed = at_fixed_moment(dialect, check, moment) or check
+    shape = [(c.own_name, c.type) for c in columns]
+    return backend.try_rows(shape, fixed, [tuple(values)])[0], tuple(values)
+
+
+def _refusal(st: StageContext, side: Side, table: Table, twin: Table) -> Refusal | None:
+    """The first CHECK of ``side``'s ``table`` that refuses the row its clock defaults make
+    at one of ``TEXT_MOMENTS``, where each column it reads has a default on ``twin`` too."""
+    for check, columns in _checks_over(side, table):
+        if any(_twin_column(twin, c) is None for c in columns):
+            continue
+        refused = []
+        for moment in TEXT_MOMENTS:
+            verdict, values = _verdict(st, side, check, columns, moment)
+            if verdict is False:
+                refused.append((moment, values))
+        if refused:
+            moment, values = refused[0]
+            every = len(refused) == len(TEXT_MOMENTS)
+            return Refusal(check, columns, values, moment, every)
+    return None
+
+
+def _twin_column(twin: Table, column: Column) -> Column | None:
+    """The column of the other side's table matched with ``column``, where it has a default."""
+    found = twin.named(column.name)
+    return found if found is not None and default_text(found) is not None else None
+
+
+def _stores(st: StageContext, other: Side, twin: Table, table: Table, found: Refusal) -> bool:
+    """True when the other side stores its own defaults of the same columns at the moment
+    ``found`` was refused at: none of its CHECKs over its clock-defaulted columns refuses
+    them, and each of its columns' defaults reads the clock."""
+    clocked = _clock_columns(other, twin)
+    for column in found.columns:
+        mate = _twin_column(twin, column)
+        if mate is None or mate.own_name.lower() not in clocked:
+            return False
+    for check, columns in _checks_over(other, twin):
+        verdict, _ = _verdict(st, other, check, columns, found.moment)
+        if verdict is not True:
+            return False
+    return True
+
+
+def _report(st: StageContext, side: Side, table: Table, twin: Table, found: Refusal) -> None:
+    """The difference on the first column ``found`` reads (its default equivalences dropped:
+    one side's insert fails, the other's stores)."""
+    dialect, other = side.schema.dialect, (st.right if side is st.left else st.left)
+    names = " and ".join(f"{table.name}.{c.name}" for c in found.columns)
+    one = len(found.columns) == 1
+    whose = "the column's CHECK" if one else "the table's CHECK"
+    values = ", ".join(quoted(str(v)) if isinstance(v, str) else str(v) for v in found.values)
+    when = (
+        f"at each of {len(TEXT_MOMENTS)} moments tried, such as {found.moment} UTC"
+        if found.every
+        else f"at {found.moment} UTC"
+    )
+    said = (
+        f"inserts that omit {names} fail on {DIALECT_NAMES[dialect]} {when}: {whose} "
+        f"({found.check}) refuses {'its default' if one else 'their defaults'} ({values}), "
+        f"which {DIALECT_NAMES[other.schema.dialect]}'s CHECKs store"
+    )
+    first = found.columns[0]
+    mates = {c.name.lower(): twin.named(c.name) for c in found.columns}
+    pairs = [(c, mates[c.name.lower()]) for c in found.columns]
+    _drop_equivalences(st, table.name, pairs, side is st.left)
+    st.result.evaluated += 1
+    lc, rc = (
+        (first, mates[first.name.lower()])
+        if side is st.left
+        else (mates[first.name.lower()], first)
+    )
+    existing = next(
+        (d for d in st.comparison.differences
+         if d.kind == "column_default" and d.table == table.name and d.column == first.name),
+        None,
+    )  # fmt: skip
+    if existing is not None:
+        st.annotate(f" ({said})", existing)
+        return
+    made: Difference = difference(
+        st, table.name, first.name, shown_default(lc), shown_default(rc), said
+    )
+    hint = (
+        f"give {names} defaults whose values {whose} accepts on "
+        f"{DIALECT_NAMES[dialect]} (one text format), or allow it in domain.yaml with a reason"
+    )
+    st.comparison.differences.append(replace(made, hint=hint))
+
+
+def _drop_equivalences(
+    st: StageContext, table: str, pairs: list[tuple[Column, Column | None]], left: bool
+) -> None:
+    """Forget the equivalences that call these columns' two defaults the same."""
+    shown = set()
+    for column, mate in pairs:
+        mine, theirs = shown_default(column), shown_default(mate)
+        shown.add((column.name, mine, theirs) if left else (column.name, theirs, mine))
+    st.comparison.equivalences = [
+        e
+        for e in st.comparison.equivalences
+        if not (e.table == table and (e.column, e.left, e.right) in shown)
+    ]
