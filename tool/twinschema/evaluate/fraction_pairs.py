@@ -6,7 +6,9 @@ millisecond. ``remind_at < datetime(created_at, '+1 year')`` against ``remind_at
 interval '1 year'`` parts only where the two columns straddle the dropped fraction (a year on,
 .500 against .200: SQLite compares '2025-01-01 08:00:00.200' with '2025-01-01 08:00:00' as
 text), and ``julianday(e) >= julianday(s)`` against ``e >= s`` only where they are under a
-millisecond apart ('.123456' against '.123', '.0004' against '.0001'). No cross product of
+millisecond apart ('.123456' against '.123', '.0004' against '.0001'); and, a month or a year
+on from a day the step overflows in SQLite (2024-02-29 + 1 year is 2025-03-01 there, 2025-02-28
+on PostgreSQL), inside the day between the two. No cross product of
 each column's own values puts two such moments side by side, so each two date-time columns an
 expression reads get these pairs, each way round, the other columns at their first value.
 """
@@ -29,6 +31,11 @@ PAIRS = (
     ("2024-01-01 08:00:00.500", "2024-01-01 08:00:00.200"),
     ("2024-01-01 10:00:00.123456", "2024-01-01 10:00:00.123"),
     ("2024-01-01 10:00:00.0004", "2024-01-01 10:00:00.0001"),
+    # A month or a year on from a day its step overflows (SQLite's datetime(s, '+1 year') is
+    # 2025-03-01 for 2024-02-29, PostgreSQL's interval stops at 2025-02-28), the later moment
+    # inside the day between the two.
+    ("2024-02-29 12:00:00", "2025-02-28 20:00:00"),
+    ("2024-01-31 12:00:00", "2024-02-29 20:00:00"),
 )
 # At most this many date-time columns of one expression pair get the pairs (each two of them,
 # both ways round, give ``len(PAIRS) * 2`` rows).
