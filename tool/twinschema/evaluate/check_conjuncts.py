@@ -12,6 +12,7 @@ prints it back; where the cuts and sqlglot's tree disagree, the CHECK stays whol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache, partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -48,6 +49,17 @@ def conjuncts(dialect: str, text: str) -> tuple[str, ...]:
     except (SqlglotError, ValueError):
         return (text,)
     return tuple(pieces)
+
+
+def within(dialect: str, text: str, fits: Callable[[str], bool]) -> str | None:
+    """What of ``text`` ``fits`` (a test of an expression, such as reading one column alone):
+    all of it, else its top AND's operands that fit, as one; None where none does. A partial
+    index's ``done_at IS NULL AND remind_at >= '2024-01-01'`` holds a row with done_at NULL
+    exactly where ``remind_at >= '2024-01-01'`` does (stranger61 015)."""
+    if fits(text):
+        return text
+    found = [c for c in conjuncts(dialect, text) if fits(c)]
+    return " AND ".join(f"({c})" for c in found) if found else None
 
 
 def _cut(text: str, tokens: list[Token]) -> list[str]:

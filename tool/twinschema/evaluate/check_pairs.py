@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema.evaluate import clock, clock_checks, held_checks, probes, stored_rows
+from twinschema.evaluate import (
+    clock,
+    clock_checks,
+    clock_reads,
+    held_checks,
+    probes,
+    stored_rows,
+)
 from twinschema.evaluate.checks import check_text, run_on_probes, telling, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
@@ -140,6 +147,11 @@ def probe(
     found, parting, said = run.probes, run.witness, ""
     if parting is None:  # again with the clock fixed inside a second (``clock_checks``)
         at = clock_checks.at_fixed_moment(st, lt.name, ltext, rtext)
+        apart = clock_reads.clocks_apart(st, (ltext, rtext)) if at is None else ""
+        if apart:  # two clocks of one transaction: no row parts them at its start
+            if merge:
+                _clocks_apart(st, lds, rds, (ltext, rtext), apart)
+            return False
         if at is None:
             if alone and not run.alone and not beside:
                 return None
@@ -172,6 +184,24 @@ def probe(
             for d in st.comparison.differences
         ]
     return False
+
+
+def _clocks_apart(
+    st: StageContext, lds: list[Difference], rds: list[Difference], texts: tuple[str, str],
+    said: str,
+) -> None:  # fmt: skip
+    """``lds`` and ``rds`` as one difference with no witness row: they read different clocks of
+    one transaction (``clock_reads``), which ``said`` says."""
+    lshown = ", ".join(d.left or "" for d in lds)
+    rshown = ", ".join(d.right or "" for d in rds)
+    table = lds[0].table
+    st.merge(
+        lds[0],
+        rds[0],
+        f"CHECK on {table} differs: {each_side(st, (lshown, rshown), texts)}; {said}",
+    )
+    if len(lds) > 1 or len(rds) > 1:
+        st.drop(*lds[1:], *rds[1:])
 
 
 def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) -> str:

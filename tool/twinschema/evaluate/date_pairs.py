@@ -10,6 +10,7 @@ does with it, not a difference: the expressions mean the same on values written 
 
 from __future__ import annotations
 
+import re
 from itertools import product
 from typing import Any
 
@@ -36,16 +37,22 @@ SPELLED: dict[str, tuple[str, ...]] = {
         "2024-01-01T09:00:00",
         "2024-01-01 10:00:00.000",
         "2024-01-01 10:00",
+        "2024-01-09 10:00:00",
     ),
     "timestamptz": (
         "2024-01-01 10:00:00+00:00",
         "2024-01-01 11:00:00+02:00",
         "2024-01-01T10:00:00Z",
         "2024-01-01 10:00:00.000+00:00",
+        "2024-01-09 10:00:00+00:00",
     ),
     # '9:00' sorts after '10:00', '09:00:00' after '09:00' (stranger50 008, 051).
     "time": ("10:00", "9:00", "09:00", "09:00:00"),
 }
+
+
+# A literal that reads as a date or a time of day (compiled at first use: re's cache).
+_DATE_OR_TIME = r"^\d{4}-\d{1,2}-\d{1,2}|^\d{1,2}:\d{2}"
 
 
 def findings(
@@ -71,7 +78,7 @@ def findings(
         kind = typemap.shared_kind(lc.type, rc.type) if rc is not None else None
         if rc is not None and kind in SPELLED:
             kinds[lc.name.lower()] = (lc, rc, kind)
-    if len(kinds) < 2:
+    if not kinds:
         return []
     found: list[tuple[bool, Difference]] = []
     runs = _expressions(dialects, tables, set(kinds))
@@ -138,7 +145,7 @@ def _expressions(
     for side, (dialect, table) in enumerate(zip(dialects, tables, strict=True)):
         for text, read, _ in probes.table_checks(dialect, table):
             columns = {table.logical_name_of(c).lower() for c in read}
-            if len(columns) == 2 and columns <= dates:
+            if _compared(dialect, text, columns) and columns <= dates:
                 own[side].setdefault(tuple(sorted(columns)), []).append(text)
     for names in own[0].keys() & own[1].keys():
         texts = tuple(" AND ".join(f"({t})" for t in own[side][names]) for side in (0, 1))
@@ -168,6 +175,20 @@ def _expressions(
             rule = "unique" if li.unique else "index"
             found[names] = ((inside[0], inside[1]), (shown[0], shown[1]), rule)
     return found
+
+
+def _compared(dialect: str, text: str, columns: set[str]) -> bool:
+    """Whether a CHECK ``text`` reading ``columns`` compares date columns here: two of them, or
+    one with itself through a function (``d = date(d)`` against ``d = d::date``, stranger61
+    022); one compared with a date or time literal is ``date_text``'s."""
+    if len(columns) == 2:
+        return True
+    reads = probes.reads(dialect, text)
+    return (
+        len(columns) == 1
+        and reads is not None
+        and not any(re.match(_DATE_OR_TIME, s.strip()) for s in reads.strings)
+    )
 
 
 def _passes_as_null(

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import check_conjuncts, probes
 from twinschema.evaluate.backends import REJECTED, Backend, Computed
 from twinschema.evaluate.clock import date_of
 from twinschema.model import Column, ColumnType, Index, Table
@@ -296,7 +296,8 @@ class _Pair:
         other."""
         found: list[tuple[bool, Difference]] = []
         for li, ri in self._index_pairs():
-            wheres = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
+            written = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
+            wheres = tuple(self._alone_part(n, w) or "" for n, w in enumerate(written))
             literals = self._literals(wheres)
             values = spellings(literals, self.kind)
             if not values:
@@ -318,16 +319,19 @@ class _Pair:
             sq = self._sqlite()
             for value, within in self._named(parted, literals):
                 what = in_index_on(self.sides, within)
-                shown = f"WHERE {wheres[sq]}"
+                shown = f"WHERE {written[sq]}"
                 # A second such row is a duplicate in a unique index on one side only.
                 push = li.unique and within != sq
                 found.append((push, self._finding(value, shown, what, literals)))
         return found
 
     def _index_pairs(self) -> list[tuple[Index, Index]]:
-        return partial_index_pairs(
-            self.tables, lambda n, where: self._reads_alone(n, where) is not None
-        )
+        return partial_index_pairs(self.tables, lambda n, w: self._alone_part(n, w) is not None)
+
+    def _alone_part(self, n: int, where: str) -> str | None:
+        """What of side ``n``'s predicate reads this column alone (``check_conjuncts.within``)."""
+        read = self.sides[n].schema.dialect, where
+        return check_conjuncts.within(*read, lambda text: self._reads_alone(n, text) is not None)
 
     def _finding(self, value: str, shown: str, what: str, literals: Sequence[str]) -> Difference:
         lt = self.tables[0]

@@ -22,6 +22,7 @@ from twinschema.evaluate import (
     date_pairs,
     date_parts,
     date_steps,
+    fraction_pairs,
     half_rounds,
     landings,
     moment_bounds,
@@ -157,7 +158,7 @@ def _rows(
     half = _half_rows(((ldialect, ltext), (rdialect, rtext)), pairs, values)
     paired = _product_rows([lc.name for lc, _ in pairs], values, products, numbers)
     paired += _past_type_ends(st, table, [lc.name for lc, _ in pairs], values, products)
-    together = crossed_rows.together(values, fractions)  # fractions of several columns
+    together = crossed_rows.together(values, fractions) + fraction_pairs.rows(pairs, values)
     rows = tuple(crossed_rows.distinct([*rows, *half, *paired, *together]))
     logical = [(lc.name, ctype) for (lc, _), (_, ctype) in zip(pairs, left, strict=True)]
     rows += check_ends.corner_rows(tables, logical, rows)  # number columns at their CHECKs' ends

@@ -1,0 +1,58 @@
+"""Which of PostgreSQL's clocks an expression reads (stranger61 026).
+
+PostgreSQL keeps three current moments: the transaction's start (``now()``,
+``CURRENT_TIMESTAMP``, ``transaction_timestamp()``, ``LOCALTIMESTAMP``, ``CURRENT_DATE``, a
+special word such as ``'now'`` converted at each insert), the statement's start
+(``statement_timestamp()``) and the moment of the call (``clock_timestamp()``, ``timeofday()``).
+As defaults two of them are told apart by running them side by side (``side_by_side``); in a
+CHECK every probe row runs in a transaction and statement of its own, where the three agree, so
+``expires_at > now()`` and ``expires_at > clock_timestamp()`` are "equal on N probes" although
+a row inserted late in a transaction (a sync batch) parts them. Two CHECKs of one PostgreSQL
+pair that read different clocks are a difference that says when they part; no fixed row shows
+it. SQLite reads one clock per statement: it has nothing to tell apart here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from twinschema.evaluate.context import StageContext
+
+# Each PostgreSQL clock: what it is, and the reads of it (compiled at first use: re's cache).
+_CLOCKS = (
+    (
+        "the transaction's start",
+        r"(?i)\b(?:now|transaction_timestamp)\s*\(\s*\)|\bcurrent_(?:timestamp|date|time)\b"
+        r"|\blocal(?:timestamp|time)\b|'\s*(?:now|today|tomorrow|yesterday)\s*'",
+    ),
+    ("the statement's start", r"(?i)\bstatement_timestamp\s*\(\s*\)"),
+    ("the moment of the call", r"(?i)\b(?:clock_timestamp|timeofday)\s*\(\s*\)"),
+)
+
+
+def clocks_read(text: str) -> tuple[str, ...]:
+    """The PostgreSQL clocks ``text`` reads, as ``_CLOCKS`` names them, in its order."""
+    return tuple(name for name, pattern in _CLOCKS if re.search(pattern, text))
+
+
+def clocks_apart(st: StageContext, texts: tuple[str, str]) -> str:
+    """Where two CHECKs of a PostgreSQL pair both read the clock but not the same clocks, why
+    they part although their probe rows find them equal; "" otherwise (another dialect on a
+    side, a side that reads no clock, the same clocks)."""
+    if (st.left.schema.dialect, st.right.schema.dialect) != ("postgresql", "postgresql"):
+        return ""
+    read = [clocks_read(t) for t in texts]
+    if not read[0] or not read[1] or set(read[0]) == set(read[1]):
+        return ""
+    each = [" and ".join(r) for r in read]
+    late = (
+        " (a value now() + 0.5 seconds, inserted a second into its transaction)"
+        if "the transaction's start" in set(read[0]) ^ set(read[1])
+        else ""
+    )
+    return (
+        f"they read different clocks: {st.side_name('left')} reads {each[0]}, "
+        f"{st.side_name('right')} {each[1]}, which move apart as a transaction goes on: they "
+        f"part on a row written later than its margin to the clock{late}, which no probe row "
+        "shows (each runs at the start of a transaction of its own)"
+    )
