@@ -98,3 +98,19 @@ def test_local_time_read_back_is_an_hour_late_in_the_repeated_hour(loader: Loade
         conn.rollback()
     assert same is True
     assert later == 3600.0, later
+
+
+def test_a_strict_integer_default_of_a_fraction_is_said_to_fail_on_sqlite(loader: Loader) -> None:
+    """Stranger61 013: a STRICT table's INTEGER column refuses 1.5 (the case's witness: real
+    SQLite refuses the insert that omits it), so the message says inserts fail there, not that
+    SQLite stores 1.5; in a plain table SQLite does store 2.5, and says so."""
+    message = _message(loader, "sl-pg.default-fraction-in-strict-integer")
+    assert (
+        "inserts that omit t.n fail on SQLite: the column's CHECK or type refuses its default 1.5"
+        in message
+    ), message
+    assert "SQLite stores" not in message, message
+    found = compare_expected(loader, "sl-pg.eval-default-fraction-in-integer")
+    (message,) = [d.message for d in found.differences if d.column == "n"]
+    assert "SQLite stores 2.5, PostgreSQL stores 3" in message, message
+    assert "fail on SQLite" not in message, message

@@ -25,7 +25,7 @@ from twinschema.evaluate.context import (
     same_rows,
 )
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
-from twinschema.evaluate.failing_defaults import omitting_fails
+from twinschema.evaluate.failing_defaults import omitting_fails, refused_alone
 from twinschema.evaluate.refused_defaults import refusals
 from twinschema.evaluate.time_kept import moments_kept_apart, shared_precision
 from twinschema.evaluate.values import (
@@ -39,7 +39,7 @@ from twinschema.evaluate.values import (
     as_shared,
     same_class,
 )
-from twinschema.model import Column, Table
+from twinschema.model import Column
 from twinschema.records import Difference, Equivalence
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -78,32 +78,12 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     if typed_defaults.type_made(st, d, (ld, ltext, lc), (rd, rtext, rc)):
         return None
     if st.cross:
-        refused = _refused_alone(st, (lt, lc), (rt, rc))
+        refused = refused_alone(st, (lt, lc), (rt, rc))
         if refused is not None:
             st.result.evaluated += 1
             return replace(d, message=f"{d.message} (by evaluation: {refused})")
         return _judge_cross(st, d, (ld, ltext, lc), (rd, rtext, rc))
     return _judge_same(st, d, ld, (ltext, lc), (rtext, rc))
-
-
-def _refused_alone(
-    st: StageContext, left: tuple[Table, Column], right: tuple[Table, Column]
-) -> str | None:
-    """Where a side's constant default is refused by its own column (its CHECK or its type:
-    ``BOOLEAN DEFAULT 'false' CHECK (c IN (0, 1))`` keeps the text 'false'), every insert that
-    omits the column fails there: said so, not "SQLite gives 'false'" (fuzz43 010)."""
-    for side, (table, column) in ((st.left, left), (st.right, right)):
-        text, dialect = default_text(column), side.schema.dialect
-        if text is None:
-            continue
-        verdict = st.ev.single(dialect, text, column)
-        if verdict.kind == CONSTANT and omitting_fails(st, side, table, column):
-            return (
-                f"inserts that omit {table.name}.{column.name} fail on "
-                f"{DIALECT_NAMES[dialect]}: the column's CHECK or type refuses its default "
-                f"{verdict.describe()}"
-            )
-    return None
 
 
 def _judge_cross(

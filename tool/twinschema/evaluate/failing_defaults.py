@@ -13,6 +13,7 @@ from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_defau
 from twinschema.evaluate.values import CONSTANT, FAILED
 from twinschema.model import Column, Table
 from twinschema.records import Equivalence, Side
+from twinschema.records.dialects import DIALECT_NAMES
 
 
 def failures(st: StageContext) -> None:
@@ -144,3 +145,25 @@ def omitting_fails(st: StageContext, side: Side, table: Table, column: Column) -
         else None
     )
     return stored is not None and stored[0] is REJECTED
+
+
+def refused_alone(
+    st: StageContext, left: tuple[Table, Column], right: tuple[Table, Column]
+) -> str | None:
+    """Where a side's constant default is refused by its own column (its CHECK or its type:
+    ``BOOLEAN DEFAULT 'false' CHECK (c IN (0, 1))`` keeps the text 'false'), every insert that
+    omits the column fails there: said so, not "SQLite gives 'false'" (fuzz43 010), nor, where
+    both sides write the same constant, that SQLite stores 1.5 in a STRICT table's INTEGER
+    column, which refuses it (stranger61 013)."""
+    for side, (table, column) in ((st.left, left), (st.right, right)):
+        text, dialect = default_text(column), side.schema.dialect
+        if text is None:
+            continue
+        verdict = st.ev.single(dialect, text, column)
+        if verdict.kind == CONSTANT and omitting_fails(st, side, table, column):
+            return (
+                f"inserts that omit {table.name}.{column.name} fail on "
+                f"{DIALECT_NAMES[dialect]}: the column's CHECK or type refuses its default "
+                f"{verdict.describe()}"
+            )
+    return None

@@ -5,8 +5,12 @@ A scalar probe is no value an array column holds, so a CHECK over one was judged
 and "not evaluated" (stranger59 021: ``cardinality(a) > 0`` against ``a <> '{}'``, two one-sided
 CHECKs). An array is probed empty ('{}': it has no bounds, ``array_length(a, 1)`` is NULL
 there while ``cardinality(a)`` is 0), with one element and two, a NULL element, a lower bound
-other than 1 ('[0:0]={5}': ``a[1]`` is NULL there), two dimensions, at each length an integer
-literal of the CHECKs names and one either side (``cardinality(a) > 1``), and as each array
+other than 1 ('[0:0]={5}': ``a[1]`` is NULL there; one per element probe, as for one-element
+arrays: '[0:0]={9}' parts ``a[1] BETWEEN 1 AND 7`` from ``a[array_lower(a, 1)] ...``, stranger61
+010), two dimensions ('{{1,2},{3,4}}': ``cardinality`` 4, ``array_length(a, 1)`` 2; stranger61
+002), at each length an integer literal of the CHECKs names and one either side
+(``cardinality(a) > 1``), 1-based, from 0 (``array_upper(a, 1)`` one less than the length) and
+as one row of a two-dimensional array (``array_length(a, 1)`` 1), and as each array
 literal the expressions hold ('{1,2}' in ``a <@ '{1,2}'``, written as they are), whose elements
 are element probes too."""
 
@@ -88,13 +92,17 @@ def values(
         f"{{{first},{second}}}",
         "{NULL}",
         f"{{{first},NULL}}",
-        f"[0:0]={{{first}}}",
         f"[2:3]={{{first},{second}}}",
         f"{{{{{first}}},{{{second}}}}}",
+        f"{{{{{first},{second}}},{{{second},{first}}}}}",  # 2 by 2: cardinality 4, length 2
     ]
+    # From lower bound 0, each element alone: a[1] is NULL there, a[array_lower(a, 1)] is it.
+    found += [f"[0:0]={{{e}}}" for e in items[:_SINGLES]]
     lengths = sorted({int(n) for n in numbers if n == int(n) and 0 <= n <= _LONGEST})
     for length in sorted({k for n in lengths for k in (n - 1, n, n + 1) if 0 < k <= _LONGEST}):
-        found.append("{" + ",".join(items[i % len(items)] for i in range(length)) + "}")
+        inner = ",".join(items[i % len(items)] for i in range(length))
+        # 1-based; from 0 (array_upper is length - 1); one row of them (array_length 1).
+        found += [f"{{{inner}}}", f"[0:{length - 1}]={{{inner}}}", f"{{{{{inner}}}}}"]
     return list(dict.fromkeys(found))
 
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 _REWRITTEN = '{"b":[1,2],"a":1}'
+# Documents spelled with blanks jsonb drops ('[ ]' is stored as '[]'; SQLite keeps the text):
+# ``json_array_length(t) > 0 OR t = '[]'`` refuses '[ ]', ``jsonb_typeof(t) = 'array'`` takes
+# it (stranger61 009); inside an array, at its start, and nested.
+_BLANKED = ("[ ]", "{ }", " []", "[1 ]", "[[ ]]")
 
 
 def json_documents(strings: tuple[str, ...], lengths: tuple[int, ...] = ()) -> list[Any]:
@@ -19,7 +23,8 @@ def json_documents(strings: tuple[str, ...], lengths: tuple[int, ...] = ()) -> l
     written, an array of two numbers and a number with an exponent, whose text each side prints
     its own way (SQLite's json_extract gives '[1,2]' and 10000.0, jsonb's ->> '[1, 2]' and
     '10000', json's '1e4': ``length(...)`` parts them; stranger48 026), and the members
-    ``probe_json.member_documents`` makes of the other literals and of ``lengths``."""
+    ``probe_json.member_documents`` makes of the other literals and of ``lengths``; and empty
+    and short documents spelled with blanks (``_BLANKED``)."""
     import json
 
     from twinschema.evaluate.probe_json import member_documents
@@ -38,7 +43,7 @@ def json_documents(strings: tuple[str, ...], lengths: tuple[int, ...] = ()) -> l
             found.append(json.dumps({key: json.loads(value)}))
         found += [json.dumps([key]), json.dumps(key)]
         found += [f"{{{json.dumps(key)}:{spelled}}}" for spelled in ("[1,2]", "1e4")]
-    return found + member_documents(strings, lengths)
+    return found + member_documents(strings, lengths) + list(_BLANKED)  # last: least telling
 
 
 def json_texts(lengths: tuple[int, ...]) -> list[str]:

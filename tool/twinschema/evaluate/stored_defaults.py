@@ -22,12 +22,13 @@ from twinschema.evaluate.clock import FIXED_MOMENT
 from twinschema.evaluate.context import (
     StageContext,
     default_text,
+    find,
     matched_columns,
     same_constant,
     shown_default,
 )
 from twinschema.evaluate.default_findings import difference
-from twinschema.evaluate.failing_defaults import both_fail
+from twinschema.evaluate.failing_defaults import both_fail, refused_alone
 from twinschema.evaluate.fixed_moments import value_of
 from twinschema.evaluate.time_kept import kept_apart, shared_precision
 from twinschema.evaluate.values import (
@@ -99,6 +100,15 @@ def literals(st: StageContext) -> None:
         if not clock and (CONSTANT not in (lv.kind, rv.kind) or lv.kind != rv.kind):
             continue  # a literal that gives no constant: nothing to say
         st.result.evaluated += 1
+        # A constant its own column refuses (a STRICT INTEGER column's 1.5): no value there.
+        rt = find(st.right, lt.name, rc.name)[0]
+        refused = refused_alone(st, (lt, lc), (rt, rc)) if rt is not None else None
+        if refused is not None:
+            if not both_fail(st, lt.name, lc, rc):
+                _differs(
+                    st, (lt.name, lc, rc), f"is refused (by evaluation: {refused})", fails=True
+                )
+            continue
         if same_class(lv, rv, kind):
             if kept_apart(lv, rv) is not None:  # one current time of day, kept two ways: said
                 what = shared_precision(as_shared(lv, kind), (ld, lv), (rd, rv))
@@ -147,9 +157,12 @@ def _stored(st: StageContext, side: tuple[str, str, Column, Verdict]) -> str:
     return verdict.describe()
 
 
-def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> None:
+def _differs(
+    st: StageContext, where: tuple[str, Column, Column], what: str, fails: bool = False
+) -> None:
     """Record that the default of ``where`` (table, left column, right column), the same
-    constant on both sides, ``what`` ("is stored differently ...")."""
+    constant on both sides, ``what`` ("is stored differently ..."); ``fails``: inserts that
+    omit it fail on a side (the hint asks for a default each side can evaluate)."""
     table, lc, rc = where
     _drop_equivalences(st, table, lc.name)
     st.comparison.differences.append(
@@ -160,6 +173,7 @@ def _differs(st: StageContext, where: tuple[str, Column, Column], what: str) -> 
             shown_default(lc),
             shown_default(rc),
             f"{same_constant(st, table, lc, rc)} {what}",
+            fails=fails,
         )
     )
 
