@@ -194,6 +194,19 @@ class Evaluator:
             self._zoned[key] = found
         return self._zoned[key]
 
+    def in_zone(self, expression: str, column: Column, zone: str) -> Verdict:
+        """The class of what a PostgreSQL default gives in a session whose TimeZone is
+        ``zone`` (a live database's own: ``current_setting('TimeZone')`` gives its name)."""
+        key = ("postgresql", expression, f"{type_sql(column.type)} @ {zone}")
+        if key not in self._single:
+            backend = self.backend("postgresql")
+            if backend is None:
+                return Verdict(NOT_EVALUATED, error=self._unavailable["postgresql"])
+            self.runs += 1
+            ran = backend.run([(expression, column.type)], zone=zone)
+            self._single[key] = classify(ran, reads_clock("postgresql", expression))
+        return self._single[key]
+
     def _at_fixed_moment(
         self, dialect: str, backend: Backend, default: tuple[str, Column], found: Verdict
     ) -> Verdict:
