@@ -22,8 +22,6 @@ from twinschema.evaluate.values import (
     CURRENT_DATE,
     CURRENT_TIME,
     CURRENT_TIME_OF_DAY,
-    FAILED,
-    NOT_EVALUATED,
     TIME_OF_DAY_OFFSET,
     Verdict,
     same_class,
