@@ -2,13 +2,14 @@
 database's own zone (stranger61 018).
 
 ``datetime('now', 'start of day')`` against a timestamptz ``DEFAULT CURRENT_DATE`` (or
-``date_trunc('day', now())``, ``CURRENT_DATE + interval '1 day'``) gives midnight on both sides
-in a UTC session; a database whose TimeZone is Europe/Paris stores Paris's midnight, 23:00 UTC
-the day before (or 22:00 in summer). ``'UTC'`` against ``current_setting('TimeZone')`` stores
-the database's zone name. The checker said "equal by evaluation ... in a session whose TimeZone
-is UTC" although it read the database's zone; now each is a difference there, and stays equal
-on a database whose TimeZone is UTC (the near miss). The golden corpus loads SQL files in one
-UTC session, so these run on live databases with ``ALTER DATABASE ... SET timezone``."""
+``date_trunc('day', now())``, ``CURRENT_DATE + interval '1 day'``; ``'start of month'`` against
+``date_trunc('month', now())``) gives midnight on both sides in a UTC session; a database whose
+TimeZone is Europe/Paris stores Paris's midnight, 23:00 UTC the day before (or 22:00 in summer).
+``'UTC'`` against ``current_setting('TimeZone')`` stores the database's zone name. The checker
+said "equal by evaluation ... in a session whose TimeZone is UTC" although it read the
+database's zone; now each is a difference there, and stays equal on a database whose TimeZone
+is UTC (the near miss). The golden corpus loads SQL files in one UTC session, so these run on
+live databases with ``ALTER DATABASE ... SET timezone``."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ PAIRS = {
     "d1": ("datetime('now', 'start of day', '+1 day')", f"{_TZ} (CURRENT_DATE + interval '1 day')"),
     "d0": ("datetime('now', 'start of day')", f"{_TZ} CURRENT_DATE"),
     "dt": ("datetime('now', 'start of day')", f"{_TZ} date_trunc('day', now())"),
+    "dm": ("datetime('now', 'start of month')", f"{_TZ} date_trunc('month', now())"),
     "tz": ("'UTC'", "text NOT NULL DEFAULT current_setting('TimeZone')"),
 }  # fmt: skip
 SQLITE_TABLE = (
@@ -48,7 +50,8 @@ PG_TABLE = (
 READ_BACK = (
     "SELECT to_char(d1 AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
     "to_char(d0 AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
-    "to_char(dt AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), tz, "
+    "to_char(dt AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
+    "to_char(dm AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), tz, "
     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM r"
 )
 
@@ -65,7 +68,7 @@ def _diff(pg_url: str, tmp_path: Path) -> Comparison:
 def _stored(pg_url: str) -> tuple[list[str], list[str]]:
     """A row that omits every column on the real PostgreSQL database (a session that sets no
     zone: the database's), and what real SQLite stores at the same moment (its ``'now'``
-    given PostgreSQL's transaction time): each as four texts."""
+    given PostgreSQL's transaction time): each as five texts."""
     with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
         conn.execute("INSERT INTO r DEFAULT VALUES")
         row = conn.execute(READ_BACK).fetchone()
@@ -76,7 +79,7 @@ def _stored(pg_url: str) -> tuple[list[str], list[str]]:
     try:
         sqlite.execute(SQLITE_TABLE.replace("'now'", f"'{moment}'"))
         sqlite.execute("INSERT INTO r DEFAULT VALUES")
-        stored = sqlite.execute("SELECT d1, d0, dt, tz FROM r").fetchone()
+        stored = sqlite.execute("SELECT d1, d0, dt, dm, tz FROM r").fetchone()
     finally:
         sqlite.close()
     return list(stored), list(pg)
@@ -96,7 +99,7 @@ def test_a_paris_database_stores_its_own_midnight_and_zone(pg_url: str, tmp_path
     sqlite, pg = _stored(pg_url)
     # Every pair parts on the real databases: Paris's midnight is never UTC's.
     assert all(s != p for s, p in zip(sqlite, pg, strict=True)), (sqlite, pg)
-    assert pg[3] == "Europe/Paris"
+    assert pg[4] == "Europe/Paris"
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Etc/UTC"])
@@ -109,8 +112,8 @@ def test_a_utc_database_keeps_them_equal(zone: str, pg_url: str, tmp_path: Path)
     apart = sorted(d.column or "" for d in found.differences)
     assert apart == ([] if zone == "UTC" else ["tz"]), [d.message for d in found.differences]
     rules = {e.column: e.rule for e in found.equivalences if e.rule.startswith("equal by")}
-    for column in ("d1", "d0", "dt"):
+    for column in ("d1", "d0", "dt", "dm"):
         assert rules[column].endswith(f"(the server's TimeZone is {zone})"), rules[column]
     sqlite, pg = _stored(pg_url)
-    assert sqlite[:3] == pg[:3]
-    assert (sqlite[3] == pg[3]) is (zone == "UTC"), (sqlite, pg)
+    assert sqlite[:4] == pg[:4]
+    assert (sqlite[4] == pg[4]) is (zone == "UTC"), (sqlite, pg)
