@@ -86,6 +86,19 @@ TEXT_CONVERSIONS: Mapping[str, str] = MappingProxyType(
         "printf": "printf() prints a number as SQLite does (NUMERIC 1.0 is '1')",
     }
 )
+# Why one CHECK text, written alike on SQLite and PostgreSQL, is read otherwise there (keyed by
+# sqlglot node name, as above; ``evaluate.check_pairs.each_side``, stranger61 017): said in
+# place of a session's settings, which part two texts of one dialect only. Checked on SQLite
+# 3.40 and PostgreSQL 16: 'IMAGE/PNG' LIKE 'image/%' is true on SQLite, false on PostgreSQL;
+# round(2.5) is 3 on SQLite, round(2.5::float8) 2 on PostgreSQL (round(2.5::numeric) 3).
+READ_OTHERWISE: Mapping[str, str] = MappingProxyType(
+    {
+        "Like": "SQLite's LIKE ignores the case of ASCII letters ('IMAGE/PNG' LIKE 'image/%' is "
+        "true there: PRAGMA case_sensitive_like is off), PostgreSQL's LIKE does not",
+        "Round": "SQLite's round() rounds half away from zero, PostgreSQL's round() of a double "
+        "precision half to even (round(2.5) is 3 on SQLite, 2 on PostgreSQL)",
+    }
+)
 # The operators above that count only when a string literal under them holds this text: a LIKE
 # pattern without a backslash means the same on both dialects.
 DEPENDENT_WHEN_LITERAL_HOLDS: Mapping[str, str] = MappingProxyType({"Like": "\\", "ILike": "\\"})

@@ -8,7 +8,9 @@ none makes them one equivalence, "equal on N probes".
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
+from twinschema.canonical.typemap_operators import READ_OTHERWISE
 from twinschema.evaluate import (
     clock,
     clock_checks,
@@ -23,7 +25,8 @@ from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
 from twinschema.evaluate.sqlite_refusals import every_row_refused
 from twinschema.evaluate.witness_fields import few_probes
 from twinschema.model import Table
-from twinschema.records import Difference, Side
+from twinschema.records import SQLGLOT_DIALECTS, Difference, Side
+from twinschema.sql_expression import parse_expression
 
 
 def check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
@@ -208,10 +211,20 @@ def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) 
     """What each side's CHECK is, as a message names them: ``A on a.sql, B on b.sql``. Written
     alike (two SQL files, one ``SET TimeZone`` before it), the text each database stored
     says what parts them (stranger57 030: ``'2020-01-01 00:00:00-05'`` against ``'... +00'``;
-    the same text twice named nothing); stored alike too, the dialects read it otherwise."""
+    the same text twice named nothing); stored alike too, the dialects read it otherwise.
+    Across dialects the texts differ by each one's writing: what the CHECK calls says why
+    (``read_otherwise``: SQLite's LIKE ignores ASCII case; stranger61 017), else the texts."""
     left, right = st.side_name("left"), st.side_name("right")
     if shown[0] != shown[1]:
         return f"{shown[0]} on {left}, {shown[1]} on {right}"
+    if st.cross:  # each dialect writes its own text: no session setting parts them
+        why = read_otherwise(st.left.schema.dialect, texts[0])
+        if why:
+            return f"{shown[0]} on both, which {left} and {right} read otherwise: {why}"
+        return (
+            f"{shown[0]} on both, which {left} and {right} read otherwise: {texts[0]} on "
+            f"{left}, {texts[1]} on {right}"
+        )
     if texts[0] != texts[1]:
         return (
             f"{shown[0]} on both, which each stored otherwise (a literal is read in the session's "
@@ -219,6 +232,20 @@ def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) 
             f"{texts[1]} on {right}"
         )
     return f"{shown[0]} on both, which {left} and {right} read otherwise"
+
+
+def read_otherwise(dialect: str, text: str) -> str:
+    """Why SQLite and PostgreSQL read one CHECK text otherwise, by the calls in ``text`` (of
+    ``dialect``) that ``typemap_operators.READ_OTHERWISE`` names, joined; "" for none."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    try:
+        tree = parse_expression(partial(sqlglot.parse_one, read=SQLGLOT_DIALECTS[dialect]), text)
+    except (SqlglotError, ValueError):
+        return ""
+    names = dict.fromkeys(type(node).__name__ for node in tree.walk())
+    return "; ".join(READ_OTHERWISE[name] for name in names if name in READ_OTHERWISE)
 
 
 def _equal(

@@ -12,6 +12,7 @@ each side stores, not a difference."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from twinschema.canonical import typemap
@@ -19,7 +20,7 @@ from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, default_text, matched_columns
 from twinschema.evaluate.crossing import SPELLINGS, warning
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.values import CONSTANT, convert
+from twinschema.evaluate.values import CONSTANT, RANDOM_UUID, convert
 from twinschema.model import Column, ColumnType
 
 _AS_TEXT = ColumnType("postgresql", "text")
@@ -47,16 +48,26 @@ def findings(st: StageContext, backends: dict[str, Backend]) -> list[tuple[bool,
             continue
         sqlite, postgresql = (lc, rc) if st.left.schema.dialect == "sqlite" else (rc, lc)
         stored = _spelled_otherwise(st, pg, (sqlite, postgresql), kind)
-        if stored is None:
+        drawn = None if stored else _drawn_otherwise(st, backends, (sqlite, postgresql), kind)
+        if stored is not None:
+            written, kept = stored
+            head = f"its default {probe_text(written)}: SQLite stores it as written, PostgreSQL "
+            head += "stores "
+            hint = HINT.format(stored=probe_text(kept))
+        elif drawn is not None:
+            (written, kept), how = drawn
+            head = (
+                f"its default gives {how}: SQLite stores each as written (such as "
+                f"{probe_text(written)}), PostgreSQL stores that one as "
+            )
+            hint = HINT.format(stored=f"lower-case text with hyphens, such as {probe_text(kept)}")
+        else:
             continue
-        written, kept = stored
         message = (
-            f"{table.name}.{lc.name}: its default {probe_text(written)}: SQLite stores it as "
-            f"written, PostgreSQL stores {probe_text(kept)}, the same {kind} spelled otherwise "
-            f"(a row that omits {lc.name} holds other text on each side: SQLite's text "
-            "comparisons, ORDER BY and UNIQUE read it as another value)"
+            f"{table.name}.{lc.name}: {head}{probe_text(kept)}, the same {kind} "
+            f"spelled otherwise (a row that omits {lc.name} holds other text on each side: "
+            "SQLite's text comparisons, ORDER BY and UNIQUE read it as another value)"
         )
-        hint = HINT.format(stored=probe_text(kept))
         found.append((False, warning(layer, st.left, st.right, table.name, lc, rc, message, hint)))
     return found
 
@@ -89,3 +100,45 @@ def _spelled_otherwise(
     if not isinstance(kept, str) or kept == sv.value:
         return None
     return sv.value, kept
+
+
+# A uuid drawn at random, as an example of how a random default spells its values (what
+# PostgreSQL stores of it is read from the server, as for a constant default).
+_EXAMPLE = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+
+
+def _drawn_otherwise(
+    st: StageContext, backends: dict[str, Backend], columns: tuple[Column, Column], kind: str
+) -> tuple[tuple[str, str], str] | None:
+    """Where both defaults give a random UUID and SQLite's text spells it otherwise than
+    PostgreSQL stores a uuid (``upper(hex(randomblob(4))) || '-' || ...``: capitals; stranger61
+    012): an example of SQLite's spelling and PostgreSQL's text of it, and how SQLite spells
+    them ("a random version-4 UUID in capitals"); None otherwise (the lower-case idiom)."""
+    sqlite, postgresql = columns
+    stext, ptext = default_text(sqlite), default_text(postgresql)
+    if kind != "uuid" or stext is None or ptext is None:
+        return None
+    sv = st.ev.single("sqlite", stext, sqlite)
+    if sv.kind != RANDOM_UUID or st.ev.single("postgresql", ptext, postgresql).kind != RANDOM_UUID:
+        return None
+    values = [row[0] for row in backends["sqlite"].run([(stext, sqlite.type)]).rows]
+    try:
+        canonical = [str(uuid.UUID(v)) for v in values]
+    except (TypeError, ValueError, AttributeError):
+        return None
+    if not values or values == canonical:
+        return None
+    capitals = all(v == v.upper() for v in values)
+    hyphens = all("-" in v for v in values)
+    written = _EXAMPLE.upper() if capitals else _EXAMPLE
+    written = written if hyphens else written.replace("-", "")
+    how = [w for w, holds in (("in capitals", capitals), ("without hyphens", not hyphens)) if holds]
+    ran = backends["postgresql"].computed(
+        [("v", postgresql.type)], '"v"::text', _AS_TEXT, [(written,)], generated=False
+    )
+    if not how or not ran or ran[0] is None or not ran[0][0]:
+        return None
+    kept = ran[0][1]
+    if not isinstance(kept, str) or kept == written:
+        return None
+    return (written, kept), f"{sv.describe()} {' and '.join(how)}"

@@ -122,12 +122,9 @@ def _judge_cross(
         moved = clock_moments.apart(st.ev, left, right)
         if moved is not None:  # one class now, other values at another hour or day
             return replace(d, message=f"{d.message} (by evaluation: {moved})")
-        utc = zones.server_clock(st, lc, rc) if lv.kind in zones.CLOCKS else None
-        said = f" (the server's TimeZone is {utc})" if utc else ""  # what makes them equal
-        if not said and any(
-            st.ev.reads_zone(t, c) for d_, t, c in (left, right) if d_ == "postgresql"
-        ):
-            said = IN_A_UTC_SESSION
+        said, apart = zones.session_said(st, left, right, (lv, rv), kind)
+        if apart:  # a live database's own zone parts them (stranger61 018)
+            return replace(d, message=f"{d.message} (by evaluation both give {what}{apart})")
         rule = f"equal by evaluation: both give {what}{said}"
         st.equivalence(d, rule, utc_only=said == IN_A_UTC_SESSION)
         return None

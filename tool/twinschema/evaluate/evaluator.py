@@ -18,6 +18,7 @@ from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
 from twinschema.evaluate.clock import (
     CLOCK_NUMBER,
     EXACT_MOMENT,
+    START_OF_DAY,
     at_fixed_moment,
     clock_number_at,
     in_utc,
@@ -184,15 +185,27 @@ class Evaluator:
             found = False
             if backend is not None:
                 self.runs += 2
-                west, east = (
-                    classify(backend.run([(expression, column.type)], zone=zone))
-                    for zone in _FAR_ZONES
-                )
+                runs = [backend.run([(expression, column.type)], zone=z) for z in _FAR_ZONES]
+                west, east = (classify(run) for run in runs)
                 found = not {west.kind, east.kind} & _UNJUDGED and (
                     (west.kind, west.value, west.form) != (east.kind, east.value, east.form)
+                    or (west.kind == START_OF_DAY and _instants_apart(runs[0], runs[1]))
                 )
             self._zoned[key] = found
         return self._zoned[key]
+
+    def in_zone(self, expression: str, column: Column, zone: str) -> Verdict:
+        """The class of what a PostgreSQL default gives in a session whose TimeZone is
+        ``zone`` (a live database's own: ``current_setting('TimeZone')`` gives its name)."""
+        key = ("postgresql", expression, f"{type_sql(column.type)} @ {zone}")
+        if key not in self._single:
+            backend = self.backend("postgresql")
+            if backend is None:
+                return Verdict(NOT_EVALUATED, error=self._unavailable["postgresql"])
+            self.runs += 1
+            ran = backend.run([(expression, column.type)], zone=zone)
+            self._single[key] = classify(ran, reads_clock("postgresql", expression))
+        return self._single[key]
 
     def _at_fixed_moment(
         self, dialect: str, backend: Backend, default: tuple[str, Column], found: Verdict
@@ -251,3 +264,12 @@ class Evaluator:
             lrun, rrun = in_utc(dialect, left[0])[0], in_utc(dialect, right[0])[0]
             self._pairs[key] = backend.run([(lrun, left[1].type), (rrun, right[1].type)])
         return self._pairs[key]
+
+
+def _instants_apart(west: Run, east: Run) -> bool:
+    """Whether two runs' first values are instants (of a ``timestamptz``) that differ: a
+    midnight both zones read as the same local day and time (``date_trunc('month', now())``:
+    the 1st at 00:00 in each) is two instants 26 hours apart (stranger61 018)."""
+    values = [run.rows[0][0] if run.rows and run.rows[0] else None for run in (west, east)]
+    aware = [getattr(v, "tzinfo", None) is not None for v in values]
+    return all(aware) and values[0] != values[1]

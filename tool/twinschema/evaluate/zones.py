@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from twinschema.canonical.expr_idioms import LOCAL_CLOCK_NOTES
+from twinschema.canonical.expr_idioms import IN_A_UTC_SESSION, LOCAL_CLOCK_NOTES
 from twinschema.evaluate.clock import CLOCK_OFFSET, DATE_OFFSET
 from twinschema.evaluate.context import (
     StageContext,
@@ -18,10 +18,13 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.values import (
+    CONSTANT,
     CURRENT_DATE,
     CURRENT_TIME,
     CURRENT_TIME_OF_DAY,
     TIME_OF_DAY_OFFSET,
+    Verdict,
+    same_class,
 )
 from twinschema.model import Column, Schema
 
@@ -58,6 +61,50 @@ def server_clock(st: StageContext, lc: Column, rc: Column) -> str | None:
         return None
     local = any(across(c.default)[1] in LOCAL_CLOCK_NOTES for c in (lc, rc) if c.default)
     return zone if local else None
+
+
+def session_said(
+    st: StageContext, left: tuple[str, str, Column], right: tuple[str, str, Column],
+    verdicts: tuple[Verdict, Verdict], kind: str | None,
+) -> tuple[str, str]:  # fmt: skip
+    """What makes two defaults of one class (in the scratch server's UTC session) equal, as
+    the rule says it after "both give ...", and why they part instead ("" where they do not).
+
+    A clock of the live server's zone: " (the server's TimeZone is Europe/Paris)". A PostgreSQL
+    default whose value depends on the session's zone (run in two zones: ``CURRENT_DATE`` or
+    ``date_trunc('day', now())`` in a timestamptz, ``current_setting('TimeZone')``): where no
+    server's zone was read (a SQL file, a metadata module), ``IN_A_UTC_SESSION``; on a live
+    database they part unless its zone is UTC's all year and, where the default gives one value,
+    gives the same run in it (stranger61 018: Europe/Paris stores its own midnight, 23:00 UTC,
+    and 'Europe/Paris'; 'Etc/UTC' is UTC's clock but another name)."""
+    (_, _, lc), (_, _, rc) = left, right
+    utc = server_clock(st, lc, rc) if verdicts[0].kind in CLOCKS else None
+    if utc:
+        return f" (the server's TimeZone is {utc})", ""
+    pg = next((side for side in (left, right) if side[0] == "postgresql"), None)
+    if pg is None or not st.ev.reads_zone(pg[1], pg[2]):
+        return "", ""
+    schema = (st.left if pg is left else st.right).schema
+    zone = schema.timezone
+    if zone is None:
+        return IN_A_UTC_SESSION, ""
+    other, mine = verdicts if pg is right else verdicts[::-1]
+    # Run in the zone where it gives one value: the name current_setting('TimeZone') gives
+    # (a clock's class, midnight or a date a step away, is the same in every zone).
+    there = st.ev.in_zone(pg[1], pg[2], zone) if mine.kind == CONSTANT else mine
+    alike = there.kind != CONSTANT or same_class(
+        *((there, other) if pg is left else (other, there)), kind
+    )
+    if alike and schema.timezone_utc:
+        return f" (the server's TimeZone is {zone})", ""
+    said = f" in a session whose TimeZone is UTC, but this database's TimeZone is {zone}"
+    if not alike:
+        return "", f"{said}, where PostgreSQL's default gives {there.describe()}"
+    return "", (
+        f"{said} and PostgreSQL's default depends on it: it reads the date and time of that "
+        "zone, SQLite UTC's, so rows that omit the column store values apart by the zone's "
+        "offset from UTC"
+    )
 
 
 # The PostgreSQL types that store the session's local date or time (no time zone kept).
