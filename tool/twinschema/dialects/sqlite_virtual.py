@@ -16,7 +16,13 @@ about the name only), so that pragma cannot tell them apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
 from twinschema.dialects.sqlite_lexer import lexer
+from twinschema.dialects.sqlite_views import ViewFacts
+from twinschema.model import OBJECT_VIRTUAL_TABLE, SchemaObject
 
 # Argument tokens: strings, quoted names and comments, then ( ) , = and any other run.
 _ARG_TOKEN = lexer(r"| [(),=] | [^\s(),='\"`\[]+")
@@ -192,3 +198,83 @@ def definition(sql: str) -> str:
         else:
             written.append(" ".join(tokens))
     return sql[:start] + ", ".join(written) + sql[end:]
+
+
+# Names by which a content table's own rowid is read (FTS5's ``content_rowid`` default).
+_ROWID_NAMES = frozenset({"rowid", "oid", "_rowid_"})
+
+
+def unread_columns(
+    sql: str, columns_of: Callable[[str], frozenset[str] | None]
+) -> tuple[str, tuple[str, ...]] | None:
+    """For an FTS4 or FTS5 external content table (``sql``: its CREATE VIRTUAL TABLE), its
+    content table and the columns it reads there that the content table lacks (its columns,
+    and FTS5's ``content_rowid`` unless a rowid); ``columns_of`` gives a table's or view's
+    column names lower-cased, None when there is none (then every column is lacking). None for
+    any other table, or when nothing is lacking. SQLite then fails every query that reads a
+    row (``no such column: T.title``) and the ``'rebuild'`` command (checked on 3.40;
+    stranger61 006: ``RENAME COLUMN`` of the content table does not rewrite the FTS table)."""
+    parsed = module_arguments(sql)
+    if parsed is None or parsed[0] not in _OPTION_MODULES:
+        return None
+    module, _, _, arguments = parsed
+    options = _options(module, arguments)
+    content = options.get("content", "")
+    if not content:
+        return None
+    read = [_dequote(t[0]) for t in arguments if t and not (len(t) >= 3 and t[1] == "=")]
+    rowid = options.get("content_rowid", "rowid") if module == "fts5" else "rowid"
+    read += [] if rowid.lower() in _ROWID_NAMES else [rowid]
+    found = columns_of(content)
+    lacking = tuple(c for c in read if found is None or c.lower() not in found)
+    return (content, lacking) if lacking else None
+
+
+def with_broken(
+    objects: Iterable[SchemaObject],
+    column_rows: Iterable[Sequence[Any]],
+    views: Mapping[str, ViewFacts],
+) -> list[SchemaObject]:
+    """``objects``, each FTS external content table among them that reads a column its content
+    table lacks (``unread_columns``) marked ``broken``, with how to make it again (``mend``).
+    ``column_rows`` are the catalog's (table, column, ...) rows, ``views`` each view's facts.
+    A content table that is a virtual table itself is not judged."""
+    objects = list(objects)
+    columns: dict[str, set[str]] = {}
+    for row in column_rows:
+        columns.setdefault(str(row[0]).lower(), set()).add(str(row[1]).lower())
+    for view, facts in views.items():
+        columns.setdefault(view.lower(), set()).update(c.lower() for c in facts.columns)
+    virtual = {o.name.lower() for o in objects if o.kind == OBJECT_VIRTUAL_TABLE}
+    marked = []
+    for obj in objects:
+        found = None
+        if obj.kind == OBJECT_VIRTUAL_TABLE:
+            found = unread_columns(obj.raw or obj.definition, lambda t: _known(columns, t))
+        if found is None or found[0].lower() in virtual:
+            marked.append(obj)
+            continue
+        content, lacking = found
+        named = ", ".join(f"{content}.{column}" for column in lacking)
+        why = (
+            f"it reads {named}, which {content} does not have"
+            if content.lower() in columns
+            else f"its content table {content} is not in the database"
+        )
+        broken = (
+            f"{why}: SQLite fails every query that reads a row of {obj.name} (no such column) "
+            f"and its 'rebuild' (a RENAME COLUMN of {content} does not rewrite {obj.name})"
+        )
+        mend = (
+            f"make {obj.name} again over the columns {content} has: DROP TABLE {obj.name}, "
+            f"CREATE VIRTUAL TABLE {obj.name} naming them, then INSERT INTO {obj.name}"
+            f"({obj.name}) VALUES('rebuild') (in a project: op.execute in a revision)"
+        )
+        marked.append(replace(obj, broken=broken, mend=mend))
+    return marked
+
+
+def _known(columns: Mapping[str, set[str]], table: str) -> frozenset[str] | None:
+    """The columns of ``table`` (a table or view, by SQLite's case-blind name), None if none."""
+    found = columns.get(table.lower())
+    return None if found is None else frozenset(found)
