@@ -204,16 +204,10 @@ def definition(sql: str) -> str:
 _ROWID_NAMES = frozenset({"rowid", "oid", "_rowid_"})
 
 
-def unread_columns(
-    sql: str, columns_of: Callable[[str], frozenset[str] | None]
-) -> tuple[str, tuple[str, ...]] | None:
-    """For an FTS4 or FTS5 external content table (``sql``: its CREATE VIRTUAL TABLE), its
-    content table and the columns it reads there that the content table lacks (its columns,
-    and FTS5's ``content_rowid`` unless a rowid); ``columns_of`` gives a table's or view's
-    column names lower-cased, None when there is none (then every column is lacking). None for
-    any other table, or when nothing is lacking. SQLite then fails every query that reads a
-    row (``no such column: T.title``) and the ``'rebuild'`` command (checked on 3.40;
-    stranger61 006: ``RENAME COLUMN`` of the content table does not rewrite the FTS table)."""
+def external_content(sql: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """An FTS4 or FTS5 external content table's content table, the column it reads as that
+    table's rowid (FTS5's ``content_rowid``, else ``rowid``) and the columns it reads there
+    (``sql``: its CREATE VIRTUAL TABLE); None for any other table."""
     parsed = module_arguments(sql)
     if parsed is None or parsed[0] not in _OPTION_MODULES:
         return None
@@ -224,7 +218,29 @@ def unread_columns(
         return None
     read = [_dequote(t[0]) for t in arguments if t and not (len(t) >= 3 and t[1] == "=")]
     rowid = options.get("content_rowid", "rowid") if module == "fts5" else "rowid"
-    read += [] if rowid.lower() in _ROWID_NAMES else [rowid]
+    return content, rowid, tuple(read)
+
+
+def reads_rowid(rowid: str) -> bool:
+    """Whether an external content table's rowid column is the content table's own rowid."""
+    return rowid.lower() in _ROWID_NAMES
+
+
+def unread_columns(
+    sql: str, columns_of: Callable[[str], frozenset[str] | None]
+) -> tuple[str, tuple[str, ...]] | None:
+    """For an FTS4 or FTS5 external content table (``sql``: its CREATE VIRTUAL TABLE), its
+    content table and the columns it reads there that the content table lacks (its columns,
+    and FTS5's ``content_rowid`` unless a rowid); ``columns_of`` gives a table's or view's
+    column names lower-cased, None when there is none (then every column is lacking). None for
+    any other table, or when nothing is lacking. SQLite then fails every query that reads a
+    row (``no such column: T.title``) and the ``'rebuild'`` command (checked on 3.40;
+    stranger61 006: ``RENAME COLUMN`` of the content table does not rewrite the FTS table)."""
+    found_content = external_content(sql)
+    if found_content is None:
+        return None
+    content, rowid, columns = found_content
+    read = [*columns, *([] if reads_rowid(rowid) else [rowid])]
     found = columns_of(content)
     lacking = tuple(c for c in read if found is None or c.lower() not in found)
     return (content, lacking) if lacking else None
