@@ -91,6 +91,7 @@ FLOORS: dict[str, int] = {
     "twinschema.alembic_standalone": 2,
     "twinschema.alembic_indexes": 2,
     "twinschema.alembic_batch_indexes": 2,
+    "twinschema.alembic_batch_fts": 2,
     "twinschema.alembic_type_checks": 2,
     "twinschema.evaluate": 3,
     "twinschema.evaluate.*": 3,
@@ -371,6 +372,8 @@ CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
     "loaded into an in-memory SQLite database",
     ("twinschema.alembic_declared", "twinschema.dialects.sqlite"): "reflect_table: the table a "
     "SQLite chain's migration reflects, read on the migration's own connection",
+    ("twinschema.alembic_batch_fts", "twinschema.dialects.sqlite"): "reflect_table: whether the "
+    "table a SQLite batch copies keeps its rowids (an INTEGER PRIMARY KEY)",
     ("twinschema.sources.metadata_parts", "twinschema.dialects.postgresql"): "operator_class",
     ("twinschema.sources.metadata_parts", "twinschema.dialects.sqlite"): "conflict_clauses",
     ("twinschema.servers.scratch", "twinschema.dialects.postgresql"): "connect_kwargs: the scratch "

@@ -156,3 +156,91 @@ def test_fts4_tokenizer_names_keep_their_case() -> None:
         db.execute("CREATE VIRTUAL TABLE s USING fts4(body, tokenize=PORTER)")
     sql = "CREATE VIRTUAL TABLE s USING fts4(body, tokenize='porter')"
     assert definition(sql) == sql
+
+
+# Rows and queries that tell FTS5 option sets apart: a phrase, a NEAR group, a prefix, a
+# stemmed word, accents folded (one diacritic; several on one letter), highlight().
+_ROWS = ["pack the passport", "running dogs", "Café crème", "the passport office", "ǖber ḗ"]
+_QUERIES = ['"the passport"', "NEAR(the office)", "pass*", "run", "cafe", "creme", "uber", "e"]
+_DOCSIZE = "SELECT count(*) FROM s_docsize"
+
+
+def _answers(arguments: str) -> tuple[object, ...]:
+    """What real SQLite makes and answers for ``fts5(<arguments>)`` over ``_ROWS``: its shadow
+    tables (name, statement), its ``_config`` rows, each query's rows (rowid, highlight) or
+    error, and ``s_docsize``'s row count or error."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT)")
+    db.execute(f"CREATE VIRTUAL TABLE s USING fts5({arguments})")
+    for at, text in enumerate(_ROWS):
+        db.execute("INSERT INTO notes (id, body) VALUES (?, ?)", (f"n{at}", text))
+    if "content=" in arguments:
+        db.execute("INSERT INTO s (s) VALUES ('rebuild')")
+    else:
+        db.executemany("INSERT INTO s (body) VALUES (?)", [(t,) for t in _ROWS])
+    answers: list[object] = [
+        db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE name LIKE 's\\_%' ESCAPE '\\' ORDER BY name"
+        ).fetchall(),
+        db.execute("SELECT k, v FROM s_config ORDER BY k").fetchall(),
+    ]
+    match = "SELECT rowid, highlight(s, 0, '[', ']') FROM s WHERE s MATCH ? ORDER BY rank"
+    for query, parameters in [*((match, (q,)) for q in _QUERIES), (_DOCSIZE, ())]:
+        try:
+            answers.append(db.execute(query, parameters).fetchall())
+        except sqlite3.OperationalError as error:
+            answers.append(str(error))
+    return tuple(answers)
+
+
+# (without, with): each restates FTS5's defaults (stranger61 016).
+_DEFAULTS = [
+    ("body", "body, detail=full"),
+    ("body", "body, detail=FULL"),
+    ("body", "body, detail='f'"),
+    ("body", "body, columnsize=1"),
+    ("body", "body, columnsize='1'"),
+    ("body", "body, tokenize='unicode61'"),
+    ("body", "body, tokenize=unicode61"),
+    ("body", "body, tokenize='unicode61 remove_diacritics 1'"),
+    ("body", "body, tokenize='UNICODE61 Remove_Diacritics 1'"),
+    ("body", "body, prefix=''"),
+    ("body", "body, detail=full, columnsize=1, tokenize='unicode61'"),
+    ("body, content='notes'", "body, content='notes', content_rowid='rowid'"),
+    ("body, content='notes'", "body, content='notes', content_rowid=ROWID, detail=full"),
+    ("body, tokenize='porter'", "body, tokenize='porter unicode61'"),
+    ("body, tokenize='porter'", "body, tokenize='Porter Unicode61 remove_diacritics 1'"),
+    (
+        "body, tokenize=\"unicode61 tokenchars '-'\"",
+        "body, tokenize=\"unicode61 remove_diacritics 1 tokenchars '-'\"",
+    ),
+]
+# (one, other): near misses, each parted by a query above.
+_NEAR_MISSES = [
+    ("body", "body, detail=column"),
+    ("body", "body, detail=c"),
+    ("body", "body, detail=none"),
+    ("body", "body, columnsize=0"),
+    ("body", "body, tokenize='porter'"),
+    ("body", "body, tokenize='ascii'"),
+    ("body", "body, tokenize='unicode61 remove_diacritics 0'"),
+    ("body", "body, tokenize='unicode61 remove_diacritics 2'"),
+    ("body, tokenize='porter'", "body, tokenize='porter ascii'"),
+    ("body, tokenize='porter'", "body, tokenize='porter unicode61 remove_diacritics 2'"),
+]
+
+
+@pytest.mark.parametrize(("plain", "restated"), _DEFAULTS)
+def test_fts5_options_restating_defaults_compare_alike(plain: str, restated: str) -> None:
+    """An option that restates FTS5's default: real SQLite makes the same shadow tables and
+    ``_config`` rows and answers every query alike, and the statements compare alike."""
+    assert _answers(plain) == _answers(restated)
+    assert _same(f"fts5({plain})", f"fts5({restated})")
+
+
+@pytest.mark.parametrize(("one", "other"), _NEAR_MISSES)
+def test_fts5_options_that_change_answers_stay_apart(one: str, other: str) -> None:
+    """A near miss: real SQLite answers some query otherwise (or makes other shadow tables),
+    and the statements stay apart."""
+    assert _answers(one) != _answers(other)
+    assert not _same(f"fts5({one})", f"fts5({other})")

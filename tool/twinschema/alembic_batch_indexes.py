@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from alembic.ddl.impl import DefaultImpl
 from alembic.operations.batch import ApplyBatchImpl
 
+from twinschema.alembic_batch_fts import rebuilds, renumbered_warning, rowid_readers
 from twinschema.alembic_indexes import index_of, live_indexes
 from twinschema.dialects.sqlite_ddl import scan_index
 from twinschema.sql_names import sql_name
@@ -74,6 +75,9 @@ _LOSSES: dict[str, _Loss] = {}
 # Triggers of a table a batch copy recreated (Alembic does not copy them), by name: where to
 # look for each when the chain has run (connection, table, schema; stranger54 004).
 _TRIGGER_LOSSES: dict[str, tuple[sa.Connection, str, str | None]] = {}
+# External content FTS tables (lower-case) whose content table a batch copy renumbered, with
+# that table and the FTS table's name, until a statement rebuilds them (``alembic_batch_fts``).
+_RENUMBERED: dict[str, tuple[str, str]] = {}
 
 _ALEMBIC_GRAB = ApplyBatchImpl._grab_table_elements
 _ALEMBIC_GATHER = ApplyBatchImpl._gather_indexes_from_both_tables
@@ -107,6 +111,7 @@ def batch_indexes_kept(say: Callable[[str], None] | None) -> Iterator[None]:
         _RESTORED.clear()
         _LOSSES.clear()
         _TRIGGER_LOSSES.clear()
+        _RENUMBERED.clear()
 
 
 def _sqlite_connection(impl: DefaultImpl) -> sa.Connection | None:
@@ -204,6 +209,10 @@ def _create_keeping(self: ApplyBatchImpl, op_impl: DefaultImpl) -> None:
     table, schema = self.table.name, self.table.schema
     for trigger in copy.triggers - live_triggers(connection, table, schema):
         _TRIGGER_LOSSES[trigger] = (connection, table, schema)
+    if schema is None and _has_rows(connection, table):
+        _RENUMBERED.update(
+            (fts.lower(), (table, fts)) for fts, _ in rowid_readers(connection, table)
+        )
     gone = _gone_columns(self)
     after = live_indexes(connection, table, schema)
     for name, (sql, _) in copy.statements.items():
@@ -237,7 +246,11 @@ _CREATE_INDEX = re.compile(
 
 def _execute_replacing(self: DefaultImpl, sql: Any, *args: Any, **kw: Any) -> None:
     """``op.execute("CREATE INDEX name ON table ...")`` of an index a batch copy made again from
-    its statement: that one is dropped first, as by ``_create_index_replacing``."""
+    its statement: that one is dropped first, as by ``_create_index_replacing``. A statement
+    rebuilding an FTS table a batch copy renumbered (``alembic_batch_fts``) is noted."""
+    text = sql.text if isinstance(sql, sa.TextClause) else sql
+    if isinstance(text, str):  # a rebuild of an FTS table a batch copy renumbered: done
+        _RENUMBERED.pop(rebuilds(text) or "", None)
     match = _CREATE_INDEX.match(sql) if isinstance(sql, str) else None
     if match is not None:
         groups = match.groups()
@@ -259,6 +272,14 @@ def _drop_restored(impl: DefaultImpl, name: str, table: str, schema: str | None)
         impl.drop_index(target)
 
 
+def _has_rows(connection: sa.Connection, table: str) -> bool:
+    """Whether ``table`` of the main schema holds a row (a batch copy renumbers none else)."""
+    return (
+        connection.exec_driver_sql(f"SELECT 1 FROM main.{sql_name(table)} LIMIT 1").first()
+        is not None
+    )
+
+
 def live_triggers(connection: sa.Connection, table: str, schema: str | None) -> set[str]:
     """The names of the triggers on ``table`` (its own, which dropping the table drops)."""
     rows = connection.exec_driver_sql(
@@ -270,9 +291,10 @@ def live_triggers(connection: sa.Connection, table: str, schema: str | None) -> 
 
 
 def _lost_lines() -> list[str]:
-    """One line for each index a batch copy left out that the database still lacks, and for
-    each trigger of a recreated table that no revision made again."""
-    lines = []
+    """One line for each index a batch copy left out that the database still lacks, for each
+    trigger of a recreated table that no revision made again, and for each external content
+    FTS table whose content table a copy renumbered that no statement rebuilt after."""
+    lines = [renumbered_warning(table, fts) for table, fts in sorted(_RENUMBERED.values())]
     for name, (connection, table, schema) in sorted(_TRIGGER_LOSSES.items()):
         if name in live_triggers(connection, table, schema):
             continue  # made again by the revision

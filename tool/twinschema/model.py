@@ -4,9 +4,8 @@ Every source (a SQLAlchemy ``MetaData``, a live SQLite file, a live PostgreSQL d
 produces a ``Schema`` of these frozen records. Types keep their dialect spelling (reduced to a base
 name and parameters); ``typemap`` decides which logical kinds a spelling can stand for. Expressions
 (defaults, CHECKs, partial-index predicates) are held in canonical, dialect-neutral SQL text made by
-``expressions``, with the original spelling kept only for messages. The records of a column's
-values (type, collation, generating expression) are in ``model_types`` and the index record in
-``model_index``, both re-exported here.
+``expressions``, with the original spelling kept only for messages. A column's value records (type,
+collation, generating expression) are in ``model_types``, the index in ``model_index``, re-exported.
 """
 
 from __future__ import annotations
@@ -39,8 +38,8 @@ from twinschema.model_unknown import UnknownName as UnknownName
 # Foreign-key actions, in the catalog's own words. A missing action is "NO ACTION".
 NO_ACTION = "NO ACTION"
 FK_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
-# How a foreign key treats a key with some of its columns NULL. SIMPLE (the default everywhere)
-# skips the check when any column is NULL; FULL rejects a key that is NULL in some columns only.
+# How a foreign key treats a key with some columns NULL: SIMPLE (the default everywhere) skips
+# the check when any is NULL; FULL rejects a key that is NULL in some columns only.
 MATCH_SIMPLE = "SIMPLE"
 MATCH_FULL = "FULL"
 MATCH_KINDS = ("SIMPLE", "FULL", "PARTIAL")
@@ -345,19 +344,20 @@ OBJECT_KINDS = (
 @dataclass(frozen=True, slots=True)
 class SchemaObject:
     """A view, trigger, function, sequence, PostgreSQL rule or SQLite virtual table, compared
-    by its canonical definition.
-
-    ``definition`` is the dialect's own normalized text (whitespace, comments and the case of
-    unquoted words made uniform by the adapter), so it is compared only with an object of the
+    by its canonical definition: the dialect's own normalized text (whitespace, comments and the
+    case of unquoted words made uniform by the adapter), compared only with an object of the
     same dialect. ``name`` is unique within its kind: a function's includes its argument types
     (``f(integer)``), a trigger's (and a rule's) is its own name with ``table`` the table it is on.
-    """
+    ``broken``/``mend``: why it cannot work in its own source and how to make it again, said by
+    the adapter (an FTS table reading a column its content table lacks); empty if it can."""
 
     kind: str
     name: str
     definition: str
     table: str | None = None
     raw: str = field(default="", compare=False)  # as the catalog prints it, for messages
+    broken: str = field(default="", compare=False)
+    mend: str = field(default="", compare=False)
 
     @property
     def key(self) -> tuple[str, str, str]:

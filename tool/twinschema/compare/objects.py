@@ -112,6 +112,7 @@ def compare_objects(
 ) -> ObjectComparison:
     """Compare the objects of two schemas (see the module); ``labels`` name the two sides."""
     result = ObjectComparison([], ({}, {}))
+    result.differences.extend(_broken(left, right, labels))
     if left.objects_read and right.objects_read and pairing.objects_pairwise:
         named = {**_table_names(right, domain), **_table_names(left, domain)}
         for finding in _pairwise(left.objects, right.objects, labels, named):
@@ -144,6 +145,42 @@ def compare_objects(
         counts = _counts(o for o in schema.objects if o.key not in checked)
         result.not_compared[index].update(counts)
     return result
+
+
+def _broken(left: Schema, right: Schema, labels: tuple[str, str]) -> list[ObjectDifference]:
+    """An object that cannot work in its own source (``SchemaObject.broken``: an FTS table
+    reading a column its content table lacks, stranger61 006), where the other side does not
+    hold it broken alike (no object, as across dialects or in a metadata module, or one that
+    works): one difference per object, naming each side where it is broken. Broken alike on
+    both sides (a chain's database and the database it migrated, a downgrade and upgrade
+    again) is no difference between them: the comparison with the other dialect's source or
+    with the metadata module reports it."""
+    found: dict[tuple[str, str, str], list[SchemaObject | None]] = {}
+    for index, schema in enumerate((left, right)):
+        for obj in schema.objects:
+            if obj.broken:
+                found.setdefault(obj.key, [None, None])[index] = obj
+    differences = []
+    for key in sorted(found):
+        pair = found[key]
+        if pair[0] is not None and pair[1] is not None and pair[0].broken == pair[1].broken:
+            continue
+        sides = " and ".join(label for label, o in zip(labels, pair, strict=True) if o)
+        first = next(o for o in pair if o is not None)
+        texts = [(o.raw or o.definition) if o is not None else None for o in pair]
+        differences.append(
+            ObjectDifference(
+                first.kind,
+                first.name if first.table is None else first.table,
+                first.name,
+                texts[0],
+                texts[1],
+                f"{_what(first, first.table)} cannot work in {sides}: {first.broken}",
+                hint=first.mend or None,
+                dropped=None in pair,  # the fix goes where it is broken, not where it is not
+            )
+        )
+    return differences
 
 
 def _table_names(schema: Schema, domain: Domain | None) -> dict[str, str]:

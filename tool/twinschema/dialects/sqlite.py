@@ -58,6 +58,7 @@ from twinschema.dialects.sqlite_types import (
     fk_action,
     parse_type,
 )
+from twinschema.dialects.sqlite_virtual import with_broken
 from twinschema.model import (
     GENERATED_STORED,
     GENERATED_VIRTUAL,
@@ -159,7 +160,7 @@ def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema
         tables=MappingProxyType(tables),
         source=source,
         not_compared=MappingProxyType(counts),
-        objects=tuple(sorted(listed.objects, key=lambda o: o.key)),
+        objects=tuple(sorted(with_broken(listed.objects, column_rows, views), key=lambda o: o.key)),
         objects_read=True,
     )
 

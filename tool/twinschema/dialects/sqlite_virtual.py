@@ -16,7 +16,13 @@ about the name only), so that pragma cannot tell them apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
 from twinschema.dialects.sqlite_lexer import lexer
+from twinschema.dialects.sqlite_views import ViewFacts
+from twinschema.model import OBJECT_VIRTUAL_TABLE, SchemaObject
 
 # Argument tokens: strings, quoted names and comments, then ( ) , = and any other run.
 _ARG_TOKEN = lexer(r"| [(),=] | [^\s(),='\"`\[]+")
@@ -120,17 +126,62 @@ def shadow_tables(name: str, sql: str) -> set[str]:
 
 def _tokenizer(value: str) -> str:
     """An FTS5 ``tokenize`` value with its tokenizer names lower-cased (FTS5 finds a tokenizer
-    regardless of case: 'PORTER' is porter), each word apart by one space. The first word names
+    regardless of case: 'PORTER' is porter), each word apart by one space, and what restates
+    FTS5's defaults left out: porter wraps unicode61 unless told otherwise ('porter unicode61'
+    is 'porter'), and unicode61's ``remove_diacritics 1`` is its default. The first word names
     the tokenizer; porter's next word names the one it wraps; the rest are arguments, kept."""
     words = [w.group() for w in _ARG_TOKEN.finditer(value)]
     names = 2 if words[:1] and _dequote(words[0]).lower() == "porter" else 1
-    return " ".join(_dequote(w).lower() if n < names else w for n, w in enumerate(words))
+    words = [_dequote(w).lower() if n < names else w for n, w in enumerate(words)]
+    if words[:2] == ["porter", "unicode61"]:
+        arguments = _unicode61_arguments(words[2:])
+        return " ".join(["porter", "unicode61", *arguments] if arguments else ["porter"])
+    if words[:1] == ["unicode61"]:
+        return " ".join(["unicode61", *_unicode61_arguments(words[1:])])
+    return " ".join(words)
+
+
+def _unicode61_arguments(words: list[str]) -> list[str]:
+    """unicode61's arguments (key value pairs) without ``remove_diacritics 1``, its default."""
+    kept: list[str] = []
+    for at in range(0, len(words), 2):
+        pair = words[at : at + 2]
+        if [_dequote(w).lower() for w in pair] != ["remove_diacritics", "1"]:
+            kept.extend(pair)
+    return kept
+
+
+def _default(key: str, value: str) -> bool:
+    """Whether FTS5 option ``key`` (lower-case) set to ``value`` (as compared) restates FTS5's
+    default, checked on real SQLite 3.40 (the same shadow tables, ``_config`` rows and MATCH
+    answers as without it; tests/test_sqlite_virtual.py, stranger61 016)."""
+    return _DEFAULTS.get(key) == (value.lower() if key != "tokenize" else value)
+
+
+# FTS5's option values that are its defaults: a table without the option reads the same.
+_DEFAULTS = {
+    "detail": "full",
+    "columnsize": "1",
+    "tokenize": "unicode61",
+    "content_rowid": "rowid",
+    "prefix": "",
+}
+# FTS5 reads a ``detail`` value as any unambiguous prefix of these, regardless of case.
+_DETAILS = ("full", "column", "none")
+
+
+def _detail(value: str) -> str:
+    """An FTS5 ``detail`` value as FTS5 reads it ('F', 'fu' -> 'full'); else as written."""
+    found = [name for name in _DETAILS if value and name.startswith(value.lower())]
+    return found[0] if len(found) == 1 else value
 
 
 def definition(sql: str) -> str:
     """``sql`` (a CREATE VIRTUAL TABLE) as compared: an FTS5 table's options written as one
     ``key='value'`` form each (FTS5 reads keys regardless of case, a value quoted or bare
-    alike), the tokenizer names lower-cased; any other statement as it is."""
+    alike), the tokenizer names lower-cased, and an option that restates FTS5's default
+    (``detail=full``, ``columnsize=1``, ``tokenize='unicode61'``, ...) left out; any other
+    statement as it is."""
     parsed = module_arguments(sql)
     if parsed is None or parsed[0] != "fts5":
         return sql
@@ -141,7 +192,105 @@ def definition(sql: str) -> str:
         if len(tokens) == 3 and tokens[1] == "=" and key in _FTS5_OPTIONS:
             value = _dequote(tokens[2])
             value = _tokenizer(value) if key == "tokenize" else value
-            written.append(f"{key}='{value.replace(chr(39), chr(39) * 2)}'")
+            value = _detail(value) if key == "detail" else value
+            if not _default(key, value):
+                written.append(f"{key}='{value.replace(chr(39), chr(39) * 2)}'")
         else:
             written.append(" ".join(tokens))
     return sql[:start] + ", ".join(written) + sql[end:]
+
+
+# Names by which a content table's own rowid is read (FTS5's ``content_rowid`` default).
+_ROWID_NAMES = frozenset({"rowid", "oid", "_rowid_"})
+
+
+def external_content(sql: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """An FTS4 or FTS5 external content table's content table, the column it reads as that
+    table's rowid (FTS5's ``content_rowid``, else ``rowid``) and the columns it reads there
+    (``sql``: its CREATE VIRTUAL TABLE); None for any other table."""
+    parsed = module_arguments(sql)
+    if parsed is None or parsed[0] not in _OPTION_MODULES:
+        return None
+    module, _, _, arguments = parsed
+    options = _options(module, arguments)
+    content = options.get("content", "")
+    if not content:
+        return None
+    read = [_dequote(t[0]) for t in arguments if t and not (len(t) >= 3 and t[1] == "=")]
+    rowid = options.get("content_rowid", "rowid") if module == "fts5" else "rowid"
+    return content, rowid, tuple(read)
+
+
+def reads_rowid(rowid: str) -> bool:
+    """Whether an external content table's rowid column is the content table's own rowid."""
+    return rowid.lower() in _ROWID_NAMES
+
+
+def unread_columns(
+    sql: str, columns_of: Callable[[str], frozenset[str] | None]
+) -> tuple[str, tuple[str, ...]] | None:
+    """For an FTS4 or FTS5 external content table (``sql``: its CREATE VIRTUAL TABLE), its
+    content table and the columns it reads there that the content table lacks (its columns,
+    and FTS5's ``content_rowid`` unless a rowid); ``columns_of`` gives a table's or view's
+    column names lower-cased, None when there is none (then every column is lacking). None for
+    any other table, or when nothing is lacking. SQLite then fails every query that reads a
+    row (``no such column: T.title``) and the ``'rebuild'`` command (checked on 3.40;
+    stranger61 006: ``RENAME COLUMN`` of the content table does not rewrite the FTS table)."""
+    found_content = external_content(sql)
+    if found_content is None:
+        return None
+    content, rowid, columns = found_content
+    read = [*columns, *([] if reads_rowid(rowid) else [rowid])]
+    found = columns_of(content)
+    lacking = tuple(c for c in read if found is None or c.lower() not in found)
+    return (content, lacking) if lacking else None
+
+
+def with_broken(
+    objects: Iterable[SchemaObject],
+    column_rows: Iterable[Sequence[Any]],
+    views: Mapping[str, ViewFacts],
+) -> list[SchemaObject]:
+    """``objects``, each FTS external content table among them that reads a column its content
+    table lacks (``unread_columns``) marked ``broken``, with how to make it again (``mend``).
+    ``column_rows`` are the catalog's (table, column, ...) rows, ``views`` each view's facts.
+    A content table that is a virtual table itself is not judged."""
+    objects = list(objects)
+    columns: dict[str, set[str]] = {}
+    for row in column_rows:
+        columns.setdefault(str(row[0]).lower(), set()).add(str(row[1]).lower())
+    for view, facts in views.items():
+        columns.setdefault(view.lower(), set()).update(c.lower() for c in facts.columns)
+    virtual = {o.name.lower() for o in objects if o.kind == OBJECT_VIRTUAL_TABLE}
+    marked = []
+    for obj in objects:
+        found = None
+        if obj.kind == OBJECT_VIRTUAL_TABLE:
+            found = unread_columns(obj.raw or obj.definition, lambda t: _known(columns, t))
+        if found is None or found[0].lower() in virtual:
+            marked.append(obj)
+            continue
+        content, lacking = found
+        named = ", ".join(f"{content}.{column}" for column in lacking)
+        why = (
+            f"it reads {named}, which {content} does not have"
+            if content.lower() in columns
+            else f"its content table {content} is not in the database"
+        )
+        broken = (
+            f"{why}: SQLite fails every query that reads a row of {obj.name} (no such column) "
+            f"and its 'rebuild' (a RENAME COLUMN of {content} does not rewrite {obj.name})"
+        )
+        mend = (
+            f"make {obj.name} again over the columns {content} has: DROP TABLE {obj.name}, "
+            f"CREATE VIRTUAL TABLE {obj.name} naming them, then INSERT INTO {obj.name}"
+            f"({obj.name}) VALUES('rebuild') (in a project: op.execute in a revision)"
+        )
+        marked.append(replace(obj, broken=broken, mend=mend))
+    return marked
+
+
+def _known(columns: Mapping[str, set[str]], table: str) -> frozenset[str] | None:
+    """The columns of ``table`` (a table or view, by SQLite's case-blind name), None if none."""
+    found = columns.get(table.lower())
+    return None if found is None else frozenset(found)

@@ -18,8 +18,18 @@ import sqlalchemy as sa
 from alembic.autogenerate import renderers
 from alembic.operations import ops
 
+from twinschema.alembic_batch_fts import rebuild_statement, rowid_readers
 from twinschema.alembic_batch_indexes import mentions
 from twinschema.errors import UsageError
+
+
+def sqlite_directives(context: Any, script: Any) -> None:
+    """What ``revision`` makes of a SQLite MigrationScript: plain column drops in place
+    (``native_drop_columns``), unnamed keys named (``name_unnamed_keys``), and FTS tables a
+    batch copy renumbers rebuilt (``rebuild_renumbered_fts``)."""
+    native_drop_columns(context, script)
+    name_unnamed_keys(context, script)
+    rebuild_renumbered_fts(context, script)
 
 
 def native_drop_columns(context: Any, script: Any) -> None:
@@ -169,3 +179,44 @@ def _convention_name(table: str, made: Any) -> str | None:
     if isinstance(made, ops.CreateUniqueConstraintOp):
         return f"uq_{table}_{'_'.join(made.columns)}"
     return None
+
+
+def rebuild_renumbered_fts(context: Any, script: Any) -> None:
+    """After each batch block, in a MigrationScript's upgrade and downgrade, that copies a table
+    an external content FTS table reads by a rowid the copy renumbers (``alembic_batch_fts``;
+    stranger61 005), the statement rebuilding that FTS table (``op.execute``), so that its
+    index maps to the copied rows: unless the block drops or renames a column the FTS table
+    reads, which cannot be rebuilt then (``check`` reports it broken)."""
+    connection = context.connection
+    for container in (*script.upgrade_ops_list, *script.downgrade_ops_list):
+        rewritten: list[Any] = []
+        for table_ops in container.ops:
+            rewritten.append(table_ops)
+            if not isinstance(table_ops, ops.ModifyTableOps) or table_ops.schema:
+                continue
+            if not any(_copies(op) for op in table_ops.ops):
+                continue
+            gone = {
+                op.column_name.lower()
+                for op in table_ops.ops
+                if isinstance(op, ops.DropColumnOp)
+                or (isinstance(op, ops.AlterColumnOp) and op.modify_name is not None)
+            }
+            for fts, columns in rowid_readers(connection, table_ops.table_name):
+                if not gone & {c.lower() for c in columns}:
+                    rewritten.append(ops.ExecuteSQLOp(rebuild_statement(fts)))
+        container.ops = rewritten
+
+
+def _copies(op: Any) -> bool:
+    """Whether a batch operation makes SQLite's batch copy the table, as Alembic decides it
+    (``SQLiteImpl.requires_recreate_in_batch``): all but an index made or dropped and a column
+    added without an expression default or a stored generated expression."""
+    if isinstance(op, ops.CreateIndexOp | ops.DropIndexOp):
+        return False
+    if not isinstance(op, ops.AddColumnOp):
+        return True
+    default = op.column.server_default
+    if isinstance(default, sa.DefaultClause):
+        return isinstance(default.arg, sa.ClauseElement)
+    return isinstance(default, sa.Computed) and bool(default.persisted)
