@@ -53,7 +53,7 @@ import functools
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -76,6 +76,7 @@ from twinschema.dialects.sqlite import reflect_connection
 from twinschema.domain_load import load_domain
 from twinschema.domain_model import Domain
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
+from twinschema.layers.pairs import HELD_FOR_EVALUATION
 from twinschema.model import Schema
 from twinschema.records import Difference
 from twinschema.sources import make_canonical
@@ -276,7 +277,7 @@ def domain_of(case: Case) -> Domain | None:
 def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparison:
     """Compare the two sides of ``case`` as ``twinschema diff a b [--domain]`` does: the
     comparer, then the evaluation stage (not with ``evaluated=False``: ``--no-evaluate``)."""
-    found, sides = compared_sides(loader, case)
+    found, sides = compared_sides(loader, case, held=HELD_FOR_EVALUATION if evaluated else ())
     if evaluated:
         evaluate(found, *sides, loader.evaluator)
         allow_evaluated(found, *sides, domain_of(case))
@@ -309,15 +310,18 @@ def case_warnings(loader: Loader, case: Case) -> list[Difference]:
     return evaluate(found, *sides, loader.evaluator, values=True).warnings
 
 
-def compared_sides(loader: Loader, case: Case) -> tuple[Comparison, tuple[Side, Side]]:
-    """The comparer's findings on ``case``, and its two sides."""
+def compared_sides(
+    loader: Loader, case: Case, held: Iterable[str] = ()
+) -> tuple[Comparison, tuple[Side, Side]]:
+    """The comparer's findings on ``case``, and its two sides; allowances of ``held`` kinds
+    left for ``allow_evaluated``, as ``diff`` leaves them when it evaluates."""
     domain = domain_of(case)
     da, db = case.dialects
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
         left = make_canonical(loader.schema(da, ha, "a.sql"), domain)
         right = make_canonical(loader.schema(db, hb, "b.sql"), domain)
     sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
-    return compare(*sides, layer="diff", domain=domain), sides
+    return compare(*sides, layer="diff", domain=domain, held=frozenset(held)), sides
 
 
 def setup_statements(case: Case, side: str) -> list[str]:

@@ -91,3 +91,26 @@ def test_check_belongs_to_kind_check_and_names_an_expression(
     (allowance,) = load_domain(path).allowances()
     assert allowance.check == "x > 0"
     assert allowance.describe() == "check t CHECK (x > 0)"
+
+
+def test_a_check_pair_named_by_postgresql_alone_gets_the_allowance_by_its_text(
+    tmp_path: Path,
+) -> None:
+    """SQLite's unnamed CHECK (n > 0) paired with PostgreSQL's CHECK (n >= 0), which PostgreSQL
+    names child_n_check: the hint gives the allowance by its text, as for a CHECK named on
+    neither side (it gave none: stranger62 005), and written as it says, that allowance puts
+    the two in sync; so does the golden case's ``dialect: sqlite`` form, which left
+    PostgreSQL's CHECK "only in" its database."""
+    folder = tmp_path / "case"
+    shutil.copytree(CASES / "sl-pg.allow-check-by-text-dialect-allows-its-pair", folder)
+    report = _diff(folder, "--no-domain")
+    (pair,) = [d for d in report["differences"] if d["kind"] == "check"]
+    assert (pair["left"], pair["right"]) == ("CHECK (n > 0)", "CHECK (n >= 0)"), pair
+    entry = '{kind: check, check: "n > 0", reason: ...}'
+    assert pair["hint"].endswith(f"this CHECK, named on one side only, alone by {entry}"), pair
+    assert _diff(folder, "--domain", "domain.yaml")["differences"] == []
+    domain = (folder / "domain.yaml").read_text()
+    written = domain.replace('dialect: sqlite, check: "n > 0"', 'check: "n > 0"')
+    assert written != domain
+    (folder / "domain.yaml").write_text(written)
+    assert _diff(folder, "--domain", "domain.yaml")["differences"] == []

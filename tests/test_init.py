@@ -747,3 +747,34 @@ def test_a_key_naming_its_table_in_another_case_keeps_its_action(tmp_path: Path)
     metadata = reflection.reflect_tables(url, options, ["users", "posts"])
     reflection.complete(metadata, sqlite.reflect(sa.make_url(url), options))
     assert [fk.ondelete for fk in metadata.tables["posts"].foreign_key_constraints] == ["CASCADE"]
+
+
+def test_two_empty_databases_are_refused_in_one_line(tmp_path: Path, pg_url: str) -> None:
+    """An empty SQLite file and an empty PostgreSQL database (a team starting fresh) have nothing
+    to adopt: one line, exit 2 (a usage problem, not exit 4's bug), and no file written; a table
+    on one side only is adopted as before (stranger61 004)."""
+    sqlite_url = testing.sqlite_file(tmp_path / "app.db", "PRAGMA user_version = 0;")
+    (tmp_path / "p").mkdir()
+    output = tmp_path / "p" / "domain.yaml"
+    result = run_init(sqlite_url, pg_url, output, "--stamp")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and "both databases are empty" in result.stderr
+    assert "nothing was written" in result.stderr and "Traceback" not in result.stderr
+    assert not any((tmp_path / "p").iterdir())
+
+    execute(pg_url, "CREATE TABLE notes (id integer PRIMARY KEY)")
+    result = run_init(sqlite_url, pg_url, output)
+    assert result.exit_code == 0, result.output
+    assert "postgresql only: table notes" in result.stdout
+
+
+def test_a_database_whose_only_table_domain_yaml_cannot_hold_is_refused(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Tables exist, but none can be written (a name with a quote): the refusal says why."""
+    execute(pg_url, 'CREATE TABLE "it\'s" (id integer PRIMARY KEY)')
+    sqlite_url = testing.sqlite_file(tmp_path / "app.db", "PRAGMA user_version = 0;")
+    result = run_init(sqlite_url, pg_url, tmp_path / "domain.yaml")
+    assert result.exit_code == 2, result.output
+    assert "no table of either database can be written" in result.stderr
+    assert "not a name domain.yaml can hold" in result.stderr

@@ -106,3 +106,24 @@ def test_inspect_text_shows_index_and_column_attributes(dialect: str, db_url: st
     assert result.exit_code == 0, result.output
     for expected in ATTRIBUTE_TEXT[dialect]:
         assert expected in result.stdout, (expected, result.stdout)
+
+
+def test_inspect_text_shows_strict_and_without_rowid(sqlite_url: str) -> None:
+    """SQLite's table options, which the JSON form lists under ``options``, appear in the text
+    form too, as CREATE TABLE ends with them; a plain table has no such line (stranger61 019)."""
+    url = sqlite_file(
+        Path(sqlite_url.removeprefix("sqlite:///")),
+        "CREATE TABLE plain (id INTEGER PRIMARY KEY);\n"
+        "CREATE TABLE s (id INTEGER PRIMARY KEY) STRICT;\n"
+        "CREATE TABLE w (a TEXT, b TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;\n"
+        "CREATE TABLE sw (a TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;\n",
+    )
+    result = CliRunner().invoke(cli, ["inspect", url, "--format", "text"])
+    assert result.exit_code == 0, result.output
+    tables = {
+        block.splitlines()[0]: block for block in result.stdout.split("\n\n") if "Table" in block
+    }
+    assert "Table options" not in tables['Table "plain"']
+    assert "Table options: STRICT\n" in tables['Table "s"'] + "\n"
+    assert "Table options: WITHOUT ROWID\n" in tables['Table "w"'] + "\n"
+    assert "Table options: STRICT, WITHOUT ROWID\n" in tables['Table "sw"'] + "\n"

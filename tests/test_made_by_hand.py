@@ -75,7 +75,8 @@ def test_an_index_made_by_hand_before_its_revision_is_named_when_migrating_fails
     mine = hints[dialect]
     assert f"index {INDEX} on profiles already there" in mine, mine
     assert f"drop it first (`DROP INDEX {INDEX}`), then migrate with " in mine, mine
-    assert f"`twinschema stamp {SIDE[dialect]} head --" in mine, mine
+    # The one revision to stamp is the pending one that makes it, as migrate's failure says.
+    assert f"`twinschema stamp {SIDE[dialect]} 0002_test_{dialect} --" in mine, mine
     assert not mine.startswith("run "), mine
 
     # Migrating it fails, rolled back, and says why and what to do.
@@ -182,3 +183,36 @@ def test_a_database_at_base_holding_part_of_its_chain_is_told_to_drop_it_first(
         "migrating fails where a pending revision creates what was made by hand (table "
         "communities already there): drop it first"
     ), mine
+
+
+def test_a_database_from_before_adoption_is_told_to_stamp_the_baseline_not_the_head(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """stranger61 007: a device file copied before adoption (the baseline's schema, no
+    alembic_version), checked after a later revision (0002, an index). The hint offered to
+    stamp the head, which skips 0002 (the index would never be made); it now offers the
+    baseline, as ``migrate``'s failure does, and following it then migrating ends at head in
+    sync. Near miss: a database holding all the pending revisions make is still told to stamp
+    the head (``test_a_database_at_base_holding_all_its_chain_makes_is_told_to_stamp``)."""
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    project = at_heads(tmp_path, urls)
+    execute(urls[dialect], "DROP TABLE alembic_version")
+    add_the_index(project)
+    code, report = check_afresh(project, urls, "migrations")
+    assert code == 1, report
+    mine = states(report)[dialect]
+    stamp = f"twinschema stamp {SIDE[dialect]} {HEADS[dialect]}"
+    assert f"is exactly what revision {HEADS[dialect]}, the next one, makes" in mine, mine
+    assert f"`{stamp} --" in mine and " head" not in mine, mine
+    failed = migrate_afresh(project, dialect, urls[dialect])
+    assert failed.exit_code == 3 and f"`twinschema stamp {SIDE[dialect]} {HEADS[dialect]}`" in (
+        failed.output
+    ), failed.output
+
+    done = invoke_afresh(mine.split("`")[-2].split()[1:], project, dict(os.environ))
+    assert done.returncode == 0, done.stdout + done.stderr
+    for side in urls:  # the other database, at the old head, migrates as it always did
+        assert migrate_afresh(project, side, urls[side]).exit_code == 0
+    _, report = check_afresh(project, urls, "live", "migrations")
+    assert states(report) == {}, report["differences"]
+    assert not [d for d in report["differences"] if d["layer"] == "live"], report["differences"]

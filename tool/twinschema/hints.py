@@ -17,12 +17,13 @@ from twinschema.config import Config
 from twinschema.errors import TwinschemaError
 from twinschema.records import Difference, FixSide, FixSite, LayerResult, Status
 
-AT_HEAD, BEHIND = "at_head", "behind"
+AT_HEAD, BEHIND, AHEAD = "at_head", "behind", "ahead"
 REVISION_COMMAND = 'twinschema revision -m "..."'
 
 
 def chain_state(config: Config, dialect: str, url: str) -> str | None:
-    """``AT_HEAD`` or ``BEHIND``: where the live database at ``url`` stands on ``dialect``'s
+    """``AT_HEAD``, ``BEHIND`` or ``AHEAD`` (at a revision the chain does not know: the code is
+    older than the database): where the live database at ``url`` stands on ``dialect``'s
     Alembic chain, read without writing; None when there is no chain or it cannot be read (the
     migrations layer reports why), and the hint then names both causes.
 
@@ -51,8 +52,11 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
         return None
     try:
         current = set(current_revisions(url, config.postgres_schema, config.lock_timeout))
+        known = {rev.revision for rev in script.walk_revisions()}
     except unreadable:
         return None
+    if current - known:
+        return AHEAD
     return AT_HEAD if current == heads else BEHIND
 
 
@@ -89,6 +93,8 @@ def database_fix(
         )
     if state == BEHIND and first:
         return f"{named} ({first})"
+    if state == AHEAD:  # no command: migrating cannot help, newer code can (stranger61 027)
+        return named
     return f"{named} (run: {migrate_command})"
 
 

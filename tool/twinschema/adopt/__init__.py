@@ -164,6 +164,7 @@ def run_init(
     where = layout(config, output)
     raw = {d: reflect_url(urls[d], config.reflect_options(d)) for d in DIALECTS}
     proposal = propose(raw[SQLITE], raw[POSTGRESQL])
+    _refuse_nothing_to_adopt(raw, proposal)
     owned, scaffold, baselines = project_files(config, where, urls, raw, proposal)
     clashes = [p for p, text in owned.items() if p.exists() and _differs(p, text)]
     if clashes and not force:
@@ -190,6 +191,25 @@ def run_init(
     created = tuple(baselines[d] for d in DIALECTS if d in baselines)
     stamped = {d: s.revision for d, s in plan.items()} if plan is not None else {}
     return InitResult(output, proposal, stamped, created, tuple(written), tuple(kept))
+
+
+def _refuse_nothing_to_adopt(raw: Mapping[str, Schema], proposal: Proposal) -> None:
+    """Refuse (exit 2) databases with no table ``domain.yaml`` could hold: ``init`` adopts
+    tables that exist, and a domain file with none is no project (stranger61 004)."""
+    if proposal.tables:
+        return
+    sides = " nor in ".join(f"the {DIALECT_NAMES[d]} database" for d in DIALECTS)
+    if not any(raw[d].tables for d in DIALECTS):
+        why = f"both databases are empty (no table in {sides})"
+    else:
+        why = "no table of either database can be written to domain.yaml (" + (
+            "; ".join(proposal.unpaired) + ")"
+        )
+    raise UsageError(
+        f"twinschema init: {why}: nothing to adopt, init starts a project from tables that"
+        " exist; create your first table in both databases (or write domain.yaml and the two"
+        " metadata modules by hand), then run init again; nothing was written"
+    )
 
 
 def _read_back(config: Config) -> None:

@@ -115,6 +115,15 @@ def _quoted(text: str) -> str:
 ALLOW_PHRASE = "allow it in domain.yaml with a reason"
 
 
+def _unnamed(d: Difference) -> bool:
+    """A CHECK named on neither side, or paired from an unnamed one on the left and a named one
+    on the right (a dialect that names every CHECK, ``child_n_check``, against one whose CHECK
+    has no name: stranger62 005); its left side's text names it (``allowance_entry``)."""
+    if d.name is not None:
+        return False
+    return d.names is None or (d.names[0] is None and d.left is not None)
+
+
 def unnamed_check_hints(
     differences: list[Difference], sides: dict[str, FixSide]
 ) -> list[Difference]:
@@ -127,12 +136,13 @@ def unnamed_check_hints(
             d,
             hint=d.hint.replace(
                 ALLOW_PHRASE,
-                f"{ALLOW_PHRASE}: this CHECK, named on neither side, alone by "
+                f"{ALLOW_PHRASE}: this CHECK, named on "
+                f"{'neither side' if d.names is None else 'one side only'}, alone by "
                 f"{allowance_entry(d, dialects)}",
                 1,
             ),
         )
-        if d.kind == "check" and d.name is None and d.names is None and ALLOW_PHRASE in d.hint
+        if d.kind == "check" and _unnamed(d) and ALLOW_PHRASE in d.hint
         else d
         for d in differences
     ]

@@ -155,6 +155,14 @@ def declared_hint(
     return hint.replace(f", or remove it from {present.fix}", _DECLARES + declaration, 1)
 
 
+# A database at a revision its chain does not know: the metadata module is older than the
+# database (an older branch or release checked out), so the difference says nothing of a hand
+# edit, and migrating cannot fix it (stranger61 027).
+AHEAD_CAUSE = (
+    " (the database is ahead of its chain, at a revision the code checked out does not know:"
+    " the code is older than the database; check out the code that has its revision, then"
+    " check again)"
+)
 # The likely causes of a difference between a module and its database at its chain's head
 # (``hints.chain_built_causes`` narrows them where the migrations layer built the chain).
 AT_HEAD_CAUSES = (
@@ -179,6 +187,8 @@ def hint_for(
     if roles != {"model", "database"}:
         return hint
     database = left_side if left_side.role == "database" else right_side
+    if database.state == "ahead":
+        return hint + AHEAD_CAUSE
     if missing is not None and missing.role == "model":
         return hint + " (only the database has it: this usually means someone changed it by hand)"
     if database.state == "at_head":

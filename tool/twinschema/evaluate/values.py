@@ -244,6 +244,8 @@ def convert(value: Any, kind: str | None) -> Any:
 def _as_is(value: Any) -> Any:
     if isinstance(value, bytes | bytearray | memoryview):
         return ("bytes", bytes(value))
+    if isinstance(value, list):  # an array, never the text Python spells it as (below)
+        return ("array", repr(value))
     return ("text", str(value))
 
 
@@ -272,7 +274,12 @@ def _boolean(value: Any) -> Any:
 
 
 def _text(value: Any) -> Any:
-    return value if isinstance(value, str) else str(value) if not isinstance(value, bytes) else None
+    # An array (a PostgreSQL text[] column's value, a list) is no text: str([]) is '[]', which
+    # made SQLite's JSON text '[]' "the same value" as PostgreSQL's '{}'::text[], though
+    # PostgreSQL rejects '[]' in that column as it does in a date[] one (stranger61 025).
+    if isinstance(value, bytes | list):
+        return None
+    return value if isinstance(value, str) else str(value)
 
 
 def _char(value: Any) -> Any:

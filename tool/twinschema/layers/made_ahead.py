@@ -82,15 +82,31 @@ def stamp_first(made: list[str], migrate_command: str, stamp_command: str) -> st
     )
 
 
-def drop_first(made: list[str], migrate_command: str, stamp_command: str) -> str:
+def drop_first(
+    made: list[str], migrate_command: str, stamp_command: str, following: str = "head"
+) -> str:
     """What to do, in order, for a database behind its chain that already holds ``made``: a
-    pending revision creating one fails (already exists)."""
+    pending revision creating one fails (already exists). Only ``following``, the revision that
+    runs first, is offered to stamp (as ``migrate``'s failure offers it): stamping the head
+    would skip the later revisions, which the database lacks (stranger61 007)."""
     drops = [f"`DROP INDEX {sql_name(m.split()[1])}`" for m in made if m.startswith("index ")]
     how = f" ({'; '.join(drops)})" if drops and len(drops) == len(made) else ""
     return (
         f"migrating fails where a pending revision creates what was made by hand ({', '.join(made)}"
         f" already there): drop it first{how}, then migrate with `{migrate_command}` (an index "
         "or constraint loses nothing: the revision makes it anew); or, if it holds data you keep "
-        "and is exactly what the pending revisions make, record them as applied with "
-        f"`{stamp_command}`"
+        f"{_exactly(following)}, record {_it(following)} as applied with `{stamp_command}`"
+        + ("" if following == "head" else ", then migrate again")
     )
+
+
+def _exactly(following: str) -> str:
+    if following == "head":
+        return "and is exactly what the pending revisions make"
+    return (
+        f"and is exactly what revision {following}, the next one, makes (and it makes nothing else)"
+    )
+
+
+def _it(following: str) -> str:
+    return "them" if following == "head" else "it"

@@ -154,7 +154,10 @@ class Sources:
             stamp = self.plan.stamp_command(dialect, chain_head(self.plan, dialect))
             return stamp_first(made, fix, stamp)
         if made:
-            return drop_first(made, fix, self.plan.stamp_command(dialect))
+            from twinschema.migrations.migrations_renames import next_revision
+
+            following = next_revision(self.plan, dialect)
+            return drop_first(made, fix, self.plan.stamp_command(dialect, following), following)
         return None
 
     def live_schema(self, dialect: str) -> Schema | None:

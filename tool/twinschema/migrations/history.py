@@ -42,7 +42,10 @@ class Where:
         """One line: ``local: sqlite:///var/local.db: 0001_initial_sqlite (head)``."""
         revs = ", ".join(self.current) if self.current else BASE
         if self.unknown:
-            state = f"not in its chain: {', '.join(self.unknown)}; `twinschema stamp` fixes it"
+            state = (  # never "stamp": that records a schema it does not have (stranger61 027)
+                f"ahead of its chain, which does not know {', '.join(self.unknown)}: the code "
+                "checked out is older than the database; check out the code that has it"
+            )
         elif set(self.current) == set(self.heads):
             state = "head"
         elif not self.heads:

@@ -54,6 +54,7 @@ from twinschema.migrations.migrate_chain import (
     head_revision,
     is_behind,
     pending_revisions,
+    refuse_ahead,
     resolve_target,
     resolve_to,
     revisions_text,
@@ -239,6 +240,8 @@ def _stamp_in(
     cfg = alembic_config(config, target.dialect, url=target.url, connection=connection)
     head = head_revision(cfg)
     before = state["before"] = current_revisions(connection)
+    if not purge:  # --purge forgets the revisions the chain does not know
+        refuse_ahead(cfg, target.label, before, stamping=revision)
     script = script_directory(cfg)
     if revision not in (BASE, HEAD, "heads"):
         script.get_revision(revision)  # an unknown revision: CommandError, said as exit 2
@@ -368,6 +371,7 @@ def _upgrade_in(
     cfg.attributes["say"] = say  # what a SQLite batch copy leaves out (``alembic_declared``)
     head = head_revision(cfg)
     before = state["before"] = current_revisions(connection)
+    refuse_ahead(cfg, target.label, before)
     asked, to = to, resolve_to(cfg, before, to)
     down = is_behind(cfg, before, to)
     if down:

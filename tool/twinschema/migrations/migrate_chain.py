@@ -218,6 +218,42 @@ def current_revisions(connection: sa.Connection) -> tuple[str, ...]:
     return tuple(MigrationContext.configure(connection).get_current_heads())
 
 
+def refuse_ahead(
+    cfg: AlembicConfig, label: str, current: tuple[str, ...], stamping: str | None = None
+) -> None:
+    """Refuse (``UsageError``, exit 2, nothing changed) a database at a revision its chain does
+    not know: it is ahead of the code checked out (an older branch or release), which Alembic
+    said as "No such revision" and ``check`` as "ahead of" its chain (stranger61 027).
+    ``stamping``: the revision a stamp was asked for (``--purge`` records it all the same)."""
+    script = script_directory(cfg)
+    unknown = [rev for rev in current if not _known(script, rev)]
+    if not unknown:
+        return
+    folder = shown(cfg.get_main_option("script_location") or ".", cfg.attributes.get("root"))
+    heads = ", ".join(script.get_heads()) or BASE
+    revs = ", ".join(unknown)
+    retry = "migrate it with that code"
+    if stamping is not None:
+        retry = (
+            f"stamp it with that code; `--purge` stamps it at {stamping} all the same, right "
+            f"only where its schema is {stamping}'s"
+        )
+    raise UsageError(
+        f"{label}: the database is at revision {revs}, which {folder} (head {heads}) does not "
+        f"know: the database is ahead of the code checked out here (its revision was written "
+        f"by newer code: another branch, a later release); check out the code that has "
+        f"revision {revs}, then {retry} (or, to go back, downgrade the database with that "
+        f"code); nothing was changed"
+    )
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except (CommandError, RevisionError):
+        return False
+
+
 def is_behind(cfg: AlembicConfig, current: tuple[str, ...], target: str) -> bool:
     """True when ``target`` is an ancestor of ``current``: reaching it would mean a downgrade."""
     if not current or target == HEAD:

@@ -77,3 +77,25 @@ def chain_head(plan: CheckPlan, dialect: str) -> str:
     except Exception:  # Alembic imports each revision module here: whatever the user's code raises
         return "head"
     return str(heads[0]) if len(heads) == 1 else "head"
+
+
+def next_revision(plan: CheckPlan, dialect: str) -> str:
+    """The revision ``dialect``'s live database would run first on its way to its chain's one
+    head (the one ``migrate`` names when it fails on what was made by hand, and the one to stamp
+    where the database holds exactly what it makes: stranger61 007); ``head`` when that cannot
+    be told (several heads, a chain or database that cannot be read)."""
+    from twinschema.migrations import migrate_chain
+    from twinschema.migrations.migrations_state import current_revisions
+
+    config, url = plan.config, plan.urls.get(dialect)
+    try:
+        script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
+        heads = script.get_heads()
+        current = current_revisions(url, config.postgres_schema, config.lock_timeout) if url else ()
+        if len(heads) != 1 or len(current) > 1:
+            return "head"
+        pending = list(script.iterate_revisions(heads[0], current[0] if current else "base"))
+    except Exception:  # Alembic imports each revision module here: whatever the user's code raises
+        return "head"
+    pending = [r for r in pending if not current or r.revision != current[0]]
+    return str(pending[-1].revision) if pending else "head"

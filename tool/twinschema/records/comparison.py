@@ -37,8 +37,8 @@ class Side:
     # metadata module of its dialect; a SQL file), None when there is none: what reporters
     # point annotations at (``Difference.fix``).
     file: str | None = None
-    # A live database's place on its Alembic chain (``hints.AT_HEAD``/``BEHIND``), None if unknown:
-    # whether migrating it can fix a difference.
+    # A live database's place on its Alembic chain (``hints.AT_HEAD``/``BEHIND``/``AHEAD``),
+    # None if unknown: whether migrating it can fix a difference.
     state: str | None = None
     # For a live database whose place on its chain is not read yet: what reads it and returns
     # this side with ``fix`` and ``state`` set. Reading it imports Alembic and connects once

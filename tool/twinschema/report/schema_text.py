@@ -73,6 +73,8 @@ def _table(table: Table) -> list[str]:
         lines.append("Row-level security: off (forced when enabled)")
     if table.unlogged:
         lines.append("Unlogged")
+    if table.options:  # SQLite's STRICT and WITHOUT ROWID, as CREATE TABLE ends with them
+        lines.append("Table options: " + ", ".join(o.upper() for o in table.options))
     if table.partitioned:
         lines.append(f"Partitioned by {table.partitioned}")
     return lines
