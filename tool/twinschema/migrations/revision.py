@@ -85,6 +85,7 @@ class Written:
     revision: str
     path: Path
     empty: bool
+    notes: tuple[str, ...] = ()  # what it writes that a person should hear of at once
 
 
 def stem_of(version: int, message: str) -> str:
@@ -156,6 +157,7 @@ def make_revisions(
         )
         echo(f"{shown(w.path, config.root)}{note}")
     echo(f"{shown(config.domain, config.root)}: version {domain.version} -> {version}")
+    _say_notes(config, written, echo)
     back = (
         f"to take them back, delete both files and set `version: {domain.version}` again in "
         "domain.yaml"
@@ -268,7 +270,15 @@ def _write_missing_twin(
     echo(f"{shown(w.path, config.root)}  (the twin of {missing.ahead}{empty})")
     if at != missing.version:
         echo(f"{shown(config.domain, config.root)}: version {at} -> {missing.version}")
+    _say_notes(config, written, echo)
     return written
+
+
+def _say_notes(config: Config, written: list[Written], echo: Callable[[str], None]) -> None:
+    """Each new revision's notes, as warnings that name its file."""
+    for w in written:
+        for note in w.notes:
+            echo(f"warning: {shown(w.path, config.root)}: {note}")
 
 
 def _refuse_drifted_models(config: Config, echo: Callable[[str], None]) -> None:
@@ -324,6 +334,7 @@ def _autogenerate(
 ) -> Written:  # fmt: skip
     revision = f"{stem}_{dialect}"
     found: dict[str, bool] = {}
+    notes: list[str] = []
     domain = load_domain(config.domain) if config.domain else None
     renames = revision_renames.renames_of(domain, dialect, heads) if domain else {}
     tables: list[revision_tables.Renamed] = []  # renamed in the scratch database at head
@@ -334,6 +345,7 @@ def _autogenerate(
         for script in generated:
             uniques = revision_renames.uniques_at_head(context)
             revision_renames.rename_columns(script, renames, uniques)
+            notes.extend(revision_renames.unpaired_renames(context, script))
             fix_identity_alterations(context, script)
             if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
                 drop_mysql_only_keywords(script)
@@ -359,4 +371,5 @@ def _autogenerate(
     scripts = result if isinstance(result, list) else [result]
     if len(scripts) != 1 or scripts[0] is None:
         raise UsageError(f"{dialect}: autogenerate made {len(scripts)} revisions, expected one")
-    return Written(dialect, revision, Path(scripts[0].path), found.get("empty", True))
+    path = Path(scripts[0].path)
+    return Written(dialect, revision, path, found.get("empty", True), tuple(notes))
