@@ -10,8 +10,9 @@ the downgrade). On real SQLite 3.40 the rename rewrites ``note_tags``' ``REFEREN
 chain then equals the module: ``check`` is in sync after ``migrate``, rows are kept, ``ON
 DELETE CASCADE`` still holds, a new database is built from each chain, the downgrade renames
 back. Near miss: a table removed from the domain and another added under a logical name of its
-own stays a create and a drop (the lint refuses it, the rows stay). On a project ``init`` wrote
-from two real databases."""
+own stays a create and a drop (the lint refuses it, the rows stay), and ``revision`` says at
+once that a table dropped and one created with the same columns may be a rename. On a project
+``init`` wrote from two real databases."""
 
 from __future__ import annotations
 
@@ -200,6 +201,12 @@ def test_a_table_removed_and_another_added_stays_a_create_and_a_drop(
         body = made.read_text("utf-8").replace('"', "'").split("def downgrade")[0]
         assert "rename_table" not in body, body
         assert "create_table('labels'" in body and "drop_table('tags')" in body, body
+        # said at once, with the way to a rename (the logical name kept)
+        warning = (
+            f"warning: {folder}/versions/{made.name}: table tags dropped and labels created "
+            "with the same columns: if this is a rename, keep the logical name"
+        )
+        assert warning in result.output, result.output
     result = shell("migrate", "local")
     assert result.exit_code == 1, result.output
     assert "drops table tags" in result.output, result.output

@@ -346,6 +346,7 @@ def _autogenerate(
             uniques = revision_renames.uniques_at_head(context)
             revision_renames.rename_columns(script, renames, uniques)
             notes.extend(revision_renames.unpaired_renames(context, script))
+            notes.extend(revision_tables.unpaired_tables(context, script))
             fix_identity_alterations(context, script)
             if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
                 drop_mysql_only_keywords(script)

@@ -110,3 +110,43 @@ def write_renames(script: Any, renamed: Sequence[Renamed]) -> None:
     for container in script.downgrade_ops_list:
         back = [RenameTable(new, old) for old, new in reversed(renamed)]
         container.ops = [*container.ops, *back]
+
+
+def unpaired_tables(context: Any, script: Any) -> list[str]:
+    """What a person should hear at once of a MigrationScript's upgrade that drops a table and
+    creates another with the same columns (names and types): a rename ``revision`` cannot know
+    of, since the logical name changed too, written as a drop, which loses every row."""
+    notes: list[str] = []
+    for container in script.upgrade_ops_list:
+        made = {
+            _columns_of(context, op.columns): op.table_name
+            for op in container.ops
+            if isinstance(op, ops.CreateTableOp)
+        }
+        for op in container.ops:
+            reverse = getattr(op, "_reverse", None)  # the table as it was
+            if not isinstance(op, ops.DropTableOp) or not isinstance(reverse, ops.CreateTableOp):
+                continue
+            new = made.get(_columns_of(context, reverse.columns))
+            if new is not None:
+                notes.append(
+                    f"table {op.table_name} dropped and {new} created with the same columns: if "
+                    "this is a rename, keep the logical name in domain.yaml and change only its "
+                    "name:/names: (`twinschema revision` then writes the rename), or edit the "
+                    f"revision to op.rename_table({op.table_name!r}, {new!r}) alone; as written, "
+                    f"migrating drops every row of {op.table_name}"
+                )
+    return notes
+
+
+def _columns_of(context: Any, items: Sequence[Any]) -> tuple[tuple[str, str], ...]:
+    """A table's columns, by name and type as the dialect of ``context`` writes it."""
+    found = []
+    for column in items:
+        if isinstance(column, sa.Column):
+            try:
+                kind = str(column.type.compile(dialect=context.dialect))
+            except sa.exc.SQLAlchemyError:
+                kind = repr(column.type)
+            found.append((str(column.name), kind))
+    return tuple(sorted(found))
