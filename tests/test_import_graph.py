@@ -122,6 +122,8 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_kept": 7,
     "twinschema.migrations.revision_sqlite": 7,
     "twinschema.migrations.revision_renames": 7,
+    "twinschema.migrations.revision_tables": 7,
+    "twinschema.migrations.revision_bump": 7,
     "twinschema.migrations.revision_render": 7,
     "twinschema.migrations.revision_unwritten": 7,
     "twinschema.migrations.revision_postgres": 7,

@@ -116,16 +116,19 @@ def _expected_absent(ctx: Context, table: str, left_missing: bool) -> bool:
 def _column_expected_absent(ctx: Context, table: str, column: str, missing_left: bool) -> bool:
     """A column the domain declares for one dialect only is expected to be absent elsewhere,
     where the side that has it is of a dialect the domain declares it for."""
-    found = _declared_column(ctx, table, column)
+    missing, present = (ctx.left, ctx.right) if missing_left else (ctx.right, ctx.left)
+    found = _declared_column(ctx, table, column, "right" if missing_left else "left")
     if found is None:
         return False
-    missing, present = (ctx.left, ctx.right) if missing_left else (ctx.right, ctx.left)
     return missing.schema.dialect not in found.dialects and present.schema.dialect in found.dialects
 
 
-def _declared_column(ctx: Context, table: str, column: str) -> DomainColumn | None:
-    declared = ctx.domain.tables.get(table) if ctx.domain is not None else None
-    return declared.columns.get(column) if declared is not None else None
+def _declared_column(ctx: Context, table: str, column: str, side: str) -> DomainColumn | None:
+    """The domain's column that ``side`` names ``column`` (by its dialect's rule for names)."""
+    if ctx.domain is None:
+        return None
+    dialect = (ctx.left if side == "left" else ctx.right).schema.dialect
+    return ctx.domain.declared_column(table, column, dialect)
 
 
 def _excluded_note(
@@ -137,11 +140,11 @@ def _excluded_note(
     adds and the hint. None when the domain declares it for that side's dialect."""
     if ctx.domain is None:
         return None
-    found = _declared_column(ctx, table, column) if column else ctx.domain.tables.get(table)
+    found = _declared_column(ctx, table, column, side) if column else ctx.domain.tables.get(table)
     held = ctx.left if side == "left" else ctx.right
     if found is None or held.schema.dialect in found.dialects:
         return None
-    what = f"column {table}.{column}" if column else f"table {table}"
+    what = f"column {table}.{found.name}" if column else f"table {table}"
     only = ", ".join(found.dialects)
     note = f"; {ctx.domain.path} declares {what} for {only} only (line {found.line})"
     removal = (

@@ -40,12 +40,11 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 from alembic import command
 from alembic.util import CommandError
-from ruamel.yaml import YAML
 
 from twinschema.config import Config
 from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
-from twinschema.migrations import revision_postgres
+from twinschema.migrations import revision_postgres, revision_renames, revision_tables
 from twinschema.migrations.migrate_chain import (
     HEAD,
     Target,
@@ -54,18 +53,12 @@ from twinschema.migrations.migrate_chain import (
     script_directory,
 )
 from twinschema.migrations.migrate_connect import connect
+from twinschema.migrations.revision_bump import bumped
 from twinschema.migrations.revision_identity import (
     drop_mysql_only_keywords,
     fix_identity_alterations,
 )
 from twinschema.migrations.revision_kept import module_kept
-from twinschema.migrations.revision_renames import (
-    Heads,
-    chain_heads,
-    rename_columns,
-    renames_of,
-    uniques_at_head,
-)
 from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite import sqlite_directives
 from twinschema.migrations.revision_unwritten import say_unwritten
@@ -76,43 +69,6 @@ from twinschema.urls import first_line, parse_url, scrub
 
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
 MAX_REVISION_ID = 32
-
-
-def bumped(text: str, version: int) -> str:
-    """The text of a domain file with its top-level ``version`` set to ``version``, written by a
-    round-trip YAML library so that comments, key order, quoting and styles survive, with the
-    file's own indentation (see ``_indentation``)."""
-    yaml = YAML()  # round-trip
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long line
-    mapping, offset = _indentation(text)
-    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
-    data = yaml.load(text)
-    data["version"] = version
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
-
-
-def _indentation(text: str) -> tuple[int, int]:
-    """How far a block mapping's keys, and a block list's dashes, sit right of their parent key
-    (2 and 0 when the file does not show it). The first nested key and list tell."""
-    mapping: int | None = None
-    offset: int | None = None
-    parent: int | None = None  # the indentation of a key that opens a block
-    for line in text.splitlines():
-        body = line.split(" #", 1)[0].rstrip()
-        stripped = body.lstrip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(body) - len(stripped)
-        if parent is not None and indent > parent:
-            if stripped.startswith("- ") or stripped == "-":
-                offset = indent - parent if offset is None else offset
-            else:
-                mapping = indent - parent if mapping is None else mapping
-        parent = indent if body.endswith(":") and not stripped.startswith("- ") else None
-    return mapping or 2, offset or 0
 
 
 class ModelsOutOfSync(TwinschemaError):
@@ -130,6 +86,7 @@ class Written:
     revision: str
     path: Path
     empty: bool
+    notes: tuple[str, ...] = ()  # what it writes that a person should hear of at once
 
 
 def stem_of(version: int, message: str) -> str:
@@ -184,7 +141,8 @@ def make_revisions(
                 ) as pg_url,
             ):
                 urls["postgresql"] = pg_url
-                heads = chain_heads(config, urls)  # both chains' names before, for renames
+                # both chains' names before, for renames
+                heads = revision_renames.chain_heads(config, urls)
                 for dialect, url in urls.items():
                     made = _autogenerate(config, dialect, url, message, stem, version, heads)
                     written.append(made)
@@ -200,6 +158,7 @@ def make_revisions(
         )
         echo(f"{shown(w.path, config.root)}{note}")
     echo(f"{shown(config.domain, config.root)}: version {domain.version} -> {version}")
+    _say_notes(config, written, echo)
     back = (
         f"to take them back, delete both files and set `version: {domain.version}` again in "
         "domain.yaml"
@@ -312,7 +271,15 @@ def _write_missing_twin(
     echo(f"{shown(w.path, config.root)}  (the twin of {missing.ahead}{empty})")
     if at != missing.version:
         echo(f"{shown(config.domain, config.root)}: version {at} -> {missing.version}")
+    _say_notes(config, written, echo)
     return written
+
+
+def _say_notes(config: Config, written: list[Written], echo: Callable[[str], None]) -> None:
+    """Each new revision's notes, as warnings that name its file."""
+    for w in written:
+        for note in w.notes:
+            echo(f"warning: {shown(w.path, config.root)}: {note}")
 
 
 def _refuse_drifted_models(config: Config, echo: Callable[[str], None]) -> None:
@@ -364,28 +331,36 @@ def _in_step(declared: object, version: int) -> str:
 
 def _autogenerate(
     config: Config, dialect: str, url: str, message: str, stem: str, version: int,
-    heads: Heads | None = None,
+    heads: revision_renames.Heads | None = None,
 ) -> Written:  # fmt: skip
     revision = f"{stem}_{dialect}"
     found: dict[str, bool] = {}
-    renames = renames_of(load_domain(config.domain), dialect, heads) if config.domain else {}
+    notes: list[str] = []
+    domain = load_domain(config.domain) if config.domain else None
+    renames = revision_renames.renames_of(domain, dialect, heads) if domain else {}
+    tables: list[revision_tables.Renamed] = []  # renamed in the scratch database at head
 
     def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
-        found["empty"] = all(d.upgrade_ops.is_empty() for d in generated)
+        found["empty"] = not tables and all(d.upgrade_ops.is_empty() for d in generated)
         render_as_the_server_reads(context.impl)
         for script in generated:
-            rename_columns(script, renames, uniques_at_head(context))
+            uniques = revision_renames.uniques_at_head(context)
+            revision_renames.rename_columns(script, renames, uniques)
+            notes.extend(revision_renames.unpaired_renames(context, script))
+            notes.extend(revision_tables.unpaired_tables(context, script))
             fix_identity_alterations(context, script)
             if dialect == "postgresql":  # SQLite's batch copy reads it for the new table
                 drop_mysql_only_keywords(script)
                 revision_postgres.complete(context, script)
             if dialect == "sqlite":
                 sqlite_directives(context, script)
+            revision_tables.write_renames(script, tables)
 
     with module_kept(config, dialect), connect(Target(dialect, parse_url(url))) as connection:
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
         cfg.cmd_opts = argparse.Namespace(quiet=True)  # Alembic's "Generating ... done" is not ours
         command.upgrade(cfg, HEAD)
+        tables += revision_tables.rename_at_head(connection, domain, dialect, heads)
         cfg.attributes["domain_version"] = version
         result = command.revision(
             cfg,
@@ -397,4 +372,5 @@ def _autogenerate(
     scripts = result if isinstance(result, list) else [result]
     if len(scripts) != 1 or scripts[0] is None:
         raise UsageError(f"{dialect}: autogenerate made {len(scripts)} revisions, expected one")
-    return Written(dialect, revision, Path(scripts[0].path), found.get("empty", True))
+    path = Path(scripts[0].path)
+    return Written(dialect, revision, path, found.get("empty", True), tuple(notes))

@@ -315,3 +315,51 @@ def uniques_at_head(context: Any) -> Callable[[str], list[tuple[str, ...]]]:
         return [tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)]
 
     return of
+
+
+def unpaired_renames(context: Any, script: Any) -> list[str]:
+    """What a person should hear at once of a MigrationScript's upgrade that, in one table,
+    drops columns and adds others of the same type (stranger62 006): a rename ``revision``
+    cannot know of, since the logical name changed too (``total_cents`` to ``amount_cents``),
+    written as a drop, which loses every value, and an add. One line per table and type."""
+    notes: list[str] = []
+    for container in script.upgrade_ops_list:
+        for table_ops in container.ops:
+            if not isinstance(table_ops, ops.ModifyTableOps):
+                continue
+            by_type: dict[str, tuple[list[str], list[str]]] = {}
+            for op in table_ops.ops:
+                reverse = getattr(op, "_reverse", None)  # the column as it was
+                if isinstance(op, ops.DropColumnOp) and isinstance(reverse, ops.AddColumnOp):
+                    by_type.setdefault(_type_of(context, reverse.column), ([], []))[0].append(
+                        op.column_name
+                    )
+                elif isinstance(op, ops.AddColumnOp):
+                    by_type.setdefault(_type_of(context, op.column), ([], []))[1].append(
+                        op.column.name
+                    )
+            for kind, (dropped, added) in by_type.items():
+                if dropped and added:
+                    notes.append(_unpaired(table_ops.table_name, kind, dropped, added))
+    return notes
+
+
+def _type_of(context: Any, column: sa.Column[Any]) -> str:
+    """A column's type as the dialect of ``context`` writes it (``INTEGER``)."""
+    try:
+        return str(column.type.compile(dialect=context.dialect))
+    except sa.exc.SQLAlchemyError:
+        return repr(column.type)
+
+
+def _unpaired(table: str, kind: str, dropped: list[str], added: list[str]) -> str:
+    noun = "column" if len(dropped) == 1 else "columns"
+    old, new = ", ".join(dropped), ", ".join(added)
+    both = "both" if len(dropped) + len(added) == 2 else "all"
+    example = f"op.alter_column({table!r}, {dropped[0]!r}, new_column_name={added[0]!r})"
+    return (
+        f"{table}: {noun} {old} dropped and {new} added in the same table, {both} {kind}: if "
+        "this is a rename, keep the logical name in domain.yaml and change only its name:/"
+        "names: (one dialect per revision: `twinschema revision` then writes the rename), or "
+        f"edit the revision to {example}; as written, migrating drops every value of {old}"
+    )

@@ -136,6 +136,21 @@ class Domain:
                     storages[(table.name, column.name)] = column.storage
         return NameMap(tables, columns, storages, dialect in CASE_INSENSITIVE_NAMES)
 
+    def declared_column(self, table: str, column: str, dialect: str) -> DomainColumn | None:
+        """The column of logical table ``table`` that a source of ``dialect`` names ``column``
+        (a name its ``NameMap`` left as it is): on a dialect that matches names without regard
+        to ASCII case, any spelling of the logical name (a SQLite ``Push_Token`` is
+        ``push_token``, as SQLite takes it: stranger62 004). None when there is none."""
+        declared = self.tables.get(table)
+        if declared is None:
+            return None
+        found = declared.columns.get(column)
+        if found is not None or dialect not in CASE_INSENSITIVE_NAMES:
+            return found
+        key = fold_name(column)
+        matches = [c for c in declared.columns.values() if fold_name(c.name) == key]
+        return matches[0] if len(matches) == 1 else None
+
     def spelled_as_logical(self, table: str, column: str | None, dialect: str) -> str | None:
         """Why a name ``as_logical`` keyed (``table``, or ``column`` of ``table``) is not the
         object domain.yaml names so: its name on ``dialect`` is another (stranger60 017, 018,
