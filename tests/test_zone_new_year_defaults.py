@@ -118,3 +118,22 @@ def test_a_utc_database_keeps_them_equal(pg_url: str, tmp_path: Path) -> None:
     for moment in MOMENTS:
         sqlite, pg = _stored(pg_url, moment)
         assert sqlite == pg, (moment, sqlite, pg)
+
+
+def test_two_postgresql_defaults_part_where_one_reads_the_zone(pg_url: str) -> None:
+    """Between two PostgreSQL schemas (the golden cases ``pg-pg.default-to-char-year-vs-at-utc``
+    and its near miss, which run in UTC): ``to_char(now(), 'YYYY')`` against the same read
+    ``AT TIME ZONE 'UTC'`` agree in a UTC session only; a Paris session stores '2027' and
+    '2026' an hour before UTC's New Year. ``to_char(CURRENT_TIMESTAMP, 'YYYY')`` reads the
+    session's zone as now() does: one value in both zones."""
+    instant = f"'{MOMENTS[0]}+00'::timestamptz"
+    read = (
+        f"SELECT to_char({instant}, 'YYYY'), to_char({instant} AT TIME ZONE 'UTC', 'YYYY'), "
+        f"to_char(CURRENT_TIMESTAMP, 'YYYY') = to_char(now(), 'YYYY')"
+    )
+    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
+        stored = {}
+        for zone in ("Europe/Paris", "UTC"):
+            conn.execute("SELECT set_config('TimeZone', %s, false)", (zone,))
+            stored[zone] = conn.execute(read.encode()).fetchone()
+    assert stored == {"Europe/Paris": ("2027", "2026", True), "UTC": ("2026", "2026", True)}
