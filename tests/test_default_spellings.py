@@ -5,6 +5,8 @@ column holds other text on each side exactly where the warning is given."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from probes import Loader, case_warnings, cases, measured
 
@@ -37,3 +39,30 @@ def test_the_warning_is_given_where_the_stored_texts_part(
     assert bool(said) is apart, said
     for message in said:
         assert f"its default '{sqlite_text}'" in message and f"stores '{pg_text}'" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "apart"),
+    [
+        ("sl-pg.default-random-uuid-capitals-in-text-spelled-otherwise", True),
+        ("sl-pg.default-random-uuid-lower-case-in-text-near-miss", False),
+    ],
+)
+def test_a_random_uuid_in_text_is_warned_of_where_its_case_parts(
+    loader: Loader, name: str, apart: bool
+) -> None:
+    """SQLite's version-4 idiom against a text column's ``gen_random_uuid()::text``: the rows
+    each real database makes (random, so only their spelling is compared) are spelled
+    otherwise exactly where the letter-case warning is given (the idiom in capitals)."""
+    (case,) = [c for c in cases() if c.name == name]
+    rows = [{"k": "x"}]
+    read = "SELECT a FROM t"
+    with loader.load("sqlite", case.sql("a")) as ha, loader.load("postgresql", case.sql("b")) as hb:
+        sqlite_text = measured(loader, "sqlite", ha, "t", rows, read)
+        pg_text = measured(loader, "postgresql", hb, "t", rows, read)
+    assert isinstance(sqlite_text, str) and isinstance(pg_text, str)
+    assert uuid.UUID(sqlite_text).version == uuid.UUID(pg_text).version == 4
+    assert pg_text == pg_text.lower()
+    assert (sqlite_text != sqlite_text.lower()) is apart, sqlite_text
+    said = [w.message for w in case_warnings(loader, case) if "spelled otherwise" in w.message]
+    assert bool(said) is apart, said

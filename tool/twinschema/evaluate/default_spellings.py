@@ -44,9 +44,17 @@ def findings(st: StageContext, backends: dict[str, Backend]) -> list[tuple[bool,
         if key in said or key in st.failed:
             continue  # the default's own difference says what each side gives
         kind = typemap.shared_kind(lc.type, rc.type)
+        sqlite, postgresql = (lc, rc) if st.left.schema.dialect == "sqlite" else (rc, lc)
+        if kind == "text":
+            as_text = _drawn_as_text(st, backends, (sqlite, postgresql))
+            if as_text is not None:
+                message, hint = as_text
+                message = f"{table.name}.{lc.name}: {message}"
+                found.append(
+                    (False, warning(layer, st.left, st.right, table.name, lc, rc, message, hint))
+                )
         if kind not in SPELLINGS:
             continue
-        sqlite, postgresql = (lc, rc) if st.left.schema.dialect == "sqlite" else (rc, lc)
         stored = _spelled_otherwise(st, pg, (sqlite, postgresql), kind)
         drawn = None if stored else _drawn_otherwise(st, backends, (sqlite, postgresql), kind)
         if stored is not None:
@@ -142,3 +150,56 @@ def _drawn_otherwise(
     if not isinstance(kept, str) or kept == written:
         return None
     return (written, kept), f"{sv.describe()} {' and '.join(how)}"
+
+
+def _spelling(values: list[Any]) -> tuple[bool, bool] | None:
+    """Whether every one of ``values`` (texts of uuids) is in capitals, and has hyphens; None
+    where they are no uuids or are spelled both ways."""
+    try:
+        [uuid.UUID(v) for v in values]
+    except (TypeError, ValueError, AttributeError):
+        return None
+    capitals = {v == v.upper() for v in values}
+    hyphens = {"-" in v for v in values}
+    if not values or len(capitals) > 1 or len(hyphens) > 1:
+        return None
+    return capitals.pop(), hyphens.pop()
+
+
+def _spelled(spelling: tuple[bool, bool]) -> tuple[str, str]:
+    """How a spelling is said ("in capitals with hyphens") and ``_EXAMPLE`` spelled so."""
+    capitals, hyphens = spelling
+    example = _EXAMPLE.upper() if capitals else _EXAMPLE
+    example = example if hyphens else example.replace("-", "")
+    case = "in capitals" if capitals else "in lower case"
+    return f"{case} {'with' if hyphens else 'without'} hyphens", probe_text(example)
+
+
+def _drawn_as_text(
+    st: StageContext, backends: dict[str, Backend], columns: tuple[Column, Column]
+) -> tuple[str, str] | None:
+    """Where both defaults of a text column pair give a random UUID, each side's text spelled
+    otherwise (SQLite's version-4 idiom in capitals against ``gen_random_uuid()::text``, lower
+    case): the warning's message (without its column) and hint; None otherwise (the
+    lower-case idiom). The uuid-column form is ``_drawn_otherwise``'s."""
+    sqlite, postgresql = columns
+    stext, ptext = default_text(sqlite), default_text(postgresql)
+    if stext is None or ptext is None:
+        return None
+    sv = st.ev.single("sqlite", stext, sqlite)
+    if sv.kind != RANDOM_UUID or st.ev.single("postgresql", ptext, postgresql).kind != RANDOM_UUID:
+        return None
+    mine, theirs = (
+        _spelling([row[0] for row in backends[d].run([(text, c.type)]).rows])
+        for d, text, c in (("sqlite", stext, sqlite), ("postgresql", ptext, postgresql))
+    )
+    if mine is None or theirs is None or mine == theirs:
+        return None
+    (how, written), (pg_how, kept) = _spelled(mine), _spelled(theirs)
+    message = (
+        f"its default gives {sv.describe()} {how}: SQLite stores each as written (such as "
+        f"{written}), PostgreSQL's default writes each {pg_how} (such as {kept}), one uuid "
+        "spelled otherwise in a text column (the rows each side makes are spelled otherwise: "
+        "text comparisons, ORDER BY and UNIQUE read the case as another value)"
+    )
+    return message, HINT.format(stored=f"text {pg_how}, such as {kept}")

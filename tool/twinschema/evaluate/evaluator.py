@@ -23,6 +23,7 @@ from twinschema.evaluate.clock import (
     clock_number_at,
     in_utc,
     reads_clock,
+    timestamp_of,
 )
 from twinschema.evaluate.pg_scratch import PostgreSQLScratch
 from twinschema.evaluate.values import (
@@ -49,6 +50,13 @@ _RANDOM_ROWS = 64
 _TRUNCATED = ("truncated to the second", "truncated to the millisecond")
 # Two zones 26 hours apart: a date or a time of day read in one is never the other's.
 _FAR_ZONES = ("Etc/GMT+12", "Etc/GMT-14")
+# The clock's moments (UTC) a default is run at in those zones too: a year's last second, which
+# one reads on December 31, the other on January 1 of the next year, so that a year or a
+# month read in the session's zone (``to_char(now(), 'YYYY')``, ``date_trunc('month',
+# now())::date``) gives two values, though at most moments both zones read the same; and the
+# next year's first second, which a zone west of UTC (America/New_York) still reads in the
+# old year (``zones`` shows a live zone's value at each).
+NEW_YEARS = ("2026-12-31 23:59:59", "2027-01-01 00:00:00")
 # What a run in each zone may give that says nothing of the zone (new values on every run).
 _UNJUDGED = frozenset({NOT_EVALUATED, FAILED, VARYING})
 
@@ -191,8 +199,34 @@ class Evaluator:
                     (west.kind, west.value, west.form) != (east.kind, east.value, east.form)
                     or (west.kind == START_OF_DAY and _instants_apart(runs[0], runs[1]))
                 )
+                found = found or self._zone_at_new_year(backend, expression, column)
             self._zoned[key] = found
         return self._zoned[key]
+
+    def _zone_at_new_year(self, backend: Backend, expression: str, column: Column) -> bool:
+        """Whether ``expression``, its clock reads at ``NEW_YEARS[0]``, gives two values in
+        ``_FAR_ZONES`` (a year or a month of the session's zone; stranger61 018's leftovers).
+        Two instants (of a ``timestamptz``, or text written with its offset: ``now()::text``)
+        are compared as instants."""
+        moved = at_fixed_moment("postgresql", expression, NEW_YEARS[0], local_in_session=True)
+        if moved is None:
+            return False
+        self.runs += 2
+        runs = [backend.run([(moved, column.type)], zone=z) for z in _FAR_ZONES]
+        if any(run.error is not None or not run.rows or not run.rows[0] for run in runs):
+            return False
+        west, east = (timestamp_of(v) or v for v in (run.rows[0][0] for run in runs))
+        return bool(west != east)
+
+    def moment_in(self, expression: str, column: Column, zone: str, moment: str) -> Run | None:
+        """What a PostgreSQL default gives, its clock reads at ``moment`` (UTC), in a session
+        whose TimeZone is ``zone``; None when it reads no clock this can move or cannot run."""
+        moved = at_fixed_moment("postgresql", expression, moment, local_in_session=True)
+        backend = self.backend("postgresql") if moved is not None else None
+        if backend is None or moved is None:
+            return None
+        self.runs += 1
+        return backend.run([(moved, column.type)], zone=zone)
 
     def in_zone(self, expression: str, column: Column, zone: str) -> Verdict:
         """The class of what a PostgreSQL default gives in a session whose TimeZone is

@@ -16,6 +16,7 @@ from twinschema.evaluate.clock import (
     DATE_OFFSET,
     FIXED_MOMENT,
     FROM_CLOCK,
+    START_OF_DAY,
     date_of,
     time_of_day_at,
     timestamp_of,
@@ -68,6 +69,8 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     a constant, is "the current date + 30 day(s)"); one whose step varies (next Monday, today
     at 09:00) is ``FROM_CLOCK``, so that no message depends on the day it is given. ``found``
     as it is when a moment cannot be read."""
+    if found.kind == START_OF_DAY:
+        return _first_day(read, found)
     if found.kind not in _STEPPED | {CONSTANT}:
         return found
     steps = set()
@@ -90,6 +93,35 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     if kind == TIME_OF_DAY_OFFSET:  # how it is kept, read at the fixed moment, step taken off
         return Verdict(kind, (step, _kept(read(FIXED_MOMENT), step)), local=found.local)
     return Verdict(kind, step, form=found.form, local=found.local)
+
+
+# The first days a midnight a step from today may be at every moment (``date_trunc('month',
+# now())``: the 1st, 3 days back on a 4th), each as ``values.Verdict`` names it.
+_FIRST_DAYS: dict[str, Callable[[dt.date], dt.date]] = {
+    "month": lambda day: day.replace(day=1),
+    "year": lambda day: day.replace(month=1, day=1),
+    "week": lambda day: day - dt.timedelta(days=day.weekday()),
+}
+
+
+def _first_day(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
+    """A midnight that is the first day of the clock's month, year or (ISO, from Monday) week
+    at every one of ``MOMENTS``, as that (``found``'s value then "month", "year" or "week",
+    not the days it is from today, true on the day it runs only); a midnight no fixed step
+    from the clock's day otherwise is ``FROM_CLOCK``; ``found`` as it is for a fixed step, or
+    where a moment cannot be read."""
+    days = []
+    for moment in MOMENTS:
+        value = as_moment(value_of(read(moment)))
+        if not isinstance(value, dt.datetime) or value.time() != dt.time(0):
+            return found
+        days.append((value.date(), dt.date.fromisoformat(moment[:10])))
+    for name, first in _FIRST_DAYS.items():
+        if all(day == first(at) for day, at in days):
+            return Verdict(START_OF_DAY, name, form=found.form, local=found.local)
+    if len({(day - at).days for day, at in days}) > 1:  # no fixed step: next Monday's midnight
+        return Verdict(FROM_CLOCK, form=found.form, local=found.local)
+    return found
 
 
 def seconds_of_day(value: Any) -> Decimal | None:

@@ -125,6 +125,9 @@ class Verdict:
             return f"the current date {'+' if self.value >= 0 else '-'} {abs(self.value)} day(s)"
         if self.kind == CLOCK_NUMBER:
             return f"the current time as {self.value}"
+        if self.kind == START_OF_DAY and isinstance(self.value, str):
+            first = "the Monday" if self.value == "week" else "the first day"
+            return f"{first} of the current {self.value} at midnight (00:00:00)"
         if self.kind == START_OF_DAY:
             day = (
                 "the current date"

@@ -5,6 +5,7 @@ server whose TimeZone is not UTC and whose column keeps a local date or time (``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 
@@ -17,6 +18,8 @@ from twinschema.evaluate.context import (
     matched_tables,
 )
 from twinschema.evaluate.default_findings import difference
+from twinschema.evaluate.evaluator import NEW_YEARS
+from twinschema.evaluate.fixed_moments import value_of
 from twinschema.evaluate.values import (
     CONSTANT,
     CURRENT_DATE,
@@ -100,11 +103,40 @@ def session_said(
     said = f" in a session whose TimeZone is UTC, but this database's TimeZone is {zone}"
     if not alike:
         return "", f"{said}, where PostgreSQL's default gives {there.describe()}"
+    read = f"{said} and PostgreSQL's default depends on it: it reads the date and time of that zone"
+    example = _at_new_year(st, (left, right), pg, zone)
+    if example:
+        return (
+            "",
+            f"{read}, SQLite UTC's, so rows that omit the column store other values {example}",
+        )
     return "", (
-        f"{said} and PostgreSQL's default depends on it: it reads the date and time of that "
-        "zone, SQLite UTC's, so rows that omit the column store values apart by the zone's "
+        f"{read}, SQLite UTC's, so rows that omit the column store values apart by the zone's "
         "offset from UTC"
     )
+
+
+def _at_new_year(
+    st: StageContext, sides: tuple[tuple[str, str, Column], ...], pg: tuple[str, str, Column],
+    zone: str,
+) -> str:  # fmt: skip
+    """Where two defaults of one class part in ``zone`` at some moments only (a year, a month,
+    a date written as text: ``to_char(now(), 'YYYY')`` is '2027' in Paris an hour before UTC's
+    New Year), the first of ``NEW_YEARS`` where they part and each side's value there, said;
+    "" where they part at neither, either cannot be run there, or PostgreSQL's is an instant
+    (apart by the zone's offset always)."""
+    other = next(side for side in sides if side is not pg)
+    for moment in NEW_YEARS:
+        mine = value_of(st.ev.moment_in(pg[1], pg[2], zone, moment))
+        theirs = value_of(st.ev.at_moment(other[0], other[1], other[2], moment))
+        if mine is None or theirs is None or (isinstance(mine, dt.datetime) and mine.tzinfo):
+            return ""
+        if str(mine) != str(theirs):
+            return (
+                f"at some moments: at {moment} UTC PostgreSQL's default gives '{mine}' there, "
+                f"SQLite's '{theirs}'"
+            )
+    return ""
 
 
 # The PostgreSQL types that store the session's local date or time (no time zone kept).
