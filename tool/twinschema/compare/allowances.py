@@ -70,6 +70,7 @@ def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None
         else:
             used.setdefault(allowance, []).append(difference)
     kept += broad_allowances(ctx.domain, used, sides, ctx.left.label, ctx.right.label)
+    ctx.result.allowed = used
     stale = [
         stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)
         for allowance in ctx.domain.allowances()
@@ -279,6 +280,13 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
             kept.append(d)
         else:
             used.setdefault(allowance, []).append(d)
+    # A broad allowance counts what it allowed at both stages: one difference at each is two
+    # (the comparer's warning, made of its own stage's alone, is made again here).
+    before = comparison.allowed
+    if any(before.get(a) for a in used):
+        kept = [d for d in kept if d.kind != BROAD]
+        both = {a: [*found, *used.get(a, [])] for a, found in before.items()}
+        used = {**both, **{a: found for a, found in used.items() if a not in before}}
     kept += broad_allowances(domain, used, sides, left.label, right.label)
     kept = [
         d
