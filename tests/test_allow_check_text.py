@@ -114,3 +114,30 @@ def test_a_check_pair_named_by_postgresql_alone_gets_the_allowance_by_its_text(
     assert written != domain
     (folder / "domain.yaml").write_text(written)
     assert _diff(folder, "--domain", "domain.yaml")["differences"] == []
+
+
+def test_a_broad_allowance_counts_both_stages_and_one_named_check_once(tmp_path: Path) -> None:
+    """A kind-only allowance hides ck_a (a > 0 against a > 1: two halves, one CHECK) before the
+    evaluation stage and the unnamed pair n > 0 / n >= 0 after it: the warning names the two
+    CHECKs, one allowance each (it named ck_a's halves, with a ``dialect:`` that allows
+    neither, and not the n pair); written as it says, they put the two in sync."""
+    folder = tmp_path / "case"
+    shutil.copytree(CASES / "sl-pg.allow-check-kind-alone-broad-across-stages", folder)
+    report = _diff(folder, "--domain", "domain.yaml")
+    (broad,) = report["differences"]
+    assert broad["kind"] == "broad_allowance", broad
+    assert (
+        "allows 2 CHECK differences here, not one: CHECK (a > 0); CHECK (n > 0);"
+        in (broad["message"])
+    ), broad["message"]
+    entries = '{kind: check, name: ck_a, reason: ...}; {kind: check, check: "n > 0", reason: ...}'
+    assert broad["hint"].endswith(f"in place of this one: {entries}"), broad["hint"]
+    text = (folder / "domain.yaml").read_text()
+    kind_alone = "      - {kind: check, reason: "
+    assert kind_alone in text
+    written = text.replace(
+        kind_alone,
+        '      - {kind: check, name: ck_a, reason: "a"}\n      - {kind: check, check: "n > 0", reason: ',
+    )
+    (folder / "domain.yaml").write_text(written)
+    assert _diff(folder, "--domain", "domain.yaml")["differences"] == []

@@ -56,6 +56,7 @@ def broad_allowances(
     for allowance, differences in used.items():
         if allowance.kind != "check" or allowance.name or allowance.check:
             continue
+        differences = _objects(differences)
         if len(differences) < 2:
             continue
         shown = "; ".join(d.left if d.left is not None else str(d.right) for d in differences)
@@ -81,6 +82,32 @@ def broad_allowances(
                 fix=FixSite(file=domain.path, line=allowance.line),
             )
         )
+    return found
+
+
+def _objects(differences: list[Difference]) -> list[Difference]:
+    """``differences``, the two halves of one object each reported on one side only (a CHECK
+    ``ck_a`` that says ``a > 0`` on one side and ``a > 1`` on the other) made one: the object
+    both sides have, differing, which one allowance by its name (no ``dialect:``) allows."""
+    found: list[Difference] = []
+    for d in differences:
+        half = next(
+            (
+                i
+                for i, f in enumerate(found)
+                if d.name is not None
+                and (f.kind, f.table, f.name) == (d.kind, d.table, d.name)
+                and one_sided(f)
+                and one_sided(d)
+                and (f.left is None) != (d.left is None)
+            ),
+            None,
+        )
+        if half is None:
+            found.append(d)
+        else:
+            f = found[half]
+            found[half] = replace(f, left=f.left or d.left, right=f.right or d.right)
     return found
 
 

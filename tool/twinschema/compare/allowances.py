@@ -13,9 +13,10 @@ nullability, a default, an enum's values or a value warning, which both sides ha
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
+from collections.abc import Mapping, Set as AbstractSet
 from dataclasses import replace
 
+from twinschema.canonical.check_reading import same_check
 from twinschema.compare.allowance_entries import (
     BROAD,
     ONE_SIDED_KINDS,
@@ -54,9 +55,14 @@ def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None
     kept: list[Difference] = []
     sides = {ctx.left.schema.dialect: FixSide.LEFT, ctx.right.schema.dialect: FixSide.RIGHT}
     halves = split_objects(ctx.result.differences)
+    schemas = {FixSide.LEFT: ctx.left.schema, FixSide.RIGHT: ctx.right.schema}
     for difference in ctx.result.differences:
         held_back = difference.kind in held
-        allowance = None if held_back else matching_allowance(ctx.domain, difference, sides, halves)
+        allowance = (
+            None
+            if held_back
+            else matching_allowance(ctx.domain, difference, sides, halves, schemas)
+        )
         if allowance is not None and TEXT_CHECKS in held and _pairable(allowance, difference):
             allowance = None
         if allowance is None:
@@ -64,6 +70,7 @@ def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None
         else:
             used.setdefault(allowance, []).append(difference)
     kept += broad_allowances(ctx.domain, used, sides, ctx.left.label, ctx.right.label)
+    ctx.result.allowed = used
     stale = [
         stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)
         for allowance in ctx.domain.allowances()
@@ -160,14 +167,16 @@ def matching_allowance(
     difference: Difference,
     sides: dict[str, FixSide],
     halves: AbstractSet[tuple[str, str | None, str | None]] = frozenset(),
+    schemas: Mapping[FixSide, Schema] | None = None,
 ) -> Allowance | None:
     """The allowance of ``domain.yaml`` that accepts ``difference`` (``sides``: dialect -> left
     or right), None when none does; the evaluation stage applies it to its warnings too.
     ``halves`` (``split_objects``): objects both sides have under one name, each reported on
-    one side only: such a half is the object differing, which ``dialect:`` does not allow."""
+    one side only: such a half is the object differing, which ``dialect:`` does not allow.
+    ``schemas`` (the canonical schemas of both sides) read a CHECK by its meaning (``check:``)."""
     key = (difference.kind, difference.table, difference.name)
     one = one_sided(difference) and key not in halves
-    for allowance in _named(domain, difference, sides):
+    for allowance in _named(domain, difference, sides, schemas or {}):
         if allowance.dialect is None:
             if one and difference.kind not in ONE_SIDED_KINDS:
                 continue  # written for the object differing, not for its absence on one side
@@ -207,9 +216,15 @@ def split_objects(differences: list[Difference]) -> set[tuple[str, str | None, s
     return named("right") & named("left")
 
 
-def _named(domain: Domain, difference: Difference, sides: dict[str, FixSide]) -> list[Allowance]:
+def _named(
+    domain: Domain,
+    difference: Difference,
+    sides: dict[str, FixSide],
+    schemas: Mapping[FixSide, Schema],
+) -> list[Allowance]:
     """The allowances of the difference's table whose kind, column and name fit it: the name
-    either side gives the object (``Difference.named``; with ``dialect:``, that dialect's)."""
+    either side gives the object (``Difference.named``; with ``dialect:``, that dialect's), the
+    CHECK either side shows (``check:``; with ``dialect:``, that dialect's)."""
     table = domain.tables.get(difference.table or "")
     if table is None:
         return []
@@ -219,16 +234,32 @@ def _named(domain: Domain, difference: Difference, sides: dict[str, FixSide]) ->
         if a.kind == difference.kind
         and (a.column is None or a.column == difference.column)
         and (a.name is None or difference.named(a.name, sides.get(a.dialect or "")))
-        and (a.check is None or _same_check(a.check, difference, sides.get(a.dialect or "")))
+        and (
+            a.check is None or _same_check(a.check, difference, sides.get(a.dialect or ""), schemas)
+        )
     ]
 
 
-def _same_check(check: str, difference: Difference, side: FixSide | None) -> bool:
+def _same_check(
+    check: str, difference: Difference, side: FixSide | None, schemas: Mapping[FixSide, Schema]
+) -> bool:
     """True when the CHECK ``difference`` shows (on ``side`` only, when given) is the one an
-    allowance's ``check:`` names: its expression, whitespace, case and quotes aside."""
+    allowance's ``check:`` names: the same text (whitespace, case and quotes aside), or the
+    same meaning, read in the dialect and table of the side the CHECK is on (a live server
+    prints ``status IN ('a')`` otherwise: ``canonical.check_reading``)."""
     texts = {FixSide.LEFT: difference.left, FixSide.RIGHT: difference.right}
-    shown = [t for s, t in texts.items() if t is not None and (side is None or s is side)]
-    return any(check_key(t) == check_key(check) for t in shown)
+    for s, text in texts.items():
+        if text is None or (side is not None and s is not side):
+            continue
+        if check_key(text) == check_key(check):
+            return True
+        schema = schemas.get(s)
+        if schema is None:
+            continue
+        table = schema.tables.get(difference.table or "")
+        if table is not None and same_check(schema.dialect, table, check, text):
+            return True
+    return False
 
 
 def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Domain | None) -> None:
@@ -241,13 +272,21 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
     used: dict[Allowance, list[Difference]] = {}
     kept: list[Difference] = []
     halves = split_objects(comparison.differences)
+    schemas = {FixSide.LEFT: left.schema, FixSide.RIGHT: right.schema}
     for d in comparison.differences:
         warned = d.kind in ("stale_allowance", BROAD)
-        allowance = None if warned else matching_allowance(domain, d, sides, halves)
+        allowance = None if warned else matching_allowance(domain, d, sides, halves, schemas)
         if allowance is None:
             kept.append(d)
         else:
             used.setdefault(allowance, []).append(d)
+    # A broad allowance counts what it allowed at both stages: one difference at each is two
+    # (the comparer's warning, made of its own stage's alone, is made again here).
+    before = comparison.allowed
+    if any(before.get(a) for a in used):
+        kept = [d for d in kept if d.kind != BROAD]
+        both = {a: [*found, *used.get(a, [])] for a, found in before.items()}
+        used = {**both, **{a: found for a, found in used.items() if a not in before}}
     kept += broad_allowances(domain, used, sides, left.label, right.label)
     kept = [
         d

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from twinschema.model import Schema
 from twinschema.records.differences import Difference, Equivalence, FixSide, FixSite
+from twinschema.records.domain import Allowance
 
 
 @dataclass
@@ -21,6 +22,9 @@ class Comparison:
     not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
     # Warnings the comparer gives (``column_order``): they leave the status alone.
     warnings: list[Difference] = field(default_factory=list)
+    # The differences each allowance of ``domain.yaml`` allowed before the evaluation stage:
+    # ``allow_evaluated`` counts them with the stage's own for a ``broad_allowance``.
+    allowed: dict[Allowance, list[Difference]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
