@@ -19,12 +19,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from pg_helpers import database_in_zone
-from support.testing import compared_evaluated, sqlite_file
+from support.testing import live_diff, sqlite_file
 
-from twinschema.compare import Comparison, Side
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url
 
 # Column -> (SQLite's default, PostgreSQL's type, PostgreSQL's default).
@@ -48,15 +46,6 @@ PG_TABLE = (
 )
 # A year's last second and the next one's first, in UTC: what now() and 'now' read then.
 MOMENTS = ("2026-12-31 23:59:59", "2027-01-01 00:00:00")
-
-
-def _diff(pg_url: str, tmp_path: Path) -> Comparison:
-    """``twinschema diff`` of the SQLite file against the live database, evaluated."""
-    sqlite_url = sqlite_file(tmp_path / "a.db", SQLITE_TABLE)
-    options = ReflectOptions()
-    left = make_canonical(reflect_url(sqlite_url, options), None)
-    right = make_canonical(reflect_url(pg_url, options), None)
-    return compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), pg_url)
 
 
 def _stored(pg_url: str, moment: str) -> tuple[list[str], list[str]]:
@@ -88,7 +77,7 @@ def _stored(pg_url: str, moment: str) -> tuple[list[str], list[str]]:
 )
 def test_a_database_off_utc_parts_them(zone: str, moment: str, pg_url: str, tmp_path: Path) -> None:
     database_in_zone(pg_url, zone, PG_TABLE)
-    found = _diff(pg_url, tmp_path)
+    found = live_diff(sqlite_file(tmp_path / "a.db", SQLITE_TABLE), pg_url)
     defaults = {d.column: d.message for d in found.differences if d.kind == "column_default"}
     assert sorted(c for c in defaults if c != "id") == sorted(PARTED), defaults
     for column in ("y", "m"):
@@ -110,7 +99,7 @@ def test_a_utc_database_keeps_them_equal(pg_url: str, tmp_path: Path) -> None:
     """The near miss: on a database whose TimeZone is UTC each pair stores one value at both
     moments, and the rule names the server's zone where PostgreSQL's default reads it."""
     database_in_zone(pg_url, "UTC", PG_TABLE)
-    found = _diff(pg_url, tmp_path)
+    found = live_diff(sqlite_file(tmp_path / "a.db", SQLITE_TABLE), pg_url)
     apart = [d.column for d in found.differences if d.column != "id"]
     assert apart == [], [d.message for d in found.differences]
     rules = {e.column: e.rule for e in found.equivalences if e.rule.startswith("equal by")}

@@ -19,12 +19,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from pg_helpers import database_in_zone
-from support.testing import compared_evaluated, sqlite_file
+from support.testing import live_diff, sqlite_file
 
-from twinschema.compare import Comparison, Side
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url
 
 # Column -> (SQLite's default, PostgreSQL's column and default), as stranger61 018 wrote them.
@@ -56,15 +54,6 @@ READ_BACK = (
 )
 
 
-def _diff(pg_url: str, tmp_path: Path) -> Comparison:
-    """``twinschema diff`` of the SQLite file against the live database, evaluated."""
-    sqlite_url = sqlite_file(tmp_path / "a.db", SQLITE_TABLE)
-    options = ReflectOptions()
-    left = make_canonical(reflect_url(sqlite_url, options), None)
-    right = make_canonical(reflect_url(pg_url, options), None)
-    return compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), pg_url)
-
-
 def _stored(pg_url: str) -> tuple[list[str], list[str]]:
     """A row that omits every column on the real PostgreSQL database (a session that sets no
     zone: the database's), and what real SQLite stores at the same moment (its ``'now'``
@@ -87,7 +76,7 @@ def _stored(pg_url: str) -> tuple[list[str], list[str]]:
 
 def test_a_paris_database_stores_its_own_midnight_and_zone(pg_url: str, tmp_path: Path) -> None:
     database_in_zone(pg_url, "Europe/Paris", PG_TABLE)
-    found = _diff(pg_url, tmp_path)
+    found = live_diff(sqlite_file(tmp_path / "a.db", SQLITE_TABLE), pg_url)
     defaults = {d.column: d.message for d in found.differences if d.kind == "column_default"}
     assert sorted(defaults) == sorted(PAIRS), [d.message for d in found.differences]
     for column in ("d1", "d0", "dt"):
@@ -108,7 +97,7 @@ def test_a_utc_database_keeps_them_equal(zone: str, pg_url: str, tmp_path: Path)
     rule names the server's zone; ``current_setting('TimeZone')`` gives the zone's own name, so
     'Etc/UTC' (UTC's clock, another name) parts from SQLite's 'UTC'."""
     database_in_zone(pg_url, zone, PG_TABLE)
-    found = _diff(pg_url, tmp_path)
+    found = live_diff(sqlite_file(tmp_path / "a.db", SQLITE_TABLE), pg_url)
     apart = sorted(d.column or "" for d in found.differences)
     assert apart == ([] if zone == "UTC" else ["tz"]), [d.message for d in found.differences]
     rules = {e.column: e.rule for e in found.equivalences if e.rule.startswith("equal by")}

@@ -13,8 +13,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from twinschema.compare import Comparison, Side, compare
+from twinschema.dialects import ReflectOptions
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.sources import make_canonical, reflect_url
 from twinschema.testing import (
     TEST_URL_ENV,
     admin_engine,
@@ -84,3 +86,12 @@ def compared_evaluated(left: Side, right: Side, scratch_url: str) -> Comparison:
     finally:
         evaluator.close()
     return found
+
+
+def live_diff(sqlite_url: str, pg_url: str) -> Comparison:
+    """``twinschema diff`` of a live SQLite file against a live PostgreSQL database, evaluated
+    on that database (whose own settings, such as its TimeZone, the evaluation reads)."""
+    options = ReflectOptions()
+    left = make_canonical(reflect_url(sqlite_url, options), None)
+    right = make_canonical(reflect_url(pg_url, options), None)
+    return compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), pg_url)

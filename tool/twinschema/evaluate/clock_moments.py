@@ -79,11 +79,7 @@ def texts_parted(
         got = [value_of(ev.at_moment(d, text, column, moment)) for d, text, column in (left, right)]
         if not all(isinstance(v, str) for v in got) or got[0] == got[1]:
             continue
-        shown = [quoted(v) for v in got]
-        if left[0] == right[0]:
-            return f"at {moment} UTC they give {shown[0]} vs {shown[1]}"
-        names = [DIALECT_NAMES[left[0]], DIALECT_NAMES[right[0]]]
-        return f"at {moment} UTC {names[0]} gives {shown[0]}, {names[1]} gives {shown[1]}"
+        return _gives(moment, (left[0], right[0]), [quoted(v) for v in got])
     return None
 
 
@@ -106,12 +102,17 @@ def parted(
         read = [as_moment(v) for v in got]
         if read[0] is None or read[1] is None or _same(read[0], read[1]):
             continue
-        shown = [_shown(v) for v in got]
-        if left[0] == right[0]:
-            return f"at {moment} UTC they give {shown[0]} vs {shown[1]}"
-        names = [DIALECT_NAMES[left[0]], DIALECT_NAMES[right[0]]]
-        return f"at {moment} UTC {names[0]} gives {shown[0]}, {names[1]} gives {shown[1]}"
+        return _gives(moment, (left[0], right[0]), [_shown(v) for v in got])
     return None
+
+
+def _gives(moment: str, dialects: tuple[str, str], shown: list[str]) -> str:
+    """What two defaults give at ``moment``: "at <moment> UTC <A> gives x, <B> gives y"
+    (or "they give x vs y" within a dialect)."""
+    if dialects[0] == dialects[1]:
+        return f"at {moment} UTC they give {shown[0]} vs {shown[1]}"
+    names = [DIALECT_NAMES[d] for d in dialects]
+    return f"at {moment} UTC {names[0]} gives {shown[0]}, {names[1]} gives {shown[1]}"
 
 
 def _same(left: dt.date, right: dt.date) -> bool:
