@@ -129,17 +129,11 @@ def _drawn_otherwise(
     sv = st.ev.single("sqlite", stext, sqlite)
     if sv.kind != RANDOM_UUID or st.ev.single("postgresql", ptext, postgresql).kind != RANDOM_UUID:
         return None
-    values = [row[0] for row in backends["sqlite"].run([(stext, sqlite.type)]).rows]
-    try:
-        canonical = [str(uuid.UUID(v)) for v in values]
-    except (TypeError, ValueError, AttributeError):
+    spelling = _spelling([row[0] for row in backends["sqlite"].run([(stext, sqlite.type)]).rows])
+    if spelling is None:
         return None
-    if not values or values == canonical:
-        return None
-    capitals = all(v == v.upper() for v in values)
-    hyphens = all("-" in v for v in values)
-    written = _EXAMPLE.upper() if capitals else _EXAMPLE
-    written = written if hyphens else written.replace("-", "")
+    capitals, hyphens = spelling
+    written = _example(spelling)
     how = [w for w, holds in (("in capitals", capitals), ("without hyphens", not hyphens)) if holds]
     ran = backends["postgresql"].computed(
         [("v", postgresql.type)], '"v"::text', _AS_TEXT, [(written,)], generated=False
@@ -169,10 +163,15 @@ def _spelling(values: list[Any]) -> tuple[bool, bool] | None:
 def _spelled(spelling: tuple[bool, bool]) -> tuple[str, str]:
     """How a spelling is said ("in capitals with hyphens") and ``_EXAMPLE`` spelled so."""
     capitals, hyphens = spelling
-    example = _EXAMPLE.upper() if capitals else _EXAMPLE
-    example = example if hyphens else example.replace("-", "")
     case = "in capitals" if capitals else "in lower case"
-    return f"{case} {'with' if hyphens else 'without'} hyphens", probe_text(example)
+    return f"{case} {'with' if hyphens else 'without'} hyphens", probe_text(_example(spelling))
+
+
+def _example(spelling: tuple[bool, bool]) -> str:
+    """``_EXAMPLE`` in capitals or not, with hyphens or not (``_spelling``'s two answers)."""
+    capitals, hyphens = spelling
+    example = _EXAMPLE.upper() if capitals else _EXAMPLE
+    return example if hyphens else example.replace("-", "")
 
 
 def _drawn_as_text(
