@@ -37,6 +37,9 @@ PAIRS = (
     ("2024-02-29 12:00:00", "2025-02-28 20:00:00"),
     ("2024-01-31 12:00:00", "2024-02-29 20:00:00"),
 )
+# One moment alone with a fraction under a millisecond: SQLite's strftime('%f') rounds it away
+# ('00.000'), PostgreSQL's date_trunc('second', at) = at sees it (stranger63 018).
+SINGLES = ("2024-01-01 00:00:00.0004", "2024-01-01 10:00:00.123456")
 # At most this many date-time columns of one expression pair get the pairs (each two of them,
 # both ways round, give ``len(PAIRS) * 2`` rows).
 _COLUMNS = 4
@@ -45,10 +48,15 @@ _COLUMNS = 4
 def rows(columns: list[tuple[Column, Column]], values: list[list[Any]]) -> list[tuple[Any, ...]]:
     """For each two of ``columns`` (both sides' columns, in the order of ``values``, each
     column's probe values) that hold a moment, a row with ``PAIRS`` in them, each way round,
-    the other columns at their first value."""
+    and one with each column alone at each of ``SINGLES``, the other columns at their first
+    value."""
     moments = [n for n, (lc, rc) in enumerate(columns) if probes.kind_of(lc, rc) in KINDS]
     firsts = [column_values[0] if column_values else None for column_values in values]
     found = []
+    for n, single in itertools.product(moments[:_COLUMNS], SINGLES):
+        row = list(firsts)
+        row[n] = single
+        found.append(tuple(row))
     for n, m in itertools.permutations(moments[:_COLUMNS], 2):
         for a, b in PAIRS:
             row = list(firsts)

@@ -26,6 +26,7 @@ from twinschema.evaluate import (
     half_rounds,
     landings,
     moment_bounds,
+    month_pairs,
     month_steps,
     probe_arrays,
     probe_numbers,
@@ -159,6 +160,7 @@ def _rows(
     paired = _product_rows([lc.name for lc, _ in pairs], values, products, numbers)
     paired += _past_type_ends(st, table, [lc.name for lc, _ in pairs], values, products)
     together = crossed_rows.together(values, fractions) + fraction_pairs.rows(pairs, values)
+    together += month_pairs.rows(pairs, values, ((ldialect, ltext), (rdialect, rtext)))
     rows = tuple(crossed_rows.distinct([*rows, *half, *paired, *together]))
     logical = [(lc.name, ctype) for (lc, _), (_, ctype) in zip(pairs, left, strict=True)]
     rows += check_ends.corner_rows(tables, logical, rows)  # number columns at their CHECKs' ends
