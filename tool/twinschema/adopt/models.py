@@ -23,8 +23,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import render as alembic_render
 from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
+from twinschema.adopt.domain_type import render_domain
 from twinschema.adopt.index_code import index_elements, read_index
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.model import Schema
@@ -54,11 +56,12 @@ def type_renderer(dialect: str) -> AutogenContext:
 
 
 def render_type(type_: sa.types.TypeEngine[Any], context: AutogenContext) -> str:
-    """A column type as code: Alembic's rendering, or ``Declared("INT", sa.INTEGER())`` for a
-    SQLite spelling SQLAlchemy would not keep (``Declared("", sa.types.NullType())`` for a
-    column declared without a type)."""
+    """A column type as code: Alembic's rendering, a domain ``create_all`` makes, or
+    ``Declared("INT", sa.INTEGER())`` for a SQLite spelling SQLAlchemy would not keep."""
     if isinstance(type_, Declared):
         return rendered(type_, context)
+    if isinstance(type_, postgresql.DOMAIN):  # one create_all makes (domain_type)
+        return render_domain(type_, lambda base: render_type(base, context))
     return alembic_render._repr_type(type_, context)
 
 
