@@ -80,6 +80,21 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "CREATE TABLE contacts (id integer PRIMARY KEY, email email, code code)",
         ],
     ),
+    "opclass": (  # an operator class on an index element: the module keeps it
+        [
+            "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, nick TEXT, doc TEXT)",
+            "CREATE INDEX people_name ON people (name)",
+            "CREATE INDEX people_nick_id ON people (nick DESC, id)",
+        ],
+        [
+            "CREATE TABLE people (id integer PRIMARY KEY, name text NOT NULL, nick text, doc jsonb)",
+            "CREATE INDEX people_name ON people (name text_pattern_ops)",
+            "CREATE INDEX people_nick_id ON people (nick text_pattern_ops DESC, id)",
+            "CREATE INDEX people_doc ON people USING gin (doc jsonb_path_ops)",
+            "CREATE INDEX people_lower ON people (lower(name) text_pattern_ops)",
+            'CREATE INDEX people_nick_c ON people (nick COLLATE "C" varchar_pattern_ops DESC NULLS LAST)',
+        ],
+    ),
 }
 
 # Every dialect type init can write (in revisions and modules alike), each column of the same

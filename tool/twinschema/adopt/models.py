@@ -36,7 +36,7 @@ from twinschema.records.domain import NameMap
 _DEFAULT_INDEX_OPTIONS: Mapping[str, Any] = {
     "postgresql_using": "btree",
     "postgresql_include": [],
-    "postgresql_ops": {},
+    "postgresql_ops": "ops",  # written with the elements (index_code)
     "postgresql_with": {},
     "postgresql_nulls_not_distinct": False,
     "postgresql_concurrently": False,
@@ -227,17 +227,17 @@ class TableRenderer:
         """``sa.Index(name, t.col, sa.column(t.at).desc(), sa.text("lower(x)"), unique=True,
         sqlite_where=...)``: each element with the modifiers the database has."""
         read = read_index(self.raw.tables.get(table.name), index.name)
-        elements = index_elements(
+        elements, ops = index_elements(
             index,
             read,
             lambda name: self.naming.column(table.name, name),
             lambda element: _sql(element, self.dialect),
         )
-        args = [repr(index.name), *elements]
+        args = [repr(index.name), *elements, *ops]
         if index.unique:
             args.append("unique=True")
         for key, value in sorted(index.dialect_kwargs.items()):
-            if _DEFAULT_INDEX_OPTIONS.get(key, object()) == value or value is None:
+            if _DEFAULT_INDEX_OPTIONS.get(key, object()) in (value, "ops") or value is None:
                 continue
             if key.endswith("_where"):
                 args.append(f"{key}={_text(value, self.dialect)}")
