@@ -8,6 +8,9 @@ element is written from it, a column as ``sa.column(t.placed_at).desc().nulls_la
 domain loader's ``t.placed_at`` is a name, a string), an expression as its text with the
 modifiers after it (``sa.text('lower(name) DESC')``), which is what ``create_all`` makes on
 either database and what the checker reads back (``sources.metadata_parts.index_element``).
+A PostgreSQL operator class other than the default goes where SQLAlchemy's DDL writes it: in
+``postgresql_ops={t.name: 'text_pattern_ops'}`` for a bare column (the only element that option
+reaches), else inside the element's text (``sa.text('nick text_pattern_ops DESC')``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from twinschema.model import Index, Table
 from twinschema.sources.metadata_parts import NULLS_ORDER, index_element
@@ -35,31 +39,41 @@ def index_elements(
     read: Index | None,
     column_code: Callable[[str], str],
     sql: Callable[[Any], str],
-) -> list[str]:
-    """The code of each element of the reflected ``index``: ``column_code`` spells a column's
-    name (``t.placed_at``), ``sql`` an expression's SQL text; modifiers from ``read`` (the
-    adapter's reading) where it has as many elements, else from SQLAlchemy's own."""
+) -> tuple[list[str], list[str]]:
+    """The code of each element of the reflected ``index`` (``column_code`` spells a column's
+    name, ``t.placed_at``; ``sql`` an expression's SQL text), modifiers from ``read`` (the
+    adapter's reading) where it has as many elements, else from SQLAlchemy's own; and the
+    ``postgresql_ops=...`` argument, where a bare column has an operator class."""
     expressions = list(index.expressions)
     aligned = read is not None and len(read.expressions) == len(expressions)
-    found = []
+    reflected_ops = index.dialect_kwargs.get("postgresql_ops") or {}
+    found, ops = [], []
     for n, element in enumerate(expressions):
         inner, descending, first, collation = index_element(element)
         nulls = NULLS_ORDER.get((descending, first), "")
+        opclass = str(reflected_ops.get(getattr(inner, "name", None), ""))
         if aligned:
             assert read is not None
             descending = bool(read.descending and read.descending[n])
             chosen = read.collations[n] if read.collations else None
             collation = None if chosen is None else chosen.name
             nulls = read.nulls[n] if read.nulls else ""
-        if isinstance(inner, sa.Column):
+            opclass = read.opclasses[n] if read.opclasses else ""
+        plain = not (descending or collation or nulls)
+        if isinstance(inner, sa.Column) and (plain or not opclass):
             found.append(_column(column_code(inner.name), descending, collation, nulls))
-        else:
-            text = sql(inner)
-            if collation:  # quoted: PostgreSQL's "C" is no c (SQLite takes either)
-                text += ' COLLATE "' + collation.replace('"', '""') + '"'
-            text += (" DESC" if descending else "") + (f" {nulls}" if nulls else "")
-            found.append(f"sa.text({text!r})")
-    return found
+            if opclass:
+                ops.append(f"{column_code(inner.name)}: {opclass!r}")
+            continue
+        text = _PG_NAMES.quote(inner.name) if isinstance(inner, sa.Column) else sql(inner)
+        if collation:  # quoted: PostgreSQL's "C" is no c (SQLite takes either)
+            text += ' COLLATE "' + collation.replace('"', '""') + '"'
+        text += (f" {opclass}" if opclass else "") + (" DESC" if descending else "")
+        found.append(f"sa.text({text + (f' {nulls}' if nulls else '')!r})")
+    return found, ([f"postgresql_ops={{{', '.join(ops)}}}"] if ops else [])
+
+
+_PG_NAMES = postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
 
 
 def _column(code: str, descending: bool, collation: str | None, nulls: str) -> str:

@@ -23,8 +23,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import render as alembic_render
 from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
+from twinschema.adopt.domain_type import render_domain
 from twinschema.adopt.index_code import index_elements, read_index
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.model import Schema
@@ -34,7 +36,7 @@ from twinschema.records.domain import NameMap
 _DEFAULT_INDEX_OPTIONS: Mapping[str, Any] = {
     "postgresql_using": "btree",
     "postgresql_include": [],
-    "postgresql_ops": {},
+    "postgresql_ops": "ops",  # written with the elements (index_code)
     "postgresql_with": {},
     "postgresql_nulls_not_distinct": False,
     "postgresql_concurrently": False,
@@ -54,11 +56,12 @@ def type_renderer(dialect: str) -> AutogenContext:
 
 
 def render_type(type_: sa.types.TypeEngine[Any], context: AutogenContext) -> str:
-    """A column type as code: Alembic's rendering, or ``Declared("INT", sa.INTEGER())`` for a
-    SQLite spelling SQLAlchemy would not keep (``Declared("", sa.types.NullType())`` for a
-    column declared without a type)."""
+    """A column type as code: Alembic's rendering, a domain ``create_all`` makes, or
+    ``Declared("INT", sa.INTEGER())`` for a SQLite spelling SQLAlchemy would not keep."""
     if isinstance(type_, Declared):
         return rendered(type_, context)
+    if isinstance(type_, postgresql.DOMAIN):  # one create_all makes (domain_type)
+        return render_domain(type_, lambda base: render_type(base, context))
     return alembic_render._repr_type(type_, context)
 
 
@@ -224,17 +227,17 @@ class TableRenderer:
         """``sa.Index(name, t.col, sa.column(t.at).desc(), sa.text("lower(x)"), unique=True,
         sqlite_where=...)``: each element with the modifiers the database has."""
         read = read_index(self.raw.tables.get(table.name), index.name)
-        elements = index_elements(
+        elements, ops = index_elements(
             index,
             read,
             lambda name: self.naming.column(table.name, name),
             lambda element: _sql(element, self.dialect),
         )
-        args = [repr(index.name), *elements]
+        args = [repr(index.name), *elements, *ops]
         if index.unique:
             args.append("unique=True")
         for key, value in sorted(index.dialect_kwargs.items()):
-            if _DEFAULT_INDEX_OPTIONS.get(key, object()) == value or value is None:
+            if _DEFAULT_INDEX_OPTIONS.get(key, object()) in (value, "ops") or value is None:
                 continue
             if key.endswith("_where"):
                 args.append(f"{key}={_text(value, self.dialect)}")

@@ -45,6 +45,7 @@ from twinschema.sources.metadata_parts import (
     DDL_DIALECTS,
     NULLS_ORDER,
     deferral,
+    element_opclass,
     foreign_key,
     identity_of,
     index_element,
@@ -259,18 +260,19 @@ class _Reader:
     def index(self, index: sa.Index) -> Index:
         dialect = self.dialect
         options = index.dialect_options[dialect] if dialect in ("sqlite", "postgresql") else {}
+        pg = dialect == "postgresql"
+        ops = (options.get("ops") or {}) if pg else {}
+        classes = [element_opclass(e, ops) if pg else (e, "") for e in index.expressions]
         elements = [
             (_column_named(index, inner), *rest)
-            for inner, *rest in (index_element(element) for element in index.expressions)
+            for inner, *rest in (index_element(element) for element, _ in classes)
         ]
         expressions = tuple(
             inner.name if isinstance(inner, sa.Column) else self.sql(inner)
             for inner, _, _, _ in elements
         )
         where = options.get("where")
-        pg = dialect == "postgresql"
         method = options.get("using") if pg else None
-        ops = (options.get("ops") or {}) if pg else {}
         return Index(
             expressions=expressions,
             unique=bool(index.unique),
@@ -286,9 +288,7 @@ class _Reader:
             )
             if pg
             else None,
-            opclasses=element_flags((opclass(ops.get(e, "")) for e in expressions), "")
-            if pg
-            else None,
+            opclasses=element_flags((opclass(name) for _, name in classes), "") if pg else None,
             include=names_of(options.get("include") or ()) if pg else None,
             nulls_distinct=not options.get("nulls_not_distinct") if pg else True,
         )

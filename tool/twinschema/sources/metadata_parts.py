@@ -100,6 +100,33 @@ _ORDER_MODIFIERS = (
 )
 
 
+# A PostgreSQL text element's operator class, between its COLLATE and its ASC/DESC: ``expr
+# [COLLATE name] opclass [ASC|DESC] [NULLS FIRST|LAST]``, where PostgreSQL's grammar lets the
+# element name one: after a column's name or a parenthesized expression or function call.
+_TEXT_OPCLASS = re.compile(
+    r'(?P<head>(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*|.*\))'
+    r'(?:\s+COLLATE\s+(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)'
+    r"\s+(?!(?:ASC|DESC|NULLS|COLLATE)\b)(?P<opclass>[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)"
+    r"(?P<tail>(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?)\s*",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def element_opclass(element: Any, ops: dict[str, str]) -> tuple[Any, str]:
+    """A PostgreSQL index element without its operator class, and that class ("" for none) as
+    ``create_all`` writes it: ``postgresql_ops`` counts for an element whose ``key`` it names
+    (a column: SQLAlchemy's DDL compiler skips ``sa.text``, ``.desc()`` and other elements),
+    a text element names its own (``sa.text("nick text_pattern_ops DESC")``)."""
+    key = getattr(element, "key", None)
+    if isinstance(key, str) and key in ops:
+        return element, str(ops[key])
+    if type(element) is sa.TextClause:
+        found = _TEXT_OPCLASS.fullmatch(element.text)
+        if found is not None:
+            return sa.text(found["head"] + found["tail"]), found["opclass"]
+    return element, ""
+
+
 def opclass(name: str) -> str:
     """A PostgreSQL operator class a model names, "" when it is a built-in default one."""
     if not name:
