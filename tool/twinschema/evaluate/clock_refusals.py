@@ -207,7 +207,7 @@ def _report(st: StageContext, side: Side, table: Table, twin: Table, found: Refu
         None,
     )  # fmt: skip
     if existing is not None:
-        st.annotate(f" ({said})", existing)
+        st.annotate(said, existing)
         return
     made: Difference = difference(
         st, table.name, first.name, shown_default(lc), shown_default(rc), said
