@@ -41,3 +41,24 @@ def test_a_clock_text_its_check_stores_keeps_its_equivalence(loader: Loader) -> 
     found = compare_expected(loader, "sl-pg.default-clock-text-clock-check-near-miss")
     assert not [d for d in found.differences if d.kind == "column_default"]
     assert any("current-time" in e.rule for e in found.equivalences), found.equivalences
+
+
+def test_clock_timestamp_read_after_now_is_refused_by_a_table_check(loader: Loader) -> None:
+    """Stranger63 027: one PostgreSQL insert reads clock_timestamp() later than now() (the
+    transaction's start), so CHECK (updated_at >= created_at) refuses the row its defaults make;
+    the near misses (two now(); clock_timestamp() on the column the CHECK wants later) stay in
+    sync with their equivalences."""
+    name = "sl-pg.default-clock-timestamp-after-now-refused-by-table-check"
+    message, rules = _default(loader, name)
+    assert message.startswith(
+        "inserts that omit notes.created_at and notes.updated_at fail on PostgreSQL at each of 4 "
+        "moments tried, such as 2026-03-04 09:05:07 UTC (clock_timestamp() reads later than "
+        "now(), the transaction's start)"
+    ), message
+    assert "(2026-03-04 09:05:07.001000+00:00, 2026-03-04 09:05:07+00:00)" in message, message
+    assert not [r for r in rules if "current-time" in r or "by evaluation" in r], rules
+    for near in ("table-check-near-miss", "table-check-later-near-miss"):
+        found = compare_expected(loader, f"sl-pg.default-clock-timestamp-after-now-{near}")
+        assert not [d for d in found.differences if d.kind == "column_default"], near
+        rules = [e.rule for e in found.equivalences if e.column in ("created_at", "updated_at")]
+        assert len([r for r in rules if "current-time" in r or "by evaluation" in r]) == 2, rules

@@ -114,3 +114,18 @@ def test_a_strict_integer_default_of_a_fraction_is_said_to_fail_on_sqlite(loader
     (message,) = [d.message for d in found.differences if d.column == "n"]
     assert "SQLite stores 2.5, PostgreSQL stores 3" in message, message
     assert "fail on SQLite" not in message, message
+
+
+def test_a_strict_integer_clock_default_with_a_fraction_is_said_to_fail_on_sqlite(
+    loader: Loader,
+) -> None:
+    """Stranger63 028: julianday('now') arithmetic gives a REAL with a fraction, which a STRICT
+    table's INTEGER column refuses: inserts that omit it fail on SQLite, said with the value at
+    the fixed moment, not that SQLite gives the time with a fraction; a plain table keeps it."""
+    message = _message(loader, "sl-pg.default-clock-ms-in-strict-integer")
+    assert "inserts that omit t.at_ms fail on SQLite: its STRICT table's" in message, message
+    assert "the REAL 1000000000750.999" in message, message
+    assert "SQLite gives" not in message, message
+    message = _message(loader, "sl-pg.default-clock-ms-in-strict-integer-plain-near-miss")
+    assert "SQLite gives the current time as Unix milliseconds with a fraction" in message, message
+    assert "fail on SQLite" not in message, message

@@ -14,6 +14,7 @@ it. SQLite reads one clock per statement: it has nothing to tell apart here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from twinschema.evaluate.context import StageContext
@@ -56,3 +57,31 @@ def clocks_apart(st: StageContext, texts: tuple[str, str]) -> str:
         f"part on a row written later than its margin to the clock{late}, which no probe row "
         "shows (each runs at the start of a transaction of its own)"
     )
+
+
+# The reads of a clock later than the transaction's start: in one insert, clock_timestamp()
+# is read after the transaction started (29-182 us later in an autocommit INSERT on PostgreSQL
+# 16.2), and statement_timestamp() is the transaction's start in a lone autocommit statement
+# only, later in every statement after a BEGIN (stranger63 027).
+_LATER = r"(?i)(?:\bpg_catalog\.)?\b(?:statement_timestamp|clock_timestamp)\s*\(\s*\)"
+_STATEMENT = r"(?i)\bstatement_timestamp\s*\(\s*\)"
+_CALL = r"(?i)\bclock_timestamp\s*\(\s*\)"
+LATER_BY = dt.timedelta(milliseconds=1)
+
+
+def later_reads(dialect: str, text: str, moment: str) -> str:
+    """``text`` with each PostgreSQL read of the statement's or the call's clock replaced by
+    ``moment`` (UTC) plus ``LATER_BY``: as one insert reads them, later than the transaction's
+    start that ``now()`` reads (``clock.at_fixed_moment`` puts that at ``moment``); ``text``
+    as it is on SQLite, which reads one clock per statement."""
+    if dialect != "postgresql":
+        return text
+    later = dt.datetime.fromisoformat(moment) + LATER_BY
+    return re.sub(_LATER, f"('{later.isoformat(' ')}+00'::timestamptz)", text)
+
+
+def statement_only(texts: list[str]) -> bool:
+    """True when ``texts`` read the statement's clock and not the call's: a lone autocommit
+    insert reads statement_timestamp() as now(), only a statement after a BEGIN later."""
+    read = " ".join(texts)
+    return bool(re.search(_STATEMENT, read)) and not re.search(_CALL, read)

@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from twinschema.evaluate import clock_checks, probes
+from twinschema.evaluate import clock_checks, clock_reads, probes
+from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import at_fixed_moment, reads_clock
 from twinschema.evaluate.context import StageContext, default_text, shown_default
 from twinschema.evaluate.default_findings import difference
@@ -98,16 +99,28 @@ def _verdict(
     values = []
     for column in columns:
         text = default_text(column)
-        run = st.ev.at_moment(dialect, text, column, moment) if text is not None else None
+        run = _run_at(st, dialect, text, column, moment) if text is not None else None
         if run is None or run.error is not None or not run.rows:
             return None, ()
         values.append(value_of(run))
     backend = st.ev.backend(dialect)
     if backend is None:
         return None, ()
-    fixed = at_fixed_moment(dialect, check, moment) or check
+    later = clock_reads.later_reads(dialect, check, moment)
+    fixed = at_fixed_moment(dialect, later, moment) or later
     shape = [(c.own_name, c.type) for c in columns]
     return backend.try_rows(shape, fixed, [tuple(values)])[0], tuple(values)
+
+
+def _run_at(st: StageContext, dialect: str, text: str, column: Column, moment: str) -> Run | None:
+    """What the default ``text`` of ``column`` gives in an insert at ``moment``: PostgreSQL's
+    statement and call clocks read a little later than its transaction's start
+    (``clock_reads.later_reads``: ``clock_timestamp()`` against ``now()``, stranger63 027)."""
+    later = clock_reads.later_reads(dialect, text, moment)
+    if later == text or at_fixed_moment(dialect, later, moment) is not None:
+        return st.ev.at_moment(dialect, later, column, moment)
+    backend = st.ev.backend(dialect)  # every clock read is a literal now: run it as it is
+    return backend.run([(later, column.type)]) if backend is not None else None
 
 
 def _refusal(st: StageContext, side: Side, table: Table, twin: Table) -> Refusal | None:
@@ -163,6 +176,16 @@ def _report(st: StageContext, side: Side, table: Table, twin: Table, found: Refu
         if found.every
         else f"at {found.moment} UTC"
     )
+    texts = [found.check, *(default_text(c) or "" for c in found.columns)]
+    if dialect == "postgresql" and clock_reads.statement_only(texts):
+        when += (
+            " in a statement after a BEGIN (as a sync writes; a lone autocommit insert reads "
+            "statement_timestamp() as now())"
+        )
+    elif dialect == "postgresql" and texts != [
+        clock_reads.later_reads(dialect, t, found.moment) for t in texts
+    ]:
+        when += " (clock_timestamp() reads later than now(), the transaction's start)"
     said = (
         f"inserts that omit {names} fail on {DIALECT_NAMES[dialect]} {when}: {whose} "
         f"({found.check}) refuses {'its default' if one else 'their defaults'} ({values}), "
@@ -184,14 +207,15 @@ def _report(st: StageContext, side: Side, table: Table, twin: Table, found: Refu
         None,
     )  # fmt: skip
     if existing is not None:
-        st.annotate(f" ({said})", existing)
+        st.annotate(said, existing)
         return
     made: Difference = difference(
         st, table.name, first.name, shown_default(lc), shown_default(rc), said
     )
+    fix = "one text format" if dialect == "sqlite" else "one clock, such as now() for each"
     hint = (
         f"give {names} defaults whose values {whose} accepts on "
-        f"{DIALECT_NAMES[dialect]} (one text format), or allow it in domain.yaml with a reason"
+        f"{DIALECT_NAMES[dialect]} ({fix}), or allow it in domain.yaml with a reason"
     )
     st.comparison.differences.append(replace(made, hint=hint))
 

@@ -25,7 +25,7 @@ from twinschema.evaluate.context import (
     same_rows,
 )
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
-from twinschema.evaluate.failing_defaults import omitting_fails, refused_alone
+from twinschema.evaluate.failing_defaults import clock_refused, omitting_fails, refused_alone
 from twinschema.evaluate.refused_defaults import refusals
 from twinschema.evaluate.time_kept import moments_kept_apart, shared_precision
 from twinschema.evaluate.values import (
@@ -39,7 +39,7 @@ from twinschema.evaluate.values import (
     as_shared,
     same_class,
 )
-from twinschema.model import Column
+from twinschema.model import Column, Table
 from twinschema.records import Difference, Equivalence
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -78,12 +78,21 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     if typed_defaults.type_made(st, d, (ld, ltext, lc), (rd, rtext, rc)):
         return None
     if st.cross:
-        refused = refused_alone(st, (lt, lc), (rt, rc))
+        refused = refused_alone(st, (lt, lc), (rt, rc)) or _clock_refused(st, (lt, lc), (rt, rc))
         if refused is not None:
             st.result.evaluated += 1
             return replace(d, message=f"{d.message} (by evaluation: {refused})")
         return _judge_cross(st, d, (ld, ltext, lc), (rd, rtext, rc))
     return _judge_same(st, d, ld, (ltext, lc), (rtext, rc))
+
+
+def _clock_refused(
+    st: StageContext, left: tuple[Table, Column], right: tuple[Table, Column]
+) -> str | None:
+    """``failing_defaults.clock_refused`` of the first side whose clock default its own
+    STRICT column refuses (stranger63 028); None where neither does."""
+    found = (clock_refused(st, s, *tc) for s, tc in ((st.left, left), (st.right, right)))
+    return next((f for f in found if f is not None), None)
 
 
 def _judge_cross(

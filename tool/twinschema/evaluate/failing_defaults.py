@@ -7,11 +7,12 @@ no statement parts them."""
 from __future__ import annotations
 
 from twinschema.evaluate.backends import REJECTED
+from twinschema.evaluate.clock import FIXED_MOMENT
 from twinschema.evaluate.context import StageContext, default_text, find, shown_default
 from twinschema.evaluate.crossing import column_checks
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
-from twinschema.evaluate.values import CONSTANT, FAILED
-from twinschema.model import Column, Table
+from twinschema.evaluate.values import CONSTANT, FAILED, NOT_EVALUATED
+from twinschema.model import OPTION_STRICT, Column, Table
 from twinschema.records import Equivalence, Side
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -167,3 +168,34 @@ def refused_alone(
                 f"{verdict.describe()}"
             )
     return None
+
+
+def clock_refused(st: StageContext, side: Side, table: Table, column: Column) -> str | None:
+    """Where a SQLite STRICT table's column refuses what its clock default gives (``INTEGER
+    DEFAULT ((julianday('now') - 2440587.5) * 86400000)``: a REAL with a fraction at nearly
+    every moment, which a STRICT INTEGER column refuses: "cannot store REAL value"), that
+    inserts omitting it fail there, with the value at ``clock.FIXED_MOMENT``; not that SQLite
+    stores the time with a fraction (stranger63 028). None where the value is stored, or the
+    default reads no clock or cannot be moved."""
+    text = default_text(column)
+    if text is None or side.schema.dialect != "sqlite" or OPTION_STRICT not in table.options:
+        return None
+    verdict = st.ev.single("sqlite", text, column)
+    if verdict.kind in (CONSTANT, FAILED, NOT_EVALUATED):
+        return None
+    ran = st.ev.at_moment("sqlite", text, column, FIXED_MOMENT)
+    backend = st.ev.backend("sqlite")
+    if ran is None or ran.error is not None or not ran.rows or backend is None:
+        return None
+    value = ran.rows[0][0]
+    stored = backend.store(column.name, column.type, [], [value], options=table.options)
+    if stored is None or stored[0] is not REJECTED:
+        return None
+    real = isinstance(value, float)
+    shown = f"the REAL {value!r}" if real else f"the value {value!r}"
+    whenever = ", as at nearly every moment: whenever the value has a fraction" if real else ""
+    return (
+        f"inserts that omit {table.name}.{column.name} fail on SQLite: its STRICT table's "
+        f"{column.type.spelling()} column refuses what the default gives ({shown} at "
+        f"{FIXED_MOMENT} UTC{whenever})"
+    )

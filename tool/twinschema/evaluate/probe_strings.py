@@ -9,8 +9,10 @@ from typing import Any
 _REWRITTEN = '{"b":[1,2],"a":1}'
 # Documents spelled with blanks jsonb drops ('[ ]' is stored as '[]'; SQLite keeps the text):
 # ``json_array_length(t) > 0 OR t = '[]'`` refuses '[ ]', ``jsonb_typeof(t) = 'array'`` takes
-# it (stranger61 009); inside an array, at its start, and nested.
-_BLANKED = ("[ ]", "{ }", " []", "[1 ]", "[[ ]]")
+# it (stranger61 009); inside an array, at its start, and nested; and JSON's other blanks, a
+# newline, a tab and a carriage return (a pretty-printed '[\n]': ``replace(t, ' ', '') <> '[]'``
+# lets it through, jsonb reads [] and refuses it; stranger63 035).
+_BLANKED = ("[ ]", "{ }", " []", "[1 ]", "[[ ]]", "[\n]", "[\t]", "[\r]", "{\n}")
 
 
 def json_documents(strings: tuple[str, ...], lengths: tuple[int, ...] = ()) -> list[Any]:
