@@ -139,15 +139,9 @@ MARKERS: tuple[Marker, ...] = (
     _m(
         POSTGRESQL, "DEFAULT f(...) unparenthesized", r"\bDEFAULT\s+[a-z_]\w*(\s*\.\s*\w+)?\s*\(", 3
     ),
-    # Functions SQLite lacks: a CHECK naming one is refused at CREATE TABLE ("no such function"),
-    # a DEFAULT (now()) fails at the first insert that uses it ("unknown function"). Weight 2: an
-    # application may register a function of that name in SQLite.
-    _m(
-        POSTGRESQL,
-        "PostgreSQL-only function",
-        r"\b(now|to_char|to_timestamp|to_date|date_trunc|clock_timestamp|gen_random_uuid)\s*\(",
-        2,
-    ),
+    # Not a function SQLite lacks (now(), to_char(), gen_random_uuid()): SQLite takes DEFAULT
+    # (now()) at CREATE TABLE and fails only the insert that uses it, a SQLite file's mistake the
+    # checker reports (sl-pg.eval-now-sqlite-now-fails), which must still load into SQLite.
     _m(SQLITE, "AUTOINCREMENT", r"\bAUTOINCREMENT\b", 3),
     _m(SQLITE, "[bracketed] identifier", r"(?<![\w\]\[])\[[a-z_][^\]\n]*\]", 3),
     _m(SQLITE, "PRAGMA", r"^[ \t]*PRAGMA\b", 3, _IM),
