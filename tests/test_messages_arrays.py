@@ -158,3 +158,26 @@ def test_default_values_are_written_as_postgresql_writes_them(tmp_path: Path, pg
             " '[0:1]={1,2}'::int[]::text"
         ).fetchone()
     assert got == ("true", '{"30 days"}', "{1,2}", "[0:1]={1,2}"), got
+
+
+def test_a_check_pair_on_columns_of_types_apart_says_the_types_differ(tmp_path: Path) -> None:
+    """PostgreSQL text[] against SQLite's JSON text (stranger63 023): the two length rules were
+    "not evaluated: no probe value but NULL was held by both sides' columns", as if a probe type
+    were missing; now each says the columns' types differ. The column_type difference says how
+    arrays pair with SQLite. Near miss: a range column on both sides keeps its reason
+    (``test_a_check_pair_on_a_type_no_probe_is_made_for_says_why``)."""
+    result = _diff(
+        tmp_path,
+        SL_PG,
+        "CREATE TABLE w (id INTEGER PRIMARY KEY, tags TEXT CHECK (json_array_length(tags) <= 3));",
+        "CREATE TABLE w (id integer PRIMARY KEY, tags text[] CHECK (cardinality(tags) <= 3));",
+        "-v",
+    )
+    assert result.exit_code == 1, result.output
+    said = (
+        "not evaluated: the columns' types differ (tags TEXT / text[]: see the column_type "
+        "difference), so no value but NULL is held by both sides' columns"
+    )
+    assert result.output.count(said) == 2, result.output
+    assert "no probe value but NULL" not in result.output
+    assert "SQLite has no array type" in result.output

@@ -100,8 +100,9 @@ def test_detect_dialect_of_small_texts(text: str, expected: str) -> None:
     [
         "CREATE TABLE t (id integer PRIMARY KEY, name varchar(20) NOT NULL);",
         "",
-        # One strong marker each way: a mixed file, not a guess.
-        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, d date DEFAULT now()::date);",
+        # One strong marker each way: a mixed file, not a guess. (Not ``DEFAULT now()::date``:
+        # since stranger63 001 an unparenthesized DEFAULT f() counts for PostgreSQL too.)
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, d text DEFAULT ('x'::text));",
     ],
     ids=["plain", "empty", "mixed"],
 )
@@ -146,6 +147,68 @@ def test_a_file_valid_in_both_still_needs_its_dialect(pg_url: str) -> None:
     sqlite3.connect(":memory:").executescript(text)
     testing.execute(pg_url, *BOTH_VALID)
     with pytest.raises(UsageError, match=r"SQLite markers: none; PostgreSQL markers: none"):
+        sqlfile.detect_dialect(text, "mine.sql")
+
+
+# stranger63 001: each line is a PostgreSQL table that real SQLite 3.40 refuses at CREATE TABLE
+# and real PostgreSQL 16 takes, with one marker the detector found nowhere before.
+PG_ONLY_SYNTAX = [
+    "CREATE TABLE t (a text DEFAULT (now() AT TIME ZONE 'UTC'));",  # AT TIME ZONE
+    "CREATE TABLE t (a date CHECK (a < DATE '2030-01-01' + interval '1 day'));",  # interval literal
+    "CREATE TABLE t (a text DEFAULT to_char(1, '9'));",  # DEFAULT f(...) without parentheses
+]
+# Near misses both real databases take: a column named or typed interval, the words inside a
+# literal, and SQLite's parenthesized DEFAULT (...) of a function both have: still "cannot tell".
+BOTH_TAKE = [
+    "CREATE TABLE t (id integer, interval text, gap interval);",
+    "CREATE TABLE t (a text CHECK (a <> 'AT TIME ZONE' AND a <> 'x' || 'interval'));",
+    "CREATE TABLE t (a text DEFAULT (lower('X')));",
+]
+
+
+@pytest.mark.parametrize("text", PG_ONLY_SYNTAX)
+def test_syntax_sqlite_refuses_marks_postgresql(text: str, pg_url: str) -> None:
+    """A PostgreSQL file of to_char/now()/AT TIME ZONE/interval defaults was "PostgreSQL markers:
+    none" (stranger63 001); each marker is syntax or a function real SQLite refuses."""
+    import sqlite3
+
+    assert sqlfile.detect_dialect(text) == "postgresql"
+    testing.execute(pg_url, text)
+    with pytest.raises(sqlite3.OperationalError, match=r"syntax error|no such function"):
+        sqlite3.connect(":memory:").executescript(text)
+
+
+@pytest.mark.parametrize("text", BOTH_TAKE)
+def test_pg_words_sqlite_takes_mark_nothing(text: str, pg_url: str) -> None:
+    import sqlite3
+
+    sqlite3.connect(":memory:").executescript(text)
+    testing.execute(pg_url, text)
+    with pytest.raises(UsageError, match=r"PostgreSQL markers: none"):
+        sqlfile.detect_dialect(text, "mine.sql")
+
+
+def test_sqlite_defaults_reading_now_stay_sqlite() -> None:
+    """Near miss: SQLite's own spelling of the clock (strftime(..., 'now')) stays SQLite's."""
+    text = "CREATE TABLE t (a TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
+    assert sqlfile.detect_dialect(text) == "sqlite"
+
+
+def test_a_function_sqlite_lacks_in_parentheses_marks_nothing(pg_url: str) -> None:
+    """Near miss: DEFAULT (now()) is a SQLite file's mistake that real SQLite takes at CREATE
+    TABLE (and fails the insert that uses it, which the checker reports): no PostgreSQL marker,
+    or such a file would load into PostgreSQL and the mistake go unseen."""
+    import sqlite3
+
+    text = (
+        "CREATE TABLE t (id INTEGER, c TEXT DEFAULT (now()), u TEXT DEFAULT (gen_random_uuid()));"
+    )
+    db = sqlite3.connect(":memory:")
+    db.executescript(text)
+    with pytest.raises(sqlite3.OperationalError, match="unknown function"):
+        db.execute("INSERT INTO t (id) VALUES (1)")
+    testing.execute(pg_url, text)
+    with pytest.raises(UsageError, match=r"PostgreSQL markers: none"):
         sqlfile.detect_dialect(text, "mine.sql")
 
 

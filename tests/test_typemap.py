@@ -253,3 +253,25 @@ def test_an_interval_type_is_known_by_the_table_not_its_spelling(
 ) -> None:
     """The probes of a column that holds a span of time (stranger57 217) follow the type table."""
     assert typemap_storage.is_interval(ctype) is interval
+
+
+def test_a_postgresql_array_against_sqlite_text_says_how_they_pair() -> None:
+    """PostgreSQL text[] against SQLite TEXT (stranger63 023: "no logical kind accepts both"
+    said nothing of arrays): the reason says SQLite has no array type, that applications keep
+    JSON array text, and to allow the column_type, quoting README's own words, whichever side
+    is left. Near misses: an array's element type against SQLite's, a PostgreSQL text[] against
+    a PostgreSQL text, keep their reasons."""
+    from pathlib import Path
+
+    why = typemap_why.why_types_differ(sqlite("TEXT"), pg("text[]"))
+    assert why == typemap.ARRAY_NO_COUNTERPART
+    assert "JSON array text" in why and "allow this column_type" in why
+    assert typemap_why.why_types_differ(pg("integer[]"), sqlite("TEXT")) == why
+    quoted = why.rsplit('"', 2)[1]
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert quoted == "No kind holds a PostgreSQL array" and quoted in readme
+    assert typemap_why.why_types_differ(sqlite("TEXT"), pg("integer")) == (
+        "no logical kind accepts both"
+    )
+    same_engine = typemap_why.why_types_differ(pg("text"), pg("text[]"))
+    assert same_engine == "one database engine: the declared types must be equal"

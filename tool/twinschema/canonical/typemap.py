@@ -139,6 +139,15 @@ NO_COUNTERPART: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# Why a PostgreSQL array pairs with no SQLite type (stranger63 023), and how applications pair
+# them: README's `domain.yaml` section says it in these words ("No kind holds a PostgreSQL array").
+ARRAY_NO_COUNTERPART = (
+    "SQLite has no array type: no kind holds a PostgreSQL array. A SQLite application keeps the "
+    'list as JSON array text (\'["a","b"]\'), which this check does not map to the array: if '
+    "that is the design, allow this column_type in domain.yaml with a reason (README, `domain.yaml`: "
+    '"No kind holds a PostgreSQL array")'
+)
+
 # Type names both engines know, for different types: what each dialect means by it
 # (``typemap_why``), so that "real vs real" reads as two types.
 SAME_NAME: Mapping[str, Mapping[str, str]] = MappingProxyType(

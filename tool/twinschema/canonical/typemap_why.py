@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from twinschema.canonical.typemap import (
     AFFINITY_FRAGMENTS,
+    ARRAY_NO_COUNTERPART,
     DIALECT_NAMES,
     NO_COUNTERPART,
     SAME_NAME,
@@ -28,6 +29,8 @@ def why_types_differ(left: ColumnType, right: ColumnType) -> str:
         why = "one database engine: the declared types must be equal"
     elif _typeless(left) or _typeless(right):
         why = TYPELESS_WHY
+    elif left.array != right.array and SQLITE in (left.dialect, right.dialect):
+        why = ARRAY_NO_COUNTERPART
     else:
         why = _no_counterpart(left, right) or "no logical kind accepts both"
         if left.spelling().lower() == right.spelling().lower():

@@ -5,12 +5,14 @@ side each; the run's header counts them "not evaluated", but each difference rea
 one-sided CHECK. Each such difference that is still as the comparer left it (no stage merged,
 dropped or witnessed it since) now ends with why: a CHECK that does not parse, no scratch
 database of its dialect, a CHECK the scratch database cannot make (a function, type or
-collation of the checked database it lacks, with the database's own error), or no probe value
-but NULL that both sides' columns hold (a type no probe value is made for).
+collation of the checked database it lacks, with the database's own error), columns whose
+types share no kind (a text[] against SQLite's JSON text: no value is held by both), or no
+probe value but NULL that both sides' columns hold (a type no probe value is made for).
 """
 
 from __future__ import annotations
 
+from twinschema.canonical import typemap
 from twinschema.evaluate import probes, stored_rows
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.probe_sets import probe_rows
@@ -50,6 +52,18 @@ def _why(st: StageContext, table: str, texts: tuple[str, str], shown: tuple[str,
                 f"the scratch database cannot make a table with {text} of "
                 f"{st.side_name(side)}: {backend.refused}"
             )
+    apart = [
+        f"{name} {type_sql(lt)} / {type_sql(rt)}"
+        for name, (_, lt), (_, rt) in zip(found.names, found.left, found.right, strict=True)
+        if typemap.shared_kind(lt, rt) is None or lt.array != rt.array
+    ]
+    if apart:
+        # stranger63 023: a text[] against SQLite's JSON text is no probe type missing; the two
+        # columns hold no value alike, so no row can put both CHECKs to the test.
+        return (
+            f"the columns' types differ ({', '.join(apart)}: see the column_type difference), "
+            "so no value but NULL is held by both sides' columns to test both CHECKs on"
+        )
     types = ", ".join(
         f"{name} {type_sql(lt)}" + ("" if type_sql(lt) == type_sql(rt) else f" / {type_sql(rt)}")
         for name, (_, lt), (_, rt) in zip(found.names, found.left, found.right, strict=True)

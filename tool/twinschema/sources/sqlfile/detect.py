@@ -129,6 +129,19 @@ MARKERS: tuple[Marker, ...] = (
     _m(POSTGRESQL, "USING <index method>", r"\bUSING\s+(btree|gin|gist|brin|spgist|hash)\b", 2),
     _m(POSTGRESQL, "PostgreSQL type", r"\b(timestamptz|jsonb|bytea|tsvector|inet|cidr)\b", 2),
     _m(POSTGRESQL, "array type", r"\b(text|integer|int|varchar)\s*\[\]", 2),
+    # SQLite 3.40 refuses these at CREATE TABLE with a syntax error (stranger63 001): ``x AT TIME
+    # ZONE 'UTC'``; a typed ``interval '1 day'`` literal after an operator, ``(`` or DEFAULT (a
+    # select list may read ``interval 'x'`` as a column and its alias, so other places do not
+    # count); and ``DEFAULT f(...)`` without parentheses, which SQLite takes only as ``DEFAULT
+    # (f(...))``. A column named or typed ``interval`` is no marker: SQLite takes both.
+    _m(POSTGRESQL, "AT TIME ZONE", r"\bAT\s+TIME\s+ZONE\b", 3),
+    _m(POSTGRESQL, "interval '...' literal", r"(?:[-+*/(<>=]|\bDEFAULT\b)\s*interval\s*''", 3),
+    _m(
+        POSTGRESQL, "DEFAULT f(...) unparenthesized", r"\bDEFAULT\s+[a-z_]\w*(\s*\.\s*\w+)?\s*\(", 3
+    ),
+    # Not a function SQLite lacks (now(), to_char(), gen_random_uuid()): SQLite takes DEFAULT
+    # (now()) at CREATE TABLE and fails only the insert that uses it, a SQLite file's mistake the
+    # checker reports (sl-pg.eval-now-sqlite-now-fails), which must still load into SQLite.
     _m(SQLITE, "AUTOINCREMENT", r"\bAUTOINCREMENT\b", 3),
     _m(SQLITE, "[bracketed] identifier", r"(?<![\w\]\[])\[[a-z_][^\]\n]*\]", 3),
     _m(SQLITE, "PRAGMA", r"^[ \t]*PRAGMA\b", 3, _IM),
@@ -148,12 +161,16 @@ MARKERS: tuple[Marker, ...] = (
 )
 
 # String literals, quoted identifiers and comments, blanked before the markers are searched (a
-# quoted identifier becomes the word ``q``: a name still, as in ``CREATE TABLE "t" ("x")``).
+# quoted identifier becomes the word ``q``: a name still, as in ``CREATE TABLE "t" ("x")``; a
+# string literal becomes the empty literal ``''``, so ``interval '1 day'`` stays a typed literal).
 _NOISE = re.compile(r"'[^']*(?:''[^']*)*'|\"[^\"]*(?:\"\"[^\"]*)*\"|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 def _code_only(text: str) -> str:
-    return _NOISE.sub(lambda m: " q " if m[0].startswith('"') else " ", text)
+    def blank(match: re.Match[str]) -> str:
+        return {'"': " q ", "'": " '' "}.get(match[0][0], " ")
+
+    return _NOISE.sub(blank, text)
 
 
 def dialect_scores(text: str) -> dict[str, list[Marker]]:
