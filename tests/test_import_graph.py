@@ -117,6 +117,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.lint": 7,
     "twinschema.migrations.lint_classify": 7,
     "twinschema.migrations.lint_record": 7,
+    "twinschema.migrations.lint_fts": 7,
     "twinschema.migrations.revision": 7,
     "twinschema.migrations.revision_identity": 7,
     "twinschema.migrations.revision_kept": 7,

@@ -19,7 +19,10 @@ from alembic.runtime.migration import MigrationContext
 from test_migrate_safety import HEADS, run_migrate, scratch_project
 from test_sqlite_batch_triggers import migrate, revision
 
+from twinschema.commands import lint_project
+from twinschema.config import load_config
 from twinschema.migrations.revision_sqlite import rebuild_renumbered_fts
+from twinschema.records import Status
 
 NOTES = (
     "CREATE TABLE notes (id TEXT PRIMARY KEY, title TEXT, body TEXT)",
@@ -151,3 +154,32 @@ def test_revision_rebuilds_fts_after_a_copy_that_renumbers(table_ops: Any, rebui
     assert found[0] is table_ops
     expected = ["INSERT INTO notes_fts(notes_fts) VALUES('rebuild')"] if rebuilt else []
     assert _rebuilds(found[1:]) == expected
+
+
+@pytest.mark.parametrize("rebuilt", [False, True])
+def test_lint_flags_a_batch_copy_that_renumbers_what_fts_reads(
+    tmp_path: Path, rebuilt: bool
+) -> None:
+    """``twinschema lint`` (no database) reports a revision whose batch block copies notes (no
+    INTEGER PRIMARY KEY), which notes_fts reads by rowid, with no rebuild after it, naming the
+    statement to add. Near misses: keyed (INTEGER PRIMARY KEY) copied the same way, and the
+    revision with the rebuild after the block, are not flagged."""
+    project = scratch_project(tmp_path)
+    made = _with_notes(project)
+    after = "op.execute(\"INSERT INTO notes_fts(notes_fts) VALUES('rebuild')\")" if rebuilt else ""
+    revision(
+        project, "0003_copy_sqlite", made, 3, _copy("notes", after) + "\n" + _copy("keyed"), "pass"
+    )
+    report = lint_project(load_config(project / "pyproject.toml"), ["sqlite"])
+    found = [d for layer in report.layers for d in layer.differences if d.kind == "fts_rowids"]
+    if rebuilt:
+        assert found == []
+        return
+    [difference] = found
+    assert (difference.table, difference.name) == ("notes", "notes_fts")
+    assert "revision 0003_copy_sqlite copies table notes" in difference.message
+    assert "op.execute(\"INSERT INTO notes_fts(notes_fts) VALUES('rebuild')\")" in (
+        difference.hint or ""
+    )
+    assert difference.fix is not None and difference.fix.file.endswith("0003_copy_sqlite.py")
+    assert [layer.status for layer in report.layers] == [Status.DRIFT]

@@ -291,6 +291,7 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
     allowed changes as equivalences (shown with ``--verbose``, with their reasons); ``target``:
     the database the revisions are about to be applied to, none named by default."""
     from twinschema.migrations.lint import ANY_DATABASE, KIND, LAYER, MARKER
+    from twinschema.migrations.lint_fts import difference as fts_difference
 
     target = target or ANY_DATABASE
     span = f"{len(lint.revisions)} revision(s)"
@@ -353,6 +354,7 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
                 fix=FixSite(file=path, line=int(line)) if line.isdigit() else None,
             )
         )
+    layer.differences.extend(fts_difference(r, lint.chain, target) for r in lint.renumbered)
     if not lint.ok:
         layer.status = Status.DRIFT
     report.add(layer)
@@ -377,6 +379,7 @@ def lint_project(config: Config, dialects: Sequence[str] = DIALECTS) -> Report:
         folder = Path(cfg.get_main_option("script_location") or dialect)
         scripts = chain_scripts(script_directory(cfg))
         add_to_report(
-            report, lint_scripts(scripts, dialect, shown(folder, config.root), config.root)
+            report,
+            lint_scripts(scripts, dialect, shown(folder, config.root), config.root, fts=True),
         )
     return report

@@ -124,7 +124,7 @@ def head_mismatch(config: Config, dialect: str, url: str) -> list[str]:
         head = make_canonical(reflect_url(head_url, options), None)
     live = make_canonical(reflect_url(url, options), None)
     comparison = compare(
-        Side(head, "the chain's head", "the chain"),
+        Side(head, "the chain's head", "the chain", role="chain"),
         Side(live, redact(url), "the database"),
         layer="stamp",
     )

@@ -78,7 +78,10 @@ def objects(ctx: Context) -> None:
     """Compare the two sides' views, triggers, functions and sequences into ``ctx``."""
     left, right = ctx.left, ctx.right
     labels = (left.label, right.label)
-    found = compare_objects(left.schema, right.schema, labels, ctx.domain, ctx.pairing)
+    # Sides a chain built (its scratch database, a downgrade and upgrade again, its head
+    # against a database to stamp) hold its broken objects alike: that is no difference.
+    alike = "chain" not in (left.role, right.role)
+    found = compare_objects(left.schema, right.schema, labels, ctx.domain, ctx.pairing, alike)
     for d in found.differences:
         hint = d.hint
         if d.declared is not None and ctx.domain is not None:
@@ -109,10 +112,12 @@ def compare_objects(
     labels: tuple[str, str],
     domain: Domain | None,
     pairing: Pairing,
+    alike: bool = True,
 ) -> ObjectComparison:
-    """Compare the objects of two schemas (see the module); ``labels`` name the two sides."""
+    """Compare the objects of two schemas (see the module); ``labels`` name the two sides;
+    ``alike``: report an object broken alike on both sides (``_broken``)."""
     result = ObjectComparison([], ({}, {}))
-    result.differences.extend(_broken(left, right, labels))
+    result.differences.extend(_broken(left, right, labels, alike))
     if left.objects_read and right.objects_read and pairing.objects_pairwise:
         named = {**_table_names(right, domain), **_table_names(left, domain)}
         for finding in _pairwise(left.objects, right.objects, labels, named):
@@ -147,14 +152,17 @@ def compare_objects(
     return result
 
 
-def _broken(left: Schema, right: Schema, labels: tuple[str, str]) -> list[ObjectDifference]:
+def _broken(
+    left: Schema, right: Schema, labels: tuple[str, str], alike: bool
+) -> list[ObjectDifference]:
     """An object that cannot work in its own source (``SchemaObject.broken``: an FTS table
-    reading a column its content table lacks, stranger61 006), where the other side does not
-    hold it broken alike (no object, as across dialects or in a metadata module, or one that
-    works): one difference per object, naming each side where it is broken. Broken alike on
-    both sides (a chain's database and the database it migrated, a downgrade and upgrade
-    again) is no difference between them: the comparison with the other dialect's source or
-    with the metadata module reports it."""
+    reading a column its content table lacks, stranger61 006): one difference per object,
+    naming each side where it is broken, whether the other side holds no such object (across
+    dialects, a metadata module), one that works, or the same object broken alike (two files
+    or devices of one dialect: it works on neither, so "in sync" would hide it). With
+    ``alike`` False (sides a chain built: a downgrade and upgrade again, a step's before and
+    after, the head against a database) broken alike is no difference between them: the
+    chain's head against the metadata module reports it."""
     found: dict[tuple[str, str, str], list[SchemaObject | None]] = {}
     for index, schema in enumerate((left, right)):
         for obj in schema.objects:
@@ -163,7 +171,8 @@ def _broken(left: Schema, right: Schema, labels: tuple[str, str]) -> list[Object
     differences = []
     for key in sorted(found):
         pair = found[key]
-        if pair[0] is not None and pair[1] is not None and pair[0].broken == pair[1].broken:
+        lo, ro = pair
+        if not alike and lo is not None and ro is not None and lo.broken == ro.broken:
             continue
         sides = " and ".join(label for label, o in zip(labels, pair, strict=True) if o)
         first = next(o for o in pair if o is not None)

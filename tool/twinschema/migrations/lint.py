@@ -61,6 +61,7 @@ from alembic.script import Script, ScriptDirectory
 
 from twinschema.errors import UsageError
 from twinschema.migrations.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of
+from twinschema.migrations.lint_fts import ChainTables, Renumbered
 from twinschema.migrations.lint_record import record
 from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
@@ -118,6 +119,8 @@ class ChainLint:
     revisions: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     stale: list[tuple[str, str, str]] = field(default_factory=list)  # (revision, path:line, key)
+    # SQLite batch blocks that renumber what an FTS table reads, rebuilding it nowhere after
+    renumbered: list[Renumbered] = field(default_factory=list)
 
     @property
     def refused(self) -> list[Finding]:
@@ -126,8 +129,8 @@ class ChainLint:
 
     @property
     def ok(self) -> bool:
-        """True when nothing is refused and no marker is stale."""
-        return not self.refused and not self.stale
+        """True when nothing is refused, no marker is stale and no FTS table is renumbered."""
+        return not self.refused and not self.stale and not self.renumbered
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,6 +166,7 @@ def lint_scripts(
     *,
     direction: str = UPGRADE,
     loses: Callable[[Change], bool | None] | None = None,
+    fts: bool = False,
 ) -> ChainLint:
     """Lint ``scripts`` of one chain, in the order they run: their ``upgrade()`` (allowed by
     ``allow_destructive``), or with ``direction="downgrade"`` their ``downgrade()`` (allowed by
@@ -172,16 +176,21 @@ def lint_scripts(
     column dropped from a table ``rows`` finds empty or absent (a new database) loses nothing
     and is let through, unless a revision run before the drop, or its own, may add or move rows
     (``op.execute``, ``op.bulk_insert``, a renamed table, an ``upgrade()`` that cannot be
-    recorded) (stranger46 019)."""
+    recorded) (stranger46 019). With ``fts`` (``twinschema lint``, on the whole chain), a SQLite
+    batch block that renumbers the rowids an FTS table reads without rebuilding it after
+    (``lint_fts``) too: ``migrate`` warns of that where the table has rows."""
     marker = DOWNGRADE_MARKER if direction == DOWNGRADE else MARKER
     result = ChainLint(dialect, chain)
     written = False  # a revision run so far (this one included) may add or move rows
+    tables = ChainTables() if fts and dialect == "sqlite" and direction == UPGRADE else None
     for script in scripts:
         path = shown(Path(script.path), root)
         markers = allow_markers(script, path, marker)
         if direction == UPGRADE:  # the downgrade's marker is used later; its form is checked now
             allow_markers(script, path, DOWNGRADE_MARKER)
         recording = record(script, dialect, direction)
+        if tables is not None:
+            result.renumbered.extend(tables.renumbered(script.revision, path, recording))
         changes = [c for c in changes_of(recording.operations, dialect, rows) if not c[0].lossless]
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
@@ -227,6 +236,8 @@ def lint_scripts(
             )
         marker_line = f"{path}:{_marker_line(script, marker)}"
         result.stale.extend((script.revision, marker_line, k) for k in markers if k not in seen)
+    if tables is not None:
+        tables.close()
     return result
 
 

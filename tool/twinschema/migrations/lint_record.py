@@ -32,12 +32,25 @@ class _BatchTarget:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """A ``batch_alter_table`` block: its table, its ``recreate`` argument, the operations it
+    recorded (``Recording.operations[start:end]``) and the line of the block."""
+
+    table: str
+    recreate: str
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(frozen=True)
 class Recording:
     """What a revision's ``upgrade()`` invoked, with the line of each call in the revision."""
 
     operations: list[tuple[Any, int]]
     error: BaseException | None = None  # what stopped upgrade() early, if anything
     error_line: int = 1
+    batches: tuple[Batch, ...] = ()  # its batch_alter_table blocks, in order
 
 
 def record_upgrade(script: Script, dialect: str) -> Recording:
@@ -54,6 +67,7 @@ def record(script: Script, dialect: str, direction: str) -> Recording:
         opts={"as_sql": True, "output_buffer": io.StringIO()},
     )
     recorded: list[tuple[Any, int]] = []
+    batches: list[Batch] = []
     source = os.path.realpath(script.path)
 
     def line_in_revision(frame: FrameType | None) -> int:
@@ -72,11 +86,14 @@ def record(script: Script, dialect: str, direction: str) -> Recording:
 
     @contextmanager
     def batch_alter_table(
-        table_name: str, schema: str | None = None, **_: Any
+        table_name: str, schema: str | None = None, recreate: str = "auto", **_: Any
     ) -> Iterator[BatchOperations]:
         batch = BatchOperations(context, impl=_BatchTarget(table_name, schema))  # type: ignore[arg-type]
         batch.invoke = invoke  # type: ignore[method-assign]
+        start, line = len(recorded), line_in_revision(inspect.currentframe())
         yield batch
+        if schema is None:
+            batches.append(Batch(table_name, recreate, start, len(recorded), line))
 
     # Operations.context installs ``alembic.op`` as a proxy to the Operations it yields (and
     # removes it when the block ends); instance attributes shadow its methods.
@@ -91,8 +108,8 @@ def record(script: Script, dialect: str, direction: str) -> Recording:
                 for tb in _tracebacks(exc.__traceback__)
                 if os.path.realpath(tb.tb_frame.f_code.co_filename) == source
             ]
-            return Recording(recorded, exc, lines[-1] if lines else 1)
-    return Recording(recorded)
+            return Recording(recorded, exc, lines[-1] if lines else 1, tuple(batches))
+    return Recording(recorded, batches=tuple(batches))
 
 
 def _tracebacks(tb: TracebackType | None) -> Iterator[TracebackType]:

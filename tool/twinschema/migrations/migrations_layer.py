@@ -377,8 +377,9 @@ def run_findings(
         make_canonical(run.again, domain),
         f"{chain.label} at head after downgrade to base and upgrade",
         f"the downgrade() functions of {chain.label}",
+        role="chain",
     )
-    first_side = Side(first, scratch_label, f"the downgrade() functions of {chain.label}")
+    first_side = Side(first, scratch_label, again.fix, role="chain")
     differences.extend(
         _relabel(d, ROUNDTRIP, "downgrading to base and upgrading again changes the schema")
         for d in compare(first_side, again, layer=LAYER, domain=domain).differences

@@ -194,7 +194,7 @@ def rebuild_renumbered_fts(context: Any, script: Any) -> None:
             rewritten.append(table_ops)
             if not isinstance(table_ops, ops.ModifyTableOps) or table_ops.schema:
                 continue
-            if not any(_copies(op) for op in table_ops.ops):
+            if not any(batch_copies(op) for op in table_ops.ops):
                 continue
             gone = {
                 op.column_name.lower()
@@ -208,7 +208,7 @@ def rebuild_renumbered_fts(context: Any, script: Any) -> None:
         container.ops = rewritten
 
 
-def _copies(op: Any) -> bool:
+def batch_copies(op: Any) -> bool:
     """Whether a batch operation makes SQLite's batch copy the table, as Alembic decides it
     (``SQLiteImpl.requires_recreate_in_batch``): all but an index made or dropped and a column
     added without an expression default or a stored generated expression."""

@@ -153,6 +153,11 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "instead: the hint of its migration_state names the rename to run before migrating.",
     "destructive_change": "A migration drops or narrows something, or adds a NOT NULL column "
     "without a default, without an allow marker that gives the reason.",
+    "fts_rowids": "A SQLite revision copies a table (a batch_alter_table block) that an external "
+    "content FTS4/FTS5 table reads by implicit rowid, and does not rebuild that FTS table after "
+    "it: the copy numbers the rowids again, so the search finds other rows. Add "
+    "op.execute(\"INSERT INTO fts(fts) VALUES('rebuild')\") after the block, or give the table "
+    "an INTEGER PRIMARY KEY.",
 }
 
 # The warning of a value one side's column stores and the other's refuses or changes: one per

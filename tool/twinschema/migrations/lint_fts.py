@@ -1,0 +1,138 @@
+"""``twinschema lint`` on a SQLite chain: a batch block that copies a table an external content
+FTS table reads by implicit rowid, with no rebuild of that FTS table after it in the same
+revision (stranger61 005; ``alembic_batch_fts`` says why the copy renumbers the rowids).
+
+``migrate`` warns of it at run time, and only where the table holds rows; the lint reads the
+chain itself, without a database: the tables and FTS tables its revisions make (``op.create_table``,
+``op.execute`` of CREATE / DROP statements), in order, are made on an in-memory SQLite
+database, so whether a table keeps its rowids (an INTEGER PRIMARY KEY, WITHOUT ROWID) and which
+FTS table reads it are SQLite's own answers (``alembic_batch_fts.rowid_readers``). A block that
+drops or renames a column the FTS table reads is left to ``check``, which reports the table
+broken (the rebuild would fail), as ``revision`` does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import ops as alembic_ops
+from sqlalchemy.schema import CreateTable
+
+from twinschema.alembic_batch_fts import rebuild_statement, rebuilds, rowid_readers
+from twinschema.migrations.lint_record import Batch, Recording
+from twinschema.migrations.revision_sqlite import batch_copies
+from twinschema.records import Difference, FixSite, Severity
+
+KIND = "fts_rowids"
+# The statements of an ``op.execute`` made on the in-memory database: schema statements only.
+_SCHEMA = ("CREATE", "DROP", "ALTER")
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """A batch block of ``revision`` (at ``path``:``line``) that copies ``table``, which the
+    external content FTS table ``fts`` reads by implicit rowid, and rebuilds it nowhere after."""
+
+    revision: str
+    path: str
+    line: int
+    table: str
+    fts: str
+
+
+class ChainTables:
+    """The tables a SQLite chain made so far, on an in-memory SQLite database."""
+
+    def __init__(self) -> None:
+        self._engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+        self._connection = self._engine.connect()
+
+    def close(self) -> None:
+        """Let the in-memory database go."""
+        self._connection.close()
+        self._engine.dispose()
+
+    def renumbered(self, revision: str, path: str, recording: Recording) -> list[Renumbered]:
+        """Each FTS table a batch block of ``recording`` renumbers without a rebuild after it;
+        then the revision's own tables and FTS tables are made, for the revisions after it."""
+        found: list[Renumbered] = []
+        operations = recording.operations
+        for batch in recording.batches:
+            if not _copies(batch, operations):
+                continue
+            gone = _gone(operations[batch.start : batch.end])
+            later = {rebuilds(_sql(op) or "") for op, _ in operations[batch.end :]}
+            for fts, columns in rowid_readers(self._connection, batch.table):
+                if fts.lower() in later or gone & {c.lower() for c in columns}:
+                    continue
+                found.append(Renumbered(revision, path, batch.line, batch.table, fts))
+        for operation, _ in operations:
+            self._make(operation)
+        return found
+
+    def _make(self, operation: Any) -> None:
+        """Make a table, FTS table or drop of ``operation`` on the in-memory database; a
+        statement SQLite refuses there (it names what the chain made otherwise) is let be."""
+        text = _sql(operation)
+        try:
+            if isinstance(operation, alembic_ops.CreateTableOp):
+                self._connection.execute(CreateTable(operation.to_table()))
+            elif isinstance(operation, alembic_ops.DropTableOp):
+                name = operation.table_name.replace('"', '""')
+                self._connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+            elif text is not None and text.lstrip().upper().startswith(_SCHEMA):
+                self._connection.exec_driver_sql(text)
+        except sa.exc.SQLAlchemyError:
+            pass
+
+
+def _copies(batch: Batch, operations: list[tuple[Any, int]]) -> bool:
+    """Whether Alembic copies the table of ``batch`` (``recreate``, else its operations)."""
+    if batch.recreate in ("always", "never"):
+        return batch.recreate == "always"
+    return any(batch_copies(op) for op, _ in operations[batch.start : batch.end])
+
+
+def _gone(operations: list[tuple[Any, int]]) -> set[str]:
+    """The columns (lower-case) a block drops or renames."""
+    return {
+        op.column_name.lower()
+        for op, _ in operations
+        if isinstance(op, alembic_ops.DropColumnOp)
+        or (isinstance(op, alembic_ops.AlterColumnOp) and op.modify_name is not None)
+    }
+
+
+def _sql(operation: Any) -> str | None:
+    """The text of an ``op.execute``, None for any other operation."""
+    if not isinstance(operation, alembic_ops.ExecuteSQLOp):
+        return None
+    sql: Any = operation.sqltext
+    text = sql if isinstance(sql, str) else getattr(sql, "text", None)
+    return text if isinstance(text, str) else None
+
+
+def difference(found: Renumbered, chain: str, target: str) -> Difference:
+    """The lint's report of ``found``, with the statement to add after the block."""
+    statement = f'op.execute("{rebuild_statement(found.fts)}")'
+    where = f"{found.path}:{found.line}"
+    return Difference(
+        layer="lint",
+        kind=KIND,
+        table=found.table,
+        column=None,
+        name=found.fts,
+        left=f"batch_alter_table({found.table!r}) copies {found.table}",
+        right=f"{found.fts} reads {found.table} by rowid",
+        message=f"revision {found.revision} copies table {found.table} in a batch block, which "
+        f"numbers its rowids again ({found.table} has no INTEGER PRIMARY KEY); the external "
+        f"content FTS table {found.fts} reads {found.table} by rowid and is not rebuilt after it, "
+        "so its search then finds other rows than those holding the words",
+        hint=f"at {where}: add {statement} after the batch block, or give {found.table} an "
+        "INTEGER PRIMARY KEY (FTS then reads it by that: content_rowid)",
+        severity=Severity.ERROR,
+        left_source=chain,
+        right_source=target,
+        fix=FixSite(file=found.path, line=found.line),
+    )
