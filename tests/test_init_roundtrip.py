@@ -80,6 +80,29 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "CREATE TABLE contacts (id integer PRIMARY KEY, email email, code code)",
         ],
     ),
+    "pg-domain-length": (  # a domain's base type keeps its length, precision and scale
+        ["CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT, price NUMERIC, at TEXT)"],
+        [
+            "CREATE DOMAIN code8 AS varchar(8)",
+            "CREATE DOMAIN amount AS numeric(10,2)",
+            "CREATE DOMAIN moment AS timestamp(3) with time zone",
+            "CREATE TABLE items (id integer PRIMARY KEY, code code8, price amount, at moment)",
+        ],
+    ),
+    "pg-domain-not-null": (  # a NOT NULL domain: the column itself stays nullable
+        ["CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, nick TEXT NOT NULL)"],
+        [
+            "CREATE DOMAIN name_nn AS text NOT NULL",
+            "CREATE TABLE people (id integer PRIMARY KEY, name name_nn, nick name_nn NOT NULL)",
+        ],
+    ),
+    "pg-domain-collate": (  # a domain's collation is the domain's, not the column's
+        ["CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT)"],
+        [
+            'CREATE DOMAIN label_c AS text COLLATE "C"',
+            "CREATE TABLE tags (id integer PRIMARY KEY, label label_c)",
+        ],
+    ),
     "opclass": (  # an operator class on an index element: the module keeps it
         [
             "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, nick TEXT, doc TEXT)",
