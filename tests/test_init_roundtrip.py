@@ -103,6 +103,15 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "CREATE TABLE tags (id integer PRIMARY KEY, label label_c)",
         ],
     ),
+    "pg-domain-checks": (  # SQLAlchemy's DOMAIN holds one CHECK: init keeps every one
+        ["CREATE TABLE marks (id INTEGER PRIMARY KEY, score INTEGER, grade INTEGER)"],
+        [
+            "CREATE DOMAIN score AS integer CONSTRAINT low CHECK (VALUE >= 0) "
+            "CONSTRAINT high CHECK (VALUE <= 100)",
+            "CREATE DOMAIN grade AS integer CHECK (VALUE IS NOT NULL) CHECK (VALUE > 0)",
+            "CREATE TABLE marks (id integer PRIMARY KEY, score score, grade grade)",
+        ],
+    ),
     "opclass": (  # an operator class on an index element: the module keeps it
         [
             "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, nick TEXT, doc TEXT)",

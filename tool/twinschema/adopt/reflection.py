@@ -19,6 +19,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from twinschema.canonical.domains import domain_parts
 from twinschema.declared_types import Declared
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
@@ -110,6 +111,12 @@ def _domains(table: sa.Table, found: Table) -> None:
         if read is None or not isinstance(domain, postgresql.DOMAIN) or read.type.array:
             continue
         column.nullable = read.nullable
+        parts = domain_parts(read.type.definition or "")
+        if parts is not None and len(parts.checks) > 1:
+            # SQLAlchemy's DOMAIN holds one CHECK (it reads the first): all of them, as one
+            # CHECK of their conjunction, which refuses the same values (``canonical.domains``)
+            domain.check = sa.text(" AND ".join(f"({c})" for c in parts.checks))
+            domain.constraint_name = None
         base = _DOMAIN_BASE.match(read.type.definition or "")
         if base is None or not base.group(1):
             continue

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from sqlglot.errors import SqlglotError
 
 from twinschema.canonical.expr_nulls import null_passes
-from twinschema.canonical.expr_tree import key
+from twinschema.canonical.expr_tree import conjuncts, key
 from twinschema.canonical.expressions import canonical, parse
 from twinschema.canonical.typemap import kinds_of
 from twinschema.dialects.postgresql_types import named_collation, parse_type_cached
@@ -81,7 +81,10 @@ def domain_definition(dialect: str, text: str) -> str:
     if parts is None or not parts.checks:
         return text
     head = text.partition(" CHECK (")[0]
-    checks = sorted({canonical(dialect, c).text for c in parts.checks})
+    # Split at AND: one CHECK (a AND b) refuses what CHECK (a) CHECK (b) refuses (a value passes
+    # a CHECK unless it is false; ``check_groups``). init writes a domain's CHECKs as one.
+    whole = (canonical(dialect, c).text for c in parts.checks)
+    checks = sorted({canonical(dialect, part).text for c in whole for part in conjuncts(c)})
     return " ".join([head, *(f"CHECK ({c})" for c in checks)])
 
 
