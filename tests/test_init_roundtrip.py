@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from support import testing
 from support.dbpool import DatabasePool
 from test_init_project import Shell, adopt, check, details, diff, kinds, within_a_dialect
@@ -296,3 +297,31 @@ def test_each_realworld_module_makes_its_tables(
         and not (d["kind"] == "column_default" and "payment.payment_id vs" in d["message"])
     ]
     assert tables == [], details({"differences": tables})
+
+
+def test_domain_module_takes_and_refuses_what_the_database_does(
+    tmp_path: Path, pg_url: str, pg_databases: DatabasePool
+) -> None:
+    """Witness rows, on the database init read and on the one its module's ``create_all``
+    makes: a ``varchar(8)`` domain refuses 9 characters (SQLAlchemy reflects its base as
+    ``VARCHAR()``), a column of a NOT NULL domain stores a subquery's NULL (init wrote
+    ``nullable=False``, which refuses it), a second domain CHECK still refuses."""
+    sqlite_url = testing.sqlite_file(
+        tmp_path / "app.db", "CREATE TABLE w (id INTEGER PRIMARY KEY, code TEXT, name TEXT);"
+    )
+    testing.execute(
+        pg_url,
+        "CREATE DOMAIN code8 AS varchar(8) CHECK (VALUE <> '') CHECK (VALUE <> 'none')",
+        "CREATE DOMAIN name_nn AS text NOT NULL",
+        "CREATE TABLE w (id integer PRIMARY KEY, code code8, name name_nn)",
+    )
+    project = tmp_path / "app"
+    adopt(project, sqlite_url, pg_url)
+    with pg_databases.database() as made:
+        create_all(project, "postgresql", made)
+        for url in (pg_url, made):
+            testing.execute(url, "INSERT INTO w VALUES (1, 'abcdefgh', 'a')")
+            testing.execute(url, "UPDATE w SET name = (SELECT name FROM w WHERE false)")
+            for code in ("abcdefghi", "none"):
+                with pytest.raises(sa.exc.DBAPIError):
+                    testing.execute(url, f"INSERT INTO w VALUES (2, '{code}', 'b')")
