@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from support import testing
 from support.dbpool import DatabasePool
 from test_init_project import Shell, adopt, check, details, diff, kinds, within_a_dialect
@@ -78,6 +79,38 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "CREATE DOMAIN email AS text DEFAULT 'nobody@example.org' CHECK (VALUE LIKE '%@%')",
             "CREATE DOMAIN code AS text",
             "CREATE TABLE contacts (id integer PRIMARY KEY, email email, code code)",
+        ],
+    ),
+    "pg-domain-length": (  # a domain's base type keeps its length, precision and scale
+        ["CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT, price NUMERIC, at TEXT)"],
+        [
+            "CREATE DOMAIN code8 AS varchar(8)",
+            "CREATE DOMAIN amount AS numeric(10,2)",
+            "CREATE DOMAIN moment AS timestamp(3) with time zone",
+            "CREATE TABLE items (id integer PRIMARY KEY, code code8, price amount, at moment)",
+        ],
+    ),
+    "pg-domain-not-null": (  # a NOT NULL domain: the column itself stays nullable
+        ["CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, nick TEXT NOT NULL)"],
+        [
+            "CREATE DOMAIN name_nn AS text NOT NULL",
+            "CREATE TABLE people (id integer PRIMARY KEY, name name_nn, nick name_nn NOT NULL)",
+        ],
+    ),
+    "pg-domain-collate": (  # a domain's collation is the domain's, not the column's
+        ["CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT)"],
+        [
+            'CREATE DOMAIN label_c AS text COLLATE "C"',
+            "CREATE TABLE tags (id integer PRIMARY KEY, label label_c)",
+        ],
+    ),
+    "pg-domain-checks": (  # SQLAlchemy's DOMAIN holds one CHECK: init keeps every one
+        ["CREATE TABLE marks (id INTEGER PRIMARY KEY, score INTEGER, grade INTEGER)"],
+        [
+            "CREATE DOMAIN score AS integer CONSTRAINT low CHECK (VALUE >= 0) "
+            "CONSTRAINT high CHECK (VALUE <= 100)",
+            "CREATE DOMAIN grade AS integer CHECK (VALUE IS NOT NULL) CHECK (VALUE > 0)",
+            "CREATE TABLE marks (id integer PRIMARY KEY, score score, grade grade)",
         ],
     ),
     "opclass": (  # an operator class on an index element: the module keeps it
@@ -264,3 +297,31 @@ def test_each_realworld_module_makes_its_tables(
         and not (d["kind"] == "column_default" and "payment.payment_id vs" in d["message"])
     ]
     assert tables == [], details({"differences": tables})
+
+
+def test_domain_module_takes_and_refuses_what_the_database_does(
+    tmp_path: Path, pg_url: str, pg_databases: DatabasePool
+) -> None:
+    """Witness rows, on the database init read and on the one its module's ``create_all``
+    makes: a ``varchar(8)`` domain refuses 9 characters (SQLAlchemy reflects its base as
+    ``VARCHAR()``), a column of a NOT NULL domain stores a subquery's NULL (init wrote
+    ``nullable=False``, which refuses it), a second domain CHECK still refuses."""
+    sqlite_url = testing.sqlite_file(
+        tmp_path / "app.db", "CREATE TABLE w (id INTEGER PRIMARY KEY, code TEXT, name TEXT);"
+    )
+    testing.execute(
+        pg_url,
+        "CREATE DOMAIN code8 AS varchar(8) CHECK (VALUE <> '') CHECK (VALUE <> 'none')",
+        "CREATE DOMAIN name_nn AS text NOT NULL",
+        "CREATE TABLE w (id integer PRIMARY KEY, code code8, name name_nn)",
+    )
+    project = tmp_path / "app"
+    adopt(project, sqlite_url, pg_url)
+    with pg_databases.database() as made:
+        create_all(project, "postgresql", made)
+        for url in (pg_url, made):
+            testing.execute(url, "INSERT INTO w VALUES (1, 'abcdefgh', 'a')")
+            testing.execute(url, "UPDATE w SET name = (SELECT name FROM w WHERE false)")
+            for code in ("abcdefghi", "none"):
+                with pytest.raises(sa.exc.DBAPIError):
+                    testing.execute(url, f"INSERT INTO w VALUES (2, '{code}', 'b')")

@@ -203,7 +203,10 @@ ORDER BY t.oid"""
 PG_DOMAINS = (
     """
 SELECT t.typname,
-       format('CREATE DOMAIN %I AS %s%s%s%s', t.typname, format_type(t.typbasetype, t.typtypmod),
+       format('CREATE DOMAIN %I AS %s%s%s%s%s', t.typname, format_type(t.typbasetype, t.typtypmod),
+              (SELECT ' COLLATE ' || quote_ident(dc.collname)
+               FROM pg_collation dc JOIN pg_type bt ON bt.oid = t.typbasetype
+               WHERE dc.oid = t.typcollation AND t.typcollation <> bt.typcollation),
               CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault END,
               CASE WHEN t.typnotnull THEN ' NOT NULL' END,
               coalesce((SELECT string_agg(' CONSTRAINT ' || quote_ident(k.conname) || ' '

@@ -9,13 +9,17 @@ transactions are READ ONLY. Nothing here writes.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
+from twinschema.canonical.domains import domain_parts
 from twinschema.declared_types import Declared
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
@@ -75,6 +79,7 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
                 _sqlite_expression_indexes(table, found)
             else:
                 _unknown_types(table, found)
+                _domains(table, found)
 
 
 def _unknown_types(table: sa.Table, found: Table) -> None:
@@ -86,6 +91,41 @@ def _unknown_types(table: sa.Table, found: Table) -> None:
         read = found.column(column.name)
         if read is not None and isinstance(column.type, sa.types.NullType) and read.type.raw:
             column.type = Declared(read.type.raw, column.type)
+
+
+# A domain's definition as the adapter reads it: its base type as format_type() spells it, then
+# any COLLATE, NOT NULL, DEFAULT and CHECKs (``postgresql_catalog``).
+_DOMAIN_BASE = re.compile(r"(.*?)(?= COLLATE | NOT NULL| DEFAULT | CHECK \(|$)")
+
+
+def _domains(table: sa.Table, found: Table) -> None:
+    """A PostgreSQL DOMAIN column as the database has it. SQLAlchemy reads a domain's base type
+    without its arguments (``varchar(8)`` as ``VARCHAR()``, ``timestamp(3) with time zone`` as
+    ``TIMESTAMP()``): it is read again from the spelling the adapter read. SQLAlchemy also
+    reads a column of a NOT NULL domain as NOT NULL; the column's own nullability is kept
+    instead (the domain's NOT NULL is the domain's: a subquery's NULL passes it, not a
+    column's NOT NULL; ``compare/columns``)."""
+    for column in table.columns:
+        read = found.column(column.name)
+        domain = column.type
+        if read is None or not isinstance(domain, postgresql.DOMAIN) or read.type.array:
+            continue
+        column.nullable = read.nullable
+        parts = domain_parts(read.type.definition or "")
+        if parts is not None and len(parts.checks) > 1:
+            # SQLAlchemy's DOMAIN holds one CHECK (it reads the first): all of them, as one
+            # CHECK of their conjunction, which refuses the same values (``canonical.domains``)
+            domain.check = sa.text(" AND ".join(f"({c})" for c in parts.checks))
+            domain.constraint_name = None
+        base = _DOMAIN_BASE.match(read.type.definition or "")
+        if base is None or not base.group(1):
+            continue
+        dialect: postgresql.base.PGDialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+        if base.group(1).split("(")[0].split("[")[0] not in dialect.ischema_names:
+            continue  # a domain over an enum or another domain: SQLAlchemy's reading is kept
+        loader = cast(Any, SimpleNamespace(enums={}, domains={}))
+        collation = getattr(domain.data_type, "collation", None)
+        domain.data_type = dialect._reflect_type(base.group(1), loader, str(domain.name), collation)
 
 
 def _sqlite_expression_indexes(table: sa.Table, found: Table) -> None:

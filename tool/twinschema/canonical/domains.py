@@ -29,10 +29,10 @@ from dataclasses import dataclass, replace
 from sqlglot.errors import SqlglotError
 
 from twinschema.canonical.expr_nulls import null_passes
-from twinschema.canonical.expr_tree import key
+from twinschema.canonical.expr_tree import conjuncts, key
 from twinschema.canonical.expressions import canonical, parse
 from twinschema.canonical.typemap import kinds_of
-from twinschema.dialects.postgresql_types import parse_type_cached
+from twinschema.dialects.postgresql_types import named_collation, parse_type_cached
 from twinschema.model import CheckConstraint, Column, ColumnType, Table
 from twinschema.sql_expression import closing_paren
 from twinschema.sql_names import PLAIN_NAME
@@ -41,12 +41,14 @@ from twinschema.sql_names import PLAIN_NAME
 @dataclass(frozen=True, slots=True)
 class DomainParts:
     """A domain's definition as the readers print it: ``integer NOT NULL DEFAULT 5 CHECK
-    ((VALUE > 0))`` (the base type as ``format_type`` spells it, then each clause)."""
+    ((VALUE > 0))`` (the base type as ``format_type`` spells it, then each clause; a
+    ``COLLATE "C"`` after the base type where the domain has a collation of its own)."""
 
     base: str
     not_null: bool
     default: str | None
     checks: tuple[str, ...]
+    collation: str | None = None
 
 
 def domain_parts(text: str) -> DomainParts | None:
@@ -63,8 +65,12 @@ def domain_parts(text: str) -> DomainParts | None:
         checks.append(body[len("CHECK (") : end])
         body = body[end + 1 :].strip()
     head, _, default = head.partition(" DEFAULT ")
-    base = head.removesuffix(" NOT NULL")
-    return DomainParts(base, base != head, default or None, tuple(checks))
+    typed = head.removesuffix(" NOT NULL")
+    base, collate, quoted = typed.partition(' COLLATE "')
+    if collate and not quoted.endswith('"'):
+        return None
+    collation = quoted[:-1].replace('""', '"') if collate else None
+    return DomainParts(base, typed != head, default or None, tuple(checks), collation)
 
 
 def domain_definition(dialect: str, text: str) -> str:
@@ -75,7 +81,10 @@ def domain_definition(dialect: str, text: str) -> str:
     if parts is None or not parts.checks:
         return text
     head = text.partition(" CHECK (")[0]
-    checks = sorted({canonical(dialect, c).text for c in parts.checks})
+    # Split at AND: one CHECK (a AND b) refuses what CHECK (a) CHECK (b) refuses (a value passes
+    # a CHECK unless it is false; ``check_groups``). init writes a domain's CHECKs as one.
+    whole = (canonical(dialect, c).text for c in parts.checks)
+    checks = sorted({canonical(dialect, part).text for c in whole for part in conjuncts(c)})
     return " ".join([head, *(f"CHECK ({c})" for c in checks)])
 
 
@@ -97,9 +106,17 @@ def unfolded(table: Table) -> Table:
         if default is None and parts.default is not None:
             default = raw_default = parts.default
         domain = ctype.name if parts.not_null and column.nullable else None
+        collation = column.collation  # the column's own COLLATE, else the domain's
+        if collation is None and parts.collation is not None:
+            collation = named_collation(parts.collation)
         columns.append(
             replace(
-                column, type=base, default=default, raw_default=raw_default, not_null_domain=domain
+                column,
+                type=base,
+                default=default,
+                raw_default=raw_default,
+                not_null_domain=domain,
+                collation=collation,
             )
         )
         for check in parts.checks:

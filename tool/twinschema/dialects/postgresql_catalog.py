@@ -160,6 +160,9 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
        et.oid IS DISTINCT FROM t.oid,
        CASE WHEN et.typtype = 'd' THEN concat_ws(' ',
            format_type(et.typbasetype, et.typtypmod),
+           (SELECT 'COLLATE "' || replace(dc.collname, '"', '""') || '"'
+            FROM pg_collation dc JOIN pg_type bt ON bt.oid = et.typbasetype
+            WHERE dc.oid = et.typcollation AND et.typcollation <> bt.typcollation),
            CASE WHEN et.typnotnull THEN 'NOT NULL' END,
            'DEFAULT ' || et.typdefault,
            (SELECT string_agg(pg_get_constraintdef(k.oid), ' ' ORDER BY pg_get_constraintdef(k.oid))

@@ -193,7 +193,9 @@ class _Reader:
             # As the adapter reads a database: a sequence's nextval() is how the column is
             # generated (a serial, or a column sharing a sequence such as an INHERITS child's).
             default, identity = None, IDENTITY_SEQUENCE
-        collation_name = getattr(sa_type, "collation", None)
+        # A DOMAIN's collation is the domain's (in its definition), as the adapter reads it.
+        is_domain = isinstance(sa_type, postgresql.DOMAIN)
+        collation_name = None if is_domain else getattr(sa_type, "collation", None)
         collation = self.adapter.collation(collation_name) if collation_name else None
         computed = column.computed
         generated = None
@@ -235,6 +237,8 @@ class _Reader:
         one a database holds compare equal when they are."""
         base = self._compile_type(to_instance(domain.data_type)).spelling().replace(", ", ",")
         parts = [base]
+        if domain.collation is not None and domain.collation.lower() != "default":
+            parts.append('COLLATE "' + domain.collation.replace('"', '""') + '"')
         if domain.not_null:
             parts.append("NOT NULL")
         if domain.default is not None:
