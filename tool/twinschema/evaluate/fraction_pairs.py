@@ -16,6 +16,7 @@ expression reads get these pairs, each way round, the other columns at their fir
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from twinschema.evaluate import probes
@@ -51,14 +52,26 @@ def rows(columns: list[tuple[Column, Column]], values: list[list[Any]]) -> list[
     and one with each column alone at each of ``SINGLES``, the other columns at their first
     value."""
     moments = [n for n, (lc, rc) in enumerate(columns) if probes.kind_of(lc, rc) in KINDS]
+    return placed(values, moments[:_COLUMNS], SINGLES, PAIRS)
+
+
+def placed(
+    values: list[list[Any]],
+    at: list[int],
+    singles: Sequence[Any],
+    pairs: Sequence[tuple[Any, Any]],
+) -> list[tuple[Any, ...]]:
+    """Rows with each of ``singles`` in each column of ``at`` alone, then each of ``pairs`` in
+    each two of them, each way round; every other column at its first probe value (``values``,
+    each column's, in column order)."""
     firsts = [column_values[0] if column_values else None for column_values in values]
     found = []
-    for n, single in itertools.product(moments[:_COLUMNS], SINGLES):
+    for n, single in itertools.product(at, singles):
         row = list(firsts)
         row[n] = single
         found.append(tuple(row))
-    for n, m in itertools.permutations(moments[:_COLUMNS], 2):
-        for a, b in PAIRS:
+    for n, m in itertools.permutations(at, 2):
+        for a, b in pairs:
             row = list(firsts)
             row[n], row[m] = a, b
             found.append(tuple(row))

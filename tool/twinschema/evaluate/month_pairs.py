@@ -20,7 +20,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from twinschema.evaluate import date_steps, month_steps, probes
+from twinschema.evaluate import date_steps, fraction_pairs, month_steps, probes
 from twinschema.model import Column
 
 # The kinds whose values are whole days.
@@ -87,20 +87,9 @@ def rows(
     steps = month_steps.of(texts) if dates else ()
     if not steps:
         return []
-    found_pairs = pairs(steps, _days(texts))
-    firsts = [column_values[0] if column_values else None for column_values in values]
-    found = []
-    for n in dates[:_COLUMNS]:
-        for start in dict.fromkeys(a for a, _ in found_pairs):
-            row = list(firsts)
-            row[n] = start
-            found.append(tuple(row))
-    for n, m in itertools.permutations(dates[:_COLUMNS], 2):
-        for a, b in found_pairs:
-            row = list(firsts)
-            row[n], row[m] = a, b
-            found.append(tuple(row))
-    return found
+    found = pairs(steps, _days(texts))
+    starts = tuple(dict.fromkeys(a for a, _ in found))
+    return fraction_pairs.placed(values, dates[:_COLUMNS], starts, found)
 
 
 def _days(texts: tuple[tuple[str, str], ...]) -> tuple[int, ...]:
