@@ -150,7 +150,8 @@ def _say_lost(table: str, raw: str) -> None:
         say(
             f"warning: a SQLite batch migration recreated table '{table}' without its CHECK "
             f"({raw}), which names a column the copy no longer has: this database loses it; "
-            "restate it in batch_alter_table(..., table_args=...) if it should stay"
+            "restate it in batch_alter_table(..., table_args=...), with every other unnamed "
+            "CHECK the table keeps, if it should stay"
         )
 
 
