@@ -110,7 +110,8 @@ def _transfer_completed(self: ApplyBatchImpl) -> None:
     generated column", so no batch could touch such a table; SQLite computes them in the copy),
     and a reflected table's unnamed CHECKs, which Alembic leaves out (it cannot tell them from a
     type's own CHECK), are put back as twinschema's reader read them, unless the batch's
-    ``table_args`` restate CHECKs (Alembic's remedy: then they are the batch's own list). A
+    ``table_args`` restate CHECKs (Alembic's remedy: then they are the batch's own list, and
+    each unnamed CHECK it leaves out is said through ``say`` as the database's loss). A
     CHECK naming a column the copy no longer has (dropped, renamed) is left out, said through
     ``say`` as the database's loss."""
     _ALEMBIC_TRANSFER(self)
@@ -120,10 +121,14 @@ def _transfer_completed(self: ApplyBatchImpl) -> None:
         column = self.columns.get(name)
         if column is not None and column.computed is not None:
             transfer.pop("expr", None)
-    if not self.reflected or any(isinstance(a, sa.CheckConstraint) for a in self.table_args):
+    if not self.reflected:
         return
     kept = {c.name.lower() for c in new_table.columns}
     gone = [c.name for c in self.table.columns if c.name.lower() not in kept]
+    restated = {_bare(str(a.sqltext)) for a in self.table_args if isinstance(a, sa.CheckConstraint)}
+    if restated:
+        _say_unlisted(self.table.name, _COMPLETED.get(self.table), restated, gone)
+        return
     for copied in [c for c in new_table.constraints if isinstance(c, sa.CheckConstraint)]:
         raw = str(copied.sqltext)  # a named CHECK Alembic copied (stranger48 W2: the copy
         if any(mentions(raw, column) for column in gone):  # failed, "no such column")
@@ -145,8 +150,38 @@ def _say_lost(table: str, raw: str) -> None:
         say(
             f"warning: a SQLite batch migration recreated table '{table}' without its CHECK "
             f"({raw}), which names a column the copy no longer has: this database loses it; "
-            "restate it in batch_alter_table(..., table_args=...) if it should stay"
+            "restate it in batch_alter_table(..., table_args=...), with every other unnamed "
+            "CHECK the table keeps, if it should stay"
         )
+
+
+def _bare(sql: str) -> str:
+    """A CHECK's SQL as compared with a ``table_args`` CHECK: lower case, without whitespace or
+    the parentheses around the whole of it."""
+    bare = "".join(sql.split()).lower()
+    while bare.startswith("(") and bare.endswith(")"):
+        bare = bare[1:-1]
+    return bare
+
+
+def _say_unlisted(table: str, found: Table | None, restated: set[str], gone: list[str]) -> None:
+    """Say through ``_SAY`` each unnamed CHECK of ``table`` that a batch copy whose
+    ``table_args`` list CHECKs leaves out: with them Alembic's copy has the listed CHECKs only,
+    and twinschema puts none back (stranger64 002: adding one CHECK lost ``status IN (...)``,
+    and 'DRAFT' was stored). A CHECK naming a column the copy no longer has is said as such."""
+    for check in found.checks if found is not None else ():
+        if check.name is not None or _bare(check.raw) in restated:
+            continue  # Alembic copies a named CHECK
+        if any(mentions(check.raw, column) for column in gone):
+            _say_lost(table, check.raw)
+            continue
+        for say in _SAY:
+            say(
+                f"warning: a SQLite batch migration recreated table '{table}' with only the "
+                f"CHECKs of its table_args, without its unnamed CHECK ({check.raw}): this "
+                "database loses it; list it in batch_alter_table(..., table_args=...) too "
+                "(table_args replaces the table's unnamed CHECKs), or name it"
+            )
 
 
 # Where ``_transfer_completed`` says a loss: ``migrate``'s ``say``, while a chain runs.

@@ -161,12 +161,24 @@ def batch_cause(dialect: str, d: Difference, before: Schema) -> str:
             lost = f"its index {index.name} on an expression"
     if lost is None:
         return ""
-    keep = "name the CHECK" if d.kind == "check" else "create the index again after the batch"
+    in_place = (
+        "a plain column is dropped in place by op.drop_column or "
+        "batch_alter_table(..., recreate='never') (SQLite 3.35+)"
+    )
+    if d.kind == "check":
+        # stranger64 002: table_args listing only a new CHECK lost the table's other one, and
+        # this hint said a column was dropped or renamed (none was) and advised table_args.
+        return (
+            f"; batch mode (batch_alter_table) recreated table {d.table} and lost {lost}: "
+            "the copy leaves it out when its batch_alter_table(..., table_args=...) lists "
+            "CHECKs without it (table_args replaces the table's unnamed CHECKs: list every "
+            "CHECK the table keeps there), or when it names a column the batch drops or "
+            f"renames ({in_place}); else name the CHECK"
+        )
     return (
         f"; batch mode (batch_alter_table) recreated table {d.table} and lost {lost}, which "
-        "the copy leaves out when it names a column the batch drops or renames: a plain column "
-        "is dropped in place by op.drop_column or batch_alter_table(..., recreate='never') "
-        f"(SQLite 3.35+); else {keep}, or pass it in batch_alter_table(..., table_args=...)"
+        f"the copy leaves out when it names a column the batch drops or renames: {in_place}; "
+        "else create the index again after the batch"
     )
 
 
