@@ -288,23 +288,61 @@ def with_broken(
             marked.append(obj)
             continue
         content, lacking = found
-        named = ", ".join(f"{content}.{column}" for column in lacking)
-        why = (
-            f"it reads {named}, which {content} does not have"
-            if content.lower() in columns
-            else f"its content table {content} is not in the database"
-        )
-        broken = (
-            f"{why}: SQLite fails every query that reads a row of {obj.name} (no such column) "
-            f"and its 'rebuild' (a RENAME COLUMN of {content} does not rewrite {obj.name})"
-        )
-        mend = (
-            f"make {obj.name} again over the columns {content} has: DROP TABLE {obj.name}, "
-            f"CREATE VIRTUAL TABLE {obj.name} naming them, then INSERT INTO {obj.name}"
-            f"({obj.name}) VALUES('rebuild') (in a project: op.execute in a revision)"
-        )
+        if content.lower() in columns:
+            broken, mend = _lacking_columns(obj.name, content, lacking)
+        else:
+            holders = _holders(columns, virtual, lacking)
+            broken, mend = _missing_content(obj.name, content, holders)
         marked.append(replace(obj, broken=broken, mend=mend))
     return marked
+
+
+def _lacking_columns(name: str, content: str, lacking: Sequence[str]) -> tuple[str, str]:
+    """Why FTS table ``name`` is broken when ``content`` lacks columns it reads, and the mend."""
+    named = ", ".join(f"{content}.{column}" for column in lacking)
+    broken = (
+        f"it reads {named}, which {content} does not have: SQLite fails every query that reads "
+        f"a row of {name} (no such column) and its 'rebuild' (a RENAME COLUMN of {content} does "
+        f"not rewrite {name})"
+    )
+    mend = (
+        f"make {name} again over the columns {content} has: DROP TABLE {name}, CREATE VIRTUAL "
+        f"TABLE {name} naming them, then INSERT INTO {name}({name}) VALUES('rebuild') (in a "
+        "project: op.execute in a revision)"
+    )
+    return broken, mend
+
+
+def _missing_content(name: str, content: str, holders: Sequence[str]) -> tuple[str, str]:
+    """Why FTS table ``name`` is broken when its content table ``content`` is not there (SQLite
+    3.40: every read fails 'no such table: main.notes', 'rebuild' fails 'SQL logic error'; a
+    RENAME of the content table leaves the FTS table naming the old one, stranger64 007), and
+    the mend: point it at the table that holds its rows (``holders``: those with every column
+    it reads)."""
+    broken = (
+        f"its content table {content} is not in the database: SQLite fails every query that "
+        f"reads a row of {name} (no such table: main.{content}) and its 'rebuild' (renaming "
+        f"{content} does not rewrite {name})"
+    )
+    target = holders[0] if len(holders) == 1 else "<the table that holds its rows>"
+    also = f" ({', '.join(holders)} have every column it reads)" if len(holders) > 1 else ""
+    mend = (
+        f"make {name} again over the table that holds its rows{also}: DROP TABLE {name}, "
+        f"CREATE VIRTUAL TABLE {name} with its columns and content='{target}', then INSERT "
+        f"INTO {name}({name}) VALUES('rebuild') (in a project: op.execute in a revision)"
+    )
+    return broken, mend
+
+
+def _holders(columns: Mapping[str, set[str]], virtual: set[str], read: Sequence[str]) -> list[str]:
+    """The tables and views (not virtual tables nor their shadow tables) with every column of
+    ``read``, sorted."""
+    wanted = {c.lower() for c in read if not reads_rowid(c)}
+    return sorted(
+        table
+        for table, have in columns.items()
+        if wanted <= have and not any(table == v or table.startswith(f"{v}_") for v in virtual)
+    )
 
 
 def _known(columns: Mapping[str, set[str]], table: str) -> frozenset[str] | None:
