@@ -21,9 +21,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from twinschema.definitions import canonical_sql
 from twinschema.dialects.sqlite_lexer import lexer
 from twinschema.dialects.sqlite_views import ViewFacts
-from twinschema.model import OBJECT_VIRTUAL_TABLE, SchemaObject
+from twinschema.model import (
+    IDENTITY_AUTOINCREMENT,
+    IDENTITY_ROWID,
+    OBJECT_VIRTUAL_TABLE,
+    SchemaObject,
+    Table,
+)
 
 # Argument tokens: strings, quoted names and comments, then ( ) , = and any other run.
 _ARG_TOKEN = lexer(r"| [(),=] | [^\s(),='\"`\[]+")
@@ -192,12 +199,13 @@ def _prefix(value: str) -> str:
 _PREFIX_LIST = re.compile(r" *[0-9]+(?:(?: *, *| +)[0-9]+)* *")
 
 
-def definition(sql: str) -> str:
+def definition(sql: str, rowid_alias: str | None = None) -> str:
     """``sql`` (a CREATE VIRTUAL TABLE) as compared: an FTS5 table's options written as one
     ``key='value'`` form each (FTS5 reads keys regardless of case, a value quoted or bare
     alike), the tokenizer names lower-cased, and an option that restates FTS5's default
-    (``detail=full``, ``columnsize=1``, ``tokenize='unicode61'``, ...) left out; any other
-    statement as it is."""
+    (``detail=full``, ``columnsize=1``, ``tokenize='unicode61'``, ...) left out, as is a
+    ``content_rowid`` naming ``rowid_alias`` (the content table's INTEGER PRIMARY KEY, which
+    is its rowid); any other statement as it is."""
     parsed = module_arguments(sql)
     if parsed is None or parsed[0] != "fts5":
         return sql
@@ -210,7 +218,8 @@ def definition(sql: str) -> str:
             value = _tokenizer(value) if key == "tokenize" else value
             value = _detail(value) if key == "detail" else value
             value = _prefix(value) if key == "prefix" else value
-            if not _default(key, value):
+            alias = key == "content_rowid" and value.lower() == (rowid_alias or "").lower()
+            if not (_default(key, value) or alias):
                 written.append(f"{key}='{value.replace(chr(39), chr(39) * 2)}'")
         else:
             written.append(" ".join(tokens))
@@ -294,6 +303,29 @@ def with_broken(
             holders = _holders(columns, virtual, lacking)
             broken, mend = _missing_content(obj.name, content, holders)
         marked.append(replace(obj, broken=broken, mend=mend))
+    return marked
+
+
+def with_rowid_aliases(
+    objects: Iterable[SchemaObject], tables: Mapping[str, Table]
+) -> list[SchemaObject]:
+    """``objects``, each FTS5 external content table whose ``content_rowid`` names its content
+    table's rowid alias (an INTEGER PRIMARY KEY, among ``tables``) compared as without it: on
+    SQLite 3.40 both read the same rowid, make the same shadow tables and answer alike
+    (tests/test_fts_content_rowid.py, stranger64 006), while a plain INTEGER column differs."""
+    aliases = {
+        name.lower(): column.name
+        for name, table in tables.items()
+        for column in table.columns
+        if column.identity in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT)
+    }
+    marked = []
+    for obj in objects:
+        found = external_content(obj.raw) if obj.kind == OBJECT_VIRTUAL_TABLE and obj.raw else None
+        alias = aliases.get(found[0].lower()) if found is not None else None
+        if found is not None and alias is not None and found[1].lower() == alias.lower():
+            obj = replace(obj, definition=canonical_sql(definition(obj.raw or "", alias), True))
+        marked.append(obj)
     return marked
 
 
