@@ -61,3 +61,16 @@ def test_several_tables_holding_the_columns_are_named_not_guessed() -> None:
     ]
     assert "archive, entries have every column" in found.mend
     assert "content='<the table that holds its rows>'" in found.mend
+
+
+def test_the_missing_content_table_adds_no_second_difference() -> None:
+    """The renamed-away table's statement is the one a source with notes still there holds
+    (content_rowid='id' naming notes' rowid alias, left out there): the two compare alike, so
+    the only difference reported is that it is broken."""
+    healthy = sqlite3.connect(":memory:")
+    healthy.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, heading TEXT, body TEXT)")
+    healthy.execute(f"CREATE VIRTUAL TABLE notes_fts USING {FTS}")
+    schemas = [reflect_connection(db, ReflectOptions(), "t") for db in (healthy, _renamed())]
+    ours, renamed = (next(o for o in s.objects if o.name == "notes_fts") for s in schemas)
+    assert renamed.broken and not ours.broken
+    assert ours.definition == renamed.definition

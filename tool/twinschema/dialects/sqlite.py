@@ -161,7 +161,7 @@ def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema
         tables=MappingProxyType(tables),
         source=source,
         not_compared=MappingProxyType(counts),
-        objects=tuple(sorted(with_rowid_aliases(marked, tables), key=lambda o: o.key)),
+        objects=tuple(sorted(with_rowid_aliases(marked, tables, views), key=lambda o: o.key)),
         objects_read=True,
     )
 

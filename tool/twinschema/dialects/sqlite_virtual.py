@@ -307,24 +307,31 @@ def with_broken(
 
 
 def with_rowid_aliases(
-    objects: Iterable[SchemaObject], tables: Mapping[str, Table]
+    objects: Iterable[SchemaObject], tables: Mapping[str, Table], views: Mapping[str, ViewFacts]
 ) -> list[SchemaObject]:
     """``objects``, each FTS5 external content table whose ``content_rowid`` names its content
     table's rowid alias (an INTEGER PRIMARY KEY, among ``tables``) compared as without it: on
     SQLite 3.40 both read the same rowid, make the same shadow tables and answer alike
-    (tests/test_fts_content_rowid.py, stranger64 006), while a plain INTEGER column differs."""
+    (tests/test_fts_content_rowid.py, stranger64 006), while a plain INTEGER column differs.
+    Where the content table is gone (no table nor view, ``views``), the option is left out too:
+    the table is ``broken`` and said so, and the statement it was made by, the same as another
+    source's, must not differ from it for want of the table (stranger64 007)."""
     aliases = {
         name.lower(): column.name
         for name, table in tables.items()
         for column in table.columns
         if column.identity in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT)
     }
+    present = {name.lower() for name in (*tables, *views)}
     marked = []
     for obj in objects:
         found = external_content(obj.raw) if obj.kind == OBJECT_VIRTUAL_TABLE and obj.raw else None
-        alias = aliases.get(found[0].lower()) if found is not None else None
-        if found is not None and alias is not None and found[1].lower() == alias.lower():
-            obj = replace(obj, definition=canonical_sql(definition(obj.raw or "", alias), True))
+        if found is not None:
+            content, rowid = found[0].lower(), found[1]
+            gone = bool(obj.broken) and content not in present
+            alias = rowid if gone else aliases.get(content)
+            if alias is not None and rowid.lower() == alias.lower():
+                obj = replace(obj, definition=canonical_sql(definition(obj.raw or "", alias), True))
         marked.append(obj)
     return marked
 
