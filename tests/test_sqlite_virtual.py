@@ -244,3 +244,42 @@ def test_fts5_options_that_change_answers_stay_apart(one: str, other: str) -> No
     and the statements stay apart."""
     assert _answers(one) != _answers(other)
     assert not _same(f"fts5({one})", f"fts5({other})")
+
+
+def _prefix_store(prefix: str) -> tuple[object, ...]:
+    """What real SQLite stores and answers for ``fts5(body, prefix=<prefix>)`` after four rows:
+    its ``s_data`` block sizes (sorted: the prefix indexes FTS5 built, whatever their number)
+    and its answers to five prefix queries."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.execute(f"CREATE VIRTUAL TABLE s USING fts5(body, prefix='{prefix}')")
+    for text in ["knead dough", "knee deep", "known dog", "kite"]:
+        db.execute("INSERT INTO s (body) VALUES (?)", (text,))
+    blocks = sorted(len(b) for (b,) in db.execute("SELECT block FROM s_data"))
+    queries = ["kn*", "kne*", "k*", "knea*", "do*"]
+    answers = [db.execute("SELECT rowid FROM s WHERE s MATCH ?", (q,)).fetchall() for q in queries]
+    return (blocks, answers)
+
+
+@pytest.mark.parametrize("other", ["2 3", "3,2", " 3 , 02", "2 ,3"])
+def test_fts5_prefix_lists_building_the_same_indexes_compare_alike(other: str) -> None:
+    """FTS5 reads ``prefix`` as lengths apart by commas or spaces: one set of lengths in any
+    order or spelling builds the same index blocks and answers alike (stranger64 008)."""
+    assert _prefix_store("2,3") == _prefix_store(other)
+    assert _same("fts5(body, prefix='2,3')", f"fts5(body, prefix='{other}')")
+
+
+@pytest.mark.parametrize("other", ["2", "3", "2,2,3", "2,4"])
+def test_fts5_prefix_lists_building_other_indexes_stay_apart(other: str) -> None:
+    """A near miss: another set of lengths (or one twice) builds other index blocks (the
+    answers are the same: a prefix index only speeds a query), and stays apart."""
+    assert _prefix_store("2,3")[0] != _prefix_store(other)[0]
+    assert not _same("fts5(body, prefix='2,3')", f"fts5(body, prefix='{other}')")
+
+
+def test_fts5_prefix_spellings_sqlite_refuses_are_kept_as_written() -> None:
+    """'2,,3' and ',2' are refused by FTS5 (malformed prefix), so no spelling is read into them."""
+    db = sqlite3.connect(":memory:")
+    for refused in ["2,,3", ",2"]:
+        with pytest.raises(sqlite3.OperationalError, match="malformed prefix"):
+            db.execute(f"CREATE VIRTUAL TABLE s USING fts5(body, prefix='{refused}')")
+        assert not _same("fts5(body, prefix='2,3')", f"fts5(body, prefix='{refused}')")

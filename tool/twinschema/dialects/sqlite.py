@@ -58,7 +58,7 @@ from twinschema.dialects.sqlite_types import (
     fk_action,
     parse_type,
 )
-from twinschema.dialects.sqlite_virtual import with_broken
+from twinschema.dialects.sqlite_virtual import with_broken, with_rowid_aliases
 from twinschema.model import (
     GENERATED_STORED,
     GENERATED_VIRTUAL,
@@ -155,12 +155,13 @@ def _build(catalog: CatalogRows, options: ReflectOptions, source: str) -> Schema
         grouped.fk_groups.setdefault(row[0], {}).setdefault(row[1], []).append(row)
     grouped.by_lower.update((name.lower(), name) for name in listed.table_sql)
     tables = {table: _table(table, grouped) for table in keep}
+    marked = with_broken(listed.objects, column_rows, views)
     return Schema(
         dialect=NAME,
         tables=MappingProxyType(tables),
         source=source,
         not_compared=MappingProxyType(counts),
-        objects=tuple(sorted(with_broken(listed.objects, column_rows, views), key=lambda o: o.key)),
+        objects=tuple(sorted(with_rowid_aliases(marked, tables, views), key=lambda o: o.key)),
         objects_read=True,
     )
 

@@ -16,13 +16,21 @@ about the name only), so that pragma cannot tell them apart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from twinschema.definitions import canonical_sql
 from twinschema.dialects.sqlite_lexer import lexer
 from twinschema.dialects.sqlite_views import ViewFacts
-from twinschema.model import OBJECT_VIRTUAL_TABLE, SchemaObject
+from twinschema.model import (
+    IDENTITY_AUTOINCREMENT,
+    IDENTITY_ROWID,
+    OBJECT_VIRTUAL_TABLE,
+    SchemaObject,
+    Table,
+)
 
 # Argument tokens: strings, quoted names and comments, then ( ) , = and any other run.
 _ARG_TOKEN = lexer(r"| [(),=] | [^\s(),='\"`\[]+")
@@ -176,12 +184,28 @@ def _detail(value: str) -> str:
     return found[0] if len(found) == 1 else value
 
 
-def definition(sql: str) -> str:
+def _prefix(value: str) -> str:
+    """An FTS5 ``prefix`` value as the lengths FTS5 builds an index for, ascending and apart
+    by a comma ('3 2', ' 3, 02' -> '2,3'); else as written. FTS5 reads a list of lengths apart
+    by commas or spaces; on SQLite 3.40 '2,3', '2 3' and '3,2' store the same index blocks
+    (numbered in another order) and answer alike, while '2' or '2,2,3' (a length twice builds
+    it twice) store other ones (tests/test_sqlite_virtual.py, stranger64 008)."""
+    if not _PREFIX_LIST.fullmatch(value):
+        return value
+    return ",".join(str(n) for n in sorted(int(w) for w in value.replace(",", " ").split()))
+
+
+# A list of prefix lengths as FTS5 reads it (one comma at most between two lengths).
+_PREFIX_LIST = re.compile(r" *[0-9]+(?:(?: *, *| +)[0-9]+)* *")
+
+
+def definition(sql: str, rowid_alias: str | None = None) -> str:
     """``sql`` (a CREATE VIRTUAL TABLE) as compared: an FTS5 table's options written as one
     ``key='value'`` form each (FTS5 reads keys regardless of case, a value quoted or bare
     alike), the tokenizer names lower-cased, and an option that restates FTS5's default
-    (``detail=full``, ``columnsize=1``, ``tokenize='unicode61'``, ...) left out; any other
-    statement as it is."""
+    (``detail=full``, ``columnsize=1``, ``tokenize='unicode61'``, ...) left out, as is a
+    ``content_rowid`` naming ``rowid_alias`` (the content table's INTEGER PRIMARY KEY, which
+    is its rowid); any other statement as it is."""
     parsed = module_arguments(sql)
     if parsed is None or parsed[0] != "fts5":
         return sql
@@ -193,7 +217,9 @@ def definition(sql: str) -> str:
             value = _dequote(tokens[2])
             value = _tokenizer(value) if key == "tokenize" else value
             value = _detail(value) if key == "detail" else value
-            if not _default(key, value):
+            value = _prefix(value) if key == "prefix" else value
+            alias = key == "content_rowid" and value.lower() == (rowid_alias or "").lower()
+            if not (_default(key, value) or alias):
                 written.append(f"{key}='{value.replace(chr(39), chr(39) * 2)}'")
         else:
             written.append(" ".join(tokens))
@@ -271,23 +297,91 @@ def with_broken(
             marked.append(obj)
             continue
         content, lacking = found
-        named = ", ".join(f"{content}.{column}" for column in lacking)
-        why = (
-            f"it reads {named}, which {content} does not have"
-            if content.lower() in columns
-            else f"its content table {content} is not in the database"
-        )
-        broken = (
-            f"{why}: SQLite fails every query that reads a row of {obj.name} (no such column) "
-            f"and its 'rebuild' (a RENAME COLUMN of {content} does not rewrite {obj.name})"
-        )
-        mend = (
-            f"make {obj.name} again over the columns {content} has: DROP TABLE {obj.name}, "
-            f"CREATE VIRTUAL TABLE {obj.name} naming them, then INSERT INTO {obj.name}"
-            f"({obj.name}) VALUES('rebuild') (in a project: op.execute in a revision)"
-        )
+        if content.lower() in columns:
+            broken, mend = _lacking_columns(obj.name, content, lacking)
+        else:
+            holders = _holders(columns, virtual, lacking)
+            broken, mend = _missing_content(obj.name, content, holders)
         marked.append(replace(obj, broken=broken, mend=mend))
     return marked
+
+
+def with_rowid_aliases(
+    objects: Iterable[SchemaObject], tables: Mapping[str, Table], views: Mapping[str, ViewFacts]
+) -> list[SchemaObject]:
+    """``objects``, each FTS5 external content table whose ``content_rowid`` names its content
+    table's rowid alias (an INTEGER PRIMARY KEY, among ``tables``) compared as without it: on
+    SQLite 3.40 both read the same rowid, make the same shadow tables and answer alike
+    (tests/test_fts_content_rowid.py, stranger64 006), while a plain INTEGER column differs.
+    Where the content table is gone (no table nor view, ``views``), the option is left out too:
+    the table is ``broken`` and said so, and the statement it was made by, the same as another
+    source's, must not differ from it for want of the table (stranger64 007)."""
+    aliases = {
+        name.lower(): column.name
+        for name, table in tables.items()
+        for column in table.columns
+        if column.identity in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT)
+    }
+    present = {name.lower() for name in (*tables, *views)}
+    marked = []
+    for obj in objects:
+        found = external_content(obj.raw) if obj.kind == OBJECT_VIRTUAL_TABLE and obj.raw else None
+        if found is not None:
+            content, rowid = found[0].lower(), found[1]
+            gone = bool(obj.broken) and content not in present
+            alias = rowid if gone else aliases.get(content)
+            if alias is not None and rowid.lower() == alias.lower():
+                obj = replace(obj, definition=canonical_sql(definition(obj.raw or "", alias), True))
+        marked.append(obj)
+    return marked
+
+
+def _lacking_columns(name: str, content: str, lacking: Sequence[str]) -> tuple[str, str]:
+    """Why FTS table ``name`` is broken when ``content`` lacks columns it reads, and the mend."""
+    named = ", ".join(f"{content}.{column}" for column in lacking)
+    broken = (
+        f"it reads {named}, which {content} does not have: SQLite fails every query that reads "
+        f"a row of {name} (no such column) and its 'rebuild' (a RENAME COLUMN of {content} does "
+        f"not rewrite {name})"
+    )
+    mend = (
+        f"make {name} again over the columns {content} has: DROP TABLE {name}, CREATE VIRTUAL "
+        f"TABLE {name} naming them, then INSERT INTO {name}({name}) VALUES('rebuild') (in a "
+        "project: op.execute in a revision)"
+    )
+    return broken, mend
+
+
+def _missing_content(name: str, content: str, holders: Sequence[str]) -> tuple[str, str]:
+    """Why FTS table ``name`` is broken when its content table ``content`` is not there (SQLite
+    3.40: every read fails 'no such table: main.notes', 'rebuild' fails 'SQL logic error'; a
+    RENAME of the content table leaves the FTS table naming the old one, stranger64 007), and
+    the mend: point it at the table that holds its rows (``holders``: those with every column
+    it reads)."""
+    broken = (
+        f"its content table {content} is not in the database: SQLite fails every query that "
+        f"reads a row of {name} (no such table: main.{content}) and its 'rebuild' (renaming "
+        f"{content} does not rewrite {name})"
+    )
+    target = holders[0] if len(holders) == 1 else "<the table that holds its rows>"
+    also = f" ({', '.join(holders)} have every column it reads)" if len(holders) > 1 else ""
+    mend = (
+        f"make {name} again over the table that holds its rows{also}: DROP TABLE {name}, "
+        f"CREATE VIRTUAL TABLE {name} with its columns and content='{target}', then INSERT "
+        f"INTO {name}({name}) VALUES('rebuild') (in a project: op.execute in a revision)"
+    )
+    return broken, mend
+
+
+def _holders(columns: Mapping[str, set[str]], virtual: set[str], read: Sequence[str]) -> list[str]:
+    """The tables and views (not virtual tables nor their shadow tables) with every column of
+    ``read``, sorted."""
+    wanted = {c.lower() for c in read if not reads_rowid(c)}
+    return sorted(
+        table
+        for table, have in columns.items()
+        if wanted <= have and not any(table == v or table.startswith(f"{v}_") for v in virtual)
+    )
 
 
 def _known(columns: Mapping[str, set[str]], table: str) -> frozenset[str] | None:
