@@ -22,7 +22,7 @@ from support.dbpool import DatabasePool
 from test_init_project import FOLDER, adopt_in_sync, check, migrate_both, migrate_fresh, replace_in
 from test_revision_renamed_table import NOTE_TAGS, POSTGRES, SQLITE, TAGS, _rows
 
-from twinschema.migrations.revision_tables import chain_renames
+from twinschema.migrations.chain_renames import chain_renames
 
 # An FTS5 table: its shadow tables are tables at head no table of domain.yaml names.
 FTS = ["CREATE VIRTUAL TABLE tags_fts USING fts5(name)"]

@@ -25,7 +25,6 @@ table's shadow tables) the database at head holds.
 
 from __future__ import annotations
 
-import ast
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,40 +35,13 @@ from alembic.autogenerate import renderers
 from alembic.operations import ops
 from alembic.script import ScriptDirectory
 
+from twinschema.migrations.chain_renames import Renamed as Renamed, chain_renames
 from twinschema.migrations.revision_renames import Before, Heads
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
 from twinschema.records.domain import Domain
 
-# One table renamed: (its name at the chain's head, its name in the metadata module).
-Renamed = tuple[str, str]
-
 # Alembic's own table, never a user's table renamed.
 _VERSION_TABLE = "alembic_version"
-
-
-def chain_renames(sources: Sequence[str]) -> list[Renamed]:
-    """The ``op.rename_table(old, new)`` of each upgrade() in ``sources`` (the chain's revision
-    files, base first), in order: the names a table had, the rename written by ``revision``."""
-    found: list[Renamed] = []
-    for source in sources:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if not isinstance(node, ast.FunctionDef) or node.name != "upgrade":
-                continue
-            for call in ast.walk(node):
-                if (
-                    isinstance(call, ast.Call)
-                    and isinstance(call.func, ast.Attribute)
-                    and call.func.attr == "rename_table"
-                    and len(call.args) == 2
-                ):
-                    old, new = (getattr(a, "value", None) for a in call.args)
-                    if isinstance(old, str) and isinstance(new, str):
-                        found.append((old, new))
-    return found
 
 
 def history_of(cfg: Any) -> list[Renamed]:
