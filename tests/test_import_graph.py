@@ -78,6 +78,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.migrate_connect": 1,
     "twinschema.migrations.migrate_errors": 1,
     "twinschema.migrations.migrate_files": 1,
+    "twinschema.migrations.chain_renames": 1,
     "twinschema.canonical": 2,
     "twinschema.canonical.*": 2,
     "twinschema.sources": 2,  # the facade: read a source, then make it canonical

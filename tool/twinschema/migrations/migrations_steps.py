@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from twinschema.compare import compare
+from twinschema.migrations.chain_renames import Renamed, chain_renames
 from twinschema.migrations.migrations_cache import ScratchRun, StepRun
 from twinschema.migrations.migrations_chain import LAYER, ROUNDTRIP, Chain, migration_difference
 from twinschema.model import Schema
 from twinschema.records import Difference, FixSide, FixSite, Side
-from twinschema.records.domain import Domain
+from twinschema.records.domain import Domain, logical_spelled
 
 # One Alembic step on the scratch database: ("upgrade" | "downgrade", target revision) -> its
 # error in one line, or None.
@@ -109,23 +111,26 @@ def step_differences(
     """Per revision whose downgrade() does not give back the schema before its upgrade():
     each difference, naming the revision and its file (base first). What a later revision's
     downgrade left is carried down through every step below it: it is that revision's alone,
-    not blamed again on the revisions whose downgrades ran after it."""
+    not blamed again on the revisions whose downgrades ran after it, under the name its table
+    had before each revision that renamed it (stranger64 004)."""
     paths = {rev.revision: rev.path for rev in chain.revisions}
     blamed: list[list[Difference]] = []
     carried: set[tuple[str | None, ...]] = set()
     for revision, before in reversed(run.before.items()):  # in the order they were undone
+        path = paths.get(revision, chain.label)
+        carried = {_renamed_back(key, _renames(chain, path)) for key in carried}
         after = run.after.get(revision)
         if after is None:
             continue
-        path = paths.get(revision, chain.label)
         fix = f"the downgrade() of {revision} ({path})"
         left = Side(canonical(before), f"{chain.label} before {revision}", fix, role="chain")
         right = Side(canonical(after), f"{chain.label} after the downgrade of {revision}", fix)
         right = replace(right, role="chain")
         found = compare(left, right, layer=LAYER, domain=domain).differences
         before_schema = left.schema
-        own = [d for d in found if _carried(d) not in carried]
-        carried |= {_carried(d) for d in found}
+        keys = [_carried(d, domain, chain.dialect) for d in found]
+        own = [d for d, key in zip(found, keys, strict=True) if key not in carried]
+        carried |= set(keys)
         blamed.append([])
         for d in own:
             blamed[-1].append(
@@ -182,6 +187,35 @@ def batch_cause(dialect: str, d: Difference, before: Schema) -> str:
     )
 
 
-def _carried(d: Difference) -> tuple[str | None, ...]:
-    """What a difference is about, whatever step shows it: its kind, object and both sides."""
-    return (d.kind, d.table, d.column, d.name, d.left, d.right)
+def _carried(d: Difference, domain: Domain | None, dialect: str) -> tuple[str | None, ...]:
+    """What a difference is about, whatever step shows it: its kind, object and both sides;
+    its table by the name it has in the step's database (the domain's logical name is that of
+    the table's name now; an older name is its own, marked ``as_logical`` where it spells a
+    logical name)."""
+    table = d.table
+    if table is not None:
+        spelled = logical_spelled(table)
+        if spelled is not None:
+            table = spelled
+        elif domain is not None and table in domain.tables:
+            table = domain.tables[table].physical(dialect)
+    return (d.kind, table, d.column, d.name, d.left, d.right)
+
+
+def _renames(chain: Chain, path: str) -> list[Renamed]:
+    """The tables the revision in ``path`` (shown relative to the project) renames."""
+    try:
+        return chain_renames([(Path(chain.config.root) / path).read_text("utf-8")])
+    except OSError:
+        return []
+
+
+def _renamed_back(
+    key: tuple[str | None, ...], renames: Sequence[Renamed]
+) -> tuple[str | None, ...]:
+    """A carried ``key`` under the name its table had before ``renames`` ran."""
+    table = key[1]
+    for old, new in reversed(renames):
+        if table == new:
+            table = old
+    return (key[0], table, *key[2:])

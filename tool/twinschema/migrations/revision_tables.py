@@ -16,36 +16,66 @@ the rows, indexes, keys and CHECKs; SQLite's rename rewrites the ``REFERENCES`` 
 pointing at it (and the triggers and views naming it), PostgreSQL's keys follow the table.
 Two candidates for one table, or one name two tables may have had, and nothing is guessed: a
 table removed from the domain and another added under a logical name of its own stays a drop
-and a create.
+and a create. A table renamed again (stranger64 009: ``{sqlite: labels}`` -> ``{sqlite:
+categories}``, ``name: accounts`` -> ``name: members``) had, besides those names, each name an
+``op.rename_table`` of the chain gave it (``history``): its logical name renamed to ``accounts``
+in one revision makes ``accounts`` a name it had, however many tables no file names (an FTS5
+table's shadow tables) the database at head holds.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from alembic.autogenerate import renderers
 from alembic.operations import ops
+from alembic.script import ScriptDirectory
 
+from twinschema.migrations.chain_renames import Renamed as Renamed, chain_renames
 from twinschema.migrations.revision_renames import Before, Heads
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
 from twinschema.records.domain import Domain
-
-# One table renamed: (its name at the chain's head, its name in the metadata module).
-Renamed = tuple[str, str]
 
 # Alembic's own table, never a user's table renamed.
 _VERSION_TABLE = "alembic_version"
 
 
+def history_of(cfg: Any) -> list[Renamed]:
+    """``chain_renames`` of the chain of Alembic config ``cfg``, from its base to its heads."""
+    scripts = list(ScriptDirectory.from_config(cfg).walk_revisions())
+    sources = []
+    for script in reversed(scripts):  # walk_revisions goes from the heads down
+        try:
+            sources.append(Path(script.path).read_text("utf-8"))
+        except OSError:
+            continue
+    return chain_renames(sources)
+
+
+def _had(names: frozenset[str], history: Sequence[Renamed], key: Any) -> frozenset[str]:
+    """``names`` and each name the chain's renames (``history``, in order) gave one of them."""
+    had = set(names)
+    for old, new in history:
+        if key(old) in had:
+            had.add(key(new))
+    return frozenset(had)
+
+
 def tables_renamed(
-    domain: Domain | None, dialect: str, at_head: Sequence[str], heads: Heads | None = None
+    domain: Domain | None,
+    dialect: str,
+    at_head: Sequence[str],
+    heads: Heads | None = None,
+    history: Sequence[Renamed] = (),
 ) -> list[Renamed]:
     """The tables of ``dialect`` renamed in domain.yaml since the chain's head (whose tables
     are ``at_head``): (old name, new name) each; see the module docstring. ``heads``, each
-    dialect's tables at its chain's head, when known."""
+    dialect's tables at its chain's head, when known; ``history``, the chain's table renames
+    (``chain_renames``)."""
     if domain is None:
         return []
     key = fold_name if dialect in CASE_INSENSITIVE_NAMES else str
@@ -59,7 +89,8 @@ def tables_renamed(
         now = table.physical(dialect)
         if dialect not in table.dialects or key(now) in held:
             continue
-        before = frozenset(key(n) for n in {table.name, *table.names.values()}) - {key(now)}
+        named_once = frozenset(key(n) for n in {table.name, *table.names.values()})
+        before = _had(named_once, history, key) - {key(now)}
         known = any(
             table.physical(other) in (heads or {}).get(other, {})
             for other in table.dialects
@@ -77,13 +108,17 @@ def tables_renamed(
 
 
 def rename_at_head(
-    connection: sa.Connection, domain: Domain | None, dialect: str, heads: Heads | None
+    connection: sa.Connection,
+    domain: Domain | None,
+    dialect: str,
+    heads: Heads | None,
+    history: Sequence[Renamed] = (),
 ) -> list[Renamed]:
     """Rename each table ``tables_renamed`` finds in the scratch database at the chain's head
     (the ``connection``'s), as the revision's ``op.rename_table`` will: autogenerate then
     compares the module with the tables under their new names. The tables so renamed."""
     at_head = sa.inspect(connection).get_table_names()
-    renamed = tables_renamed(domain, dialect, at_head, heads)
+    renamed = tables_renamed(domain, dialect, at_head, heads, history)
     quote = connection.dialect.identifier_preparer.quote
     for old, new in renamed:
         connection.exec_driver_sql(f"ALTER TABLE {quote(old)} RENAME TO {quote(new)}")
