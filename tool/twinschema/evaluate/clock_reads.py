@@ -19,6 +19,9 @@ import re
 
 from twinschema.evaluate.context import StageContext
 
+# The read of the statement's clock, and of the call's that a value can be compared with.
+_STATEMENT = r"(?i)\bstatement_timestamp\s*\(\s*\)"
+_CALL = r"(?i)\bclock_timestamp\s*\(\s*\)"
 # Each PostgreSQL clock: what it is, and the reads of it (compiled at first use: re's cache).
 _CLOCKS = (
     (
@@ -26,7 +29,7 @@ _CLOCKS = (
         r"(?i)\b(?:now|transaction_timestamp)\s*\(\s*\)|\bcurrent_(?:timestamp|date|time)\b"
         r"|\blocal(?:timestamp|time)\b|'\s*(?:now|today|tomorrow|yesterday)\s*'",
     ),
-    ("the statement's start", r"(?i)\bstatement_timestamp\s*\(\s*\)"),
+    ("the statement's start", _STATEMENT),
     ("the moment of the call", r"(?i)\b(?:clock_timestamp|timeofday)\s*\(\s*\)"),
 )
 
@@ -64,8 +67,6 @@ def clocks_apart(st: StageContext, texts: tuple[str, str]) -> str:
 # 16.2), and statement_timestamp() is the transaction's start in a lone autocommit statement
 # only, later in every statement after a BEGIN (stranger63 027).
 _LATER = r"(?i)(?:\bpg_catalog\.)?\b(?:statement_timestamp|clock_timestamp)\s*\(\s*\)"
-_STATEMENT = r"(?i)\bstatement_timestamp\s*\(\s*\)"
-_CALL = r"(?i)\bclock_timestamp\s*\(\s*\)"
 LATER_BY = dt.timedelta(milliseconds=1)
 
 
