@@ -221,7 +221,12 @@ def _real_file(file: str) -> str:
 
 def forget_imports(root: Path) -> None:
     """Forget the modules imported from ``root`` and any ``schemas`` package (this repository's
-    own is put back after the test by ``conftest._own_imports``)."""
+    own is put back after the test by ``conftest._own_imports``), and the bytecode compiled from
+    ``root``'s files: Python trusts a cached .pyc whose source has the same size and the same
+    mtime second, so a same-size edit within the second of an earlier import (``String(20)`` to
+    ``String(30)``) would otherwise be read as the file was before it."""
+    for cache in root.rglob("__pycache__"):
+        shutil.rmtree(cache, ignore_errors=True)
     importlib.invalidate_caches()
     under = str(root.resolve()) + os.sep
     for name, module in list(sys.modules.items()):
