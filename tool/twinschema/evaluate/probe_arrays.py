@@ -10,7 +10,8 @@ arrays: '[0:0]={9}' parts ``a[1] BETWEEN 1 AND 7`` from ``a[array_lower(a, 1)] .
 010), two dimensions ('{{1,2},{3,4}}': ``cardinality`` 4, ``array_length(a, 1)`` 2; stranger61
 002), three dimensions ('{{{1}}}', and 2 by 2 by 2: ``array_ndims(a) <= 2`` against ``<= 3``,
 ``cardinality`` against the product of two lengths) and as many as an integer literal names and
-one either side, up to PostgreSQL's 6 (``array_ndims(a) < 5``), at each length an integer literal of the CHECKs names and one either side
+one either side, up to PostgreSQL's 6 (``array_ndims(a) < 5``), at each length an integer
+literal of the CHECKs names and one either side
 (``cardinality(a) > 1``), 1-based, from 0 (``array_upper(a, 1)`` one less than the length) and
 as one row of a two-dimensional array (``array_length(a, 1)`` 1), and as each array
 literal the expressions hold ('{1,2}' in ``a <@ '{1,2}'``, written as they are), whose elements
