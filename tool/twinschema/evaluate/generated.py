@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes
+from twinschema.evaluate import null_spellings, probes
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_written
 from twinschema.evaluate.computed import left_table
@@ -165,6 +165,11 @@ def _run_generated(
     )
     if found is None:
         return None
+    # Dates in spellings SQLite's date functions read as NULL, a timestamptz as PostgreSQL
+    # prints it ('2024-01-01 12:00:00+00': ``date(ts)`` is NULL there), as a CHECK's are tried.
+    spelled = null_spellings.spelled_rows(st, table.name, found, (ltext, rtext), found.rows[:3])
+    if set(st.dialects) == {"sqlite", "postgresql"} and spelled:
+        found = replace(found, rows=tuple(dict.fromkeys([*found.rows, *spelled])))
     if st.cross:  # two scaled columns at fractions whose doubles add up off the decimal
         found = replace(found, rows=found.rows + inexact_pairs(found))
         # ...and two columns whose product a CHECK bounds, at its largest
