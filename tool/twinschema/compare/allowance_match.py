@@ -1,7 +1,7 @@
 """Which allowances of ``domain.yaml`` fit a difference (``named_allowances``: kind, column,
 name, and a CHECK by its text or its meaning), and which allowance is a copy of another: one
 written twice alike (``repeated``), or a ``check:`` written twice in two spellings of one CHECK
-(``n > 0`` and ``0 < n``, ``status IN ('a', 'b')`` and PostgreSQL's ``status = ANY (ARRAY[...])``:
+(``n > 0`` and ``0 < n``, ``status IN ('a', 'b')`` and ``status = ANY (ARRAY[...])``:
 ``copies``). The matcher takes the first allowance that fits, so a copy matches nothing; it is
 warned of as a copy naming the first's line, not as an allowance whose difference is gone."""
 
