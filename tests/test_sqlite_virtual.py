@@ -276,6 +276,65 @@ def test_fts5_prefix_lists_building_other_indexes_stay_apart(other: str) -> None
     assert not _same("fts5(body, prefix='2,3')", f"fts5(body, prefix='{other}')")
 
 
+def _options_store(options: str) -> tuple[object, ...]:
+    """What real SQLite stores for ``fts5(body, <options>)`` after four rows: its ``s_data``
+    blocks as stored (not only their sizes), its ``s_config`` rows and shadow tables, and its
+    answers to five prefix queries."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.execute(f"CREATE VIRTUAL TABLE s USING fts5(body, {options})")
+    for text in ["knead dough", "knee deep", "known dog", "kite"]:
+        db.execute("INSERT INTO s (body) VALUES (?)", (text,))
+    blocks = db.execute("SELECT id, block FROM s_data ORDER BY id").fetchall()
+    config = db.execute("SELECT * FROM s_config ORDER BY k").fetchall()
+    tables = db.execute("SELECT name FROM sqlite_master WHERE name <> 's' ORDER BY 1").fetchall()
+    queries = ["kn*", "kne*", "k*", "knea*", "do*"]
+    answers = [db.execute("SELECT rowid FROM s WHERE s MATCH ?", (q,)).fetchall() for q in queries]
+    return (blocks, config, tables, answers)
+
+
+# (several prefix= options, one list of their lengths): FTS5 adds each option's lengths.
+_SEVERAL_PREFIXES = [
+    ("prefix='2', prefix='3'", "prefix='2 3'"),
+    ("prefix=2, prefix='3 4'", "prefix='2,3,4'"),
+    ("prefix='2', prefix='2'", "prefix='2,2'"),
+]
+
+
+@pytest.mark.parametrize(("several", "one"), _SEVERAL_PREFIXES)
+def test_fts5_several_prefix_options_compare_as_one_list(several: str, one: str) -> None:
+    """Several ``prefix=`` options: real SQLite stores the very ``s_data`` blocks, ``s_config``
+    rows and shadow tables of one option listing their lengths in order, and answers alike;
+    the statements compare alike, also with the lengths in another order."""
+    assert _options_store(several) == _options_store(one)
+    assert _same(f"fts5(body, {several})", f"fts5(body, {one})")
+
+
+def test_fts5_prefix_options_in_another_order_compare_alike() -> None:
+    """``prefix='3', prefix='2'`` builds the indexes of ``prefix='2 3'`` (numbered in another
+    order, as '3 2' does: the same block sizes and answers), and compares alike."""
+    store = _options_store("prefix='3', prefix='2'")
+    blocks = sorted(len(b) for _, b in store[0])
+    assert (blocks, store[3]) == _prefix_store("2 3")
+    assert _same("fts5(body, prefix='3', prefix='2')", "fts5(body, prefix='2 3')")
+
+
+# (several prefix= options, a list they do not make): other index blocks, kept apart.
+_OTHER_PREFIXES = [
+    ("prefix='2'", "prefix='2 3'"),
+    ("prefix='2', prefix='2'", "prefix='2'"),
+    ("prefix='2', prefix='3'", "prefix='2'"),
+    ("prefix='2', prefix='3'", "prefix='2,3,4'"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), _OTHER_PREFIXES)
+def test_fts5_prefix_options_of_other_lengths_stay_apart(one: str, other: str) -> None:
+    """A near miss: the lengths of all ``prefix=`` options together are another list (one
+    missing, or one twice), which builds other index blocks; the statements stay apart."""
+    assert _options_store(one)[0] != _options_store(other)[0]
+    assert not _same(f"fts5(body, {one})", f"fts5(body, {other})")
+
+
 def test_fts5_prefix_spellings_sqlite_refuses_are_kept_as_written() -> None:
     """'2,,3' and ',2' are refused by FTS5 (malformed prefix), so no spelling is read into them."""
     db = sqlite3.connect(":memory:")

@@ -13,10 +13,9 @@ nullability, a default, an enum's values or a value warning, which both sides ha
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set as AbstractSet
+from collections.abc import Container, Mapping, Set as AbstractSet
 from dataclasses import replace
 
-from twinschema.canonical.check_reading import same_check
 from twinschema.compare.allowance_entries import (
     BROAD,
     ONE_SIDED_KINDS,
@@ -25,11 +24,12 @@ from twinschema.compare.allowance_entries import (
     one_sided,
     place,
 )
+from twinschema.compare.allowance_match import copies, named_allowances, repeated
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
 from twinschema.model import Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
-from twinschema.records.domain import Allowance, Domain, check_key
+from twinschema.records.domain import Allowance, Domain
 
 # The kinds whose difference is always one of what both sides have: an allowance with
 # ``dialect:`` (which side's type is on purpose) cannot mean another either.
@@ -78,15 +78,22 @@ def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None
         and _visible(ctx, allowance)
         and not needs_a_zone(ctx.result, ctx.left.schema, ctx.right.schema, allowance)
     ]
-    ctx.result.differences = kept + _pointed(ctx.domain, stale, kept, sides)
+    twice = copies(ctx.domain, used, sides, schemas)
+    ctx.result.differences = kept + _pointed(ctx.domain, stale, kept, sides, twice, used)
 
 
 def stale_allowance(
-    domain: Domain, allowance: Allowance, layer: str, left: str, right: str
+    domain: Domain,
+    allowance: Allowance,
+    layer: str,
+    left: str,
+    right: str,
+    first: Allowance | None = None,
 ) -> Difference:
     """The warning for an allowance that matched nothing between sources ``left`` and
     ``right``: the two sides agree now, or the object is gone (also used for the evaluation
-    stage's ``value_compatibility`` allowances)."""
+    stage's ``value_compatibility`` allowances); or it is a copy of the allowance ``first``
+    (``allowance_match.copies``: one CHECK written in two spellings), or of one written alike."""
     return Difference(
         layer=layer,
         kind="stale_allowance",
@@ -95,8 +102,8 @@ def stale_allowance(
         name=allowance.name,
         left=None,
         right=None,
-        message=_stale_message(domain, allowance),
-        hint=_stale_hint(domain, allowance),
+        message=_stale_message(domain, allowance, first),
+        hint=_stale_hint(domain, allowance, first),
         severity=Severity.WARNING,
         left_source=left,
         right_source=right,
@@ -104,39 +111,29 @@ def stale_allowance(
     )
 
 
-def _stale_message(domain: Domain, allowance: Allowance) -> str:
-    first = repeated(domain, allowance)
-    if first is None:
+def _stale_message(domain: Domain, allowance: Allowance, first: Allowance | None) -> str:
+    alike = repeated(domain, allowance)
+    if alike is None and first is None:
         return f"allowance {allowance.describe()} matches nothing here"
+    if alike is not None:
+        return (
+            f"allowance {allowance.describe()} is written twice: this entry repeats the one at "
+            f"{domain.path}:{alike.line}{place(domain, alike)}; only the first of the two can "
+            "match, so this one matches nothing"
+        )
+    assert first is not None and first.check is not None
     return (
-        f"allowance {allowance.describe()} is written twice: this entry repeats the one at "
-        f"{domain.path}:{first.line}{place(domain, first)}; only the first of the two can "
-        "match, so this one matches nothing"
+        f"allowance {allowance.describe()} is written twice: this entry allows the same CHECK "
+        f"as the one at {domain.path}:{first.line}{place(domain, first)}, spelled "
+        f"{first.check}; only the first of the two can match, so this one matches nothing"
     )
 
 
-def _stale_hint(domain: Domain, allowance: Allowance) -> str:
+def _stale_hint(domain: Domain, allowance: Allowance, first: Allowance | None) -> str:
     where = f"{domain.path}:{allowance.line}: remove this allowance{place(domain, allowance)}"
-    if repeated(domain, allowance) is not None:
+    if first is not None or repeated(domain, allowance) is not None:
         return f"{where}: it is a copy; keep the first"
     return f"{where}, or restore the difference it declares"
-
-
-def repeated(domain: Domain, allowance: Allowance) -> Allowance | None:
-    """The earlier allowance of the same table that ``allowance`` repeats (same kind, column,
-    name and dialect; the reason may differ), None when it is the first: the matcher takes
-    the first, so the copy is the one that matches nothing (stranger56 W7)."""
-    table = domain.tables.get(allowance.table)
-    for other in table.allow if table is not None else ():
-        if other is allowance or other == allowance:
-            return None
-        if _key(other) == _key(allowance):
-            return other
-    return None
-
-
-def _key(a: Allowance) -> tuple[str, str | None, str | None, str | None, str | None]:
-    return (a.kind, a.column, a.name, a.dialect, a.check)
 
 
 def needs_a_zone(
@@ -176,7 +173,7 @@ def matching_allowance(
     ``schemas`` (the canonical schemas of both sides) read a CHECK by its meaning (``check:``)."""
     key = (difference.kind, difference.table, difference.name)
     one = one_sided(difference) and key not in halves
-    for allowance in _named(domain, difference, sides, schemas or {}):
+    for allowance in named_allowances(domain, difference, sides, schemas or {}):
         if allowance.dialect is None:
             if one and difference.kind not in ONE_SIDED_KINDS:
                 continue  # written for the object differing, not for its absence on one side
@@ -216,52 +213,6 @@ def split_objects(differences: list[Difference]) -> set[tuple[str, str | None, s
     return named("right") & named("left")
 
 
-def _named(
-    domain: Domain,
-    difference: Difference,
-    sides: dict[str, FixSide],
-    schemas: Mapping[FixSide, Schema],
-) -> list[Allowance]:
-    """The allowances of the difference's table whose kind, column and name fit it: the name
-    either side gives the object (``Difference.named``; with ``dialect:``, that dialect's), the
-    CHECK either side shows (``check:``; with ``dialect:``, that dialect's)."""
-    table = domain.tables.get(difference.table or "")
-    if table is None:
-        return []
-    return [
-        a
-        for a in table.allow
-        if a.kind == difference.kind
-        and (a.column is None or a.column == difference.column)
-        and (a.name is None or difference.named(a.name, sides.get(a.dialect or "")))
-        and (
-            a.check is None or _same_check(a.check, difference, sides.get(a.dialect or ""), schemas)
-        )
-    ]
-
-
-def _same_check(
-    check: str, difference: Difference, side: FixSide | None, schemas: Mapping[FixSide, Schema]
-) -> bool:
-    """True when the CHECK ``difference`` shows (on ``side`` only, when given) is the one an
-    allowance's ``check:`` names: the same text (whitespace, case and quotes aside), or the
-    same meaning, read in the dialect and table of the side the CHECK is on (a live server
-    prints ``status IN ('a')`` otherwise: ``canonical.check_reading``)."""
-    texts = {FixSide.LEFT: difference.left, FixSide.RIGHT: difference.right}
-    for s, text in texts.items():
-        if text is None or (side is not None and s is not side):
-            continue
-        if check_key(text) == check_key(check):
-            return True
-        schema = schemas.get(s)
-        if schema is None:
-            continue
-        table = schema.tables.get(difference.table or "")
-        if table is not None and same_check(schema.dialect, table, check, text):
-            return True
-    return False
-
-
 def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Domain | None) -> None:
     """After the evaluation stage: drop the differences it made (a CHECK pair parted by a
     witness row, an index whose elements mean other things) that ``domain.yaml`` allows, as
@@ -291,44 +242,55 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
     kept = [
         d
         for d in kept
-        if _allowance_of(domain, d) not in used
-        and not needs_a_zone(comparison, left.schema, right.schema, _allowance_of(domain, d))
+        if _allowance_of(domain, d, used) not in used
+        and not needs_a_zone(comparison, left.schema, right.schema, _allowance_of(domain, d, used))
     ]
     found = [d for d in kept if d.kind != "stale_allowance"]
-    stale = [d for d in kept if _allowance_of(domain, d) is not None]
+    stale = [d for d in kept if _allowance_of(domain, d, used) is not None]
+    twice = copies(domain, {**before, **used}, sides, schemas)
     comparison.differences = [d for d in kept if d not in stale] + _pointed(
-        domain, stale, found, sides
+        domain, stale, found, sides, twice, {**before, **used}
     )
 
 
-def _allowance_of(domain: Domain, d: Difference) -> Allowance | None:
-    """The allowance ``d`` is the stale warning of (None: ``d`` is no such warning)."""
+def _allowance_of(
+    domain: Domain, d: Difference, used: Container[Allowance] = ()
+) -> Allowance | None:
+    """The allowance ``d`` is the stale warning of (None: ``d`` is no such warning): of its
+    line, and the one its message describes; of two a line holds that read alike (one CHECK in
+    two spellings, ``check:``), one not in ``used`` (the other allowed something)."""
     if d.kind != "stale_allowance" or d.fix is None or d.fix.file != domain.path:
         return None
-    return next(
-        (
-            a
-            for a in domain.allowances()
-            if a.line == d.fix.line and d.message.startswith(_stale_message(domain, a))
-        ),
-        None,
-    )
+    found = [
+        a
+        for a in domain.allowances()
+        if a.line == d.fix.line and d.message.startswith(f"allowance {a.describe()} ")
+    ]
+    return next((a for a in found if a not in used), found[0] if found else None)
 
 
 def _pointed(
-    domain: Domain, stale: list[Difference], found: list[Difference], sides: dict[str, FixSide]
+    domain: Domain,
+    stale: list[Difference],
+    found: list[Difference],
+    sides: dict[str, FixSide],
+    twice: Mapping[Allowance, Allowance],
+    used: Container[Allowance],
 ) -> list[Difference]:
-    """The ``stale`` warnings, each whose allowance has the kind of a difference ``found`` on
+    """The ``stale`` warnings (each a copy's, of the allowance ``twice`` maps it to, says so),
+    each whose allowance has the kind of a difference ``found`` on
     its table that offers an allowance (the one it was likely written for) saying the
     allowance that allows that difference: a CHECK is named by ``name:``, never by a column,
     and an object on one side only needs ``dialect:`` (stranger44 cases 002 and 015)."""
     dialects = {side: dialect for dialect, side in sides.items()}
     result = []
     for d in stale:
-        allowance = _allowance_of(domain, d)
+        allowance = _allowance_of(domain, d, used)
         base = d
         if allowance is not None:
-            base = stale_allowance(domain, allowance, d.layer, d.left_source, d.right_source)
+            base = stale_allowance(
+                domain, allowance, d.layer, d.left_source, d.right_source, twice.get(allowance)
+            )
             near = next(
                 (
                     f

@@ -16,12 +16,12 @@ about the name only), so that pragma cannot tell them apart.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from twinschema.definitions import canonical_sql
+from twinschema.dialects.sqlite_fts5_values import detail, is_default, merged_prefixes, prefix
 from twinschema.dialects.sqlite_lexer import lexer
 from twinschema.dialects.sqlite_views import ViewFacts
 from twinschema.model import (
@@ -159,46 +159,6 @@ def _unicode61_arguments(words: list[str]) -> list[str]:
     return kept
 
 
-def _default(key: str, value: str) -> bool:
-    """Whether FTS5 option ``key`` (lower-case) set to ``value`` (as compared) restates FTS5's
-    default, checked on real SQLite 3.40 (the same shadow tables, ``_config`` rows and MATCH
-    answers as without it; tests/test_sqlite_virtual.py, stranger61 016)."""
-    return _DEFAULTS.get(key) == (value.lower() if key != "tokenize" else value)
-
-
-# FTS5's option values that are its defaults: a table without the option reads the same.
-_DEFAULTS = {
-    "detail": "full",
-    "columnsize": "1",
-    "tokenize": "unicode61",
-    "content_rowid": "rowid",
-    "prefix": "",
-}
-# FTS5 reads a ``detail`` value as any unambiguous prefix of these, regardless of case.
-_DETAILS = ("full", "column", "none")
-
-
-def _detail(value: str) -> str:
-    """An FTS5 ``detail`` value as FTS5 reads it ('F', 'fu' -> 'full'); else as written."""
-    found = [name for name in _DETAILS if value and name.startswith(value.lower())]
-    return found[0] if len(found) == 1 else value
-
-
-def _prefix(value: str) -> str:
-    """An FTS5 ``prefix`` value as the lengths FTS5 builds an index for, ascending and apart
-    by a comma ('3 2', ' 3, 02' -> '2,3'); else as written. FTS5 reads a list of lengths apart
-    by commas or spaces; on SQLite 3.40 '2,3', '2 3' and '3,2' store the same index blocks
-    (numbered in another order) and answer alike, while '2' or '2,2,3' (a length twice builds
-    it twice) store other ones (tests/test_sqlite_virtual.py, stranger64 008)."""
-    if not _PREFIX_LIST.fullmatch(value):
-        return value
-    return ",".join(str(n) for n in sorted(int(w) for w in value.replace(",", " ").split()))
-
-
-# A list of prefix lengths as FTS5 reads it (one comma at most between two lengths).
-_PREFIX_LIST = re.compile(r" *[0-9]+(?:(?: *, *| +)[0-9]+)* *")
-
-
 def definition(sql: str, rowid_alias: str | None = None) -> str:
     """``sql`` (a CREATE VIRTUAL TABLE) as compared: an FTS5 table's options written as one
     ``key='value'`` form each (FTS5 reads keys regardless of case, a value quoted or bare
@@ -211,15 +171,26 @@ def definition(sql: str, rowid_alias: str | None = None) -> str:
         return sql
     _, start, end, arguments = parsed
     written = []
+    prefixes = merged_prefixes(
+        [
+            _dequote(t[2])
+            for t in arguments
+            if len(t) == 3 and t[1] == "=" and t[0].lower() == "prefix"
+        ]
+    )
     for tokens in arguments:
         key = tokens[0].lower() if tokens else ""
         if len(tokens) == 3 and tokens[1] == "=" and key in _FTS5_OPTIONS:
             value = _dequote(tokens[2])
+            if key == "prefix" and prefixes is not None:
+                value, prefixes = prefixes, ""  # the first prefix= says them all
+                if not value:
+                    continue
             value = _tokenizer(value) if key == "tokenize" else value
-            value = _detail(value) if key == "detail" else value
-            value = _prefix(value) if key == "prefix" else value
+            value = detail(value) if key == "detail" else value
+            value = prefix(value) if key == "prefix" else value
             alias = key == "content_rowid" and value.lower() == (rowid_alias or "").lower()
-            if not (_default(key, value) or alias):
+            if not (is_default(key, value) or alias):
                 written.append(f"{key}='{value.replace(chr(39), chr(39) * 2)}'")
         else:
             written.append(" ".join(tokens))

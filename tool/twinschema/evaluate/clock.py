@@ -33,7 +33,7 @@ SLACK_SECONDS = 5.0
 
 TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$",
+    r"\s*(Z|[+-]\d{2}(?::\d{2}(?::\d{2})?|\d{2})?)?$",
     re.IGNORECASE,
 )
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -95,13 +95,14 @@ def timestamp_of(value: Any) -> dt.datetime | None:
 
 
 def zone_of(text: str | None) -> dt.tzinfo:
-    """The zone a timestamp's text names ('Z', '+02', '+0200', '+02:00'); UTC when none.
-    ValueError for an offset of a day or more ('+25')."""
+    """The zone a timestamp's text names ('Z', '+02', '+0200', '+02:00', '+05:30:00', which
+    PostgreSQL reads as +05:30, and '+05:30:15'); UTC when none. ValueError for an offset of a
+    day or more ('+25')."""
     if text is None or text.upper() == "Z":
         return dt.UTC
     digits = text[1:].replace(":", "")
-    minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
-    return dt.timezone(dt.timedelta(minutes=minutes if text[0] == "+" else -minutes))
+    seconds = int(digits[:2]) * 3600 + int(digits[2:4] or 0) * 60 + int(digits[4:6] or 0)
+    return dt.timezone(dt.timedelta(seconds=seconds if text[0] == "+" else -seconds))
 
 
 def is_now(value: Any, low: float, high: float) -> bool:

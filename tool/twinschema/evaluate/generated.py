@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes
+from twinschema.evaluate import null_spellings, probes
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_written
 from twinschema.evaluate.computed import left_table
@@ -165,6 +165,13 @@ def _run_generated(
     )
     if found is None:
         return None
+    # Dates in spellings SQLite's date functions read as NULL, a timestamptz as PostgreSQL
+    # prints it ('2024-01-01 12:00:00+00': ``date(ts)`` is NULL there), as a CHECK's are tried.
+    if set(st.dialects) == {"sqlite", "postgresql"}:
+        texts, bases = (ltext, rtext), found.rows[:3]
+        spelled = null_spellings.spelled_rows(st, table.name, found, texts, bases)
+        more = tuple(row for row in spelled if row not in found.rows)
+        found = replace(found, rows=found.rows + more) if more else found
     if st.cross:  # two scaled columns at fractions whose doubles add up off the decimal
         found = replace(found, rows=found.rows + inexact_pairs(found))
         # ...and two columns whose product a CHECK bounds, at its largest

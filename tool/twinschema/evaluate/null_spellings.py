@@ -78,18 +78,16 @@ def printed_moments(literals: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def witness(
+def spelled_rows(
     st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str],
-    judged: Sequence[Judged], errors_reject: bool,
-) -> tuple[ProbeSet, Parting] | None:  # fmt: skip
-    """Across SQLite and PostgreSQL, the first row SQLite's CHECK (of ``texts``) passes as NULL
-    and PostgreSQL's refuses: each date, timestamp or time column of ``found`` in turn given
-    spellings of its CHECKs' literals and the days or hours beside them, in rows both sides
-    accepted (``judged``); with the rows tried. None where there is none."""
-    if set(st.dialects) != {"sqlite", "postgresql"}:
-        return None
-    sq = st.dialects.index("sqlite")
-    bases = [row for row, a, b in judged if a and b][:_BASES]
+    bases: Sequence[tuple[Any, ...]],
+) -> dict[tuple[Any, ...], str]:  # fmt: skip
+    """Rows of ``bases`` with each date, timestamp or time column of ``found`` in turn given
+    spellings of the literals of ``texts`` (two expressions) and the days or hours beside them
+    that SQLite's date and time functions read as NULL ('2019-1-1', '7:00', a timestamptz as
+    PostgreSQL prints it: '2019-12-31 12:00:00+00'), each row to the spelling put into it.
+    A CHECK's ``witness`` tries them, and so does a generated column (``generated``: there
+    ``date(ts)`` is NULL on '2024-01-01 12:00:00+00', which a sync from PostgreSQL writes)."""
     literals = [
         s
         for d, t in zip(st.dialects, texts, strict=True)
@@ -110,6 +108,22 @@ def witness(
             values = [*spellings(literals, kind), *day_spellings(literals)]
         for value in values:
             rows |= {(*row[:n], value, *row[n + 1 :]): value for row in bases}
+    return rows
+
+
+def witness(
+    st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str],
+    judged: Sequence[Judged], errors_reject: bool,
+) -> tuple[ProbeSet, Parting] | None:  # fmt: skip
+    """Across SQLite and PostgreSQL, the first row SQLite's CHECK (of ``texts``) passes as NULL
+    and PostgreSQL's refuses: each date, timestamp or time column of ``found`` in turn given
+    spellings of its CHECKs' literals and the days or hours beside them, in rows both sides
+    accepted (``judged``); with the rows tried. None where there is none."""
+    if set(st.dialects) != {"sqlite", "postgresql"}:
+        return None
+    sq = st.dialects.index("sqlite")
+    bases = [row for row, a, b in judged if a and b][:_BASES]
+    rows = spelled_rows(st, table, found, texts, bases)
     if not rows:
         return None
     tried = replace(found, rows=tuple(rows))

@@ -8,7 +8,10 @@ there while ``cardinality(a)`` is 0), with one element and two, a NULL element, 
 other than 1 ('[0:0]={5}': ``a[1]`` is NULL there; one per element probe, as for one-element
 arrays: '[0:0]={9}' parts ``a[1] BETWEEN 1 AND 7`` from ``a[array_lower(a, 1)] ...``, stranger61
 010), two dimensions ('{{1,2},{3,4}}': ``cardinality`` 4, ``array_length(a, 1)`` 2; stranger61
-002), at each length an integer literal of the CHECKs names and one either side
+002), three dimensions ('{{{1}}}', and 2 by 2 by 2: ``array_ndims(a) <= 2`` against ``<= 3``,
+``cardinality`` against the product of two lengths) and as many as an integer literal names and
+one either side, up to PostgreSQL's 6 (``array_ndims(a) < 5``), at each length an integer
+literal of the CHECKs names and one either side
 (``cardinality(a) > 1``), 1-based, from 0 (``array_upper(a, 1)`` one less than the length) and
 as one row of a two-dimensional array (``array_length(a, 1)`` 1), and as each array
 literal the expressions hold ('{1,2}' in ``a <@ '{1,2}'``, written as they are), whose elements
@@ -27,6 +30,8 @@ from twinschema.model import Column
 _SINGLES = 6
 # Arrays are probed at each length up to this one that an integer literal names (and beside it).
 _LONGEST = 16
+# The most dimensions a PostgreSQL array has (MAXDIM); three are always probed.
+_DIMENSIONS = 6
 # An array's text as PostgreSQL reads it: '{...}', or with bounds of its own '[0:1]={...}'.
 _ARRAY_TEXT = re.compile(r"^\s*(\[-?\d+:-?\d+\])*\s*=?\s*\{.*\}\s*$", re.DOTALL)
 # Characters that make PostgreSQL quote an element in an array's text.
@@ -96,6 +101,9 @@ def values(
         f"{{{{{first}}},{{{second}}}}}",
         f"{{{{{first},{second}}},{{{second},{first}}}}}",  # 2 by 2: cardinality 4, length 2
     ]
+    named = {k for n in numbers if n == int(n) for k in (int(n) - 1, int(n), int(n) + 1)}
+    for depth in sorted({3} | {k for k in named if 3 <= k <= _DIMENSIONS}):
+        found += [_nested([first], depth), _nested([first, second], depth)]
     # From lower bound 0, each element alone: a[1] is NULL there, a[array_lower(a, 1)] is it.
     found += [f"[0:0]={{{e}}}" for e in items[:_SINGLES]]
     lengths = sorted({int(n) for n in numbers if n == int(n) and 0 <= n <= _LONGEST})
@@ -104,6 +112,15 @@ def values(
         # 1-based; from 0 (array_upper is length - 1); one row of them (array_length 1).
         found += [f"{{{inner}}}", f"[0:{length - 1}]={{{inner}}}", f"{{{{{inner}}}}}"]
     return list(dict.fromkeys(found))
+
+
+def _nested(items: Sequence[str], depth: int) -> str:
+    """An array of ``depth`` dimensions, each as long as ``items``, its elements taken from
+    ``items`` in turn ('{{{1,2},{2,1}},{{1,2},{2,1}}}' for two items at depth 3)."""
+    if depth == 1:
+        return "{" + ",".join(items) + "}"
+    rows = [_nested([*items[i:], *items[:i]], depth - 1) for i in range(len(items))]
+    return "{" + ",".join(rows) + "}"
 
 
 def _element(value: Any) -> str | None:
