@@ -92,19 +92,6 @@ class Renames:
         return cls(found)
 
 
-def lacking(at_revision: Schema, live: Schema, head: Schema, renamed: Renames) -> list[str]:
-    """The tables ``head`` has (by its keys) that ``live`` holds under no name (neither that
-    one nor an earlier one the chain gave it) and its chain ``at_revision`` lacks too: a
-    pending revision makes each, and none is there; sorted."""
-    held = {logical_spelled(t) or t for t in live.tables}
-    under = {key for old, (_, key) in renamed.later.items() if old in held}
-    return sorted(
-        f"table {t}"
-        for t in head.tables
-        if t not in live.tables and t not in under and t not in at_revision.tables
-    )
-
-
 def to_stamp(at_revision: Schema, live: Schema, head: Schema) -> bool:
     """True when ``live`` holds every table, column, index and named constraint that ``head``
     has and its chain ``at_revision`` lacks (by name), a table or column among them: what the
@@ -136,29 +123,21 @@ def drop_first(
     migrate_command: str,
     stamp_command: str,
     following: str = "head",
-    lacks: Sequence[str] = (),
 ) -> str:
     """What to do, in order, for a database behind its chain that already holds ``made``: a
     pending revision creating one fails (already exists). Only ``following``, the revision that
     runs first, is offered to stamp (as ``migrate``'s failure offers it): stamping the head
-    would skip the later revisions, which the database lacks (stranger61 007). ``lacks``: the
-    tables the pending revisions make that the database holds under no name (``lacking``)."""
+    would skip the later revisions, which the database lacks (stranger61 007)."""
     drops = [f"`DROP INDEX {sql_name(m.split()[1])}`" for m in made if m.startswith("index ")]
     how = f" ({'; '.join(drops)})" if drops and len(drops) == len(made) else ""
     return (
         "migrating fails where a pending revision creates what was made by hand "
-        f"({', '.join(made)} already there{_lacks(lacks)}): drop it first{how}, then migrate "
+        f"({', '.join(made)} already there): drop it first{how}, then migrate "
         f"with `{migrate_command}` (an index or constraint loses nothing: the revision makes "
         "it anew); or, if it holds data you keep "
         f"{_exactly(following)}, record {_it(following)} as applied with `{stamp_command}`"
         + ("" if following == "head" else ", then migrate again")
     )
-
-
-def _lacks(lacks: Sequence[str]) -> str:
-    if not lacks:
-        return ""
-    return f"; it lacks {', '.join(lacks)}, which they make too"
 
 
 def _exactly(following: str) -> str:

@@ -10,7 +10,6 @@ from twinschema.hints import BEHIND, chain_state, database_fix
 from twinschema.layers.made_ahead import (
     Renames,
     drop_first,
-    lacking,
     made_ahead,
     stamp_first,
     to_stamp,
@@ -165,9 +164,8 @@ class Sources:
             from twinschema.migrations.migrations_renames import next_revision
 
             following = next_revision(self.plan, dialect)
-            lacks = lacking(chain.schema, found.schema, head, earlier)
             stamp = self.plan.stamp_command(dialect, following)
-            return drop_first(made, fix, stamp, following, lacks)
+            return drop_first(made, fix, stamp, following)
         return None
 
     def _renames(self, dialect: str, head: Schema) -> Renames:
