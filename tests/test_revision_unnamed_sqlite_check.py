@@ -7,8 +7,10 @@ copies the table in a batch with every unnamed CHECK of the module's table in ``
 copies it back with the CHECKs it had. On real SQLite after ``migrate local``: the witness
 ``qty = 1000`` is refused, ``qty = 0`` still is, the row is kept, ``check`` is in sync; a new
 database built from the chain refuses it too; the downgrade accepts 1000 again and still refuses
-0. Near miss: ``revision`` again with nothing changed writes no batch (the CHECKs the module
-and the chain's head have are the same). PostgreSQL's module gets the CHECK by name, which
+0. Near misses: ``revision`` again with nothing changed writes no batch (the CHECKs the module
+and the chain's head have are the same); a table's first unnamed CHECK is still not written,
+and said so (a copy listing no CHECK in ``table_args`` keeps the table's unnamed ones, so its
+downgrade could not drop it). PostgreSQL's module gets the CHECK by name, which
 Alembic's named-CHECK plugin writes. On a project ``init`` wrote from two real databases."""
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from support import testing
 from support.dbpool import DatabasePool
 from test_init_project import (
@@ -57,29 +60,45 @@ def _upgrade(project: Path, number: str) -> str:
     return made.read_text("utf-8").split("def upgrade")[1].split("def downgrade")[0]
 
 
+@pytest.mark.parametrize("first", [False, True])
 def test_an_unnamed_sqlite_check_added_is_written_and_refuses_its_witness(
-    tmp_path: Path, pg_url: str, pg_databases: DatabasePool
+    tmp_path: Path, pg_url: str, pg_databases: DatabasePool, first: bool
 ) -> None:
     sqlite_url = testing.sqlite_url(tmp_path / "app.db")
     project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
-    replace_in(
-        project / "schemas" / "sqlite.py",
-        "    sa.CheckConstraint('qty > 0'),\n",
-        "    sa.CheckConstraint('qty > 0'),\n    sa.CheckConstraint('qty < 1000'),\n",
-    )
+    sqlite = [s.replace(" CHECK (qty > 0)", "") for s in SQLITE] if first else SQLITE
+    postgres = [s.replace(" CHECK (qty > 0)", "") for s in POSTGRES] if first else POSTGRES
+    shell = adopt_in_sync(project, sqlite_url, pg_url, sqlite, postgres)
+    module = project / "schemas" / "sqlite.py"
+    if first:
+        replace_in(
+            module,
+            "    sa.PrimaryKeyConstraint(t.id),\n",
+            "    sa.PrimaryKeyConstraint(t.id),\n    sa.CheckConstraint('qty < 1000'),\n",
+        )
+    else:
+        replace_in(
+            module,
+            "    sa.CheckConstraint('qty > 0'),\n",
+            "    sa.CheckConstraint('qty > 0'),\n    sa.CheckConstraint('qty < 1000'),\n",
+        )
     replace_in(
         project / "schemas" / "postgres.py",
-        "    sa.CheckConstraint('qty > 0', name='items_qty_check'),\n",
-        "    sa.CheckConstraint('qty > 0', name='items_qty_check'),\n"
+        "    sa.PrimaryKeyConstraint(t.id, name='items_pkey'),\n",
+        "    sa.PrimaryKeyConstraint(t.id, name='items_pkey'),\n"
         "    sa.CheckConstraint('qty < 1000', name='items_qty_cap'),\n",
     )
     result = shell("revision", "-m", "cap qty")
     assert result.exit_code == 0, result.output
+    if first:  # near miss: not written (its downgrade could not drop the only CHECK)
+        assert "batch_alter_table" not in _upgrade(project, "0002")
+        assert "not written: items" in result.output and "qty < 1000" in result.output
+        return
     assert "warning" not in result.output, result.output
     body = _upgrade(project, "0002").replace('"', "'")
     assert "recreate='always'" in body, body
-    assert "sa.CheckConstraint('qty < 1000')" in body and "sa.CheckConstraint('qty > 0')" in body
+    assert "sa.CheckConstraint('qty < 1000')" in body
+    assert "sa.CheckConstraint('qty > 0')" in body, body
     assert not _refused(sqlite_url, 1000)
     migrate_both(shell)
     assert (_refused(sqlite_url, 1000), _refused(sqlite_url, 0), _refused(sqlite_url, 999)) == (

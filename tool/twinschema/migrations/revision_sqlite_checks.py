@@ -1,4 +1,4 @@
-"""An unnamed CHECK added to (or removed from) a table of the SQLite metadata module, written as a
+"""An unnamed CHECK added to a table of the SQLite metadata module that has another, written as a
 batch copy of that table with every unnamed CHECK the module gives it (stranger64).
 
 Alembic's autogenerate compares no CHECK, and its named-CHECK plugin (``alembic_env``) only those
@@ -11,7 +11,10 @@ unnamed CHECK it reflects, unless ``table_args`` lists CHECKs, which are then th
 keeps (a list of the new one alone would drop them: fix-batchchecks); its downgrade copies it
 back with the unnamed CHECKs the table has at the chain's head. CHECKs are matched by their
 text as ``domain.yaml`` allowances match them (``check_key``: whitespace, quotes and case
-outside literals aside)."""
+outside literals aside). Not written (``revision`` still warns of it): a table's first unnamed
+CHECK, and one removed, whose copy would list no CHECK or drop one: a batch copy whose
+``table_args`` lists no CHECK keeps the table's unnamed ones (``alembic_declared``), so that
+downgrade or upgrade would not do what it says."""
 
 from __future__ import annotations
 
@@ -50,7 +53,7 @@ def _render_checks_batch(autogen_context: Any, op: ChecksBatch) -> list[str]:
 
 def unnamed_checks(context: Any, script: Any) -> None:
     """For each table of the module (``context``'s target metadata) whose unnamed CHECKs are
-    not those the table has at the chain's head (``context``'s database), copy it in the
+    those the table has at the chain's head (``context``'s database; one at least) and more, copy it in the
     upgrade with the module's unnamed CHECKs and back in the downgrade with the database's (see
     the module docstring); a batch block of that table already written takes them instead."""
     metadata = context.opts.get("target_metadata")
@@ -68,7 +71,10 @@ def unnamed_checks(context: Any, script: Any) -> None:
             for check in inspector.get_check_constraints(table.name)
             if not check.get("name")
         )
-        if sorted(map(check_key, module)) == sorted(map(check_key, database)):
+        kept, made = {check_key(c) for c in database}, {check_key(c) for c in module}
+        # None added, or one removed, or the table's first: the downgrade would be a copy with
+        # no CHECK in table_args, which keeps the table's unnamed CHECKs (alembic_declared).
+        if not database or made == kept or not kept <= made:
             continue
         for upgrade, downgrade in zip(
             script.upgrade_ops_list, script.downgrade_ops_list, strict=True
