@@ -9,19 +9,25 @@ from typing import Any
 import sqlalchemy as sa
 
 
-def virtual_filter(connection: sa.Connection) -> dict[str, Any]:
-    """On SQLite, an ``include_name`` that leaves out the database's virtual tables and their
-    shadow tables (an FTS table the baseline made): no metadata module declares them, and
-    autogenerate would drop them. Nothing elsewhere."""
+def virtual_tables(connection: sa.Connection) -> set[str]:
+    """On SQLite, the names (lower-case) of the database's virtual tables and of the shadow
+    tables their modules made: tables no metadata module declares. None elsewhere."""
     if connection.dialect.name != "sqlite":
-        return {}
+        return set()
     from twinschema.dialects.sqlite_master import virtual_names  # only where there is SQLite
 
     found = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
         "AND upper(substr(sql, 1, 21)) = 'CREATE VIRTUAL TABLE '"
     ).fetchall()
-    skipped = virtual_names([(str(n), str(q)) for n, q in found])
+    return virtual_names([(str(n), str(q)) for n, q in found])
+
+
+def virtual_filter(connection: sa.Connection) -> dict[str, Any]:
+    """On SQLite, an ``include_name`` that leaves out the database's virtual tables and their
+    shadow tables (an FTS table the baseline made): no metadata module declares them, and
+    autogenerate would drop them. Nothing elsewhere."""
+    skipped = virtual_tables(connection)
     if not skipped:
         return {}
 

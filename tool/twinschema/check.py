@@ -40,8 +40,13 @@ def run_check(plan: CheckPlan) -> Report:
                 # The live pair's hints name the cause of each difference: a database that
                 # differs from its module, else the modules. Without the models layer they
                 # would blame a hand edit where the modules differ (stranger32 case 023): the
-                # modules are compared for the hints alone (not evaluated, not reported).
-                models = [d for r in models_layer(sources, domain, None) for d in r.differences]
+                # modules are compared for the hints alone (not reported). Evaluated, as the
+                # models layer is: a ``check:`` allowance matches the CHECK pair evaluation
+                # makes, and unevaluated it read as stale there, and its hint pointed at an
+                # allowance domain.yaml lacks (stranger64).
+                models = [
+                    d for r in models_layer(sources, domain, evaluator) for d in r.differences
+                ]
             results += live_layer(sources, domain, evaluator, models)
         # One evaluator for every layer: what the others ran is not run again, and its
         # PostgreSQL connection is the one the migrations layer reads the scratch server by.

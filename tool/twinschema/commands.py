@@ -329,7 +329,8 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
                     layer=LAYER,
                     table=change.table or "-",
                     column=change.column,
-                    rule=f"allowed by {finding.where}: {finding.reason}",
+                    rule=f"{'no data lost at' if finding.noted else 'allowed by'} "
+                    f"{finding.where}: {finding.reason}",
                     left=change.before,
                     right=change.after,
                     left_source=lint.chain,

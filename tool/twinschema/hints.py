@@ -140,12 +140,30 @@ def live_pair_hints(
         presence = _presence_key(d)
         if presence is not None:
             by_database.setdefault(presence, d)
+    models = list(models)
     by_models = {_key(d): d for d in models}
+    on_table = {d.table: d for d in reversed(list(by_database.values()))}
     result = []
     for d in pair:
         presence = _presence_key(d)
         cause = by_database.get(_key(d)) or (by_database.get(presence) if presence else None)
         module = by_models.get(_key(d))
+        if d.kind == "stale_allowance":
+            # The same allowance (its line), not another of its table (stranger64).
+            module = next((m for m in models if _same_allowance(m, d)), None)
+            table_cause = on_table.get(d.table)
+            if module is None and table_cause is not None and d.fix is not None:
+                # The modules still use it; the databases agree where they differ: a database
+                # differs from its module on that table (a hand edit), not the allowance.
+                hint = (
+                    f"the databases agree here where the modules differ as this allowance "
+                    f"({d.fix.file}:{d.fix.line}) declares, so keep it: the database of "
+                    f"{table_cause.left_source} differs from that module on {d.table}: fix that "
+                    f"(the hint of [live] {table_cause.left_source} <> its database), and this "
+                    "allowance matches again"
+                )
+                result.append(replace(d, hint=hint))
+                continue
         if cause is not None:
             hint = (
                 # Its URL is in the headers already: the module alone names the database.
@@ -177,6 +195,16 @@ def live_pair_hints(
             continue
         result.append(replace(d, hint=hint, fix=fix))
     return result
+
+
+def _same_allowance(a: Difference, b: Difference) -> bool:
+    """Whether two ``stale_allowance`` warnings are of the one allowance (its file and line)."""
+    return (
+        a.kind == b.kind == "stale_allowance"
+        and a.fix is not None
+        and b.fix is not None
+        and (a.fix.file, a.fix.line) == (b.fix.file, b.fix.line)
+    )
 
 
 def _virtual_elsewhere(module: Difference) -> bool:

@@ -7,9 +7,11 @@ finds it; all three schemas canonical, in the same logical names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from twinschema.model import Schema, Table
+from twinschema.records.domain import logical_spelled
 from twinschema.sql_names import sql_name
 
 # The named objects of a table, as messages name them, and the Table field holding them.
@@ -37,23 +39,57 @@ def _named(table: Table) -> Iterator[tuple[str, str, str]]:
                 yield what, item.name, table.name
 
 
-def made_ahead(at_revision: Schema, live: Schema, head: Schema) -> list[str]:
+def made_ahead(
+    at_revision: Schema, live: Schema, head: Schema, renamed: Renames | None = None
+) -> list[str]:
     """What ``live`` holds that its chain ``at_revision`` lacks and ``head`` has by the same
     name, each as "index ix_t_c on t" or "column t.c", sorted; a table counts once (not its
-    columns and indexes again)."""
+    columns and indexes again). ``renamed``: the chain's table renames: a table ``live`` holds
+    under an earlier name of one ``head`` has is one a pending revision makes too (the
+    baseline a pre-adoption device never ran creates it by that name, a later revision renames
+    it), named "table tags (labels at head)" (stranger64)."""
     had = {(what, name) for what, name, _ in _objects(at_revision)}
     wanted = {(what, name) for what, name, _ in _objects(head)}
     new_tables = {
         name for what, name, _ in _objects(live) if what == "table" and (what, name) not in had
     }
+    later = renamed.later if renamed is not None else {}
     found = []
     for what, name, table in _objects(live):
+        spelled = logical_spelled(table) or table
+        if what == "table" and (what, name) not in had and spelled in later:
+            found.append(f"table {spelled} ({later[spelled][0]} at head)")
+            continue
         if (what, name) in had or (what, name) not in wanted:
             continue
         if what != "table" and table in new_tables:
             continue
         found.append(f"{what} {name}" + ("" if what in ("table", "column") else f" on {table}"))
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class Renames:
+    """The chain's table renames as ``made_ahead`` reads them: each earlier name of a table
+    ``head`` has -> (its name at head, its key in ``head``). A table renamed twice (``tags``
+    -> ``labels`` -> ``categories``) has both earlier names."""
+
+    later: Mapping[str, tuple[str, str]]
+
+    @classmethod
+    def of(cls, renamed: Sequence[tuple[str, str]], at_head: Mapping[str, str]) -> Renames:
+        """``renamed``: the chain's ``(old, new)`` renames in order; ``at_head``: the name of
+        each table of ``head`` in its dialect -> its key in ``head``."""
+        step = dict(renamed)
+        found: dict[str, tuple[str, str]] = {}
+        for old in step:
+            name, seen = old, set()
+            while name in step and name not in seen:
+                seen.add(name)
+                name = step[name]
+            if name in at_head and old not in at_head:
+                found[old] = (name, at_head[name])
+        return cls(found)
 
 
 def to_stamp(at_revision: Schema, live: Schema, head: Schema) -> bool:
@@ -83,7 +119,10 @@ def stamp_first(made: list[str], migrate_command: str, stamp_command: str) -> st
 
 
 def drop_first(
-    made: list[str], migrate_command: str, stamp_command: str, following: str = "head"
+    made: list[str],
+    migrate_command: str,
+    stamp_command: str,
+    following: str = "head",
 ) -> str:
     """What to do, in order, for a database behind its chain that already holds ``made``: a
     pending revision creating one fails (already exists). Only ``following``, the revision that
@@ -92,9 +131,10 @@ def drop_first(
     drops = [f"`DROP INDEX {sql_name(m.split()[1])}`" for m in made if m.startswith("index ")]
     how = f" ({'; '.join(drops)})" if drops and len(drops) == len(made) else ""
     return (
-        f"migrating fails where a pending revision creates what was made by hand ({', '.join(made)}"
-        f" already there): drop it first{how}, then migrate with `{migrate_command}` (an index "
-        "or constraint loses nothing: the revision makes it anew); or, if it holds data you keep "
+        "migrating fails where a pending revision creates what was made by hand "
+        f"({', '.join(made)} already there): drop it first{how}, then migrate "
+        f"with `{migrate_command}` (an index or constraint loses nothing: the revision makes "
+        "it anew); or, if it holds data you keep "
         f"{_exactly(following)}, record {_it(following)} as applied with `{stamp_command}`"
         + ("" if following == "head" else ", then migrate again")
     )

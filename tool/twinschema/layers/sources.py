@@ -7,7 +7,13 @@ from dataclasses import replace
 from twinschema import progress
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import BEHIND, chain_state, database_fix
-from twinschema.layers.made_ahead import drop_first, made_ahead, stamp_first, to_stamp
+from twinschema.layers.made_ahead import (
+    Renames,
+    drop_first,
+    made_ahead,
+    stamp_first,
+    to_stamp,
+)
 from twinschema.layers.plan import CheckPlan, fix_chain_first
 from twinschema.layers.renamed import rename_first, rename_statement, renames
 from twinschema.model import OBJECT_VIRTUAL_TABLE, Schema
@@ -147,7 +153,8 @@ class Sources:
             head = self.model(dialect).schema
         except (UsageError, DatabaseError):
             return None
-        made = made_ahead(chain.schema, found.schema, head)
+        earlier = self._renames(dialect, head)
+        made = made_ahead(chain.schema, found.schema, head, earlier)
         if made and to_stamp(chain.schema, found.schema, head):
             from twinschema.migrations.migrations_renames import chain_head
 
@@ -157,8 +164,25 @@ class Sources:
             from twinschema.migrations.migrations_renames import next_revision
 
             following = next_revision(self.plan, dialect)
-            return drop_first(made, fix, self.plan.stamp_command(dialect, following), following)
+            stamp = self.plan.stamp_command(dialect, following)
+            return drop_first(made, fix, stamp, following)
         return None
+
+    def _renames(self, dialect: str, head: Schema) -> Renames:
+        """The table renames of ``dialect``'s chain (``op.rename_table``, read from its files)
+        by the names ``head``'s tables have in that dialect."""
+        from twinschema.migrations.migrate_chain import alembic_config
+        from twinschema.migrations.revision_tables import history_of
+
+        try:
+            history = history_of(alembic_config(self.plan.config, dialect))
+        except Exception:  # Alembic reads the user's revision files: whatever they raise
+            history = []
+        tables = self.domain.tables if self.domain is not None else {}
+        at_head = {
+            (tables[key].physical(dialect) if key in tables else key): key for key in head.tables
+        }
+        return Renames.of(history, at_head)
 
     def live_schema(self, dialect: str) -> Schema | None:
         """``dialect``'s live database as read (before it is made canonical); None when it

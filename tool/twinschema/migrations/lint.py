@@ -52,13 +52,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from alembic.operations import ops as alembic_ops
 from alembic.script import Script, ScriptDirectory
 
+from twinschema.alembic_batch_fts import rebuild_statement
 from twinschema.errors import UsageError
 from twinschema.migrations.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of
 from twinschema.migrations.lint_fts import ChainTables, Renumbered
@@ -98,6 +99,9 @@ class Finding:
     change: Change
     reason: str | None = None  # the allow marker's reason; None: refused
     line: int = 1  # of the operation in the revision file
+    # Let through with no marker, ``reason`` saying why nothing is lost (an external content
+    # FTS table dropped: its index is rebuilt from its content table).
+    noted: bool = False
 
     @property
     def where(self) -> str:
@@ -167,6 +171,7 @@ def lint_scripts(
     direction: str = UPGRADE,
     loses: Callable[[Change], bool | None] | None = None,
     fts: bool = False,
+    tables: ChainTables | None = None,
 ) -> ChainLint:
     """Lint ``scripts`` of one chain, in the order they run: their ``upgrade()`` (allowed by
     ``allow_destructive``), or with ``direction="downgrade"`` their ``downgrade()`` (allowed by
@@ -178,19 +183,29 @@ def lint_scripts(
     (``op.execute``, ``op.bulk_insert``, a renamed table, an ``upgrade()`` that cannot be
     recorded) (stranger46 019). With ``fts`` (``twinschema lint``, on the whole chain), a SQLite
     batch block that renumbers the rowids an FTS table reads without rebuilding it after
-    (``lint_fts``) too: ``migrate`` warns of that where the table has rows."""
+    (``lint_fts``) too: ``migrate`` warns of that where the table has rows. On SQLite, the
+    chain's tables are made on an in-memory database as its revisions run (from base, or from
+    ``tables``, the database being migrated): an external content FTS table dropped while its
+    content table is there loses no row (its index is rebuilt from that table) and is let
+    through with a note, not refused (stranger64)."""
     marker = DOWNGRADE_MARKER if direction == DOWNGRADE else MARKER
     result = ChainLint(dialect, chain)
     written = False  # a revision run so far (this one included) may add or move rows
-    tables = ChainTables() if fts and dialect == "sqlite" and direction == UPGRADE else None
+    owned = tables is None and dialect == "sqlite"
+    if owned:
+        tables = ChainTables()
+    renumbering = fts and direction == UPGRADE
     for script in scripts:
         path = shown(Path(script.path), root)
         markers = allow_markers(script, path, marker)
         if direction == UPGRADE:  # the downgrade's marker is used later; its form is checked now
             allow_markers(script, path, DOWNGRADE_MARKER)
         recording = record(script, dialect, direction)
+        index_only = tables.index_only() if tables is not None else {}
         if tables is not None:
-            result.renumbered.extend(tables.renumbered(script.revision, path, recording))
+            renumbered = tables.renumbered(script.revision, path, recording)
+            if renumbering:
+                result.renumbered.extend(renumbered)
         changes = [c for c in changes_of(recording.operations, dialect, rows) if not c[0].lossless]
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
@@ -231,14 +246,38 @@ def lint_scripts(
             seen.add("unlinted")
         result.revisions.append(script.revision)
         for change, line in changes:
+            content = index_only.get(change.table.lower()) if change.table else None
+            if (
+                content is not None
+                and change.key.startswith("drop_table:")
+                and (change.key not in markers)
+            ):
+                result.findings.append(_index_only(script.revision, path, change, content, line))
+                continue
             result.findings.append(
                 Finding(script.revision, path, change, markers.get(change.key), line)
             )
         marker_line = f"{path}:{_marker_line(script, marker)}"
         result.stale.extend((script.revision, marker_line, k) for k in markers if k not in seen)
-    if tables is not None:
+    if owned and tables is not None:
         tables.close()
     return result
+
+
+def _index_only(revision: str, path: str, change: Change, content: str, line: int) -> Finding:
+    """The drop of ``change.table``, an external content FTS table reading ``content``, let
+    through with why it loses nothing."""
+    fts = change.table or ""
+    return Finding(
+        revision,
+        path,
+        replace(change, message=f"drops the external content FTS table {fts}"),
+        f"{fts} stores no rows of its own: they are the rows of {content}, which stays; its "
+        f"index is made again from {content} by {rebuild_statement(fts)} once {fts} is "
+        "created anew",
+        line,
+        noted=True,
+    )
 
 
 # What a revision's own code raises whatever the database holds: it is broken, not destructive.

@@ -12,6 +12,7 @@ broken (the rebuild would fail), as ``revision`` does."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from alembic.operations import ops as alembic_ops
 from sqlalchemy.schema import CreateTable
 
 from twinschema.alembic_batch_fts import rebuild_statement, rebuilds, rowid_readers
+from twinschema.dialects.sqlite_virtual import external_content
 from twinschema.migrations.lint_record import Batch, Recording
 from twinschema.migrations.revision_sqlite import batch_copies
 from twinschema.records import Difference, FixSite, Severity
@@ -42,11 +44,46 @@ class Renumbered:
 
 
 class ChainTables:
-    """The tables a SQLite chain made so far, on an in-memory SQLite database."""
+    """The tables a SQLite chain made so far, on an in-memory SQLite database: from base, or
+    (``seed``, the database about to be migrated) from that database's tables and virtual
+    tables, whose statements are made again there (no row is read or copied)."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: sa.Connection | None = None) -> None:
         self._engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
         self._connection = self._engine.connect()
+        if seed is not None:
+            for (sql,) in seed.exec_driver_sql(
+                "SELECT sql FROM main.sqlite_master WHERE type IN ('table', 'view') "
+                "AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+            ):
+                self._run(str(sql))  # a shadow table its virtual table made already fails
+
+    def _run(self, sql: str) -> None:
+        """``sql`` on the in-memory database; a statement SQLite refuses there is let be."""
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            self._connection.exec_driver_sql(sql)
+
+    def index_only(self) -> dict[str, str]:
+        """The external content FTS4/FTS5 tables made so far (name lower-case) whose content
+        table (or view) is there too, each with that content table: such a table stores no
+        row of its own, only an index SQLite rebuilds from the content table (``'rebuild'``;
+        checked on 3.40), so dropping it loses no data. A contentless (``content=''``) or
+        normal FTS table is not one: its index, or its rows, are kept nowhere else."""
+        rows = self._connection.exec_driver_sql(
+            "SELECT name, sql FROM main.sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
+        ).all()
+        present = {
+            str(name).lower()
+            for (name,) in self._connection.exec_driver_sql(
+                "SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view')"
+            )
+        }
+        found: dict[str, str] = {}
+        for name, sql in rows:
+            content = external_content(str(sql))
+            if content is not None and content[0].lower() in present:
+                found[str(name).lower()] = content[0]
+        return found
 
     def close(self) -> None:
         """Let the in-memory database go."""
@@ -75,14 +112,21 @@ class ChainTables:
         """Make a table, FTS table or drop of ``operation`` on the in-memory database; a
         statement SQLite refuses there (it names what the chain made otherwise) is let be."""
         text = _sql(operation)
+        if text is not None and isinstance(operation, alembic_ops.ExecuteSQLOp):
+            if text.lstrip().upper().startswith(_SCHEMA):
+                self._run(text)
+            return
         try:
             if isinstance(operation, alembic_ops.CreateTableOp):
                 self._connection.execute(CreateTable(operation.to_table()))
             elif isinstance(operation, alembic_ops.DropTableOp):
                 name = operation.table_name.replace('"', '""')
                 self._connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
-            elif text is not None and text.lstrip().upper().startswith(_SCHEMA):
-                self._connection.exec_driver_sql(text)
+            elif isinstance(operation, alembic_ops.RenameTableOp):
+                old, new = (
+                    n.replace('"', '""') for n in (operation.table_name, operation.new_table_name)
+                )
+                self._connection.exec_driver_sql(f'ALTER TABLE "{old}" RENAME TO "{new}"')
         except sa.exc.SQLAlchemyError:
             pass
 

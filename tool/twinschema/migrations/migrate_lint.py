@@ -172,24 +172,37 @@ def lint_pending(
     """The destructive-change lint over the revisions about to be applied (their ``upgrade()``,
     or for a downgrade their ``downgrade()``), on the live rows."""
     from twinschema.migrations import lint
+    from twinschema.migrations.lint_fts import ChainTables
 
     schema = config.postgres_schema if target.dialect == "postgresql" else None
     folder = config.side(target.dialect).migrations
     chain = shown(folder, config.root) if folder else target.dialect
     down = direction == DOWNGRADE
-    result = lint.lint_scripts(
-        pending,
-        target.dialect,
-        chain,
-        config.root,
-        lambda table: _has_rows(connection, table, schema),
-        direction=direction,
-        loses=lambda change: _lost(connection, change, schema, down),
-    )
+    # The tables the pending revisions start from: this database's (its statements only).
+    tables = ChainTables(connection) if target.dialect == "sqlite" else None
+    try:
+        result = lint.lint_scripts(
+            pending,
+            target.dialect,
+            chain,
+            config.root,
+            lambda table: _has_rows(connection, table, schema),
+            direction=direction,
+            loses=lambda change: _lost(connection, change, schema, down),
+            tables=tables,
+        )
+    finally:
+        if tables is not None:
+            tables.close()
     marker = lint.DOWNGRADE_MARKER if down else lint.MARKER
     of = "the downgrade of revision" if down else "revision"
     for finding in result.findings:
-        if not finding.refused:
+        if finding.noted:
+            say(
+                f"note: {finding.where}: {of} {finding.revision} {finding.change.message}: "
+                f"no data is lost ({finding.reason})"
+            )
+        elif not finding.refused:
             say(
                 f"allowed: {finding.where}: {of} {finding.revision} {finding.change.message} "
                 f"(reason: {finding.reason})"
@@ -220,11 +233,19 @@ def lint_pending(
         )
 
 
-def _has_rows(connection: sa.Connection, table: str, schema: str | None) -> bool:
+def _has_rows(connection: sa.Connection, table: str, schema: str | None) -> bool | None:
+    """Whether ``table`` holds a row on the live database; None when SQLite cannot read it (an
+    external content FTS table whose content table is gone: ``no such table: main.gone``), so
+    the lint treats it as one that may."""
     if not sa.inspect(connection).has_table(table, schema=schema):
         return False
     query = sa.select(sa.literal(1)).select_from(sa.table(table, schema=schema)).limit(1)
-    return connection.execute(query).first() is not None
+    if connection.dialect.name != "sqlite":  # a failed read would end PostgreSQL's transaction
+        return connection.execute(query).first() is not None
+    try:
+        return connection.execute(query).first() is not None
+    except sa.exc.OperationalError:
+        return None
 
 
 def _lost(connection: sa.Connection, change: Any, schema: str | None, down: bool) -> bool | None:

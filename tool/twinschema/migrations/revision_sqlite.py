@@ -26,9 +26,13 @@ from twinschema.errors import UsageError
 def sqlite_directives(context: Any, script: Any) -> None:
     """What ``revision`` makes of a SQLite MigrationScript: plain column drops in place
     (``native_drop_columns``), unnamed keys named (``name_unnamed_keys``), and FTS tables a
-    batch copy renumbers rebuilt (``rebuild_renumbered_fts``)."""
+    batch copy renumbers rebuilt (``rebuild_renumbered_fts``), an unnamed CHECK added or
+    removed written as a batch copy (``revision_sqlite_checks``)."""
+    from twinschema.migrations.revision_sqlite_checks import unnamed_checks
+
     native_drop_columns(context, script)
     name_unnamed_keys(context, script)
+    unnamed_checks(context, script)
     rebuild_renumbered_fts(context, script)
 
 
@@ -194,7 +198,8 @@ def rebuild_renumbered_fts(context: Any, script: Any) -> None:
             rewritten.append(table_ops)
             if not isinstance(table_ops, ops.ModifyTableOps) or table_ops.schema:
                 continue
-            if not any(batch_copies(op) for op in table_ops.ops):
+            copied = getattr(table_ops, "checks", None) is not None  # a CHECKs batch copies
+            if not copied and not any(batch_copies(op) for op in table_ops.ops):
                 continue
             gone = {
                 op.column_name.lower()

@@ -1,0 +1,113 @@
+"""An unnamed CHECK added to a table of the SQLite metadata module that has another, written as a
+batch copy of that table with every unnamed CHECK the module gives it (stranger64).
+
+Alembic's autogenerate compares no CHECK, and its named-CHECK plugin (``alembic_env``) only those
+with a name: an unnamed one added to the module made an empty revision, and ``revision`` warned
+that the chain's head lacks it. SQLite cannot add a CHECK to a table in place, and a batch can
+make a constraint only by name (``Constraint must have a name``); a batch copy leaves out every
+unnamed CHECK it reflects, unless ``table_args`` lists CHECKs, which are then the new table's
+(Alembic, ``ApplyBatchImpl``). So the revision copies the table (``recreate="always"``) with
+``table_args`` listing each unnamed CHECK of the module's table, the new one and the others it
+keeps (a list of the new one alone would drop them: fix-batchchecks); its downgrade copies it
+back with the unnamed CHECKs the table has at the chain's head. CHECKs are matched by their
+text as ``domain.yaml`` allowances match them (``check_key``: whitespace, quotes and case
+outside literals aside). Not written (``revision`` still warns of it): a table's first unnamed
+CHECK, and one removed, whose copy would list no CHECK or drop one: a batch copy whose
+``table_args`` lists no CHECK keeps the table's unnamed ones (``alembic_declared``), so that
+downgrade or upgrade would not do what it says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.autogenerate import renderers
+from alembic.operations import ops
+
+from twinschema.migrations.revision_sqlite import NamedKeysBatch
+from twinschema.records.domain import check_key
+
+
+class ChecksBatch(ops.ModifyTableOps):
+    """A batch block that copies its table (``recreate="always"``) with ``checks`` (their SQL)
+    as its unnamed CHECKs, around the table's other operations, if any."""
+
+    def __init__(self, table_name: str, table_ops: list[Any], checks: tuple[str, ...]) -> None:
+        super().__init__(table_name, table_ops)
+        self.checks = checks
+
+
+@renderers.dispatch_for(ChecksBatch)
+def _render_checks_batch(autogen_context: Any, op: ChecksBatch) -> list[str]:
+    args = " ".join(f"sa.CheckConstraint({check!r})," for check in op.checks)
+    head = (
+        f"with op.batch_alter_table({op.table_name!r}, recreate='always', "
+        f"table_args=({args})) as batch_op:"
+    )
+    if not op.ops:
+        return [head, "pass", ""]
+    plain = ops.ModifyTableOps(op.table_name, op.ops)
+    lines: list[str] = list(renderers.dispatch(plain)(autogen_context, plain))
+    return [head, *lines[1:]]
+
+
+def unnamed_checks(context: Any, script: Any) -> None:
+    """For each table of the module (``context``'s target metadata) whose unnamed CHECKs are
+    those the table has at the chain's head (``context``'s database; one at least) and more, copy it in the
+    upgrade with the module's unnamed CHECKs and back in the downgrade with the database's (see
+    the module docstring); a batch block of that table already written takes them instead."""
+    metadata = context.opts.get("target_metadata")
+    if not isinstance(metadata, sa.MetaData) or "ck" in metadata.naming_convention:
+        return
+    inspector = sa.inspect(context.connection)
+    present = set(inspector.get_table_names())
+    dialect = context.connection.dialect
+    for table in metadata.sorted_tables:
+        if table.schema is not None or table.name not in present:
+            continue
+        module = _module_checks(table, dialect)
+        database = tuple(
+            str(check["sqltext"])
+            for check in inspector.get_check_constraints(table.name)
+            if not check.get("name")
+        )
+        kept, made = {check_key(c) for c in database}, {check_key(c) for c in module}
+        # None added, or one removed, or the table's first: the downgrade would be a copy with
+        # no CHECK in table_args, which keeps the table's unnamed CHECKs (alembic_declared).
+        if not database or made == kept or not kept <= made:
+            continue
+        for upgrade, downgrade in zip(
+            script.upgrade_ops_list, script.downgrade_ops_list, strict=True
+        ):
+            _with_checks(upgrade, table.name, module, at_end=True)
+            _with_checks(downgrade, table.name, database, at_end=False)
+
+
+def _module_checks(table: sa.Table, dialect: sa.engine.Dialect) -> tuple[str, ...]:
+    """The SQL of each unnamed CHECK of the module's ``table`` as SQLite stores it (a CHECK of
+    a column's type, ``flag IN (0, 1)``, too: a batch copy of the reflected table makes none)."""
+    found = []
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.CheckConstraint) and not constraint.name:
+            sql = constraint.sqltext.compile(
+                dialect=dialect, compile_kwargs={"literal_binds": True, "include_table": False}
+            )
+            found.append(str(sql))
+    return tuple(sorted(found))  # a table's constraints are a set: one order every run
+
+
+def _with_checks(container: Any, table: str, checks: tuple[str, ...], *, at_end: bool) -> None:
+    """``container``'s block of ``table`` given ``checks``, or a new block copying it."""
+    for at, table_ops in enumerate(container.ops):
+        if not isinstance(table_ops, ops.ModifyTableOps) or table_ops.table_name != table:
+            continue
+        if isinstance(table_ops, NamedKeysBatch | ChecksBatch):
+            table_ops.checks = checks
+        else:
+            container.ops[at] = ChecksBatch(table, list(table_ops.ops), checks)
+        return
+    block = ChecksBatch(table, [], checks)
+    if at_end:
+        container.ops.append(block)
+    else:
+        container.ops.insert(0, block)
