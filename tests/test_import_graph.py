@@ -78,6 +78,9 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.migrate_connect": 1,
     "twinschema.migrations.migrate_errors": 1,
     "twinschema.migrations.migrate_files": 1,
+    # Recording a revision's upgrade() without running it: the lint reads its operations, and
+    # so do ``revision`` and the migrations layer (the tables a chain renamed).
+    "twinschema.migrations.lint_record": 1,
     "twinschema.migrations.chain_renames": 1,
     "twinschema.canonical": 2,
     "twinschema.canonical.*": 2,
@@ -117,7 +120,6 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.migrate_lint": 7,
     "twinschema.migrations.lint": 7,
     "twinschema.migrations.lint_classify": 7,
-    "twinschema.migrations.lint_record": 7,
     "twinschema.migrations.lint_fts": 7,
     "twinschema.migrations.revision": 7,
     "twinschema.migrations.revision_identity": 7,
