@@ -19,9 +19,17 @@ from pathlib import Path
 
 import pytest
 from alembic.script import Script, ScriptDirectory
-from support import testing
 from support.dbpool import DatabasePool
-from test_init_project import FOLDER, adopt_in_sync, check, migrate_both, migrate_fresh, replace_in
+from test_init_project import (
+    FOLDER,
+    migrate_both,
+    migrate_fresh,
+    migrated_in_sync,
+    project_in_sync,
+    replace_in,
+    revised,
+    written,
+)
 from test_revision_renamed_table import NOTE_TAGS, POSTGRES, SQLITE, TAGS, _rows
 
 from twinschema.migrations.chain_renames import chain_renames
@@ -58,43 +66,30 @@ def computed_names(project: Path, dialect: str) -> None:
     made.write_text(f"{head}OLD, NEW = {call.group(1)}, {call.group(2)}\n\n\ndef upgrade{tail}")
 
 
-def _upgrade_of(project: Path, dialect: str, number: str) -> tuple[str, str]:
-    (made,) = (project / FOLDER[dialect] / "versions").glob(f"{number}_*_{dialect}.py")
-    upgrade, downgrade = made.read_text("utf-8").replace('"', "'").split("def downgrade")
-    return upgrade.split("def upgrade")[1], downgrade
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_table_renamed_twice_is_renamed_twice_with_its_rows(
     case: str, tmp_path: Path, pg_url: str, pg_databases: DatabasePool
 ) -> None:
     edits, names, computed = CASES[case]
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE + FTS, POSTGRES)
     urls = {"sqlite": sqlite_url, "postgresql": pg_url}
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE + FTS, POSTGRES)
     replace_in(project / "domain.yaml", "  tags:\n", f"  tags:\n    {edits[0]}\n")
-    result = shell("revision", "-m", "rename tags")
-    assert result.exit_code == 0, result.output
+    revised(shell, "rename tags")
     migrate_both(shell)
     for dialect in FOLDER:
         if computed and names[dialect][0] != "tags":
             computed_names(project, dialect)
     replace_in(project / "domain.yaml", f"    {edits[0]}\n", f"    {edits[1]}\n")
-    result = shell("revision", "-m", "rename again")
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.output, result.output
+    revised(shell, "rename again", quiet=True)
     for dialect in FOLDER:
         before, now = names[dialect]
-        body, downgrade = _upgrade_of(project, dialect, "0003")
+        body, downgrade = written(project, dialect, "0003")
         if before != now:
             assert f"op.rename_table('{before}', '{now}')" in body, body
             assert f"op.rename_table('{now}', '{before}')" in downgrade, downgrade
-        for written in ("create_table", "drop_table", "batch_alter_table", "constraint"):
-            assert written not in body, body
-    migrate_both(shell)
-    code, report = check(shell)
-    assert (code, report["differences"]) == (0, []), report["differences"]
+        for call in ("create_table", "drop_table", "batch_alter_table", "constraint"):
+            assert call not in body, body
+    migrated_in_sync(shell)
     for dialect, url in urls.items():
         assert _rows(url, names[dialect][1]) == [TAGS, NOTE_TAGS], dialect
     with migrate_fresh(shell, tmp_path, pg_databases) as fresh:
