@@ -116,6 +116,7 @@ FLOORS: dict[str, int] = {
     "twinschema.report.*": 6,
     "twinschema.explain": 6,
     "twinschema.migrations.migrate": 7,
+    "twinschema.migrations.migrate_stamp": 7,
     "twinschema.migrations.migrate_dryrun": 7,
     "twinschema.migrations.migrate_lint": 7,
     "twinschema.migrations.lint": 7,
