@@ -53,7 +53,7 @@ import functools
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -65,7 +65,7 @@ import psycopg
 import yaml
 
 from twinschema.compare import Comparison, Side, compare
-from twinschema.compare.allowances import allow_evaluated
+from twinschema.compare.allowances import NOTHING_HELD, Held, allow_evaluated
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import (
     connect,
@@ -277,7 +277,9 @@ def domain_of(case: Case) -> Domain | None:
 def compare_case(loader: Loader, case: Case, evaluated: bool = True) -> Comparison:
     """Compare the two sides of ``case`` as ``twinschema diff a b [--domain]`` does: the
     comparer, then the evaluation stage (not with ``evaluated=False``: ``--no-evaluate``)."""
-    found, sides = compared_sides(loader, case, held=HELD_FOR_EVALUATION if evaluated else ())
+    found, sides = compared_sides(
+        loader, case, held=HELD_FOR_EVALUATION if evaluated else NOTHING_HELD
+    )
     if evaluated:
         evaluate(found, *sides, loader.evaluator)
         allow_evaluated(found, *sides, domain_of(case))
@@ -311,9 +313,9 @@ def case_warnings(loader: Loader, case: Case) -> list[Difference]:
 
 
 def compared_sides(
-    loader: Loader, case: Case, held: Iterable[str] = ()
+    loader: Loader, case: Case, held: Held = NOTHING_HELD
 ) -> tuple[Comparison, tuple[Side, Side]]:
-    """The comparer's findings on ``case``, and its two sides; allowances of ``held`` kinds
+    """The comparer's findings on ``case``, and its two sides; allowances of what is ``held``
     left for ``allow_evaluated``, as ``diff`` leaves them when it evaluates."""
     domain = domain_of(case)
     da, db = case.dialects
@@ -321,7 +323,7 @@ def compared_sides(
         left = make_canonical(loader.schema(da, ha, "a.sql"), domain)
         right = make_canonical(loader.schema(db, hb, "b.sql"), domain)
     sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
-    return compare(*sides, layer="diff", domain=domain, held=frozenset(held)), sides
+    return compare(*sides, layer="diff", domain=domain, held=held), sides
 
 
 def setup_statements(case: Case, side: str) -> list[str]:

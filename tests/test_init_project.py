@@ -132,6 +132,33 @@ def adopt_in_sync(
     return shell
 
 
+def project_in_sync(
+    tmp_path: Path, pg_url: str, sqlite_sql: Sequence[str], pg_sql: Sequence[str]
+) -> tuple[Path, str, Shell]:
+    """``adopt_in_sync`` of the project ``app`` in ``tmp_path`` from a SQLite file ``app.db``
+    beside it and ``pg_url``: the project's folder, the SQLite URL and the shell."""
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    project = tmp_path / "app"
+    return project, sqlite_url, adopt_in_sync(project, sqlite_url, pg_url, sqlite_sql, pg_sql)
+
+
+def revised(shell: Shell, message: str, *, quiet: bool = False) -> str:
+    """``revision -m message``, exit 0 (with ``quiet``, no warning either): what it printed."""
+    result = shell("revision", "-m", message)
+    assert result.exit_code == 0, result.output
+    if quiet:
+        assert "warning" not in result.output, result.output
+    return str(result.output)
+
+
+def written(project: Path, dialect: str, number: str = "0002") -> tuple[str, str]:
+    """The body of the upgrade() and the downgrade() of revision ``number`` that ``revision``
+    wrote in ``dialect``'s chain, with ``'`` for every quote."""
+    (made,) = (project / FOLDER[dialect] / "versions").glob(f"{number}_*_{dialect}.py")
+    upgrade, downgrade = made.read_text("utf-8").replace('"', "'").split("def downgrade")
+    return upgrade.split("def upgrade")[1], downgrade
+
+
 def revision_made(shell: Shell, project: Path, message: str, dialect: str = "sqlite") -> str:
     """``revision -m message`` (exit 0), and the text of the one revision it wrote after the
     baseline in ``dialect``'s chain."""
@@ -166,6 +193,13 @@ def migrate_both(shell: Shell) -> None:
     for side in ("local", "remote"):
         result = shell("migrate", side)
         assert result.exit_code == 0, result.output
+
+
+def migrated_in_sync(shell: Shell) -> None:
+    """``migrate_both``, then ``check`` in sync: exit 0, no difference."""
+    migrate_both(shell)
+    code, report = check(shell)
+    assert (code, report["differences"]) == (0, []), report["differences"]
 
 
 @contextmanager

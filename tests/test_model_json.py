@@ -94,7 +94,12 @@ def test_a_scratch_run_comes_back(database: str) -> None:
         left_behind=(("table", "badges", None), ("index", "ix", "badges")),
         again=schema,
     )
-    kept = Kept(ChainFacts(("0003",), (("0001", 1, "a.py"), ("0002", None, "b.py"))), run)
+    kept = Kept(
+        ChainFacts(
+            ("0003",), (("0001", 1, "a.py", ()), ("0002", None, "b.py", (("tags", "labels"),)))
+        ),
+        run,
+    )
     assert _round_trip(Kept, kept) == kept
 
 
@@ -140,7 +145,7 @@ def test_a_pickle_in_the_cache_folder_is_never_run(tmp_path: Path) -> None:
 
 def test_a_kept_run_is_json_on_disk_and_read_back(tmp_path: Path) -> None:
     config = Config(root=tmp_path)
-    kept = Kept(ChainFacts(("a",), (("a", 1, "a.py"),)), ScratchRun())
+    kept = Kept(ChainFacts(("a",), (("a", 1, "a.py", ()),)), ScratchRun())
     (tmp_path / "var/cache/migrations").mkdir(parents=True)
     old = tmp_path / "var/cache/migrations/sqlite-old.pickle"
     old.write_bytes(b"left by an older version")

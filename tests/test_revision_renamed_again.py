@@ -20,13 +20,14 @@ from support import testing
 from support.dbpool import DatabasePool
 from test_init_project import (
     FOLDER,
-    adopt_in_sync,
     assert_renames_written,
-    check,
-    migrate_both,
     migrate_fresh,
+    migrated_in_sync,
+    project_in_sync,
     replace_in,
+    revised,
     rows_of,
+    written,
 )
 
 SQLITE = [
@@ -63,21 +64,15 @@ def _rename_in_module(project: Path, dialect: str, old: str, new: str) -> None:
 def test_a_per_dialect_name_changed_again_is_a_rename_that_keeps_rows(
     renamed: dict[str, str], tmp_path: Path, pg_url: str, pg_databases: DatabasePool
 ) -> None:
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     names = {**OLD, **renamed}
     spelled = f"{{sqlite: {names['sqlite']}, postgresql: {names['postgresql']}}}"
     replace_in(project / "domain.yaml", INIT, f"full_name: {{kind: text, names: {spelled}}}")
     for dialect, new in renamed.items():
         _rename_in_module(project, dialect, OLD[dialect], new)
-    result = shell("revision", "-m", "rename full name")
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.output, result.output
+    revised(shell, "rename full name", quiet=True)
     assert_renames_written(project, renamed, OLD)
-    migrate_both(shell)
-    code, report = check(shell)
-    assert (code, report["differences"]) == (0, []), report["differences"]
+    migrated_in_sync(shell)
     for dialect, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
         query = f'SELECT id, "{names[dialect]}" FROM patients ORDER BY id'
         assert rows_of(url, query) == [(1, "Ann Lee"), (2, "Bo Li")], dialect
@@ -99,9 +94,7 @@ def test_a_named_column_removed_and_another_added_stays_a_drop_and_an_add(
     """Near miss: ``full_name`` (``fullName`` on SQLite) gone from the domain and
     ``display_name`` (``displayName``) new in it, on both dialects: two logical columns, no
     rename; the drop is the lint's to judge."""
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     domain = project / "domain.yaml"
     domain.write_text(
         domain.read_text("utf-8").replace(
@@ -113,15 +106,13 @@ def test_a_named_column_removed_and_another_added_stays_a_drop_and_an_add(
     for dialect in FOLDER:
         module = project / "schemas" / MODULE[dialect]
         module.write_text(module.read_text("utf-8").replace("t.full_name", "t.display_name"))
-    result = shell("revision", "-m", "display name instead")
-    assert result.exit_code == 0, result.output
+    output = revised(shell, "display name instead")
     # The SQLite batch copy no longer keeps the CHECK ckName over the dropped column: it failed
     # on an empty database ("no such column: fullName"); the module's new CHECK is said unwritten.
-    assert "to head fails" not in result.output, result.output
-    assert "warning: not written: patients: " in result.output, result.output
-    for dialect, folder in FOLDER.items():
-        (made,) = (project / folder / "versions").glob(f"0002_*_{dialect}.py")
-        upgrade = made.read_text("utf-8").replace('"', "'").split("def downgrade")[0]
+    assert "to head fails" not in output, output
+    assert "warning: not written: patients: " in output, output
+    for dialect in FOLDER:
+        upgrade, _ = written(project, dialect)
         assert "alter_column" not in upgrade, upgrade
         assert f"drop_column('{OLD[dialect]}')" in upgrade or (
             f"drop_column('patients', '{OLD[dialect]}')" in upgrade

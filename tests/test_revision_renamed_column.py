@@ -17,10 +17,11 @@ from test_init_project import (
     FOLDER,
     adopt_in_sync,
     assert_renames_written,
-    check,
-    migrate_both,
+    migrated_in_sync,
     replace_in,
+    revised,
     rows_of,
+    written,
 )
 
 SQLITE = [
@@ -53,13 +54,9 @@ def test_a_column_renamed_through_names_is_renamed_and_keeps_its_rows(
     for dialect, new in renamed.items():  # a CHECK's text is the user's to edit, as SQL is
         module = project / "schemas" / MODULE[dialect]
         module.write_text(module.read_text("utf-8").replace('"nickname <>', f'"{new} <>'))
-    result = shell("revision", "-m", "rename nickname")
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.output, result.output
+    revised(shell, "rename nickname", quiet=True)
     assert_renames_written(project, renamed, {d: "nickname" for d in FOLDER})
-    migrate_both(shell)
-    code, report = check(shell)
-    assert (code, report["differences"]) == (0, []), report["differences"]
+    migrated_in_sync(shell)
     for dialect, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
         column = renamed.get(dialect, "nickname")
         assert rows_of(url, f"SELECT id, {column} FROM members ORDER BY id") == [
@@ -88,11 +85,9 @@ def test_a_column_dropped_and_another_added_stays_a_drop_and_an_add(
         module = project / "schemas" / MODULE[dialect]
         text = module.read_text("utf-8").replace("t.nickname", "t.nick")
         module.write_text(text.replace('"nickname <>', '"nick <>'))
-    result = shell("revision", "-m", "nick instead")
-    assert result.exit_code == 0, result.output
-    for dialect, folder in FOLDER.items():
-        (made,) = (project / folder / "versions").glob(f"0002_*_{dialect}.py")
-        upgrade = made.read_text("utf-8").replace('"', "'").split("def downgrade")[0]
+    revised(shell, "nick instead")
+    for dialect in FOLDER:
+        upgrade, _ = written(project, dialect)
         assert "alter_column" not in upgrade, upgrade
         assert (
             "drop_column('nickname')" in upgrade or "drop_column('members', 'nickname')" in upgrade

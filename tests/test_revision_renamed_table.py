@@ -26,11 +26,14 @@ from test_init_project import (
     FOLDER,
     add_column_after,
     adopt_in_sync,
-    check,
     migrate_both,
     migrate_fresh,
+    migrated_in_sync,
+    project_in_sync,
     replace_in,
+    revised,
     rows_of,
+    written,
 )
 
 SQLITE = [
@@ -95,26 +98,18 @@ def test_a_table_renamed_in_domain_yaml_is_renamed_with_its_rows(
     case: str, tmp_path: Path, pg_url: str, pg_databases: DatabasePool
 ) -> None:
     edit, names = CASES[case]
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     urls = {"sqlite": sqlite_url, "postgresql": pg_url}
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
     replace_in(project / "domain.yaml", "  tags:\n", f"  tags:\n    {edit}\n")
-    result = shell("revision", "-m", "rename tags")
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.output, result.output
-    for dialect, folder in FOLDER.items():
-        (made,) = (project / folder / "versions").glob(f"0002_*_{dialect}.py")
-        upgrade, downgrade = made.read_text("utf-8").replace('"', "'").split("def downgrade")
-        body = upgrade.split("def upgrade")[1]
+    revised(shell, "rename tags", quiet=True)
+    for dialect in FOLDER:
+        body, downgrade = written(project, dialect)
         if names[dialect] == "labels":
             assert "op.rename_table('tags', 'labels')" in body, body
             assert "op.rename_table('labels', 'tags')" in downgrade, downgrade
-        for written in ("create_table", "drop_table", "batch_alter_table", "constraint"):
-            assert written not in body, body
-    migrate_both(shell)
-    code, report = check(shell)
-    assert (code, report["differences"]) == (0, []), report["differences"]
+        for call in ("create_table", "drop_table", "batch_alter_table", "constraint"):
+            assert call not in body, body
+    migrated_in_sync(shell)
     for dialect, url in urls.items():
         assert _rows(url, names[dialect]) == [TAGS, NOTE_TAGS], dialect
     with migrate_fresh(shell, tmp_path, pg_databases) as fresh:
@@ -133,25 +128,17 @@ def test_a_table_renamed_in_domain_yaml_is_renamed_with_its_rows(
 def test_a_table_renamed_and_changed_in_one_revision(tmp_path: Path, pg_url: str) -> None:
     """The rename comes first, then what changes beyond it, on the table's new name: a column
     added to ``labels`` (SQLite) and to ``tags`` (PostgreSQL) in the same revision."""
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     replace_in(project / "domain.yaml", "  tags:\n", "  tags:\n    names: {sqlite: labels}\n")
     replace_in(project / "domain.yaml", "      color: {kind: text}\n",
                "      color: {kind: text}\n      icon: {kind: text}\n")  # fmt: skip
     for module in ("sqlite.py", "postgres.py"):
         add_column_after(project / "schemas" / module, "t.color", "sa.Column(t.icon, sa.TEXT()),")
-    result = shell("revision", "-m", "rename tags add icon")
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.output, result.output
-    (made,) = (project / FOLDER["sqlite"] / "versions").glob("0002_*_sqlite.py")
-    body = made.read_text("utf-8").replace('"', "'").split("def upgrade")[1]
-    body = body.split("def downgrade")[0]
+    revised(shell, "rename tags add icon", quiet=True)
+    body, _ = written(project, "sqlite")
     assert body.index("op.rename_table('tags', 'labels')") < body.index("'icon'"), body
     assert "create_table" not in body and "drop_table" not in body, body
-    migrate_both(shell)
-    code, report = check(shell)
-    assert (code, report["differences"]) == (0, []), report["differences"]
+    migrated_in_sync(shell)
     assert _rows(sqlite_url, "labels") == [TAGS, NOTE_TAGS]
     assert rows_of(sqlite_url, "SELECT icon FROM labels") == [(None,), (None,)]
 
@@ -171,14 +158,9 @@ def test_a_sqlite_name_changed_again_is_a_rename(tmp_path: Path, pg_url: str) ->
          "name text NOT NULL)"],
     )  # fmt: skip
     replace_in(project / "domain.yaml", "{sqlite: tagList}", "{sqlite: labels}")
-    result = shell("revision", "-m", "rename tag list")
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.output, result.output
-    (made,) = (project / FOLDER["sqlite"] / "versions").glob("0002_*_sqlite.py")
-    assert "op.rename_table('tagList', 'labels')" in made.read_text("utf-8").replace('"', "'")
-    migrate_both(shell)
-    code, report = check(shell)
-    assert (code, report["differences"]) == (0, []), report["differences"]
+    revised(shell, "rename tag list", quiet=True)
+    assert "op.rename_table('tagList', 'labels')" in written(project, "sqlite")[0]
+    migrated_in_sync(shell)
     assert rows_of(sqlite_url, "SELECT id, name FROM labels") == [(1, "work")]
 
 
@@ -187,18 +169,15 @@ def test_a_table_removed_and_another_added_stays_a_create_and_a_drop(
 ) -> None:
     """Near miss: ``tags`` gone from the domain and ``labels`` new in it (a logical name of
     its own): two tables, no rename; the drop is the lint's to judge, and the rows stay."""
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     replace_in(project / "domain.yaml", "  tags:\n", "  labels:\n")
     for module in ("sqlite.py", "postgres.py"):
         path = project / "schemas" / module
         path.write_text(path.read_text("utf-8").replace("N.tags", "N.labels"), "utf-8")
-    result = shell("revision", "-m", "labels instead of tags")
-    assert result.exit_code == 0, result.output
+    output = revised(shell, "labels instead of tags")
     for dialect, folder in FOLDER.items():
+        body, _ = written(project, dialect)
         (made,) = (project / folder / "versions").glob(f"0002_*_{dialect}.py")
-        body = made.read_text("utf-8").replace('"', "'").split("def downgrade")[0]
         assert "rename_table" not in body, body
         assert "create_table('labels'" in body and "drop_table('tags')" in body, body
         # said at once, with the way to a rename (the logical name kept)
@@ -206,7 +185,7 @@ def test_a_table_removed_and_another_added_stays_a_create_and_a_drop(
             f"warning: {folder}/versions/{made.name}: table tags dropped and labels created "
             "with the same columns: if this is a rename, keep the logical name"
         )
-        assert warning in result.output, result.output
+        assert warning in output, output
     result = shell("migrate", "local")
     assert result.exit_code == 1, result.output
     assert "drops table tags" in result.output, result.output

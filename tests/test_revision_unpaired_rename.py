@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support import testing
-from test_init_project import FOLDER, adopt_in_sync, replace_in, rows_of
+from test_init_project import FOLDER, project_in_sync, replace_in, revised, rows_of
 
 SQLITE = [
     "CREATE TABLE orders (id INTEGER PRIMARY KEY, totalCents INTEGER NOT NULL, note TEXT)",
@@ -39,19 +38,16 @@ def _renamed_logically(project: Path, new: str) -> None:
 def test_a_logical_rename_written_as_a_drop_and_an_add_is_warned(
     tmp_path: Path, pg_url: str
 ) -> None:
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     _renamed_logically(project, "amount_cents: {kind: integer, names: {sqlite: amountCents}}")
-    result = shell("revision", "-m", "rename total")
-    assert result.exit_code == 0, result.output
+    output = revised(shell, "rename total")
     for dialect, old, new in (
         ("sqlite", "totalCents", "amountCents"),
         ("postgresql", "total_cents", "amount_cents"),
     ):
         (made,) = (project / FOLDER[dialect] / "versions").glob(f"0002_*_{dialect}.py")
         shown = f"{FOLDER[dialect]}/versions/{made.name}"
-        (line,) = [x for x in result.output.splitlines() if x.startswith(f"warning: {shown}: ")]
+        (line,) = [x for x in output.splitlines() if x.startswith(f"warning: {shown}: ")]
         assert f"orders: column {old} dropped and {new} added in the same table, both INTEGER" in (
             line
         ), line
@@ -69,16 +65,13 @@ def test_a_column_dropped_and_another_of_another_type_added_is_not_warned(
 ) -> None:
     """Near miss: ``total_cents`` (INTEGER) gone and ``label`` (TEXT) new: no rename to suspect;
     the revision says nothing of one."""
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    project, _, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     _renamed_logically(project, "label: {kind: text}")
     for module in ("sqlite.py", "postgres.py"):
         replace_in(project / "schemas" / module, "sa.Column(t.label, sa.INTEGER()",
                    "sa.Column(t.label, sa.TEXT()")  # fmt: skip
-    result = shell("revision", "-m", "label instead of total")
-    assert result.exit_code == 0, result.output
-    assert "dropped and" not in result.output, result.output
+    output = revised(shell, "label instead of total")
+    assert "dropped and" not in output, output
     for dialect, folder in FOLDER.items():
         (made,) = (project / folder / "versions").glob(f"0002_*_{dialect}.py")
         assert "drop_column" in made.read_text("utf-8"), dialect

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support import testing
-from test_init_project import adopt_in_sync, replace_in
+from test_init_project import project_in_sync, replace_in, revised
 
 SQLITE = ["CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, CHECK (b > a))"]
 POSTGRES = [
@@ -22,19 +21,16 @@ POSTGRES = [
 def test_a_new_revision_that_fails_on_an_empty_database_is_named_by_its_file(
     tmp_path: Path, pg_url: str
 ) -> None:
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    project, _, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     replace_in(project / "domain.yaml", "      b: {kind: integer}\n", "")
     for name in ("sqlite.py", "postgres.py"):
         module = project / "schemas" / name
         lines = module.read_text("utf-8").splitlines(keepends=True)
         module.write_text("".join(x for x in lines if "t.b," not in x and "b > a" not in x))
-    result = shell("revision", "-m", "drop b")
-    assert result.exit_code == 0, result.output
-    said = [line for line in result.output.splitlines() if "to head fails" in line]
-    assert len(said) == 1, result.output
+    output = revised(shell, "drop b")
+    said = [line for line in output.splitlines() if "to head fails" in line]
+    assert len(said) == 1, output
     start = "warning: migrations_sqlite/versions/0002_drop_b_sqlite.py: upgrading an empty "
     assert said[0].startswith(start + "database to head fails on a scratch sqlite database"), said
-    assert " -: " not in result.output, result.output
-    assert "by hand, and fix the revision that fails (" in result.output, result.output
+    assert " -: " not in output, output
+    assert "by hand, and fix the revision that fails (" in output, output

@@ -18,9 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import testing
-from test_init_project import FOLDER, add_column_after, adopt_in_sync, migrate_both, replace_in
+from test_init_project import (
+    FOLDER,
+    add_column_after,
+    migrate_both,
+    project_in_sync,
+    replace_in,
+    revised,
+)
 from test_revision_renamed_table import POSTGRES, SQLITE
+from test_revision_renamed_twice import computed_names
 
 
 def _roundtrip(shell: Any) -> list[tuple[str, str]]:
@@ -37,23 +44,23 @@ def _forget_downgrade(project: Path, number: str) -> None:
     made.write_text(upgrade + "def downgrade() -> None:\n    pass\n", "utf-8")
 
 
-@pytest.mark.parametrize("renamed", [True, False])
+@pytest.mark.parametrize("renamed", ["literal", "computed", ""])
 def test_a_downgrade_fault_is_blamed_on_its_revision_across_a_rename(
-    renamed: bool, tmp_path: Path, pg_url: str
+    renamed: str, tmp_path: Path, pg_url: str
 ) -> None:
-    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    """``renamed``: the rename written by ``revision``, or the same with its names read from
+    module constants (computed), or no rename."""
+    project, _, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     edit = "    names: {sqlite: labels}\n" if renamed else "    names: {sqlite: tags}\n"
     replace_in(project / "domain.yaml", "  tags:\n", f"  tags:\n{edit}")
-    result = shell("revision", "-m", "rename tags")
-    assert result.exit_code == 0, result.output
+    revised(shell, "rename tags")
+    if renamed == "computed":
+        computed_names(project, "sqlite")
     replace_in(project / "domain.yaml", "      color: {kind: text}\n",
                "      color: {kind: text}\n      icon: {kind: text}\n")  # fmt: skip
     for module in ("sqlite.py", "postgres.py"):
         add_column_after(project / "schemas" / module, "t.color", "sa.Column(t.icon, sa.TEXT()),")
-    result = shell("revision", "-m", "icon")
-    assert result.exit_code == 0, result.output
+    revised(shell, "icon")
     migrate_both(shell)
     assert _roundtrip(shell) == []
     _forget_downgrade(project, "0003")

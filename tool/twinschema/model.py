@@ -5,7 +5,8 @@ produces a ``Schema`` of these frozen records. Types keep their dialect spelling
 name and parameters); ``typemap`` decides which logical kinds a spelling can stand for. Expressions
 (defaults, CHECKs, partial-index predicates) are held in canonical, dialect-neutral SQL text made by
 ``expressions``, with the original spelling kept only for messages. A column's value records (type,
-collation, generating expression) are in ``model_types``, the index in ``model_index``, re-exported.
+collation, generating expression) are in ``model_types``, the index in ``model_index``, views,
+triggers and the other objects compared by definition in ``model_objects``, re-exported.
 """
 
 from __future__ import annotations
@@ -19,6 +20,16 @@ from twinschema.model_index import (
     SQLITE_MEANING as SQLITE_MEANING,
     Index as Index,
     element_flags as element_flags,
+)
+from twinschema.model_objects import (
+    OBJECT_FUNCTION as OBJECT_FUNCTION,
+    OBJECT_KINDS as OBJECT_KINDS,
+    OBJECT_RULE as OBJECT_RULE,
+    OBJECT_SEQUENCE as OBJECT_SEQUENCE,
+    OBJECT_TRIGGER as OBJECT_TRIGGER,
+    OBJECT_VIEW as OBJECT_VIEW,
+    OBJECT_VIRTUAL_TABLE as OBJECT_VIRTUAL_TABLE,
+    SchemaObject as SchemaObject,
 )
 from twinschema.model_types import (
     EQUALITY_ASCII_CASE as EQUALITY_ASCII_CASE,
@@ -319,50 +330,6 @@ class Table:
         table has no such column."""
         found = self.named(name)
         return found.name if found is not None else name
-
-
-# The kinds of schema object compared by definition (``SchemaObject.kind``). A materialized view
-# is a view whose definition says so.
-OBJECT_VIEW = "view"
-OBJECT_TRIGGER = "trigger"
-OBJECT_FUNCTION = "function"
-OBJECT_SEQUENCE = "sequence"
-# A PostgreSQL rule (CREATE RULE, on its table) and a SQLite virtual table (CREATE VIRTUAL TABLE):
-# each dialect's own, compared between two sources of that dialect (stranger54 002, 003, 005).
-OBJECT_RULE = "rule"
-OBJECT_VIRTUAL_TABLE = "virtual_table"
-OBJECT_KINDS = (
-    OBJECT_VIEW,
-    OBJECT_TRIGGER,
-    OBJECT_FUNCTION,
-    OBJECT_SEQUENCE,
-    OBJECT_RULE,
-    OBJECT_VIRTUAL_TABLE,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaObject:
-    """A view, trigger, function, sequence, PostgreSQL rule or SQLite virtual table, compared
-    by its canonical definition: the dialect's own normalized text (whitespace, comments and the
-    case of unquoted words made uniform by the adapter), compared only with an object of the
-    same dialect. ``name`` is unique within its kind: a function's includes its argument types
-    (``f(integer)``), a trigger's (and a rule's) is its own name with ``table`` the table it is on.
-    ``broken``/``mend``: why it cannot work in its own source and how to make it again, said by
-    the adapter (an FTS table reading a column its content table lacks); empty if it can."""
-
-    kind: str
-    name: str
-    definition: str
-    table: str | None = None
-    raw: str = field(default="", compare=False)  # as the catalog prints it, for messages
-    broken: str = field(default="", compare=False)
-    mend: str = field(default="", compare=False)
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        """What pairs two objects of two sources: kind, table (if any) and name."""
-        return (self.kind, self.table or "", self.name)
 
 
 def _frozen(mapping: Mapping[str, int] | None = None) -> Mapping[str, int]:

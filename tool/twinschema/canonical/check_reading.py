@@ -11,6 +11,12 @@ never matches ``n >= 0``.
 
 from __future__ import annotations
 
+from twinschema.canonical.check_scopes import (
+    after_flags,
+    before_flags,
+    check_scope,
+    flag_columns,
+)
 from twinschema.canonical.expressions import Scope, canonical
 from twinschema.canonical.normalize import value_kind
 from twinschema.model import Table
@@ -18,30 +24,18 @@ from twinschema.records.domain import check_text
 
 
 def check_scopes(dialect: str, table: Table) -> tuple[Scope, Scope, frozenset[str]]:
-    """The scopes ``normalize`` reads ``table``'s CHECKs in, rebuilt from the canonical table:
-    before and after its flags (an integer column a CHECK keeps to 0 and 1 is a boolean; a
-    SQLite BOOLEAN is NUMERIC else), and those flags. Each column is named as its own database
-    names it and by its logical name (an allowance may write either)."""
-    flags = frozenset(
-        c.column
-        for c in table.checks
-        if c.column is not None and c.values is not None and set(c.values) == {"0", "1"}
+    """The scopes ``normalize`` read ``table``'s CHECKs in (``check_scopes``), from the
+    canonical table: before and after its flags, and those flags. Each column is named as its
+    own database names it and by its logical name (an allowance may write either)."""
+    declared = tuple(
+        (name, column.name, value_kind(column.type))
+        for column in table.columns
+        for name in dict.fromkeys((column.own_name, column.name))
     )
-    before: list[tuple[str, str, str]] = []
-    after: list[tuple[str, str, str]] = []
-    for column in table.columns:
-        declared = value_kind(column.type)
-        kind = "numeric" if dialect == "sqlite" and declared == "boolean" else declared
-        flagged = "boolean" if column.name in flags and declared in ("integer", "boolean") else kind
-        for name in dict.fromkeys((column.own_name, column.name)):
-            before.append((name, column.name, kind))
-            after.append((name, column.name, flagged))
+    kinds = before_flags(dialect, declared)
+    flags = flag_columns(declared, table.checks)
     not_null = tuple(c.name for c in table.columns if not c.nullable)
-    return (
-        Scope(tuple(before), check=True, not_null=not_null),
-        Scope(tuple(after), check=True, not_null=not_null),
-        flags,
-    )
+    return check_scope(kinds, not_null), check_scope(after_flags(kinds, flags), not_null), flags
 
 
 def read_check(dialect: str, table: Table, text: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from twinschema.canonical import normalize_keys, typemap_storage
+from twinschema.canonical.check_scopes import after_flags, before_flags, check_scope, flag_columns
 from twinschema.canonical.domains import domain_definition, unfolded
 from twinschema.canonical.expressions import Scope, canonical, default_as_stored, is_null
 from twinschema.canonical.unique_together import held_together
@@ -320,23 +321,21 @@ def _checks(
     no ``b`` there; ``b = 0 OR b = 1`` is ``b IN (0, 1)``; stranger57 214).
     """
     declared = tuple((c.name, col(c.name), value_kind(c.type)) for c in table.columns)
-    sqlite = dialect == "sqlite"
-    kinds = tuple((n, lg, "numeric" if sqlite and k == "boolean" else k) for n, lg, k in declared)
+    kinds = before_flags(dialect, declared)
     scope = Scope(kinds)
     not_null = tuple(col(c.name) for c in table.columns if not c.nullable)
-    read = Scope(kinds, check=True, not_null=not_null)  # how each CHECK is read
+    read = check_scope(kinds, not_null)  # how each CHECK is read
     checks = tuple(_check(dialect, c, read) for c in table.checks)
     forced = _forced_not_null(dialect, table.checks, scope, not_null)
     if forced:  # read again: their IS NOT NULL tests now add nothing to the CHECKs
         not_null = tuple(sorted({*not_null, *forced}))
-        read = Scope(kinds, check=True, not_null=not_null)
+        read = check_scope(kinds, not_null)
         checks = tuple(_check(dialect, c, read) for c in table.checks)
-    listed = {c.column for c in checks if c.values is not None and set(c.values) == {"0", "1"}}
-    flags = {lg for _, lg, k in declared if lg in listed and k in ("integer", "boolean")}
+    flags = flag_columns(declared, checks)
     if not flags:
         return checks, scope, forced
-    scope = Scope(tuple((n, lg, "boolean" if lg in flags else k) for n, lg, k in kinds))
-    read = Scope(scope.columns, check=True, not_null=not_null)
+    scope = Scope(after_flags(kinds, flags))
+    read = check_scope(scope.columns, not_null)
     # Only a CHECK that names a flag and is not its list can read differently now.
     named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")
     return (

@@ -123,11 +123,21 @@ def _unknown(dialect: str, text: str, known: set[str]) -> Iterator[tuple[str, st
             yield written, key
 
 
+def column_keys(dialect: str, text: str) -> frozenset[str]:
+    """The keys (``identifiers.fold``) of the columns ``text``, an expression of ``dialect``,
+    reads: to match against ``catalog_key`` of a column's own name, so that PostgreSQL's quoted
+    ``"At"`` and unquoted ``at`` stay two columns and SQLite's ``At`` and ``at`` are one. Empty
+    where it cannot be read or holds a subquery. A SQLite ``"At"`` is the column it names (a
+    name a column bears is never the string)."""
+    return frozenset(key for _, key in _names(dialect, text, strings=False))
+
+
 @lru_cache(maxsize=16384)
-def _names(dialect: str, text: str) -> tuple[tuple[str, str], ...]:
+def _names(dialect: str, text: str, strings: bool = True) -> tuple[tuple[str, str], ...]:
     """The names ``text`` reads as columns (as written, and the key the dialect matches them
-    by), in the order written; none where it cannot be read or holds a subquery. Cached on
-    the text: a schema repeats its CHECKs across tables."""
+    by), in the order written; none where it cannot be read or holds a subquery. With
+    ``strings``, a SQLite double-quoted name is left out (a string where no column bears it).
+    Cached on the text: a schema repeats its CHECKs across tables."""
     try:
         tree = parse(dialect, text)
     except (SqlglotError, RecursionError, ValueError):
@@ -140,7 +150,7 @@ def _names(dialect: str, text: str) -> tuple[tuple[str, str], ...]:
         if not isinstance(ident, exp.Identifier):
             continue
         written, quoted = str(ident.this), bool(ident.quoted)
-        if dialect == "sqlite" and quoted and not node.args.get("table"):
+        if strings and dialect == "sqlite" and quoted and not node.args.get("table"):
             continue  # a string to SQLite where no column bears it (``CHECK (s IN ("a"))``)
         if not quoted and written.lower() in _NOT_COLUMNS.get(dialect, frozenset()):
             continue

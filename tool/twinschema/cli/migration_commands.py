@@ -165,7 +165,7 @@ def stamp_command(
     """Record a side's database at REV of its chain (base, head, or a revision) without running
     any revision: writes alembic_version only, nothing else."""
     from twinschema.config import load_config
-    from twinschema.migrations.migrate import stamp
+    from twinschema.migrations.migrate_stamp import stamp
 
     url = _side_url(side, sqlite_url, postgres_url, "stamp")
     stamp(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.canonical import folding
-from twinschema.compare.allowances import apply_allowances
+from twinschema.compare.allowances import NOTHING_HELD, Held, apply_allowances
 from twinschema.compare.column_order import as_warnings
 from twinschema.compare.context import Comparison, Context, Side
 from twinschema.compare.objects import objects
@@ -38,10 +38,10 @@ def compare(
     *,
     layer: str,
     domain: Domain | None = None,
-    held: frozenset[str] = frozenset(),
+    held: Held = NOTHING_HELD,
 ) -> Comparison:
     """Every difference between two sides, minus those ``domain.yaml`` declares as allowed;
-    those of the kinds ``held`` stay, for the caller to allow after the evaluation stage judged
+    those ``held`` stay, for the caller to allow after the evaluation stage judged
     them (``allow_evaluated``): an allowance of a difference it settles is stale."""
     aligned, renamed = folding.align(left.schema, right.schema)
     if renamed:

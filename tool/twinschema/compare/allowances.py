@@ -14,7 +14,7 @@ nullability, a default, an enum's values or a value warning, which both sides ha
 from __future__ import annotations
 
 from collections.abc import Container, Mapping, Set as AbstractSet
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from twinschema.compare.allowance_entries import (
     BROAD,
@@ -39,16 +39,27 @@ TWO_SIDED_KINDS = frozenset(
     {"column_type", "column_nullable", "column_default", "enum", "value_compatibility"}
 )
 
-# In ``held``: a CHECK on one side only that an allowance with ``dialect:`` and ``check:``
-# allows waits for the evaluation stage, which may pair it with the other side's CHECK (``n > 0``
-# against ``n >= 0``): allowed before, it left that CHECK "only in" the other database, which
-# is false (stranger62 005); the allowance then allows the pair (``matching_allowance``).
-TEXT_CHECKS = "check by its text, on one side"
+
+@dataclass(frozen=True)
+class Held:
+    """What the comparer leaves for ``allow_evaluated`` to allow once the evaluation stage has
+    judged it: the differences of ``kinds``; and, with ``text_checks``, a CHECK on one side only
+    that an allowance with ``dialect:`` and ``check:`` allows, which the stage may pair with the
+    other side's CHECK (``n > 0`` against ``n >= 0``): allowed before, it left that CHECK "only
+    in" the other database, which is false (stranger62 005); the allowance then allows the pair
+    (``matching_allowance``)."""
+
+    kinds: frozenset[str] = frozenset()
+    text_checks: bool = False
 
 
-def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None:
+# Nothing held: every allowance applied at once (no evaluation stage to wait for).
+NOTHING_HELD = Held()
+
+
+def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
     """Drop the differences ``domain.yaml`` allows; warn of each allowance that matches none.
-    A difference of a kind ``held`` is kept (an allowance matching only such is warned of):
+    A difference ``held`` is kept (an allowance matching only such is warned of):
     ``allow_evaluated`` allows it, and takes the warning back, if evaluation leaves it."""
     assert ctx.domain is not None
     used: dict[Allowance, list[Difference]] = {}
@@ -57,13 +68,13 @@ def apply_allowances(ctx: Context, held: AbstractSet[str] = frozenset()) -> None
     halves = split_objects(ctx.result.differences)
     schemas = {FixSide.LEFT: ctx.left.schema, FixSide.RIGHT: ctx.right.schema}
     for difference in ctx.result.differences:
-        held_back = difference.kind in held
+        held_back = difference.kind in held.kinds
         allowance = (
             None
             if held_back
             else matching_allowance(ctx.domain, difference, sides, halves, schemas)
         )
-        if allowance is not None and TEXT_CHECKS in held and _pairable(allowance, difference):
+        if allowance is not None and held.text_checks and _pairable(allowance, difference):
             allowance = None
         if allowance is None:
             kept.append(difference)
@@ -189,7 +200,7 @@ def matching_allowance(
 
 def _pairable(allowance: Allowance, difference: Difference) -> bool:
     """True for a CHECK on one side only that ``allowance`` allows by its text on that side:
-    held until the evaluation stage has paired it or not (``TEXT_CHECKS``)."""
+    held until the evaluation stage has paired it or not (``Held.text_checks``)."""
     return (
         difference.kind == "check"
         and allowance.check is not None

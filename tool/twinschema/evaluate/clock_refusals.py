@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from twinschema.canonical.identifiers import catalog_key
+from twinschema.canonical.unknown_names import column_keys
 from twinschema.evaluate import clock_checks, clock_reads, probes
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import at_fixed_moment, reads_clock
@@ -61,7 +63,8 @@ def refused_clock_defaults(st: StageContext) -> None:
 
 
 def _clock_columns(side: Side, table: Table) -> dict[str, Column]:
-    """The columns of ``table`` whose default reads the clock, by their own name folded."""
+    """The columns of ``table`` whose default reads the clock, by their own name's key in its
+    dialect (``identifiers.catalog_key``: PostgreSQL's ``"At"`` and ``at`` are two columns)."""
     dialect = side.schema.dialect
     found = {}
     for column in table.columns:
@@ -69,7 +72,7 @@ def _clock_columns(side: Side, table: Table) -> dict[str, Column]:
         if text is None or column.generated is not None or column.identity is not None:
             continue
         if reads_clock(dialect, text):
-            found[column.own_name.lower()] = column
+            found[catalog_key(dialect, column.own_name)] = column
     return found
 
 
@@ -80,12 +83,13 @@ def _checks_over(side: Side, table: Table) -> list[tuple[str, tuple[Column, ...]
     dialect = side.schema.dialect
     clocked = _clock_columns(side, table)
     found = []
-    for text, names, _ in probes.table_checks(dialect, table):
+    for text, _, _ in probes.table_checks(dialect, table):
+        names = column_keys(dialect, text)  # as the dialect matches a name written in SQL
         if not names or not names <= clocked.keys():
             continue
         if dialect == "sqlite" and clock_checks.refuses_every_row(text):
             continue
-        columns = tuple(c for c in table.columns if c.own_name.lower() in names)
+        columns = tuple(c for c in table.columns if catalog_key(dialect, c.own_name) in names)
         found.append((text, columns))
     return found
 
@@ -154,7 +158,7 @@ def _stores(st: StageContext, other: Side, twin: Table, table: Table, found: Ref
     clocked = _clock_columns(other, twin)
     for column in found.columns:
         mate = _twin_column(twin, column)
-        if mate is None or mate.own_name.lower() not in clocked:
+        if mate is None or catalog_key(other.schema.dialect, mate.own_name) not in clocked:
             return False
     for check, columns in _checks_over(other, twin):
         verdict, _ = _verdict(st, other, check, columns, found.moment)
@@ -191,16 +195,11 @@ def _report(st: StageContext, side: Side, table: Table, twin: Table, found: Refu
         f"({found.check}) refuses {'its default' if one else 'their defaults'} ({values}), "
         f"which {DIALECT_NAMES[other.schema.dialect]}'s CHECKs store"
     )
-    first = found.columns[0]
-    mates = {c.name.lower(): twin.named(c.name) for c in found.columns}
-    pairs = [(c, mates[c.name.lower()]) for c in found.columns]
+    pairs = [(c, twin.named(c.name)) for c in found.columns]
     _drop_equivalences(st, table.name, pairs, side is st.left)
     st.result.evaluated += 1
-    lc, rc = (
-        (first, mates[first.name.lower()])
-        if side is st.left
-        else (mates[first.name.lower()], first)
-    )
+    first, mate = pairs[0]
+    lc, rc = (first, mate) if side is st.left else (mate, first)
     existing = next(
         (d for d in st.comparison.differences
          if d.kind == "column_default" and d.table == table.name and d.column == first.name),

@@ -9,7 +9,8 @@ from dataclasses import replace
 from twinschema.compare import compare
 from twinschema.compare.allowance_entries import unnamed_check_hints
 from twinschema.compare.allowances import (
-    TEXT_CHECKS,
+    NOTHING_HELD,
+    Held,
     allow_evaluated,
     matching_allowance,
     stale_allowance,
@@ -48,8 +49,8 @@ def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
 
 # What the comparer leaves for ``allow_evaluated`` to allow once the evaluation stage ran: a
 # default's allowance (stale where both give the same value: stranger47 A7), and a one-sided
-# CHECK allowed by its text on one side, which the stage may pair (``TEXT_CHECKS``).
-HELD_FOR_EVALUATION = frozenset({"column_default", TEXT_CHECKS})
+# CHECK allowed by its text on one side, which the stage may pair (``Held.text_checks``).
+HELD_FOR_EVALUATION = Held(frozenset({"column_default"}), text_checks=True)
 
 
 def compared(
@@ -65,7 +66,7 @@ def compared(
     stores and the server rejects is a difference (an error), not a warning."""
     # A default's allowance is applied once the stage judged it: an allowance of two defaults
     # that give the same value is stale (stranger47 A7), as one of no default is.
-    held = HELD_FOR_EVALUATION if evaluator is not None else frozenset()
+    held = HELD_FOR_EVALUATION if evaluator is not None else NOTHING_HELD
     comparison = compare(left, right, layer=layer, domain=domain, held=held)
     # The comparer cannot see value_compatibility findings: their allowances are judged here.
     comparison.differences = [d for d in comparison.differences if not _values_allowance(d)]

@@ -20,7 +20,7 @@ the guarantees).
 
 A ``--to`` behind the database downgrades, only with ``--yes-downgrade`` (or ``--dry-run``),
 in the same transaction and with the lint read over the ``downgrade()`` of what it undoes.
-``stamp`` writes ``alembic_version`` only, in the same kind of transaction.
+``stamp`` (``migrate_stamp``) writes ``alembic_version`` only, in the same kind of transaction.
 
 Exit codes: 0 done (or nothing to do); 1 the destructive-change lint refused a revision
 (``Refused``, nothing applied); 2 bad flags or chain (``--to`` behind the database without
@@ -39,11 +39,9 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 import sqlalchemy as sa
-from alembic import command
 
 from twinschema.config import SIDE_OF, Config
 from twinschema.migrations.migrate_chain import (
-    BASE,
     DOWNGRADE,
     HEAD,
     UPGRADE,
@@ -58,7 +56,6 @@ from twinschema.migrations.migrate_chain import (
     resolve_target,
     resolve_to,
     revisions_text,
-    script_directory,
     side_dialect,
     sqlite_path,
     undone_revisions,
@@ -88,7 +85,7 @@ from twinschema.urls import parse_url, redact
 # The command's names. Its parts are modules of their own: migrate_dryrun, migrate_lint, and
 # the engine it shares with the migrations layer (migrations/: migrate_chain, migrate_connect,
 # migrate_errors).
-__all__ = ["Outcome", "left_alone", "migrate", "stamp"]
+__all__ = ["Outcome", "left_alone", "migrate", "on_side"]
 
 
 @dataclass(frozen=True)
@@ -154,7 +151,7 @@ def migrate(
     does not exist is never created: the dry run runs on an empty in-memory database instead.
     """
     say = (lambda line: echo(f"-- {line}")) if dry_run else echo
-    outcome = _on_side(
+    outcome = on_side(
         config,
         side,
         say,
@@ -171,39 +168,7 @@ def migrate(
     return outcome
 
 
-def stamp(
-    config: Config,
-    side: str,
-    revision: str,
-    *,
-    purge: bool = False,
-    lock_timeout: float | None = None,
-    echo: Callable[[str], None] = print,
-    environ: Mapping[str, str] | None = None,
-    url: str | None = None,
-) -> Outcome:
-    """``twinschema stamp local|remote REV``: record ``side``'s database at ``revision`` of its
-    chain (``base`` empties the record) without running any revision: only ``alembic_version``
-    is written, in one transaction taken as ``migrate`` takes it (the PostgreSQL migration lock,
-    the SQLite write lock). ``purge`` first forgets revisions the chain does not know (Alembic's
-    ``stamp --purge``). The database is chosen as ``migrate`` chooses it; a missing SQLite file
-    is an error, never a new database. An unknown revision is a ``UsageError`` (exit 2)."""
-    outcome = _on_side(
-        config,
-        side,
-        echo,
-        lambda target: (
-            lambda connection, state: _stamp_in(config, target, connection, revision, purge, state)
-        ),
-        chosen=(environ, url, lock_timeout),
-        create=False,
-    )
-    written = "; only alembic_version was written, no revision ran" if outcome.changed else ""
-    echo(outcome.describe() + written)
-    return outcome
-
-
-def _on_side(
+def on_side(
     config: Config,
     side: str,
     say: Callable[[str], None],
@@ -226,28 +191,6 @@ def _on_side(
             return _migrate(
                 config, target, dry_run, timeout, say, output, body_for(target), create=create
             )
-
-
-def _stamp_in(
-    config: Config,
-    target: Target,
-    connection: sa.Connection,
-    revision: str,
-    purge: bool,
-    state: dict[str, Any],
-) -> Outcome:
-    """The stamp inside the caller's transaction."""
-    cfg = alembic_config(config, target.dialect, url=target.url, connection=connection)
-    head = head_revision(cfg)
-    before = state["before"] = current_revisions(connection)
-    if not purge:  # --purge forgets the revisions the chain does not know
-        refuse_ahead(cfg, target.label, before, stamping=revision)
-    script = script_directory(cfg)
-    if revision not in (BASE, HEAD, "heads"):
-        script.get_revision(revision)  # an unknown revision: CommandError, said as exit 2
-    command.stamp(cfg, revision, purge=purge)
-    after = current_revisions(connection)
-    return Outcome(target.label, before, after, head, action="stamp")
 
 
 def left_alone(

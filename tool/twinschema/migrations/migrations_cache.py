@@ -53,7 +53,9 @@ from twinschema.paths import make_kept_folder
 
 NO_CACHE_ENV = "TWINSCHEMA_NO_CACHE"
 # Bumped when what a cache file holds changes shape.
-_FORMAT = 3  # 2: a run keeps its step-by-step schemas (StepRun); 3: JSON, not a pickle
+# 2: a run keeps its step-by-step schemas (StepRun); 3: JSON, not a pickle; 4: each revision's
+# table renames (ChainFacts).
+_FORMAT = 4
 
 
 @dataclass
@@ -93,11 +95,11 @@ class ScratchRun:
 
 @dataclass(frozen=True)
 class ChainFacts:
-    """A chain's heads and its revisions as ``(id, domain version, file)``, base first: read by
-    importing each revision, so kept with its run."""
+    """A chain's heads and its revisions as ``(id, domain version, file, tables renamed)``, base
+    first: read by importing each revision (and recording its upgrade()), so kept with its run."""
 
     heads: tuple[str, ...]
-    revisions: tuple[tuple[str, int | None, str], ...]
+    revisions: tuple[tuple[str, int | None, str, tuple[tuple[str, str], ...]], ...]
 
 
 @dataclass(frozen=True)

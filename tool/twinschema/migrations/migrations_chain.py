@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twinschema.config import Config
+from twinschema.migrations.chain_renames import Renamed, script_renames
 from twinschema.migrations.migrations_cache import ChainFacts
 from twinschema.paths import shown
 from twinschema.records import Comparison, Difference
@@ -32,11 +33,12 @@ HEADS, PARITY, DRIFT, ROUNDTRIP, STATE = (
 @dataclass(frozen=True)
 class Revision:
     """One revision of a chain: its id, the domain version it declares (None if it declares
-    none), and its file for messages."""
+    none), its file for messages, and the tables its upgrade() renames (``chain_renames``)."""
 
     revision: str
     domain_version: int | None
     path: str
+    renames: tuple[Renamed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def read_chain(config: Config, dialect: str, folder: Path) -> Chain:
     for rev in reversed(list(script.walk_revisions())):
         version = getattr(rev.module, "domain_version", None)
         declared = version if isinstance(version, int) and not isinstance(version, bool) else None
-        revisions.append(Revision(rev.revision, declared, shown(Path(rev.path), config.root)))
+        path = shown(Path(rev.path), config.root)
+        revisions.append(Revision(rev.revision, declared, path, script_renames(rev, dialect)))
     return Chain(
         config,
         dialect,
@@ -88,13 +91,14 @@ def read_chain(config: Config, dialect: str, folder: Path) -> Chain:
 def chain_facts(chain: Chain) -> ChainFacts:
     """What a chain's run keeps of it: its heads and revisions."""
     return ChainFacts(
-        chain.heads, tuple((r.revision, r.domain_version, r.path) for r in chain.revisions)
+        chain.heads,
+        tuple((r.revision, r.domain_version, r.path, r.renames) for r in chain.revisions),
     )
 
 
 def chain_of(config: Config, dialect: str, label: str, facts: ChainFacts) -> Chain:
     """The chain again from what its kept run says of it (without importing its revisions)."""
-    revisions = tuple(Revision(rev, version, path) for rev, version, path in facts.revisions)
+    revisions = tuple(Revision(*revision) for revision in facts.revisions)
     return Chain(config, dialect, label, facts.heads, revisions)
 
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from twinschema.compare import compare
-from twinschema.migrations.chain_renames import Renamed, chain_renames
+from twinschema.migrations.chain_renames import Renamed
 from twinschema.migrations.migrations_cache import ScratchRun, StepRun
 from twinschema.migrations.migrations_chain import LAYER, ROUNDTRIP, Chain, migration_difference
 from twinschema.model import Schema
@@ -114,11 +113,12 @@ def step_differences(
     not blamed again on the revisions whose downgrades ran after it, under the name its table
     had before each revision that renamed it (stranger64 004)."""
     paths = {rev.revision: rev.path for rev in chain.revisions}
+    renames = {rev.revision: rev.renames for rev in chain.revisions}
     blamed: list[list[Difference]] = []
     carried: set[tuple[str | None, ...]] = set()
     for revision, before in reversed(run.before.items()):  # in the order they were undone
         path = paths.get(revision, chain.label)
-        carried = {_renamed_back(key, _renames(chain, path)) for key in carried}
+        carried = {_renamed_back(key, renames.get(revision, ())) for key in carried}
         after = run.after.get(revision)
         if after is None:
             continue
@@ -200,14 +200,6 @@ def _carried(d: Difference, domain: Domain | None, dialect: str) -> tuple[str | 
         elif domain is not None and table in domain.tables:
             table = domain.tables[table].physical(dialect)
     return (d.kind, table, d.column, d.name, d.left, d.right)
-
-
-def _renames(chain: Chain, path: str) -> list[Renamed]:
-    """The tables the revision in ``path`` (shown relative to the project) renames."""
-    try:
-        return chain_renames([(Path(chain.config.root) / path).read_text("utf-8")])
-    except OSError:
-        return []
 
 
 def _renamed_back(

@@ -362,7 +362,7 @@ def _autogenerate(
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
         cfg.cmd_opts = argparse.Namespace(quiet=True)  # Alembic's "Generating ... done" is not ours
         command.upgrade(cfg, HEAD)
-        history = revision_tables.history_of(cfg)  # the chain's table renames so far
+        history = revision_tables.history_of(cfg, dialect)  # the chain's table renames so far
         tables += revision_tables.rename_at_head(connection, domain, dialect, heads, history)
         cfg.attributes["domain_version"] = version
         result = command.revision(

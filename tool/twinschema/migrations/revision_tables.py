@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +36,7 @@ from alembic.script import ScriptDirectory
 
 from twinschema.alembic_virtual import virtual_tables
 from twinschema.migrations.chain_renames import Renamed as Renamed, chain_renames
+from twinschema.migrations.lint import chain_scripts
 from twinschema.migrations.revision_renames import Before, Heads
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
 from twinschema.records.domain import Domain
@@ -45,16 +45,10 @@ from twinschema.records.domain import Domain
 _VERSION_TABLE = "alembic_version"
 
 
-def history_of(cfg: Any) -> list[Renamed]:
-    """``chain_renames`` of the chain of Alembic config ``cfg``, from its base to its heads."""
-    scripts = list(ScriptDirectory.from_config(cfg).walk_revisions())
-    sources = []
-    for script in reversed(scripts):  # walk_revisions goes from the heads down
-        try:
-            sources.append(Path(script.path).read_text("utf-8"))
-        except OSError:
-            continue
-    return chain_renames(sources)
+def history_of(cfg: Any, dialect: str) -> list[Renamed]:
+    """``chain_renames`` of the chain of Alembic config ``cfg`` (of ``dialect``), from its base
+    to its heads."""
+    return chain_renames(chain_scripts(ScriptDirectory.from_config(cfg)), dialect)
 
 
 def _had(names: frozenset[str], history: Sequence[Renamed], key: Any) -> frozenset[str]:
