@@ -169,13 +169,13 @@ class Sources:
         return None
 
     def _renames(self, dialect: str, head: Schema) -> Renames:
-        """The table renames of ``dialect``'s chain (``op.rename_table``, read from its files)
-        by the names ``head``'s tables have in that dialect."""
+        """The table renames of ``dialect``'s chain (its ``op.rename_table`` calls, as its
+        upgrade()s record them) by the names ``head``'s tables have in that dialect."""
         from twinschema.migrations.migrate_chain import alembic_config
         from twinschema.migrations.revision_tables import history_of
 
         try:
-            history = history_of(alembic_config(self.plan.config, dialect))
+            history = history_of(alembic_config(self.plan.config, dialect), dialect)
         except Exception:  # Alembic reads the user's revision files: whatever they raise
             history = []
         tables = self.domain.tables if self.domain is not None else {}
