@@ -127,6 +127,8 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_identity": 7,
     "twinschema.migrations.revision_kept": 7,
     "twinschema.migrations.revision_sqlite": 7,
+    "twinschema.migrations.revision_sqlite_checks": 7,
+    "twinschema.migrations.revision_sqlite_directives": 7,
     "twinschema.migrations.revision_renames": 7,
     "twinschema.migrations.revision_tables": 7,
     "twinschema.migrations.revision_bump": 7,

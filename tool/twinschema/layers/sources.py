@@ -171,8 +171,8 @@ class Sources:
     def _renames(self, dialect: str, head: Schema) -> Renames:
         """The table renames of ``dialect``'s chain (its ``op.rename_table`` calls, as its
         upgrade()s record them) by the names ``head``'s tables have in that dialect."""
+        from twinschema.migrations.chain_renames import history_of
         from twinschema.migrations.migrate_chain import alembic_config
-        from twinschema.migrations.revision_tables import history_of
 
         try:
             history = history_of(alembic_config(self.plan.config, dialect), dialect)

@@ -11,9 +11,10 @@ at run time (``op.rename_table(OLD, new)`` with a module constant) counts as a l
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from alembic.operations import ops
-from alembic.script import Script
+from alembic.script import Script, ScriptDirectory
 
 from twinschema.migrations.lint_record import record_upgrade
 
@@ -35,3 +36,14 @@ def chain_renames(scripts: Sequence[Script], dialect: str) -> list[Renamed]:
     """``script_renames`` of each of ``scripts`` (a chain's revisions, base first), in order: the
     names a table had, the rename written by ``revision``."""
     return [renamed for script in scripts for renamed in script_renames(script, dialect)]
+
+
+def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:
+    """Every revision of a chain, base first."""
+    return list(reversed(list(script_dir.walk_revisions("base", "heads"))))
+
+
+def history_of(cfg: Any, dialect: str) -> list[Renamed]:
+    """``chain_renames`` of the chain of Alembic config ``cfg`` (of ``dialect``), from its base
+    to its heads."""
+    return chain_renames(chain_scripts(ScriptDirectory.from_config(cfg)), dialect)

@@ -57,10 +57,11 @@ from pathlib import Path
 from typing import Any
 
 from alembic.operations import ops as alembic_ops
-from alembic.script import Script, ScriptDirectory
+from alembic.script import Script
 
 from twinschema.alembic_batch_fts import rebuild_statement
 from twinschema.errors import UsageError
+from twinschema.migrations.chain_renames import chain_scripts
 from twinschema.migrations.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of
 from twinschema.migrations.lint_fts import ChainTables, Renumbered
 from twinschema.migrations.lint_record import record
@@ -327,8 +328,3 @@ def _marker_line(script: Script, marker: str = MARKER) -> int:
     except OSError:
         return 1
     return next((n for n, text in enumerate(lines, 1) if re.match(rf"{marker}\s*[:=]", text)), 1)
-
-
-def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:
-    """Every revision of a chain, base first."""
-    return list(reversed(list(script_dir.walk_revisions("base", "heads"))))

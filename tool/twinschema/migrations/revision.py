@@ -45,6 +45,7 @@ from twinschema.config import Config
 from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
 from twinschema.migrations import revision_postgres, revision_renames, revision_tables
+from twinschema.migrations.chain_renames import history_of
 from twinschema.migrations.migrate_chain import (
     HEAD,
     Target,
@@ -60,7 +61,7 @@ from twinschema.migrations.revision_identity import (
 )
 from twinschema.migrations.revision_kept import module_kept
 from twinschema.migrations.revision_render import render_as_the_server_reads
-from twinschema.migrations.revision_sqlite import sqlite_directives
+from twinschema.migrations.revision_sqlite_directives import sqlite_directives
 from twinschema.migrations.revision_unwritten import say_unwritten
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
@@ -362,7 +363,7 @@ def _autogenerate(
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
         cfg.cmd_opts = argparse.Namespace(quiet=True)  # Alembic's "Generating ... done" is not ours
         command.upgrade(cfg, HEAD)
-        history = revision_tables.history_of(cfg, dialect)  # the chain's table renames so far
+        history = history_of(cfg, dialect)  # the chain's table renames so far
         tables += revision_tables.rename_at_head(connection, domain, dialect, heads, history)
         cfg.attributes["domain_version"] = version
         result = command.revision(

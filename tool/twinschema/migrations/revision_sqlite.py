@@ -23,19 +23,6 @@ from twinschema.alembic_batch_indexes import mentions
 from twinschema.errors import UsageError
 
 
-def sqlite_directives(context: Any, script: Any) -> None:
-    """What ``revision`` makes of a SQLite MigrationScript: plain column drops in place
-    (``native_drop_columns``), unnamed keys named (``name_unnamed_keys``), and FTS tables a
-    batch copy renumbers rebuilt (``rebuild_renumbered_fts``), an unnamed CHECK added or
-    removed written as a batch copy (``revision_sqlite_checks``)."""
-    from twinschema.migrations.revision_sqlite_checks import unnamed_checks
-
-    native_drop_columns(context, script)
-    name_unnamed_keys(context, script)
-    unnamed_checks(context, script)
-    rebuild_renumbered_fts(context, script)
-
-
 def native_drop_columns(context: Any, script: Any) -> None:
     """Rewrite, in a MigrationScript's upgrade and downgrade, each batch block that only drops
     plain columns into ``op.drop_column`` (see the module docstring)."""

@@ -32,23 +32,15 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.autogenerate import renderers
 from alembic.operations import ops
-from alembic.script import ScriptDirectory
 
 from twinschema.alembic_virtual import virtual_tables
-from twinschema.migrations.chain_renames import Renamed as Renamed, chain_renames
-from twinschema.migrations.lint import chain_scripts
+from twinschema.migrations.chain_renames import Renamed as Renamed
 from twinschema.migrations.revision_renames import Before, Heads
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
 from twinschema.records.domain import Domain
 
 # Alembic's own table, never a user's table renamed.
 _VERSION_TABLE = "alembic_version"
-
-
-def history_of(cfg: Any, dialect: str) -> list[Renamed]:
-    """``chain_renames`` of the chain of Alembic config ``cfg`` (of ``dialect``), from its base
-    to its heads."""
-    return chain_renames(chain_scripts(ScriptDirectory.from_config(cfg)), dialect)
 
 
 def _had(names: frozenset[str], history: Sequence[Renamed], key: Any) -> frozenset[str]:

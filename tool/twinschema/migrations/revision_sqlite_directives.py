@@ -1,0 +1,25 @@
+"""What ``revision`` makes of a SQLite MigrationScript, step by step: the steps live in
+``revision_sqlite`` (columns dropped in place, unnamed keys named, FTS indexes rebuilt) and
+``revision_sqlite_checks`` (unnamed CHECKs), which this module composes in their order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinschema.migrations.revision_sqlite import (
+    name_unnamed_keys,
+    native_drop_columns,
+    rebuild_renumbered_fts,
+)
+from twinschema.migrations.revision_sqlite_checks import unnamed_checks
+
+
+def sqlite_directives(context: Any, script: Any) -> None:
+    """What ``revision`` makes of a SQLite MigrationScript: plain column drops in place
+    (``native_drop_columns``), unnamed keys named (``name_unnamed_keys``), and FTS tables a
+    batch copy renumbers rebuilt (``rebuild_renumbered_fts``), an unnamed CHECK added or
+    removed written as a batch copy (``revision_sqlite_checks``)."""
+    native_drop_columns(context, script)
+    name_unnamed_keys(context, script)
+    unnamed_checks(context, script)
+    rebuild_renumbered_fts(context, script)
