@@ -148,7 +148,9 @@ def probe(
         st.unjudged.append(((*lds, *rds), lt.name, ltext, rtext))
         return None
     found, parting, said = run.probes, run.witness, ""
-    if parting is None:  # again with the clock fixed inside a second (``clock_checks``)
+    if parting is not None:  # named with the clock fixed where it reads one (``steadied``)
+        found, parting, said = clock_checks.steadied(st, lt.name, (ltext, rtext), found, parting)
+    else:  # again with the clock fixed inside a second (``clock_checks``)
         at = clock_checks.at_fixed_moment(st, lt.name, ltext, rtext)
         apart = clock_reads.clocks_apart(st, (ltext, rtext)) if at is None else ""
         if apart:  # two clocks of one transaction: no row parts them at its start

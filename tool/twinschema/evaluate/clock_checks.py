@@ -90,6 +90,20 @@ def at_fixed_moment(
     return (tried, witness) if witness is not None else None
 
 
+def steadied(
+    st: StageContext, table: str, texts: tuple[str, str], found: ProbeSet, parting: Parting
+) -> tuple[ProbeSet, Parting, str]:
+    """The probes and witness to name for two CHECKs of ``table`` that part at the real clock,
+    and what to add to the witness: where either reads the clock and they part with it at
+    ``clock.FIXED_MOMENT`` too, that witness and " with the clock at <it> UTC", so that the
+    message is the same whenever the check runs (a witness found at the real clock names
+    today's date: ``c <= CURRENT_DATE`` against ``c < CURRENT_DATE + 1``); else as found."""
+    at = at_fixed_moment(st, table, *texts)
+    if at is None:
+        return found, parting, ""
+    return at[0], at[1], f" with the clock at {clock.FIXED_MOMENT} UTC"
+
+
 def _fixed(dialect: str, text: str) -> str | None:
     """``text`` with its clock reads at ``clock.FIXED_MOMENT`` (as it is where it reads none);
     None where a read is left (one this cannot replace) or SQLite reads it through a call."""
