@@ -15,6 +15,7 @@ from twinschema.evaluate import (
     clock,
     clock_checks,
     clock_reads,
+    clock_steps,
     held_checks,
     probes,
     stored_rows,
@@ -164,7 +165,9 @@ def probe(
                 return True
             st.result.evaluated += not merge
             # says so where only beside others
-            _equal(st, lds, rds, run.judged, not run.alone, few_probes(st, run.judged_rows))
+            days = clock_steps.days(tuple(zip(st.dialects, (ltext, rtext), strict=True)))
+            shown = few_probes(st, run.judged_rows, days)
+            _equal(st, lds, rds, run.judged, not run.alone, shown)
             return True
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
     if not merge:

@@ -15,10 +15,11 @@ function (``date('now')``) is left alone: SQLite refuses every insert there (non
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
-from twinschema.evaluate import clock
+from twinschema.evaluate import clock, clock_steps
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
@@ -80,7 +81,9 @@ def at_fixed_moment(
     if None in fixed:
         return None
     lt, rt, lwide, rwide = (t for t in fixed if t is not None)
-    found = probe_rows(st, table, lwide, rwide, counted=False)
+    fixed_day = dt.datetime.fromisoformat(clock.FIXED_MOMENT).date()
+    days = clock_steps.days(tuple(zip(dialects, plain, strict=True)), fixed_day)
+    found = probe_rows(st, table, lwide, rwide, counted=False, days=days)
     if found is None:
         return None
     tried = nulls_where_both_allow(st, table, found)

@@ -24,13 +24,14 @@ from twinschema.evaluate import clock, date_steps, month_steps
 _DAY = Decimal(86400)
 
 
-def days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+def days(texts: tuple[tuple[str, str], ...], today: dt.date | None = None) -> tuple[str, ...]:
     """Today and tomorrow (UTC, the scratch sessions' zone), then today moved by each step of
     the expressions forward and back, as date literals, when an expression of ``texts`` (each
-    (dialect, text)) reads the clock; none when none does."""
+    (dialect, text)) reads the clock; none when none does. ``today``: the day the clock reads
+    when it is fixed (``clock_checks``), else the real one."""
     if not any(clock.reads_clock(dialect, text) for dialect, text in texts):
         return ()
-    today = dt.datetime.now(dt.UTC).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     found: list[dt.date | None] = [today, today + dt.timedelta(days=1)]
     for months in month_steps.of(texts):
         found += [d for sign in (1, -1) for d in _add_months(today, sign * months)]
