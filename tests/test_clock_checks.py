@@ -145,6 +145,38 @@ def test_an_equal_clock_pair_shows_no_probe_of_the_day_it_runs(loader: Loader) -
     found = compare_texts(loader, ("sqlite", "postgresql"), a, b)
     assert found.differences == []
     (equal,) = [e for e in found.equivalences if e.rule.startswith("equal on")]
-    days = clock_steps.days((("sqlite", a), ("postgresql", b)))
+    days = clock_steps.shown_days((("sqlite", a), ("postgresql", b)))
     assert days and equal.probes, equal
     assert not [p for p in equal.probes for day in days if day in p], equal.probes
+
+
+@pytest.mark.parametrize(
+    ("name", "today_parts"),
+    [
+        ("sl-pg.check-date-column-date-of-current-timestamp-vs-current-date", False),
+        (
+            "sl-pg.check-date-column-date-of-current-timestamp-vs-current-date-strict-near-miss",
+            True,
+        ),
+    ],
+)
+def test_a_date_column_against_the_current_date_on_real_databases(
+    loader: Loader, name: str, today_parts: bool
+) -> None:
+    """SQLite's date(CURRENT_TIMESTAMP) against PostgreSQL's CURRENT_DATE on a date column
+    (clockcheck): yesterday, today and tomorrow at the real clock are judged alike by the real
+    tables (and the check finds them equal); ``<`` against ``<=`` parts on today."""
+    import datetime as dt
+
+    case = case_named(name)
+    compare_expected(loader, name)
+    today = dt.datetime.now(dt.UTC).date()
+    days = [str(today + dt.timedelta(days=n)) for n in (-1, 0, 1)]
+    da, db = case.dialects
+    with loader.load(da, case.sql("a")) as a, loader.load(db, case.sql("b")) as b:
+        got = [
+            [try_row(loader, d, h, "t", [{"d": day}]) for d, h in ((da, a), (db, b))]
+            for day in days
+        ]
+    parted = [g[0] != g[1] for g in got]
+    assert parted == [False, today_parts, False], (days, got)

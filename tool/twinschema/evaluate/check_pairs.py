@@ -165,7 +165,7 @@ def probe(
                 return True
             st.result.evaluated += not merge
             # says so where only beside others
-            days = clock_steps.days(tuple(zip(st.dialects, (ltext, rtext), strict=True)))
+            days = clock_steps.shown_days(tuple(zip(st.dialects, (ltext, rtext), strict=True)))
             shown = few_probes(st, run.judged_rows, days)
             _equal(st, lds, rds, run.judged, not run.alone, shown)
             return True

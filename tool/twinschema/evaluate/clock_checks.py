@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
-from twinschema.evaluate import clock, clock_steps
-from twinschema.evaluate.context import StageContext
+from twinschema.evaluate import clock, clock_steps, probes
+from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
     Parting,
@@ -86,6 +87,7 @@ def at_fixed_moment(
     found = probe_rows(st, table, lwide, rwide, counted=False, days=days)
     if found is None:
         return None
+    found = _dates_kept(st, table, found, tuple(zip(dialects, plain, strict=True)))
     tried = nulls_where_both_allow(st, table, found)
     judged = accept_vectors(tried, lt, rt, True)
     kept = _accepted_by_table(tried, judged, (lwide, rwide))
@@ -105,6 +107,38 @@ def steadied(
     if at is None:
         return found, parting, ""
     return at[0], at[1], f" with the clock at {clock.FIXED_MOMENT} UTC"
+
+
+# A date followed by a time of day: a probe a date column holds only as text.
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d")
+
+
+def _dates_kept(
+    st: StageContext, table: str, found: ProbeSet, texts: tuple[tuple[str, str], ...]
+) -> ProbeSet:
+    """``found`` less the rows whose date column holds a date with a time of day, where only
+    the fixed clock's literal brought that in (SQLite's ``CURRENT_TIMESTAMP`` fixed is
+    '2001-09-09 01:46:40'): ``d <= date(CURRENT_TIMESTAMP)`` against ``d <= CURRENT_DATE``
+    agree on every date at every moment on real SQLite 3.40 and PostgreSQL 16, and part on a
+    time in a date column as two ``d <= CURRENT_DATE`` do (a value the probes of a date column
+    try only where an expression writes it, ``d <= date('2024-12-31 10:00')``)."""
+    written = [probes.reads(d, t) for d, t in texts]
+    if any(_DATE_TIME.match(v) for r in written if r is not None for v in r.strings):
+        return found
+    dated = []
+    for at, name in enumerate(found.names):
+        _, left = find(st.left, table, name)
+        _, right = find(st.right, table, name)
+        if left is not None and probes.kind_of(left, right) == "date":
+            dated.append(at)
+    if not dated:
+        return found
+    rows = tuple(
+        row
+        for row in found.rows
+        if not any(isinstance(row[k], str) and _DATE_TIME.match(row[k]) for k in dated)
+    )
+    return replace(found, rows=rows)
 
 
 def _fixed(dialect: str, text: str) -> str | None:

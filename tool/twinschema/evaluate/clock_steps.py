@@ -42,6 +42,14 @@ def days(texts: tuple[tuple[str, str], ...], today: dt.date | None = None) -> tu
     return tuple(dict.fromkeys(str(day) for day in found if day is not None))
 
 
+def shown_days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The days ``days`` probes and the day either side of each (a date literal's probes), as
+    date literals: what a message must not show to read the same on every day."""
+    found = [dt.date.fromisoformat(d) for d in days(texts)]
+    near = [d + dt.timedelta(days=n) for d in found for n in (-1, 0, 1) if d.year < dt.MAXYEAR]
+    return tuple(dict.fromkeys(str(d) for d in near))
+
+
 def _add_months(day: dt.date, months: int) -> list[dt.date]:
     """``day`` moved by ``months`` on the calendar, clamped to the month's end (PostgreSQL's
     interval) and, past it, run over into the next month (SQLite's modifier); none past the
