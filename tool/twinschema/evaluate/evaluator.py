@@ -204,10 +204,13 @@ class Evaluator:
     def _zones_apart(
         self, backend: Backend, expression: str, column: Column, zones: tuple[str, str]
     ) -> bool:
-        """Whether ``expression`` run now in each of ``zones`` gives two different things."""
+        """Whether ``expression`` run now in each of ``zones`` gives two different things (in
+        the minute's zones, two constants: an instant is written with its offset in each)."""
         self.runs += 2
         runs = [backend.run([(expression, column.type)], zone=z) for z in zones]
         west, east = (classify(run) for run in runs)
+        if zones != _FAR_ZONES and not west.kind == east.kind == CONSTANT:
+            return False
         return not {west.kind, east.kind} & _UNJUDGED and (
             (west.kind, west.value, west.form) != (east.kind, east.value, east.form)
             or (west.kind == START_OF_DAY and _instants_apart(runs[0], runs[1]))
