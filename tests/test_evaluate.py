@@ -398,6 +398,8 @@ def test_postgresql_runs_on_the_evaluation_database_of_the_scratch_server(
         ("to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')", False),  # UTC's
         ("to_char(now(), 'YYYY')", True),  # one year in both zones, but at New Year
         ("to_char(now() AT TIME ZONE 'UTC', 'YYYY')", False),
+        ("to_char(now(), 'MI')", True),  # one minute in whole-hour zones, not at +05:45
+        ("to_char(now() AT TIME ZONE 'UTC', 'MI')", False),
         ("'2026-01-01 00:00:00'", False),
         ("gen_random_uuid()", False),
     ],

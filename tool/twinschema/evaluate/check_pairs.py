@@ -15,6 +15,7 @@ from twinschema.evaluate import (
     clock,
     clock_checks,
     clock_reads,
+    clock_steps,
     held_checks,
     probes,
     stored_rows,
@@ -148,7 +149,9 @@ def probe(
         st.unjudged.append(((*lds, *rds), lt.name, ltext, rtext))
         return None
     found, parting, said = run.probes, run.witness, ""
-    if parting is None:  # again with the clock fixed inside a second (``clock_checks``)
+    if parting is not None:  # named with the clock fixed where it reads one (``steadied``)
+        found, parting, said = clock_checks.steadied(st, lt.name, (ltext, rtext), found, parting)
+    else:  # again with the clock fixed inside a second (``clock_checks``)
         at = clock_checks.at_fixed_moment(st, lt.name, ltext, rtext)
         apart = clock_reads.clocks_apart(st, (ltext, rtext)) if at is None else ""
         if apart:  # two clocks of one transaction: no row parts them at its start
@@ -162,7 +165,9 @@ def probe(
                 return True
             st.result.evaluated += not merge
             # says so where only beside others
-            _equal(st, lds, rds, run.judged, not run.alone, few_probes(st, run.judged_rows))
+            days = clock_steps.shown_days(tuple(zip(st.dialects, (ltext, rtext), strict=True)))
+            shown = few_probes(st, run.judged_rows, days)
+            _equal(st, lds, rds, run.judged, not run.alone, shown)
             return True
         (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
     if not merge:

@@ -15,11 +15,13 @@ function (``date('now')``) is left alone: SQLite refuses every insert there (non
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
-from twinschema.evaluate import clock
-from twinschema.evaluate.context import StageContext
+from twinschema.evaluate import clock, clock_steps, probes
+from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.stored_rows import (
     Parting,
@@ -80,14 +82,63 @@ def at_fixed_moment(
     if None in fixed:
         return None
     lt, rt, lwide, rwide = (t for t in fixed if t is not None)
-    found = probe_rows(st, table, lwide, rwide, counted=False)
+    fixed_day = dt.datetime.fromisoformat(clock.FIXED_MOMENT).date()
+    days = clock_steps.days(tuple(zip(dialects, plain, strict=True)), fixed_day)
+    found = probe_rows(st, table, lwide, rwide, counted=False, days=days)
     if found is None:
         return None
+    found = _dates_kept(st, table, found, tuple(zip(dialects, plain, strict=True)))
     tried = nulls_where_both_allow(st, table, found)
     judged = accept_vectors(tried, lt, rt, True)
     kept = _accepted_by_table(tried, judged, (lwide, rwide))
     witness = next(iter(partings(st, table, tried, (lt, rt), kept)), None)
     return (tried, witness) if witness is not None else None
+
+
+def steadied(
+    st: StageContext, table: str, texts: tuple[str, str], found: ProbeSet, parting: Parting
+) -> tuple[ProbeSet, Parting, str]:
+    """The probes and witness to name for two CHECKs of ``table`` that part at the real clock,
+    and what to add to the witness: where either reads the clock and they part with it at
+    ``clock.FIXED_MOMENT`` too, that witness and " with the clock at <it> UTC", so that the
+    message is the same whenever the check runs (a witness found at the real clock names
+    today's date: ``c <= CURRENT_DATE`` against ``c < CURRENT_DATE + 1``); else as found."""
+    at = at_fixed_moment(st, table, *texts)
+    if at is None:
+        return found, parting, ""
+    return at[0], at[1], f" with the clock at {clock.FIXED_MOMENT} UTC"
+
+
+# A date followed by a time of day: a probe a date column holds only as text.
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d")
+
+
+def _dates_kept(
+    st: StageContext, table: str, found: ProbeSet, texts: tuple[tuple[str, str], ...]
+) -> ProbeSet:
+    """``found`` less the rows whose date column holds a date with a time of day, where only
+    the fixed clock's literal brought that in (SQLite's ``CURRENT_TIMESTAMP`` fixed is
+    '2001-09-09 01:46:40'): ``d <= date(CURRENT_TIMESTAMP)`` against ``d <= CURRENT_DATE``
+    agree on every date at every moment on real SQLite 3.40 and PostgreSQL 16, and part on a
+    time in a date column as two ``d <= CURRENT_DATE`` do (a value the probes of a date column
+    try only where an expression writes it, ``d <= date('2024-12-31 10:00')``)."""
+    written = [probes.reads(d, t) for d, t in texts]
+    if any(_DATE_TIME.match(v) for r in written if r is not None for v in r.strings):
+        return found
+    dated = []
+    for at, name in enumerate(found.names):
+        _, left = find(st.left, table, name)
+        _, right = find(st.right, table, name)
+        if left is not None and probes.kind_of(left, right) == "date":
+            dated.append(at)
+    if not dated:
+        return found
+    rows = tuple(
+        row
+        for row in found.rows
+        if not any(isinstance(row[k], str) and _DATE_TIME.match(row[k]) for k in dated)
+    )
+    return replace(found, rows=rows)
 
 
 def _fixed(dialect: str, text: str) -> str | None:

@@ -16,6 +16,7 @@ at each (3 fraction digits against 6; stranger61 001, 014).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from twinschema.canonical import typemap
@@ -59,9 +60,33 @@ def apart(
     ``MOMENTS`` (``parted``); None when they do not, or are of no such class (``judged``)."""
     lv, rv = (ev.single(*side) for side in (left, right))
     found = parted(ev, left, right) if judged(lv, rv) else None
+    if found is None and lv.kind == rv.kind == FROM_CLOCK:
+        found = _values_parted(ev, left, right)
     if found is None and not {lv.kind, rv.kind} & _UNSHAPED:
         found = texts_parted(ev, left, right)
     return found
+
+
+def _values_parted(
+    ev: Evaluator, left: tuple[str, str, Column], right: tuple[str, str, Column]
+) -> str | None:
+    """Where two defaults computed from the clock that are no date or time (a minute as a
+    number, ``extract(minute from now())``) give different values at one of ``MOMENTS``: "at
+    <moment> UTC <A> gives x, <B> gives y"; None where they agree at each or one is a date."""
+    for moment in MOMENTS:
+        got = [value_of(ev.at_moment(d, text, column, moment)) for d, text, column in (left, right)]
+        if any(v is None or as_moment(v) is not None for v in got):
+            return None
+        if _plain(got[0]) != _plain(got[1]):
+            return _gives(moment, (left[0], right[0]), [_shown(v) for v in got])
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """A number as its decimal value (51, 51.0 and Decimal('51') are one), else the value."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return Decimal(str(value)).normalize()
+    return value
 
 
 def texts_parted(

@@ -62,7 +62,7 @@ def refused_clock_defaults(st: StageContext) -> None:
                 break
 
 
-def _clock_columns(side: Side, table: Table) -> dict[str, Column]:
+def clock_columns(side: Side, table: Table) -> dict[str, Column]:
     """The columns of ``table`` whose default reads the clock, by their own name's key in its
     dialect (``identifiers.catalog_key``: PostgreSQL's ``"At"`` and ``at`` are two columns)."""
     dialect = side.schema.dialect
@@ -81,7 +81,7 @@ def _checks_over(side: Side, table: Table) -> list[tuple[str, tuple[Column, ...]
     clock, each with those columns in table order; none a SQLite CHECK that reads the clock
     through a function (it refuses every row: said elsewhere)."""
     dialect = side.schema.dialect
-    clocked = _clock_columns(side, table)
+    clocked = clock_columns(side, table)
     found = []
     for text, _, _ in probes.table_checks(dialect, table):
         names = column_keys(dialect, text)  # as the dialect matches a name written in SQL
@@ -103,7 +103,7 @@ def _verdict(
     values = []
     for column in columns:
         text = default_text(column)
-        run = _run_at(st, dialect, text, column, moment) if text is not None else None
+        run = run_at(st, dialect, text, column, moment) if text is not None else None
         if run is None or run.error is not None or not run.rows:
             return None, ()
         values.append(value_of(run))
@@ -116,7 +116,7 @@ def _verdict(
     return backend.try_rows(shape, fixed, [tuple(values)])[0], tuple(values)
 
 
-def _run_at(st: StageContext, dialect: str, text: str, column: Column, moment: str) -> Run | None:
+def run_at(st: StageContext, dialect: str, text: str, column: Column, moment: str) -> Run | None:
     """What the default ``text`` of ``column`` gives in an insert at ``moment``: PostgreSQL's
     statement and call clocks read a little later than its transaction's start
     (``clock_reads.later_reads``: ``clock_timestamp()`` against ``now()``, stranger63 027)."""
@@ -131,7 +131,7 @@ def _refusal(st: StageContext, side: Side, table: Table, twin: Table) -> Refusal
     """The first CHECK of ``side``'s ``table`` that refuses the row its clock defaults make
     at one of ``TEXT_MOMENTS``, where each column it reads has a default on ``twin`` too."""
     for check, columns in _checks_over(side, table):
-        if any(_twin_column(twin, c) is None for c in columns):
+        if any(twin_column(twin, c) is None for c in columns):
             continue
         refused = []
         for moment in TEXT_MOMENTS:
@@ -145,7 +145,7 @@ def _refusal(st: StageContext, side: Side, table: Table, twin: Table) -> Refusal
     return None
 
 
-def _twin_column(twin: Table, column: Column) -> Column | None:
+def twin_column(twin: Table, column: Column) -> Column | None:
     """The column of the other side's table matched with ``column``, where it has a default."""
     found = twin.named(column.name)
     return found if found is not None and default_text(found) is not None else None
@@ -155,9 +155,9 @@ def _stores(st: StageContext, other: Side, twin: Table, table: Table, found: Ref
     """True when the other side stores its own defaults of the same columns at the moment
     ``found`` was refused at: none of its CHECKs over its clock-defaulted columns refuses
     them, and each of its columns' defaults reads the clock."""
-    clocked = _clock_columns(other, twin)
+    clocked = clock_columns(other, twin)
     for column in found.columns:
-        mate = _twin_column(twin, column)
+        mate = twin_column(twin, column)
         if mate is None or catalog_key(other.schema.dialect, mate.own_name) not in clocked:
             return False
     for check, columns in _checks_over(other, twin):
@@ -196,7 +196,7 @@ def _report(st: StageContext, side: Side, table: Table, twin: Table, found: Refu
         f"which {DIALECT_NAMES[other.schema.dialect]}'s CHECKs store"
     )
     pairs = [(c, twin.named(c.name)) for c in found.columns]
-    _drop_equivalences(st, table.name, pairs, side is st.left)
+    drop_equivalences(st, table.name, pairs, side is st.left)
     st.result.evaluated += 1
     first, mate = pairs[0]
     lc, rc = (first, mate) if side is st.left else (mate, first)
@@ -219,7 +219,7 @@ def _report(st: StageContext, side: Side, table: Table, twin: Table, found: Refu
     st.comparison.differences.append(replace(made, hint=hint))
 
 
-def _drop_equivalences(
+def drop_equivalences(
     st: StageContext, table: str, pairs: list[tuple[Column, Column | None]], left: bool
 ) -> None:
     """Forget the equivalences that call these columns' two defaults the same."""

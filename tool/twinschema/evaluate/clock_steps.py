@@ -24,13 +24,14 @@ from twinschema.evaluate import clock, date_steps, month_steps
 _DAY = Decimal(86400)
 
 
-def days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+def days(texts: tuple[tuple[str, str], ...], today: dt.date | None = None) -> tuple[str, ...]:
     """Today and tomorrow (UTC, the scratch sessions' zone), then today moved by each step of
     the expressions forward and back, as date literals, when an expression of ``texts`` (each
-    (dialect, text)) reads the clock; none when none does."""
+    (dialect, text)) reads the clock; none when none does. ``today``: the day the clock reads
+    when it is fixed (``clock_checks``), else the real one."""
     if not any(clock.reads_clock(dialect, text) for dialect, text in texts):
         return ()
-    today = dt.datetime.now(dt.UTC).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     found: list[dt.date | None] = [today, today + dt.timedelta(days=1)]
     for months in month_steps.of(texts):
         found += [d for sign in (1, -1) for d in _add_months(today, sign * months)]
@@ -39,6 +40,14 @@ def days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
             whole = int(abs(step / _DAY).to_integral_value(rounding))
             found += [today + dt.timedelta(days=sign * whole) for sign in (1, -1) if whole]
     return tuple(dict.fromkeys(str(day) for day in found if day is not None))
+
+
+def shown_days(texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The days ``days`` probes and the day either side of each (a date literal's probes), as
+    date literals: what a message must not show to read the same on every day."""
+    found = [dt.date.fromisoformat(d) for d in days(texts)]
+    near = [d + dt.timedelta(days=n) for d in found for n in (-1, 0, 1) if d.year < dt.MAXYEAR]
+    return tuple(dict.fromkeys(str(d) for d in near))
 
 
 def _add_months(day: dt.date, months: int) -> list[dt.date]:

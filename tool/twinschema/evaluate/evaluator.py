@@ -50,6 +50,9 @@ _RANDOM_ROWS = 64
 _TRUNCATED = ("truncated to the second", "truncated to the millisecond")
 # Two zones 26 hours apart: a date or a time of day read in one is never the other's.
 _FAR_ZONES = ("Etc/GMT+12", "Etc/GMT-14")
+# Two zones whose minutes differ: whole-hour offsets read one minute (a +05:30 database's
+# to_char(now(), 'MI') is not UTC's, clockcheck).
+_ZONE_PAIRS = (_FAR_ZONES, ("Etc/UTC", "Asia/Kathmandu"))
 # The clock's moments (UTC) a default is run at in those zones too: a year's last second, which
 # one reads on December 31, the other on January 1 of the next year, so that a year or a
 # month read in the session's zone (``to_char(now(), 'YYYY')``, ``date_trunc('month',
@@ -186,22 +189,32 @@ class Evaluator:
         """Whether a PostgreSQL default stores a value that depends on the session's TimeZone
         (``LOCALTIMESTAMP(0)`` or ``CURRENT_DATE`` in a text column: the zone's local time as
         text): run in two zones 26 hours apart (UTC-12, UTC+14: no date or time of day is the
-        same in both), it gives two different things. False where it cannot be run."""
+        same in both), or in UTC and +05:45 (the minute: ``to_char(now(), 'MI')``), it gives two
+        different things. False where it cannot be run."""
         key = (expression, type_sql(column.type))
         if key not in self._zoned:
             backend = self.backend("postgresql")
             found = False
             if backend is not None:
-                self.runs += 2
-                runs = [backend.run([(expression, column.type)], zone=z) for z in _FAR_ZONES]
-                west, east = (classify(run) for run in runs)
-                found = not {west.kind, east.kind} & _UNJUDGED and (
-                    (west.kind, west.value, west.form) != (east.kind, east.value, east.form)
-                    or (west.kind == START_OF_DAY and _instants_apart(runs[0], runs[1]))
-                )
+                found = any(self._zones_apart(backend, expression, column, z) for z in _ZONE_PAIRS)
                 found = found or self._zone_at_new_year(backend, expression, column)
             self._zoned[key] = found
         return self._zoned[key]
+
+    def _zones_apart(
+        self, backend: Backend, expression: str, column: Column, zones: tuple[str, str]
+    ) -> bool:
+        """Whether ``expression`` run now in each of ``zones`` gives two different things (in
+        the minute's zones, two constants: an instant is written with its offset in each)."""
+        self.runs += 2
+        runs = [backend.run([(expression, column.type)], zone=z) for z in zones]
+        west, east = (classify(run) for run in runs)
+        if zones != _FAR_ZONES and not west.kind == east.kind == CONSTANT:
+            return False
+        return not {west.kind, east.kind} & _UNJUDGED and (
+            (west.kind, west.value, west.form) != (east.kind, east.value, east.form)
+            or (west.kind == START_OF_DAY and _instants_apart(runs[0], runs[1]))
+        )
 
     def _zone_at_new_year(self, backend: Backend, expression: str, column: Column) -> bool:
         """Whether ``expression``, its clock reads at ``NEW_YEARS[0]``, gives two values in

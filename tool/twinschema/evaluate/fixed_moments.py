@@ -86,13 +86,26 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
             step = round((of_day - seconds_of_day(at.time())) / 60) * 60  # type: ignore[operator]
             steps.add((TIME_OF_DAY_OFFSET, step % _DAY_SECONDS))
         else:
-            return found
+            return _texts(read, found)
     if len(steps) > 1:
         return Verdict(FROM_CLOCK, form=found.form, local=found.local)
     kind, step = steps.pop()
     if kind == TIME_OF_DAY_OFFSET:  # how it is kept, read at the fixed moment, step taken off
         return Verdict(kind, (step, _kept(read(FIXED_MOMENT), step)), local=found.local)
     return Verdict(kind, step, form=found.form, local=found.local)
+
+
+def _texts(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
+    """A constant (no date or time) that reads the clock, as its values at ``MOMENTS`` say:
+    one that changes with them (``to_char(now(), 'MI')``, '51' at the moment a check runs) is
+    ``FROM_CLOCK``, so that no message quotes the value of the minute it ran in; ``found``
+    where they are one value, or a moment cannot be read."""
+    if found.kind != CONSTANT:
+        return found
+    values = [value_of(read(moment)) for moment in MOMENTS]
+    if any(v is None for v in values) or len({str(v) for v in values}) < 2:
+        return found
+    return Verdict(FROM_CLOCK, form=found.form, local=found.local)
 
 
 # The first days a midnight a step from today may be at every moment (``date_trunc('month',

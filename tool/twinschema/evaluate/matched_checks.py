@@ -88,8 +88,10 @@ def _probe(st: StageContext, matched: Matched) -> None:
     if run is None:
         return
     if run.witness is not None:
-        found, parting = run.probes, run.witness
-        said = parting.said(st)
+        found, parting, fixed = clock_checks.steadied(
+            st, table, (ltext, rtext), run.probes, run.witness
+        )
+        said = parting.said(st) + fixed
     else:
         at = clock_checks.at_fixed_moment(st, table, ltext, rtext)
         if at is None:

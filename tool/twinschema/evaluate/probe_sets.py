@@ -56,14 +56,14 @@ class ProbeSet:
 def probe_rows(
     st: StageContext, table: str, ltext: str, rtext: str, *, counted: bool = True,
     numbers: tuple[Decimal, ...] = (), lengths: tuple[int, ...] = (),
-    landed: tuple[tuple[str, Decimal], ...] = (),
+    landed: tuple[tuple[str, Decimal], ...] = (), days: tuple[str, ...] = (),
 ) -> ProbeSet | None:  # fmt: skip
     """The probe rows for two expressions over ``table`` (``_rows``; ``numbers`` as if the
     expressions held them too: a generated column's precision bound; ``landed``, (column,
     value) where a generated column's expression reaches its type's ends, probed first, on an
-    integer column too), None counted as not evaluated unless ``counted`` is False (a witness
-    search is no judgement of its own)."""
-    found = _rows(st, table, ltext, rtext, numbers, lengths, landed)
+    integer column too; ``days``, dates as if they held them: the fixed clock's, moved), None
+    counted as not evaluated unless ``counted`` is False (a witness search judges nothing)."""
+    found = _rows(st, table, ltext, rtext, numbers, lengths, landed, days)
     if found is None and counted:
         st.result.not_evaluated += 1
     return found
@@ -72,7 +72,7 @@ def probe_rows(
 def _rows(
     st: StageContext, table: str, ltext: str, rtext: str, extra: tuple[Decimal, ...] = (),
     extra_lengths: tuple[int, ...] = (), extra_landed: tuple[tuple[str, Decimal], ...] = (),
-) -> ProbeSet | None:  # fmt: skip
+    extra_days: tuple[str, ...] = ()) -> ProbeSet | None:  # fmt: skip
     """Each column the expressions read gets values from its logical kind and from both
     expressions' literals; a date or timestamp column, first, where their date arithmetic
     reaches its bound (``date_steps``, ``month_steps``), and a moment column where a part of it (a weekday, an
@@ -94,7 +94,7 @@ def _rows(
     extra += check_ends.numbers_within(tables, names)  # where the table's CHECKs keep them
     numbers = tuple(dict.fromkeys(lreads.numbers + rreads.numbers + extra))
     strings = lreads.strings + rreads.strings + _enum_labels([*lcols, *rcols])
-    strings += clock_steps.days(((ldialect, ltext), (rdialect, rtext)))
+    strings += clock_steps.days(((ldialect, ltext), (rdialect, rtext))) + extra_days
     lengths = tuple(dict.fromkeys(lreads.lengths + rreads.lengths + extra_lengths))
     measures = lreads.measures or rreads.measures
     casts = any(

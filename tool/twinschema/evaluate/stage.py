@@ -16,7 +16,8 @@ their own dialects (see ``backends``):
 
 Defaults that read the clock are tried under their own table's CHECKs (``clock_refusals``):
 where one side's CHECK refuses the row its clock defaults make at a fixed moment and the other's
-store theirs, inserts that omit those columns fail on one side only (a difference).
+store theirs, inserts that omit those columns fail on one side only (a difference); so do
+inserts that give a moment column such a CHECK reads beside them (``clock_supplied``).
 
 A SQLite NOT NULL ON CONFLICT REPLACE whose default fails or is refused by the column's own CHECK
 never acts, and is the plain NOT NULL (``conflict_defaults``).
@@ -65,6 +66,7 @@ from twinschema.evaluate import (
     check_tables,
     checks,
     clock_refusals,
+    clock_supplied,
     collated_unique,
     computed,
     conflict_defaults,
@@ -130,6 +132,7 @@ def evaluate(
     stored_defaults.literals(st)
     range_defaults.out_of_range(st)
     clock_refusals.refused_clock_defaults(st)  # clock defaults their own CHECKs refuse
+    clock_supplied.refused_beside_given(st)  # ... and beside a moment the insert gives
     unfit_defaults.unfit_defaults(st)  # after every stage that may add a default difference
     checks.checks(st)
     check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first

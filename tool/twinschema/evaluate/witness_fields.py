@@ -65,11 +65,17 @@ def _json_value(st: StageContext, value: Any) -> Any:
     return next(iter(texts.values())) if len(set(texts.values())) == 1 else texts
 
 
-def few_probes(st: StageContext, rows: Sequence[Sequence[Any]]) -> tuple[str, ...]:
+def few_probes(
+    st: StageContext, rows: Sequence[Sequence[Any]], clock_days: Sequence[str] = ()
+) -> tuple[str, ...]:
     """A few of ``rows`` (the first, the last, and evenly between), each as a witness writes
-    a row, cut at ``_LONGEST`` characters: which values an "equal on N probes" tried."""
-    if not rows:
+    a row, cut at ``_LONGEST`` characters: which values an "equal on N probes" tried. Rows
+    that show one of ``clock_days`` (the days probed beside the clock: ``clock_steps.days``)
+    are left out, so that what is shown does not change with the day a check runs."""
+    texts = [row_text(st.dialects, row) for row in rows]
+    texts = [t for t in texts if not any(day in t for day in clock_days)]
+    if not texts:
         return ()
-    picked = sorted({round(i * (len(rows) - 1) / (_FEW - 1)) for i in range(_FEW)})
-    shown = [row_text(st.dialects, rows[i]) for i in picked]
+    picked = sorted({round(i * (len(texts) - 1) / (_FEW - 1)) for i in range(_FEW)})
+    shown = [texts[i] for i in picked]
     return tuple(s if len(s) <= _LONGEST else s[: _LONGEST - 3] + "..." for s in shown)

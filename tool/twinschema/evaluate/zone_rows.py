@@ -1,8 +1,8 @@
 """The rows a CHECK is run over in two sessions' TimeZones (see ``zone_checks``): the probe rows,
 each ``timestamptz`` moment written without an offset read as an instant in each zone (a text
 without one is the session's local time: run in each zone as it stands, it would be a local
-time there too, and ``extract(hour from at)`` would agree with itself), and, for a CHECK that
-reads the clock, the current date and time as each zone has it.
+time there too, and ``extract(hour from at)`` would agree with itself). A CHECK that reads the
+clock in two zones is said in words (``zone_checks``), never by a row of the current date.
 """
 
 from __future__ import annotations
@@ -60,37 +60,6 @@ def _in_zone(naive: dt.datetime, zone: str) -> str | None:
 def utc_text(moment: dt.datetime) -> str:
     """An aware moment as both dialects read it in any zone: UTC's time with ``+00:00``."""
     return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ") + "+00:00"
-
-
-def clock_rows(
-    rows: Sequence[tuple[Any, ...]], kinds: Sequence[str | None], zones: Sequence[str]
-) -> list[tuple[Any, ...]]:
-    """For a CHECK that reads the clock: probe rows whose moment column holds now's date
-    (and the days beside it) or time of day as each of ``zones`` has it, one column at a time
-    (the first ``_CLOCK_ROWS`` rows)."""
-    now = dt.datetime.now(dt.UTC)
-    locals_ = [now.astimezone(z) for z in (_zone(z) for z in zones) if z is not None]
-    values: dict[str, list[Any]] = {
-        "date": [str(m.date() + dt.timedelta(days=d)) for m in locals_ for d in (-1, 0, 1)],
-        "timestamp": [
-            m.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds") for m in locals_
-        ],
-        "timestamptz": [utc_text(now)],
-        "time": [m.time().isoformat(timespec="seconds") for m in locals_],
-    }
-    found: dict[tuple[Any, ...], None] = {}
-    for row in rows[:_CLOCK_ROWS] or [tuple(None for _ in kinds)]:
-        for at, kind in enumerate(kinds):
-            for value in dict.fromkeys(values.get(kind or "", [])):
-                found[(*row[:at], value, *row[at + 1 :])] = None
-    return list(found)
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 # A week of every hour (Monday to Monday, 2024-06-10 to 2024-06-17): each day of the week and

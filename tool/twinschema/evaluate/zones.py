@@ -19,7 +19,7 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.evaluator import NEW_YEARS
-from twinschema.evaluate.fixed_moments import value_of
+from twinschema.evaluate.fixed_moments import MOMENTS, value_of
 from twinschema.evaluate.values import (
     CONSTANT,
     CURRENT_DATE,
@@ -101,10 +101,14 @@ def session_said(
     if alike and schema.timezone_utc:
         return f" (the server's TimeZone is {zone})", ""
     said = f" in a session whose TimeZone is UTC, but this database's TimeZone is {zone}"
+    if _same_in_zone(st, (left, right), pg, zone):  # Asia/Karachi's minute is UTC's
+        return f" (the server's TimeZone is {zone})", ""
+    example = _at_new_year(st, (left, right), pg, zone)
+    if not alike and example:  # at a fixed moment: the value now changes from run to run
+        return "", f"{said}, where rows that omit the column store other values {example}"
     if not alike:
         return "", f"{said}, where PostgreSQL's default gives {there.describe()}"
     read = f"{said} and PostgreSQL's default depends on it: it reads the date and time of that zone"
-    example = _at_new_year(st, (left, right), pg, zone)
     if example:
         return (
             "",
@@ -114,6 +118,24 @@ def session_said(
         f"{read}, SQLite UTC's, so rows that omit the column store values apart by the zone's "
         "offset from UTC"
     )
+
+
+def _same_in_zone(
+    st: StageContext, sides: tuple[tuple[str, str, Column], ...], pg: tuple[str, str, Column],
+    zone: str,
+) -> bool:  # fmt: skip
+    """True when two defaults that read the clock give the same text in ``zone`` (PostgreSQL's)
+    and UTC (the other's) at each of ``MOMENTS`` and ``NEW_YEARS`` (``to_char(now(), 'MI')``
+    in a +05:00 zone); False where one cannot be run there or gives an instant."""
+    other = next(side for side in sides if side is not pg)
+    for moment in (*MOMENTS, *NEW_YEARS):
+        mine = value_of(st.ev.moment_in(pg[1], pg[2], zone, moment))
+        theirs = value_of(st.ev.at_moment(other[0], other[1], other[2], moment))
+        if mine is None or theirs is None or isinstance(mine, (dt.datetime, dt.date)):
+            return False
+        if str(mine) != str(theirs):
+            return False
+    return True
 
 
 def _at_new_year(
