@@ -83,7 +83,9 @@ def pytest_configure(config: pytest.Config) -> None:
     - ``XDG_RUNTIME_DIR`` too: pgserver serialises every server start of the machine on one
       lock file under it (``/tmp/runtime-<uid>`` when unset), so a run's server starts would
       wait on another run's. The servers of a run are in folders of its own, so a lock per run
-      guards all that the lock is for (the holders of one data directory).
+      guards all that the lock is for (the holders of one data directory). The folder is
+      private (0700): platformdirs 4.14 passes over any other for ``/tmp/runtime-<uid>``
+      (``tests/test_run_isolation.py``).
 
     A run started by a test (its environment without the outer run's PYTEST_* variables) makes
     a folder of its own too.
@@ -93,7 +95,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return  # a worker: the controller's folder came with its environment and options
     run = Path(tempfile.mkdtemp(prefix="twinschema-run-"))
     run.chmod(0o755)  # the embedded servers' own user may need a socket folder in runtime/
-    (run / "runtime").mkdir(mode=0o755)
+    (run / "runtime").mkdir(mode=0o700)  # pgserver opens it up itself when it puts one there
     os.environ["XDG_RUNTIME_DIR"] = str(run / "runtime")
     if config.option.basetemp is None:
         config.option.basetemp = str(run / "basetemp")
@@ -111,6 +113,20 @@ def _stop_on_sigterm() -> None:
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         with contextlib.suppress(ValueError):  # not the main thread: keep the default
             signal.signal(signal.SIGTERM, interrupt)
+
+
+def pytest_runtest_logfinish() -> None:
+    """After each test, the run's ``XDG_RUNTIME_DIR`` is private again: pgserver opens it to
+    others (g+rx, o+rx) when a server's data folder is too deep for a socket path and the
+    socket goes under it, and platformdirs would then give every process started later the
+    machine-wide lock (see ``pytest_configure``), not the one this run's other processes hold.
+    The servers' clients are this run's processes (root, or the owner): a running server is
+    reached as before."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).parent.name.startswith("twinschema-run-"):
+        with contextlib.suppress(OSError):
+            if os.stat(runtime).st_mode & 0o077:
+                os.chmod(runtime, 0o700)
 
 
 @pytest.hookimpl(trylast=True)
@@ -279,13 +295,21 @@ def db_url(dialect: str, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def loader(pg_server: str, request: pytest.FixtureRequest) -> Iterator[Loader]:
-    """The probe cases' ``Loader`` of a test module, on a scratch database of its own named
-    after the module (``probes.loader_on``), closed and dropped after the module's tests."""
-    from probes import loader_on
+def loader(pg_databases: DatabasePool) -> Iterator[Loader]:
+    """The probe cases' ``Loader`` of a test module, on an empty database of its own from the
+    session's pool (``pg_url``'s: one a new database cannot be told from by its catalogs),
+    closed and given back after the module's tests. 44 modules ask, each in every worker
+    that runs one of its tests: a CREATE and a DROP DATABASE each (0.4-2 s on the 2-core
+    machine) were most of a small module's time; a reset with its catalog check took about
+    0.2 s under load."""
+    from probes import Loader
 
-    with loader_on(pg_server, request.module.__name__.removeprefix("test_")) as found:
-        yield found
+    with pg_databases.database() as url:
+        found = Loader(url)
+        try:
+            yield found
+        finally:
+            found.close()
 
 
 @pytest.fixture

@@ -236,20 +236,6 @@ class Loader:
             yield handle
 
 
-@contextmanager
-def loader_on(pg_server: str, prefix: str) -> Iterator[Loader]:
-    """A ``Loader`` on a scratch database of its own on ``pg_server`` (named from ``prefix``),
-    closed and dropped at the end: what each module of probe cases uses."""
-    from support.testing import scratch_database
-
-    with scratch_database(pg_server, prefix=prefix) as url:
-        found = Loader(url)
-        try:
-            yield found
-        finally:
-            found.close()
-
-
 def compare_expected(loader: Loader, name: str) -> Comparison:
     """The case named ``name`` compared (``compare_case``), having given exactly the difference
     kinds its case.yaml expects."""

@@ -27,6 +27,7 @@ Floors, from the bottom (the order data flows; see DESIGN.md, "Architecture"):
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -202,12 +203,19 @@ def floor_of(name: str) -> int | None:
     return None
 
 
-MODULES = module_names()  # walked once: per module it was most of this file's collection
-GRAPH = {name: imports(name, path, MODULES) for name, path in MODULES.items()}
+MODULES = module_names()
+
+
+@functools.cache
+def package_graph() -> dict[str, set[str]]:
+    """Each module's imports of the package, parsed once per process, on first need: not at
+    import, where every xdist worker paid it (about 1.4 s of CPU each) to collect tests that
+    only one of them runs."""
+    return {name: imports(name, path, MODULES) for name, path in MODULES.items()}
 
 
 def test_every_module_has_a_floor() -> None:
-    assert [name for name in GRAPH if floor_of(name) is None] == []
+    assert [name for name in package_graph() if floor_of(name) is None] == []
 
 
 # Issue 16: each module does one job, in at most this many lines, so it can be read at once.
@@ -234,7 +242,7 @@ def upward(graph: dict[str, set[str]]) -> list[str]:
 
 
 def test_no_module_imports_a_higher_floor() -> None:
-    assert upward(GRAPH) == []
+    assert upward(package_graph()) == []
 
 
 def test_an_arrow_upward_is_found() -> None:
@@ -249,11 +257,13 @@ def test_an_arrow_upward_is_found() -> None:
 
 def test_the_allowed_upward_arrows_still_exist() -> None:
     """An allowance for an arrow that is gone must go too (it would let the arrow back)."""
-    assert [pair for pair in ALLOWED_UPWARD if pair[1] not in GRAPH.get(pair[0], set())] == []
+    assert [
+        pair for pair in ALLOWED_UPWARD if pair[1] not in package_graph().get(pair[0], set())
+    ] == []
 
 
 def test_no_import_cycle() -> None:
-    cycles = _cycles(GRAPH)
+    cycles = _cycles(package_graph())
     assert cycles == []
 
 
@@ -356,17 +366,19 @@ def test_an_import_of_a_moved_module_is_found() -> None:
 
 def test_the_walk_sees_imports_inside_functions() -> None:
     # report.locate reads domain.yaml only when it must place a line in it: a lazy import.
-    assert "twinschema.domain_load" in GRAPH["twinschema.report.locate"]
-    assert "twinschema.records" in GRAPH["twinschema.report.locate"]
+    assert "twinschema.domain_load" in package_graph()["twinschema.report.locate"]
+    assert "twinschema.records" in package_graph()["twinschema.report.locate"]
 
 
 def test_reporters_import_the_records_never_check() -> None:
     """Reporters render records; the module that runs a check is not theirs to import."""
-    reporters = [name for name in GRAPH if name.startswith("twinschema.report")]
+    reporters = [name for name in package_graph() if name.startswith("twinschema.report")]
     assert reporters
-    assert [name for name in reporters if "twinschema.check" in GRAPH[name]] == []
+    assert [name for name in reporters if "twinschema.check" in package_graph()[name]] == []
     assert all(
-        "twinschema.records" in GRAPH[name] for name in reporters if name.endswith("_report")
+        "twinschema.records" in package_graph()[name]
+        for name in reporters
+        if name.endswith("_report")
     )
 
 
@@ -402,7 +414,7 @@ def test_concrete_dialect_modules_are_reached_through_the_registry() -> None:
     concrete = {"twinschema.dialects.sqlite", "twinschema.dialects.postgresql"}
     found = {
         (name, target)
-        for name, targets in GRAPH.items()
+        for name, targets in package_graph().items()
         if not name.startswith("twinschema.dialects")
         for target in targets & concrete
     }
@@ -470,7 +482,7 @@ DOMAIN_READER_USERS = {
 
 def core_modules() -> list[str]:
     """The modules on the core's floors: canonical forms, evaluation, the comparer, the layers."""
-    return sorted(name for name in GRAPH if 2 <= (floor_of(name) or 0) <= 5)
+    return sorted(name for name in package_graph() if 2 <= (floor_of(name) or 0) <= 5)
 
 
 def domain_reader_arrows(graph: dict[str, set[str]], core: list[str]) -> list[str]:
@@ -491,8 +503,10 @@ def test_the_core_takes_the_domain_as_plain_data() -> None:
         "twinschema.layers.domaincheck",
     } <= set(core)
     assert [name for name in core if name.startswith("twinschema.layers.")]
-    assert domain_reader_arrows(GRAPH, core) == []
-    assert [name for name in DOMAIN_READER_USERS if not GRAPH[name] & DOMAIN_READERS] == []
+    assert domain_reader_arrows(package_graph(), core) == []
+    assert [
+        name for name in DOMAIN_READER_USERS if not package_graph()[name] & DOMAIN_READERS
+    ] == []
 
 
 @pytest.mark.parametrize("target", sorted(DOMAIN_READERS))
