@@ -33,11 +33,11 @@ def _lock_path_of_a_new_process(runtime: Path) -> Path:
 def test_the_server_start_lock_is_in_the_runs_own_folder() -> None:
     runtime = Path(os.environ["XDG_RUNTIME_DIR"])
     assert runtime.parent.name.startswith("twinschema-run-"), runtime
-    from twinschema.servers.embedded import _pgserver
+    import pgserver  # already imported by the session's server: nothing is printed again
 
     # This worker's (imported by the session's server) and a new process's, as a command the
     # tests start has it.
-    assert _pgserver().PostgresServer.lock_path.is_relative_to(runtime)
+    assert pgserver.PostgresServer.lock_path.is_relative_to(runtime)
     assert _lock_path_of_a_new_process(runtime).is_relative_to(runtime)
 
 
