@@ -231,6 +231,15 @@ class _Reader:
                 f"{self.label}:{line}: {describe(where)}: check: names a CHECK by its "
                 "expression, for kind: check only, and may not be empty"
             )
+        types = entry.get("types") or {}
+        if types and entry["kind"] != "column_type":
+            raise DomainError(
+                f"{self.label}:{line}: {describe(where)}: types: names the two types of a "
+                "column_type difference, for kind: column_type only"
+            )
+        pinned = tuple(
+            sorted((canonical_dialect(d, self.label, line), t.strip()) for d, t in types.items())
+        )
         return Allowance(
             table=table,
             kind=entry["kind"],
@@ -241,6 +250,7 @@ class _Reader:
             line=line,
             position=n + 1,
             check=check_text(check) if check is not None else None,
+            types=pinned,
         )
 
     def declared(self, kind: str, name: str, tables: Mapping[str, DomainTable]) -> DeclaredObject:

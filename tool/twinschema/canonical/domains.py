@@ -18,7 +18,8 @@ call: a column of it takes NULL through a subquery of the domain's type, ``INSER
 VALUES ((SELECT x FROM t WHERE false))``, which a column's NOT NULL or CHECK refuses; run on
 PostgreSQL 16, stranger43), an array of a domain (its CHECKs hold for each element) and a
 domain whose definition does not read back (a domain over another domain: no base type to
-compare).
+compare). Such a domain's NOT NULL and DEFAULT are still read as the column's (``_lifted``):
+only its CHECKs stay in its type.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def unfolded(table: Table) -> Table:
         folded = parts is None or ctype.array or not _passes_null(parts)
         base = None if folded or parts is None else _base(parts.base)
         if parts is None or base is None:
-            columns.append(column)
+            columns.append(column if parts is None or ctype.array else _lifted(column, parts))
             continue
         default, raw_default = column.default, column.raw_default
         if default is None and parts.default is not None:
@@ -127,6 +128,31 @@ def unfolded(table: Table) -> Table:
     if len(checks) == len(table.checks) and columns == list(table.columns):
         return table
     return replace(table, columns=tuple(columns), checks=tuple(checks))
+
+
+def _lifted(column: Column, parts: DomainParts) -> Column:
+    """A column of a domain kept folded (not an array of one) with the domain's NOT NULL and
+    DEFAULT taken out of its type into the column's nullability and default, as ``unfolded``
+    reads them: compared as such (``column_nullable``, ``column_default``), so that an allowance
+    of the type does not also allow them (stranger65 002: ``INSERT INTO t (id) VALUES (1)``
+    stores NULL in SQLite, and PostgreSQL refuses it or stores the domain's DEFAULT). The type
+    keeps the base type and the CHECKs."""
+    ctype = column.type
+    text = str(ctype.definition)
+    head, marker, rest = text.partition(" CHECK (")
+    typed = head.partition(" DEFAULT ")[0].removesuffix(" NOT NULL")
+    definition = typed + marker + rest if marker else typed
+    default, raw_default = column.default, column.raw_default
+    if default is None and parts.default is not None:
+        default = raw_default = parts.default
+    domain = ctype.name if parts.not_null and column.nullable else column.not_null_domain
+    return replace(
+        column,
+        type=replace(ctype, definition=definition),
+        default=default,
+        raw_default=raw_default,
+        not_null_domain=domain,
+    )
 
 
 def _passes_null(parts: DomainParts) -> bool:

@@ -86,7 +86,7 @@ def null_passes(tree: exp.Expr, name: str) -> bool:
     is NULL (the condition is NULL or true there): ANDs of such conditions, ORs of them or with
     ``name IS NULL``, and conditions NULL whenever the column is (``_null_at_null``). False
     where it is not known (``coalesce``, a function not in ``_STRICT_FUNCTIONS``, ``IS NOT
-    NULL``)."""
+    NULL``). Read for a PostgreSQL domain's CHECK only (``_PATTERN_TESTS``)."""
     node = unparen(tree)
     if isinstance(node, exp.And):
         return null_passes(node.this, name) and null_passes(node.expression, name)
@@ -108,6 +108,10 @@ def _null_at_null(node: exp.Expr, name: str) -> bool:
         return _strict_term(_uncast(node.this), name)
     if isinstance(node, _STRICT_TESTS) or (isinstance(node, exp.In) and not node.args.get("query")):
         return _strict(node.transform(_uncast), name)
+    if isinstance(node, _PATTERN_TESTS):  # a domain's CHECK is PostgreSQL's: ~, ~*, SIMILAR TO
+        return _strict_term(_uncast(node.this), name) or _strict_term(
+            _uncast(node.expression), name
+        )
     return False
 
 
@@ -180,6 +184,11 @@ _STRICT_FUNCTIONS = (
 
 
 _STRICT_TESTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.Glob)
+
+# PostgreSQL's pattern tests, NULL whenever the value or the pattern is (``NULL::text ~ 'a'``,
+# ``~*``, ``SIMILAR TO``; run on PostgreSQL 16). Read only for a domain's CHECK (``null_passes``):
+# a SQLite ``REGEXP`` is the application's own function, whose NULL is not known.
+_PATTERN_TESTS = (exp.RegexpLike, exp.RegexpILike, exp.SimilarTo)
 
 
 def _strict(node: exp.Expr, name: str) -> bool:

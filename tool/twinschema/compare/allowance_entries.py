@@ -113,8 +113,9 @@ def _objects(differences: list[Difference]) -> list[Difference]:
 
 def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
     """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
-    name where it has them, and for an object on one side only the dialect that has it
-    (``dialects``: side -> dialect)."""
+    name where it has them, for an object on one side only the dialect that has it
+    (``dialects``: side -> dialect), and for a type difference across dialects the two types
+    (``types:``: a type changed later is then reported)."""
     parts = [f"kind: {d.kind}"]
     if d.column is not None:
         parts.append(f"column: {d.column}")
@@ -131,6 +132,10 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
         text = d.left if d.left is not None and (not one or side is FixSide.LEFT) else d.right
         if text is not None:
             parts.append(f"check: {_quoted(check_text(text))}")
+    ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)  # one: of one dialect
+    if d.kind == "column_type" and d.left and d.right and ld and rd and ld != rd:
+        each = ((ld, d.left), (rd, d.right))
+        parts.append("types: {" + ", ".join(f"{k}: {_quoted(t)}" for k, t in each) + "}")
     return "{" + ", ".join([*parts, "reason: ..."]) + "}"
 
 

@@ -1,9 +1,10 @@
-"""Which allowances of ``domain.yaml`` fit a difference (``named_allowances``: kind, column,
-name, and a CHECK by its text or its meaning), and which allowance is a copy of another: one
-written twice alike (``repeated``), or a ``check:`` written twice in two spellings of one CHECK
-(``n > 0`` and ``0 < n``, ``status IN ('a', 'b')`` and ``status = ANY (ARRAY[...])``:
-``copies``). The matcher takes the first allowance that fits, so a copy matches nothing; it is
-warned of as a copy naming the first's line, not as an allowance whose difference is gone."""
+"""Which allowances of ``domain.yaml`` fit a difference (``named_allowances``: kind, column, name,
+a CHECK by its text or its meaning, a type difference by its two types), and which allowance is
+a copy of another: one written twice alike (``repeated``), or a ``check:`` written twice in two
+spellings of one CHECK (``n > 0`` and ``0 < n``, ``status IN ('a', 'b')`` and ``status = ANY
+(ARRAY[...])``: ``copies``). The matcher takes the first allowance that fits, so a copy matches
+nothing; it is warned of as a copy naming the first's line, not as an allowance whose difference
+is gone."""
 
 from __future__ import annotations
 
@@ -28,8 +29,18 @@ def repeated(domain: Domain, allowance: Allowance) -> Allowance | None:
     return None
 
 
-def _key(a: Allowance) -> tuple[str, str | None, str | None, str | None, str | None]:
-    return (a.kind, a.column, a.name, a.dialect, check_key(a.check) if a.check else None)
+def _key(
+    a: Allowance,
+) -> tuple[str, str | None, str | None, str | None, str | None, tuple[tuple[str, str], ...]]:
+    check = check_key(a.check) if a.check else None
+    return (
+        a.kind,
+        a.column,
+        a.name,
+        a.dialect,
+        check,
+        tuple((d, check_key(t)) for d, t in a.types),
+    )
 
 
 def copies(
@@ -78,7 +89,26 @@ def named_allowances(
         and (
             a.check is None or _same_check(a.check, difference, sides.get(a.dialect or ""), schemas)
         )
+        and _same_types(a.types, difference, sides)
     ]
+
+
+def _same_types(
+    types: tuple[tuple[str, str], ...], difference: Difference, sides: dict[str, FixSide]
+) -> bool:
+    """True when an allowance's ``types:`` (none: any) are the types the difference shows,
+    each dialect's on its side (both sides, where the two are of one dialect): whitespace,
+    case and double quotes aside, as ``check:`` is matched."""
+    texts = {FixSide.LEFT: difference.left, FixSide.RIGHT: difference.right}
+    for dialect, text in types:
+        side = sides.get(dialect)
+        if side is None:
+            continue  # a dialect neither side is of: nothing of it to match
+        # Both sides are of that dialect where ``sides`` holds one.
+        shown = list(texts.values()) if len(sides) == 1 else [texts[side]]
+        if any(t is None or check_key(t) != check_key(text) for t in shown):
+            return False
+    return True
 
 
 def _same_check(

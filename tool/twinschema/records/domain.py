@@ -37,6 +37,9 @@ class Allowance:
     position: int = 0
     # A CHECK named on neither side, by its expression as the report shows it (``check:``).
     check: str | None = None
+    # A column_type allowance's types as the report shows them, per dialect (``types:``): it
+    # allows that difference only, so that a type changed later is reported (stranger65 002).
+    types: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         """The allowance as people read it in a report: ``index profiles.ix_gin (postgresql)``."""
@@ -44,6 +47,8 @@ class Allowance:
         what = f" {self.name}" if self.name else ""
         if self.check:
             what += f" CHECK ({check_text(self.check)})"
+        if self.types:
+            what += " (" + " vs ".join(f"{d}: {t}" for d, t in self.types) + ")"
         only = f" ({self.dialect} only)" if self.dialect else ""
         return f"{self.kind} {where}{what}{only}"
 
