@@ -256,9 +256,13 @@ def test_a_batch_copy_keeps_the_unnamed_checks_of_the_columns_it_keeps(
     assert len(lost) == 1 and "without its CHECK (notes <> '')" in lost[0], said
     unlisted = [line for line in said if "with only the CHECKs of its table_args" in line]
     if restated == "one":
-        assert len(said) == 4, said
-        for check in KEPT_CHECKS:
+        # priority < 50 replaces the CHECK on priority (a note, stranger65 004); the two on
+        # other columns are lost
+        assert len(said) == 3, said
+        for check in KEPT_CHECKS[:2]:
             assert sum(f"without its unnamed CHECK ({check})" in line for line in unlisted) == 1
+        replaced = f"unnamed CHECK ({KEPT_CHECKS[2]}) replaced by the CHECK (priority < 50)"
+        assert replaced in result.output, result.output
         assert refused(sqlite_url, *rows) == [False, True, False, True]  # its one CHECK
     elif restated == "all":
         assert said == lost, said
@@ -266,3 +270,37 @@ def test_a_batch_copy_keeps_the_unnamed_checks_of_the_columns_it_keeps(
     else:
         assert said == lost, said
         assert refused(sqlite_url, *rows) == [True, True, True, True]
+
+
+def test_a_batch_that_replaces_an_unnamed_check_says_so_not_that_it_is_lost(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """A batch whose ``table_args`` narrow an unnamed CHECK (``priority BETWEEN 1 AND 5`` to
+    ``BETWEEN 1 AND 4``, listing the table's other CHECKs too) was said to lose the old CHECK,
+    with the advice to list it again, which would keep both (stranger65 004), on upgrade and on
+    downgrade. It is said as replaced, on both, and the table holds the new CHECK only. Near
+    miss (the test above, stranger64 002): a list whose CHECKs name other columns still says
+    each unnamed CHECK it leaves out is lost."""
+    project = scratch_project(tmp_path)
+    made = revision(project, "0002_jobs_sqlite", HEADS["sqlite"], 2, f"op.execute({JOBS!r})",
+                    'op.drop_table("jobs")')  # fmt: skip
+    others = "".join(f"sa.CheckConstraint({c!r}), " for c in (*KEPT_CHECKS[:2], "notes <> ''"))
+
+    def batch(bound: int) -> str:
+        checks = f"{others}sa.CheckConstraint('priority BETWEEN 1 AND {bound}')"
+        return (
+            f'with op.batch_alter_table("jobs", recreate="always", table_args=({checks},)) '
+            "as batch:\n    pass"
+        )
+
+    revision(project, "0003_jobs_narrow_sqlite", made, 3, batch(4), batch(5))
+    five = "(id, title, status, priority) VALUES (1, 'a', 'open', 5)"
+    for args, bound, old in (((), 4, 5), (("--to", "-1", "--yes-downgrade"), 5, 4)):
+        result = run_migrate(project, "sqlite", sqlite_url, *args)
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert [line for line in lines if line.startswith("warning: ")] == [], result.output
+        (note,) = [line for line in lines if line.startswith("note: ")]
+        assert f"unnamed CHECK (priority BETWEEN 1 AND {old}) replaced by the CHECK (priority " \
+            f"BETWEEN 1 AND {bound}) of its table_args" in note, note  # fmt: skip
+        assert refused(sqlite_url, five) == [bound == 4]

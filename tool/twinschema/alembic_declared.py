@@ -125,9 +125,14 @@ def _transfer_completed(self: ApplyBatchImpl) -> None:
         return
     kept = {c.name.lower() for c in new_table.columns}
     gone = [c.name for c in self.table.columns if c.name.lower() not in kept]
-    restated = {_bare(str(a.sqltext)) for a in self.table_args if isinstance(a, sa.CheckConstraint)}
+    restated = {
+        _bare(str(a.sqltext)): str(a.sqltext)
+        for a in self.table_args
+        if isinstance(a, sa.CheckConstraint)
+    }
     if restated:
-        _say_unlisted(self.table.name, _COMPLETED.get(self.table), restated, gone)
+        names = [c.name for c in (*self.table.columns, *new_table.columns)]
+        _say_unlisted(self.table.name, _COMPLETED.get(self.table), restated, gone, names)
         return
     for copied in [c for c in new_table.constraints if isinstance(c, sa.CheckConstraint)]:
         raw = str(copied.sqltext)  # a named CHECK Alembic copied (stranger48 W2: the copy
@@ -164,24 +169,49 @@ def _bare(sql: str) -> str:
     return bare
 
 
-def _say_unlisted(table: str, found: Table | None, restated: set[str], gone: list[str]) -> None:
+def _say_unlisted(
+    table: str, found: Table | None, restated: dict[str, str], gone: list[str], names: list[str]
+) -> None:
     """Say through ``_SAY`` each unnamed CHECK of ``table`` that a batch copy whose
-    ``table_args`` list CHECKs leaves out: with them Alembic's copy has the listed CHECKs only,
-    and twinschema puts none back (stranger64 002: adding one CHECK lost ``status IN (...)``,
-    and 'DRAFT' was stored). A CHECK naming a column the copy no longer has is said as such."""
-    for check in found.checks if found is not None else ():
-        if check.name is not None or _bare(check.raw) in restated:
+    ``table_args`` list CHECKs (``restated``: bare SQL to SQL) leaves out: with them Alembic's
+    copy has the listed CHECKs only, and twinschema puts none back (stranger64 002: adding one
+    CHECK lost ``status IN (...)``, and 'DRAFT' was stored). A CHECK naming a column the copy no
+    longer has is said as such. One whose columns (of ``names``) a new CHECK of the list names
+    exactly is said as replaced by it, not as lost (stranger65 004: narrowing ``BETWEEN 5 AND
+    240`` to ``BETWEEN 5 AND 180`` was told to put the old one back, which would keep both)."""
+    checks = [c for c in (found.checks if found is not None else ()) if c.name is None]
+    kept = {_bare(c.raw) for c in checks}
+    added = [raw for bare, raw in restated.items() if bare not in kept]
+    for check in checks:
+        if _bare(check.raw) in restated:
             continue  # Alembic copies a named CHECK
         if any(mentions(check.raw, column) for column in gone):
             _say_lost(table, check.raw)
             continue
+        over = _columns(check.raw, names)
+        instead = [raw for raw in added if over and _columns(raw, names) == over]
         for say in _SAY:
+            if instead:
+                say(
+                    f"note: a SQLite batch migration recreated table '{table}' with its unnamed "
+                    f"CHECK ({check.raw}) replaced by the CHECK "
+                    f"{' and '.join(f'({raw})' for raw in instead)} of its table_args, on the "
+                    "same column(s); if the table should keep both, list the old one in "
+                    "table_args too"
+                )
+                continue
             say(
                 f"warning: a SQLite batch migration recreated table '{table}' with only the "
                 f"CHECKs of its table_args, without its unnamed CHECK ({check.raw}): this "
                 "database loses it; list it in batch_alter_table(..., table_args=...) too "
                 "(table_args replaces the table's unnamed CHECKs), or name it"
             )
+
+
+def _columns(sql: str, names: list[str]) -> frozenset[str]:
+    """The columns of ``names`` that the CHECK ``sql`` names (case-blind, as SQLite reads
+    names): what a CHECK is over, to tell its replacement from a CHECK on other columns."""
+    return frozenset(name.lower() for name in names if mentions(sql, name))
 
 
 # Where ``_transfer_completed`` says a loss: ``migrate``'s ``say``, while a chain runs.

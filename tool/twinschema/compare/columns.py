@@ -323,6 +323,18 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
                 f": an insert that omits {lc.name} gets an id in {ctx.label(gets)} and fails "
                 f"in {ctx.label(fails)}"
             )
+        hint = None
+        lrefuses, rrefuses = (typemap.refuses_explicit_id(c.identity) for c in (lc, rc))
+        if lrefuses != rrefuses:
+            # The ordinary insert of a row with its id, which every synced row is, is stored
+            # by one side and refused by the other (GENERATED ALWAYS: stranger65 008).
+            takes, refuses = ("right", "left") if lrefuses else ("left", "right")
+            message += (
+                f"; a row with an explicit id (INSERT INTO {table} ({lc.name}) VALUES (1), as "
+                f"every synced row has) is stored in {ctx.label(takes)} and rejected in "
+                f"{ctx.label(refuses)} (GENERATED ALWAYS)"
+            )
+            hint = typemap.EXPLICIT_ID_HINT
         ctx.diff(
             kind,
             table,
@@ -331,6 +343,7 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             f"identity {lc.identity or 'none'}",
             f"identity {rc.identity or 'none'}",
             message,
+            hint=hint,
         )
 
 

@@ -20,7 +20,6 @@ from twinschema.canonical.typemap import ROWID_REUSE
 from twinschema.evaluate import date_pairs, date_text, json_precision, probes
 from twinschema.evaluate.backends import REJECTED, Backend, type_sql
 from twinschema.evaluate.crossing_hints import (
-    HINT_ALWAYS,
     HINT_NULL_ID,
     HINT_RULE,
     HINT_SEQUENCE,
@@ -322,13 +321,13 @@ def _unique_findings(
 def _key_findings(
     left: Side, right: Side, layer: str, lt: Table, rt: Table
 ) -> list[tuple[bool, Difference]]:
-    """A SQLite rowid alias against a PostgreSQL key with an identity or a sequence (the
-    comparer's ``rowid-alias``): where they part, with the witness sequence of inserts. An
-    explicit id (every synced row has one) is rejected by GENERATED ALWAYS; after one, the next
-    row that omits the id gets the next free id on SQLite and a duplicate key on PostgreSQL,
-    whose sequence did not move."""
+    """A SQLite rowid alias against a PostgreSQL key with an identity BY DEFAULT or a sequence
+    (the comparer's ``rowid-alias``): where they part, with the witness sequence of inserts.
+    After an explicit id (every synced row has one), the next row that omits the id gets the
+    next free id on SQLite and a duplicate key on PostgreSQL, whose sequence did not move.
+    GENERATED ALWAYS, which rejects every explicit id, is the comparer's difference, not a
+    warning here (stranger65 008)."""
     from twinschema.model import (
-        IDENTITY_ALWAYS,
         IDENTITY_AUTOINCREMENT,
         IDENTITY_BY_DEFAULT,
         IDENTITY_ROWID,
@@ -345,7 +344,7 @@ def _key_findings(
         return []
     where = f"{lt.name}.{lc.name}"
     reuse = f"; {ROWID_REUSE}" if sqlite.identity == IDENTITY_ROWID else ""
-    if pg.identity not in (IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
+    if pg.identity not in (IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
         return []
     null_id = (
         f"{where}: an explicit NULL id (INSERT ... ({lc.name}) VALUES (NULL), SQLite's idiom "
@@ -353,24 +352,16 @@ def _key_findings(
         "is NOT NULL (an identity or a serial default fills in only an omitted id)"
     )
     found = [(False, warning(layer, left, right, lt.name, lc, rc, null_id, HINT_NULL_ID))]
-    if pg.identity == IDENTITY_ALWAYS:
-        message = (
-            f"{where}: a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as every "
-            "synced row has) is stored on SQLite and rejected on PostgreSQL (GENERATED ALWAYS): "
-            f"a SQLite to PostgreSQL sync fails{reuse}"
-        )
-        return [(True, warning(layer, left, right, lt.name, lc, rc, message, HINT_ALWAYS)), *found]
-    if pg.identity in (IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
-        message = (
-            f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as "
-            "every synced row has), a row that omits the id gets 2 on SQLite and 1 again on "
-            "PostgreSQL, a duplicate key (its sequence did not move): set the sequence after "
-            f"a sync (setval){reuse}"
-        )
-        ptable, read = (rt.name, right) if pg is rc else (lt.name, left)
-        statement = sequence_statement(ptable, pg, read.schema.objects_read)
-        hint = HINT_SEQUENCE.format(sequence=statement)
-        found.insert(0, (False, warning(layer, left, right, lt.name, lc, rc, message, hint)))
+    message = (
+        f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as "
+        "every synced row has), a row that omits the id gets 2 on SQLite and 1 again on "
+        "PostgreSQL, a duplicate key (its sequence did not move): set the sequence after "
+        f"a sync (setval){reuse}"
+    )
+    ptable, read = (rt.name, right) if pg is rc else (lt.name, left)
+    statement = sequence_statement(ptable, pg, read.schema.objects_read)
+    hint = HINT_SEQUENCE.format(sequence=statement)
+    found.insert(0, (False, warning(layer, left, right, lt.name, lc, rc, message, hint)))
     return found
 
 
