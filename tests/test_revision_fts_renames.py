@@ -79,3 +79,26 @@ def test_a_rename_makes_the_fts5_table_reading_it_again(
     assert result.exit_code == 0, result.output
     assert rows_of(sqlite_url, match) == [(1, "bread")]
     assert rows_of(sqlite_url, "SELECT id, body FROM notes") == [(1, "knead the dough")]
+
+
+TRIGGER = (
+    "CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN "
+    "INSERT INTO notes_fts (rowid, heading, body) VALUES (new.id, new.heading, new.body); END"
+)
+
+
+def test_a_column_renamed_under_a_trigger_into_the_fts_table_is_left_said(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """Near miss: a trigger inserts into ``notes_fts (rowid, heading, body)``. Made again with
+    ``text_body``, every insert into ``notes`` would fail ('table notes_fts has no column named
+    body': SQLite rewrites ``new.body``, not that list), so the revision leaves the FTS table
+    and says why, besides the "not written" warning."""
+    project = tmp_path / "app"
+    shell = adopt_in_sync(project, sqlite_url, pg_url, [*SQLITE, TRIGGER], POSTGRES)
+    (old, new), _, _ = RENAMES["column"]
+    replace_in(project / "domain.yaml", old, new)
+    output = revised(shell, "rename column")
+    assert "is not made again under its renamed column(s): trigger(s) notes_ai" in output, output
+    upgrade, downgrade = written(project, "sqlite")
+    assert "VIRTUAL TABLE" not in upgrade + downgrade, upgrade

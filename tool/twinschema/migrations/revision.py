@@ -358,7 +358,7 @@ def _autogenerate(
                 sqlite_directives(context, script)
             revision_tables.write_renames(script, tables)
             if dialect == "sqlite":  # after the renames, and in the downgrade after those back
-                rebuild_renamed_readers(context, script, tables)
+                notes.extend(rebuild_renamed_readers(context, script, tables))
         # An unnamed SQLite CHECK added or removed is a batch written above (stranger64).
         found["empty"] = found["empty"] and all(d.upgrade_ops.is_empty() for d in generated)
 
