@@ -132,6 +132,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_sqlite_directives": 7,
     "twinschema.migrations.revision_renames": 7,
     "twinschema.migrations.revision_tables": 7,
+    "twinschema.migrations.revision_fts_renames": 7,
     "twinschema.migrations.revision_bump": 7,
     "twinschema.migrations.revision_render": 7,
     "twinschema.migrations.revision_unwritten": 7,

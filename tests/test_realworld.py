@@ -31,6 +31,7 @@ from click.testing import CliRunner
 from support import testing
 from support.testing import execute
 
+from twinschema.errors import UsageError
 from twinschema.sources import sqlfile
 
 # One worker runs this module: Sakila's report and Synapse's databases (module fixtures) are
@@ -406,3 +407,22 @@ def test_synapse_bytea_witness(synapse_dbs: tuple[str, str]) -> None:
         finally:
             engine.dispose()
     assert stored == [blob, blob]
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [("state", [("column_nullable", "state_groups", "id")]), ("common", [])],
+)
+def test_synapse_files_diff_by_their_names_dialects(
+    module: str, expected: list[Record], pg_server: str
+) -> None:
+    """Synapse's upstream layout, ``full.sql.sqlite`` beside ``full.sql.postgres``: the SQLite
+    files hold no syntax only SQLite takes, so their names' last suffix tells the dialect
+    (stranger65 006) and they diff with no ``--dialect`` flag: ``state`` with its one true
+    difference (``state_groups.id BIGINT PRIMARY KEY`` takes NULL on SQLite), ``common`` in
+    sync. The near miss, the same text named ``.sql``, is still "cannot tell"."""
+    left, right = SYNAPSE / module / "full.sql.sqlite", SYNAPSE / module / "full.sql.postgres"
+    code, report = run_diff(str(left), str(right), "--no-domain")
+    assert (code, records(report)) == (1 if expected else 0, expected)
+    with pytest.raises(UsageError, match="cannot tell whether this SQL"):
+        sqlfile.detect_dialect(left.read_text(encoding="utf-8"), "full.sql")

@@ -138,6 +138,47 @@ def test_a_column_without_a_type_marks_sqlite(text: str, pg_url: str) -> None:
         testing.execute(pg_url, text)
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("full.sql.sqlite", "sqlite"),
+        ("app.SQLITE3", "sqlite"),
+        ("dump.db", "sqlite"),
+        ("full.sql.postgres", "postgresql"),
+        ("schema.pgsql", "postgresql"),
+        ("schema.psql", "postgresql"),
+        ("schema.pg", "postgresql"),
+        ("schema.sql", None),
+        ("sqlite.initial.sql", None),
+        ("postgres", None),
+    ],
+)
+def test_a_file_name_names_a_dialect_by_its_last_suffix(name: str, expected: str | None) -> None:
+    """Synapse's ``full.sql.sqlite`` / ``full.sql.postgres`` (stranger65 006): the last suffix
+    names the dialect; a name that only holds a dialect's word elsewhere names none."""
+    assert sqlfile.named_dialect(f"/some/dir.sqlite/{name}") == expected
+
+
+def test_the_name_decides_only_when_the_content_does_not(pg_url: str) -> None:
+    """A file both databases take is read in its name's dialect; a file whose content marks one
+    dialect is read in that dialect whatever its name says (the content is what loads)."""
+    import sqlite3
+
+    both = "\n".join(BOTH_VALID)
+    assert sqlfile.detect_dialect(both, "x.sqlite", named="sqlite") == "sqlite"
+    assert sqlfile.detect_dialect(both, "x.postgres", named="postgresql") == "postgresql"
+    sqlite_only = "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);"
+    sqlite3.connect(":memory:").executescript(sqlite_only)
+    with pytest.raises(sa.exc.ProgrammingError):
+        testing.execute(pg_url, sqlite_only)
+    assert sqlfile.detect_dialect(sqlite_only, "x.postgres", named="postgresql") == "sqlite"
+    pg_only = "CREATE TABLE t (id serial PRIMARY KEY, at timestamptz DEFAULT now()::date);"
+    testing.execute(pg_url, pg_only)
+    with pytest.raises(sqlite3.OperationalError):
+        sqlite3.connect(":memory:").executescript(pg_only)
+    assert sqlfile.detect_dialect(pg_only, "x.sqlite", named="sqlite") == "postgresql"
+
+
 def test_a_file_valid_in_both_still_needs_its_dialect(pg_url: str) -> None:
     """Near miss: column lists inside a key, a UNIQUE, a CHECK or a type's parameters are no
     untyped columns: a file both databases take is still "cannot tell"."""
@@ -148,6 +189,8 @@ def test_a_file_valid_in_both_still_needs_its_dialect(pg_url: str) -> None:
     testing.execute(pg_url, *BOTH_VALID)
     with pytest.raises(UsageError, match=r"SQLite markers: none; PostgreSQL markers: none"):
         sqlfile.detect_dialect(text, "mine.sql")
+    with pytest.raises(UsageError, match=r"or name the file \*\.sqlite or \*\.postgres"):
+        sqlfile.detect_dialect(text, "mine.sql", named=sqlfile.named_dialect("mine.sql"))
 
 
 # stranger63 001: each line is a PostgreSQL table that real SQLite 3.40 refuses at CREATE TABLE

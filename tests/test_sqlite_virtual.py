@@ -159,9 +159,12 @@ def test_fts4_tokenizer_names_keep_their_case() -> None:
 
 
 # Rows and queries that tell FTS5 option sets apart: a phrase, a NEAR group, a prefix, a
-# stemmed word, accents folded (one diacritic; several on one letter), highlight().
+# stemmed word, accents folded (one diacritic; several on one letter), case folded, a digit and a
+# private-use character inside a word (unicode61's categories), highlight().
 _ROWS = ["pack the passport", "running dogs", "Café crème", "the passport office", "ǖber ḗ"]
+_ROWS += ["HELLO there", "x\ue000y q\u06634"]
 _QUERIES = ['"the passport"', "NEAR(the office)", "pass*", "run", "cafe", "creme", "uber", "e"]
+_QUERIES += ["hello", "hel", "y", "q", "4"]
 _DOCSIZE = "SELECT count(*) FROM s_docsize"
 
 
@@ -214,6 +217,22 @@ _DEFAULTS = [
         "body, tokenize=\"unicode61 tokenchars '-'\"",
         "body, tokenize=\"unicode61 remove_diacritics 1 tokenchars '-'\"",
     ),
+    # stranger65 001: unicode61's default categories (in any order), trigram's default
+    # case_sensitive, and arguments quoted or bare alike.
+    ("body", "body, tokenize='unicode61 remove_diacritics 1 categories ''L* N* Co'''"),
+    ("body", "body, tokenize='unicode61 categories ''N* Co L* Co'''"),
+    ("body", "body, tokenize='unicode61 remove_diacritics 0 REMOVE_DIACRITICS 1'"),
+    ("body, tokenize='trigram'", "body, tokenize='trigram case_sensitive 0'"),
+    ("body, tokenize='trigram'", "body, tokenize=\"Trigram 'case_sensitive' '0'\""),
+    (
+        "body, tokenize='unicode61 remove_diacritics 2'",
+        "body, tokenize=\"unicode61 'remove_diacritics' '2'\"",
+    ),
+    (
+        "body, tokenize='unicode61 remove_diacritics 0'",
+        "body, tokenize=\"unicode61 'remove_diacritics' '0'\"",
+    ),
+    ("body, tokenize='porter'", "body, tokenize='porter unicode61 categories ''L* N* Co'''"),
 ]
 # (one, other): near misses, each parted by a query above.
 _NEAR_MISSES = [
@@ -227,6 +246,19 @@ _NEAR_MISSES = [
     ("body", "body, tokenize='unicode61 remove_diacritics 2'"),
     ("body, tokenize='porter'", "body, tokenize='porter ascii'"),
     ("body, tokenize='porter'", "body, tokenize='porter unicode61 remove_diacritics 2'"),
+    # stranger65 001: categories other than the default, trigram matching case, a quoted
+    # remove_diacritics value other than the default.
+    ("body", "body, tokenize='unicode61 categories ''L*'''"),
+    ("body", "body, tokenize='unicode61 categories ''L* N*'''"),
+    ("body", "body, tokenize='unicode61 categories ''L* Co'''"),
+    ("body, tokenize='trigram'", "body, tokenize='trigram case_sensitive 1'"),
+    ("body, tokenize='trigram'", "body, tokenize='trigram ''case_sensitive'' ''1'''"),
+    ("body", "body, tokenize=\"unicode61 'remove_diacritics' '0'\""),
+    ("body", "body, tokenize=\"unicode61 'remove_diacritics' '2'\""),
+    (
+        "body, tokenize='unicode61 remove_diacritics 0'",
+        "body, tokenize='unicode61 remove_diacritics 2'",
+    ),
 ]
 
 

@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from twinschema.definitions import canonical_sql
+from twinschema.dialects.sqlite_fts5_tokenize import dequote, tokenizer
 from twinschema.dialects.sqlite_fts5_values import detail, is_default, merged_prefixes, prefix
 from twinschema.dialects.sqlite_lexer import lexer
 from twinschema.dialects.sqlite_views import ViewFacts
@@ -60,16 +61,6 @@ _FTS5_OPTIONS = frozenset(
 )
 
 
-def _dequote(token: str) -> str:
-    """A quoted or bare argument word as the module reads it: ``'a''b'`` -> ``a'b``."""
-    first = token[:1]
-    if first in ("'", '"', "`") and len(token) >= 2:
-        return token[1:-1].replace(first * 2, first)
-    if first == "[" and len(token) >= 2:
-        return token[1:-1]
-    return token
-
-
 def module_arguments(sql: str) -> tuple[str, int, int, list[list[str]]] | None:
     """A CREATE VIRTUAL TABLE statement's module (lower-case), the offsets of its argument list
     (just inside the parentheses) and each argument's tokens (comments left out); None when
@@ -85,7 +76,7 @@ def module_arguments(sql: str) -> tuple[str, int, int, list[list[str]]] | None:
             seen_using = token.lower() == "using"
             continue
         if not module:
-            module = _dequote(token).lower()
+            module = dequote(token).lower()
             continue
         if start < 0:
             if token != "(":
@@ -112,7 +103,7 @@ def _options(module: str, arguments: list[list[str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for tokens in arguments:
         if len(tokens) >= 3 and tokens[1] == "=" and tokens[0][:1].isalpha():
-            found[tokens[0].lower()] = " ".join(_dequote(t) for t in tokens[2:])
+            found[tokens[0].lower()] = " ".join(dequote(t) for t in tokens[2:])
     return found
 
 
@@ -132,33 +123,6 @@ def shadow_tables(name: str, sql: str) -> set[str]:
     return {f"{name}_{suffix}".lower() for suffix in suffixes}
 
 
-def _tokenizer(value: str) -> str:
-    """An FTS5 ``tokenize`` value with its tokenizer names lower-cased (FTS5 finds a tokenizer
-    regardless of case: 'PORTER' is porter), each word apart by one space, and what restates
-    FTS5's defaults left out: porter wraps unicode61 unless told otherwise ('porter unicode61'
-    is 'porter'), and unicode61's ``remove_diacritics 1`` is its default. The first word names
-    the tokenizer; porter's next word names the one it wraps; the rest are arguments, kept."""
-    words = [w.group() for w in _ARG_TOKEN.finditer(value)]
-    names = 2 if words[:1] and _dequote(words[0]).lower() == "porter" else 1
-    words = [_dequote(w).lower() if n < names else w for n, w in enumerate(words)]
-    if words[:2] == ["porter", "unicode61"]:
-        arguments = _unicode61_arguments(words[2:])
-        return " ".join(["porter", "unicode61", *arguments] if arguments else ["porter"])
-    if words[:1] == ["unicode61"]:
-        return " ".join(["unicode61", *_unicode61_arguments(words[1:])])
-    return " ".join(words)
-
-
-def _unicode61_arguments(words: list[str]) -> list[str]:
-    """unicode61's arguments (key value pairs) without ``remove_diacritics 1``, its default."""
-    kept: list[str] = []
-    for at in range(0, len(words), 2):
-        pair = words[at : at + 2]
-        if [_dequote(w).lower() for w in pair] != ["remove_diacritics", "1"]:
-            kept.extend(pair)
-    return kept
-
-
 def definition(sql: str, rowid_alias: str | None = None) -> str:
     """``sql`` (a CREATE VIRTUAL TABLE) as compared: an FTS5 table's options written as one
     ``key='value'`` form each (FTS5 reads keys regardless of case, a value quoted or bare
@@ -173,7 +137,7 @@ def definition(sql: str, rowid_alias: str | None = None) -> str:
     written = []
     prefixes = merged_prefixes(
         [
-            _dequote(t[2])
+            dequote(t[2])
             for t in arguments
             if len(t) == 3 and t[1] == "=" and t[0].lower() == "prefix"
         ]
@@ -181,12 +145,12 @@ def definition(sql: str, rowid_alias: str | None = None) -> str:
     for tokens in arguments:
         key = tokens[0].lower() if tokens else ""
         if len(tokens) == 3 and tokens[1] == "=" and key in _FTS5_OPTIONS:
-            value = _dequote(tokens[2])
+            value = dequote(tokens[2])
             if key == "prefix" and prefixes is not None:
                 value, prefixes = prefixes, ""  # the first prefix= says them all
                 if not value:
                     continue
-            value = _tokenizer(value) if key == "tokenize" else value
+            value = tokenizer(value) if key == "tokenize" else value
             value = detail(value) if key == "detail" else value
             value = prefix(value) if key == "prefix" else value
             alias = key == "content_rowid" and value.lower() == (rowid_alias or "").lower()
@@ -213,7 +177,7 @@ def external_content(sql: str) -> tuple[str, str, tuple[str, ...]] | None:
     content = options.get("content", "")
     if not content:
         return None
-    read = [_dequote(t[0]) for t in arguments if t and not (len(t) >= 3 and t[1] == "=")]
+    read = [dequote(t[0]) for t in arguments if t and not (len(t) >= 3 and t[1] == "=")]
     rowid = options.get("content_rowid", "rowid") if module == "fts5" else "rowid"
     return content, rowid, tuple(read)
 

@@ -55,6 +55,7 @@ from twinschema.migrations.migrate_chain import (
 )
 from twinschema.migrations.migrate_connect import connect
 from twinschema.migrations.revision_bump import bumped
+from twinschema.migrations.revision_fts_renames import rebuild_renamed_readers
 from twinschema.migrations.revision_identity import (
     drop_mysql_only_keywords,
     fix_identity_alterations,
@@ -356,6 +357,8 @@ def _autogenerate(
             if dialect == "sqlite":
                 sqlite_directives(context, script)
             revision_tables.write_renames(script, tables)
+            if dialect == "sqlite":  # after the renames, and in the downgrade after those back
+                notes.extend(rebuild_renamed_readers(context, script, tables))
         # An unnamed SQLite CHECK added or removed is a batch written above (stranger64).
         found["empty"] = found["empty"] and all(d.upgrade_ops.is_empty() for d in generated)
 

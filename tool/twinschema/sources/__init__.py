@@ -112,7 +112,7 @@ def read_sql_file(path: str, dialect: str | None, options: ReflectOptions) -> It
     if not file.is_file():
         raise UsageError(f"{path}: SQL file not found")
     text = file.read_text(encoding="utf-8", errors="replace")
-    dialect = dialect or sqlfile.detect_dialect(text, str(path))
+    dialect = dialect or sqlfile.detect_dialect(text, str(path), sqlfile.named_dialect(path))
     progress.step(f"loading {path} into a scratch {dialect} database")
     if dialect == "sqlite":
         from twinschema.dialects.sqlite import reflect_connection

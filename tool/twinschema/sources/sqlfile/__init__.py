@@ -27,7 +27,13 @@ other meta-command is an error that says how to proceed.
 
 from __future__ import annotations
 
-from twinschema.sources.sqlfile.detect import MARKERS, Marker, detect_dialect, dialect_scores
+from twinschema.sources.sqlfile.detect import (
+    MARKERS,
+    Marker,
+    detect_dialect,
+    dialect_scores,
+    named_dialect,
+)
 from twinschema.sources.sqlfile.pg_load import load_postgresql
 from twinschema.sources.sqlfile.psql_extensions import ALLOWED_EXTENSIONS
 from twinschema.sources.sqlfile.sqlite_load import load_sqlite
@@ -42,5 +48,6 @@ __all__ = [
     "dialect_scores",
     "load_postgresql",
     "load_sqlite",
+    "named_dialect",
     "read_sql",
 ]

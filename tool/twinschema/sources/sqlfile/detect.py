@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from twinschema.errors import UsageError
 from twinschema.urls import POSTGRESQL, SQLITE
@@ -183,14 +184,36 @@ def dialect_scores(text: str) -> dict[str, list[Marker]]:
     return found
 
 
-def detect_dialect(text: str, label: str = "SQL text") -> str:
+# A file name's last suffix -> the dialect it names (synapse's ``full.sql.sqlite`` and
+# ``full.sql.postgres``, stranger65 006): a hint read only when the content names no dialect.
+NAME_SUFFIXES = {
+    ".sqlite": SQLITE,
+    ".sqlite3": SQLITE,
+    ".db": SQLITE,
+    ".postgres": POSTGRESQL,
+    ".postgresql": POSTGRESQL,
+    ".pg": POSTGRESQL,
+    ".psql": POSTGRESQL,
+    ".pgsql": POSTGRESQL,
+}
+
+
+def named_dialect(path: str) -> str | None:
+    """The dialect a file's name states by its last suffix (``full.sql.sqlite``: SQLite,
+    ``schema.pgsql``: PostgreSQL, in any case), or None (``.sql``, no suffix)."""
+    return NAME_SUFFIXES.get(PurePath(path).suffix.lower())
+
+
+def detect_dialect(text: str, label: str = "SQL text", named: str | None = None) -> str:
     """``"sqlite"`` or ``"postgresql"``: the dialect a SQL script is written for, from its content.
 
     Weighted markers (``::`` casts, ``$$``, SERIAL, psql meta-commands, ``COPY FROM stdin`` for
     PostgreSQL; AUTOINCREMENT, ``[bracketed]`` names, PRAGMA, WITHOUT ROWID for SQLite, ...) are
-    summed per dialect. The winner needs at least twice the loser's score, so a file that mixes
-    both, or has no marker at all (plain ``CREATE TABLE t (id integer)`` is valid in both), raises
-    ``UsageError`` naming ``label``: guessing would load the file into the wrong database.
+    summed per dialect. The winner needs at least twice the loser's score. When there is none
+    (no marker at all: plain ``CREATE TABLE t (id integer)`` is valid in both; or markers of
+    both), ``named`` decides: the dialect the file's name states (``named_dialect``), so the
+    content wins over the name whenever it says one dialect. With neither, ``UsageError`` naming
+    ``label``: guessing would load the file into the wrong database.
     """
     found = dialect_scores(text)
     score = {dialect: sum(m.weight for m in markers) for dialect, markers in found.items()}
@@ -198,6 +221,8 @@ def detect_dialect(text: str, label: str = "SQL text") -> str:
     other = POSTGRESQL if best == SQLITE else SQLITE
     if score[best] > 0 and score[best] >= 2 * score[other]:
         return best
+    if named is not None:
+        return named
 
     def names(dialect: str) -> str:
         return ", ".join(m.label for m in found[dialect]) or "none"
@@ -205,5 +230,6 @@ def detect_dialect(text: str, label: str = "SQL text") -> str:
     raise UsageError(
         f"{label}: cannot tell whether this SQL is for SQLite or PostgreSQL "
         f"(SQLite markers: {names(SQLITE)}; PostgreSQL markers: {names(POSTGRESQL)}); "
-        "pass --dialect sqlite or --dialect postgresql (diff: --dialect-a/--dialect-b for one side)"
+        "pass --dialect sqlite or --dialect postgresql (diff: --dialect-a/--dialect-b for one "
+        "side), or name the file *.sqlite or *.postgres"
     )

@@ -1,0 +1,89 @@
+"""An FTS5 ``tokenize`` option as FTS5 reads it (``sqlite_virtual.definition`` compares its
+statements so): the tokenizer names regardless of case, each argument word quoted or bare
+alike, and the arguments that restate a tokenizer's defaults left out.
+
+What FTS5 3.40 reads (``fts5_tokenize.c``; each checked on real SQLite 3.40 with fts5vocab and
+MATCH, tests/test_sqlite_virtual.py, stranger65 001): a tokenizer is found by name regardless of
+case; its arguments are words, each bare or quoted (``'remove_diacritics' '2'`` is
+``remove_diacritics 2``); unicode61 reads key-value pairs, its keys regardless of case, and
+defaults to ``remove_diacritics 1`` and ``categories 'L* N* Co'`` (the last of each key wins; a
+categories list is a set of categories, its order and repeats meaningless); trigram reads
+``case_sensitive`` and defaults to 0; porter wraps the tokenizer its next word names, unicode61
+unless told otherwise. ``tokenchars`` and ``separators`` add to one list in order, so they are
+kept as written; so is anything FTS5 refuses (an odd number of words, an unknown key).
+"""
+
+from __future__ import annotations
+
+from twinschema.dialects.sqlite_lexer import lexer
+
+# A tokenizer argument word: a string or quoted name whole, else a run of non-space characters.
+_WORD = lexer(r"| [^\s'\"`\[]+")
+
+# Tokenizer -> (key -> its default value, as FTS5 reads it): a pair restating one is left out.
+_DEFAULTS = {
+    "unicode61": {"remove_diacritics": "1", "categories": "Co L* N*"},
+    "trigram": {"case_sensitive": "0"},
+}
+# Keys whose value is a set of words (order and repeats meaningless).
+_WORD_SETS = frozenset({"categories"})
+
+
+def dequote(token: str) -> str:
+    """A quoted or bare argument word as FTS5 reads it: ``'a''b'`` -> ``a'b``."""
+    first = token[:1]
+    if first in ("'", '"', "`") and len(token) >= 2:
+        return token[1:-1].replace(first * 2, first)
+    if first == "[" and len(token) >= 2:
+        return token[1:-1]
+    return token
+
+
+def tokenizer(value: str) -> str:
+    """An FTS5 ``tokenize`` value (dequoted) as compared: the tokenizer names lower-cased, each
+    argument word dequoted and quoted again only where it holds a space or quote, words apart
+    by one space, and what restates FTS5's defaults left out (see the module docstring):
+    'porter unicode61 remove_diacritics 1' is 'porter', 'trigram case_sensitive 0' is
+    'trigram'. Two values FTS5 reads alike compare alike; a value FTS5 refuses is kept."""
+    words = [dequote(w.group()) for w in _WORD.finditer(value)]
+    names = 2 if words[:1] and words[0].lower() == "porter" else 1
+    words = [w.lower() if n < names else w for n, w in enumerate(words)]
+    if words[:1] == ["porter"] and len(words) > 1 and words[1] in _DEFAULTS:
+        arguments = _arguments(words[1], words[2:])
+        if words[1] == "unicode61" and not arguments:
+            return "porter"
+        return _joined(["porter", words[1], *arguments])
+    if words[:1] == ["porter"] and len(words) == 1:
+        return "porter"
+    if words and words[0] in _DEFAULTS:
+        return _joined([words[0], *_arguments(words[0], words[1:])])
+    return _joined(words)
+
+
+def _arguments(name: str, words: list[str]) -> list[str]:
+    """Tokenizer ``name``'s argument ``words`` (dequoted) without those restating its defaults:
+    keys lower-cased, the last value of a key it reads once, a set's words sorted; as written
+    when FTS5 would refuse them (an odd number of words)."""
+    if len(words) % 2:
+        return words
+    defaults = _DEFAULTS[name]
+    last: dict[str, str] = {}
+    kept: list[str] = []
+    for at in range(0, len(words), 2):
+        key, value = words[at].lower(), words[at + 1]
+        if key in defaults:
+            last[key] = " ".join(sorted(set(value.split()))) if key in _WORD_SETS else value
+        else:
+            kept.extend([key, value])
+    for key in sorted(last):
+        if last[key] != defaults[key]:
+            kept.extend([key, last[key]])
+    return kept
+
+
+def _joined(words: list[str]) -> str:
+    """``words`` apart by one space, each holding a space, quote or nothing quoted in ``'``."""
+    return " ".join(
+        "'" + w.replace("'", "''") + "'" if not w or any(c in w for c in " '\"`[") else w
+        for w in words
+    )
