@@ -8,17 +8,11 @@ UTC's, and ``to_char(now() AT TIME ZONE 'UTC', 'MI')`` keep the equivalence, sai
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-import psycopg
 import pytest
 from pg_helpers import database_in_zone
-from support.testing import live_diff, sqlite_file
-
-from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.urls import parse_url
+from support.testing import defaults_stored, live_diff, sqlite_file
 
 PAIRS = {
     "mi": ("strftime('%M','now')", "to_char(now(), 'MI')"),
@@ -35,24 +29,6 @@ PG_TABLE = (
     + ")"
 )
 MOMENT = "2026-12-31 23:59:59"
-
-
-def _stored(pg_url: str, moment: str) -> tuple[list[str], list[str]]:
-    """What each real database stores in a row that omits every column with the clock at
-    ``moment`` (PostgreSQL in a session of the database's own zone)."""
-    instant = f"'{moment}+00'::timestamptz"
-    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
-        selected = ", ".join(f"({p.replace('now()', instant)})::text" for _, p in PAIRS.values())
-        row = conn.execute(f"SELECT {selected}".encode()).fetchone()
-    assert row is not None
-    sqlite = sqlite3.connect(":memory:")
-    try:
-        sqlite.execute(SQLITE_TABLE.replace("'now'", f"'{moment}'"))
-        sqlite.execute("INSERT INTO r DEFAULT VALUES")
-        stored = sqlite.execute(f"SELECT {', '.join(PAIRS)} FROM r").fetchone()
-    finally:
-        sqlite.close()
-    return list(stored), list(row)
 
 
 @pytest.mark.parametrize(("zone", "parted"), [("Asia/Kolkata", True), ("Asia/Karachi", False)])
@@ -73,5 +49,7 @@ def test_the_minute_on_a_database_off_utc(
     else:
         assert rules["mi"].endswith(f"(the server's TimeZone is {zone})"), rules
     # On the real databases at that moment: Kolkata's minute is not UTC's, Karachi's is.
-    sqlite, pg = _stored(pg_url, MOMENT)
+    sqlite, pg = defaults_stored(
+        pg_url, MOMENT, SQLITE_TABLE, [p for _, p in PAIRS.values()], list(PAIRS)
+    )
     assert (sqlite[0] != pg[0]) is parted and sqlite[1] == pg[1], (sqlite, pg)

@@ -13,13 +13,12 @@ the zone and the moment. Near misses: on a UTC database they stay equal, and
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import psycopg
 import pytest
 from pg_helpers import database_in_zone
-from support.testing import live_diff, sqlite_file
+from support.testing import defaults_stored, live_diff, sqlite_file
 
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
@@ -48,25 +47,6 @@ PG_TABLE = (
 MOMENTS = ("2026-12-31 23:59:59", "2027-01-01 00:00:00")
 
 
-def _stored(pg_url: str, moment: str) -> tuple[list[str], list[str]]:
-    """What each real database stores in a row that omits every column with the clock at
-    ``moment``: PostgreSQL's defaults with now() read as that instant, in a session that sets
-    no zone (the database's own), and SQLite's with 'now' read as it."""
-    instant = f"'{moment}+00'::timestamptz"
-    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
-        selected = ", ".join(f"({p.replace('now()', instant)})::text" for _, _, p in PAIRS.values())
-        row = conn.execute(f"SELECT {selected}".encode()).fetchone()
-    assert row is not None
-    sqlite = sqlite3.connect(":memory:")
-    try:
-        sqlite.execute(SQLITE_TABLE.replace("'now'", f"'{moment}'"))
-        sqlite.execute("INSERT INTO r DEFAULT VALUES")
-        stored = sqlite.execute(f"SELECT {', '.join(PAIRS)} FROM r").fetchone()
-    finally:
-        sqlite.close()
-    return list(stored), list(row)
-
-
 @pytest.mark.parametrize(
     ("zone", "moment"),
     [
@@ -91,7 +71,9 @@ def test_a_database_off_utc_parts_them(zone: str, moment: str, pg_url: str, tmp_
     assert not rules["u"].endswith(")"), rules["u"]
     # On the real databases, at that moment: every parted pair stores two values, the
     # AT TIME ZONE 'UTC' one the same.
-    sqlite, pg = _stored(pg_url, moment)
+    sqlite, pg = defaults_stored(
+        pg_url, moment, SQLITE_TABLE, [p for _, _, p in PAIRS.values()], list(PAIRS)
+    )
     for k, column in enumerate(PAIRS):
         assert (sqlite[k] == pg[k]) is (column == "u"), (column, sqlite[k], pg[k])
 
@@ -108,7 +90,9 @@ def test_a_utc_database_keeps_them_equal(pg_url: str, tmp_path: Path) -> None:
         assert rules[column].endswith("(the server's TimeZone is UTC)"), rules[column]
     assert not rules["u"].endswith(")"), rules["u"]
     for moment in MOMENTS:
-        sqlite, pg = _stored(pg_url, moment)
+        sqlite, pg = defaults_stored(
+            pg_url, moment, SQLITE_TABLE, [p for _, _, p in PAIRS.values()], list(PAIRS)
+        )
         assert sqlite == pg, (moment, sqlite, pg)
 
 

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import sqlalchemy as sa
 
 from twinschema.compare import Comparison, Side, compare
 from twinschema.dialects import ReflectOptions
+from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.sources import make_canonical, reflect_url
@@ -25,6 +27,7 @@ from twinschema.testing import (
     sqlite_url,
     without_durability,
 )
+from twinschema.urls import parse_url
 
 __all__ = [
     "TEST_URL_ENV",
@@ -95,3 +98,25 @@ def live_diff(sqlite_url: str, pg_url: str) -> Comparison:
     left = make_canonical(reflect_url(sqlite_url, options), None)
     right = make_canonical(reflect_url(pg_url, options), None)
     return compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), pg_url)
+
+
+def defaults_stored(
+    pg_url: str, moment: str, sqlite_table: str, pg_defaults: list[str], columns: list[str]
+) -> tuple[list[str], list[str]]:
+    """What each real database stores, with the clock at ``moment`` (UTC), in a row of
+    ``sqlite_table`` that omits every column (SQLite, ``'now'`` read as ``moment``) and what
+    PostgreSQL's ``pg_defaults`` give with ``now()`` read as that instant, in a session that sets
+    no zone (the database's own): (SQLite's ``columns``, PostgreSQL's values) as text."""
+    instant = f"'{moment}+00'::timestamptz"
+    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
+        selected = ", ".join(f"({p.replace('now()', instant)})::text" for p in pg_defaults)
+        row = conn.execute(f"SELECT {selected}".encode()).fetchone()
+    assert row is not None
+    sqlite = sqlite3.connect(":memory:")
+    try:
+        sqlite.execute(sqlite_table.replace("'now'", f"'{moment}'"))
+        sqlite.execute("INSERT INTO r DEFAULT VALUES")
+        stored = sqlite.execute(f"SELECT {', '.join(columns)} FROM r").fetchone()
+    finally:
+        sqlite.close()
+    return list(stored), list(row)
