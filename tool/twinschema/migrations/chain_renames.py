@@ -1,5 +1,7 @@
 """The tables a migration chain renamed: each ``op.rename_table(old, new)`` its revisions'
-upgrade() invoked, as the lint sees them (stranger64 009 and 004).
+upgrade() invoked, as the lint sees them (stranger64 009 and 004); and the columns it renamed:
+each ``op.alter_column(table, old, new_column_name=new)`` (or ``batch_op.alter_column``) they
+invoked (stranger65 005: a column renamed a second time through ``name:``).
 
 ``revision`` reads them to know the names a table had (a table renamed twice: its second old name
 is in no file but the chain), and the migrations layer's round trip to follow a table under the
@@ -11,6 +13,7 @@ at run time (``op.rename_table(OLD, new)`` with a module constant) counts as a l
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from alembic.operations import ops
 from alembic.script import Script
@@ -19,6 +22,8 @@ from twinschema.migrations.lint_record import record_upgrade
 
 # One table renamed: (its name before, its name after).
 Renamed = tuple[str, str]
+# One column renamed: (its table's name then, the column's name before, its name after).
+ColumnRenamed = tuple[str, str, str]
 
 
 def script_renames(script: Script, dialect: str) -> tuple[Renamed, ...]:
@@ -35,3 +40,27 @@ def chain_renames(scripts: Sequence[Script], dialect: str) -> list[Renamed]:
     """``script_renames`` of each of ``scripts`` (a chain's revisions, base first), in order: the
     names a table had, the rename written by ``revision``."""
     return [renamed for script in scripts for renamed in script_renames(script, dialect)]
+
+
+def chain_column_renames(scripts: Sequence[Script], dialect: str) -> list[ColumnRenamed]:
+    """The ``alter_column(table, old, new_column_name=new)`` that each of ``scripts`` (a
+    chain's revisions, base first) invokes in its upgrade() on ``dialect``, in order: the names
+    a column had, the rename written by ``revision``."""
+    return [
+        (operation.table_name, operation.column_name, operation.modify_name)
+        for script in scripts
+        for operation, _line in record_upgrade(script, dialect).operations
+        if isinstance(operation, ops.AlterColumnOp)
+        and operation.modify_name
+        and operation.modify_name != operation.column_name
+    ]
+
+
+def names_had(names: frozenset[str], renames: Sequence[Renamed], key: Any = str) -> frozenset[str]:
+    """``names`` and each name the chain's ``renames`` (old, new; in order) gave one of them,
+    each name as ``key`` spells it (the dialect's folding)."""
+    had = set(names)
+    for old, new in renames:
+        if key(old) in had:
+            had.add(key(new))
+    return frozenset(had)

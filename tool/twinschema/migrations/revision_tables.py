@@ -34,7 +34,13 @@ from alembic.autogenerate import renderers
 from alembic.operations import ops
 from alembic.script import ScriptDirectory
 
-from twinschema.migrations.chain_renames import Renamed as Renamed, chain_renames
+from twinschema.migrations.chain_renames import (
+    ColumnRenamed,
+    Renamed as Renamed,
+    chain_column_renames,
+    chain_renames,
+    names_had,
+)
 from twinschema.migrations.lint import chain_scripts
 from twinschema.migrations.revision_renames import Before, Heads
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
@@ -44,19 +50,11 @@ from twinschema.records.domain import Domain
 _VERSION_TABLE = "alembic_version"
 
 
-def history_of(cfg: Any, dialect: str) -> list[Renamed]:
-    """``chain_renames`` of the chain of Alembic config ``cfg`` (of ``dialect``), from its base
-    to its heads."""
-    return chain_renames(chain_scripts(ScriptDirectory.from_config(cfg)), dialect)
-
-
-def _had(names: frozenset[str], history: Sequence[Renamed], key: Any) -> frozenset[str]:
-    """``names`` and each name the chain's renames (``history``, in order) gave one of them."""
-    had = set(names)
-    for old, new in history:
-        if key(old) in had:
-            had.add(key(new))
-    return frozenset(had)
+def history_of(cfg: Any, dialect: str) -> tuple[list[Renamed], list[ColumnRenamed]]:
+    """``chain_renames`` and ``chain_column_renames`` of the chain of Alembic config ``cfg``
+    (of ``dialect``), from its base to its heads: the tables, and the columns, it renamed."""
+    scripts = chain_scripts(ScriptDirectory.from_config(cfg))
+    return chain_renames(scripts, dialect), chain_column_renames(scripts, dialect)
 
 
 def tables_renamed(
@@ -84,7 +82,7 @@ def tables_renamed(
         if dialect not in table.dialects or key(now) in held:
             continue
         named_once = frozenset(key(n) for n in {table.name, *table.names.values()})
-        before = _had(named_once, history, key) - {key(now)}
+        before = names_had(named_once, history, key) - {key(now)}
         known = any(
             table.physical(other) in (heads or {}).get(other, {})
             for other in table.dialects
