@@ -114,15 +114,19 @@ def located_hints(differences: list[Difference], left: Side, right: Side) -> lis
     """``differences`` of a comparison of ``left`` with ``right``, whose hints say where each
     live database stands on its chain (``Side.located``: read here, once, and only when a
     difference is left after the evaluation stage). A hint the comparer wrote for the sides as
-    they were is written again for the located sides; any other hint is kept."""
+    they were is written again for the located sides, and so is one that starts with it (the
+    usual hint and what a comparator added after it: how a module declares row-level security;
+    stranger65 003, whose hint at head said to migrate); any other hint is kept."""
     if not differences or (left.placed is None and right.placed is None):
         return differences
     pairing = Pairing.of(left.schema.dialect, right.schema.dialect)
     placed_left, placed_right = left.located(), right.located()
     result = []
     for d in differences:
-        if d.hint == hint_for(d.left, d.right, left, right, pairing):
-            d = replace(d, hint=hint_for(d.left, d.right, placed_left, placed_right, pairing))
+        usual = hint_for(d.left, d.right, left, right, pairing)
+        if d.hint is not None and d.hint.startswith(usual):  # and what a comparator added to it
+            located = hint_for(d.left, d.right, placed_left, placed_right, pairing)
+            d = replace(d, hint=located + d.hint[len(usual) :])
         elif d.hint == agree_hint(left, right):  # a pair the evaluation stage merged
             d = replace(d, hint=agree_hint(placed_left, placed_right))
         elif (found := _DECLARATION.search(d.hint)) is not None and d.hint == declared_hint(
