@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from twinschema.compare.pairing import Pairing
+from twinschema.model import Column
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain
@@ -103,6 +104,24 @@ class Context:
     def label(self, side: str) -> str:
         """How reports name ``side`` ("left" or "right")."""
         return self.left.named if side == "left" else self.right.named
+
+    def shown(self, table: str, left: Column, right: Column) -> str:
+        """``table.column`` (logical names) as a message names it: by the names both databases
+        have where domain.yaml renamed the table or the column alike on both sides, the logical
+        name after it (``people.active (domain: patients.active)``: the table ``people`` is what
+        a person queries; stranger65 003); by the logical name where the sides' names differ
+        (each side has its own) or nothing was renamed. The report's ``table`` and ``column``
+        fields stay logical (allowances and consumers name them so)."""
+        tables = {table}
+        if self.domain is not None and table in self.domain.tables:
+            names = self.domain.tables[table].names
+            tables = {names.get(side.schema.dialect, table) for side in (self.left, self.right)}
+        columns = {left.own_name, right.own_name}
+        logical = f"{table}.{left.name}"
+        if len(tables) != 1 or len(columns) != 1:
+            return logical
+        physical = f"{next(iter(tables))}.{next(iter(columns))}"
+        return logical if physical == logical else f"{physical} (domain: {logical})"
 
     def each(self, left: str, right: str) -> str:
         """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in
