@@ -58,3 +58,30 @@ def test_the_hint_says_how_a_module_declares_a_policy(
     module.write_text(text[:end] + f"\n    {DECLARED}," + text[end:], "utf-8")
     _, report = check(shell)
     assert module_against_database(report) == [], details(report)
+
+
+def test_at_head_the_row_level_security_hint_says_migrating_changes_nothing(
+    tmp_path: Path, sqlite_url: str, pg_url: str
+) -> None:
+    """stranger65 003: row-level security turned on by hand on a database at its chain's head
+    was hinted "run: twinschema migrate remote", which changes nothing (the hint's own advice on
+    how a module declares it made the usual hint unlike the one written again for a database
+    located on its chain). It now says what every other hand edit at head says. Near miss: the
+    same edit on a database behind its chain (an empty twin revision written, not migrated) is
+    still told to migrate."""
+    shell = adopt_in_sync(tmp_path / "app", sqlite_url, pg_url, SQLITE, POSTGRES)
+    execute(pg_url, BY_HAND[0])
+    _, report = check(shell)
+    (rls,) = (d for d in module_against_database(report) if d["name"] == "row_level_security")
+    assert (
+        "at its chain's head, so migrating changes nothing: revert the hand edit" in (rls["hint"])
+    ), rls["hint"]
+    assert "(run: " not in rls["hint"], rls["hint"]  # was: (run: make migrate-remote)
+    assert 'info={"twinschema": {"row_level_security": True}}' in rls["hint"], rls["hint"]
+
+    result = shell("revision", "-m", "nothing yet")  # two empty twins: the database is behind
+    assert result.exit_code == 0, result.output
+    _, report = check(shell)
+    (rls,) = (d for d in module_against_database(report) if d["name"] == "row_level_security")
+    assert "migrating changes nothing" not in rls["hint"], rls["hint"]
+    assert "(run: make migrate-remote)" in rls["hint"], rls["hint"]

@@ -51,7 +51,8 @@ def test_a_logical_rename_written_as_a_drop_and_an_add_is_warned(
         assert f"orders: column {old} dropped and {new} added in the same table, both INTEGER" in (
             line
         ), line
-        assert "keep the logical name in domain.yaml and change only its name:/names:" in line
+        keep = "keep the column's logical name in domain.yaml (its key there) and change only"
+        assert f"{keep} its name:/names:" in line, line
         assert f"op.alter_column('orders', '{old}', new_column_name='{new}')" in line, line
         text = made.read_text("utf-8").replace('"', "'")
         assert "drop_column" in text and "alter_column" not in text, text  # written as before

@@ -121,7 +121,7 @@ def failing_default(ctx: Context, table: str, lc: Column, rc: Column) -> None:
     """A default every insert that omits the column fails on, on either side or both (read from
     a live database: a nextval() of a sequence that does not exist), whatever the other side's
     default: a difference naming the error, as a default that fails when run is."""
-    where = f"{table}.{lc.name}"
+    where = ctx.shown(table, lc, rc)
     failing = [(lc.fails, "left"), (rc.fails, "right")]
     said = "; ".join(f"in {ctx.label(side)}: {error}" for error, side in failing if error)
     ctx.diff(
@@ -179,7 +179,7 @@ def column_collation(ctx: Context, table: str, lc: Column, rc: Column) -> None:
         if coll_text(lcoll) != coll_text(rcoll):
             ctx.same(table, lc.name, "collation", coll_text(lcoll), coll_text(rcoll))
         return
-    where = f"{table}.{lc.name}"
+    where = ctx.shown(table, lc, rc)
     lequal = lcoll.equality if lcoll is not None else EQUALITY_EXACT
     requal = rcoll.equality if rcoll is not None else EQUALITY_EXACT
     effect = (
@@ -218,7 +218,7 @@ def column_generated(ctx: Context, table: str, lc: Column, rc: Column) -> None:
     """A generated column against a plain one, or two generating expressions; the storage
     (STORED, VIRTUAL) counts only between sources of one dialect."""
     lgen, rgen = lc.generated, rc.generated
-    where = f"{table}.{lc.name}"
+    where = ctx.shown(table, lc, rc)
     ltext = lgen.describe() if lgen is not None else "not generated"
     rtext = rgen.describe() if rgen is not None else "not generated"
     if lgen is None or rgen is None:
@@ -262,7 +262,7 @@ def _present_side(left: bool) -> FixSide:
 def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: str) -> None:
     """One difference in nullability, default or identity (``field_name``) of a column."""
     kind = _COLUMN_FIELDS[field_name]
-    where = f"{table}.{lc.name}"
+    where = ctx.shown(table, lc, rc)
     if field_name == "nullable":
         message = f"{where} is {ctx.each(_null(lc), _null(rc))}"
         if not (lc.nullable and rc.nullable) and (lc.not_null_domain or rc.not_null_domain):

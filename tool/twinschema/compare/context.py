@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from twinschema.compare.pairing import Pairing
+from twinschema.model import Column
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain
@@ -104,6 +105,24 @@ class Context:
         """How reports name ``side`` ("left" or "right")."""
         return self.left.named if side == "left" else self.right.named
 
+    def shown(self, table: str, left: Column, right: Column) -> str:
+        """``table.column`` (logical names) as a message names it: by the names both databases
+        have where domain.yaml renamed the table or the column alike on both sides, the logical
+        name after it (``people.active (domain: patients.active)``: the table ``people`` is what
+        a person queries; stranger65 003); by the logical name where the sides' names differ
+        (each side has its own) or nothing was renamed. The report's ``table`` and ``column``
+        fields stay logical (allowances and consumers name them so)."""
+        tables = {table}
+        if self.domain is not None and table in self.domain.tables:
+            names = self.domain.tables[table].names
+            tables = {names.get(side.schema.dialect, table) for side in (self.left, self.right)}
+        columns = {left.own_name, right.own_name}
+        logical = f"{table}.{left.name}"
+        if len(tables) != 1 or len(columns) != 1:
+            return logical
+        physical = f"{next(iter(tables))}.{next(iter(columns))}"
+        return logical if physical == logical else f"{physical} (domain: {logical})"
+
     def each(self, left: str, right: str) -> str:
         """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in
         b.sql`` (never "on the left")."""
@@ -114,15 +133,19 @@ def located_hints(differences: list[Difference], left: Side, right: Side) -> lis
     """``differences`` of a comparison of ``left`` with ``right``, whose hints say where each
     live database stands on its chain (``Side.located``: read here, once, and only when a
     difference is left after the evaluation stage). A hint the comparer wrote for the sides as
-    they were is written again for the located sides; any other hint is kept."""
+    they were is written again for the located sides, and so is one that starts with it (the
+    usual hint and what a comparator added after it: how a module declares row-level security;
+    stranger65 003, whose hint at head said to migrate); any other hint is kept."""
     if not differences or (left.placed is None and right.placed is None):
         return differences
     pairing = Pairing.of(left.schema.dialect, right.schema.dialect)
     placed_left, placed_right = left.located(), right.located()
     result = []
     for d in differences:
-        if d.hint == hint_for(d.left, d.right, left, right, pairing):
-            d = replace(d, hint=hint_for(d.left, d.right, placed_left, placed_right, pairing))
+        usual = hint_for(d.left, d.right, left, right, pairing)
+        if d.hint is not None and d.hint.startswith(usual):  # and what a comparator added to it
+            located = hint_for(d.left, d.right, placed_left, placed_right, pairing)
+            d = replace(d, hint=located + d.hint[len(usual) :])
         elif d.hint == agree_hint(left, right):  # a pair the evaluation stage merged
             d = replace(d, hint=agree_hint(placed_left, placed_right))
         elif (found := _DECLARATION.search(d.hint)) is not None and d.hint == declared_hint(

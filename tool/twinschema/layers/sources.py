@@ -175,7 +175,7 @@ class Sources:
         from twinschema.migrations.migrate_chain import alembic_config
 
         try:
-            history = history_of(alembic_config(self.plan.config, dialect), dialect)
+            history, _columns = history_of(alembic_config(self.plan.config, dialect), dialect)
         except Exception:  # Alembic reads the user's revision files: whatever they raise
             history = []
         tables = self.domain.tables if self.domain is not None else {}

@@ -1,5 +1,7 @@
 """The tables a migration chain renamed: each ``op.rename_table(old, new)`` its revisions'
-upgrade() invoked, as the lint sees them (stranger64 009 and 004).
+upgrade() invoked, as the lint sees them (stranger64 009 and 004); and the columns it renamed:
+each ``op.alter_column(table, old, new_column_name=new)`` (or ``batch_op.alter_column``) they
+invoked (stranger65 005: a column renamed a second time through ``name:``).
 
 ``revision`` reads them to know the names a table had (a table renamed twice: its second old name
 is in no file but the chain), and the migrations layer's round trip to follow a table under the
@@ -20,6 +22,8 @@ from twinschema.migrations.lint_record import record_upgrade
 
 # One table renamed: (its name before, its name after).
 Renamed = tuple[str, str]
+# One column renamed: (its table's name then, the column's name before, its name after).
+ColumnRenamed = tuple[str, str, str]
 
 
 def script_renames(script: Script, dialect: str) -> tuple[Renamed, ...]:
@@ -43,7 +47,32 @@ def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:
     return list(reversed(list(script_dir.walk_revisions("base", "heads"))))
 
 
-def history_of(cfg: Any, dialect: str) -> list[Renamed]:
-    """``chain_renames`` of the chain of Alembic config ``cfg`` (of ``dialect``), from its base
-    to its heads."""
-    return chain_renames(chain_scripts(ScriptDirectory.from_config(cfg)), dialect)
+def history_of(cfg: Any, dialect: str) -> tuple[list[Renamed], list[ColumnRenamed]]:
+    """``chain_renames`` and ``chain_column_renames`` of the chain of Alembic config ``cfg``
+    (of ``dialect``), from its base to its heads: the tables, and the columns, it renamed."""
+    scripts = chain_scripts(ScriptDirectory.from_config(cfg))
+    return chain_renames(scripts, dialect), chain_column_renames(scripts, dialect)
+
+
+def chain_column_renames(scripts: Sequence[Script], dialect: str) -> list[ColumnRenamed]:
+    """The ``alter_column(table, old, new_column_name=new)`` that each of ``scripts`` (a
+    chain's revisions, base first) invokes in its upgrade() on ``dialect``, in order: the names
+    a column had, the rename written by ``revision``."""
+    return [
+        (operation.table_name, operation.column_name, operation.modify_name)
+        for script in scripts
+        for operation, _line in record_upgrade(script, dialect).operations
+        if isinstance(operation, ops.AlterColumnOp)
+        and operation.modify_name
+        and operation.modify_name != operation.column_name
+    ]
+
+
+def names_had(names: frozenset[str], renames: Sequence[Renamed], key: Any = str) -> frozenset[str]:
+    """``names`` and each name the chain's ``renames`` (old, new; in order) gave one of them,
+    each name as ``key`` spells it (the dialect's folding)."""
+    had = set(names)
+    for old, new in renames:
+        if key(old) in had:
+            had.add(key(new))
+    return frozenset(had)

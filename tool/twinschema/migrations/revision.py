@@ -339,7 +339,7 @@ def _autogenerate(
     found: dict[str, bool] = {}
     notes: list[str] = []
     domain = load_domain(config.domain) if config.domain else None
-    renames = revision_renames.renames_of(domain, dialect, heads) if domain else {}
+    renames: revision_renames.Renames = {}  # set once the chain's own renames are read
     tables: list[revision_tables.Renamed] = []  # renamed in the scratch database at head
 
     def directives(context: Any, revisions: Any, generated: list[Any]) -> None:
@@ -366,8 +366,10 @@ def _autogenerate(
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
         cfg.cmd_opts = argparse.Namespace(quiet=True)  # Alembic's "Generating ... done" is not ours
         command.upgrade(cfg, HEAD)
-        history = history_of(cfg, dialect)  # the chain's table renames so far
+        history, columns = history_of(cfg, dialect)  # the chain's renames so far
         tables += revision_tables.rename_at_head(connection, domain, dialect, heads, history)
+        if domain is not None:  # a column renamed before has the names the chain gave it too
+            renames = revision_renames.renames_of(domain, dialect, heads, history, columns)
         cfg.attributes["domain_version"] = version
         result = command.revision(
             cfg,

@@ -33,7 +33,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ from alembic import command
 from alembic.operations import ops
 
 from twinschema.config import Config
+from twinschema.migrations.chain_renames import ColumnRenamed, Renamed as TableRenamed, names_had
 from twinschema.migrations.migrate_chain import HEAD, Target, alembic_config
 from twinschema.migrations.migrate_connect import connect
 from twinschema.records.domain import Domain
@@ -72,18 +73,28 @@ class Before:
 Renames = Mapping[tuple[str, str], Before]
 
 
-def renames_of(domain: Domain, dialect: str, heads: Heads | None = None) -> Renames:
+def renames_of(
+    domain: Domain,
+    dialect: str,
+    heads: Heads | None = None,
+    tables: Sequence[TableRenamed] = (),
+    columns: Sequence[ColumnRenamed] = (),
+) -> Renames:
     """For each column of ``dialect`` the names it may have had before on ``dialect`` (see the
-    module docstring): ``heads``, each dialect's tables at its chain's head, when known."""
+    module docstring): ``heads``, each dialect's tables at its chain's head, when known;
+    ``tables`` and ``columns``, the chain's renames of tables and of columns (``history_of``)."""
     found: dict[tuple[str, str], Before] = {}
     for table in domain.tables.values():
         if dialect not in table.dialects:
             continue
         mine = [c for c in table.columns.values() if dialect in c.dialects]
         taken = frozenset(c.physical(dialect) for c in mine)
+        table_had = names_had(frozenset({table.name, *table.names.values()}), tables)
+        of_table = [(old, new) for t, old, new in columns if t in table_had]
         for column in mine:
             now = column.physical(dialect)
-            before = frozenset({column.name, *column.names.values()}) - {now}
+            named = frozenset({column.name, *column.names.values()})
+            before = names_had(named, of_table) - {now}
             known = any(
                 column.physical(other)
                 in (heads or {}).get(other, {}).get(table.physical(other), ())
@@ -359,7 +370,9 @@ def _unpaired(table: str, kind: str, dropped: list[str], added: list[str]) -> st
     example = f"op.alter_column({table!r}, {dropped[0]!r}, new_column_name={added[0]!r})"
     return (
         f"{table}: {noun} {old} dropped and {new} added in the same table, {both} {kind}: if "
-        "this is a rename, keep the logical name in domain.yaml and change only its name:/"
-        "names: (one dialect per revision: `twinschema revision` then writes the rename), or "
-        f"edit the revision to {example}; as written, migrating drops every value of {old}"
+        "this is a rename, keep the column's logical name in domain.yaml (its key there) and "
+        "change only its name:/names: (`twinschema revision` then writes the rename; where "
+        "the logical name was kept and it still did not, change one dialect's name per "
+        f"revision), or edit the revision to {example}; as written, migrating drops every "
+        f"value of {old}"
     )

@@ -34,22 +34,13 @@ from alembic.autogenerate import renderers
 from alembic.operations import ops
 
 from twinschema.alembic_virtual import virtual_tables
-from twinschema.migrations.chain_renames import Renamed as Renamed
+from twinschema.migrations.chain_renames import Renamed as Renamed, names_had
 from twinschema.migrations.revision_renames import Before, Heads
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
 from twinschema.records.domain import Domain
 
 # Alembic's own table, never a user's table renamed.
 _VERSION_TABLE = "alembic_version"
-
-
-def _had(names: frozenset[str], history: Sequence[Renamed], key: Any) -> frozenset[str]:
-    """``names`` and each name the chain's renames (``history``, in order) gave one of them."""
-    had = set(names)
-    for old, new in history:
-        if key(old) in had:
-            had.add(key(new))
-    return frozenset(had)
 
 
 def tables_renamed(
@@ -77,7 +68,7 @@ def tables_renamed(
         if dialect not in table.dialects or key(now) in held:
             continue
         named_once = frozenset(key(n) for n in {table.name, *table.names.values()})
-        before = _had(named_once, history, key) - {key(now)}
+        before = names_had(named_once, history, key) - {key(now)}
         known = any(
             table.physical(other) in (heads or {}).get(other, {})
             for other in table.dialects
