@@ -13,12 +13,12 @@ arrays: '[0:0]={9}' parts ``a[1] BETWEEN 1 AND 7`` from ``a[array_lower(a, 1)] .
 one either side, up to PostgreSQL's 6 (``array_ndims(a) < 5``), each such depth also with one
 dimension alone two long ('{{{1,0}}}': ``a[1][1][2]`` against ``a[1][2][1]``), two long from 0
 ('[1:1][1:1][0:1]={{{0,1}}}': ``array_length(a, 3)`` against ``array_upper(a, 3)``) and one
-long from 0 ('[0:0][1:1][1:1]={{{0}}}': ``array_lower(a, 1) = 1``; stranger66 003), at each length an integer
-literal of the CHECKs names and one either side
-(``cardinality(a) > 1``), 1-based, from 0 (``array_upper(a, 1)`` one less than the length) and
-as one row of a two-dimensional array (``array_length(a, 1)`` 1) and the last dimension of a
-three-dimensional one (``array_length(a, 3) <= 2`` against ``cardinality(a) <= 8``), and as each array
-literal the expressions hold ('{1,2}' in ``a <@ '{1,2}'``, written as they are), whose elements
+long from 0 ('[0:0][1:1][1:1]={{{0}}}': ``array_lower(a, 1) = 1``; stranger66 003), at each
+length an integer literal of the CHECKs names and one either side (``cardinality(a) > 1``),
+1-based, from 0 (``array_upper(a, 1)`` one less than the length), as one row of a
+two-dimensional array (``array_length(a, 1)`` 1) and as the last dimension of a
+three-dimensional one (``array_length(a, 3) <= 2`` against ``cardinality(a) <= 8``), and as each
+array literal the expressions hold ('{1,2}' in ``a <@ '{1,2}'``, written as they are), whose elements
 are element probes too."""
 
 from __future__ import annotations
