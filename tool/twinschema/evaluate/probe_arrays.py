@@ -10,12 +10,16 @@ arrays: '[0:0]={9}' parts ``a[1] BETWEEN 1 AND 7`` from ``a[array_lower(a, 1)] .
 010), two dimensions ('{{1,2},{3,4}}': ``cardinality`` 4, ``array_length(a, 1)`` 2; stranger61
 002), three dimensions ('{{{1}}}', and 2 by 2 by 2: ``array_ndims(a) <= 2`` against ``<= 3``,
 ``cardinality`` against the product of two lengths) and as many as an integer literal names and
-one either side, up to PostgreSQL's 6 (``array_ndims(a) < 5``), at each length an integer
-literal of the CHECKs names and one either side
-(``cardinality(a) > 1``), 1-based, from 0 (``array_upper(a, 1)`` one less than the length) and
-as one row of a two-dimensional array (``array_length(a, 1)`` 1), and as each array
-literal the expressions hold ('{1,2}' in ``a <@ '{1,2}'``, written as they are), whose elements
-are element probes too."""
+one either side, up to PostgreSQL's 6 (``array_ndims(a) < 5``), each such depth also with one
+dimension alone two long ('{{{1,0}}}': ``a[1][1][2]`` against ``a[1][2][1]``), two long from 0
+('[1:1][1:1][0:1]={{{0,1}}}': ``array_length(a, 3)`` against ``array_upper(a, 3)``) and one
+long from 0 at depth 3 ('[0:0][1:1][1:1]={{{0}}}': ``array_lower(a, 1) = 1``; stranger66 003),
+at each length an integer literal of the CHECKs names and one either side
+(``cardinality(a) > 1``), 1-based, from 0 (``array_upper(a, 1)`` one less than the length), as
+one row of a two-dimensional array (``array_length(a, 1)`` 1) and as the last dimension of a
+three-dimensional one (``array_length(a, 3) <= 2`` against ``cardinality(a) <= 8``), and as
+each array literal the expressions hold ('{1,2}' in ``a <@ '{1,2}'``, written as they are),
+whose elements are element probes too."""
 
 from __future__ import annotations
 
@@ -104,6 +108,13 @@ def values(
     named = {k for n in numbers if n == int(n) for k in (int(n) - 1, int(n), int(n) + 1)}
     for depth in sorted({3} | {k for k in named if 3 <= k <= _DIMENSIONS}):
         found += [_nested([first], depth), _nested([first, second], depth)]
+        # Each dimension alone two long, and from 0 (stranger66 003); one long from 0 at 3 only.
+        for dim in range(depth):
+            found += [
+                _shaped([second, first], depth, dim, 1),
+                _shaped([first, second], depth, dim, 0),
+            ]
+            found += [_shaped([first], depth, dim, 0)] if depth == 3 else []
     # From lower bound 0, each element alone: a[1] is NULL there, a[array_lower(a, 1)] is it.
     found += [f"[0:0]={{{e}}}" for e in items[:_SINGLES]]
     lengths = sorted({int(n) for n in numbers if n == int(n) and 0 <= n <= _LONGEST})
@@ -111,6 +122,7 @@ def values(
         inner = ",".join(items[i % len(items)] for i in range(length))
         # 1-based; from 0 (array_upper is length - 1); one row of them (array_length 1).
         found += [f"{{{inner}}}", f"[0:{length - 1}]={{{inner}}}", f"{{{{{inner}}}}}"]
+        found.append(f"{{{{{{{inner}}}}}}}")  # the last of three dimensions that long
     return list(dict.fromkeys(found))
 
 
@@ -121,6 +133,21 @@ def _nested(items: Sequence[str], depth: int) -> str:
         return "{" + ",".join(items) + "}"
     rows = [_nested([*items[i:], *items[:i]], depth - 1) for i in range(len(items))]
     return "{" + ",".join(rows) + "}"
+
+
+def _shaped(items: Sequence[str], depth: int, dim: int, lower: int) -> str:
+    """An array of ``depth`` dimensions, each one long but dimension ``dim`` (0-based), which
+    holds ``items``; that dimension's lower bound is ``lower`` (bounds written when not 1):
+    '[1:1][1:1][0:1]={{{1,2}}}' for depth 3, dim 2, lower 0."""
+    below = depth - dim - 1
+    text = "{" * dim + "{" + ",".join("{" * below + i + "}" * below for i in items) + "}"
+    text += "}" * dim
+    if lower == 1:
+        return text
+    bounds = "".join(
+        f"[{lower}:{lower + len(items) - 1}]" if level == dim else "[1:1]" for level in range(depth)
+    )
+    return bounds + "=" + text
 
 
 def _element(value: Any) -> str | None:
