@@ -632,11 +632,43 @@ def test_a_misspelt_postgresql_scheme_is_refused_another_systems_url_ignored(
         # Near misses: not a PostgreSQL connection.
         ("mysql://a@h/d", None),
         ("mssql+pyodbc://a@h/d", None),
-        ("/var/app/dev.db", None),
+        ("/var/app/dev.db", "sqlite"),
+        ("./dev.sqlite3", "sqlite"),
+        ("dev.db", "sqlite"),
         ("app:secret@h/d", None),
+        ("app@h/dev.db", None),
+        ("dev", None),
     ],
 )
 def test_which_side_a_variable_was_meant_for(value: str, dialect: str | None) -> None:
     from twinschema.config import meant_dialect
 
     assert meant_dialect(value) == dialect
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_variable_in_its_sides_refused_form_is_refused_in_either_side(
+    project: Path, pg_url: str, pg_server: str, tmp_path: Path, dialect: str
+) -> None:
+    """LOCAL_DATABASE_URL=/path/mine.db (no sqlite:///) used to be ignored for default_url's
+    var/local.db, a file the user never named; DATABASE_URL=host=... for the embedded server.
+    Each is refused, exit 2, naming its variable; nothing is made."""
+    mine = tmp_path / "mine.db"
+    empty_file(mine)
+    name, value, side = {
+        "sqlite": ("LOCAL_DATABASE_URL", str(mine), "local"),
+        "postgresql": ("DATABASE_URL", CONNINFO, "remote"),
+    }[dialect]
+    before = Unchanged(project, pg_url, pg_server)
+    result = invoke_cli(["migrate", side], project, env(pg_server, **{name: value}))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert one_line(result.stderr).startswith(f"twinschema: error: {name}: not a database URL")
+    assert result.stdout == ""
+    assert mine.stat().st_size == 0
+    assert no_database_made(project)
+    before.assert_same()
+
+
+def empty_file(path: Path) -> None:
+    """An empty file: what a check or a migration of it would change shows."""
+    path.write_bytes(b"")

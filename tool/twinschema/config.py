@@ -241,19 +241,24 @@ def scheme_dialect(url: str) -> str | None:
 # Schemes that are PostgreSQL misspelt or abbreviated (``postgre://``, ``pgsql://``, ``pg://``):
 # a PostgreSQL connection, not another database system's URL.
 _POSTGRES_TYPO = re.compile(r"(?i)(?:postgre|pg|psql)[A-Za-z0-9+.-]*$")
+# A SQLite file's path without ``sqlite:///`` (``/srv/app.db``, ``./dev.sqlite3``, ``app.db``).
+_SQLITE_PATH = re.compile(r"(?i)^(?:[/.~][^@\s]*|[^@\s=]+\.(?:db|db3|sqlite|sqlite3))$")
 
 
 def meant_dialect(text: str) -> str | None:
     """The side a variable's value was meant for, also when written in a form twinschema refuses:
     its scheme's side (``scheme_dialect``), else PostgreSQL for a libpq ``key=value`` connection
-    string or a misspelt PostgreSQL scheme; None for another database system (``mysql://``),
+    string or a misspelt PostgreSQL scheme, SQLite for a file's path without ``sqlite:///``;
+    None for another database system (``mysql://``),
     which a variable shared with another application may hold."""
     found = scheme_dialect(text)
     if found is not None:
         return found
     scheme = _SCHEME.match(text)
     if scheme is None:
-        return "postgresql" if is_conninfo(text) else None
+        if is_conninfo(text):
+            return "postgresql"
+        return "sqlite" if _SQLITE_PATH.match(text) else None
     return "postgresql" if _POSTGRES_TYPO.match(scheme.group(1)) else None
 
 
