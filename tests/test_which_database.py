@@ -519,3 +519,156 @@ def test_the_pytest_plugin_blames_a_module_edited_without_a_revision(
     assert causes, result.stdout
     assert all("without a revision" in line for line in causes), causes
     assert not any("changed by hand, or" in line for line in causes), causes
+
+
+# ---------------------------------------------------------------------------------------------
+# A variable holding a PostgreSQL connection in a form twinschema refuses (stranger66 finding
+# 010): refused as the flag is, exit 2, never replaced by the embedded server.
+
+CONNINFO = "host=db.internal password=s3cretPW user=app dbname=app"
+CONNINFO_SHOWN = "host=db.internal password=*** user=app dbname=app"
+CONNINFO_ERROR = (
+    f"not a database URL: {CONNINFO_SHOWN} is a libpq key=value connection string, which "
+    "twinschema does not accept: write it as a URL, postgresql://USER@HOST:PORT/DBNAME"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", "--layer", "live"],
+        ["migrate", "remote"],
+        ["migrate", "remote", "--owned-only"],
+        ["current", "remote"],
+        ["stamp", "remote", "head"],
+        ["make", "check-sync"],
+        ["make", "migrate-remote"],
+    ],
+    ids=" ".join,
+)
+def test_a_libpq_string_in_DATABASE_URL_is_refused_as_the_flag_is(
+    project: Path, pg_url: str, pg_server: str, args: list[str]
+) -> None:
+    """Before: "DATABASE_URL (...) is not a PostgreSQL URL: ignored; using the embedded
+    PostgreSQL in var/pg", then a check of the empty embedded server (exit 1, drift) or a
+    migration of it (exit 0). Now: exit 2, the flag's message naming the variable, password
+    masked, no embedded server started, nothing written."""
+    before = Unchanged(project, pg_url, pg_server)
+    variables = env(pg_server, DATABASE_URL=CONNINFO)
+    if args[0] == "make":
+        result = make(project, args[1], variables)
+        assert result.returncode != 0, result.stdout + result.stderr
+        said = [line for line in result.stderr.splitlines() if line.startswith("twinschema:")]
+        expected_files: tuple[str, ...] = ("var/local.db", "var/.gitignore")  # migrate local
+    else:
+        result = invoke_cli(args, project, variables)
+        assert result.returncode == 2, result.stdout + result.stderr
+        said = [one_line(result.stderr)]
+        expected_files = ()
+    assert len(said) == 1, result.stderr
+    assert said[0].startswith(f"twinschema: error: DATABASE_URL: {CONNINFO_ERROR}"), said
+    assert "s3cretPW" not in result.stdout + result.stderr
+    assert "embedded" not in result.stdout + result.stderr
+    assert not (project / "var" / "pg").exists()
+    before.assert_same(*(f for f in expected_files if (project / f).exists()))
+
+
+def test_the_flag_and_the_variable_refuse_a_libpq_string_alike(
+    project: Path, pg_url: str, pg_server: str
+) -> None:
+    """Both paths: the same message, exit 2; only the variable's says which variable."""
+    flag = invoke_cli(["check", "--postgres-url", CONNINFO], project, env(pg_server))
+    variable = invoke_cli(["check"], project, env(pg_server, DATABASE_URL=CONNINFO))
+    assert flag.returncode == variable.returncode == 2
+    assert one_line(flag.stderr) == one_line(variable.stderr).replace("DATABASE_URL: ", "")
+    assert no_database_made(project)
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("postgre://app:s3cretPW@db.internal/app", "unsupported database URL scheme 'postgre'"),
+        ("PGSQL://app:s3cretPW@db.internal/app", "unsupported database URL scheme 'pgsql'"),
+        # Near misses: another system's URL, shared with another application, stays ignored.
+        ("mysql://app:s3cretPW@db.internal/app", None),
+        ("sqlite:///dev.db", None),
+    ],
+)
+def test_a_misspelt_postgresql_scheme_is_refused_another_systems_url_ignored(
+    project: Path, pg_url: str, pg_server: str, value: str, refused: str | None
+) -> None:
+    """A misspelt PostgreSQL scheme is this side's database written wrongly: refused (exit 2).
+    A MySQL or SQLite URL in DATABASE_URL belongs to another application: ignored, one line, the
+    embedded server used, as README promises."""
+    before = Unchanged(project, pg_url, pg_server)
+    result = invoke_cli(["migrate", "remote"], project, env(pg_server, DATABASE_URL=value))
+    assert "s3cretPW" not in result.stdout + result.stderr
+    if refused:
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert one_line(result.stderr).startswith(f"twinschema: error: DATABASE_URL: {refused}")
+        assert no_database_made(project)
+        before.assert_same()
+    else:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout.splitlines()[0] == (
+            f"DATABASE_URL ({redact(value)}) is not a PostgreSQL URL: ignored; "
+            "using the embedded PostgreSQL in var/pg"
+        )
+        before.assert_same("var/.gitignore")
+
+
+@pytest.mark.parametrize(
+    ("value", "dialect"),
+    [
+        ("sqlite:///x.db", "sqlite"),
+        ("postgresql://a@h/d", "postgresql"),
+        ("postgres://a@h/d", "postgresql"),
+        ("host=h user=a", "postgresql"),
+        ("  dbname = app", "postgresql"),
+        ("postgre://a@h/d", "postgresql"),
+        ("pg://a@h/d", "postgresql"),
+        ("psql://a@h/d", "postgresql"),
+        # Near misses: not a PostgreSQL connection.
+        ("mysql://a@h/d", None),
+        ("mssql+pyodbc://a@h/d", None),
+        ("/var/app/dev.db", "sqlite"),
+        ("./dev.sqlite3", "sqlite"),
+        ("dev.db", "sqlite"),
+        ("app:secret@h/d", None),
+        ("app@h/dev.db", None),
+        ("dev", None),
+    ],
+)
+def test_which_side_a_variable_was_meant_for(value: str, dialect: str | None) -> None:
+    from twinschema.config import meant_dialect
+
+    assert meant_dialect(value) == dialect
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_variable_in_its_sides_refused_form_is_refused_in_either_side(
+    project: Path, pg_url: str, pg_server: str, tmp_path: Path, dialect: str
+) -> None:
+    """LOCAL_DATABASE_URL=/path/mine.db (no sqlite:///) used to be ignored for default_url's
+    var/local.db, a file the user never named; DATABASE_URL=host=... for the embedded server.
+    Each is refused, exit 2, naming its variable; nothing is made."""
+    mine = tmp_path / "mine.db"
+    empty_file(mine)
+    name, value, side = {
+        "sqlite": ("LOCAL_DATABASE_URL", str(mine), "local"),
+        "postgresql": ("DATABASE_URL", CONNINFO, "remote"),
+    }[dialect]
+    before = Unchanged(project, pg_url, pg_server)
+    result = invoke_cli(["migrate", side], project, env(pg_server, **{name: value}))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert one_line(result.stderr).startswith(f"twinschema: error: {name}: not a database URL")
+    assert result.stdout == ""
+    assert mine.stat().st_size == 0
+    assert no_database_made(project)
+    before.assert_same()
+
+
+def empty_file(path: Path) -> None:
+    """An empty file: what a check or a migration of it would change shows."""
+    path.write_bytes(b"")

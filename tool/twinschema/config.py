@@ -31,7 +31,7 @@ from twinschema.errors import UsageError
 from twinschema.paths import shown, user_cache_dir
 from twinschema.records import DIALECTS
 from twinschema.records.dialects import DIALECT_NAMES
-from twinschema.urls import parse_url, redact
+from twinschema.urls import is_conninfo, parse_url, redact
 
 # The two sides of the application, as `twinschema migrate local|remote` names them.
 SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
@@ -139,7 +139,8 @@ class Config:
     ) -> Database:
         """Which database ``dialect``'s side is: ``flag``, else the side's variable, else
         ``default_url``, else (PostgreSQL) the embedded server. A flag of the other dialect is a
-        ``UsageError``; a variable of the other dialect is ignored and ``note`` says so."""
+        ``UsageError``; a variable of another side or system is ignored and ``note`` says so, but
+        one holding this side's database in a refused form (``meant_dialect``) is refused too."""
         if flag:
             if scheme_dialect(flag) is None:
                 parse_url(flag)  # an unsupported scheme: its own error, naming the scheme
@@ -155,6 +156,13 @@ class Config:
         if text:
             if scheme_dialect(text) == dialect:
                 return Database(dialect, _named_file(text, name), name)
+            if meant_dialect(text) == dialect:
+                # This side's database written in a form twinschema refuses (libpq key=value, a
+                # misspelt scheme): refused as the flag is, never replaced by another database.
+                try:
+                    parse_url(text)
+                except UsageError as exc:
+                    raise UsageError(f"{name}: {exc}") from None
             ignored = f"{name} ({redact(text)}) is not a {DIALECT_NAMES[dialect]} URL: ignored"
         chosen = self._unnamed(dialect, ignored or f"{name} is not set", bool(ignored))
         return replace(chosen, ignored=ignored)
@@ -228,6 +236,30 @@ def scheme_dialect(url: str) -> str | None:
     if scheme.startswith("postgres"):
         return "postgresql"
     return None
+
+
+# Schemes that are PostgreSQL misspelt or abbreviated (``postgre://``, ``pgsql://``, ``pg://``):
+# a PostgreSQL connection, not another database system's URL.
+_POSTGRES_TYPO = re.compile(r"(?i)(?:postgre|pg|psql)[A-Za-z0-9+.-]*$")
+# A SQLite file's path without ``sqlite:///`` (``/srv/app.db``, ``./dev.sqlite3``, ``app.db``).
+_SQLITE_PATH = re.compile(r"(?i)^(?:[/.~][^@\s]*|[^@\s=]+\.(?:db|db3|sqlite|sqlite3))$")
+
+
+def meant_dialect(text: str) -> str | None:
+    """The side a variable's value was meant for, also when written in a form twinschema refuses:
+    its scheme's side (``scheme_dialect``), else PostgreSQL for a libpq ``key=value`` connection
+    string or a misspelt PostgreSQL scheme, SQLite for a file's path without ``sqlite:///``;
+    None for another database system (``mysql://``),
+    which a variable shared with another application may hold."""
+    found = scheme_dialect(text)
+    if found is not None:
+        return found
+    scheme = _SCHEME.match(text)
+    if scheme is None:
+        if is_conninfo(text):
+            return "postgresql"
+        return "sqlite" if _SQLITE_PATH.match(text) else None
+    return "postgresql" if _POSTGRES_TYPO.match(scheme.group(1)) else None
 
 
 def _resolve_sqlite_default(url: str, root: Path) -> str:

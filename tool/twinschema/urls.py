@@ -83,6 +83,12 @@ def looks_like_url(text: str) -> bool:
     return "://" in text or _URLISH.match(text) is not None
 
 
+def is_conninfo(text: str) -> bool:
+    """True for a libpq ``key=value`` connection string (``host=db user=app``): a PostgreSQL
+    connection written in a form twinschema refuses, not a URL."""
+    return _SCHEME.match(text) is None and _CONNINFO.match(text) is not None
+
+
 def parse_url(text: str) -> URL:
     """Parse a database URL, normalising the scheme to a driver twinschema ships with."""
     from sqlalchemy.engine import make_url
