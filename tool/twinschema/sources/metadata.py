@@ -111,13 +111,13 @@ class _Reader:
         for sa_column in table.columns:
             columns.append(column(sa_column, autoincrement))
             if sa_column.constraints:  # a CHECK written on the column
-                checks.extend(self.checks(sa_column.constraints))
+                checks.extend(self.checks(declared(sa_column.constraints)))
         # One pass over the table's constraints (foreign_key_constraints would build a set).
         foreign_keys: list[ForeignKey] = []
         uniques: list[UniqueConstraint] = []
         rule_indexes: list[Index] = []  # UNIQUE ... INCLUDE: a unique index
         table_checks: list[sa.CheckConstraint] = []
-        for constraint in table.constraints:
+        for constraint in declared(table.constraints):
             if isinstance(constraint, sa.ForeignKeyConstraint):
                 foreign_keys.append(foreign_key(constraint, self.dialect, table))
             elif isinstance(constraint, sa.UniqueConstraint):
@@ -371,6 +371,14 @@ def _column_named(index: sa.Index, inner: Any) -> Any:
     elif not name.isidentifier():
         return inner
     return index.table.c.get(name, inner)
+
+
+def declared(constraints: Iterable[sa.Constraint]) -> list[sa.Constraint]:
+    """``constraints`` (a set, on a ``Table`` or ``Column``) in the order they were declared,
+    as CREATE TABLE writes them (SQLAlchemy's ``_creation_order``): a set's order follows
+    object addresses, which change from run to run, and so did the order of a table's
+    differences in a report (stranger66 011)."""
+    return sorted(constraints, key=lambda c: c._creation_order)
 
 
 def _index_name(index: Index) -> str:
