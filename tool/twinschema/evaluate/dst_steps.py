@@ -5,7 +5,7 @@ time, 24 hours are 24 (stranger58 018). Each is run with its clock a day before 
 in a session whose TimeZone is ``ZONE`` (see ``defaults``).
 
 Two that both give the current time, one through the session's local time (``now()`` against
-``LOCALTIMESTAMP`` in a timestamptz), are run so too, with the clock inside the hour ``ZONE``'s
+``LOCALTIMESTAMP`` or ``now()::timestamp`` in a timestamptz), are run so too, with the clock inside the hour ``ZONE``'s
 change back from summer time repeats: the local time read back as a moment is the later of the
 two it names there, an hour after the clock (stranger59 016)."""
 
@@ -29,8 +29,16 @@ BEFORE_CHANGE = "2026-03-28 12:00:00"
 # Inside the hour Europe's change back from summer time repeats (2026-10-25 01:00 UTC, when
 # 03:00 CEST is 02:00 CET again): 02:30 local, the first time, in UTC.
 IN_REPEATED_HOUR = "2026-10-25 00:30:00"
-# PostgreSQL's local current time, with a precision or without.
-_LOCAL_NOW = re.compile(r"\blocaltimestamp\b", re.I)
+# PostgreSQL's local current time, with a precision or without, and its other spellings: the
+# transaction's clock cast to a timestamp without time zone (``now()::timestamp``,
+# ``CURRENT_TIMESTAMP::timestamp without time zone``, ``CAST(now() AS timestamp)``: stranger66
+# 006), which is LOCALTIMESTAMP's value; not ``::timestamptz`` or ``::timestamp with time zone``.
+_CLOCK = r"(?:now\s*\(\s*\)|transaction_timestamp\s*\(\s*\)|current_timestamp\b)"
+_LOCAL_NOW = re.compile(
+    rf"\blocaltimestamp\b|(?:\b{_CLOCK}\)?\s*::\s*|\bcast\s*\(\s*{_CLOCK}\s+as\s+)"
+    r"timestamp\b(?!\s*with\b)",
+    re.I,
+)
 
 
 def apart(
