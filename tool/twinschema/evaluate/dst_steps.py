@@ -5,9 +5,9 @@ time, 24 hours are 24 (stranger58 018). Each is run with its clock a day before 
 in a session whose TimeZone is ``ZONE`` (see ``defaults``).
 
 Two that both give the current time, one through the session's local time (``now()`` against
-``LOCALTIMESTAMP`` or ``now()::timestamp`` in a timestamptz), are run so too, with the clock inside the hour ``ZONE``'s
-change back from summer time repeats: the local time read back as a moment is the later of the
-two it names there, an hour after the clock (stranger59 016)."""
+``LOCALTIMESTAMP`` or ``now()::timestamp`` in a timestamptz), are run so too, with the clock
+inside the hour ``ZONE``'s change back from summer time repeats: the local time read back as a
+moment is the later of the two it names there, an hour after the clock (stranger59 016)."""
 
 from __future__ import annotations
 
