@@ -11,8 +11,10 @@ moment is the later of the two it names there, an hour after the clock (stranger
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twinschema.evaluate.clock import CLOCK_OFFSET, at_fixed_moment
 from twinschema.evaluate.context import equal
@@ -21,6 +23,7 @@ from twinschema.evaluate.values import CURRENT_TIME
 from twinschema.model import Column
 
 if TYPE_CHECKING:
+    from twinschema.evaluate.context import StageContext
     from twinschema.evaluate.evaluator import Evaluator
 
 ZONE = "Europe/Paris"
@@ -71,4 +74,62 @@ def apart(
     return (
         f"they agree in a session whose TimeZone is UTC only: in one whose TimeZone is {ZONE}, "
         f"at {at} UTC ({when}) they give {shown[0]} vs {shown[1]}"
+    )
+
+
+def repeated_hour(zone: str, year: int = 2026) -> str | None:
+    """A moment (UTC, 'YYYY-MM-DD HH:MM:SS') half an hour into the first hour ``zone``'s change
+    back from summer time in ``year`` repeats, None where it has none (Asia/Kolkata, UTC)."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    at = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    while at.year == year:
+        after = at + dt.timedelta(hours=1)
+        before_offset, after_offset = (
+            at.astimezone(tz).utcoffset(),
+            after.astimezone(tz).utcoffset(),
+        )
+        if before_offset is not None and after_offset is not None and after_offset < before_offset:
+            back = (before_offset - after_offset).total_seconds()
+            first = after - dt.timedelta(seconds=back / 2)
+            return f"{first:%Y-%m-%d %H:%M:%S}"
+        at = after
+    return None
+
+
+def apart_across(
+    st: StageContext, left: tuple[str, str, Column], right: tuple[str, str, Column]
+) -> str | None:
+    """What parts a SQLite clock idiom (UTC text) from a PostgreSQL local current time read
+    back as a moment (``LOCALTIMESTAMP``, ``now()::timestamp`` in a timestamptz) on a live
+    database whose TimeZone changes back from summer time (stranger66 007): both give the
+    current time, but in the repeated hour PostgreSQL stores the later instant, an hour on.
+    Run on both real engines at that moment; None where they agree or are no such pair."""
+    pg = next((side for side in (left, right) if side[0] == "postgresql"), None)
+    if pg is None or not _LOCAL_NOW.search(pg[1]):
+        return None
+    schema = (st.left if pg is left else st.right).schema
+    if schema.timezone is None or schema.timezone_utc:
+        return None
+    at = repeated_hour(schema.timezone)
+    if at is None:
+        return None
+    got: list[dt.date | dt.datetime | None] = []
+    for dialect, text, column in (left, right):
+        backend = st.ev.backend(dialect)
+        moved = at_fixed_moment(dialect, text, at, local_in_session=True)
+        if backend is None or moved is None:
+            return None
+        st.ev.runs += 1
+        zone = schema.timezone if dialect == "postgresql" else None
+        got.append(as_moment(value_of(backend.run([(moved, column.type)], zone=zone))))
+    if got[0] is None or got[1] is None or equal(got[0], got[1]):
+        return None
+    shown = [f"{v:%Y-%m-%d %H:%M:%S} UTC" for v in got]
+    return (
+        f"this database's TimeZone is {schema.timezone}: at {at} UTC, in the hour its change "
+        f"back from summer time repeats, rows that omit the column store {shown[0]} vs "
+        f"{shown[1]} (PostgreSQL's local time read back as a moment is the later instant)"
     )
