@@ -128,7 +128,7 @@ def _judge_cross(
                 f"but PostgreSQL stores its local value (TimeZone {zone}) in a "
                 f"{zones.pg_type(st, lc, rc)} column, SQLite UTC's)",
             )
-        moved = clock_moments.apart(st.ev, left, right)
+        moved = clock_moments.apart(st.ev, left, right) or dst_steps.apart_across(st, left, right)
         if moved is not None:  # one class now, other values at another hour or day
             return replace(d, message=f"{d.message} (by evaluation: {moved})")
         said, apart = zones.session_said(st, left, right, (lv, rv), kind)

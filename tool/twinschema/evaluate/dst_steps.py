@@ -5,14 +5,16 @@ time, 24 hours are 24 (stranger58 018). Each is run with its clock a day before 
 in a session whose TimeZone is ``ZONE`` (see ``defaults``).
 
 Two that both give the current time, one through the session's local time (``now()`` against
-``LOCALTIMESTAMP`` in a timestamptz), are run so too, with the clock inside the hour ``ZONE``'s
-change back from summer time repeats: the local time read back as a moment is the later of the
-two it names there, an hour after the clock (stranger59 016)."""
+``LOCALTIMESTAMP`` or ``now()::timestamp`` in a timestamptz), are run so too, with the clock
+inside the hour ``ZONE``'s change back from summer time repeats: the local time read back as a
+moment is the later of the two it names there, an hour after the clock (stranger59 016)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twinschema.evaluate.clock import CLOCK_OFFSET, at_fixed_moment
 from twinschema.evaluate.context import equal
@@ -21,6 +23,7 @@ from twinschema.evaluate.values import CURRENT_TIME
 from twinschema.model import Column
 
 if TYPE_CHECKING:
+    from twinschema.evaluate.context import StageContext
     from twinschema.evaluate.evaluator import Evaluator
 
 ZONE = "Europe/Paris"
@@ -29,8 +32,16 @@ BEFORE_CHANGE = "2026-03-28 12:00:00"
 # Inside the hour Europe's change back from summer time repeats (2026-10-25 01:00 UTC, when
 # 03:00 CEST is 02:00 CET again): 02:30 local, the first time, in UTC.
 IN_REPEATED_HOUR = "2026-10-25 00:30:00"
-# PostgreSQL's local current time, with a precision or without.
-_LOCAL_NOW = re.compile(r"\blocaltimestamp\b", re.I)
+# PostgreSQL's local current time, with a precision or without, and its other spellings: the
+# transaction's clock cast to a timestamp without time zone (``now()::timestamp``,
+# ``CURRENT_TIMESTAMP::timestamp without time zone``, ``CAST(now() AS timestamp)``: stranger66
+# 006), which is LOCALTIMESTAMP's value; not ``::timestamptz`` or ``::timestamp with time zone``.
+_CLOCK = r"(?:now\s*\(\s*\)|transaction_timestamp\s*\(\s*\)|current_timestamp\b)"
+_LOCAL_NOW = re.compile(
+    rf"\blocaltimestamp\b|(?:\b{_CLOCK}\)?\s*::\s*|\bcast\s*\(\s*{_CLOCK}\s+as\s+)"
+    r"timestamp\b(?!\s*with\b)",
+    re.I,
+)
 
 
 def apart(
@@ -63,4 +74,62 @@ def apart(
     return (
         f"they agree in a session whose TimeZone is UTC only: in one whose TimeZone is {ZONE}, "
         f"at {at} UTC ({when}) they give {shown[0]} vs {shown[1]}"
+    )
+
+
+def repeated_hour(zone: str, year: int = 2026) -> str | None:
+    """A moment (UTC, 'YYYY-MM-DD HH:MM:SS') half an hour into the first hour ``zone``'s change
+    back from summer time in ``year`` repeats, None where it has none (Asia/Kolkata, UTC)."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    at = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    while at.year == year:
+        after = at + dt.timedelta(hours=1)
+        before_offset, after_offset = (
+            at.astimezone(tz).utcoffset(),
+            after.astimezone(tz).utcoffset(),
+        )
+        if before_offset is not None and after_offset is not None and after_offset < before_offset:
+            back = (before_offset - after_offset).total_seconds()
+            first = after - dt.timedelta(seconds=back / 2)
+            return f"{first:%Y-%m-%d %H:%M:%S}"
+        at = after
+    return None
+
+
+def apart_across(
+    st: StageContext, left: tuple[str, str, Column], right: tuple[str, str, Column]
+) -> str | None:
+    """What parts a SQLite clock idiom (UTC text) from a PostgreSQL local current time read
+    back as a moment (``LOCALTIMESTAMP``, ``now()::timestamp`` in a timestamptz) on a live
+    database whose TimeZone changes back from summer time (stranger66 007): both give the
+    current time, but in the repeated hour PostgreSQL stores the later instant, an hour on.
+    Run on both real engines at that moment; None where they agree or are no such pair."""
+    pg = next((side for side in (left, right) if side[0] == "postgresql"), None)
+    if pg is None or not _LOCAL_NOW.search(pg[1]):
+        return None
+    schema = (st.left if pg is left else st.right).schema
+    if schema.timezone is None or schema.timezone_utc:
+        return None
+    at = repeated_hour(schema.timezone)
+    if at is None:
+        return None
+    got: list[dt.date | dt.datetime | None] = []
+    for dialect, text, column in (left, right):
+        backend = st.ev.backend(dialect)
+        moved = at_fixed_moment(dialect, text, at, local_in_session=True)
+        if backend is None or moved is None:
+            return None
+        st.ev.runs += 1
+        zone = schema.timezone if dialect == "postgresql" else None
+        got.append(as_moment(value_of(backend.run([(moved, column.type)], zone=zone))))
+    if got[0] is None or got[1] is None or equal(got[0], got[1]):
+        return None
+    shown = [f"{v:%Y-%m-%d %H:%M:%S} UTC" for v in got]
+    return (
+        f"this database's TimeZone is {schema.timezone}: at {at} UTC, in the hour its change "
+        f"back from summer time repeats, rows that omit the column store {shown[0]} vs "
+        f"{shown[1]} (PostgreSQL's local time read back as a moment is the later instant)"
     )
