@@ -12,6 +12,7 @@ moment is the later of the two it names there, an hour after the clock (stranger
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -58,25 +59,16 @@ def apart(
         at, when = IN_REPEATED_HOUR, "in the hour its change back from summer time repeats"
     else:
         return None
-    backend = ev.backend(dialect)
-    if backend is None:
+    shown = _parted(ev, [(dialect, *left, ZONE), (dialect, *right, ZONE)], at)
+    if shown is None:
         return None
-    got = []
-    for text, column in (left, right):
-        moved = at_fixed_moment(dialect, text, at, local_in_session=True)
-        if moved is None:
-            return None
-        ev.runs += 1
-        got.append(as_moment(value_of(backend.run([(moved, column.type)], zone=ZONE))))
-    if got[0] is None or got[1] is None or equal(got[0], got[1]):
-        return None
-    shown = [f"{v:%Y-%m-%d %H:%M:%S} UTC" for v in got]
     return (
         f"they agree in a session whose TimeZone is UTC only: in one whose TimeZone is {ZONE}, "
         f"at {at} UTC ({when}) they give {shown[0]} vs {shown[1]}"
     )
 
 
+@functools.cache
 def repeated_hour(zone: str, year: int = 2026) -> str | None:
     """A moment (UTC, 'YYYY-MM-DD HH:MM:SS') half an hour into the first hour ``zone``'s change
     back from summer time in ``year`` repeats, None where it has none (Asia/Kolkata, UTC)."""
@@ -116,20 +108,33 @@ def apart_across(
     at = repeated_hour(schema.timezone)
     if at is None:
         return None
-    got: list[dt.date | dt.datetime | None] = []
-    for dialect, text, column in (left, right):
-        backend = st.ev.backend(dialect)
-        moved = at_fixed_moment(dialect, text, at, local_in_session=True)
-        if backend is None or moved is None:
-            return None
-        st.ev.runs += 1
-        zone = schema.timezone if dialect == "postgresql" else None
-        got.append(as_moment(value_of(backend.run([(moved, column.type)], zone=zone))))
-    if got[0] is None or got[1] is None or equal(got[0], got[1]):
+    sessions = [
+        (d, t, c, schema.timezone if d == "postgresql" else None) for d, t, c in (left, right)
+    ]
+    shown = _parted(st.ev, sessions, at)
+    if shown is None:
         return None
-    shown = [f"{v:%Y-%m-%d %H:%M:%S} UTC" for v in got]
     return (
         f"this database's TimeZone is {schema.timezone}: at {at} UTC, in the hour its change "
         f"back from summer time repeats, rows that omit the column store {shown[0]} vs "
         f"{shown[1]} (PostgreSQL's local time read back as a moment is the later instant)"
     )
+
+
+def _parted(
+    ev: Evaluator, sessions: list[tuple[str, str, Column, str | None]], at: str
+) -> list[str] | None:
+    """The moments two defaults (each ``(dialect, text, column, session zone)``) give on their
+    real engines with the clock at ``at``, shown in UTC; None where they agree or one cannot be
+    run there."""
+    got = []
+    for dialect, text, column, zone in sessions:
+        backend = ev.backend(dialect)
+        moved = at_fixed_moment(dialect, text, at, local_in_session=True)
+        if backend is None or moved is None:
+            return None
+        ev.runs += 1
+        got.append(as_moment(value_of(backend.run([(moved, column.type)], zone=zone))))
+    if got[0] is None or got[1] is None or equal(got[0], got[1]):
+        return None
+    return [f"{v:%Y-%m-%d %H:%M:%S} UTC" for v in got]
