@@ -80,7 +80,7 @@ def test_layers_can_be_chosen(migrated: tuple[str, str]) -> None:
 
 def test_verbose_lists_the_equivalence_rules(migrated: tuple[str, str]) -> None:
     result = check(migrated, "--layer", "models", "--verbose")
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     assert "communities.id: TEXT ~ UUID  (rule: uuid)" in result.output
     assert "(rule: boolean)" in result.output
     assert "(rule: enum)" in result.output
