@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from pg_helpers import clean_env, invoke_cli
+from pg_helpers import clean_env, invoke_cli, run_cli
 from support import testing
 
 # One worker runs this module: its module fixtures (the reports under each hash seed, the
@@ -204,7 +204,7 @@ def keyed_reports(
     with testing.scratch_database(pg_server) as pg_url:
         testing.execute(pg_url, *KEYED.format(action="SET NULL").split(";")[:2])
         args = ["init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp"]
-        done = invoke_cli(args, project, clean_env())
+        done = run_cli(args, project, clean_env())  # a process: its imports stay its own
         assert done.returncode == 0, done.stderr
     commands = {"models": (project, ["check", "--layer", "models"])}
     return {seed: reports_under_seed(commands, seed, 1)["models"] for seed in SEEDS}
