@@ -29,11 +29,28 @@ ColumnRenamed = tuple[str, str, str]
 def script_renames(script: Script, dialect: str) -> tuple[Renamed, ...]:
     """The ``op.rename_table(old, new)`` that ``script``'s upgrade() invokes on ``dialect``, in
     order (those before an error that stops it early): the renames its revision makes."""
+    return _tables_renamed([op for op, _line in record_upgrade(script, dialect).operations])
+
+
+def _tables_renamed(operations: Sequence[Any]) -> tuple[Renamed, ...]:
+    """The ``op.rename_table(old, new)`` among a revision's recorded ``operations``, in order."""
     return tuple(
         (operation.table_name, operation.new_table_name)
-        for operation, _line in record_upgrade(script, dialect).operations
+        for operation in operations
         if isinstance(operation, ops.RenameTableOp)
     )
+
+
+def _columns_renamed(operations: Sequence[Any]) -> list[ColumnRenamed]:
+    """The ``alter_column(table, old, new_column_name=new)`` among a revision's recorded
+    ``operations``, in order."""
+    return [
+        (operation.table_name, operation.column_name, operation.modify_name)
+        for operation in operations
+        if isinstance(operation, ops.AlterColumnOp)
+        and operation.modify_name
+        and operation.modify_name != operation.column_name
+    ]
 
 
 def chain_renames(scripts: Sequence[Script], dialect: str) -> list[Renamed]:
@@ -48,24 +65,15 @@ def chain_scripts(script_dir: ScriptDirectory) -> list[Script]:
 
 
 def history_of(cfg: Any, dialect: str) -> tuple[list[Renamed], list[ColumnRenamed]]:
-    """``chain_renames`` and ``chain_column_renames`` of the chain of Alembic config ``cfg``
-    (of ``dialect``), from its base to its heads: the tables, and the columns, it renamed."""
-    scripts = chain_scripts(ScriptDirectory.from_config(cfg))
-    return chain_renames(scripts, dialect), chain_column_renames(scripts, dialect)
-
-
-def chain_column_renames(scripts: Sequence[Script], dialect: str) -> list[ColumnRenamed]:
-    """The ``alter_column(table, old, new_column_name=new)`` that each of ``scripts`` (a
-    chain's revisions, base first) invokes in its upgrade() on ``dialect``, in order: the names
-    a column had, the rename written by ``revision``."""
-    return [
-        (operation.table_name, operation.column_name, operation.modify_name)
-        for script in scripts
-        for operation, _line in record_upgrade(script, dialect).operations
-        if isinstance(operation, ops.AlterColumnOp)
-        and operation.modify_name
-        and operation.modify_name != operation.column_name
-    ]
+    """The tables, and the columns, the chain of Alembic config ``cfg`` (of ``dialect``) renamed
+    from its base to its heads, in order: each revision's upgrade() recorded once."""
+    tables: list[Renamed] = []
+    columns: list[ColumnRenamed] = []
+    for script in chain_scripts(ScriptDirectory.from_config(cfg)):
+        operations = [op for op, _line in record_upgrade(script, dialect).operations]
+        tables += _tables_renamed(operations)
+        columns += _columns_renamed(operations)
+    return tables, columns
 
 
 def names_had(names: frozenset[str], renames: Sequence[Renamed], key: Any = str) -> frozenset[str]:
