@@ -40,6 +40,7 @@ from twinschema.sources import (
     label_of,
     make_canonical,
     metadata_file,
+    read_dialects,
     read_metadata,
     read_sql_file,
     reflect_url,
@@ -198,6 +199,7 @@ def diff(
     a, b = as_source(a), as_source(b)
     da = _diff_dialect(a, b, config, dialects[0] or dialect)
     db = _diff_dialect(b, a, config, dialects[1] or dialect)
+    da, db = read_dialects((a, b), (da, db))
     report = Report()
     plan = CheckPlan(
         config=config,

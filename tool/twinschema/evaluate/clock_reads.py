@@ -86,3 +86,28 @@ def statement_only(texts: list[str]) -> bool:
     insert reads statement_timestamp() as now(), only a statement after a BEGIN later."""
     read = " ".join(texts)
     return bool(re.search(_STATEMENT, read)) and not re.search(_CALL, read)
+
+
+# How often an insert reads a default's clock (stranger66 012, on SQLite 3.40 and PostgreSQL
+# 16.2): SQLite reads 'now' once per statement (one sqlite3_step: a one-statement INSERT of two
+# rows gives both one value, two statements of one transaction two); PostgreSQL's now() once per
+# transaction, statement_timestamp() once per statement, clock_timestamp() at each call (two
+# rows of one INSERT get two values).
+PER_TRANSACTION = "once per transaction"
+PER_STATEMENT = "once per statement"
+PER_CALL = "at each call, row by row"
+_READ_ONCE_PER = {
+    "the transaction's start": PER_TRANSACTION,
+    "the statement's start": PER_STATEMENT,
+    "the moment of the call": PER_CALL,
+}
+
+
+def read_once_per(dialect: str, text: str) -> str | None:
+    """How often an insert reads the clock of the default ``text`` (``PER_TRANSACTION``,
+    ``PER_STATEMENT``, ``PER_CALL``); None where it reads none, or (PostgreSQL) more than one
+    clock: a UNIQUE rule over the column refuses a second row where the two reads agree."""
+    if dialect == "sqlite":
+        return PER_STATEMENT
+    read = clocks_read(text)
+    return _READ_ONCE_PER[read[0]] if len(read) == 1 else None

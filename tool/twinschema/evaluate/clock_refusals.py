@@ -103,28 +103,43 @@ def _verdict(
     values = []
     for column in columns:
         text = default_text(column)
-        run = run_at(st, dialect, text, column, moment) if text is not None else None
+        run = run_at(st, side, text, column, moment) if text is not None else None
         if run is None or run.error is not None or not run.rows:
             return None, ()
         values.append(value_of(run))
     backend = st.ev.backend(dialect)
     if backend is None:
         return None, ()
+    zone = session_zone(side)
     later = clock_reads.later_reads(dialect, check, moment)
-    fixed = at_fixed_moment(dialect, later, moment) or later
+    fixed = at_fixed_moment(dialect, later, moment, local_in_session=zone is not None) or later
     shape = [(c.own_name, c.type) for c in columns]
-    return backend.try_rows(shape, fixed, [tuple(values)])[0], tuple(values)
+    return backend.try_rows(shape, fixed, [tuple(values)], zone=zone)[0], tuple(values)
 
 
-def run_at(st: StageContext, dialect: str, text: str, column: Column, moment: str) -> Run | None:
-    """What the default ``text`` of ``column`` gives in an insert at ``moment``: PostgreSQL's
-    statement and call clocks read a little later than its transaction's start
-    (``clock_reads.later_reads``: ``clock_timestamp()`` against ``now()``, stranger63 027)."""
+def run_at(st: StageContext, side: Side, text: str, column: Column, moment: str) -> Run | None:
+    """What the default ``text`` of ``column`` gives in an insert at ``moment`` on ``side``:
+    PostgreSQL's statement and call clocks read a little later than its transaction's start
+    (``clock_reads.later_reads``: ``clock_timestamp()`` against ``now()``, stranger63 027), and
+    a live PostgreSQL database off UTC runs it in its own TimeZone (``session_zone``: its
+    ``timestamp DEFAULT now()`` stores the local time there, stranger66 001)."""
+    dialect, zone = side.schema.dialect, session_zone(side)
     later = clock_reads.later_reads(dialect, text, moment)
+    if zone is not None and at_fixed_moment(dialect, later, moment) is not None:
+        return st.ev.moment_in(later, column, zone, moment)
     if later == text or at_fixed_moment(dialect, later, moment) is not None:
         return st.ev.at_moment(dialect, later, column, moment)
     backend = st.ev.backend(dialect)  # every clock read is a literal now: run it as it is
-    return backend.run([(later, column.type)]) if backend is not None else None
+    return backend.run([(later, column.type)], zone=zone) if backend is not None else None
+
+
+def session_zone(side: Side) -> str | None:
+    """The TimeZone a live PostgreSQL database's sessions run in, where it is not UTC (what its
+    inserts read the local time in); None for any other source."""
+    schema = side.schema
+    if schema.dialect != "postgresql" or not schema.timezone or schema.timezone_utc:
+        return None
+    return schema.timezone
 
 
 def _refusal(st: StageContext, side: Side, table: Table, twin: Table) -> Refusal | None:

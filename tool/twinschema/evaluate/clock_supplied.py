@@ -22,12 +22,18 @@ from typing import Any
 
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import clock_checks, clock_reads, probes
-from twinschema.evaluate.clock import at_fixed_moment
-from twinschema.evaluate.clock_refusals import clock_columns, drop_equivalences, run_at
+from twinschema.evaluate.clock import FIXED_MOMENT, at_fixed_moment
+from twinschema.evaluate.clock_refusals import (
+    clock_columns,
+    drop_equivalences,
+    run_at,
+    session_zone,
+)
 from twinschema.evaluate.context import StageContext, default_text, shown_default
 from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.fixed_moments import TEXT_MOMENTS, value_of
 from twinschema.evaluate.shown_probes import quoted
+from twinschema.evaluate.time_kept import moment_kept
 from twinschema.model import Column, Table
 from twinschema.records import Side
 from twinschema.records.dialects import DIALECT_NAMES
@@ -160,7 +166,7 @@ def _defaults(
         if column is None or column.name not in clocked:
             continue
         text = default_text(column)
-        run = run_at(st, side.schema.dialect, text, column, moment) if text else None
+        run = run_at(st, side, text, column, moment) if text else None
         if run is None or run.error is not None or not run.rows:
             return None
         found[column.name] = value_of(run)
@@ -185,10 +191,11 @@ def _judged(
     if not texts or backend is None:
         return None, ""
     check = " AND ".join(f"({t})" for t in texts) if len(texts) > 1 else texts[0]
+    zone = session_zone(side)
     later = clock_reads.later_reads(dialect, check, moment)
-    fixed = at_fixed_moment(dialect, later, moment) or later
+    fixed = at_fixed_moment(dialect, later, moment, local_in_session=zone is not None) or later
     shape = [(c.own_name, c.type) for c in columns if c is not None]
-    return backend.try_rows(shape, fixed, [row])[0], check
+    return backend.try_rows(shape, fixed, [row], zone=zone)[0], check
 
 
 def _wrapped(text: str) -> str:
@@ -220,8 +227,7 @@ def _report(st: StageContext, tables: tuple[Table, Table], found: Parting) -> No
         f"inserts that omit {omitted} and give {given} fail on {names[no]} at {found.moment} "
         f"UTC where {names[yes]} stores them: its CHECK {_wrapped(found.check)} refuses "
         f"({', '.join(found.names)}) = ({_shown(found.values[no])}), {names[yes]}'s CHECKs "
-        f"store ({_shown(found.values[yes])}) (the defaults keep the clock otherwise: a given "
-        "moment in the clock's second, or written with 'T', parts them)"
+        f"store ({_shown(found.values[yes])}) ({_why(st, tables, found)})"
     )
     first = found.clocked[0]
     lc, rc = (t.named(first) for t in tables)
@@ -238,9 +244,71 @@ def _report(st: StageContext, tables: tuple[Table, Table], found: Parting) -> No
         st.annotate(said, existing)
         return
     made = difference(st, table, first, shown_default(lc), shown_default(rc), said)
-    hint = (
-        f"give {omitted} defaults that keep the clock to the same second on both sides "
-        "(date_trunc('second', now()) beside CURRENT_TIMESTAMP), or allow it in domain.yaml "
-        "with a reason"
-    )
-    st.comparison.differences.append(replace(made, hint=hint))
+    st.comparison.differences.append(replace(made, hint=_hint(st, tables, found)))
+
+
+def _why(st: StageContext, tables: tuple[Table, Table], found: Parting) -> str:
+    """Why the row parts the two sides: a live PostgreSQL database's TimeZone (its default is
+    the local time there), SQLite comparing a given moment spelled with 'T' as text, or how
+    the defaults keep the clock."""
+    zone = next((z for z in map(session_zone, (st.left, st.right)) if z is not None), None)
+    if zone is not None:
+        return f"the PostgreSQL database's TimeZone is {zone}: its default is the local time there"
+    spelled = _spelled_t(st, found)
+    if spelled is not None:
+        return (
+            f"SQLite compares text, where {quoted(spelled[0])} sorts after {quoted(spelled[1])} "
+            "('T' after the space), PostgreSQL the moments, which are one"
+        )
+    return "the defaults keep the clock otherwise: a given moment in the clock's second parts them"
+
+
+def _spelled_t(st: StageContext, found: Parting) -> tuple[str, str] | None:
+    """The given value written with 'T' and SQLite's default value it was compared with, where
+    that is the row that parts the sides (a SQLite side's text, the date and time apart by 'T');
+    None otherwise."""
+    if "sqlite" not in st.dialects:
+        return None
+    row = found.values[st.dialects.index("sqlite")]
+    given = [v for n, v in zip(found.names, row, strict=True) if n in found.given]
+    made = [v for n, v in zip(found.names, row, strict=True) if n in found.clocked]
+    if not given or not made or not isinstance(given[0], str) or "T" not in given[0]:
+        return None
+    return given[0], str(made[0])
+
+
+def _hint(st: StageContext, tables: tuple[Table, Table], found: Parting) -> str:
+    """What makes the row go: SQLite's CHECK reading one spelling (a given moment with 'T'),
+    defaults that keep the clock to the same second (where the PostgreSQL one does not yet:
+    a hint never asks for what is there, stranger66 002)."""
+    omitted = " and ".join(f"{tables[0].name}.{c}" for c in found.clocked)
+    fixes = []
+    if _spelled_t(st, found) is not None:
+        given = found.given[0]
+        fixes.append(
+            f"have SQLite's CHECK compare one spelling, replace({given}, 'T', ' ') in place of "
+            f"{given}"
+        )
+    if not _second_kept(st, tables, found):
+        fixes.append(
+            f"give {omitted} defaults that keep the clock to the same second on both sides "
+            "(date_trunc('second', now()) beside CURRENT_TIMESTAMP)"
+        )
+    if not fixes:
+        fixes.append(f"give {omitted} defaults that give the same value on both sides")
+    return f"{'; and '.join(fixes)}; or allow it in domain.yaml with a reason"
+
+
+def _second_kept(st: StageContext, tables: tuple[Table, Table], found: Parting) -> bool:
+    """True when each side's default of the clocked columns keeps the clock truncated to the
+    second (SQLite's CURRENT_TIMESTAMP, PostgreSQL's date_trunc('second', now()))."""
+    for side, table in zip((st.left, st.right), tables, strict=True):
+        for name in found.clocked:
+            column = table.named(name)
+            text = default_text(column) if column is not None else None
+            if column is None or text is None:
+                return False
+            run = st.ev.at_moment(side.schema.dialect, text, column, FIXED_MOMENT)
+            if moment_kept(run, dt.timedelta(0)) != "truncated to the second":
+                return False
+    return True

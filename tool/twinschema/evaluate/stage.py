@@ -17,7 +17,9 @@ their own dialects (see ``backends``):
 Defaults that read the clock are tried under their own table's CHECKs (``clock_refusals``):
 where one side's CHECK refuses the row its clock defaults make at a fixed moment and the other's
 store theirs, inserts that omit those columns fail on one side only (a difference); so do
-inserts that give a moment column such a CHECK reads beside them (``clock_supplied``).
+inserts that give a moment column such a CHECK reads beside them (``clock_supplied``), and
+so do two inserts under a unique rule over a clock-defaulted column where one side reads its
+clock once per transaction, statement or row and the other otherwise (``clock_unique``).
 
 A SQLite NOT NULL ON CONFLICT REPLACE whose default fails or is refused by the column's own CHECK
 never acts, and is the plain NOT NULL (``conflict_defaults``).
@@ -67,6 +69,7 @@ from twinschema.evaluate import (
     checks,
     clock_refusals,
     clock_supplied,
+    clock_unique,
     collated_unique,
     computed,
     conflict_defaults,
@@ -133,6 +136,7 @@ def evaluate(
     range_defaults.out_of_range(st)
     clock_refusals.refused_clock_defaults(st)  # clock defaults their own CHECKs refuse
     clock_supplied.refused_beside_given(st)  # ... and beside a moment the insert gives
+    clock_unique.unique_clock_defaults(st)  # ... and under a unique rule over them
     unfit_defaults.unfit_defaults(st)  # after every stage that may add a default difference
     checks.checks(st)
     check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first

@@ -163,3 +163,18 @@ def make_canonical(raw: Schema, domain: Domain | None) -> Schema:
 def label_of(spec: str) -> str:
     """How a source is named in reports (URLs without their password)."""
     return redact(spec) if looks_like_url(spec) else spec
+
+
+def read_dialects(
+    specs: tuple[str, str], dialects: tuple[str | None, str | None]
+) -> tuple[str | None, str | None]:
+    """Each side's dialect, a SQL file's with none given read from its content, both files read
+    before either is refused (``sqlfile.pair_dialects``)."""
+    from twinschema.sources import sqlfile
+
+    unread = tuple(
+        s if d is None and classify(s) == SQL_FILE else None
+        for s, d in zip(specs, dialects, strict=True)
+    )
+    read = sqlfile.pair_dialects((unread[0], unread[1]))
+    return dialects[0] or read[0], dialects[1] or read[1]

@@ -33,6 +33,7 @@ from twinschema.sources.sqlfile.detect import (
     detect_dialect,
     dialect_scores,
     named_dialect,
+    pair_dialects,
 )
 from twinschema.sources.sqlfile.pg_load import load_postgresql
 from twinschema.sources.sqlfile.psql_extensions import ALLOWED_EXTENSIONS
@@ -49,5 +50,6 @@ __all__ = [
     "load_postgresql",
     "load_sqlite",
     "named_dialect",
+    "pair_dialects",
     "read_sql",
 ]

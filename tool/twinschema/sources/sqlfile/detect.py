@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from twinschema.errors import UsageError
 from twinschema.urls import POSTGRESQL, SQLITE
@@ -233,3 +233,37 @@ def detect_dialect(text: str, label: str = "SQL text", named: str | None = None)
         "pass --dialect sqlite or --dialect postgresql (diff: --dialect-a/--dialect-b for one "
         "side), or name the file *.sqlite or *.postgres"
     )
+
+
+def pair_dialects(files: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    """The dialect of each SQL file of a diff (None: not a SQL file, or one that is not there,
+    which loading tells), both read before either is refused: one ``UsageError`` names every
+    file whose dialect cannot be told, and the dialect the other file reads as (``diff s.sql
+    p.sql`` stopped at s.sql, p.sql's timestamptz never read: stranger66 002)."""
+    found: list[str | None] = []
+    refused: list[str] = []
+    for path in files:
+        text = _text(path)
+        if path is None or text is None:
+            found.append(None)
+            continue
+        try:
+            found.append(detect_dialect(text, path, named_dialect(path)))
+        except UsageError as exc:
+            found.append(None)
+            refused.append(exc.message)
+    if not refused:
+        return found[0], found[1]
+    told = [
+        f"{path} reads as {'SQLite' if d == SQLITE else 'PostgreSQL'}"
+        for path, d in zip(files, found, strict=True)
+        if path is not None and d is not None
+    ]
+    raise UsageError("; ".join(refused) + (f" ({told[0]})" if told else ""))
+
+
+def _text(path: str | None) -> str | None:
+    """A SQL file's text, None where ``path`` is none or no file."""
+    if path is None or not Path(path).is_file():
+        return None
+    return Path(path).read_text(encoding="utf-8", errors="replace")
