@@ -113,6 +113,16 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "CREATE TABLE marks (id integer PRIMARY KEY, score score, grade grade)",
         ],
     ),
+    "pg-domain-over-domain": (  # stranger66 005: the NOT NULL, DEFAULT and CHECKs of each level
+        ["CREATE TABLE bins (id INTEGER PRIMARY KEY, aisle INTEGER, bay INTEGER)"],
+        [
+            "CREATE DOMAIN aisle_t AS integer NOT NULL DEFAULT 5 CHECK (VALUE > 0)",
+            "CREATE DOMAIN aisle_t2 AS aisle_t CHECK (VALUE < 100)",
+            "CREATE DOMAIN bay_t AS integer CHECK (VALUE > 0)",
+            "CREATE DOMAIN bay_t2 AS bay_t",
+            "CREATE TABLE bins (id integer PRIMARY KEY, aisle aisle_t2, bay bay_t2)",
+        ],
+    ),
     "opclass": (  # an operator class on an index element: the module keeps it
         [
             "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, nick TEXT, doc TEXT)",

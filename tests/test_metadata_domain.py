@@ -119,3 +119,68 @@ def test_the_reader_keeps_a_domains_check_as_written_and_normalize_makes_it_cano
         "1",
     )
     assert [c.expression for c in made.checks] == ["c > 0"]
+
+
+# stranger66 005: a DOMAIN over a DOMAIN, as a module declares it and a database holds it.
+AISLE = (
+    "CREATE DOMAIN aisle_t AS integer NOT NULL DEFAULT 5 CHECK (VALUE > 0)",
+    "CREATE DOMAIN aisle_t2 AS aisle_t CHECK (VALUE < 100)",
+    "CREATE TABLE film (id integer PRIMARY KEY, release_year aisle_t2)",
+)
+NESTED = (
+    '"aisle_t2", postgresql.DOMAIN("aisle_t", sa.INTEGER(), not_null=True, default="5",'
+    ' check="VALUE > 0"), check="VALUE < 100"{outer}'
+)
+
+
+def test_a_domain_over_a_domain_declared_as_the_database_holds_it_is_no_difference(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Each level's NOT NULL, DEFAULT and CHECK, read through both levels on both sides (the
+    database's aisle_t2 took aisle_t's DEFAULT when it was made)."""
+    report = diff(tmp_path, pg_url, NESTED.format(outer=""), *AISLE)
+    assert report["exit_code"] == 0, json.dumps(report["differences"])
+
+
+@pytest.mark.parametrize(
+    ("args", "kind"),
+    [
+        # the upper level's own DEFAULT is the column's, not the lower level's 5
+        (NESTED.format(outer=', default="6"'), "column_default"),
+        # the lower level's CHECK is compared: a bound one off differs
+        (NESTED.format(outer="").replace("VALUE > 0", "VALUE > 1"), "check"),
+        # the lower level's NOT NULL is read: without it the module's column takes NULL
+        (NESTED.format(outer="").replace("not_null=True, ", ""), "column_nullable"),
+    ],
+    ids=["upper-default", "lower-check", "lower-not-null"],
+)
+def test_a_near_miss_domain_over_a_domain_still_differs(
+    tmp_path: Path, pg_url: str, args: str, kind: str
+) -> None:
+    report = diff(tmp_path, pg_url, args, *AISLE)
+    assert report["exit_code"] == 1, report
+    differences = report["differences"]
+    assert isinstance(differences, list)
+    assert [d["kind"] for d in differences] == [kind], differences
+
+
+def test_the_reader_reads_a_domain_over_a_domain_through_its_levels() -> None:
+    """The base type below every level, NOT NULL of any level, the nearest level's DEFAULT and
+    COLLATE, the CHECKs of every level: as the catalog query reads a database's."""
+    from sqlalchemy.dialects import postgresql
+
+    from twinschema.dialects import ReflectOptions
+    from twinschema.sources.metadata import from_metadata
+
+    metadata = sa.MetaData()
+    low = postgresql.DOMAIN(
+        "low", sa.String(8), collation="C", not_null=True, default="'a'", check="VALUE <> ''"
+    )
+    mid = postgresql.DOMAIN("mid", low, default="'b'", check="VALUE <> 'x'")
+    top = postgresql.DOMAIN("top", mid, check="VALUE <> 'y'", create_type=False)
+    sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", top))
+    raw = from_metadata(metadata, "postgresql", "dmod.py", ReflectOptions())
+    assert raw.tables["t"].columns[1].type.definition == (
+        """character varying(8) COLLATE "C" NOT NULL DEFAULT 'b' """
+        """CHECK (VALUE <> 'y') CHECK (VALUE <> 'x') CHECK (VALUE <> '')"""
+    )

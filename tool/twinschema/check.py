@@ -9,6 +9,7 @@ check never passes when it could not look.
 
 from __future__ import annotations
 
+from twinschema.compare.allowance_types import once
 from twinschema.domain_load import load_domain
 from twinschema.hints import chain_built_causes
 from twinschema.layers.domain import domain_layer
@@ -53,6 +54,7 @@ def run_check(plan: CheckPlan) -> Report:
         if "migrations" in plan.layers:
             results += migrations_layer(sources, domain, evaluator)
             chain_built_causes(results)  # a chain that builds the module: no revision missing
+    once(results)  # an unpinned allowance is warned of in the first layer that allows by it
     report = Report()
     for result in results:
         if plan.require_all and result.status == Status.SKIPPED:

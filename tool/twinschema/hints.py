@@ -153,11 +153,11 @@ def live_pair_hints(
             module = next((m for m in models if _same_allowance(m, d)), None)
             table_cause = on_table.get(d.table)
             if module is None and table_cause is not None and d.fix is not None:
-                # The modules still use it; the databases agree where they differ: a database
-                # differs from its module on that table (a hand edit), not the allowance.
+                # The modules still use it; a database differs from its module on that table
+                # (a hand edit), not the allowance.
+                line = f"{d.fix.file}:{d.fix.line}"
                 hint = (
-                    f"the databases agree here where the modules differ as this allowance "
-                    f"({d.fix.file}:{d.fix.line}) declares, so keep it: the database of "
+                    f"{_pair_state(pair, d, line)}, so keep it: the database of "
                     f"{table_cause.left_source} differs from that module on {d.table}: fix that "
                     f"(the hint of [live] {table_cause.left_source} <> its database), and this "
                     "allowance matches again"
@@ -195,6 +195,21 @@ def live_pair_hints(
             continue
         result.append(replace(d, hint=hint, fix=fix))
     return result
+
+
+def _pair_state(pair: Sequence[Difference], stale: Difference, line: str) -> str:
+    """What the two databases do on the table of a live pair's ``stale`` allowance (at
+    ``line``), which the modules still need: agree, or differ otherwise than it declares (the
+    kinds of what is left there, a CHECK edited by hand: stranger66 004)."""
+    kinds = sorted({d.kind for d in pair if d.table == stale.table and d.kind != stale.kind})
+    if not kinds:
+        return (
+            f"the databases agree here where the modules differ as this allowance ({line}) declares"
+        )
+    return (
+        f"the databases differ here ({', '.join(kinds)} on {stale.table}), but not as this "
+        f"allowance ({line}) declares, as the modules do"
+    )
 
 
 def _same_allowance(a: Difference, b: Difference) -> bool:

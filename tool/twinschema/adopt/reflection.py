@@ -112,7 +112,12 @@ def _domains(table: sa.Table, found: Table) -> None:
             continue
         column.nullable = read.nullable
         parts = domain_parts(read.type.definition or "")
-        if parts is not None and len(parts.checks) > 1:
+        # A domain over a domain: SQLAlchemy reads the upper level's NOT NULL and CHECK alone;
+        # the adapter read every level's (``postgresql_catalog``), written as one domain.
+        nested = isinstance(domain.data_type, postgresql.DOMAIN)
+        if parts is not None:
+            domain.not_null = parts.not_null
+        if parts is not None and (len(parts.checks) > 1 or (nested and parts.checks)):
             # SQLAlchemy's DOMAIN holds one CHECK (it reads the first): all of them, as one
             # CHECK of their conjunction, which refuses the same values (``canonical.domains``)
             domain.check = sa.text(" AND ".join(f"({c})" for c in parts.checks))
@@ -122,7 +127,7 @@ def _domains(table: sa.Table, found: Table) -> None:
             continue
         dialect: postgresql.base.PGDialect = postgresql.dialect()  # type: ignore[no-untyped-call]
         if base.group(1).split("(")[0].split("[")[0] not in dialect.ischema_names:
-            continue  # a domain over an enum or another domain: SQLAlchemy's reading is kept
+            continue  # a domain over an enum (at its lowest level): SQLAlchemy's reading is kept
         loader = cast(Any, SimpleNamespace(enums={}, domains={}))
         collation = getattr(domain.data_type, "collation", None)
         domain.data_type = dialect._reflect_type(base.group(1), loader, str(domain.name), collation)

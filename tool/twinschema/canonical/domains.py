@@ -17,9 +17,12 @@ to pass NULL (``VALUE IS NOT NULL``, ``coalesce(VALUE, 0) > 0``, a function
 call: a column of it takes NULL through a subquery of the domain's type, ``INSERT INTO t (x)
 VALUES ((SELECT x FROM t WHERE false))``, which a column's NOT NULL or CHECK refuses; run on
 PostgreSQL 16, stranger43), an array of a domain (its CHECKs hold for each element) and a
-domain whose definition does not read back (a domain over another domain: no base type to
-compare). Such a domain's NOT NULL and DEFAULT are still read as the column's (``_lifted``):
-only its CHECKs stay in its type.
+domain over a type the type table does not know (an enum: no base type to compare). Such a
+domain's NOT NULL and DEFAULT are still read as the column's (``_lifted``): only its CHECKs stay
+in its type.
+
+A domain over a domain comes here as one definition: the sources read it through every level to
+its base type (``postgresql_catalog``, ``sources.metadata``; stranger66 005).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def place(domain: Domain, allowance: Allowance) -> str:
     if allowance.dialect:
         keys.append(f"dialect: {allowance.dialect}")
     if allowance.check:
-        keys.append(f"check: {_quoted(allowance.check)}")
+        keys.append(f"check: {quoted(allowance.check)}")
     return (
         f" (entry {allowance.position} of {allowance.table}'s allow: list, "
         "{" + ", ".join(keys) + "})"
@@ -131,15 +131,15 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
     if d.kind == "check" and name is None:  # named on neither side: by its text
         text = d.left if d.left is not None and (not one or side is FixSide.LEFT) else d.right
         if text is not None:
-            parts.append(f"check: {_quoted(check_text(text))}")
+            parts.append(f"check: {quoted(check_text(text))}")
     ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)  # one: of one dialect
     if d.kind == "column_type" and d.left and d.right and ld and rd and ld != rd:
         each = ((ld, d.left), (rd, d.right))
-        parts.append("types: {" + ", ".join(f"{k}: {_quoted(t)}" for k, t in each) + "}")
+        parts.append("types: {" + ", ".join(f"{k}: {quoted(t)}" for k, t in each) + "}")
     return "{" + ", ".join([*parts, "reason: ..."]) + "}"
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """``text`` as a YAML double-quoted scalar."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -25,6 +25,7 @@ from twinschema.compare.allowance_entries import (
     place,
 )
 from twinschema.compare.allowance_match import copies, named_allowances, repeated
+from twinschema.compare.allowance_types import unpinned_allowances
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
 from twinschema.model import Schema
@@ -81,6 +82,9 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
         else:
             used.setdefault(allowance, []).append(difference)
     kept += broad_allowances(ctx.domain, used, sides, ctx.left.label, ctx.right.label)
+    ctx.result.warnings += unpinned_allowances(
+        ctx.domain, used, sides, ctx.left.label, ctx.right.label
+    )
     ctx.result.allowed = used
     stale = [
         stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)

@@ -89,6 +89,7 @@ from twinschema.dialects.postgresql_rows import (
 from twinschema.dialects.postgresql_types import (
     DIALECT,
     collation_of,
+    domain_relabels_dropped,
     named_collation,
     operator_class,
     parse_type,
@@ -286,7 +287,13 @@ def _tables(
                                raw=spelling)  # fmt: skip
         elif typtype == "d":  # a domain: its definition (as read; normalize makes its CHECKs
             # canonical) is part of the declared type
-            ctype = ColumnType(DIALECT, typname, array=array, raw=spelling, definition=domain)
+            ctype = ColumnType(
+                DIALECT,
+                typname,
+                array=array,
+                raw=spelling,
+                definition=domain_relabels_dropped(domain),
+            )
         else:
             ctype = parse_type_cached(spelling)
         column_identity = IDENTITY_CODES.get(identity)

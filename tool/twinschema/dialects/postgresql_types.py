@@ -266,3 +266,24 @@ def named_collation(name: str) -> Collation:
     if name.lower() in _BUILTIN_DETERMINISTIC or re.match(_LOCALE_NAME, name):
         return Collation(_SAME_AS_C.get(name.lower(), name), EQUALITY_EXACT)
     return Collation(name, None)
+
+
+# A domain definition's base type as the catalog query prints it (``postgresql_catalog``).
+_DOMAIN_BASE = re.compile(r"(.*?)(?= COLLATE \"| NOT NULL| DEFAULT | CHECK \(|$)")
+
+
+def domain_relabels_dropped(definition: str) -> str:
+    """A domain definition read from the catalog with ``(VALUE)::base`` written ``VALUE``.
+
+    The CHECK of a domain over a domain sees VALUE as the lower domain, so PostgreSQL 16 prints
+    its use as the base type as a cast (``CREATE DOMAIN b AS a CHECK (VALUE < 100)`` over
+    ``a AS integer`` prints ``CHECK (((VALUE)::integer < 100))``). A domain is its base type
+    (the cast changes no value), so the CHECK is read as written, as the one of a domain made over
+    the base type prints it: the two make one definition. A cast to another type (``bigint``, a
+    ``character varying(3)``) is kept."""
+    found = _DOMAIN_BASE.match(definition)
+    base = re.sub(r"\(\d+(?:,\d+)?\)", "", found.group(1) if found else "").strip()
+    if not base or "(VALUE)::" not in definition:
+        return definition
+    relabel = re.compile(r"\(VALUE\)::" + re.escape(base) + r"(?![\w\[(])")
+    return relabel.sub("VALUE", definition)

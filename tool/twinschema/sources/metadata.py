@@ -234,17 +234,26 @@ class _Reader:
         """A DOMAIN's definition as the PostgreSQL reader builds it from the catalog (base type
         as ``format_type`` spells it, NOT NULL, DEFAULT, CHECKs as the DDL compiler writes them;
         ``normalize`` makes the CHECKs canonical), so that the domain a module declares and the
-        one a database holds compare equal when they are."""
-        base = self._compile_type(to_instance(domain.data_type)).spelling().replace(", ", ",")
+        one a database holds compare equal when they are. A DOMAIN over a DOMAIN is read, as the
+        reader reads the database, through every level to its base type: the CHECKs and NOT
+        NULL of every level, the nearest level's COLLATE and DEFAULT (CREATE DOMAIN takes its
+        base domain's where it writes none)."""
+        levels = [domain]
+        inner = to_instance(domain.data_type)
+        while isinstance(inner, postgresql.DOMAIN) and len(levels) < 64:
+            levels.append(inner)
+            inner = to_instance(inner.data_type)
+        base = self._compile_type(inner).spelling().replace(", ", ",")
         parts = [base]
-        if domain.collation is not None and domain.collation.lower() != "default":
-            parts.append('COLLATE "' + domain.collation.replace('"', '""') + '"')
-        if domain.not_null:
+        collation = next((d.collation for d in levels if d.collation is not None), None)
+        if collation is not None and collation.lower() != "default":
+            parts.append('COLLATE "' + collation.replace('"', '""') + '"')
+        if any(d.not_null for d in levels):
             parts.append("NOT NULL")
-        if domain.default is not None:
-            parts.append("DEFAULT " + self.sql(domain.default))
-        if domain.check is not None:
-            parts.append(f"CHECK ({self.sql(domain.check)})")
+        default = next((d.default for d in levels if d.default is not None), None)
+        if default is not None:
+            parts.append("DEFAULT " + self.sql(default))
+        parts.extend(f"CHECK ({self.sql(d.check)})" for d in levels if d.check is not None)
         return " ".join(parts)
 
     def default(self, server_default: Any) -> str | None:

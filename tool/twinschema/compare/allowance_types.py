@@ -1,0 +1,87 @@
+"""The warning of a ``column_type`` allowance that names no types (``unpinned_allowance``).
+
+Written without ``types:`` (as every hint wrote it until 2026-12-04), a ``column_type``
+allowance allows any type difference of its column, for ever: written for SQLite ``text``
+against PostgreSQL ``text[]``, it also hides the server's column made ``integer[]`` later,
+which refuses the JSON text the device stores (stranger65 002). Such an allowance keeps allowing
+as before (a file that worked yesterday works today), but where it allows a type difference the
+comparison warns, naming its line and the allowance pinned to the types it allows here. A
+warning leaves the exit code alone; one ``check`` says it once (``once``), not in each layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from twinschema.compare.allowance_entries import allowance_entry, place, quoted
+from twinschema.records import Difference, FixSide, FixSite, LayerResult, Severity
+from twinschema.records.domain import Allowance, Domain
+
+KIND = "unpinned_allowance"
+
+
+def unpinned_allowances(
+    domain: Domain,
+    used: dict[Allowance, list[Difference]],
+    sides: dict[str, FixSide],
+    left: str,
+    right: str,
+) -> list[Difference]:
+    """A warning for each ``column_type`` allowance without ``types:`` that allowed a type
+    difference across the dialects here (``sides``: dialect -> side), whose hint gives the
+    allowance pinned to the types it allowed (its own reason kept)."""
+    dialects = {side: dialect for dialect, side in sides.items()}
+    if len(dialects) < 2:
+        return []
+    found = []
+    for allowance, differences in used.items():
+        if allowance.kind != "column_type" or allowance.types:
+            continue
+        allowed = [d for d in differences if d.kind == "column_type" and d.left and d.right]
+        if not allowed:
+            continue
+        reason = f"reason: {quoted(allowance.reason)}}}"
+        entries = "; ".join(allowance_entry(d, dialects)[: -len("reason: ...}")] + reason
+                            for d in allowed)  # fmt: skip
+        shown = "; ".join(
+            f"{d.column}: {dialects[FixSide.LEFT]} {d.left}, {dialects[FixSide.RIGHT]} {d.right}"
+            for d in allowed
+        )
+        where = f"{allowance.table}.{allowance.column}" if allowance.column else allowance.table
+        found.append(
+            Difference(
+                layer=allowed[0].layer,
+                kind=KIND,
+                table=allowance.table,
+                column=allowance.column,
+                name=None,
+                left=None,
+                right=None,
+                message=f"allowance {allowance.describe()} names no types: it allows any type "
+                f"difference of {where}, one that comes later on either side too (it allows "
+                f"{shown} here)",
+                hint=f"{domain.path}:{allowance.line}: pin it to the types it is written for"
+                f"{place(domain, allowance)}: {entries}",
+                severity=Severity.WARNING,
+                left_source=left,
+                right_source=right,
+                fix=FixSite(file=domain.path, line=allowance.line),
+            )
+        )
+    return found
+
+
+def once(results: Iterable[LayerResult]) -> None:
+    """Keep each ``unpinned_allowance`` warning in the first layer that gives it: the models
+    and the live pair allow the same difference by the same allowance, one warning is enough."""
+    seen: set[tuple[str | None, int | None, str]] = set()
+    for result in results:
+        kept = []
+        for w in result.warnings:
+            if w.kind == KIND:
+                key = (w.fix.file if w.fix else None, w.fix.line if w.fix else None, w.message)
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(w)
+        result.warnings = kept
