@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.context import StageContext, equal, find
 from twinschema.evaluate.generated_inline import computed_from
 from twinschema.evaluate.probe_sets import ProbeSet
@@ -29,7 +29,7 @@ def what_generated_holds(
     ``found``'s columns); None where none does."""
     said: list[str] = []
     sides = (st.left, st.right)
-    reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
+    reads = [expression_reads.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
     if reads[0] is None or reads[1] is None:
         return None
     read = sorted({c.lower() for c in reads[0].columns} & {c.lower() for c in reads[1].columns})
