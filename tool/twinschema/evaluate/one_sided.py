@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.canonical import typemap, typemap_storage
+from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import expression_reads, strict_kept, type_kept
 from twinschema.evaluate.checks import check_text, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
@@ -99,7 +100,7 @@ def _computed(dialect: str, table: Table, text: str) -> str:
     """``text`` with each generated column read as the bare expression computing it
     (``computed_from``: no affinity wrapped round it, so ``area BETWEEN 0 AND 32000`` reads as
     the product ``a * b`` it bounds)."""
-    stored = {c.own_name.lower() for c in table.columns if c.generated is None}
+    stored = {catalog_key(dialect, c.own_name) for c in table.columns if c.generated is None}
     return inline_generated(dialect, text, computed_from(dialect, table, stored)) or text
 
 
