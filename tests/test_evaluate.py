@@ -598,9 +598,9 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
 def test_probe_rows_follow_the_kind_and_the_literals() -> None:
     """The probes of an integer column hold NULL, the literals and their neighbours, and 2^31;
     those of a text column the literals' case variants and the bound and one past it."""
-    from twinschema.evaluate import crossed_rows, probes
+    from twinschema.evaluate import crossed_rows, expression_reads, probes
 
-    found = probes.reads("postgresql", "x BETWEEN -5 AND 7 AND s <> 'Ab'")
+    found = expression_reads.reads("postgresql", "x BETWEEN -5 AND 7 AND s <> 'Ab'")
     assert found is not None
     assert found.columns == {"x", "s"}
     numbers = probes.values_for("integer", found.numbers, found.strings)
@@ -621,9 +621,9 @@ def test_scaled_numeric_probes_hold_one_decimal_beyond_the_scale() -> None:
     (0.001 to 0.00, 0.005 and 0.995 up); an unscaled numeric and a float column are not."""
     from decimal import Decimal
 
-    from twinschema.evaluate import probes
+    from twinschema.evaluate import expression_reads, probes
 
-    found = probes.reads("sqlite", "x > 0")
+    found = expression_reads.reads("sqlite", "x > 0")
     assert found is not None
     scaled = probes.values_for("numeric", found.numbers, found.strings, scale=2)
     beyond = {Decimal("0.001"), Decimal("0.005"), Decimal("0.995"), Decimal("-0.005")}

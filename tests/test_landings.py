@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from twinschema.evaluate import landings, probes
+from twinschema.evaluate import expression_reads, landings, probes
 
 # (SQLite spelling, PostgreSQL's as it prints it back, the values that land on the literal).
 LANDING = [
@@ -42,7 +42,7 @@ LANDING = [
 
 
 def landed(dialect: str, text: str) -> list[Decimal]:
-    found = probes.reads(dialect, text)
+    found = expression_reads.reads(dialect, text)
     assert found is not None, text
     return [v for column, v in found.landed if column == "n"]
 

@@ -21,7 +21,7 @@ from twinschema.canonical.expressions import canonical, parse
 from twinschema.canonical.normalize import canonicalize
 from twinschema.compare import Side
 from twinschema.dialects import ReflectOptions
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.records import DIALECTS
 from twinschema.sources.metadata import from_metadata
 
@@ -38,7 +38,7 @@ def test_an_expression_led_by_a_statement_word_reads_as_in_parentheses(
     bare = f"{word} = upper({word})"
     assert canonical(dialect, bare) == canonical(dialect, f"({bare})")
     assert "upper" in canonical(dialect, bare).text.lower()
-    reads = probes.reads(dialect, bare)
+    reads = expression_reads.reads(dialect, bare)
     assert reads is not None and reads.columns == {word}
 
 

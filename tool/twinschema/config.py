@@ -30,7 +30,7 @@ from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.errors import UsageError
 from twinschema.paths import shown, user_cache_dir
 from twinschema.records import DIALECTS
-from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.dialects import DIALECT_NAMES, FILE_SUFFIXES, SQLITE
 from twinschema.urls import is_conninfo, parse_url, redact
 
 # The two sides of the application, as `twinschema migrate local|remote` names them.
@@ -242,7 +242,11 @@ def scheme_dialect(url: str) -> str | None:
 # a PostgreSQL connection, not another database system's URL.
 _POSTGRES_TYPO = re.compile(r"(?i)(?:postgre|pg|psql)[A-Za-z0-9+.-]*$")
 # A SQLite file's path without ``sqlite:///`` (``/srv/app.db``, ``./dev.sqlite3``, ``app.db``).
-_SQLITE_PATH = re.compile(r"(?i)^(?:[/.~][^@\s]*|[^@\s=]+\.(?:db|db3|sqlite|sqlite3))$")
+_SQLITE_PATH = re.compile(
+    r"(?i)^(?:[/.~][^@\s]*|[^@\s=]+(?:"
+    + "|".join(re.escape(s) for s in FILE_SUFFIXES[SQLITE])
+    + r"))$"
+)
 
 
 def meant_dialect(text: str) -> str | None:

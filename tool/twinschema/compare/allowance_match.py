@@ -1,4 +1,4 @@
-"""Which allowances of ``domain.yaml`` fit a difference (``named_allowances``: kind, column, name,
+"""Which allowances of ``domain.yaml`` fit a difference (``fits``: kind, column, name,
 a CHECK by its text or its meaning, a type difference by its two types), and which allowance is
 a copy of another: one written twice alike (``repeated``), or a ``check:`` written twice in two
 spellings of one CHECK (``n > 0`` and ``0 < n``, ``status IN ('a', 'b')`` and ``status = ANY
@@ -8,12 +8,21 @@ is gone."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set as AbstractSet
 
 from twinschema.canonical.check_reading import same_check
+from twinschema.compare.allowance_entries import ONE_SIDED_KINDS, one_sided
 from twinschema.model import Schema
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Allowance, Domain, check_key
+
+# The kinds whose difference is always one of what both sides have: an allowance with
+# ``dialect:`` (which side's type is on purpose) cannot mean another either.
+# A default (or how a key is generated) is a property of a column both sides have, as its
+# type is: "none" on one side is a value of that property, not an object on one side only.
+TWO_SIDED_KINDS = frozenset(
+    {"column_type", "column_nullable", "column_default", "enum", "value_compatibility"}
+)
 
 
 def repeated(domain: Domain, allowance: Allowance) -> Allowance | None:
@@ -48,11 +57,12 @@ def copies(
     used: Mapping[Allowance, list[Difference]],
     sides: dict[str, FixSide],
     schemas: Mapping[FixSide, Schema],
+    halves: AbstractSet[tuple[str, str | None, str | None]] = frozenset(),
 ) -> dict[Allowance, Allowance]:
     """Each ``check:`` allowance that allowed nothing here, to the allowance of ``used`` (those
     that allowed something, with what) it repeats in another spelling: the same kind, column,
     name and dialect, and a CHECK the first allowed that its own ``check:`` names too (by its
-    text or its meaning, as ``named_allowances`` reads it). Not a copy: a ``check:`` naming
+    text or its meaning, as ``fits`` reads it). Not a copy: a ``check:`` naming
     another CHECK (``n > 1`` beside ``n > 0``), which matches nothing and is stale."""
     found: dict[Allowance, Allowance] = {}
     for allowance in domain.allowances():
@@ -62,35 +72,66 @@ def copies(
             same = _key(first)[:4] == _key(allowance)[:4] and first.table == allowance.table
             if not same or first.check is None:
                 continue
-            if any(allowance in named_allowances(domain, d, sides, schemas) for d in allowed):
+            if any(fits(allowance, d, sides, schemas, halves) for d in allowed):
                 found[allowance] = first
                 break
     return found
 
 
-def named_allowances(
+def matching_allowance(
     domain: Domain,
     difference: Difference,
     sides: dict[str, FixSide],
-    schemas: Mapping[FixSide, Schema],
-) -> list[Allowance]:
-    """The allowances of the difference's table whose kind, column and name fit it: the name
-    either side gives the object (``Difference.named``; with ``dialect:``, that dialect's), the
-    CHECK either side shows (``check:``; with ``dialect:``, that dialect's)."""
+    halves: AbstractSet[tuple[str, str | None, str | None]] = frozenset(),
+    schemas: Mapping[FixSide, Schema] | None = None,
+) -> Allowance | None:
+    """The allowance of ``domain.yaml`` that accepts ``difference`` (``sides``: dialect -> left
+    or right), None when none does: the first of its table's that ``fits`` it. The comparer,
+    the evaluation stage and its value warnings all ask here."""
     table = domain.tables.get(difference.table or "")
-    if table is None:
-        return []
-    return [
-        a
-        for a in table.allow
-        if a.kind == difference.kind
-        and (a.column is None or a.column == difference.column)
-        and (a.name is None or difference.named(a.name, sides.get(a.dialect or "")))
-        and (
-            a.check is None or _same_check(a.check, difference, sides.get(a.dialect or ""), schemas)
-        )
-        and _same_types(a.types, difference, sides)
-    ]
+    for allowance in table.allow if table is not None else ():
+        if fits(allowance, difference, sides, schemas or {}, halves):
+            return allowance
+    return None
+
+
+def fits(
+    allowance: Allowance,
+    difference: Difference,
+    sides: dict[str, FixSide],
+    schemas: Mapping[FixSide, Schema],
+    halves: AbstractSet[tuple[str, str | None, str | None]] = frozenset(),
+) -> bool:
+    """Whether ``allowance`` allows ``difference``: the one test of it. Its kind, column and
+    name fit (the name either side gives the object, ``Difference.named``; with ``dialect:``,
+    that dialect's), and so do its ``check:`` (the CHECK either side shows, by its text or its
+    meaning) and its ``types:`` (the types each side shows). Then ``dialect:`` says which of
+    two differences of one object it is: without it, the object both sides have, differing
+    (or, for ``ONE_SIDED_KINDS``, the object on one side only); with it, the object on that
+    dialect's side only (or any ``TWO_SIDED_KINDS`` difference, or a CHECK by ``check:``).
+    ``halves`` (``allowances.split_objects``): objects both sides have under one name, each
+    reported on one side only: such a half is the object differing, which ``dialect:`` does
+    not allow. ``schemas`` (the canonical schemas of both sides) read a CHECK's meaning."""
+    side = sides.get(allowance.dialect or "")
+    if not (
+        allowance.kind == difference.kind
+        and allowance.table == difference.table
+        and (allowance.column is None or allowance.column == difference.column)
+        and (allowance.name is None or difference.named(allowance.name, side))
+        and (allowance.check is None or _same_check(allowance.check, difference, side, schemas))
+        and _same_types(allowance.types, difference, sides)
+    ):
+        return False
+    one = (
+        one_sided(difference) and (difference.kind, difference.table, difference.name) not in halves
+    )
+    if allowance.dialect is None:
+        # Written for the object differing, not for its absence on one side.
+        return not one or difference.kind in ONE_SIDED_KINDS
+    if side is None or not difference.holds(side):
+        return False
+    # Written for the object on one side only, not for it differing.
+    return one or difference.kind in TWO_SIDED_KINDS or allowance.check is not None
 
 
 def _same_types(

@@ -13,32 +13,23 @@ nullability, a default, an enum's values or a value warning, which both sides ha
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, Set as AbstractSet
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, replace
 
 from twinschema.compare.allowance_entries import (
     BROAD,
-    ONE_SIDED_KINDS,
     allowance_entry,
     broad_allowances,
     one_sided,
     place,
 )
-from twinschema.compare.allowance_match import copies, named_allowances, repeated
+from twinschema.compare.allowance_match import copies, matching_allowance, repeated
 from twinschema.compare.allowance_types import unpinned_allowances
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
 from twinschema.model import Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
 from twinschema.records.domain import Allowance, Domain
-
-# The kinds whose difference is always one of what both sides have: an allowance with
-# ``dialect:`` (which side's type is on purpose) cannot mean another either.
-# A default (or how a key is generated) is a property of a column both sides have, as its
-# type is: "none" on one side is a value of that property, not an object on one side only.
-TWO_SIDED_KINDS = frozenset(
-    {"column_type", "column_nullable", "column_default", "enum", "value_compatibility"}
-)
 
 
 @dataclass(frozen=True)
@@ -93,7 +84,7 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
         and _visible(ctx, allowance)
         and not needs_a_zone(ctx.result, ctx.left.schema, ctx.right.schema, allowance)
     ]
-    twice = copies(ctx.domain, used, sides, schemas)
+    twice = copies(ctx.domain, used, sides, schemas, halves)
     ctx.result.differences = kept + _pointed(ctx.domain, stale, kept, sides, twice, used)
 
 
@@ -174,34 +165,6 @@ def _visible(ctx: Context, allowance: Allowance) -> bool:
     return all(allowance.table in side.schema.tables for side in (ctx.left, ctx.right))
 
 
-def matching_allowance(
-    domain: Domain,
-    difference: Difference,
-    sides: dict[str, FixSide],
-    halves: AbstractSet[tuple[str, str | None, str | None]] = frozenset(),
-    schemas: Mapping[FixSide, Schema] | None = None,
-) -> Allowance | None:
-    """The allowance of ``domain.yaml`` that accepts ``difference`` (``sides``: dialect -> left
-    or right), None when none does; the evaluation stage applies it to its warnings too.
-    ``halves`` (``split_objects``): objects both sides have under one name, each reported on
-    one side only: such a half is the object differing, which ``dialect:`` does not allow.
-    ``schemas`` (the canonical schemas of both sides) read a CHECK by its meaning (``check:``)."""
-    key = (difference.kind, difference.table, difference.name)
-    one = one_sided(difference) and key not in halves
-    for allowance in named_allowances(domain, difference, sides, schemas or {}):
-        if allowance.dialect is None:
-            if one and difference.kind not in ONE_SIDED_KINDS:
-                continue  # written for the object differing, not for its absence on one side
-        else:
-            side = sides.get(allowance.dialect)
-            if side is None or not difference.holds(side):
-                continue
-            if not one and difference.kind not in TWO_SIDED_KINDS and allowance.check is None:
-                continue  # written for the object on one side only, not for it differing
-        return allowance
-    return None
-
-
 def _pairable(allowance: Allowance, difference: Difference) -> bool:
     """True for a CHECK on one side only that ``allowance`` allows by its text on that side:
     held until the evaluation stage has paired it or not (``Held.text_checks``)."""
@@ -262,7 +225,7 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
     ]
     found = [d for d in kept if d.kind != "stale_allowance"]
     stale = [d for d in kept if _allowance_of(domain, d, used) is not None]
-    twice = copies(domain, {**before, **used}, sides, schemas)
+    twice = copies(domain, {**before, **used}, sides, schemas, halves)
     comparison.differences = [d for d in kept if d not in stale] + _pointed(
         domain, stale, found, sides, twice, {**before, **used}
     )

@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
+from twinschema.canonical.identifiers import catalog_key
 from twinschema.canonical.typemap_storage import INTEGER_RANGES
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.model import ColumnType, Table
 
 # Each side's dialect and its table (None where the side lacks it).
@@ -32,18 +33,19 @@ def numbers_within(sides: Sides, names: Sequence[str]) -> tuple[Decimal, ...]:
     found = [
         n
         for dialect, table in sides
-        for _, columns, reads in probes.table_checks(dialect, table)
-        if columns <= {_own(table, name) for name in names}
+        for _, columns, reads in expression_reads.table_checks(dialect, table)
+        if columns <= {_own(dialect, table, name) for name in names}
         for n in reads.numbers
         if n.is_finite()
     ]
     return tuple(dict.fromkeys(found))
 
 
-def _own(table: Table | None, name: str) -> str:
-    """The logical column ``name`` as ``table``'s own expressions read it (folded): domain.yaml
-    may name it otherwise on its dialect (``unit_price``: ``unitprice``)."""
-    return (table.own_name_of(name) if table is not None else name).lower()
+def _own(dialect: str, table: Table | None, name: str) -> str:
+    """The logical column ``name`` as ``table``'s own expressions read it, by its key in
+    ``dialect`` (``catalog_key``): domain.yaml may name it otherwise on its dialect
+    (``unit_price``: ``unitprice``)."""
+    return catalog_key(dialect, table.own_name_of(name) if table is not None else name)
 
 
 def corner_rows(
@@ -91,8 +93,8 @@ def _type_ends(kinds: frozenset[str]) -> set[Any]:
 
 def _own_numbers(dialect: str, table: Table | None, column: str) -> list[Decimal]:
     """The finite numbers of ``table``'s CHECKs that read ``column`` (logical) and no other."""
-    own = {_own(table, column)}
-    checks = probes.table_checks(dialect, table)
+    own = {_own(dialect, table, column)}
+    checks = expression_reads.table_checks(dialect, table)
     return [
         n for _, columns, reads in checks if columns == own for n in reads.numbers if n.is_finite()
     ]

@@ -16,9 +16,9 @@ from twinschema.evaluate import (
     clock_checks,
     clock_reads,
     clock_steps,
+    expression_reads,
     held_checks,
-    probes,
-    stored_rows,
+    side_checks,
 )
 from twinschema.evaluate.checks import check_text, run_on_probes, telling, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
@@ -80,7 +80,7 @@ def _pairs_within(
         ltext, rtext = texts[id(ld)], texts[id(rd)]
         if ltext is None or rtext is None:
             return False
-        ltext, rtext = stored_rows.through_generated(st, table, (ltext, rtext))
+        ltext, rtext = side_checks.through_generated(st, table, (ltext, rtext))
         found = probe_rows(st, table, ltext, rtext, counted=False)
         judged = accept_vectors(found, ltext, rtext, True) if found is not None else []
         return telling(judged) and all(a == b for _, a, b in judged)
@@ -108,7 +108,10 @@ def _by_columns(
     grouped: dict[frozenset[str], list[Difference]] = {}
     for d, text in shown:
         raw = check_text(table, text)
-        if raw is not None and (found := probes.reads(side.schema.dialect, raw)) is not None:
+        if (
+            raw is not None
+            and (found := expression_reads.reads(side.schema.dialect, raw)) is not None
+        ):
             key = frozenset(logical_name(side, table_name, c) for c in found.columns)
             grouped.setdefault(key, []).append(d)
     return grouped

@@ -5,7 +5,7 @@ however they are grouped (``(p) = (q)`` is the two CHECKs ``NOT p OR q`` and ``p
 one of them merged with another CHECK's conjunct on the other side).
 
 The differences are grouped by the columns they read, joined through each side's CHECKs (their
-conjuncts: ``stored_rows.sharing``, on both sides); a group with differences on both sides is
+conjuncts: ``side_checks.sharing``, on both sides); a group with differences on both sides is
 run on probe rows, each side's differences as one conjunction beside its other CHECKs over
 those columns (``checks.run_on_probes``, again with the clock fixed: ``clock_checks``). Where no
 row parts them, the group is one equivalence naming both sides' CHECKs, "equal on N probes";
@@ -20,10 +20,10 @@ group of its own, is ``one_sided``'s (and ``match_full``'s, ``checks``' NOT NULL
 
 from __future__ import annotations
 
-from twinschema.evaluate import check_pairs, probes
+from twinschema.evaluate import check_pairs, expression_reads
 from twinschema.evaluate.checks import check_text
 from twinschema.evaluate.context import StageContext, find, logical_name
-from twinschema.evaluate.stored_rows import generated_inlined, sharing
+from twinschema.evaluate.side_checks import generated_inlined, sharing
 from twinschema.records import Difference
 
 # At most this many CHECK differences on one side of a group are run as a whole.
@@ -120,7 +120,9 @@ def _columns(st: StageContext, d: Difference) -> set[str]:
     text = check_text(table, d.left if d.left is not None else d.right)
     if text is None:
         return set()
-    reads = probes.reads(own.schema.dialect, generated_inlined(own.schema.dialect, table, text))
+    reads = expression_reads.reads(
+        own.schema.dialect, generated_inlined(own.schema.dialect, table, text)
+    )
     if reads is None:
         return set()
     columns = {logical_name(own, d.table, c) for c in reads.columns}

@@ -11,12 +11,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical import typemap_operators
+from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import (
     completions,
     equated_rows,
+    expression_reads,
     json_escape,
     null_spellings,
     probes,
+    side_checks,
     stored_rows,
     unscaled_values,
     witness_fields,
@@ -73,8 +76,8 @@ def run_on_probes(
     row the accepting side's table lets in (``accepted_by_table``, the columns its CHECKs share
     probed: ``with_sharing``); not so where a side is ``not_null_test``, a NOT NULL. A generated
     column is read as its expression (``through_generated``). See ``json_escape`` too."""
-    ltext, rtext = stored_rows.through_generated(st, table, (ltext, rtext))
-    wide = (ltext, rtext) if not_null_test else stored_rows.with_sharing(st, table, (ltext, rtext))
+    ltext, rtext = side_checks.through_generated(st, table, (ltext, rtext))
+    wide = (ltext, rtext) if not_null_test else side_checks.with_sharing(st, table, (ltext, rtext))
     found = probe_rows(st, table, *wide, counted=counted)
     if found is None:
         return None
@@ -113,8 +116,8 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
     their probe rows do."""
     if not st.cross:
         return False
-    lreads = probes.reads(st.left.schema.dialect, ltext)
-    rreads = probes.reads(st.right.schema.dialect, rtext)
+    lreads = expression_reads.reads(st.left.schema.dialect, ltext)
+    rreads = expression_reads.reads(st.right.schema.dialect, rtext)
     if any(r is not None and r.dependent for r in (lreads, rreads)):
         return True
     if table is None:
@@ -147,7 +150,7 @@ def why_dependent(
     one side keeps as a double: only where a witness value is no double, ``no_double``), each
     enum ordered."""
     found = [
-        probes.reads(d, t)
+        expression_reads.reads(d, t)
         for d, t in ((st.left.schema.dialect, ltext), (st.right.schema.dialect, rtext))
     ]
     used = [set(r.dependent) if r is not None else set() for r in found]
@@ -231,8 +234,11 @@ def _null_refused_by_checks(
     NULL where that side's column is NOT NULL is refused anyway (``coalesce(n, m) < 2`` beside
     ``m NOT NULL CHECK (m >= 2)`` rejects every NULL n)."""
     own = st.left if left_null else st.right
-    reads_of = {text: cols for text, cols, _ in probes.table_checks(own.schema.dialect, table)}
-    reading = [t for t, read in reads_of.items() if column.lower() in read]
+    reads_of = {
+        text: cols for text, cols, _ in expression_reads.table_checks(own.schema.dialect, table)
+    }
+    key = catalog_key(own.schema.dialect, table.own_name_of(column))
+    reading = [t for t, read in reads_of.items() if key in read]
     if not reading:
         return
     columns = set().union(*(reads_of[t] for t in reading))

@@ -20,16 +20,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from twinschema.evaluate import clock, clock_steps, probes
+from twinschema.evaluate import clock, clock_steps, expression_reads, probes
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
-from twinschema.evaluate.stored_rows import (
-    Parting,
-    nulls_where_both_allow,
-    partings,
-    through_generated,
-    with_sharing,
-)
+from twinschema.evaluate.side_checks import through_generated, with_sharing
+from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 
 # A SQLite clock read through a function, which a CHECK may not make (only the keywords).
 # Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
@@ -122,7 +117,7 @@ def _dates_kept(
     agree on every date at every moment on real SQLite 3.40 and PostgreSQL 16, and part on a
     time in a date column as two ``d <= CURRENT_DATE`` do (a value the probes of a date column
     try only where an expression writes it, ``d <= date('2024-12-31 10:00')``)."""
-    written = [probes.reads(d, t) for d, t in texts]
+    written = [expression_reads.reads(d, t) for d, t in texts]
     if any(_DATE_TIME.match(v) for r in written if r is not None for v in r.strings):
         return found
     dated = []
@@ -156,7 +151,7 @@ def _accepted_by_table(
     found: ProbeSet, judged: list[tuple[tuple[Any, ...], bool, bool]], wide: tuple[str, str]
 ) -> list[tuple[tuple[Any, ...], bool, bool]]:
     """``judged`` less the parted rows the accepting side refuses by ``wide`` (its CHECK with
-    its table's CHECKs over the same columns, the clock fixed: ``stored_rows.with_sharing``)."""
+    its table's CHECKs over the same columns, the clock fixed: ``side_checks.with_sharing``)."""
     refused: set[int] = set()
     for n, columns in ((0, found.left), (1, found.right)):
         accepting = [k for k, row in enumerate(judged) if row[1] != row[2] and row[1 + n]]

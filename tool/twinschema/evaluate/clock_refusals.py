@@ -23,8 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical.identifiers import catalog_key
-from twinschema.canonical.unknown_names import column_keys
-from twinschema.evaluate import clock_checks, clock_reads, probes
+from twinschema.evaluate import clock_checks, clock_reads, expression_reads
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import at_fixed_moment, reads_clock
 from twinschema.evaluate.context import StageContext, default_text, shown_default
@@ -83,8 +82,7 @@ def _checks_over(side: Side, table: Table) -> list[tuple[str, tuple[Column, ...]
     dialect = side.schema.dialect
     clocked = clock_columns(side, table)
     found = []
-    for text, _, _ in probes.table_checks(dialect, table):
-        names = column_keys(dialect, text)  # as the dialect matches a name written in SQL
+    for text, names, _ in expression_reads.table_checks(dialect, table):
         if not names or not names <= clocked.keys():
             continue
         if dialect == "sqlite" and clock_checks.refuses_every_row(text):

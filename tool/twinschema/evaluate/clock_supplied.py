@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical.identifiers import catalog_key
-from twinschema.evaluate import clock_checks, clock_reads, probes
+from twinschema.evaluate import clock_checks, clock_reads, expression_reads, probes
 from twinschema.evaluate.clock import FIXED_MOMENT, at_fixed_moment
 from twinschema.evaluate.clock_refusals import (
     clock_columns,
@@ -83,10 +83,10 @@ def _column_sets(
     found: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for side, table in zip(sides, tables, strict=True):
         dialect = side.schema.dialect
-        for text, reads, _ in probes.table_checks(dialect, table):
+        for text, reads, _ in expression_reads.table_checks(dialect, table):
             if dialect == "sqlite" and clock_checks.refuses_every_row(text):
                 continue
-            own = [c for c in table.columns if c.own_name.lower() in reads]
+            own = [c for c in table.columns if catalog_key(dialect, c.own_name) in reads]
             pairs = [_pair(tables, c.name) for c in own]
             if len(own) != len(reads) or any(p is None for p in pairs):
                 continue
@@ -185,8 +185,10 @@ def _judged(
     """Whether ``side``'s CHECKs over ``columns`` (only those) store ``row`` with the clock at
     ``moment`` (None: not known), and those CHECKs as written."""
     dialect = side.schema.dialect
-    own = {c.own_name.lower() for c in columns if c is not None}
-    texts = [t for t, reads, _ in probes.table_checks(dialect, table) if reads and reads <= own]
+    own = {catalog_key(dialect, c.own_name) for c in columns if c is not None}
+    texts = [
+        t for t, reads, _ in expression_reads.table_checks(dialect, table) if reads and reads <= own
+    ]
     backend = st.ev.backend(dialect)
     if not texts or backend is None:
         return None, ""

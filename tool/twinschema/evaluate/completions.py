@@ -1,7 +1,7 @@
 """Rows that part two CHECKs, completed so that the table's other CHECKs let them in.
 
 Two CHECKs are run on the cross product of the probe values of every column their table's
-other CHECKs share with them (``stored_rows.with_sharing``), cut to a size. Where those other
+other CHECKs share with them (``side_checks.with_sharing``), cut to a size. Where those other
 CHECKs let few rows in, the cut may leave no row that both parts the pair and is stored:
 ``c1 IN ('1', ' a') AND c2`` against ``(' a ')`` beside ``c0 > 99 OR (c3 AND c2)`` parts on
 c1 = ' a' only with c3 true, and the cross product of four columns holds no such row. So the
@@ -18,10 +18,10 @@ from typing import Any
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.crossed_rows import cross, distinct
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
+from twinschema.evaluate.side_checks import checks_within
 from twinschema.evaluate.stored_rows import (
     Parting,
     accepted_by_table,
-    checks_within,
     nulls_where_both_allow,
     partings,
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.checks import (
     dependent,
@@ -30,7 +30,8 @@ from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import (
     Parted,
 )
-from twinschema.evaluate.stored_rows import checks_accept, with_sharing
+from twinschema.evaluate.side_checks import with_sharing
+from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.witness_fields import Written, few_probes
 from twinschema.model import ColumnType, Index, Table
 from twinschema.records import Difference
@@ -111,12 +112,14 @@ def judged_wheres(st: StageContext, li: Index, ri: Index) -> tuple[str, str]:
     if not li.unique or not li.nulls_distinct:
         return wheres
     sides = ((st.left.schema.dialect, li, wheres[0]), (st.right.schema.dialect, ri, wheres[1]))
-    read = {c.lower() for d, _, w in sides if (r := probes.reads(d, w)) for c in r.columns}
+    read = {
+        c.lower() for d, _, w in sides if (r := expression_reads.reads(d, w)) for c in r.columns
+    }
     judged = []
     for dialect, index, where in sides:
         keys = []
         for n in range(len(index.expressions)):
-            element = probes.reads(dialect, index.element(n))
+            element = expression_reads.reads(dialect, index.element(n))
             if element is not None and {c.lower() for c in element.columns} <= read:
                 keys.append(f"({index.element(n)}) IS NOT NULL")
         judged.append(

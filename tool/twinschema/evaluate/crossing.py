@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from twinschema.canonical.identifiers import catalog_key
 from twinschema.canonical.typemap import ROWID_REUSE
-from twinschema.evaluate import date_pairs, date_text, json_precision, probes
+from twinschema.evaluate import date_pairs, date_text, expression_reads, json_precision
 from twinschema.evaluate.backends import REJECTED, Backend, type_sql
 from twinschema.evaluate.crossing_hints import (
     HINT_NULL_ID,
@@ -75,8 +76,8 @@ class Crossing:
 def column_checks(side: Side, table: Table, column: Column) -> list[str]:
     """The raw CHECKs of ``table`` that read ``column`` (by its own name, ``opensAt`` where
     domain.yaml renames it) and nothing else."""
-    own = {column.own_name.lower()}
-    checks = probes.table_checks(side.schema.dialect, table)
+    own = {catalog_key(side.schema.dialect, column.own_name)}
+    checks = expression_reads.table_checks(side.schema.dialect, table)
     return [text for text, columns, _ in checks if columns == own]
 
 
@@ -165,12 +166,12 @@ def findings(
 # One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
 Run = tuple[Backend, Table, Column, list[str]]
 # What finds a JSON column pair's warning on a rare spelling of a document (``json_twice``).
-Finder = Callable[[tuple[str, str], list[probes.Reads], Store], "tuple[bool, str] | None"]
+Finder = Callable[[tuple[str, str], list[expression_reads.Reads], Store], "tuple[bool, str] | None"]
 
 
 def _twice(
     runs: dict[str, Run],
-    reads: list[probes.Reads],
+    reads: list[expression_reads.Reads],
     crossing: Crossing,
     at: tuple[str, Side, Side, str, Column, Column],
     finder: Finder | None = None,

@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads, probes
 from twinschema.evaluate.crossing_hints import FRACTION
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.records.kinds import INTEGER_KINDS
@@ -79,13 +79,15 @@ def probe_values(
     return found
 
 
-def check_reads(checks: tuple[tuple[str, list[str]], ...]) -> list[probes.Reads]:
+def check_reads(checks: tuple[tuple[str, list[str]], ...]) -> list[expression_reads.Reads]:
     """What each side's CHECKs on a column read (each in its own dialect)."""
-    found = (probes.reads(dialect, check) for dialect, texts in checks for check in texts)
+    found = (expression_reads.reads(dialect, check) for dialect, texts in checks for check in texts)
     return [read for read in found if read is not None]
 
 
-def longer_literals(reads: list[probes.Reads], length: int | None) -> list[tuple[str, Any]]:
+def longer_literals(
+    reads: list[expression_reads.Reads], length: int | None
+) -> list[tuple[str, Any]]:
     """The strings a column's CHECKs name longer than its declared length: a value the CHECK
     lets in that the length may refuse (``status IN ('draft', 'sent')`` on a varchar(4):
     SQLite stores 'draft', PostgreSQL refuses it; stranger34). The length's own probe, one
@@ -96,7 +98,7 @@ def longer_literals(reads: list[probes.Reads], length: int | None) -> list[tuple
     return [(f"the text {probe_text(t)} (longer than {length})", t) for t in found]
 
 
-def fractions(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
+def fractions(reads: list[expression_reads.Reads]) -> list[tuple[str, Any]]:
     """For an integer column, each whole number its CHECKs name plus 0.7: where a CHECK refuses
     1.5 (``x % 5 = 0``) the fraction SQLite keeps and PostgreSQL rounds may pass it (0.7: 0.7
     % 5 is 0 on SQLite, PostgreSQL stores 1, which fails; stranger34). Not a half, which
@@ -107,7 +109,7 @@ def fractions(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
     return [(f"the number {n} (not a whole number)", n) for n in found]
 
 
-def scale_bounds(reads: list[probes.Reads], scale: int) -> list[tuple[str, Any]]:
+def scale_bounds(reads: list[expression_reads.Reads], scale: int) -> list[tuple[str, Any]]:
     """For a NUMERIC column of ``scale``, each number its CHECKs name (within the scale) less
     and plus 4 in the first decimal past it: values PostgreSQL rounds back onto the bound, one
     of which a bound lets in on both sides where 1.001 is kept out (``c >= 2`` on NUMERIC(5,0):
@@ -136,7 +138,7 @@ def reads_offsets(checks: list[str]) -> bool:
     return any(_DATE_FUNCTIONS.search(text) for text in checks)
 
 
-def offset_moments(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
+def offset_moments(reads: list[expression_reads.Reads]) -> list[tuple[str, Any]]:
     """For a date column whose SQLite CHECKs read it through a date function
     (``reads_offsets``), moments with a UTC offset that moves them to the day
     before or after in UTC ('2023-01-01T23:30:00-05:00' is 2023-01-02 04:30 UTC), on the
@@ -153,7 +155,7 @@ def offset_moments(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
     return [(f"the text {probe_text(m)} ({OFFSET} in UTC)", m) for m in moments]
 
 
-def other_cases(reads: list[probes.Reads]) -> list[tuple[str, Any]]:
+def other_cases(reads: list[expression_reads.Reads]) -> list[tuple[str, Any]]:
     """For a uuid column, each UUID its CHECKs name in the letter case none of them writes:
     PostgreSQL stores 'A0EEBC99-...' as 'a0eebc99-...', SQLite's text keeps it, so ``id <>
     'a0eebc99-...'`` on both sides lets the capitals in on SQLite only (stranger59 012). A

@@ -14,7 +14,7 @@ import re
 from itertools import product
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.date_text import (
     Warn,
@@ -143,7 +143,7 @@ def _expressions(
     # A side's expressions read its own names; ``dates`` are logical (domain.yaml may spell a
     # column otherwise on each side, as init writes camelCase: stranger48 014).
     for side, (dialect, table) in enumerate(zip(dialects, tables, strict=True)):
-        for text, read, _ in probes.table_checks(dialect, table):
+        for text, read, _ in expression_reads.table_checks(dialect, table):
             columns = {table.logical_name_of(c).lower() for c in read}
             if _compared(dialect, text, columns) and columns <= dates:
                 own[side].setdefault(tuple(sorted(columns)), []).append(text)
@@ -153,7 +153,7 @@ def _expressions(
         found[names] = ((texts[0], texts[1]), (shown[0], shown[1]), "check")
 
     def two_dates(side: int, where: str) -> bool:
-        reads = probes.reads(dialects[side], where)
+        reads = expression_reads.reads(dialects[side], where)
         read = (
             {tables[side].logical_name_of(c).lower() for c in reads.columns}
             if reads is not None
@@ -163,7 +163,7 @@ def _expressions(
 
     for li, ri in partial_index_pairs(tables, two_dates):
         wheres = (li.raw_where or li.where or "", ri.raw_where or ri.where or "")
-        reads = probes.reads(dialects[0], wheres[0])
+        reads = expression_reads.reads(dialects[0], wheres[0])
         names = (
             tuple(sorted(tables[0].logical_name_of(c).lower() for c in reads.columns))
             if reads is not None
@@ -183,7 +183,7 @@ def _compared(dialect: str, text: str, columns: set[str]) -> bool:
     022); one compared with a date or time literal is ``date_text``'s."""
     if len(columns) == 2:
         return True
-    reads = probes.reads(dialect, text)
+    reads = expression_reads.reads(dialect, text)
     return (
         len(columns) == 1
         and reads is not None

@@ -12,7 +12,7 @@ from twinschema.definitions import visible_sql
 from twinschema.evaluate import (
     clock_moments,
     dst_steps,
-    probes,
+    expression_reads,
     side_by_side,
     typed_defaults,
     zones,
@@ -262,7 +262,7 @@ def _dependent(st: StageContext, e: Equivalence) -> bool:
     for side in (st.left, st.right):
         _, column = find(side, e.table, e.column or "")
         text = default_text(column) if column is not None else None
-        if text is not None and probes.dependent_default(side.schema.dialect, text):
+        if text is not None and expression_reads.dependent_default(side.schema.dialect, text):
             return True
     return False
 

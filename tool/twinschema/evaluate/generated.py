@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import null_spellings, probes
+from twinschema.evaluate import expression_reads, null_spellings
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_written
 from twinschema.evaluate.computed import left_table
@@ -43,12 +43,8 @@ from twinschema.evaluate.reasons import (
     refusal_reason,
     type_refusal,
 )
-from twinschema.evaluate.stored_rows import (
-    checks_accept,
-    checks_within,
-    through_generated,
-    wider_only,
-)
+from twinschema.evaluate.side_checks import checks_within, through_generated, wider_only
+from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.evaluate.witness_fields import Written, few_probes
@@ -268,7 +264,7 @@ def _fraction_kept(
     read = {
         c.lower()
         for d, t in zip(sides, texts, strict=True)
-        if (r := probes.reads(d, t))
+        if (r := expression_reads.reads(d, t))
         for c in r.columns
     }
     if scale_reasons(st, table, read):
@@ -330,7 +326,7 @@ def _as_they_are(
     generated column's type as they are (a bare copy, ``AS (x)``, lands on them unchanged)."""
     if not limited(columns):
         return ()
-    reads = probes.reads(st.left.schema.dialect, text)
+    reads = expression_reads.reads(st.left.schema.dialect, text)
     if reads is None:
         return ()
     return tuple((c, v) for c in sorted(reads.columns) for v in bound_targets(columns))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from twinschema.evaluate import probes
+from twinschema.canonical.identifiers import catalog_key
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.statements import type_sql
 from twinschema.model import Column, Table
 from twinschema.records import POSTGRESQL, SQLGLOT_DIALECTS
@@ -49,15 +50,15 @@ def _inlined(
     pending = [
         c
         for c in (table.columns if table is not None else ())
-        if c.generated is not None and c.own_name.lower() not in columns
+        if c.generated is not None and catalog_key(dialect, c.own_name) not in columns
     ]
     while pending:
         left = []
         for column in pending:
             assert column.generated is not None
             text = column.generated.raw or column.generated.expression
-            got = probes.reads(dialect, text)
-            read = {c.lower() for c in got.columns} if got is not None else None
+            got = expression_reads.reads(dialect, text)
+            read = set(got.keys) if got is not None else None
             if read is None or not read <= columns | found.keys():
                 left.append(column)
                 continue
@@ -65,7 +66,7 @@ def _inlined(
             inlined = inline_generated(dialect, text, through) if through else text
             if inlined is None or len(inlined) > _LONGEST:
                 continue  # sqlglot cannot write it back (or too long): never read through
-            name = column.own_name.lower()
+            name = catalog_key(dialect, column.own_name)
             found[name] = _as_stored(dialect, column, inlined, bare=True)
             stored[name] = _as_stored(dialect, column, inlined, bare=False)
         if len(left) == len(pending):
@@ -75,13 +76,13 @@ def _inlined(
 
 
 def sources(dialect: str, table: Table | None, columns: frozenset[str]) -> frozenset[str]:
-    """``columns`` (folded) with each generated column of ``table`` among them read as the
+    """``columns`` (keys, ``catalog_key``) with each generated column of ``table`` among them read as the
     stored columns it computes from, through generated columns it reads in turn (``g2 AS (g1
     * 2)`` beside ``g1 AS (x + y)``: x and y): the columns an INSERT sets that decide what a
     CHECK over them holds (stranger50 050). A generated column whose expression does not
     parse stays as it is."""
     generated = {
-        c.own_name.lower(): c.generated.raw or c.generated.expression
+        catalog_key(dialect, c.own_name): c.generated.raw or c.generated.expression
         for c in (table.columns if table is not None else ())
         if c.generated is not None
     }
@@ -89,11 +90,11 @@ def sources(dialect: str, table: Table | None, columns: frozenset[str]) -> froze
     pending, seen = list(columns), set(columns)
     while pending:
         name = pending.pop()
-        got = probes.reads(dialect, generated[name]) if name in generated else None
+        got = expression_reads.reads(dialect, generated[name]) if name in generated else None
         if got is None:
             found.add(name)
             continue
-        for read in (c.lower() for c in got.columns):
+        for read in got.keys:
             if read not in seen:
                 seen.add(read)
                 pending.append(read)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.generated_inline import computed_from
 from twinschema.evaluate.probe_sets import ProbeSet
@@ -34,11 +35,12 @@ def refused(
         return flags
     at = 0 if side == "left" else 1
     columns = (found.left, found.right)[at]
-    names = {name.lower() for name, _ in columns}
-    texts = computed_from(own.schema.dialect, found_table, names)
+    dialect = own.schema.dialect
+    names = {catalog_key(dialect, name) for name, _ in columns}
+    texts = computed_from(dialect, found_table, names)
     backend = found.backends[at]
     for column in found_table.columns:
-        text = texts.get(column.own_name.lower())
+        text = texts.get(catalog_key(dialect, column.own_name))
         if text is None:
             continue
         got = backend.computed(columns, text, column.type, rows)

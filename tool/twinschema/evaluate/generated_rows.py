@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes, scaled_values
+from twinschema.evaluate import expression_reads, scaled_values
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.check_ends import CORNER_COLUMNS
 from twinschema.evaluate.context import StageContext, find
@@ -85,7 +85,7 @@ def bound_landings(
     listed = ", ".join(str(t) for t in targets)
     found: list[tuple[str, Decimal]] = []
     for column, text in zip(columns, texts, strict=True):
-        reads = probes.reads(column.type.dialect, f"({text}) IN ({listed})")
+        reads = expression_reads.reads(column.type.dialect, f"({text}) IN ({listed})")
         found += reads.landed if reads is not None else ()
     return tuple(dict.fromkeys(found))
 
@@ -158,7 +158,7 @@ def scaled_products(
     double quotient misses the whole number (``scaled_values.inexact_quotients``: 3.3 for
     ``floor(x / 1.1)``, 2 on SQLite, 3 on PostgreSQL)."""
     sides = (st.left, st.right)
-    reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
+    reads = [expression_reads.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
     if reads[0] is None or reads[1] is None:
         return ()
     numbers = dict.fromkeys(n for r in reads if r for n in r.numbers if n == int(n))
@@ -191,11 +191,13 @@ def bounded_products(
     rows: list[tuple[Any, ...]] = []
     for side, text in zip((st.left, st.right), texts, strict=True):
         own = find(side, table, "")[0]
-        reads = probes.reads(side.schema.dialect, text)
+        reads = expression_reads.reads(side.schema.dialect, text)
         if own is None or reads is None:
             continue
-        read = {c.lower() for c in reads.columns}
-        checks = [r for _, c, r in probes.table_checks(side.schema.dialect, own) if c <= read]
+        read = reads.keys
+        checks = [
+            r for _, c, r in expression_reads.table_checks(side.schema.dialect, own) if c <= read
+        ]
         checks.append(reads)  # ...or the expression itself (a CHECK read through its column)
         numbers = tuple(dict.fromkeys(n for r in checks for n in r.numbers if n.is_finite()))
         for a, b, limit in (p for r in checks for p in r.products):

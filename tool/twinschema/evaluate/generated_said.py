@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes
+from twinschema.canonical.identifiers import catalog_key
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.context import StageContext, equal, find
 from twinschema.evaluate.generated_inline import computed_from
 from twinschema.evaluate.probe_sets import ProbeSet
@@ -29,11 +30,10 @@ def what_generated_holds(
     ``found``'s columns); None where none does."""
     said: list[str] = []
     sides = (st.left, st.right)
-    reads = [probes.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
+    reads = [expression_reads.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
     if reads[0] is None or reads[1] is None:
         return None
     read = sorted({c.lower() for c in reads[0].columns} & {c.lower() for c in reads[1].columns})
-    names = {n.lower() for n in found.names}
     for name in read:
         columns = [find(s, table, name)[1] for s in sides]
         tables = [find(s, table, "")[0] for s in sides]
@@ -42,9 +42,10 @@ def what_generated_holds(
             column = columns[n]
             if column is None or column.generated is None:
                 break
-            texts_of = computed_from(side.schema.dialect, tables[n], names)
-            text = texts_of.get(column.own_name.lower())
             columns_n = found.left if n == 0 else found.right
+            keys = {catalog_key(side.schema.dialect, c) for c, _ in columns_n}
+            texts_of = computed_from(side.schema.dialect, tables[n], keys)
+            text = texts_of.get(catalog_key(side.schema.dialect, column.own_name))
             got = found.backends[n].computed(columns_n, text, column.type, [row]) if text else None
             if not got or got[0] is None or not got[0][0]:
                 break

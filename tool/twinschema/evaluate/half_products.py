@@ -1,5 +1,5 @@
 """Where a column times a decimal literal lands on a half or a whole number that a binary double
-misses (see ``probes.reads``): SQLite computes ``net * 0.175`` in doubles, PostgreSQL in exact
+misses (see ``expression_reads.reads``): SQLite computes ``net * 0.175`` in doubles, PostgreSQL in exact
 numeric, so at net = 180 the product is 31.499999999999996 on SQLite and 31.500 on PostgreSQL,
 and ``round()`` gives 31 on one and 32 on the other (stranger40 071, 075). Such a product is a
 function's argument (round, floor, a cast) or a CHECK's operand, so the column is probed at the

@@ -26,8 +26,8 @@ from twinschema.evaluate.null_keys import null_reason, with_null_moments
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
+from twinschema.evaluate.side_checks import checks_within
 from twinschema.evaluate.statements import Keys
-from twinschema.evaluate.stored_rows import checks_within
 from twinschema.evaluate.witness_fields import Written
 from twinschema.evaluate.witness_rows import look_alikes, per_dialect
 from twinschema.model import Index, Table

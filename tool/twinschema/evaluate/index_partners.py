@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.index_keys import key_text, written_keys
 from twinschema.evaluate.unpaired_indexes import unique_shown
@@ -29,7 +29,7 @@ def partners(
         index = unique_shown(found, shown)
         if index is None or not index.unique:
             continue
-        reads = probes.reads(own.schema.dialect, key_text(written_keys(index)))
+        reads = expression_reads.reads(own.schema.dialect, key_text(written_keys(index)))
         if reads is not None and fits(index, {c.lower() for c in reads.columns}):
             result.append((d, index))
     return result

@@ -68,14 +68,16 @@ def _rows(
     """The rows to run, each with its JSON column's index, whether its keys (else its string
     values) are escaped, the first one escaped and the escaped document."""
     from twinschema.canonical import typemap
-    from twinschema.evaluate import probes
+    from twinschema.evaluate import expression_reads
     from twinschema.evaluate.json_twice import VALUES, document, escaped, key_path, member_values
 
     pairs = list(enumerate(zip(found.left, found.right, strict=True)))
     columns = [k for k, ((_, lt), (_, rt)) in pairs if typemap.shared_kind(lt, rt) == "json"]
     if not columns:
         return {}
-    reads = [r for d, t in zip(st.dialects, texts, strict=True) if (r := probes.reads(d, t))]
+    reads = [
+        r for d, t in zip(st.dialects, texts, strict=True) if (r := expression_reads.reads(d, t))
+    ]
     paths = list(dict.fromkeys(p for r in reads for s in r.strings if (p := key_path(s))))
     values = sorted(member_values(reads), key=lambda v: v not in VALUES)  # {"k": 1} first
     values += [s for r in reads for s in r.strings if _json(s)]  # '"a"' compared with ->

@@ -15,9 +15,9 @@ import re
 from decimal import Decimal
 
 from twinschema.evaluate.backends import REJECTED
+from twinschema.evaluate.expression_reads import Reads
 from twinschema.evaluate.json_twice import Store
 from twinschema.evaluate.probe_json import path_keys
-from twinschema.evaluate.probes import Reads
 from twinschema.records.dialects import DIALECT_NAMES
 
 # At most this many keys, and numbers, the documents are made of.

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate.backends import REJECTED, Backend
-from twinschema.evaluate.probes import Reads
+from twinschema.evaluate.expression_reads import Reads
 from twinschema.model import Column, Table
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -211,7 +211,7 @@ def generated_warnings(
     ``generated_finding`` on each generated column both tables have that reads that column
     alone (its text run as each side wrote it)."""
     from twinschema.canonical import typemap
-    from twinschema.evaluate import probes
+    from twinschema.evaluate import expression_reads
     from twinschema.evaluate.values import convert
 
     found: list[str] = []
@@ -220,7 +220,7 @@ def generated_warnings(
         if gl.generated is None or gr is None or gr.generated is None:
             continue
         texts = [g.raw or g.expression for g in (gl.generated, gr.generated)]
-        reads = [probes.reads(d, t) for d, t in zip(dialects, texts, strict=True)]
+        reads = [expression_reads.reads(d, t) for d, t in zip(dialects, texts, strict=True)]
         own = [{c.name.lower()} for c in columns]
         if any(r is None or set(r.columns) != o for r, o in zip(reads, own, strict=True)):
             continue
@@ -257,14 +257,14 @@ def index_warnings(
     column alone (no WHERE) takes the same documents as one key on both sides, each key
     written once, but a document writing a key twice and one writing it once as one key on a
     side, two on the other (``{"kind": "a", "kind": 1}`` and ``{"kind": "a"}``)."""
-    from twinschema.evaluate import probes
+    from twinschema.evaluate import expression_reads
 
     found = []
     for table, column, dialect in zip(tables, columns, dialects, strict=True):
         own = {column.name.lower()}
         for ix in table.indexes:
             texts = ix.raw_expressions or ix.expressions
-            read = [probes.reads(dialect, t) for t in texts]
+            read = [expression_reads.reads(dialect, t) for t in texts]
             kept = [r for r in read if r is not None and set(r.columns) == own]
             if ix.unique and ix.where is None and len(kept) == len(texts):
                 found.append((ix, texts, kept))

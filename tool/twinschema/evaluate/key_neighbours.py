@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.probe_sets import ProbeSet
 
 # The base text's length: at least this, else the largest whole number of the expressions + 3.
@@ -75,7 +75,7 @@ def _longest_number(dialects: tuple[str, str], texts: tuple[str, str]) -> int:
     """The largest whole number (by magnitude) either expression holds, 0 when none."""
     largest = 0
     for dialect, text in zip(dialects, texts, strict=True):
-        found = probes.reads(dialect, text)
+        found = expression_reads.reads(dialect, text)
         for n in found.numbers if found is not None else ():
             if n == n.to_integral_value():
                 largest = max(largest, min(abs(int(n)), _LONGEST))

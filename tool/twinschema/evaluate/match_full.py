@@ -3,7 +3,7 @@ MATCH SIMPLE), so a schema that wants PostgreSQL's rule on both sides writes a M
 and a CHECK that refuses a key with some but not all of its columns NULL (``CHECK ((a IS NULL)
 = (b IS NULL))``). A foreign key that differs in MATCH alone, and a CHECK on its SIMPLE side
 only that reads only the key's columns, are run on probe rows: the CHECK against what MATCH
-FULL refuses (``stored_rows.matched_in_full``, beside the FULL side's own CHECKs over those
+FULL refuses (``side_checks.matched_in_full``, beside the FULL side's own CHECKs over those
 columns). Where no row parts them, both differences are one equivalence, "MATCH FULL as a
 CHECK: equal on N probes"; a CHECK that refuses more (``... AND a > 0``: witness a = -1) or
 less leaves both differences standing.
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.checks import check_text, one_sided_checks, run_on_probes
 from twinschema.evaluate.context import StageContext, find, probe_count
-from twinschema.evaluate.stored_rows import checks_within
+from twinschema.evaluate.side_checks import checks_within
 from twinschema.model import MATCH_FULL, ForeignKey
 from twinschema.records import Difference
 
@@ -64,7 +64,7 @@ def _settled(
     own = st.left if simple_side == "left" else st.right
     table, _ = find(own, d.table, "")
     text = check_text(table, cd.left if simple_side == "left" else cd.right)
-    reads = probes.reads(own.schema.dialect, text) if text is not None else None
+    reads = expression_reads.reads(own.schema.dialect, text) if text is not None else None
     if table is None or text is None or reads is None:
         return False
     if frozenset(c.lower() for c in reads.columns) != columns:

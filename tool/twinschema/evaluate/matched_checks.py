@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
 from twinschema.canonical.expressions import across
 from twinschema.canonical.typemap_operators import CLOCK_AS_TEXT
-from twinschema.evaluate import clock, clock_checks, probes
+from twinschema.evaluate import clock, clock_checks, expression_reads, probes
 from twinschema.evaluate.checks import dependent, run_on_probes, why_dependent, witness_written
 from twinschema.evaluate.context import StageContext, both_named, find, matched_tables
-from twinschema.evaluate.date_text import KINDS
+from twinschema.evaluate.date_spellings import KINDS
 from twinschema.evaluate.generated_said import what_generated_holds
 from twinschema.evaluate.reasons import Parted
 from twinschema.model import CheckConstraint, Table
@@ -124,12 +124,12 @@ def _probe(st: StageContext, matched: Matched) -> None:
 
 def _clock_on_text(st: StageContext, table: Table, texts: tuple[str, str]) -> bool:
     """True when two CHECKs of ``table`` read the clock and a date, timestamp or time column
-    (``date_text.KINDS``), which SQLite keeps as text: equal canonical forms (``ts <=
+    (``date_spellings.KINDS``), which SQLite keeps as text: equal canonical forms (``ts <=
     CURRENT_TIMESTAMP``, ``ts <= now()``) do not settle them (``CLOCK_AS_TEXT``)."""
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
     if not any(clock.reads_clock(d, t) for d, t in zip(dialects, texts, strict=True)):
         return False
-    read = [probes.reads(d, t) for d, t in zip(dialects, texts, strict=True)]
+    read = [expression_reads.reads(d, t) for d, t in zip(dialects, texts, strict=True)]
     for name in sorted({c for r in read if r is not None for c in r.columns}):
         _, left = find(st.left, table.name, name)
         _, right = find(st.right, table.name, name)

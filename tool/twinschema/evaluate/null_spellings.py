@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads, probes
 from twinschema.evaluate.clock import date_of
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.date_text import spellings, time_spellings
+from twinschema.evaluate.date_spellings import spellings, time_spellings
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.stored_rows import Judged, Parting, accepted_by_table
@@ -91,7 +91,7 @@ def spelled_rows(
     literals = [
         s
         for d, t in zip(st.dialects, texts, strict=True)
-        if (r := probes.reads(d, t))
+        if (r := expression_reads.reads(d, t))
         for s in r.strings
     ]
     rows: dict[tuple[Any, ...], str] = {}  # each row, with the spelling put into it

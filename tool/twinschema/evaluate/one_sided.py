@@ -18,22 +18,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.canonical import typemap, typemap_storage
-from twinschema.evaluate import probes, strict_kept, type_kept
+from twinschema.canonical.identifiers import catalog_key
+from twinschema.evaluate import expression_reads, strict_kept, type_kept
 from twinschema.evaluate.checks import check_text, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.generated_inline import computed_from, inline_generated
 from twinschema.evaluate.generated_refusals import stored_only
 from twinschema.evaluate.generated_rows import bounded_products
 from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
+from twinschema.evaluate.side_checks import checks_within, generated_inlined, sharing
 from twinschema.evaluate.sqlite_refusals import every_row_refused
 from twinschema.evaluate.statements import probe_column
-from twinschema.evaluate.stored_rows import (
-    checks_within,
-    generated_inlined,
-    nulls_where_both_allow,
-    partings,
-    sharing,
-)
+from twinschema.evaluate.stored_rows import nulls_where_both_allow, partings
 from twinschema.model import Table
 from twinschema.records import Difference
 
@@ -54,7 +50,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
         # No INSERT gives a generated column a value: the witness names what computes it
         # (stranger48 004: ``total < 1000`` beside ``total AS (qty * price)`` named (total)).
         text = generated_inlined(own.schema.dialect, table, text)
-    found = probes.reads(own.schema.dialect, text) if text is not None else None
+    found = expression_reads.reads(own.schema.dialect, text) if text is not None else None
     if table is None or text is None or found is None or not found.columns:
         return
     columns = {logical_name(own, d.table, c) for c in found.columns}
@@ -94,7 +90,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     # A CHECK on a generated column is run on that column as it is (its range, not what
     # computes it: SQLite's ``area INTEGER AS (a * b) CHECK (area BETWEEN -32768 AND 32767)``
     # against ``area smallint AS (a * b)``, whose storing refuses the same rows).
-    one = probes.reads(own.schema.dialect, raw) if raw is not None else None
+    one = expression_reads.reads(own.schema.dialect, raw) if raw is not None else None
     kept = verdicts and all(ours or not theirs for ours, theirs in mine)
     if kept and one is not None and len(one.columns) == 1:
         _type_range(st, d, side, raw or text, len(verdicts), next(iter(one.columns)))
@@ -104,7 +100,7 @@ def _computed(dialect: str, table: Table, text: str) -> str:
     """``text`` with each generated column read as the bare expression computing it
     (``computed_from``: no affinity wrapped round it, so ``area BETWEEN 0 AND 32000`` reads as
     the product ``a * b`` it bounds)."""
-    stored = {c.own_name.lower() for c in table.columns if c.generated is None}
+    stored = {catalog_key(dialect, c.own_name) for c in table.columns if c.generated is None}
     return inline_generated(dialect, text, computed_from(dialect, table, stored)) or text
 
 

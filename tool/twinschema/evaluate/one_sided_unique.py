@@ -14,11 +14,11 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads, probes
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.shown_probes import probe_text
+from twinschema.evaluate.side_checks import checks_within
 from twinschema.evaluate.statements import probe_column
-from twinschema.evaluate.stored_rows import checks_within
 from twinschema.evaluate.witness_rows import look_alikes, per_dialect, row_text
 from twinschema.model import Table, UniqueConstraint
 from twinschema.records import Difference
@@ -131,7 +131,7 @@ def _keys(st: StageContext, table: Table, right_side: bool) -> list[set[str]]:
             continue
         read: set[str] = set()
         for text in index.expressions:
-            reads = probes.reads(dialect, text)
+            reads = expression_reads.reads(dialect, text)
             read |= {c.lower() for c in reads.columns} if reads is not None else {text.lower()}
         found.append(read)
     return found

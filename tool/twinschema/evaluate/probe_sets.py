@@ -35,6 +35,7 @@ from twinschema.evaluate import (
 )
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, find, logical_name
+from twinschema.evaluate.expression_reads import reads
 from twinschema.evaluate.statements import probe_column
 from twinschema.model import Column, ColumnType
 from twinschema.records import Side
@@ -79,7 +80,7 @@ def _rows(
     hour) meets a literal (``date_parts``). None when an expression does not parse, reads a
     column one side lacks, or a dialect has no scratch database."""
     ldialect, rdialect = st.left.schema.dialect, st.right.schema.dialect
-    lreads, rreads = probes.reads(ldialect, ltext), probes.reads(rdialect, rtext)
+    lreads, rreads = reads(ldialect, ltext), reads(rdialect, rtext)
     if lreads is None or rreads is None:
         return None
     names = sorted(
@@ -369,8 +370,8 @@ def type_end_landings(
         kinds = {k for c in own.columns for k in typemap.kinds_of(c.type) & narrow} if own else ()
         ends = ", ".join(str(v) for k in sorted(kinds) for v in typemap_storage.INTEGER_RANGES[k])
         for text in expressions if ends else ():
-            reads = probes.reads(dialect, f"({text}) IN ({ends})")
-            found += reads.landed if reads is not None else ()
+            got = reads(dialect, f"({text}) IN ({ends})")
+            found += got.landed if got is not None else ()
     return tuple(dict.fromkeys(found))
 
 

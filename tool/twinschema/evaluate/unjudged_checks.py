@@ -13,7 +13,7 @@ probe value but NULL that both sides' columns hold (a type no probe value is mad
 from __future__ import annotations
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import probes, stored_rows
+from twinschema.evaluate import expression_reads, side_checks
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.probe_sets import probe_rows
 from twinschema.evaluate.statements import type_sql
@@ -35,11 +35,11 @@ def _why(st: StageContext, table: str, texts: tuple[str, str], shown: tuple[str,
     """Why the CHECKs ``texts`` (left, right: as ``shown``) of ``table`` gave no verdict."""
     sides = (("left", shown[0]), ("right", shown[1]))
     for (side, text), dialect, raw in zip(sides, st.dialects, texts, strict=True):
-        if probes.reads(dialect, raw) is None:
+        if expression_reads.reads(dialect, raw) is None:
             return f"{text} of {st.side_name(side)} could not be read"
         if st.ev.backend(dialect) is None:
             return st.ev.unavailable(dialect) or f"no scratch database of {st.side_name(side)}"
-    run = stored_rows.through_generated(st, table, texts)
+    run = side_checks.through_generated(st, table, texts)
     found = probe_rows(st, table, *run, counted=False)
     if found is None:
         return "a column they read is not on both sides"

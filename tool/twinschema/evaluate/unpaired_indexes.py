@@ -19,7 +19,7 @@ folds only), PostgreSQL's is not ('ß' then 'ẞ').
 
 from __future__ import annotations
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import expression_reads
 from twinschema.evaluate.computed import index_shown
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.index_keys import (
@@ -191,7 +191,7 @@ def _comparable(st: StageContext, table: str, left: Index, right: Index) -> bool
 def _reads(side: Side, table: str, index: Index) -> frozenset[str] | None:
     """The logical columns (folded) an index of ``side`` reads (its elements and WHERE, as
     written); None when an element does not parse."""
-    found = probes.reads(side.schema.dialect, key_text(written_keys(index)))
+    found = expression_reads.reads(side.schema.dialect, key_text(written_keys(index)))
     if found is None:
         return None
     return frozenset(logical_name(side, table, c) for c in found.columns)

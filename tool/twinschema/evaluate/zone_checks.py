@@ -38,7 +38,7 @@ from dataclasses import replace
 from typing import Any
 
 from twinschema.canonical.expressions import across
-from twinschema.evaluate import probes, witness_fields, zone_rows, zone_spells
+from twinschema.evaluate import expression_reads, probes, witness_fields, zone_rows, zone_spells
 from twinschema.evaluate.context import StageContext, find, matched_tables
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.evaluate.probe_sets import probe_rows
@@ -187,7 +187,7 @@ def _may_read_zone(schema: Schema, table: Table, text: str) -> bool:
     or reads a date or time column (a CHECK over numbers and text alone is not run)."""
     if re.search(LOCAL_CLOCK_READ, text) or _INSTANT_CLOCK.search(text) or _ZONED.search(text):
         return True
-    reads = probes.reads(schema.dialect, text)
+    reads = expression_reads.reads(schema.dialect, text)
     columns = {c.name: c for c in table.columns}
     return reads is not None and any(
         c in columns and _MOMENT.search(columns[c].type.name) for c in reads.columns
@@ -196,7 +196,7 @@ def _may_read_zone(schema: Schema, table: Table, text: str) -> bool:
 
 def _reads_local(schema: Schema, table: Table, text: str) -> bool:
     """True when ``text`` reads a column of ``table`` that keeps a local date or time."""
-    reads = probes.reads(schema.dialect, text)
+    reads = expression_reads.reads(schema.dialect, text)
     columns = {c.name: c for c in table.columns}
     return reads is not None and any(
         c in columns and columns[c].type.name in LOCAL_TYPES for c in reads.columns

@@ -8,11 +8,11 @@ from dataclasses import replace
 
 from twinschema.compare import compare
 from twinschema.compare.allowance_entries import unnamed_check_hints
+from twinschema.compare.allowance_match import matching_allowance
 from twinschema.compare.allowances import (
     NOTHING_HELD,
     Held,
     allow_evaluated,
-    matching_allowance,
     stale_allowance,
 )
 from twinschema.compare.context import located_hints

@@ -34,6 +34,18 @@ def fold_name(name: str) -> str:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+# The last suffix of a file's name that states its dialect, in any case. For a SQL file it names
+# the dialect its text is read in where the content names none (``full.sql.sqlite``,
+# ``schema.pgsql``: ``sqlfile.named_dialect``). SQLite's are a database file's too: a missing
+# ``app.db3`` is "SQLite database not found" (``sources.as_source``), and a variable holding
+# ``app.db3`` without ``sqlite:///`` was meant for SQLite (``config.meant_dialect``). A PostgreSQL
+# database is no file, so PostgreSQL's name a SQL file only.
+FILE_SUFFIXES: dict[str, tuple[str, ...]] = {
+    SQLITE: (".db", ".db3", ".sqlite", ".sqlite3"),
+    POSTGRESQL: (".postgres", ".postgresql", ".pg", ".psql", ".pgsql"),
+}
+
+
 def database_named(dialect: str) -> str:
     """How a message names a live database of ``dialect`` when its URL is too long to repeat (the
     report's header shows it): "the SQLite database"."""

@@ -14,6 +14,7 @@ from twinschema.canonical.normalize import canonicalize
 from twinschema.dialects import ReflectOptions, adapter
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
+from twinschema.records.dialects import FILE_SUFFIXES, SQLITE
 from twinschema.records.domain import IDENTITY, Domain
 from twinschema.urls import dialect_of, looks_like_url, parse_url, redact
 
@@ -38,7 +39,7 @@ def as_source(spec: str) -> str:
     """A source as the user gave it, made explicit: a path to a SQLite database file (recognised
     by its header, whatever its name) becomes its ``sqlite:///`` URL, so that it is read as a
     database and not as SQL text; a Python file is refused with the form a module path takes;
-    a missing file named as a database file (``.db``, ``.sqlite``, ``.sqlite3``, or a path
+    a missing file named as a database file (a SQLite suffix, ``FILE_SUFFIXES``, or a path
     with a folder), or a folder, is a ``DatabaseError``, as its URL is."""
     if looks_like_url(spec):
         return spec
@@ -62,16 +63,13 @@ def as_source(spec: str) -> str:
     return spec
 
 
-_DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
-
-
 def _names_a_database_file(spec: str) -> bool:
     """Whether ``spec`` can only be a path to a database file: a SQLite file's suffix, or a
     folder in it (a module path has neither). A SQL file (``.sql``) is ``read_sql_file``'s."""
     if spec.lower().endswith(".sql"):
         return False
     seps = {"/", os.sep} | ({os.altsep} if os.altsep else set())
-    return spec.lower().endswith(_DATABASE_SUFFIXES) or any(sep in spec for sep in seps)
+    return spec.lower().endswith(FILE_SUFFIXES[SQLITE]) or any(sep in spec for sep in seps)
 
 
 def url_dialect(spec: str) -> str:

@@ -44,6 +44,7 @@ from twinschema.sources.metadata_parts import (
     COLLATE_CLAUSE,
     DDL_DIALECTS,
     NULLS_ORDER,
+    declared,
     deferral,
     element_opclass,
     foreign_key,
@@ -380,14 +381,6 @@ def _column_named(index: sa.Index, inner: Any) -> Any:
     elif not name.isidentifier():
         return inner
     return index.table.c.get(name, inner)
-
-
-def declared(constraints: Iterable[sa.Constraint]) -> list[sa.Constraint]:
-    """``constraints`` (a set, on a ``Table`` or ``Column``) in the order they were declared,
-    as CREATE TABLE writes them (SQLAlchemy's ``_creation_order``): a set's order follows
-    object addresses, which change from run to run, and so did the order of a table's
-    differences in a report (stranger66 011)."""
-    return sorted(constraints, key=lambda c: c._creation_order)
 
 
 def _index_name(index: Index) -> str:

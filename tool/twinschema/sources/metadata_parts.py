@@ -253,16 +253,24 @@ def foreign_key(
     )
 
 
+def declared(constraints: Iterable[sa.Constraint]) -> list[sa.Constraint]:
+    """``constraints`` (a set, on a ``Table`` or ``Column``) in the order they were declared,
+    as CREATE TABLE writes them: a set's order follows object addresses, which change from run
+    to run, and so did the order of a table's differences in a report (stranger66 011).
+    SQLAlchemy has no public API for that order; its DDL compiler sorts by the private
+    ``_creation_order`` (``Table._sorted_constraints``), and so does this:
+    tests/test_sqlalchemy_contract.py fails if a release drops or changes it."""
+    return sorted(constraints, key=lambda c: c._creation_order)
+
+
 def fires_in(fk: sa.ForeignKeyConstraint, dialect: str, table: sa.Table) -> tuple[int, int] | None:
     """``fk``'s place among ``table``'s keys in the order a database that ``create_all`` built
     runs their actions in: CREATE TABLE declares them in their creation order (SQLAlchemy's
-    ``_creation_order``, as ``Table._sorted_constraints`` sorts them), and SQLite runs the
-    last-declared first (``LAST_DECLARED_KEY_FIRST``). None where one is added by ALTER TABLE
-    (``use_alter``), or the order cannot be read."""
-    keys = [c for c in table.constraints if isinstance(c, sa.ForeignKeyConstraint)]
-    if any(k.use_alter for k in keys) or not all(hasattr(k, "_creation_order") for k in keys):
+    ``declared``), and SQLite runs the last-declared first (``LAST_DECLARED_KEY_FIRST``). None
+    where one is added by ALTER TABLE (``use_alter``)."""
+    keys = [c for c in declared(table.constraints) if isinstance(c, sa.ForeignKeyConstraint)]
+    if any(k.use_alter for k in keys):
         return None
-    keys.sort(key=lambda k: k._creation_order)
     place = keys.index(fk)
     if LAST_DECLARED_KEY_FIRST.get(dialect, False):
         place = len(keys) - 1 - place

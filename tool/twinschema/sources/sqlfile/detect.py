@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from twinschema.errors import UsageError
+from twinschema.records.dialects import FILE_SUFFIXES
 from twinschema.urls import POSTGRESQL, SQLITE
 
 _I = re.IGNORECASE
@@ -186,16 +187,7 @@ def dialect_scores(text: str) -> dict[str, list[Marker]]:
 
 # A file name's last suffix -> the dialect it names (synapse's ``full.sql.sqlite`` and
 # ``full.sql.postgres``, stranger65 006): a hint read only when the content names no dialect.
-NAME_SUFFIXES = {
-    ".sqlite": SQLITE,
-    ".sqlite3": SQLITE,
-    ".db": SQLITE,
-    ".postgres": POSTGRESQL,
-    ".postgresql": POSTGRESQL,
-    ".pg": POSTGRESQL,
-    ".psql": POSTGRESQL,
-    ".pgsql": POSTGRESQL,
-}
+NAME_SUFFIXES = {s: dialect for dialect, suffixes in FILE_SUFFIXES.items() for s in suffixes}
 
 
 def named_dialect(path: str) -> str | None:
