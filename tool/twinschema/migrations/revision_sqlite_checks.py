@@ -1,5 +1,6 @@
-"""An unnamed CHECK added to a table of the SQLite metadata module that has another, written as a
-batch copy of that table with every unnamed CHECK the module gives it (stranger64).
+"""An unnamed CHECK added to, changed in or removed from a table of the SQLite metadata module
+that keeps another, written as a batch copy of that table with every unnamed CHECK the module
+gives it (stranger64; changed and removed: stranger66 008).
 
 Alembic's autogenerate compares no CHECK, and its named-CHECK plugin (``alembic_env``) only those
 with a name: an unnamed one added to the module made an empty revision, and ``revision`` warned
@@ -12,9 +13,12 @@ keeps (a list of the new one alone would drop them: fix-batchchecks); its downgr
 back with the unnamed CHECKs the table has at the chain's head. CHECKs are matched by their
 text as ``domain.yaml`` allowances match them (``check_key``: whitespace, quotes and case
 outside literals aside). Not written (``revision`` still warns of it): a table's first unnamed
-CHECK, and one removed, whose copy would list no CHECK or drop one: a batch copy whose
+CHECK, and its last one removed, whose copy would list no CHECK: a batch copy whose
 ``table_args`` lists no CHECK keeps the table's unnamed ones (``alembic_declared``), so that
-downgrade or upgrade would not do what it says."""
+downgrade or upgrade would not do what it says. A CHECK changed (``length(code) = 4`` made
+``length(code) BETWEEN 3 AND 4``) is the old one removed and the new one added: the upgrade's
+``table_args`` list the new one and the others the table keeps, the downgrade's the old ones.
+A row the new CHECK refuses makes the copy, and so ``migrate``, fail and roll back."""
 
 from __future__ import annotations
 
@@ -52,10 +56,11 @@ def _render_checks_batch(autogen_context: Any, op: ChecksBatch) -> list[str]:
 
 
 def unnamed_checks(context: Any, script: Any) -> None:
-    """For each table of the module (``context``'s target metadata) whose unnamed CHECKs are
-    those the table has at the chain's head (``context``'s database; one at least) and more, copy it in the
-    upgrade with the module's unnamed CHECKs and back in the downgrade with the database's (see
-    the module docstring); a batch block of that table already written takes them instead."""
+    """For each table of the module (``context``'s target metadata) whose unnamed CHECKs differ
+    from those the table has at the chain's head (``context``'s database; one at least on each
+    side), copy it in the upgrade with the module's unnamed CHECKs and back in the downgrade
+    with the database's (see the module docstring); a batch block of that table already
+    written takes them instead."""
     metadata = context.opts.get("target_metadata")
     if not isinstance(metadata, sa.MetaData) or "ck" in metadata.naming_convention:
         return
@@ -72,9 +77,10 @@ def unnamed_checks(context: Any, script: Any) -> None:
             if not check.get("name")
         )
         kept, made = {check_key(c) for c in database}, {check_key(c) for c in module}
-        # None added, or one removed, or the table's first: the downgrade would be a copy with
-        # no CHECK in table_args, which keeps the table's unnamed CHECKs (alembic_declared).
-        if not database or made == kept or not kept <= made:
+        # The same, or the table's first or its last: the upgrade or the downgrade would be a
+        # copy with no CHECK in table_args, which keeps the table's unnamed CHECKs
+        # (alembic_declared). A CHECK changed or removed among others is written (stranger66 008).
+        if not database or not module or made == kept:
             continue
         for upgrade, downgrade in zip(
             script.upgrade_ops_list, script.downgrade_ops_list, strict=True
