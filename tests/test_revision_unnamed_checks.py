@@ -186,3 +186,25 @@ def test_a_check_the_rows_break_fails_migrate_and_keeps_the_rows(
         assert rows_of(url, "SELECT id, sku, qty FROM items") == [(1, "abc", 5)]
         assert rows_of(url, "SELECT version_num FROM alembic_version")[0][0].startswith("0001")
     assert [refused(url, "x" * 3) for url in urls.values()] == [False, False]
+
+
+def test_a_table_s_last_unnamed_check_removed_is_written(tmp_path: Path, pg_url: str) -> None:
+    """``qty > 0``, the table's only CHECK, removed from both modules: the SQLite copy says it
+    is to have no unnamed CHECK (a copy listing none in ``table_args`` kept it: stranger66 008);
+    PostgreSQL drops it by name. ``qty = 0`` is stored by both after ``migrate``, refused by
+    both again after the downgrade, and the row stays."""
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    edit_both(project, "anchor", {d: "" for d in MODULE})
+    revised(shell, "qty free", quiet=True)
+    upgrade, downgrade = written(project, "sqlite")
+    assert "table_kwargs={'info': {'twinschema_no_unnamed_checks': True}}" in upgrade, upgrade
+    assert "table_args=(sa.CheckConstraint('qty > 0'),)" in downgrade, downgrade
+    in_sync_with_rows(shell, urls)
+    assert [refused(url, "x", qty=0) for url in urls.values()] == [False, False]
+    for side, base in (("local", "0001_baseline_sqlite"), ("remote", "0001_baseline_postgresql")):
+        result = shell("migrate", side, "--to", base, "--yes-downgrade")
+        assert result.exit_code == 0, result.output
+    assert [refused(url, "x", qty=0) for url in urls.values()] == [True, True]
+    for url in urls.values():
+        assert rows_of(url, "SELECT id, sku, qty FROM items") == [(1, "abc", 5)]
