@@ -29,6 +29,9 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 
+from twinschema.migrations.revision_pg_enums import escape_binds
+from twinschema.records.dialects import as_read
+
 # Every CHECK of a table of the current schema, as PostgreSQL reads it back.
 _CHECKS = (
     "SELECT conname, pg_get_expr(conbin, conrelid) FROM pg_constraint WHERE contype = 'c' "
@@ -48,7 +51,7 @@ def unnamed_checks(context: Any, script: Any) -> None:
         return
     connection: sa.Connection = context.connection
     for table in metadata.sorted_tables:
-        module = _module_checks(table, connection.dialect)
+        module = _module_checks(table, as_read(connection.dialect))
         if table.schema is not None or not module:
             continue
         database = _database_checks(connection, table)
@@ -70,13 +73,16 @@ def unnamed_checks(context: Any, script: Any) -> None:
         ):
             steps: list[Any] = [ops.DropConstraintOp(n, table.name, type_="check") for n in dropped]
             steps += [
-                ops.CreateCheckConstraintOp(name, table.name, sql)
+                ops.CreateCheckConstraintOp(name, table.name, escape_binds(sql))
                 for (name, _), sql in zip(given, added, strict=True)
             ]
             back: list[Any] = [
                 ops.DropConstraintOp(name, table.name, type_="check") for name, _ in given
             ]
-            back += [ops.CreateCheckConstraintOp(n, table.name, database[n]) for n in dropped]
+            back += [
+                ops.CreateCheckConstraintOp(n, table.name, escape_binds(database[n]))
+                for n in dropped
+            ]
             upgrade.ops.append(ops.ModifyTableOps(table.name, steps))
             downgrade.ops.insert(0, ops.ModifyTableOps(table.name, back))
 
@@ -131,12 +137,10 @@ def _read_back(
     savepoint = connection.begin_nested()
     try:
         for name in dropped:
-            connection.exec_driver_sql(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+            run_sql(connection, f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         for sql in added:
             before = {str(r[0]) for r in connection.exec_driver_sql(_CHECKS, {"table": table})}
-            connection.exec_driver_sql(
-                f"ALTER TABLE {quote(table)} ADD CHECK ({sql.replace('%', '%%')}) NOT VALID"
-            )
+            run_sql(connection, f"ALTER TABLE {quote(table)} ADD CHECK ({sql}) NOT VALID")
             rows = connection.exec_driver_sql(_CHECKS, {"table": table})
             (new,) = [(str(n), str(e)) for n, e in rows if n not in before]
             given.append(new)
@@ -145,3 +149,9 @@ def _read_back(
     finally:
         savepoint.rollback()
     return given
+
+
+def run_sql(connection: sa.Connection, sql: str) -> None:
+    """Run ``sql``, SQL text as the server reads it, on ``connection``: each ``%`` doubled for
+    the driver, which reads the statement's parameters (none) with ``%`` placeholders."""
+    connection.exec_driver_sql(sql.replace("%", "%%"), {})

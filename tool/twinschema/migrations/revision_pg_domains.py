@@ -25,7 +25,9 @@ import sqlalchemy as sa
 from alembic.operations import ops
 from sqlalchemy.dialects import postgresql
 
+from twinschema.migrations.revision_pg_checks import run_sql
 from twinschema.migrations.revision_pg_enums import escape_binds
+from twinschema.records.dialects import as_read
 
 _DOMAIN = (
     "SELECT t.oid, t.typnotnull, pg_get_expr(t.typdefaultbin, 0) FROM pg_type t "
@@ -103,7 +105,7 @@ def _steps(
 ) -> tuple[list[str], list[str]] | None:
     """The upgrade's and the downgrade's statements; None when PostgreSQL refuses the
     module's CHECK or DEFAULT on the scratch database (left to ``revision``'s warning)."""
-    dialect: Any = connection.dialect  # its DDL compiler, with no statement: for the parts
+    dialect: Any = as_read(connection.dialect)  # its DDL compiler, no statement: for the parts
     compiler = dialect.ddl_compiler(dialect, None)
     name = compiler.preparer.format_type(domain)
     quote = compiler.preparer.quote
@@ -163,21 +165,17 @@ def _tried(
         given = None
         if check is not None:
             for old in held.checks:
-                connection.exec_driver_sql(f"ALTER DOMAIN {name} DROP CONSTRAINT {quote(old)}")
+                run_sql(connection, f"ALTER DOMAIN {name} DROP CONSTRAINT {quote(old)}")
             named = f"CONSTRAINT {quote(constraint)} " if constraint else ""
-            connection.exec_driver_sql(
-                f"ALTER DOMAIN {name} ADD {named}CHECK ({check.replace('%', '%%')}) NOT VALID"
-            )
+            run_sql(connection, f"ALTER DOMAIN {name} ADD {named}CHECK ({check}) NOT VALID")
             (given,) = [
                 (str(n), str(d).removesuffix(" NOT VALID"))
                 for n, d in connection.exec_driver_sql(_CHECKS, {"oid": held.oid})
             ]
         if default is None:
-            connection.exec_driver_sql(f"ALTER DOMAIN {name} DROP DEFAULT")
+            run_sql(connection, f"ALTER DOMAIN {name} DROP DEFAULT")
         else:
-            connection.exec_driver_sql(
-                f"ALTER DOMAIN {name} SET DEFAULT {default.replace('%', '%%')}"
-            )
+            run_sql(connection, f"ALTER DOMAIN {name} SET DEFAULT {default}")
         row = connection.exec_driver_sql(
             "SELECT pg_get_expr(typdefaultbin, 0) FROM pg_type WHERE oid = %(oid)s",
             {"oid": held.oid},
