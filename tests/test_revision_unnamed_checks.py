@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from support.dbpool import DatabasePool
 from test_init_project import (
@@ -51,7 +52,7 @@ def refused(url: str, sku: str, qty: int = 1) -> bool:
     if url.startswith("sqlite"):
         db = sqlite3.connect(url.removeprefix("sqlite:///"))
         try:
-            db.execute("INSERT INTO items VALUES (2, ?, ?)", (sku, qty))
+            db.execute("INSERT INTO items (id, sku, qty) VALUES (2, ?, ?)", (sku, qty))
         except sqlite3.IntegrityError:
             return True
         finally:
@@ -63,7 +64,7 @@ def refused(url: str, sku: str, qty: int = 1) -> bool:
         with engine.connect() as connection:
             try:
                 connection.execute(
-                    sa.text("INSERT INTO items VALUES (2, :sku, :qty)"),
+                    sa.text("INSERT INTO items (id, sku, qty) VALUES (2, :sku, :qty)"),
                     {"sku": sku, "qty": qty},
                 )
             except sa.exc.IntegrityError:
@@ -208,3 +209,39 @@ def test_a_table_s_last_unnamed_check_removed_is_written(tmp_path: Path, pg_url:
     assert [refused(url, "x", qty=0) for url in urls.values()] == [True, True]
     for url in urls.values():
         assert rows_of(url, "SELECT id, sku, qty FROM items") == [(1, "abc", 5)]
+
+
+def test_a_type_s_own_unnamed_check_is_kept_when_another_is_added(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Near miss: a non-native enum's own CHECK (unnamed in the module; PostgreSQL names it
+    ``items_kind_check``) is the module's too: adding ``length(sku) <= 32`` beside it makes the
+    new CHECK and drops nothing; 'c' stays refused by both."""
+    project, sqlite_url, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    line = "      qty: {kind: bigint}\n"
+    replace_in(project / "domain.yaml", line, line + "      kind: {kind: text}\n")
+    column = (
+        "    sa.Column('kind', sa.Enum('a', 'b', native_enum=False, create_constraint=True)),\n"
+    )
+    for dialect in MODULE:
+        module = project / "schemas" / MODULE[dialect]
+        text = module.read_text("utf-8")
+        (qty,) = [x for x in text.splitlines(keepends=True) if x.startswith("    sa.Column(t.qty")]
+        module.write_text(text.replace(qty, qty + column), "utf-8")
+    revised(shell, "kind")
+    migrate_both(shell)
+    edit_both(project, "anchor", {d: ANCHOR[d] + SKU for d in MODULE})
+    revised(shell, "sku length", quiet=True)
+    upgrade, downgrade = written(project, "postgresql", "0003")
+    assert "items_sku_check" in upgrade and "kind" not in upgrade + downgrade, upgrade + downgrade
+    in_sync_with_rows(shell, urls)
+    for url in urls.values():
+        assert rows_of(url, "SELECT count(*) FROM items WHERE kind IS NULL") == [(1,)]
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as connection, pytest.raises(sa.exc.IntegrityError):
+                connection.execute(sa.text("INSERT INTO items VALUES (2, 'x', 1, 'c')"))
+        finally:
+            engine.dispose()
+    assert [refused(url, "x" * 33) for url in urls.values()] == [True, True]

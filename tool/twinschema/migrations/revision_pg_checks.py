@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 
+from twinschema.alembic_type_checks import made_on
 from twinschema.migrations.revision_pg_enums import escape_binds
 from twinschema.records.dialects import as_read
 
@@ -88,13 +89,15 @@ def unnamed_checks(context: Any, script: Any) -> None:
 
 
 def _module_checks(table: sa.Table, dialect: sa.engine.Dialect) -> list[str]:
-    """The SQL of each unnamed CHECK of the module's ``table`` (not a type's own), in the
-    order the module declares them."""
+    """The SQL of each unnamed CHECK of the module's ``table`` that SQLAlchemy makes on
+    ``dialect`` (a type's own only where it makes it: a non-native enum's, never a native
+    boolean's), its column's too, in the order the module declares them."""
     found = []
-    for constraint in table.constraints:
-        if not isinstance(constraint, sa.CheckConstraint) or constraint.name:
-            continue
-        if getattr(constraint, "_type_bound", False):
+    declared = [*table.constraints, *(c for col in table.columns for c in col.constraints)]
+    for constraint in dict.fromkeys(declared):
+        if not isinstance(constraint, sa.CheckConstraint) or isinstance(constraint.name, str):
+            continue  # named (a type's own CHECK without a name holds a marker, not a str)
+        if not made_on(constraint, dialect):
             continue
         sql = constraint.sqltext.compile(
             dialect=dialect, compile_kwargs={"literal_binds": True, "include_table": False}

@@ -30,6 +30,7 @@ from alembic.autogenerate import renderers
 from alembic.operations import ops
 
 from twinschema.alembic_declared import NO_UNNAMED_CHECKS
+from twinschema.alembic_type_checks import made_on
 from twinschema.migrations.revision_sqlite import NamedKeysBatch
 from twinschema.records.domain import check_key
 
@@ -101,8 +102,11 @@ def _module_checks(table: sa.Table, dialect: sa.engine.Dialect) -> tuple[str, ..
     """The SQL of each unnamed CHECK of the module's ``table`` as SQLite stores it (a CHECK of
     a column's type, ``flag IN (0, 1)``, too: a batch copy of the reflected table makes none)."""
     found = []
-    for constraint in table.constraints:
-        if isinstance(constraint, sa.CheckConstraint) and not constraint.name:
+    declared = [*table.constraints, *(c for col in table.columns for c in col.constraints)]
+    for constraint in dict.fromkeys(declared):  # a type's own unnamed CHECK: a marker for name
+        if not isinstance(constraint, sa.CheckConstraint) or isinstance(constraint.name, str):
+            continue
+        if made_on(constraint, dialect):
             sql = constraint.sqltext.compile(
                 dialect=dialect, compile_kwargs={"literal_binds": True, "include_table": False}
             )
