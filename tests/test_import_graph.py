@@ -138,6 +138,8 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_unwritten": 7,
     "twinschema.migrations.revision_postgres": 7,
     "twinschema.migrations.revision_pg_enums": 7,
+    "twinschema.migrations.revision_pg_checks": 7,
+    "twinschema.migrations.revision_pg_domains": 7,
     "twinschema.migrations.history": 7,
     "twinschema.adopt": 7,
     "twinschema.adopt.*": 7,

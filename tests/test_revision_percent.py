@@ -46,12 +46,15 @@ def test_a_percent_sign_in_a_revision_is_one_percent_sign(
             'sa.Column(t.g, sa.INTEGER(), sa.Computed("a % 7", persisted=True)),',
         )
         edit_after(path, "sa.Column(t.b,", "sa.CheckConstraint('a % 2 = 0', name='ck_a_even'),")
+        # An unnamed one too: PostgreSQL's made by the name it gives it (stranger66 004).
+        edit_after(path, "sa.Column(t.b,", "sa.CheckConstraint('b % 3 = 0'),")
     result = shell("revision", "-m", "percent")
     assert result.exit_code == 0, result.output
     (made,) = (project / "migrations_postgres" / "versions").glob("0002_*_postgresql.py")
     text = made.read_text("utf-8")
     assert "%%" not in text, text
     assert "a % 7" in text and "a % 2 = 0" in text and "50%" in text, text
+    assert "op.create_check_constraint('t_b_check', 't', 'b % 3 = 0')" in text, text
     migrate_both(shell)
     _, report = check(shell)
     assert within_a_dialect(report) == [], details(report)
@@ -60,3 +63,5 @@ def test_a_percent_sign_in_a_revision_is_one_percent_sign(
         assert rows_of(url, "SELECT g, pct FROM t") == [(1, "50%")], url
         with pytest.raises(sa.exc.IntegrityError):
             execute(url, "INSERT INTO t (id, a, b) VALUES (2, 7, 3)")
+        with pytest.raises(sa.exc.IntegrityError):  # b % 3 = 0, the unnamed CHECK
+            execute(url, "INSERT INTO t (id, a, b) VALUES (2, 8, 4)")

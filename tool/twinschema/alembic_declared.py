@@ -111,7 +111,8 @@ def _transfer_completed(self: ApplyBatchImpl) -> None:
     and a reflected table's unnamed CHECKs, which Alembic leaves out (it cannot tell them from a
     type's own CHECK), are put back as twinschema's reader read them, unless the batch's
     ``table_args`` restate CHECKs (Alembic's remedy: then they are the batch's own list, and
-    each unnamed CHECK it leaves out is said through ``say`` as the database's loss). A
+    each unnamed CHECK it leaves out is said through ``say`` as the database's loss), or
+    unless ``table_kwargs``' info holds ``NO_UNNAMED_CHECKS`` (the copy is to have none). A
     CHECK naming a column the copy no longer has (dropped, renamed) is left out, said through
     ``say`` as the database's loss."""
     _ALEMBIC_TRANSFER(self)
@@ -130,6 +131,8 @@ def _transfer_completed(self: ApplyBatchImpl) -> None:
         for a in self.table_args
         if isinstance(a, sa.CheckConstraint)
     }
+    if not restated and self.table_kwargs.get("info", {}).get(NO_UNNAMED_CHECKS):
+        return  # the copy is to have no unnamed CHECK (a revision removing the last one)
     if restated:
         names = [c.name for c in (*self.table.columns, *new_table.columns)]
         _say_unlisted(self.table.name, _COMPLETED.get(self.table), restated, gone, names)
@@ -212,6 +215,13 @@ def _columns(sql: str, names: list[str]) -> frozenset[str]:
     """The columns of ``names`` that the CHECK ``sql`` names (case-blind, as SQLite reads
     names): what a CHECK is over, to tell its replacement from a CHECK on other columns."""
     return frozenset(name.lower() for name in names if mentions(sql, name))
+
+
+# The key of a batch copy's ``table_kwargs={"info": {...}}`` that says the copy has no unnamed
+# CHECK: a copy whose ``table_args`` list none keeps the table's own, so a revision that drops
+# a table's last unnamed CHECK (or whose downgrade drops its first) says so with this
+# (``revision_sqlite_checks``); Alembic's own copy keeps no unnamed CHECK either.
+NO_UNNAMED_CHECKS = "twinschema_no_unnamed_checks"
 
 
 # Where ``_transfer_completed`` says a loss: ``migrate``'s ``say``, while a chain runs.

@@ -112,7 +112,13 @@ def _dropped(operations: list[Any], new: dict[Key, sa.Enum], dialect: sa.Dialect
 
 def _sql(statement: sa.schema.ExecutableDDLElement, dialect: sa.Dialect) -> str:
     """``statement`` as ``op.execute`` sends it to the server (``sa.text``'s colons escaped)."""
-    return _BIND.sub(r"\\:", str(statement.compile(dialect=dialect)))
+    return escape_binds(str(statement.compile(dialect=dialect)))
+
+
+def escape_binds(sql: str) -> str:
+    """``sql`` as ``op.execute`` is to send it to the server: each colon ``sa.text`` would read
+    as a bind parameter escaped (``\\:``); a cast's ``::`` is left as it is."""
+    return _BIND.sub(r"\\:", sql)
 
 
 def _enums(op: Any) -> Iterator[tuple[Key, sa.Enum]]:

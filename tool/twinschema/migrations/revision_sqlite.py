@@ -20,6 +20,7 @@ from alembic.operations import ops
 
 from twinschema.alembic_batch_fts import rebuild_statement, rowid_readers
 from twinschema.alembic_batch_indexes import mentions
+from twinschema.alembic_declared import NO_UNNAMED_CHECKS
 from twinschema.errors import UsageError
 
 
@@ -98,6 +99,7 @@ class NamedKeysBatch(ops.ModifyTableOps):
         super().__init__(table_ops.table_name, table_ops.ops, schema=table_ops.schema)
         self.convention = convention
         self.checks = checks
+        self.none_kept = False  # no unnamed CHECK in the copy, though the table has some
 
 
 @renderers.dispatch_for(NamedKeysBatch)
@@ -108,6 +110,8 @@ def _render_named_keys_batch(autogen_context: Any, op: NamedKeysBatch) -> list[s
     assert lines and lines[0].endswith(tail), lines
     args = "".join(f"sa.CheckConstraint({check!r}), " for check in op.checks)
     table_args = f", table_args=({args.rstrip()})" if op.checks else ""
+    if op.none_kept:
+        table_args = f", table_kwargs={{'info': {{{NO_UNNAMED_CHECKS!r}: True}}}}"
     lines[0] = f"{lines[0][: -len(tail)]}, naming_convention={op.convention!r}{table_args}{tail}"
     return lines
 

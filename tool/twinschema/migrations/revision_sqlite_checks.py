@@ -1,5 +1,6 @@
-"""An unnamed CHECK added to a table of the SQLite metadata module that has another, written as a
-batch copy of that table with every unnamed CHECK the module gives it (stranger64).
+"""An unnamed CHECK added to, changed in or removed from a table of the SQLite metadata module
+written as a batch copy of that table with every unnamed CHECK the module
+gives it (stranger64; changed and removed: stranger66 008).
 
 Alembic's autogenerate compares no CHECK, and its named-CHECK plugin (``alembic_env``) only those
 with a name: an unnamed one added to the module made an empty revision, and ``revision`` warned
@@ -11,10 +12,14 @@ unnamed CHECK it reflects, unless ``table_args`` lists CHECKs, which are then th
 keeps (a list of the new one alone would drop them: fix-batchchecks); its downgrade copies it
 back with the unnamed CHECKs the table has at the chain's head. CHECKs are matched by their
 text as ``domain.yaml`` allowances match them (``check_key``: whitespace, quotes and case
-outside literals aside). Not written (``revision`` still warns of it): a table's first unnamed
-CHECK, and one removed, whose copy would list no CHECK or drop one: a batch copy whose
-``table_args`` lists no CHECK keeps the table's unnamed ones (``alembic_declared``), so that
-downgrade or upgrade would not do what it says."""
+outside literals aside). A table's first unnamed CHECK,
+and its last one removed, make a copy that is to have none (the downgrade's, the upgrade's): a
+batch copy whose ``table_args`` lists no CHECK keeps the table's unnamed ones
+(``alembic_declared``), so that copy says it with ``table_kwargs={'info':
+{NO_UNNAMED_CHECKS: True}}`` instead. A CHECK changed (``length(code) = 4`` made
+``length(code) BETWEEN 3 AND 4``) is the old one removed and the new one added: the upgrade's
+``table_args`` list the new one and the others the table keeps, the downgrade's the old ones.
+A row the new CHECK refuses makes the copy, and so ``migrate``, fail and roll back."""
 
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import renderers
 from alembic.operations import ops
 
+from twinschema.alembic_declared import NO_UNNAMED_CHECKS
+from twinschema.alembic_type_checks import made_on
 from twinschema.migrations.revision_sqlite import NamedKeysBatch
 from twinschema.records.domain import check_key
 
@@ -37,12 +44,21 @@ class ChecksBatch(ops.ModifyTableOps):
         self.checks = checks
 
 
+def checks_args(checks: tuple[str, ...]) -> str:
+    """The arguments of a batch copy that make ``checks`` (their SQL) the copy's unnamed
+    CHECKs: ``table_args`` listing them, or, for none, ``table_kwargs`` whose info says so
+    (``NO_UNNAMED_CHECKS``: a copy listing none would keep the table's)."""
+    if not checks:
+        return f"table_kwargs={{'info': {{{NO_UNNAMED_CHECKS!r}: True}}}}"
+    args = " ".join(f"sa.CheckConstraint({check!r})," for check in checks)
+    return f"table_args=({args})"
+
+
 @renderers.dispatch_for(ChecksBatch)
 def _render_checks_batch(autogen_context: Any, op: ChecksBatch) -> list[str]:
-    args = " ".join(f"sa.CheckConstraint({check!r})," for check in op.checks)
     head = (
         f"with op.batch_alter_table({op.table_name!r}, recreate='always', "
-        f"table_args=({args})) as batch_op:"
+        f"{checks_args(op.checks)}) as batch_op:"
     )
     if not op.ops:
         return [head, "pass", ""]
@@ -52,10 +68,11 @@ def _render_checks_batch(autogen_context: Any, op: ChecksBatch) -> list[str]:
 
 
 def unnamed_checks(context: Any, script: Any) -> None:
-    """For each table of the module (``context``'s target metadata) whose unnamed CHECKs are
-    those the table has at the chain's head (``context``'s database; one at least) and more, copy it in the
-    upgrade with the module's unnamed CHECKs and back in the downgrade with the database's (see
-    the module docstring); a batch block of that table already written takes them instead."""
+    """For each table of the module (``context``'s target metadata) whose unnamed CHECKs differ
+    from those the table has at the chain's head (``context``'s database; one at least on each
+    side), copy it in the upgrade with the module's unnamed CHECKs and back in the downgrade
+    with the database's (see the module docstring); a batch block of that table already
+    written takes them instead."""
     metadata = context.opts.get("target_metadata")
     if not isinstance(metadata, sa.MetaData) or "ck" in metadata.naming_convention:
         return
@@ -72,9 +89,7 @@ def unnamed_checks(context: Any, script: Any) -> None:
             if not check.get("name")
         )
         kept, made = {check_key(c) for c in database}, {check_key(c) for c in module}
-        # None added, or one removed, or the table's first: the downgrade would be a copy with
-        # no CHECK in table_args, which keeps the table's unnamed CHECKs (alembic_declared).
-        if not database or made == kept or not kept <= made:
+        if made == kept:  # the same, whitespace, quotes and case aside
             continue
         for upgrade, downgrade in zip(
             script.upgrade_ops_list, script.downgrade_ops_list, strict=True
@@ -87,8 +102,11 @@ def _module_checks(table: sa.Table, dialect: sa.engine.Dialect) -> tuple[str, ..
     """The SQL of each unnamed CHECK of the module's ``table`` as SQLite stores it (a CHECK of
     a column's type, ``flag IN (0, 1)``, too: a batch copy of the reflected table makes none)."""
     found = []
-    for constraint in table.constraints:
-        if isinstance(constraint, sa.CheckConstraint) and not constraint.name:
+    declared = [*table.constraints, *(c for col in table.columns for c in col.constraints)]
+    for constraint in dict.fromkeys(declared):  # a type's own unnamed CHECK: a marker for name
+        if not isinstance(constraint, sa.CheckConstraint) or isinstance(constraint.name, str):
+            continue
+        if made_on(constraint, dialect):
             sql = constraint.sqltext.compile(
                 dialect=dialect, compile_kwargs={"literal_binds": True, "include_table": False}
             )
@@ -101,8 +119,11 @@ def _with_checks(container: Any, table: str, checks: tuple[str, ...], *, at_end:
     for at, table_ops in enumerate(container.ops):
         if not isinstance(table_ops, ops.ModifyTableOps) or table_ops.table_name != table:
             continue
-        if isinstance(table_ops, NamedKeysBatch | ChecksBatch):
+        if isinstance(table_ops, ChecksBatch):
             table_ops.checks = checks
+        elif isinstance(table_ops, NamedKeysBatch):
+            table_ops.checks = checks
+            table_ops.none_kept = not checks
         else:
             container.ops[at] = ChecksBatch(table, list(table_ops.ops), checks)
         return
