@@ -263,8 +263,7 @@ def _pairwise(
                     lo.name,
                     lo.raw or lo.definition,
                     ro.raw or ro.definition,
-                    f"{_what(lo, table(lo))} differs: "
-                    + " vs ".join(parting(lo.definition, ro.definition)),
+                    f"{_what(lo, table(lo))} differs: " + _told_apart(lo, ro, labels),
                 )
             continue
         only = lo if lo is not None else ro
@@ -279,6 +278,23 @@ def _pairwise(
             text if ro is not None else None,
             f"{_what(only, table(only))} exists only in {side}",
         )
+
+
+def _told_apart(lo: SchemaObject, ro: SchemaObject, labels: tuple[str, str]) -> str:
+    """How two definitions of one object differ: by the parts the adapter named
+    (``SchemaObject.parts``) that differ, each with each side's value (``tokenize
+    remove_diacritics is 0 in a.db, 2 in b.db``; "not set" where a side lacks the part); where
+    a side has no parts or none differs, where the canonical texts part (``parting``)."""
+    lparts, rparts = dict(lo.parts), dict(ro.parts)
+    keys = dict.fromkeys([*lparts, *rparts])
+    apart = [k for k in keys if lparts.get(k) != rparts.get(k)]
+    if not (lparts and rparts and apart):
+        return " vs ".join(parting(lo.definition, ro.definition))
+    return "; ".join(
+        f"{k} is {lparts.get(k, 'not set')} in {labels[0]}, {rparts.get(k, 'not set')} in "
+        f"{labels[1]}"
+        for k in apart
+    )
 
 
 # Words of context shown either side of where two definitions part.

@@ -76,6 +76,33 @@ def tokenizer(value: str) -> str:
     return _joined(words)
 
 
+def settings(value: str) -> tuple[tuple[str, str], ...]:
+    """What an FTS5 ``tokenize`` value sets, one part each, its defaults included, as a
+    message names them (``("tokenize", "unicode61")``, ``("tokenize remove_diacritics",
+    "2")``, ``("tokenize categories", "'Co L* N*'")``, ``tokenchars`` and ``separators`` each
+    once with all their values): so a difference names the setting, not the whole value. A
+    tokenizer whose arguments are not read here (ascii, an odd word count) is one part, its
+    value as compared (``tokenizer``)."""
+    words = [dequote(w.group()) for w in _WORD.finditer(value)] or ["unicode61"]
+    names = [w.lower() for w in words[: 2 if words[0].lower() == "porter" else 1]]
+    rest = words[len(names) :]
+    names = ["porter", "unicode61"] if names == ["porter"] else names
+    if names[-1] not in _DEFAULTS or len(rest) % 2:
+        return (("tokenize", tokenizer(value)),)
+    found = dict(_DEFAULTS[names[-1]])
+    for at in range(0, len(rest), 2):
+        key, given = rest[at].lower(), rest[at + 1]
+        if key in _WORD_SETS:
+            found[key] = categories(given)
+        elif key in _DEFAULTS[names[-1]] or key not in found:
+            found[key] = given
+        else:  # tokenchars, separators: each adds to one list
+            found[key] = f"{found[key]}{given}"
+    parts = [("tokenize", " ".join(names))]
+    parts.extend((f"tokenize {key}", _joined([found[key]])) for key in sorted(found))
+    return tuple(parts)
+
+
 def _arguments(name: str, words: list[str]) -> list[str]:
     """Tokenizer ``name``'s argument ``words`` (dequoted) without those restating its defaults:
     keys lower-cased, the last value of a key it reads once, a set's words sorted; as written
