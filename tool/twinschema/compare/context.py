@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from twinschema.compare.pairing import Pairing
 from twinschema.model import Column
+from twinschema.model_shown import columns_shown, own_table, table_shown
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain
@@ -122,6 +124,20 @@ class Context:
             return logical
         physical = f"{next(iter(tables))}.{next(iter(columns))}"
         return logical if physical == logical else f"{physical} (domain: {logical})"
+
+    def table_shown(self, table: str) -> str:
+        """Table ``table`` (logical) as a table-level message names it: ``people (domain:
+        patients)`` where domain.yaml renamed it alike on both sides (``model_shown``)."""
+        return table_shown(
+            table, self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        )
+
+    def key_shown(self, table: str, columns: Sequence[str]) -> str:
+        """``table(columns)`` (logical names) by the names both databases give them, as a
+        foreign key's message names its ends: ``people(site_id)`` (``model_shown``)."""
+        tables = self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        shown = ", ".join(columns_shown(*tables, columns))
+        return f"{own_table(table, *tables)}({shown})"
 
     def each(self, left: str, right: str) -> str:
         """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in

@@ -39,13 +39,15 @@ from twinschema.records import Difference
 
 
 def witness_written(
-    st: StageContext, names: Sequence[str], row: Sequence[Any], said: str, verdicts: Verdicts
+    st: StageContext, found: ProbeSet, row: Sequence[Any], said: str, verdicts: Verdicts
 ) -> Written:
-    """``witness (a, b) = (1, NULL): <said>``, values as each side writes them (``row_text``),
-    and the witness as data (``witness_fields.made``): ``verdicts`` is whether each side
+    """``witness (a, b) = (1, NULL): <said>``, the columns of ``found`` as the databases name
+    them (``ProbeSet.shown``), values as each side writes them (``row_text``), and the witness
+    as data (``witness_fields.made``, by logical names): ``verdicts`` is whether each side
     accepts the row, None where both store it and part on what they store or compute."""
-    text = f"witness ({', '.join(names)}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
-    return Written(text, witness_fields.made(st, names, row, said, verdicts))
+    names = ", ".join(found.shown)
+    text = f"witness ({names}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
+    return Written(text, witness_fields.made(st, found.names, row, said, verdicts))
 
 
 @dataclass(frozen=True)
