@@ -2,11 +2,11 @@
 (a CHECK, an index, a unique rule, a foreign key) names the table as the databases have it,
 the logical name after it, and a witness names the columns as the databases have them
 (stranger65 003, left by s65rename; s66msg): ``CHECK on people (domain: patients) differs
-...; witness (duration_min) = (1)`` where it said ``CHECK on patients ...; witness (minutes)``, names no database, module or revision has. The JSON's ``table``,
-``column`` and a witness's ``columns`` stay logical (allowances and consumers key on them).
-Near miss: a column each dialect names its own way (``names:``) keeps its logical name (neither
-side's name is the other's). Two SQL files on real SQLite 3.40 and PostgreSQL, each dialect
-pair."""
+...; witness (duration_min) = (1)`` where it said ``CHECK on patients ...; witness
+(minutes)``, names no database, module or revision has. The JSON's ``table``, ``column`` and a
+witness's ``columns`` stay logical (allowances and consumers key on them). Near miss: a column
+each dialect names its own way (``names:``) keeps its logical name (neither side's name is the
+other's). Two SQL files on real SQLite 3.40 and PostgreSQL, each dialect pair."""
 
 from __future__ import annotations
 
