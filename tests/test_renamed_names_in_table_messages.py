@@ -48,6 +48,13 @@ B = {
     "elements": "{dur}, site_id",
     "unique": "CREATE UNIQUE INDEX ux_people_remark ON people (remark);",
 }
+# A trigger on people, on b's side only (between two sources of one dialect: compared).
+TRIGGER = {
+    "sqlite": "CREATE TRIGGER people_touch AFTER INSERT ON people BEGIN SELECT 1; END;",
+    "postgresql": "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "RETURN NEW; END $$; CREATE TRIGGER people_touch BEFORE INSERT ON people FOR EACH ROW "
+    "EXECUTE FUNCTION touch();",
+}
 # The logical names that are no database's here (each as a word, outside "(domain: ...)").
 LOGICAL = re.compile(r"\b(patients|clinics|minutes|clinic_id|note|label)\b")
 PAIRS = [("sqlite", "postgresql"), ("sqlite", "sqlite"), ("postgresql", "postgresql")]
@@ -70,7 +77,7 @@ def _case(tmp_path: Path, dialects: tuple[str, str], names: str) -> list[dict[st
     own = {"sqlite": "duration_min", "postgresql": "dur_min" if names == APART else "duration_min"}
     (tmp_path / "domain.yaml").write_text(DOMAIN % names)
     (tmp_path / "a.sql").write_text(_side(dialects[0], A, own[dialects[0]]))
-    (tmp_path / "b.sql").write_text(_side(dialects[1], B, own[dialects[1]]))
+    (tmp_path / "b.sql").write_text(_side(dialects[1], B, own[dialects[1]]) + TRIGGER[dialects[1]])
     return _diff(tmp_path, dialects)
 
 
@@ -84,7 +91,7 @@ def test_table_messages_and_witnesses_name_what_the_databases_have(
     for d in found:  # every message, the logical names only after "(domain: "
         message = re.sub(r"\(domain: [^)]*\)", "", str(d["message"]))
         assert not LOGICAL.search(message), d["message"]
-        assert d["table"] in ("patients", "clinics"), d  # the machine field stays logical
+        assert d["table"] in ("patients", "clinics", None), d  # machine fields stay logical
     check = by_kind["check"]
     assert str(check["message"]).startswith("CHECK on people (domain: patients) differs"), check
     assert "witness (duration_min) = (1)" in str(check["message"]), check
@@ -95,6 +102,9 @@ def test_table_messages_and_witnesses_name_what_the_databases_have(
     index = str(by_kind["index"]["message"])
     assert index.startswith("index ix_people_dur on people (domain: patients) differs: its "), index
     assert "(duration_min) in a.sql, (duration_min, site_id) in b.sql" in index, index
+    if dialects[0] == dialects[1]:  # a trigger is compared between two sources of one dialect
+        trigger = str(by_kind["trigger"]["message"])
+        assert trigger == "trigger people_touch on people (domain: patients) exists only in b.sql"
 
 
 def test_a_column_each_dialect_names_its_own_way_keeps_its_logical_name(tmp_path: Path) -> None:

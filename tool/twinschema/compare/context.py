@@ -132,6 +132,13 @@ class Context:
             table, self.left.schema.tables.get(table), self.right.schema.tables.get(table)
         )
 
+    def own_table(self, table: str) -> str:
+        """Table ``table`` (logical) by the name both databases give it, as a statement in a
+        message writes it (``INSERT INTO people``; ``model_shown.own_table``)."""
+        return own_table(
+            table, self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        )
+
     def key_shown(self, table: str, columns: Sequence[str]) -> str:
         """``table(columns)`` (logical names) by the names both databases give them, as a
         foreign key's message names its ends: ``people(site_id)`` (``model_shown``)."""

@@ -246,6 +246,14 @@ def _pairwise(
             return None
         return named.get(obj.table) or named.get(obj.table.lower(), obj.table)
 
+    def shown(obj: SchemaObject) -> str | None:
+        """The table a message names: as the source has it, its logical name after it where
+        domain.yaml renamed it (``people (domain: patients)``; s66msg)."""
+        logical = table(obj)
+        if logical is None or obj.table is None or logical == obj.table:
+            return logical
+        return f"{obj.table} (domain: {logical})"
+
     def grouped(obj: SchemaObject) -> str | None:
         """The table a difference is reported under: a virtual table is one (stranger59 009:
         it was listed under no table, JSON ``table: null``)."""
@@ -263,7 +271,7 @@ def _pairwise(
                     lo.name,
                     lo.raw or lo.definition,
                     ro.raw or ro.definition,
-                    f"{_what(lo, table(lo))} differs: " + _told_apart(lo, ro, labels),
+                    f"{_what(lo, shown(lo))} differs: " + _told_apart(lo, ro, labels),
                 )
             continue
         only = lo if lo is not None else ro
@@ -276,7 +284,7 @@ def _pairwise(
             only.name,
             text if lo is not None else None,
             text if ro is not None else None,
-            f"{_what(only, table(only))} exists only in {side}",
+            f"{_what(only, shown(only))} exists only in {side}",
         )
 
 
