@@ -39,15 +39,20 @@ from twinschema.records import Difference
 
 
 def witness_written(
-    st: StageContext, found: ProbeSet, row: Sequence[Any], said: str, verdicts: Verdicts
-) -> Written:
-    """``witness (a, b) = (1, NULL): <said>``, the columns of ``found`` as the databases name
-    them (``ProbeSet.shown``), values as each side writes them (``row_text``), and the witness
-    as data (``witness_fields.made``, by logical names): ``verdicts`` is whether each side
-    accepts the row, None where both store it and part on what they store or compute."""
-    names = ", ".join(found.shown)
-    text = f"witness ({names}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
-    return Written(text, witness_fields.made(st, found.names, row, said, verdicts))
+    st: StageContext, found: ProbeSet | Sequence[str], row: Sequence[Any], said: str,
+    verdicts: Verdicts,
+) -> Written:  # fmt: skip
+    """``witness (a, b) = (1, NULL): <said>``, the columns of ``found`` (the probe rows, or
+    the columns' logical names) as the databases name them (``witness_fields.own_names``),
+    values as each side writes them (``row_text``), and the witness as data
+    (``witness_fields.made``, by logical names): ``verdicts`` is whether each side accepts the
+    row, None where both store it and part on what they store or compute."""
+    if isinstance(found, ProbeSet):
+        names, shown = found.names, witness_fields.own_names(found)
+    else:
+        names = shown = tuple(found)
+    text = f"witness ({', '.join(shown)}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
+    return Written(text, witness_fields.made(st, names, row, said, verdicts))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.stored_rows import checks_within
-from twinschema.evaluate.witness_fields import Written
+from twinschema.evaluate.witness_fields import Written, own_names
 from twinschema.evaluate.witness_rows import look_alikes, per_dialect
 from twinschema.model import Index, Table
 from twinschema.records import Side
@@ -298,7 +298,7 @@ def _duplicate(
     pair = (found.rows[first], found.rows[second])
     nulled = null_reason(pair) if st.dialects[0 if other == "left" else 1] == "sqlite" else ""
     said += f" ({nulled})" if nulled and set(st.dialects) == {"sqlite", "postgresql"} else ""
-    names = ", ".join(found.shown)
+    names = ", ".join(own_names(found))
     rows = per_dialect(st.dialects, lambda d: f"({_shown(pair[0], d)}) then ({_shown(pair[1], d)})")
     rows += look_alikes([*found.rows[first], *found.rows[second]])
     return Written(f"witness ({names}) = {rows}: {said}"), (found.rows[first], found.rows[second])

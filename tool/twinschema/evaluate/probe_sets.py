@@ -52,17 +52,6 @@ class ProbeSet:
     rows: tuple[tuple[Any, ...], ...]
     backends: tuple[Backend, Backend]
 
-    @property
-    def shown(self) -> tuple[str, ...]:
-        """The columns as a witness names them: each by the name both databases give it where
-        they share one (domain.yaml renamed it alike on both sides: ``duration_min``, what a
-        person queries; s66msg), else by its logical name (``names``, which the witness's
-        data keeps)."""
-        return tuple(
-            lc[0] if lc[0] == rc[0] else name
-            for name, lc, rc in zip(self.names, self.left, self.right, strict=True)
-        )
-
 
 def probe_rows(
     st: StageContext, table: str, ltext: str, rtext: str, *, counted: bool = True,

@@ -247,13 +247,13 @@ def _said_witness(
     zones: tuple[str, str],
 ) -> Written:  # fmt: skip
     """``witness (at) = ('...'): refused on a (TimeZone UTC), accepted on b (TimeZone ...)``,
-    the columns as the databases name them (``ProbeSet.shown``)."""
+    the columns as the databases name them (``witness_fields.own_names``)."""
     values = ", ".join(probe_text(v, "postgresql") for v in row)
     said = ", ".join(
         f"{'accepted' if ok else 'refused'} on {st.side_name(side)} (TimeZone {zone})"
         for ok, zone, side in zip(verdicts, zones, ("left", "right"), strict=True)
     )
-    text = f"witness ({', '.join(found.shown)}) = ({values}): {said}"
+    text = f"witness ({', '.join(witness_fields.own_names(found))}) = ({values}): {said}"
     return Written(text, witness_fields.made(st, found.names, row, said, verdicts))
 
 
