@@ -38,12 +38,14 @@ APART = "names: {sqlite: duration_min, postgresql: dur_min}"
 # Each side: the same tables, a CHECK, an index, a unique index and a foreign key that differ.
 SIDE = """CREATE TABLE sites (id integer PRIMARY KEY, title text NOT NULL);
 CREATE TABLE people (id integer PRIMARY KEY, {dur} integer NOT NULL,
-  site_id integer REFERENCES sites (id) {action}, remark text, CHECK ({dur} > {low}));
+  site_id integer REFERENCES sites (id) {action}, remark varchar({length}),
+  CHECK ({dur} > {low}));
 CREATE INDEX ix_people_dur ON people ({elements});
 {unique}"""
-A = {"low": 0, "action": "ON DELETE CASCADE", "elements": "{dur}", "unique": ""}
+A = {"low": 0, "action": "ON DELETE CASCADE", "elements": "{dur}", "unique": "", "length": 10}
 B = {
     "low": 5,
+    "length": 20,
     "action": "",
     "elements": "{dur}, site_id",
     "unique": "CREATE UNIQUE INDEX ux_people_remark ON people (remark);",
@@ -102,6 +104,10 @@ def test_table_messages_and_witnesses_name_what_the_databases_have(
     index = str(by_kind["index"]["message"])
     assert index.startswith("index ix_people_dur on people (domain: patients) differs: its "), index
     assert "(duration_min) in a.sql, (duration_min, site_id) in b.sql" in index, index
+    length = [str(d["message"]) for d in found if d["kind"] == "column_type"]
+    assert any(
+        m.startswith("length of people.remark (domain: patients.note) differs") for m in length
+    ), found
     if dialects[0] == dialects[1]:  # a trigger is compared between two sources of one dialect
         trigger = str(by_kind["trigger"]["message"])
         assert trigger == "trigger people_touch on people (domain: patients) exists only in b.sql"

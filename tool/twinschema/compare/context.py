@@ -125,6 +125,16 @@ class Context:
         physical = f"{next(iter(tables))}.{next(iter(columns))}"
         return logical if physical == logical else f"{physical} (domain: {logical})"
 
+    def column_shown(self, table: str, column: str) -> str:
+        """``table.column`` (logical names) as ``shown`` names it, the two sides' columns found
+        by their logical name (either side's alone where the other lacks it)."""
+        tables = self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        found = [t.column(column) if t is not None else None for t in tables]
+        left, right = found[0] or found[1], found[1] or found[0]
+        if left is None or right is None:
+            return f"{table}.{column}"
+        return self.shown(table, left, right)
+
     def table_shown(self, table: str) -> str:
         """Table ``table`` (logical) as a table-level message names it: ``people (domain:
         patients)`` where domain.yaml renamed it alike on both sides (``model_shown``)."""
