@@ -120,7 +120,8 @@ def compare_objects(
     result.differences.extend(_broken(left, right, labels, alike))
     if left.objects_read and right.objects_read and pairing.objects_pairwise:
         named = {**_table_names(right, domain), **_table_names(left, domain)}
-        for finding in _pairwise(left.objects, right.objects, labels, named):
+        physical = {n: t.physical for s in (right, left) for n, t in s.tables.items() if t.physical}
+        for finding in _pairwise(left.objects, right.objects, labels, named, physical):
             if isinstance(finding, ObjectDifference):
                 result.differences.append(finding)
             else:
@@ -235,9 +236,12 @@ def _pairwise(
     right: Sequence[SchemaObject],
     labels: tuple[str, str],
     named: dict[str, str],
+    physical: dict[str, str],
 ) -> Iterable[ObjectDifference | ObjectEquivalence]:
     """Each object of one side only, each pair whose definitions differ, and each pair spelled
-    differently with the same definition, in key order (``named``: ``_table_names``)."""
+    differently with the same definition, in key order (``named``: ``_table_names``;
+    ``physical``: a table's name in its database by its logical name, where domain.yaml
+    renamed it)."""
     lk = {o.key: o for o in left}
     rk = {o.key: o for o in right}
 
@@ -247,12 +251,12 @@ def _pairwise(
         return named.get(obj.table) or named.get(obj.table.lower(), obj.table)
 
     def shown(obj: SchemaObject) -> str | None:
-        """The table a message names: as the source has it, its logical name after it where
+        """The table a message names: as its database has it, its logical name after it where
         domain.yaml renamed it (``people (domain: patients)``; s66msg)."""
         logical = table(obj)
-        if logical is None or obj.table is None or logical == obj.table:
+        if logical is None or logical not in physical:
             return logical
-        return f"{obj.table} (domain: {logical})"
+        return f"{physical[logical]} (domain: {logical})"
 
     def grouped(obj: SchemaObject) -> str | None:
         """The table a difference is reported under: a virtual table is one (stranger59 009:
