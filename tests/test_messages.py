@@ -372,3 +372,50 @@ def test_a_default_hint_says_what_to_make_of_it(loader: Loader, a: str, b: str, 
     assert any(d.kind == "column_default" and hint in d.hint for d in found), [
         (d.kind, d.hint) for d in found
     ]
+
+
+_FTS5 = "CREATE VIRTUAL TABLE s USING fts5({})"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "said"),
+    [
+        (  # stranger65 001: the option that differs, not both whole tokenize values
+            "body, prefix='2 3', tokenize='unicode61 remove_diacritics 0 tokenchars ''-'''",
+            "body, prefix='2 3', tokenize='unicode61 remove_diacritics 2 tokenchars ''-'''",
+            "tokenize remove_diacritics is 0 in a.sql, 2 in b.sql",
+        ),
+        (  # a default left unsaid is named with its value
+            "body",
+            "body, tokenize='unicode61 remove_diacritics 2'",
+            "tokenize remove_diacritics is 1 in a.sql, 2 in b.sql",
+        ),
+        (  # two settings apart: each named
+            "body, tokenize=\"unicode61 categories 'L*'\"",
+            "body, tokenize='porter unicode61 remove_diacritics 0'",
+            "tokenize is unicode61 in a.sql, porter unicode61 in b.sql; tokenize categories is "
+            "L* in a.sql, 'Co L* N*' in b.sql; tokenize remove_diacritics is 1 in a.sql, 0 in b.sql",
+        ),
+        (
+            "body, tokenize='trigram'",
+            "body, tokenize='trigram case_sensitive 1'",
+            "tokenize case_sensitive is 0 in a.sql, 1 in b.sql",
+        ),
+        (  # not the tokenizer: an option and the columns are named as parts too
+            "body, detail=column",
+            "body, title",
+            "columns is body in a.sql, body, title in b.sql; detail is column in a.sql, not set in "
+            "b.sql",
+        ),
+    ],
+)
+def test_an_fts5_difference_names_the_setting_that_differs(
+    loader: Loader, a: str, b: str, said: str
+) -> None:
+    """An FTS5 table's message names the setting two definitions differ in and each side's
+    value, read by real SQLite from each side's statement (stranger65 001: it showed the two
+    whole ``tokenize=`` values); the whole statements stay in ``left`` and ``right``."""
+    (d,) = _diff(loader, ("sqlite", "sqlite"), _FTS5.format(a), _FTS5.format(b))
+    assert d.kind == "virtual_table"
+    assert d.message == f"virtual_table s differs: {said}"
+    assert (d.left, d.right) == (_FTS5.format(a), _FTS5.format(b))

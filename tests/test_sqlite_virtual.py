@@ -160,11 +160,12 @@ def test_fts4_tokenizer_names_keep_their_case() -> None:
 
 # Rows and queries that tell FTS5 option sets apart: a phrase, a NEAR group, a prefix, a
 # stemmed word, accents folded (one diacritic; several on one letter), case folded, a digit and a
-# private-use character inside a word (unicode61's categories), highlight().
+# private-use character inside a word, a letter of another script (Lo: Hebrew aleph) and a
+# title-case letter (Lt) inside a word (unicode61's categories), highlight().
 _ROWS = ["pack the passport", "running dogs", "Café crème", "the passport office", "ǖber ḗ"]
-_ROWS += ["HELLO there", "x\ue000y q\u06634"]
+_ROWS += ["HELLO there", "x\ue000y q\u06634", "m\u05d0n \u01c5z"]
 _QUERIES = ['"the passport"', "NEAR(the office)", "pass*", "run", "cafe", "creme", "uber", "e"]
-_QUERIES += ["hello", "hel", "y", "q", "4"]
+_QUERIES += ["hello", "hel", "y", "q", "4", "n", "z"]
 _DOCSIZE = "SELECT count(*) FROM s_docsize"
 
 
@@ -233,6 +234,16 @@ _DEFAULTS = [
         "body, tokenize=\"unicode61 'remove_diacritics' '0'\"",
     ),
     ("body, tokenize='porter'", "body, tokenize='porter unicode61 categories ''L* N* Co'''"),
+    # s66msg: the default categories spelled out member by member (LC, SQLite's "cased
+    # letter", selects no character of its own: its characters are Lu or Ll), or a member
+    # written beside its class's star.
+    ("body", "body, tokenize='unicode61 categories ''Lu Ll Lt Lm Lo Nd Nl No Co'''"),
+    ("body", "body, tokenize='unicode61 categories ''Co No Nl Nd Lo Lm Lt Ll Lu LC'''"),
+    ("body", "body, tokenize='unicode61 categories ''L* Lu Nd Nl No Co'''"),
+    (
+        "body, tokenize='unicode61 categories ''L*'''",
+        "body, tokenize='unicode61 categories ''Lu Ll Lt Lm Lo'''",
+    ),
 ]
 # (one, other): near misses, each parted by a query above.
 _NEAR_MISSES = [
@@ -259,6 +270,12 @@ _NEAR_MISSES = [
         "body, tokenize='unicode61 remove_diacritics 0'",
         "body, tokenize='unicode61 remove_diacritics 2'",
     ),
+    # s66msg: the default categories spelled out with one member left out (Lo: a Hebrew letter
+    # parts a word; Lt; Nd: a digit parts a word), or LC alone for the cased letters.
+    ("body", "body, tokenize='unicode61 categories ''Lu Ll Lt Lm Nd Nl No Co'''"),
+    ("body", "body, tokenize='unicode61 categories ''Lu Ll Lm Lo Nd Nl No Co'''"),
+    ("body", "body, tokenize='unicode61 categories ''Lu Ll Lt Lm Lo Nl No Co'''"),
+    ("body", "body, tokenize='unicode61 categories ''LC Lt Lm Lo N* Co'''"),
 ]
 
 

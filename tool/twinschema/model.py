@@ -299,6 +299,8 @@ class Table:
     invalid_indexes: tuple[Index, ...] = ()
     # Names its expressions read as columns it does not have (``canonical.unknown_names``).
     unknown_names: tuple[UnknownName, ...] = field(default=(), compare=False)
+    # Set by ``normalize`` where domain.yaml renames the table: its name in its own database.
+    physical: str | None = field(default=None, compare=False)
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, or None."""

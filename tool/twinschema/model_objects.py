@@ -43,6 +43,10 @@ class SchemaObject:
     raw: str = field(default="", compare=False)  # as the catalog prints it, for messages
     broken: str = field(default="", compare=False)
     mend: str = field(default="", compare=False)
+    # The definition's parts by name where the adapter reads them (an FTS5 table's columns, its
+    # options and its tokenizer's settings one by one: ``("tokenize remove_diacritics", "2")``),
+    # so that a message names the part two definitions differ in, not their whole texts.
+    parts: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -132,6 +132,7 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
         primary_key_deferrable=table.primary_key_deferrable,
         primary_key_initially_deferred=table.primary_key_initially_deferred,
         unknown_names=table.unknown_names,
+        physical=table.name if table.name != logical else None,
     )
 
 

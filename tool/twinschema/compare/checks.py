@@ -55,7 +55,7 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
             check.name,
             text if on_left else None,
             None if on_left else text,
-            f"{visible_sql(text)} on {left.name} exists only in "
+            f"{visible_sql(text)} on {ctx.table_shown(left.name)} exists only in "
             f"{ctx.label('left' if on_left else 'right')}",
         )
 

@@ -43,12 +43,12 @@ def column_order(ctx: Context, left: Table, right: Table) -> None:
         None,
         f"({lshown})",
         f"({rshown})",
-        f"the columns of {left.name} are in another order: ({lshown}) in "
+        f"the columns of {ctx.table_shown(left.name)} are in another order: ({lshown}) in "
         f"{ctx.label('left')}, ({rshown}) in {ctx.label('right')}: a positional INSERT INTO "
-        f"{left.name} VALUES (...) or INSERT ... SELECT * fills other columns on each side "
+        f"{ctx.own_table(left.name)} VALUES (...) or INSERT ... SELECT * fills other columns on each side "
         "(a value refused, or stored in another column); a statement that names its columns "
         "is not affected",
-        hint=f"if anything inserts into {left.name} without naming its columns, put them in "
+        hint=f"if anything inserts into {ctx.own_table(left.name)} without naming its columns, put them in "
         "one order on both sides (a table rebuild); else allow it in domain.yaml with a "
         "reason, {kind: column_order, reason: ...}",
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from twinschema.compare.pairing import Pairing
 from twinschema.model import Column
+from twinschema.model_shown import columns_shown, own_table, table_shown
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain
@@ -122,6 +124,37 @@ class Context:
             return logical
         physical = f"{next(iter(tables))}.{next(iter(columns))}"
         return logical if physical == logical else f"{physical} (domain: {logical})"
+
+    def column_shown(self, table: str, column: str) -> str:
+        """``table.column`` (logical names) as ``shown`` names it, the two sides' columns found
+        by their logical name (either side's alone where the other lacks it)."""
+        tables = self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        found = [t.column(column) if t is not None else None for t in tables]
+        left, right = found[0] or found[1], found[1] or found[0]
+        if left is None or right is None:
+            return f"{table}.{column}"
+        return self.shown(table, left, right)
+
+    def table_shown(self, table: str) -> str:
+        """Table ``table`` (logical) as a table-level message names it: ``people (domain:
+        patients)`` where domain.yaml renamed it alike on both sides (``model_shown``)."""
+        return table_shown(
+            table, self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        )
+
+    def own_table(self, table: str) -> str:
+        """Table ``table`` (logical) by the name both databases give it, as a statement in a
+        message writes it (``INSERT INTO people``; ``model_shown.own_table``)."""
+        return own_table(
+            table, self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        )
+
+    def key_shown(self, table: str, columns: Sequence[str]) -> str:
+        """``table(columns)`` (logical names) by the names both databases give them, as a
+        foreign key's message names its ends: ``people(site_id)`` (``model_shown``)."""
+        tables = self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        shown = ", ".join(columns_shown(*tables, columns))
+        return f"{own_table(table, *tables)}({shown})"
 
     def each(self, left: str, right: str) -> str:
         """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in

@@ -10,7 +10,7 @@ from twinschema.canonical.expressions import JSON_KEYS_NOTE, reads_json_text
 from twinschema.compare.columns import collations_differ
 from twinschema.compare.common import K, coll_meaning, cols
 from twinschema.compare.context import Context
-from twinschema.model import Collation, Index, UniqueConstraint
+from twinschema.model import Collation, Index, Table, UniqueConstraint
 from twinschema.model_index import folds_alike_but_blobs
 
 
@@ -30,7 +30,7 @@ def index_attributes(ctx: Context, table: str, lindex: Index, rindex: Index) -> 
         name,
         ltext,
         rtext,
-        f"index {name or ''} on {table}({left_elements(lindex)}) differs: "
+        f"index {name or ''} on {ctx.table_shown(table)}({left_elements(lindex)}) differs: "
         + "; ".join(what for _, what in found),
     )
 
@@ -96,7 +96,7 @@ def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueCo
         left.name or right.name,
         left.describe(),
         right.describe(),
-        f"UNIQUE ({cols(left.columns)}) on {table} differs: "
+        f"UNIQUE ({cols(left.columns)}) on {ctx.table_shown(table)} differs: "
         + _nulls_distinct_text(ctx, left.nulls_distinct, cols(left.columns)),
     )
 
@@ -120,10 +120,17 @@ def _each_element(
     return ctx.each(f"{lname} {verb} {lvalue}", f"{rname} {verb} {rvalue}")
 
 
-def left_elements(index: Index) -> str:
+def left_elements(index: Index, table: Table | None = None) -> str:
     """The elements of ``index`` (the left one of a pair, unless said), as its source wrote
-    them."""
-    return ", ".join(index.element(n) for n in range(len(index.expressions)))
+    them; a bare column, which the canonical form names by its logical name, by its name in
+    ``table``'s database, where given (``duration_min``, not the logical ``minutes`` domain.yaml
+    renamed; s66msg)."""
+    shown = []
+    for n in range(len(index.expressions)):
+        element = index.element(n)
+        column = table.column(element) if table is not None else None
+        shown.append(column.own_name if column is not None else element)
+    return ", ".join(shown)
 
 
 def _or(left: str, right: str, default: str = "default") -> tuple[str, str]:

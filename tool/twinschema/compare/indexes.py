@@ -80,7 +80,7 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
                 unique.name,
                 lval,
                 rval,
-                f"({names}) on {left.name} is unique on one side only: {said['left']} in "
+                f"({names}) on {ctx.table_shown(left.name)} is unique on one side only: {said['left']} in "
                 f"{ctx.label('left')}, {said['right']} in {ctx.label('right')}",
             )
     unpaired_uniques(
@@ -112,7 +112,7 @@ def _unpaired_indexes(ctx: Context, table: str, only_li: list[Index], only_ri: l
             index.name,
             text if on_left else None,
             None if on_left else text,
-            f"index {index.name or ''} {visible_sql(text)} on {table} exists only in "
+            f"index {index.name or ''} {visible_sql(text)} on {ctx.table_shown(table)} exists only in "
             f"{ctx.label('left' if on_left else 'right')}",
         )
 
@@ -172,7 +172,8 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
     each side as its source wrote it."""
     left, right = ctx.label("left"), ctx.label("right")
     parts = []
-    lelements, relements = left_elements(lindex), left_elements(rindex)
+    tables = ctx.left.schema.tables.get(table), ctx.right.schema.tables.get(table)
+    lelements, relements = left_elements(lindex, tables[0]), left_elements(rindex, tables[1])
     if lindex.expressions != rindex.expressions and (
         lelements == relements or _shown(lindex) == _shown(rindex)
     ):
@@ -208,7 +209,7 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
         name,
         lindex.describe(),
         rindex.describe(),
-        f"index {name} on {table} differs: " + "; ".join(parts),
+        f"index {name} on {ctx.table_shown(table)} differs: " + "; ".join(parts),
     )
 
 

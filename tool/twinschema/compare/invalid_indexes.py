@@ -38,7 +38,7 @@ def invalid_indexes(ctx: Context, left: Table, right: Table) -> None:
                 index.name,
                 text if on_left else None,
                 None if on_left else text,
-                f"index {name} {index.describe()} on {left.name} is INVALID in "
+                f"index {name} {index.describe()} on {ctx.table_shown(left.name)} is INVALID in "
                 f"{ctx.label('left' if on_left else 'right')} (left by a CREATE INDEX "
                 f"CONCURRENTLY or REINDEX CONCURRENTLY that failed): {effect}",
                 hint=f"drop it (DROP INDEX CONCURRENTLY {name}), or rebuild it (REINDEX INDEX "

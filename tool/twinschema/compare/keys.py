@@ -121,7 +121,8 @@ def refused_alike_apart(
         lfk.name or rfk.name,
         lfk.describe() + " (no parent key)",
         rfk.describe() + " (no parent key)",
-        f"foreign key {table}({cols(key[0])}) -> {key[1]} has no parent key on either side, "
+        f"foreign key {ctx.key_shown(table, key[0])} -> {ctx.table_shown(key[1])} has no parent "
+        "key on either side, "
         f"but does not fail the same statements: {lfk.timing()} in {ctx.label('left')}: "
         f"{lfk.parent_refused}; {rfk.timing()} in {ctx.label('right')}: {rfk.parent_refused}",
     )
@@ -151,7 +152,7 @@ def foreign_key_missing(
     assert fk is not None
     side = "left" if lfk else "right"
     other = rkeys if lfk else lkeys
-    what = f"foreign key {table}({cols(key[0])}) -> {key[1]}"
+    what = f"foreign key {ctx.key_shown(table, key[0])} -> {ctx.table_shown(key[1])}"
     if other.get(key):  # the other side has one on these columns too, but not this one
         what = f"a second {what}({cols(fk.ref_columns)})"
     ctx.diff(
@@ -162,7 +163,7 @@ def foreign_key_missing(
         lfk.describe() if lfk else None,
         rfk.describe() if rfk else None,
         f"{what} exists only in {ctx.label(side)}: only there must a row's "
-        f"({cols(key[0])}) match a row of {key[1]}({cols(fk.ref_columns)})",
+        f"({cols(key[0])}) match a row of {ctx.key_shown(key[1], fk.ref_columns)}",
     )
 
 
@@ -190,7 +191,8 @@ def foreign_key_differs(
         ctx,
         table,
         (lfk, rfk),
-        f"foreign key {table}({cols(key[0])}) -> {key[1]} differs: " + "; ".join(what),
+        f"foreign key {ctx.key_shown(table, key[0])} -> {ctx.table_shown(key[1])} differs: "
+        + "; ".join(what),
     )
 
 

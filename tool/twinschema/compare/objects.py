@@ -120,7 +120,8 @@ def compare_objects(
     result.differences.extend(_broken(left, right, labels, alike))
     if left.objects_read and right.objects_read and pairing.objects_pairwise:
         named = {**_table_names(right, domain), **_table_names(left, domain)}
-        for finding in _pairwise(left.objects, right.objects, labels, named):
+        physical = {n: t.physical for s in (right, left) for n, t in s.tables.items() if t.physical}
+        for finding in _pairwise(left.objects, right.objects, labels, named, physical):
             if isinstance(finding, ObjectDifference):
                 result.differences.append(finding)
             else:
@@ -235,9 +236,12 @@ def _pairwise(
     right: Sequence[SchemaObject],
     labels: tuple[str, str],
     named: dict[str, str],
+    physical: dict[str, str],
 ) -> Iterable[ObjectDifference | ObjectEquivalence]:
     """Each object of one side only, each pair whose definitions differ, and each pair spelled
-    differently with the same definition, in key order (``named``: ``_table_names``)."""
+    differently with the same definition, in key order (``named``: ``_table_names``;
+    ``physical``: a table's name in its database by its logical name, where domain.yaml
+    renamed it)."""
     lk = {o.key: o for o in left}
     rk = {o.key: o for o in right}
 
@@ -245,6 +249,14 @@ def _pairwise(
         if obj.table is None:
             return None
         return named.get(obj.table) or named.get(obj.table.lower(), obj.table)
+
+    def shown(obj: SchemaObject) -> str | None:
+        """The table a message names: as its database has it, its logical name after it where
+        domain.yaml renamed it (``people (domain: patients)``; s66msg)."""
+        logical = table(obj)
+        if logical is None or logical not in physical:
+            return logical
+        return f"{physical[logical]} (domain: {logical})"
 
     def grouped(obj: SchemaObject) -> str | None:
         """The table a difference is reported under: a virtual table is one (stranger59 009:
@@ -263,8 +275,7 @@ def _pairwise(
                     lo.name,
                     lo.raw or lo.definition,
                     ro.raw or ro.definition,
-                    f"{_what(lo, table(lo))} differs: "
-                    + " vs ".join(parting(lo.definition, ro.definition)),
+                    f"{_what(lo, shown(lo))} differs: " + _told_apart(lo, ro, labels),
                 )
             continue
         only = lo if lo is not None else ro
@@ -277,8 +288,25 @@ def _pairwise(
             only.name,
             text if lo is not None else None,
             text if ro is not None else None,
-            f"{_what(only, table(only))} exists only in {side}",
+            f"{_what(only, shown(only))} exists only in {side}",
         )
+
+
+def _told_apart(lo: SchemaObject, ro: SchemaObject, labels: tuple[str, str]) -> str:
+    """How two definitions of one object differ: by the parts the adapter named
+    (``SchemaObject.parts``) that differ, each with each side's value (``tokenize
+    remove_diacritics is 0 in a.db, 2 in b.db``; "not set" where a side lacks the part); where
+    a side has no parts or none differs, where the canonical texts part (``parting``)."""
+    lparts, rparts = dict(lo.parts), dict(ro.parts)
+    keys = dict.fromkeys([*lparts, *rparts])
+    apart = [k for k in keys if lparts.get(k) != rparts.get(k)]
+    if not (lparts and rparts and apart):
+        return " vs ".join(parting(lo.definition, ro.definition))
+    return "; ".join(
+        f"{k} is {lparts.get(k, 'not set')} in {labels[0]}, {rparts.get(k, 'not set')} in "
+        f"{labels[1]}"
+        for k in apart
+    )
 
 
 # Words of context shown either side of where two definitions part.

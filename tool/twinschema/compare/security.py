@@ -24,7 +24,7 @@ def security(ctx: Context, left: Table, right: Table) -> None:
             "row_level_security",
             _on(left.row_level_security),
             _on(right.row_level_security),
-            f"row-level security on {left.name} is "
+            f"row-level security on {ctx.table_shown(left.name)} is "
             + ctx.each(_on(left.row_level_security), _on(right.row_level_security)),
             hint=module_hint(
                 ctx,
@@ -44,7 +44,8 @@ def security(ctx: Context, left: Table, right: Table) -> None:
             "force_row_level_security",
             _on(lforce),
             _on(rforce),
-            f"FORCE ROW LEVEL SECURITY on {left.name} is {ctx.each(_on(lforce), _on(rforce))}: "
+            f"FORCE ROW LEVEL SECURITY on {ctx.table_shown(left.name)} is "
+            f"{ctx.each(_on(lforce), _on(rforce))}: "
             "where it is off, the table's owner bypasses its "
             "policies and reads and writes every row",
             present=FixSide.LEFT if lforce else FixSide.RIGHT,
@@ -67,7 +68,7 @@ def policies(ctx: Context, left: Table, right: Table) -> None:
                 name,
                 f"policy {name}" if on_left else None,
                 None if on_left else f"policy {name}",
-                f"policy {name} on {left.name} exists only in "
+                f"policy {name} on {ctx.table_shown(left.name)} exists only in "
                 f"{ctx.label('left' if on_left else 'right')}",
                 hint=module_hint(
                     ctx,
@@ -92,7 +93,7 @@ def policies(ctx: Context, left: Table, right: Table) -> None:
                     name,
                     f"{label} {a}",
                     f"{label} {b}",
-                    f"policy {name} on {left.name}: {label} {a} vs {b}"
+                    f"policy {name} on {ctx.table_shown(left.name)}: {label} {a} vs {b}"
                     + _POLICY_MEANING.get(attr, ""),
                 )
 

@@ -30,7 +30,7 @@ def table_options(ctx: Context, left: Table, right: Table) -> None:
             option,
             option.upper() if on_left else None,
             None if on_left else option.upper(),
-            f"table {left.name} is {option.upper()} in "
+            f"table {ctx.table_shown(left.name)} is {option.upper()} in "
             f"{ctx.label('left' if on_left else 'right')} only: {_OPTION_EFFECTS[option]}",
         )
 
@@ -58,7 +58,8 @@ def conflict_clauses(ctx: Context, left: Table, right: Table) -> None:
             "on_conflict",
             text if on_left else None,
             None if on_left else text,
-            f"{text.removesuffix(' ON CONFLICT ' + clause.algorithm)} of {left.name} resolves "
+            f"{text.removesuffix(' ON CONFLICT ' + clause.algorithm)} of "
+            f"{ctx.table_shown(left.name)} resolves "
             f"conflicts by {clause.algorithm} in {ctx.label('left' if on_left else 'right')} "
             "only: " + _effect(clause),
             hint=hint,
@@ -98,7 +99,8 @@ def storage(ctx: Context, left: Table, right: Table) -> None:
             "unlogged",
             _logged(lflag),
             _logged(rflag),
-            f"{left.name} is {ctx.each(_logged(lflag), _logged(rflag))}: an UNLOGGED table is "
+            f"{ctx.table_shown(left.name)} is {ctx.each(_logged(lflag), _logged(rflag))}: "
+            "an UNLOGGED table is "
             "emptied after a crash and is not on replicas",
         )
     lkey, rkey = left.partitioned, right.partitioned
@@ -111,7 +113,7 @@ def storage(ctx: Context, left: Table, right: Table) -> None:
             "partitioned",
             lpart,
             rpart,
-            f"{left.name} is {ctx.each(lpart, rpart)}: rows are stored by another rule, and "
+            f"{ctx.table_shown(left.name)} is {ctx.each(lpart, rpart)}: rows are stored by another rule, and "
             "a unique rule there must include the partition key",
         )
 

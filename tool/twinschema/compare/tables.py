@@ -234,7 +234,7 @@ def table(ctx: Context, left: Table, right: Table) -> None:
             None,
             cols(lpk) or None,
             cols(rpk) or None,
-            f"primary key of {left.name} differs",
+            f"primary key of {ctx.table_shown(left.name)} differs",
         )
     # Each kind of object is compared in full only when the two sides hold different ones
     # (equality ignores names and spellings, as the full comparison does).

@@ -77,8 +77,9 @@ def type_parameters(
                 continue  # a CHECK ... IN list has no order
             enum_values(ctx, table, lc.name, lval, rval, ordered)
             return None
-        message = f"{param} of {table}.{lc.name} differs: {_bound(lval)} vs {_bound(rval)}"
-        extension = typemap_storage.extension_difference(ltype, param, f"{table}.{lc.name}")
+        shown = ctx.column_shown(table, lc.name)
+        message = f"{param} of {shown} differs: {_bound(lval)} vs {_bound(rval)}"
+        extension = typemap_storage.extension_difference(ltype, param, shown)
         if extension is not None:
             message = f"{extension}: {_bound(lval)} vs {_bound(rval)}"
         elif param == "length":
@@ -193,7 +194,7 @@ def enum_values(
             column,
             _values(lval),
             _values(rval),
-            f"allowed values of {table}.{column} differ: " + "; ".join(only),
+            f"allowed values of {ctx.column_shown(table, column)} differ: " + "; ".join(only),
         )
     elif ordered and lval != rval:
         ctx.diff(
@@ -203,7 +204,7 @@ def enum_values(
             column,
             "(" + ", ".join(lval) + ")",
             "(" + ", ".join(rval) + ")",
-            f"the values of {table}.{column} are declared in another order: "
+            f"the values of {ctx.column_shown(table, column)} are declared in another order: "
             f"({', '.join(lval)}) vs ({', '.join(rval)}); an enum sorts by that order, so "
             "ORDER BY, < and > on it give different results",
         )

@@ -7,7 +7,10 @@ MATCH, tests/test_sqlite_virtual.py, stranger65 001): a tokenizer is found by na
 case; its arguments are words, each bare or quoted (``'remove_diacritics' '2'`` is
 ``remove_diacritics 2``); unicode61 reads key-value pairs, its keys regardless of case, and
 defaults to ``remove_diacritics 1`` and ``categories 'L* N* Co'`` (the last of each key wins; a
-categories list is a set of categories, its order and repeats meaningless); trigram reads
+categories list is a set of categories, its order and repeats meaningless, each word read by
+its first two characters, a class's star its every member, and LC, "cased letter", no character
+of its own: SQLite files those under Lu or Ll, so 'Lu Ll Lt Lm Lo Nd Nl No Co' is the default,
+checked over every code point with fts5vocab, s66msg); trigram reads
 ``case_sensitive`` and defaults to 0; porter wraps the tokenizer its next word names, unicode61
 unless told otherwise. ``tokenchars`` and ``separators`` add to one list in order, so they are
 kept as written; so is anything FTS5 refuses (an odd number of words, an unknown key).
@@ -27,6 +30,19 @@ _DEFAULTS = {
 }
 # Keys whose value is a set of words (order and repeats meaningless).
 _WORD_SETS = frozenset({"categories"})
+# unicode61's categories by class, as FTS5 3.40 reads them (``sqlite3Fts5UnicodeCatParse``):
+# ``X*`` is each member of class X. LC (cased letter) is among L*'s but selects nothing: SQLite
+# gives its characters Lu or Ll (tests/test_sqlite_virtual.py, over every code point).
+_CATEGORIES = {
+    "C": ("Cc", "Cf", "Cn", "Co", "Cs"),
+    "L": ("Ll", "Lm", "Lo", "Lt", "Lu"),
+    "M": ("Mc", "Me", "Mn"),
+    "N": ("Nd", "Nl", "No"),
+    "P": ("Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps"),
+    "S": ("Sc", "Sk", "Sm", "So"),
+    "Z": ("Zl", "Zp", "Zs"),
+}
+_SELECTS_NOTHING = "LC"
 
 
 def dequote(token: str) -> str:
@@ -60,6 +76,33 @@ def tokenizer(value: str) -> str:
     return _joined(words)
 
 
+def settings(value: str) -> tuple[tuple[str, str], ...]:
+    """What an FTS5 ``tokenize`` value sets, one part each, its defaults included, as a
+    message names them (``("tokenize", "unicode61")``, ``("tokenize remove_diacritics",
+    "2")``, ``("tokenize categories", "'Co L* N*'")``, ``tokenchars`` and ``separators`` each
+    once with all their values): so a difference names the setting, not the whole value. A
+    tokenizer whose arguments are not read here (ascii, an odd word count) is one part, its
+    value as compared (``tokenizer``)."""
+    words = [dequote(w.group()) for w in _WORD.finditer(value)] or ["unicode61"]
+    names = [w.lower() for w in words[: 2 if words[0].lower() == "porter" else 1]]
+    rest = words[len(names) :]
+    names = ["porter", "unicode61"] if names == ["porter"] else names
+    if names[-1] not in _DEFAULTS or len(rest) % 2:
+        return (("tokenize", tokenizer(value)),)
+    found = dict(_DEFAULTS[names[-1]])
+    for at in range(0, len(rest), 2):
+        key, given = rest[at].lower(), rest[at + 1]
+        if key in _WORD_SETS:
+            found[key] = categories(given)
+        elif key in _DEFAULTS[names[-1]] or key not in found:
+            found[key] = given
+        else:  # tokenchars, separators: each adds to one list
+            found[key] = f"{found[key]}{given}"
+    parts = [("tokenize", " ".join(names))]
+    parts.extend((f"tokenize {key}", _joined([found[key]])) for key in sorted(found))
+    return tuple(parts)
+
+
 def _arguments(name: str, words: list[str]) -> list[str]:
     """Tokenizer ``name``'s argument ``words`` (dequoted) without those restating its defaults:
     keys lower-cased, the last value of a key it reads once, a set's words sorted; as written
@@ -72,13 +115,33 @@ def _arguments(name: str, words: list[str]) -> list[str]:
     for at in range(0, len(words), 2):
         key, value = words[at].lower(), words[at + 1]
         if key in defaults:
-            last[key] = " ".join(sorted(set(value.split()))) if key in _WORD_SETS else value
+            last[key] = categories(value) if key in _WORD_SETS else value
         else:
             kept.extend([key, value])
     for key in sorted(last):
         if last[key] != defaults[key]:
             kept.extend([key, last[key]])
     return kept
+
+
+def categories(value: str) -> str:
+    """A unicode61 ``categories`` value as the set of categories FTS5 reads in it, written one
+    way: each word by its first two characters (FTS5 reads no more), a class whose every member
+    is there as ``X*``, classes in order, LC left out (it selects no character: see
+    ``_CATEGORIES``); 'Lu Ll Lt Lm Lo Nd Nl No Co' is 'Co L* N*'. A value with a word FTS5
+    refuses is kept as its sorted words."""
+    words = value.split()
+    members = {w[:1]: _CATEGORIES.get(w[:1], ()) for w in words}
+    if not all(
+        w[1:2] == "*" or w[:2] in members[w[:1]] or w[:2] == _SELECTS_NOTHING for w in words
+    ):
+        return " ".join(sorted(set(words)))
+    chosen = {m for w in words for m in (members[w[:1]] if w[1:2] == "*" else (w[:2],))}
+    written = []
+    for major, every in sorted(_CATEGORIES.items()):
+        held = [m for m in every if m in chosen]
+        written.extend([f"{major}*"] if held and len(held) == len(every) else held)
+    return " ".join(sorted(written))
 
 
 def _joined(words: list[str]) -> str:

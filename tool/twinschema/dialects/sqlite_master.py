@@ -12,7 +12,7 @@ from twinschema.dialects import ReflectOptions, excluded
 from twinschema.dialects.sqlite_catalog import CatalogRow
 from twinschema.dialects.sqlite_ddl import schema_object
 from twinschema.dialects.sqlite_views import ViewFacts
-from twinschema.dialects.sqlite_virtual import definition, shadow_tables
+from twinschema.dialects.sqlite_virtual import definition, parts, shadow_tables
 from twinschema.model import OBJECT_TRIGGER, OBJECT_VIEW, OBJECT_VIRTUAL_TABLE, SchemaObject
 
 
@@ -49,6 +49,7 @@ def list_master(
                             name,
                             canonical_sql(definition(text), True),
                             raw=text,
+                            parts=parts(text),
                         )
                     )
             else:

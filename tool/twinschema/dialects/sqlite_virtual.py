@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from twinschema.definitions import canonical_sql
-from twinschema.dialects.sqlite_fts5_tokenize import dequote, tokenizer
+from twinschema.dialects.sqlite_fts5_tokenize import dequote, settings, tokenizer
 from twinschema.dialects.sqlite_fts5_values import detail, is_default, merged_prefixes, prefix
 from twinschema.dialects.sqlite_lexer import lexer
 from twinschema.dialects.sqlite_views import ViewFacts
@@ -130,11 +130,45 @@ def definition(sql: str, rowid_alias: str | None = None) -> str:
     (``detail=full``, ``columnsize=1``, ``tokenize='unicode61'``, ...) left out, as is a
     ``content_rowid`` naming ``rowid_alias`` (the content table's INTEGER PRIMARY KEY, which
     is its rowid); any other statement as it is."""
+    found = _read_fts5(sql, rowid_alias)
+    if found is None:
+        return sql
+    start, end, read = found
+    written = [
+        text if key is None else f"{key}='{text.replace(chr(39), chr(39) * 2)}'"
+        for key, text in read
+    ]
+    return sql[:start] + ", ".join(written) + sql[end:]
+
+
+def parts(sql: str, rowid_alias: str | None = None) -> tuple[tuple[str, str], ...]:
+    """An FTS5 table's definition (``sql``) by its parts, as ``SchemaObject.parts`` holds them:
+    its columns, each option ``definition`` keeps (by key) and its tokenizer's settings one by
+    one with their defaults (``sqlite_fts5_tokenize.settings``), so a message names the
+    setting two tables differ in (stranger65 001: ``remove_diacritics`` 0 against 2 was told
+    as the two whole statements). Empty for any other statement."""
+    found = _read_fts5(sql, rowid_alias)
+    if found is None:
+        return ()
+    read = found[2]
+    columns = ", ".join(text for key, text in read if key is None)
+    named = [(key, text) for key, text in read if key is not None and key != "tokenize"]
+    tokenize = next((text for key, text in read if key == "tokenize"), "")
+    columns = canonical_sql(columns, True).replace(" , ", ", ")
+    return (("columns", columns), *named, *settings(tokenize))
+
+
+def _read_fts5(
+    sql: str, rowid_alias: str | None
+) -> tuple[int, int, list[tuple[str | None, str]]] | None:
+    """An FTS5 statement's argument list (its offsets) read as ``definition`` compares it: each
+    option kept as ``(key, value)``, any other argument as ``(None, its text)``; None for any
+    other statement."""
     parsed = module_arguments(sql)
     if parsed is None or parsed[0] != "fts5":
-        return sql
+        return None
     _, start, end, arguments = parsed
-    written = []
+    written: list[tuple[str | None, str]] = []
     prefixes = merged_prefixes(
         [
             dequote(t[2])
@@ -155,10 +189,10 @@ def definition(sql: str, rowid_alias: str | None = None) -> str:
             value = prefix(value) if key == "prefix" else value
             alias = key == "content_rowid" and value.lower() == (rowid_alias or "").lower()
             if not (is_default(key, value) or alias):
-                written.append(f"{key}='{value.replace(chr(39), chr(39) * 2)}'")
+                written.append((key, value))
         else:
-            written.append(" ".join(tokens))
-    return sql[:start] + ", ".join(written) + sql[end:]
+            written.append((None, " ".join(tokens)))
+    return start, end, written
 
 
 # Names by which a content table's own rowid is read (FTS5's ``content_rowid`` default).
@@ -266,7 +300,9 @@ def with_rowid_aliases(
             gone = bool(obj.broken) and content not in present
             alias = rowid if gone else aliases.get(content)
             if alias is not None and rowid.lower() == alias.lower():
-                obj = replace(obj, definition=canonical_sql(definition(obj.raw or "", alias), True))
+                text = obj.raw or ""
+                defined = canonical_sql(definition(text, alias), True)
+                obj = replace(obj, definition=defined, parts=parts(text, alias))
         marked.append(obj)
     return marked
 

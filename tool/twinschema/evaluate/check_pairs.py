@@ -180,11 +180,12 @@ def probe(
     rshown = ", ".join(d.right or "" for d in rds)
     one = len(lds) == len(rds) == 1
     before = list(st.comparison.differences)
-    written = witness_written(st, found.names, parting.row, said, parting.verdicts)
+    written = witness_written(st, found, parting.row, said, parting.verdicts)
     st.merge(
         lds[0],
         rds[0],
-        f"{'CHECK on' if one else 'CHECKs on'} {lt.name} {'differs' if one else 'differ'}: "
+        f"{'CHECK on' if one else 'CHECKs on'} {st.table_shown(lt.name)} "
+        f"{'differs' if one else 'differ'}: "
         f"{each_side(st, (lshown, rshown), (ltext, rtext))}; " + written.text,
         witness=written.witness,
     )
@@ -209,7 +210,7 @@ def _clocks_apart(
     st.merge(
         lds[0],
         rds[0],
-        f"CHECK on {table} differs: {each_side(st, (lshown, rshown), texts)}; {said}",
+        f"CHECK on {st.table_shown(table or '')} differs: {each_side(st, (lshown, rshown), texts)}; {said}",
     )
     if len(lds) > 1 or len(rds) > 1:
         st.drop(*lds[1:], *rds[1:])

@@ -42,12 +42,19 @@ from twinschema.records import Difference
 
 
 def witness_written(
-    st: StageContext, names: Sequence[str], row: Sequence[Any], said: str, verdicts: Verdicts
-) -> Written:
-    """``witness (a, b) = (1, NULL): <said>``, values as each side writes them (``row_text``),
-    and the witness as data (``witness_fields.made``): ``verdicts`` is whether each side
-    accepts the row, None where both store it and part on what they store or compute."""
-    text = f"witness ({', '.join(names)}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
+    st: StageContext, found: ProbeSet | Sequence[str], row: Sequence[Any], said: str,
+    verdicts: Verdicts,
+) -> Written:  # fmt: skip
+    """``witness (a, b) = (1, NULL): <said>``, the columns of ``found`` (the probe rows, or
+    the columns' logical names) as the databases name them (``witness_fields.own_names``),
+    values as each side writes them (``row_text``), and the witness as data
+    (``witness_fields.made``, by logical names): ``verdicts`` is whether each side accepts the
+    row, None where both store it and part on what they store or compute."""
+    if isinstance(found, ProbeSet):
+        names, shown = found.names, witness_fields.own_names(found)
+    else:
+        names = shown = tuple(found)
+    text = f"witness ({', '.join(shown)}) = {row_text(st.dialects, row)}{look_alikes(row)}: {said}"
     return Written(text, witness_fields.made(st, names, row, said, verdicts))
 
 

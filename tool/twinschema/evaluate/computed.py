@@ -169,7 +169,8 @@ def _probe_predicate(
     st.merge(
         ld,
         rd,
-        f"index {ld.name or rd.name or ''} on {table.name} differs in its WHERE: {one_line(lwhere)} on "
+        f"index {ld.name or rd.name or ''} on {st.table_shown(table.name)} differs in its WHERE: "
+        f"{one_line(lwhere)} on "
         f"{st.side_name('left')}, {one_line(rwhere)} on {st.side_name('right')}; {witness.text}",
         witness=witness.witness,
     )
@@ -213,13 +214,13 @@ def _run_predicates(
             "the partial index"
         )
         # No verdicts: the JSON's ``accepts`` has been None here, though one side refuses.
-        return witness_written(st, found.names, row, said, None), len(both), parted
+        return witness_written(st, found, row, said, None), len(both), parted
     inside, outside = ("left", "right") if a[1] else ("right", "left")
     said = (
         f"the row is in the partial index on {st.side_name(inside)}, not on {st.side_name(outside)}"
     )
     # Both sides store the row; it is in one side's index only.
-    return witness_written(st, found.names, row, said, None), len(both), parted
+    return witness_written(st, found, row, said, None), len(both), parted
 
 
 def _same_place(a: Computed, b: Computed) -> bool:

@@ -11,6 +11,7 @@ from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import reads_clock
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.model import Column, Table
+from twinschema.model_shown import table_shown
 from twinschema.records import Comparison, Difference, Equivalence, Side, Witness
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -66,6 +67,12 @@ class StageContext:
         if self.cross:
             return DIALECT_NAMES[chosen.schema.dialect]
         return chosen.named
+
+    def table_shown(self, table: str) -> str:
+        """Table ``table`` (logical) as a message names it: by the name both databases give it
+        where domain.yaml renamed it alike (``model_shown.table_shown``)."""
+        tables = self.left.schema.tables, self.right.schema.tables
+        return table_shown(table, tables[0].get(table), tables[1].get(table))
 
     def drop(self, *found: Difference) -> None:
         """Remove these very differences (by identity) from the comparison."""

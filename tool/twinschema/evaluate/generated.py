@@ -212,7 +212,7 @@ def _run_generated(
     said = f"{st.side_name('left')} {_gives(a)}{left}, {st.side_name('right')} {_gives(b)}{right}"
     parted = Parted(columns, found.backends, (row,))
     # Both sides store the row and part on what they compute (or one fails: the message says).
-    return witness_written(st, found.names, row, said, None), len(both), parted, (a, b)
+    return witness_written(st, found, row, said, None), len(both), parted, (a, b)
 
 
 def _refused(

@@ -55,5 +55,5 @@ def _judge(st: StageContext, d: Difference, columns: tuple[Column, Column]) -> N
         f"the row, {st.side_name('right' if strict == 0 else 'left')} stores it"
     )
     # No verdicts: the JSON's ``accepts`` has been None here, though one side refuses the row.
-    written = witness_written(st, tried.names, row, said, None)
+    written = witness_written(st, tried, row, said, None)
     st.annotate(written.text, d, witness=written.witness)

@@ -28,7 +28,7 @@ from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.side_checks import checks_within
 from twinschema.evaluate.statements import Keys
-from twinschema.evaluate.witness_fields import Written
+from twinschema.evaluate.witness_fields import Written, own_names
 from twinschema.evaluate.witness_rows import look_alikes, per_dialect
 from twinschema.model import Index, Table
 from twinschema.records import Side
@@ -232,7 +232,7 @@ def _failing_row(st: StageContext, found: ProbeSet, lrun: KeyRun, rrun: KeyRun) 
             f"{st.side_name(other)} stores the row"
         )
         # No verdicts: the JSON's ``accepts`` has been None here, though one side refuses.
-        return witness_written(st, found.names, row, said, None), (row,)
+        return witness_written(st, found, row, said, None), (row,)
     return None
 
 
@@ -298,7 +298,7 @@ def _duplicate(
     pair = (found.rows[first], found.rows[second])
     nulled = null_reason(pair) if st.dialects[0 if other == "left" else 1] == "sqlite" else ""
     said += f" ({nulled})" if nulled and set(st.dialects) == {"sqlite", "postgresql"} else ""
-    names = ", ".join(found.names)
+    names = ", ".join(own_names(found))
     rows = per_dialect(st.dialects, lambda d: f"({_shown(pair[0], d)}) then ({_shown(pair[1], d)})")
     rows += look_alikes([*found.rows[first], *found.rows[second]])
     return Written(f"witness ({names}) = {rows}: {said}"), (found.rows[first], found.rows[second])

@@ -99,7 +99,7 @@ def _probe(st: StageContext, matched: Matched) -> None:
         found, parting = at
         said = parting.said(st) + f" with the clock at {clock.FIXED_MOMENT} UTC"
     row = parting.row
-    written = witness_written(st, found.names, row, said, parting.verdicts)
+    written = witness_written(st, found, row, said, parting.verdicts)
     parted = Parted((found.left, found.right), found.backends, (row,))
     st.dependent_difference(
         "check",
@@ -107,7 +107,7 @@ def _probe(st: StageContext, matched: Matched) -> None:
         None,
         *matched.shown,
         (
-            f"a CHECK on {table}",
+            f"a CHECK on {st.table_shown(table)}",
             # A generated column that holds another value on each side for the row is why
             # (stranger48 011: not the unscaled price, nor a cast PostgreSQL printed).
             what_generated_holds(st, table, (ltext, rtext), found, row)

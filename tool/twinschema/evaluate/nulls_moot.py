@@ -114,7 +114,7 @@ def _judge(st: StageContext, d: Difference, table: Table, li: Index, ri: Index) 
             "DISTINCT makes a second such row collide"
         )
         # Both sides store the row; a second such row parts them.
-        written = witness_written(st, found.names, inside, said, None)
+        written = witness_written(st, found, inside, said, None)
         st.annotate(written.text, d, witness=written.witness)
         return
     keys_text = ", ".join(li.expressions)

@@ -80,7 +80,7 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     for parted in partings(st, d.table, tried, (ltext, rtext), verdicts, written=True):
         if parted.right == (side == "left"):  # the CHECK's own side rejects it
             said = parted.said(st) + every_row_refused(st, rows, (ltext, rtext), parted.row)
-            written = witness_written(st, rows.names, parted.row, said, parted.verdicts)
+            written = witness_written(st, rows, parted.row, said, parted.verdicts)
             st.annotate(written.text, d, witness=written.witness)
             return
     # Every row the other side's table stores (its CHECKs over these columns too) passes this

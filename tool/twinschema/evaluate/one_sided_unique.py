@@ -21,6 +21,7 @@ from twinschema.evaluate.side_checks import checks_within
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.witness_rows import look_alikes, per_dialect, row_text
 from twinschema.model import Table, UniqueConstraint
+from twinschema.model_shown import columns_shown, own_table
 from twinschema.records import Difference
 
 # At most this many candidate rows are tried.
@@ -68,9 +69,10 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     if row is None:
         return
     other = "right" if side == "left" else "left"
-    names = ", ".join(unique.columns)
+    tables = (table, other_table) if side == "left" else (other_table, table)
+    names = ", ".join(columns_shown(*tables, unique.columns))
     shown = row_text(st.dialects, row)
-    parents = _parents(st.dialects, (table, other_table), unique.columns, row)
+    parents = _parents(st, (table, other_table), unique.columns, row)
     st.annotate(
         f"witness: two rows with ({names}) = {shown}{look_alikes(row)} and every other "
         f"column apart{parents}: "
@@ -81,12 +83,14 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
 
 
 def _parents(
-    dialects: Sequence[str], tables: tuple[Table, Table], columns: Sequence[str], row: Sequence[Any]
+    st: StageContext, tables: tuple[Table, Table], columns: Sequence[str], row: Sequence[Any]
 ) -> str:
     """``, after a users row with user_id = 0 (user_id references it)``: the parent rows a
     foreign key of either side needs before the witness rows are stored (stranger49 013: a
     key over the rule's columns, with their values; else rows for the columns set apart); ""
-    where none does. A key of the table to itself is left out."""
+    where none does. A key of the table to itself is left out. Tables and columns by the
+    names both databases give them (``model_shown``; s66msg)."""
+    dialects = st.dialects
     at = {c.lower(): n for n, c in enumerate(columns)}
     said: dict[tuple[str, tuple[str, ...]], str] = {}
     table, other = tables
@@ -95,11 +99,14 @@ def _parents(
             continue
         if not key.columns:
             continue
-        refs, cols = ", ".join(key.ref_columns), ", ".join(key.columns)
+        parent = st.left.schema.tables.get(key.ref_table), st.right.schema.tables.get(key.ref_table)
+        ref_table = own_table(key.ref_table, *parent)
+        refs = ", ".join(columns_shown(*parent, key.ref_columns))
+        cols = ", ".join(columns_shown(*tables, key.columns))
         if any(c.lower() not in at for c in key.columns):  # among the columns set apart
             said.setdefault(
                 (key.ref_table.lower(), key.columns),
-                f"{key.ref_table} rows that each row's {cols} references",
+                f"{ref_table} rows that each row's {cols} references",
             )
             continue
         values = tuple(row[at[c.lower()]] for c in key.columns)
@@ -111,7 +118,7 @@ def _parents(
         spelled = spelled if key.ref_columns else f"the key {shown}"
         said.setdefault(
             (key.ref_table.lower(), key.columns),
-            f"a {key.ref_table} row with {spelled} ({cols} references it)",
+            f"a {ref_table} row with {spelled} ({cols} references it)",
         )
     return f", after {' and '.join(said.values())}" if said else ""
 

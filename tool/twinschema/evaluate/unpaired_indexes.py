@@ -31,6 +31,7 @@ from twinschema.evaluate.index_keys import (
 )
 from twinschema.evaluate.witness_fields import Written
 from twinschema.model import Index, Table
+from twinschema.model_shown import rule_shown
 from twinschema.records import Difference, Side
 from twinschema.records.dialects import SQLITE
 
@@ -86,11 +87,14 @@ def _parted(
         alone = sum(ld is p[0] or rd is p[2] for p in parted) == 1
         present = [d for d in st.comparison.differences if d is ld or d is rd]
         if alone and len(present) == 2 and ld.right is None and rd.left is None:
+            table = ld.table or ""
+            tables = st.left.schema.tables.get(table), st.right.schema.tables.get(table)
+            lrule, rrule = (rule_shown(*tables, d or "") for d in (ld.left, rd.right))
             st.merge(
                 ld,
                 rd,
-                f"unique rule on {ld.table} differs: {ld.left} on {st.side_name('left')}, "
-                f"{rd.right} on {st.side_name('right')}; {witness.text}",
+                f"unique rule on {st.table_shown(table)} differs: {lrule} on "
+                f"{st.side_name('left')}, {rrule} on {st.side_name('right')}; {witness.text}",
                 kind="unique" if "unique" in (ld.kind, rd.kind) else ld.kind,
                 witness=witness.witness,
             )

@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.witness_rows import row_text
 from twinschema.records import Witness
+
+if TYPE_CHECKING:
+    from twinschema.evaluate.probe_sets import ProbeSet
 
 # How many probe rows an "equal on N probes" names, and how long each may be written.
 _FEW = 4
@@ -36,6 +39,17 @@ class Written:
 
     text: str
     witness: Witness | None = None
+
+
+def own_names(found: ProbeSet) -> tuple[str, ...]:
+    """The columns of ``found`` as a witness's message names them: each by the name both
+    databases give it where they share one (domain.yaml renamed it alike on both sides:
+    ``duration_min``, what a person queries; s66msg), else by its logical name (``names``,
+    which the witness's data keeps)."""
+    return tuple(
+        lc[0] if lc[0] == rc[0] else name
+        for name, lc, rc in zip(found.names, found.left, found.right, strict=True)
+    )
 
 
 def made(

@@ -41,7 +41,7 @@ from twinschema.canonical.expressions import across
 from twinschema.evaluate import expression_reads, probes, witness_fields, zone_rows, zone_spells
 from twinschema.evaluate.context import StageContext, find, matched_tables
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
-from twinschema.evaluate.probe_sets import probe_rows
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.witness_fields import Written
@@ -238,22 +238,23 @@ def _witness(
     for row, a, b, c in zip(rows, mine, there, theirs, strict=True):
         if a is not None and b is not None and b == c and a != b:
             verdicts = (a, c) if pg_left else (c, a)
-            return _said_witness(st, found.names, row, verdicts, zones)
+            return _said_witness(st, found, row, verdicts, zones)
     return None
 
 
 def _said_witness(
-    st: StageContext, names: tuple[str, ...], row: tuple[Any, ...], verdicts: tuple[bool, bool],
+    st: StageContext, found: ProbeSet, row: tuple[Any, ...], verdicts: tuple[bool, bool],
     zones: tuple[str, str],
 ) -> Written:  # fmt: skip
-    """``witness (at) = ('...'): refused on a (TimeZone UTC), accepted on b (TimeZone ...)``."""
+    """``witness (at) = ('...'): refused on a (TimeZone UTC), accepted on b (TimeZone ...)``,
+    the columns as the databases name them (``witness_fields.own_names``)."""
     values = ", ".join(probe_text(v, "postgresql") for v in row)
     said = ", ".join(
         f"{'accepted' if ok else 'refused'} on {st.side_name(side)} (TimeZone {zone})"
         for ok, zone, side in zip(verdicts, zones, ("left", "right"), strict=True)
     )
-    text = f"witness ({', '.join(names)}) = ({values}): {said}"
-    return Written(text, witness_fields.made(st, names, row, said, verdicts))
+    text = f"witness ({', '.join(witness_fields.own_names(found))}) = ({values}): {said}"
+    return Written(text, witness_fields.made(st, found.names, row, said, verdicts))
 
 
 def _said(st: StageContext, zones: tuple[str, str]) -> str:
@@ -291,7 +292,7 @@ def _report(
     pg_left = st.left.schema.dialect == "postgresql"
     left, right = (shown, other) if pg_left else (other, shown)
     message = (
-        f"CHECK ({shown}) on {table} reads the session's TimeZone and {_said(st, zones)}: "
+        f"CHECK ({shown}) on {st.table_shown(table)} reads the session's TimeZone and {_said(st, zones)}: "
         f"{found.text}"
     )
     st.comparison.differences.append(
