@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from contextlib import nullcontext
 from typing import Any
 
 from twinschema.evaluate import pg_chunks
@@ -18,6 +17,7 @@ from twinschema.evaluate.backends import (
     Run,
     first_line,
 )
+from twinschema.evaluate.pg_pipeline import Pipe, pipelined
 from twinschema.evaluate.pg_rows import each_row
 from twinschema.evaluate.statements import (
     Keys,
@@ -92,9 +92,21 @@ def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
         conn.execute(_ENUM_RELEASE)
 
 
+# A run's TimeZone, for its transaction alone (``SET LOCAL``, gone with its rollback).
+_ZONE = b"SELECT set_config('TimeZone', %s, true)"
 # The savepoint ``try_rows`` rolls back to after a refused row (it stays made).
 _SAVEPOINT = b"SAVEPOINT twinschema_rows"
 _UNDO = b"ROLLBACK TO SAVEPOINT twinschema_rows"
+
+
+# The savepoint ``store`` rolls back to after each value.
+_STORE_SAVEPOINT = b"SAVEPOINT twinschema_store"
+_STORE_UNDO = b"ROLLBACK TO SAVEPOINT twinschema_store"
+
+
+def _first(rows: list[tuple[Any, ...]] | None) -> Any:
+    """The first value of the first row of ``rows`` (None for no row)."""
+    return rows[0][0] if rows else None
 
 
 class PostgreSQLBackend:
@@ -120,6 +132,9 @@ class PostgreSQLBackend:
         self.conn = psycopg.connect(**kwargs, autocommit=False)
         # JSON, '24:00:00', an interval, an array of bounds of its own: as the server keeps them.
         pg_loaders.register(self.conn)
+        # Never prepared: a statement run five times was prepared (one round trip more), and
+        # every ROLLBACK TO SAVEPOINT then dropped them all (DEALLOCATE ALL, one more).
+        self.conn.prepare_threshold = None
         self.conn.execute("SET TIME ZONE 'UTC'")
         self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
         self.conn.commit()
@@ -154,12 +169,11 @@ class PostgreSQLBackend:
             return Run(error=f"the scratch connection was lost: {self.lost}", missing=True)
         conn = self.conn
         try:
-            if zone is not None:
-                conn.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
-            conn.execute(table_sql(columns).encode())
-            for k in range(inserts):
-                conn.execute(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,))
-            rows = tuple(tuple(r) for r in conn.execute(select_sql(columns).encode()))
+            zoned = [] if zone is None else [(_ZONE, (zone,))]
+            probe = table_sql(columns).encode()
+            made = [(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,)) for k in range(inserts)]
+            got = pipelined(conn, [*zoned, probe, *made, select_sql(columns).encode()])
+            rows = tuple(tuple(r) for r in got or ())
         except psycopg.Error as exc:
             state = getattr(exc, "sqlstate", None) or ""
             missing = state in _MISSING_SQLSTATES or not state.startswith(_FAILURE_CLASSES)
@@ -177,10 +191,11 @@ class PostgreSQLBackend:
         zone: str | None = None,
     ) -> list[bool | None]:
         """See ``Backend.try_rows``: one transaction, rolled back, the rows tried after one
-        savepoint, in chunks (``pg_chunks``), a row alone where its chunk fails (``_tried``);
-        ``zone``, set for it alone (``SET LOCAL``). The CHECK table is made (a CHECK
-        PostgreSQL refuses gives no verdicts) but the rows go to the plain one, the CHECK read
-        back (``RETURNING``): a refused row is no error to roll back."""
+        savepoint, in chunks (``pg_chunks``), a row alone where its chunk fails, each set of
+        statements in one pipeline (``pg_pipeline``); ``zone``, set for it alone (``SET
+        LOCAL``). The CHECK table is made (a CHECK PostgreSQL refuses gives no verdicts) but
+        the rows go to the plain one, the CHECK read back (``RETURNING``): a refused row is no
+        error to roll back."""
         import psycopg
 
         if self.lost is not None:
@@ -190,13 +205,14 @@ class PostgreSQLBackend:
         self.refused = None
         try:
             try:
-                if zone is not None:
-                    conn.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
                 _enum_types(conn, columns)
-                conn.execute(check_table_sql(columns, check).encode())
-                conn.execute(plain_table_sql(columns).encode())
-                for statement in pg_chunks.value_tables_sql(columns):
-                    conn.execute(statement)
+                tables = [
+                    check_table_sql(columns, check).encode(),
+                    plain_table_sql(columns).encode(),
+                    *pg_chunks.value_tables_sql(columns),
+                ]
+                zoned = [] if zone is None else [(_ZONE, (zone,))]
+                pipelined(conn, [*zoned, *tables])
             except psycopg.Error as exc:
                 self.refused = first_line(exc)
                 return [None] * len(rows)
@@ -204,86 +220,41 @@ class PostgreSQLBackend:
             # The CHECK's own % (LIKE '%b') is no placeholder of psycopg's; read as a boolean,
             # as a CHECK is (a bare 'f' refuses every row).
             returning = f" RETURNING ({check.replace('%', '%%')})::boolean"
-            conn.execute(_SAVEPOINT)
-            cursor = conn.cursor()
-            checked, stored = (plain + returning).encode(), plain.encode()
-
-            def tried(row: tuple[Any, ...]) -> bool | None:
-                return self._tried(cursor, checked, stored, row, errors_reject)
-
-            sql = (columns, plain, returning)
             known = self.known.setdefault(zone, {})
-            pg_chunks.try_all(conn, cursor, _UNDO, sql, rows, tried, outcome, known)
+            pipe = Pipe(conn, [_UNDO])
+            sql = (columns, plain, returning)
+            pg_chunks.try_all(pipe, sql, rows, errors_reject, outcome, known, [_SAVEPOINT])
         except psycopg.Error:  # the connection lost: the rows left say nothing
             pass
         finally:
             self._rollback()
         return [outcome.get(n) for n in range(len(rows))]
 
-    def _tried(
-        self, cursor: Any, checked: bytes, plain: bytes, row: tuple[Any, ...], errors_reject: bool
-    ) -> bool | None:
-        """One row of ``try_rows``, after ``_SAVEPOINT``: True where the plain table stores it
-        and its CHECK (``checked`` returns it) is not false, False where that is false, or a
-        domain's CHECK refuses it (or, with ``errors_reject``, the CHECK fails on a row the
-        plain table stores), else None: what an insert into the CHECK table gives, the CHECK
-        met after the values are cast to the columns' types there too. A failure rolls back
-        to the savepoint, rows stored before it too: each row meets only constraints of its
-        own, so whether the table holds the rows before it changes nothing; one round trip
-        per row stored or refused by the CHECK, two per row failing."""
-        import psycopg
-
-        conn = self.conn
-        try:
-            got = cursor.execute(checked, row, prepare=False).fetchone()
-            return got is None or got[0] is not False
-        except psycopg.Error as exc:
-            code = getattr(exc, "sqlstate", None)
-            conn.execute(_UNDO)
-        if code == "23514" or not errors_reject:
-            return False if code == "23514" else None
-        try:  # the CHECK's expression failed on a row the columns store
-            cursor.execute(plain, row, prepare=False)
-            return False
-        except psycopg.Error:
-            conn.execute(_UNDO)
-            return None
-
     def store(
         self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any],
         key: bool = False, options: Sequence[str] = (),
     ) -> list[Any] | None:  # fmt: skip
-        """See ``Backend.store``: one transaction, each value under a savepoint, rolled back."""
+        """See ``Backend.store``: one transaction, each value rolled back to a savepoint after
+        it, all in one pipeline (``pg_pipeline``), rolled back."""
         import psycopg
 
         if self.lost is not None:
             return None
         conn = self.conn
-        found: list[Any] = []
         try:
             try:
-                conn.execute(value_table_sql(name, ctype, checks, key, options).encode())
+                table = value_table_sql(name, ctype, checks, key, options).encode()
+                pipelined(conn, [table, _STORE_SAVEPOINT])
             except psycopg.Error:
                 return None
             insert = value_insert_sql(name, "%s").encode()
-            for n, value in enumerate(values):
-                # The last value needs no savepoint: the transaction is rolled back after it
-                # whatever happens (two round trips fewer per column pair, most have one value).
-                # The others are rolled back too: each value meets an empty table (a copy of a
-                # key column must not call a value a duplicate of the one before).
-                last = n == len(values) - 1
-                row = None
-                try:
-                    with nullcontext() if last else conn.transaction():
-                        row = conn.execute(insert, (value,)).fetchone()
-                        if not last:
-                            raise psycopg.Rollback
-                    found.append(row[0] if row is not None else REJECTED)
-                except psycopg.Error:
-                    found.append(REJECTED)
+            # Each value meets an empty table (a copy of a key column must not call a value a
+            # duplicate of the one before): each is rolled back to the savepoint after it.
+            units = [[(insert, (value,)), (_STORE_UNDO, None)] for value in values]
+            tried = Pipe(conn, [_STORE_UNDO]).attempts(units)
+            return [REJECTED if got.failed == 0 else _first(got.rows[0]) for got in tried]
         finally:
             self._rollback()
-        return found
 
     def computed(
         self,
@@ -309,9 +280,7 @@ class PostgreSQLBackend:
         try:
             try:
                 _enum_types(conn, columns)
-                conn.execute(plain.encode())
-                if generated:
-                    conn.execute(computed.encode())
+                pipelined(conn, [plain.encode(), *([computed.encode()] if generated else [])])
             except psycopg.Error:
                 return None
             return each_row(
@@ -344,8 +313,7 @@ class PostgreSQLBackend:
         made, query = keys_sql(columns, index, "", nulls_distinct, itself)
         try:
             _enum_types(conn, columns)
-            for statement in made:
-                conn.execute(statement.encode())
+            pipelined(conn, [statement.encode() for statement in made])
             found = each_row(
                 conn,
                 columns,
