@@ -17,7 +17,7 @@ from twinschema.evaluate.backends import (
     Run,
     first_line,
 )
-from twinschema.evaluate.pg_pipeline import Pipe, pipelined
+from twinschema.evaluate.pg_pipeline import Pipe, Statement, pipelined
 from twinschema.evaluate.pg_rows import each_row
 from twinschema.evaluate.statements import (
     Keys,
@@ -46,25 +46,29 @@ _MISSING_SQLSTATES = frozenset({"42883", "42704", "3F000", "42P01", "42501", "0A
 _FAILURE_CLASSES = ("22", "23", "42", "2F", "38", "39", "P0")
 
 
+# Each run's transaction: the connection is in autocommit mode, so that its BEGIN goes in the
+# run's first pipeline (psycopg sends its own BEGIN in a round trip of its own).
+_BEGIN = b"BEGIN"
+_ROLLBACK = b"ROLLBACK"
 # The savepoint each enum type of ``_enum_types`` is made under, inside the run's transaction.
 _ENUM_SAVEPOINT = b"SAVEPOINT twinschema_enum"
 _ENUM_UNDO = b"ROLLBACK TO SAVEPOINT twinschema_enum"
 _ENUM_RELEASE = b"RELEASE SAVEPOINT twinschema_enum"
 
 
-def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
-    """Create, for this transaction (rolled back), each enum type the columns name, with its
-    labels in their declared order: a plain name in the session's temporary schema (searched
-    first for a type), a qualified one in its schema. ``s < 'b'::status`` then runs as on the
-    checked database (enum order, not text order). A type that cannot be made (one of that
-    name exists) is left to the CHECK's own verdict. Each type is made under a plain savepoint
-    of the run's transaction, never under psycopg's ``conn.transaction()``: where this is the
-    run's first statement that block would be the outer transaction and be committed, and the
-    type would outlive the run (a later run's same-named enum then met the old labels)."""
-    import psycopg
+def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> list[bytes]:
+    """Open the run's transaction and create in it (rolled back) each enum type the columns
+    name, with its labels in their declared order: a plain name in the session's temporary
+    schema (searched first for a type), a qualified one in its schema. ``s < 'b'::status`` then
+    runs as on the checked database (enum order, not text order). A type that cannot be made
+    (one of that name exists) is left to the CHECK's own verdict. Each type is made under a
+    savepoint of the run's transaction, all in one pipeline (``pg_pipeline``). Returns the
+    statements the run's next pipeline sends first: the transaction's BEGIN where no type was
+    made, the undo a type that failed last still owes."""
     from psycopg import sql
 
     made = set()
+    units: list[list[Statement]] = []
     for _, ctype in columns:
         parts = tuple(ctype.raw.split(".")) if ctype.raw else ()
         if ctype.values is None or parts in made or not 1 <= len(parts) <= 2:
@@ -74,22 +78,19 @@ def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
         made.add(parts)
         labels = sql.SQL(", ").join(sql.Literal(v) for v in ctype.values)
         schema = parts[0] if len(parts) == 2 else "pg_temp"
-        # The first execute opens the run's transaction (autocommit is off), so the savepoint,
-        # and all made under it, are rolled back with the run.
-        conn.execute(_ENUM_SAVEPOINT)
-        try:
-            if schema != "pg_temp":
-                conn.execute(
-                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
-                )
-            conn.execute(
-                sql.SQL("CREATE TYPE {}.{} AS ENUM ({})").format(
-                    sql.Identifier(schema), sql.Identifier(parts[-1]), labels
-                )
-            )
-        except psycopg.Error:
-            conn.execute(_ENUM_UNDO)
-        conn.execute(_ENUM_RELEASE)
+        unit: list[Statement] = [(_ENUM_SAVEPOINT, None)]
+        if schema != "pg_temp":
+            named = sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+            unit.append((named.as_bytes(conn), None))
+        create = sql.SQL("CREATE TYPE {}.{} AS ENUM ({})").format(
+            sql.Identifier(schema), sql.Identifier(parts[-1]), labels
+        )
+        units.append([*unit, (create.as_bytes(conn), None), (_ENUM_RELEASE, None)])
+    if not units:
+        return [_BEGIN]
+    pipe = Pipe(conn, [_ENUM_UNDO, _ENUM_RELEASE])
+    pipe.attempts(units, [_BEGIN])
+    return [_ENUM_UNDO, _ENUM_RELEASE] if pipe.dirty else []
 
 
 # A run's TimeZone, for its transaction alone (``SET LOCAL``, gone with its rollback).
@@ -129,15 +130,14 @@ class PostgreSQLBackend:
         self.where = where
         options = ReflectOptions(connect_timeout=connect_timeout)
         kwargs = connect_kwargs(parse_url(database_url), options)
-        self.conn = psycopg.connect(**kwargs, autocommit=False)
+        self.conn = psycopg.connect(**kwargs, autocommit=True)  # BEGIN: see ``_BEGIN``
         # JSON, '24:00:00', an interval, an array of bounds of its own: as the server keeps them.
         pg_loaders.register(self.conn)
         # Never prepared: a statement run five times was prepared (one round trip more), and
         # every ROLLBACK TO SAVEPOINT then dropped them all (DEALLOCATE ALL, one more).
         self.conn.prepare_threshold = None
-        self.conn.execute("SET TIME ZONE 'UTC'")
-        self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
-        self.conn.commit()
+        limit = f"SET statement_timeout = {max(1, int(timeout * 1000))}".encode()
+        pipelined(self.conn, [b"SET TIME ZONE 'UTC'", limit])
         self.lost: str | None = None  # why the connection cannot be used any more
         # Per TimeZone of a run (None: the session's, UTC), what values columns of pg_catalog's
         # types refused alone (``pg_chunks.refused``): the same probe values meet the same
@@ -149,7 +149,7 @@ class PostgreSQLBackend:
         import psycopg
 
         try:
-            self.conn.rollback()
+            self.conn.execute(_ROLLBACK)  # none open (BEGIN never sent): a warning only
         except psycopg.Error as exc:
             self.lost = first_line(exc)
 
@@ -172,14 +172,15 @@ class PostgreSQLBackend:
             zoned = [] if zone is None else [(_ZONE, (zone,))]
             probe = table_sql(columns).encode()
             made = [(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,)) for k in range(inserts)]
-            got = pipelined(conn, [*zoned, probe, *made, select_sql(columns).encode()])
+            select = select_sql(columns).encode()
+            # Rolled back in the same round trip; where a statement fails, by ``_rollback``.
+            got = pipelined(conn, [_BEGIN, *zoned, probe, *made, select, _ROLLBACK], rows_of=-2)
             rows = tuple(tuple(r) for r in got or ())
         except psycopg.Error as exc:
+            self._rollback()
             state = getattr(exc, "sqlstate", None) or ""
             missing = state in _MISSING_SQLSTATES or not state.startswith(_FAILURE_CLASSES)
             return Run(error=first_line(exc), missing=missing, started=started, ended=time.time())
-        finally:
-            self._rollback()
         return Run(rows=rows, started=started, ended=time.time())
 
     def try_rows(
@@ -205,14 +206,14 @@ class PostgreSQLBackend:
         self.refused = None
         try:
             try:
-                _enum_types(conn, columns)
+                first = _enum_types(conn, columns)
                 tables = [
                     check_table_sql(columns, check).encode(),
                     plain_table_sql(columns).encode(),
                     *pg_chunks.value_tables_sql(columns),
                 ]
                 zoned = [] if zone is None else [(_ZONE, (zone,))]
-                pipelined(conn, [*zoned, *tables])
+                pipelined(conn, [*first, *zoned, *tables])
             except psycopg.Error as exc:
                 self.refused = first_line(exc)
                 return [None] * len(rows)
@@ -235,26 +236,25 @@ class PostgreSQLBackend:
         key: bool = False, options: Sequence[str] = (),
     ) -> list[Any] | None:  # fmt: skip
         """See ``Backend.store``: one transaction, each value rolled back to a savepoint after
-        it, all in one pipeline (``pg_pipeline``), rolled back."""
+        it, the table and the values in one pipeline (``pg_pipeline``), rolled back; None
+        where the table cannot be made (or the connection is lost)."""
         import psycopg
 
         if self.lost is not None:
             return None
-        conn = self.conn
+        table = value_table_sql(name, ctype, checks, key, options).encode()
+        insert = value_insert_sql(name, "%s").encode()
+        # Each value meets an empty table (a copy of a key column must not call a value a
+        # duplicate of the one before): each is rolled back to the savepoint after it.
+        units = [[(insert, (value,)), (_STORE_UNDO, None)] for value in values]
         try:
-            try:
-                table = value_table_sql(name, ctype, checks, key, options).encode()
-                pipelined(conn, [table, _STORE_SAVEPOINT])
-            except psycopg.Error:
-                return None
-            insert = value_insert_sql(name, "%s").encode()
-            # Each value meets an empty table (a copy of a key column must not call a value a
-            # duplicate of the one before): each is rolled back to the savepoint after it.
-            units = [[(insert, (value,)), (_STORE_UNDO, None)] for value in values]
-            tried = Pipe(conn, [_STORE_UNDO]).attempts(units)
-            return [REJECTED if got.failed == 0 else _first(got.rows[0]) for got in tried]
+            head = [_BEGIN, table, _STORE_SAVEPOINT]
+            tried = Pipe(self.conn, [_STORE_UNDO]).attempts(units, head)
+        except psycopg.Error:  # the table refused, or the connection lost
+            return None
         finally:
             self._rollback()
+        return [REJECTED if got.failed == 0 else _first(got.rows[0]) for got in tried]
 
     def computed(
         self,
@@ -279,8 +279,9 @@ class PostgreSQLBackend:
         )
         try:
             try:
-                _enum_types(conn, columns)
-                pipelined(conn, [plain.encode(), *([computed.encode()] if generated else [])])
+                first = _enum_types(conn, columns)
+                tables = [plain.encode(), *([computed.encode()] if generated else [])]
+                pipelined(conn, [*first, *tables])
             except psycopg.Error:
                 return None
             return each_row(
@@ -312,8 +313,8 @@ class PostgreSQLBackend:
         conn = self.conn
         made, query = keys_sql(columns, index, "", nulls_distinct, itself)
         try:
-            _enum_types(conn, columns)
-            pipelined(conn, [statement.encode() for statement in made])
+            first = _enum_types(conn, columns)
+            pipelined(conn, [*first, *(statement.encode() for statement in made)])
             found = each_row(
                 conn,
                 columns,
@@ -343,12 +344,11 @@ class PostgreSQLBackend:
 
         if self.lost is not None:
             return None
-        try:
-            return list(self.conn.execute(sql, params).fetchall())
+        try:  # rolled back in the same round trip; where the query fails, by ``_rollback``
+            return list(pipelined(self.conn, [_BEGIN, (sql, params), _ROLLBACK], rows_of=1) or ())
         except psycopg.Error:
-            return None
-        finally:
             self._rollback()
+            return None
 
     def close(self) -> None:
         """Close the connection (the scratch database is dropped by its owner)."""

@@ -14,13 +14,13 @@ went in before it, so that dense failures do not send the same units again and a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from twinschema.evaluate.backends import first_line
 
-Params = Sequence[Any] | None
+Params = Sequence[Any] | Mapping[str, Any] | None
 # The fewest units a round trip after a failure sends (the most it sends again for nothing).
 _LEAST = 4
 Statement = tuple[bytes, Params]
@@ -41,10 +41,11 @@ class Tried:
     error: str | None = None
 
 
-def pipelined(conn: Any, statements: Sequence[bytes | Statement]) -> Rows:
-    """Run ``statements`` in one round trip and return the last one's rows (None where it
-    returns none). The first one that fails raises its ``psycopg.Error``, as run one at a time
-    (the statements after it are not run); the transaction is then aborted, as after any error."""
+def pipelined(conn: Any, statements: Sequence[bytes | Statement], rows_of: int = -1) -> Rows:
+    """Run ``statements`` in one round trip and return the rows of the one at ``rows_of``
+    (the last unless said; None where it returns none). The first one that fails raises its
+    ``psycopg.Error``, as run one at a time (the statements after it are not run); the
+    transaction is then aborted, as after any error."""
     import psycopg
 
     cursors: list[Any] = []
@@ -64,7 +65,7 @@ def pipelined(conn: Any, statements: Sequence[bytes | Statement]) -> Rows:
         error = error or exc
     if error is not None:
         raise error
-    return _rows(cursors[-1]) if cursors else None
+    return _rows(cursors[rows_of]) if cursors else None
 
 
 class Pipe:
@@ -75,7 +76,8 @@ class Pipe:
         self.conn, self.undo, self.dirty = conn, tuple(undo), False
 
     def pipelined(self, statements: Sequence[bytes | Statement]) -> Rows:
-        """``pipelined`` on the connection, after the undo it owes."""
+        """``pipelined`` on the connection, after the undo it owes (the last statement's
+        rows)."""
         owed: list[bytes | Statement] = list(self.undo) if self.dirty else []
         self.dirty = False
         return pipelined(self.conn, [*owed, *statements])
