@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from contextlib import nullcontext
 from typing import Any
 
 from twinschema.evaluate import pg_chunks
@@ -18,6 +17,7 @@ from twinschema.evaluate.backends import (
     Run,
     first_line,
 )
+from twinschema.evaluate.pg_pipeline import Pipe, Statement, pipelined
 from twinschema.evaluate.pg_rows import each_row
 from twinschema.evaluate.statements import (
     Keys,
@@ -46,25 +46,29 @@ _MISSING_SQLSTATES = frozenset({"42883", "42704", "3F000", "42P01", "42501", "0A
 _FAILURE_CLASSES = ("22", "23", "42", "2F", "38", "39", "P0")
 
 
+# Each run's transaction: the connection is in autocommit mode, so that its BEGIN goes in the
+# run's first pipeline (psycopg sends its own BEGIN in a round trip of its own).
+_BEGIN = b"BEGIN"
+_ROLLBACK = b"ROLLBACK"
 # The savepoint each enum type of ``_enum_types`` is made under, inside the run's transaction.
 _ENUM_SAVEPOINT = b"SAVEPOINT twinschema_enum"
 _ENUM_UNDO = b"ROLLBACK TO SAVEPOINT twinschema_enum"
 _ENUM_RELEASE = b"RELEASE SAVEPOINT twinschema_enum"
 
 
-def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
-    """Create, for this transaction (rolled back), each enum type the columns name, with its
-    labels in their declared order: a plain name in the session's temporary schema (searched
-    first for a type), a qualified one in its schema. ``s < 'b'::status`` then runs as on the
-    checked database (enum order, not text order). A type that cannot be made (one of that
-    name exists) is left to the CHECK's own verdict. Each type is made under a plain savepoint
-    of the run's transaction, never under psycopg's ``conn.transaction()``: where this is the
-    run's first statement that block would be the outer transaction and be committed, and the
-    type would outlive the run (a later run's same-named enum then met the old labels)."""
-    import psycopg
+def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> list[bytes]:
+    """Open the run's transaction and create in it (rolled back) each enum type the columns
+    name, with its labels in their declared order: a plain name in the session's temporary
+    schema (searched first for a type), a qualified one in its schema. ``s < 'b'::status`` then
+    runs as on the checked database (enum order, not text order). A type that cannot be made
+    (one of that name exists) is left to the CHECK's own verdict. Each type is made under a
+    savepoint of the run's transaction, all in one pipeline (``pg_pipeline``). Returns the
+    statements the run's next pipeline sends first: the transaction's BEGIN where no type was
+    made, the undo a type that failed last still owes."""
     from psycopg import sql
 
     made = set()
+    units: list[list[Statement]] = []
     for _, ctype in columns:
         parts = tuple(ctype.raw.split(".")) if ctype.raw else ()
         if ctype.values is None or parts in made or not 1 <= len(parts) <= 2:
@@ -74,27 +78,36 @@ def _enum_types(conn: Any, columns: Sequence[tuple[str, ColumnType]]) -> None:
         made.add(parts)
         labels = sql.SQL(", ").join(sql.Literal(v) for v in ctype.values)
         schema = parts[0] if len(parts) == 2 else "pg_temp"
-        # The first execute opens the run's transaction (autocommit is off), so the savepoint,
-        # and all made under it, are rolled back with the run.
-        conn.execute(_ENUM_SAVEPOINT)
-        try:
-            if schema != "pg_temp":
-                conn.execute(
-                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
-                )
-            conn.execute(
-                sql.SQL("CREATE TYPE {}.{} AS ENUM ({})").format(
-                    sql.Identifier(schema), sql.Identifier(parts[-1]), labels
-                )
-            )
-        except psycopg.Error:
-            conn.execute(_ENUM_UNDO)
-        conn.execute(_ENUM_RELEASE)
+        unit: list[Statement] = [(_ENUM_SAVEPOINT, None)]
+        if schema != "pg_temp":
+            named = sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+            unit.append((named.as_bytes(conn), None))
+        create = sql.SQL("CREATE TYPE {}.{} AS ENUM ({})").format(
+            sql.Identifier(schema), sql.Identifier(parts[-1]), labels
+        )
+        units.append([*unit, (create.as_bytes(conn), None), (_ENUM_RELEASE, None)])
+    if not units:
+        return [_BEGIN]
+    pipe = Pipe(conn, [_ENUM_UNDO, _ENUM_RELEASE])
+    pipe.attempts(units, [_BEGIN])
+    return [_ENUM_UNDO, _ENUM_RELEASE] if pipe.dirty else []
 
 
+# A run's TimeZone, for its transaction alone (``SET LOCAL``, gone with its rollback).
+_ZONE = b"SELECT set_config('TimeZone', %s, true)"
 # The savepoint ``try_rows`` rolls back to after a refused row (it stays made).
 _SAVEPOINT = b"SAVEPOINT twinschema_rows"
 _UNDO = b"ROLLBACK TO SAVEPOINT twinschema_rows"
+
+
+# The savepoint ``store`` rolls back to after each value.
+_STORE_SAVEPOINT = b"SAVEPOINT twinschema_store"
+_STORE_UNDO = b"ROLLBACK TO SAVEPOINT twinschema_store"
+
+
+def _first(rows: list[tuple[Any, ...]] | None) -> Any:
+    """The first value of the first row of ``rows`` (None for no row)."""
+    return rows[0][0] if rows else None
 
 
 class PostgreSQLBackend:
@@ -117,12 +130,14 @@ class PostgreSQLBackend:
         self.where = where
         options = ReflectOptions(connect_timeout=connect_timeout)
         kwargs = connect_kwargs(parse_url(database_url), options)
-        self.conn = psycopg.connect(**kwargs, autocommit=False)
+        self.conn = psycopg.connect(**kwargs, autocommit=True)  # BEGIN: see ``_BEGIN``
         # JSON, '24:00:00', an interval, an array of bounds of its own: as the server keeps them.
         pg_loaders.register(self.conn)
-        self.conn.execute("SET TIME ZONE 'UTC'")
-        self.conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
-        self.conn.commit()
+        # Never prepared: a statement run five times was prepared (one round trip more), and
+        # every ROLLBACK TO SAVEPOINT then dropped them all (DEALLOCATE ALL, one more).
+        self.conn.prepare_threshold = None
+        limit = f"SET statement_timeout = {max(1, int(timeout * 1000))}".encode()
+        pipelined(self.conn, [b"SET TIME ZONE 'UTC'", limit])
         self.lost: str | None = None  # why the connection cannot be used any more
         # Per TimeZone of a run (None: the session's, UTC), what values columns of pg_catalog's
         # types refused alone (``pg_chunks.refused``): the same probe values meet the same
@@ -134,7 +149,7 @@ class PostgreSQLBackend:
         import psycopg
 
         try:
-            self.conn.rollback()
+            self.conn.execute(_ROLLBACK)  # none open (BEGIN never sent): a warning only
         except psycopg.Error as exc:
             self.lost = first_line(exc)
 
@@ -154,18 +169,18 @@ class PostgreSQLBackend:
             return Run(error=f"the scratch connection was lost: {self.lost}", missing=True)
         conn = self.conn
         try:
-            if zone is not None:
-                conn.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
-            conn.execute(table_sql(columns).encode())
-            for k in range(inserts):
-                conn.execute(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,))
-            rows = tuple(tuple(r) for r in conn.execute(select_sql(columns).encode()))
+            zoned = [] if zone is None else [(_ZONE, (zone,))]
+            probe = table_sql(columns).encode()
+            made = [(b"INSERT INTO twinschema_probe (k) VALUES (%s)", (k,)) for k in range(inserts)]
+            select = select_sql(columns).encode()
+            # Rolled back in the same round trip; where a statement fails, by ``_rollback``.
+            got = pipelined(conn, [_BEGIN, *zoned, probe, *made, select, _ROLLBACK], rows_of=-2)
+            rows = tuple(tuple(r) for r in got or ())
         except psycopg.Error as exc:
+            self._rollback()
             state = getattr(exc, "sqlstate", None) or ""
             missing = state in _MISSING_SQLSTATES or not state.startswith(_FAILURE_CLASSES)
             return Run(error=first_line(exc), missing=missing, started=started, ended=time.time())
-        finally:
-            self._rollback()
         return Run(rows=rows, started=started, ended=time.time())
 
     def try_rows(
@@ -177,10 +192,11 @@ class PostgreSQLBackend:
         zone: str | None = None,
     ) -> list[bool | None]:
         """See ``Backend.try_rows``: one transaction, rolled back, the rows tried after one
-        savepoint, in chunks (``pg_chunks``), a row alone where its chunk fails (``_tried``);
-        ``zone``, set for it alone (``SET LOCAL``). The CHECK table is made (a CHECK
-        PostgreSQL refuses gives no verdicts) but the rows go to the plain one, the CHECK read
-        back (``RETURNING``): a refused row is no error to roll back."""
+        savepoint, in chunks (``pg_chunks``), a row alone where its chunk fails, each set of
+        statements in one pipeline (``pg_pipeline``); ``zone``, set for it alone (``SET
+        LOCAL``). The CHECK table is made (a CHECK PostgreSQL refuses gives no verdicts) but
+        the rows go to the plain one, the CHECK read back (``RETURNING``): a refused row is no
+        error to roll back."""
         import psycopg
 
         if self.lost is not None:
@@ -190,13 +206,14 @@ class PostgreSQLBackend:
         self.refused = None
         try:
             try:
-                if zone is not None:
-                    conn.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
-                _enum_types(conn, columns)
-                conn.execute(check_table_sql(columns, check).encode())
-                conn.execute(plain_table_sql(columns).encode())
-                for statement in pg_chunks.value_tables_sql(columns):
-                    conn.execute(statement)
+                first = _enum_types(conn, columns)
+                tables = [
+                    check_table_sql(columns, check).encode(),
+                    plain_table_sql(columns).encode(),
+                    *pg_chunks.value_tables_sql(columns),
+                ]
+                zoned = [] if zone is None else [(_ZONE, (zone,))]
+                pipelined(conn, [*first, *zoned, *tables])
             except psycopg.Error as exc:
                 self.refused = first_line(exc)
                 return [None] * len(rows)
@@ -204,86 +221,40 @@ class PostgreSQLBackend:
             # The CHECK's own % (LIKE '%b') is no placeholder of psycopg's; read as a boolean,
             # as a CHECK is (a bare 'f' refuses every row).
             returning = f" RETURNING ({check.replace('%', '%%')})::boolean"
-            conn.execute(_SAVEPOINT)
-            cursor = conn.cursor()
-            checked, stored = (plain + returning).encode(), plain.encode()
-
-            def tried(row: tuple[Any, ...]) -> bool | None:
-                return self._tried(cursor, checked, stored, row, errors_reject)
-
-            sql = (columns, plain, returning)
             known = self.known.setdefault(zone, {})
-            pg_chunks.try_all(conn, cursor, _UNDO, sql, rows, tried, outcome, known)
+            pipe = Pipe(conn, [_UNDO])
+            sql = (columns, plain, returning)
+            pg_chunks.try_all(pipe, sql, rows, errors_reject, outcome, known, [_SAVEPOINT])
         except psycopg.Error:  # the connection lost: the rows left say nothing
             pass
         finally:
             self._rollback()
         return [outcome.get(n) for n in range(len(rows))]
 
-    def _tried(
-        self, cursor: Any, checked: bytes, plain: bytes, row: tuple[Any, ...], errors_reject: bool
-    ) -> bool | None:
-        """One row of ``try_rows``, after ``_SAVEPOINT``: True where the plain table stores it
-        and its CHECK (``checked`` returns it) is not false, False where that is false, or a
-        domain's CHECK refuses it (or, with ``errors_reject``, the CHECK fails on a row the
-        plain table stores), else None: what an insert into the CHECK table gives, the CHECK
-        met after the values are cast to the columns' types there too. A failure rolls back
-        to the savepoint, rows stored before it too: each row meets only constraints of its
-        own, so whether the table holds the rows before it changes nothing; one round trip
-        per row stored or refused by the CHECK, two per row failing."""
-        import psycopg
-
-        conn = self.conn
-        try:
-            got = cursor.execute(checked, row, prepare=False).fetchone()
-            return got is None or got[0] is not False
-        except psycopg.Error as exc:
-            code = getattr(exc, "sqlstate", None)
-            conn.execute(_UNDO)
-        if code == "23514" or not errors_reject:
-            return False if code == "23514" else None
-        try:  # the CHECK's expression failed on a row the columns store
-            cursor.execute(plain, row, prepare=False)
-            return False
-        except psycopg.Error:
-            conn.execute(_UNDO)
-            return None
-
     def store(
         self, name: str, ctype: ColumnType, checks: Sequence[str], values: Sequence[Any],
         key: bool = False, options: Sequence[str] = (),
     ) -> list[Any] | None:  # fmt: skip
-        """See ``Backend.store``: one transaction, each value under a savepoint, rolled back."""
+        """See ``Backend.store``: one transaction, each value rolled back to a savepoint after
+        it, the table and the values in one pipeline (``pg_pipeline``), rolled back; None
+        where the table cannot be made (or the connection is lost)."""
         import psycopg
 
         if self.lost is not None:
             return None
-        conn = self.conn
-        found: list[Any] = []
+        table = value_table_sql(name, ctype, checks, key, options).encode()
+        insert = value_insert_sql(name, "%s").encode()
+        # Each value meets an empty table (a copy of a key column must not call a value a
+        # duplicate of the one before): each is rolled back to the savepoint after it.
+        units = [[(insert, (value,)), (_STORE_UNDO, None)] for value in values]
         try:
-            try:
-                conn.execute(value_table_sql(name, ctype, checks, key, options).encode())
-            except psycopg.Error:
-                return None
-            insert = value_insert_sql(name, "%s").encode()
-            for n, value in enumerate(values):
-                # The last value needs no savepoint: the transaction is rolled back after it
-                # whatever happens (two round trips fewer per column pair, most have one value).
-                # The others are rolled back too: each value meets an empty table (a copy of a
-                # key column must not call a value a duplicate of the one before).
-                last = n == len(values) - 1
-                row = None
-                try:
-                    with nullcontext() if last else conn.transaction():
-                        row = conn.execute(insert, (value,)).fetchone()
-                        if not last:
-                            raise psycopg.Rollback
-                    found.append(row[0] if row is not None else REJECTED)
-                except psycopg.Error:
-                    found.append(REJECTED)
+            head = [_BEGIN, table, _STORE_SAVEPOINT]
+            tried = Pipe(self.conn, [_STORE_UNDO]).attempts(units, head)
+        except psycopg.Error:  # the table refused, or the connection lost
+            return None
         finally:
             self._rollback()
-        return found
+        return [REJECTED if got.failed == 0 else _first(got.rows[0]) for got in tried]
 
     def computed(
         self,
@@ -308,10 +279,9 @@ class PostgreSQLBackend:
         )
         try:
             try:
-                _enum_types(conn, columns)
-                conn.execute(plain.encode())
-                if generated:
-                    conn.execute(computed.encode())
+                first = _enum_types(conn, columns)
+                tables = [plain.encode(), *([computed.encode()] if generated else [])]
+                pipelined(conn, [*first, *tables])
             except psycopg.Error:
                 return None
             return each_row(
@@ -343,9 +313,8 @@ class PostgreSQLBackend:
         conn = self.conn
         made, query = keys_sql(columns, index, "", nulls_distinct, itself)
         try:
-            _enum_types(conn, columns)
-            for statement in made:
-                conn.execute(statement.encode())
+            first = _enum_types(conn, columns)
+            pipelined(conn, [*first, *(statement.encode() for statement in made)])
             found = each_row(
                 conn,
                 columns,
@@ -375,12 +344,11 @@ class PostgreSQLBackend:
 
         if self.lost is not None:
             return None
-        try:
-            return list(self.conn.execute(sql, params).fetchall())
+        try:  # rolled back in the same round trip; where the query fails, by ``_rollback``
+            return list(pipelined(self.conn, [_BEGIN, (sql, params), _ROLLBACK], rows_of=1) or ())
         except psycopg.Error:
-            return None
-        finally:
             self._rollback()
+            return None
 
     def close(self) -> None:
         """Close the connection (the scratch database is dropped by its owner)."""

@@ -7,23 +7,24 @@ distinct value is first inserted alone into a table of its column's type only (`
 and the rows holding a refused value get their outcome from it without a statement of their
 own. The other rows go in chunks, one multi-row INSERT each, which PostgreSQL casts row by row
 to the columns' types as a one-row INSERT; its RETURNING gives each row's CHECK in the order of
-the rows. A chunk that fails (a CHECK's expression failing on a row) is tried again in two
-halves, down to the row, which the caller's one-row path (``tried``) settles. A failure rolls
-back to the savepoint, rows stored before it too: no row meets another in these tables.
+the rows. Every chunk is sent in one pipeline (``pg_pipeline``); the rows of a chunk that fails
+(a CHECK's expression failing on a row) are each tried alone, again in one pipeline. A failure
+rolls back to the savepoint, rows stored before it too: no row meets another in these tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from twinschema.evaluate.pg_pipeline import Pipe, Statement, Tried
 from twinschema.evaluate.statements import check_insert_sql, type_sql
 from twinschema.model import ColumnType
 
 Row = tuple[Any, ...]
 Columns = Sequence[tuple[str, ColumnType]]
-# A chunk has this many rows first, twice as many after one that went in whole, up to the most
-# (and to a bound on psycopg's 65,535 parameters); a quarter after one that failed.
+# A chunk has this many rows first, twice as many as the one before, up to the most (and to a
+# bound on psycopg's 65,535 parameters): a chunk that fails sends its rows again one by one.
 FIRST, _MOST, _PARAMETERS = 8, 256, 30_000
 _DOMAIN_CHECK = "23514"  # check_violation: a domain's CHECK refused the value
 
@@ -62,82 +63,77 @@ _CATALOG_TYPES = (
 )
 
 
-def _catalog_types(conn: Any, cursor: Any, undo: bytes, columns: Columns) -> list[bool]:
-    """Whether each column's type, as the session resolves it now, is pg_catalog's (an enum
-    made for the run in the temporary schema, searched first, is not)."""
-    import psycopg
-
-    names = [type_sql(ctype) for _, ctype in columns]
-    try:
-        found = cursor.execute(_CATALOG_TYPES, (names,), prepare=False).fetchall()
-    except psycopg.Error:
-        conn.execute(undo)
-        return [False] * len(columns)
-    return [row[0] is True for row in found]
-
-
 def refused(
-    conn: Any,
-    cursor: Any,
-    undo: bytes,
+    pipe: Pipe,
     columns: Columns,
     rows: Sequence[Row],
     known: Known | None = None,
+    head: Sequence[bytes] = (),
 ) -> dict[tuple[int, tuple[str, str]], str]:
     """Each distinct value of ``rows`` its column's table refuses alone: (column, value) ->
     the SQLSTATE of the refusal. A NULL is tried too (a domain may be NOT NULL). With
-    ``known``, a value a column of pg_catalog's type already met is not tried again."""
-    import psycopg
-
-    found: dict[tuple[int, tuple[str, str]], str] = {}
-    seen: set[tuple[int, tuple[str, str]]] = set()
+    ``known``, a value a column of pg_catalog's type already met is not tried again. ``head``
+    (the savepoint) is sent with the first statement. Each value is inserted as its own
+    statement, all in one pipeline (``pg_pipeline.Pipe.attempts``)."""
     inserts = [
         check_insert_sql(columns[i : i + 1], "%s", f"twinschema_value_{i}").encode()
         for i in range(len(columns))
     ]
-    fixed = _catalog_types(conn, cursor, undo, columns) if known is not None else []
-    shared = [
-        type_sql(ctype) if fixed and fixed[i] else None for i, (_, ctype) in enumerate(columns)
-    ]
+    fixed = [False] * len(columns)
+    if known is not None:  # whether each column's type, as the session resolves it now, is
+        # pg_catalog's (an enum made for the run in the temporary schema, searched first, is not)
+        names = [type_sql(ctype) for _, ctype in columns]
+        (got,) = pipe.attempts([[(_CATALOG_TYPES, (names,))]], head)
+        if got.failed is None and got.rows[0] is not None:
+            fixed = [row[0] is True for row in got.rows[0]]
+        head = ()
+    shared = [type_sql(ctype) if fixed[i] else None for i, (_, ctype) in enumerate(columns)]
+    codes: dict[tuple[int, tuple[str, str]], str | None] = {}
+    asked: dict[Any, int] = {}  # what each unit asks: (column, value), or (type, value) shared
+    units: list[list[Statement]] = []
+    later: dict[tuple[int, tuple[str, str]], Any] = {}  # answered by the unit asking this
     for row in rows:
         for i, value in enumerate(row):
             key = (i, _key(value))
-            if key in seen:
+            if key in codes or key in later:
                 continue
-            seen.add(key)
             typed = shared[i]
             if typed is not None and known is not None and (typed, key[1]) in known:
-                code = known[(typed, key[1])]
-            else:
-                code = None
-                try:
-                    cursor.execute(inserts[i], (value,), prepare=False)
-                except psycopg.Error as exc:
-                    code = getattr(exc, "sqlstate", None) or ""
-                    conn.execute(undo)
-                if known is not None and typed is not None:
-                    known[(typed, key[1])] = code
-            if code is not None:
-                found[key] = code
-    return found
+                codes[key] = known[(typed, key[1])]
+                continue
+            ask = (typed, key[1]) if typed is not None else key
+            if ask not in asked:
+                asked[ask] = len(units)
+                units.append([(inserts[i], (value,))])
+            later[key] = ask
+    tried = pipe.attempts(units, head)
+    for key, ask in later.items():
+        got = tried[asked[ask]]
+        code = None if got.failed is None else (got.sqlstate or "")
+        codes[key] = code
+        if known is not None and isinstance(ask[0], str):
+            known[ask] = code
+    return {key: code for key, code in codes.items() if code is not None}
 
 
 def try_all(
-    conn: Any,
-    cursor: Any,
-    undo: bytes,
+    pipe: Pipe,
     sql: tuple[Columns, str, str],
     rows: Sequence[Row],
-    tried: Callable[[Row], bool | None],
+    errors_reject: bool,
     outcome: dict[int, bool | None],
     known: Known | None = None,
+    head: Sequence[bytes] = (),
 ) -> None:
-    """The outcome of each of ``rows`` (by its index into ``outcome``) as ``tried`` (the
-    one-row path) gives it: ``sql`` is the columns, the plain table's one-row INSERT and its
-    RETURNING clause (the CHECK). A row with a value its column refuses is False where a
-    domain's CHECK refused it, else None, as ``tried`` has it. ``known``: see ``refused``."""
+    """The outcome of each of ``rows`` (by its index into ``outcome``): ``sql`` is the
+    columns, the plain table's one-row INSERT and its RETURNING clause (the CHECK). True
+    where the plain table stores it and its CHECK is not false, False where that is false, or
+    a domain's CHECK refuses it (or, with ``errors_reject``, the CHECK fails on a row the
+    plain table stores), else None. A row with a value its column refuses is settled by that
+    value (``refused``); the others go in chunks, all in one pipeline, and the rows of a
+    chunk that fails are each tried alone (``_alone``). ``known``, ``head``: see ``refused``."""
     columns, plain, returning = sql
-    bad = refused(conn, cursor, undo, columns, rows, known)
+    bad = refused(pipe, columns, rows, known, head)
     kept = []
     for n, row in enumerate(rows):
         codes = (bad.get((i, _key(v))) for i, v in enumerate(row))
@@ -149,44 +145,62 @@ def try_all(
     # statement_timestamp() is a statement's own time: one row a statement, as before.
     most = 1 if "statement_timestamp" in returning.lower() else _MOST
     most = min(most, most_rows(len(columns)))
-    size, marks = min(FIRST, most), plain[plain.rindex(" VALUES ") + 8 :]
-    done = 0
+    marks = plain[plain.rindex(" VALUES ") + 8 :]
+    parts, size, done = [], min(FIRST, most), 0
     while done < len(kept):
-        part = kept[done : done + size]
-        whole = _halved(conn, cursor, undo, (plain, marks, returning), part, rows, tried, outcome)
-        done += len(part)
-        size = min(size * 2, most) if whole else max(size // 4, 1)
-
-
-def _halved(
-    conn: Any,
-    cursor: Any,
-    undo: bytes,
-    sql: tuple[str, str, str],
-    part: list[int],
-    rows: Sequence[Row],
-    tried: Callable[[Row], bool | None],
-    outcome: dict[int, bool | None],
-) -> bool:
-    """The rows ``part`` (indexes into ``rows``) in one INSERT ... RETURNING, or, that failing,
-    in two halves, down to one row (``tried``); True when they went in at once."""
-    import psycopg
-
-    if len(part) == 1:
-        outcome[part[0]] = tried(rows[part[0]])
-        return False
-    plain, marks, returning = sql
-    text = plain + f", {marks}" * (len(part) - 1) + returning
-    try:
-        got = cursor.execute(text.encode(), [v for n in part for v in rows[n]], prepare=False)
-        checks = got.fetchall()
-    except psycopg.Error:
-        conn.execute(undo)
-    else:
-        if len(checks) == len(part):
+        parts.append(kept[done : done + size])
+        done += len(parts[-1])
+        size = min(size * 2, most)
+    units = [
+        [((plain + f", {marks}" * (len(part) - 1) + returning).encode(), chunk_params(part, rows))]
+        for part in parts
+    ]
+    alone: list[int] = []
+    tried: dict[int, Tried] = {}
+    for part, got in zip(parts, pipe.attempts(units), strict=True):
+        checks = got.rows[0] if got.failed is None else None
+        if checks is not None and len(checks) == len(part):
             outcome.update((n, c[0] is not False) for n, c in zip(part, checks, strict=True))
-            return True
-    half = len(part) // 2
-    _halved(conn, cursor, undo, sql, part[:half], rows, tried, outcome)
-    _halved(conn, cursor, undo, sql, part[half:], rows, tried, outcome)
-    return False
+            continue
+        if len(part) == 1:  # a chunk of one row is that row's INSERT alone
+            tried[part[0]] = got
+        alone += part
+    _alone(pipe, (plain, returning), rows, (alone, errors_reject), outcome, tried)
+
+
+def _alone(
+    pipe: Pipe,
+    sql: tuple[str, str],
+    rows: Sequence[Row],
+    which: tuple[list[int], bool],
+    outcome: dict[int, bool | None],
+    tried: dict[int, Tried],
+) -> None:
+    """The rows ``which`` names (indexes into ``rows``, and ``errors_reject``) each alone,
+    as ``try_all`` has them (``tried`` holds those already tried): its INSERT into the plain
+    table with the CHECK returned, and, where the CHECK fails on a row and ``errors_reject``
+    asks, the INSERT without it, to tell a CHECK failing (False) from a row the columns
+    refuse (None); each set in one pipeline."""
+    alone, errors_reject = which
+    plain, returning = sql
+    checked = (plain + returning).encode()
+    asked = [n for n in alone if n not in tried]
+    tried.update(zip(asked, pipe.attempts([[(checked, rows[n])] for n in asked]), strict=True))
+    follow = []
+    for n in alone:
+        got = tried[n]
+        if got.failed is None:
+            first = got.rows[0][0] if got.rows[0] else None
+            outcome[n] = first is None or first[0] is not False
+        elif got.sqlstate == _DOMAIN_CHECK or not errors_reject:
+            outcome[n] = False if got.sqlstate == _DOMAIN_CHECK else None
+        else:  # the CHECK's expression failed on a row the columns may store
+            follow.append(n)
+    stored = pipe.attempts([[(plain.encode(), rows[n])] for n in follow])
+    for n, got in zip(follow, stored, strict=True):
+        outcome[n] = False if got.failed is None else None
+
+
+def chunk_params(part: Sequence[int], rows: Sequence[Row]) -> list[Any]:
+    """The parameters of one multi-row INSERT of the rows ``part`` (indexes into ``rows``)."""
+    return [v for n in part for v in rows[n]]
