@@ -253,7 +253,7 @@ def _why(st: StageContext, tables: tuple[Table, Table], found: Parting) -> str:
     """Why the row parts the two sides: a live PostgreSQL database's TimeZone (its default is
     the local time there), SQLite comparing a given moment spelled with 'T' as text, or how
     the defaults keep the clock."""
-    zone = next((z for z in map(session_zone, (st.left, st.right)) if z is not None), None)
+    zone = _zone_read(st, tables, found)
     if zone is not None:
         return f"the PostgreSQL database's TimeZone is {zone}: its default is the local time there"
     spelled = _spelled_t(st, found)
@@ -263,6 +263,23 @@ def _why(st: StageContext, tables: tuple[Table, Table], found: Parting) -> str:
             "('T' after the space), PostgreSQL the moments, which are one"
         )
     return "the defaults keep the clock otherwise: a given moment in the clock's second parts them"
+
+
+def _zone_read(st: StageContext, tables: tuple[Table, Table], found: Parting) -> str | None:
+    """The TimeZone of a live PostgreSQL database off UTC where one of its clocked columns'
+    defaults stores what depends on the session's zone (``now()::timestamp``, run in two zones
+    to tell); None where none does: ``now() AT TIME ZONE 'UTC'`` stores UTC's time in a
+    Kolkata session too (stranger67 003), so the zone is not why the row parts."""
+    for side, table in zip((st.left, st.right), tables, strict=True):
+        zone = session_zone(side)
+        if zone is None:
+            continue
+        for name in found.clocked:
+            column = table.named(name)
+            text = default_text(column) if column is not None else None
+            if column is not None and text is not None and st.ev.reads_zone(text, column):
+                return zone
+    return None
 
 
 def _spelled_t(st: StageContext, found: Parting) -> tuple[str, str] | None:

@@ -1,7 +1,8 @@
 """The live PostgreSQL server's TimeZone in the evaluation of defaults (see ``defaults``): the
 scratch server runs in its own zone, so its "both give the current time" says nothing of a
-server whose TimeZone is not UTC and whose column keeps a local date or time (``timestamp``,
-``date``, ``time`` without time zone): PostgreSQL stores that zone's value there, SQLite UTC's."""
+server whose TimeZone is not UTC and whose default stores a local date or time (``now()`` in a
+``timestamp``, ``CURRENT_DATE``; not ``now() AT TIME ZONE 'UTC'``, which is UTC's in every
+session): PostgreSQL stores that zone's value there, SQLite UTC's."""
 
 from __future__ import annotations
 
@@ -172,11 +173,13 @@ ZONED = CLOCKS | {CLOCK_OFFSET, DATE_OFFSET, TIME_OF_DAY_OFFSET}
 
 
 def local_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
-    """The live PostgreSQL side's TimeZone when it is not UTC and its column keeps a local
-    date or time (a ``timestamp``, ``date`` or ``time`` column; or any other whose default
-    stores what depends on the session's zone, run in two zones: ``LOCALTIMESTAMP(0)`` in a
-    text column): the scratch server's "current time", in UTC, then says nothing of what it
-    stores."""
+    """The live PostgreSQL side's TimeZone when it is not UTC and its default stores what
+    depends on the session's zone, run in two zones (``now()`` or ``LOCALTIMESTAMP`` in a
+    ``timestamp`` column, ``CURRENT_DATE`` in a ``date`` one, ``LOCALTIMESTAMP(0)`` in a text
+    one): the scratch server's "current time", in UTC, then says nothing of what it stores.
+    None for a default that converts the clock to a zone of its own: ``now() AT TIME ZONE
+    'UTC'`` in a ``timestamp`` column stores UTC's time in a Kolkata session too (stranger67
+    003, real PostgreSQL 16.2), so the column's type alone does not make it local."""
     if not st.cross:
         return None
     for side, column in ((st.left, lc), (st.right, rc)):
@@ -185,15 +188,16 @@ def local_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
             side.schema.dialect == "postgresql"
             and zone is not None
             and not side.schema.timezone_utc
-            and (column.type.name in LOCAL_TYPES or _reads_zone(st, column))
+            and _reads_zone(st, column)
         ):
             return zone
     return None
 
 
 def _reads_zone(st: StageContext, column: Column) -> bool:
-    """Whether ``column``'s default (of a column that keeps no time of its own: text) stores
-    the session's local date or time, by running it in two zones."""
+    """Whether ``column``'s default stores the session's local date or time, by running it in
+    two zones (into the column's type: ``now()`` in a ``timestamp`` does, in a ``timestamptz``
+    does not)."""
     text = default_text(column)
     return text is not None and st.ev.reads_zone(text, column)
 
