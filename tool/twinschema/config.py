@@ -31,7 +31,7 @@ from twinschema.errors import UsageError
 from twinschema.paths import shown, user_cache_dir
 from twinschema.records import DIALECTS
 from twinschema.records.dialects import DIALECT_NAMES, FILE_SUFFIXES, SQLITE
-from twinschema.urls import is_conninfo, parse_url, redact
+from twinschema.urls import is_conninfo, parse_url, redact, sqlite_host_refusal
 
 # The two sides of the application, as `twinschema migrate local|remote` names them.
 SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
@@ -214,6 +214,8 @@ def _named_file(url: str, given_by: str) -> str:
     apply nothing real, so it is refused (exit 2)."""
     if scheme_dialect(url) != "sqlite":
         return url
+    if refused := sqlite_host_refusal(url):  # sqlite://device.db: a host, no file
+        raise UsageError(f"{given_by} {refused}")
     path = url.split("://", 1)[1] if "://" in url else ""
     path = path[1:] if path.startswith("/") else path
     if path.split("?", 1)[0] in ("", ":memory:"):
@@ -259,6 +261,8 @@ def meant_dialect(text: str) -> str | None:
     if found is not None:
         return found
     scheme = _SCHEME.match(text)
+    if scheme is not None and scheme.group(1).lower() == "file":  # SQLite's URI filename
+        return "sqlite"
     if scheme is None:
         if is_conninfo(text):
             return "postgresql"

@@ -102,6 +102,8 @@ def parse_url(text: str) -> URL:
             "(a password after the user name and ':', with ':', '@' and '/' in it %-encoded; "
             "?host=/path/to/socket for a Unix socket)"
         )
+    if match is None and sqlite_uri_filename(text):
+        raise UsageError(sqlite_uri_filename(text))
     if match is None:
         raise UsageError(
             f"not a database URL: {redact(text)} (expected scheme://..., such as "
@@ -109,6 +111,9 @@ def parse_url(text: str) -> URL:
         )
     scheme = match["scheme"].lower()
     rest = text[match.end() :]
+    refused = sqlite_host_refusal(text)
+    if refused:
+        raise UsageError(refused)
     if scheme not in _SCHEME_ALIASES:
         raise UsageError(
             f"unsupported database URL scheme {scheme!r} in {redact(text)}: "
@@ -147,6 +152,39 @@ def parse_url(text: str) -> URL:
     except (ArgumentError, ValueError) as exc:
         raise UsageError(f"not a database URL: {redact(text)} ({scrub(str(exc))})") from None
     return url
+
+
+def sqlite_host_refusal(text: str) -> str:
+    """Why ``text`` is refused where it is a SQLite URL with two slashes, ``sqlite://device.db``
+    (stranger67 008): SQLAlchemy reads ``device.db`` as a host, which SQLite has none of, so
+    it opens an empty in-memory database (``check`` said every table missing) or refuses the
+    URL (``migrate`` ended in an internal error). "" for any other text. The hint gives the
+    file's URL, ``sqlite:///device.db``."""
+    match = _SCHEME.match(text)
+    if match is None or _SCHEME_ALIASES.get(match["scheme"].lower()) != SQLITE:
+        return ""
+    rest = text[match.end() :]
+    if not rest or rest.startswith(("/", "?")):
+        return ""
+    return (
+        f"{redact(text)} names no SQLite file: after sqlite:// comes a host, which SQLite has "
+        f"none of (SQLAlchemy opens an in-memory database); write sqlite:///{redact(rest)} "
+        "(three slashes, then the file's path; four for an absolute one)"
+    )
+
+
+def sqlite_uri_filename(text: str) -> str:
+    """Why ``text`` is refused where it is SQLite's URI filename, ``file:device.db`` (stranger67
+    008: a variable holding it was ignored as no SQLite URL, and the SQLite side skipped); ""
+    for any other text. The hint gives the file's URL."""
+    if not text.lower().startswith("file:"):
+        return ""
+    path = text[len("file:") :].split("?", 1)[0]
+    path = path[len("//") :] if path.startswith("//") else path  # file:///abs: its path /abs
+    return (
+        f"not a database URL: {redact(text)} is SQLite's URI filename, which twinschema does "
+        f"not take: write sqlite:///{redact(path)} (three slashes, then the file's path)"
+    )
 
 
 _MAX_PORT = 65535

@@ -159,22 +159,33 @@ def _unnamed(d: Difference) -> bool:
 def unnamed_check_hints(
     differences: list[Difference], sides: dict[str, FixSide]
 ) -> list[Difference]:
-    """The differences, each CHECK named on neither side whose hint offers an allowance saying
-    the one that allows it alone, by its text (``check:``): by its kind alone, an allowance
-    allows every CHECK difference of the table (stranger60 023)."""
+    """The differences, each CHECK named on neither side (or on one only) whose hint offers an
+    allowance saying the one that allows it alone, by its text (``check:``): by its kind alone,
+    an allowance allows every CHECK difference of the table (stranger60 023). A named CHECK on
+    one side only is offered its own by its name, so that allowing one CHECK of a table never
+    hides another (stranger67 010: two one-sided CHECKs, each allowed alone)."""
     dialects = {side: dialect for dialect, side in sides.items()}
-    return [
-        replace(
-            d,
-            hint=d.hint.replace(
-                ALLOW_PHRASE,
-                f"{ALLOW_PHRASE}: this CHECK, named on "
-                f"{'neither side' if d.names is None else 'one side only'}, alone by "
-                f"{allowance_entry(d, dialects)}",
-                1,
-            ),
-        )
-        if d.kind == "check" and _unnamed(d) and ALLOW_PHRASE in d.hint
-        else d
-        for d in differences
-    ]
+    found = []
+    for d in differences:
+        if d.kind == "check" and ALLOW_PHRASE in d.hint and (_unnamed(d) or one_sided(d)):
+            said = f"{ALLOW_PHRASE}: this CHECK, {_naming(d, dialects)}alone by"
+            d = replace(
+                d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {allowance_entry(d, dialects)}", 1)
+            )
+        found.append(d)
+    return found
+
+
+def _naming(d: Difference, dialects: dict[FixSide, str]) -> str:
+    """How ``d``'s CHECK is named, as its hint says it: "named on neither side, ", "unnamed on
+    sqlite, named t_a_check on postgresql, " (PostgreSQL names every CHECK, an unnamed one
+    ``{table}_{column}_check``: stranger67 010 said "named on one side only" of two unnamed);
+    "" where it has a name its allowance gives."""
+    if not _unnamed(d):
+        return ""
+    if d.names is None:
+        return "named on neither side, "
+    return (
+        f"unnamed on {dialects.get(FixSide.LEFT, 'the left')}, named {d.names[1]} on "
+        f"{dialects.get(FixSide.RIGHT, 'the right')}, "
+    )

@@ -43,7 +43,8 @@ def check_pairs(st: StageContext) -> list[tuple[Difference, Difference]]:
         if len(lefts) != 1 or len(rights) != 1:
             lefts, rights = held_checks.without_held(st, table, lefts, rights)
         if len(lefts) == len(rights) == 1:
-            pairs.append((lefts[0], rights[0]))
+            if reads_alike(st, table, lefts[0], rights[0]):
+                pairs.append((lefts[0], rights[0]))
             continue
         lsets = _by_columns(st.left, table, [(d, d.left) for d in lefts])
         rsets = _by_columns(st.right, table, [(d, d.right) for d in rights])
@@ -97,6 +98,33 @@ def _pairs_within(
     if len(left_over) == len(rest) == 1:
         pairs.append((left_over[0], rest[0]))
     return pairs
+
+
+def reads_alike(st: StageContext, table: str, ld: Difference, rd: Difference) -> bool:
+    """True when the CHECK of ``ld`` (left) and that of ``rd`` (right) read a logical column in
+    common: only then are they one rule changed, one CHECK differing. Two that share no column
+    are two CHECKs on one side each, each with its own witness and allowance (stranger67 010:
+    SQLite's ``feat IS NULL OR feat LIKE '%Trailers%'`` against PostgreSQL's ``ry >= 1901``,
+    paired, let an allowance of the first hide the second). One whose columns cannot be read
+    is not known to be the same rule either."""
+    lreads = _reads(st.left, table, ld.left)
+    rreads = _reads(st.right, table, rd.right)
+    return bool(lreads and rreads and lreads & rreads)
+
+
+def _reads(side: Side, table_name: str, shown: str | None) -> frozenset[str]:
+    """The logical columns the CHECK ``shown`` of ``side``'s ``table_name`` reads, a generated
+    column also as those it computes from; empty where it does not parse."""
+    table, _ = find(side, table_name, "")
+    raw = check_text(table, shown)
+    if raw is None:
+        return frozenset()
+    dialect = side.schema.dialect
+    inlined = stored_rows.generated_inlined(dialect, table, raw)
+    found = [probes.reads(dialect, raw), probes.reads(dialect, inlined)]
+    return frozenset(
+        logical_name(side, table_name, c) for f in found if f is not None for c in f.columns
+    )
 
 
 def _by_columns(
