@@ -120,8 +120,8 @@ def _reads(side: Side, table_name: str, shown: str | None) -> frozenset[str]:
     if raw is None:
         return frozenset()
     dialect = side.schema.dialect
-    inlined = stored_rows.generated_inlined(dialect, table, raw)
-    found = [probes.reads(dialect, raw), probes.reads(dialect, inlined)]
+    inlined = side_checks.generated_inlined(dialect, table, raw)
+    found = [expression_reads.reads(dialect, raw), expression_reads.reads(dialect, inlined)]
     return frozenset(
         logical_name(side, table_name, c) for f in found if f is not None for c in f.columns
     )
