@@ -12,8 +12,12 @@ its first two characters, a class's star its every member, and LC, "cased letter
 of its own: SQLite files those under Lu or Ll, so 'Lu Ll Lt Lm Lo Nd Nl No Co' is the default,
 checked over every code point with fts5vocab, s66msg); trigram reads
 ``case_sensitive`` and defaults to 0; porter wraps the tokenizer its next word names, unicode61
-unless told otherwise. ``tokenchars`` and ``separators`` add to one list in order, so they are
-kept as written; so is anything FTS5 refuses (an odd number of words, an unknown key).
+unless told otherwise. ``tokenchars`` and ``separators`` are compared by what they change
+(``exceptions``, stranger67 004): FTS5 reads the categories first, then each tokenchars /
+separators value in order; an ASCII character takes the verdict of the last list naming it (kept
+only where that differs from its category), a non-ASCII one is flipped from its category by the
+list that disagrees with it, so it is kept by the lists naming it, its category not read here.
+Anything FTS5 refuses (an odd number of words, an unknown key) is kept as written.
 """
 
 from __future__ import annotations
@@ -43,6 +47,25 @@ _CATEGORIES = {
     "Z": ("Zl", "Zp", "Zs"),
 }
 _SELECTS_NOTHING = "LC"
+# The ASCII characters of each category as SQLite 3.40's unicode61 reads them (fts5vocab over
+# each character 1-127 under ``categories 'Xx'``, tests/test_sqlite_fts5_exceptions.py); those of
+# a category not listed here: none.
+ASCII_BY_CATEGORY = {
+    "Cc": "".join(map(chr, [*range(1, 32), 127])),
+    "Ll": "abcdefghijklmnopqrstuvwxyz",
+    "Lu": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "Nd": "0123456789",
+    "Pc": "_",
+    "Pd": "-",
+    "Pe": ")]}",
+    "Po": "!\"#%&'*,./:;?@\\",
+    "Ps": "([{",
+    "Sc": "$",
+    "Sk": "^`",
+    "Sm": "+<=>|~",
+    "Zs": " ",
+}
+_EXCEPTIONS = ("tokenchars", "separators")
 
 
 def dequote(token: str) -> str:
@@ -90,14 +113,18 @@ def settings(value: str) -> tuple[tuple[str, str], ...]:
     if names[-1] not in _DEFAULTS or len(rest) % 2:
         return (("tokenize", tokenizer(value)),)
     found = dict(_DEFAULTS[names[-1]])
+    lists: list[tuple[str, str]] = []
     for at in range(0, len(rest), 2):
         key, given = rest[at].lower(), rest[at + 1]
         if key in _WORD_SETS:
             found[key] = categories(given)
+        elif names[-1] == "unicode61" and key in _EXCEPTIONS:
+            lists.append((key, given))
         elif key in _DEFAULTS[names[-1]] or key not in found:
             found[key] = given
-        else:  # tokenchars, separators: each adds to one list
+        else:  # an unknown key given twice (FTS5 refuses it): each value kept
             found[key] = f"{found[key]}{given}"
+    found.update(exceptions(found.get("categories", ""), lists))
     parts = [("tokenize", " ".join(names))]
     parts.extend((f"tokenize {key}", _joined([found[key]])) for key in sorted(found))
     return tuple(parts)
@@ -112,16 +139,64 @@ def _arguments(name: str, words: list[str]) -> list[str]:
     defaults = _DEFAULTS[name]
     last: dict[str, str] = {}
     kept: list[str] = []
+    lists: list[tuple[str, str]] = []
     for at in range(0, len(words), 2):
         key, value = words[at].lower(), words[at + 1]
         if key in defaults:
             last[key] = categories(value) if key in _WORD_SETS else value
+        elif name == "unicode61" and key in _EXCEPTIONS:
+            lists.append((key, value))
         else:
             kept.extend([key, value])
     for key in sorted(last):
         if last[key] != defaults[key]:
             kept.extend([key, last[key]])
+    chosen = last.get("categories", defaults.get("categories", ""))
+    for key, chars in exceptions(chosen, lists):
+        kept.extend([key, chars])
     return kept
+
+
+def exceptions(chosen: str, lists: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """unicode61's ``tokenchars`` / ``separators`` values (``lists``, in the order written)
+    under the categories ``chosen`` (as ``categories`` writes them), as what they change:
+    ``(("separators", chars), ("tokenchars", chars))``, each sorted and left out when empty.
+    FTS5 3.40 (``fts5UnicodeAddExceptions``, checked with fts5vocab) gives an ASCII character
+    the verdict of the last list naming it, so it is kept in that list only where its category
+    says otherwise ('a' as a token character, '.' as a separator are no-ops); a non-ASCII one is
+    flipped by whichever list disagrees with its category, so it is kept in each list naming it
+    (its category, of a Unicode version Python may not share, is not read). Why: a set of
+    characters in another order, or one that changes nothing, is the same tokenizer."""
+    members = _members(chosen)
+    ascii_last: dict[str, bool] = {}
+    named: dict[str, set[str]] = {key: set() for key in _EXCEPTIONS}
+    for key, chars in lists:
+        for char in chars:
+            if ord(char) < 128:
+                ascii_last[char] = key == "tokenchars"
+            else:
+                named[key].add(char)
+    for char, token in ascii_last.items():
+        by_category = members is not None and any(
+            char in ASCII_BY_CATEGORY.get(m, "") for m in members
+        )
+        if members is None or by_category != token:
+            named["tokenchars" if token else "separators"].add(char)
+    return tuple((key, "".join(sorted(named[key]))) for key in sorted(named) if named[key])
+
+
+def _members(chosen: str) -> frozenset[str] | None:
+    """The two-letter categories a ``categories`` value (as ``categories`` writes it) selects,
+    ``X*`` as each member of X; None when it holds a word FTS5 refuses."""
+    found: set[str] = set()
+    for word in chosen.split():
+        if word[1:] == "*" and word[:1] in _CATEGORIES:
+            found.update(_CATEGORIES[word[:1]])
+        elif word in _CATEGORIES.get(word[:1], ()) or word == _SELECTS_NOTHING:
+            found.add(word)
+        else:
+            return None
+    return frozenset(found)
 
 
 def categories(value: str) -> str:
