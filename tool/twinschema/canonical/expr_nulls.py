@@ -118,7 +118,7 @@ def _null_at_null(node: exp.Expr, name: str) -> bool:
     return False
 
 
-def _array_term(node: exp.Node) -> exp.Node:
+def _array_term(node: exp.Expr) -> exp.Expr:
     """``node`` with a PostgreSQL array term NULL whenever its array is (``_ARRAY_TERMS``) read
     as that array (``VALUE[1][1]`` as ``VALUE``): what ``_strict_term`` then follows to the
     column."""
@@ -215,7 +215,15 @@ _PATTERN_TESTS = (exp.RegexpLike, exp.RegexpILike, exp.SimilarTo)
 # ALL (...)`` are (run on PostgreSQL 16; ALL (v) parses as a call of ``all``). Read only for a
 # domain's CHECK: a SQLite CHECK's function of these names is the application's own.
 _ARRAY_FUNCTIONS = frozenset(
-    ("array_ndims", "cardinality", "array_length", "array_upper", "array_lower", "array_dims", "all")
+    (
+        "array_ndims",
+        "cardinality",
+        "array_length",
+        "array_upper",
+        "array_lower",
+        "array_dims",
+        "all",
+    )
 )
 
 

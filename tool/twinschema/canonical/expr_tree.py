@@ -178,3 +178,14 @@ def _outside(text: str) -> Iterable[tuple[int, int]]:
             continue
         yield at, depth
         depth += 1 if char == "(" else -1 if char == ")" else 0
+
+
+def quantified(node: exp.Expr) -> bool:
+    """True for a comparison with ANY or ALL: NOT (1 = ANY (v)) is 1 <> ALL (v), not 1 <> ANY
+    (v) (``'{1,2}'``: false and true on PostgreSQL 16), so its NOT stays outside."""
+    sides = (unparen(node.this), unparen(node.expression))
+    return any(
+        isinstance(s, exp.Any | exp.All)
+        or (isinstance(s, exp.Anonymous) and str(s.this).upper() in ("ANY", "ALL", "SOME"))
+        for s in sides
+    )
