@@ -14,7 +14,8 @@ run on PostgreSQL 16), which a column's NOT NULL refuses.
 
 Kept folded, compared by the domain's definition as before: a domain that has a CHECK not known
 to pass NULL (``VALUE IS NOT NULL``, ``coalesce(VALUE, 0) > 0``, a function
-call: a column of it takes NULL through a subquery of the domain's type, ``INSERT INTO t (x)
+call other than the strict ones ``expr_nulls`` knows, array functions and subscripts among them:
+a column of it takes NULL through a subquery of the domain's type, ``INSERT INTO t (x)
 VALUES ((SELECT x FROM t WHERE false))``, which a column's NOT NULL or CHECK refuses; run on
 PostgreSQL 16, stranger43), an array of a domain (its CHECKs hold for each element) and a
 domain over a type the type table does not know (an enum: no base type to compare). Such a

@@ -86,7 +86,8 @@ def null_passes(tree: exp.Expr, name: str) -> bool:
     is NULL (the condition is NULL or true there): ANDs of such conditions, ORs of them or with
     ``name IS NULL``, and conditions NULL whenever the column is (``_null_at_null``). False
     where it is not known (``coalesce``, a function not in ``_STRICT_FUNCTIONS``, ``IS NOT
-    NULL``). Read for a PostgreSQL domain's CHECK only (``_PATTERN_TESTS``)."""
+    NULL``). Read for a PostgreSQL domain's CHECK only (``_PATTERN_TESTS``, ``_ARRAY_TERMS``):
+    the column's array functions, subscripts and ANY/ALL are PostgreSQL's there."""
     node = unparen(tree)
     if isinstance(node, exp.And):
         return null_passes(node.this, name) and null_passes(node.expression, name)
@@ -94,7 +95,9 @@ def null_passes(tree: exp.Expr, name: str) -> bool:
         if any(_is_null_of(side, name) for side in (node.this, node.expression)):
             return True
         return null_passes(node.this, name) and null_passes(node.expression, name)
-    return _is_null_of(node, name) or _null_at_null(node, name)
+    if isinstance(node, exp.Boolean) and node.this:
+        return True  # TRUE passes every row
+    return _is_null_of(node, name) or _null_at_null(node.transform(_array_term), name)
 
 
 def _null_at_null(node: exp.Expr, name: str) -> bool:
@@ -113,6 +116,21 @@ def _null_at_null(node: exp.Expr, name: str) -> bool:
             _uncast(node.expression), name
         )
     return False
+
+
+def _array_term(node: exp.Expr) -> exp.Expr:
+    """``node`` with a PostgreSQL array term NULL whenever its array is (``_ARRAY_TERMS``) read
+    as that array (``VALUE[1][1]`` as ``VALUE``): what ``_strict_term`` then follows to the
+    column."""
+    while True:
+        if isinstance(node, exp.Anonymous) and node.expressions:
+            if str(node.this).lower() not in _ARRAY_FUNCTIONS:
+                return node
+            node = node.expressions[0]
+        elif isinstance(node, (exp.Bracket, exp.ArraySize, exp.Any, exp.All)):
+            node = node.this
+        else:
+            return node
 
 
 def _is_null_of(node: exp.Expr, name: str) -> bool:
@@ -189,6 +207,24 @@ _STRICT_TESTS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, ex
 # ``~*``, ``SIMILAR TO``; run on PostgreSQL 16). Read only for a domain's CHECK (``null_passes``):
 # a SQLite ``REGEXP`` is the application's own function, whose NULL is not known.
 _PATTERN_TESTS = (exp.RegexpLike, exp.RegexpILike, exp.SimilarTo)
+
+
+# PostgreSQL's array functions NULL whenever the array is (``array_ndims(NULL::int[])``,
+# ``cardinality``, ``array_length(NULL::int[], 1)``, ``array_upper``, ``array_lower``,
+# ``array_dims``), as a subscript of a NULL array is and ``x = ANY (NULL::int[])`` and ``x <=
+# ALL (...)`` are (run on PostgreSQL 16; ALL (v) parses as a call of ``all``). Read only for a
+# domain's CHECK: a SQLite CHECK's function of these names is the application's own.
+_ARRAY_FUNCTIONS = frozenset(
+    (
+        "array_ndims",
+        "cardinality",
+        "array_length",
+        "array_upper",
+        "array_lower",
+        "array_dims",
+        "all",
+    )
+)
 
 
 def _strict(node: exp.Expr, name: str) -> bool:

@@ -44,13 +44,13 @@ from twinschema.canonical.expr_tree import (
     key,
     make,
     operands,
+    quantified,
     sorted_unique,
     unparen,
     wrapped,
 )
 from twinschema.canonical.identifiers import PLAIN_NAME, fold
 
-# The value kinds the engine knows (see ``normalize.value_kind``).
 BOOLEAN = "boolean"  # a value kind, see normalize.value_kind
 
 
@@ -194,7 +194,7 @@ def _negation(inner: exp.Expr, ctx: Context) -> exp.Expr:
         parts = [exp.Not(this=item) for item in operands(inner, type(inner))]
         return canon(chain(flipped, parts), ctx)  # type: ignore[arg-type]
     opposite = _COMPARISONS.get(type(inner))
-    if opposite is not None:
+    if opposite is not None and not quantified(inner):
         return canon(opposite(this=inner.this, expression=inner.expression), ctx)
     if isinstance(inner, exp.Between) and inner.args.get("symmetric"):
         return canon(exp.Not(this=exp.Paren(this=symmetric(inner))), ctx)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel
 
 from twinschema.canonical.identifiers import sql_name
@@ -72,11 +73,33 @@ _OPERATORS: dict[type[exp.Expr], str] = {
 }
 
 
+# ``x op ANY (v)`` with its operands swapped, where the canonical rules put the quantified one
+# first (``ANY (v) > 1`` is ``1 < ANY (v)``): PostgreSQL reads ANY and ALL on the right only.
+_MIRRORED = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: "<", exp.GTE: "<=", exp.LT: ">", exp.LTE: ">="}
+
+
+class TwinschemaKey(Dialect):
+    """sqlglot's neutral printer with PostgreSQL's 1-based subscripts: sqlglot reads
+    PostgreSQL's ``v[1]`` as index 0 and its neutral printer writes that ``v[0]``, a text
+    PostgreSQL reads as another element (stranger67 009: ``VALUE[1][1][1]`` shown
+    ``value[-1][-1][-1]`` after a second reading). SQLite has no subscripts."""
+
+    INDEX_OFFSET = 1
+
+
 def key(node: exp.Expr) -> str:
     """The canonical text of a canonical tree: what sorting and comparing use. The common nodes
     are printed here (sqlglot's printer copies and walks a tree for each call, which was most of
     the cost of canonicalizing a schema); any other node by sqlglot."""
     cls = type(node)
+    if cls in _MIRRORED and _quantifier(node.this) and not _quantifier(node.expression):
+        return f"{key(node.expression)} {_MIRRORED[cls]} {key(node.this)}"
+    if _quantifier(node):
+        node = unparen(node)
+        inner = node.expressions[0] if isinstance(node, exp.Anonymous) else node.this
+        inner = unparen(inner)
+        text = key(inner) if isinstance(inner, exp.Subquery) else f"({key(inner)})"
+        return f"{_quantifier(node)} {text}"
     if cls in _OPERATORS:
         return f"{key(node.this)} {_OPERATORS[cls]} {key(node.expression)}"
     if cls is exp.And or cls is exp.Or:  # a left-deep chain (see _chain), walked without recursion
@@ -107,7 +130,11 @@ def key(node: exp.Expr) -> str:
     if cls is exp.HexString:  # a blob literal, X'' too (sqlglot's own text reads it as an integer)
         return f"X'{str(node.this).upper()}'"
     return node.sql(
-        copy=False, comments=False, normalize_functions="lower", unsupported_level=ErrorLevel.RAISE
+        dialect=TwinschemaKey,
+        copy=False,
+        comments=False,
+        normalize_functions="lower",
+        unsupported_level=ErrorLevel.RAISE,
     )
 
 
@@ -178,3 +205,19 @@ def _outside(text: str) -> Iterable[tuple[int, int]]:
             continue
         yield at, depth
         depth += 1 if char == "(" else -1 if char == ")" else 0
+
+
+def _quantifier(node: exp.Expr) -> str:
+    """``ANY``, ``SOME`` or ``ALL`` where ``node`` is a quantified array or subquery (sqlglot reads
+    PostgreSQL's ``ALL (v)`` as a call of ``all``), else empty."""
+    node = unparen(node)
+    if isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
+        word = str(node.this).upper()
+        return word if word in ("ANY", "SOME", "ALL") else ""
+    return "ANY" if isinstance(node, exp.Any) else "ALL" if isinstance(node, exp.All) else ""
+
+
+def quantified(node: exp.Expr) -> bool:
+    """True for a comparison with ANY or ALL: NOT (1 = ANY (v)) is 1 <> ALL (v), not 1 <> ANY
+    (v) (``'{1,2}'``: false and true on PostgreSQL 16), so its NOT stays outside."""
+    return bool(_quantifier(node.this) or _quantifier(node.expression))
