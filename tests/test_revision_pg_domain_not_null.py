@@ -22,6 +22,7 @@ from test_init_project import (
     rows_of,
     written,
 )
+
 from twinschema import testing
 
 SQLITE = [
@@ -36,8 +37,7 @@ POSTGRES = [
 ]
 ALLOWED = "    allow:\n      - {kind: column_nullable, column: code, reason: domain NOT NULL}\n"
 OWN_NOT_NULL = (
-    "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'stations'::regclass"
-    " AND attname = 'code'"
+    "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'stations'::regclass AND attname = 'code'"
 )
 
 
