@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from test_init_project import (
     adopt,
     check,
+    diff,
+    execute,
     migrate_both,
     replace_in,
     revised,
@@ -92,3 +95,46 @@ def test_a_nullable_column_of_a_not_null_domain_gets_no_alter_column(
     revised(shell, "nothing", quiet=True)
     upgrade, downgrade = written(project, "postgresql", "0004")
     assert "'code'" not in upgrade + downgrade, (upgrade, downgrade)
+
+
+def test_sql_in_a_message_names_each_database_s_own_table(tmp_path: Path, pg_url: str) -> None:
+    """The statement a nullable difference shows runs as written: the table's name in the
+    database (``sites`` before the rename is migrated, ``stations`` after), never the key
+    ``sites (logical name)`` (stranger67 005)."""
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    project = tmp_path / "app"
+    shell = adopt(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    replace_in(
+        project / "domain.yaml",
+        "  sites:\n",
+        "  sites:\n    names: {sqlite: stations, postgresql: stations}\n",
+    )
+    for physical in ("sites", "stations"):
+        if physical == "stations":
+            execute(sqlite_url, "ALTER TABLE sites RENAME TO stations")
+            execute(pg_url, "ALTER TABLE sites RENAME TO stations")
+        code, report = diff(shell, sqlite_url, pg_url)
+        (message,) = [d["message"] for d in report["differences"]]
+        statement = f"UPDATE {physical} SET code = (SELECT code FROM {physical} WHERE false)"
+        assert (code, statement in message) == (1, True), message
+        assert "(logical name) SET" not in message, message
+        # The statement is the witness: the domain's side stores the NULL, SQLite refuses it.
+        assert stored(pg_url, statement) == "stored"
+        assert stored(sqlite_url, statement) == "refused"
+
+
+def stored(url: str, statement: str) -> str:
+    """Whether the database at ``url`` runs ``statement`` ("stored") or refuses it; nothing is
+    kept."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            try:
+                connection.execute(sa.text(statement))
+            except sa.exc.IntegrityError:
+                return "refused"
+            finally:
+                connection.rollback()
+        return "stored"
+    finally:
+        engine.dispose()

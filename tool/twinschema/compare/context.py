@@ -9,7 +9,7 @@ from twinschema.compare.pairing import Pairing
 from twinschema.model import Column
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
-from twinschema.records.domain import Domain
+from twinschema.records.domain import Domain, logical_spelled
 
 __all__ = [
     "AT_HEAD_CAUSES",
@@ -122,6 +122,18 @@ class Context:
             return logical
         physical = f"{next(iter(tables))}.{next(iter(columns))}"
         return logical if physical == logical else f"{physical} (domain: {logical})"
+
+    def sql_table(self, table: str, side: str = "left") -> str:
+        """The name a statement shown in a message gives the table keyed ``table``: its name in
+        ``side``'s database ("left" or "right"), never a key (``sites (logical name)``, a
+        logical name domain.yaml renames), so the statement runs as written (stranger67 005)."""
+        spelled = logical_spelled(table)
+        if spelled is not None:
+            return spelled
+        if self.domain is None or table not in self.domain.tables:
+            return table
+        held = self.left if side == "left" else self.right
+        return self.domain.tables[table].names.get(held.schema.dialect, table)
 
     def each(self, left: str, right: str) -> str:
         """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in

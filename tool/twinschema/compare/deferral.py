@@ -275,8 +275,9 @@ def _upsert(ctx: Context, table: str, at: tuple[int, int], columns: tuple[str, .
         return None
     n = 0 if at[0] != ROW_BY_ROW else 1
     side, other = ("left", "right") if n == 0 else ("right", "left")
+    own = ctx.sql_table(table, side)
     return (
-        f"an upsert of a new key naming them as its target (INSERT INTO {table} ... ON CONFLICT "
+        f"an upsert of a new key naming them as its target (INSERT INTO {own} ... ON CONFLICT "
         f"({cols(columns)}) DO NOTHING) fails in {ctx.label(side)} only (a DEFERRABLE rule is "
         f"never an ON CONFLICT arbiter), {ctx.label(other)} runs it"
     )
