@@ -94,6 +94,7 @@ FLOORS: dict[str, int] = {
     "twinschema.alembic_env": 2,
     "twinschema.alembic_declared": 2,
     "twinschema.alembic_stored": 2,
+    "twinschema.alembic_nullable": 2,
     "twinschema.alembic_virtual": 2,
     "twinschema.alembic_standalone": 2,
     "twinschema.alembic_indexes": 2,

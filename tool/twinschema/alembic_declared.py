@@ -112,7 +112,8 @@ def _transfer_completed(self: ApplyBatchImpl) -> None:
     type's own CHECK), are put back as twinschema's reader read them, unless the batch's
     ``table_args`` restate CHECKs (Alembic's remedy: then they are the batch's own list, and
     each unnamed CHECK it leaves out is said through ``say`` as the database's loss), or
-    unless ``table_kwargs``' info holds ``NO_UNNAMED_CHECKS`` (the copy is to have none). A
+    unless ``table_kwargs``' info holds ``NO_UNNAMED_CHECKS`` (the copy is to have none but
+    those its ``table_args`` list, nothing said: ``revision`` writes it on its own copies). A
     CHECK naming a column the copy no longer has (dropped, renamed) is left out, said through
     ``say`` as the database's loss."""
     _ALEMBIC_TRANSFER(self)
@@ -131,8 +132,10 @@ def _transfer_completed(self: ApplyBatchImpl) -> None:
         for a in self.table_args
         if isinstance(a, sa.CheckConstraint)
     }
-    if not restated and self.table_kwargs.get("info", {}).get(NO_UNNAMED_CHECKS):
-        return  # the copy is to have no unnamed CHECK (a revision removing the last one)
+    if self.table_kwargs.get("info", {}).get(NO_UNNAMED_CHECKS):
+        # The copy is to have no unnamed CHECK but those its table_args list: a revision's own
+        # copy, removing the last one or one among others on purpose (stranger66 009).
+        return
     if restated:
         names = [c.name for c in (*self.table.columns, *new_table.columns)]
         _say_unlisted(self.table.name, _COMPLETED.get(self.table), restated, gone, names)
@@ -218,9 +221,10 @@ def _columns(sql: str, names: list[str]) -> frozenset[str]:
 
 
 # The key of a batch copy's ``table_kwargs={"info": {...}}`` that says the copy has no unnamed
-# CHECK: a copy whose ``table_args`` list none keeps the table's own, so a revision that drops
-# a table's last unnamed CHECK (or whose downgrade drops its first) says so with this
-# (``revision_sqlite_checks``); Alembic's own copy keeps no unnamed CHECK either.
+# CHECK but those its ``table_args`` list: a copy whose ``table_args`` list none keeps the
+# table's own, so a revision that drops a table's last unnamed CHECK (or whose downgrade drops
+# its first) says so with this, and a copy listing some is not said to lose the others, which
+# the revision removes on purpose (``revision_sqlite_checks``; stranger66 009).
 NO_UNNAMED_CHECKS = "twinschema_no_unnamed_checks"
 
 

@@ -142,11 +142,15 @@ def _registered() -> bool:
     from alembic.util import DispatchPriority
 
     from twinschema.alembic_indexes import compare_expression_indexes
+    from twinschema.alembic_nullable import compare_column_nullable
     from twinschema.alembic_type_checks import drop_type_checks_not_made
 
     plugin = Plugin(PLUGIN)
     plugin.add_autogenerate_comparator(
         _compare_column_default, "column", "server_default", priority=DispatchPriority.FIRST
+    )
+    plugin.add_autogenerate_comparator(
+        compare_column_nullable, "column", "nullable", priority=DispatchPriority.FIRST
     )
     plugin.add_autogenerate_comparator(
         compare_expression_indexes, "table", "indexes", priority=DispatchPriority.LAST

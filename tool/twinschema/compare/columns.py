@@ -266,11 +266,14 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
     if field_name == "nullable":
         message = f"{where} is {ctx.each(_null(lc), _null(rc))}"
         if not (lc.nullable and rc.nullable) and (lc.not_null_domain or rc.not_null_domain):
-            # One column's NOT NULL against a domain's, which a subquery's NULL passes.
+            # One column's NOT NULL against a domain's, which a subquery's NULL passes: the
+            # statement in the names of the domain's side, which stores that NULL.
+            side, held = ("left", lc) if lc.not_null_domain else ("right", rc)
+            own, column = ctx.sql_table(table, side), held.own_name
             message += (
                 f": the domain refuses a NULL value, but stores the NULL of a subquery of its "
-                f"type, which the column's NOT NULL refuses: UPDATE {table} SET {lc.name} = "
-                f"(SELECT {lc.name} FROM {table} WHERE false)"
+                f"type, which the column's NOT NULL refuses: UPDATE {own} SET {column} = "
+                f"(SELECT {column} FROM {own} WHERE false)"
             )
         ctx.diff(kind, table, lc.name, lc.name, _null(lc), _null(rc), message)
     elif field_name == "default":
@@ -330,7 +333,8 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
             # by one side and refused by the other (GENERATED ALWAYS: stranger65 008).
             takes, refuses = ("right", "left") if lrefuses else ("left", "right")
             message += (
-                f"; a row with an explicit id (INSERT INTO {table} ({lc.name}) VALUES (1), as "
+                f"; a row with an explicit id (INSERT INTO {ctx.sql_table(table, refuses)} "
+                f"({(lc if refuses == 'left' else rc).own_name}) VALUES (1), as "
                 f"every synced row has) is stored in {ctx.label(takes)} and rejected in "
                 f"{ctx.label(refuses)} (GENERATED ALWAYS)"
             )

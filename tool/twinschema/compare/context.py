@@ -11,7 +11,7 @@ from twinschema.model import Column
 from twinschema.model_shown import columns_shown, own_table, table_shown
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
-from twinschema.records.domain import Domain
+from twinschema.records.domain import Domain, logical_spelled
 
 __all__ = [
     "AT_HEAD_CAUSES",
@@ -155,6 +155,18 @@ class Context:
         tables = self.left.schema.tables.get(table), self.right.schema.tables.get(table)
         shown = ", ".join(columns_shown(*tables, columns))
         return f"{own_table(table, *tables)}({shown})"
+
+    def sql_table(self, table: str, side: str = "left") -> str:
+        """The name a statement shown in a message gives the table keyed ``table``: its name in
+        ``side``'s database ("left" or "right"), never a key (``sites (logical name)``, a
+        logical name domain.yaml renames), so the statement runs as written (stranger67 005)."""
+        spelled = logical_spelled(table)
+        if spelled is not None:
+            return spelled
+        if self.domain is None or table not in self.domain.tables:
+            return table
+        held = self.left if side == "left" else self.right
+        return self.domain.tables[table].names.get(held.schema.dialect, table)
 
     def each(self, left: str, right: str) -> str:
         """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in

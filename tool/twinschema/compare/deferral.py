@@ -210,7 +210,7 @@ def timing_text(
         when = "at COMMIT" if late_at == AT_COMMIT else "at the end of the statement"
         parts.append(
             f"{ctx.label(early)} checks it row by row, {ctx.label(late)} {when}, so "
-            + _renumbering(tables, columns, ctx.label(early))
+            + _renumbering(tables, columns, ctx.label(early), ctx.sql_table(table))
         )
     if late_at == AT_COMMIT > early_at:
         parts.append(
@@ -239,15 +239,16 @@ def _columns_of(table: Table, rule: UniqueConstraint | None) -> tuple[str, ...]:
     return table.primary_key if rule is None else rule.columns
 
 
-def _renumbering(tables: tuple[Table, Table], columns: tuple[str, ...], early: str) -> str:
+def _renumbering(
+    tables: tuple[Table, Table], columns: tuple[str, ...], early: str, table: str
+) -> str:
     """The UPDATE that moves one row onto the key another row gives up in the same statement:
     ``x + 1`` over 1 and 2 where the column is a number on both sides, else a swap of two
     rows' values (fuzz42: ``x + 1`` on a text key does not run). The column moved is one of the
     primary key's where the key is among the rule's columns (rows apart in another column
-    alone would repeat the key)."""
+    alone would repeat the key). ``table`` is the table's name in the database."""
     key = {c.lower() for c in tables[0].primary_key}
     column = next((c for c in reversed(columns) if c.lower() in key), columns[-1])
-    table = tables[0].name
     types = [t.column(column) for t in tables]
     if all(c is not None and c.type.name in _NUMBERS and not c.type.array for c in types):
         return (
@@ -275,8 +276,9 @@ def _upsert(ctx: Context, table: str, at: tuple[int, int], columns: tuple[str, .
         return None
     n = 0 if at[0] != ROW_BY_ROW else 1
     side, other = ("left", "right") if n == 0 else ("right", "left")
+    own = ctx.sql_table(table, side)
     return (
-        f"an upsert of a new key naming them as its target (INSERT INTO {table} ... ON CONFLICT "
+        f"an upsert of a new key naming them as its target (INSERT INTO {own} ... ON CONFLICT "
         f"({cols(columns)}) DO NOTHING) fails in {ctx.label(side)} only (a DEFERRABLE rule is "
         f"never an ON CONFLICT arbiter), {ctx.label(other)} runs it"
     )

@@ -52,7 +52,8 @@ def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) 
     if lfk.on_delete == RESTRICT and rfk.on_delete == RESTRICT:
         parts.append(
             f"ON DELETE RESTRICT is checked at each row in {row}, at the end of the statement in "
-            f"{end}: DELETE FROM {table} over a row and a row whose ({own}) references it (the "
+            f"{end}: DELETE FROM {ctx.sql_table(table)} over a row and a row whose ({own}) "
+            "references it (the "
             f"referenced row stored first) fails in {row} and deletes both in {end}"
         )
     action = lfk.on_update
@@ -109,7 +110,7 @@ def restrict_update_statement(
     if keys is not None:
         name, (one, two, three) = lfk.ref_columns[0], keys
         swap = (
-            f"UPDATE {parent} SET {name} = CASE {name} WHEN {one} THEN {three} ELSE {one} END "
+            f"UPDATE {ctx.sql_table(parent)} SET {name} = CASE {name} WHEN {one} THEN {three} ELSE {one} END "
             f"over the keys {one} and {two} (stored in that order) and a row of {table} "
             f"referencing {one}, which moves {one} to {three} and {two} to {one},"
         )

@@ -46,12 +46,14 @@ class ChecksBatch(ops.ModifyTableOps):
 
 def checks_args(checks: tuple[str, ...]) -> str:
     """The arguments of a batch copy that make ``checks`` (their SQL) the copy's unnamed
-    CHECKs: ``table_args`` listing them, or, for none, ``table_kwargs`` whose info says so
-    (``NO_UNNAMED_CHECKS``: a copy listing none would keep the table's)."""
+    CHECKs: ``table_args`` listing them, and ``table_kwargs`` whose info says they are all
+    (``NO_UNNAMED_CHECKS``: a copy listing none would keep the table's; one listing some would
+    say each CHECK the revision removes on purpose as the database's loss, stranger66 009)."""
+    kwargs = f"table_kwargs={{'info': {{{NO_UNNAMED_CHECKS!r}: True}}}}"
     if not checks:
-        return f"table_kwargs={{'info': {{{NO_UNNAMED_CHECKS!r}: True}}}}"
+        return kwargs
     args = " ".join(f"sa.CheckConstraint({check!r})," for check in checks)
-    return f"table_args=({args})"
+    return f"table_args=({args}), {kwargs}"
 
 
 @renderers.dispatch_for(ChecksBatch)

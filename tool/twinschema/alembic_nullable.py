@@ -1,0 +1,62 @@
+"""A column's own NOT NULL, for autogenerate, where its type is a PostgreSQL domain (stranger67 005).
+
+SQLAlchemy reads a column of a NOT NULL domain (``CREATE DOMAIN site_code AS text NOT NULL``) as
+``nullable=False``: the column's own NOT NULL and the domain's, folded into one. The metadata
+module says the column's own (``sa.Column(..., postgresql.DOMAIN(..., not_null=True))``,
+nullable), so Alembic's comparison saw a nullable change on every ``revision`` and wrote
+``alter_column(nullable=True)`` (a no-op) with a downgrade that adds a NOT NULL the column never
+had. The domain's NOT NULL is the domain's, written as ALTER DOMAIN when it changes
+(``revision_pg_domains``); the column's own is read from the catalog here and compared alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# The column's own NOT NULL (pg_attribute.attnotnull), without its domain's.
+_OWN_NOT_NULL = (
+    "SELECT a.attnotnull FROM pg_attribute a "
+    "WHERE a.attrelid = CAST(:t AS regclass) AND a.attname = :c AND NOT a.attisdropped"
+)
+
+
+def own_nullable(connection: Any, column: sa.Column[Any]) -> bool | None:
+    """Whether the reflected ``column`` is nullable by its own declaration (its domain's NOT
+    NULL aside); None when that is not asked (not PostgreSQL, no connection, not a domain, the
+    column not found): the reflected ``nullable`` then stands."""
+    if not isinstance(column.type, postgresql.DOMAIN):
+        return None
+    if not isinstance(connection, sa.Connection) or connection.dialect.name != "postgresql":
+        return None
+    preparer = connection.dialect.identifier_preparer
+    not_null = connection.execute(
+        sa.text(_OWN_NOT_NULL), {"t": preparer.format_table(column.table), "c": column.name}
+    ).scalar()
+    return None if not_null is None else not bool(not_null)
+
+
+def compare_column_nullable(
+    autogen_context: Any,
+    alter_column_op: Any,
+    schema: str | None,
+    tname: str,
+    cname: str,
+    conn_col: sa.Column[Any],
+    metadata_col: sa.Column[Any],
+) -> Any:
+    """One column's NULL / NOT NULL, as autogenerate's first comparator: a column of a domain
+    is compared by its own NOT NULL against the module's column (a nullable column of a NOT
+    NULL domain is unchanged; a column made NOT NULL on itself is a change, whatever its
+    domain says); any other column goes on to Alembic's own comparison."""
+    from alembic.util import PriorityDispatchResult
+
+    own = own_nullable(autogen_context.connection, conn_col)
+    if own is None:
+        return PriorityDispatchResult.CONTINUE
+    alter_column_op.existing_nullable = own
+    if own is not metadata_col.nullable:
+        alter_column_op.modify_nullable = metadata_col.nullable
+    return PriorityDispatchResult.STOP
