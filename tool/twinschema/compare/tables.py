@@ -29,7 +29,7 @@ from twinschema.model import (
     Table,
 )
 from twinschema.records import FixSide
-from twinschema.records.domain import DomainColumn
+from twinschema.records.domain import DomainColumn, logical_spelled
 
 
 def tables(ctx: Context) -> None:
@@ -161,18 +161,22 @@ def _excluded_note(
 
 
 def _named(ctx: Context, table: str, column: str | None, side: str) -> str:
-    """``table`` (or ``table.column``) as a message names it, with the name its side gives it
-    where the domain renames it there: ``users.display_name (full_name in the module)``."""
-    name = f"{table}.{column}" if column else table
-    declared = ctx.domain.tables.get(table) if ctx.domain is not None else None
-    if declared is None:
-        return name
-    found = declared.columns.get(column) if column else declared
-    dialect = (ctx.left if side == "left" else ctx.right).schema.dialect
-    if found is None or dialect not in found.names:
-        return name
-    physical = found.names[dialect]
-    return name if physical == (column or table) else f"{name} ({physical} in {ctx.label(side)})"
+    """``table`` (or ``table.column``, logical names) on ``side`` only, as a message names it:
+    by the names ``side``'s database or module gives them where domain.yaml renamed the table or
+    the column there, the logical name after (``depots.notes (domain: sites.notes)``: the table
+    ``depots`` is what a person queries; stranger67 011), as the other messages do
+    (``Context.shown``). One side holds the object, so its own name is known even where each
+    side names the table its own way. A key spelled as a logical name that is not that object
+    (``nickname (logical name)``) is named as it is: its note says whose name it is."""
+    logical = f"{table}.{column}" if column else table
+    held = (ctx.left if side == "left" else ctx.right).schema.tables.get(table)
+    if held is None or logical_spelled(column or table) is not None:
+        return logical
+    own = held.physical or held.name
+    if column is not None:
+        found = held.column(column)
+        own = f"{own}.{found.own_name if found is not None else column}"
+    return logical if own == logical else f"{own} (domain: {logical})"
 
 
 def _why(
