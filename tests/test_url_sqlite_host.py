@@ -55,13 +55,16 @@ def test_two_slashes_are_refused_with_the_file_url(
 
 
 @pytest.mark.parametrize(
-    "url", ["sqlite:///device.db", "sqlite://", "sqlite://?mode=ro"], ids=["three", "bare", "query"]
+    "url",
+    ["sqlite:///device.db", "sqlite://", "sqlite://?mode=ro", "sqlite://app:pw@/device.db"],
+    ids=["three", "bare", "query", "credentials"],
 )
 def test_near_misses_are_not_said_to_name_a_host(
     url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The file's URL opens the file (inspect lists its table); ``sqlite://`` alone and with a
-    query only are not refused as naming a host."""
+    """The file's URL opens the file (inspect lists its table); ``sqlite://`` alone, with a
+    query only, and with credentials before an empty host (test_hostile_input's URL, which
+    names a missing file) are not refused as naming a host."""
     _device(tmp_path)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["inspect", url])

@@ -164,7 +164,8 @@ def sqlite_host_refusal(text: str) -> str:
     if match is None or _SCHEME_ALIASES.get(match["scheme"].lower()) != SQLITE:
         return ""
     rest = text[match.end() :]
-    if not rest or rest.startswith(("/", "?")):
+    host = re.split(r"[/?]", rest, maxsplit=1)[0].rpartition("@")[2]
+    if not host:  # no host: sqlite:///x.db, sqlite://?mode=ro, or credentials before the path
         return ""
     return (
         f"{redact(text)} names no SQLite file: after sqlite:// comes a host, which SQLite has "

@@ -178,9 +178,9 @@ def unnamed_check_hints(
 
 def _naming(d: Difference, dialects: dict[FixSide, str]) -> str:
     """How ``d``'s CHECK is named, as its hint says it: "named on neither side, ", "unnamed on
-    sqlite, named t_a_check on postgresql, " (PostgreSQL names every CHECK, an unnamed one
-    ``{table}_{column}_check``: stranger67 010 said "named on one side only" of two unnamed);
-    "" where it has a name its allowance gives."""
+    <left dialect>, named t_a_check on <right dialect>, " (a dialect that names every CHECK
+    gives an unnamed one ``{table}_{column}_check``: stranger67 010 said "named on one side
+    only" of two unnamed); "" where it has a name its allowance gives."""
     if not _unnamed(d):
         return ""
     if d.names is None:

@@ -1,8 +1,8 @@
 """The warning of a ``column_type`` allowance that names no types (``unpinned_allowance``).
 
 Written without ``types:`` (as every hint wrote it until 2026-12-04), a ``column_type``
-allowance allows any type difference of its column, for ever: written for SQLite ``text``
-against PostgreSQL ``text[]``, it also hides the server's column made ``integer[]`` later,
+allowance allows any type difference of its column, for ever: written for the device's
+``text`` against the server's ``text[]``, it also hides the server's column made ``integer[]`` later,
 which refuses the JSON text the device stores (stranger65 002). Such an allowance keeps allowing
 as before (a file that worked yesterday works today), but where it allows a type difference the
 comparison warns, naming its line and the allowance pinned to the types it allows here. A
