@@ -9,9 +9,7 @@ rows as the domain it was printed from does."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import chdir
 from pathlib import Path
 from typing import Any
 
@@ -44,20 +42,10 @@ def _diff(tmp_path: Path, a: str, b: str, *more: str) -> Result:
     (tmp_path / "a.sql").write_text(a)
     (tmp_path / "b.sql").write_text(b)
     args = ["diff", "--no-color", "--no-domain", "--dialect-a", "postgresql"]
-    with _in(tmp_path):
+    with chdir(tmp_path):
         return CliRunner().invoke(
             cli, [*args, "--dialect-b", "postgresql", "a.sql", "b.sql", *more]
         )
-
-
-@contextmanager
-def _in(folder: Path) -> Iterator[None]:
-    before = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def _pg(pg_url: str) -> psycopg.Connection[Any]:
