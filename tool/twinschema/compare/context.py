@@ -160,13 +160,11 @@ class Context:
         """The name a statement shown in a message gives the table keyed ``table``: its name in
         ``side``'s database ("left" or "right"), never a key (``sites (logical name)``, a
         logical name domain.yaml renames), so the statement runs as written (stranger67 005)."""
-        spelled = logical_spelled(table)
-        if spelled is not None:
-            return spelled
-        if self.domain is None or table not in self.domain.tables:
-            return table
         held = self.left if side == "left" else self.right
-        return self.domain.tables[table].names.get(held.schema.dialect, table)
+        found = held.schema.tables.get(table)
+        if found is not None:
+            return found.physical or found.name
+        return logical_spelled(table) or table
 
     def each(self, left: str, right: str) -> str:
         """What each side has, each named as reports name it: ``NULL in a.sql, NOT NULL in
