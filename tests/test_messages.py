@@ -404,8 +404,23 @@ _FTS5 = "CREATE VIRTUAL TABLE s USING fts5({})"
         (  # not the tokenizer: an option and the columns are named as parts too
             "body, detail=column",
             "body, title",
-            "columns is body in a.sql, body, title in b.sql; detail is column in a.sql, not set in "
-            "b.sql",
+            "columns is body in a.sql, body, title in b.sql; detail is column in a.sql, full (the "
+            "default) in b.sql",
+        ),
+        (  # stranger68 013: an explicit default is named as the default, not "not set"
+            "body, detail=column",
+            "body, detail=full",
+            "detail is column in a.sql, full (the default) in b.sql",
+        ),
+        (
+            "body, columnsize=0",
+            "body, columnsize='1'",
+            "columnsize is 0 in a.sql, 1 (the default) in b.sql",
+        ),
+        (  # stranger68 013: an empty value is shown as '', not as nothing
+            "body, content=''",
+            "body",
+            "content is '' in a.sql, not set in b.sql",
         ),
     ],
 )

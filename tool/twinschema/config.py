@@ -31,7 +31,7 @@ from twinschema.errors import UsageError
 from twinschema.paths import shown, user_cache_dir
 from twinschema.records import DIALECTS
 from twinschema.records.dialects import DIALECT_NAMES, FILE_SUFFIXES, SQLITE
-from twinschema.urls import is_conninfo, parse_url, redact, sqlite_host_refusal
+from twinschema.urls import is_conninfo, parse_url, redact, sqlite_file, sqlite_host_refusal
 
 # The two sides of the application, as `twinschema migrate local|remote` names them.
 SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
@@ -172,6 +172,13 @@ class Config:
         default = self.side(dialect).default_url
         if default:
             url = _resolve_sqlite_default(default, self.root)
+            if scheme_dialect(url) != dialect and meant_dialect(url) == dialect:
+                try:  # this side's database in a refused form: the URL to write, as a variable's
+                    parse_url(url)
+                except UsageError as exc:
+                    raise UsageError(
+                        f"{self.source} [tool.twinschema.{dialect}] default_url: {exc}"
+                    ) from None
             if scheme_dialect(url) != dialect:
                 raise UsageError(
                     f"{self.source} [tool.twinschema.{dialect}] default_url {redact(url)} is not "
@@ -188,8 +195,11 @@ class Config:
     def _owns(self, url: str) -> bool:
         """True for a SQLite file under the project's ``var/`` (where twinschema keeps what it
         creates): a database the project owns, not the user's."""
-        path = url.split("///", 1)[1] if url.startswith("sqlite:///") else ""
-        if not path or path.startswith(":") or path.startswith("file:"):
+        try:
+            path = sqlite_file(parse_url(url))
+        except UsageError:
+            return False
+        if path.startswith(":"):
             return False
         return Path(path).resolve().is_relative_to(self.var.resolve())
 
@@ -216,9 +226,7 @@ def _named_file(url: str, given_by: str) -> str:
         return url
     if refused := sqlite_host_refusal(url):  # sqlite://device.db: a host, no file
         raise UsageError(f"{given_by} {refused}")
-    path = url.split("://", 1)[1] if "://" in url else ""
-    path = path[1:] if path.startswith("/") else path
-    if path.split("?", 1)[0] in ("", ":memory:"):
+    if sqlite_file(parse_url(url)) == ":memory:":  # also file::memory:, mode=memory with uri=true
         raise UsageError(
             f"{given_by} {redact(url)} names no SQLite file (an in-memory database vanishes "
             "at exit): give sqlite:///path/to/file.db"
@@ -271,11 +279,21 @@ def meant_dialect(text: str) -> str | None:
 
 
 def _resolve_sqlite_default(url: str, root: Path) -> str:
-    """A relative ``sqlite:///var/x.db`` default is relative to the project root, not the cwd."""
+    """A relative ``sqlite:///var/x.db`` default is relative to the project root, not the cwd;
+    so is the file of a relative URI filename, ``sqlite:///file:var/x.db?uri=true``."""
     prefix = "sqlite:///"
-    if url.startswith(prefix) and not url[len(prefix) :].startswith("/"):
-        return prefix + str(root / url[len(prefix) :])
-    return url
+    if not url.startswith(prefix) or url[len(prefix) :].startswith("/"):
+        return url
+    rest = url[len(prefix) :]
+    if rest.startswith("file:") and not rest.startswith(("file:/", "file::")):
+        try:
+            parsed = parse_url(url)
+            uri = sqlite_file(parsed) != parsed.database
+        except UsageError:
+            uri = False
+        if uri:  # read as a URI filename: its path made absolute inside it
+            return prefix + "file:" + str(root / rest[len("file:") :])
+    return prefix + str(root / rest)
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:

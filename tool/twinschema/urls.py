@@ -110,6 +110,8 @@ def parse_url(text: str) -> URL:
             "sqlite:///PATH or postgresql://USER@HOST/DB)"
         )
     scheme = match["scheme"].lower()
+    if scheme == "file":  # file:///app.db, SQLite's URI filename: its URL to write
+        raise UsageError(sqlite_uri_filename(text))
     rest = text[match.end() :]
     refused = sqlite_host_refusal(text)
     if refused:
@@ -180,12 +182,46 @@ def sqlite_uri_filename(text: str) -> str:
     for any other text. The hint gives the file's URL."""
     if not text.lower().startswith("file:"):
         return ""
-    path = text[len("file:") :].split("?", 1)[0]
-    path = path[len("//") :] if path.startswith("//") else path  # file:///abs: its path /abs
+    path = text[len("file:") :].split("?", 1)[0].split("#", 1)[0]
+    if path.startswith("//"):  # file:///abs, file://localhost/abs: its path /abs
+        path = "/" + path[len("//") :].partition("/")[2]
+    path = unquote(path)
     return (
         f"not a database URL: {redact(text)} is SQLite's URI filename, which twinschema does "
         f"not take: write sqlite:///{redact(path)} (three slashes, then the file's path)"
     )
+
+
+_MEMORY = ":memory:"
+
+
+def sqlite_file(url: URL) -> str:
+    """The file a SQLite URL opens, read as SQLAlchemy's pysqlite dialect and SQLite read it,
+    ``:memory:`` for an in-memory database: the URL's path, or with ``uri=true`` and a path
+    starting ``file:`` (SQLAlchemy's documented ``sqlite:///file:app.db?mode=ro&uri=true``)
+    the URI filename's path, ``%``-escapes decoded, after an empty or ``localhost`` authority
+    (``file:///abs/app.db``), ``:memory:`` where ``mode=memory`` (stranger68 008: ``migrate``
+    opened ``app.db`` while ``check`` and ``current`` looked for a file ``file:app.db``). Why
+    one reading: every command must open the database the URL names, the one SQLAlchemy
+    opens. A URI authority SQLite refuses is a ``UsageError``."""
+    database = url.database or ""
+    if database in ("", _MEMORY):
+        return _MEMORY
+    uri = str(url.query.get("uri", "")).strip().lower() in ("true", "yes", "on", "y", "t", "1")
+    if not (uri and database.startswith("file:")):
+        return database
+    rest = database[len("file:") :].split("#", 1)[0]
+    if rest.startswith("//"):
+        authority, _, path = rest[2:].partition("/")
+        if authority.lower() not in ("", "localhost"):
+            raise UsageError(
+                f"{redact(url)}: its URI filename names the host {authority!r}; SQLite opens "
+                "local files only (write file:///PATH or file:PATH)"
+            )
+        rest = "/" + path
+    if url.query.get("mode") == "memory" or rest in ("", _MEMORY):
+        return _MEMORY
+    return unquote(rest)
 
 
 _MAX_PORT = 65535
@@ -212,7 +248,9 @@ def redact(value: str | URL) -> str:
         if value.password is not None:
             safe = value.set(password=MASK)
         text = safe.render_as_string(hide_password=False)
-        if "?" in text:  # a socket directory reads better unescaped: ?host=/run/pg, not %2Frun
+        if value.get_backend_name() == SQLITE:  # a file's path, as written: file:app.db
+            text = unquote(text)
+        elif "?" in text:  # a socket directory reads better unescaped: ?host=/run/pg
             head, _, query = text.partition("?")
             text = head + "?" + unquote(query)
     return _mask_text(text, conninfo=True)

@@ -25,7 +25,7 @@ from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.model import Schema, Table
 from twinschema.reflected import complete_table
-from twinschema.urls import parse_url, redact, scrub
+from twinschema.urls import parse_url, redact, scrub, sqlite_file
 
 
 def _creator(url: str, options: ReflectOptions) -> tuple[str, Callable[[], Any]]:
@@ -33,7 +33,7 @@ def _creator(url: str, options: ReflectOptions) -> tuple[str, Callable[[], Any]]
     if parsed.get_backend_name() == "sqlite":
         from twinschema.dialects import sqlite_files
 
-        path = parsed.database or ""
+        path = sqlite_file(parsed)
         return "sqlite://", lambda: sqlite_files.connect(path, options.busy_timeout)
     from twinschema.dialects import postgresql
 

@@ -75,6 +75,7 @@ from twinschema.model import (
     element_flags,
 )
 from twinschema.model_pool import ColumnPool
+from twinschema.urls import sqlite_file
 
 # What callers import from here (the parts are modules of their own).
 __all__ = [
@@ -108,8 +109,8 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
     ``sqlite://`` and ``sqlite:///:memory:`` open an empty in-memory database. Any SQLite failure
     (not a database, locked past ``options.busy_timeout``) is a ``DatabaseError`` naming the path.
     """
-    path = url.database or ""
-    if path in ("", ":memory:"):
+    path = sqlite_file(url)  # what SQLAlchemy opens: a URI filename's file too (stranger68 008)
+    if path == ":memory:":
         conn, source = sqlite3.connect(":memory:"), ":memory:"
     else:
         # No probe: the catalog read below waits for a lock and explains a failure itself.

@@ -16,12 +16,16 @@ unless told otherwise. ``tokenchars`` and ``separators`` are compared by what th
 (``exceptions``, stranger67 004): FTS5 reads the categories first, then each tokenchars /
 separators value in order; an ASCII character takes the verdict of the last list naming it (kept
 only where that differs from its category), a non-ASCII one is flipped from its category by the
-list that disagrees with it, so it is kept by the lists naming it, its category not read here.
-Anything FTS5 refuses (an odd number of words, an unknown key) is kept as written.
+list that disagrees with it (a combining diacritic never is), so it is kept only where the lists
+make it other than its category says, as SQLite itself answers (``sqlite_fts5_chars``; stranger68
+007: Arabic-Indic digits in ``tokenchars`` are token characters already). Cn and Cs in a
+categories list select nothing (``_SELECTS_NOTHING``). Anything FTS5 refuses (an odd number of
+words, an unknown key) is kept as written.
 """
 
 from __future__ import annotations
 
+from twinschema.dialects.sqlite_fts5_chars import token_characters
 from twinschema.dialects.sqlite_lexer import lexer
 
 # A tokenizer argument word: a string or quoted name whole, else a run of non-space characters.
@@ -46,7 +50,15 @@ _CATEGORIES = {
     "S": ("Sc", "Sk", "Sm", "So"),
     "Z": ("Zl", "Zp", "Zs"),
 }
-_SELECTS_NOTHING = "LC"
+# Members that select no character of their own, each proved over every code point
+# 1..U+10FFFF with fts5vocab on SQLite 3.40 (tests/test_sqlite_fts5_exceptions.py): LC;
+# Cs, as FTS5's UTF-8 reader reads a surrogate as U+FFFD; Cn, as SQLite's table files no
+# character under it: a code point its table lacks (unassigned) is of category 0, which any
+# categories list that names a category makes a token character. ``categories 'Cn'`` is the
+# one word written for a list selecting only those (``categories ''`` selects none at all).
+_SELECTS_NOTHING = frozenset({"Cn", "Cs", "LC"})
+_ONLY_UNASSIGNED = "Cn"
+_CASED_LETTER = "LC"
 # The ASCII characters of each category as SQLite 3.40's unicode61 reads them (fts5vocab over
 # each character 1-127 under ``categories 'Xx'``, tests/test_sqlite_fts5_exceptions.py); those of
 # a category not listed here: none.
@@ -164,25 +176,53 @@ def exceptions(chosen: str, lists: list[tuple[str, str]]) -> tuple[tuple[str, st
     FTS5 3.40 (``fts5UnicodeAddExceptions``, checked with fts5vocab) gives an ASCII character
     the verdict of the last list naming it, so it is kept in that list only where its category
     says otherwise ('a' as a token character, '.' as a separator are no-ops); a non-ASCII one is
-    flipped by whichever list disagrees with its category, so it is kept in each list naming it
-    (its category, of a Unicode version Python may not share, is not read). Why: a set of
-    characters in another order, or one that changes nothing, is the same tokenizer."""
+    flipped by whichever list disagrees with its category (never a combining diacritic), so it
+    is kept in the list that makes it other than its category, as SQLite answers
+    (``sqlite_fts5_chars``: U+0660, an Arabic-Indic digit, or 'é' as a token character is a
+    no-op, '·' U+00B7 is not), or in each list naming it where SQLite cannot answer. Why: a
+    set of characters in another order, or one that changes nothing, is the same tokenizer."""
     members = _members(chosen)
     ascii_last: dict[str, bool] = {}
     named: dict[str, set[str]] = {key: set() for key in _EXCEPTIONS}
+    beyond: dict[str, set[str]] = {}  # non-ASCII character -> the lists naming it
     for key, chars in lists:
         for char in chars:
             if ord(char) < 128:
                 ascii_last[char] = key == "tokenchars"
             else:
-                named[key].add(char)
+                beyond.setdefault(char, set()).add(key)
     for char, token in ascii_last.items():
         by_category = members is not None and any(
             char in ASCII_BY_CATEGORY.get(m, "") for m in members
         )
         if members is None or by_category != token:
             named["tokenchars" if token else "separators"].add(char)
+    changed = _changed(chosen, lists, "".join(sorted(beyond))) if members is not None else None
+    for char, keys in beyond.items():
+        if changed is None:
+            for key in keys:
+                named[key].add(char)
+        elif char in changed:
+            named[changed[char]].add(char)
     return tuple((key, "".join(sorted(named[key]))) for key in sorted(named) if named[key])
+
+
+def _changed(chosen: str, lists: list[tuple[str, str]], chars: str) -> dict[str, str] | None:
+    """Which of the non-ASCII ``chars`` the ``lists`` make other than the categories ``chosen``
+    say, by the list that makes them so (``tokenchars`` or ``separators``), SQLite asked for
+    both verdicts; None where it cannot answer."""
+    if not chars:
+        return {}
+    alone = token_characters(("categories", chosen), chars)
+    words = [w for key, given in lists for w in (key, "".join(c for c in given if ord(c) >= 128))]
+    listed = token_characters(("categories", chosen, *words), chars)
+    if alone is None or listed is None:
+        return None
+    return {
+        c: "tokenchars" if c in listed else "separators"
+        for c in chars
+        if (c in listed) != (c in alone)
+    }
 
 
 def _members(chosen: str) -> frozenset[str] | None:
@@ -192,7 +232,7 @@ def _members(chosen: str) -> frozenset[str] | None:
     for word in chosen.split():
         if word[1:] == "*" and word[:1] in _CATEGORIES:
             found.update(_CATEGORIES[word[:1]])
-        elif word in _CATEGORIES.get(word[:1], ()) or word == _SELECTS_NOTHING:
+        elif word in _CATEGORIES.get(word[:1], ()) or word == _CASED_LETTER:
             found.add(word)
         else:
             return None
@@ -201,21 +241,24 @@ def _members(chosen: str) -> frozenset[str] | None:
 
 def categories(value: str) -> str:
     """A unicode61 ``categories`` value as the set of categories FTS5 reads in it, written one
-    way: each word by its first two characters (FTS5 reads no more), a class whose every member
-    is there as ``X*``, classes in order, LC left out (it selects no character: see
-    ``_CATEGORIES``); 'Lu Ll Lt Lm Lo Nd Nl No Co' is 'Co L* N*'. A value with a word FTS5
-    refuses is kept as its sorted words."""
+    way: each word by its first two characters (FTS5 reads no more), those selecting no
+    character left out (``_SELECTS_NOTHING``: LC, Cn, Cs), a class whose every member that
+    selects one is there as ``X*``, classes in order; 'Lu Ll Lt Lm Lo Nd Nl No Co' and
+    'L* N* Co Cn' are 'Co L* N*', a list of only such members 'Cn' (it selects the characters
+    SQLite files under no category, as every list does; '' selects none). A value with a word
+    FTS5 refuses is kept as its sorted words."""
     words = value.split()
     members = {w[:1]: _CATEGORIES.get(w[:1], ()) for w in words}
-    if not all(
-        w[1:2] == "*" or w[:2] in members[w[:1]] or w[:2] == _SELECTS_NOTHING for w in words
-    ):
+    if not all(w[1:2] == "*" or w[:2] in members[w[:1]] or w[:2] == _CASED_LETTER for w in words):
         return " ".join(sorted(set(words)))
     chosen = {m for w in words for m in (members[w[:1]] if w[1:2] == "*" else (w[:2],))}
     written = []
     for major, every in sorted(_CATEGORIES.items()):
-        held = [m for m in every if m in chosen]
-        written.extend([f"{major}*"] if held and len(held) == len(every) else held)
+        selecting = [m for m in every if m not in _SELECTS_NOTHING]
+        held = [m for m in selecting if m in chosen]
+        written.extend([f"{major}*"] if held and held == selecting else held)
+    if words and not written:
+        return _ONLY_UNASSIGNED
     return " ".join(sorted(written))
 
 

@@ -23,6 +23,34 @@ _DEFAULTS = {
     "content_rowid": "rowid",
     "prefix": "",
 }
+# The options a message names with their default where a table leaves them out or restates
+# it (``content`` has none to name: without it the table keeps its own; ``prefix`` none either).
+_NAMED_DEFAULTS = ("detail", "columnsize", "content_rowid")
+
+
+def shown_options(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """FTS5 options (key, value as compared) as a message names them (stranger68 013): a value
+    that is empty or holds a space or quote in quotes (``content=''`` is shown as ``''``, not
+    as nothing), then each of ``detail``, ``columnsize`` and ``content_rowid`` the table leaves
+    to its default as 'full (the default)' and so on: an explicit ``detail=full`` is compared
+    as its default is (``definition`` leaves it out), and a message must not call it "not
+    set" where the statement sets it."""
+    shown = [(key, _quoted(value)) for key, value in options]
+    given = {key for key, _ in options}
+    shown.extend(
+        (key, f"{_DEFAULTS[key]} (the default)") for key in _NAMED_DEFAULTS if key not in given
+    )
+    return shown
+
+
+def _quoted(value: str) -> str:
+    """``value`` as a message shows it: in single quotes where it is empty or holds a space or
+    a quote (``''``, ``'my notes'``), else as it is."""
+    if value and not any(c in value for c in " '\"`["):
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
 # FTS5 reads a ``detail`` value as any unambiguous prefix of these, regardless of case.
 _DETAILS = ("full", "column", "none")
 

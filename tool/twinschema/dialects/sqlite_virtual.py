@@ -22,7 +22,13 @@ from typing import Any
 
 from twinschema.definitions import canonical_sql
 from twinschema.dialects.sqlite_fts5_tokenize import dequote, settings, tokenizer
-from twinschema.dialects.sqlite_fts5_values import detail, is_default, merged_prefixes, prefix
+from twinschema.dialects.sqlite_fts5_values import (
+    detail,
+    is_default,
+    merged_prefixes,
+    prefix,
+    shown_options,
+)
 from twinschema.dialects.sqlite_lexer import lexer
 from twinschema.dialects.sqlite_views import ViewFacts
 from twinschema.model import (
@@ -146,7 +152,9 @@ def parts(sql: str, rowid_alias: str | None = None) -> tuple[tuple[str, str], ..
     its columns, each option ``definition`` keeps (by key) and its tokenizer's settings one by
     one with their defaults (``sqlite_fts5_tokenize.settings``), so a message names the
     setting two tables differ in (stranger65 001: ``remove_diacritics`` 0 against 2 was told
-    as the two whole statements). Empty for any other statement."""
+    as the two whole statements), options shown as ``shown_options`` shows them (an empty value
+    as '', a default left out or restated as 'full (the default)', stranger68 013). Empty for
+    any other statement."""
     found = _read_fts5(sql, rowid_alias)
     if found is None:
         return ()
@@ -155,7 +163,7 @@ def parts(sql: str, rowid_alias: str | None = None) -> tuple[tuple[str, str], ..
     named = [(key, text) for key, text in read if key is not None and key != "tokenize"]
     tokenize = next((text for key, text in read if key == "tokenize"), "")
     columns = canonical_sql(columns, True).replace(" , ", ", ")
-    return (("columns", columns), *named, *settings(tokenize))
+    return (("columns", columns), *shown_options(named), *settings(tokenize))
 
 
 def _read_fts5(

@@ -27,7 +27,7 @@ from twinschema.errors import (
 )
 from twinschema.paths import shown
 from twinschema.servers import embedded
-from twinschema.urls import parse_url, redact
+from twinschema.urls import parse_url, redact, sqlite_file
 
 # Which function of each revision runs (as ``twinschema.migrations.lint`` names them).
 UPGRADE, DOWNGRADE = "upgrade", "downgrade"
@@ -108,11 +108,10 @@ def _target_of(config: Config, chosen: Database) -> Iterator[Target]:
 
 
 def sqlite_path(url: URL) -> Path | None:
-    """The file of a SQLite URL (None for an in-memory database)."""
-    database = url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
+    """The file of a SQLite URL as SQLAlchemy opens it (``urls.sqlite_file``: a URI filename's
+    file too), None for an in-memory database."""
+    database = sqlite_file(url)
+    return None if database == ":memory:" else Path(database)
 
 
 def alembic_config(

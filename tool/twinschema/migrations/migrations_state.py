@@ -16,7 +16,7 @@ from twinschema.layers.plan import CheckPlan, fix_chain_first, migrate_command
 from twinschema.migrations import VERSION_TABLE
 from twinschema.migrations.migrations_chain import LAYER, STATE, Chain, merge_command
 from twinschema.records import Comparison, Difference, LayerResult, Report, Status
-from twinschema.urls import parse_url, redact
+from twinschema.urls import parse_url, redact, sqlite_file
 
 # ---------------------------------------------------------------------------------------------
 # What a downgrade to base leaves behind
@@ -63,7 +63,7 @@ def leftovers(
     if dialect == "sqlite":
         from twinschema.dialects import sqlite as sqlite_dialect
 
-        path = parse_url(url).database or ""
+        path = sqlite_file(parse_url(url))
         lite = sqlite_dialect.connect(path)
         try:
             rows = lite.execute(_SQLITE_LEFTOVERS, (VERSION_TABLE, VERSION_TABLE)).fetchall()
@@ -164,7 +164,7 @@ def current_revisions(
 def _sqlite_revisions(url: URL) -> tuple[str, ...]:
     from twinschema.dialects import sqlite as sqlite_dialect
 
-    path = url.database or ""
+    path = sqlite_file(url)
     conn = sqlite_dialect.connect(path)  # read-only; a missing file is a DatabaseError
     try:
         has_table = conn.execute(

@@ -16,7 +16,7 @@ from twinschema.errors import DatabaseError, UsageError
 from twinschema.model import Schema
 from twinschema.records.dialects import FILE_SUFFIXES, SQLITE
 from twinschema.records.domain import IDENTITY, Domain
-from twinschema.urls import dialect_of, looks_like_url, parse_url, redact
+from twinschema.urls import dialect_of, looks_like_url, parse_url, redact, sqlite_uri_filename
 
 URL = "url"
 MODULE = "module"
@@ -40,7 +40,8 @@ def as_source(spec: str) -> str:
     by its header, whatever its name) becomes its ``sqlite:///`` URL, so that it is read as a
     database and not as SQL text; a Python file is refused with the form a module path takes;
     a missing file named as a database file (a SQLite suffix, ``FILE_SUFFIXES``, or a path
-    with a folder), or a folder, is a ``DatabaseError``, as its URL is."""
+    with a folder), or a folder, is a ``DatabaseError``, as its URL is; SQLite's URI filename
+    (``file:app.db``, no file of that name) a ``UsageError`` giving its URL."""
     if looks_like_url(spec):
         return spec
     path = Path(spec)
@@ -54,6 +55,10 @@ def as_source(spec: str) -> str:
         with path.open("rb") as file:
             if file.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER:
                 return f"sqlite:///{path.resolve()}"
+    elif sqlite_uri_filename(spec) and not path.exists():
+        # file:app.db, SQLite's URI filename: refused with its URL, as LOCAL_DATABASE_URL
+        # holding it is (stranger68 008), not "not found" though app.db is there.
+        raise UsageError(sqlite_uri_filename(spec))
     elif _names_a_database_file(spec) and not path.exists():
         # Said as its sqlite:/// URL says it, not as a module path that is malformed
         # (stranger32 case 042: a mistyped path to a SQLite file).
