@@ -50,6 +50,9 @@ ENFORCES_LENGTH = frozenset({POSTGRESQL})
 # affinity stores 99.5 as the REAL 99.5 (a CHECK sees 99.5), PostgreSQL's integer rounds it to 100
 # before its CHECK runs (``evaluate.kept_fractions``; stranger68 018).
 KEEPS_FRACTIONS = frozenset({SQLITE})
+# The type a dialect's integer column is judged as where a CHECK is asked about a number not
+# whole as another dialect keeps it (``evaluate.stored_rows``): PostgreSQL's numeric holds 99.5.
+HOLDS_FRACTIONS = {POSTGRESQL: "numeric"}
 NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
 # The smallest and largest value of each such kind: a generated column of one is probed where
 # its expression lands on each end and one past it (``evaluate.generated_rows.bound_landings``:
