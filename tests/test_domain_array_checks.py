@@ -116,9 +116,11 @@ def test_domain_array_checks_near_misses_differ_by_a_witness(
         assert stored == (witness["accepts"] == "left", witness["accepts"] == "right"), witness
 
 
+# coalesce(...) = 3 refuses NULL and is not known to pass it: the domain stays in its type (a
+# plain VALUE IS NOT NULL is the domain's NOT NULL, stranger68 016).
 FOLDED = (
-    "VALUE IS NOT NULL AND NOT (NULL = ANY (VALUE)) AND VALUE[1][1][1] >= 0",
-    "VALUE IS NOT NULL AND 0 <= ALL (VALUE) AND 1 < SOME (VALUE)",
+    "coalesce(array_ndims(VALUE), 0) = 3 AND NOT (NULL = ANY (VALUE)) AND VALUE[1][1][1] >= 0",
+    "coalesce(array_ndims(VALUE), 0) = 3 AND 0 <= ALL (VALUE) AND 1 < SOME (VALUE)",
 )
 
 

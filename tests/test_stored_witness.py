@@ -25,8 +25,14 @@ from twinschema.evaluate.stored_rows import partings
     ("name", "witness"),
     [
         # Near misses: the row parts what the two databases store.
+        # ...saying what the rejecting side took the row as where it changed it.
         ("sl-pg.check-stored-nonzero-both-near-miss",
-         "witness (n) = (0.001): SQLite accepts, PostgreSQL rejects"),
+         "witness (n) = (0.001): SQLite accepts, PostgreSQL rejects (PostgreSQL takes 0.001 "
+         "as 0.00, which its CHECK rejects; SQLite stores 0.001)"),
+        # SQLite's INTEGER keeps 99.5, PostgreSQL's integer rounds it to 100 (stranger68 018).
+        ("sl-pg.check-int-fraction-bound",
+         "witness (x) = (99.5): SQLite accepts, PostgreSQL rejects (PostgreSQL takes 99.5 as "
+         "100, which its CHECK rejects; SQLite stores 99.5)"),
         ("sl-pg.check-stored-rerun-still-parts-near-miss",
          "witness (n) = (0.01): SQLite rejects, PostgreSQL accepts"),
         ("sl-pg.check-stored-typeof-vs-nullable-near-miss",
@@ -78,6 +84,12 @@ def test_a_check_witness_is_a_row_the_databases_store_apart(
         "sl-pg.check-stored-round-1-both",
         "sl-pg.eval-scale-check-round",
         "sl-pg.check-stored-typeof-vs-not-null",
+        # 99.4 parts them as written only: PostgreSQL stores 99, which SQLite's x <= 99 takes.
+        "sl-pg.check-int-fraction-bound-near-miss",
+        "sl-pg.check-int-fraction-bound-sqlite-near-miss",
+        # 99.5 parts them only by PostgreSQL's rounding: its CHECK takes 99.5 as written.
+        "sl-pg.check-int-fraction-bound-rounding-near-miss",
+        "sl-pg.check-two-on-one-column-written-alike",
         "pg-pg.check-null-refused-by-not-null",
         "sl-sl.check-null-refused-by-not-null",
     ],
@@ -99,7 +111,8 @@ def test_checks_that_hold_the_same_rows_are_equal_on_probes(loader: Loader, name
         ("sl-pg.check-stored-round-both", "0.001", None, None),
         # SQLite stores 0.001 as written: the row parts them with nothing changed.
         ("sl-pg.check-stored-nonzero-both-near-miss", "0.001", "",
-         "SQLite accepts, PostgreSQL rejects"),
+         "SQLite accepts, PostgreSQL rejects (PostgreSQL takes 0.001 as 0.00, which its CHECK "
+         "rejects; SQLite stores 0.001)"),
     ],
 )  # fmt: skip
 def test_a_row_changed_on_store_is_run_again_on_the_rejecting_side(

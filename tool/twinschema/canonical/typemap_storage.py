@@ -46,6 +46,13 @@ ENFORCES_PRECISION = frozenset({POSTGRESQL})
 # 32768; SQLite's INTEGER holds any 64-bit number). Across dialects, a generated column of such
 # a type is run on probe rows as ENFORCES_PRECISION's are (``GENERATED ALWAYS AS (s)``).
 ENFORCES_LENGTH = frozenset({POSTGRESQL})
+# Dialects whose integer column keeps a number that is not whole as written: SQLite's INTEGER
+# affinity stores 99.5 as the REAL 99.5 (a CHECK sees 99.5), PostgreSQL's integer rounds it to 100
+# before its CHECK runs (``evaluate.kept_fractions``; stranger68 018).
+KEEPS_FRACTIONS = frozenset({SQLITE})
+# The type a dialect's integer column is judged as where a CHECK is asked about a number not
+# whole as another dialect keeps it (``evaluate.stored_rows``): PostgreSQL's numeric holds 99.5.
+HOLDS_FRACTIONS = {POSTGRESQL: "numeric"}
 NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
 # The smallest and largest value of each such kind: a generated column of one is probed where
 # its expression lands on each end and one past it (``evaluate.generated_rows.bound_landings``:

@@ -7,7 +7,6 @@ witness of a one-sided CHECK (``one_sided``) use them.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +23,7 @@ from twinschema.evaluate import (
     date_steps,
     fraction_pairs,
     half_rounds,
+    kept_fractions,
     landings,
     moment_bounds,
     month_pairs,
@@ -112,6 +112,7 @@ def _rows(
     products = _logical_products(st.left, table, lreads.products)
     products += _logical_products(st.right, table, rreads.products)
     landed += landings.over_products(products, numbers)
+    literals = ((ldialect, lreads.numbers), (rdialect, rreads.numbers))
     for lc, rc in pairs:
         bound = lc.type.length if lc.type.length is not None else rc.type.length
         scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
@@ -137,8 +138,9 @@ def _rows(
             column_values = list(dict.fromkeys([None, *parts, *column_values]))
         same = ldialect == rdialect
         stored = _stores(ldialect, kind, own, strings, numbers, measures) if same else []
+        stored += kept_fractions.values(kind, literals)
         column_values += stored
-        fractions.append(_fractions(kind, stored))
+        fractions.append(kept_fractions.around(kind, stored))
         if probe_arrays.is_array(lc, rc):  # arrays of those values (stranger59 021)
             column_values = probe_arrays.of_column(kind, column_values, strings, numbers)
             fractions[-1] = []
@@ -287,21 +289,6 @@ def _half_rows(
                     row[at] = int(value) if own[at][1] == "integer" else value
             found.append(tuple(row))
     return tuple(found)
-
-
-def _fractions(kind: str | None, stored: list[Any]) -> list[Any]:
-    """Where ``kind`` is an integer kind, the fractions among a column's ``_stores`` values,
-    each followed by the whole numbers either side of it (0.5, 0, 1, 1.5, 2, ...): what
-    ``crossed_rows.together`` puts first in several such columns at once, so that a row of
-    fractions and whole numbers close together is tried (``a < b AND b < c`` with ``c <= 2``
-    keeps (0.5, 1, 1.5) on SQLite only, which no three whole numbers do)."""
-    if kind not in INTEGER_KINDS:
-        return []
-    found: list[Any] = []
-    for v in stored:
-        if isinstance(v, float) and math.isfinite(v) and not v.is_integer():
-            found += [v, math.floor(v), math.ceil(v)]
-    return list(dict.fromkeys(found))
 
 
 # Text holding a NUL character: alone, and between two letters (length() 1 on SQLite, of 3).
