@@ -52,10 +52,16 @@ _ZONE_HISTORY = f"""(
                          interval '7 days 1 hour') m)"""
 
 
-# What the zone's hashes hold for: the session's TimeZone and the hour they start at. The hashes
-# were most of a read's server time (about 45 of 55 ms): a connection that has them for this key
-# passes it as %(zone_known)s and gets NULLs instead (``postgresql_read`` keeps them).
-_ZONE_KEY = "current_setting('TimeZone') || ' ' || date_trunc('hour', timezone('UTC', now()))"
+# What the zone's hashes hold for: the server (its postmaster's start: the zone data it runs
+# with), the session's TimeZone and the hour they start at. The hashes were most of a read's
+# server time (about 45 of 55 ms): a caller that has them for this key (from an earlier read on
+# the same server, ``postgresql_read`` keeps them) passes it as %(zone_known)s and gets NULLs
+# instead. The server compares the key itself, so a restarted or another server, or another
+# TimeZone, computes them anew.
+_ZONE_KEY = (
+    "extract(epoch FROM pg_postmaster_start_time())::text || ' ' || current_setting('TimeZone')"
+    " || ' ' || date_trunc('hour', timezone('UTC', now()))"
+)
 _ZONE_NEEDED = f"({_ZONE_KEY}) IS DISTINCT FROM %(zone_known)s"
 
 

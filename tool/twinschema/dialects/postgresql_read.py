@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -104,7 +103,7 @@ def read_once(
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
     _snapshot_transactions(conn)
-    known = _ZONES.get(conn)
+    known = _ZONES.get(_server_of(conn))
     params = {**_params(options), "zone_known": known[0] if known else None}
     cursors: list[psycopg.Cursor[Any]] = []
     try:
@@ -132,11 +131,19 @@ def read_once(
     return results
 
 
-# Per open connection, the zone's hashes of its last read (``SQL_SCHEMA``): what they hold for
-# (the session's TimeZone and the hour), the hash of the coming year and that of 1850 to 2100.
-_ZONES: weakref.WeakKeyDictionary[psycopg.Connection[Any], tuple[str, str, str]] = (
-    weakref.WeakKeyDictionary()
-)
+# Per server reached (``_server_of``), the zone's hashes of the last read there
+# (``SQL_SCHEMA``): what they hold for (the postmaster's start, the session's TimeZone and the
+# hour), the hash of the coming year and that of 1850 to 2100. Kept for the process, not per
+# connection: a check opens a new connection for each database it reads (the live one, each
+# scratch database of the migrations layer: new names each time), and each paid for the hashes
+# again. The server checks the key: a database or role with a TimeZone of its own, a restarted
+# server or another one behind the same address gets its own hashes (and is kept instead).
+_ZONES: dict[tuple[str, int], tuple[str, str, str]] = {}
+
+
+def _server_of(conn: psycopg.Connection[Any]) -> tuple[str, int]:
+    """Where ``conn`` reads: the server's host (or socket folder) and port."""
+    return (conn.info.host, conn.info.port)
 
 
 def _zone_kept(
@@ -148,7 +155,7 @@ def _zone_kept(
     if zone_now is None and known is not None and known[0] == key:
         zone_now, history = known[1], known[2]
     else:
-        _ZONES[conn] = (key, zone_now, history)
+        _ZONES[_server_of(conn)] = (key, zone_now, history)
     return (*head, zone_now, history)
 
 
