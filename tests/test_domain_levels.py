@@ -127,3 +127,41 @@ def test_a_domain_check_is_named_with_the_statement_that_drops_it(
         # The witness -2 is refused by that CHECK, and stored once the hint's statement ran.
         assert "violates check constraint" in _run(url, "INSERT INTO grade VALUES (1, -2)")
         assert _run(url, statement, "INSERT INTO grade VALUES (1, -2)") == "ok"
+
+
+POS_LIST = (
+    "CREATE DOMAIN pos_list AS text[] NOT NULL DEFAULT '{}'"
+    " CONSTRAINT pos_list_check CHECK (cardinality(VALUE) <= 3);"
+    "CREATE TABLE player (id integer PRIMARY KEY, positions pos_list);"
+)
+POS_FIRST = (
+    "ALTER DOMAIN pos_list ADD CONSTRAINT pos_first"
+    " CHECK (VALUE[1] IS NOT NULL OR cardinality(VALUE) = 0)"
+)
+
+
+@pytest.mark.parametrize("added", [True, False], ids=["second CHECK", "same CHECKs (near miss)"])
+def test_a_second_domain_check_is_the_difference(pg_databases: DatabasePool, added: bool) -> None:
+    """A CHECK added to a domain on one side (stranger68 004): one ``check`` difference naming
+    it and its domain, never a type change or the first CHECK said missing; with the CHECK on
+    both sides, none."""
+    with pg_databases.database() as module, pg_databases.database() as live:
+        assert _run(module, POS_LIST, *([] if added else [POS_FIRST])) == "ok"
+        assert _run(live, POS_LIST, POS_FIRST) == "ok"
+        sides = [
+            Side(make_canonical(reflect_url(url, ReflectOptions()), None), label, label)
+            for url, label in ((module, "the module"), (live, "the live database"))
+        ]
+        found = compare(*sides, layer="diff").differences
+        if not added:
+            assert found == []
+            return
+        (d,) = found
+        assert d.kind == "check", d
+        assert d.message.endswith(
+            "exists only in the live database, as CHECK pos_first of domain pos_list"
+        ), d.message
+        assert "ALTER DOMAIN pos_list DROP CONSTRAINT pos_first drops it" in d.hint, d.hint
+        # The witness: '{NULL,a}' is stored by the module's database, refused by the live one.
+        assert _run(module, "INSERT INTO player VALUES (1, '{NULL,a}')") == "ok"
+        assert "pos_first" in _run(live, "INSERT INTO player VALUES (1, '{NULL,a}')")

@@ -108,6 +108,9 @@ class Column:
     # Where ``not_null_domain`` is a domain the column's domain is made over (``CREATE DOMAIN
     # d2 AS d1``, d1 NOT NULL): the column's domain (d2), for messages.
     not_null_via: str | None = field(default=None, compare=False)
+    # Set by ``normalize`` on a column of a PostgreSQL domain read as its base type, the
+    # domain's CHECKs on its table: the domain's name (``canonical.domains_alike``).
+    domain_read: str | None = field(default=None, compare=False)
 
     @property
     def own_name(self) -> str:

@@ -103,7 +103,7 @@ def unfolded(table: Table) -> Table:
         ctype = column.type
         parts = None if ctype.definition is None else domain_parts(ctype.definition)
         folded = parts is None or ctype.array or not _passes_null(parts)
-        base = None if folded or parts is None else _base(parts.base)
+        base = None if folded or parts is None else parse_base(parts.base)
         if parts is None or base is None:
             columns.append(column if parts is None or ctype.array else _lifted(column, parts))
             continue
@@ -123,6 +123,7 @@ def unfolded(table: Table) -> Table:
                 not_null_domain=domain,
                 not_null_via=via,
                 collation=collation,
+                domain_read=ctype.name,
             )
         )
         for check in parts.checks:
@@ -196,7 +197,7 @@ def _passes_null(parts: DomainParts) -> bool:
     return all(null_passes(tree, value) for tree in trees)
 
 
-def _base(spelling: str) -> ColumnType | None:
+def parse_base(spelling: str) -> ColumnType | None:
     """The base type, where it is one the type table knows (not another domain, an enum, a
     composite: what it stores is not read here)."""
     found = parse_type_cached(spelling)
