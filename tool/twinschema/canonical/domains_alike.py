@@ -52,7 +52,7 @@ def _table(table: Table, twin: Table) -> Table:
             continue
         columns[at] = replace(column, type=base, domain_read=ctype.name)
         for check in parts.checks:
-            text = renamed_in(check, {"value": column.own_name})
+            text = renamed_in(check, {"value": column.name})  # canonical: logical names
             held = _held(ctype.dialect, ctype.domain_checks, check)
             checks.append(CheckConstraint(text, raw=text, written=text, domain=held))
     if len(checks) == len(table.checks):
