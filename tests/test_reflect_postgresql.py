@@ -32,6 +32,7 @@ from twinschema.errors import DatabaseError
 from twinschema.model import (
     Column,
     ColumnType,
+    DomainCheck,
     ForeignKey,
     Generated,
     Index,
@@ -335,8 +336,22 @@ EXPECTED_ACCOUNT = Table(
         Column("feelings", ctype("enum", "mood[]", values=MOOD.values, array=True)),
         Column("tags", ctype("text", "text[]", array=True)),
         # A domain's definition as the catalog prints it: normalize makes its CHECKs canonical.
+        # Each CHECK with its domain, name and the statement that drops it (for messages).
         Column(
-            "contact", ctype("email", "email", definition="text CHECK ((VALUE ~~ '%@%'::text))")
+            "contact",
+            ctype(
+                "email",
+                "email",
+                definition="text CHECK ((VALUE ~~ '%@%'::text))",
+                domain_checks=(
+                    DomainCheck(
+                        "CHECK ((VALUE ~~ '%@%'::text))",
+                        "email",
+                        "email_check",
+                        "ALTER DOMAIN email DROP CONSTRAINT email_check",
+                    ),
+                ),
+            ),
         ),
         Column("kind", ctype("text", "text"), False, "'x'::text", None, "'x'::text"),
     ),

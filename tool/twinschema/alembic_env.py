@@ -175,12 +175,19 @@ def _compare_column_default(
     """One column's server default, as autogenerate's first comparator: plain defaults (or
     none) on both sides are judged by ``compare_server_default`` and decided here; a plain
     default on one side and an identity on the other is a change (Alembic's identity comparison
-    asserts on it); identities and computed columns go on to Alembic's own comparators."""
+    asserts on it); identities and computed columns go on to Alembic's own comparators. A
+    column of a PostgreSQL domain is judged by its own DEFAULT (``alembic_nullable.own_default``)."""
     from alembic.util import PriorityDispatchResult
 
+    from twinschema.alembic_nullable import own_default
+
     ours, theirs = metadata_col.server_default, conn_col.server_default
-    if ours is None and theirs is None:
-        return PriorityDispatchResult.CONTINUE
+    asked, own = own_default(autogen_context.connection, conn_col)
+    if asked:  # a domain's column: its own DEFAULT, not the domain's SQLAlchemy folds in
+        theirs = None if own is None else sa.DefaultClause(sa.text(own))
+        alter_column_op.existing_server_default = theirs
+    if ours is None and theirs is None:  # none on both: nothing to do, nor for Alembic's own
+        return PriorityDispatchResult.STOP if asked else PriorityDispatchResult.CONTINUE
     plain = (sa.DefaultClause, type(None))
     if not isinstance(ours, plain) or not isinstance(theirs, plain):
         if _identity_against_plain(ours, theirs):

@@ -1,4 +1,5 @@
-"""A column's own NOT NULL, for autogenerate, where its type is a PostgreSQL domain (stranger67 005).
+"""A column's own NOT NULL and DEFAULT, for autogenerate, where its type is a PostgreSQL domain
+(stranger67 005, stranger68 011).
 
 SQLAlchemy reads a column of a NOT NULL domain (``CREATE DOMAIN site_code AS text NOT NULL``) as
 ``nullable=False``: the column's own NOT NULL and the domain's, folded into one. The metadata
@@ -7,6 +8,11 @@ nullable), so Alembic's comparison saw a nullable change on every ``revision`` a
 ``alter_column(nullable=True)`` (a no-op) with a downgrade that adds a NOT NULL the column never
 had. The domain's NOT NULL is the domain's, written as ALTER DOMAIN when it changes
 (``revision_pg_domains``); the column's own is read from the catalog here and compared alone.
+
+The DEFAULT likewise: SQLAlchemy gives a domain column with no DEFAULT of its own its domain's
+(``CREATE DOMAIN code3 AS text DEFAULT 'UNK'``), so after a revision that set the domain's
+DEFAULT every later ``revision`` wrote ``alter_column(server_default=None)`` with a downgrade
+that set a column DEFAULT the column never had. ``own_default`` reads pg_attrdef alone.
 """
 
 from __future__ import annotations
@@ -36,6 +42,29 @@ def own_nullable(connection: Any, column: sa.Column[Any]) -> bool | None:
         sa.text(_OWN_NOT_NULL), {"t": preparer.format_table(column.table), "c": column.name}
     ).scalar()
     return None if not_null is None else not bool(not_null)
+
+
+# The column's own DEFAULT (pg_attrdef), without its domain's; no row: none.
+_OWN_DEFAULT = (
+    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+    "ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+    "WHERE d.adrelid = CAST(:t AS regclass) AND a.attname = :c AND NOT a.attisdropped"
+)
+
+
+def own_default(connection: Any, column: sa.Column[Any]) -> tuple[bool, str | None]:
+    """The reflected ``column``'s own DEFAULT as its database prints it, its domain's aside:
+    (True, text), (True, None) for none; (False, None) where that is not asked (not
+    PostgreSQL, no connection, not a domain): the reflected ``server_default`` then stands."""
+    if not isinstance(column.type, postgresql.DOMAIN):
+        return False, None
+    if not isinstance(connection, sa.Connection) or connection.dialect.name != "postgresql":
+        return False, None
+    preparer = connection.dialect.identifier_preparer
+    text = connection.execute(
+        sa.text(_OWN_DEFAULT), {"t": preparer.format_table(column.table), "c": column.name}
+    ).scalar()
+    return True, None if text is None else str(text)
 
 
 def compare_column_nullable(

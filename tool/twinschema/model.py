@@ -42,6 +42,7 @@ from twinschema.model_types import (
     GENERATED_VIRTUAL as GENERATED_VIRTUAL,
     Collation as Collation,
     ColumnType as ColumnType,
+    DomainCheck as DomainCheck,
     Generated as Generated,
 )
 from twinschema.model_unknown import UnknownName as UnknownName
@@ -104,6 +105,12 @@ class Column:
     # type that finds no row is stored (``UPDATE t SET x = (SELECT x FROM t WHERE false)``),
     # which a column's NOT NULL refuses.
     not_null_domain: str | None = None
+    # Where ``not_null_domain`` is a domain the column's domain is made over (``CREATE DOMAIN
+    # d2 AS d1``, d1 NOT NULL): the column's domain (d2), for messages.
+    not_null_via: str | None = field(default=None, compare=False)
+    # Set by ``normalize`` on a column of a PostgreSQL domain read as its base type, the
+    # domain's CHECKs on its table: the domain's name (``canonical.domains_alike``).
+    domain_read: str | None = field(default=None, compare=False)
 
     @property
     def own_name(self) -> str:
@@ -222,6 +229,9 @@ class CheckConstraint:
     # The expression as a PostgreSQL SQL file wrote it (``sources.sqlfile.written``): what
     # messages show, never what runs.
     written: str | None = field(default=None, compare=False)
+    # Set by ``normalize`` on a CHECK of a PostgreSQL domain read as its column's: which
+    # domain's CHECK it is, for messages.
+    domain: DomainCheck | None = field(default=None, compare=False)
 
     def shown(self) -> str:
         """The expression as messages show it: as written, else as its database prints it."""

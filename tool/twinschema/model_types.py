@@ -10,6 +10,21 @@ from types import MappingProxyType
 
 
 @dataclass(frozen=True, slots=True)
+class DomainCheck:
+    """One CHECK of a PostgreSQL domain's definition: its text as the definition writes it
+    (``CHECK ((VALUE >= 0))``), the domain that holds it (the column's, or one it is made over)
+    and the constraint's name (None where the source names none)."""
+
+    text: str
+    domain: str
+    name: str | None = None
+    # The statement that drops it, in its database's SQL; None where the source has no name.
+    drop: str | None = None
+    # Set by ``normalize`` where ``domain`` is a base of the column's domain: the column's.
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnType:
     """A column type as one dialect spells it: a lower-case base name plus its parameters."""
 
@@ -23,6 +38,11 @@ class ColumnType:
     raw: str = field(default="", compare=False)
     # A PostgreSQL domain's definition (base type, NOT NULL, CHECKs), compared exactly.
     definition: str | None = None
+    # Of a domain's definition, where the source reads it: the domain that holds its NOT NULL
+    # (this one, or a domain it is made over: ``CREATE DOMAIN d2 AS d1``), and each CHECK's
+    # domain and name, for messages (``ALTER DOMAIN d1 DROP NOT NULL`` changes d2's columns).
+    not_null_by: str | None = field(default=None, compare=False)
+    domain_checks: tuple[DomainCheck, ...] = field(default=(), compare=False)
 
     def spelling(self) -> str:
         """The type as people read it: ``character varying(40)``, ``enum('a', 'b')``."""

@@ -38,7 +38,7 @@ from twinschema.canonical.expr_tree import conjuncts, key
 from twinschema.canonical.expressions import canonical, parse
 from twinschema.canonical.typemap import kinds_of
 from twinschema.dialects.postgresql_types import named_collation, parse_type_cached
-from twinschema.model import CheckConstraint, Column, ColumnType, Table
+from twinschema.model import CheckConstraint, Column, ColumnType, DomainCheck, Table
 from twinschema.sql_expression import closing_paren
 from twinschema.sql_names import PLAIN_NAME
 
@@ -104,14 +104,14 @@ def unfolded(table: Table) -> Table:
         parts = None if ctype.definition is None else domain_parts(ctype.definition)
         parts = None if parts is None else not_null_read(parts)
         folded = parts is None or ctype.array or not _passes_null(parts)
-        base = None if folded or parts is None else _base(parts.base)
+        base = None if folded or parts is None else parse_base(parts.base)
         if parts is None or base is None:
             columns.append(column if parts is None or ctype.array else _lifted(column, parts))
             continue
         default, raw_default = column.default, column.raw_default
         if default is None and parts.default is not None:
             default = raw_default = parts.default
-        domain = ctype.name if parts.not_null and column.nullable else None
+        domain, via = _not_null(ctype, parts, column)
         collation = column.collation  # the column's own COLLATE, else the domain's
         if collation is None and parts.collation is not None:
             collation = named_collation(parts.collation)
@@ -122,14 +122,16 @@ def unfolded(table: Table) -> Table:
                 default=default,
                 raw_default=raw_default,
                 not_null_domain=domain,
+                not_null_via=via,
                 collation=collation,
+                domain_read=ctype.name,
             )
         )
         for check in parts.checks:
             text = _value_as(check, column.name)
-            checks.append(
-                CheckConstraint(text, raw=text, written=_value_as(check, column.name, quote=False))
-            )
+            written = _value_as(check, column.name, quote=False)
+            held = _held(ctype, check)
+            checks.append(CheckConstraint(text, raw=text, written=written, domain=held))
     if len(checks) == len(table.checks) and columns == list(table.columns):
         return table
     return replace(table, columns=tuple(columns), checks=tuple(checks))
@@ -175,14 +177,39 @@ def _lifted(column: Column, parts: DomainParts) -> Column:
     default, raw_default = column.default, column.raw_default
     if default is None and parts.default is not None:
         default = raw_default = parts.default
-    domain = ctype.name if parts.not_null and column.nullable else column.not_null_domain
+    domain, via = _not_null(ctype, parts, column)
+    if domain is None:
+        domain, via = column.not_null_domain, column.not_null_via
     return replace(
         column,
         type=replace(ctype, definition=definition),
         default=default,
         raw_default=raw_default,
         not_null_domain=domain,
+        not_null_via=via,
     )
+
+
+def _not_null(
+    ctype: ColumnType, parts: DomainParts, column: Column
+) -> tuple[str | None, str | None]:
+    """For a nullable column of a NOT NULL domain: the domain that holds the NOT NULL (the
+    column's, or one it is made over: ``ALTER DOMAIN`` of the column's would change nothing,
+    stranger68 015), and the column's domain where that is another; else (None, None)."""
+    if not (parts.not_null and column.nullable):
+        return None, None
+    held = ctype.not_null_by or ctype.name
+    return held, (ctype.name if held != ctype.name else None)
+
+
+def _held(ctype: ColumnType, check: str) -> DomainCheck | None:
+    """Which domain's CHECK ``check`` (as the definition writes it) is, and its name, where the
+    source says (``ColumnType.domain_checks``); ``via`` the column's domain where it is a base
+    of it."""
+    for found in ctype.domain_checks:
+        if found.text == f"CHECK ({check})":
+            return replace(found, via=ctype.name if found.domain != ctype.name else None)
+    return None
 
 
 def _passes_null(parts: DomainParts) -> bool:
@@ -196,7 +223,7 @@ def _passes_null(parts: DomainParts) -> bool:
     return all(null_passes(tree, value) for tree in trees)
 
 
-def _base(spelling: str) -> ColumnType | None:
+def parse_base(spelling: str) -> ColumnType | None:
     """The base type, where it is one the type table knows (not another domain, an enum, a
     composite: what it stores is not read here)."""
     found = parse_type_cached(spelling)

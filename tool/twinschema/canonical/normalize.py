@@ -379,6 +379,7 @@ def _check(dialect: str, check: CheckConstraint, read: Scope) -> CheckConstraint
         column=result.column,
         values=result.values,
         written=check.written,
+        domain=check.domain,
     )
 
 

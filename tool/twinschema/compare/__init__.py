@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.canonical import folding
+from twinschema.canonical.domains_alike import read_alike
 from twinschema.compare.allowances import NOTHING_HELD, Held, apply_allowances
 from twinschema.compare.column_order import as_warnings
 from twinschema.compare.context import Comparison, Context, Side
@@ -46,6 +47,9 @@ def compare(
     aligned, renamed = folding.align(left.schema, right.schema)
     if renamed:
         right = replace(right, schema=aligned)
+    lread, rread = read_alike(left.schema, right.schema)
+    if lread is not left.schema or rread is not right.schema:
+        left, right = replace(left, schema=lread), replace(right, schema=rread)
     ctx = Context(left, right, layer, domain)
     for table, column, spelling in renamed:  # names one dialect matches whatever their case
         ctx.same(table, column, "identifier case", column or table, spelling)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped, split_alike
 from twinschema.canonical.expressions import across, local_clock_rule
 from twinschema.compare.common import (
@@ -48,6 +50,7 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
         if _unknown(left if on_left else right, check):
             continue  # its table cannot be made: an unknown_column difference says so
         text = f"CHECK ({check.written or check.raw or expression})"
+        held, hint = _domain_held(check)
         ctx.diff(
             "check",
             left.name,
@@ -56,8 +59,26 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
             text if on_left else None,
             None if on_left else text,
             f"{visible_sql(text)} on {ctx.table_shown(left.name)} exists only in "
-            f"{ctx.label('left' if on_left else 'right')}",
+            f"{ctx.label('left' if on_left else 'right')}{held}",
         )
+        if hint:
+            last = ctx.result.differences[-1]
+            ctx.result.differences[-1] = replace(last, hint=last.hint + hint)
+
+
+def _domain_held(check: CheckConstraint) -> tuple[str, str]:
+    """What a message and its hint add for a CHECK of a domain read as its column's: which
+    domain's CHECK it is (a base of the column's domain named so: stranger68 012, no message
+    named it), and the statement that drops it; ("", "") for a table's own CHECK."""
+    held = check.domain
+    if held is None:
+        return "", ""
+    what = f"CHECK {held.name}" if held.name else "a CHECK"
+    via = f" (the base of {held.via})" if held.via else ""
+    said = f", as {what} of domain {held.domain}{via}"
+    return said, f"; it is {what} of domain {held.domain}{via}" + (
+        f": {held.drop} drops it" if held.drop else ""
+    )
 
 
 def _unknown(table: Table, check: CheckConstraint) -> bool:

@@ -264,7 +264,7 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
     kind = _COLUMN_FIELDS[field_name]
     where = ctx.shown(table, lc, rc)
     if field_name == "nullable":
-        message = f"{where} is {ctx.each(_null(lc), _null(rc))}"
+        message = f"{where} is {ctx.each(_null(lc, via=True), _null(rc, via=True))}"
         if not (lc.nullable and rc.nullable) and (lc.not_null_domain or rc.not_null_domain):
             # One column's NOT NULL against a domain's, which a subquery's NULL passes: the
             # statement in the names of the domain's side, which stores that NULL.
@@ -357,9 +357,13 @@ def _nullness(column: Column) -> tuple[bool, bool]:
     return column.nullable, column.nullable and column.not_null_domain is not None
 
 
-def _null(column: Column) -> str:
-    """A column's nullability as reports show it: NULL, NOT NULL, or NOT NULL through its
-    domain (``Column.not_null_domain``)."""
+def _null(column: Column, via: bool = False) -> str:
+    """A column's nullability as reports show it: NULL, NOT NULL, or NOT NULL through the
+    domain that holds it (``Column.not_null_domain``), with ``via`` the column's domain where
+    that is a base of it (in messages: the value stays the domain's name)."""
     if not column.nullable:
         return "NOT NULL"
-    return f"NOT NULL by domain {column.not_null_domain}" if column.not_null_domain else "NULL"
+    if column.not_null_domain is None:
+        return "NULL"
+    base = f" (the base of {column.not_null_via})" if via and column.not_null_via else ""
+    return f"NOT NULL by domain {column.not_null_domain}{base}"

@@ -89,6 +89,7 @@ from twinschema.dialects.postgresql_rows import (
 from twinschema.dialects.postgresql_types import (
     DIALECT,
     collation_of,
+    domain_levels,
     domain_relabels_dropped,
     named_collation,
     operator_class,
@@ -272,7 +273,7 @@ def _tables(
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator, owned, owner, fails) in rows:  # fmt: skip
+         _, generator, owned, owner, fails, levels) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -294,6 +295,7 @@ def _tables(
                 raw=spelling,
                 definition=domain_relabels_dropped(domain),
             )
+            ctype = domain_levels(ctype, levels)
         else:
             ctype = parse_type_cached(spelling)
         column_identity = IDENTITY_CODES.get(identity)

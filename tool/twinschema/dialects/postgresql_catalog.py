@@ -7,6 +7,7 @@ from functools import cache
 
 from twinschema.dialects.postgresql_catalog_objects import SQL_COUNTS, SQL_OBJECTS
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
+from twinschema.dialects.postgresql_domain_sql import DOMAIN_DEFINITION, DOMAIN_LEVELS
 from twinschema.dialects.postgresql_extensions import EXTENSION_CTES, EXTENSION_NAMES
 
 # Every query takes the schema's name as %(schema)s and reads tables and partitioned tables that
@@ -159,38 +160,12 @@ _SEQUENCE_FAILS = f"""CASE WHEN sq.seqrelid IS NULL AND d.adbin IS NOT NULL THEN
         SELECT 1 FROM pg_class o WHERE o.relname = p.parts[1]))) END"""
 
 
-# A domain column's definition (``canonical.domains.domain_parts`` reads it): a domain over a
-# domain (``CREATE DOMAIN b AS a CHECK ...``) read through every level down to its base type, as
-# PostgreSQL 16 enforces it: the CHECKs and NOT NULL of every level (each refuses what it
-# refuses, also one added by ALTER DOMAIN after the upper level was made), the base type's
-# arguments and its collation below all levels. The DEFAULT is the column's domain's own: CREATE
-# DOMAIN copies its base domain's DEFAULT where it writes none, and an insert reads no other
-# level's (a later ALTER DOMAIN a SET DEFAULT leaves b's column without it, run on PostgreSQL 16).
-_DOMAIN_DEFINITION = """
-    WITH RECURSIVE lv (oid, base, mod, not_null, depth) AS (
-        SELECT et.oid, et.typbasetype, et.typtypmod, et.typnotnull, 0
-        UNION ALL
-        SELECT b.oid, b.typbasetype, b.typtypmod, b.typnotnull, lv.depth + 1
-        FROM lv JOIN pg_type b ON b.oid = lv.base AND b.typtype = 'd' AND lv.depth < 64)
-    SELECT concat_ws(' ',
-        format_type(bottom.base, bottom.mod),
-        (SELECT 'COLLATE "' || replace(dc.collname, '"', '""') || '"'
-         FROM pg_collation dc JOIN pg_type bt ON bt.oid = bottom.base
-         WHERE dc.oid = et.typcollation AND et.typcollation <> bt.typcollation),
-        CASE WHEN (SELECT bool_or(l.not_null) FROM lv l) THEN 'NOT NULL' END,
-        'DEFAULT ' || et.typdefault,
-        (SELECT string_agg(DISTINCT pg_get_constraintdef(k.oid), ' '
-                           ORDER BY pg_get_constraintdef(k.oid))
-         FROM pg_constraint k WHERE k.contypid IN (SELECT l.oid FROM lv l)))
-    FROM (SELECT l.base, l.mod FROM lv l ORDER BY l.depth DESC LIMIT 1) bottom"""
-
-
 _SQL_COLUMNS = f"""
 SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SELECT'),
        a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
        a.attgenerated, pg_get_expr(d.adbin, d.adrelid), et.typtype, et.typname::text, et.oid,
        et.oid IS DISTINCT FROM t.oid,
-       CASE WHEN et.typtype = 'd' THEN ({_DOMAIN_DEFINITION}) END,
+       CASE WHEN et.typtype = 'd' THEN ({DOMAIN_DEFINITION}) END,
        co.collname::text, co.collisdeterministic, {{locale}},
        d.adbin IS NOT NULL,
        CASE WHEN sq.seqrelid IS NOT NULL THEN concat_ws(' ',
@@ -206,7 +181,8 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
            'cache', sq.seqcache,
            CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
        sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column),
-       {_SEQUENCE_FAILS}
+       {_SEQUENCE_FAILS},
+       CASE WHEN et.typtype = 'd' THEN ({DOMAIN_LEVELS}) END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped

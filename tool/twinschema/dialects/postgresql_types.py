@@ -6,7 +6,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
+from typing import Any
 
 from twinschema.model import (
     EQUALITY_CASE,
@@ -14,7 +16,9 @@ from twinschema.model import (
     EQUALITY_EXACT,
     Collation,
     ColumnType,
+    DomainCheck,
 )
+from twinschema.sql_names import sql_name
 
 DIALECT = "postgresql"
 
@@ -287,3 +291,31 @@ def domain_relabels_dropped(definition: str) -> str:
         return definition
     relabel = re.compile(r"\(VALUE\)::" + re.escape(base) + r"(?![\w\[(])")
     return relabel.sub("VALUE", definition)
+
+
+def domain_levels(ctype: ColumnType, levels: Any) -> ColumnType:
+    """A domain column's type with what the catalog says of its levels (``levels``: JSON
+    ``{"not_null": name, "checks": [[definition, domain, name], ...]}``): the domain holding its
+    NOT NULL, and each CHECK's domain and name, the CHECK's text relabelled as the definition's
+    (``domain_relabels_dropped``) so that messages find it there."""
+    if not isinstance(levels, dict):
+        return ctype
+    head = (ctype.definition or "").partition(" CHECK (")[0]
+    checks = tuple(
+        DomainCheck(
+            domain_relabels_dropped(f"{head} {text}")[len(head) + 1 :],
+            domain,
+            name,
+            drop_domain_check(domain, name),
+        )
+        for text, domain, name in levels.get("checks") or ()
+    )
+    return replace(ctype, not_null_by=levels.get("not_null"), domain_checks=checks)
+
+
+def drop_domain_check(domain: str, name: str | None) -> str | None:
+    """The statement that drops the CHECK ``name`` of ``domain`` (each name quoted where it
+    must be); None without a name."""
+    if name is None:
+        return None
+    return f"ALTER DOMAIN {sql_name(domain)} DROP CONSTRAINT {sql_name(name)}"

@@ -8,7 +8,8 @@ there while ``cardinality(a)`` is 0), with one element and two, a NULL element, 
 other than 1 ('[0:0]={5}': ``a[1]`` is NULL there; one per element probe, as for one-element
 arrays: '[0:0]={9}' parts ``a[1] BETWEEN 1 AND 7`` from ``a[array_lower(a, 1)] ...``, stranger61
 010), two dimensions ('{{1,2},{3,4}}': ``cardinality`` 4, ``array_length(a, 1)`` 2; stranger61
-002), three dimensions ('{{{1}}}', and 2 by 2 by 2: ``array_ndims(a) <= 2`` against ``<= 3``,
+002; and '{{2}}', of the second element alone: ``array_position`` fails on it, stranger68
+004), three dimensions ('{{{1}}}', and 2 by 2 by 2: ``array_ndims(a) <= 2`` against ``<= 3``,
 ``cardinality`` against the product of two lengths) and as many as an integer literal names and
 one either side, up to PostgreSQL's 6 (``array_ndims(a) < 5``), each such depth also with one
 dimension alone two long ('{{{1,0}}}': ``a[1][1][2]`` against ``a[1][2][1]``), two long from 0
@@ -104,6 +105,10 @@ def values(
         f"[2:3]={{{first},{second}}}",
         f"{{{{{first}}},{{{second}}}}}",
         f"{{{{{first},{second}}},{{{second},{first}}}}}",  # 2 by 2: cardinality 4, length 2
+        # Two dimensions holding the second element alone: a function that fails on any
+        # multidimensional array (array_position) fails where the first, most telling,
+        # element would have the CHECK refuse the row anyway (stranger68 004).
+        f"{{{{{second}}}}}",
     ]
     named = {k for n in numbers if n == int(n) for k in (int(n) - 1, int(n), int(n) + 1)}
     for depth in sorted({3} | {k for k in named if 3 <= k <= _DIMENSIONS}):

@@ -63,7 +63,9 @@ distinct expression once per run.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from twinschema.canonical.domains_alike import read_alike
 from twinschema.evaluate import (
     check_tables,
     checks,
@@ -124,6 +126,9 @@ def evaluate(
     warnings (``crossing``). Returns what was evaluated, where, and the warnings. ``layer``
     names the layer of the findings it adds (default: that of the comparison's own, else
     ``diff``)."""
+    lread, rread = read_alike(left.schema, right.schema)  # as the comparer read them
+    if lread is not left.schema or rread is not right.schema:
+        left, right = replace(left, schema=lread), replace(right, schema=rread)
     st = StageContext(comparison, left, right, evaluator)
     if layer is not None:
         st.layer = layer

@@ -21,7 +21,7 @@ from twinschema.compare import compare
 from twinschema.migrations.chain_renames import Renamed
 from twinschema.migrations.migrations_cache import ScratchRun, StepRun
 from twinschema.migrations.migrations_chain import LAYER, ROUNDTRIP, Chain, migration_difference
-from twinschema.model import Schema
+from twinschema.model import Column, Schema
 from twinschema.records import Difference, FixSide, FixSite, Side
 from twinschema.records.domain import Domain, logical_spelled
 
@@ -127,6 +127,12 @@ def step_differences(
         right = Side(canonical(after), f"{chain.label} after the downgrade of {revision}", fix)
         right = replace(right, role="chain")
         found = compare(left, right, layer=LAYER, domain=domain).differences
+        seen = {(d.table, d.column) for d in found if d.kind == "column_default"}
+        found += [
+            d
+            for d in own_defaults(left.schema, before, after, (left.label, right.label))
+            if (d.table, d.column) not in seen
+        ]
         before_schema = left.schema
         keys = [_carried(d, domain, chain.dialect) for d in found]
         own = [d for d, key in zip(found, keys, strict=True) if key not in carried]
@@ -146,6 +152,51 @@ def step_differences(
                 )
             )
     return [d for ds in reversed(blamed) for d in ds]
+
+
+def own_defaults(
+    compared: Schema, before: Schema, after: Schema, labels: tuple[str, str]
+) -> list[Difference]:
+    """Columns of a domain whose own DEFAULT differs between ``before`` and ``after`` (as read,
+    physical names; ``compared``: ``before`` in canonical form, for the logical names), where
+    the comparison reads what an insert gets (the column's DEFAULT, else its domain's) and
+    sees none: a downgrade that sets the column's own DEFAULT to what its domain holds
+    (``alter_column(server_default=...)`` written from a reflected column that SQLAlchemy gave
+    its domain's DEFAULT) inserts the same values, but the revision below it, whose downgrade
+    drops the domain's DEFAULT (``ALTER DOMAIN code3 DROP DEFAULT``), then leaves the column's
+    behind: that was blamed on it (stranger68 011). Named here, the difference is the
+    downgrade's that made it, and carried below it."""
+    found: list[Difference] = []
+    for table in compared.tables.values():
+        own = table.physical or table.name
+        was, now = before.tables.get(own), after.tables.get(own)
+        if was is None or now is None:
+            continue
+        for column in table.columns:
+            lc, rc = was.column(column.own_name), now.column(column.own_name)
+            if lc is None or rc is None or None in (lc.type.definition, rc.type.definition):
+                continue
+            left, right = _own_default(lc), _own_default(rc)
+            if left == right:
+                continue
+            d = migration_difference(
+                "column_default",
+                labels,
+                name=column.name,
+                left=left or "none",
+                right=right or "none",
+                message=f"default of {table.name}.{column.name} differs: {left or 'none'} vs "
+                f"{right or 'none'} (the column's own DEFAULT, its domain's aside)",
+                hint="",
+                table=table.name,
+            )
+            found.append(replace(d, column=column.name))
+    return found
+
+
+def _own_default(column: Column) -> str | None:
+    """A column's own DEFAULT as its database prints it (none: None)."""
+    return column.raw_default if column.raw_default is not None else column.default
 
 
 def batch_cause(dialect: str, d: Difference, before: Schema) -> str:

@@ -46,6 +46,7 @@ from twinschema.sources.metadata_parts import (
     NULLS_ORDER,
     declared,
     deferral,
+    domain_levels,
     element_opclass,
     foreign_key,
     identity_of,
@@ -228,7 +229,8 @@ class _Reader:
         spelling = COLLATE_CLAUSE.sub("", sa_type.compile(dialect=self.sa_dialect))
         ctype = self.adapter.parse_type(spelling)
         if isinstance(sa_type, postgresql.DOMAIN) and self.dialect == "postgresql":
-            return replace(ctype, definition=self.domain(sa_type))
+            ctype = replace(ctype, definition=self.domain(sa_type))
+            return domain_levels(ctype, sa_type, self.sql)
         return ctype
 
     def domain(self, domain: postgresql.DOMAIN) -> str:

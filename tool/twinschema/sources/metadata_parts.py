@@ -4,14 +4,18 @@ options) turned into the parts of the model's tables."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
+from sqlalchemy.sql.type_api import to_instance
 
+from twinschema.dialects.postgresql_types import drop_domain_check
 from twinschema.model import (
     IDENTITY_ALWAYS,
     IDENTITY_AUTOINCREMENT,
@@ -24,6 +28,7 @@ from twinschema.model import (
     OPTION_WITHOUT_ROWID,
     ColumnType,
     ConflictClause,
+    DomainCheck,
     ForeignKey,
     Policy,
 )
@@ -329,3 +334,25 @@ def policy_of(entry: Any) -> Policy:
 # makes SQLAlchemy double every "%" for the driver, which undoes it before sending: a CHECK
 # ``name LIKE 'a%'`` would otherwise read ``'a%%'`` here and differ from the live database.
 DDL_DIALECTS: dict[str, Dialect] = {name: sqlalchemy_dialect(name) for name in DIALECTS}
+
+
+def domain_levels(ctype: ColumnType, domain: Any, sql: Callable[[Any], str]) -> ColumnType:
+    """A DOMAIN column's type with what its levels say (``domain``, then each DOMAIN it is made
+    over), as the PostgreSQL reader reads them from the catalog: the nearest level holding its
+    NOT NULL, and each level's CHECK (``sql`` writes it as the DDL compiler does) with its
+    domain and name, for messages."""
+    levels = [domain]
+    while isinstance(to_instance(levels[-1].data_type), postgresql.DOMAIN) and len(levels) < 64:
+        levels.append(to_instance(levels[-1].data_type))
+    not_null = next((d.name for d in levels if d.not_null), None)
+    checks = tuple(
+        DomainCheck(
+            f"CHECK ({sql(d.check)})",
+            d.name,
+            name_of(d.constraint_name),
+            drop_domain_check(d.name, name_of(d.constraint_name)),
+        )
+        for d in levels
+        if d.check is not None
+    )
+    return replace(ctype, not_null_by=not_null, domain_checks=checks)
