@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.records import Difference, FixSide, FixSite, Severity
-from twinschema.records.domain import Allowance, Domain, check_text
+from twinschema.records.domain import PIN_KEYS, Allowance, Domain, check_text
 
 # The kinds whose difference is always an object on one side only: an allowance without
 # ``dialect:`` cannot mean another difference of the same object.
@@ -114,8 +114,9 @@ def _objects(differences: list[Difference]) -> list[Difference]:
 def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
     """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
     name where it has them, for an object on one side only the dialect that has it
-    (``dialects``: side -> dialect), and for a type difference across dialects the two types
-    (``types:``: a type changed later is then reported)."""
+    (``dialects``: side -> dialect), and for a difference across dialects of a kind
+    ``PIN_KEYS`` names what each side shows (``types:``, ``checks:``, ``nullable:``: either
+    side changed later is then reported); else a CHECK named on neither side by its text."""
     parts = [f"kind: {d.kind}"]
     if d.column is not None:
         parts.append(f"column: {d.column}")
@@ -128,14 +129,17 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
         parts.append(f"name: {name}")
     if one:
         parts.append(f"dialect: {dialects[side]}")
-    if d.kind == "check" and name is None:  # named on neither side: by its text
+    ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)  # one: of one dialect
+    key = PIN_KEYS.get(d.kind)
+    if key is not None and d.left and d.right and ld and rd and ld != rd:
+        each = ((ld, d.left), (rd, d.right))
+        if key == "checks":
+            each = ((ld, check_text(d.left)), (rd, check_text(d.right)))
+        parts.append(f"{key}: {{" + ", ".join(f"{k}: {quoted(t)}" for k, t in each) + "}")
+    elif d.kind == "check" and name is None:  # named on neither side: by its text
         text = d.left if d.left is not None and (not one or side is FixSide.LEFT) else d.right
         if text is not None:
             parts.append(f"check: {quoted(check_text(text))}")
-    ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)  # one: of one dialect
-    if d.kind == "column_type" and d.left and d.right and ld and rd and ld != rd:
-        each = ((ld, d.left), (rd, d.right))
-        parts.append("types: {" + ", ".join(f"{k}: {quoted(t)}" for k, t in each) + "}")
     return "{" + ", ".join([*parts, "reason: ..."]) + "}"
 
 
