@@ -86,13 +86,16 @@ def unpinned_allowances(
 
 def once(results: Iterable[LayerResult]) -> None:
     """Keep each ``unpinned_allowance`` warning in the first layer that gives it: the models
-    and the live pair allow the same difference by the same allowance, one warning is enough."""
+    and the live pair allow the same difference by the same allowance, one warning is enough
+    (the same pinned entry offered: another, where the live pair allows other sides, is said)."""
     seen: set[tuple[str | None, int | None, str]] = set()
     for result in results:
         kept = []
         for w in result.warnings:
             if w.kind == KIND:
-                key = (w.fix.file if w.fix else None, w.fix.line if w.fix else None, w.message)
+                # By the pinned entry it offers: the message names each side's text as its
+                # database prints it (PostgreSQL's CHECK ((n > 0)) against the module's n > 0).
+                key = (w.fix.file if w.fix else None, w.fix.line if w.fix else None, w.hint)
                 if key in seen:
                     continue
                 seen.add(key)
