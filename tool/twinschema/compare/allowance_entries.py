@@ -150,6 +150,9 @@ def quoted(text: str) -> str:
 
 ALLOW_PHRASE = "allow it in domain.yaml with a reason"
 
+# The kinds whose difference's own hint gives the allowance pinned to both sides.
+_PINNED_HINTED = frozenset({"column_type", "column_nullable"})
+
 
 def _unnamed(d: Difference) -> bool:
     """A CHECK named on neither side, or paired from an unnamed one on the left and a named one
@@ -167,11 +170,18 @@ def unnamed_check_hints(
     allowance saying the one that allows it alone, by its text (``check:``): by its kind alone,
     an allowance allows every CHECK difference of the table (stranger60 023). A named CHECK on
     one side only is offered its own by its name, so that allowing one CHECK of a table never
-    hides another (stranger67 010: two one-sided CHECKs, each allowed alone)."""
+    hides another (stranger67 010: two one-sided CHECKs, each allowed alone). A type or a
+    nullability differing across the dialects is offered its allowance pinned to both sides
+    (``types:``, ``nullable:``), so that a later change of either is reported (stranger68 003)."""
     dialects = {side: dialect for dialect, side in sides.items()}
     found = []
     for d in differences:
-        if d.kind == "check" and ALLOW_PHRASE in d.hint and (_unnamed(d) or one_sided(d)):
+        if d.kind in _PINNED_HINTED and ALLOW_PHRASE in d.hint and d.left and d.right:
+            if len(dialects) == 2:  # across the dialects: the entry pinned to both sides
+                said = f"{ALLOW_PHRASE}, pinned to what each side has:"
+                entry = allowance_entry(d, dialects)
+                d = replace(d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {entry}", 1))
+        elif d.kind == "check" and ALLOW_PHRASE in d.hint and (_unnamed(d) or one_sided(d)):
             said = f"{ALLOW_PHRASE}: this CHECK, {_naming(d, dialects)}alone by"
             d = replace(
                 d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {allowance_entry(d, dialects)}", 1)
