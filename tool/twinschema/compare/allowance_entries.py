@@ -31,6 +31,9 @@ def place(domain: Domain, allowance: Allowance) -> str:
         keys.append(f"dialect: {allowance.dialect}")
     if allowance.check:
         keys.append(f"check: {quoted(allowance.check)}")
+    if allowance.sides:
+        pinned = ", ".join(f"{d}: {quoted(t)}" for d, t in allowance.sides)
+        keys.append(f"{PIN_KEYS.get(allowance.kind, 'types')}: {{{pinned}}}")
     return (
         f" (entry {allowance.position} of {allowance.table}'s allow: list, "
         "{" + ", ".join(keys) + "})"
