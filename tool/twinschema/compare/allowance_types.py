@@ -6,9 +6,9 @@ Written without ``types:`` (as every hint wrote it until 2026-12-04), a ``column
 allowance allows any type difference of its column, for ever: written for the device's
 ``text`` against the server's ``text[]``, it also hides the server's column made ``integer[]`` later,
 which refuses the JSON text the device stores (stranger65 002). So too a CHECK allowance by its
-SQLite text (``check: "founded > 1860"``) allows PostgreSQL's CHECK made ``founded < 1700``, and
-a nullability allowance a domain's NOT NULL dropped later (stranger68 003). Such an allowance
-keeps allowing as before (a file that worked yesterday works today), but where it allows a type difference the
+device's text (``check: "founded > 1860"``) allows the server's CHECK made ``founded < 1700``, and
+a nullability allowance the NOT NULL of a domain dropped later (stranger68 003). Such an allowance
+keeps allowing as before (a file that worked yesterday works today), but where it allows a difference the
 comparison warns, naming its line and the allowance pinned to what it allows here. A
 warning leaves the exit code alone; one ``check`` says it once (``once``), not in each layer.
 """
@@ -94,7 +94,7 @@ def once(results: Iterable[LayerResult]) -> None:
         for w in result.warnings:
             if w.kind == KIND:
                 # By the pinned entry it offers: the message names each side's text as its
-                # database prints it (PostgreSQL's CHECK ((n > 0)) against the module's n > 0).
+                # database prints it (a server's CHECK ((n > 0)) against its module's n > 0).
                 key = (w.fix.file if w.fix else None, w.fix.line if w.fix else None, w.hint)
                 if key in seen:
                     continue
