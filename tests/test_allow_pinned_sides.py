@@ -245,12 +245,24 @@ PG_PLAYER = (
 def test_check_reports_a_pinned_nullability_changed_later(
     tmp_path: Path, pg_url: str, changed: str
 ) -> None:
-    """SQLite's NOT NULL against a PostgreSQL domain's: the unpinned allowance is warned of,
+    """SQLite's NOT NULL against a PostgreSQL domain's: the difference's hint offers the
+    allowance pinned by ``nullable:``; the unpinned allowance is warned of,
     its hint ``nullable:``; pinned, in sync without a warning; then the domain's NOT NULL is
     dropped (PostgreSQL stores NULL, SQLite refuses it), or SQLite's column made nullable:
     the live layer reports the nullability and the allowance stale (stranger68 003)."""
     sqlite_url = testing.sqlite_url(tmp_path / "app.db")
     shell = adopt(tmp_path / "app", sqlite_url, pg_url, [SQLITE_PLAYER], list(PG_PLAYER))
+    code, report = check(shell)
+    hints = {d["hint"] for d in report["differences"] if d["kind"] == "column_nullable"}
+    assert code == 1 and hints, report["differences"]
+    entry = (
+        "{kind: column_nullable, column: positions, name: positions, nullable: {sqlite: "
+        '"NOT NULL", postgresql: "NOT NULL by domain pos_list"}, reason: ...}'
+    )
+    for hint in hints:  # the difference's own hint (the live one's inside) offers it pinned
+        assert f"allow it in domain.yaml with a reason, pinned to what each side has: {entry}" in (
+            hint
+        ), hint
     domain = tmp_path / "app" / "domain.yaml"
     written = domain.read_text()
     unpinned = "{kind: column_nullable, column: positions, reason: the domain refuses NULL}"
