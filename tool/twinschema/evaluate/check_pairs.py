@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
+from sqlglot import exp
+
 from twinschema.canonical.expressions import across
 from twinschema.canonical.typemap_operators import READ_OTHERWISE
 from twinschema.evaluate import (
@@ -111,12 +113,16 @@ def _pairs_within(
     return pairs
 
 
+# Inclusive comparisons, each with its strict form: one shape (``_shape``).
+_BOUNDS: tuple[tuple[type[exp.Expr], type[exp.Expr]], ...] = ((exp.GTE, exp.GT), (exp.LTE, exp.LT))
+
+
 def _shape(st: StageContext, side: Side, table_name: str, shown: str | None) -> str | None:
     """The canonical form of the CHECK ``shown`` of ``side``'s ``table_name`` (across dialects,
-    the form compared across), each literal made a placeholder: two CHECKs of one shape are one
-    rule whose bounds or values differ. None where it is not found or does not parse."""
+    the form compared across), each literal made a placeholder and each inclusive bound strict
+    (``a >= 0`` is ``a > ?``): two CHECKs of one shape are one rule whose bounds or values
+    differ. None where it is not found or does not parse."""
     import sqlglot
-    from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
     table, _ = find(side, table_name, "")
@@ -130,8 +136,17 @@ def _shape(st: StageContext, side: Side, table_name: str, shown: str | None) -> 
         tree = parse_expression(sqlglot.parse_one, text)
     except (SqlglotError, ValueError):
         return None
-    placed = tree.transform(lambda n: exp.Placeholder() if isinstance(n, exp.Literal) else n)
-    return str(placed.sql())
+
+    def strict(node: exp.Expr) -> exp.Expr:  # a bound kept or dropped is the same rule's
+        for inclusive, made in _BOUNDS:
+            if isinstance(node, inclusive):
+                return made(this=node.this, expression=node.expression)
+        return node
+
+    tree = tree.transform(strict)  # then each literal, those under a bound made strict too
+    return str(
+        tree.transform(lambda n: exp.Placeholder() if isinstance(n, exp.Literal) else n).sql()
+    )
 
 
 def reads_alike(st: StageContext, table: str, ld: Difference, rd: Difference) -> bool:
