@@ -106,7 +106,9 @@ def test_a_check_pair_named_by_postgresql_alone_gets_the_allowance_by_its_text(
     report = _diff(folder, "--no-domain")
     (pair,) = [d for d in report["differences"] if d["kind"] == "check"]
     assert (pair["left"], pair["right"]) == ("CHECK (n > 0)", "CHECK (n >= 0)"), pair
-    entry = '{kind: check, check: "n > 0", reason: ...}'
+    # Pinned to both sides' CHECKs (stranger68 003: by SQLite's text alone it allowed any later
+    # CHECK of PostgreSQL's).
+    entry = '{kind: check, checks: {sqlite: "n > 0", postgresql: "n >= 0"}, reason: ...}'
     named = "unnamed on sqlite, named child_n_check on postgresql"  # stranger67 010
     assert pair["hint"].endswith(f"this CHECK, {named}, alone by {entry}"), pair
     assert _diff(folder, "--domain", "domain.yaml")["differences"] == []
@@ -131,7 +133,10 @@ def test_a_broad_allowance_counts_both_stages_and_one_named_check_once(tmp_path:
         "allows 2 CHECK differences here, not one: CHECK (a > 0); CHECK (n > 0);"
         in (broad["message"])
     ), broad["message"]
-    entries = '{kind: check, name: ck_a, reason: ...}; {kind: check, check: "n > 0", reason: ...}'
+    entries = (
+        '{kind: check, name: ck_a, checks: {sqlite: "a > 0", postgresql: "a > 1"}, reason: ...}; '
+        '{kind: check, checks: {sqlite: "n > 0", postgresql: "n >= 0"}, reason: ...}'
+    )
     assert broad["hint"].endswith(f"in place of this one: {entries}"), broad["hint"]
     text = (folder / "domain.yaml").read_text()
     kind_alone = "      - {kind: check, reason: "

@@ -45,7 +45,7 @@ def test_types_belong_to_kind_column_type(tmp_path: Path) -> None:
         load_domain(path)
     path = _yaml(tmp_path, '{kind: column_type, column: x, types: {postgres: "text[]"}, reason: r}')
     (allowance,) = load_domain(path).allowances()
-    assert allowance.types == (("postgresql", "text[]"),)
+    assert allowance.sides == (("postgresql", "text[]"),)
     assert allowance.describe() == "column_type t.x (postgresql: text[])"
 
 

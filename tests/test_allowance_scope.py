@@ -161,7 +161,8 @@ def test_a_check_the_evaluation_stage_parts_is_allowed_by_its_name(loader: Loade
         assert sorted(d.kind for d in found) == ["check", "column_default", "stale_allowance"]
         [stale] = [d for d in found if d.kind == "stale_allowance"]
         assert stale.hint.endswith(
-            "the check difference left on t is allowed by {kind: check, name: ck_t_n, reason: ...}"
+            "the check difference left on t is allowed by {kind: check, name: ck_t_n, checks: "
+            '{sqlite: "n > 0", postgresql: "n > (0)::numeric"}, reason: ...}'
         ), stale.hint
 
 
@@ -309,7 +310,10 @@ def test_a_check_named_otherwise_on_each_side_is_allowed_by_either_name(loader: 
         found = _case_diffed(loader, NAMED_OTHERWISE, [entry])
         assert [(d.kind, "2024-01-13" in d.message) for d in found] == [("check", True)], found
     dialects = {FixSide.LEFT: "sqlite", FixSide.RIGHT: "postgresql"}
-    assert allowance_entry(size, dialects) == "{kind: check, name: ckLineSize, reason: ...}"
+    assert allowance_entry(size, dialects) == (
+        '{kind: check, name: ckLineSize, checks: {sqlite: "unitPrice * quantity < 100000000", '
+        'postgresql: "(unit_price * quantity) < 100000000"}, reason: ...}'
+    )
 
 
 def _as_diff(loader: Loader, name: str, allow: list[dict[str, str]]) -> list[Difference]:

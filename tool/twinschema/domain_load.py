@@ -27,6 +27,7 @@ from twinschema.errors import DomainError, not_utf8, suggestion
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.records.domain import (
+    PIN_KEYS,
     Allowance,
     DeclaredObject,
     DomainColumn,
@@ -231,15 +232,7 @@ class _Reader:
                 f"{self.label}:{line}: {describe(where)}: check: names a CHECK by its "
                 "expression, for kind: check only, and may not be empty"
             )
-        types = entry.get("types") or {}
-        if types and entry["kind"] != "column_type":
-            raise DomainError(
-                f"{self.label}:{line}: {describe(where)}: types: names the two types of a "
-                "column_type difference, for kind: column_type only"
-            )
-        pinned = tuple(
-            sorted((canonical_dialect(d, self.label, line), t.strip()) for d, t in types.items())
-        )
+        pinned = self._pinned(entry, where, line)
         return Allowance(
             table=table,
             kind=entry["kind"],
@@ -250,8 +243,40 @@ class _Reader:
             line=line,
             position=n + 1,
             check=check_text(check) if check is not None else None,
-            types=pinned,
+            sides=pinned,
         )
+
+    def _pinned(
+        self, entry: Mapping[str, Any], where: Where, line: int
+    ) -> tuple[tuple[str, str], ...]:
+        """What an allowance pins of each side (``PIN_KEYS``: ``types:``, ``checks:``,
+        ``nullable:``), by dialect; a key of another kind, or ``checks:`` beside ``check:`` or
+        ``dialect:`` (a CHECK on one side only is named by those), refused in one line."""
+        kind = entry["kind"]
+        for key, what in _PINNED_WHAT.items():
+            if entry.get(key) and PIN_KEYS.get(kind) != key:
+                owner = next(k for k, v in PIN_KEYS.items() if v == key)
+                raise DomainError(
+                    f"{self.label}:{line}: {describe(where)}: {key}: names {what}, for kind: "
+                    f"{owner} only"
+                )
+        key = PIN_KEYS.get(kind, "")
+        given = entry.get(key) or {}
+        if given and key == "checks" and ("check" in entry or "dialect" in entry):
+            raise DomainError(
+                f"{self.label}:{line}: {describe(where)}: checks: names the CHECK of each side "
+                "of one CHECK differing; a CHECK on one side only is named by dialect: with "
+                "check: (or name:), so write checks: without them"
+            )
+        found = []
+        for dialect, text in given.items():
+            shown = check_text(text) if key == "checks" else text.strip()
+            if not shown:
+                raise DomainError(
+                    f"{self.label}:{line}: {describe(where)}: {key}: {dialect}: may not be empty"
+                )
+            found.append((canonical_dialect(dialect, self.label, line), shown))
+        return tuple(sorted(found))
 
     def declared(self, kind: str, name: str, tables: Mapping[str, DomainTable]) -> DeclaredObject:
         """One entry of ``views:`` or ``triggers:``."""
@@ -270,6 +295,14 @@ class _Reader:
         return DeclaredObject(
             kind, name, self._dialects(entry, where), table, self.located.line(where)
         )
+
+
+# What each key of ``PIN_KEYS`` names, as its error says it.
+_PINNED_WHAT = {
+    "types": "the two types of a column_type difference",
+    "checks": "the CHECK of each side of a check difference",
+    "nullable": "each side's nullability of a column_nullable difference",
+}
 
 
 def _check_unique_physical(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.records import Difference, FixSide, FixSite, Severity
-from twinschema.records.domain import Allowance, Domain, check_text
+from twinschema.records.domain import PIN_KEYS, Allowance, Domain, check_text
 
 # The kinds whose difference is always an object on one side only: an allowance without
 # ``dialect:`` cannot mean another difference of the same object.
@@ -31,6 +31,9 @@ def place(domain: Domain, allowance: Allowance) -> str:
         keys.append(f"dialect: {allowance.dialect}")
     if allowance.check:
         keys.append(f"check: {quoted(allowance.check)}")
+    if allowance.sides:
+        pinned = ", ".join(f"{d}: {quoted(t)}" for d, t in allowance.sides)
+        keys.append(f"{PIN_KEYS.get(allowance.kind, 'types')}: {{{pinned}}}")
     return (
         f" (entry {allowance.position} of {allowance.table}'s allow: list, "
         "{" + ", ".join(keys) + "})"
@@ -114,8 +117,9 @@ def _objects(differences: list[Difference]) -> list[Difference]:
 def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
     """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
     name where it has them, for an object on one side only the dialect that has it
-    (``dialects``: side -> dialect), and for a type difference across dialects the two types
-    (``types:``: a type changed later is then reported)."""
+    (``dialects``: side -> dialect), and for a difference across dialects of a kind
+    ``PIN_KEYS`` names what each side shows (``types:``, ``checks:``, ``nullable:``: either
+    side changed later is then reported); else a CHECK named on neither side by its text."""
     parts = [f"kind: {d.kind}"]
     if d.column is not None:
         parts.append(f"column: {d.column}")
@@ -128,14 +132,17 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
         parts.append(f"name: {name}")
     if one:
         parts.append(f"dialect: {dialects[side]}")
-    if d.kind == "check" and name is None:  # named on neither side: by its text
+    ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)  # one: of one dialect
+    key = PIN_KEYS.get(d.kind)
+    if key is not None and d.left and d.right and ld and rd and ld != rd:
+        each = ((ld, d.left), (rd, d.right))
+        if key == "checks":
+            each = ((ld, check_text(d.left)), (rd, check_text(d.right)))
+        parts.append(f"{key}: {{" + ", ".join(f"{k}: {quoted(t)}" for k, t in each) + "}")
+    elif d.kind == "check" and name is None:  # named on neither side: by its text
         text = d.left if d.left is not None and (not one or side is FixSide.LEFT) else d.right
         if text is not None:
             parts.append(f"check: {quoted(check_text(text))}")
-    ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)  # one: of one dialect
-    if d.kind == "column_type" and d.left and d.right and ld and rd and ld != rd:
-        each = ((ld, d.left), (rd, d.right))
-        parts.append("types: {" + ", ".join(f"{k}: {quoted(t)}" for k, t in each) + "}")
     return "{" + ", ".join([*parts, "reason: ..."]) + "}"
 
 
@@ -145,6 +152,9 @@ def quoted(text: str) -> str:
 
 
 ALLOW_PHRASE = "allow it in domain.yaml with a reason"
+
+# The kinds whose difference's own hint gives the allowance pinned to both sides.
+_PINNED_HINTED = frozenset({"column_type", "column_nullable"})
 
 
 def _unnamed(d: Difference) -> bool:
@@ -163,11 +173,18 @@ def unnamed_check_hints(
     allowance saying the one that allows it alone, by its text (``check:``): by its kind alone,
     an allowance allows every CHECK difference of the table (stranger60 023). A named CHECK on
     one side only is offered its own by its name, so that allowing one CHECK of a table never
-    hides another (stranger67 010: two one-sided CHECKs, each allowed alone)."""
+    hides another (stranger67 010: two one-sided CHECKs, each allowed alone). A type or a
+    nullability differing across the dialects is offered its allowance pinned to both sides
+    (``types:``, ``nullable:``), so that a later change of either is reported (stranger68 003)."""
     dialects = {side: dialect for dialect, side in sides.items()}
     found = []
     for d in differences:
-        if d.kind == "check" and ALLOW_PHRASE in d.hint and (_unnamed(d) or one_sided(d)):
+        if d.kind in _PINNED_HINTED and ALLOW_PHRASE in d.hint and d.left and d.right:
+            if len(dialects) == 2:  # across the dialects: the entry pinned to both sides
+                said = f"{ALLOW_PHRASE}, pinned to what each side has:"
+                entry = allowance_entry(d, dialects)
+                d = replace(d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {entry}", 1))
+        elif d.kind == "check" and ALLOW_PHRASE in d.hint and (_unnamed(d) or one_sided(d)):
             said = f"{ALLOW_PHRASE}: this CHECK, {_naming(d, dialects)}alone by"
             d = replace(
                 d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {allowance_entry(d, dialects)}", 1)

@@ -48,7 +48,7 @@ def _key(
         a.name,
         a.dialect,
         check,
-        tuple((d, check_key(t)) for d, t in a.types),
+        tuple((d, check_key(t)) for d, t in a.sides),
     )
 
 
@@ -105,7 +105,8 @@ def fits(
     """Whether ``allowance`` allows ``difference``: the one test of it. Its kind, column and
     name fit (the name either side gives the object, ``Difference.named``; with ``dialect:``,
     that dialect's), and so do its ``check:`` (the CHECK either side shows, by its text or its
-    meaning) and its ``types:`` (the types each side shows). Then ``dialect:`` says which of
+    meaning) and what it pins of each side (``types:``, ``checks:``, ``nullable:``: what each
+    side shows, ``_same_sides``). Then ``dialect:`` says which of
     two differences of one object it is: without it, the object both sides have, differing
     (or, for ``ONE_SIDED_KINDS``, the object on one side only); with it, the object on that
     dialect's side only (or any ``TWO_SIDED_KINDS`` difference, or a CHECK by ``check:``).
@@ -119,7 +120,7 @@ def fits(
         and (allowance.column is None or allowance.column == difference.column)
         and (allowance.name is None or difference.named(allowance.name, side))
         and (allowance.check is None or _same_check(allowance.check, difference, side, schemas))
-        and _same_types(allowance.types, difference, sides)
+        and _same_sides(allowance, difference, sides, schemas)
     ):
         return False
     one = (
@@ -134,21 +135,32 @@ def fits(
     return one or difference.kind in TWO_SIDED_KINDS or allowance.check is not None
 
 
-def _same_types(
-    types: tuple[tuple[str, str], ...], difference: Difference, sides: dict[str, FixSide]
+def _same_sides(
+    allowance: Allowance,
+    difference: Difference,
+    sides: dict[str, FixSide],
+    schemas: Mapping[FixSide, Schema],
 ) -> bool:
-    """True when an allowance's ``types:`` (none: any) are the types the difference shows,
-    each dialect's on its side (both sides, where the two are of one dialect): whitespace,
-    case and double quotes aside, as ``check:`` is matched."""
+    """True when what an allowance pins of each side (``Allowance.sides``; none: anything) is
+    what the difference shows there, each dialect's on its side (both sides, where the two are
+    of one dialect): a type or a nullability by its text (whitespace, case and double quotes
+    aside, as ``check:`` is matched), a CHECK by its text or its meaning (``_same_check``). A
+    side the difference shows nothing of (an object on the other side only) fits no pin."""
     texts = {FixSide.LEFT: difference.left, FixSide.RIGHT: difference.right}
-    for dialect, text in types:
+    for dialect, pinned in allowance.sides:
         side = sides.get(dialect)
         if side is None:
             continue  # a dialect neither side is of: nothing of it to match
         # Both sides are of that dialect where ``sides`` holds one.
-        shown = list(texts.values()) if len(sides) == 1 else [texts[side]]
-        if any(t is None or check_key(t) != check_key(text) for t in shown):
-            return False
+        for s in list(texts) if len(sides) == 1 else [side]:
+            text = texts[s]
+            if text is None:
+                return False
+            if allowance.kind == "check":
+                if not _same_check(pinned, difference, s, schemas):
+                    return False
+            elif check_key(text) != check_key(pinned):
+                return False
     return True
 
 

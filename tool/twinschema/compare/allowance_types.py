@@ -1,11 +1,15 @@
-"""The warning of a ``column_type`` allowance that names no types (``unpinned_allowance``).
+"""The warning of an allowance that pins neither side of what it allows (``unpinned_allowance``):
+a ``column_type`` one without ``types:``, a ``check`` one without ``checks:``, a
+``column_nullable`` one without ``nullable:`` (``PIN_KEYS``).
 
 Written without ``types:`` (as every hint wrote it until 2026-12-04), a ``column_type``
 allowance allows any type difference of its column, for ever: written for the device's
 ``text`` against the server's ``text[]``, it also hides the server's column made ``integer[]`` later,
-which refuses the JSON text the device stores (stranger65 002). Such an allowance keeps allowing
-as before (a file that worked yesterday works today), but where it allows a type difference the
-comparison warns, naming its line and the allowance pinned to the types it allows here. A
+which refuses the JSON text the device stores (stranger65 002). So too a CHECK allowance by its
+device's text (``check: "founded > 1860"``) allows the server's CHECK made ``founded < 1700``, and
+a nullability allowance the NOT NULL of a domain dropped later (stranger68 003). Such an allowance
+keeps allowing as before (a file that worked yesterday works today), but where it allows a difference the
+comparison warns, naming its line and the allowance pinned to what it allows here. A
 warning leaves the exit code alone; one ``check`` says it once (``once``), not in each layer.
 """
 
@@ -15,9 +19,16 @@ from collections.abc import Iterable
 
 from twinschema.compare.allowance_entries import allowance_entry, place, quoted
 from twinschema.records import Difference, FixSide, FixSite, LayerResult, Severity
-from twinschema.records.domain import Allowance, Domain
+from twinschema.records.domain import PIN_KEYS, Allowance, Domain
 
 KIND = "unpinned_allowance"
+
+# By kind: what an allowance of it pins (its ``PIN_KEYS`` key), and the difference it allows.
+_WORDS = {
+    "column_type": ("types", "type difference of"),
+    "check": ("CHECKs", "pair of CHECKs it names on"),
+    "column_nullable": ("nullabilities", "nullability difference of"),
+}
 
 
 def unpinned_allowances(
@@ -27,27 +38,29 @@ def unpinned_allowances(
     left: str,
     right: str,
 ) -> list[Difference]:
-    """A warning for each ``column_type`` allowance without ``types:`` that allowed a type
-    difference across the dialects here (``sides``: dialect -> side), whose hint gives the
-    allowance pinned to the types it allowed (its own reason kept)."""
+    """A warning for each allowance of a kind ``PIN_KEYS`` names that pins nothing and allowed
+    a difference with both sides across the dialects here (``sides``: dialect -> side), whose
+    hint gives the allowance pinned to what it allowed (its own reason kept)."""
     dialects = {side: dialect for dialect, side in sides.items()}
     if len(dialects) < 2:
         return []
     found = []
     for allowance, differences in used.items():
-        if allowance.kind != "column_type" or allowance.types:
+        if allowance.kind not in PIN_KEYS or allowance.sides:
             continue
-        allowed = [d for d in differences if d.kind == "column_type" and d.left and d.right]
+        allowed = [d for d in differences if d.kind == allowance.kind and d.left and d.right]
         if not allowed:
             continue
         reason = f"reason: {quoted(allowance.reason)}}}"
         entries = "; ".join(allowance_entry(d, dialects)[: -len("reason: ...}")] + reason
                             for d in allowed)  # fmt: skip
         shown = "; ".join(
-            f"{d.column}: {dialects[FixSide.LEFT]} {d.left}, {dialects[FixSide.RIGHT]} {d.right}"
+            (f"{d.column}: " if d.column else "")
+            + f"{dialects[FixSide.LEFT]} {d.left}, {dialects[FixSide.RIGHT]} {d.right}"
             for d in allowed
         )
         where = f"{allowance.table}.{allowance.column}" if allowance.column else allowance.table
+        noun, what = _WORDS[allowance.kind]
         found.append(
             Difference(
                 layer=allowed[0].layer,
@@ -57,10 +70,10 @@ def unpinned_allowances(
                 name=None,
                 left=None,
                 right=None,
-                message=f"allowance {allowance.describe()} names no types: it allows any type "
-                f"difference of {where}, one that comes later on either side too (it allows "
+                message=f"allowance {allowance.describe()} names no {noun}: it allows any "
+                f"{what} {where}, one that comes later on either side too (it allows "
                 f"{shown} here)",
-                hint=f"{domain.path}:{allowance.line}: pin it to the types it is written for"
+                hint=f"{domain.path}:{allowance.line}: pin it to the {noun} it is written for"
                 f"{place(domain, allowance)}: {entries}",
                 severity=Severity.WARNING,
                 left_source=left,
@@ -73,13 +86,16 @@ def unpinned_allowances(
 
 def once(results: Iterable[LayerResult]) -> None:
     """Keep each ``unpinned_allowance`` warning in the first layer that gives it: the models
-    and the live pair allow the same difference by the same allowance, one warning is enough."""
+    and the live pair allow the same difference by the same allowance, one warning is enough
+    (the same pinned entry offered: another, where the live pair allows other sides, is said)."""
     seen: set[tuple[str | None, int | None, str]] = set()
     for result in results:
         kept = []
         for w in result.warnings:
             if w.kind == KIND:
-                key = (w.fix.file if w.fix else None, w.fix.line if w.fix else None, w.message)
+                # By the pinned entry it offers: the message names each side's text as its
+                # database prints it (a server's CHECK ((n > 0)) against its module's n > 0).
+                key = (w.fix.file if w.fix else None, w.fix.line if w.fix else None, w.hint)
                 if key in seen:
                     continue
                 seen.add(key)

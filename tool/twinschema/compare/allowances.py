@@ -217,6 +217,14 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
         both = {a: [*found, *used.get(a, [])] for a, found in before.items()}
         used = {**both, **{a: found for a, found in used.items() if a not in before}}
     kept += broad_allowances(domain, used, sides, left.label, right.label)
+    # The pairs this stage made (a CHECK of each side), allowed by an allowance that pins
+    # neither side; one the comparer warned of is not warned of twice.
+    said = {(w.fix.line if w.fix else None, w.message) for w in comparison.warnings}
+    comparison.warnings += [
+        w
+        for w in unpinned_allowances(domain, used, sides, left.label, right.label)
+        if (w.fix.line if w.fix else None, w.message) not in said
+    ]
     kept = [
         d
         for d in kept

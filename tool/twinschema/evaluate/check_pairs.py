@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
+from sqlglot import exp
+
+from twinschema.canonical.expressions import across
 from twinschema.canonical.typemap_operators import READ_OTHERWISE
 from twinschema.evaluate import (
     clock,
@@ -62,9 +65,13 @@ def _pairs_within(
 ) -> list[tuple[Difference, Difference]]:
     """Pairs of CHECKs over the same columns: the one on each side; else, of a few on each
     side, those written alike, then those no probe row parts by themselves (not through the
-    table's other CHECKs, which make any two of one conjunction alike), then the one left on
-    each side (``c0 > 7.25`` and ``c0 < 20.5``, which an integer column's canonical forms tell
-    apart across dialects). Several left on both sides stay CHECKs on one side each."""
+    table's other CHECKs, which make any two of one conjunction alike), then those alike but for
+    their literals (``_shape``: ``a < 10`` and ``a < 100`` beside ``a > 0`` and ``a > 5``, two
+    pairs, each its own difference, witness and allowance: stranger68 009 had them one
+    difference, "CHECK (a > 0), CHECK (a < 10)", which an allowance of one pair missed and an
+    allowance of its glued text hid both by), then the one left on each side (``c0 > 7.25``
+    and ``c0 < 20.5``, which an integer column's canonical forms tell apart across dialects).
+    Several left on both sides stay CHECKs on one side each."""
     if len(lefts) == len(rights) == 1:
         return [(lefts[0], rights[0])]
     if not lefts or not rights or max(len(lefts), len(rights)) > _PAIRED_WITHIN:
@@ -86,9 +93,15 @@ def _pairs_within(
         judged = accept_vectors(found, ltext, rtext, True) if found is not None else []
         return telling(judged) and all(a == b for _, a, b in judged)
 
+    shapes = {id(d): _shape(st, st.left, table, d.left) for d in lefts}
+    shapes |= {id(d): _shape(st, st.right, table, d.right) for d in rights}
+
+    def shaped(ld: Difference, rd: Difference) -> bool:  # one rule, its literals changed
+        return shapes[id(ld)] is not None and shapes[id(ld)] == shapes[id(rd)]
+
     pairs: list[tuple[Difference, Difference]] = []
     rest = list(rights)
-    for same in (lambda ld, rd: written(ld) == written(rd), alike):
+    for same in (lambda ld, rd: written(ld) == written(rd), alike, shaped):
         for ld in [ld for ld in lefts if all(ld is not p for p, _ in pairs)]:
             twin = next((rd for rd in rest if same(ld, rd)), None)
             if twin is not None:
@@ -98,6 +111,42 @@ def _pairs_within(
     if len(left_over) == len(rest) == 1:
         pairs.append((left_over[0], rest[0]))
     return pairs
+
+
+# Inclusive comparisons, each with its strict form: one shape (``_shape``).
+_BOUNDS: tuple[tuple[type[exp.Expr], type[exp.Expr]], ...] = ((exp.GTE, exp.GT), (exp.LTE, exp.LT))
+
+
+def _shape(st: StageContext, side: Side, table_name: str, shown: str | None) -> str | None:
+    """The canonical form of the CHECK ``shown`` of ``side``'s ``table_name`` (across dialects,
+    the form compared across), each literal made a placeholder and each inclusive bound strict
+    (``a >= 0`` is ``a > ?``): two CHECKs of one shape are one rule whose bounds or values
+    differ. None where it is not found or does not parse."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    table, _ = find(side, table_name, "")
+    check = (
+        next((c for c in table.checks if f"CHECK ({c.shown()})" == shown), None) if table else None
+    )
+    if check is None:
+        return None
+    text = across(check.expression)[0] if st.cross else check.expression
+    try:
+        tree = parse_expression(sqlglot.parse_one, text)
+    except (SqlglotError, ValueError):
+        return None
+
+    def strict(node: exp.Expr) -> exp.Expr:  # a bound kept or dropped is the same rule's
+        for inclusive, made in _BOUNDS:
+            if isinstance(node, inclusive):
+                return made(this=node.this, expression=node.expression)
+        return node
+
+    tree = tree.transform(strict)  # then each literal, those under a bound made strict too
+    return str(
+        tree.transform(lambda n: exp.Placeholder() if isinstance(n, exp.Literal) else n).sql()
+    )
 
 
 def reads_alike(st: StageContext, table: str, ld: Difference, rd: Difference) -> bool:

@@ -128,10 +128,13 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "hides any other, one that comes later too. Write one allowance per CHECK that differs on "
     "purpose: by its name, or for a CHECK named on neither side by its expression "
     "(`check: json_valid(doc)`); the hint gives each.",
-    "unpinned_allowance": "A warning: a `column_type` allowance in domain.yaml names no "
-    "`types:`, so it allows any type difference of its column, one that comes later on either "
-    "side too. It still allows; pin it with the types it is written for (`types: {sqlite: "
-    'text, postgresql: "text[]"}`): the hint gives the entry. It leaves the exit code alone.',
+    "unpinned_allowance": "A warning: an allowance in domain.yaml pins neither side of what it "
+    "allows (a `column_type` one without `types:`, a `check` one without `checks:`, a "
+    "`column_nullable` one without `nullable:`), so it allows any such difference of its "
+    "column or CHECK, one that comes later on either side too. It still allows; pin it to what "
+    'each side has (`types: {sqlite: text, postgresql: "text[]"}`, `checks: {sqlite: "n > 0", '
+    'postgresql: "n >= 0"}`, `nullable: {sqlite: "NOT NULL", postgresql: "NULL"}`): the hint '
+    "gives the entry. It leaves the exit code alone.",
     "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "
     "so each chain has exactly one.",
     "migration_parity": "The two migration chains do not move together: a revision has no twin "

@@ -21,6 +21,14 @@ from twinschema.records.dialects import (
 from twinschema.records.kinds import Storage
 from twinschema.sql_expression import closing_paren
 
+# The key of an allowance in ``domain.yaml`` that pins, per dialect, what each side shows of
+# the difference it allows (``Allowance.sides``), by the difference's kind: a type (stranger65
+# 002), a CHECK's expression, a nullability (stranger68 003: an allowance keyed on one side
+# alone allowed whatever the other side became later).
+PIN_KEYS: Mapping[str, str] = MappingProxyType(
+    {"column_type": "types", "check": "checks", "column_nullable": "nullable"}
+)
+
 
 @dataclass(frozen=True)
 class Allowance:
@@ -37,9 +45,10 @@ class Allowance:
     position: int = 0
     # A CHECK named on neither side, by its expression as the report shows it (``check:``).
     check: str | None = None
-    # A column_type allowance's types as the report shows them, per dialect (``types:``): it
-    # allows that difference only, so that a type changed later is reported (stranger65 002).
-    types: tuple[tuple[str, str], ...] = ()
+    # What each side shows of the difference allowed, per dialect, as the report shows it
+    # (``PIN_KEYS``: ``types:``, ``checks:``, ``nullable:``): it allows that difference only,
+    # so that a later change of either side is reported (stranger65 002, stranger68 003).
+    sides: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         """The allowance as people read it in a report: ``index profiles.ix_gin (postgresql)``."""
@@ -47,8 +56,8 @@ class Allowance:
         what = f" {self.name}" if self.name else ""
         if self.check:
             what += f" CHECK ({check_text(self.check)})"
-        if self.types:
-            what += " (" + " vs ".join(f"{d}: {t}" for d, t in self.types) + ")"
+        if self.sides:
+            what += " (" + " vs ".join(f"{d}: {t}" for d, t in self.sides) + ")"
         only = f" ({self.dialect} only)" if self.dialect else ""
         return f"{self.kind} {where}{what}{only}"
 
