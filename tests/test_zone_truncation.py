@@ -15,10 +15,13 @@ from pathlib import Path
 import psycopg
 import pytest
 from pg_helpers import database_in_zone
-from support.testing import defaults_stored, live_diff, sqlite_file
+from support.dbpool import DatabasePool
+from support.testing import compared_evaluated, defaults_stored, live_diff, sqlite_file
 
+from twinschema.compare import Side
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
+from twinschema.sources import make_canonical, reflect_url
 from twinschema.urls import parse_url
 
 PAIRS = {
@@ -82,3 +85,32 @@ def _utc(pg_url: str, text: str) -> str:
         row = conn.execute("SELECT %s::timestamptz::text", (text,)).fetchone()
     assert row is not None
     return str(row[0])
+
+
+@pytest.mark.parametrize(
+    ("zones", "parted"),
+    [
+        (("Asia/Kolkata", "Europe/Paris"), True),
+        (("Asia/Kolkata", "America/St_Johns"), False),
+        (("Europe/Paris", "UTC"), False),
+    ],
+)
+def test_two_databases_whose_hours_start_apart(
+    zones: tuple[str, str], parted: bool, pg_url: str, pg_databases: DatabasePool
+) -> None:
+    """Two live PostgreSQL databases with ``date_trunc('hour', now())`` in a timestamptz: an
+    Asia/Kolkata one (hours at :30 UTC) against a Europe/Paris one (at :00) is a difference
+    naming both zones; near misses: Kolkata against America/St_Johns in winter (-03:30, hours
+    at :30 UTC too, though the zones differ) and Paris against UTC (both at :00)."""
+    ddl = "CREATE TABLE e (id bigserial PRIMARY KEY, at timestamptz DEFAULT date_trunc('hour', now()))"
+    with pg_databases.database() as other:
+        database_in_zone(pg_url, zones[0], ddl)
+        database_in_zone(other, zones[1], ddl)
+        options = ReflectOptions()
+        left = make_canonical(reflect_url(pg_url, options), None)
+        right = make_canonical(reflect_url(other, options), None)
+        found = compared_evaluated(Side(left, "a", "a"), Side(right, "b", "b"), pg_url)
+    said = [d.message for d in found.differences if d.kind == "column_default"]
+    assert len(said) == int(parted), said
+    if parted:
+        assert "reads the session's TimeZone" in said[0] and zones[1] in said[0], said

@@ -242,24 +242,26 @@ class Evaluator:
         self.runs += 1
         return backend.run([(moved, column.type)], zone=zone)
 
-    def parts_in_zone(self, expression: str, column: Column, zone: str) -> tuple[str, Run] | None:
+    def parts_in_zone(
+        self, expression: str, column: Column, zone: str, other: str = "UTC"
+    ) -> tuple[str, Run] | None:
         """The first of ``MOMENTS`` and ``NEW_YEARS`` (UTC) at which a PostgreSQL default, its
         clock reads there, gives another value in a session whose TimeZone is ``zone`` than in
-        a UTC one, with its run in ``zone``; None where it gives the same at each, or cannot be
-        run. Only ``zone`` decides: ``date_trunc('hour', now())`` truncates at :30 UTC on an
-        Asia/Kolkata database (+05:30) and at :15 on Asia/Kathmandu (+05:45), at :00 on
-        Europe/Paris as on UTC (stranger68 017), which two far zones (``reads_zone``) never
-        tell apart."""
-        key = (expression, type_sql(column.type), zone)
+        one whose TimeZone is ``other``, with its run in ``zone``; None where it gives the same
+        at each, or cannot be run. Only the two zones decide: ``date_trunc('hour', now())``
+        truncates at :30 UTC on an Asia/Kolkata database (+05:30) and at :15 on Asia/Kathmandu
+        (+05:45), at :00 on Europe/Paris as on UTC (stranger68 017), which two far zones
+        (``reads_zone``) never tell apart."""
+        key = (expression, type_sql(column.type), f"{zone} @ {other}")
         if key not in self._parted:
             self._parted[key] = None
             for moment in (*fixed_moments.MOMENTS, *NEW_YEARS):
-                runs = [self.moment_in(expression, column, z, moment) for z in ("UTC", zone)]
+                runs = [self.moment_in(expression, column, z, moment) for z in (other, zone)]
                 if any(r is None or r.error is not None or not r.rows for r in runs):
                     break
-                utc, there = runs
-                assert utc is not None and there is not None
-                if fixed_moments.value_of(utc) != fixed_moments.value_of(there):
+                theirs, there = runs
+                assert theirs is not None and there is not None
+                if fixed_moments.value_of(theirs) != fixed_moments.value_of(there):
                     self._parted[key] = (moment, there)  # aware datetimes compare as instants
                     break
         return self._parted[key]

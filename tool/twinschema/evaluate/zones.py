@@ -285,12 +285,17 @@ def zones_apart(st: StageContext) -> None:
         text = default_text(lc)
         if (table.name, lc.name) in known or text is None or default_text(rc) is None:
             continue
-        if not any(st.ev.reads_zone(t, c) for t, c in ((text, lc), (default_text(rc), rc)) if t):
+        sides = [(t, c) for t, c in ((text, lc), (default_text(rc), rc)) if t]
+        if any(st.ev.reads_zone(t, c) for t, c in sides):
+            stores = "stores the session's local date or time"
+        elif any(st.ev.parts_in_zone(t, c, zones[0], zones[1]) for t, c in sides):
+            stores = "reads the session's TimeZone (its hour or minute starts at another instant)"
+        else:
             continue
         where = f"{table.name}.{lc.name}"
         message = (
-            f"default of {where}: {text} stores the session's local date or time and {said}: "
-            "rows that omit it store values apart by the zones' offsets"
+            f"default of {where}: {text} {stores} and {said}: rows that omit it store values "
+            "apart by the zones' offsets"
         )
         found = difference(st, table.name, lc.name, text, default_text(rc), message)
         st.comparison.differences.append(replace(found, hint=SAME_ZONE))
