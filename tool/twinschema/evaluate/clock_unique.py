@@ -4,14 +4,18 @@ SQLite ``at TEXT DEFAULT CURRENT_TIMESTAMP UNIQUE`` and PostgreSQL ``at timestam
 date_trunc('second', now()) UNIQUE`` are one "current time" as defaults, yet the rule parts
 them: SQLite reads its clock once per statement, PostgreSQL's now() once per transaction, so one
 transaction with two inserts a second apart stores two rows on SQLite 3.40 and is refused on
-PostgreSQL 16.2 (duplicate key; stranger66 012). How often each side reads its clock
+PostgreSQL 16.2 (duplicate key; stranger66 012). Any default that reads the clock is judged so,
+whatever it keeps of it (a second, a minute, an hour, a date, a time of day, a Unix second, a
+Julian day; stranger68 001, 010): how often each side reads its clock
 (``clock_reads.read_once_per``) decides which moments the two rows' defaults read in each of
-``_PATTERNS`` (two inserts in one transaction, one INSERT of two rows, two transactions close in
-time); each side's default is run at those moments (``Evaluator.at_moment``) and where one
-side's two values are one (the rule refuses the second row) and the other's are two, the pair is
-a ``column_default`` difference naming the inserts. ``date_trunc('second',
-statement_timestamp())`` beside CURRENT_TIMESTAMP reads and keeps the clock as SQLite does: it
-stays in sync, and is the hint where it is so (run through the same patterns first).
+``_PATTERNS`` (two inserts in one transaction, across a second, a minute, an hour, midnight and
+a new year; one INSERT of two rows; two transactions close in time, across the half of a second,
+a minute, an hour and a day, where a rounding parts from a truncation); each side's default is
+run at those moments (``Evaluator.at_moment``) and where one side's two values are one (the rule
+refuses the second row) and the other's are two, the pair is a ``column_default`` difference
+naming the inserts. ``date_trunc('second', statement_timestamp())`` beside CURRENT_TIMESTAMP
+reads and keeps the clock as SQLite does: it stays in sync, and is the hint where it is so (run
+through the same patterns first; ``_AS_SQLITE`` for the other units).
 """
 
 from __future__ import annotations
@@ -19,18 +23,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from twinschema.evaluate.clock import CLOCK_OFFSET
 from twinschema.evaluate.clock_reads import PER_CALL, PER_STATEMENT, PER_TRANSACTION, read_once_per
 from twinschema.evaluate.clock_refusals import clock_columns, drop_equivalences
 from twinschema.evaluate.context import StageContext, default_text, shown_default
 from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.fixed_moments import value_of
-from twinschema.evaluate.values import CURRENT_TIME
+from twinschema.evaluate.values import CLASSES, RANDOM_UUID
 from twinschema.model import Column, Table
 from twinschema.records.dialects import DIALECT_NAMES
 
-# The classes of default judged here: the current moment, or a fixed step from it.
-_JUDGED = frozenset({CURRENT_TIME, CLOCK_OFFSET})
+# The classes of default judged here: each reads the clock, at some granularity (a Unix
+# second, a Julian day, a time of day, a date, the minute a moment truncates to...).
+_JUDGED = CLASSES - {RANDOM_UUID}
 
 
 @dataclass(frozen=True)
@@ -42,39 +46,81 @@ class Pattern:
     reads: dict[str, tuple[str, str]]
 
 
+def _later(first: str, second: str) -> str:
+    """``second`` as a message shows it after ``first``: its time alone on the same day."""
+    return second[11:] if second[:10] == first[:10] else second
+
+
+def _one_transaction(across: str, first: str, second: str) -> Pattern:
+    """Two inserts of one row 1.5 seconds apart in one transaction, at ``first`` and
+    ``second``: a clock read once per transaction gives both ``first``."""
+    return Pattern(
+        f"in one transaction, two inserts of one row 1.5 seconds apart{across} (BEGIN; INSERT "
+        f"at {first} UTC; INSERT at {_later(first, second)}; COMMIT)",
+        {
+            PER_TRANSACTION: (first, first),
+            PER_STATEMENT: (first, second),
+            PER_CALL: (first, second),
+        },
+    )
+
+
+def _one_insert(first: str, second: str) -> Pattern:
+    """One INSERT of two rows at ``first``: a clock read at each row reads ``second`` (a
+    microsecond later) for the second row."""
+    return Pattern(
+        f"one INSERT of two rows at {first} UTC (a statement read at each row reads the "
+        f"second row a microsecond later, {_later(first, second)})",
+        {PER_TRANSACTION: (first, first), PER_STATEMENT: (first, first), PER_CALL: (first, second)},
+    )
+
+
+def _two_transactions(first: str, second: str) -> Pattern:
+    """Two inserts, each its own transaction, at ``first`` and ``second``."""
+    return Pattern(
+        f"two inserts, each its own transaction, at {first} and {_later(first, second)} UTC",
+        dict.fromkeys((PER_TRANSACTION, PER_STATEMENT, PER_CALL), (first, second)),
+    )
+
+
 _A, _B = "2026-03-04 09:05:07.2", "2026-03-04 09:05:08.7"
 _EDGE = ("2026-03-04 09:05:07.999999", "2026-03-04 09:05:08")
 _SECOND = ("2026-03-04 09:05:07.4", "2026-03-04 09:05:07.6")  # across the half second
 _EARLY = ("2026-03-04 09:05:07.1", "2026-03-04 09:05:07.3")  # within one half
 _MILLI = ("2026-03-04 09:05:07.4", "2026-03-04 09:05:07.4003")
+# A default keeps the clock to some unit (a second, a minute, an hour, a day, a year), by
+# truncation or rounding: two reads on either side of that unit's boundary are two values of a
+# truncation (one of a rounding, and one of a read once per transaction), two reads on either
+# side of its half two values of a rounding (stranger68 001: date_trunc('minute', now()) parts
+# from SQLite's minute in a transaction across a minute; LOCALTIME(0) rounds).
 _PATTERNS = (
-    Pattern(
-        "in one transaction, two inserts of one row 1.5 seconds apart (BEGIN; INSERT at "
-        f"{_A} UTC; INSERT at {_B[11:]}; COMMIT)",
-        {PER_TRANSACTION: (_A, _A), PER_STATEMENT: (_A, _B), PER_CALL: (_A, _B)},
-    ),
-    Pattern(
-        f"one INSERT of two rows at {_EDGE[0]} UTC (a statement read at each row reads the "
-        f"second row a microsecond later, {_EDGE[1][11:]})",
-        {PER_TRANSACTION: (_EDGE[0],) * 2, PER_STATEMENT: (_EDGE[0],) * 2, PER_CALL: _EDGE},
-    ),
-    Pattern(
-        f"two inserts, each its own transaction, at {_SECOND[0]} and {_SECOND[1][11:]} UTC",
-        dict.fromkeys((PER_TRANSACTION, PER_STATEMENT, PER_CALL), _SECOND),
-    ),
-    Pattern(
-        f"two inserts, each its own transaction, at {_EARLY[0]} and {_EARLY[1][11:]} UTC",
-        dict.fromkeys((PER_TRANSACTION, PER_STATEMENT, PER_CALL), _EARLY),
-    ),
-    Pattern(
-        f"two inserts, each its own transaction, at {_MILLI[0]} and {_MILLI[1][11:]} UTC",
-        dict.fromkeys((PER_TRANSACTION, PER_STATEMENT, PER_CALL), _MILLI),
-    ),
+    _one_transaction("", _A, _B),
+    _one_insert(*_EDGE),
+    _two_transactions(*_SECOND),
+    _two_transactions(*_EARLY),
+    _two_transactions(*_MILLI),
+    _one_transaction(" across a minute", "2026-03-04 09:05:59.2", "2026-03-04 09:06:00.7"),
+    _one_transaction(" across an hour", "2026-03-04 09:59:59.2", "2026-03-04 10:00:00.7"),
+    _one_transaction(" across midnight", "2026-03-04 23:59:59.2", "2026-03-05 00:00:00.7"),
+    _one_transaction(" across a new year", "2026-12-31 23:59:59.2", "2027-01-01 00:00:00.7"),
+    _one_insert("2026-12-31 23:59:59.999999", "2027-01-01 00:00:00"),
+    _two_transactions("2026-03-04 09:05:29.9", "2026-03-04 09:05:30.1"),
+    _two_transactions("2026-03-04 09:29:59.9", "2026-03-04 09:30:00.1"),
+    _two_transactions("2026-03-04 11:59:59.9", "2026-03-04 12:00:00.1"),
 )
-# The PostgreSQL default read as SQLite reads its clock, by what SQLite's keeps of a moment.
+# The PostgreSQL default read as SQLite reads its clock, by what SQLite's keeps of a moment
+# (its value at ``_MILLI[0]``): each reads statement_timestamp(), in UTC whatever the
+# session's TimeZone.
 _AS_SQLITE = {
     "2026-03-04 09:05:07": "date_trunc('second', statement_timestamp())",
     "2026-03-04 09:05:07.400": "date_trunc('milliseconds', statement_timestamp())",
+    "2026-03-04 09:05:00": "date_trunc('minute', statement_timestamp())",
+    "2026-03-04 09:00:00": (
+        "(date_trunc('hour', statement_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
+    ),
+    "2026-03-04": "(statement_timestamp() AT TIME ZONE 'UTC')::date",
+    "09:05:07": "date_trunc('second', statement_timestamp() AT TIME ZONE 'UTC')::time",
+    "1772615107": "floor(extract(epoch from statement_timestamp()))",
 }
 
 

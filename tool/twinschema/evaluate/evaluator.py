@@ -99,6 +99,7 @@ class Evaluator:
         self._unavailable: dict[str, str] = {}
         self._single: dict[tuple[str, str, str], Verdict] = {}
         self._zoned: dict[tuple[str, str], bool] = {}
+        self._parted: dict[tuple[str, str, str], tuple[str, Run] | None] = {}
         self._pairs: dict[tuple[str, str, str, str, str], Run] = {}
         self._moments: dict[tuple[str, str, str, str], Run | None] = {}
         self.crossing = crossing.Crossing()
@@ -240,6 +241,30 @@ class Evaluator:
             return None
         self.runs += 1
         return backend.run([(moved, column.type)], zone=zone)
+
+    def parts_in_zone(
+        self, expression: str, column: Column, zone: str, other: str = "UTC"
+    ) -> tuple[str, Run] | None:
+        """The first of ``MOMENTS`` and ``NEW_YEARS`` (UTC) at which a PostgreSQL default, its
+        clock reads there, gives another value in a session whose TimeZone is ``zone`` than in
+        one whose TimeZone is ``other``, with its run in ``zone``; None where it gives the same
+        at each, or cannot be run. Only the two zones decide: ``date_trunc('hour', now())``
+        truncates at :30 UTC on an Asia/Kolkata database (+05:30) and at :15 on Asia/Kathmandu
+        (+05:45), at :00 on Europe/Paris as on UTC (stranger68 017), which two far zones
+        (``reads_zone``) never tell apart."""
+        key = (expression, type_sql(column.type), f"{zone} @ {other}")
+        if key not in self._parted:
+            self._parted[key] = None
+            for moment in (*fixed_moments.MOMENTS, *NEW_YEARS):
+                runs = [self.moment_in(expression, column, z, moment) for z in (other, zone)]
+                if any(r is None or r.error is not None or not r.rows for r in runs):
+                    break
+                theirs, there = runs
+                assert theirs is not None and there is not None
+                if fixed_moments.value_of(theirs) != fixed_moments.value_of(there):
+                    self._parted[key] = (moment, there)  # aware datetimes compare as instants
+                    break
+        return self._parted[key]
 
     def in_zone(self, expression: str, column: Column, zone: str) -> Verdict:
         """The class of what a PostgreSQL default gives in a session whose TimeZone is

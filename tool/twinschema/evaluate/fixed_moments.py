@@ -21,7 +21,7 @@ from twinschema.evaluate.clock import (
     time_of_day_at,
     timestamp_of,
 )
-from twinschema.evaluate.values import CONSTANT, TIME_OF_DAY_OFFSET, Verdict
+from twinschema.evaluate.values import CONSTANT, CURRENT_TIME, TIME_OF_DAY_OFFSET, Verdict
 
 # Whole seconds (SQLite's keywords truncate the clock to the second, PostgreSQL's keep its
 # fraction: that is no difference of these): the early and late hours of a day in UTC (a zone
@@ -67,11 +67,14 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     say (``read``: its run with the clock at a moment): a date or time one fixed step from the
     clock at each is that step (``CURRENT_DATE + 30``, which the moment the check runs reads as
     a constant, is "the current date + 30 day(s)"); one whose step varies (next Monday, today
-    at 09:00) is ``FROM_CLOCK``, so that no message depends on the day it is given. ``found``
+    at 09:00) is ``FROM_CLOCK``, so that no message depends on the day it is given. So is a
+    "current time" whose step varies: ``date_trunc('minute', now())`` is within seconds of the
+    clock in a minute's first seconds only, and was "the current time" when a check ran then
+    (its class then flipped with the second the check ran in). ``found``
     as it is when a moment cannot be read."""
     if found.kind == START_OF_DAY:
         return _first_day(read, found)
-    if found.kind not in _STEPPED | {CONSTANT}:
+    if found.kind not in _STEPPED | {CONSTANT, CURRENT_TIME}:
         return found
     steps = set()
     for moment in MOMENTS:
@@ -89,6 +92,8 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
             return _texts(read, found)
     if len(steps) > 1:
         return Verdict(FROM_CLOCK, form=found.form, local=found.local)
+    if found.kind == CURRENT_TIME:  # one step at each: the current time it was read as
+        return found
     kind, step = steps.pop()
     if kind == TIME_OF_DAY_OFFSET:  # how it is kept, read at the fixed moment, step taken off
         return Verdict(kind, (step, _kept(read(FIXED_MOMENT), step)), local=found.local)

@@ -31,6 +31,7 @@ from twinschema.evaluate.values import (
     same_class,
 )
 from twinschema.model import Column, Schema
+from twinschema.records.dialects import DIALECT_NAMES
 
 
 def zone_decides(st: StageContext, lc: Column, rc: Column) -> bool:
@@ -55,15 +56,18 @@ def clock_zone(st: StageContext, lc: Column, rc: Column) -> str | None:
 
 
 def server_clock(st: StageContext, lc: Column, rc: Column) -> str | None:
-    """The live server's TimeZone, whatever it is, when a default of a cross-dialect pair is a
-    clock that reads it; None where no server was read (a metadata module, a SQL file) or no
-    default reads it."""
+    """The live server's TimeZone, whatever it is, when the server's default of a
+    cross-dialect pair is a clock that reads it; None where no server was read (a metadata
+    module, a SQL file) or its default reads none. The other side's spelling never decides:
+    SQLite's ``CURRENT_DATE`` is UTC's date, and ``(now() AT TIME ZONE 'UTC')::date`` against
+    it stores UTC's date on an Asia/Tokyo database too (stranger68 002)."""
     from twinschema.canonical.expressions import across
 
     zone = st.left.schema.timezone or st.right.schema.timezone
     if not st.cross or zone is None or lc.default is None or rc.default is None:
         return None
-    local = any(across(c.default)[1] in LOCAL_CLOCK_NOTES for c in (lc, rc) if c.default)
+    server = lc if st.left.schema.timezone else rc
+    local = server.default is not None and across(server.default)[1] in LOCAL_CLOCK_NOTES
     return zone if local else None
 
 
@@ -86,10 +90,12 @@ def session_said(
     if utc:
         return f" (the server's TimeZone is {utc})", ""
     pg = next((side for side in (left, right) if side[0] == "postgresql"), None)
-    if pg is None or not st.ev.reads_zone(pg[1], pg[2]):
+    if pg is None:
         return "", ""
     schema = (st.left if pg is left else st.right).schema
     zone = schema.timezone
+    if not st.ev.reads_zone(pg[1], pg[2]):
+        return "", _parted_there(st, (left, right), pg, schema)
     if zone is None:
         return IN_A_UTC_SESSION, ""
     other, mine = verdicts if pg is right else verdicts[::-1]
@@ -119,6 +125,37 @@ def session_said(
         f"{read}, SQLite UTC's, so rows that omit the column store values apart by the zone's "
         "offset from UTC"
     )
+
+
+def _parted_there(
+    st: StageContext, sides: tuple[tuple[str, str, Column], ...], pg: tuple[str, str, Column],
+    schema: Schema,
+) -> str:  # fmt: skip
+    """Why two defaults part on a live database whose zone (off UTC) moves what PostgreSQL's
+    gives though two far zones do not (``Evaluator.parts_in_zone``: ``date_trunc('hour',
+    now())`` on Asia/Kolkata, +05:30), with each side's value at the first moment it shows;
+    "" where the zone moves nothing, or is UTC, or no server was read."""
+    zone = schema.timezone
+    if zone is None or schema.timezone_utc:
+        return ""
+    found = st.ev.parts_in_zone(pg[1], pg[2], zone)
+    if found is None:
+        return ""
+    moment, run = found
+    other = next(side for side in sides if side is not pg)
+    theirs = value_of(st.ev.at_moment(other[0], other[1], other[2], moment))
+    return (
+        f" in a session whose TimeZone is UTC, but this database's TimeZone is {zone} and "
+        f"PostgreSQL's default depends on it: at {moment} UTC it gives {_said(value_of(run))} "
+        f"there, {DIALECT_NAMES[other[0]]}'s {_said(theirs)}"
+    )
+
+
+def _said(value: object) -> str:
+    """A value as a message shows it: an instant in UTC, text quoted."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat(sep=" ")
+    return f"'{value}'" if isinstance(value, str) else str(value)
 
 
 def _same_in_zone(
@@ -248,12 +285,17 @@ def zones_apart(st: StageContext) -> None:
         text = default_text(lc)
         if (table.name, lc.name) in known or text is None or default_text(rc) is None:
             continue
-        if not any(st.ev.reads_zone(t, c) for t, c in ((text, lc), (default_text(rc), rc)) if t):
+        sides = [(t, c) for t, c in ((text, lc), (default_text(rc), rc)) if t]
+        if any(st.ev.reads_zone(t, c) for t, c in sides):
+            stores = "stores the session's local date or time"
+        elif any(st.ev.parts_in_zone(t, c, zones[0], zones[1]) for t, c in sides):
+            stores = "reads the session's TimeZone (its hour or minute starts at another instant)"
+        else:
             continue
         where = f"{table.name}.{lc.name}"
         message = (
-            f"default of {where}: {text} stores the session's local date or time and {said}: "
-            "rows that omit it store values apart by the zones' offsets"
+            f"default of {where}: {text} {stores} and {said}: rows that omit it store values "
+            "apart by the zones' offsets"
         )
         found = difference(st, table.name, lc.name, text, default_text(rc), message)
         st.comparison.differences.append(replace(found, hint=SAME_ZONE))
