@@ -19,7 +19,12 @@ batch copy whose ``table_args`` lists no CHECK keeps the table's unnamed ones
 {NO_UNNAMED_CHECKS: True}}`` instead. A CHECK changed (``length(code) = 4`` made
 ``length(code) BETWEEN 3 AND 4``) is the old one removed and the new one added: the upgrade's
 ``table_args`` list the new one and the others the table keeps, the downgrade's the old ones.
-A row the new CHECK refuses makes the copy, and so ``migrate``, fail and roll back."""
+A row the new CHECK refuses makes the copy, and so ``migrate``, fail and roll back.
+A column the revision renames (``revision_renames``) is renamed in the CHECKs that name it by
+SQLite's ``RENAME COLUMN`` itself (3.25 and later): CHECKs that differ only by it are the same,
+and no copy is made (stranger68 005: the downgrade's copy, written before the rename back, named
+a column the table did not have yet, and failed). A copy made for another change is written in
+the downgrade after the renames back, its CHECKs naming the columns as they were."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from alembic.operations import ops
 
 from twinschema.alembic_declared import NO_UNNAMED_CHECKS
 from twinschema.alembic_type_checks import made_on
+from twinschema.canonical.folding import renamed_in
 from twinschema.migrations.revision_sqlite import NamedKeysBatch
 from twinschema.records.domain import check_key
 
@@ -90,12 +96,13 @@ def unnamed_checks(context: Any, script: Any) -> None:
             for check in inspector.get_check_constraints(table.name)
             if not check.get("name")
         )
-        kept, made = {check_key(c) for c in database}, {check_key(c) for c in module}
-        if made == kept:  # the same, whitespace, quotes and case aside
-            continue
         for upgrade, downgrade in zip(
             script.upgrade_ops_list, script.downgrade_ops_list, strict=True
         ):
+            renamed = _columns_renamed(upgrade, table.name)
+            kept = {check_key(renamed_in(c, renamed)) for c in database}
+            if {check_key(c) for c in module} == kept:  # whitespace, quotes and case aside
+                continue  # the same once RENAME COLUMN has rewritten them (stranger68 005)
             _with_checks(upgrade, table.name, module, at_end=True)
             _with_checks(downgrade, table.name, database, at_end=False)
 
@@ -116,8 +123,20 @@ def _module_checks(table: sa.Table, dialect: sa.engine.Dialect) -> tuple[str, ..
     return tuple(sorted(found))  # a table's constraints are a set: one order every run
 
 
+def _columns_renamed(container: Any, table: str) -> dict[str, str]:
+    """The columns of ``table`` that ``container`` (an upgrade) renames, old name to new
+    (``revision_renames``' ``op.alter_column(..., new_column_name=...)``)."""
+    return {
+        op.column_name: op.modify_name
+        for op in container.ops
+        if isinstance(op, ops.AlterColumnOp) and op.table_name == table and op.modify_name
+    }
+
+
 def _with_checks(container: Any, table: str, checks: tuple[str, ...], *, at_end: bool) -> None:
-    """``container``'s block of ``table`` given ``checks``, or a new block copying it."""
+    """``container``'s block of ``table`` given ``checks``, or a new block copying it: at the
+    end of an upgrade; in a downgrade first, but after the renames of columns back (which
+    ``revision_renames`` writes first), since ``checks`` name the columns as they were."""
     for at, table_ops in enumerate(container.ops):
         if not isinstance(table_ops, ops.ModifyTableOps) or table_ops.table_name != table:
             continue
@@ -132,5 +151,13 @@ def _with_checks(container: Any, table: str, checks: tuple[str, ...], *, at_end:
     block = ChecksBatch(table, [], checks)
     if at_end:
         container.ops.append(block)
-    else:
-        container.ops.insert(0, block)
+        return
+    at = 0
+    while at < len(container.ops) and _renames_column(container.ops[at]):
+        at += 1
+    container.ops.insert(at, block)
+
+
+def _renames_column(op: Any) -> bool:
+    """True for an ``op.alter_column(..., new_column_name=...)``."""
+    return isinstance(op, ops.AlterColumnOp) and bool(op.modify_name)
