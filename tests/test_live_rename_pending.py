@@ -124,3 +124,33 @@ def test_a_logical_name_changed_too_stays_a_table_on_each_side(
         ("games", "games", None),
         ("games", "games", None),
     ], found
+
+
+def test_a_table_renamed_again_is_paired_by_the_name_its_chain_gave_it(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """stranger68 006's own case: the second rename (``match_events`` -> ``game_events``): the
+    database's ``match_events`` is neither the logical name nor another dialect's name, but
+    the name the chain's ``op.rename_table`` gave the table."""
+    project = tmp_path / "app"
+    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    names = "    names: {sqlite: match_events, postgresql: match_events}\n"
+    replace_in(project / "domain.yaml", "  events:\n", "  events:\n" + names)
+    revised(shell, "first rename", quiet=True)
+    migrated_in_sync(shell)
+    replace_in(project / "domain.yaml", names, names.replace("match_events", "game_events"))
+
+    code, report = check(shell)
+    assert code == 1
+    found = live(report)
+    assert (
+        sorted((d["kind"], d["table"], d["left"], d["right"]) for d in found)
+        == [
+            ("rename_pending", "events", "game_events", "match_events"),
+        ]
+        * 2
+    ), found
+    revised(shell, "second rename", quiet=True)
+    migrated_in_sync(shell)
+    for url in (sqlite_url, pg_url):
+        assert rows_of(url, "SELECT id, minute FROM game_events") == [(1, 90)], url

@@ -55,6 +55,7 @@ def changed_named_checks(context: Any, script: Any) -> None:
     connection: sa.Connection = context.connection
     dialect = as_read(connection.dialect)
     for table in metadata.sorted_tables:
+        names = _names(table)
         named = _named_checks(table, dialect)
         if table.schema is not None or not named:
             continue
@@ -70,16 +71,28 @@ def changed_named_checks(context: Any, script: Any) -> None:
             steps: list[Any] = []
             back: list[Any] = []
             for name, was in changed.items():
+                given = names[name]  # a naming convention's own name (``op.f``) kept as one
                 steps += [
-                    ops.DropConstraintOp(name, table.name, type_="check"),
-                    ops.CreateCheckConstraintOp(name, table.name, escape_binds(named[name])),
+                    ops.DropConstraintOp(given, table.name, type_="check"),
+                    ops.CreateCheckConstraintOp(given, table.name, escape_binds(named[name])),
                 ]
                 back += [
-                    ops.DropConstraintOp(name, table.name, type_="check"),
-                    ops.CreateCheckConstraintOp(name, table.name, escape_binds(was)),
+                    ops.DropConstraintOp(given, table.name, type_="check"),
+                    ops.CreateCheckConstraintOp(given, table.name, escape_binds(was)),
                 ]
             upgrade.ops.append(ops.ModifyTableOps(table.name, steps))
             downgrade.ops.insert(after_renames(downgrade), ops.ModifyTableOps(table.name, back))
+
+
+def _names(table: sa.Table) -> dict[str, Any]:
+    """Each named CHECK's name, as text, to the name as the module holds it: a naming
+    convention's (``conv``) is rendered ``op.f(...)``, which Alembic does not convert again."""
+    declared = [*table.constraints, *(c for col in table.columns for c in col.constraints)]
+    return {
+        str(c.name): c.name
+        for c in declared
+        if isinstance(c, sa.CheckConstraint) and isinstance(c.name, str)
+    }
 
 
 def _named_checks(table: sa.Table, dialect: sa.engine.Dialect) -> dict[str, str]:

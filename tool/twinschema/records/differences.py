@@ -145,7 +145,7 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "rename_pending": "A table or column renamed in domain.yaml (`names:` or `name:`, its "
     "logical name kept) that a live database at its chain's head still holds under the name it "
     "had: the metadata module was renamed and no revision renames it yet. Write one with "
-    "`twinschema revision -m \"...\"` (it renames the table or column, keeping the data), then "
+    '`twinschema revision -m "..."` (it renames the table or column, keeping the data), then '
     "migrate. Never drop the old table or column to make the two agree: it holds the data.",
     "value_compatibility": "A warning: a value that one side's column stores and the other's "
     "rejects or changes (a string past PostgreSQL's bound, an integer past int4, a number rounded "
