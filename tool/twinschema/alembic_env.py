@@ -114,7 +114,8 @@ PLUGIN = "twinschema.server_default"
 
 # Alembic's opt-in plugin that autogenerates a named CHECK added to or dropped from a metadata
 # module (Alembic's own defaults compare none: a CHECK added to both modules made empty twins).
-# It compares by name only: an unnamed CHECK, and one changed in place, are not seen (README).
+# It compares by name only: an unnamed CHECK, and one changed in place, are not seen; revision
+# writes those itself (revision_sqlite_checks, revision_pg_checks, revision_pg_named_checks).
 CHECKS_PLUGIN = "alembic.ext.checkconstraint_byname"
 
 

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
-from twinschema.hints import live_pair_hints
+from twinschema.hints import AT_HEAD, live_pair_hints
 from twinschema.layers.pairs import compared, could_not_look, pair_result
+from twinschema.layers.pending_renames import pending_renames
 from twinschema.layers.renamed import renamed_warnings
 from twinschema.layers.sources import Sources
 from twinschema.records import (
@@ -66,7 +67,24 @@ def _module_and_database(
         failed = LayerResult("live", model.label, plan.label(dialect), Status.ERROR, found.message)
         return failed, None
     result = pair_result("live", model, found, domain, evaluator, plan.config.fail_on)
+    if domain is not None and _one_sided_both_ways(result.differences):
+        placed = sources.on_chain(dialect)
+        if placed.state == AT_HEAD:  # a rename in domain.yaml no revision makes yet
+            history = sources.chain_history(dialect)
+            pending = pending_renames(result.differences, domain, dialect, history, model, placed)
+            result.differences = pending
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
     # An object the database holds under another name: in sync, but a revision naming it fails.
     result.warnings.extend(renamed_warnings(model, found, dialect, sources.live_schema(dialect)))
     return result, found
+
+
+def _one_sided_both_ways(found: Sequence[Difference]) -> bool:
+    """Whether ``found`` has a table or column only the module has and one only the database
+    has: what a rename not migrated yet looks like to the comparer (``pending_renames``)."""
+    sides = {
+        d.left is None
+        for d in found
+        if d.kind in ("table_missing", "column_missing") and (d.left is None) != (d.right is None)
+    }
+    return sides == {True, False}

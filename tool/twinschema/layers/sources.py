@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from twinschema import progress
 from twinschema.errors import DatabaseError, UsageError
@@ -23,6 +24,9 @@ from twinschema.records.dialects import database_named
 from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical, read_metadata, reflect_url
 
+if TYPE_CHECKING:  # chain_renames imports Alembic, read only where a chain is
+    from twinschema.migrations.chain_renames import ColumnRenamed, Renamed
+
 
 class Sources:
     """Each source read once per run, canonical in the domain's names; failures remembered."""
@@ -36,6 +40,7 @@ class Sources:
         self._raw: dict[str, Schema] = {}
         self._state: dict[str, str | None] = {}
         self._first: dict[str, str | None] = {}
+        self._history: dict[str, tuple[list[Renamed], list[ColumnRenamed]]] = {}
 
     def model(self, dialect: str) -> Side:
         """``dialect``'s metadata module, read and made canonical (a usage error when none is
@@ -168,16 +173,27 @@ class Sources:
             return drop_first(made, fix, stamp, following)
         return None
 
+    def chain_history(self, dialect: str) -> tuple[list[Renamed], list[ColumnRenamed]]:
+        """The tables and the columns ``dialect``'s chain renamed (its ``op.rename_table`` and
+        ``alter_column(..., new_column_name=...)`` calls, as its upgrade()s record them), read
+        once; none where the chain cannot be read."""
+        if dialect not in self._history:
+            from twinschema.migrations.chain_renames import history_of
+            from twinschema.migrations.migrate_chain import alembic_config
+
+            self._history[dialect] = ([], [])
+            if self.plan.config.side(dialect).migrations is not None:
+                try:
+                    cfg = alembic_config(self.plan.config, dialect)
+                    self._history[dialect] = history_of(cfg, dialect)
+                except Exception:  # Alembic reads the user's revision files: whatever they raise
+                    pass
+        return self._history[dialect]
+
     def _renames(self, dialect: str, head: Schema) -> Renames:
         """The table renames of ``dialect``'s chain (its ``op.rename_table`` calls, as its
         upgrade()s record them) by the names ``head``'s tables have in that dialect."""
-        from twinschema.migrations.chain_renames import history_of
-        from twinschema.migrations.migrate_chain import alembic_config
-
-        try:
-            history, _columns = history_of(alembic_config(self.plan.config, dialect), dialect)
-        except Exception:  # Alembic reads the user's revision files: whatever they raise
-            history = []
+        history, _columns = self.chain_history(dialect)
         tables = self.domain.tables if self.domain is not None else {}
         at_head = {
             (tables[key].physical(dialect) if key in tables else key): key for key in head.tables

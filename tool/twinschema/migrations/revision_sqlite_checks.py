@@ -19,11 +19,16 @@ batch copy whose ``table_args`` lists no CHECK keeps the table's unnamed ones
 {NO_UNNAMED_CHECKS: True}}`` instead. A CHECK changed (``length(code) = 4`` made
 ``length(code) BETWEEN 3 AND 4``) is the old one removed and the new one added: the upgrade's
 ``table_args`` list the new one and the others the table keeps, the downgrade's the old ones.
-A row the new CHECK refuses makes the copy, and so ``migrate``, fail and roll back."""
+A row the new CHECK refuses makes the copy, and so ``migrate``, fail and roll back.
+A column the revision renames (``revision_renames``) is renamed in the CHECKs that name it by
+SQLite's ``RENAME COLUMN`` itself (3.25 and later): CHECKs that differ only by it are the same,
+and no copy is made (stranger68 005: the downgrade's copy, written before the rename back, named
+a column the table did not have yet, and failed). A copy made for another change is written in
+the downgrade after the renames back, its CHECKs naming the columns as they were."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import sqlalchemy as sa
 from alembic.autogenerate import renderers
@@ -31,6 +36,8 @@ from alembic.operations import ops
 
 from twinschema.alembic_declared import NO_UNNAMED_CHECKS
 from twinschema.alembic_type_checks import made_on
+from twinschema.canonical.folding import renamed_in
+from twinschema.migrations.revision_renamed_columns import after_renames, columns_renamed
 from twinschema.migrations.revision_sqlite import NamedKeysBatch
 from twinschema.records.domain import check_key
 
@@ -90,34 +97,105 @@ def unnamed_checks(context: Any, script: Any) -> None:
             for check in inspector.get_check_constraints(table.name)
             if not check.get("name")
         )
-        kept, made = {check_key(c) for c in database}, {check_key(c) for c in module}
-        if made == kept:  # the same, whitespace, quotes and case aside
-            continue
         for upgrade, downgrade in zip(
             script.upgrade_ops_list, script.downgrade_ops_list, strict=True
         ):
+            renamed = columns_renamed(upgrade, table.name)
+            kept = {check_key(renamed_in(c, renamed)) for c in database}
+            if {check_key(c) for c in module} == kept:  # whitespace, quotes and case aside
+                continue  # the same once RENAME COLUMN has rewritten them (stranger68 005)
             _with_checks(upgrade, table.name, module, at_end=True)
             _with_checks(downgrade, table.name, database, at_end=False)
 
 
-def _module_checks(table: sa.Table, dialect: sa.engine.Dialect) -> tuple[str, ...]:
+def changed_named_checks(context: Any, script: Any) -> None:
+    """For each named CHECK of the module's tables whose text differs from the one the table
+    has under that name at the chain's head (``context``'s database; a column the revision
+    renames renamed in it first, as ``RENAME COLUMN`` does), drop it and make the module's in
+    the table's batch block of each upgrade, and the reverse in each downgrade (stranger68
+    014: Alembic's named-CHECK plugin compares names only, so ``revision`` wrote nothing)."""
+    metadata = context.opts.get("target_metadata")
+    if not isinstance(metadata, sa.MetaData):
+        return
+    inspector = sa.inspect(context.connection)
+    present = set(inspector.get_table_names())
+    for table in metadata.sorted_tables:
+        if table.schema is not None or table.name not in present:
+            continue
+        module = _module_checks(table, context.connection.dialect, named=True)
+        if not module:
+            continue
+        database = {
+            str(check["name"]): str(check["sqltext"])
+            for check in inspector.get_check_constraints(table.name)
+            if check.get("name")
+        }
+        for upgrade, downgrade in zip(
+            script.upgrade_ops_list, script.downgrade_ops_list, strict=True
+        ):
+            renamed = columns_renamed(upgrade, table.name)
+            changed = {
+                name: database[name]
+                for name, sql in module
+                if name in database
+                and check_key(renamed_in(database[name], renamed)) != check_key(sql)
+            }
+            made = dict(module)
+            for name, was in sorted(changed.items()):
+                _in_block(upgrade, table.name, _remade(table.name, name, made[name]), True)
+                _in_block(downgrade, table.name, _remade(table.name, name, was), False)
+
+
+def _remade(table: str, name: str, sql: str) -> list[Any]:
+    """The CHECK ``name`` of ``table`` dropped and made again as ``sql``."""
+    return [
+        ops.DropConstraintOp(name, table, type_="check"),
+        ops.CreateCheckConstraintOp(name, table, sql),
+    ]
+
+
+def _in_block(container: Any, table: str, steps: list[Any], at_end: bool) -> None:
+    """``steps`` at the end of ``container``'s block of ``table``, or in a new block: at the
+    end of an upgrade, in a downgrade first after the renames of columns back."""
+    for table_ops in container.ops:
+        if isinstance(table_ops, ops.ModifyTableOps) and table_ops.table_name == table:
+            table_ops.ops.extend(steps)
+            return
+    block = ops.ModifyTableOps(table, steps)
+    container.ops.insert(len(container.ops) if at_end else after_renames(container), block)
+
+
+@overload
+def _module_checks(
+    table: sa.Table, dialect: sa.engine.Dialect, *, named: Literal[False] = False
+) -> tuple[str, ...]: ...
+@overload
+def _module_checks(
+    table: sa.Table, dialect: sa.engine.Dialect, *, named: Literal[True]
+) -> tuple[tuple[str, str], ...]: ...
+def _module_checks(table: sa.Table, dialect: sa.engine.Dialect, *, named: bool = False) -> Any:
     """The SQL of each unnamed CHECK of the module's ``table`` as SQLite stores it (a CHECK of
-    a column's type, ``flag IN (0, 1)``, too: a batch copy of the reflected table makes none)."""
-    found = []
+    a column's type, ``flag IN (0, 1)``, too: a batch copy of the reflected table makes none);
+    with ``named``, each named CHECK's (name, SQL) instead."""
+    found: list[Any] = []
     declared = [*table.constraints, *(c for col in table.columns for c in col.constraints)]
     for constraint in dict.fromkeys(declared):  # a type's own unnamed CHECK: a marker for name
-        if not isinstance(constraint, sa.CheckConstraint) or isinstance(constraint.name, str):
+        if not isinstance(constraint, sa.CheckConstraint):
+            continue
+        if isinstance(constraint.name, str) != named:
             continue
         if made_on(constraint, dialect):
             sql = constraint.sqltext.compile(
                 dialect=dialect, compile_kwargs={"literal_binds": True, "include_table": False}
             )
-            found.append(str(sql))
+            found.append((constraint.name, str(sql)) if named else str(sql))
     return tuple(sorted(found))  # a table's constraints are a set: one order every run
 
 
 def _with_checks(container: Any, table: str, checks: tuple[str, ...], *, at_end: bool) -> None:
-    """``container``'s block of ``table`` given ``checks``, or a new block copying it."""
+    """``container``'s block of ``table`` given ``checks``, or a new block copying it: at the
+    end of an upgrade; in a downgrade first, but after the renames of columns back (which
+    ``revision_renames`` writes first), since ``checks`` name the columns as they were."""
     for at, table_ops in enumerate(container.ops):
         if not isinstance(table_ops, ops.ModifyTableOps) or table_ops.table_name != table:
             continue
@@ -132,5 +210,5 @@ def _with_checks(container: Any, table: str, checks: tuple[str, ...], *, at_end:
     block = ChecksBatch(table, [], checks)
     if at_end:
         container.ops.append(block)
-    else:
-        container.ops.insert(0, block)
+        return
+    container.ops.insert(after_renames(container), block)

@@ -11,15 +11,17 @@ from twinschema.migrations.revision_sqlite import (
     native_drop_columns,
     rebuild_renumbered_fts,
 )
-from twinschema.migrations.revision_sqlite_checks import unnamed_checks
+from twinschema.migrations.revision_sqlite_checks import changed_named_checks, unnamed_checks
 
 
 def sqlite_directives(context: Any, script: Any) -> None:
     """What ``revision`` makes of a SQLite MigrationScript: plain column drops in place
     (``native_drop_columns``), unnamed keys named (``name_unnamed_keys``), and FTS tables a
     batch copy renumbers rebuilt (``rebuild_renumbered_fts``), an unnamed CHECK added or
-    removed written as a batch copy (``revision_sqlite_checks``)."""
+    removed written as a batch copy, and a named CHECK changed under its name dropped and made
+    again in the table's batch block (``revision_sqlite_checks``)."""
     native_drop_columns(context, script)
     name_unnamed_keys(context, script)
+    changed_named_checks(context, script)
     unnamed_checks(context, script)
     rebuild_renumbered_fts(context, script)

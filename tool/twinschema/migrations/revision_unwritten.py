@@ -35,22 +35,39 @@ def say_unwritten(
     plan = CheckPlan(config=config, layers=("migrations",), urls={}, scratch_url=scratch_server)
     left = [d for d in run_check(plan).differences if d.kind != "migration_state"]
     files = [shown(path, config.root) for path in written]
-    failing = False
+    unwritten = failing = 0
     for d in left:
         where = ".".join(part for part in (d.table, d.column) if part) or d.name
         if where:
+            unwritten += 1
             echo(f"warning: not written: {where}: {d.message}")
         else:
-            failing = True
+            failing += 1
             echo(f"warning: {_failing(d, files)}: {d.message}")
     if left:
-        fix = ", and fix the revision that fails" if failing else ""
-        echo(
-            f"warning: the new revisions leave {len(left)} difference(s) with the metadata "
-            f"modules (listed above); write them into the revisions by hand{fix} "
-            f"(`twinschema check --layer migrations` shows them with hints){empty}"
-        )
+        echo(f"warning: {_summed(unwritten, failing)}{empty}")
     return len(left)
+
+
+def _summed(unwritten: int, failing: int) -> str:
+    """The summing warning: how many ``not written:`` lines and how many failing steps were
+    listed, each said as what it is (stranger68 005: one failing downgrade was summed as "1
+    difference(s) with the metadata modules (listed above)", and no such line was above)."""
+    parts = []
+    if unwritten:
+        parts.append(
+            f"leave {unwritten} difference(s) with the metadata modules (the `not written:` "
+            "line(s) above): write them into the revisions by hand"
+        )
+    if failing:
+        parts.append(
+            f"have {failing} step(s) that fail on a scratch database (the line(s) above naming "
+            "the revision file): fix the revision that fails"
+        )
+    return (
+        f"the new revisions {'; and '.join(parts)} "
+        "(`twinschema check --layer migrations` shows them with hints)"
+    )
 
 
 def _failing(d: Difference, files: Sequence[str]) -> str:

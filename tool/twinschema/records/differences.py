@@ -145,6 +145,11 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "downgrade does not undo its upgrade.",
     "migration_state": "A live database is not at its chain's head. Run the migrate command "
     "the hint names.",
+    "rename_pending": "A table or column renamed in domain.yaml (`names:` or `name:`, its "
+    "logical name kept) that a live database at its chain's head still holds under the name it "
+    "had: the metadata module was renamed and no revision renames it yet. Write one with "
+    '`twinschema revision -m "..."` (it renames the table or column, keeping the data), then '
+    "migrate. Never drop the old table or column to make the two agree: it holds the data.",
     "value_compatibility": "A warning: a value that one side's column stores and the other's "
     "rejects or changes (a string past PostgreSQL's bound, an integer past int4, a number rounded "
     "by its scale, text that is not a UUID, a boolean stored as 2), found by running it through "
