@@ -12,6 +12,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 
+from twinschema.canonical import key_sequences
 from twinschema.model import (
     IDENTITY_ALWAYS,
     IDENTITY_AUTOINCREMENT,
@@ -165,6 +166,32 @@ def identity_of(
             return None
         return IDENTITY_AUTOINCREMENT if options.get("autoincrement") else IDENTITY_ROWID
     return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
+
+
+def sequence_options(
+    column: sa.Column[Any], identity: str | None, dialect: str, ctype: ColumnType
+) -> str | None:
+    """The options of the sequence that generates a PostgreSQL module's column (its
+    ``sa.Identity(start=..., increment=...)``, or a serial's defaults), spelled as the catalog
+    reader spells a live database's (``Column.generator``), so that a module's identity is
+    compared with the database's as two databases' are (stranger69 002); None for another
+    dialect, no generator, or a sequence named by a ``nextval()`` default."""
+    if dialect != "postgresql" or identity is None:
+        return None
+    found = column.identity
+    if found is None:
+        if identity != IDENTITY_SEQUENCE or column.server_default is not None:
+            return None
+        return key_sequences.spelled(ctype.name)  # SERIAL: a sequence with the defaults
+    return key_sequences.spelled(
+        ctype.name,
+        found.start,
+        found.increment,
+        None if found.nominvalue else found.minvalue,
+        None if found.nomaxvalue else found.maxvalue,
+        found.cache,
+        bool(found.cycle),
+    )
 
 
 def sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:
