@@ -182,7 +182,9 @@ def sequence_options(
     if found is None:
         if identity != IDENTITY_SEQUENCE or column.server_default is not None:
             return None
-        return key_sequences.spelled(ctype.name)  # SERIAL: a sequence with the defaults
+        # SERIAL: a sequence with the defaults. (A ``sa.Sequence`` column default is the
+        # client's: create_all gives the column no nextval() default.)
+        return key_sequences.spelled(ctype.name)
     return key_sequences.spelled(
         ctype.name,
         found.start,
