@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from twinschema.canonical import key_sequences
+from twinschema.dialects import postgresql_sequences
 
 
 def _type_name(sa_type: Any) -> str:
@@ -28,7 +28,9 @@ def identity_code(identity: sa.Identity, sa_type: Any) -> str:
     """``sa.Identity(always=..., start=..., ...)`` for a reflected identity: the options that
     differ from the ones PostgreSQL gives a sequence of the column's type by default."""
     step = identity.increment if identity.increment is not None else 1
-    default = key_sequences.parsed(key_sequences.spelled(_type_name(sa_type), increment=step))
+    default = postgresql_sequences.parsed(
+        postgresql_sequences.spelled(_type_name(sa_type), increment=step)
+    )
     assert default is not None  # spelled() writes what parsed() reads
     args = [f"always={bool(identity.always)}"]
     given = (

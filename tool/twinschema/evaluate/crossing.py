@@ -355,8 +355,7 @@ def _key_findings(
     )
     found = [(False, warning(layer, left, right, lt.name, lc, rc, null_id, HINT_NULL_ID))]
     # The witness at the id the sequence gives first (START: 1 unless the options say else).
-    options = None if pg.generator is None else key_sequences.parsed(pg.generator)
-    first = 1 if options is None else options.start
+    first = key_sequences.first_id(pg.generator)
     message = (
         f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES ({first}), "
         f"as every synced row has), a row that omits the id gets {first + 1} on SQLite and "

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 
-from twinschema.canonical import key_sequences
+from twinschema.dialects import postgresql_sequences
 from twinschema.model import (
     IDENTITY_ALWAYS,
     IDENTITY_AUTOINCREMENT,
@@ -184,8 +184,8 @@ def sequence_options(
             return None
         # SERIAL: a sequence with the defaults. (A ``sa.Sequence`` column default is the
         # client's: create_all gives the column no nextval() default.)
-        return key_sequences.spelled(ctype.name)
-    return key_sequences.spelled(
+        return postgresql_sequences.spelled(ctype.name)
+    return postgresql_sequences.spelled(
         ctype.name,
         found.start,
         found.increment,
