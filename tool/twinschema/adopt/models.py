@@ -4,8 +4,7 @@ Each module is written in the style of this repository's ``schemas/``: every tab
 name comes from ``domain.yaml`` through the loader (``N = names("sqlite")``, ``t = N.album``,
 ``sa.Column(t.album_id, ...)``), so a typo fails at import time; types are the database's own
 (``sa.NVARCHAR(length=160)``, ``postgresql.TIMESTAMP(timezone=True)``), with server defaults,
-keys, unique and CHECK constraints and indexes (partial ones included) as reflected. The files
-are a starting point, meant to be edited by hand from then on.
+identities (``identity_code``), keys, constraints and indexes as reflected: a starting point.
 
 A column that ``domain.yaml`` does not declare (found on one side only) keeps its physical name
 as a string, with a comment: it is reported until a person declares it (or drops it).
@@ -27,6 +26,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt.domain_type import render_domain
+from twinschema.adopt.identity_code import identity_code
 from twinschema.adopt.index_code import index_elements, read_index
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.model import Schema
@@ -149,7 +149,7 @@ class TableRenderer:
             and isinstance(column.type, sa.Integer)
         )  # SQLAlchemy makes it SERIAL: a sequence of its own, as the database has
         if column.identity is not None:
-            args.append(f"sa.Identity(always={bool(column.identity.always)})")
+            args.append(identity_code(column.identity, column.type))
         elif text is not None and not serial:
             args.append(f"server_default=sa.text({text!r})")
         if isinstance(column.computed, sa.Computed):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from twinschema.canonical import clock_precision, typemap
+from twinschema.canonical import clock_precision, key_sequences, typemap
 from twinschema.canonical.expr_idioms import (
     CURRENT_TIME,
     LOCAL_CLOCK_NOTES,
@@ -23,6 +23,7 @@ from twinschema.model import (
     EQUALITY_EXACT,
     Collation,
     Column,
+    ColumnType,
     Table,
 )
 from twinschema.records import FixSide
@@ -51,13 +52,17 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if fails:  # what the defaults or generators are is moot where every insert fails
         failing_default(ctx, lt.name, lc, rc)
     lid, rid = lc.identity, rc.identity
+    parting = None
     if not fails and lid != rid and lc.name in lt.primary_key and lc.name in rt.primary_key:
         # A key's generators that mean the same across dialects (a rowid alias against an
-        # integer key with an identity, a sequence or none: see typemap.KEY_GENERATORS).
+        # integer key with an identity, a sequence or none: see typemap.KEY_GENERATORS), where
+        # the sequence gives the ids the rowid gives (key_sequences: START 1, INCREMENT 1 ...).
         ldialect, rdialect = ctx.left.schema.dialect, ctx.right.schema.dialect
         if typemap.generators_match(ldialect, lid, rdialect, rid):
-            ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
-            rid = lid
+            parting = key_sequences.rowid_parting(lc.generator or rc.generator, _keyed(lc, rc))
+            if parting is None:
+                ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
+                rid = lid
     ldefault, rdefault, rule = lc.default, rc.default, None
     if ctx.pairing.current_time_idioms and ldefault is not None and rdefault is not None:
         (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
@@ -85,7 +90,7 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
         # In a fixed order (the dict's), so that reports come out the same on every run.
         for field_name, value in mine.items():
             if value != theirs[field_name]:
-                column_field(ctx, lt.name, lc, rc, field_name)
+                column_field(ctx, lt.name, lc, rc, field_name, parting)
     elif lc.default is not None and not (zone_differs or fails) and _runs_apart(ctx, lc, rc):
         raw = (lc.raw_default or "", rc.raw_default or "")
         ctx.same(lt.name, lc.name, rule or "default", *raw, utc_only=utc_only)
@@ -94,6 +99,11 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if lc.generated != rc.generated:
         column_generated(ctx, lt.name, lc, rc)
     return consumed
+
+
+def _keyed(lc: Column, rc: Column) -> ColumnType:
+    """The type of the key column whose sequence options are read (the one with a generator)."""
+    return lc.type if lc.generator else rc.type
 
 
 def _with_precision(ctx: Context, rule: str, lc: Column, rc: Column) -> str:
@@ -259,8 +269,12 @@ def _present_side(left: bool) -> FixSide:
     return FixSide.LEFT if left else FixSide.RIGHT
 
 
-def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: str) -> None:
-    """One difference in nullability, default or identity (``field_name``) of a column."""
+def column_field(
+    ctx: Context, table: str, lc: Column, rc: Column, field_name: str, parting: str | None = None
+) -> None:
+    """One difference in nullability, default or identity (``field_name``) of a column;
+    ``parting``: where a key's sequence gives other ids than the other side's rowid (the
+    witness, from ``key_sequences``), for an identity that would otherwise match it."""
     kind = _COLUMN_FIELDS[field_name]
     where = ctx.shown(table, lc, rc)
     if field_name == "nullable":
@@ -327,6 +341,11 @@ def column_field(ctx: Context, table: str, lc: Column, rc: Column, field_name: s
                 f"in {ctx.label(fails)}"
             )
         hint = None
+        if parting is not None:
+            # A rowid alias against an identity or serial whose sequence counts otherwise.
+            options = lc.generator or rc.generator
+            message += f" ({options}): {parting}"
+            hint = key_sequences.ROWID_SEQUENCE_HINT
         lrefuses, rrefuses = (typemap.refuses_explicit_id(c.identity) for c in (lc, rc))
         if lrefuses != rrefuses:
             # The ordinary insert of a row with its id, which every synced row is, is stored

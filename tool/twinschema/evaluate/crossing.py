@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from twinschema.canonical import key_sequences
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.canonical.typemap import ROWID_REUSE
 from twinschema.evaluate import date_pairs, date_text, expression_reads, json_precision
@@ -353,11 +354,13 @@ def _key_findings(
         "is NOT NULL (an identity or a serial default fills in only an omitted id)"
     )
     found = [(False, warning(layer, left, right, lt.name, lc, rc, null_id, HINT_NULL_ID))]
+    # The witness at the id the sequence gives first (START: 1 unless the options say else).
+    first = key_sequences.first_id(pg.generator)
     message = (
-        f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES (1), as "
-        "every synced row has), a row that omits the id gets 2 on SQLite and 1 again on "
-        "PostgreSQL, a duplicate key (its sequence did not move): set the sequence after "
-        f"a sync (setval){reuse}"
+        f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES ({first}), "
+        f"as every synced row has), a row that omits the id gets {first + 1} on SQLite and "
+        f"{first} again on PostgreSQL, a duplicate key (its sequence did not move): set the "
+        f"sequence after a sync (setval){reuse}"
     )
     ptable, read = (rt.name, right) if pg is rc else (lt.name, left)
     statement = sequence_statement(ptable, pg, read.schema.objects_read)

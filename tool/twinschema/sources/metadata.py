@@ -56,6 +56,7 @@ from twinschema.sources.metadata_parts import (
     opclass,
     partition_key,
     policy_of,
+    sequence_options,
     sqlite_conflicts,
     sqlite_options,
 )
@@ -195,6 +196,7 @@ class _Reader:
             # As the adapter reads a database: a sequence's nextval() is how the column is
             # generated (a serial, or a column sharing a sequence such as an INHERITS child's).
             default, identity = None, IDENTITY_SEQUENCE
+        generator = sequence_options(column, identity, self.dialect, ctype)
         # A DOMAIN's collation is the domain's (in its definition), as the adapter reads it.
         is_domain = isinstance(sa_type, postgresql.DOMAIN)
         collation_name = None if is_domain else getattr(sa_type, "collation", None)
@@ -214,6 +216,7 @@ class _Reader:
             default,
             collation,
             generated,
+            generator,
         )
 
     def _compile_type(self, sa_type: sa.types.TypeEngine[Any]) -> ColumnType:

@@ -15,6 +15,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 from sqlalchemy.sql.type_api import to_instance
 
+from twinschema.dialects import postgresql_sequences
 from twinschema.dialects.postgresql_types import drop_domain_check
 from twinschema.model import (
     IDENTITY_ALWAYS,
@@ -170,6 +171,34 @@ def identity_of(
             return None
         return IDENTITY_AUTOINCREMENT if options.get("autoincrement") else IDENTITY_ROWID
     return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
+
+
+def sequence_options(
+    column: sa.Column[Any], identity: str | None, dialect: str, ctype: ColumnType
+) -> str | None:
+    """The options of the sequence that generates a PostgreSQL module's column (its
+    ``sa.Identity(start=..., increment=...)``, or a serial's defaults), spelled as the catalog
+    reader spells a live database's (``Column.generator``), so that a module's identity is
+    compared with the database's as two databases' are (stranger69 002); None for another
+    dialect, no generator, or a sequence named by a ``nextval()`` default."""
+    if dialect != "postgresql" or identity is None:
+        return None
+    found = column.identity
+    if found is None:
+        if identity != IDENTITY_SEQUENCE or column.server_default is not None:
+            return None
+        # SERIAL: a sequence with the defaults. (A ``sa.Sequence`` column default is the
+        # client's: create_all gives the column no nextval() default.)
+        return postgresql_sequences.spelled(ctype.name)
+    return postgresql_sequences.spelled(
+        ctype.name,
+        found.start,
+        found.increment,
+        None if found.nominvalue else found.minvalue,
+        None if found.nomaxvalue else found.maxvalue,
+        found.cache,
+        bool(found.cycle),
+    )
 
 
 def sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:

@@ -1,0 +1,46 @@
+"""The ``sa.Identity(...)`` a metadata module written by ``init`` gives a reflected identity column.
+
+Every option the database's sequence has beside PostgreSQL's defaults is written (START,
+INCREMENT, MINVALUE, MAXVALUE, CACHE, CYCLE), so that the module's ``create_all`` makes the
+sequence the adopted database has, and ``check`` compares the two as equal (stranger69 010: the
+options were dropped, and a module creating other ids passed every layer).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from twinschema.dialects import postgresql_sequences
+
+
+def _type_name(sa_type: Any) -> str:
+    """The PostgreSQL integer type a reflected key type is (the defaults of its sequence)."""
+    if isinstance(sa_type, sa.SmallInteger):
+        return "smallint"
+    if isinstance(sa_type, sa.BigInteger):
+        return "bigint"
+    return "integer"
+
+
+def identity_code(identity: sa.Identity, sa_type: Any) -> str:
+    """``sa.Identity(always=..., start=..., ...)`` for a reflected identity: the options that
+    differ from the ones PostgreSQL gives a sequence of the column's type by default."""
+    step = identity.increment if identity.increment is not None else 1
+    default = postgresql_sequences.parsed(
+        postgresql_sequences.spelled(_type_name(sa_type), increment=step)
+    )
+    assert default is not None  # spelled() writes what parsed() reads
+    args = [f"always={bool(identity.always)}"]
+    given = (
+        ("start", identity.start, default.start),
+        ("increment", step, 1),
+        ("minvalue", identity.minvalue, default.minvalue),
+        ("maxvalue", identity.maxvalue, default.maxvalue),
+        ("cache", identity.cache, 1),
+    )
+    args += [f"{name}={value}" for name, value, usual in given if value not in (None, usual)]
+    if identity.cycle:
+        args.append("cycle=True")
+    return f"sa.Identity({', '.join(args)})"

@@ -1,0 +1,68 @@
+"""Dialect facts as data: which PostgreSQL sequences give a key the ids SQLite's rowid gives.
+
+SQLite's ``INTEGER PRIMARY KEY`` (with or without AUTOINCREMENT) gives an insert that omits the
+key 1, then 2, 3, ... (the largest id + 1), in every connection alike, up to 9223372036854775807,
+and never wraps round (AUTOINCREMENT then fails, ``database or disk is full``; a plain rowid
+picks an unused id). A PostgreSQL identity or serial key matches that (the comparer's
+``rowid-alias``) only where its sequence does too: START 1, INCREMENT 1, CACHE 1, NO CYCLE and
+no MAXVALUE below the column's own range. Each other option parts on ordinary inserts, checked
+on SQLite 3.40 and PostgreSQL (stranger69 001):
+
+- START WITH 1000: two inserts get 1000, 1001 (SQLite 1, 2);
+- INCREMENT BY 10: 1, 11;
+- MAXVALUE 2: the third insert fails (``nextval: reached maximum value of sequence``);
+- CYCLE: past MAXVALUE the sequence gives MINVALUE again (1, a duplicate key or a reused id);
+- CACHE 20: two sessions that each insert a row get 1 and 21.
+
+MINVALUE alone changes nothing once START is 1 (it is only where a cycle wraps to, and the
+default START of an ascending sequence, which ``start`` already says).
+"""
+
+from __future__ import annotations
+
+from twinschema.dialects.postgresql_sequences import INTEGER_MAX, parsed
+from twinschema.model import ColumnType
+
+# What to do where a key's sequence counts otherwise than SQLite's rowid.
+ROWID_SEQUENCE_HINT = (
+    "give the PostgreSQL key's sequence the options SQLite's rowid counts by (START 1, "
+    "INCREMENT 1, no MAXVALUE below the type's, CACHE 1, NO CYCLE), or allow it in domain.yaml "
+    "with a reason"
+)
+
+
+def rowid_parting(generator: str | None, ctype: ColumnType) -> str | None:
+    """Where a PostgreSQL key's sequence (``generator``, on a column of ``ctype``) gives other
+    ids than SQLite's rowid: the witness, in words; None where it gives the same ones, or where
+    its options are not known (a source that does not read them)."""
+    options = None if generator is None else parsed(generator)
+    if options is None:
+        return None
+    top = INTEGER_MAX.get(ctype.name, INTEGER_MAX["bigint"])
+    first, step = options.start, options.increment
+    if (first, step) != (1, 1):
+        return (
+            f"two inserts that omit it get {first}, {first + step} on PostgreSQL and 1, 2 on SQLite"
+        )
+    if options.maxvalue < top:
+        return (
+            f"the insert after id {options.maxvalue} (its MAXVALUE) fails on PostgreSQL and gets "
+            f"{options.maxvalue + 1} on SQLite"
+        )
+    if options.cycle:
+        return (
+            f"past id {options.maxvalue} PostgreSQL gives {options.minvalue} again (CYCLE), "
+            "which SQLite never does"
+        )
+    if options.cache != 1:
+        return (
+            f"two sessions that each insert a row get 1 and {1 + options.cache} on PostgreSQL "
+            f"(CACHE {options.cache}) and 1 and 2 on SQLite"
+        )
+    return None
+
+
+def first_id(generator: str | None) -> int:
+    """The id a key's sequence gives first (its START): 1 where its options are not known."""
+    options = None if generator is None else parsed(generator)
+    return 1 if options is None else options.start
