@@ -7,6 +7,7 @@ from collections.abc import Iterable, Set as AbstractSet
 from twinschema.canonical import expr_tree, typemap, typemap_storage, typemap_why
 from twinschema.canonical.identifiers import sql_name
 from twinschema.compare import length_bounds
+from twinschema.compare.collated_lists import collated_list
 from twinschema.compare.common import (
     NOTHING,
     spell,
@@ -34,6 +35,8 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
             kind = typemap.shared_kind(ltype, rtype)
             if kind is None or ltype.array != rtype.array:
                 continue
+            if collated_list(ctx, lt.name, (lc, rc), ((ltype, lcheck), (rtype, rcheck))):
+                return {id(c) for c in (lcheck, rcheck) if c is not None}
             cut = type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
             return {id(c) for c in (lcheck, rcheck, cut) if c is not None}
     shown = (typemap_why.shown(lc.type), typemap_why.shown(rc.type))
