@@ -66,6 +66,21 @@ def collated_list(
     return True
 
 
+def collated_apart(
+    ctx: Context, columns: tuple[Column, Column], carriers: tuple[object, object]
+) -> bool:
+    """True across dialects where both sides' types are carried by a CHECK ... IN list and the
+    two columns' collations make other values equal: the lists are no equivalence of types,
+    the evaluation runs them (``evaluate.checks.collated_apart``) and reports a witness."""
+    if ctx.pairing.collation_names_count or None in carriers:
+        return False
+    return _equality(columns[0].collation) != _equality(columns[1].collation)
+
+
+def _equality(collation: Collation | None) -> str | None:
+    return EQUALITY_EXACT if collation is None else collation.equality
+
+
 def _witness(
     values: tuple[str, ...], listed: Collation | None, other: Collation | None
 ) -> str | None:
