@@ -7,6 +7,7 @@ from collections.abc import Iterable, Set as AbstractSet
 from twinschema.canonical import expr_tree, typemap, typemap_storage, typemap_why
 from twinschema.canonical.identifiers import sql_name
 from twinschema.compare import length_bounds
+from twinschema.compare.collated_lists import collated_apart, collated_list
 from twinschema.compare.common import (
     NOTHING,
     spell,
@@ -34,7 +35,12 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
             kind = typemap.shared_kind(ltype, rtype)
             if kind is None or ltype.array != rtype.array:
                 continue
-            cut = type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck)
+            if collated_list(ctx, lt.name, (lc, rc), ((ltype, lcheck), (rtype, rcheck))):
+                return {id(c) for c in (lcheck, rcheck) if c is not None}
+            # Two IN lists under collations that part them are no equivalence of types: the
+            # evaluation runs them (``evaluate.checks.collated_apart``) and names a witness.
+            alike = not collated_apart(ctx, (lc, rc), (lcheck, rcheck))
+            cut = type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck, alike)
             return {id(c) for c in (lcheck, rcheck, cut) if c is not None}
     shown = (typemap_why.shown(lc.type), typemap_why.shown(rc.type))
     ctx.diff(
@@ -60,9 +66,11 @@ def type_parameters(
     rtype: ColumnType,
     lcheck: CheckConstraint | None,
     rcheck: CheckConstraint | None,
+    alike: bool = True,
 ) -> CheckConstraint | None:
     """The parameters of two types of one kind (length, precision, values...): the first
-    that differs is one difference; none differing, two spellings are an equivalence. Returns
+    that differs is one difference; none differing, two spellings are an equivalence (where
+    ``alike``: not two IN lists a collation parts, which the evaluation judges). Returns
     the CHECK a declared length accounts for (``_length_by_check``), if any."""
     cut: CheckConstraint | None = None
     for param in typemap.params_of(kind):
@@ -111,7 +119,7 @@ def type_parameters(
         return None
     lspell = _type_text(ltype, lcheck or (cut if ltype.length is None else None))
     rspell = _type_text(rtype, rcheck or (cut if rtype.length is None else None))
-    if lspell.lower() != rspell.lower():
+    if lspell.lower() != rspell.lower() and alike:
         ctx.same(table, lc.name, kind, lspell, rspell)
     return cut
 

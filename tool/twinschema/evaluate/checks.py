@@ -37,7 +37,7 @@ from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.evaluate.witness_fields import Verdicts, Written
 from twinschema.evaluate.witness_rows import look_alikes, row_text
-from twinschema.model import Table
+from twinschema.model import EQUALITY_EXACT, Collation, Table
 from twinschema.records import Difference
 
 
@@ -133,8 +133,32 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
     read = {c for r in (lreads, rreads) if r is not None for c in r.columns}
     if not text_on_both(st, table, *sorted(rendered)) or scale_reasons(st, table, read):
         return True
+    if collated_apart(st, table, read):
+        return True
     ordered = {c for r in (lreads, rreads) if r is not None for c in r.ordered}
     return any(enum_ordered(st, table, c) for c in sorted(ordered))
+
+
+def collated_apart(st: StageContext, table: str, columns: frozenset[str] | set[str]) -> bool:
+    """True when one of ``columns`` of ``table`` has a collation that makes other values equal
+    on each side (SQLite's NOCASE against PostgreSQL's default): ``=`` and ``IN`` on it take
+    the column's collation, so an expression written alike on both (``code = 'abc'`` in a
+    CHECK, a generated column, a partial index's WHERE) can hold on one side only, for 'ABC'
+    (stranger69 007). Only the probe rows settle it, in tables that declare the collation
+    (``statements.probe_column``)."""
+    for column in sorted(columns):
+        _, left = find(st.left, table, column)
+        _, right = find(st.right, table, column)
+        if left is None or right is None:
+            continue
+        if equality_of(left.collation) != equality_of(right.collation):
+            return True
+    return False
+
+
+def equality_of(collation: Collation | None) -> str | None:
+    """What ``collation`` makes equal (``EQUALITY_*``); a dialect's default is exact."""
+    return EQUALITY_EXACT if collation is None else collation.equality
 
 
 def text_on_both(st: StageContext, table: str, *columns: str) -> bool:
