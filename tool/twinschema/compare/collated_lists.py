@@ -1,9 +1,9 @@
 """A CHECK ... IN list that carries an enum under a column collation that makes other values
-equal (SQLite's ``status TEXT COLLATE NOCASE CHECK (status IN ('free', 'taken'))``) against a
+equal (``status TEXT COLLATE NOCASE CHECK (status IN ('free', 'taken'))``) against a
 native enum of the same labels: the IN list takes the column's collation, so it accepts
 'TAKEN', which the enum refuses (stranger69 007). The labels alike, the pair is still a
 difference of allowed values, with that value as its witness; a collation allowance (which
-names the collation alone) never allows it. Two IN lists across dialects are run on probe rows
+names the collation alone) never allows it. Two IN lists on two sides are run on probe rows
 instead (``evaluate.checks.collated_apart``)."""
 
 from __future__ import annotations
