@@ -10,13 +10,9 @@ now() on PostgreSQL, which the second's case shows live)."""
 
 from __future__ import annotations
 
-import math
-import sqlite3
-import time
-from typing import Any
-
 import psycopg
 import pytest
+from clock_inserts import two_inserts
 from probes import Loader, case_named, compare_expected
 
 _PER_TRANSACTION = {
@@ -122,7 +118,7 @@ def test_the_witness_transaction_on_real_databases(
     side = "a" if dialect == "sqlite" else "b"
     expected = sqlite_rows if dialect == "sqlite" else postgresql_rows
     with loader.load(dialect, case.sql(side)) as handle:
-        got = _two_inserts(loader, dialect, handle)
+        got = two_inserts(loader, dialect, handle)
     assert got == expected
 
 
@@ -174,38 +170,3 @@ def test_the_clock_given_across_the_boundary(
         finally:
             conn.rollback()
     assert got == (2 if per_statement else "refused")
-
-
-def _past_next_second() -> None:
-    """Sleep until the clock is past its next whole second."""
-    now = time.time()
-    time.sleep(math.floor(now) + 1.05 - now)
-
-
-def _two_inserts(loader: Loader, dialect: str, handle: Any) -> int | str:
-    """The rows stored by one transaction of two inserts that omit ``at``, or "refused"."""
-    if dialect == "sqlite":
-        assert isinstance(handle, sqlite3.Connection)
-        try:
-            handle.execute("BEGIN")
-            handle.execute("INSERT INTO ev (id) VALUES (1)")
-            _past_next_second()
-            handle.execute("INSERT INTO ev (id) VALUES (2)")
-            handle.execute("COMMIT")
-        except sqlite3.IntegrityError:
-            handle.execute("ROLLBACK")
-            return "refused"
-        return int(handle.execute("SELECT count(DISTINCT at) FROM ev").fetchone()[0])
-    conn = loader.held("rows")
-    conn.execute(f"SET search_path TO {handle}, public")
-    try:
-        conn.execute("INSERT INTO ev (id) VALUES (1)")
-        _past_next_second()
-        conn.execute("INSERT INTO ev (id) VALUES (2)")
-        row = conn.execute("SELECT count(DISTINCT at) FROM ev").fetchone()
-        assert row is not None
-        return int(row[0])
-    except psycopg.errors.UniqueViolation:
-        return "refused"
-    finally:
-        conn.rollback()
