@@ -110,17 +110,27 @@ def test_an_unreachable_server_is_a_valid_github_annotation_per_layer(
         assert DRIVER in message, message
 
 
-def test_check_outside_a_project_says_no_project_was_found(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["revision", "-m", "x"],
+        ["migrate", "local", "--sqlite-url", "sqlite:///x.db"],
+        ["current", "local", "--sqlite-url", "sqlite:///x.db"],
+    ],
+)
+def test_a_command_outside_a_project_says_no_project_was_found(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No pyproject.toml here or above: the message names the folder searched and what to do,
     not a key of a file that does not exist (stranger69 finding 005)."""
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["check"])
+    result = CliRunner().invoke(cli, command)
     assert result.exit_code == 2, result.output
     [line] = result.stderr.strip().splitlines()
     assert f"no pyproject.toml in {tmp_path.resolve()} or any folder above it" in line, line
-    assert "twinschema init" in line and "no metadata module configured" not in line, line
+    assert "twinschema init" in line and "pyproject.toml:" not in line, line
+    assert not (tmp_path / "x.db").exists()
 
 
 @pytest.mark.parametrize(

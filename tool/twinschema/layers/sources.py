@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema import progress
-from twinschema.config import Config
+from twinschema.config_missing import missing
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import BEHIND, chain_state, database_fix
 from twinschema.layers.made_ahead import (
@@ -44,7 +44,13 @@ class Sources:
         if dialect not in self._models:
             spec = self.plan.config.side(dialect).metadata
             if spec is None:
-                raise UsageError(_no_module(self.plan.config, dialect))
+                raise UsageError(
+                    missing(
+                        self.plan.config,
+                        f"no metadata module configured for {dialect} "
+                        f'([tool.twinschema.{dialect}] metadata = "package.module:attribute")',
+                    )
+                )
             progress.step(f"reading {spec}")
             raw, path = read_metadata(spec, dialect, self.options[dialect], self.plan.config.root)
             canonical = make_canonical(raw, self.domain)
@@ -199,21 +205,3 @@ class Sources:
             return self.model(dialect).file
         except UsageError:
             return None
-
-
-def _no_module(config: Config, dialect: str) -> str:
-    """Why no metadata module of ``dialect`` is known, naming only files that exist: outside a
-    project there is no pyproject.toml to edit (stranger69 finding 005)."""
-    if config.project:
-        return (
-            f"{config.source}: no metadata module configured for {dialect} "
-            f'([tool.twinschema.{dialect}] metadata = "package.module:attribute")'
-        )
-    if config.source == Config.source:  # the default: no pyproject.toml was found
-        where = f"no pyproject.toml in {config.root} or any folder above it"
-    else:
-        where = f"{config.source} has no [tool.twinschema] table"
-    return (
-        f"no twinschema project here: {where}. Run twinschema inside the project's folder, "
-        "or start a project with `twinschema init`"
-    )
