@@ -113,6 +113,8 @@ class Config:
     fail_on: tuple[str, ...] = ()
     dialects: Mapping[str, DialectConfig] = field(default_factory=dict)
     source: str = "pyproject.toml"
+    # False when no pyproject.toml was found at or above the folder, or it has no [tool.twinschema].
+    project: bool = True
 
     def side(self, dialect: str) -> DialectConfig:
         """The configuration of ``dialect`` (empty when the project does not configure it)."""
@@ -310,7 +312,7 @@ def load_config(path: Path | None = None) -> Config:
     """Read ``[tool.twinschema]``; without a pyproject.toml, an empty configuration at the cwd."""
     pyproject = path or find_pyproject()
     if pyproject is None:
-        return Config(root=Path.cwd(), embedded_dir=user_embedded_dir())
+        return Config(root=Path.cwd(), embedded_dir=user_embedded_dir(), project=False)
     label = str(pyproject)
     try:
         text = pyproject.read_text(encoding="utf-8")
@@ -319,7 +321,9 @@ def load_config(path: Path | None = None) -> Config:
     data = read_toml(label, text)
     table = data.get("tool", {}).get("twinschema")
     if table is None:
-        return Config(root=pyproject.parent, source=label, embedded_dir=user_embedded_dir())
+        return Config(
+            root=pyproject.parent, source=label, embedded_dir=user_embedded_dir(), project=False
+        )
     try:
         return _parse(table, pyproject.parent, label)
     except UnknownKey as exc:

@@ -70,7 +70,16 @@ _CONNINFO_SECRET = re.compile(
     r"(?i)(?P<head>(?<![\w.-])(?:password|passwd|pwd|sslpassword|token|secret)\s*=\s*)"
     # Unquoted, a value ends where the next "key=" begins: libpq would refuse a space in it,
     # but the words after the space are still the password someone meant.
-    r"(?P<value>'(?:[^'\\]|\\.)*'?|[^&\s]*(?:\s+(?![\w.-]+\s*=)[^&\s'\"<>]+)*)"
+    # A value masked already (``password=***: connection failed``, a redacted URL inside a
+    # message scrubbed again) is the mask and its punctuation only: the words after it are the
+    # message's own (stranger69 finding 004).
+    r"(?P<value>\*\*\*[:;,.)\]}]*(?=[\s&'\"<>]|$)"
+    r"|'(?:[^'\\]|\\.)*'?|[^&\s]*(?:\s+(?![\w.-]+\s*=)[^&\s'\"<>]+)*)"
+)
+# A secret query parameter of one whole URL: its value runs to the next parameter, spaces in it
+# included (a URL as typed, or one whose %-escapes were decoded for display).
+_WHOLE_QUERY_SECRET = re.compile(
+    r"(?i)(?P<head>[?&](?:password|passwd|pwd|sslpassword|token|secret)=)(?P<value>[^&#]*)"
 )
 
 # Inputs (flags, arguments, environment values) that carry a credential: raw text -> redacted.
@@ -242,11 +251,16 @@ def redact(value: str | URL) -> str:
     user name and the last '@' is the password, even with spaces or an unencoded '@' in it.
     """
     if isinstance(value, str):
-        text = _mask_userinfo(value)
+        text = _WHOLE_QUERY_SECRET.sub(_mask_value, _mask_userinfo(value))
     else:
         safe = value
         if value.password is not None:
             safe = value.set(password=MASK)
+        # Masked before the query is decoded for display: a '%26' in a password would end the
+        # masked value early ('&w' shown) once decoded.
+        secret = [k for k in value.query if _WHOLE_QUERY_SECRET.match(f"?{k}=")]
+        if secret:
+            safe = safe.update_query_dict(dict.fromkeys(secret, MASK))
         text = safe.render_as_string(hide_password=False)
         if value.get_backend_name() == SQLITE:  # a file's path, as written: file:app.db
             text = unquote(text)

@@ -86,3 +86,34 @@ def _column(code: str, descending: bool, collation: str | None, nulls: str) -> s
     if descending:
         code += ".desc()"
     return code + _NULLS_CODE.get(nulls, "")
+
+
+# What a reflected UNIQUE constraint carries that a plain ``sa.UniqueConstraint`` leaves out,
+# with the value reflection gives when the database has none of it.
+_UNIQUE_DEFAULTS: dict[str, Any] = {
+    "postgresql_nulls_not_distinct": False,
+    "postgresql_include": [],
+}
+
+
+def unique_options(unique: sa.UniqueConstraint) -> list[str]:
+    """``postgresql_nulls_not_distinct=True`` and ``postgresql_include=[...]`` where the database
+    has them: without them the module's ``create_all`` makes a weaker rule than the database
+    (and than the baseline, which keeps them) and ``init --stamp`` fails its own first check
+    (stranger69 finding 009)."""
+    found = deferral(unique)
+    for key, default in _UNIQUE_DEFAULTS.items():
+        value = unique.dialect_kwargs.get(key, default)
+        if value not in (default, None):
+            found.append(f"{key}={list(value) if isinstance(value, list | tuple) else value!r}")
+    return found
+
+
+def deferral(constraint: sa.Constraint) -> list[str]:
+    """A primary key's or UNIQUE constraint's ``deferrable=`` and ``initially=`` arguments,
+    where it has them (``reflection.complete`` sets them from what the adapter read)."""
+    return [
+        f"{k}={getattr(constraint, k)!r}"
+        for k in ("deferrable", "initially")
+        if getattr(constraint, k)
+    ]

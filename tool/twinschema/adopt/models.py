@@ -27,7 +27,7 @@ from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt.domain_type import render_domain
 from twinschema.adopt.identity_code import identity_code
-from twinschema.adopt.index_code import index_elements, read_index
+from twinschema.adopt.index_code import deferral, index_elements, read_index, unique_options
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.model import Schema
 from twinschema.records.dialects import as_read
@@ -184,7 +184,7 @@ class TableRenderer:
             items.append(
                 self._constraint(
                     "PrimaryKeyConstraint",
-                    [col(table.name, c.name) for c in pk.columns] + _deferral(pk),
+                    [col(table.name, c.name) for c in pk.columns] + deferral(pk),
                     pk.name,
                 )
             )
@@ -207,7 +207,7 @@ class TableRenderer:
             items.append(
                 self._constraint(
                     "UniqueConstraint",
-                    [col(table.name, c.name) for c in uq.columns] + _deferral(uq),
+                    [col(table.name, c.name) for c in uq.columns] + unique_options(uq),
                     uq.name,
                 )
             )
@@ -388,13 +388,3 @@ def render_loader(relative_domain: str) -> str:
     """The text of the domain loader module, reading the domain file at ``relative_domain``
     (a POSIX path relative to the loader's folder)."""
     return LOADER.format(relative=relative_domain)
-
-
-def _deferral(constraint: sa.Constraint) -> list[str]:
-    """A primary key's or UNIQUE constraint's ``deferrable=`` and ``initially=`` arguments,
-    where it has them (``reflection.complete`` sets them from what the adapter read)."""
-    return [
-        f"{k}={getattr(constraint, k)!r}"
-        for k in ("deferrable", "initially")
-        if getattr(constraint, k)
-    ]

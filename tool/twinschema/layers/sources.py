@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from twinschema import progress
+from twinschema.config_missing import missing
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import BEHIND, chain_state, database_fix
 from twinschema.layers.made_ahead import (
@@ -49,8 +50,11 @@ class Sources:
             spec = self.plan.config.side(dialect).metadata
             if spec is None:
                 raise UsageError(
-                    f"{self.plan.config.source}: no metadata module configured for {dialect} "
-                    f'([tool.twinschema.{dialect}] metadata = "package.module:attribute")'
+                    missing(
+                        self.plan.config,
+                        f"no metadata module configured for {dialect} "
+                        f'([tool.twinschema.{dialect}] metadata = "package.module:attribute")',
+                    )
                 )
             progress.step(f"reading {spec}")
             raw, path = read_metadata(spec, dialect, self.options[dialect], self.plan.config.root)

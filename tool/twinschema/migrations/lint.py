@@ -62,7 +62,13 @@ from alembic.script import Script
 from twinschema.alembic_batch_fts import rebuild_statement
 from twinschema.errors import UsageError
 from twinschema.migrations.chain_renames import chain_scripts
-from twinschema.migrations.lint_classify import CHANGE_KEY, Change, RowsProbe, changes_of
+from twinschema.migrations.lint_classify import (
+    CHANGE_KEY,
+    Change,
+    RowsProbe,
+    changes_of,
+    drop_on_conflict,
+)
 from twinschema.migrations.lint_fts import ChainTables, Renumbered
 from twinschema.migrations.lint_record import record
 from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE
@@ -203,11 +209,14 @@ def lint_scripts(
             allow_markers(script, path, DOWNGRADE_MARKER)
         recording = record(script, dialect, direction)
         index_only = tables.index_only() if tables is not None else {}
+        # Read before ``renumbered`` makes this revision's own tables.
+        lost = tables.conflicts_copied(recording) if tables and direction == UPGRADE else []
         if tables is not None:
             renumbered = tables.renumbered(script.revision, path, recording)
             if renumbering:
                 result.renumbered.extend(renumbered)
         changes = [c for c in changes_of(recording.operations, dialect, rows) if not c[0].lossless]
+        changes.extend((drop_on_conflict(table, found), line) for table, found, line in lost)
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
         written = written or recording.error is not None or _moves_rows(recording.operations)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +15,15 @@ import sqlglot
 from alembic.operations import ops as alembic_ops
 from sqlglot import exp
 
+from twinschema.model import ConflictClause
 from twinschema.records import SQLGLOT_DIALECTS, sqlalchemy_dialect
 
 _SQLGLOT_DIALECT = SQLGLOT_DIALECTS
 
 
 CHANGE_KEY = re.compile(
-    r"^(?:drop_table:[^.\s:]+|(?:drop_column|narrow_type|add_not_null):[^.\s:]+\.[^.\s:]+|unlinted)$"
+    r"^(?:(?:drop_table|drop_on_conflict):[^.\s:]+"
+    r"|(?:drop_column|narrow_type|add_not_null):[^.\s:]+\.[^.\s:]+|unlinted)$"
 )
 
 
@@ -89,6 +91,39 @@ def _drop_table(table: str) -> Change:
         "dropped",
         f"drops table {table} and every row in it",
     )
+
+
+def drop_on_conflict(table: str, clauses: Sequence[ConflictClause]) -> Change:
+    """A SQLite batch block copying ``table``, whose ON CONFLICT ``clauses`` the copy leaves out
+    (it is made from reflection, which has none): rows that were replaced or ignored are then
+    refused (stranger69 finding 011)."""
+    said = ", ".join(_clause(c) for c in clauses)
+    again = [
+        f"sa.{'Unique' if c.constraint == 'UNIQUE' else 'PrimaryKey'}Constraint("
+        + "".join(f"{n!r}, " for n in c.columns)
+        + f"sqlite_on_conflict={c.algorithm!r})"
+        for c in clauses
+        if c.constraint in ("UNIQUE", "PRIMARY KEY")
+    ]
+    fix = (
+        f"give the block it again in table_args=(..., {', '.join(again)})"
+        if len(again) == len(clauses)
+        else "recreate the table by a CREATE TABLE statement that has it"
+    )
+    return Change(
+        f"drop_on_conflict:{table}",
+        table,
+        None,
+        said,
+        "dropped",
+        f"copies table {table} in a batch block, which makes it again without {said} (the copy "
+        "is made from reflection, which has no ON CONFLICT): a row that conflicts there is then "
+        f"refused instead of resolved; {fix}",
+    )
+
+
+def _clause(clause: ConflictClause) -> str:
+    return f"{clause.constraint} ({', '.join(clause.columns)}) ON CONFLICT {clause.algorithm}"
 
 
 def _drop_column(table: str, column: str) -> Change:

@@ -21,9 +21,11 @@ from alembic.operations import ops as alembic_ops
 from sqlalchemy.schema import CreateTable
 
 from twinschema.alembic_batch_fts import rebuild_statement, rebuilds, rowid_readers
+from twinschema.dialects.sqlite_clauses import conflict_clauses
 from twinschema.dialects.sqlite_virtual import external_content
 from twinschema.migrations.lint_record import Batch, Recording
 from twinschema.migrations.revision_sqlite import batch_copies
+from twinschema.model import ConflictClause
 from twinschema.records import Difference, FixSite, Severity
 
 KIND = "fts_rowids"
@@ -90,6 +92,33 @@ class ChainTables:
         self._connection.close()
         self._engine.dispose()
 
+    def conflicts_copied(
+        self, recording: Recording
+    ) -> list[tuple[str, tuple[ConflictClause, ...], int]]:
+        """Each batch block of ``recording`` that copies a table made so far with an ON CONFLICT
+        clause its ``table_args`` do not give again: the table, those clauses and the line. The copy is built
+        from reflection, which has no ON CONFLICT, so the new table resolves no conflict that
+        way any more (stranger69 finding 011); call before ``renumbered`` makes the revision's
+        own tables."""
+        found = []
+        for batch in recording.batches:
+            if not _copies(batch, recording.operations):
+                continue
+            row = self._connection.exec_driver_sql(
+                "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?",
+                (batch.table,),
+            ).first()
+            sql = str(row[0]) if row is not None and row[0] is not None else ""
+            kept = _conflicts_given(batch.table_args)
+            clauses = [
+                c
+                for c in conflict_clauses(sql, sql.lower())
+                if (c.algorithm, tuple(n.lower() for n in c.columns)) not in kept
+            ]
+            if clauses:
+                found.append((batch.table, tuple(clauses), batch.line))
+        return found
+
     def renumbered(self, revision: str, path: str, recording: Recording) -> list[Renumbered]:
         """Each FTS table a batch block of ``recording`` renumbers without a rebuild after it;
         then the revision's own tables and FTS tables are made, for the revisions after it."""
@@ -129,6 +158,23 @@ class ChainTables:
                 self._connection.exec_driver_sql(f'ALTER TABLE "{old}" RENAME TO "{new}"')
         except sa.exc.SQLAlchemyError:
             pass
+
+
+def _conflicts_given(table_args: tuple[Any, ...]) -> set[tuple[str, tuple[str, ...]]]:
+    """(algorithm, columns lower-case) of each key or UNIQUE constraint with
+    ``sqlite_on_conflict`` that a batch block gives its copy (``table_args``): the copy has
+    that clause again (checked on SQLite 3.40: a second row then replaces the first)."""
+    found = set()
+    for constraint in table_args:
+        if not isinstance(constraint, sa.UniqueConstraint | sa.PrimaryKeyConstraint):
+            continue
+        algorithm = constraint.dialect_kwargs.get("sqlite_on_conflict")
+        # Not yet on a table: its columns are the names (or columns) it was given.
+        given = getattr(constraint, "_pending_colargs", ()) or list(constraint.columns)
+        names = tuple(str(getattr(c, "name", c)).lower() for c in given)
+        if isinstance(algorithm, str):
+            found.add((algorithm.upper(), names))
+    return found
 
 
 def _copies(batch: Batch, operations: list[tuple[Any, int]]) -> bool:

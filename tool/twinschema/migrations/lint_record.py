@@ -41,6 +41,7 @@ class Batch:
     start: int
     end: int
     line: int
+    table_args: tuple[Any, ...] = ()  # the constraints the block gives the copy (table_args=)
 
 
 @dataclass(frozen=True)
@@ -86,14 +87,15 @@ def record(script: Script, dialect: str, direction: str) -> Recording:
 
     @contextmanager
     def batch_alter_table(
-        table_name: str, schema: str | None = None, recreate: str = "auto", **_: Any
+        table_name: str, schema: str | None = None, recreate: str = "auto", **kw: Any
     ) -> Iterator[BatchOperations]:
         batch = BatchOperations(context, impl=_BatchTarget(table_name, schema))  # type: ignore[arg-type]
         batch.invoke = invoke  # type: ignore[method-assign]
         start, line = len(recorded), line_in_revision(inspect.currentframe())
         yield batch
         if schema is None:
-            batches.append(Batch(table_name, recreate, start, len(recorded), line))
+            args = tuple(kw.get("table_args") or ())
+            batches.append(Batch(table_name, recreate, start, len(recorded), line, args))
 
     # Operations.context installs ``alembic.op`` as a proxy to the Operations it yields (and
     # removes it when the block ends); instance attributes shadow its methods.

@@ -22,6 +22,7 @@ from alembic.util import CommandError
 from sqlalchemy.engine import URL
 
 from twinschema.config import EMBEDDED, SIDES, URL_FLAG, Config, Database
+from twinschema.config_missing import missing
 from twinschema.errors import (
     UsageError,
 )
@@ -125,7 +126,7 @@ def alembic_config(
     """The Alembic ``Config`` of ``dialect``'s chain, with no ini file; see the module docstring."""
     folder = config.side(dialect).migrations
     if folder is None:
-        raise UsageError(f"{config.source}: [tool.twinschema.{dialect}] sets no 'migrations'")
+        raise UsageError(missing(config, f"[tool.twinschema.{dialect}] sets no 'migrations'"))
     if not (folder / "env.py").is_file():
         raise UsageError(f"{folder}: not an Alembic environment (no env.py)")
     _importable(config.root)

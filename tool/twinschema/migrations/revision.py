@@ -42,6 +42,7 @@ from alembic import command
 from alembic.util import CommandError
 
 from twinschema.config import Config
+from twinschema.config_missing import missing as missing_setting
 from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
 from twinschema.migrations import revision_postgres, revision_renames, revision_tables
@@ -118,7 +119,7 @@ def make_revisions(
     if not message.strip():
         raise UsageError("a revision needs a message: -m MESSAGE")
     if config.domain is None:
-        raise UsageError(f"{config.source}: [tool.twinschema] sets no 'domain'")
+        raise UsageError(missing_setting(config, "[tool.twinschema] sets no 'domain'"))
     domain = load_domain(config.domain)
     text = config.domain.read_text(encoding="utf-8")
     missing = _missing_twin(config, domain.version)

@@ -49,6 +49,8 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         if layer.status == Status.ERROR:
             lines.append(
                 f"::error title={_prop('twinschema ' + layer.name)}::"
-                f"{_escape(f'{layer.left} <> {layer.right}: {layer.message}')}"
+                # "[layer] " first, as in the notice: "migrations::postgresql://app@host" read
+                # to the secret masking as "user:password@" and lost its "::" (stranger69 008).
+                f"{_escape(f'[{layer.name}] {layer.left} <> {layer.right}: {layer.message}')}"
             )
     return "\n".join(lines) + ("\n" if lines else "")
