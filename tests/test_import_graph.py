@@ -67,6 +67,7 @@ FLOORS: dict[str, int] = {
     "twinschema.domain_yaml": 1,
     "twinschema.config": 1,
     "twinschema.config_values": 1,
+    "twinschema.config_missing": 1,
     "twinschema.servers": 1,
     "twinschema.servers.*": 1,
     "twinschema.testing": 1,
