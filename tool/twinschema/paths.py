@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -14,6 +15,16 @@ def shown(path: str | Path, root: str | Path | None = None) -> str:
         return str(Path(path).resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+def first_on_path(folder: str | Path) -> None:
+    """Put ``folder`` first on ``sys.path``, moving it there if it is already further down: the
+    project's own ``schemas`` package must win over one of the same name that an earlier
+    project in this process (a test run's scratch project) put before it."""
+    entry = str(folder)
+    while entry in sys.path:
+        sys.path.remove(entry)
+    sys.path.insert(0, entry)
 
 
 def user_cache_dir() -> Path:

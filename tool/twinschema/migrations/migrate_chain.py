@@ -26,7 +26,7 @@ from twinschema.config_missing import missing
 from twinschema.errors import (
     UsageError,
 )
-from twinschema.paths import shown
+from twinschema.paths import first_on_path, shown
 from twinschema.servers import embedded
 from twinschema.urls import parse_url, redact, sqlite_file
 
@@ -146,8 +146,7 @@ def alembic_config(
 
 def _importable(root: Path) -> None:
     """The project root on ``sys.path``: each env.py imports the application's ``schemas``."""
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    first_on_path(root)
 
 
 def script_directory(cfg: AlembicConfig) -> ScriptDirectory:

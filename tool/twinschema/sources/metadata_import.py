@@ -17,7 +17,7 @@ from types import ModuleType
 import sqlalchemy as sa
 
 from twinschema.errors import TwinschemaError, UsageError, suggestion
-from twinschema.paths import shown
+from twinschema.paths import first_on_path, shown
 
 
 def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, str]:
@@ -32,8 +32,7 @@ def import_metadata(spec: str, root: Path | None = None) -> tuple[sa.MetaData, s
             f"not a metadata module path: {spec!r} (expected package.module:attribute)"
         )
     base = str(root or Path.cwd())
-    if base not in sys.path:
-        sys.path.insert(0, base)
+    first_on_path(base)
     module = _import(module_name)
     path = getattr(module, "__file__", None) or module_name
     rel = shown(path, base)
