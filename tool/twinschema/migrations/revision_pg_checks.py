@@ -112,8 +112,14 @@ def _database_checks(connection: sa.Connection, table: sa.Table) -> dict[str, st
     if not sa.inspect(connection).has_table(table.name):
         return None
     named = {c.name for c in table.constraints if isinstance(c, sa.CheckConstraint) and c.name}
-    rows = connection.exec_driver_sql(_CHECKS, {"table": table.name})
-    return {str(name): str(expr) for name, expr in rows if name not in named}
+    return {n: e for n, e in table_checks(connection, table.name).items() if n not in named}
+
+
+def table_checks(connection: sa.Connection, table: str) -> dict[str, str]:
+    """The CHECKs of ``table`` of the current schema, name to expression as PostgreSQL reads
+    them back, by name: what a revision's CHECK steps are compared with and tried against."""
+    rows = connection.exec_driver_sql(_CHECKS, {"table": table})
+    return {str(name): str(expr) for name, expr in rows}
 
 
 def _unmatched(items: list[str], keys: list[str], others: list[str]) -> list[str]:
@@ -142,10 +148,9 @@ def _read_back(
         for name in dropped:
             run_sql(connection, f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         for sql in added:
-            before = {str(r[0]) for r in connection.exec_driver_sql(_CHECKS, {"table": table})}
+            before = set(table_checks(connection, table))
             run_sql(connection, f"ALTER TABLE {quote(table)} ADD CHECK ({sql}) NOT VALID")
-            rows = connection.exec_driver_sql(_CHECKS, {"table": table})
-            (new,) = [(str(n), str(e)) for n, e in rows if n not in before]
+            (new,) = [c for c in table_checks(connection, table).items() if c[0] not in before]
             given.append(new)
     except sa.exc.DBAPIError:
         return None

@@ -31,17 +31,10 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from twinschema.alembic_type_checks import made_on
-from twinschema.migrations.revision_pg_checks import run_sql
+from twinschema.migrations.revision_pg_checks import run_sql, table_checks
 from twinschema.migrations.revision_pg_enums import escape_binds
 from twinschema.migrations.revision_renamed_columns import after_renames, columns_renamed
 from twinschema.records.dialects import as_read
-
-# The CHECKs of a table of the current schema, by name, as PostgreSQL reads them back.
-_CHECKS = (
-    "SELECT conname, pg_get_expr(conbin, conrelid) FROM pg_constraint WHERE contype = 'c' "
-    "AND conrelid = (SELECT c.oid FROM pg_class c WHERE c.relname = %(table)s AND "
-    "c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()))"
-)
 
 
 def changed_named_checks(context: Any, script: Any) -> None:
@@ -117,7 +110,7 @@ def _changed(
     """The CHECKs of ``named`` (name to the module's SQL) whose expression, tried on ``table``
     with the columns ``renamed`` (old to new) renamed, differs from the database's under that
     name: each name to the database's expression as it is at head."""
-    at_head = _checks(connection, table)
+    at_head = table_checks(connection, table)
     changed: dict[str, str] = {}
     for name in sorted(set(named) & set(at_head)):
         tried = _tried(connection, table, name, named[name], renamed)
@@ -140,20 +133,14 @@ def _tried(
                 connection,
                 f"ALTER TABLE {quote(table)} RENAME COLUMN {quote(old)} TO {quote(new)}",
             )
-        was = _checks(connection, table)[name]
+        was = table_checks(connection, table)[name]
         run_sql(connection, f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         run_sql(
             connection,
             f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} CHECK ({sql}) NOT VALID",
         )
-        return was, _checks(connection, table)[name]
+        return was, table_checks(connection, table)[name]
     except sa.exc.DBAPIError:
         return None
     finally:
         savepoint.rollback()
-
-
-def _checks(connection: sa.Connection, table: str) -> dict[str, str]:
-    """The CHECKs of ``table`` in the database, name to expression as read back."""
-    rows = connection.exec_driver_sql(_CHECKS, {"table": table})
-    return {str(name): str(expr) for name, expr in rows}
