@@ -6,8 +6,13 @@ which stays in sync (golden cases), and the witness transaction is run on both r
 
 from __future__ import annotations
 
+import math
+import sqlite3
+import time
+from typing import Any
+
+import psycopg
 import pytest
-from clock_inserts import two_inserts
 from probes import Loader, case_named, compare_expected
 
 _CASE = "sl-pg.unique-clock-per-transaction"
@@ -44,10 +49,21 @@ def test_the_hint_is_the_near_miss_default(loader: Loader) -> None:
     assert not near.differences
 
 
+# Other cases whose unit is a second or finer (stranger68 001, 010): (SQLite rows, PostgreSQL
+# rows or "refused") of one transaction with two inserts past the next whole second.
+_LIVE = [
+    ("sl-pg.unique-clock-unixepoch-per-transaction", 2, "refused"),
+    ("sl-pg.unique-clock-unixepoch-per-statement-near-miss", 2, 2),
+    ("sl-pg.unique-clock-julianday-per-transaction", 2, "refused"),
+    ("sl-pg.unique-clock-localtime-rounded", 2, "refused"),
+    ("sl-pg.unique-clock-time-per-statement-near-miss", 2, 2),
+]
+
+
 @pytest.mark.parametrize(
     ("name", "sqlite_rows", "postgresql_rows"),
-    [(_CASE, 2, "refused"), (_NEAR, 2, 2)],
-    ids=["per-transaction", "near-miss"],
+    [(_CASE, 2, "refused"), (_NEAR, 2, 2), *_LIVE],
+    ids=["per-transaction", "near-miss", *(name for name, _, _ in _LIVE)],
 )
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_the_witness_transaction_on_real_databases(
@@ -59,5 +75,40 @@ def test_the_witness_transaction_on_real_databases(
     side = "a" if dialect == "sqlite" else "b"
     expected = sqlite_rows if dialect == "sqlite" else postgresql_rows
     with loader.load(dialect, case.sql(side)) as handle:
-        got = two_inserts(loader, dialect, handle)
+        got = _two_inserts(loader, dialect, handle)
     assert got == expected
+
+
+def _past_next_second() -> None:
+    """Sleep until the clock is past its next whole second."""
+    now = time.time()
+    time.sleep(math.floor(now) + 1.05 - now)
+
+
+def _two_inserts(loader: Loader, dialect: str, handle: Any) -> int | str:
+    """The rows stored by one transaction of two inserts that omit ``at``, or "refused"."""
+    if dialect == "sqlite":
+        assert isinstance(handle, sqlite3.Connection)
+        try:
+            handle.execute("BEGIN")
+            handle.execute("INSERT INTO ev (id) VALUES (1)")
+            _past_next_second()
+            handle.execute("INSERT INTO ev (id) VALUES (2)")
+            handle.execute("COMMIT")
+        except sqlite3.IntegrityError:
+            handle.execute("ROLLBACK")
+            return "refused"
+        return int(handle.execute("SELECT count(DISTINCT at) FROM ev").fetchone()[0])
+    conn = loader.held("rows")
+    conn.execute(f"SET search_path TO {handle}, public")
+    try:
+        conn.execute("INSERT INTO ev (id) VALUES (1)")
+        _past_next_second()
+        conn.execute("INSERT INTO ev (id) VALUES (2)")
+        row = conn.execute("SELECT count(DISTINCT at) FROM ev").fetchone()
+        assert row is not None
+        return int(row[0])
+    except psycopg.errors.UniqueViolation:
+        return "refused"
+    finally:
+        conn.rollback()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from clock_inserts import two_inserts
 from probes import Loader, case_named, compare_expected
 
 _PER_TRANSACTION = {
@@ -96,30 +95,6 @@ def test_the_hint_is_the_near_miss_default(loader: Loader, name: str, spelled: s
     assert default.hint is not None
     assert f"({spelled})" in default.hint, default.hint
     assert spelled in case_named(_PER_TRANSACTION[name][1]).sql("b")
-
-
-# Cases whose unit is a second or finer: (SQLite rows, PostgreSQL rows or "refused") of one
-# transaction with two inserts past the next whole second.
-_LIVE = [
-    ("sl-pg.unique-clock-unixepoch-per-transaction", 2, "refused"),
-    ("sl-pg.unique-clock-unixepoch-per-statement-near-miss", 2, 2),
-    ("sl-pg.unique-clock-julianday-per-transaction", 2, "refused"),
-    ("sl-pg.unique-clock-localtime-rounded", 2, "refused"),
-    ("sl-pg.unique-clock-time-per-statement-near-miss", 2, 2),
-]
-
-
-@pytest.mark.parametrize(("name", "sqlite_rows", "postgresql_rows"), _LIVE)
-@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
-def test_the_witness_transaction_on_real_databases(
-    loader: Loader, dialect: str, name: str, sqlite_rows: int, postgresql_rows: int | str
-) -> None:
-    case = case_named(name)
-    side = "a" if dialect == "sqlite" else "b"
-    expected = sqlite_rows if dialect == "sqlite" else postgresql_rows
-    with loader.load(dialect, case.sql(side)) as handle:
-        got = two_inserts(loader, dialect, handle)
-    assert got == expected
 
 
 # At a minute or a day the clock is given: each side's default with its clock read at the
