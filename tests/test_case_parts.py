@@ -105,3 +105,17 @@ def test_pinned_in_list_allowance_stays_matched(
     code, report = _diff(tmp_path, first, pinned=True)
     stale = [w for w in report["warnings"] if w["kind"] == "stale_allowance"]
     assert (code, report["differences"], stale) == (0, [], []), report
+
+
+def test_case_parts_change_a_part_and_pad() -> None:
+    """Each literal with its tail, head or last letter in the other case, never the whole
+    flipped (``texts`` has it); an ASCII letter then one beyond ASCII, in each case, padded to
+        each length; nothing from a pattern literal; a one-letter literal gets the letter beyond
+    ASCII after it but is no part flip."""
+    from twinschema.evaluate.probe_strings import case_parts, part_flips
+
+    found = case_parts(("open", "[A-Z]*", "o"), (3,))
+    assert {"oPEN", "Open", "opeN", "opené", "openÉ"} <= set(found), found
+    assert {"Aé", "AÉ", "aé", "aÉ", "aaé", "aaÉ", "AAé", "AAÉ"} <= set(found), found
+    assert "oé" in found and not {"OPEN", "open", "[A-Z]*é", "O"} & set(found), found
+    assert part_flips("o") == [] and part_flips("AB+") == ["Ab+", "aB+"], part_flips("AB+")
