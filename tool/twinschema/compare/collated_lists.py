@@ -3,7 +3,10 @@ equal (``status TEXT COLLATE NOCASE CHECK (status IN ('free', 'taken'))``) again
 native enum of the same labels: the IN list takes the column's collation, so it accepts
 'TAKEN', which the enum refuses (stranger69 007). The labels alike, the pair is still a
 difference of allowed values, with that value as its witness; a collation allowance (which
-names the collation alone) never allows it. Two IN lists on two sides are run on probe rows
+names the collation alone) never allows it. The witness named here is a label in another case;
+the evaluation stage runs the pair on the real databases, the listed side's other CHECKs too, and
+names one that side's table stores, or drops the difference where none parts them
+(``evaluate.collated_enums``). Two IN lists on two sides are run on probe rows
 instead (``evaluate.checks.collated_apart``)."""
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from twinschema.model import (
     Column,
     ColumnType,
 )
+from twinschema.records import Witness
 
 _ASCII_SWAP = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
@@ -51,6 +55,10 @@ def collated_list(
     where = ctx.shown(table, lc, columns[1])
     mine, theirs = ("left", "right") if side == 0 else ("right", "left")
     assert listed.collation is not None  # only a collation other than the default equates
+    said = (
+        f"witness ({lc.name}) = ({_literal(found)}): {ctx.label(mine)} accepts, "
+        f"{ctx.label(theirs)} rejects"
+    )
     ctx.diff(
         "enum",
         table,
@@ -60,9 +68,12 @@ def collated_list(
         _spelled(rtype, rcheck, columns[1].collation),
         f"allowed values of {where} are listed alike, but {ctx.label(mine)}'s CHECK ... IN "
         f"list compares with the column's collation, {listed.collation.describe()}, so it "
-        f"accepts other values: witness ({lc.name}) = ({_literal(found)}): "
-        f"{ctx.label(mine)} accepts, {ctx.label(theirs)} rejects",
+        f"accepts other values: {said}",
     )
+    # The witness as data, a label in another case: the evaluation stage tries it and the
+    # others against each side's CHECKs as a whole (``evaluate.collated_enums``).
+    found_row = Witness(table, (lc.name,), (found,), mine, said)
+    ctx.result.differences[-1] = ctx.result.differences[-1].given(found_row)
     return True
 
 

@@ -34,6 +34,7 @@ from twinschema.evaluate import (
     probes,
 )
 from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.case_probes import case_probes
 from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.expression_reads import reads
 from twinschema.evaluate.statements import probe_column
@@ -105,6 +106,7 @@ def _rows(
     fractions: list[list[Any]] = []  # what a SQLite INTEGER column keeps as a REAL fraction
     moved: tuple[Any, ...] | None = None  # the date steps, read once a date column is met
     pairs = [(lc, rc) for lc, rc in zip(lcols, rcols, strict=True) if lc and rc]
+    cased = case_probes(st, table, names)  # text the table's CHECKs let in, its case apart
     # Where the arithmetic lands, by logical column (each side's expressions read its own names).
     left_of, right_of = partial(_logical, st.left, table), partial(_logical, st.right, table)
     landed = left_of(lreads.halves) + right_of(rreads.halves)
@@ -122,6 +124,8 @@ def _rows(
         if kind in INTEGER_KINDS:
             at = landings.whole(landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
+        texty = kind in probes.TEXT_KINDS or kind is None
+        column_values += [v for v in cased if texty and v not in column_values]
         column_values += probe_numbers.precision_ends(kind, precision(lc, rc), scale)
         if any(typemap_storage.is_interval(c.type) for c in (lc, rc)):
             column_values += probe_strings.INTERVALS

@@ -92,7 +92,8 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         found += [s, s.upper(), s.lower(), s.swapcase(), s + "x", s[:-1], " " + s, s + " "]
         # Ending as the literal (substr from the end), and a LIKE pattern's text without its
         # wildcards or without its backslashes (where PostgreSQL's escape and SQLite part).
-        found += ["x" + s, s + "É", "É" + s]  # and a letter lower() folds only beyond ASCII
+        found += ["x" + s, s + "É", s + "é", "É" + s]  # a letter lower() folds only beyond ASCII
+        found += part_flips(s)
         # The literal with a letter spelled by another character whose case folds onto it
         # (``FOLDS_ONTO``: the Kelvin sign's lower() is 'k' on PostgreSQL; SQLite's lower(),
         # upper() and NOCASE fold ASCII only): 'oK' is lower(s) = 'ok' on one, not the other.
@@ -148,9 +149,52 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
     found += ["\t", "a\n"]
     # Letters beyond ASCII, which SQLite's LIKE, lower() and upper() do not fold.
     found += ["É", "é", "Éa", "éa", "ß", *FOLDS_ONTO]
+    found += case_parts((), lengths)
     # ...and the letters they fold onto, in each case: the long s (U+017F) and s are one under upper() only.
     found += sorted({c for letter in FOLDS_ONTO.values() for c in (letter, letter.upper())})
     return found
+
+
+def part_flips(literal: str) -> list[str]:
+    """``literal`` with the case of a part of it changed: its tail ('oPEN'), its head ('Open')
+    and its last letter ('opeN'). SQLite's NOCASE, LIKE, lower() and upper() fold ASCII
+    letters only and PostgreSQL's every letter, but the whole literal in the other case is a
+    witness no other CHECK may let in: ``status IN ('open', 'closed')`` under NOCASE beside
+    ``status GLOB '[a-z]*'`` refuses 'OPEN' and stores 'oPEN', which PostgreSQL's IN list
+    refuses (stranger70 011). None for a literal with fewer than two letters."""
+    if sum(c.isalpha() for c in literal) < 2:
+        return []
+    flips = (
+        literal[:1] + literal[1:].swapcase(),
+        literal[:1].swapcase() + literal[1:],
+        literal[:-1] + literal[-1:].swapcase(),
+    )
+    return [f for f in dict.fromkeys(flips) if f not in (literal, literal.swapcase())]
+
+
+# An ASCII letter in each case, then one beyond ASCII in each: text a CHECK on the first letter
+# (``code GLOB '[A-Z]*'``, ``code ~ '^[a-z]'``) lets in, whose case SQLite folds in part only
+# ('Aé' = upper('Aé') on SQLite; PostgreSQL's upper() gives 'AÉ'; stranger70 009, 010).
+_ASCII_HEADS = ("A", "a")
+_BEYOND = ("É", "é")
+
+
+def case_parts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[str]:
+    """Text whose case SQLite's ASCII-only NOCASE, lower() and upper() fold in part and
+    PostgreSQL's in full, shaped to pass the CHECKs that narrow a text's first letter or its
+    length: an ASCII letter then a letter beyond ASCII, each in both cases ('Aé', 'AÉ'); so
+    padded to each length in ``lengths`` ('aaé' and 'aaÉ' for ``length(code) = 3``); each
+    of ``strings`` (the literals of the expressions and of their table's CHECKs) followed by
+    such a letter and with a part of it in the other case (``part_flips``). Whole-string case
+    flips and lone non-ASCII letters miss them once a CHECK narrows the first letter or the
+    length (stranger70 009-011)."""
+    found = [h + b for h in _ASCII_HEADS for b in _BEYOND]
+    for n in (n for n in lengths if 1 < n <= 64):
+        found += [h * (n - 1) + b for h in _ASCII_HEADS for b in _BEYOND]
+    for s in strings:
+        if any(c.isalpha() for c in s) and "%" not in s and "[" not in s:
+            found += [s + b for b in _BEYOND] + part_flips(s)
+    return list(dict.fromkeys(found))
 
 
 # What one element of a pattern stands for at its shortest: a class by its first character.

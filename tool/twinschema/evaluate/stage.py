@@ -72,6 +72,7 @@ from twinschema.evaluate import (
     clock_refusals,
     clock_supplied,
     clock_unique,
+    collated_enums,
     collated_unique,
     computed,
     conflict_defaults,
@@ -143,6 +144,7 @@ def evaluate(
     clock_supplied.refused_beside_given(st)  # ... and beside a moment the insert gives
     clock_unique.unique_clock_defaults(st)  # ... and under a unique rule over them
     unfit_defaults.unfit_defaults(st)  # after every stage that may add a default difference
+    collated_enums.witnesses(st)  # an IN list under NOCASE against an enum: a true witness
     checks.checks(st)
     check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
