@@ -49,7 +49,7 @@ def excluded(name: str, patterns: Sequence[str]) -> bool:
 _PG_WRITE_REFUSED = frozenset({"25006", "42501"})
 
 
-def write_refused(error: BaseException) -> bool:
+def write_refused(error: BaseException | None) -> bool:
     """True when the driver's ``error`` says the database refuses to be written (SQLite's
     SQLITE_READONLY: a file opened ``mode=ro`` or that its user may not write; PostgreSQL's
     read-only transaction or missing privilege), read from its codes, not its words."""
