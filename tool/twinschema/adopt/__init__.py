@@ -31,7 +31,7 @@ from twinschema.adopt.domain_file import render
 from twinschema.adopt.naming import pair_names, snake_case, words
 from twinschema.adopt.project import Layout, layout, merged_pyproject, relative
 from twinschema.adopt.proposal import Proposal, name_map, propose
-from twinschema.adopt.stamp import apply_stamp, plan_stamp
+from twinschema.adopt.stamp import WriteRefused, apply_stamp, plan_stamp
 from twinschema.adopt.undo import Undo
 from twinschema.config import Config, load_config
 from twinschema.domain_load import parse_domain
@@ -185,6 +185,13 @@ def run_init(
         _read_back(written_config)
         if plan is not None:
             apply_stamp(written_config, plan)
+    except WriteRefused as exc:
+        undo.restore()
+        raise UsageError(
+            f"--stamp failed: {exc}; every file init wrote was removed again and no database "
+            "was stamped: run `twinschema init` again without --stamp (or with URLs it may "
+            "write to)"
+        ) from None
     except BaseException:
         undo.restore()  # never a half-written project: a second init starts afresh
         raise

@@ -104,13 +104,20 @@ def _domains(table: sa.Table, found: Table) -> None:
     ``TIMESTAMP()``): it is read again from the spelling the adapter read. SQLAlchemy also
     reads a column of a NOT NULL domain as NOT NULL; the column's own nullability is kept
     instead (the domain's NOT NULL is the domain's: a subquery's NULL passes it, not a
-    column's NOT NULL; ``compare/columns``)."""
+    column's NOT NULL; ``compare/columns``), and so is its DEFAULT: the column's own
+    (pg_attrdef), none where it has none, the domain's staying the domain's."""
     for column in table.columns:
         read = found.column(column.name)
         domain = column.type
         if read is None or not isinstance(domain, postgresql.DOMAIN) or read.type.array:
             continue
         column.nullable = read.nullable
+        if read.raw_default is None and read.default is None:
+            # SQLAlchemy reads the domain's DEFAULT as the column's where it has none: the
+            # module and the baseline then gave the column a DEFAULT of its own that the
+            # database lacks, and a later ``ALTER DOMAIN ... SET DEFAULT`` reached the adopted
+            # database's column but not one the chain built (stranger70 005)
+            column.server_default = None
         parts = domain_parts(read.type.definition or "")
         # A domain over a domain: SQLAlchemy reads the upper level's NOT NULL and CHECK alone;
         # the adapter read every level's (``postgresql_catalog``), written as one domain.

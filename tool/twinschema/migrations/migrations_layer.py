@@ -72,6 +72,7 @@ from twinschema.migrations.migrations_steps import (
     downgrade_steps,
     failure,
     linear_revisions,
+    own_defaults_at_head,
     step_differences,
     upgrade_steps,
 )
@@ -196,6 +197,9 @@ def _chain_checks(
         named, fix = f"{chain.label} at head (scratch database)", f"a revision in {chain.label}"
         head = Side(make_canonical(kept.run.first, domain), named, fix)
         objects = objects_at_head(live, head, domain, stage)
+        objects += own_defaults_at_head(
+            head.schema, live.schema, kept.run.first, (live.label, named)
+        )
     report.add(result, comparison, evaluation)
     failed = (kept.run.upgrade_error or "") if kept.run.first is None else None
     return chain, (failed, objects)
