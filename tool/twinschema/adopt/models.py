@@ -160,6 +160,9 @@ class TableRenderer:
             )
         if self._needs_autoincrement_false(table, column, serial):
             args.append("autoincrement=False")
+        on_conflict = column.dialect_kwargs.get("sqlite_on_conflict_not_null")
+        if on_conflict:  # SQLite's NOT NULL ON CONFLICT (``reflection.complete``)
+            args.append(f"sqlite_on_conflict_not_null={on_conflict!r}")
         line = f"sa.Column({', '.join(args)})"
         if name.startswith(("'", '"')):
             note = "# not in domain.yaml (found on this side only): declare it, or drop it"
