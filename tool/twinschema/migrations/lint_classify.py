@@ -111,9 +111,9 @@ def drop_on_conflict(
     (``types``: each column's type as SQLAlchemy writes it), where SQLAlchemy can hold it: a
     UNIQUE's also in ``table_args`` (README's fix), a key's and a column's NOT NULL's only in
     ``reflect_args`` (checked on SQLite 3.40: a key in ``table_args`` is not used, nor can a
-    NOT NULL be a constraint there); a CHECK's clause by a CREATE TABLE statement."""
+    NOT NULL be a constraint there); another by a CREATE TABLE statement."""
     said = ", ".join(_clause(c) for c in clauses)
-    again = [_again(c, types) for c in clauses]
+    again = [reflect_entry(c, types) for c in clauses]
     given = [a for a in again if a is not None]
     fix = f"give the block it again in reflect_args=[{', '.join(given)}]"
     if any(c.constraint == "UNIQUE" for c in clauses):
@@ -141,9 +141,10 @@ def drop_on_conflict(
     )
 
 
-def _again(clause: ConflictClause, types: Mapping[str, str]) -> str | None:
-    """The ``reflect_args`` entry that gives ``clause`` to a batch copy again; None for a
-    clause SQLAlchemy cannot hold (a CHECK's)."""
+def reflect_entry(clause: ConflictClause, types: Mapping[str, str]) -> str | None:
+    """The ``reflect_args`` entry that gives ``clause`` to a SQLite batch copy again (a NOT
+    NULL's column with its type, ``types``: lower-case column name -> ``sa.TEXT()``), as the
+    lint offers it and ``revision`` writes it; None for a clause SQLAlchemy cannot hold."""
     option = f"sqlite_on_conflict={clause.algorithm!r}"
     names = "".join(f"{n!r}, " for n in clause.columns)
     if clause.constraint == "UNIQUE":
@@ -152,7 +153,7 @@ def _again(clause: ConflictClause, types: Mapping[str, str]) -> str | None:
         return f"sa.PrimaryKeyConstraint({names}{option})"
     if clause.constraint == "NOT NULL" and len(clause.columns) == 1:
         column = clause.columns[0]
-        kind = types.get(column, "<its type>")
+        kind = types.get(column.lower(), "<its type>")
         return (
             f"sa.Column({column!r}, {kind}, nullable=False, "
             f"sqlite_on_conflict_not_null={clause.algorithm!r})"

@@ -121,13 +121,13 @@ class ChainTables:
         return found
 
     def _types(self, table: str) -> dict[str, str]:
-        """Each column of ``table`` (as made so far) to its type as SQLAlchemy writes it
+        """Each column of ``table`` (as made so far, lower-case) to its type as SQLAlchemy writes it
         (``sa.TEXT()``), for the ``reflect_args`` column a lint message offers."""
         try:
             columns = sa.inspect(self._connection).get_columns(table)
         except sa.exc.SQLAlchemyError:
             return {}
-        return {str(c["name"]): f"sa.{c['type']!r}" for c in columns}
+        return {str(c["name"]).lower(): f"sa.{c['type']!r}" for c in columns}
 
     def renumbered(self, revision: str, path: str, recording: Recording) -> list[Renumbered]:
         """Each FTS table a batch block of ``recording`` renumbers without a rebuild after it;

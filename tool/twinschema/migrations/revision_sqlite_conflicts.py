@@ -20,6 +20,7 @@ from alembic.autogenerate import renderers
 from alembic.operations import ops
 
 from twinschema.dialects.sqlite_clauses import conflict_clauses
+from twinschema.migrations.lint_classify import reflect_entry
 from twinschema.migrations.revision_sqlite import batch_copies
 from twinschema.model import ConflictClause
 
@@ -107,7 +108,9 @@ def _kept(
     if not clauses:
         return table_ops
     types = {str(c["name"]).lower(): f"sa.{c['type']!r}" for c in columns}
-    return ConflictsBatch(table_ops, [_entry(c, types) for c in clauses])
+    return ConflictsBatch(
+        table_ops, [e for c in clauses if (e := reflect_entry(c, types)) is not None]
+    )
 
 
 def _key(clause: ConflictClause) -> tuple[str, tuple[str, ...]]:
@@ -143,20 +146,3 @@ def _module_clauses(table: sa.Table) -> tuple[ConflictClause, ...]:
             if isinstance(algorithm, str):
                 found.append(ConflictClause(kind, (column.name,), algorithm.upper()))
     return tuple(sorted(found))
-
-
-def _entry(clause: ConflictClause, types: dict[str, str]) -> str:
-    """The ``reflect_args`` entry that gives ``clause`` to the copy (a NOT NULL's column with
-    its type at the chain's head)."""
-    option = f"sqlite_on_conflict={clause.algorithm!r}"
-    names = "".join(f"{n!r}, " for n in clause.columns)
-    if clause.constraint == "PRIMARY KEY":
-        return f"sa.PrimaryKeyConstraint({names}{option})"
-    if clause.constraint == "UNIQUE":
-        return f"sa.UniqueConstraint({names}{option})"
-    column = clause.columns[0]
-    kind = types.get(column.lower(), "sa.NullType()")
-    return (
-        f"sa.Column({column!r}, {kind}, nullable=False, "
-        f"sqlite_on_conflict_not_null={clause.algorithm!r})"
-    )
