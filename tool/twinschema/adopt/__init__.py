@@ -5,7 +5,7 @@ name (``naming``), each pair given the kind both sides agree on (``kinds``), and
 written (``project`` says where):
 
 * ``domain.yaml`` (``domain_file``); ``[tool.twinschema]`` merged into ``pyproject.toml``;
-* the two metadata modules and the domain loader they import (``models``);
+* the two metadata modules (``models``) and the domain loader they import (``loader``);
 * both Alembic environments (``chains``) with a baseline revision each that creates the schema
   as it exists (``baseline``), when the project has no revision yet;
 * a ``Makefile`` with ``check-sync``, ``migrate-local`` and ``migrate-remote`` (``chains``);
@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from twinschema.adopt import baseline, models, reflection
+from twinschema.adopt import baseline, loader, models, reflection
 from twinschema.adopt.chains import chain_files, makefile
 from twinschema.adopt.domain_file import render
 from twinschema.adopt.naming import pair_names, snake_case, words
@@ -119,7 +119,7 @@ def project_files(
     differ), the chains' scaffolding (kept when it exists), and the baseline of each new chain."""
     owned: dict[Path, str] = {where.domain: _domain_text(proposal, where.domain, urls)}
     loader_file = where.module_file(where.loader)
-    owned[loader_file] = models.render_loader(relative(where.domain, loader_file.parent))
+    owned[loader_file] = loader.render_loader(relative(where.domain, loader_file.parent))
     scaffold: dict[Path, str] = {p: "" for p in where.packages() if not p.exists()}
     scaffold.update({p: text for p, text in makefile(where.root).items() if not p.exists()})
     baselines: dict[str, Path] = {}

@@ -77,6 +77,7 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
             complete_table(table, found, raw.dialect)
             if raw.dialect == "sqlite":
                 _sqlite_expression_indexes(table, found)
+                _conflict_clauses(table, found)
             else:
                 _unknown_types(table, found)
                 _domains(table, found)
@@ -156,6 +157,33 @@ def _sqlite_expression_indexes(table: sa.Table, found: Table) -> None:
         options: dict[str, Any] = {"sqlite_where": sa.text(where)} if where else {}
         made = [columns[e] if e in columns else sa.text(e) for e in elements]
         sa.Index(index.name, *made, unique=index.unique, _table=table, **options)
+
+
+def _conflict_clauses(table: sa.Table, found: Table) -> None:
+    """SQLite's ON CONFLICT clauses, as the adapter reads them from the table's SQL, where
+    SQLAlchemy can hold them: ``sqlite_on_conflict`` on the primary key and on a UNIQUE
+    constraint, ``sqlite_on_conflict_not_null`` on a column. SQLAlchemy's reflection reads
+    none, so the module and the baseline had none: every database the chain built refused the
+    row the adopted one replaced or ignored (stranger69 leftovers). Not here: a CHECK's clause
+    (SQLAlchemy's CheckConstraint has no such option, and SQLite 3.40 refuses the row anyway)
+    and the clause of a constraint not reflected (a UNIQUE over the rowid key, which SQLite
+    folds into it)."""
+    columns = {c.name.lower(): c for c in table.columns}
+    for clause in found.conflict_clauses:
+        names = [n.lower() for n in clause.columns]
+        if clause.constraint == "NOT NULL" and len(names) == 1 and names[0] in columns:
+            column = columns[names[0]]
+            column.dialect_options["sqlite"]["on_conflict_not_null"] = clause.algorithm
+        elif clause.constraint == "PRIMARY KEY":
+            if [c.name.lower() for c in table.primary_key.columns] == names:
+                table.primary_key.dialect_options["sqlite"]["on_conflict"] = clause.algorithm
+        elif clause.constraint == "UNIQUE":
+            for uq in table.constraints:
+                if (
+                    isinstance(uq, sa.UniqueConstraint)
+                    and [c.name.lower() for c in uq.columns] == names
+                ):
+                    uq.dialect_options["sqlite"]["on_conflict"] = clause.algorithm
 
 
 def sqlite_master(url: str, options: ReflectOptions) -> list[tuple[str, str, str, str]]:

@@ -216,7 +216,9 @@ def lint_scripts(
             if renumbering:
                 result.renumbered.extend(renumbered)
         changes = [c for c in changes_of(recording.operations, dialect, rows) if not c[0].lossless]
-        changes.extend((drop_on_conflict(table, found), line) for table, found, line in lost)
+        changes.extend(
+            (drop_on_conflict(table, found, types), line) for table, found, line, types in lost
+        )
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
         written = written or recording.error is not None or _moves_rows(recording.operations)
