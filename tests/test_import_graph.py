@@ -93,6 +93,7 @@ FLOORS: dict[str, int] = {
     # is the migration engine's, below migrate and the migrations layer alike; it reads server
     # defaults in canonical form, so it stands on this floor rather than with migrations/.
     "twinschema.alembic_env": 2,
+    "twinschema.alembic_keys": 2,
     "twinschema.alembic_declared": 2,
     "twinschema.alembic_stored": 2,
     "twinschema.alembic_nullable": 2,
@@ -133,6 +134,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_sqlite": 7,
     "twinschema.migrations.revision_sqlite_checks": 7,
     "twinschema.migrations.revision_sqlite_directives": 7,
+    "twinschema.migrations.revision_sqlite_conflicts": 7,
     "twinschema.migrations.revision_renames": 7,
     "twinschema.migrations.revision_tables": 7,
     "twinschema.migrations.revision_fts_renames": 7,
