@@ -111,6 +111,7 @@ FLOORS: dict[str, int] = {
     "twinschema.layers.*": 5,
     "twinschema.check": 5,
     "twinschema.migrations.migrations_layer": 5,
+    "twinschema.migrations.migrations_compare": 5,
     "twinschema.migrations.migrations_chain": 5,
     "twinschema.migrations.migrations_state": 5,
     "twinschema.migrations.migrations_cache": 5,
