@@ -411,6 +411,8 @@ CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
     ("twinschema.sources.metadata_parts", "twinschema.dialects.sqlite"): "conflict_clauses",
     ("twinschema.servers.scratch", "twinschema.dialects.postgresql"): "connect_kwargs: the scratch "
     "server's version() read through psycopg",
+    ("twinschema.servers.scratch_pool", "twinschema.dialects.postgresql"): "connect_kwargs: a "
+    "kept scratch database reset and fingerprinted through psycopg",
     (
         "twinschema.migrations.migrations_state",
         "twinschema.dialects.postgresql",

@@ -18,8 +18,9 @@ brings (``domain_version = N``), a revision without a twin of the same version i
 is named, and both heads are at ``domain.yaml``'s ``version``; and for each live database,
 **state** (``migration_state``): it is at its chain's head, read with a read-only connection.
 
-Scratch databases: a temporary SQLite file, and a database created next to the check's PostgreSQL
-database (on the same server) and dropped afterwards. When the server refuses ``CREATE DATABASE``
+Scratch databases: a temporary SQLite file, and a PostgreSQL database on the scratch server
+(``servers.scratch``: one per process and server, emptied and checked as new before each later
+block, dropped at exit). When the server refuses ``CREATE DATABASE``
 the layer is ``error``: it never passes without looking. Each dialect's scratch work (upgrade,
 downgrade, upgrade) happens once per check run, on one scratch database.
 
