@@ -182,7 +182,10 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
            CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
        sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column),
        {_SEQUENCE_FAILS},
-       CASE WHEN et.typtype = 'd' THEN ({DOMAIN_LEVELS}) END
+       CASE WHEN et.typtype = 'd' THEN ({DOMAIN_LEVELS}) END,
+       -- the sequence whose state (last_value, is_called) is read next (sequence_state)
+       CASE WHEN has_sequence_privilege(sq.seqrelid, 'SELECT') THEN sq.seqrelid END,
+       CASE WHEN has_sequence_privilege(sq.seqrelid, 'SELECT') THEN sq.seqrelid::regclass::text END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
