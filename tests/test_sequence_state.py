@@ -21,6 +21,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from support import testing
+from support.dbpool import DatabasePool
 
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
@@ -186,3 +187,31 @@ def test_the_explicit_id_warning_is_where_the_sequence_stands(
         assert (
             lite.execute("INSERT INTO t (v) VALUES ('y') RETURNING id").fetchone()[0] == sqlite_next
         )
+
+
+@pytest.mark.parametrize(
+    ("second", "said", "first_ids"),
+    [
+        (
+            IDENTITY.format(start="") + " ALTER TABLE t ALTER COLUMN id SET START WITH 1000;",
+            "(the next insert gets 1 on both now; after a restart (TRUNCATE ... RESTART IDENTITY) "
+            "and in a database built from the same DDL, 1 vs 1000)",
+            [1, 2],
+        ),
+        # Near miss: made with START WITH 1000, it gives 1000 now.
+        (IDENTITY.format(start=" (START WITH 1000)"), "(the ids the next rows get)", [1000, 1001]),
+    ],
+    ids=["set-later", "created-with-start-near-miss"],
+)
+def test_two_postgresql_databases(
+    pg_url: str, pg_databases: DatabasePool, second: str, said: str, first_ids: list[int]
+) -> None:
+    """The same between two PostgreSQL databases (a hand edit the migrations layer finds)."""
+    testing.execute(pg_url, IDENTITY.format(start=""))
+    with pg_databases.database() as other:
+        testing.execute(other, second)
+        found = testing.live_diff(pg_url, other)
+        (difference,) = [d for d in found.differences if d.kind == "column_default"]
+        assert f"the sequence that generates t.id differs {said}: " in difference.message
+        assert _pg_inserts(pg_url) == ([1, 2], 1)
+        assert _pg_inserts(other) == (first_ids, 1000)

@@ -22,6 +22,8 @@ default START of an ascending sequence, which ``start`` already says).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twinschema.dialects.postgresql_sequences import INTEGER_MAX, parsed
 from twinschema.model import ColumnType
 
@@ -96,3 +98,21 @@ def first_id(generator: str | None, next_id: int | None = None) -> int:
         return next_id
     options = None if generator is None else parsed(generator)
     return 1 if options is None else options.start
+
+
+def generators_parting(
+    left: str | None, right: str | None, left_next: int | None, right_next: int | None
+) -> str:
+    """What two sequences' options (``Column.generator`` texts of one dialect) part, in words:
+    the ids the next rows get; where only START differs and both live databases' sequences
+    stand at one id (``Column.next_id``: ``SET START WITH`` on one moved nothing), that id now,
+    and START's ids as what a restart or a new database gives."""
+    lopts, ropts = (None if g is None else parsed(g) for g in (left, right))
+    if lopts is None or ropts is None or left_next is None or left_next != right_next:
+        return "the ids the next rows get"
+    if replace(lopts, start=0) != replace(ropts, start=0):
+        return "the ids the next rows get"
+    return (
+        f"the next insert gets {left_next} on both now; after a restart (TRUNCATE ... RESTART "
+        f"IDENTITY) and in a database built from the same DDL, {lopts.start} vs {ropts.start}"
+    )

@@ -306,8 +306,9 @@ def column_field(
             lc.name,
             f"sequence {lc.generator}",
             f"sequence {rc.generator}",
-            f"the sequence that generates {where} differs (the ids the next rows get): "
-            f"{lc.generator} vs {rc.generator}",
+            f"the sequence that generates {where} differs ("
+            + key_sequences.generators_parting(lc.generator, rc.generator, lc.next_id, rc.next_id)
+            + f"): {lc.generator} vs {rc.generator}",
         )
     elif field_name == "sequence":
         ctx.diff(
