@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pg_helpers
 import psycopg
 import pytest
 import sqlalchemy as sa
@@ -215,3 +216,23 @@ def test_two_postgresql_databases(
         assert f"the sequence that generates t.id differs {said}: " in difference.message
         assert _pg_inserts(pg_url) == ([1, 2], 1)
         assert _pg_inserts(other) == (first_ids, 1000)
+
+
+@pytest.mark.parametrize("grant", ["", "GRANT SELECT ON SEQUENCE t_id_seq TO {role};"])
+def test_a_role_that_may_not_read_the_sequence(pg_url: str, pg_server: str, grant: str) -> None:
+    """A role with SELECT on the table but not on its sequence reads the schema all the same:
+    where the sequence stands is unknown then (next_id None), never an error; with SELECT on
+    the sequence (the near miss) it is read."""
+    testing.execute(
+        pg_url, IDENTITY.format(start="") + " ALTER TABLE t ALTER COLUMN id SET START WITH 1000;"
+    )
+    with pg_helpers.role(pg_server) as name:
+        testing.execute(
+            pg_url,
+            f"GRANT USAGE ON SCHEMA public TO {name}; GRANT SELECT ON t TO {name};"
+            + grant.format(role=name),
+        )
+        schema = reflect_url(pg_helpers.as_role(pg_url, name, "pw-unused"), ReflectOptions())
+        key = schema.tables["t"].column("id")
+        assert key is not None and key.next_id == (1 if grant else None)
+        testing.execute(pg_url, f"DROP OWNED BY {name}")
