@@ -219,7 +219,9 @@ def test_two_postgresql_databases(
 
 
 @pytest.mark.parametrize("grant", ["", "GRANT SELECT ON SEQUENCE t_id_seq TO {role};"])
-def test_a_role_that_may_not_read_the_sequence(pg_url: str, pg_server: str, grant: str) -> None:
+def test_a_role_that_may_not_read_the_sequence(
+    tmp_path: Path, pg_url: str, pg_server: str, grant: str
+) -> None:
     """A role with SELECT on the table but not on its sequence reads the schema all the same:
     where the sequence stands is unknown then (next_id None), never an error; with SELECT on
     the sequence (the near miss) it is read."""
@@ -235,4 +237,15 @@ def test_a_role_that_may_not_read_the_sequence(pg_url: str, pg_server: str, gran
         schema = reflect_url(pg_helpers.as_role(pg_url, name, "pw-unused"), ReflectOptions())
         key = schema.tables["t"].column("id")
         assert key is not None and key.next_id == (1 if grant else None)
+        sqlite_url = testing.sqlite_file(tmp_path / "t.db", SQLITE)
+        found = testing.live_diff(sqlite_url, pg_helpers.as_role(pg_url, name, "pw-unused"))
+        (difference,) = [d for d in found.differences if d.kind == "column_default"]
+        # Where the sequence stands is unknown: the witness says when it holds (1, 2 now).
+        said = (
+            f"two inserts that omit it get 1, 2 on both databases now; {LATER}"
+            if grant
+            else "in a new database or after a restart, two inserts that omit it get 1000, 1001 "
+            "on PostgreSQL and 1, 2 on SQLite"
+        )
+        assert difference.message.endswith(f": {said}"), difference.message
         testing.execute(pg_url, f"DROP OWNED BY {name}")
