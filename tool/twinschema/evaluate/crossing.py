@@ -358,11 +358,14 @@ def _key_findings(
         "is NOT NULL (an identity or a serial default fills in only an omitted id)"
     )
     found = [(False, warning(layer, left, right, lt.name, lc, rc, null_id, HINT_NULL_ID))]
-    # The witness at the id the sequence gives first (START: 1 unless the options say else).
-    first = key_sequences.first_id(pg.generator)
+    # The witness at the id the sequence gives next (where a live database's stands, else its
+    # START: 1 unless the options say else).
+    first = key_sequences.first_id(pg.generator, pg.next_id)
+    # SQLite's next id goes past the explicit one, and past the largest it had (where read).
+    after = max(first + 1, sqlite.next_id or 0)
     message = (
         f"{where}: after a row with an explicit id (INSERT ... ({own}) VALUES ({first}), "
-        f"as every synced row has), a row that omits the id gets {first + 1} on SQLite and "
+        f"as every synced row has), a row that omits the id gets {after} on SQLite and "
         f"{first} again on PostgreSQL, a duplicate key (its sequence did not move): set the "
         f"sequence after a sync (setval){reuse}"
     )
