@@ -20,12 +20,12 @@ from dataclasses import replace
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import expression_reads, strict_kept, type_kept
-from twinschema.evaluate.checks import check_text, witness_written
+from twinschema.evaluate.checks import check_text, telling, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.generated_inline import computed_from, inline_generated
 from twinschema.evaluate.generated_refusals import stored_only
 from twinschema.evaluate.generated_rows import bounded_products
-from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
+from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.side_checks import checks_within, generated_inlined, sharing
 from twinschema.evaluate.sqlite_refusals import every_row_refused
 from twinschema.evaluate.statements import probe_column
@@ -35,13 +35,19 @@ from twinschema.records import Difference
 
 
 def witnesses(st: StageContext) -> None:
-    """Add a witness row to each CHECK difference that only one side has, where one is found."""
+    """Add a witness row to each CHECK difference that only one side has, where one is found;
+    settle one that refuses no row the other side stores beside its own table's other CHECKs
+    (``_implied``). One settled so is no longer among those the next is judged beside: of
+    ``w > 10`` and ``w >= 11`` on one side only, one stays, with its witness."""
+    implied: set[tuple[str, str, str]] = set()
     for d in [d for d in st.comparison.differences if d.kind == "check"]:
         if d.table is not None and (d.left is None) != (d.right is None):
-            _witness(st, d, "left" if d.left is not None else "right")
+            _witness(st, d, "left" if d.left is not None else "right", implied)
 
 
-def _witness(st: StageContext, d: Difference, side: str) -> None:
+def _witness(
+    st: StageContext, d: Difference, side: str, implied: set[tuple[str, str, str]]
+) -> None:
     assert d.table is not None
     own, other = (st.left, st.right) if side == "left" else (st.right, st.left)
     table, _ = find(own, d.table, "")
@@ -66,14 +72,22 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     columns = sharing(other, d.table, columns)
     others = checks_within(other, d.table, columns)
     ltext, rtext = (text, others) if side == "left" else (others, text)
-    rows = probe_rows(st, table.name, ltext, rtext, counted=False)
+    # Its own table's other CHECKs over these columns (those settled as implied aside): a
+    # table's CHECKs mean their conjunction, so a witness is a row they all accept (stranger70
+    # 003: ``w > 10`` beside ``w >= 50``, against ``w >= 50``, refuses no row of its own).
+    gone = {raw or text} | {t for s, tb, t in implied if (s, tb) == (side, d.table)}
+    rest = checks_within(own, d.table, columns, leave_out=gone)
+    wide = text if rest == "TRUE" else f"({text}) AND {rest}"
+    rows = probe_rows(st, table.name, *((wide, rtext) if side == "left" else (ltext, wide)),
+                      counted=False)  # fmt: skip
     if rows is None:
         return
     # ...and two columns whose product a CHECK bounds, at its largest (stranger57 110's near
     # miss: ``a * b BETWEEN -32768 AND 32000`` at (161, 200), a smallint PostgreSQL stores)
     bare = _computed(own.schema.dialect, table, raw or text)
     more = bounded_products(st, d.table, (bare, rtext) if side == "left" else (ltext, bare), rows)
-    tried = nulls_where_both_allow(st, d.table, replace(rows, rows=rows.rows + more))
+    every = nulls_where_both_allow(st, d.table, replace(rows, rows=rows.rows + more))
+    tried = beside(every, side, rest)
     # A row the other side's generated column fails to store is refused there (stranger57
     # 110: PostgreSQL's ``area smallint AS (a * b)`` at (200, 200)).
     verdicts = stored_only(st, d.table, tried, accept_vectors(tried, ltext, rtext, True))
@@ -94,6 +108,9 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     kept = verdicts and all(ours or not theirs for ours, theirs in mine)
     if kept and one is not None and len(one.columns) == 1:
         _type_range(st, d, side, raw or text, len(verdicts), next(iter(one.columns)))
+    present = any(d is f for f in st.comparison.differences)
+    if kept and present and _implied(st, d, side, every, (ltext, rtext), others):
+        implied.add((side, d.table, raw or text))
 
 
 def _computed(dialect: str, table: Table, text: str) -> str:
@@ -131,3 +148,48 @@ def _type_range(st: StageContext, d: Difference, side: str, text: str, n: int, n
         st.equivalence(d, rule, right=kinds[0])
     else:
         st.equivalence(d, rule, left=kinds[0])
+
+
+def beside(found: ProbeSet, side: str, rest: str) -> ProbeSet:
+    """The rows of ``found`` that ``rest``, ``side``'s other CHECKs, accept (all, for ``TRUE``):
+    a row one of them refuses is no witness of the CHECK judged, whatever it makes of it."""
+    if rest == "TRUE":
+        return found
+    n = 0 if side == "left" else 1
+    columns = found.left if side == "left" else found.right
+    got = found.backends[n].try_rows(columns, rest, found.rows, True)
+    return replace(found, rows=tuple(r for r, ok in zip(found.rows, got, strict=True) if ok))
+
+
+def _implied(
+    st: StageContext, d: Difference, side: str, every: ProbeSet, texts: tuple[str, str],
+    others: str,
+) -> bool:  # fmt: skip
+    """Settle the one-sided CHECK of ``d`` where no probe row parts the two tables (a row the
+    other side stores that it refuses, its own table's other CHECKs accepting it: none was
+    found), and it refuses some probe row (``texts``, run on ``every`` row): each of those
+    the other side refuses too, or its own other CHECKs do. A table's CHECKs mean their
+    conjunction, so it is one equivalence, "equal on N probes" as a CHECK pair is (stranger70
+    003: ``w > 10`` beside ``w >= 50``; an IN list's ``length(grp) <= 2``). A CHECK no probe
+    row exercises stays a difference."""
+    n = 0 if side == "left" else 1
+    columns = every.left if side == "left" else every.right
+    # Run on its own side alone: a value the other side's column cannot hold (a label its
+    # enum lacks) is one the CHECK may refuse.
+    got = every.backends[n].try_rows(columns, texts[n], every.rows, True)
+    judged = [(r, ok, ok) for r, ok in zip(every.rows, got, strict=True) if ok is not None]
+    if not telling(judged) or all(ok for _, ok, _ in judged):
+        return False
+    st.drop(d)
+    st.result.evaluated += 1
+    over = "no CHECK" if others == "TRUE" else f"CHECK ({others})"
+    where = st.side_name("right" if side == "left" else "left")
+    rule = (
+        f"a CHECK on one side only that no row parts: each row it refuses, {where} refuses "
+        f"too, or its own table's other CHECKs do: equal on {probe_count(len(judged))}"
+    )
+    if side == "left":
+        st.equivalence(d, rule, right=over)
+    else:
+        st.equivalence(d, rule, left=over)
+    return True
