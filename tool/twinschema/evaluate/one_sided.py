@@ -109,7 +109,7 @@ def _witness(
     if kept and one is not None and len(one.columns) == 1:
         _type_range(st, d, side, raw or text, len(verdicts), next(iter(one.columns)))
     present = any(d is f for f in st.comparison.differences)
-    if kept and present and _implied(st, d, side, every, (ltext, rtext), others):
+    if kept and present and _implied(st, d, side, every, (ltext, rtext), rest):
         implied.add((side, d.table, raw or text))
 
 
@@ -163,30 +163,42 @@ def beside(found: ProbeSet, side: str, rest: str) -> ProbeSet:
 
 def _implied(
     st: StageContext, d: Difference, side: str, every: ProbeSet, texts: tuple[str, str],
-    others: str,
+    rest: str,
 ) -> bool:  # fmt: skip
     """Settle the one-sided CHECK of ``d`` where no probe row parts the two tables (a row the
     other side stores that it refuses, its own table's other CHECKs accepting it: none was
-    found), and it refuses some probe row (``texts``, run on ``every`` row): each of those
-    the other side refuses too, or its own other CHECKs do. A table's CHECKs mean their
-    conjunction, so it is one equivalence, "equal on N probes" as a CHECK pair is (stranger70
-    003: ``w > 10`` beside ``w >= 50``; an IN list's ``length(grp) <= 2``). A CHECK no probe
-    row exercises stays a difference."""
+    found), it refuses some probe row (``texts``, run on ``every`` row), and each row it refuses
+    a CHECK refuses too: its own table's other ones (``rest``) or the other side's. A table's
+    CHECKs mean their conjunction, so it is one equivalence, "equal on N probes" as a CHECK
+    pair is (stranger70 003: ``w > 10`` beside ``w >= 50``; ``length(grp) <= 2`` beside an IN
+    list). Where only the other side's column type refuses what it refuses, the probes may miss
+    the value it is there for (``round(n) = n`` on an INTEGER refuses 1.5, which no probe holds
+    where no CHECK names a fraction): it stays a difference, as one no probe row exercises. A
+    row the other side's column cannot hold (2147483648 in an integer) counts neither way."""
     n = 0 if side == "left" else 1
-    columns = every.left if side == "left" else every.right
-    # Run on its own side alone: a value the other side's column cannot hold (a label its
-    # enum lacks) is one the CHECK may refuse.
-    got = every.backends[n].try_rows(columns, texts[n], every.rows, True)
-    judged = [(r, ok, ok) for r, ok in zip(every.rows, got, strict=True) if ok is not None]
+    mine, theirs = (every.left, every.right)[n], (every.left, every.right)[1 - n]
+    own, other = every.backends[n], every.backends[1 - n]
+    rows = every.rows
+    refused = own.try_rows(mine, texts[n], rows, True)
+    everywhere = [True] * len(rows)
+    ours = own.try_rows(mine, rest, rows, True) if rest != "TRUE" else everywhere
+    others = texts[1 - n]
+    there = other.try_rows(theirs, others, rows, True) if others != "TRUE" else everywhere
+    judged = [(r, ok, ok) for r, ok in zip(rows, refused, strict=True) if ok is not None]
     if not telling(judged) or all(ok for _, ok, _ in judged):
+        return False
+    # Each refused row: refused by a CHECK of either table (``a``, ``b`` False), or one the
+    # other side's column cannot hold at all (``b`` None: 2147483648 in an integer), no sign.
+    verdicts = [(a, b) for ok, a, b in zip(refused, ours, there, strict=True) if ok is False]
+    if not any(False in v for v in verdicts) or any(a is not False and b for a, b in verdicts):
         return False
     st.drop(d)
     st.result.evaluated += 1
-    over = "no CHECK" if others == "TRUE" else f"CHECK ({others})"
+    over = "no CHECK" if others == "TRUE" else f"CHECK {others}"
     where = st.side_name("right" if side == "left" else "left")
     rule = (
-        f"a CHECK on one side only that no row parts: each row it refuses, {where} refuses "
-        f"too, or its own table's other CHECKs do: equal on {probe_count(len(judged))}"
+        f"a CHECK on one side only that no row parts: each row it refuses, {where}'s CHECKs "
+        f"or its own table's other CHECKs refuse too: equal on {probe_count(len(judged))}"
     )
     if side == "left":
         st.equivalence(d, rule, right=over)
