@@ -1,16 +1,18 @@
 """The witness of a CHECK on one side only: the CHECK is run on probe rows (``probe_sets.probe_rows``)
 against the other side's own CHECKs over the same columns, or sharing one with them (none:
-every row its columns hold),
+every row its columns hold), on the rows its own table's other CHECKs over those columns
+accept (a table's CHECKs mean their conjunction: stranger70 003),
 and the first row the CHECK rejects that the other side stores is named in the difference
 (``x INTEGER CHECK (typeof(x) = 'integer')`` against ``x integer``: NULL, which the CHECK
 rejects). A NULL is tried only in a column both sides leave nullable: elsewhere NULL is the
 column's own difference, not the CHECK's; a row the other side stores changed is a witness only
 if the CHECK rejects what it stored too (``stored_rows.partings``: PostgreSQL's 0.00 for 0.001
 passes ``n = round(n, 2)``). The difference stands whether or not a row is found, unless
-the CHECK's own column type already keeps it (``type_kept``: an equivalence) or, across
-dialects, it keeps exactly the other side's integer range (``_type_range``);
-only the witness is added, and the counts of evaluated pairs stay those of the stage's own
-judgements.
+the CHECK's own column type already keeps it (``type_kept``: an equivalence), across
+dialects it keeps exactly the other side's integer range (``_type_range``), or a CHECK of
+either table refuses each probe row it refuses, and no row parts the tables (``_implied``: an
+equivalence, counted as evaluated); else only the witness is added, and the counts of
+evaluated pairs stay those of the stage's own judgements.
 """
 
 from __future__ import annotations
