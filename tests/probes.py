@@ -377,12 +377,21 @@ def try_row(
     conn.execute(f"SET search_path TO {handle}, public")
     try:
         for row in rows:
-            conn.execute(_insert(table, row, "%s").encode(), list(row.values()))
+            conn.execute(_insert(table, row, "%s").encode(), [_written(v) for v in row.values()])
     except psycopg.Error:
         return "reject"
     finally:
         conn.rollback()
     return "accept"
+
+
+def _written(value: Any) -> Any:
+    """A witness value as ``INSERT ... VALUES (10.5)`` writes it: a number not whole goes to
+    PostgreSQL as a numeric, which an integer column rounds half away from zero (11), not as a
+    float8 parameter, which it rounds half to even (10): the witness is the INSERT's row."""
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return value if value.is_integer() else Decimal(repr(value))
+    return value
 
 
 def stored_default(

@@ -14,7 +14,8 @@ import yaml
 from probes import Case, Loader, case_named, cases
 
 from twinschema.compare import Comparison, Side, compare
-from twinschema.compare.allowances import allow_evaluated, allowance_entry, one_sided
+from twinschema.compare.allowance_entries import one_sided
+from twinschema.compare.allowances import allow_evaluated, allowance_entry
 from twinschema.domain_load import parse_domain
 from twinschema.domain_model import Domain
 from twinschema.evaluate import evaluate

@@ -52,6 +52,13 @@ def _diff(tmp_path: Path, a: tuple[str, str], b: tuple[str, str], *more: str) ->
         ("E'a\nb'", "E'a\\nb'"),  # already an escape string: its backslashes stay escapes
         ("lower('a\rb') || 'c'", "lower(E'a\\rb') || 'c'"),  # only the literal that holds one
         ("'\x01'", "E'\\x01'"),
+        # A CHECK written over several lines (Sakila's film, stranger70 012-4): one line, one
+        # space for each run of blanks holding a line break; a literal's own kept visible.
+        (
+            "a is null or\n            a like '%T%' or\n\ta like 'x\ny'",
+            "a is null or a like '%T%' or a like E'x\\ny'",
+        ),
+        ("a  >  0", "a  >  0"),  # spaces alone, no line break: as written
     ],
 )
 def test_visible_sql_shows_control_characters_unambiguously(text: str, shown: str) -> None:
@@ -240,3 +247,22 @@ def test_a_database_is_named_shortly_in_its_differences(tmp_path: Path, pg_url: 
         "the SQLite database",
         "the PostgreSQL database",
     ]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_check_written_over_several_lines_shows_on_one_line(tmp_path: Path, dialect: str) -> None:
+    """A one-sided CHECK written over several lines, on either side (stranger70 012-4, Sakila's
+    film): its message and its text output hold no ``\\n`` and no run of spaces; the near
+    miss, a line break inside a string literal, stays visible as ``E'...\\n...'``."""
+    check = "CHECK (s is null or\n            s like '%T%' or\n            s like 'x\ny')"
+    other = "sqlite" if dialect == "postgresql" else "postgresql"
+    text_type = {"sqlite": "TEXT", "postgresql": "text"}
+    mine = (dialect, f"s {text_type[dialect]} {check}")
+    theirs = (other, f"s {text_type[other]}")
+    a, b = (mine, theirs) if dialect == "sqlite" else (theirs, mine)
+    report, text = _diff(tmp_path, a, b)
+    (found,) = [d for d in report["differences"] if d["kind"] == "check"]
+    shown = "CHECK (s is null or s like '%T%' or s like E'x\\ny')"
+    assert found["message"].startswith(f"{shown} on t exists only in"), found["message"]
+    line = next(x for x in text.splitlines() if "check:" in x)
+    assert shown in line and "\\n " not in line and "  s like" not in line, line

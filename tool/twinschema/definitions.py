@@ -134,6 +134,8 @@ def without_words(text: str, words: str) -> str:
 
 # A string literal: an optional prefix letter (E'...' already holds escapes), then the body.
 _LITERAL = re.compile(r"(?P<prefix>\b[eE])?'(?P<body>(?:[^']|'')*)'", re.S)
+# A run of blanks holding a line break or a tab (outside a string literal, once those are escaped).
+_BLANKS = re.compile(r"[ \t\r\n\f\v]*[\t\r\n\f\v][ \t\r\n\f\v]*")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
@@ -153,7 +155,10 @@ def visible_sql(text: str) -> str:
     written in PostgreSQL's escape form, ``E'a\\nb'``, its backslashes doubled; one without
     stays as it is. So SQLite's ``'a\\nb'`` (a backslash, then n) reads apart from a string
     holding a newline, and no value breaks a report line. A control character outside any
-    literal is escaped the same way."""
+    literal is escaped the same way, but for a line break or a tab between words: a CHECK written
+    over several lines (Sakila's film) shows on one line, each run of blanks that holds one a
+    single space (stranger70 012-4: it showed ``or\\n`` and sixty spaces). Only the message
+    changes: the SQL that runs is never this text."""
     if not any(_control(c) for c in text):
         return text
 
@@ -175,5 +180,5 @@ def visible_sql(text: str) -> str:
         )
         return f"E'{shown}'"
 
-    done = _LITERAL.sub(literal, text)
+    done = _BLANKS.sub(" ", _LITERAL.sub(literal, text))  # a literal's are escaped by now
     return "".join(_escaped(c) if _control(c) else c for c in done)

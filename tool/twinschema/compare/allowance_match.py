@@ -109,8 +109,9 @@ def fits(
     side shows, ``_same_sides``). Then ``dialect:`` says which of
     two differences of one object it is: without it, the object both sides have, differing
     (or, for ``ONE_SIDED_KINDS`` and ``ONE_SIDED_OBJECTS`` such as an ON CONFLICT clause,
-    the object on one side only); with it, the object on that
-    dialect's side only (or any ``TWO_SIDED_KINDS`` difference, or a CHECK by ``check:``).
+    the object on one side only); with it, the object on that dialect's side only (or any
+    ``TWO_SIDED_KINDS`` difference, or a CHECK by ``check:`` on that side only, one half of a
+    named CHECK differing too, never a pair).
     ``halves`` (``allowances.split_objects``): objects both sides have under one name, each
     reported on one side only: such a half is the object differing, which ``dialect:`` does
     not allow. ``schemas`` (the canonical schemas of both sides) read a CHECK's meaning."""
@@ -132,8 +133,14 @@ def fits(
         return not one or one_shape(difference)
     if side is None or not difference.holds(side):
         return False
-    # Written for the object on one side only, not for it differing.
-    return one or difference.kind in TWO_SIDED_KINDS or allowance.check is not None
+    # Written for the object on one side only, not for it differing; a CHECK by its text on
+    # that side is the CHECK there, one half of a named pair too, never the pair (stranger70
+    # 007: ``dialect: sqlite, check: "w <= 250"`` allowed PostgreSQL's ``w >= 50`` with it).
+    return (
+        one
+        or difference.kind in TWO_SIDED_KINDS
+        or (allowance.check is not None and one_sided(difference))
+    )
 
 
 def _same_sides(

@@ -61,6 +61,16 @@ def unpinned_allowances(
         )
         where = f"{allowance.table}.{allowance.column}" if allowance.column else allowance.table
         noun, what = _WORDS[allowance.kind]
+        names = (
+            f"names no {noun}: it allows any {what} {where}, one that comes later on either "
+            "side too"
+        )
+        if allowance.check:  # one side's CHECK by its text: the other side's is not pinned
+            names = (
+                f"names one CHECK, not the pair: it allows any pair of CHECKs on {where} that "
+                f"shows {quoted(allowance.check)} on one side, whatever the other side's CHECK "
+                "says, one that comes later too"
+            )
         found.append(
             Difference(
                 layer=allowed[0].layer,
@@ -70,9 +80,7 @@ def unpinned_allowances(
                 name=None,
                 left=None,
                 right=None,
-                message=f"allowance {allowance.describe()} names no {noun}: it allows any "
-                f"{what} {where}, one that comes later on either side too (it allows "
-                f"{shown} here)",
+                message=f"allowance {allowance.describe()} {names} (it allows {shown} here)",
                 hint=f"{domain.path}:{allowance.line}: pin it to the {noun} it is written for"
                 f"{place(domain, allowance)}: {entries}",
                 severity=Severity.WARNING,

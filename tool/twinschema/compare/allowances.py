@@ -20,7 +20,6 @@ from twinschema.compare.allowance_entries import (
     BROAD,
     allowance_entry,
     broad_allowances,
-    one_sided,
     place,
 )
 from twinschema.compare.allowance_match import copies, matching_allowance, repeated
@@ -35,14 +34,12 @@ from twinschema.records.domain import Allowance, Domain
 @dataclass(frozen=True)
 class Held:
     """What the comparer leaves for ``allow_evaluated`` to allow once the evaluation stage has
-    judged it: the differences of ``kinds``; and, with ``text_checks``, a CHECK on one side only
-    that an allowance with ``dialect:`` and ``check:`` allows, which the stage may pair with the
-    other side's CHECK (``n > 0`` against ``n >= 0``): allowed before, it left that CHECK "only
-    in" the other database, which is false (stranger62 005); the allowance then allows the pair
-    (``matching_allowance``)."""
+    judged it: the differences of ``kinds``. A CHECK on one side only that an allowance with
+    ``dialect:`` and ``check:`` names is allowed at once: the stage then judges the other
+    side's CHECK beside it as a CHECK on one side only (``evaluate.one_sided``), never pairs
+    the two into one difference the allowance would allow (stranger70 007)."""
 
     kinds: frozenset[str] = frozenset()
-    text_checks: bool = False
 
 
 # Nothing held: every allowance applied at once (no evaluation stage to wait for).
@@ -66,8 +63,6 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
             if held_back
             else matching_allowance(ctx.domain, difference, sides, halves, schemas)
         )
-        if allowance is not None and held.text_checks and _pairable(allowance, difference):
-            allowance = None
         if allowance is None:
             kept.append(difference)
         else:
@@ -163,17 +158,6 @@ def needs_a_zone(
 
 def _visible(ctx: Context, allowance: Allowance) -> bool:
     return all(allowance.table in side.schema.tables for side in (ctx.left, ctx.right))
-
-
-def _pairable(allowance: Allowance, difference: Difference) -> bool:
-    """True for a CHECK on one side only that ``allowance`` allows by its text on that side:
-    held until the evaluation stage has paired it or not (``Held.text_checks``)."""
-    return (
-        difference.kind == "check"
-        and allowance.check is not None
-        and allowance.dialect is not None
-        and one_sided(difference)
-    )
 
 
 def split_objects(differences: list[Difference]) -> set[tuple[str, str | None, str | None]]:

@@ -1,16 +1,18 @@
 """The witness of a CHECK on one side only: the CHECK is run on probe rows (``probe_sets.probe_rows``)
 against the other side's own CHECKs over the same columns, or sharing one with them (none:
-every row its columns hold),
+every row its columns hold), on the rows its own table's other CHECKs over those columns
+accept (a table's CHECKs mean their conjunction: stranger70 003),
 and the first row the CHECK rejects that the other side stores is named in the difference
 (``x INTEGER CHECK (typeof(x) = 'integer')`` against ``x integer``: NULL, which the CHECK
 rejects). A NULL is tried only in a column both sides leave nullable: elsewhere NULL is the
 column's own difference, not the CHECK's; a row the other side stores changed is a witness only
 if the CHECK rejects what it stored too (``stored_rows.partings``: PostgreSQL's 0.00 for 0.001
 passes ``n = round(n, 2)``). The difference stands whether or not a row is found, unless
-the CHECK's own column type already keeps it (``type_kept``: an equivalence) or, across
-dialects, it keeps exactly the other side's integer range (``_type_range``);
-only the witness is added, and the counts of evaluated pairs stay those of the stage's own
-judgements.
+the CHECK's own column type already keeps it (``type_kept``: an equivalence), across
+dialects it keeps exactly the other side's integer range (``_type_range``), or a CHECK of
+either table refuses each probe row it refuses, and no row parts the tables (``_implied``: an
+equivalence, counted as evaluated); else only the witness is added, and the counts of
+evaluated pairs stay those of the stage's own judgements.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from dataclasses import replace
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import expression_reads, strict_kept, type_kept
-from twinschema.evaluate.checks import check_text, witness_written
+from twinschema.evaluate.checks import check_text, telling, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.generated_inline import computed_from, inline_generated
 from twinschema.evaluate.generated_refusals import stored_only
 from twinschema.evaluate.generated_rows import bounded_products
-from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
+from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.side_checks import checks_within, generated_inlined, sharing
 from twinschema.evaluate.sqlite_refusals import every_row_refused
 from twinschema.evaluate.statements import probe_column
@@ -35,13 +37,19 @@ from twinschema.records import Difference
 
 
 def witnesses(st: StageContext) -> None:
-    """Add a witness row to each CHECK difference that only one side has, where one is found."""
+    """Add a witness row to each CHECK difference that only one side has, where one is found;
+    settle one that refuses no row the other side stores beside its own table's other CHECKs
+    (``_implied``). One settled so is no longer among those the next is judged beside: of
+    ``w > 10`` and ``w >= 11`` on one side only, one stays, with its witness."""
+    implied: set[tuple[str, str, str]] = set()
     for d in [d for d in st.comparison.differences if d.kind == "check"]:
         if d.table is not None and (d.left is None) != (d.right is None):
-            _witness(st, d, "left" if d.left is not None else "right")
+            _witness(st, d, "left" if d.left is not None else "right", implied)
 
 
-def _witness(st: StageContext, d: Difference, side: str) -> None:
+def _witness(
+    st: StageContext, d: Difference, side: str, implied: set[tuple[str, str, str]]
+) -> None:
     assert d.table is not None
     own, other = (st.left, st.right) if side == "left" else (st.right, st.left)
     table, _ = find(own, d.table, "")
@@ -66,14 +74,22 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     columns = sharing(other, d.table, columns)
     others = checks_within(other, d.table, columns)
     ltext, rtext = (text, others) if side == "left" else (others, text)
-    rows = probe_rows(st, table.name, ltext, rtext, counted=False)
+    # Its own table's other CHECKs over these columns (those settled as implied aside): a
+    # table's CHECKs mean their conjunction, so a witness is a row they all accept (stranger70
+    # 003: ``w > 10`` beside ``w >= 50``, against ``w >= 50``, refuses no row of its own).
+    gone = {raw or text} | {t for s, tb, t in implied if (s, tb) == (side, d.table)}
+    rest = checks_within(own, d.table, columns, leave_out=gone)
+    wide = text if rest == "TRUE" else f"({text}) AND {rest}"
+    rows = probe_rows(st, table.name, *((wide, rtext) if side == "left" else (ltext, wide)),
+                      counted=False)  # fmt: skip
     if rows is None:
         return
     # ...and two columns whose product a CHECK bounds, at its largest (stranger57 110's near
     # miss: ``a * b BETWEEN -32768 AND 32000`` at (161, 200), a smallint PostgreSQL stores)
     bare = _computed(own.schema.dialect, table, raw or text)
     more = bounded_products(st, d.table, (bare, rtext) if side == "left" else (ltext, bare), rows)
-    tried = nulls_where_both_allow(st, d.table, replace(rows, rows=rows.rows + more))
+    every = nulls_where_both_allow(st, d.table, replace(rows, rows=rows.rows + more))
+    tried = beside(every, side, rest)
     # A row the other side's generated column fails to store is refused there (stranger57
     # 110: PostgreSQL's ``area smallint AS (a * b)`` at (200, 200)).
     verdicts = stored_only(st, d.table, tried, accept_vectors(tried, ltext, rtext, True))
@@ -94,6 +110,9 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     kept = verdicts and all(ours or not theirs for ours, theirs in mine)
     if kept and one is not None and len(one.columns) == 1:
         _type_range(st, d, side, raw or text, len(verdicts), next(iter(one.columns)))
+    present = any(d is f for f in st.comparison.differences)
+    if kept and present and _implied(st, d, side, every, (ltext, rtext), rest):
+        implied.add((side, d.table, raw or text))
 
 
 def _computed(dialect: str, table: Table, text: str) -> str:
@@ -131,3 +150,60 @@ def _type_range(st: StageContext, d: Difference, side: str, text: str, n: int, n
         st.equivalence(d, rule, right=kinds[0])
     else:
         st.equivalence(d, rule, left=kinds[0])
+
+
+def beside(found: ProbeSet, side: str, rest: str) -> ProbeSet:
+    """The rows of ``found`` that ``rest``, ``side``'s other CHECKs, accept (all, for ``TRUE``):
+    a row one of them refuses is no witness of the CHECK judged, whatever it makes of it."""
+    if rest == "TRUE":
+        return found
+    n = 0 if side == "left" else 1
+    columns = found.left if side == "left" else found.right
+    got = found.backends[n].try_rows(columns, rest, found.rows, True)
+    return replace(found, rows=tuple(r for r, ok in zip(found.rows, got, strict=True) if ok))
+
+
+def _implied(
+    st: StageContext, d: Difference, side: str, every: ProbeSet, texts: tuple[str, str],
+    rest: str,
+) -> bool:  # fmt: skip
+    """Settle the one-sided CHECK of ``d`` where no probe row parts the two tables (a row the
+    other side stores that it refuses, its own table's other CHECKs accepting it: none was
+    found), it refuses some probe row (``texts``, run on ``every`` row), and each row it refuses
+    a CHECK refuses too: its own table's other ones (``rest``) or the other side's. A table's
+    CHECKs mean their conjunction, so it is one equivalence, "equal on N probes" as a CHECK
+    pair is (stranger70 003: ``w > 10`` beside ``w >= 50``; ``length(grp) <= 2`` beside an IN
+    list). Where only the other side's column type refuses what it refuses, the probes may miss
+    the value it is there for (``round(n) = n`` on an INTEGER refuses 1.5, which no probe holds
+    where no CHECK names a fraction): it stays a difference, as one no probe row exercises. A
+    row the other side's column cannot hold (2147483648 in an integer) counts neither way."""
+    n = 0 if side == "left" else 1
+    mine, theirs = (every.left, every.right)[n], (every.left, every.right)[1 - n]
+    own, other = every.backends[n], every.backends[1 - n]
+    rows = every.rows
+    refused = own.try_rows(mine, texts[n], rows, True)
+    everywhere = [True] * len(rows)
+    ours = own.try_rows(mine, rest, rows, True) if rest != "TRUE" else everywhere
+    others = texts[1 - n]
+    there = other.try_rows(theirs, others, rows, True) if others != "TRUE" else everywhere
+    judged = [(r, ok, ok) for r, ok in zip(rows, refused, strict=True) if ok is not None]
+    if not telling(judged) or all(ok for _, ok, _ in judged):
+        return False
+    # Each refused row: refused by a CHECK of either table (``a``, ``b`` False), or one the
+    # other side's column cannot hold at all (``b`` None: 2147483648 in an integer), no sign.
+    verdicts = [(a, b) for ok, a, b in zip(refused, ours, there, strict=True) if ok is False]
+    if not any(False in v for v in verdicts) or any(a is not False and b for a, b in verdicts):
+        return False
+    st.drop(d)
+    st.result.evaluated += 1
+    over = "no CHECK" if others == "TRUE" else f"CHECK {others}"
+    where = st.side_name("right" if side == "left" else "left")
+    rule = (
+        f"a CHECK on one side only that no row parts: each row it refuses, {where}'s CHECKs "
+        f"or its own table's other CHECKs refuse too: equal on {probe_count(len(judged))}"
+    )
+    if side == "left":
+        st.equivalence(d, rule, right=over)
+    else:
+        st.equivalence(d, rule, left=over)
+    return True

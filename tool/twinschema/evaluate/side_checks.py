@@ -6,6 +6,8 @@ the side's dialect (``catalog_key``): PostgreSQL's ``"At"`` and ``at`` are two c
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from functools import partial
 
 from twinschema.canonical.identifiers import catalog_key
@@ -109,15 +111,23 @@ def generated_inlined(dialect: str, table: Table | None, text: str) -> str:
     return inline_generated(dialect, text, generated) or text
 
 
-def checks_within(side_of: Side, table: str, columns: set[str], skip: str | None = None) -> str:
+def checks_within(
+    side_of: Side, table: str, columns: set[str], skip: str | None = None,
+    leave_out: Collection[str] = (),
+) -> str:  # fmt: skip
     """A side's CHECKs on ``table`` that read only ``columns``, as one conjunction; ``TRUE``
     (every row its columns hold) when it has none. A CHECK that also reads generated columns
     computed from ``columns`` alone is one of them, each such column read as its expression
     (``read_from``): ``g AS (x * 2) CHECK (g < 80)`` refuses x = 40 as ``x < 40`` does;
     so is what a MATCH FULL foreign key over ``columns`` refuses (``matched_in_full``).
     ``columns`` are logical names or the side's own, read as the side's own (``own_names``).
-    A CHECK that reads the column ``skip`` (the side's own name, folded) is left out."""
+    A CHECK that reads the column ``skip`` (the side's own name, folded) is left out, and so is
+    each whose text (``raw``, else its expression) ``leave_out`` holds: the CHECK judged
+    against the rest of its own table (``one_sided``)."""
     found, _ = find(side_of, table, "")
+    if found is not None and leave_out:
+        kept = tuple(c for c in found.checks if (c.raw or c.expression) not in leave_out)
+        found = replace(found, checks=kept)
     columns = own_names(side_of, table, columns)
     dialect = side_of.schema.dialect
     generated = read_from(dialect, found, columns)

@@ -48,9 +48,8 @@ def evaluator_for(plan: CheckPlan) -> Evaluator | nullcontext[None]:
 
 
 # What the comparer leaves for ``allow_evaluated`` to allow once the evaluation stage ran: a
-# default's allowance (stale where both give the same value: stranger47 A7), and a one-sided
-# CHECK allowed by its text on one side, which the stage may pair (``Held.text_checks``).
-HELD_FOR_EVALUATION = Held(frozenset({"column_default"}), text_checks=True)
+# default's allowance (stale where both give the same value: stranger47 A7).
+HELD_FOR_EVALUATION = Held(frozenset({"column_default"}))
 
 
 def compared(
