@@ -76,7 +76,7 @@ from twinschema.dialects.sqlite import reflect_connection
 from twinschema.domain_load import load_domain
 from twinschema.domain_model import Domain
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
-from twinschema.layers.pairs import HELD_FOR_EVALUATION
+from twinschema.layers.pairs import HELD_FOR_EVALUATION, compared
 from twinschema.model import Schema
 from twinschema.records import Difference
 from twinschema.sources import make_canonical
@@ -304,12 +304,24 @@ def compared_sides(
     """The comparer's findings on ``case``, and its two sides; allowances of what is ``held``
     left for ``allow_evaluated``, as ``diff`` leaves them when it evaluates."""
     domain = domain_of(case)
+    sides = case_sides(loader, case, domain)
+    return compare(*sides, layer="diff", domain=domain, held=held), sides
+
+
+def case_sides(loader: Loader, case: Case, domain: Domain | None) -> tuple[Side, Side]:
+    """The case's two files loaded, reflected and made canonical under ``domain``."""
     da, db = case.dialects
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
         left = make_canonical(loader.schema(da, ha, "a.sql"), domain)
         right = make_canonical(loader.schema(db, hb, "b.sql"), domain)
-    sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
-    return compare(*sides, layer="diff", domain=domain, held=held), sides
+    return Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
+
+
+def case_diffed(loader: Loader, case: Case, domain: Domain | None) -> list[Difference]:
+    """The case compared as ``twinschema diff --domain`` compares it (``layers.pairs.compared``:
+    the comparer, the evaluation stage, the allowances), under ``domain``."""
+    sides = case_sides(loader, case, domain)
+    return compared(*sides, "diff", domain, loader.evaluator)[0].differences
 
 
 def setup_statements(case: Case, side: str) -> list[str]:

@@ -10,13 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from probes import Loader, case_named
+from probes import Loader, case_diffed, case_named
 
-from twinschema.compare import Side
 from twinschema.domain_load import parse_domain
-from twinschema.layers.pairs import compared
 from twinschema.records import Difference
-from twinschema.sources import make_canonical
 
 CASE = "sl-pg.allow-on-conflict-kind-alone"
 HEAD = (
@@ -32,12 +29,7 @@ def _checked(loader: Loader, allow: list[str]) -> list[Difference]:
     the ``allow:`` entries ``allow`` on its table."""
     case = case_named(CASE)
     text = HEAD + ("    allow:\n" + "".join(f"      - {a}\n" for a in allow) if allow else "")
-    domain = parse_domain(text)
-    with loader.load("sqlite", case.sql("a")) as ha, loader.load("postgresql", case.sql("b")) as hb:
-        left = make_canonical(loader.schema("sqlite", ha, "a.sql"), domain)
-        right = make_canonical(loader.schema("postgresql", hb, "b.sql"), domain)
-    sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
-    return compared(*sides, "diff", domain, loader.evaluator)[0].differences
+    return case_diffed(loader, case, parse_domain(text))
 
 
 def test_each_clause_s_hint_gives_the_allowance_that_allows_it(loader: Loader) -> None:

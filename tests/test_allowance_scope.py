@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 import yaml
-from probes import Case, Loader, case_named, cases
+from probes import Case, Loader, case_diffed, case_named, cases
 
 from twinschema.compare import Comparison, Side, compare
 from twinschema.compare.allowance_entries import one_sided
@@ -19,7 +19,6 @@ from twinschema.compare.allowances import allow_evaluated, allowance_entry
 from twinschema.domain_load import parse_domain
 from twinschema.domain_model import Domain
 from twinschema.evaluate import evaluate
-from twinschema.layers.pairs import compared
 from twinschema.records import Difference, FixSide
 from twinschema.sources import make_canonical
 
@@ -322,11 +321,7 @@ def _as_diff(loader: Loader, name: str, allow: list[dict[str, str]]) -> list[Dif
     comparer, the evaluation stage, the allowances), ``allow`` on its table ``t``."""
     case = case_named(name)
     domain = domain_of(tables_of(loader, case), [{"table": "t", **a} for a in allow])
-    with loader.load("sqlite", case.sql("a")) as ha, loader.load("postgresql", case.sql("b")) as hb:
-        left = make_canonical(loader.schema("sqlite", ha, "a.sql"), domain)
-        right = make_canonical(loader.schema("postgresql", hb, "b.sql"), domain)
-    sides = Side(left, "a.sql", "a.sql"), Side(right, "b.sql", "b.sql")
-    return compared(*sides, "diff", domain, loader.evaluator)[0].differences
+    return case_diffed(loader, case, domain)
 
 
 def test_an_allowance_of_defaults_the_stage_calls_equal_is_stale(loader: Loader) -> None:
