@@ -70,6 +70,7 @@ from twinschema.migrations.lint_classify import (
     drop_on_conflict,
 )
 from twinschema.migrations.lint_fts import ChainTables, Renumbered
+from twinschema.migrations.lint_generated import GeneratedColumns, LiveProbe
 from twinschema.migrations.lint_record import record
 from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
@@ -179,6 +180,7 @@ def lint_scripts(
     loses: Callable[[Change], bool | None] | None = None,
     fts: bool = False,
     tables: ChainTables | None = None,
+    generated: LiveProbe | None = None,
 ) -> ChainLint:
     """Lint ``scripts`` of one chain, in the order they run: their ``upgrade()`` (allowed by
     ``allow_destructive``), or with ``direction="downgrade"`` their ``downgrade()`` (allowed by
@@ -194,7 +196,10 @@ def lint_scripts(
     chain's tables are made on an in-memory database as its revisions run (from base, or from
     ``tables``, the database being migrated): an external content FTS table dropped while its
     content table is there loses no row (its index is rebuilt from that table) and is let
-    through with a note, not refused (stranger64)."""
+    through with a note, not refused (stranger64). A column dropped while the chain generates
+    it at that revision (``lint_generated``; ``generated`` answers for a column the run has not
+    touched, from the database being migrated) holds no data of its own: let through with a
+    note, upgrade or downgrade (stranger71 010)."""
     marker = DOWNGRADE_MARKER if direction == DOWNGRADE else MARKER
     result = ChainLint(dialect, chain)
     written = False  # a revision run so far (this one included) may add or move rows
@@ -202,6 +207,7 @@ def lint_scripts(
     if owned:
         tables = ChainTables()
     renumbering = fts and direction == UPGRADE
+    columns = GeneratedColumns(generated)
     for script in scripts:
         path = shown(Path(script.path), root)
         markers = allow_markers(script, path, marker)
@@ -215,7 +221,10 @@ def lint_scripts(
             renumbered = tables.renumbered(script.revision, path, recording)
             if renumbering:
                 result.renumbered.extend(renumbered)
+        computed = columns.drops(recording.operations, dialect)
         changes = [c for c in changes_of(recording.operations, dialect, rows) if not c[0].lossless]
+        notes = [(c, line) for c, line in changes if (c.key, line) in computed]
+        changes = [(c, line) for c, line in changes if (c.key, line) not in computed]
         changes.extend((drop_on_conflict(table, found), line) for table, found, line in lost)
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
@@ -255,6 +264,13 @@ def lint_scripts(
         if error is not None:  # an ``unlinted`` marker was written for this error
             seen.add("unlinted")
         result.revisions.append(script.revision)
+        for change, line in notes:
+            if change.key in markers:
+                result.findings.append(
+                    Finding(script.revision, path, change, markers[change.key], line)
+                )
+            else:
+                result.findings.append(_computed(script.revision, path, change, line))
         for change, line in changes:
             content = index_only.get(change.table.lower()) if change.table else None
             if (
@@ -272,6 +288,21 @@ def lint_scripts(
     if owned and tables is not None:
         tables.close()
     return result
+
+
+def _computed(revision: str, path: str, change: Change, line: int) -> Finding:
+    """The drop of ``change.column``, a column the chain generates there, let through with why
+    it loses nothing (its message never says it drops "every value in it")."""
+    column = f"{change.table}.{change.column}"
+    return Finding(
+        revision,
+        path,
+        replace(change, message=f"drops the generated column {column}"),
+        f"{column} stores no value of its own: GENERATED ALWAYS AS computes it from the other "
+        f"columns of {change.table}",
+        line,
+        noted=True,
+    )
 
 
 def _index_only(revision: str, path: str, change: Change, content: str, line: int) -> Finding:
