@@ -68,6 +68,7 @@ from twinschema.migrations.lint_classify import (
     RowsProbe,
     changes_of,
     drop_on_conflict,
+    drop_trigger,
 )
 from twinschema.migrations.lint_fts import ChainTables, Renumbered
 from twinschema.migrations.lint_generated import GeneratedColumns, LiveProbe
@@ -162,7 +163,7 @@ def allow_markers(script: Script, path: str, marker: str = MARKER) -> dict[str, 
         if not isinstance(key, str) or not CHANGE_KEY.match(key):
             raise UsageError(
                 f"{path}: {marker} key {key!r} is not one of drop_table:T, drop_column:T.C, "
-                "narrow_type:T.C, add_not_null:T.C, unlinted"
+                "narrow_type:T.C, add_not_null:T.C, drop_on_conflict:T, drop_trigger:T.N, unlinted"
             )
         if not isinstance(reason, str) or not reason.strip():
             raise UsageError(f"{path}: {marker}[{key!r}] needs a reason (a non-empty string)")
@@ -217,6 +218,7 @@ def lint_scripts(
         index_only = tables.index_only() if tables is not None else {}
         # Read before ``renumbered`` makes this revision's own tables.
         lost = tables.conflicts_copied(recording) if tables and direction == UPGRADE else []
+        triggers = tables.triggers_copied(recording) if tables and direction == UPGRADE else []
         if tables is not None:
             renumbered = tables.renumbered(script.revision, path, recording)
             if renumbering:
@@ -226,6 +228,7 @@ def lint_scripts(
         notes = [(c, line) for c, line in changes if (c.key, line) in computed]
         changes = [(c, line) for c, line in changes if (c.key, line) not in computed]
         changes.extend((drop_on_conflict(table, found), line) for table, found, line in lost)
+        changes.extend((drop_trigger(t, name, sql), line) for t, name, sql, line in triggers)
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
         written = written or recording.error is not None or _moves_rows(recording.operations)

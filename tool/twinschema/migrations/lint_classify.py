@@ -23,7 +23,7 @@ _SQLGLOT_DIALECT = SQLGLOT_DIALECTS
 
 CHANGE_KEY = re.compile(
     r"^(?:(?:drop_table|drop_on_conflict):[^.\s:]+"
-    r"|(?:drop_column|narrow_type|add_not_null):[^.\s:]+\.[^.\s:]+|unlinted)$"
+    r"|(?:drop_column|narrow_type|add_not_null|drop_trigger):[^.\s:]+\.[^.\s:]+|unlinted)$"
 )
 
 
@@ -119,6 +119,24 @@ def drop_on_conflict(table: str, clauses: Sequence[ConflictClause]) -> Change:
         f"copies table {table} in a batch block, which makes it again without {said} (the copy "
         "is made from reflection, which has no ON CONFLICT): a row that conflicts there is then "
         f"refused instead of resolved; {fix}",
+    )
+
+
+def drop_trigger(table: str, trigger: str, sql: str) -> Change:
+    """A SQLite batch block copying ``table`` and making its trigger ``trigger`` (statement
+    ``sql``) nowhere after: the copy drops the old table, and SQLite drops its triggers with it
+    (stranger71 007: the rule the trigger enforces is gone, with no error)."""
+    statement = " ".join(sql.split())
+    return Change(
+        f"drop_trigger:{table}.{trigger}",
+        table,
+        None,
+        f"trigger {trigger}",
+        "dropped",
+        f"copies table {table} in a batch block, which drops its trigger {trigger} (the copy "
+        f"replaces the table, and SQLite drops a table's triggers with it; Alembic copies none) "
+        f"and does not make it again: the rule it enforces is gone; add after the block "
+        f"op.execute({statement!r})",
     )
 
 

@@ -12,6 +12,7 @@ from twinschema.migrations.revision_sqlite import (
     rebuild_renumbered_fts,
 )
 from twinschema.migrations.revision_sqlite_checks import changed_named_checks, unnamed_checks
+from twinschema.migrations.revision_sqlite_triggers import recreate_copied_triggers
 
 
 def sqlite_directives(context: Any, script: Any) -> None:
@@ -19,9 +20,11 @@ def sqlite_directives(context: Any, script: Any) -> None:
     (``native_drop_columns``), unnamed keys named (``name_unnamed_keys``), and FTS tables a
     batch copy renumbers rebuilt (``rebuild_renumbered_fts``), an unnamed CHECK added or
     removed written as a batch copy, and a named CHECK changed under its name dropped and made
-    again in the table's batch block (``revision_sqlite_checks``)."""
+    again in the table's batch block (``revision_sqlite_checks``), and the triggers a batch copy
+    drops made again after it (``revision_sqlite_triggers``)."""
     native_drop_columns(context, script)
     name_unnamed_keys(context, script)
     changed_named_checks(context, script)
     unnamed_checks(context, script)
     rebuild_renumbered_fts(context, script)
+    recreate_copied_triggers(context, script)
