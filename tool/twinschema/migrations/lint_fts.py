@@ -166,7 +166,9 @@ class ChainTables:
                     (batch.table,),
                 ).all():
                     if not _creates_trigger(later, str(name)):
-                        self._run(f'DROP TRIGGER IF EXISTS "{str(name).replace(chr(34), 2 * chr(34))}"')
+                        self._run(
+                            f'DROP TRIGGER IF EXISTS "{str(name).replace(chr(34), 2 * chr(34))}"'
+                        )
         return found
 
     def _make(self, operation: Any) -> None:
@@ -197,7 +199,7 @@ def _creates_trigger(sql: str, name: str) -> bool:
     not)."""
     pattern = (
         r"CREATE\s+(?:TEMP\w*\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?"
-        rf'[\"`\[]?{re.escape(name)}[\"`\]]?(?![\w$])'
+        rf"[\"`\[]?{re.escape(name)}[\"`\]]?(?![\w$])"
     )
     return re.search(pattern, sql, re.IGNORECASE) is not None
 
