@@ -157,18 +157,9 @@ class ChainTables:
                 found.append(Renumbered(revision, path, batch.line, batch.table, fts))
         for operation, _ in operations:
             self._make(operation)
-        for batch in recording.batches:  # what a copy dropped and no statement made again
-            if _copies(batch, operations):
-                later = " ".join(_sql(op) or "" for op, _ in operations[batch.end :])
-                for (name,) in self._connection.exec_driver_sql(
-                    "SELECT name FROM main.sqlite_master WHERE type = 'trigger' "
-                    "AND tbl_name = ? COLLATE NOCASE",
-                    (batch.table,),
-                ).all():
-                    if not _creates_trigger(later, str(name)):
-                        self._run(
-                            f'DROP TRIGGER IF EXISTS "{str(name).replace(chr(34), 2 * chr(34))}"'
-                        )
+        for _, name, _, _ in self.triggers_copied(recording):  # what the copy dropped
+            quoted = name.replace('"', '""')
+            self._run(f'DROP TRIGGER IF EXISTS "{quoted}"')
         return found
 
     def _make(self, operation: Any) -> None:
