@@ -7,7 +7,8 @@ it its triggers: the trigger's own statement is now written after the block in u
 downgrade, so the witness row (``note = 'bad'``) is refused on both real databases after
 ``migrate``, on databases built from base to head, and after the downgrade. Near miss: the same
 revision without the statement after the block is refused by ``lint`` and by ``migrate`` (before
-anything runs, naming the statement to add), and a marker lets it through."""
+anything runs, naming the statement to add), ``check`` reports the chain's head losing the
+trigger an earlier revision made (``migration_drift``), and a marker lets it through."""
 
 from __future__ import annotations
 
@@ -126,6 +127,12 @@ def test_a_batch_copy_makes_the_tables_triggers_again(
     assert refused.exit_code == 1, refused.output
     assert statement in refused.output and "nothing was applied" in refused.output
     assert _refused(sqlite_url)  # still at 0002, the trigger there
+    if dialect == "sqlite":  # check: the chain says an earlier revision made it, 0003 lost it
+        code, report = check(shell)
+        lost = [d for d in report["differences"] if d["kind"] == "migration_drift"]
+        assert code == 1 and [d["name"] for d in lost] == ["items_no_bad"], lost
+        assert "is lost in revision 0003" in lost[0]["message"]
+        assert statement in lost[0]["hint"], lost[0]["hint"]
     allowed = 'allow_destructive = {"drop_trigger:items.items_no_bad": "a trial"}\n'
     made.write_text(text.replace(f"    {statement}\n", "", 1) + allowed, "utf-8")
     assert shell("lint").exit_code == 0

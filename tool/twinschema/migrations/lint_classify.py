@@ -48,6 +48,9 @@ class Change:
     # The revision's own Python fails (a NameError, an ImportError): no marker lets it through,
     # it must be fixed (stranger60 001: a baseline that used ``sqlite.JSON()`` unimported).
     broken: bool = False
+    # The statement that keeps what the change loses (a trigger a batch copy drops: its
+    # ``op.execute`` after the block), for hints that name it.
+    fix: str | None = None
 
 
 def changes_of(
@@ -126,7 +129,7 @@ def drop_trigger(table: str, trigger: str, sql: str) -> Change:
     """A SQLite batch block copying ``table`` and making its trigger ``trigger`` (statement
     ``sql``) nowhere after: the copy drops the old table, and SQLite drops its triggers with it
     (stranger71 007: the rule the trigger enforces is gone, with no error)."""
-    statement = " ".join(sql.split())
+    fix = f"op.execute({' '.join(sql.split())!r})"
     return Change(
         f"drop_trigger:{table}.{trigger}",
         table,
@@ -135,8 +138,8 @@ def drop_trigger(table: str, trigger: str, sql: str) -> Change:
         "dropped",
         f"copies table {table} in a batch block, which drops its trigger {trigger} (the copy "
         f"replaces the table, and SQLite drops a table's triggers with it; Alembic copies none) "
-        f"and does not make it again: the rule it enforces is gone; add after the block "
-        f"op.execute({statement!r})",
+        f"and does not make it again: the rule it enforces is gone; add after the block {fix}",
+        fix=fix,
     )
 
 

@@ -75,6 +75,7 @@ from twinschema.migrations.migrations_steps import (
     step_differences,
     upgrade_steps,
 )
+from twinschema.migrations.migrations_triggers import lost_triggers
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
@@ -191,6 +192,7 @@ def _chain_checks(
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
     comparison = Comparison(differences=heads_differences(chain, metadata.label))
     comparison.differences.extend(run_findings(kept.run, chain, metadata, domain, stage))
+    comparison.differences.extend(lost_triggers(config, chain, metadata.label))
     objects: list[Difference] = []
     if live is not None and kept.run.first is not None:
         named, fix = f"{chain.label} at head (scratch database)", f"a revision in {chain.label}"
