@@ -22,6 +22,8 @@ key                  refused when the revision ...
 ``unlinted``         has an ``upgrade()`` that cannot run in recording mode (for example one that
                      reads the database through ``op.get_bind()``), so nothing after that point
                      could be checked
+``drop_trigger:T.N`` copies ``T`` in a SQLite batch block, which drops its trigger ``N`` (SQLite
+                     drops a table's triggers with it), and makes ``N`` nowhere after the block
 ``broken``           has an ``upgrade()`` whose own Python fails on any database (a ``NameError``,
                      an ``ImportError``: a name it uses is not imported): no marker lets it
                      through, the revision must be fixed (``migrate`` says it cannot run)
