@@ -110,6 +110,7 @@ def test_a_batch_copy_makes_the_tables_triggers_again(
     )
     result = shell("revision", "-m", "positive qty")
     assert result.exit_code == 0, result.output
+    assert "items_no_bad" not in result.output, result.output  # no downgrade warning left
     made = _sqlite_revision(project, "0003")
     text = made.read_text("utf-8")
     upgrade, downgrade = text.split("def upgrade")[1].split("def downgrade")
