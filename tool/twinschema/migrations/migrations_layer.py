@@ -75,7 +75,7 @@ from twinschema.migrations.migrations_steps import (
     step_differences,
     upgrade_steps,
 )
-from twinschema.migrations.migrations_triggers import lost_triggers
+from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
@@ -177,7 +177,8 @@ def _chain_checks(
                 chain = read_chain(config, dialect, folder)
                 progress.step(f"upgrading a scratch {dialect} database with {chain.label}")
                 run = scratch_run(config, chain, server_url, options)
-                kept = migrations_cache.Kept(chain_facts(chain), run)
+                facts = replace(chain_facts(chain), lost=triggers_lost(config, chain))
+                kept = migrations_cache.Kept(facts, run)
                 migrations_cache.store(config, dialect, run_key, kept, folder)
             else:
                 progress.step(f"{label} unchanged since its last scratch run: reusing it")
@@ -192,7 +193,7 @@ def _chain_checks(
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
     comparison = Comparison(differences=heads_differences(chain, metadata.label))
     comparison.differences.extend(run_findings(kept.run, chain, metadata, domain, stage))
-    comparison.differences.extend(lost_triggers(config, chain, metadata.label))
+    comparison.differences.extend(lost_triggers(kept.facts.lost, chain.label, metadata.label))
     objects: list[Difference] = []
     if live is not None and kept.run.first is not None:
         named, fix = f"{chain.label} at head (scratch database)", f"a revision in {chain.label}"

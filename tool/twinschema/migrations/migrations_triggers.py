@@ -17,13 +17,16 @@ from twinschema.errors import UsageError
 from twinschema.migrations.migrations_chain import DRIFT, Chain, migration_difference
 from twinschema.records import Difference
 
+# (revision, path:line, table, trigger, the op.execute that keeps it)
+Lost = tuple[str, str, str, str, str]
 
-def lost_triggers(config: Config, chain: Chain, against: str) -> list[Difference]:
+
+def triggers_lost(config: Config, chain: Chain) -> tuple[Lost, ...]:
     """Each trigger a SQLite ``chain`` made in one revision and lost to a batch copy in a
-    later one (with no marker saying it may go), as a ``migration_drift`` of ``chain`` against
-    ``against`` (its metadata module); none for a PostgreSQL chain (no batch copies)."""
+    later one, with no marker saying it may go; none for a PostgreSQL chain (no batch copies).
+    Read once with the chain's scratch run and kept with it (``migrations_cache``)."""
     if chain.dialect != "sqlite":
-        return []
+        return ()
     from twinschema.migrations.lint import chain_scripts, lint_scripts
     from twinschema.migrations.migrate_chain import alembic_config, script_directory
 
@@ -31,28 +34,38 @@ def lost_triggers(config: Config, chain: Chain, against: str) -> list[Difference
     try:
         found = lint_scripts(scripts, "sqlite", chain.label, config.root)
     except UsageError:  # a malformed marker: `lint` and `migrate` say so
-        return []
-    differences = []
-    for finding in found.findings:
-        change = finding.change
-        if not finding.refused or not change.key.startswith("drop_trigger:"):
-            continue
-        trigger = change.key.rsplit(".", 1)[1]
-        differences.append(
-            migration_difference(
-                DRIFT,
-                (chain.label, against),
-                name=trigger,
-                left=None,
-                right=f"trigger {trigger}",
-                table=change.table,
-                message=f"trigger {trigger} on {change.table}, made by an earlier revision of "
-                f"{chain.label}, is lost in revision {finding.revision}: its batch block copies "
-                f"{change.table}, which drops the table's triggers (SQLite drops them with the "
-                "old table; Alembic copies none), and the revision makes it nowhere after. The "
-                "chain's head, and every database it migrates, lack it",
-                hint=f"at {finding.where}: add after the block {change.fix} (or, if the trigger "
-                f'is to go, allow_destructive = {{"{change.key}": "<why>"}} there)',
-            )
+        return ()
+    return tuple(
+        (
+            f.revision,
+            f.where,
+            f.change.table or "",
+            f.change.key.rsplit(".", 1)[1],
+            f.change.fix or "",
         )
-    return differences
+        for f in found.findings
+        if f.refused and f.change.key.startswith("drop_trigger:")
+    )
+
+
+def lost_triggers(lost: tuple[Lost, ...], chain: str, against: str) -> list[Difference]:
+    """Each of ``lost`` (``triggers_lost``) as a ``migration_drift`` of ``chain`` (its label)
+    against ``against`` (its metadata module)."""
+    return [
+        migration_difference(
+            DRIFT,
+            (chain, against),
+            name=trigger,
+            left=None,
+            right=f"trigger {trigger}",
+            table=table,
+            message=f"trigger {trigger} on {table}, made by an earlier revision of {chain}, is "
+            f"lost in revision {revision}: its batch block copies {table}, which drops the "
+            "table's triggers (SQLite drops them with the old table; Alembic copies none), and "
+            "the revision makes it nowhere after. The chain's head, and every database it "
+            "migrates, lack it",
+            hint=f"at {where}: add after the block {fix} (or, if the trigger is to go, "
+            f'allow_destructive = {{"drop_trigger:{table}.{trigger}": "<why>"}} there)',
+        )
+        for revision, where, table, trigger, fix in lost
+    ]
