@@ -28,12 +28,17 @@ _ALTER = re.compile(
     rf"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?:{_NAME}\.)?({_NAME})\s+(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_ADD = re.compile(rf"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?({_NAME})\s", re.IGNORECASE)
+_ADD = re.compile(
+    rf"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?"
+    rf"(?!(?:CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN|EXCLUDE)\b)({_NAME})\s",
+    re.IGNORECASE,
+)
 _GENERATED = re.compile(r"\bGENERATED\s+ALWAYS\s+AS\s*\(", re.IGNORECASE)
 
 
 def _bare(name: str) -> str:
-    return name[1:-1] if name.startswith('"') else name.lower()
+    """A name as the state keeps it: unquoted, lower-case (``generated`` asks so)."""
+    return (name[1:-1] if name.startswith('"') else name).lower()
 
 
 class GeneratedColumns:
