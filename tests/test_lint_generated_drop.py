@@ -6,11 +6,13 @@ the downgrade keeps every row."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from support import testing
+from support.dbpool import DatabasePool
 from test_alembic_habits import label, on, twinschema, write_revision
 from test_migrate_safety import (  # noqa: F401  (engine: a fixture)
     CHAIN,
@@ -213,12 +215,12 @@ def test_a_new_database_migrates_through_drops_in_one_run(
 
 
 # stranger71 010: a generated column dropped and added again (the only way to change its
-# expression) on a new database migrated from base to head, after an earlier revision renamed a
-# table (so rows may have moved, and the new-database exemption does not apply): the lint reads
-# what the chain has made of the table at that revision (generated), not the database before
-# the run (where the table does not exist yet). Near misses, refused: a plain column dropped in
-# the same revision; the same after an INSERT into the table earlier in the run (the generated
-# column still holds no value of its own, the plain one now may).
+# expression) on a new database migrated from base to head, after an INSERT earlier in the run
+# (so rows may be there, and the new-database exemption does not apply): the lint reads what the
+# chain has made of the table at that revision (generated), not the database before the run
+# (where the table does not exist yet). Near miss, refused: a plain column dropped in the same
+# revision. Without the INSERT, the rename of a table the run made (empty) moves no row, so on
+# a new database the plain column goes too; `lint`, which reads no database, still asks.
 
 RENAMED_REDO = {
     "sqlite": f"""
@@ -259,23 +261,39 @@ def test_a_new_database_drops_a_generated_column_the_chain_made(
     db_url: str,
     tmp_path: Path,
     engine: Any,  # noqa: F811
+    pg_databases: DatabasePool,
 ) -> None:
     project = scratch_project(tmp_path)
     add_revision(project, dialect)
     url = testing.sqlite_url(tmp_path / "device.db") if dialect == "sqlite" else db_url
     note = "drops the generated column members.doubled: no data is lost"
-    for before in ("pass", INSERT):
+    write_renamed_redo(project, dialect, plain=True, before=INSERT)
+    refused = twinschema(project, "migrate", SIDE[dialect], **on(dialect, url))
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    lines = [line for line in refused.stdout.splitlines() if line.startswith("refused: ")]
+    assert len(lines) == 1, refused.stdout
+    assert "drops column members.note and every value in it" in lines[0]
+    assert "members.doubled and every value" not in refused.stdout
+    assert note in refused.stdout, refused.stdout
+    for before in (INSERT, "pass"):  # lint reads no database: members may have rows
         write_renamed_redo(project, dialect, plain=True, before=before)
-        refused = twinschema(project, "migrate", SIDE[dialect], **on(dialect, url))
-        assert refused.returncode == 1, refused.stdout + refused.stderr
-        lines = [line for line in refused.stdout.splitlines() if line.startswith("refused: ")]
-        assert len(lines) == 1, refused.stdout
-        assert "drops column members.note and every value in it" in lines[0]
-        assert "members.doubled and every value" not in refused.stdout
-        assert note in refused.stdout, refused.stdout
         linted = twinschema(project, "lint")
         assert linted.returncode == 1, linted.stdout + linted.stderr
         assert "members.note" in linted.stdout and "members.doubled" not in linted.stdout
+
+    # Without the INSERT, the renamed table was made by the run and holds no row: on a new
+    # database the plain column goes too (a rename of an empty table moves no row).
+    with contextlib.ExitStack() as stack:
+        if dialect == "sqlite":
+            other = testing.sqlite_url(tmp_path / "other.db")
+        else:
+            other = stack.enter_context(pg_databases.database())
+        result = twinschema(project, "migrate", SIDE[dialect], **on(dialect, other))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "refused" not in result.stdout and note in result.stdout, result.stdout
+        with engine(other).connect() as connection:
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("members")}
+        assert "note" not in columns and "doubled" in columns
 
     revision = write_renamed_redo(project, dialect, plain=False)
     linted = twinschema(project, "lint")

@@ -233,7 +233,7 @@ def lint_scripts(
         changes.extend((drop_trigger(t, name, sql), line) for t, name, sql, line in triggers)
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
-        written = written or recording.error is not None or _moves_rows(recording.operations)
+        written = written or recording.error is not None or _moves_rows(recording.operations, rows)
         if direction == UPGRADE and not written:  # rows seen now are all the table will hold
             changes = [(c, line) for c, line in changes if not _drops_nothing(c, rows)]
         error = recording.error
@@ -329,7 +329,6 @@ def _index_only(revision: str, path: str, change: Change, content: str, line: in
 # What a revision's own code raises whatever the database holds: it is broken, not destructive.
 _BROKEN = (NameError, ImportError, SyntaxError)
 
-_MOVES_ROWS = (alembic_ops.BulkInsertOp, alembic_ops.RenameTableOp)
 # ``op.execute`` of schema statements only (CREATE TYPE, ALTER TABLE ... ENABLE ROW LEVEL
 # SECURITY, CREATE POLICY) adds no row; any other statement, or one naming a word that reads
 # or writes rows or renames, may.
@@ -340,11 +339,19 @@ _ROW_WORDS = re.compile(
 )
 
 
-def _moves_rows(operations: Sequence[tuple[Any, int]]) -> bool:
-    """True when an operation may put rows into a table: rows inserted, a table renamed (its
-    rows then live under another name), or SQL of its own that is not schema statements only."""
+def _moves_rows(operations: Sequence[tuple[Any, int]], rows: RowsProbe) -> bool:
+    """True when an operation may put rows into a table: rows inserted, a table renamed that
+    may hold rows (its rows then live under another name; one ``rows`` finds empty or absent
+    before the run, with nothing written into it since, moves none: stranger71 010, a new
+    database whose chain renames a table it made), or SQL of its own that is not schema
+    statements only."""
     for operation, _ in operations:
-        if isinstance(operation, _MOVES_ROWS):
+        if isinstance(operation, alembic_ops.BulkInsertOp):
+            return True
+        if (
+            isinstance(operation, alembic_ops.RenameTableOp)
+            and rows(operation.table_name) is not False
+        ):
             return True
         if isinstance(operation, alembic_ops.ExecuteSQLOp):
             sql: Any = operation.sqltext
