@@ -22,6 +22,8 @@ key                  refused when the revision ...
 ``unlinted``         has an ``upgrade()`` that cannot run in recording mode (for example one that
                      reads the database through ``op.get_bind()``), so nothing after that point
                      could be checked
+``drop_trigger:T.N`` copies ``T`` in a SQLite batch block, which drops its trigger ``N`` (SQLite
+                     drops a table's triggers with it), and makes ``N`` nowhere after the block
 ``broken``           has an ``upgrade()`` whose own Python fails on any database (a ``NameError``,
                      an ``ImportError``: a name it uses is not imported): no marker lets it
                      through, the revision must be fixed (``migrate`` says it cannot run)
@@ -68,9 +70,12 @@ from twinschema.migrations.lint_classify import (
     RowsProbe,
     changes_of,
     drop_on_conflict,
+    drop_trigger,
 )
 from twinschema.migrations.lint_fts import ChainTables, Renumbered
+from twinschema.migrations.lint_generated import GeneratedColumns, LiveProbe
 from twinschema.migrations.lint_record import record
+from twinschema.migrations.lint_rows import drops_nothing, moves_rows
 from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
 
@@ -161,7 +166,7 @@ def allow_markers(script: Script, path: str, marker: str = MARKER) -> dict[str, 
         if not isinstance(key, str) or not CHANGE_KEY.match(key):
             raise UsageError(
                 f"{path}: {marker} key {key!r} is not one of drop_table:T, drop_column:T.C, "
-                "narrow_type:T.C, add_not_null:T.C, unlinted"
+                "narrow_type:T.C, add_not_null:T.C, drop_on_conflict:T, drop_trigger:T.N, unlinted"
             )
         if not isinstance(reason, str) or not reason.strip():
             raise UsageError(f"{path}: {marker}[{key!r}] needs a reason (a non-empty string)")
@@ -179,6 +184,7 @@ def lint_scripts(
     loses: Callable[[Change], bool | None] | None = None,
     fts: bool = False,
     tables: ChainTables | None = None,
+    generated: LiveProbe | None = None,
 ) -> ChainLint:
     """Lint ``scripts`` of one chain, in the order they run: their ``upgrade()`` (allowed by
     ``allow_destructive``), or with ``direction="downgrade"`` their ``downgrade()`` (allowed by
@@ -194,7 +200,10 @@ def lint_scripts(
     chain's tables are made on an in-memory database as its revisions run (from base, or from
     ``tables``, the database being migrated): an external content FTS table dropped while its
     content table is there loses no row (its index is rebuilt from that table) and is let
-    through with a note, not refused (stranger64)."""
+    through with a note, not refused (stranger64). A column dropped while the chain generates
+    it at that revision (``lint_generated``; ``generated`` answers for a column the run has not
+    touched, from the database being migrated) holds no data of its own: let through with a
+    note, upgrade or downgrade (stranger71 010)."""
     marker = DOWNGRADE_MARKER if direction == DOWNGRADE else MARKER
     result = ChainLint(dialect, chain)
     written = False  # a revision run so far (this one included) may add or move rows
@@ -202,6 +211,7 @@ def lint_scripts(
     if owned:
         tables = ChainTables()
     renumbering = fts and direction == UPGRADE
+    columns = GeneratedColumns(generated)
     for script in scripts:
         path = shown(Path(script.path), root)
         markers = allow_markers(script, path, marker)
@@ -211,19 +221,24 @@ def lint_scripts(
         index_only = tables.index_only() if tables is not None else {}
         # Read before ``renumbered`` makes this revision's own tables.
         lost = tables.conflicts_copied(recording) if tables and direction == UPGRADE else []
+        triggers = tables.triggers_copied(recording) if tables and direction == UPGRADE else []
         if tables is not None:
             renumbered = tables.renumbered(script.revision, path, recording)
             if renumbering:
                 result.renumbered.extend(renumbered)
+        computed = columns.drops(recording.operations, dialect)
         changes = [c for c in changes_of(recording.operations, dialect, rows) if not c[0].lossless]
+        notes = [(c, line) for c, line in changes if (c.key, line) in computed]
+        changes = [(c, line) for c, line in changes if (c.key, line) not in computed]
         changes.extend(
             (drop_on_conflict(table, found, types), line) for table, found, line, types in lost
         )
+        changes.extend((drop_trigger(t, name, sql), line) for t, name, sql, line in triggers)
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
-        written = written or recording.error is not None or _moves_rows(recording.operations)
+        written = written or recording.error is not None or moves_rows(recording.operations, rows)
         if direction == UPGRADE and not written:  # rows seen now are all the table will hold
-            changes = [(c, line) for c, line in changes if not _drops_nothing(c, rows)]
+            changes = [(c, line) for c, line in changes if not drops_nothing(c, rows)]
         error = recording.error
         if isinstance(error, _BROKEN):
             detail = f"{type(error).__name__}: {error}".splitlines()[0]
@@ -257,6 +272,13 @@ def lint_scripts(
         if error is not None:  # an ``unlinted`` marker was written for this error
             seen.add("unlinted")
         result.revisions.append(script.revision)
+        for change, line in notes:
+            if change.key in markers:
+                result.findings.append(
+                    Finding(script.revision, path, change, markers[change.key], line)
+                )
+            else:
+                result.findings.append(_computed(script.revision, path, change, line))
         for change, line in changes:
             content = index_only.get(change.table.lower()) if change.table else None
             if (
@@ -275,6 +297,21 @@ def lint_scripts(
     if owned and tables is not None:
         tables.close()
     return result
+
+
+def _computed(revision: str, path: str, change: Change, line: int) -> Finding:
+    """The drop of ``change.column``, a column the chain generates there, let through with why
+    it loses nothing (its message never says it drops "every value in it")."""
+    column = f"{change.table}.{change.column}"
+    return Finding(
+        revision,
+        path,
+        replace(change, message=f"drops the generated column {column}"),
+        f"{column} stores no value of its own: GENERATED ALWAYS AS computes it from the other "
+        f"columns of {change.table}",
+        line,
+        noted=True,
+    )
 
 
 def _index_only(
@@ -314,42 +351,6 @@ def _renamed_to(table: str, operations: Sequence[tuple[Any, int]]) -> str:
 
 # What a revision's own code raises whatever the database holds: it is broken, not destructive.
 _BROKEN = (NameError, ImportError, SyntaxError)
-
-_MOVES_ROWS = (alembic_ops.BulkInsertOp, alembic_ops.RenameTableOp)
-# ``op.execute`` of schema statements only (CREATE TYPE, ALTER TABLE ... ENABLE ROW LEVEL
-# SECURITY, CREATE POLICY) adds no row; any other statement, or one naming a word that reads
-# or writes rows or renames, may.
-_SCHEMA_ONLY = re.compile(r"\s*(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE)\b", re.IGNORECASE)
-_ROW_WORDS = re.compile(
-    r"\b(INSERT|UPDATE|MERGE|COPY|SELECT|VALUES|RENAME|CALL|DO|EXECUTE|REPLACE|INTO)\b",
-    re.IGNORECASE,
-)
-
-
-def _moves_rows(operations: Sequence[tuple[Any, int]]) -> bool:
-    """True when an operation may put rows into a table: rows inserted, a table renamed (its
-    rows then live under another name), or SQL of its own that is not schema statements only."""
-    for operation, _ in operations:
-        if isinstance(operation, _MOVES_ROWS):
-            return True
-        if isinstance(operation, alembic_ops.ExecuteSQLOp):
-            sql: Any = operation.sqltext
-            text = sql if isinstance(sql, str) else getattr(sql, "text", None)
-            if not isinstance(text, str) or not _SCHEMA_ONLY.match(text):
-                return True
-            if _ROW_WORDS.search(text):
-                return True
-    return False
-
-
-def _drops_nothing(change: Change, rows: RowsProbe) -> bool:
-    """A table or column dropped from a table that holds no rows (or does not exist yet)."""
-    kind = change.key.split(":", 1)[0]
-    return (
-        kind in ("drop_table", "drop_column")
-        and change.table is not None
-        and (rows(change.table) is False)
-    )
 
 
 def _marker_line(script: Script, marker: str = MARKER) -> int:

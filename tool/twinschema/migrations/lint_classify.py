@@ -23,7 +23,7 @@ _SQLGLOT_DIALECT = SQLGLOT_DIALECTS
 
 CHANGE_KEY = re.compile(
     r"^(?:(?:drop_table|drop_on_conflict):[^.\s:]+"
-    r"|(?:drop_column|narrow_type|add_not_null):[^.\s:]+\.[^.\s:]+|unlinted)$"
+    r"|(?:drop_column|narrow_type|add_not_null|drop_trigger):[^.\s:]+\.[^.\s:]+|unlinted)$"
 )
 
 
@@ -56,6 +56,9 @@ class Change:
         "otherwise keep the data (copy it first, widen instead of narrowing, give the column a "
         "server default)"
     )
+    # The statement that keeps what the change loses (a trigger a batch copy drops: its
+    # ``op.execute`` after the block), for hints that name it.
+    fix: str | None = None
 
 
 def changes_of(
@@ -159,6 +162,26 @@ def reflect_entry(clause: ConflictClause, types: Mapping[str, str]) -> str | Non
             f"sqlite_on_conflict_not_null={clause.algorithm!r})"
         )
     return None
+
+
+def drop_trigger(table: str, trigger: str, sql: str) -> Change:
+    """A SQLite batch block copying ``table`` and making its trigger ``trigger`` (statement
+    ``sql``) nowhere after: the copy drops the old table, and SQLite drops its triggers with it
+    (stranger71 007: the rule the trigger enforces is gone, with no error)."""
+    fix = f"op.execute({' '.join(sql.split())!r})"
+    return Change(
+        f"drop_trigger:{table}.{trigger}",
+        table,
+        None,
+        f"trigger {trigger}",
+        "dropped",
+        f"copies table {table} in a batch block, which drops its trigger {trigger} (the copy "
+        f"replaces the table, and SQLite drops a table's triggers with it; Alembic copies none) "
+        f"and does not make it again: the rule it enforces is gone; add after the block {fix}",
+        waiver="if the rule it enforces may go (no row is lost: later rows are no longer checked)",
+        keep=f"otherwise make it again after the block: {fix}",
+        fix=fix,
+    )
 
 
 def _clause(clause: ConflictClause) -> str:

@@ -13,6 +13,7 @@ broken (the rebuild would fail), as ``revision`` does."""
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,8 +56,9 @@ class ChainTables:
         self._connection = self._engine.connect()
         if seed is not None:
             for (sql,) in seed.exec_driver_sql(
-                "SELECT sql FROM main.sqlite_master WHERE type IN ('table', 'view') "
-                "AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                "SELECT sql FROM main.sqlite_master WHERE type IN ('table', 'view', 'trigger') "
+                "AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                "ORDER BY type = 'trigger', rowid"
             ):
                 self._run(str(sql))  # a shadow table its virtual table made already fails
 
@@ -129,6 +131,26 @@ class ChainTables:
             return {}
         return {str(c["name"]).lower(): f"sa.{c['type']!r}" for c in columns}
 
+    def triggers_copied(self, recording: Recording) -> list[tuple[str, str, str, int]]:
+        """Each trigger on a table a batch block of ``recording`` copies that no ``op.execute``
+        after the block in the same revision makes again: the table, the trigger, its statement
+        and the block's line. The copy drops the old table and with it its triggers (stranger71
+        007); call before ``renumbered`` makes the revision's own statements."""
+        found = []
+        operations = recording.operations
+        for batch in recording.batches:
+            if not _copies(batch, operations):
+                continue
+            later = " ".join(_sql(op) or "" for op, _ in operations[batch.end :])
+            for name, sql in self._connection.exec_driver_sql(
+                "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = ? COLLATE NOCASE AND sql IS NOT NULL",
+                (batch.table,),
+            ):
+                if not _creates_trigger(later, str(name)):
+                    found.append((batch.table, str(name), str(sql), batch.line))
+        return found
+
     def renumbered(self, revision: str, path: str, recording: Recording) -> list[Renumbered]:
         """Each FTS table a batch block of ``recording`` renumbers without a rebuild after it;
         then the revision's own tables and FTS tables are made, for the revisions after it."""
@@ -145,6 +167,9 @@ class ChainTables:
                 found.append(Renumbered(revision, path, batch.line, batch.table, fts))
         for operation, _ in operations:
             self._make(operation)
+        for _, name, _, _ in self.triggers_copied(recording):  # what the copy dropped
+            quoted = name.replace('"', '""')
+            self._run(f'DROP TRIGGER IF EXISTS "{quoted}"')
         return found
 
     def _make(self, operation: Any) -> None:
@@ -168,6 +193,16 @@ class ChainTables:
                 self._connection.exec_driver_sql(f'ALTER TABLE "{old}" RENAME TO "{new}"')
         except sa.exc.SQLAlchemyError:
             pass
+
+
+def _creates_trigger(sql: str, name: str) -> bool:
+    """Whether the statements ``sql`` make a trigger named ``name`` (case-blind, quoted or
+    not)."""
+    pattern = (
+        r"CREATE\s+(?:TEMP\w*\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?"
+        rf"[\"`\[]?{re.escape(name)}[\"`\]]?(?![\w$])"
+    )
+    return re.search(pattern, sql, re.IGNORECASE) is not None
 
 
 def _conflicts_given(batch: Batch) -> set[tuple[str, str, tuple[str, ...]]]:

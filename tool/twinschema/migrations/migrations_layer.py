@@ -85,6 +85,7 @@ from twinschema.migrations.migrations_steps import (
     step_differences,
     upgrade_steps,
 )
+from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
@@ -186,7 +187,8 @@ def _chain_checks(
                 chain = read_chain(config, dialect, folder)
                 progress.step(f"upgrading a scratch {dialect} database with {chain.label}")
                 run = scratch_run(config, chain, server_url, options)
-                kept = migrations_cache.Kept(chain_facts(chain), run)
+                facts = replace(chain_facts(chain), lost=triggers_lost(config, chain))
+                kept = migrations_cache.Kept(facts, run)
                 migrations_cache.store(config, dialect, run_key, kept, folder)
             else:
                 progress.step(f"{label} unchanged since its last scratch run: reusing it")
@@ -202,6 +204,7 @@ def _chain_checks(
     comparison = Comparison(differences=heads_differences(chain, metadata.label))
     history = partial(sources.chain_history, dialect)
     comparison.differences.extend(run_findings(kept.run, chain, metadata, domain, stage, history))
+    comparison.differences.extend(lost_triggers(kept.facts.lost, chain.label, metadata.label))
     objects: list[Difference] = []
     if live is not None and kept.run.first is not None:
         named, fix = f"{chain.label} at head (scratch database)", f"a revision in {chain.label}"

@@ -14,6 +14,7 @@ from twinschema.migrations.revision_sqlite import (
 )
 from twinschema.migrations.revision_sqlite_checks import changed_named_checks, unnamed_checks
 from twinschema.migrations.revision_sqlite_conflicts import keep_conflict_clauses
+from twinschema.migrations.revision_sqlite_triggers import recreate_copied_triggers
 
 
 def sqlite_directives(context: Any, script: Any) -> None:
@@ -21,11 +22,13 @@ def sqlite_directives(context: Any, script: Any) -> None:
     (``native_drop_columns``), unnamed keys named (``name_unnamed_keys``), and FTS tables a
     batch copy renumbers rebuilt (``rebuild_renumbered_fts``), an unnamed CHECK added or
     removed written as a batch copy, and a named CHECK changed under its name dropped and made
-    again in the table's batch block (``revision_sqlite_checks``); last, each batch copy given
-    the table's ON CONFLICT clauses again (``revision_sqlite_conflicts``)."""
+    again in the table's batch block (``revision_sqlite_checks``), the triggers a batch copy
+    drops made again after it (``revision_sqlite_triggers``); last, each batch copy given the
+    table's ON CONFLICT clauses again (``revision_sqlite_conflicts``)."""
     native_drop_columns(context, script)
     name_unnamed_keys(context, script)
     changed_named_checks(context, script)
     unnamed_checks(context, script)
     rebuild_renumbered_fts(context, script)
+    recreate_copied_triggers(context, script)
     keep_conflict_clauses(context, script)
