@@ -113,3 +113,25 @@ def test_a_domain_s_base_type_widened_is_written(tmp_path: Path, pg_url: str) ->
         assert rows_of(url, ROWS) == [("HALL1", 1, "HALL1")]
     migrate_both(shell)
     in_sync(shell, urls)
+
+
+def test_an_unwritten_domain_change_is_not_announced_as_no_change(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A domain's collation is still not written: the empty PostgreSQL revision is announced as
+    "no operation written", not as "autogenerate found no change", which the `not written`
+    line after it contradicted (stranger71 004)."""
+    project, _, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
+    pg_module = project / "schemas" / "postgres.py"
+    replace_in(
+        pg_module,
+        "constraint_name='venue_code_check'",
+        "collation='POSIX', constraint_name='venue_code_check'",
+    )
+    output = revised(shell, "posix codes")
+    (announced,) = [line for line in output.splitlines() if "_postgresql.py" in line]
+    assert announced.endswith(
+        "(empty: no operation written for postgresql; the twin keeps the chains in step)"
+    ), output
+    assert "found no change" not in output, output
+    assert "warning: not written: venues.code" in output, output
