@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from test_init_project import (
     check,
     migrate_both,
@@ -24,6 +26,8 @@ from test_init_project import (
     rows_of,
     written,
 )
+
+from twinschema.migrations.revision_pg_domain_type import retyped
 
 SQLITE = [
     "CREATE TABLE venues (code TEXT NOT NULL PRIMARY KEY CHECK (length(code) <= 8"
@@ -135,3 +139,65 @@ def test_an_unwritten_domain_change_is_not_announced_as_no_change(
     ), output
     assert "found no change" not in output, output
     assert "warning: not written: venues.code" in output, output
+
+
+ARRAYS = [
+    "CREATE DOMAIN venue_code AS varchar(8) DEFAULT 'HALL' NOT NULL"
+    " CONSTRAINT venue_code_check CHECK (VALUE ~ '^[A-Z0-9]+$')",
+    "CREATE TABLE tours (id integer PRIMARY KEY, stops venue_code[], first venue_code)",
+    "CREATE VIEW first_stops AS SELECT first FROM tours",
+    "INSERT INTO tours VALUES (1, ARRAY['HALL1', 'HALL2']::venue_code[], 'HALL1')",
+]
+
+
+def test_an_array_of_the_domain_is_moved_and_a_view_on_it_is_left_alone(pg_url: str) -> None:
+    """Run on PostgreSQL 16: an array column of the domain moves to ``venue_code_new[]`` and
+    keeps its rows, the DEFAULT, NOT NULL and CHECK come along by name; the near miss, a view
+    over a column of the domain (ALTER COLUMN ... TYPE is refused under it), writes nothing."""
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    domain = postgresql.DOMAIN("venue_code", sa.VARCHAR(10))
+    try:
+        with engine.begin() as connection:
+            for statement in ARRAYS:
+                connection.exec_driver_sql(statement)
+            oid = connection.exec_driver_sql("SELECT 'venue_code'::regtype::oid").scalar()
+            assert retyped(connection, domain, int(oid)) is None  # the view
+            connection.exec_driver_sql("DROP VIEW first_stops")
+            assert retyped(connection, postgresql.DOMAIN("venue_code", sa.VARCHAR(8)), oid) == (
+                [],
+                [],
+            )
+            steps = retyped(connection, domain, int(oid))
+            assert steps is not None
+            up, down = steps
+            assert up[0] == (
+                "CREATE DOMAIN venue_code_new AS character varying(10) DEFAULT 'HALL'::character"
+                " varying NOT NULL CONSTRAINT venue_code_check CHECK"
+                " (((VALUE)::text ~ '^[A-Z0-9]+$'::text))"
+            ), up
+            assert (
+                "ALTER TABLE tours ALTER COLUMN stops TYPE venue_code_new[] "
+                "USING stops::venue_code_new[]"
+            ) in up, up
+            for statement in up:
+                connection.exec_driver_sql(statement.replace("%", "%%"))
+            assert connection.exec_driver_sql(
+                "SELECT stops::text[], first, format_type(atttypid, atttypmod) FROM tours, pg_attribute"
+                " WHERE attrelid = 'tours'::regclass AND attname = 'stops'"
+            ).all() == [(["HALL1", "HALL2"], "HALL1", "venue_code[]")]
+            connection.exec_driver_sql("INSERT INTO tours (id, stops) VALUES (2, '{ABCDEFGHIJ}')")
+            # the NOT NULL came along
+            with pytest.raises(sa.exc.IntegrityError), connection.begin_nested():
+                connection.exec_driver_sql("INSERT INTO tours VALUES (3, NULL, NULL)")
+            connection.exec_driver_sql("DELETE FROM tours WHERE id = 2")
+            for statement in down:
+                connection.exec_driver_sql(statement.replace("%", "%%"))
+            assert connection.exec_driver_sql(
+                "SELECT format_type(typbasetype, typtypmod) FROM pg_type"
+                " WHERE typname = 'venue_code'"
+            ).all() == [("character varying(8)",)]
+            assert connection.exec_driver_sql("SELECT stops::text[] FROM tours").all() == [
+                (["HALL1", "HALL2"],)
+            ]
+    finally:
+        engine.dispose()
