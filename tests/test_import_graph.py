@@ -153,6 +153,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_pg_enums": 7,
     "twinschema.migrations.revision_pg_checks": 7,
     "twinschema.migrations.revision_pg_domains": 7,
+    "twinschema.migrations.revision_pg_domain_type": 7,
     "twinschema.migrations.revision_pg_named_checks": 7,
     "twinschema.migrations.revision_renamed_columns": 7,
     "twinschema.migrations.history": 7,

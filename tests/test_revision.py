@@ -133,8 +133,8 @@ def test_a_dialect_without_changes_still_gets_its_empty_twin(
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0] == (
-        "migrations_sqlite/versions/0002_widen_rank_sqlite.py  (empty: autogenerate found no "
-        "change for sqlite; the twin keeps the chains in step)"
+        "migrations_sqlite/versions/0002_widen_rank_sqlite.py  (empty: no operation written "
+        "for sqlite; the twin keeps the chains in step)"
     )
     assert lines[1] == "migrations_postgres/versions/0002_widen_rank_postgresql.py"
     sqlite_text = (project / CHAIN["sqlite"] / "versions" / "0002_widen_rank_sqlite.py").read_text()

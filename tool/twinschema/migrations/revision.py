@@ -154,8 +154,7 @@ def make_revisions(
     config.domain.write_text(new_text, "utf-8")
     for w in written:
         note = (
-            f"  (empty: autogenerate found no change for {w.dialect}; the twin keeps the "
-            "chains in step)"
+            f"  (empty: no operation written for {w.dialect}; the twin keeps the chains in step)"
             if w.empty
             else ""
         )
@@ -270,7 +269,7 @@ def _write_missing_twin(
     if at != missing.version:
         config.domain.write_text(bumped(text, missing.version), "utf-8")
     (w,) = written
-    empty = "; empty: autogenerate found no change" if w.empty else ""
+    empty = "; empty: no operation written" if w.empty else ""
     echo(f"{shown(w.path, config.root)}  (the twin of {missing.ahead}{empty})")
     if at != missing.version:
         echo(f"{shown(config.domain, config.root)}: version {at} -> {missing.version}")

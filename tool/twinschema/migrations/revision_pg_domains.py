@@ -15,7 +15,8 @@ dropped by its name, and the module's CHECK is added (by its ``constraint_name``
 name PostgreSQL gives it there) only where those that stay lack one of its conjuncts; a DEFAULT changed is set
 (dropped where the module has none); NOT NULL is set or dropped. The downgrade puts each back.
 PostgreSQL checks the columns' rows when a CHECK or NOT NULL is added: a row it refuses makes
-``migrate`` fail and roll back. A domain's base type and collation are not compared here.
+``migrate`` fail and roll back. A changed base type is written by ``revision_pg_domain_type``
+(a new domain, every column moved to it), before these steps; a collation is not compared.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlglot.errors import SqlglotError
 from twinschema.canonical.expr_tree import conjuncts
 from twinschema.canonical.expressions import canonical
 from twinschema.migrations.revision_pg_checks import run_sql
+from twinschema.migrations.revision_pg_domain_type import retyped
 from twinschema.migrations.revision_pg_enums import escape_binds
 from twinschema.records.dialects import as_read
 
@@ -59,8 +61,9 @@ class Held:
 def altered_domains(context: Any, script: Any) -> None:
     """Write, in each upgrade of ``script`` (a MigrationScript), the ``ALTER DOMAIN`` statements
     that give each domain of the PostgreSQL module's columns its module's CHECK, DEFAULT and
-    NOT NULL, and in its downgrade those that put the database's back (see the module
-    docstring). ``context``: the MigrationContext on the scratch database at head."""
+    NOT NULL (and its base type: ``revision_pg_domain_type``), and in its downgrade those
+    that put the database's back (see the module docstring). ``context``: the
+    MigrationContext on the scratch database at head."""
     metadata = context.opts.get("target_metadata")
     if not isinstance(metadata, sa.MetaData):
         return
@@ -69,10 +72,11 @@ def altered_domains(context: Any, script: Any) -> None:
         held = _held(connection, domain)
         if held is None:
             continue  # a new domain: made with the table or column that uses it
-        steps = _steps(connection, domain, held)
-        if steps is None or not steps[0]:
+        steps = _steps(connection, domain, held) or ([], [])
+        retype = retyped(connection, domain, held.oid) or ([], [])
+        up, down = retype[0] + steps[0], steps[1] + retype[1]
+        if not up:
             continue
-        up, down = steps
         for upgrade, downgrade in zip(
             script.upgrade_ops_list, script.downgrade_ops_list, strict=True
         ):
