@@ -16,6 +16,9 @@ OBJECT_SEQUENCE = "sequence"
 # each dialect's own, compared between two sources of that dialect (stranger54 002, 003, 005).
 OBJECT_RULE = "rule"
 OBJECT_VIRTUAL_TABLE = "virtual_table"
+# A PostgreSQL exclusion constraint (EXCLUDE USING gist (... WITH &&)), on its table: it refuses
+# a row that conflicts with one already stored, which no other dialect's constraint does (s71live).
+OBJECT_EXCLUSION = "exclusion"
 OBJECT_KINDS = (
     OBJECT_VIEW,
     OBJECT_TRIGGER,
@@ -23,6 +26,7 @@ OBJECT_KINDS = (
     OBJECT_SEQUENCE,
     OBJECT_RULE,
     OBJECT_VIRTUAL_TABLE,
+    OBJECT_EXCLUSION,
 )
 
 
