@@ -280,16 +280,44 @@ def _told_apart(lo: SchemaObject, ro: SchemaObject, labels: tuple[str, str]) -> 
     (``SchemaObject.parts``) that differ, each with each side's value (``tokenize
     remove_diacritics is 0 in a.db, 2 in b.db``; "not set" where a side lacks the part); where
     a side has no parts or none differs, where the canonical texts part (``parting``)."""
+    if lo.unstated and lo.unstated == ro.unstated and lo.state != ro.state:
+        return _switched(lo, ro, labels)
     lparts, rparts = dict(lo.parts), dict(ro.parts)
     keys = dict.fromkeys([*lparts, *rparts])
     apart = [k for k in keys if lparts.get(k) != rparts.get(k)]
     if not (lparts and rparts and apart):
-        return " vs ".join(parting(lo.definition, ro.definition))
+        return " vs ".join(_readable(lo, ro))
     return "; ".join(
         f"{k} is {lparts.get(k, 'not set')} in {labels[0]}, {rparts.get(k, 'not set')} in "
         f"{labels[1]}"
         for k in apart
     )
+
+
+def _switched(lo: SchemaObject, ro: SchemaObject, labels: tuple[str, str]) -> str:
+    """Two objects alike but for whether they fire (s71live, stranger71 008: two identical
+    CREATE TRIGGER texts and a bare "disabled" token): how each is, in a sentence, and the
+    statement that makes the odd one fire as usual."""
+    said = [
+        f"{o.state or 'enabled (it fires as usual)'} in {label}"
+        for o, label in zip((lo, ro), labels, strict=True)
+    ]
+    usual = [o.usual for o in (lo, ro) if o.usual]
+    to_usual = f"; to make it fire as usual there: {usual[0]}" if len(usual) == 1 else ""
+    return f"it is {said[0]}, {said[1]}{to_usual}"
+
+
+def _readable(lo: SchemaObject, ro: SchemaObject) -> tuple[str, str]:
+    """Where two definitions part, in the words each source prints them (a function body
+    changed by hand read ``begin if new . price_cents = 0`` from the canonical text, stranger71
+    008) where those part about where the canonical texts do; else the canonical texts'."""
+    canonical = parting(lo.definition, ro.definition)
+    if not (lo.raw and ro.raw):
+        return canonical
+    printed = parting(lo.raw, ro.raw)
+    if len(printed[0]) + len(printed[1]) <= 2 * (len(canonical[0]) + len(canonical[1])) + 40:
+        return printed
+    return canonical
 
 
 # Words of context shown either side of where two definitions part.
