@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
-from twinschema.hints import AT_HEAD, live_pair_hints
+from twinschema.hints import AT_HEAD, BEHIND, live_pair_hints
 from twinschema.layers.pairs import compared, could_not_look, pair_result
 from twinschema.layers.pending_renames import pending_renames
 from twinschema.layers.renamed import renamed_warnings
@@ -69,7 +69,9 @@ def _module_and_database(
     result = pair_result("live", model, found, domain, evaluator, plan.config.fail_on)
     if domain is not None and _one_sided_both_ways(result.differences):
         placed = sources.on_chain(dialect)
-        if placed.state == AT_HEAD:  # a rename in domain.yaml no revision makes yet
+        # A rename in domain.yaml no revision makes yet (at its head), or one a revision the
+        # database has not applied yet makes (behind it: stranger71 003).
+        if placed.state in (AT_HEAD, BEHIND):
             history = sources.chain_history(dialect)
             pending = pending_renames(result.differences, domain, dialect, history, model, placed)
             result.differences = pending

@@ -15,8 +15,10 @@ chain gave it: ``chain_renames``), and only that one object may have had it, the
 is ``twinschema revision`` (which writes the rename, keeping the rows). Its sides are the two
 physical names, in the message and in ``left``/``right`` alike. Near miss: a table only the
 database has under a name no table of the domain had stays a table the module lacks (a hand
-edit); so does one two tables may have had (nothing is guessed); and a database behind its
-chain keeps its hint (migrate it).
+edit); so does one two tables may have had (nothing is guessed). A database behind its chain
+whose pending revision makes the rename (the chain's history has it) gets the same one
+difference, said as that: migrate it (stranger71 003: two one-sided objects, one "usually ...
+changed by hand").
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from twinschema.hints import REVISION_COMMAND
+from twinschema.hints import BEHIND, REVISION_COMMAND
 from twinschema.records import Difference, FixSide, FixSite, Side
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
 from twinschema.records.domain import Domain, logical_spelled
@@ -159,7 +161,8 @@ def _pending(
 ) -> Difference:
     """The one difference of a rename not migrated: ``mine`` (the module's side; in ``table``,
     the module's name of its table) renamed from ``old`` (the database's name) to ``now``;
-    ``sides``: the module and the database."""
+    ``sides``: the module and the database. Where the database is behind its chain, a revision
+    it has not applied yet renames it (the chain's history has the rename): migrate it."""
     model, database = sides
     if mine.kind == "table_missing":
         what = f"table {now}" + (f" (domain: {mine.table})" if mine.table != now else "")
@@ -170,6 +173,24 @@ def _pending(
             f" (domain: {logical})" if logical != f"{table}.{now}" else ""
         )
         step = f"op.alter_column({table!r}, {old!r}, new_column_name={now!r})"
+    message = (
+        f"{what} is renamed from {old} in {model.label}, not yet in {database.named} (at "
+        "its chain's head)"
+    )
+    hint = (
+        f"renamed in the module, not yet in the database: write `{REVISION_COMMAND}` (it "
+        f"writes {step}, which keeps the data), then migrate with it; do not remove {old} "
+        "from the database: it holds the data"
+    )
+    if database.state == BEHIND:
+        message = (
+            f"{what} is renamed from {old} in {model.label} by a revision {database.named} has "
+            "not applied yet (it is behind its chain)"
+        )
+        hint = (
+            f"migrate {database.fix}: the pending revision renames {old} to {now}, keeping the "
+            f"data; do not remove {old} from the database by hand, nor add {now}"
+        )
     return Difference(
         layer=mine.layer,
         kind=KIND,
@@ -178,15 +199,8 @@ def _pending(
         name=mine.name,
         left=now,
         right=old,
-        message=(
-            f"{what} is renamed from {old} in {model.label}, not yet in {database.named} (at "
-            "its chain's head)"
-        ),
-        hint=(
-            f"renamed in the module, not yet in the database: write `{REVISION_COMMAND}` (it "
-            f"writes {step}, which keeps the data), then migrate with it; do not remove {old} "
-            "from the database: it holds the data"
-        ),
+        message=message,
+        hint=hint,
         left_source=mine.left_source,
         right_source=mine.right_source,
         fix=FixSite(side=FixSide.RIGHT, file=model.file),
