@@ -10,7 +10,6 @@ from twinschema.compare.common import (
     ordered_keys,
 )
 from twinschema.compare.context import Context
-from twinschema.model_shown import columns_shown
 from twinschema.compare.key_actions import (
     RESTRICT,
     SET_NULL_RULE,
@@ -25,6 +24,7 @@ from twinschema.model import (
     ForeignKey,
     Table,
 )
+from twinschema.model_shown import columns_shown
 
 
 def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
