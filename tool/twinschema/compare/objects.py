@@ -30,6 +30,7 @@ from twinschema.compare.objects_alone import (
 from twinschema.compare.pairing import Pairing
 from twinschema.model import (
     OBJECT_EXCLUSION,
+    OBJECT_FUNCTION,
     OBJECT_KINDS,
     OBJECT_VIRTUAL_TABLE,
     Schema,
@@ -308,11 +309,12 @@ def _switched(lo: SchemaObject, ro: SchemaObject, labels: tuple[str, str]) -> st
 
 
 def _readable(lo: SchemaObject, ro: SchemaObject) -> tuple[str, str]:
-    """Where two definitions part, in the words each source prints them (a function body
-    changed by hand read ``begin if new . price_cents = 0`` from the canonical text, stranger71
-    008) where those part about where the canonical texts do; else the canonical texts'."""
+    """Where two definitions part: for a function, in the words the catalog prints its body (a
+    body changed by hand read ``begin if new . price_cents = 0`` from the canonical text,
+    stranger71 008) where those part about where the canonical texts do; else, and for other
+    objects (whose canonical text is close to the statement), the canonical texts'."""
     canonical = parting(lo.definition, ro.definition)
-    if not (lo.raw and ro.raw):
+    if lo.kind != OBJECT_FUNCTION or not (lo.raw and ro.raw):
         return canonical
     printed = parting(lo.raw, ro.raw)
     if len(printed[0]) + len(printed[1]) <= 2 * (len(canonical[0]) + len(canonical[1])) + 40:
