@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.testing import execute
 from test_init_project import adopt_in_sync, check, migrated_in_sync, replace_in, revised, rows_of
 
 SQLITE = [
@@ -154,3 +155,134 @@ def test_a_table_renamed_again_is_paired_by_the_name_its_chain_gave_it(
     migrated_in_sync(shell)
     for url in (sqlite_url, pg_url):
         assert rows_of(url, "SELECT id, minute FROM game_events") == [(1, 90)], url
+
+
+# The side that is rolled back, by its dialect: the migrate command's word and its env var.
+SIDE = {"sqlite": "local", "postgresql": "remote"}
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_device_behind_its_chain_is_told_a_pending_revision_renames(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """stranger71 003: a database one revision behind a chain that renames ``events`` ->
+    ``match_events`` and adds a column: the live layer said "table events exists only in the
+    database ... (this usually means someone changed it by hand)" and "match_events only in
+    the module". Now one ``rename_pending`` saying a revision the database has not applied yet
+    renames it, whose hint is to migrate it, no "by hand"; the live pair's one-sided tables
+    point at that database's own comparison. Migrating (the hint) makes it in sync with the
+    rows kept. Near miss: the same database at head with a table made by hand keeps "changed
+    by hand"."""
+    project = tmp_path / "app"
+    shell = adopt_in_sync(project, sqlite_url, pg_url, SQLITE, POSTGRES)
+    names = "    names: {sqlite: match_events, postgresql: match_events}\n"
+    replace_in(project / "domain.yaml", "  events:\n", "  events:\n" + names)
+    revised(shell, "rename events", quiet=True)
+    migrated_in_sync(shell)
+    baseline = f"0001_baseline_{dialect}"
+    done = shell("migrate", SIDE[dialect], "--to", baseline, "--yes-downgrade")
+    assert done.exit_code == 0, done.output
+
+    code, report = check(shell)
+    assert code == 1
+    mine = [d for d in live(report) if d["left_source"] == FILE[dialect]]
+    assert [(d["kind"], d["left"], d["right"]) for d in mine] == [
+        ("rename_pending", "match_events", "events")
+    ], mine
+    [d] = mine
+    assert "by a revision" in d["message"] and "has not applied yet" in d["message"], d
+    assert d["hint"].startswith(f"migrate {DATABASE[dialect]}"), d["hint"]
+    assert "by hand" not in d["message"] + d["hint"].replace("from the database by hand", "")
+    pair = [d for d in live(report) if d["left_source"] not in FILE.values()]
+    assert pair and all(d["hint"].startswith("the database of ") for d in pair), pair
+
+    url = sqlite_url if dialect == "sqlite" else pg_url
+    assert rows_of(url, "SELECT id, minute FROM events") == [(1, 90)]
+    done = shell("migrate", SIDE[dialect])
+    assert done.exit_code == 0, done.output
+    code, report = check(shell)
+    assert (code, report["differences"]) == (0, []), report["differences"]
+    assert rows_of(url, "SELECT id, minute FROM match_events") == [(1, 90)]
+
+    # Near miss: at the head, a table only the database has is a hand edit.
+    execute(url, "CREATE TABLE scratch_notes (id integer PRIMARY KEY)")
+    code, report = check(shell)
+    mine = [d for d in live(report) if d["left_source"] == FILE[dialect]]
+    assert [(d["kind"], d["table"]) for d in mine] == [("table_missing", "scratch_notes")], mine
+    assert "changed it by hand" in mine[0]["hint"], mine[0]["hint"]
+
+
+def test_a_column_only_a_database_behind_its_chain_has_is_not_called_a_hand_edit(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """stranger71 003: a column a pending revision drops, on a SQLite database behind its
+    chain: its hint says a revision it has not applied yet likely drops or renames it, never
+    "usually ... changed by hand"."""
+    project = tmp_path / "app"
+    sqlite = [
+        SQLITE[0].replace("NOT NULL", "NOT NULL, note TEXT"),
+        "INSERT INTO events VALUES (1, 90, NULL)",
+    ]
+    postgres = [
+        POSTGRES[0].replace("NOT NULL", "NOT NULL, note text"),
+        "INSERT INTO events VALUES (1, 90, NULL)",
+    ]
+    shell = adopt_in_sync(project, sqlite_url, pg_url, sqlite, postgres)
+    replace_in(project / "domain.yaml", "      note: {kind: text}\n", "")
+    for name in MODULES:
+        module = project / "schemas" / name
+        lines = module.read_text("utf-8").splitlines(keepends=True)
+        module.write_text("".join(line for line in lines if "t.note" not in line), "utf-8")
+    revised(shell, "drop note")
+    for path in (project / "migrations_sqlite" / "versions").glob("0002_*.py"):
+        replace_in(
+            path,
+            "down_revision",
+            'allow_destructive = {"drop_column:events.note": "unused"}\ndown_revision',
+        )
+    assert shell("migrate", "local").exit_code == 0
+    assert (
+        shell("migrate", "local", "--to", "0001_baseline_sqlite", "--yes-downgrade").exit_code == 0
+    )
+    code, report = check(shell)
+    assert code == 1
+    [d] = [d for d in live(report) if d["left_source"] == FILE["sqlite"]]
+    assert (d["kind"], d["column"], d["left"]) == ("column_missing", "note", None), d
+    assert "a revision it has not applied yet likely drops or renames it" in d["hint"], d["hint"]
+    assert "changed it by hand" not in d["hint"], d["hint"]
+
+
+def test_a_one_sided_foreign_key_names_its_own_columns(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """stranger71 003: a foreign key on a column domain.yaml renames (logical ``hall_code``,
+    ``room_code`` on both dialects now), the databases not migrated: the module's key said
+    "screenings(room_code) ... only there must a row's (hall_code) match", one column named
+    two ways. Now each side's key names its own columns: the module's (room_code), the
+    database's (hall_code)."""
+    sqlite = [
+        "CREATE TABLE venues (code TEXT PRIMARY KEY NOT NULL)",
+        "CREATE TABLE screenings (id INTEGER PRIMARY KEY, "
+        "hall_code TEXT NOT NULL REFERENCES venues (code))",
+    ]
+    postgres = [
+        "CREATE TABLE venues (code text PRIMARY KEY)",
+        "CREATE TABLE screenings (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+        "hall_code text NOT NULL REFERENCES venues (code))",
+    ]
+    project = tmp_path / "app"
+    shell = adopt_in_sync(project, sqlite_url, pg_url, sqlite, postgres)
+    replace_in(
+        project / "domain.yaml",
+        "hall_code: {kind: text}",
+        "hall_code: {kind: text, names: {sqlite: room_code, postgresql: room_code}}",
+    )
+    code, report = check(shell)
+    assert code == 1
+    keys = [
+        d for d in live(report) if d["kind"] == "foreign_key" and d["left_source"] in FILE.values()
+    ]
+    assert {d["left"] is not None for d in keys} == {True, False}, keys
+    for d in keys:
+        own = "room_code" if d["left"] is not None else "hall_code"
+        assert f"only there must a row's ({own}) match" in d["message"], d["message"]

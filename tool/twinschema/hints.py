@@ -16,6 +16,7 @@ from twinschema.compare.context import AT_HEAD_CAUSES
 from twinschema.config import Config
 from twinschema.errors import TwinschemaError
 from twinschema.records import Difference, FixSide, FixSite, LayerResult, Status
+from twinschema.records.domain import logical_spelled
 
 AT_HEAD, BEHIND, AHEAD = "at_head", "behind", "ahead"
 REVISION_COMMAND = 'twinschema revision -m "..."'
@@ -125,6 +126,33 @@ def _fix_of(d: Difference, cause: Difference, database: str | None) -> FixSite |
     return FixSite(side=side, file=cause.fix.file, line=cause.fix.line)
 
 
+def _renamed_key(d: Difference) -> tuple[str | None, str | None] | None:
+    """A one-sided table (table, None) or column (table, column) of a live pair by its name as
+    a database has it (``logical_spelled``'s marker taken off); None for other kinds."""
+    if d.kind == "table_missing":
+        return (logical_spelled(d.table or "") or d.table, None)
+    if d.kind == "column_missing":
+        return (d.table, logical_spelled(d.column or "") or d.column)
+    return None
+
+
+def _renames(
+    module_vs_database: Iterable[Difference],
+) -> dict[tuple[str | None, str | None], Difference]:
+    """Each ``rename_pending`` difference of a database and its module by both names of what
+    it renames (its new logical and its old physical one): the cause of the live pair's two
+    one-sided tables or columns (stranger71 003)."""
+    found: dict[tuple[str | None, str | None], Difference] = {}
+    for d in module_vs_database:
+        if d.kind != "rename_pending":
+            continue
+        if d.column is None:
+            found.update({(d.table, None): d, (d.right, None): d})
+        else:
+            found.update({(d.table, d.column): d, (d.table, d.right): d})
+    return found
+
+
 def live_pair_hints(
     pair: Sequence[Difference],
     module_vs_database: Iterable[Difference],
@@ -138,6 +166,8 @@ def live_pair_hints(
     # By what the database holds (both sides have it): a key each dialect names its own way
     # (SQLite's naming convention, PostgreSQL's ``_fkey``) is not found by its name.
     by_held: dict[Key, Difference] = {}
+    module_vs_database = list(module_vs_database)
+    renames = _renames(module_vs_database)
     for d in module_vs_database:
         by_database.setdefault(_key(d), d)
         presence = _presence_key(d)
@@ -155,6 +185,9 @@ def live_pair_hints(
         if cause is None and presence is None:  # stranger69 006: blamed an untouched database
             held = [by_held.get((d.kind, d.table, d.column, text)) for text in (d.left, d.right)]
             cause = held[0] or held[1]
+        renamed = _renamed_key(d)
+        if cause is None and renamed is not None:
+            cause = renames.get(renamed)
         module = by_models.get(_key(d))
         if d.kind == "stale_allowance":
             # The same allowance (its line), not another of its table (stranger64).

@@ -22,6 +22,7 @@ from twinschema.model_index import (
     element_flags as element_flags,
 )
 from twinschema.model_objects import (
+    OBJECT_EXCLUSION as OBJECT_EXCLUSION,
     OBJECT_FUNCTION as OBJECT_FUNCTION,
     OBJECT_KINDS as OBJECT_KINDS,
     OBJECT_RULE as OBJECT_RULE,
@@ -369,6 +370,10 @@ class Schema:
     # a source that cannot is never said to lack one.
     objects: tuple[SchemaObject, ...] = ()
     objects_read: bool = False
+    # Whether a source that holds no objects states its exclusion constraints all the same (a
+    # metadata module: SQLAlchemy's ExcludeConstraint, in ``objects``); see
+    # ``compare.objects_alone.exclusions_stated``.
+    exclusions_read: bool = False
     # A PostgreSQL server's TimeZone setting (None where there is no server: SQLite, a metadata
     # module): what now() stores in a timestamp without time zone, which SQLite stores as UTC.
     timezone: str | None = None

@@ -16,6 +16,9 @@ OBJECT_SEQUENCE = "sequence"
 # each dialect's own, compared between two sources of that dialect (stranger54 002, 003, 005).
 OBJECT_RULE = "rule"
 OBJECT_VIRTUAL_TABLE = "virtual_table"
+# A PostgreSQL exclusion constraint (EXCLUDE USING gist (... WITH &&)), on its table: it refuses
+# a row that conflicts with one already stored, which no other dialect's constraint does (s71live).
+OBJECT_EXCLUSION = "exclusion"
 OBJECT_KINDS = (
     OBJECT_VIEW,
     OBJECT_TRIGGER,
@@ -23,6 +26,7 @@ OBJECT_KINDS = (
     OBJECT_SEQUENCE,
     OBJECT_RULE,
     OBJECT_VIRTUAL_TABLE,
+    OBJECT_EXCLUSION,
 )
 
 
@@ -47,6 +51,13 @@ class SchemaObject:
     # options and its tokenizer's settings one by one: ``("tokenize remove_diacritics", "2")``),
     # so that a message names the part two definitions differ in, not their whole texts.
     parts: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # Where the adapter reads whether the object is switched on (a trigger or rule disabled by
+    # hand): ``state`` says how it is, for a message ("disabled: it never fires"; "" where it
+    # fires as usual), ``unstated`` is the definition without it (two objects alike but for
+    # their state differ in that alone), ``usual`` the statement that makes it fire as usual.
+    state: str = field(default="", compare=False)
+    unstated: str = field(default="", compare=False)
+    usual: str = field(default="", compare=False)
 
     @property
     def key(self) -> tuple[str, str, str]:

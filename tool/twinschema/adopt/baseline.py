@@ -11,7 +11,8 @@ migrations layer compares them), and ``downgrade()`` drops it all again:
   SQLAlchemy's reflection (foreign keys of a cycle added once both tables exist), then functions
   (``pg_get_functiondef``, bodies unchecked: they may name a table's row type), sequences'
   ``OWNED BY``, indexes (``pg_get_indexdef``), views (``pg_get_viewdef``) and triggers
-  (``pg_get_triggerdef``) and rules (``pg_get_ruledef``); downgrade drops them in reverse.
+  (``pg_get_triggerdef``) and rules (``pg_get_ruledef``), exclusion constraints
+  (``pg_get_constraintdef``) after the indexes; downgrade drops them in reverse.
   Aggregates follow the functions. A table's ``INHERITS`` is SQLAlchemy's reflection
   (``postgresql_inherits``), rendered with the table.
 """
@@ -28,6 +29,7 @@ from alembic.operations import ops
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt import reflection
+from twinschema.adopt.baseline_catalog import PG_EXCLUSIONS, PG_RULES, PG_TRIGGERS
 from twinschema.adopt.type_imports import type_imports
 from twinschema.alembic_keys import primary_key_code
 from twinschema.canonical.identifiers import quoted
@@ -293,22 +295,6 @@ WHERE n.nspname = %(schema)s AND c.relkind IN ('v', 'm') AND """
 ORDER BY c.oid"""
 )
 
-PG_TRIGGERS = """
-SELECT g.tgname, pg_get_triggerdef(g.oid), format('DROP TRIGGER IF EXISTS %I ON %I', g.tgname, c.relname)
-FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = %(schema)s AND NOT g.tgisinternal AND c.relname <> 'alembic_version'
-ORDER BY g.oid"""
-
-
-PG_RULES = """
-SELECT r.rulename, pg_get_ruledef(r.oid, true),
-       format('DROP RULE IF EXISTS %I ON %I', r.rulename, c.relname)
-FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = %(schema)s AND r.rulename <> '_RETURN'
-  AND (c.relname = ANY(%(tables)s) OR c.relkind IN ('v', 'm'))
-ORDER BY r.oid"""
-
 
 def _catalog(
     url: str, options: ReflectOptions, query: str, tables: Sequence[str] = ()
@@ -366,6 +352,7 @@ def postgresql_bodies(
     after = [
         *_catalog(url, options, PG_OWNED_BY),
         *_catalog(url, options, PG_INDEXES, tables),
+        *_catalog(url, options, PG_EXCLUSIONS, tables),
         *_catalog(url, options, PG_VIEWS),
         *_catalog(url, options, PG_TRIGGERS),
         *_catalog(url, options, PG_RULES, tables),

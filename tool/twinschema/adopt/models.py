@@ -26,10 +26,11 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt.domain_type import render_domain
+from twinschema.adopt.exclusion_code import exclusion_code
 from twinschema.adopt.identity_code import identity_code, serial_sequence_code
 from twinschema.adopt.index_code import deferral, index_elements, read_index, unique_options
 from twinschema.declared_types import IMPORT, Declared, rendered
-from twinschema.model import Schema
+from twinschema.model import OBJECT_EXCLUSION, Schema
 from twinschema.records.dialects import as_read
 from twinschema.records.domain import NameMap
 
@@ -192,7 +193,8 @@ class TableRenderer:
         return keys == [column] and isinstance(column.type, sa.Integer)
 
     def constraints(self, table: sa.Table) -> list[str]:
-        """Primary key, foreign keys, unique and CHECK constraints, in a stable order."""
+        """Primary key, foreign keys, unique, CHECK and exclusion constraints, in a stable
+        order."""
         col = self.naming.column
         items: list[str] = []
         pk = table.primary_key
@@ -232,6 +234,10 @@ class TableRenderer:
             items.append(
                 self._constraint("CheckConstraint", [repr(_sql(ck.sqltext, self.dialect))], ck.name)
             )
+        for obj in self.raw.objects:  # as the catalog prints them (SQLAlchemy reflects none)
+            if obj.kind == OBJECT_EXCLUSION and obj.table == table.name:
+                code = exclusion_code(obj.raw or obj.definition, obj.name)
+                items += [code] if code is not None else []
         return items
 
     @staticmethod

@@ -255,6 +255,13 @@ def hint_for(
     database = left_side if left_side.role == "database" else right_side
     if database.state == "ahead":
         return hint + AHEAD_CAUSE
+    if missing is not None and missing.role == "model" and database.state == "behind":
+        # A revision the database has not applied yet may drop or rename it (stranger71 003:
+        # "usually ... changed by hand" on a healthy device two revisions behind).
+        return hint + (
+            " (only the database has it, and the database is behind its chain: a revision it"
+            " has not applied yet likely drops or renames it; migrate it first)"
+        )
     if missing is not None and missing.role == "model":
         return hint + " (only the database has it: this usually means someone changed it by hand)"
     if database.state == "at_head":

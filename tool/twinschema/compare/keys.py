@@ -24,6 +24,7 @@ from twinschema.model import (
     ForeignKey,
     Table,
 )
+from twinschema.model_shown import columns_shown
 
 
 def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
@@ -163,8 +164,16 @@ def foreign_key_missing(
         lfk.describe() if lfk else None,
         rfk.describe() if rfk else None,
         f"{what} exists only in {ctx.label(side)}: only there must a row's "
-        f"({cols(key[0])}) match a row of {ctx.key_shown(key[1], fk.ref_columns)}",
+        f"({cols(_own(ctx, side, table, key[0]))}) match a row of "
+        f"{ctx.key_shown(key[1], fk.ref_columns)}",
     )
+
+
+def _own(ctx: Context, side: str, table: str, columns: tuple[str, ...]) -> list[str]:
+    """``columns`` (logical) of ``table`` by the names ``side``'s source gives them: the key's
+    own columns where it alone has it (stranger71 003 named one column three ways)."""
+    held = (ctx.left if side == "left" else ctx.right).schema.tables.get(table)
+    return columns_shown(held, held, columns)
 
 
 def foreign_key_differs(

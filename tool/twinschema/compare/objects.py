@@ -20,8 +20,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from twinschema.compare.context import Context, declared_hint
+from twinschema.compare.objects_alone import (
+    ALONE,
+    ObjectDifference,
+    exclusions_present as _exclusions_present,
+    exclusions_stated,
+    what,
+)
 from twinschema.compare.pairing import Pairing
-from twinschema.model import OBJECT_KINDS, OBJECT_RULE, OBJECT_VIRTUAL_TABLE, Schema, SchemaObject
+from twinschema.model import (
+    OBJECT_EXCLUSION,
+    OBJECT_FUNCTION,
+    OBJECT_KINDS,
+    OBJECT_VIRTUAL_TABLE,
+    Schema,
+    SchemaObject,
+)
 from twinschema.records import FixSide
 from twinschema.records.domain import DeclaredObject, Domain
 
@@ -33,25 +47,8 @@ COUNT_KEYS = {
     "sequence": "sequences",
     "rule": "rules",
     "virtual_table": "virtual_tables",
+    "exclusion": "exclusion_constraints",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectDifference:
-    """One difference found here; the comparer turns it into a ``Difference``."""
-
-    kind: str  # the object's kind, which is the difference's kind
-    table: str | None
-    name: str
-    left: str | None
-    right: str | None
-    message: str
-    # The declaration in domain.yaml the difference is of (an object it declares, missing).
-    declared: DeclaredObject | None = None
-    hint: str | None = None  # None: the comparer's own, from the sides
-    # The fix removes the object from the side that has it (a rule the other dialect cannot
-    # have: its hint says "drop the rule from ..."), not adds it where it is missing.
-    dropped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +125,17 @@ def compare_objects(
                 result.equivalences.append(finding)
         return result
     declared = domain.objects if domain is not None else ()
+    # A metadata module states its exclusion constraints (ExcludeConstraint) and nothing else
+    # of these kinds: against a database or chain of its dialect they pair by table and name.
+    stated = (exclusions_stated(left), exclusions_stated(right))
+    done: tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]] = (set(), set())
+    if pairing.objects_pairwise and all(stated):
+        result.differences.extend(_exclusions_present(left, right, labels, done))
     for index, (schema, label) in enumerate(((left, labels[0]), (right, labels[1]))):
-        if not schema.objects_read:
+        if not stated[index]:
             continue
-        checked: set[tuple[str, str, str]] = set()
-        for wanted in declared:
+        checked: set[tuple[str, str, str]] = set(done[index])
+        for wanted in declared if schema.objects_read else ():
             if schema.dialect not in wanted.dialects:
                 continue
             found = _find(schema, wanted, domain)
@@ -140,14 +143,22 @@ def compare_objects(
                 result.differences.append(_declared_missing(wanted, schema, label, index))
             else:
                 checked.add(found.key)
-        if left.objects_read and right.objects_read:
+        if not pairing.objects_pairwise:
             # Across dialects, a rule changes what a statement does to rows on its side alone
             # (DO INSTEAD NOTHING keeps the row a DELETE removes on the other): a difference,
-            # which domain.yaml may allow (kind rule), never a silent count.
+            # which domain.yaml may allow (kind rule), never a silent count. An exclusion
+            # constraint likewise refuses a row conflicting with a stored one (two overlapping
+            # ranges) that the other dialect stores (s71live), a metadata module's too.
+            both_read = left.objects_read and right.objects_read
             for obj in schema.objects:
-                if obj.kind == OBJECT_RULE and obj.key not in checked:
+                alone = ALONE.get(obj.kind)
+                if alone is None or obj.key in checked:
+                    continue
+                if both_read or (obj.kind == OBJECT_EXCLUSION and all(stated)):
                     checked.add(obj.key)
-                    result.differences.append(_rule_alone(obj, schema, label, index, domain))
+                    result.differences.append(alone(obj, schema, label, index, domain))
+        if not schema.objects_read:
+            continue
         counts = _counts(o for o in schema.objects if o.key not in checked)
         result.not_compared[index].update(counts)
     return result
@@ -185,7 +196,7 @@ def _broken(
                 first.name,
                 texts[0],
                 texts[1],
-                f"{_what(first, first.table)} cannot work in {sides}: {first.broken}",
+                f"{what(first, first.table)} cannot work in {sides}: {first.broken}",
                 hint=first.mend or None,
                 dropped=None in pair,  # the fix goes where it is broken, not where it is not
             )
@@ -202,33 +213,6 @@ def _table_names(schema: Schema, domain: Domain | None) -> dict[str, str]:
         named[table.names.get(schema.dialect, logical).lower()] = logical
     named.update({name: name for name in schema.tables})  # an exact name first ("T" and "t")
     return named
-
-
-def _rule_alone(
-    rule: SchemaObject, schema: Schema, label: str, index: int, domain: Domain | None
-) -> ObjectDifference:
-    """A rule of ``schema`` (at ``index``: 0 the left side) across dialects: the other dialect
-    has no rules. Its table by its logical name, as an allowance names it."""
-    table = rule.table
-    if domain is not None and table is not None:
-        for logical, declared in domain.tables.items():
-            if declared.names.get(schema.dialect, logical).lower() == table.lower():
-                table = logical
-                break
-    text = rule.raw or rule.definition
-    return ObjectDifference(
-        rule.kind,
-        table,
-        rule.name,
-        text if index == 0 else None,
-        None if index == 0 else text,
-        f"{_what(rule, table)} exists only in {label} (a {schema.dialect} rule: the other dialect has "
-        "none, and its statements act on the rows as written)",
-        hint=f"drop the rule from {label}, or make the other dialect act alike (a trigger) and allow "
-        f"it in domain.yaml under {table}: {{kind: rule, dialect: {schema.dialect}, "
-        f"name: {rule.name}, reason: ...}}",
-        dropped=True,
-    )
 
 
 def _pairwise(
@@ -275,7 +259,7 @@ def _pairwise(
                     lo.name,
                     lo.raw or lo.definition,
                     ro.raw or ro.definition,
-                    f"{_what(lo, shown(lo))} differs: " + _told_apart(lo, ro, labels),
+                    f"{what(lo, shown(lo))} differs: " + _told_apart(lo, ro, labels),
                 )
             continue
         only = lo if lo is not None else ro
@@ -288,7 +272,7 @@ def _pairwise(
             only.name,
             text if lo is not None else None,
             text if ro is not None else None,
-            f"{_what(only, shown(only))} exists only in {side}",
+            f"{what(only, shown(only))} exists only in {side}",
         )
 
 
@@ -297,16 +281,45 @@ def _told_apart(lo: SchemaObject, ro: SchemaObject, labels: tuple[str, str]) -> 
     (``SchemaObject.parts``) that differ, each with each side's value (``tokenize
     remove_diacritics is 0 in a.db, 2 in b.db``; "not set" where a side lacks the part); where
     a side has no parts or none differs, where the canonical texts part (``parting``)."""
+    if lo.unstated and lo.unstated == ro.unstated and lo.state != ro.state:
+        return _switched(lo, ro, labels)
     lparts, rparts = dict(lo.parts), dict(ro.parts)
     keys = dict.fromkeys([*lparts, *rparts])
     apart = [k for k in keys if lparts.get(k) != rparts.get(k)]
     if not (lparts and rparts and apart):
-        return " vs ".join(parting(lo.definition, ro.definition))
+        return " vs ".join(_readable(lo, ro))
     return "; ".join(
         f"{k} is {lparts.get(k, 'not set')} in {labels[0]}, {rparts.get(k, 'not set')} in "
         f"{labels[1]}"
         for k in apart
     )
+
+
+def _switched(lo: SchemaObject, ro: SchemaObject, labels: tuple[str, str]) -> str:
+    """Two objects alike but for whether they fire (s71live, stranger71 008: two identical
+    CREATE TRIGGER texts and a bare "disabled" token): how each is, in a sentence, and the
+    statement that makes the odd one fire as usual."""
+    said = [
+        f"{o.state or 'enabled (it fires as usual)'} in {label}"
+        for o, label in zip((lo, ro), labels, strict=True)
+    ]
+    usual = [o.usual for o in (lo, ro) if o.usual]
+    to_usual = f"; to make it fire as usual there: {usual[0]}" if len(usual) == 1 else ""
+    return f"it is {said[0]}, {said[1]}{to_usual}"
+
+
+def _readable(lo: SchemaObject, ro: SchemaObject) -> tuple[str, str]:
+    """Where two definitions part: for a function, in the words the catalog prints its body (a
+    body changed by hand read ``begin if new . price_cents = 0`` from the canonical text,
+    stranger71 008) where those part about where the canonical texts do; else, and for other
+    objects (whose canonical text is close to the statement), the canonical texts'."""
+    canonical = parting(lo.definition, ro.definition)
+    if lo.kind != OBJECT_FUNCTION or not (lo.raw and ro.raw):
+        return canonical
+    printed = parting(lo.raw, ro.raw)
+    if len(printed[0]) + len(printed[1]) <= 2 * (len(canonical[0]) + len(canonical[1])) + 40:
+        return printed
+    return canonical
 
 
 # Words of context shown either side of where two definitions part.
@@ -378,11 +391,6 @@ def _counts(objects: Iterable[SchemaObject]) -> dict[str, int]:
         key = COUNT_KEYS[obj.kind]
         counts[key] = counts.get(key, 0) + 1
     return counts
-
-
-def _what(obj: SchemaObject, table: str | None) -> str:
-    on = f" on {table}" if table else ""
-    return f"{obj.kind} {obj.name}{on}"
 
 
 assert set(COUNT_KEYS) == set(OBJECT_KINDS)

@@ -49,7 +49,9 @@ NOT_COMPARED_KEYS = (
 # Of those, the kinds read as ``SchemaObject``s (see SQL_OBJECTS) and so no longer counted by the
 # adapter: a comparison counts the ones it could not compare (``compare_objects``). Aggregates
 # and window functions have no pg_get_functiondef: they stay counted, as "functions".
-OBJECT_COUNT_KEYS = frozenset({"views", "materialized_views", "sequences", "triggers", "rules"})
+OBJECT_COUNT_KEYS = frozenset(
+    {"views", "materialized_views", "sequences", "triggers", "rules", "exclusion_constraints"}
+)
 
 
 # One row per view (materialized too), trigger, rule (not a view's own ``_RETURN``), function
@@ -89,6 +91,10 @@ UNION ALL
 SELECT 'rule', rw.rulename::text, c.relname::text, rw.ev_enabled::text,
        pg_get_ruledef(rw.oid, false), quote_ident(%(schema)s), NULL
 FROM pg_rewrite rw JOIN rel c ON c.oid = rw.ev_class WHERE rw.rulename <> '_RETURN'
+UNION ALL
+SELECT 'exclusion', con.conname::text, c.relname::text, NULL,
+       pg_get_constraintdef(con.oid, true), quote_ident(%(schema)s), NULL
+FROM pg_constraint con JOIN rel c ON c.oid = con.conrelid WHERE con.contype = 'x'
 UNION ALL
 SELECT 'sequence', s.sequencename::text, NULL, NULL,
        concat_ws(' ', 'as', s.data_type::regtype::text, 'start', s.start_value,

@@ -28,6 +28,7 @@ from twinschema.model import (
     UniqueConstraint,
     element_flags,
 )
+from twinschema.sql_names import sql_name
 
 
 @dataclass
@@ -84,6 +85,38 @@ _TRIGGER_STATES: Mapping[str, str] = MappingProxyType(
 )
 
 
+# How a message says each of those states, and the statement that makes the object fire as
+# usual again ({what}: TRIGGER or RULE; s71live, stranger71 008: "disabled" was a bare token).
+_STATE_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "disabled": "disabled (it never fires)",
+        "enabled replica": "enabled only for replica sessions (it does not fire in others)",
+        "enabled always": "enabled always (it fires in replica sessions too)",
+    }
+)
+_USUAL = "ALTER TABLE {table} ENABLE {what} {name}"
+
+
+def _switched(
+    kind: str, name: str, table: str | None, canonical: str, detail: object
+) -> SchemaObject | None:
+    """A trigger or rule with its state read (``SchemaObject.state``), None for other kinds."""
+    if kind not in (OBJECT_TRIGGER, OBJECT_RULE):
+        return None
+    state = _TRIGGER_STATES.get(str(detail), "")
+    words = _STATE_WORDS.get(state, state)
+    usual = _USUAL.format(table=sql_name(table or ""), what=kind.upper(), name=sql_name(name))
+    return SchemaObject(
+        kind,
+        name,
+        canonical + (f" {state}" if state else ""),
+        table,
+        state=words,
+        unstated=canonical,
+        usual=usual if state and not str(detail).endswith("replica") else "",
+    )
+
+
 def schema_objects(
     rows: Sequence[Sequence[Any]], exclude: Sequence[str]
 ) -> tuple[SchemaObject, ...]:
@@ -104,14 +137,13 @@ def schema_objects(
                 tokens = scalar_null_tests(tokens)
             canonical = f"{head} {' '.join(tokens)}"
             canonical += f" with ( {reloptions} )" if reloptions else ""
-        elif kind == OBJECT_TRIGGER:
-            canonical = canonical_sql(_unqualified(text, schema, "ON"), False)
-            state = _TRIGGER_STATES.get(str(detail))
-            canonical += f" {state}" if state else ""
-        elif kind == OBJECT_RULE:
-            canonical = canonical_sql(_unqualified(text, schema, "TO"), False)
-            state = _TRIGGER_STATES.get(str(detail))
-            canonical += f" {state}" if state else ""
+        elif kind in (OBJECT_TRIGGER, OBJECT_RULE):
+            word = "ON" if kind == OBJECT_TRIGGER else "TO"
+            canonical = canonical_sql(_unqualified(text, schema, word), False)
+            switched = _switched(kind, name, table, canonical, detail)
+            assert switched is not None
+            objects.append(replace(switched, raw=text))
+            continue
         elif kind == OBJECT_FUNCTION:
             canonical = canonical_sql(_unqualified(text, schema, "FUNCTION", "PROCEDURE"), False)
         else:

@@ -8,7 +8,7 @@ from functools import partial
 from twinschema.compare import compare
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
-from twinschema.hints import AT_HEAD, live_pair_hints
+from twinschema.hints import AT_HEAD, BEHIND, live_pair_hints
 from twinschema.layers.pairs import compared, could_not_look, pair_result
 from twinschema.layers.pending_renames import (
     one_sided_both_ways,
@@ -77,7 +77,9 @@ def _module_and_database(
     raw = sources.live_schema(dialect)
     if domain is not None and raw is not None and one_sided_both_ways(result.differences):
         placed = sources.on_chain(dialect)
-        if placed.state == AT_HEAD:  # a rename in domain.yaml no revision makes yet
+        # A rename in domain.yaml no revision makes yet (at its head), or one a revision the
+        # database has not applied yet makes (behind it: stranger71 003).
+        if placed.state in (AT_HEAD, BEHIND):
             where = (domain, sources.chain_history(dialect), "left")
             through, pending = through_renames(
                 result.differences, found, raw, where, partial(_differ, model, domain)

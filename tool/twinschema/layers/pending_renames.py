@@ -15,8 +15,10 @@ chain gave it: ``chain_renames``), and only that one object may have had it, the
 is ``twinschema revision`` (which writes the rename, keeping the rows). Its sides are the two
 physical names, in the message and in ``left``/``right`` alike. Near miss: a table only the
 database has under a name no table of the domain had stays a table the module lacks (a hand
-edit); so does one two tables may have had (nothing is guessed); and a database behind its
-chain keeps its hint (migrate it).
+edit); so does one two tables may have had (nothing is guessed). A database behind its chain
+whose pending revision makes the rename (the chain's history has it) gets the same one
+difference, said as that: migrate it (stranger71 003: two one-sided objects, one "usually ...
+changed by hand").
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from twinschema.canonical.normalize import canonicalize
 from twinschema.compare import compare
-from twinschema.hints import REVISION_COMMAND
+from twinschema.hints import BEHIND, REVISION_COMMAND
 from twinschema.model import Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Side
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
@@ -251,7 +253,8 @@ def rename_pending(pending: Pending, model: Side, stale: Side) -> Difference:
     """The one difference of a rename not migrated: the module's object (``pending.mine``;
     ``pending.within``, the module's name of its table) renamed from ``pending.old`` (the stale
     side's name) to ``pending.now``; ``model``: the module, ``stale``: the database at its
-    chain's head, or the chain's head (``role`` "chain"). Its ``left``/``right`` are the names
+    chain's head or behind it (a revision it has not applied yet makes the rename: migrate it),
+    or the chain's head (``role`` "chain"). Its ``left``/``right`` are the names
     as the comparison's sides hold them."""
     mine, table, now, old = pending.mine, pending.within, pending.now, pending.old
     if mine.kind == "table_missing":
@@ -272,6 +275,16 @@ def rename_pending(pending: Pending, model: Side, stale: Side) -> Difference:
     )
     if not chain:
         hint += f", then migrate with it; do not remove {old} from the database: it holds the data"
+    message = f"{what} is renamed from {old} in {model.label}, not yet in {where}"
+    if not chain and stale.state == BEHIND:  # stranger71 003: the chain makes it already
+        message = (
+            f"{what} is renamed from {old} in {model.label} by a revision {stale.named} has "
+            "not applied yet (it is behind its chain)"
+        )
+        hint = (
+            f"migrate {stale.fix}: the pending revision renames {old} to {now}, keeping the "
+            f"data; do not remove {old} from the database by hand, nor add {now}"
+        )
     return Difference(
         layer=mine.layer,
         kind=KIND,
@@ -280,7 +293,7 @@ def rename_pending(pending: Pending, model: Side, stale: Side) -> Difference:
         name=mine.name,
         left=now if module_left else old,
         right=old if module_left else now,
-        message=f"{what} is renamed from {old} in {model.label}, not yet in {where}",
+        message=message,
         hint=hint,
         left_source=mine.left_source,
         right_source=mine.right_source,

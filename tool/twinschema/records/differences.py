@@ -95,6 +95,12 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "Across dialects a rule is on one side only whatever the other does (SQLite has none): "
     "allow it in domain.yaml (kind rule, dialect postgresql) if it is on purpose. A rule a "
     "migration does not make is caught by the migrations layer.",
+    "exclusion": "A PostgreSQL exclusion constraint (EXCLUDE USING ..., by name on its table) "
+    "exists on one side only, or its definition (pg_get_constraintdef) differs, between two "
+    "PostgreSQL databases or a database and its chain: one made by hand is caught by the "
+    "migrations layer. Across dialects it is on one side only whatever the other does (SQLite "
+    "has none: two overlapping rows are both stored there): allow it in domain.yaml (kind "
+    "exclusion, dialect postgresql) if a trigger refuses them alike or it is on purpose.",
     "virtual_table": "A SQLite virtual table (CREATE VIRTUAL TABLE, e.g. FTS) exists on one "
     "side only, or its statement differs, between two SQLite sources; a virtual table a "
     "migration does not make is caught by the migrations layer. Across dialects it is counted, "
@@ -199,6 +205,7 @@ ALLOWABLE_KINDS: tuple[str, ...] = (
     "dialect_object",
     "value_compatibility",
     "rule",
+    "exclusion",
     "column_order",
 )
 

@@ -76,10 +76,11 @@ def plain(report: Report, verbose: bool) -> str:
 # pair: a view, trigger, rule or virtual table is compared only with a source of the same
 # dialect (a chain's database and the live one), so across dialects or against a metadata
 # module it is counted here; "no layer compares them yet" was untrue for an FTS table the
-# migrations layer compared (stranger64 010). Foreign tables and exclusions no layer compares.
+# migrations layer compared (stranger64 010). Exclusion constraints likewise (and across
+# dialects are a difference of their own, s71live); foreign tables no layer compares.
 NOT_COMPARED_HEADING = (
-    "not compared in some comparisons above (present; views, triggers, rules and virtual tables"
-    " are compared only between two sources of one dialect, foreign tables and exclusions"
+    "not compared in some comparisons above (present; views, triggers, rules, exclusions and"
+    " virtual tables are compared only between two sources of one dialect, foreign tables"
     " nowhere yet):"
 )
 

@@ -39,6 +39,7 @@ from twinschema.model import (
     element_flags,
 )
 from twinschema.model_pool import ColumnPool
+from twinschema.sources.metadata_exclusions import exclusions
 from twinschema.sources.metadata_identity import identity_of, sequence_options
 from twinschema.sources.metadata_import import import_metadata
 from twinschema.sources.metadata_parts import (
@@ -75,12 +76,15 @@ def from_metadata(
     """The raw ``Schema`` that ``metadata`` describes when created on ``dialect``."""
     options = options or ReflectOptions()
     reader = _Reader(dialect)
-    tables = {
-        table.name: reader.table(table)
-        for table in metadata.tables.values()
-        if not excluded(table.name, options.exclude)
-    }
-    return Schema(dialect=dialect, tables=tables, source=source)
+    kept = [t for t in metadata.tables.values() if not excluded(t.name, options.exclude)]
+    tables = {table.name: reader.table(table) for table in kept}
+    return Schema(
+        dialect=dialect,
+        tables=tables,
+        source=source,
+        objects=exclusions(kept, dialect),
+        exclusions_read=True,
+    )
 
 
 class _Reader:

@@ -1,0 +1,75 @@
+"""A PostgreSQL exclusion constraint as ``init`` writes it into the metadata module:
+``postgresql.ExcludeConstraint((sa.text("tstzrange(starts_at, ends_at)"), "&&"), using="gist",
+where=..., name=...)``, from the definition the catalog prints (``pg_get_constraintdef``), so
+that the module states the constraint its database has (s71live)."""
+
+from __future__ import annotations
+
+import re
+
+_HEAD = re.compile(r"EXCLUDE USING (\w+) \(")
+_WITH = re.compile(r"^(.*) WITH (\S+)$", re.S)
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the parenthesis closing the one at ``start`` (quotes skipped), or -1."""
+    depth, quote = 0, ""
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _split(text: str) -> list[str]:
+    """``text`` cut at its top-level commas (none inside parentheses or quotes)."""
+    parts, depth, quote, last = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[last:i].strip())
+            last = i + 1
+    parts.append(text[last:].strip())
+    return parts
+
+
+def exclusion_code(definition: str, name: str) -> str | None:
+    """The module's code for the exclusion constraint ``name`` the catalog prints as
+    ``definition``; None where it states more than elements, a method and a WHERE (INCLUDE,
+    DEFERRABLE): the module then lacks it and the check says so."""
+    head = _HEAD.match(definition)
+    if head is None:
+        return None
+    end = _closing(definition, head.end() - 1)
+    if end < 0:
+        return None
+    elements = []
+    for part in _split(definition[head.end() : end]):
+        found = _WITH.match(part)
+        if found is None:
+            return None
+        elements.append(f"(sa.text({found.group(1)!r}), {found.group(2)!r})")
+    args = [*elements, f"using={head.group(1)!r}"]
+    rest = definition[end + 1 :].strip()
+    if rest:
+        where = re.fullmatch(r"WHERE \((.*)\)", rest, re.S)
+        if where is None:
+            return None
+        args.append(f"where=sa.text({where.group(1)!r})")
+    args.append(f"name={name!r}")
+    return f"postgresql.ExcludeConstraint({', '.join(args)})"

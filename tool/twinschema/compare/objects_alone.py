@@ -1,0 +1,164 @@
+"""Objects one dialect alone has, between two sources of different dialects that both hold
+objects (``compare_objects``): a PostgreSQL rule and exclusion constraint each change which rows
+a statement stores on their side alone, so each is a difference of its own, which domain.yaml
+may allow (its kind, dialect and name), never a silent count. Pure and dialect-free.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from twinschema.model import OBJECT_EXCLUSION, OBJECT_RULE, Schema, SchemaObject
+from twinschema.records.domain import DeclaredObject, Domain
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectDifference:
+    """One difference found here; the comparer turns it into a ``Difference``."""
+
+    kind: str  # the object's kind, which is the difference's kind
+    table: str | None
+    name: str
+    left: str | None
+    right: str | None
+    message: str
+    # The declaration in domain.yaml the difference is of (an object it declares, missing).
+    declared: DeclaredObject | None = None
+    hint: str | None = None  # None: the comparer's own, from the sides
+    # The fix removes the object from the side that has it (a rule the other dialect cannot
+    # have: its hint says "drop the rule from ..."), not adds it where it is missing.
+    dropped: bool = False
+
+
+def what(obj: SchemaObject, table: str | None) -> str:
+    """How a message names an object: its kind, name and table."""
+    on = f" on {table}" if table else ""
+    return f"{obj.kind} {obj.name}{on}"
+
+
+def _logical_table(obj: SchemaObject, schema: Schema, domain: Domain | None) -> str | None:
+    """The object's table by its logical name, as an allowance names it."""
+    table = obj.table
+    if domain is not None and table is not None:
+        for logical, declared in domain.tables.items():
+            if declared.names.get(schema.dialect, logical).lower() == table.lower():
+                return logical
+    return table
+
+
+def _rule_alone(
+    rule: SchemaObject, schema: Schema, label: str, index: int, domain: Domain | None
+) -> ObjectDifference:
+    """A rule of ``schema`` (at ``index``: 0 the left side) across dialects: the other dialect
+    has no rules. Its table by its logical name, as an allowance names it."""
+    table = _logical_table(rule, schema, domain)
+    text = rule.raw or rule.definition
+    return ObjectDifference(
+        rule.kind,
+        table,
+        rule.name,
+        text if index == 0 else None,
+        None if index == 0 else text,
+        f"{what(rule, table)} exists only in {label} (a {schema.dialect} rule: the other dialect has "
+        "none, and its statements act on the rows as written)",
+        hint=f"drop the rule from {label}, or make the other dialect act alike (a trigger) and allow "
+        f"it in domain.yaml under {table}: {{kind: rule, dialect: {schema.dialect}, "
+        f"name: {rule.name}, reason: ...}}",
+        dropped=True,
+    )
+
+
+def _exclusion_alone(
+    exclusion: SchemaObject, schema: Schema, label: str, index: int, domain: Domain | None
+) -> ObjectDifference:
+    """An exclusion constraint of ``schema`` (at ``index``: 0 the left side) across dialects:
+    the other dialect has none, so two rows that conflict by its operators (two overlapping
+    ranges under ``&&``) are both stored there and the second refused here. A SQLite trigger
+    that refuses them alike is not recognized: domain.yaml allows the difference by name."""
+    table = _logical_table(exclusion, schema, domain)
+    text = exclusion.raw or exclusion.definition
+    return ObjectDifference(
+        exclusion.kind,
+        table,
+        exclusion.name,
+        text if index == 0 else None,
+        None if index == 0 else text,
+        f"exclusion constraint {exclusion.name} on {table} ({text}) exists only in {label} "
+        f"(a {schema.dialect} constraint the other dialect has no form of); witness: two rows "
+        f"that conflict by its operators ({conflict(text)}): {label} refuses the second, the "
+        "other side stores both",
+        hint=f"drop the constraint from {label}, or make the other dialect refuse such rows too "
+        f"(a trigger) and allow it in domain.yaml under {table}: {{kind: exclusion, "
+        f"dialect: {schema.dialect}, name: {exclusion.name}, reason: ...}}",
+        dropped=True,
+    )
+
+
+def conflict(definition: str) -> str:
+    """The operators an exclusion constraint's rows conflict by (``WITH &&, WITH =``), for a
+    message: two rows conflict where every element's operator holds between them."""
+    return ", ".join(f"WITH {op}" for op in re.findall(r" WITH ([^\s,)]+)", definition))
+
+
+def exclusions_stated(schema: Schema) -> bool:
+    """Whether ``schema`` states its exclusion constraints: a live database or a SQL file (it
+    holds objects) or a metadata module (ExcludeConstraint); a source that does not is never
+    said to lack one."""
+    return schema.objects_read or schema.exclusions_read
+
+
+def exclusions_present(
+    left: Schema,
+    right: Schema,
+    labels: tuple[str, str],
+    done: tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]],
+) -> list[ObjectDifference]:
+    """Between two sources of one dialect where one is a metadata module (the other may be too,
+    or a database or its chain): each exclusion constraint one side only has, by its table and
+    name; a module's unnamed one pairs with any of its table's the other side has unpaired.
+    Their definitions are not compared here (the module's is SQLAlchemy's text, the
+    database's the catalog's: two spellings of one constraint); a database and its chain
+    compare them (``_pairwise``). The keys paired or reported go into ``done``."""
+    sides = [[o for o in s.objects if o.kind == OBJECT_EXCLUSION] for s in (left, right)]
+    unpaired = [list(side) for side in sides]
+    for lo in sides[0]:
+        match = next(
+            (
+                ro
+                for ro in unpaired[1]
+                if (ro.table or "") == (lo.table or "")
+                and (lo.name == ro.name or not lo.name or not ro.name)
+            ),
+            None,
+        )
+        if match is not None:
+            unpaired[0].remove(lo)
+            unpaired[1].remove(match)
+    found = []
+    for index, side in enumerate(sides):
+        done[index].update(o.key for o in side)
+        for obj in unpaired[index]:
+            text = obj.raw or obj.definition
+            name = obj.name or "(unnamed)"
+            found.append(
+                ObjectDifference(
+                    obj.kind,
+                    obj.table,
+                    name,
+                    text if index == 0 else None,
+                    None if index == 0 else text,
+                    f"exclusion constraint {name} on {obj.table} ({text}) exists only in "
+                    f"{labels[index]}: it refuses a second row that conflicts with a stored one "
+                    f"by its operators ({conflict(text)}), which {labels[1 - index]} stores",
+                )
+            )
+    return found
+
+
+# The kinds one dialect alone has, by the difference each makes across dialects.
+ALONE: dict[str, Callable[[SchemaObject, Schema, str, int, Domain | None], ObjectDifference]] = {
+    OBJECT_RULE: _rule_alone,
+    OBJECT_EXCLUSION: _exclusion_alone,
+}
