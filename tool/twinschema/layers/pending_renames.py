@@ -96,45 +96,6 @@ def pending_pairs(
     return out
 
 
-def pending_renames(
-    found: Sequence[Difference],
-    domain: Domain,
-    dialect: str,
-    history: History,
-    model: Side,
-    database: Side,
-) -> list[Difference]:
-    """``found`` (a metadata module, left, against its database at its chain's head, right)
-    with each table or column only the module has, and the one only the database has under a
-    name it had before, made one ``rename_pending`` difference (see the module docstring);
-    ``history``: the tables and columns the dialect's chain renamed."""
-    pending = pending_pairs(found, domain, dialect, history)
-    if not pending:
-        return list(found)
-    merged = {id(p.mine) for p in pending}
-    gone = _stale_of(found, pending, "left")
-    out: list[Difference] = []
-    for d in found:
-        if id(d) in merged:
-            p = next(p for p in pending if p.mine is d)
-            out.append(rename_pending(p, model, database))
-        elif id(d) not in gone:
-            out.append(d)
-    return out
-
-
-def _stale_of(found: Sequence[Difference], pending: Sequence[Pending], module_on: str) -> set[int]:
-    """The ids of the stale side's one-sided differences that ``pending`` pairs."""
-    gone: set[int] = set()
-    for p in pending:
-        table, column = p.mine.table, p.column is not None
-        for d in found:
-            one = _one_sided(d, table if column else None, column)
-            if one not in (None, module_on) and _physical(_name(d)) == p.old:
-                gone.add(id(d))
-    return gone
-
-
 def one_sided_both_ways(found: Sequence[Difference]) -> bool:
     """Whether ``found`` has a table or column only one side has and one only the other has:
     what a rename not migrated yet looks like to the comparer (``pending_pairs``)."""
