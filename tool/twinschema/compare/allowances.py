@@ -288,8 +288,21 @@ def _pointed(
             )
             if near is not None:
                 entry = allowance_entry(near, dialects)
+                # Beside a difference of its kind on its table, it is no "difference gone":
+                # as written it names another (stranger71 012: {kind: unique} for a UNIQUE on
+                # one side only, which needs dialect:).
+                why = (
+                    " (an object on one side only: dialect: names that side)"
+                    if (one_sided(near) and allowance.dialect is None)
+                    else ""
+                )
                 base = replace(
                     base,
+                    message=base.message.replace(
+                        " matches nothing here",
+                        f" matches no difference here as written: not the {near.kind} "
+                        f"difference left on {near.table}{why}",
+                    ),
                     hint=f"{base.hint}; the {near.kind} difference left on {near.table} is "
                     f"allowed by {entry}",
                 )
