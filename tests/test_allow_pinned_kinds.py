@@ -336,7 +336,7 @@ APP = {
             "screen_id integer NOT NULL REFERENCES screen (id) ON DELETE NO ACTION)",
         ],
         "seat",
-        ("RESTRICT", "CASCADE"),
+        {"sqlite": ("RESTRICT", "CASCADE"), "postgresql": ("NO ACTION", "CASCADE")},
     ),
     "column_generated": (
         [
@@ -349,7 +349,7 @@ APP = {
             "GENERATED ALWAYS AS (round(minutes / 60.0, 2)) STORED)"
         ],
         "seat",
-        ("60.0", "6.0"),
+        {"sqlite": ("60.0", "6.0"), "postgresql": ("60.0", "6.0")},
     ),
 }
 
@@ -364,7 +364,8 @@ def test_check_pins_an_allowance_across_the_models_and_the_live_layer(
     show each side alike: no stale warning, no unpinned one); then one live database changes
     (RESTRICT made CASCADE, the expression's 60.0 made 6.0): the live layer reports it and
     the allowance is stale there (stranger71 011: in sync)."""
-    sqlite_sql, pg_sql, table, (old, new) = APP[kind]
+    sqlite_sql, pg_sql, table, edits = APP[kind]
+    old, new = edits[changed]
     sqlite_url = testing.sqlite_url(tmp_path / "app.db")
     shell = adopt(tmp_path / "app", sqlite_url, pg_url, sqlite_sql, pg_sql)
     code, report = check(shell)
