@@ -30,6 +30,12 @@ _PER_TRANSACTION = {
         "rows 2026-03-04",
         "sl-pg.unique-clock-current-date-per-statement-near-miss",
     ),
+    "sl-pg.unique-clock-month-per-transaction": (
+        "across a new year (BEGIN; INSERT at 2026-12-31 23:59:59.2 UTC; INSERT at 2027-01-01 "
+        "00:00:00.7; COMMIT): PostgreSQL's (date_trunc('month'::text, now()))::date (read once "
+        "per transaction) gives both rows 2026-12-01",
+        "sl-pg.unique-clock-month-per-statement-near-miss",
+    ),
     "sl-pg.unique-clock-localtime-rounded": (
         "PostgreSQL's LOCALTIME(0) (read once per transaction) gives both rows 09:05:07",
         "sl-pg.unique-clock-time-per-statement-near-miss",
@@ -102,7 +108,10 @@ def test_the_hint_is_the_near_miss_default(loader: Loader, name: str, spelled: s
 # transaction's start twice; statement_timestamp() and SQLite's 'now': each statement's).
 _MINUTE = ("2026-03-04 09:05:59.2", "2026-03-04 09:06:00.7")
 _MIDNIGHT = ("2026-03-04 23:59:59.2", "2026-03-05 00:00:00.7")
+_NEW_YEAR = ("2026-12-31 23:59:59.2", "2027-01-01 00:00:00.7")
 _GIVEN = [
+    ("sl-pg.unique-clock-month-per-transaction", *_NEW_YEAR),
+    ("sl-pg.unique-clock-month-per-statement-near-miss", *_NEW_YEAR),
     ("sl-pg.unique-clock-minute-per-transaction", *_MINUTE),
     ("sl-pg.unique-clock-minute-per-statement-near-miss", *_MINUTE),
     ("sl-pg.unique-clock-current-date-per-transaction", *_MIDNIGHT),

@@ -93,6 +93,7 @@ FLOORS: dict[str, int] = {
     # is the migration engine's, below migrate and the migrations layer alike; it reads server
     # defaults in canonical form, so it stands on this floor rather than with migrations/.
     "twinschema.alembic_env": 2,
+    "twinschema.alembic_keys": 2,
     "twinschema.alembic_declared": 2,
     "twinschema.alembic_stored": 2,
     "twinschema.alembic_nullable": 2,
@@ -110,6 +111,7 @@ FLOORS: dict[str, int] = {
     "twinschema.layers.*": 5,
     "twinschema.check": 5,
     "twinschema.migrations.migrations_layer": 5,
+    "twinschema.migrations.migrations_compare": 5,
     "twinschema.migrations.migrations_chain": 5,
     "twinschema.migrations.migrations_state": 5,
     "twinschema.migrations.migrations_cache": 5,
@@ -133,6 +135,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_sqlite": 7,
     "twinschema.migrations.revision_sqlite_checks": 7,
     "twinschema.migrations.revision_sqlite_directives": 7,
+    "twinschema.migrations.revision_sqlite_conflicts": 7,
     "twinschema.migrations.revision_renames": 7,
     "twinschema.migrations.revision_tables": 7,
     "twinschema.migrations.revision_fts_renames": 7,
@@ -408,6 +411,8 @@ CONCRETE_DIALECT_USERS: dict[tuple[str, str], str] = {
     ("twinschema.sources.metadata_parts", "twinschema.dialects.sqlite"): "conflict_clauses",
     ("twinschema.servers.scratch", "twinschema.dialects.postgresql"): "connect_kwargs: the scratch "
     "server's version() read through psycopg",
+    ("twinschema.servers.scratch_pool", "twinschema.dialects.postgresql"): "connect_kwargs: a "
+    "kept scratch database reset and fingerprinted through psycopg",
     (
         "twinschema.migrations.migrations_state",
         "twinschema.dialects.postgresql",

@@ -84,6 +84,8 @@ def test_migrate_drops_an_external_content_fts_table_and_refuses_the_others(
     (note,) = [x for x in result.output.splitlines() if x.startswith("note:")]
     assert "0003_drop_sqlite.py:" in note and "external content FTS table notes_fts" in note
     assert "INSERT INTO notes_fts(notes_fts) VALUES('rebuild')" in note
+    # Near miss of the renamed content table below: notes is not renamed, and said so.
+    assert "they are the rows of notes, which stays" in note and "(named" not in note, note
     assert "refused" not in result.output
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
     assert not {t for t in tables if t.startswith("notes_fts")}
@@ -114,3 +116,43 @@ def test_lint_lets_an_external_content_fts_drop_through(tmp_path: Path, case: st
     (difference,) = found
     assert (difference.kind, difference.name) == ("destructive_change", "drop_table:notes_fts")
     assert difference.fix is not None and difference.fix.file.endswith("0003_drop_sqlite.py")
+
+
+def test_the_note_names_the_content_table_as_the_revision_leaves_it(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """stranger70 012-1: a revision that renames the content table (notes -> memos) and makes
+    the FTS table again over it said "the rows of notes, which stays", in the very revision
+    that renames notes; the note names memos now, and following it finds the row."""
+    project = scratch_project(tmp_path)
+    fts = "CREATE VIRTUAL TABLE notes_fts USING fts5(title, body, content='{}', content_rowid='id')"
+    made = revision(
+        project, "0002_notes_sqlite", HEADS["sqlite"], 2,
+        f"op.execute({NOTES!r})\nop.execute({fts.format('notes')!r})",
+        "op.execute('DROP TABLE notes_fts')\nop.execute('DROP TABLE notes')",
+    )  # fmt: skip
+    revision(
+        project, "0003_memos_sqlite", made, 3,
+        "op.execute('DROP TABLE notes_fts')\nop.rename_table('notes', 'memos')\n"
+        f"op.execute({fts.format('memos')!r})\n"
+        "op.execute(\"INSERT INTO notes_fts(notes_fts) VALUES('rebuild')\")",
+        "pass",
+    )  # fmt: skip
+    migrate(project, sqlite_url, "--to", "0002_notes_sqlite")
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO notes VALUES (7, 'bread', 'knead the dough')")
+        db.execute("INSERT INTO notes_fts(notes_fts) VALUES('rebuild')")
+    result = run_migrate(project, "sqlite", sqlite_url)
+    assert result.exit_code == 0, result.output
+    (note,) = [x for x in result.output.splitlines() if x.startswith("note:")]
+    assert (
+        "they are the rows of memos (named notes before this revision), which stays; its index "
+        "is made again from memos by INSERT INTO notes_fts(notes_fts) VALUES('rebuild')"
+    ) in note, note
+    db = sqlite3.connect(path)
+    assert {
+        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name = 'notes'")
+    } == set()
+    assert _search(db, "dough") == [7]
+    db.close()

@@ -410,6 +410,7 @@ EXPECTED_COUNTER = Table(
             "sequence",
             "nextval('counter_t_id_seq'::regclass)",
             generator=INT_SEQUENCE,
+            next_id=1,
         ),
         Column(
             "big",
@@ -419,9 +420,16 @@ EXPECTED_COUNTER = Table(
             "sequence",
             "nextval('counter_t_big_seq'::regclass)",
             generator=BIGINT_SEQUENCE,
+            next_id=1,
         ),
         Column(
-            "always_id", ctype("integer", "integer"), False, None, "always", generator=INT_SEQUENCE
+            "always_id",
+            ctype("integer", "integer"),
+            False,
+            None,
+            "always",
+            generator=INT_SEQUENCE,
+            next_id=1,
         ),
         Column(
             "default_id",
@@ -430,6 +438,7 @@ EXPECTED_COUNTER = Table(
             None,
             "by default",
             generator=BIGINT_SEQUENCE,
+            next_id=1,
         ),
         Column(
             "doubled",

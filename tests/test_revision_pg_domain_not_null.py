@@ -82,8 +82,8 @@ def test_a_nullable_column_of_a_not_null_domain_gets_no_alter_column(
     replace_in(domain, ALLOWED, "")
     replace_in(
         project / "schemas" / "postgres.py",
-        "not_null=True), server_default",
-        "not_null=True), nullable=False, server_default",
+        "not_null=True))",
+        "not_null=True), nullable=False)",
     )
     revised(shell, "code not null", quiet=True)
     upgrade, downgrade = written(project, "postgresql", "0003")

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 import yaml
 from pg_helpers import clean_env, invoke_cli, project_copy
 
-from twinschema.servers import embedded
+from twinschema.servers import embedded, scratch_pool
 from twinschema.urls import parse_url, redact
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,10 @@ def contents(url: str) -> dict[str, list[Any]]:
 
 def server_state(pg_server: str) -> tuple[list[str], list[str]]:
     """The server's roles and databases, but the evaluation stage's own scratch database, which
-    it keeps on the scratch server (here the test server too) by design."""
+    it keeps on the scratch server (here the test server too) by design, and the scratch
+    databases this process keeps there for its next block (``scratch_pool``: dropped when the
+    process exits; a command run in this process keeps one, one run as a process drops its own)."""
+    kept = set(scratch_pool.kept(pg_server))
     engine = sa.create_engine(pg_server, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
@@ -119,7 +122,7 @@ def server_state(pg_server: str) -> tuple[list[str], list[str]]:
             databases = sorted(
                 str(r[0])
                 for r in conn.execute(sa.text("SELECT datname FROM pg_database"))
-                if r[0] != "twinschema_evaluate"
+                if r[0] != "twinschema_evaluate" and r[0] not in kept
             )
     finally:
         engine.dispose()

@@ -20,11 +20,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 
 from twinschema.alembic_declared import declared_types_kept
+from twinschema.alembic_keys import primary_key_code
 from twinschema.alembic_standalone import standalone
 from twinschema.alembic_stored import stored_default
 from twinschema.alembic_virtual import virtual_filter
@@ -274,32 +275,11 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     from twinschema.declared_types import IMPORT, Declared, rendered
 
     if type_ == "primary_key":
-        return deferrable_primary_key(obj, autogen_context)
+        return primary_key_code(obj, autogen_context)
     if type_ != "type" or not isinstance(obj, Declared):
         return False
     autogen_context.imports.add(IMPORT)
     return rendered(obj, autogen_context)
-
-
-def deferrable_primary_key(
-    constraint: sa.PrimaryKeyConstraint, context: Any
-) -> str | Literal[False]:
-    """A DEFERRABLE primary key as a revision writes it: Alembic renders a key's name only,
-    so the key a revision created was NOT DEFERRABLE, a difference from its own module at once
-    (stranger36 F15). False for any other key: Alembic's own rendering."""
-    from alembic.autogenerate.render import _render_gen_name, _sqlalchemy_autogenerate_prefix
-
-    if not constraint.columns or not (constraint.deferrable or constraint.initially):
-        return False
-    args = [repr(c.name) for c in constraint.columns]
-    if constraint.name:
-        args.append(f"name={_render_gen_name(context, constraint.name)!r}")
-    args += [
-        f"{k}={getattr(constraint, k)!r}"
-        for k in ("deferrable", "initially")
-        if getattr(constraint, k)
-    ]
-    return f"{_sqlalchemy_autogenerate_prefix(context)}PrimaryKeyConstraint({', '.join(args)})"
 
 
 # What Alembic's PostgreSQL DDL says of ``op.alter_column(..., autoincrement=True)``, which its

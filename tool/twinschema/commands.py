@@ -314,10 +314,8 @@ def add_to_report(report: Report, lint: ChainLint, target: str | None = None) ->
                     hint=(
                         f"at {finding.where}: fix the revision's Python (a missing import?), then lint again"
                         if change.broken
-                        else f"at {finding.where}: if the data may go, add to that revision "
-                        f'{MARKER} = {{"{change.key}": "<why>"}}; otherwise keep the data '
-                        "(copy it first, widen instead of narrowing, give the column a "
-                        "server default)"
+                        else f"at {finding.where}: {change.waiver}, add to that revision "
+                        f'{MARKER} = {{"{change.key}": "<why>"}}; {change.keep}'
                     ),
                     severity=Severity.ERROR,
                     left_source=lint.chain,

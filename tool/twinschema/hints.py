@@ -135,11 +135,16 @@ def live_pair_hints(
     each match their module) the metadata modules, whose comparison shows it (a stale
     allowance there: its fix, in domain.yaml alone)."""
     by_database: dict[Key, Difference] = {}
+    # By what the database holds (both sides have it): a key each dialect names its own way
+    # (SQLite's naming convention, PostgreSQL's ``_fkey``) is not found by its name.
+    by_held: dict[Key, Difference] = {}
     for d in module_vs_database:
         by_database.setdefault(_key(d), d)
         presence = _presence_key(d)
         if presence is not None:
             by_database.setdefault(presence, d)
+        elif d.right is not None:
+            by_held.setdefault((d.kind, d.table, d.column, d.right), d)
     models = list(models)
     by_models = {_key(d): d for d in models}
     on_table = {d.table: d for d in reversed(list(by_database.values()))}
@@ -147,6 +152,9 @@ def live_pair_hints(
     for d in pair:
         presence = _presence_key(d)
         cause = by_database.get(_key(d)) or (by_database.get(presence) if presence else None)
+        if cause is None and presence is None:  # stranger69 006: blamed an untouched database
+            held = [by_held.get((d.kind, d.table, d.column, text)) for text in (d.left, d.right)]
+            cause = held[0] or held[1]
         module = by_models.get(_key(d))
         if d.kind == "stale_allowance":
             # The same allowance (its line), not another of its table (stranger64).

@@ -111,6 +111,11 @@ class Column:
     # Set by ``normalize`` on a column of a PostgreSQL domain read as its base type, the
     # domain's CHECKs on its table: the domain's name (``canonical.domains_alike``).
     domain_read: str | None = field(default=None, compare=False)
+    # The id a live database's next insert that omits the column gets, read from its state (a
+    # PostgreSQL sequence's last_value and is_called, SQLite's largest rowid and sqlite_sequence):
+    # where a sequence stands is data, as rows are, so it is no part of the column's equality;
+    # None where the source does not read it (a metadata module) or may not (no privilege).
+    next_id: int | None = field(default=None, compare=False)
 
     @property
     def own_name(self) -> str:

@@ -35,6 +35,7 @@ class ColumnPool:
                 str | None,
                 str | None,
                 str | None,
+                int | None,
             ],
             Column,
         ] = {}
@@ -52,16 +53,17 @@ class ColumnPool:
         generator: str | None = None,
         sequence: str | None = None,
         fails: str | None = None,
+        next_id: int | None = None,
     ) -> Column:
         """The pooled column with these fields (made now if it is the first)."""
         key = (
             name, id(type), nullable, default, identity, raw_default, collation, generated,
-            generator, sequence, fails,
+            generator, sequence, fails, next_id,
         )  # fmt: skip
         found = self._made.get(key)
         if found is None:
             found = self._made[key] = Column(
                 name, type, nullable, default, identity, raw_default, collation, generated,
-                generator, sequence, fails,
+                generator, sequence, fails, next_id=next_id,
             )  # fmt: skip
         return found

@@ -50,3 +50,19 @@ def rule_shown(left: Table | None, right: Table | None, text: str) -> str:
                 own = tuple(columns_shown(left, right, rule.columns))
                 return replace(rule, columns=own).describe()
     return text
+
+
+def column_shown(left: Table, right: Table | None, column: str) -> str:
+    """``table.column`` (logical) of the tables ``left`` and ``right`` as a difference's message
+    names it (``Context.shown``): by the names both databases give them, the logical names in
+    brackets, ``draws.whole_ml (domain: donations.volume_ml)``; by the logical names where the
+    sides name them apart or nothing renamed them. For the evaluation stage's warnings, which
+    named the logical column where the differences beside them name the physical one
+    (stranger70 012-5)."""
+    logical = f"{left.name}.{column}"
+    own = {t.physical or t.name for t in (left, right) if t is not None}
+    columns = {c.own_name for c in (t.named(column) for t in (left, right) if t) if c}
+    if len(own) != 1 or len(columns) != 1:
+        return logical
+    physical = f"{own.pop()}.{columns.pop()}"
+    return logical if physical == logical else f"{physical} (domain: {logical})"

@@ -23,6 +23,13 @@ class DomainCheck:
     # Set by ``normalize`` where ``domain`` is a base of the column's domain: the column's.
     via: str | None = None
 
+    def said(self) -> str:
+        """How a message names it: ``CHECK brix_min of domain brix``, with ``(the base of d2)``
+        where its domain is one the column's is made over (stranger68 012)."""
+        what = f"CHECK {self.name}" if self.name else "a CHECK"
+        via = f" (the base of {self.via})" if self.via else ""
+        return f"{what} of domain {self.domain}{via}"
+
 
 @dataclass(frozen=True, slots=True)
 class ColumnType:

@@ -17,6 +17,7 @@ from twinschema.model import (
     OPTION_WITHOUT_ROWID,
     Table as ReadTable,
 )
+from twinschema.sql_names import sql_name
 
 
 def complete_table(table: sa.Table, found: ReadTable, dialect: str) -> None:
@@ -55,12 +56,18 @@ def complete_table(table: sa.Table, found: ReadTable, dialect: str) -> None:
 
 def complete_key(fk: sa.ForeignKeyConstraint, found: ReadTable) -> None:
     """Give a reflected foreign key of ``found``'s table the actions, deferral and MATCH the
-    adapter read (matched by its columns and referenced table, case-blind as SQLite is)."""
+    adapter read (matched by its columns and referenced table, case-blind as SQLite is), and
+    the columns of PostgreSQL 15's ``ON DELETE SET NULL (b)``, which SQLAlchemy compiles as
+    given and its reflection reads as a plain SET NULL (stranger69 leftovers: ``init`` wrote
+    ``ondelete='SET NULL'``, which sets every column of the key)."""
     ref = fk.elements[0].target_fullname.rsplit(".", 2)[-2] if fk.elements else ""
     own = [c.lower() for c in fk.column_keys]
     for key in found.foreign_keys:
         if [c.lower() for c in key.columns] == own and key.ref_table.lower() == ref.lower():
             fk.ondelete = key.on_delete if key.on_delete != NO_ACTION else None
+            if fk.ondelete and key.on_delete_columns:  # PostgreSQL 15's SET NULL (b)
+                listed = ", ".join(sql_name(c) for c in key.on_delete_columns)
+                fk.ondelete = f"{fk.ondelete} ({listed})"
             fk.onupdate = key.on_update if key.on_update != NO_ACTION else None
             fk.deferrable = key.deferrable or None
             fk.initially = "DEFERRED" if key.initially_deferred else None

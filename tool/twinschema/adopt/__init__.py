@@ -5,7 +5,7 @@ name (``naming``), each pair given the kind both sides agree on (``kinds``), and
 written (``project`` says where):
 
 * ``domain.yaml`` (``domain_file``); ``[tool.twinschema]`` merged into ``pyproject.toml``;
-* the two metadata modules and the domain loader they import (``models``);
+* the two metadata modules (``models``) and the domain loader they import (``loader``);
 * both Alembic environments (``chains``) with a baseline revision each that creates the schema
   as it exists (``baseline``), when the project has no revision yet;
 * a ``Makefile`` with ``check-sync``, ``migrate-local`` and ``migrate-remote`` (``chains``);
@@ -25,13 +25,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from twinschema.adopt import baseline, models, reflection
+from twinschema.adopt import baseline, loader, models, reflection
 from twinschema.adopt.chains import chain_files, makefile
 from twinschema.adopt.domain_file import render
 from twinschema.adopt.naming import pair_names, snake_case, words
 from twinschema.adopt.project import Layout, layout, merged_pyproject, relative
 from twinschema.adopt.proposal import Proposal, name_map, propose
-from twinschema.adopt.stamp import apply_stamp, plan_stamp
+from twinschema.adopt.stamp import WriteRefused, apply_stamp, plan_stamp
 from twinschema.adopt.undo import Undo
 from twinschema.config import Config, load_config
 from twinschema.domain_load import parse_domain
@@ -119,7 +119,7 @@ def project_files(
     differ), the chains' scaffolding (kept when it exists), and the baseline of each new chain."""
     owned: dict[Path, str] = {where.domain: _domain_text(proposal, where.domain, urls)}
     loader_file = where.module_file(where.loader)
-    owned[loader_file] = models.render_loader(relative(where.domain, loader_file.parent))
+    owned[loader_file] = loader.render_loader(relative(where.domain, loader_file.parent))
     scaffold: dict[Path, str] = {p: "" for p in where.packages() if not p.exists()}
     scaffold.update({p: text for p, text in makefile(where.root).items() if not p.exists()})
     baselines: dict[str, Path] = {}
@@ -185,6 +185,13 @@ def run_init(
         _read_back(written_config)
         if plan is not None:
             apply_stamp(written_config, plan)
+    except WriteRefused as exc:
+        undo.restore()
+        raise UsageError(
+            f"--stamp failed: {exc}; every file init wrote was removed again and no database "
+            "was stamped: run `twinschema init` again without --stamp (or with URLs it may "
+            "write to)"
+        ) from None
     except BaseException:
         undo.restore()  # never a half-written project: a second init starts afresh
         raise

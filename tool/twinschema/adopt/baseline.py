@@ -29,7 +29,7 @@ from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt import reflection
 from twinschema.adopt.type_imports import type_imports
-from twinschema.alembic_env import deferrable_primary_key
+from twinschema.alembic_keys import primary_key_code
 from twinschema.canonical.identifiers import quoted
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.dialects import ReflectOptions, excluded
@@ -157,7 +157,7 @@ def _existing_type(kind: str, obj: Any, context: AutogenContext) -> str | Litera
     if kind == "type" and isinstance(obj, Declared):
         return rendered(obj, context)
     if kind == "primary_key":
-        return deferrable_primary_key(obj, context)
+        return primary_key_code(obj, context)
     if kind != "type" or not hasattr(obj, "create_type"):
         return False
 

@@ -8,6 +8,7 @@ options were dropped, and a module creating other ids passed every layer).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,3 +45,35 @@ def identity_code(identity: sa.Identity, sa_type: Any) -> str:
     if identity.cycle:
         args.append("cycle=True")
     return f"sa.Identity({', '.join(args)})"
+
+
+# ``nextval('q_id_seq'::regclass)``: a serial's default, drawing from a sequence of a plain name.
+_NEXTVAL = re.compile(r"nextval\('([a-z_][a-z0-9_$]*)'(?:::regclass)?\)")
+
+
+def serial_sequence_code(default: str, generator: str | None, sa_type: Any) -> str | None:
+    """``sa.Sequence('q_id_seq', increment=10, ...)`` for a serial key whose sequence has
+    options other than a serial's (``ALTER SEQUENCE q_id_seq INCREMENT BY 10``), written beside
+    its ``nextval()`` default so that the module's ``create_all`` makes that sequence (a plain
+    ``sa.BIGINT()`` key makes a serial of increment 1: stranger69 leftovers); None for a serial
+    with a serial's options, a sequence of another name shape, or options not read."""
+    found = _NEXTVAL.fullmatch(default.strip())
+    read = postgresql_sequences.parsed(generator or "")
+    name = _type_name(sa_type)
+    usual = postgresql_sequences.parsed(postgresql_sequences.spelled(name))
+    if found is None or read is None or read == usual:
+        return None
+    step = postgresql_sequences.parsed(postgresql_sequences.spelled(name, increment=read.increment))
+    assert usual is not None and step is not None  # spelled() writes what parsed() reads
+    given = (
+        ("start", read.start, step.start),
+        ("increment", read.increment, 1),
+        ("minvalue", read.minvalue, step.minvalue),
+        ("maxvalue", read.maxvalue, step.maxvalue),
+        ("cache", read.cache, 1),
+    )
+    args = [repr(found.group(1))]
+    args += [f"{key}={value}" for key, value, default_value in given if value != default_value]
+    if read.cycle:
+        args.append("cycle=True")
+    return f"sa.Sequence({', '.join(args)})"

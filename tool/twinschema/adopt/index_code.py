@@ -111,9 +111,14 @@ def unique_options(unique: sa.UniqueConstraint) -> list[str]:
 
 def deferral(constraint: sa.Constraint) -> list[str]:
     """A primary key's or UNIQUE constraint's ``deferrable=`` and ``initially=`` arguments,
-    where it has them (``reflection.complete`` sets them from what the adapter read)."""
-    return [
+    where it has them (``reflection.complete`` sets them from what the adapter read), and its
+    SQLite ON CONFLICT clause (``sqlite_on_conflict=``), where it has one."""
+    found = [
         f"{k}={getattr(constraint, k)!r}"
         for k in ("deferrable", "initially")
         if getattr(constraint, k)
     ]
+    algorithm = constraint.dialect_kwargs.get("sqlite_on_conflict")
+    if algorithm:
+        found.append(f"sqlite_on_conflict={algorithm!r}")
+    return found

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt.domain_type import render_domain
-from twinschema.adopt.identity_code import identity_code
+from twinschema.adopt.identity_code import identity_code, serial_sequence_code
 from twinschema.adopt.index_code import deferral, index_elements, read_index, unique_options
 from twinschema.declared_types import IMPORT, Declared, rendered
 from twinschema.model import Schema
@@ -148,8 +148,15 @@ class TableRenderer:
             and list(table.primary_key.columns) == [column]
             and isinstance(column.type, sa.Integer)
         )  # SQLAlchemy makes it SERIAL: a sequence of its own, as the database has
+        sequence = (
+            serial_sequence_code(text, self._generator(table, column), column.type)
+            if serial and text is not None
+            else None
+        )
         if column.identity is not None:
             args.append(identity_code(column.identity, column.type))
+        elif sequence is not None:  # a serial with options of its own: its sequence, named
+            args += [sequence, f"server_default=sa.text({text!r})"]
         elif text is not None and not serial:
             args.append(f"server_default=sa.text({text!r})")
         if isinstance(column.computed, sa.Computed):
@@ -160,11 +167,20 @@ class TableRenderer:
             )
         if self._needs_autoincrement_false(table, column, serial):
             args.append("autoincrement=False")
+        on_conflict = column.dialect_kwargs.get("sqlite_on_conflict_not_null")
+        if on_conflict:  # SQLite's NOT NULL ON CONFLICT (``reflection.complete``)
+            args.append(f"sqlite_on_conflict_not_null={on_conflict!r}")
         line = f"sa.Column({', '.join(args)})"
         if name.startswith(("'", '"')):
             note = "# not in domain.yaml (found on this side only): declare it, or drop it"
             line = f"{note}\n    {line}"
         return line
+
+    def _generator(self, table: sa.Table, column: sa.Column[Any]) -> str | None:
+        """The options of the sequence that generates ``column``, as the adapter read them."""
+        found = self.raw.tables.get(table.name)
+        read = found.column(column.name) if found is not None else None
+        return read.generator if read is not None else None
 
     def _needs_autoincrement_false(
         self, table: sa.Table, column: sa.Column[Any], serial: bool
@@ -350,41 +366,3 @@ def render_module(
         "",
     ]
     return "\n".join(header + body).rstrip("\n") + "\n"
-
-
-LOADER = '''"""The domain loader: ``domain.yaml`` as attribute access that fails at import time on a typo.
-
-    N = names("postgresql")
-    t = N.album                              # DomainNameError at once if the table is misspelled
-    sa.Table(t.__tablename__, metadata, sa.Column(t.album_id, ...))   # ... or the column
-
-``VALUES.customers.tier`` gives an enum column's values from the same file.
-Written by `twinschema init`; yours to edit.
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-from twinschema.domain_load import load_domain
-from twinschema.domain_model import Domain, DomainNames, TableNames
-
-__all__ = ["DOMAIN", "VALUES", "TableNames", "names"]
-
-DOMAIN_FILE = Path(__file__).resolve().parent / {relative!r}
-DOMAIN: Domain = load_domain(DOMAIN_FILE)
-
-
-def names(dialect: str) -> DomainNames:
-    """The physical table and column names of ``dialect`` (``sqlite`` or ``postgresql``)."""
-    return DOMAIN.names(dialect)
-
-
-VALUES = DOMAIN.values()
-'''
-
-
-def render_loader(relative_domain: str) -> str:
-    """The text of the domain loader module, reading the domain file at ``relative_domain``
-    (a POSIX path relative to the loader's folder)."""
-    return LOADER.format(relative=relative_domain)

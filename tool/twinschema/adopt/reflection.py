@@ -77,6 +77,7 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
             complete_table(table, found, raw.dialect)
             if raw.dialect == "sqlite":
                 _sqlite_expression_indexes(table, found)
+                _conflict_clauses(table, found)
             else:
                 _unknown_types(table, found)
                 _domains(table, found)
@@ -104,13 +105,20 @@ def _domains(table: sa.Table, found: Table) -> None:
     ``TIMESTAMP()``): it is read again from the spelling the adapter read. SQLAlchemy also
     reads a column of a NOT NULL domain as NOT NULL; the column's own nullability is kept
     instead (the domain's NOT NULL is the domain's: a subquery's NULL passes it, not a
-    column's NOT NULL; ``compare/columns``)."""
+    column's NOT NULL; ``compare/columns``), and so is its DEFAULT: the column's own
+    (pg_attrdef), none where it has none, the domain's staying the domain's."""
     for column in table.columns:
         read = found.column(column.name)
         domain = column.type
         if read is None or not isinstance(domain, postgresql.DOMAIN) or read.type.array:
             continue
         column.nullable = read.nullable
+        if read.raw_default is None and read.default is None:
+            # SQLAlchemy reads the domain's DEFAULT as the column's where it has none: the
+            # module and the baseline then gave the column a DEFAULT of its own that the
+            # database lacks, and a later ``ALTER DOMAIN ... SET DEFAULT`` reached the adopted
+            # database's column but not one the chain built (stranger70 005)
+            column.server_default = None
         parts = domain_parts(read.type.definition or "")
         # A domain over a domain: SQLAlchemy reads the upper level's NOT NULL and CHECK alone;
         # the adapter read every level's (``postgresql_catalog``), written as one domain.
@@ -149,6 +157,33 @@ def _sqlite_expression_indexes(table: sa.Table, found: Table) -> None:
         options: dict[str, Any] = {"sqlite_where": sa.text(where)} if where else {}
         made = [columns[e] if e in columns else sa.text(e) for e in elements]
         sa.Index(index.name, *made, unique=index.unique, _table=table, **options)
+
+
+def _conflict_clauses(table: sa.Table, found: Table) -> None:
+    """SQLite's ON CONFLICT clauses, as the adapter reads them from the table's SQL, where
+    SQLAlchemy can hold them: ``sqlite_on_conflict`` on the primary key and on a UNIQUE
+    constraint, ``sqlite_on_conflict_not_null`` on a column. SQLAlchemy's reflection reads
+    none, so the module and the baseline had none: every database the chain built refused the
+    row the adopted one replaced or ignored (stranger69 leftovers). Not here: a CHECK's clause
+    (SQLAlchemy's CheckConstraint has no such option, and SQLite 3.40 refuses the row anyway)
+    and the clause of a constraint not reflected (a UNIQUE over the rowid key, which SQLite
+    folds into it)."""
+    columns = {c.name.lower(): c for c in table.columns}
+    for clause in found.conflict_clauses:
+        names = [n.lower() for n in clause.columns]
+        if clause.constraint == "NOT NULL" and len(names) == 1 and names[0] in columns:
+            column = columns[names[0]]
+            column.dialect_options["sqlite"]["on_conflict_not_null"] = clause.algorithm
+        elif clause.constraint == "PRIMARY KEY":
+            if [c.name.lower() for c in table.primary_key.columns] == names:
+                table.primary_key.dialect_options["sqlite"]["on_conflict"] = clause.algorithm
+        elif clause.constraint == "UNIQUE":
+            for uq in table.constraints:
+                if (
+                    isinstance(uq, sa.UniqueConstraint)
+                    and [c.name.lower() for c in uq.columns] == names
+                ):
+                    uq.dialect_options["sqlite"]["on_conflict"] = clause.algorithm
 
 
 def sqlite_master(url: str, options: ReflectOptions) -> list[tuple[str, str, str, str]]:

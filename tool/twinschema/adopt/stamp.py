@@ -18,13 +18,19 @@ from alembic.util import CommandError
 
 from twinschema.compare import Side, compare
 from twinschema.config import SIDE_OF, Config
+from twinschema.dialects import write_refused
 from twinschema.errors import UsageError
 from twinschema.migrations import VERSION_TABLE, migrate_chain, migrate_connect
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.servers import scratch
 from twinschema.sources import make_canonical, reflect_url
-from twinschema.urls import parse_url, redact, scrub
+from twinschema.urls import first_line, parse_url, redact, scrub
+
+
+class WriteRefused(UsageError):
+    """A database refused the stamp's write (opened read-only, or a role that may not write):
+    the user's URL or rights, exit 2; ``init`` says what it undid and what to run instead."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,10 @@ def _stamp(config: Config, step: StampStep, revision: str, drop: bool = False) -
             command.stamp(cfg, revision)
         except CommandError as exc:
             raise UsageError(f"--stamp: Alembic: {scrub(str(exc))}") from None
+        except sa.exc.DBAPIError as exc:
+            if write_refused(exc.orig):
+                raise WriteRefused(f"{redact(step.url)}: {first_line(exc)}") from None
+            raise
         if drop and sa.inspect(connection).has_table(VERSION_TABLE):
             sa.Table(VERSION_TABLE, sa.MetaData()).drop(connection)
         return not had

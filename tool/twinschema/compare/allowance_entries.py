@@ -13,6 +13,25 @@ from twinschema.records.domain import PINNABLE_KINDS, Allowance, Domain, check_t
 # ``dialect:`` cannot mean another difference of the same object.
 ONE_SIDED_KINDS = frozenset({"table_missing", "column_missing"})
 
+# The name of the comparer's difference for a SQLite ON CONFLICT clause (``storage``).
+ON_CONFLICT = "on_conflict"
+
+# Objects of a kind whose difference is always the object on one side only, by (kind, name):
+# an ON CONFLICT clause is on a side or not (REPLACE against IGNORE is two clauses, each on one
+# side), so an allowance without ``dialect:`` cannot mean the clause differing and allows it,
+# as ``ONE_SIDED_KINDS`` (stranger70 004: ``{kind: dialect_object}`` on the table was "stale"
+# beside three ON CONFLICT differences there).
+ONE_SIDED_OBJECTS = frozenset({("dialect_object", ON_CONFLICT)})
+
+
+def one_shape(difference: Difference) -> bool:
+    """True when ``difference`` is of a kind, or an object, that has one shape only, on one
+    side (``ONE_SIDED_KINDS``, ``ONE_SIDED_OBJECTS``): ``dialect:`` changes nothing there."""
+    return (
+        difference.kind in ONE_SIDED_KINDS
+        or (difference.kind, difference.name) in ONE_SIDED_OBJECTS
+    )
+
 
 def one_sided(difference: Difference) -> bool:
     """True when the difference is an object (or a flag) on one side only: an allowance
@@ -192,7 +211,10 @@ def unnamed_check_hints(
     one side only is offered its own by its name, so that allowing one CHECK of a table never
     hides another (stranger67 010: two one-sided CHECKs, each allowed alone). A type or a
     nullability differing across the dialects is offered its allowance pinned to both sides
-    (``types:``, ``nullable:``), so that a later change of either is reported (stranger68 003)."""
+    (``types:``, ``nullable:``), so that a later change of either is reported (stranger68 003).
+    A dialect object (an ON CONFLICT clause, row-level security, a policy, UNLOGGED) is offered
+    its allowance by its name, as every other kind's hint gives its own (stranger70 004: the
+    name ``on_conflict`` was to be learned from a stale warning only)."""
     dialects = {side: dialect for dialect, side in sides.items()}
     found = []
     for d in differences:
@@ -201,6 +223,9 @@ def unnamed_check_hints(
                 said = f"{ALLOW_PHRASE}, pinned to what each side has:"
                 entry = allowance_entry(d, dialects)
                 d = replace(d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {entry}", 1))
+        elif d.kind == "dialect_object" and ALLOW_PHRASE in d.hint and len(dialects) == 2:
+            entry = allowance_entry(d, dialects)  # by its name (on_conflict, unlogged, ...)
+            d = replace(d, hint=d.hint.replace(ALLOW_PHRASE, f"{ALLOW_PHRASE}: {entry}", 1))
         elif d.kind == "check" and ALLOW_PHRASE in d.hint and (_unnamed(d) or one_sided(d)):
             said = f"{ALLOW_PHRASE}: this CHECK, {_naming(d, dialects)}alone by"
             d = replace(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Set as AbstractSet
 
 from twinschema.canonical.check_reading import same_check
-from twinschema.compare.allowance_entries import ONE_SIDED_KINDS, one_sided
+from twinschema.compare.allowance_entries import one_shape, one_sided
 from twinschema.model import Schema
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Allowance, Domain, check_key
@@ -108,7 +108,8 @@ def fits(
     meaning) and what it pins of each side (``types:``, ``checks:``, ``nullable:``: what each
     side shows, ``_same_sides``). Then ``dialect:`` says which of
     two differences of one object it is: without it, the object both sides have, differing
-    (or, for ``ONE_SIDED_KINDS``, the object on one side only); with it, the object on that
+    (or, for ``ONE_SIDED_KINDS`` and ``ONE_SIDED_OBJECTS`` such as an ON CONFLICT clause,
+    the object on one side only); with it, the object on that
     dialect's side only (or any ``TWO_SIDED_KINDS`` difference, or a CHECK by ``check:``).
     ``halves`` (``allowances.split_objects``): objects both sides have under one name, each
     reported on one side only: such a half is the object differing, which ``dialect:`` does
@@ -128,7 +129,7 @@ def fits(
     )
     if allowance.dialect is None:
         # Written for the object differing, not for its absence on one side.
-        return not one or difference.kind in ONE_SIDED_KINDS
+        return not one or one_shape(difference)
     if side is None or not difference.holds(side):
         return False
     # Written for the object on one side only, not for it differing.

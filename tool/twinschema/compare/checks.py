@@ -73,10 +73,7 @@ def _domain_held(check: CheckConstraint) -> tuple[str, str]:
     held = check.domain
     if held is None:
         return "", ""
-    what = f"CHECK {held.name}" if held.name else "a CHECK"
-    via = f" (the base of {held.via})" if held.via else ""
-    said = f", as {what} of domain {held.domain}{via}"
-    return said, f"; it is {what} of domain {held.domain}{via}" + (
+    return f", as {held.said()}", f"; it is {held.said()}" + (
         f": {held.drop} drops it" if held.drop else ""
     )
 

@@ -23,7 +23,6 @@ from twinschema.model import (
     EQUALITY_EXACT,
     Collation,
     Column,
-    ColumnType,
     Table,
 )
 from twinschema.records import FixSide
@@ -59,7 +58,10 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
         # the sequence gives the ids the rowid gives (key_sequences: START 1, INCREMENT 1 ...).
         ldialect, rdialect = ctx.left.schema.dialect, ctx.right.schema.dialect
         if typemap.generators_match(ldialect, lid, rdialect, rid):
-            parting = key_sequences.rowid_parting(lc.generator or rc.generator, _keyed(lc, rc))
+            keyed, other = (lc, rc) if lc.generator else (rc, lc)
+            parting = key_sequences.rowid_parting(
+                keyed.generator, keyed.type, keyed.next_id, other.next_id
+            )
             if parting is None:
                 ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
                 rid = lid
@@ -99,11 +101,6 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if lc.generated != rc.generated:
         column_generated(ctx, lt.name, lc, rc)
     return consumed
-
-
-def _keyed(lc: Column, rc: Column) -> ColumnType:
-    """The type of the key column whose sequence options are read (the one with a generator)."""
-    return lc.type if lc.generator else rc.type
 
 
 def _with_precision(ctx: Context, rule: str, lc: Column, rc: Column) -> str:
@@ -309,8 +306,9 @@ def column_field(
             lc.name,
             f"sequence {lc.generator}",
             f"sequence {rc.generator}",
-            f"the sequence that generates {where} differs (the ids the next rows get): "
-            f"{lc.generator} vs {rc.generator}",
+            f"the sequence that generates {where} differs ("
+            + key_sequences.generators_parting(lc.generator, rc.generator, lc.next_id, rc.next_id)
+            + f"): {lc.generator} vs {rc.generator}",
         )
     elif field_name == "sequence":
         ctx.diff(

@@ -30,6 +30,7 @@ from twinschema.canonical import typemap
 from twinschema.compare.common import cols
 from twinschema.compare.context import Context
 from twinschema.model import NO_ACTION, OBJECT_TRIGGER, ForeignKey, Schema, Table
+from twinschema.model_shown import columns_shown
 from twinschema.records.kinds import INTEGER_KINDS
 
 RESTRICT = "RESTRICT"
@@ -47,7 +48,10 @@ def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) 
         return
     late = "right" if early == "left" else "left"
     row, end = ctx.label(early), ctx.label(late)
-    own, ref = cols(lfk.columns), cols(lfk.ref_columns) or "its primary key"
+    tables = ctx.left.schema.tables.get(table), ctx.right.schema.tables.get(table)
+    # Each column and the table by the name both databases give it (stranger69 006).
+    own = cols(columns_shown(*tables, lfk.columns))
+    ref = cols(columns_shown(*tables, lfk.ref_columns)) or "its primary key"
     parts = []
     if lfk.on_delete == RESTRICT and rfk.on_delete == RESTRICT:
         parts.append(
@@ -69,9 +73,9 @@ def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) 
             example = f" (SET {ref} = {ref} + 10, {own} = {own} + 10 on integer keys)"
         parts.append(
             f"ON UPDATE {action} acts at each row in {row}, at the end of the statement in "
-            f"{end}: one UPDATE of {table} that moves a row's ({ref}) and the ({own}) of the "
-            f"row referencing it along{example} {what} in {row}, and keeps the reference in "
-            f"{end}"
+            f"{end}: one UPDATE of {ctx.own_table(table)} that moves a row's ({ref}) and the "
+            f"({own}) of the row referencing it along{example} {what} in {row}, and keeps the "
+            f"reference in {end}"
         )
     if not parts:
         return
@@ -79,7 +83,8 @@ def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) 
         ctx,
         table,
         (lfk, rfk),
-        f"self-referencing foreign key {table}({own}) -> {table}: " + "; ".join(parts),
+        f"self-referencing foreign key {ctx.key_shown(table, lfk.columns)} -> "
+        f"{ctx.table_shown(table)}: " + "; ".join(parts),
         "NO ACTION is checked at the end of the statement on both sides (unlike RESTRICT it "
         "lets a statement delete or move a referenced key that another row takes over); else "
         "allow it in domain.yaml with a reason",

@@ -88,7 +88,7 @@ def refused_parents(ctx: Context, left: Table, right: Table) -> None:
             ]
             if any(o.parent_refused is not None for o in twin):
                 continue
-            what = f"foreign key {own.name}({cols(fk.columns)}) -> {fk.ref_table}"
+            what = f"foreign key {ctx.key_shown(own.name, fk.columns)} -> {ctx.table_shown(fk.ref_table)}"
             mine = fk.describe() + " (no parent key)"
             theirs = twin[0].describe() if twin else None
             schema = (ctx.left if side == "left" else ctx.right).schema

@@ -3,6 +3,7 @@ PARTITION BY) of a pair of tables."""
 
 from __future__ import annotations
 
+from twinschema.compare.allowance_entries import ON_CONFLICT
 from twinschema.compare.common import (
     ordered_keys,
 )
@@ -50,12 +51,13 @@ def conflict_clauses(ctx: Context, left: Table, right: Table) -> None:
             hint = (
                 f"remove it from {ctx.label(side)} ({ctx.label(other)}'s constraints have no ON "
                 "CONFLICT clause); if it differs on purpose, allow it in domain.yaml with a reason"
+                " (it allows every ON CONFLICT clause of the table, one added later too)"
             )
         ctx.diff(
             "dialect_object",
             left.name,
             None,
-            "on_conflict",
+            ON_CONFLICT,
             text if on_left else None,
             None if on_left else text,
             f"{text.removesuffix(' ON CONFLICT ' + clause.algorithm)} of "

@@ -4,7 +4,6 @@ takes the rows no key would, which a checked twin on the other side refuses."""
 
 from __future__ import annotations
 
-from twinschema.compare.common import cols
 from twinschema.compare.context import Context
 from twinschema.model import ForeignKey, Table
 
@@ -35,11 +34,13 @@ def _off(fk: ForeignKey) -> tuple[str | None, str | None]:
 
 
 def _report(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) -> None:
-    """One difference for a pair of keys checked differently: what each side lets through."""
+    """One difference for a pair of keys checked differently: what each side lets through.
+    The tables are named as both databases name them, the logical name in brackets where
+    domain.yaml renamed one (stranger69 006: ``-> docks``, a table neither database has)."""
     told = [
         f"in {ctx.label(side)}, {what}"
         for fk, side in ((lfk, "left"), (rfk, "right"))
-        for what in _passes(table, fk)
+        for what in _passes(ctx, table, fk)
     ]
     ctx.diff(
         "foreign_key",
@@ -48,8 +49,8 @@ def _report(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) -> None:
         lfk.name or rfk.name,
         lfk.describe() + _shown(lfk),
         rfk.describe() + _shown(rfk),
-        f"foreign key {table}({cols(lfk.columns)}) -> {lfk.ref_table} is not checked on one "
-        f"side: " + "; ".join(told),
+        f"foreign key {ctx.key_shown(table, lfk.columns)} -> {ctx.table_shown(lfk.ref_table)} "
+        "is not checked on one side: " + "; ".join(told),
     )
 
 
@@ -57,15 +58,17 @@ def _shown(fk: ForeignKey) -> str:
     return " (not checked)" if _off(fk) != (None, None) else ""
 
 
-def _passes(table: str, fk: ForeignKey) -> list[str]:
+def _passes(ctx: Context, table: str, fk: ForeignKey) -> list[str]:
     """What a key left unchecked lets through, with why: an orphan row of the child, a delete
-    of a referenced parent row that skips the key's action."""
+    of a referenced parent row that skips the key's action; each table and column by the name
+    both databases give it."""
+    own, parent_table = ctx.own_table(table), ctx.own_table(fk.ref_table)
     child = (
-        f"a row of {table} whose ({cols(fk.columns)}) matches no row of "
-        f"{fk.ref_table}({cols(fk.ref_columns)}) is stored"
+        f"a row of {own} whose {ctx.key_shown(table, fk.columns)[len(own) :]} matches no row "
+        f"of {ctx.key_shown(fk.ref_table, fk.ref_columns)} is stored"
     )
     parent = (
-        f"a row of {fk.ref_table} that a row of {table} references is deleted without "
+        f"a row of {parent_table} that a row of {own} references is deleted without "
         f"ON DELETE {fk.on_delete_shown()}"
     )
     if fk.off_child is not None and fk.off_child == fk.off_parent:

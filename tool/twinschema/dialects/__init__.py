@@ -10,6 +10,7 @@ for every source, so that no dialect knowledge is needed afterwards.
 from __future__ import annotations
 
 import fnmatch
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import import_module
@@ -41,6 +42,21 @@ class ReflectOptions:
 def excluded(name: str, patterns: Sequence[str]) -> bool:
     """True when a table name matches one of the glob ``patterns`` (``audit_*``)."""
     return bool(patterns) and any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+# PostgreSQL's SQLSTATEs of a write refused: a read-only transaction (default_transaction_read_only,
+# a hot standby) and a privilege the role lacks.
+_PG_WRITE_REFUSED = frozenset({"25006", "42501"})
+
+
+def write_refused(error: BaseException | None) -> bool:
+    """True when the driver's ``error`` says the database refuses to be written (SQLite's
+    SQLITE_READONLY: a file opened ``mode=ro`` or that its user may not write; PostgreSQL's
+    read-only transaction or missing privilege), read from its codes, not its words."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF == sqlite3.SQLITE_READONLY
+    return getattr(error, "sqlstate", None) in _PG_WRITE_REFUSED
 
 
 class Adapter(Protocol):

@@ -86,6 +86,8 @@ from twinschema.dialects.postgresql_rows import (
     check_expression,
     schema_objects,
 )
+from twinschema.dialects.postgresql_sequence_state import next_id, next_ids
+from twinschema.dialects.postgresql_sequences import parsed
 from twinschema.dialects.postgresql_types import (
     DIALECT,
     collation_of,
@@ -180,6 +182,7 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
         option_rows,
         elsewhere_rows,
         object_rows,
+        state_rows,
     ) = results
 
     if not schema_rows:
@@ -202,7 +205,7 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     object_rows = unqualify_rows(object_rows, (4,), names)
 
     enums: dict[int, tuple[str, ...]] = {oid: tuple(labels) for oid, labels in enum_rows}
-    tables = _tables(column_rows, enums, options.exclude)
+    tables = _tables(column_rows, enums, options.exclude, next_ids(state_rows))
     unreadable = [parts.name for parts, readable in tables.values() if not readable]
     if unreadable:
         shown = ", ".join(unreadable[:5]) + (
@@ -264,16 +267,20 @@ def drawn_sequence(default: str) -> str:
 
 
 def _tables(
-    rows: Sequence[Sequence[Any]], enums: Mapping[int, tuple[str, ...]], exclude: Sequence[str]
+    rows: Sequence[Sequence[Any]],
+    enums: Mapping[int, tuple[str, ...]],
+    exclude: Sequence[str],
+    states: Mapping[int, tuple[int, bool]],
 ) -> dict[int, tuple[TableParts, bool]]:
-    """Tables (in name order) with their columns, keyed by oid, each with its readability."""
+    """Tables (in name order) with their columns, keyed by oid, each with its readability, and
+    each key's next id from its sequence's state (``states``: ``postgresql_sequence_state``)."""
     tables: dict[int, tuple[TableParts, bool]] = {}
     pool = ColumnPool()  # equal columns shared, as in every source
     current: TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator, owned, owner, fails, levels) in rows:  # fmt: skip
+         _, generator, owned, owner, fails, levels, seq_oid, _) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -324,9 +331,19 @@ def _tables(
                 generator if column_identity else None,
                 sequence,
                 fails,
+                _next_id(states, seq_oid, generator) if column_identity else None,
             )
         )
     return tables
+
+
+def _next_id(
+    states: Mapping[int, tuple[int, bool]], seq_oid: int | None, generator: str | None
+) -> int | None:
+    """The id the next insert that omits a column drawing from sequence ``seq_oid`` gets."""
+    options = None if generator is None else parsed(generator)
+    state = None if seq_oid is None else states.get(seq_oid)
+    return next_id(state, None if options is None else options.increment)
 
 
 class PostgreSQLAdapter:

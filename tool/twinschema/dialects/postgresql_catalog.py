@@ -135,6 +135,10 @@ _COLUMN_SEQUENCES = """(
         LEFT JOIN pg_attribute oa ON oa.attrelid = o.refobjid AND oa.attnum = o.refobjsubid
         WHERE q.classid = 'pg_attrdef'::regclass AND q.refclassid = 'pg_class'::regclass
     ) found
+    CROSS JOIN LATERAL (
+        SELECT has_sequence_privilege(found.seqrelid, 'SELECT')
+               AND has_schema_privilege(sc.relnamespace, 'USAGE') AS readable
+        FROM pg_class sc WHERE sc.oid = found.seqrelid) r
     ORDER BY relid, attnum, owned DESC, seqrelid, owner, owner_column
 )"""
 
@@ -182,7 +186,11 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
            CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
        sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column),
        {_SEQUENCE_FAILS},
-       CASE WHEN et.typtype = 'd' THEN ({DOMAIN_LEVELS}) END
+       CASE WHEN et.typtype = 'd' THEN ({DOMAIN_LEVELS}) END,
+       -- the sequence whose state (last_value, is_called) is read next (sequence_state), where
+       -- the role may read it (SELECT on it, USAGE on its schema)
+       CASE WHEN sq.readable THEN sq.seqrelid END,
+       CASE WHEN sq.readable THEN sq.seqrelid::regclass::text END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped

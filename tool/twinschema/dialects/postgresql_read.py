@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql_catalog import QUERY_COUNT, queries
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT, SQL_LOCK_TIMEOUT, SQL_LOCKED
+from twinschema.dialects.postgresql_sequence_state import state_sql
 from twinschema.errors import DatabaseError
 from twinschema.urls import redact, scrub
 
@@ -82,9 +83,12 @@ def one_line(exc: BaseException, url: URL) -> str:
     return scrub(" ".join(str(exc).split()), url.password)
 
 
-# Statements one attempt runs: the lock timeout and the batched queries in the snapshot, then
-# the lock timeout again and the fingerprint in a new transaction.
-STATEMENTS = QUERY_COUNT + 3
+# Statements one attempt runs: the lock timeout, the batched queries and the sequences' state
+# (``postgresql_sequence_state``) in the snapshot, then the lock timeout again and the
+# fingerprint in a new transaction.
+STATEMENTS = QUERY_COUNT + 4
+# Where the columns query's rows are in a read's results.
+_COLUMNS = 3
 
 
 # A read that saw the schema change is made this many times in all before it gives up.
@@ -111,6 +115,8 @@ def read_once(
             conn.execute(SQL_LOCK_TIMEOUT, params)
             cursors = [conn.execute(sql, params) for sql in queries(conn.info.server_version)]
         results: list[list[Any]] = [cur.fetchall() for cur in cursors]
+        # Where the key sequences the columns query found stand, in the same snapshot.
+        results.append(conn.execute(state_sql(results[_COLUMNS])).fetchall())
         conn.commit()  # the snapshot ends; the fingerprint below is read in a new one
         now = _fingerprint_now(conn, params)
     except psycopg.errors.LockNotAvailable:

@@ -50,6 +50,7 @@ from twinschema.dialects.sqlite_ddl import (
 )
 from twinschema.dialects.sqlite_lexer import ascii_lower
 from twinschema.dialects.sqlite_master import Listed, kept_tables, list_master
+from twinschema.dialects.sqlite_next_ids import with_next_ids
 from twinschema.dialects.sqlite_types import (
     COLLATE_SUFFIX,
     NAME,
@@ -117,18 +118,19 @@ def reflect(url: URL, options: ReflectOptions) -> Schema:
         conn, source = sqlite_files.connect(path, options.busy_timeout, probe=False), path
     try:
         rows = read_catalog(conn, source, options.busy_timeout)
+        return with_next_ids(conn, _build(rows, options, source))
     finally:
-        conn.close()  # before building: closing frees the parsed schema, a few ms at 1,000 tables
-    return _build(rows, options, source)
+        conn.close()
 
 
 def reflect_connection(conn: sqlite3.Connection, options: ReflectOptions, source: str) -> Schema:
     """Read every table through an open connection (e.g. an in-memory database loaded from SQL).
 
-    Runs four queries in one read transaction whatever the number of tables. ``source`` labels
+    Runs four queries in one read transaction whatever the number of tables, and two for where
+    its rowid keys stand (``sqlite_next_ids``). ``source`` labels
     the result and any error.
     """
-    return _build(read_catalog(conn, source), options, source)
+    return with_next_ids(conn, _build(read_catalog(conn, source), options, source))
 
 
 def reflect_table(conn: sqlite3.Connection, name: str) -> Table | None:

@@ -64,7 +64,10 @@ def conflict_clauses(sql: str, low: str) -> tuple[ConflictClause, ...]:
     """The ON CONFLICT clauses of a CREATE TABLE statement other than the default ABORT, sorted.
     A REPLACE deletes the row a new one conflicts with, an IGNORE drops the new row silently,
     where another database rejects it: no catalog says so, so it is read in the table's SQL
-    (token by token, outside strings and comments)."""
+    (token by token, outside strings and comments). A table CHECK's clause is left out: SQLite
+    parses it and does not act on it (3.40: ``CHECK (x > 0) ON CONFLICT IGNORE``, ``REPLACE``
+    or ``FAIL`` refuses ``(1), (-1)`` whole, as ABORT does; stranger70 004 follow-up: it was
+    said to drop the row silently)."""
     if "conflict" not in low:
         return ()
     found: list[ConflictClause] = []
@@ -98,7 +101,8 @@ def conflict_clauses(sql: str, low: str) -> tuple[ConflictClause, ...]:
         words.append(word)
         if word in _CONFLICT_ALGORITHMS and words[-3:-1] == ["on", "conflict"]:
             constraint, on = _conflict_owner(words, head, columns)
-            found.append(ConflictClause(constraint, on, word.upper()))
+            if constraint != "CHECK":  # parsed, never acted on (below)
+                found.append(ConflictClause(constraint, on, word.upper()))
     return tuple(sorted(found))
 
 

@@ -23,7 +23,13 @@ from twinschema.evaluate import (
     held_checks,
     side_checks,
 )
-from twinschema.evaluate.checks import check_text, run_on_probes, telling, witness_written
+from twinschema.evaluate.checks import (
+    check_of,
+    check_text,
+    run_on_probes,
+    telling,
+    witness_written,
+)
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
 from twinschema.evaluate.sqlite_refusals import every_row_refused
@@ -263,7 +269,8 @@ def probe(
         rds[0],
         f"{'CHECK on' if one else 'CHECKs on'} {st.table_shown(lt.name)} "
         f"{'differs' if one else 'differ'}: "
-        f"{each_side(st, (lshown, rshown), (ltext, rtext))}; " + written.text,
+        f"{each_side(st, (lshown, rshown), (ltext, rtext))}{domains_held(st, lds, rds)}; "
+        + written.text,
         witness=written.witness,
     )
     if not one:  # one difference names both groups
@@ -287,10 +294,31 @@ def _clocks_apart(
     st.merge(
         lds[0],
         rds[0],
-        f"CHECK on {st.table_shown(table or '')} differs: {each_side(st, (lshown, rshown), texts)}; {said}",
+        f"CHECK on {st.table_shown(table or '')} differs: {each_side(st, (lshown, rshown), texts)}"
+        f"{domains_held(st, lds, rds)}; {said}",
     )
     if len(lds) > 1 or len(rds) > 1:
         st.drop(*lds[1:], *rds[1:])
+
+
+def domains_held(st: StageContext, lds: list[Difference], rds: list[Difference]) -> str:
+    """Which domain holds each CHECK of ``lds`` (left) and ``rds`` (right) that is a PostgreSQL
+    domain's read as its column's: `` (b.sql's is CHECK brix_min of domain brix)``, as a CHECK
+    on one side only says it (``compare.checks``); "" where none is. The differs message named
+    no domain, so the CHECK to change could not be found in the table (stranger70)."""
+    notes = []
+    for where, found in (("left", lds), ("right", rds)):
+        table, _ = find(st.left if where == "left" else st.right, found[0].table or "", "")
+        held = [
+            c.domain.said()
+            for d in found
+            if (c := check_of(table, d.left if where == "left" else d.right)) is not None
+            and c.domain is not None
+        ]
+        if held:
+            are = "is" if len(held) == 1 else "are"
+            notes.append(f"{st.side_name(where)}'s {are} {', '.join(held)}")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) -> str:

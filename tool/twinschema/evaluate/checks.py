@@ -37,7 +37,7 @@ from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.evaluate.witness_fields import Verdicts, Written
 from twinschema.evaluate.witness_rows import look_alikes, row_text
-from twinschema.model import EQUALITY_EXACT, Collation, Table
+from twinschema.model import EQUALITY_EXACT, CheckConstraint, Collation, Table
 from twinschema.records import Difference
 
 
@@ -319,11 +319,17 @@ def one_sided_checks(st: StageContext, table: str, side: str) -> list[Difference
 
 def check_text(table: Table | None, shown: str | None) -> str | None:
     """The raw expression of the CHECK a difference shows as ``CHECK (...)``."""
+    check = check_of(table, shown)
+    return None if check is None else check.raw or check.expression
+
+
+def check_of(table: Table | None, shown: str | None) -> CheckConstraint | None:
+    """The CHECK of ``table`` a difference shows as ``CHECK (...)`` (None: not found)."""
     if table is None or shown is None:
         return None
     for check in table.checks:
         if f"CHECK ({check.shown()})" == shown:
-            return check.raw or check.expression
+            return check
     return None
 
 

@@ -45,6 +45,7 @@ from twinschema.evaluate.json_twice import Store, generated_warnings, index_warn
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
+from twinschema.model_shown import column_shown, columns_shown
 from twinschema.records import SEVERITY_WARNING, VALUE_COMPATIBILITY, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.kinds import INTEGER_KINDS
@@ -128,6 +129,8 @@ def findings(
             if lgot is None or rgot is None:
                 continue
             hints: set[str] = set()
+            # The column as SQL on both databases writes it (the hint's CHECK).
+            (own,) = columns_shown(lt, rt, [lc.name])
             for (said, value), a, b in zip(values, lgot, rgot, strict=True):
                 # A moment with an offset: PostgreSQL's date keeps its day as written, which is
                 # no finding; one warning a column, where one side's CHECK rejects it.
@@ -137,7 +140,7 @@ def findings(
                 if TRAILING in said and REJECTED not in (a, b):
                     continue  # both store it: the longer value's own warning says enough
                 judged = _judged(crossing, kind, value, ((ld, a), (rd, b)), runs)
-                hint = hint_for(kind, (said, value), lc.name, precision, scale)
+                hint = hint_for(kind, (said, value), own, precision, scale)
                 finer = FINER in said  # one warning for the scale, 1.001's or a bound's
                 if judged is None or hint in hints or (finer and FINER in hints):
                     continue  # one warning per rule to add (-1000 after 1000 adds nothing)
@@ -146,14 +149,15 @@ def findings(
                 if finer or offset:
                     hints.add(FINER if finer else OFFSET)
                 push, what = judged
-                message = f"{name}.{lc.name}: {said}: {what}"
+                message = f"{column_shown(lt, rt, lc.name)}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
             if kind == "json":
                 at = (layer, left, right, name, lc, rc)
+                shown = column_shown(lt, rt, lc.name)
                 found += _twice(runs, reads, crossing, at)
                 found += _twice(runs, reads, crossing, at, json_precision.finding)
                 found += [
-                    (False, warning(layer, left, right, name, lc, rc, f"{name}.{lc.name}: {said}"))
+                    (False, warning(layer, left, right, name, lc, rc, f"{shown}: {said}"))
                     for said in generated_warnings((ld, rd), backends, (lt, rt), (lc, rc))
                     + index_warnings((ld, rd), backends, (lt, rt), (lc, rc))
                 ]
@@ -310,7 +314,7 @@ def _unique_findings(
             continue
         two, one = (ld, rd) if apart[ld] else (rd, ld)
         message = (
-            f"{lt.name}.{lc.name}: its UNIQUE rule compares different things: {pair[0]!r} and "
+            f"{column_shown(lt, rt, lc.name)}: its UNIQUE rule compares different things: {pair[0]!r} and "
             f"{pair[1]!r} are two values on {DIALECT_NAMES[two]} and one on "
             f"{DIALECT_NAMES[one]} (a second row with the other spelling is a duplicate there"
             + (": a SQLite to PostgreSQL sync fails)" if one == "postgresql" else ")")
@@ -344,25 +348,28 @@ def _key_findings(
     sqlite, pg = (lc, rc) if left.schema.dialect == "sqlite" else (rc, lc)
     if sqlite.identity not in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT):
         return []
-    where = f"{lt.name}.{lc.name}"
+    where, (own,) = column_shown(lt, rt, lc.name), columns_shown(lt, rt, [lc.name])
     reuse = f"; {ROWID_REUSE}" if sqlite.identity == IDENTITY_ROWID else ""
     if pg.identity not in (IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
         return []
     null_id = (
-        f"{where}: an explicit NULL id (INSERT ... ({lc.name}) VALUES (NULL), SQLite's idiom "
+        f"{where}: an explicit NULL id (INSERT ... ({own}) VALUES (NULL), SQLite's idiom "
         "for the next id) gets the next id on SQLite and is rejected on PostgreSQL, whose key "
         "is NOT NULL (an identity or a serial default fills in only an omitted id)"
     )
     found = [(False, warning(layer, left, right, lt.name, lc, rc, null_id, HINT_NULL_ID))]
-    # The witness at the id the sequence gives first (START: 1 unless the options say else).
-    first = key_sequences.first_id(pg.generator)
+    # The witness at the id the sequence gives next (where a live database's stands, else its
+    # START: 1 unless the options say else).
+    first = key_sequences.first_id(pg.generator, pg.next_id)
+    # SQLite's next id goes past the explicit one, and past the largest it had (where read).
+    after = max(first + 1, sqlite.next_id or 0)
     message = (
-        f"{where}: after a row with an explicit id (INSERT ... ({lc.name}) VALUES ({first}), "
-        f"as every synced row has), a row that omits the id gets {first + 1} on SQLite and "
+        f"{where}: after a row with an explicit id (INSERT ... ({own}) VALUES ({first}), "
+        f"as every synced row has), a row that omits the id gets {after} on SQLite and "
         f"{first} again on PostgreSQL, a duplicate key (its sequence did not move): set the "
         f"sequence after a sync (setval){reuse}"
     )
-    ptable, read = (rt.name, right) if pg is rc else (lt.name, left)
+    ptable, read = (rt.physical or rt.name, right) if pg is rc else (lt.physical or lt.name, left)
     statement = sequence_statement(ptable, pg, read.schema.objects_read)
     hint = HINT_SEQUENCE.format(sequence=statement)
     found.insert(0, (False, warning(layer, left, right, lt.name, lc, rc, message, hint)))

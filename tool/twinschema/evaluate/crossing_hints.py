@@ -79,11 +79,12 @@ def set_sequence(table: str, column: str, drawn: str | None = None) -> str:
 
 
 def sequence_statement(table: str, column: Column, read: bool) -> str:
-    """What ``HINT_SEQUENCE`` tells to run for the PostgreSQL key ``column`` of ``table``.
+    """What ``HINT_SEQUENCE`` tells to run for the PostgreSQL key ``column`` of ``table`` (the
+    database's name of the table; the column's own name is used: a statement run as written).
     ``read``: its source read a catalog (a database, a SQL file), which names the sequence a
     default draws from where the column does not own it (``Column.sequence``); a metadata
     module does not, so for its sequence key the statement is said to hold for a serial only."""
-    statement = set_sequence(table, column.name, column.sequence)
+    statement = set_sequence(table, column.own_name, column.sequence)
     if read or column.identity != IDENTITY_SEQUENCE or column.sequence is not None:
         return statement
     return statement + UNKNOWN_SEQUENCE

@@ -26,6 +26,7 @@ from twinschema.evaluate.date_text import (
 )
 from twinschema.evaluate.statements import probe_column
 from twinschema.model import Table
+from twinschema.model_shown import column_shown
 from twinschema.records import Difference, Side
 
 # Spellings of moments close together, per kind: text order and time order part on pairs of
@@ -119,7 +120,7 @@ def findings(
                 else "compares them as text"
             )
             message = (
-                f"{lt.name}.{pair[0][0].name}: the row ({columns}) = ({values}), "
+                f"{column_shown(lt, rt, pair[0][0].name)}: the row ({columns}) = ({values}), "
                 f"{'times of day' if {k for *_, k in pair} == {'time'} else 'moments'} to "
                 f"{dialect_name(sides[1 - sq])} and text to {dialect_name(sides[sq])}, whose "
                 f"{shown[sq]} {does}: {_said(sides, keeps, rule)}"

@@ -21,6 +21,7 @@ from twinschema.evaluate import check_conjuncts, expression_reads
 from twinschema.evaluate.backends import REJECTED, Backend, Computed
 from twinschema.evaluate.date_spellings import KINDS, offset_spellings, spellings
 from twinschema.model import Column, ColumnType, Index, Table
+from twinschema.model_shown import column_shown
 from twinschema.records import Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -231,7 +232,7 @@ class _Pair:
         sq = self._sqlite()
         moved = self._moved(value, literals)
         message = (
-            f"{lt.name}.{lc.name}: the text {value!r}"
+            f"{column_shown(lt, self.tables[1], lc.name)}: the text {value!r}"
             + (" (its UTC offset moves it across the literal)" if moved else "")
             + " is a date or time to "
             f"{dialect_name(self.sides[1 - sq])} but text to {dialect_name(self.sides[sq])}, whose {shown} "

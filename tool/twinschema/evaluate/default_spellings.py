@@ -17,11 +17,12 @@ from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.evaluate.backends import Backend
-from twinschema.evaluate.context import StageContext, default_text, matched_columns
+from twinschema.evaluate.context import StageContext, default_text, find, matched_columns
 from twinschema.evaluate.crossing import SPELLINGS, warning
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import CONSTANT, RANDOM_UUID, convert
 from twinschema.model import Column, ColumnType
+from twinschema.model_shown import column_shown
 
 _AS_TEXT = ColumnType("postgresql", "text")
 HINT = (
@@ -45,11 +46,12 @@ def findings(st: StageContext, backends: dict[str, Backend]) -> list[tuple[bool,
             continue  # the default's own difference says what each side gives
         kind = typemap.shared_kind(lc.type, rc.type)
         sqlite, postgresql = (lc, rc) if st.left.schema.dialect == "sqlite" else (rc, lc)
+        shown = column_shown(table, find(st.right, table.name, "")[0], lc.name)
         if kind == "text":
             as_text = _drawn_as_text(st, backends, (sqlite, postgresql))
             if as_text is not None:
                 message, hint = as_text
-                message = f"{table.name}.{lc.name}: {message}"
+                message = f"{shown}: {message}"
                 found.append(
                     (False, warning(layer, st.left, st.right, table.name, lc, rc, message, hint))
                 )
@@ -72,7 +74,7 @@ def findings(st: StageContext, backends: dict[str, Backend]) -> list[tuple[bool,
         else:
             continue
         message = (
-            f"{table.name}.{lc.name}: {head}{probe_text(kept)}, the same {kind} "
+            f"{shown}: {head}{probe_text(kept)}, the same {kind} "
             f"spelled otherwise (a row that omits {lc.name} holds other text on each side: "
             "SQLite's text comparisons, ORDER BY and UNIQUE read it as another value)"
         )

@@ -21,7 +21,13 @@ from twinschema.evaluate.clock import (
     time_of_day_at,
     timestamp_of,
 )
-from twinschema.evaluate.values import CONSTANT, CURRENT_TIME, TIME_OF_DAY_OFFSET, Verdict
+from twinschema.evaluate.values import (
+    CONSTANT,
+    CURRENT_DATE,
+    CURRENT_TIME,
+    TIME_OF_DAY_OFFSET,
+    Verdict,
+)
 
 # Whole seconds (SQLite's keywords truncate the clock to the second, PostgreSQL's keep its
 # fraction: that is no difference of these): the early and late hours of a day in UTC (a zone
@@ -73,13 +79,17 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     (its class then flipped with the second the check ran in). ``found``
     as it is when a moment cannot be read."""
     if found.kind == START_OF_DAY:
-        return _first_day(read, found)
-    if found.kind not in _STEPPED | {CONSTANT, CURRENT_TIME}:
+        first = _first_day(read, found)
+        if first is not None:
+            return first
+    elif found.kind not in _STEPPED | {CONSTANT, CURRENT_TIME, CURRENT_DATE}:
         return found
     steps = set()
+    read_at = []
     for moment in MOMENTS:
         value = as_moment(value_of(read(moment)))
         at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+        read_at.append((value, at))
         of_day = seconds_of_day(value_of(read(moment))) if value is None else None
         if isinstance(value, dt.datetime):
             steps.add((CLOCK_OFFSET, round((value - at).total_seconds() / 60.0) * 60))
@@ -91,8 +101,8 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
         else:
             return _texts(read, found)
     if len(steps) > 1:
-        return Verdict(FROM_CLOCK, form=found.form, local=found.local)
-    if found.kind == CURRENT_TIME:  # one step at each: the current time it was read as
+        return Verdict(FROM_CLOCK, _named(read_at), form=found.form, local=found.local)
+    if found.kind in (CURRENT_TIME, CURRENT_DATE):  # one step at each: the class it was read as
         return found
     kind, step = steps.pop()
     if kind == TIME_OF_DAY_OFFSET:  # how it is kept, read at the fixed moment, step taken off
@@ -122,16 +132,47 @@ _FIRST_DAYS: dict[str, Callable[[dt.date], dt.date]] = {
 }
 
 
-def _first_day(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
+# The units a moment truncated to one is named by (``date_trunc('hour', now())``: "the current
+# time truncated to the hour"), each as a moment of ``MOMENTS`` truncates to it.
+_UNITS: dict[str, Callable[[dt.datetime], dt.datetime]] = {
+    "minute": lambda at: at.replace(second=0, microsecond=0),
+    "hour": lambda at: at.replace(minute=0, second=0, microsecond=0),
+}
+_SHAPES = {"minute": "HH:MM:00", "hour": "HH:00:00"}
+
+
+def _named(read_at: list[tuple[Any, dt.datetime]]) -> str | None:
+    """What a default no fixed step from the clock gives, from its value at each moment
+    (``read_at``: (value, moment)) where a name says it: the current time truncated to the
+    minute or the hour (``date_trunc('hour', now())``, ``strftime('%Y-%m-%d %H:00:00',
+    'now')``), the first day of the current month, year or week (a date: ``date_trunc('month',
+    now())::date``); None for others (next Monday, today at 09:00)."""
+    if all(isinstance(v, dt.datetime) for v, _ in read_at):
+        for unit, cut in _UNITS.items():
+            if all(v == cut(at) for v, at in read_at):
+                return f"the current time truncated to the {unit} ({_SHAPES[unit]})"
+    elif all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v, _ in read_at):
+        for name, first in _FIRST_DAYS.items():
+            if all(v == first(at.date()) for v, at in read_at):
+                day = "the Monday" if name == "week" else "the first day"
+                return f"{day} of the current {name}"
+    return None
+
+
+def _first_day(read: Callable[[str], Run | None], found: Verdict) -> Verdict | None:
     """A midnight that is the first day of the clock's month, year or (ISO, from Monday) week
     at every one of ``MOMENTS``, as that (``found``'s value then "month", "year" or "week",
     not the days it is from today, true on the day it runs only); a midnight no fixed step
     from the clock's day otherwise is ``FROM_CLOCK``; ``found`` as it is for a fixed step, or
-    where a moment cannot be read."""
+    where a moment cannot be read. None where a moment gives a time that is no midnight: the
+    midnight was the moment the check ran in (``date_trunc('hour', now())`` in the hour from
+    00:00 UTC, stranger70 001), and the steps from the clock decide (``steady``)."""
     days = []
     for moment in MOMENTS:
         value = as_moment(value_of(read(moment)))
-        if not isinstance(value, dt.datetime) or value.time() != dt.time(0):
+        if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+            return None
+        if not isinstance(value, dt.datetime):
             return found
         days.append((value.date(), dt.date.fromisoformat(moment[:10])))
     for name, first in _FIRST_DAYS.items():

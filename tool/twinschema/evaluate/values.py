@@ -135,6 +135,8 @@ class Verdict:
                 else (f"the current date {'+' if self.value > 0 else '-'} {abs(self.value)} day(s)")
             )
             return f"{day} at midnight (00:00:00)"
+        if self.kind == FROM_CLOCK and isinstance(self.value, str):
+            return self.value
         if self.kind == FROM_CLOCK:
             return "a date or time computed from the clock, no fixed step from it"
         if self.kind == VARYING:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
+from twinschema.compare import compare
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
 from twinschema.hints import AT_HEAD, live_pair_hints
 from twinschema.layers.pairs import compared, could_not_look, pair_result
-from twinschema.layers.pending_renames import pending_renames
+from twinschema.layers.pending_renames import (
+    one_sided_both_ways,
+    rename_pending,
+    through_renames,
+)
 from twinschema.layers.renamed import renamed_warnings
 from twinschema.layers.sources import Sources
 from twinschema.records import (
@@ -57,6 +63,7 @@ def _module_and_database(
     sources: Sources, domain: Domain | None, evaluator: Evaluator | None, dialect: str
 ) -> tuple[LayerResult, Side | None]:
     plan = sources.plan
+    fail_on = plan.config.fail_on
     model = sources.model(dialect)
     if plan.urls.get(dialect) is None:
         why = plan.url_errors.get(dialect) or plan.not_configured(dialect)
@@ -66,25 +73,25 @@ def _module_and_database(
     if isinstance(found, DatabaseError):
         failed = LayerResult("live", model.label, plan.label(dialect), Status.ERROR, found.message)
         return failed, None
-    result = pair_result("live", model, found, domain, evaluator, plan.config.fail_on)
-    if domain is not None and _one_sided_both_ways(result.differences):
+    result = pair_result("live", model, found, domain, evaluator, fail_on)
+    raw = sources.live_schema(dialect)
+    if domain is not None and raw is not None and one_sided_both_ways(result.differences):
         placed = sources.on_chain(dialect)
         if placed.state == AT_HEAD:  # a rename in domain.yaml no revision makes yet
-            history = sources.chain_history(dialect)
-            pending = pending_renames(result.differences, domain, dialect, history, model, placed)
-            result.differences = pending
+            where = (domain, sources.chain_history(dialect), "left")
+            through, pending = through_renames(
+                result.differences, found, raw, where, partial(_differ, model, domain)
+            )
+            if pending:  # compared again as the database reads once the revision is made
+                result = pair_result("live", model, through, domain, evaluator, fail_on)
+                later, result.differences = result.differences, []
+                result.found([*(rename_pending(p, model, placed) for p in pending), *later])
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
     # An object the database holds under another name: in sync, but a revision naming it fails.
     result.warnings.extend(renamed_warnings(model, found, dialect, sources.live_schema(dialect)))
     return result, found
 
 
-def _one_sided_both_ways(found: Sequence[Difference]) -> bool:
-    """Whether ``found`` has a table or column only the module has and one only the database
-    has: what a rename not migrated yet looks like to the comparer (``pending_renames``)."""
-    sides = {
-        d.left is None
-        for d in found
-        if d.kind in ("table_missing", "column_missing") and (d.left is None) != (d.right is None)
-    }
-    return sides == {True, False}
+def _differ(model: Side, domain: Domain, database: Side) -> list[Difference]:
+    """The comparer's differences of ``model`` against ``database`` (no evaluation)."""
+    return compare(model, database, layer="live", domain=domain).differences

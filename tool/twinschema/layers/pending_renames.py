@@ -23,40 +23,63 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from twinschema.canonical.normalize import canonicalize
+from twinschema.compare import compare
 from twinschema.hints import REVISION_COMMAND
-from twinschema.records import Difference, FixSide, FixSite, Side
+from twinschema.model import Schema
+from twinschema.records import Comparison, Difference, FixSide, FixSite, Side
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
-from twinschema.records.domain import Domain, logical_spelled
+from twinschema.records.domain import Domain, NameMap, logical_spelled
 
 if TYPE_CHECKING:  # chain_renames imports Alembic: a check without a rename never does
     from twinschema.migrations.chain_renames import ColumnRenamed, Renamed
 
 KIND = "rename_pending"
 
+# The tables and the columns a dialect's chain renamed (``Sources.chain_history``).
+History = tuple["Sequence[Renamed]", "Sequence[ColumnRenamed]"]
 
-def pending_renames(
+
+@dataclass(frozen=True)
+class Pending:
+    """One rename domain.yaml makes that the stale side (a database at its chain's head, or a
+    chain's head) does not have yet: the module's object ``mine`` (a one-sided table or column
+    difference) that the stale side holds as ``old``."""
+
+    mine: Difference
+    old: str  # the stale side's (physical) name of the object
+    now: str  # the module's (physical) name of it
+    within: str  # the module's name of its table (for a column)
+
+    @property
+    def column(self) -> str | None:
+        """The logical column renamed, None for a table."""
+        return self.mine.column if self.mine.kind == "column_missing" else None
+
+
+def pending_pairs(
     found: Sequence[Difference],
     domain: Domain,
     dialect: str,
-    history: tuple[Sequence[Renamed], Sequence[ColumnRenamed]],
-    model: Side,
-    database: Side,
-) -> list[Difference]:
-    """``found`` (a metadata module, left, against its database at its chain's head, right)
-    with each table or column only the module has, and the one only the database has under a
-    name it had before, made one ``rename_pending`` difference (see the module docstring);
-    ``history``: the tables and columns the dialect's chain renamed."""
+    history: History,
+    module_on: str = "left",
+) -> list[Pending]:
+    """The renames of ``found`` (a metadata module, on side ``module_on``, against a stale side
+    at its chain's head): each table or column only the module has, with the one only the
+    stale side has under a name it had before (see the module docstring); ``history``: the
+    tables and columns the dialect's chain renamed."""
     key: Callable[[str], str] = fold_name if dialect in CASE_INSENSITIVE_NAMES else str
     tables, columns = history
-    merged: dict[int, Difference | None] = {}
+    out: list[Pending] = []
     for table, column in _groups(found):
-        module_only = [d for d in found if _one_sided(d, table, column) == "left"]
-        database_only = [d for d in found if _one_sided(d, table, column) == "right"]
-        if not module_only or not database_only:
+        module_only = [d for d in found if _one_sided(d, table, column) == module_on]
+        stale_only = [d for d in found if _one_sided(d, table, column) not in (None, module_on)]
+        if not module_only or not stale_only:
             continue
-        held = {key(_physical(_name(d))): d for d in database_only}
+        held = {key(_physical(_name(d))): d for d in stale_only}
         had: dict[str, frozenset[str]] = {}
         for d in module_only:
             names = _names(domain, dialect, d, tables, columns)
@@ -64,20 +87,90 @@ def pending_renames(
                 had[_name(d)] = frozenset(key(n) for n in names[0]) - {key(names[1])}
         for logical, old in _paired(had, held).items():
             mine = next(d for d in module_only if _name(d) == logical)
-            theirs = held[old]
             now = _names(domain, dialect, mine, tables, columns)
             assert now is not None
             within = domain.tables[mine.table or ""].physical(dialect)
-            old_name = _physical(_name(theirs))
-            merged[id(mine)] = _pending(mine, within, now[1], old_name, (model, database))
-            merged[id(theirs)] = None
+            out.append(Pending(mine, _physical(_name(held[old])), now[1], within))
+    return out
+
+
+def pending_renames(
+    found: Sequence[Difference],
+    domain: Domain,
+    dialect: str,
+    history: History,
+    model: Side,
+    database: Side,
+) -> list[Difference]:
+    """``found`` (a metadata module, left, against its database at its chain's head, right)
+    with each table or column only the module has, and the one only the database has under a
+    name it had before, made one ``rename_pending`` difference (see the module docstring);
+    ``history``: the tables and columns the dialect's chain renamed."""
+    pending = pending_pairs(found, domain, dialect, history)
+    if not pending:
+        return list(found)
+    merged = {id(p.mine) for p in pending}
+    gone = _stale_of(found, pending, "left")
     out: list[Difference] = []
     for d in found:
-        if id(d) not in merged:
+        if id(d) in merged:
+            p = next(p for p in pending if p.mine is d)
+            out.append(rename_pending(p, model, database))
+        elif id(d) not in gone:
             out.append(d)
-        elif merged[id(d)] is not None:
-            out.append(merged[id(d)])  # type: ignore[arg-type]
     return out
+
+
+def _stale_of(found: Sequence[Difference], pending: Sequence[Pending], module_on: str) -> set[int]:
+    """The ids of the stale side's one-sided differences that ``pending`` pairs."""
+    gone: set[int] = set()
+    for p in pending:
+        table, column = p.mine.table, p.column is not None
+        for d in found:
+            one = _one_sided(d, table if column else None, column)
+            if one not in (None, module_on) and _physical(_name(d)) == p.old:
+                gone.add(id(d))
+    return gone
+
+
+def one_sided_both_ways(found: Sequence[Difference]) -> bool:
+    """Whether ``found`` has a table or column only one side has and one only the other has:
+    what a rename not migrated yet looks like to the comparer (``pending_pairs``)."""
+    sides = {
+        d.left is None
+        for d in found
+        if d.kind in ("table_missing", "column_missing") and (d.left is None) != (d.right is None)
+    }
+    return sides == {True, False}
+
+
+def chain_read_through(
+    head: Side,
+    model: Side,
+    raw: Schema,
+    domain: Domain,
+    history: Callable[[], History],
+) -> tuple[Side, Comparison, list[Difference]]:
+    """A chain's head (``head``, ``raw`` as built) against its metadata module ``model`` (the
+    migrations layer; the head left): the comparer's findings with the head read through the
+    renames domain.yaml makes that no revision makes yet, the head so read, and one
+    ``rename_pending`` each (stranger68: two one-sided tables before). ``history``: the
+    chain's renames, read only where a rename may be pending."""
+    layer = "migrations"
+    comparison = compare(head, model, layer=layer, domain=domain)
+    if not one_sided_both_ways(comparison.differences):
+        return head, comparison, []
+
+    def differ(side: Side) -> list[Difference]:
+        return compare(side, model, layer=layer, domain=domain).differences
+
+    where = (domain, history(), "right")
+    through, pending = through_renames(comparison.differences, head, raw, where, differ)
+    if not pending:
+        return head, comparison, []
+    chain = replace(head, role="chain")
+    renamed = [rename_pending(p, model, chain) for p in pending]
+    return through, compare(through, model, layer=layer, domain=domain), renamed
 
 
 def _groups(found: Iterable[Difference]) -> list[tuple[str | None, bool]]:
@@ -154,13 +247,13 @@ def _paired(had: Mapping[str, frozenset[str]], held: Iterable[str]) -> dict[str,
     }
 
 
-def _pending(
-    mine: Difference, table: str, now: str, old: str, sides: tuple[Side, Side]
-) -> Difference:
-    """The one difference of a rename not migrated: ``mine`` (the module's side; in ``table``,
-    the module's name of its table) renamed from ``old`` (the database's name) to ``now``;
-    ``sides``: the module and the database."""
-    model, database = sides
+def rename_pending(pending: Pending, model: Side, stale: Side) -> Difference:
+    """The one difference of a rename not migrated: the module's object (``pending.mine``;
+    ``pending.within``, the module's name of its table) renamed from ``pending.old`` (the stale
+    side's name) to ``pending.now``; ``model``: the module, ``stale``: the database at its
+    chain's head, or the chain's head (``role`` "chain"). Its ``left``/``right`` are the names
+    as the comparison's sides hold them."""
+    mine, table, now, old = pending.mine, pending.within, pending.now, pending.old
     if mine.kind == "table_missing":
         what = f"table {now}" + (f" (domain: {mine.table})" if mine.table != now else "")
         step = f"op.rename_table({old!r}, {now!r})"
@@ -170,24 +263,80 @@ def _pending(
             f" (domain: {logical})" if logical != f"{table}.{now}" else ""
         )
         step = f"op.alter_column({table!r}, {old!r}, new_column_name={now!r})"
+    chain = stale.role == "chain"
+    where = stale.named if chain else f"{stale.named} (at its chain's head)"
+    module_left = mine.left is not None
+    hint = (
+        f"renamed in the module, not yet in {'its chain' if chain else 'the database'}: write "
+        f"`{REVISION_COMMAND}` (it writes {step}, which keeps the data)"
+    )
+    if not chain:
+        hint += f", then migrate with it; do not remove {old} from the database: it holds the data"
     return Difference(
         layer=mine.layer,
         kind=KIND,
         table=mine.table,
-        column=mine.column if mine.kind == "column_missing" else None,
+        column=pending.column,
         name=mine.name,
-        left=now,
-        right=old,
-        message=(
-            f"{what} is renamed from {old} in {model.label}, not yet in {database.named} (at "
-            "its chain's head)"
-        ),
-        hint=(
-            f"renamed in the module, not yet in the database: write `{REVISION_COMMAND}` (it "
-            f"writes {step}, which keeps the data), then migrate with it; do not remove {old} "
-            "from the database: it holds the data"
-        ),
+        left=now if module_left else old,
+        right=old if module_left else now,
+        message=f"{what} is renamed from {old} in {model.label}, not yet in {where}",
+        hint=hint,
         left_source=mine.left_source,
         right_source=mine.right_source,
-        fix=FixSite(side=FixSide.RIGHT, file=model.file),
+        fix=FixSite(
+            side=FixSide.RIGHT if module_left else FixSide.LEFT,
+            file=model.file if not chain else None,
+        ),
     )
+
+
+def read_through(domain: Domain, dialect: str, pending: Sequence[Pending]) -> NameMap:
+    """``domain``'s names on ``dialect`` with each name the stale side still has for a
+    ``pending`` rename read as the object the module renamed (stranger70 006): its table and
+    the columns of a renamed table, or the column. The stale side's CHECKs, indexes and keys
+    then read the module's object, so one that did not change is in sync, and one that did is
+    one difference (with its witness), beside the one ``rename_pending``."""
+    tables: dict[str, str] = {}
+    columns: dict[tuple[str, str], str] = {}
+    old_table = {p.mine.table: p.old for p in pending if p.column is None}
+    for p in pending:
+        logical = p.mine.table or ""
+        declared = domain.tables[logical]
+        if p.column is None:
+            tables[p.old] = logical
+            for c in declared.columns.values():
+                columns.setdefault((p.old, c.physical(dialect)), c.name)
+    for p in pending:
+        if p.column is not None:
+            logical = p.mine.table or ""
+            within = old_table.get(logical, domain.tables[logical].physical(dialect))
+            columns[(within, p.old)] = p.column
+    return domain.name_map(dialect).and_also(tables, columns)
+
+
+def through_renames(
+    found: Sequence[Difference],
+    stale: Side,
+    raw: Schema,
+    where: tuple[Domain, History, str],
+    differ: Callable[[Side], Sequence[Difference]],
+) -> tuple[Side, list[Pending]]:
+    """The stale side (``raw`` as read, ``stale`` its canonical side) read through the renames
+    pending in ``found`` (its comparison with the module; ``where``: the domain, the chain's
+    renames, the module's side), and those renames; ``stale`` and none where there are none.
+    ``differ`` compares a stale side with the module again (the comparer alone): a column
+    renamed in a table renamed too is seen once the table pairs."""
+    domain, history, module_on = where
+    pending: list[Pending] = []
+    side = stale
+    while True:
+        seen = {(p.mine.table, p.column) for p in pending}
+        found_now = pending_pairs(found, domain, raw.dialect, history, module_on)
+        more = [p for p in found_now if (p.mine.table, p.column) not in seen]
+        if not more:  # (one already read through and still one-sided: never read twice)
+            return side, pending
+        pending += more
+        names = read_through(domain, raw.dialect, pending)
+        side = replace(stale, schema=canonicalize(raw, names))
+        found = differ(side)

@@ -216,7 +216,9 @@ def lint_scripts(
             if renumbering:
                 result.renumbered.extend(renumbered)
         changes = [c for c in changes_of(recording.operations, dialect, rows) if not c[0].lossless]
-        changes.extend((drop_on_conflict(table, found), line) for table, found, line in lost)
+        changes.extend(
+            (drop_on_conflict(table, found, types), line) for table, found, line, types in lost
+        )
         if loses is not None:
             changes = [(c, line) for c, line in changes if loses(c) is not False]
         written = written or recording.error is not None or _moves_rows(recording.operations)
@@ -262,7 +264,8 @@ def lint_scripts(
                 and change.key.startswith("drop_table:")
                 and (change.key not in markers)
             ):
-                result.findings.append(_index_only(script.revision, path, change, content, line))
+                named = (content, _renamed_to(content, recording.operations))
+                result.findings.append(_index_only(script.revision, path, change, named, line))
                 continue
             result.findings.append(
                 Finding(script.revision, path, change, markers.get(change.key), line)
@@ -274,20 +277,39 @@ def lint_scripts(
     return result
 
 
-def _index_only(revision: str, path: str, change: Change, content: str, line: int) -> Finding:
-    """The drop of ``change.table``, an external content FTS table reading ``content``, let
-    through with why it loses nothing."""
+def _index_only(
+    revision: str, path: str, change: Change, content: tuple[str, str], line: int
+) -> Finding:
+    """The drop of ``change.table``, an external content FTS table reading ``content`` (its
+    name before the revision, and after: a revision that renames it), let through with why it
+    loses nothing."""
     fts = change.table or ""
+    before, after = content
+    # Named as it is after the revision (stranger70 012: "collections, which stays", in the
+    # revision that renames collections to draws).
+    was = f" (named {before} before this revision)" if after != before else ""
     return Finding(
         revision,
         path,
         replace(change, message=f"drops the external content FTS table {fts}"),
-        f"{fts} stores no rows of its own: they are the rows of {content}, which stays; its "
-        f"index is made again from {content} by {rebuild_statement(fts)} once {fts} is "
+        f"{fts} stores no rows of its own: they are the rows of {after}{was}, which stays; its "
+        f"index is made again from {after} by {rebuild_statement(fts)} once {fts} is "
         "created anew",
         line,
         noted=True,
     )
+
+
+def _renamed_to(table: str, operations: Sequence[tuple[Any, int]]) -> str:
+    """The name ``table`` has after ``operations`` (a revision's, in order): its last
+    ``op.rename_table``'s (SQLite matches names without regard to ASCII case)."""
+    for operation, _ in operations:
+        if (
+            isinstance(operation, alembic_ops.RenameTableOp)
+            and operation.table_name.lower() == table.lower()
+        ):
+            table = operation.new_table_name
+    return table
 
 
 # What a revision's own code raises whatever the database holds: it is broken, not destructive.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,14 @@ class Change:
     # The revision's own Python fails (a NameError, an ImportError): no marker lets it through,
     # it must be fixed (stranger60 001: a baseline that used ``sqlite.JSON()`` unimported).
     broken: bool = False
+    # When the revision's marker may let it through, as the refusal says it: a change that
+    # loses no row (an ON CONFLICT clause dropped) says what it changes instead.
+    waiver: str = "if the data may go"
+    # What to do instead, as ``lint``'s hint says it.
+    keep: str = (
+        "otherwise keep the data (copy it first, widen instead of narrowing, give the column a "
+        "server default)"
+    )
 
 
 def changes_of(
@@ -93,23 +101,30 @@ def _drop_table(table: str) -> Change:
     )
 
 
-def drop_on_conflict(table: str, clauses: Sequence[ConflictClause]) -> Change:
+def drop_on_conflict(
+    table: str, clauses: Sequence[ConflictClause], types: Mapping[str, str]
+) -> Change:
     """A SQLite batch block copying ``table``, whose ON CONFLICT ``clauses`` the copy leaves out
     (it is made from reflection, which has none): rows that were replaced or ignored are then
-    refused (stranger69 finding 011)."""
+    refused (stranger69 finding 011). No row is lost: what later inserts do changes, and the
+    message says so (stranger70 012). Its fix gives each clause again in ``reflect_args``
+    (``types``: each column's type as SQLAlchemy writes it), where SQLAlchemy can hold it: a
+    UNIQUE's also in ``table_args`` (README's fix), a key's and a column's NOT NULL's only in
+    ``reflect_args`` (checked on SQLite 3.40: a key in ``table_args`` is not used, nor can a
+    NOT NULL be a constraint there); another by a CREATE TABLE statement."""
     said = ", ".join(_clause(c) for c in clauses)
-    again = [
-        f"sa.{'Unique' if c.constraint == 'UNIQUE' else 'PrimaryKey'}Constraint("
-        + "".join(f"{n!r}, " for n in c.columns)
-        + f"sqlite_on_conflict={c.algorithm!r})"
-        for c in clauses
-        if c.constraint in ("UNIQUE", "PRIMARY KEY")
-    ]
-    fix = (
-        f"give the block it again in table_args=(..., {', '.join(again)})"
-        if len(again) == len(clauses)
-        else "recreate the table by a CREATE TABLE statement that has it"
-    )
+    again = [reflect_entry(c, types) for c in clauses]
+    given = [a for a in again if a is not None]
+    fix = f"give the block it again in reflect_args=[{', '.join(given)}]"
+    if any(c.constraint == "UNIQUE" for c in clauses):
+        fix += " (a UNIQUE may be given in table_args=(..., sa.UniqueConstraint(...)) instead)"
+    if any(c.constraint in ("NOT NULL", "PRIMARY KEY") for c in clauses):
+        fix += (
+            " (a column's NOT NULL ON CONFLICT, and a key's, cannot be given in table_args: "
+            "a NOT NULL is no constraint there, and the copy keeps the reflected key)"
+        )
+    if len(given) < len(clauses):
+        fix = "recreate the table by a CREATE TABLE statement that has it, copying its rows"
     return Change(
         f"drop_on_conflict:{table}",
         table,
@@ -117,9 +132,33 @@ def drop_on_conflict(table: str, clauses: Sequence[ConflictClause]) -> Change:
         said,
         "dropped",
         f"copies table {table} in a batch block, which makes it again without {said} (the copy "
-        "is made from reflection, which has no ON CONFLICT): a row that conflicts there is then "
-        f"refused instead of resolved; {fix}",
+        "is made from reflection, which has no ON CONFLICT): no row is lost, but a later insert "
+        "that conflicts there is then refused instead of resolved; "
+        f"{fix}",
+        waiver="if later inserts that conflict may fail from now on (no row is lost: dropping "
+        "an ON CONFLICT clause changes only what later inserts do)",
+        keep="otherwise give the copy each clause again, as the message says",
     )
+
+
+def reflect_entry(clause: ConflictClause, types: Mapping[str, str]) -> str | None:
+    """The ``reflect_args`` entry that gives ``clause`` to a SQLite batch copy again (a NOT
+    NULL's column with its type, ``types``: lower-case column name -> ``sa.TEXT()``), as the
+    lint offers it and ``revision`` writes it; None for a clause SQLAlchemy cannot hold."""
+    option = f"sqlite_on_conflict={clause.algorithm!r}"
+    names = "".join(f"{n!r}, " for n in clause.columns)
+    if clause.constraint == "UNIQUE":
+        return f"sa.UniqueConstraint({names}{option})"
+    if clause.constraint == "PRIMARY KEY":
+        return f"sa.PrimaryKeyConstraint({names}{option})"
+    if clause.constraint == "NOT NULL" and len(clause.columns) == 1:
+        column = clause.columns[0]
+        kind = types.get(column.lower(), "<its type>")
+        return (
+            f"sa.Column({column!r}, {kind}, nullable=False, "
+            f"sqlite_on_conflict_not_null={clause.algorithm!r})"
+        )
+    return None
 
 
 def _clause(clause: ConflictClause) -> str:

@@ -94,9 +94,10 @@ class ChainTables:
 
     def conflicts_copied(
         self, recording: Recording
-    ) -> list[tuple[str, tuple[ConflictClause, ...], int]]:
+    ) -> list[tuple[str, tuple[ConflictClause, ...], int, dict[str, str]]]:
         """Each batch block of ``recording`` that copies a table made so far with an ON CONFLICT
-        clause its ``table_args`` do not give again: the table, those clauses and the line. The copy is built
+        clause it does not give again (``_conflicts_given``): the table, those clauses, the
+        line and the table's column types (``_types``). The copy is built
         from reflection, which has no ON CONFLICT, so the new table resolves no conflict that
         way any more (stranger69 finding 011); call before ``renumbered`` makes the revision's
         own tables."""
@@ -109,15 +110,24 @@ class ChainTables:
                 (batch.table,),
             ).first()
             sql = str(row[0]) if row is not None and row[0] is not None else ""
-            kept = _conflicts_given(batch.table_args)
+            kept = _conflicts_given(batch)
             clauses = [
                 c
                 for c in conflict_clauses(sql, sql.lower())
-                if (c.algorithm, tuple(n.lower() for n in c.columns)) not in kept
+                if (c.constraint, c.algorithm, tuple(n.lower() for n in c.columns)) not in kept
             ]
             if clauses:
-                found.append((batch.table, tuple(clauses), batch.line))
+                found.append((batch.table, tuple(clauses), batch.line, self._types(batch.table)))
         return found
+
+    def _types(self, table: str) -> dict[str, str]:
+        """Each column of ``table`` (as made so far, lower-case) to its type as SQLAlchemy writes it
+        (``sa.TEXT()``), for the ``reflect_args`` column a lint message offers."""
+        try:
+            columns = sa.inspect(self._connection).get_columns(table)
+        except sa.exc.SQLAlchemyError:
+            return {}
+        return {str(c["name"]).lower(): f"sa.{c['type']!r}" for c in columns}
 
     def renumbered(self, revision: str, path: str, recording: Recording) -> list[Renumbered]:
         """Each FTS table a batch block of ``recording`` renumbers without a rebuild after it;
@@ -160,20 +170,36 @@ class ChainTables:
             pass
 
 
-def _conflicts_given(table_args: tuple[Any, ...]) -> set[tuple[str, tuple[str, ...]]]:
-    """(algorithm, columns lower-case) of each key or UNIQUE constraint with
-    ``sqlite_on_conflict`` that a batch block gives its copy (``table_args``): the copy has
-    that clause again (checked on SQLite 3.40: a second row then replaces the first)."""
-    found = set()
-    for constraint in table_args:
-        if not isinstance(constraint, sa.UniqueConstraint | sa.PrimaryKeyConstraint):
-            continue
-        algorithm = constraint.dialect_kwargs.get("sqlite_on_conflict")
-        # Not yet on a table: its columns are the names (or columns) it was given.
-        given = getattr(constraint, "_pending_colargs", ()) or list(constraint.columns)
-        names = tuple(str(getattr(c, "name", c)).lower() for c in given)
-        if isinstance(algorithm, str):
-            found.add((algorithm.upper(), names))
+def _conflicts_given(batch: Batch) -> set[tuple[str, str, tuple[str, ...]]]:
+    """(constraint, algorithm, columns lower-case) of each ON CONFLICT clause that a batch block
+    gives its copy: a UNIQUE by ``sa.UniqueConstraint(..., sqlite_on_conflict=...)`` in its
+    ``table_args`` or ``reflect_args``; a key by ``sa.PrimaryKeyConstraint(...,
+    sqlite_on_conflict=...)`` in ``reflect_args`` only; a column's NOT NULL, UNIQUE or key by
+    ``sa.Column(..., sqlite_on_conflict_not_null=...)`` (``_unique``, ``_primary_key``) in
+    ``reflect_args``, standing in for the reflected column. Checked on SQLite 3.40: the copy
+    then resolves conflicts so again; a key in ``table_args`` is not used (the reflected key
+    is), so its clause is lost there (stranger70 012)."""
+    found: set[tuple[str, str, tuple[str, ...]]] = set()
+    for where, given in (("table_args", batch.table_args), ("reflect_args", batch.reflect_args)):
+        for item in given:
+            if isinstance(item, sa.Column):
+                for constraint in ("NOT NULL", "UNIQUE", "PRIMARY KEY"):
+                    option = "sqlite_on_conflict_" + constraint.lower().replace(" ", "_")
+                    algorithm = item.dialect_kwargs.get(option)
+                    if isinstance(algorithm, str) and where == "reflect_args":
+                        found.add((constraint, algorithm.upper(), (str(item.name).lower(),)))
+                continue
+            if isinstance(item, sa.PrimaryKeyConstraint) and where == "table_args":
+                continue
+            if not isinstance(item, sa.UniqueConstraint | sa.PrimaryKeyConstraint):
+                continue
+            algorithm = item.dialect_kwargs.get("sqlite_on_conflict")
+            # Not yet on a table: its columns are the names (or columns) it was given.
+            named = getattr(item, "_pending_colargs", ()) or list(item.columns)
+            names = tuple(str(getattr(c, "name", c)).lower() for c in named)
+            kind = "PRIMARY KEY" if isinstance(item, sa.PrimaryKeyConstraint) else "UNIQUE"
+            if isinstance(algorithm, str):
+                found.add((kind, algorithm.upper(), names))
     return found
 
 

@@ -42,6 +42,8 @@ class Batch:
     end: int
     line: int
     table_args: tuple[Any, ...] = ()  # the constraints the block gives the copy (table_args=)
+    # The columns and constraints that stand in for the reflected ones (reflect_args=).
+    reflect_args: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def record(script: Script, dialect: str, direction: str) -> Recording:
         yield batch
         if schema is None:
             args = tuple(kw.get("table_args") or ())
-            batches.append(Batch(table_name, recreate, start, len(recorded), line, args))
+            reflected = tuple(kw.get("reflect_args") or ())
+            batches.append(Batch(table_name, recreate, start, len(recorded), line, args, reflected))
 
     # Operations.context installs ``alembic.op`` as a proxy to the Operations it yields (and
     # removes it when the block ends); instance attributes shadow its methods.

@@ -214,7 +214,7 @@ def lint_pending(
             continue
         say(
             f"refused: {finding.where}: {of} {finding.revision} {finding.change.message}; "
-            f'if the data may go, add {marker} = {{"{finding.change.key}": "<why>"}}'
+            f'{finding.change.waiver}, add {marker} = {{"{finding.change.key}": "<why>"}}'
         )
     for revision, where, key in result.stale:
         say(f"refused: {where}: {of} {revision} allows {key!r}, but does no such thing")

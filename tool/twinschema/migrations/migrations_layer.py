@@ -18,8 +18,9 @@ brings (``domain_version = N``), a revision without a twin of the same version i
 is named, and both heads are at ``domain.yaml``'s ``version``; and for each live database,
 **state** (``migration_state``): it is at its chain's head, read with a read-only connection.
 
-Scratch databases: a temporary SQLite file, and a database created next to the check's PostgreSQL
-database (on the same server) and dropped afterwards. When the server refuses ``CREATE DATABASE``
+Scratch databases: a temporary SQLite file, and a PostgreSQL database on the scratch server
+(``servers.scratch``: one per process and server, emptied and checked as new before each later
+block, dropped at exit). When the server refuses ``CREATE DATABASE``
 the layer is ``error``: it never passes without looking. Each dialect's scratch work (upgrade,
 downgrade, upgrade) happens once per check run, on one scratch database.
 
@@ -27,14 +28,15 @@ The metadata-against-head and live-against-head comparisons go through the evalu
 (``twinschema.evaluate``; off with ``--no-evaluate``), as the models and live layers do: a default
 the chain spells otherwise than the metadata module is drift only if running them says so, and
 the layer result says how many pairs were evaluated and where. The chains and their parity are
-``migrations_chain``'s, the live databases' state and the leftovers of a downgrade
+``migrations_chain``'s, the comparisons through the stage ``migrations_compare``'s, the live
+databases' state and the leftovers of a downgrade
 ``migrations_state``'s; this module re-exports their public names.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
@@ -45,7 +47,8 @@ from twinschema.compare import compare
 from twinschema.config import Config
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
-from twinschema.evaluate import Evaluation, Evaluator, evaluate
+from twinschema.evaluate import Evaluation, Evaluator
+from twinschema.layers.pending_renames import History, chain_read_through
 from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
 from twinschema.migrations import migrations_alembic, migrations_cache
@@ -62,6 +65,12 @@ from twinschema.migrations.migrations_chain import (
     parity,
     read_chain,
 )
+from twinschema.migrations.migrations_compare import (
+    Stage,
+    compared_with_stage,
+    live_at_head,
+    objects_at_head,
+)
 from twinschema.migrations.migrations_state import (
     current_revisions,
     leftovers,
@@ -72,6 +81,7 @@ from twinschema.migrations.migrations_steps import (
     downgrade_steps,
     failure,
     linear_revisions,
+    own_defaults_at_head,
     step_differences,
     upgrade_steps,
 )
@@ -190,12 +200,16 @@ def _chain_checks(
     evaluation = Evaluation() if evaluator is not None else None
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None
     comparison = Comparison(differences=heads_differences(chain, metadata.label))
-    comparison.differences.extend(run_findings(kept.run, chain, metadata, domain, stage))
+    history = partial(sources.chain_history, dialect)
+    comparison.differences.extend(run_findings(kept.run, chain, metadata, domain, stage, history))
     objects: list[Difference] = []
     if live is not None and kept.run.first is not None:
         named, fix = f"{chain.label} at head (scratch database)", f"a revision in {chain.label}"
         head = Side(make_canonical(kept.run.first, domain), named, fix)
         objects = objects_at_head(live, head, domain, stage)
+        objects += own_defaults_at_head(
+            head.schema, live.schema, kept.run.first, (live.label, named)
+        )
     report.add(result, comparison, evaluation)
     failed = (kept.run.upgrade_error or "") if kept.run.first is None else None
     return chain, (failed, objects)
@@ -259,69 +273,18 @@ def scratch_run(
         return ScratchRun(first=first, steps=steps, left_behind=left, again=read())
 
 
-def live_at_head(
-    sources: Sources, chain: Chain, current: tuple[str, ...] | DatabaseError | None
-) -> Side | None:
-    """The chain's live database (``current``: the revisions it is at), as ``sources`` read it,
-    when it is exactly at the chain's head: its views, triggers, functions and sequences are
-    then compared with the scratch database the chain builds (metadata modules hold none of
-    them). None when there is no database, when it cannot be read or when it is not at head:
-    the state check reports those."""
-    if not isinstance(current, tuple) or not chain.heads or set(current) != set(chain.heads):
-        return None
-    raw = sources.live_schema(chain.dialect)
-    if raw is None:
-        return None
-    label = sources.plan.label(chain.dialect)
-    # At head already: migrating does not bring back what a hand edit took away.
-    return Side(raw, label, f"the database {label}", role="database")
-
-
-def objects_at_head(
-    live: Side, head: Side, domain: Domain | None, stage: Stage | None = None
-) -> list[Difference]:
-    """The views, triggers, functions and sequences of ``live`` against the chain at head
-    (tables are the live layer's: compared against the metadata module, not again here),
-    judged by the evaluation stage when ``stage`` is given."""
-    return compared_with_stage(
-        replace(live, schema=replace(live.schema, tables={})),
-        replace(head, schema=replace(head.schema, tables={}), role="chain"),
-        domain,
-        stage,
-    ).differences
-
-
-# The evaluation stage as this layer runs it: the run's evaluator, and the layer result's
-# tally of what it evaluated and where (added to by each comparison of the chain).
-Stage = tuple[Evaluator, Evaluation]
-
-
-def compared_with_stage(
-    left: Side, right: Side, domain: Domain | None, stage: Stage | None
-) -> Comparison:
-    """The comparer's findings on two sides of one dialect, then (with ``stage``) the
-    evaluation stage's: defaults, CHECKs, partial-index predicates and generated columns that
-    still differ are run on scratch databases, never on the sides themselves."""
-    comparison = compare(left, right, layer=LAYER, domain=domain)
-    if stage is None:
-        return comparison
-    evaluator, tally = stage
-    done = evaluate(comparison, left, right, evaluator, layer=LAYER)
-    tally.evaluated += done.evaluated
-    tally.not_evaluated += done.not_evaluated
-    tally.where.update(done.where)
-    return comparison
-
-
 def run_findings(
     run: ScratchRun,
     chain: Chain,
     metadata: Side,
     domain: Domain | None,
     stage: Stage | None,
+    history: Callable[[], History] | None = None,
 ) -> list[Difference]:
     """The differences a chain's scratch run shows: its head against the metadata, through the
-    evaluation stage when ``stage`` is given; each revision's downgrade against the schema
+    evaluation stage when ``stage`` is given (with ``history``, the chain's renames, a rename
+    domain.yaml makes that no revision makes yet is one ``rename_pending``, and the head is
+    read through it: ``chain_read_through``); each revision's downgrade against the schema
     before its upgrade (a linear chain); what the downgrade to base left; the second upgrade
     against the first."""
     scratch_label = f"{chain.label} at head (scratch database)"
@@ -330,10 +293,14 @@ def run_findings(
         return [failure(DRIFT, chain, metadata.label, doing, run.upgrade_error or "")]
     first = make_canonical(run.first, domain)
     head = Side(first, scratch_label, f"a revision in {chain.label}")
+    renamed: list[Difference] = []
+    made = None
+    if domain is not None and history is not None:
+        head, made, renamed = chain_read_through(head, metadata, run.first, domain, history)
     differences = [
         _relabel(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
         # The chain's head on the left, as the row names them (chain <> module).
-        for d in compared_with_stage(head, metadata, domain, stage).differences
+        for d in [*renamed, *compared_with_stage(head, metadata, domain, stage, made).differences]
     ]
     differences.extend(
         step_differences(

@@ -194,6 +194,29 @@ def own_defaults(
     return found
 
 
+def own_defaults_at_head(
+    head: Schema, live: Schema, built: Schema, labels: tuple[str, str]
+) -> list[Difference]:
+    """Columns of a domain whose own DEFAULT differs between the live database at head
+    (``live``, as read) and what its chain builds (``built``, as read; ``head``: in canonical
+    form). Inserts agree while the column without one gets its domain's DEFAULT, so no other
+    comparison sees it, but an ``ALTER DOMAIN ... SET DEFAULT`` then reaches only that column:
+    ``init`` had written the domain's DEFAULT onto the column, so every database its chain
+    built kept 20.0 where the adopted one got 22.0 (stranger70 005)."""
+    found = own_defaults(head, live, built, labels)
+    return [
+        replace(
+            d,
+            message=f"{d.message}: an ALTER DOMAIN ... SET DEFAULT would reach only the "
+            "column without one of its own",
+            hint="give the database's column the DEFAULT its chain builds (ALTER TABLE ... "
+            "ALTER COLUMN ... SET DEFAULT or DROP DEFAULT), or write a revision that makes the "
+            "chain build what the database has",
+        )
+        for d in found
+    ]
+
+
 def _own_default(column: Column) -> str | None:
     """A column's own DEFAULT as its database prints it (none: None)."""
     return column.raw_default if column.raw_default is not None else column.default

@@ -8,9 +8,11 @@ check=sa.text('length(VALUE) BETWEEN 3 AND 4'))`` where the database's domain sa
 column of the module uses, and that the scratch database at head holds, is set against it, each
 part as PostgreSQL reads it back: the module's CHECK and DEFAULT are tried on the scratch
 database (``ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID`` and ``SET DEFAULT`` in a savepoint,
-rolled back), so a spelling is never taken for a change. A CHECK the database's domain lacks is
-added (by the module's ``constraint_name``, else by the name PostgreSQL gives it there, the old
-one dropped first), one it has that the module lacks is dropped; a DEFAULT changed is set
+rolled back), so a spelling is never taken for a change. The module's one CHECK is compared with
+the domain's CHECKs conjunct by conjunct (``_checks_changed``): a CHECK of the database whose
+conjuncts the module still has stays by its name, one with a conjunct the module lacks is
+dropped by its name, and the module's CHECK is added (by its ``constraint_name``, else by the
+name PostgreSQL gives it there) only where those that stay lack one of its conjuncts; a DEFAULT changed is set
 (dropped where the module has none); NOT NULL is set or dropped. The downgrade puts each back.
 PostgreSQL checks the columns' rows when a CHECK or NOT NULL is added: a row it refuses makes
 ``migrate`` fail and roll back. A domain's base type and collation are not compared here.
@@ -24,7 +26,10 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 from sqlalchemy.dialects import postgresql
+from sqlglot.errors import SqlglotError
 
+from twinschema.canonical.expr_tree import conjuncts
+from twinschema.canonical.expressions import canonical
 from twinschema.migrations.revision_pg_checks import run_sql
 from twinschema.migrations.revision_pg_enums import escape_binds
 from twinschema.records.dialects import as_read
@@ -122,10 +127,7 @@ def _steps(
     given, default_read = tried
     up: list[str] = []
     down: list[str] = []
-    dropped = list(held.checks)
-    if given is not None and given[1] in held.checks.values():
-        dropped.remove(next(n for n, d in held.checks.items() if d == given[1]))
-        given = None  # the same CHECK: kept, by whatever name
+    dropped, given = _checks_changed(held, given)
     for old in dropped:
         up.append(f"ALTER DOMAIN {name} DROP CONSTRAINT {quote(old)}")
     if given is not None:
@@ -139,6 +141,44 @@ def _steps(
         up.append(f"ALTER DOMAIN {name} {'SET' if domain.not_null else 'DROP'} NOT NULL")
         down.append(f"ALTER DOMAIN {name} {'DROP' if domain.not_null else 'SET'} NOT NULL")
     return up, down
+
+
+def _checks_changed(
+    held: Held, given: tuple[str, str] | None
+) -> tuple[list[str], tuple[str, str] | None]:
+    """The names of the domain's CHECKs to drop, and the module's CHECK to add (None: none).
+    The module's one CHECK is set against the domain's CHECKs as conjuncts in canonical form
+    (``(a) AND (b)``, as ``init`` writes a domain's CHECKs: SQLAlchemy's DOMAIN holds one): a
+    CHECK of the database each of whose conjuncts the module still has stays, by its name; the
+    others are dropped by theirs; the module's CHECK is added only where the ones that stay
+    lack one of its conjuncts. Renaming ``brix_min`` and ``brix_max`` into one ``brix_check``
+    when only the DEFAULT changed took the names the database had from under the user
+    (stranger70 005). An added CHECK of the name of one that stays replaces it (that one is
+    dropped too). Where a CHECK cannot be read so, it is compared by its text as read back."""
+    if given is None:
+        return list(held.checks), None
+    wanted = _conjuncts(given[1])
+    if wanted is None:
+        same = [n for n, d in held.checks.items() if d == given[1]]
+        return [n for n in held.checks if n not in same[:1]], None if same else given
+    kept: dict[str, frozenset[str]] = {}
+    for held_name, text in held.checks.items():
+        parts = _conjuncts(text)
+        if parts and parts <= wanted:
+            kept[held_name] = parts
+    if frozenset().union(*kept.values()) >= wanted:
+        return [n for n in held.checks if n not in kept], None
+    kept.pop(given[0], None)
+    return [n for n in held.checks if n not in kept], given
+
+
+def _conjuncts(check: str) -> frozenset[str] | None:
+    """The conjuncts of ``CHECK (...)`` (as PostgreSQL prints it) in canonical form, or None
+    where it cannot be read."""
+    try:
+        return frozenset(conjuncts(canonical("postgresql", check.removeprefix("CHECK ")).text))
+    except (SqlglotError, RecursionError):
+        return None
 
 
 def _set_default(name: str, default: str | None) -> str:

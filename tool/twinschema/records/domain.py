@@ -286,6 +286,15 @@ class NameMap:
     def _key(self, name: str) -> str:
         return fold_name(name) if self.fold_case else name
 
+    def and_also(
+        self, tables: Mapping[str, str], columns: Mapping[tuple[str, str], str]
+    ) -> NameMap:
+        """These names with more physical -> logical ones, which win: a source read through
+        renames it does not have yet (``layers.pending_renames.read_through``)."""
+        return NameMap(
+            {**self.tables, **tables}, {**self.columns, **columns}, self.storages, self.fold_case
+        )
+
     def table(self, physical: str) -> str:
         """The logical name of a physical table."""
         found = self.tables.get(physical)

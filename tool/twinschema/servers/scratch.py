@@ -1,5 +1,7 @@
-"""Scratch databases: made for a block of work (upgrading a chain to compare its head, loading
-a SQL file, autogenerating a revision) and dropped after.
+"""Scratch databases: had for a block of work (upgrading a chain to compare its head, loading
+a SQL file, autogenerating a revision); a PostgreSQL one is kept for the process's next block
+on the same server, emptied and checked to be as new (``scratch_pool``), or made for the block
+and dropped after (``new_database``).
 
 They are never made on the server being checked, which may be production: a PostgreSQL scratch
 database goes to ``TWINSCHEMA_SCRATCH_URL`` when set (or a server the caller names), else to the
@@ -35,13 +37,16 @@ def server(config: Config, given: str | None = None) -> Iterator[str]:
     if url:
         yield url
         return
-    from twinschema.servers import embedded
+    from twinschema.servers import embedded, scratch_pool
 
     announce_embedded(config.embedded_dir)
     running = embedded.start(config.embedded_dir, var=config.var)
     try:
         yield running.url()
     finally:
+        # The scratch databases kept on it go first: the server may stop now, and its data
+        # folder (the project's var/pg) outlives the process.
+        scratch_pool.forget(running.url())
         running.stop()
 
 
@@ -67,37 +72,43 @@ _INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denie
 def database(
     server_url: str, prefix: str = "twinschema_scratch", *, connect_timeout: float = 10.0
 ) -> Iterator[str]:
+    """An empty database on ``server_url`` for the block (its URL, with any secret): one this
+    process made on that server (as that role) for an earlier block, emptied and found by its
+    catalogs to be indistinguishable from a new one, else a new one (``scratch_pool``). It is
+    dropped when the process exits. A server that cannot be reached or refuses CREATE DATABASE
+    is a one-line ``DatabaseError`` without the password; one that does not answer is given up
+    after ``connect_timeout`` seconds (``[tool.twinschema] connect_timeout``)."""
+    from twinschema.servers import scratch_pool
+
+    base = parse_url(server_url)
+
+    def url_of(name: str) -> str:
+        return base.set(database=name).render_as_string(hide_password=False)
+
+    def create() -> tuple[str, int]:
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        return name, _create(base, name, connect_timeout)
+
+    name = scratch_pool.acquire(server_url, create, url_of, connect_timeout)
+    try:
+        yield url_of(name)
+    finally:
+        scratch_pool.release(server_url, name)
+
+
+@contextmanager
+def new_database(
+    server_url: str, prefix: str = "twinschema_scratch", *, connect_timeout: float = 10.0
+) -> Iterator[str]:
     """A new, empty database on ``server_url`` for the block (its URL, with any secret); dropped
-    afterwards, other sessions forced off. A server that cannot be reached or refuses CREATE
-    DATABASE is a one-line ``DatabaseError`` without the password; one that does not answer is
-    given up after ``connect_timeout`` seconds (``[tool.twinschema] connect_timeout``)."""
+    afterwards, other sessions forced off. For a block that changes what a reset cannot give
+    back (a SQL file's load role is granted the database and owns its ``public``). Errors as
+    ``database``'s; a drop that fails after the block is a ``DatabaseError`` too."""
     base = parse_url(server_url)
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(
-        base,
-        isolation_level="AUTOCOMMIT",
-        poolclass=sa.pool.NullPool,
-        # libpq counts whole seconds, and 0 would mean "wait forever".
-        connect_args={"connect_timeout": max(1, math.ceil(connect_timeout))},
-    )
+    _create(base, name, connect_timeout)
+    admin = _admin(base, connect_timeout)
     try:
-        try:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        except sa.exc.DBAPIError as exc:
-            # CREATEDB is advised only where CREATE DATABASE was refused for want of it
-            # (insufficient_privilege), not for a refused password or an unreachable server
-            # (stranger32 case 078).
-            refused = getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE
-            advice = (
-                " (the role needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it "
-                "has it)"
-                if refused
-                else ""
-            )
-            raise DatabaseError(
-                f"cannot create a scratch database on {redact(base)}: {first_line(exc)}{advice}"
-            ) from None
         failed = True
         try:
             yield base.set(database=name).render_as_string(hide_password=False)
@@ -110,6 +121,44 @@ def database(
                     raise DatabaseError(
                         f"cannot drop scratch database {name} on {redact(base)}: {first_line(exc)}"
                     ) from None
+    finally:
+        admin.dispose()
+
+
+def _admin(base: sa.URL, connect_timeout: float) -> sa.Engine:
+    return sa.create_engine(
+        base,
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+        # libpq counts whole seconds, and 0 would mean "wait forever".
+        connect_args={"connect_timeout": max(1, math.ceil(connect_timeout))},
+    )
+
+
+def _create(base: sa.URL, name: str, connect_timeout: float) -> int:
+    """CREATE DATABASE ``name`` on the server ``base``; a transaction ID taken just before
+    (what ``scratch_reset.fingerprint`` counts rows written since). Refused or unreachable: a
+    one-line ``DatabaseError`` without the password."""
+    admin = _admin(base, connect_timeout)
+    try:
+        with admin.connect() as conn:
+            since = int(conn.execute(sa.text("SELECT txid_current() % 4294967296")).scalar_one())
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            return since
+    except sa.exc.DBAPIError as exc:
+        # CREATEDB is advised only where CREATE DATABASE was refused for want of it
+        # (insufficient_privilege), not for a refused password or an unreachable server
+        # (stranger32 case 078).
+        refused = getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE
+        advice = (
+            " (the role needs CREATEDB, or point TWINSCHEMA_SCRATCH_URL at a server where it "
+            "has it)"
+            if refused
+            else ""
+        )
+        raise DatabaseError(
+            f"cannot create a scratch database on {redact(base)}: {first_line(exc)}{advice}"
+        ) from None
     finally:
         admin.dispose()
 

@@ -39,6 +39,7 @@ from twinschema.model import (
     element_flags,
 )
 from twinschema.model_pool import ColumnPool
+from twinschema.sources.metadata_identity import identity_of, sequence_options
 from twinschema.sources.metadata_import import import_metadata
 from twinschema.sources.metadata_parts import (
     COLLATE_CLAUSE,
@@ -49,14 +50,12 @@ from twinschema.sources.metadata_parts import (
     domain_levels,
     element_opclass,
     foreign_key,
-    identity_of,
     index_element,
     name_of,
     names_of,
     opclass,
     partition_key,
     policy_of,
-    sequence_options,
     sqlite_conflicts,
     sqlite_options,
 )

@@ -15,14 +15,8 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 from sqlalchemy.sql.type_api import to_instance
 
-from twinschema.dialects import postgresql_sequences
 from twinschema.dialects.postgresql_types import drop_domain_check
 from twinschema.model import (
-    IDENTITY_ALWAYS,
-    IDENTITY_AUTOINCREMENT,
-    IDENTITY_BY_DEFAULT,
-    IDENTITY_ROWID,
-    IDENTITY_SEQUENCE,
     MATCH_SIMPLE,
     NO_ACTION,
     OPTION_STRICT,
@@ -152,53 +146,6 @@ def name_of(name: Any) -> str | None:
     constraint under a naming convention (private: pinned in pyproject, and pinned down by
     tests/test_metadata_source.py::test_sqlalchemy_private_parts_we_rely_on)."""
     return None if name is None or type(name).__name__ == "_NoneName" else str(name)
-
-
-def identity_of(
-    column: sa.Column[Any], autoincrement: sa.Column[Any] | None, dialect: str, ctype: ColumnType
-) -> str | None:
-    """How a column gets its values when none is given: an IDENTITY (always or by default), a
-    SQLite rowid alias, a sequence; None for none."""
-    if column.identity is not None:
-        return IDENTITY_ALWAYS if column.identity.always else IDENTITY_BY_DEFAULT
-    if column is not autoincrement or column.server_default is not None:
-        return None
-    if dialect == "sqlite":
-        # SQLAlchemy renders a lone integer primary key as INTEGER PRIMARY KEY: a rowid alias
-        # (none in a WITHOUT ROWID table), AUTOINCREMENT when the table asks for it.
-        options = column.table.dialect_options["sqlite"]
-        if ctype.name != "integer" or not options.get("with_rowid", True):
-            return None
-        return IDENTITY_AUTOINCREMENT if options.get("autoincrement") else IDENTITY_ROWID
-    return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
-
-
-def sequence_options(
-    column: sa.Column[Any], identity: str | None, dialect: str, ctype: ColumnType
-) -> str | None:
-    """The options of the sequence that generates a PostgreSQL module's column (its
-    ``sa.Identity(start=..., increment=...)``, or a serial's defaults), spelled as the catalog
-    reader spells a live database's (``Column.generator``), so that a module's identity is
-    compared with the database's as two databases' are (stranger69 002); None for another
-    dialect, no generator, or a sequence named by a ``nextval()`` default."""
-    if dialect != "postgresql" or identity is None:
-        return None
-    found = column.identity
-    if found is None:
-        if identity != IDENTITY_SEQUENCE or column.server_default is not None:
-            return None
-        # SERIAL: a sequence with the defaults. (A ``sa.Sequence`` column default is the
-        # client's: create_all gives the column no nextval() default.)
-        return postgresql_sequences.spelled(ctype.name)
-    return postgresql_sequences.spelled(
-        ctype.name,
-        found.start,
-        found.increment,
-        None if found.nominvalue else found.minvalue,
-        None if found.nomaxvalue else found.maxvalue,
-        found.cache,
-        bool(found.cycle),
-    )
 
 
 def sqlite_conflicts(table: sa.Table) -> tuple[ConflictClause, ...]:

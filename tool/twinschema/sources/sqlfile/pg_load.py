@@ -82,7 +82,9 @@ def load_postgresql(
     tell(skip_unknown_settings(text, script.pieces, settings, label, version))
     with (
         _load_role(server_url, connect_timeout, label) as role,
-        scratch.database(
+        # A database of its own, dropped after: the load role is granted it and owns its
+        # public schema, which no reset gives back as new.
+        scratch.new_database(
             server_url, prefix="twinschema_sql", connect_timeout=connect_timeout
         ) as admin_url,
     ):

@@ -1,0 +1,85 @@
+"""How a metadata module's column gets its values when an insert omits it (an identity, a
+SQLite rowid alias, a PostgreSQL sequence) and that sequence's options, read as the dialect
+adapters read a live database's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from twinschema.dialects import postgresql_sequences
+from twinschema.model import (
+    IDENTITY_ALWAYS,
+    IDENTITY_AUTOINCREMENT,
+    IDENTITY_BY_DEFAULT,
+    IDENTITY_ROWID,
+    IDENTITY_SEQUENCE,
+    ColumnType,
+)
+
+
+def identity_of(
+    column: sa.Column[Any], autoincrement: sa.Column[Any] | None, dialect: str, ctype: ColumnType
+) -> str | None:
+    """How a column gets its values when none is given: an IDENTITY (always or by default), a
+    SQLite rowid alias, a sequence; None for none."""
+    if column.identity is not None:
+        return IDENTITY_ALWAYS if column.identity.always else IDENTITY_BY_DEFAULT
+    if column is not autoincrement or column.server_default is not None:
+        return None
+    if dialect == "sqlite":
+        # SQLAlchemy renders a lone integer primary key as INTEGER PRIMARY KEY: a rowid alias
+        # (none in a WITHOUT ROWID table), AUTOINCREMENT when the table asks for it.
+        options = column.table.dialect_options["sqlite"]
+        if ctype.name != "integer" or not options.get("with_rowid", True):
+            return None
+        return IDENTITY_AUTOINCREMENT if options.get("autoincrement") else IDENTITY_ROWID
+    return IDENTITY_SEQUENCE  # PostgreSQL: SERIAL / BIGSERIAL
+
+
+def sequence_options(
+    column: sa.Column[Any], identity: str | None, dialect: str, ctype: ColumnType
+) -> str | None:
+    """The options of the sequence that generates a PostgreSQL module's column (its
+    ``sa.Identity(start=..., increment=...)``, a serial's defaults, or the ``sa.Sequence`` its
+    ``nextval()`` default draws from), spelled as the catalog reader spells a live database's
+    (``Column.generator``), so that a module's identity is compared with the database's as two
+    databases' are (stranger69 002); None for another dialect, no generator, or a sequence a
+    ``nextval()`` default names that the module does not give (``sa.Sequence``)."""
+    if dialect != "postgresql" or identity is None:
+        return None
+    found: sa.Identity | sa.Sequence | None = column.identity
+    if found is None:
+        if identity != IDENTITY_SEQUENCE:
+            return None
+        if column.server_default is not None:
+            # ``sa.Sequence('s', increment=10)`` beside ``server_default=text("nextval('s')")``
+            # (what ``init`` writes for a serial with options of its own): that sequence's.
+            found = _drawn_sequence(column)
+            if found is None:
+                return None
+        else:
+            # SERIAL: a sequence with the defaults. (A ``sa.Sequence`` column default alone
+            # is the client's: create_all gives the column no nextval() default.)
+            return postgresql_sequences.spelled(ctype.name)
+    return postgresql_sequences.spelled(
+        ctype.name,
+        found.start,
+        found.increment,
+        None if found.nominvalue else found.minvalue,
+        None if found.nomaxvalue else found.maxvalue,
+        found.cache,
+        bool(found.cycle),
+    )
+
+
+def _drawn_sequence(column: sa.Column[Any]) -> sa.Sequence | None:
+    """The ``sa.Sequence`` a column names as its default when its ``nextval()`` server default
+    draws from that same sequence (by its name, quoted or not); None otherwise."""
+    sequence, default = column.default, column.server_default
+    if not isinstance(sequence, sa.Sequence) or not isinstance(default, sa.DefaultClause):
+        return None
+    text = str(getattr(default.arg, "text", default.arg))
+    name = sequence.name
+    return sequence if f"'{name}'" in text or f"'\"{name}\"'" in text else None
