@@ -13,7 +13,7 @@ from twinschema.records.domain import PINNABLE_KINDS, Allowance, Domain, check_t
 # ``dialect:`` cannot mean another difference of the same object.
 ONE_SIDED_KINDS = frozenset({"table_missing", "column_missing"})
 
-# The name of the comparer's difference for a SQLite ON CONFLICT clause (``storage``).
+# The name of the comparer's difference for an ON CONFLICT clause (``storage``).
 ON_CONFLICT = "on_conflict"
 
 # Objects of a kind whose difference is always the object on one side only, by (kind, name):

@@ -296,9 +296,20 @@ def _pointed(
                     if (one_sided(near) and allowance.dialect is None)
                     else ""
                 )
+                # Only where it could be the allowance of that difference (its column, name
+                # and dialect, where it gives them, are the difference's); else it names
+                # another object, and "matches nothing here" is what is true.
+                side = sides.get(allowance.dialect or "")
+                meant = (
+                    allowance.column in (None, near.column)
+                    and (allowance.name is None or near.named(allowance.name))
+                    and (allowance.dialect is None or (side is not None and near.holds(side)))
+                )
                 base = replace(
                     base,
-                    message=base.message.replace(
+                    message=base.message
+                    if not meant
+                    else base.message.replace(
                         " matches nothing here",
                         f" matches no difference here as written: not the {near.kind} "
                         f"difference left on {near.table}{why}",
