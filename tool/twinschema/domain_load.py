@@ -28,6 +28,8 @@ from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.records.domain import (
     PIN_KEYS,
+    PINNABLE_KINDS,
+    SIDES_KEY,
     Allowance,
     DeclaredObject,
     DomainColumn,
@@ -249,8 +251,9 @@ class _Reader:
     def _pinned(
         self, entry: Mapping[str, Any], where: Where, line: int
     ) -> tuple[tuple[str, str], ...]:
-        """What an allowance pins of each side (``PIN_KEYS``: ``types:``, ``checks:``,
-        ``nullable:``), by dialect; a key of another kind, or ``checks:`` beside ``check:`` or
+        """What an allowance pins of each side, by dialect: ``sides:`` for any kind
+        ``PINNABLE_KINDS`` names, or its kind's own key (``PIN_KEYS``: ``types:``, ``checks:``,
+        ``nullable:``); a key of another kind, both keys, or ``checks:`` beside ``check:`` or
         ``dialect:`` (a CHECK on one side only is named by those), refused in one line."""
         kind = entry["kind"]
         for key, what in _PINNED_WHAT.items():
@@ -260,17 +263,28 @@ class _Reader:
                     f"{self.label}:{line}: {describe(where)}: {key}: names {what}, for kind: "
                     f"{owner} only"
                 )
-        key = PIN_KEYS.get(kind, "")
-        given = entry.get(key) or {}
-        if given and key == "checks" and ("check" in entry or "dialect" in entry):
+        own = PIN_KEYS.get(kind, "")
+        if entry.get(SIDES_KEY) and kind not in PINNABLE_KINDS:
             raise DomainError(
-                f"{self.label}:{line}: {describe(where)}: checks: names the CHECK of each side "
+                f"{self.label}:{line}: {describe(where)}: sides: pins what each side shows of "
+                f"a difference, for kinds {', '.join(sorted(PINNABLE_KINDS))} only"
+            )
+        if entry.get(SIDES_KEY) and entry.get(own):
+            raise DomainError(
+                f"{self.label}:{line}: {describe(where)}: {own}: and sides: pin the same "
+                "thing: write one of them"
+            )
+        key = own if entry.get(own) else SIDES_KEY
+        given = entry.get(key) or {}
+        if given and kind == "check" and ("check" in entry or "dialect" in entry):
+            raise DomainError(
+                f"{self.label}:{line}: {describe(where)}: {key}: names the CHECK of each side "
                 "of one CHECK differing; a CHECK on one side only is named by dialect: with "
-                "check: (or name:), so write checks: without them"
+                f"check: (or name:), so write {key}: without them"
             )
         found = []
         for dialect, text in given.items():
-            shown = check_text(text) if key == "checks" else text.strip()
+            shown = check_text(text) if kind == "check" else str(text).strip()
             if not shown:
                 raise DomainError(
                     f"{self.label}:{line}: {describe(where)}: {key}: {dialect}: may not be empty"

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.records import Difference, FixSide, FixSite, Severity
-from twinschema.records.domain import PIN_KEYS, Allowance, Domain, check_text
+from twinschema.records.domain import PINNABLE_KINDS, Allowance, Domain, check_text, pin_key
 
 # The kinds whose difference is always an object on one side only: an allowance without
 # ``dialect:`` cannot mean another difference of the same object.
 ONE_SIDED_KINDS = frozenset({"table_missing", "column_missing"})
 
-# The name of the comparer's difference for a SQLite ON CONFLICT clause (``storage``).
+# The name of the comparer's difference for an ON CONFLICT clause (``storage``).
 ON_CONFLICT = "on_conflict"
 
 # Objects of a kind whose difference is always the object on one side only, by (kind, name):
@@ -52,7 +52,7 @@ def place(domain: Domain, allowance: Allowance) -> str:
         keys.append(f"check: {quoted(allowance.check)}")
     if allowance.sides:
         pinned = ", ".join(f"{d}: {quoted(t)}" for d, t in allowance.sides)
-        keys.append(f"{PIN_KEYS.get(allowance.kind, 'types')}: {{{pinned}}}")
+        keys.append(f"{pin_key(allowance.kind) or 'sides'}: {{{pinned}}}")
     return (
         f" (entry {allowance.position} of {allowance.table}'s allow: list, "
         "{" + ", ".join(keys) + "})"
@@ -137,8 +137,9 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
     """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
     name where it has them, for an object on one side only the dialect that has it
     (``dialects``: side -> dialect), and for a difference across dialects of a kind
-    ``PIN_KEYS`` names what each side shows (``types:``, ``checks:``, ``nullable:``: either
-    side changed later is then reported); else a CHECK named on neither side by its text."""
+    ``PINNABLE_KINDS`` names what each side shows (``types:``, ``checks:``, ``nullable:``,
+    ``sides:`` for the others; of an object on one side only, that side's: either side
+    changed later is then reported); else a CHECK named on neither side by its text."""
     parts = [f"kind: {d.kind}"]
     if d.column is not None:
         parts.append(f"column: {d.column}")
@@ -151,18 +152,33 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
         parts.append(f"name: {name}")
     if one:
         parts.append(f"dialect: {dialects[side]}")
-    ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)  # one: of one dialect
-    key = PIN_KEYS.get(d.kind)
-    if key is not None and d.left and d.right and ld and rd and ld != rd:
-        each = ((ld, d.left), (rd, d.right))
-        if key == "checks":
-            each = ((ld, check_text(d.left)), (rd, check_text(d.right)))
+    each = _pinned_sides(d, dialects)
+    if each:
+        key = pin_key(d.kind)
         parts.append(f"{key}: {{" + ", ".join(f"{k}: {quoted(t)}" for k, t in each) + "}")
     elif d.kind == "check" and name is None:  # named on neither side: by its text
         text = d.left if d.left is not None and (not one or side is FixSide.LEFT) else d.right
         if text is not None:
             parts.append(f"check: {quoted(check_text(text))}")
     return "{" + ", ".join([*parts, "reason: ..."]) + "}"
+
+
+def _pinned_sides(d: Difference, dialects: dict[FixSide, str]) -> tuple[tuple[str, str], ...]:
+    """What an allowance of ``d`` pins, dialect by dialect (``dialects``: side -> dialect):
+    each side's text of a ``PINNABLE_KINDS`` difference across the dialects; of an object on
+    one side only, that side's (not a CHECK's, which ``check:`` names); () where nothing is
+    pinned (one dialect on both sides, or a kind that pins nothing)."""
+    ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)
+    if d.kind not in PINNABLE_KINDS or not ld or not rd or ld == rd:
+        return ()
+    text = check_text if d.kind == "check" else str
+    if d.left and d.right and not one_sided(d):
+        return ((ld, text(d.left)), (rd, text(d.right)))
+    if d.kind == "check" or not one_sided(d) or d.kind in ONE_SIDED_KINDS:
+        return ()
+    side = FixSide.LEFT if d.holds(FixSide.LEFT) else FixSide.RIGHT
+    shown = d.left if side is FixSide.LEFT else d.right
+    return ((dialects[side], shown),) if shown else ()
 
 
 def quoted(text: str) -> str:
@@ -172,8 +188,9 @@ def quoted(text: str) -> str:
 
 ALLOW_PHRASE = "allow it in domain.yaml with a reason"
 
-# The kinds whose difference's own hint gives the allowance pinned to both sides.
-_PINNED_HINTED = frozenset({"column_type", "column_nullable"})
+# The kinds whose difference's own hint gives the allowance pinned to what each side shows
+# (a CHECK's hint is ``unnamed_check_hints``' own).
+_PINNED_HINTED = PINNABLE_KINDS - {"check"}
 
 
 def _unnamed(d: Difference) -> bool:
@@ -201,8 +218,8 @@ def unnamed_check_hints(
     dialects = {side: dialect for dialect, side in sides.items()}
     found = []
     for d in differences:
-        if d.kind in _PINNED_HINTED and ALLOW_PHRASE in d.hint and d.left and d.right:
-            if len(dialects) == 2:  # across the dialects: the entry pinned to both sides
+        if d.kind in _PINNED_HINTED and ALLOW_PHRASE in d.hint and (d.left or d.right):
+            if len(dialects) == 2 and _pinned_sides(d, dialects):  # across the dialects
                 said = f"{ALLOW_PHRASE}, pinned to what each side has:"
                 entry = allowance_entry(d, dialects)
                 d = replace(d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {entry}", 1))

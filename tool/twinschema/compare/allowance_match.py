@@ -135,7 +135,7 @@ def fits(
         return False
     # Written for the object on one side only, not for it differing; a CHECK by its text on
     # that side is the CHECK there, one half of a named pair too, never the pair (stranger70
-    # 007: ``dialect: sqlite, check: "w <= 250"`` allowed PostgreSQL's ``w >= 50`` with it).
+    # 007: a ``dialect:`` allowance of ``w <= 250`` allowed the other side's ``w >= 50`` too).
     return (
         one
         or difference.kind in TWO_SIDED_KINDS

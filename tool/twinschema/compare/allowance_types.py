@@ -1,6 +1,8 @@
 """The warning of an allowance that pins neither side of what it allows (``unpinned_allowance``):
 a ``column_type`` one without ``types:``, a ``check`` one without ``checks:``, a
-``column_nullable`` one without ``nullable:`` (``PIN_KEYS``).
+``column_nullable`` one without ``nullable:`` (``PIN_KEYS``), one of another kind
+``PINNABLE_KINDS`` names without ``sides:`` (a ``foreign_key``, ``enum``, ``unique``,
+``column_generated`` ... allowance: stranger71 011).
 
 Written without ``types:`` (as every hint wrote it until 2026-12-04), a ``column_type``
 allowance allows any type difference of its column, for ever: written for the device's
@@ -17,18 +19,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from twinschema.compare.allowance_entries import allowance_entry, place, quoted
+from twinschema.compare.allowance_entries import allowance_entry, one_sided, place, quoted
 from twinschema.records import Difference, FixSide, FixSite, LayerResult, Severity
-from twinschema.records.domain import PIN_KEYS, Allowance, Domain
+from twinschema.records.domain import PIN_KEYS, PINNABLE_KINDS, Allowance, Domain
 
 KIND = "unpinned_allowance"
 
-# By kind: what an allowance of it pins (its ``PIN_KEYS`` key), and the difference it allows.
+# By kind: what an allowance of it pins (its key), and the difference it allows; any other
+# kind of ``PINNABLE_KINDS`` pins by ``sides:`` (stranger71 011).
 _WORDS = {
     "column_type": ("types", "type difference of"),
     "check": ("CHECKs", "pair of CHECKs it names on"),
     "column_nullable": ("nullabilities", "nullability difference of"),
 }
+
+
+def _pinnable(allowance: Allowance, d: Difference) -> bool:
+    """Whether ``d``, allowed by ``allowance``, is a difference a pinned entry could name: of
+    the allowance's kind, with each side's text; or an object on one side only with its text
+    there, allowed by an allowance of another kind than ``check`` that names it by no name (a
+    CHECK on one side only is named by ``check:``; a name names the object)."""
+    if d.kind != allowance.kind:
+        return False
+    if d.left and d.right and not one_sided(d):
+        return True
+    return (
+        one_sided(d)
+        and d.kind not in PIN_KEYS
+        and allowance.name is None
+        and bool(d.left or d.right)
+    )
 
 
 def unpinned_allowances(
@@ -38,17 +58,17 @@ def unpinned_allowances(
     left: str,
     right: str,
 ) -> list[Difference]:
-    """A warning for each allowance of a kind ``PIN_KEYS`` names that pins nothing and allowed
-    a difference with both sides across the dialects here (``sides``: dialect -> side), whose
-    hint gives the allowance pinned to what it allowed (its own reason kept)."""
+    """A warning for each allowance of a kind ``PINNABLE_KINDS`` names that pins nothing and
+    allowed a difference (``_pinnable``) across the dialects here (``sides``: dialect -> side),
+    whose hint gives the allowance pinned to what it allowed (its own reason kept)."""
     dialects = {side: dialect for dialect, side in sides.items()}
     if len(dialects) < 2:
         return []
     found = []
     for allowance, differences in used.items():
-        if allowance.kind not in PIN_KEYS or allowance.sides:
+        if allowance.kind not in PINNABLE_KINDS or allowance.sides:
             continue
-        allowed = [d for d in differences if d.kind == allowance.kind and d.left and d.right]
+        allowed = [d for d in differences if _pinnable(allowance, d)]
         if not allowed:
             continue
         reason = f"reason: {quoted(allowance.reason)}}}"
@@ -56,11 +76,14 @@ def unpinned_allowances(
                             for d in allowed)  # fmt: skip
         shown = "; ".join(
             (f"{d.column}: " if d.column else "")
-            + f"{dialects[FixSide.LEFT]} {d.left}, {dialects[FixSide.RIGHT]} {d.right}"
+            + ", ".join(
+                f"{dialects[s]} {text if text is not None else '-'}"
+                for s, text in ((FixSide.LEFT, d.left), (FixSide.RIGHT, d.right))
+            )
             for d in allowed
         )
         where = f"{allowance.table}.{allowance.column}" if allowance.column else allowance.table
-        noun, what = _WORDS[allowance.kind]
+        noun, what = _WORDS.get(allowance.kind, ("sides", f"{allowance.kind} difference of"))
         names = (
             f"names no {noun}: it allows any {what} {where}, one that comes later on either "
             "side too"

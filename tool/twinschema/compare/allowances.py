@@ -20,6 +20,7 @@ from twinschema.compare.allowance_entries import (
     BROAD,
     allowance_entry,
     broad_allowances,
+    one_sided,
     place,
 )
 from twinschema.compare.allowance_match import copies, matching_allowance, repeated
@@ -272,8 +273,32 @@ def _pointed(
             )
             if near is not None:
                 entry = allowance_entry(near, dialects)
+                # Beside a difference of its kind on its table, it is no "difference gone":
+                # as written it names another (stranger71 012: {kind: unique} for a UNIQUE on
+                # one side only, which needs dialect:).
+                why = (
+                    " (an object on one side only: dialect: names that side)"
+                    if (one_sided(near) and allowance.dialect is None)
+                    else ""
+                )
+                # Only where it could be the allowance of that difference (its column, name
+                # and dialect, where it gives them, are the difference's); else it names
+                # another object, and "matches nothing here" is what is true.
+                side = sides.get(allowance.dialect or "")
+                meant = (
+                    allowance.column in (None, near.column)
+                    and (allowance.name is None or near.named(allowance.name))
+                    and (allowance.dialect is None or (side is not None and near.holds(side)))
+                )
                 base = replace(
                     base,
+                    message=base.message
+                    if not meant
+                    else base.message.replace(
+                        " matches nothing here",
+                        f" matches no difference here as written: not the {near.kind} "
+                        f"difference left on {near.table}{why}",
+                    ),
                     hint=f"{base.hint}; the {near.kind} difference left on {near.table} is "
                     f"allowed by {entry}",
                 )

@@ -1,6 +1,6 @@
 """Objects one dialect alone has, between two sources of different dialects that both hold
-objects (``compare_objects``): a PostgreSQL rule and exclusion constraint each change which rows
-a statement stores on their side alone, so each is a difference of its own, which domain.yaml
+objects (``compare_objects``): a rule and an exclusion constraint each change which rows a
+statement stores on their side alone, so each is a difference of its own, which domain.yaml
 may allow (its kind, dialect and name), never a silent count. Pure and dialect-free.
 """
 
@@ -75,8 +75,9 @@ def _exclusion_alone(
 ) -> ObjectDifference:
     """An exclusion constraint of ``schema`` (at ``index``: 0 the left side) across dialects:
     the other dialect has none, so two rows that conflict by its operators (two overlapping
-    ranges under ``&&``) are both stored there and the second refused here. A SQLite trigger
-    that refuses them alike is not recognized: domain.yaml allows the difference by name."""
+    ranges under ``&&``) are both stored there and the second refused here. A trigger of the
+    other side that refuses them alike is not recognized: domain.yaml allows the difference by
+    name."""
     table = _logical_table(exclusion, schema, domain)
     text = exclusion.raw or exclusion.definition
     return ObjectDifference(

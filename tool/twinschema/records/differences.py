@@ -138,11 +138,13 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "(`check: json_valid(doc)`); the hint gives each.",
     "unpinned_allowance": "A warning: an allowance in domain.yaml pins neither side of what it "
     "allows (a `column_type` one without `types:`, a `check` one without `checks:`, a "
-    "`column_nullable` one without `nullable:`), so it allows any such difference of its "
-    "column or CHECK, one that comes later on either side too. It still allows; pin it to what "
-    'each side has (`types: {sqlite: text, postgresql: "text[]"}`, `checks: {sqlite: "n > 0", '
-    'postgresql: "n >= 0"}`, `nullable: {sqlite: "NOT NULL", postgresql: "NULL"}`): the hint '
-    "gives the entry. It leaves the exit code alone.",
+    "`column_nullable` one without `nullable:`, a `foreign_key`, `enum`, `unique`, `index`, "
+    "`primary_key`, `column_default` or `column_generated` one without `sides:`), so it allows "
+    "any such difference of its table, column or CHECK, one that comes later on either side "
+    "too. It still allows; pin it to what each side has (`types: {sqlite: text, postgresql: "
+    '"text[]"}`, `checks: {sqlite: "n > 0", postgresql: "n >= 0"}`, `nullable: {sqlite: "NOT '
+    'NULL", postgresql: "NULL"}`, `sides: {sqlite: ..., postgresql: ...}` as the report shows '
+    "each side): the hint gives the entry. It leaves the exit code alone.",
     "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "
     "so each chain has exactly one.",
     "migration_parity": "The two migration chains do not move together: a revision has no twin "

@@ -29,6 +29,38 @@ PIN_KEYS: Mapping[str, str] = MappingProxyType(
     {"column_type": "types", "check": "checks", "column_nullable": "nullable"}
 )
 
+# The key that pins what each side shows for an allowance of any kind ``PINNABLE_KINDS``
+# names (those of ``PIN_KEYS`` may write their own key instead): one mechanism for all. A
+# ``{kind: foreign_key}`` by its table alone allowed a key made CASCADE later, and another key
+# of the table losing DEFERRABLE; ``{kind: enum}`` an enum that gained a label; ``{kind:
+# column_generated}`` an expression changed tenfold (stranger71 011).
+SIDES_KEY = "sides"
+
+# The kinds whose difference shows a text on each side (or on the one side that has the
+# object) an allowance can pin. Not a table or a column on one side only (the name is all
+# there is), nor a value warning, a column order, a flag or a server-only object by its name.
+PINNABLE_KINDS = frozenset(
+    {
+        *PIN_KEYS,
+        "column_default",
+        "column_generated",
+        "primary_key",
+        "foreign_key",
+        "unique",
+        "index",
+        "enum",
+    }
+)
+
+
+def pin_key(kind: str) -> str | None:
+    """The key an allowance of ``kind`` pins each side by as hints write it (``types:``,
+    ``checks:``, ``nullable:`` for their kinds, ``sides:`` for the other ``PINNABLE_KINDS``),
+    None for a kind that pins nothing."""
+    if kind not in PINNABLE_KINDS:
+        return None
+    return PIN_KEYS.get(kind, SIDES_KEY)
+
 
 @dataclass(frozen=True)
 class Allowance:
