@@ -12,6 +12,7 @@ drop in place; a batch block with anything else keeps the batch)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -183,6 +184,21 @@ def rebuild_renumbered_fts(context: Any, script: Any) -> None:
     index maps to the copied rows: unless the block drops or renames a column the FTS table
     reads, which cannot be rebuilt then (``check`` reports it broken)."""
     connection = context.connection
+
+    def rebuilds(table: str, gone: set[str]) -> list[str]:
+        return [
+            rebuild_statement(fts)
+            for fts, columns in rowid_readers(connection, table)
+            if not gone & {c.lower() for c in columns}
+        ]
+
+    after_each_copy(script, rebuilds)
+
+
+def after_each_copy(script: Any, statements: Callable[[str, set[str]], list[str]]) -> None:
+    """After each batch block, in a MigrationScript's upgrade and downgrade, that copies a table,
+    an ``op.execute`` of each of ``statements(table, gone)``: ``gone``, the lower-case names of
+    the columns the block drops or renames (what the copy then lacks)."""
     for container in (*script.upgrade_ops_list, *script.downgrade_ops_list):
         rewritten: list[Any] = []
         for table_ops in container.ops:
@@ -198,9 +214,8 @@ def rebuild_renumbered_fts(context: Any, script: Any) -> None:
                 if isinstance(op, ops.DropColumnOp)
                 or (isinstance(op, ops.AlterColumnOp) and op.modify_name is not None)
             }
-            for fts, columns in rowid_readers(connection, table_ops.table_name):
-                if not gone & {c.lower() for c in columns}:
-                    rewritten.append(ops.ExecuteSQLOp(rebuild_statement(fts)))
+            sql = statements(table_ops.table_name, gone)
+            rewritten.extend(ops.ExecuteSQLOp(statement) for statement in sql)
         container.ops = rewritten
 
 

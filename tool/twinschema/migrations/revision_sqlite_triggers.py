@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from alembic.operations import ops
-
 from twinschema.alembic_batch_indexes import mentions
-from twinschema.migrations.revision_sqlite import batch_copies
+from twinschema.migrations.revision_sqlite import after_each_copy
 
 
 def recreate_copied_triggers(context: Any, script: Any) -> None:
@@ -25,25 +23,15 @@ def recreate_copied_triggers(context: Any, script: Any) -> None:
     ``op.execute`` of each trigger on that table (its statement as the chain made it): the
     copy dropped them (see the module docstring)."""
     connection = context.connection
-    for container in (*script.upgrade_ops_list, *script.downgrade_ops_list):
-        rewritten: list[Any] = []
-        for table_ops in container.ops:
-            rewritten.append(table_ops)
-            if not isinstance(table_ops, ops.ModifyTableOps) or table_ops.schema:
-                continue
-            copied = getattr(table_ops, "checks", None) is not None  # a CHECKs batch copies
-            if not copied and not any(batch_copies(op) for op in table_ops.ops):
-                continue
-            gone = [
-                op.column_name
-                for op in table_ops.ops
-                if isinstance(op, ops.DropColumnOp)
-                or (isinstance(op, ops.AlterColumnOp) and op.modify_name is not None)
-            ]
-            for sql in table_triggers(connection, table_ops.table_name):
-                if not any(mentions(sql, column) for column in gone):
-                    rewritten.append(ops.ExecuteSQLOp(sql))
-        container.ops = rewritten
+
+    def recreated(table: str, gone: set[str]) -> list[str]:
+        return [
+            sql
+            for sql in table_triggers(connection, table)
+            if not any(mentions(sql, column) for column in gone)
+        ]
+
+    after_each_copy(script, recreated)
 
 
 def table_triggers(connection: Any, table: str) -> list[str]:
