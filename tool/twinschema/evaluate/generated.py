@@ -49,6 +49,7 @@ from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.evaluate.witness_fields import Written, few_probes
 from twinschema.model import Column, ColumnType, Table
+from twinschema.model_shown import column_shown
 from twinschema.records import Difference
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -86,6 +87,7 @@ def _matched_generated(st: StageContext) -> None:
         judged = _run_generated(st, lt, lc, rc)
         if judged is None or judged[0] is None:
             continue
+        shown = column_shown(lt, st.right.schema.tables.get(lt.name), lc.name)
         st.dependent_difference(
             "column_generated",
             lt.name,
@@ -93,7 +95,7 @@ def _matched_generated(st: StageContext) -> None:
             f"GENERATED ALWAYS AS ({lc.generated.shown()})",
             f"GENERATED ALWAYS AS ({rc.generated.shown()})",
             (
-                f"the generated expression of {lt.name}.{lc.name}",
+                f"the generated expression of {shown}",
                 precision_reason(st, lt.name, (lc, rc), judged[3])
                 or type_refusal(st, lt.name, (lc, rc), (ltext, rtext), judged[2], judged[3])
                 # g's own scale where it rounds what the other side keeps onto what it holds
