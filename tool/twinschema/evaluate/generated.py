@@ -48,6 +48,7 @@ from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.evaluate.witness_fields import Written, few_probes
+from twinschema.evaluate.witness_rows import magnitude
 from twinschema.model import Column, ColumnType, Table
 from twinschema.model_shown import column_shown
 from twinschema.records import Difference
@@ -206,7 +207,8 @@ def _run_generated(
     # Else a row that reads as a value, not as a LIKE pattern: 'Z@CORP.COM' before
     # '%@CORP.COM', which parts them as well (stranger55 060).
     plain = [w for w in parting if not any(isinstance(v, str) and "%" in v for v in w[0])]
-    witness = next(iter(past or exact or plain or parting), None)
+    # Among those, the one of smallest magnitude (``witness_rows.magnitude``).
+    witness = min(past or exact or plain or parting, key=lambda w: magnitude(w[0]), default=None)
     if witness is None:  # the rows it judged, for the equivalence to name a few
         return None, len(both), Parted(columns, found.backends, tuple(r for r, _, _ in both)), None
     row, a, b = witness
