@@ -40,12 +40,15 @@ def look_alikes(values: Iterable[Any]) -> str:
     return f" ({'; '.join(named)})" if named else ""
 
 
-def magnitude(values: Iterable[Any]) -> float:
+def magnitude(values: Iterable[Any]) -> tuple[float, bool]:
     """The largest absolute number among ``values`` (0 for none: texts, NULLs, booleans count
-    nothing), by which a witness is chosen among rows that part two sides alike: the smallest
-    first, so that an everyday value (2.7: CAST truncates to 2 on SQLite, ``::integer`` rounds
-    to 3 on PostgreSQL) is shown before a type's edge (2147483648.0, an int4 overflow), which
-    reads as "only absurd values differ" (stranger71 006)."""
-    found = [abs(float(v)) for v in values if isinstance(v, int | float | Decimal)]
-    found = [v for v in found if not bool(v != v)]  # NaN
-    return max(found, default=0.0)
+    nothing), then whether any is negative: the key by which a witness is chosen among rows
+    that part two sides alike, the smallest first and a positive before its negation, so that
+    an everyday value (0.7: CAST truncates to 0 on SQLite, ``::integer`` rounds to 1 on
+    PostgreSQL) is shown before a type's edge (2147483648.0, an int4 overflow), which reads as
+    "only absurd values differ" (stranger71 006)."""
+    found = [
+        float(v) for v in values if isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+    ]
+    found = [v for v in found if v == v]  # not NaN
+    return max((abs(v) for v in found), default=0.0), any(v < 0 for v in found)
