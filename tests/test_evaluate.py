@@ -548,7 +548,8 @@ def test_diff_names_a_witness_row_for_partial_indexes_that_differ(
 def test_diff_names_a_witness_row_for_generated_columns_that_differ(
     tmp_path: Path, pg_url: str
 ) -> None:
-    """x * 2 against x + 2: the probes find x = 1 (2 against 3), and the real databases store
+    """x * 2 against x + 2: the witness is the parting probe of smallest magnitude (stranger71
+    006), x = 0 (0 against 2), and the real databases store
     those values; x * 2 against x + x differs only where x + x overflows int4 on PostgreSQL,
     which fails the insert there: the witness, the smallest such x (1073741824, where x * 2 lands
     on 2^31, one past g's integer: ``generated_rows.bound_landings``), proven on both
@@ -565,17 +566,17 @@ def test_diff_names_a_witness_row_for_generated_columns_that_differ(
     )
     report = json.loads(invoke("diff", sl, pg_url, "--no-domain", "--format", "json").stdout)
     [d] = [d for d in report["differences"] if d["column"] == "g"]
-    assert d["message"].endswith("; witness (x) = (1): SQLite computes 2, PostgreSQL computes 3"), (
+    assert d["message"].endswith("; witness (x) = (0): SQLite computes 0, PostgreSQL computes 2"), (
         d["message"]
     )
     conn = sqlite3.connect(tmp_path / "a.db")
-    conn.execute("INSERT INTO t (id, x) VALUES (1, 1)")
-    assert conn.execute("SELECT g FROM t").fetchone() == (2,)
+    conn.execute("INSERT INTO t (id, x) VALUES (1, 0)")
+    assert conn.execute("SELECT g FROM t").fetchone() == (0,)
     conn.close()
     engine = sa.create_engine(pg_url)
     with engine.begin() as pg:
-        pg.execute(sa.text("INSERT INTO t (id, x) VALUES (1, 1)"))
-        assert pg.execute(sa.text("SELECT g FROM t")).scalar() == 3
+        pg.execute(sa.text("INSERT INTO t (id, x) VALUES (1, 0)"))
+        assert pg.execute(sa.text("SELECT g FROM t")).scalar() == 2
         pg.execute(sa.text("DELETE FROM t"))
         pg.execute(sa.text("ALTER TABLE t DROP COLUMN g"))
         pg.execute(sa.text("ALTER TABLE t ADD COLUMN g integer GENERATED ALWAYS AS (x + x) STORED"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 from probes import Loader, compare_expected, compare_texts
 
@@ -110,3 +111,56 @@ def test_a_key_to_a_table_without_primary_key_names_no_empty_list(loader: Loader
         "referenced columns its primary key (the table has none) vs id" in d.message for d in keys
     )
     assert compare_texts(loader, ("sqlite", "sqlite"), b, b).differences == []
+
+
+_LENDERS = "CREATE TABLE lenders (id text NOT NULL PRIMARY KEY, code text{unique});\n"
+_LOANS = "CREATE TABLE loans (id text NOT NULL PRIMARY KEY, lender_code text{key});\n"
+_REFERENCES = " REFERENCES lenders (code)"
+
+
+@pytest.mark.parametrize("order", ["sqlite-postgresql", "postgresql-sqlite"])
+@pytest.mark.parametrize("parent_key", [False, True])
+def test_a_one_sided_key_without_parent_key_is_one_difference_with_a_fix_both_take(
+    loader: Loader, order: str, parent_key: bool
+) -> None:
+    """stranger71 005: a SQLite key to ``lenders(code)``, which no PRIMARY KEY, UNIQUE rule or
+    full unique index makes a parent key, and no key on PostgreSQL was two differences (one-
+    sided, and refused), hinted "add it to" PostgreSQL, which refuses the key (checked below on
+    the real server: "there is no unique constraint matching given keys"). Now: one difference,
+    whose hint gives the parent a UNIQUE key on both sides or drops the key; with that UNIQUE
+    rule PostgreSQL takes the key (checked). Near miss (``parent_key``): the parent holds a
+    UNIQUE rule on both sides, the key one-sided: one difference, the usual "add it to"."""
+    unique = " UNIQUE" if parent_key else ""
+    with_key = _LENDERS.format(unique=unique) + _LOANS.format(key=_REFERENCES)
+    without = _LENDERS.format(unique=unique) + _LOANS.format(key="")
+    dialects = tuple(order.split("-"))
+    a, b = (with_key, without) if dialects[0] == "sqlite" else (without, with_key)
+    found = compare_texts(loader, (dialects[0], dialects[1]), a, b).differences
+    (fk,) = [d for d in found if d.kind == "foreign_key"]
+    assert [d.kind for d in found] == ["foreign_key"], found
+    on_sqlite = "a.sql" if dialects[0] == "sqlite" else "b.sql"
+    other = "b.sql" if on_sqlite == "a.sql" else "a.sql"
+    if parent_key:
+        assert fk.hint.startswith(f"add it to {other}, or remove it from {on_sqlite}"), fk.hint
+    else:
+        assert fk.hint == (
+            "give lenders(code) a PRIMARY KEY or UNIQUE constraint in both databases (then the "
+            f"key works, and can be added to the other), or remove the key from {on_sqlite}"
+        ), fk.hint
+        assert fk.fix is not None and fk.fix.side.value == (
+            "left" if on_sqlite == "a.sql" else "right"
+        )
+    # What the hint says, on the real server: the key alone is refused, with the UNIQUE rule taken.
+    added = "ALTER TABLE loans ADD FOREIGN KEY (lender_code) REFERENCES lenders (code)"
+    with loader.connect(autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS s71 CASCADE")
+        conn.execute("CREATE SCHEMA s71")
+        conn.execute("SET search_path = s71")
+        for statement in without.split(";\n")[:-1]:
+            conn.execute(statement)
+        if not parent_key:
+            with pytest.raises(psycopg.errors.InvalidForeignKey, match="no unique constraint"):
+                conn.execute(added)
+            conn.execute("ALTER TABLE lenders ADD UNIQUE (code)")
+        conn.execute(added)
+        conn.execute("DROP SCHEMA s71 CASCADE")

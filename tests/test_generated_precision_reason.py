@@ -18,7 +18,8 @@ from probes import Loader, case_named, compare_case
     [
         ("sl-pg.eval-dependent-generated-numeric-precision",
          "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only (precision 5 "
-         "with scale 2): 10000 fails there (numeric field overflow), SQLite stores it",
+         "with scale 2): 1000 fails there (numeric field overflow), SQLite stores it; witness "
+         "(n) = (10.00)",
          "overflows the integer type"),
         ("sl-pg.eval-dependent-generated-overflow",
          "arithmetic that overflows the integer type", "precision"),
@@ -29,20 +30,20 @@ from probes import Loader, case_named, compare_case
          "(x) = (1000)", "overflows the integer type"),
         ("sl-pg.eval-generated-copy-real-decimal-precision",
          "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only (precision 5 "
-         "with scale 2): 1000.0 fails there", "integer"),
+         "with scale 2): 999.995 fails there", "integer"),
         # No integer anywhere: a precision witness first, else the scale, never an int overflow.
         ("sl-pg.eval-generated-scaled-times-two-precision",
          "t.g is numeric(5,2) on PostgreSQL, which holds numbers below 1000 only", "integer"),
         # g's own scale, a copy of a double kept below the precision by a CHECK: g rounds.
         ("sl-pg.eval-generated-copy-double-into-scaled",
          "t.g is numeric(5,2) on PostgreSQL, which rounds to 2 decimals on store (0.00 there, "
-         "0.001 on SQLite); witness (x) = (0.001)", "integer"),
+         "0.0005 on SQLite); witness (x) = (0.0005)", "integer"),
         # The smallint g refuses past its end (a CHECK keeps x within 40000: the CHECK's own
-        # numbers are probe values, the first to part; where x - 1000 lands on 32768, 33768,
-        # parts them too).
+        # numbers are probe values; where x - 1000 lands on 32768, 33768 parts them too, the
+        # smallest that does: stranger71 006).
         ("sl-pg.eval-generated-smallint-landing",
-         "t.g is smallint on PostgreSQL, which fails to store 39000 (smallint out of range); "
-         "SQLite stores it; witness (x) = (40000)", "overflows"),
+         "t.g is smallint on PostgreSQL, which fails to store 32768 (smallint out of range); "
+         "SQLite stores it; witness (x) = (33768)", "overflows"),
         # The same text on both sides, refused by PostgreSQL's varchar(3) only: the length is
         # why, not the operator; where PostgreSQL computes another text, the operator is.
         ("sl-pg.eval-generated-concat-varchar-length",

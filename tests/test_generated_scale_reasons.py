@@ -36,11 +36,11 @@ DOUBLE = "yet SQLite holds a fraction in it as a binary double and computes on t
          "division: integer division", "has scale"),
         # g's own scale rounds what SQLite keeps: g's scale, not x's double nor its rounding.
         ("sl-pg.eval-generated-scaled-divide-as-stored", "column_generated",
-         "t.g is numeric(5,2) on PostgreSQL, which rounds to 2 decimals on store (1.00 there, "
-         "0.9966666666666667 on SQLite)", "x has scale"),
+         "t.g is numeric(5,2) on PostgreSQL, which rounds to 2 decimals on store (0.00 there, "
+         "0.0033333333333333335 on SQLite)", "x has scale"),
         ("sl-pg.eval-generated-divide-into-scale-reason", "column_generated",
-         "t.g is numeric(12,2) on PostgreSQL, which rounds to 2 decimals on store (0.67 there, "
-         "0.6666666666666666 on SQLite); witness (x) = (2)", "x has scale"),
+         "t.g is numeric(12,2) on PostgreSQL, which rounds to 2 decimals on store (0.33 there, "
+         "0.3333333333333333 on SQLite); witness (x) = (1)", "x has scale"),
         # PostgreSQL's 4-byte real: its float width, not integer overflow.
         ("sl-pg.check-real-float4-sum-reason", "check",
          "a is a 4-byte float on PostgreSQL (0.3 is 0.30000001192092896 there)", "overflows"),

@@ -623,7 +623,7 @@ tables:
       "yes": {names: {sqlite: "Yes"}}
       # sqlite only: column album.Foo
       # foo_bar: {names: {sqlite: FooBar}, dialects: [sqlite]}  # uncomment to declare \
-album.foo_bar sqlite-only
+album.foo_bar (sqlite: FooBar) sqlite-only
   audit_log:
     # dialects: [postgresql]  # found on postgresql only, so it is reported missing on sqlite: \
 uncomment to declare it postgresql-only, or add it to sqlite

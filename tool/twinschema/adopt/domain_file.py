@@ -15,7 +15,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from twinschema.adopt.proposal import InitColumn, InitTable, Proposal, logical_name
+from twinschema.adopt.proposal import InitColumn, InitTable, Proposal, logical_name, unique_name
 from twinschema.records import DIALECTS
 
 SCHEMA_FILE = "domain.schema.json"  # shipped in the package, next to domain.py
@@ -85,14 +85,18 @@ def _one_sided_comment(found: tuple[str, ...]) -> str:
     )
 
 
-def _one_sided_column(table: str, dialect: str, physical: str) -> str:
+def _one_sided_column(table: str, dialect: str, physical: str, taken: set[str]) -> str:
     """A column found on one dialect only, as a declaration commented out: until a person
-    uncomments it (or adds the column to the other database) it is a reported difference."""
-    logical = logical_name(physical, "c")
+    uncomments it (or adds the column to the other database) it is a reported difference.
+    Its logical name is one no column of the table has yet (``taken``, numbered as init
+    numbers names that would meet: ``user_id_2`` beside a paired ``user_id``; stranger71
+    013), so the line uncommented as it stands loads."""
+    logical = unique_name(logical_name(physical, "c"), taken)
     declared = _flow([*_names(logical, {dialect: physical}), ("dialects", _flow_list([dialect]))])
+    named = logical if logical == physical else f"{logical} ({dialect}: {physical})"
     return (
         f"{_dumped(CommentedMap([(_scalar(logical), declared)]))}  # uncomment to declare "
-        f"{table}.{logical} {dialect}-only"
+        f"{table}.{named} {dialect}-only"
     )
 
 
@@ -132,7 +136,9 @@ def _table(table: InitTable) -> CommentedMap:
         found.yaml_set_comment_before_after_key(
             "columns", before=_one_sided_comment(table.dialects), indent=4
         )
-    after = [*table.unpaired, *(_one_sided_column(table.name, d, n) for d, n in table.one_sided)]
+    taken = {c.name for c in table.columns}
+    one_sided = [_one_sided_column(table.name, d, n, taken) for d, n in table.one_sided]
+    after = [*table.unpaired, *one_sided]
     if after and table.columns:
         _after(columns, _scalar(table.columns[-1].name), after, 6)
     elif after:

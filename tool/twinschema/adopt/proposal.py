@@ -80,7 +80,9 @@ def logical_name(physical: str, prefix: str) -> str:
     return _fitted(f"{prefix}_{base}" if base[0].isdigit() else base)
 
 
-def _unique(name: str, taken: set[str]) -> str:
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_2``, ``name_3``... (shortened to fit) where ``taken`` holds it: the
+    first free one, added to ``taken``, so that two logical names never meet in one mapping."""
     candidate, n = name, 2
     while candidate in taken:
         candidate, n = f"{_fitted(name, len(f'_{n}'))}_{n}", n + 1
@@ -95,7 +97,9 @@ def _logical_names(physical: Sequence[str], prefix: str) -> list[str]:
     is ``c_1st_2``)."""
     wanted = [logical_name(name, prefix) for name in physical]
     taken = {w for name, w in zip(physical, wanted, strict=True) if name == w}
-    return [w if name == w else _unique(w, taken) for name, w in zip(physical, wanted, strict=True)]
+    return [
+        w if name == w else unique_name(w, taken) for name, w in zip(physical, wanted, strict=True)
+    ]
 
 
 def _one_sided_table(only: str, name: str, sides: Mapping[str, Schema]) -> str:
@@ -180,7 +184,7 @@ def _name_missing_sides(proposal: Proposal) -> None:
     for table in proposal.tables:
         for dialect in DIALECTS:
             if dialect not in table.names and table.name.lower() in taken[dialect]:
-                table.names[dialect] = _unique(table.name, taken[dialect])
+                table.names[dialect] = unique_name(table.name, taken[dialect])
 
 
 def name_map(proposal: Proposal, dialect: str) -> NameMap:

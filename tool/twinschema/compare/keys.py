@@ -25,6 +25,7 @@ from twinschema.model import (
     Table,
 )
 from twinschema.model_shown import columns_shown
+from twinschema.records import FixSide
 
 
 def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
@@ -36,6 +37,9 @@ def foreign_keys(ctx: Context, left: Table, right: Table) -> None:
     for key in ordered_keys(lkeys, rkeys):
         for lfk, rfk in _paired(lkeys.get(key, []), rkeys.get(key, []), seen):
             if lfk is None or rfk is None:
+                one = lfk or rfk
+                if one is not None and one.parent_refused is not None:
+                    continue  # one difference, told by ``refused_parents`` with its fix
                 foreign_key_missing(ctx, left.name, key, lfk, rfk, lkeys, rkeys)
             elif lfk.parent_refused is not None and rfk.parent_refused is not None:
                 # Every statement on the child fails on both; only what else each fails parts
@@ -93,9 +97,10 @@ def refused_parents(ctx: Context, left: Table, right: Table) -> None:
             mine = fk.describe() + " (no parent key)"
             theirs = twin[0].describe() if twin else None
             schema = (ctx.left if side == "left" else ctx.right).schema
+            has_parent = fk.ref_table in schema.tables
             needs = (
                 "the parent columns need a PRIMARY KEY, UNIQUE constraint or full unique index"
-                if fk.ref_table in schema.tables
+                if has_parent
                 else f"no table {fk.ref_table} exists there"
             )
             ctx.diff(
@@ -107,7 +112,21 @@ def refused_parents(ctx: Context, left: Table, right: Table) -> None:
                 mine if side == "right" else theirs,
                 f"{what}({cols(fk.ref_columns) or 'its primary key'}) in {ctx.label(side)}: "
                 f"{fk.parent_refused}: {needs}",
+                hint=_refused_hint(ctx, fk, side) if has_parent and not twin else None,
+                drop_from=FixSide(side) if has_parent and not twin else None,
             )
+
+
+def _refused_hint(ctx: Context, fk: ForeignKey, side: str) -> str:
+    """The fix for a key on one side only whose parent columns hold no parent key (stranger71
+    005): not "add it to the other side", which a database that refuses such a key at CREATE
+    ("there is no unique constraint matching given keys") cannot take, but a parent key on both
+    sides, or no key at all."""
+    parent = ctx.key_shown(fk.ref_table, fk.ref_columns)
+    return (
+        f"give {parent} a PRIMARY KEY or UNIQUE constraint in both databases (then the key "
+        f"works, and can be added to the other), or remove the key from {ctx.label(side)}"
+    )
 
 
 def refused_alike_apart(

@@ -296,8 +296,10 @@ class SQLiteBackend:
         except sqlite3.Error:
             conn.execute("DROP TABLE IF EXISTS temp.twinschema_rows")
             return None
+        # RETURNING gives a STORED generated column's value before its affinity (SQLite 3.40:
+        # 0.0 for CAST(0.7 AS INTEGER), which the row holds as the integer 0): its typeof too.
         tested = (
-            insert_row_sql("twinschema_computed", columns, "?")
+            insert_row_sql("twinschema_computed", columns, "?") + ", typeof(twinschema_value)"
             if generated
             else returning_sql(columns, expression, ctype, "?")
         )
@@ -358,7 +360,7 @@ class SQLiteBackend:
                 continue
             try:
                 got = conn.execute(tested, bound)
-                found.append((True, got.fetchone()[0] if returning else None))
+                found.append((True, _as_stored(got.fetchone()) if returning else None))
             except sqlite3.Error as exc:
                 found.append((False, first_line(exc)))
         return found
@@ -370,6 +372,16 @@ class SQLiteBackend:
     def close(self) -> None:
         """Close the in-memory database."""
         self.conn.close()
+
+
+def _as_stored(returned: tuple[Any, ...]) -> Any:
+    """A RETURNING row's value as the table holds it: with its ``typeof`` after it, a whole
+    REAL the row holds as an integer (typeof 'integer') is that integer, as SQLite stores it
+    (stranger71 006: 2147483648.0 was shown where SQLite stores 2147483648)."""
+    value = returned[0]
+    if len(returned) > 1 and returned[1] == "integer" and isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    return value
 
 
 def for_sqlite(value: Any) -> Any:

@@ -48,7 +48,9 @@ from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.evaluate.witness_fields import Written, few_probes
+from twinschema.evaluate.witness_rows import magnitude
 from twinschema.model import Column, ColumnType, Table
+from twinschema.model_shown import column_shown
 from twinschema.records import Difference
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -86,6 +88,7 @@ def _matched_generated(st: StageContext) -> None:
         judged = _run_generated(st, lt, lc, rc)
         if judged is None or judged[0] is None:
             continue
+        shown = column_shown(lt, st.right.schema.tables.get(lt.name), lc.name)
         st.dependent_difference(
             "column_generated",
             lt.name,
@@ -93,7 +96,7 @@ def _matched_generated(st: StageContext) -> None:
             f"GENERATED ALWAYS AS ({lc.generated.shown()})",
             f"GENERATED ALWAYS AS ({rc.generated.shown()})",
             (
-                f"the generated expression of {lt.name}.{lc.name}",
+                f"the generated expression of {shown}",
                 precision_reason(st, lt.name, (lc, rc), judged[3])
                 or type_refusal(st, lt.name, (lc, rc), (ltext, rtext), judged[2], judged[3])
                 # g's own scale where it rounds what the other side keeps onto what it holds
@@ -204,7 +207,8 @@ def _run_generated(
     # Else a row that reads as a value, not as a LIKE pattern: 'Z@CORP.COM' before
     # '%@CORP.COM', which parts them as well (stranger55 060).
     plain = [w for w in parting if not any(isinstance(v, str) and "%" in v for v in w[0])]
-    witness = next(iter(past or exact or plain or parting), None)
+    # Among those, the one of smallest magnitude (``witness_rows.magnitude``).
+    witness = min(past or exact or plain or parting, key=lambda w: magnitude(w[0]), default=None)
     if witness is None:  # the rows it judged, for the equivalence to name a few
         return None, len(both), Parted(columns, found.backends, tuple(r for r, _, _ in both)), None
     row, a, b = witness

@@ -29,7 +29,7 @@ from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.side_checks import checks_within
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.witness_fields import Written, own_names
-from twinschema.evaluate.witness_rows import look_alikes, per_dialect
+from twinschema.evaluate.witness_rows import look_alikes, magnitude, per_dialect
 from twinschema.model import Index, Table
 from twinschema.records import Side
 
@@ -190,9 +190,13 @@ def judge_keys(
     rrun = ([o if k in passed else None for k, o in enumerate(rrun[0])], rrun[1])
     st.result.evaluated += 1
     keyed = tuple(_key_positions(side, table, found.names) for side in (st.left, st.right))
-    said = _failing_row(st, found, lrun, rrun) or (
-        _duplicate(st, found, lrun, rrun, keyed) if options.unique else None
-    )
+    failing = _failing_row(st, found, lrun, rrun)
+    duplicate = _duplicate(st, found, lrun, rrun, keyed) if options.unique else None
+    # The witness of smaller magnitude (``witness_rows.magnitude``), a failing row on a tie:
+    # prices 0.4 then 0.7 (a duplicate on SQLite only) before 2147483648.0 (int4 overflow).
+    said = failing or duplicate
+    if failing is not None and duplicate is not None:
+        said = min(failing, duplicate, key=lambda w: magnitude([v for r in w[1] for v in r]))
     stored = sum(
         1 for a, b in zip(lrun[0], rrun[0], strict=True) if a is not None and b is not None
     )
@@ -283,6 +287,7 @@ def _duplicate(
             _cut(found, found.rows[p[0]]) or _cut(found, found.rows[p[1]]),
             p[0] == p[1],
             _size(found.rows[p[0]]) + _size(found.rows[p[1]]),
+            magnitude([*found.rows[p[0]], *found.rows[p[1]]]),
             p,
         ),
     )

@@ -19,6 +19,7 @@ from twinschema.evaluate.context import (
 )
 from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.values import CONSTANT, FAILED, same_class
+from twinschema.model_shown import column_shown
 from twinschema.records.dialects import DIALECT_NAMES
 
 # A number default as written, or as PostgreSQL's catalog holds it: 1e400, -5, '1e400'::numeric.
@@ -72,7 +73,8 @@ def out_of_range(st: StageContext) -> None:
             continue  # not run (a missing function, a server at hand for nothing): no verdict
         st.result.evaluated += 1
         if failed is not None:
-            said = f"inserts that omit {lt.name}.{lc.name} fail on {DIALECT_NAMES[failed[0]]}: "
+            shown = column_shown(lt, st.right.schema.tables.get(lt.name), lc.name)
+            said = f"inserts that omit {shown} fail on {DIALECT_NAMES[failed[0]]}: "
             said += failed[1].error or ""
         elif not same_class(lv, rv, kind):
             said = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate.probe_strings import FOLDS_ONTO
@@ -37,3 +38,17 @@ def look_alikes(values: Iterable[Any]) -> str:
     found = [c for c in dict.fromkeys(text) if c in FOLDS_ONTO]
     named = [f"{c} is U+{ord(c):04X} {unicodedata.name(c)}" for c in found]
     return f" ({'; '.join(named)})" if named else ""
+
+
+def magnitude(values: Iterable[Any]) -> tuple[float, bool]:
+    """The largest absolute number among ``values`` (0 for none: texts, NULLs, booleans count
+    nothing), then whether any is negative: the key by which a witness is chosen among rows
+    that part two sides alike, the smallest first and a positive before its negation, so that
+    an everyday value (0.7: CAST truncates to 0 on SQLite, ``::integer`` rounds to 1 on
+    PostgreSQL) is shown before a type's edge (2147483648.0, an int4 overflow), which reads as
+    "only absurd values differ" (stranger71 006)."""
+    found = [
+        float(v) for v in values if isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+    ]
+    found = [v for v in found if v == v]  # not NaN
+    return max((abs(v) for v in found), default=0.0), any(v < 0 for v in found)
