@@ -49,6 +49,17 @@ def test_two_files_unknown_are_named_in_one_error(
     assert len([line for line in output.splitlines() if line.strip()]) == 1, output
 
 
+def test_one_unknown_file_given_twice_is_named_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stranger72 011: ``diff a.sql a.sql`` printed the same 300-character sentence twice."""
+    monkeypatch.chdir(tmp_path)
+    Path("a.sql").write_text(PLAIN)
+    code, output = _diff(tmp_path, "a.sql", "a.sql")
+    assert code == 2, output
+    assert output.count("cannot tell whether") == 1, output
+
+
 def test_the_dialect_given_for_the_unknown_file_diffs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -251,7 +251,8 @@ def pair_dialects(files: tuple[str | None, str | None]) -> tuple[str | None, str
         for path, d in zip(files, found, strict=True)
         if path is not None and d is not None
     ]
-    raise UsageError("; ".join(refused) + (f" ({told[0]})" if told else ""))
+    # One file given twice (``diff a.sql a.sql``) is named once (stranger72 011).
+    raise UsageError("; ".join(dict.fromkeys(refused)) + (f" ({told[0]})" if told else ""))
 
 
 def _text(path: str | None) -> str | None:
