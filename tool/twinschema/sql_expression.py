@@ -56,15 +56,17 @@ def columns_read(tree: exp.Expr) -> list[exp.Identifier]:
 
 def closing_paren(text: str, start: int) -> int | None:
     """The index of the parenthesis that closes the one at ``start`` in SQL ``text`` (quoted
-    strings skipped), or None when it is never closed."""
-    depth, quoted = 0, False
+    strings and double-quoted names skipped), or None when it is never closed."""
+    depth, quote = 0, ""
     for i in range(start, len(text)):
         char = text[i]
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char == "(":
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
             depth += 1
-        elif not quoted and char == ")":
+        elif char == ")":
             depth -= 1
             if depth == 0:
                 return i

@@ -7,26 +7,10 @@ from __future__ import annotations
 
 import re
 
+from twinschema.sql_expression import closing_paren
+
 _HEAD = re.compile(r"EXCLUDE USING (\w+) \(")
 _WITH = re.compile(r"^(.*) WITH (\S+)$", re.S)
-
-
-def _closing(text: str, start: int) -> int:
-    """The index of the parenthesis closing the one at ``start`` (quotes skipped), or -1."""
-    depth, quote = 0, ""
-    for i in range(start, len(text)):
-        ch = text[i]
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
 
 
 def _split(text: str) -> list[str]:
@@ -55,8 +39,8 @@ def exclusion_code(definition: str, name: str) -> str | None:
     head = _HEAD.match(definition)
     if head is None:
         return None
-    end = _closing(definition, head.end() - 1)
-    if end < 0:
+    end = closing_paren(definition, head.end() - 1)
+    if end is None:
         return None
     elements = []
     for part in _split(definition[head.end() : end]):
