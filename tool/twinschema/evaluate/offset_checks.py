@@ -14,7 +14,6 @@ parts them. Dates (no offset: ISO text order is day order) and times are not tri
 from __future__ import annotations
 
 from twinschema.canonical.expressions import across
-from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.checks import witness_written
 from twinschema.evaluate.context import StageContext, both_named, matched_tables
 from twinschema.evaluate.offset_rows import compared_moments, one_form_parting
@@ -32,23 +31,23 @@ WHY = (
 
 def offset_checks(st: StageContext) -> None:
     """Across SQLite and PostgreSQL, each CHECK pair the comparer matched by canonical form
-    that compares two timestamptz columns: a row of ``offset_rows.ONE_FORM`` values the pair parts makes it
-    a ``check`` difference with that row as its witness (no other stage runs such a pair:
-    its operators mean the same on both dialects, its columns' text does not)."""
+    that compares two timestamptz columns: a row of ``offset_rows.ONE_FORM`` values the pair
+    parts makes it a ``check`` difference with that row as its witness (no other stage runs
+    such a pair: its operators mean the same on both dialects, its columns' text does not).
+    The scratch databases are asked for only where such a pair is (a comparison without one
+    starts no server)."""
     if set(st.dialects) != {"sqlite", "postgresql"}:
         return
-    backends = {d: st.ev.backend(d) for d in st.dialects}
     for lt, rt in matched_tables(st):
         rights = {across(c.expression)[0]: c for c in rt.checks}
         for lc in lt.checks:
             rc = rights.get(across(lc.expression)[0])
             if rc is not None:
-                _judge(st, backends, (lt, rt), (lc, rc))
+                _judge(st, (lt, rt), (lc, rc))
 
 
 def _judge(
     st: StageContext,
-    backends: dict[str, Backend | None],
     tables: tuple[Table, Table],
     checks: tuple[CheckConstraint, CheckConstraint],
 ) -> None:
@@ -61,6 +60,7 @@ def _judge(
         for d in st.comparison.differences
     ):
         return
+    backends = {d: st.ev.backend(d) for d in st.dialects}
     ready = {d: b for d, b in backends.items() if b is not None}
     st.note(*st.dialects)
     if len(ready) < 2:
