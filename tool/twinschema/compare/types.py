@@ -152,8 +152,8 @@ def _length_fixed_by_check(
     refuses every longer text too, so the declared length parts them only on a text whose
     excess is spaces, which varchar(n) stores cut and that CHECK rejects, a value_compatibility
     warning as for ``length(c) <= n`` (fuzz43 R4; stranger72 005: "rejects values longer than 5
-    that SQLite stores" was false). The CHECK is no part of the type: it refuses shorter texts
-    too, which the CHECKs' own comparison judges."""
+    that the other side stores" was false there). The CHECK is no part of the type: it refuses
+    shorter texts too, which the CHECKs' own comparison judges."""
     if (lval is None) == (rval is None):
         return False
     bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
