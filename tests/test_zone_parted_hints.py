@@ -101,6 +101,11 @@ def test_a_default_the_servers_zone_parts_is_hinted_with_the_zone(
         if kind == "name":
             assert "or write PostgreSQL's default to read no session's TimeZone" in hint, hint
             assert "now()" not in hint, hint
+        elif kind == "hour":
+            assert (
+                "`date_trunc('<unit>', now(), 'UTC')` in place of `date_trunc('<unit>', now())`"
+                in hint
+            ), hint
         else:
             assert f"`{CASES[kind][4]}`" in hint, hint
         assert "allow it in domain.yaml with a reason, pinned to what each side has" in hint

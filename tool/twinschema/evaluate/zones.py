@@ -273,8 +273,8 @@ def zone_hint(st: StageContext, lc: Column, rc: Column, clock: bool) -> str:
         rewrite = "read no session's TimeZone"
     elif pg_type(st, lc, rc) in INSTANT_TYPES:
         rewrite = (
-            "truncate in UTC, `date_trunc('hour', now(), 'UTC')` in place of "
-            "`date_trunc('hour', now())`, `date_trunc('day', now(), 'UTC')` of CURRENT_DATE"
+            "truncate in UTC, `date_trunc('<unit>', now(), 'UTC')` in place of "
+            "`date_trunc('<unit>', now())`, `date_trunc('day', now(), 'UTC')` of CURRENT_DATE"
         )
     else:
         rewrite = (
