@@ -92,6 +92,9 @@ def test_a_default_the_servers_zone_parts_is_hinted_with_the_zone(
     report: dict[str, Any] = json.loads(out)
     (found,) = [d for d in report["differences"] if d["left_source"].startswith("sqlite:")]
     assert found["kind"] == "column_default" and found["column"] == "at", found
+    # Its fix is on the PostgreSQL side (the database's zone, or its module's default).
+    assert found["fix"]["side"] == "right", found["fix"]
+    assert found["fix"]["file"].endswith("_postgres.py"), found["fix"]
     assert "Asia/Kolkata" in found["message"], found["message"]
     code, text = _check(sqlite, pg_url, "text")
     (line,) = [line for line in text.splitlines() if line.startswith("    column_default:")]

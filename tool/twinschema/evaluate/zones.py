@@ -31,6 +31,7 @@ from twinschema.evaluate.values import (
     same_class,
 )
 from twinschema.model import Column, Schema
+from twinschema.records import FixSide, FixSite
 from twinschema.records.dialects import DIALECT_NAMES
 
 
@@ -257,6 +258,14 @@ LOCAL_CLOCK_READ = (
 # by truncating in UTC (``date_trunc``'s zone argument, PostgreSQL 12+); ``now() AT TIME ZONE
 # 'UTC'`` would be read back in the session's zone (Asia/Kolkata: 05:30 early).
 INSTANT_TYPES = frozenset({"timestamp with time zone", "timestamptz"})
+
+
+def zone_fix(st: StageContext) -> FixSite:
+    """Where the fix of a default the live PostgreSQL database's zone parts goes (``zone_hint``):
+    that side, and the file of its dialect a person edits (its metadata module), not the
+    SQLite side the comparer's fix named."""
+    side = FixSide.LEFT if st.left.schema.dialect == "postgresql" else FixSide.RIGHT
+    return FixSite(side=side, file=(st.left if side is FixSide.LEFT else st.right).file)
 
 
 def zone_hint(st: StageContext, lc: Column, rc: Column, clock: bool) -> str:
