@@ -16,6 +16,7 @@ from twinschema.layers.pending_renames import (
     through_renames,
 )
 from twinschema.layers.renamed import renamed_warnings
+from twinschema.layers.renamed_keys import key_renamed
 from twinschema.layers.sources import Sources
 from twinschema.records import (
     DIALECTS,
@@ -93,6 +94,8 @@ def _module_and_database(
                 later, result.differences = result.differences, []
                 result.found([*(rename_pending(p, model, placed) for p in pending), *later])
                 paired = through
+    # A table whose logical key domain.yaml changed: hinted as the rename it likely is.
+    result.differences = key_renamed(result.differences, model, paired, domain)
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
     # An object the database holds under another name: in sync, but a revision naming it fails.
     result.warnings.extend(renamed_warnings(model, found, dialect, sources.live_schema(dialect)))
