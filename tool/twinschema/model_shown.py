@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from twinschema.model import Table
+from twinschema.model import Index, Table, UniqueConstraint
 
 
 def table_shown(logical: str, left: Table | None, right: Table | None) -> str:
@@ -40,18 +40,6 @@ def columns_shown(left: Table | None, right: Table | None, names: Sequence[str])
     return shown
 
 
-def rule_shown(left: Table | None, right: Table | None, text: str) -> str:
-    """A UNIQUE rule's ``describe()`` text (by logical names, as a difference holds it) as a
-    message names it: its columns by the names both databases give them; any other text (an
-    index as its source wrote it) as it is."""
-    for table in (left, right):
-        for rule in table.uniques if table is not None else ():
-            if rule.describe() == text:
-                own = tuple(columns_shown(left, right, rule.columns))
-                return replace(rule, columns=own).describe()
-    return text
-
-
 def column_shown(left: Table, right: Table | None, column: str) -> str:
     """``table.column`` (logical) of the tables ``left`` and ``right`` as a difference's message
     names it (``Context.shown``): by the names both databases give them, the logical names in
@@ -66,3 +54,33 @@ def column_shown(left: Table, right: Table | None, column: str) -> str:
         return logical
     physical = f"{own.pop()}.{columns.pop()}"
     return logical if physical == logical else f"{physical} (domain: {logical})"
+
+
+def own_described(table: Table | None, item: Index | UniqueConstraint) -> str:
+    """``item`` (an index or a UNIQUE rule of ``table``) as its ``describe()`` writes it, each
+    plain column by the name ``table``'s own database gives it where domain.yaml renames it
+    (``UNIQUE (headline)``, not the logical ``UNIQUE (title)``): how a difference shows an object
+    on one side only, in its message and its ``left``/``right`` alike (stranger71: the message
+    named ``headline``, the bracket ``title``). Its ``describe()`` where nothing is renamed."""
+    if table is None:
+        return item.describe()
+    if isinstance(item, UniqueConstraint):
+        return replace(item, columns=tuple(table.own_name_of(c) for c in item.columns)).describe()
+    elements = [item.element(n) for n in range(len(item.expressions))]
+    renamed = False
+    for n, expression in enumerate(item.expressions):
+        column = table.named(expression)
+        if column is not None and column.own_name != expression:
+            elements[n], renamed = column.own_name, True
+    include = item.include and tuple(table.own_name_of(c) for c in item.include)
+    if not renamed and include == item.include:
+        return item.describe()
+    return replace(
+        item, raw_expressions=tuple(elements), written_expressions=None, include=include
+    ).describe()
+
+
+def described_as(table: Table | None, item: Index | UniqueConstraint, shown: str) -> bool:
+    """Whether a difference showing ``shown`` shows ``item`` of ``table``: by its ``describe()``
+    (logical names) or as ``own_described`` writes it (its own database's names)."""
+    return shown in (item.describe(), own_described(table, item))

@@ -16,6 +16,7 @@ from twinschema.compare.index_order import REORDERED_RULE, in_order_of, reordere
 from twinschema.compare.unique_rules import key_indexes, repeats_key, unpaired_uniques
 from twinschema.definitions import visible_sql
 from twinschema.model import SHOWN_FUNCTION, Index, Table, UniqueConstraint
+from twinschema.model_shown import columns_shown, own_described
 
 
 def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
@@ -62,15 +63,19 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
                     ctx, (left, right), unique, match.describe(), unique_side == "left"
                 )
                 continue
-            names = cols(sorted(ukey))
-            lval = f"UNIQUE ({names})" if unique_side == "left" else match.describe()
-            rval = f"UNIQUE ({names})" if unique_side == "right" else match.describe()
+            names = cols(columns_shown(left, right, sorted(ukey)))
+            # Each side's by the names its own database gives the columns.
+            other = right if unique_side == "left" else left
+            ruled = f"UNIQUE ({cols([owner.own_name_of(c) for c in sorted(ukey)])})"
+            indexed = own_described(other, match)
+            lval = ruled if unique_side == "left" else indexed
+            rval = ruled if unique_side == "right" else indexed
             # Each side's rule by its name, where it has one: two texts alike but for UNIQUE
             # ("UNIQUE (c) vs (c)") do not say which index of each side is meant.
             said = {
-                unique_side: _named("", unique.name, f"UNIQUE ({names})"),
+                unique_side: _named("", unique.name, ruled),
                 "right" if unique_side == "left" else "left": _named(
-                    "index ", match.name, visible_sql(match.describe())
+                    "index ", match.name, visible_sql(indexed)
                 ),
             }
             ctx.diff(
@@ -87,7 +92,7 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
         ctx, left, right, [(lu[k], True) for k in only_lu] + [(ru[k], False) for k in only_ru]
     )
     key_indexes(ctx, left, right, only_li, only_ri)
-    _unpaired_indexes(ctx, left.name, only_li, only_ri)
+    _unpaired_indexes(ctx, (left, right), only_li, only_ri)
 
 
 def _named(what: str, name: str | None, text: str) -> str:
@@ -95,16 +100,19 @@ def _named(what: str, name: str | None, text: str) -> str:
     return f"{what}{name} {text}" if name else f"{what}{text}"
 
 
-def _unpaired_indexes(ctx: Context, table: str, only_li: list[Index], only_ri: list[Index]) -> None:
+def _unpaired_indexes(
+    ctx: Context, tables: tuple[Table, Table], only_li: list[Index], only_ri: list[Index]
+) -> None:
     """Indexes no index of the other side pairs with: one difference for two of one name,
-    else one for each, on its side only."""
+    else one for each, on its side only (shown by the names of the side that has it)."""
+    table = tables[0].name
     for lindex, rindex in _same_named(only_li, only_ri):
         only_li.remove(lindex)
         only_ri.remove(rindex)
         renamed_index(ctx, table, lindex, rindex)
     for index in only_li + only_ri:
         on_left = any(index is i for i in only_li)
-        text = index.describe()
+        text = own_described(tables[0] if on_left else tables[1], index)
         ctx.diff(
             "index",
             table,

@@ -6,8 +6,6 @@ their absence."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from twinschema.canonical.normalize_keys import rowid_alias, rowid_checked_first
 from twinschema.canonical.within_key import cannot_fail, keeps_equality
 from twinschema.compare.common import cols
@@ -20,13 +18,7 @@ from twinschema.compare.deferral import (
     rule_checked_at,
 )
 from twinschema.model import EQUALITY_EXACT, Index, Table, UniqueConstraint
-from twinschema.model_shown import columns_shown
-
-
-def _shown(left: Table, right: Table, unique: UniqueConstraint) -> str:
-    """``unique`` as its message names it: its columns by the names both databases give them
-    (``model_shown``); its ``describe()``, by logical names, stays the difference's data."""
-    return replace(unique, columns=tuple(columns_shown(left, right, unique.columns))).describe()
+from twinschema.model_shown import own_described
 
 
 def unpaired_uniques(
@@ -50,14 +42,16 @@ def unpaired_uniques(
                 without if on_left else with_rule,
             )
             continue
+        # By the names of the side that has it, in the message and the bracket alike.
+        own = own_described(left if on_left else right, unique)
         ctx.diff(
             "unique",
             left.name,
             None,
             unique.name,
-            text if on_left else None,
-            None if on_left else text,
-            f"{_shown(left, right, unique)} on {ctx.table_shown(left.name)} exists only in "
+            own if on_left else None,
+            None if on_left else own,
+            f"{own} on {ctx.table_shown(left.name)} exists only in "
             f"{ctx.label('left' if on_left else 'right')}"
             + _before_key(left if on_left else right, unique),
         )

@@ -34,6 +34,7 @@ from twinschema.evaluate.side_checks import with_sharing
 from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.witness_fields import Written, few_probes
 from twinschema.model import ColumnType, Index, Table
+from twinschema.model_shown import described_as
 from twinschema.records import Difference
 
 IN_INDEX = ColumnType("any", "integer", raw="integer")
@@ -92,7 +93,7 @@ def _predicate_pairs(
 def index_shown(table: Table | None, shown: str | None) -> Index | None:
     if table is None or shown is None:
         return None
-    return next((i for i in table.indexes if i.describe() == shown), None)
+    return next((i for i in table.indexes if described_as(table, i, shown)), None)
 
 
 def raw_where(index: Index) -> str:

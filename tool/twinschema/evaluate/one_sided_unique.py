@@ -21,7 +21,7 @@ from twinschema.evaluate.side_checks import checks_within
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.witness_rows import look_alikes, per_dialect, row_text
 from twinschema.model import Table, UniqueConstraint
-from twinschema.model_shown import columns_shown, own_table
+from twinschema.model_shown import columns_shown, described_as, own_table
 from twinschema.records import Difference
 
 # At most this many candidate rows are tried.
@@ -148,4 +148,4 @@ def _rule(table: Table | None, shown: str | None) -> UniqueConstraint | None:
     """The UNIQUE rule of ``table`` a difference shows as ``shown`` (its ``describe()``)."""
     if table is None or shown is None:
         return None
-    return next((u for u in table.uniques if u.describe() == shown), None)
+    return next((u for u in table.uniques if described_as(table, u, shown)), None)

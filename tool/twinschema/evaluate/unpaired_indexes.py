@@ -31,7 +31,7 @@ from twinschema.evaluate.index_keys import (
 )
 from twinschema.evaluate.witness_fields import Written
 from twinschema.model import Index, Table
-from twinschema.model_shown import rule_shown
+from twinschema.model_shown import described_as
 from twinschema.records import Difference, Side
 from twinschema.records.dialects import SQLITE
 
@@ -88,8 +88,8 @@ def _parted(
         present = [d for d in st.comparison.differences if d is ld or d is rd]
         if alone and len(present) == 2 and ld.right is None and rd.left is None:
             table = ld.table or ""
-            tables = st.left.schema.tables.get(table), st.right.schema.tables.get(table)
-            lrule, rrule = (rule_shown(*tables, d or "") for d in (ld.left, rd.right))
+            # Each as its own side names its columns (``model_shown.own_described``).
+            lrule, rrule = ld.left, rd.right
             st.merge(
                 ld,
                 rd,
@@ -168,7 +168,7 @@ def unique_shown(table: Table | None, shown: str) -> Index | None:
     index = index_shown(table, shown)
     if index is not None or table is None:
         return index
-    rule = next((u for u in table.uniques if u.describe() == shown), None)
+    rule = next((u for u in table.uniques if described_as(table, u, shown)), None)
     if rule is None:
         return None
     # Run in the side's own names (domain.yaml may spell a column otherwise there: stranger48 016).

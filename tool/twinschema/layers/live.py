@@ -16,6 +16,7 @@ from twinschema.layers.pending_renames import (
     through_renames,
 )
 from twinschema.layers.renamed import renamed_warnings
+from twinschema.layers.renamed_keys import key_renamed
 from twinschema.layers.sources import Sources
 from twinschema.records import (
     DIALECTS,
@@ -75,6 +76,10 @@ def _module_and_database(
         return failed, None
     result = pair_result("live", model, found, domain, evaluator, fail_on)
     raw = sources.live_schema(dialect)
+    # The database as the pair of the two databases reads it: through a rename pending in
+    # domain.yaml, as its module pair reads it (stranger72 004: read so on one side only, two
+    # identical databases differed by two one-sided columns, the rename said twice).
+    paired = found
     if domain is not None and raw is not None and one_sided_both_ways(result.differences):
         placed = sources.on_chain(dialect)
         # A rename in domain.yaml no revision makes yet (at its head), or one a revision the
@@ -88,10 +93,13 @@ def _module_and_database(
                 result = pair_result("live", model, through, domain, evaluator, fail_on)
                 later, result.differences = result.differences, []
                 result.found([*(rename_pending(p, model, placed) for p in pending), *later])
+                paired = through
+    # A table whose logical key domain.yaml changed: hinted as the rename it likely is.
+    result.differences = key_renamed(result.differences, model, paired, domain)
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
     # An object the database holds under another name: in sync, but a revision naming it fails.
     result.warnings.extend(renamed_warnings(model, found, dialect, sources.live_schema(dialect)))
-    return result, found
+    return result, paired
 
 
 def _differ(model: Side, domain: Domain, database: Side) -> list[Difference]:

@@ -50,6 +50,7 @@ from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluation, Evaluator
 from twinschema.layers.pending_renames import History, chain_read_through
 from twinschema.layers.plan import CheckPlan
+from twinschema.layers.renamed_keys import key_renamed
 from twinschema.layers.sources import Sources
 from twinschema.migrations import migrations_alembic, migrations_cache
 from twinschema.migrations.migrations_cache import ScratchRun
@@ -303,7 +304,16 @@ def run_findings(
     differences = [
         _relabel(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
         # The chain's head on the left, as the row names them (chain <> module).
-        for d in [*renamed, *compared_with_stage(head, metadata, domain, stage, made).differences]
+        for d in [
+            *renamed,
+            # A table whose logical key domain.yaml changed: hinted as the rename it likely is.
+            *key_renamed(
+                compared_with_stage(head, metadata, domain, stage, made).differences,
+                metadata,
+                head,
+                domain,
+            ),
+        ]
     ]
     differences.extend(
         step_differences(
