@@ -39,6 +39,7 @@ from twinschema.evaluate.statements import (
     value_table_sql,
 )
 from twinschema.model import ColumnType
+from twinschema.records.dialects import POSTGRESQL
 from twinschema.records.kinds import INTEGER_KINDS
 
 # PostgreSQL errors that mean "the scratch database lacks something the checked one has" (a
@@ -116,18 +117,17 @@ def as_literals(
     ``Decimal`` of its shortest spelling), as ``INSERT ... VALUES (10.5)`` writes it: PostgreSQL
     rounds a numeric half away from zero (11), a float8 parameter half to even (10), so a
     witness row says what that INSERT does (stranger70 002 fr1, fr2: "takes 0.5 as 0", where
-    the INSERT stores 1)."""
+    the INSERT stores 1). A list (``json_lists``) is sent as its array's text."""
     integer = [bool(kinds_of(c) & INTEGER_KINDS) for _, c in columns]
-    if not any(integer):
-        return list(rows)
-    return [
-        tuple(_literal(v) if wide else v for v, wide in zip(row, integer, strict=True))
-        for row in rows
-    ]
+    return [tuple(_literal(v, wide) for v, wide in zip(row, integer, strict=True)) for row in rows]
 
 
-def _literal(value: Any) -> Any:
-    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+def _literal(value: Any, wide: bool) -> Any:
+    from twinschema.evaluate.json_lists import JsonList
+
+    if isinstance(value, JsonList):
+        return value.text(POSTGRESQL)
+    if wide and isinstance(value, float) and math.isfinite(value) and not value.is_integer():
         return Decimal(repr(value))
     return value
 
