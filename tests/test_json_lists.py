@@ -160,3 +160,26 @@ def test_without_the_allowance_nothing_is_mapped(tmp_path: Path) -> None:
     assert kinds == ["check", "check", "column_default", "column_type"], kinds
     checks = [d["message"] for d in _differences(result) if d["kind"] == "check"]
     assert all("not evaluated: the columns' types differ" in m for m in checks), checks
+
+
+def test_a_project_check_maps_the_list_in_every_layer(tmp_path: Path, pg_url: str) -> None:
+    """An adopted project (metadata modules, migration chains, two live databases) whose
+    domain.yaml allows the column_type: ``check`` is in sync in every layer with that one
+    allowance (the defaults and CHECKs equal through the mapping, in the modules as in the
+    databases); without it the column_type and the unevaluated CHECKs are reported."""
+    from test_init_project import adopt, check
+
+    from twinschema import testing
+
+    sqlite_url = testing.sqlite_url(tmp_path / "app.db")
+    shell = adopt(tmp_path / "app", sqlite_url, pg_url, [DEVICE], [SERVER.replace("{limit}", "3")])
+    domain = tmp_path / "app" / "domain.yaml"
+    written = domain.read_text()
+    code, report = check(shell)
+    assert code == 1 and "column_type" in {d["kind"] for d in report["differences"]}, report
+    allowance = DOMAIN.split("allow:\n", 1)[1]
+    domain.write_text(written + "    allow:\n" + allowance)
+    code, report = check(shell)
+    assert code == 0, report["differences"]
+    rules = [e["rule"] for e in report["equivalences"] if e["table"] == "films"]
+    assert any("through the JSON array mapping" in r for r in rules), rules
