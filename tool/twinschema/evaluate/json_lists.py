@@ -28,9 +28,10 @@ from twinschema.records import Comparison
 from twinschema.records.dialects import POSTGRESQL, SQLITE
 from twinschema.records.kinds import INTEGER_KINDS
 
-# The element kinds a JSON array holds as they are: strings and whole numbers.
+# The element kinds a JSON array holds as they are: strings and whole numbers (of any width).
 _TEXT_KINDS = frozenset({"text", "varchar", "char"})
-_ELEMENT_KINDS = _TEXT_KINDS | INTEGER_KINDS
+# What a SQLite column keeping JSON text stands for: TEXT, or a column declared JSON.
+_DEVICE_KINDS = frozenset({"text", "json"})
 # Lists are probed at each length up to this one that an integer literal names (and beside it).
 _LONGEST = 40
 # How many of the element probes get a one-element list each (the expressions' own first).
@@ -56,17 +57,20 @@ class JsonList:
 
 
 def element_kind(lc: Column, rc: Column) -> str | None:
-    """The element kind of a SQLite TEXT column (``lc`` or ``rc``) kept as the JSON text of the
-    other side's PostgreSQL array of it: ``text`` for ``TEXT`` against ``text[]``; None for
-    any other pair."""
+    """The element kind of a SQLite TEXT (or JSON) column (``lc`` or ``rc``) kept as the JSON
+    text of the other side's PostgreSQL array of it: ``text`` for ``TEXT`` against ``text[]`` or
+    ``varchar(n)[]``, ``integer`` against ``integer[]``, ``bigint[]``, ``smallint[]``; None for
+    any other pair (a ``character(n)[]`` pads its elements: no JSON string is that)."""
     by = {c.type.dialect: c for c in (lc, rc)}
     device, server = by.get(SQLITE), by.get(POSTGRESQL)
     if device is None or server is None or device.type.array or not server.type.array:
         return None
-    if "text" not in typemap.kinds_of(device.type) or device.type.definition is not None:
+    if not typemap.kinds_of(device.type) & _DEVICE_KINDS:
         return None
     kinds = typemap.kinds_of(replace(server.type, array=False, raw=""))
-    return next((k for k in ("text", "integer") if k in kinds and k in _ELEMENT_KINDS), None)
+    if "text" in kinds:
+        return "text"
+    return "integer" if kinds & INTEGER_KINDS else None
 
 
 def mapped(comparison: Comparison, table: str, lc: Column, rc: Column) -> str | None:
