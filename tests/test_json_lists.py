@@ -83,12 +83,17 @@ def test_each_probe_list_is_kept_and_counted_as_that_list(
 
 
 def test_only_sqlite_text_against_a_postgresql_array_is_mapped() -> None:
-    """The pair is SQLite TEXT against a PostgreSQL array of text or integers; a jsonb, a
-    scalar text, two arrays, a SQLite array spelling are not it. And a JSON text that is no
-    list of the element kind reads as no list (an object, a number in a text list)."""
+    """The pair is SQLite TEXT against a PostgreSQL array of text (varchar) or integers of any
+    width; a char(n) array (padded), a date array, a jsonb, a scalar text, two arrays are not.
+    And a JSON text that is no list of the element kind reads as no list (an object, a number
+    in a text list)."""
     text = _column("sqlite", "text")
     assert element_kind(text, _column("postgresql", "text", array=True)) == "text"
     assert element_kind(_column("postgresql", "integer", array=True), text) == "integer"
+    assert element_kind(text, _column("postgresql", "bigint", array=True)) == "integer"
+    assert element_kind(text, _column("postgresql", "character varying", array=True)) == "text"
+    assert element_kind(text, _column("postgresql", "character", array=True)) is None
+    assert element_kind(text, _column("postgresql", "date", array=True)) is None
     assert element_kind(text, _column("postgresql", "jsonb")) is None
     assert element_kind(text, _column("postgresql", "text")) is None
     pg_text = _column("postgresql", "text", array=True)
