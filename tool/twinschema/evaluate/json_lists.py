@@ -30,7 +30,7 @@ from twinschema.records.kinds import INTEGER_KINDS
 
 # The element kinds a JSON array holds as they are: strings and whole numbers (of any width).
 _TEXT_KINDS = frozenset({"text", "varchar", "char"})
-# What a SQLite column keeping JSON text stands for: TEXT, or a column declared JSON.
+# What a SQLite column keeping JSON text stands for: TEXT affinity (or JSON by a CHECK's encoding).
 _DEVICE_KINDS = frozenset({"text", "json"})
 # Lists are probed at each length up to this one that an integer literal names (and beside it).
 _LONGEST = 40
@@ -57,7 +57,7 @@ class JsonList:
 
 
 def element_kind(lc: Column, rc: Column) -> str | None:
-    """The element kind of a SQLite TEXT (or JSON) column (``lc`` or ``rc``) kept as the JSON
+    """The element kind of a SQLite TEXT column (``lc`` or ``rc``) kept as the JSON
     text of the other side's PostgreSQL array of it: ``text`` for ``TEXT`` against ``text[]`` or
     ``varchar(n)[]``, ``integer`` against ``integer[]``, ``bigint[]``, ``smallint[]``; None for
     any other pair (a ``character(n)[]`` pads its elements: no JSON string is that)."""
