@@ -21,6 +21,8 @@ witness:             # optional: rows that show the verdict on the real database
   rows:
     - {row: {x: -1, y: -1}, a: accept, b: reject}
     - {rows: [{x: 1}, {x: 1}], a: accept, b: reject}   # several rows, in one transaction
+    - {row: {x: {sqlite: '["a"]', postgresql: '{a}'}}, a: accept, b: accept}   # a value each
+                         # dialect spells its own way (a list: JSON text against an array)
   default_of: d          # optional: insert default_row (columns other than d), read d back
   default_row: {id: 1}   # the values stored in d must differ exactly when a column_default is
                          # expected (a default's value is what no accept/reject can show)
@@ -355,7 +357,9 @@ def physical_rows(
     case: Case, dialect: str, table: str, rows: list[dict[str, Any]]
 ) -> tuple[str, list[dict[str, Any]]]:
     """``table`` and ``rows`` (keyed by logical column names) in ``dialect``'s physical names,
-    as the case's domain.yaml names them there (as they are without one)."""
+    as the case's domain.yaml names them there (as they are without one); a value given per
+    dialect (``{sqlite: '["a"]', postgresql: '{a}'}``) as ``dialect``'s."""
+    rows = [{k: _own_value(v, dialect) for k, v in row.items()} for row in rows]
     domain = domain_of(case)
     declared = domain.tables.get(table) if domain is not None else None
     if declared is None:
@@ -367,6 +371,14 @@ def physical_rows(
 
     found = [{physical(k): v for k, v in row.items()} for row in rows]
     return declared.physical(dialect), found
+
+
+def _own_value(value: Any, dialect: str) -> Any:
+    """A witness value as ``dialect`` spells it: the entry of that dialect where the value is
+    given per dialect (a mapping of exactly the two dialects' names), else the value."""
+    if isinstance(value, dict) and set(value) == {"sqlite", "postgresql"}:
+        return value[dialect]
+    return value
 
 
 def try_row(

@@ -143,8 +143,9 @@ NO_COUNTERPART: Mapping[str, str] = MappingProxyType(
 # them: README's `domain.yaml` section says it in these words ("No kind holds a PostgreSQL array").
 ARRAY_NO_COUNTERPART = (
     "SQLite has no array type: no kind holds a PostgreSQL array. A SQLite application keeps the "
-    'list as JSON array text (\'["a","b"]\'), which this check does not map to the array: if '
-    "that is the design, allow this column_type in domain.yaml with a reason (README, `domain.yaml`: "
+    'list as JSON array text (\'["a","b"]\'): if that is the design, allow this column_type in '
+    "domain.yaml with a reason, and the column's defaults and CHECKs are compared through that "
+    "mapping, for text and integer elements (README, `domain.yaml`: "
     '"No kind holds a PostgreSQL array")'
 )
 

@@ -385,10 +385,13 @@ def _as_stored(returned: tuple[Any, ...]) -> Any:
 
 
 def for_sqlite(value: Any) -> Any:
-    """A probe value as sqlite3 can bind it (it has no adapter for Decimal)."""
+    """A probe value as sqlite3 can bind it (no adapter for Decimal; a list: ``json_lists``)."""
     from decimal import Decimal
 
-    return float(value) if isinstance(value, Decimal) else value
+    from twinschema.evaluate.json_lists import JsonList
+
+    listed = isinstance(value, JsonList)
+    return value.text("sqlite") if listed else float(value) if isinstance(value, Decimal) else value
 
 
 def first_line(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ from twinschema.evaluate import (
     clock_moments,
     dst_steps,
     expression_reads,
+    json_list_rules,
     side_by_side,
     typed_defaults,
     zones,
@@ -82,6 +83,9 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
         if refused is not None:
             st.result.evaluated += 1
             return replace(d, message=f"{d.message} (by evaluation: {refused})")
+        listed, left = json_list_rules.judged(st, d, (ld, ltext, lc), (rd, rtext, rc))
+        if listed:  # a JSON array text against an array, through that mapping
+            return left
         return _judge_cross(st, d, (ld, ltext, lc), (rd, rtext, rc))
     return _judge_same(st, d, ld, (ltext, lc), (rtext, rc))
 

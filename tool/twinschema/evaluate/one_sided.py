@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.canonical.identifiers import catalog_key
-from twinschema.evaluate import expression_reads, strict_kept, type_kept
+from twinschema.evaluate import expression_reads, json_list_rules, strict_kept, type_kept
 from twinschema.evaluate.checks import check_text, telling, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.generated_inline import computed_from, inline_generated
@@ -111,6 +111,10 @@ def _witness(
     if kept and one is not None and len(one.columns) == 1:
         _type_range(st, d, side, raw or text, len(verdicts), next(iter(one.columns)))
     present = any(d is f for f in st.comparison.differences)
+    if kept and present and one is not None:  # SQLite's JSON array CHECK on a mapped list
+        names = frozenset(logical_name(own, d.table, c) for c in one.columns)
+        if json_list_rules.settle_one_sided(st, d, side, names, len(verdicts)):
+            return
     if kept and present and _implied(st, d, side, every, (ltext, rtext), rest):
         implied.add((side, d.table, raw or text))
 

@@ -20,6 +20,7 @@ from twinschema.evaluate.backends import (
     Run,
     first_line,
 )
+from twinschema.evaluate.json_lists import JsonList
 from twinschema.evaluate.pg_pipeline import Pipe, Statement, pipelined
 from twinschema.evaluate.pg_rows import each_row
 from twinschema.evaluate.statements import (
@@ -39,6 +40,7 @@ from twinschema.evaluate.statements import (
     value_table_sql,
 )
 from twinschema.model import ColumnType
+from twinschema.records.dialects import POSTGRESQL
 from twinschema.records.kinds import INTEGER_KINDS
 
 # PostgreSQL errors that mean "the scratch database lacks something the checked one has" (a
@@ -110,24 +112,22 @@ _STORE_UNDO = b"ROLLBACK TO SAVEPOINT twinschema_store"
 
 
 def as_literals(
-    columns: Sequence[tuple[str, ColumnType]], rows: Sequence[tuple[Any, ...]]
+    columns: Sequence[tuple[str, ColumnType]], rows: Sequence[tuple[Any, ...]], numbers: bool = True
 ) -> list[tuple[Any, ...]]:
     """``rows`` with each number not whole in an integer column sent as a numeric (a
     ``Decimal`` of its shortest spelling), as ``INSERT ... VALUES (10.5)`` writes it: PostgreSQL
     rounds a numeric half away from zero (11), a float8 parameter half to even (10), so a
     witness row says what that INSERT does (stranger70 002 fr1, fr2: "takes 0.5 as 0", where
-    the INSERT stores 1)."""
-    integer = [bool(kinds_of(c) & INTEGER_KINDS) for _, c in columns]
-    if not any(integer):
-        return list(rows)
-    return [
-        tuple(_literal(v) if wide else v for v, wide in zip(row, integer, strict=True))
-        for row in rows
-    ]
+    the INSERT stores 1); unless ``numbers``, a list alone. A list (``json_lists``) is sent as
+    its array's text."""
+    integer = [numbers and bool(kinds_of(c) & INTEGER_KINDS) for _, c in columns]
+    return [tuple(_literal(v, wide) for v, wide in zip(row, integer, strict=True)) for row in rows]
 
 
-def _literal(value: Any) -> Any:
-    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+def _literal(value: Any, wide: bool) -> Any:
+    if isinstance(value, JsonList):
+        return value.text(POSTGRESQL)
+    if wide and isinstance(value, float) and math.isfinite(value) and not value.is_integer():
         return Decimal(repr(value))
     return value
 
@@ -349,7 +349,7 @@ class PostgreSQLBackend:
                 columns,
                 keys_insert_sql("twinschema_rows", columns, "%s").encode(),
                 keys_insert_sql("twinschema_keyed", columns, "%s").encode(),
-                [(k, *row) for k, row in enumerate(rows)],
+                [(k, *row) for k, row in enumerate(as_literals(columns, rows, numbers=False))],
                 returning=False,
                 keep=True,
                 known=self.known.setdefault(None, {}),

@@ -91,7 +91,7 @@ def values(
     """The probe values of an array column whose elements are probed at ``element_values``
     (NULL first among them, most telling next), beside the array literals ``arrays`` and at
     the lengths the integer literals ``numbers`` name (see the module docstring)."""
-    shown = [_element(v) for v in element_values if v is not None]
+    shown = [element_text(v) for v in element_values if v is not None]
     items = [e for e in dict.fromkeys(shown) if e is not None]
     if not items:
         return [None, "{}", *arrays]
@@ -155,7 +155,7 @@ def _shaped(items: Sequence[str], depth: int, dim: int, lower: int) -> str:
     return bounds + "=" + text
 
 
-def _element(value: Any) -> str | None:
+def element_text(value: Any) -> str | None:
     """A probe value as an element of an array's text (quoted where PostgreSQL would quote
     it); None for one no text writes (bytes)."""
     if isinstance(value, bool):

@@ -23,6 +23,7 @@ from twinschema.evaluate import (
     date_steps,
     fraction_pairs,
     half_rounds,
+    json_lists,
     kept_fractions,
     landings,
     moment_bounds,
@@ -148,6 +149,8 @@ def _rows(
         if probe_arrays.is_array(lc, rc):  # arrays of those values (stranger59 021)
             column_values = probe_arrays.of_column(kind, column_values, strings, numbers)
             fractions[-1] = []
+        elif listed := json_lists.mapped(st.comparison, table, lc, rc):  # JSON text vs array
+            column_values, fractions[-1] = json_lists.values(listed, column_values, numbers), []
         # A column NOT NULL on both sides never shows the expression a NULL (one side only is a
         # column_nullable difference of its own): max(a, b) and greatest(a, b) agree there.
         if not (lc.nullable or rc.nullable):

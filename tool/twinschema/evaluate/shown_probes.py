@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.definitions import visible_sql
+from twinschema.evaluate.json_lists import JsonList
 from twinschema.records.dialects import POSTGRESQL
 
 # Strings up to this many characters are shown whole in a witness (so that they can be pasted);
@@ -30,6 +31,8 @@ def probe_text(value: Any, dialect: str | None = None) -> str:
     PostgreSQL '\\x0a'::bytea: X'0A' is a bit string there)."""
     if value is None:
         return "NULL"
+    if isinstance(value, JsonList):  # a list, as the column of ``dialect`` keeps it
+        return visible_sql(quoted(value.text(dialect or POSTGRESQL)))
     if isinstance(value, str):
         if len(value) <= SHOWN_WHOLE:
             return visible_sql(quoted(value))

@@ -21,7 +21,7 @@ from typing import Any
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.canonical.typemap import kinds_of
 from twinschema.canonical.typemap_storage import HOLDS_FRACTIONS
-from twinschema.evaluate import probes
+from twinschema.evaluate import json_lists, probes
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import kept_as_written
@@ -193,6 +193,7 @@ def stored_by(
         got = None
         if owned is not None and column is not None and values:
             got = st.ev.crossing.stored(backend, own.schema.dialect, owned, column, [], values)
+            got = json_lists.kept(own.schema.dialect, values, got)  # a list read back as one
         kind = probes.kind_of(column, paired) if column is not None else None
         columns.append(
             {
