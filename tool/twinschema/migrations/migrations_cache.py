@@ -269,7 +269,8 @@ def _resolved(file: str, folders: dict[str, str]) -> str:
     """``file`` with its symlinks resolved, as ``Path(file).resolve()`` gives it, with each
     folder resolved once per call (in ``folders``): the ~900 modules of a check live in a few
     hundred folders, and resolving each file's every path component (an lstat each) was about
-    70 ms of CPU per kept run, twice a check. A file that is itself a symlink is resolved whole."""
+    70 ms of CPU per kept run (one per dialect when a check misses the cache). A file that is
+    itself a symlink is resolved whole."""
     head, tail = os.path.split(file)
     if tail in ("", ".", "..") or os.path.islink(file):
         return os.path.realpath(file)
