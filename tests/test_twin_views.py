@@ -231,3 +231,30 @@ def test_a_view_domain_yaml_declares_for_one_dialect_is_no_parity_difference(
     _twins(project, 2, {"postgresql": (VIEW["postgresql"], DROP_VIEW), "sqlite": ("", "")})
     code, report = _check(project)
     assert (code, report["differences"]) == (0, [])
+
+
+def test_a_view_each_twin_names_its_own_way_is_paired(project: Project) -> None:
+    """Near miss of the first: each twin creates one view, named in its dialect's style
+    (``TierCounts`` against ``tier_counts``, as an adopted pair names its tables): one created
+    on each side pairs, since names alone cannot tell them apart. A second view on one side
+    only is still a difference."""
+    renamed = VIEW["sqlite"].replace("VIEW tier_counts", "VIEW TierCounts")
+    _twins(
+        project,
+        2,
+        {
+            "sqlite": (renamed, "DROP VIEW TierCounts"),
+            "postgresql": (VIEW["postgresql"], DROP_VIEW),
+        },
+    )
+    code, report = _check(project)
+    assert (code, report["differences"]) == (0, [])
+
+    extra = VIEW["postgresql"].replace("VIEW tier_counts", "VIEW tier_counts_2")
+    _twins(project, 3, {"postgresql": (extra, "DROP VIEW tier_counts_2"), "sqlite": ("", "")})
+    code, report = _check(project)
+    assert code == 1
+    parity = found(report, "migration_parity")
+    assert [(d["name"], d["left"], d["right"] is not None) for d in parity] == [
+        ("tier_counts_2", None, True)
+    ]

@@ -16,7 +16,11 @@ by the other (or changed otherwise: created on one side, dropped on the other) i
 (PostgreSQL ``EXECUTE FUNCTION f()``) that a twin replaces instead: a trigger one twin changes
 pairs with a twin that changes a function. Objects ``domain.yaml`` declares for one dialect only
 are that dialect's own, and triggers a batch copy loses are reported as such
-(``migrations_triggers``), not again here.
+(``migrations_triggers``), not again here. The first twins (the chains' first domain version,
+from an empty database: a baseline ``init`` wrote from two existing databases) are left out:
+what each builds from nothing is each head's starting set of objects, which across dialects is
+compared only as ``domain.yaml`` declares it (``compare.objects``); a later twin's change is
+an act on both chains, which one side alone breaks.
 
 Dialect-free: it compares only whether each side's definition changed.
 """
@@ -61,45 +65,67 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
     """Each view or trigger that the twin revisions of one domain version change on one side
     and not alike on the other (see the module). Nothing when either chain is not one line
     run to head revision by revision (its schemas between revisions are not known)."""
-    spans = (_version_spans(left), _version_spans(right))
+    spans = (_version_spans(left, domain), _version_spans(right, domain))
     if spans[0] is None or spans[1] is None:
         return []
     own = _one_dialect(domain)
+    lost = tuple(_lost(side, domain) for side in (left, right))
     differences: list[Difference] = []
     for version in sorted(set(spans[0]) & set(spans[1])):
         revs = (spans[0][version][0], spans[1][version][0])
         changes = (spans[0][version][1], spans[1][version][1])
         functions = tuple(any(k[0] == OBJECT_FUNCTION for k in c) for c in changes)
+        unpaired: list[tuple[Key, int, Change]] = []
         for key in sorted(set(changes[0]) | set(changes[1])):
             kind, table, name = key
             if kind not in TWINNED or (kind, name) in own:
                 continue
             pair = (changes[0].get(key), changes[1].get(key))
-            if pair[0] is not None and pair[1] is not None and pair[0].action == pair[1].action:
+            if pair[0] is not None and pair[1] is not None:
+                if pair[0].action != pair[1].action:
+                    unpaired += [(key, i, c) for i, c in enumerate(pair) if c is not None]
                 continue
             index = 0 if pair[0] is not None else 1
             change = pair[index]
             assert change is not None
-            other = pair[1 - index]
-            side = (left, right)[index]
-            if kind == OBJECT_TRIGGER and (table, name) in side.lost:
+            if kind == OBJECT_TRIGGER and (table, name) in lost[index]:
                 continue  # migrations_triggers says it
-            if (
-                kind == OBJECT_TRIGGER
-                and other is None
-                and change.action == "replaced"
-                and functions[1 - index]
-            ):
+            if change.action == "replaced" and kind == OBJECT_TRIGGER and functions[1 - index]:
                 continue  # the other twin changes the function a trigger may run
-            chains = (side.chain, (left, right)[1 - index].chain)
+            unpaired.append((key, index, change))
+        for key, index, change in _unmatched(unpaired):
+            other = changes[1 - index].get(key)
+            chains = ((left, right)[index].chain, (left, right)[1 - index].chain)
             differences.append(
                 _difference(key, (change, other), (revs[index], revs[1 - index]), chains, index)
             )
     return differences
 
 
+def _lost(side: TwinSide, domain: Domain | None) -> set[tuple[str, str]]:
+    """The triggers ``side``'s batch copies lose, as (logical table, name)."""
+    logical = _logical_tables(domain, side.chain.dialect)
+    return {(logical.get(table.lower(), table), name) for table, name in side.lost}
+
+
+def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, Change]]:
+    """Of the changes no twin makes to an object of the same name, those the other twin makes
+    to no other object of the same kind (on the same table) alike either: each dialect may name
+    its own view or trigger its own way (``OpenInvoices`` and ``open_invoice`` of an adopted
+    pair), so one created on each side pairs; only the changes beyond the other side's count."""
+    groups: dict[tuple[str, str, str], tuple[list[tuple[Key, int, Change]], ...]] = {}
+    for item in unpaired:
+        key, index, change = item
+        groups.setdefault((key[0], key[1], change.action), ([], []))[index].append(item)
+    left_over: list[tuple[Key, int, Change]] = []
+    for mine, theirs in groups.values():
+        if len(mine) != len(theirs):
+            left_over += mine if len(mine) > len(theirs) else theirs
+    return sorted(left_over, key=lambda item: (item[0], item[1]))
+
+
 def _version_spans(
-    side: TwinSide,
+    side: TwinSide, domain: Domain | None
 ) -> dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] | None:
     """Per domain version, its revisions in ``side``'s chain and what they changed of the
     objects; None when the schema between two revisions is unknown (no run to head, not a
@@ -110,22 +136,36 @@ def _version_spans(
         return None
     if any(r.revision not in run.steps.before for r in revisions[1:]):
         return None
+    logical = _logical_tables(domain, chain.dialect)
     stages: list[Mapping[Key, SchemaObject]] = [{}]
-    stages += [_objects(run.steps.before[r.revision]) for r in revisions[1:]]
-    stages.append(_objects(run.first))
+    stages += [_objects(run.steps.before[r.revision], logical) for r in revisions[1:]]
+    stages.append(_objects(run.first, logical))
     spans: dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] = {}
     for version in {r.domain_version for r in revisions if r.domain_version is not None}:
         indexes = [i for i, r in enumerate(revisions) if r.domain_version == version]
         first, last = indexes[0], indexes[-1]
         if indexes != list(range(first, last + 1)):
             return None  # a version's revisions apart: what each did is not one span
+        if first == 0:
+            continue  # what the first twins build from nothing: see the module
         spans[version] = (revisions[first : last + 1], _changes(stages[first], stages[last + 1]))
     return spans
 
 
-def _objects(schema: Schema) -> dict[Key, SchemaObject]:
-    """The schema's objects by key."""
-    return {o.key: o for o in schema.objects}
+def _objects(schema: Schema, logical: Mapping[str, str]) -> dict[Key, SchemaObject]:
+    """The schema's objects by key, a trigger's table by its logical name (``logical``: each
+    physical name, lower-cased, to its logical one; a name domain.yaml lacks stays)."""
+    return {
+        (o.kind, logical.get((o.table or "").lower(), o.table or ""), o.name): o
+        for o in schema.objects
+    }
+
+
+def _logical_tables(domain: Domain | None, dialect: str) -> dict[str, str]:
+    """Each table's physical name on ``dialect``, lower-cased, to its logical name."""
+    if domain is None:
+        return {}
+    return {t.names.get(dialect, n).lower(): n for n, t in domain.tables.items()}
 
 
 def _changes(
