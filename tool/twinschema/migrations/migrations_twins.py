@@ -129,10 +129,11 @@ def _version_spans(
 ) -> dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] | None:
     """Per domain version, its revisions in ``side``'s chain and what they changed of the
     objects; None when the schema between two revisions is unknown (no run to head, not a
-    linear chain, a step that failed)."""
+    linear chain)."""
     chain, run = side.chain, side.run
     revisions = chain.revisions
-    if run.first is None or run.steps.failed is not None or not revisions:
+    # At head (``first``), every upgrade ran: a step that failed after it was a downgrade.
+    if run.first is None or not revisions:
         return None
     if any(r.revision not in run.steps.before for r in revisions[1:]):
         return None
