@@ -112,7 +112,9 @@ def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, 
     """Of the changes no twin makes to an object of the same name, those the other twin makes
     to no other object of the same kind (on the same table) alike either: each dialect may name
     its own view or trigger its own way (``OpenInvoices`` and ``open_invoice`` of an adopted
-    pair), so one created on each side pairs; only the changes beyond the other side's count."""
+    pair), so as many changes of one kind, table and action on each side pair. Where the
+    counts differ, every change of the side with more is reported: which of them lacks a twin
+    no name says."""
     groups: dict[tuple[str, str, str], tuple[list[tuple[Key, int, Change]], ...]] = {}
     for item in unpaired:
         key, index, change = item
