@@ -58,6 +58,10 @@ class SchemaObject:
     state: str = field(default="", compare=False)
     unstated: str = field(default="", compare=False)
     usual: str = field(default="", compare=False)
+    # A view's columns' names in order, as its adapter reads them (SQLite's folded as SQLite
+    # compares names; PostgreSQL's as stored): what an application reading the view by column
+    # name meets, comparable across dialects where its definition is not. Empty: not read.
+    columns: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -7,8 +7,8 @@ object: one side only, or a different definition, is a difference of the object'
 dialects, or against a source that cannot hold them (a metadata module), only what
 ``domain.yaml`` declares is checked: a declared view or trigger must exist on each dialect it
 names; a rule (which one dialect only has) between two sources that both hold objects is a
-difference of its own. Everything else is counted as not compared, per source, so silence is
-never sameness.
+difference of its own; a view both hold has the same columns (``view_columns``). Everything
+else is counted as not compared, per source, so silence is never sameness.
 
 Pure and dialect-free: ``pairing.objects_pairwise`` says when objects pair one by one.
 """
@@ -28,6 +28,7 @@ from twinschema.compare.objects_alone import (
     what,
 )
 from twinschema.compare.pairing import Pairing
+from twinschema.compare.view_columns import view_columns
 from twinschema.model import (
     OBJECT_EXCLUSION,
     OBJECT_FUNCTION,
@@ -131,6 +132,8 @@ def compare_objects(
     done: tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]] = (set(), set())
     if pairing.objects_pairwise and all(stated):
         result.differences.extend(_exclusions_present(left, right, labels, done))
+    if not pairing.objects_pairwise and left.objects_read and right.objects_read:
+        result.differences.extend(view_columns(left, right, labels))
     for index, (schema, label) in enumerate(((left, labels[0]), (right, labels[1]))):
         if not stated[index]:
             continue

@@ -73,34 +73,36 @@ SELECT 'view', c.relname::text, NULL::text,
        c.relkind::text || coalesce(' ' || array_to_string(c.reloptions, ', '), ''),
        pg_get_viewdef(c.oid, true), quote_ident(%(schema)s),
        EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid
-               AND r.ev_action::text LIKE '%%:argisrow true%%')
+               AND r.ev_action::text LIKE '%%:argisrow true%%'),
+       ARRAY(SELECT a.attname::text FROM pg_attribute a
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
 FROM rel c WHERE c.relkind IN ('v', 'm')
 UNION ALL
 SELECT 'trigger', tg.tgname::text, c.relname::text,
        tg.tgenabled::text || CASE current_setting('session_replication_role')
                              WHEN 'replica' THEN ' replica' ELSE '' END,
-       pg_get_triggerdef(tg.oid, false), quote_ident(%(schema)s), NULL
+       pg_get_triggerdef(tg.oid, false), quote_ident(%(schema)s), NULL, NULL
 FROM pg_trigger tg JOIN rel c ON c.oid = tg.tgrelid
 WHERE NOT tg.tgisinternal AND tg.tgparentid = 0  -- a partition's clone is its parent's trigger
 UNION ALL
 SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
-       NULL, NULL, pg_get_functiondef(p.oid), quote_ident(%(schema)s), NULL
+       NULL, NULL, pg_get_functiondef(p.oid), quote_ident(%(schema)s), NULL, NULL
 FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.prokind IN ('f', 'p')
   AND {_PROC}
 UNION ALL
 SELECT 'rule', rw.rulename::text, c.relname::text, rw.ev_enabled::text,
-       pg_get_ruledef(rw.oid, false), quote_ident(%(schema)s), NULL
+       pg_get_ruledef(rw.oid, false), quote_ident(%(schema)s), NULL, NULL
 FROM pg_rewrite rw JOIN rel c ON c.oid = rw.ev_class WHERE rw.rulename <> '_RETURN'
 UNION ALL
 SELECT 'exclusion', con.conname::text, c.relname::text, NULL,
-       pg_get_constraintdef(con.oid, true), quote_ident(%(schema)s), NULL
+       pg_get_constraintdef(con.oid, true), quote_ident(%(schema)s), NULL, NULL
 FROM pg_constraint con JOIN rel c ON c.oid = con.conrelid WHERE con.contype = 'x'
 UNION ALL
 SELECT 'sequence', s.sequencename::text, NULL, NULL,
        concat_ws(' ', 'as', s.data_type::regtype::text, 'start', s.start_value,
                  'minvalue', s.min_value, 'maxvalue', s.max_value, 'increment', s.increment_by,
                  'cache', s.cache_size, CASE WHEN s.cycle THEN 'cycle' ELSE 'no cycle' END),
-       quote_ident(%(schema)s), NULL
+       quote_ident(%(schema)s), NULL, NULL
 FROM pg_sequences s JOIN rel c ON c.relname = s.sequencename AND c.relkind = 'S'
 WHERE s.schemaname = %(schema)s AND NOT EXISTS (
     SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid

@@ -125,7 +125,7 @@ def schema_objects(
     Triggers of excluded tables are left out, like their tables.
     """
     objects: list[SchemaObject] = []
-    for kind, name, table, detail, definition, schema, tests_rows in rows:
+    for kind, name, table, detail, definition, schema, tests_rows, columns in rows:
         if table is not None and excluded(table, exclude):
             continue
         text = str(definition or "")
@@ -137,6 +137,9 @@ def schema_objects(
                 tokens = scalar_null_tests(tokens)
             canonical = f"{head} {' '.join(tokens)}"
             canonical += f" with ( {reloptions} )" if reloptions else ""
+            names = tuple(str(c) for c in columns or ())
+            objects.append(SchemaObject(kind, name, canonical, table, text, columns=names))
+            continue
         elif kind in (OBJECT_TRIGGER, OBJECT_RULE):
             word = "ON" if kind == OBJECT_TRIGGER else "TO"
             canonical = canonical_sql(_unqualified(text, schema, word), False)

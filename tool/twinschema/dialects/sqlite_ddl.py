@@ -269,4 +269,4 @@ def schema_object(
         return SchemaObject(kind, name.lower(), canonical_sql(sql, True), None, sql)
     columns = " , ".join('"' + n.replace('"', '""') + '"' for n in view.columns)
     canonical = f"columns ( {columns} ) {canonical_sql(view.sql, True)}"
-    return SchemaObject(kind, name.lower(), canonical, None, sql)
+    return SchemaObject(kind, name.lower(), canonical, None, sql, columns=view.columns)

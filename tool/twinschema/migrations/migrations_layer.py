@@ -87,6 +87,7 @@ from twinschema.migrations.migrations_steps import (
     upgrade_steps,
 )
 from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
+from twinschema.migrations.migrations_twins import TwinSide, twin_differences
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
@@ -122,16 +123,22 @@ def check_migrations(
     after: dict[str, tuple[str | None, list[Difference]]] = {}  # for the state check
     # Each live database's revisions, read once for its state and for live_at_head.
     current: dict[str, tuple[str, ...] | DatabaseError | None] = {}
+    twins: dict[str, TwinSide] = {}  # each chain's scratch run, for what its twins do
     for dialect, folder in chains.items():
         assert folder is not None
         current[dialect] = _current_revisions(plan, dialect)
         found[dialect], after[dialect] = _chain_checks(
-            sources, domain, (dialect, folder), current[dialect], report, evaluator
+            sources, domain, (dialect, folder), current[dialect], report, evaluator, twins
         )
     if len(found) == len(DIALECTS):
+        comparison = parity(found["sqlite"], found["postgresql"], domain)
+        if len(twins) == len(DIALECTS):
+            comparison.differences.extend(
+                twin_differences(twins["sqlite"], twins["postgresql"], domain)
+            )
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
-            parity(found["sqlite"], found["postgresql"], domain),
+            comparison,
         )
     for dialect, chain in found.items():
         first = partial(sources.first_behind, dialect)
@@ -161,11 +168,13 @@ def _chain_checks(
     current: tuple[str, ...] | DatabaseError | None,
     report: Report,
     evaluator: Evaluator | None = None,
+    twins: dict[str, TwinSide] | None = None,
 ) -> tuple[Chain, tuple[str | None, list[Difference]]]:
     """Heads, drift and round trip of the chain of dialect ``where[0]`` in folder ``where[1]``
     (its run on a scratch database reused while nothing it depends on changed, see
     ``migrations_cache``); returns the chain, and for the state check why it fails to upgrade
-    an empty database to head (None if it does not) and ``objects_at_head``'s findings."""
+    an empty database to head (None if it does not) and ``objects_at_head``'s findings. The
+    chain and its run go into ``twins`` (by dialect) for ``twin_differences``."""
     plan = sources.plan
     config = plan.config
     dialect, folder = where
@@ -199,6 +208,9 @@ def _chain_checks(
         result.status, result.message = Status.ERROR, exc.message
         report.add(result)
         return chain, (None, [])
+    if twins is not None:
+        lost = frozenset((table, trigger) for _, _, table, trigger, _ in kept.facts.lost)
+        twins[dialect] = TwinSide(chain, kept.run, lost)
     live = live_at_head(sources, chain, current)
     evaluation = Evaluation() if evaluator is not None else None
     stage = (evaluator, evaluation) if evaluator is not None and evaluation is not None else None

@@ -1,0 +1,260 @@
+"""What twin revisions do to views and triggers (stranger71 009), on real databases.
+
+Twin revisions (one ``domain_version``) that define a view differently on each dialect were in
+sync: each chain matched its own module and database, views are not compared across dialects,
+and the live databases answered the view differently on the same rows. The migrations layer now
+compares what each twin does to each view and trigger (creates, drops, replaces, leaves as it
+was): one twin changing it and the other not is a ``migration_parity`` difference. Near misses
+stay in sync: the same view spelled in each dialect's words, both twins replacing it, and a
+trigger whose new work one twin puts in its function and the other in the trigger itself.
+
+Runs on a scratch copy of the project (``test_migrations_layer.Project``), its chains upgraded on
+a real SQLite file and a real PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from test_migrations_layer import Project, found, project, revision_text
+
+__all__ = ["project"]  # the fixture, used by name
+
+DIALECTS = ("sqlite", "postgresql")
+FOLDER = {"sqlite": "migrations_sqlite", "postgresql": "migrations_postgres"}
+
+# The view in each dialect's words (IFNULL against COALESCE, || against concat): the same.
+VIEW = {
+    "sqlite": "CREATE VIEW tier_counts AS SELECT IFNULL(subscription_tier, 'none') || '!' AS "
+    "tier, count(*) AS n FROM communities GROUP BY 1",
+    "postgresql": "CREATE VIEW tier_counts AS SELECT concat(COALESCE(subscription_tier::text, "
+    "'none'), '!') AS tier, count(*) AS n FROM communities GROUP BY 1",
+}
+# Counting only communities with a Discord guild.
+NARROWED = {
+    "sqlite": "CREATE VIEW tier_counts AS SELECT IFNULL(subscription_tier, 'none') || '!' AS "
+    "tier, count(*) AS n FROM communities WHERE discord_guild_id IS NOT NULL GROUP BY 1",
+    "postgresql": "CREATE OR REPLACE VIEW tier_counts AS SELECT concat(COALESCE("
+    "subscription_tier::text, 'none'), '!') AS tier, count(*) AS n FROM communities "
+    "WHERE discord_guild_id IS NOT NULL GROUP BY 1",
+}
+DROP_VIEW = "DROP VIEW tier_counts"
+PG_AGAIN = VIEW["postgresql"].replace("CREATE VIEW", "CREATE OR REPLACE VIEW")
+
+
+def _twins(project: Project, version: int, bodies: dict[str, tuple[str, str]]) -> None:
+    """Twin revisions ``000<version>_v<version>_<dialect>`` after the heads, each with its
+    upgrade and downgrade statements (one ``op.execute`` a line; "" for none); domain.yaml
+    goes to ``version``."""
+    for dialect in DIALECTS:
+        up, down = bodies[dialect]
+        before = f"000{version - 1}_" + ("initial" if version == 2 else f"v{version - 1}")
+        rev = f"000{version}_v{version}_{dialect}"
+        project.write(
+            f"{FOLDER[dialect]}/versions/{rev}.py",
+            revision_text(
+                rev,
+                f"{before}_{dialect}",
+                version,
+                "\n    ".join(f"op.execute({s!r})" for s in up.split("\n") if s) or "pass",
+                "\n    ".join(f"op.execute({s!r})" for s in down.split("\n") if s) or "pass",
+            ),
+        )
+    project.edit("domain.yaml", f"version: {version - 1}\n", f"version: {version}\n")
+
+
+def _check(project: Project) -> tuple[int, dict[str, Any]]:
+    project.migrate("local")
+    project.migrate("remote")
+    return project.check("--layer", "migrations")
+
+
+def _answers(project: Project, rows: list[tuple[str, str | None]]) -> tuple[list[Any], list[Any]]:
+    """The same communities (name, discord_guild_id) inserted on both live databases; what
+    ``SELECT * FROM tier_counts`` answers on each."""
+    params = [{"id": str(uuid.uuid4()), "name": n, "guild": g} for n, g in rows]
+    insert = "INSERT INTO communities (id, name, discord_guild_id) VALUES (:id, :name, :guild)"
+    with sqlite3.connect(project.root / "var" / "local.db") as conn:
+        conn.executemany(insert, params)  # sqlite3 takes :name parameters from mappings
+        local = [tuple(r) for r in conn.execute("SELECT * FROM tier_counts ORDER BY 1")]
+    engine = sa.create_engine(project.env["DATABASE_URL"])
+    try:
+        with engine.begin() as pg:
+            pg.execute(sa.text(insert), params)
+            remote = [tuple(r) for r in pg.execute(sa.text("SELECT * FROM tier_counts ORDER BY 1"))]
+    finally:
+        engine.dispose()
+    return local, remote
+
+
+@pytest.mark.parametrize("changed", DIALECTS)
+def test_a_view_one_twin_redefines_is_a_parity_difference(project: Project, changed: str) -> None:
+    """0002 creates the view on both sides, in each dialect's words: in sync (near miss). 0003
+    narrows it on ``changed`` only: the databases answer differently on the same rows, and the
+    layer names the view and both twins."""
+    _twins(project, 2, {d: (VIEW[d], DROP_VIEW) for d in DIALECTS})
+    code, report = _check(project)
+    assert (code, report["differences"]) == (0, [])
+
+    other = next(d for d in DIALECTS if d != changed)
+    back = {"sqlite": f"{DROP_VIEW}\n{VIEW['sqlite']}", "postgresql": PG_AGAIN}
+    up = {"sqlite": f"{DROP_VIEW}\n{NARROWED['sqlite']}", "postgresql": NARROWED["postgresql"]}
+    _twins(project, 3, {changed: (up[changed], back[changed]), other: ("", "")})
+    code, report = _check(project)
+    assert code == 1
+    parity = found(report, "migration_parity")
+    assert [(d["table"], d["name"]) for d in parity] == [("tier_counts", "tier_counts")], parity
+    message = parity[0]["message"]
+    assert f"view tier_counts is replaced by revision 0003_v3_{changed} of" in message, message
+    assert f"its twin revision 0003_v3_{other} of {FOLDER[other]} leaves it as it was" in message
+    assert f"{FOLDER[other]}/versions/0003_v3_{other}.py" in parity[0]["hint"]
+    assert f"views: {{tier_counts: {{dialects: [{changed}]}}}}" in parity[0]["hint"]
+    side = 0 if changed == "sqlite" else 1
+    texts = (parity[0]["left"], parity[0]["right"])
+    assert texts[side].startswith("replaced: ") and "discord_guild_id" in texts[side]
+    assert texts[1 - side] is None
+    assert {d["kind"] for d in report["differences"]} == {"migration_parity"}
+
+    # The witness: one community with a guild, one without.
+    local, remote = _answers(project, [("a", "g1"), ("b", None)])
+    narrowed, whole = [("free!", 1)], [("free!", 2)]
+    assert (local, remote) == ((narrowed, whole) if changed == "sqlite" else (whole, narrowed))
+
+
+def test_both_twins_replacing_a_view_are_in_sync(project: Project) -> None:
+    """Near miss: each twin replaces the view with its dialect's narrowed one (SQLite by DROP
+    and CREATE, PostgreSQL by CREATE OR REPLACE): in sync, and the databases answer alike."""
+    _twins(project, 2, {d: (VIEW[d], DROP_VIEW) for d in DIALECTS})
+    _twins(
+        project,
+        3,
+        {
+            "sqlite": (f"{DROP_VIEW}\n{NARROWED['sqlite']}", f"{DROP_VIEW}\n{VIEW['sqlite']}"),
+            "postgresql": (NARROWED["postgresql"], PG_AGAIN),
+        },
+    )
+    code, report = _check(project)
+    assert (code, report["differences"]) == (0, [])
+    local, remote = _answers(project, [("a", "g1"), ("b", None)])
+    assert local == remote == [("free!", 1)]
+
+
+PG_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION no_empty_name() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF NEW.name = '{bad}' THEN RAISE EXCEPTION 'bad name'; END IF; RETURN NEW; END $$"
+)
+PG_TRIGGER = (
+    "CREATE TRIGGER no_empty_name BEFORE INSERT ON communities FOR EACH ROW "
+    "EXECUTE FUNCTION no_empty_name()"
+)
+PG_DROP = "DROP TRIGGER no_empty_name ON communities\nDROP FUNCTION no_empty_name()"
+SQLITE_TRIGGER = (
+    "CREATE TRIGGER no_empty_name BEFORE INSERT ON communities WHEN NEW.name = '{bad}' "
+    "BEGIN SELECT RAISE(ABORT, 'bad name'); END"
+)
+SQLITE_DROP = "DROP TRIGGER no_empty_name"
+TRIGGER_UP = {
+    "sqlite": SQLITE_TRIGGER.format(bad=""),
+    "postgresql": f"{PG_FUNCTION.format(bad='')}\n{PG_TRIGGER}",
+}
+TRIGGER_DOWN = {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}
+
+
+@pytest.mark.parametrize("alone", DIALECTS)
+def test_a_trigger_one_twin_creates_is_a_parity_difference(project: Project, alone: str) -> None:
+    """A trigger only ``alone``'s twin creates: the databases part on a row it refuses."""
+    other = next(d for d in DIALECTS if d != alone)
+    _twins(project, 2, {alone: (TRIGGER_UP[alone], TRIGGER_DOWN[alone]), other: ("", "")})
+    code, report = _check(project)
+    assert code == 1
+    parity = found(report, "migration_parity")
+    assert [(d["table"], d["name"]) for d in parity] == [("communities", "no_empty_name")]
+    assert (
+        "trigger no_empty_name on communities is created by revision 0002_v2_"
+        in (parity[0]["message"])
+    )
+    assert "triggers: {no_empty_name: {table: communities, dialects: [" in parity[0]["hint"]
+    # The witness: an empty name, refused by the side with the trigger only.
+    refused = {}
+    with sqlite3.connect(project.root / "var" / "local.db") as conn:
+        try:
+            conn.execute("INSERT INTO communities (id, name) VALUES (?, '')", (str(uuid.uuid4()),))
+            refused["sqlite"] = False
+        except sqlite3.IntegrityError:
+            refused["sqlite"] = True
+    engine = sa.create_engine(project.env["DATABASE_URL"])
+    try:
+        with engine.begin() as pg:
+            pg.execute(sa.text("INSERT INTO communities (id, name) VALUES (gen_random_uuid(), '')"))
+        refused["postgresql"] = False
+    except sa.exc.DBAPIError:
+        refused["postgresql"] = True
+    finally:
+        engine.dispose()
+    assert refused == {alone: True, other: False}
+
+
+def test_a_trigger_changed_in_its_function_on_one_side_is_in_sync(project: Project) -> None:
+    """Near miss: both twins create the trigger; the next twins change what it refuses, the
+    PostgreSQL one by replacing its function alone (the trigger's own definition stays), the
+    SQLite one by making the trigger again. In sync, and both refuse the same row."""
+    _twins(project, 2, {d: (TRIGGER_UP[d], TRIGGER_DOWN[d]) for d in DIALECTS})
+    _twins(
+        project,
+        3,
+        {
+            "sqlite": (
+                f"{SQLITE_DROP}\n{SQLITE_TRIGGER.format(bad='x')}",
+                f"{SQLITE_DROP}\n{SQLITE_TRIGGER.format(bad='')}",
+            ),
+            "postgresql": (PG_FUNCTION.format(bad="x"), PG_FUNCTION.format(bad="")),
+        },
+    )
+    code, report = _check(project)
+    assert (code, report["differences"]) == (0, [])
+
+
+def test_a_view_domain_yaml_declares_for_one_dialect_is_no_parity_difference(
+    project: Project,
+) -> None:
+    """Near miss of the first: a view only the PostgreSQL twin creates, declared in domain.yaml
+    for PostgreSQL only, is that dialect's own."""
+    project.write(
+        "domain.yaml",
+        (project.root / "domain.yaml").read_text()
+        + "views:\n  tier_counts: {dialects: [postgresql]}\n",
+    )
+    _twins(project, 2, {"postgresql": (VIEW["postgresql"], DROP_VIEW), "sqlite": ("", "")})
+    code, report = _check(project)
+    assert (code, report["differences"]) == (0, [])
+
+
+def test_a_view_each_twin_names_its_own_way_is_paired(project: Project) -> None:
+    """Near miss of the first: each twin creates one view, named in its dialect's style
+    (``TierCounts`` against ``tier_counts``, as an adopted pair names its tables): one created
+    on each side pairs, since names alone cannot tell them apart. A second view on one side
+    only is still a difference."""
+    renamed = VIEW["sqlite"].replace("VIEW tier_counts", "VIEW TierCounts")
+    _twins(
+        project,
+        2,
+        {
+            "sqlite": (renamed, "DROP VIEW TierCounts"),
+            "postgresql": (VIEW["postgresql"], DROP_VIEW),
+        },
+    )
+    code, report = _check(project)
+    assert (code, report["differences"]) == (0, [])
+
+    extra = VIEW["postgresql"].replace("VIEW tier_counts", "VIEW tier_counts_2")
+    _twins(project, 3, {"postgresql": (extra, "DROP VIEW tier_counts_2"), "sqlite": ("", "")})
+    code, report = _check(project)
+    assert code == 1
+    parity = found(report, "migration_parity")
+    assert [(d["name"], d["left"], d["right"] is not None) for d in parity] == [
+        ("tier_counts_2", None, True)
+    ]

@@ -1,0 +1,56 @@
+"""The columns of a view both sides hold, across dialects (s73views).
+
+A view's definition is each dialect's own SQL and is not compared across dialects; its columns
+are not: an application reads the view's rows by column name (``row["sold"]``) on each side, and
+a name one side has and the other lacks (an alias on one side only: ``count(*) AS sold`` against
+``count(*)``, which each dialect names as it likes) or another order (``SELECT *``-style
+readers, ``INSERT INTO ... SELECT * FROM`` the view) breaks it on one side only. So a view that
+both sides hold, each with its columns read, is a ``view`` difference when its column lists
+differ. Names are compared as each adapter reads them (``SchemaObject.columns``).
+
+Pure and dialect-free.
+"""
+
+from __future__ import annotations
+
+from twinschema.compare.objects_alone import ObjectDifference
+from twinschema.model import OBJECT_VIEW, Schema
+
+
+def view_columns(left: Schema, right: Schema, labels: tuple[str, str]) -> list[ObjectDifference]:
+    """Each view both schemas hold whose columns (names, in order) differ; views whose columns
+    either side did not read are left to be counted as not compared."""
+    theirs = {o.key: o for o in right.objects if o.kind == OBJECT_VIEW and o.columns}
+    found = []
+    for mine in sorted(left.objects, key=lambda o: o.key):
+        other = theirs.get(mine.key)
+        if mine.kind != OBJECT_VIEW or other is None or not mine.columns:
+            continue
+        if mine.columns == other.columns:
+            continue
+        texts = (", ".join(mine.columns), ", ".join(other.columns))
+        only = (
+            [c for c in mine.columns if c not in other.columns],
+            [c for c in other.columns if c not in mine.columns],
+        )
+        said = "; ".join(
+            f"only {label} has {', '.join(names)}"
+            for label, names in zip(labels, only, strict=True)
+            if names
+        )
+        why = said or "the same names in another order"
+        found.append(
+            ObjectDifference(
+                OBJECT_VIEW,
+                mine.name,
+                mine.name,
+                f"columns ({texts[0]})",
+                f"columns ({texts[1]})",
+                f"the columns of view {mine.name} differ: ({texts[0]}) vs ({texts[1]}): {why}. "
+                "An application reading the view by column name or position gets other "
+                "columns on each side",
+                hint=f"give view {mine.name} the same columns on both sides, in the same "
+                "order (name each one with AS)",
+            )
+        )
+    return found

@@ -1,0 +1,251 @@
+"""What twin revisions do to views and triggers, for the ``migrations`` layer (stranger71 009).
+
+Views and triggers are each dialect's own SQL, so two chains' heads are never compared by their
+definitions; but the two chains move together, twin by twin (the revisions of one
+``domain_version``), and what a twin does to a view or trigger can be compared without reading
+its SQL: it creates it, drops it, replaces its definition, or leaves it as it was. A view one
+twin redefines (``CREATE OR REPLACE VIEW ... WHERE price_cents > 0``) while the other twin
+leaves it alone ends in two databases whose view answers differently on the same rows, and each
+chain is in sync with its own module and databases: only the pair of twins shows it.
+
+Each chain's scratch run (``migrations_cache.StepRun``) read the schema before each revision of a
+linear chain, and at head: so what the revisions of one domain version did is the difference of
+the schema before the first of them and after the last. An object changed by one twin and not
+by the other (or changed otherwise: created on one side, dropped on the other) is a
+``migration_parity`` difference naming both twins. A trigger's work may lie in a function
+(PostgreSQL ``EXECUTE FUNCTION f()``) that a twin replaces instead: a trigger one twin changes
+pairs with a twin that changes a function. Objects ``domain.yaml`` declares for one dialect only
+are that dialect's own, and triggers a batch copy loses are reported as such
+(``migrations_triggers``), not again here. The first twins (the chains' first domain version,
+from an empty database: a baseline ``init`` wrote from two existing databases) are left out:
+what each builds from nothing is each head's starting set of objects, which across dialects is
+compared only as ``domain.yaml`` declares it (``compare.objects``); a later twin's change is
+an act on both chains, which one side alone breaks.
+
+Dialect-free: it compares only whether each side's definition changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from twinschema.migrations.migrations_cache import ScratchRun
+from twinschema.migrations.migrations_chain import PARITY, Chain, Revision, migration_difference
+from twinschema.model import OBJECT_FUNCTION, OBJECT_TRIGGER, OBJECT_VIEW, Schema, SchemaObject
+from twinschema.records import Difference
+from twinschema.records.domain import Domain
+
+TWINNED = (OBJECT_VIEW, OBJECT_TRIGGER)
+
+# (kind, table, name), as ``SchemaObject.key``
+Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the revisions of one domain version did to one object: ``action`` is "created",
+    "dropped" or "replaced"; ``before``/``after`` its printed definitions (None: absent)."""
+
+    action: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class TwinSide:
+    """One chain, its scratch run and the triggers its batch copies lose (table, name)."""
+
+    chain: Chain
+    run: ScratchRun
+    lost: frozenset[tuple[str, str]] = frozenset()
+
+
+def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
+    """Each view or trigger that the twin revisions of one domain version change on one side
+    and not alike on the other (see the module). Nothing when either chain is not one line
+    run to head revision by revision (its schemas between revisions are not known)."""
+    spans = (_version_spans(left, domain), _version_spans(right, domain))
+    if spans[0] is None or spans[1] is None:
+        return []
+    own = _one_dialect(domain)
+    lost = tuple(_lost(side, domain) for side in (left, right))
+    differences: list[Difference] = []
+    for version in sorted(set(spans[0]) & set(spans[1])):
+        revs = (spans[0][version][0], spans[1][version][0])
+        changes = (spans[0][version][1], spans[1][version][1])
+        functions = tuple(any(k[0] == OBJECT_FUNCTION for k in c) for c in changes)
+        unpaired: list[tuple[Key, int, Change]] = []
+        for key in sorted(set(changes[0]) | set(changes[1])):
+            kind, table, name = key
+            if kind not in TWINNED or (kind, name) in own:
+                continue
+            pair = (changes[0].get(key), changes[1].get(key))
+            if pair[0] is not None and pair[1] is not None:
+                if pair[0].action != pair[1].action:
+                    unpaired += [(key, i, c) for i, c in enumerate(pair) if c is not None]
+                continue
+            index = 0 if pair[0] is not None else 1
+            change = pair[index]
+            assert change is not None
+            if kind == OBJECT_TRIGGER and (table, name) in lost[index]:
+                continue  # migrations_triggers says it
+            if change.action == "replaced" and kind == OBJECT_TRIGGER and functions[1 - index]:
+                continue  # the other twin changes the function a trigger may run
+            unpaired.append((key, index, change))
+        for key, index, change in _unmatched(unpaired):
+            other = changes[1 - index].get(key)
+            chains = ((left, right)[index].chain, (left, right)[1 - index].chain)
+            differences.append(
+                _difference(key, (change, other), (revs[index], revs[1 - index]), chains, index)
+            )
+    return differences
+
+
+def _lost(side: TwinSide, domain: Domain | None) -> set[tuple[str, str]]:
+    """The triggers ``side``'s batch copies lose, as (logical table, name)."""
+    logical = _logical_tables(domain, side.chain.dialect)
+    return {(logical.get(table.lower(), table), name) for table, name in side.lost}
+
+
+def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, Change]]:
+    """Of the changes no twin makes to an object of the same name, those the other twin makes
+    to no other object of the same kind (on the same table) alike either: each dialect may name
+    its own view or trigger its own way (``OpenInvoices`` and ``open_invoice`` of an adopted
+    pair), so as many changes of one kind, table and action on each side pair. Where the
+    counts differ, every change of the side with more is reported: which of them lacks a twin
+    no name says."""
+    groups: dict[tuple[str, str, str], tuple[list[tuple[Key, int, Change]], ...]] = {}
+    for item in unpaired:
+        key, index, change = item
+        groups.setdefault((key[0], key[1], change.action), ([], []))[index].append(item)
+    left_over: list[tuple[Key, int, Change]] = []
+    for mine, theirs in groups.values():
+        if len(mine) != len(theirs):
+            left_over += mine if len(mine) > len(theirs) else theirs
+    return sorted(left_over, key=lambda item: (item[0], item[1]))
+
+
+def _version_spans(
+    side: TwinSide, domain: Domain | None
+) -> dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] | None:
+    """Per domain version, its revisions in ``side``'s chain and what they changed of the
+    objects; None when the schema between two revisions is unknown (no run to head, not a
+    linear chain)."""
+    chain, run = side.chain, side.run
+    revisions = chain.revisions
+    # At head (``first``), every upgrade ran: a step that failed after it was a downgrade.
+    if run.first is None or not revisions:
+        return None
+    if any(r.revision not in run.steps.before for r in revisions[1:]):
+        return None
+    logical = _logical_tables(domain, chain.dialect)
+    stages: list[Mapping[Key, SchemaObject]] = [{}]
+    stages += [_objects(run.steps.before[r.revision], logical) for r in revisions[1:]]
+    stages.append(_objects(run.first, logical))
+    spans: dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] = {}
+    for version in {r.domain_version for r in revisions if r.domain_version is not None}:
+        indexes = [i for i, r in enumerate(revisions) if r.domain_version == version]
+        first, last = indexes[0], indexes[-1]
+        if indexes != list(range(first, last + 1)):
+            return None  # a version's revisions apart: what each did is not one span
+        if first == 0:
+            continue  # what the first twins build from nothing: see the module
+        spans[version] = (revisions[first : last + 1], _changes(stages[first], stages[last + 1]))
+    return spans
+
+
+def _objects(schema: Schema, logical: Mapping[str, str]) -> dict[Key, SchemaObject]:
+    """The schema's objects by key, a trigger's table by its logical name (``logical``: each
+    physical name, lower-cased, to its logical one; a name domain.yaml lacks stays)."""
+    return {
+        (o.kind, logical.get((o.table or "").lower(), o.table or ""), o.name): o
+        for o in schema.objects
+    }
+
+
+def _logical_tables(domain: Domain | None, dialect: str) -> dict[str, str]:
+    """Each table's physical name on ``dialect``, lower-cased, to its logical name."""
+    if domain is None:
+        return {}
+    return {t.names.get(dialect, n).lower(): n for n, t in domain.tables.items()}
+
+
+def _changes(
+    before: Mapping[Key, SchemaObject], after: Mapping[Key, SchemaObject]
+) -> dict[Key, Change]:
+    """The objects whose definition ``before`` and ``after`` differ in, with what happened."""
+    found: dict[Key, Change] = {}
+    for key in set(before) | set(after):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        action = "created" if old is None else "dropped" if new is None else "replaced"
+        found[key] = Change(action, _printed(old), _printed(new))
+    return found
+
+
+def _printed(obj: SchemaObject | None) -> str | None:
+    """An object's definition as its catalog prints it (None: absent)."""
+    return None if obj is None else obj.raw or obj.definition
+
+
+def _one_dialect(domain: Domain | None) -> set[tuple[str, str]]:
+    """(kind, name) of each view or trigger ``domain.yaml`` declares for one dialect only."""
+    if domain is None:
+        return set()
+    return {(o.kind, o.name) for o in domain.objects if len(o.dialects) < 2}
+
+
+def _difference(
+    key: Key,
+    changes: tuple[Change, Change | None],
+    revisions: tuple[tuple[Revision, ...], tuple[Revision, ...]],
+    chains: tuple[Chain, Chain],
+    index: int,
+) -> Difference:
+    """The difference of an object changed by the twin(s) ``revisions[0]`` of ``chains[0]``
+    and not alike by ``revisions[1]`` of ``chains[1]``; ``index``: the side ``chains[0]`` is
+    on (0: left)."""
+    kind, table, name = key
+    change, other = changes
+    mine, theirs = revisions
+    chain, other_chain = chains[0].label, chains[1].label
+    labels = (chain, other_chain) if index == 0 else (other_chain, chain)
+    version = mine[0].domain_version
+    what = f"{kind} {name}" + (f" on {table}" if table else "")
+    did = "leaves it as it was" if other is None else f"{other.action} it"
+    sides: list[str | None] = [_shown(change), None if other is None else _shown(other)]
+    if index:
+        sides.reverse()
+    files = ", ".join(r.path for r in theirs)
+    on = f"table: {table}, " if table else ""
+    declare = f"{kind}s: {{{name}: {{{on}dialects: [{chains[0].dialect}]}}}}"
+    return migration_difference(
+        PARITY,
+        labels,
+        name=name,
+        left=sides[0],
+        right=sides[1],
+        table=table or name,
+        message=f"{what} is {change.action} by {_names(mine)} of {chain} (domain version "
+        f"{version}), but its twin {_names(theirs)} of {other_chain} {did}: the two chains "
+        f"no longer build the same {kind}s, and no comparison of one dialect sees it (the "
+        f"{kind}'s SQL is each dialect's own)",
+        hint=f"make {files} do to {what} what {_names(mine)} does ({change.action}: an "
+        "op.execute in upgrade() and its undoing in downgrade()), or, if it belongs to "
+        f"{chain} only, declare it so in domain.yaml ({declare})",
+    )
+
+
+def _shown(change: Change) -> str:
+    """A change as a side's text in a message: what happened and the definition it left."""
+    if change.after is None:
+        return f"dropped: {change.before}"
+    return f"{change.action}: {change.after}"
+
+
+def _names(revisions: tuple[Revision, ...]) -> str:
+    """Revisions by id, ``revision X`` or ``revisions X, Y``."""
+    ids = ", ".join(r.revision for r in revisions)
+    return f"revision{'s' if len(revisions) > 1 else ''} {ids}"
