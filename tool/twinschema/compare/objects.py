@@ -23,6 +23,7 @@ from twinschema.compare.context import Context, declared_hint
 from twinschema.compare.objects_alone import (
     ALONE,
     ObjectDifference,
+    alone,
     exclusions_present as _exclusions_present,
     exclusions_stated,
     what,
@@ -154,8 +155,7 @@ def compare_objects(
             # ranges) that the other dialect stores (s71live), a metadata module's too.
             both_read = left.objects_read and right.objects_read
             for obj in schema.objects:
-                alone = ALONE.get(obj.kind)
-                if alone is None or obj.key in checked:
+                if obj.kind not in ALONE or obj.key in checked:
                     continue
                 if both_read or (obj.kind == OBJECT_EXCLUSION and all(stated)):
                     checked.add(obj.key)

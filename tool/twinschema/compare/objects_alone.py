@@ -7,7 +7,6 @@ may allow (its kind, dialect and name), never a silent count. Pure and dialect-f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from twinschema.model import OBJECT_EXCLUSION, OBJECT_RULE, Schema, SchemaObject
@@ -48,51 +47,51 @@ def _logical_table(obj: SchemaObject, schema: Schema, domain: Domain | None) -> 
     return table
 
 
-def _rule_alone(
-    rule: SchemaObject, schema: Schema, label: str, index: int, domain: Domain | None
-) -> ObjectDifference:
-    """A rule of ``schema`` (at ``index``: 0 the left side) across dialects: the other dialect
-    has no rules. Its table by its logical name, as an allowance names it."""
-    table = _logical_table(rule, schema, domain)
-    text = rule.raw or rule.definition
-    return ObjectDifference(
-        rule.kind,
-        table,
-        rule.name,
-        text if index == 0 else None,
-        None if index == 0 else text,
-        f"{what(rule, table)} exists only in {label} (a {schema.dialect} rule: the other dialect has "
-        "none, and its statements act on the rows as written)",
-        hint=f"drop the rule from {label}, or make the other dialect act alike (a trigger) and allow "
-        f"it in domain.yaml under {table}: {{kind: rule, dialect: {schema.dialect}, "
-        f"name: {rule.name}, reason: ...}}",
-        dropped=True,
-    )
+@dataclass(frozen=True, slots=True)
+class _Alone:
+    """What a kind one dialect alone has says across dialects, as templates of ``str.format``
+    over ``what``, ``name``, ``table`` (logical), ``text``, ``dialect``, ``label`` and
+    ``conflict``: how the message names the object, why it matters (after "exists only in
+    LABEL"), with a witness where one is said; and the fix's own words (what the object is,
+    what the other dialect must do instead)."""
+
+    named: str
+    why: str  # in parentheses
+    witness: str  # after them
+    noun: str
+    alike: str
 
 
-def _exclusion_alone(
-    exclusion: SchemaObject, schema: Schema, label: str, index: int, domain: Domain | None
+def alone(
+    obj: SchemaObject, schema: Schema, label: str, index: int, domain: Domain | None
 ) -> ObjectDifference:
-    """An exclusion constraint of ``schema`` (at ``index``: 0 the left side) across dialects:
-    the other dialect has none, so two rows that conflict by its operators (two overlapping
-    ranges under ``&&``) are both stored there and the second refused here. A trigger of the
-    other side that refuses them alike is not recognized: domain.yaml allows the difference by
-    name."""
-    table = _logical_table(exclusion, schema, domain)
-    text = exclusion.raw or exclusion.definition
+    """An object of ``schema`` (at ``index``: 0 the left side) of a kind in ``ALONE``, which
+    the other dialect has no form of: a difference of its own, whose fix drops it or makes the
+    other side act alike (a trigger) and allows it in domain.yaml by its kind, dialect and name.
+    Its table by its logical name, as an allowance names it."""
+    facts = ALONE[obj.kind]
+    table = _logical_table(obj, schema, domain)
+    text = obj.raw or obj.definition
+    said = {
+        "what": what(obj, table),
+        "name": obj.name,
+        "table": table,
+        "text": text,
+        "dialect": schema.dialect,
+        "label": label,
+        "conflict": conflict(text),
+    }
     return ObjectDifference(
-        exclusion.kind,
+        obj.kind,
         table,
-        exclusion.name,
+        obj.name,
         text if index == 0 else None,
         None if index == 0 else text,
-        f"exclusion constraint {exclusion.name} on {table} ({text}) exists only in {label} "
-        f"(a {schema.dialect} constraint the other dialect has no form of); witness: two rows "
-        f"that conflict by its operators ({conflict(text)}): {label} refuses the second, the "
-        "other side stores both",
-        hint=f"drop the constraint from {label}, or make the other dialect refuse such rows too "
-        f"(a trigger) and allow it in domain.yaml under {table}: {{kind: exclusion, "
-        f"dialect: {schema.dialect}, name: {exclusion.name}, reason: ...}}",
+        f"{facts.named.format(**said)} exists only in {label} ({facts.why.format(**said)})"
+        + facts.witness.format(**said),
+        hint=f"drop the {facts.noun} from {label}, or make the other dialect {facts.alike} "
+        f"(a trigger) and allow it in domain.yaml under {table}: {{kind: {obj.kind}, "
+        f"dialect: {schema.dialect}, name: {obj.name}, reason: ...}}",
         dropped=True,
     )
 
@@ -158,8 +157,26 @@ def exclusions_present(
     return found
 
 
-# The kinds one dialect alone has, by the difference each makes across dialects.
-ALONE: dict[str, Callable[[SchemaObject, Schema, str, int, Domain | None], ObjectDifference]] = {
-    OBJECT_RULE: _rule_alone,
-    OBJECT_EXCLUSION: _exclusion_alone,
+# The kinds one dialect alone has, by the difference each makes across dialects. A rule: its
+# statements act on the rows as written. An exclusion constraint: two rows that conflict by its
+# operators (two overlapping ranges under ``&&``) are both stored on the other side and the
+# second refused on its own (a trigger of the other side that refuses them alike is not
+# recognized: domain.yaml allows the difference by name).
+ALONE: dict[str, _Alone] = {
+    OBJECT_RULE: _Alone(
+        "{what}",
+        "a {dialect} rule: the other dialect has none, and its statements act on the rows as "
+        "written",
+        "",
+        "rule",
+        "act alike",
+    ),
+    OBJECT_EXCLUSION: _Alone(
+        "exclusion constraint {name} on {table} ({text})",
+        "a {dialect} constraint the other dialect has no form of",
+        "; witness: two rows that conflict by its operators ({conflict}): {label} refuses the "
+        "second, the other side stores both",
+        "constraint",
+        "refuse such rows too",
+    ),
 }

@@ -54,14 +54,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from alembic.operations import ops as alembic_ops
 from alembic.script import Script
 
-from twinschema.alembic_batch_fts import rebuild_statement
 from twinschema.errors import UsageError
 from twinschema.migrations.chain_renames import chain_scripts
 from twinschema.migrations.lint_classify import (
@@ -72,14 +69,21 @@ from twinschema.migrations.lint_classify import (
     drop_on_conflict,
     drop_trigger,
 )
-from twinschema.migrations.lint_fts import ChainTables, Renumbered
+from twinschema.migrations.lint_findings import (
+    ChainLint,
+    Finding,
+    generated_noted,
+    index_only_noted,
+    renamed_to,
+)
+from twinschema.migrations.lint_fts import ChainTables
 from twinschema.migrations.lint_generated import GeneratedColumns, LiveProbe
-from twinschema.migrations.lint_record import record
+from twinschema.migrations.lint_record import Recording, record
 from twinschema.migrations.lint_rows import drops_nothing, moves_rows
 from twinschema.migrations.migrate_chain import DOWNGRADE, UPGRADE
 from twinschema.paths import shown
 
-# The lint's names and its parts' (lint_record, lint_classify), importable from here as before.
+# The lint's names and its parts' (lint_findings, chain_renames), importable from here as before.
 __all__ = [
     "ANY_DATABASE",
     "DOWNGRADE_MARKER",
@@ -100,53 +104,6 @@ MARKER = "allow_destructive"
 # keys, for what the revision's ``downgrade()`` may lose.
 DOWNGRADE_MARKER = "allow_destructive_downgrade"
 ANY_DATABASE = "any database"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A change found in a revision: refused, or allowed with the revision's reason."""
-
-    revision: str
-    path: str
-    change: Change
-    reason: str | None = None  # the allow marker's reason; None: refused
-    line: int = 1  # of the operation in the revision file
-    # Let through with no marker, ``reason`` saying why nothing is lost (an external content
-    # FTS table dropped: its index is rebuilt from its content table).
-    noted: bool = False
-
-    @property
-    def where(self) -> str:
-        """``path:line`` of the operation."""
-        return f"{self.path}:{self.line}"
-
-    @property
-    def refused(self) -> bool:
-        """True when no allow marker lets the change through."""
-        return self.reason is None
-
-
-@dataclass
-class ChainLint:
-    """The lint of one chain's revisions."""
-
-    dialect: str
-    chain: str  # the migrations folder, as shown
-    revisions: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    stale: list[tuple[str, str, str]] = field(default_factory=list)  # (revision, path:line, key)
-    # SQLite batch blocks that renumber what an FTS table reads, rebuilding it nowhere after
-    renumbered: list[Renumbered] = field(default_factory=list)
-
-    @property
-    def refused(self) -> list[Finding]:
-        """The findings without an allow marker."""
-        return [f for f in self.findings if f.refused]
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing is refused, no marker is stale and no FTS table is renumbered."""
-        return not self.refused and not self.stale and not self.renumbered
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,80 +162,105 @@ def lint_scripts(
     touched, from the database being migrated) holds no data of its own: let through with a
     note, upgrade or downgrade (stranger71 010)."""
     marker = DOWNGRADE_MARKER if direction == DOWNGRADE else MARKER
-    result = ChainLint(dialect, chain)
-    written = False  # a revision run so far (this one included) may add or move rows
     owned = tables is None and dialect == "sqlite"
-    if owned:
-        tables = ChainTables()
-    renumbering = fts and direction == UPGRADE
-    columns = GeneratedColumns(generated)
+    run = _Run(
+        ChainLint(dialect, chain),
+        direction,
+        rows,
+        loses,
+        ChainTables() if owned else tables,
+        renumbering=fts and direction == UPGRADE,
+        columns=GeneratedColumns(generated),
+    )
     for script in scripts:
         path = shown(Path(script.path), root)
         markers = allow_markers(script, path, marker)
         if direction == UPGRADE:  # the downgrade's marker is used later; its form is checked now
             allow_markers(script, path, DOWNGRADE_MARKER)
         recording = record(script, dialect, direction)
-        index_only = tables.index_only() if tables is not None else {}
-        # Read before ``renumbered`` makes this revision's own tables.
-        lost = tables.conflicts_copied(recording) if tables and direction == UPGRADE else []
-        triggers = tables.triggers_copied(recording) if tables and direction == UPGRADE else []
+        # Read before ``changes`` makes this revision's own tables.
+        index_only = run.tables.index_only() if run.tables is not None else {}
+        changes, notes = run.changes(script.revision, path, recording)
+        run.add(script.revision, path, markers, recording, index_only, (changes, notes))
+        marker_line = f"{path}:{_marker_line(script, marker)}"
+        run.stale(script.revision, marker_line, markers, recording, changes)
+    if owned and run.tables is not None:
+        run.tables.close()
+    return run.result
+
+
+Found = list[tuple[Change, int]]  # changes of a revision, each with its line
+
+
+@dataclass
+class _Run:
+    """The state of one ``lint_scripts`` run, carried from one revision to the next."""
+
+    result: ChainLint
+    direction: str
+    rows: RowsProbe
+    loses: Callable[[Change], bool | None] | None
+    tables: ChainTables | None  # SQLite: the chain's tables as its revisions make them
+    renumbering: bool  # report the batch blocks that renumber an FTS table's rowids
+    columns: GeneratedColumns
+    written: bool = False  # a revision run so far (this one included) may add or move rows
+
+    def changes(self, revision: str, path: str, recording: Recording) -> tuple[Found, Found]:
+        """The changes of a revision that may lose data, filtered (those the live database
+        loses nothing by, drops from tables whose rows are all seen), with its broken or
+        unlinted ``upgrade()``; and, apart, its drops of generated columns (let through with a
+        note). Runs the revision on the chain's tables."""
+        dialect, upgrade, tables = self.result.dialect, self.direction == UPGRADE, self.tables
+        lost = tables.conflicts_copied(recording) if tables and upgrade else []
+        triggers = tables.triggers_copied(recording) if tables and upgrade else []
         if tables is not None:
-            renumbered = tables.renumbered(script.revision, path, recording)
-            if renumbering:
-                result.renumbered.extend(renumbered)
-        computed = columns.drops(recording.operations, dialect)
-        changes = [c for c in changes_of(recording.operations, dialect, rows) if not c[0].lossless]
+            renumbered = tables.renumbered(revision, path, recording)
+            if self.renumbering:
+                self.result.renumbered.extend(renumbered)
+        computed = self.columns.drops(recording.operations, dialect)
+        changes = [
+            c for c in changes_of(recording.operations, dialect, self.rows) if not c[0].lossless
+        ]
         notes = [(c, line) for c, line in changes if (c.key, line) in computed]
         changes = [(c, line) for c, line in changes if (c.key, line) not in computed]
         changes.extend(
             (drop_on_conflict(table, found, types), line) for table, found, line, types in lost
         )
         changes.extend((drop_trigger(t, name, sql), line) for t, name, sql, line in triggers)
-        if loses is not None:
-            changes = [(c, line) for c, line in changes if loses(c) is not False]
-        written = written or recording.error is not None or moves_rows(recording.operations, rows)
-        if direction == UPGRADE and not written:  # rows seen now are all the table will hold
-            changes = [(c, line) for c, line in changes if not drops_nothing(c, rows)]
-        error = recording.error
-        if isinstance(error, _BROKEN):
-            detail = f"{type(error).__name__}: {error}".splitlines()[0]
-            broken = Change(
-                "broken",
-                None,
-                None,
-                f"{direction}()",
-                detail,
-                f"{direction}() cannot run on any database ({detail}): the revision itself is "
-                "broken (a name it uses is not defined or not imported?); fix the revision",
-                broken=True,
-            )
-            changes.append((broken, recording.error_line))
-        elif error is not None:
-            detail = f"{type(error).__name__}: {error}".splitlines()[0]
-            unlinted = Change(
-                "unlinted",
-                None,
-                None,
-                f"{direction}()",
-                "not linted",
-                f"{direction}() cannot run in recording mode ({detail}), so what it does after "
-                "that point is not linted",
-            )
-            changes.append((unlinted, recording.error_line))
-        # Every operation a key could match counts against staleness, refused or not (a NOT NULL
-        # column added to an empty table is fine today, and the marker still means something).
-        seen = {c.key for c, _ in changes_of(recording.operations, dialect, lambda table: True)}
-        seen |= {c.key for c, _ in changes}
-        if error is not None:  # an ``unlinted`` marker was written for this error
-            seen.add("unlinted")
-        result.revisions.append(script.revision)
+        if self.loses is not None:
+            changes = [(c, line) for c, line in changes if self.loses(c) is not False]
+        self.written = (
+            self.written
+            or recording.error is not None
+            or moves_rows(recording.operations, self.rows)
+        )
+        if upgrade and not self.written:  # rows seen now are all the table will hold
+            changes = [(c, line) for c, line in changes if not drops_nothing(c, self.rows)]
+        stopped = _stopped(recording.error, self.direction)
+        if stopped is not None:
+            changes.append((stopped, recording.error_line))
+        return changes, notes
+
+    def add(
+        self,
+        revision: str,
+        path: str,
+        markers: dict[str, str],
+        recording: Recording,
+        index_only: dict[str, str],
+        found: tuple[Found, Found],
+    ) -> None:
+        """A revision's findings: its ``changes`` (refused, allowed by ``markers``, or an
+        external content FTS table of ``index_only`` let through) and its ``notes``."""
+        changes, notes = found
+        self.result.revisions.append(revision)
         for change, line in notes:
             if change.key in markers:
-                result.findings.append(
-                    Finding(script.revision, path, change, markers[change.key], line)
+                self.result.findings.append(
+                    Finding(revision, path, change, markers[change.key], line)
                 )
             else:
-                result.findings.append(_computed(script.revision, path, change, line))
+                self.result.findings.append(generated_noted(revision, path, change, line))
         for change, line in changes:
             content = index_only.get(change.table.lower()) if change.table else None
             if (
@@ -286,67 +268,59 @@ def lint_scripts(
                 and change.key.startswith("drop_table:")
                 and (change.key not in markers)
             ):
-                named = (content, _renamed_to(content, recording.operations))
-                result.findings.append(_index_only(script.revision, path, change, named, line))
+                named = (content, renamed_to(content, recording.operations))
+                self.result.findings.append(index_only_noted(revision, path, change, named, line))
                 continue
-            result.findings.append(
-                Finding(script.revision, path, change, markers.get(change.key), line)
+            self.result.findings.append(
+                Finding(revision, path, change, markers.get(change.key), line)
             )
-        marker_line = f"{path}:{_marker_line(script, marker)}"
-        result.stale.extend((script.revision, marker_line, k) for k in markers if k not in seen)
-    if owned and tables is not None:
-        tables.close()
-    return result
+
+    def stale(
+        self,
+        revision: str,
+        marker_line: str,
+        markers: dict[str, str],
+        recording: Recording,
+        changes: Found,
+    ) -> None:
+        """The keys of ``markers`` no operation of the revision could match. Every operation a
+        key could match counts, refused or not (a NOT NULL column added to an empty table is
+        fine today, and the marker still means something)."""
+        dialect = self.result.dialect
+        seen = {c.key for c, _ in changes_of(recording.operations, dialect, lambda table: True)}
+        seen |= {c.key for c, _ in changes}
+        if recording.error is not None:  # an ``unlinted`` marker was written for this error
+            seen.add("unlinted")
+        self.result.stale.extend((revision, marker_line, k) for k in markers if k not in seen)
 
 
-def _computed(revision: str, path: str, change: Change, line: int) -> Finding:
-    """The drop of ``change.column``, a column the chain generates there, let through with why
-    it loses nothing (its message never says it drops "every value in it")."""
-    column = f"{change.table}.{change.column}"
-    return Finding(
-        revision,
-        path,
-        replace(change, message=f"drops the generated column {column}"),
-        f"{column} stores no value of its own: GENERATED ALWAYS AS computes it from the other "
-        f"columns of {change.table}",
-        line,
-        noted=True,
+def _stopped(error: BaseException | None, direction: str) -> Change | None:
+    """What a revision whose ``upgrade()`` (or ``downgrade()``) raised ``error`` when recorded
+    has: ``broken`` (its own Python fails on any database) or ``unlinted`` (what it does after
+    that point is not seen); None when it ran through."""
+    if error is None:
+        return None
+    detail = f"{type(error).__name__}: {error}".splitlines()[0]
+    if isinstance(error, _BROKEN):
+        return Change(
+            "broken",
+            None,
+            None,
+            f"{direction}()",
+            detail,
+            f"{direction}() cannot run on any database ({detail}): the revision itself is "
+            "broken (a name it uses is not defined or not imported?); fix the revision",
+            broken=True,
+        )
+    return Change(
+        "unlinted",
+        None,
+        None,
+        f"{direction}()",
+        "not linted",
+        f"{direction}() cannot run in recording mode ({detail}), so what it does after "
+        "that point is not linted",
     )
-
-
-def _index_only(
-    revision: str, path: str, change: Change, content: tuple[str, str], line: int
-) -> Finding:
-    """The drop of ``change.table``, an external content FTS table reading ``content`` (its
-    name before the revision, and after: a revision that renames it), let through with why it
-    loses nothing."""
-    fts = change.table or ""
-    before, after = content
-    # Named as it is after the revision (stranger70 012: "collections, which stays", in the
-    # revision that renames collections to draws).
-    was = f" (named {before} before this revision)" if after != before else ""
-    return Finding(
-        revision,
-        path,
-        replace(change, message=f"drops the external content FTS table {fts}"),
-        f"{fts} stores no rows of its own: they are the rows of {after}{was}, which stays; its "
-        f"index is made again from {after} by {rebuild_statement(fts)} once {fts} is "
-        "created anew",
-        line,
-        noted=True,
-    )
-
-
-def _renamed_to(table: str, operations: Sequence[tuple[Any, int]]) -> str:
-    """The name ``table`` has after ``operations`` (a revision's, in order): its last
-    ``op.rename_table``'s (SQLite matches names without regard to ASCII case)."""
-    for operation, _ in operations:
-        if (
-            isinstance(operation, alembic_ops.RenameTableOp)
-            and operation.table_name.lower() == table.lower()
-        ):
-            table = operation.new_table_name
-    return table
 
 
 # What a revision's own code raises whatever the database holds: it is broken, not destructive.

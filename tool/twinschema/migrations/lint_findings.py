@@ -1,0 +1,112 @@
+"""The lint's results: a ``Finding`` (a change refused, or let through with a reason), the
+``ChainLint`` of one chain, and the findings let through with a note because the change loses
+nothing (a generated column, an external content FTS table); ``lint`` makes them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from alembic.operations import ops as alembic_ops
+
+from twinschema.alembic_batch_fts import rebuild_statement
+from twinschema.migrations.lint_classify import Change
+from twinschema.migrations.lint_fts import Renumbered
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A change found in a revision: refused, or allowed with the revision's reason."""
+
+    revision: str
+    path: str
+    change: Change
+    reason: str | None = None  # the allow marker's reason; None: refused
+    line: int = 1  # of the operation in the revision file
+    # Let through with no marker, ``reason`` saying why nothing is lost (an external content
+    # FTS table dropped: its index is rebuilt from its content table).
+    noted: bool = False
+
+    @property
+    def where(self) -> str:
+        """``path:line`` of the operation."""
+        return f"{self.path}:{self.line}"
+
+    @property
+    def refused(self) -> bool:
+        """True when no allow marker lets the change through."""
+        return self.reason is None
+
+
+@dataclass
+class ChainLint:
+    """The lint of one chain's revisions."""
+
+    dialect: str
+    chain: str  # the migrations folder, as shown
+    revisions: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    stale: list[tuple[str, str, str]] = field(default_factory=list)  # (revision, path:line, key)
+    # SQLite batch blocks that renumber what an FTS table reads, rebuilding it nowhere after
+    renumbered: list[Renumbered] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[Finding]:
+        """The findings without an allow marker."""
+        return [f for f in self.findings if f.refused]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is refused, no marker is stale and no FTS table is renumbered."""
+        return not self.refused and not self.stale and not self.renumbered
+
+
+def generated_noted(revision: str, path: str, change: Change, line: int) -> Finding:
+    """The drop of ``change.column``, a column the chain generates there, let through with why
+    it loses nothing (its message never says it drops "every value in it")."""
+    column = f"{change.table}.{change.column}"
+    return Finding(
+        revision,
+        path,
+        replace(change, message=f"drops the generated column {column}"),
+        f"{column} stores no value of its own: GENERATED ALWAYS AS computes it from the other "
+        f"columns of {change.table}",
+        line,
+        noted=True,
+    )
+
+
+def index_only_noted(
+    revision: str, path: str, change: Change, content: tuple[str, str], line: int
+) -> Finding:
+    """The drop of ``change.table``, an external content FTS table reading ``content`` (its
+    name before the revision, and after: a revision that renames it), let through with why it
+    loses nothing."""
+    fts = change.table or ""
+    before, after = content
+    # Named as it is after the revision (stranger70 012: "collections, which stays", in the
+    # revision that renames collections to draws).
+    was = f" (named {before} before this revision)" if after != before else ""
+    return Finding(
+        revision,
+        path,
+        replace(change, message=f"drops the external content FTS table {fts}"),
+        f"{fts} stores no rows of its own: they are the rows of {after}{was}, which stays; its "
+        f"index is made again from {after} by {rebuild_statement(fts)} once {fts} is "
+        "created anew",
+        line,
+        noted=True,
+    )
+
+
+def renamed_to(table: str, operations: Sequence[tuple[Any, int]]) -> str:
+    """The name ``table`` has after ``operations`` (a revision's, in order): its last
+    ``op.rename_table``'s (SQLite matches names without regard to ASCII case)."""
+    for operation, _ in operations:
+        if (
+            isinstance(operation, alembic_ops.RenameTableOp)
+            and operation.table_name.lower() == table.lower()
+        ):
+            table = operation.new_table_name
+    return table
