@@ -9,10 +9,8 @@ CHECK difference whose witness is a list, and without the allowance nothing is m
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import chdir
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -112,19 +110,9 @@ def _diff(tmp_path: Path, limit: int, domain: str | None = DOMAIN) -> Result:
     if domain is not None:
         (tmp_path / "domain.yaml").write_text(domain)
         more = ["--domain", "domain.yaml"]
-    with _in(tmp_path):
+    with chdir(tmp_path):
         args = ["diff", "--no-color", "--format", "json", "a.sqlite", "b.postgres", *more]
         return CliRunner().invoke(cli, args)
-
-
-@contextmanager
-def _in(folder: Path) -> Iterator[None]:
-    before = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def _differences(result: Result) -> list[dict[str, Any]]:

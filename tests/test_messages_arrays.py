@@ -8,10 +8,8 @@ message claims PostgreSQL writes or stores is read back from a real PostgreSQL d
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import chdir
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +29,8 @@ def _diff(tmp_path: Path, dialects: tuple[str, str], a: str, b: str, *more: str)
     (tmp_path / "a.sql").write_text(a)
     (tmp_path / "b.sql").write_text(b)
     args = ["diff", "--no-color", "--dialect-a", dialects[0], "--dialect-b", dialects[1]]
-    with _in(tmp_path):
+    with chdir(tmp_path):
         return CliRunner().invoke(cli, [*args, "a.sql", "b.sql", *more])
-
-
-@contextmanager
-def _in(folder: Path) -> Iterator[None]:
-    before = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def _json(result: Result) -> dict[str, Any]:

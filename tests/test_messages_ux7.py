@@ -7,10 +7,8 @@ Each pair of SQL files is compared as ``twinschema diff a.sql b.sql`` does, in p
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import chdir
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +21,8 @@ def _diff(tmp_path: Path, dialects: tuple[str, str], a: str, b: str, *more: str)
     (tmp_path / "a.sql").write_text(a)
     (tmp_path / "b.sql").write_text(b)
     args = ["diff", "--dialect-a", dialects[0], "--dialect-b", dialects[1]]
-    with _in(tmp_path):
+    with chdir(tmp_path):
         return CliRunner().invoke(cli, [*args, "a.sql", "b.sql", *more])
-
-
-@contextmanager
-def _in(folder: Path) -> Iterator[None]:
-    """Run in ``folder``, so messages name the files ``a.sql`` and ``b.sql``."""
-    before = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def _json(result: Result) -> dict[str, Any]:
