@@ -71,6 +71,7 @@ from twinschema.migrations.migrations_compare import (
     live_at_head,
     objects_at_head,
 )
+from twinschema.migrations.migrations_next_ids import fresh_next_ids
 from twinschema.migrations.migrations_state import (
     current_revisions,
     leftovers,
@@ -305,6 +306,8 @@ def run_findings(
         # The chain's head on the left, as the row names them (chain <> module).
         for d in [*renamed, *compared_with_stage(head, metadata, domain, stage, made).differences]
     ]
+    # Where the chain leaves its sequences standing: what a new database hands out first.
+    differences.extend(fresh_next_ids(first, metadata.schema, chain, metadata.label))
     differences.extend(
         step_differences(
             run.steps, chain, metadata.label, lambda s: make_canonical(s, domain), domain
