@@ -115,7 +115,7 @@ def test_an_identity_s_start_changed_is_where_every_database_the_chain_builds_st
 
 
 def test_a_start_changed_back_never_goes_below_an_id_in_use(tmp_path: Path, pg_url: str) -> None:
-    project, shell = jar_project(tmp_path, pg_url, "start=1000")
+    _, shell = jar_project(tmp_path, pg_url, "start=1000")
     migrate_both(shell)
     testing.execute(pg_url, "INSERT INTO jar (id, label) VALUES (1500, 'kept')")
     result = shell("migrate", "remote", "--to", "0001_baseline_postgresql", "--yes-downgrade")
