@@ -151,6 +151,21 @@ def test_the_migrations_layer_sees_a_start_the_chain_never_moved_to(
     assert "setval(" in drift["hint"], drift["hint"]
 
 
+def test_seed_rows_a_revision_inserts_are_no_sequence_drift(tmp_path: Path, pg_url: str) -> None:
+    """Near miss: the revision as ``revision`` writes it, plus two rows it inserts: a new
+    database the chain builds gives 1002 next, past START (1000), as rows do; not reported."""
+    project, shell = jar_project(tmp_path, pg_url, "start=1000")
+    (made,) = (project / "migrations_postgres" / "versions").glob("0002_*_postgresql.py")
+    text = made.read_text("utf-8")
+    at = text.index("\n", text.index("setval(")) + 1
+    seed = "    op.execute(\"INSERT INTO jar (label) VALUES ('a'), ('b')\")\n"
+    made.write_text(text[:at] + seed + text[at:], "utf-8")
+    migrate_both(shell)
+    assert inserted(pg_url, "jar") == [1002]
+    code, report = check(shell)
+    assert (code, report["differences"]) == (0, []), report["differences"]
+
+
 def frame_project(tmp_path: Path, pg_url: str) -> tuple[Path, Any]:
     sqlite_url = testing.sqlite_url(tmp_path / "device.db")
     project = tmp_path / "app"
