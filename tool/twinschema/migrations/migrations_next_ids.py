@@ -6,8 +6,9 @@ each identity or serial of it should hand out its START next, as ``create_all`` 
 module does. ``ALTER TABLE jar ALTER COLUMN id SET START WITH 1000`` on a sequence already made
 moves nothing (START only says where a later RESTART goes back to): a revision that changes START
 so, without a RESTART or a ``setval``, left every database the chain builds handing out 1 while
-the module's gives 1000, and the options compared alike (checked on PostgreSQL 16). The sequence's options are the
-comparer's; this compares where the chain leaves it standing with the START the module gives.
+the module's gives 1000, and the options compared alike (checked on PostgreSQL 16). The
+sequence's options are the comparer's; this compares where the chain leaves it standing with
+the START the module gives.
 Only a sequence standing short of its START is reported (below it, for an ascending one): rows a
 revision inserts (seed data) move a sequence past START, never short of it.
 """
