@@ -283,3 +283,21 @@ def test_a_batch_copy_keeps_one_unique_as_the_module_has(
         finally:
             db.close()
         assert replaced is (case == "on-conflict")
+
+
+def test_a_key_owning_two_sequences_is_read_by_the_one_its_default_draws_from(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A baseline ``init`` wrote before: the key a SERIAL (``frame_id_seq1``, START 1) beside
+    the ``frame_id_seq`` it creates (START 100), both owned by the key. The chain's key gives
+    1, 2; the reader took the first created sequence's options and the layer was in sync."""
+    project, shell = frame_project(tmp_path, pg_url)
+    (baseline,) = (project / "migrations_postgres" / "versions").glob("0001_*_postgresql.py")
+    replace_in(
+        baseline, "autoincrement=False, nullable=False", "autoincrement=True, nullable=False"
+    )
+    code, report = check(shell)  # models and live: START 100 against SQLite's rowid, as before
+    found = [d for d in report["differences"] if d["layer"] == "migrations"]
+    assert (code, [(d["kind"], d["table"]) for d in found]) == (1, [("migration_drift", "frame")])
+    (drift,) = found
+    assert "start 1 increment 1" in drift["left"] and "start 100 increment 10" in drift["right"]
