@@ -89,6 +89,8 @@ def test_the_difference_names_a_fixed_moment_and_the_row(loader: Loader) -> None
 
 def test_the_near_miss_keeps_the_defaults_equal(loader: Loader) -> None:
     found = compare_expected(loader, NEAR)
-    assert found.differences == []
+    # The CHECK over two timestamptz columns SQLite keeps as TEXT is a difference of its own,
+    # parted by UTC offsets (stranger72 008); no default is.
+    assert [d.kind for d in found.differences] == ["check"]
     rules = [e.rule for e in found.equivalences if e.column == "created_at"]
     assert any("both give the current time" in r for r in rules), rules

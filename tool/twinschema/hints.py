@@ -9,6 +9,7 @@ and a migration for each database). This module tells those apart for ``check``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -176,7 +177,9 @@ def live_pair_hints(
         elif d.right is not None:
             by_held.setdefault((d.kind, d.table, d.column, d.right), d)
     models = list(models)
-    by_models = {_key(d): d for d in models}
+    by_models: dict[tuple[str, str | None, str | None], list[Difference]] = {}
+    for m in models:
+        by_models.setdefault(_key(m)[:3], []).append(m)
     on_table = {d.table: d for d in reversed(list(by_database.values()))}
     result = []
     for d in pair:
@@ -188,7 +191,7 @@ def live_pair_hints(
         renamed = _renamed_key(d)
         if cause is None and renamed is not None:
             cause = renames.get(renamed)
-        module = by_models.get(_key(d))
+        module = _module_twin(d, by_models.get(_key(d)[:3], []))
         if d.kind == "stale_allowance":
             # The same allowance (its line), not another of its table (stranger64).
             module = next((m for m in models if _same_allowance(m, d)), None)
@@ -236,6 +239,41 @@ def live_pair_hints(
             continue
         result.append(replace(d, hint=hint, fix=fix))
     return result
+
+
+def _module_twin(d: Difference, candidates: Sequence[Difference]) -> Difference | None:
+    """The modules' difference that is the live pair's ``d`` (its ``candidates``: those of its
+    kind, table and column), whose hint and allowance are then ``d``'s: the one of its name
+    too where there is one, else the one of the same object by what each side has and names
+    (two unnamed CHECKs of a table; a CHECK the PostgreSQL database named ``t_a_check``, its
+    module not); None where none is. Taking the last of one name gave a one-sided CHECK the
+    allowance of another CHECK of its table (stranger72 001: ``json_valid(meta)`` was offered
+    the species CHECK's ``{kind: check, checks: ...}``)."""
+    named = [m for m in candidates if _key(m) == _key(d)]
+    if len(named) == 1:
+        return named[0]
+    return next((m for m in named or candidates if _same_object(d, m)), None)
+
+
+def _same_object(d: Difference, m: Difference) -> bool:
+    """Whether two differences of one kind, table and column (a live pair's and the modules')
+    are of the same object: on the same sides, and a side's name or text the same (a text up
+    to spaces and parentheses, which PostgreSQL's catalog adds: ``CHECK ((a > 0))``)."""
+    if (d.left is None, d.right is None) != (m.left is None, m.right is None):
+        return False
+    names = zip(d.names or (), m.names or (), strict=False)
+    if any(a is not None and a == b for a, b in names):
+        return True
+    return any(
+        a is not None and b is not None and _bare(a) == _bare(b)
+        for a, b in ((d.left, m.left), (d.right, m.right))
+    )
+
+
+def _bare(text: str) -> str:
+    """``text`` without spaces and parentheses: how two readings of one expression are told
+    to be one where only one of several candidates can be (``_same_object``)."""
+    return re.sub(r"[\s()]", "", text)
 
 
 def _pair_state(pair: Sequence[Difference], stale: Difference, line: str) -> str:

@@ -91,3 +91,7 @@ ARGUMENT_REASONS: Mapping[str, tuple[tuple[str, str, str], ...]] = MappingProxyT
 # The operators whose cases above are all the ways they part the dialects: on a witness row
 # where none holds (``-1`` negates no smallest integer), they are no reason at all.
 EXHAUSTIVE = frozenset({"Neg", "Abs"})
+# The operators that part the dialects only where an argument is NULL (SQLite's max(a, b) is
+# NULL then, PostgreSQL's greatest(a, b) ignores it): on a witness row with no NULL argument
+# they are no reason (a collation, say, parts the row: stranger72 009).
+NULL_ARGUMENT_ONLY = frozenset({"Greatest", "Least"})

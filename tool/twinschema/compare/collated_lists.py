@@ -24,12 +24,12 @@ from twinschema.model import (
     ColumnType,
 )
 from twinschema.records import Witness
+from twinschema.records.dialects import ascii_lower
 
 _ASCII_SWAP = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
 )
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def collated_list(
@@ -123,7 +123,7 @@ def _equal(a: str, b: str, collation: Collation | None) -> bool:
     if equality == EQUALITY_EXACT:
         return a == b
     if equality == EQUALITY_ASCII_CASE:
-        return a.translate(_ASCII_LOWER) == b.translate(_ASCII_LOWER)
+        return ascii_lower(a) == ascii_lower(b)
     if equality == EQUALITY_TRAILING_SPACE:
         return a.rstrip(" ") == b.rstrip(" ")
     return a.lower() == b.lower() or equality != EQUALITY_CASE

@@ -93,6 +93,8 @@ def type_parameters(
         elif param == "length":
             if _unenforced_but_checked(ctx, table, lc.name, lval, rval):
                 continue  # the same bound, kept by a CHECK on each side: nothing parts them
+            if _length_fixed_by_check(ctx, table, lc.name, lval, rval):
+                continue  # longer texts refused by the CHECK too: only the cut parts them
             by_check = _length_by_check(ctx, table, lc.name, lval, rval)
             if by_check is not None:  # the same bound; the spaces varchar cuts: a warning
                 alone = len(expr_tree.conjuncts(by_check.expression)) == 1
@@ -140,6 +142,29 @@ def _length_by_check(
     if check is None or not typemap.enforces_length(bounded.schema.dialect):
         return None
     return check
+
+
+def _length_fixed_by_check(
+    ctx: Context, table: str, column: str, lval: int | None, rval: int | None
+) -> bool:
+    """True when one side declares an enforced length n (``varchar(5)``) and the other none,
+    but a CHECK there fixes the length at n (``length(c) = 5``, alone or in its top AND): it
+    refuses every longer text too, so the declared length parts them only on a text whose
+    excess is spaces, which varchar(n) stores cut and that CHECK rejects, a value_compatibility
+    warning as for ``length(c) <= n`` (fuzz43 R4; stranger72 005: "rejects values longer than 5
+    that the other side stores" was false there). The CHECK is no part of the type: it refuses
+    shorter texts too, which the CHECKs' own comparison judges."""
+    if (lval is None) == (rval is None):
+        return False
+    bounded, free = (ctx.left, ctx.right) if lval is not None else (ctx.right, ctx.left)
+    length = lval if lval is not None else rval
+    if not typemap.enforces_length(bounded.schema.dialect):
+        return False
+    found = free.schema.tables.get(table)
+    name = sql_name(column)
+    texts = {f"length({name}) = {length}", f"{length} = length({name})"}
+    checks = found.checks if found else ()
+    return any(texts & set(expr_tree.conjuncts(c.expression)) for c in checks)
 
 
 def _bounding_check(side: Side, table: str, column: str, length: int) -> CheckConstraint | None:

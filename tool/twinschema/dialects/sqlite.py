@@ -48,7 +48,6 @@ from twinschema.dialects.sqlite_ddl import (
     scan_table,
     schema_object,
 )
-from twinschema.dialects.sqlite_lexer import ascii_lower
 from twinschema.dialects.sqlite_master import Listed, kept_tables, list_master
 from twinschema.dialects.sqlite_next_ids import with_next_ids
 from twinschema.dialects.sqlite_types import (
@@ -76,6 +75,7 @@ from twinschema.model import (
     element_flags,
 )
 from twinschema.model_pool import ColumnPool
+from twinschema.records.dialects import ascii_lower
 from twinschema.urls import sqlite_file
 
 # What callers import from here (the parts are modules of their own).

@@ -18,7 +18,6 @@ from twinschema.definitions import canonical_sql, without_words
 from twinschema.dialects.sqlite_lexer import (
     SKIPPED,
     TOKEN,
-    ascii_lower,
     keywords,
     lexer,
     next_token,
@@ -31,6 +30,7 @@ from twinschema.model import (
     CheckConstraint,
     SchemaObject,
 )
+from twinschema.records.dialects import ascii_lower
 
 # Over lower-cased text: the keywords CHECKs and constraint names hang on. Both are reserved
 # words in SQLite, so outside strings, quoted names and comments they are always keywords.

@@ -44,15 +44,7 @@ _NOT_WORD_PART = r"\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f"  # ... but
 TOKEN = lexer(f"| [(),] | [^{_NOT_WORD_START}][^{_NOT_WORD_PART}]*")
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
 _QUOTES = {'"': '"', "`": "`", "[": "]"}
-
-
-def ascii_lower(sql: str) -> str:
-    """``sql`` with ASCII letters lower-cased: offsets stay valid (``str.lower`` may not)."""
-    return sql.lower() if sql.isascii() else sql.translate(_ASCII_LOWER)
 
 
 def starts_word(text: str, pos: int) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 
 from twinschema.definitions import spans
 from twinschema.dialects.sqlite_explain import Program
-from twinschema.dialects.sqlite_lexer import ascii_lower
+from twinschema.records.dialects import ascii_lower
 
 # Whether a statement's tail compiles to a program: ``sqlite_explain.same`` on the view's
 # connection, or a trigger's own test (``sqlite_trigger_quotes``).

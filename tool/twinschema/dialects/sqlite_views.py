@@ -34,9 +34,9 @@ from typing import Any
 
 from twinschema.definitions import spans
 from twinschema.dialects.sqlite_explain import Program, kept_edits, program, same
-from twinschema.dialects.sqlite_lexer import ascii_lower
 from twinschema.dialects.sqlite_quoted import settled
 from twinschema.dialects.sqlite_view_nulls import null_tests
+from twinschema.records.dialects import ascii_lower
 
 # Parentheses right after one of these words (or after an operator, a comma or another
 # parenthesis) may be grouping ones; after any other word they belong to a call, a list, a

@@ -201,8 +201,11 @@ def why_dependent(
     scaled = scale_reasons(st, table, read, past, seen)
     operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
-    # An operator that does nothing on the witness row is no reason where a scale is one.
-    reasons = operator_reasons(dialects, (ltext, rtext), operators, parted, not scaled) + scaled
+    collated = collation_reasons(st, table, read, seen)
+    # An operator that does nothing on the witness row is no reason where a scale or a
+    # collation is one.
+    fallback = not scaled and not collated
+    reasons = operator_reasons(dialects, (ltext, rtext), operators, parted, fallback) + scaled
     converting = [r for r in found if r is not None and not text_on_both(st, table, *r.rendered)]
     reasons += [
         typemap_operators.TEXT_CONVERSIONS[name] for r in converting for name in r.conversions
@@ -211,7 +214,36 @@ def why_dependent(
     reasons += [
         enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)
     ]
+    reasons += collated
     return "; ".join(dict.fromkeys(reasons))
+
+
+def collation_reasons(
+    st: StageContext, table: str, read: set[str], seen: dict[str, list[Any]] | None
+) -> list[str]:
+    """Each column of ``read`` whose collation makes other values equal on each side
+    (``collated_apart``) and that holds a text on the witness rows (``seen``, by name; every
+    such column where there are none): a comparison on it (=, <, max(), BETWEEN) follows the
+    collation, which is why a row such as 'B' parts ``max(label, 'b') = label`` under NOCASE
+    (stranger72 009: the message named max's NULLs, which that row has none of)."""
+    found = []
+    for column in sorted(read):
+        _, left = find(st.left, table, column)
+        _, right = find(st.right, table, column)
+        if left is None or right is None or not collated_apart(st, table, {column}):
+            continue
+        if seen is not None and not any(isinstance(v, str) for v in seen.get(column.lower(), ())):
+            continue
+        sides = [
+            f"{c.collation.describe() if c.collation else 'the default collation'} on "
+            f"{st.side_name(side)}"
+            for c, side in ((left, "left"), (right, "right"))
+        ]
+        found.append(
+            f"{left.name} is compared under {sides[0]}, {sides[1]}: =, <, max() and min() on "
+            "it follow its collation"
+        )
+    return found
 
 
 def checks(st: StageContext) -> None:

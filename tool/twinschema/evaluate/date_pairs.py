@@ -6,6 +6,9 @@ ISO form the two agree; spellings PostgreSQL reads as the same moment, day or ti
 zero: '9:00' sorts after '10:00'). As for a column against a date literal
 (``date_text``), this is a ``value_compatibility`` warning naming the row and what each side
 does with it, not a difference: the expressions mean the same on values written in one form.
+Not so for two timestamptz columns a CHECK compares, where values of one form with different
+UTC offsets part them: that is a ``check`` difference (``offset_checks``), no warning here. A
+row a side's CHECKs on one column refuse alone (a GLOB holding the text to one form) is none.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 from itertools import product
 from typing import Any
 
-from twinschema.evaluate import expression_reads
+from twinschema.evaluate import expression_reads, offset_rows
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.date_text import (
     Warn,
@@ -93,11 +96,25 @@ def findings(
             )
             for side, (d, text) in enumerate(zip(dialects, texts, strict=True))
         ]
+        # A row a side's CHECKs on one of two columns refuse alone (a GLOB holding the text
+        # to one form) is that CHECK's refusal of a spelling, not the comparison's (one column
+        # compared with itself, ``d = date(d)``, is that CHECK).
+        alone = [
+            backends[d].try_rows(
+                [probe_column(c[0] if side == 0 else c[1]) for c in pair],
+                offset_rows.alone_checks(d, tables[side], names) if len(names) > 1 else "1 = 1",
+                rows,
+                True,
+            )
+            for side, d in enumerate(dialects)
+        ]
         parted = [
             (row, 0 if a else 1)
-            for row, a, b in zip(rows, *got, strict=True)
-            if None not in (a, b) and a != b
+            for row, a, b, la, ra in zip(rows, *got, *alone, strict=True)
+            if None not in (a, b) and a != b and la and ra
         ]
+        if parted and rule == "check" and _one_form(backends, dialects, tables, names, texts):
+            continue  # a difference (``offset_checks``), no warning
         # A sync fails where SQLite stores a row PostgreSQL's CHECK rejects, or where a row
         # is in PostgreSQL's partial unique index only (a second one is a duplicate there).
         pushes = [
@@ -189,6 +206,24 @@ def _compared(dialect: str, text: str, columns: set[str]) -> bool:
         len(columns) == 1
         and reads is not None
         and not any(re.match(_DATE_OR_TIME, s.strip()) for s in reads.strings)
+    )
+
+
+def _one_form(
+    backends: dict[str, Backend],
+    dialects: tuple[str, ...],
+    tables: tuple[Table, Table],
+    names: tuple[str, ...],
+    texts: tuple[str, str],
+) -> bool:
+    """Whether CHECKs over two timestamptz columns part on values written in one form with
+    different UTC offsets (``offset_checks``): then they are a ``check`` difference, which
+    names that row, not a warning of spellings."""
+    if len(names) != 2:
+        return False
+    logical = offset_rows.compared_moments(dialects, tables, texts[0])
+    return logical is not None and (
+        offset_rows.one_form_parting(backends, dialects, tables, logical, texts) is not None
     )
 
 

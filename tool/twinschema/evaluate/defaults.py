@@ -121,19 +121,28 @@ def _judge_cross(
         if lv.kind in zones.ZONED:
             zone = zones.local_zone(st, lc, rc) or zones.clock_zone(st, lc, rc)
         what = _both_give(st, left, right, (lv, rv), kind)
+        # Where the live server's zone parts them, its hint says so (stranger72 003).
+        zoned = zones.zone_hint(st, lc, rc, clock=lv.kind != CONSTANT)
         if zone is not None:  # how each keeps it too (LOCALTIME(0) rounds: stranger50 024)
             return replace(
                 d,
                 message=f"{d.message} (by evaluation both give {what} on a UTC server, "
                 f"but PostgreSQL stores its local value (TimeZone {zone}) in a "
                 f"{zones.pg_type(st, lc, rc)} column, SQLite UTC's)",
+                hint=zoned,
+                fix=zones.zone_fix(st),
             )
-        moved = clock_moments.apart(st.ev, left, right) or dst_steps.apart_across(st, left, right)
+        moved = clock_moments.apart(st.ev, left, right)
         if moved is not None:  # one class now, other values at another hour or day
             return replace(d, message=f"{d.message} (by evaluation: {moved})")
+        moved = dst_steps.apart_across(st, left, right)
+        if moved is not None:  # the zone's change back from summer time parts them
+            message = f"{d.message} (by evaluation: {moved})"
+            return replace(d, message=message, hint=zoned, fix=zones.zone_fix(st))
         said, apart = zones.session_said(st, left, right, (lv, rv), kind)
         if apart:  # a live database's own zone parts them (stranger61 018)
-            return replace(d, message=f"{d.message} (by evaluation both give {what}{apart})")
+            message = f"{d.message} (by evaluation both give {what}{apart})"
+            return replace(d, message=message, hint=zoned, fix=zones.zone_fix(st))
         rule = f"equal by evaluation: both give {what}{said}"
         st.equivalence(d, rule, utc_only=said == IN_A_UTC_SESSION)
         return None

@@ -22,6 +22,7 @@ from twinschema.canonical.typemap_arguments import (
     NEGATIVE,
     NOT_POSITIVE,
     NOT_ZERO,
+    NULL_ARGUMENT_ONLY,
     SMALLEST,
     ZERO,
 )
@@ -93,6 +94,8 @@ def argument_reason(
     if operator == json_members.MEMBER and parted.rows:  # the witness's member, on each side
         runs = tuple((parted.backends[n], parted.columns[n], parted.rows[0]) for n in (0, 1))
         return json_members.member_reason(dialects, texts, (runs[0], runs[1]))
+    if operator in NULL_ARGUMENT_ONLY and parted.rows:
+        return None if _null_argument(dialects, texts, operator, parted) else NO_REASON
     cases = ARGUMENT_REASONS.get(operator)
     if not cases:
         return None
@@ -151,6 +154,38 @@ def _arguments(
             found.setdefault(name, []).extend(v for v in values if v is not None)
         found.setdefault(_TEXT_AS_NUMBER, []).extend(_text_as_number(outcomes))
     return found
+
+
+def _null_argument(
+    dialects: tuple[str, str], texts: tuple[str, str], operator: str, parted: Parted
+) -> bool:
+    """Whether an argument of an ``operator`` node (``max(label, 'b')``) is NULL on the
+    witness rows, on either side's database: where none is, SQLite's max and PostgreSQL's
+    greatest agree on what they compute (``NULL_ARGUMENT_ONLY``)."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from twinschema.records import SQLGLOT_DIALECTS
+
+    for n, (dialect, text) in enumerate(zip(dialects, texts, strict=True)):
+        read = SQLGLOT_DIALECTS[dialect]
+        try:
+            tree = parse_expression(partial(sqlglot.parse_one, read=read), text)
+        except (SqlglotError, ValueError):
+            continue
+        flag = ColumnType(dialect, "integer")
+        for node in tree.walk():
+            if type(node).__name__ != operator:
+                continue
+            for argument in (node.this, *node.expressions):
+                if not isinstance(argument, exp.Expression):
+                    continue
+                test = f"CASE WHEN ({argument.sql(dialect=read)}) IS NULL THEN 1 ELSE 0 END"
+                got = parted.backends[n].computed(parted.columns[n], test, flag, parted.rows)
+                if any(o is not None and o[0] and o[1] == 1 for o in got or ()):
+                    return True
+    return False
 
 
 def _text_as_number(outcomes: dict[str, list[Any]]) -> list[Decimal]:

@@ -87,6 +87,7 @@ from twinschema.evaluate import (
     matched_checks,
     nulls_idiom,
     nulls_moot,
+    offset_checks,
     one_sided,
     one_sided_unique,
     plain_indexes,
@@ -149,6 +150,7 @@ def evaluate(
     check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
     matched_checks.matched_checks(st)
+    offset_checks.offset_checks(st)  # two timestamptz columns SQLite compares as text
     zone_checks.zoned_checks(st)  # after the CHECKs judged in UTC: it may undo their verdict
     one_sided.witnesses(st)
     unjudged_checks.explain(st)  # the CHECK pairs left unjudged and unwitnessed say why

@@ -69,6 +69,11 @@ from twinschema.migrations.migrate_connect import (
     notice_a_dead_client,
 )
 from twinschema.migrations.migrate_dryrun import capture_statements, write_sql
+from twinschema.migrations.migrate_enum_labels import (
+    LabelNotCommitted,
+    label_not_committed,
+    split_line,
+)
 from twinschema.migrations.migrate_errors import (
     MigrationFailed,
     RollBack,
@@ -143,6 +148,9 @@ def migrate(
     is, lint the revisions about to be applied (``Refused``, exit 1, when one is destructive
     without an allow marker), upgrade, check foreign keys (SQLite), COMMIT. Any failure rolls
     back everything: the database stays at the revision it had (``MigrationFailed``, exit 3).
+    The one exception: where PostgreSQL refuses an enum label added by an earlier pending
+    revision (``migrate_enum_labels``), the run is rolled back and done again in two parts, the
+    first up to that revision, each with all of the above.
 
     A dry run does all of that and then rolls back, printing the statements it sent to
     ``output`` (stdout): exactly what a real run would send, SQLite batch operations included
@@ -151,19 +159,29 @@ def migrate(
     does not exist is never created: the dry run runs on an empty in-memory database instead.
     """
     say = (lambda line: echo(f"-- {line}")) if dry_run else echo
-    outcome = on_side(
-        config,
-        side,
-        say,
-        lambda target: (
-            lambda connection, state: _upgrade_in(
-                config, target, connection, to, dry_run, say, state, allow_downgrade
-            )
-        ),
-        chosen=(environ, url, lock_timeout),
-        dry_run=dry_run,
-        output=output,
-    )
+
+    def run(upto: str) -> Outcome:
+        return on_side(
+            config,
+            side,
+            say,
+            lambda target: (
+                lambda connection, state: _upgrade_in(
+                    config, target, connection, upto, dry_run, say, state, allow_downgrade
+                )
+            ),
+            chosen=(environ, url, lock_timeout),
+            dry_run=dry_run,
+            output=output,
+        )
+
+    while True:  # each split commits a revision: the pending list shrinks
+        try:
+            outcome = run(to)
+            break
+        except LabelNotCommitted as split:
+            say(split_line(split, to))
+            say(run(split.adder).describe())
     say(outcome.describe())
     return outcome
 
@@ -283,6 +301,8 @@ def _run_body(
         except Signalled as exc:
             raise interruption(interrupted_message(target, state), exc.signum) from None
         except MigrationFailed as exc:
+            if isinstance(exc, LabelNotCommitted):
+                raise  # ``migrate`` upgrades in two transactions
             rolled_back = "" if dry_run else "; rolled back"
             where = f"the database is still at {revisions_text(state.get('before', ()))}"
             raise MigrationFailed(f"{target.label}: {exc.message}{rolled_back}: {where}") from None
@@ -335,8 +355,11 @@ def _upgrade_in(
         except Exception as exc:  # a statement, or the revision's own Python: rolled back
             failed = next((s.revision for s in pending if s.revision not in applied), "?")
             record = None if down else f"twinschema stamp {SIDE_OF[target.dialect]} {failed}"
-            cause = cause_of(exc, record, statements)
-            raise MigrationFailed(f"revision {failed} failed: {cause}") from None
+            message = f"revision {failed} failed: {cause_of(exc, record, statements)}"
+            split = None
+            if not (down or dry_run):
+                split = label_not_committed(exc, pending, failed, message, target.label)
+            raise split or MigrationFailed(message) from None
     after = current_revisions(connection)
     return Outcome(
         target.label, before, after, head, dry_run=dry_run, action=DOWNGRADE if down else UPGRADE

@@ -28,7 +28,13 @@ CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
 
 def fold_name(name: str) -> str:
     """The case-insensitive key of a name (ASCII letters only, as SQLite compares them)."""
-    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
+    return ascii_lower(name)
+
+
+def ascii_lower(text: str) -> str:
+    """``text`` with its ASCII letters lower-cased and every other character kept, as SQLite's
+    NOCASE, ``lower()`` and name comparison fold; offsets stay valid (``str.lower`` may not)."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -20,8 +20,8 @@ from rich.text import Text
 from twinschema.definitions import visible_sql
 from twinschema.records import Difference, Report, Status
 from twinschema.report.text_report import (
-    NOT_COMPARED_HEADING,
     evaluation_line,
+    not_compared_heading,
     other_warnings,
     other_warnings_heading,
     skipped_note,
@@ -81,7 +81,7 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
     if verbose and report.equivalences:
         parts.append(_equivalences(report))
     if report.not_compared:
-        lines = Text(NOT_COMPARED_HEADING, style="dim")
+        lines = Text(not_compared_heading(report.not_compared), style="dim")
         for source, counts in report.not_compared.items():
             listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
             lines.append(f"\n  {source}: {listed}", style="dim")

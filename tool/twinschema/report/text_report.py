@@ -55,7 +55,7 @@ def plain(report: Report, verbose: bool) -> str:
             lines.append(f"  [{e.layer}] {where}: {left} ~ {right}  (rule: {rule})")
     if report.not_compared:
         lines.append("")
-        lines.append(NOT_COMPARED_HEADING)
+        lines.append(not_compared_heading(report.not_compared))
         for source, counts in report.not_compared.items():
             listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
             lines.append(f"  {source}: {listed}")
@@ -72,17 +72,52 @@ def plain(report: Report, verbose: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-# The footer's heading. The counts are per source, of objects some comparison of it could not
-# pair: a view, trigger, rule or virtual table is compared only with a source of the same
-# dialect (a chain's database and the live one), so across dialects or against a metadata
-# module it is counted here; "no layer compares them yet" was untrue for an FTS table the
-# migrations layer compared (stranger64 010). Exclusion constraints likewise (and across
-# dialects are a difference of their own, s71live); foreign tables no layer compares.
-NOT_COMPARED_HEADING = (
-    "not compared in some comparisons above (present; views, triggers, rules, exclusions and"
-    " virtual tables are compared only between two sources of one dialect, foreign tables"
-    " nowhere yet):"
+# Where each kind the footer counts is compared (``compare.objects``), as its heading says it:
+# the counts are per source, of objects some comparison of it could not pair. One sentence for
+# every kind said that rules were compared only within one dialect, under a rule reported across
+# dialects (stranger72 012); "no layer compares them yet" was untrue for an FTS table the
+# migrations layer compared (stranger64 010).
+_ONE_DIALECT = (
+    "compared between two sources of one dialect (databases, SQL files, chains); elsewhere "
+    "(across dialects, with a metadata module, which cannot hold one) only where domain.yaml "
+    "declares them, by existence"
 )
+_WHERE_COMPARED = {
+    "views": _ONE_DIALECT,
+    "materialized_views": _ONE_DIALECT,
+    "triggers": _ONE_DIALECT,
+    "sequences": _ONE_DIALECT,
+    "functions": f"{_ONE_DIALECT} (aggregates nowhere yet)",
+    "virtual_tables": (
+        "compared only between two SQLite sources (a database and its chain), not across "
+        "dialects nor with a metadata module"
+    ),
+    "rules": (
+        "compared with every database, SQL file or chain, across dialects too (a difference of "
+        "its own: the other dialect has none), never with a metadata module, which cannot hold "
+        "one"
+    ),
+    "exclusion_constraints": (
+        "compared with every source that states them (databases, SQL files, chains, a metadata "
+        "module's ExcludeConstraint), across dialects a difference of its own"
+    ),
+    "foreign_tables": "compared nowhere yet",
+}
+
+# A kind the table above does not know: what is true of every count.
+_UNPAIRED = "not paired by the comparisons that count it"
+
+
+def not_compared_heading(not_compared: dict[str, dict[str, int]]) -> str:
+    """The footer's heading over ``not_compared`` (source -> kind -> count): for each kind
+    counted, where it is compared, so that a rule reported across dialects is not said to be
+    compared only within one (a kind of equal wording shares its sentence)."""
+    kinds = sorted({kind for counts in not_compared.values() for kind in counts})
+    said: dict[str, list[str]] = {}
+    for kind in kinds:
+        said.setdefault(_WHERE_COMPARED.get(kind, _UNPAIRED), []).append(kind)
+    where = "; ".join(f"{', '.join(named)}: {sentence}" for sentence, named in said.items())
+    return f"not compared in some comparisons above (present; {where}):"
 
 
 def skipped_note(report: Report) -> str:

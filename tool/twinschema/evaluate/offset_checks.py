@@ -1,0 +1,89 @@
+"""Two timestamptz columns compared with each other by a CHECK both sides write alike
+(``CHECK (ends_at > starts_at)``): SQLite keeps both as text and compares the text, PostgreSQL
+compares the instants. Other spellings part them only where an application mixes forms ('T' or
+a space, a fraction, a day without zeros: ``date_pairs``' warnings), but values written in one
+form part them too, RFC 3339 with the writer's own UTC offset as most clients write it:
+'2026-01-01T10:00:00+02:00' (08:00 UTC) sorts after '2026-01-01T09:30:00Z' as text, so SQLite
+stores the row (ends_at, starts_at) of those two and PostgreSQL's CHECK rejects it (stranger72
+008). A row of such values that passes each side's CHECKs on one of the columns alone and that
+the pair parts makes the pair a difference. Where those CHECKs hold the text to one UTC form
+(a GLOB or ``strftime('%Y-%m-%dT%H:%M:%SZ', x) = x``), text order is instant order: no row
+parts them. Dates (no offset: ISO text order is day order) and times are not tried here.
+"""
+
+from __future__ import annotations
+
+from twinschema.canonical.expressions import across
+from twinschema.evaluate.checks import witness_written
+from twinschema.evaluate.context import StageContext, both_named, matched_tables
+from twinschema.evaluate.offset_rows import compared_moments, one_form_parting
+from twinschema.evaluate.stored_rows import verb
+from twinschema.model import CheckConstraint, Table
+
+# Why such a pair parts (a difference's reason, beside its witness).
+WHY = (
+    "SQLite compares the two timestamps as text, PostgreSQL as instants, and in one form "
+    "with different UTC offsets text order is not time order ('2026-01-01T10:00:00+02:00' is "
+    "08:00 UTC, yet sorts after '2026-01-01T09:30:00Z'); on SQLite julianday() of each reads "
+    "the offset, or a CHECK can hold the text to one UTC form"
+)
+
+
+def offset_checks(st: StageContext) -> None:
+    """Across SQLite and PostgreSQL, each CHECK pair the comparer matched by canonical form
+    that compares two timestamptz columns: a row of ``offset_rows.ONE_FORM`` values the pair
+    parts makes it a ``check`` difference with that row as its witness (no other stage runs
+    such a pair: its operators mean the same on both dialects, its columns' text does not).
+    The scratch databases are asked for only where such a pair is (a comparison without one
+    starts no server)."""
+    if set(st.dialects) != {"sqlite", "postgresql"}:
+        return
+    for lt, rt in matched_tables(st):
+        rights = {across(c.expression)[0]: c for c in rt.checks}
+        for lc in lt.checks:
+            rc = rights.get(across(lc.expression)[0])
+            if rc is not None:
+                _judge(st, (lt, rt), (lc, rc))
+
+
+def _judge(
+    st: StageContext,
+    tables: tuple[Table, Table],
+    checks: tuple[CheckConstraint, CheckConstraint],
+) -> None:
+    texts = (checks[0].raw or checks[0].expression, checks[1].raw or checks[1].expression)
+    names = compared_moments(st.dialects, tables, texts[0])
+    shown = (f"CHECK ({checks[0].shown()})", f"CHECK ({checks[1].shown()})")
+    table = tables[0].name
+    if names is None or any(
+        d.kind == "check" and d.table == table and (d.left, d.right) == shown
+        for d in st.comparison.differences
+    ):
+        return
+    backends = {d: st.ev.backend(d) for d in st.dialects}
+    ready = {d: b for d, b in backends.items() if b is not None}
+    st.note(*st.dialects)
+    if len(ready) < 2:
+        return
+    found = one_form_parting(ready, st.dialects, tables, names, texts)
+    if found is None:
+        return
+    st.result.evaluated += 1
+    row, keeps = found
+    verdicts = (keeps == 0, keeps == 1)
+    said = (
+        f"{st.side_name('left')} {verb(verdicts[0])}, {st.side_name('right')} {verb(verdicts[1])}"
+    )
+    written = witness_written(st, names, row, said, verdicts)
+    names_apart = (checks[0].name, checks[1].name) if checks[0].name != checks[1].name else None
+    st.dependent_difference(
+        "check",
+        table,
+        None,
+        *shown,
+        (f"a CHECK on {st.table_shown(table)}", WHY, written.text),
+        (checks[0].shown(), checks[1].shown()),
+        both_named(checks[0].name, checks[1].name),
+        names_apart,
+        witness=written.witness,
+    )

@@ -1,0 +1,101 @@
+"""Rows of moments written in one form with different UTC offsets, and the two timestamptz
+columns a CHECK compares with each other (``offset_checks``, which makes a pair they part a
+difference, and ``date_pairs``, which then gives it no warning): SQLite compares such values as
+text, PostgreSQL as instants, and '2026-01-01T10:00:00+02:00' (08:00 UTC) sorts after
+'2026-01-01T09:30:00Z' as text only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import product
+
+from twinschema.evaluate import expression_reads
+from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.statements import probe_column
+from twinschema.model import Table
+
+# The kind both sides' columns must share (SQLite's text against PostgreSQL's timestamptz).
+KIND = "timestamptz"
+
+# Moments written in one form each, as one kind of client writes them: 'Z' for UTC and the
+# offset otherwise (JavaScript, Java's ISO_OFFSET_DATE_TIME, Swift), or always the offset
+# (Python's isoformat with a space). 10:00+02:00 is 08:00 UTC: before 09:30 UTC, after as text.
+ONE_FORM: tuple[tuple[str, ...], ...] = (
+    ("2026-01-01T10:00:00+02:00", "2026-01-01T09:30:00Z", "2026-01-01T08:00:00Z"),
+    ("2026-01-01 10:00:00+02:00", "2026-01-01 09:30:00+00:00", "2026-01-01 08:00:00+00:00"),
+)
+
+# A row, with the index (into the dialects) of the side that stores it.
+Parting = tuple[tuple[str, ...], int]
+
+
+def compared_moments(
+    dialects: Sequence[str], tables: tuple[Table, Table], text: str
+) -> tuple[str, str] | None:
+    """The two columns (logical names, sorted) that the first side's expression ``text``
+    reads, where they are exactly two and each is a timestamptz on both sides; else None."""
+    from twinschema.canonical import typemap
+
+    reads = expression_reads.reads(dialects[0], text)
+    if reads is None:
+        return None
+    names = sorted({tables[0].logical_name_of(c) for c in reads.columns})
+    if len(names) != 2:
+        return None
+    for name in names:
+        left, right = tables[0].column(name), tables[1].column(name)
+        if left is None or right is None or typemap.shared_kind(left.type, right.type) != KIND:
+            return None
+    return names[0], names[1]
+
+
+def one_form_parting(
+    backends: dict[str, Backend],
+    dialects: Sequence[str],
+    tables: tuple[Table, Table],
+    names: Sequence[str],
+    texts: Sequence[str],
+) -> Parting | None:
+    """The first row of ``ONE_FORM`` values in columns ``names`` (logical) that each side's
+    CHECKs on one of those columns alone pass and that the two sides' ``texts`` part on (one
+    stores it, the other rejects it), a row SQLite stores first; None where none does. Those
+    CHECKs keep a value no side takes alone out of the witness: a GLOB forcing 'Z' on SQLite
+    makes '...+02:00' SQLite's refusal of a spelling, not the comparison's."""
+    rows = [row for family in ONE_FORM for row in product(family, repeat=len(names))]
+    verdicts = []
+    for side, (dialect, table) in enumerate(zip(dialects, tables, strict=True)):
+        columns = []
+        for name in names:
+            column = table.column(name)
+            if column is None:
+                return None
+            columns.append(probe_column(column))
+        alone = alone_checks(dialect, table, names)
+        backend = backends[dialect]
+        verdicts.append(
+            (
+                backend.try_rows(columns, alone, rows, True),
+                backend.try_rows(columns, f"({alone}) AND ({texts[side]})", rows, True),
+            )
+        )
+    parted: list[Parting] = []
+    for n, row in enumerate(rows):
+        if not all(v[0][n] for v in verdicts):
+            continue  # a value one side's CHECKs refuse alone (or cannot hold)
+        got = (verdicts[0][1][n], verdicts[1][1][n])
+        if None not in got and got[0] != got[1]:
+            parted.append((row, 0 if got[0] else 1))
+    sq = list(dialects).index("sqlite")
+    return next((p for p in parted if p[1] == sq), parted[0] if parted else None)
+
+
+def alone_checks(dialect: str, table: Table, names: Sequence[str]) -> str:
+    """The conjunction of ``table``'s CHECK conjuncts that each read one of ``names``
+    (logical) alone, "1 = 1" where none does: what a value must pass to be stored at all."""
+    wanted = {n.lower() for n in names}
+    texts = [
+        f"({text})"
+        for text, read, _ in expression_reads.table_checks(dialect, table)
+        if len(read) == 1 and {table.logical_name_of(c).lower() for c in read} <= wanted
+    ]
+    return " AND ".join(texts) or "1 = 1"
