@@ -119,6 +119,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.migrations_alembic": 5,
     "twinschema.migrations.migrations_steps": 5,
     "twinschema.migrations.migrations_renames": 5,
+    "twinschema.migrations.migrations_next_ids": 5,
     # The destructive-change lint reads a chain's revisions on an in-memory database only, so
     # the migrations layer may ask it which triggers a SQLite chain's batch copies lose
     # (migrations_triggers, stranger71 007); revision_sqlite's batch reading is the lint's too.
@@ -159,6 +160,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_pg_domains": 7,
     "twinschema.migrations.revision_pg_domain_type": 7,
     "twinschema.migrations.revision_pg_named_checks": 7,
+    "twinschema.migrations.revision_pg_sequences": 7,
     "twinschema.migrations.revision_renamed_columns": 7,
     "twinschema.migrations.history": 7,
     "twinschema.adopt": 7,

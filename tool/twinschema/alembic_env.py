@@ -181,13 +181,17 @@ def _compare_column_default(
     column of a PostgreSQL domain is judged by its own DEFAULT (``alembic_nullable.own_default``)."""
     from alembic.util import PriorityDispatchResult
 
-    from twinschema.alembic_nullable import own_default
+    from twinschema.alembic_nullable import own_default, serial_default
 
     ours, theirs = metadata_col.server_default, conn_col.server_default
     asked, own = own_default(autogen_context.connection, conn_col)
     if asked:  # a domain's column: its own DEFAULT, not the domain's SQLAlchemy folds in
         theirs = None if own is None else sa.DefaultClause(sa.text(own))
         alter_column_op.existing_server_default = theirs
+    if theirs is None and isinstance(ours, sa.DefaultClause):  # a serial's, left out?
+        drawn = serial_default(autogen_context.connection, conn_col)
+        if drawn is not None:  # the downgrade of a change gives it back, never drops it
+            theirs = alter_column_op.existing_server_default = sa.DefaultClause(sa.text(drawn))
     if ours is None and theirs is None:  # none on both: nothing to do, nor for Alembic's own
         return PriorityDispatchResult.STOP if asked else PriorityDispatchResult.CONTINUE
     plain = (sa.DefaultClause, type(None))

@@ -89,3 +89,20 @@ def compare_column_nullable(
     if own is not metadata_col.nullable:
         alter_column_op.modify_nullable = metadata_col.nullable
     return PriorityDispatchResult.STOP
+
+
+def serial_default(connection: Any, column: sa.Column[Any]) -> str | None:
+    """The reflected ``column``'s DEFAULT as its PostgreSQL catalog holds it, where that is a
+    ``nextval()`` Alembic's reflection left out (``autogen_column_reflect`` drops the default
+    of a column that owns its sequence, taking it for a SERIAL); None otherwise. A module that
+    spells that default (``server_default=text("nextval('frame_id_seq'::regclass)")`` beside
+    its ``sa.Sequence``, as ``init`` writes a serial with options of its own) then compares
+    alike, where every ``revision`` wrote an ``alter_column`` setting it again, undone by one
+    dropping it: after that downgrade every insert without an id failed (stranger72 007)."""
+    if not isinstance(connection, sa.Connection) or connection.dialect.name != "postgresql":
+        return None
+    preparer = connection.dialect.identifier_preparer
+    text = connection.execute(
+        sa.text(_OWN_DEFAULT), {"t": preparer.format_table(column.table), "c": column.name}
+    ).scalar()
+    return str(text) if text is not None and "nextval(" in str(text).lower() else None

@@ -339,6 +339,7 @@ def postgresql_bodies(
     tables = sorted(metadata.tables)
     for table in metadata.tables.values():
         _reset_indexes(table)
+        _keep_nextval_defaults(table)
     before = [
         *_catalog(url, options, PG_EXTENSIONS),
         *_catalog(url, options, PG_ENUMS),
@@ -372,6 +373,17 @@ def postgresql_bodies(
     )
     downgrade += _executes(d for _, _, d in reversed(before) if d)
     return upgrade, downgrade
+
+
+def _keep_nextval_defaults(table: sa.Table) -> None:
+    """Render each key whose default is a ``nextval()`` with ``autoincrement=False``: with
+    reflection's ``autoincrement=True`` SQLAlchemy's DDL made it a SERIAL without that DEFAULT,
+    drawing from a new ``frame_id_seq1`` (START 1) beside the baseline's ``frame_id_seq`` (the
+    database's options), which ``ALTER SEQUENCE`` then changed in vain (with stranger72 007)."""
+    for column in table.columns:
+        arg = getattr(column.server_default, "arg", None)
+        if "nextval(" in str(getattr(arg, "text", arg)).lower():
+            column.autoincrement = False
 
 
 def _reset_indexes(table: sa.Table) -> None:

@@ -112,19 +112,26 @@ def _version_fields(server_version: int) -> dict[str, str]:
 
 # The sequence behind each column: the one it owns (serial, identity, OWNED BY), else the one its
 # default draws from (nextval('s')), with the column owning that one where one does (a
-# partition's or INHERITS child's key draws from its parent's); one per column, the first
-# created (a column owns at most one in practice). Read once for the database and joined, not
+# partition's or INHERITS child's key draws from its parent's); one per column: of two it owns,
+# the one its default draws from, else the first created (``init``'s baselines until stranger72
+# 007 made a SERIAL beside the sequence they created, both owned by the key, the default drawing
+# from the SERIAL's: the other's options were read). Read once for the database and joined, not
 # looked up per column.
 _COLUMN_SEQUENCES = """(
     SELECT DISTINCT ON (relid, attnum) * FROM (
-        SELECT q.refobjid AS relid, q.refobjsubid AS attnum, true AS owned, s.seqrelid,
+        SELECT q.refobjid AS relid, q.refobjsubid AS attnum, true AS owned,
+               EXISTS (SELECT 1 FROM pg_depend dd JOIN pg_attrdef dad ON dad.oid = dd.objid
+                       WHERE dd.classid = 'pg_attrdef'::regclass
+                         AND dd.refclassid = 'pg_class'::regclass AND dd.refobjid = s.seqrelid
+                         AND dad.adrelid = q.refobjid AND dad.adnum = q.refobjsubid) AS drawn,
+               s.seqrelid,
                s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
                NULL::oid AS owner, NULL::name AS owner_column
         FROM pg_sequence s
         JOIN pg_depend q ON q.classid = 'pg_class'::regclass AND q.objid = s.seqrelid
              AND q.refclassid = 'pg_class'::regclass AND q.deptype IN ('a', 'i')
         UNION ALL
-        SELECT ad.adrelid, ad.adnum, false, s.seqrelid,
+        SELECT ad.adrelid, ad.adnum, false, true, s.seqrelid,
                s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
                o.refobjid, oa.attname
         FROM pg_depend q
@@ -139,7 +146,7 @@ _COLUMN_SEQUENCES = """(
         SELECT has_sequence_privilege(found.seqrelid, 'SELECT')
                AND has_schema_privilege(sc.relnamespace, 'USAGE') AS readable
         FROM pg_class sc WHERE sc.oid = found.seqrelid) r
-    ORDER BY relid, attnum, owned DESC, seqrelid, owner, owner_column
+    ORDER BY relid, attnum, owned DESC, drawn DESC, seqrelid, owner, owner_column
 )"""
 
 

@@ -72,6 +72,7 @@ from twinschema.migrations.migrations_compare import (
     live_at_head,
     objects_at_head,
 )
+from twinschema.migrations.migrations_next_ids import fresh_next_ids
 from twinschema.migrations.migrations_state import (
     current_revisions,
     leftovers,
@@ -327,6 +328,8 @@ def run_findings(
             ),
         ]
     ]
+    # Where the chain leaves its sequences standing: what a new database hands out first.
+    differences.extend(fresh_next_ids(first, metadata.schema, chain, metadata.label))
     differences.extend(
         step_differences(
             run.steps, chain, metadata.label, lambda s: make_canonical(s, domain), domain

@@ -8,6 +8,16 @@ alteration is rewritten here as the statements that do it, compiled for the revi
 (``op.execute``): the identity altered in place (``SET START ...``, which keeps the sequence's
 position), or the old default or identity dropped before the new one is added. An identity added
 to a column with no default, which Alembic renders right, is left as it is.
+
+An identity whose START changes is also set to hand out its new START next (stranger72 014):
+``SET START WITH 1000`` alone moves nothing (START only says where a later RESTART goes back
+to), so every database the chain built, a new one too, still gave 1 where the module's
+``create_all`` gives 1000, and ``check`` was in sync. The sequence is set with ``setval(...,
+false)`` to the new START, or past the table's largest id where rows already hold it (the
+smallest, for a descending one), never below an id in use: ``greatest(1000, (SELECT max(id) + 1
+FROM jar))`` (PostgreSQL's ``greatest`` skips the NULL of an empty table). Checked on
+PostgreSQL: a new database built by the chain then gives 1000, one holding ids up to 1500 gives
+1501; the downgrade sets START back the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ import sqlalchemy as sa
 from alembic.ddl import base
 from alembic.operations import ops
 
+from twinschema.dialects.postgresql_sequences import parsed, spelled
 from twinschema.records.dialects import as_read
 
 
@@ -45,11 +56,14 @@ def _rewritten(context: Any, op: Any) -> list[Any]:
     )
     if not elements:
         return [op]
+    new, old = op.modify_server_default, op.existing_server_default
     op.modify_server_default = False
     # Compiled as the server reads it: psycopg's dialect would double each "%" for the driver
     # (``SET DEFAULT (7 %% 3)``), and ``op.execute`` sends the text as written (stranger46).
     dialect = as_read(context.dialect)
     sql = [ops.ExecuteSQLOp(str(element.compile(dialect=dialect))) for element in elements]
+    restart = _restart(context, op, new, old)
+    sql += [ops.ExecuteSQLOp(restart)] if restart else []
     return [op, *sql] if op.has_changes() else sql
 
 
@@ -75,6 +89,73 @@ def _statements(
     if isinstance(old, sa.Identity):
         return [identity(None)] + ([plain(new)] if new is not None else [])
     return []
+
+
+def _start(identity: sa.Identity, type_name: str) -> tuple[int, int]:
+    """The START and INCREMENT an identity's sequence has, PostgreSQL's defaults filled in for
+    a column of ``type_name``."""
+    options = parsed(
+        spelled(
+            type_name,
+            identity.start,
+            identity.increment,
+            None if identity.nominvalue else identity.minvalue,
+            None if identity.nomaxvalue else identity.maxvalue,
+        )
+    )
+    assert options is not None  # spelled() writes what parsed() reads
+    return options.start, options.increment
+
+
+def type_name_of(type_: Any) -> str:
+    """The PostgreSQL integer type a column of SQLAlchemy type ``type_`` has (its sequence's
+    range): bigint, smallint, else integer."""
+    if isinstance(type_, sa.BigInteger):
+        return "bigint"
+    if isinstance(type_, sa.SmallInteger):
+        return "smallint"
+    return "integer"
+
+
+def restart_sql(
+    preparer: Any,
+    where: tuple[str, str, str | None],
+    first: int,
+    step: int,
+    sequence: str | None = None,
+) -> str:
+    """The statement that makes the sequence of column ``where`` (table, column, schema: an
+    identity's, or ``sequence``, a sequence's name as SQL writes it) hand out ``first`` next,
+    or the id past the table's largest (smallest, for a negative ``step``) where a row already
+    holds ``first`` or beyond: never an id in use."""
+    table, column, schema = where
+    name = preparer.quote(table)
+    if schema:
+        name = f"{preparer.quote_schema(schema)}.{name}"
+    quoted = preparer.quote(column)
+    pick, edge, past = ("greatest", "max", "+") if step > 0 else ("least", "min", "-")
+    if sequence is None:
+        literal, raw = name.replace("'", "''"), column.replace("'", "''")
+        drawn = f"pg_get_serial_sequence('{literal}', '{raw}')"
+    else:
+        drawn = "'" + sequence.replace("'", "''") + "'"
+    return (
+        f"SELECT setval({drawn}, "
+        f"{pick}({first}, (SELECT {edge}({quoted}) {past} 1 FROM {name})), false)"
+    )
+
+
+def _restart(context: Any, op: Any, new: Any, old: Any) -> str | None:
+    """The statement that moves an identity altered in place to its new START (see the module
+    docstring); None where START does not change or no identity is altered in place."""
+    if not (isinstance(new, sa.Identity) and isinstance(old, sa.Identity)):
+        return None
+    type_name = type_name_of(op.existing_type)
+    (first, step), (was, _) = _start(new, type_name), _start(old, type_name)
+    if first == was:
+        return None
+    preparer = context.dialect.identifier_preparer
+    return restart_sql(preparer, (op.table_name, op.column_name, op.schema), first, step)
 
 
 # Keywords of an alteration that only MySQL's DDL reads: Alembic's autogenerate gives them to an

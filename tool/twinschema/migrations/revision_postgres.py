@@ -25,6 +25,7 @@ from twinschema.migrations.revision_pg_checks import unnamed_checks
 from twinschema.migrations.revision_pg_domains import altered_domains
 from twinschema.migrations.revision_pg_enums import make_enum_types
 from twinschema.migrations.revision_pg_named_checks import changed_named_checks
+from twinschema.migrations.revision_pg_sequences import altered_sequences
 from twinschema.migrations.revision_sqlite import made_by
 
 NAMEDATALEN = 64  # PostgreSQL's identifiers: at most NAMEDATALEN - 1 bytes
@@ -67,13 +68,15 @@ def complete(context: Any, script: Any) -> None:
     """What a PostgreSQL revision needs that autogenerate leaves out: names for its unnamed keys
     (``name_unnamed_keys``), the native enum types its new columns use (``make_enum_types``)
     its unnamed CHECKs added, changed or removed (``revision_pg_checks``), its named CHECKs
-    changed under the same name (``revision_pg_named_checks``) and its domains' changed CHECK,
-    DEFAULT or NOT NULL (``revision_pg_domains``)."""
+    changed under the same name (``revision_pg_named_checks``), its domains' changed CHECK,
+    DEFAULT or NOT NULL (``revision_pg_domains``) and its serials' changed sequence options
+    (``revision_pg_sequences``)."""
     name_unnamed_keys(context, script)
     make_enum_types(context, script)
     unnamed_checks(context, script)
     changed_named_checks(context, script)
     altered_domains(context, script)
+    altered_sequences(context, script)
 
 
 def name_unnamed_keys(context: Any, script: Any) -> None:

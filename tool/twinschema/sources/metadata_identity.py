@@ -56,7 +56,7 @@ def sequence_options(
         if column.server_default is not None:
             # ``sa.Sequence('s', increment=10)`` beside ``server_default=text("nextval('s')")``
             # (what ``init`` writes for a serial with options of its own): that sequence's.
-            found = _drawn_sequence(column)
+            found = drawn_sequence(column)
             if found is None:
                 return None
         else:
@@ -74,9 +74,10 @@ def sequence_options(
     )
 
 
-def _drawn_sequence(column: sa.Column[Any]) -> sa.Sequence | None:
+def drawn_sequence(column: sa.Column[Any]) -> sa.Sequence | None:
     """The ``sa.Sequence`` a column names as its default when its ``nextval()`` server default
-    draws from that same sequence (by its name, quoted or not); None otherwise."""
+    draws from that same sequence (by its name, quoted or not); None otherwise. ``revision``
+    writes a change of its options (``revision_pg_sequences``)."""
     sequence, default = column.default, column.server_default
     if not isinstance(sequence, sa.Sequence) or not isinstance(default, sa.DefaultClause):
         return None
