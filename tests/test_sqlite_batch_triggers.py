@@ -16,6 +16,7 @@ import textwrap
 import uuid
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from test_migrate_safety import CHAIN, HEADS, run_migrate, scratch_project
 
@@ -38,6 +39,7 @@ def revision(
     """A SQLite revision with its upgrade and downgrade bodies; its id."""
     text = f'''"""{name}"""
 
+import pytest
 import sqlalchemy as sa
 from alembic import op
 
@@ -237,3 +239,63 @@ def test_migrate_says_the_trigger_a_batch_rebuild_loses(tmp_path: Path, sqlite_u
     result = run_migrate(project, "sqlite", sqlite_url)
     assert result.exit_code == 0 and again in result.output, result.output
     assert "profiles_touch" not in result.output, result.output
+
+
+def _triggers(url: str) -> list[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+            ).all()
+    finally:
+        engine.dispose()
+    return [str(r[0]) for r in rows]
+
+
+@pytest.mark.parametrize("restores", [True, False], ids=["batch restores it", "near miss: not"])
+@pytest.mark.parametrize("direction", ["upgrade", "downgrade"])
+def test_a_trigger_the_batch_s_revision_restores_is_not_lost_when_later_dropped(
+    tmp_path: Path, sqlite_url: str, direction: str, restores: bool
+) -> None:
+    """stranger73 008: 0002 makes trigger profiles_touch (its downgrade drops it), 0003 is a
+    batch of profiles that makes it again after the batch, both ways, as ``revision`` writes
+    it; 0004 drops it on purpose. One run through the batch and the drop (0001 -> 0004, or
+    0003 -> 0001) said "a SQLite batch migration recreated table 'profiles' without its
+    trigger": the loss was judged once the whole run was done. It is judged by the chain now:
+    a trigger a statement made again after the batch, or dropped on purpose, is not lost.
+    Near miss: a batch (allowed to lose it) that does not make it again, the run stopping
+    there (0003): the database lost it, and the warning stays."""
+    project = scratch_project(tmp_path)
+    touch = revision(
+        project, "0002_touch_sqlite", HEADS["sqlite"], 2,
+        f"op.execute({OWN_TRIGGER!r})", 'op.execute("DROP TRIGGER profiles_touch")',
+    )  # fmt: skip
+    rebuild = 'with op.batch_alter_table("profiles", recreate="always") as batch:\n    pass'
+    restored = f"{rebuild}\nop.execute({OWN_TRIGGER!r})"
+    # The near miss loses it in the direction run: upgrade, or downgrade (its upgrade keeps it).
+    lossy = not restores and direction == "upgrade"
+    allowed = 'allow_destructive = {"drop_trigger:profiles.profiles_touch": "a trial"}'
+    up = rebuild if lossy else restored
+    back = restored if restores or direction == "upgrade" else rebuild
+    batch = revision(project, "0003_rebuild_sqlite", touch, 3, up, back, allowed if lossy else "")
+    revision(
+        project, "0004_untouch_sqlite", batch, 4,
+        'op.execute("DROP TRIGGER profiles_touch")', f"op.execute({OWN_TRIGGER!r})",
+    )  # fmt: skip
+    if direction == "upgrade":
+        migrate(project, sqlite_url, "--to", HEADS["sqlite"])
+        target = "heads" if restores else batch
+        result = run_migrate(project, "sqlite", sqlite_url, "--to", target)
+    else:
+        migrate(project, sqlite_url, "--to", "heads" if restores else batch)
+        target = HEADS["sqlite"] if restores else touch
+        result = run_migrate(project, "sqlite", sqlite_url, "--to", target, "--yes-downgrade")
+    assert result.exit_code == 0, result.output
+    lost = [x for x in result.output.splitlines() if "without its trigger" in x]
+    if restores:
+        assert lost == [], result.output
+        assert _triggers(sqlite_url) == []  # dropped on purpose, by 0004 or by 0002
+    else:
+        assert len(lost) == 1 and "loses trigger profiles_touch" in lost[0], result.output
+        assert _triggers(sqlite_url) == []  # what the line says: the database lost it

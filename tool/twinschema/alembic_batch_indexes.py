@@ -258,6 +258,31 @@ def _execute_replacing(self: DefaultImpl, sql: Any, *args: Any, **kw: Any) -> No
         table = next(g for g in groups[4:] if g).replace('""', '"')
         _drop_restored(self, index, table, None)
     _ALEMBIC_EXECUTE(self, sql, *args, **kw)
+    if _TRIGGER_LOSSES and isinstance(text, str):
+        _triggers_settled(text)
+
+
+_DROP_TRIGGER = re.compile(
+    r"\s*DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?(?:[\w\"`\[\]]+\s*\.\s*)?"
+    r"(?:\"((?:[^\"]|\"\")+)\"|`([^`]+)`|\[([^\]]+)\]|(\w+))",
+    re.IGNORECASE,
+)
+
+
+def _triggers_settled(sql: str) -> None:
+    """After a statement of a revision (``op.execute``): a trigger a batch copy lost is no loss
+    once a statement made it again (the batch's revision does so after the batch: the
+    ``CREATE TRIGGER`` ``revision`` writes), or dropped it on purpose (``DROP TRIGGER``, as the
+    downgrade of the revision that made it does, run later in the same migration). The loss
+    was said from the database once the whole chain had run, so a downgrade through both
+    revisions blamed the batch (stranger73 008)."""
+    match = _DROP_TRIGGER.match(sql)
+    dropped = None
+    if match is not None:
+        dropped = next(g for g in match.groups() if g).replace('""', '"').lower()
+    for name, (connection, table, schema) in list(_TRIGGER_LOSSES.items()):
+        if name.lower() == dropped or name in live_triggers(connection, table, schema):
+            del _TRIGGER_LOSSES[name]
 
 
 def _drop_restored(impl: DefaultImpl, name: str, table: str, schema: str | None) -> None:

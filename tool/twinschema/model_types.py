@@ -22,13 +22,22 @@ class DomainCheck:
     drop: str | None = None
     # Set by ``normalize`` where ``domain`` is a base of the column's domain: the column's.
     via: str | None = None
+    # Not validated (added NOT VALID): new values are checked, rows stored before may break it.
+    not_valid: bool = False
 
     def said(self) -> str:
         """How a message names it: ``CHECK brix_min of domain brix``, with ``(the base of d2)``
-        where its domain is one the column's is made over (stranger68 012)."""
+        where its domain is one the column's is made over (stranger68 012), and ``(NOT VALID:
+        ...)`` where it was added unvalidated: it refuses new values, not the rows already
+        stored (stranger73 006)."""
         what = f"CHECK {self.name}" if self.name else "a CHECK"
         via = f" (the base of {self.via})" if self.via else ""
-        return f"{what} of domain {self.domain}{via}"
+        valid = (
+            " (NOT VALID: it refuses new values; rows stored before it was added may break it)"
+            if self.not_valid
+            else ""
+        )
+        return f"{what} of domain {self.domain}{via}{valid}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,6 +293,11 @@ def domain_relabels_dropped(definition: str) -> str:
     return relabel.sub("VALUE", definition)
 
 
+# How the catalog prints a domain CHECK that is not validated (``pg_constraint.convalidated``
+# false: ``ALTER DOMAIN ... ADD CHECK ... NOT VALID``): after the CHECK.
+DOMAIN_CHECK_NOT_VALID = "NOT VALID"
+
+
 def domain_levels(ctype: ColumnType, levels: Any) -> ColumnType:
     """A domain column's type with what the catalog says of its levels (``levels``: JSON
     ``{"not_null": name, "checks": [[definition, domain, name], ...]}``): the domain holding its
@@ -301,12 +306,14 @@ def domain_levels(ctype: ColumnType, levels: Any) -> ColumnType:
     if not isinstance(levels, dict):
         return ctype
     head = (ctype.definition or "").partition(" CHECK (")[0]
+    suffix = f" {DOMAIN_CHECK_NOT_VALID}"
     checks = tuple(
         DomainCheck(
-            domain_relabels_dropped(f"{head} {text}")[len(head) + 1 :],
+            domain_relabels_dropped(f"{head} {text.removesuffix(suffix)}")[len(head) + 1 :],
             domain,
             name,
             drop_domain_check(domain, name),
+            not_valid=text.endswith(suffix),
         )
         for text, domain, name in levels.get("checks") or ()
     )

@@ -11,7 +11,9 @@ from twinschema.evaluate import Evaluator
 from twinschema.hints import AT_HEAD, BEHIND, live_pair_hints
 from twinschema.layers.pairs import compared, could_not_look, pair_result
 from twinschema.layers.pending_renames import (
+    Pending,
     one_sided_both_ways,
+    pair_rename_pending,
     rename_pending,
     through_renames,
 )
@@ -29,6 +31,10 @@ from twinschema.records import (
 )
 from twinschema.records.domain import Domain
 
+# A database behind its chain read through the renames a revision it has not applied yet
+# makes, and those renames; None where it has none.
+Behind = tuple[Side, list[Pending]] | None
+
 
 def live_layer(
     sources: Sources,
@@ -42,9 +48,14 @@ def live_layer(
     modules' own differences (``models``, from the models layer)."""
     results: list[LayerResult] = []
     live: dict[str, Side | None] = {}
+    behind: dict[str, list[Pending]] = {}
     for dialect in DIALECTS:
-        result, live[dialect] = _module_and_database(sources, domain, evaluator, dialect)
+        result, live[dialect], renamed = _module_and_database(sources, domain, evaluator, dialect)
+        if renamed is not None:  # the pair compares it as it reads once migrated
+            live[dialect], behind[dialect] = renamed
         results.append(result)
+    if len(behind) > 1:  # both behind: their pair needs no rename of its own
+        behind = {}
     left, right = live[SQLITE], live[POSTGRESQL]
     if left is None or right is None:
         skipped = LayerResult(
@@ -53,28 +64,51 @@ def live_layer(
         return [*results, skipped]
     fail_on = sources.plan.config.fail_on
     comparison, evaluation = compared(left, right, "live", domain, evaluator, fail_on)
-    comparison.differences = live_pair_hints(
-        comparison.differences, [d for r in results for d in r.differences], models
-    )
+    comparison.differences = [
+        *_renames_behind(sources, domain, behind),
+        *live_pair_hints(
+            comparison.differences, [d for r in results for d in r.differences], models
+        ),
+    ]
     pair = LayerResult("live", left.label, right.label, Status.IN_SYNC)
     return [*results, could_not_look(pair.record(comparison, evaluation), evaluation)]
 
 
+def _renames_behind(
+    sources: Sources, domain: Domain | None, behind: dict[str, list[Pending]]
+) -> list[Difference]:
+    """The live pair's one difference for each rename a database behind its chain has not
+    applied yet (``behind``: its pending renames by dialect); the pair compares that database
+    read through them, so what refers to the renamed table pairs (stranger73 003)."""
+    if domain is None:
+        return []
+    found = []
+    for dialect, pending in behind.items():
+        other = POSTGRESQL if dialect == SQLITE else SQLITE
+        stale, there = sources.on_chain(dialect), sources.on_chain(other)
+        found += [pair_rename_pending(p, stale, there, domain, dialect == SQLITE) for p in pending]
+    return found
+
+
 def _module_and_database(
     sources: Sources, domain: Domain | None, evaluator: Evaluator | None, dialect: str
-) -> tuple[LayerResult, Side | None]:
+) -> tuple[LayerResult, Side | None, Behind]:
+    """``dialect``'s module against its database: the result, the database as the live pair
+    compares it (read through the renames a revision it has not applied yet makes, where it is
+    behind its chain), and those renames."""
     plan = sources.plan
     fail_on = plan.config.fail_on
     model = sources.model(dialect)
     if plan.urls.get(dialect) is None:
         why = plan.url_errors.get(dialect) or plan.not_configured(dialect)
         status = Status.ERROR if dialect in plan.url_errors else Status.SKIPPED
-        return LayerResult("live", model.label, f"{dialect} database", status, why), None
+        return LayerResult("live", model.label, f"{dialect} database", status, why), None, None
     found = sources.live(dialect)
     if isinstance(found, DatabaseError):
         failed = LayerResult("live", model.label, plan.label(dialect), Status.ERROR, found.message)
-        return failed, None
+        return failed, None, None
     result = pair_result("live", model, found, domain, evaluator, fail_on)
+    behind: Behind = None
     raw = sources.live_schema(dialect)
     # The database as the pair of the two databases reads it: through a rename pending in
     # domain.yaml, as its module pair reads it (stranger72 004: read so on one side only, two
@@ -94,12 +128,14 @@ def _module_and_database(
                 later, result.differences = result.differences, []
                 result.found([*(rename_pending(p, model, placed) for p in pending), *later])
                 paired = through
+            if pending and placed.state == BEHIND:
+                behind = (through, pending)
     # A table whose logical key domain.yaml changed: hinted as the rename it likely is.
     result.differences = key_renamed(result.differences, model, paired, domain)
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
     # An object the database holds under another name: in sync, but a revision naming it fails.
     result.warnings.extend(renamed_warnings(model, found, dialect, sources.live_schema(dialect)))
-    return result, paired
+    return result, paired, behind
 
 
 def _differ(model: Side, domain: Domain, database: Side) -> list[Difference]:

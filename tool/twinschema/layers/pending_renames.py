@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from twinschema.canonical.normalize import canonicalize
 from twinschema.compare import compare
-from twinschema.hints import BEHIND, REVISION_COMMAND
+from twinschema.hints import AT_HEAD, BEHIND, REVISION_COMMAND
 from twinschema.model import Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Side
 from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
@@ -314,3 +314,52 @@ def through_renames(
         names = read_through(domain, raw.dialect, pending)
         side = replace(stale, schema=canonicalize(raw, names))
         found = differ(side)
+
+
+def pair_rename_pending(
+    pending: Pending, stale: Side, other: Side, domain: Domain, stale_left: bool
+) -> Difference:
+    """The live pair's one difference for a rename a revision ``stale`` (a database behind its
+    chain) has not applied yet makes, where ``other`` (the pair's other database) has it: each
+    side's physical name once, and the fix, to migrate ``stale`` (stranger73 003: the pair
+    said one foreign key to the renamed table twice, one-sided, with hints to edit the other
+    database, "revert the hand edit", and ``production (domain: production (logical name))``).
+    ``stale_left``: whether ``stale`` is the pair's left side."""
+    mine = pending.mine
+    logical, column = mine.table or "", pending.column
+    declared = domain.tables[logical]
+    dialect = other.schema.dialect
+    theirs = declared.physical(dialect)
+    if column is None:
+        what = f"the table domain.yaml calls {logical}"
+        step = f"renames {pending.old} to {pending.now}"
+    else:
+        what = f"the column domain.yaml calls {logical}.{column}"
+        theirs = declared.columns[column].physical(dialect)
+        step = f"renames column {pending.within}.{pending.old} to {pending.now}"
+    message = (
+        f"{what} is {pending.old} in {stale.named} and {theirs} in {other.named}: a revision "
+        f"{stale.named} has not applied yet {step} (it is behind its chain)"
+    )
+    untouched = (
+        f"; {other.named} is at its chain's head: leave it as it is"
+        if other.state == AT_HEAD
+        else ""
+    )
+    hint = (
+        f"migrate {stale.fix}: the pending revision {step}, keeping the data{untouched}; do not "
+        f"remove {pending.old} from {stale.named} by hand, nor add {pending.now}"
+    )
+    sides = (pending.old, theirs) if stale_left else (theirs, pending.old)
+    return Difference(
+        layer="live",
+        kind=KIND,
+        table=logical,
+        column=column,
+        name=mine.name,
+        left=sides[0],
+        right=sides[1],
+        message=message,
+        hint=hint,
+        fix=FixSite(side=FixSide.LEFT if stale_left else FixSide.RIGHT, file=stale.file),
+    )
