@@ -30,7 +30,7 @@ from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import (
     Parted,
 )
-from twinschema.evaluate.side_checks import with_sharing
+from twinschema.evaluate.side_checks import through_generated, with_sharing
 from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.witness_fields import Written, few_probes
 from twinschema.model import ColumnType, Index, Table
@@ -185,6 +185,10 @@ def _run_predicates(
     predicate fails on one side only (x / 0 is NULL on SQLite, an error on PostgreSQL) parts
     them: a real insert of it fails there; a row a CHECK of either side keeps out parts
     nothing (``checks_accept``). None when not evaluated (counted)."""
+    # A generated column a predicate reads is its side's expression (no INSERT gives it a
+    # value): ``WHERE title_key LIKE 'é%'`` beside ``title_key AS (lower(title))`` holds
+    # 'École' on PostgreSQL only (stranger73 004).
+    lwhere, rwhere = through_generated(st, table.name, (lwhere, rwhere))
     # The table's CHECKs over the predicates' columns give values too: status <> 'archived'
     # against status IN ('active', 'pending') parts on 'closed', a value only the CHECK's list
     # names (stranger34).
@@ -245,7 +249,7 @@ def matched_predicates(st: StageContext) -> None:
             )
             if ri is None:
                 continue
-            lwhere, rwhere = raw_where(li), raw_where(ri)
+            lwhere, rwhere = through_generated(st, lt.name, (raw_where(li), raw_where(ri)))
             if not dependent(st, lwhere, rwhere, lt.name):
                 continue
             judged = _run_predicates(st, lt, *judged_wheres(st, li, ri))

@@ -38,6 +38,7 @@ from twinschema.evaluate.crossing_values import (
     offset_moments,
     other_cases,
     probe_values,
+    probed_kind,
     reads_offsets,
     scale_bounds,
 )
@@ -92,8 +93,6 @@ def findings(
 ) -> list[tuple[bool, Difference]]:
     """The ``value_compatibility`` warnings of two sides of different dialects, each with
     whether it breaks a push (SQLite stores the value, PostgreSQL rejects it)."""
-    from twinschema.canonical import typemap
-
     found: list[tuple[bool, Difference]] = []
     ld, rd = left.schema.dialect, right.schema.dialect
     for name, lt in left.schema.tables.items():
@@ -104,7 +103,7 @@ def findings(
             rc = rt.column(lc.name)
             if rc is None or lc.generated is not None or rc.generated is not None:
                 continue  # no sync writes a generated column (one side's is a difference)
-            kind = typemap.shared_kind(lc.type, rc.type)
+            kind = probed_kind(lc.type, rc.type)
             length = lc.type.length if lc.type.length is not None else rc.type.length
             scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
             precision = lc.type.precision if lc.type.precision is not None else rc.type.precision
@@ -212,7 +211,7 @@ def _judged(
     if a is REJECTED and b is REJECTED:
         return None
     if a is not REJECTED and b is not REJECTED:
-        if _same(convert(a, kind), convert(b, kind)):
+        if same(convert(a, kind), convert(b, kind)):
             return None
         names = f"{DIALECT_NAMES[ld]} stores {_shown(a)}, {DIALECT_NAMES[rd]} {_shown(b)}"
         return False, f"{names} (changed on the way)"
@@ -227,7 +226,7 @@ def _judged(
     shown = _shown(kept)
     if again is None or again[0] is REJECTED:
         return push, f"{keeper} stores it as {shown}, {refuser} rejects it and {shown} {fails}"
-    if _same(convert(again[0], kind), convert(kept, kind)):
+    if same(convert(again[0], kind), convert(kept, kind)):
         if isinstance(value, str) and value.endswith(" ") and kept == value.rstrip(" "):
             # varchar(n) cuts the spaces past n where a CHECK on length refuses them (fuzz43 R4)
             return False, f"{refuser} rejects it, {keeper} stores it cut to {shown}"
@@ -309,7 +308,7 @@ def _unique_findings(
         rgot = crossing.stored(backends[rd], rd, rt, rc, column_checks(right, rt, rc), pair)
         if lgot is None or rgot is None or REJECTED in (*lgot, *rgot):
             continue
-        apart = {ld: not _same(*lgot), rd: not _same(*rgot)}
+        apart = {ld: not same(*lgot), rd: not same(*rgot)}
         if apart[ld] == apart[rd]:
             continue
         two, one = (ld, rd) if apart[ld] else (rd, ld)
@@ -381,12 +380,12 @@ def kept_as_written(kind: str | None, written: Any, kept: Any) -> bool:
     reads both), or as a value no other column is given in its place (not a number or text):
     what crosses a sync, and what a CHECK witness is judged on (``stored_rows``), is the
     value stored."""
-    return _same(convert(kept, kind), convert(written, kind)) or not isinstance(
+    return same(convert(kept, kind), convert(written, kind)) or not isinstance(
         kept, int | float | Decimal | str
     )
 
 
-def _same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any) -> bool:
     """One value: of one type and equal, a NaN with a NaN too (a numeric keeps 'NaN')."""
     return type(a) is type(b) and (bool(a == b) or bool(a != a and b != b))
 

@@ -10,9 +10,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from twinschema.canonical import typemap
 from twinschema.evaluate import expression_reads, probes
 from twinschema.evaluate.crossing_hints import FRACTION
 from twinschema.evaluate.shown_probes import probe_text
+from twinschema.model import ColumnType
 from twinschema.records.kinds import INTEGER_KINDS
 
 # What a warning on a number past a NUMERIC scale says of it (one such warning a column).
@@ -27,6 +29,21 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 # How a message names a value one past a length in a trailing space, which PostgreSQL's
 # varchar(n) stores cut to n characters: a finding only where the other side rejects it.
 TRAILING = "a trailing space past the length"
+
+
+def probed_kind(left: ColumnType, right: ColumnType) -> str | None:
+    """The kind whose values are tried in two columns: the kind both types stand for, else
+    ``numeric`` for a float against a NUMERIC with a scale or precision, which rounds or refuses
+    what the float stores (stranger73 009: REAL against numeric(4,2), the type difference
+    allowed, lost the warning SQLite's NUMERIC(4,2) gets: 1.001 is stored as 1.001 and 1.00)."""
+    kind = typemap.shared_kind(left, right)
+    if kind is not None:
+        return kind
+    for a, b in ((left, right), (right, left)):
+        sized = a.scale is not None or a.precision is not None
+        if sized and "numeric" in typemap.kinds_of(a) and "float" in typemap.kinds_of(b):
+            return "numeric"
+    return None
 
 
 def probe_values(

@@ -12,7 +12,7 @@ witness of a difference; else nothing is said (the comparer's match stands).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from twinschema.evaluate.null_keys import null_reason, with_null_moments
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.side_checks import checks_within
+from twinschema.evaluate.side_checks import checks_within, generated_inlined
 from twinschema.evaluate.statements import Keys
 from twinschema.evaluate.witness_fields import Written, own_names
 from twinschema.evaluate.witness_rows import look_alikes, magnitude, per_dialect
@@ -41,31 +41,29 @@ def matched_indexes(st: StageContext) -> None:
         return
     for lt, rt in matched_tables(st):
         columns = {c.name.lower() for c in lt.columns}
-        for li in lt.indexes:
-            if all(e.lower() in columns for e in li.expressions) or li.collations:
-                continue  # plain columns run nothing; a collation is not run here
-            ri = next(
-                (i for i in rt.indexes if i.where == li.where and alike_but_where(li, i)), None
-            )
-            if ri is None:
-                continue
+        for li, ri, shown in _pairs(lt, rt):
+            if li.collations:
+                continue  # a collation is not run here
             lkeys, rkeys = written_keys(li), written_keys(ri)
+            inlined = _through_generated(st, lt.name, (lkeys, rkeys))
+            if inlined is None and all(e.lower() in columns for e in li.expressions):
+                continue  # plain stored columns run nothing
+            lkeys, rkeys = inlined or (lkeys, rkeys)
             ltext, rtext = key_text(lkeys), key_text(rkeys)
-            if not dependent(st, ltext, rtext, lt.name):
+            if not dependent(st, ltext, rtext, lt.name) and (inlined is None or ltext == rtext):
                 continue
             judged = _run(st, lt, li, (lkeys, rkeys), (ltext, rtext))
             if judged is None:
                 continue
             said, rows = judged
             why = why_dependent(st, ltext, rtext, lt.name, rows)
-            if _told(st, lt.name, li.describe(), ri.describe(), why, said):
+            if _told(st, lt.name, *shown, why, said):
                 continue
             st.dependent_difference(
                 "unique" if li.unique else "index",
                 lt.name,
                 None,
-                li.describe(),
-                ri.describe(),
+                *shown,
                 (
                     f"index {li.name or ri.name or ''} on {lt.name}",
                     why,
@@ -74,6 +72,55 @@ def matched_indexes(st: StageContext) -> None:
                 name=both_named(li.name, ri.name),
                 witness=said.witness,
             )
+
+
+def _pairs(lt: Table, rt: Table) -> Iterator[tuple[Index, Index, tuple[str, str]]]:
+    """The index pairs the comparer matched on two sides' table, and each unique rule over
+    the same columns on both (as the unique index on its columns, run in the side's own names:
+    a rule over a generated column keys the rows by its expression), each with how the
+    report shows the two."""
+    for li in lt.indexes:
+        ri = next((i for i in rt.indexes if i.where == li.where and alike_but_where(li, i)), None)
+        if ri is not None:
+            yield li, ri, (li.describe(), ri.describe())
+    for lu in lt.uniques:
+        ru = next((u for u in rt.uniques if u == lu), None)
+        if ru is not None:
+            sides = tuple(
+                Index(
+                    u.columns,
+                    unique=True,
+                    name=u.name,
+                    nulls_distinct=u.nulls_distinct,
+                    raw_expressions=tuple(t.own_name_of(n) for n in u.columns),
+                )
+                for u, t in ((lu, lt), (ru, rt))
+            )
+            yield sides[0], sides[1], (lu.describe(), ru.describe())
+
+
+def _through_generated(
+    st: StageContext, table: str, keys: tuple[Keys, Keys]
+) -> tuple[Keys, Keys] | None:
+    """Each side's index elements and WHERE with every generated column they read as that
+    side's expression over the stored columns (``side_checks.generated_inlined``), or None
+    where neither side's keys read a generated column. An index over a generated column keys
+    the rows by what the expression computes: ``UNIQUE (title_key)`` beside ``title_key AS
+    (lower(title))`` refuses 'école cape' after 'École cape' on PostgreSQL only, whose
+    lower() folds É (stranger73 004), also where the column's own difference is allowed."""
+    out: list[Keys] = []
+    for side, (elements, where) in zip((st.left, st.right), keys, strict=True):
+        table_of = find(side, table, "")[0]
+        dialect = side.schema.dialect
+        out.append(
+            (
+                tuple(generated_inlined(dialect, table_of, e) for e in elements),
+                None if where is None else generated_inlined(dialect, table_of, where),
+            )
+        )
+    if (out[0], out[1]) == keys:
+        return None
+    return out[0], out[1]
 
 
 def _told(st: StageContext, table: str, left: str, right: str, why: str, said: Written) -> bool:

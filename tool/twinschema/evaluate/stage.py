@@ -83,6 +83,7 @@ from twinschema.evaluate import (
     generated,
     generated_nulls,
     index_keys,
+    key_spellings,
     match_full,
     matched_checks,
     nulls_idiom,
@@ -187,6 +188,7 @@ def _values(st: StageContext) -> None:
         return
     found = crossing.findings(st.left, st.right, ready, st.ev.crossing, st.layer or "diff")
     found += default_spellings.findings(st, ready)
+    found += key_spellings.findings(st, ready)
     layer = st.layer or "diff"
     found += [  # found while judging CHECKs (``json_escape``)
         (push, crossing.warning(layer, st.left, st.right, table, lc, rc, said))
