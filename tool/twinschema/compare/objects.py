@@ -16,14 +16,14 @@ Pure and dialect-free: ``pairing.objects_pairwise`` says when objects pair one b
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from twinschema.compare.context import Context, declared_hint
 from twinschema.compare.objects_alone import (
-    ALONE,
     ObjectDifference,
-    alone,
+    alone_on,
     exclusions_present as _exclusions_present,
     exclusions_stated,
     what,
@@ -31,7 +31,6 @@ from twinschema.compare.objects_alone import (
 from twinschema.compare.pairing import Pairing
 from twinschema.compare.view_columns import view_columns
 from twinschema.model import (
-    OBJECT_EXCLUSION,
     OBJECT_FUNCTION,
     OBJECT_KINDS,
     OBJECT_VIRTUAL_TABLE,
@@ -135,36 +134,41 @@ def compare_objects(
         result.differences.extend(_exclusions_present(left, right, labels, done))
     if not pairing.objects_pairwise and left.objects_read and right.objects_read:
         result.differences.extend(view_columns(left, right, labels))
+    both_read = left.objects_read and right.objects_read
     for index, (schema, label) in enumerate(((left, labels[0]), (right, labels[1]))):
         if not stated[index]:
             continue
         checked: set[tuple[str, str, str]] = set(done[index])
-        for wanted in declared if schema.objects_read else ():
-            if schema.dialect not in wanted.dialects:
-                continue
-            found = _find(schema, wanted, domain)
-            if found is None:
-                result.differences.append(_declared_missing(wanted, schema, label, index))
-            else:
-                checked.add(found.key)
+        side = (schema, label, index)
+        if schema.objects_read:
+            result.differences.extend(_declared_missing_on(side, declared, domain, checked))
         if not pairing.objects_pairwise:
-            # Across dialects, a rule changes what a statement does to rows on its side alone
-            # (DO INSTEAD NOTHING keeps the row a DELETE removes on the other): a difference,
-            # which domain.yaml may allow (kind rule), never a silent count. An exclusion
-            # constraint likewise refuses a row conflicting with a stored one (two overlapping
-            # ranges) that the other dialect stores (s71live), a metadata module's too.
-            both_read = left.objects_read and right.objects_read
-            for obj in schema.objects:
-                if obj.kind not in ALONE or obj.key in checked:
-                    continue
-                if both_read or (obj.kind == OBJECT_EXCLUSION and all(stated)):
-                    checked.add(obj.key)
-                    result.differences.append(alone(obj, schema, label, index, domain))
-        if not schema.objects_read:
-            continue
-        counts = _counts(o for o in schema.objects if o.key not in checked)
-        result.not_compared[index].update(counts)
+            result.differences.extend(alone_on(side, domain, checked, (both_read, all(stated))))
+        if schema.objects_read:
+            counts = _counts(o for o in schema.objects if o.key not in checked)
+            result.not_compared[index].update(counts)
     return result
+
+
+def _declared_missing_on(
+    side: tuple[Schema, str, int],
+    declared: Sequence[DeclaredObject],
+    domain: Domain | None,
+    checked: set[tuple[str, str, str]],
+) -> list[ObjectDifference]:
+    """Each object domain.yaml declares for the dialect of ``side`` (schema, label, index)
+    that it lacks; the key of each one it holds goes into ``checked``."""
+    schema, label, index = side
+    missing = []
+    for wanted in declared:
+        if schema.dialect not in wanted.dialects:
+            continue
+        found = _find(schema, wanted, domain)
+        if found is None:
+            missing.append(_declared_missing(wanted, schema, label, index))
+        else:
+            checked.add(found.key)
+    return missing
 
 
 def _broken(
@@ -389,11 +393,7 @@ def _declared_missing(
 
 
 def _counts(objects: Iterable[SchemaObject]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for obj in objects:
-        key = COUNT_KEYS[obj.kind]
-        counts[key] = counts.get(key, 0) + 1
-    return counts
+    return dict(Counter(COUNT_KEYS[obj.kind] for obj in objects))
 
 
 assert set(COUNT_KEYS) == set(OBJECT_KINDS)

@@ -180,3 +180,28 @@ ALONE: dict[str, _Alone] = {
         "refuse such rows too",
     ),
 }
+
+
+def alone_on(
+    side: tuple[Schema, str, int],
+    domain: Domain | None,
+    checked: set[tuple[str, str, str]],
+    read: tuple[bool, bool],
+) -> list[ObjectDifference]:
+    """Across dialects, each rule or exclusion of ``side`` (schema, label, index) not in
+    ``checked`` (added there): a rule changes what a statement does to rows on its side alone
+    (DO INSTEAD NOTHING keeps the row a DELETE removes on the other), a difference domain.yaml
+    may allow (kind rule), never a silent count; an exclusion constraint likewise refuses a row
+    conflicting with a stored one (two overlapping ranges) that the other dialect stores
+    (s71live), a metadata module's too. ``read``: both sides' objects were read, both sides
+    state their exclusions (a metadata module states those alone)."""
+    schema, label, index = side
+    both_read, stated = read
+    found = []
+    for obj in schema.objects:
+        if obj.kind not in ALONE or obj.key in checked:
+            continue
+        if both_read or (obj.kind == OBJECT_EXCLUSION and stated):
+            checked.add(obj.key)
+            found.append(alone(obj, schema, label, index, domain))
+    return found
