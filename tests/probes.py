@@ -33,6 +33,9 @@ witness:             # optional: rows that show the verdict on the real database
     sql: SELECT count(DISTINCT at) FROM t   # a mapping {a: ..., b: ...}): the values differ
                          # exactly when a difference is expected (what a time, a random or a
                          # generated value is like, where no fixed row shows it)
+    parts: true          # optional, in measure: the values differ (true) or not, whatever
+                         # expect says: a value_compatibility warning's claim (an enum and
+                         # its text twin sorting otherwise: ORDER BY reads otherwise)
   crosses: {column: n, value: 1.5, parts: true, row: {id: 1}}   # optional: what a value does
                          # on a sync: each side that stores it (row's other columns beside it)
                          # hands what it stored to the other side; parts: true exactly when

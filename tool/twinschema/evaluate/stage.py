@@ -56,8 +56,9 @@ TimeZones differ part a default or CHECK that reads the session's local date or 
 (``zones.zones_apart``), and a CHECK whose verdict depends on the session's TimeZone parts from
 its twin where a live PostgreSQL database's zone is not UTC, or two databases' zones differ
 (``zone_checks``); cross-dialect column pairs get their ``value_compatibility`` warnings
-(``crossing``). The parts share a ``StageContext``; the evaluator (``evaluator``) runs each
-distinct expression once per run.
+(``crossing``; an enum against an IN list sorted otherwise, ``enum_order``). The parts
+share a ``StageContext``; the evaluator (``evaluator``) runs each distinct expression once per
+run.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ from twinschema.evaluate import (
     crossing,
     default_spellings,
     defaults,
+    enum_order,
     failing_defaults,
     generated,
     generated_nulls,
@@ -189,6 +191,7 @@ def _values(st: StageContext) -> None:
     found = crossing.findings(st.left, st.right, ready, st.ev.crossing, st.layer or "diff")
     found += default_spellings.findings(st, ready)
     found += key_spellings.findings(st, ready)
+    found += enum_order.findings(st, ready)  # an enum against an IN list: their orders
     layer = st.layer or "diff"
     found += [  # found while judging CHECKs (``json_escape``)
         (push, crossing.warning(layer, st.left, st.right, table, lc, rc, said))

@@ -163,7 +163,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "value_compatibility": "A warning: a value that one side's column stores and the other's "
     "rejects or changes (a string past PostgreSQL's bound, an integer past int4, a number rounded "
     "by its scale, text that is not a UUID, a boolean stored as 2), found by running it through "
-    "scratch copies of both columns with their own CHECKs. It leaves the exit code alone unless "
+    "scratch copies of both columns with their own CHECKs; or an enum's labels that its text "
+    "twin (a CHECK IN list) sorts in another order, so ORDER BY, min, max and < answer "
+    "otherwise. It leaves the exit code alone unless "
     "[tool.twinschema] fail_on lists value_compatibility: then a value SQLite stores and "
     "PostgreSQL rejects (a push that fails) is a difference. Enforce the rule on the side that "
     "stores it (a CHECK), or allow it in domain.yaml with its reason.",

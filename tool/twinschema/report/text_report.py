@@ -192,7 +192,7 @@ def warnings_heading(report: Report, verbose: bool) -> str:
     schema with many columns makes long), and says how to see it."""
     n = len(value_warnings(report))
     text = (
-        f"{n} value_compatibility warning(s): values one side stores and the other rejects or "
-        "changes (the exit code ignores them"
+        f"{n} value_compatibility warning(s): values one side stores and the other rejects, "
+        "changes or sorts otherwise (the exit code ignores them"
     )
     return text + ("):" if verbose else "; --verbose or --format json lists them)")
