@@ -100,6 +100,11 @@ def test_a_label_added_and_used_by_the_next_revision_migrates_in_one_run(
             assert conn.execute(sa.text("SELECT kind::text FROM items")).scalar() == "c"
     finally:
         engine.dispose()
+    # ``revision`` upgrades its scratch databases as ``migrate`` does (stranger74 003: every
+    # later revision failed, "unsafe use of new value").
+    later = shell("revision", "-m", "nothing new")
+    assert "unsafe use" not in later.output, later.output
+    assert later.exit_code == 0, later.output
 
 
 def test_a_revision_that_adds_a_label_and_uses_it_itself_still_fails(

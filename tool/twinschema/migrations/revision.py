@@ -55,6 +55,7 @@ from twinschema.migrations.migrate_chain import (
     script_directory,
 )
 from twinschema.migrations.migrate_connect import connect
+from twinschema.migrations.migrations_alembic import run_step
 from twinschema.migrations.revision_bump import bumped
 from twinschema.migrations.revision_fts_renames import rebuild_renamed_readers
 from twinschema.migrations.revision_identity import (
@@ -362,6 +363,9 @@ def _autogenerate(
         # An unnamed SQLite CHECK added or removed is a batch written above (stranger64).
         found["empty"] = found["empty"] and all(d.upgrade_ops.is_empty() for d in generated)
 
+    # To head first as ``migrate`` gets there (an enum label added by one revision and used by
+    # a later one needs a COMMIT between them: stranger74 003); a failure shows below.
+    run_step(config, (dialect, url), "upgrade", "heads")
     with module_kept(config, dialect), connect(Target(dialect, parse_url(url))) as connection:
         cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
         cfg.cmd_opts = argparse.Namespace(quiet=True)  # Alembic's "Generating ... done" is not ours

@@ -45,6 +45,7 @@ from twinschema.config import Config
 from twinschema.migrations.chain_renames import ColumnRenamed, Renamed as TableRenamed, names_had
 from twinschema.migrations.migrate_chain import HEAD, Target, alembic_config
 from twinschema.migrations.migrate_connect import connect
+from twinschema.migrations.migrations_alembic import run_step
 from twinschema.records.domain import Domain
 from twinschema.urls import parse_url
 
@@ -111,6 +112,7 @@ def chain_heads(config: Config, urls: Mapping[str, str]) -> Heads:
     (one each) upgraded to it."""
     heads: dict[str, dict[str, frozenset[str]]] = {}
     for dialect, url in urls.items():
+        run_step(config, (dialect, url), "upgrade", "heads")  # as ``migrate`` does: enum labels
         with connect(Target(dialect, parse_url(url))) as connection:
             cfg = alembic_config(config, dialect, connection=connection, output=io.StringIO())
             command.upgrade(cfg, HEAD)
