@@ -119,10 +119,20 @@ def test_every_difference_that_offers_an_allowance_is_allowed_by_it(loader: Load
             # An allowed CHECK of a pair left unevaluated takes its pair away: the other one's
             # "not evaluated: ..." note goes with it (sl-pg.array-vs-json-text-list).
             paired = UNJUDGED.search(d.message) is not None
-            assert [shown(x, paired) for x in after] == [
-                shown(x, paired) for x in before if x is not d
-            ], f"{case.name}: allowance {offered(d)} for {d.kind}: {d.message}\n" + "\n".join(
-                x.message for x in after
+            # A column_type allowance of a JSON list against an array turns on that mapping: the
+            # CHECKs and defaults of the table the types left unevaluated are judged then, here
+            # equal (s73json, README "No kind holds a PostgreSQL array").
+            kept = [
+                x
+                for x in before
+                if x is not d
+                and not (
+                    d.kind == "column_type" and x.table == d.table and UNJUDGED.search(x.message)
+                )
+            ]
+            assert [shown(x, paired) for x in after] == [shown(x, paired) for x in kept], (
+                f"{case.name}: allowance {offered(d)} for {d.kind}: {d.message}\n"
+                + "\n".join(x.message for x in after)
             )
             allowed[d.kind] += 1
     # The walk reaches the kinds whose hints offer an allowance, the evaluation stage's too.
