@@ -94,7 +94,8 @@ def run_on_probes(
         st.result.not_evaluated += counted
         return None
     st.result.evaluated += counted
-    stored = both if not_null_test else stored_rows.accepted_by_table(st, table, tried, both)
+    pair = (ltext, rtext)
+    stored = both if not_null_test else stored_rows.accepted_by_table(st, table, tried, both, pair)
     witness = next(iter(partings(st, table, tried, (ltext, rtext), stored)), None)
     if witness is None and wide != (ltext, rtext):  # rows parted on, completed to be stored
         completed = completions.witness(st, table, found, (ltext, rtext), errors_reject)
