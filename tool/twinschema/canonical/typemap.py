@@ -358,6 +358,22 @@ def folds_names(left_dialect: str, right_dialect: str) -> bool:
 fold = dialect_records.fold_name
 
 
+# The dialects whose fixed-length character type (kind "char") pads a value with spaces and
+# ignores that padding in length(), comparisons and casts (stranger74 008).
+PADS_CHAR = frozenset({POSTGRESQL})
+PADDING_REASON = (
+    "PostgreSQL's character(n) ignores its trailing spaces in length() and comparisons "
+    "(length('ab  '::character(4)) is 2); SQLite's TEXT counts every character"
+)
+
+
+def pads(ctype: ColumnType) -> bool:
+    """True when a column of type ``ctype`` pads and ignores trailing spaces (``char(n)`` on
+    a dialect in ``PADS_CHAR``): an expression reading it, written alike on a column that keeps
+    its spaces, need not mean the same."""
+    return ctype.dialect in PADS_CHAR and "char" in kinds_of(ctype)
+
+
 def enforces_length(dialect: str) -> bool:
     """True when ``dialect`` refuses a text longer than its column's declared length."""
     return dialect in ENFORCES_LENGTH

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from twinschema.canonical import typemap_operators
+from twinschema.canonical import typemap, typemap_operators
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import (
     completions,
@@ -94,7 +94,8 @@ def run_on_probes(
         st.result.not_evaluated += counted
         return None
     st.result.evaluated += counted
-    stored = both if not_null_test else stored_rows.accepted_by_table(st, table, tried, both)
+    pair = (ltext, rtext)
+    stored = both if not_null_test else stored_rows.accepted_by_table(st, table, tried, both, pair)
     witness = next(iter(partings(st, table, tried, (ltext, rtext), stored)), None)
     if witness is None and wide != (ltext, rtext):  # rows parted on, completed to be stored
         completed = completions.witness(st, table, found, (ltext, rtext), errors_reject)
@@ -133,10 +134,25 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
     read = {c for r in (lreads, rreads) if r is not None for c in r.columns}
     if not text_on_both(st, table, *sorted(rendered)) or scale_reasons(st, table, read):
         return True
-    if collated_apart(st, table, read):
+    if collated_apart(st, table, read) or padded_apart(st, table, read):
         return True
     ordered = {c for r in (lreads, rreads) if r is not None for c in r.ordered}
     return any(enum_ordered(st, table, c) for c in sorted(ordered))
+
+
+def padded_apart(st: StageContext, table: str, columns: frozenset[str] | set[str]) -> bool:
+    """True when one of ``columns`` of ``table`` ignores its trailing spaces on one side only
+    (``typemap.pads``: PostgreSQL's char(4) against SQLite's TEXT): ``length(site) = 4``
+    written alike holds for 'ab  ' on one side only (stranger74 008), so probe rows settle it."""
+    for column in sorted(columns):
+        left, right = find(st.left, table, column)[1], find(st.right, table, column)[1]
+        if (
+            left is not None
+            and right is not None
+            and typemap.pads(left.type) != typemap.pads(right.type)
+        ):
+            return True
+    return False
 
 
 def collated_apart(st: StageContext, table: str, columns: frozenset[str] | set[str]) -> bool:
@@ -214,7 +230,7 @@ def why_dependent(
     reasons += [
         enum_order(st, table, column) for column in ordered if enum_ordered(st, table, column)
     ]
-    reasons += collated
+    reasons += collated + [typemap.PADDING_REASON] * padded_apart(st, table, read)
     return "; ".join(dict.fromkeys(reasons))
 
 

@@ -40,7 +40,7 @@ def witness(
         return None
     more = nulls_where_both_allow(st, table, more)
     judged = accept_vectors(more, *texts, errors_reject)
-    stored = accepted_by_table(st, table, more, judged)
+    stored = accepted_by_table(st, table, more, judged, texts)
     found = next(iter(partings(st, table, more, texts, stored)), None)
     return (more, found) if found is not None else None
 

@@ -53,7 +53,7 @@ def witness(
         return None
     more = nulls_where_both_allow(st, table, replace(found, rows=tuple(rows)))
     judged = accept_vectors(more, *texts, errors_reject)
-    stored = accepted_by_table(st, table, more, judged)
+    stored = accepted_by_table(st, table, more, judged, texts)
     parted = next(iter(partings(st, table, more, texts, stored)), None)
     return (more, parted) if parted is not None else None
 

@@ -135,6 +135,6 @@ def witness(
     columns = found.left if sq == 0 else found.right
     nulls = found.backends[sq].try_rows(columns, f"({texts[sq]}) IS NULL", [j[0] for j in parted])
     passed = [j for j, null in zip(parted, nulls, strict=True) if null]
-    kept = accepted_by_table(st, table, tried, passed)
+    kept = accepted_by_table(st, table, tried, passed, texts)
     parting = next((NullParting(r, a, b, value=rows[r]) for r, a, b in kept if a != b), None)
     return None if parting is None else (tried, parting)

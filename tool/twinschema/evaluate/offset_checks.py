@@ -7,8 +7,10 @@ form part them too, RFC 3339 with the writer's own UTC offset as most clients wr
 stores the row (ends_at, starts_at) of those two and PostgreSQL's CHECK rejects it (stranger72
 008). A row of such values that passes each side's CHECKs on one of the columns alone and that
 the pair parts makes the pair a difference. Where those CHECKs hold the text to one UTC form
-(a GLOB or ``strftime('%Y-%m-%dT%H:%M:%SZ', x) = x``), text order is instant order: no row
-parts them. Dates (no offset: ISO text order is day order) and times are not tried here.
+of one width (a GLOB or ``strftime('%Y-%m-%dT%H:%M:%SZ', x) = x``), text order is instant order:
+no row parts them; a pin that still lets an offset ('+00:00', '+02:00'), an optional fraction
+or two widths through lets a row of ``ONE_FORM`` through that parts them (stranger74 001).
+Dates (no offset: ISO text order is day order) and times are not tried here.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from twinschema.model import CheckConstraint, Table
 WHY = (
     "SQLite compares the two timestamps as text, PostgreSQL as instants, and in one form "
     "with different UTC offsets text order is not time order ('2026-01-01T10:00:00+02:00' is "
-    "08:00 UTC, yet sorts after '2026-01-01T09:30:00Z'); on SQLite julianday() of each reads "
-    "the offset, or a CHECK can hold the text to one UTC form"
+    "08:00 UTC, yet sorts after '2026-01-01T09:30:00Z'), nor with and without a fraction "
+    "('2026-01-01T10:00:00.500Z' sorts before '2026-01-01T10:00:00Z'); on SQLite julianday() "
+    "of each reads the offset, or a CHECK can hold the text to one UTC form of one width"
 )
 
 

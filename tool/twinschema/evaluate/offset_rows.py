@@ -20,9 +20,16 @@ KIND = "timestamptz"
 # Moments written in one form each, as one kind of client writes them: 'Z' for UTC and the
 # offset otherwise (JavaScript, Java's ISO_OFFSET_DATE_TIME, Swift), or always the offset
 # (Python's isoformat with a space). 10:00+02:00 is 08:00 UTC: before 09:30 UTC, after as text.
+# A CHECK pinning the text (a GLOB, strftime) lets through only the rows of its form, so the
+# forms a pin may still allow are here too (stranger74 001): always the offset with 'T'
+# ('+00:00' for UTC), and 'Z' with and without a fraction ('.' sorts before 'Z': 10:00:00.500Z
+# is after 10:00:00Z, before it as text). Only a pin to one UTC spelling of one width refuses
+# every row that parts them.
 ONE_FORM: tuple[tuple[str, ...], ...] = (
     ("2026-01-01T10:00:00+02:00", "2026-01-01T09:30:00Z", "2026-01-01T08:00:00Z"),
     ("2026-01-01 10:00:00+02:00", "2026-01-01 09:30:00+00:00", "2026-01-01 08:00:00+00:00"),
+    ("2026-01-01T10:00:00+02:00", "2026-01-01T09:30:00+00:00", "2026-01-01T08:00:00+00:00"),
+    ("2026-01-01T10:00:00Z", "2026-01-01T10:00:00.500Z", "2026-01-01T10:00:00.5Z"),
 )
 
 # A row, with the index (into the dialects) of the side that stores it.

@@ -21,15 +21,16 @@ from typing import Any
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.canonical.typemap import kinds_of
 from twinschema.canonical.typemap_storage import HOLDS_FRACTIONS
-from twinschema.evaluate import json_lists, probes
+from twinschema.evaluate import expression_reads, json_lists, probes
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import kept_as_written
 from twinschema.evaluate.generated_refusals import stored_only
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.side_checks import checks_within
+from twinschema.evaluate.side_checks import checks_within, own_names
 from twinschema.model import ColumnType
+from twinschema.records import Side
 from twinschema.records.kinds import INTEGER_KINDS
 
 # A row both sides judged: the row, the left verdict, the right verdict (True: accepted).
@@ -312,13 +313,17 @@ def checks_accept(
 
 
 def accepted_by_table(
-    st: StageContext, table: str, found: ProbeSet, judged: Sequence[Judged]
-) -> list[Judged]:
+    st: StageContext, table: str, found: ProbeSet, judged: Sequence[Judged],
+    texts: tuple[str, str] | None = None,
+) -> list[Judged]:  # fmt: skip
     """``judged`` less the rows the two CHECKs part on that the accepting side's table refuses
     through its CHECKs over the same columns (an error refuses too: a real insert fails): a
     row no table of either side stores parts nothing. ``x * 3 < 2500`` overflows PostgreSQL's
     int4 at x = -2147483648, which ``x BETWEEN 0 AND 1000`` keeps out of SQLite's table too.
-    The rejecting side's other CHECKs do not matter: it refuses the row either way."""
+    Given the two CHECKs' ``texts``, a row the rejecting side's other CHECKs over those
+    columns refuse is left out too: it shows what those CHECKs refuse, each its own
+    difference or allowance, not the pair (stranger74 005: '2020-01-01 00:00:00+00', which
+    only SQLite's GLOB pinning 'Z' refuses, was named the witness of ``taken_at >= ...``)."""
     parted = [k for k, (_, a, b) in enumerate(judged) if a != b]
     if not parted:
         return list(judged)
@@ -327,9 +332,26 @@ def accepted_by_table(
     for n, side_of, columns in ((0, st.left, found.left), (1, st.right, found.right)):
         accepting = [k for k in parted if judged[k][1 + n]]
         text = checks_within(side_of, table, names)
-        if not accepting or text == "TRUE":
-            continue
-        rows = [judged[k][0] for k in accepting]
-        got = found.backends[n].try_rows(columns, text, rows, True)
-        refused.update(k for k, ok in zip(accepting, got, strict=True) if ok is False)
+        others = _others(side_of, table, names, texts[n]) if texts is not None else "TRUE"
+        for ks, kept in ((accepting, text), ([k for k in parted if not judged[k][1 + n]], others)):
+            if not ks or kept == "TRUE":
+                continue
+            got = found.backends[n].try_rows(columns, kept, [judged[k][0] for k in ks], True)
+            refused.update(k for k, ok in zip(ks, got, strict=True) if ok is False)
     return [j for k, j in enumerate(judged) if k not in refused]
+
+
+def _others(side_of: Side, table: str, names: set[str], pair: str) -> str:
+    """``side_of``'s plain CHECKs on ``table`` that read only ``names`` but those the pair's
+    text ``pair`` holds (the CHECK judged, or each of its group), as one conjunction; ``TRUE``
+    where none is (a generated column's or a MATCH FULL key's refusals are not tried here)."""
+    found, _ = find(side_of, table, "")
+    if found is None:
+        return "TRUE"
+    own = own_names(side_of, table, names)
+    texts = [
+        f"({text})"
+        for text, cols, _ in expression_reads.table_checks(side_of.schema.dialect, found)
+        if cols <= own and text not in pair
+    ]
+    return " AND ".join(texts) or "TRUE"
