@@ -35,12 +35,7 @@ def own_nullable(connection: Any, column: sa.Column[Any]) -> bool | None:
     column not found): the reflected ``nullable`` then stands."""
     if not isinstance(column.type, postgresql.DOMAIN):
         return None
-    if not isinstance(connection, sa.Connection) or connection.dialect.name != "postgresql":
-        return None
-    preparer = connection.dialect.identifier_preparer
-    not_null = connection.execute(
-        sa.text(_OWN_NOT_NULL), {"t": preparer.format_table(column.table), "c": column.name}
-    ).scalar()
+    not_null = _catalog_value(connection, column, _OWN_NOT_NULL)
     return None if not_null is None else not bool(not_null)
 
 
@@ -99,10 +94,14 @@ def serial_default(connection: Any, column: sa.Column[Any]) -> str | None:
     its ``sa.Sequence``, as ``init`` writes a serial with options of its own) then compares
     alike, where every ``revision`` wrote an ``alter_column`` setting it again, undone by one
     dropping it: after that downgrade every insert without an id failed (stranger72 007)."""
+    text = _catalog_value(connection, column, _OWN_DEFAULT)
+    return str(text) if text is not None and "nextval(" in str(text).lower() else None
+
+
+def _catalog_value(connection: Any, column: sa.Column[Any], query: str) -> Any:
+    """``query``'s one value for the reflected ``column`` (bound as ``:t``, its table, and
+    ``:c``, its name) on a PostgreSQL connection; None on any other connection."""
     if not isinstance(connection, sa.Connection) or connection.dialect.name != "postgresql":
         return None
-    preparer = connection.dialect.identifier_preparer
-    text = connection.execute(
-        sa.text(_OWN_DEFAULT), {"t": preparer.format_table(column.table), "c": column.name}
-    ).scalar()
-    return str(text) if text is not None and "nextval(" in str(text).lower() else None
+    table = connection.dialect.identifier_preparer.format_table(column.table)
+    return connection.execute(sa.text(query), {"t": table, "c": column.name}).scalar()
