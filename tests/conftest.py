@@ -22,6 +22,7 @@ import pytest
 from support import systempg
 from support.dbpool import DatabasePool
 from support.reaper import reap_after
+from support.runtime_dir import make_private
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,13 +130,13 @@ def pytest_runtest_logfinish() -> None:
     others (g+rx, o+rx) when a server's data folder is too deep for a socket path and the
     socket goes under it, and platformdirs would then give every process started later the
     machine-wide lock (see ``pytest_configure``), not the one this run's other processes hold.
+    It waits for a server start of another worker in progress (``support/runtime_dir.py``).
     The servers' clients are this run's processes (root, or the owner): a running server is
     reached as before."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime and Path(runtime).parent.name.startswith("twinschema-run-"):
         with contextlib.suppress(OSError):
-            if os.stat(runtime).st_mode & 0o077:
-                os.chmod(runtime, 0o700)
+            make_private(Path(runtime))
 
 
 @pytest.hookimpl(trylast=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 # What a process started by a test prints: where its pgserver locks.
@@ -50,3 +51,48 @@ def test_a_runtime_folder_others_may_read_is_not_taken(tmp_path: Path) -> None:
     assert not _lock_path_of_a_new_process(runtime).is_relative_to(runtime)
     runtime.chmod(0o700)
     assert _lock_path_of_a_new_process(runtime).is_relative_to(runtime)
+
+
+# A process standing in for another worker's pgserver in the middle of a server start: it holds
+# pgserver's lock until its stdin closes.
+_HOLD_THE_LOCK = (
+    "import sys, fasteners; lock = fasteners.InterProcessLock(sys.argv[1]); lock.acquire(); "
+    "print('held', flush=True); sys.stdin.read(); lock.release()"
+)
+
+
+def test_the_runtime_folder_is_closed_only_between_server_starts(tmp_path: Path) -> None:
+    """Closing the run's runtime folder during another worker's server start shut that server's
+    user out of its socket folder (a CI run failed so); it waits for pgserver's lock now."""
+    from support.runtime_dir import make_private
+
+    runtime = tmp_path / "runtime"
+    (runtime / "python_PostgresServer").mkdir(parents=True)
+    runtime.chmod(0o755)  # as pgserver leaves it after putting a socket folder there
+    lock = runtime / "python_PostgresServer" / ".lockfile"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_THE_LOCK, str(lock)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        closer = threading.Thread(target=make_private, args=(runtime,))
+        closer.start()
+        closer.join(1)
+        assert closer.is_alive()  # waiting for the lock, however long the start takes
+        assert runtime.stat().st_mode & 0o777 == 0o755
+    finally:
+        holder.communicate("")  # the start is over: the lock is released
+    closer.join()
+    assert runtime.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_runtime_folder_without_a_server_start_is_closed_at_once(tmp_path: Path) -> None:
+    """The near miss: no lock file (no pgserver ever started one here), nothing to wait for."""
+    from support.runtime_dir import make_private
+
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    runtime.chmod(0o755)
+    make_private(runtime)
+    assert runtime.stat().st_mode & 0o777 == 0o700
