@@ -12,6 +12,7 @@ from twinschema.canonical.expr_idioms import (
     LOCAL_TIME_NOTE,
 )
 from twinschema.canonical.expressions import across
+from twinschema.compare import shared_ids
 from twinschema.compare.common import (
     coll_meaning,
     coll_text,
@@ -41,6 +42,7 @@ _COLUMN_FIELDS = {
     "identity": "column_default",
     "generator": "column_default",
     "sequence": "column_default",
+    "shared": "column_default",
 }
 
 
@@ -83,9 +85,9 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     both = lc.generator and rc.generator and not lseq
     lgen, rgen = (lc.generator, rc.generator) if both else (None, None)
     mine = {"nullable": _nullness(lc), "default": ldefault, "identity": lid, "generator": lgen,
-            "sequence": lseq}  # fmt: skip
+            "sequence": lseq, "shared": shared_ids.sharers(ctx, lc)}  # fmt: skip
     theirs = {"nullable": _nullness(rc), "default": rdefault, "identity": rid, "generator": rgen,
-              "sequence": rseq}  # fmt: skip
+              "sequence": rseq, "shared": shared_ids.sharers(ctx, rc)}  # fmt: skip
     if fails:  # the default's failure is reported above: nullability is left to compare
         mine, theirs = {"nullable": _nullness(lc)}, {"nullable": _nullness(rc)}
     if mine != theirs:
@@ -321,6 +323,8 @@ def column_field(
             f"the sequence {where} draws from differs (the values the next rows get): "
             f"{lc.sequence} vs {rc.sequence}",
         )
+    elif field_name == "shared":
+        shared_ids.report(ctx, kind, table, where, lc, rc)
     else:
         message = (
             f"how {where} is generated differs: {lc.identity or 'none'} vs {rc.identity or 'none'}"

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -280,7 +281,7 @@ def _tables(
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator, owned, owner, fails, levels, seq_oid, _) in rows:  # fmt: skip
+         _, generator, owned, owner, fails, levels, sharers, seq_oid, _) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -318,21 +319,22 @@ def _tables(
                     f"the sequence of {owner}" if owner else drawn_sequence(raw_default or "")
                 )
         collation = None if coll_name is None else collation_of(coll_name, coll_exact, coll_locale)
+        column = pool.column(
+            name,
+            ctype,
+            not notnull,
+            default,
+            column_identity,
+            raw_default,
+            collation,
+            computed,
+            generator if column_identity else None,
+            sequence,
+            fails,
+            _next_id(states, seq_oid, generator) if column_identity else None,
+        )
         current.columns.append(
-            pool.column(
-                name,
-                ctype,
-                not notnull,
-                default,
-                column_identity,
-                raw_default,
-                collation,
-                computed,
-                generator if column_identity else None,
-                sequence,
-                fails,
-                _next_id(states, seq_oid, generator) if column_identity else None,
-            )
+            replace(column, shares_ids_with=tuple(sharers)) if sharers else column
         )
     return tables
 

@@ -194,6 +194,14 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
        sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column),
        {_SEQUENCE_FAILS},
        CASE WHEN et.typtype = 'd' THEN ({DOMAIN_LEVELS}) END,
+       -- the other tables whose defaults draw from the same sequence (Column.shares_ids_with)
+       CASE WHEN sq.seqrelid IS NOT NULL THEN ARRAY(
+           SELECT DISTINCT sr.relname::text
+           FROM pg_depend sp JOIN pg_attrdef sd ON sd.oid = sp.objid
+           JOIN pg_class sr ON sr.oid = sd.adrelid
+           WHERE sp.classid = 'pg_attrdef'::regclass AND sp.refclassid = 'pg_class'::regclass
+             AND sp.refobjid = sq.seqrelid AND coalesce(pg_partition_root(sd.adrelid),
+                 sd.adrelid) <> coalesce(pg_partition_root(c.oid), c.oid) ORDER BY 1) END,
        -- the sequence whose state (last_value, is_called) is read next (sequence_state), where
        -- the role may read it (SELECT on it, USAGE on its schema)
        CASE WHEN sq.readable THEN sq.seqrelid END,

@@ -39,6 +39,7 @@ from twinschema.model import (
     element_flags,
 )
 from twinschema.model_pool import ColumnPool
+from twinschema.sources import metadata_identity as identity_parts
 from twinschema.sources.metadata_exclusions import exclusions
 from twinschema.sources.metadata_identity import identity_of, sequence_options
 from twinschema.sources.metadata_import import import_metadata
@@ -78,6 +79,9 @@ def from_metadata(
     reader = _Reader(dialect)
     kept = [t for t in metadata.tables.values() if not excluded(t.name, options.exclude)]
     tables = {table.name: reader.table(table) for table in kept}
+    if dialect == "postgresql":
+        for (table, column), sharers in identity_parts.id_sharers(kept).items():
+            tables[table] = identity_parts.shares_ids(tables[table], column, sharers)
     return Schema(
         dialect=dialect,
         tables=tables,

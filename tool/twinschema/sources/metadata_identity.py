@@ -4,6 +4,9 @@ adapters read a live database's."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +19,7 @@ from twinschema.model import (
     IDENTITY_ROWID,
     IDENTITY_SEQUENCE,
     ColumnType,
+    Table,
 )
 
 
@@ -84,3 +88,46 @@ def drawn_sequence(column: sa.Column[Any]) -> sa.Sequence | None:
     text = str(getattr(default.arg, "text", default.arg))
     name = sequence.name
     return sequence if f"'{name}'" in text or f"'\"{name}\"'" in text else None
+
+
+# The sequence a ``nextval()`` server default names: ``nextval('s')``, ``nextval('"S"'::regclass)``.
+_NEXTVAL_NAME = re.compile(r"""nextval\(\s*'"?((?:[^'"]|'')+)"?'""")
+
+
+def _sequence_of(table: sa.Table, column: sa.Column[Any]) -> str | None:
+    """The name of the sequence a PostgreSQL module's column takes its ids from: the one its
+    ``nextval()`` default names, else its own (a serial's or an identity's, which PostgreSQL
+    names ``<table>_<column>_seq``); None where it takes none."""
+    default = column.server_default
+    if isinstance(default, sa.DefaultClause):
+        found = _NEXTVAL_NAME.search(str(getattr(default.arg, "text", default.arg)))
+        return found.group(1).replace("''", "'") if found else None
+    if column.identity is not None or column is table.autoincrement_column:
+        return f"{table.name}_{column.name}_seq"
+    return None
+
+
+def id_sharers(tables: Iterable[sa.Table]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """For a PostgreSQL module, each (table, column) whose sequence other tables' columns draw
+    from too, with those tables (sorted), as the adapter reads a database's
+    (``Column.shares_ids_with``): a key taking ``nextval('stage_id_seq')`` moves with stage's."""
+    drawing: dict[str, list[tuple[str, str]]] = {}
+    for table in tables:
+        for column in table.columns:
+            sequence = _sequence_of(table, column)
+            if sequence is not None:
+                drawing.setdefault(sequence, []).append((table.name, column.name))
+    return {
+        (table, column): tuple(sorted({t for t, _ in columns if t != table}))
+        for columns in drawing.values()
+        for table, column in columns
+        if any(t != table for t, _ in columns)
+    }
+
+
+def shares_ids(table: Table, column: str, sharers: tuple[str, ...]) -> Table:
+    """``table`` with its ``column`` sharing its ids with ``sharers`` (``id_sharers``)."""
+    columns = tuple(
+        replace(c, shares_ids_with=sharers) if c.name == column else c for c in table.columns
+    )
+    return replace(table, columns=columns)

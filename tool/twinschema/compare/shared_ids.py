@@ -1,0 +1,37 @@
+"""Keys whose ids another table's inserts move: a key drawing from a sequence another table's
+column draws from too (``Column.shares_ids_with``; stranger75 010). One insert into stage, then
+one into mat gives mat the id 2 where mat.id takes stage's sequence, 1 where it has ids of its
+own."""
+
+from __future__ import annotations
+
+from twinschema.compare.context import Context
+from twinschema.model import Column
+
+
+def sharers(ctx: Context, column: Column) -> tuple[str, ...]:
+    """The tables both sides have whose inserts move ``column``'s ids (a table one side lacks is
+    a difference of its own: Sakila's INHERITS children of payment)."""
+    both = ctx.left.schema.tables.keys() & ctx.right.schema.tables.keys()
+    return tuple(t for t in column.shares_ids_with if t in both)
+
+
+def _ids(tables: tuple[str, ...]) -> str:
+    """Where a column's ids come from, as far as other tables' inserts move them."""
+    return f"ids from a sequence shared with {', '.join(tables)}" if tables else "ids of its own"
+
+
+def report(ctx: Context, kind: str, table: str, where: str, lc: Column, rc: Column) -> None:
+    """The difference of two keys of which one shares its ids with a table the other does not."""
+    left, right = sharers(ctx, lc), sharers(ctx, rc)
+    lids, rids = _ids(left), _ids(right)
+    ctx.diff(
+        kind,
+        table,
+        lc.name,
+        lc.name,
+        lids,
+        rids,
+        f"{where} takes {ctx.each(lids, rids)}: after an insert into {(left or right)[0]}, the "
+        "next row's id differs (2 against 1 on new databases)",
+    )
