@@ -12,7 +12,8 @@ from collections.abc import Mapping, Set as AbstractSet
 
 from twinschema.canonical.check_reading import same_check
 from twinschema.compare.allowance_entries import one_shape, one_sided
-from twinschema.model import Schema
+from twinschema.model import Index, Schema, UniqueConstraint
+from twinschema.model_shown import own_described
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Allowance, Domain, check_key
 
@@ -167,9 +168,29 @@ def _same_sides(
             if allowance.kind == "check":
                 if not _same_check(pinned, difference, s, schemas):
                     return False
-            elif check_key(text) != check_key(pinned):
+            elif check_key(text) != check_key(pinned) and not _logically(
+                pinned, text, difference, schemas.get(s)
+            ):
                 return False
     return True
+
+
+def _logically(pinned: str, text: str, difference: Difference, schema: Schema | None) -> bool:
+    """True when ``pinned`` is the index or UNIQUE rule ``difference`` shows as ``text`` (on
+    the side of ``schema``), read by the columns' logical names (domain.yaml's keys): a one-sided
+    index shows each column by its database's name, which a rename through ``name:``/``names:``
+    changes while the index stays what it was (PostgreSQL's and SQLite's ``RENAME COLUMN``
+    rewrite the index). A pin so read holds through every rename; the same index by other
+    columns, operator classes or expressions still matches no pin (stranger74 004)."""
+    table = schema.tables.get(difference.table or "") if schema is not None else None
+    if table is None or difference.kind not in ("index", "unique"):
+        return False
+    items: list[Index | UniqueConstraint] = [*table.indexes, *table.uniques]
+    return any(
+        check_key(own_described(table, item)) == check_key(text)
+        and check_key(item.describe()) == check_key(pinned)
+        for item in items
+    )
 
 
 def _same_check(
