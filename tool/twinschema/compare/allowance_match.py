@@ -179,9 +179,9 @@ def _logically(pinned: str, text: str, difference: Difference, schema: Schema | 
     """True when ``pinned`` is the index or UNIQUE rule ``difference`` shows as ``text`` (on
     the side of ``schema``), read by the columns' logical names (domain.yaml's keys): a one-sided
     index shows each column by its database's name, which a rename through ``name:``/``names:``
-    changes while the index stays what it was (PostgreSQL's and SQLite's ``RENAME COLUMN``
-    rewrite the index). A pin so read holds through every rename; the same index by other
-    columns, operator classes or expressions still matches no pin (stranger74 004)."""
+    changes while the index stays what it was (the database's ``RENAME COLUMN`` rewrites the
+    index). A pin so read holds through every rename; the same index by other columns,
+    operator classes or expressions still matches no pin (stranger74 004)."""
     table = schema.tables.get(difference.table or "") if schema is not None else None
     if table is None or difference.kind not in ("index", "unique"):
         return False
