@@ -108,6 +108,19 @@ def test_a_pinned_one_sided_index_allowance_holds_through_the_rename(
     code, report = check(shell)
     assert (code, report["differences"]) == (0, []), report["differences"]
 
+    # Without the allowance, the hint offers it by the logical name, which the next rename
+    # keeps, while the message and its bracket name the column as the databases do.
+    domain = project / "domain.yaml"
+    kept = domain.read_text("utf-8")
+    (allow,) = [line for line in kept.splitlines(keepends=True) if "kind: index" in line]
+    replace_in(domain, "    allow:\n" + allow, "")
+    code, report = check(shell)
+    [d] = [x for x in report["differences"] if x["layer"] == "models" and x["kind"] == "index"]
+    assert RENAMED[dialect] in d["message"] and RENAMED[dialect] in (d["left"], d["right"]), d
+    pinned = f'sides: {{{dialect}: "{ONE_SIDED[dialect][2]}"}}'
+    assert pinned in d["hint"] and "by domain.yaml's names" in d["hint"], d["hint"]
+    domain.write_text(kept, "utf-8")
+
     # Near miss: the index changed beyond the rename is reported, the pin stale.
     execute(urls[dialect], "DROP INDEX runs_target_only", ONE_SIDED[dialect][3])
     code, report = check(shell)

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Set as AbstractSet
 
 from twinschema.canonical.check_reading import same_check
-from twinschema.compare.allowance_entries import one_shape, one_sided
-from twinschema.model import Index, Schema, UniqueConstraint
-from twinschema.model_shown import own_described
+from twinschema.compare.allowance_entries import logical_text, one_shape, one_sided
+from twinschema.model import Schema
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Allowance, Domain, check_key
 
@@ -182,15 +181,8 @@ def _logically(pinned: str, text: str, difference: Difference, schema: Schema | 
     changes while the index stays what it was (the database's ``RENAME COLUMN`` rewrites the
     index). A pin so read holds through every rename; the same index by other columns,
     operator classes or expressions still matches no pin (stranger74 004)."""
-    table = schema.tables.get(difference.table or "") if schema is not None else None
-    if table is None or difference.kind not in ("index", "unique"):
-        return False
-    items: list[Index | UniqueConstraint] = [*table.indexes, *table.uniques]
-    return any(
-        check_key(own_described(table, item)) == check_key(text)
-        and check_key(item.describe()) == check_key(pinned)
-        for item in items
-    )
+    logical = logical_text(text, difference, schema)
+    return logical is not None and check_key(logical) == check_key(pinned)
 
 
 def _same_check(
