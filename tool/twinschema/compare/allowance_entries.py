@@ -4,10 +4,23 @@ kind alone that allows more than one difference (``broad_allowances``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
+from twinschema.model import Index, Schema, UniqueConstraint
+from twinschema.model_shown import own_described
 from twinschema.records import Difference, FixSide, FixSite, Severity
-from twinschema.records.domain import PINNABLE_KINDS, Allowance, Domain, check_text, pin_key
+from twinschema.records.domain import (
+    PINNABLE_KINDS,
+    Allowance,
+    Domain,
+    check_key,
+    check_text,
+    pin_key,
+)
+
+# Each side's canonical schema, by side: where an index's columns are read by logical name.
+Schemas = Mapping[FixSide, Schema]
 
 # The kinds whose difference is always an object on one side only: an allowance without
 # ``dialect:`` cannot mean another difference of the same object.
@@ -31,6 +44,20 @@ def one_shape(difference: Difference) -> bool:
         difference.kind in ONE_SIDED_KINDS
         or (difference.kind, difference.name) in ONE_SIDED_OBJECTS
     )
+
+
+def logical_text(text: str, difference: Difference, schema: Schema | None) -> str | None:
+    """The index or UNIQUE rule ``difference`` shows as ``text`` (on the side of ``schema``),
+    written by its columns' logical names (domain.yaml's keys, which no rename changes), where
+    its side shows it by its database's names (an object on one side only, ``own_described``):
+    ``(target text_pattern_ops)`` for ``(object_name text_pattern_ops)``; None where none is
+    found (stranger74 004)."""
+    table = schema.tables.get(difference.table or "") if schema is not None else None
+    if table is None or difference.kind not in ("index", "unique"):
+        return None
+    items: list[Index | UniqueConstraint] = [*table.indexes, *table.uniques]
+    key = check_key(text)
+    return next((i.describe() for i in items if check_key(own_described(table, i)) == key), None)
 
 
 def one_sided(difference: Difference) -> bool:
@@ -133,13 +160,17 @@ def _objects(differences: list[Difference]) -> list[Difference]:
     return found
 
 
-def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
+def allowance_entry(
+    d: Difference, dialects: dict[FixSide, str], schemas: Schemas | None = None
+) -> str:
     """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
     name where it has them, for an object on one side only the dialect that has it
     (``dialects``: side -> dialect), and for a difference across dialects of a kind
     ``PINNABLE_KINDS`` names what each side shows (``types:``, ``checks:``, ``nullable:``,
     ``sides:`` for the others; of an object on one side only, that side's: either side
-    changed later is then reported); else a CHECK named on neither side by its text."""
+    changed later is then reported; an index or UNIQUE by its columns' logical names, read in
+    ``schemas``, so that the pin holds through a rename: ``logical_text``); else a CHECK named
+    on neither side by its text."""
     parts = [f"kind: {d.kind}"]
     if d.column is not None:
         parts.append(f"column: {d.column}")
@@ -152,7 +183,7 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
         parts.append(f"name: {name}")
     if one:
         parts.append(f"dialect: {dialects[side]}")
-    each = _pinned_sides(d, dialects)
+    each = _pinned_sides(d, dialects, schemas or {})
     if each:
         key = pin_key(d.kind)
         parts.append(f"{key}: {{" + ", ".join(f"{k}: {quoted(t)}" for k, t in each) + "}")
@@ -163,7 +194,9 @@ def allowance_entry(d: Difference, dialects: dict[FixSide, str]) -> str:
     return "{" + ", ".join([*parts, "reason: ..."]) + "}"
 
 
-def _pinned_sides(d: Difference, dialects: dict[FixSide, str]) -> tuple[tuple[str, str], ...]:
+def _pinned_sides(
+    d: Difference, dialects: dict[FixSide, str], schemas: Schemas | None = None
+) -> tuple[tuple[str, str], ...]:
     """What an allowance of ``d`` pins, dialect by dialect (``dialects``: side -> dialect):
     each side's text of a ``PINNABLE_KINDS`` difference across the dialects; of an object on
     one side only, that side's (not a CHECK's, which ``check:`` names); () where nothing is
@@ -171,14 +204,20 @@ def _pinned_sides(d: Difference, dialects: dict[FixSide, str]) -> tuple[tuple[st
     ld, rd = dialects.get(FixSide.LEFT), dialects.get(FixSide.RIGHT)
     if d.kind not in PINNABLE_KINDS or not ld or not rd or ld == rd:
         return ()
-    text = check_text if d.kind == "check" else str
+    schemas = schemas or {}
+
+    def text(shown: str, side: FixSide) -> str:
+        if d.kind == "check":
+            return check_text(shown)
+        return logical_text(shown, d, schemas.get(side)) or shown
+
     if d.left and d.right and not one_sided(d):
-        return ((ld, text(d.left)), (rd, text(d.right)))
+        return ((ld, text(d.left, FixSide.LEFT)), (rd, text(d.right, FixSide.RIGHT)))
     if d.kind == "check" or not one_sided(d) or d.kind in ONE_SIDED_KINDS:
         return ()
     side = FixSide.LEFT if d.holds(FixSide.LEFT) else FixSide.RIGHT
     shown = d.left if side is FixSide.LEFT else d.right
-    return ((dialects[side], shown),) if shown else ()
+    return ((dialects[side], text(shown, side)),) if shown else ()
 
 
 def quoted(text: str) -> str:
@@ -203,7 +242,7 @@ def _unnamed(d: Difference) -> bool:
 
 
 def unnamed_check_hints(
-    differences: list[Difference], sides: dict[str, FixSide]
+    differences: list[Difference], sides: dict[str, FixSide], schemas: Schemas | None = None
 ) -> list[Difference]:
     """The differences, each CHECK named on neither side (or on one only) whose hint offers an
     allowance saying the one that allows it alone, by its text (``check:``): by its kind alone,
@@ -219,9 +258,12 @@ def unnamed_check_hints(
     found = []
     for d in differences:
         if d.kind in _PINNED_HINTED and ALLOW_PHRASE in d.hint and (d.left or d.right):
-            if len(dialects) == 2 and _pinned_sides(d, dialects):  # across the dialects
+            pinned = _pinned_sides(d, dialects)
+            if len(dialects) == 2 and pinned:  # across the dialects
                 said = f"{ALLOW_PHRASE}, pinned to what each side has:"
-                entry = allowance_entry(d, dialects)
+                if pinned != _pinned_sides(d, dialects, schemas):
+                    said = said[:-1] + " (its columns by domain.yaml's names, which renames keep):"
+                entry = allowance_entry(d, dialects, schemas)
                 d = replace(d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {entry}", 1))
         elif d.kind == "dialect_object" and ALLOW_PHRASE in d.hint and len(dialects) == 2:
             entry = allowance_entry(d, dialects)  # by its name (on_conflict, unlogged, ...)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Set as AbstractSet
 
 from twinschema.canonical.check_reading import same_check
-from twinschema.compare.allowance_entries import one_shape, one_sided
+from twinschema.compare.allowance_entries import logical_text, one_shape, one_sided
 from twinschema.model import Schema
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Allowance, Domain, check_key
@@ -167,9 +167,22 @@ def _same_sides(
             if allowance.kind == "check":
                 if not _same_check(pinned, difference, s, schemas):
                     return False
-            elif check_key(text) != check_key(pinned):
+            elif check_key(text) != check_key(pinned) and not _logically(
+                pinned, text, difference, schemas.get(s)
+            ):
                 return False
     return True
+
+
+def _logically(pinned: str, text: str, difference: Difference, schema: Schema | None) -> bool:
+    """True when ``pinned`` is the index or UNIQUE rule ``difference`` shows as ``text`` (on
+    the side of ``schema``), read by the columns' logical names (domain.yaml's keys): a one-sided
+    index shows each column by its database's name, which a rename through ``name:``/``names:``
+    changes while the index stays what it was (the database's ``RENAME COLUMN`` rewrites the
+    index). A pin so read holds through every rename; the same index by other columns,
+    operator classes or expressions still matches no pin (stranger74 004)."""
+    logical = logical_text(text, difference, schema)
+    return logical is not None and check_key(logical) == check_key(pinned)
 
 
 def _same_check(

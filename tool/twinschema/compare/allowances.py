@@ -81,7 +81,7 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
         and not needs_a_zone(ctx.result, ctx.left.schema, ctx.right.schema, allowance)
     ]
     twice = copies(ctx.domain, used, sides, schemas, halves)
-    ctx.result.differences = kept + _pointed(ctx.domain, stale, kept, sides, twice, used)
+    ctx.result.differences = kept + _pointed(ctx.domain, stale, kept, sides, twice, used, schemas)
 
 
 def stale_allowance(
@@ -220,7 +220,7 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
     stale = [d for d in kept if _allowance_of(domain, d, used) is not None]
     twice = copies(domain, {**before, **used}, sides, schemas, halves)
     comparison.differences = [d for d in kept if d not in stale] + _pointed(
-        domain, stale, found, sides, twice, {**before, **used}
+        domain, stale, found, sides, twice, {**before, **used}, schemas
     )
 
 
@@ -247,12 +247,14 @@ def _pointed(
     sides: dict[str, FixSide],
     twice: Mapping[Allowance, Allowance],
     used: Container[Allowance],
+    schemas: Mapping[FixSide, Schema] | None = None,
 ) -> list[Difference]:
     """The ``stale`` warnings (each a copy's, of the allowance ``twice`` maps it to, says so),
     each whose allowance has the kind of a difference ``found`` on
     its table that offers an allowance (the one it was likely written for) saying the
     allowance that allows that difference: a CHECK is named by ``name:``, never by a column,
-    and an object on one side only needs ``dialect:`` (stranger44 cases 002 and 015)."""
+    and an object on one side only needs ``dialect:`` (stranger44 cases 002 and 015);
+    ``schemas`` read an index's columns by logical name (``allowance_entry``)."""
     dialects = {side: dialect for dialect, side in sides.items()}
     result = []
     for d in stale:
@@ -272,7 +274,7 @@ def _pointed(
                 None,
             )
             if near is not None:
-                entry = allowance_entry(near, dialects)
+                entry = allowance_entry(near, dialects, schemas)
                 # Beside a difference of its kind on its table, it is no "difference gone":
                 # as written it names another (stranger71 012: {kind: unique} for a UNIQUE on
                 # one side only, which needs dialect:).

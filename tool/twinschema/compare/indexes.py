@@ -177,7 +177,7 @@ def _same_named(lefts: list[Index], rights: list[Index]) -> list[tuple[Index, In
 def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> None:
     """Two indexes of one name whose elements, uniqueness, predicate or method differ: one
     ``index`` difference (the kind each would have on one side only) saying what differs,
-    each side as its source wrote it."""
+    each side as its source wrote it, in its message and its ``left``/``right`` alike."""
     left, right = ctx.label("left"), ctx.label("right")
     parts = []
     tables = ctx.left.schema.tables.get(table), ctx.right.schema.tables.get(table)
@@ -210,13 +210,15 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
     if len(lindex.expressions) == len(rindex.expressions):
         parts += [what for _, what in index_changes(ctx, lindex, rindex)]
     name = lindex.name or rindex.name or ""
+    # Each side by its own names, as the message says them (stranger74 010: "(observer_name) in
+    # schemas/postgres.py" beside a bracket that said the logical (observer)).
     ctx.diff(
         "index",
         table,
         None,
         name,
-        lindex.describe(),
-        rindex.describe(),
+        own_described(tables[0], lindex),
+        own_described(tables[1], rindex),
         f"index {name} on {ctx.table_shown(table)} differs: " + "; ".join(parts),
     )
 

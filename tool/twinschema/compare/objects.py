@@ -26,6 +26,7 @@ from twinschema.compare.objects_alone import (
     alone_on,
     exclusions_present as _exclusions_present,
     exclusions_stated,
+    table_shown_own,
     what,
 )
 from twinschema.compare.pairing import Pairing
@@ -241,13 +242,13 @@ def _pairwise(
             return None
         return named.get(obj.table) or named.get(obj.table.lower(), obj.table)
 
-    def shown(obj: SchemaObject) -> str | None:
-        """The table a message names: as its database has it, its logical name after it where
-        domain.yaml renamed it (``people (domain: patients)``; s66msg)."""
+    def shown(obj: SchemaObject, own: bool = False) -> str | None:
+        """The table a message names: as its database has it, the logical name after it where
+        renamed (s66msg); ``own``: of one side only, as that side names it (stranger74 010)."""
         logical = table(obj)
-        if logical is None or logical not in physical:
-            return logical
-        return f"{physical[logical]} (domain: {logical})"
+        if logical is not None and logical in physical:
+            return f"{physical[logical]} (domain: {logical})"
+        return table_shown_own(obj.table, logical) if own else logical
 
     def grouped(obj: SchemaObject) -> str | None:
         """The table a difference is reported under: a virtual table is one (stranger59 009:
@@ -279,7 +280,7 @@ def _pairwise(
             only.name,
             text if lo is not None else None,
             text if ro is not None else None,
-            f"{what(only, shown(only))} exists only in {side}",
+            f"{what(only, shown(only, own=True))} exists only in {side}",
         )
 
 

@@ -37,6 +37,16 @@ def what(obj: SchemaObject, table: str | None) -> str:
     return f"{obj.kind} {obj.name}{on}"
 
 
+def table_shown_own(own: str | None, logical: str | None) -> str | None:
+    """A table a message names an object of one side only by: ``own``, the name its database
+    gives it, the ``logical`` name (domain.yaml's key) after it where domain.yaml renamed it
+    (``frames (domain: runs)``): the key alone names a table the database does not have
+    (stranger74 010: ``rule frames_nodelete on runs``)."""
+    if own and logical and own.lower() != logical.lower():
+        return f"{own} (domain: {logical})"
+    return logical
+
+
 def _logical_table(obj: SchemaObject, schema: Schema, domain: Domain | None) -> str | None:
     """The object's table by its logical name, as an allowance names it."""
     table = obj.table
@@ -51,7 +61,8 @@ def _logical_table(obj: SchemaObject, schema: Schema, domain: Domain | None) -> 
 class _Alone:
     """What a kind one dialect alone has says across dialects, as templates of ``str.format``
     over ``what``, ``name``, ``table`` (logical), ``text``, ``dialect``, ``label`` and
-    ``conflict``: how the message names the object, why it matters (after "exists only in
+    ``conflict`` (``shown``: the table as its database names it, the logical name after it
+    where domain.yaml renamed it): how the message names the object, why it matters (after "exists only in
     LABEL"), with a witness where one is said; and the fix's own words (what the object is,
     what the other dialect must do instead)."""
 
@@ -72,10 +83,12 @@ def alone(
     facts = ALONE[obj.kind]
     table = _logical_table(obj, schema, domain)
     text = obj.raw or obj.definition
+    shown = table_shown_own(obj.table, table)
     said = {
-        "what": what(obj, table),
+        "what": what(obj, shown),
         "name": obj.name,
         "table": table,
+        "shown": shown,
         "text": text,
         "dialect": schema.dialect,
         "label": label,
@@ -172,7 +185,7 @@ ALONE: dict[str, _Alone] = {
         "act alike",
     ),
     OBJECT_EXCLUSION: _Alone(
-        "exclusion constraint {name} on {table} ({text})",
+        "exclusion constraint {name} on {shown} ({text})",
         "a {dialect} constraint the other dialect has no form of",
         "; witness: two rows that conflict by its operators ({conflict}): {label} refuses the "
         "second, the other side stores both",

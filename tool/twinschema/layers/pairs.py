@@ -72,16 +72,17 @@ def compared(
     cross = left.schema.dialect != right.schema.dialect
     required = "value_compatibility" in fail_on
     sides = {left.schema.dialect: FixSide.LEFT, right.schema.dialect: FixSide.RIGHT}
+    schemas = {FixSide.LEFT: left.schema, FixSide.RIGHT: right.schema}
     if evaluator is None:
         comparison.differences = located_hints(comparison.differences, left, right)
-        comparison.differences = unnamed_check_hints(comparison.differences, sides)
+        comparison.differences = unnamed_check_hints(comparison.differences, sides, schemas)
         if cross and required:  # a gate that did not look never passes
             return comparison, Evaluation(values_unprobed=EVALUATION_OFF, values_required=True)
         return comparison, None
     evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
     allow_evaluated(comparison, left, right, domain)
     comparison.differences = located_hints(comparison.differences, left, right)
-    comparison.differences = unnamed_check_hints(comparison.differences, sides)
+    comparison.differences = unnamed_check_hints(comparison.differences, sides, schemas)
     if domain is not None and cross:
         _apply_value_allowances(domain, left, right, layer, comparison, evaluation)
     evaluation.values_required = required

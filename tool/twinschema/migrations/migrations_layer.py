@@ -88,7 +88,7 @@ from twinschema.migrations.migrations_steps import (
     upgrade_steps,
 )
 from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
-from twinschema.migrations.migrations_twins import TwinSide, twin_differences
+from twinschema.migrations.migrations_twins import TwinSide, head_views, twin_differences
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
@@ -136,6 +136,7 @@ def check_migrations(
         if len(twins) == len(DIALECTS):
             comparison.differences.extend(
                 twin_differences(twins["sqlite"], twins["postgresql"], domain)
+                + head_views(twins["sqlite"], twins["postgresql"], domain)
             )
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),

@@ -215,11 +215,28 @@ def _keep_carried_indexes(table_ops: ops.ModifyTableOps, renamed: Mapping[str, s
             and [renamed.get(c, c) for c in columns if c]
             == [_column_name(c) for c in create.columns]
             and bool(old.unique) == bool(create.unique)
-            and not old.kw
-            and not create.kw
+            and _options(old.kw, renamed) == _options(create.kw, {})
         ):
             carried += [drop, create]
     table_ops.ops = [op for op in table_ops.ops if not any(op is c for c in carried)]
+
+
+def _options(kw: Mapping[str, Any], renamed: Mapping[str, str]) -> dict[str, Any]:
+    """An index's dialect options (``kw``) with the columns they name renamed (``renamed``:
+    old name to new): a per-column option such as ``postgresql_ops={'target':
+    'text_pattern_ops'}`` by each column's name, ``postgresql_include`` by its columns; any
+    other option by its text. The database's ``RENAME COLUMN`` carries an operator class, as
+    it does the column (stranger74 004: ``(target text_pattern_ops)`` is ``(object_name
+    text_pattern_ops)`` after it, on PostgreSQL)."""
+    found: dict[str, Any] = {}
+    for key, value in kw.items():
+        if isinstance(value, Mapping):
+            found[key] = {renamed.get(str(k), str(k)): str(v) for k, v in value.items()}
+        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            found[key] = [renamed.get(v, v) for v in value]
+        elif value is not None:
+            found[key] = str(value)
+    return found
 
 
 # (table, column's old name) -> its new name: the renames of one upgrade or downgrade.

@@ -1,6 +1,7 @@
 """What ``twinschema revision`` says once it has written the twins: each difference the chains,
-with the new revisions, still have with their metadata modules (``twinschema check --layer
-migrations``), as a warning line. What autogenerate does not write (a changed or unnamed CHECK)
+with the new revisions, still have with their metadata modules or with each other (``twinschema
+check --layer migrations``: a view whose columns the twins make differ, stranger73 007), as a
+warning line. What autogenerate does not write (a changed or unnamed CHECK)
 was left without a word, and found only by a later ``check`` (stranger40). The revisions stay
 written: the lines say what to add. A chain that no longer builds an empty database is named by
 its new revision's file, which is what fails (the chain built one before it was written), not by
@@ -56,8 +57,8 @@ def _summed(unwritten: int, failing: int) -> str:
     parts = []
     if unwritten:
         parts.append(
-            f"leave {unwritten} difference(s) with the metadata modules (the `not written:` "
-            "line(s) above): write them into the revisions by hand"
+            f"leave {unwritten} difference(s) with the metadata modules or between the "
+            "chains (the `not written:` line(s) above): write them into the revisions by hand"
         )
     if failing:
         parts.append(
