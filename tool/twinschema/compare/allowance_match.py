@@ -150,7 +150,7 @@ def _uniqueness_apart(difference: Difference, schemas: Mapping[FixSide, Schema])
     rows are accepted changed (two equal keys: one side stores both, the other refuses the
     second), whatever the index differed in when an allowance was written for it. An allowance
     without ``sides:`` allows any later change of its index but that one (stranger72 010: one
-    written for SQLite's ASCII-only lower() hid the server's index losing UNIQUE, in sync); a
+    written for one side's ASCII-only lower() hid the other's index losing UNIQUE, in sync); a
     pinned one allows exactly the two sides it names, UNIQUE-ness included."""
     if difference.kind != "index" or difference.left is None or difference.right is None:
         return False
