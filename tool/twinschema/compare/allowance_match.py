@@ -125,6 +125,8 @@ def fits(
         and _same_sides(allowance, difference, sides, schemas)
     ):
         return False
+    if not allowance.sides and _uniqueness_apart(difference, schemas):
+        return False  # an unpinned allowance never hides a UNIQUE lost or gained
     one = (
         one_sided(difference) and (difference.kind, difference.table, difference.name) not in halves
     )
@@ -141,6 +143,31 @@ def fits(
         or difference.kind in TWO_SIDED_KINDS
         or (allowance.check is not None and one_sided(difference))
     )
+
+
+def _uniqueness_apart(difference: Difference, schemas: Mapping[FixSide, Schema]) -> bool:
+    """True when ``difference`` is an index both sides have, UNIQUE on one side only: which
+    rows are accepted changed (two equal keys: one side stores both, the other refuses the
+    second), whatever the index differed in when an allowance was written for it. An allowance
+    without ``sides:`` allows any later change of its index but that one (stranger72 010: one
+    written for one side's ASCII-only lower() hid the other's index losing UNIQUE, in sync); a
+    pinned one allows exactly the two sides it names, UNIQUE-ness included."""
+    if difference.kind != "index" or difference.left is None or difference.right is None:
+        return False
+    unique = set()
+    for at, side in enumerate((FixSide.LEFT, FixSide.RIGHT)):
+        schema = schemas.get(side)
+        table = schema.tables.get(difference.table or "") if schema is not None else None
+        own = difference.names[at] if difference.names is not None else difference.name
+        if table is None or own is None:
+            return False
+        index = next((i for i in table.indexes if i.name == own), None) or next(
+            (i for i in table.indexes if (i.name or "").lower() == own.lower()), None
+        )
+        if index is None:
+            return False
+        unique.add(index.unique)
+    return len(unique) == 2
 
 
 def _same_sides(

@@ -84,9 +84,11 @@ def unpinned_allowances(
         )
         where = f"{allowance.table}.{allowance.column}" if allowance.column else allowance.table
         noun, what = _WORDS.get(allowance.kind, ("sides", f"{allowance.kind} difference of"))
+        # An index made UNIQUE or not on one side is never one (``allowance_match.fits``).
+        but = " but a UNIQUE lost or gained" if allowance.kind == "index" else ""
         names = (
-            f"names no {noun}: it allows any {what} {where}, one that comes later on either "
-            "side too"
+            f"names no {noun}: it allows any {what} {where}{but}, one that comes later on "
+            "either side too"
         )
         if allowance.check:  # one side's CHECK by its text: the other side's is not pinned
             names = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from twinschema.canonical import folding
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
 from twinschema.canonical.expressions import across
 from twinschema.canonical.typemap_operators import CLOCK_AS_TEXT
@@ -53,7 +54,7 @@ def _dependent(st: StageContext) -> list[Matched]:
     found: list[Matched] = []
     for lt, rt in matched_tables(st):
         lefts = {across(c.expression)[0]: c for c in lt.checks}
-        rights = {across(c.expression)[0]: c for c in rt.checks}
+        rights = keyed_as_left(st, lt.name, rt)
         pairs = [_one(lt, lc, rights[key]) for key, lc in lefts.items() if key in rights]
         if any(e.rule == SPLIT_RULE and e.table == lt.name for e in st.comparison.equivalences):
             pairs.append(_group(lt, *regrouped(lefts, rights)))
@@ -62,6 +63,19 @@ def _dependent(st: StageContext) -> list[Matched]:
             if clock_on_text or dependent(st, m.texts[0], m.texts[1], lt.name):
                 found.append(replace(m, clock_on_text=clock_on_text))
     return found
+
+
+def keyed_as_left(st: StageContext, name: str, table: Table) -> dict[str, CheckConstraint]:
+    """The right side's CHECKs of ``table`` (the left's ``name`` for it) by their cross-dialect
+    canonical form with its names spelled as the left spells them, as the comparer matched
+    them (``folding.align``): SQLite's ``Lock='X'`` is PostgreSQL's ``lock = 'X'::bpchar``,
+    and a pair matched only through that fold is run too (s76dates). The CHECKs are the right
+    side's own, their raw text in its own names, for its own dialect to run."""
+    aligned, _ = folding.align(st.left.schema, st.right.schema)
+    twin = aligned.tables.get(name)
+    fits = twin is not None and len(twin.checks) == len(table.checks)
+    spelled = twin.checks if twin is not None and fits else table.checks
+    return {across(a.expression)[0]: c for a, c in zip(spelled, table.checks, strict=True)}
 
 
 def _one(table: Table, left: CheckConstraint, right: CheckConstraint) -> Matched:

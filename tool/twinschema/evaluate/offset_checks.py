@@ -10,7 +10,11 @@ the pair parts makes the pair a difference. Where those CHECKs hold the text to 
 of one width (a GLOB or ``strftime('%Y-%m-%dT%H:%M:%SZ', x) = x``), text order is instant order:
 no row parts them; a pin that still lets an offset ('+00:00', '+02:00'), an optional fraction
 or two widths through lets a row of ``ONE_FORM`` through that parts them (stranger74 001).
-Dates (no offset: ISO text order is day order) and times are not tried here.
+Two dates likewise (stranger74 002): SQLite compares their text, PostgreSQL the days, and text
+order is day order only in one fixed-width form, so a day without its zero ('2026-1-01' sorts
+after '2026-01-05'), or without its dashes, makes ``CHECK (due_on >= lent_on)`` a difference
+with that row as its witness, unless each column's CHECKs hold the text to 'YYYY-MM-DD' (a
+GLOB, ``d IS date(d)``): a row such a pin refuses is no witness. Times are not tried here.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from __future__ import annotations
 from twinschema.canonical.expressions import across
 from twinschema.evaluate.checks import witness_written
 from twinschema.evaluate.context import StageContext, both_named, matched_tables
-from twinschema.evaluate.offset_rows import compared_moments, one_form_parting
+from twinschema.evaluate.matched_checks import keyed_as_left
+from twinschema.evaluate.offset_rows import DAYS, compared_moments, family_of, one_form_parting
 from twinschema.evaluate.stored_rows import verb
 from twinschema.model import CheckConstraint, Table
 
@@ -30,19 +35,28 @@ WHY = (
     "('2026-01-01T10:00:00.500Z' sorts before '2026-01-01T10:00:00Z'); on SQLite julianday() "
     "of each reads the offset, or a CHECK can hold the text to one UTC form of one width"
 )
+# Why a pair over two dates parts.
+WHY_DAYS = (
+    "SQLite compares the two dates as text, PostgreSQL as days, and text order is day order "
+    "only in one fixed-width form: a day without its zero sorts after ('2026-1-01' after "
+    "'2026-01-05'), one without its dashes before ('20260101'); a CHECK on SQLite can hold each "
+    "column to 'YYYY-MM-DD' (d GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]', or d IS "
+    "date(d): d = date(d) passes what date() reads as NULL)"
+)
 
 
 def offset_checks(st: StageContext) -> None:
     """Across SQLite and PostgreSQL, each CHECK pair the comparer matched by canonical form
-    that compares two timestamptz columns: a row of ``offset_rows.ONE_FORM`` values the pair
-    parts makes it a ``check`` difference with that row as its witness (no other stage runs
-    such a pair: its operators mean the same on both dialects, its columns' text does not).
+    that compares two timestamptz or two date columns: a row of ``offset_rows.FAMILIES``
+    values of their kind the pair parts makes it a ``check`` difference with that row as its
+    witness (no other stage runs such a pair: its operators mean the same on both dialects,
+    its columns' text does not).
     The scratch databases are asked for only where such a pair is (a comparison without one
     starts no server)."""
     if set(st.dialects) != {"sqlite", "postgresql"}:
         return
     for lt, rt in matched_tables(st):
-        rights = {across(c.expression)[0]: c for c in rt.checks}
+        rights = keyed_as_left(st, lt.name, rt)
         for lc in lt.checks:
             rc = rights.get(across(lc.expression)[0])
             if rc is not None:
@@ -84,7 +98,11 @@ def _judge(
         table,
         None,
         *shown,
-        (f"a CHECK on {st.table_shown(table)}", WHY, written.text),
+        (
+            f"a CHECK on {st.table_shown(table)}",
+            WHY_DAYS if family_of(tables, names) == DAYS else WHY,
+            written.text,
+        ),
         (checks[0].shown(), checks[1].shown()),
         both_named(checks[0].name, checks[1].name),
         names_apart,

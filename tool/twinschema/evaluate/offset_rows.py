@@ -1,8 +1,9 @@
-"""Rows of moments written in one form with different UTC offsets, and the two timestamptz
-columns a CHECK compares with each other (``offset_checks``, which makes a pair they part a
-difference, and ``date_pairs``, which then gives it no warning): SQLite compares such values as
-text, PostgreSQL as instants, and '2026-01-01T10:00:00+02:00' (08:00 UTC) sorts after
-'2026-01-01T09:30:00Z' as text only."""
+"""Rows of moments written in one form with different UTC offsets, and of days written without
+their zeros, and the two timestamptz or date columns a CHECK compares with each other
+(``offset_checks``, which makes a pair they part a difference, and ``date_pairs``, which then
+gives it no warning): SQLite compares such values as text, PostgreSQL as instants or days, and
+'2026-01-01T10:00:00+02:00' (08:00 UTC) sorts after '2026-01-01T09:30:00Z' as text only, as
+'2026-1-01' sorts after '2026-01-05'."""
 
 from __future__ import annotations
 
@@ -13,9 +14,6 @@ from twinschema.evaluate import expression_reads
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.statements import probe_column
 from twinschema.model import Table
-
-# The kind both sides' columns must share (SQLite's text against PostgreSQL's timestamptz).
-KIND = "timestamptz"
 
 # Moments written in one form each, as one kind of client writes them: 'Z' for UTC and the
 # offset otherwise (JavaScript, Java's ISO_OFFSET_DATE_TIME, Swift), or always the offset
@@ -32,6 +30,20 @@ ONE_FORM: tuple[tuple[str, ...], ...] = (
     ("2026-01-01T10:00:00Z", "2026-01-01T10:00:00.500Z", "2026-01-01T10:00:00.5Z"),
 )
 
+# Days as SQLite's TEXT stores whatever it is given and PostgreSQL's date reads (stranger74
+# 002): text order is day order only in one fixed-width form, 'YYYY-MM-DD'. A day without its
+# zero sorts after ('2026-1-01' after '2026-01-05', '2026-01-5' after '2026-01-10'), one without
+# its dashes before ('20260101'), one with a time of day after its own day. A CHECK holding the
+# text to 'YYYY-MM-DD' (a GLOB, ``d IS date(d)``) refuses each but the first; ``d = date(d)``
+# does not: ``date('2026-1-01')`` is NULL, which passes a CHECK.
+DAYS: tuple[tuple[str, ...], ...] = (
+    ("2026-01-05", "2026-1-01", "2026-01-5", "2026-01-10", "20260101", "2026-01-05 10:00"),
+)
+
+# Per kind both sides' columns share (SQLite's text against PostgreSQL's timestamptz or date),
+# the families of values tried: a row is made of one family's values.
+FAMILIES: dict[str, tuple[tuple[str, ...], ...]] = {"timestamptz": ONE_FORM, "date": DAYS}
+
 # A row, with the index (into the dialects) of the side that stores it.
 Parting = tuple[tuple[str, ...], int]
 
@@ -40,7 +52,8 @@ def compared_moments(
     dialects: Sequence[str], tables: tuple[Table, Table], text: str
 ) -> tuple[str, str] | None:
     """The two columns (logical names, sorted) that the first side's expression ``text``
-    reads, where they are exactly two and each is a timestamptz on both sides; else None."""
+    reads, where they are exactly two of one kind of ``FAMILIES`` on both sides (two
+    timestamptz, or two dates); else None."""
     from twinschema.canonical import typemap
 
     reads = expression_reads.reads(dialects[0], text)
@@ -49,11 +62,24 @@ def compared_moments(
     names = sorted({tables[0].logical_name_of(c) for c in reads.columns})
     if len(names) != 2:
         return None
+    kinds = set()
     for name in names:
         left, right = tables[0].column(name), tables[1].column(name)
-        if left is None or right is None or typemap.shared_kind(left.type, right.type) != KIND:
+        if left is None or right is None:
             return None
+        kinds.add(typemap.shared_kind(left.type, right.type))
+    if len(kinds) != 1 or next(iter(kinds)) not in FAMILIES:
+        return None
     return names[0], names[1]
+
+
+def family_of(tables: tuple[Table, Table], names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The ``FAMILIES`` entry of the kind columns ``names`` (``compared_moments``') share."""
+    from twinschema.canonical import typemap
+
+    left, right = tables[0].column(names[0]), tables[1].column(names[0])
+    kind = typemap.shared_kind(left.type, right.type) if left and right else None
+    return FAMILIES.get(kind or "", ())
 
 
 def one_form_parting(
@@ -63,12 +89,13 @@ def one_form_parting(
     names: Sequence[str],
     texts: Sequence[str],
 ) -> Parting | None:
-    """The first row of ``ONE_FORM`` values in columns ``names`` (logical) that each side's
+    """The first row of ``FAMILIES`` values (of their kind) in columns ``names`` (logical) that each side's
     CHECKs on one of those columns alone pass and that the two sides' ``texts`` part on (one
     stores it, the other rejects it), a row SQLite stores first; None where none does. Those
     CHECKs keep a value no side takes alone out of the witness: a GLOB forcing 'Z' on SQLite
     makes '...+02:00' SQLite's refusal of a spelling, not the comparison's."""
-    rows = [row for family in ONE_FORM for row in product(family, repeat=len(names))]
+    families = family_of(tables, names)
+    rows = [row for family in families for row in product(family, repeat=len(names))]
     verdicts = []
     for side, (dialect, table) in enumerate(zip(dialects, tables, strict=True)):
         columns = []
