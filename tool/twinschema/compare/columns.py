@@ -365,11 +365,19 @@ def column_field(
             table,
             lc.name,
             lc.name,
-            f"identity {lc.identity or 'none'}",
-            f"identity {rc.identity or 'none'}",
+            _identity_shown(lc, parting),
+            _identity_shown(rc, parting),
             message,
             hint=hint,
         )
+
+
+def _identity_shown(column: Column, parting: str | None) -> str:
+    """A side's identity as a difference shows it (and a pinned allowance holds it): with its
+    sequence's options where they are what parts the pair (``parting``), so that a pin written
+    for START 1000 goes stale when they change (stranger75 005)."""
+    shown = f"identity {column.identity or 'none'}"
+    return f"{shown} ({column.generator})" if parting is not None and column.generator else shown
 
 
 def _nullness(column: Column) -> tuple[bool, bool]:
