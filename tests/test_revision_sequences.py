@@ -146,8 +146,12 @@ def test_the_migrations_layer_sees_a_start_the_chain_never_moved_to(
         (d["layer"], d["kind"], d["table"], d["left"], d["right"]) for d in report["differences"]
     ]
     assert code == 1
-    assert found == [("migrations", "migration_drift", "jar", "next id 1", "next id 1000")], found
-    (drift,) = report["differences"]
+    # The adopted database, migrated by that revision, stands short of START too (s76left).
+    assert found == [
+        ("live", "column_default", "jar", "next id 1000", "next id 1"),
+        ("migrations", "migration_drift", "jar", "next id 1", "next id 1000"),
+    ], found
+    (drift,) = [d for d in report["differences"] if d["layer"] == "migrations"]
     assert "setval(" in drift["hint"], drift["hint"]
 
 
@@ -301,3 +305,51 @@ def test_a_key_owning_two_sequences_is_read_by_the_one_its_default_draws_from(
     assert (code, [(d["kind"], d["table"]) for d in found]) == (1, [("migration_drift", "frame")])
     (drift,) = found
     assert "start 1 increment 1" in drift["left"] and "start 100 increment 10" in drift["right"]
+
+
+# A hand edit of a live database's key sequence, each against the module's identity START 1000
+# (s76left): the option edits were reported already; a sequence set back below START (setval,
+# RESTART WITH) was in sync, its next insert getting 1 where the module's database gives 1000.
+HAND_EDITS = {
+    "setval-below-start": (
+        ["SELECT setval('jar_id_seq', 1, false)"],
+        ("next id 1000", "next id 1"),
+        1,
+    ),
+    "restart-below-start": (
+        ["ALTER SEQUENCE jar_id_seq RESTART WITH 5"],
+        ("next id 1000", "next id 5"),
+        5,
+    ),
+    "start-lowered": (["ALTER SEQUENCE jar_id_seq START WITH 1"], ("start 1000", "start 1"), 1000),
+    "increment": (
+        ["ALTER SEQUENCE jar_id_seq INCREMENT BY 3"],
+        ("increment 1", "increment 3"),
+        1000,
+    ),
+    # Near miss: moved on past START by use (rows inserted, then deleted): data, in sync.
+    "used": (["INSERT INTO jar (label) VALUES ('a'), ('b')", "DELETE FROM jar"], None, 1002),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(HAND_EDITS))
+def test_a_hand_edit_of_a_live_key_sequence(tmp_path: Path, pg_url: str, edit: str) -> None:
+    statements, shown, next_id = HAND_EDITS[edit]
+    _, shell = jar_project(tmp_path, pg_url, "start=1000")
+    migrate_both(shell)
+    for statement in statements:
+        testing.execute(pg_url, statement)
+    code, report = check(shell)
+    found = [
+        (d["layer"], d["kind"], d["left"], d["right"])
+        for d in report["differences"]
+        if d["kind"] == "column_default"
+    ]
+    if shown is None:
+        assert (code, report["differences"]) == (0, []), report["differences"]
+    else:
+        assert code == 1
+        ((layer, kind, left, right),) = found
+        assert (layer, kind) == ("live", "column_default"), found
+        assert shown[0] in left and shown[1] in right, found
+    assert inserted(pg_url, "jar") == [next_id]  # what the next insert gets: the witness
