@@ -353,3 +353,45 @@ def test_a_hand_edit_of_a_live_key_sequence(tmp_path: Path, pg_url: str, edit: s
         assert (layer, kind) == ("live", "column_default"), found
         assert shown[0] in left and shown[1] in right, found
     assert inserted(pg_url, "jar") == [next_id]  # what the next insert gets: the witness
+
+
+@pytest.mark.parametrize(
+    ("rows", "first"),
+    [
+        (["(1, 'a')", "(2, 'b')", "(3, 'c')"], 4),
+        # Near miss: an empty table: the identity's START.
+        ([], 1),
+    ],
+    ids=["rows", "empty"],
+)
+def test_an_identity_added_to_a_key_hands_out_no_id_in_use(
+    tmp_path: Path, pg_url: str, rows: list[str], first: int
+) -> None:
+    """``revision`` adding an identity to an existing key (s76left): the new sequence started
+    at 1 beside ids 1 to 3, and the first insert that omitted the key failed (duplicate key
+    value violates unique constraint "jar_pkey", PostgreSQL 16); the revision now sets it past
+    the largest id, as a changed START is."""
+    sqlite_url = testing.sqlite_url(tmp_path / "device.db")
+    project = tmp_path / "app"
+    shell = adopt(
+        project,
+        sqlite_url,
+        pg_url,
+        [JAR_SQLITE],
+        ["CREATE TABLE jar (id integer PRIMARY KEY, label text NOT NULL)"],
+    )
+    if rows:
+        testing.execute(pg_url, f"INSERT INTO jar VALUES {', '.join(rows)}")
+    replace_in(
+        project / "schemas" / "postgres.py",
+        "sa.Column(t.id, sa.INTEGER(), autoincrement=False)",
+        "sa.Column(t.id, sa.INTEGER(), sa.Identity(always=False))",
+    )
+    result = shell("revision", "-m", "server ids")
+    assert result.exit_code == 0, result.output
+    upgrade, _ = written(project, "postgresql")
+    assert "setval(" in upgrade, upgrade
+    migrate_both(shell)
+    assert inserted(pg_url, "jar") == [first]
+    code, report = check(shell)
+    assert (code, report["differences"]) == (0, []), report["differences"]
