@@ -220,8 +220,7 @@ def system_pg() -> Iterator[systempg.SystemServer]:
         major, bindir = systempg.find_bindir(exclude=(EMBEDDED_MAJOR,))
     except DatabaseError as exc:
         pytest.fail(f"the second PostgreSQL major is missing: {exc}", pytrace=False)
-    with systempg.system_server(bindir, major) as server:
-        reap_after(server.datadir.parent)
+    with systempg.system_server(bindir, major) as server:  # reaped should this process die
         yield server
 
 

@@ -146,8 +146,12 @@ def test_the_migrations_layer_sees_a_start_the_chain_never_moved_to(
         (d["layer"], d["kind"], d["table"], d["left"], d["right"]) for d in report["differences"]
     ]
     assert code == 1
-    assert found == [("migrations", "migration_drift", "jar", "next id 1", "next id 1000")], found
-    (drift,) = report["differences"]
+    # The adopted database, migrated by that revision, stands short of START too (s76left).
+    assert found == [
+        ("live", "column_default", "jar", "next id 1000", "next id 1"),
+        ("migrations", "migration_drift", "jar", "next id 1", "next id 1000"),
+    ], found
+    (drift,) = [d for d in report["differences"] if d["layer"] == "migrations"]
     assert "setval(" in drift["hint"], drift["hint"]
 
 
@@ -301,3 +305,93 @@ def test_a_key_owning_two_sequences_is_read_by_the_one_its_default_draws_from(
     assert (code, [(d["kind"], d["table"]) for d in found]) == (1, [("migration_drift", "frame")])
     (drift,) = found
     assert "start 1 increment 1" in drift["left"] and "start 100 increment 10" in drift["right"]
+
+
+# A hand edit of a live database's key sequence, each against the module's identity START 1000
+# (s76left): the option edits were reported already; a sequence set back below START (setval,
+# RESTART WITH) was in sync, its next insert getting 1 where the module's database gives 1000.
+HAND_EDITS = {
+    "setval-below-start": (
+        ["SELECT setval('jar_id_seq', 1, false)"],
+        ("next id 1000", "next id 1"),
+        1,
+    ),
+    "restart-below-start": (
+        ["ALTER SEQUENCE jar_id_seq RESTART WITH 5"],
+        ("next id 1000", "next id 5"),
+        5,
+    ),
+    "start-lowered": (["ALTER SEQUENCE jar_id_seq START WITH 1"], ("start 1000", "start 1"), 1000),
+    "increment": (
+        ["ALTER SEQUENCE jar_id_seq INCREMENT BY 3"],
+        ("increment 1", "increment 3"),
+        1000,
+    ),
+    # Near miss: moved on past START by use (rows inserted, then deleted): data, in sync.
+    "used": (["INSERT INTO jar (label) VALUES ('a'), ('b')", "DELETE FROM jar"], None, 1002),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(HAND_EDITS))
+def test_a_hand_edit_of_a_live_key_sequence(tmp_path: Path, pg_url: str, edit: str) -> None:
+    statements, shown, next_id = HAND_EDITS[edit]
+    _, shell = jar_project(tmp_path, pg_url, "start=1000")
+    migrate_both(shell)
+    for statement in statements:
+        testing.execute(pg_url, statement)
+    code, report = check(shell)
+    found = [
+        (d["layer"], d["kind"], d["left"], d["right"])
+        for d in report["differences"]
+        if d["kind"] == "column_default"
+    ]
+    if shown is None:
+        assert (code, report["differences"]) == (0, []), report["differences"]
+    else:
+        assert code == 1
+        ((layer, kind, left, right),) = found
+        assert (layer, kind) == ("live", "column_default"), found
+        assert shown[0] in left and shown[1] in right, found
+    assert inserted(pg_url, "jar") == [next_id]  # what the next insert gets: the witness
+
+
+@pytest.mark.parametrize(
+    ("rows", "first"),
+    [
+        (["(1, 'a')", "(2, 'b')", "(3, 'c')"], 4),
+        # Near miss: an empty table: the identity's START.
+        ([], 1),
+    ],
+    ids=["rows", "empty"],
+)
+def test_an_identity_added_to_a_key_hands_out_no_id_in_use(
+    tmp_path: Path, pg_url: str, rows: list[str], first: int
+) -> None:
+    """``revision`` adding an identity to an existing key (s76left): the new sequence started
+    at 1 beside ids 1 to 3, and the first insert that omitted the key failed (duplicate key
+    value violates unique constraint "jar_pkey", PostgreSQL 16); the revision now sets it past
+    the largest id, as a changed START is."""
+    sqlite_url = testing.sqlite_url(tmp_path / "device.db")
+    project = tmp_path / "app"
+    shell = adopt(
+        project,
+        sqlite_url,
+        pg_url,
+        [JAR_SQLITE],
+        ["CREATE TABLE jar (id integer PRIMARY KEY, label text NOT NULL)"],
+    )
+    if rows:
+        testing.execute(pg_url, f"INSERT INTO jar VALUES {', '.join(rows)}")
+    replace_in(
+        project / "schemas" / "postgres.py",
+        "sa.Column(t.id, sa.INTEGER(), autoincrement=False)",
+        "sa.Column(t.id, sa.INTEGER(), sa.Identity(always=False))",
+    )
+    result = shell("revision", "-m", "server ids")
+    assert result.exit_code == 0, result.output
+    upgrade, _ = written(project, "postgresql")
+    assert "setval(" in upgrade, upgrade
+    migrate_both(shell)
+    assert inserted(pg_url, "jar") == [first]
+    code, report = check(shell)
+    assert (code, report["differences"]) == (0, []), report["differences"]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from support.reaper import reap_after
 from twinschema.errors import DatabaseError
 from twinschema.testing import THROWAWAY_SETTINGS
 
@@ -96,8 +97,13 @@ def _run(command: list[str], doing: str) -> None:
 @contextmanager
 def system_server(bindir: Path, major: int) -> Iterator[SystemServer]:
     """Start the server of ``bindir`` in a new temporary directory; stop it and delete the
-    directory when the block ends."""
+    directory when the block ends.
+
+    Should this process die without its teardown (SIGKILL, or xdist ending a worker), a reaper
+    stops the server and deletes the directory: registered before ``initdb``, as the embedded
+    servers' are, since a process killed while ``pg_ctl start`` ran left a postmaster behind."""
     workdir = Path(tempfile.mkdtemp(prefix=f"twinschema-pg{major}-"))
+    reap_after(workdir)
     datadir, socket_dir, log = workdir / "data", workdir / "sock", workdir / "server.log"
     socket_dir.mkdir()
     prefix: list[str] = []

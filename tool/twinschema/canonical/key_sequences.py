@@ -118,3 +118,18 @@ def generators_parting(
         f"the next insert gets {left_next} on both now; after a restart (TRUNCATE ... RESTART "
         f"IDENTITY) and in a database built from the same DDL, {lopts.start} vs {ropts.start}"
     )
+
+
+def short_of_start(generator: str | None, next_id: int | None) -> bool:
+    """Whether a live database's key sequence (options ``generator``) stands short of its START:
+    its next id below START for an ascending sequence, above it for a descending one, and NO
+    CYCLE. Use never puts it there (``nextval`` moves it on from START, a restart goes back to
+    START, an explicit id moves nothing); only a hand ``setval`` or ``RESTART WITH`` does, and the
+    next insert that omits the key then gets an id a database made from the same DDL never
+    hands out (START 1000, ``setval(..., 1, false)``: 1, not 1000; checked on PostgreSQL 16).
+    A sequence moved past START by use is data, as rows are, and is not short of it."""
+    options = None if generator is None else parsed(generator)
+    if options is None or next_id is None or options.cycle:
+        return False
+    behind = next_id - options.start
+    return behind != 0 and (behind > 0) != (options.increment > 0)

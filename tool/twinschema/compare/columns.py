@@ -18,6 +18,7 @@ from twinschema.compare.common import (
     coll_text,
 )
 from twinschema.compare.context import Context
+from twinschema.compare.sequence_set_back import sequence_set_back
 from twinschema.compare.types import column_type
 from twinschema.definitions import visible_sql
 from twinschema.model import (
@@ -98,6 +99,8 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     elif lc.default is not None and not (zone_differs or fails) and _runs_apart(ctx, lc, rc):
         raw = (lc.raw_default or "", rc.raw_default or "")
         ctx.same(lt.name, lc.name, rule or "default", *raw, utc_only=utc_only)
+    if lgen is not None and lgen == rgen and not fails:
+        sequence_set_back(ctx, lt.name, lc, rc)
     if lc.collation != rc.collation:
         column_collation(ctx, lt.name, lc, rc)
     if lc.generated != rc.generated:

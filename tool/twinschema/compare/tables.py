@@ -21,6 +21,7 @@ from twinschema.compare.invalid_indexes import invalid_indexes
 from twinschema.compare.key_order import key_order
 from twinschema.compare.keys import foreign_keys, refused_parents
 from twinschema.compare.security import security
+from twinschema.compare.sequence_set_back import set_back
 from twinschema.compare.storage import conflict_clauses, storage, table_options
 from twinschema.compare.unchecked_keys import unchecked_keys
 from twinschema.model import (
@@ -210,7 +211,7 @@ def table(ctx: Context, left: Table, right: Table) -> None:
         if rc is None:
             column_missing(ctx, left.name, lc, None)
             continue
-        if settled and lc == rc and lc.raw_default == rc.raw_default:
+        if settled and lc == rc and lc.raw_default == rc.raw_default and not set_back(lc, rc):
             continue
         accounted = compare_column(ctx, left, right, lc, rc)
         if accounted:
