@@ -100,6 +100,7 @@ from twinschema.evaluate import (
     unfit_defaults,
     unjudged_checks,
     unpaired_indexes,
+    view_findings,
     zone_checks,
     zones,
 )
@@ -169,6 +170,7 @@ def evaluate(
     index_keys.matched_indexes(st)
     unpaired_indexes.unpaired_unique(st)
     scaled_keys.scaled_keys(st)
+    view_findings.views(st)  # views both sides hold across dialects, run on probe rows
     if values and st.cross:
         _values(st)
     return st.result
