@@ -34,6 +34,10 @@ _ROWS = 24
 # How many two-row sets (one row of each of two tables) are tried for a witness.
 _PAIRS = 200
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+# Values of a key column no view reads, each row one of its own (a uuid key's probe values
+# are two spellings of one uuid).
+_KEYS = {"uuid": tuple(f"00000000-0000-4000-8000-{n:012d}" for n in range(1, _ROWS + 1))}
+_STAR = re.compile(r"(?:\bselect|,|\.)\s*\*", re.I)
 _STRING = re.compile(r"'((?:[^']|'')*)'")
 
 
@@ -67,6 +71,8 @@ class _Pair:
 
     plans: tuple[Plan, Plan]
     tables: tuple[tuple[str, tuple[str, ...]], ...]  # (table shown, columns shown) per base
+    # Per base, whether the views read each column (by name, or all by a ``*``).
+    read: tuple[tuple[bool, ...], ...]
 
 
 def compare_view(
@@ -87,9 +93,10 @@ def compare_view(
             return ViewVerdict(name, None, reason=answer.setup)
     # A row both tables take and store alike (numeric(10,2) keeps 10.000000000000001 as
     # 10.00, SQLite's NUMERIC as a double: the stored values part, not the views).
+    stored = zip(rows, taken[0].stored, taken[1].stored, pair.read, strict=True)
     kept = [
-        [r for r, a, b in zip(given, sa, sb, strict=True) if _alike(a, b)]
-        for given, sa, sb in zip(rows, taken[0].stored, taken[1].stored, strict=True)
+        [r for r, a, b in zip(given, sa, sb, strict=True) if _alike(a, b, read)]
+        for given, sa, sb, read in stored
     ]
     probed = sum(len(k) for k in kept)
     if probed == 0:
@@ -108,6 +115,25 @@ def compare_view(
     )
     shown = (_shown(answers[0]), _shown(answers[1]))
     return ViewVerdict(name, False, probed, witness, shown)
+
+
+def witness_text(verdict: ViewVerdict) -> str:
+    """A parted verdict's base rows as a message says them: ``with the base rows users (id,
+    active) = (1, false)`` (values as a logical row: a boolean as false or true)."""
+    rows = "; ".join(
+        f"{r.table} ({', '.join(r.columns)}) = ({', '.join(_logical(v) for v in r.values)})"
+        for r in verdict.witness
+    )
+    return f"with the base rows {rows}" if rows else "with no base row"
+
+
+def answers_text(verdict: ViewVerdict, names: tuple[str, str]) -> str:
+    """What each side (named ``names``) returned on a parted verdict's witness."""
+    return f"{names[0]} returns {verdict.answers[0]}; {names[1]} returns {verdict.answers[1]}"
+
+
+def _logical(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else _value(value)
 
 
 def views_to_run(left: Schema, right: Schema) -> list[str]:
@@ -133,7 +159,8 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
         t for t in sorted(right.tables) if t not in tables and _reads(texts, right.tables[t])
     ]
     bases: tuple[list[Base], list[Base]] = ([], [])
-    shown, rows = [], []
+    shown, rows, reads = [], [], []
+    star = _STAR.search(texts) is not None
     for table in tables:
         lt, rt = left.tables.get(table), right.tables.get(table)
         if lt is None or rt is None:
@@ -146,12 +173,17 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
         own = [c.own_name for c in lt.columns if c.name in columns]
         names = own if own == [rt.column(c).own_name for c in columns] else columns  # type: ignore[union-attr]
         shown.append((lt.physical or table, tuple(names)))
-        rows.append(_probe_rows(lt, rt, columns, texts))
+        read = tuple(
+            star or any(_word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c)
+            for n in columns
+        )
+        reads.append(read)
+        rows.append(_probe_rows(lt, rt, columns, texts, read))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
     )
-    return _Pair(plans, tuple(shown)), rows
+    return _Pair(plans, tuple(shown), tuple(reads)), rows
 
 
 def _needed(schema: Schema, name: str) -> list[SchemaObject]:
@@ -179,21 +211,30 @@ def _reads(text: str, table: Table) -> bool:
     return bool(_word(table.physical or table.name).search(text))
 
 
-def _probe_rows(lt: Table, rt: Table, columns: Sequence[str], text: str) -> list[Any]:
+def _probe_rows(
+    lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
+) -> list[Any]:
     """Probe rows of one base table: values per column from its kind and the views' literals
     (``probes.values_for``; no NULL where either side says NOT NULL), crossed on a few
-    diagonals, no two with the same primary key."""
+    diagonals, no two with the same primary key; a column no view reads gets one value."""
     numbers = tuple(Decimal(n) for n in dict.fromkeys(_NUMBER.findall(text)))
     strings = tuple(s.replace("''", "'") for s in dict.fromkeys(_STRING.findall(text)))
-    values = []
-    for name in columns:
+    values: list[list[Any]] = []
+    keys = [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
+    for j, name in enumerate(columns):
         lc, rc = lt.column(name), rt.column(name)
         assert lc is not None and rc is not None
-        found = probes.values_for(probes.kind_of(lc, rc), numbers, strings)
+        kind = probes.kind_of(lc, rc)
+        labels = _labels(lt, lc) + _labels(rt, rc)
+        if read[j]:  # the enum's labels first, then the views' literals, the kind's values
+            found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
+            found = list(dict.fromkeys([None, *labels, *found]))
+        else:  # a value of its kind (a label), several for a key
+            found = probes.values_for(kind, (), labels)
+            found = [*_KEYS.get(kind or "", ()), *found] if j in keys else found
         if not (lc.nullable and rc.nullable):
             found = [v for v in found if v is not None]
-        values.append(found)
-    keys = [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
+        values.append(found if read[j] or j in keys else found[:1])
     # A key column takes new values on each diagonal; the others their most telling ones.
     values = [v if j in keys else v[:_VALUES] for j, v in enumerate(values)]
     rows: dict[tuple[Any, ...], None] = {}
@@ -212,6 +253,15 @@ def _probe_rows(lt: Table, rt: Table, columns: Sequence[str], text: str) -> list
             seen.add(key)
             rows.setdefault(row, None)
     return list(rows)[:_ROWS]
+
+
+def _labels(table: Table, column: Column) -> tuple[str, ...]:
+    """The labels of an enum column: its type's, or a CHECK's IN list over it alone."""
+    found = list(column.type.values or ())
+    for check in table.checks:
+        if check.values and check.column and check.column.lower() == column.own_name.lower():
+            found += check.values
+    return tuple(found)
 
 
 def _identity(column: Column | None) -> bool:
@@ -236,9 +286,15 @@ def _parted(left: Answer, right: Answer) -> bool:
     return sorted(map(_plain_row, left.rows)) != sorted(map(_plain_row, right.rows))
 
 
-def _alike(left: tuple[Any, ...] | None, right: tuple[Any, ...] | None) -> bool:
-    """True when both sides stored a row, the same values as an application reads them."""
-    return left is not None and right is not None and _plain_row(left) == _plain_row(right)
+def _alike(
+    left: tuple[Any, ...] | None, right: tuple[Any, ...] | None, read: Sequence[bool]
+) -> bool:
+    """True when both sides stored a row, the same values, as an application reads them, in
+    each column the views read (what the others hold no view returns)."""
+    if left is None or right is None:
+        return False
+    kept = [(a, b) for a, b, r in zip(left, right, read, strict=True) if r]
+    return all(_plain(a) == _plain(b) for a, b in kept)
 
 
 def _plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
@@ -255,6 +311,8 @@ def _plain(value: Any) -> tuple[int, str]:
         if isinstance(value, Decimal):
             number = value
         return (1, str(number.normalize()) if number.is_finite() else str(number))
+    if isinstance(value, datetime) and value.utcoffset() is not None and not value.utcoffset():
+        value = value.replace(tzinfo=None)
     if isinstance(value, datetime | date | time):
         return (2, value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat())
     if isinstance(value, UUID):

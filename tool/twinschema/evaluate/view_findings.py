@@ -6,7 +6,13 @@ warning naming it when it could not be run (never a silent "in sync")."""
 from __future__ import annotations
 
 from twinschema.evaluate.context import StageContext
-from twinschema.evaluate.view_answers import ViewVerdict, compare_view, views_to_run
+from twinschema.evaluate.view_answers import (
+    ViewVerdict,
+    answers_text,
+    compare_view,
+    views_to_run,
+    witness_text,
+)
 from twinschema.model import OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, Equivalence, Witness
 from twinschema.records.differences import Severity
@@ -71,13 +77,8 @@ def _counted(st: StageContext, name: str) -> None:
 
 def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:
     """The difference of a view whose two sides return other rows on ``verdict``'s witness."""
-    rows = "; ".join(
-        f"{r.table} ({', '.join(r.columns)}) = ({', '.join(_value(v) for v in r.values)})"
-        for r in verdict.witness
-    )
-    given = f"with the base rows {rows}" if rows else "with no base row"
-    lname, rname = st.side_name("left"), st.side_name("right")
-    said = f"{lname} returns {verdict.answers[0]}; {rname} returns {verdict.answers[1]}"
+    given = witness_text(verdict)
+    said = answers_text(verdict, (st.side_name("left"), st.side_name("right")))
     first = verdict.witness[0] if len(verdict.witness) == 1 else None
     witness = (
         Witness(first.table, first.columns, first.values, None, said) if first is not None else None
@@ -118,11 +119,3 @@ def _undecided(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -
         left_source=st.left.label,
         right_source=st.right.label,
     )
-
-
-def _value(value: object) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -32,6 +32,7 @@ class Base:
     name: str
     columns: tuple[tuple[str, ColumnType], ...]
     create: str
+    all_columns: tuple[tuple[str, ColumnType], ...] = ()  # every stored column of the table
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Plan:
     bases: tuple[Base, ...]
     views: tuple[str, ...]
     select: str
+    types: tuple[str, ...] = ()  # PostgreSQL: the enum types the tables' columns name
 
 
 @dataclass(frozen=True)
@@ -66,17 +68,18 @@ def quoted(name: str) -> str:
 def base_of(table: Table, columns: Sequence[str]) -> Base:
     """Table ``table`` as a run makes it, rows giving ``columns`` (logical names)."""
     given = [table.column(c) for c in columns]
-    parts = []
+    parts, every = [], []
     for col in table.columns:
         if col.generated is not None:
             continue
         own, ctype = probe_column(col)
+        every.append((own, ctype))
         parts.append(f"{quoted(own)} {type_sql(ctype)}" + ("" if col.nullable else " NOT NULL"))
     parts += [f"CHECK ({c.raw or c.expression})" for c in table.checks]
     name = table.physical or table.name
     create = f"CREATE TABLE {quoted(name)} ({', '.join(parts)})"
     own_columns = tuple(probe_column(c) for c in given if c is not None)
-    return Base(name, own_columns, create)
+    return Base(name, own_columns, create, tuple(every))
 
 
 def view_statement(dialect: str, view: SchemaObject) -> str:
@@ -93,7 +96,24 @@ def plan_of(
 ) -> Plan:
     """A side's plan: ``bases``, ``views`` (dependencies first) and the read of view ``name``."""
     made = tuple(view_statement(schema.dialect, v) for v in views)
-    return Plan(schema.dialect, tuple(bases), made, f"SELECT * FROM {quoted(name)}")
+    types = _enum_types(bases) if schema.dialect == "postgresql" else ()
+    return Plan(schema.dialect, tuple(bases), made, f"SELECT * FROM {quoted(name)}", types)
+
+
+def _enum_types(bases: Sequence[Base]) -> tuple[str, ...]:
+    """CREATE TYPE ... AS ENUM of each enum type the bases' columns name, its labels in their
+    order, in the run's own schema (a qualified name: in its schema, made if missing)."""
+    made: dict[str, tuple[str, ...]] = {}
+    for base in bases:
+        for _, ctype in base.all_columns:
+            parts = ctype.raw.split(".") if ctype.raw else []
+            if ctype.values is None or not 1 <= len(parts) <= 2:
+                continue
+            labels = ", ".join("'" + v.replace("'", "''") + "'" for v in ctype.values)
+            name = ".".join(quoted(p.strip('"')) for p in parts)
+            schema = (f"CREATE SCHEMA IF NOT EXISTS {quoted(parts[0])}",) if len(parts) == 2 else ()
+            made.setdefault(ctype.raw, (*schema, f"CREATE TYPE {name} AS ENUM ({labels})"))
+    return tuple(s for statements in made.values() for s in statements)
 
 
 def _insert(base: Base, mark: str) -> str:
@@ -152,7 +172,8 @@ def _sqlite(plan: Plan, rows: Sequence[Sequence[tuple[Any, ...]]]) -> Answer:
 def _made(plan: Plan) -> list[bytes]:
     """The statements that make a plan's schema, tables and views (in a transaction)."""
     made = [f"CREATE SCHEMA {_SCHEMA}", f"SET LOCAL search_path = {_SCHEMA}, public"]
-    return [s.encode() for s in (*made, *(b.create for b in plan.bases), *plan.views)]
+    statements = (*made, *plan.types, *(b.create for b in plan.bases), *plan.views)
+    return [s.encode() for s in statements]
 
 
 def _pipelined(
