@@ -113,6 +113,9 @@ def compare_view(
     if whole is None:
         return ViewVerdict(name, None, reason="the scratch databases failed on the probe rows")
     if not _parted(*whole):
+        if not whole[0].rows and whole[0].failed is None:  # nothing told: no row either side
+            said = f"neither returned a row on the {probed} probe rows (a join they do not meet)"
+            return ViewVerdict(name, None, probed, reason=said)
         return ViewVerdict(name, True, probed)
     found = _witness(pair, kept, backends) or (kept, whole)
     chosen, answers = found
