@@ -64,15 +64,22 @@ def _view(objects: tuple[SchemaObject, ...], name: str) -> SchemaObject:
 
 
 def _counted(st: StageContext, name: str) -> None:
-    """View ``name`` was compared: it is no longer counted under not_compared."""
+    """View ``name`` was compared: where a side counted it under not_compared (a view
+    domain.yaml declares is checked, not counted), it is counted no more."""
+    key = (OBJECT_VIEW, "", name)
     for label in (st.left.label, st.right.label):
-        counts = st.comparison.not_compared.get(label)
-        if counts and counts.get("views"):
-            counts["views"] -= 1
-            if not counts["views"]:
-                del counts["views"]
-            if not counts:
-                del st.comparison.not_compared[label]
+        keys, counts = (
+            st.comparison.counted.get(label, set()),
+            st.comparison.not_compared.get(label),
+        )
+        if key not in keys or not counts or not counts.get("views"):
+            continue
+        keys.discard(key)
+        counts["views"] -= 1
+        if not counts["views"]:
+            del counts["views"]
+        if not counts:
+            del st.comparison.not_compared[label]
 
 
 def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:
