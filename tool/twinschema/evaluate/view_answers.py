@@ -236,7 +236,9 @@ def _probe_rows(
         lc, rc = lt.column(name), rt.column(name)
         assert lc is not None and rc is not None
         kind = probes.kind_of(lc, rc)
-        labels = _labels(lt, lc) + _labels(rt, rc)
+        # An enum's labels (a CHECK IN list over a boolean's 0 and 1 is no enum: its kind's
+        # own values are False and True).
+        labels = _labels(lt, lc) + _labels(rt, rc) if kind in probes.TEXT_KINDS else ()
         if read[j]:  # the enum's labels first, then the views' literals, the kind's values
             found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
             found = list(dict.fromkeys([None, *labels, *found]))
