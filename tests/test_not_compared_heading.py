@@ -54,12 +54,17 @@ def test_the_footer_says_which_comparisons_leave_objects_out() -> None:
 
 
 def test_the_footer_says_rules_are_compared_across_dialects() -> None:
-    """Rules counted: the heading says they are compared across dialects, views (the near
-    miss) within one dialect only; kinds that share a sentence share it once."""
+    """Rules counted: the heading says they are compared across dialects, triggers (the near
+    miss) within one dialect only, views across dialects by their columns and on probe rows."""
     for rendered in _rendered({"rules": 1, "views": 2, "triggers": 1}):
         assert RULES in " ".join(rendered.split()), rendered
-        assert "triggers, views: compared between two sources of one dialect" in " ".join(
+        assert "triggers: compared between two sources of one dialect" in " ".join(
             rendered.split()
+        ), rendered
+        assert (
+            "views: compared between two sources of one dialect (databases, SQL files, "
+            "chains); across dialects one both sides hold is compared by its columns and run "
+            "on probe rows" in " ".join(rendered.split())
         ), rendered
         heading = rendered.split("device.db: 1 rules")[0]
         assert "rules, " not in heading and ", rules" not in heading, heading

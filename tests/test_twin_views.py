@@ -143,6 +143,71 @@ def test_both_twins_replacing_a_view_are_in_sync(project: Project) -> None:
     assert local == remote == [("free!", 1)]
 
 
+# The view again with a WHERE that keeps every row: the same rows, other text (a change).
+EVERY = {
+    d: VIEW[d]
+    .replace(" GROUP BY", " WHERE 1 = 1 GROUP BY")
+    .replace("CREATE VIEW", "CREATE OR REPLACE VIEW" if d == "postgresql" else "CREATE VIEW")
+    for d in DIALECTS
+}
+
+
+def _replaced(made: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each twin's upgrade making view ``made[d]`` again (SQLite by DROP and CREATE), and its
+    downgrade making the 0002 view again."""
+    return {
+        "sqlite": (f"{DROP_VIEW}\n{made['sqlite']}", f"{DROP_VIEW}\n{VIEW['sqlite']}"),
+        "postgresql": (made["postgresql"], PG_AGAIN),
+    }
+
+
+@pytest.mark.parametrize("narrowing", DIALECTS)
+def test_both_twins_redefining_a_view_otherwise_is_a_parity_difference(
+    project: Project, narrowing: str
+) -> None:
+    """s76views: both twins of 0003 replace the view, ``narrowing``'s with a filter on the
+    guild, the other's with a WHERE that keeps every row (a change of text alone). Each twin
+    changes it, so whether they change it alike was not asked; now the two are run on the
+    same probe rows: a community without a guild parts them, named as the witness, and the
+    live databases answer so on the same rows."""
+    _twins(project, 2, {d: (VIEW[d], DROP_VIEW) for d in DIALECTS})
+    made = {d: (NARROWED[d] if d == narrowing else EVERY[d]) for d in DIALECTS}
+    _twins(project, 3, _replaced(made))
+    code, report = _check(project)
+    assert code == 1, report
+    parity = found(report, "migration_parity")
+    assert [(d["table"], d["name"]) for d in parity] == [("tier_counts", "tier_counts")], parity
+    message = parity[0]["message"]
+    assert "view tier_counts is redefined by both twins, 0003_v3_sqlite of" in message, message
+    assert "but the two return other rows with the base rows communities (id, " in message
+    assert "discord_guild_id, " in message and "NULL" in message, message
+    witness = parity[0]["witness"]
+    assert witness["table"] == "communities", witness
+    assert witness["values"][witness["columns"].index("discord_guild_id")] is None, witness
+    assert report["warnings"] == [] or all(
+        w["kind"] != "migration_parity" for w in report["warnings"]
+    )
+
+    # The witness on the live databases: one community with a guild, one without.
+    local, remote = _answers(project, [("a", "g1"), ("b", None)])
+    narrowed, whole = [("free!", 1)], [("free!", 2)]
+    assert (local, remote) == ((narrowed, whole) if narrowing == "sqlite" else (whole, narrowed))
+
+
+def test_both_twins_redefining_a_view_alike_in_other_words_is_in_sync(project: Project) -> None:
+    """Near miss: both twins replace the view with one that keeps every row, each in its own
+    words (IFNULL and || against COALESCE and concat, WHERE 1 = 1): in sync, no warning, and
+    the databases answer alike."""
+    _twins(project, 2, {d: (VIEW[d], DROP_VIEW) for d in DIALECTS})
+    _twins(project, 3, _replaced(EVERY))
+    code, report = _check(project)
+    assert (code, report["differences"]) == (0, []), report
+    said = [w["message"] for w in report["warnings"] if w["kind"] == "migration_parity"]
+    assert said == []
+    local, remote = _answers(project, [("a", "g1"), ("b", None)])
+    assert local == remote == [("free!", 2)]
+
+
 PG_FUNCTION = (
     "CREATE OR REPLACE FUNCTION no_empty_name() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "IF NEW.name = '{bad}' THEN RAISE EXCEPTION 'bad name'; END IF; RETURN NEW; END $$"

@@ -24,6 +24,7 @@ from twinschema.compare.context import Context, declared_hint
 from twinschema.compare.objects_alone import (
     ObjectDifference,
     alone_on,
+    broken,
     exclusions_present as _exclusions_present,
     exclusions_stated,
     table_shown_own,
@@ -40,6 +41,8 @@ from twinschema.model import (
 )
 from twinschema.records import FixSide
 from twinschema.records.domain import DeclaredObject, Domain
+
+Key = tuple[str, str, str]  # ``SchemaObject.key``
 
 # The ``not_compared`` key of each object kind (the keys the adapters used to count them under).
 COUNT_KEYS = {
@@ -71,6 +74,8 @@ class ObjectComparison:
     differences: list[ObjectDifference]
     not_compared: tuple[dict[str, int], dict[str, int]]  # left's, right's: count key -> n
     equivalences: list[ObjectEquivalence] = field(default_factory=list)
+    # Per side, the keys of the objects counted in ``not_compared``.
+    counted: tuple[set[Key], set[Key]] = field(default_factory=lambda: (set(), set()))
 
 
 def objects(ctx: Context) -> None:
@@ -91,9 +96,9 @@ def objects(ctx: Context) -> None:
         ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message, hint, None, drop_from)
     for e in found.equivalences:
         ctx.same(e.table, None, f"{e.kind} definition", e.left, e.right)
-    for side, counts in zip((left, right), found.not_compared, strict=True):
+    for side, counts, keys in zip((left, right), found.not_compared, found.counted, strict=True):
         if counts:
-            ctx.result.not_compared[side.label] = counts
+            ctx.result.not_compared[side.label], ctx.result.counted[side.label] = counts, keys
 
 
 def _declared_hint(
@@ -114,9 +119,9 @@ def compare_objects(
     alike: bool = True,
 ) -> ObjectComparison:
     """Compare the objects of two schemas (see the module); ``labels`` name the two sides;
-    ``alike``: report an object broken alike on both sides (``_broken``)."""
+    ``alike``: report an object broken alike on both sides (``broken``)."""
     result = ObjectComparison([], ({}, {}))
-    result.differences.extend(_broken(left, right, labels, alike))
+    result.differences.extend(broken(left, right, labels, alike))
     if left.objects_read and right.objects_read and pairing.objects_pairwise:
         named = {**_table_names(right, domain), **_table_names(left, domain)}
         physical = {n: t.physical for s in (right, left) for n, t in s.tables.items() if t.physical}
@@ -146,8 +151,10 @@ def compare_objects(
         if not pairing.objects_pairwise:
             result.differences.extend(alone_on(side, domain, checked, (both_read, all(stated))))
         if schema.objects_read:
-            counts = _counts(o for o in schema.objects if o.key not in checked)
-            result.not_compared[index].update(counts)
+            result.counted[index].update(o.key for o in schema.objects if o.key not in checked)
+            result.not_compared[index].update(
+                _counts(o for o in schema.objects if o.key not in checked)
+            )
     return result
 
 
@@ -170,46 +177,6 @@ def _declared_missing_on(
         else:
             checked.add(found.key)
     return missing
-
-
-def _broken(
-    left: Schema, right: Schema, labels: tuple[str, str], alike: bool
-) -> list[ObjectDifference]:
-    """An object that cannot work in its own source (``SchemaObject.broken``: an FTS table
-    reading a column its content table lacks, stranger61 006): one difference per object,
-    naming each side where it is broken, whether the other side holds no such object (across
-    dialects, a metadata module), one that works, or the same object broken alike (two files
-    or devices of one dialect: it works on neither, so "in sync" would hide it). With
-    ``alike`` False (sides a chain built: a downgrade and upgrade again, a step's before and
-    after, the head against a database) broken alike is no difference between them: the
-    chain's head against the metadata module reports it."""
-    found: dict[tuple[str, str, str], list[SchemaObject | None]] = {}
-    for index, schema in enumerate((left, right)):
-        for obj in schema.objects:
-            if obj.broken:
-                found.setdefault(obj.key, [None, None])[index] = obj
-    differences = []
-    for key in sorted(found):
-        pair = found[key]
-        lo, ro = pair
-        if not alike and lo is not None and ro is not None and lo.broken == ro.broken:
-            continue
-        sides = " and ".join(label for label, o in zip(labels, pair, strict=True) if o)
-        first = next(o for o in pair if o is not None)
-        texts = [(o.raw or o.definition) if o is not None else None for o in pair]
-        differences.append(
-            ObjectDifference(
-                first.kind,
-                first.name if first.table is None else first.table,
-                first.name,
-                texts[0],
-                texts[1],
-                f"{what(first, first.table)} cannot work in {sides}: {first.broken}",
-                hint=first.mend or None,
-                dropped=None in pair,  # the fix goes where it is broken, not where it is not
-            )
-        )
-    return differences
 
 
 def _table_names(schema: Schema, domain: Domain | None) -> dict[str, str]:

@@ -218,3 +218,43 @@ def alone_on(
             checked.add(obj.key)
             found.append(alone(obj, schema, label, index, domain))
     return found
+
+
+def broken(
+    left: Schema, right: Schema, labels: tuple[str, str], alike: bool
+) -> list[ObjectDifference]:
+    """An object that cannot work in its own source (``SchemaObject.broken``: an FTS table
+    reading a column its content table lacks, stranger61 006): one difference per object,
+    naming each side where it is broken, whether the other side holds no such object (across
+    dialects, a metadata module), one that works, or the same object broken alike (two files
+    or devices of one dialect: it works on neither, so "in sync" would hide it). With
+    ``alike`` False (sides a chain built: a downgrade and upgrade again, a step's before and
+    after, the head against a database) broken alike is no difference between them: the
+    chain's head against the metadata module reports it."""
+    found: dict[tuple[str, str, str], list[SchemaObject | None]] = {}
+    for index, schema in enumerate((left, right)):
+        for obj in schema.objects:
+            if obj.broken:
+                found.setdefault(obj.key, [None, None])[index] = obj
+    differences = []
+    for key in sorted(found):
+        pair = found[key]
+        lo, ro = pair
+        if not alike and lo is not None and ro is not None and lo.broken == ro.broken:
+            continue
+        sides = " and ".join(label for label, o in zip(labels, pair, strict=True) if o)
+        first = next(o for o in pair if o is not None)
+        texts = [(o.raw or o.definition) if o is not None else None for o in pair]
+        differences.append(
+            ObjectDifference(
+                first.kind,
+                first.name if first.table is None else first.table,
+                first.name,
+                texts[0],
+                texts[1],
+                f"{what(first, first.table)} cannot work in {sides}: {first.broken}",
+                hint=first.mend or None,
+                dropped=None in pair,  # the fix goes where it is broken, not where it is not
+            )
+        )
+    return differences

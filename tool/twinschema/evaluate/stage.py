@@ -56,7 +56,10 @@ TimeZones differ part a default or CHECK that reads the session's local date or 
 (``zones.zones_apart``), and a CHECK whose verdict depends on the session's TimeZone parts from
 its twin where a live PostgreSQL database's zone is not UTC, or two databases' zones differ
 (``zone_checks``); cross-dialect column pairs get their ``value_compatibility`` warnings
-(``crossing``; an enum against an IN list sorted otherwise, ``enum_order``). The parts
+(``crossing``; an enum against an IN list sorted otherwise, ``enum_order``); a view both
+sides of two dialects hold is run on the same probe rows over scratch copies of its tables
+(``view_findings``: other rows a difference, the same an equivalence, not runnable a warning).
+The parts
 share a ``StageContext``; the evaluator (``evaluator``) runs each distinct expression once per
 run.
 """
@@ -100,6 +103,7 @@ from twinschema.evaluate import (
     unfit_defaults,
     unjudged_checks,
     unpaired_indexes,
+    view_findings,
     zone_checks,
     zones,
 )
@@ -169,6 +173,7 @@ def evaluate(
     index_keys.matched_indexes(st)
     unpaired_indexes.unpaired_unique(st)
     scaled_keys.scaled_keys(st)
+    view_findings.views(st)  # views both sides hold across dialects, run on probe rows
     if values and st.cross:
         _values(st)
     return st.result

@@ -89,6 +89,7 @@ from twinschema.migrations.migrations_steps import (
 )
 from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
 from twinschema.migrations.migrations_twins import TwinSide, head_views, twin_differences
+from twinschema.migrations.twin_views import twin_views
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
@@ -134,10 +135,13 @@ def check_migrations(
     if len(found) == len(DIALECTS):
         comparison = parity(found["sqlite"], found["postgresql"], domain)
         if len(twins) == len(DIALECTS):
+            pair = (twins["sqlite"], twins["postgresql"])
             comparison.differences.extend(
-                twin_differences(twins["sqlite"], twins["postgresql"], domain)
-                + head_views(twins["sqlite"], twins["postgresql"], domain)
+                twin_differences(*pair, domain) + head_views(*pair, domain)
             )
+            answered, unsure = twin_views(*pair, domain, evaluator)
+            comparison.differences.extend(answered)
+            comparison.warnings.extend(unsure)
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
             comparison,

@@ -74,8 +74,8 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
     lost = tuple(_lost(side, domain) for side in (left, right))
     differences: list[Difference] = []
     for version in sorted(set(spans[0]) & set(spans[1])):
-        revs = (spans[0][version][0], spans[1][version][0])
-        changes = (spans[0][version][1], spans[1][version][1])
+        revs = (spans[0][version].revisions, spans[1][version].revisions)
+        changes = (spans[0][version].changes, spans[1][version].changes)
         functions = tuple(any(k[0] == OBJECT_FUNCTION for k in c) for c in changes)
         unpaired: list[tuple[Key, int, Change]] = []
         for key in sorted(set(changes[0]) | set(changes[1])):
@@ -86,7 +86,7 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
             if pair[0] is not None and pair[1] is not None:
                 if pair[0].action != pair[1].action:
                     unpaired += [(key, i, c) for i, c in enumerate(pair) if c is not None]
-                continue
+                continue  # changed alike: a view's answers are ``twin_views``'
             index = 0 if pair[0] is not None else 1
             change = pair[index]
             assert change is not None
@@ -168,9 +168,43 @@ def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, 
     return sorted(left_over, key=lambda item: (item[0], item[1]))
 
 
-def _version_spans(
-    side: TwinSide, domain: Domain | None
-) -> dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] | None:
+@dataclass(frozen=True)
+class Span:
+    """The revisions of one domain version in one chain, what they changed of the objects
+    (by key) and the schema they left (read after the last of them)."""
+
+    revisions: tuple[Revision, ...]
+    changes: dict[Key, Change]
+    after: Schema
+
+
+def both_changed(
+    left: TwinSide, right: TwinSide, domain: Domain | None
+) -> list[tuple[str, tuple[Span, Span]]]:
+    """Each view (by name) that both twins of a domain version create or replace alike, with
+    both chains' spans of that version: what ``twin_views`` runs on probe rows, since two
+    twins that each redefine a view may define it to answer otherwise."""
+    spans = (_version_spans(left, domain), _version_spans(right, domain))
+    if spans[0] is None or spans[1] is None:
+        return []
+    own = _one_dialect(domain)
+    found = []
+    for version in sorted(set(spans[0]) & set(spans[1])):
+        pair = (spans[0][version], spans[1][version])
+        for key in sorted(set(pair[0].changes) & set(pair[1].changes)):
+            kind, _, name = key
+            actions = {pair[0].changes[key].action, pair[1].changes[key].action}
+            alike = len(actions) == 1 and actions <= _MADE
+            if kind == OBJECT_VIEW and (kind, name) not in own and alike:
+                found.append((name, pair))
+    return found
+
+
+# What a twin does to a view that leaves one to run: makes it, or makes it again.
+_MADE = frozenset({"created", "replaced"})
+
+
+def _version_spans(side: TwinSide, domain: Domain | None) -> dict[int, Span] | None:
     """Per domain version, its revisions in ``side``'s chain and what they changed of the
     objects; None when the schema between two revisions is unknown (no run to head, not a
     linear chain)."""
@@ -182,10 +216,10 @@ def _version_spans(
     if any(r.revision not in run.steps.before for r in revisions[1:]):
         return None
     logical = _logical_tables(domain, chain.dialect)
+    schemas = [*(run.steps.before[r.revision] for r in revisions[1:]), run.first]
     stages: list[Mapping[Key, SchemaObject]] = [{}]
-    stages += [_objects(run.steps.before[r.revision], logical) for r in revisions[1:]]
-    stages.append(_objects(run.first, logical))
-    spans: dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] = {}
+    stages += [_objects(schema, logical) for schema in schemas]
+    spans: dict[int, Span] = {}
     for version in {r.domain_version for r in revisions if r.domain_version is not None}:
         indexes = [i for i, r in enumerate(revisions) if r.domain_version == version]
         first, last = indexes[0], indexes[-1]
@@ -193,7 +227,8 @@ def _version_spans(
             return None  # a version's revisions apart: what each did is not one span
         if first == 0:
             continue  # what the first twins build from nothing: see the module
-        spans[version] = (revisions[first : last + 1], _changes(stages[first], stages[last + 1]))
+        changed = _changes(stages[first], stages[last + 1])
+        spans[version] = Span(revisions[first : last + 1], changed, schemas[last])
     return spans
 
 

@@ -20,6 +20,9 @@ class Comparison:
     # Per source label, the views, triggers, functions and sequences this comparison could not
     # compare (see compare_objects), e.g. {"b.sql": {"views": 2}}.
     not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Per source label, the keys (kind, table, name) of the objects counted in ``not_compared``:
+    # the evaluation stage takes out those it compares (views run on probe rows).
+    counted: dict[str, set[tuple[str, str, str]]] = field(default_factory=dict)
     # Warnings the comparer gives (``column_order``): they leave the status alone.
     warnings: list[Difference] = field(default_factory=list)
     # The differences each allowance of ``domain.yaml`` allowed before the evaluation stage:

@@ -79,7 +79,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "Definitions are compared between two sources of the same dialect, after the dialect's own "
     "normalization (pg_get_viewdef on PostgreSQL; whitespace, comments and identifier case on "
     "SQLite); across dialects, a view domain.yaml declares under `views:` must exist on each "
-    "dialect it names. Recreate the view from its migration, or declare it where it belongs.",
+    "dialect it names, and a view both sides hold must have the same columns and return the "
+    "same rows on the same probe rows in scratch copies of its tables (the witness names base "
+    "rows on which the two part; a view that cannot be run there is a warning). Recreate the "
+    "view from its migration, or declare it where it belongs.",
     "trigger": "A trigger exists on one side only, or its definition (timing, events, table, "
     "body, enabled state) differs. Compared like views; across dialects, a trigger domain.yaml "
     "declares under `triggers:` (with its `table`) must exist on each dialect it names. A "

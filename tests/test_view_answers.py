@@ -1,0 +1,148 @@
+"""Views across dialects compared by what they return (s76views), on real databases.
+
+A view both dialects hold with the same columns was in sync whatever rows it selected. The
+evaluation stage now runs both sides' views on the same probe rows over scratch copies of
+their base tables (``evaluate.view_answers``): other rows are a ``view`` difference with the
+witness base rows, the same rows an equivalence, and a view that cannot be run a warning naming
+it. The golden corpus (``tests/fixtures/probes/sl-pg.view-answers-*``) pins single-row
+verdicts; these tests pin a witness of two tables, the warnings and the scratch copies.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+from probes import Loader, compare_texts
+
+from twinschema.records import Difference
+
+DIALECTS = ("sqlite", "postgresql")
+
+TABLES = {
+    "sqlite": "CREATE TABLE users (id INTEGER PRIMARY KEY, nick TEXT NOT NULL);\n"
+    "CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), "
+    "total NUMERIC(10,2));\n",
+    "postgresql": "CREATE TABLE users (id integer PRIMARY KEY, nick text NOT NULL);\n"
+    "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users(id), "
+    "total numeric(10,2));\n",
+}
+SPEND = (
+    "CREATE VIEW spend AS SELECT u.id, u.nick, o.total FROM users u JOIN orders o "
+    "ON o.user_id = u.id AND o.total {op} 10;"
+)
+
+
+def _views(found: Any) -> list[Difference]:
+    return [d for d in found.differences if d.kind == "view"]
+
+
+def _spend_count(dialect: str, sql: str, loader: Loader) -> int:
+    """``SELECT count(*) FROM spend`` on a real database of ``dialect`` holding ``sql``, after
+    a user with id 10 and its order of exactly 10."""
+    rows = (
+        "INSERT INTO users (id, nick) VALUES (10, 'a')",
+        "INSERT INTO orders (id, user_id, total) VALUES (1, 10, 10)",
+    )
+    if dialect == "sqlite":
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.executescript(sql)
+            for row in rows:
+                conn.execute(row)
+            return int(conn.execute("SELECT count(*) FROM spend").fetchone()[0])
+        finally:
+            conn.close()
+    with loader.load("postgresql", sql) as schema:
+        conn = loader.held("rows")
+        conn.execute(f"SET search_path TO {schema}, public".encode())
+        try:
+            for row in rows:
+                conn.execute(row.encode())
+            found = conn.execute(b"SELECT count(*) FROM spend").fetchone()
+            assert found is not None
+            return int(found[0])
+        finally:
+            conn.rollback()
+
+
+@pytest.mark.parametrize("strict", DIALECTS)
+def test_a_join_parted_by_two_rows_names_both(loader: Loader, strict: str) -> None:
+    """``o.total > 10`` on ``strict``'s side, ``>= 10`` on the other: no row of one table alone
+    parts the views, a user and its order of exactly 10 do; the difference names both base
+    rows, and the real databases count that user's order on one side only."""
+    sql = {d: TABLES[d] + SPEND.format(op=">" if d == strict else ">=") for d in DIALECTS}
+    found = compare_texts(loader, DIALECTS, sql["sqlite"], sql["postgresql"])
+    parted = _views(found)
+    assert [d.name for d in parted] == ["spend"], found.differences
+    message = parted[0].message
+    assert "orders (id, user_id, total) = (" in message and "; users (id, nick) = (" in message
+    assert ", 10)" in message or ", 10.00)" in message, message
+    counts = {d: _spend_count(d, sql[d], loader) for d in DIALECTS}
+    assert counts == {strict: 0, next(d for d in DIALECTS if d != strict): 1}
+
+
+def test_a_join_written_alike_stays_in_sync(loader: Loader) -> None:
+    """Near miss: the same join on both sides (``> 10``): the same rows, an equivalence."""
+    sql = {d: TABLES[d] + SPEND.format(op=">") for d in DIALECTS}
+    found = compare_texts(loader, DIALECTS, sql["sqlite"], sql["postgresql"])
+    assert _views(found) == [] and found.warnings == []
+    rules = [e.rule for e in found.equivalences if e.table == "spend"]
+    assert len(rules) == 1 and rules[0].startswith("view answers: the same rows on "), rules
+    assert found.not_compared == {}, found.not_compared  # run: no longer counted
+    assert {d: _spend_count(d, sql[d], loader) for d in DIALECTS} == {d: 0 for d in DIALECTS}
+
+
+@pytest.mark.parametrize("generated_on", DIALECTS)
+def test_a_view_over_a_generated_column_is_a_warning(loader: Loader, generated_on: str) -> None:
+    """The scratch copies do not compute generated columns: a view whose table has one (on
+    either side) is not run, and says so as a warning naming the view, never "in sync"."""
+    plain = {"sqlite": "INTEGER", "postgresql": "integer"}
+    made = {
+        "sqlite": "INTEGER GENERATED ALWAYS AS (x * 2) STORED",
+        "postgresql": "integer GENERATED ALWAYS AS (x * 2) STORED",
+    }
+    sql = {
+        d: f"CREATE TABLE t (id {plain[d]} PRIMARY KEY, x {plain[d]}, "
+        f"y {made[d] if d == generated_on else plain[d]});\n"
+        "CREATE VIEW v AS SELECT id, y FROM t;"
+        for d in DIALECTS
+    }
+    found = compare_texts(loader, DIALECTS, sql["sqlite"], sql["postgresql"])
+    warned = [w for w in found.warnings if w.kind == "view"]
+    assert [(w.name, w.severity) for w in warned] == [("v", "warning")], found.warnings
+    assert "generated column" in warned[0].message and "not compared" in warned[0].message
+    assert _views(found) == []
+    assert [c.get("views") for c in found.not_compared.values()] == [1, 1]  # still counted
+
+
+@pytest.mark.parametrize("lacking", DIALECTS)
+def test_a_view_the_scratch_database_cannot_make_is_a_warning(loader: Loader, lacking: str) -> None:
+    """A view calling a function its own database has and the scratch database lacks (one
+    the SQL file makes, on PostgreSQL; one SQLite lacks in memory: a table-valued function of
+    an extension) is not run: a warning naming it."""
+    sql = {
+        "sqlite": "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER);\n"
+        "CREATE VIEW v AS SELECT id, x * 2 AS y FROM t;",
+        "postgresql": "CREATE TABLE t (id integer PRIMARY KEY, x integer);\n"
+        "CREATE VIEW v AS SELECT id, x * 2 AS y FROM t;",
+    }
+    if lacking == "postgresql":
+        sql["postgresql"] = (
+            "CREATE TABLE t (id integer PRIMARY KEY, x integer);\n"
+            "CREATE FUNCTION twice(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1 * 2';\n"
+            "CREATE VIEW v AS SELECT id, twice(x) AS y FROM t;"
+        )
+    else:  # a view over a table SQLite's copy lacks: an FTS5 table, virtual, not copied
+        sql["sqlite"] = (
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER);\n"
+            "CREATE VIRTUAL TABLE f USING fts5(body);\n"
+            "CREATE VIEW v AS SELECT id, x * 2 AS y FROM t WHERE id NOT IN "
+            "(SELECT rowid FROM f);"
+        )
+    found = compare_texts(loader, DIALECTS, sql["sqlite"], sql["postgresql"])
+    warned = [w for w in found.warnings if w.kind == "view"]
+    assert [w.name for w in warned] == ["v"], (found.warnings, found.differences)
+    assert "not compared" in warned[0].message, warned[0].message
+    assert _views(found) == []

@@ -1,0 +1,382 @@
+"""Two views of one name across dialects, compared by what they return (s76views).
+
+A view's SQL is each dialect's own, so its text is not compared across dialects; its answers
+are. The same probe rows go into scratch copies of the base tables the two views read (each
+side's own column types, NOT NULL and CHECKs: ``view_runs``), only the rows both sides' tables
+take are kept, and each side's view is read. Values are compared as an application receives
+them (a boolean as 0 or 1, a number by its value, a moment by its ISO text), rows as a
+multiset (a view without ORDER BY has no order). Different rows are a ``view`` difference
+whose witness is the fewest base rows found that part them (one row alone where one does:
+``users (id, name, active) = (1, '', false)``); the same rows on every probe set is "the same
+on N probe rows" (never proven). A view the scratch databases cannot make or read (a function,
+a type or a table it needs that they lack, a generated column it reads) is a warning naming
+the view: its answers were not compared, never a silent "in sync".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from twinschema.evaluate import probes, view_runs
+from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.view_runs import Answer, Base, Plan
+from twinschema.model import OBJECT_VIEW, Column, Schema, SchemaObject, Table
+
+# The probe values tried per column and the probe rows per table (bounded: every row is run).
+_VALUES = 12
+_ROWS = 24
+# How many two-row sets (one row of each of two tables) are tried for a witness.
+_PAIRS = 200
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+# Values of a key column no view reads, each row one of its own (a uuid key's probe values
+# are two spellings of one uuid).
+_KEYS = {"uuid": tuple(f"00000000-0000-4000-8000-{n:012d}" for n in range(1, _ROWS + 1))}
+_STAR = re.compile(r"(?:\bselect|,|\.)\s*\*", re.I)
+_STRING = re.compile(r"'((?:[^']|'')*)'")
+
+
+@dataclass(frozen=True)
+class BaseRow:
+    """One row of a witness: its table and columns (each side's own names where they agree,
+    else the logical ones) and its values (logical: True for a boolean)."""
+
+    table: str
+    columns: tuple[str, ...]
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class ViewVerdict:
+    """What running a view on both sides said: ``same`` (None: not compared, ``reason`` says
+    why), the probe rows both sides' tables took, and where the views part the witness rows
+    and each side's answer (rows, or the error reading the view gave)."""
+
+    view: str
+    same: bool | None
+    probed: int = 0
+    witness: tuple[BaseRow, ...] = ()
+    answers: tuple[str, str] = ("", "")
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The two sides' plans of one view and the logical columns each base table's rows give."""
+
+    plans: tuple[Plan, Plan]
+    tables: tuple[tuple[str, tuple[str, ...]], ...]  # (table shown, columns shown) per base
+    # Per base, whether the views read each column (by name, or all by a ``*``).
+    read: tuple[tuple[bool, ...], ...]
+
+
+def compare_view(
+    schemas: tuple[Schema, Schema], name: str, backends: tuple[Backend | None, Backend | None]
+) -> ViewVerdict:
+    """Run view ``name`` of both schemas (of two dialects) on the same probe rows and say
+    whether they return the same rows; ``backends``: each side's scratch backend (SQLite's
+    may be None: it runs in memory)."""
+    made = _pair(schemas, name)
+    if isinstance(made, str):
+        return ViewVerdict(name, None, reason=made)
+    pair, rows = made
+    taken = [
+        view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)
+    ]
+    for answer in taken:
+        if answer.setup is not None:
+            return ViewVerdict(name, None, reason=answer.setup)
+    if any(a.failed is not None for a in taken):  # fails on every row, or on some?
+        empty = _answers(pair, [[] for _ in rows], backends)
+        if empty is None:
+            return ViewVerdict(name, None, reason="the scratch databases failed with no row")
+        for plan, answer in zip(pair.plans, empty, strict=True):
+            if answer.failed is not None:  # a table or function the scratch copy lacks
+                said = f"it fails on the {plan.dialect} copy with no row: {answer.failed}"
+                return ViewVerdict(name, None, reason=said)
+    # A row both tables take and store alike (numeric(10,2) keeps 10.000000000000001 as
+    # 10.00, SQLite's NUMERIC as a double: the stored values part, not the views).
+    stored = zip(rows, taken[0].stored, taken[1].stored, pair.read, strict=True)
+    kept = [
+        [r for r, a, b in zip(given, sa, sb, strict=True) if _alike(a, b, read)]
+        for given, sa, sb, read in stored
+    ]
+    probed = sum(len(k) for k in kept)
+    if probed == 0:
+        return ViewVerdict(name, None, reason="no probe row is taken by both sides' tables")
+    whole = _answers(pair, kept, backends)
+    if whole is None:
+        return ViewVerdict(name, None, reason="the scratch databases failed on the probe rows")
+    if not _parted(*whole):
+        if not whole[0].rows and whole[0].failed is None:  # nothing told: no row either side
+            said = f"neither returned a row on the {probed} probe rows (a join they do not meet)"
+            return ViewVerdict(name, None, probed, reason=said)
+        return ViewVerdict(name, True, probed)
+    found = _witness(pair, kept, backends) or (kept, whole)
+    chosen, answers = found
+    witness = tuple(
+        BaseRow(table, columns, row)
+        for (table, columns), given in zip(pair.tables, chosen, strict=True)
+        for row in given
+    )
+    shown = (_shown(answers[0]), _shown(answers[1]))
+    return ViewVerdict(name, False, probed, witness, shown)
+
+
+def witness_text(verdict: ViewVerdict) -> str:
+    """A parted verdict's base rows as a message says them: ``with the base rows users (id,
+    active) = (1, false)`` (values as a logical row: a boolean as false or true)."""
+    rows = "; ".join(
+        f"{r.table} ({', '.join(r.columns)}) = ({', '.join(_logical(v) for v in r.values)})"
+        for r in verdict.witness
+    )
+    return f"with the base rows {rows}" if rows else "with no base row"
+
+
+def answers_text(verdict: ViewVerdict, names: tuple[str, str]) -> str:
+    """What each side (named ``names``) returned on a parted verdict's witness."""
+    return f"{names[0]} returns {verdict.answers[0]}; {names[1]} returns {verdict.answers[1]}"
+
+
+def _logical(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else _value(value)
+
+
+def views_to_run(left: Schema, right: Schema) -> list[str]:
+    """The views both schemas hold with the same columns (those whose columns differ are a
+    difference already): each is run on both sides."""
+    theirs = {o.name: o for o in right.objects if o.kind == OBJECT_VIEW}
+    return [
+        o.name
+        for o in sorted(left.objects, key=lambda o: o.name)
+        if o.kind == OBJECT_VIEW
+        and o.name in theirs
+        and (not o.columns or not theirs[o.name].columns or o.columns == theirs[o.name].columns)
+    ]
+
+
+def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[Any]]] | str:
+    """Both sides' plans of view ``name`` and the probe rows of its base tables, or why none."""
+    left, right = schemas
+    lviews, rviews = (_needed(s, name) for s in schemas)
+    texts = " ".join(v.raw for v in (*lviews, *rviews))
+    tables = [t for t in sorted(left.tables) if _reads(texts, left.tables[t])]
+    tables += [
+        t for t in sorted(right.tables) if t not in tables and _reads(texts, right.tables[t])
+    ]
+    bases: tuple[list[Base], list[Base]] = ([], [])
+    shown, rows, reads = [], [], []
+    star = _STAR.search(texts) is not None
+    for table in tables:
+        lt, rt = left.tables.get(table), right.tables.get(table)
+        if lt is None or rt is None:
+            return f"table {table} is on one side only"
+        if any(c.generated is not None for c in (*lt.columns, *rt.columns)):
+            return f"table {table} has a generated column (the scratch copies do not compute it)"
+        columns = [c.name for c in lt.columns if rt.column(c.name) is not None]
+        bases[0].append(view_runs.base_of(lt, columns))
+        bases[1].append(view_runs.base_of(rt, columns))
+        own = [c.own_name for c in lt.columns if c.name in columns]
+        names = own if own == [rt.column(c).own_name for c in columns] else columns  # type: ignore[union-attr]
+        shown.append((lt.physical or table, tuple(names)))
+        read = tuple(
+            star or any(_word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c)
+            for n in columns
+        )
+        reads.append(read)
+        rows.append(_probe_rows(lt, rt, columns, texts, read))
+    plans = (
+        view_runs.plan_of(left, bases[0], lviews, name),
+        view_runs.plan_of(right, bases[1], rviews, name),
+    )
+    return _Pair(plans, tuple(shown), tuple(reads)), rows
+
+
+def _needed(schema: Schema, name: str) -> list[SchemaObject]:
+    """View ``name`` of ``schema`` and the views it reads, those it reads first."""
+    views = {o.name: o for o in schema.objects if o.kind == OBJECT_VIEW}
+    order: list[SchemaObject] = []
+
+    def visit(view: SchemaObject, seen: frozenset[str]) -> None:
+        for other in sorted(views):
+            text = view.raw
+            if other not in seen and other != view.name and _word(other).search(text):
+                visit(views[other], seen | {other})
+        if view not in order:
+            order.append(view)
+
+    visit(views[name], frozenset({name}))
+    return order
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(r'(?<![\w$"])"?' + re.escape(name) + r'"?(?![\w$])', re.I)
+
+
+def _reads(text: str, table: Table) -> bool:
+    return bool(_word(table.physical or table.name).search(text))
+
+
+def _probe_rows(
+    lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
+) -> list[Any]:
+    """Probe rows of one base table: values per column from its kind and the views' literals
+    (``probes.values_for``; no NULL where either side says NOT NULL), crossed on a few
+    diagonals, no two with the same primary key; a column no view reads gets one value."""
+    numbers = tuple(Decimal(n) for n in dict.fromkeys(_NUMBER.findall(text)))
+    strings = tuple(s.replace("''", "'") for s in dict.fromkeys(_STRING.findall(text)))
+    values: list[list[Any]] = []
+    keys = [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
+    for j, name in enumerate(columns):
+        lc, rc = lt.column(name), rt.column(name)
+        assert lc is not None and rc is not None
+        kind = probes.kind_of(lc, rc)
+        # An enum's labels (a CHECK IN list over a boolean's 0 and 1 is no enum: its kind's
+        # own values are False and True).
+        labels = _labels(lt, lc) + _labels(rt, rc) if kind in probes.TEXT_KINDS else ()
+        if read[j]:  # the enum's labels first, then the views' literals, the kind's values
+            found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
+            found = list(dict.fromkeys([None, *labels, *found]))
+        else:  # a value of its kind (a label), several for a key
+            found = probes.values_for(kind, (), labels)
+            found = [*_KEYS.get(kind or "", ()), *found] if j in keys else found
+        if not (lc.nullable and rc.nullable):
+            found = [v for v in found if v is not None]
+        values.append(found if read[j] or j in keys else found[:1])
+    # A key column takes new values on each diagonal; the others their most telling ones.
+    values = [v if j in keys else v[:_VALUES] for j, v in enumerate(values)]
+    rows: dict[tuple[Any, ...], None] = {}
+    seen: set[tuple[Any, ...]] = set()
+    longest = max((len(v) for j, v in enumerate(values) if j not in keys), default=_VALUES)
+    for step in range(1, 4):
+        for i in range(longest):
+            at = [
+                ((step - 1) * longest + i) if j in keys else (i * step + j * (step - 1))
+                for j in range(len(values))
+            ]
+            row = tuple((v[at[j] % len(v)] if v else None) for j, v in enumerate(values))
+            key = tuple(row[k] for k in keys)
+            if keys and key in seen:
+                continue
+            seen.add(key)
+            rows.setdefault(row, None)
+    return list(rows)[:_ROWS]
+
+
+def _labels(table: Table, column: Column) -> tuple[str, ...]:
+    """The labels of an enum column: its type's, or a CHECK's IN list over it alone."""
+    found = list(column.type.values or ())
+    for check in table.checks:
+        if check.values and check.column and check.column.lower() == column.own_name.lower():
+            found += check.values
+    return tuple(found)
+
+
+def _identity(column: Column | None) -> bool:
+    return column is not None and column.identity is not None
+
+
+def _answers(
+    pair: _Pair, rows: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
+) -> tuple[Answer, Answer] | None:
+    """Each side's answer on ``rows``; None where a side failed to make its tables or views."""
+    found = [view_runs.run(p, rows, b) for p, b in zip(pair.plans, backends, strict=True)]
+    if any(a.setup is not None for a in found):
+        return None
+    return found[0], found[1]
+
+
+def _parted(left: Answer, right: Answer) -> bool:
+    """True when the two answers differ: one side fails reading the view, or their rows,
+    as an application receives them, differ as multisets."""
+    if (left.failed is None) != (right.failed is None):
+        return True
+    return sorted(map(_plain_row, left.rows)) != sorted(map(_plain_row, right.rows))
+
+
+def _alike(
+    left: tuple[Any, ...] | None, right: tuple[Any, ...] | None, read: Sequence[bool]
+) -> bool:
+    """True when both sides stored a row, the same values, as an application reads them, in
+    each column the views read (what the others hold no view returns)."""
+    if left is None or right is None:
+        return False
+    kept = [(a, b) for a, b, r in zip(left, right, read, strict=True) if r]
+    return all(_plain(a) == _plain(b) for a, b in kept)
+
+
+def _plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
+    return tuple(_plain(v) for v in row)
+
+
+def _plain(value: Any) -> tuple[int, str]:
+    """A value as both dialects' drivers can give it: booleans are 0 and 1, numbers compare by
+    value, moments by their ISO text, a UUID by its text, bytes as bytes."""
+    if value is None:
+        return (0, "")
+    if isinstance(value, bool | int | float | Decimal):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(int(value))
+        if isinstance(value, Decimal):
+            number = value
+        return (1, str(number.normalize()) if number.is_finite() else str(number))
+    if isinstance(value, datetime) and value.utcoffset() is not None and not value.utcoffset():
+        value = value.replace(tzinfo=None)
+    if isinstance(value, datetime | date | time):
+        return (2, value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat())
+    if isinstance(value, UUID):
+        return (2, str(value))
+    if isinstance(value, bytes | memoryview | bytearray):
+        return (3, bytes(value).hex())
+    return (2, str(value))
+
+
+def _witness(
+    pair: _Pair, kept: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
+) -> tuple[list[list[Any]], tuple[Answer, Answer]] | None:
+    """The fewest base rows found on which the views part: one row alone, else one row of
+    each of two tables; None where only more rows do."""
+    empty: list[list[Any]] = [[] for _ in kept]
+    for t, given in enumerate(kept):
+        for row in given:
+            rows = [list(empty_rows) for empty_rows in empty]
+            rows[t] = [row]
+            found = _answers(pair, rows, backends)
+            if found is not None and _parted(*found):
+                return rows, found
+    tried = 0
+    for t, first in enumerate(kept):
+        for u in range(t + 1, len(kept)):
+            for a in first:
+                for b in kept[u]:
+                    if tried >= _PAIRS:
+                        return None
+                    tried += 1
+                    rows = [[] for _ in kept]
+                    rows[t], rows[u] = [a], [b]
+                    found = _answers(pair, rows, backends)
+                    if found is not None and _parted(*found):
+                        return rows, found
+    return None
+
+
+def _shown(answer: Answer) -> str:
+    """An answer as a message says it: its rows, sorted, or the error."""
+    if answer.failed is not None:
+        return f"fails: {answer.failed}"
+    if not answer.rows:
+        return "no row"
+    rows = sorted(answer.rows, key=_plain_row)
+    return ", ".join("(" + ", ".join(_value(v) for v in r) + ")" for r in rows)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return str(value)

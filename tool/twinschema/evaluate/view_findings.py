@@ -1,0 +1,128 @@
+"""The evaluation stage's part for views across dialects (s76views): each view both sides hold
+with the same columns is run on probe rows (``view_answers``) and becomes a ``view``
+difference with its witness rows, an equivalence "the same rows on N probe rows", or a
+warning naming it when it could not be run (never a silent "in sync")."""
+
+from __future__ import annotations
+
+from twinschema.evaluate.context import StageContext
+from twinschema.evaluate.view_answers import (
+    ViewVerdict,
+    answers_text,
+    compare_view,
+    views_to_run,
+    witness_text,
+)
+from twinschema.model import OBJECT_VIEW, SchemaObject
+from twinschema.records import Difference, Equivalence, Witness
+from twinschema.records.differences import Severity
+
+# The rule of an equivalence of two views that returned the same rows.
+SAME_RULE = "view answers: the same rows"
+
+
+def views(st: StageContext) -> None:
+    """Judge the views both sides (of two dialects, both having read their objects) hold."""
+    left, right = st.left.schema, st.right.schema
+    if not st.cross or not (left.objects_read and right.objects_read):
+        return
+    reported = {d.name for d in st.comparison.differences if d.kind == OBJECT_VIEW}
+    names = [n for n in views_to_run(left, right) if n not in reported]
+    if not names:
+        return
+    dialects = st.dialects
+    backends = (st.ev.backend(dialects[0]), st.ev.backend(dialects[1]))
+    st.note(*dialects)
+    for name in names:
+        verdict = compare_view((left, right), name, backends)
+        pair = (_view(st.left.schema.objects, name), _view(st.right.schema.objects, name))
+        texts = (pair[0].raw.strip(), pair[1].raw.strip())
+        if verdict.same is None:
+            st.comparison.warnings.append(_undecided(st, verdict, texts))
+            continue
+        st.result.evaluated += 1
+        _counted(st, name)
+        if verdict.same:
+            st.comparison.equivalences.append(
+                Equivalence(
+                    layer=st.layer or "diff",
+                    table=name,
+                    column=None,
+                    rule=f"{SAME_RULE} on {verdict.probed} probe rows",
+                    left=texts[0],
+                    right=texts[1],
+                    left_source=st.left.label,
+                    right_source=st.right.label,
+                )
+            )
+        else:
+            st.comparison.differences.append(_parted(st, verdict, texts))
+
+
+def _view(objects: tuple[SchemaObject, ...], name: str) -> SchemaObject:
+    return next(o for o in objects if o.kind == OBJECT_VIEW and o.name == name)
+
+
+def _counted(st: StageContext, name: str) -> None:
+    """View ``name`` was compared: where a side counted it under not_compared (a view
+    domain.yaml declares is checked, not counted), it is counted no more."""
+    key = (OBJECT_VIEW, "", name)
+    for label in (st.left.label, st.right.label):
+        keys, counts = (
+            st.comparison.counted.get(label, set()),
+            st.comparison.not_compared.get(label),
+        )
+        if key not in keys or not counts or not counts.get("views"):
+            continue
+        keys.discard(key)
+        counts["views"] -= 1
+        if not counts["views"]:
+            del counts["views"]
+        if not counts:
+            del st.comparison.not_compared[label]
+
+
+def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:
+    """The difference of a view whose two sides return other rows on ``verdict``'s witness."""
+    given = witness_text(verdict)
+    said = answers_text(verdict, (st.side_name("left"), st.side_name("right")))
+    first = verdict.witness[0] if len(verdict.witness) == 1 else None
+    witness = (
+        Witness(first.table, first.columns, first.values, None, said) if first is not None else None
+    )
+    return Difference(
+        layer=st.layer or "diff",
+        kind=OBJECT_VIEW,
+        table=verdict.view,
+        column=None,
+        name=verdict.view,
+        left=texts[0],
+        right=texts[1],
+        message=f"view {verdict.view} returns other rows on each side {given}: {said} "
+        f"(run on the same {verdict.probed} probe rows in scratch copies of its tables)",
+        hint=f"make view {verdict.view} select the same rows on both sides (the witness shows "
+        "where they part), or declare it for one dialect in domain.yaml",
+        left_source=st.left.label,
+        right_source=st.right.label,
+        witness=witness,
+    )
+
+
+def _undecided(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:
+    """The warning of a view whose answers could not be compared."""
+    return Difference(
+        layer=st.layer or "diff",
+        kind=OBJECT_VIEW,
+        table=verdict.view,
+        column=None,
+        name=verdict.view,
+        left=texts[0],
+        right=texts[1],
+        message=f"view {verdict.view}: what it returns on each side was not compared "
+        f"({verdict.reason}); its columns are the same, its rows may not be",
+        hint=f"compare view {verdict.view} by hand on both databases, or declare it for one "
+        "dialect in domain.yaml",
+        severity=Severity.WARNING,
+        left_source=st.left.label,
+        right_source=st.right.label,
+    )

@@ -1,0 +1,249 @@
+"""A view run over base rows on a scratch database of its own dialect (``view_answers``).
+
+Each run makes the view's base tables (their columns with each side's own types, NOT NULL and
+CHECKs) and the view with its side's own definition in a place of its own: a fresh in-memory
+SQLite database, or a schema of the PostgreSQL scratch database made in a transaction that is
+rolled back. It inserts the rows given (each alone, so that a row the table refuses is known),
+reads the view, and forgets everything: the database being checked is never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from twinschema.evaluate.backends import Backend, first_line, for_sqlite
+from twinschema.evaluate.pg_backend import PostgreSQLBackend, as_literals
+from twinschema.evaluate.pg_pipeline import Statement, pipelined
+from twinschema.evaluate.statements import probe_column, type_sql
+from twinschema.model import ColumnType, Schema, SchemaObject, Table
+
+# The schema each PostgreSQL run makes its tables and views in (gone with its rollback).
+_SCHEMA = "twinschema_views"
+
+
+@dataclass(frozen=True)
+class Base:
+    """One base table as a run makes it: its name in its database, the columns rows give (own
+    names and types, in the order of the probe rows' values) and its CREATE TABLE."""
+
+    name: str
+    columns: tuple[tuple[str, ColumnType], ...]
+    create: str
+    all_columns: tuple[tuple[str, ColumnType], ...] = ()  # every stored column of the table
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one side runs: its base tables, its CREATE VIEW statements (those the view reads
+    first) and the query that reads the view."""
+
+    dialect: str
+    bases: tuple[Base, ...]
+    views: tuple[str, ...]
+    select: str
+    types: tuple[str, ...] = ()  # PostgreSQL: the enum types the tables' columns name
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a run gave: per base table, what each row stored (its values read back as the
+    table keeps them; None: the table refused it), where the run ``tried`` each row alone;
+    and the view's rows, or the error reading it gave (``failed``). ``setup``: the tables or
+    views could not be made (the message), nothing else is set."""
+
+    stored: tuple[tuple[tuple[Any, ...] | None, ...], ...] = ()
+    rows: tuple[tuple[Any, ...], ...] = ()
+    failed: str | None = None
+    setup: str | None = None
+
+
+def quoted(name: str) -> str:
+    """``name`` as a double-quoted identifier (both dialects read it so)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def base_of(table: Table, columns: Sequence[str]) -> Base:
+    """Table ``table`` as a run makes it, rows giving ``columns`` (logical names)."""
+    given = [table.column(c) for c in columns]
+    parts, every = [], []
+    for col in table.columns:
+        if col.generated is not None:
+            continue
+        own, ctype = probe_column(col)
+        every.append((own, ctype))
+        parts.append(f"{quoted(own)} {type_sql(ctype)}" + ("" if col.nullable else " NOT NULL"))
+    parts += [f"CHECK ({c.raw or c.expression})" for c in table.checks]
+    name = table.physical or table.name
+    create = f"CREATE TABLE {quoted(name)} ({', '.join(parts)})"
+    own_columns = tuple(probe_column(c) for c in given if c is not None)
+    return Base(name, own_columns, create, tuple(every))
+
+
+def view_statement(dialect: str, view: SchemaObject) -> str:
+    """The statement that makes ``view`` again: SQLite keeps its CREATE VIEW, PostgreSQL's
+    catalog its SELECT."""
+    text = view.raw.strip().rstrip(";")
+    if dialect == "sqlite":
+        return text
+    return f"CREATE VIEW {quoted(view.name)} AS {text}"
+
+
+def plan_of(
+    schema: Schema, bases: Sequence[Base], views: Sequence[SchemaObject], name: str
+) -> Plan:
+    """A side's plan: ``bases``, ``views`` (dependencies first) and the read of view ``name``."""
+    made = tuple(view_statement(schema.dialect, v) for v in views)
+    types = _enum_types(bases) if schema.dialect == "postgresql" else ()
+    return Plan(schema.dialect, tuple(bases), made, f"SELECT * FROM {quoted(name)}", types)
+
+
+def _enum_types(bases: Sequence[Base]) -> tuple[str, ...]:
+    """CREATE TYPE ... AS ENUM of each enum type the bases' columns name, its labels in their
+    order, in the run's own schema (a qualified name: in its schema, made if missing)."""
+    made: dict[str, tuple[str, ...]] = {}
+    for base in bases:
+        for _, ctype in base.all_columns:
+            parts = ctype.raw.split(".") if ctype.raw else []
+            if ctype.values is None or not 1 <= len(parts) <= 2:
+                continue
+            labels = ", ".join("'" + v.replace("'", "''") + "'" for v in ctype.values)
+            name = ".".join(quoted(p.strip('"')) for p in parts)
+            schema = (f"CREATE SCHEMA IF NOT EXISTS {quoted(parts[0])}",) if len(parts) == 2 else ()
+            made.setdefault(ctype.raw, (*schema, f"CREATE TYPE {name} AS ENUM ({labels})"))
+    return tuple(s for statements in made.values() for s in statements)
+
+
+def _insert(base: Base, mark: str) -> str:
+    names = ", ".join(quoted(n) for n, _ in base.columns)
+    marks = ", ".join(mark for _ in base.columns)
+    return f"INSERT INTO {quoted(base.name)} ({names}) VALUES ({marks}) RETURNING {names}"
+
+
+def run(
+    plan: Plan,
+    rows: Sequence[Sequence[tuple[Any, ...]]],
+    backend: Backend | None,
+    tried: bool = False,
+) -> Answer:
+    """Run ``plan`` with ``rows`` (per base table, in ``plan.bases``' order): on SQLite in a
+    fresh in-memory database, on PostgreSQL on ``backend``'s scratch database. With ``tried``
+    each row is inserted alone and what it stored is read back (``Answer.stored``); without,
+    every row must be taken (rows ``tried`` before), and a row refused is the run's failure."""
+    if plan.dialect == "sqlite":
+        return _sqlite(plan, rows)
+    if not isinstance(backend, PostgreSQLBackend):
+        return Answer(setup="no scratch PostgreSQL database")
+    if tried:
+        return _postgresql(plan, rows, backend)
+    return _pipelined(plan, rows, backend)
+
+
+def _sqlite(plan: Plan, rows: Sequence[Sequence[tuple[Any, ...]]]) -> Answer:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        try:
+            for statement in (*(b.create for b in plan.bases), *plan.views):
+                conn.execute(statement)
+        except sqlite3.Error as exc:
+            return Answer(setup=first_line(exc))
+        stored = []
+        for base, given in zip(plan.bases, rows, strict=True):
+            insert = _insert(base, "?")
+            kept: list[tuple[Any, ...] | None] = []
+            for row in given:
+                try:
+                    back = conn.execute(insert, tuple(for_sqlite(v) for v in row)).fetchone()
+                    kept.append(None if back is None else tuple(back))
+                except (sqlite3.Error, OverflowError):
+                    kept.append(None)
+            stored.append(tuple(kept))
+        try:
+            found = tuple(tuple(r) for r in conn.execute(plan.select).fetchall())
+        except sqlite3.Error as exc:
+            return Answer(tuple(stored), failed=first_line(exc))
+        return Answer(tuple(stored), found)
+    finally:
+        conn.close()
+
+
+def _made(plan: Plan) -> list[bytes]:
+    """The statements that make a plan's schema, tables and views (in a transaction)."""
+    made = [f"CREATE SCHEMA {_SCHEMA}", f"SET LOCAL search_path = {_SCHEMA}, public"]
+    statements = (*made, *plan.types, *(b.create for b in plan.bases), *plan.views)
+    return [s.encode() for s in statements]
+
+
+def _pipelined(
+    plan: Plan, rows: Sequence[Sequence[tuple[Any, ...]]], backend: PostgreSQLBackend
+) -> Answer:
+    """A run of rows tried before, in one round trip, rolled back."""
+    import psycopg
+
+    if backend.lost is not None:
+        return Answer(setup=f"the scratch connection was lost: {backend.lost}")
+    inserts: list[bytes | Statement] = []
+    for base, given in zip(plan.bases, rows, strict=True):
+        insert = _insert(base, "%s").encode()
+        inserts += [(insert, row) for row in as_literals(base.columns, list(given))]
+    made = False
+    try:
+        pipelined(backend.conn, [b"BEGIN", *_made(plan)])
+        made = True
+        found = pipelined(backend.conn, [*inserts, plan.select.encode()])
+    except psycopg.Error as exc:
+        _rollback(backend)
+        return Answer(failed=first_line(exc)) if made else Answer(setup=first_line(exc))
+    _rollback(backend)
+    return Answer(rows=tuple(tuple(r) for r in found or ()))
+
+
+def _rollback(backend: PostgreSQLBackend) -> None:
+    import psycopg
+
+    try:
+        backend.conn.execute(b"ROLLBACK")
+    except psycopg.Error as exc:
+        backend.lost = first_line(exc)
+
+
+def _postgresql(
+    plan: Plan, rows: Sequence[Sequence[tuple[Any, ...]]], backend: PostgreSQLBackend
+) -> Answer:
+    import psycopg
+
+    if backend.lost is not None:
+        return Answer(setup=f"the scratch connection was lost: {backend.lost}")
+    conn = backend.conn
+    try:
+        conn.execute(b"BEGIN")
+        try:
+            for statement in _made(plan):
+                conn.execute(statement)
+        except psycopg.Error as exc:
+            return Answer(setup=first_line(exc))
+        stored = []
+        for base, given in zip(plan.bases, rows, strict=True):
+            command = _insert(base, "%s").encode()
+            kept: list[tuple[Any, ...] | None] = []
+            for row in as_literals(base.columns, list(given)):
+                conn.execute(b"SAVEPOINT twinschema_view_row")
+                try:
+                    back = conn.execute(command, row).fetchone()
+                    conn.execute(b"RELEASE SAVEPOINT twinschema_view_row")
+                    kept.append(None if back is None else tuple(back))
+                except (psycopg.Error, OverflowError):
+                    conn.execute(b"ROLLBACK TO SAVEPOINT twinschema_view_row")
+                    kept.append(None)
+            stored.append(tuple(kept))
+        try:
+            found = tuple(tuple(r) for r in conn.execute(plan.select.encode()).fetchall())
+        except psycopg.Error as exc:
+            return Answer(tuple(stored), failed=first_line(exc))
+        return Answer(tuple(stored), found)
+    except psycopg.Error as exc:
+        return Answer(setup=first_line(exc))
+    finally:
+        _rollback(backend)

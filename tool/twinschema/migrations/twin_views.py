@@ -1,0 +1,102 @@
+"""Views both twin revisions redefine, compared by what they return (s76views).
+
+``migrations_twins`` says when one twin changes a view and the other does not; two twins that
+both create or replace a view (SQLite's ``DROP VIEW`` and ``CREATE VIEW``, PostgreSQL's
+``CREATE OR REPLACE VIEW``) change it alike, but each in its own SQL, which may select other
+rows (``WHERE active = 1`` against no filter). So each such view is run on the same probe rows
+over scratch copies of the tables each chain's scratch run read after the twins
+(``evaluate.view_answers``): other rows are a ``migration_parity`` difference naming both
+twins, with the witness base rows and each side's answer; a view that could not be run (or
+no evaluation: ``--no-evaluate``) is a warning naming it, never a silent "in sync".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from twinschema.evaluate import Evaluator
+from twinschema.evaluate.view_answers import answers_text, compare_view, witness_text
+from twinschema.migrations.migrations_chain import PARITY, migration_difference
+from twinschema.migrations.migrations_twins import Span, TwinSide, both_changed
+from twinschema.records import Difference, Witness
+from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.differences import Severity
+from twinschema.records.domain import Domain
+from twinschema.sources import make_canonical
+
+
+def twin_views(
+    left: TwinSide, right: TwinSide, domain: Domain | None, evaluator: Evaluator | None
+) -> tuple[list[Difference], list[Difference]]:
+    """The differences and warnings of the views both twins of a domain version create or
+    replace (see the module): ``left`` and ``right`` are the SQLite and PostgreSQL chains'."""
+    differences: list[Difference] = []
+    warnings: list[Difference] = []
+    labels = (left.chain.label, right.chain.label)
+    for name, spans in both_changed(left, right, domain):
+        if evaluator is None:
+            warnings.append(_warning(name, spans, labels, "no evaluation (--no-evaluate)"))
+            continue
+        schemas = (make_canonical(spans[0].after, domain), make_canonical(spans[1].after, domain))
+        dialects = (schemas[0].dialect, schemas[1].dialect)
+        backends = (evaluator.backend(dialects[0]), evaluator.backend(dialects[1]))
+        verdict = compare_view(schemas, name, backends)
+        if verdict.same is None:
+            warnings.append(_warning(name, spans, labels, verdict.reason))
+            continue
+        if verdict.same:
+            continue
+        said = answers_text(verdict, (DIALECT_NAMES[dialects[0]], DIALECT_NAMES[dialects[1]]))
+        found = migration_difference(
+            PARITY,
+            labels,
+            name=name,
+            left=_defined(spans[0], name),
+            right=_defined(spans[1], name),
+            table=name,
+            message=f"view {name} is redefined by both twins, {_twins(spans, labels)}, but "
+            f"the two return other rows {witness_text(verdict)}: {said} (run on the same "
+            f"{verdict.probed} probe rows in scratch copies of its tables)",
+            hint=f"make the two twins define view {name} to select the same rows (the witness "
+            "shows where they part), or declare it for one dialect in domain.yaml",
+        )
+        first = verdict.witness[0] if len(verdict.witness) == 1 else None
+        if first is not None:
+            found = replace(
+                found, witness=Witness(first.table, first.columns, first.values, None, said)
+            )
+        differences.append(found)
+    return differences, warnings
+
+
+def _twins(spans: tuple[Span, Span], labels: tuple[str, str]) -> str:
+    """Both twins by revision and chain: ``0003_v3_sqlite of migrations_sqlite and ...``."""
+    return " and ".join(
+        f"{', '.join(r.revision for r in span.revisions)} of {label}"
+        for span, label in zip(spans, labels, strict=True)
+    )
+
+
+def _defined(span: Span, name: str) -> str | None:
+    """The definition of view ``name`` a span left, as its catalog prints it."""
+    view = next((o for o in span.after.objects if o.kind == "view" and o.name == name), None)
+    return None if view is None else (view.raw or view.definition).strip()
+
+
+def _warning(
+    name: str, spans: tuple[Span, Span], labels: tuple[str, str], reason: str
+) -> Difference:
+    """The warning of a view both twins redefine whose answers were not compared."""
+    found = migration_difference(
+        PARITY,
+        labels,
+        name=name,
+        left=_defined(spans[0], name),
+        right=_defined(spans[1], name),
+        table=name,
+        message=f"view {name} is redefined by both twins, {_twins(spans, labels)}; whether "
+        f"the two return the same rows was not compared ({reason})",
+        hint=f"compare what view {name} returns on both databases by hand, or declare it for "
+        "one dialect in domain.yaml",
+    )
+    return replace(found, severity=Severity.WARNING)
