@@ -157,3 +157,42 @@ def test_an_index_that_changed_is_written_and_given_back_as_it_was(
     after = f"CREATE INDEX {NAME} ON instruments ({made}) WHERE focal_mm > 100"
     assert round_trip(shell, project, sqlite_url) == [after, before, after]
     assert check(shell)[0] == 0
+
+
+def test_a_new_expression_index_beside_a_batch_copy_is_made_after_it(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """An index on an expression new to the SQLite module, in a revision that copies its table:
+    written after the batch (inside, Alembic's copy failed on it the same way), dropped in the
+    downgrade; the PostgreSQL twin makes it as Alembic writes it."""
+    project, sqlite_url, shell = adopted(tmp_path, pg_url, "label COLLATE NOCASE", INIT_FORM)
+    module = project / "schemas" / "sqlite.py"
+    other = "ix_instruments_focal"
+    line = f"    sa.Index('{NAME}', {INIT_FORM}, sqlite_where=sa.text('focal_mm > 100')),\n"
+    replace_in(module, line, line + f"    sa.Index('{other}', sa.text('abs(focal_mm - 50)')),\n")
+    postgres = project / "schemas" / "postgres.py"
+    lines = postgres.read_text("utf-8").splitlines(keepends=True)
+    (at,) = [n for n, x in enumerate(lines) if f"sa.Index('{NAME}'" in x]
+    lines.insert(at + 1, f"    sa.Index('{other}', sa.text('abs(focal_mm - 50)')),\n")
+    postgres.write_text("".join(lines), "utf-8")
+    change_check(project)
+    result = shell("revision", "-m", "focal index")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output, result.output
+    upgrade, downgrade = written(project, "sqlite")
+    made = f"op.create_index('{other}', 'instruments', [sa.literal_column('abs(focal_mm - 50)')]"
+    assert made in upgrade, upgrade
+    assert f"batch_op.drop_index('{other}')" in downgrade, downgrade
+    with sqlite3.connect(sa.make_url(sqlite_url).database or "") as lite:
+        before = lite.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+    migrate(shell)
+    with sqlite3.connect(sa.make_url(sqlite_url).database or "") as lite:
+        sql = lite.execute("SELECT sql FROM sqlite_master WHERE name = ?", (other,)).fetchone()
+    assert sql == (f"CREATE INDEX {other} ON instruments (abs(focal_mm - 50))",)
+    assert index_sql(sqlite_url) is not None  # the copy kept the other one
+    (baseline,) = (project / "migrations_sqlite" / "versions").glob("0001_*_sqlite.py")
+    down = shell("migrate", "local", "--to", baseline.stem, "--yes-downgrade")
+    assert down.exit_code == 0, down.output
+    with sqlite3.connect(sa.make_url(sqlite_url).database or "") as lite:
+        after = lite.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+    assert sorted(after) == sorted(before)
