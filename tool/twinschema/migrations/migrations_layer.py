@@ -88,7 +88,7 @@ from twinschema.migrations.migrations_steps import (
     upgrade_steps,
 )
 from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
-from twinschema.migrations.migrations_twins import TwinSide, head_views, twin_differences
+from twinschema.migrations.migrations_twins import TwinSide, chain_pair_views
 from twinschema.model import Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Comparison, Difference, LayerResult, Report, Side, Status
@@ -135,8 +135,7 @@ def check_migrations(
         comparison = parity(found["sqlite"], found["postgresql"], domain)
         if len(twins) == len(DIALECTS):
             comparison.differences.extend(
-                twin_differences(twins["sqlite"], twins["postgresql"], domain)
-                + head_views(twins["sqlite"], twins["postgresql"], domain)
+                chain_pair_views(twins["sqlite"], twins["postgresql"], domain)
             )
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
@@ -176,7 +175,7 @@ def _chain_checks(
     (its run on a scratch database reused while nothing it depends on changed, see
     ``migrations_cache``); returns the chain, and for the state check why it fails to upgrade
     an empty database to head (None if it does not) and ``objects_at_head``'s findings. The
-    chain and its run go into ``twins`` (by dialect) for ``twin_differences``."""
+    chain and its run go into ``twins`` (by dialect) for ``chain_pair_views``."""
     plan = sources.plan
     config = plan.config
     dialect, folder = where

@@ -35,7 +35,7 @@ from twinschema.compare.view_columns import view_columns
 from twinschema.migrations.migrations_cache import ScratchRun
 from twinschema.migrations.migrations_chain import PARITY, Chain, Revision, migration_difference
 from twinschema.model import OBJECT_FUNCTION, OBJECT_TRIGGER, OBJECT_VIEW, Schema, SchemaObject
-from twinschema.records import Difference, FixSide
+from twinschema.records import Difference, FixSide, FixSite
 from twinschema.records.domain import Domain
 
 TWINNED = (OBJECT_VIEW, OBJECT_TRIGGER)
@@ -55,6 +55,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Span:
+    """The revisions of one domain version in one chain, the chain's objects before and after
+    them, and what they changed."""
+
+    revisions: tuple[Revision, ...]
+    before: Mapping[Key, SchemaObject]
+    after: Mapping[Key, SchemaObject]
+    changes: dict[Key, Change]
+
+
+@dataclass(frozen=True)
 class TwinSide:
     """One chain, its scratch run and the triggers its batch copies lose (table, name)."""
 
@@ -64,24 +75,30 @@ class TwinSide:
 
 
 def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
-    """Each view or trigger that the twin revisions of one domain version change on one side
-    and not alike on the other (see the module). Nothing when either chain is not one line
-    run to head revision by revision (its schemas between revisions are not known)."""
+    """Each view or trigger that the chains, after the last twin pair that changed it, build
+    otherwise (see the module): what the chains build is judged, not which twin ran DDL. A
+    pair that changes it on one side only parts views that agreed before it (stranger71 009)
+    and mends views that differed before it when both sides agree after it (stranger75 007:
+    a PostgreSQL twin re-creating a view with the SQLite one's columns, its twin empty). Nothing
+    when either chain is not one line run to head revision by revision."""
     spans = (_version_spans(left, domain), _version_spans(right, domain))
     if spans[0] is None or spans[1] is None:
         return []
     own = _one_dialect(domain)
     lost = tuple(_lost(side, domain) for side in (left, right))
-    differences: list[Difference] = []
+    parted: dict[Key, list[Difference]] = {}  # what left each object differing, pair by pair
     for version in sorted(set(spans[0]) & set(spans[1])):
-        revs = (spans[0][version][0], spans[1][version][0])
-        changes = (spans[0][version][1], spans[1][version][1])
+        span = (spans[0][version], spans[1][version])
+        revs = (span[0].revisions, span[1].revisions)
+        changes = (span[0].changes, span[1].changes)
         functions = tuple(any(k[0] == OBJECT_FUNCTION for k in c) for c in changes)
         unpaired: list[tuple[Key, int, Change]] = []
+        touched: set[Key] = set()
         for key in sorted(set(changes[0]) | set(changes[1])):
             kind, table, name = key
             if kind not in TWINNED or (kind, name) in own:
                 continue
+            touched.add(key)
             pair = (changes[0].get(key), changes[1].get(key))
             if pair[0] is not None and pair[1] is not None:
                 if pair[0].action != pair[1].action:
@@ -95,13 +112,46 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
             if change.action == "replaced" and kind == OBJECT_TRIGGER and functions[1 - index]:
                 continue  # the other twin changes the function a trigger may run
             unpaired.append((key, index, change))
-        for key, index, change in _unmatched(unpaired):
+        left_over = _unmatched(unpaired)
+        for key in touched - {k for k, _, _ in left_over}:
+            parted.pop(key, None)  # both twins changed it alike: its columns are head_views'
+        found: dict[Key, list[Difference]] = {}
+        for key, index, change in left_over:
+            before = key in parted or not _agree(key, span[0].before, span[1].before)
+            if before and _agree(key, span[0].after, span[1].after):
+                continue  # one twin mends what differed: the chains build the same again
             other = changes[1 - index].get(key)
             chains = ((left, right)[index].chain, (left, right)[1 - index].chain)
-            differences.append(
+            found.setdefault(key, []).append(
                 _difference(key, (change, other), (revs[index], revs[1 - index]), chains, index)
             )
-    return differences
+        for key in {k for k, _, _ in left_over}:
+            if key in found:
+                parted[key] = found[key]
+            else:
+                parted.pop(key, None)
+    return [d for key in sorted(parted) for d in parted[key]]
+
+
+def _agree(key: Key, left: Mapping[Key, SchemaObject], right: Mapping[Key, SchemaObject]) -> bool:
+    """True when both chains hold ``key`` (or neither) and, for a view, with the same columns
+    (names, in order, both read): what the two chains build, compared as far as it can be
+    across dialects (a view's SQL is each dialect's own)."""
+    mine, theirs = left.get(key), right.get(key)
+    if mine is None or theirs is None:
+        return mine is None and theirs is None
+    if key[0] != OBJECT_VIEW:
+        return True
+    return bool(mine.columns) and mine.columns == theirs.columns
+
+
+def chain_pair_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
+    """What the two chains build of views and triggers: ``twin_differences``, then
+    ``head_views`` for the views the first did not already name (one difference a view, the
+    one that names the twin pair and its revision file)."""
+    twins = twin_differences(left, right, domain)
+    named = {d.name for d in twins}
+    return twins + [d for d in head_views(left, right, domain) if d.name not in named]
 
 
 def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
@@ -168,11 +218,9 @@ def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, 
     return sorted(left_over, key=lambda item: (item[0], item[1]))
 
 
-def _version_spans(
-    side: TwinSide, domain: Domain | None
-) -> dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] | None:
-    """Per domain version, its revisions in ``side``'s chain and what they changed of the
-    objects; None when the schema between two revisions is unknown (no run to head, not a
+def _version_spans(side: TwinSide, domain: Domain | None) -> dict[int, Span] | None:
+    """Per domain version, its revisions in ``side``'s chain, the objects before and after
+    them and what they changed; None when the schema between two revisions is unknown (no run to head, not a
     linear chain)."""
     chain, run = side.chain, side.run
     revisions = chain.revisions
@@ -185,7 +233,7 @@ def _version_spans(
     stages: list[Mapping[Key, SchemaObject]] = [{}]
     stages += [_objects(run.steps.before[r.revision], logical) for r in revisions[1:]]
     stages.append(_objects(run.first, logical))
-    spans: dict[int, tuple[tuple[Revision, ...], dict[Key, Change]]] = {}
+    spans: dict[int, Span] = {}
     for version in {r.domain_version for r in revisions if r.domain_version is not None}:
         indexes = [i for i, r in enumerate(revisions) if r.domain_version == version]
         first, last = indexes[0], indexes[-1]
@@ -193,7 +241,8 @@ def _version_spans(
             return None  # a version's revisions apart: what each did is not one span
         if first == 0:
             continue  # what the first twins build from nothing: see the module
-        spans[version] = (revisions[first : last + 1], _changes(stages[first], stages[last + 1]))
+        before, after = stages[first], stages[last + 1]
+        spans[version] = Span(revisions[first : last + 1], before, after, _changes(before, after))
     return spans
 
 
@@ -263,7 +312,8 @@ def _difference(
     files = ", ".join(r.path for r in theirs)
     on = f"table: {table}, " if table else ""
     declare = f"{kind}s: {{{name}: {{{on}dialects: [{chains[0].dialect}]}}}}"
-    return migration_difference(
+    fix = FixSite(FixSide.RIGHT if index == 0 else FixSide.LEFT, theirs[-1].path)
+    difference = migration_difference(
         PARITY,
         labels,
         name=name,
@@ -278,6 +328,7 @@ def _difference(
         "op.execute in upgrade() and its undoing in downgrade()), or, if it belongs to "
         f"{chain} only, declare it so in domain.yaml ({declare})",
     )
+    return replace(difference, fix=fix)  # located in the twin the hint says to edit
 
 
 def _shown(change: Change) -> str:
