@@ -7,7 +7,9 @@ written: the lines say what to add. A chain that no longer builds an empty datab
 its new revision's file, which is what fails (the chain built one before it was written), not by
 an empty location (stranger48 W2: ``not written: -: upgrading an empty database ...``); a
 downgrade that fails is named by the file of the revision whose downgrade it is, which may be an
-older one (stranger54 U3)."""
+older one (stranger54 U3). A difference located in an older revision file (a twin pair's
+``migration_parity``) is named by that file, and not summed as what the new revisions left
+(stranger75 007: an older pair's finding was "not written" into every later revision)."""
 
 from __future__ import annotations
 
@@ -36,17 +38,26 @@ def say_unwritten(
     plan = CheckPlan(config=config, layers=("migrations",), urls={}, scratch_url=scratch_server)
     left = [d for d in run_check(plan).differences if d.kind != "migration_state"]
     files = [shown(path, config.root) for path in written]
-    unwritten = failing = 0
+    unwritten = failing = older = 0
     for d in left:
         where = ".".join(part for part in (d.table, d.column) if part) or d.name
-        if where:
+        if where and d.fix is not None and d.fix.file is not None and d.fix.file not in files:
+            older += 1  # an older twin pair's (stranger75 007): nothing new revisions can write
+            echo(f"warning: {d.fix.file}: {d.message}")
+        elif where:
             unwritten += 1
             echo(f"warning: not written: {where}: {d.message}")
         else:
             failing += 1
             echo(f"warning: {_failing(d, files)}: {d.message}")
-    if left:
+    if unwritten or failing:
         echo(f"warning: {_summed(unwritten, failing)}{empty}")
+    if older:
+        echo(
+            f"warning: {older} difference(s) the chains had before the new revisions (each "
+            "named by the older revision file it is in, above): fix them there, not in the new "
+            "revisions" + ("" if unwritten or failing else empty)
+        )
     return len(left)
 
 
