@@ -86,7 +86,7 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
         return []
     own = _one_dialect(domain)
     lost = tuple(_lost(side, domain) for side in (left, right))
-    parted: dict[Key, list[Difference]] = {}  # what left each object differing, pair by pair
+    parted: dict[Key, Parted] = {}  # what left each object differing, pair by pair
     for version in sorted(set(spans[0]) & set(spans[1])):
         span = (spans[0][version], spans[1][version])
         revs = (span[0].revisions, span[1].revisions)
@@ -115,22 +115,45 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
         left_over = _unmatched(unpaired)
         for key in touched - {k for k, _, _ in left_over}:
             parted.pop(key, None)  # both twins changed it alike: its columns are head_views'
-        found: dict[Key, list[Difference]] = {}
+        found: dict[Key, Parted] = {}
         for key, index, change in left_over:
-            before = key in parted or not _agree(key, span[0].before, span[1].before)
-            if before and _agree(key, span[0].after, span[1].after):
+            if _mends(key, index, span, parted.get(key)):
                 continue  # one twin mends what differed: the chains build the same again
             other = changes[1 - index].get(key)
             chains = ((left, right)[index].chain, (left, right)[1 - index].chain)
-            found.setdefault(key, []).append(
-                _difference(key, (change, other), (revs[index], revs[1 - index]), chains, index)
-            )
+            made = _difference(key, (change, other), (revs[index], revs[1 - index]), chains, index)
+            was = found.get(key, Parted((), index, span[index].before.get(key)))
+            found[key] = replace(was, differences=(*was.differences, made))
         for key in {k for k, _, _ in left_over}:
             if key in found:
                 parted[key] = found[key]
             else:
                 parted.pop(key, None)
-    return [d for key in sorted(parted) for d in parted[key]]
+    return [d for key in sorted(parted) for d in parted[key].differences]
+
+
+@dataclass(frozen=True)
+class Parted:
+    """What left an object differing at a twin pair: its differences, the side whose twin
+    changed it (0: left) and that side's object before the change (None: absent)."""
+
+    differences: tuple[Difference, ...]
+    index: int
+    was: SchemaObject | None
+
+
+def _mends(key: Key, index: int, span: tuple[Span, Span], parted: Parted | None) -> bool:
+    """True when side ``index``'s change alone (its twin leaving ``key`` as it was) makes the
+    two chains build it alike again: they agree after the pair (``_agree``) and differed before
+    it, by what ``_agree`` sees (stranger75 007: a view re-created with the other's columns)
+    or by an earlier pair's one-sided change (``parted``). Where that change was this same
+    side's, only its way back (its object as before that change) mends: another change of it
+    is a new difference, which columns alone need not show."""
+    if not _agree(key, span[0].after, span[1].after):
+        return False
+    if parted is not None:
+        return parted.index != index or span[index].after.get(key) == parted.was
+    return not _agree(key, span[0].before, span[1].before)
 
 
 def _agree(key: Key, left: Mapping[Key, SchemaObject], right: Mapping[Key, SchemaObject]) -> bool:
