@@ -329,7 +329,10 @@ def test_one_twin_changing_a_view_that_still_differs_is_reported_at_its_twin(
     assert len(parity) == 1, parity
     assert f"revision 0003_v3_{wide} of" in parity[0]["message"]
     assert f"0003_v3_{other} of {FOLDER[other]} leaves it as it was" in parity[0]["message"]
-    assert parity[0]["fix"]["file"] == f"{FOLDER[other]}/versions/0003_v3_{other}.py"
+    twin = f"{FOLDER[other]}/versions/0003_v3_{other}.py"
+    assert parity[0]["fix"]["file"] == twin
+    lines = (project.root / twin).read_text().splitlines()
+    assert lines[parity[0]["fix"]["line"] - 1].startswith("def upgrade"), parity[0]["fix"]
     local, remote = _columns(project)
     assert "total" in (local if wide == "sqlite" else remote)
     assert local != remote

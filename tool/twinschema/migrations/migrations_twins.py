@@ -12,9 +12,13 @@ Each chain's scratch run (``migrations_cache.StepRun``) read the schema before e
 linear chain, and at head: so what the revisions of one domain version did is the difference of
 the schema before the first of them and after the last. An object changed by one twin and not
 by the other (or changed otherwise: created on one side, dropped on the other) is a
-``migration_parity`` difference naming both twins. A trigger's work may lie in a function
-(PostgreSQL ``EXECUTE FUNCTION f()``) that a twin replaces instead: a trigger one twin changes
-pairs with a twin that changes a function. Objects ``domain.yaml`` declares for one dialect only
+``migration_parity`` difference naming both twins, located in the other twin's revision file;
+unless that change mends: what the two chains build after the pair agrees (both hold it, a
+view with the same columns) where it differed before (stranger75 007: a PostgreSQL twin
+re-creating a view with the SQLite one's columns, its SQLite twin empty). Only the last pair's
+word on an object stands: a later pair that mends it clears an earlier one's difference. A
+trigger's work may lie in a function (PostgreSQL ``EXECUTE FUNCTION f()``) that a twin
+replaces instead: a trigger one twin changes pairs with a twin that changes a function. Objects ``domain.yaml`` declares for one dialect only
 are that dialect's own, and triggers a batch copy loses are reported as such
 (``migrations_triggers``), not again here. The first twins (the chains' first domain version,
 from an empty database: a baseline ``init`` wrote from two existing databases) are left out:
@@ -22,13 +26,14 @@ what each builds from nothing is each head's starting set of objects, which acro
 compared only as ``domain.yaml`` declares it (``compare.objects``); a later twin's change is
 an act on both chains, which one side alone breaks.
 
-Dialect-free: it compares only whether each side's definition changed.
+Dialect-free: it compares whether each side's definition changed, and views' columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from twinschema.compare.allowance_match import matching_allowance
 from twinschema.compare.view_columns import view_columns
@@ -335,7 +340,8 @@ def _difference(
     files = ", ".join(r.path for r in theirs)
     on = f"table: {table}, " if table else ""
     declare = f"{kind}s: {{{name}: {{{on}dialects: [{chains[0].dialect}]}}}}"
-    fix = FixSite(FixSide.RIGHT if index == 0 else FixSide.LEFT, theirs[-1].path)
+    line = _upgrade_line(chains[1].config.root / theirs[-1].path)
+    fix = FixSite(FixSide.RIGHT if index == 0 else FixSide.LEFT, theirs[-1].path, line)
     difference = migration_difference(
         PARITY,
         labels,
@@ -352,6 +358,16 @@ def _difference(
         f"{chain} only, declare it so in domain.yaml ({declare})",
     )
     return replace(difference, fix=fix)  # located in the twin the hint says to edit
+
+
+def _upgrade_line(path: Path) -> int | None:
+    """The line of ``def upgrade`` in a revision file, where the twin's change is to be
+    written (None: not found, or the file unreadable)."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, text in enumerate(lines, 1) if text.startswith("def upgrade")), None)
 
 
 def _shown(change: Change) -> str:
