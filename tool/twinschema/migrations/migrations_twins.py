@@ -9,22 +9,21 @@ leaves it alone ends in two databases whose view answers differently on the same
 chain is in sync with its own module and databases: only the pair of twins shows it.
 
 Each chain's scratch run (``migrations_cache.StepRun``) read the schema before each revision of a
-linear chain, and at head: so what the revisions of one domain version did is the difference of
-the schema before the first of them and after the last. An object changed by one twin and not
-by the other (or changed otherwise: created on one side, dropped on the other) is a
-``migration_parity`` difference naming both twins, located in the other twin's revision file;
-unless that change mends: what the two chains build after the pair agrees (both hold it, a
-view with the same columns) where it differed before (stranger75 007: a PostgreSQL twin
-re-creating a view with the SQLite one's columns, its SQLite twin empty). Only the last pair's
-word on an object stands: a later pair that mends it clears an earlier one's difference. A
-trigger's work may lie in a function (PostgreSQL ``EXECUTE FUNCTION f()``) that a twin
-replaces instead: a trigger one twin changes pairs with a twin that changes a function. Objects ``domain.yaml`` declares for one dialect only
-are that dialect's own, and triggers a batch copy loses are reported as such
-(``migrations_triggers``), not again here. The first twins (the chains' first domain version,
-from an empty database: a baseline ``init`` wrote from two existing databases) are left out:
-what each builds from nothing is each head's starting set of objects, which across dialects is
-compared only as ``domain.yaml`` declares it (``compare.objects``); a later twin's change is
-an act on both chains, which one side alone breaks.
+linear chain, and at head: so what the revisions of one domain version did is the difference of the
+schema before the first of them and after the last. An object changed by one twin and not by the
+other (or changed otherwise: created on one side, dropped on the other) is a ``migration_parity``
+difference naming both twins, located in the other twin's revision file; unless that change mends:
+what the two chains build after the pair agrees (both hold it, a view with the same columns) where
+it differed before (stranger75 007: a PostgreSQL twin re-creating a view with the SQLite one's
+columns, its SQLite twin empty). Only the last pair's word on an object stands: a later pair that
+mends it clears an earlier one's difference. A trigger's work may lie in a function (PostgreSQL
+``EXECUTE FUNCTION f()``) that a twin replaces instead: a trigger one twin changes pairs with a twin
+that changes a function. Objects ``domain.yaml`` declares for one dialect only are that dialect's
+own, and triggers a batch copy loses are reported as such (``migrations_triggers``), not again here.
+The first twins (the chains' first domain version, from an empty database: a baseline ``init`` wrote
+from two existing databases) are left out: what each builds from nothing is each head's starting set
+of objects, which across dialects is compared only as ``domain.yaml`` declares it
+(``compare.objects``); a later twin's change is an act on both chains, which one side alone breaks.
 
 Dialect-free: it compares whether each side's definition changed, and views' columns.
 """
