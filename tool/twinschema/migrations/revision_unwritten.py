@@ -55,8 +55,9 @@ def say_unwritten(
     if older:
         echo(
             f"warning: {older} difference(s) the chains had before the new revisions (each "
-            "named by the older revision file it is in, above): fix them there, not in the new "
-            "revisions" + ("" if unwritten or failing else empty)
+            "named by the older twin revision file above): not left by the new revisions; "
+            "that twin, while no database has run it, or a later twin pair making both chains "
+            "build the same again mends it" + ("" if unwritten or failing else empty)
         )
     return len(left)
 
