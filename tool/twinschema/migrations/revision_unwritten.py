@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from twinschema.config import Config
+from twinschema.migrations.migrations_chain import PARITY
 from twinschema.paths import shown
 from twinschema.records.differences import Difference
 
@@ -41,7 +42,7 @@ def say_unwritten(
     unwritten = failing = older = 0
     for d in left:
         where = ".".join(part for part in (d.table, d.column) if part) or d.name
-        if where and d.fix is not None and d.fix.file is not None and d.fix.file not in files:
+        if where and d.kind == PARITY and d.fix and d.fix.file and d.fix.file not in files:
             older += 1  # an older twin pair's (stranger75 007): nothing new revisions can write
             echo(f"warning: {d.fix.file}: {d.message}")
         elif where:
