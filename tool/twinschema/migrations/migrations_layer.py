@@ -88,7 +88,7 @@ from twinschema.migrations.migrations_steps import (
     upgrade_steps,
 )
 from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
-from twinschema.migrations.migrations_twins import TwinSide, head_views, twin_differences
+from twinschema.migrations.migrations_twins import TwinSide, chain_pair_views
 from twinschema.migrations.twin_views import twin_views
 from twinschema.model import Schema
 from twinschema.paths import shown
@@ -136,9 +136,7 @@ def check_migrations(
         comparison = parity(found["sqlite"], found["postgresql"], domain)
         if len(twins) == len(DIALECTS):
             pair = (twins["sqlite"], twins["postgresql"])
-            comparison.differences.extend(
-                twin_differences(*pair, domain) + head_views(*pair, domain)
-            )
+            comparison.differences.extend(chain_pair_views(*pair, domain))
             answered, unsure = twin_views(*pair, domain, evaluator)
             comparison.differences.extend(answered)
             comparison.warnings.extend(unsure)
@@ -180,7 +178,7 @@ def _chain_checks(
     (its run on a scratch database reused while nothing it depends on changed, see
     ``migrations_cache``); returns the chain, and for the state check why it fails to upgrade
     an empty database to head (None if it does not) and ``objects_at_head``'s findings. The
-    chain and its run go into ``twins`` (by dialect) for ``twin_differences``."""
+    chain and its run go into ``twins`` (by dialect) for ``chain_pair_views``."""
     plan = sources.plan
     config = plan.config
     dialect, folder = where

@@ -9,33 +9,37 @@ leaves it alone ends in two databases whose view answers differently on the same
 chain is in sync with its own module and databases: only the pair of twins shows it.
 
 Each chain's scratch run (``migrations_cache.StepRun``) read the schema before each revision of a
-linear chain, and at head: so what the revisions of one domain version did is the difference of
-the schema before the first of them and after the last. An object changed by one twin and not
-by the other (or changed otherwise: created on one side, dropped on the other) is a
-``migration_parity`` difference naming both twins. A trigger's work may lie in a function
-(PostgreSQL ``EXECUTE FUNCTION f()``) that a twin replaces instead: a trigger one twin changes
-pairs with a twin that changes a function. Objects ``domain.yaml`` declares for one dialect only
-are that dialect's own, and triggers a batch copy loses are reported as such
-(``migrations_triggers``), not again here. The first twins (the chains' first domain version,
-from an empty database: a baseline ``init`` wrote from two existing databases) are left out:
-what each builds from nothing is each head's starting set of objects, which across dialects is
-compared only as ``domain.yaml`` declares it (``compare.objects``); a later twin's change is
-an act on both chains, which one side alone breaks.
+linear chain, and at head: so what the revisions of one domain version did is the difference of the
+schema before the first of them and after the last. An object changed by one twin and not by the
+other (or changed otherwise: created on one side, dropped on the other) is a ``migration_parity``
+difference naming both twins, located in the other twin's revision file; unless that change mends:
+what the two chains build after the pair agrees (both hold it, a view with the same columns) where
+it differed before (stranger75 007: a PostgreSQL twin re-creating a view with the SQLite one's
+columns, its SQLite twin empty). Only the last pair's word on an object stands: a later pair that
+mends it clears an earlier one's difference. A trigger's work may lie in a function (PostgreSQL
+``EXECUTE FUNCTION f()``) that a twin replaces instead: a trigger one twin changes pairs with a twin
+that changes a function. Objects ``domain.yaml`` declares for one dialect only are that dialect's
+own, and triggers a batch copy loses are reported as such (``migrations_triggers``), not again here.
+The first twins (the chains' first domain version, from an empty database: a baseline ``init`` wrote
+from two existing databases) are left out: what each builds from nothing is each head's starting set
+of objects, which across dialects is compared only as ``domain.yaml`` declares it
+(``compare.objects``); a later twin's change is an act on both chains, which one side alone breaks.
 
-Dialect-free: it compares only whether each side's definition changed.
+Dialect-free: it compares whether each side's definition changed, and views' columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from twinschema.compare.allowance_match import matching_allowance
 from twinschema.compare.view_columns import view_columns
 from twinschema.migrations.migrations_cache import ScratchRun
 from twinschema.migrations.migrations_chain import PARITY, Chain, Revision, migration_difference
 from twinschema.model import OBJECT_FUNCTION, OBJECT_TRIGGER, OBJECT_VIEW, Schema, SchemaObject
-from twinschema.records import Difference, FixSide
+from twinschema.records import Difference, FixSide, FixSite
 from twinschema.records.domain import Domain
 
 TWINNED = (OBJECT_VIEW, OBJECT_TRIGGER)
@@ -55,6 +59,19 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Span:
+    """The revisions of one domain version in one chain, the chain's objects before and after
+    them, what they changed, and the schema they left (read after the last of them: what
+    ``twin_views`` runs a view both twins redefine on)."""
+
+    revisions: tuple[Revision, ...]
+    before: Mapping[Key, SchemaObject]
+    after: Mapping[Key, SchemaObject]
+    changes: dict[Key, Change]
+    schema: Schema
+
+
+@dataclass(frozen=True)
 class TwinSide:
     """One chain, its scratch run and the triggers its batch copies lose (table, name)."""
 
@@ -64,24 +81,30 @@ class TwinSide:
 
 
 def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
-    """Each view or trigger that the twin revisions of one domain version change on one side
-    and not alike on the other (see the module). Nothing when either chain is not one line
-    run to head revision by revision (its schemas between revisions are not known)."""
+    """Each view or trigger that the chains, after the last twin pair that changed it, build
+    otherwise (see the module): what the chains build is judged, not which twin ran DDL. A
+    pair that changes it on one side only parts views that agreed before it (stranger71 009)
+    and mends views that differed before it when both sides agree after it (stranger75 007:
+    a PostgreSQL twin re-creating a view with the SQLite one's columns, its twin empty). Nothing
+    when either chain is not one line run to head revision by revision."""
     spans = (_version_spans(left, domain), _version_spans(right, domain))
     if spans[0] is None or spans[1] is None:
         return []
     own = _one_dialect(domain)
     lost = tuple(_lost(side, domain) for side in (left, right))
-    differences: list[Difference] = []
+    parted: dict[Key, Parted] = {}  # what left each object differing, pair by pair
     for version in sorted(set(spans[0]) & set(spans[1])):
-        revs = (spans[0][version].revisions, spans[1][version].revisions)
-        changes = (spans[0][version].changes, spans[1][version].changes)
+        span = (spans[0][version], spans[1][version])
+        revs = (span[0].revisions, span[1].revisions)
+        changes = (span[0].changes, span[1].changes)
         functions = tuple(any(k[0] == OBJECT_FUNCTION for k in c) for c in changes)
         unpaired: list[tuple[Key, int, Change]] = []
+        touched: set[Key] = set()
         for key in sorted(set(changes[0]) | set(changes[1])):
             kind, table, name = key
             if kind not in TWINNED or (kind, name) in own:
                 continue
+            touched.add(key)
             pair = (changes[0].get(key), changes[1].get(key))
             if pair[0] is not None and pair[1] is not None:
                 if pair[0].action != pair[1].action:
@@ -95,13 +118,69 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
             if change.action == "replaced" and kind == OBJECT_TRIGGER and functions[1 - index]:
                 continue  # the other twin changes the function a trigger may run
             unpaired.append((key, index, change))
-        for key, index, change in _unmatched(unpaired):
+        left_over = _unmatched(unpaired)
+        for key in touched - {k for k, _, _ in left_over}:
+            parted.pop(key, None)  # both twins changed it alike: its columns are head_views'
+        found: dict[Key, Parted] = {}
+        for key, index, change in left_over:
+            if _mends(key, index, span, parted.get(key)):
+                continue  # one twin mends what differed: the chains build the same again
             other = changes[1 - index].get(key)
             chains = ((left, right)[index].chain, (left, right)[1 - index].chain)
-            differences.append(
-                _difference(key, (change, other), (revs[index], revs[1 - index]), chains, index)
-            )
-    return differences
+            made = _difference(key, (change, other), (revs[index], revs[1 - index]), chains, index)
+            was = found.get(key, Parted((), index, span[index].before.get(key)))
+            found[key] = replace(was, differences=(*was.differences, made))
+        for key in {k for k, _, _ in left_over}:
+            if key in found:
+                parted[key] = found[key]
+            else:
+                parted.pop(key, None)
+    return [d for key in sorted(parted) for d in parted[key].differences]
+
+
+@dataclass(frozen=True)
+class Parted:
+    """What left an object differing at a twin pair: its differences, the side whose twin
+    changed it (0: left) and that side's object before the change (None: absent)."""
+
+    differences: tuple[Difference, ...]
+    index: int
+    was: SchemaObject | None
+
+
+def _mends(key: Key, index: int, span: tuple[Span, Span], parted: Parted | None) -> bool:
+    """True when side ``index``'s change alone (its twin leaving ``key`` as it was) makes the
+    two chains build it alike again: they agree after the pair (``_agree``) and differed before
+    it, by what ``_agree`` sees (stranger75 007: a view re-created with the other's columns)
+    or by an earlier pair's one-sided change (``parted``). Where that change was this same
+    side's, only its way back (its object as before that change) mends: another change of it
+    is a new difference, which columns alone need not show."""
+    if not _agree(key, span[0].after, span[1].after):
+        return False
+    if parted is not None:
+        return parted.index != index or span[index].after.get(key) == parted.was
+    return not _agree(key, span[0].before, span[1].before)
+
+
+def _agree(key: Key, left: Mapping[Key, SchemaObject], right: Mapping[Key, SchemaObject]) -> bool:
+    """True when both chains hold ``key`` (or neither) and, for a view, with the same columns
+    (names, in order, both read): what the two chains build, compared as far as it can be
+    across dialects (a view's SQL is each dialect's own)."""
+    mine, theirs = left.get(key), right.get(key)
+    if mine is None or theirs is None:
+        return mine is None and theirs is None
+    if key[0] != OBJECT_VIEW:
+        return True
+    return bool(mine.columns) and mine.columns == theirs.columns
+
+
+def chain_pair_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
+    """What the two chains build of views and triggers: ``twin_differences``, then
+    ``head_views`` for the views the first did not already name (one difference a view, the
+    one that names the twin pair and its revision file)."""
+    twins = twin_differences(left, right, domain)
+    named = {d.name for d in twins}
+    return twins + [d for d in head_views(left, right, domain) if d.name not in named]
 
 
 def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
@@ -168,16 +247,6 @@ def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, 
     return sorted(left_over, key=lambda item: (item[0], item[1]))
 
 
-@dataclass(frozen=True)
-class Span:
-    """The revisions of one domain version in one chain, what they changed of the objects
-    (by key) and the schema they left (read after the last of them)."""
-
-    revisions: tuple[Revision, ...]
-    changes: dict[Key, Change]
-    after: Schema
-
-
 def both_changed(
     left: TwinSide, right: TwinSide, domain: Domain | None
 ) -> list[tuple[str, tuple[Span, Span]]]:
@@ -205,8 +274,8 @@ _MADE = frozenset({"created", "replaced"})
 
 
 def _version_spans(side: TwinSide, domain: Domain | None) -> dict[int, Span] | None:
-    """Per domain version, its revisions in ``side``'s chain and what they changed of the
-    objects; None when the schema between two revisions is unknown (no run to head, not a
+    """Per domain version, its revisions in ``side``'s chain, the objects before and after
+    them and what they changed; None when the schema between two revisions is unknown (no run to head, not a
     linear chain)."""
     chain, run = side.chain, side.run
     revisions = chain.revisions
@@ -227,8 +296,9 @@ def _version_spans(side: TwinSide, domain: Domain | None) -> dict[int, Span] | N
             return None  # a version's revisions apart: what each did is not one span
         if first == 0:
             continue  # what the first twins build from nothing: see the module
-        changed = _changes(stages[first], stages[last + 1])
-        spans[version] = Span(revisions[first : last + 1], changed, schemas[last])
+        before, after = stages[first], stages[last + 1]
+        changed = _changes(before, after)
+        spans[version] = Span(revisions[first : last + 1], before, after, changed, schemas[last])
     return spans
 
 
@@ -298,7 +368,9 @@ def _difference(
     files = ", ".join(r.path for r in theirs)
     on = f"table: {table}, " if table else ""
     declare = f"{kind}s: {{{name}: {{{on}dialects: [{chains[0].dialect}]}}}}"
-    return migration_difference(
+    line = _upgrade_line(chains[1].config.root / theirs[-1].path)
+    fix = FixSite(FixSide.RIGHT if index == 0 else FixSide.LEFT, theirs[-1].path, line)
+    difference = migration_difference(
         PARITY,
         labels,
         name=name,
@@ -313,6 +385,17 @@ def _difference(
         "op.execute in upgrade() and its undoing in downgrade()), or, if it belongs to "
         f"{chain} only, declare it so in domain.yaml ({declare})",
     )
+    return replace(difference, fix=fix)  # located in the twin the hint says to edit
+
+
+def _upgrade_line(path: Path) -> int | None:
+    """The line of ``def upgrade`` in a revision file, where the twin's change is to be
+    written (None: not found, or the file unreadable)."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, text in enumerate(lines, 1) if text.startswith("def upgrade")), None)
 
 
 def _shown(change: Change) -> str:

@@ -9,7 +9,10 @@ an empty location (stranger48 W2: ``not written: -: upgrading an empty database 
 downgrade that fails is named by the file of the revision whose downgrade it is, which may be an
 older one (stranger54 U3). A step of a new revision itself that fails is also handed back
 (``Left.failing``), for ``revision`` to end with an error: it exited 0, and the chains split
-once the server was migrated first (stranger74 009)."""
+once the server was migrated first (stranger74 009). A difference located in an older
+revision file (a twin pair's ``migration_parity``) is named by that file, and not summed as
+what the new revisions left (stranger75 007: an older pair's finding was "not written" into
+every later revision)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from twinschema.config import Config
 from twinschema.errors import DatabaseError
+from twinschema.migrations.migrations_chain import PARITY
 from twinschema.paths import shown
 from twinschema.records.differences import Difference
 
@@ -51,11 +55,14 @@ def say_unwritten(
     plan = CheckPlan(config=config, layers=("migrations",), urls={}, scratch_url=scratch_server)
     left = [d for d in run_check(plan).differences if d.kind != "migration_state"]
     files = [shown(path, config.root) for path in written]
-    unwritten = failing = 0
+    unwritten = failing = older = 0
     new: list[tuple[str, str]] = []
     for d in left:
         where = ".".join(part for part in (d.table, d.column) if part) or d.name
-        if where:
+        if where and d.kind == PARITY and d.fix and d.fix.file and d.fix.file not in files:
+            older += 1  # an older twin pair's (stranger75 007): nothing new revisions can write
+            echo(f"warning: {d.fix.file}: {d.message}")
+        elif where:
             unwritten += 1
             echo(f"warning: not written: {where}: {d.message}")
         else:
@@ -64,8 +71,15 @@ def say_unwritten(
             echo(f"warning: {file}: {d.message}")
             if Path(file).name in {path.name for path in written}:  # not an older one's
                 new.append((file, d.message))
-    if left:
+    if unwritten or failing:
         echo(f"warning: {_summed(unwritten, failing)}{empty}")
+    if older:
+        echo(
+            f"warning: {older} difference(s) the chains had before the new revisions (each "
+            "named by the older twin revision file above): not left by the new revisions; "
+            "that twin, while no database has run it, or a later twin pair making both chains "
+            "build the same again mends it" + ("" if unwritten or failing else empty)
+        )
     return Left(len(left), tuple(new))
 
 

@@ -37,7 +37,7 @@ def twin_views(
         if evaluator is None:
             warnings.append(_warning(name, spans, labels, "no evaluation (--no-evaluate)"))
             continue
-        schemas = (make_canonical(spans[0].after, domain), make_canonical(spans[1].after, domain))
+        schemas = (make_canonical(spans[0].schema, domain), make_canonical(spans[1].schema, domain))
         dialects = (schemas[0].dialect, schemas[1].dialect)
         backends = (evaluator.backend(dialects[0]), evaluator.backend(dialects[1]))
         verdict = compare_view(schemas, name, backends)
@@ -79,7 +79,7 @@ def _twins(spans: tuple[Span, Span], labels: tuple[str, str]) -> str:
 
 def _defined(span: Span, name: str) -> str | None:
     """The definition of view ``name`` a span left, as its catalog prints it."""
-    view = next((o for o in span.after.objects if o.kind == "view" and o.name == name), None)
+    view = next((o for o in span.schema.objects if o.kind == "view" and o.name == name), None)
     return None if view is None else (view.raw or view.definition).strip()
 
 

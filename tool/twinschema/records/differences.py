@@ -151,7 +151,11 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "migration_heads": "A migration chain has more than one head. Merge them (alembic merge) "
     "so each chain has exactly one.",
     "migration_parity": "The two migration chains do not move together: a revision has no twin "
-    "in the other chain, or a head is not at the domain's version.",
+    "in the other chain, a head is not at the domain's version, or after a twin pair the two "
+    "chains build a view or trigger otherwise (one twin changed it, the other left it as it "
+    "was; or a view's columns differ at the heads). A later twin pair that makes both chains "
+    "build it alike again mends it; a view or trigger of one dialect only is declared so in "
+    "domain.yaml (views: {v: {dialects: [postgresql]}}).",
     "migration_drift": "Upgrading an empty database to the chain's head does not give the "
     "schema of its metadata module: a migration is missing or wrong.",
     "migration_roundtrip": "Downgrading to base and upgrading again leaves a trace: a "
