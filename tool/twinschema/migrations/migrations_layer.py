@@ -53,6 +53,7 @@ from twinschema.layers.plan import CheckPlan
 from twinschema.layers.renamed_keys import key_renamed
 from twinschema.layers.sources import Sources
 from twinschema.migrations import migrations_alembic, migrations_cache
+from twinschema.migrations.chain_views import chain_pair_views
 from twinschema.migrations.migrations_cache import ScratchRun
 from twinschema.migrations.migrations_chain import (
     DRIFT,
@@ -88,7 +89,7 @@ from twinschema.migrations.migrations_steps import (
     upgrade_steps,
 )
 from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
-from twinschema.migrations.migrations_twins import TwinSide, chain_pair_views
+from twinschema.migrations.migrations_twins import TwinSide
 from twinschema.migrations.twin_views import twin_views
 from twinschema.model import Schema
 from twinschema.paths import shown
@@ -136,10 +137,11 @@ def check_migrations(
         comparison = parity(found["sqlite"], found["postgresql"], domain)
         if len(twins) == len(DIALECTS):
             pair = (twins["sqlite"], twins["postgresql"])
-            comparison.differences.extend(chain_pair_views(*pair, domain))
+            built = chain_pair_views(*pair, domain)
             answered, unsure = twin_views(*pair, domain, evaluator)
-            comparison.differences.extend(answered)
-            comparison.warnings.extend(unsure)
+            named = {d.name for d in built}  # a view's columns apart: its answers too, once
+            comparison.differences.extend(built + [d for d in answered if d.name not in named])
+            comparison.warnings.extend(w for w in unsure if w.name not in named)
         report.add(
             LayerResult(LAYER, found["sqlite"].label, found["postgresql"].label, Status.IN_SYNC),
             comparison,

@@ -34,8 +34,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from twinschema.compare.allowance_match import matching_allowance
-from twinschema.compare.view_columns import view_columns
 from twinschema.migrations.migrations_cache import ScratchRun
 from twinschema.migrations.migrations_chain import PARITY, Chain, Revision, migration_difference
 from twinschema.model import OBJECT_FUNCTION, OBJECT_TRIGGER, OBJECT_VIEW, Schema, SchemaObject
@@ -90,7 +88,7 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
     spans = (_version_spans(left, domain), _version_spans(right, domain))
     if spans[0] is None or spans[1] is None:
         return []
-    own = _one_dialect(domain)
+    own = one_dialect(domain)
     lost = tuple(_lost(side, domain) for side in (left, right))
     parted: dict[Key, Parted] = {}  # what left each object differing, pair by pair
     for version in sorted(set(spans[0]) & set(spans[1])):
@@ -174,55 +172,6 @@ def _agree(key: Key, left: Mapping[Key, SchemaObject], right: Mapping[Key, Schem
     return bool(mine.columns) and mine.columns == theirs.columns
 
 
-def chain_pair_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
-    """What the two chains build of views and triggers: ``twin_differences``, then
-    ``head_views`` for the views the first did not already name (one difference a view, the
-    one that names the twin pair and its revision file)."""
-    twins = twin_differences(left, right, domain)
-    named = {d.name for d in twins}
-    return twins + [d for d in head_views(left, right, domain) if d.name not in named]
-
-
-def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
-    """Each view both chains' heads build whose columns (names, in order) differ, as a
-    ``migration_parity`` difference of the two chains: what the pair of databases says once
-    both are migrated (``compare.view_columns``), said before. A column renamed through
-    domain.yaml, which ``revision`` writes as ``RENAME COLUMN`` on both chains, renames the
-    output column of a view that reads it on SQLite (which rewrites the view's text) and not
-    on PostgreSQL (``label AS title``): both twins "replace" the view, so ``twin_differences``
-    saw nothing (stranger73 007). A view declared for one dialect only, or allowed by a
-    ``view`` allowance of its name, is left out, as the pair of databases leaves it."""
-    heads = (left.run.first, right.run.first)
-    if heads[0] is None or heads[1] is None:
-        return []
-    own = _one_dialect(domain)
-    sides = {left.chain.dialect: FixSide.LEFT, right.chain.dialect: FixSide.RIGHT}
-    labels = (left.chain.label, right.chain.label)
-    found = []
-    for d in view_columns(heads[0], heads[1], labels):
-        difference = migration_difference(
-            PARITY,
-            labels,
-            name=d.name,
-            left=d.left,
-            right=d.right,
-            table=d.table,
-            message=f"at the two chains' heads (each database once migrated), {d.message}",
-            hint=f"{d.hint}, by a revision of the chain whose view is to change (a column "
-            "renamed under a view renames the view's column on a dialect that rewrites the "
-            "view's text, not on one that keeps the old name: label AS title); or, "
-            f"if they differ on purpose, allow it in domain.yaml: {{kind: view, name: "
-            f"{d.name}, reason: ...}}",
-        )
-        allowed = (
-            domain is not None
-            and matching_allowance(domain, replace(difference, kind=OBJECT_VIEW), sides) is not None
-        )
-        if (OBJECT_VIEW, d.name) not in own and not allowed:
-            found.append(difference)
-    return found
-
-
 def _lost(side: TwinSide, domain: Domain | None) -> set[tuple[str, str]]:
     """The triggers ``side``'s batch copies lose, as (logical table, name)."""
     logical = _logical_tables(domain, side.chain.dialect)
@@ -250,22 +199,28 @@ def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, 
 def both_changed(
     left: TwinSide, right: TwinSide, domain: Domain | None
 ) -> list[tuple[str, tuple[Span, Span]]]:
-    """Each view (by name) that both twins of a domain version create or replace alike, with
-    both chains' spans of that version: what ``twin_views`` runs on probe rows, since two
-    twins that each redefine a view may define it to answer otherwise."""
+    """Each view (by name) that both twins of a domain version create or replace alike, where
+    no later pair changes it on either chain (a later pair decides, as ``twin_differences``
+    judges it: one twin mending it, stranger75 007), with both chains' spans of that version:
+    what ``twin_views`` runs on probe rows, since two twins that each redefine a view may
+    define it to answer otherwise."""
     spans = (_version_spans(left, domain), _version_spans(right, domain))
     if spans[0] is None or spans[1] is None:
         return []
-    own = _one_dialect(domain)
-    found = []
+    own = one_dialect(domain)
+    last: dict[Key, tuple[Span, Span]] = {}  # each view's last pair that changed it
     for version in sorted(set(spans[0]) & set(spans[1])):
         pair = (spans[0][version], spans[1][version])
-        for key in sorted(set(pair[0].changes) & set(pair[1].changes)):
-            kind, _, name = key
-            actions = {pair[0].changes[key].action, pair[1].changes[key].action}
-            alike = len(actions) == 1 and actions <= _MADE
-            if kind == OBJECT_VIEW and (kind, name) not in own and alike:
-                found.append((name, pair))
+        for key in set(pair[0].changes) | set(pair[1].changes):
+            last[key] = pair
+    found = []
+    for key, pair in sorted(last.items(), key=lambda item: item[0]):
+        kind, _, name = key
+        changes = (pair[0].changes.get(key), pair[1].changes.get(key))
+        actions = {c.action for c in changes if c is not None}
+        alike = None not in changes and len(actions) == 1 and actions <= _MADE
+        if kind == OBJECT_VIEW and (kind, name) not in own and alike:
+            found.append((name, pair))
     return found
 
 
@@ -337,7 +292,7 @@ def _printed(obj: SchemaObject | None) -> str | None:
     return None if obj is None else obj.raw or obj.definition
 
 
-def _one_dialect(domain: Domain | None) -> set[tuple[str, str]]:
+def one_dialect(domain: Domain | None) -> set[tuple[str, str]]:
     """(kind, name) of each view or trigger ``domain.yaml`` declares for one dialect only."""
     if domain is None:
         return set()

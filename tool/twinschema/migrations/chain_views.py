@@ -1,0 +1,63 @@
+"""What the two chains build of views, pair by pair and at their heads, as ``migration_parity``
+differences: one per view (``chain_pair_views``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from twinschema.compare.allowance_match import matching_allowance
+from twinschema.compare.view_columns import view_columns
+from twinschema.migrations.migrations_chain import PARITY, migration_difference
+from twinschema.migrations.migrations_twins import TwinSide, one_dialect, twin_differences
+from twinschema.model import OBJECT_VIEW
+from twinschema.records import Difference, FixSide
+from twinschema.records.domain import Domain
+
+
+def chain_pair_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
+    """What the two chains build of views and triggers: ``twin_differences``, then
+    ``head_views`` for the views the first did not already name (one difference a view, the
+    one that names the twin pair and its revision file)."""
+    twins = twin_differences(left, right, domain)
+    named = {d.name for d in twins}
+    return twins + [d for d in head_views(left, right, domain) if d.name not in named]
+
+
+def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
+    """Each view both chains' heads build whose columns (names, in order) differ, as a
+    ``migration_parity`` difference of the two chains: what the pair of databases says once
+    both are migrated (``compare.view_columns``), said before. A column renamed through
+    domain.yaml, which ``revision`` writes as ``RENAME COLUMN`` on both chains, renames the
+    output column of a view that reads it on SQLite (which rewrites the view's text) and not
+    on PostgreSQL (``label AS title``): both twins "replace" the view, so ``twin_differences``
+    saw nothing (stranger73 007). A view declared for one dialect only, or allowed by a
+    ``view`` allowance of its name, is left out, as the pair of databases leaves it."""
+    heads = (left.run.first, right.run.first)
+    if heads[0] is None or heads[1] is None:
+        return []
+    own = one_dialect(domain)
+    sides = {left.chain.dialect: FixSide.LEFT, right.chain.dialect: FixSide.RIGHT}
+    labels = (left.chain.label, right.chain.label)
+    found = []
+    for d in view_columns(heads[0], heads[1], labels):
+        difference = migration_difference(
+            PARITY,
+            labels,
+            name=d.name,
+            left=d.left,
+            right=d.right,
+            table=d.table,
+            message=f"at the two chains' heads (each database once migrated), {d.message}",
+            hint=f"{d.hint}, by a revision of the chain whose view is to change (a column "
+            "renamed under a view renames the view's column on a dialect that rewrites the "
+            "view's text, not on one that keeps the old name: label AS title); or, "
+            f"if they differ on purpose, allow it in domain.yaml: {{kind: view, name: "
+            f"{d.name}, reason: ...}}",
+        )
+        allowed = (
+            domain is not None
+            and matching_allowance(domain, replace(difference, kind=OBJECT_VIEW), sides) is not None
+        )
+        if (OBJECT_VIEW, d.name) not in own and not allowed:
+            found.append(difference)
+    return found
