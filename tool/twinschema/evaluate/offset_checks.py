@@ -6,10 +6,13 @@ form part them too, RFC 3339 with the writer's own UTC offset as most clients wr
 '2026-01-01T10:00:00+02:00' (08:00 UTC) sorts after '2026-01-01T09:30:00Z' as text, so SQLite
 stores the row (ends_at, starts_at) of those two and PostgreSQL's CHECK rejects it (stranger72
 008). A row of such values that passes each side's CHECKs on one of the columns alone and that
-the pair parts makes the pair a difference. Where those CHECKs hold the text to one UTC form
-of one width (a GLOB or ``strftime('%Y-%m-%dT%H:%M:%SZ', x) = x``), text order is instant order:
-no row parts them; a pin that still lets an offset ('+00:00', '+02:00'), an optional fraction
-or two widths through lets a row of ``ONE_FORM`` through that parts them (stranger74 001).
+the pair parts makes the pair a difference. A pin of the text to one UTC form of one width (a
+GLOB, ``strftime('%Y-%m-%dT%H:%M:%SZ', x) = x``) is not enough: hour 24 is the next midnight to
+PostgreSQL and passes it, as ':60' passes the GLOB (stranger75 001); only a pin that also holds
+the hour below 24 (``PIN_UTC``) makes text order instant order. A pin that still lets an offset
+('+00:00', '+02:00'), an optional fraction or two widths through lets a row of ``ONE_FORM``
+through that parts them (stranger74 001). Two timestamps without a zone part on hour 24 alike
+(``WALL``, stranger75 006).
 Two dates likewise (stranger74 002): SQLite compares their text, PostgreSQL the days, and text
 order is day order only in one fixed-width form, so a day without its zero ('2026-1-01' sorts
 after '2026-01-05'), or without its dashes, makes ``CHECK (due_on >= lent_on)`` a difference
@@ -36,8 +39,8 @@ from twinschema.model import CheckConstraint, Table
 # How a CHECK on SQLite holds a column to one UTC form of one width, hours below 24 and seconds
 # below 60 (``x IS strftime(...)`` refuses an offset, a fraction, ':60' and a day strftime
 # moves; the hour test refuses '24:00:00', which strftime prints back unchanged): the advice
-# each reason ends with, called in sync on real databases (golden case
-# sl-pg.check-two-moments-pinned-below-hour-24-near-miss). julianday() is no such advice: it
+# each reason ends with, called in sync on real databases (golden cases
+# sl-pg.check-two-timestamptz-pinned-below-hour-24-near-miss, ...-two-timestamps-...). julianday() is no such advice: it
 # keeps fractions a PostgreSQL timestamp rounds away and reads ':60' as NULL (stranger75 003).
 PIN_UTC = "x IS strftime('%Y-%m-%dT%H:%M:%SZ', x) AND substr(x, 12, 2) < '24'"
 PIN_WALL = "x IS strftime('%Y-%m-%d %H:%M:%S', x) AND substr(x, 12, 2) < '24'"
