@@ -41,8 +41,8 @@ from twinschema.model import CheckConstraint, Table
 # moves; the hour test refuses '24:00:00', which strftime prints back unchanged): the advice
 # each reason ends with, called in sync on real databases (golden cases
 # sl-pg.check-two-timestamptz-pinned-below-hour-24-near-miss, ...-two-timestamps-...).
-# julianday() is no such advice: it keeps fractions a PostgreSQL timestamp rounds away and
-# reads ':60' as NULL (stranger75 003).
+# julianday() is no such advice: it rounds to the millisecond fractions PostgreSQL keeps to the
+# microsecond, and reads ':60' as NULL (stranger75 003).
 PIN_UTC = "x IS strftime('%Y-%m-%dT%H:%M:%SZ', x) AND substr(x, 12, 2) < '24'"
 PIN_WALL = "x IS strftime('%Y-%m-%d %H:%M:%S', x) AND substr(x, 12, 2) < '24'"
 # Why such a pair parts (a difference's reason, beside its witness).
