@@ -40,10 +40,11 @@ def test_two_timestamptz_compared_as_text_name_the_offset_row(loader: Loader) ->
     assert not [w for w in warnings if "compares them as text" in w.message]
 
 
-def test_a_one_utc_form_leaves_the_comparison_alone(loader: Loader) -> None:
+def test_a_one_utc_form_refuses_the_offset_row_not_hour_24(loader: Loader) -> None:
     """008's near miss: a GLOB holding each text to 'YYYY-MM-DDTHH:MM:SSZ' leaves no row of
-    other offsets, so the pair is no difference and no warning names a row the GLOB refuses;
-    the two one-sided GLOBs are the only differences."""
+    other offsets, so no message names a row the GLOB refuses ('+02:00'); yet the form still
+    passes hour 24, the next midnight to PostgreSQL (stranger75 001), so the pair is a
+    difference whose witness is that row, beside the two one-sided GLOBs."""
     glob = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"
     sqlite = (
         f"CREATE TABLE i (starts_at TEXT CHECK (starts_at GLOB {glob}), "
@@ -53,8 +54,18 @@ def test_a_one_utc_form_leaves_the_comparison_alone(loader: Loader) -> None:
     warnings: list[Difference] = []
     found = _diff(loader, sqlite, pg, warnings)
     assert sorted(d.left or "" for d in found) == sorted(
-        f"CHECK ({c} GLOB {glob})" for c in ("ends_at", "starts_at")
+        [
+            *(f"CHECK ({c} GLOB {glob})" for c in ("ends_at", "starts_at")),
+            "CHECK (ends_at > starts_at)",
+        ]
     )
+    (pair,) = [d for d in found if d.left == "CHECK (ends_at > starts_at)"]
+    assert pair.witness is not None
+    assert pair.witness.values == ("2026-01-02T00:00:00Z", "2026-01-01T24:00:00Z")
+    assert "+02:00" not in repr(pair.witness)
+    conn = sqlite3.connect(":memory:")  # the witness passes the GLOBs on real SQLite
+    conn.execute(sqlite)
+    conn.execute("INSERT INTO i (ends_at, starts_at) VALUES (?, ?)", pair.witness.values)
     assert not [w for w in warnings if "+02:00" in w.message]
 
 

@@ -22,6 +22,33 @@ from twinschema.model import ColumnType
 from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.kinds import INTEGER_KINDS
 
+# Two spellings of one value of a kind: a text column keeps them apart, the typed PostgreSQL
+# column stores one value (uuid ignores letter case, jsonb spacing, a timestamp or time its
+# spelling, timestamptz the offset an instant is written in).
+SPELLINGS: dict[str, tuple[str, str]] = {
+    "uuid": ("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+    "json": ('{"a":1}', '{"a": 1}'),
+    "date": ("2024-01-01", "2024-1-1"),
+    "timestamp": ("2024-01-01 10:00", "2024-01-01 10:00:00"),
+    "timestamptz": ("2024-01-01 10:00:00+00:00", "2024-01-01 12:00:00+02:00"),
+    "time": ("08:00", "08:00:00"),
+}
+
+# Two moments of one width that a pin to one form (a GLOB, strftime) passes and PostgreSQL reads
+# as one (hour 24 is the next midnight), tried under a UNIQUE rule where such a pin refuses the
+# pair above (stranger75 001: '2026-01-01T24:00:00Z' then '2026-01-02T00:00:00Z', both stored by
+# SQLite, the second a duplicate key on PostgreSQL).
+WALL_SPELLINGS: dict[str, tuple[tuple[str, str], ...]] = {
+    "timestamp": (
+        ("2026-01-01 24:00:00", "2026-01-02 00:00:00"),
+        ("2026-01-01T24:00:00", "2026-01-02T00:00:00"),
+    ),
+    "timestamptz": (
+        ("2026-01-01T24:00:00Z", "2026-01-02T00:00:00Z"),
+        ("2026-01-01 24:00:00+00:00", "2026-01-02 00:00:00+00:00"),
+    ),
+}
+
 # What a warning on a number past a NUMERIC scale says of it (one such warning a column).
 FINER = "more digits than scale"
 # What a warning on a moment with a UTC offset in a date column says of it (``offset_moments``).

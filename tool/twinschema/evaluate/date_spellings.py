@@ -54,7 +54,34 @@ def spellings(literals: Sequence[str], kind: str | None = None) -> list[str]:
         unique += [s for s in dict.fromkeys(moved) if s not in literals and s not in unique][
             :_MAX_MOVED
         ]
+    if kind in ("timestamp", "timestamptz"):  # last: the others name a row first where they part
+        wall = [s for literal in literals for s in wall_spellings(literal)]
+        unique += [s for s in dict.fromkeys(wall) if s not in literals and s not in unique]
     return unique
+
+
+def wall_spellings(literal: str) -> list[str]:
+    """Of a moment literal, the same moment in its own form and width spelled with hour 24 of
+    the day before or second 60 of the minute before ('2025-12-31 24:00:00' and
+    '2025-12-31 23:59:60' for '2026-01-01 00:00:00'): PostgreSQL reads each as the literal,
+    SQLite sorts it before, and a GLOB or strftime() pin on the form passes it (stranger75
+    006). Only of a literal whose seconds are 0 (hour 24 only at midnight, a day alone's)."""
+    text = literal.strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", text):  # a day alone is its midnight
+        text += " 00:00:00"
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})([ T])(\d{2}):(\d{2}):00(\D.*)?$", text)
+    if match is None or date_of(match[1]) is None:
+        return []
+    day, sep, hour, minute, rest = match[1], match[2], int(match[3]), int(match[4]), match[5] or ""
+    if hour > 23 or minute > 59:
+        return []
+    moment = dt.datetime.fromisoformat(f"{day} {hour:02d}:{minute:02d}") - dt.timedelta(minutes=1)
+    if not dt.MINYEAR < moment.year < dt.MAXYEAR:
+        return []
+    found = [f"{moment:%Y-%m-%d}{sep}{moment:%H:%M}:60{rest}"]
+    if (hour, minute) == (0, 0):
+        found.insert(0, f"{moment:%Y-%m-%d}{sep}24:00:00{rest}")
+    return found
 
 
 def offset_spellings(literal: str) -> list[str]:

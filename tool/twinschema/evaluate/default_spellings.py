@@ -7,7 +7,7 @@ PostgreSQL its own spelling ('a0eebc99-...', '2023-12-31 22:00:00+00'): a row th
 column holds other text on each side, which SQLite's text comparisons, ORDER BY and UNIQUE
 read as another value (a lookup by PostgreSQL's text finds the row on PostgreSQL only; checked
 on real SQLite 3.40 and PostgreSQL 16). As for such spellings under a UNIQUE rule or in a CHECK
-(``crossing.SPELLINGS``, ``date_text``), that is a ``value_compatibility`` warning naming what
+(``crossing_values.SPELLINGS``, ``date_text``), that is a ``value_compatibility`` warning naming what
 each side stores, not a difference."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.context import StageContext, default_text, find, matched_columns
-from twinschema.evaluate.crossing import SPELLINGS, warning
+from twinschema.evaluate.crossing import warning
+from twinschema.evaluate.crossing_values import SPELLINGS
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import CONSTANT, RANDOM_UUID, convert
 from twinschema.model import Column, ColumnType

@@ -5,7 +5,7 @@ otherwise ('2025-01-02T12:00:00+02:00' against '2025-01-02T10:00:00Z', an upper-
 refused by SQLite ("FOREIGN KEY constraint failed") and stored by PostgreSQL (checked on real
 SQLite 3.40 and PostgreSQL 16), and ON UPDATE / DELETE CASCADE reaches other children. As for
 the parent's UNIQUE rule over such a column (``crossing._unique_findings``), each key column
-whose two spellings (``crossing.SPELLINGS``), stored in both real parent columns, are two values
+whose two spellings (``crossing_values.SPELLINGS``), stored in both real parent columns, are two values
 on one side and one on the other is a ``value_compatibility`` warning on the child's column."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.evaluate.backends import REJECTED, Backend
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.crossing import SPELLINGS, column_checks, warning
-from twinschema.evaluate.crossing_values import same
+from twinschema.evaluate.crossing import column_checks, warning
+from twinschema.evaluate.crossing_values import SPELLINGS, same
 from twinschema.model import Column, ForeignKey, Table
 from twinschema.model_shown import column_shown
 from twinschema.records.dialects import DIALECT_NAMES

@@ -6,10 +6,13 @@ form part them too, RFC 3339 with the writer's own UTC offset as most clients wr
 '2026-01-01T10:00:00+02:00' (08:00 UTC) sorts after '2026-01-01T09:30:00Z' as text, so SQLite
 stores the row (ends_at, starts_at) of those two and PostgreSQL's CHECK rejects it (stranger72
 008). A row of such values that passes each side's CHECKs on one of the columns alone and that
-the pair parts makes the pair a difference. Where those CHECKs hold the text to one UTC form
-of one width (a GLOB or ``strftime('%Y-%m-%dT%H:%M:%SZ', x) = x``), text order is instant order:
-no row parts them; a pin that still lets an offset ('+00:00', '+02:00'), an optional fraction
-or two widths through lets a row of ``ONE_FORM`` through that parts them (stranger74 001).
+the pair parts makes the pair a difference. A pin of the text to one UTC form of one width (a
+GLOB, ``strftime('%Y-%m-%dT%H:%M:%SZ', x) = x``) is not enough: hour 24 is the next midnight to
+PostgreSQL and passes it, as ':60' passes the GLOB (stranger75 001); only a pin that also holds
+the hour below 24 (``PIN_UTC``) makes text order instant order. A pin that still lets an offset
+('+00:00', '+02:00'), an optional fraction or two widths through lets a row of ``ONE_FORM``
+through that parts them (stranger74 001). Two timestamps without a zone part on hour 24 alike
+(``WALL``, stranger75 006).
 Two dates likewise (stranger74 002): SQLite compares their text, PostgreSQL the days, and text
 order is day order only in one fixed-width form, so a day without its zero ('2026-1-01' sorts
 after '2026-01-05'), or without its dashes, makes ``CHECK (due_on >= lent_on)`` a difference
@@ -23,17 +26,40 @@ from twinschema.canonical.expressions import across
 from twinschema.evaluate.checks import witness_written
 from twinschema.evaluate.context import StageContext, both_named, matched_tables
 from twinschema.evaluate.matched_checks import keyed_as_left
-from twinschema.evaluate.offset_rows import DAYS, compared_moments, family_of, one_form_parting
+from twinschema.evaluate.offset_rows import (
+    DAYS,
+    WALL,
+    compared_moments,
+    family_of,
+    one_form_parting,
+)
 from twinschema.evaluate.stored_rows import verb
 from twinschema.model import CheckConstraint, Table
 
+# How a CHECK on SQLite holds a column to one UTC form of one width, hours below 24 and seconds
+# below 60 (``x IS strftime(...)`` refuses an offset, a fraction, ':60' and a day strftime
+# moves; the hour test refuses '24:00:00', which strftime prints back unchanged): the advice
+# each reason ends with, called in sync on real databases (golden cases
+# sl-pg.check-two-timestamptz-pinned-below-hour-24-near-miss, ...-two-timestamps-...).
+# julianday() is no such advice: it rounds to the millisecond fractions PostgreSQL keeps to the
+# microsecond, and reads ':60' as NULL (stranger75 003).
+PIN_UTC = "x IS strftime('%Y-%m-%dT%H:%M:%SZ', x) AND substr(x, 12, 2) < '24'"
+PIN_WALL = "x IS strftime('%Y-%m-%d %H:%M:%S', x) AND substr(x, 12, 2) < '24'"
 # Why such a pair parts (a difference's reason, beside its witness).
 WHY = (
     "SQLite compares the two timestamps as text, PostgreSQL as instants, and in one form "
     "with different UTC offsets text order is not time order ('2026-01-01T10:00:00+02:00' is "
     "08:00 UTC, yet sorts after '2026-01-01T09:30:00Z'), nor with and without a fraction "
-    "('2026-01-01T10:00:00.500Z' sorts before '2026-01-01T10:00:00Z'); on SQLite julianday() "
-    "of each reads the offset, or a CHECK can hold the text to one UTC form of one width"
+    "('2026-01-01T10:00:00.500Z' sorts before '2026-01-01T10:00:00Z'), nor in one width "
+    "('2026-01-01T24:00:00Z' is '2026-01-02T00:00:00Z', as '23:59:60Z' is the next minute); "
+    f"a CHECK on SQLite can hold each column x to one UTC form of one width below hour 24: {PIN_UTC}"
+)
+# Why a pair over two timestamps without a zone parts.
+WHY_WALL = (
+    "SQLite compares the two timestamps as text, PostgreSQL as moments, and one moment has two "
+    "spellings of one width ('2026-01-01 24:00:00' is '2026-01-02 00:00:00', as '23:59:60' is "
+    "the next minute); a CHECK on SQLite can hold each column x to one form below hour 24: "
+    f"{PIN_WALL}"
 )
 # Why a pair over two dates parts.
 WHY_DAYS = (
@@ -100,7 +126,7 @@ def _judge(
         *shown,
         (
             f"a CHECK on {st.table_shown(table)}",
-            WHY_DAYS if family_of(tables, names) == DAYS else WHY,
+            _why(family_of(tables, names)),
             written.text,
         ),
         (checks[0].shown(), checks[1].shown()),
@@ -108,3 +134,7 @@ def _judge(
         names_apart,
         witness=written.witness,
     )
+
+
+def _why(family: tuple[tuple[str, ...], ...]) -> str:
+    return WHY_DAYS if family == DAYS else WHY_WALL if family == WALL else WHY

@@ -28,6 +28,20 @@ ONE_FORM: tuple[tuple[str, ...], ...] = (
     ("2026-01-01 10:00:00+02:00", "2026-01-01 09:30:00+00:00", "2026-01-01 08:00:00+00:00"),
     ("2026-01-01T10:00:00+02:00", "2026-01-01T09:30:00+00:00", "2026-01-01T08:00:00+00:00"),
     ("2026-01-01T10:00:00Z", "2026-01-01T10:00:00.500Z", "2026-01-01T10:00:00.5Z"),
+    *(
+        (f"2026-01-02{t}00:00:00{z}", f"2026-01-01{t}24:00:00{z}", f"2026-01-01{t}23:59:60{z}")
+        for t, z in (("T", "Z"), (" ", "+00:00"))
+    ),
+)
+
+# One moment spelled twice in one width, whatever the form (stranger75 001, 006): hour 24 is
+# the next midnight and second 60 the next minute to PostgreSQL ('2026-01-01T24:00:00Z' is
+# '2026-01-02T00:00:00Z'), and text that sorts before it to SQLite, whose GLOB pins and
+# strftime() pass both (strftime prints '24:00:00' back unchanged; it reads ':60' as NULL, which
+# passes ``x = strftime(...)``). Only a pin that also holds the hour below 24 and the seconds
+# below 60 (``substr(x, 12, 2) < '24'``, ``x IS strftime(...)``) refuses them.
+WALL: tuple[tuple[str, ...], ...] = tuple(
+    (f"2026-01-02{t}00:00:00", f"2026-01-01{t}24:00:00", f"2026-01-01{t}23:59:60") for t in " T"
 )
 
 # Days as SQLite's TEXT stores whatever it is given and PostgreSQL's date reads (stranger74
@@ -42,7 +56,11 @@ DAYS: tuple[tuple[str, ...], ...] = (
 
 # Per kind both sides' columns share (SQLite's text against PostgreSQL's timestamptz or date),
 # the families of values tried: a row is made of one family's values.
-FAMILIES: dict[str, tuple[tuple[str, ...], ...]] = {"timestamptz": ONE_FORM, "date": DAYS}
+FAMILIES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "timestamptz": ONE_FORM,
+    "timestamp": WALL,
+    "date": DAYS,
+}
 
 # A row, with the index (into the dialects) of the side that stores it.
 Parting = tuple[tuple[str, ...], int]
