@@ -130,6 +130,13 @@ def _domains(table: sa.Table, found: Table) -> None:
             # CHECK of their conjunction, which refuses the same values (``canonical.domains``)
             domain.check = sa.text(" AND ".join(f"({c})" for c in parts.checks))
             domain.constraint_name = None
+        elif parts is not None and parts.checks:
+            # SQLAlchemy cuts ``CHECK (...)`` off pg_get_constraintdef's text by position, so
+            # ``CHECK ((length(VALUE) = 3)) NOT VALID`` became ``length(VALUE) = 3) NOT VALI``
+            # (stranger75 015): the expression as the adapter read it, up to its closing
+            # parenthesis. NOT VALID stays the baseline's (``CREATE DOMAIN`` takes none; the
+            # module's ``create_all`` makes a new, empty database, where no stored row can break it).
+            domain.check = sa.text(parts.checks[0])
         base = _DOMAIN_BASE.match(read.type.definition or "")
         if base is None or not base.group(1):
             continue
