@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -62,8 +63,28 @@ def reflect_tables(url: str, options: ReflectOptions, names: Iterable[str]) -> s
         schema = None
         if connection.dialect.name == "postgresql" and options.schema != "public":
             schema = options.schema
-        metadata.reflect(connection, schema=schema, only=sorted(names))
+        with warnings.catch_warnings():
+            # SQLAlchemy 2.1 passes a reflected CHECK's ``dialect_options`` as a keyword of a
+            # dialect called "dialect" and warns: ``_not_valid_checks`` writes it as its own
+            warnings.filterwarnings("ignore", _DIALECT_OPTIONS_WARNING, sa.exc.SAWarning)
+            metadata.reflect(connection, schema=schema, only=sorted(names))
     return metadata
+
+
+_DIALECT_OPTIONS_WARNING = "Can't validate argument 'dialect_options'"
+
+
+def _not_valid_checks(table: sa.Table) -> None:
+    """A PostgreSQL CHECK marked NOT VALID as SQLAlchemy spells it, ``postgresql_not_valid=True``:
+    its reflection handed it over as ``dialect_options={'not_valid': True}``, which the baseline
+    wrote as it was and SQLAlchemy ignores with a warning each time the revision is loaded
+    (stranger75 016)."""
+    for constraint in table.constraints:
+        if not isinstance(constraint, sa.CheckConstraint):
+            continue
+        odd = constraint.dialect_options.pop("dialect", None)
+        if odd is not None and (odd.get("options") or {}).get("not_valid"):
+            constraint.dialect_options["postgresql"]["not_valid"] = True
 
 
 def complete(metadata: sa.MetaData, raw: Schema) -> None:
@@ -81,6 +102,7 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
             else:
                 _unknown_types(table, found)
                 _domains(table, found)
+                _not_valid_checks(table)
 
 
 def _unknown_types(table: sa.Table, found: Table) -> None:
