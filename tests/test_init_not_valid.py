@@ -71,7 +71,7 @@ def test_a_domain_check_not_valid_is_adopted_as_the_server_has_it(
         pg_sql,
     )
     module = (project / "schemas" / "postgres.py").read_text("utf-8")
-    assert "check=sa.text('(length(VALUE) = 3)')" in module, module
+    assert "check=sa.text('length(VALUE) = 3')" in module, module
     code, report = check(shell)
     found = sorted({(d["layer"], d["kind"]) for d in report["differences"]})
     if agree:

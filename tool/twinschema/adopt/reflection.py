@@ -26,6 +26,7 @@ from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.model import Schema, Table
 from twinschema.reflected import complete_table
+from twinschema.sql_expression import closing_paren
 from twinschema.urls import parse_url, redact, scrub, sqlite_file
 
 
@@ -158,7 +159,7 @@ def _domains(table: sa.Table, found: Table) -> None:
             # (stranger75 015): the expression as the adapter read it, up to its closing
             # parenthesis. NOT VALID stays the baseline's (``CREATE DOMAIN`` takes none; the
             # module's ``create_all`` makes a new, empty database, where no stored row can break it).
-            domain.check = sa.text(parts.checks[0])
+            domain.check = sa.text(_unwrapped(parts.checks[0]))
         base = _DOMAIN_BASE.match(read.type.definition or "")
         if base is None or not base.group(1):
             continue
@@ -168,6 +169,13 @@ def _domains(table: sa.Table, found: Table) -> None:
         loader = cast(Any, SimpleNamespace(enums={}, domains={}))
         collation = getattr(domain.data_type, "collation", None)
         domain.data_type = dialect._reflect_type(base.group(1), loader, str(domain.name), collation)
+
+
+def _unwrapped(expression: str) -> str:
+    """``expression`` without the parentheses pg_get_constraintdef puts around all of it
+    (``(length(VALUE) = 3)``), as SQLAlchemy's reflection wrote a valid domain CHECK."""
+    whole = expression.startswith("(") and closing_paren(expression, 0) == len(expression) - 1
+    return expression[1:-1] if whole else expression
 
 
 def _sqlite_expression_indexes(table: sa.Table, found: Table) -> None:
