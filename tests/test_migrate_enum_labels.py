@@ -67,12 +67,8 @@ def _adopted_with_c(tmp_path: Path, pg_url: str) -> tuple[Path, Shell]:
     return project, shell
 
 
-def test_a_label_added_and_used_by_the_next_revision_migrates_in_one_run(
-    tmp_path: Path, pg_url: str
-) -> None:
-    """Revision 0003 makes 'c' the default: one ``migrate remote`` from 0001 reaches the head,
-    in two transactions it names; the scratch run of ``revision`` and ``check`` find no
-    failure; the server's new rows get 'c'."""
+def _default_c(tmp_path: Path, pg_url: str) -> tuple[Path, Shell]:
+    """``_adopted_with_c``, then revision 0003 making 'c' the default; nothing migrated."""
     project, shell = _adopted_with_c(tmp_path, pg_url)
     for module, default in (("sqlite", "'c'"), ("postgres", "'c'::items_kind")):
         path = project / "schemas" / f"{module}.py"
@@ -83,6 +79,16 @@ def test_a_label_added_and_used_by_the_next_revision_migrates_in_one_run(
     made = shell("revision", "-m", "default c")
     assert made.exit_code == 0, made.output
     assert "fails" not in made.output, made.output
+    return project, shell
+
+
+def test_a_label_added_and_used_by_the_next_revision_migrates_in_one_run(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Revision 0003 makes 'c' the default: one ``migrate remote`` from 0001 reaches the head,
+    in two transactions it names; the scratch run of ``revision`` and ``check`` find no
+    failure; the server's new rows get 'c'."""
+    _, shell = _default_c(tmp_path, pg_url)
     done = shell("migrate", "remote")
     assert done.exit_code == 0, done.output
     assert "uses an enum label that 0002_" in done.output, done.output
@@ -118,4 +124,36 @@ def test_a_revision_that_adds_a_label_and_uses_it_itself_still_fails(
     assert done.exit_code == 3, done.output
     assert "unsafe use of new value" in done.output, done.output
     assert "rolled back" in done.output and "uses an enum label" not in done.output, done.output
+    assert _at(pg_url).startswith("0001_")
+
+
+def test_a_dry_run_shows_the_split_the_real_run_makes(tmp_path: Path, pg_url: str) -> None:
+    """stranger75 013: the dry run failed (exit 3, no SQL) where the real run succeeds in two
+    transactions. Now it says the split, shows the first transaction as a dry run sends it
+    and the second as Alembic writes it offline, exit 0, the server untouched; the real run
+    then does just that."""
+    _, shell = _default_c(tmp_path, pg_url)
+    dry = shell("migrate", "remote", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    first, second = dry.stdout.split("COMMIT;", 2)[:2]
+    assert first.count("BEGIN;") == 1 and "ADD VALUE 'c'" in first, dry.stdout
+    assert "SET DEFAULT" not in first, dry.stdout
+    assert second.count("BEGIN;") == 1 and "SET DEFAULT 'c'::items_kind" in second, dry.stdout
+    assert "a real run upgrades to 0002_" in dry.output, dry.output
+    assert "would upgrade from 0001_baseline_postgresql to 0003_" in dry.output, dry.output
+    assert _at(pg_url).startswith("0001_")
+    done = shell("migrate", "remote")
+    assert done.exit_code == 0, done.output
+    assert _at(pg_url).startswith("0003_")
+
+
+def test_a_dry_run_of_a_revision_that_uses_its_own_label_still_fails(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The near miss of the dry run's split: no earlier revision to commit first, exit 3."""
+    project, shell = _adopted_with_c(tmp_path, pg_url)
+    _upgrade_adds_c(project, "0002", "INSERT INTO items (kind) VALUES ('c')")
+    dry = shell("migrate", "remote", "--dry-run")
+    assert dry.exit_code == 3, dry.output
+    assert "unsafe use of new value" in dry.output and "a real run" not in dry.output, dry.output
     assert _at(pg_url).startswith("0001_")

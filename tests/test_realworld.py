@@ -319,7 +319,8 @@ def synapse_dbs(
 
 
 def test_synapse_expected_findings_are_well_formed(synapse_expected: dict[str, Any]) -> None:
-    """The fixture itself: 39 records, each explained in DIFFERENCES.md."""
+    """The fixture itself: 39 records, each explained in DIFFERENCES.md (the 5 lock CHECKs
+    beside their type since stranger75 014)."""
     differences = synapse_expected["differences"]
     assert Counter(d["kind"] for d in differences) == {
         "column_nullable": 21, "table_missing": 4, "column_missing": 1, "column_default": 1,

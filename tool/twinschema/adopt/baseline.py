@@ -29,7 +29,13 @@ from alembic.operations import ops
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from twinschema.adopt import reflection
-from twinschema.adopt.baseline_catalog import PG_EXCLUSIONS, PG_RULES, PG_TRIGGERS
+from twinschema.adopt.baseline_catalog import (
+    PG_DOMAIN_NOT_VALID,
+    PG_EXCLUSIONS,
+    PG_EXTENSIONS,
+    PG_RULES,
+    PG_TRIGGERS,
+)
 from twinschema.adopt.type_imports import type_imports
 from twinschema.alembic_keys import primary_key_code
 from twinschema.canonical.identifiers import quoted
@@ -183,11 +189,6 @@ def _rendered(operations: list[ops.MigrateOperation]) -> list[str]:
 _NOT_EXTENSION = """NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {oid}
     AND e.deptype = 'e')"""
 
-PG_EXTENSIONS = """
-SELECT extname, format('CREATE EXTENSION IF NOT EXISTS %I', extname),
-       format('DROP EXTENSION IF EXISTS %I', extname)
-FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname"""
-
 PG_ENUMS = (
     """
 SELECT t.typname,
@@ -213,7 +214,7 @@ SELECT t.typname,
               CASE WHEN t.typnotnull THEN ' NOT NULL' END,
               coalesce((SELECT string_agg(' CONSTRAINT ' || quote_ident(k.conname) || ' '
                                           || pg_get_constraintdef(k.oid), '' ORDER BY k.conname)
-                        FROM pg_constraint k WHERE k.contypid = t.oid), '')),
+                        FROM pg_constraint k WHERE k.contypid = t.oid AND k.convalidated), '')),
        format('DROP DOMAIN IF EXISTS %I', t.typname)
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = %(schema)s AND t.typtype = 'd' AND """
@@ -344,6 +345,7 @@ def postgresql_bodies(
         *_catalog(url, options, PG_EXTENSIONS),
         *_catalog(url, options, PG_ENUMS),
         *_catalog(url, options, PG_DOMAINS),
+        *_catalog(url, options, PG_DOMAIN_NOT_VALID),
         *_catalog(url, options, PG_SEQUENCES),
     ]
     routines = [

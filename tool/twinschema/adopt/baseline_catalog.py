@@ -3,6 +3,11 @@ row is a name, the statement that makes the object and the one that drops it."""
 
 from __future__ import annotations
 
+PG_EXTENSIONS = """
+SELECT extname, format('CREATE EXTENSION IF NOT EXISTS %I', extname),
+       format('DROP EXTENSION IF EXISTS %I', extname)
+FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname"""
+
 PG_TRIGGERS = """
 SELECT g.tgname, pg_get_triggerdef(g.oid), format('DROP TRIGGER IF EXISTS %I ON %I', g.tgname, c.relname)
 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -31,3 +36,17 @@ FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = %(schema)s AND k.contype = 'x' AND c.relname = ANY(%(tables)s)
 ORDER BY k.oid"""
+
+
+# A domain's CHECK marked NOT VALID, added once the domain exists: ``CREATE DOMAIN`` takes no NOT
+# VALID (PostgreSQL 16: syntax error at or near "VALID"), so the baseline that wrote it there
+# failed on every new database (stranger75 015); ``ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID``
+# is what the server ran. Dropped with its domain.
+PG_DOMAIN_NOT_VALID = """
+SELECT k.conname, format('ALTER DOMAIN %I ADD CONSTRAINT %I %s', t.typname, k.conname,
+                         pg_get_constraintdef(k.oid)), ''
+FROM pg_constraint k JOIN pg_type t ON t.oid = k.contypid
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = %(schema)s AND t.typtype = 'd' AND NOT k.convalidated
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = t.oid AND e.deptype = 'e')
+ORDER BY t.oid, k.conname"""

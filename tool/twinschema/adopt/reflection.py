@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -25,6 +26,7 @@ from twinschema.dialects import ReflectOptions
 from twinschema.errors import DatabaseError
 from twinschema.model import Schema, Table
 from twinschema.reflected import complete_table
+from twinschema.sql_expression import closing_paren
 from twinschema.urls import parse_url, redact, scrub, sqlite_file
 
 
@@ -62,8 +64,28 @@ def reflect_tables(url: str, options: ReflectOptions, names: Iterable[str]) -> s
         schema = None
         if connection.dialect.name == "postgresql" and options.schema != "public":
             schema = options.schema
-        metadata.reflect(connection, schema=schema, only=sorted(names))
+        with warnings.catch_warnings():
+            # SQLAlchemy 2.1 passes a reflected CHECK's ``dialect_options`` as a keyword of a
+            # dialect called "dialect" and warns: ``_not_valid_checks`` writes it as its own
+            warnings.filterwarnings("ignore", _DIALECT_OPTIONS_WARNING, sa.exc.SAWarning)
+            metadata.reflect(connection, schema=schema, only=sorted(names))
     return metadata
+
+
+_DIALECT_OPTIONS_WARNING = "Can't validate argument 'dialect_options'"
+
+
+def _not_valid_checks(table: sa.Table) -> None:
+    """A PostgreSQL CHECK marked NOT VALID as SQLAlchemy spells it, ``postgresql_not_valid=True``:
+    its reflection handed it over as ``dialect_options={'not_valid': True}``, which the baseline
+    wrote as it was and SQLAlchemy ignores with a warning each time the revision is loaded
+    (stranger75 016)."""
+    for constraint in table.constraints:
+        if not isinstance(constraint, sa.CheckConstraint):
+            continue
+        odd = constraint.dialect_options.pop("dialect", None)
+        if odd is not None and (odd.get("options") or {}).get("not_valid"):
+            constraint.dialect_options["postgresql"]["not_valid"] = True
 
 
 def complete(metadata: sa.MetaData, raw: Schema) -> None:
@@ -81,6 +103,7 @@ def complete(metadata: sa.MetaData, raw: Schema) -> None:
             else:
                 _unknown_types(table, found)
                 _domains(table, found)
+                _not_valid_checks(table)
 
 
 def _unknown_types(table: sa.Table, found: Table) -> None:
@@ -130,6 +153,13 @@ def _domains(table: sa.Table, found: Table) -> None:
             # CHECK of their conjunction, which refuses the same values (``canonical.domains``)
             domain.check = sa.text(" AND ".join(f"({c})" for c in parts.checks))
             domain.constraint_name = None
+        elif parts is not None and parts.checks:
+            # SQLAlchemy cuts ``CHECK (...)`` off pg_get_constraintdef's text by position, so
+            # ``CHECK ((length(VALUE) = 3)) NOT VALID`` became ``length(VALUE) = 3) NOT VALI``
+            # (stranger75 015): the expression as the adapter read it, up to its closing
+            # parenthesis. NOT VALID stays the baseline's (``CREATE DOMAIN`` takes none; the
+            # module's ``create_all`` makes a new, empty database, where no stored row can break it).
+            domain.check = sa.text(_unwrapped(parts.checks[0]))
         base = _DOMAIN_BASE.match(read.type.definition or "")
         if base is None or not base.group(1):
             continue
@@ -139,6 +169,13 @@ def _domains(table: sa.Table, found: Table) -> None:
         loader = cast(Any, SimpleNamespace(enums={}, domains={}))
         collation = getattr(domain.data_type, "collation", None)
         domain.data_type = dialect._reflect_type(base.group(1), loader, str(domain.name), collation)
+
+
+def _unwrapped(expression: str) -> str:
+    """``expression`` without the parentheses pg_get_constraintdef puts around all of it
+    (``(length(VALUE) = 3)``), as SQLAlchemy's reflection wrote a valid domain CHECK."""
+    whole = expression.startswith("(") and closing_paren(expression, 0) == len(expression) - 1
+    return expression[1:-1] if whole else expression
 
 
 def _sqlite_expression_indexes(table: sa.Table, found: Table) -> None:

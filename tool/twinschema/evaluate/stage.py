@@ -69,6 +69,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from twinschema.canonical import folding, typemap
 from twinschema.canonical.domains_alike import read_alike
 from twinschema.evaluate import (
     check_tables,
@@ -135,6 +136,7 @@ def evaluate(
     warnings (``crossing``). Returns what was evaluated, where, and the warnings. ``layer``
     names the layer of the findings it adds (default: that of the comparison's own, else
     ``diff``)."""
+    left, right = _aligned(left, right)
     lread, rread = read_alike(left.schema, right.schema)  # as the comparer read them
     if lread is not left.schema or rread is not right.schema:
         left, right = replace(left, schema=lread), replace(right, schema=rread)
@@ -177,6 +179,21 @@ def evaluate(
     if values and st.cross:
         _values(st)
     return st.result
+
+
+def _aligned(left: Side, right: Side) -> tuple[Side, Side]:
+    """The two sides with their names paired as the comparer paired them where one dialect
+    matches names whatever their case (SQLite's ``Amount`` is PostgreSQL's ``amount``): the
+    stage looked for the left's ``Amount`` on the right, found none and ran nothing, CHECKs and
+    value warnings alike (stranger75 014). The side that matches names whatever their case takes
+    the other's spelling, so that the text each side's expressions run as they were written
+    (``raw``: ``CHECK (Amount > 0)``) still names its columns on a scratch table so spelled."""
+    folds = {d: typemap.folds_names(d, d) for d in (left.schema.dialect, right.schema.dialect)}
+    if folds[right.schema.dialect] or not folds[left.schema.dialect]:
+        aligned, renamed = folding.align(left.schema, right.schema)
+        return (left, replace(right, schema=aligned)) if renamed else (left, right)
+    aligned, renamed = folding.align(right.schema, left.schema)
+    return (replace(left, schema=aligned), right) if renamed else (left, right)
 
 
 def _values(st: StageContext) -> None:

@@ -72,6 +72,7 @@ from twinschema.migrations.migrate_dryrun import capture_statements, write_sql
 from twinschema.migrations.migrate_enum_labels import (
     LabelNotCommitted,
     label_not_committed,
+    second_part_offline,
     split_line,
 )
 from twinschema.migrations.migrate_errors import (
@@ -180,7 +181,14 @@ def migrate(
             outcome = run(to)
             break
         except LabelNotCommitted as split:
-            say(split_line(split, to))
+            say(split_line(split, to, dry_run))
+            if dry_run:  # the second part cannot run before the first commits
+                first = run(split.adder)
+                say(first.describe())
+                second_part_offline(config, side_dialect(side), split, to, (say, output))
+                after = (first.head,) if to == HEAD and first.head else (to,)
+                outcome = Outcome(first.label, first.before, after, first.head, dry_run=True)
+                break
             say(run(split.adder).describe())
     say(outcome.describe())
     return outcome
@@ -357,7 +365,7 @@ def _upgrade_in(
             record = None if down else f"twinschema stamp {SIDE_OF[target.dialect]} {failed}"
             message = f"revision {failed} failed: {cause_of(exc, record, statements)}"
             split = None
-            if not (down or dry_run):
+            if not down:
                 split = label_not_committed(exc, pending, failed, message, target.label)
             raise split or MigrationFailed(message) from None
     after = current_revisions(connection)

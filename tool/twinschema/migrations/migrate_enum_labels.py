@@ -7,16 +7,26 @@ revision in one transaction, so a server one revision behind could never reach t
 run, though neither revision is wrong (stranger73 011). Where that happens, the run is rolled
 back as any failure is, and ``migrate`` upgrades in two transactions instead: to the revision
 that adds the label, then to the target. Alembic's own answer, ``autocommit_block``, needs the
-transaction to be Alembic's; this keeps each part of the run whole."""
+transaction to be Alembic's; this keeps each part of the run whole.
+
+A dry run cannot commit the first part, and the second cannot run before it is committed: it
+shows the split (the same line), the first part as a dry run sends it, and the second as
+Alembic renders it offline (``--sql``: the statements a revision writes, none it computes from
+what it reads), then exits as the real run would (stranger75 013: exit 3, no SQL)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
+import sqlalchemy as sa
+from alembic import command
 from alembic.script import Script
 
+from twinschema.config import Config
+from twinschema.migrations.migrate_chain import alembic_config
 from twinschema.migrations.migrate_errors import MigrationFailed
 
 # PostgreSQL's unsafe_new_enum_value_usage.
@@ -54,14 +64,36 @@ def unsafe_enum_use(exc: BaseException) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlstate", None) == _UNSAFE_NEW_ENUM_VALUE
 
 
-def split_line(split: LabelNotCommitted, to: str) -> str:
-    """What ``migrate`` says before it upgrades in two transactions."""
+def split_line(split: LabelNotCommitted, to: str, dry_run: bool = False) -> str:
+    """What ``migrate`` says before it upgrades in two transactions (a dry run: would)."""
+    now = "a real run upgrades" if dry_run else "rolled back, now upgrading"
     return (
         f"{split.label}: revision {split.failed} uses an enum label that {split.adder} adds (ALTER "
         "TYPE ... ADD VALUE), which PostgreSQL lets a transaction use only once the one that "
-        f"added it has committed; rolled back, now upgrading to {split.adder} and then to {to}, "
-        "one transaction each"
+        f"added it has committed; {now} to {split.adder} and then to {to}, one transaction each"
     )
+
+
+def second_part_offline(
+    config: Config,
+    dialect: str,
+    split: LabelNotCommitted,
+    to: str,
+    out: tuple[Callable[[str], None], TextIO | None],
+) -> None:
+    """A dry run's second part, from ``split.adder`` to ``to``, as Alembic renders it offline
+    to ``out``'s stream (stdout when None), framed in its own transaction, after a line said
+    through ``out``'s ``say``: it cannot run on the database before the first part commits."""
+    say, output = out
+    say(
+        f"{split.label}: the second transaction, from {split.adder} to {to}, as Alembic writes "
+        "it offline (it cannot run before the first commits):"
+    )
+    cfg = alembic_config(config, dialect, url=sa.engine.make_url(f"{dialect}://"), output=output)
+    try:
+        command.upgrade(cfg, f"{split.adder}:{to}", sql=True)
+    except Exception as exc:  # a revision that reads the database cannot be rendered offline
+        say(f"{split.label}: it cannot be shown: {' '.join(str(exc).split())}")
 
 
 def _index(pending: Sequence[Script], revision: str) -> int:
