@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pg_helpers import clean_env, invoke_afresh, run_cli
-from support import testing
+from support import adopted, testing
 from support.dbpool import DatabasePool
 from support.testing import execute
 
@@ -125,10 +125,22 @@ def adopt_in_sync(
     project: Path, sqlite_url: str, pg_url: str,
     sqlite_sql: Sequence[str], pg_sql: Sequence[str],
 ) -> Shell:  # fmt: skip
-    """``adopt``, then ``check`` in sync: where a test of ``revision`` starts."""
-    shell = adopt(project, sqlite_url, pg_url, sqlite_sql, pg_sql)
-    code, report = check(shell)
-    assert code == 0, [(d["message"], d["hint"]) for d in report["differences"]]
+    """``adopt``, then ``check`` in sync: where a test of ``revision`` starts. Built once per
+    test process for the same statements and environment, and copied into each later test
+    that starts from nothing in the same way (``support.adopted``)."""
+
+    def build() -> tuple[str, ...]:
+        shell = adopt(project, sqlite_url, pg_url, sqlite_sql, pg_sql)
+        code, report = check(shell)
+        assert code == 0, [(d["message"], d["hint"]) for d in report["differences"]]
+        assert shell.init is not None and shell.init.exit_code == 0
+        return shell.init.stdout, shell.init.stderr
+
+    shell = Shell(project)
+    key = ("adopt_in_sync", tuple(sqlite_sql), tuple(pg_sql), tuple(sorted(shell.env.items())))
+    stdout, stderr = adopted.prepared(project, sqlite_url, pg_url, key, build)
+    shell.init = Run(0, stdout, stderr)
+    shell.env.update({ENV["sqlite"]: sqlite_url, ENV["postgresql"]: pg_url})
     return shell
 
 

@@ -26,6 +26,8 @@ from probes import (
     try_row,
 )
 
+from twinschema.evaluate.crossing_values import INSERT_PARTS
+
 CASES = cases()
 WITNESSED = [c for c in CASES if c.witness and c.witness.get("rows")]
 DEFAULTS = [c for c in CASES if c.witness and c.witness.get("default_of")]
@@ -117,7 +119,9 @@ def test_crossing_witness(loader: Loader, case: Case) -> None:
             loader, ((da, ha), (db, hb)), table, crosses.get("row") or {}, column, value
         )
     assert parted == crosses["parts"], f"{case.name}: {value!r} parts the sides: {parted}"
-    named = [m for m in case.warnings.get(column, []) if f"{value}" in m]
+    # A scale warning naming an insert one side refuses and the other stores rounded (what
+    # crosses is the rounded value: no sync breaks; stranger73 009) claims no crossing.
+    named = [m for m in case.warnings.get(column, []) if f"{value}" in m and INSERT_PARTS not in m]
     assert bool(named) == parted, f"{case.name}: warnings naming {value!r}: {named}"
 
 

@@ -3,13 +3,18 @@ revision's file, not an empty location (stranger48 W2: ``warning: not written: -
 empty database to head fails ...``, though the revision was written). Trigger: a column dropped
 together with the CHECK naming it in the SQLite module; the revision drops it with SQLite's own
 ``ALTER TABLE ... DROP COLUMN``, which the chain's CHECK makes fail (README: write that one as a
-batch). Real SQLite file and PostgreSQL."""
+batch). Real SQLite file and PostgreSQL.
+
+Such a revision exited 0 (stranger74 009: ``migrate remote`` then ran the server ahead of a
+SQLite chain that could not follow): ``revision`` now ends with one error line naming the file,
+exit 3 as ``migrate`` of that revision would, and keeps both files and ``domain.yaml``'s new
+version to be fixed by hand."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from test_init_project import project_in_sync, replace_in, revised
+from test_init_project import project_in_sync, replace_in
 
 SQLITE = ["CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, CHECK (b > a))"]
 POSTGRES = [
@@ -27,7 +32,9 @@ def test_a_new_revision_that_fails_on_an_empty_database_is_named_by_its_file(
         module = project / "schemas" / name
         lines = module.read_text("utf-8").splitlines(keepends=True)
         module.write_text("".join(x for x in lines if "t.b," not in x and "b > a" not in x))
-    output = revised(shell, "drop b")
+    result = shell("revision", "-m", "drop b")
+    assert result.exit_code == 3, result.output
+    output = result.stdout
     said = [line for line in output.splitlines() if "to head fails" in line]
     assert len(said) == 1, output
     start = "warning: migrations_sqlite/versions/0002_drop_b_sqlite.py: upgrading an empty "
@@ -42,3 +49,16 @@ def test_a_new_revision_that_fails_on_an_empty_database_is_named_by_its_file(
         "--layer migrations` shows them with hints)"
     ), output
     assert "not written" not in output, output
+    # One error line, naming the file and what fails; both twins and the new version kept.
+    [error] = result.stderr.strip().splitlines()
+    assert error.startswith(
+        "twinschema: error: migrations_sqlite/versions/0002_drop_b_sqlite.py: the revision just "
+        "written fails: upgrading an empty database to head fails on a scratch sqlite database"
+    ), error
+    assert error.endswith(
+        "it stays written with its twin: fix it before migrating either database, or to take "
+        "them back, delete both files and set `version: 1` again in domain.yaml"
+    ), error
+    for chain, dialect in (("migrations_sqlite", "sqlite"), ("migrations_postgres", "postgresql")):
+        assert (project / chain / "versions" / f"0002_drop_b_{dialect}.py").is_file()
+    assert "version: 2" in (project / "domain.yaml").read_text("utf-8")

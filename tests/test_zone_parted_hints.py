@@ -25,14 +25,15 @@ from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.urls import parse_url
 
-# kind -> (domain kind, SQLite's default, PostgreSQL's type, its default, the hint's rewrite)
+# kind -> (domain kind, SQLite's default, PostgreSQL's type, its default, the hint's rewrite as
+# the hint shows it: the default itself, rewritten to read UTC's clock)
 CASES = {
     "hour": (
         "timestamptz",
         "strftime('%Y-%m-%d %H:00:00','now')",
         "sa.DateTime(timezone=True)",
         "date_trunc('hour', now())",
-        "date_trunc('hour', now(), 'UTC')",
+        "date_trunc('hour'::text, now(), 'UTC')",
     ),
     "date": (
         "date",
@@ -41,9 +42,25 @@ CASES = {
         "CURRENT_DATE",
         "(now() AT TIME ZONE 'UTC')::date",
     ),
+    # stranger74 006: the same clock on both sides (the comparer names the zone): the same hint.
+    "today": (
+        "date",
+        "CURRENT_DATE",
+        "sa.Date",
+        "CURRENT_DATE",
+        "(now() AT TIME ZONE 'UTC')::date",
+    ),
+    "local": (
+        "timestamp",
+        "CURRENT_TIMESTAMP",
+        "sa.DateTime",
+        "LOCALTIMESTAMP",
+        "(now() AT TIME ZONE 'UTC')",
+    ),
     # No clock: the zone's name. Its hint offers no clock's rewrite (stranger61 018's pair).
     "name": ("text", "'UTC'", "sa.Text", "current_setting('TimeZone')", "'UTC'"),
 }
+CLOCKS = sorted(set(CASES) - {"name"})
 
 
 def _module(kind: str, dialect: str, default: str | None = None) -> str:
@@ -104,20 +121,19 @@ def test_a_default_the_servers_zone_parts_is_hinted_with_the_zone(
         if kind == "name":
             assert "or write PostgreSQL's default to read no session's TimeZone" in hint, hint
             assert "now()" not in hint, hint
-        elif kind == "hour":
+        else:  # the default itself, rewritten for the column's type (stranger74 006)
             assert (
-                "`date_trunc('<unit>', now(), 'UTC')` in place of `date_trunc('<unit>', now())`"
-                in hint
+                f"or write PostgreSQL's default as `{CASES[kind][4]}`, which reads UTC's clock "
+                "in every session, and a revision for it" in hint
             ), hint
-        else:
-            assert f"`{CASES[kind][4]}`" in hint, hint
+            assert "of CURRENT_DATE" not in hint and "<unit>" not in hint, hint
         assert "allow it in domain.yaml with a reason, pinned to what each side has" in hint
         for wrong in ("hand", "stamp", "migrat"):
             assert wrong not in hint, (wrong, hint)
     # Each rewrite only where it is right: AT TIME ZONE 'UTC' gives a timestamp a timestamptz
     # column reads back in Kolkata; date_trunc(..., 'UTC') an instant a date column reads so.
-    wrong_rewrite = {"hour": "now() AT TIME ZONE", "date": "now(), 'UTC')"}.get(kind)
-    assert wrong_rewrite is None or wrong_rewrite not in found["hint"], found["hint"]
+    wrong_rewrite = {"hour": "now() AT TIME ZONE"}.get(kind, "now(), 'UTC')")
+    assert kind == "name" or wrong_rewrite not in found["hint"], found["hint"]
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
@@ -133,14 +149,62 @@ def test_the_hints_rewrite_and_a_utc_zone_are_in_sync(
     assert code == 0, out
 
 
+@pytest.mark.parametrize("kind", CLOCKS)
+@pytest.mark.parametrize("utc_by", ["database", "url"])
 def test_the_original_default_is_in_sync_on_a_utc_database(
-    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch, kind: str, utc_by: str
 ) -> None:
-    """Near miss: what the hint's first fix gives, the database's TimeZone set to UTC."""
-    sqlite = _project(tmp_path, pg_url, "hour", "UTC", None)
+    """Near miss: what the hint's first fix gives, the database's TimeZone set to UTC, or the
+    URL's ``options=-c timezone=UTC`` on the Kolkata database (each session the check opens
+    is in UTC then): no report."""
+    zone = "UTC" if utc_by == "database" else "Asia/Kolkata"
+    sqlite = _project(tmp_path, pg_url, kind, zone, None)
     monkeypatch.chdir(tmp_path)
-    code, out = _check(sqlite, pg_url, "text")
+    url = pg_url if utc_by == "database" else f"{pg_url}&options=-c%20timezone%3DUTC"
+    assert "?" in pg_url
+    code, out = _check(sqlite, url, "text")
     assert code == 0, out
+    assert "column_default" not in out, out
+
+
+# kind -> what a Kolkata session's insert stores with the hint's rewrite, said in UTC (what
+# SQLite's default gives), and with the original default.
+_STORED = {
+    "hour": (
+        "date_trunc('hour', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
+        "date_trunc('hour', now())",
+    ),
+    "date": ("(now() AT TIME ZONE 'UTC')::date", "CURRENT_DATE"),
+    "today": ("(now() AT TIME ZONE 'UTC')::date", "CURRENT_DATE"),
+    "local": ("now() AT TIME ZONE 'UTC'", "LOCALTIMESTAMP"),
+}
+
+
+@pytest.mark.parametrize("kind", CLOCKS)
+def test_each_rewrite_stores_utcs_value_on_a_real_kolkata_database(pg_url: str, kind: str) -> None:
+    """The hint's spelling for each column type, on a real database whose TimeZone is
+    Asia/Kolkata: a row that omits the column stores UTC's hour, date or time (what SQLite's
+    default stores), in one transaction (now() fixed); the original default stores Kolkata's
+    (an instant 05:30 off, a local time 05:30 ahead: the hour of day always differs)."""
+    _, _, pg_type, original, rewrite = CASES[kind]
+    column = {"sa.DateTime(timezone=True)": "timestamptz", "sa.Date": "date"}.get(
+        pg_type, "timestamp"
+    )
+    database_in_zone(pg_url, "Asia/Kolkata")
+    utc, local = _STORED[kind]
+    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
+        conn.execute(
+            f"CREATE TEMP TABLE r (a {column} DEFAULT {rewrite}, b {column} DEFAULT {original})"
+        )
+        row = conn.execute(
+            f"INSERT INTO r DEFAULT VALUES RETURNING a = ({utc})::{column}, "
+            f"b = ({local})::{column}, b = ({utc})::{column}, current_setting('TimeZone')"
+        ).fetchone()
+    assert row is not None
+    assert row[3] == "Asia/Kolkata"
+    assert row[0] is True and row[1] is True, row
+    if kind in ("hour", "local"):  # a date agrees with UTC's for 18h30 of each day
+        assert row[2] is False, row
 
 
 def test_the_real_kolkata_database_stores_another_hour_unless_rewritten(pg_url: str) -> None:

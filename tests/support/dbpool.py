@@ -6,14 +6,18 @@ reset instead, and handed out again only when its catalog fingerprint is the one
 had when the pool started; any other is dropped and a new one created in its place. The reset
 and the fingerprint are the product's own (``twinschema.servers.scratch_reset``, which says why
 a database that passes cannot be told from a new one, except by its name and OID).
+
+A test may also keep a copy of a database it prepared (``copy_of``, CREATE DATABASE ...
+TEMPLATE) and have a later test's database made again as a copy of it (``refill``): how
+``support.adopted`` hands a project's databases to the tests that start from the same one.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -34,13 +38,36 @@ def fingerprint(conn: sa.Connection, since: int) -> dict[str, tuple[int, int]]:
 class DatabasePool:
     """Empty databases on one server for one test session; see the module's docstring."""
 
+    # The pools of this process not yet closed (the session's, and any a test makes).
+    _open: ClassVar[list[DatabasePool]] = []
+
     def __init__(self, server_url: str, prefix: str = "ts") -> None:
         self.server_url = server_url
         self.prefix = prefix
         self.free: list[str] = []
+        self.in_use: set[str] = set()  # handed out, not yet given back
+        self.copies: list[str] = []  # ``copy_of``'s databases, dropped at ``close``
+        # What a test built once on this pool's databases and later tests copy (a key of its
+        # own: ``support.adopted``), and what removes it when the pool closes.
+        self.kept: dict[object, Any] = {}
+        self.cleanups: list[Callable[[], None]] = []
         self.created = self.reused = self.replaced = 0
         self._since: dict[str, int] = {}  # a transaction ID from before each one's creation
         self._fresh: dict[str, tuple[int, int]] | None = None
+        DatabasePool._open.append(self)
+
+    @classmethod
+    def handing_out(cls, url: str) -> tuple[DatabasePool, str] | None:
+        """The open pool that handed out the database of ``url`` (same server, role and
+        password) and has not had it back, with the database's name; else None."""
+        parsed = make_url(url)
+        name = parsed.database
+        for pool in cls._open:
+            if name in pool.in_use and pool.url(name) == parsed.render_as_string(
+                hide_password=False
+            ):
+                return pool, name
+        return None
 
     def url(self, name: str) -> str:
         """The URL of database ``name`` on the pool's server."""
@@ -91,16 +118,43 @@ class DatabasePool:
         finally:
             engine.dispose()
 
+    def is_new(self, name: str) -> bool:
+        """True when database ``name`` cannot be told from a new one by its catalogs (what
+        ``reset`` checks), without emptying it first: nothing was made in it since."""
+        return self._fingerprint(name) == self._fresh
+
+    def copy_of(self, name: str) -> str | None:
+        """A new database made as a copy of ``name`` (``CREATE DATABASE ... TEMPLATE``), kept
+        until ``close``; None when it cannot be made (another session is on ``name``)."""
+        copy = f"{self.prefix}_copy_{uuid.uuid4().hex[:12]}"
+        try:
+            self._admin(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        except sa.exc.DBAPIError:
+            return None
+        self.copies.append(copy)
+        return copy
+
+    def refill(self, name: str, template: str) -> None:
+        """Database ``name``, handed out, dropped and made again under its name as a copy of
+        ``template`` (a ``copy_of`` database: no session is ever on one)."""
+        assert name in self.in_use and template in self.copies, (name, template)
+        self._admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
     def acquire(self) -> str:
         """The name of an empty database, now the caller's until ``release``."""
         if self.free:
             self.reused += 1
-            return self.free.pop()
-        return self._create()
+            name = self.free.pop()
+        else:
+            name = self._create()
+        self.in_use.add(name)
+        return name
 
     def release(self, name: str) -> None:
         """Give ``name`` back: kept for the next caller if it resets to a new database's
         fingerprint, else dropped."""
+        self.in_use.discard(name)
         try:
             clean = self.reset(name)
         except sa.exc.DBAPIError:
@@ -121,6 +175,13 @@ class DatabasePool:
             self.release(name)
 
     def close(self) -> None:
-        """Drop every database the pool holds."""
+        """Drop every database the pool holds, and whatever tests kept beside it."""
+        if self in DatabasePool._open:
+            DatabasePool._open.remove(self)
+        while self.cleanups:
+            self.cleanups.pop()()
+        self.kept.clear()
         while self.free:
             self._drop(self.free.pop())
+        while self.copies:
+            self._drop(self.copies.pop())

@@ -34,7 +34,7 @@ from alembic.ddl.impl import DefaultImpl
 from alembic.operations.batch import ApplyBatchImpl
 
 from twinschema.alembic_batch_fts import rebuilds, renumbered_warning, rowid_readers
-from twinschema.alembic_indexes import index_of, live_indexes
+from twinschema.alembic_indexes import BARE_ELEMENT, index_of, live_indexes
 from twinschema.dialects.sqlite_ddl import scan_index
 from twinschema.sql_names import sql_name
 
@@ -176,12 +176,8 @@ def _left_to_alembic(self: ApplyBatchImpl, name: str, copy: _Copy) -> bool:
         bool(_naming(stored[0], gone))
         and not _naming(stored[0], dropped)
         and where is None
-        and all(_BARE.fullmatch(element) for element in elements)
+        and all(BARE_ELEMENT.fullmatch(element) for element in elements)
     )
-
-
-# An index element that is one column's name, bare or quoted (no COLLATE, ASC, DESC).
-_BARE = re.compile(r'\s*(?:[\w$]+|"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\])\s*')
 
 
 def _gone_columns(self: ApplyBatchImpl) -> list[str]:

@@ -6,11 +6,22 @@ SQLite revision while the PostgreSQL twin created it. This comparator (registere
 twinschema's autogenerate plugin, after Alembic's own) does it by name: an expression index of
 the module that the database has no index of that name for is created; an expression index of
 the database (read from ``sqlite_master``) that the module has no index of that name for is
-dropped, its downgrade creating it again from its own statement. An expression index both have
-under one name is not compared (README, Limits)."""
+dropped, its downgrade creating it again from its own statement.
+
+An index both have under one name that SQLAlchemy cannot read back whole (an element of the
+module's is no bare column, or one of the database's statement is not: ``label COLLATE NOCASE``
+it reads as ``label``, ``lower(label)`` it skips) is compared here, not by Alembic: its
+statement and the module's, each made on a copy of the table in memory and read back by SQLite
+(elements, collations, order, uniqueness, predicate). The same, nothing is written (Alembic
+wrote it dropped and made again on every change to its table, as the module's
+``sa.text('label COLLATE NOCASE')``, which a batch copy cannot build, and back as ``label``:
+stranger74 009); changed, it is dropped as the database has it, so that the downgrade makes it
+again from its own statement, and made as the module has it."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,6 +59,18 @@ def compare_expression_indexes(
         return PriorityDispatchResult.CONTINUE
     live = live_indexes(connection, tname, schema) if conn_table is not None else {}
     wanted = {ix.name: ix for ix in metadata_table.indexes if isinstance(ix.name, str)}
+    for name in sorted(wanted.keys() & live.keys()):
+        sql, unique = live[name]
+        index = wanted[name]
+        if not is_expression_index(index) and not _has_expressions(sql):
+            continue  # plain columns on both sides: Alembic's own comparison reads them whole
+        modify_ops.ops = [op for op in modify_ops.ops if not _on_index(op, name)]
+        if same_index(connection, tname, schema, sql, index):
+            continue
+        if autogen_context.run_object_filters(index, name, "index", False, None):
+            was = index_of(name, sql, unique, tname, schema)
+            modify_ops.ops.append(ops.DropIndexOp.from_index(was))
+            modify_ops.ops.append(ops.CreateIndexOp.from_index(index))
     for name in sorted(wanted):
         index = wanted[name]
         if name in live or not is_expression_index(index):
@@ -61,6 +84,86 @@ def compare_expression_indexes(
         if autogen_context.run_object_filters(index, dropped, "index", True, None):
             modify_ops.ops.append(ops.DropIndexOp.from_index(index))
     return PriorityDispatchResult.CONTINUE
+
+
+def _on_index(op: Any, name: str) -> bool:
+    """True for an index made or dropped by ``op`` under ``name`` (Alembic's own comparison)."""
+    from alembic.operations import ops
+
+    return isinstance(op, ops.CreateIndexOp | ops.DropIndexOp) and op.index_name == name
+
+
+# An index element that is one column's name, bare or quoted (no COLLATE, ASC, DESC).
+BARE_ELEMENT = re.compile(r'\s*(?:[\w$]+|"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\])\s*')
+
+
+def _has_expressions(sql: str) -> bool:
+    """True when an element of the index statement ``sql`` is more than a column's name (an
+    expression, a COLLATE, an ASC or DESC): what SQLAlchemy's reflection reads in part."""
+    elements, _ = scan_index(sql, keep_order=True)
+    return not all(BARE_ELEMENT.fullmatch(element) for element in elements)
+
+
+def same_index(
+    connection: sa.Connection, table: str, schema: str | None, sql: str, index: sa.Index
+) -> bool:
+    """Whether the database's index statement ``sql`` and the module's ``index`` make the same
+    index of ``table``: each made on an in-memory copy of the table and read back by SQLite
+    (see ``_shape``). A table SQLite cannot copy so (a collation only the application
+    registers) compares the two statements' texts, spaces aside."""
+    table_sql = connection.exec_driver_sql(
+        f"SELECT sql FROM {sql_name(schema or 'main')}.sqlite_master "
+        "WHERE type = 'table' AND name = ?",
+        (table,),
+    ).scalar()
+    ours = str(sa.schema.CreateIndex(index).compile(dialect=connection.dialect))
+    memory = sqlite3.connect(":memory:")
+    try:
+        memory.execute(str(table_sql))
+        return _shape(memory, table, sql) == _shape(memory, table, ours)
+    except sqlite3.Error:
+        return _squeezed(sql) == _squeezed(ours)
+    finally:
+        memory.close()
+
+
+def _shape(memory: sqlite3.Connection, table: str, sql: str) -> tuple[Any, ...]:
+    """What the index statement ``sql`` makes of ``table`` in ``memory``, as SQLite reads it:
+    uniqueness, each element's column (or expression text), order and collation, and the
+    predicate's text; the index is dropped again after."""
+    before = {row[0] for row in memory.execute("SELECT name FROM sqlite_master")}
+    memory.execute(sql)
+    name = next(
+        row[0] for row in memory.execute("SELECT name FROM sqlite_master") if row[0] not in before
+    )
+    unique = [
+        row[2]
+        for row in memory.execute("SELECT * FROM pragma_index_list(?)", (table,))
+        if row[1] == name
+    ]
+    elements = memory.execute(
+        "SELECT cid, name, desc, coll FROM pragma_index_xinfo(?) WHERE key ORDER BY seqno", (name,)
+    ).fetchall()
+    texts, where = scan_index(sql)
+    expressions = tuple(
+        _squeezed(texts[n]) if cid == -2 and n < len(texts) else None
+        for n, (cid, *_) in enumerate(elements)
+    )
+    memory.execute(f"DROP INDEX {sql_name(name)}")
+    return (unique, tuple(elements), expressions, _squeezed(where or ""))
+
+
+# A string literal or a quoted name: its spaces are its own.
+_QUOTED = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\])""")
+
+
+def _squeezed(text: str) -> str:
+    """``text`` with its runs of spaces made one and none kept beside parentheses and commas,
+    outside literals and quoted names (whose spaces are kept: a change there is written)."""
+    parts = _QUOTED.split(text)
+    for n in range(0, len(parts), 2):
+        parts[n] = re.sub(r"\s*([(),])\s*", r"\1", re.sub(r"\s+", " ", parts[n]))
+    return "".join(parts).strip()
 
 
 def live_indexes(

@@ -23,7 +23,7 @@ from twinschema.model import (
     Column,
     ColumnType,
 )
-from twinschema.records import Witness
+from twinschema.records import GuessedWitness, Witness
 from twinschema.records.dialects import ascii_lower
 
 _ASCII_SWAP = str.maketrans(
@@ -55,9 +55,11 @@ def collated_list(
     where = ctx.shown(table, lc, columns[1])
     mine, theirs = ("left", "right") if side == 0 else ("right", "left")
     assert listed.collation is not None  # only a collation other than the default equates
-    said = (
-        f"witness ({lc.name}) = ({_literal(found)}): {ctx.label(mine)} accepts, "
-        f"{ctx.label(theirs)} rejects"
+    said = f"{ctx.label(mine)} accepts, {ctx.label(theirs)} rejects"
+    lead = (
+        f"allowed values of {where} are listed alike, but {ctx.label(mine)}'s CHECK ... IN "
+        f"list compares with the column's collation, {listed.collation.describe()}, so it "
+        "accepts other values: "
     )
     ctx.diff(
         "enum",
@@ -66,14 +68,14 @@ def collated_list(
         lc.name,
         _spelled(ltype, lcheck, lc.collation),
         _spelled(rtype, rcheck, columns[1].collation),
-        f"allowed values of {where} are listed alike, but {ctx.label(mine)}'s CHECK ... IN "
-        f"list compares with the column's collation, {listed.collation.describe()}, so it "
-        f"accepts other values: {said}",
+        f"{lead}witness ({lc.name}) = ({_literal(found)}): {said}",
     )
     # The witness as data, a label in another case: the evaluation stage tries it and the
-    # others against each side's CHECKs as a whole (``evaluate.collated_enums``).
+    # others against each side's CHECKs as a whole (``evaluate.collated_enums``), and puts a
+    # true one after ``lead`` (``GuessedWitness``).
     found_row = Witness(table, (lc.name,), (found,), mine, said)
     ctx.result.differences[-1] = ctx.result.differences[-1].given(found_row)
+    ctx.result.guessed[(table, lc.name)] = GuessedWitness(table, lc.name, lead, mine)
     return True
 
 

@@ -18,25 +18,24 @@ from twinschema.evaluate.side_checks import checks_within
 from twinschema.evaluate.statements import probe_column
 from twinschema.evaluate.witness_rows import row_text
 from twinschema.model import Column
-from twinschema.records import Difference
+from twinschema.records import Difference, GuessedWitness
 
 
 def witnesses(st: StageContext) -> None:
-    """Settle each enum difference the comparer named a witness for (a label in another case,
-    ``Witness.accepts`` the listed side) on probe rows of both real databases: a true witness
-    in its place, or the difference dropped where no probe parts the two."""
+    """Settle each enum difference the comparer guessed a witness for (a label in another
+    case, ``Comparison.guessed``) on probe rows of both real databases: a true witness in its
+    place, or the difference dropped where no probe parts the two."""
     for d in list(st.comparison.differences):
-        w = d.witness
-        if d.kind != "enum" or w is None or w.accepts is None or d.table is None:
+        guessed = st.comparison.guessed.get((d.table or "", d.column or ""))
+        if d.kind != "enum" or d.witness is None or guessed is None:
             continue
-        if d.column is None or not d.message.endswith(w.said):
-            continue
-        _settle(st, d, d.table, d.column, w.accepts)
+        _settle(st, d, guessed)
 
 
-def _settle(st: StageContext, d: Difference, table: str, column: str, listed: str) -> None:
-    """Run the probe values of ``column`` on both sides: ``listed`` ("left" or "right") is the
-    side whose IN list takes the collation."""
+def _settle(st: StageContext, d: Difference, guessed: GuessedWitness) -> None:
+    """Run the probe values of the guessed witness's column on both sides: ``guessed.listed``
+    ("left" or "right") is the side whose IN list takes the collation."""
+    table, column, listed = guessed.table, guessed.column, guessed.listed
     lc, rc = find(st.left, table, column)[1], find(st.right, table, column)[1]
     if lc is None or rc is None:
         return
@@ -58,7 +57,7 @@ def _settle(st: StageContext, d: Difference, table: str, column: str, listed: st
         mine, theirs = verdicts[at], verdicts[1 - at]
         judged += mine is not None
         if mine and not theirs:  # a value the enum's type refuses gives None: not stored
-            _named(st, d, lc, row[0], listed)
+            _named(st, d, lc, row[0], guessed)
             return
     if judged:
         st.drop(d)
@@ -71,19 +70,20 @@ def _candidates(st: StageContext, table: str, column: str, labels: tuple[str, ..
     return list(dict.fromkeys([*found, *case_probes(st, table, [column])]))
 
 
-def _named(st: StageContext, d: Difference, lc: Column, value: str, listed: str) -> None:
-    """``d`` with ``value`` as its witness in place of the comparer's."""
+def _named(
+    st: StageContext, d: Difference, lc: Column, value: str, guessed: GuessedWitness
+) -> None:
+    """``d`` with ``value`` as its witness in place of the comparer's guess: its message is
+    the guess's ``lead`` and the new witness, its data the new row."""
     assert d.witness is not None
+    listed = guessed.listed
     other = "right" if listed == "left" else "left"
-    said = (
-        f"witness ({lc.name}) = {row_text(st.dialects, (value,))}: "
-        f"{st.side_name(listed)} accepts, {st.side_name(other)} rejects"
-    )
-    if said == d.witness.said:
+    said = f"{st.side_name(listed)} accepts, {st.side_name(other)} rejects"
+    if (value,) == d.witness.values:
         return
     named = replace(
         d,
-        message=d.message.removesuffix(d.witness.said) + said,
+        message=f"{guessed.lead}witness ({lc.name}) = {row_text(st.dialects, (value,))}: {said}",
         witness=replace(d.witness, values=(value,), said=said),
     )
     st.comparison.differences = [named if x is d else x for x in st.comparison.differences]

@@ -11,9 +11,8 @@ rejecting side rejects the stored value too.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from twinschema.canonical import key_sequences
@@ -33,17 +32,21 @@ from twinschema.evaluate.crossing_values import (
     OFFSET,
     TRAILING,
     check_reads,
+    finer_parted,
     fractions,
+    kept_as_written,
     longer_literals,
     offset_moments,
     other_cases,
+    parted_first,
     probe_values,
     probed_kind,
     reads_offsets,
+    same,
     scale_bounds,
+    value_shown,
 )
 from twinschema.evaluate.json_twice import Store, generated_warnings, index_warnings
-from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
 from twinschema.model_shown import column_shown, columns_shown
@@ -130,7 +133,14 @@ def findings(
             hints: set[str] = set()
             # The column as SQL on both databases writes it (the hint's CHECK).
             (own,) = columns_shown(lt, rt, [lc.name])
-            for (said, value), a, b in zip(values, lgot, rgot, strict=True):
+            bare = [(backends[d], d, t, c, (), raw) for d, t, c in ((ld, lt, lc), (rd, rt, rc))]
+            parted = parted_first(values, (lgot, rgot), partial(_bare, crossing, bare))
+            # Whether the column has a warning for its scale at all, what names the first.
+            warns = any(
+                FINER in s and _judged(crossing, kind, (s, v), ((ld, a), (rd, b)), runs, False)
+                for (s, v), a, b in parted
+            )
+            for (said, value), a, b in parted:
                 # A moment with an offset: PostgreSQL's date keeps its day as written, which is
                 # no finding; one warning a column, where one side's CHECK rejects it.
                 offset = OFFSET in said
@@ -138,7 +148,7 @@ def findings(
                     continue
                 if TRAILING in said and REJECTED not in (a, b):
                     continue  # both store it: the longer value's own warning says enough
-                judged = _judged(crossing, kind, value, ((ld, a), (rd, b)), runs)
+                judged = _judged(crossing, kind, (said, value), ((ld, a), (rd, b)), runs, warns)
                 hint = hint_for(kind, (said, value), own, precision, scale)
                 finer = FINER in said  # one warning for the scale, 1.001's or a bound's
                 if judged is None or hint in hints or (finer and FINER in hints):
@@ -197,23 +207,25 @@ def _twice(
 
 
 def _judged(
-    crossing: Crossing, kind: str | None, value: Any, got: tuple[tuple[str, Any], ...],
-    runs: dict[str, Run],
+    crossing: Crossing, kind: str | None, probe: tuple[str, Any],
+    got: tuple[tuple[str, Any], tuple[str, Any]], runs: dict[str, Run], parted: bool,
 ) -> tuple[bool, str] | None:  # fmt: skip
     """What the two sides did with a probe ``value`` (``got``: each dialect with what it
     stored, or ``REJECTED``), as a warning's text with whether it breaks a push; None when
     nothing crosses wrongly. What crosses is what one side stores: when the other side rejects
     the probe but the keeper changed it (PostgreSQL stores 1.5 as 2), the stored value is run
-    on the rejecting side, and only its rejection (or change) is a finding."""
-    from twinschema.evaluate.backends import REJECTED
-
+    on the rejecting side, and only its rejection (or change) is a finding; with ``parted``
+    (the column has a warning for its scale anyway), for a number past the scale, that one
+    side takes the insert the other refuses is one too (``finer_parted``): never a warning of
+    its own where nothing crosses wrongly."""
     (ld, a), (rd, b) = got
+    value = probe[1]
     if a is REJECTED and b is REJECTED:
         return None
     if a is not REJECTED and b is not REJECTED:
         if same(convert(a, kind), convert(b, kind)):
             return None
-        names = f"{DIALECT_NAMES[ld]} stores {_shown(a)}, {DIALECT_NAMES[rd]} {_shown(b)}"
+        names = f"{DIALECT_NAMES[ld]} stores {value_shown(a)}, {DIALECT_NAMES[rd]} {value_shown(b)}"
         return False, f"{names} (changed on the way)"
     keeps, kept, refuses = (ld, a, rd) if b is REJECTED else (rd, b, ld)
     keeper, refuser = DIALECT_NAMES[keeps], DIALECT_NAMES[refuses]
@@ -223,15 +235,15 @@ def _judged(
         return push, f"{keeper} stores it, {refuser} rejects it {fails}"
     backend, table, column, checks = runs[refuses]
     again = crossing.stored(backend, refuses, table, column, checks, [kept])
-    shown = _shown(kept)
+    shown = value_shown(kept)
     if again is None or again[0] is REJECTED:
         return push, f"{keeper} stores it as {shown}, {refuser} rejects it and {shown} {fails}"
     if same(convert(again[0], kind), convert(kept, kind)):
         if isinstance(value, str) and value.endswith(" ") and kept == value.rstrip(" "):
             # varchar(n) cuts the spaces past n where a CHECK on length refuses them (fuzz43 R4)
             return False, f"{refuser} rejects it, {keeper} stores it cut to {shown}"
-        return None
-    changed = f"{refuser} {_shown(again[0])} (changed on the way)"
+        return finer_parted(probe[0], got) if parted else None
+    changed = f"{refuser} {value_shown(again[0])} (changed on the way)"
     return False, f"{keeper} stores it as {shown}, {changed}"
 
 
@@ -375,24 +387,6 @@ def _key_findings(
     return found
 
 
-def kept_as_written(kind: str | None, written: Any, kept: Any) -> bool:
-    """True when a column stored ``written`` as it was written (read as the logical ``kind``
-    reads both), or as a value no other column is given in its place (not a number or text):
-    what crosses a sync, and what a CHECK witness is judged on (``stored_rows``), is the
-    value stored."""
-    return same(convert(kept, kind), convert(written, kind)) or not isinstance(
-        kept, int | float | Decimal | str
-    )
-
-
-def same(a: Any, b: Any) -> bool:
-    """One value: of one type and equal, a NaN with a NaN too (a numeric keeps 'NaN')."""
-    return type(a) is type(b) and (bool(a == b) or bool(a != a and b != b))
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, str):
-        return probe_text(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
+def _bare(crossing: Crossing, sides: list[tuple[Any, ...]], n: int) -> list[Any] | None:
+    """What side ``n``'s column stores of the probe values with no CHECK (``parted_first``)."""
+    return crossing.stored(*sides[n])

@@ -6,15 +6,20 @@ number, a number beside a bound past the scale), each with how a message names i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.evaluate import expression_reads, probes
+from twinschema.evaluate.backends import REJECTED
 from twinschema.evaluate.crossing_hints import FRACTION
 from twinschema.evaluate.shown_probes import probe_text
+from twinschema.evaluate.values import convert
 from twinschema.model import ColumnType
+from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.kinds import INTEGER_KINDS
 
 # What a warning on a number past a NUMERIC scale says of it (one such warning a column).
@@ -144,6 +149,60 @@ def scale_bounds(reads: list[expression_reads.Reads], scale: int) -> list[tuple[
     return [(f"the number {v} ({FINER} {scale})", v) for v in found]
 
 
+def parted_first(
+    values: list[tuple[str, Any]], got: tuple[list[Any], list[Any]],
+    bare: Callable[[int], list[Any] | None],
+) -> list[tuple[tuple[str, Any], Any, Any]]:  # fmt: skip
+    """Each probe value of a column with what each side stored (``got``, left and right:
+    ``REJECTED`` where it refused it), in the order the warnings judge them: among the numbers
+    past the scale (one warning a column), first those one side's CHECK refuses and the other
+    side stores, a positive one first, then the smallest (SQLite's REAL under ``BETWEEN 0 AND
+    99.99`` refuses 99.994, PostgreSQL's numeric(4,2) rounds it to 99.99 before its CHECK runs
+    and stores it; stranger73 009), then the others (1.001, which both store, each its own
+    way); every other value in place. A CHECK refuses it where that side's column with no
+    CHECK stores it (``bare``: side 0 or 1, run only where a number past the scale parts):
+    PostgreSQL refusing 999.996 in a numeric(5,2) is its precision, not a CHECK."""
+    rows = list(zip(values, *got, strict=True))
+    finer = [i for i, ((said, _), _, _) in enumerate(rows) if FINER in said]
+    split = [i for i in finer if (rows[i][1] is REJECTED) != (rows[i][2] is REJECTED)]
+    stored = {n: bare(n) for n in {1 if rows[i][1] is not REJECTED else 0 for i in split}}
+
+    def by_check(i: int) -> bool:  # refused where its column alone stores it
+        n = 1 if rows[i][1] is not REJECTED else 0
+        alone = stored.get(n)
+        return alone is not None and alone[i] is not REJECTED
+
+    checked = sorted(
+        (i for i in split if by_check(i)),
+        key=lambda i: (Decimal(rows[i][0][1]) < 0, abs(Decimal(rows[i][0][1]))),
+    )
+    order = checked + [i for i in finer if i not in checked]
+    placed = dict(zip(finer, order, strict=True))
+    return [rows[placed.get(i, i)] for i in range(len(rows))]
+
+
+def finer_parted(
+    said: str, got: tuple[tuple[str, Any], tuple[str, Any]]
+) -> tuple[bool, str] | None:
+    """The warning's text for a number past the scale that one side rejects and the other
+    stores (``parted_first``), where what it stores crosses back (99.99: no sync breaks, so
+    ``crossing._judged`` says nothing): an insert one side takes fails on the other; None for
+    any other value or outcome."""
+    (ld, a), (rd, b) = got
+    if FINER not in said or (a is REJECTED) == (b is REJECTED):
+        return None
+    (keeps, kept), refuses = ((ld, a), rd) if b is REJECTED else ((rd, b), ld)
+    return False, (
+        f"{DIALECT_NAMES[refuses]} rejects it, {DIALECT_NAMES[keeps]} stores it as {value_shown(kept)} "
+        f"({INSERT_PARTS}): an insert one side takes fails on the other"
+    )
+
+
+# What a scale warning on an insert one side refuses and the other stores rounded says: what
+# crosses a sync is the rounded value, which breaks none (``finer_parted``).
+INSERT_PARTS = "rounded to the scale before its CHECK runs"
+
+
 # SQLite's date and time functions, which read a moment's UTC offset (to UTC).
 _DATE_FUNCTIONS = re.compile(r"\b(strftime|date|datetime|julianday|unixepoch|time)\s*\(", re.I)
 
@@ -184,3 +243,28 @@ def other_cases(reads: list[expression_reads.Reads]) -> list[tuple[str, Any]]:
     return [
         (f"the text {probe_text(v)} (a uuid of its CHECKs in other letter case)", v) for v in found
     ]
+
+
+def value_shown(value: Any) -> str:
+    """A value as a warning names it: text quoted as SQL writes it, a date or time in ISO form,
+    any other as Python prints it."""
+    if isinstance(value, str):
+        return probe_text(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def kept_as_written(kind: str | None, written: Any, kept: Any) -> bool:
+    """True when a column stored ``written`` as it was written (read as the logical ``kind``
+    reads both), or as a value no other column is given in its place (not a number or text):
+    what crosses a sync, and what a CHECK witness is judged on (``stored_rows``), is the
+    value stored."""
+    return same(convert(kept, kind), convert(written, kind)) or not isinstance(
+        kept, int | float | Decimal | str
+    )
+
+
+def same(a: Any, b: Any) -> bool:
+    """One value: of one type and equal, a NaN with a NaN too (a numeric keeps 'NaN')."""
+    return type(a) is type(b) and (bool(a == b) or bool(a != a and b != b))

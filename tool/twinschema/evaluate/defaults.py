@@ -16,6 +16,7 @@ from twinschema.evaluate import (
     json_list_rules,
     side_by_side,
     typed_defaults,
+    zone_hints,
     zones,
 )
 from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
@@ -73,8 +74,8 @@ def _judge(st: StageContext, d: Difference) -> Difference | None:
     ltext, rtext = default_text(lc), default_text(rc)
     if ltext is None or rtext is None or lc.identity or rc.identity:
         return d
-    if zones.zone_decides(st, lc, rc):
-        return d
+    if zones.zone_decides(st, lc, rc):  # the comparer named the zone: its hint says what fixes it
+        return zone_hints.zoned(st, d, (lc, rc), clock=True)
     ld, rd = st.left.schema.dialect, st.right.schema.dialect
     if typed_defaults.type_made(st, d, (ld, ltext, lc), (rd, rtext, rc)):
         return None
@@ -126,27 +127,25 @@ def _judge_cross(
             zone = zones.local_zone(st, lc, rc) or zones.clock_zone(st, lc, rc)
         what = _both_give(st, left, right, (lv, rv), kind)
         # Where the live server's zone parts them, its hint says so (stranger72 003).
-        zoned = zones.zone_hint(st, lc, rc, clock=lv.kind != CONSTANT)
+        clock = lv.kind != CONSTANT
         if zone is not None:  # how each keeps it too (LOCALTIME(0) rounds: stranger50 024)
-            return replace(
-                d,
-                message=f"{d.message} (by evaluation both give {what} on a UTC server, "
+            message = (
+                f"{d.message} (by evaluation both give {what} on a UTC server, "
                 f"but PostgreSQL stores its local value (TimeZone {zone}) in a "
-                f"{zones.pg_type(st, lc, rc)} column, SQLite UTC's)",
-                hint=zoned,
-                fix=zones.zone_fix(st),
+                f"{zones.pg_type(st, lc, rc)} column, SQLite UTC's)"
             )
+            return zone_hints.zoned(st, replace(d, message=message), (lc, rc), clock)
         moved = clock_moments.apart(st.ev, left, right)
         if moved is not None:  # one class now, other values at another hour or day
             return replace(d, message=f"{d.message} (by evaluation: {moved})")
         moved = dst_steps.apart_across(st, left, right)
         if moved is not None:  # the zone's change back from summer time parts them
             message = f"{d.message} (by evaluation: {moved})"
-            return replace(d, message=message, hint=zoned, fix=zones.zone_fix(st))
+            return zone_hints.zoned(st, replace(d, message=message), (lc, rc), clock)
         said, apart = zones.session_said(st, left, right, (lv, rv), kind)
         if apart:  # a live database's own zone parts them (stranger61 018)
             message = f"{d.message} (by evaluation both give {what}{apart})"
-            return replace(d, message=message, hint=zoned, fix=zones.zone_fix(st))
+            return zone_hints.zoned(st, replace(d, message=message), (lc, rc), clock)
         rule = f"equal by evaluation: both give {what}{said}"
         st.equivalence(d, rule, utc_only=said == IN_A_UTC_SESSION)
         return None

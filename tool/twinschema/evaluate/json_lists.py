@@ -46,13 +46,19 @@ class JsonList:
     """One list, as each dialect keeps it: JSON array text on SQLite, an array on PostgreSQL."""
 
     items: tuple[str | int | None, ...]
+    # Written with blanks on SQLite ('[ ]', '[ "a" ]', as pretty printers write JSON): the same
+    # list, which a CHECK reading the text as text tells apart (stranger75 008).
+    spaced: bool = False
 
     def text(self, dialect: str) -> str:
         """The list as ``dialect``'s column holds it: '["a",null]' (as SQLite's ``json()``
-        writes it) or '{a,NULL}'."""
+        writes it; '[ "a", null ]' spaced) or '{a,NULL}'."""
         if dialect == POSTGRESQL:
             shown = ("NULL" if i is None else element_text(i) or "" for i in self.items)
             return "{" + ",".join(shown) + "}"
+        if self.spaced:
+            spaced = ", ".join(json.dumps(i, ensure_ascii=False) for i in self.items)
+            return f"[ {spaced} ]" if spaced else "[ ]"
         return json.dumps(list(self.items), ensure_ascii=False, separators=(",", ":"))
 
 
@@ -102,6 +108,7 @@ def values(kind: str, scalars: Sequence[Any], numbers: Sequence[Decimal]) -> lis
     found: list[Any] = [None, JsonList(())]
     found += [JsonList((e,)) for e in items[:_SINGLES]]
     found += [JsonList((first, second)), JsonList((None,)), JsonList((first, None))]
+    found += [JsonList((), spaced=True), JsonList((first,), spaced=True)]
     # Lists of a length, of two plain elements in turn: a witness reads '["a","b","a","b"]'.
     plain = (_ELEMENTS[0], _ELEMENTS[1]) if kind in _TEXT_KINDS else (1, 2)
     named = {int(n) for n in numbers if n.is_finite() and n == int(n) and 0 <= n <= _LONGEST}
@@ -136,7 +143,7 @@ def kept(dialect: str, written: Sequence[Any], stored: Sequence[Any] | None) -> 
     if stored is None:
         return None
     return [
-        w if isinstance(w, JsonList) and _read(dialect, s) == w else s
+        w if isinstance(w, JsonList) and _read(dialect, s) == replace(w, spaced=False) else s
         for w, s in zip(written, stored, strict=True)
     ]
 

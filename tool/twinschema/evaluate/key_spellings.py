@@ -15,7 +15,8 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.evaluate.backends import REJECTED, Backend
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.crossing import SPELLINGS, column_checks, same, warning
+from twinschema.evaluate.crossing import SPELLINGS, column_checks, warning
+from twinschema.evaluate.crossing_values import same
 from twinschema.model import Column, ForeignKey, Table
 from twinschema.model_shown import column_shown
 from twinschema.records.dialects import DIALECT_NAMES

@@ -24,11 +24,12 @@ from twinschema.canonical.typemap_storage import HOLDS_FRACTIONS
 from twinschema.evaluate import expression_reads, json_lists, probes
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.crossing import kept_as_written
+from twinschema.evaluate.crossing_values import kept_as_written
 from twinschema.evaluate.generated_refusals import stored_only
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.side_checks import checks_within, own_names
+from twinschema.evaluate.witness_rows import plainness
 from twinschema.model import ColumnType
 from twinschema.records import Side
 from twinschema.records.kinds import INTEGER_KINDS
@@ -96,7 +97,8 @@ def partings(
     judged: Sequence[Judged], written: bool = False,
 ) -> list[Parting]:  # fmt: skip
     """The rows of ``judged`` (run on ``found``'s rows with the CHECKs ``texts``) on which the
-    two sides part by what they store, those stored as written first, in ``judged``'s order.
+    two sides part by what they store, those stored as written first, the plainest first
+    (``witness_rows.plainness``), else in ``judged``'s order.
     A row the accepting side's generated column fails to store (``generated_refusals``) parts
     nothing. With ``written``, then the rows that part only as written (``written_only``: the
     rejecting side accepts what the other stored; an upper-case UUID, stored lower-cased), for
@@ -104,6 +106,8 @@ def partings(
     parted = [(row, a, b) for row, a, b in judged if a != b]
     # A row the accepting side's generated column fails to store is refused there too.
     parted = [j for j in stored_only(st, table, found, parted) if j[1] != j[2]]
+    # The plainest first (``witness_rows.plainness``): ASCII, Latin-1, the rest; long texts last.
+    parted.sort(key=lambda j: plainness(j[0]))
     if not parted:
         return []
     stored = {

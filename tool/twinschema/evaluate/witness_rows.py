@@ -52,3 +52,23 @@ def magnitude(values: Iterable[Any]) -> tuple[float, bool]:
     ]
     found = [v for v in found if v == v]  # not NaN
     return max((abs(v) for v in found), default=0.0), any(v < 0 for v in found)
+
+
+def plainness(values: Iterable[Any]) -> tuple[int, int]:
+    """How plain the texts among ``values`` read: the rarest character class in them (0: ASCII
+    only, 1: Latin-1, 2: any other code point), then whether one is long (past ``_SHORT``
+    characters): the key by which a witness is chosen among rows that part two sides, the
+    plainest first, so that ('é', 'É') is shown before ('xxxx...', 'K') with U+212A KELVIN SIGN
+    (stranger74 007). Among rows alike so, the probes' own order decides, which puts a bound's
+    edge first (one second before a timestamp bound, not noon of the day; '{}' before '1'):
+    length is no finer key. Values that are no text count nothing. A row only an exotic code
+    point parts is still a witness: it comes last, never left out."""
+    texts = [v for v in values if isinstance(v, str)]
+    top = max((ord(c) for t in texts for c in t), default=0)
+    rank = 0 if top < 0x80 else 1 if top <= 0xFF else 2
+    return rank, int(any(len(t) > _SHORT for t in texts))
+
+
+# The longest text a witness shows as short: a timestamp with a fraction of six digits and an
+# offset ('2023-12-31 23:59:59.123456+05:30') is 32 characters.
+_SHORT = 32

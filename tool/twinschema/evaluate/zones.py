@@ -31,7 +31,6 @@ from twinschema.evaluate.values import (
     same_class,
 )
 from twinschema.model import Column, Schema
-from twinschema.records import FixSide, FixSite
 from twinschema.records.dialects import DIALECT_NAMES
 
 
@@ -252,52 +251,6 @@ LOCAL_CLOCK_READ = (
     r"\b(now\(\)|transaction_timestamp\(\)|statement_timestamp\(\)|clock_timestamp\(\)|"
     r"current_timestamp)\)?\s*::\s*(date|time\b|timestamp without)"
 )
-
-
-# The PostgreSQL column types that keep an instant: a clock default is written zone-free there
-# by truncating in UTC (``date_trunc``'s zone argument, PostgreSQL 12+); ``now() AT TIME ZONE
-# 'UTC'`` would be read back in the session's zone (Asia/Kolkata: 05:30 early).
-INSTANT_TYPES = frozenset({"timestamp with time zone", "timestamptz"})
-
-
-def zone_fix(st: StageContext) -> FixSite:
-    """Where the fix of a default the live PostgreSQL database's zone parts goes (``zone_hint``):
-    that side, and the file of its dialect a person edits (its metadata module), not the
-    SQLite side the comparer's fix named."""
-    side = FixSide.LEFT if st.left.schema.dialect == "postgresql" else FixSide.RIGHT
-    return FixSite(side=side, file=(st.left if side is FixSide.LEFT else st.right).file)
-
-
-def zone_hint(st: StageContext, lc: Column, rc: Column, clock: bool) -> str:
-    """The hint of a cross-dialect default that the live PostgreSQL database's own TimeZone
-    parts (``date_trunc('hour', now())`` on Asia/Kolkata, ``CURRENT_DATE``): setting that
-    zone to UTC fixes it, or a default that reads UTC's clock in every session (a ``clock``
-    one; another, ``current_setting('TimeZone')``, one that reads no zone), then a revision.
-    Both databases may be exactly what their chains build, so the hint of a database that
-    differs from its module (revert a hand edit, stamp) pointed the wrong way (stranger72
-    003). Each rewrite was run on PostgreSQL 16 in Asia/Kolkata and America/St_Johns: in a
-    date column ``date_trunc('month', now(), 'UTC')`` is a day early west of UTC."""
-    pg = st.left.schema if st.left.schema.dialect == "postgresql" else st.right.schema
-    if not clock:
-        rewrite = "read no session's TimeZone"
-    elif pg_type(st, lc, rc) in INSTANT_TYPES:
-        rewrite = (
-            "truncate in UTC, `date_trunc('<unit>', now(), 'UTC')` in place of "
-            "`date_trunc('<unit>', now())`, `date_trunc('day', now(), 'UTC')` of CURRENT_DATE"
-        )
-    else:
-        rewrite = (
-            "read UTC's clock, `(now() AT TIME ZONE 'UTC')` in place of now() or "
-            "LOCALTIMESTAMP (inside date_trunc too), `(now() AT TIME ZONE 'UTC')::date` of "
-            "CURRENT_DATE"
-        )
-    return (
-        f"the PostgreSQL database's TimeZone ({pg.timezone}) parts them, not its schema: set "
-        "it to UTC (`ALTER DATABASE ... SET timezone TO 'UTC'`, or `ALTER ROLE ... SET "
-        "timezone TO 'UTC'` where the role sets it; new sessions take it), or write "
-        f"PostgreSQL's default to {rewrite}, and a revision for it; if it differs on purpose, "
-        "allow it in domain.yaml with a reason"
-    )
 
 
 SAME_ZONE = (

@@ -65,7 +65,7 @@ from twinschema.migrations.revision_identity import (
 from twinschema.migrations.revision_kept import module_kept
 from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite_directives import sqlite_directives
-from twinschema.migrations.revision_unwritten import say_unwritten
+from twinschema.migrations.revision_unwritten import failing_error, say_unwritten
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.servers import scratch
@@ -171,7 +171,9 @@ def make_revisions(
     left = say_unwritten(
         config, echo, scratch_server, files, f"; both are empty: {back}" if empty else ""
     )
-    if empty and not left:  # stranger50 052: two empty twins, the way back never said
+    if left.failing:  # stranger74 009: exit 0, and `migrate remote` then ran ahead alone
+        raise failing_error(left.failing, back)
+    if empty and not left.count:  # stranger50 052: two empty twins, the way back never said
         echo(
             "note: both new revisions are empty (autogenerate found no change on either "
             f"dialect): they are yours for what it does not see (a data migration, "

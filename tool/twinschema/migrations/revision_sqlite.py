@@ -22,6 +22,7 @@ from alembic.operations import ops
 from twinschema.alembic_batch_fts import rebuild_statement, rowid_readers
 from twinschema.alembic_batch_indexes import mentions
 from twinschema.alembic_declared import NO_UNNAMED_CHECKS
+from twinschema.alembic_indexes import is_expression_index
 from twinschema.errors import UsageError
 
 
@@ -231,3 +232,31 @@ def batch_copies(op: Any) -> bool:
     if isinstance(default, sa.DefaultClause):
         return isinstance(default.arg, sa.ClauseElement)
     return isinstance(default, sa.Computed) and bool(default.persisted)
+
+
+def expression_indexes_after_copy(context: Any, script: Any) -> None:
+    """Each index on an expression that a batch block which copies its table makes, in a
+    MigrationScript's upgrade and downgrade, made after the block instead (``op.create_index``):
+    Alembic's batch makes the indexes it is given over the copy's columns by name, so
+    ``batch_op.create_index(..., [sa.literal_column('lower(label)')])`` failed with
+    ``KeyError: 'lower(label)'`` (stranger74 009). After the block, the index is made by its own
+    statement on the copied table, as ``migrate`` would make it outside a batch."""
+    del context  # the same signature as every step of ``sqlite_directives``
+    for container in (*script.upgrade_ops_list, *script.downgrade_ops_list):
+        rewritten: list[Any] = []
+        for table_ops in container.ops:
+            rewritten.append(table_ops)
+            if not isinstance(table_ops, ops.ModifyTableOps):
+                continue
+            copied = getattr(table_ops, "checks", None) is not None
+            if not copied and not any(batch_copies(op) for op in table_ops.ops):
+                continue
+            moved = [op for op in table_ops.ops if _makes_expression_index(op)]
+            table_ops.ops[:] = [op for op in table_ops.ops if op not in moved]
+            rewritten.extend(moved)
+        container.ops = rewritten
+
+
+def _makes_expression_index(op: Any) -> bool:
+    """True for an ``op`` that makes an index with an element that is no plain column."""
+    return isinstance(op, ops.CreateIndexOp) and is_expression_index(op.to_index())

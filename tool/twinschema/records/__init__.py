@@ -4,7 +4,7 @@ Imports nothing of twinschema but the neutral model (``twinschema.model``) and t
 
 from __future__ import annotations
 
-from twinschema.records.comparison import Comparison, Side
+from twinschema.records.comparison import Comparison, GuessedWitness, Side
 from twinschema.records.dialects import (
     DIALECTS,
     POSTGRESQL,
@@ -45,6 +45,7 @@ __all__ = [
     "Equivalence",
     "FixSide",
     "FixSite",
+    "GuessedWitness",
     "LayerResult",
     "Report",
     "Severity",

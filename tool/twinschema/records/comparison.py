@@ -10,6 +10,21 @@ from twinschema.records.differences import Difference, Equivalence, FixSide, Fix
 from twinschema.records.domain import Allowance
 
 
+@dataclass(frozen=True)
+class GuessedWitness:
+    """A witness the comparer names without running it, for the evaluation stage to try on
+    the real databases (``evaluate.collated_enums``): a label in another case that an enum's
+    CHECK ... IN list takes under its collation and the other side's enum refuses. ``lead`` is
+    the difference's message before the witness, ``listed`` the side ("left" or "right") whose
+    list takes the collation: what the stage needs to put a true witness in its place, as data
+    (the message is never read back)."""
+
+    table: str
+    column: str
+    lead: str
+    listed: str
+
+
 @dataclass
 class Comparison:
     """What a comparison found."""
@@ -28,6 +43,9 @@ class Comparison:
     # The differences each allowance of ``domain.yaml`` allowed before the evaluation stage:
     # ``allow_evaluated`` counts them with the stage's own for a ``broad_allowance``.
     allowed: dict[Allowance, list[Difference]] = field(default_factory=dict)
+    # The enum differences whose witness the comparer guessed, by (table, column): the
+    # evaluation stage tries it (``GuessedWitness``).
+    guessed: dict[tuple[str, str], GuessedWitness] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
