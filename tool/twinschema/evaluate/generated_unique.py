@@ -126,7 +126,7 @@ def said(
     other = "right" if side == "left" else "left"
     names = ", ".join(own_names(found))
     first, second = (row_text(st.dialects, r) for r in rows)
-    shown = f"{first} then {second}" if rows[0] != rows[1] else f"{first} each"
+    shown = f"{first} then {second}" if rows[0] != rows[1] else first
     return (
         f"witness: two rows with ({names}) = {shown}{look_alikes([*rows[0], *rows[1]])}, each "
         f"generated column computed from them, every other column apart{parents}: "
