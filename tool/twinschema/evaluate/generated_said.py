@@ -16,7 +16,9 @@ from twinschema.evaluate import expression_reads
 from twinschema.evaluate.context import StageContext, equal, find
 from twinschema.evaluate.generated_inline import computed_from
 from twinschema.evaluate.probe_sets import ProbeSet
+from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.values import convert
+from twinschema.evaluate.witness_rows import row_text
 from twinschema.model import Column
 from twinschema.records import SQLITE
 from twinschema.records.kinds import INTEGER_KINDS
@@ -83,3 +85,86 @@ def _shown(value: Any) -> str:
         text = format(value.normalize(), "f")
         return text
     return "NULL" if value is None else str(value)
+
+
+def generated_key_reason(
+    st: StageContext, table: str, texts: tuple[str, str], parted: Parted
+) -> str | None:
+    """Why two index keys written alike (``texts``, each side's, as written) part on the witness
+    rows ``parted`` where they read a generated column that holds another value on each side
+    for one of them: ``km_round is generated as round(km) on both sides; the generated km_round
+    is 1.0 on SQLite, 0.0 on PostgreSQL at (km) = (0.5): SQLite's round() rounds half away from
+    zero ...``, what its expression does on each dialect named where known (its operators whose
+    meaning depends on the dialect, or a call each reads otherwise: ``expression_reasons``).
+    None where no generated column parts the rows: the keys' own reason stands (stranger75 009:
+    the cast to the column's type a key over a generated column is run through was named, "a
+    cast to a number ... longest prefix", where round()'s tie rule parts them)."""
+    columns = (tuple(parted.columns[0]), tuple(parted.columns[1]))
+    found = ProbeSet(tuple(n for n, _ in columns[0]), *columns, parted.rows, parted.backends)
+    for row in parted.rows:
+        held = what_generated_holds(st, table, texts, found, row)
+        if held is None:
+            continue
+        names = ", ".join(n for n, _ in columns[0])
+        at = row_text(st.dialects, row)
+        made = _generated_as(st, table, texts)
+        why = expression_reasons(st, table, texts, parted)
+        return f"{made}{held} at ({names}) = {at}" + (f": {why}" if why else "")
+    return None
+
+
+def _generated_as(st: StageContext, table: str, texts: tuple[str, str]) -> str:
+    """``km_round is generated as round(km) on both sides; `` for each generated column both
+    ``texts`` read (each side's expression where they differ)."""
+    said = []
+    for lc, rc in _generated_read(st, table, texts):
+        assert lc.generated is not None and rc.generated is not None
+        lshown, rshown = lc.generated.shown(), rc.generated.shown()
+        how = (
+            f"{lshown} on both sides"
+            if lshown == rshown
+            else f"{lshown} on {st.side_name('left')}, {rshown} on {st.side_name('right')}"
+        )
+        said.append(f"{lc.name} is generated as {how}; ")
+    return "".join(said)
+
+
+def expression_reasons(st: StageContext, table: str, texts: tuple[str, str], parted: Parted) -> str:
+    """What the expressions of the generated columns both ``texts`` read do on each dialect:
+    the operators whose meaning depends on it, as ``checks.why_dependent`` says them for the
+    witness rows ``parted``, else the calls each dialect reads otherwise
+    (``typemap_operators.READ_OTHERWISE``: round()'s tie rule); "" where none is known."""
+    from twinschema.evaluate.check_pairs import read_otherwise
+    from twinschema.evaluate.checks import why_dependent
+
+    said: list[str] = []
+    for lc, rc in _generated_read(st, table, texts):
+        assert lc.generated is not None and rc.generated is not None
+        own = (
+            lc.generated.raw or lc.generated.expression,
+            rc.generated.raw or rc.generated.expression,
+        )
+        why = why_dependent(st, own[0], own[1], table, parted)
+        why = why or read_otherwise(st.left.schema.dialect, own[0])
+        why = why or read_otherwise(st.right.schema.dialect, own[1])
+        if why:
+            said.append(why)
+    return "; ".join(dict.fromkeys(said))
+
+
+def _generated_read(
+    st: StageContext, table: str, texts: tuple[str, str]
+) -> list[tuple[Column, Column]]:
+    """The column pairs, generated on both sides, that both ``texts`` read."""
+    sides = (st.left, st.right)
+    reads = [expression_reads.reads(s.schema.dialect, t) for s, t in zip(sides, texts, strict=True)]
+    if reads[0] is None or reads[1] is None:
+        return []
+    found = []
+    for name in sorted(
+        {c.lower() for c in reads[0].columns} & {c.lower() for c in reads[1].columns}
+    ):
+        lc, rc = (find(s, table, name)[1] for s in sides)
+        if lc is not None and rc is not None and lc.generated and rc.generated:
+            found.append((lc, rc))
+    return found

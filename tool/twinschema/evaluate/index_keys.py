@@ -21,6 +21,7 @@ from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import dependent, why_dependent, witness_written
 from twinschema.evaluate.computed import alike_but_where
 from twinschema.evaluate.context import StageContext, both_named, find, matched_tables
+from twinschema.evaluate.generated_said import generated_key_reason
 from twinschema.evaluate.key_neighbours import with_neighbours
 from twinschema.evaluate.null_keys import null_reason, with_null_moments
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
@@ -56,7 +57,13 @@ def matched_indexes(st: StageContext) -> None:
             if judged is None:
                 continue
             said, rows = judged
-            why = why_dependent(st, ltext, rtext, lt.name, rows)
+            # Over a generated column, what parts the keys is what it holds on each side (its
+            # expression), not the cast to its type the keys are run through (stranger75 009).
+            written = (key_text(written_keys(li)), key_text(written_keys(ri)))
+            generated = (
+                None if inlined is None else generated_key_reason(st, lt.name, written, rows)
+            )
+            why = generated or why_dependent(st, ltext, rtext, lt.name, rows)
             if _told(st, lt.name, *shown, why, said):
                 continue
             st.dependent_difference(

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from twinschema.evaluate import expression_reads, probes
+from twinschema.evaluate import expression_reads, generated_unique, probes
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.side_checks import checks_within
@@ -46,6 +46,14 @@ def _witness(st: StageContext, d: Difference, side: str) -> None:
     columns = {c.lower() for c in unique.columns}
     if any(keys <= columns for keys in _keys(st, other_table, side == "left")):
         return  # the side without the rule refuses such two rows too (a key within its columns)
+    tables = (table, other_table)
+    if generated_unique.involved(st, tables if side == "left" else tables[::-1], columns):
+        made = generated_unique.witness(st, side, tables, unique)
+        if made is not None:
+            found, pair = made[0], (made[1], made[2])
+            parents = _parents(st, tables, found.names, pair[0])
+            st.annotate(generated_unique.said(st, side, found, pair, parents), d)
+        return  # no row sets a generated column: rows are made through its expression
     pairs = [(find(st.left, d.table, c)[1], find(st.right, d.table, c)[1]) for c in unique.columns]
     lb = st.ev.backend(st.left.schema.dialect)
     rb = st.ev.backend(st.right.schema.dialect)

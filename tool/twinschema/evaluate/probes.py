@@ -68,11 +68,29 @@ def kind_of(left: Column, right: Column | None = None) -> str | None:
                 shared = typemap.shared_kind(ltype, rtype)
                 if shared is not None:
                     return shared
+        if rounded_to_scale(left, right) or rounded_to_scale(right, left):
+            return "numeric"
     kinds = typemap.kinds_of(left.type)
     for holds_any in ("text", "bytes"):  # SQLite's TEXT may stand for a uuid or a timestamp,
         if holds_any in kinds:  # its BLOB for a uuid: each holds any text, any bytes
             return holds_any
     return next((k for k in typemap.SPECIFICITY if k in kinds), None)
+
+
+def rounded_to_scale(scaled: Column, other: Column) -> bool:
+    """True when ``scaled`` has a declared NUMERIC scale its dialect rounds to on store
+    (``typemap_storage.ENFORCES_SCALE``) and ``other``, of another dialect, keeps a number with
+    every decimal (``typemap_storage.KEEPS_DECIMALS``: SQLite's REAL or a column without a
+    type): the pair is probed as that NUMERIC, one decimal beyond its scale, as NUMERIC(6,2)
+    against numeric(6,2) is (stranger75 002: REAL against numeric(6,2) was probed at 0.01 steps
+    only, and a CHECK PostgreSQL's rounding crosses was equal)."""
+    from twinschema.canonical import typemap_storage as storage
+
+    rounds = scaled.type.scale is not None and scaled.type.dialect in storage.ENFORCES_SCALE
+    if not rounds or "numeric" not in typemap.kinds_of(scaled.type) or scaled.type.array:
+        return False
+    keeps = storage.KEEPS_DECIMALS.get(other.type.dialect, frozenset())
+    return not other.type.array and bool(typemap.kinds_of(other.type) & keeps)
 
 
 def values_for(
