@@ -38,6 +38,7 @@ from twinschema.evaluate.crossing_values import (
     fractions,
     kept_as_written,
     longer_literals,
+    moved_days,
     offset_moments,
     other_cases,
     parted_first,
@@ -132,6 +133,8 @@ def findings(
             rgot = crossing.stored(backends[rd], rd, rt, rc, rchecks, raw)
             if lgot is None or rgot is None:
                 continue
+            values, (lgot, rgot) = moved_days(values, (lgot, rgot))
+            raw = [v for _, v in values]
             hints: set[str] = set()
             # The column as SQL on both databases writes it (the hint's CHECK).
             (own,) = columns_shown(lt, rt, [lc.name])

@@ -33,9 +33,9 @@ HINT_FRACTION = (
     "with a reason"
 )
 HINT_DAY = (
-    "keep the SQLite column to days as written with CHECK ({column} = date({column})) (date() "
-    "reads an offset in UTC, so a moment with one fails it); or allow it in domain.yaml with a "
-    "reason"
+    "keep the SQLite column to days as written with CHECK ({column} IS date({column})) (date() "
+    "reads an offset in UTC, so a moment with one fails it; = would pass what date() reads as "
+    "NULL); or allow it in domain.yaml with a reason"
 )
 HINT_PRECISION = (
     "put the same CHECK (abs({column}) < {bound}) on both sides; or allow it in domain.yaml "
