@@ -53,21 +53,8 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     fails = bool(lc.fails or rc.fails)
     if fails:  # what the defaults or generators are is moot where every insert fails
         failing_default(ctx, lt.name, lc, rc)
-    lid, rid = lc.identity, rc.identity
-    parting = None
-    if not fails and lid != rid and lc.name in lt.primary_key and lc.name in rt.primary_key:
-        # A key's generators that mean the same across dialects (a rowid alias against an
-        # integer key with an identity, a sequence or none: see typemap.KEY_GENERATORS), where
-        # the sequence gives the ids the rowid gives (key_sequences: START 1, INCREMENT 1 ...).
-        ldialect, rdialect = ctx.left.schema.dialect, ctx.right.schema.dialect
-        if typemap.generators_match(ldialect, lid, rdialect, rid):
-            keyed, other = (lc, rc) if lc.generator else (rc, lc)
-            parting = key_sequences.rowid_parting(
-                keyed.generator, keyed.type, keyed.next_id, other.next_id
-            )
-            if parting is None:
-                ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
-                rid = lid
+    lid = lc.identity
+    rid, parting = (rc.identity, None) if fails else _key_identity(ctx, lt, rt, lc, rc)
     ldefault, rdefault, rule = lc.default, rc.default, None
     if ctx.pairing.current_time_idioms and ldefault is not None and rdefault is not None:
         (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
@@ -106,6 +93,27 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     if lc.generated != rc.generated:
         column_generated(ctx, lt.name, lc, rc)
     return consumed
+
+
+def _key_identity(
+    ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column
+) -> tuple[str | None, str | None]:
+    """The right key's identity as compared with the left's, and where its sequence parts it
+    from a rowid (the witness, from ``key_sequences``). A key's generators that mean the same
+    across dialects (a rowid alias against an integer key with an identity, a sequence or
+    none: see typemap.KEY_GENERATORS) are the same where the sequence gives the ids the rowid
+    gives (START 1, INCREMENT 1 ...): the left's identity is given back, said as the same."""
+    lid, rid = lc.identity, rc.identity
+    if lid == rid or lc.name not in lt.primary_key or lc.name not in rt.primary_key:
+        return rid, None
+    if not typemap.generators_match(ctx.left.schema.dialect, lid, ctx.right.schema.dialect, rid):
+        return rid, None
+    keyed, other = (lc, rc) if lc.generator else (rc, lc)
+    parting = key_sequences.rowid_parting(keyed.generator, keyed.type, keyed.next_id, other.next_id)
+    if parting is not None:
+        return rid, parting
+    ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
+    return lid, None
 
 
 def _with_precision(ctx: Context, rule: str, lc: Column, rc: Column) -> str:
