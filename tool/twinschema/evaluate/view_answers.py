@@ -23,22 +23,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from twinschema.evaluate import probes, view_runs
+from twinschema.evaluate import view_probes, view_runs
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_runs import Answer, Base, Plan
-from twinschema.model import OBJECT_VIEW, Column, Schema, SchemaObject, Table
+from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
 
-# The probe values tried per column and the probe rows per table (bounded: every row is run).
-_VALUES = 12
-_ROWS = 24
 # How many two-row sets (one row of each of two tables) are tried for a witness.
 _PAIRS = 200
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
-# Values of a key column no view reads, each row one of its own (a uuid key's probe values
-# are two spellings of one uuid).
-_KEYS = {"uuid": tuple(f"00000000-0000-4000-8000-{n:012d}" for n in range(1, _ROWS + 1))}
 _STAR = re.compile(r"(?:\bselect|,|\.)\s*\*", re.I)
-_STRING = re.compile(r"'((?:[^']|'')*)'")
 
 
 @dataclass(frozen=True)
@@ -189,7 +181,7 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
             for n in columns
         )
         reads.append(read)
-        rows.append(_probe_rows(lt, rt, columns, texts, read))
+        rows.append(view_probes.probe_rows(lt, rt, columns, texts, read))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
@@ -220,65 +212,6 @@ def _word(name: str) -> re.Pattern[str]:
 
 def _reads(text: str, table: Table) -> bool:
     return bool(_word(table.physical or table.name).search(text))
-
-
-def _probe_rows(
-    lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
-) -> list[Any]:
-    """Probe rows of one base table: values per column from its kind and the views' literals
-    (``probes.values_for``; no NULL where either side says NOT NULL), crossed on a few
-    diagonals, no two with the same primary key; a column no view reads gets one value."""
-    numbers = tuple(Decimal(n) for n in dict.fromkeys(_NUMBER.findall(text)))
-    strings = tuple(s.replace("''", "'") for s in dict.fromkeys(_STRING.findall(text)))
-    values: list[list[Any]] = []
-    keys = [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
-    for j, name in enumerate(columns):
-        lc, rc = lt.column(name), rt.column(name)
-        assert lc is not None and rc is not None
-        kind = probes.kind_of(lc, rc)
-        # An enum's labels (a CHECK IN list over a boolean's 0 and 1 is no enum: its kind's
-        # own values are False and True).
-        labels = _labels(lt, lc) + _labels(rt, rc) if kind in probes.TEXT_KINDS else ()
-        if read[j]:  # the enum's labels first, then the views' literals, the kind's values
-            found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
-            found = list(dict.fromkeys([None, *labels, *found]))
-        else:  # a value of its kind (a label), several for a key
-            found = probes.values_for(kind, (), labels)
-            found = [*_KEYS.get(kind or "", ()), *found] if j in keys else found
-        if not (lc.nullable and rc.nullable):
-            found = [v for v in found if v is not None]
-        values.append(found if read[j] or j in keys else found[:1])
-    # A key column takes new values on each diagonal; the others their most telling ones.
-    values = [v if j in keys else v[:_VALUES] for j, v in enumerate(values)]
-    rows: dict[tuple[Any, ...], None] = {}
-    seen: set[tuple[Any, ...]] = set()
-    longest = max((len(v) for j, v in enumerate(values) if j not in keys), default=_VALUES)
-    for step in range(1, 4):
-        for i in range(longest):
-            at = [
-                ((step - 1) * longest + i) if j in keys else (i * step + j * (step - 1))
-                for j in range(len(values))
-            ]
-            row = tuple((v[at[j] % len(v)] if v else None) for j, v in enumerate(values))
-            key = tuple(row[k] for k in keys)
-            if keys and key in seen:
-                continue
-            seen.add(key)
-            rows.setdefault(row, None)
-    return list(rows)[:_ROWS]
-
-
-def _labels(table: Table, column: Column) -> tuple[str, ...]:
-    """The labels of an enum column: its type's, or a CHECK's IN list over it alone."""
-    found = list(column.type.values or ())
-    for check in table.checks:
-        if check.values and check.column and check.column.lower() == column.own_name.lower():
-            found += check.values
-    return tuple(found)
-
-
-def _identity(column: Column | None) -> bool:
-    return column is not None and column.identity is not None
 
 
 def _answers(
@@ -339,29 +272,44 @@ def _witness(
     pair: _Pair, kept: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
 ) -> tuple[list[list[Any]], tuple[Answer, Answer]] | None:
     """The fewest base rows found on which the views part: one row alone, else one row of
-    each of two tables; None where only more rows do."""
-    empty: list[list[Any]] = [[] for _ in kept]
+    each of two tables, else two rows of one table (a group of two: avg(-5, 10) is 2.5 where
+    each alone is whole); None where only more rows do."""
     for t, given in enumerate(kept):
         for row in given:
-            rows = [list(empty_rows) for empty_rows in empty]
-            rows[t] = [row]
-            found = _answers(pair, rows, backends)
-            if found is not None and _parted(*found):
-                return rows, found
-    tried = 0
-    for t, first in enumerate(kept):
-        for u in range(t + 1, len(kept)):
-            for a in first:
-                for b in kept[u]:
-                    if tried >= _PAIRS:
-                        return None
-                    tried += 1
-                    rows = [[] for _ in kept]
-                    rows[t], rows[u] = [a], [b]
-                    found = _answers(pair, rows, backends)
-                    if found is not None and _parted(*found):
-                        return rows, found
+            found = _tried(pair, kept, {t: [row]}, backends)
+            if found is not None:
+                return found
+    sets = [
+        {t: [a], u: [b]}
+        for t, first in enumerate(kept)
+        for u in range(t + 1, len(kept))
+        for a in first
+        for b in kept[u]
+    ][:_PAIRS]
+    sets += [
+        {t: [a, b]}
+        for t, given in enumerate(kept)
+        for i, a in enumerate(given)
+        for b in given[i + 1 :]
+    ][:_PAIRS]
+    for chosen in sets:
+        found = _tried(pair, kept, chosen, backends)
+        if found is not None:
+            return found
     return None
+
+
+def _tried(
+    pair: _Pair,
+    kept: Sequence[Sequence[Any]],
+    chosen: dict[int, list[Any]],
+    backends: tuple[Backend | None, Backend | None],
+) -> tuple[list[list[Any]], tuple[Answer, Answer]] | None:
+    """The rows ``chosen`` (per base table's index, the others empty) and both answers on
+    them, where the views part there; else None."""
+    rows = [chosen.get(t, []) for t in range(len(kept))]
+    found = _answers(pair, rows, backends)
+    return (rows, found) if found is not None and _parted(*found) else None
 
 
 def _shown(answer: Answer) -> str:
