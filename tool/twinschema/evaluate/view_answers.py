@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -240,7 +240,29 @@ def _alike(
     if left is None or right is None:
         return False
     kept = [(a, b) for a, b, r in zip(left, right, read, strict=True) if r]
-    return all(_plain(a) == _plain(b) for a, b in kept)
+    return all(_plain(a) == _plain(b) or _same_moment(a, b) for a, b in kept)
+
+
+def _same_moment(left: Any, right: Any) -> bool:
+    """True when one side stored a moment and the other a text that is that moment: SQLite's
+    TEXT keeps '2026-01-01 00:00:00+00' as written, PostgreSQL's timestamptz the instant; an
+    application stores the same value in each, and a view comparing the text with a constant
+    parts there (stranger76 003: the row was dropped as stored otherwise). A text without an
+    offset is read in UTC (the scratch server's TimeZone); a timestamp without time zone keeps
+    a text's wall clock and drops its offset, as PostgreSQL does."""
+    for moment, text in ((left, right), (right, left)):
+        if not isinstance(text, str) or not isinstance(moment, date):
+            continue
+        try:
+            read = datetime.fromisoformat(text.strip())
+        except ValueError:
+            return False
+        if not isinstance(moment, datetime):
+            return bool(read == datetime.combine(moment, time()) and len(text.strip()) == 10)
+        if moment.tzinfo is None:
+            return read.replace(tzinfo=None) == moment
+        return (read if read.tzinfo else read.replace(tzinfo=UTC)) == moment
+    return False
 
 
 def _plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
