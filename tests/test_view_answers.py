@@ -11,12 +11,19 @@ verdicts; these tests pin a witness of two tables, the warnings and the scratch 
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from pg_helpers import database_in_zone
 from probes import Loader, compare_texts
+from support.testing import live_diff, sqlite_file
 
+from twinschema.dialects import ReflectOptions
+from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.records import Difference
+from twinschema.urls import parse_url
 
 DIALECTS = ("sqlite", "postgresql")
 
@@ -191,3 +198,41 @@ def test_a_view_the_scratch_database_cannot_make_is_a_warning(loader: Loader, la
     assert f"fails on the {copy} scratch copy of its tables" in warned[0].message
     assert "not the source's own functions" in warned[0].message
     assert _views(found) == []
+
+
+MARCH = {
+    "sqlite": "CREATE TABLE broadcast (id INTEGER PRIMARY KEY, starts_at TEXT NOT NULL);\n"
+    "CREATE VIEW march_first AS SELECT id FROM broadcast WHERE date(starts_at) = '2026-03-01';",
+    "postgresql": "CREATE TABLE broadcast (id integer PRIMARY KEY, starts_at timestamptz NOT NULL)",
+}
+MARCH_VIEW = (
+    "CREATE VIEW march_first AS SELECT id FROM broadcast WHERE starts_at::date = '2026-03-01'"
+)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "UTC"])
+def test_a_view_reading_a_date_runs_in_the_live_databases_timezone(
+    pg_url: str, tmp_path: Path, zone: str
+) -> None:
+    """stranger76 012: date(starts_at) against starts_at::date was run in the scratch
+    server's UTC, where they agree; a live database set to America/New_York answers ::date in
+    New York (02:00 UTC on March 1st is February 28th there). Now the view runs in the live
+    database's TimeZone: a difference there, with a UTC spelling of the moment as its witness;
+    near miss: the same database in UTC is in sync. The real databases answer so."""
+    database_in_zone(pg_url, zone, MARCH["postgresql"], MARCH_VIEW)
+    found = live_diff(sqlite_file(tmp_path / "a.db", MARCH["sqlite"]), pg_url)
+    views = _views(found)
+    assert len(views) == (1 if zone != "UTC" else 0), (found.differences, found.warnings)
+    if views:
+        assert "+00:00'): SQLite returns (" in views[0].message, views[0].message
+        assert "PostgreSQL returns no row" in views[0].message
+    moment = "2026-03-01 02:00:00+00:00"
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        conn.execute("INSERT INTO broadcast (id, starts_at) VALUES (1, ?)", (moment,))
+        local = conn.execute("SELECT count(*) FROM march_first").fetchone()[0]
+    with psycopg.connect(
+        **connect_kwargs(parse_url(pg_url), ReflectOptions()), autocommit=True
+    ) as c:
+        c.execute("INSERT INTO broadcast (id, starts_at) VALUES (1, %s)", (moment,))
+        remote = c.execute("SELECT count(*) FROM march_first").fetchone()
+    assert (local, remote) == (1, (0 if zone != "UTC" else 1,))

@@ -30,6 +30,7 @@ VALUES = 12
 ROWS = 24
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _STRING = re.compile(r"'((?:[^']|'')*)'")
+_OFFSET = re.compile(r"[+Z]|-\d\d(?::?\d\d)?$")
 # Values of a key column no view reads, each row one of its own (a uuid key's probe values
 # are two spellings of one uuid; an integer key's include bounds a narrower key refuses).
 _KEYS: dict[str, tuple[Any, ...]] = {
@@ -98,10 +99,23 @@ def probe_rows(
 
 def _telling(kind: str | None, strings: tuple[str, ...], found: list[Any]) -> list[Any]:
     """A text column's probe values ``found`` with the views' literals as written first, then
-    the telling texts, then the rest (a cut keeps them); other kinds' as they are."""
+    the telling texts, then the rest (a cut keeps them); a timestamptz column's with each
+    moment written without an offset followed by the same in UTC: a text without one is read in
+    UTC by SQLite and in the session's TimeZone by PostgreSQL, so on a server set to its region
+    only the UTC spelling is one value on both sides (stranger76 012); other kinds' as they are."""
     if kind in probes.TEXT_KINDS or kind is None:
         return [None, *strings, *_TELLING_TEXT, *found]
+    if kind == "timestamptz":  # each moment without an offset also in UTC
+        return [s for v in found for s in ((v, f"{v}+00:00") if _naive(v) else (v,))]
     return found
+
+
+def _naive(value: Any) -> bool:
+    """True for a moment's text with a time and no offset ('2026-03-01 12:00:00'; a day
+    alone takes no offset on SQLite)."""
+    if not isinstance(value, str) or len(value) < 16 or value[10] not in " T":
+        return False
+    return not _OFFSET.search(value[10:])
 
 
 def _labels(table: Table, column: Column) -> tuple[str, ...]:
