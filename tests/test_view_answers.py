@@ -11,12 +11,19 @@ verdicts; these tests pin a witness of two tables, the warnings and the scratch 
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from pg_helpers import database_in_zone
 from probes import Loader, compare_texts
+from support.testing import live_diff, sqlite_file
 
+from twinschema.dialects import ReflectOptions
+from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.records import Difference
+from twinschema.urls import parse_url
 
 DIALECTS = ("sqlite", "postgresql")
 
@@ -112,9 +119,49 @@ def test_a_view_over_a_generated_column_is_a_warning(loader: Loader, generated_o
     found = compare_texts(loader, DIALECTS, sql["sqlite"], sql["postgresql"])
     warned = [w for w in found.warnings if w.kind == "view"]
     assert [(w.name, w.severity) for w in warned] == [("v", "warning")], found.warnings
-    assert "generated column" in warned[0].message and "not compared" in warned[0].message
+    assert "t.y, a generated column" in warned[0].message and "not compared" in warned[0].message
     assert _views(found) == []
     assert [c.get("views") for c in found.not_compared.values()] == [1, 1]  # still counted
+
+
+@pytest.mark.parametrize("generated_on", DIALECTS)
+def test_a_view_not_reading_a_generated_column_is_run(loader: Loader, generated_on: str) -> None:
+    """stranger76 007: a view was refused because its table has a generated column it does
+    not read. The copies leave that column out, and the view is run: a filter written alike is
+    the same rows; near miss above (the view reads it: a warning naming the column)."""
+    plain = {"sqlite": "INTEGER", "postgresql": "integer"}
+    made = {
+        "sqlite": "INTEGER GENERATED ALWAYS AS (x * 2) STORED",
+        "postgresql": "integer GENERATED ALWAYS AS (x * 2) STORED",
+    }
+    sql = {
+        d: f"CREATE TABLE t (id {plain[d]} PRIMARY KEY, x {plain[d]}, "
+        f"y {made[d] if d == generated_on else plain[d]});\n"
+        "CREATE VIEW v AS SELECT id, x FROM t WHERE x > 1;"
+        for d in DIALECTS
+    }
+    found = compare_texts(loader, DIALECTS, sql["sqlite"], sql["postgresql"])
+    assert [w.message for w in found.warnings if w.kind == "view"] == []
+    assert _views(found) == []
+    same = [e for e in found.equivalences if e.table == "v" and "view answers" in e.rule]
+    assert len(same) == 1, found.equivalences
+
+
+@pytest.mark.parametrize("filtered_on", DIALECTS)
+def test_a_one_table_view_returning_nothing_names_its_filter(
+    loader: Loader, filtered_on: str
+) -> None:
+    """stranger76 010: a one-table view no probe row passes was "not compared (... a join they
+    do not meet)"; it has no join: the reason says no probe row passes its filter."""
+    table = {
+        "sqlite": "CREATE TABLE r (id INTEGER PRIMARY KEY, price REAL NOT NULL);\n",
+        "postgresql": "CREATE TABLE r (id integer PRIMARY KEY, price double precision NOT NULL);\n",
+    }
+    view = "CREATE VIEW triple AS SELECT id FROM r WHERE price * 3 = 0.3 AND price > 7;"
+    found = compare_texts(loader, DIALECTS, table["sqlite"] + view, table["postgresql"] + view)
+    warned = [w.message for w in found.warnings if w.kind == "view"]
+    assert len(warned) == 1, found.warnings
+    assert "none passes its filter" in warned[0] and "join" not in warned[0], warned[0]
 
 
 @pytest.mark.parametrize("lacking", DIALECTS)
@@ -145,4 +192,47 @@ def test_a_view_the_scratch_database_cannot_make_is_a_warning(loader: Loader, la
     warned = [w for w in found.warnings if w.kind == "view"]
     assert [w.name for w in warned] == ["v"], (found.warnings, found.differences)
     assert "not compared" in warned[0].message, warned[0].message
+    # stranger76 007: the source has the function; the scratch copy does not (it was said as
+    # if the source lacked it)
+    copy = "PostgreSQL" if lacking == "postgresql" else "SQLite"
+    assert f"fails on the {copy} scratch copy of its tables" in warned[0].message
+    assert "not the source's own functions" in warned[0].message
     assert _views(found) == []
+
+
+MARCH = {
+    "sqlite": "CREATE TABLE broadcast (id INTEGER PRIMARY KEY, starts_at TEXT NOT NULL);\n"
+    "CREATE VIEW march_first AS SELECT id FROM broadcast WHERE date(starts_at) = '2026-03-01';",
+    "postgresql": "CREATE TABLE broadcast (id integer PRIMARY KEY, starts_at timestamptz NOT NULL)",
+}
+MARCH_VIEW = (
+    "CREATE VIEW march_first AS SELECT id FROM broadcast WHERE starts_at::date = '2026-03-01'"
+)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "UTC"])
+def test_a_view_reading_a_date_runs_in_the_live_databases_timezone(
+    pg_url: str, tmp_path: Path, zone: str
+) -> None:
+    """stranger76 012: date(starts_at) against starts_at::date was run in the scratch
+    server's UTC, where they agree; a live database set to America/New_York answers ::date in
+    New York (02:00 UTC on March 1st is February 28th there). Now the view runs in the live
+    database's TimeZone: a difference there, with a UTC spelling of the moment as its witness;
+    near miss: the same database in UTC is in sync. The real databases answer so."""
+    database_in_zone(pg_url, zone, MARCH["postgresql"], MARCH_VIEW)
+    found = live_diff(sqlite_file(tmp_path / "a.db", MARCH["sqlite"]), pg_url)
+    views = _views(found)
+    assert len(views) == (1 if zone != "UTC" else 0), (found.differences, found.warnings)
+    if views:
+        assert "+00:00'): SQLite returns (" in views[0].message, views[0].message
+        assert "PostgreSQL returns no row" in views[0].message
+    moment = "2026-03-01 02:00:00+00:00"
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        conn.execute("INSERT INTO broadcast (id, starts_at) VALUES (1, ?)", (moment,))
+        local = conn.execute("SELECT count(*) FROM march_first").fetchone()[0]
+    with psycopg.connect(
+        **connect_kwargs(parse_url(pg_url), ReflectOptions()), autocommit=True
+    ) as c:
+        c.execute("INSERT INTO broadcast (id, starts_at) VALUES (1, %s)", (moment,))
+        remote = c.execute("SELECT count(*) FROM march_first").fetchone()
+    assert (local, remote) == (1, (0 if zone != "UTC" else 1,))

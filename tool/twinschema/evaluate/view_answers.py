@@ -18,27 +18,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from twinschema.evaluate import probes, view_runs
+from twinschema.evaluate import view_probes, view_runs
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_runs import Answer, Base, Plan
-from twinschema.model import OBJECT_VIEW, Column, Schema, SchemaObject, Table
+from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
+from twinschema.records.dialects import DIALECT_NAMES
 
-# The probe values tried per column and the probe rows per table (bounded: every row is run).
-_VALUES = 12
-_ROWS = 24
 # How many two-row sets (one row of each of two tables) are tried for a witness.
 _PAIRS = 200
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
-# Values of a key column no view reads, each row one of its own (a uuid key's probe values
-# are two spellings of one uuid).
-_KEYS = {"uuid": tuple(f"00000000-0000-4000-8000-{n:012d}" for n in range(1, _ROWS + 1))}
 _STAR = re.compile(r"(?:\bselect|,|\.)\s*\*", re.I)
-_STRING = re.compile(r"'((?:[^']|'')*)'")
 
 
 @dataclass(frozen=True)
@@ -88,16 +81,16 @@ def compare_view(
     taken = [
         view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)
     ]
-    for answer in taken:
-        if answer.setup is not None:
-            return ViewVerdict(name, None, reason=answer.setup)
+    for plan, answer in zip(pair.plans, taken, strict=True):
+        if answer.setup is not None:  # the source's own function, type or table: not copied
+            return ViewVerdict(name, None, reason=_not_copied(plan.dialect, "", answer.setup))
     if any(a.failed is not None for a in taken):  # fails on every row, or on some?
         empty = _answers(pair, [[] for _ in rows], backends)
         if empty is None:
             return ViewVerdict(name, None, reason="the scratch databases failed with no row")
         for plan, answer in zip(pair.plans, empty, strict=True):
             if answer.failed is not None:  # a table or function the scratch copy lacks
-                said = f"it fails on the {plan.dialect} copy with no row: {answer.failed}"
+                said = _not_copied(plan.dialect, " with no row in them", answer.failed)
                 return ViewVerdict(name, None, reason=said)
     # A row both tables take and store alike (numeric(10,2) keeps 10.000000000000001 as
     # 10.00, SQLite's NUMERIC as a double: the stored values part, not the views).
@@ -114,7 +107,8 @@ def compare_view(
         return ViewVerdict(name, None, reason="the scratch databases failed on the probe rows")
     if not _parted(*whole):
         if not whole[0].rows and whole[0].failed is None:  # nothing told: no row either side
-            said = f"neither returned a row on the {probed} probe rows (a join they do not meet)"
+            why = "a join they do not meet" if len(pair.tables) > 1 else "none passes its filter"
+            said = f"neither returned a row on the {probed} probe rows ({why})"
             return ViewVerdict(name, None, probed, reason=said)
         return ViewVerdict(name, True, probed)
     found = _witness(pair, kept, backends) or (kept, whole)
@@ -126,6 +120,17 @@ def compare_view(
     )
     shown = (_shown(answers[0]), _shown(answers[1]))
     return ViewVerdict(name, False, probed, witness, shown)
+
+
+def _not_copied(dialect: str, when: str, error: str) -> str:
+    """Why a view could not be run on ``dialect``'s scratch copy: the copies hold its tables'
+    columns, types and CHECKs only (stranger76 007: Sakila's film_list "function
+    group_concat(text) does not exist" read as if the source lacked the aggregate it makes)."""
+    return (
+        f"it fails on the {DIALECT_NAMES[dialect]} scratch copy of its tables{when}; the "
+        "copies hold the tables' columns, types and CHECKs, not the source's own functions, "
+        f"aggregates, extensions or virtual tables: {error}"
+    )
 
 
 def witness_text(verdict: ViewVerdict) -> str:
@@ -176,9 +181,19 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
         lt, rt = left.tables.get(table), right.tables.get(table)
         if lt is None or rt is None:
             return f"table {table} is on one side only"
-        if any(c.generated is not None for c in (*lt.columns, *rt.columns)):
-            return f"table {table} has a generated column (the scratch copies do not compute it)"
-        columns = [c.name for c in lt.columns if rt.column(c.name) is not None]
+        # A generated column is left out of the copies (they do not compute it): only a view
+        # reading one cannot be run (stranger76 007: a view not reading it was refused).
+        made = [c for c in (*lt.columns, *rt.columns) if c.generated is not None]
+        read_made = [c.own_name for c in made if star or _word(c.own_name).search(texts)]
+        if read_made:
+            return (
+                f"it reads {table}.{read_made[0]}, a generated column (the scratch copies of "
+                "the tables do not compute it)"
+            )
+        computed = {c.name for c in made}
+        columns = [
+            c.name for c in lt.columns if rt.column(c.name) is not None and c.name not in computed
+        ]
         bases[0].append(view_runs.base_of(lt, columns))
         bases[1].append(view_runs.base_of(rt, columns))
         own = [c.own_name for c in lt.columns if c.name in columns]
@@ -189,7 +204,7 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
             for n in columns
         )
         reads.append(read)
-        rows.append(_probe_rows(lt, rt, columns, texts, read))
+        rows.append(view_probes.probe_rows(lt, rt, columns, texts, read))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
@@ -222,65 +237,6 @@ def _reads(text: str, table: Table) -> bool:
     return bool(_word(table.physical or table.name).search(text))
 
 
-def _probe_rows(
-    lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
-) -> list[Any]:
-    """Probe rows of one base table: values per column from its kind and the views' literals
-    (``probes.values_for``; no NULL where either side says NOT NULL), crossed on a few
-    diagonals, no two with the same primary key; a column no view reads gets one value."""
-    numbers = tuple(Decimal(n) for n in dict.fromkeys(_NUMBER.findall(text)))
-    strings = tuple(s.replace("''", "'") for s in dict.fromkeys(_STRING.findall(text)))
-    values: list[list[Any]] = []
-    keys = [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
-    for j, name in enumerate(columns):
-        lc, rc = lt.column(name), rt.column(name)
-        assert lc is not None and rc is not None
-        kind = probes.kind_of(lc, rc)
-        # An enum's labels (a CHECK IN list over a boolean's 0 and 1 is no enum: its kind's
-        # own values are False and True).
-        labels = _labels(lt, lc) + _labels(rt, rc) if kind in probes.TEXT_KINDS else ()
-        if read[j]:  # the enum's labels first, then the views' literals, the kind's values
-            found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
-            found = list(dict.fromkeys([None, *labels, *found]))
-        else:  # a value of its kind (a label), several for a key
-            found = probes.values_for(kind, (), labels)
-            found = [*_KEYS.get(kind or "", ()), *found] if j in keys else found
-        if not (lc.nullable and rc.nullable):
-            found = [v for v in found if v is not None]
-        values.append(found if read[j] or j in keys else found[:1])
-    # A key column takes new values on each diagonal; the others their most telling ones.
-    values = [v if j in keys else v[:_VALUES] for j, v in enumerate(values)]
-    rows: dict[tuple[Any, ...], None] = {}
-    seen: set[tuple[Any, ...]] = set()
-    longest = max((len(v) for j, v in enumerate(values) if j not in keys), default=_VALUES)
-    for step in range(1, 4):
-        for i in range(longest):
-            at = [
-                ((step - 1) * longest + i) if j in keys else (i * step + j * (step - 1))
-                for j in range(len(values))
-            ]
-            row = tuple((v[at[j] % len(v)] if v else None) for j, v in enumerate(values))
-            key = tuple(row[k] for k in keys)
-            if keys and key in seen:
-                continue
-            seen.add(key)
-            rows.setdefault(row, None)
-    return list(rows)[:_ROWS]
-
-
-def _labels(table: Table, column: Column) -> tuple[str, ...]:
-    """The labels of an enum column: its type's, or a CHECK's IN list over it alone."""
-    found = list(column.type.values or ())
-    for check in table.checks:
-        if check.values and check.column and check.column.lower() == column.own_name.lower():
-            found += check.values
-    return tuple(found)
-
-
-def _identity(column: Column | None) -> bool:
-    return column is not None and column.identity is not None
-
-
 def _answers(
     pair: _Pair, rows: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
 ) -> tuple[Answer, Answer] | None:
@@ -307,7 +263,29 @@ def _alike(
     if left is None or right is None:
         return False
     kept = [(a, b) for a, b, r in zip(left, right, read, strict=True) if r]
-    return all(_plain(a) == _plain(b) for a, b in kept)
+    return all(_plain(a) == _plain(b) or _same_moment(a, b) for a, b in kept)
+
+
+def _same_moment(left: Any, right: Any) -> bool:
+    """True when one side stored a moment and the other a text that is that moment: SQLite's
+    TEXT keeps '2026-01-01 00:00:00+00' as written, PostgreSQL's timestamptz the instant; an
+    application stores the same value in each, and a view comparing the text with a constant
+    parts there (stranger76 003: the row was dropped as stored otherwise). A text without an
+    offset is read in UTC (the scratch server's TimeZone); a timestamp without time zone keeps
+    a text's wall clock and drops its offset, as PostgreSQL does."""
+    for moment, text in ((left, right), (right, left)):
+        if not isinstance(text, str) or not isinstance(moment, date):
+            continue
+        try:
+            read = datetime.fromisoformat(text.strip())
+        except ValueError:
+            return False
+        if not isinstance(moment, datetime):
+            return bool(read == datetime.combine(moment, time()) and len(text.strip()) == 10)
+        if moment.tzinfo is None:
+            return read.replace(tzinfo=None) == moment
+        return (read if read.tzinfo else read.replace(tzinfo=UTC)) == moment
+    return False
 
 
 def _plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
@@ -339,29 +317,44 @@ def _witness(
     pair: _Pair, kept: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
 ) -> tuple[list[list[Any]], tuple[Answer, Answer]] | None:
     """The fewest base rows found on which the views part: one row alone, else one row of
-    each of two tables; None where only more rows do."""
-    empty: list[list[Any]] = [[] for _ in kept]
+    each of two tables, else two rows of one table (a group of two: avg(-5, 10) is 2.5 where
+    each alone is whole); None where only more rows do."""
     for t, given in enumerate(kept):
         for row in given:
-            rows = [list(empty_rows) for empty_rows in empty]
-            rows[t] = [row]
-            found = _answers(pair, rows, backends)
-            if found is not None and _parted(*found):
-                return rows, found
-    tried = 0
-    for t, first in enumerate(kept):
-        for u in range(t + 1, len(kept)):
-            for a in first:
-                for b in kept[u]:
-                    if tried >= _PAIRS:
-                        return None
-                    tried += 1
-                    rows = [[] for _ in kept]
-                    rows[t], rows[u] = [a], [b]
-                    found = _answers(pair, rows, backends)
-                    if found is not None and _parted(*found):
-                        return rows, found
+            found = _tried(pair, kept, {t: [row]}, backends)
+            if found is not None:
+                return found
+    sets = [
+        {t: [a], u: [b]}
+        for t, first in enumerate(kept)
+        for u in range(t + 1, len(kept))
+        for a in first
+        for b in kept[u]
+    ][:_PAIRS]
+    sets += [
+        {t: [a, b]}
+        for t, given in enumerate(kept)
+        for i, a in enumerate(given)
+        for b in given[i + 1 :]
+    ][:_PAIRS]
+    for chosen in sets:
+        found = _tried(pair, kept, chosen, backends)
+        if found is not None:
+            return found
     return None
+
+
+def _tried(
+    pair: _Pair,
+    kept: Sequence[Sequence[Any]],
+    chosen: dict[int, list[Any]],
+    backends: tuple[Backend | None, Backend | None],
+) -> tuple[list[list[Any]], tuple[Answer, Answer]] | None:
+    """The rows ``chosen`` (per base table's index, the others empty) and both answers on
+    them, where the views part there; else None."""
+    rows = [chosen.get(t, []) for t in range(len(kept))]
+    found = _answers(pair, rows, backends)
+    return (rows, found) if found is not None and _parted(*found) else None
 
 
 def _shown(answer: Answer) -> str:

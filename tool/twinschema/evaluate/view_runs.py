@@ -45,6 +45,9 @@ class Plan:
     views: tuple[str, ...]
     select: str
     types: tuple[str, ...] = ()  # PostgreSQL: the enum types the tables' columns name
+    # PostgreSQL: the checked database's TimeZone, the run's session's (stranger76 012:
+    # starts_at::date of 02:00 UTC is the day before in America/New_York); None: UTC.
+    zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,9 @@ def plan_of(
     """A side's plan: ``bases``, ``views`` (dependencies first) and the read of view ``name``."""
     made = tuple(view_statement(schema.dialect, v) for v in views)
     types = _enum_types(bases) if schema.dialect == "postgresql" else ()
-    return Plan(schema.dialect, tuple(bases), made, f"SELECT * FROM {quoted(name)}", types)
+    zone = schema.timezone if schema.dialect == "postgresql" else None
+    select = f"SELECT * FROM {quoted(name)}"
+    return Plan(schema.dialect, tuple(bases), made, select, types, zone)
 
 
 def _enum_types(bases: Sequence[Base]) -> tuple[str, ...]:
@@ -170,8 +175,12 @@ def _sqlite(plan: Plan, rows: Sequence[Sequence[tuple[Any, ...]]]) -> Answer:
 
 
 def _made(plan: Plan) -> list[bytes]:
-    """The statements that make a plan's schema, tables and views (in a transaction)."""
+    """The statements that make a plan's schema, tables and views (in a transaction), in the
+    checked database's TimeZone where it has one (a live server's: a view reading the date or
+    the text of a timestamptz answers in it)."""
     made = [f"CREATE SCHEMA {_SCHEMA}", f"SET LOCAL search_path = {_SCHEMA}, public"]
+    if plan.zone:  # the checked database's TimeZone, for this transaction only
+        made.append("SET LOCAL TimeZone = '" + plan.zone.replace("'", "''") + "'")
     statements = (*made, *plan.types, *(b.create for b in plan.bases), *plan.views)
     return [s.encode() for s in statements]
 

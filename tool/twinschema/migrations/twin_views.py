@@ -7,7 +7,9 @@ rows (``WHERE active = 1`` against no filter). So each such view is run on the s
 over scratch copies of the tables each chain's scratch run read after the twins
 (``evaluate.view_answers``): other rows are a ``migration_parity`` difference naming both
 twins, with the witness base rows and each side's answer; a view that could not be run (or
-no evaluation: ``--no-evaluate``) is a warning naming it, never a silent "in sync".
+no evaluation: ``--no-evaluate``) is a warning naming it, never a silent "in sync". A view
+whose columns differ after the twins is not run: its columns are judged where the chains
+build it (``migrations_twins``), and other columns always give other rows.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.evaluate import Evaluator
-from twinschema.evaluate.view_answers import answers_text, compare_view, witness_text
+from twinschema.evaluate.view_answers import answers_text, compare_view, views_to_run, witness_text
 from twinschema.migrations.migrations_chain import PARITY, migration_difference
 from twinschema.migrations.migrations_twins import Span, TwinSide, both_changed
 from twinschema.records import Difference, Witness
@@ -38,6 +40,8 @@ def twin_views(
             warnings.append(_warning(name, spans, labels, "no evaluation (--no-evaluate)"))
             continue
         schemas = (make_canonical(spans[0].schema, domain), make_canonical(spans[1].schema, domain))
+        if name not in views_to_run(*schemas):  # its columns differ: the column rule's
+            continue
         dialects = (schemas[0].dialect, schemas[1].dialect)
         backends = (evaluator.backend(dialects[0]), evaluator.backend(dialects[1]))
         verdict = compare_view(schemas, name, backends)
