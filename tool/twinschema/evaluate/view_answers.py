@@ -27,6 +27,7 @@ from twinschema.evaluate import view_probes, view_runs
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
+from twinschema.records import Witness
 from twinschema.records.dialects import DIALECT_NAMES
 
 # How many two-row sets (one row of each of two tables) are tried for a witness.
@@ -146,6 +147,15 @@ def witness_text(verdict: ViewVerdict) -> str:
 def answers_text(verdict: ViewVerdict, names: tuple[str, str]) -> str:
     """What each side (named ``names``) returned on a parted verdict's witness."""
     return f"{names[0]} returns {verdict.answers[0]}; {names[1]} returns {verdict.answers[1]}"
+
+
+def view_witness(verdict: ViewVerdict, said: str) -> Witness | None:
+    """A parted verdict's witness as a record, where it is one base row (``said``: what each
+    side returned on it, ``answers_text``); None for a witness of several rows."""
+    if len(verdict.witness) != 1:
+        return None
+    first = verdict.witness[0]
+    return Witness(first.table, first.columns, first.values, None, said)
 
 
 def _logical(value: Any) -> str:

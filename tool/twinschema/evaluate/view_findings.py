@@ -10,11 +10,12 @@ from twinschema.evaluate.view_answers import (
     ViewVerdict,
     answers_text,
     compare_view,
+    view_witness,
     views_to_run,
     witness_text,
 )
 from twinschema.model import OBJECT_VIEW, SchemaObject
-from twinschema.records import Difference, Equivalence, Witness
+from twinschema.records import Difference, Equivalence
 from twinschema.records.differences import Severity
 
 # The rule of an equivalence of two views that returned the same rows.
@@ -86,10 +87,7 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
     """The difference of a view whose two sides return other rows on ``verdict``'s witness."""
     given = witness_text(verdict)
     said = answers_text(verdict, (st.side_name("left"), st.side_name("right")))
-    first = verdict.witness[0] if len(verdict.witness) == 1 else None
-    witness = (
-        Witness(first.table, first.columns, first.values, None, said) if first is not None else None
-    )
+    witness = view_witness(verdict, said)
     return Difference(
         layer=st.layer or "diff",
         kind=OBJECT_VIEW,

@@ -17,10 +17,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twinschema.evaluate import Evaluator
-from twinschema.evaluate.view_answers import answers_text, compare_view, views_to_run, witness_text
+from twinschema.evaluate.view_answers import (
+    answers_text,
+    compare_view,
+    view_witness,
+    views_to_run,
+    witness_text,
+)
 from twinschema.migrations.migrations_chain import PARITY, migration_difference
 from twinschema.migrations.migrations_twins import Span, TwinSide, both_changed
-from twinschema.records import Difference, Witness
+from twinschema.records import Difference
 from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.differences import Severity
 from twinschema.records.domain import Domain
@@ -64,12 +70,7 @@ def twin_views(
             hint=f"make the two twins define view {name} to select the same rows (the witness "
             "shows where they part), or declare it for one dialect in domain.yaml",
         )
-        first = verdict.witness[0] if len(verdict.witness) == 1 else None
-        if first is not None:
-            found = replace(
-                found, witness=Witness(first.table, first.columns, first.values, None, said)
-            )
-        differences.append(found)
+        differences.append(replace(found, witness=view_witness(verdict, said)))
     return differences, warnings
 
 
