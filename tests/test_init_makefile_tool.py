@@ -30,7 +30,7 @@ def test_the_written_makefile_finds_the_tool(tmp_path: Path, pg_url: str, on_pat
     if on_path:
         fake = tmp_path / "bin"
         fake.mkdir()
-        (fake / "twinschema").write_text("#!/bin/sh\necho fake twinschema \"$@\"\n", "utf-8")
+        (fake / "twinschema").write_text('#!/bin/sh\necho fake twinschema "$@"\n', "utf-8")
         (fake / "twinschema").chmod(0o755)
         path.insert(0, str(fake))
     env = {**shell.env, "PATH": os.pathsep.join(path)}
