@@ -165,6 +165,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_pg_named_checks": 7,
     "twinschema.migrations.revision_pg_sequences": 7,
     "twinschema.migrations.revision_renamed_columns": 7,
+    "twinschema.migrations.revision_renamed_indexes": 7,
     "twinschema.migrations.history": 7,
     "twinschema.adopt": 7,
     "twinschema.adopt.*": 7,

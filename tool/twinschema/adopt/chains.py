@@ -8,6 +8,7 @@ gives each revision its ``domain_version`` and the destructive-change marker.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 ENV = '''"""Alembic environment of the {label} chain, written by `twinschema init`.
@@ -124,8 +125,9 @@ def chain_files(
 
 MAKEFILE = """\
 # Written by `twinschema init`: the project's schema-sync jobs (twinschema's README).
-# TWINSCHEMA names the command (make check-sync TWINSCHEMA=.venv/bin/twinschema).
-TWINSCHEMA ?= twinschema
+# TWINSCHEMA names the command (make check-sync TWINSCHEMA=.venv/bin/twinschema): the one on
+# PATH, else the one that wrote this file.
+TWINSCHEMA ?= $(or $(shell command -v twinschema 2>/dev/null),{tool})
 
 .PHONY: check-sync migrate-local migrate-remote
 
@@ -151,5 +153,14 @@ def makefile(root: Path) -> dict[Path, str]:
     """The project's ``Makefile`` (``make check-sync``, ``make migrate-local``, ``make
     migrate-remote``), as this repository's own: a project adopted by ``init`` had none, so the
     commands its README promises did not exist there (stranger40). One that exists is the
-    project's own: never written over, not even with ``--force``."""
-    return {root / "Makefile": MAKEFILE}
+    project's own: never written over, not even with ``--force``. The command is the
+    ``twinschema`` on PATH, else the one running now (a clone's ``.venv/bin/twinschema``, which
+    README's ``make install`` makes and puts on no PATH: stranger76 004, Error 127)."""
+    return {root / "Makefile": MAKEFILE.replace("{tool}", _this_tool())}
+
+
+def _this_tool() -> str:
+    """The ``twinschema`` command beside the Python running this one (its virtualenv's), else
+    the bare name (a path with a space, which make cannot hold, included)."""
+    found = Path(sys.executable).parent / "twinschema"
+    return str(found) if found.is_file() and " " not in str(found) else "twinschema"

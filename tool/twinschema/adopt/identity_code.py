@@ -51,17 +51,21 @@ def identity_code(identity: sa.Identity, sa_type: Any) -> str:
 _NEXTVAL = re.compile(r"nextval\('([a-z_][a-z0-9_$]*)'(?:::regclass)?\)")
 
 
-def serial_sequence_code(default: str, generator: str | None, sa_type: Any) -> str | None:
+def serial_sequence_code(
+    default: str, generator: str | None, sa_type: Any, shared: bool = False
+) -> str | None:
     """``sa.Sequence('q_id_seq', increment=10, ...)`` for a serial key whose sequence has
     options other than a serial's (``ALTER SEQUENCE q_id_seq INCREMENT BY 10``), written beside
     its ``nextval()`` default so that the module's ``create_all`` makes that sequence (a plain
     ``sa.BIGINT()`` key makes a serial of increment 1: stranger69 leftovers); None for a serial
-    with a serial's options, a sequence of another name shape, or options not read."""
+    with a serial's options, a sequence of another name shape, or options not read. ``shared``:
+    the sequence is drawn from by another table's key too (stranger76 014), so it is named
+    whatever its options (a plain key would make a sequence of its own)."""
     found = _NEXTVAL.fullmatch(default.strip())
     read = postgresql_sequences.parsed(generator or "")
     name = _type_name(sa_type)
     usual = postgresql_sequences.parsed(postgresql_sequences.spelled(name))
-    if found is None or read is None or read == usual:
+    if found is None or read is None or (read == usual and not shared):
         return None
     step = postgresql_sequences.parsed(postgresql_sequences.spelled(name, increment=read.increment))
     assert usual is not None and step is not None  # spelled() writes what parsed() reads

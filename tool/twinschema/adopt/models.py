@@ -30,7 +30,7 @@ from twinschema.adopt.exclusion_code import exclusion_code
 from twinschema.adopt.identity_code import identity_code, serial_sequence_code
 from twinschema.adopt.index_code import deferral, index_elements, read_index, unique_options
 from twinschema.declared_types import IMPORT, Declared, rendered
-from twinschema.model import OBJECT_EXCLUSION, Schema
+from twinschema.model import OBJECT_EXCLUSION, Column, Schema
 from twinschema.records.dialects import as_read
 from twinschema.records.domain import NameMap
 
@@ -149,8 +149,10 @@ class TableRenderer:
             and list(table.primary_key.columns) == [column]
             and isinstance(column.type, sa.Integer)
         )  # SQLAlchemy makes it SERIAL: a sequence of its own, as the database has
+        read = self._read(table, column)
+        shared = bool(read is not None and read.shares_ids_with)
         sequence = (
-            serial_sequence_code(text, self._generator(table, column), column.type)
+            serial_sequence_code(text, read.generator if read else None, column.type, shared)
             if serial and text is not None
             else None
         )
@@ -177,11 +179,11 @@ class TableRenderer:
             line = f"{note}\n    {line}"
         return line
 
-    def _generator(self, table: sa.Table, column: sa.Column[Any]) -> str | None:
-        """The options of the sequence that generates ``column``, as the adapter read them."""
+    def _read(self, table: sa.Table, column: sa.Column[Any]) -> Column | None:
+        """``column`` as the adapter read it: the options of the sequence that generates it
+        (``generator``), the other tables that draw from that sequence (``shares_ids_with``)."""
         found = self.raw.tables.get(table.name)
-        read = found.column(column.name) if found is not None else None
-        return read.generator if read is not None else None
+        return found.column(column.name) if found is not None else None
 
     def _needs_autoincrement_false(
         self, table: sa.Table, column: sa.Column[Any], serial: bool

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlglot
 from alembic.operations import ops as alembic_ops
+from sqlalchemy.dialects import postgresql
 from sqlglot import exp
 
 from twinschema.model import ConflictClause
@@ -265,7 +266,10 @@ _INTEGER_DIGITS = {2: 5, 4: 10, 8: 19}
 
 
 def _family(type_: sa.types.TypeEngine[Any]) -> tuple[Any, ...]:
-    """A type as (family, parameters): what narrowing is judged on."""
+    """A type as (family, parameters): what narrowing is judged on. A PostgreSQL domain is its
+    base type's: its CHECK is checked on every row by the ALTER, which fails (nothing lost)."""
+    if isinstance(type_, postgresql.DOMAIN):
+        return _family(type_.data_type)
     if isinstance(type_, sa.Boolean):
         return ("boolean",)
     for cls, size in _INTEGER_BYTES:

@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, DropDomainType
 from sqlglot.errors import SqlglotError
 
 from twinschema.canonical.expr_tree import conjuncts
@@ -70,8 +71,9 @@ def altered_domains(context: Any, script: Any) -> None:
     connection: sa.Connection = context.connection
     for domain in _domains(metadata):
         held = _held(connection, domain)
-        if held is None:
-            continue  # a new domain: made with the table or column that uses it
+        if held is None:  # a new domain: made by a create_table that uses it, else here
+            _make_new(connection, script, domain)
+            continue
         steps = _steps(connection, domain, held) or ([], [])
         retype = retyped(connection, domain, held.oid) or ([], [])
         up, down = retype[0] + steps[0], steps[1] + retype[1]
@@ -82,6 +84,47 @@ def altered_domains(context: Any, script: Any) -> None:
         ):
             upgrade.ops[:0] = [ops.ExecuteSQLOp(escape_binds(s)) for s in up]
             downgrade.ops.extend(ops.ExecuteSQLOp(escape_binds(s)) for s in down)
+
+
+def _make_new(connection: sa.Connection, script: Any, domain: postgresql.DOMAIN) -> None:
+    """``CREATE DOMAIN`` first in each upgrade of ``script`` whose ``alter_column`` or
+    ``add_column`` puts a column on ``domain``, which the scratch database at head lacks, and
+    ``DROP DOMAIN`` last in its downgrade, once the columns are back on their old types. Alembic
+    writes neither (only ``create_table`` makes a column's domain): the upgrade failed with
+    ``type "minutes_t" does not exist`` (stranger76 015). An upgrade whose ``create_table``
+    uses the domain is left as it is (that makes it)."""
+    dialect: Any = as_read(connection.dialect)
+    made = str(CreateDomainType(domain).compile(dialect=dialect))
+    dropped = str(DropDomainType(domain).compile(dialect=dialect))
+    for upgrade, downgrade in zip(script.upgrade_ops_list, script.downgrade_ops_list, strict=True):
+        uses = [_uses(op, domain) for op in upgrade.ops]
+        if "create" in uses or "column" not in uses:
+            continue
+        upgrade.ops.insert(0, ops.ExecuteSQLOp(escape_binds(made)))
+        downgrade.ops.append(ops.ExecuteSQLOp(escape_binds(dropped)))
+
+
+def _uses(op: Any, domain: postgresql.DOMAIN) -> str | None:
+    """ "create" where ``op`` is a ``create_table`` with a column of ``domain``, "column" where
+    it alters or adds one onto it (within a table's operations), else None."""
+
+    def same(sa_type: Any) -> bool:
+        return (
+            isinstance(sa_type, postgresql.DOMAIN)
+            and sa_type.name == domain.name
+            and sa_type.schema == domain.schema
+        )
+
+    if isinstance(op, ops.CreateTableOp):
+        return (
+            "create" if any(same(c.type) for c in op.columns if isinstance(c, sa.Column)) else None
+        )
+    for inner in getattr(op, "ops", ()):
+        if isinstance(inner, ops.AlterColumnOp) and same(inner.modify_type):
+            return "column"
+        if isinstance(inner, ops.AddColumnOp) and same(inner.column.type):
+            return "column"
+    return None
 
 
 def _domains(metadata: sa.MetaData) -> list[postgresql.DOMAIN]:

@@ -46,6 +46,7 @@ from twinschema.migrations.chain_renames import ColumnRenamed, Renamed as TableR
 from twinschema.migrations.migrate_chain import HEAD, Target, alembic_config
 from twinschema.migrations.migrate_connect import connect
 from twinschema.migrations.migrations_alembic import run_step
+from twinschema.migrations.revision_renamed_indexes import keep_carried_indexes
 from twinschema.records.domain import Domain
 from twinschema.urls import parse_url
 
@@ -144,7 +145,7 @@ def rename_columns(script: Any, renames: Renames, uniques: Uniques | None = None
                 mine = _renamed(table_ops, renames)
                 if mine:
                     renamed = {a.column_name: a.modify_name or a.column_name for a in mine}
-                    _keep_carried_indexes(table_ops, renamed)
+                    keep_carried_indexes(table_ops, renamed)
                 altered += mine
         if not altered:
             continue
@@ -194,48 +195,6 @@ def _renamed(table_ops: ops.ModifyTableOps, renames: Renames) -> list[ops.AlterC
             )
         )
     table_ops.ops = [op for op in table_ops.ops if not any(op is u for u in used)]
-    return found
-
-
-def _keep_carried_indexes(table_ops: ops.ModifyTableOps, renamed: Mapping[str, str]) -> None:
-    """Leave out each index drop and make that only follow the column renamed (``renamed``: old
-    name to new): a plain index on columns, of one name, whose columns are the same once
-    renamed, with no other option."""
-    drops = {str(op.index_name): op for op in table_ops.ops if isinstance(op, ops.DropIndexOp)}
-    made = {str(op.index_name): op for op in table_ops.ops if isinstance(op, ops.CreateIndexOp)}
-    carried: list[Any] = []
-    for name, create in made.items():
-        drop = drops.get(name)
-        old = getattr(drop, "_reverse", None)  # the index as it was (autogenerate's own)
-        if drop is None or not isinstance(old, ops.CreateIndexOp):
-            continue
-        columns = [_column_name(c) for c in old.columns]
-        if (
-            None not in columns
-            and [renamed.get(c, c) for c in columns if c]
-            == [_column_name(c) for c in create.columns]
-            and bool(old.unique) == bool(create.unique)
-            and _options(old.kw, renamed) == _options(create.kw, {})
-        ):
-            carried += [drop, create]
-    table_ops.ops = [op for op in table_ops.ops if not any(op is c for c in carried)]
-
-
-def _options(kw: Mapping[str, Any], renamed: Mapping[str, str]) -> dict[str, Any]:
-    """An index's dialect options (``kw``) with the columns they name renamed (``renamed``:
-    old name to new): a per-column option such as ``postgresql_ops={'target':
-    'text_pattern_ops'}`` by each column's name, ``postgresql_include`` by its columns; any
-    other option by its text. The database's ``RENAME COLUMN`` carries an operator class, as
-    it does the column (stranger74 004: ``(target text_pattern_ops)`` is ``(object_name
-    text_pattern_ops)`` after it, on PostgreSQL)."""
-    found: dict[str, Any] = {}
-    for key, value in kw.items():
-        if isinstance(value, Mapping):
-            found[key] = {renamed.get(str(k), str(k)): str(v) for k, v in value.items()}
-        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            found[key] = [renamed.get(v, v) for v in value]
-        elif value is not None:
-            found[key] = str(value)
     return found
 
 
@@ -325,13 +284,6 @@ def _key_of(op: Any) -> tuple[Any, ...]:
         return ("fk", tuple(op.local_cols), op.referent_table, tuple(op.remote_cols), options)
     kw = {k: v for k, v in op.kw.items() if k not in ("schema",) and v}
     return ("uq", tuple(op.columns), tuple(sorted((k, str(v)) for k, v in kw.items())))
-
-
-def _column_name(column: Any) -> str | None:
-    """The name of an index's column (a name, or a Column); None for an expression."""
-    if isinstance(column, str):
-        return column
-    return column.name if isinstance(column, sa.Column) else None
 
 
 def uniques_at_head(context: Any) -> Callable[[str], list[tuple[str, ...]]]:
