@@ -15,7 +15,7 @@ from twinschema.evaluate.view_answers import (
     witness_text,
 )
 from twinschema.model import OBJECT_VIEW, SchemaObject
-from twinschema.records import Difference, Equivalence
+from twinschema.records import Difference, Equivalence, Witness
 from twinschema.records.differences import Severity
 
 # The rule of an equivalence of two views that returned the same rows.
@@ -85,29 +85,43 @@ def _counted(st: StageContext, name: str) -> None:
 
 def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:
     """The difference of a view whose two sides return other rows on ``verdict``'s witness."""
-    given = witness_text(verdict)
     said = answers_text(verdict, (st.side_name("left"), st.side_name("right")))
-    witness = view_witness(verdict, said)
-    return Difference(
-        layer=st.layer or "diff",
-        kind=OBJECT_VIEW,
-        table=verdict.view,
-        column=None,
-        name=verdict.view,
-        left=texts[0],
-        right=texts[1],
-        message=f"view {verdict.view} returns other rows on each side {given}: {said} "
+    return _view_difference(
+        st,
+        verdict,
+        texts,
+        f"view {verdict.view} returns other rows on each side {witness_text(verdict)}: {said} "
         f"(run on the same {verdict.probed} probe rows in scratch copies of its tables)",
-        hint=f"make view {verdict.view} select the same rows on both sides (the witness shows "
+        f"make view {verdict.view} select the same rows on both sides (the witness shows "
         "where they part), or declare it for one dialect in domain.yaml",
-        left_source=st.left.label,
-        right_source=st.right.label,
-        witness=witness,
+        witness=view_witness(verdict, said),
     )
 
 
 def _undecided(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:
     """The warning of a view whose answers could not be compared."""
+    return _view_difference(
+        st,
+        verdict,
+        texts,
+        f"view {verdict.view}: what it returns on each side was not compared "
+        f"({verdict.reason}); its columns are the same, its rows may not be",
+        f"compare view {verdict.view} by hand on both databases, or declare it for one "
+        "dialect in domain.yaml",
+        severity=Severity.WARNING,
+    )
+
+
+def _view_difference(
+    st: StageContext,
+    verdict: ViewVerdict,
+    texts: tuple[str, str],
+    message: str,
+    hint: str,
+    witness: Witness | None = None,
+    severity: Severity = Severity.ERROR,
+) -> Difference:
+    """The record of view ``verdict.view`` between the stage's two sides."""
     return Difference(
         layer=st.layer or "diff",
         kind=OBJECT_VIEW,
@@ -116,11 +130,10 @@ def _undecided(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -
         name=verdict.view,
         left=texts[0],
         right=texts[1],
-        message=f"view {verdict.view}: what it returns on each side was not compared "
-        f"({verdict.reason}); its columns are the same, its rows may not be",
-        hint=f"compare view {verdict.view} by hand on both databases, or declare it for one "
-        "dialect in domain.yaml",
-        severity=Severity.WARNING,
+        message=message,
+        hint=hint,
+        severity=severity,
         left_source=st.left.label,
         right_source=st.right.label,
+        witness=witness,
     )

@@ -57,17 +57,14 @@ def twin_views(
         if verdict.same:
             continue
         said = answers_text(verdict, (DIALECT_NAMES[dialects[0]], DIALECT_NAMES[dialects[1]]))
-        found = migration_difference(
-            PARITY,
+        found = _parity(
+            name,
+            spans,
             labels,
-            name=name,
-            left=_defined(spans[0], name),
-            right=_defined(spans[1], name),
-            table=name,
-            message=f"view {name} is redefined by both twins, {_twins(spans, labels)}, but "
-            f"the two return other rows {witness_text(verdict)}: {said} (run on the same "
+            f"view {name} is redefined by both twins, {_twins(spans, labels)}, but the two "
+            f"return other rows {witness_text(verdict)}: {said} (run on the same "
             f"{verdict.probed} probe rows in scratch copies of its tables)",
-            hint=f"make the two twins define view {name} to select the same rows (the witness "
+            f"make the two twins define view {name} to select the same rows (the witness "
             "shows where they part), or declare it for one dialect in domain.yaml",
         )
         differences.append(replace(found, witness=view_witness(verdict, said)))
@@ -92,16 +89,30 @@ def _warning(
     name: str, spans: tuple[Span, Span], labels: tuple[str, str], reason: str
 ) -> Difference:
     """The warning of a view both twins redefine whose answers were not compared."""
-    found = migration_difference(
+    found = _parity(
+        name,
+        spans,
+        labels,
+        f"view {name} is redefined by both twins, {_twins(spans, labels)}; whether the two "
+        f"return the same rows was not compared ({reason})",
+        f"compare what view {name} returns on both databases by hand, or declare it for one "
+        "dialect in domain.yaml",
+    )
+    return replace(found, severity=Severity.WARNING)
+
+
+def _parity(
+    name: str, spans: tuple[Span, Span], labels: tuple[str, str], message: str, hint: str
+) -> Difference:
+    """The ``migration_parity`` record of view ``name`` both twins redefine, each side's
+    definition as its span left it."""
+    return migration_difference(
         PARITY,
         labels,
         name=name,
         left=_defined(spans[0], name),
         right=_defined(spans[1], name),
         table=name,
-        message=f"view {name} is redefined by both twins, {_twins(spans, labels)}; whether "
-        f"the two return the same rows was not compared ({reason})",
-        hint=f"compare what view {name} returns on both databases by hand, or declare it for "
-        "one dialect in domain.yaml",
+        message=message,
+        hint=hint,
     )
-    return replace(found, severity=Severity.WARNING)
