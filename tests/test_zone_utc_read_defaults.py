@@ -131,6 +131,17 @@ def _checked_tables(default: str) -> tuple[str, str]:
 
 AT = "2026-12-04 19:53:22"  # the user's moment (UTC)
 
+# The default's difference, and the CHECK's: SQLite compares the two TEXT moments as text, so
+# hour 24 ('2026-01-01 24:00:00', which PostgreSQL reads as the next midnight) parts it
+# (s77clock: a timestamp pair CHECK with no pin is a difference, its witness that row).
+EXPECTED = [("column_default", "recorded_at"), ("check", None)]
+
+
+def _hour_24_parts_the_check(message: str) -> None:
+    """The CHECK's difference is the hour-24 row: SQLite refuses it, PostgreSQL stores it."""
+    witness = "('2026-01-02 00:00:00', '2026-01-01 24:00:00'): SQLite rejects, PostgreSQL accepts"
+    assert witness in message, message
+
 
 def _stored_rows(url: str, default: str, read_ats: list[str]) -> list[tuple[bool, bool]]:
     """For each ``read_at``: whether real SQLite and the real PostgreSQL database (its own
@@ -177,9 +188,10 @@ def test_the_t_spelling_is_the_cause_said(
     lite_sql, pg_sql = _checked_tables(default)
     database_in_zone(pg_url, zone, pg_sql)
     found = live_diff(sqlite_file(tmp_path / "a.db", lite_sql), pg_url)
-    assert [(d.kind, d.column) for d in found.differences] == [("column_default", "recorded_at")], [
+    assert [(d.kind, d.column) for d in found.differences] == EXPECTED, [
         d.message for d in found.differences
     ]
+    _hour_24_parts_the_check(found.differences[1].message)
     message, hint = found.differences[0].message, found.differences[0].hint or ""
     assert "TimeZone" not in message and "local" not in message, message
     assert "('T' after the space)" in message, message
@@ -201,9 +213,10 @@ def test_local_now_keeps_the_zone_said(zone: str, pg_url: str, tmp_path: Path) -
     lite_sql, pg_sql = _checked_tables("now()::timestamp")
     database_in_zone(pg_url, zone, pg_sql)
     found = live_diff(sqlite_file(tmp_path / "a.db", lite_sql), pg_url)
-    assert [(d.kind, d.column) for d in found.differences] == [("column_default", "recorded_at")], [
+    assert [(d.kind, d.column) for d in found.differences] == EXPECTED, [
         d.message for d in found.differences
     ]
+    _hour_24_parts_the_check(found.differences[1].message)
     message = found.differences[0].message
     assert f"PostgreSQL stores its local value (TimeZone {zone})" in message, message
     assert f"TimeZone is {zone}: its default is the local time there" in message, message

@@ -12,16 +12,9 @@ from twinschema.evaluate import Evaluation, Evaluator, evaluate
 from twinschema.layers.sources import Sources
 from twinschema.migrations.migrations_chain import LAYER, Chain
 from twinschema.records import Comparison, Difference, Side
-from twinschema.records.domain import Domain, as_logical
-from twinschema.sources import make_canonical
+from twinschema.records.domain import Domain
 
-__all__ = [
-    "Stage",
-    "columns_named_apart",
-    "compared_with_stage",
-    "live_at_head",
-    "objects_at_head",
-]
+__all__ = ["Stage", "compared_with_stage", "live_at_head", "objects_at_head"]
 
 
 def live_at_head(
@@ -82,47 +75,3 @@ def compared_with_stage(
     tally.not_evaluated += done.not_evaluated
     tally.where.update(done.where)
     return comparison
-
-
-def columns_named_apart(live: Side, head: Side, domain: Domain) -> list[Difference]:
-    """Columns of the live database at head (``live``, as read) that its chain builds (``head``,
-    as read) under another name, where domain.yaml's rename reads both as one logical column:
-    the tables are compared through the module (the live layer and the chain against the
-    module), and a rename pending in domain.yaml that someone already made by hand on the
-    database (``ALTER TABLE chip RENAME battery_v TO battery_volts``) read as the module's name
-    on the database and as the chain's on its head, so the database was "in sync" with its
-    chain; the revision the hints then ask for fails there (``column "battery_v" does not
-    exist``, stranger75 012). Near miss: a database the chain itself renamed has the chain's
-    name, and nothing is said."""
-    ours, built = make_canonical(live.schema, domain), make_canonical(head.schema, domain)
-    found: list[Difference] = []
-    for name, table in sorted(ours.tables.items()):
-        twin = built.tables.get(name)
-        if twin is None:
-            continue
-        for column in table.columns:
-            # The chain's column under its old name, which domain.yaml now gives another
-            other = twin.column(as_logical(column.name)) or twin.column(column.name)
-            if other is None or other.own_name == column.own_name:
-                continue
-            mine, theirs = column.own_name, other.own_name
-            found.append(
-                Difference(
-                    LAYER,
-                    "column_missing",
-                    name,
-                    column.name,
-                    None,
-                    mine,
-                    theirs,
-                    f"column {name}.{column.name} is {mine} in {live.label} but {theirs} in what "
-                    f"{head.label} builds: the database was changed by hand, not by a revision, "
-                    f"so a revision that renames {theirs} fails there",
-                    f"rename it back on the database (ALTER TABLE ... RENAME {mine} TO {theirs}) "
-                    "and migrate it with the revision that renames it; or, if the chain already "
-                    f"has that revision and the database is past it, `twinschema stamp` it there",
-                    left_source=live.label,
-                    right_source=head.label,
-                )
-            )
-    return found

@@ -69,7 +69,6 @@ from twinschema.migrations.migrations_chain import (
 )
 from twinschema.migrations.migrations_compare import (
     Stage,
-    columns_named_apart,
     compared_with_stage,
     live_at_head,
     objects_at_head,
@@ -233,8 +232,6 @@ def _chain_checks(
         objects += own_defaults_at_head(
             head.schema, live.schema, kept.run.first, (live.label, named)
         )
-        if domain is not None:
-            objects += columns_named_apart(live, replace(head, schema=kept.run.first), domain)
     report.add(result, comparison, evaluation)
     failed = (kept.run.upgrade_error or "") if kept.run.first is None else None
     return chain, (failed, objects)
