@@ -8,14 +8,14 @@ character and 2 bytes: length against octet_length) and text longer than a few c
 (SQLite's ``substr(x, -3)`` counts from the end, PostgreSQL's starts at 1; stranger76 001,
 002); a JSON column, documents holding the views' number literals (and the numbers beside
 them) at the views' key paths, each as a JSON number and as a JSON string (stranger76 010:
-SQLite's json_extract gives "2" as text, which sorts after 3). The most telling values are cut
-at ``VALUES`` and the kind's own plain values follow ('A', 'abc', '12': telling texts had
-pushed them out of a view without literals). Rows are crossed on a few diagonals, so one value of a column read meets several of
-another: two rows in one group with different values, where an average or a sum parts
-(avg(-5, 10) is 2.5, as an integer 3). A key column no view reads numbers its rows 1, 2, 3...:
-a key's probe values include the type's bounds, which the other side's narrower key refuses,
-and every row the tables do not both take is lost to the comparison (stranger76 013: each
-group was left one row).
+SQLite's json_extract gives "2" as text, which sorts after 3). The most telling values are
+cut at ``VALUES`` and the kind's own plain values follow ('A', 'abc', '12': telling texts
+had pushed them out of a view without literals). Rows are crossed on a few diagonals, so one
+value of a column read meets several of another: two rows in one group with different
+values, where an average or a sum parts (avg(-5, 10) is 2.5, as an integer 3). A key column
+no view reads numbers its rows 1, 2, 3...: a key's probe values include the type's bounds,
+which the other side's narrower key refuses, and every row the tables do not both take is
+lost to the comparison (stranger76 013: each group was left one row).
 """
 
 from __future__ import annotations
