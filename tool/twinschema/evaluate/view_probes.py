@@ -66,7 +66,14 @@ def probe_rows(
     reads gets one value (a key column one per row)."""
     numbers, strings = literals(text)
     values: list[list[Any]] = []
-    keys = [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
+    # A key takes a new value on each row: the primary key, an identity, and a column of a
+    # UNIQUE (else every row but the first repeats it, and the rows are cut to one: view_keys).
+    unique = {c for t in (lt, rt) for u in t.uniques for c in u.columns}
+    keys = [
+        i
+        for i, c in enumerate(columns)
+        if c in lt.primary_key or c in unique or _identity(lt.column(c))
+    ]
     for j, name in enumerate(columns):
         lc, rc = lt.column(name), rt.column(name)
         assert lc is not None and rc is not None
