@@ -204,17 +204,9 @@ def both_changed(
     version: what ``twin_views`` runs on probe rows, since two twins that each redefine a view
     may define it to answer otherwise, and one that re-creates a view with the other's columns
     (a mend by ``twin_differences``, stranger75 007) may give it another filter (s79views)."""
-    spans = (_version_spans(left, domain), _version_spans(right, domain))
-    if spans[0] is None or spans[1] is None:
-        return []
     own = one_dialect(domain)
-    last: dict[Key, tuple[Span, Span]] = {}  # each view's last pair that changed it
-    for version in sorted(set(spans[0]) & set(spans[1])):
-        pair = (spans[0][version], spans[1][version])
-        for key in set(pair[0].changes) | set(pair[1].changes):
-            last[key] = pair
     found: list[tuple[str, tuple[Span, Span], int | None]] = []
-    for key, pair in sorted(last.items(), key=lambda item: item[0]):
+    for key, pair in sorted(last_pairs(left, right, domain).items(), key=lambda item: item[0]):
         kind, _, name = key
         changes = (pair[0].changes.get(key), pair[1].changes.get(key))
         actions = {c.action for c in changes if c is not None}
@@ -225,6 +217,22 @@ def both_changed(
         elif None in changes:  # one twin alone re-made it
             found.append((name, pair, 0 if changes[0] is not None else 1))
     return found
+
+
+def last_pairs(
+    left: TwinSide, right: TwinSide, domain: Domain | None
+) -> dict[Key, tuple[Span, Span]]:
+    """Each object's last pair of twins that changed it on either chain, as both chains'
+    spans of that domain version (none where either chain's spans are unknown)."""
+    spans = (_version_spans(left, domain), _version_spans(right, domain))
+    if spans[0] is None or spans[1] is None:
+        return {}
+    last: dict[Key, tuple[Span, Span]] = {}
+    for version in sorted(set(spans[0]) & set(spans[1])):
+        pair = (spans[0][version], spans[1][version])
+        for key in set(pair[0].changes) | set(pair[1].changes):
+            last[key] = pair
+    return last
 
 
 # What a twin does to a view that leaves one to run: makes it, or makes it again.
