@@ -397,6 +397,12 @@ def test_one_twin_mending_a_views_columns_with_another_filter_is_a_parity_differ
     assert "WHERE discord_guild_id IS NOT NULL" in message, message
     assert "discord_guild_id" in (parity[0]["witness"] or {}).get("columns", []), parity[0]
     assert parity[0]["fix"]["file"] == f"{FOLDER[wide]}/versions/0003_v3_{wide}.py"
+    # Without evaluation the view is not run: a warning naming the twin, not a silent mend.
+    code, report = project.check("--layer", "migrations", "--no-evaluate")
+    assert (code, report["differences"]) == (0, [])
+    said = [w["message"] for w in report["warnings"] if w["kind"] == "migration_parity"]
+    assert len(said) == 1 and f"re-created by revision 0003_v3_{wide} of" in said[0], said
+    assert "not compared (no evaluation (--no-evaluate))" in said[0], said
     local, remote = _answers(project, [("a", "g1"), ("b", None)])
     assert local != remote
     assert sorted([local, remote]) == [[("free!", 1)], [("free!", 2)]]

@@ -47,7 +47,7 @@ def twin_views(
     labels = (left.chain.label, right.chain.label)
     for name, spans, alone in both_changed(left, right, domain):
         if evaluator is None:
-            warnings.append(_warning(name, spans, labels, "no evaluation (--no-evaluate)"))
+            warnings.append(_warning(name, spans, labels, "no evaluation (--no-evaluate)", alone))
             continue
         schemas = (make_canonical(spans[0].schema, domain), make_canonical(spans[1].schema, domain))
         if name not in views_to_run(*schemas):  # its columns differ: the column rule's
@@ -56,7 +56,7 @@ def twin_views(
         backends = (evaluator.backend(dialects[0]), evaluator.backend(dialects[1]))
         verdict = compare_view(schemas, name, backends)
         if verdict.same is None:
-            warnings.append(_warning(name, spans, labels, verdict.reason))
+            warnings.append(_warning(name, spans, labels, verdict.reason, alone))
             continue
         if verdict.same:
             continue
@@ -140,15 +140,20 @@ def _defined(span: Span, name: str) -> str | None:
 
 
 def _warning(
-    name: str, spans: tuple[Span, Span], labels: tuple[str, str], reason: str
+    name: str, spans: tuple[Span, Span], labels: tuple[str, str], reason: str, alone: int | None
 ) -> Difference:
-    """The warning of a view both twins redefine whose answers were not compared."""
+    """The warning of a view both twins redefine (``alone``: None), or twin ``alone``
+    re-creates by itself, whose answers were not compared."""
+    done = (
+        f"is redefined by both twins, {_twins(spans, labels)}"
+        if alone is None
+        else f"is re-created by {_revisions(spans[alone].revisions)} of {labels[alone]} alone"
+    )
     found = _parity(
         name,
         spans,
         labels,
-        f"view {name} is redefined by both twins, {_twins(spans, labels)}; whether the two "
-        f"return the same rows was not compared ({reason})",
+        f"view {name} {done}; whether the two return the same rows was not compared ({reason})",
         f"compare what view {name} returns on both databases by hand, or declare it for one "
         "dialect in domain.yaml",
     )
