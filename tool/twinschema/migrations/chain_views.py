@@ -78,13 +78,15 @@ def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[D
 
 def _site(
     sides: tuple[TwinSide, TwinSide], key: Key | None, pair: tuple[Span, Span] | None
-) -> FixSite:
+) -> FixSite | None:
     """Where a view whose columns differ at the heads is fixed: in the last pair of twins that
     changed it, the twin that left its columns as they were where the other's changed them (a
     column renamed under it on SQLite, which rewrites the view: stranger73 007, whose fix is
     the PostgreSQL twin's ALTER VIEW ... RENAME COLUMN), else the right chain's twin; where no
-    later pair changed it, the right chain's head revision."""
+    later pair changed it, the right chain's head revision (None: no revision)."""
     if key is None or pair is None:
+        if not sides[1].chain.revisions:
+            return None
         index, path = 1, sides[1].chain.revisions[-1].path
     else:
         moved = [_columns(span.before, key) != _columns(span.after, key) for span in pair]
