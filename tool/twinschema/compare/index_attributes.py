@@ -69,10 +69,10 @@ ONE_DIALECT_OPCLASS = (
 
 def one_dialect_attributes(ctx: Context, left: Index, right: Index) -> list[str]:
     """The equivalence rules of two paired plain (not unique) indexes that differ in an
-    element's collation or operator class that only one side's dialect can declare (SQLite's
-    NOCASE, PostgreSQL's ``text_pattern_ops``), once each: such an index refuses no row and
-    changes no query's answer, and no twin of the other dialect could carry it (stranger76 009;
-    a unique one's collation is a difference: it refuses 'bob' after 'Bob' on one side only)."""
+    element's collation or operator class that only one side's dialect can declare (NOCASE,
+    ``text_pattern_ops``), once each: such an index refuses no row and changes no query's
+    answer, and no twin of the other dialect could carry it (stranger76 009; a unique one's
+    collation is a difference: it refuses 'bob' after 'Bob' on one side only)."""
     rules = []
     if any(one_dialect_collation(ctx, left, right, n) for n in range(len(left.expressions))):
         rules.append(ONE_DIALECT_COLLATION)
@@ -88,8 +88,9 @@ def one_dialect_attributes(ctx: Context, left: Index, right: Index) -> list[str]
 def one_dialect_collation(ctx: Context, left: Index, right: Index, n: int) -> bool:
     """True when element ``n`` of two plain indexes differs in its collation only by what a
     collation of one side's dialect alone makes equal (``Pairing.own_collations``: NOCASE
-    against PostgreSQL's own). Never for a unique one, never between sources of one dialect
-    (the other could declare the same: drift), nor for a collation whose meaning is unknown."""
+    against a dialect with no ASCII-only folding). Never for a unique one, never between
+    sources of one dialect (the other could declare the same: drift), nor for a collation
+    whose meaning is unknown."""
     if left.unique or right.unique:
         return False
     lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)

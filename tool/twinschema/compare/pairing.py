@@ -79,9 +79,9 @@ class Pairing:
     # (``CONFLICT_CLAUSES``): one the other side cannot hold is removed, never added there.
     conflict_clauses_held: tuple[bool, bool]
     # Per side (left, right): what the collations its dialect alone can declare make equal (the
-    # EQUALITY_* words of ``COLLATION_EQUALITIES`` the other dialect has no collation for: NOCASE's
-    # ASCII folding against PostgreSQL; empty between sources of one dialect). A plain index
-    # under such a collation has no twin that could carry it (``index_attributes``).
+    # EQUALITY_* words of ``COLLATION_EQUALITIES`` the other dialect has no collation for:
+    # NOCASE's ASCII folding against a dialect without one; empty between sources of one
+    # dialect). A plain index under such a collation has no twin to carry it (``index_attributes``).
     own_collations: tuple[frozenset[str], frozenset[str]]
 
     @classmethod
