@@ -147,6 +147,10 @@ PARENT_KEY_REFUSED_DEFERRED: dict[str, str] = {
     SQLITE: 'every insert into {parent} fails with "foreign key mismatch" too',
 }
 
+# Whether a database refuses ``DROP TABLE`` (without CASCADE) while another table's foreign key
+# points at it (PostgreSQL: "other objects depend on it"); SQLite drops it (``migrate`` runs with
+# foreign keys off, and a key to a missing table is only checked by the writes to its table).
+DROP_TABLE_REFUSED_UNDER_KEYS: dict[str, bool] = {SQLITE: False, POSTGRESQL: True}
 
 # sqlglot's name of each dialect (``read=`` / ``dialect=``).
 SQLGLOT_DIALECTS: dict[str, str] = {SQLITE: "sqlite", POSTGRESQL: "postgres"}
