@@ -54,6 +54,7 @@ from twinschema.layers.renamed_keys import key_renamed
 from twinschema.layers.sources import Sources
 from twinschema.migrations import migrations_alembic, migrations_cache
 from twinschema.migrations.chain_views import chain_pair_views
+from twinschema.migrations.hand_renames import renamed_by_hand
 from twinschema.migrations.migrations_cache import ScratchRun
 from twinschema.migrations.migrations_chain import (
     DRIFT,
@@ -232,6 +233,8 @@ def _chain_checks(
         objects += own_defaults_at_head(
             head.schema, live.schema, kept.run.first, (live.label, named)
         )
+        if domain is not None:  # renamed by hand ahead of its chain (stranger75 012)
+            objects += renamed_by_hand(live, (kept.run.first, named), metadata, domain, history)
     report.add(result, comparison, evaluation)
     failed = (kept.run.upgrade_error or "") if kept.run.first is None else None
     return chain, (failed, objects)

@@ -161,7 +161,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "migration_roundtrip": "Downgrading to base and upgrading again leaves a trace: a "
     "downgrade does not undo its upgrade.",
     "migration_state": "A live database is not at its chain's head. Run the migrate command "
-    "the hint names.",
+    "the hint names. Or it is at its head but holds a table or column under the name a rename "
+    "in domain.yaml gives it, where no revision makes that rename yet: renamed by hand, so the "
+    "revision that renames it will fail there; rename it back, then write and migrate the "
+    "revision.",
     "rename_pending": "A table or column renamed in domain.yaml (`names:` or `name:`, its "
     "logical name kept) that a live database at its chain's head still holds under the name it "
     "had: the metadata module was renamed and no revision renames it yet. Write one with "
