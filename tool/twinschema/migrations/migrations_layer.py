@@ -67,6 +67,7 @@ from twinschema.migrations.migrations_chain import (
     migration_difference,
     parity,
     read_chain,
+    relabeled,
 )
 from twinschema.migrations.migrations_compare import (
     Stage,
@@ -323,7 +324,7 @@ def run_findings(
     if domain is not None and history is not None:
         head, made, renamed = chain_read_through(head, metadata, run.first, domain, history)
     differences = [
-        _relabel(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
+        relabeled(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
         # The chain's head on the left, as the row names them (chain <> module).
         for d in [
             *renamed,
@@ -388,12 +389,7 @@ def run_findings(
     )
     first_side = Side(first, scratch_label, again.fix, role="chain")
     differences.extend(
-        _relabel(d, ROUNDTRIP, "downgrading to base and upgrading again changes the schema")
+        relabeled(d, ROUNDTRIP, "downgrading to base and upgrading again changes the schema")
         for d in compare(first_side, again, layer=LAYER, domain=domain).differences
     )
     return differences
-
-
-def _relabel(d: Difference, kind: str, why: str) -> Difference:
-    """A comparison's difference as a migrations finding; the original kind stays in the message."""
-    return replace(d, kind=kind, message=f"{why}: {d.kind}: {d.message}")

@@ -116,7 +116,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "domain.yaml's names, and is not also reported as on one side only. Often the other "
     "dialect's name, or the logical name of a column domain.yaml renames (`name:`, `names:`): "
     "write the table's own name for it (the hint names it). A SQLite double-quoted name that "
-    "names no column is a string there, not a column.",
+    "names no column is a string there, not a column. `check` says it once per module, in the "
+    "first layer that reads the module; the other side's CHECK that is the stale one read "
+    "with the column's new name is not reported as one-sided (the two cannot be compared).",
     "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
     "take it out of the metadata module.",
     "dialect_object": "A declared dialect-only object or attribute (row-level security and "
