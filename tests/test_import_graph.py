@@ -133,6 +133,7 @@ FLOORS: dict[str, int] = {
     # What twin revisions do to views and triggers (stranger71 009), from the chains' runs.
     "twinschema.migrations.migrations_twins": 5,
     "twinschema.migrations.chain_views": 5,
+    "twinschema.migrations.hand_renames": 5,
     # Views both twins redefine, run on probe rows (s76views): the evaluation stage's view runs.
     "twinschema.migrations.twin_views": 5,
     "twinschema.migrations.revision_sqlite": 5,

@@ -118,12 +118,13 @@ def test_a_check_copied_with_the_other_dialect_s_column_name_is_unknown_column(
     lines = (project / MODULES["sqlite"]).read_text("utf-8").splitlines()
     at = 1 + next(i for i, line in enumerate(lines) if "total_cents <= 100000000" in line)
     assert f"file=schemas/sqlite.py,line={at}," in github.stdout, github.stdout
-    # Every layer that reads the SQLite module says so (the migrations layer within its drift),
-    # and none reports its CHECK on one side only (the server's new CHECK, with no revision
-    # made, is the live and migrations layers' own finding).
+    # Said once, by the first layer that reads the SQLite module (the live and migrations
+    # layers found it too: one fix, one line, stranger76 011), and no layer reports its CHECK
+    # on one side only (the server's new CHECK, with no revision made, is the live and
+    # migrations layers' own finding).
     full = check(shell)[1]
     said = [d for d in full["differences"] if "sqlite.py names column total_cents" in d["message"]]
-    assert sorted(d["layer"] for d in said) == ["live", "migrations", "models"], details(full)
+    assert [(d["layer"], d["kind"]) for d in said] == [("models", "unknown_column")], details(full)
     assert not [d for d in full["differences"] if d["kind"] == "check" and "sqlite" in d["message"]]
     error = created(project, "sqlite", testing.sqlite_url(tmp_path / "fresh.db"))
     assert error == "no such column: total_cents"

@@ -19,9 +19,9 @@ from twinschema.layers.models import models_layer
 from twinschema.layers.pairs import evaluator_for
 from twinschema.layers.plan import CheckPlan
 from twinschema.layers.sources import Sources
-from twinschema.records import LayerResult, Report, Status
+from twinschema.records import Difference, LayerResult, Report, Status
 
-__all__ = ["run_check"]
+__all__ = ["run_check", "unknown_once"]
 
 
 def run_check(plan: CheckPlan) -> Report:
@@ -55,6 +55,7 @@ def run_check(plan: CheckPlan) -> Report:
             results += migrations_layer(sources, domain, evaluator)
             chain_built_causes(results)  # a chain that builds the module: no revision missing
     once(results)  # an unpinned allowance is warned of in the first layer that allows by it
+    unknown_once(results)  # a module's CHECK on a column it lacks: said by the first layer
     report = Report()
     for result in results:
         if plan.require_all and result.status == Status.SKIPPED:
@@ -62,3 +63,34 @@ def run_check(plan: CheckPlan) -> Report:
             result.message = f"{result.message} (--require-all)"
         report.add(result)
     return report
+
+
+def unknown_once(results: list[LayerResult]) -> None:
+    """Keep each ``unknown_column`` of a metadata module (a CHECK, index or generated column
+    naming a column its table does not have) in the first layer that reads the module: the
+    models, live and migrations layers each compare the module and each found it, six lines
+    for two stale CHECK strings (stranger76 011); the module is one fix. A layer left with no
+    difference is in sync."""
+    seen: set[tuple[str | None, ...]] = set()
+    for result in results:
+        kept = []
+        for d in result.differences:
+            key = _unknown_key(d)
+            if key is not None and key in seen:
+                continue
+            if key is not None:
+                seen.add(key)
+            kept.append(d)
+        if len(kept) < len(result.differences):
+            result.differences = kept
+            if not kept and result.status == Status.DRIFT:
+                result.status = Status.IN_SYNC
+
+
+def _unknown_key(d: Difference) -> tuple[str | None, ...] | None:
+    """What names ``d``'s unknown name, whichever layer found it: the module holding it, the
+    table, the name, the object and its text; None for another kind."""
+    if d.kind != "unknown_column":
+        return None
+    module = d.left_source if d.left is not None else d.right_source
+    return (module, d.table, d.column, d.name, d.left if d.left is not None else d.right)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped, split_alike
 from twinschema.canonical.expressions import across, local_clock_rule
+from twinschema.canonical.folding import renamed_in
 from twinschema.compare.common import (
     ordered_keys,
 )
@@ -30,6 +31,8 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
         }
 
     lc, rc = keyed(left.checks), keyed(right.checks)
+    across_ = ctx.pairing.checks_across
+    stale_left, stale_right = _stale(left, right, across_), _stale(right, left, across_)
     if split_alike(lc, rc):  # the same conjuncts, grouped into other CHECKs
         lgroup, rgroup = regrouped(lc, rc)
         shown = (listed(c.shown() for c in lgroup), listed(c.shown() for c in rgroup))
@@ -49,6 +52,8 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
         on_left = expression in lc
         if _unknown(left if on_left else right, check):
             continue  # its table cannot be made: an unknown_column difference says so
+        if expression in (stale_right if on_left else stale_left):
+            continue  # the other side's CHECK on a stale name: that unknown_column says it
         text = f"CHECK ({check.written or check.raw or expression})"
         held, hint = _domain_held(check)
         ctx.diff(
@@ -82,3 +87,25 @@ def _unknown(table: Table, check: CheckConstraint) -> bool:
     """True when ``check`` names a column ``table`` does not have (``Table.unknown_names``)."""
     raw = check.raw or check.expression
     return any(u.what == "CHECK" and u.text == raw for u in table.unknown_names)
+
+
+def _stale(table: Table, other: Table, across_dialects: bool) -> frozenset[str]:
+    """The keys of ``table``'s CHECKs that name a column it does not have (an
+    ``unknown_column``) read with each such name as the column of ``other`` its own
+    expressions call so (``Table.named``): a CHECK left on a column's old name after a rename
+    (``length(caption) <= 40`` where the column is now blurb) is, so read, the CHECK ``other``
+    holds on that column, which cannot be compared with it (its table cannot be made) and is
+    not one-sided either (stranger76 011: "exists only in the database" with a witness the
+    module was said to accept). Near miss: a name no column of ``other`` has (a typo)
+    stays unread, and ``other``'s CHECK one-sided."""
+    keys: set[str] = set()
+    for u in table.unknown_names:
+        if u.what != "CHECK":
+            continue
+        column = other.named(u.column)
+        check = next((c for c in table.checks if (c.raw or c.expression) == u.text), None)
+        if column is None or check is None:
+            continue
+        text = renamed_in(check.expression, {u.column: column.name})
+        keys.add(across(text)[0] if across_dialects else text)
+    return frozenset(keys)

@@ -5,7 +5,7 @@ both heads are at ``domain.yaml``'s version)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from twinschema.config import Config
@@ -310,3 +310,13 @@ def migration_difference(
         left_source=sources[0],
         right_source=sources[1],
     )
+
+
+def relabeled(d: Difference, kind: str, why: str) -> Difference:
+    """A comparison's difference as a migrations finding; the original kind stays in the
+    message. An ``unknown_column`` stays one: it is the metadata module's own (a CHECK naming a
+    column its table does not have), said under that kind in each layer that reads the module,
+    and ``check`` keeps it once (stranger76 011: the chain's drift repeated it in prose)."""
+    if d.kind == "unknown_column":
+        return d
+    return replace(d, kind=kind, message=f"{why}: {d.kind}: {d.message}")

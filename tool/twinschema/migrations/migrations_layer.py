@@ -54,6 +54,7 @@ from twinschema.layers.renamed_keys import key_renamed
 from twinschema.layers.sources import Sources
 from twinschema.migrations import migrations_alembic, migrations_cache
 from twinschema.migrations.chain_views import chain_pair_views
+from twinschema.migrations.hand_renames import renamed_by_hand
 from twinschema.migrations.migrations_cache import ScratchRun
 from twinschema.migrations.migrations_chain import (
     DRIFT,
@@ -66,6 +67,7 @@ from twinschema.migrations.migrations_chain import (
     migration_difference,
     parity,
     read_chain,
+    relabeled,
 )
 from twinschema.migrations.migrations_compare import (
     Stage,
@@ -232,6 +234,8 @@ def _chain_checks(
         objects += own_defaults_at_head(
             head.schema, live.schema, kept.run.first, (live.label, named)
         )
+        if domain is not None:  # renamed by hand ahead of its chain (stranger75 012)
+            objects += renamed_by_hand(live, (kept.run.first, named), metadata, domain, history)
     report.add(result, comparison, evaluation)
     failed = (kept.run.upgrade_error or "") if kept.run.first is None else None
     return chain, (failed, objects)
@@ -320,7 +324,7 @@ def run_findings(
     if domain is not None and history is not None:
         head, made, renamed = chain_read_through(head, metadata, run.first, domain, history)
     differences = [
-        _relabel(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
+        relabeled(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
         # The chain's head on the left, as the row names them (chain <> module).
         for d in [
             *renamed,
@@ -385,12 +389,7 @@ def run_findings(
     )
     first_side = Side(first, scratch_label, again.fix, role="chain")
     differences.extend(
-        _relabel(d, ROUNDTRIP, "downgrading to base and upgrading again changes the schema")
+        relabeled(d, ROUNDTRIP, "downgrading to base and upgrading again changes the schema")
         for d in compare(first_side, again, layer=LAYER, domain=domain).differences
     )
     return differences
-
-
-def _relabel(d: Difference, kind: str, why: str) -> Difference:
-    """A comparison's difference as a migrations finding; the original kind stays in the message."""
-    return replace(d, kind=kind, message=f"{why}: {d.kind}: {d.message}")

@@ -116,7 +116,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "domain.yaml's names, and is not also reported as on one side only. Often the other "
     "dialect's name, or the logical name of a column domain.yaml renames (`name:`, `names:`): "
     "write the table's own name for it (the hint names it). A SQLite double-quoted name that "
-    "names no column is a string there, not a column.",
+    "names no column is a string there, not a column. `check` says it once per module, in the "
+    "first layer that reads the module; the other side's CHECK that is the stale one read "
+    "with the column's new name is not reported as one-sided (the two cannot be compared).",
     "domain_name": "A table or column is not named in domain.yaml. Add it to domain.yaml, or "
     "take it out of the metadata module.",
     "dialect_object": "A declared dialect-only object or attribute (row-level security and "
@@ -164,7 +166,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "migration_roundtrip": "Downgrading to base and upgrading again leaves a trace: a "
     "downgrade does not undo its upgrade.",
     "migration_state": "A live database is not at its chain's head. Run the migrate command "
-    "the hint names.",
+    "the hint names. Or it is at its head but holds a table or column under the name a rename "
+    "in domain.yaml gives it, where no revision makes that rename yet: renamed by hand, so the "
+    "revision that renames it will fail there; rename it back, then write and migrate the "
+    "revision.",
     "rename_pending": "A table or column renamed in domain.yaml (`names:` or `name:`, its "
     "logical name kept) that a live database at its chain's head still holds under the name it "
     "had: the metadata module was renamed and no revision renames it yet. Write one with "
