@@ -54,7 +54,6 @@ The parts, by job: ``postgresql_types`` (type spellings, collations, operator cl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
@@ -69,6 +68,7 @@ from twinschema.dialects.postgresql_catalog_objects import NOT_COMPARED_KEYS, OB
 from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
 from twinschema.dialects.postgresql_extensions import names_of, unqualify_rows
+from twinschema.dialects.postgresql_nextval import nextval_of
 from twinschema.dialects.postgresql_read import (
     ATTEMPTS,
     STATEMENTS,
@@ -254,17 +254,12 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     )
 
 
-# nextval() of a sequence named at creation ('s'::regclass, printed by the compared schema's
-# search path: ``s`` in it, ``other.s`` elsewhere).
-_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'::regclass\)")
-
-
 def drawn_sequence(default: str) -> str:
-    """The sequence a ``nextval(...)`` default draws from: its name as the default prints it,
-    or the whole default where it names it otherwise (``nextval(('s'::text)::regclass)``,
-    resolved when called)."""
-    found = _NEXTVAL.fullmatch(default)
-    return default if found is None else found.group(1).replace("''", "'")
+    """The sequence a ``nextval(...)`` default draws from: its name as the default prints it
+    (``postgresql_nextval``), or the whole default where it names it otherwise
+    (``nextval(('s'::text)::regclass)``, resolved when called)."""
+    found = nextval_of(default)
+    return default if found is None or found.late else found.name
 
 
 def _tables(

@@ -4,11 +4,11 @@ a value one side's rule rejects and the other's stores, a fraction or a number p
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical.identifiers import quoted, sql_name
+from twinschema.dialects.postgresql_nextval import nextval_of
 from twinschema.model import IDENTITY_SEQUENCE, Column
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -61,11 +61,6 @@ UNKNOWN_SEQUENCE = (
 )
 
 
-# A nextval() default that names its sequence as text (``nextval('s'::text)``, printed
-# ``nextval(('s'::text)::regclass)``): the name, resolved when called.
-_NEXTVAL_TEXT = re.compile(r"nextval\(\('((?:[^']|'')*)'::[a-z ]+\)::regclass\)")
-
-
 def set_sequence(table: str, column: str, drawn: str | None = None) -> str:
     """The PostgreSQL statement that moves the sequence behind ``table``.``column`` to the
     highest id (names quoted as they are, whatever their case). ``drawn``: the sequence its
@@ -96,9 +91,9 @@ def drawn_name(drawn: str | None) -> str | None:
     sequence, or a default that computes the name)."""
     if drawn is None or drawn.startswith("the sequence of "):
         return None
-    found = _NEXTVAL_TEXT.fullmatch(drawn)
-    if found is not None:
-        return found.group(1).replace("''", "'")
+    found = nextval_of(drawn)  # named as text, resolved when called
+    if found is not None and found.late:
+        return found.name
     return None if "(" in drawn else drawn
 
 

@@ -4,7 +4,6 @@ adapters read a live database's."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from twinschema.dialects import postgresql_sequences
+from twinschema.dialects.postgresql_nextval import nextval_of
 from twinschema.model import (
     IDENTITY_ALWAYS,
     IDENTITY_AUTOINCREMENT,
@@ -85,13 +85,11 @@ def drawn_sequence(column: sa.Column[Any]) -> sa.Sequence | None:
     sequence, default = column.default, column.server_default
     if not isinstance(sequence, sa.Sequence) or not isinstance(default, sa.DefaultClause):
         return None
-    text = str(getattr(default.arg, "text", default.arg))
-    name = sequence.name
-    return sequence if f"'{name}'" in text or f"'\"{name}\"'" in text else None
-
-
-# The sequence a ``nextval()`` server default names: ``nextval('s')``, ``nextval('"S"'::regclass)``.
-_NEXTVAL_NAME = re.compile(r"""nextval\(\s*'"?((?:[^'"]|'')+)"?'""")
+    found = nextval_of(str(getattr(default.arg, "text", default.arg)))
+    parts = None if found is None else found.parts
+    if parts is None or parts[-1] != sequence.name:
+        return None
+    return sequence if len(parts) == 1 or parts[-2] == sequence.schema else None
 
 
 def _sequence_of(table: sa.Table, column: sa.Column[Any]) -> str | None:
@@ -100,8 +98,9 @@ def _sequence_of(table: sa.Table, column: sa.Column[Any]) -> str | None:
     names ``<table>_<column>_seq``); None where it takes none."""
     default = column.server_default
     if isinstance(default, sa.DefaultClause):
-        found = _NEXTVAL_NAME.search(str(getattr(default.arg, "text", default.arg)))
-        return found.group(1).replace("''", "'") if found else None
+        found = nextval_of(str(getattr(default.arg, "text", default.arg)))
+        parts = None if found is None else found.parts
+        return None if parts is None else ".".join(parts)
     if column.identity is not None or column is table.autoincrement_column:
         return f"{table.name}_{column.name}_seq"
     return None
