@@ -122,6 +122,9 @@ class Column:
     # next id (stranger75 010). Read from a PostgreSQL database and module; none on SQLite; the
     # partitions of one partitioned table are that one table's.
     shares_ids_with: tuple[str, ...] = ()
+    # With ``shares_ids_with``: the column draws from a sequence it does not own (mat.id's
+    # ``nextval('stage_id_seq')``, not stage.id's serial): where that difference is reported.
+    borrows_ids: bool = field(default=False, compare=False)
 
     @property
     def own_name(self) -> str:

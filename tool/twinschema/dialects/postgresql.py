@@ -329,7 +329,9 @@ def _tables(
             _next_id(states, seq_oid, generator) if column_identity else None,
         )
         current.columns.append(
-            replace(column, shares_ids_with=tuple(sharers)) if sharers else column
+            replace(column, shares_ids_with=tuple(sharers), borrows_ids=not owned)
+            if sharers
+            else column
         )
     return tables
 

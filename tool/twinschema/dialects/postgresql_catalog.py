@@ -112,11 +112,12 @@ def _version_fields(server_version: int) -> dict[str, str]:
 
 # The sequence behind each column: the one it owns (serial, identity, OWNED BY), else the one its
 # default draws from (nextval('s')), with the column owning that one where one does (a
-# partition's or INHERITS child's key draws from its parent's); one per column: of two it owns,
-# the one its default draws from, else the first created (``init``'s baselines until stranger72
-# 007 made a SERIAL beside the sequence they created, both owned by the key, the default drawing
-# from the SERIAL's: the other's options were read). Read once for the database and joined, not
-# looked up per column.
+# partition's or INHERITS child's key draws from its parent's); one per column: the one its
+# default draws from, owned or not (a serial whose default a hand edit pointed at another
+# table's sequence takes its ids from that one: recheck75 010), else of two it owns the first
+# created (``init``'s baselines until stranger72 007 made a SERIAL beside the sequence they
+# created, both owned by the key, the default drawing from the SERIAL's: the other's options
+# were read). Read once for the database and joined, not looked up per column.
 _COLUMN_SEQUENCES = """(
     SELECT DISTINCT ON (relid, attnum) * FROM (
         SELECT q.refobjid AS relid, q.refobjsubid AS attnum, true AS owned,
@@ -146,7 +147,7 @@ _COLUMN_SEQUENCES = """(
         SELECT has_sequence_privilege(found.seqrelid, 'SELECT')
                AND has_schema_privilege(sc.relnamespace, 'USAGE') AS readable
         FROM pg_class sc WHERE sc.oid = found.seqrelid) r
-    ORDER BY relid, attnum, owned DESC, drawn DESC, seqrelid, owner, owner_column
+    ORDER BY relid, attnum, drawn DESC, owned DESC, seqrelid, owner, owner_column
 )"""
 
 

@@ -106,27 +106,35 @@ def _sequence_of(table: sa.Table, column: sa.Column[Any]) -> str | None:
     return None
 
 
-def id_sharers(tables: Iterable[sa.Table]) -> dict[tuple[str, str], tuple[str, ...]]:
+def id_sharers(
+    tables: Iterable[sa.Table],
+) -> dict[tuple[str, str], tuple[tuple[str, ...], bool]]:
     """For a PostgreSQL module, each (table, column) whose sequence other tables' columns draw
     from too, with those tables (sorted), as the adapter reads a database's
-    (``Column.shares_ids_with``): a key taking ``nextval('stage_id_seq')`` moves with stage's."""
-    drawing: dict[str, list[tuple[str, str]]] = {}
+    (``Column.shares_ids_with``): a key taking ``nextval('stage_id_seq')`` moves with stage's;
+    and whether it borrows that sequence (``Column.borrows_ids``: a ``nextval()`` server default
+    of its own, where a serial or an identity owns the sequence create_all makes for it)."""
+    drawing: dict[str, list[tuple[str, str, bool]]] = {}
     for table in tables:
         for column in table.columns:
             sequence = _sequence_of(table, column)
             if sequence is not None:
-                drawing.setdefault(sequence, []).append((table.name, column.name))
+                borrows = isinstance(column.server_default, sa.DefaultClause)
+                drawing.setdefault(sequence, []).append((table.name, column.name, borrows))
     return {
-        (table, column): tuple(sorted({t for t, _ in columns if t != table}))
+        (table, column): (tuple(sorted({t for t, _, _ in columns if t != table})), borrows)
         for columns in drawing.values()
-        for table, column in columns
-        if any(t != table for t, _ in columns)
+        for table, column, borrows in columns
+        if any(t != table for t, _, _ in columns)
     }
 
 
-def shares_ids(table: Table, column: str, sharers: tuple[str, ...]) -> Table:
-    """``table`` with its ``column`` sharing its ids with ``sharers`` (``id_sharers``)."""
+def shares_ids(table: Table, column: str, shared: tuple[tuple[str, ...], bool]) -> Table:
+    """``table`` with its ``column`` sharing its ids with the tables ``id_sharers`` gives, and
+    whether it borrows the sequence."""
+    sharers, borrows = shared
     columns = tuple(
-        replace(c, shares_ids_with=sharers) if c.name == column else c for c in table.columns
+        replace(c, shares_ids_with=sharers, borrows_ids=borrows) if c.name == column else c
+        for c in table.columns
     )
     return replace(table, columns=columns)
