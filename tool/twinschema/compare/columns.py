@@ -88,8 +88,8 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     elif lc.default is not None and not (zone_differs or fails) and _runs_apart(ctx, lc, rc):
         raw = (lc.raw_default or "", rc.raw_default or "")
         ctx.same(lt.name, lc.name, rule or "default", *raw, utc_only=utc_only)
-    if lgen is not None and lgen == rgen and not fails:
-        sequence_set_back(ctx, lt.name, lc, rc)
+    if not fails:
+        sequence_set_back(ctx, lt.name, lc, rc, lgen is not None and lgen == rgen)
     if alias and not any(
         d.kind == "column_default" and d.column == lc.name for d in ctx.result.differences[before:]
     ):  # the key's generators match unless its default is found to differ after all

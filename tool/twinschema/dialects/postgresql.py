@@ -87,7 +87,7 @@ from twinschema.dialects.postgresql_rows import (
     check_expression,
     schema_objects,
 )
-from twinschema.dialects.postgresql_sequence_state import next_id, next_ids
+from twinschema.dialects.postgresql_sequence_state import largest_ids, next_id, next_ids
 from twinschema.dialects.postgresql_sequences import parsed
 from twinschema.dialects.postgresql_types import (
     DIALECT,
@@ -206,7 +206,8 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     object_rows = unqualify_rows(object_rows, (4,), names)
 
     enums: dict[int, tuple[str, ...]] = {oid: tuple(labels) for oid, labels in enum_rows}
-    tables = _tables(column_rows, enums, options.exclude, next_ids(state_rows))
+    states = (next_ids(state_rows), largest_ids(column_rows, state_rows))
+    tables = _tables(column_rows, enums, options.exclude, states)
     unreadable = [parts.name for parts, readable in tables.values() if not readable]
     if unreadable:
         shown = ", ".join(unreadable[:5]) + (
@@ -266,17 +267,18 @@ def _tables(
     rows: Sequence[Sequence[Any]],
     enums: Mapping[int, tuple[str, ...]],
     exclude: Sequence[str],
-    states: Mapping[int, tuple[int, bool]],
+    states: tuple[Mapping[int, tuple[int, bool]], Mapping[tuple[int, str], int]],
 ) -> dict[int, tuple[TableParts, bool]]:
     """Tables (in name order) with their columns, keyed by oid, each with its readability, and
-    each key's next id from its sequence's state (``states``: ``postgresql_sequence_state``)."""
+    each key's next id from its sequence's state and its largest id in use (``states``:
+    ``postgresql_sequence_state``)."""
     tables: dict[int, tuple[TableParts, bool]] = {}
     pool = ColumnPool()  # equal columns shared, as in every source
     current: TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator, owned, owner, fails, levels, sharers, seq_oid, _) in rows:  # fmt: skip
+         _, generator, owned, owner, fails, levels, sharers, seq_oid, _, _) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -326,8 +328,10 @@ def _tables(
             generator if column_identity else None,
             sequence,
             fails,
-            _next_id(states, seq_oid, generator) if column_identity else None,
+            _next_id(states[0], seq_oid, generator) if column_identity else None,
         )
+        if column_identity and (largest := states[1].get((oid, name))) is not None:
+            column = replace(column, largest_id=largest)
         current.columns.append(
             replace(column, shares_ids_with=tuple(sharers), borrows_ids=not owned)
             if sharers

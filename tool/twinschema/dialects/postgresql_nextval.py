@@ -47,24 +47,30 @@ class Nextval:
 
     @property
     def parts(self) -> tuple[str, ...] | None:
-        """The name's identifiers as PostgreSQL resolves them (as ``parse_ident`` does: an
-        unquoted one folded to lower case, a quoted one exact): ``("My Seq",)``, ``("other",
-        "s2")``; None where the text is no dotted name of one to three identifiers."""
-        found: list[str] = []
-        rest = self.name
-        while True:
-            part = _PART.match(rest)
-            if part is None:
-                return None
-            quoted, plain = part.group(1), part.group(2)
-            found.append(quoted.replace('""', '"') if quoted is not None else plain.lower())
-            rest = rest[part.end() :]
-            if not rest:
-                break
-            if not rest.startswith("."):
-                return None
-            rest = rest[1:]
-        return tuple(found) if len(found) <= 3 else None
+        """The name's identifiers as PostgreSQL resolves them (``dotted_parts``)."""
+        return dotted_parts(self.name)
+
+
+def dotted_parts(name: str) -> tuple[str, ...] | None:
+    """A dotted name's identifiers as PostgreSQL resolves them (as ``parse_ident`` does: an
+    unquoted one folded to lower case, a quoted one exact): ``("My Seq",)`` for ``"My Seq"``,
+    ``("other", "s2")`` for ``other.s2``; None where the text is no dotted name of one to three
+    identifiers."""
+    found: list[str] = []
+    rest = name
+    while True:
+        part = _PART.match(rest)
+        if part is None:
+            return None
+        quoted, plain = part.group(1), part.group(2)
+        found.append(quoted.replace('""', '"') if quoted is not None else plain.lower())
+        rest = rest[part.end() :]
+        if not rest:
+            break
+        if not rest.startswith("."):
+            return None
+        rest = rest[1:]
+    return tuple(found) if len(found) <= 3 else None
 
 
 def nextval_of(default: str) -> Nextval | None:
