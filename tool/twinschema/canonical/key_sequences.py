@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema.dialects.postgresql_nextval import dotted_parts
+from twinschema.dialects.postgresql_nextval import dotted_parts, nextval_of
 from twinschema.dialects.postgresql_sequences import INTEGER_MAX, parsed
 from twinschema.model import ColumnType
 from twinschema.sql_names import quoted
@@ -172,7 +172,7 @@ def behind_hint(table: str, column: str, sequence: str | None, sharers: tuple[st
     not own it (``Column.sequence``; ``the sequence of t.c`` where another key owns it), which
     ``pg_get_serial_sequence`` of this key does not find; ``sharers``: the other tables
     drawing from it, whose largest ids it must pass too."""
-    found = None if sequence is None else _named(sequence)
+    found = None if sequence is None else setval_target(sequence)
     if found is None:
         found = f"pg_get_serial_sequence({_literal(quoted(table))}, {_literal(column)})"
     statement = f"SELECT setval({found}, max({quoted(column)})) FROM {quoted(table)}"
@@ -180,9 +180,11 @@ def behind_hint(table: str, column: str, sequence: str | None, sharers: tuple[st
     return f"set the sequence past the ids in use: {statement}{also}"
 
 
-def _named(sequence: str) -> str | None:
-    """``sequence`` (``Column.sequence``) as setval's first argument: a name as a literal, the
-    sequence another key owns as its ``pg_get_serial_sequence``; None for a computed name."""
+def setval_target(sequence: str) -> str | None:
+    """``sequence`` (``Column.sequence``: the one a key's default draws from where it does not
+    own it) as setval's first argument: a name as a literal (one given as text, ``nextval(('s'
+    ::text)::regclass)``, by that name), the sequence another key owns (``the sequence of
+    stage.id``) as that key's ``pg_get_serial_sequence``; None for a name computed otherwise."""
     owner = sequence.removeprefix("the sequence of ")
     if owner != sequence:
         parts = dotted_parts(owner)
@@ -190,6 +192,9 @@ def _named(sequence: str) -> str | None:
             return None
         table = ".".join(quoted(p) for p in parts[:-1])
         return f"pg_get_serial_sequence({_literal(table)}, {_literal(parts[-1])})"
+    late = nextval_of(sequence)
+    if late is not None:
+        return _literal(late.name) if late.late else None
     return None if "(" in sequence else _literal(sequence)
 
 
