@@ -35,6 +35,8 @@ ROW = (
     'INSERT INTO "2024_sales" (id, "1st", "order", "Order Date", notes, meta, {name}) '
     """VALUES (1, 5, 17, '2024-01-05', 'n', '{{"a": 1}}', 'Ann')"""
 )
+# Past the row written with its id (its identity would hand out 1 again).
+SETVAL = """SELECT setval(pg_get_serial_sequence('"2024_sales"', 'id'), 1)"""
 CHECK = """    sa.CheckConstraint('"1st" >= 0 AND "order" % 2 = 1', name='ck_sales_1st'),\n"""
 
 
@@ -50,7 +52,7 @@ def test_readme_walkthrough_on_awkward_names_then_a_rename_and_a_check(
     project = tmp_path / "app"
     shell = adopt(
         project, sqlite_url, pg_url,
-        [*SQLITE, ROW.format(name="custName")], [*POSTGRES, ROW.format(name="cust_name")],
+        [*SQLITE, ROW.format(name="custName")], [*POSTGRES, ROW.format(name="cust_name"), SETVAL],
     )  # fmt: skip
     domain = project / "domain.yaml"
     text = domain.read_text("utf-8")

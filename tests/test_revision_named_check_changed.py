@@ -31,6 +31,7 @@ POSTGRES = [
     "CONSTRAINT player_full_name_check CHECK (length(full_name) > 1), "
     "CONSTRAINT player_shirt_check CHECK (shirt >= 1 AND shirt <= 99))",
     "INSERT INTO player VALUES (1, 'Pele', 10)",
+    "SELECT setval(pg_get_serial_sequence('player', 'id'), max(id)) FROM player",
 ]
 MODULES = ("sqlite.py", "postgres.py")
 

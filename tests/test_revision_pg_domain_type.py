@@ -46,6 +46,7 @@ POSTGRES = [
     " room_code venue_code NOT NULL REFERENCES venues (code))",
     "INSERT INTO venues VALUES ('HALL1')",
     "INSERT INTO screenings VALUES (1, 'HALL1')",
+    "SELECT setval(pg_get_serial_sequence('screenings', 'id'), max(id)) FROM screenings",
 ]
 ROWS = "SELECT v.code, s.id, s.room_code FROM venues v JOIN screenings s ON s.room_code = v.code"
 

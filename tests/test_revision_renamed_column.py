@@ -35,6 +35,7 @@ POSTGRES = [
     "CREATE INDEX ix_members_nickname ON members (nickname)",
 ]
 ROWS = "INSERT INTO members (id, nickname) VALUES (1, 'ann'), (2, 'bob')"
+SETVAL = "SELECT setval(pg_get_serial_sequence('members', 'id'), max(id)) FROM members"  # past ROWS
 MODULE = {"sqlite": "sqlite.py", "postgresql": "postgres.py"}
 
 
@@ -47,7 +48,7 @@ def test_a_column_renamed_through_names_is_renamed_and_keeps_its_rows(
     renamed: dict[str, str], sqlite_url: str, pg_url: str, tmp_path: Path
 ) -> None:
     project = tmp_path / "app"
-    shell = adopt_in_sync(project, sqlite_url, pg_url, [*SQLITE, ROWS], [*POSTGRES, ROWS])
+    shell = adopt_in_sync(project, sqlite_url, pg_url, [*SQLITE, ROWS], [*POSTGRES, ROWS, SETVAL])
     names = ", ".join(f"{d}: {n}" for d, n in renamed.items())
     spelled = f"nickname: {{kind: text, names: {{{names}}}}}"
     replace_in(project / "domain.yaml", "nickname: {kind: text}", spelled)

@@ -52,9 +52,12 @@ POSTGRES = [
     "book_id integer NOT NULL, edition_num integer NOT NULL, "
     "FOREIGN KEY (book_id, edition_num) REFERENCES edition (book_id, num) ON DELETE CASCADE)",
     "INSERT INTO author (id, full_name) VALUES (1, 'Ada'), (2, 'Bob')",
+    "SELECT setval(pg_get_serial_sequence('author', 'id'), max(id)) FROM author",
     "INSERT INTO book (id, author_id, title) VALUES (1, 1, 'One'), (2, 2, 'Two')",
+    "SELECT setval(pg_get_serial_sequence('book', 'id'), max(id)) FROM book",
     "INSERT INTO edition (book_id, num) VALUES (1, 1), (2, 1)",
     "INSERT INTO copy (id, book_id, edition_num) VALUES (1, 1, 1), (2, 2, 1)",
+    "SELECT setval(pg_get_serial_sequence('copy', 'id'), max(id)) FROM copy",
 ]
 # What each case renames: (table, logical column) -> the column's new name on the dialect.
 CASES = {

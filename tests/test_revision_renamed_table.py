@@ -51,6 +51,7 @@ POSTGRES = [
     "CREATE TABLE note_tags (note_id text NOT NULL, tag_id bigint NOT NULL "
     "REFERENCES tags(id) ON DELETE CASCADE, PRIMARY KEY (note_id, tag_id))",
     "INSERT INTO tags (id, name, color) VALUES (1, 'work', 'red'), (2, 'home', NULL)",
+    "SELECT setval(pg_get_serial_sequence('tags', 'id'), max(id)) FROM tags",
     "INSERT INTO note_tags VALUES ('n1', 1), ('n2', 2)",
 ]
 TAGS = [(1, "work", "red"), (2, "home", None)]

@@ -33,6 +33,7 @@ POSTGRES = [
     "title text NOT NULL, is_fragile boolean NOT NULL DEFAULT false)",
     "CREATE VIEW fragile_costume AS SELECT id, title FROM costume WHERE is_fragile",
     "INSERT INTO costume VALUES (1, 'Velvet cloak', true)",
+    "SELECT setval(pg_get_serial_sequence('costume', 'id'), max(id)) FROM costume",
 ]
 END = "    # ### end Alembic commands ###"
 

@@ -469,7 +469,7 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
             # Where the key sequences stand (``postgresql_sequence_state``): a relation cannot
             # be a bound parameter, so each is named as the server's own regclass output quotes
             # it (a catalog row of the read's snapshot), and the statement is nothing but
-            # SELECTs of those relations.
+            # SELECTs of those relations and of the max() of the keys drawing from them.
             continue
         # Names are bound parameters or catalog rows, never spliced into the SQL text.
         assert "MixedCase" not in statement and "user$data" not in statement, statement
@@ -479,7 +479,14 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
 # plain lower-case name, or one in double quotes with its quotes doubled; schema-qualified where
 # the search_path does not find it).
 _IDENT = r'(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'
-_STATE_ONE = rf"SELECT \d+::oid, last_value, is_called FROM (?:{_IDENT}\.)?{_IDENT}"
+_NAME = rf"(?:{_IDENT}\.)?{_IDENT}"
+# Beside each, the largest id of each key drawing from it, table and column as the server quotes
+# them (``postgresql_catalog_sequences.KEY_READ_FOR_MAX``).
+_MAX = rf"\(SELECT max\({_IDENT}\) FROM {_NAME}\)"
+_STATE_ONE = (
+    rf"SELECT \d+::oid, last_value, is_called, ARRAY\[(?:{_MAX}(?:, {_MAX})*)?\]::bigint\[\] "
+    rf"FROM {_NAME}"
+)
 _SEQUENCE_STATE = re.compile(rf"{_STATE_ONE}(?: UNION ALL {_STATE_ONE})*")
 
 

@@ -117,11 +117,17 @@ class Column:
     # where a sequence stands is data, as rows are, so it is no part of the column's equality;
     # None where the source does not read it (a metadata module) or may not (no privilege).
     next_id: int | None = field(default=None, compare=False)
+    # The largest id in use where a live database's key draws from a sequence (a unique key's
+    # max(), read beside ``next_id``): a next id at or below it is taken or will be.
+    largest_id: int | None = field(default=None, compare=False)
     # The other tables (names, sorted) whose defaults draw from the sequence this column's does
     # (a key taking ``nextval('stage_id_seq')``): an insert into any of them moves this column's
     # next id (stranger75 010). Read from a PostgreSQL database and module; none on SQLite; the
     # partitions of one partitioned table are that one table's.
     shares_ids_with: tuple[str, ...] = ()
+    # With ``shares_ids_with``: the column draws from a sequence it does not own (mat.id's
+    # ``nextval('stage_id_seq')``, not stage.id's serial): where that difference is reported.
+    borrows_ids: bool = field(default=False, compare=False)
 
     @property
     def own_name(self) -> str:

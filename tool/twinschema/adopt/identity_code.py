@@ -8,12 +8,13 @@ options were dropped, and a module creating other ids passed every layer).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sqlalchemy as sa
 
 from twinschema.dialects import postgresql_sequences
+from twinschema.dialects.postgresql_nextval import nextval_of
+from twinschema.sql_names import PLAIN_NAME
 
 
 def _type_name(sa_type: Any) -> str:
@@ -47,10 +48,6 @@ def identity_code(identity: sa.Identity, sa_type: Any) -> str:
     return f"sa.Identity({', '.join(args)})"
 
 
-# ``nextval('q_id_seq'::regclass)``: a serial's default, drawing from a sequence of a plain name.
-_NEXTVAL = re.compile(r"nextval\('([a-z_][a-z0-9_$]*)'(?:::regclass)?\)")
-
-
 def serial_sequence_code(
     default: str, generator: str | None, sa_type: Any, shared: bool = False
 ) -> str | None:
@@ -61,7 +58,10 @@ def serial_sequence_code(
     with a serial's options, a sequence of another name shape, or options not read. ``shared``:
     the sequence is drawn from by another table's key too (stranger76 014), so it is named
     whatever its options (a plain key would make a sequence of its own)."""
-    found = _NEXTVAL.fullmatch(default.strip())
+    drawn = nextval_of(default)  # a sequence of a plain name (``nextval('q_id_seq'::regclass)``)
+    found = (
+        drawn if drawn is not None and not drawn.late and PLAIN_NAME.fullmatch(drawn.name) else None
+    )
     read = postgresql_sequences.parsed(generator or "")
     name = _type_name(sa_type)
     usual = postgresql_sequences.parsed(postgresql_sequences.spelled(name))
@@ -76,7 +76,7 @@ def serial_sequence_code(
         ("maxvalue", read.maxvalue, step.maxvalue),
         ("cache", read.cache, 1),
     )
-    args = [repr(found.group(1))]
+    args = [repr(found.name)]
     args += [f"{key}={value}" for key, value, default_value in given if value != default_value]
     if read.cycle:
         args.append("cycle=True")

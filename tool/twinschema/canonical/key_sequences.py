@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from twinschema.dialects.postgresql_nextval import dotted_parts, nextval_of
 from twinschema.dialects.postgresql_sequences import INTEGER_MAX, parsed
 from twinschema.model import ColumnType
+from twinschema.sql_names import quoted
 
 # What to do where a key's sequence counts otherwise than SQLite's rowid.
 ROWID_SEQUENCE_HINT = (
@@ -133,3 +135,91 @@ def short_of_start(generator: str | None, next_id: int | None) -> bool:
         return False
     behind = next_id - options.start
     return behind != 0 and (behind > 0) != (options.increment > 0)
+
+
+def behind(generator: str | None, next_id: int | None, largest_id: int | None) -> bool:
+    """Whether a live database's ascending key sequence (options ``generator``) stands at or
+    below the largest id its key holds (``Column.largest_id``): its next insert that omits the
+    key gets an id in use, a duplicate key where that id is taken, and again until the sequence
+    passes the largest (rows 1..275, ``setval(..., 1)``: the next ``INSERT INTO artist(name)``
+    fails on PostgreSQL 16 and gets 276 on SQLite, stranger76 008). Use never puts it there (a
+    row that omits the key moves the sequence on; one with its id, as a sync writes, leaves it
+    behind). A sequence ahead of the largest (gaps), an empty table, or one just past it after
+    ``setval(s, max)`` is not behind; a descending one is not judged."""
+    options = None if generator is None else parsed(generator)
+    if options is None or next_id is None or largest_id is None or options.increment < 0:
+        return False
+    return next_id <= largest_id
+
+
+def behind_parting(
+    where: str, column: str, largest: int, late: tuple[str, int], other: tuple[str, str]
+) -> str:
+    """The message of a key whose sequence is ``behind`` on one side: ``late`` that side's name
+    and next id, ``other`` the other side's name and next id as said."""
+    return (
+        f"the sequence of {where} in {late[0]} stands at or below the largest {column} in use "
+        f"there ({largest}): the next insert that omits it gets {late[1]} there, which fails "
+        f"(duplicate key) where a row holds that id, until the sequence passes {largest}; it "
+        f"gets {other[1]} in {other[0]} (rows written with their ids, as a sync writes them, "
+        "and a setval by hand leave a sequence behind)"
+    )
+
+
+def behind_hint(table: str, column: str, sequence: str | None, sharers: tuple[str, ...]) -> str:
+    """What to run where a key's sequence is ``behind``: move it to the largest id in use
+    (names quoted as they are). ``sequence``: the one its default draws from where the key does
+    not own it (``Column.sequence``; ``the sequence of t.c`` where another key owns it), which
+    ``pg_get_serial_sequence`` of this key does not find; ``sharers``: the other tables
+    drawing from it, whose largest ids it must pass too."""
+    found = None if sequence is None else setval_target(sequence)
+    if found is None:
+        found = f"pg_get_serial_sequence({_literal(quoted(table))}, {_literal(column)})"
+    statement = f"SELECT setval({found}, max({quoted(column)})) FROM {quoted(table)}"
+    also = f", and to no less than the largest id of {', '.join(sharers)}" if sharers else ""
+    return f"set the sequence past the ids in use: {statement}{also}"
+
+
+def setval_target(sequence: str) -> str | None:
+    """``sequence`` (``Column.sequence``: the one a key's default draws from where it does not
+    own it) as setval's first argument: a name as a literal (one given as text, ``nextval(('s'
+    ::text)::regclass)``, by that name), the sequence another key owns (``the sequence of
+    stage.id``) as that key's ``pg_get_serial_sequence``; None for a name computed otherwise."""
+    owner = sequence.removeprefix("the sequence of ")
+    if owner != sequence:
+        parts = dotted_parts(owner)
+        if parts is None or len(parts) < 2:
+            return None
+        table = ".".join(quoted(p) for p in parts[:-1])
+        return f"pg_get_serial_sequence({_literal(table)}, {_literal(parts[-1])})"
+    late = nextval_of(sequence)
+    if late is not None:
+        return _literal(late.name) if late.late else None
+    return None if "(" in sequence else _literal(sequence)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def explicit_id_parting(where: str, own: str, ids: tuple[int, int], largest: int | None) -> str:
+    """The warning of a rowid alias against a PostgreSQL key with an identity BY DEFAULT or a
+    sequence: ``ids`` the id the sequence gives next and the one SQLite gives after an explicit
+    row of that id. Said as what follows a row with an explicit id (every synced row has one),
+    or, where the live sequence already stands at or below the ``largest`` id in use
+    (``behind``), as the case now: no hypothetical row is needed (stranger76 008)."""
+    first, after = ids
+    if largest is not None:
+        return (
+            f"{where}: ids up to {largest} are in use in the PostgreSQL database and its sequence "
+            f"stands at or below {largest} (rows written with their ids, as every synced row is, do not "
+            f"move it): a row that omits the id gets {first} there now, a duplicate key where a "
+            "row holds that id, and the next free id on SQLite: set the sequence after a sync "
+            "(setval)"
+        )
+    return (
+        f"{where}: after a row with an explicit id (INSERT ... ({own}) VALUES ({first}), "
+        f"as every synced row has), a row that omits the id gets {after} on SQLite and "
+        f"{first} again on PostgreSQL, a duplicate key (its sequence did not move): set the "
+        "sequence after a sync (setval)"
+    )

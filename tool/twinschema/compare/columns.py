@@ -53,8 +53,9 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     fails = bool(lc.fails or rc.fails)
     if fails:  # what the defaults or generators are is moot where every insert fails
         failing_default(ctx, lt.name, lc, rc)
-    lid = lc.identity
+    lid, before = lc.identity, len(ctx.result.differences)
     rid, parting = (rc.identity, None) if fails else _key_identity(ctx, lt, rt, lc, rc)
+    alias = rid == lid and rid != rc.identity  # a rowid alias matched: said once nothing parts
     ldefault, rdefault, rule = lc.default, rc.default, None
     if ctx.pairing.current_time_idioms and ldefault is not None and rdefault is not None:
         (ldefault, lrule), (rdefault, rrule) = across(ldefault), across(rdefault)
@@ -71,11 +72,12 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     # database does): one no column owns is compared as an object, not again here.
     lseq, rseq = (lc.sequence, rc.sequence) if lc.sequence and rc.sequence else (None, None)
     both = lc.generator and rc.generator and not lseq
+    lshared, rshared = shared_ids.compared(ctx, lc, rc)
     lgen, rgen = (lc.generator, rc.generator) if both else (None, None)
     mine = {"nullable": _nullness(lc), "default": ldefault, "identity": lid, "generator": lgen,
-            "sequence": lseq, "shared": shared_ids.sharers(ctx, lc)}  # fmt: skip
+            "sequence": lseq, "shared": lshared}  # fmt: skip
     theirs = {"nullable": _nullness(rc), "default": rdefault, "identity": rid, "generator": rgen,
-              "sequence": rseq, "shared": shared_ids.sharers(ctx, rc)}  # fmt: skip
+              "sequence": rseq, "shared": rshared}  # fmt: skip
     if fails:  # the default's failure is reported above: nullability is left to compare
         mine, theirs = {"nullable": _nullness(lc)}, {"nullable": _nullness(rc)}
     if mine != theirs:
@@ -86,8 +88,12 @@ def compare_column(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -
     elif lc.default is not None and not (zone_differs or fails) and _runs_apart(ctx, lc, rc):
         raw = (lc.raw_default or "", rc.raw_default or "")
         ctx.same(lt.name, lc.name, rule or "default", *raw, utc_only=utc_only)
-    if lgen is not None and lgen == rgen and not fails:
-        sequence_set_back(ctx, lt.name, lc, rc)
+    if not fails:
+        sequence_set_back(ctx, lt.name, lc, rc, lgen is not None and lgen == rgen)
+    if alias and not any(
+        d.kind == "column_default" and d.column == lc.name for d in ctx.result.differences[before:]
+    ):  # the key's generators match unless its default is found to differ after all
+        ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rc.identity or "none")
     if lc.collation != rc.collation:
         column_collation(ctx, lt.name, lc, rc)
     if lc.generated != rc.generated:
@@ -102,7 +108,8 @@ def _key_identity(
     from a rowid (the witness, from ``key_sequences``). A key's generators that mean the same
     across dialects (a rowid alias against an integer key with an identity, a sequence or
     none: see typemap.KEY_GENERATORS) are the same where the sequence gives the ids the rowid
-    gives (START 1, INCREMENT 1 ...): the left's identity is given back, said as the same."""
+    gives (START 1, INCREMENT 1 ...): the left's identity is given back, and the caller says
+    them the same (``rowid-alias``) where no other column_default difference parts them."""
     lid, rid = lc.identity, rc.identity
     if lid == rid or lc.name not in lt.primary_key or lc.name not in rt.primary_key:
         return rid, None
@@ -112,8 +119,7 @@ def _key_identity(
     parting = key_sequences.rowid_parting(keyed.generator, keyed.type, keyed.next_id, other.next_id)
     if parting is not None:
         return rid, parting
-    ctx.same(lt.name, lc.name, "rowid-alias", lid or "none", rid or "none")
-    return lid, None
+    return lid, None  # the same (``rowid-alias``), said by the caller
 
 
 def _with_precision(ctx: Context, rule: str, lc: Column, rc: Column) -> str:

@@ -16,6 +16,16 @@ def sharers(ctx: Context, column: Column) -> tuple[str, ...]:
     return tuple(t for t in column.shares_ids_with if t in both)
 
 
+def compared(ctx: Context, lc: Column, rc: Column) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tables each side's column shares its ids with, as compared: none on either side
+    where the column owns the sequence wherever it shares it (stage.id's serial, which a hand
+    edit made mat.id's default draw from): the difference is then the borrower's, reported on
+    mat.id, the column whose default changed (recheck75 010), not again on stage.id."""
+    left, right = sharers(ctx, lc), sharers(ctx, rc)
+    lends = all(not c.borrows_ids for c, shared in ((lc, left), (rc, right)) if shared)
+    return ((), ()) if left != right and lends else (left, right)
+
+
 def _ids(tables: tuple[str, ...]) -> str:
     """Where a column's ids come from, as far as other tables' inserts move them."""
     return f"ids from a sequence shared with {', '.join(tables)}" if tables else "ids of its own"

@@ -54,7 +54,6 @@ The parts, by job: ``postgresql_types`` (type spellings, collations, operator cl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
@@ -69,6 +68,7 @@ from twinschema.dialects.postgresql_catalog_objects import NOT_COMPARED_KEYS, OB
 from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
 from twinschema.dialects.postgresql_extensions import names_of, unqualify_rows
+from twinschema.dialects.postgresql_nextval import nextval_of
 from twinschema.dialects.postgresql_read import (
     ATTEMPTS,
     STATEMENTS,
@@ -87,7 +87,7 @@ from twinschema.dialects.postgresql_rows import (
     check_expression,
     schema_objects,
 )
-from twinschema.dialects.postgresql_sequence_state import next_id, next_ids
+from twinschema.dialects.postgresql_sequence_state import largest_ids, next_id, next_ids
 from twinschema.dialects.postgresql_sequences import parsed
 from twinschema.dialects.postgresql_types import (
     DIALECT,
@@ -206,7 +206,8 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     object_rows = unqualify_rows(object_rows, (4,), names)
 
     enums: dict[int, tuple[str, ...]] = {oid: tuple(labels) for oid, labels in enum_rows}
-    tables = _tables(column_rows, enums, options.exclude, next_ids(state_rows))
+    states = (next_ids(state_rows), largest_ids(column_rows, state_rows))
+    tables = _tables(column_rows, enums, options.exclude, states)
     unreadable = [parts.name for parts, readable in tables.values() if not readable]
     if unreadable:
         shown = ", ".join(unreadable[:5]) + (
@@ -254,34 +255,30 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     )
 
 
-# nextval() of a sequence named at creation ('s'::regclass, printed by the compared schema's
-# search path: ``s`` in it, ``other.s`` elsewhere).
-_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'::regclass\)")
-
-
 def drawn_sequence(default: str) -> str:
-    """The sequence a ``nextval(...)`` default draws from: its name as the default prints it,
-    or the whole default where it names it otherwise (``nextval(('s'::text)::regclass)``,
-    resolved when called)."""
-    found = _NEXTVAL.fullmatch(default)
-    return default if found is None else found.group(1).replace("''", "'")
+    """The sequence a ``nextval(...)`` default draws from: its name as the default prints it
+    (``postgresql_nextval``), or the whole default where it names it otherwise
+    (``nextval(('s'::text)::regclass)``, resolved when called)."""
+    found = nextval_of(default)
+    return default if found is None or found.late else found.name
 
 
 def _tables(
     rows: Sequence[Sequence[Any]],
     enums: Mapping[int, tuple[str, ...]],
     exclude: Sequence[str],
-    states: Mapping[int, tuple[int, bool]],
+    states: tuple[Mapping[int, tuple[int, bool]], Mapping[tuple[int, str], int]],
 ) -> dict[int, tuple[TableParts, bool]]:
     """Tables (in name order) with their columns, keyed by oid, each with its readability, and
-    each key's next id from its sequence's state (``states``: ``postgresql_sequence_state``)."""
+    each key's next id from its sequence's state and its largest id in use (``states``:
+    ``postgresql_sequence_state``)."""
     tables: dict[int, tuple[TableParts, bool]] = {}
     pool = ColumnPool()  # equal columns shared, as in every source
     current: TableParts | None = None
     current_oid = None
     for (oid, table, rls, readable, name, spelling, notnull, identity, generated, default,
          typtype, typname, type_oid, array, domain, coll_name, coll_exact, coll_locale,
-         _, generator, owned, owner, fails, levels, sharers, seq_oid, _) in rows:  # fmt: skip
+         _, generator, owned, owner, fails, levels, sharers, seq_oid, _, _) in rows:  # fmt: skip
         if oid != current_oid:
             current_oid = oid
             if excluded(table, exclude):  # rows come in table order: skip this one's rows
@@ -331,10 +328,14 @@ def _tables(
             generator if column_identity else None,
             sequence,
             fails,
-            _next_id(states, seq_oid, generator) if column_identity else None,
+            _next_id(states[0], seq_oid, generator) if column_identity else None,
         )
+        if column_identity and (largest := states[1].get((oid, name))) is not None:
+            column = replace(column, largest_id=largest)
         current.columns.append(
-            replace(column, shares_ids_with=tuple(sharers)) if sharers else column
+            replace(column, shares_ids_with=tuple(sharers), borrows_ids=not owned)
+            if sharers
+            else column
         )
     return tables
 

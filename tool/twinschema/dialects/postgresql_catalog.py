@@ -6,6 +6,11 @@ from __future__ import annotations
 from functools import cache
 
 from twinschema.dialects.postgresql_catalog_objects import SQL_COUNTS, SQL_OBJECTS
+from twinschema.dialects.postgresql_catalog_sequences import (
+    COLUMN_SEQUENCES,
+    KEY_READ_FOR_MAX,
+    SEQUENCE_FAILS,
+)
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
 from twinschema.dialects.postgresql_domain_sql import DOMAIN_DEFINITION, DOMAIN_LEVELS
 from twinschema.dialects.postgresql_extensions import EXTENSION_CTES, EXTENSION_NAMES
@@ -110,67 +115,6 @@ def _version_fields(server_version: int) -> dict[str, str]:
     }
 
 
-# The sequence behind each column: the one it owns (serial, identity, OWNED BY), else the one its
-# default draws from (nextval('s')), with the column owning that one where one does (a
-# partition's or INHERITS child's key draws from its parent's); one per column: of two it owns,
-# the one its default draws from, else the first created (``init``'s baselines until stranger72
-# 007 made a SERIAL beside the sequence they created, both owned by the key, the default drawing
-# from the SERIAL's: the other's options were read). Read once for the database and joined, not
-# looked up per column.
-_COLUMN_SEQUENCES = """(
-    SELECT DISTINCT ON (relid, attnum) * FROM (
-        SELECT q.refobjid AS relid, q.refobjsubid AS attnum, true AS owned,
-               EXISTS (SELECT 1 FROM pg_depend dd JOIN pg_attrdef dad ON dad.oid = dd.objid
-                       WHERE dd.classid = 'pg_attrdef'::regclass
-                         AND dd.refclassid = 'pg_class'::regclass AND dd.refobjid = s.seqrelid
-                         AND dad.adrelid = q.refobjid AND dad.adnum = q.refobjsubid) AS drawn,
-               s.seqrelid,
-               s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-               NULL::oid AS owner, NULL::name AS owner_column
-        FROM pg_sequence s
-        JOIN pg_depend q ON q.classid = 'pg_class'::regclass AND q.objid = s.seqrelid
-             AND q.refclassid = 'pg_class'::regclass AND q.deptype IN ('a', 'i')
-        UNION ALL
-        SELECT ad.adrelid, ad.adnum, false, true, s.seqrelid,
-               s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-               o.refobjid, oa.attname
-        FROM pg_depend q
-        JOIN pg_attrdef ad ON ad.oid = q.objid
-        JOIN pg_sequence s ON s.seqrelid = q.refobjid
-        LEFT JOIN pg_depend o ON o.classid = 'pg_class'::regclass AND o.objid = s.seqrelid
-             AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')
-        LEFT JOIN pg_attribute oa ON oa.attrelid = o.refobjid AND oa.attnum = o.refobjsubid
-        WHERE q.classid = 'pg_attrdef'::regclass AND q.refclassid = 'pg_class'::regclass
-    ) found
-    CROSS JOIN LATERAL (
-        SELECT has_sequence_privilege(found.seqrelid, 'SELECT')
-               AND has_schema_privilege(sc.relnamespace, 'USAGE') AS readable
-        FROM pg_class sc WHERE sc.oid = found.seqrelid) r
-    ORDER BY relid, attnum, owned DESC, drawn DESC, seqrelid, owner, owner_column
-)"""
-
-
-# Where a nextval() default draws from no sequence the catalog ties to it (``nextval('s'::text)``
-# records no dependency, so DROP SEQUENCE s leaves it behind), whether its name finds one: the
-# error each insert that omits the column gets, else NULL. A name that finds no relation fails
-# only where it names none in any schema (another could be on the application's search path) or
-# names its schema; only plain names are looked up (to_regclass raises on a malformed one).
-_NEXTVAL_TEXT = r"$re$^nextval\(\('((?:[^']|'')*)'::[a-z ]+\)::regclass\)$$re$"
-_PLAIN_SEQUENCE = r"""$re$^("([^"]|"")+"|[^".\s]+)(\.("([^"]|"")+"|[^".\s]+))?$$re$"""
-_SEQUENCE_FAILS = f"""CASE WHEN sq.seqrelid IS NULL AND d.adbin IS NOT NULL THEN (
-    SELECT CASE WHEN r.oid IS NULL
-                THEN 'relation "' || array_to_string(p.parts, '.') || '" does not exist'
-                WHEN r.relkind <> 'S' THEN '"' || r.relname || '" is not a sequence' END
-    FROM (SELECT replace(substring(pg_get_expr(d.adbin, d.adrelid) FROM {_NEXTVAL_TEXT}),
-                         '''''', '''') AS seq) m
-    CROSS JOIN LATERAL (SELECT CASE WHEN m.seq ~ {_PLAIN_SEQUENCE} THEN parse_ident(m.seq) END,
-                               CASE WHEN m.seq ~ {_PLAIN_SEQUENCE} THEN to_regclass(m.seq) END
-                       ) p (parts, found)
-    LEFT JOIN pg_class r ON r.oid = p.found
-    WHERE p.parts IS NOT NULL AND (r.oid IS NOT NULL OR cardinality(p.parts) = 2 OR NOT EXISTS (
-        SELECT 1 FROM pg_class o WHERE o.relname = p.parts[1]))) END"""
-
-
 _SQL_COLUMNS = f"""
 SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SELECT'),
        a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
@@ -192,7 +136,7 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
            'cache', sq.seqcache,
            CASE WHEN sq.seqcycle THEN 'cycle' ELSE 'no cycle' END) END,
        sq.owned IS TRUE, sq.owner::regclass::text || '.' || quote_ident(sq.owner_column),
-       {_SEQUENCE_FAILS},
+       {SEQUENCE_FAILS},
        CASE WHEN et.typtype = 'd' THEN ({DOMAIN_LEVELS}) END,
        -- the other tables whose defaults draw from the same sequence (Column.shares_ids_with)
        CASE WHEN sq.seqrelid IS NOT NULL THEN ARRAY(
@@ -205,7 +149,8 @@ SELECT c.oid, c.relname::text, c.relrowsecurity, has_table_privilege(c.oid, 'SEL
        -- the sequence whose state (last_value, is_called) is read next (sequence_state), where
        -- the role may read it (SELECT on it, USAGE on its schema)
        CASE WHEN sq.readable THEN sq.seqrelid END,
-       CASE WHEN sq.readable THEN sq.seqrelid::regclass::text END
+       CASE WHEN sq.readable THEN sq.seqrelid::regclass::text END,
+       {KEY_READ_FOR_MAX}
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %(schema)s
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -214,7 +159,7 @@ LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE
     WHEN t.typtype <> 'd' AND t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_collation co ON co.oid = nullif(a.attcollation, t.typcollation)
-LEFT JOIN {_COLUMN_SEQUENCES} sq ON sq.relid = c.oid AND sq.attnum = a.attnum
+LEFT JOIN {COLUMN_SEQUENCES} sq ON sq.relid = c.oid AND sq.attnum = a.attnum
 WHERE {_TABLE_FILTER}
 ORDER BY c.relname, a.attnum"""
 

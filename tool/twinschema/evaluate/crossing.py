@@ -372,12 +372,10 @@ def _key_findings(
     first = key_sequences.first_id(pg.generator, pg.next_id)
     # SQLite's next id goes past the explicit one, and past the largest it had (where read).
     after = max(first + 1, sqlite.next_id or 0)
-    message = (
-        f"{where}: after a row with an explicit id (INSERT ... ({own}) VALUES ({first}), "
-        f"as every synced row has), a row that omits the id gets {after} on SQLite and "
-        f"{first} again on PostgreSQL, a duplicate key (its sequence did not move): set the "
-        f"sequence after a sync (setval){reuse}"
+    largest = (
+        pg.largest_id if key_sequences.behind(pg.generator, pg.next_id, pg.largest_id) else None
     )
+    message = key_sequences.explicit_id_parting(where, own, (first, after), largest) + reuse
     ptable, read = (rt.physical or rt.name, right) if pg is rc else (lt.physical or lt.name, left)
     statement = sequence_statement(ptable, pg, read.schema.objects_read)
     hint = HINT_SEQUENCE.format(sequence=statement)

@@ -4,10 +4,10 @@ a value one side's rule rejects and the other's stores, a fraction or a number p
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
+from twinschema.canonical import key_sequences
 from twinschema.canonical.identifiers import quoted, sql_name
 from twinschema.model import IDENTITY_SEQUENCE, Column
 from twinschema.records.kinds import INTEGER_KINDS
@@ -61,20 +61,16 @@ UNKNOWN_SEQUENCE = (
 )
 
 
-# A nextval() default that names its sequence as text (``nextval('s'::text)``, printed
-# ``nextval(('s'::text)::regclass)``): the name, resolved when called.
-_NEXTVAL_TEXT = re.compile(r"nextval\(\('((?:[^']|'')*)'::[a-z ]+\)::regclass\)")
-
-
 def set_sequence(table: str, column: str, drawn: str | None = None) -> str:
     """The PostgreSQL statement that moves the sequence behind ``table``.``column`` to the
     highest id (names quoted as they are, whatever their case). ``drawn``: the sequence its
     default draws from where the column does not own it (``Column.sequence``), which
-    ``pg_get_serial_sequence`` does not find (NULL: setval would do nothing, stranger54 001)."""
+    ``pg_get_serial_sequence`` of this column does not find (NULL: setval would do nothing,
+    stranger54 001): by its name, or as the key owning it gives it (``the sequence of stage.id``)."""
     sequence = f"pg_get_serial_sequence({_literal(quoted(table))}, {_literal(column)})"
-    name = drawn_name(drawn)
-    if name is not None:
-        sequence = _literal(name)
+    target = None if drawn is None else key_sequences.setval_target(drawn)
+    if target is not None:
+        sequence = target
     return f"SELECT setval({sequence}, max({quoted(column)})) FROM {quoted(table)}"
 
 
@@ -88,18 +84,6 @@ def sequence_statement(table: str, column: Column, read: bool) -> str:
     if read or column.identity != IDENTITY_SEQUENCE or column.sequence is not None:
         return statement
     return statement + UNKNOWN_SEQUENCE
-
-
-def drawn_name(drawn: str | None) -> str | None:
-    """The name of the sequence a not owned ``nextval()`` default draws from, as setval reads
-    it (``s``, ``other.s``, ``"S"``); None where ``drawn`` names none (another column's
-    sequence, or a default that computes the name)."""
-    if drawn is None or drawn.startswith("the sequence of "):
-        return None
-    found = _NEXTVAL_TEXT.fullmatch(drawn)
-    if found is not None:
-        return found.group(1).replace("''", "'")
-    return None if "(" in drawn else drawn
 
 
 def hint_for(

@@ -4,7 +4,6 @@ adapters read a live database's."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from twinschema.dialects import postgresql_sequences
+from twinschema.dialects.postgresql_nextval import nextval_of
 from twinschema.model import (
     IDENTITY_ALWAYS,
     IDENTITY_AUTOINCREMENT,
@@ -85,13 +85,11 @@ def drawn_sequence(column: sa.Column[Any]) -> sa.Sequence | None:
     sequence, default = column.default, column.server_default
     if not isinstance(sequence, sa.Sequence) or not isinstance(default, sa.DefaultClause):
         return None
-    text = str(getattr(default.arg, "text", default.arg))
-    name = sequence.name
-    return sequence if f"'{name}'" in text or f"'\"{name}\"'" in text else None
-
-
-# The sequence a ``nextval()`` server default names: ``nextval('s')``, ``nextval('"S"'::regclass)``.
-_NEXTVAL_NAME = re.compile(r"""nextval\(\s*'"?((?:[^'"]|'')+)"?'""")
+    found = nextval_of(str(getattr(default.arg, "text", default.arg)))
+    parts = None if found is None else found.parts
+    if parts is None or parts[-1] != sequence.name:
+        return None
+    return sequence if len(parts) == 1 or parts[-2] == sequence.schema else None
 
 
 def _sequence_of(table: sa.Table, column: sa.Column[Any]) -> str | None:
@@ -100,34 +98,43 @@ def _sequence_of(table: sa.Table, column: sa.Column[Any]) -> str | None:
     names ``<table>_<column>_seq``); None where it takes none."""
     default = column.server_default
     if isinstance(default, sa.DefaultClause):
-        found = _NEXTVAL_NAME.search(str(getattr(default.arg, "text", default.arg)))
-        return found.group(1).replace("''", "'") if found else None
+        found = nextval_of(str(getattr(default.arg, "text", default.arg)))
+        parts = None if found is None else found.parts
+        return None if parts is None else ".".join(parts)
     if column.identity is not None or column is table.autoincrement_column:
         return f"{table.name}_{column.name}_seq"
     return None
 
 
-def id_sharers(tables: Iterable[sa.Table]) -> dict[tuple[str, str], tuple[str, ...]]:
+def id_sharers(
+    tables: Iterable[sa.Table],
+) -> dict[tuple[str, str], tuple[tuple[str, ...], bool]]:
     """For a PostgreSQL module, each (table, column) whose sequence other tables' columns draw
     from too, with those tables (sorted), as the adapter reads a database's
-    (``Column.shares_ids_with``): a key taking ``nextval('stage_id_seq')`` moves with stage's."""
-    drawing: dict[str, list[tuple[str, str]]] = {}
+    (``Column.shares_ids_with``): a key taking ``nextval('stage_id_seq')`` moves with stage's;
+    and whether it borrows that sequence (``Column.borrows_ids``: a ``nextval()`` server default
+    of its own, where a serial or an identity owns the sequence create_all makes for it)."""
+    drawing: dict[str, list[tuple[str, str, bool]]] = {}
     for table in tables:
         for column in table.columns:
             sequence = _sequence_of(table, column)
             if sequence is not None:
-                drawing.setdefault(sequence, []).append((table.name, column.name))
+                borrows = isinstance(column.server_default, sa.DefaultClause)
+                drawing.setdefault(sequence, []).append((table.name, column.name, borrows))
     return {
-        (table, column): tuple(sorted({t for t, _ in columns if t != table}))
+        (table, column): (tuple(sorted({t for t, _, _ in columns if t != table})), borrows)
         for columns in drawing.values()
-        for table, column in columns
-        if any(t != table for t, _ in columns)
+        for table, column, borrows in columns
+        if any(t != table for t, _, _ in columns)
     }
 
 
-def shares_ids(table: Table, column: str, sharers: tuple[str, ...]) -> Table:
-    """``table`` with its ``column`` sharing its ids with ``sharers`` (``id_sharers``)."""
+def shares_ids(table: Table, column: str, shared: tuple[tuple[str, ...], bool]) -> Table:
+    """``table`` with its ``column`` sharing its ids with the tables ``id_sharers`` gives, and
+    whether it borrows the sequence."""
+    sharers, borrows = shared
     columns = tuple(
-        replace(c, shares_ids_with=sharers) if c.name == column else c for c in table.columns
+        replace(c, shares_ids_with=sharers, borrows_ids=borrows) if c.name == column else c
+        for c in table.columns
     )
     return replace(table, columns=columns)
