@@ -13,6 +13,7 @@ difference (``null_spellings``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -142,7 +143,7 @@ class _Pair:
         reject."""
         checks = (self._checks(0), self._checks(1))
         literals = self._literals([*checks[0], *checks[1]])
-        values = spellings(literals, self.kind)
+        values = spellings(literals, self.kind, wall=False)
         if not values or not (checks[0] or checks[1]):
             return []
         got = [
@@ -160,11 +161,33 @@ class _Pair:
             for value, a, b, out, null in zip(values, got[0], got[1], refused, nulls, strict=True)
             if (a is REJECTED) != (b is REJECTED) and not out and not null
         ]
+        kept = dict(zip(values, got[1 - sq], strict=True))
         for value, keeps in self._named(parted, literals):
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
             what = stored_or_rejected(self.sides, keeps)
+            if keeps != sq:
+                what = self._handed_back(kept[value], checks[sq]) or what
             found.append((keeps == sq, self._finding(value, shown, what, literals)))
         return found
+
+    def _handed_back(self, stored: Any, checks: list[str]) -> str | None:
+        """Where PostgreSQL stores a spelling SQLite's CHECKs refuse ('2024-1-5' under
+        ``d <= '2024-01-05'``) and hands it back in ISO form ('2024-01-05'), which those CHECKs
+        take: what a warning says then (no sync fails, only an insert of the text itself on
+        SQLite: s79time); None where SQLite refuses that form too, or it cannot be run."""
+        text = stored.isoformat(sep=" ") if isinstance(stored, dt.datetime) else None
+        if isinstance(stored, dt.date | dt.time) and text is None:
+            text = stored.isoformat()
+        sq = self._sqlite()
+        column = self.columns[sq]
+        got = self.backends[sq].store(column.own_name, column.type, checks, [text])
+        if text is None or got is None or got[0] is REJECTED:
+            return None
+        return (
+            f"PostgreSQL stores it, SQLite rejects it; PostgreSQL hands it back as {text!r}, "
+            "which SQLite's CHECK takes (no PostgreSQL to SQLite sync fails on it, an insert "
+            "of this text on SQLite does)"
+        )
 
     def _named(
         self, parted: list[tuple[str, int]], literals: Sequence[str]
