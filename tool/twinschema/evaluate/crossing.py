@@ -24,12 +24,12 @@ from twinschema.evaluate.crossing_hints import (
     HINT_NULL_ID,
     HINT_RULE,
     HINT_SEQUENCE,
+    NO_DAY,
     hint_for,
     sequence_statement,
 )
 from twinschema.evaluate.crossing_values import (
     FINER,
-    NO_DAY,
     NOT_A_DATE,
     OFFSET,
     SPELLINGS,

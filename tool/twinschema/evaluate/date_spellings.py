@@ -57,8 +57,8 @@ def spellings(literals: Sequence[str], kind: str | None = None, wall: bool = Tru
             :_MAX_MOVED
         ]
     if wall and kind in ("timestamp", "timestamptz"):  # last: the others part on a row first
-        wall = [s for literal in literals for s in wall_spellings(literal)]
-        unique += [s for s in dict.fromkeys(wall) if s not in literals and s not in unique]
+        hours = [s for literal in literals for s in wall_spellings(literal)]
+        unique += [s for s in dict.fromkeys(hours) if s not in literals and s not in unique]
     return unique
 
 

@@ -8,7 +8,9 @@ the spelling and what each side does with it, not a difference: the expressions 
 the values an application writes in one form. A spelling SQLite's CHECKs refuse by format alone
 (``starts IS time(starts)``, a GLOB) is none, and so is one they pass as NULL, reading it
 through a date or time function that cannot (``time('7:00')``): that is the CHECKs' own
-difference (``null_spellings``).
+difference (``null_spellings``). A CHECK's literal is not tried here in its hour-24 or second-60
+spelling ('2025-12-31T24:00:00Z' for '2026-01-01T00:00:00Z'): a CHECK pair parted by one is a
+``check`` difference (``offset_checks``, s79time); a partial index's predicate still is.
 """
 
 from __future__ import annotations
@@ -161,11 +163,12 @@ class _Pair:
             for value, a, b, out, null in zip(values, got[0], got[1], refused, nulls, strict=True)
             if (a is REJECTED) != (b is REJECTED) and not out and not null
         ]
-        kept = dict(zip(values, got[1 - sq], strict=True))
+        pg = got[1 - sq]
+        kept = dict(zip(values, pg, strict=True)) if pg is not None else {}
         for value, keeps in self._named(parted, literals):
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
             what = stored_or_rejected(self.sides, keeps)
-            if keeps != sq:
+            if keeps != sq and value in kept:
                 what = self._handed_back(kept[value], checks[sq]) or what
             found.append((keeps == sq, self._finding(value, shown, what, literals)))
         return found

@@ -18,6 +18,11 @@ order is day order only in one fixed-width form, so a day without its zero ('202
 after '2026-01-05'), or without its dashes, makes ``CHECK (due_on >= lent_on)`` a difference
 with that row as its witness, unless each column's CHECKs hold the text to 'YYYY-MM-DD' (a
 GLOB, ``d IS date(d)``): a row such a pin refuses is no witness. Times are not tried here.
+One timestamp or timestamptz column compared with a literal (``CHECK (starts_at <
+'2026-01-02T00:00:00Z')``) likewise, on the literal's own spellings with hour 24 or second 60
+(``offset_rows.compared_literal``): SQLite stores '2026-01-01T24:00:00Z' under a one-form pin
+and PostgreSQL reads it as the literal, which the CHECK refuses (s79time: it was a warning while
+the pair was a difference).
 """
 
 from __future__ import annotations
