@@ -69,3 +69,15 @@ def test_no_configuration_and_no_database_is_needed(
 
 def test_the_kind_is_case_and_dash_insensitive() -> None:
     assert explain("Column-Type")[0] == 0
+
+
+def test_migration_parity_says_what_a_view_allowance_leaves_out() -> None:
+    """README: a view's columns apart at the chains' heads are left out where domain.yaml
+    allows the view (``{kind: view, name: ..., reason: ...}``), as between the databases;
+    ``--explain`` said no allowance ever applies ("always fixed in the files", s79views)."""
+    code, out, _ = explain("migration_parity")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "{kind: view, name: v, reason: ...}" in flat
+    assert "a view allowance of the view's name leaves its columns apart" in flat
+    assert "cannot allow this kind: it is always fixed in the files" not in flat

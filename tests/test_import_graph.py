@@ -153,6 +153,8 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_sqlite_triggers": 7,
     "twinschema.migrations.revision_renames": 7,
     "twinschema.migrations.revision_tables": 7,
+    "twinschema.migrations.revision_order": 7,
+    "twinschema.migrations.revision_pg_views": 7,
     "twinschema.migrations.revision_fts_renames": 7,
     "twinschema.migrations.revision_bump": 7,
     "twinschema.migrations.revision_render": 7,

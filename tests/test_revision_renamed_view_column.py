@@ -93,6 +93,13 @@ def test_the_chains_compare_the_columns_of_a_view_both_build(
         ), d
         assert (d["left"], d["right"]) == ("columns (id, label)", "columns (id, title)"), d
         assert "only migrations_sqlite has label" in d["message"], d["message"]
+        # Located in the PostgreSQL twin that left the view's column title (where the near
+        # miss's ALTER VIEW goes), at its def upgrade; it was domain.yaml, which cannot change a
+        # view (s79views).
+        (twin,) = (project / "migrations_postgres" / "versions").glob("0002_*.py")
+        assert d["fix"]["file"] == f"migrations_postgres/versions/{twin.name}", d["fix"]
+        lines = twin.read_text("utf-8").splitlines()
+        assert lines[d["fix"]["line"] - 1].startswith("def upgrade"), d["fix"]
 
     migrate_both(shell)
     # The real databases: the SQLite view's column is label whatever PostgreSQL's twin does.

@@ -376,6 +376,39 @@ def test_one_twin_mending_a_view_both_chains_then_build_alike_is_in_sync(
 
 
 @pytest.mark.parametrize("wide", DIALECTS)
+def test_one_twin_mending_a_views_columns_with_another_filter_is_a_parity_difference(
+    project: Project, wide: str
+) -> None:
+    """Near miss of the mend (s79views): ``wide``'s twin 0003 re-creates the view with the
+    other's columns but counting only communities with a Discord guild, the other twin empty.
+    The columns agree, so it was taken as a mend (in sync); the live databases answer
+    otherwise on a community without a guild. One ``migration_parity`` difference naming the
+    filter, located in the twin that re-created the view."""
+    other = _created_apart(project, wide)
+    narrowed = NARROWED[wide].replace("CREATE OR REPLACE VIEW", "CREATE VIEW")
+    mend = f"{DROP_VIEW}\n{narrowed}"
+    _twins(project, 3, {wide: (mend, f"{DROP_VIEW}\n{WIDE[wide]}"), other: ("", "")})
+    code, report = _check(project)
+    assert code == 1
+    parity = found(report, "migration_parity")
+    assert len(parity) == 1, parity
+    message = parity[0]["message"]
+    assert f"re-created by revision 0003_v3_{wide} of" in message, message
+    assert "WHERE discord_guild_id IS NOT NULL" in message, message
+    assert "discord_guild_id" in (parity[0]["witness"] or {}).get("columns", []), parity[0]
+    assert parity[0]["fix"]["file"] == f"{FOLDER[wide]}/versions/0003_v3_{wide}.py"
+    # Without evaluation the view is not run: a warning naming the twin, not a silent mend.
+    code, report = project.check("--layer", "migrations", "--no-evaluate")
+    assert (code, report["differences"]) == (0, [])
+    said = [w["message"] for w in report["warnings"] if w["kind"] == "migration_parity"]
+    assert len(said) == 1 and f"re-created by revision 0003_v3_{wide} of" in said[0], said
+    assert "not compared (no evaluation (--no-evaluate))" in said[0], said
+    local, remote = _answers(project, [("a", "g1"), ("b", None)])
+    assert local != remote
+    assert sorted([local, remote]) == [[("free!", 1)], [("free!", 2)]]
+
+
+@pytest.mark.parametrize("wide", DIALECTS)
 def test_one_twin_changing_a_view_that_still_differs_is_reported_at_its_twin(
     project: Project, wide: str
 ) -> None:

@@ -22,6 +22,22 @@ def table_shown(logical: str, left: Table | None, right: Table | None) -> str:
     return f"{own.pop()} (domain: {logical})"
 
 
+def table_each(
+    logical: str, left: Table | None, right: Table | None, labels: tuple[str, str]
+) -> str:
+    """Table ``logical`` as ``table_shown`` names it, or where the two sides' databases name it
+    apart (a rename a database has not migrated yet) each side's name with the side's label
+    (``labels``, left then right) and the logical name after them: ``reservations in
+    schemas/postgres.py, bookings in the PostgreSQL database (domain: bookings)``, as the
+    ``rename_pending`` beside it names the module's (recheck75 010 (b))."""
+    if left is None or right is None:
+        return table_shown(logical, left, right)
+    lname, rname = left.physical or left.name, right.physical or right.name
+    if lname == rname:
+        return table_shown(logical, left, right)
+    return f"{lname} in {labels[0]}, {rname} in {labels[1]} (domain: {logical})"
+
+
 def own_table(logical: str, left: Table | None, right: Table | None) -> str:
     """Table ``logical`` by the name both sides' databases give it, the logical name where
     they name it apart or nothing renamed it (no ``(domain: ...)``: for a message that names
@@ -66,18 +82,28 @@ def own_described(table: Table | None, item: Index | UniqueConstraint) -> str:
         return item.describe()
     if isinstance(item, UniqueConstraint):
         return replace(item, columns=tuple(table.own_name_of(c) for c in item.columns)).describe()
-    elements = [item.element(n) for n in range(len(item.expressions))]
+    return own_index(table, item).describe()
+
+
+def own_index(table: Table | None, index: Index) -> Index:
+    """``index`` of ``table`` with each plain column shown (``element``, ``describe``) by the name
+    ``table``'s own database gives it where domain.yaml renames it, for a message to name what
+    its side calls it (``caption``, not the logical ``label``: stranger76 009); ``index`` itself
+    where nothing is renamed. What it means (its canonical elements and attributes) is kept."""
+    if table is None:
+        return index
+    elements = [index.element(n) for n in range(len(index.expressions))]
     renamed = False
-    for n, expression in enumerate(item.expressions):
+    for n, expression in enumerate(index.expressions):
         column = table.named(expression)
         if column is not None and column.own_name != expression:
             elements[n], renamed = column.own_name, True
-    include = item.include and tuple(table.own_name_of(c) for c in item.include)
-    if not renamed and include == item.include:
-        return item.describe()
+    include = index.include and tuple(table.own_name_of(c) for c in index.include)
+    if not renamed and include == index.include:
+        return index
     return replace(
-        item, raw_expressions=tuple(elements), written_expressions=None, include=include
-    ).describe()
+        index, raw_expressions=tuple(elements), written_expressions=None, include=include
+    )
 
 
 def described_as(table: Table | None, item: Index | UniqueConstraint, shown: str) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from twinschema.compare.pairing import Pairing
 from twinschema.model import Column
-from twinschema.model_shown import columns_shown, own_table, table_shown
+from twinschema.model_shown import columns_shown, own_table, table_each, table_shown
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain, logical_spelled
@@ -140,6 +140,17 @@ class Context:
         patients)`` where domain.yaml renamed it alike on both sides (``model_shown``)."""
         return table_shown(
             table, self.left.schema.tables.get(table), self.right.schema.tables.get(table)
+        )
+
+    def table_each(self, table: str) -> str:
+        """Table ``table`` (logical) as an index message names it: as ``table_shown`` does, or
+        each side's own name with its label where the sides' databases name it apart
+        (``model_shown.table_each``)."""
+        return table_each(
+            table,
+            self.left.schema.tables.get(table),
+            self.right.schema.tables.get(table),
+            (self.label("left"), self.label("right")),
         )
 
     def own_table(self, table: str) -> str:

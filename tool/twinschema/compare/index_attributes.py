@@ -10,19 +10,27 @@ from twinschema.canonical.expressions import JSON_KEYS_NOTE, reads_json_text
 from twinschema.compare.columns import collations_differ
 from twinschema.compare.common import K, coll_meaning, cols
 from twinschema.compare.context import Context
-from twinschema.model import Collation, Index, Table, UniqueConstraint
+from twinschema.model import EQUALITY_EXACT, Collation, Index, Table, UniqueConstraint
 from twinschema.model_index import folds_alike_but_blobs
+from twinschema.model_shown import own_index
 
 
 def index_attributes(ctx: Context, table: str, lindex: Index, rindex: Index) -> None:
     """One difference for two indexes on the same expressions that differ in attributes:
-    ``unique`` when it changes which rows a unique index accepts, else ``index``."""
-    found = list(index_changes(ctx, lindex, rindex))
+    ``unique`` when it changes which rows a unique index accepts, else ``index``. An
+    attribute of a plain index only one dialect can declare is listed as an equivalence."""
+    tables = ctx.left.schema.tables.get(table), ctx.right.schema.tables.get(table)
+    # Each side's elements by the names its own database gives them (stranger76 009).
+    lshown, rshown = own_index(tables[0], lindex), own_index(tables[1], rindex)
+    for rule in one_dialect_attributes(ctx, lindex, rindex):
+        ctx.same(table, None, rule, lshown.describe(), rshown.describe())
+    found = list(index_changes(ctx, lshown, rshown))
     if not found:
         return
     kind = "unique" if lindex.unique and any(data for data, _ in found) else "index"
     name = lindex.name or rindex.name
-    ltext, rtext = lindex.describe(), rindex.describe()
+    ltext, rtext = lshown.describe(), rshown.describe()
+    elements, on = left_elements(lshown), ctx.table_each(table)
     ctx.diff(
         kind,
         table,
@@ -30,7 +38,9 @@ def index_attributes(ctx: Context, table: str, lindex: Index, rindex: Index) -> 
         name,
         ltext,
         rtext,
-        f"index {name or ''} on {ctx.table_shown(table)}({left_elements(lindex)}) differs: "
+        f"index {name or ''} "
+        + (f"on {on}({elements})" if on == ctx.table_shown(table) else f"({elements}) on {on}")
+        + " differs: "
         + "; ".join(what for _, what in found),
     )
 
@@ -49,6 +59,49 @@ def index_changes(ctx: Context, left: Index, right: Index) -> Iterator[tuple[boo
         yield True, _nulls_distinct_text(ctx, left.nulls_distinct, key, where)
 
 
+ONE_DIALECT_COLLATION = (
+    "plain index under a collation of one dialect: it refuses no row and changes no answer"
+)
+ONE_DIALECT_OPCLASS = (
+    "plain index with an operator class of one dialect: it refuses no row and changes no answer"
+)
+
+
+def one_dialect_attributes(ctx: Context, left: Index, right: Index) -> list[str]:
+    """The equivalence rules of two paired plain (not unique) indexes that differ in an
+    element's collation or operator class that only one side's dialect can declare (NOCASE,
+    ``text_pattern_ops``), once each: such an index refuses no row and changes no query's
+    answer, and no twin of the other dialect could carry it (stranger76 009; a unique one's
+    collation is a difference: it refuses 'bob' after 'Bob' on one side only)."""
+    rules = []
+    if any(one_dialect_collation(ctx, left, right, n) for n in range(len(left.expressions))):
+        rules.append(ONE_DIALECT_COLLATION)
+    # Operator classes are held by one dialect's sources only (None on the other's).
+    plain = not (left.unique or right.unique)
+    one_side = (left.opclasses is None) != (right.opclasses is None)
+    held = left.opclasses if right.opclasses is None else right.opclasses
+    if plain and one_side and any(held or ()):
+        rules.append(ONE_DIALECT_OPCLASS)
+    return rules
+
+
+def one_dialect_collation(ctx: Context, left: Index, right: Index, n: int) -> bool:
+    """True when element ``n`` of two plain indexes differs in its collation only by what a
+    collation of one side's dialect alone makes equal (``Pairing.own_collations``: NOCASE
+    against a dialect with no ASCII-only folding). Never for a unique one, never between
+    sources of one dialect (the other could declare the same: drift), nor for a collation
+    whose meaning is unknown."""
+    if left.unique or right.unique:
+        return False
+    lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
+    lequal = lcoll.equality if lcoll is not None else EQUALITY_EXACT
+    requal = rcoll.equality if rcoll is not None else EQUALITY_EXACT
+    if lequal is None or requal is None or lequal == requal:
+        return False
+    lown, rown = ctx.pairing.own_collations
+    return lequal in lown or requal in rown
+
+
 def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
     """What differs in element ``n`` of two paired indexes: its sort direction, its
     collation, and, where both sides can declare them, its NULLS placement and operator
@@ -65,7 +118,11 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
     if json_keys and reads_json_text(left.expressions[n]):
         yield True, JSON_KEYS_NOTE.format(element=element)
     lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
-    if lcoll != rcoll and collations_differ(ctx, lcoll, rcoll):
+    if (
+        lcoll != rcoll
+        and collations_differ(ctx, lcoll, rcoll)
+        and not one_dialect_collation(ctx, left, right, n)
+    ):
         yield left.unique, _element_collations(ctx, left, right, n, (lcoll, rcoll))
     if left.nulls is not None and right.nulls is not None:
         lnulls, rnulls = _nth(left.nulls, n, ""), _nth(right.nulls, n, "")

@@ -16,7 +16,7 @@ from twinschema.compare.index_order import REORDERED_RULE, in_order_of, reordere
 from twinschema.compare.unique_rules import key_indexes, repeats_key, unpaired_uniques
 from twinschema.definitions import visible_sql
 from twinschema.model import SHOWN_FUNCTION, Index, Table, UniqueConstraint
-from twinschema.model_shown import columns_shown, own_described
+from twinschema.model_shown import columns_shown, own_described, own_index
 
 
 def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
@@ -85,7 +85,7 @@ def uniques_and_indexes(ctx: Context, left: Table, right: Table) -> None:
                 unique.name,
                 lval,
                 rval,
-                f"({names}) on {ctx.table_shown(left.name)} is unique on one side only: {said['left']} in "
+                f"({names}) on {ctx.table_each(left.name)} is unique on one side only: {said['left']} in "
                 f"{ctx.label('left')}, {said['right']} in {ctx.label('right')}",
             )
     unpaired_uniques(
@@ -120,7 +120,7 @@ def _unpaired_indexes(
             index.name,
             text if on_left else None,
             None if on_left else text,
-            f"index {index.name or ''} {visible_sql(text)} on {ctx.table_shown(table)} exists only in "
+            f"index {index.name or ''} {visible_sql(text)} on {ctx.table_each(table)} exists only in "
             f"{ctx.label('left' if on_left else 'right')}",
         )
 
@@ -208,7 +208,8 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
     if lindex.method != rindex.method:
         parts.append(f"it uses {lindex.method} in {left}, {rindex.method} in {right}")
     if len(lindex.expressions) == len(rindex.expressions):
-        parts += [what for _, what in index_changes(ctx, lindex, rindex)]
+        shown = own_index(tables[0], lindex), own_index(tables[1], rindex)
+        parts += [what for _, what in index_changes(ctx, *shown)]
     name = lindex.name or rindex.name or ""
     # Each side by its own names, as the message says them (stranger74 010: "(observer_name) in
     # schemas/postgres.py" beside a bracket that said the logical (observer)).
@@ -219,7 +220,7 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
         name,
         own_described(tables[0], lindex),
         own_described(tables[1], rindex),
-        f"index {name} on {ctx.table_shown(table)} differs: " + "; ".join(parts),
+        f"index {name} on {ctx.table_each(table)} differs: " + "; ".join(parts),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from twinschema.canonical import typemap
 from twinschema.records.dialects import (
+    COLLATION_EQUALITIES,
     CONFLICT_CLAUSES,
     KEY_ACTIONS_AT_EACH_ROW,
     KEYS_DEFERRED_ON_DEMAND,
@@ -77,6 +78,11 @@ class Pairing:
     # Per side (left, right): whether its dialect's constraints can carry an ON CONFLICT clause
     # (``CONFLICT_CLAUSES``): one the other side cannot hold is removed, never added there.
     conflict_clauses_held: tuple[bool, bool]
+    # Per side (left, right): what the collations its dialect alone can declare make equal (the
+    # EQUALITY_* words of ``COLLATION_EQUALITIES`` the other dialect has no collation for:
+    # NOCASE's ASCII folding against a dialect without one; empty between sources of one
+    # dialect). A plain index under such a collation has no twin to carry it (``index_attributes``).
+    own_collations: tuple[frozenset[str], frozenset[str]]
 
     @classmethod
     def of(cls, left_dialect: str, right_dialect: str) -> Pairing:
@@ -104,7 +110,15 @@ class Pairing:
                 CONFLICT_CLAUSES.get(left_dialect, False),
                 CONFLICT_CLAUSES.get(right_dialect, False),
             ),
+            own_collations=_own_collations(left_dialect, right_dialect),
         )
+
+
+def _own_collations(left_dialect: str, right_dialect: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What each side's dialect alone has collations for (``Pairing.own_collations``)."""
+    left = COLLATION_EQUALITIES.get(left_dialect, frozenset())
+    right = COLLATION_EQUALITIES.get(right_dialect, frozenset())
+    return left - right, right - left
 
 
 def _defer_statement(left_dialect: str, right_dialect: str) -> str | None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 # At most this many key paths, and literals each holds: the documents grow as their product.
 _PATHS, _LITERALS = 6, 6
@@ -40,6 +41,8 @@ _PAIRS = (("true", "1"), ("false", "0"), ("1", "true"), ("0", "false"))
 _Step = str | tuple[bool, int]  # a key, or an array index as (from the end, n)
 # Compiled at first use (re's cache), not at import: a check that never needs it does not pay.
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+# A string literal that is a plain number ('3'): a member's value, not a key.
+_NUMBERED = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[str]:
@@ -60,6 +63,25 @@ def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list
             found += [_document(path, m) for m in members]
         found += [_document(path, m) for n in lengths for m in _near_length(n)]
     return list(dict.fromkeys(found + _scalar_documents(strings)))
+
+
+def view_documents(strings: tuple[str, ...], numbers: tuple[Decimal, ...]) -> list[str]:
+    """Documents holding, at each key path a view names (a SQLite path's keys, or a literal as
+    one key: PostgreSQL's ``->> 'lvl'``), each of the view's number literals and the numbers
+    beside it, each as a JSON number and as a JSON string: SQLite's json_extract gives a string
+    member as text, which sorts after every number (``json_extract(prefs, '$.lvl') > 3`` is true
+    on ``{"lvl": "2"}``), where PostgreSQL's ``(prefs ->> 'lvl')::numeric > 3`` reads 2
+    (stranger76 010); and each other string literal as a string member."""
+    plain = [s for s in strings if not s.startswith(("$", "{")) and not _NUMBERED.fullmatch(s)]
+    keys = [p for s in strings if s.startswith("$") and (p := path_keys(s))]
+    keys = keys or [p for s in plain if (p := path_keys(s))]  # no SQLite path: keys alone
+    paths = list(dict.fromkeys(keys))[:_PATHS]
+    named = {k for path in keys for k in path}
+    said = [Decimal(s) for s in strings if _NUMBERED.fullmatch(s)]
+    near = [m for n in dict.fromkeys([*numbers, *said]) for m in (n, n - 1, n + 1)]
+    members = [m for n in dict.fromkeys(near) for m in (str(n), json.dumps(str(n)))]
+    members += [json.dumps(s) for s in [s for s in plain if s not in named][:_LITERALS]]
+    return list(dict.fromkeys(_document(path, m) for path in paths for m in members))
 
 
 def _scalar_documents(strings: tuple[str, ...]) -> list[str]:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from twinschema.evaluate import view_probes, view_runs
+from twinschema.evaluate import view_keys, view_probes, view_runs
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
@@ -67,6 +67,7 @@ class _Pair:
     tables: tuple[tuple[str, tuple[str, ...]], ...]  # (table shown, columns shown) per base
     # Per base, whether the views read each column (by name, or all by a ``*``).
     read: tuple[tuple[bool, ...], ...]
+    keys: view_keys.Keys  # the UNIQUEs and foreign keys rows must keep
 
 
 def compare_view(
@@ -100,6 +101,7 @@ def compare_view(
         [r for r, a, b in zip(given, sa, sb, strict=True) if _alike(a, b, read)]
         for given, sa, sb, read in stored
     ]
+    kept = view_keys.fitting(pair.keys, kept)  # rows a real database holds together
     probed = sum(len(k) for k in kept)
     if probed == 0:
         return ViewVerdict(name, None, reason="no probe row is taken by both sides' tables")
@@ -185,6 +187,8 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
         t for t in sorted(right.tables) if t not in tables and _reads(texts, right.tables[t])
     ]
     bases: tuple[list[Base], list[Base]] = ([], [])
+    pairs: list[tuple[Table, Table]] = []
+    given: list[list[str]] = []
     shown, rows, reads = [], [], []
     star = _STAR.search(texts) is not None
     for table in tables:
@@ -204,6 +208,8 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
         columns = [
             c.name for c in lt.columns if rt.column(c.name) is not None and c.name not in computed
         ]
+        pairs.append((lt, rt))
+        given.append(columns)
         bases[0].append(view_runs.base_of(lt, columns))
         bases[1].append(view_runs.base_of(rt, columns))
         own = [c.own_name for c in lt.columns if c.name in columns]
@@ -219,7 +225,8 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
     )
-    return _Pair(plans, tuple(shown), tuple(reads)), rows
+    keys = view_keys.keys_of(pairs, given)
+    return _Pair(plans, tuple(shown), tuple(reads), keys), rows
 
 
 def _needed(schema: Schema, name: str) -> list[SchemaObject]:
@@ -340,6 +347,9 @@ def _witness(
         for u in range(t + 1, len(kept))
         for a in first
         for b in kept[u]
+        if view_keys.fits(
+            pair.keys, [[a] if i == t else [b] if i == u else [] for i in range(len(kept))]
+        )
     ][:_PAIRS]
     sets += [
         {t: [a, b]}
@@ -363,6 +373,8 @@ def _tried(
     """The rows ``chosen`` (per base table's index, the others empty) and both answers on
     them, where the views part there; else None."""
     rows = [chosen.get(t, []) for t in range(len(kept))]
+    if not view_keys.fits(pair.keys, rows):  # a row without its parent: no real data
+        return None
     found = _answers(pair, rows, backends)
     return (rows, found) if found is not None and _parted(*found) else None
 

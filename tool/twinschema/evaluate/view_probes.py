@@ -6,12 +6,16 @@ takes, right after the views' literals, text where functions part the dialects o
 letters beyond ASCII ('é', 'É': SQLite's upper() and lower() fold ASCII only; 'é' is 1
 character and 2 bytes: length against octet_length) and text longer than a few characters
 (SQLite's ``substr(x, -3)`` counts from the end, PostgreSQL's starts at 1; stranger76 001,
-002). Rows are crossed on a few diagonals, so one value of a column read meets several of
-another: two rows in one group with different values, where an average or a sum parts
-(avg(-5, 10) is 2.5, as an integer 3). A key column no view reads numbers its rows 1, 2, 3...:
-a key's probe values include the type's bounds, which the other side's narrower key refuses,
-and every row the tables do not both take is lost to the comparison (stranger76 013: each
-group was left one row).
+002); a JSON column, documents holding the views' number literals (and the numbers beside
+them) at the views' key paths, each as a JSON number and as a JSON string (stranger76 010:
+SQLite's json_extract gives "2" as text, which sorts after 3). The most telling values are
+cut at ``VALUES`` and the kind's own plain values follow ('A', 'abc', '12': telling texts
+had pushed them out of a view without literals). Rows are crossed on a few diagonals, so one
+value of a column read meets several of another: two rows in one group with different
+values, where an average or a sum parts (avg(-5, 10) is 2.5, as an integer 3). A key column
+no view reads numbers its rows 1, 2, 3...: a key's probe values include the type's bounds,
+which the other side's narrower key refuses, and every row the tables do not both take is
+lost to the comparison (stranger76 013: each group was left one row).
 """
 
 from __future__ import annotations
@@ -21,13 +25,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import probe_json, probes
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 
-# The probe values tried per column and the probe rows per table (bounded: every row is run).
+# The most telling probe values tried per column, then as many of its kind's plain values
+# (those the kind's list starts with, without literals), and the probe rows per table (bounded:
+# every row is run).
 VALUES = 12
-ROWS = 24
+PLAIN = 15
+ROWS = 48
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _STRING = re.compile(r"'((?:[^']|'')*)'")
 _OFFSET = re.compile(r"[+Z]|-\d\d(?::?\d\d)?$")
@@ -59,7 +66,14 @@ def probe_rows(
     reads gets one value (a key column one per row)."""
     numbers, strings = literals(text)
     values: list[list[Any]] = []
-    keys = [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
+    # A key takes a new value on each row: the primary key, an identity, and a column of a
+    # UNIQUE (else every row but the first repeats it, and the rows are cut to one: view_keys).
+    unique = {c for t in (lt, rt) for u in t.uniques for c in u.columns}
+    keys = [
+        i
+        for i, c in enumerate(columns)
+        if c in lt.primary_key or c in unique or _identity(lt.column(c))
+    ]
     for j, name in enumerate(columns):
         lc, rc = lt.column(name), rt.column(name)
         assert lc is not None and rc is not None
@@ -69,7 +83,11 @@ def probe_rows(
         labels = _labels(lt, lc) + _labels(rt, rc) if kind in probes.TEXT_KINDS else ()
         if read[j]:  # the enum's labels first, then the views' literals, the telling values
             found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
-            found = list(dict.fromkeys([None, *labels, *_telling(kind, strings, found)]))
+            documents = probe_json.view_documents(strings, numbers) if _json(kind, strings) else []
+            found = [None, *labels, *documents, *_telling(kind, strings, found)]
+            # Cut to the most telling, then the kind's own plain values the cut dropped ('A',
+            # 'abc', '12': a view without literals still meets them).
+            found = list(dict.fromkeys([*found[:VALUES], *probes.values_for(kind, (), ())[:PLAIN]]))
         elif j in keys and kind in _KEYS:  # one key per row
             found = list(_KEYS[kind or ""])
         else:  # a value of its kind (a label)
@@ -77,8 +95,6 @@ def probe_rows(
         if not (lc.nullable and rc.nullable):
             found = [v for v in found if v is not None]
         values.append(found if read[j] or j in keys else found[:1])
-    # A key column takes new values on each diagonal; the others their most telling ones.
-    values = [v if j in keys else v[:VALUES] for j, v in enumerate(values)]
     rows: dict[tuple[Any, ...], None] = {}
     seen: set[tuple[Any, ...]] = set()
     longest = max((len(v) for j, v in enumerate(values) if j not in keys), default=VALUES)
@@ -108,6 +124,13 @@ def _telling(kind: str | None, strings: tuple[str, ...], found: list[Any]) -> li
     if kind == "timestamptz":  # each moment without an offset also in UTC
         return [s for v in found for s in ((v, f"{v}+00:00") if _naive(v) else (v,))]
     return found
+
+
+def _json(kind: str | None, strings: tuple[str, ...]) -> bool:
+    """True for a column whose probes are JSON documents: a JSON kind, or text the views read
+    with a SQLite JSON path ('$.lvl')."""
+    text = kind in probes.TEXT_KINDS or kind is None
+    return kind == "json" or (text and any(s.startswith("$") for s in strings))
 
 
 def _naive(value: Any) -> bool:

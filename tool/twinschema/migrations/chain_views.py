@@ -3,14 +3,23 @@ differences: one per view (``chain_pair_views``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from twinschema.compare.allowance_match import matching_allowance
 from twinschema.compare.view_columns import view_columns
 from twinschema.migrations.migrations_chain import PARITY, migration_difference
-from twinschema.migrations.migrations_twins import TwinSide, one_dialect, twin_differences
-from twinschema.model import OBJECT_VIEW
-from twinschema.records import Difference, FixSide
+from twinschema.migrations.migrations_twins import (
+    Key,
+    Span,
+    TwinSide,
+    last_pairs,
+    one_dialect,
+    twin_differences,
+    upgrade_line,
+)
+from twinschema.model import OBJECT_VIEW, SchemaObject
+from twinschema.records import Difference, FixSide, FixSite
 from twinschema.records.domain import Domain
 
 
@@ -31,7 +40,8 @@ def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[D
     output column of a view that reads it on SQLite (which rewrites the view's text) and not
     on PostgreSQL (``label AS title``): both twins "replace" the view, so ``twin_differences``
     saw nothing (stranger73 007). A view declared for one dialect only, or allowed by a
-    ``view`` allowance of its name, is left out, as the pair of databases leaves it."""
+    ``view`` allowance of its name, is left out, as the pair of databases leaves it. Each is
+    located in a revision file (``_site``), never in domain.yaml, which cannot change a view."""
     heads = (left.run.first, right.run.first)
     if heads[0] is None or heads[1] is None:
         return []
@@ -39,6 +49,7 @@ def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[D
     sides = {left.chain.dialect: FixSide.LEFT, right.chain.dialect: FixSide.RIGHT}
     labels = (left.chain.label, right.chain.label)
     found = []
+    last = last_pairs(left, right, domain)
     for d in view_columns(heads[0], heads[1], labels):
         difference = migration_difference(
             PARITY,
@@ -59,5 +70,33 @@ def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[D
             and matching_allowance(domain, replace(difference, kind=OBJECT_VIEW), sides) is not None
         )
         if (OBJECT_VIEW, d.name) not in own and not allowed:
-            found.append(difference)
+            key = next((k for k in last if k[0] == OBJECT_VIEW and k[2] == d.name), None)
+            pair = last.get(key) if key is not None else None
+            found.append(replace(difference, fix=_site((left, right), key, pair)))
     return found
+
+
+def _site(
+    sides: tuple[TwinSide, TwinSide], key: Key | None, pair: tuple[Span, Span] | None
+) -> FixSite | None:
+    """Where a view whose columns differ at the heads is fixed: in the last pair of twins that
+    changed it, the twin that left its columns as they were where the other's changed them (a
+    column renamed under it on SQLite, which rewrites the view: stranger73 007, whose fix is
+    the PostgreSQL twin's ALTER VIEW ... RENAME COLUMN), else the right chain's twin; where no
+    later pair changed it, the right chain's head revision (None: no revision)."""
+    if key is None or pair is None:
+        if not sides[1].chain.revisions:
+            return None
+        index, path = 1, sides[1].chain.revisions[-1].path
+    else:
+        moved = [_columns(span.before, key) != _columns(span.after, key) for span in pair]
+        index = 0 if moved == [False, True] else 1
+        path = pair[index].revisions[-1].path
+    line = upgrade_line(sides[index].chain.config.root / path)
+    return FixSite((FixSide.LEFT, FixSide.RIGHT)[index], path, line)
+
+
+def _columns(objects: Mapping[Key, SchemaObject], key: Key) -> tuple[str, ...] | None:
+    """The columns of view ``key`` among ``objects`` (None: absent)."""
+    view = objects.get(key)
+    return None if view is None else tuple(view.columns)

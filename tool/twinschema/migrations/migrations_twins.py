@@ -198,30 +198,41 @@ def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, 
 
 def both_changed(
     left: TwinSide, right: TwinSide, domain: Domain | None
-) -> list[tuple[str, tuple[Span, Span]]]:
-    """Each view (by name) that both twins of a domain version create or replace alike, where
-    no later pair changes it on either chain (a later pair decides, as ``twin_differences``
-    judges it: one twin mending it, stranger75 007), with both chains' spans of that version:
-    what ``twin_views`` runs on probe rows, since two twins that each redefine a view may
-    define it to answer otherwise."""
+) -> list[tuple[str, tuple[Span, Span], int | None]]:
+    """Each view (by name) that the last pair of twins changing it creates or replaces, both
+    alike (None) or one alone (the side's index: 0 left), with both chains' spans of that
+    version: what ``twin_views`` runs on probe rows, since two twins that each redefine a view
+    may define it to answer otherwise, and one that re-creates a view with the other's columns
+    (a mend by ``twin_differences``, stranger75 007) may give it another filter (s79views)."""
+    own = one_dialect(domain)
+    found: list[tuple[str, tuple[Span, Span], int | None]] = []
+    for key, pair in sorted(last_pairs(left, right, domain).items(), key=lambda item: item[0]):
+        kind, _, name = key
+        changes = (pair[0].changes.get(key), pair[1].changes.get(key))
+        actions = {c.action for c in changes if c is not None}
+        if kind != OBJECT_VIEW or (kind, name) in own or not actions <= _MADE:
+            continue
+        if None not in changes and len(actions) == 1:
+            found.append((name, pair, None))
+        elif None in changes:  # one twin alone re-made it
+            found.append((name, pair, 0 if changes[0] is not None else 1))
+    return found
+
+
+def last_pairs(
+    left: TwinSide, right: TwinSide, domain: Domain | None
+) -> dict[Key, tuple[Span, Span]]:
+    """Each object's last pair of twins that changed it on either chain, as both chains'
+    spans of that domain version (none where either chain's spans are unknown)."""
     spans = (_version_spans(left, domain), _version_spans(right, domain))
     if spans[0] is None or spans[1] is None:
-        return []
-    own = one_dialect(domain)
-    last: dict[Key, tuple[Span, Span]] = {}  # each view's last pair that changed it
+        return {}
+    last: dict[Key, tuple[Span, Span]] = {}
     for version in sorted(set(spans[0]) & set(spans[1])):
         pair = (spans[0][version], spans[1][version])
         for key in set(pair[0].changes) | set(pair[1].changes):
             last[key] = pair
-    found = []
-    for key, pair in sorted(last.items(), key=lambda item: item[0]):
-        kind, _, name = key
-        changes = (pair[0].changes.get(key), pair[1].changes.get(key))
-        actions = {c.action for c in changes if c is not None}
-        alike = None not in changes and len(actions) == 1 and actions <= _MADE
-        if kind == OBJECT_VIEW and (kind, name) not in own and alike:
-            found.append((name, pair))
-    return found
+    return last
 
 
 # What a twin does to a view that leaves one to run: makes it, or makes it again.
@@ -323,7 +334,7 @@ def _difference(
     files = ", ".join(r.path for r in theirs)
     on = f"table: {table}, " if table else ""
     declare = f"{kind}s: {{{name}: {{{on}dialects: [{chains[0].dialect}]}}}}"
-    line = _upgrade_line(chains[1].config.root / theirs[-1].path)
+    line = upgrade_line(chains[1].config.root / theirs[-1].path)
     fix = FixSite(FixSide.RIGHT if index == 0 else FixSide.LEFT, theirs[-1].path, line)
     difference = migration_difference(
         PARITY,
@@ -343,7 +354,7 @@ def _difference(
     return replace(difference, fix=fix)  # located in the twin the hint says to edit
 
 
-def _upgrade_line(path: Path) -> int | None:
+def upgrade_line(path: Path) -> int | None:
     """The line of ``def upgrade`` in a revision file, where the twin's change is to be
     written (None: not found, or the file unreadable)."""
     try:

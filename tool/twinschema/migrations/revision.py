@@ -63,6 +63,7 @@ from twinschema.migrations.revision_identity import (
     fix_identity_alterations,
 )
 from twinschema.migrations.revision_kept import module_kept
+from twinschema.migrations.revision_order import drops_before_creates
 from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite_directives import sqlite_directives
 from twinschema.migrations.revision_unwritten import failing_error, say_unwritten
@@ -362,6 +363,7 @@ def _autogenerate(
             revision_tables.write_renames(script, tables)
             if dialect == "sqlite":  # after the renames, and in the downgrade after those back
                 notes.extend(rebuild_renamed_readers(context, script, tables))
+            drops_before_creates(script, dialect)  # a table dropped and one made by its names
         # An unnamed SQLite CHECK added or removed is a batch written above (stranger64).
         found["empty"] = found["empty"] and all(d.upgrade_ops.is_empty() for d in generated)
 

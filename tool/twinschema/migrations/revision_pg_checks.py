@@ -17,9 +17,12 @@ and no spelling is taken for a change. A CHECK of the module the database lacks 
 old ones dropped and the new ones added in the same savepoint, so a numbered name is the one
 the server would choose); one of the database the module lacks is dropped by the name the
 database gave it; the downgrade drops the new and makes the old again by their names. A CHECK
-naming a column the same revision adds cannot be tried at head: it is left out, and
-``revision`` still warns of it. A row the new CHECK refuses makes ``migrate`` fail (PostgreSQL
-checks the table's rows), and roll back: the database keeps its rows and its old CHECK.
+naming a column the same revision adds is tried with that column added first in the savepoint
+(its name and type), and made after the revision's ``add_column`` (until s79mig it was left
+out, with ``revision``'s ``not written`` warning); one PostgreSQL still refuses there (a column
+of a type the same revision makes) is left out, and ``revision`` warns of it. A row the new
+CHECK refuses makes ``migrate`` fail (PostgreSQL checks the table's rows), and roll back: the
+database keeps its rows and its old CHECK.
 """
 
 from __future__ import annotations
@@ -51,14 +54,19 @@ def unnamed_checks(context: Any, script: Any) -> None:
     if not isinstance(metadata, sa.MetaData) or "ck" in metadata.naming_convention:
         return
     connection: sa.Connection = context.connection
+    dialect = as_read(connection.dialect)
     for table in metadata.sorted_tables:
-        module = _module_checks(table, as_read(connection.dialect))
-        if table.schema is not None or not module:
+        if table.schema is not None or not _module_checks(table, dialect, set()):
             continue
         database = _database_checks(connection, table)
         if database is None:
             continue  # not at head: a table the revision makes gets its CHECKs with it
-        tried = [_read_back(connection, table.name, [], [check]) for check in module]
+        new = _new_columns(connection, table)
+        module = _module_checks(table, dialect, set(new))
+        if not module:
+            continue
+        adds = list(new.values())
+        tried = [_read_back(connection, table.name, [], [check], adds) for check in module]
         if any(t is None for t in tried):
             continue  # a CHECK the head's table cannot hold yet: left to the warning
         read = [t[0][1] for t in tried if t is not None]
@@ -66,7 +74,7 @@ def unnamed_checks(context: Any, script: Any) -> None:
         dropped = _unmatched(list(database), list(database.values()), read)
         if not added and not dropped:
             continue
-        given = _read_back(connection, table.name, dropped, added)
+        given = _read_back(connection, table.name, dropped, added, adds)
         if given is None:
             continue
         for upgrade, downgrade in zip(
@@ -88,16 +96,22 @@ def unnamed_checks(context: Any, script: Any) -> None:
             downgrade.ops.insert(0, ops.ModifyTableOps(table.name, back))
 
 
-def _module_checks(table: sa.Table, dialect: sa.engine.Dialect) -> list[str]:
+def _module_checks(table: sa.Table, dialect: sa.engine.Dialect, new_columns: set[str]) -> list[str]:
     """The SQL of each unnamed CHECK of the module's ``table`` that SQLAlchemy makes on
     ``dialect`` (a type's own only where it makes it: a non-native enum's, never a native
-    boolean's), its column's too, in the order the module declares them."""
+    boolean's, and not for a column of ``new_columns``, whose ``add_column`` makes it), its
+    column's too, in the order the module declares them."""
     found = []
     declared = [*table.constraints, *(c for col in table.columns for c in col.constraints)]
     for constraint in dict.fromkeys(declared):
         if not isinstance(constraint, sa.CheckConstraint) or isinstance(constraint.name, str):
             continue  # named (a type's own CHECK without a name holds a marker, not a str)
         if not made_on(constraint, dialect):
+            continue
+        if (
+            getattr(constraint, "_type_bound", False)
+            and {c.name for c in constraint.columns} & new_columns
+        ):
             continue
         sql = constraint.sqltext.compile(
             dialect=dialect, compile_kwargs={"literal_binds": True, "include_table": False}
@@ -135,16 +149,37 @@ def _unmatched(items: list[str], keys: list[str], others: list[str]) -> list[str
     return found
 
 
+def _new_columns(connection: sa.Connection, table: sa.Table) -> dict[str, str]:
+    """Each column of the module's ``table`` that the table at head lacks (the revision adds
+    it), by name: its ``ADD COLUMN``, name and type only, what a CHECK naming it is tried over."""
+    held = {c["name"] for c in sa.inspect(connection).get_columns(table.name)}
+    dialect: Any = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    return {
+        column.name: f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} "
+        f"{dialect.type_compiler_instance.process(column.type)}"
+        for column in table.columns
+        if column.name not in held
+    }
+
+
 def _read_back(
-    connection: sa.Connection, table: str, dropped: list[str], added: list[str]
+    connection: sa.Connection,
+    table: str,
+    dropped: list[str],
+    added: list[str],
+    new_columns: list[str],
 ) -> list[tuple[str, str]] | None:
-    """On ``table`` in a savepoint rolled back: the CHECKs ``dropped`` dropped, then each of
+    """On ``table`` in a savepoint rolled back: the columns the revision adds made
+    (``new_columns``: ``_new_columns``), the CHECKs ``dropped`` dropped, then each of
     ``added`` added without a name; the name PostgreSQL gave each and its expression as read
-    back. None when PostgreSQL refuses one (a column the revision adds)."""
+    back. None when PostgreSQL refuses one (a column of a type the revision makes)."""
     quote = connection.dialect.identifier_preparer.quote
     given: list[tuple[str, str]] = []
     savepoint = connection.begin_nested()
     try:
+        for statement in new_columns:
+            run_sql(connection, statement)
         for name in dropped:
             run_sql(connection, f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         for sql in added:

@@ -10,8 +10,9 @@ their names); ``ALTER TABLE ... ALTER COLUMN ... TYPE <new> USING <column>::<new
 column of the old domain (``<new>[]`` for an array of it; a key and the foreign key to it are
 each moved, PostgreSQL checks the key again); ``DROP DOMAIN`` the old; ``ALTER DOMAIN ... RENAME``
 the new. The downgrade does the same back to the old base type. A row the new type refuses
-(a shorter varchar) makes ``migrate`` fail and roll back. Where something other than a table's
-column uses the domain (a view, a composite type, a domain over it) nothing is written here:
+(a shorter varchar) makes ``migrate`` fail and roll back. A view over a column of the domain is
+dropped before and made again after (``revision_pg_views``; until s79mig nothing was written).
+Where a composite type or a domain over it uses the domain nothing is written here:
 ``revision``'s ``not written`` warning stays.
 """
 
@@ -35,14 +36,15 @@ _CHECKS = (
     "WHERE contypid = %(oid)s AND contype = 'c' ORDER BY conname"
 )
 # Each column of the domain or of an array of it, in tables (a partition's follows its parent's);
-# and whether anything else uses it (a view's column, a composite type, a domain over it).
+# and whether anything else uses it (a composite type, a domain over it); a view's column is
+# left to ``revision_pg_views``, which drops the view before and makes it again after.
 _COLUMNS = (
     "SELECT CASE WHEN n.nspname = current_schema() THEN NULL ELSE n.nspname END, c.relname, "
     "a.attname, a.atttypid <> %(oid)s, c.relkind IN ('r', 'p') FROM pg_attribute a "
     "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE a.atttypid IN (%(oid)s, (SELECT typarray FROM pg_type WHERE oid = %(oid)s)) "
     "AND a.attnum > 0 AND NOT a.attisdropped AND a.attinhcount = 0 "
-    "AND c.relkind NOT IN ('i', 'I') ORDER BY n.nspname, c.relname, a.attnum"
+    "AND c.relkind NOT IN ('i', 'I', 'v', 'm') ORDER BY n.nspname, c.relname, a.attnum"
 )
 _OVER = "SELECT count(*) FROM pg_type WHERE typtype = 'd' AND typbasetype = %(oid)s"
 
@@ -53,7 +55,7 @@ def retyped(
     """The upgrade's and the downgrade's statements that give the domain ``oid`` of the scratch
     database at head the base type of the module's ``domain`` (see the module docstring): two
     empty lists where the base type is the same, None where they cannot be written (PostgreSQL
-    refuses the module's type, or something other than a table's column uses the domain)."""
+    refuses the module's type, or a composite type or another domain uses the domain)."""
     dialect: Any = connection.dialect
     preparer = dialect.identifier_preparer
     module_type = dialect.type_compiler_instance.process(domain.data_type)

@@ -59,16 +59,18 @@ class Held:
     checks: dict[str, str]
 
 
-def altered_domains(context: Any, script: Any) -> None:
+def altered_domains(context: Any, script: Any) -> list[int]:
     """Write, in each upgrade of ``script`` (a MigrationScript), the ``ALTER DOMAIN`` statements
     that give each domain of the PostgreSQL module's columns its module's CHECK, DEFAULT and
     NOT NULL (and its base type: ``revision_pg_domain_type``), and in its downgrade those
     that put the database's back (see the module docstring). ``context``: the
-    MigrationContext on the scratch database at head."""
+    MigrationContext on the scratch database at head. Returns the oids of the domains given a
+    new base type (whose views ``revision_pg_views`` drops and makes again)."""
     metadata = context.opts.get("target_metadata")
     if not isinstance(metadata, sa.MetaData):
-        return
+        return []
     connection: sa.Connection = context.connection
+    retyped_oids: list[int] = []
     for domain in _domains(metadata):
         held = _held(connection, domain)
         if held is None:  # a new domain: made by a create_table that uses it, else here
@@ -76,6 +78,8 @@ def altered_domains(context: Any, script: Any) -> None:
             continue
         steps = _steps(connection, domain, held) or ([], [])
         retype = retyped(connection, domain, held.oid) or ([], [])
+        if retype[0]:
+            retyped_oids.append(held.oid)
         up, down = retype[0] + steps[0], steps[1] + retype[1]
         if not up:
             continue
@@ -84,6 +88,7 @@ def altered_domains(context: Any, script: Any) -> None:
         ):
             upgrade.ops[:0] = [ops.ExecuteSQLOp(escape_binds(s)) for s in up]
             downgrade.ops.extend(ops.ExecuteSQLOp(escape_binds(s)) for s in down)
+    return retyped_oids
 
 
 def _make_new(connection: sa.Connection, script: Any, domain: postgresql.DOMAIN) -> None:

@@ -26,6 +26,7 @@ from twinschema.migrations.revision_pg_domains import altered_domains
 from twinschema.migrations.revision_pg_enums import make_enum_types
 from twinschema.migrations.revision_pg_named_checks import changed_named_checks
 from twinschema.migrations.revision_pg_sequences import altered_sequences
+from twinschema.migrations.revision_pg_views import views_around_retypes
 from twinschema.migrations.revision_sqlite import made_by
 
 NAMEDATALEN = 64  # PostgreSQL's identifiers: at most NAMEDATALEN - 1 bytes
@@ -69,14 +70,16 @@ def complete(context: Any, script: Any) -> None:
     (``name_unnamed_keys``), the native enum types its new columns use (``make_enum_types``)
     its unnamed CHECKs added, changed or removed (``revision_pg_checks``), its named CHECKs
     changed under the same name (``revision_pg_named_checks``), its domains' changed CHECK,
-    DEFAULT or NOT NULL (``revision_pg_domains``) and its serials' changed sequence options
-    (``revision_pg_sequences``)."""
+    DEFAULT or NOT NULL (``revision_pg_domains``), its serials' changed sequence options
+    (``revision_pg_sequences``), and last, the views over a column whose type it changes
+    dropped first and made again last (``revision_pg_views``)."""
     name_unnamed_keys(context, script)
     make_enum_types(context, script)
     unnamed_checks(context, script)
     changed_named_checks(context, script)
-    altered_domains(context, script)
+    retyped = altered_domains(context, script)
     altered_sequences(context, script)
+    views_around_retypes(context, script, retyped)
 
 
 def name_unnamed_keys(context: Any, script: Any) -> None:

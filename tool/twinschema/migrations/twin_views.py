@@ -9,11 +9,15 @@ over scratch copies of the tables each chain's scratch run read after the twins
 twins, with the witness base rows and each side's answer; a view that could not be run (or
 no evaluation: ``--no-evaluate``) is a warning naming it, never a silent "in sync". A view
 whose columns differ after the twins is not run: its columns are judged where the chains
-build it (``migrations_twins``), and other columns always give other rows.
+build it (``migrations_twins``), and other columns always give other rows. A view one twin
+alone re-creates with the other chain's columns (a mend, by its columns: stranger75 007) is run
+too: with another filter it still answers otherwise (s79views), a ``migration_parity``
+difference naming each side's filter, located in that twin's revision file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from twinschema.evaluate import Evaluator
@@ -24,9 +28,9 @@ from twinschema.evaluate.view_answers import (
     views_to_run,
     witness_text,
 )
-from twinschema.migrations.migrations_chain import PARITY, migration_difference
-from twinschema.migrations.migrations_twins import Span, TwinSide, both_changed
-from twinschema.records import Difference
+from twinschema.migrations.migrations_chain import PARITY, Revision, migration_difference
+from twinschema.migrations.migrations_twins import Span, TwinSide, both_changed, upgrade_line
+from twinschema.records import Difference, FixSide, FixSite
 from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.differences import Severity
 from twinschema.records.domain import Domain
@@ -41,9 +45,9 @@ def twin_views(
     differences: list[Difference] = []
     warnings: list[Difference] = []
     labels = (left.chain.label, right.chain.label)
-    for name, spans in both_changed(left, right, domain):
+    for name, spans, alone in both_changed(left, right, domain):
         if evaluator is None:
-            warnings.append(_warning(name, spans, labels, "no evaluation (--no-evaluate)"))
+            warnings.append(_warning(name, spans, labels, "no evaluation (--no-evaluate)", alone))
             continue
         schemas = (make_canonical(spans[0].schema, domain), make_canonical(spans[1].schema, domain))
         if name not in views_to_run(*schemas):  # its columns differ: the column rule's
@@ -52,11 +56,15 @@ def twin_views(
         backends = (evaluator.backend(dialects[0]), evaluator.backend(dialects[1]))
         verdict = compare_view(schemas, name, backends)
         if verdict.same is None:
-            warnings.append(_warning(name, spans, labels, verdict.reason))
+            warnings.append(_warning(name, spans, labels, verdict.reason, alone))
             continue
         if verdict.same:
             continue
         said = answers_text(verdict, (DIALECT_NAMES[dialects[0]], DIALECT_NAMES[dialects[1]]))
+        if alone is not None:  # one twin re-made it with the other's columns
+            found = _alone(name, spans, (left, right), alone, f"{witness_text(verdict)}: {said}")
+            differences.append(replace(found, witness=view_witness(verdict, said)))
+            continue
         found = _parity(
             name,
             spans,
@@ -69,6 +77,52 @@ def twin_views(
         )
         differences.append(replace(found, witness=view_witness(verdict, said)))
     return differences, warnings
+
+
+def _alone(
+    name: str, spans: tuple[Span, Span], sides: tuple[TwinSide, TwinSide], alone: int, said: str
+) -> Difference:
+    """The difference of view ``name`` twin ``alone`` (0: left) re-created, the other twin
+    leaving it, with the same columns on both chains but not the same rows (``said``: the
+    witness and answers), located in that twin's revision file."""
+    labels = (sides[0].chain.label, sides[1].chain.label)
+    mine, theirs = spans[alone].revisions, spans[1 - alone].revisions
+    filters = "; ".join(
+        f"{DIALECT_NAMES[s.chain.dialect]}: {_filter(_defined(span, name) or '')}"
+        for s, span in zip(sides, spans, strict=True)
+    )
+    found = _parity(
+        name,
+        spans,
+        labels,
+        f"view {name} is re-created by {_revisions(mine)} of "
+        f"{labels[alone]} alone ({_revisions(theirs)} of "
+        f"{labels[1 - alone]} leaves it as it was), with the same columns on both chains, "
+        f"but the two return other rows (filters: {filters}) {said}",
+        f"make {mine[-1].path} re-create view {name} to select the rows the other chain's "
+        "view selects (the witness shows where they part), or declare it for one dialect in "
+        "domain.yaml",
+    )
+    line = upgrade_line(sides[alone].chain.config.root / mine[-1].path)
+    return replace(found, fix=FixSite((FixSide.LEFT, FixSide.RIGHT)[alone], mine[-1].path, line))
+
+
+def _revisions(revisions: tuple[Revision, ...]) -> str:
+    """Revisions by id: ``revision X`` or ``revisions X, Y``."""
+    ids = ", ".join(r.revision for r in revisions)
+    return f"revision{'s' if len(revisions) > 1 else ''} {ids}"
+
+
+def _filter(text: str) -> str:
+    """A view definition's filter as written (``WHERE a IS NOT NULL``), or "no WHERE"."""
+    found = _WHERE.search(text)
+    return " ".join(("WHERE " + found.group(1)).split()) if found else "no WHERE"
+
+
+# A view's outermost WHERE, up to what follows it in a SELECT.
+_WHERE = re.compile(
+    r"\bWHERE\b(.*?)(?=\b(?:GROUP|HAVING|ORDER|LIMIT|WINDOW|UNION)\b|;|$)", re.I | re.S
+)
 
 
 def _twins(spans: tuple[Span, Span], labels: tuple[str, str]) -> str:
@@ -86,15 +140,20 @@ def _defined(span: Span, name: str) -> str | None:
 
 
 def _warning(
-    name: str, spans: tuple[Span, Span], labels: tuple[str, str], reason: str
+    name: str, spans: tuple[Span, Span], labels: tuple[str, str], reason: str, alone: int | None
 ) -> Difference:
-    """The warning of a view both twins redefine whose answers were not compared."""
+    """The warning of a view both twins redefine (``alone``: None), or twin ``alone``
+    re-creates by itself, whose answers were not compared."""
+    done = (
+        f"is redefined by both twins, {_twins(spans, labels)}"
+        if alone is None
+        else f"is re-created by {_revisions(spans[alone].revisions)} of {labels[alone]} alone"
+    )
     found = _parity(
         name,
         spans,
         labels,
-        f"view {name} is redefined by both twins, {_twins(spans, labels)}; whether the two "
-        f"return the same rows was not compared ({reason})",
+        f"view {name} {done}; whether the two return the same rows was not compared ({reason})",
         f"compare what view {name} returns on both databases by hand, or declare it for one "
         "dialect in domain.yaml",
     )

@@ -6,6 +6,14 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from twinschema.model_types import (
+    EQUALITY_ASCII_CASE,
+    EQUALITY_CASE,
+    EQUALITY_CASE_ACCENT,
+    EQUALITY_EXACT,
+    EQUALITY_TRAILING_SPACE,
+)
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
 
@@ -110,6 +118,20 @@ PARENT_KEY_REFUSED: dict[str, str] = {
     POSTGRESQL: "PostgreSQL refuses to create it",
 }
 PARENT_KEY_OWN_COLLATION: dict[str, bool] = {SQLITE: True, POSTGRESQL: False}
+
+# What the collations a dialect can declare on an index element make equal (the EQUALITY_* words
+# of ``model_types``; its default is exact): SQLite's built-in BINARY, NOCASE (ASCII letters
+# only) and RTRIM (``dialects.sqlite_types.COLLATIONS``); PostgreSQL's deterministic ones and its
+# nondeterministic ICU collations of strength 2 or 1 (``dialects.postgresql_types.ICU_STRENGTHS``).
+# NOCASE and RTRIM have no PostgreSQL twin, nor ICU's folding of every letter a SQLite one. A
+# plain (not unique) index under a collation only its own dialect has is the same index as its
+# twin's without it (``compare.index_attributes``): it refuses no row and changes no answer
+# (stranger76 009, checked on SQLite 3.40 and PostgreSQL 16: 'Bob', 'bob' stored by both, and
+# ``= 'bob'``, ``> 'Bob'``, ``ORDER BY name`` read the same with and without the index).
+COLLATION_EQUALITIES: dict[str, frozenset[str]] = {
+    SQLITE: frozenset({EQUALITY_EXACT, EQUALITY_ASCII_CASE, EQUALITY_TRAILING_SPACE}),
+    POSTGRESQL: frozenset({EQUALITY_EXACT, EQUALITY_CASE, EQUALITY_CASE_ACCENT}),
+}
 # A key to a table that does not exist: SQLite creates it and then fails every write to the
 # child (an insert of NULL, an update, a delete: "no such table"), checked on a real SQLite 3.40;
 # PostgreSQL refuses to create it (a key read from a live PostgreSQL database to a table outside
@@ -125,6 +147,10 @@ PARENT_KEY_REFUSED_DEFERRED: dict[str, str] = {
     SQLITE: 'every insert into {parent} fails with "foreign key mismatch" too',
 }
 
+# Whether a database refuses ``DROP TABLE`` (without CASCADE) while another table's foreign key
+# points at it (PostgreSQL: "other objects depend on it"); SQLite drops it (``migrate`` runs with
+# foreign keys off, and a key to a missing table is only checked by the writes to its table).
+DROP_TABLE_REFUSED_UNDER_KEYS: dict[str, bool] = {SQLITE: False, POSTGRESQL: True}
 
 # sqlglot's name of each dialect (``read=`` / ``dialect=``).
 SQLGLOT_DIALECTS: dict[str, str] = {SQLITE: "sqlite", POSTGRESQL: "postgres"}

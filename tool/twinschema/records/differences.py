@@ -155,7 +155,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "chains build a view or trigger otherwise (one twin changed it, the other left it as it "
     "was; or a view's columns differ at the heads). A later twin pair that makes both chains "
     "build it alike again mends it; a view or trigger of one dialect only is declared so in "
-    "domain.yaml (views: {v: {dialects: [postgresql]}}).",
+    "domain.yaml (views: {v: {dialects: [postgresql]}}). A view's columns apart at the heads, "
+    "which the two live databases show too, are left out where domain.yaml allows that view's "
+    "difference ({kind: view, name: v, reason: ...}), as between the databases; the others are "
+    "fixed in the revision files.",
     "migration_drift": "Upgrading an empty database to the chain's head does not give the "
     "schema of its metadata module: a migration is missing or wrong.",
     "migration_roundtrip": "Downgrading to base and upgrading again leaves a trace: a "
