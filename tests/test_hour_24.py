@@ -113,3 +113,52 @@ def test_the_advised_pin_is_in_sync(loader: Loader, kind: str) -> None:
     assert _stored(loader, sqlite, kind, leap) == (False, False)
     ordered = (row[0], row[0].replace("2026-01-02", "2026-01-01"))
     assert _stored(loader, sqlite, kind, ordered) == (True, True)
+
+
+# Per kind: a moment on a day no calendar has, in the form of the kind's pin.
+NO_DAY = {"timestamptz": "2024-02-30T10:00:00Z", "timestamp": "2024-02-30 10:00:00"}
+# The pin s77clock advised, which holds the hour but prints '2024-02-30' back unchanged.
+BELOW_24 = {
+    "timestamptz": "{c} IS strftime('%Y-%m-%dT%H:%M:%SZ', {c}) AND substr({c}, 12, 2) < '24'",
+    "timestamp": "{c} IS strftime('%Y-%m-%d %H:%M:%S', {c}) AND substr({c}, 12, 2) < '24'",
+}
+
+
+def _value_warnings(loader: Loader, sqlite: str, kind: str) -> list[str]:
+    """Each value_compatibility warning on starts_at, its message and its hint."""
+    found: list[Difference] = []
+    compare_texts(loader, SQLITE_PG, sqlite, _pg(kind), found)
+    return [f"{d.message} hint: {d.hint}" for d in found if d.column == "starts_at"]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_pin_below_hour_24_passes_a_day_no_calendar_has(loader: Loader, kind: str) -> None:
+    """s79time: strftime() without a modifier prints '2024-02-30 ...' back unchanged, so the
+    hour pin stores it on real SQLite and PostgreSQL's type refuses it: a value warning naming
+    it, whose hint is the advised pin; the pair itself stays in sync."""
+    sqlite = _sqlite(BELOW_24[kind])
+    assert _pair(loader, sqlite, kind) == []
+    (message,) = _value_warnings(loader, sqlite, kind)
+    assert f"the text '{NO_DAY[kind]}' (no such day" in message
+    assert re.sub(r"\bx\b", "starts_at", KINDS[kind][2]) in message  # the advised pin
+    day = NO_DAY[kind]
+    later = day.replace("2024-02-30", "2024-03-02")
+    conn = sqlite3.connect(":memory:")
+    conn.execute(sqlite)
+    conn.execute("INSERT INTO shift (starts_at, ends_at) VALUES (?, ?)", (day, later))
+    with loader.connect() as pg, pytest.raises(psycopg.errors.DatetimeFieldOverflow):
+        pg.execute(_pg(kind).replace("CREATE TABLE shift", "CREATE TEMP TABLE shift"))
+        pg.execute("INSERT INTO pg_temp.shift (starts_at, ends_at) VALUES (%s, %s)", (day, later))
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_advised_pin_holds_real_days(loader: Loader, kind: str) -> None:
+    """Near miss: the advised pin refuses '2024-02-30 ...' and year zero on real SQLite, and
+    the tool gives the column no value warning."""
+    sqlite = _sqlite(re.sub(r"\bx\b", "{c}", KINDS[kind][2]))
+    assert _value_warnings(loader, sqlite, kind) == []
+    conn = sqlite3.connect(":memory:")
+    conn.execute(sqlite)
+    for bad in (NO_DAY[kind], NO_DAY[kind].replace("2024-02-30", "0000-01-01")):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO shift (starts_at, ends_at) VALUES (?, ?)", (bad, "9999"))

@@ -22,11 +22,13 @@ from twinschema.records.kinds import GEOMETRY, VECTOR, Storage
 ENFORCES_SCALE = frozenset({POSTGRESQL})
 # The kinds of the types of each dialect that keep a number given them with every decimal where
 # another dialect's column rounds it to a declared scale: SQLite's REAL affinity (REAL, DOUBLE,
-# FLOAT) and BLOB affinity (no type, BLOB) store 0.004 as the double 0.004. Paired with a
-# numeric(6,2) (a ``column_type`` allowed), such a column is probed as a NUMERIC of that scale
+# FLOAT) and BLOB affinity (no type, BLOB) store 0.004 as the double 0.004, and so does INTEGER
+# affinity (INTEGER, INT, BIGINT...: a value with a fraction stays a REAL, s79time; only a STRICT
+# table refuses it, and its scratch table is STRICT too). Paired with a numeric(6,2) (a
+# ``column_type`` allowed), such a column is probed as a NUMERIC of that scale
 # (``evaluate.probes.kind_of``), one decimal beyond it: ``CHECK (x > 0)`` is a difference, witness
 # 0.004, which PostgreSQL stores as 0.00 and its CHECK then refuses (stranger75 002).
-KEEPS_DECIMALS = {SQLITE: frozenset({"float", "bytes"})}
+KEEPS_DECIMALS = {SQLITE: frozenset({"float", "bytes", "integer", "bigint", "smallint"})}
 SCALE_REASON = (
     "{column} has scale {scale}: {rounds} rounds a value to {scale} decimals on store, "
     "{keeps} keeps them all (0.001 is 0.00 on one, 0.001 on the other)"

@@ -24,11 +24,13 @@ from twinschema.evaluate.crossing_hints import (
     HINT_NULL_ID,
     HINT_RULE,
     HINT_SEQUENCE,
+    NO_DAY,
     hint_for,
     sequence_statement,
 )
 from twinschema.evaluate.crossing_values import (
     FINER,
+    NOT_A_DATE,
     OFFSET,
     SPELLINGS,
     TRAILING,
@@ -151,6 +153,8 @@ def findings(
                 offset = OFFSET in said
                 if offset and ((a is REJECTED) == (b is REJECTED) or OFFSET in hints):
                     continue
+                if NO_DAY in said and NOT_A_DATE in hints:
+                    continue  # one warning a column for text PostgreSQL reads as no date
                 if TRAILING in said and REJECTED not in (a, b):
                     continue  # both store it: the longer value's own warning says enough
                 judged = _judged(crossing, kind, (said, value), ((ld, a), (rd, b)), runs, warns)
@@ -162,6 +166,8 @@ def findings(
                     hints.add(hint)
                 if finer or offset:
                     hints.add(FINER if finer else OFFSET)
+                if NO_DAY in said or said == NOT_A_DATE:
+                    hints.add(NOT_A_DATE)
                 push, what = judged
                 message = f"{column_shown(lt, rt, lc.name)}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))

@@ -32,10 +32,28 @@ HINT_FRACTION = (
     "same CHECK ({column} = CAST({column} AS {cast})) on both sides; or allow it in domain.yaml "
     "with a reason"
 )
+# What a warning on a day no calendar has says of it (``crossing_values.NO_DAYS``).
+NO_DAY = "no such day"
+# The pins that hold SQLite's text to the days and moments PostgreSQL's types read, proved on
+# SQLite 3.40 and PostgreSQL (golden cases sl-pg.date-pinned-real-days-near-miss,
+# ...-timestamptz-...): date() and strftime() print '2024-02-30' back unchanged, a modifier
+# ('+0 days') makes them normalize it ('2024-03-01'), and hour 24 too ('2026-01-01T24:00:00Z' is
+# printed '2026-01-02T00:00:00Z'); ':60' and text no function reads are NULL, which IS refuses;
+# nor does PostgreSQL's calendar have year zero, which the function prints back ('0000-01-01').
+PIN_DAY = "{column} IS date({column}, '+0 days') AND {column} >= '0001-01-01'"
+PIN_MOMENT = "{column} IS strftime('{form}', {column}, '+0 days') AND {column} >= '0001-01-01'"
+# The strftime() form of a pin, per kind: one UTC form for a timestamptz, one wall form else.
+PIN_FORMS = {"timestamptz": "%Y-%m-%dT%H:%M:%SZ", "timestamp": "%Y-%m-%d %H:%M:%S"}
 HINT_DAY = (
-    "keep the SQLite column to days as written with CHECK ({column} IS date({column})) (date() "
-    "reads an offset in UTC, so a moment with one fails it; = would pass what date() reads as "
-    "NULL); or allow it in domain.yaml with a reason"
+    "keep the SQLite column to days as written with CHECK (" + PIN_DAY + ") (date() reads an "
+    "offset in UTC, so a moment with one fails it; = would pass what date() reads as NULL; "
+    "without '+0 days' date() prints '2024-02-30' back unchanged); or allow it in domain.yaml "
+    "with a reason"
+)
+HINT_MOMENT = (
+    "keep the SQLite column to moments PostgreSQL reads with CHECK (" + PIN_MOMENT + ") "
+    "(without '+0 days' strftime() prints '2024-02-30' and hour 24 back unchanged); or allow "
+    "it in domain.yaml with a reason"
 )
 HINT_PRECISION = (
     "put the same CHECK (abs({column}) < {bound}) on both sides; or allow it in domain.yaml "
@@ -97,8 +115,10 @@ def hint_for(
     if kind in INTEGER_KINDS and isinstance(value, Decimal) and value != int(value):
         cast = "BIGINT" if kind == "bigint" else "INTEGER"
         return HINT_FRACTION.format(column=shown, cast=cast)
-    if kind == "date" and isinstance(value, str) and "T" in value:
+    if kind == "date" and isinstance(value, str) and ("T" in value or NO_DAY in probe[0]):
         return HINT_DAY.format(column=shown)  # a moment with an offset (``offset_moments``)
+    if kind in PIN_FORMS and NO_DAY in probe[0]:
+        return HINT_MOMENT.format(column=shown, form=PIN_FORMS[kind])
     if kind == "numeric" and precision is not None:
         bound = Decimal(10) ** (precision - (scale or 0))
         if probe[1] in (bound, -bound):

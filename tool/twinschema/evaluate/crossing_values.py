@@ -15,7 +15,7 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.evaluate import expression_reads, probes
 from twinschema.evaluate.backends import REJECTED
-from twinschema.evaluate.crossing_hints import FRACTION
+from twinschema.evaluate.crossing_hints import FRACTION, NO_DAY
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import convert
 from twinschema.model import ColumnType
@@ -49,6 +49,28 @@ WALL_SPELLINGS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+# What a warning on text no date function reads says of it.
+NOT_A_DATE = "the text 'yesterday-ish'"
+# Days no calendar has, per kind, in the forms pins hold text to: SQLite's date() and strftime()
+# print '2024-02-30' and '0000-01-01' back unchanged (a GLOB passes them too), so a pin such as
+# ``d IS date(d)`` stores them, and PostgreSQL's date, timestamp and timestamptz refuse both ("date/
+# time field value out of range"; its calendar has no year zero). Tried after 'yesterday-ish',
+# one warning a column (``crossing.findings``): they matter where a pin refuses that (s79time).
+NO_DAYS: dict[str, tuple[tuple[str, str], ...]] = {
+    kind: tuple(
+        (day + rest, f"{NO_DAY}: {why}")
+        for day, why in (
+            ("2024-02-30", "February has 29 days at most"),
+            ("0000-01-01", "PostgreSQL's calendar has no year zero"),
+        )
+        for rest in forms
+    )
+    for kind, forms in (
+        ("date", ("",)),
+        ("timestamp", (" 10:00:00", "T10:00:00")),
+        ("timestamptz", ("T10:00:00Z", " 10:00:00+00:00", "T10:00:00+00:00")),
+    )
+}
 # What a warning on a number past a NUMERIC scale says of it (one such warning a column).
 FINER = "more digits than scale"
 # What a warning on a moment with a UTC offset in a date column says of it (``offset_moments``).
@@ -112,7 +134,8 @@ def probe_values(
     if kind == "uuid":
         found.append(("the text 'not-a-uuid'", "not-a-uuid"))
     if kind in ("timestamp", "timestamptz", "date"):
-        found.append(("the text 'yesterday-ish'", "yesterday-ish"))
+        found.append((NOT_A_DATE, "yesterday-ish"))
+        found += [(f"the text {probe_text(v)} ({why})", v) for v, why in NO_DAYS[kind]]
     if kind == "boolean":
         found.append(("the integer 2", 2))
     if kind == "json":

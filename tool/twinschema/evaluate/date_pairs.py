@@ -7,7 +7,8 @@ zero: '9:00' sorts after '10:00'). As for a column against a date literal
 (``date_text``), this is a ``value_compatibility`` warning naming the row and what each side
 does with it, not a difference: the expressions mean the same on values written in one form.
 Not so for two timestamptz columns a CHECK compares, where values of one form with different
-UTC offsets part them: that is a ``check`` difference (``offset_checks``), no warning here. A
+UTC offsets part them: that is a ``check`` difference (``offset_checks``), no warning here, and
+so is a unique partial index whose predicate they part (``offset_indexes``). A
 row a side's CHECKs on one column refuse alone (a GLOB holding the text to one form) is none.
 """
 
@@ -113,8 +114,8 @@ def findings(
             for row, a, b, la, ra in zip(rows, *got, *alone, strict=True)
             if None not in (a, b) and a != b and la and ra
         ]
-        if parted and rule == "check" and _one_form(backends, dialects, tables, names, texts):
-            continue  # a difference (``offset_checks``), no warning
+        if parted and rule != "index" and _one_form(backends, dialects, tables, names, texts):
+            continue  # a difference (``offset_checks``, ``offset_indexes``), no warning
         # A sync fails where SQLite stores a row PostgreSQL's CHECK rejects, or where a row
         # is in PostgreSQL's partial unique index only (a second one is a duplicate there).
         pushes = [

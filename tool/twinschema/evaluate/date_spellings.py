@@ -26,12 +26,14 @@ _SHIFT = dt.timedelta(hours=5)
 _MAX_OFFSET = dt.timedelta(hours=16)
 
 
-def spellings(literals: Sequence[str], kind: str | None = None) -> list[str]:
+def spellings(literals: Sequence[str], kind: str | None = None, wall: bool = True) -> list[str]:
     """Other spellings of the dates among ``literals`` that PostgreSQL reads as a date or a
     moment and SQLite compares as text: without the zeros ('2020-1-5'), with a time of day
     ('2020-01-05 10:00'); of a moment, its day alone, its time without seconds and with 'T'
     before it ('2020-01-05', '2020-01-05 00:00', '2020-01-05T00:00:00'). Of a ``time`` column,
-    those of its times of day instead (``time_spellings``)."""
+    those of its times of day instead (``time_spellings``). Without ``wall``, no hour-24 or
+    second-60 spelling (``wall_spellings``): a CHECK pair parted by one is a difference
+    (``offset_rows.compared_literal``), not a warning (s79time)."""
     if kind == "time":
         return time_spellings(literals)
     found: list[str] = []
@@ -54,9 +56,9 @@ def spellings(literals: Sequence[str], kind: str | None = None) -> list[str]:
         unique += [s for s in dict.fromkeys(moved) if s not in literals and s not in unique][
             :_MAX_MOVED
         ]
-    if kind in ("timestamp", "timestamptz"):  # last: the others name a row first where they part
-        wall = [s for literal in literals for s in wall_spellings(literal)]
-        unique += [s for s in dict.fromkeys(wall) if s not in literals and s not in unique]
+    if wall and kind in ("timestamp", "timestamptz"):  # last: the others part on a row first
+        hours = [s for literal in literals for s in wall_spellings(literal)]
+        unique += [s for s in dict.fromkeys(hours) if s not in literals and s not in unique]
     return unique
 
 
@@ -75,9 +77,10 @@ def wall_spellings(literal: str) -> list[str]:
     day, sep, hour, minute, rest = match[1], match[2], int(match[3]), int(match[4]), match[5] or ""
     if hour > 23 or minute > 59:
         return []
-    moment = dt.datetime.fromisoformat(f"{day} {hour:02d}:{minute:02d}") - dt.timedelta(minutes=1)
-    if not dt.MINYEAR < moment.year < dt.MAXYEAR:
+    moment = dt.datetime.fromisoformat(f"{day} {hour:02d}:{minute:02d}")
+    if not dt.MINYEAR < moment.year < dt.MAXYEAR:  # no minute before '0001-01-01 00:00' here
         return []
+    moment -= dt.timedelta(minutes=1)
     found = [f"{moment:%Y-%m-%d}{sep}{moment:%H:%M}:60{rest}"]
     if (hour, minute) == (0, 0):
         found.insert(0, f"{moment:%Y-%m-%d}{sep}24:00:00{rest}")

@@ -8,11 +8,14 @@ the spelling and what each side does with it, not a difference: the expressions 
 the values an application writes in one form. A spelling SQLite's CHECKs refuse by format alone
 (``starts IS time(starts)``, a GLOB) is none, and so is one they pass as NULL, reading it
 through a date or time function that cannot (``time('7:00')``): that is the CHECKs' own
-difference (``null_spellings``).
+difference (``null_spellings``). A CHECK's literal is not tried here in its hour-24 or second-60
+spelling ('2025-12-31T24:00:00Z' for '2026-01-01T00:00:00Z'): a CHECK pair parted by one is a
+``check`` difference (``offset_checks``, s79time); a partial index's predicate still is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -142,7 +145,7 @@ class _Pair:
         reject."""
         checks = (self._checks(0), self._checks(1))
         literals = self._literals([*checks[0], *checks[1]])
-        values = spellings(literals, self.kind)
+        values = spellings(literals, self.kind, wall=False)
         if not values or not (checks[0] or checks[1]):
             return []
         got = [
@@ -160,11 +163,34 @@ class _Pair:
             for value, a, b, out, null in zip(values, got[0], got[1], refused, nulls, strict=True)
             if (a is REJECTED) != (b is REJECTED) and not out and not null
         ]
+        pg = got[1 - sq]
+        kept = dict(zip(values, pg, strict=True)) if pg is not None else {}
         for value, keeps in self._named(parted, literals):
             shown = " AND ".join(f"CHECK ({t})" for t in checks[sq]) or "its CHECK"
             what = stored_or_rejected(self.sides, keeps)
+            if keeps != sq and value in kept:
+                what = self._handed_back(kept[value], checks[sq]) or what
             found.append((keeps == sq, self._finding(value, shown, what, literals)))
         return found
+
+    def _handed_back(self, stored: Any, checks: list[str]) -> str | None:
+        """Where PostgreSQL stores a spelling SQLite's CHECKs refuse ('2024-1-5' under
+        ``d <= '2024-01-05'``) and hands it back in ISO form ('2024-01-05'), which those CHECKs
+        take: what a warning says then (no sync fails, only an insert of the text itself on
+        SQLite: s79time); None where SQLite refuses that form too, or it cannot be run."""
+        text = stored.isoformat(sep=" ") if isinstance(stored, dt.datetime) else None
+        if isinstance(stored, dt.date | dt.time) and text is None:
+            text = stored.isoformat()
+        sq = self._sqlite()
+        column = self.columns[sq]
+        got = self.backends[sq].store(column.own_name, column.type, checks, [text])
+        if text is None or got is None or got[0] is REJECTED:
+            return None
+        return (
+            f"PostgreSQL stores it, SQLite rejects it; PostgreSQL hands it back as {text!r}, "
+            "which SQLite's CHECK takes (no PostgreSQL to SQLite sync fails on it, an insert "
+            "of this text on SQLite does)"
+        )
 
     def _named(
         self, parted: list[tuple[str, int]], literals: Sequence[str]

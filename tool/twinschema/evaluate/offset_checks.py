@@ -18,17 +18,27 @@ order is day order only in one fixed-width form, so a day without its zero ('202
 after '2026-01-05'), or without its dashes, makes ``CHECK (due_on >= lent_on)`` a difference
 with that row as its witness, unless each column's CHECKs hold the text to 'YYYY-MM-DD' (a
 GLOB, ``d IS date(d)``): a row such a pin refuses is no witness. Times are not tried here.
+One timestamp or timestamptz column compared with a literal (``CHECK (starts_at <
+'2026-01-02T00:00:00Z')``) likewise, on the literal's own spellings with hour 24 or second 60
+(``offset_rows.compared_literal``): SQLite stores '2026-01-01T24:00:00Z' under a one-form pin
+and PostgreSQL reads it as the literal, which the CHECK refuses (s79time: it was a warning while
+the pair was a difference).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from twinschema.canonical.expressions import across
 from twinschema.evaluate.checks import witness_written
 from twinschema.evaluate.context import StageContext, both_named, matched_tables
+from twinschema.evaluate.crossing_hints import PIN_DAY, PIN_FORMS, PIN_MOMENT
 from twinschema.evaluate.matched_checks import keyed_as_left
 from twinschema.evaluate.offset_rows import (
     DAYS,
     WALL,
+    compared_literal,
     compared_moments,
     family_of,
     one_form_parting,
@@ -36,15 +46,17 @@ from twinschema.evaluate.offset_rows import (
 from twinschema.evaluate.stored_rows import verb
 from twinschema.model import CheckConstraint, Table
 
-# How a CHECK on SQLite holds a column to one UTC form of one width, hours below 24 and seconds
-# below 60 (``x IS strftime(...)`` refuses an offset, a fraction, ':60' and a day strftime
-# moves; the hour test refuses '24:00:00', which strftime prints back unchanged): the advice
+# How a CHECK on SQLite holds a column to one UTC form of one width, hours below 24, seconds
+# below 60 and days PostgreSQL's calendar has (``x IS strftime(..., x, '+0 days')`` refuses an
+# offset, a fraction and ':60', and with its modifier normalizes hour 24 and '2024-02-30', which
+# strftime() alone prints back unchanged; ``x >= '0001-01-01'`` refuses year zero): the advice
 # each reason ends with, called in sync on real databases (golden cases
-# sl-pg.check-two-timestamptz-pinned-below-hour-24-near-miss, ...-two-timestamps-...).
+# sl-pg.check-two-timestamptz-pinned-real-moments-near-miss, ...-two-timestamps-...; the older
+# ``substr(x, 12, 2) < '24'`` pin holds the comparison too, not '2024-02-30', s79time).
 # julianday() is no such advice: it rounds to the millisecond fractions PostgreSQL keeps to the
 # microsecond, and reads ':60' as NULL (stranger75 003).
-PIN_UTC = "x IS strftime('%Y-%m-%dT%H:%M:%SZ', x) AND substr(x, 12, 2) < '24'"
-PIN_WALL = "x IS strftime('%Y-%m-%d %H:%M:%S', x) AND substr(x, 12, 2) < '24'"
+PIN_UTC = PIN_MOMENT.format(column="x", form=PIN_FORMS["timestamptz"])
+PIN_WALL = PIN_MOMENT.format(column="x", form=PIN_FORMS["timestamp"])
 # Why such a pair parts (a difference's reason, beside its witness).
 WHY = (
     "SQLite compares the two timestamps as text, PostgreSQL as instants, and in one form "
@@ -61,13 +73,22 @@ WHY_WALL = (
     "the next minute); a CHECK on SQLite can hold each column x to one form below hour 24: "
     f"{PIN_WALL}"
 )
+# Why a CHECK comparing one timestamp with a literal parts (``offset_rows.compared_literal``).
+WHY_LITERAL = (
+    "SQLite compares the timestamp with the literal as text, PostgreSQL as moments, and one "
+    "moment has two spellings of one width ('2026-01-01T24:00:00Z' is '2026-01-02T00:00:00Z', "
+    "as '23:59:60Z' is the next minute), which a GLOB or strftime() pin passes; a CHECK on "
+    "SQLite can hold the column x to one form below hour 24: {pin}"
+)
 # Why a pair over two dates parts.
 WHY_DAYS = (
     "SQLite compares the two dates as text, PostgreSQL as days, and text order is day order "
     "only in one fixed-width form: a day without its zero sorts after ('2026-1-01' after "
     "'2026-01-05'), one without its dashes before ('20260101'); a CHECK on SQLite can hold each "
-    "column to 'YYYY-MM-DD' (d GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]', or d IS "
-    "date(d): d = date(d) passes what date() reads as NULL)"
+    "column d to 'YYYY-MM-DD' and to days PostgreSQL's date reads: "
+    + PIN_DAY.format(column="d")
+    + " (d = date(d) passes what date() reads as NULL, and without '+0 days' date() prints "
+    "'2024-02-30' back unchanged)"
 )
 
 
@@ -83,8 +104,12 @@ def offset_checks(st: StageContext) -> None:
         return
     for lt, rt in matched_tables(st):
         rights = keyed_as_left(st, lt.name, rt)
+        # A moment literal is printed otherwise by each dialect ('2026-01-02T00:00:00Z',
+        # '2026-01-02 00:00:00+00'): a pair the comparer matched through it, by its instant.
+        instants = {_instants(k): c for k, c in rights.items()}
         for lc in lt.checks:
-            rc = rights.get(across(lc.expression)[0])
+            key = across(lc.expression)[0]
+            rc = rights.get(key) or instants.get(_instants(key))
             if rc is not None:
                 _judge(st, (lt, rt), (lc, rc))
 
@@ -95,7 +120,10 @@ def _judge(
     checks: tuple[CheckConstraint, CheckConstraint],
 ) -> None:
     texts = (checks[0].raw or checks[0].expression, checks[1].raw or checks[1].expression)
-    names = compared_moments(st.dialects, tables, texts[0])
+    names: tuple[str, ...] | None = compared_moments(st.dialects, tables, texts[0])
+    literal = compared_literal(st.dialects, tables, texts[0]) if names is None else None
+    if literal is not None:
+        names = (literal[0],)
     shown = (f"CHECK ({checks[0].shown()})", f"CHECK ({checks[1].shown()})")
     table = tables[0].name
     if names is None or any(
@@ -108,7 +136,7 @@ def _judge(
     st.note(*st.dialects)
     if len(ready) < 2:
         return
-    found = one_form_parting(ready, st.dialects, tables, names, texts)
+    found = one_form_parting(ready, st.dialects, tables, names, texts, literal and literal[1])
     if found is None:
         return
     st.result.evaluated += 1
@@ -126,7 +154,7 @@ def _judge(
         *shown,
         (
             f"a CHECK on {st.table_shown(table)}",
-            _why(family_of(tables, names)),
+            _why(family_of(tables, names), literal is not None),
             written.text,
         ),
         (checks[0].shown(), checks[1].shown()),
@@ -136,5 +164,26 @@ def _judge(
     )
 
 
-def _why(family: tuple[tuple[str, ...], ...]) -> str:
+def _why(family: tuple[tuple[str, ...], ...], literal: bool) -> str:
+    if literal:
+        return WHY_LITERAL.format(pin=PIN_WALL if family == WALL else PIN_UTC)
     return WHY_DAYS if family == DAYS else WHY_WALL if family == WALL else WHY
+
+
+# A string literal that reads as a moment with a UTC offset or 'Z' (``_instants``).
+_MOMENT = re.compile(
+    r"'(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}(?::?\d{2})?)'"
+)
+
+
+def _instants(text: str) -> str:
+    """``text`` with each moment literal written as its instant in UTC, one spelling."""
+
+    def utc(m: re.Match[str]) -> str:
+        try:
+            moment = dt.datetime.fromisoformat(f"{m[1]}T{m[2]}{m[3]}")
+        except ValueError:
+            return m[0]
+        return f"'{moment.astimezone(dt.UTC).isoformat()}'"
+
+    return _MOMENT.sub(utc, text)

@@ -100,20 +100,52 @@ def family_of(tables: tuple[Table, Table], names: Sequence[str]) -> tuple[tuple[
     return FAMILIES.get(kind or "", ())
 
 
+def compared_literal(
+    dialects: Sequence[str], tables: tuple[Table, Table], text: str
+) -> tuple[str, list[tuple[str, ...]]] | None:
+    """Where the first side's expression ``text`` reads one column that is a timestamp or a
+    timestamptz on both sides (TEXT on SQLite), with string literals: that column (logical
+    name) and the rows to try, each literal's own spellings with hour 24 or second 60
+    (``date_spellings.wall_spellings``: '2026-01-01T24:00:00Z' for '2026-01-02T00:00:00Z'),
+    which a pin to one form of one width passes and PostgreSQL reads as the literal itself
+    (s79time: ``starts_at < '2026-01-02T00:00:00Z'`` stores the first on SQLite only, as the
+    pair ``ends_at > starts_at`` stores hour 24 on SQLite only); else None."""
+    from twinschema.canonical import typemap
+    from twinschema.evaluate.date_spellings import wall_spellings
+
+    reads = expression_reads.reads(dialects[0], text)
+    if reads is None or len({c.lower() for c in reads.columns}) != 1:
+        return None
+    name = tables[0].logical_name_of(next(iter(reads.columns)))
+    left, right = tables[0].column(name), tables[1].column(name)
+    if left is None or right is None:
+        return None
+    if typemap.shared_kind(left.type, right.type) not in ("timestamp", "timestamptz"):
+        return None
+    spelled = dict.fromkeys(s for literal in reads.strings for s in wall_spellings(literal))
+    return (name, [(s,) for s in spelled]) if spelled else None
+
+
 def one_form_parting(
     backends: dict[str, Backend],
     dialects: Sequence[str],
     tables: tuple[Table, Table],
     names: Sequence[str],
     texts: Sequence[str],
+    tried: Sequence[tuple[str, ...]] | None = None,
 ) -> Parting | None:
-    """The first row of ``FAMILIES`` values (of their kind) in columns ``names`` (logical) that each side's
+    """The first row of ``FAMILIES`` values (of their kind; ``tried`` rows instead, where
+    given) in columns ``names`` (logical) that each side's
     CHECKs on one of those columns alone pass and that the two sides' ``texts`` part on (one
     stores it, the other rejects it), a row SQLite stores first; None where none does. Those
     CHECKs keep a value no side takes alone out of the witness: a GLOB forcing 'Z' on SQLite
     makes '...+02:00' SQLite's refusal of a spelling, not the comparison's."""
     families = family_of(tables, names)
-    rows = [row for family in families for row in product(family, repeat=len(names))]
+    rows = (
+        list(tried)
+        if tried is not None
+        else [row for family in families for row in product(family, repeat=len(names))]
+    )
     verdicts = []
     for side, (dialect, table) in enumerate(zip(dialects, tables, strict=True)):
         columns = []
@@ -122,7 +154,8 @@ def one_form_parting(
             if column is None:
                 return None
             columns.append(probe_column(column))
-        alone = alone_checks(dialect, table, names)
+        # A CHECK on one column is itself no pin of it (``compared_literal``'s).
+        alone = alone_checks(dialect, table, names, texts[side] if tried is not None else None)
         backend = backends[dialect]
         verdicts.append(
             (
@@ -141,13 +174,18 @@ def one_form_parting(
     return next((p for p in parted if p[1] == sq), parted[0] if parted else None)
 
 
-def alone_checks(dialect: str, table: Table, names: Sequence[str]) -> str:
+def alone_checks(
+    dialect: str, table: Table, names: Sequence[str], judged: str | None = None
+) -> str:
     """The conjunction of ``table``'s CHECK conjuncts that each read one of ``names``
-    (logical) alone, "1 = 1" where none does: what a value must pass to be stored at all."""
+    (logical) alone, "1 = 1" where none does: what a value must pass to be stored at all;
+    without those of the CHECK ``judged`` (its text), where it reads one column itself."""
     wanted = {n.lower() for n in names}
     texts = [
         f"({text})"
         for text, read, _ in expression_reads.table_checks(dialect, table)
-        if len(read) == 1 and {table.logical_name_of(c).lower() for c in read} <= wanted
+        if len(read) == 1
+        and {table.logical_name_of(c).lower() for c in read} <= wanted
+        and (judged is None or text not in judged)
     ]
     return " AND ".join(texts) or "1 = 1"

@@ -95,6 +95,7 @@ from twinschema.evaluate import (
     nulls_idiom,
     nulls_moot,
     offset_checks,
+    offset_indexes,
     one_sided,
     one_sided_unique,
     plain_indexes,
@@ -160,6 +161,7 @@ def evaluate(
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
     matched_checks.matched_checks(st)
     offset_checks.offset_checks(st)  # two timestamptz columns SQLite compares as text
+    offset_indexes.offset_indexes(st)  # ... and a unique partial index's predicate over them
     zone_checks.zoned_checks(st)  # after the CHECKs judged in UTC: it may undo their verdict
     one_sided.witnesses(st)
     unjudged_checks.explain(st)  # the CHECK pairs left unjudged and unwitnessed say why
