@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate import probes
+from twinschema.evaluate import json_lists, probes
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -41,6 +41,8 @@ _KEYS: dict[str, tuple[Any, ...]] = {
 # (stranger76 001, 002): non-ASCII letters in each case, alone and in a word, and a text longer
 # than a substr() from the end reaches.
 _TELLING_TEXT = ("é", "É", "Jazz Night", "x" * 40)
+# What a LIKE pattern's % and _ are filled with (its _ by the first letter) in a column's values.
+_LIKE_FILLS = ("Jazz Night", "É")
 
 
 def literals(text: str) -> tuple[tuple[Decimal, ...], tuple[str, ...]]:
@@ -53,32 +55,64 @@ def literals(text: str) -> tuple[tuple[Decimal, ...], tuple[str, ...]]:
 def probe_rows(
     lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
 ) -> list[Any]:
-    """Probe rows of one base table: values per column from its kind and the views' literals
+    """Probe rows of one base table (``candidates`` crossed by ``crossed``), unfitted."""
+    return crossed(candidates(lt, rt, columns, text, read), keys_of(lt, columns), read)
+
+
+def keys_of(lt: Table, columns: Sequence[str]) -> list[int]:
+    """The indexes of ``columns`` that are the table's key or an identity."""
+    return [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
+
+
+def candidates(
+    lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
+) -> list[list[Any]]:
+    """Each column's probe values, most telling first: from its kind and the views' literals
     (``probes.values_for``; no NULL where either side says NOT NULL) and the telling values
-    above, crossed on a few diagonals, no two with the same primary key; a column no view
-    reads gets one value (a key column one per row)."""
+    above; then from the literals of the CHECKs (a domain's among them) that read the column
+    alone, and a moment in each form a CHECK's strftime() pins (stranger77 005, 006: a level
+    CHECKed BETWEEN 1 AND 5 took 0 only, a pinned timestamp no form it takes); a list kept as
+    JSON text against an array as ``json_lists`` lists (004). ``view_fits`` keeps those both
+    sides' columns take."""
     numbers, strings = literals(text)
     values: list[list[Any]] = []
-    keys = [i for i, c in enumerate(columns) if c in lt.primary_key or _identity(lt.column(c))]
+    keys = keys_of(lt, columns)
     for j, name in enumerate(columns):
         lc, rc = lt.column(name), rt.column(name)
         assert lc is not None and rc is not None
         kind = probes.kind_of(lc, rc)
+        own_numbers, own_strings = literals(" ".join(alone(lt, lc) + alone(rt, rc)))
         # An enum's labels (a CHECK IN list over a boolean's 0 and 1 is no enum: its kind's
         # own values are False and True).
         labels = _labels(lt, lc) + _labels(rt, rc) if kind in probes.TEXT_KINDS else ()
-        if read[j]:  # the enum's labels first, then the views' literals, the telling values
+        listed = json_lists.element_kind(lc, rc)
+        if listed is not None:  # the same list on both sides (not spaced: one JSON text)
+            found = json_lists.values(listed, strings + own_strings, numbers + own_numbers)
+            found = [v for v in found if not (isinstance(v, json_lists.JsonList) and v.spaced)]
+        elif read[j]:  # the enum's labels first, then the views' literals, the telling values
             found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
             found = list(dict.fromkeys([None, *labels, *_telling(kind, strings, found)]))
         elif j in keys and kind in _KEYS:  # one key per row
             found = list(_KEYS[kind or ""])
         else:  # a value of its kind (a label)
             found = probes.values_for(kind, (), labels)
+        if listed is None and not (j in keys and not read[j] and kind in _KEYS):
+            found += [v for v in _checked(kind, own_numbers, own_strings) if v not in found]
         if not (lc.nullable and rc.nullable):
             found = [v for v in found if v is not None]
-        values.append(found if read[j] or j in keys else found[:1])
-    # A key column takes new values on each diagonal; the others their most telling ones.
-    values = [v if j in keys else v[:VALUES] for j, v in enumerate(values)]
+        values.append(found)
+    return values
+
+
+def crossed(
+    values: Sequence[Sequence[Any]], keys: Sequence[int], read: Sequence[bool]
+) -> list[Any]:
+    """Rows of a table from each column's (fitted) values: a column no view reads gets its
+    first value (a key column one per row), the others their first ``VALUES``, crossed on a few
+    diagonals, no two with the same primary key."""
+    values = [
+        list(v) if j in keys else list(v)[: VALUES if read[j] else 1] for j, v in enumerate(values)
+    ]
     rows: dict[tuple[Any, ...], None] = {}
     seen: set[tuple[Any, ...]] = set()
     longest = max((len(v) for j, v in enumerate(values) if j not in keys), default=VALUES)
@@ -95,6 +129,49 @@ def probe_rows(
             seen.add(key)
             rows.setdefault(row, None)
     return list(rows)[:ROWS]
+
+
+def alone(table: Table, column: Column) -> list[str]:
+    """The CHECKs of ``table`` (a domain's among them) that read ``column`` and no other."""
+    others = [_word(c.own_name) for c in table.columns if c.own_name != column.own_name]
+    mine = _word(column.own_name)
+    found = []
+    for check in table.checks:
+        said = check.raw or check.expression
+        if mine.search(said) and not any(o.search(said) for o in others):
+            found.append(said)
+    return found
+
+
+def _checked(kind: str | None, numbers: tuple[Decimal, ...], strings: tuple[str, ...]) -> list[Any]:
+    """Values from a column's own CHECKs' literals: at, beside and past each (``values_for``),
+    text a LIKE pattern takes (``email LIKE '%_@_%'``: 'Jazz NightJ@JJazz Night', where lower()
+    parts), and each of the kind's moments in each strftime() form a literal writes (README's
+    UTC pin ``x IS strftime('%Y-%m-%dT%H:%M:%SZ', x)`` takes '2024-02-29T12:00:00Z' only)."""
+    if not numbers and not strings:
+        return []
+    found: list[Any] = []
+    if kind in probes.TEXT_KINDS:  # text a LIKE pattern takes, in both cases and beyond ASCII
+        found += [p.replace("_", f[0]).replace("%", f) for p in strings for f in _LIKE_FILLS]
+    found += probes.values_for(kind, numbers, strings)
+    if kind in ("timestamp", "timestamptz", "date") or kind in probes.TEXT_KINDS:
+        moments = probes.MOMENT_KINDS.get(kind or "text", probes.MOMENT_KINDS["timestamp"])
+        found += [_formatted(m, s) for s in strings if "%" in s for m in moments]
+    return [v for v in dict.fromkeys(found) if v is not None]
+
+
+def _formatted(moment: str, form: str) -> str:
+    """``moment`` ('2024-01-01 12:00:00.5', perhaps with an offset) written as strftime()'s
+    ``form`` writes it (SQLite's %f is the seconds with 3 decimals)."""
+    from datetime import datetime
+
+    at = datetime.fromisoformat(moment[:19] if len(moment) >= 19 else moment)
+    fraction = f"{at:%S}.{at.microsecond // 1000:03d}"
+    return at.strftime(form.replace("%f", fraction.replace("%", "%%")))
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(r'(?<![\w$"])"?' + re.escape(name) + r'"?(?![\w$])', re.I)
 
 
 def _telling(kind: str | None, strings: tuple[str, ...], found: list[Any]) -> list[Any]:
