@@ -223,7 +223,9 @@ def _pair(
                 f"no probe value of {table}.{empty} is taken by both sides' columns (their "
                 "types, NOT NULL and the CHECKs that read it alone)"
             )
-        rows.append(view_probes.crossed(fits, view_probes.keys_of(lt, columns), read))
+        keys = view_probes.keys_of(lt, columns)
+        made_rows = view_probes.crossed(fits, keys, read)
+        rows.append(view_probes.grouped(made_rows, fits, keys, texts))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),

@@ -41,6 +41,10 @@ _KEYS: dict[str, tuple[Any, ...]] = {
 # (stranger76 001, 002): non-ASCII letters in each case, alone and in a word, and a text longer
 # than a substr() from the end reaches.
 _TELLING_TEXT = ("é", "É", "Jazz Night", "x" * 40)
+# Groups are sized up to the count literals below this one (1 .. n+1 rows each).
+_GROUPS = 8
+_COUNTED = re.compile(r"\bcount\s*\(", re.I)
+_GROUP_BY = re.compile(r"\bgroup\s+by\b", re.I)
 # What a LIKE pattern's % and _ are filled with (its _ by the first letter) in a column's values.
 _LIKE_FILLS = ("Jazz Night", "É")
 
@@ -91,7 +95,8 @@ def candidates(
             found = [v for v in found if not (isinstance(v, json_lists.JsonList) and v.spaced)]
         elif read[j]:  # the enum's labels first, then the views' literals, the telling values
             found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
-            found = list(dict.fromkeys([None, *labels, *_telling(kind, strings, found)]))
+            said = _telling(kind, strings, found, _lengths(numbers))
+            found = list(dict.fromkeys([None, *labels, *said]))
         elif j in keys and kind in _KEYS:  # one key per row
             found = list(_KEYS[kind or ""])
         else:  # a value of its kind (a label)
@@ -129,6 +134,43 @@ def crossed(
             seen.add(key)
             rows.setdefault(row, None)
     return list(rows)[:ROWS]
+
+
+def _lengths(numbers: tuple[Decimal, ...]) -> tuple[str, ...]:
+    """Text at, one short of and one past each small whole literal's length (stranger77 014:
+    ``length(name) > 5`` against ``> 6`` part on a name of 6 characters only)."""
+    whole = [int(n) for n in numbers if n == int(n) and 0 < n <= _GROUPS * 8]
+    return tuple(dict.fromkeys("x" * k for n in whole for k in (n - 1, n, n + 1) if k > 0))
+
+
+def grouped(
+    rows: list[Any], values: Sequence[Sequence[Any]], keys: Sequence[int], text: str
+) -> list[Any]:
+    """``rows`` and, where the views count a group (``count(`` with GROUP BY), groups of
+    1 .. n+1 rows for each small whole literal n (stranger77 014: ``HAVING count(*) > 1``
+    against ``> 2`` part on a group of exactly 2, which the diagonals never made): each group
+    a row's values with unused values where its columns have them, and keys of its own."""
+    if len(keys) != 1 or not (_COUNTED.search(text) and _GROUP_BY.search(text)):
+        return rows
+    numbers, _ = literals(text)
+    largest = max((int(n) for n in numbers if n == int(n) and 0 <= n < _GROUPS), default=-1)
+    if largest < 0 or not rows:
+        return rows
+    key = keys[0]
+    free = [k for k in values[key] if k not in {r[key] for r in rows}]
+    used = [{r[j] for r in rows} for j in range(len(values))]
+    spare = [[v for v in given if v not in used[j]] for j, given in enumerate(values)]
+    found = list(rows)
+    for size in range(1, largest + 2):
+        template = list(rows[size % len(rows)])
+        for j, left in enumerate(spare):
+            if j != key and left:
+                template[j] = left.pop(0)
+        for _ in range(size):
+            if not free:
+                return found
+            found.append(tuple(free.pop(0) if j == key else v for j, v in enumerate(template)))
+    return found
 
 
 def alone(table: Table, column: Column) -> list[str]:
@@ -174,14 +216,16 @@ def _word(name: str) -> re.Pattern[str]:
     return re.compile(r'(?<![\w$"])"?' + re.escape(name) + r'"?(?![\w$])', re.I)
 
 
-def _telling(kind: str | None, strings: tuple[str, ...], found: list[Any]) -> list[Any]:
+def _telling(
+    kind: str | None, strings: tuple[str, ...], found: list[Any], lengths: tuple[str, ...] = ()
+) -> list[Any]:
     """A text column's probe values ``found`` with the views' literals as written first, then
     the telling texts, then the rest (a cut keeps them); a timestamptz column's with each
     moment written without an offset followed by the same in UTC: a text without one is read in
     UTC by SQLite and in the session's TimeZone by PostgreSQL, so on a server set to its region
     only the UTC spelling is one value on both sides (stranger76 012); other kinds' as they are."""
     if kind in probes.TEXT_KINDS or kind is None:
-        return [None, *strings, *_TELLING_TEXT, *found]
+        return [None, *strings, *_TELLING_TEXT, *lengths, *found]
     if kind == "timestamptz":  # each moment without an offset also in UTC
         return [s for v in found for s in ((v, f"{v}+00:00") if _naive(v) else (v,))]
     return found
