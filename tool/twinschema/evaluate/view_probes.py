@@ -41,6 +41,10 @@ _KEYS: dict[str, tuple[Any, ...]] = {
 # (stranger76 001, 002): non-ASCII letters in each case, alone and in a word, and a text longer
 # than a substr() from the end reaches.
 _TELLING_TEXT = ("é", "É", "Jazz Night", "x" * 40)
+# Moments both sides take that SQLite's date functions read otherwise (stranger77 001): hour 24
+# is the next day to PostgreSQL, the same day to SQLite's date(); second 60 the next minute to
+# PostgreSQL, NULL to SQLite's (as the CHECK comparison's ``offset_rows.WALL`` spellings).
+_WALL = ("2024-01-01 24:00:00", "2024-01-01 23:59:60")
 # Groups are sized up to the count literals below this one (1 .. n+1 rows each).
 _GROUPS = 8
 _COUNTED = re.compile(r"\bcount\s*\(", re.I)
@@ -223,9 +227,13 @@ def _telling(
     the telling texts, then the rest (a cut keeps them); a timestamptz column's with each
     moment written without an offset followed by the same in UTC: a text without one is read in
     UTC by SQLite and in the session's TimeZone by PostgreSQL, so on a server set to its region
-    only the UTC spelling is one value on both sides (stranger76 012); other kinds' as they are."""
+    only the UTC spelling is one value on both sides (stranger76 012); a timestamp's with hour 24
+    and second 60 after the literals (``_WALL``); other kinds' as they are."""
     if kind in probes.TEXT_KINDS or kind is None:
         return [None, *strings, *_TELLING_TEXT, *lengths, *found]
+    if kind in ("timestamp", "timestamptz"):  # hour 24 and second 60 right after the literals
+        at = next((i for i, v in enumerate(found) if v is not None and v not in strings), 0)
+        found = [*found[:at], *_WALL, *found[at:]]
     if kind == "timestamptz":  # each moment without an offset also in UTC
         return [s for v in found for s in ((v, f"{v}+00:00") if _naive(v) else (v,))]
     return found

@@ -5,11 +5,15 @@ application receives them from each dialect's driver, a stored row against the o
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+
+# A time of day spelled with hour 24 (midnight only) or second 60, after a day and a separator.
+_WALL = re.compile(r"(?<=^\d{4}-\d{2}-\d{2}[ T])(?:(?P<hour>24):00:00|(?P<hm>\d\d:\d\d):60)")
 
 
 def alike(
@@ -33,9 +37,8 @@ def same_moment(left: Any, right: Any) -> bool:
     for moment, text in ((left, right), (right, left)):
         if not isinstance(text, str) or not isinstance(moment, date):
             continue
-        try:
-            read = datetime.fromisoformat(text.strip())
-        except ValueError:
+        read = _moment_of(text.strip())
+        if read is None:
             return False
         if not isinstance(moment, datetime):
             return bool(read == datetime.combine(moment, time()) and len(text.strip()) == 10)
@@ -43,6 +46,24 @@ def same_moment(left: Any, right: Any) -> bool:
             return read.replace(tzinfo=None) == moment
         return (read if read.tzinfo else read.replace(tzinfo=UTC)) == moment
     return False
+
+
+def _moment_of(text: str) -> datetime | None:
+    """The moment ``text`` names as PostgreSQL reads it: hour 24 is the next midnight and
+    second 60 the next minute ('2024-01-01 24:00:00' is 2024-01-02 00:00, stranger77 001);
+    None for text that is no ISO moment."""
+    moved = timedelta(0)
+    wall = _WALL.search(text)
+    if wall is not None:
+        hour = wall["hour"] == "24"
+        moved = timedelta(days=1) if hour else timedelta(minutes=1)
+        text = (
+            text[: wall.start()] + ("00:00:00" if hour else wall["hm"] + ":00") + text[wall.end() :]
+        )
+    try:
+        return datetime.fromisoformat(text) + moved
+    except ValueError:
+        return None
 
 
 def plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
