@@ -182,6 +182,7 @@ _MOMENT_KINDS: dict[str, tuple[str, ...]] = {
     # the same second ('12:30:00' < '12:30:00.5' is false there: stranger52 009).
     "time": ("00:00:00", "12:30:00", "12:30:00.5", "23:59:59.5"),
 }
+MOMENT_KINDS = _MOMENT_KINDS  # read by ``view_probes`` (a moment in a CHECK's strftime form)
 # Values of the other kinds, so that no pair is judged on NULL alone ("equal on 1 probes"): a
 # UUID in lower and upper case (uuid reads both as one value), bytes empty, a zero, ASCII.
 _OWN_VALUES: dict[str, tuple[Any, ...]] = {

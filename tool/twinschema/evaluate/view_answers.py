@@ -18,17 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
-from twinschema.evaluate import view_keys, view_probes, view_runs
+from twinschema.evaluate import view_fits, view_keys, view_probes, view_runs, view_values
 from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.json_lists import JsonList
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
 from twinschema.records import Witness
-from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.dialects import DIALECT_NAMES, SQLITE
 
 # How many two-row sets (one row of each of two tables) are tried for a witness.
 _PAIRS = 200
@@ -76,7 +74,7 @@ def compare_view(
     """Run view ``name`` of both schemas (of two dialects) on the same probe rows and say
     whether they return the same rows; ``backends``: each side's scratch backend (SQLite's
     may be None: it runs in memory)."""
-    made = _pair(schemas, name)
+    made = _pair(schemas, name, backends)
     if isinstance(made, str):
         return ViewVerdict(name, None, reason=made)
     pair, rows = made
@@ -98,7 +96,7 @@ def compare_view(
     # 10.00, SQLite's NUMERIC as a double: the stored values part, not the views).
     stored = zip(rows, taken[0].stored, taken[1].stored, pair.read, strict=True)
     kept = [
-        [r for r, a, b in zip(given, sa, sb, strict=True) if _alike(a, b, read)]
+        [r for r, a, b in zip(given, sa, sb, strict=True) if view_values.alike(a, b, read)]
         for given, sa, sb, read in stored
     ]
     kept = view_keys.fitting(pair.keys, kept)  # rows a real database holds together
@@ -177,8 +175,11 @@ def views_to_run(left: Schema, right: Schema) -> list[str]:
     ]
 
 
-def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[Any]]] | str:
-    """Both sides' plans of view ``name`` and the probe rows of its base tables, or why none."""
+def _pair(
+    schemas: tuple[Schema, Schema], name: str, backends: tuple[Backend | None, Backend | None]
+) -> tuple[_Pair, list[list[Any]]] | str:
+    """Both sides' plans of view ``name`` and the probe rows of its base tables (of values both
+    sides' columns take: ``view_fits``), or why none."""
     left, right = schemas
     lviews, rviews = (_needed(s, name) for s in schemas)
     texts = " ".join(v.raw for v in (*lviews, *rviews))
@@ -220,7 +221,17 @@ def _pair(schemas: tuple[Schema, Schema], name: str) -> tuple[_Pair, list[list[A
             for n in columns
         )
         reads.append(read)
-        rows.append(view_probes.probe_rows(lt, rt, columns, texts, read))
+        offered = view_probes.candidates(lt, rt, columns, texts, read)
+        fits = view_fits.fitted(schemas, (lt, rt), columns, offered, read, backends) or offered
+        empty = next((c for c, f in zip(columns, fits, strict=True) if not f), None)
+        if empty is not None:
+            return (
+                f"no probe value of {table}.{empty} is taken by both sides' columns (their "
+                "types, NOT NULL and the CHECKs that read it alone)"
+            )
+        own_keys = view_probes.keys_of(lt, rt, columns)
+        made_rows = view_probes.crossed(fits, own_keys, read)
+        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
@@ -269,65 +280,9 @@ def _parted(left: Answer, right: Answer) -> bool:
     as an application receives them, differ as multisets."""
     if (left.failed is None) != (right.failed is None):
         return True
-    return sorted(map(_plain_row, left.rows)) != sorted(map(_plain_row, right.rows))
-
-
-def _alike(
-    left: tuple[Any, ...] | None, right: tuple[Any, ...] | None, read: Sequence[bool]
-) -> bool:
-    """True when both sides stored a row, the same values, as an application reads them, in
-    each column the views read (what the others hold no view returns)."""
-    if left is None or right is None:
-        return False
-    kept = [(a, b) for a, b, r in zip(left, right, read, strict=True) if r]
-    return all(_plain(a) == _plain(b) or _same_moment(a, b) for a, b in kept)
-
-
-def _same_moment(left: Any, right: Any) -> bool:
-    """True when one side stored a moment and the other a text that is that moment: SQLite's
-    TEXT keeps '2026-01-01 00:00:00+00' as written, PostgreSQL's timestamptz the instant; an
-    application stores the same value in each, and a view comparing the text with a constant
-    parts there (stranger76 003: the row was dropped as stored otherwise). A text without an
-    offset is read in UTC (the scratch server's TimeZone); a timestamp without time zone keeps
-    a text's wall clock and drops its offset, as PostgreSQL does."""
-    for moment, text in ((left, right), (right, left)):
-        if not isinstance(text, str) or not isinstance(moment, date):
-            continue
-        try:
-            read = datetime.fromisoformat(text.strip())
-        except ValueError:
-            return False
-        if not isinstance(moment, datetime):
-            return bool(read == datetime.combine(moment, time()) and len(text.strip()) == 10)
-        if moment.tzinfo is None:
-            return read.replace(tzinfo=None) == moment
-        return (read if read.tzinfo else read.replace(tzinfo=UTC)) == moment
-    return False
-
-
-def _plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
-    return tuple(_plain(v) for v in row)
-
-
-def _plain(value: Any) -> tuple[int, str]:
-    """A value as both dialects' drivers can give it: booleans are 0 and 1, numbers compare by
-    value, moments by their ISO text, a UUID by its text, bytes as bytes."""
-    if value is None:
-        return (0, "")
-    if isinstance(value, bool | int | float | Decimal):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(int(value))
-        if isinstance(value, Decimal):
-            number = value
-        return (1, str(number.normalize()) if number.is_finite() else str(number))
-    if isinstance(value, datetime) and value.utcoffset() is not None and not value.utcoffset():
-        value = value.replace(tzinfo=None)
-    if isinstance(value, datetime | date | time):
-        return (2, value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat())
-    if isinstance(value, UUID):
-        return (2, str(value))
-    if isinstance(value, bytes | memoryview | bytearray):
-        return (3, bytes(value).hex())
-    return (2, str(value))
+    return sorted(map(view_values.plain_row, left.rows)) != sorted(
+        map(view_values.plain_row, right.rows)
+    )
 
 
 def _witness(
@@ -385,13 +340,15 @@ def _shown(answer: Answer) -> str:
         return f"fails: {answer.failed}"
     if not answer.rows:
         return "no row"
-    rows = sorted(answer.rows, key=_plain_row)
+    rows = sorted(answer.rows, key=view_values.plain_row)
     return ", ".join("(" + ", ".join(_value(v) for v in r) + ")" for r in rows)
 
 
 def _value(value: Any) -> str:
     if value is None:
         return "NULL"
+    if isinstance(value, JsonList):  # a list as SQLite's JSON text holds it ('["a"]')
+        value = value.text(SQLITE)
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
     return str(value)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate import probe_json, probes
+from twinschema.evaluate import json_lists, probe_json, probes
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -48,6 +48,16 @@ _KEYS: dict[str, tuple[Any, ...]] = {
 # (stranger76 001, 002): non-ASCII letters in each case, alone and in a word, and a text longer
 # than a substr() from the end reaches.
 _TELLING_TEXT = ("é", "É", "Jazz Night", "x" * 40)
+# Moments both sides take that SQLite's date functions read otherwise (stranger77 001): hour 24
+# is the next day to PostgreSQL, the same day to SQLite's date(); second 60 the next minute to
+# PostgreSQL, NULL to SQLite's (as the CHECK comparison's ``offset_rows.WALL`` spellings).
+_WALL = ("2024-01-01 24:00:00", "2024-01-01 23:59:60")
+# Groups are sized up to the count literals below this one (1 .. n+1 rows each).
+_GROUPS = 8
+_COUNTED = re.compile(r"\bcount\s*\(", re.I)
+_GROUP_BY = re.compile(r"\bgroup\s+by\b", re.I)
+# What a LIKE pattern's % and _ are filled with (its _ by the first letter) in a column's values.
+_LIKE_FILLS = ("Jazz Night", "É")
 
 
 def literals(text: str) -> tuple[tuple[Decimal, ...], tuple[str, ...]]:
@@ -60,31 +70,52 @@ def literals(text: str) -> tuple[tuple[Decimal, ...], tuple[str, ...]]:
 def probe_rows(
     lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
 ) -> list[Any]:
-    """Probe rows of one base table: values per column from its kind and the views' literals
-    (``probes.values_for``; no NULL where either side says NOT NULL) and the telling values
-    above, crossed on a few diagonals, no two with the same primary key; a column no view
-    reads gets one value (a key column one per row)."""
-    numbers, strings = literals(text)
-    values: list[list[Any]] = []
-    # A key takes a new value on each row: the primary key, an identity, and a column of a
-    # UNIQUE (else every row but the first repeats it, and the rows are cut to one: view_keys).
+    """Probe rows of one base table (``candidates`` crossed by ``crossed``), unfitted."""
+    return crossed(candidates(lt, rt, columns, text, read), keys_of(lt, rt, columns), read)
+
+
+def keys_of(lt: Table, rt: Table, columns: Sequence[str]) -> list[int]:
+    """The indexes of ``columns`` that take a new value on each row: the primary key, an
+    identity, and a column of a UNIQUE on either side (else every row but the first repeats
+    it, and the rows are cut to one: ``view_keys``)."""
     unique = {c for t in (lt, rt) for u in t.uniques for c in u.columns}
-    keys = [
+    return [
         i
         for i, c in enumerate(columns)
         if c in lt.primary_key or c in unique or _identity(lt.column(c))
     ]
+
+
+def candidates(
+    lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
+) -> list[list[Any]]:
+    """Each column's probe values, most telling first: from its kind and the views' literals
+    (``probes.values_for``; no NULL where either side says NOT NULL) and the telling values
+    above; then from the literals of the CHECKs (a domain's among them) that read the column
+    alone, and a moment in each form a CHECK's strftime() pins (stranger77 005, 006: a level
+    CHECKed BETWEEN 1 AND 5 took 0 only, a pinned timestamp no form it takes); a list kept as
+    JSON text against an array as ``json_lists`` lists (004). ``view_fits`` keeps those both
+    sides' columns take."""
+    numbers, strings = literals(text)
+    values: list[list[Any]] = []
+    keys = keys_of(lt, rt, columns)
     for j, name in enumerate(columns):
         lc, rc = lt.column(name), rt.column(name)
         assert lc is not None and rc is not None
         kind = probes.kind_of(lc, rc)
+        own_numbers, own_strings = literals(" ".join(alone(lt, lc) + alone(rt, rc)))
         # An enum's labels (a CHECK IN list over a boolean's 0 and 1 is no enum: its kind's
         # own values are False and True).
         labels = _labels(lt, lc) + _labels(rt, rc) if kind in probes.TEXT_KINDS else ()
-        if read[j]:  # the enum's labels first, then the views' literals, the telling values
+        listed = json_lists.element_kind(lc, rc)
+        if listed is not None:  # the same list on both sides (not spaced: one JSON text)
+            found = json_lists.values(listed, strings + own_strings, numbers + own_numbers)
+            found = [v for v in found if not (isinstance(v, json_lists.JsonList) and v.spaced)]
+        elif read[j]:  # the enum's labels first, then the views' literals, the telling values
             found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
             documents = probe_json.view_documents(strings, numbers) if _json(kind, strings) else []
-            found = [None, *labels, *documents, *_telling(kind, strings, found)]
+            said = _telling(kind, strings, found, _lengths(numbers))
+            found = list(dict.fromkeys([None, *labels, *documents, *said]))
             # Cut to the most telling, then the kind's own plain values the cut dropped ('A',
             # 'abc', '12': a view without literals still meets them).
             found = list(dict.fromkeys([*found[:VALUES], *probes.values_for(kind, (), ())[:PLAIN]]))
@@ -92,9 +123,25 @@ def probe_rows(
             found = list(_KEYS[kind or ""])
         else:  # a value of its kind (a label)
             found = probes.values_for(kind, (), labels)
+        if listed is None and not (j in keys and not read[j] and kind in _KEYS):
+            found += [v for v in _checked(kind, own_numbers, own_strings) if v not in found]
         if not (lc.nullable and rc.nullable):
             found = [v for v in found if v is not None]
-        values.append(found if read[j] or j in keys else found[:1])
+        values.append(found)
+    return values
+
+
+def crossed(
+    values: Sequence[Sequence[Any]], keys: Sequence[int], read: Sequence[bool]
+) -> list[Any]:
+    """Rows of a table from each column's (fitted) values: a column no view reads gets its
+    first value (a key column one per row), the others their first ``VALUES + PLAIN`` (the
+    most telling, then the kind's plain ones), crossed on a few diagonals, no two with the
+    same primary key."""
+    values = [
+        list(v) if j in keys else list(v)[: VALUES + PLAIN if read[j] else 1]
+        for j, v in enumerate(values)
+    ]
     rows: dict[tuple[Any, ...], None] = {}
     seen: set[tuple[Any, ...]] = set()
     longest = max((len(v) for j, v in enumerate(values) if j not in keys), default=VALUES)
@@ -113,14 +160,100 @@ def probe_rows(
     return list(rows)[:ROWS]
 
 
-def _telling(kind: str | None, strings: tuple[str, ...], found: list[Any]) -> list[Any]:
+def _lengths(numbers: tuple[Decimal, ...]) -> tuple[str, ...]:
+    """Text at, one short of and one past each small whole literal's length (stranger77 014:
+    ``length(name) > 5`` against ``> 6`` part on a name of 6 characters only)."""
+    whole = [int(n) for n in numbers if n == int(n) and 0 < n <= _GROUPS * 8]
+    return tuple(dict.fromkeys("x" * k for n in whole for k in (n - 1, n, n + 1) if k > 0))
+
+
+def grouped(
+    rows: list[Any], values: Sequence[Sequence[Any]], keys: Sequence[int], text: str
+) -> list[Any]:
+    """``rows`` and, where the views count a group (``count(`` with GROUP BY), groups of
+    1 .. n+1 rows for each small whole literal n (stranger77 014: ``HAVING count(*) > 1``
+    against ``> 2`` part on a group of exactly 2, which the diagonals never made): each group
+    a row's values with unused values where its columns have them, and keys of its own."""
+    if len(keys) != 1 or not (_COUNTED.search(text) and _GROUP_BY.search(text)):
+        return rows
+    numbers, _ = literals(text)
+    largest = max((int(n) for n in numbers if n == int(n) and 0 <= n < _GROUPS), default=-1)
+    if largest < 0 or not rows:
+        return rows
+    key = keys[0]
+    free = [k for k in values[key] if k not in {r[key] for r in rows}]
+    used = [{r[j] for r in rows} for j in range(len(values))]
+    spare = [[v for v in given if v not in used[j]] for j, given in enumerate(values)]
+    found = list(rows)
+    for size in range(1, largest + 2):
+        template = list(rows[size % len(rows)])
+        for j, left in enumerate(spare):
+            if j != key and left:
+                template[j] = left.pop(0)
+        for _ in range(size):
+            if not free:
+                return found
+            found.append(tuple(free.pop(0) if j == key else v for j, v in enumerate(template)))
+    return found
+
+
+def alone(table: Table, column: Column) -> list[str]:
+    """The CHECKs of ``table`` (a domain's among them) that read ``column`` and no other."""
+    others = [_word(c.own_name) for c in table.columns if c.own_name != column.own_name]
+    mine = _word(column.own_name)
+    found = []
+    for check in table.checks:
+        said = check.raw or check.expression
+        if mine.search(said) and not any(o.search(said) for o in others):
+            found.append(said)
+    return found
+
+
+def _checked(kind: str | None, numbers: tuple[Decimal, ...], strings: tuple[str, ...]) -> list[Any]:
+    """Values from a column's own CHECKs' literals: at, beside and past each (``values_for``),
+    text a LIKE pattern takes (``email LIKE '%_@_%'``: 'Jazz NightJ@JJazz Night', where lower()
+    parts), and each of the kind's moments in each strftime() form a literal writes (README's
+    UTC pin ``x IS strftime('%Y-%m-%dT%H:%M:%SZ', x)`` takes '2024-02-29T12:00:00Z' only)."""
+    if not numbers and not strings:
+        return []
+    found: list[Any] = []
+    if kind in probes.TEXT_KINDS:  # text a LIKE pattern takes, in both cases and beyond ASCII
+        found += [p.replace("_", f[0]).replace("%", f) for p in strings for f in _LIKE_FILLS]
+    found += probes.values_for(kind, numbers, strings)
+    if kind in ("timestamp", "timestamptz", "date") or kind in probes.TEXT_KINDS:
+        moments = probes.MOMENT_KINDS.get(kind or "text", probes.MOMENT_KINDS["timestamp"])
+        found += [_formatted(m, s) for s in strings if "%" in s for m in moments]
+    return [v for v in dict.fromkeys(found) if v is not None]
+
+
+def _formatted(moment: str, form: str) -> str:
+    """``moment`` ('2024-01-01 12:00:00.5', perhaps with an offset) written as strftime()'s
+    ``form`` writes it (SQLite's %f is the seconds with 3 decimals)."""
+    from datetime import datetime
+
+    at = datetime.fromisoformat(moment[:19] if len(moment) >= 19 else moment)
+    fraction = f"{at:%S}.{at.microsecond // 1000:03d}"
+    return at.strftime(form.replace("%f", fraction.replace("%", "%%")))
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(r'(?<![\w$"])"?' + re.escape(name) + r'"?(?![\w$])', re.I)
+
+
+def _telling(
+    kind: str | None, strings: tuple[str, ...], found: list[Any], lengths: tuple[str, ...] = ()
+) -> list[Any]:
     """A text column's probe values ``found`` with the views' literals as written first, then
     the telling texts, then the rest (a cut keeps them); a timestamptz column's with each
     moment written without an offset followed by the same in UTC: a text without one is read in
     UTC by SQLite and in the session's TimeZone by PostgreSQL, so on a server set to its region
-    only the UTC spelling is one value on both sides (stranger76 012); other kinds' as they are."""
+    only the UTC spelling is one value on both sides (stranger76 012); a timestamp's with hour 24
+    and second 60 after the literals (``_WALL``); other kinds' as they are."""
     if kind in probes.TEXT_KINDS or kind is None:
-        return [None, *strings, *_TELLING_TEXT, *found]
+        return [None, *strings, *_TELLING_TEXT, *lengths, *found]
+    if kind in ("timestamp", "timestamptz"):  # hour 24 and second 60 right after the literals
+        at = next((i for i, v in enumerate(found) if v is not None and v not in strings), 0)
+        found = [*found[:at], *_WALL, *found[at:]]
     if kind == "timestamptz":  # each moment without an offset also in UTC
         return [s for v in found for s in ((v, f"{v}+00:00") if _naive(v) else (v,))]
     return found

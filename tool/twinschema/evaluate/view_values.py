@@ -1,0 +1,96 @@
+"""Values as the view comparison compares them (``view_answers``, ``view_fits``): as an
+application receives them from each dialect's driver, a stored row against the other side's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+# A time of day spelled with hour 24 (midnight only) or second 60, after a day and a separator.
+_WALL = re.compile(r"(?<=^\d{4}-\d{2}-\d{2}[ T])(?:(?P<hour>24):00:00|(?P<hm>\d\d:\d\d):60)")
+
+
+def alike(
+    left: tuple[Any, ...] | None, right: tuple[Any, ...] | None, read: Sequence[bool]
+) -> bool:
+    """True when both sides stored a row, the same values, as an application reads them, in
+    each column the views read (what the others hold no view returns)."""
+    if left is None or right is None:
+        return False
+    kept = [(a, b) for a, b, r in zip(left, right, read, strict=True) if r]
+    return all(plain(a) == plain(b) or same_moment(a, b) for a, b in kept)
+
+
+def same_moment(left: Any, right: Any) -> bool:
+    """True when one side stored a moment and the other a text that is that moment: SQLite's
+    TEXT keeps '2026-01-01 00:00:00+00' as written, PostgreSQL's timestamptz the instant; an
+    application stores the same value in each, and a view comparing the text with a constant
+    parts there (stranger76 003: the row was dropped as stored otherwise). A text without an
+    offset is read in UTC (the scratch server's TimeZone); a timestamp without time zone keeps
+    a text's wall clock and drops its offset, as PostgreSQL does."""
+    for moment, text in ((left, right), (right, left)):
+        if not isinstance(text, str) or not isinstance(moment, date):
+            continue
+        read = _moment_of(text.strip())
+        if read is None:
+            return False
+        if not isinstance(moment, datetime):
+            return bool(read == datetime.combine(moment, time()) and len(text.strip()) == 10)
+        if moment.tzinfo is None:
+            return read.replace(tzinfo=None) == moment
+        return (read if read.tzinfo else read.replace(tzinfo=UTC)) == moment
+    return False
+
+
+def _moment_of(text: str) -> datetime | None:
+    """The moment ``text`` names as PostgreSQL reads it: hour 24 is the next midnight and
+    second 60 the next minute ('2024-01-01 24:00:00' is 2024-01-02 00:00, stranger77 001);
+    None for text that is no ISO moment."""
+    moved = timedelta(0)
+    wall = _WALL.search(text)
+    if wall is not None:
+        hour = wall["hour"] == "24"
+        moved = timedelta(days=1) if hour else timedelta(minutes=1)
+        text = (
+            text[: wall.start()] + ("00:00:00" if hour else wall["hm"] + ":00") + text[wall.end() :]
+        )
+    try:
+        return datetime.fromisoformat(text) + moved
+    except ValueError:
+        return None
+
+
+def plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
+    """A row's values as ``plain`` gives them."""
+    return tuple(plain(v) for v in row)
+
+
+def plain(value: Any) -> tuple[int, str]:
+    """A value as both dialects' drivers can give it: booleans are 0 and 1, numbers compare by
+    value, moments by their ISO text, a UUID by its text, bytes as bytes, an array as its JSON
+    text: the list a SQLite column keeps as JSON text where domain.yaml allows ``text[]`` against
+    TEXT (``json_lists``; written '["a",null]' as SQLite's ``json()`` writes it, stranger77 004)."""
+    if value is None:
+        return (0, "")
+    if isinstance(value, bool | int | float | Decimal):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(int(value))
+        if isinstance(value, Decimal):
+            number = value
+        return (1, str(number.normalize()) if number.is_finite() else str(number))
+    if isinstance(value, datetime) and value.utcoffset() is not None and not value.utcoffset():
+        value = value.replace(tzinfo=None)
+    if isinstance(value, datetime | date | time):
+        return (2, value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat())
+    if isinstance(value, UUID):
+        return (2, str(value))
+    if isinstance(value, list):
+        return (2, json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str))
+    if isinstance(value, bytes | memoryview | bytearray):
+        return (3, bytes(value).hex())
+    return (2, str(value))
