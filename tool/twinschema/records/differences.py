@@ -165,6 +165,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "downgrade does not undo its upgrade.",
     "migration_state": "A live database is not at its chain's head. Run the migrate command "
     "the hint names.",
+    "names_spelled_apart": "A warning of `diff` without a domain: most tables and columns only "
+    "one side has are one name spelled two ways (InvoiceLine against invoice_line), names "
+    "`twinschema init` pairs. Write the pairing with `init` and pass it with `--domain`.",
     "rename_pending": "A table or column renamed in domain.yaml (`names:` or `name:`, its "
     "logical name kept) that a live database at its chain's head still holds under the name it "
     "had: the metadata module was renamed and no revision renames it yet. Write one with "
