@@ -26,13 +26,18 @@ CREATE TABLE "Album" ("AlbumId" integer PRIMARY KEY, "Title" text, rating intege
 """
 
 
-def _diff(folder: Path, b: str, dialect: str) -> tuple[int, dict[str, Any]]:
+def _diff(folder: Path, b: str, dialect: str, fmt: str = "json") -> tuple[int, Any]:
     (folder / "a.sql").write_text(PASCAL)
     (folder / "b.sql").write_text(b)
     args = ["diff", "--no-domain", "--dialect-a", "sqlite", "--dialect-b", dialect]
-    result = invoke_afresh([*args, "--format", "json", "a.sql", "b.sql"], folder, dict(os.environ))
+    result = invoke_afresh([*args, "--format", fmt, "a.sql", "b.sql"], folder, dict(os.environ))
     assert result.returncode in (0, 1), result.stdout + result.stderr
+    if fmt != "json":
+        return result.returncode, result.stdout
     return result.returncode, dict(json.loads(result.stdout))
+
+
+EARLY = "most tables and columns below that only one side has are one name spelled two ways"
 
 
 def _spelled(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -47,6 +52,9 @@ def test_names_init_pairs_are_said_once(tmp_path: Path, dialect: str) -> None:
     (warning,) = _spelled(report)
     assert "InvoiceLine = invoice_line" in warning["message"], warning
     assert "twinschema init" in warning["hint"] and "--domain" in warning["hint"], warning
+    # Said first too, under the layer's line, before the list of differences.
+    _, text = _diff(tmp_path, SNAKE, dialect, "text")
+    assert text.index(EARLY) < text.index("table_missing"), text
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
@@ -56,3 +64,5 @@ def test_near_miss_tables_really_added_get_no_such_warning(tmp_path: Path, diale
     kinds = {(d["kind"], d["table"]) for d in report["differences"]}
     assert ("table_missing", "audit_entry") in kinds, kinds
     assert _spelled(report) == [], _spelled(report)
+    _, text = _diff(tmp_path, OTHER, dialect, "text")
+    assert EARLY not in text

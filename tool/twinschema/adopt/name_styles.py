@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from twinschema.adopt.naming import pair_names
-from twinschema.records import Difference, Severity
+from twinschema.records import NAMES_SPELLED_APART, Difference, Severity
 
-KIND = "names_spelled_apart"
+KIND = NAMES_SPELLED_APART
 _SHOWN = 3  # pairs named in the message
 
 

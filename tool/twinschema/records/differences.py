@@ -203,6 +203,8 @@ DIFFERENCE_KINDS: dict[str, str] = {
 # The warning of a value one side's column stores and the other's refuses or changes: one per
 # column pair, many in a schema (reports list them only with --verbose).
 VALUE_COMPATIBILITY = "value_compatibility"
+# A warning of ``diff`` without a domain: one-sided names one name spelled two ways.
+NAMES_SPELLED_APART = "names_spelled_apart"
 
 # The kinds an allowance in domain.yaml may name: what may differ on purpose between the two
 # dialects (never a migration's or an allowance's own finding).
