@@ -17,8 +17,8 @@ PROBE = Path(__file__).parent / "fixtures" / "probes" / "pg-pg.domain-check-one-
 
 def notice(folder: Path) -> str:
     return (
-        f"twinschema: starting the embedded PostgreSQL in {folder} for scratch databases "
-        "(set TWINSCHEMA_SCRATCH_URL to use another server)"
+        f"twinschema: starting the embedded PostgreSQL in {folder} for scratch databases, "
+        "never made on a server being checked (set TWINSCHEMA_SCRATCH_URL to use another server)"
     )
 
 

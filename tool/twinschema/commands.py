@@ -225,6 +225,10 @@ def diff(
         for side in (left, right):
             result.note_not_compared(side.label, side.schema.not_compared)
         report.add(result.record(*compared(left, right, "diff", domain, evaluator, config.fail_on)))
+        if domain is None:  # one name spelled two ways, said once (stranger77 009)
+            from twinschema.adopt.name_styles import spelled_apart
+
+            result.warnings += [w for w in [spelled_apart(result.differences, "diff")] if w]
     return report
 
 

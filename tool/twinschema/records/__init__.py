@@ -15,6 +15,7 @@ from twinschema.records.dialects import (
 from twinschema.records.differences import (
     ALLOWABLE_KINDS,
     DIFFERENCE_KINDS,
+    NAMES_SPELLED_APART,
     SEVERITY_ERROR,
     SEVERITY_WARNING,
     VALUE_COMPATIBILITY,
@@ -34,6 +35,7 @@ __all__ = [
     "DIALECTS",
     "DIFFERENCE_KINDS",
     "LAYERS",
+    "NAMES_SPELLED_APART",
     "POSTGRESQL",
     "SEVERITY_ERROR",
     "SEVERITY_WARNING",

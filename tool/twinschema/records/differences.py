@@ -170,6 +170,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "in domain.yaml gives it, where no revision makes that rename yet: renamed by hand, so the "
     "revision that renames it will fail there; rename it back, then write and migrate the "
     "revision.",
+    "names_spelled_apart": "A warning of `diff` without a domain: most tables and columns only "
+    "one side has are one name spelled two ways (InvoiceLine against invoice_line), names "
+    "`twinschema init` pairs. Write the pairing with `init` and pass it with `--domain`.",
     "rename_pending": "A table or column renamed in domain.yaml (`names:` or `name:`, its "
     "logical name kept) that a live database at its chain's head still holds under the name it "
     "had: the metadata module was renamed and no revision renames it yet. Write one with "
@@ -205,6 +208,8 @@ DIFFERENCE_KINDS: dict[str, str] = {
 # The warning of a value one side's column stores and the other's refuses or changes: one per
 # column pair, many in a schema (reports list them only with --verbose).
 VALUE_COMPATIBILITY = "value_compatibility"
+# A warning of ``diff`` without a domain: one-sided names one name spelled two ways.
+NAMES_SPELLED_APART = "names_spelled_apart"
 
 # The kinds an allowance in domain.yaml may name: what may differ on purpose between the two
 # dialects (never a migration's or an allowance's own finding).

@@ -25,6 +25,7 @@ from twinschema.report.text_report import (
     other_warnings,
     other_warnings_heading,
     skipped_note,
+    spelled_line,
     value_warnings,
     values_line,
     warnings_heading,
@@ -128,7 +129,8 @@ def _layers(report: Report) -> Table:
     for layer in report.layers:
         n = len(layer.differences)
         compared = _pair(layer.left, layer.right)
-        note = "; ".join(filter(None, (layer.message, evaluation_line(layer), values_line(layer))))
+        said = (evaluation_line(layer), values_line(layer), spelled_line(layer))
+        note = "; ".join(filter(None, (layer.message, *said)))
         if note:
             compared.append(f"\n{note}", style="dim")
         table.add_row(

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from twinschema.definitions import visible_sql
-from twinschema.records import VALUE_COMPATIBILITY, Difference, LayerResult, Report, Status
+from twinschema.records import (
+    NAMES_SPELLED_APART,
+    VALUE_COMPATIBILITY,
+    Difference,
+    LayerResult,
+    Report,
+    Status,
+)
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
@@ -24,7 +31,7 @@ def plain(report: Report, verbose: bool) -> str:
     for result in report.layers:
         why = f"  ({result.message})" if result.message else ""
         lines.append(f"{result.status:8} {result.name:10} {result.left} <> {result.right}{why}")
-        for note in (evaluation_line(result), values_line(result)):
+        for note in (evaluation_line(result), values_line(result), spelled_line(result)):
             if note:
                 lines.append(f"{'':8} {'':10} {note}")
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
@@ -162,6 +169,18 @@ def values_line(result: LayerResult) -> str | None:
     if not result.values_unprobed or result.status == Status.ERROR:
         return None
     return f"value_compatibility not probed: {result.values_unprobed}"
+
+
+def spelled_line(result: LayerResult) -> str | None:
+    """Said under the layer's line, before its differences, when most of them are one name
+    spelled two ways (the ``names_spelled_apart`` warning, listed with the others): a reader of
+    a long list of "add it / remove it" learns first that ``init`` pairs them (stranger77 009)."""
+    if not any(w.kind == NAMES_SPELLED_APART for w in result.warnings):
+        return None
+    return (
+        "most tables and columns below that only one side has are one name spelled two ways: "
+        "see the names_spelled_apart warning (twinschema init pairs them, then --domain)"
+    )
 
 
 def _warning_lines(report: Report, verbose: bool) -> list[str]:

@@ -53,14 +53,17 @@ def server(config: Config, given: str | None = None) -> Iterator[str]:
 def announce_embedded(datadir: Path) -> None:
     """One stderr line when the embedded server's data folder is about to be created for scratch
     databases: it takes tens of MB in the working directory (``./var/pg`` outside a project), and
-    a user who named no database was told nothing else. Said once: the folder then exists."""
+    a user who named no database was told nothing else; one who named a PostgreSQL database is
+    told why it is not used (stranger77 015: "a server it could use was named in the very
+    command"). Said once: the folder then exists. In a project it is the project's ``var/pg``
+    whichever command comes first (``init`` in an existing project, ``diff``, ``check``)."""
     if datadir.exists():
         return
     where = shown(datadir)
     where = where if Path(where).is_absolute() else f"./{where}"
     sys.stderr.write(
-        f"twinschema: starting the embedded PostgreSQL in {where} for scratch databases "
-        f"(set {SCRATCH_URL_ENV} to use another server)\n"
+        f"twinschema: starting the embedded PostgreSQL in {where} for scratch databases, "
+        f"never made on a server being checked (set {SCRATCH_URL_ENV} to use another server)\n"
     )
     sys.stderr.flush()
 
