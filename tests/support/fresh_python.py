@@ -118,8 +118,10 @@ def _interpreter(environment: dict[str, str], flags: tuple[str, ...]) -> subproc
 
 @atexit.register
 def _end() -> None:
-    """Close each waiting interpreter's stdin: it ends."""
+    """Close each waiting interpreter's stdin: it ends (and its stdout, once it has)."""
     for waiting in _waiting.values():
         if waiting.stdin is not None:
             waiting.stdin.close()
         waiting.wait(timeout=60)
+        if waiting.stdout is not None:
+            waiting.stdout.close()
