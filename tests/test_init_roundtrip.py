@@ -16,14 +16,12 @@ dialect type init can write) and on the realworld fixtures the init tests use:
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from support import testing
+from support import fresh_python, testing
 from support.dbpool import DatabasePool
 from test_init_project import Shell, adopt, check, details, diff, kinds, within_a_dialect
 
@@ -217,16 +215,15 @@ def test_check_right_after_init_is_diff_domain(pair: tuple[str, str, str], tmp_p
 
 def create_all(project: Path, dialect: str, url: str) -> None:
     """``metadata.create_all`` of the project's module of ``dialect`` on ``url``, in a new
-    process (as an application imports it)."""
+    process (as an application imports it), forked from one that has imported SQLAlchemy only
+    (``support.fresh_python``: the script's first import, paid once per test process)."""
     module = "schemas.sqlite" if dialect == "sqlite" else "schemas.postgres"
     script = (
-        "import sys; sys.path.insert(0, '.'); import sqlalchemy as sa; "
+        "import sys, sqlalchemy as sa; sys.path.insert(0, '.'); "
         f"from {module} import metadata; "
         f"metadata.create_all(sa.create_engine({url!r}))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=False
-    )
+    done = fresh_python.run(script, project)
     assert done.returncode == 0, done.stderr
 
 

@@ -8,12 +8,10 @@ right name written, a rename applied to the CHECK too) are in sync and their mod
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from support import testing
+from support import fresh_python, testing
 from test_init_project import Shell, adopt, check, details, replace_in
 
 # stranger60 033: an adopted camelCase SQLite app against its snake_case server twin.
@@ -68,9 +66,7 @@ def created(project: Path, dialect: str, url: str) -> str | None:
         "    metadata.drop_all(engine)\n"
         "    print('created')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-B", "-c", script], cwd=project, capture_output=True, text=True
-    )
+    done = fresh_python.run(script, project, flags=("-B",))  # a process, SQLAlchemy loaded
     assert done.returncode == 0, done.stderr
     out = done.stdout.strip()
     return None if out == "created" else out

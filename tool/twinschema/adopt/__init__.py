@@ -165,7 +165,8 @@ def run_init(
     raw = {d: reflect_url(urls[d], config.reflect_options(d)) for d in DIALECTS}
     proposal = propose(raw[SQLITE], raw[POSTGRESQL])
     _refuse_nothing_to_adopt(raw, proposal)
-    owned, scaffold, baselines = project_files(config, where, urls, raw, proposal)
+    with reflection.one_connection_each():  # closed before anything is written or stamped
+        owned, scaffold, baselines = project_files(config, where, urls, raw, proposal)
     clashes = [p for p, text in owned.items() if p.exists() and _differs(p, text)]
     if clashes and not force:
         shown = ", ".join(relative(p, where.root) for p in clashes)

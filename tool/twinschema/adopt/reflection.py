@@ -13,7 +13,8 @@ import re
 import sqlite3
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -42,19 +43,64 @@ def _creator(url: str, options: ReflectOptions) -> tuple[str, Callable[[], Any]]
     return "postgresql+psycopg://", lambda: postgresql.connect(parsed, options)
 
 
+class _Shared:
+    """The connections ``read_only`` gives within one ``one_connection_each`` block."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self.stack = stack
+        self.opened: list[tuple[str, ReflectOptions, sa.Connection]] = []
+
+    def connection(self, url: str, options: ReflectOptions) -> sa.Connection:
+        for opened_url, opened_options, connection in self.opened:
+            if (opened_url, opened_options) == (url, options):
+                return connection
+        connection = self.stack.enter_context(_connected(url, options))
+        self.opened.append((url, options, connection))
+        return connection
+
+
+_SHARED: ContextVar[_Shared | None] = ContextVar("_SHARED", default=None)
+
+
 @contextmanager
-def read_only(url: str, options: ReflectOptions) -> Iterator[sa.Connection]:
-    """A SQLAlchemy connection on ``url`` that cannot write; errors as one-line
-    ``DatabaseError`` naming the redacted URL."""
+def one_connection_each() -> Iterator[None]:
+    """Within the block, every ``read_only`` of the same URL and options is on one connection,
+    opened on first use and closed when the block ends. ``init`` reads a PostgreSQL database's
+    catalogs for its baseline in 13 queries beside its reflection: a connection of their own
+    each cost 5.0 ms of the process's CPU and 6.6 ms of the server's to open (50 opened in a
+    row, each with one query), about 0.15 s of CPU per ``init``."""
+    with ExitStack() as stack:
+        token = _SHARED.set(_Shared(stack))
+        try:
+            yield
+        finally:
+            _SHARED.reset(token)
+
+
+@contextmanager
+def _connected(url: str, options: ReflectOptions) -> Iterator[sa.Connection]:
     base, creator = _creator(url, options)
     engine = sa.create_engine(base, creator=creator, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
             yield connection
-    except sa.exc.SQLAlchemyError as exc:
-        raise DatabaseError(f"{redact(url)}: {scrub(' '.join(str(exc).split()))}") from None
     finally:
         engine.dispose()
+
+
+@contextmanager
+def read_only(url: str, options: ReflectOptions) -> Iterator[sa.Connection]:
+    """A SQLAlchemy connection on ``url`` that cannot write (the block's shared one within
+    ``one_connection_each``); errors as one-line ``DatabaseError`` naming the redacted URL."""
+    shared = _SHARED.get()
+    try:
+        if shared is not None:
+            yield shared.connection(url, options)
+        else:
+            with _connected(url, options) as connection:
+                yield connection
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"{redact(url)}: {scrub(' '.join(str(exc).split()))}") from None
 
 
 def reflect_tables(url: str, options: ReflectOptions, names: Iterable[str]) -> sa.MetaData:
