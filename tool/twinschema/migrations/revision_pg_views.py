@@ -11,8 +11,8 @@ column of such a domain, and each view over those in turn, is dropped first in t
 the downgrade (the views over it before it) and made again last (in the order they stand on each
 other), from its definition in the scratch database at the chain's head (``pg_get_viewdef``, as
 ``init``'s baseline writes it, with its options: ``security_barrier``, ``check_option``); a
-materialized view with its indexes, a view with its triggers. Not made again: a view's grants
-and comments (the chain compares neither).
+materialized view with its indexes, a view with its triggers; its grants, comments and owner,
+read from the database the revision runs on (``revision_pg_views_kept``: the chain has none).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from twinschema.migrations.revision_pg_enums import escape_binds
+from twinschema.migrations.revision_pg_views_kept import keep_statements
 
 # The views (and materialized views) reading one of the columns ``rels``/``cols`` (a table by its
 # quoted name, and a column's name) or a column of one of the types ``types`` (oids, their arrays
@@ -75,6 +76,7 @@ class View:
     drops it and the statements that make it again, and the views of the set it reads."""
 
     oid: int
+    name: str
     drop: str
     make: tuple[str, ...]
     reads: frozenset[int]
@@ -95,8 +97,11 @@ def views_around_retypes(context: Any, script: Any, domains: Sequence[int] = ())
         if not views:
             continue
         ordered = _ordered(views)
+        save, restore = keep_statements([v.name for v in ordered])
         drops = [ops.ExecuteSQLOp(escape_binds(v.drop)) for v in reversed(ordered)]
         makes = [ops.ExecuteSQLOp(escape_binds(s)) for v in ordered for s in v.make]
+        drops.insert(0, ops.ExecuteSQLOp(escape_binds(save)))
+        makes.append(ops.ExecuteSQLOp(escape_binds(restore)))
         for container in (upgrade, downgrade):
             container.ops[:0] = drops
             container.ops.extend(makes)
@@ -132,7 +137,7 @@ def _views(
         full = f"{quote(str(schema))}.{quote(str(name))}" if schema else quote(str(name))
         with_ = f" WITH ({options})" if options else ""
         make = (f"CREATE {kind} {full}{with_} AS {query}", *indexes, *triggers)
-        views.append(View(int(oid), f"DROP {kind} {full}", make, frozenset(map(int, reads))))
+        views.append(View(int(oid), full, f"DROP {kind} {full}", make, frozenset(map(int, reads))))
     return views
 
 
