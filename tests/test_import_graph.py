@@ -154,6 +154,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_renames": 7,
     "twinschema.migrations.revision_tables": 7,
     "twinschema.migrations.revision_order": 7,
+    "twinschema.migrations.revision_pg_domain_move": 7,
     "twinschema.migrations.revision_pg_views": 7,
     "twinschema.migrations.revision_pg_views_kept": 7,
     "twinschema.migrations.revision_fts_renames": 7,
