@@ -8,7 +8,9 @@ simplest statements that keep the rows are: a new domain under a temporary name 
 with the module's base type and the old domain's collation, DEFAULT, NOT NULL and CHECKs (by
 their names); ``ALTER TABLE ... ALTER COLUMN ... TYPE <new> USING <column>::<new>`` for every
 column of the old domain (``<new>[]`` for an array of it; a key and the foreign key to it are
-each moved, PostgreSQL checks the key again); ``DROP DOMAIN`` the old; ``ALTER DOMAIN ... RENAME``
+each moved, PostgreSQL checks the key again), written as ``op.alter_column`` with both domains
+and their base types where SQLAlchemy has both types (not an array's), so the lint sees a
+narrowing (``revision_pg_domain_move``, s82mig); ``DROP DOMAIN`` the old; ``ALTER DOMAIN ... RENAME``
 the new. The downgrade does the same back to the old base type. A row the new type refuses
 (a shorter varchar) makes ``migrate`` fail and roll back. A view over a column of the domain is
 dropped before and made again after (``revision_pg_views``; until s79mig nothing was written).
@@ -24,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from twinschema.migrations.revision_pg_checks import run_sql
+from twinschema.migrations.revision_pg_domain_move import base_type, domain_move
 
 _HELD = (
     "SELECT format_type(t.typbasetype, t.typtypmod), t.typnotnull, "
@@ -51,8 +54,9 @@ _OVER = "SELECT count(*) FROM pg_type WHERE typtype = 'd' AND typbasetype = %(oi
 
 def retyped(
     connection: sa.Connection, domain: postgresql.DOMAIN, oid: int
-) -> tuple[list[str], list[str]] | None:
-    """The upgrade's and the downgrade's statements that give the domain ``oid`` of the scratch
+) -> tuple[list[Any], list[Any]] | None:
+    """The upgrade's and the downgrade's statements (and ``alter_column`` operations: a column
+    moved onto the new domain, ``revision_pg_domain_move``) that give the domain ``oid`` of the scratch
     database at head the base type of the module's ``domain`` (see the module docstring): two
     empty lists where the base type is the same, None where they cannot be written (PostgreSQL
     refuses the module's type, or a composite type or another domain uses the domain)."""
@@ -78,22 +82,43 @@ def retyped(
     new = f"{schema}{preparer.quote(f'{domain.name}_new')}"
     rest = [f"COLLATE {collation}" if collation else "", f"DEFAULT {default}" if default else ""]
     rest += ["NOT NULL" if not_null else "", *checks]
-    moved = []
+    old_base, new_base = base_type(str(base), str(domain.name)), base_type(wanted, str(domain.name))
+    up: list[Any] = []
+    down: list[Any] = []
     for table_schema, table, column, array, _ in columns:
         where = f"{preparer.quote_schema(table_schema)}." if table_schema else ""
         col = preparer.quote(str(column))
         to = f"{new}[]" if array else new
-        moved.append(
-            f"ALTER TABLE {where}{preparer.quote(str(table))} ALTER COLUMN {col} TYPE {to} "
-            f"USING {col}::{to}"
+        using = f"{col}::{to}"
+        if array or old_base is None or new_base is None:  # no type the lint judges: SQL
+            sql = f"ALTER TABLE {where}{preparer.quote(str(table))} ALTER COLUMN {col} TYPE {to}"
+            up.append(f"{sql} USING {using}")
+            down.append(f"{sql} USING {using}")
+            continue
+        site = (table_schema, str(table), str(column))
+        up.append(
+            domain_move(site, _domain(domain, old_base), _domain(domain, new_base, "_new"), using)
+        )
+        down.append(
+            domain_move(site, _domain(domain, new_base), _domain(domain, old_base, "_new"), using)
         )
     rename = f"ALTER DOMAIN {new} RENAME TO {preparer.quote(domain.name)}"
 
-    def replace(base_type: str) -> list[str]:
+    def replace(base_type: str, moved: list[Any]) -> list[Any]:
         made = " ".join(part for part in [base_type, *rest] if part)
         return [f"CREATE DOMAIN {new} AS {made}", *moved, f"DROP DOMAIN {name}", rename]
 
-    return replace(wanted), replace(str(base))
+    return replace(wanted, up), replace(str(base), down)
+
+
+def _domain(
+    domain: postgresql.DOMAIN, base: sa.types.TypeEngine[Any], suffix: str = ""
+) -> postgresql.DOMAIN:
+    """``domain`` (its name with ``suffix``) over ``base``, as the lint judges it (its base
+    type's family) and a revision writes it (made by the statements beside it)."""
+    return postgresql.DOMAIN(
+        f"{domain.name}{suffix}", base, schema=domain.schema, create_type=False
+    )
 
 
 def _read_back(connection: sa.Connection, type_sql: str) -> str | None:

@@ -86,9 +86,14 @@ def altered_domains(context: Any, script: Any) -> list[int]:
         for upgrade, downgrade in zip(
             script.upgrade_ops_list, script.downgrade_ops_list, strict=True
         ):
-            upgrade.ops[:0] = [ops.ExecuteSQLOp(escape_binds(s)) for s in up]
-            downgrade.ops.extend(ops.ExecuteSQLOp(escape_binds(s)) for s in down)
+            upgrade.ops[:0] = [_op(s) for s in up]
+            downgrade.ops.extend(_op(s) for s in down)
     return retyped_oids
+
+
+def _op(step: Any) -> Any:
+    """A statement as ``op.execute``; an operation (a column moved onto a domain) as it is."""
+    return ops.ExecuteSQLOp(escape_binds(step)) if isinstance(step, str) else step
 
 
 def _make_new(connection: sa.Connection, script: Any, domain: postgresql.DOMAIN) -> None:

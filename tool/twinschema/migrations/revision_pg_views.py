@@ -10,9 +10,10 @@ failed (exit 3), or it said ``not written``. Now each view that reads such a col
 column of such a domain, and each view over those in turn, is dropped first in the upgrade and in
 the downgrade (the views over it before it) and made again last (in the order they stand on each
 other), from its definition in the scratch database at the chain's head (``pg_get_viewdef``, as
-``init``'s baseline writes it, with its options: ``security_barrier``, ``check_option``); a
-materialized view with its indexes, a view with its triggers. Not made again: a view's grants
-and comments (the chain compares neither).
+``init``'s baseline writes it, with its options: ``security_barrier``, ``check_option``; in an
+upgrade that renames a column too, as it reads after the rename: s82mig); a
+materialized view with its indexes, a view with its triggers; its grants, comments and owner,
+read from the database the revision runs on (``revision_pg_views_kept``: the chain has none).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 
+from twinschema.migrations.revision_pg_checks import run_sql
 from twinschema.migrations.revision_pg_enums import escape_binds
+from twinschema.migrations.revision_pg_views_kept import keep_statements
 
 # The views (and materialized views) reading one of the columns ``rels``/``cols`` (a table by its
 # quoted name, and a column's name) or a column of one of the types ``types`` (oids, their arrays
@@ -75,6 +78,7 @@ class View:
     drops it and the statements that make it again, and the views of the set it reads."""
 
     oid: int
+    name: str
     drop: str
     make: tuple[str, ...]
     reads: frozenset[int]
@@ -95,11 +99,55 @@ def views_around_retypes(context: Any, script: Any, domains: Sequence[int] = ())
         if not views:
             continue
         ordered = _ordered(views)
+        renames = _renamed_columns(upgrade.ops, preparer)
+        # the upgrade makes them again after its column renames: as they read then (s82mig)
+        after = _ordered(_renamed_views(connection, columns, domains, renames)) or ordered
+        save, restore = keep_statements([v.name for v in ordered])
         drops = [ops.ExecuteSQLOp(escape_binds(v.drop)) for v in reversed(ordered)]
-        makes = [ops.ExecuteSQLOp(escape_binds(s)) for v in ordered for s in v.make]
-        for container in (upgrade, downgrade):
-            container.ops[:0] = drops
+        drops.insert(0, ops.ExecuteSQLOp(escape_binds(save)))
+        for container, made in ((upgrade, after), (downgrade, ordered)):
+            makes = [ops.ExecuteSQLOp(escape_binds(s)) for v in made for s in v.make]
+            makes.append(ops.ExecuteSQLOp(escape_binds(restore)))
+            container.ops[:0] = list(drops)
             container.ops.extend(makes)
+
+
+def _renamed_columns(items: Sequence[Any], preparer: Any) -> list[tuple[str, str, str]]:
+    """(the table's quoted name, the old name, the new) of each column ``items`` renames (a
+    rename ``revision_renames`` writes stands alone, before the tables' operations)."""
+    found: list[tuple[str, str, str]] = []
+    for item in items:
+        for op in getattr(item, "ops", (item,)):
+            if isinstance(op, ops.AlterColumnOp) and op.modify_name is not None:
+                schema = f"{preparer.quote_schema(op.schema)}." if op.schema else ""
+                table = f"{schema}{preparer.quote(op.table_name)}"
+                found.append((table, str(op.column_name), str(op.modify_name)))
+    return found
+
+
+def _renamed_views(
+    connection: sa.Connection,
+    columns: list[tuple[str, str]],
+    domains: Sequence[int],
+    renames: list[tuple[str, str, str]],
+) -> list[View]:
+    """The views ``_views`` finds, as they read once the columns ``renames`` names are renamed
+    (PostgreSQL rewrites a view over a renamed column: ``code2 AS code``), tried in a savepoint
+    rolled back; none where there is no rename, or PostgreSQL refuses one (the scratch run of
+    the revision then says so)."""
+    if not renames:
+        return []
+    quote = connection.dialect.identifier_preparer.quote
+    new = {(t, old): name for t, old, name in renames}
+    savepoint = connection.begin_nested()
+    try:
+        for table, old, name in renames:
+            run_sql(connection, f"ALTER TABLE {table} RENAME COLUMN {quote(old)} TO {quote(name)}")
+        return _views(connection, [(t, new.get((t, c), c)) for t, c in columns], domains)
+    except sa.exc.DBAPIError:
+        return []
+    finally:
+        savepoint.rollback()
 
 
 def _retyped_columns(items: Sequence[Any], preparer: Any) -> list[tuple[str, str]]:
@@ -132,7 +180,7 @@ def _views(
         full = f"{quote(str(schema))}.{quote(str(name))}" if schema else quote(str(name))
         with_ = f" WITH ({options})" if options else ""
         make = (f"CREATE {kind} {full}{with_} AS {query}", *indexes, *triggers)
-        views.append(View(int(oid), f"DROP {kind} {full}", make, frozenset(map(int, reads))))
+        views.append(View(int(oid), full, f"DROP {kind} {full}", make, frozenset(map(int, reads))))
     return views
 
 
