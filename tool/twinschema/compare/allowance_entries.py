@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from twinschema.model import Index, Schema, UniqueConstraint
+from twinschema.canonical.folding import renamed_in
+from twinschema.model import Index, Schema, Table, UniqueConstraint
 from twinschema.model_shown import own_described
 from twinschema.records import Difference, FixSide, FixSite, Severity
 from twinschema.records.domain import (
@@ -57,7 +58,33 @@ def logical_text(text: str, difference: Difference, schema: Schema | None) -> st
         return None
     items: list[Index | UniqueConstraint] = [*table.indexes, *table.uniques]
     key = check_key(text)
-    return next((i.describe() for i in items if check_key(own_described(table, i)) == key), None)
+    found = next((i for i in items if check_key(own_described(table, i)) == key), None)
+    if isinstance(found, Index):
+        return logical_index(table, found).describe()
+    return found.describe() if found is not None else None
+
+
+def logical_index(table: Table, index: Index) -> Index:
+    """``index`` of ``table`` shown by its columns' logical names throughout: a bare column by
+    its canonical (logical) name, and each column an expression or the predicate reads, which
+    its source writes by the database's name, by domain.yaml's key (``lower(full_name)`` for the
+    source's ``lower(shown_name)``), so that a pin written so holds through every rename
+    (stranger77 011: the hint pinned ``(lower(shown_name) DESC)``, stale at the next rename)."""
+    names = {c.own_name: c.name for c in table.columns if c.own_name != c.name}
+    if not names:
+        return index
+    elements = tuple(
+        e if table.column(e) is not None else renamed_in(index.element(n), names)
+        for n, e in enumerate(index.expressions)
+    )
+    where = index.shown_where()
+    return replace(
+        index,
+        raw_expressions=elements,
+        written_expressions=None,
+        raw_where=renamed_in(where, names) if where is not None else None,
+        written_where=None,
+    )
 
 
 def one_sided(difference: Difference) -> bool:

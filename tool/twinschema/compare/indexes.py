@@ -199,7 +199,10 @@ def renamed_index(ctx: Context, table: str, lindex: Index, rindex: Index) -> Non
             + (f" ({notes})" if notes else " (each side's database reads them otherwise)")
         )
     elif lindex.expressions != rindex.expressions:
-        parts.append(f"its elements are ({lelements}) in {left}, ({relements}) in {right}")
+        # Each element whole (its COLLATE, operator class, DESC, NULLS), as the bracket and a
+        # pinned allowance say it (stranger77 011: the message dropped the DESC it pinned).
+        lwhole, rwhole = _whole(own_index(tables[0], lindex)), _whole(own_index(tables[1], rindex))
+        parts.append(f"its elements are ({lwhole}) in {left}, ({rwhole}) in {right}")
     if lindex.unique != rindex.unique:
         parts.append(f"it is unique in {left if lindex.unique else right} only")
     if lindex.where != rindex.where:
@@ -265,6 +268,11 @@ def _index_on(index: Index, columns: frozenset[str]) -> bool:
         and len(index.expressions) == len(columns)
         and frozenset(index.expressions) == columns
     )
+
+
+def _whole(index: Index) -> str:
+    """The elements of ``index`` as DDL writes them, each with its attributes."""
+    return ", ".join(index.element_text(n) for n in range(len(index.expressions)))
 
 
 def _shown(index: Index) -> tuple[str, ...]:

@@ -12,7 +12,9 @@ whose columns differ after the twins is not run: its columns are judged where th
 build it (``migrations_twins``), and other columns always give other rows. A view one twin
 alone re-creates with the other chain's columns (a mend, by its columns: stranger75 007) is run
 too: with another filter it still answers otherwise (s79views), a ``migration_parity``
-difference naming each side's filter, located in that twin's revision file.
+difference naming each side's filter, located in that twin's revision file; with the same
+rows, the one-sided replacement ``migrations_twins`` saw is no difference (stranger77 008: the
+same SQL re-created around a column moved onto a domain, which PostgreSQL prints with a cast).
 """
 
 from __future__ import annotations
@@ -39,11 +41,16 @@ from twinschema.sources import make_canonical
 
 def twin_views(
     left: TwinSide, right: TwinSide, domain: Domain | None, evaluator: Evaluator | None
-) -> tuple[list[Difference], list[Difference]]:
+) -> tuple[list[Difference], list[Difference], set[str]]:
     """The differences and warnings of the views both twins of a domain version create or
-    replace (see the module): ``left`` and ``right`` are the SQLite and PostgreSQL chains'."""
+    replace (see the module): ``left`` and ``right`` are the SQLite and PostgreSQL chains'.
+    Third, the views one twin alone re-made that return the same rows on both chains: what
+    the chains build agrees, so ``twin_differences``' one-sided replacement of each is no
+    difference (stranger77 008: a PostgreSQL twin drops and re-creates a view with the same
+    SQL to move a column under it onto a domain, its SQLite twin needing nothing)."""
     differences: list[Difference] = []
     warnings: list[Difference] = []
+    same: set[str] = set()
     labels = (left.chain.label, right.chain.label)
     for name, spans, alone in both_changed(left, right, domain):
         if evaluator is None:
@@ -59,6 +66,8 @@ def twin_views(
             warnings.append(_warning(name, spans, labels, verdict.reason, alone))
             continue
         if verdict.same:
+            if alone is not None:
+                same.add(name)
             continue
         said = answers_text(verdict, (DIALECT_NAMES[dialects[0]], DIALECT_NAMES[dialects[1]]))
         if alone is not None:  # one twin re-made it with the other's columns
@@ -76,7 +85,7 @@ def twin_views(
             "shows where they part), or declare it for one dialect in domain.yaml",
         )
         differences.append(replace(found, witness=view_witness(verdict, said)))
-    return differences, warnings
+    return differences, warnings, same
 
 
 def _alone(
