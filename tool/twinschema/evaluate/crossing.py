@@ -36,19 +36,13 @@ from twinschema.evaluate.crossing_values import (
     TRAILING,
     WALL_SPELLINGS,
     check_reads,
+    column_values,
     finer_parted,
-    fractions,
     kept_as_written,
-    longer_literals,
     moved_days,
-    offset_moments,
-    other_cases,
     parted_first,
-    probe_values,
     probed_kind,
-    reads_offsets,
     same,
-    scale_bounds,
     value_shown,
 )
 from twinschema.evaluate.json_twice import Store, generated_warnings, index_warnings
@@ -57,7 +51,6 @@ from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Tab
 from twinschema.model_shown import column_shown, columns_shown
 from twinschema.records import SEVERITY_WARNING, VALUE_COMPATIBILITY, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
-from twinschema.records.kinds import INTEGER_KINDS
 
 KIND = VALUE_COMPATIBILITY
 
@@ -116,17 +109,9 @@ def findings(
             scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
             precision = lc.type.precision if lc.type.precision is not None else rc.type.precision
             lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
-            values = probe_values(kind, length, precision, scale)
             reads = check_reads(((ld, lchecks), (rd, rchecks)))
-            values += longer_literals(reads, length)
-            if kind in INTEGER_KINDS:
-                values += fractions(reads)
-            if kind == "numeric" and scale is not None and scale >= 0:
-                values += scale_bounds(reads, scale)
-            if kind == "uuid":
-                values += other_cases(reads)
-            if kind == "date" and reads_offsets(lchecks if ld == "sqlite" else rchecks):
-                values += offset_moments(reads)
+            sqlite_checks = lchecks if ld == "sqlite" else rchecks
+            values = column_values(kind, (length, precision, scale), reads, sqlite_checks)
             if not values:
                 continue
             raw = [v for _, v in values]
@@ -173,14 +158,7 @@ def findings(
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
             if kind == "json":
                 at = (layer, left, right, name, lc, rc)
-                shown = column_shown(lt, rt, lc.name)
-                found += _twice(runs, reads, crossing, at)
-                found += _twice(runs, reads, crossing, at, json_precision.finding)
-                found += [
-                    (False, warning(layer, left, right, name, lc, rc, f"{shown}: {said}"))
-                    for said in generated_warnings((ld, rd), backends, (lt, rt), (lc, rc))
-                    + index_warnings((ld, rd), backends, (lt, rt), (lc, rc))
-                ]
+                found += _json_findings(runs, reads, crossing, at, backends, (lt, rt))
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
         found += date_pairs.findings((left, right), backends, layer, (lt, rt), warning)
@@ -190,6 +168,31 @@ def findings(
 
 # One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
 Run = tuple[Backend, Table, Column, list[str]]
+
+
+def _json_findings(
+    runs: dict[str, Run],
+    reads: list[expression_reads.Reads],
+    crossing: Crossing,
+    at: tuple[str, Side, Side, str, Column, Column],
+    backends: dict[str, Backend],
+    tables: tuple[Table, Table],
+) -> list[tuple[bool, Difference]]:
+    """A JSON column pair's warnings: a document that writes a key twice or a number past a
+    double's precision, and what its generated columns and indexes make of such documents."""
+    layer, left, right, name, lc, rc = at
+    dialects = (left.schema.dialect, right.schema.dialect)
+    shown = column_shown(tables[0], tables[1], lc.name)
+    found = _twice(runs, reads, crossing, at)
+    found += _twice(runs, reads, crossing, at, json_precision.finding)
+    found += [
+        (False, warning(layer, left, right, name, lc, rc, f"{shown}: {said}"))
+        for said in generated_warnings(dialects, backends, tables, (lc, rc))
+        + index_warnings(dialects, backends, tables, (lc, rc))
+    ]
+    return found
+
+
 # What finds a JSON column pair's warning on a rare spelling of a document (``json_twice``).
 Finder = Callable[[tuple[str, str], list[expression_reads.Reads], Store], "tuple[bool, str] | None"]
 

@@ -153,6 +153,31 @@ def probe_values(
     return found
 
 
+def column_values(
+    kind: str | None,
+    sizes: tuple[int | None, int | None, int | None],
+    reads: list[expression_reads.Reads],
+    sqlite_checks: list[str],
+) -> list[tuple[str, Any]]:
+    """The values a column pair is tried with: its kind's probes (``probe_values``, sizes
+    being its length, precision and scale), then those the literals of its CHECKs (``reads``)
+    make telling: a longer text, a fraction of an integer, values around a scale's bound, a
+    uuid in the other letter case, a moment whose offset moves its day where SQLite's CHECKs
+    (``sqlite_checks``) read offsets."""
+    length, precision, scale = sizes
+    values = probe_values(kind, length, precision, scale)
+    values += longer_literals(reads, length)
+    if kind in INTEGER_KINDS:
+        values += fractions(reads)
+    if kind == "numeric" and scale is not None and scale >= 0:
+        values += scale_bounds(reads, scale)
+    if kind == "uuid":
+        values += other_cases(reads)
+    if kind == "date" and reads_offsets(sqlite_checks):
+        values += offset_moments(reads)
+    return values
+
+
 def check_reads(checks: tuple[tuple[str, list[str]], ...]) -> list[expression_reads.Reads]:
     """What each side's CHECKs on a column read (each in its own dialect)."""
     found = (expression_reads.reads(dialect, check) for dialect, texts in checks for check in texts)
