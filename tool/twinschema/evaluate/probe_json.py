@@ -80,6 +80,9 @@ def view_documents(strings: tuple[str, ...], numbers: tuple[Decimal, ...]) -> li
     said = [Decimal(s) for s in strings if _NUMBERED.fullmatch(s)]
     near = [m for n in dict.fromkeys([*numbers, *said]) for m in (n, n - 1, n + 1)]
     members = [m for n in dict.fromkeys(near) for m in (str(n), json.dumps(str(n)))]
+    # JSON's own true and false: SQLite's json_extract gives them as 1 and 0, PostgreSQL's
+    # ->> as 'true' and 'false' (stranger78 005: `= 'true'` and `= 1` part on {"auto": true}).
+    members += ["true", "false"]
     members += [json.dumps(s) for s in [s for s in plain if s not in named][:_LITERALS]]
     return list(dict.fromkeys(_document(path, m) for path in paths for m in members))
 
