@@ -266,3 +266,52 @@ def test_a_column_no_probe_value_fits_is_named(
         return
     assert len(warned) == 1, found.warnings
     assert "no probe value of t.code is taken by both sides' columns" in warned[0], warned[0]
+
+
+GROUPED = {
+    "sqlite": "CREATE TABLE keeper (id INTEGER PRIMARY KEY, station TEXT NOT NULL COLLATE NOCASE);\n",
+    "postgresql": "CREATE TABLE keeper (id integer PRIMARY KEY, station text NOT NULL);\n",
+}
+PER_STATION = (
+    "CREATE VIEW per_station AS SELECT station, count(*) AS n FROM keeper GROUP BY station;"
+)
+
+
+def _groups(dialect: str, sql: str, loader: Loader) -> int:
+    """How many rows ``per_station`` returns on a real database of ``dialect`` holding
+    ``sql`` after two keepers at 'ABC' and 'abc'."""
+    rows = ("INSERT INTO keeper VALUES (1, 'ABC')", "INSERT INTO keeper VALUES (2, 'abc')")
+    if dialect == "sqlite":
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.executescript(sql)
+            for row in rows:
+                conn.execute(row)
+            return int(conn.execute("SELECT count(*) FROM per_station").fetchone()[0])
+        finally:
+            conn.close()
+    with loader.load("postgresql", sql) as schema:
+        conn = loader.held("rows")
+        conn.execute(f"SET search_path TO {schema}, public".encode())
+        try:
+            for row in rows:
+                conn.execute(row.encode())
+            found = conn.execute(b"SELECT count(*) FROM per_station").fetchone()
+            assert found is not None
+            return int(found[0])
+        finally:
+            conn.rollback()
+
+
+def test_a_grouped_view_parted_by_two_rows_names_two(loader: Loader) -> None:
+    """A GROUP BY over a NOCASE column (SQLite) against a plain one: no one row parts the views
+    and the two-row sets tried first hold no two spellings of one text, so the witness was all
+    48 probe rows (stranger78 009); rows are now left out while the views still part, down to
+    two spellings of one text. The real databases: one group of 'ABC' and 'abc' on SQLite, two
+    on PostgreSQL."""
+    sql = {d: GROUPED[d] + PER_STATION for d in DIALECTS}
+    found = compare_texts(loader, DIALECTS, sql["sqlite"], sql["postgresql"])
+    parted = _views(found)
+    assert [d.name for d in parted] == ["per_station"], found.differences
+    assert parted[0].message.count("keeper (id, station) = (") == 2, parted[0].message
+    assert {d: _groups(d, sql[d], loader) for d in DIALECTS} == {"sqlite": 1, "postgresql": 2}
