@@ -209,21 +209,32 @@ def test_ddl_committed_during_the_read_is_never_in_sync(
 def test_ddl_committed_during_both_reads_exits_3(
     setup: Setup, watcher: psycopg.Connection[Any]
 ) -> None:
-    """A second DDL queues behind the check's first read and lands during its second: the check
-    gives up, exit 3, with one line saying why, and never a report of a mixed moment."""
+    """DDL lands during both reads: the check gives up, exit 3, with one line saying why, and
+    never a report of a mixed moment. A first DDL holds the table while the check starts; a
+    second queues behind the check's catalog read and runs when the first commits, so the
+    check's read of the largest ids (the sequence-state statement, stranger76 008) waits for
+    it; a third queues behind that read, and the check's second read waits for the third."""
     sqlite_before = file_digest(setup.project)
     first = holder(setup.pg_url, *DDL)
     second = psycopg.connect(**libpq(setup.pg_url))
+    third = psycopg.connect(**libpq(setup.pg_url))
     queued: list[BaseException | None] = []
 
-    def run_second() -> None:
+    def run(conn: psycopg.Connection[Any], ddl: str) -> None:
         try:
-            second.execute("ALTER TABLE items ADD COLUMN extra text")
+            conn.execute(ddl)
             queued.append(None)
         except BaseException as exc:  # reported by the test thread
             queued.append(exc)
 
-    thread = threading.Thread(target=run_second)
+    def waits(conn: psycopg.Connection[Any]) -> bool:
+        found = watcher.execute(
+            "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", (pid_of(conn),)
+        ).fetchone()
+        return found == ("Lock",)
+
+    thread = threading.Thread(target=run, args=(second, "ALTER TABLE items ADD COLUMN extra text"))
+    later = threading.Thread(target=run, args=(third, "ALTER TABLE items ADD COLUMN more text"))
     try:
         check = start(CHECK, setup)
         try:
@@ -231,22 +242,21 @@ def test_ddl_committed_during_both_reads_exits_3(
             # The second DDL queues for the table behind the check, so the check's first read
             # gets the lock first when the first DDL commits, and the second DDL right after.
             thread.start()
-            wait_until(
-                lambda: (
-                    watcher.execute(
-                        "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-                        (pid_of(second),),
-                    ).fetchone()
-                    == ("Lock",)
-                ),
-                "the second DDL waits",
-            )
+            wait_until(lambda: waits(second), "the second DDL waits")
             first.commit()
             thread.join(timeout=WAIT)
             assert queued == [None], queued
-            # The check's second read now waits for the second DDL, uncommitted.
-            wait_until(lambda: pid_of(second) in blockers(watcher, check), "the retry waits")
+            # The first read's largest ids wait for the second DDL, uncommitted; a third DDL
+            # queues behind that read.
+            wait_until(lambda: pid_of(second) in blockers(watcher, check), "the ids wait")
+            later.start()
+            wait_until(lambda: waits(third), "the third DDL waits")
             second.commit()
+            later.join(timeout=WAIT)
+            assert queued == [None, None], queued
+            # The check's second read now waits for the third DDL, uncommitted.
+            wait_until(lambda: pid_of(third) in blockers(watcher, check), "the retry waits")
+            third.commit()
             code, out, err = finish(check)
         finally:
             if check.poll() is None:
@@ -254,7 +264,10 @@ def test_ddl_committed_during_both_reads_exits_3(
     finally:
         first.close()
         second.close()
+        third.close()
         thread.join(timeout=WAIT)
+        if later.ident is not None:  # started
+            later.join(timeout=WAIT)
     assert code == 3, out + err
     lines = err.splitlines()
     assert len(lines) == 1, err
@@ -268,7 +281,13 @@ def test_ddl_committed_during_both_reads_exits_3(
     ]  # fmt: skip
     assert postgres and {layer["status"] for layer in postgres} <= {"error", "skipped"}
     assert catalog(setup.pg_url) == (
-        [("id", "integer"), ("name", "text"), ("note", "text"), ("extra", "text")],
+        [
+            ("id", "integer"),
+            ("name", "text"),
+            ("note", "text"),
+            ("extra", "text"),
+            ("more", "text"),
+        ],
         [("items_pkey",)],
     )
     assert file_digest(setup.project) == sqlite_before
