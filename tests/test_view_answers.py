@@ -45,33 +45,39 @@ def _views(found: Any) -> list[Difference]:
     return [d for d in found.differences if d.kind == "view"]
 
 
-def _spend_count(dialect: str, sql: str, loader: Loader) -> int:
-    """``SELECT count(*) FROM spend`` on a real database of ``dialect`` holding ``sql``, after
-    a user with id 10 and its order of exactly 10."""
-    rows = (
-        "INSERT INTO users (id, nick) VALUES (10, 'a')",
-        "INSERT INTO orders (id, user_id, total) VALUES (1, 10, 10)",
-    )
+def _count(dialect: str, sql: str, rows: tuple[str, ...], view: str, loader: Loader) -> int:
+    """``SELECT count(*) FROM view`` on a real database of ``dialect`` holding ``sql``, after
+    ``rows`` (rolled back on PostgreSQL)."""
+    query = f"SELECT count(*) FROM {view}"
     if dialect == "sqlite":
         conn = sqlite3.connect(":memory:")
         try:
             conn.executescript(sql)
             for row in rows:
                 conn.execute(row)
-            return int(conn.execute("SELECT count(*) FROM spend").fetchone()[0])
+            return int(conn.execute(query).fetchone()[0])
         finally:
             conn.close()
     with loader.load("postgresql", sql) as schema:
-        conn = loader.held("rows")
-        conn.execute(f"SET search_path TO {schema}, public".encode())
+        held = loader.held("rows")
+        held.execute(f"SET search_path TO {schema}, public".encode())
         try:
             for row in rows:
-                conn.execute(row.encode())
-            found = conn.execute(b"SELECT count(*) FROM spend").fetchone()
+                held.execute(row.encode())
+            found = held.execute(query.encode()).fetchone()
             assert found is not None
             return int(found[0])
         finally:
-            conn.rollback()
+            held.rollback()
+
+
+def _spend_count(dialect: str, sql: str, loader: Loader) -> int:
+    """``SELECT count(*) FROM spend`` after a user with id 10 and its order of exactly 10."""
+    rows = (
+        "INSERT INTO users (id, nick) VALUES (10, 'a')",
+        "INSERT INTO orders (id, user_id, total) VALUES (1, 10, 10)",
+    )
+    return _count(dialect, sql, rows, "spend", loader)
 
 
 @pytest.mark.parametrize("strict", DIALECTS)
@@ -278,29 +284,9 @@ PER_STATION = (
 
 
 def _groups(dialect: str, sql: str, loader: Loader) -> int:
-    """How many rows ``per_station`` returns on a real database of ``dialect`` holding
-    ``sql`` after two keepers at 'ABC' and 'abc'."""
+    """How many rows ``per_station`` returns after two keepers at 'ABC' and 'abc'."""
     rows = ("INSERT INTO keeper VALUES (1, 'ABC')", "INSERT INTO keeper VALUES (2, 'abc')")
-    if dialect == "sqlite":
-        conn = sqlite3.connect(":memory:")
-        try:
-            conn.executescript(sql)
-            for row in rows:
-                conn.execute(row)
-            return int(conn.execute("SELECT count(*) FROM per_station").fetchone()[0])
-        finally:
-            conn.close()
-    with loader.load("postgresql", sql) as schema:
-        conn = loader.held("rows")
-        conn.execute(f"SET search_path TO {schema}, public".encode())
-        try:
-            for row in rows:
-                conn.execute(row.encode())
-            found = conn.execute(b"SELECT count(*) FROM per_station").fetchone()
-            assert found is not None
-            return int(found[0])
-        finally:
-            conn.rollback()
+    return _count(dialect, sql, rows, "per_station", loader)
 
 
 def test_a_grouped_view_parted_by_two_rows_names_two(loader: Loader) -> None:
