@@ -185,7 +185,10 @@ def test_revision_ids_fit_alembic_s_version_column() -> None:
     ("message", "stem"),
     [
         ("Add profile nicknames", "0003_add_profile"),  # "nicknames" would be cut: left out
-        ("add nicknames to profiles", "0003_add_nicknames_to"),
+        ("add nicknames to profiles", "0003_add_nicknames"),  # "to" would join the suffix
+        ("tighten ids and numerics", "0003_tighten_ids"),  # so would "and" (stranger79 011)
+        ("the", "0003_the"),  # a connective alone is still the message
+        ("to be or not", "0003_to_be_or_not"),  # nothing left out: nothing dropped
         ("Internationalization", "0003_internationaliza"),  # one word too long: the only cut
         ("Drop tiers; add ranks!", "0003_drop_tiers_add"),
     ],

@@ -74,6 +74,9 @@ from twinschema.urls import first_line, parse_url, scrub
 
 # alembic_version.version_num is VARCHAR(32): the longest id, "NNNN_<slug>_postgresql", must fit.
 MAX_REVISION_ID = 32
+# Words that join two others: left last in a cut slug, they read as joining the dialect's suffix
+# ("tighten ids and numerics" made 0002_tighten_ids_and_sqlite; stranger79 011).
+_CONNECTIVES = frozenset("a an and as at by for from in into of on or the to with".split())  # noqa: SIM905
 
 
 class ModelsOutOfSync(TwinschemaError):
@@ -107,7 +110,11 @@ def stem_of(version: int, message: str) -> str:
         slug = longer
     if not slug and words:  # a first word longer than the room: the only one cut
         slug = words[0][:room]
-    return prefix + (slug or "revision")
+    kept = slug.split("_")
+    if len(kept) < len(words):  # words left out: a connective left last would join the suffix
+        while len(kept) > 1 and kept[-1] in _CONNECTIVES:
+            kept.pop()
+    return prefix + ("_".join(kept) or "revision")
 
 
 def make_revisions(
