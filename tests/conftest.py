@@ -42,11 +42,17 @@ DIALECTS = ("sqlite", "postgresql")
 _APP_PACKAGE = "schemas"
 
 
+_APP_SUBMODULE = _APP_PACKAGE + "."
+
+
 def _app_modules() -> dict[str, ModuleType]:
+    # Run twice per test over every module of the worker (about 2,000 to 3,000): the prefix
+    # test first, and the dotted prefix made once, not once per module.
     return {
         name: module
         for name, module in sys.modules.items()
-        if name == _APP_PACKAGE or name.startswith(_APP_PACKAGE + ".")
+        if name.startswith(_APP_PACKAGE)
+        and (name == _APP_PACKAGE or name.startswith(_APP_SUBMODULE))
     }
 
 

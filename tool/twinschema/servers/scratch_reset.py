@@ -100,25 +100,32 @@ _TERMINATE = (
 Fingerprint = dict[str, tuple[int, int]]
 
 
+# The database's own catalogs, each counted by the fingerprint.
+_CATALOGS = (
+    "SELECT relname FROM pg_class WHERE relnamespace = 'pg_catalog'::regnamespace"
+    " AND relkind = 'r' AND NOT relisshared AND relname <> ALL(%s) ORDER BY relname"
+)
+
+
 def fingerprint(conn: Any, since: int) -> Fingerprint:
     """The fingerprint of the database a psycopg connection ``conn`` (autocommit) is on; see
     the module's docstring. ``since``: a transaction ID taken before the database was made
     (rows written by a later transaction count as written since)."""
-    names = [
-        row[0]
-        for row in conn.execute(
-            "SELECT relname FROM pg_class WHERE relnamespace = 'pg_catalog'::regnamespace"
-            " AND relkind = 'r' AND NOT relisshared AND relname <> ALL(%s) ORDER BY relname",
-            (list(_SKIPPED),),
-        )
-    ]
+    return _counted(conn, conn.execute(_CATALOGS, (list(_SKIPPED),)).fetchall(), since)
+
+
+def _counted(conn: Any, catalogs: list[tuple[Any, ...]], since: int) -> Fingerprint:
+    """The fingerprint from the names of the database's catalogs (``_CATALOGS``' rows): their
+    counts and the shared catalogs' rows, read in one round trip."""
     parts = [
         f"SELECT '{name}', count(*),"
         f" count(*) FILTER (WHERE age(xmin) <= age(CAST(%(since)s AS xid))) FROM pg_catalog.{name}"
-        for name in names
+        for (name,) in catalogs
     ]
-    rows = list(conn.execute(" UNION ALL ".join(parts), {"since": str(since)}))
-    rows += list(conn.execute(_SHARED))
+    with conn.pipeline():
+        own = conn.execute(" UNION ALL ".join(parts), {"since": str(since)})
+        shared = conn.execute(_SHARED)
+    rows = own.fetchall() + shared.fetchall()
     return {str(name): (int(count), int(written)) for name, count, written in rows}
 
 
@@ -130,7 +137,12 @@ def written_since(found: Fingerprint) -> dict[str, int]:
 
 def reset(conn: Any, since: int) -> Fingerprint:
     """Empty the database ``conn`` (psycopg, autocommit) is on, after ending every other
-    session on it; its fingerprint then (compare it with a new database's)."""
-    conn.execute(_TERMINATE)
-    conn.execute(_RESET)
-    return fingerprint(conn, since)
+    session on it; its fingerprint then (compare it with a new database's). Two round trips,
+    not five: the ending, the emptying and the list of catalogs go in one pipeline (each
+    statement still runs on its own, in order, and the first error is raised), the counts in
+    the next; on a loaded machine each round trip waits for the server to be scheduled."""
+    with conn.pipeline():
+        conn.execute(_TERMINATE)
+        conn.execute(_RESET)
+        catalogs = conn.execute(_CATALOGS, (list(_SKIPPED),))
+    return _counted(conn, catalogs.fetchall(), since)
