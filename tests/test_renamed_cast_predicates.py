@@ -13,6 +13,7 @@ UNIQUE against plain, the columns in another order, another CHECK bound: no rena
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.dialects import postgresql as pg
 from support.testing import compared_evaluated, execute
 from test_init_project import adopt_in_sync, check, migrated_in_sync, replace_in, revised
 
+from twinschema import testing
 from twinschema.dialects import ReflectOptions
 from twinschema.layers.renamed import renamed_warnings
 from twinschema.records import Difference, Side
@@ -43,6 +45,7 @@ def _module(index: str) -> sa.MetaData:
         sa.Column("status", pg.ENUM("open", "closed", name="mood")),
         sa.Column("at", sa.DateTime(timezone=True)),
         sa.CheckConstraint("level <= 9", name="ck_logs_level"),
+        sa.UniqueConstraint("level", "status", name="uq_logs"),
     )
     indexes: dict[str, Any] = {
         "domain": lambda: sa.Index("ix_logs", t.c.level, postgresql_where=t.c.level >= 4),
@@ -102,6 +105,11 @@ def test_a_check_stored_with_a_cast_is_warned_of_when_renamed(pg_url: str) -> No
     assert found == [("CHECK ck_logs_level", "ck_logs_level", "c9")]
 
 
+def test_a_unique_constraint_on_a_domain_and_an_enum_is_warned_of_when_renamed(pg_url: str) -> None:
+    found = _warnings(pg_url, "domain", "ALTER TABLE logs RENAME CONSTRAINT uq_logs TO logs_uq")
+    assert found == [("UNIQUE uq_logs", "uq_logs", "logs_uq")]
+
+
 @pytest.mark.parametrize(
     ("index", "made"),
     [
@@ -133,6 +141,57 @@ def test_another_check_under_another_name_is_no_rename(pg_url: str) -> None:
     assert warnings == []
     (check,) = differences
     assert check.kind == "check" and check.witness is not None, check
+
+
+@pytest.mark.parametrize(
+    ("unique", "module", "by_hand", "warned"),
+    [
+        (False, "lower(note) = 'x'", "upper(note) = 'X'", True),
+        (True, "lower(note)", "upper(note)", True),
+        (False, "lower(note) = 'x'", "upper(note) = 'Y'", False),
+    ],
+    ids=["predicate", "unique key", "another predicate (near miss)"],
+)
+def test_an_index_made_again_on_sqlite_written_otherwise_is_a_rename_where_it_does_the_same(
+    pg_url: str, tmp_path: Path, unique: bool, module: str, by_hand: str, warned: bool
+) -> None:
+    """SQLite renames no index: made again under another name, written otherwise. SQLite's
+    lower() and upper() fold ASCII letters only, so ``lower(note) = 'x'`` keeps the rows
+    ``upper(note) = 'X'`` keeps (equal on probe rows): the same index, renamed. Near miss:
+    ``upper(note) = 'Y'`` keeps other rows (a witness), no rename."""
+    md = sa.MetaData()
+    t = sa.Table(
+        "logs",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("level", sa.Integer),
+        sa.Column("note", sa.Text),
+    )
+    if unique:
+        sa.Index("ix_logs", sa.text(module), unique=True, _table=t)
+        made = f"CREATE UNIQUE INDEX logs_idx ON logs ({by_hand})"
+    else:
+        sa.Index("ix_logs", t.c.level, sqlite_where=sa.text(module))
+        made = f"CREATE INDEX logs_idx ON logs (level) WHERE {by_hand}"
+    path = tmp_path / "log.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            f"CREATE TABLE logs (id INTEGER PRIMARY KEY, level INTEGER, note TEXT); {made};"
+        )
+    conn.close()
+    raw = reflect_url(testing.sqlite_url(path), ReflectOptions())
+    model = Side(make_canonical(from_metadata(md, "sqlite", "m.py"), None), "m.py", "m.py")
+    live = Side(make_canonical(raw, None), "db", "db")
+    found = compared_evaluated(model, live, pg_url)
+    warnings = renamed_warnings(model, live, "sqlite", raw, found.equivalences)
+    if warned:
+        assert found.differences == []
+        assert [(w.left, w.right) for w in warnings] == [("ix_logs", "logs_idx")]
+        assert "DROP INDEX logs_idx`, then create it again as ix_logs" in str(warnings[0].hint)
+    else:
+        assert warnings == []
+        (index,) = found.differences
+        assert index.kind == "index" and index.witness is not None, index
 
 
 ADOPTED = {
