@@ -10,6 +10,7 @@ first. Run in a scratch copy of the project, with its own chains, on real databa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,21 @@ def test_a_renamed_check_is_found_and_another_check_is_not() -> None:
         Renamed("t", "check", "ck_t_a", "t_a")
     ]
     assert renamed(_table(checks=(same,)), _table(checks=(CheckConstraint("a > 1", "t_a"),))) == []
+
+
+def test_a_pair_only_the_evaluation_made_one_is_renamed_and_only_that_pair() -> None:
+    """Two indexes whose predicates differ in form (a cast PostgreSQL adds) are renamed only
+    where the evaluation stage matched them (``matched``: table, module's name, database's)."""
+    mine = Index(("a",), where="a >= 4", name="ix_t_a")
+    theirs = Index(("a",), where="CAST(a AS INT) >= 4", name="t_a_idx")
+    assert renamed(_table(mine), _table(theirs)) == []
+    found = [Renamed("t", "index", "ix_t_a", "t_a_idx")]
+    assert renamed(_table(mine), _table(theirs), [("t", "ix_t_a", "t_a_idx")]) == found
+    assert renamed(_table(mine), _table(theirs), [("t", "IX_T_A", "T_A_IDX")]) == found
+    # Near misses: matched on another table; the module's name still on the database.
+    assert renamed(_table(mine), _table(theirs), [("u", "ix_t_a", "t_a_idx")]) == []
+    both = _table(replace(theirs, name="ix_t_a"), theirs)
+    assert renamed(_table(mine), both, [("t", "ix_t_a", "t_a_idx")]) == []
 
 
 @pytest.mark.parametrize(

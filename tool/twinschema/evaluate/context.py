@@ -219,6 +219,7 @@ class StageContext:
                 ld.left_source,
                 ld.right_source,
                 probes=probes,
+                names=(ld.name, rd.name),
             )
         )
 

@@ -134,7 +134,7 @@ def _module_and_database(
     result.differences = key_renamed(result.differences, model, paired, domain)
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
     # An object the database holds under another name: in sync, but a revision naming it fails.
-    result.warnings.extend(renamed_warnings(model, found, dialect, sources.live_schema(dialect)))
+    result.warnings.extend(renamed_warnings(model, found, dialect, raw, result.equivalences))
     return result, paired, behind
 
 

@@ -7,12 +7,12 @@ where each dialect's names are its own."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from twinschema.compare.renames import Renamed, renamed
+from twinschema.compare.renames import Matched, Renamed, renamed
 from twinschema.dialects.renames import fits, rename_back
 from twinschema.model import Schema
-from twinschema.records import Difference, FixSide, FixSite, Severity, Side
+from twinschema.records import Difference, Equivalence, FixSide, FixSite, Severity, Side
 
 KIND = "renamed"
 
@@ -30,10 +30,25 @@ def physical_table(raw: Schema | None, found: Renamed) -> str:
     return found.table
 
 
-def renames(expected: Side, live: Side, dialect: str) -> list[Renamed]:
+def renames(
+    expected: Side, live: Side, dialect: str, matched: Collection[Matched] = ()
+) -> list[Renamed]:
     """What ``live`` holds under another name than ``expected`` gives it, leaving out names
-    the dialect would not keep as written (past PostgreSQL's 63 bytes)."""
-    return [r for r in renamed(expected.schema, live.schema) if fits(dialect, r.name)]
+    the dialect would not keep as written (past PostgreSQL's 63 bytes); ``matched``: the
+    pairs the evaluation stage made one (``evaluated_pairs``)."""
+    found = renamed(expected.schema, live.schema, matched)
+    return [r for r in found if fits(dialect, r.name)]
+
+
+def evaluated_pairs(equivalences: Sequence[Equivalence]) -> list[Matched]:
+    """The objects of two other names that the evaluation stage found equal (left's name,
+    right's name, by table): a predicate or CHECK a database stores with a cast the module
+    does not write is one only on probe rows (stranger78 008)."""
+    return [
+        (e.table, e.names[0], e.names[1])
+        for e in equivalences
+        if e.names is not None and e.names[0] and e.names[1]
+    ]
 
 
 def rename_statement(dialect: str, raw: Schema | None, found: Renamed) -> str:
@@ -42,15 +57,20 @@ def rename_statement(dialect: str, raw: Schema | None, found: Renamed) -> str:
 
 
 def renamed_warnings(
-    model: Side, live: Side, dialect: str, raw: Schema | None, layer: str = "live"
+    model: Side,
+    live: Side,
+    dialect: str,
+    raw: Schema | None,
+    equivalences: Sequence[Equivalence] = (),
 ) -> list[Difference]:
-    """One ``renamed`` warning per object ``live`` holds under another name than ``model``."""
+    """One ``renamed`` warning per object ``live`` holds under another name than ``model``
+    (``equivalences``: what comparing the two found, evaluation included)."""
     database = live.short or live.label
     warnings = []
-    for found in renames(model, live, dialect):
+    for found in renames(model, live, dialect, evaluated_pairs(equivalences)):
         warnings.append(
             Difference(
-                layer=layer,
+                layer="live",
                 kind=KIND,
                 table=found.table,
                 column=None,

@@ -18,6 +18,7 @@ from twinschema.layers.made_ahead import (
 )
 from twinschema.layers.plan import CheckPlan, fix_chain_first
 from twinschema.layers.renamed import rename_first, rename_statement, renames
+from twinschema.layers.renamed_ahead import renamed_ahead, renamed_first
 from twinschema.model import OBJECT_VIRTUAL_TABLE, Schema
 from twinschema.paths import shown
 from twinschema.records import DIALECTS, Side
@@ -158,6 +159,14 @@ class Sources:
         ]
         if renamed:
             return rename_first(renamed, fix)
+        # A rename a pending revision makes, made by hand already (stranger78 006): never to
+        # be taken for a column made ahead of the chain, whose fix drops it with its data.
+        undo = renamed_ahead(at, raw, self.chain_history(dialect))
+        if undo:
+            from twinschema.migrations.migrations_renames import chain_head
+
+            stamp = self.plan.stamp_command(dialect, chain_head(self.plan, dialect))
+            return renamed_first(undo, fix, stamp)
         try:
             head = self.model(dialect).schema
         except (UsageError, DatabaseError):

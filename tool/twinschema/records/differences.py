@@ -352,9 +352,13 @@ class Equivalence:
     # A few of the probe rows an "equal on N probes" was judged on, as a witness writes a
     # row (``-v`` and JSON name them: which values were tried); () for any other rule.
     probes: tuple[str, ...] = field(default=(), compare=False)
+    # The names of the two objects (left's, right's) an evaluation found to be one, where each
+    # was a difference on its own side: an index or constraint renamed by hand is found by them
+    # (``compare.renames``); None for any other equivalence. Not in the report.
+    names: tuple[str | None, str | None] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON report writes it."""
         found = asdict(self)
-        del found["utc_only"]
+        del found["utc_only"], found["names"]
         return found
