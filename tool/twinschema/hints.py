@@ -163,34 +163,48 @@ def live_pair_hints(
     whose own comparison with its module shows the same difference, else (the two databases
     each match their module) the metadata modules, whose comparison shows it (a stale
     allowance there: its fix, in domain.yaml alone)."""
-    by_database: dict[Key, Difference] = {}
+    by_database: dict[Key, list[Difference]] = {}
     # By what the database holds (both sides have it): a key each dialect names its own way
-    # (SQLite's naming convention, PostgreSQL's ``_fkey``) is not found by its name.
-    by_held: dict[Key, Difference] = {}
+    # (SQLite's naming convention, PostgreSQL's ``_fkey``) is not found by its name; and by
+    # what its module has there that it lost (stranger78 004: the other database's index).
+    by_held: dict[Key, list[Difference]] = {}
+    by_lost: dict[Key, list[Difference]] = {}
     module_vs_database = list(module_vs_database)
     renames = _renames(module_vs_database)
     for d in module_vs_database:
-        by_database.setdefault(_key(d), d)
+        by_database.setdefault(_key(d), []).append(d)
         presence = _presence_key(d)
         if presence is not None:
-            by_database.setdefault(presence, d)
-        elif d.right is not None:
-            by_held.setdefault((d.kind, d.table, d.column, d.right), d)
+            by_database.setdefault(presence, []).append(d)
+        elif d.right is not None and d.left is not None:
+            by_held.setdefault((d.kind, d.table, d.column, d.right), []).append(d)
+            by_lost.setdefault((d.kind, d.table, d.column, d.left), []).append(d)
     models = list(models)
     by_models: dict[tuple[str, str | None, str | None], list[Difference]] = {}
     for m in models:
         by_models.setdefault(_key(m)[:3], []).append(m)
-    on_table = {d.table: d for d in reversed(list(by_database.values()))}
+    held_first = [c for found in by_database.values() for c in found]
+    on_table = {c.table: c for c in reversed(held_first)}
     result = []
     for d in pair:
         presence = _presence_key(d)
-        cause = by_database.get(_key(d)) or (by_database.get(presence) if presence else None)
-        if cause is None and presence is None:  # stranger69 006: blamed an untouched database
-            held = [by_held.get((d.kind, d.table, d.column, text)) for text in (d.left, d.right)]
-            cause = held[0] or held[1]
+        causes = [
+            *by_database.get(_key(d), ()),
+            *(by_database.get(presence, ()) if presence else ()),
+        ]
+        if not causes and presence is None:  # stranger69 006: blamed an untouched database
+            causes = [
+                c for text in (d.left, d.right) for c in by_held.get((*_key(d)[:3], text), ())
+            ]
+        if presence is not None:  # the other database lost what this one holds
+            lacks = d.right_source if d.left is not None else d.left_source
+            text = d.left if d.left is not None else d.right
+            causes += [c for c in by_lost.get((*_key(d)[:3], text), ()) if c.right_source == lacks]
         renamed = _renamed_key(d)
-        if cause is None and renamed is not None:
-            cause = renames.get(renamed)
+        if not causes and renamed is not None and renamed in renames:
+            causes = [renames[renamed]]
+        causes = _one_each(causes)
+        cause = causes[0] if causes else None
         module = _module_twin(d, by_models.get(_key(d)[:3], []))
         if d.kind == "stale_allowance":
             # The same allowance (its line), not another of its table (stranger64).
@@ -209,12 +223,7 @@ def live_pair_hints(
                 result.append(replace(d, hint=hint))
                 continue
         if cause is not None:
-            hint = (
-                # Its URL is in the headers already: the module alone names the database.
-                f"the database of {cause.left_source} differs from that module here: fix that "
-                f"(the hint of [live] {cause.left_source} <> its database), and this "
-                "difference goes with it"
-            )
+            hint = _database_causes(causes)
             fix = _fix_of(d, cause, cause.right_source)
         elif module is not None and d.kind == "stale_allowance":
             # The fix is in domain.yaml alone: no schema changes, no revision (stranger57 043).
@@ -239,6 +248,30 @@ def live_pair_hints(
             continue
         result.append(replace(d, hint=hint, fix=fix))
     return result
+
+
+def _one_each(causes: Sequence[Difference]) -> list[Difference]:
+    """The first of ``causes`` on each database (by its URL), in their order: where both
+    databases left their modules on one object, each is a cause (stranger78 004)."""
+    seen: dict[str | None, Difference] = {}
+    for c in causes:
+        seen.setdefault(c.right_source, c)
+    return list(seen.values())
+
+
+def _database_causes(causes: Sequence[Difference]) -> str:
+    """The hint of a live pair difference whose causes are ``causes``, one a database that
+    differs from its module (each named by its module: its URL is in the headers already),
+    each with its own index's name where it is an index (the names each side gives it)."""
+    said = [
+        f"the database of {c.left_source} differs from that module here{' too' if i else ''}: "
+        f"fix that (the hint of [live] {c.left_source} <> its database)"
+        + (f", its index {c.name} on {c.table}" if c.kind == "index" and c.name else "")
+        for i, c in enumerate(causes)
+    ]
+    if len(said) == 1:
+        return f"{said[0]}, and this difference goes with it"
+    return "; and ".join(said) + "; this difference goes once both are fixed"
 
 
 def _module_twin(d: Difference, candidates: Sequence[Difference]) -> Difference | None:

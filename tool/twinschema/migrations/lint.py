@@ -74,6 +74,8 @@ from twinschema.migrations.lint_findings import (
     Finding,
     generated_noted,
     index_only_noted,
+    remade_refused,
+    remade_unrebuilt,
     renamed_to,
 )
 from twinschema.migrations.lint_fts import ChainTables
@@ -269,7 +271,12 @@ class _Run:
                 and (change.key not in markers)
             ):
                 named = (content, renamed_to(content, recording.operations))
-                self.result.findings.append(index_only_noted(revision, path, change, named, line))
+                made = remade_unrebuilt(change.table or "", recording.operations, line)
+                self.result.findings.append(
+                    index_only_noted(revision, path, change, named, line)
+                    if made is None
+                    else remade_refused(revision, path, change, named[1], line, made)
+                )
                 continue
             self.result.findings.append(
                 Finding(revision, path, change, markers.get(change.key), line)

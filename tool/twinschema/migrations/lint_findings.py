@@ -1,16 +1,19 @@
 """The lint's results: a ``Finding`` (a change refused, or let through with a reason), the
 ``ChainLint`` of one chain, and the findings let through with a note because the change loses
-nothing (a generated column, an external content FTS table); ``lint`` makes them."""
+nothing (a generated column, an external content FTS table); ``lint`` makes them. An external
+content FTS table a revision drops and makes again with no 'rebuild' after is refused instead:
+its new index is empty (stranger78 007)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from alembic.operations import ops as alembic_ops
 
-from twinschema.alembic_batch_fts import rebuild_statement
+from twinschema.alembic_batch_fts import rebuild_statement, rebuilds
 from twinschema.migrations.lint_classify import Change
 from twinschema.migrations.lint_fts import Renumbered
 
@@ -110,3 +113,56 @@ def renamed_to(table: str, operations: Sequence[tuple[Any, int]]) -> str:
         ):
             table = operation.new_table_name
     return table
+
+
+def remade_unrebuilt(fts: str, operations: Sequence[tuple[Any, int]], after: int) -> int | None:
+    """The line of the last ``op.execute`` (of ``operations``, a revision's, after line
+    ``after``: its drop of ``fts``) that makes the FTS table ``fts`` again with no 'rebuild'
+    of it after; None when none does, or a 'rebuild' follows. Made again, an external content
+    table's index is empty: SQLite fills it from the content table only on 'rebuild' (on 3.40,
+    ``MATCH`` finds nothing until then; stranger78 007)."""
+    made: int | None = None
+    for operation, line in operations:
+        if line < after or not isinstance(operation, alembic_ops.ExecuteSQLOp):
+            continue
+        sql: Any = operation.sqltext
+        text = sql if isinstance(sql, str) else getattr(sql, "text", None)
+        if not isinstance(text, str):
+            continue
+        created = _CREATE_VIRTUAL.match(text)
+        if created is not None and created.group("name").lower() == fts.lower():
+            made = line
+        elif made is not None and rebuilds(text) == fts.lower():
+            made = None
+    return made
+
+
+# ``CREATE VIRTUAL TABLE [IF NOT EXISTS] [main.]name``, the name bare or quoted.
+_CREATE_VIRTUAL = re.compile(
+    r"\s*CREATE\s+VIRTUAL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[\"`\[]?main[\"`\]]?\s*\.\s*)?"
+    r"[\"`\[]?(?P<name>[\w$]+)",
+    re.IGNORECASE,
+)
+
+
+def remade_refused(
+    revision: str, path: str, change: Change, content: str, line: int, made: int
+) -> Finding:
+    """The drop of ``change.table``, an external content FTS table reading ``content``, that
+    the revision makes again at line ``made`` with no 'rebuild' after: refused (its marker
+    lets it through), saying the index is empty until the statement it names."""
+    fts = change.table or ""
+    statement = f'op.execute("{rebuild_statement(fts)}")'
+    message = (
+        f"drops the external content FTS table {fts} and makes it again without rebuilding "
+        f"its index (line {made}): no row of {content} is lost, but {fts} finds nothing until "
+        f"{rebuild_statement(fts)}; add {statement} after its CREATE VIRTUAL TABLE"
+    )
+    refused = replace(
+        change,
+        message=message,
+        waiver="if its search may find nothing until it is rebuilt",
+        keep=f"otherwise add {statement} after line {made}",
+        fix=statement,
+    )
+    return Finding(revision, path, refused, None, line)

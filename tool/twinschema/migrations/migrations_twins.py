@@ -25,7 +25,8 @@ from two existing databases) are left out: what each builds from nothing is each
 of objects, which across dialects is compared only as ``domain.yaml`` declares it
 (``compare.objects``); a later twin's change is an act on both chains, which one side alone breaks.
 
-Dialect-free: it compares whether each side's definition changed, and views' columns.
+Dialect-free: it compares whether each side's definition changed, and views' columns (which
+dialects rewrite a view on a column rename is a fact of ``records.dialects``).
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from pathlib import Path
 
 from twinschema.migrations.migrations_cache import ScratchRun
 from twinschema.migrations.migrations_chain import PARITY, Chain, Revision, migration_difference
+from twinschema.migrations.twin_renames import Rename, column_renames, rewritten
 from twinschema.model import OBJECT_FUNCTION, OBJECT_TRIGGER, OBJECT_VIEW, Schema, SchemaObject
 from twinschema.records import Difference, FixSide, FixSite
+from twinschema.records.dialects import RENAME_REWRITES_VIEWS
 from twinschema.records.domain import Domain
 
 TWINNED = (OBJECT_VIEW, OBJECT_TRIGGER)
@@ -67,6 +70,7 @@ class Span:
     after: Mapping[Key, SchemaObject]
     changes: dict[Key, Change]
     schema: Schema
+    renamed: tuple[Rename, ...] = ()  # the columns they renamed (``twin_renames``)
 
 
 @dataclass(frozen=True)
@@ -198,24 +202,32 @@ def _unmatched(unpaired: list[tuple[Key, int, Change]]) -> list[tuple[Key, int, 
 
 def both_changed(
     left: TwinSide, right: TwinSide, domain: Domain | None
-) -> list[tuple[str, tuple[Span, Span], int | None]]:
+) -> list[tuple[str, tuple[Span, Span], int | None, tuple[Rename, ...]]]:
     """Each view (by name) that the last pair of twins changing it creates or replaces, both
     alike (None) or one alone (the side's index: 0 left), with both chains' spans of that
     version: what ``twin_views`` runs on probe rows, since two twins that each redefine a view
     may define it to answer otherwise, and one that re-creates a view with the other's columns
-    (a mend by ``twin_differences``, stranger75 007) may give it another filter (s79views)."""
+    (a mend by ``twin_differences``, stranger75 007) may give it another filter (s79views).
+    A view whose definition only a twin's column rename rewrote (``twin_renames``: SQLite's
+    ``RENAME COLUMN``, stranger78 002) is not changed by that twin; fourth, those renames."""
     own = one_dialect(domain)
-    found: list[tuple[str, tuple[Span, Span], int | None]] = []
+    found: list[tuple[str, tuple[Span, Span], int | None, tuple[Rename, ...]]] = []
     for key, pair in sorted(last_pairs(left, right, domain).items(), key=lambda item: item[0]):
         kind, _, name = key
         changes = (pair[0].changes.get(key), pair[1].changes.get(key))
         actions = {c.action for c in changes if c is not None}
         if kind != OBJECT_VIEW or (kind, name) in own or not actions <= _MADE:
             continue
-        if None not in changes and len(actions) == 1:
-            found.append((name, pair, None))
-        elif None in changes:  # one twin alone re-made it
-            found.append((name, pair, 0 if changes[0] is not None else 1))
+        rewrites = tuple(
+            rewritten(c.before, c.after, span.renamed) if c is not None else ()
+            for c, span in zip(changes, pair, strict=True)
+        )
+        made = tuple(c is not None and not r for c, r in zip(changes, rewrites, strict=True))
+        if made == (True, True) and len(actions) == 1:
+            found.append((name, pair, None, ()))
+        elif made[0] != made[1]:  # one twin alone re-made it
+            alone = 0 if made[0] else 1
+            found.append((name, pair, alone, rewrites[1 - alone]))
     return found
 
 
@@ -264,7 +276,13 @@ def _version_spans(side: TwinSide, domain: Domain | None) -> dict[int, Span] | N
             continue  # what the first twins build from nothing: see the module
         before, after = stages[first], stages[last + 1]
         changed = _changes(before, after)
-        spans[version] = Span(revisions[first : last + 1], before, after, changed, schemas[last])
+        renamed = (
+            column_renames(schemas[first - 1], schemas[last])
+            if chain.dialect in RENAME_REWRITES_VIEWS
+            else ()
+        )
+        made = revisions[first : last + 1]
+        spans[version] = Span(made, before, after, changed, schemas[last], renamed)
     return spans
 
 

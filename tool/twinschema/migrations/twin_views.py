@@ -32,6 +32,7 @@ from twinschema.evaluate.view_answers import (
 )
 from twinschema.migrations.migrations_chain import PARITY, Revision, migration_difference
 from twinschema.migrations.migrations_twins import Span, TwinSide, both_changed, upgrade_line
+from twinschema.migrations.twin_renames import Rename, renames_said
 from twinschema.records import Difference, FixSide, FixSite
 from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.differences import Severity
@@ -52,9 +53,10 @@ def twin_views(
     warnings: list[Difference] = []
     same: set[str] = set()
     labels = (left.chain.label, right.chain.label)
-    for name, spans, alone in both_changed(left, right, domain):
+    for name, spans, alone, renamed in both_changed(left, right, domain):
         if evaluator is None:
-            warnings.append(_warning(name, spans, labels, "no evaluation (--no-evaluate)", alone))
+            reason = "no evaluation (--no-evaluate)"
+            warnings.append(_warning(name, spans, labels, reason, alone, renamed))
             continue
         schemas = (make_canonical(spans[0].schema, domain), make_canonical(spans[1].schema, domain))
         if name not in views_to_run(*schemas):  # its columns differ: the column rule's
@@ -63,7 +65,7 @@ def twin_views(
         backends = (evaluator.backend(dialects[0]), evaluator.backend(dialects[1]))
         verdict = compare_view(schemas, name, backends)
         if verdict.same is None:
-            warnings.append(_warning(name, spans, labels, verdict.reason, alone))
+            warnings.append(_warning(name, spans, labels, verdict.reason, alone, renamed))
             continue
         if verdict.same:
             if alone is not None:
@@ -71,7 +73,8 @@ def twin_views(
             continue
         said = answers_text(verdict, (DIALECT_NAMES[dialects[0]], DIALECT_NAMES[dialects[1]]))
         if alone is not None:  # one twin re-made it with the other's columns
-            found = _alone(name, spans, (left, right), alone, f"{witness_text(verdict)}: {said}")
+            said = f"{witness_text(verdict)}: {said}"
+            found = _alone(name, spans, (left, right), alone, said, renamed)
             differences.append(replace(found, witness=view_witness(verdict, said)))
             continue
         found = _parity(
@@ -89,11 +92,17 @@ def twin_views(
 
 
 def _alone(
-    name: str, spans: tuple[Span, Span], sides: tuple[TwinSide, TwinSide], alone: int, said: str
+    name: str,
+    spans: tuple[Span, Span],
+    sides: tuple[TwinSide, TwinSide],
+    alone: int,
+    said: str,
+    renamed: tuple[Rename, ...],
 ) -> Difference:
     """The difference of view ``name`` twin ``alone`` (0: left) re-created, the other twin
-    leaving it, with the same columns on both chains but not the same rows (``said``: the
-    witness and answers), located in that twin's revision file."""
+    leaving it (or only rewriting it by its column ``renamed``), with the same columns on both
+    chains but not the same rows (``said``: the witness and answers), located in that twin's
+    revision file."""
     labels = (sides[0].chain.label, sides[1].chain.label)
     mine, theirs = spans[alone].revisions, spans[1 - alone].revisions
     filters = "; ".join(
@@ -105,8 +114,8 @@ def _alone(
         spans,
         labels,
         f"view {name} is re-created by {_revisions(mine)} of "
-        f"{labels[alone]} alone ({_revisions(theirs)} of "
-        f"{labels[1 - alone]} leaves it as it was), with the same columns on both chains, "
+        f"{labels[alone]} alone ({_left_as_it_was(theirs, labels[1 - alone], renamed)}), with "
+        "the same columns on both chains, "
         f"but the two return other rows (filters: {filters}) {said}",
         f"make {mine[-1].path} re-create view {name} to select the rows the other chain's "
         "view selects (the witness shows where they part), or declare it for one dialect in "
@@ -114,6 +123,21 @@ def _alone(
     )
     line = upgrade_line(sides[alone].chain.config.root / mine[-1].path)
     return replace(found, fix=FixSite((FixSide.LEFT, FixSide.RIGHT)[alone], mine[-1].path, line))
+
+
+def _left_as_it_was(
+    revisions: tuple[Revision, ...], label: str, renamed: tuple[Rename, ...]
+) -> str:
+    """What the other twin did to a view one twin re-created alone: it leaves it as it was,
+    or its column renames made all of the change (``twin_renames``: SQLite's RENAME COLUMN
+    rewrites the views that read the column; stranger78 002), which redefines nothing."""
+    if not renamed:
+        return f"{_revisions(revisions)} of {label} leaves it as it was"
+    return (
+        f"{_revisions(revisions)} of {label} renames {renames_said(renamed)}, and the view "
+        "there is what that rename makes of it (a RENAME COLUMN rewrites the views that read "
+        "the column): no redefinition"
+    )
 
 
 def _revisions(revisions: tuple[Revision, ...]) -> str:
@@ -149,14 +173,25 @@ def _defined(span: Span, name: str) -> str | None:
 
 
 def _warning(
-    name: str, spans: tuple[Span, Span], labels: tuple[str, str], reason: str, alone: int | None
+    name: str,
+    spans: tuple[Span, Span],
+    labels: tuple[str, str],
+    reason: str,
+    alone: int | None,
+    renamed: tuple[Rename, ...] = (),
 ) -> Difference:
     """The warning of a view both twins redefine (``alone``: None), or twin ``alone``
-    re-creates by itself, whose answers were not compared."""
+    re-creates by itself (the other's column ``renamed`` rewriting it, if any), whose answers
+    were not compared."""
     done = (
         f"is redefined by both twins, {_twins(spans, labels)}"
         if alone is None
         else f"is re-created by {_revisions(spans[alone].revisions)} of {labels[alone]} alone"
+        + (
+            f" ({_left_as_it_was(spans[1 - alone].revisions, labels[1 - alone], renamed)})"
+            if renamed
+            else ""
+        )
     )
     found = _parity(
         name,

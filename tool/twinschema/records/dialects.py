@@ -34,6 +34,15 @@ DIALECT_NAMES: dict[str, str] = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 CASE_INSENSITIVE_NAMES = frozenset({SQLITE})
 
 
+# Dialects whose ``ALTER TABLE .. RENAME COLUMN`` rewrites the column's name in the stored SQL
+# of the views that read it (the view's output column renamed with it): SQLite (3.25 and
+# later; checked on 3.40: ``SELECT id, a FROM t WHERE a > 0`` is stored as ``SELECT id, b FROM
+# t WHERE b > 0``). PostgreSQL's views read columns by number: the view keeps its output name
+# and prints ``b AS a`` (checked on 16), so its printed text is never the rewrite's
+# (``migrations.twin_renames``, stranger78 002).
+RENAME_REWRITES_VIEWS = frozenset({SQLITE})
+
+
 def fold_name(name: str) -> str:
     """The case-insensitive key of a name (ASCII letters only, as SQLite compares them)."""
     return ascii_lower(name)
