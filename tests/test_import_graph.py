@@ -128,6 +128,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.lint_findings": 5,
     "twinschema.migrations.lint_fts": 5,
     "twinschema.migrations.lint_generated": 5,
+    "twinschema.migrations.lint_replay": 5,
     "twinschema.migrations.lint_rows": 5,
     "twinschema.migrations.migrations_triggers": 5,
     # What twin revisions do to views and triggers (stranger71 009), from the chains' runs.
