@@ -6,7 +6,9 @@ grantors included, on PostgreSQL 16 with other roles than the migrating one.
 ``mid`` granted it on to ``reader``: ``relacl`` reads ``{owner=arwdDxtm/owner,
 mid=r*/owner, reader=r/mid}``. Before s83migs the re-grant ran as the migrating role, so
 ``reader``'s grant came from ``owner`` after the view was handed back (``reader=r/owner``): a
-``REVOKE GRANT OPTION FOR SELECT ... FROM mid CASCADE`` then no longer took ``reader``'s away."""
+``REVOKE GRANT OPTION FOR SELECT ... FROM mid CASCADE`` then no longer took ``reader``'s away.
+The revision keeps and gives back by two calls it imports from ``twinschema.alembic_views``
+(until s83migs some 30 lines of SQL in each upgrade and downgrade)."""
 
 from __future__ import annotations
 
@@ -71,6 +73,12 @@ def test_a_remade_view_keeps_who_granted_and_who_owns(tmp_path: Path, pg_url: st
         replace_in(project / "domain.yaml", kind, kind.replace("integer", "bigint"))
         revised(shell, "qty bigint", quiet=True)
         (made,) = (project / "migrations_postgres" / "versions").glob("0002_*.py")
+        text = made.read_text("utf-8")  # one call before the drops, one after the makes
+        assert "from twinschema.alembic_views import give_views_back, keep_views" in text
+        for body in text.split("def upgrade")[1].split("def downgrade"):
+            assert body.index("keep_views('item_v', 'item_vv')") < body.index("DROP VIEW")
+            assert body.index("CREATE VIEW item_vv") < body.index("give_views_back()")
+        assert "set_config" not in text, text
         made.write_text(
             made.read_text("utf-8")
             + 'allow_destructive_downgrade = {"narrow_type:item.qty": "qty fits integer"}\n',
