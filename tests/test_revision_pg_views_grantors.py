@@ -3,18 +3,21 @@ owns it (s83migs): the access list after ``migrate remote`` (up, down, up) is th
 grantors included, on PostgreSQL 16 with other roles than the migrating one.
 
 ``item_v`` is owned by ``owner``, which granted ``SELECT`` to ``mid`` WITH GRANT OPTION, and
-``mid`` granted it on to ``reader``: ``relacl`` reads ``{owner=arwdDxtm/owner,
-mid=r*/owner, reader=r/mid}``. Before s83migs the re-grant ran as the migrating role, so
+``mid`` granted it on to ``reader``: ``relacl`` reads ``{owner=arwdDxt/owner, mid=r*/owner,
+reader=r/mid}``. Before s83migs the re-grant ran as the migrating role, so
 ``reader``'s grant came from ``owner`` after the view was handed back (``reader=r/owner``): a
 ``REVOKE GRANT OPTION FOR SELECT ... FROM mid CASCADE`` then no longer took ``reader``'s away.
-The revision keeps and gives back by two calls it imports from ``twinschema.alembic_views``
-(until s83migs some 30 lines of SQL in each upgrade and downgrade)."""
+With the owner having revoked its own INSERT and TRUNCATE, a view made again gave them back to
+it (revoked again now). The revision keeps and gives back by two calls it imports from
+``twinschema.alembic_views`` (until s83migs some 30 lines of SQL in each upgrade and
+downgrade)."""
 
 from __future__ import annotations
 
 import uuid
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from test_init_project import migrate_both, project_in_sync, replace_in, revised, rows_of
 from test_revision_pg_views_retyped import POSTGRES, SQLITE
@@ -43,7 +46,10 @@ def _acl(url: str, tag: str) -> list[tuple[str, str, str, bool]]:
     ]
 
 
-def test_a_remade_view_keeps_who_granted_and_who_owns(tmp_path: Path, pg_url: str) -> None:
+@pytest.mark.parametrize("extra", ["", "REVOKE INSERT, TRUNCATE ON item_v FROM {owner}"])
+def test_a_remade_view_keeps_who_granted_and_who_owns(
+    tmp_path: Path, pg_url: str, extra: str
+) -> None:
     project, _, shell = project_in_sync(tmp_path, pg_url, SQLITE, POSTGRES)
     tag = "_" + uuid.uuid4().hex[:8]
     owner, mid, reader = (f"{name}{tag}" for name in ("owner", "mid", "reader"))
@@ -59,6 +65,7 @@ def test_a_remade_view_keeps_who_granted_and_who_owns(tmp_path: Path, pg_url: st
         f"SET ROLE {mid}",
         f"GRANT SELECT ON item_v TO {reader}",
         "RESET ROLE",
+        *([extra.format(owner=owner)] if extra else []),
     )
     try:
         before = _acl(pg_url, tag)

@@ -15,7 +15,9 @@ them back, ``twinschema.kept_views_by`` the role each runs as), and runs those s
 views are made again. Given back: each grant to another role than the owner (``PUBLIC`` too,
 ``WITH GRANT OPTION`` kept) on the view and on each of its columns, the view's comment and its
 columns' comments, and the owner where it is not the migrating role (``ALTER ... OWNER TO`` last,
-so the grants move to it as they were the owner's). A grant another grantee gave on (``mid`` WITH
+so the grants move to it as they were the owner's), and the privileges the owner had revoked from
+itself revoked again (a view made again gives its owner them all: ``REVOKE INSERT ON item_v FROM
+owner`` was undone until s83migs). A grant another grantee gave on (``mid`` WITH
 GRANT OPTION granting ``reader``) is given again as that grantee (``SET ROLE``, after the others),
 so its grantor is kept and a ``REVOKE ... CASCADE`` from ``mid`` still reaches it (s83migs;
 before, re-granted by the migrating role, it came from the owner); where the session may not take
@@ -77,6 +79,13 @@ FROM (
     SELECT 5, format('ALTER %s %s OWNER TO %I', {_KIND}, c.oid::regclass,
         pg_get_userbyid(c.relowner)), ''
     FROM pg_class c WHERE c.oid = ANY({{views}}) AND pg_get_userbyid(c.relowner) <> current_user
+    UNION ALL
+    SELECT 6, format('REVOKE %s ON %s FROM %I', d.privilege_type, c.oid::regclass,
+        pg_get_userbyid(c.relowner)), ''
+    FROM pg_class c CROSS JOIN LATERAL aclexplode(acldefault('r', c.relowner)) d
+    WHERE c.oid = ANY({{views}}) AND c.relacl IS NOT NULL AND d.grantee = c.relowner
+        AND NOT EXISTS (SELECT FROM aclexplode(c.relacl) a
+                        WHERE a.grantee = c.relowner AND a.privilege_type = d.privilege_type)
 ) AS kept"""
 
 # Each statement kept, run as its role where one is named and the session may take it (SET ROLE:
