@@ -4,7 +4,8 @@ revision (stranger61 005; ``alembic_batch_fts`` says why the copy renumbers the 
 
 ``migrate`` warns of it at run time, and only where the table holds rows; the lint reads the
 chain itself, without a database: the tables and FTS tables its revisions make (``op.create_table``,
-``op.execute`` of CREATE / DROP statements), in order, are made on an in-memory SQLite
+``op.execute`` of CREATE / DROP statements, renames, column adds and drops, batch blocks run by
+Alembic: ``lint_replay``), in order, are made on an in-memory SQLite
 database, so whether a table keeps its rowids (an INTEGER PRIMARY KEY, WITHOUT ROWID) and which
 FTS table reads it are SQLite's own answers (``alembic_batch_fts.rowid_readers``). A block that
 drops or renames a column the FTS table reads is left to ``check``, which reports the table
