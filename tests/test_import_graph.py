@@ -94,6 +94,8 @@ FLOORS: dict[str, int] = {
     # is the migration engine's, below migrate and the migrations layer alike; it reads server
     # defaults in canonical form, so it stands on this floor rather than with migrations/.
     "twinschema.alembic_env": 2,
+    # What a view a revision makes again was given: the calls such a revision makes (s83migs).
+    "twinschema.alembic_views": 2,
     "twinschema.alembic_keys": 2,
     "twinschema.alembic_declared": 2,
     "twinschema.alembic_stored": 2,
@@ -128,6 +130,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.lint_findings": 5,
     "twinschema.migrations.lint_fts": 5,
     "twinschema.migrations.lint_generated": 5,
+    "twinschema.migrations.lint_replay": 5,
     "twinschema.migrations.lint_rows": 5,
     "twinschema.migrations.migrations_triggers": 5,
     # What twin revisions do to views and triggers (stranger71 009), from the chains' runs.

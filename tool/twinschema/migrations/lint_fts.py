@@ -4,7 +4,8 @@ revision (stranger61 005; ``alembic_batch_fts`` says why the copy renumbers the 
 
 ``migrate`` warns of it at run time, and only where the table holds rows; the lint reads the
 chain itself, without a database: the tables and FTS tables its revisions make (``op.create_table``,
-``op.execute`` of CREATE / DROP statements), in order, are made on an in-memory SQLite
+``op.execute`` of CREATE / DROP statements, renames, column adds and drops, batch blocks run by
+Alembic: ``lint_replay``), in order, are made on an in-memory SQLite
 database, so whether a table keeps its rowids (an INTEGER PRIMARY KEY, WITHOUT ROWID) and which
 FTS table reads it are SQLite's own answers (``alembic_batch_fts.rowid_readers``). A block that
 drops or renames a column the FTS table reads is left to ``check``, which reports the table
@@ -25,6 +26,7 @@ from twinschema.alembic_batch_fts import rebuild_statement, rebuilds, rowid_read
 from twinschema.dialects.sqlite_clauses import conflict_clauses
 from twinschema.dialects.sqlite_virtual import external_content
 from twinschema.migrations.lint_record import Batch, Recording
+from twinschema.migrations.lint_replay import COLUMN_STEPS, run_batch, run_column_step
 from twinschema.migrations.revision_sqlite import batch_copies
 from twinschema.model import ConflictClause
 from twinschema.records import Difference, FixSite, Severity
@@ -112,11 +114,18 @@ class ChainTables:
                 (batch.table,),
             ).first()
             sql = str(row[0]) if row is not None and row[0] is not None else ""
-            kept = _conflicts_given(batch)
+            kept, steps = _conflicts_given(batch), recording.operations[batch.start : batch.end]
+            dropped, renamed = _dropped(steps), _renamed(steps)
             clauses = [
                 c
                 for c in conflict_clauses(sql, sql.lower())
-                if (c.constraint, c.algorithm, tuple(n.lower() for n in c.columns)) not in kept
+                if not dropped & {n.lower() for n in c.columns}  # gone with its column
+                and (
+                    c.constraint,
+                    c.algorithm,
+                    tuple(renamed.get(n.lower(), n.lower()) for n in c.columns),
+                )
+                not in kept
             ]
             if clauses:
                 found.append((batch.table, tuple(clauses), batch.line, self._types(batch.table)))
@@ -165,12 +174,33 @@ class ChainTables:
                 if fts.lower() in later or gone & {c.lower() for c in columns}:
                     continue
                 found.append(Renumbered(revision, path, batch.line, batch.table, fts))
-        for operation, _ in operations:
-            self._make(operation)
+        self._make_all(recording)
         for _, name, _, _ in self.triggers_copied(recording):  # what the copy dropped
             quoted = name.replace('"', '""')
             self._run(f'DROP TRIGGER IF EXISTS "{quoted}"')
         return found
+
+    def _make_all(self, recording: Recording) -> None:
+        """Make the steps of ``recording`` in order: each batch block run by Alembic
+        (``lint_replay``; where it fails there, its steps one by one as ``_make`` can), a
+        plain column add or drop likewise, the others by ``_make``."""
+        operations = [op for op, _ in recording.operations]
+        at = 0
+        for batch in sorted(recording.batches, key=lambda b: b.start):
+            self._make_each(operations[at : batch.start])
+            steps = operations[batch.start : batch.end]
+            if not run_batch(self._connection, batch, steps):
+                self._make_each(steps)
+            at = max(at, batch.end)
+        self._make_each(operations[at:])
+
+    def _make_each(self, operations: list[Any]) -> None:
+        """Make each of ``operations`` outside a batch run: a column add or drop by Alembic."""
+        for operation in operations:
+            if not (
+                isinstance(operation, COLUMN_STEPS) and run_column_step(self._connection, operation)
+            ):
+                self._make(operation)
 
     def _make(self, operation: Any) -> None:
         """Make a table, FTS table or drop of ``operation`` on the in-memory database; a
@@ -265,6 +295,24 @@ def _copies(batch: Batch, operations: list[tuple[Any, int]]) -> bool:
     if batch.recreate in ("always", "never"):
         return batch.recreate == "always"
     return any(batch_copies(op) for op, _ in operations[batch.start : batch.end])
+
+
+def _dropped(operations: list[tuple[Any, int]]) -> set[str]:
+    """The columns (lower-case) a block drops: a clause of theirs goes with them, which the
+    ``drop_column`` the lint judges already says."""
+    return {
+        op.column_name.lower() for op, _ in operations if isinstance(op, alembic_ops.DropColumnOp)
+    }
+
+
+def _renamed(operations: list[tuple[Any, int]]) -> dict[str, str]:
+    """Each column (lower-case) a block renames, to its new name (lower-case): the block gives
+    a clause again by the new name."""
+    return {
+        op.column_name.lower(): op.modify_name.lower()
+        for op, _ in operations
+        if isinstance(op, alembic_ops.AlterColumnOp) and op.modify_name is not None
+    }
 
 
 def _gone(operations: list[tuple[Any, int]]) -> set[str]:

@@ -27,7 +27,7 @@ from alembic.operations import ops
 
 from twinschema.migrations.revision_pg_checks import run_sql
 from twinschema.migrations.revision_pg_enums import escape_binds
-from twinschema.migrations.revision_pg_views_kept import keep_statements
+from twinschema.migrations.revision_pg_views_kept import kept
 
 # The views (and materialized views) reading one of the columns ``rels``/``cols`` (a table by its
 # quoted name, and a column's name) or a column of one of the types ``types`` (oids, their arrays
@@ -102,12 +102,12 @@ def views_around_retypes(context: Any, script: Any, domains: Sequence[int] = ())
         renames = _renamed_columns(upgrade.ops, preparer)
         # the upgrade makes them again after its column renames: as they read then (s82mig)
         after = _ordered(_renamed_views(connection, columns, domains, renames)) or ordered
-        save, restore = keep_statements([v.name for v in ordered])
+        save, restore = kept([v.name for v in ordered])
         drops = [ops.ExecuteSQLOp(escape_binds(v.drop)) for v in reversed(ordered)]
-        drops.insert(0, ops.ExecuteSQLOp(escape_binds(save)))
+        drops.insert(0, save)
         for container, made in ((upgrade, after), (downgrade, ordered)):
             makes = [ops.ExecuteSQLOp(escape_binds(s)) for v in made for s in v.make]
-            makes.append(ops.ExecuteSQLOp(escape_binds(restore)))
+            makes.append(restore)
             container.ops[:0] = list(drops)
             container.ops.extend(makes)
 

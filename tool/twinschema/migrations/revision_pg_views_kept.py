@@ -1,77 +1,49 @@
-"""What a PostgreSQL database gave a view that a revision drops and makes again around a type
-change (``revision_pg_views``), written back after it is made again (s82mig).
-
-A view made again from its definition alone lost its grants, its comments and its owner: a
-read-only role granted ``SELECT`` on it could no longer read it after ``migrate remote``
-(checked on PostgreSQL 16: ``has_table_privilege`` false). None of these is in the chain
-(``init`` writes no grant, a scratch database has not the roles), so they cannot be read when
-the revision is written: the revision reads them from the database it runs on, before the views
-are dropped, into a setting of the session (``twinschema.kept_views``: the statements that give
-them back), and runs those statements after the views are made again. Given back: each grant
-to another role than the owner (``PUBLIC`` too, ``WITH GRANT OPTION`` kept) on the view and on
-each of its columns, the view's comment and its columns' comments, and the owner where it is not
-the migrating role (``ALTER ... OWNER TO`` last, so the grants move to it as they were the
-owner's). Not given back: who granted a privilege given on by another grantee (re-granted by the
-migrating role). A view absent from the database (``to_regclass``) is passed over.
-"""
+"""The two calls (``keep_views(...)``, ``give_views_back()``, of ``twinschema.alembic_views``)
+that keep what a PostgreSQL database gave the views a revision drops and makes again around a
+type change (``revision_pg_views``), as operations ``revision`` writes: one line each where the
+statements themselves took some 30 (s83migs). What they keep, and why, is ``alembic_views``'."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-SETTING = "twinschema.kept_views"
+from alembic.autogenerate import renderers
+from alembic.operations import ops
 
-_KIND = "CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END"
-_GRANTEE = (
-    "CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END"
-    " || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END"
-)
+from twinschema.alembic_views import keep_statements, save_statement
 
-# The statements giving back what the views ``{views}`` (an ``oid[]`` expression) have, in the
-# order they are to run, kept in the session's setting.
-_SAVE = f"""SELECT set_config('{SETTING}', ARRAY(SELECT s FROM (
-    SELECT 1 AS step, format('GRANT %s ON %s TO %s', a.privilege_type, c.oid::regclass,
-        {_GRANTEE}) AS s
-    FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
-    WHERE c.oid = ANY({{views}}) AND a.grantee <> c.relowner
-    UNION ALL
-    SELECT 2, format('GRANT %s (%I) ON %s TO %s', a.privilege_type, t.attname, c.oid::regclass,
-        {_GRANTEE})
-    FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid AND t.attnum > 0
-    CROSS JOIN LATERAL aclexplode(t.attacl) a
-    WHERE c.oid = ANY({{views}}) AND a.grantee <> c.relowner
-    UNION ALL
-    SELECT 3, format('COMMENT ON %s %s IS %L', {_KIND}, c.oid::regclass, d.description)
-    FROM pg_class c JOIN pg_description d ON d.objoid = c.oid
-        AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
-    WHERE c.oid = ANY({{views}})
-    UNION ALL
-    SELECT 4, format('COMMENT ON COLUMN %s.%I IS %L', c.oid::regclass, t.attname, d.description)
-    FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid AND t.attnum > 0
-    JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass
-        AND d.objsubid = t.attnum
-    WHERE c.oid = ANY({{views}})
-    UNION ALL
-    SELECT 5, format('ALTER %s %s OWNER TO %I', {_KIND}, c.oid::regclass,
-        pg_get_userbyid(c.relowner))
-    FROM pg_class c WHERE c.oid = ANY({{views}}) AND pg_get_userbyid(c.relowner) <> current_user
-) AS kept ORDER BY step, s)::text, false)"""
-
-_RESTORE = f"""DO $twinschema$ DECLARE s text; BEGIN
-FOREACH s IN ARRAY coalesce(nullif(current_setting('{SETTING}', true), '')::text[], '{{}}')
-LOOP EXECUTE s; END LOOP;
-PERFORM set_config('{SETTING}', '', false);
-END $twinschema$"""
+_IMPORT = "from twinschema.alembic_views import give_views_back, keep_views"
 
 
-def keep_statements(views: Sequence[str]) -> tuple[str, str]:
-    """The statement to run before ``views`` (each a view's quoted, maybe schema-qualified
-    name) are dropped, reading what the database gave them, and the one to run after they are
-    made again, giving it back: a view made again keeps its grants, comments and owner."""
-    names = ", ".join("to_regclass(" + _literal(name) + ")" for name in views)
-    return _SAVE.format(views=f"ARRAY[{names}]::oid[]"), _RESTORE
+class KeepViews(ops.ExecuteSQLOp):
+    """``keep_views(*names)``: its statement, written as the call."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        super().__init__(save_statement(names))
+        self.names = tuple(names)
 
 
-def _literal(text: str) -> str:
-    """``text`` as a SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+class GiveViewsBack(ops.ExecuteSQLOp):
+    """``give_views_back()``: its statement, written as the call."""
+
+    def __init__(self) -> None:
+        super().__init__(keep_statements(())[1])
+
+
+def kept(names: Sequence[str]) -> tuple[ops.ExecuteSQLOp, ops.ExecuteSQLOp]:
+    """The operation to run before the views ``names`` (quoted, maybe schema-qualified) are
+    dropped and the one to run after they are made again."""
+    return KeepViews(names), GiveViewsBack()
+
+
+@renderers.dispatch_for(KeepViews)
+def _render_keep(autogen_context: Any, op: KeepViews) -> str:
+    autogen_context.imports.add(_IMPORT)
+    return f"keep_views({', '.join(repr(n) for n in op.names)})"
+
+
+@renderers.dispatch_for(GiveViewsBack)
+def _render_give_back(autogen_context: Any, op: GiveViewsBack) -> str:
+    autogen_context.imports.add(_IMPORT)
+    return "give_views_back()"
