@@ -19,8 +19,9 @@ from twinschema.canonical import typemap
 from twinschema.evaluate import expression_reads, null_spellings
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_written
+from twinschema.evaluate.column_reasons import scale_reasons
 from twinschema.evaluate.computed import left_table
-from twinschema.evaluate.context import StageContext, equal, find, matched_columns, scale_reasons
+from twinschema.evaluate.context import StageContext, find, matched_columns
 from twinschema.evaluate.generated_rows import (
     Outcomes,
     as_stored,
@@ -43,6 +44,7 @@ from twinschema.evaluate.reasons import (
     refusal_reason,
     type_refusal,
 )
+from twinschema.evaluate.run_values import equal
 from twinschema.evaluate.side_checks import checks_within, through_generated, wider_only
 from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.unscaled_values import no_double
