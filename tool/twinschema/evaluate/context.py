@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.model import Column, Table
 from twinschema.model_shown import table_shown
@@ -56,6 +57,14 @@ class StageContext:
             why = self.ev.unavailable(dialect)
             if why is not None:
                 self.result.unusable[dialect] = why
+
+    def ready_backends(self) -> dict[str, Backend]:
+        """The backend of each side's dialect that could be had, by dialect, noting where each
+        ran (or why it could not): what a stage that runs both sides' expressions opens first
+        (fewer than two: a side cannot run, or both sides are of one dialect)."""
+        backends = {d: self.ev.backend(d) for d in self.dialects}
+        self.note(*self.dialects)
+        return {d: b for d, b in backends.items() if b is not None}
 
     def side_name(self, side: str) -> str:
         """How a witness names ``side``: its dialect across dialects, else its source, as every
