@@ -34,8 +34,11 @@ from twinschema.evaluate.generated_rows import (
     scaled_products,
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
-from twinschema.evaluate.reasons import (
-    Parted,
+from twinschema.evaluate.reasons import Parted
+from twinschema.evaluate.run_values import equal
+from twinschema.evaluate.side_checks import checks_within, through_generated, wider_only
+from twinschema.evaluate.stored_rows import checks_accept
+from twinschema.evaluate.type_refusals import (
     enforced_bound,
     enforced_length,
     limited,
@@ -44,9 +47,6 @@ from twinschema.evaluate.reasons import (
     refusal_reason,
     type_refusal,
 )
-from twinschema.evaluate.run_values import equal
-from twinschema.evaluate.side_checks import checks_within, through_generated, wider_only
-from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.evaluate.witness_fields import Written, few_probes
