@@ -81,6 +81,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations": 1,
     "twinschema.migrations.migrate_chain": 1,
     "twinschema.migrations.migrate_connect": 1,
+    "twinschema.migrations.migrate_sqlite_writer": 1,
     "twinschema.migrations.migrate_errors": 1,
     "twinschema.migrations.migrate_files": 1,
     "twinschema.migrations.migrate_enum_labels": 1,
