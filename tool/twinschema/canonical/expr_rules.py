@@ -15,8 +15,8 @@ Each rule keeps the meaning of what it rewrites (three-valued logic included):
 - names are matched to the table's columns as the dialect folds them (``identifiers``), quoted
   names keep their case where the dialect does, and string literals always keep theirs.
 
-The current-time idioms, cast targets and the literal forms of defaults are in ``expr_idioms``;
-building and printing canonical trees in ``expr_tree``.
+The current-time idioms and cast targets are in ``expr_idioms``, defaults' literal forms in
+``expr_defaults``, building and printing canonical trees in ``expr_tree``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from twinschema.canonical import expr_idioms
+from twinschema.canonical import expr_defaults, expr_idioms
 from twinschema.canonical.expr_shapes import (
     MIRRORED,
     array_compare,
@@ -304,7 +304,7 @@ def _affinity(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
     if kind in _NUMERIC_AFFINITY and value.is_string and _NUMBER.fullmatch(text):
         return exp.Literal.number(text.lstrip("+"))
     if kind == "text" and not value.is_string:  # its value's rendering, not its spelling
-        return expr_idioms.number_as_text(value, text, ctx.dialect)
+        return expr_defaults.number_as_text(value, text, ctx.dialect)
     return value
 
 
