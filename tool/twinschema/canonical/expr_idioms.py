@@ -102,6 +102,29 @@ def rounds_to_real(literal: exp.Expr, to: exp.DataType) -> bool:
     return to.this == exp.DataType.Type.FLOAT and not _INTEGRAL.fullmatch(str(literal.this))
 
 
+# Where an integer's width decides the result on PostgreSQL: arithmetic overflows it, a shift
+# counts modulo it.
+_WIDTH_ARITHMETIC = (
+    exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg, exp.Abs,
+    exp.BitwiseLeftShift, exp.BitwiseRightShift,
+)  # fmt: skip
+
+
+def widens_arithmetic(node: exp.Expr, inner: exp.Expr, to: exp.DataType, dialect: str) -> bool:
+    """A PostgreSQL cast of an integer literal to an integer type other than its own (int4) in
+    arithmetic: the value is the same, its width is not (``CAST(1 AS bigint) << 31`` is
+    2147483648, ``1 << 31`` -2147483648; ``2147483647 + CAST(1 AS bigint)`` does not overflow),
+    so the cast is kept."""
+    if dialect != "postgresql" or not isinstance(inner, exp.Literal) or inner.is_string:
+        return False
+    if family(to) != "integer" or to.this in (exp.DataType.Type.INT,):
+        return False
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    return isinstance(parent, _WIDTH_ARITHMETIC)
+
+
 def _held_by_numeric(text: str, to: exp.DataType) -> bool:
     """Whether a NUMERIC of ``to``'s precision and scale holds the number ``text`` unchanged:
     ``9.999::numeric(10,2)`` is 10.00, ``1000::numeric(3)`` fails (stranger57 147)."""
