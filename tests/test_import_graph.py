@@ -127,6 +127,7 @@ FLOORS: dict[str, int] = {
     # (migrations_triggers, stranger71 007); revision_sqlite's batch reading is the lint's too.
     "twinschema.migrations.lint": 5,
     "twinschema.migrations.lint_classify": 5,
+    "twinschema.migrations.lint_narrowing": 5,
     "twinschema.migrations.lint_findings": 5,
     "twinschema.migrations.lint_fts": 5,
     "twinschema.migrations.lint_generated": 5,
