@@ -11,7 +11,7 @@ import pytest
 
 from twinschema.adopt.project import Layout, merged_pyproject
 from twinschema.config import load_config
-from twinschema.config_values import read_toml
+from twinschema.config.values import read_toml
 from twinschema.errors import UsageError
 
 BAD = [
